@@ -1,0 +1,29 @@
+// Runs every test layer with node's built-in test runner (TypeScript through the tsx loader).
+// Usage: node scripts/run-tests.mjs [layer...]   layers: unit server vscode e2e (default: all that exist)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const all = ['unit', 'server', 'vscode', 'e2e'];
+const layers = process.argv.slice(2).length ? process.argv.slice(2) : all;
+
+function collect(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return collect(path);
+    return /\.test\.ts$/.test(name) ? [path] : [];
+  });
+}
+
+// The server tests run the bundled analysis worker, and the VS Code tests the bundled extension: build first.
+const build = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const files = layers.flatMap((layer) => collect(join('test', layer))).sort();
+if (files.length === 0) {
+  console.error(`no test files found for layers: ${layers.join(', ')}`);
+  process.exit(1);
+}
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+process.exit(run.status ?? 1);

@@ -1,0 +1,278 @@
+// CSV/TSV tokenizer over bytes (RFC 4180 quoting, CRLF or LF, '#' comment lines, blank lines skipped).
+// Unquoted numeric cells are parsed straight from the bytes; a string is made only for text, suffixed numbers and
+// quoted fields. Records are staged in RecordCells and passed on only when complete, so a record cut by a chunk
+// boundary is re-parsed from its start once more bytes arrive (the window keeps it).
+
+import { CR, HASH, LF, QUOTE, SPACE, TAB } from './bytes';
+import type { TableBuilder } from './columns';
+import { formatBytes } from './problems';
+import { parseNumberCell, scanNumber, type NumberCellOptions, type NumberScan } from './number';
+import { RecordCells, type RowSink } from './record';
+import type { ChunkParser } from './stream';
+
+
+/** The record needs bytes past the end of the window. */
+const INCOMPLETE = -1;
+/** The data ended inside a quoted field. */
+const UNCLOSED = -2;
+
+export interface DelimitedOptions {
+  /** The delimiter byte (',', '\t', ';', '|'). */
+  delimiter: number;
+  table: TableBuilder;
+  /** A record longer than this is abandoned (an unclosed quote would otherwise swallow the rest of the file). */
+  maxRecordBytes: number;
+  numbers: NumberCellOptions;
+  /** Called with the header's fields; returns where data records go (plain table or W&B reshape). */
+  openSink(header: string[], record: RecordCells): RowSink;
+}
+
+export class DelimitedParser implements ChunkParser {
+  /** 1-based line of the next record. */
+  private line = 1;
+  headerLine = 0;
+  private sink: RowSink | null = null;
+  private record = new RecordCells(0, true);
+  private readonly scan: NumberScan = { value: 0 };
+  private readonly delimiter: number;
+  /** Line feeds inside quoted fields of the record being parsed. */
+  private quotedLines = 0;
+  /** Offset of the quote still open when the last parse stopped, or -1. */
+  private openQuote = -1;
+  /** Discarding the rest of an over-long line. */
+  private skipping = false;
+
+  constructor(private readonly options: DelimitedOptions) {
+    this.delimiter = options.delimiter;
+  }
+
+  get hasHeader(): boolean {
+    return this.sink !== null;
+  }
+
+  consume(buf: Buffer, start: number, end: number, eof: boolean): number {
+    let pos = start;
+    while (pos < end) {
+      this.openQuote = -1;
+      let next = this.skipping ? this.skipRestOfLine(buf, pos, end) : this.skipBlankOrComment(buf, pos, end, eof);
+      if (next === pos) next = this.parseRecord(buf, pos, end, eof);
+      if (next === UNCLOSED) next = this.rejectUnclosed(buf, end, 'is never closed');
+      if (next === INCOMPLETE) {
+        if (end - pos <= this.options.maxRecordBytes) break;
+        next = this.abandonLongRecord(buf, pos, end);
+      }
+      pos = next;
+    }
+    return pos;
+  }
+
+  /** Returns the offset after a blank or comment line at pos, pos itself when a record starts there. */
+  private skipBlankOrComment(buf: Buffer, pos: number, end: number, eof: boolean): number {
+    let p = pos;
+    while (p < end && (buf[p] === SPACE || (buf[p] === TAB && this.delimiter !== TAB))) p++;
+    if (p === end) return eof ? end : INCOMPLETE;
+    const c = buf[p];
+    if (c === LF) return this.nextLine(p + 1);
+    if (c === CR && p + 1 === end) return eof ? end : INCOMPLETE;
+    if (c === CR && buf[p + 1] === LF) return this.nextLine(p + 2);
+    if (c !== HASH || p !== pos) return pos;
+    const lf = buf.indexOf(LF, p);
+    if (lf < 0 || lf >= end) return eof ? end : INCOMPLETE;
+    return this.nextLine(lf + 1);
+  }
+
+  private nextLine(offset: number): number {
+    this.line++;
+    return offset;
+  }
+
+  /** Parses one record starting at pos; returns the offset after its line ending, INCOMPLETE or UNCLOSED. */
+  private parseRecord(buf: Buffer, pos: number, end: number, eof: boolean): number {
+    const record = this.record;
+    const textOnly = this.sink === null; // the header: names stay text even when they look numeric
+    record.reset(buf, pos, this.line);
+    this.quotedLines = 0;
+    let p = pos;
+    let field = 0;
+    for (;;) {
+      let fieldEnd: number;
+      if (p < end && buf[p] === QUOTE) {
+        fieldEnd = this.quotedField(buf, p, end, eof, field, textOnly);
+        if (fieldEnd < 0) return fieldEnd;
+      } else {
+        const numberEnd = textOnly ? p : scanNumber(buf, p, end, this.scan);
+        if (numberEnd > p && this.isFieldEnd(buf, numberEnd, end, eof)) {
+          record.setNumber(field, this.scan.value, p);
+          fieldEnd = numberEnd;
+        } else {
+          fieldEnd = this.findFieldEnd(buf, numberEnd, end);
+          if (fieldEnd === end && !eof) return INCOMPLETE;
+          this.plainField(buf, p, fieldEnd, field, textOnly);
+        }
+      }
+      field++;
+      p = fieldEnd;
+      if (p >= end) return eof ? this.endRecord(field, p, end) : INCOMPLETE;
+      if (buf[p] === this.delimiter) {
+        p++;
+        continue;
+      }
+      if (buf[p] === LF) return this.endRecord(field, p, p + 1);
+      // A CR here is a line ending (findFieldEnd stops at CR only before LF or at the end of the data).
+      if (p + 1 >= end) return eof ? this.endRecord(field, p, end) : INCOMPLETE;
+      return this.endRecord(field, p, p + 2);
+    }
+  }
+
+  /** Is offset q at a field boundary: delimiter, line ending, or the end of the file? */
+  private isFieldEnd(buf: Buffer, q: number, end: number, eof: boolean): boolean {
+    if (q >= end) return eof;
+    const c = buf[q];
+    return c === this.delimiter || c === LF || (c === CR && (q + 1 === end || buf[q + 1] === LF));
+  }
+
+  /** Offset of the delimiter or line ending that closes an unquoted field (end when none is in the window). */
+  private findFieldEnd(buf: Buffer, from: number, end: number): number {
+    const delimiter = this.delimiter;
+    for (let i = from; i < end; i++) {
+      const c = buf[i];
+      if (c === delimiter || c === LF) return i;
+      if (c === CR && (i + 1 === end || buf[i + 1] === LF)) return i;
+    }
+    return end;
+  }
+
+  /** The string path for an unquoted field the fast path did not take. */
+  private plainField(buf: Buffer, start: number, fieldEnd: number, field: number, textOnly: boolean): void {
+    if (fieldEnd === start) {
+      if (textOnly) this.record.setText(field, '', start);
+      else this.record.setEmpty(field, start);
+      return;
+    }
+    this.setCell(field, buf.toString('utf8', start, fieldEnd).trim(), start, textOnly);
+  }
+
+  /** A field opening with a quote: "" is a literal quote, delimiters and newlines are data. */
+  private quotedField(buf: Buffer, open: number, end: number, eof: boolean, field: number, textOnly: boolean): number {
+    let i = open + 1;
+    let escaped = false;
+    let lines = 0;
+    for (;;) {
+      if (i >= end) {
+        this.openQuote = open;
+        return eof ? UNCLOSED : INCOMPLETE;
+      }
+      const c = buf[i];
+      if (c === QUOTE) {
+        if (i + 1 < end && buf[i + 1] === QUOTE) {
+          escaped = true;
+          i += 2;
+          continue;
+        }
+        if (i + 1 >= end && !eof) return INCOMPLETE; // cannot tell a closing quote from the first half of ""
+        break;
+      }
+      if (c === LF) lines++;
+      i++;
+    }
+    let text = buf.toString('utf8', open + 1, i);
+    if (escaped) text = text.replace(/""/g, '"');
+    let after = i + 1;
+    if (!this.isFieldEnd(buf, after, end, eof)) {
+      // Text after the closing quote ("abc"def): keep it, as Python's csv module does.
+      const fieldEnd = this.findFieldEnd(buf, after, end);
+      if (fieldEnd === end && !eof) return INCOMPLETE;
+      text += buf.toString('utf8', after, fieldEnd);
+      after = fieldEnd;
+    }
+    this.quotedLines += lines;
+    this.setCell(field, text, open, textOnly);
+    return after;
+  }
+
+  /** Classifies cell text: empty, number (suffixes, separators, nan, inf) or text. */
+  private setCell(field: number, text: string, start: number, textOnly: boolean): void {
+    const record = this.record;
+    if (textOnly) return record.setText(field, text, start);
+    if (text.trim() === '') return record.setEmpty(field, start);
+    const number = parseNumberCell(text, this.options.numbers);
+    if (number === null) record.setText(field, text, start);
+    else if (number.suffix === undefined) record.setNumber(field, number.value, start);
+    else record.setSuffixed(field, number.value, start, number.suffix);
+  }
+
+  /** A record is complete: the header opens the sink, data goes to it. */
+  private endRecord(fields: number, contentEnd: number, next: number): number {
+    const record = this.record;
+    record.count = fields;
+    this.line += 1 + this.quotedLines;
+    if (this.sink === null) {
+      this.openHeader(record);
+      return next;
+    }
+    if (fields !== this.sink.width) this.reportRagged(record, contentEnd);
+    this.sink.row(record);
+    return next;
+  }
+
+  private openHeader(header: RecordCells): void {
+    this.headerLine = header.line;
+    const names = header.texts.slice(0, header.count);
+    this.sink = this.options.openSink(names, header);
+    this.record = new RecordCells(this.sink.width);
+  }
+
+  private reportRagged(record: RecordCells, contentEnd: number): void {
+    const width = this.sink?.width ?? 0;
+    const has = `line ${record.line} has ${plural(record.count, 'field')} but the header has ${width}`;
+    if (record.count < width) {
+      const at = record.locate(contentEnd);
+      this.options.table.problems.add('row-ragged', 'warning', at.line, at.column,
+        `${has}; the missing cells are treated as empty`);
+    } else {
+      const at = record.where(width);
+      this.options.table.problems.add('row-ragged', 'warning', at.line, at.column,
+        `${has}; the extra fields from column ${at.column} on are ignored — add names for them to the header or remove ` +
+          'the extra delimiters');
+    }
+  }
+
+  /** Skips the line where an unclosed quote opened, resuming on the next line: earlier and later rows are kept. */
+  private rejectUnclosed(buf: Buffer, end: number, state: string): number {
+    const at = this.record.locate(this.openQuote);
+    this.options.table.rowsRejected++;
+    this.options.table.problems.add('quote-unclosed', 'error', at.line, at.column,
+      `the quote opened at line ${at.line}, column ${at.column} ${state}, so the row at line ${this.record.line} is ` +
+        'skipped — close the quote (or double it, "", for a literal quote)');
+    this.line = at.line;
+    const lf = buf.indexOf(LF, this.openQuote);
+    if (lf < 0 || lf >= end) {
+      this.skipping = true;
+      return end;
+    }
+    return this.nextLine(lf + 1);
+  }
+
+  /** A record bigger than maxRecordBytes: an unclosed quote, or a line that is not tabular data at all. */
+  private abandonLongRecord(buf: Buffer, pos: number, end: number): number {
+    const limit = formatBytes(this.options.maxRecordBytes);
+    if (this.openQuote >= 0) return this.rejectUnclosed(buf, end, `is still open after ${limit}`);
+    this.options.table.rowsRejected++;
+    this.options.table.problems.add('line-too-long', 'error', this.line, 1,
+      `line ${this.line} is longer than ${limit}, so it is skipped — check that this is a CSV/TSV file`);
+    for (let i = pos; i < end; i++) if (buf[i] === LF) this.line++; // newlines inside closed quoted fields
+    this.skipping = true;
+    return end;
+  }
+
+  private skipRestOfLine(buf: Buffer, pos: number, end: number): number {
+    const lf = buf.indexOf(LF, pos);
+    if (lf < 0 || lf >= end) return end;
+    this.skipping = false;
+    return this.nextLine(lf + 1);
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,181 @@
+// JSON Lines: one object per line, nested objects flattened to "a/b" column names (the W&B convention), columns
+// created as keys are first seen. A bad line is reported and skipped; the rest of the file is still read.
+
+import { CR, LF } from './bytes';
+import type { ColumnBuilder, TableBuilder } from './columns';
+import { parseNumberCell } from './number';
+import { formatBytes, quote } from './problems';
+import type { ChunkParser } from './stream';
+
+
+type JsonObject = { [key: string]: unknown };
+
+export interface JsonlOptions {
+  table: TableBuilder;
+  /** A line longer than this is skipped (it is not a metrics row). */
+  maxRecordBytes: number;
+}
+
+export class JsonlParser implements ChunkParser {
+  private line = 1;
+  private readonly columns = new Map<string, ColumnBuilder>();
+  /** Keys already reported as holding non-scalars (arrays, W&B media), so each is reported once. */
+  private readonly ignoredKeys = new Set<string>();
+  private skipping = false;
+
+  constructor(private readonly options: JsonlOptions) {}
+
+  consume(buf: Buffer, start: number, end: number, eof: boolean): number {
+    let pos = start;
+    while (pos < end) {
+      let lf = buf.indexOf(LF, pos);
+      if (lf < 0 || lf >= end) {
+        if (!eof && !this.skipping && end - pos <= this.options.maxRecordBytes) break;
+        if (!eof) return this.skipLongLine(end);
+        lf = end;
+      }
+      if (this.skipping) this.skipping = false;
+      else this.parseLine(buf.toString('utf8', pos, buf[lf - 1] === CR && lf > pos ? lf - 1 : lf));
+      this.line++;
+      pos = Math.min(lf + 1, end);
+    }
+    return pos;
+  }
+
+  /** Drops the bytes of a line too long to be a row; the rest of it is skipped up to its newline. */
+  private skipLongLine(end: number): number {
+    if (!this.skipping) {
+      this.options.table.rowsRejected++;
+      this.options.table.problems.add('line-too-long', 'error', this.line, 1,
+        `line ${this.line} is longer than ${formatBytes(this.options.maxRecordBytes)}, so it is skipped — check that ` +
+          'this is a JSON Lines file with one record per line');
+    }
+    this.skipping = true;
+    return end;
+  }
+
+  private parseLine(text: string): void {
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const parsed = parseJsonLine(text);
+    if (parsed instanceof Error) return this.reject(parsed.message, errorColumn(text, parsed));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      const what = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;
+      return this.reject(`it is ${what}`, text.length - text.trimStart().length + 1);
+    }
+    const table = this.options.table;
+    const row = table.beginRow();
+    this.flatten(parsed as JsonObject, '', row, text);
+    table.endRow(this.line);
+  }
+
+  private reject(why: string, column: number): void {
+    this.options.table.rowsRejected++;
+    this.options.table.problems.add('jsonl-bad-line', 'warning', this.line, column,
+      `line ${this.line} is not a JSON object (${why}); it is skipped — each line must be one JSON object such as ` +
+        '{"step": 1, "loss": 3.2}');
+  }
+
+  private flatten(object: JsonObject, prefix: string, row: number, text: string): void {
+    for (const key of Object.keys(object)) {
+      const value = object[key];
+      const name = prefix + key;
+      if (value !== null && typeof value === 'object') {
+        if (Array.isArray(value) || typeof (value as JsonObject)._type === 'string') this.ignore(name, value);
+        else this.flatten(value as JsonObject, `${name}/`, row, text);
+        continue;
+      }
+      const column = this.column(name);
+      if (typeof value === 'number') column.setNumber(row, value);
+      else if (typeof value === 'string') this.setString(column, row, value, key, text);
+      else if (typeof value === 'boolean') column.setText(row, String(value), this.where(column, key, text));
+      else column.setEmpty(row); // null
+    }
+  }
+
+  /** Numeric strings ("12B", "NaN", "1e-4") are numbers, blank strings are empty, anything else is text. */
+  private setString(column: ColumnBuilder, row: number, value: string, key: string, text: string): void {
+    if (value.trim() === '') return column.setEmpty(row);
+    const number = parseNumberCell(value);
+    if (number !== null) column.setNumber(row, number.value, number.suffix);
+    else column.setText(row, value, this.where(column, key, text));
+  }
+
+  /** Location of a column's first text cell: the key's position in the line (only worked out once per column). */
+  private where(column: ColumnBuilder, key: string, text: string): { line: number; column: number } | null {
+    if (!column.wantsLocation) return null;
+    return { line: this.line, column: Math.max(0, text.indexOf(JSON.stringify(key))) + 1 };
+  }
+
+  private ignore(name: string, value: object): void {
+    if (this.ignoredKeys.has(name)) return;
+    this.ignoredKeys.add(name);
+    const what = Array.isArray(value) ? 'an array' : 'a W&B media or histogram object';
+    this.options.table.problems.add('jsonl-value-ignored', 'info', this.line, 1,
+      `key ${quote(name)} holds ${what}, which is not a scalar; it is ignored (log a number under its own key to use it)`);
+  }
+
+  private column(name: string): ColumnBuilder {
+    let column = this.columns.get(name);
+    if (column === undefined) {
+      column = this.options.table.addColumn(name);
+      this.columns.set(name, column);
+    }
+    return column;
+  }
+}
+
+/**
+ * JSON.parse, also accepting the bare NaN / Infinity / -Infinity that Python's json.dumps writes for non-finite
+ * floats (a diverged loss is exactly what a run file may contain). Returns the parse error on failure.
+ */
+export function parseJsonLine(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const relaxed = quoteNonFinite(text);
+    if (relaxed !== null) {
+      try {
+        return JSON.parse(relaxed);
+      } catch {
+        // report the error of the text as written
+      }
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+const NON_FINITE = ['-Infinity', 'Infinity', 'NaN'];
+
+/** Puts quotes around bare NaN/Infinity tokens outside strings; null when there are none. */
+function quoteNonFinite(text: string): string | null {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      continue;
+    }
+    const token = NON_FINITE.find((t) => text.startsWith(t, i));
+    if (token === undefined) continue;
+    out += `${text.slice(from, i)}"${token}"`;
+    i += token.length - 1;
+    from = i + 1;
+  }
+  return from === 0 ? null : out + text.slice(from);
+}
+
+/** 1-based column of a JSON.parse error, from "at position N" when V8 gives it. */
+function errorColumn(text: string, error: Error): number {
+  const position = /at position (\d+)/.exec(error.message);
+  if (position) return Number(position[1]) + 1;
+  if (/end of JSON input/.test(error.message)) return text.length + 1;
+  return 1;
+}

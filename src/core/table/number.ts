@@ -1,0 +1,128 @@
+// Cell text -> number. Two entry points share one definition of "numeric":
+//  - scanNumber: the byte-level fast path for plain decimals, used on every unquoted cell of a delimited file;
+//  - parseNumberCell: the string path for everything else (suffixes, separators, nan/inf, quoted cells, JSON strings).
+// scanNumber only accepts text that parseNumberCell would parse to the same value, so the two never disagree.
+
+export interface NumberCell {
+  value: number;
+  /** Unit suffix as written but upper-cased ('K', 'M', 'B', 'G', 'T'); absent for plain numbers. */
+  suffix?: string;
+}
+
+export interface NumberCellOptions {
+  /** Accept "12,000,000" grouping. Off for semicolon files, where "1,500" may be a decimal comma. Default true. */
+  thousands?: boolean;
+}
+
+const PLAIN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const UNDERSCORED = /^[+-]?\d+(?:_\d+)*(?:\.\d+(?:_\d+)*)?(?:[eE][+-]?\d+)?$/;
+const GROUPED = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const SUFFIXED = /^([+-]?(?:\d+\.?\d*|\.\d+)) ?([kKmMbBgGtT])$/;
+const NAN = /^[+-]?nan$/i;
+const INF = /^([+-]?)(?:inf|infinity)$/i;
+
+/** Decimal exponent of each suffix; 'm' is million (not milli): run files count parameters and tokens, not fractions. */
+const SUFFIX_EXPONENT: Readonly<Record<string, number>> = { K: 3, M: 6, B: 9, G: 9, T: 12 };
+
+/**
+ * Parses one cell's text. Returns null for text that is not a number; the caller decides whether the cell was
+ * empty (whitespace only) or text. NaN and infinities are numbers here: downstream code flags them.
+ */
+export function parseNumberCell(s: string, options?: NumberCellOptions): NumberCell | null {
+  const t = s.trim();
+  if (t === '') return null;
+  if (PLAIN.test(t)) return { value: Number(t) };
+  if (NAN.test(t)) return { value: NaN };
+  const inf = INF.exec(t);
+  if (inf) return { value: inf[1] === '-' ? -Infinity : Infinity };
+  if (t.includes('_') && UNDERSCORED.test(t)) return { value: Number(t.replace(/_/g, '')) };
+  if (options?.thousands !== false && GROUPED.test(t)) return { value: Number(t.replace(/,/g, '')) };
+  const suffixed = SUFFIXED.exec(t);
+  if (suffixed) {
+    const suffix = suffixed[2].toUpperCase();
+    // Shift the decimal exponent in text so the result is correctly rounded ("1.3B" is exactly 1300000000).
+    return { value: Number(`${suffixed[1]}e${SUFFIX_EXPONENT[suffix]}`), suffix };
+  }
+  return null;
+}
+
+/** Reused output slot of scanNumber, so the hot loop allocates nothing. */
+export interface NumberScan {
+  value: number;
+}
+
+const ZERO = 48;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const LOWER_E = 101;
+const TWO_POW_53 = 9007199254740992;
+const EXPONENT_CAP = 100000; // past this every double is 0 or Infinity; stop accumulating digits
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * Scans a plain decimal (sign, digits, '.', digits, exponent) starting at buf[start] and ending before `end`.
+ * Returns the index just after the number, or `start` when no digits begin there. The value goes to out.value.
+ *
+ * Exact: the digits are accumulated as an integer while it is below 2^53 and the decimal exponent is within
+ * +-22, where one IEEE multiply or divide by an exact power of ten is correctly rounded (Clinger's fast path).
+ * Anything else (17+ significant digits, large exponents) falls back to Number() on the bytes.
+ */
+export function scanNumber(buf: Buffer, start: number, end: number, out: NumberScan): number {
+  let p = start;
+  let negative = false;
+  if (p < end && (buf[p] === MINUS || buf[p] === PLUS)) {
+    negative = buf[p] === MINUS;
+    p++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 0;
+  let d = 0;
+  while (p < end && (d = buf[p] - ZERO) >= 0 && d <= 9) {
+    mantissa = mantissa * 10 + d;
+    digits++;
+    p++;
+  }
+  if (p < end && buf[p] === DOT) {
+    p++;
+    const fractionStart = p;
+    while (p < end && (d = buf[p] - ZERO) >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d;
+      p++;
+    }
+    digits += p - fractionStart;
+    scale = fractionStart - p;
+  }
+  if (digits === 0) return start;
+  if (p < end && (buf[p] | 0x20) === LOWER_E) {
+    // Exponent: "[+-]digits". Without digits ("1e", "1ex") this is not a plain number: stop before the 'e' and
+    // the caller's field-end check sends the cell down the string path.
+    let q = p + 1;
+    let exponentSign = 1;
+    if (q < end && (buf[q] === MINUS || buf[q] === PLUS)) {
+      exponentSign = buf[q] === MINUS ? -1 : 1;
+      q++;
+    }
+    const exponentStart = q;
+    let exponent = 0;
+    while (q < end && (d = buf[q] - ZERO) >= 0 && d <= 9) {
+      if (exponent < EXPONENT_CAP) exponent = exponent * 10 + d;
+      q++;
+    }
+    if (q === exponentStart) return p;
+    scale += exponentSign * exponent;
+    p = q;
+  }
+  // Rounding is monotonic, so `mantissa < 2^53` holds only when the digit integer was accumulated exactly.
+  let value: number;
+  if (mantissa < TWO_POW_53 && scale >= -22 && scale <= 22) {
+    value = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
+  } else if (mantissa === 0) {
+    value = 0;
+  } else {
+    value = Math.abs(Number(buf.toString('latin1', start, p)));
+  }
+  out.value = negative ? -value : value;
+  return p;
+}

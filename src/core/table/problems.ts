@@ -1,0 +1,44 @@
+// The problem list of one read: every problem is counted, only the first `max` are kept, so a file with a million
+// ragged rows cannot exhaust memory while the user still learns how many there were.
+
+import type { ParseProblem, Severity } from './types';
+
+export const DEFAULT_MAX_PROBLEMS = 200;
+
+export class ProblemLog {
+  readonly items: ParseProblem[] = [];
+  count = 0;
+
+  constructor(
+    readonly file: string,
+    private readonly max: number = DEFAULT_MAX_PROBLEMS,
+  ) {}
+
+  add(code: string, severity: Severity, line: number, column: number, message: string): void {
+    this.count++;
+    if (this.items.length < this.max) this.items.push({ code, severity, message, file: this.file, line, column });
+  }
+
+  /** The kept problems in file order (summaries found at the end of a read land where they point). */
+  sorted(): ParseProblem[] {
+    return this.items.slice().sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+}
+
+/** "12.3 MB" style sizes for messages. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** Quotes a name for a message, keeping long cell text short. */
+export function quote(text: string, maxLength = 40): string {
+  const shown = text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+  return JSON.stringify(shown);
+}

@@ -1,0 +1,262 @@
+// Entry points. readTable (a file on disk) and parseText (an open editor's text) drive the same TableReader; the
+// only difference is where the bytes of each chunk come from, so both give identical tables for identical content.
+
+import { open, type FileHandle } from 'node:fs/promises';
+import { TableBuilder } from './columns';
+import { DelimitedParser } from './delimited';
+import { classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
+import { uniqueColumnNames } from './header';
+import { JsonlParser } from './jsonl';
+import { ProblemLog, formatBytes, quote } from './problems';
+import { TableRowSink, type RecordCells, type RowSink } from './record';
+import { ChunkWindow, ReadAhead } from './stream';
+import type { FileFormat, ReadOptions, Table } from './types';
+import { WideToLongSink } from './wandb';
+
+export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+
+/** Reader internals, exposed for tests and benchmarks; the defaults suit real files. */
+export interface ReaderTuning {
+  /** Bytes per read (default 1 MiB). Tests use a few bytes to cut records at every possible point. */
+  chunkSize?: number;
+  /** Bytes sampled to detect the format and delimiter (default 64 KiB). */
+  sniffBytes?: number;
+  /** Longest record accepted before it is treated as an unclosed quote or non-tabular data (default 64 MiB). */
+  maxRecordBytes?: number;
+}
+
+export type ReadTableOptions = ReadOptions & ReaderTuning;
+
+const DEFAULT_CHUNK = 1024 * 1024;
+const DEFAULT_SNIFF = 64 * 1024;
+const DEFAULT_MAX_RECORD = 64 * 1024 * 1024;
+/** Headroom on the row estimate from the sample, so a good estimate needs no regrowth. */
+const ROW_ESTIMATE_SLACK = 1.1;
+/** Above this the estimate is not trusted for a single allocation; doubling takes over. */
+const MAX_ESTIMATED_ROWS = 2 ** 27;
+
+/** Reads a run file from disk in chunks. Never throws for bad input: problems are in Table.problems. */
+export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
+  const file = options.displayName ?? path;
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    return failedTable(file, path, 'file-unreadable', describeFsError(error, file));
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return failedTable(file, path, 'file-unreadable', `${file} is not a regular file; open a CSV, TSV or JSONL file`);
+    const reader = new TableReader(file, path, options, stat.size);
+    if (reader.refuseSize(stat.size)) return reader.result();
+    const ahead = new ReadAhead(handle, reader.chunkSize);
+    while (!reader.done) {
+      const { offset, length } = reader.target();
+      const read = await ahead.read(reader.buffer, offset, length).catch((error: unknown) => asError(error));
+      if (read instanceof Error) reader.fail('file-read-failed', describeFsError(read, file));
+      else reader.push(read);
+    }
+    return reader.result();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Parses an in-memory document (an open editor) exactly as readTable would parse the same bytes on disk. */
+export function parseText(text: string, options: ReadTableOptions & { fileName?: string } = {}): Table {
+  const source = Buffer.from(text, 'utf8');
+  const fileName = options.fileName ?? '';
+  const reader = new TableReader(options.displayName ?? (fileName || 'untitled'), fileName, options, source.length);
+  if (reader.refuseSize(source.length)) return reader.result();
+  let position = 0;
+  while (!reader.done) {
+    const { offset, length } = reader.target();
+    const copied = source.copy(reader.buffer, offset, position, position + length);
+    position += copied;
+    reader.push(copied);
+  }
+  return reader.result();
+}
+
+/**
+ * One read: sniff the first bytes, pick a parser, feed it chunk by chunk, then build the table.
+ * The caller supplies the bytes: target() says where the next ones go, push(n) says how many arrived (0 = end).
+ */
+class TableReader {
+  private readonly window: ChunkWindow;
+  private readonly problems: ProblemLog;
+  private readonly table: TableBuilder;
+  private readonly delimiter: string | undefined;
+  private parser: DelimitedParser | JsonlParser | null = null;
+  private format: FileFormat;
+  private chosenDelimiter: string | undefined;
+  /** Where parsing starts in the window (past a BOM on the first pass). */
+  private from = 0;
+  private bytesRead = 0;
+  private eof = false;
+  done = false;
+
+  readonly chunkSize: number;
+
+  constructor(
+    file: string,
+    private readonly fileName: string,
+    private readonly options: ReadTableOptions,
+    private readonly totalBytes: number,
+  ) {
+    this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK));
+    this.window = new ChunkWindow(this.chunkSize);
+    this.problems = new ProblemLog(file, options.maxProblems);
+    this.table = new TableBuilder(this.problems, () => this.estimateRowsFromProgress());
+    this.format = formatFromExtension(fileName);
+    this.delimiter = validDelimiter(options.delimiter, this.problems);
+  }
+
+  get buffer(): Buffer {
+    return this.window.buffer;
+  }
+
+  target(): { offset: number; length: number } {
+    return this.window.target();
+  }
+
+  /** Refuses content over options.maxBytes: checked on the file size first, then on the bytes actually read. */
+  refuseSize(size: number): boolean {
+    const max = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (size <= max) return false;
+    const exact = size < 1024 ? '' : ` (${size} bytes)`;
+    this.fail('file-too-large', `${this.problems.file} is ${formatBytes(size)}${exact}, over the ${formatBytes(max)} ` +
+      'limit; raise the size limit or read a downsampled copy (e.g. every 10th row)');
+    return true;
+  }
+
+  /** Ends the read with an error; rows parsed so far are kept. */
+  fail(code: string, message: string): void {
+    this.problems.add(code, 'error', 1, 1, message);
+    this.done = true;
+  }
+
+  push(bytes: number): void {
+    this.bytesRead += bytes;
+    if (this.refuseSize(this.bytesRead)) return; // the file grew past the limit while being read
+    this.window.filled += bytes;
+    this.eof = bytes === 0;
+    if (this.parser === null && !this.start()) return;
+    const parser = this.parser;
+    if (parser !== null) {
+      const consumed = parser.consume(this.window.buffer, this.from, this.window.filled, this.eof);
+      this.window.discard(consumed);
+      this.from = 0;
+    }
+    if (this.eof) this.done = true;
+  }
+
+  /** Sniffs once enough bytes are in; returns false while more are needed. */
+  private start(): boolean {
+    const buf = this.window.buffer;
+    const end = sampleEnd(buf, this.window.filled, this.eof, this.options.sniffBytes ?? DEFAULT_SNIFF, this.maxRecordBytes);
+    if (end < 0) return false;
+    this.from = hasBom(buf, end) ? 3 : 0;
+    const sniffed = sniff(buf, this.from, end, this.fileName, this.delimiter);
+    if (sniffed.kind === 'empty') {
+      this.fail('file-empty', `${this.problems.file} is empty; add a header row and data rows (CSV, TSV or JSONL)`);
+    } else if (sniffed.kind === 'binary') {
+      this.fail('file-not-text', `${this.problems.file} ${sniffed.reason}`);
+    } else {
+      this.table.reserve(this.estimateRows(sniffed.recordBytes));
+      this.parser = sniffed.kind === 'jsonl' ? this.openJsonl() : this.openDelimited(sniffed.delimiter);
+    }
+    return true;
+  }
+
+  /** Rows expected from the sample's mean record size, so the columns are allocated once. */
+  private estimateRows(recordBytes: number): number {
+    if (recordBytes <= 0) return 0;
+    return Math.min(MAX_ESTIMATED_ROWS, Math.ceil((this.totalBytes / recordBytes) * ROW_ESTIMATE_SLACK));
+  }
+
+  /** Rows expected at the end from the rows per byte so far (used when the first estimate proves short). */
+  private estimateRowsFromProgress(): number {
+    if (this.bytesRead === 0) return 0;
+    return Math.ceil((this.table.rowCount / this.bytesRead) * this.totalBytes * ROW_ESTIMATE_SLACK);
+  }
+
+  private openJsonl(): JsonlParser {
+    this.format = 'jsonl';
+    return new JsonlParser({ table: this.table, maxRecordBytes: this.maxRecordBytes });
+  }
+
+  private openDelimited(delimiter: string): DelimitedParser {
+    this.chosenDelimiter = delimiter;
+    this.format = delimiter === '\t' ? 'tsv' : 'csv';
+    return new DelimitedParser({
+      delimiter: delimiter.charCodeAt(0),
+      table: this.table,
+      maxRecordBytes: this.maxRecordBytes,
+      // "1,500" in a semicolon file may be a decimal comma: do not read it as fifteen hundred.
+      numbers: { thousands: delimiter !== ';' },
+      openSink: (header, record) => this.openSink(header, record),
+    });
+  }
+
+  private get maxRecordBytes(): number {
+    return this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD;
+  }
+
+  /** The header decides the shape: W&B panel exports are reshaped, everything else maps field i to column i. */
+  private openSink(header: string[], record: RecordCells): RowSink {
+    const where = (field: number) => record.where(field);
+    const special = classifyHeader(header);
+    if (special !== null) this.format = special;
+    if (special === 'wandb-csv') return new WideToLongSink(this.table, header, record.line, where);
+    const names = uniqueColumnNames(header, this.problems, where);
+    return new TableRowSink(this.table, names.map((name) => this.table.addColumn(name)));
+  }
+
+  result(): Table {
+    const parser = this.parser;
+    if (parser instanceof DelimitedParser && !parser.hasHeader) {
+      this.problems.add('file-empty', 'error', 1, 1,
+        `${this.problems.file} has no header line (only blank lines or # comments); add a header row naming the columns`);
+    }
+    return this.table.finish({
+      format: this.format,
+      delimiter: this.chosenDelimiter,
+      headerLine: parser instanceof DelimitedParser ? parser.headerLine : 0,
+      bytesRead: this.bytesRead,
+    });
+  }
+}
+
+const NAMED_DELIMITERS: Readonly<Record<string, string>> = { '\\t': '\t', tab: '\t', comma: ',', semicolon: ';', pipe: '|', space: ' ' };
+
+/** A forced delimiter must be one ASCII character that cannot be confused with quoting or line structure. */
+function validDelimiter(value: string | undefined, problems: ProblemLog): string | undefined {
+  if (value === undefined) return undefined;
+  const delimiter = NAMED_DELIMITERS[value.toLowerCase()] ?? value;
+  if (delimiter.length === 1 && delimiter.charCodeAt(0) < 128 && !'"\r\n#'.includes(delimiter)) return delimiter;
+  problems.add('delimiter-invalid', 'warning', 1, 1,
+    `delimiter ${quote(value)} cannot be used (it must be one ASCII character other than a quote, '#' or a newline); ` +
+      'the delimiter is detected instead');
+  return undefined;
+}
+
+/** A table with no rows and one error, for files that cannot be read at all. */
+function failedTable(file: string, fileName: string, code: string, message: string): Table {
+  const problems = new ProblemLog(file);
+  problems.add(code, 'error', 1, 1, message);
+  return new TableBuilder(problems).finish({ format: formatFromExtension(fileName), headerLine: 0, bytesRead: 0 });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function describeFsError(error: unknown, file: string): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return `${file} does not exist; check the path`;
+  if (code === 'EACCES' || code === 'EPERM') return `${file} cannot be read (permission denied); check its permissions`;
+  if (code === 'EISDIR') return `${file} is a directory; open a CSV, TSV or JSONL file inside it`;
+  const detail = error instanceof Error ? error.message : String(error);
+  return `${file} could not be read (${detail}); check that the file is accessible`;
+}

@@ -1,0 +1,152 @@
+// One delimited record between the tokenizer and the table: cells are staged here and handed to a RowSink only
+// once the record is complete, so a record cut by a chunk boundary is simply parsed again with more bytes.
+
+import { LF } from './bytes';
+import type { CellLocation, ColumnBuilder, TableBuilder } from './columns';
+
+export const CELL_EMPTY = 0;
+export const CELL_NUMBER = 1;
+export const CELL_TEXT = 2;
+/** A number written with a unit suffix ("12B"); the suffix is kept in `texts`. */
+export const CELL_SUFFIXED = 3;
+
+
+export class RecordCells {
+  /** Fields in the record; may exceed the capacity (the extras are counted, not kept). */
+  count = 0;
+  kinds: Uint8Array;
+  values: Float64Array;
+  /** Text of CELL_TEXT cells, suffix of CELL_SUFFIXED cells. */
+  texts: string[];
+  /** Byte offset of each field in `source`, to locate problems. Slot `capacity` is the first extra field. */
+  starts: Int32Array;
+  source: Buffer = Buffer.alloc(0);
+  /** Byte offset and 1-based line where the record starts. */
+  start = 0;
+  line = 1;
+
+  /** capacity: the header width; growable: for the header itself, whose width is not known yet. */
+  constructor(
+    private capacity: number,
+    private readonly growable = false,
+  ) {
+    this.kinds = new Uint8Array(capacity + 1);
+    this.values = new Float64Array(capacity + 1);
+    this.texts = new Array<string>(capacity + 1).fill('');
+    this.starts = new Int32Array(capacity + 1);
+  }
+
+  reset(source: Buffer, start: number, line: number): void {
+    this.source = source;
+    this.start = start;
+    this.line = line;
+    this.count = 0;
+  }
+
+  setNumber(field: number, value: number, start: number): void {
+    if (!this.keeps(field)) return;
+    this.kinds[field] = CELL_NUMBER;
+    this.values[field] = value;
+    this.starts[field] = start;
+  }
+
+  setSuffixed(field: number, value: number, start: number, suffix: string): void {
+    if (!this.keeps(field)) return;
+    this.kinds[field] = CELL_SUFFIXED;
+    this.values[field] = value;
+    this.texts[field] = suffix;
+    this.starts[field] = start;
+  }
+
+  setText(field: number, text: string, start: number): void {
+    if (!this.keeps(field)) return;
+    this.kinds[field] = CELL_TEXT;
+    this.texts[field] = text;
+    this.starts[field] = start;
+  }
+
+  setEmpty(field: number, start: number): void {
+    if (!this.keeps(field)) return;
+    this.kinds[field] = CELL_EMPTY;
+    this.starts[field] = start;
+  }
+
+  /** Fields past the capacity are dropped, except the first one whose position the ragged-row warning needs. */
+  private keeps(field: number): boolean {
+    if (field < this.capacity) return true;
+    if (!this.growable) return field === this.capacity;
+    this.grow(Math.max(8, this.capacity * 2));
+    return true;
+  }
+
+  private grow(capacity: number): void {
+    const kinds = new Uint8Array(capacity + 1);
+    kinds.set(this.kinds);
+    const values = new Float64Array(capacity + 1);
+    values.set(this.values);
+    const starts = new Int32Array(capacity + 1);
+    starts.set(this.starts);
+    this.kinds = kinds;
+    this.values = values;
+    this.starts = starts;
+    this.texts.length = capacity + 1;
+    this.capacity = capacity;
+  }
+
+  /** Line and character column of a byte offset inside this record (quoted fields may span lines). */
+  locate(offset: number): CellLocation {
+    let line = this.line;
+    let lineStart = this.start;
+    for (let i = this.start; i < offset; i++) {
+      if (this.source[i] === LF) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return { line, column: characterColumn(this.source, lineStart, offset) };
+  }
+
+  where(field: number): CellLocation {
+    return this.locate(this.starts[Math.min(field, this.capacity)]);
+  }
+}
+
+/** 1-based character column of `offset`: counts UTF-8 lead bytes, so "é" is one column, not two. */
+export function characterColumn(source: Uint8Array, lineStart: number, offset: number): number {
+  let column = 1;
+  for (let i = lineStart; i < offset; i++) if ((source[i] & 0xc0) !== 0x80) column++;
+  return column;
+}
+
+/** Receives complete data records. `width` is how many fields a record should have (the header's). */
+export interface RowSink {
+  readonly width: number;
+  row(record: RecordCells): void;
+}
+
+/** The ordinary case: field i goes to column i. */
+export class TableRowSink implements RowSink {
+  readonly width: number;
+
+  constructor(
+    private readonly table: TableBuilder,
+    private readonly columns: readonly ColumnBuilder[],
+  ) {
+    this.width = columns.length;
+  }
+
+  row(record: RecordCells): void {
+    const row = this.table.beginRow();
+    const n = Math.min(record.count, this.width);
+    for (let i = 0; i < n; i++) writeCell(record, i, this.columns[i], row);
+    this.table.endRow(record.line);
+  }
+}
+
+/** Copies field `field` of the record into `column` at `row`. Shared by every sink. */
+export function writeCell(record: RecordCells, field: number, column: ColumnBuilder, row: number): void {
+  const kind = record.kinds[field];
+  if (kind === CELL_NUMBER) column.setNumber(row, record.values[field]);
+  else if (kind === CELL_SUFFIXED) column.setNumber(row, record.values[field], record.texts[field]);
+  else if (kind === CELL_TEXT) column.setText(row, record.texts[field], column.wantsLocation ? record.where(field) : null);
+}

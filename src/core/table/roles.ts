@@ -1,0 +1,285 @@
+// Which column plays which role, from column names. Exact aliases first (in the order listed: earlier aliases are
+// preferred), then a few name patterns, and user overrides above all. Documented in docs/column-roles.md.
+
+import type { Column, ColumnRole, FileKind, RoleAssignment, Table } from './types';
+
+/** Aliases per role, in order of preference. Matching ignores case and treats '-', ' ' and '.' as '_'. */
+export const ROLE_ALIASES: Record<ColumnRole, readonly string[]> = {
+  step: ['step', 'Step', 'global_step', 'trainer/global_step', 'train/global_step', 'iter', 'iteration', 'iterations', 'steps', '_step'],
+  // Validation losses come first: when a file has both, the validation loss is the one scaling laws are fitted to.
+  loss: ['val_loss', 'eval/loss', 'validation/loss', 'validation loss', 'valid_loss', 'eval_loss', 'loss', 'train/loss', 'train_loss', 'lm_loss', 'Value'],
+  lr: ['lr', 'learning_rate', 'learning rate', 'train_lr', 'train/learning_rate', 'trainer/lr', 'optimizer/lr', 'lr-AdamW', 'lr-Adam', 'lr-SGD', 'lr_0'],
+  run: ['run', 'run_name', 'run_id', 'name', 'experiment', 'schedule', 'curve'],
+  group: ['group', 'mix', 'pretrain_mix', 'pretraining_mix', 'dataset', 'pretraining_dataset', 'data'],
+  pretrainData: ['D_p', 'dp', 'pretrain_tokens', 'pretraining_tokens', 'tokens_pretrain', 'pretrain_data', 'pretraining_data', 'tokens'],
+  finetuneData: ['D_f', 'df', 'finetune_tokens', 'finetuning_tokens', 'finetune_data', 'task_tokens', 'ft_tokens'],
+  bleu: ['bleu', 'BLEU', 'bleu_score', 'comet', 'COMET', 'chrf', 'score'],
+  ce: ['ce', 'cross_entropy', 'downstream_ce', 'downstream_loss', 'xent', 'loss'],
+  params: ['N', 'params', 'n_params', 'num_params', 'parameters', 'model_size', 'params_N', 'model_params', 'non_embedding_params'],
+  tokens: ['D', 'tokens', 'tokens_D', 'n_tokens', 'num_tokens', 'train_tokens', 'training_tokens', 'data_size'],
+  compute: ['C', 'flops', 'flop', 'compute', 'flop_C', 'training_flops', 'FLOPs'],
+};
+
+/** Aliases that only count in some files: they are too generic elsewhere. */
+const CONDITIONAL_ALIASES: Partial<Record<ColumnRole, Readonly<Record<string, Condition>>>> = {
+  loss: { value: 'tensorboard' },
+  pretrainData: { tokens: 'downstream' },
+  ce: { loss: 'downstream' },
+};
+
+type Condition = 'tensorboard' | 'downstream';
+
+/** Name patterns tried when no alias matches: the name ends (or starts) with one of these words. */
+const FALLBACK_WORDS: Partial<Record<ColumnRole, { last?: readonly string[]; first?: readonly string[] }>> = {
+  step: { last: ['step', 'steps', 'iter', 'iteration'] },
+  loss: { last: ['loss'], first: ['loss'] },
+  lr: { last: ['lr', 'learning_rate'], first: ['lr'] },
+  bleu: { last: ['bleu', 'comet', 'chrf'] },
+  ce: { last: ['ce', 'xent', 'cross_entropy'] },
+  params: { last: ['params', 'parameters'] },
+  compute: { last: ['flops', 'flop'] },
+};
+
+/** Words that make a pattern match a setting rather than the quantity: loss_scale, lr_warmup_steps, loss_weight. */
+const NOT_THE_QUANTITY: ReadonlySet<string> = new Set(['scale', 'scaler', 'weight', 'coef', 'warmup', 'decay', 'ratio', 'factor']);
+
+/** Roles whose column may hold text (names); every other role needs numbers. */
+const TEXT_ROLES: ReadonlySet<ColumnRole> = new Set<ColumnRole>(['run', 'group']);
+
+/** Assignment order: specific roles claim their columns before the generic ones (ce before loss, and so on). */
+const ROLE_ORDER: readonly ColumnRole[] = [
+  'run', 'group', 'step', 'params', 'compute', 'pretrainData', 'finetuneData', 'tokens', 'bleu', 'ce', 'lr', 'loss',
+];
+
+const VALIDATION_WORDS: ReadonlySet<string> = new Set(['val', 'valid', 'validation', 'eval', 'evaluation', 'test', 'dev']);
+
+/** Lower case, '-', ' ' and '.' as '_' (runs collapsed), '/' kept: "lr-AdamW" -> "lr_adamw". */
+export function normaliseColumnName(name: string): string {
+  return name.trim().toLowerCase().replace(/[-\s.]+/g, '_');
+}
+
+/** Words of a normalised name, split at '/' and '_'. */
+function words(normalised: string): string[] {
+  return normalised.split(/[/_]+/).filter((w) => w !== '');
+}
+
+function isValidation(name: string): boolean {
+  return words(normaliseColumnName(name)).some((w) => VALIDATION_WORDS.has(w));
+}
+
+interface Context {
+  table: Table;
+  normalised: string[];
+  conditions: Set<Condition>;
+  taken: Set<number>;
+  roles: Partial<Record<ColumnRole, number>>;
+  /** Roles set by the user: detection neither changes nor second-guesses them. */
+  overridden: Set<ColumnRole>;
+  notes: string[];
+}
+
+/** Assigns roles to columns and decides what kind of file this is. Overrides name columns exactly. */
+export function detectRoles(table: Table, overrides: Partial<Record<ColumnRole, string>> = {}): RoleAssignment {
+  const context: Context = {
+    table,
+    normalised: table.columns.map((c) => normaliseColumnName(c.name)),
+    conditions: new Set(),
+    taken: new Set(),
+    roles: {},
+    overridden: new Set(),
+    notes: [],
+  };
+  applyOverrides(context, overrides);
+  if (table.format === 'tensorboard-csv') context.conditions.add('tensorboard');
+  const tensorboardLr = table.format === 'tensorboard-csv' && tensorboardTagIsLr(context);
+  if (looksDownstream(context)) context.conditions.add('downstream');
+  for (const role of ROLE_ORDER) assignByAlias(context, role, tensorboardLr);
+  for (const role of ROLE_ORDER) assignByPattern(context, role);
+  noteLossChoice(context);
+  const kind = decideKind(context);
+  noteMissing(context, kind);
+  return { kind, roles: context.roles, notes: context.notes };
+}
+
+function applyOverrides(context: Context, overrides: Partial<Record<ColumnRole, string>>): void {
+  const names = context.table.columns.map((c) => c.name);
+  for (const [role, name] of Object.entries(overrides) as [ColumnRole, string | undefined][]) {
+    if (name === undefined) continue;
+    if (!Object.hasOwn(ROLE_ALIASES, role)) {
+      context.notes.push(`--columns ${role}=${name}: "${role}" is not a role (roles: ${Object.keys(ROLE_ALIASES).join(', ')}).`);
+      continue;
+    }
+    let index = names.indexOf(name);
+    if (index < 0) index = context.normalised.indexOf(normaliseColumnName(name));
+    if (index < 0) {
+      context.notes.push(`--columns ${role}=${name}: there is no column named "${name}" (columns: ${names.join(', ')}).`);
+      continue;
+    }
+    if (!usable(context.table.columns[index], role)) {
+      context.notes.push(`--columns ${role}=${name}: column "${names[index]}" has no numeric cells, so it cannot be the ${role}.`);
+      continue;
+    }
+    assign(context, role, index, 'set with --columns');
+    context.overridden.add(role);
+  }
+}
+
+function usable(column: Column, role: ColumnRole): boolean {
+  return TEXT_ROLES.has(role) ? column.numericCount + column.textCount > 0 : column.numericCount > 0;
+}
+
+function assign(context: Context, role: ColumnRole, index: number, how: string): void {
+  context.roles[role] = index;
+  context.taken.add(index);
+  context.notes.push(`${role} → "${context.table.columns[index].name}" (${how}).`);
+}
+
+/** Aliases of a role that apply to this file, normalised, in preference order. */
+function activeAliases(context: Context, role: ColumnRole, tensorboardLr: boolean): string[] {
+  const conditional = CONDITIONAL_ALIASES[role] ?? {};
+  const aliases = ROLE_ALIASES[role].map(normaliseColumnName).filter((alias) => {
+    const condition = conditional[alias];
+    return condition === undefined || context.conditions.has(condition);
+  });
+  // A TensorBoard export of a learning-rate tag: its Value column is the lr, not the loss.
+  if (tensorboardLr && role === 'lr') aliases.push('value');
+  const active = tensorboardLr && role === 'loss' ? aliases.filter((a) => a !== 'value') : aliases;
+  return [...new Set(active)];
+}
+
+/** First free, usable column whose name equals an alias, trying aliases in order. */
+function findByAlias(context: Context, role: ColumnRole, aliases: readonly string[]): number {
+  for (const alias of aliases) {
+    const index = context.normalised.findIndex(
+      (name, i) => name === alias && !context.taken.has(i) && usable(context.table.columns[i], role),
+    );
+    if (index >= 0) return index;
+  }
+  return -1;
+}
+
+function assignByAlias(context: Context, role: ColumnRole, tensorboardLr: boolean): void {
+  if (context.roles[role] !== undefined) return;
+  const index = findByAlias(context, role, activeAliases(context, role, tensorboardLr));
+  if (index < 0) return;
+  // A training-loss alias ("train/loss") yields to a validation loss found by pattern ("val/my_loss").
+  const preferValidation = role === 'loss' && !isValidation(context.table.columns[index].name);
+  if (preferValidation && patternMatches(context, role).some((m) => isValidation(m.name))) return;
+  assign(context, role, index, 'matched an alias');
+}
+
+/** Free, usable columns whose name ends (or starts) with one of the role's fallback words. */
+function patternMatches(context: Context, role: ColumnRole): { name: string; index: number; word: string }[] {
+  const fallback = FALLBACK_WORDS[role];
+  if (fallback === undefined) return [];
+  const wordOf = (name: string): string | undefined =>
+    fallback.last?.find((w) => name === w || name.endsWith(`_${w}`) || name.endsWith(`/${w}`)) ??
+    fallback.first?.find((w) => name.startsWith(`${w}_`) || name.startsWith(`${w}/`));
+  const matches: { name: string; index: number; word: string }[] = [];
+  context.normalised.forEach((name, index) => {
+    const word = wordOf(name);
+    if (word === undefined || words(name).some((w) => NOT_THE_QUANTITY.has(w))) return;
+    if (!context.taken.has(index) && usable(context.table.columns[index], role)) {
+      matches.push({ name, index, word });
+    }
+  });
+  return matches;
+}
+
+/** Name patterns; as with the aliases, a validation loss is preferred over a training loss. */
+function assignByPattern(context: Context, role: ColumnRole): void {
+  if (context.roles[role] !== undefined) return;
+  const matches = patternMatches(context, role);
+  if (matches.length === 0) return;
+  const best = (role === 'loss' ? matches.find((m) => isValidation(m.name)) : undefined) ?? matches[0];
+  assign(context, role, best.index, `name has the word "${best.word}"`);
+}
+
+/** Says which loss was chosen when both a validation and a training loss exist. */
+function noteLossChoice(context: Context): void {
+  const chosen = context.roles.loss;
+  if (chosen === undefined || context.overridden.has('loss')) return;
+  const columns = context.table.columns;
+  const other = context.normalised.findIndex(
+    (name, i) => i !== chosen && !context.taken.has(i) && words(name).includes('loss') && isValidation(name) !== isValidation(columns[chosen].name),
+  );
+  if (other < 0) return;
+  const which = isValidation(columns[chosen].name) ? 'validation' : 'training';
+  context.notes.push(
+    `loss: chose the ${which} loss "${columns[chosen].name}" over "${columns[other].name}" (validation loss is preferred); ` +
+      `use --columns loss=${columns[other].name} for the other.`,
+  );
+}
+
+/**
+ * A downstream sweep has pretraining data and a downstream score. "tokens" and "loss" are too generic to decide
+ * that on their own, so they count only next to a specific downstream name (D_p, bleu, ce...).
+ */
+function looksDownstream(context: Context): boolean {
+  const has = (role: ColumnRole) => context.roles[role] !== undefined || findByAlias(context, role, strictAliases(role)) >= 0;
+  const score = has('bleu') || has('ce');
+  const genericLoss = findByAlias(context, 'ce', ['loss']) >= 0;
+  const genericTokens = findByAlias(context, 'pretrainData', ['tokens']) >= 0;
+  return (has('pretrainData') && (score || genericLoss)) || (genericTokens && score && !has('params'));
+}
+
+/** A role's aliases without the conditional ones, normalised. */
+function strictAliases(role: ColumnRole): string[] {
+  const conditional = CONDITIONAL_ALIASES[role] ?? {};
+  return ROLE_ALIASES[role].map(normaliseColumnName).filter((a) => conditional[a] === undefined);
+}
+
+function decideKind(context: Context): FileKind {
+  const { roles } = context;
+  if (roles.pretrainData !== undefined && (roles.bleu !== undefined || roles.ce !== undefined)) return 'downstream';
+  const compute = roles.params !== undefined && (roles.tokens !== undefined || roles.compute !== undefined) && roles.loss !== undefined;
+  const curve = roles.step !== undefined && roles.loss !== undefined;
+  if (compute && curve) {
+    // Checkpoints of one model (constant params) are a loss curve; several model sizes are a compute sweep.
+    const single = distinctNumbers(context.table.columns[roles.params as number]) <= 1;
+    context.notes.push(single
+      ? 'kind: loss-curve — the file has step and loss, and params has one value (one model).'
+      : 'kind: compute — the file has several model sizes (params), though it also has a step column.');
+    return single ? 'loss-curve' : 'compute';
+  }
+  if (compute) return 'compute';
+  if (curve) return 'loss-curve';
+  return 'unknown';
+}
+
+function distinctNumbers(column: Column): number {
+  const seen = new Set<number>();
+  for (const value of column.values) {
+    if (!Number.isNaN(value)) seen.add(value);
+    if (seen.size > 1) break;
+  }
+  return seen.size;
+}
+
+function noteMissing(context: Context, kind: FileKind): void {
+  const { roles, table, notes } = context;
+  const found = (list: ColumnRole[]) => list.filter((r) => roles[r] !== undefined).join(', ') || 'none';
+  if (kind === 'loss-curve' && roles.lr === undefined) {
+    notes.push('no learning-rate column found; schedule-aware fits need one: --columns lr=<column>.');
+  }
+  if (kind !== 'unknown') return;
+  notes.push(
+    'Could not tell the kind of file: a loss curve needs step and loss (found: ' + found(['step', 'loss']) + '); ' +
+      'a compute sweep needs params, tokens or compute, and loss (found: ' + found(['params', 'tokens', 'compute', 'loss']) + '); ' +
+      'a downstream sweep needs pretrainData and bleu or ce (found: ' + found(['pretrainData', 'bleu', 'ce']) + '). ' +
+      `Map columns with --columns role=name, e.g. --columns loss=my_metric (columns: ${table.columns.map((c) => c.name).join(', ')}).`,
+  );
+}
+
+/**
+ * TensorBoard names exports "run-<run>-tag-<tag>.csv"; the tag says what Value holds. Notes what was concluded.
+ */
+function tensorboardTagIsLr(context: Context): boolean {
+  const base = context.table.file.split(/[\\/]/).pop() ?? '';
+  const stem = base.replace(/\.[^.]*$/, '');
+  const at = stem.lastIndexOf('-tag-');
+  const tag = normaliseColumnName(at >= 0 ? stem.slice(at + 5) : stem);
+  const lr = words(tag).includes('lr') || tag.includes('learning_rate');
+  context.notes.push(`TensorBoard export of tag "${at >= 0 ? stem.slice(at + 5) : stem}": Value is read as the ${lr ? 'learning rate (lr)' : 'loss'}.`);
+  return lr;
+}

@@ -1,0 +1,92 @@
+import type { FileHandle } from 'node:fs/promises';
+
+// The reused read buffer. Bytes are read into the free tail, a parser consumes whole records from the front, and
+// the unconsumed partial record is moved to the front before the next read. The buffer only grows when one record
+// is larger than it, so memory stays at about one chunk whatever the file size.
+
+/** A format parser fed by the window. */
+export interface ChunkParser {
+  /**
+   * Parses complete records in buf[start, end) and returns where the first incomplete one starts (end when all
+   * were used). With eof, everything left is final: a last line without a newline is still a record.
+   */
+  consume(buf: Buffer, start: number, end: number, eof: boolean): number;
+}
+
+export class ChunkWindow {
+  buffer: Buffer;
+  /** Bytes of buffer[0, filled) hold unconsumed data. */
+  filled = 0;
+
+  constructor(private readonly chunkSize: number) {
+    // Twice the chunk: a whole chunk still fits after the partial record carried over from the last one.
+    this.buffer = Buffer.allocUnsafe(chunkSize * 2);
+  }
+
+  /** Where the next read goes: at most one chunk, after the data already held (growing when full). */
+  target(): { offset: number; length: number } {
+    if (this.filled === this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+      this.buffer.copy(bigger, 0, 0, this.filled);
+      this.buffer = bigger;
+    }
+    return { offset: this.filled, length: Math.min(this.chunkSize, this.buffer.length - this.filled) };
+  }
+
+  /** Drops the first `consumed` bytes, keeping the rest at the front. */
+  discard(consumed: number): void {
+    if (consumed === 0) return;
+    this.buffer.copy(this.buffer, 0, consumed, this.filled);
+    this.filled -= consumed;
+  }
+}
+
+/**
+ * Reads a file in chunks with the next two reads already in flight, so thread-pool latency (large on a busy
+ * machine) overlaps parsing instead of adding to it. Reads use explicit positions, so they cannot reorder.
+ */
+export class ReadAhead {
+  private readonly buffers: [Buffer, Buffer];
+  private readonly reads: [Promise<number>, Promise<number>];
+  /** The buffer being drained, and its unread bytes [start, end). end -1: nothing awaited yet. */
+  private active = 0;
+  private start = 0;
+  private end = -1;
+  private position = 0;
+  private lastRead = false;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly chunkSize: number,
+  ) {
+    this.buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+    this.reads = [this.issue(0), this.issue(1)];
+  }
+
+  /** Copies up to `length` bytes into target at offset; returns 0 at the end of the file. */
+  async read(target: Buffer, offset: number, length: number): Promise<number> {
+    if (this.start === this.end || this.end < 0) {
+      if (this.lastRead) return 0;
+      if (this.end >= 0) {
+        this.reads[this.active] = this.issue(this.active);
+        this.active ^= 1;
+      }
+      this.end = await this.reads[this.active];
+      this.start = 0;
+      this.lastRead = this.end < this.chunkSize; // a short read of a regular file is its end
+      if (this.end === 0) return 0;
+    }
+    const n = Math.min(length, this.end - this.start);
+    this.buffers[this.active].copy(target, offset, this.start, this.start + n);
+    this.start += n;
+    return n;
+  }
+
+  private issue(index: number): Promise<number> {
+    const at = this.position;
+    this.position += this.chunkSize;
+    const read = this.handle.read(this.buffers[index], 0, this.chunkSize, at).then((r) => r.bytesRead);
+    read.catch(() => undefined); // a read still in flight when reading stops early must not be an unhandled rejection
+    return read;
+  }
+}

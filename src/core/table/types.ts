@@ -1,0 +1,91 @@
+// The parsed shape of a run file. Everything downstream (curves, laws, the server, the CLI) reads these types only,
+// never the raw text: a file is read once into typed columns, with each row's source line kept for diagnostics.
+
+/** What the reader recognised. The two exports are CSV underneath but have their own column conventions. */
+export type FileFormat = 'csv' | 'tsv' | 'jsonl' | 'tensorboard-csv' | 'wandb-csv';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A problem found while reading: always located, always phrased so a user can act on it. */
+export interface ParseProblem {
+  code: string; // stable, e.g. 'row-ragged', 'cell-not-numeric', 'jsonl-bad-line', 'file-empty'
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number; // 1-based line in the file
+  column: number; // 1-based character column in that line
+}
+
+/** Non-numeric cells, dictionary-coded: run names and mixes repeat, so memory stays proportional to rows. */
+export interface TextCells {
+  codes: Int32Array; // per row: index into dictionary, or -1 when the cell is numeric or empty
+  dictionary: string[];
+}
+
+export interface Column {
+  name: string;
+  /** Per row: the number, or NaN when the cell is empty or not a number (see `text`). */
+  values: Float64Array;
+  /** Present when at least one cell is non-numeric text. */
+  text?: TextCells;
+  numericCount: number;
+  textCount: number;
+  emptyCount: number;
+  /** Unit suffixes seen in numeric cells (e.g. 'B' for "12B"); more than one means mixed notation. */
+  suffixes: string[];
+}
+
+export interface Table {
+  file: string;
+  format: FileFormat;
+  /** The field delimiter for delimited formats. */
+  delimiter?: string;
+  /** The line of the header row (1-based); 0 for JSONL. */
+  headerLine: number;
+  columns: Column[];
+  rowCount: number;
+  /** 1-based source line of each row (Float64Array would waste memory; files past 2^31 lines are refused). */
+  lines: Int32Array;
+  problems: ParseProblem[];
+  /** How many problems there were in all; `problems` keeps only the first few hundred. */
+  problemCount: number;
+  rowsRejected: number;
+  bytesRead: number;
+}
+
+export interface ReadOptions {
+  /** Force a delimiter instead of detecting it. */
+  delimiter?: string;
+  /** Refuse files larger than this many bytes with a clear message (default 4 GiB). */
+  maxBytes?: number;
+  /** Display name used in messages; defaults to the path. */
+  displayName?: string;
+  /** Keep at most this many problems in `problems` (default 200). */
+  maxProblems?: number;
+}
+
+/** What a column is for. The same names are used by the CLI's `--columns role=name` and the extension's settings. */
+export type ColumnRole =
+  | 'step' // optimiser step of a loss curve
+  | 'loss' // training or validation loss of a loss curve
+  | 'lr' // learning rate at that step
+  | 'run' // which curve a row belongs to (several runs in one file)
+  | 'group' // pretraining mix or dataset of a downstream sweep
+  | 'pretrainData' // D_p: pretraining tokens seen
+  | 'finetuneData' // D_f: fine-tuning tokens
+  | 'bleu' // BLEU, COMET or another higher-is-better downstream score
+  | 'ce' // downstream cross-entropy
+  | 'params' // N: model parameters
+  | 'tokens' // D: training tokens
+  | 'compute'; // C: training FLOP
+
+/** Which kind of file this is, decided from the roles found. */
+export type FileKind = 'loss-curve' | 'downstream' | 'compute' | 'unknown';
+
+export interface RoleAssignment {
+  kind: FileKind;
+  /** Role -> index into Table.columns. */
+  roles: Partial<Record<ColumnRole, number>>;
+  /** Human-readable notes, e.g. which alias matched, or which roles are missing and how to map them. */
+  notes: string[];
+}

@@ -1,0 +1,76 @@
+// The W&B chart-panel CSV is wide: one "<run> - <metric>" column per run and metric. Everything downstream wants
+// long form (a run column, one column per metric), so the reshaping happens as rows stream in: each input row
+// becomes one row per run that has a value in it, at the input row's line.
+
+import type { CellLocation, ColumnBuilder, TableBuilder } from './columns';
+import { splitWandbSeries } from './detect';
+import { uniqueColumnNames } from './header';
+import { CELL_EMPTY, writeCell, type RecordCells, type RowSink } from './record';
+
+/** The min/max band columns the panel adds around each smoothed series. */
+const BAND = /__(MIN|MAX)$/;
+
+interface RunSeries {
+  name: string;
+  /** Input field -> output metric column. */
+  cells: { field: number; column: ColumnBuilder }[];
+}
+
+export class WideToLongSink implements RowSink {
+  readonly width: number;
+  private readonly x: ColumnBuilder;
+  private readonly run: ColumnBuilder;
+  private readonly runs: RunSeries[] = [];
+
+  constructor(
+    private readonly table: TableBuilder,
+    header: readonly string[],
+    headerLine: number,
+    where: (field: number) => CellLocation,
+  ) {
+    this.width = header.length;
+    const runs = new Map<string, { field: number; metric: string }[]>();
+    const metrics: string[] = [];
+    let bands = 0;
+    header.forEach((name, field) => {
+      const series = field === 0 ? null : splitWandbSeries(name.trim());
+      if (series === null) return;
+      if (BAND.test(series.metric)) {
+        bands++;
+        return;
+      }
+      if (!metrics.includes(series.metric)) metrics.push(series.metric);
+      const cells = runs.get(series.run) ?? [];
+      cells.push({ field, metric: series.metric });
+      runs.set(series.run, cells);
+    });
+    const names = uniqueColumnNames([header[0], 'run', ...metrics], table.problems, () => where(0));
+    const columns = names.map((name) => table.addColumn(name));
+    [this.x, this.run] = columns;
+    for (const [name, cells] of runs) {
+      this.runs.push({ name, cells: cells.map((c) => ({ field: c.field, column: columns[2 + metrics.indexOf(c.metric)] })) });
+    }
+    table.problems.add('wandb-reshaped', 'info', headerLine, 1,
+      `W&B chart export: ${runs.size} run(s) × ${metrics.length} metric(s) reshaped to one row per (step, run) with a ` +
+        `"run" column` + (bands > 0 ? `; ${bands} __MIN/__MAX band column(s) dropped (the panel's shading, not data)` : ''));
+  }
+
+  row(record: RecordCells): void {
+    for (const run of this.runs) {
+      let row = -1;
+      for (const { field, column } of run.cells) {
+        if (field >= record.count || record.kinds[field] === CELL_EMPTY) continue;
+        if (row < 0) row = this.openRow(record, run.name);
+        writeCell(record, field, column, row);
+      }
+      if (row >= 0) this.table.endRow(record.line);
+    }
+  }
+
+  private openRow(record: RecordCells, run: string): number {
+    const row = this.table.beginRow();
+    writeCell(record, 0, this.x, row);
+    this.run.setText(row, run, null);
+    return row;
+  }
+}

@@ -1,0 +1,297 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseText } from '../../../src/core/table';
+import { codes, column, names, numbers, problem, texts } from './helpers';
+
+test('quoted field containing the delimiter', () => {
+  const table = parseText('run,loss\n"a,b",1.5\n');
+  assert.deepEqual(texts(table, 'run'), ['a,b']);
+  assert.deepEqual(numbers(table, 'loss'), [1.5]);
+  assert.equal(table.problemCount, 0);
+});
+
+test('doubled quotes inside a quoted field are one literal quote', () => {
+  const table = parseText('run,loss\n"say ""hi""",2\n"""",3\n');
+  assert.deepEqual(texts(table, 'run'), ['say "hi"', '"']);
+});
+
+test('newline inside a quoted field: the row keeps the line where it starts, later lines stay right', () => {
+  const table = parseText('note,loss\n"two\nlines",1\nplain,2\n"three\r\nline\nnote",3\nx,4\n');
+  assert.deepEqual(texts(table, 'note'), ['two\nlines', 'plain', 'three\r\nline\nnote', 'x']);
+  assert.deepEqual(Array.from(table.lines), [2, 4, 5, 8]);
+});
+
+test('quoted numbers are numbers, quoted empty is empty', () => {
+  const table = parseText('a,b\n"1.5",""\n');
+  assert.deepEqual(numbers(table, 'a'), [1.5]);
+  assert.equal(column(table, 'b').emptyCount, 1);
+});
+
+test('UTF-8 BOM is skipped', () => {
+  const table = parseText('\ufeffstep,loss\n1,2\n');
+  assert.deepEqual(names(table), ['step', 'loss']);
+  assert.deepEqual(numbers(table, 'step'), [1]);
+});
+
+test('CRLF line endings', () => {
+  const table = parseText('step,loss\r\n1,2.5\r\n2,2.25\r\n');
+  assert.deepEqual(numbers(table, 'loss'), [2.5, 2.25]);
+  assert.deepEqual(texts(table, 'loss'), [null, null]);
+  assert.equal(table.problemCount, 0);
+});
+
+test('blank lines are skipped and do not shift line numbers', () => {
+  const table = parseText('\n\nstep,loss\n\n1,2\n   \n\r\n2,3\n\n');
+  assert.equal(table.headerLine, 3);
+  assert.equal(table.rowCount, 2);
+  assert.deepEqual(Array.from(table.lines), [5, 8]);
+});
+
+test('# comment lines are skipped, also before the header', () => {
+  const table = parseText('# exported by train.py\n# lr=3e-4\nstep,loss\n1,2\n# checkpoint saved\n2,3\n');
+  assert.equal(table.headerLine, 3);
+  assert.deepEqual(numbers(table, 'step'), [1, 2]);
+  assert.deepEqual(Array.from(table.lines), [4, 6]);
+});
+
+test('TSV is detected', () => {
+  const table = parseText('step\tloss\tnote\n1\t2.5\ta, b\n2\t2.4\tc\n');
+  assert.equal(table.format, 'tsv');
+  assert.equal(table.delimiter, '\t');
+  assert.deepEqual(texts(table, 'note'), ['a, b', 'c']);
+});
+
+test('semicolon-delimited is detected', () => {
+  const table = parseText('step;loss\n1;2.5\n2;2.4\n');
+  assert.equal(table.format, 'csv');
+  assert.equal(table.delimiter, ';');
+  assert.deepEqual(numbers(table, 'loss'), [2.5, 2.4]);
+});
+
+test('pipe-delimited is detected', () => {
+  const table = parseText('step|loss\n1|2.5\n');
+  assert.equal(table.delimiter, '|');
+});
+
+test('delimiter detection ignores delimiters inside quotes', () => {
+  const table = parseText('name;loss\n"a;b;c";1\n"d;e";2\n');
+  assert.equal(table.delimiter, ';');
+  assert.deepEqual(texts(table, 'name'), ['a;b;c', 'd;e']);
+});
+
+test('delimiter override wins over detection', () => {
+  const table = parseText('a,b;c\n1,2;3\n', { delimiter: ';' });
+  assert.equal(table.delimiter, ';');
+  assert.deepEqual(names(table), ['a,b', 'c']);
+});
+
+test('delimiter override accepts "tab" and "\\t"; an unusable one is reported and detection is used', () => {
+  assert.equal(parseText('a\tb\n1\t2\n', { delimiter: '\\t' }).delimiter, '\t');
+  assert.equal(parseText('a\tb\n1\t2\n', { delimiter: 'tab' }).delimiter, '\t');
+  const table = parseText('a,b\n1,2\n', { delimiter: '::' });
+  assert.equal(table.delimiter, ',');
+  assert.equal(problem(table, 'delimiter-invalid').severity, 'warning');
+});
+
+test('.tsv extension breaks ties toward tab', () => {
+  const table = parseText('a,b\tc,d\n1,2\t3,4\n', { fileName: 'x.tsv' });
+  assert.equal(table.delimiter, '\t');
+});
+
+test('empty file: file-empty error, no rows', () => {
+  const table = parseText('', { fileName: 'empty.csv' });
+  assert.equal(table.rowCount, 0);
+  assert.deepEqual(codes(table), ['file-empty']);
+  const p = problem(table, 'file-empty');
+  assert.equal(p.severity, 'error');
+  assert.deepEqual([p.line, p.column, p.file], [1, 1, 'empty.csv']);
+});
+
+test('only comments and blank lines: file-empty (no header)', () => {
+  const table = parseText('# nothing yet\n\n');
+  assert.deepEqual(codes(table), ['file-empty']);
+  assert.match(problem(table, 'file-empty').message, /no header/);
+});
+
+test('header only: zero rows and an info problem', () => {
+  const table = parseText('step,loss\n');
+  assert.equal(table.rowCount, 0);
+  assert.deepEqual(names(table), ['step', 'loss']);
+  assert.equal(problem(table, 'no-data-rows').severity, 'info');
+});
+
+test('header only without a trailing newline', () => {
+  const table = parseText('step,loss');
+  assert.deepEqual(names(table), ['step', 'loss']);
+  assert.deepEqual(codes(table), ['no-data-rows']);
+});
+
+test('one data row', () => {
+  const table = parseText('step,loss\n1,2\n');
+  assert.equal(table.rowCount, 1);
+  assert.deepEqual(Array.from(table.lines), [2]);
+  assert.equal(table.problemCount, 0);
+});
+
+test('non-numeric cells are text; a mostly numeric column gets one warning at the first one', () => {
+  const table = parseText('step,loss,schedule\n1,2.5,cosine\n2,oops,cosine\n3,2.3,wsd\n4,n/a,wsd\n');
+  assert.deepEqual(texts(table, 'loss'), [null, 'oops', null, 'n/a']);
+  assert.ok(Number.isNaN(numbers(table, 'loss')[1]));
+  const loss = column(table, 'loss');
+  assert.deepEqual([loss.numericCount, loss.textCount, loss.emptyCount], [2, 2, 0]);
+  const warning = problem(table, 'cell-not-numeric');
+  assert.deepEqual([warning.line, warning.column], [3, 3]);
+  assert.match(warning.message, /"loss" has 2 non-numeric cells/);
+  assert.equal(table.problems.filter((p) => p.code === 'cell-not-numeric').length, 1, 'text column schedule is not flagged');
+  assert.deepEqual(column(table, 'schedule').text?.dictionary, ['cosine', 'wsd']);
+});
+
+test('NaN and Inf cells are numeric values', () => {
+  const table = parseText('step,loss\n1,NaN\n2,inf\n3,-Infinity\n');
+  const loss = numbers(table, 'loss');
+  assert.ok(Number.isNaN(loss[0]));
+  assert.deepEqual(loss.slice(1), [Infinity, -Infinity]);
+  assert.equal(column(table, 'loss').numericCount, 3);
+  assert.equal(table.problemCount, 0);
+});
+
+test('ragged row with fewer fields: missing cells empty, warning at the end of the line', () => {
+  const table = parseText('step,lr,loss\n1,0.1,3\n2,0.2\n3,0.3,2\n');
+  assert.equal(table.rowCount, 3);
+  assert.ok(Number.isNaN(numbers(table, 'loss')[1]));
+  const p = problem(table, 'row-ragged');
+  assert.deepEqual([p.severity, p.line, p.column], ['warning', 3, 6]);
+  assert.match(p.message, /line 3 has 2 fields but the header has 3; the missing cells are treated as empty/);
+});
+
+test('ragged row with more fields: known fields kept, warning at the first extra field', () => {
+  const table = parseText('step,loss\n1,2,extra,more\n2,3\n');
+  assert.deepEqual(numbers(table, 'loss'), [2, 3]);
+  const p = problem(table, 'row-ragged');
+  assert.deepEqual([p.line, p.column], [2, 5]);
+  assert.match(p.message, /line 2 has 4 fields but the header has 2/);
+});
+
+test('truncated last line (no trailing newline) is a normal row', () => {
+  const table = parseText('step,loss\n1,2\n2,3.5');
+  assert.deepEqual(numbers(table, 'loss'), [2, 3.5]);
+  assert.equal(table.problemCount, 0);
+});
+
+test('truncated last line ending in a delimiter has an empty last cell', () => {
+  const table = parseText('a,b,c\n1,2,');
+  assert.equal(table.rowCount, 1);
+  assert.equal(column(table, 'c').emptyCount, 1);
+  assert.equal(table.problemCount, 0);
+});
+
+test('unclosed quote at the end: error where the quote opened, that row rejected, earlier rows kept', () => {
+  const table = parseText('run,loss\na,1\nb,2\nc,"3\n');
+  assert.deepEqual(texts(table, 'run'), ['a', 'b']);
+  assert.equal(table.rowsRejected, 1);
+  const p = problem(table, 'quote-unclosed');
+  assert.deepEqual([p.severity, p.line, p.column], ['error', 4, 3]);
+});
+
+test('a stray opening quote mid-file rejects its line only; following lines are read again', () => {
+  const table = parseText('run,loss\n"a,1\nb,2\n');
+  assert.deepEqual(texts(table, 'run'), ['b']);
+  assert.equal(table.rowsRejected, 1);
+  assert.deepEqual([problem(table, 'quote-unclosed').line, problem(table, 'quote-unclosed').column], [2, 1]);
+});
+
+test('an over-long open quote is abandoned at maxRecordBytes instead of swallowing the file', () => {
+  const body = Array.from({ length: 200 }, (_, i) => `${i},${i}`).join('\n');
+  const table = parseText(`a,b\n"x,1\n${body}\n`, { maxRecordBytes: 256, chunkSize: 64, sniffBytes: 64 });
+  assert.equal(problem(table, 'quote-unclosed').line, 2);
+  assert.match(problem(table, 'quote-unclosed').message, /still open after/);
+  assert.equal(table.rowCount, 200);
+});
+
+test('binary garbage: file-not-text error, no rows, no throw', () => {
+  const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)).toString('latin1');
+  const table = parseText(garbage, { fileName: 'weights.bin' });
+  assert.equal(table.rowCount, 0);
+  const p = problem(table, 'file-not-text');
+  assert.deepEqual([p.severity, p.line, p.column], ['error', 1, 1]);
+});
+
+test('NUL bytes mean binary', () => {
+  const table = parseText('step,loss\n1,2\u0000\u0000\n');
+  assert.deepEqual(codes(table), ['file-not-text']);
+  assert.match(problem(table, 'file-not-text').message, /NUL/);
+});
+
+test('a Latin-1 file with a few accented names is still text', () => {
+  const table = parseText(Buffer.from('run,loss\ncaf\xe9,1\n', 'latin1').toString('latin1'));
+  assert.equal(table.rowCount, 1);
+});
+
+test('duplicate header names are disambiguated with a warning', () => {
+  const table = parseText('step,loss,loss,loss\n1,2,3,4\n');
+  assert.deepEqual(names(table), ['step', 'loss', 'loss (2)', 'loss (3)']);
+  const warnings = table.problems.filter((p) => p.code === 'header-duplicate');
+  assert.equal(warnings.length, 2);
+  assert.deepEqual([warnings[0].line, warnings[0].column], [1, 11]);
+});
+
+test('empty header names get a placeholder name', () => {
+  const table = parseText(',step,loss\n0,1,2\n');
+  assert.deepEqual(names(table), ['column_1', 'step', 'loss']);
+  assert.equal(problem(table, 'header-empty-name').severity, 'info');
+});
+
+test('header names are trimmed; numeric-looking header names stay names', () => {
+  const table = parseText(' step , 1 \n5,6\n');
+  assert.deepEqual(names(table), ['step', '1']);
+});
+
+test('too large: refused with size and limit named', () => {
+  const table = parseText('step,loss\n1,2\n', { maxBytes: 8, fileName: 'run.csv' });
+  assert.equal(table.rowCount, 0);
+  const p = problem(table, 'file-too-large');
+  assert.equal(p.severity, 'error');
+  assert.match(p.message, /run\.csv is 14 bytes, over the 8 bytes limit/);
+});
+
+test('problems are capped at maxProblems while problemCount counts all', () => {
+  const rows = Array.from({ length: 50 }, (_, i) => `${i}`).join('\n');
+  const table = parseText(`a,b\n${rows}\n`, { maxProblems: 5 });
+  assert.equal(table.problems.length, 5);
+  assert.equal(table.problemCount, 50);
+  assert.equal(table.rowCount, 50);
+});
+
+test('every problem names the file (displayName) with a 1-based line and column', () => {
+  const table = parseText('a,a\n1\n"x\n', { displayName: 'my run' });
+  assert.ok(table.problems.length >= 3);
+  for (const p of table.problems) {
+    assert.equal(p.file, 'my run');
+    assert.ok(p.line >= 1 && p.column >= 1, JSON.stringify(p));
+    assert.ok(p.message.length > 20);
+  }
+});
+
+test('columns of problems count characters, not bytes', () => {
+  const table = parseText('run,loss\nrésumé,1,2\n');
+  assert.equal(problem(table, 'row-ragged').column, 10);
+});
+
+test('a line that is far too long is skipped with an error', () => {
+  const table = parseText(`a,b\n${'9'.repeat(5000)}\n1,2\n`, { maxRecordBytes: 1024, chunkSize: 256, sniffBytes: 64 });
+  assert.equal(problem(table, 'line-too-long').line, 2);
+  assert.deepEqual(numbers(table, 'a'), [1]);
+  assert.deepEqual(Array.from(table.lines), [3]);
+});
+
+test('single-column files work', () => {
+  const table = parseText('loss\n3.2\n3.1\n');
+  assert.deepEqual(numbers(table, 'loss'), [3.2, 3.1]);
+  assert.equal(table.problemCount, 0);
+});
+
+test('spaces around numbers are tolerated', () => {
+  const table = parseText('step, loss\n1, 2.5\n 2 ,2.4 \n');
+  assert.deepEqual(numbers(table, 'loss'), [2.5, 2.4]);
+  assert.deepEqual(numbers(table, 'step'), [1, 2]);
+});

@@ -1,0 +1,58 @@
+// Shared helpers for the table reader tests: column lookup by name and temporary files.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Column, ParseProblem, Table } from '../../../src/core/table/types';
+
+export function column(table: Table, name: string): Column {
+  const found = table.columns.find((c) => c.name === name);
+  if (found === undefined) throw new Error(`no column ${name} in ${table.columns.map((c) => c.name).join(', ')}`);
+  return found;
+}
+
+/** The column's numbers (NaN for empty or text cells). */
+export function numbers(table: Table, name: string): number[] {
+  return Array.from(column(table, name).values);
+}
+
+/** The column's text cells (null where the cell is numeric or empty). */
+export function texts(table: Table, name: string): (string | null)[] {
+  const { text } = column(table, name);
+  if (text === undefined) return new Array<null>(table.rowCount).fill(null);
+  return Array.from(text.codes, (code) => (code < 0 ? null : text.dictionary[code]));
+}
+
+export function names(table: Table): string[] {
+  return table.columns.map((c) => c.name);
+}
+
+export function codes(table: Table): string[] {
+  return table.problems.map((p) => p.code);
+}
+
+export function problem(table: Table, code: string): ParseProblem {
+  const found = table.problems.find((p) => p.code === code);
+  if (found === undefined) throw new Error(`no ${code} problem; got ${JSON.stringify(table.problems)}`);
+  return found;
+}
+
+/** Writes files into a fresh temporary folder; returns their paths and a cleanup function. */
+export function tempFiles(files: Record<string, string | Buffer>): { path: (name: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-table-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return { path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Plain-object view of a table (typed arrays as arrays) for deepEqual comparisons. */
+export function plain(table: Table): unknown {
+  return {
+    ...table,
+    lines: Array.from(table.lines),
+    columns: table.columns.map((c) => ({
+      ...c,
+      values: Array.from(c.values),
+      text: c.text && { codes: Array.from(c.text.codes), dictionary: c.text.dictionary },
+    })),
+  };
+}

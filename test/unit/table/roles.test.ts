@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { detectRoles, normaliseColumnName, parseText, readTable, ROLE_ALIASES } from '../../../src/core/table';
+import type { ColumnRole, RoleAssignment, Table } from '../../../src/core/table/types';
+
+/** Role -> column name, for readable assertions. */
+function named(table: Table, assignment: RoleAssignment): Partial<Record<ColumnRole, string>> {
+  const out: Partial<Record<ColumnRole, string>> = {};
+  for (const [role, index] of Object.entries(assignment.roles) as [ColumnRole, number][]) out[role] = table.columns[index].name;
+  return out;
+}
+
+function roles(text: string, overrides?: Partial<Record<ColumnRole, string>>, fileName?: string) {
+  const table = parseText(text, { fileName });
+  const assignment = detectRoles(table, overrides);
+  return { table, assignment, named: named(table, assignment) };
+}
+
+test('normalisation: case, "-", " " and "." become "_", "/" is kept', () => {
+  assert.equal(normaliseColumnName('lr-AdamW'), 'lr_adamw');
+  assert.equal(normaliseColumnName('Validation Loss'), 'validation_loss');
+  assert.equal(normaliseColumnName('train/learning.rate'), 'train/learning_rate');
+});
+
+test('every documented alias of a numeric role is matched', () => {
+  for (const role of ['step', 'lr', 'params', 'tokens', 'compute', 'finetuneData', 'bleu'] as ColumnRole[]) {
+    for (const alias of ROLE_ALIASES[role]) {
+      const { assignment } = roles(`${alias}\n1\n`);
+      assert.equal(assignment.roles[role], 0, `${role} alias ${alias}: ${assignment.notes.join(' ')}`);
+    }
+  }
+});
+
+test('loss-curve: step + loss (+ lr) with aliases', () => {
+  const { assignment, named: n } = roles('iteration,learning rate,lm_loss\n1,0.1,3\n');
+  assert.equal(assignment.kind, 'loss-curve');
+  assert.deepEqual(n, { step: 'iteration', lr: 'learning rate', loss: 'lm_loss' });
+});
+
+test('loss-curve without lr: a note says how to map one', () => {
+  const { assignment } = roles('step,loss\n1,3\n');
+  assert.equal(assignment.kind, 'loss-curve');
+  assert.ok(assignment.notes.some((n) => /--columns lr=/.test(n)));
+});
+
+test('lr patterns: lr-AdamW, lr_0, lr-SGD and names ending in /lr', () => {
+  assert.equal(roles('step,lr-AdamW/pg1,loss\n1,0.1,3\n').named.lr, 'lr-AdamW/pg1');
+  assert.equal(roles('step,lr_0,loss\n1,0.1,3\n').named.lr, 'lr_0');
+  assert.equal(roles('step,optim/group0/lr,loss\n1,0.1,3\n').named.lr, 'optim/group0/lr');
+});
+
+test('loss fallback: names ending in /loss or _loss', () => {
+  assert.equal(roles('step,train/lm_total_loss\n1,3\n').named.loss, 'train/lm_total_loss');
+  assert.equal(roles('step,loss/train\n1,3\n').named.loss, 'loss/train');
+});
+
+test('patterns skip settings such as loss_scale and lr_warmup_steps', () => {
+  const { named: n } = roles('iteration,loss_scale,lr_warmup_steps,train/lm_loss\n1,65536,100,3\n');
+  assert.deepEqual(n, { step: 'iteration', loss: 'train/lm_loss' });
+});
+
+test('validation loss is preferred over training loss, and the choice is noted', () => {
+  const { assignment, named: n } = roles('step,train_loss,validation loss\n1,3,3.1\n');
+  assert.equal(n.loss, 'validation loss');
+  assert.ok(assignment.notes.some((note) => /chose the validation loss "validation loss" over "train_loss"/.test(note)));
+  assert.equal(roles('step,train/loss,val/my_loss\n1,3,3.1\n').named.loss, 'val/my_loss', 'also among pattern matches');
+});
+
+test('compute kind: params + tokens + loss, with suffixed values', async () => {
+  const table = await readTable(join(__dirname, '../../fixtures/table/chinchilla_like.tsv'));
+  const assignment = detectRoles(table);
+  assert.equal(assignment.kind, 'compute');
+  assert.deepEqual(named(table, assignment), { params: 'N', tokens: 'D', compute: 'C', loss: 'loss' });
+  assert.deepEqual(table.columns[0].suffixes, ['M', 'B']);
+});
+
+test('compute kind: params + compute + loss is enough', () => {
+  assert.equal(roles('model_size,FLOPs,loss\n1e8,1e18,3\n2e8,2e18,2.9\n').assignment.kind, 'compute');
+});
+
+test('a step column with constant params is one model: loss-curve', () => {
+  const { assignment } = roles('step,params,tokens,loss\n1,1e8,1e6,3\n2,1e8,2e6,2.9\n');
+  assert.equal(assignment.kind, 'loss-curve');
+  assert.equal(roles('step,params,tokens,loss\n1,1e8,1e6,3\n2,2e8,2e6,2.9\n').assignment.kind, 'compute');
+});
+
+test('downstream kind: D_p + bleu, with group and finetune data', async () => {
+  const table = await readTable(join(__dirname, '../../fixtures/table/downstream_sweep.csv'));
+  const assignment = detectRoles(table);
+  assert.equal(assignment.kind, 'downstream');
+  assert.deepEqual(named(table, assignment), { group: 'mix', pretrainData: 'D_p', finetuneData: 'D_f', bleu: 'bleu', ce: 'ce' });
+});
+
+test('downstream: "tokens" is pretraining data and "loss" is the downstream ce', () => {
+  const { assignment, named: n } = roles('tokens,loss,bleu\n1e9,2.1,20\n');
+  assert.equal(assignment.kind, 'downstream');
+  assert.deepEqual(n, { pretrainData: 'tokens', bleu: 'bleu', ce: 'loss' });
+  const ce = roles('pretraining_tokens,loss\n1e9,2.1\n');
+  assert.equal(ce.assignment.kind, 'downstream');
+  assert.equal(ce.named.ce, 'loss');
+});
+
+test('outside downstream files "tokens" and "loss" keep their usual roles', () => {
+  const { named: n } = roles('params,tokens,loss\n1,2,3\n');
+  assert.deepEqual(n, { params: 'params', tokens: 'tokens', loss: 'loss' });
+});
+
+test('run and group may be text; numeric roles need numbers', () => {
+  const { named: n } = roles('run,step,loss\ncosine,1,3\nwsd,1,3.1\n');
+  assert.equal(n.run, 'run');
+  const { named: n2, assignment } = roles('step,loss\n1,diverged\n');
+  assert.equal(n2.loss, undefined);
+  assert.equal(assignment.kind, 'unknown');
+});
+
+test('unknown kind: notes say what is missing and how to map it', () => {
+  const { assignment } = roles('epoch,my_metric\n1,3\n');
+  assert.equal(assignment.kind, 'unknown');
+  const note = assignment.notes.join(' ');
+  assert.match(note, /loss curve needs step and loss \(found: none\)/);
+  assert.match(note, /--columns loss=my_metric/);
+  assert.match(note, /columns: epoch, my_metric/);
+});
+
+test('overrides by exact column name win over aliases', () => {
+  const { assignment, named: n } = roles('epoch,step,my_metric,loss\n1,1,3,3\n', { step: 'epoch', loss: 'my_metric' });
+  assert.deepEqual(n, { step: 'epoch', loss: 'my_metric' });
+  assert.equal(assignment.kind, 'loss-curve');
+  assert.ok(assignment.notes.some((note) => /step → "epoch" \(set with --columns\)/.test(note)));
+});
+
+test('an override naming a missing column gets a note listing the columns', () => {
+  const { assignment, named: n } = roles('step,loss\n1,3\n', { loss: 'val_los' });
+  assert.equal(n.loss, 'loss', 'detection still fills the role');
+  assert.ok(assignment.notes.some((note) => /--columns loss=val_los: there is no column named "val_los" \(columns: step, loss\)/.test(note)));
+});
+
+test('an override naming a text column for a numeric role is refused with a note', () => {
+  const { assignment } = roles('step,loss,schedule\n1,3,cosine\n', { loss: 'schedule' });
+  assert.equal(assignment.roles.loss, 1);
+  assert.ok(assignment.notes.some((note) => /"schedule" has no numeric cells/.test(note)));
+});
+
+test('a column is given at most one role', () => {
+  const { assignment } = roles('loss\n3\n', { step: 'loss' });
+  assert.equal(assignment.roles.step, 0);
+  assert.equal(assignment.roles.loss, undefined);
+});
