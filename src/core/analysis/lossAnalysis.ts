@@ -1,0 +1,378 @@
+// Fit the LR-annealing law on some loss curves, predict the others and any target step, and score every prediction.
+import { bootstrapParams } from '../fit/bootstrap';
+import { fitRobust, type RobustFit } from '../fit/robust';
+import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
+import { lrAreas, StepLr, type Areas } from '../laws/schedule';
+import { quantile, type Random } from '../util/random';
+import type { LossCurve } from './lossCurves';
+import { averageMetrics, scorePredictions } from './metrics';
+import type { AnalysisOptions } from './options';
+import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics } from './types';
+
+const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
+/** Above this many fitted points, starts are searched on an evenly thinned copy and only the best is refined on all. */
+const THIN_FIT_POINTS = 5000;
+/** Points per curve used in each bootstrap refit and in band estimation: bands need shape, not every row. */
+const BAND_POINTS = 1500;
+const MIN_FIT_POINTS = 5;
+
+/** A curve with its areas at every step the analysis needs (its points, then its targets). */
+interface PreparedCurve {
+  curve: LossCurve;
+  targets: number[];
+  /** Query steps, ascending unique: the union of the curve's steps and targets. */
+  queries: Float64Array;
+  /** Index into queries of each point and each target. */
+  pointIndex: Int32Array;
+  targetIndex: Int32Array;
+}
+
+function prepare(curve: LossCurve, targets: number[]): PreparedCurve {
+  const all = Array.from(new Set([...curve.steps, ...targets])).sort((a, b) => a - b);
+  const queries = Float64Array.from(all);
+  const position = new Map(all.map((s, i) => [s, i]));
+  return {
+    curve,
+    targets,
+    queries,
+    pointIndex: Int32Array.from(curve.steps, (s) => position.get(s)!),
+    targetIndex: Int32Array.from(targets, (s) => position.get(s)!),
+  };
+}
+
+function normalisedAreas(areas: Areas, index: Int32Array, etaMax: number): AreaPoints {
+  return { s1: Float64Array.from(index, (q) => areas.s1[q] / etaMax), s2: Float64Array.from(index, (q) => areas.s2[q] / etaMax) };
+}
+
+function concatAreas(parts: AreaPoints[]): AreaPoints {
+  return { s1: concat(parts.map((p) => p.s1)), s2: concat(parts.map((p) => p.s2)) };
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Evenly spaced indices 0..n-1, at most `max` of them, always including the last. */
+export function thinIndices(n: number, max: number): Int32Array {
+  if (n <= max) return Int32Array.from({ length: n }, (_, i) => i);
+  return Int32Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)));
+}
+
+function pick(a: Float64Array, idx: Int32Array): Float64Array {
+  return Float64Array.from(idx, (i) => a[i]);
+}
+
+function fitAll(data: AreaPoints, observed: Float64Array, delta: number): RobustFit | null {
+  if (observed.length <= THIN_FIT_POINTS) return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });
+  const idx = thinIndices(observed.length, THIN_FIT_POINTS);
+  const thinData = { s1: pick(data.s1, idx), s2: pick(data.s2, idx) };
+  const thinObs = pick(observed, idx);
+  const coarse = fitRobust(lrAnnealingLaw, thinData, thinObs, { delta, starts: lrAnnealingStarts(thinData, thinObs) });
+  if (!coarse) return null;
+  const fine = fitRobust(lrAnnealingLaw, data, observed, { delta, starts: [coarse.params] });
+  return fine && { ...fine, startsTried: coarse.startsTried };
+}
+
+interface LambdaFit {
+  lambda: number;
+  areas: Areas[];
+  fit: RobustFit;
+}
+
+function predictAt(params: Float64Array, points: AreaPoints): Float64Array {
+  const out = new Float64Array(points.s1.length);
+  lrAnnealingLaw.predict(params, points, out);
+  return out;
+}
+
+/**
+ * Moving-block bootstrap of the log residuals of each fitted curve: residuals of a loss curve are correlated over
+ * neighbouring steps, so whole blocks are resampled to keep that correlation in the replicates.
+ */
+function residualBlockReplicate(fitted: { data: AreaPoints; predicted: Float64Array; logResidual: Float64Array }[]) {
+  return (random: Random) => {
+    const observed: Float64Array[] = [];
+    for (const c of fitted) {
+      const n = c.logResidual.length;
+      const block = Math.max(1, Math.round(Math.cbrt(n)));
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; ) {
+        const start = Math.floor(random() * Math.max(1, n - block + 1));
+        for (let k = 0; k < block && i < n; k++, i++) out[i] = c.predicted[i] * Math.exp(c.logResidual[start + k]);
+      }
+      observed.push(out);
+    }
+    return { data: concatAreas(fitted.map((c) => c.data)), observed: concat(observed) };
+  };
+}
+
+/** Band quantiles of ln(pred_b / pred) + noise at given points; noise is a residual drawn from the fit. */
+function logBand(paramSets: Float64Array[], best: Float64Array, points: AreaPoints, residuals: Float64Array, random: Random): { lo: Float64Array; hi: Float64Array } {
+  const n = points.s1.length;
+  const base = predictAt(best, points);
+  const draws = paramSets.map((p) => predictAt(p, points));
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
+  const column = new Float64Array(draws.length);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < draws.length; b++) {
+      const noise = residuals.length ? residuals[Math.floor(random() * residuals.length)] : 0;
+      column[b] = draws[b][i] > 0 ? Math.log(draws[b][i] / base[i]) + noise : Infinity;
+    }
+    const sorted = column.slice().sort();
+    lo[i] = quantile(sorted, 0.025);
+    hi[i] = quantile(sorted, 0.975);
+  }
+  return { lo, hi };
+}
+
+/** Log-band at thinned points, interpolated in step to every query: bands are smooth in the step. */
+function interpolateBand(thinSteps: Float64Array, thinLo: Float64Array, thinHi: Float64Array, steps: Float64Array) {
+  const lo = new Float64Array(steps.length);
+  const hi = new Float64Array(steps.length);
+  let k = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    while (k < thinSteps.length - 2 && thinSteps[k + 1] < s) k++;
+    const x0 = thinSteps[k];
+    const x1 = thinSteps[Math.min(k + 1, thinSteps.length - 1)];
+    const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
+    lo[i] = thinLo[k] + t * (thinLo[Math.min(k + 1, thinLo.length - 1)] - thinLo[k]);
+    hi[i] = thinHi[k] + t * (thinHi[Math.min(k + 1, thinHi.length - 1)] - thinHi[k]);
+  }
+  return { lo, hi };
+}
+
+export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions, random: Random): LawAnalysis {
+  const findings: Finding[] = [];
+  const usable: LossCurve[] = [];
+  for (const c of curves) {
+    const problem = unusableReason(c);
+    if (problem) findings.push(problem);
+    else usable.push(c);
+  }
+  const fitNames = resolveFitOn(usable, options.fitOn, findings);
+  const fitting = usable.filter((c) => fitNames.has(c.name));
+  const reports: CurveReport[] = curves.filter((c) => !usable.includes(c)).map((c) => unfittedReport(c));
+  const result: LawAnalysis = { curves: reports, fits: [], predictions: [], findings };
+
+  const fitPoints = fitting.reduce((n, c) => n + c.steps.length, 0);
+  if (fitting.length === 0 || fitPoints < MIN_FIT_POINTS) {
+    const first = fitting[0] ?? usable[0] ?? curves[0];
+    findings.push({
+      code: 'too-few-points',
+      severity: 'error',
+      message: `The LR-annealing law has 4 coefficients and needs at least ${MIN_FIT_POINTS} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${usable.length ? '' : ' (no curve has both a loss and an LR)'}.`,
+      file: first?.file ?? '',
+      line: first?.firstLine ?? 0,
+    });
+    reports.push(...usable.map((c) => unfittedReport(c)));
+    return result;
+  }
+
+  const prepared = usable.map((c) => prepare(c, targetSteps(c, options)));
+  const etaMax = Math.max(...fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
+  const fitPrepared = prepared.filter((p) => fitNames.has(p.curve.name));
+  const observed = concat(fitPrepared.map((p) => p.curve.loss));
+
+  const lambdas = options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];
+  let chosen: LambdaFit | null = null;
+  for (const lambda of lambdas) {
+    const areas = prepared.map((p) => lrAreas(p.curve.schedule, p.queries, { lambda, warmup: options.warmupConvention, warmupSteps: options.warmupSteps }));
+    const data = concatAreas(prepared.flatMap((p, i) => (fitNames.has(p.curve.name) ? [normalisedAreas(areas[i], p.pointIndex, etaMax)] : [])));
+    const fit = fitAll(data, observed, options.lossDelta);
+    if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, areas, fit };
+  }
+  if (!chosen) {
+    findings.push({ code: 'fit-failed', severity: 'error', message: 'The LR-annealing law could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.', file: fitting[0].file, line: fitting[0].firstLine });
+    reports.push(...usable.map((c) => unfittedReport(c)));
+    return result;
+  }
+  const { fit, areas, lambda } = chosen;
+  if (!fit.converged) {
+    findings.push({ code: 'fit-not-converged', severity: 'warning', message: `The fit stopped before converging (${fit.reason} after ${fit.iterations} iterations); treat its predictions with care.`, file: fitting[0].file, line: fitting[0].firstLine });
+  }
+
+  // Bootstrap on thinned copies of the fitted curves.
+  const fittedThin = fitPrepared.map((p) => {
+    const i = prepared.indexOf(p);
+    const idx = thinIndices(p.curve.steps.length, BAND_POINTS);
+    const data = normalisedAreas(areas[i], Int32Array.from(idx, (k) => p.pointIndex[k]), etaMax);
+    const predicted = predictAt(fit.params, data);
+    const obs = pick(p.curve.loss, idx);
+    const logResidual = Float64Array.from(obs, (o, k) => Math.log(o / predicted[k]));
+    return { data, predicted, logResidual };
+  });
+  const residuals = concat(fittedThin.map((c) => c.logResidual));
+  const paramSets = options.bootstrapSamples > 0
+    ? bootstrapParams(lrAnnealingLaw, fit.params, residualBlockReplicate(fittedThin), { samples: options.bootstrapSamples, seed: options.seed, delta: options.lossDelta, maxIterations: 200 })
+    : [];
+
+  const heldOutMetrics: Metrics[] = [];
+  for (let i = 0; i < prepared.length; i++) {
+    const p = prepared[i];
+    const isFit = fitNames.has(p.curve.name);
+    const all = normalisedAreas(areas[i], Int32Array.from(p.queries.keys()), etaMax);
+    const predicted = predictAt(fit.params, all);
+    const thin = thinIndices(p.queries.length, BAND_POINTS);
+    const thinPoints = { s1: pick(all.s1, thin), s2: pick(all.s2, thin) };
+    const band = paramSets.length > 1 ? logBand(paramSets, fit.params, thinPoints, residuals, random) : null;
+    const full = band ? interpolateBand(pick(p.queries, thin), band.lo, band.hi, p.queries) : null;
+    const at = (q: number) => ({ value: predicted[q], low: full ? predicted[q] * Math.exp(full.lo[q]) : NaN, high: full ? predicted[q] * Math.exp(full.hi[q]) : NaN });
+
+    const pointValues = Array.from(p.pointIndex, at);
+    const metrics = scorePredictions(p.curve.loss, pointValues.map((v) => v.value));
+    if (!isFit) heldOutMetrics.push(metrics);
+    reports.push({
+      name: p.curve.name,
+      file: p.curve.file,
+      role: isFit ? 'fit' : 'heldout',
+      law: 'lr-annealing',
+      xName: 'step',
+      metric: 'loss',
+      points: {
+        x: Array.from(p.curve.steps),
+        observed: Array.from(p.curve.loss),
+        predicted: pointValues.map((v) => v.value),
+        low: pointValues.map((v) => v.low),
+        high: pointValues.map((v) => v.high),
+        lines: Array.from(p.curve.lines),
+      },
+      schedule: { steps: Array.from(p.curve.schedule.steps), lr: Array.from(p.curve.schedule.lr) },
+      metrics,
+      firstLine: p.curve.firstLine,
+    });
+    p.targets.forEach((step, t) => {
+      const v = at(p.targetIndex[t]);
+      result.predictions.push({ metric: 'loss', curve: p.curve.name, step, x: step, xName: 'step', ...v, reason: targetReason(p.curve, step, options) });
+    });
+  }
+
+  result.fits.push({ ...fitResult(fit, fitPrepared, areas, prepared, etaMax, lambda, options, paramSets), heldOut: averageMetrics(heldOutMetrics) });
+  return result;
+}
+
+function fitResult(
+  fit: RobustFit,
+  fitPrepared: PreparedCurve[],
+  areas: Areas[],
+  prepared: PreparedCurve[],
+  etaMax: number,
+  lambda: number,
+  options: AnalysisOptions,
+  paramSets: Float64Array[],
+): FitResult {
+  const raw = denormalise(fit.params, etaMax);
+  const observed = concat(fitPrepared.map((p) => p.curve.loss));
+  const data = concatAreas(fitPrepared.map((p) => normalisedAreas(areas[prepared.indexOf(p)], p.pointIndex, etaMax)));
+  const quality = scorePredictions(observed, predictAt(fit.params, data));
+  const intervals: Record<string, [number, number]> = {};
+  if (paramSets.length > 1) {
+    const rawSets = paramSets.map((s) => denormalise(s, etaMax));
+    for (const name of ['L0', 'A', 'alpha', 'C'] as const) {
+      const sorted = Float64Array.from(rawSets, (s) => s[name]).sort();
+      intervals[name] = [quantile(sorted, 0.025), quantile(sorted, 0.975)];
+    }
+  }
+  const warmups = fitPrepared.map((p) => new StepLr(p.curve.schedule, options.warmupSteps).warmupEnd);
+  return {
+    law: 'lr-annealing',
+    formula: 'L(s) = L0 + A·S1(s)^(-alpha) - C·S2(s)',
+    params: raw,
+    units: {
+      L0: 'loss',
+      A: 'loss·(LR·steps)^alpha',
+      alpha: '1',
+      C: 'loss/(LR·steps)',
+    },
+    normalized: {
+      params: { L0: fit.params[0], A: fit.params[1], alpha: fit.params[2], C: fit.params[3] },
+      note: `areas divided by the peak LR eta_max = ${etaMax}: A~ = A·eta_max^(-alpha), C~ = C·eta_max (units: loss·steps^alpha, loss/steps)`,
+    },
+    intervals,
+    objective: fit.objective,
+    converged: fit.converged,
+    stopReason: fit.reason,
+    iterations: fit.iterations,
+    startsTried: fit.startsTried,
+    fittedOn: fitPrepared.map((p) => p.curve.name),
+    points: observed.length,
+    settings: {
+      lambda,
+      lambdaChosen: options.lambda === 'auto' ? 'best of 0.99, 0.995, 0.999, 0.9995' : 'fixed',
+      warmupConvention: options.warmupConvention,
+      warmupEndSteps: warmups.join(', '),
+      warmupStepsOption: options.warmupSteps ?? 'none',
+      etaMax,
+      huberDelta: options.lossDelta,
+      objective: 'sum of Huber(ln predicted - ln observed)',
+      band: `${options.bootstrapSamples} moving-block bootstrap refits of the log residuals, plus residual noise; 95 % percentile band`,
+    },
+    quality,
+  };
+}
+
+/** The steps to predict on a curve: the configured ones, else twice the curve's last logged step. */
+function targetSteps(curve: LossCurve, options: AnalysisOptions): number[] {
+  const configured = options.predictSteps.filter((s) => Number.isFinite(s) && s >= 1).map(Math.round);
+  if (configured.length) return Array.from(new Set(configured)).sort((a, b) => a - b);
+  return [2 * curve.steps[curve.steps.length - 1]];
+}
+
+function targetReason(curve: LossCurve, step: number, options: AnalysisOptions): string {
+  const last = curve.schedule.steps[curve.schedule.steps.length - 1];
+  const where = step > last ? `past the last logged LR (step ${last}); the LR is held at its last value` : 'within the logged schedule';
+  return `${options.predictSteps.length ? 'configured target' : 'twice the last logged step'}, ${where}`;
+}
+
+function unusableReason(c: LossCurve): Finding | null {
+  const base = { file: c.file, line: c.firstLine, curve: c.name };
+  if (c.schedule.steps.length === 0) {
+    return { ...base, code: 'lr-missing', severity: 'error', message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column with --columns lr=NAME (setting scalingLens.columns).` };
+  }
+  if (c.schedule.lr.every((v) => v === 0)) {
+    return { ...base, code: 'lr-all-zero', severity: 'error', message: `The learning rate of "${c.name}" is 0 at every logged step, so no training progress can be modelled (S1 = 0). Is the LR column the right one?` };
+  }
+  if (c.steps.length === 0) {
+    return { ...base, code: 'loss-missing', severity: 'info', message: `"${c.name}" has an LR schedule but no loss values; it can only be predicted, not fitted or scored.` };
+  }
+  return null;
+}
+
+function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[]): Set<string> {
+  if (fitOn.length === 0) return new Set(curves.map((c) => c.name));
+  const names = new Set<string>();
+  for (const wanted of fitOn) {
+    const match = curves.filter((c) => c.name === wanted || c.name.startsWith(`${wanted} (`));
+    if (match.length) match.forEach((c) => names.add(c.name));
+    else
+      findings.push({
+        code: 'fit-on-unknown',
+        severity: 'error',
+        message: `--fit-on names "${wanted}", but no curve has that name. Curves found: ${curves.map((c) => c.name).join(', ') || 'none'}.`,
+        file: curves[0]?.file ?? '',
+        line: 0,
+      });
+  }
+  return names;
+}
+
+function unfittedReport(c: LossCurve): CurveReport {
+  return {
+    name: c.name,
+    file: c.file,
+    role: 'unfitted',
+    xName: 'step',
+    metric: 'loss',
+    points: { x: Array.from(c.steps), observed: Array.from(c.loss), predicted: [], low: [], high: [], lines: Array.from(c.lines) },
+    schedule: { steps: Array.from(c.schedule.steps), lr: Array.from(c.schedule.lr) },
+    firstLine: c.firstLine,
+  };
+}
+

@@ -1,0 +1,190 @@
+// From a parsed table to clean loss curves: one per run value (or per file), sorted by step, one value per step,
+// invalid cells reported with their line and left out. Real logs are messy; each cleaning rule says why below.
+import { basename, extname } from 'node:path';
+import type { LoggedSchedule } from '../laws/schedule';
+import type { RoleAssignment, Table } from '../table/types';
+import type { Finding } from './types';
+
+export interface LossCurve {
+  name: string;
+  file: string;
+  /** Points the law can use: integer step >= 1, finite loss > 0; ascending, unique. */
+  steps: Float64Array;
+  loss: Float64Array;
+  lines: Int32Array;
+  /** Every row with a usable LR (rows without a loss still give the schedule). */
+  schedule: LoggedSchedule;
+  firstLine: number;
+}
+
+interface RowRef {
+  step: number;
+  value: number;
+  line: number;
+  order: number;
+}
+
+/** Curve name when the file has no run column: the file's base name without extension. */
+export function curveNameFromFile(file: string): string {
+  return basename(file, extname(file));
+}
+
+/**
+ * Sorts by step and keeps, for each step, the value logged LAST in the file: a resumed run re-logs the steps since
+ * its checkpoint, and the later values are the ones that run actually continued from.
+ */
+function lastPerStep(rows: RowRef[]): { kept: RowRef[]; repeated: RowRef[] } {
+  const sorted = [...rows].sort((a, b) => a.step - b.step || a.order - b.order);
+  const kept: RowRef[] = [];
+  const repeated: RowRef[] = [];
+  for (const row of sorted) {
+    const last = kept[kept.length - 1];
+    if (last && last.step === row.step) {
+      repeated.push(last);
+      kept[kept.length - 1] = row;
+    } else kept.push(row);
+  }
+  return { kept, repeated };
+}
+
+function textAt(table: Table, column: number, row: number): string | undefined {
+  const cells = table.columns[column].text;
+  const code = cells ? cells.codes[row] : -1;
+  return code >= 0 ? cells!.dictionary[code] : undefined;
+}
+
+function runKeyOf(table: Table, runColumn: number | undefined, row: number, fallback: string): string {
+  if (runColumn === undefined) return fallback;
+  const text = textAt(table, runColumn, row);
+  if (text !== undefined) return text;
+  const v = table.columns[runColumn].values[row];
+  return Number.isNaN(v) ? fallback : String(v);
+}
+
+export function extractLossCurves(table: Table, assignment: RoleAssignment): { curves: LossCurve[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const file = table.file;
+  const { step: stepCol, loss: lossCol, lr: lrCol, run: runCol } = assignment.roles;
+  if (stepCol === undefined || lossCol === undefined) return { curves: [], findings };
+  const steps = table.columns[stepCol].values;
+  const loss = table.columns[lossCol].values;
+  const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
+  const fallback = curveNameFromFile(file);
+  const byRun = new Map<string, { points: RowRef[]; lrs: RowRef[]; firstLine: number }>();
+  let stepZeroLine = 0;
+  let stepZeroCount = 0;
+  let roundedSteps = 0;
+  let noStep = 0;
+
+  for (let r = 0; r < table.rowCount; r++) {
+    const line = table.lines[r];
+    let step = steps[r];
+    const hasLoss = !Number.isNaN(loss[r]);
+    const hasLr = lr !== undefined && !Number.isNaN(lr[r]);
+    if (!Number.isFinite(step)) {
+      if (hasLoss || hasLr) noStep++;
+      continue;
+    }
+    if (step < 0) {
+      findings.push(cellFinding('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, file, line));
+      continue;
+    }
+    if (!Number.isInteger(step)) {
+      roundedSteps++;
+      step = Math.round(step);
+    }
+    const key = runKeyOf(table, runCol, r, fallback);
+    let run = byRun.get(key);
+    if (!run) byRun.set(key, (run = { points: [], lrs: [], firstLine: line }));
+    if (hasLr) {
+      const eta = lr![r];
+      if (Number.isFinite(eta) && eta >= 0) run.lrs.push({ step, value: eta, line, order: r });
+      else findings.push(cellFinding('lr-invalid', 'warning', `Learning rate ${eta} is not a finite non-negative number; the schedule skips this row.`, file, line));
+    }
+    if (!hasLoss) {
+      // Text where a loss should be ("nan", "diverged") is a logged failure, not an empty cell: say so.
+      const written = textAt(table, lossCol, r);
+      if (written !== undefined) findings.push(cellFinding('loss-invalid', 'warning', `Loss "${written}" is not a number; the row is left out.`, file, line));
+      continue;
+    }
+    const value = loss[r];
+    if (!Number.isFinite(value) || value <= 0) {
+      findings.push(
+        cellFinding('loss-invalid', 'warning', `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`, file, line),
+      );
+      continue;
+    }
+    if (step === 0) {
+      // S1(0) = 0 makes the law's S1^(-alpha) infinite: the initial loss is not on the curve the law describes.
+      stepZeroCount++;
+      stepZeroLine ||= line;
+      continue;
+    }
+    run.points.push({ step, value, line, order: r });
+  }
+
+  if (stepZeroCount) {
+    findings.push(
+      cellFinding('step-zero', 'info', `${plural(stepZeroCount, 'row')} at step 0 left out of the fit: the law is undefined before any training step (S1 = 0).`, file, stepZeroLine),
+    );
+  }
+  if (roundedSteps) {
+    findings.push(cellFinding('step-not-integer', 'info', `${plural(roundedSteps, 'step')} were not whole numbers and were rounded.`, file, table.headerLine));
+  }
+  if (noStep) {
+    findings.push(cellFinding('step-missing', 'info', `${plural(noStep, 'row')} had a loss or LR but no step and were left out.`, file, table.headerLine));
+  }
+
+  const curves: LossCurve[] = [];
+  for (const [name, run] of byRun) {
+    const points = lastPerStep(run.points);
+    const lrs = lastPerStep(run.lrs);
+    if (points.repeated.length) {
+      const first = points.repeated.reduce((m, r) => (r.line < m.line ? r : m));
+      findings.push({
+        ...cellFinding(
+          'steps-repeated',
+          'info',
+          `${plural(points.repeated.length, 'step')} of "${name}" logged more than once (a resumed run?); the value logged last is used for each.`,
+          file,
+          first.line,
+        ),
+        curve: name,
+      });
+    }
+    // A resumed run is out of order by nature; only an otherwise shuffled log deserves its own note.
+    if (!points.repeated.length && isUnsorted(run.points)) {
+      findings.push({ ...cellFinding('steps-unsorted', 'info', `Rows of "${name}" are not in step order; they were sorted by step.`, file, run.firstLine), curve: name });
+    }
+    curves.push({
+      name,
+      file,
+      steps: Float64Array.from(points.kept, (p) => p.step),
+      loss: Float64Array.from(points.kept, (p) => p.value),
+      lines: Int32Array.from(points.kept, (p) => p.line),
+      schedule: { steps: Float64Array.from(lrs.kept, (p) => p.step), lr: Float64Array.from(lrs.kept, (p) => p.value) },
+      firstLine: run.firstLine,
+    });
+  }
+  return { curves, findings };
+}
+
+function isUnsorted(rows: RowRef[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i].step < rows[i - 1].step) return true;
+  return false;
+}
+
+function cellFinding(code: string, severity: Finding['severity'], message: string, file: string, line: number): Finding {
+  return { code, severity, message, file, line };
+}
+
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Two curves from different files with the same name are told apart by their file name. */
+export function disambiguateCurveNames(curves: LossCurve[]): void {
+  const counts = new Map<string, number>();
+  for (const c of curves) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+  for (const c of curves) if ((counts.get(c.name) ?? 0) > 1) c.name = `${c.name} (${basename(c.file)})`;
+}

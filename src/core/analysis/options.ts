@@ -1,0 +1,76 @@
+// Every knob of an analysis, with its default in one place. The CLI flags and the extension's settings map onto
+// this object; nothing else decides a default.
+import type { ColumnRole } from '../table/types';
+import type { WarmupConvention } from '../laws/schedule';
+import type { LawId } from './types';
+
+export interface AnalysisOptions {
+  /** Which law to fit; 'auto' picks from the file's kind. */
+  law: 'auto' | LawId;
+  /** Column overrides by role, e.g. { loss: 'eval/ppl_loss' }. */
+  columns: Partial<Record<ColumnRole, string>>;
+  /** Seed of every random draw (bootstrap), so results are reproducible. */
+  seed: number;
+  /** Bootstrap replicates behind every uncertainty band and interval (0 disables bands). */
+  bootstrapSamples: number;
+
+  // Loss curves (LR-annealing law)
+  /** Curves to fit; the rest are predicted and scored. Empty: fit every curve. */
+  fitOn: string[];
+  /** Steps to predict on every curve; empty: twice the last logged step of each curve. */
+  predictSteps: number[];
+  /** Annealing momentum decay; 'auto' picks the best of 0.99, 0.995, 0.999, 0.9995 by fit objective. */
+  lambda: number | 'auto';
+  warmupConvention: WarmupConvention;
+  /** A linear warmup from 0 that ended at this step, for logs without warmup rows. */
+  warmupSteps?: number;
+  /** Huber delta on log loss. */
+  lossDelta: number;
+
+  // Downstream sweeps (BLEU / cross-entropy versus pretraining data)
+  /** Predict at k times the largest D_p seen, for each k. */
+  dataMultipliers: number[];
+  /** Predict at these D_p values (in the file's own unit). */
+  predictAt: number[];
+  /** BLEU points: a drop or shortfall larger than this is a break. */
+  breakTolerance: number;
+  /** Points in the prefix fit used to judge later points. */
+  fitFirst: number;
+  bleuDelta: number;
+  ceDelta: number;
+
+  // (N, D) sweeps
+  /** Compute budgets (FLOP) at which to report the compute-optimal N*, D* and loss. */
+  computeBudgets: number[];
+  chinchillaDelta: number;
+  /** For law 'power': the x column of L(x) = E + A*x^(-alpha) (the y column is the loss role). */
+  powerX?: string;
+}
+
+export const DEFAULT_OPTIONS: AnalysisOptions = {
+  law: 'auto',
+  columns: {},
+  seed: 1,
+  bootstrapSamples: 200,
+  fitOn: [],
+  predictSteps: [],
+  lambda: 0.999,
+  warmupConvention: 'peak',
+  lossDelta: 1e-3,
+  dataMultipliers: [2],
+  predictAt: [],
+  breakTolerance: 1.0,
+  fitFirst: 4,
+  bleuDelta: 0.1,
+  ceDelta: 1e-3,
+  computeBudgets: [],
+  chinchillaDelta: 1e-3,
+};
+
+export function withDefaults(partial: Partial<AnalysisOptions> = {}): AnalysisOptions {
+  const merged = { ...DEFAULT_OPTIONS };
+  for (const [key, value] of Object.entries(partial) as [keyof AnalysisOptions, unknown][]) {
+    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  }
+  return merged;
+}

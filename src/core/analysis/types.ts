@@ -1,0 +1,154 @@
+// The one value every consumer reads: parsed data, fits, predictions and findings for a set of run files.
+// Plain JSON-serialisable data (numbers, strings, arrays), so the language server, the chart panel and the CLI's
+// `--json` all share it without conversion. Field names here are a public contract: other tools read them.
+import type { ColumnRole, FileFormat, FileKind, Severity } from '../table/types';
+
+export type LawId = 'lr-annealing' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power';
+
+/** Where a finding points. Lines and columns are 1-based; line 0 means the file as a whole. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  column?: number;
+  /** Last line of the range the finding covers (defaults to `line`). */
+  endLine?: number;
+  curve?: string;
+  group?: string;
+  /** Other rows that bear on the finding (e.g. the points that disagree with a break). */
+  related?: { file: string; line: number; message: string }[];
+}
+
+/** The metrics of SCIENCE.md section 5, for one curve or group. Relative errors are fractions (0.0021 = 0.21 %). */
+export interface Metrics {
+  predE: number;
+  worstE: number;
+  r2: number;
+  mae: number;
+  rmse: number;
+  points: number;
+}
+
+export interface FitResult {
+  law: LawId;
+  /** Display name of what was fitted: the group label for per-group laws, undefined for a fit across curves. */
+  group?: string;
+  groupFields?: Record<string, string | number>;
+  formula: string;
+  /** Coefficients in the user's units (raw LR, tokens as written in the file, ...). */
+  params: Record<string, number>;
+  /** Unit of each coefficient, e.g. { A: 'loss · (LR·step)^alpha' }. */
+  units: Record<string, string>;
+  /** The same law in the parametrisation the solver used (e.g. LR areas divided by the peak LR), when different. */
+  normalized?: { params: Record<string, number>; note: string };
+  /** 95 % intervals per coefficient when a bootstrap was run. */
+  intervals?: Record<string, [number, number]>;
+  objective: number;
+  converged: boolean;
+  stopReason: string;
+  iterations: number;
+  startsTried: number;
+  /** Names of the curves (or the group) whose points were fitted. */
+  fittedOn: string[];
+  points: number;
+  /** Settings that shaped the fit: lambda, warmup convention, Huber delta, log base, units, ... */
+  settings: Record<string, string | number | boolean>;
+  /** In-sample quality on the fitted points. */
+  quality: Metrics;
+  /** Average over held-out curves of their metrics (SCIENCE.md section 5), when some curves were held out. */
+  heldOut?: Metrics;
+}
+
+export interface Prediction {
+  metric: 'loss' | 'bleu' | 'ce';
+  curve?: string;
+  group?: string;
+  groupFields?: Record<string, string | number>;
+  /** For loss curves: the step predicted. */
+  step?: number;
+  /** The x the prediction is at, with its name (step, D_p, C, ...). */
+  x: number;
+  xName: string;
+  value: number;
+  low: number;
+  high: number;
+  /** Why this target: 'configured', 'data-multiplier ×2', 'end of schedule', 'compute budget', ... */
+  reason: string;
+  /** Extra named values (e.g. N*, D* on the compute-optimal frontier). */
+  extra?: Record<string, number>;
+}
+
+/** One series of observed points with the law's prediction at each. Parallel arrays, one entry per point. */
+export interface SeriesPoints {
+  x: number[];
+  observed: number[];
+  predicted: number[];
+  /** Band of the prediction at each point (same method as Prediction.low/high). */
+  low: number[];
+  high: number[];
+  /** Source line of each point in `file`. */
+  lines: number[];
+}
+
+export interface CurveReport {
+  name: string;
+  file: string;
+  /** fit: its points were fitted; heldout: predicted from a fit on other curves and scored; unfitted: no law applied. */
+  role: 'fit' | 'heldout' | 'unfitted';
+  law?: LawId;
+  xName: string;
+  metric: 'loss' | 'bleu' | 'ce';
+  points: SeriesPoints;
+  /** Per-step LR as logged (loss curves only), for the schedule view. */
+  schedule?: { steps: number[]; lr: number[] };
+  /** Metrics of the prediction on this curve's points (held-out score for held-out curves, in-sample for fitted). */
+  metrics?: Metrics;
+  /** The 1-based line of the curve's first row, where the extension puts its CodeLens. */
+  firstLine: number;
+  /** Group fields for downstream series. */
+  group?: string;
+  groupFields?: Record<string, string | number>;
+}
+
+export interface ColumnSummary {
+  name: string;
+  role?: ColumnRole;
+  numeric: number;
+  text: number;
+  empty: number;
+}
+
+export interface FileSummary {
+  file: string;
+  format: FileFormat;
+  delimiter?: string;
+  kind: FileKind;
+  rows: number;
+  rowsRejected: number;
+  columns: ColumnSummary[];
+  notes: string[];
+  headerLine: number;
+  bytes: number;
+}
+
+export interface Analysis {
+  version: 1;
+  kind: FileKind;
+  files: FileSummary[];
+  curves: CurveReport[];
+  fits: FitResult[];
+  predictions: Prediction[];
+  findings: Finding[];
+  /** Milliseconds spent parsing and fitting, for the status item and benchmarks. */
+  timings: { parseMs: number; fitMs: number };
+}
+
+/** What one law's analysis of one file contributes to the Analysis. */
+export interface LawAnalysis {
+  curves: CurveReport[];
+  fits: FitResult[];
+  predictions: Prediction[];
+  findings: Finding[];
+}

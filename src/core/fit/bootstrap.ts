@@ -1,0 +1,60 @@
+// Bootstrap refits behind every uncertainty band and interval. How a replicate is drawn (rows resampled, residual
+// blocks resampled) is the caller's choice; refitting and collecting parameter sets is shared here.
+import type { Law } from '../laws/law';
+import { seededRandom, quantile, type Random } from '../util/random';
+import { fitRobust } from './robust';
+
+export interface Replicate<Data> {
+  data: Data;
+  observed: Float64Array;
+}
+
+export interface BootstrapOptions {
+  samples: number;
+  seed: number;
+  delta: number;
+  /** Extra starting points tried on each replicate beside the point fit (keep few: this runs `samples` times). */
+  extraStarts?: Float64Array[];
+  maxIterations?: number;
+}
+
+/** Refits the law on `samples` replicates, each warm-started at the point estimate; returns the parameter sets. */
+export function bootstrapParams<Data>(
+  law: Law<Data>,
+  pointEstimate: Float64Array,
+  draw: (random: Random) => Replicate<Data> | null,
+  options: BootstrapOptions,
+): Float64Array[] {
+  const random = seededRandom(options.seed);
+  const sets: Float64Array[] = [];
+  for (let b = 0; b < options.samples; b++) {
+    const replicate = draw(random);
+    if (!replicate) continue;
+    const fit = fitRobust(law, replicate.data, replicate.observed, {
+      delta: options.delta,
+      starts: [pointEstimate, ...(options.extraStarts ?? [])],
+      maxIterations: options.maxIterations ?? 500,
+    });
+    if (fit) sets.push(fit.params);
+  }
+  return sets;
+}
+
+/** Indices 0..n-1 drawn with replacement (case resampling). */
+export function resampleIndices(n: number, random: Random): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * n);
+  return out;
+}
+
+/** Percentile interval of each parameter over the bootstrap sets. */
+export function percentileIntervals(sets: Float64Array[], names: readonly string[], level = 0.95): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  if (sets.length < 2) return out;
+  const tail = (1 - level) / 2;
+  names.forEach((name, j) => {
+    const values = Float64Array.from(sets, (s) => s[j]).sort();
+    out[name] = [quantile(values, tail), quantile(values, 1 - tail)];
+  });
+  return out;
+}

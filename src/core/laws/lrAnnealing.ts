@@ -1,0 +1,71 @@
+// The LR-annealing loss law (Tissue, Wang & Wang 2024):  L(s) = L0 + A * S1(s)^(-alpha) - C * S2(s).
+//
+// Internally the areas are divided by the peak LR eta_max (S1~ = S1/eta_max, S2~ = S2/eta_max): an exact
+// reparametrisation, A~ = A * eta_max^(-alpha) and C~ = C * eta_max, that keeps all four parameters near 1 and the
+// solver well conditioned. Users get both forms.
+import { boundedLeastSquares } from '../fit/linear';
+import type { Law } from './law';
+
+/** Normalised areas at each fitted point. */
+export interface AreaPoints {
+  s1: Float64Array;
+  s2: Float64Array;
+}
+
+export const LR_ANNEALING_PARAMETERS = ['L0', 'A', 'alpha', 'C'] as const;
+
+export const lrAnnealingLaw: Law<AreaPoints> = {
+  id: 'lr-annealing',
+  parameterNames: LR_ANNEALING_PARAMETERS,
+  // All four are positive in the paper; C may reach 0 (a run with no annealing leaves it undetermined).
+  lower: [0, 1e-12, 1e-4, 0],
+  upper: [Infinity, Infinity, 5, Infinity],
+  size: (data) => data.s1.length,
+  predict(params, data, out, jacobian) {
+    const [l0, a, alpha, c] = params;
+    const { s1, s2 } = data;
+    for (let i = 0; i < s1.length; i++) {
+      const power = Math.pow(s1[i], -alpha);
+      out[i] = l0 + a * power - c * s2[i];
+      if (jacobian) {
+        jacobian[0][i] = 1;
+        jacobian[1][i] = power;
+        jacobian[2][i] = -a * power * Math.log(s1[i]);
+        jacobian[3][i] = -s2[i];
+      }
+    }
+  },
+};
+
+/** Exponents scanned for starting points: for each, (L0, A, C) follow from a non-negative linear solve. */
+const ALPHA_GRID = Array.from({ length: 40 }, (_, k) => 0.05 * (k + 1));
+
+/**
+ * Starting points by variable projection: the law is linear in (L0, A, C) once alpha is fixed, so a scan over alpha
+ * with a closed-form solve finds the basin cheaply. The best few become starts, plus a small fixed grid so a poor
+ * linear fit (the objective is Huber on logs, not squares) cannot hide the true basin.
+ */
+export function lrAnnealingStarts(data: AreaPoints, observed: Float64Array, keep = 4): Float64Array[] {
+  const n = observed.length;
+  const ones = new Float64Array(n).fill(1);
+  const negS2 = data.s2.map((v) => -v);
+  const scanned: { sse: number; start: Float64Array }[] = [];
+  for (const alpha of ALPHA_GRID) {
+    const power = data.s1.map((v) => Math.pow(v, -alpha));
+    const solved = boundedLeastSquares([ones, power, negS2], observed, [true, true, true]);
+    if (!solved) continue;
+    const [l0, a, c] = solved.coefficients;
+    scanned.push({ sse: solved.sumSquares, start: Float64Array.of(l0, Math.max(a, 1e-6), alpha, c) });
+  }
+  scanned.sort((x, y) => x.sse - y.sse);
+  const starts = scanned.slice(0, keep).map((s) => s.start);
+  const minLoss = observed.reduce((m, v) => Math.min(m, v), Infinity);
+  for (const fraction of [0.5, 0.8]) for (const alpha of [0.3, 0.6]) starts.push(Float64Array.of(fraction * minLoss, 1, alpha, 1));
+  return starts;
+}
+
+/** Raw-unit coefficients from the normalised ones. */
+export function denormalise(params: Float64Array, etaMax: number): { L0: number; A: number; alpha: number; C: number } {
+  const [l0, a, alpha, c] = params;
+  return { L0: l0, A: a * Math.pow(etaMax, alpha), alpha, C: c / etaMax };
+}

@@ -1,0 +1,150 @@
+// Learning-rate schedules as the LR-annealing law sees them: a per-step LR rebuilt from logged rows, and the two
+// areas under it, S1 (forward area) and S2 (annealing area), accumulated by O(T) recursions (Tissue et al. 2024).
+
+/** Logged (step, lr) pairs: sorted ascending, unique steps, finite LR >= 0. */
+export interface LoggedSchedule {
+  steps: Float64Array;
+  lr: Float64Array;
+}
+
+export type WarmupConvention = 'peak' | 'actual';
+
+export interface AreaOptions {
+  /** Decay factor of the annealing momentum; the paper uses 0.999. */
+  lambda: number;
+  /**
+   * 'peak' (the paper): warmup steps count as if the LR sat at its peak, adding W*eta_max to S1 and nothing to S2.
+   * 'actual' (Luo et al.): S1 sums the real warmup LRs; S2 still ignores the warmup rise.
+   */
+  warmup: WarmupConvention;
+  /** A linear warmup from 0 that ended at this step, for logs whose warmup rows are absent. */
+  warmupSteps?: number;
+}
+
+export interface Areas {
+  s1: Float64Array;
+  s2: Float64Array;
+}
+
+/** The LR at every step 1..T, computed on the fly so a million-step curve never needs a per-step array. */
+export class StepLr {
+  readonly peak: number;
+  /** Last step of the warmup (0 when the log shows none and none was given). */
+  readonly warmupEnd: number;
+  private cursor = 0;
+
+  constructor(
+    private readonly schedule: LoggedSchedule,
+    private readonly warmupSteps?: number,
+  ) {
+    this.peak = maxOf(schedule.lr);
+    this.warmupEnd = warmupSteps ?? detectWarmupEnd(schedule, this.peak);
+  }
+
+  /** LR at integer step i >= 1; steps must be asked in increasing order (the cursor only moves forward). */
+  at(i: number): number {
+    const { steps, lr } = this.schedule;
+    const n = steps.length;
+    if (this.warmupSteps !== undefined && i <= this.warmupSteps) {
+      // Logged rows may cover the warmup: they win. Otherwise a linear ramp from 0 to the LR where warmup ends.
+      if (n > 0 && i >= steps[0]) return this.interpolate(i);
+      return (this.lrAtWarmupEnd() * i) / this.warmupSteps;
+    }
+    if (n === 0) return 0;
+    if (i <= steps[0]) {
+      if (this.warmupSteps !== undefined && this.warmupSteps < steps[0]) {
+        const w = this.warmupSteps;
+        return this.lrAtWarmupEnd() + ((lr[0] - this.lrAtWarmupEnd()) * (i - w)) / (steps[0] - w);
+      }
+      return lr[0];
+    }
+    if (i >= steps[n - 1]) return lr[n - 1];
+    return this.interpolate(i);
+  }
+
+  private lrAtWarmupEnd(): number {
+    const { steps, lr } = this.schedule;
+    if (steps.length === 0) return 0;
+    return this.warmupSteps !== undefined && this.warmupSteps >= steps[0] ? this.interpolateAnywhere(this.warmupSteps) : lr[0];
+  }
+
+  private interpolate(i: number): number {
+    const { steps, lr } = this.schedule;
+    while (this.cursor < steps.length - 2 && steps[this.cursor + 1] < i) this.cursor++;
+    return lerp(steps, lr, this.cursor, i);
+  }
+
+  private interpolateAnywhere(i: number): number {
+    const { steps, lr } = this.schedule;
+    let k = 0;
+    while (k < steps.length - 2 && steps[k + 1] < i) k++;
+    return lerp(steps, lr, k, i);
+  }
+}
+
+function lerp(steps: Float64Array, lr: Float64Array, k: number, i: number): number {
+  if (steps.length === 1) return lr[0];
+  const x0 = steps[k];
+  const x1 = steps[k + 1];
+  if (i <= x0) return lr[k];
+  if (i >= x1) return lr[k + 1];
+  return lr[k] + ((lr[k + 1] - lr[k]) * (i - x0)) / (x1 - x0);
+}
+
+function maxOf(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
+  return m;
+}
+
+/** Warmup is the initial rise of the logged LR up to (almost) its peak; none if the log starts at the peak. */
+export function detectWarmupEnd(schedule: LoggedSchedule, peak: number): number {
+  const { steps, lr } = schedule;
+  if (steps.length < 2 || !(peak > 0)) return 0;
+  let k = 0;
+  while (k < lr.length && lr[k] < 0.999 * peak) k++;
+  if (k === 0 || k >= lr.length) return 0;
+  for (let j = 1; j <= k; j++) if (lr[j] < lr[j - 1]) return 0; // not a monotone rise: no warmup to speak of
+  return steps[k];
+}
+
+/**
+ * S1 and S2 at each query step (ascending integers >= 1). S1(s) = sum_{i<=s} eta_i; m_1 = 0,
+ * m_i = lambda*m_{i-1} + (eta_{i-1} - eta_i); S2(s) = sum_{i<=s} m_i. Returned in the LR's own units (not normalised).
+ */
+export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, options: AreaOptions): Areas {
+  const stepLr = new StepLr(schedule, options.warmupSteps);
+  const peak = stepLr.peak;
+  const w = stepLr.warmupEnd;
+  const q = queries.length;
+  const s1 = new Float64Array(q);
+  const s2 = new Float64Array(q);
+  if (q === 0) return { s1, s2 };
+  const last = queries[q - 1];
+  let sum1 = 0;
+  let sum2 = 0;
+  let momentum = 0;
+  let previous = NaN;
+  let next = 0;
+  for (let k = 0; k < q; k++) {
+    const s = queries[k];
+    // A programming error, not bad input: curves are cleaned (sorted, step >= 1) before they get here.
+    if (!Number.isInteger(s) || s < 1 || (k > 0 && s < queries[k - 1])) throw new RangeError('lrAreas: query steps must be ascending integers >= 1');
+  }
+  for (let i = 1; i <= last; i++) {
+    const eta = stepLr.at(i);
+    const inWarmup = i <= w;
+    const forward = inWarmup && options.warmup === 'peak' ? peak : eta;
+    const annealed = inWarmup ? peak : eta;
+    sum1 += forward;
+    if (i > 1) momentum = options.lambda * momentum + (previous - annealed);
+    sum2 += momentum;
+    previous = annealed;
+    while (next < q && queries[next] <= i) {
+      s1[next] = sum1;
+      s2[next] = sum2;
+      next++;
+    }
+  }
+  return { s1, s2 };
+}

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseText, detectRoles } from '../../../src/core/table';
+import { extractLossCurves, disambiguateCurveNames } from '../../../src/core/analysis/lossCurves';
+
+function curvesOf(text: string, fileName = 'run.csv') {
+  const table = parseText(text, { fileName, displayName: fileName });
+  return extractLossCurves(table, detectRoles(table));
+}
+
+test('one curve per file, named by the file base name', () => {
+  const { curves } = curvesOf('step,lr,loss\n1,1e-3,4\n2,1e-3,3.5\n', 'runs/my_run.csv');
+  assert.equal(curves.length, 1);
+  assert.equal(curves[0].name, 'my_run');
+  assert.deepEqual(Array.from(curves[0].steps), [1, 2]);
+});
+
+test('a run column splits one file into several curves named by its values', () => {
+  const { curves } = curvesOf('run,step,lr,loss\na,1,1e-3,4\nb,1,1e-3,4.1\na,2,1e-3,3.5\nb,2,1e-3,3.6\n');
+  assert.deepEqual(curves.map((c) => c.name).sort(), ['a', 'b']);
+  assert.deepEqual(Array.from(curves.find((c) => c.name === 'b')!.loss), [4.1, 3.6]);
+});
+
+test('a step-0 row is left out of the fit points with an info finding, but its LR stays in the schedule', () => {
+  const { curves, findings } = curvesOf('step,lr,loss\n0,0,10.8\n10,1e-3,4\n20,1e-3,3.5\n');
+  assert.deepEqual(Array.from(curves[0].steps), [10, 20]);
+  assert.deepEqual(Array.from(curves[0].schedule.steps), [0, 10, 20]);
+  const f = findings.find((x) => x.code === 'step-zero')!;
+  assert.equal(f.severity, 'info');
+  assert.equal(f.line, 2);
+});
+
+test('a resumed run that repeats steps keeps the value logged last, and says so', () => {
+  const { curves, findings } = curvesOf('step,lr,loss\n1,1e-3,4\n2,1e-3,3.9\n3,1e-3,3.8\n2,1e-3,3.7\n3,1e-3,3.6\n4,1e-3,3.5\n');
+  assert.deepEqual(Array.from(curves[0].steps), [1, 2, 3, 4]);
+  assert.deepEqual(Array.from(curves[0].loss), [4, 3.7, 3.6, 3.5]);
+  assert.deepEqual(Array.from(curves[0].lines), [2, 5, 6, 7]);
+  const f = findings.find((x) => x.code === 'steps-repeated')!;
+  assert.match(f.message, /2 steps/);
+  assert.ok(!findings.some((x) => x.code === 'steps-unsorted'));
+});
+
+test('unsorted rows are sorted by step', () => {
+  const { curves, findings } = curvesOf('step,lr,loss\n3,1e-3,3\n1,1e-3,4\n2,1e-3,3.5\n');
+  assert.deepEqual(Array.from(curves[0].steps), [1, 2, 3]);
+  assert.ok(findings.some((x) => x.code === 'steps-unsorted'));
+});
+
+test('NaN, Inf, zero and negative losses are reported with their line and left out', () => {
+  const { curves, findings } = curvesOf('step,lr,loss\n1,1e-3,4\n2,1e-3,diverged\n3,1e-3,inf\n4,1e-3,0\n5,1e-3,-1\n6,1e-3,3\n');
+  assert.deepEqual(Array.from(curves[0].steps), [1, 6]);
+  const bad = findings.filter((f) => f.code === 'loss-invalid');
+  assert.deepEqual(bad.map((f) => f.line), [3, 4, 5, 6]);
+});
+
+test('rows with an LR but no loss still give the schedule (sparse W&B-style columns)', () => {
+  const { curves } = curvesOf('step,lr,loss\n1,1e-3,\n2,,3.9\n3,5e-4,\n4,,3.5\n');
+  assert.deepEqual(Array.from(curves[0].schedule.steps), [1, 3]);
+  assert.deepEqual(Array.from(curves[0].steps), [2, 4]);
+});
+
+test('non-integer steps are rounded with a note; negative steps are rejected with a warning', () => {
+  const { curves, findings } = curvesOf('step,lr,loss\n1.0,1e-3,4\n2.4,1e-3,3.9\n-1,1e-3,3.8\n');
+  assert.deepEqual(Array.from(curves[0].steps), [1, 2]);
+  assert.ok(findings.some((f) => f.code === 'step-not-integer'));
+  assert.equal(findings.find((f) => f.code === 'step-negative')!.line, 4);
+});
+
+test('curves with the same name from two files are told apart by file name', () => {
+  const a = curvesOf('run,step,lr,loss\nx,1,1e-3,4\n', 'a.csv').curves;
+  const b = curvesOf('run,step,lr,loss\nx,1,1e-3,4\n', 'b.csv').curves;
+  const all = [...a, ...b];
+  disambiguateCurveNames(all);
+  assert.deepEqual(all.map((c) => c.name), ['x (a.csv)', 'x (b.csv)']);
+});

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detectWarmupEnd, lrAreas, StepLr } from '../../../src/core/laws/schedule';
+
+const sched = (steps: number[], lr: number[]) => ({ steps: Float64Array.from(steps), lr: Float64Array.from(lr) });
+
+/** Direct O(T) reference straight from the paper's definitions, on an explicit per-step LR array. */
+function reference(eta: number[], lambda: number) {
+  const s1: number[] = [];
+  const s2: number[] = [];
+  let a = 0, b = 0, m = 0;
+  eta.forEach((e, i) => {
+    a += e;
+    if (i > 0) m = lambda * m + (eta[i - 1] - e);
+    b += m;
+    s1.push(a);
+    s2.push(b);
+  });
+  return { s1, s2 };
+}
+
+test('S1 and S2 follow the recursions of the paper on a step decay', () => {
+  const eta = [1, 1, 1, 0.5, 0.5, 0.5, 0.1, 0.1];
+  const logged = sched([1, 2, 3, 4, 5, 6, 7, 8], eta);
+  const ref = reference(eta, 0.9);
+  const got = lrAreas(logged, [1, 2, 3, 4, 5, 6, 7, 8], { lambda: 0.9, warmup: 'peak' });
+  ref.s1.forEach((v, i) => assert.ok(Math.abs(got.s1[i] - v) < 1e-12));
+  ref.s2.forEach((v, i) => assert.ok(Math.abs(got.s2[i] - v) < 1e-12, `S2 at ${i + 1}`));
+});
+
+test('LR between logged rows is linearly interpolated; before the first row it is the first logged value', () => {
+  const lr = new StepLr(sched([10, 20], [1, 0]));
+  const values = Array.from({ length: 25 }, (_, i) => lr.at(i + 1));
+  assert.equal(values[0], 1); // step 1, before the first logged row
+  assert.equal(values[14], 0.5); // step 15, halfway between 10 and 20
+  assert.equal(values[24], 0); // step 25, past the end: held at the last value
+});
+
+test('re-warmup makes S2 decrease (the law covers re-warmup)', () => {
+  const eta = [1, 1, 0.2, 0.2, 1, 1];
+  const got = lrAreas(sched([1, 2, 3, 4, 5, 6], eta), [4, 6], { lambda: 0.999, warmup: 'peak' });
+  assert.ok(got.s2[1] < got.s2[0]);
+});
+
+test('warmup conventions: peak counts warmup at eta_max, actual sums the real warmup LR', () => {
+  // Linear warmup over 100 steps to 1e-3 logged every 10 steps, then constant.
+  const steps = Array.from({ length: 30 }, (_, k) => (k + 1) * 10);
+  const lr = steps.map((s) => (s <= 100 ? (1e-3 * s) / 100 : 1e-3));
+  const q = [300];
+  const peak = lrAreas(sched(steps, lr), q, { lambda: 0.999, warmup: 'peak' });
+  const actual = lrAreas(sched(steps, lr), q, { lambda: 0.999, warmup: 'actual' });
+  assert.ok(Math.abs(peak.s1[0] - 300 * 1e-3) < 1e-12);
+  // Steps 1..9 sit before the first logged row (held at its 1e-4), then a ramp: 9*1e-4 + sum_{10..100} 1e-5*i + 200*1e-3
+  const expected = 9 * 1e-4 + 1e-5 * ((100 * 101) / 2 - 45) + 200 * 1e-3;
+  assert.ok(Math.abs(actual.s1[0] - expected) < 1e-12, `${actual.s1[0]} vs ${expected}`);
+  assert.equal(peak.s2[0], 0, 'the warmup rise adds nothing to S2');
+  assert.equal(actual.s2[0], 0);
+});
+
+test('--warmup-steps: a linear warmup from 0 ending at step N fills in absent warmup rows', () => {
+  const logged = sched([100, 200], [1e-3, 1e-3]);
+  const actual = lrAreas(logged, [200], { lambda: 0.999, warmup: 'actual', warmupSteps: 100 });
+  assert.ok(Math.abs(actual.s1[0] - (1e-5 * (100 * 101) / 2 + 100 * 1e-3)) < 1e-12);
+  const peak = lrAreas(logged, [200], { lambda: 0.999, warmup: 'peak', warmupSteps: 100 });
+  assert.ok(Math.abs(peak.s1[0] - 200 * 1e-3) < 1e-12);
+});
+
+test('warmup is detected from the initial monotone rise of the logged LR', () => {
+  assert.equal(detectWarmupEnd(sched([0, 50, 100, 150], [0, 5e-4, 1e-3, 1e-3]), 1e-3), 100);
+  assert.equal(detectWarmupEnd(sched([100, 150], [1e-3, 5e-4]), 1e-3), 0);
+});
+
+test('query steps must be ascending integers >= 1', () => {
+  assert.throws(() => lrAreas(sched([1], [1]), [0], { lambda: 0.999, warmup: 'peak' }), RangeError);
+  assert.throws(() => lrAreas(sched([1], [1]), [3, 2], { lambda: 0.999, warmup: 'peak' }), RangeError);
+});
