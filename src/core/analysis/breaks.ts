@@ -1,0 +1,231 @@
+// Does BLEU follow the downstream law as pretraining grows? Isik et al. (2024): when the pretraining data is aligned
+// with the task, BLEU follows (log(A*D_p^alpha))^beta; when it is not, BLEU goes flat, falls or fluctuates while
+// cross-entropy still improves. The paper gives no numeric criterion; ours is below and in docs/findings.md.
+//
+// Every criterion is in BLEU points (the user's tolerance), judged per group on points sorted by D_p.
+import { BETA_GRID } from '../laws/bleu';
+import { formatCompact } from './groups';
+import type { Finding } from './types';
+
+/** One (D_p, metric) point of a group after duplicates were merged. */
+export interface SweepPoint {
+  dp: number;
+  value: number;
+  line: number;
+}
+
+export interface BreakContext {
+  file: string;
+  group: string;
+  /** BLEU points. */
+  tolerance: number;
+  /** Prefix length of the law-break test (at least 3). */
+  fitFirst: number;
+}
+
+export interface BreakResult {
+  findings: Finding[];
+  /** Index of the first point that leaves the law, when one does. */
+  breakIndex?: number;
+  /** Lowest BLEU any tolerated prefix curve allows at each later point (index k..n-1), for display. */
+  lowerEdge?: number[];
+}
+
+const MIN_PREFIX = 3;
+const SETTINGS_HINT = 'Tolerance: --break-tolerance (setting scalingLens.breaks.tolerance); prefix length: --fit-first (setting scalingLens.breaks.fitFirst). See docs/findings.md.';
+
+function related(file: string, points: SweepPoint[], what: (p: SweepPoint) => string) {
+  return points.map((p) => ({ file, line: p.line, message: what(p) }));
+}
+
+/** Drops between consecutive D_p points larger than the tolerance: the law (increasing in D_p) cannot fit them. */
+export function nonMonotonicFindings(points: SweepPoint[], ctx: BreakContext): Finding[] {
+  const out: Finding[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const drop = points[i].value - points[i + 1].value;
+    if (!(drop > ctx.tolerance)) continue;
+    const [from, to] = [points[i], points[i + 1]];
+    out.push({
+      code: 'bleu-non-monotonic',
+      severity: 'warning',
+      message: `BLEU falls by ${drop.toFixed(2)} points as pretraining grows from D_p=${formatCompact(from.dp)} (line ${from.line}, BLEU ${from.value.toFixed(2)}) to D_p=${formatCompact(to.dp)} (BLEU ${to.value.toFixed(2)}), more than the ${ctx.tolerance} BLEU tolerance. The downstream law only rises with D_p, so it cannot describe this group: the pretraining data looks poorly aligned with the task, and more pretraining on it will probably not help (Isik et al. 2024). ${SETTINGS_HINT}`,
+      file: ctx.file,
+      line: to.line,
+      group: ctx.group,
+      related: related(ctx.file, [from], (p) => `BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)} before the drop`),
+    });
+  }
+  return out;
+}
+
+/**
+ * The lowest value at u_t of any curve (c + alpha*u)^beta with alpha >= 0 and beta on BETA_GRID that passes within
+ * ±tol of every prefix point; NaN per target when no such curve exists. For fixed beta the curve is monotone in
+ * g = c + alpha*u, so the band |f - y_i| <= tol is the strip lo_i <= g(u_i) <= hi_i and minimising g(u_t) is a
+ * two-variable linear program: its optimum sits on a vertex, and the few vertices are enumerated exactly.
+ */
+export function lowestTolerableCurve(prefixU: ArrayLike<number>, prefixY: ArrayLike<number>, targetsU: ArrayLike<number>, tol: number): number[] {
+  const out = Array.from(targetsU, () => NaN);
+  for (const beta of BETA_GRID) {
+    const lo = Array.from(prefixY, (y) => Math.pow(Math.max(y - tol, 0), 1 / beta));
+    const hi = Array.from(prefixY, (y) => Math.pow(y + tol, 1 / beta));
+    const vertices = feasibleVertices(prefixU, lo, hi);
+    for (let t = 0; t < targetsU.length; t++) {
+      let best = Infinity;
+      for (const [c, alpha] of vertices) best = Math.min(best, c + alpha * targetsU[t]);
+      if (best === Infinity) continue;
+      const f = Math.pow(Math.max(best, 0), beta);
+      if (Number.isNaN(out[t]) || f < out[t]) out[t] = f;
+    }
+  }
+  return out;
+}
+
+/** Vertices (c, alpha) of { lo_i <= c + alpha*u_i <= hi_i for all i, alpha >= 0 }. */
+function feasibleVertices(u: ArrayLike<number>, lo: number[], hi: number[]): [number, number][] {
+  // Each boundary line is c + alpha*slope = level; alpha = 0 is slope-less and handled as its own kind.
+  const lines: { slope: number; level: number }[] = [];
+  for (let i = 0; i < u.length; i++) lines.push({ slope: u[i], level: lo[i] }, { slope: u[i], level: hi[i] });
+  const scale = Math.max(...hi, 1);
+  const eps = 1e-9 * scale;
+  const feasible = (c: number, alpha: number) => {
+    for (let i = 0; i < u.length; i++) {
+      const g = c + alpha * u[i];
+      if (g < lo[i] - eps || g > hi[i] + eps) return false;
+    }
+    return true;
+  };
+  const out: [number, number][] = [];
+  for (let p = 0; p < lines.length; p++) {
+    // With alpha = 0: c = level.
+    if (feasible(lines[p].level, 0)) out.push([lines[p].level, 0]);
+    for (let q = p + 1; q < lines.length; q++) {
+      const du = lines[p].slope - lines[q].slope;
+      if (Math.abs(du) < 1e-12) continue;
+      const alpha = (lines[p].level - lines[q].level) / du;
+      const c = lines[p].level - alpha * lines[p].slope;
+      if (alpha >= 0 && feasible(c, alpha)) out.push([c, alpha]);
+    }
+  }
+  return out;
+}
+
+/** Widening steps tried when no law curve fits the prefix within the tolerance (noisier data than assumed). */
+const WIDEN_FACTOR = 1.5;
+const WIDEN_STEPS = 12;
+
+/**
+ * The law-break test. Prefix = the first k = max(3, fitFirst) points. A later point breaks the law when it lies more
+ * than tol BLEU below the lowest value that any law curve within ±tol of every prefix point allows there (any
+ * beta in 0.1..10, alpha >= 0). Only shortfalls count: the finding that matters is BLEU stalling, not rising faster.
+ * If no curve fits the prefix within tol, the tolerance is widened (×1.5 steps) until one does, and said so.
+ */
+export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext): BreakResult {
+  const k = Math.max(MIN_PREFIX, ctx.fitFirst);
+  if (points.length <= k) return { findings: [] };
+  const u = points.map((p) => Math.log(p.dp));
+  const centre = u.slice(0, k).reduce((s, v) => s + v, 0) / k;
+  const uc = u.map((v) => v - centre);
+  const prefixY = points.slice(0, k).map((p) => p.value);
+  const targets = uc.slice(k);
+  let tol = ctx.tolerance;
+  let edge = lowestTolerableCurve(uc.slice(0, k), prefixY, targets, tol);
+  for (let step = 0; step < WIDEN_STEPS && edge.every(Number.isNaN); step++) {
+    tol *= WIDEN_FACTOR;
+    edge = lowestTolerableCurve(uc.slice(0, k), prefixY, targets, tol);
+  }
+  if (edge.every(Number.isNaN)) return { findings: [] };
+  const later = points.slice(k);
+  const below = later.map((p, j) => p.value < edge[j] - tol);
+  const first = below.indexOf(true);
+  if (first < 0) return { findings: [], lowerEdge: edge };
+  const at = later[first];
+  const prefix = points.slice(0, k);
+  const widened = tol > ctx.tolerance ? ` (the first ${k} points scatter more than ±${ctx.tolerance}, so the tolerance was widened to ±${tol.toFixed(2)})` : '';
+  const finding: Finding = {
+    code: 'bleu-law-break',
+    severity: 'warning',
+    message: `The BLEU law breaks at D_p=${formatCompact(at.dp)} (line ${at.line}): observed BLEU ${at.value.toFixed(2)}, but every law curve that passes within ±${tol.toFixed(2)} BLEU of the first ${k} points (D_p ${formatCompact(prefix[0].dp)}–${formatCompact(prefix[k - 1].dp)}) predicts at least ${edge[first].toFixed(2)} there${widened}. BLEU follows the law at first and then leaves it: the pretraining data looks insufficiently aligned with the task, and more pretraining on this mix will probably not improve BLEU even if cross-entropy keeps falling (Isik et al. 2024). ${SETTINGS_HINT}`,
+    file: ctx.file,
+    line: at.line,
+    group: ctx.group,
+    related: [
+      ...related(ctx.file, prefix, (p) => `prefix point D_p=${formatCompact(p.dp)}, BLEU ${p.value.toFixed(2)}`),
+      ...related(ctx.file, later.filter((_, j) => below[j] && j !== first), (p) => `also below the law: D_p=${formatCompact(p.dp)}, BLEU ${p.value.toFixed(2)}`),
+    ],
+  };
+  return { findings: [finding], breakIndex: k + first, lowerEdge: edge };
+}
+
+/** Non-monotonic drops and the prefix law-break test together. */
+export function detectBleuBreaks(points: SweepPoint[], ctx: BreakContext): BreakResult {
+  const law = lawBreakFindings(points, ctx);
+  const drops = nonMonotonicFindings(points, ctx);
+  // The fit should cover the part that follows the law: up to the first drop or the first break, whichever is first.
+  const firstDrop = points.findIndex((p, i) => i > 0 && points[i - 1].value - p.value > ctx.tolerance);
+  const candidates = [law.breakIndex, firstDrop >= 0 ? firstDrop : undefined].filter((v): v is number => v !== undefined);
+  const breakIndex = candidates.length ? Math.min(...candidates) : undefined;
+  return { findings: [...drops, ...law.findings], breakIndex, lowerEdge: law.lowerEdge };
+}
+
+/** Relative CE decrease that counts as "still improving" (1 %): well above run-to-run CE noise. */
+export const CE_IMPROVEMENT = 0.01;
+/** A flat stretch must span at least this factor in D_p (two doublings) to count. */
+const FLAT_SPAN = 4;
+
+/**
+ * CE keeps improving where BLEU is flat or falling. On D_p shared by both metrics: p = the point of highest BLEU.
+ * Fires when later points exist and BLEU after p either falls by more than tol somewhere, or stays at or below the
+ * peak over at least two later points spanning >= 4x D_p; and CE at the last point is >= 1 % below CE at p.
+ */
+export function ceBleuDivergence(bleu: SweepPoint[], ce: SweepPoint[], ctx: BreakContext): Finding[] {
+  const ceAt = new Map(ce.map((p) => [p.dp, p]));
+  const shared = bleu.filter((p) => ceAt.has(p.dp));
+  if (shared.length < 3) return [];
+  let peak = 0;
+  shared.forEach((p, i) => {
+    if (p.value > shared[peak].value) peak = i;
+  });
+  const after = shared.slice(peak + 1);
+  if (!after.length) return [];
+  const last = shared[shared.length - 1];
+  const maxDrop = Math.max(...after.map((p) => shared[peak].value - p.value));
+  const falling = maxDrop > ctx.tolerance;
+  const flat = after.length >= 2 && last.dp >= FLAT_SPAN * shared[peak].dp;
+  const ceFrom = ceAt.get(shared[peak].dp)!;
+  const ceTo = ceAt.get(last.dp)!;
+  const improving = ceTo.value < ceFrom.value * (1 - CE_IMPROVEMENT);
+  if (!(falling || flat) || !improving) return [];
+  const trend = falling ? `falls by up to ${maxDrop.toFixed(2)} BLEU` : 'stays flat';
+  return [
+    {
+      code: 'ce-bleu-divergence',
+      severity: 'warning',
+      message: `Cross-entropy keeps improving (${ceFrom.value.toPrecision(4)} -> ${ceTo.value.toPrecision(4)}, ${(100 * (1 - ceTo.value / ceFrom.value)).toFixed(1)} % lower) from D_p=${formatCompact(shared[peak].dp)} to D_p=${formatCompact(last.dp)} while BLEU ${trend} after its peak of ${shared[peak].value.toFixed(2)} (line ${shared[peak].line}). CE alone would suggest more pretraining helps; BLEU says this pretraining data is not aligned enough with the task for that (Isik et al. 2024). Decide on BLEU, not CE. ${SETTINGS_HINT}`,
+      file: ctx.file,
+      line: last.line,
+      group: ctx.group,
+      related: related(ctx.file, [shared[peak], ...after.slice(0, -1)], (p) => `D_p=${formatCompact(p.dp)}: BLEU ${p.value.toFixed(2)}, CE ${ceAt.get(p.dp)!.value.toPrecision(4)}`),
+    },
+  ];
+}
+
+/** Pretraining does not beat the not-pretrained baseline by more than tol BLEU at any D_p. */
+export function pretrainingNoGain(bleu: SweepPoint[], baseline: SweepPoint, ctx: BreakContext & { finetune?: string }): Finding[] {
+  if (!bleu.length) return [];
+  const best = bleu.reduce((b, p) => (p.value > b.value ? p : b));
+  const gain = best.value - baseline.value;
+  if (gain > ctx.tolerance) return [];
+  const df = ctx.finetune ? ` with D_f=${ctx.finetune} fine-tuning tokens` : '';
+  return [
+    {
+      code: 'pretraining-no-gain',
+      severity: 'warning',
+      message: `Pretraining barely helps this task${df}: the best pretrained BLEU is ${best.value.toFixed(2)} (D_p=${formatCompact(best.dp)}, line ${best.line}), ${gain >= 0 ? `only ${gain.toFixed(2)} above` : `${(-gain).toFixed(2)} below`} the not-pretrained baseline's ${baseline.value.toFixed(2)}, within the ${ctx.tolerance} BLEU tolerance. With this much fine-tuning data the pretraining budget buys little (Isik et al. 2024); spend it elsewhere or pretrain on better-aligned data. Tolerance: --break-tolerance (setting scalingLens.breaks.tolerance).`,
+      file: ctx.file,
+      line: baseline.line,
+      group: ctx.group,
+      related: related(ctx.file, [best], (p) => `best pretrained BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)}`),
+    },
+  ];
+}

@@ -1,0 +1,194 @@
+// (N, D) sweeps: Chinchilla's L(N, D) = E + A/N^alpha + B/D^beta fitted exactly as the reference (summed Huber of
+// log residuals), case-bootstrap intervals, loss-versus-compute curves by model size, and the compute-optimal
+// N*, D* and loss at each budget the user asks for.
+import { bootstrapParams, percentileIntervals, resampleIndices } from '../fit/bootstrap';
+import {
+  CHINCHILLA_PARAMETERS,
+  chinchillaCoefficients,
+  chinchillaLaw,
+  chinchillaPoints,
+  computeOptimal,
+  fitChinchilla,
+  type ChinchillaPoints,
+} from '../laws/chinchilla';
+import type { RoleAssignment, Table } from '../table/types';
+import { quantile } from '../util/random';
+import { findColumn, formatCompact, groupBy, unitNote } from './groups';
+import { scorePredictions } from './metrics';
+import type { AnalysisOptions } from './options';
+import { curveReport, emptyAnalysis, fitFailed, fitSummary, invalidRows, lineList, predictWithBand, tooFewPoints } from './power';
+import type { Finding, LawAnalysis } from './types';
+
+/** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
+const EXCLUSION_COLUMNS = ['epoch_excluded', 'excluded', 'exclude'];
+/** Five coefficients: fewer rows than this cannot pin them down. */
+const MIN_ROWS = 6;
+/** Above this many distinct model sizes, curves bin N by quarter decades instead of one curve per size. */
+const MAX_SIZE_CURVES = 20;
+
+interface ComputeRows {
+  rows: number[];
+  n: number[];
+  d: number[];
+  c: number[];
+  loss: number[];
+  /** 'tokens column' or 'C / (6N)'. */
+  dSource: string;
+}
+
+export function analyseCompute(table: Table, roles: RoleAssignment, options: AnalysisOptions): LawAnalysis {
+  const out = emptyAnalysis();
+  const { params, tokens, compute, loss } = roles.roles;
+  if (params === undefined || loss === undefined || (tokens === undefined && compute === undefined)) {
+    out.findings.push({
+      code: 'compute-missing-column',
+      severity: 'error',
+      message: `The Chinchilla law needs model parameters N (role params), the loss, and training tokens D (role tokens) or FLOP C (role compute, D = C/(6N)). Columns in this file: ${table.columns.map((c) => c.name).join(', ')}. Map them with --columns params=NAME,tokens=NAME,loss=NAME (setting scalingLens.columns).`,
+      file: table.file,
+      line: table.headerLine || 1,
+    });
+    return out;
+  }
+  const data = readRows(table, roles, out.findings);
+  if (data.rows.length < MIN_ROWS) {
+    out.findings.push(tooFewPoints(table, 'L(N, D)', data.rows.length, data.rows.map((r) => table.lines[r]), 'L(N, D) has 5 coefficients and needs at least 6 runs'));
+    return out;
+  }
+  const points = chinchillaPoints(data.n, data.d);
+  const observed = Float64Array.from(data.loss);
+  const started = performance.now();
+  const fit = fitChinchilla(points, observed, { delta: options.chinchillaDelta });
+  if (!fit) {
+    out.findings.push(fitFailed(table, 'L(N, D)', table.lines[data.rows[0]]));
+    return out;
+  }
+  const fitMs = performance.now() - started;
+  const sets = caseBootstrap(points, observed, fit.params, options);
+  const k = chinchillaCoefficients(fit.params);
+  const intervals = sets.length >= 2 ? percentileIntervals(sets.map((s) => Float64Array.from(Object.values(chinchillaCoefficients(s)))), Object.keys(k)) : undefined;
+  const frontier = computeOptimal(k, 1);
+  const onPoints = predictWithBand(chinchillaLaw, fit.params, sets, points);
+  out.fits.push({
+    law: 'chinchilla',
+    formula: 'L = E + A / N^alpha + B / D^beta',
+    params: { ...k },
+    units: { A: 'loss · parameters^alpha', B: 'loss · tokens^beta', E: 'loss', alpha: '1', beta: '1' },
+    normalized: { params: Object.fromEntries(CHINCHILLA_PARAMETERS.map((name, j) => [name, fit.params[j]])), note: 'solver parameters: A = e^a, B = e^b, E = e^e; log L = LSE(a - alpha ln N, b - beta ln D, e)' },
+    intervals,
+    ...fitSummary(fit),
+    fittedOn: [table.file],
+    points: data.rows.length,
+    settings: {
+      huberDelta: options.chinchillaDelta,
+      objective: 'summed Huber of ln(prediction) - ln(loss)',
+      starts: 'variable projection over (alpha, beta) in 0.05..1.5 (non-negative linear solve for E, A, B), best 4 refined by L-BFGS',
+      N: unitNote(table.columns[params], 'parameters'),
+      D: data.dSource,
+      fittedRows: lineList(data.rows.map((r) => table.lines[r])),
+      frontierG: frontier.G,
+      frontierExponent: frontier.a,
+      band: sets.length ? `case bootstrap: ${sets.length} refits on rows resampled with replacement, 95 % percentile intervals` : 'none',
+      fitMs: Math.round(fitMs),
+    },
+    quality: scorePredictions(data.loss, onPoints.value),
+  });
+  out.curves.push(...sizeCurves(table, data, onPoints));
+  for (const C of options.computeBudgets.filter((c) => c > 0)) out.predictions.push(budgetPrediction(C, fit.params, sets));
+  return out;
+}
+
+function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): ComputeRows {
+  const col = (i: number | undefined) => (i === undefined ? undefined : table.columns[i].values);
+  const N = col(roles.roles.params)!;
+  const L = col(roles.roles.loss)!;
+  const D = col(roles.roles.tokens);
+  const C = col(roles.roles.compute);
+  const excludedIndex = findColumn(table, EXCLUSION_COLUMNS);
+  const excluded: number[] = [];
+  const bad: number[] = [];
+  const out: ComputeRows = { rows: [], n: [], d: [], c: [], loss: [], dSource: D ? `tokens as written in column '${table.columns[roles.roles.tokens!].name}'` : `D = C / (6N) from column '${table.columns[roles.roles.compute!].name}'` };
+  for (let r = 0; r < table.rowCount; r++) {
+    if (excludedIndex !== undefined && table.columns[excludedIndex].values[r] === 1) {
+      excluded.push(r);
+      continue;
+    }
+    const n = N[r];
+    const d = D && D[r] > 0 ? D[r] : C ? C[r] / (6 * n) : NaN;
+    const ok = [n, d, L[r]].every((v) => v > 0 && Number.isFinite(v));
+    if (!ok) {
+      bad.push(r);
+      continue;
+    }
+    out.rows.push(r);
+    out.n.push(n);
+    out.d.push(d);
+    out.c.push(C && C[r] > 0 ? C[r] : 6 * n * d);
+    out.loss.push(L[r]);
+  }
+  if (excluded.length) {
+    findings.push({
+      code: 'rows-excluded',
+      severity: 'info',
+      message: `${excluded.length} row(s) are flagged with ${table.columns[excludedIndex!].name} = 1 and were left out of the fit (first at line ${table.lines[excluded[0]]}). Set the flag to 0 to include them.`,
+      file: table.file,
+      line: table.lines[excluded[0]],
+      related: excluded.slice(1, 20).map((r) => ({ file: table.file, line: table.lines[r], message: 'excluded' })),
+    });
+  }
+  if (bad.length) findings.push(invalidRows(table, bad, 'N, D (or C) and the loss must all be positive numbers', 'compute-invalid-row'));
+  return out;
+}
+
+/** Case bootstrap: whole runs resampled with replacement, each replicate refitted from the point estimate. */
+function caseBootstrap(points: ChinchillaPoints, observed: Float64Array, params: Float64Array, options: AnalysisOptions): Float64Array[] {
+  if (options.bootstrapSamples <= 0) return [];
+  const n = observed.length;
+  return bootstrapParams(
+    chinchillaLaw,
+    params,
+    (random) => {
+      const idx = resampleIndices(n, random);
+      return { data: { lnN: Float64Array.from(idx, (i) => points.lnN[i]), lnD: Float64Array.from(idx, (i) => points.lnD[i]) }, observed: Float64Array.from(idx, (i) => observed[i]) };
+    },
+    { samples: options.bootstrapSamples, seed: options.seed, delta: options.chinchillaDelta, maxIterations: 300 },
+  );
+}
+
+/** Loss-versus-compute curves, one per model size (or per quarter-decade of N when sizes barely repeat). */
+function sizeCurves(table: Table, data: ComputeRows, band: { value: number[]; low: number[]; high: number[] }) {
+  const distinct = new Set(data.n).size;
+  const binned = distinct > MAX_SIZE_CURVES;
+  const keyOf = (i: number) => (binned ? String(Math.floor(4 * Math.log10(data.n[i]))) : String(data.n[i]));
+  const groups = groupBy(data.n.keys(), keyOf);
+  return Array.from(groups.values())
+    .sort((a, b) => data.n[a[0]] - data.n[b[0]])
+    .map((members) => {
+      members.sort((a, b) => data.c[a] - data.c[b]);
+      const label = binned ? quarterDecadeLabel(data.n[members[0]]) : `N=${formatCompact(data.n[members[0]])}`;
+      const pick = (values: number[]) => members.map((i) => values[i]);
+      return curveReport(table, label, 'C', 'loss', 'chinchilla', pick(data.c), pick(data.loss), { value: pick(band.value), low: pick(band.low), high: pick(band.high) }, members.map((i) => table.lines[data.rows[i]]), { label, fields: { N: binned ? label : data.n[members[0]] } });
+    });
+}
+
+function quarterDecadeLabel(n: number): string {
+  const k = Math.floor(4 * Math.log10(n));
+  return `N=${formatCompact(10 ** (k / 4))}–${formatCompact(10 ** ((k + 1) / 4))}`;
+}
+
+/** The compute-optimal point at budget C, with the bootstrap spread of its loss. */
+function budgetPrediction(C: number, params: Float64Array, sets: Float64Array[]) {
+  const best = computeOptimal(chinchillaCoefficients(params), C);
+  const losses = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).loss).filter(Number.isFinite).sort();
+  const ratios = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).ratio).filter(Number.isFinite).sort();
+  const spread = losses.length >= 2;
+  return {
+    metric: 'loss' as const,
+    x: C,
+    xName: 'C',
+    value: best.loss,
+    low: spread ? Math.min(quantile(losses, 0.025), best.loss) : NaN,
+    high: spread ? Math.max(quantile(losses, 0.975), best.loss) : NaN,
+    reason: 'compute budget',
+    extra: { N: best.N, D: best.D, ratio: best.ratio, ...(ratios.length >= 2 ? { ratioLow: quantile(ratios, 0.025), ratioHigh: quantile(ratios, 0.975) } : {}) },
+  };
+}

@@ -1,0 +1,325 @@
+// Downstream sweeps (Isik et al. 2024): BLEU and cross-entropy versus pretraining tokens D_p, one law per
+// (pretraining mix, D_f) group. Fits both laws, predicts at larger D_p with bands, and says whether BLEU follows the
+// law, i.e. whether the pretraining data is aligned with the task (breaks.ts). See docs/laws-downstream.md.
+import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '../laws/bleu';
+import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
+import type { Column, RoleAssignment, Table } from '../table/types';
+import { ceBleuDivergence, detectBleuBreaks, pretrainingNoGain, type BreakContext, type SweepPoint } from './breaks';
+import { cellText, formatCompact, groupBy, mixedUnitFindings, unitNote } from './groups';
+import { scorePredictions } from './metrics';
+import type { AnalysisOptions } from './options';
+import {
+  BAND_METHOD,
+  curveReport,
+  derivedIntervals,
+  emptyAnalysis,
+  fitFailed,
+  fitSummary,
+  lineList,
+  predictionTargets,
+  predictWithBand,
+  residualBootstrapSets,
+  tooFewPoints,
+} from './power';
+import type { Finding, FitResult, LawAnalysis } from './types';
+
+/** D_p cells that mean "not pretrained" (the baseline row), compared lower-case and trimmed. */
+const BASELINE_MARKER = /^(none|baseline|no[ _-]?pretrain(ing|ed)?|not[ _-]?pretrained|scratch|from[ _-]scratch|-)$/;
+
+/** Columns the analysis reads; optional ones may be absent. */
+interface SweepColumns {
+  dp: Column;
+  group?: Column;
+  df?: Column;
+  bleu?: Column;
+  ce?: Column;
+}
+
+/** One usable row after validation. */
+interface SweepRow {
+  row: number;
+  line: number;
+  baseline: boolean;
+  dp: number;
+  bleu: number;
+  ce: number;
+}
+
+interface Group {
+  label: string;
+  /** D_f as written compactly ('42M'), when the file has a D_f column. */
+  finetune?: string;
+  fields: Record<string, string | number>;
+  rows: SweepRow[];
+}
+
+export function analyseDownstream(table: Table, roles: RoleAssignment, options: AnalysisOptions): LawAnalysis {
+  const out = emptyAnalysis();
+  const col = (i: number | undefined) => (i === undefined ? undefined : table.columns[i]);
+  const cols: Partial<SweepColumns> = { dp: col(roles.roles.pretrainData), group: col(roles.roles.group), df: col(roles.roles.finetuneData), bleu: col(roles.roles.bleu), ce: col(roles.roles.ce) };
+  if (!cols.dp || (!cols.bleu && !cols.ce)) {
+    out.findings.push(missingColumns(table, cols));
+    return out;
+  }
+  const columns = cols as SweepColumns;
+  const isBaseline = (row: number) => baselineCell(columns.dp, row);
+  out.findings.push(...mixedUnitFindings(table, roles.roles.pretrainData!, isBaseline));
+  if (roles.roles.finetuneData !== undefined) out.findings.push(...mixedUnitFindings(table, roles.roles.finetuneData));
+  const rows = validRows(table, columns, out.findings);
+  out.findings.push(...bleuScaleFindings(table, columns, rows));
+  for (const group of groupRows(columns, rows)) analyseGroup(table, columns, group, options, out);
+  return out;
+}
+
+function baselineCell(dp: Column, row: number): boolean {
+  const code = dp.text ? dp.text.codes[row] : -1;
+  if (code >= 0) return BASELINE_MARKER.test(dp.text!.dictionary[code].trim().toLowerCase());
+  return dp.values[row] === 0;
+}
+
+function missingColumns(table: Table, cols: Partial<SweepColumns>): Finding {
+  const missing = [!cols.dp && 'pretraining tokens D_p (role pretrainData)', !cols.bleu && !cols.ce && 'a BLEU or downstream cross-entropy column (roles bleu, ce)'].filter(Boolean).join(' and ');
+  return {
+    code: 'downstream-missing-column',
+    severity: 'error',
+    message: `A downstream sweep needs ${missing}. Columns in this file: ${table.columns.map((c) => c.name).join(', ')}. Map them with --columns pretrainData=NAME,bleu=NAME,ce=NAME (setting scalingLens.columns).`,
+    file: table.file,
+    line: table.headerLine || 1,
+  };
+}
+
+/** Rows with a usable D_p; every rejected cell becomes a located finding. Metric cells out of range become NaN. */
+function validRows(table: Table, cols: SweepColumns, findings: Finding[]): SweepRow[] {
+  const bad = { dp: [] as number[], bleu: [] as number[], zero: [] as number[], ce: [] as number[] };
+  const rows: SweepRow[] = [];
+  for (let row = 0; row < table.rowCount; row++) {
+    const baseline = baselineCell(cols.dp, row);
+    const dp = cols.dp.values[row];
+    if (!baseline && !(dp > 0 && Number.isFinite(dp))) {
+      bad.dp.push(row);
+      continue;
+    }
+    let bleu = cols.bleu ? cols.bleu.values[row] : NaN;
+    if (bleu < 0 || bleu > 100 || bleu === Infinity) {
+      bad.bleu.push(row);
+      bleu = NaN;
+    } else if (bleu === 0 && !baseline) bad.zero.push(row);
+    let ce = cols.ce ? cols.ce.values[row] : NaN;
+    if (!Number.isNaN(ce) && !(ce > 0 && Number.isFinite(ce))) {
+      bad.ce.push(row);
+      ce = NaN;
+    }
+    rows.push({ row, line: table.lines[row], baseline, dp: baseline ? 0 : dp, bleu, ce });
+  }
+  const cell = (c: Column | undefined, r: number) => (c ? cellText(c, r) || '(empty)' : '');
+  const report = (list: number[], code: string, severity: Finding['severity'], message: string, column?: Column) => {
+    if (!list.length) return;
+    findings.push({
+      code,
+      severity,
+      message: message.replace('{first}', `line ${table.lines[list[0]]}, value ${cell(column, list[0])}`).replace('{n}', String(list.length)),
+      file: table.file,
+      line: table.lines[list[0]],
+      related: list.slice(1, 50).map((r) => ({ file: table.file, line: table.lines[r], message: `${column?.name ?? ''} = ${cell(column, r)}` })),
+    });
+  };
+  report(bad.dp, 'dp-invalid', 'warning', `{n} row(s) have a pretraining-token count D_p ('${cols.dp.name}') that is negative, empty or not a number ({first}); they were skipped. D_p must be > 0, or 0 / 'none' / 'baseline' / 'not pretrained' for the not-pretrained baseline.`, cols.dp);
+  report(bad.bleu, 'bleu-out-of-range', 'warning', `{n} row(s) have BLEU outside [0, 100] ({first}); those BLEU values were ignored (cross-entropy on the same rows is kept). BLEU is on the 0–100 scale; a value outside it is a logging error.`, cols.bleu);
+  report(bad.zero, 'bleu-zero', 'info', `{n} row(s) have BLEU = 0 ({first}). The law is fitted on log BLEU, so these rows are left out of the fit; they still count in the non-monotonic and break checks.`, cols.bleu);
+  report(bad.ce, 'ce-invalid', 'warning', `{n} row(s) have a cross-entropy that is not a positive number ({first}); those values were ignored.`, cols.ce);
+  return rows;
+}
+
+/** BLEU written as a fraction (all values <= 1) makes a tolerance in BLEU points meaningless: say so. */
+function bleuScaleFindings(table: Table, cols: SweepColumns, rows: SweepRow[]): Finding[] {
+  const values = rows.map((r) => r.bleu).filter((v) => v > 0);
+  if (!cols.bleu || values.length < 3 || Math.max(...values) > 1) return [];
+  return [
+    {
+      code: 'bleu-fraction-scale',
+      severity: 'info',
+      message: `Every BLEU value in '${cols.bleu.name}' is at most 1: the scores look like fractions, not BLEU points (0–100). Break tolerances are in BLEU points (breakTolerance, default 1.0), so either multiply the column by 100 or set breakTolerance to e.g. 0.01.`,
+      file: table.file,
+      line: table.headerLine || 1,
+    },
+  ];
+}
+
+function groupRows(cols: SweepColumns, rows: SweepRow[]): Group[] {
+  const byRow = new Map(rows.map((r) => [r.row, r]));
+  const mixOf = (row: number) => (cols.group ? cellText(cols.group, row) : '');
+  const dfOf = (row: number) => (cols.df ? cellText(cols.df, row) : '');
+  const buckets = groupBy(byRow.keys(), (row) => `${mixOf(row)}\u0000${dfOf(row)}`);
+  return Array.from(buckets.values(), (members) => {
+    const first = members[0];
+    const mix = mixOf(first) || (cols.group ? '(no mix)' : 'all rows');
+    const fields: Record<string, string | number> = { mix };
+    let label = mix;
+    if (cols.df) {
+      const df = cols.df.values[first];
+      fields.D_f = Number.isNaN(df) ? dfOf(first) : df;
+      label = `${mix}, D_f=${dfOf(first) || '(empty)'}`;
+    }
+    return { label, finetune: cols.df ? dfOf(first) : undefined, fields, rows: members.map((r) => byRow.get(r)!) };
+  });
+}
+
+/** Rows sharing a D_p are averaged (one point per D_p; the law is a function of D_p), and the user is told. */
+function mergeDuplicates(table: Table, group: Group, rows: SweepRow[], what: string, findings: Finding[]): { bleu: SweepPoint[]; ce: SweepPoint[] } {
+  const byDp = groupBy(rows.keys(), (i) => String(rows[i].dp));
+  const bleu: SweepPoint[] = [];
+  const ce: SweepPoint[] = [];
+  for (const members of byDp.values()) {
+    const list = members.map((i) => rows[i]);
+    const mean = (f: (r: SweepRow) => number) => {
+      const v = list.map(f).filter((x) => !Number.isNaN(x));
+      return v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN;
+    };
+    const point = { dp: list[0].dp, line: list[0].line };
+    const b = mean((r) => r.bleu);
+    const c = mean((r) => r.ce);
+    if (!Number.isNaN(b)) bleu.push({ ...point, value: b });
+    if (!Number.isNaN(c)) ce.push({ ...point, value: c });
+    if (list.length > 1) {
+      const at = list[0].baseline ? 'the not-pretrained baseline' : `D_p=${formatCompact(list[0].dp)}`;
+      findings.push({
+        code: 'duplicate-dp',
+        severity: 'warning',
+        message: `${group.label}: ${list.length} rows for ${at} (${what}, lines ${list.map((r) => r.line).join(', ')}). They were averaged into one point (BLEU ${Number.isNaN(b) ? '–' : b.toFixed(2)}, CE ${Number.isNaN(c) ? '–' : c.toPrecision(4)}). If they are different runs on purpose (seeds), this is fine; if one is a stale row, delete it.`,
+        file: table.file,
+        line: list[1].line,
+        group: group.label,
+        related: list.filter((_, k) => k !== 1).map((r) => ({ file: table.file, line: r.line, message: `same D_p: BLEU ${Number.isNaN(r.bleu) ? '–' : r.bleu}, CE ${Number.isNaN(r.ce) ? '–' : r.ce}` })),
+      });
+    }
+  }
+  const byDpAscending = (p: SweepPoint, q: SweepPoint) => p.dp - q.dp;
+  return { bleu: bleu.sort(byDpAscending), ce: ce.sort(byDpAscending) };
+}
+
+function analyseGroup(table: Table, cols: SweepColumns, group: Group, options: AnalysisOptions, out: LawAnalysis): void {
+  const pretrained = mergeDuplicates(table, group, group.rows.filter((r) => !r.baseline), 'pretrained rows', out.findings);
+  const base = mergeDuplicates(table, group, group.rows.filter((r) => r.baseline), 'baseline rows', out.findings);
+  const ctx: BreakContext = { file: table.file, group: group.label, tolerance: options.breakTolerance, fitFirst: options.fitFirst };
+  const few = [cols.bleu && pretrained.bleu.length < 3 && `BLEU has ${pretrained.bleu.length}`, cols.ce && pretrained.ce.length < 3 && `CE has ${pretrained.ce.length}`].filter((s): s is string => !!s);
+  if (few.length) {
+    const lines = group.rows.filter((r) => !r.baseline).map((r) => r.line);
+    const distinct = new Set([...pretrained.bleu, ...pretrained.ce].map((p) => p.dp)).size;
+    out.findings.push(tooFewPoints(table, group.label, distinct, lines, `${few.join(', ')} point(s) with D_p > 0; each law has 3 coefficients`));
+  }
+  const dpUnit = unitNote(cols.dp, 'tokens');
+  if (cols.bleu && pretrained.bleu.length) analyseBleu(table, group, pretrained.bleu, ctx, dpUnit, options, out);
+  if (cols.ce && pretrained.ce.length) analyseCe(table, group, pretrained.ce, dpUnit, options, out);
+  out.findings.push(...ceBleuDivergence(pretrained.bleu, pretrained.ce, ctx));
+  if (base.bleu.length) out.findings.push(...pretrainingNoGain(pretrained.bleu, base.bleu[0], { ...ctx, finetune: group.finetune }));
+}
+
+function analyseBleu(table: Table, group: Group, points: SweepPoint[], ctx: BreakContext, dpUnit: string, options: AnalysisOptions, out: LawAnalysis): void {
+  const breaks = points.length >= 2 ? detectBleuBreaks(points, ctx) : { findings: [] as Finding[], breakIndex: undefined };
+  out.findings.push(...breaks.findings);
+  // Fit the stretch that follows the law: everything, or the points before the first break / drop.
+  const range = points.slice(0, breaks.breakIndex ?? points.length).filter((p) => p.value > 0);
+  const name = `${group.label} · BLEU`;
+  const x = points.map((p) => p.dp);
+  const observed = points.map((p) => p.value);
+  const lines = points.map((p) => p.line);
+  const fitted = range.length >= 3 ? fitBleu(range.map((p) => p.dp), range.map((p) => p.value), { delta: options.bleuDelta }) : null;
+  if (range.length >= 3 && !fitted) out.findings.push(fitFailed(table, name, range[0].line));
+  if (!fitted) {
+    out.curves.push(curveReport(table, name, 'D_p', 'bleu', 'bleu', x, observed, null, lines, group));
+    return;
+  }
+  const fitObserved = Float64Array.from(range, (p) => p.value);
+  const sets = residualBootstrapSets(bleuLaw, fitted.points, fitObserved, fitted.fit, { samples: options.bootstrapSamples, seed: options.seed, delta: options.bleuDelta });
+  const at = (dps: number[]) => predictWithBand(bleuLaw, fitted.fit.params, sets, bleuPoints(dps, fitted.frame));
+  out.curves.push(curveReport(table, name, 'D_p', 'bleu', 'bleu', x, observed, at(x), lines, group));
+  out.fits.push(bleuFitResult(group, fitted, sets, range, points.length, dpUnit, options));
+  pushPredictions('bleu', group, Math.max(...x), at, options, out, breaks.breakIndex !== undefined);
+}
+
+function bleuFitResult(group: Group, fitted: BleuFit, sets: Float64Array[], range: SweepPoint[], total: number, dpUnit: string, options: AnalysisOptions): FitResult {
+  const k = fitted.coefficients;
+  const fitPred = predictWithBand(bleuLaw, fitted.fit.params, [], fitted.points).value;
+  return {
+    law: 'bleu',
+    group: group.label,
+    groupFields: group.fields,
+    formula: 'BLEU = (ln(A * D_p^alpha))^beta',
+    params: { A: k.A, lnA: k.logA, alpha: k.alpha, beta: k.beta },
+    units: { A: `(D_p unit)^(-alpha); D_p in ${dpUnit}`, lnA: 'natural log of A', alpha: '1 (exponent on D_p; scales with the log base)', beta: '1 (the same in every log base and D_p unit)' },
+    normalized: {
+      params: { c: fitted.fit.params[0], alpha: fitted.fit.params[1], beta: fitted.fit.params[2] },
+      note: `solver form (c + alpha*ln(D_p/D_ref))^beta with D_ref = ${formatCompact(fitted.frame.dRef)} tokens (geometric mean of the fitted D_p); ln A = c - alpha*ln D_ref`,
+    },
+    intervals: derivedIntervals(sets, (p) => {
+      const c = bleuCoefficients(p, fitted.frame);
+      return { A: c.A, lnA: c.logA, alpha: c.alpha, beta: c.beta };
+    }),
+    ...fitSummary(fitted.fit),
+    fittedOn: [group.label],
+    points: range.length,
+    settings: {
+      logBase: 'e',
+      DpUnit: dpUnit,
+      huberDelta: options.bleuDelta,
+      fittedRows: lineList(range.map((p) => p.line)),
+      fittedRange: `D_p ${formatCompact(range[0].dp)}–${formatCompact(range[range.length - 1].dp)} (${range.length} of ${total} points${range.length < total ? '; later points left the law and were not fitted' : ''})`,
+      baselineExcluded: true,
+      breakTolerance: options.breakTolerance,
+      fitFirst: options.fitFirst,
+      band: sets.length ? BAND_METHOD : 'none (bootstrap disabled or too few points)',
+    },
+    quality: scorePredictions(range.map((p) => p.value), fitPred),
+  };
+}
+
+function analyseCe(table: Table, group: Group, points: SweepPoint[], dpUnit: string, options: AnalysisOptions, out: LawAnalysis): void {
+  const name = `${group.label} · CE`;
+  const x = points.map((p) => p.dp);
+  const observed = points.map((p) => p.value);
+  const lines = points.map((p) => p.line);
+  const fitted = points.length >= 3 ? fitDownstreamCe(downstreamCeLaw, x, observed, options.ceDelta) : null;
+  if (points.length >= 3 && !fitted) out.findings.push(fitFailed(table, name, points[0].line));
+  if (!fitted) {
+    out.curves.push(curveReport(table, name, 'D_p', 'ce', 'downstream-ce', x, observed, null, lines, group));
+    return;
+  }
+  const sets = residualBootstrapSets(downstreamCeLaw, fitted.points, Float64Array.from(observed), fitted.fit, { samples: options.bootstrapSamples, seed: options.seed, delta: options.ceDelta });
+  const at = (dps: number[]) => predictWithBand(downstreamCeLaw, fitted.fit.params, sets, downstreamCePoints(dps, fitted.xRef));
+  const onPoints = at(x);
+  out.curves.push(curveReport(table, name, 'D_p', 'ce', 'downstream-ce', x, observed, onPoints, lines, group));
+  out.fits.push({
+    law: 'downstream-ce',
+    group: group.label,
+    groupFields: group.fields,
+    formula: 'CE = E + A / D_p^alpha',
+    params: { ...fitted.coefficients },
+    units: { E: 'CE as logged (nats per token)', A: `CE · (D_p unit)^alpha; D_p in ${dpUnit}`, alpha: '1' },
+    normalized: { params: { E: fitted.fit.params[0], A: fitted.fit.params[1], alpha: fitted.fit.params[2] }, note: `fitted on D_p / D_ref with D_ref = ${formatCompact(fitted.xRef)} tokens; A = A~ * D_ref^alpha` },
+    intervals: derivedIntervals(sets, (p) => ({ E: p[0], A: p[1] * Math.pow(fitted.xRef, p[2]), alpha: p[2] })),
+    ...fitSummary(fitted.fit),
+    fittedOn: [group.label],
+    points: points.length,
+    settings: { DpUnit: dpUnit, huberDelta: options.ceDelta, fittedRows: lineList(lines), baselineExcluded: true, band: sets.length ? BAND_METHOD : 'none (bootstrap disabled or too few points)' },
+    quality: scorePredictions(observed, onPoints.value),
+  });
+  pushPredictions('ce', group, Math.max(...x), at, options, out, false);
+}
+
+function pushPredictions(
+  metric: 'bleu' | 'ce',
+  group: Group,
+  maxDp: number,
+  at: (dps: number[]) => { value: number[]; low: number[]; high: number[] },
+  options: AnalysisOptions,
+  out: LawAnalysis,
+  broken: boolean,
+): void {
+  const targets = predictionTargets(maxDp, options);
+  if (!targets.length) return;
+  const band = at(targets.map((t) => t.x));
+  const caveat = broken ? ' (law broke in this group: extrapolates the pre-break fit, not expected to hold)' : '';
+  targets.forEach((t, i) =>
+    out.predictions.push({ metric, group: group.label, groupFields: group.fields, x: t.x, xName: 'D_p', value: band.value[i], low: band.low[i], high: band.high[i], reason: t.reason + caveat }),
+  );
+}

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyseCompute } from '../../../src/core/analysis/compute';
+import { withDefaults } from '../../../src/core/analysis/options';
+import { analysePower } from '../../../src/core/analysis/power';
+import type { LawAnalysis } from '../../../src/core/analysis/types';
+import { computeOptimal } from '../../../src/core/laws/chinchilla';
+import { parseText, readTable } from '../../../src/core/table';
+import type { ColumnRole, RoleAssignment, Table } from '../../../src/core/table/types';
+import { computeRows, generate, TRUE_COEFFICIENTS } from '../../../scripts/examples/compute';
+
+function rolesFor(table: Table, byName: Record<string, ColumnRole>): RoleAssignment {
+  const roles: RoleAssignment['roles'] = {};
+  table.columns.forEach((c, i) => {
+    if (byName[c.name]) roles[byName[c.name]] = i;
+  });
+  return { kind: 'compute', roles, notes: [] };
+}
+const ROLES: Record<string, ColumnRole> = { params: 'params', tokens: 'tokens', flops: 'compute', loss: 'loss' };
+const codes = (a: LawAnalysis) => a.findings.map((f) => f.code);
+
+test('compute: the generated sweep recovers the Chinchilla coefficients, with intervals, curves and budgets', async () => {
+  const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
+  const table = await readTable(path);
+  const started = performance.now();
+  const a = analyseCompute(table, rolesFor(table, ROLES), withDefaults({ bootstrapSamples: 60, computeBudgets: [1e21, 5.76e23] }));
+  console.log(`compute example: ${(performance.now() - started).toFixed(0)} ms with 60 bootstrap refits`);
+  assert.deepEqual(codes(a), []);
+  const fit = a.fits[0];
+  assert.equal(fit.law, 'chinchilla');
+  assert.equal(fit.points, 36);
+  assert.ok(Math.abs(fit.params.E - TRUE_COEFFICIENTS.E) < 0.2, `E ${fit.params.E}`);
+  assert.ok(Math.abs(fit.params.alpha - TRUE_COEFFICIENTS.alpha) < 0.08, `alpha ${fit.params.alpha}`);
+  assert.ok(Math.abs(fit.params.beta - TRUE_COEFFICIENTS.beta) < 0.08, `beta ${fit.params.beta}`);
+  for (const name of ['A', 'B', 'E', 'alpha', 'beta']) {
+    const [lo, hi] = fit.intervals![name];
+    assert.ok(lo <= fit.params[name] && fit.params[name] <= hi, `${name} interval`);
+  }
+  assert.ok(String(fit.settings.D).includes('tokens'));
+  // One loss-versus-compute curve per model size, sorted by compute.
+  assert.deepEqual(a.curves.map((c) => c.name), ['N=70M', 'N=160M', 'N=410M', 'N=1B', 'N=2.8B', 'N=7B']);
+  assert.ok(a.curves.every((c) => c.xName === 'C' && c.points.x.length === 6 && c.points.x.every((x, i) => i === 0 || x > c.points.x[i - 1])));
+  // Budgets: loss at the compute-optimal point, its N*, D*, D/N; 6 N* D* = C.
+  assert.equal(a.predictions.length, 2);
+  for (const p of a.predictions) {
+    assert.equal(p.reason, 'compute budget');
+    assert.ok(p.low <= p.value && p.value <= p.high);
+    assert.ok(Math.abs((6 * p.extra!.N * p.extra!.D) / p.x - 1) < 1e-9);
+    const truth = computeOptimal(TRUE_COEFFICIENTS, p.x);
+    assert.ok(Math.abs(p.value / truth.loss - 1) < 0.02, `loss at ${p.x}: ${p.value} vs ${truth.loss}`);
+  }
+});
+
+test('compute: rows flagged epoch_excluded = 1 are left out (and noted); D = C/(6N) without a tokens column', () => {
+  const rows = computeRows().slice(1).map((r) => r.split(','));
+  const text = ['params,flop_C,loss,epoch_excluded', ...rows.map((r, i) => `${r[0]},${r[2]},${i < 3 ? 9.9 : r[3]},${i < 3 ? 1 : 0}`)].join('\n');
+  const table = parseText(text, { fileName: 'c.csv' });
+  const a = analyseCompute(table, rolesFor(table, { params: 'params', flop_C: 'compute', loss: 'loss' }), withDefaults({ bootstrapSamples: 0 }));
+  const note = a.findings.find((f) => f.code === 'rows-excluded')!;
+  assert.equal(note.severity, 'info');
+  assert.equal(note.line, 2);
+  assert.equal(a.fits[0].points, 33);
+  assert.match(String(a.fits[0].settings.D), /C \/ \(6N\)/);
+  assert.ok(Math.abs(a.fits[0].params.alpha - TRUE_COEFFICIENTS.alpha) < 0.08);
+});
+
+test('compute: missing columns, bad rows and too few runs are findings, not exceptions', () => {
+  const t1 = parseText('params,loss\n1e9,2.5\n', { fileName: 'a.csv' });
+  assert.deepEqual(codes(analyseCompute(t1, rolesFor(t1, ROLES), withDefaults())), ['compute-missing-column']);
+  const t2 = parseText('params,tokens,loss\n1e9,2e10,2.5\n-1,2e10,2.4\n2e9,4e10,0\n', { fileName: 'b.csv' });
+  const a2 = analyseCompute(t2, rolesFor(t2, ROLES), withDefaults());
+  assert.deepEqual(codes(a2).sort(), ['compute-invalid-row', 'too-few-points']);
+  assert.equal(a2.findings.find((f) => f.code === 'compute-invalid-row')!.line, 3);
+});
+
+test('compute: the 240 Epoch runs through the analysis (excluded rows flagged in the file)', async (t) => {
+  const path = join(__dirname, '../../../../shared/data/chinchilla/chinchilla_epoch_derived.csv');
+  const table = await readTable(path).catch(() => null);
+  if (!table || table.rowCount === 0) {
+    console.log(`skipped: ${path} not readable`);
+    t.skip('real data absent');
+    return;
+  }
+  const started = performance.now();
+  const a = analyseCompute(table, rolesFor(table, { params_N: 'params', tokens_D: 'tokens', flop_C: 'compute', loss: 'loss' }), withDefaults({ bootstrapSamples: 100, computeBudgets: [5.76e23] }));
+  const ms = performance.now() - started;
+  const fit = a.fits[0];
+  console.log(`analyseCompute on 240 runs: E=${fit.params.E.toFixed(4)} alpha=${fit.params.alpha.toFixed(4)} beta=${fit.params.beta.toFixed(4)} objective=${fit.objective.toExponential(6)}; intervals E ${fit.intervals!.E.map((v) => v.toFixed(3))} alpha ${fit.intervals!.alpha.map((v) => v.toFixed(3))} beta ${fit.intervals!.beta.map((v) => v.toFixed(3))}; D/N at 5.76e23 = ${a.predictions[0].extra!.ratio.toFixed(2)}; ${ms.toFixed(0)} ms incl. 100 bootstrap refits`);
+  assert.equal(fit.points, 240);
+  assert.equal(a.findings.find((f) => f.code === 'rows-excluded')!.message.startsWith('5 row(s)'), true);
+  assert.ok(Math.abs(fit.params.E - 1.8172) <= 0.005);
+  assert.ok(fit.objective <= 1.01828e-3);
+  assert.ok(a.curves.length > 1 && a.curves.length <= 20, `${a.curves.length} curves`);
+});
+
+test('power: L(x) = E + A x^-alpha on the column named by powerX; missing x is a finding', () => {
+  const xs = [1e3, 2e3, 4e3, 8e3, 16e3, 32e3];
+  const text = ['step,loss', ...xs.map((x, i) => `${x},${(2 + 30 * x ** -0.5 * (1 + 0.002 * Math.sin(i))).toFixed(5)}`)].join('\n');
+  const table = parseText(text, { fileName: 'p.csv' });
+  const roles = rolesFor(table, { loss: 'loss' });
+  const a = analysePower(table, roles, withDefaults({ powerX: 'step', bootstrapSamples: 50 }));
+  assert.deepEqual(codes(a), []);
+  assert.equal(a.fits[0].law, 'power');
+  assert.ok(Math.abs(a.fits[0].params.alpha - 0.5) < 0.05 && Math.abs(a.fits[0].params.E - 2) < 0.05, JSON.stringify(a.fits[0].params));
+  assert.equal(a.predictions[0].x, 64e3);
+  assert.ok(a.predictions[0].low <= a.predictions[0].value && a.predictions[0].value <= a.predictions[0].high);
+  assert.deepEqual(codes(analysePower(table, roles, withDefaults())), ['power-missing-column']);
+  assert.deepEqual(codes(analysePower(table, roles, withDefaults({ powerX: 'nope' }))), ['power-missing-column']);
+});
