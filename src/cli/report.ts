@@ -1,0 +1,40 @@
+// The `--json` document. Its field names are a public contract (other tools read them): curves, fits, predictions,
+// findings, files. Pairs like [step, loss] are what plotting scripts expect, so series are emitted as pairs here.
+import type { Analysis, CurveReport } from '../core/analysis/types';
+
+function pairs(xs: number[], ys: number[]): [number, number][] {
+  return xs.map((x, i) => [x, ys[i]]);
+}
+
+function curveJson(c: CurveReport) {
+  return {
+    name: c.name,
+    file: c.file,
+    role: c.role === 'fit' ? 'fit' : c.role === 'heldout' ? 'heldout' : 'unfitted',
+    law: c.law,
+    metric: c.metric,
+    xName: c.xName,
+    group: c.group,
+    groupFields: c.groupFields,
+    points: c.points.x.length,
+    observed: pairs(c.points.x, c.points.observed),
+    predicted: c.points.predicted.length ? pairs(c.points.x, c.points.predicted) : [],
+    band: c.points.low.length ? c.points.x.map((x, i) => [x, c.points.low[i], c.points.high[i]]) : [],
+    lines: c.points.lines,
+    metrics: c.metrics ?? null,
+  };
+}
+
+export function toJsonReport(analysis: Analysis, version: string) {
+  return {
+    tool: 'scaling-lens',
+    version,
+    kind: analysis.kind,
+    files: analysis.files,
+    curves: analysis.curves.map(curveJson),
+    fits: analysis.fits,
+    predictions: analysis.predictions,
+    findings: analysis.findings,
+    timings: analysis.timings,
+  };
+}

@@ -1,0 +1,111 @@
+// Human-readable CLI output: aligned tables of fits, curves, predictions and findings.
+import type { Analysis, FileSummary, Finding, FitResult, Prediction } from '../core/analysis/types';
+import { formatNumber, formatPercent } from '../core/util/format';
+
+/** Left-aligned text columns, right-aligned numbers, two spaces apart. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
+  const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]/.test(r[j] ?? '') || r[j] === ''));
+  const line = (cells: string[]) =>
+    cells.map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ').trimEnd();
+  return [line(header), line(header.map((_, j) => '-'.repeat(widths[j]))), ...rows.map(line)].join('\n');
+}
+
+function location(f: Finding): string {
+  return `${f.file}${f.line ? `:${f.line}` : ''}${f.line && f.column ? `:${f.column}` : ''}`;
+}
+
+export function formatFindings(findings: Finding[]): string {
+  if (findings.length === 0) return '';
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
+  return ['Findings', ...sorted.map((f) => `  ${f.severity.padEnd(7)} ${location(f)}  ${f.message} [${f.code}]${f.group ? ` (${f.group})` : ''}`)].join('\n');
+}
+
+function formatFit(fit: FitResult): string {
+  const head = `${fit.law}${fit.group ? ` · ${fit.group}` : ''}: ${fit.formula}`;
+  const status = `${fit.converged ? 'converged' : 'NOT converged'} (${fit.stopReason}, ${fit.iterations} iterations, ${fit.startsTried} starts) · objective ${formatNumber(fit.objective, 6)}`;
+  const settings = Object.entries(fit.settings)
+    .filter(([k]) => !['objective', 'band'].includes(k))
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : v}`)
+    .join(', ');
+  const rows = Object.entries(fit.params).map(([name, value]) => {
+    const ci = fit.intervals?.[name];
+    return [name, formatNumber(value, 5), ci ? `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]` : '', fit.units[name] ?? ''];
+  });
+  const q = fit.quality;
+  const quality = `in-sample: R² ${formatNumber(q.r2, 5)} · RMSE ${formatNumber(q.rmse)} · PredE ${formatPercent(q.predE)}`;
+  const heldOut = fit.heldOut ? `\n  held-out mean: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}` : '';
+  const normal = fit.normalized ? `\n  solver parametrisation: ${Object.entries(fit.normalized.params).map(([k, v]) => `${k}~=${formatNumber(v, 5)}`).join(', ')} (${fit.normalized.note})` : '';
+  return [
+    head,
+    `  fitted on ${fit.fittedOn.join(', ')} (${fit.points} points) · ${status}`,
+    `  ${settings}`,
+    indent(table(['coefficient', 'value', '95 % interval', 'unit'], rows), 2),
+    `  ${quality}${heldOut}${normal}`,
+  ].join('\n');
+}
+
+function indent(text: string, n: number): string {
+  return text
+    .split('\n')
+    .map((l) => ' '.repeat(n) + l)
+    .join('\n');
+}
+
+function formatPredictions(predictions: Prediction[]): string {
+  if (!predictions.length) return '';
+  const rows = predictions.map((p) => [
+    p.curve ?? p.group ?? '',
+    p.metric,
+    `${p.xName}=${formatNumber(p.x, 6)}`,
+    formatNumber(p.value, 5),
+    Number.isFinite(p.low) ? `[${formatNumber(p.low, 5)}, ${formatNumber(p.high, 5)}]` : '',
+    p.extra ? Object.entries(p.extra).map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ') : '',
+  ]);
+  return `Predictions (95 % band)\n${indent(table(['curve / group', 'metric', 'at', 'value', 'band', 'also'], rows), 2)}`;
+}
+
+function formatCurves(analysis: Analysis): string {
+  const rows = analysis.curves.map((c) => [
+    c.name,
+    c.metric,
+    c.role,
+    String(c.points.x.length),
+    c.metrics ? formatPercent(c.metrics.predE) : '',
+    c.metrics ? formatPercent(c.metrics.worstE) : '',
+    c.metrics ? formatNumber(c.metrics.r2, 5) : '',
+    c.metrics ? formatNumber(c.metrics.mae) : '',
+    c.metrics ? formatNumber(c.metrics.rmse) : '',
+  ]);
+  if (!rows.length) return '';
+  return `Curves (held-out rows score a prediction from the fit; fit rows are in-sample)\n${indent(table(['curve', 'metric', 'role', 'points', 'PredE', 'WorstE', 'R²', 'MAE', 'RMSE'], rows), 2)}`;
+}
+
+export function formatAnalysis(analysis: Analysis): string {
+  const parts = [
+    `Scaling Lens · ${analysis.files.length} file${analysis.files.length === 1 ? '' : 's'} · ${analysis.kind} · parsed in ${analysis.timings.parseMs.toFixed(0)} ms, fitted in ${analysis.timings.fitMs.toFixed(0)} ms`,
+    ...analysis.fits.map(formatFit),
+    formatCurves(analysis),
+    formatPredictions(analysis.predictions),
+    formatFindings(analysis.findings),
+  ];
+  return parts.filter(Boolean).join('\n\n') + '\n';
+}
+
+export function formatInspection(files: FileSummary[], curves: Map<string, string[]>, findings: Finding[]): string {
+  const parts = files.map((f) => {
+    const cols = f.columns.map((c) => [c.name, c.role ?? '', String(c.numeric), String(c.text), String(c.empty)]);
+    const names = curves.get(f.file) ?? [];
+    return [
+      `${f.file}`,
+      `  format ${f.format}${f.delimiter ? ` (delimiter ${JSON.stringify(f.delimiter)})` : ''} · kind ${f.kind} · ${f.rows} rows read · ${f.rowsRejected} rejected · header on line ${f.headerLine} · ${f.bytes} bytes`,
+      indent(table(['column', 'role', 'numeric', 'text', 'empty'], cols), 2),
+      names.length ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.join(', ')}` : '',
+      f.notes.length ? `  notes: ${f.notes.join(' ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
+  });
+  return [...parts, formatFindings(findings)].filter(Boolean).join('\n\n') + '\n';
+}

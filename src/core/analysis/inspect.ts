@@ -1,0 +1,54 @@
+// What the tool sees in files without fitting anything: the parse-only path (also what the benchmarks time).
+import { detectRoles, readTable } from '../table';
+import type { ReadOptions, Table } from '../table/types';
+import { problemToFinding, summarise } from './analyse';
+import { curveNameFromFile, extractLossCurves } from './lossCurves';
+import type { AnalysisOptions } from './options';
+import type { FileSummary, Finding } from './types';
+
+export interface Inspection {
+  files: FileSummary[];
+  /** Per file: the curves (loss files) or groups (downstream files) found. */
+  series: Map<string, string[]>;
+  findings: Finding[];
+}
+
+function distinctValues(table: Table, column: number | undefined): string[] {
+  if (column === undefined) return [];
+  const c = table.columns[column];
+  const seen = new Set<string>();
+  for (let r = 0; r < table.rowCount; r++) {
+    const code = c.text?.codes[r] ?? -1;
+    if (code >= 0) seen.add(c.text!.dictionary[code]);
+    else if (!Number.isNaN(c.values[r])) seen.add(String(c.values[r]));
+  }
+  return [...seen];
+}
+
+export function inspectTables(tables: Table[], columns: AnalysisOptions['columns'] = {}): Inspection {
+  const files: FileSummary[] = [];
+  const series = new Map<string, string[]>();
+  const findings: Finding[] = [];
+  for (const table of tables) {
+    const assignment = detectRoles(table, columns);
+    files.push(summarise(table, assignment));
+    findings.push(...table.problems.map(problemToFinding));
+    if (assignment.kind === 'loss-curve') {
+      const extracted = extractLossCurves(table, assignment);
+      series.set(table.file, extracted.curves.map((c) => c.name));
+      findings.push(...extracted.findings);
+    } else if (assignment.kind === 'downstream') {
+      series.set(table.file, distinctValues(table, assignment.roles.group));
+    } else {
+      const runs = distinctValues(table, assignment.roles.run);
+      if (runs.length) series.set(table.file, runs);
+      else if (table.rowCount) series.set(table.file, [curveNameFromFile(table.file)]);
+    }
+  }
+  return { files, series, findings };
+}
+
+export async function inspectFiles(paths: string[], columns: AnalysisOptions['columns'] = {}, read: ReadOptions = {}): Promise<Inspection> {
+  const tables = await Promise.all(paths.map((p) => readTable(p, read)));
+  return inspectTables(tables, columns);
+}

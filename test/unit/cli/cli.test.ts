@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCli } from '../../../src/cli/args';
+import { analyseFiles } from '../../../src/core/analysis/analyse';
+import { LUO, LUO_FIT, luoFiles, REPO, skipUnless } from '../../helpers/shared';
+
+function cli(args: string[]) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function tmpFile(name: string, text: string | Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-cli-'));
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+test('usage errors exit 2 with a message', () => {
+  for (const args of [['frobnicate', 'x.csv'], ['fit'], ['fit', 'x.csv', '--law', 'nope'], ['fit', 'x.csv', '--lambda', '2'], ['fit', 'x.csv', '--columns', 'colour=x']]) {
+    const parsed = parseCli(args);
+    assert.equal(parsed.ok, false, args.join(' '));
+  }
+  const run = cli(['fit', '/definitely/not/here.csv']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /no such file/);
+});
+
+test('flags map onto analysis options', () => {
+  const parsed = parseCli(['fit', 'a.csv', '--fit-on', 'x,y', '--predict-step', '100k', '--predict-step', '2e5', '--lambda', 'auto', '--warmup-convention', 'actual', '--warmup-steps', '2160', '--columns', 'loss=val,lr=eta']);
+  assert.ok(parsed.ok);
+  if (!parsed.ok) return;
+  const o = parsed.request.options;
+  assert.deepEqual(o.fitOn, ['x', 'y']);
+  assert.deepEqual(o.predictSteps, [100000, 200000]);
+  assert.equal(o.lambda, 'auto');
+  assert.equal(o.warmupConvention, 'actual');
+  assert.equal(o.warmupSteps, 2160);
+  assert.deepEqual(o.columns, { loss: 'val', lr: 'eta' });
+});
+
+test('fit on an example prints coefficients, curves and predictions, exit 0', () => {
+  const run = cli(['fit', 'examples/loss/constant.csv', 'examples/loss/cosine.csv', 'examples/loss/wsd.jsonl', '--fit-on', 'constant,cosine', '--bootstrap', '20']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /lr-annealing/);
+  assert.match(run.stdout, /alpha/);
+  assert.match(run.stdout, /wsd\s+loss\s+heldout/);
+  assert.match(run.stdout, /step-zero/);
+});
+
+test('nothing fittable exits 1 and says why', () => {
+  const noLr = tmpFile('no_lr.csv', 'step,loss\n1,4\n2,3.5\n3,3.2\n4,3.1\n5,3.0\n6,2.9\n');
+  const run = cli(['fit', noLr]);
+  assert.equal(run.code, 1);
+  assert.match(run.stdout + run.stderr, /learning-rate/);
+  const empty = tmpFile('empty.csv', '');
+  assert.equal(cli(['fit', empty]).code, 1);
+  const garbage = tmpFile('garbage.csv', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+  const g = cli(['fit', garbage]);
+  assert.equal(g.code, 1);
+  assert.doesNotMatch(g.stderr, /internal error/);
+});
+
+test('inspect shows format, columns with roles and curves without fitting', () => {
+  const run = cli(['inspect', 'examples/loss/sweep.csv', 'examples/loss/wsd.jsonl', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert.equal(doc.files[0].format, 'csv');
+  assert.equal(doc.files[1].format, 'jsonl');
+  assert.deepEqual(doc.files[0].columns.map((c: { role?: string }) => c.role), ['run', 'step', 'lr', 'loss']);
+  assert.deepEqual(doc.series['examples/loss/sweep.csv'].sort(), ['cosine_10k', 'cosine_30k', 'wsd_10k']);
+});
+
+test('--json on the real curves gives the same held-out figures as the core', { skip: skipUnless(LUO) }, async () => {
+  const run = cli(['fit', ...luoFiles('100'), '--fit-on', LUO_FIT.join(','), '--json', '--bootstrap', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  const core = await analyseFiles(luoFiles('100'), { fitOn: LUO_FIT, bootstrapSamples: 0 });
+  for (const c of core.curves.filter((x) => x.role === 'heldout')) {
+    const j = doc.curves.find((x: { name: string }) => x.name === c.name);
+    assert.equal(j.role, 'heldout');
+    assert.equal(j.metrics.predE, c.metrics!.predE);
+    assert.equal(j.predicted.length, j.points);
+    assert.equal(j.predicted[0].length, 2);
+  }
+  assert.equal(doc.fits[0].law, 'lr-annealing');
+  assert.deepEqual(Object.keys(doc.fits[0].params), ['L0', 'A', 'alpha', 'C']);
+  assert.ok(doc.fits[0].units.A);
+  assert.ok(doc.predictions.every((p: { curve: string; step: number; value: number; low: unknown; high: unknown }) => p.curve && p.step > 0 && p.value > 0 && 'low' in p && 'high' in p));
+  assert.ok(Array.isArray(doc.findings));
+});
