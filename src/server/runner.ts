@@ -1,0 +1,41 @@
+// Runs an AnalysisJob in a worker thread. Aborting terminates the worker: a new edit cancels the running fit at
+// once instead of waiting for it, and the server's own thread stays free for hovers and lenses.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AnalysisJob, JobResult } from './job';
+
+/**
+ * The bundled worker beside dist/server.js. When the server itself runs from src (in-process tests under tsx),
+ * the same bundle in dist/ is used: the test runner builds it first, so tests exercise the shipped worker.
+ */
+function workerFile(): string {
+  const beside = join(__dirname, 'analysisWorker.js');
+  return existsSync(beside) ? beside : join(__dirname, '..', '..', 'dist', 'analysisWorker.js');
+}
+
+export type Runner = (job: AnalysisJob, signal: AbortSignal) => Promise<JobResult | 'cancelled'>;
+
+export const runInWorker: Runner = (job, signal) =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve('cancelled');
+    const worker = new Worker(workerFile(), { workerData: job });
+    let settled = false;
+    const finish = (value: JobResult | 'cancelled') => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    const onAbort = () => {
+      void worker.terminate();
+      finish('cancelled');
+    };
+    signal.addEventListener('abort', onAbort);
+    worker.once('message', (result: JobResult) => {
+      finish(result);
+      void worker.terminate();
+    });
+    worker.once('error', (error) => finish({ ok: false, message: `Scaling Lens analysis failed for ${job.path}: ${error.message}` }));
+    worker.once('exit', (code) => finish(code === 0 ? { ok: false, message: `analysis of ${job.path} ended without a result` } : { ok: false, message: `analysis of ${job.path} stopped (exit code ${code}); the file may be too large for memory` }));
+  });

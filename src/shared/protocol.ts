@@ -1,0 +1,110 @@
+// Every message between the extension client and the language server, typed once. The client, the server and the
+// tests import these; no method name or payload shape is written anywhere else.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { Analysis, LawId, Prediction } from '../core/analysis/types';
+import type { ColumnRole, FileKind } from '../core/table/types';
+
+/** The `scalingLens` settings section, as the server reads it per resource. */
+export interface ScalingLensSettings {
+  columns: Partial<Record<ColumnRole, string>>;
+  law: 'auto' | LawId;
+  autoFit: boolean;
+  predict: { steps: number[]; dataMultipliers: number[]; computeBudgets: number[] };
+  fit: {
+    lambda: number | 'auto';
+    warmupConvention: 'peak' | 'actual';
+    warmupSteps: number | null;
+    huberDelta: number;
+    bleuHuberDelta: number;
+    ceHuberDelta: number;
+    bootstrapSamples: number;
+  };
+  breaks: { tolerance: number; fitFirst: number };
+  maxFileSizeMB: number;
+}
+
+export const DEFAULT_SETTINGS: ScalingLensSettings = {
+  columns: {},
+  law: 'auto',
+  autoFit: true,
+  predict: { steps: [], dataMultipliers: [2], computeBudgets: [] },
+  fit: { lambda: 0.999, warmupConvention: 'peak', warmupSteps: null, huberDelta: 1e-3, bleuHuberDelta: 0.1, ceHuberDelta: 1e-3, bootstrapSamples: 200 },
+  breaks: { tolerance: 1.0, fitFirst: 4 },
+  maxFileSizeMB: 2048,
+};
+
+/** Choices a user made for one file with "Select Columns and Law...", remembered by the client per file. */
+export interface FileOverrides {
+  columns?: Partial<Record<ColumnRole, string>>;
+  law?: 'auto' | LawId;
+}
+
+export interface UriParams {
+  uri: string;
+}
+
+export type FitState = 'fitting' | 'done' | 'error' | 'skipped';
+
+/** A short, serialisable account of one file's analysis for the command that asked for it. */
+export interface FitSummary {
+  uri: string;
+  state: FitState;
+  kind: FileKind;
+  /** One line a person reads: what was fitted and the headline prediction, or why nothing was. */
+  message: string;
+  fits: number;
+  warnings: number;
+  errors: number;
+  ms: number;
+  /** True when the file was read from disk (not open in an editor, or too large to be synced). */
+  fromDisk: boolean;
+}
+
+/** Fit a file by URI, from the open document or from disk; enables lenses and diagnostics for it. */
+export const FitFileRequest = new RequestType<UriParams & { overrides?: FileOverrides }, FitSummary, void>('scalingLens/fitFile');
+
+export type PredictTarget =
+  | { kind: 'step'; value: number }
+  | { kind: 'dataMultiplier'; value: number }
+  | { kind: 'dataValue'; value: number }
+  | { kind: 'compute'; value: number };
+
+export interface PredictResult {
+  predictions: Prediction[];
+  /** Why there is no prediction, when there is none. */
+  message?: string;
+}
+
+export const PredictRequest = new RequestType<UriParams & { target: PredictTarget }, PredictResult, void>('scalingLens/predict');
+
+/** The whole analysis of a file (export, chart). */
+export const AnalysisRequest = new RequestType<UriParams, Analysis | null, void>('scalingLens/analysis');
+
+export interface ColumnsResult {
+  columns: string[];
+  roles: Partial<Record<ColumnRole, string>>;
+  kind: FileKind;
+}
+
+/** The columns of a file and what the server took each for, to build the "Select Columns and Law" picker. */
+export const ColumnsRequest = new RequestType<UriParams, ColumnsResult, void>('scalingLens/columns');
+
+/** Per-file choices from the client (sent on start for every remembered file, and when the user changes them). */
+export const SetOverridesNotification = new NotificationType<UriParams & { overrides: FileOverrides }>('scalingLens/setOverrides');
+
+/** Fit progress and outcome per file, for the language status item. */
+export const StatusNotification = new NotificationType<FitSummary>('scalingLens/status');
+
+/** Commands a CodeLens or a hover link runs; the client registers exactly these. */
+export const Commands = {
+  fit: 'scalingLens.fit',
+  showChart: 'scalingLens.showChart',
+  predictAt: 'scalingLens.predictAt',
+  selectColumns: 'scalingLens.selectColumns',
+  exportFit: 'scalingLens.exportFit',
+  restartServer: 'scalingLens.restartServer',
+  showLog: 'scalingLens.showLog',
+} as const;
+
+/** Where each finding code is documented; diagnostics link there. */
+export const DOCS_BASE = 'https://github.com/scaling-lens/scaling-lens/blob/main/docs/findings.md';

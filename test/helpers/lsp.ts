@@ -1,0 +1,93 @@
+// The language server in-process: two PassThrough streams stand in for the IPC pipe, and a plain JSON-RPC client
+// plays VS Code's part. No VS Code involved, so these tests run in milliseconds.
+import { PassThrough } from 'node:stream';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createConnection } from 'vscode-languageserver/node';
+import type { CodeLens, Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver';
+import { StatusNotification, type FitSummary } from '../../src/shared/protocol';
+import { startServer, type ServerOptions } from '../../src/server/server';
+
+export interface TestClient {
+  rpc: MessageConnection;
+  open(uri: string, text: string, version?: number): Promise<void>;
+  change(uri: string, text: string, version: number): Promise<void>;
+  close(uri: string): Promise<void>;
+  lenses(uri: string): Promise<CodeLens[]>;
+  hover(uri: string, line: number, character?: number): Promise<Hover | null>;
+  /** Resolves with the newest diagnostics published for uri that satisfy the predicate (waiting for one if none has). */
+  diagnostics(uri: string, predicate?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
+  status(uri: string, predicate?: (s: FitSummary) => boolean): Promise<FitSummary>;
+  /** Settings the server will read through workspace/configuration. */
+  settings: Record<string, unknown>;
+  configurationChanged(): Promise<void>;
+  lensRefreshes: number;
+  dispose(): void;
+}
+
+export async function startTestServer(options: ServerOptions = {}, capabilities: { configuration?: boolean; relatedInformation?: boolean } = {}): Promise<TestClient> {
+  const up = new PassThrough();
+  const down = new PassThrough();
+  const server = startServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)), options);
+  const rpc = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  const published = new Map<string, Diagnostic[][]>();
+  const statuses = new Map<string, FitSummary[]>();
+  const waiters: (() => void)[] = [];
+  const notify = () => waiters.splice(0).forEach((w) => w());
+  const client: TestClient = {
+    rpc,
+    settings: {},
+    lensRefreshes: 0,
+    open: (uri, text, version = 1) => rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'csv', version, text } }),
+    change: (uri, text, version) => rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] }),
+    close: (uri) => rpc.sendNotification('textDocument/didClose', { textDocument: { uri } }),
+    lenses: (uri) => rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } }),
+    hover: (uri, line, character = 0) => rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }),
+    diagnostics: (uri, predicate = () => true) => waitFor(() => (published.get(uri) ?? []).find(predicate)),
+    status: (uri, predicate = (s) => s.state !== 'fitting') => waitFor(() => (statuses.get(uri) ?? []).find(predicate)),
+    configurationChanged: () => rpc.sendNotification('workspace/didChangeConfiguration', { settings: {} }),
+    dispose: () => {
+      server.dispose();
+      rpc.dispose();
+      up.destroy();
+      down.destroy();
+    },
+  };
+  function waitFor<T>(probe: () => T | undefined, timeoutMs = 20000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for the server')), timeoutMs);
+      const check = () => {
+        const value = probe();
+        if (value !== undefined) {
+          clearTimeout(timer);
+          resolve(value);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  }
+  rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    published.set(p.uri, [p.diagnostics, ...(published.get(p.uri) ?? [])]);
+    notify();
+  });
+  rpc.onNotification(StatusNotification.method, (s: FitSummary) => {
+    statuses.set(s.uri, [s, ...(statuses.get(s.uri) ?? [])]);
+    notify();
+  });
+  rpc.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => client.settings));
+  rpc.onRequest('workspace/codeLens/refresh', () => {
+    client.lensRefreshes++;
+    return null;
+  });
+  rpc.onNotification('window/logMessage', () => undefined);
+  rpc.listen();
+  await rpc.sendRequest('initialize', {
+    processId: null,
+    rootUri: null,
+    capabilities: {
+      workspace: { configuration: capabilities.configuration ?? true, codeLens: { refreshSupport: true } },
+      textDocument: { publishDiagnostics: { relatedInformation: capabilities.relatedInformation ?? true } },
+    },
+  });
+  await rpc.sendNotification('initialized', {});
+  return client;
+}
