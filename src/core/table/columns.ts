@@ -1,12 +1,13 @@
-// The table under construction: typed columns that grow by doubling and are trimmed once at the end, so memory
-// stays proportional to the numeric data rather than to the text of the file.
+// The table under construction: typed columns, pre-sized from an estimate of the row count, regrown (to a fresh
+// estimate, at most doubling) when it falls short, and trimmed at the end, so memory stays proportional to the
+// numeric data rather than to the text of the file.
 
 import { ProblemLog, quote } from './problems';
 import type { Column, FileFormat, Table } from './types';
 
 const MIN_CAPACITY = 1024;
 /** Files past 2^31 lines cannot be addressed by Table.lines (Int32Array). */
-export const MAX_LINE = 0x7fffffff;
+const MAX_LINE = 0x7fffffff;
 
 /** Where a cell sits in the file, for the one warning each column gets about its non-numeric cells. */
 export interface CellLocation {
@@ -15,7 +16,7 @@ export interface CellLocation {
 }
 
 export class ColumnBuilder {
-  values: Float64Array;
+  private values: Float64Array;
   private codes: Int32Array | null = null;
   private readonly dictionary: string[] = [];
   private readonly dictionaryIndex = new Map<string, number>();
@@ -41,6 +42,20 @@ export class ColumnBuilder {
     this.numericCount++;
     this.lastKind = 'number';
     if (suffix !== undefined && !this.suffixes.includes(suffix)) this.suffixes.push(suffix);
+    // A written NaN ("nan" in a diverged run's loss) must stay distinguishable from an empty cell.
+    if (Number.isNaN(value)) this.setCode(row, 'NaN');
+  }
+
+  private setCode(row: number, text: string): number {
+    let code = this.dictionaryIndex.get(text);
+    if (code === undefined) {
+      code = this.dictionary.length;
+      this.dictionary.push(text);
+      this.dictionaryIndex.set(text, code);
+    }
+    if (this.codes === null) this.codes = new Int32Array(this.values.length).fill(-1);
+    this.codes[row] = code;
+    return code;
   }
 
   /** True until the first text cell: only then does the caller need to work out where the cell is. */
@@ -51,14 +66,7 @@ export class ColumnBuilder {
   /** Text cells are dictionary-coded. `where` is needed for the first one only (see wantsLocation). */
   setText(row: number, text: string, where: CellLocation | null): void {
     this.forget(row);
-    let code = this.dictionaryIndex.get(text);
-    if (code === undefined) {
-      code = this.dictionary.length;
-      this.dictionary.push(text);
-      this.dictionaryIndex.set(text, code);
-    }
-    if (this.codes === null) this.codes = new Int32Array(this.values.length).fill(-1);
-    this.codes[row] = code;
+    this.setCode(row, text);
     if (this.firstText === null) this.firstText = { line: where?.line ?? 1, column: where?.column ?? 1, text };
     this.textCount++;
     this.lastKind = 'text';

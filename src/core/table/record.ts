@@ -112,7 +112,7 @@ export class RecordCells {
 }
 
 /** 1-based character column of `offset`: counts UTF-8 lead bytes, so "é" is one column, not two. */
-export function characterColumn(source: Uint8Array, lineStart: number, offset: number): number {
+function characterColumn(source: Uint8Array, lineStart: number, offset: number): number {
   let column = 1;
   for (let i = lineStart; i < offset; i++) if ((source[i] & 0xc0) !== 0x80) column++;
   return column;

@@ -1,8 +1,9 @@
-import type { FileHandle } from 'node:fs/promises';
+// Bytes in, chunk by chunk. ChunkWindow is the reused read buffer: bytes are read into its free tail, a parser
+// consumes whole records from the front, and the unconsumed partial record is moved to the front before the next
+// read. It only grows when one record is larger than it, so memory stays at about one chunk whatever the file size.
+// ReadAhead keeps file reads in flight while the parser works.
 
-// The reused read buffer. Bytes are read into the free tail, a parser consumes whole records from the front, and
-// the unconsumed partial record is moved to the front before the next read. The buffer only grows when one record
-// is larger than it, so memory stays at about one chunk whatever the file size.
+import type { FileHandle } from 'node:fs/promises';
 
 /** A format parser fed by the window. */
 export interface ChunkParser {

@@ -18,7 +18,7 @@ export interface ParseProblem {
 
 /** Non-numeric cells, dictionary-coded: run names and mixes repeat, so memory stays proportional to rows. */
 export interface TextCells {
-  codes: Int32Array; // per row: index into dictionary, or -1 when the cell is numeric or empty
+  codes: Int32Array; // per row: index into dictionary, or -1 when the cell is a usable number or empty (a written NaN is coded 'NaN')
   dictionary: string[];
 }
 
@@ -26,7 +26,7 @@ export interface Column {
   name: string;
   /** Per row: the number, or NaN when the cell is empty or not a number (see `text`). */
   values: Float64Array;
-  /** Present when at least one cell is non-numeric text. */
+  /** Present when at least one cell is non-numeric text or a written NaN. */
   text?: TextCells;
   numericCount: number;
   textCount: number;

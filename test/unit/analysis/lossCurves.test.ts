@@ -47,10 +47,11 @@ test('unsorted rows are sorted by step', () => {
 });
 
 test('NaN, Inf, zero and negative losses are reported with their line and left out', () => {
-  const { curves, findings } = curvesOf('step,lr,loss\n1,1e-3,4\n2,1e-3,diverged\n3,1e-3,inf\n4,1e-3,0\n5,1e-3,-1\n6,1e-3,3\n');
-  assert.deepEqual(Array.from(curves[0].steps), [1, 6]);
+  const { curves, findings } = curvesOf('step,lr,loss\n1,1e-3,4\n2,1e-3,nan\n3,1e-3,inf\n4,1e-3,0\n5,1e-3,-1\n6,1e-3,diverged\n7,1e-3,3\n');
+  assert.deepEqual(Array.from(curves[0].steps), [1, 7]);
   const bad = findings.filter((f) => f.code === 'loss-invalid');
-  assert.deepEqual(bad.map((f) => f.line), [3, 4, 5, 6]);
+  assert.deepEqual(bad.map((f) => f.line), [3, 4, 5, 6, 7]);
+  assert.match(bad[0].message, /"NaN" is not a number/);
 });
 
 test('rows with an LR but no loss still give the schedule (sparse W&B-style columns)', () => {

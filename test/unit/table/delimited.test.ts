@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseText } from '../../../src/core/table';
-import { codes, column, names, numbers, problem, texts } from './helpers';
+import { parseText, readTable } from '../../../src/core/table';
+import type { Table } from '../../../src/core/table/types';
+import { codes, column, names, numbers, problem, tempFiles, texts } from './helpers';
 
 test('quoted field containing the delimiter', () => {
   const table = parseText('run,loss\n"a,b",1.5\n');
@@ -208,12 +209,23 @@ test('an over-long open quote is abandoned at maxRecordBytes instead of swallowi
   assert.equal(table.rowCount, 200);
 });
 
-test('binary garbage: file-not-text error, no rows, no throw', () => {
-  const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)).toString('latin1');
-  const table = parseText(garbage, { fileName: 'weights.bin' });
+/** Reads raw bytes from a temporary file: parseText takes a string, which is always valid UTF-8 once encoded. */
+async function readBytes(name: string, bytes: Buffer): Promise<Table> {
+  const files = tempFiles({ [name]: bytes });
+  try {
+    return await readTable(files.path(name), { displayName: name });
+  } finally {
+    files.cleanup();
+  }
+}
+
+test('binary garbage: file-not-text error, no rows, no throw', async () => {
+  const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
+  const table = await readBytes('weights.bin', garbage);
   assert.equal(table.rowCount, 0);
+  assert.equal(table.columns.length, 0);
   const p = problem(table, 'file-not-text');
-  assert.deepEqual([p.severity, p.line, p.column], ['error', 1, 1]);
+  assert.deepEqual([p.severity, p.line, p.column, p.file], ['error', 1, 1, 'weights.bin']);
 });
 
 test('NUL bytes mean binary', () => {
@@ -222,9 +234,21 @@ test('NUL bytes mean binary', () => {
   assert.match(problem(table, 'file-not-text').message, /NUL/);
 });
 
-test('a Latin-1 file with a few accented names is still text', () => {
-  const table = parseText(Buffer.from('run,loss\ncaf\xe9,1\n', 'latin1').toString('latin1'));
+test('mostly invalid UTF-8 (no NUL bytes) is not text either', async () => {
+  const table = await readBytes('x.csv', Buffer.from(Array.from({ length: 2048 }, (_, i) => 0x80 + (i % 0x40))));
+  assert.deepEqual(codes(table), ['file-not-text']);
+  assert.match(problem(table, 'file-not-text').message, /not UTF-8/);
+});
+
+test('UTF-16 text is refused with advice to save it as UTF-8', async () => {
+  const table = await readBytes('excel.csv', Buffer.from('\ufeffstep,loss\n1,2\n', 'utf16le'));
+  assert.match(problem(table, 'file-not-text').message, /UTF-16.*UTF-8/);
+});
+
+test('a Latin-1 file with a few accented names is still text', async () => {
+  const table = await readBytes('latin1.csv', Buffer.from('run,loss\ncaf\xe9,1\n', 'latin1'));
   assert.equal(table.rowCount, 1);
+  assert.deepEqual(numbers(table, 'loss'), [1]);
 });
 
 test('duplicate header names are disambiguated with a warning', () => {
