@@ -160,7 +160,7 @@ test('bad input never crashes the server: each case becomes diagnostics and the 
       await client.rpc.sendRequest(FitFileRequest, { uri });
       const diagnostics = await client.diagnostics(uri);
       assert.ok(diagnostics.some((d) => d.code === code), `${name}: expected ${code}, got ${diagnostics.map((d) => d.code).join(', ')}`);
-      for (const d of diagnostics) assert.ok(d.range.start.line >= 0 && d.message.length > 10, `${name}: ${d.message}`);
+      for (const d of diagnostics) assert.ok(d.range.start.line >= 0 && String(d.message).length > 10, `${name}: ${String(d.message)}`);
     }
     // Still alive and answering:
     const columns = await client.rpc.sendRequest(ColumnsRequest, { uri: uriOf(example('loss/cosine.csv')) });

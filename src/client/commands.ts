@@ -1,0 +1,191 @@
+// The commands of the palette, the menus and the CodeLenses. Each asks the server and presents the answer; none
+// computes anything itself. Run files are only ever read: exports go to a new file the user picks.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { LawId, Prediction } from '../core/analysis/types';
+import { parseNumberCell } from '../core/table/number';
+import type { ColumnRole } from '../core/table/types';
+import { formatCompact, formatNumber } from '../core/util/format';
+import {
+  AnalysisRequest,
+  ColumnsRequest,
+  Commands,
+  FitFileRequest,
+  PredictRequest,
+  SetOverridesNotification,
+  type FileOverrides,
+  type FitSummary,
+  type PredictTarget,
+} from '../shared/protocol';
+
+type ClientRef = () => LanguageClient | undefined;
+
+const OVERRIDES_KEY = 'scalingLens.fileOverrides';
+
+/** The file a command is about: the explorer's selection, else the active editor's document. */
+function targetUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string') return vscode.Uri.parse(arg);
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
+function storedOverrides(context: vscode.ExtensionContext): Record<string, FileOverrides> {
+  return context.workspaceState.get<Record<string, FileOverrides>>(OVERRIDES_KEY, {});
+}
+
+export function describePrediction(p: Prediction): string {
+  const who = p.curve ?? p.group ?? '';
+  const at = p.xName === 'step' ? `L(${formatCompact(p.x)})` : p.xName === 'C' ? `loss at C = ${formatNumber(p.x, 3)} FLOP` : `${p.metric.toUpperCase()} at D_p = ${formatCompact(p.x)}`;
+  const band = Number.isFinite(p.low) ? ` [${formatNumber(p.low, 4)}, ${formatNumber(p.high, 4)}]` : '';
+  const extra = p.extra ? ` (${Object.entries(p.extra).map(([k, v]) => `${k} = ${formatCompact(v)}`).join(', ')})` : '';
+  return `${who ? `${who}: ` : ''}${at} = ${formatNumber(p.value, 4)}${band}${extra}`;
+}
+
+async function fit(client: ClientRef, context: vscode.ExtensionContext, summaries: Map<string, FitSummary>, arg: unknown): Promise<FitSummary | undefined> {
+  const uri = targetUri(arg);
+  const c = client();
+  if (!uri || !c) {
+    void vscode.window.showWarningMessage('Scaling Lens: open or select a CSV, TSV or JSONL run file to fit.');
+    return undefined;
+  }
+  const overrides = storedOverrides(context)[uri.toString()];
+  const summary = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Scaling Lens: fitting ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
+    (_progress, token) => c.sendRequest(FitFileRequest, { uri: uri.toString(), overrides }, token),
+  );
+  summaries.set(summary.uri, summary);
+  const actions = summary.state === 'done' ? ['Show Chart', 'Predict at…'] : summary.state === 'error' ? ['Select Columns and Law…', 'Show Log'] : [];
+  const show = summary.state === 'error' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  void show(`Scaling Lens: ${summary.message}`, ...actions).then((choice) => {
+    if (choice === 'Show Chart') void vscode.commands.executeCommand(Commands.showChart, uri);
+    if (choice === 'Predict at…') void vscode.commands.executeCommand(Commands.predictAt, uri);
+    if (choice === 'Select Columns and Law…') void vscode.commands.executeCommand(Commands.selectColumns, uri);
+    if (choice === 'Show Log') void vscode.commands.executeCommand(Commands.showLog);
+  });
+  return summary;
+}
+
+interface TargetChoice extends vscode.QuickPickItem {
+  target: PredictTarget['kind'];
+  prompt: string;
+  placeholder: string;
+}
+
+const TARGETS: Record<string, TargetChoice[]> = {
+  'loss-curve': [{ label: 'Loss at step…', target: 'step', prompt: 'Step to predict the loss at (e.g. 200000 or 200k)', placeholder: '200k' }],
+  downstream: [
+    { label: 'BLEU and CE at k × the largest D_p…', target: 'dataMultiplier', prompt: 'Multiple of the largest pretraining amount seen (e.g. 2)', placeholder: '2' },
+    { label: 'BLEU and CE at a pretraining amount D_p…', target: 'dataValue', prompt: 'Pretraining tokens D_p (e.g. 1.2e11 or 120B)', placeholder: '120B' },
+  ],
+  compute: [{ label: 'Compute-optimal loss at a budget C…', target: 'compute', prompt: 'Training compute in FLOP (e.g. 1e24)', placeholder: '1e24' }],
+};
+
+async function predictAt(client: ClientRef, summaries: Map<string, FitSummary>, arg: unknown, hint?: { kind?: PredictTarget['kind'] }): Promise<Prediction[] | undefined> {
+  const uri = targetUri(arg);
+  const c = client();
+  if (!uri || !c) return undefined;
+  const kind = summaries.get(uri.toString())?.kind ?? (await c.sendRequest(ColumnsRequest, { uri: uri.toString() })).kind;
+  const choices = TARGETS[kind] ?? [...TARGETS['loss-curve'], ...TARGETS.downstream, ...TARGETS.compute];
+  const choice = hint?.kind ? choices.find((t) => t.target === hint.kind) ?? choices[0] : choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: 'Scaling Lens: predict at…' });
+  if (!choice) return undefined;
+  const raw = await vscode.window.showInputBox({
+    title: `Scaling Lens: ${choice.label}`,
+    prompt: choice.prompt,
+    placeHolder: choice.placeholder,
+    validateInput: (text) => {
+      const cell = parseNumberCell(text);
+      return cell && Number.isFinite(cell.value) && cell.value > 0 ? undefined : 'Enter a positive number; suffixes K, M, B, T are allowed.';
+    },
+  });
+  if (raw === undefined) return undefined;
+  const value = parseNumberCell(raw)!.value;
+  const result = await c.sendRequest(PredictRequest, { uri: uri.toString(), target: { kind: choice.target, value } });
+  if (!result.predictions.length) {
+    void vscode.window.showWarningMessage(`Scaling Lens: ${result.message ?? 'no prediction.'}`);
+    return [];
+  }
+  const lines = result.predictions.map(describePrediction);
+  void vscode.window.showInformationMessage(`Scaling Lens: ${lines[0]}${lines.length > 1 ? ` (+${lines.length - 1} more)` : ''}`, { detail: lines.join('\n') }, ...(lines.length > 1 ? ['Show All'] : [])).then((choiceMade) => {
+    if (choiceMade) void vscode.window.showInformationMessage(lines.join('\n'), { modal: true });
+  });
+  return result.predictions;
+}
+
+const LAW_CHOICES: { label: string; law: 'auto' | LawId; roles: ColumnRole[]; description: string }[] = [
+  { label: 'Automatic', law: 'auto', roles: [], description: 'decide from the columns' },
+  { label: 'LR-annealing loss law', law: 'lr-annealing', roles: ['step', 'loss', 'lr', 'run'], description: 'loss per step under an LR schedule' },
+  { label: 'BLEU and CE vs pretraining data', law: 'bleu', roles: ['group', 'finetuneData', 'pretrainData', 'bleu', 'ce'], description: 'downstream sweep' },
+  { label: 'Chinchilla L(N, D)', law: 'chinchilla', roles: ['params', 'tokens', 'compute', 'loss'], description: '(N, D) sweep' },
+  { label: 'Power law L(x) = E + A·x^-alpha', law: 'power', roles: ['loss'], description: 'any column against the loss' },
+];
+
+async function selectColumns(client: ClientRef, context: vscode.ExtensionContext, arg: unknown): Promise<FileOverrides | undefined> {
+  const uri = targetUri(arg);
+  const c = client();
+  if (!uri || !c) return undefined;
+  const info = await c.sendRequest(ColumnsRequest, { uri: uri.toString() });
+  if (!info.columns.length) {
+    void vscode.window.showWarningMessage('Scaling Lens: no columns could be read from this file (see the Problems panel).');
+    return undefined;
+  }
+  const law = await vscode.window.showQuickPick(LAW_CHOICES, { title: 'Scaling Lens: which law?', placeHolder: `detected: ${info.kind}` });
+  if (!law) return undefined;
+  const columns: Partial<Record<ColumnRole, string>> = {};
+  for (const role of law.roles) {
+    const current = info.roles[role];
+    const picked = await vscode.window.showQuickPick(
+      [{ label: '(automatic)', description: current ? `now: ${current}` : 'not found' }, ...info.columns.map((name) => ({ label: name, description: name === current ? 'detected' : '' }))],
+      { title: `Scaling Lens: column for ${role}`, placeHolder: current ?? 'not detected' },
+    );
+    if (!picked) return undefined;
+    if (picked.label !== '(automatic)') columns[role] = picked.label;
+  }
+  const overrides: FileOverrides = { law: law.law, columns };
+  const all = storedOverrides(context);
+  all[uri.toString()] = overrides;
+  await context.workspaceState.update(OVERRIDES_KEY, all);
+  await c.sendNotification(SetOverridesNotification, { uri: uri.toString(), overrides });
+  return overrides;
+}
+
+async function exportFit(client: ClientRef, arg: unknown, destination?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const uri = targetUri(arg);
+  const c = client();
+  if (!uri || !c) return undefined;
+  const analysis = await c.sendRequest(AnalysisRequest, { uri: uri.toString() });
+  if (!analysis) {
+    void vscode.window.showWarningMessage('Scaling Lens: this file has no fit to export.');
+    return undefined;
+  }
+  const suggested = uri.with({ path: uri.path.replace(/\.[^./]+$/, '') + '.scaling-lens.json' });
+  const target = destination ?? (await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { JSON: ['json'] }, title: 'Export Scaling Lens fit' }));
+  if (!target) return undefined;
+  if (target.toString() === uri.toString()) {
+    void vscode.window.showErrorMessage('Scaling Lens never writes to a run file: choose another file name for the export.');
+    return undefined;
+  }
+  await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(analysis, null, 2)));
+  void vscode.window.showInformationMessage(`Scaling Lens: fit exported to ${vscode.workspace.asRelativePath(target)}`);
+  return target;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, client: ClientRef, log: vscode.LogOutputChannel, summaries: Map<string, FitSummary>): void {
+  const register = (id: string, handler: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  register(Commands.fit, (arg) => fit(client, context, summaries, arg));
+  register(Commands.predictAt, (arg, hint) => predictAt(client, summaries, arg, hint as { kind?: PredictTarget['kind'] } | undefined));
+  register(Commands.selectColumns, (arg) => selectColumns(client, context, arg));
+  register(Commands.exportFit, (arg, destination) => exportFit(client, arg, destination instanceof vscode.Uri ? destination : undefined));
+  register(Commands.restartServer, async () => {
+    await client()?.restart();
+    log.info('Language server restarted on request.');
+    await sendStoredOverrides(context, client);
+  });
+  register(Commands.showLog, () => log.show());
+}
+
+/** The server forgets per-file choices when it restarts; the client remembers them in workspace state. */
+export async function sendStoredOverrides(context: vscode.ExtensionContext, client: ClientRef): Promise<void> {
+  const c = client();
+  if (!c) return;
+  for (const [uri, overrides] of Object.entries(storedOverrides(context))) await c.sendNotification(SetOverridesNotification, { uri, overrides });
+}

@@ -1,0 +1,174 @@
+// The in-host suite: runs inside a real VS Code extension host (code-server) with the real `vscode` API.
+// Exports run(); each case's outcome goes to the JSON file named by SCALING_LENS_TEST_RESULTS, and run() rejects
+// when any case failed, so the host exits non-zero.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { analyseFiles } from '../../../src/core/analysis/analyse';
+import type { FitSummary } from '../../../src/shared/protocol';
+
+interface Case {
+  name: string;
+  body: () => Promise<void>;
+}
+
+const cases: Case[] = [];
+const it = (name: string, body: () => Promise<void>) => cases.push({ name, body });
+
+const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+const fileUri = (rel: string) => vscode.Uri.file(join(workspace(), rel));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `probe` returns a value (not undefined), or fails with what it last saw. */
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(150);
+  }
+}
+
+async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+  return lenses.map((l) => l.command?.title ?? '').filter(Boolean);
+}
+
+async function openLenses(rel: string, predicate: (titles: string[]) => boolean = (t) => t.length > 0): Promise<{ uri: vscode.Uri; titles: string[] }> {
+  const uri = fileUri(rel);
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  const titles = await until(`lenses on ${rel}`, async () => {
+    const t = await lensTitles(uri);
+    return predicate(t) ? t : undefined;
+  });
+  return { uri, titles };
+}
+
+it('activates on a CSV run file and shows the prediction lens with the numbers of the core', async () => {
+  const { titles } = await openLenses('loss/cosine.csv');
+  const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'scaling-lens');
+  assert.ok(ext?.isActive, 'extension active');
+  // The same analysis through the core directly (same defaults, same seed): the lens must show its numbers.
+  const bootstrapSamples = vscode.workspace.getConfiguration('scalingLens').get<number>('fit.bootstrapSamples');
+  const core = await analyseFiles([fileUri('loss/cosine.csv').fsPath], { bootstrapSamples });
+  const p = core.predictions[0];
+  const expected = `L(40k) = ${Number(p.value.toPrecision(4))} [${Number(p.low.toPrecision(4))}, ${Number(p.high.toPrecision(4))}]`;
+  assert.ok(titles.some((t) => t.startsWith('Loss · LR-annealing law · ') && t.includes(expected)), `${titles.join(' | ')} should contain ${expected}`);
+});
+
+it('activates on a JSONL run file (W&B-style nested keys) and shows a lens', async () => {
+  const { titles } = await openLenses('loss/wsd.jsonl');
+  assert.ok(titles.some((t) => /^Loss · LR-annealing law · L\(40k\) = \d/.test(t)), titles.join(' | '));
+});
+
+it('hovering a data row shows observed against predicted, the residual and the band', async () => {
+  const uri = fileUri('loss/cosine.csv');
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  const hovers = await until('a hover on line 21', async () => {
+    const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(20, 2));
+    return h && h.length ? h : undefined;
+  });
+  const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+  assert.match(text, /step 2000/);
+  assert.match(text, /\| observed \| \d/);
+  assert.match(text, /\| predicted \(LR-annealing law\) \| \d\.\d+ \[\d/);
+  assert.match(text, /\| residual \|/);
+  assert.match(text, /95 % band/);
+});
+
+it('the misaligned downstream group shows bleu-law-break in the Problems panel; the aligned group shows none', async () => {
+  const uri = fileUri('downstream/downstream_sweep.csv');
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  const diagnostics = await until('diagnostics on the downstream sweep', () => {
+    const d = vscode.languages.getDiagnostics(uri);
+    return d.some((x) => codeOf(x) === 'bleu-law-break') ? d : undefined;
+  });
+  const breaks = diagnostics.filter((d) => codeOf(d) === 'bleu-law-break');
+  assert.equal(breaks.length, 1);
+  assert.equal(breaks[0].severity, vscode.DiagnosticSeverity.Warning);
+  assert.equal(breaks[0].source, 'Scaling Lens');
+  assert.match(doc.lineAt(breaks[0].range.start.line).text, /^misaligned/);
+  assert.ok((breaks[0].relatedInformation ?? []).length > 0, 'related rows');
+  const onAligned = diagnostics.filter((d) => /^aligned/.test(doc.lineAt(d.range.start.line).text) && ['bleu-law-break', 'bleu-non-monotonic'].includes(codeOf(d)));
+  assert.deepEqual(onAligned, []);
+  const { titles } = await openLenses('downstream/downstream_sweep.csv');
+  assert.ok(titles.some((t) => /^BLEU · misaligned-en-fr \/ D_f 42M · law breaks at D_p = /.test(t)), titles.join(' | '));
+  assert.ok(titles.some((t) => /^BLEU · aligned-en-de \/ D_f 42M · 2×D_p -> [\d.]+ \[/.test(t)), titles.join(' | '));
+});
+
+function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code);
+}
+
+it('the Fit command works on a file that is not open', async () => {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const uri = fileUri('compute/compute_sweep.csv');
+  assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()));
+  const summary = await vscode.commands.executeCommand<FitSummary>('scalingLens.fit', uri);
+  assert.equal(summary?.state, 'done', summary?.message);
+  assert.equal(summary.fromDisk, true);
+  assert.equal(summary.kind, 'compute');
+  assert.match(summary.message, /chinchilla/);
+});
+
+it('a file over 50 MB (never synced to extensions) is fitted from disk by the Fit command', async () => {
+  const uri = fileUri('big/long_run.csv');
+  const size = (await vscode.workspace.fs.stat(uri)).size;
+  assert.ok(size > 50 * 1024 * 1024, `fixture is ${size} bytes`);
+  const summary = await vscode.commands.executeCommand<FitSummary>('scalingLens.fit', uri);
+  assert.equal(summary?.state, 'done', summary?.message);
+  assert.equal(summary.fromDisk, true);
+  assert.equal(summary.kind, 'loss-curve');
+});
+
+it('changing settings re-fits: a configured target step shows up in the lens', async () => {
+  const config = vscode.workspace.getConfiguration('scalingLens');
+  await config.update('predict.steps', [123000], vscode.ConfigurationTarget.Workspace);
+  try {
+    const { titles } = await openLenses('loss/cosine.csv', (t) => t.some((x) => x.includes('L(123k)')));
+    assert.ok(titles.some((t) => t.includes('L(123k) = ')));
+  } finally {
+    await config.update('predict.steps', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+  await openLenses('loss/cosine.csv', (t) => t.some((x) => x.includes('L(40k)')));
+});
+
+it('Export Fit writes the analysis as JSON to a new file and never touches the run file', async () => {
+  const source = fileUri('loss/cosine.csv');
+  const before = await vscode.workspace.fs.readFile(source);
+  const target = fileUri('exported.json');
+  const written = await vscode.commands.executeCommand<vscode.Uri>('scalingLens.exportFit', source, target);
+  assert.equal(written?.toString(), target.toString());
+  const doc = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8'));
+  assert.equal(doc.fits[0].law, 'lr-annealing');
+  assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(source)), Buffer.from(before));
+});
+
+it('Restart Server brings the lenses back', async () => {
+  await vscode.commands.executeCommand('scalingLens.restartServer');
+  await openLenses('loss/cosine.csv');
+});
+
+export async function run(): Promise<void> {
+  const results: { name: string; ok: boolean; ms: number; error?: string }[] = [];
+  for (const c of cases) {
+    const started = Date.now();
+    try {
+      await c.body();
+      results.push({ name: c.name, ok: true, ms: Date.now() - started });
+      console.log(`ok - ${c.name}`);
+    } catch (error) {
+      const message = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
+      results.push({ name: c.name, ok: false, ms: Date.now() - started, error: message });
+      console.log(`not ok - ${c.name}\n${message}`);
+    }
+  }
+  const out = process.env.SCALING_LENS_TEST_RESULTS;
+  if (out) writeFileSync(out, JSON.stringify({ results, failed: results.filter((r) => !r.ok).map((r) => r.name) }, null, 2));
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`${results.length - failed} passed, ${failed} failed`);
+  if (failed) throw new Error(`${failed} of ${results.length} in-host tests failed`);
+}
