@@ -107,4 +107,4 @@ export const Commands = {
 } as const;
 
 /** Where each finding code is documented; diagnostics link there. */
-export const DOCS_BASE = 'https://github.com/scaling-lens/scaling-lens/blob/main/docs/findings.md';
+export const DOCS_BASE = 'https://github.com/scaling-lens/scaling-lens/blob/main/README.md';

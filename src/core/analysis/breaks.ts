@@ -32,7 +32,7 @@ export interface BreakResult {
 }
 
 const MIN_PREFIX = 3;
-const SETTINGS_HINT = 'Tolerance: --break-tolerance (setting scalingLens.breaks.tolerance); prefix length: --fit-first (setting scalingLens.breaks.fitFirst). See docs/findings.md.';
+const SETTINGS_HINT = 'Tolerance: --break-tolerance (setting scalingLens.breaks.tolerance); prefix length: --fit-first (setting scalingLens.breaks.fitFirst). See the Findings section of the README.';
 
 function related(file: string, points: SweepPoint[], what: (p: SweepPoint) => string) {
   return points.map((p) => ({ file, line: p.line, message: what(p) }));
