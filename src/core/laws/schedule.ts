@@ -131,7 +131,12 @@ export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, op
     // A programming error, not bad input: curves are cleaned (sorted, step >= 1) before they get here.
     if (!Number.isInteger(s) || s < 1 || (k > 0 && s < queries[k - 1])) throw new RangeError('lrAreas: query steps must be ascending integers >= 1');
   }
-  for (let i = 1; i <= last; i++) {
+  // Past the last logged row (and any warmup) the LR is constant, so the recursions have a closed form: predicting
+  // at step 10^9 costs no more than at the last logged step.
+  const n = schedule.steps.length;
+  const flatFrom = Math.max(1, n ? schedule.steps[n - 1] : 0, w, options.warmupSteps ?? 0);
+  const stepped = Math.min(last, flatFrom);
+  for (let i = 1; i <= stepped; i++) {
     const eta = stepLr.at(i);
     const inWarmup = i <= w;
     const forward = inWarmup && options.warmup === 'peak' ? peak : eta;
@@ -145,6 +150,15 @@ export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, op
       s2[next] = sum2;
       next++;
     }
+  }
+  const flatLr = stepLr.at(stepped + 1);
+  for (; next < q; next++) {
+    const ahead = queries[next] - stepped;
+    const lambda = options.lambda;
+    s1[next] = sum1 + ahead * flatLr;
+    // m_(k+j) = lambda^j * m_k once the LR stops changing (the one drop at k+1 is from `previous` to flatLr).
+    const first = lambda * momentum + (previous - flatLr);
+    s2[next] = sum2 + (lambda === 1 ? first * ahead : (first * (1 - Math.pow(lambda, ahead))) / (1 - lambda));
   }
   return { s1, s2 };
 }

@@ -6,3 +6,13 @@ export const CR = 13;
 export const SPACE = 32;
 export const QUOTE = 34;
 export const HASH = 35;
+
+/**
+ * Offset of the first `byte` in buf[from, end), or -1. Buffer.indexOf has no end: on the reader's window, whose
+ * tail past `end` is stale, it would scan (and match) bytes that are not part of the data.
+ */
+export function indexOfByte(buf: Buffer, byte: number, from: number, end: number): number {
+  if (from >= end) return -1;
+  const i = buf.subarray(from, end).indexOf(byte);
+  return i < 0 ? -1 : from + i;
+}

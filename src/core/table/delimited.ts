@@ -3,7 +3,7 @@
 // quoted fields. Records are staged in RecordCells and passed on only when complete, so a record cut by a chunk
 // boundary is re-parsed from its start once more bytes arrive (the window keeps it).
 
-import { CR, HASH, LF, QUOTE, SPACE, TAB } from './bytes';
+import { CR, HASH, indexOfByte, LF, QUOTE, SPACE, TAB } from './bytes';
 import type { TableBuilder } from './columns';
 import { formatBytes } from './problems';
 import { parseNumberCell, scanNumber, type NumberCellOptions, type NumberScan } from './number';
@@ -41,6 +41,11 @@ export class DelimitedParser implements ChunkParser {
   private openQuote = -1;
   /** Discarding the rest of an over-long line. */
   private skipping = false;
+  /**
+   * Bytes at the start of the unconsumed data known to hold no line feed, from the last call. A record cannot end
+   * before the next LF, so a long line is not re-parsed from its start on every chunk (that was quadratic).
+   */
+  private lfFree = 0;
 
   constructor(private readonly options: DelimitedOptions) {
     this.delimiter = options.delimiter;
@@ -52,13 +57,25 @@ export class DelimitedParser implements ChunkParser {
 
   consume(buf: Buffer, start: number, end: number, eof: boolean): number {
     let pos = start;
+    if (!eof && !this.skipping && this.lfFree > 0) {
+      const lf = indexOfByte(buf, LF, pos + this.lfFree, end);
+      if (lf < 0 || lf >= end) {
+        this.lfFree = end - pos;
+        if (end - pos <= this.options.maxRecordBytes) return pos;
+      }
+    }
+    this.lfFree = 0;
     while (pos < end) {
       this.openQuote = -1;
       let next = this.skipping ? this.skipRestOfLine(buf, pos, end) : this.skipBlankOrComment(buf, pos, end, eof);
       if (next === pos) next = this.parseRecord(buf, pos, end, eof);
       if (next === UNCLOSED) next = this.rejectUnclosed(buf, end, 'is never closed');
       if (next === INCOMPLETE) {
-        if (end - pos <= this.options.maxRecordBytes) break;
+        if (end - pos <= this.options.maxRecordBytes) {
+          const lf = indexOfByte(buf, LF, pos, end);
+          if (lf < 0 || lf >= end) this.lfFree = end - pos;
+          break;
+        }
         next = this.abandonLongRecord(buf, pos, end);
       }
       pos = next;
@@ -76,7 +93,7 @@ export class DelimitedParser implements ChunkParser {
     if (c === CR && p + 1 === end) return eof ? end : INCOMPLETE;
     if (c === CR && buf[p + 1] === LF) return this.nextLine(p + 2);
     if (c !== HASH || p !== pos) return pos;
-    const lf = buf.indexOf(LF, p);
+    const lf = indexOfByte(buf, LF, p, end);
     if (lf < 0 || lf >= end) return eof ? end : INCOMPLETE;
     return this.nextLine(lf + 1);
   }
@@ -245,7 +262,7 @@ export class DelimitedParser implements ChunkParser {
       `the quote opened at line ${at.line}, column ${at.column} ${state}, so the row at line ${this.record.line} is ` +
         'skipped — close the quote (or double it, "", for a literal quote)');
     this.line = at.line;
-    const lf = buf.indexOf(LF, this.openQuote);
+    const lf = indexOfByte(buf, LF, this.openQuote, end);
     if (lf < 0 || lf >= end) {
       this.skipping = true;
       return end;
@@ -266,7 +283,7 @@ export class DelimitedParser implements ChunkParser {
   }
 
   private skipRestOfLine(buf: Buffer, pos: number, end: number): number {
-    const lf = buf.indexOf(LF, pos);
+    const lf = indexOfByte(buf, LF, pos, end);
     if (lf < 0 || lf >= end) return end;
     this.skipping = false;
     return this.nextLine(lf + 1);

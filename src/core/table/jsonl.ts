@@ -1,7 +1,7 @@
 // JSON Lines: one object per line, nested objects flattened to "a/b" column names (the W&B convention), columns
 // created as keys are first seen. A bad line is reported and skipped; the rest of the file is still read.
 
-import { CR, LF } from './bytes';
+import { CR, LF, indexOfByte } from './bytes';
 import type { ColumnBuilder, TableBuilder } from './columns';
 import { parseNumberCell } from './number';
 import { formatBytes, quote } from './problems';
@@ -28,7 +28,7 @@ export class JsonlParser implements ChunkParser {
   consume(buf: Buffer, start: number, end: number, eof: boolean): number {
     let pos = start;
     while (pos < end) {
-      let lf = buf.indexOf(LF, pos);
+      let lf = indexOfByte(buf, LF, pos, end);
       if (lf < 0 || lf >= end) {
         if (!eof && !this.skipping && end - pos <= this.options.maxRecordBytes) break;
         if (!eof) return this.skipLongLine(end);

@@ -32,8 +32,11 @@ const DEFAULT_SNIFF = 64 * 1024;
 const DEFAULT_MAX_RECORD = 64 * 1024 * 1024;
 /** Headroom on the row estimate from the sample, so a good estimate needs no regrowth. */
 const ROW_ESTIMATE_SLACK = 1.1;
-/** Above this the estimate is not trusted for a single allocation; doubling takes over. */
-const MAX_ESTIMATED_ROWS = 2 ** 27;
+/**
+ * Above this the estimate is not trusted for a single up-front allocation (a file whose tail is not like its first
+ * 64 KiB would reserve gigabytes); growth from the rows actually read takes over.
+ */
+const MAX_ESTIMATED_ROWS = 2 ** 23;
 
 /** Reads a run file from disk in chunks. Never throws for bad input: problems are in Table.problems. */
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {

@@ -74,3 +74,18 @@ test('query steps must be ascending integers >= 1', () => {
   assert.throws(() => lrAreas(sched([1], [1]), [0], { lambda: 0.999, warmup: 'peak' }), RangeError);
   assert.throws(() => lrAreas(sched([1], [1]), [3, 2], { lambda: 0.999, warmup: 'peak' }), RangeError);
 });
+
+test('past the last logged row the areas follow the closed form, equal to stepping through every step', () => {
+  const logged = sched([10, 20, 30], [1, 0.5, 0.2]);
+  const far = [5, 30, 31, 40, 1000, 5000];
+  const closed = lrAreas(logged, far, { lambda: 0.99, warmup: 'peak' });
+  // Reference: log the flat tail explicitly so the stepping loop covers it.
+  const explicit = sched([10, 20, 30, 5000], [1, 0.5, 0.2, 0.2]);
+  const stepped = lrAreas(explicit, far, { lambda: 0.99, warmup: 'peak' });
+  far.forEach((_, k) => {
+    assert.ok(Math.abs(closed.s1[k] - stepped.s1[k]) < 1e-9 * Math.max(1, stepped.s1[k]), `S1 at ${far[k]}`);
+    assert.ok(Math.abs(closed.s2[k] - stepped.s2[k]) < 1e-9 * Math.max(1, Math.abs(stepped.s2[k])), `S2 at ${far[k]}: ${closed.s2[k]} vs ${stepped.s2[k]}`);
+  });
+  const huge = lrAreas(logged, [1e12], { lambda: 0.999, warmup: 'peak' });
+  assert.ok(Number.isFinite(huge.s1[0]) && Number.isFinite(huge.s2[0]));
+});
