@@ -4,7 +4,7 @@ import type { ParseProblem, ReadOptions, RoleAssignment, Table } from '../table/
 import { seededRandom } from '../util/random';
 import { analyseCompute } from './compute';
 import { analyseDownstream } from './downstream';
-import { disambiguateCurveNames, extractLossCurves, type LossCurve } from './lossCurves';
+import { disambiguateCurveNames, extractLossCurves, mergeScheduleOnlyCurves, type LossCurve } from './lossCurves';
 import { analyseLossCurves } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
@@ -37,9 +37,12 @@ export function summarise(table: Table, assignment: RoleAssignment): FileSummary
 }
 
 /** The kind a forced law needs; 'auto' trusts what the columns say. */
-function kindFor(law: AnalysisOptions['law'], detected: RoleAssignment['kind']): RoleAssignment['kind'] | 'power' {
+function kindFor(law: AnalysisOptions['law'], assignment: RoleAssignment): RoleAssignment['kind'] | 'power' {
+  const detected = assignment.kind;
   switch (law) {
     case 'auto':
+      // Step and LR without a loss: the schedule half of a run logged in two files (TensorBoard exports).
+      if (detected === 'unknown' && assignment.roles.step !== undefined && assignment.roles.lr !== undefined) return 'loss-curve';
       return detected;
     case 'lr-annealing':
       return 'loss-curve';
@@ -86,12 +89,12 @@ export function analyseTables(tables: Table[], partial: Partial<AnalysisOptions>
     out.findings.push(...table.problems.map(problemToFinding));
     const assignment = detectRoles(table, options.columns);
     files.push(summarise(table, assignment));
-    const kind = kindFor(options.law, assignment.kind);
+    const kind = kindFor(options.law, assignment);
     if (table.rowCount === 0) continue;
     switch (kind) {
       case 'loss-curve': {
         kinds.add('loss-curve');
-        if (assignment.roles.step === undefined || assignment.roles.loss === undefined) {
+        if (assignment.roles.step === undefined || (assignment.roles.loss === undefined && assignment.roles.lr === undefined)) {
           out.findings.push(unidentified(table, assignment, options.law));
           break;
         }
@@ -117,8 +120,9 @@ export function analyseTables(tables: Table[], partial: Partial<AnalysisOptions>
     }
   }
   if (lossCurves.length) {
-    disambiguateCurveNames(lossCurves);
-    merge(out, analyseLossCurves(lossCurves, options, random));
+    const curves = mergeScheduleOnlyCurves(lossCurves);
+    disambiguateCurveNames(curves);
+    merge(out, analyseLossCurves(curves, options, random));
   }
   return {
     version: 1,

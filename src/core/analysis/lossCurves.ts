@@ -24,9 +24,14 @@ interface RowRef {
   order: number;
 }
 
-/** Curve name when the file has no run column: the file's base name without extension. */
+/**
+ * Curve name when the file has no run column: the file's base name without extension, except that TensorBoard's
+ * exports ("run-<run>-tag-<tag>.csv", one tag per file) are named by their run, so a run's loss and LR files meet.
+ */
 export function curveNameFromFile(file: string): string {
-  return basename(file, extname(file));
+  const stem = basename(file, extname(file));
+  const tensorboard = /^run[-_](.+?)[-_]tag[-_].+$/.exec(stem);
+  return tensorboard ? tensorboard[1] : stem;
 }
 
 /**
@@ -65,9 +70,10 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
   const findings: Finding[] = [];
   const file = table.file;
   const { step: stepCol, loss: lossCol, lr: lrCol, run: runCol } = assignment.roles;
-  if (stepCol === undefined || lossCol === undefined) return { curves: [], findings };
+  // A file may hold only the schedule (a TensorBoard export of the LR tag): it still gives curves, without points.
+  if (stepCol === undefined || (lossCol === undefined && lrCol === undefined)) return { curves: [], findings };
   const steps = table.columns[stepCol].values;
-  const loss = table.columns[lossCol].values;
+  const loss = lossCol === undefined ? new Float64Array(table.rowCount).fill(NaN) : table.columns[lossCol].values;
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameFromFile(file);
   const byRun = new Map<string, { points: RowRef[]; lrs: RowRef[]; firstLine: number }>();
@@ -103,7 +109,7 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
     }
     if (!hasLoss) {
       // Text where a loss should be ("nan", "diverged") is a logged failure, not an empty cell: say so.
-      const written = textAt(table, lossCol, r);
+      const written = lossCol === undefined ? undefined : textAt(table, lossCol, r);
       if (written !== undefined) findings.push(cellFinding('loss-invalid', 'warning', `Loss "${written}" is not a number; the row is left out.`, file, line));
       continue;
     }
@@ -180,6 +186,22 @@ function cellFinding(code: string, severity: Finding['severity'], message: strin
 
 export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * A run logged in two files, one with the loss and one with only the LR (TensorBoard writes one tag per file), is
+ * one curve: the schedule-only curve lends its schedule to the curve with points when that one has none.
+ */
+export function mergeScheduleOnlyCurves(curves: LossCurve[]): LossCurve[] {
+  const scheduleOnly = curves.filter((c) => c.steps.length === 0 && c.schedule.steps.length > 0);
+  const merged = new Set<LossCurve>();
+  for (const donor of scheduleOnly) {
+    const takers = curves.filter((c) => c !== donor && c.name === donor.name && c.steps.length > 0 && c.schedule.steps.length === 0);
+    if (takers.length !== 1) continue;
+    takers[0].schedule = donor.schedule;
+    merged.add(donor);
+  }
+  return curves.filter((c) => !merged.has(c));
 }
 
 /** Two curves from different files with the same name are told apart by their file name. */

@@ -74,3 +74,19 @@ test('curves with the same name from two files are told apart by file name', () 
   disambiguateCurveNames(all);
   assert.deepEqual(all.map((c) => c.name), ['x (a.csv)', 'x (b.csv)']);
 });
+
+test('TensorBoard exports: a run loss file and its LR file are one curve named by the run', async () => {
+  const { analyseTables } = await import('../../../src/core/analysis/analyse');
+  const steps = Array.from({ length: 40 }, (_, i) => (i + 1) * 100);
+  const lossCsv = 'Wall time,Step,Value\n' + steps.map((s) => `1700000000.0,${s},${(2.5 + 4 * Math.pow(s, -0.45)).toFixed(5)}`).join('\n') + '\n';
+  const lrCsv = 'Wall time,Step,Value\n' + steps.map((s) => `1700000000.0,${s},0.0003`).join('\n') + '\n';
+  const tables = [
+    parseText(lossCsv, { fileName: 'run-base_model-tag-train_loss.csv', displayName: 'run-base_model-tag-train_loss.csv' }),
+    parseText(lrCsv, { fileName: 'run-base_model-tag-learning_rate.csv', displayName: 'run-base_model-tag-learning_rate.csv' }),
+  ];
+  const analysis = analyseTables(tables, { bootstrapSamples: 0 });
+  assert.deepEqual(analysis.curves.map((c) => c.name), ['base_model']);
+  assert.equal(analysis.fits.length, 1);
+  assert.equal(analysis.curves[0].schedule!.lr.length, 40);
+  assert.ok(!analysis.findings.some((f) => f.code === 'columns-unidentified' || f.code === 'lr-missing'));
+});
