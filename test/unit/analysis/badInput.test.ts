@@ -1,0 +1,108 @@
+// Issue 2's bad inputs, each through the whole analysis: never a throw, never a silent wrong answer — a located,
+// actionable finding, and the rest of the file still analysed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseTables } from '../../../src/core/analysis/analyse';
+import type { Analysis } from '../../../src/core/analysis/types';
+import { parseText } from '../../../src/core/table';
+
+const GOOD = Array.from({ length: 30 }, (_, i) => `${(i + 1) * 100},0.0003,${(2.5 + 4 * Math.pow((i + 1) * 100, -0.45)).toFixed(5)}`);
+
+function analyse(text: string | Buffer, fileName = 'run.csv'): Analysis {
+  const table = parseText(typeof text === 'string' ? text : text.toString('latin1'), { fileName, displayName: fileName });
+  return analyseTables([table], { bootstrapSamples: 0 });
+}
+
+const codes = (a: Analysis) => a.findings.map((f) => f.code);
+const finding = (a: Analysis, code: string) => {
+  const f = a.findings.find((x) => x.code === code);
+  assert.ok(f, `expected ${code}, got ${codes(a).join(', ') || 'none'}`);
+  return f;
+};
+
+test('empty file: file-empty, nothing fitted', () => {
+  const a = analyse('');
+  assert.equal(a.fits.length, 0);
+  assert.match(finding(a, 'file-empty').message, /empty/);
+});
+
+test('header only: no data rows, nothing fitted', () => {
+  const a = analyse('step,lr,loss\n');
+  assert.equal(a.fits.length, 0);
+  finding(a, 'no-data-rows');
+});
+
+test('one row: too few points for a 4-coefficient law, said so', () => {
+  const a = analyse('step,lr,loss\n100,0.0003,3.2\n');
+  assert.equal(a.fits.length, 0);
+  assert.match(finding(a, 'too-few-points').message, /at least 5 loss points/);
+});
+
+test('non-numeric cells: reported with line and column, the other rows fitted', () => {
+  const a = analyse(['step,lr,loss', ...GOOD.slice(0, 10), '1100,0.0003,oops', ...GOOD.slice(11)].join('\n') + '\n');
+  assert.equal(a.fits.length, 1);
+  const f = finding(a, 'loss-invalid');
+  assert.equal(f.line, 12);
+  assert.equal(a.fits[0].points, 29);
+});
+
+test('NaN, Inf, negative and zero losses are left out with a warning each', () => {
+  const rows = [...GOOD];
+  rows[3] = '400,0.0003,nan';
+  rows[4] = '500,0.0003,inf';
+  rows[5] = '600,0.0003,-2';
+  rows[6] = '700,0.0003,0';
+  const a = analyse(['step,lr,loss', ...rows].join('\n') + '\n');
+  assert.deepEqual(a.findings.filter((f) => f.code === 'loss-invalid').map((f) => f.line), [5, 6, 7, 8]);
+  assert.equal(a.fits[0].points, 26);
+});
+
+test('duplicate and unsorted steps: sorted, the last value kept, both said', () => {
+  const shuffled = [GOOD[2], GOOD[0], GOOD[1], ...GOOD.slice(3)];
+  const a = analyse(['step,lr,loss', ...shuffled].join('\n') + '\n');
+  finding(a, 'steps-unsorted');
+  const resumed = analyse(['step,lr,loss', ...GOOD.slice(0, 20), ...GOOD.slice(15)].join('\n') + '\n');
+  assert.match(finding(resumed, 'steps-repeated').message, /5 steps .* logged more than once/);
+  assert.equal(resumed.fits[0].points, 30);
+});
+
+test('missing LR column: says what is missing and how to map one; nothing fitted', () => {
+  const a = analyse(['step,loss', ...GOOD.map((r) => r.split(',').filter((_, i) => i !== 1).join(','))].join('\n') + '\n');
+  assert.equal(a.fits.length, 0);
+  assert.match(finding(a, 'lr-missing').message, /--columns lr=NAME/);
+});
+
+test('LR all zero: an error naming the curve, nothing fitted', () => {
+  const a = analyse(['step,lr,loss', ...GOOD.map((r) => r.replace(',0.0003,', ',0,'))].join('\n') + '\n');
+  assert.equal(a.fits.length, 0);
+  assert.match(finding(a, 'lr-all-zero').message, /0 at every logged step/);
+});
+
+test('ragged rows: warned with line and column; a short row keeps its step and LR, an overlong one its first fields', () => {
+  const rows = [...GOOD];
+  rows[4] = '500,0.0003';
+  rows[8] = '900,0.0003,3.1,extra,fields';
+  const a = analyse(['step,lr,loss', ...rows].join('\n') + '\n');
+  const ragged = a.findings.filter((f) => f.code === 'row-ragged');
+  assert.deepEqual(ragged.map((f) => f.line), [6, 10]);
+  assert.ok(ragged.every((f) => f.column !== undefined && f.column > 1));
+  assert.equal(a.fits[0].points, 29);
+});
+
+test('truncated last line (no newline, cut mid-number) is still a row', () => {
+  const text = ['step,lr,loss', ...GOOD].join('\n');
+  const a = analyse(text.slice(0, -2));
+  assert.equal(a.fits.length, 1);
+  assert.equal(a.fits[0].points, 30);
+});
+
+test('binary garbage: file-not-text, no crash', () => {
+  const a = analyse(Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)), 'garbage.csv');
+  assert.equal(a.fits.length, 0);
+  finding(a, 'file-not-text');
+});
+
+test('a file whose columns match no law gets one actionable warning naming its columns', () => {
+  const a = analyse('alpha,beta\n1,2\n3,4\n');
+  assert.match(finding(a, 'columns-unidentified').message, /\(alpha, beta\).*--columns role=name/);
+});
