@@ -99,9 +99,9 @@ export function formatInspection(files: FileSummary[], curves: Map<string, strin
     const names = curves.get(f.file) ?? [];
     return [
       `${f.file}`,
-      `  format ${f.format}${f.delimiter ? ` (delimiter ${JSON.stringify(f.delimiter)})` : ''} · kind ${f.kind} · ${f.rows} rows read · ${f.rowsRejected} rejected · header on line ${f.headerLine} · ${f.bytes} bytes`,
+      `  format ${f.format}${f.delimiter ? ` (delimiter ${JSON.stringify(f.delimiter)})` : ''} · kind ${f.kind} · ${f.rows} rows read · ${f.rowsRejected} rejected${f.headerLine ? ` · header on line ${f.headerLine}` : ''} · ${f.bytes} bytes`,
       indent(table(['column', 'role', 'numeric', 'text', 'empty'], cols), 2),
-      names.length ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.join(', ')}` : '',
+      names.length ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.join('; ')}` : '',
       f.notes.length ? `  notes: ${f.notes.join(' ')}` : '',
     ]
       .filter(Boolean)

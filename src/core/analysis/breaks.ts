@@ -4,7 +4,7 @@
 //
 // Every criterion is in BLEU points (the user's tolerance), judged per group on points sorted by D_p.
 import { BETA_GRID } from '../laws/bleu';
-import { formatCompact } from './groups';
+import { formatCompact } from '../util/format';
 import type { Finding } from './types';
 
 /** One (D_p, metric) point of a group after duplicates were merged. */

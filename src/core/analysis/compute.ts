@@ -13,7 +13,8 @@ import {
 } from '../laws/chinchilla';
 import type { RoleAssignment, Table } from '../table/types';
 import { quantile } from '../util/random';
-import { findColumn, formatCompact, groupBy, unitNote } from './groups';
+import { formatCompact } from '../util/format';
+import { findColumn, groupBy, unitNote } from './groups';
 import { scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
 import { curveReport, emptyAnalysis, fitFailed, fitSummary, invalidRows, lineList, predictWithBand, tooFewPoints } from './power';

@@ -5,7 +5,8 @@ import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '..
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
 import type { Column, RoleAssignment, Table } from '../table/types';
 import { ceBleuDivergence, detectBleuBreaks, pretrainingNoGain, type BreakContext, type SweepPoint } from './breaks';
-import { cellText, formatCompact, groupBy, mixedUnitFindings, unitNote } from './groups';
+import { formatCompact } from '../util/format';
+import { cellText, groupBy, mixedUnitFindings, unitNote } from './groups';
 import { scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
 import {
@@ -145,26 +146,32 @@ function bleuScaleFindings(table: Table, cols: SweepColumns, rows: SweepRow[]): 
   ];
 }
 
+/** How a row's group is named: `MIX, D_f=VALUE`, or the mix alone when the file has no D_f column. */
+export function groupLabeller(group: Column | undefined, df: Column | undefined): (row: number) => string {
+  return (row) => {
+    const mix = (group ? cellText(group, row) : '') || (group ? '(no mix)' : 'all rows');
+    return df ? `${mix}, D_f=${cellText(df, row) || '(empty)'}` : mix;
+  };
+}
+
 function groupRows(cols: SweepColumns, rows: SweepRow[]): Group[] {
   const byRow = new Map(rows.map((r) => [r.row, r]));
   const mixOf = (row: number) => (cols.group ? cellText(cols.group, row) : '');
   const dfOf = (row: number) => (cols.df ? cellText(cols.df, row) : '');
+  const labelOf = groupLabeller(cols.group, cols.df);
   const buckets = groupBy(byRow.keys(), (row) => `${mixOf(row)}\u0000${dfOf(row)}`);
   return Array.from(buckets.values(), (members) => {
     const first = members[0];
     const mix = mixOf(first) || (cols.group ? '(no mix)' : 'all rows');
     const fields: Record<string, string | number> = { mix };
-    let label = mix;
     if (cols.df) {
       const df = cols.df.values[first];
       fields.D_f = Number.isNaN(df) ? dfOf(first) : df;
-      label = `${mix}, D_f=${dfOf(first) || '(empty)'}`;
     }
-    return { label, finetune: cols.df ? dfOf(first) : undefined, fields, rows: members.map((r) => byRow.get(r)!) };
+    return { label: labelOf(first), finetune: cols.df ? dfOf(first) : undefined, fields, rows: members.map((r) => byRow.get(r)!) };
   });
 }
 
-/** Rows sharing a D_p are averaged (one point per D_p; the law is a function of D_p), and the user is told. */
 function mergeDuplicates(table: Table, group: Group, rows: SweepRow[], what: string, findings: Finding[]): { bleu: SweepPoint[]; ce: SweepPoint[] } {
   const byDp = groupBy(rows.keys(), (i) => String(rows[i].dp));
   const bleu: SweepPoint[] = [];
@@ -208,10 +215,20 @@ function analyseGroup(table: Table, cols: SweepColumns, group: Group, options: A
     out.findings.push(tooFewPoints(table, group.label, distinct, lines, `${few.join(', ')} point(s) with D_p > 0; each law has 3 coefficients`));
   }
   const dpUnit = unitNote(cols.dp, 'tokens');
+  const firstCurve = out.curves.length;
   if (cols.bleu && pretrained.bleu.length) analyseBleu(table, group, pretrained.bleu, ctx, dpUnit, options, out);
   if (cols.ce && pretrained.ce.length) analyseCe(table, group, pretrained.ce, dpUnit, options, out);
+  attachBaseline(out.curves.slice(firstCurve), base);
   out.findings.push(...ceBleuDivergence(pretrained.bleu, pretrained.ce, ctx));
   if (base.bleu.length) out.findings.push(...pretrainingNoGain(pretrained.bleu, base.bleu[0], { ...ctx, finetune: group.finetune }));
+}
+
+/** The chart draws the baseline beside the law it is excluded from, so each curve carries its group's. */
+function attachBaseline(curves: LawAnalysis['curves'], base: { bleu: SweepPoint[]; ce: SweepPoint[] }): void {
+  for (const c of curves) {
+    const point = c.metric === 'bleu' ? base.bleu[0] : base.ce[0];
+    if (point) c.baseline = { value: point.value, line: point.line };
+  }
 }
 
 function analyseBleu(table: Table, group: Group, points: SweepPoint[], ctx: BreakContext, dpUnit: string, options: AnalysisOptions, out: LawAnalysis): void {

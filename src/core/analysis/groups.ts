@@ -1,6 +1,7 @@
 // Row grouping and cell display shared by the sweep analyses (downstream, compute, power): reading a cell as the
-// user wrote it, compact number labels ("42M"), and the unit notes that must travel with every coefficient.
+// user wrote it, and the unit notes that must travel with every coefficient.
 import type { Column, Table } from '../table/types';
+import { formatCompact } from '../util/format';
 import type { Finding } from './types';
 
 /** A cell as text: its dictionary string, or the number written compactly; '' when empty. */
@@ -9,23 +10,6 @@ export function cellText(column: Column, row: number): string {
   if (code >= 0) return column.text!.dictionary[code];
   const v = column.values[row];
   return Number.isNaN(v) ? '' : formatCompact(v);
-}
-
-const COMPACT_UNITS: readonly [number, string][] = [
-  [1e12, 'T'],
-  [1e9, 'B'],
-  [1e6, 'M'],
-  [1e3, 'K'],
-];
-
-/** 42e6 -> "42M", 1.5e9 -> "1.5B", 512 -> "512": labels users recognise from their own files. */
-export function formatCompact(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  for (const [scale, suffix] of COMPACT_UNITS) {
-    if (abs >= scale) return `${Number((value / scale).toPrecision(4))}${suffix}`;
-  }
-  return String(Number(value.toPrecision(6)));
 }
 
 /** Rows bucketed by a key, in order of first appearance (so groups list in file order). */

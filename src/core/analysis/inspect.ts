@@ -2,6 +2,7 @@
 import { detectRoles, readTable } from '../table';
 import type { ReadOptions, Table } from '../table/types';
 import { problemToFinding, summarise } from './analyse';
+import { groupLabeller } from './downstream';
 import { curveNameFromFile, extractLossCurves } from './lossCurves';
 import type { AnalysisOptions } from './options';
 import type { FileSummary, Finding } from './types';
@@ -38,7 +39,9 @@ export function inspectTables(tables: Table[], columns: AnalysisOptions['columns
       series.set(table.file, extracted.curves.map((c) => c.name));
       findings.push(...extracted.findings);
     } else if (assignment.kind === 'downstream') {
-      series.set(table.file, distinctValues(table, assignment.roles.group));
+      const col = (i: number | undefined) => (i === undefined ? undefined : table.columns[i]);
+      const label = groupLabeller(col(assignment.roles.group), col(assignment.roles.finetuneData));
+      series.set(table.file, [...new Set(Array.from({ length: table.rowCount }, (_, r) => label(r)))]);
     } else {
       const runs = distinctValues(table, assignment.roles.run);
       if (runs.length) series.set(table.file, runs);

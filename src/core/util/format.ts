@@ -15,7 +15,7 @@ export function formatPercent(fraction: number, digits = 3): string {
   return `${Number((fraction * 100).toPrecision(digits))} %`;
 }
 
-/** Compact step or token counts: 200000 -> "200k", 4.1e10 -> "41B". */
+/** Compact step or token counts as users write them: 200000 -> "200k", 42e6 -> "42M", 1.5e9 -> "1.5B". */
 export function formatCompact(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
@@ -25,6 +25,6 @@ export function formatCompact(v: number): string {
     [1e6, 'M'],
     [1e3, 'k'],
   ];
-  for (const [scale, suffix] of units) if (a >= scale) return `${Number((v / scale).toPrecision(3))}${suffix}`;
-  return String(Number(v.toPrecision(4)));
+  for (const [scale, suffix] of units) if (a >= scale) return `${Number((v / scale).toPrecision(4))}${suffix}`;
+  return String(Number(v.toPrecision(6)));
 }
