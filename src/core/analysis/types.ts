@@ -110,6 +110,8 @@ export interface CurveReport {
   /** Group fields for downstream series. */
   group?: string;
   groupFields?: Record<string, string | number>;
+  /** Downstream series: the group's not-pretrained baseline (D_p = 0 / 'none'), which is never fitted. */
+  baseline?: { value: number; line: number };
 }
 
 export interface ColumnSummary {
