@@ -4,6 +4,7 @@ import { fitRobust, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
 import { lrAreas, StepLr, type Areas } from '../laws/schedule';
 import { quantile, type Random } from '../util/random';
+import { thinIndices } from '../util/sample';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -13,7 +14,7 @@ const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
 /** Above this many fitted points, starts are searched on an evenly thinned copy and only the best is refined on all. */
 const THIN_FIT_POINTS = 5000;
 /** Points per curve used in each bootstrap refit and in band estimation: bands need shape, not every row. */
-const BAND_POINTS = 1500;
+const BAND_POINTS = 600;
 const MIN_FIT_POINTS = 5;
 
 /** A curve with its areas at every step the analysis needs (its points, then its targets). */
@@ -27,21 +28,42 @@ interface PreparedCurve {
   targetIndex: Int32Array;
 }
 
+/** Merges the curve's steps (ascending, unique) with its targets into one ascending query list, in one pass. */
 function prepare(curve: LossCurve, targets: number[]): PreparedCurve {
-  const all = Array.from(new Set([...curve.steps, ...targets])).sort((a, b) => a - b);
-  const queries = Float64Array.from(all);
-  const position = new Map(all.map((s, i) => [s, i]));
-  return {
-    curve,
-    targets,
-    queries,
-    pointIndex: Int32Array.from(curve.steps, (s) => position.get(s)!),
-    targetIndex: Int32Array.from(targets, (s) => position.get(s)!),
-  };
+  const steps = curve.steps;
+  const sortedTargets = Array.from(new Set(targets)).sort((a, b) => a - b);
+  const queries = new Float64Array(steps.length + sortedTargets.length);
+  const pointIndex = new Int32Array(steps.length);
+  const targetPosition = new Map<number, number>();
+  let q = 0;
+  let t = 0;
+  for (let i = 0; i < steps.length; i++) {
+    for (; t < sortedTargets.length && sortedTargets[t] < steps[i]; t++) {
+      targetPosition.set(sortedTargets[t], q);
+      queries[q++] = sortedTargets[t];
+    }
+    // A target on a logged step shares its query.
+    if (t < sortedTargets.length && sortedTargets[t] === steps[i]) targetPosition.set(sortedTargets[t++], q);
+    pointIndex[i] = q;
+    queries[q++] = steps[i];
+  }
+  for (; t < sortedTargets.length; t++) {
+    targetPosition.set(sortedTargets[t], q);
+    queries[q++] = sortedTargets[t];
+  }
+  return { curve, targets, queries: queries.subarray(0, q), pointIndex, targetIndex: Int32Array.from(targets, (s) => targetPosition.get(s)!) };
 }
 
-function normalisedAreas(areas: Areas, index: Int32Array, etaMax: number): AreaPoints {
-  return { s1: Float64Array.from(index, (q) => areas.s1[q] / etaMax), s2: Float64Array.from(index, (q) => areas.s2[q] / etaMax) };
+function normalisedAreas(areas: Areas, index: Int32Array | null, etaMax: number): AreaPoints {
+  const n = index ? index.length : areas.s1.length;
+  const s1 = new Float64Array(n);
+  const s2 = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const q = index ? index[k] : k;
+    s1[k] = areas.s1[q] / etaMax;
+    s2[k] = areas.s2[q] / etaMax;
+  }
+  return { s1, s2 };
 }
 
 function concatAreas(parts: AreaPoints[]): AreaPoints {
@@ -56,12 +78,6 @@ function concat(parts: Float64Array[]): Float64Array {
     offset += p.length;
   }
   return out;
-}
-
-/** Evenly spaced indices 0..n-1, at most `max` of them, always including the last. */
-export function thinIndices(n: number, max: number): Int32Array {
-  if (n <= max) return Int32Array.from({ length: n }, (_, i) => i);
-  return Int32Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)));
 }
 
 function pick(a: Float64Array, idx: Int32Array): Float64Array {
@@ -218,16 +234,23 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   for (let i = 0; i < prepared.length; i++) {
     const p = prepared[i];
     const isFit = fitNames.has(p.curve.name);
-    const all = normalisedAreas(areas[i], Int32Array.from(p.queries.keys()), etaMax);
+    const all = normalisedAreas(areas[i], null, etaMax);
     const predicted = predictAt(fit.params, all);
     const thin = thinIndices(p.queries.length, BAND_POINTS);
     const thinPoints = { s1: pick(all.s1, thin), s2: pick(all.s2, thin) };
     const band = paramSets.length > 1 ? logBand(paramSets, fit.params, thinPoints, residuals, random) : null;
     const full = band ? interpolateBand(pick(p.queries, thin), band.lo, band.hi, p.queries) : null;
-    const at = (q: number) => ({ value: predicted[q], low: full ? predicted[q] * Math.exp(full.lo[q]) : NaN, high: full ? predicted[q] * Math.exp(full.hi[q]) : NaN });
-
-    const pointValues = Array.from(p.pointIndex, at);
-    const metrics = scorePredictions(p.curve.loss, pointValues.map((v) => v.value));
+    const low = new Float64Array(p.queries.length).fill(NaN);
+    const high = new Float64Array(p.queries.length).fill(NaN);
+    if (full) {
+      for (let q = 0; q < p.queries.length; q++) {
+        low[q] = predicted[q] * Math.exp(full.lo[q]);
+        high[q] = predicted[q] * Math.exp(full.hi[q]);
+      }
+    }
+    const atPoints = (values: Float64Array) => Array.from(p.pointIndex, (q) => values[q]);
+    const pointPredicted = atPoints(predicted);
+    const metrics = scorePredictions(p.curve.loss, pointPredicted);
     if (!isFit) heldOutMetrics.push(metrics);
     reports.push({
       name: p.curve.name,
@@ -239,9 +262,9 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
       points: {
         x: Array.from(p.curve.steps),
         observed: Array.from(p.curve.loss),
-        predicted: pointValues.map((v) => v.value),
-        low: pointValues.map((v) => v.low),
-        high: pointValues.map((v) => v.high),
+        predicted: pointPredicted,
+        low: atPoints(low),
+        high: atPoints(high),
         lines: Array.from(p.curve.lines),
       },
       schedule: { steps: Array.from(p.curve.schedule.steps), lr: Array.from(p.curve.schedule.lr) },
@@ -249,8 +272,8 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
       firstLine: p.curve.firstLine,
     });
     p.targets.forEach((step, t) => {
-      const v = at(p.targetIndex[t]);
-      result.predictions.push({ metric: 'loss', curve: p.curve.name, step, x: step, xName: 'step', ...v, reason: targetReason(p.curve, step, options) });
+      const q = p.targetIndex[t];
+      result.predictions.push({ metric: 'loss', curve: p.curve.name, step, x: step, xName: 'step', value: predicted[q], low: low[q], high: high[q], reason: targetReason(p.curve, step, options) });
     });
   }
 

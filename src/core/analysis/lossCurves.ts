@@ -17,13 +17,6 @@ export interface LossCurve {
   firstLine: number;
 }
 
-interface RowRef {
-  step: number;
-  value: number;
-  line: number;
-  order: number;
-}
-
 /**
  * Curve name when the file has no run column: the file's base name without extension, except that TensorBoard's
  * exports ("run-<run>-tag-<tag>.csv", one tag per file) are named by their run, so a run's loss and LR files meet.
@@ -34,20 +27,48 @@ export function curveNameFromFile(file: string): string {
   return tensorboard ? tensorboard[1] : stem;
 }
 
+/** Rows of one run in file order, as parallel arrays: a million-row log must not become a million objects. */
+class RunRows {
+  readonly steps: number[] = [];
+  readonly values: number[] = [];
+  readonly lines: number[] = [];
+
+  push(step: number, value: number, line: number): void {
+    this.steps.push(step);
+    this.values.push(value);
+    this.lines.push(line);
+  }
+
+  get length(): number {
+    return this.steps.length;
+  }
+
+  isUnsorted(): boolean {
+    for (let i = 1; i < this.steps.length; i++) if (this.steps[i] < this.steps[i - 1]) return true;
+    return false;
+  }
+}
+
 /**
- * Sorts by step and keeps, for each step, the value logged LAST in the file: a resumed run re-logs the steps since
- * its checkpoint, and the later values are the ones that run actually continued from.
+ * Indices of the rows to keep, in step order, one per step: the row logged LAST in the file. A resumed run re-logs
+ * the steps since its checkpoint, and the later values are the ones that run actually continued from. Logs are
+ * almost always in order already, which is checked first.
  */
-function lastPerStep(rows: RowRef[]): { kept: RowRef[]; repeated: RowRef[] } {
-  const sorted = [...rows].sort((a, b) => a.step - b.step || a.order - b.order);
-  const kept: RowRef[] = [];
-  const repeated: RowRef[] = [];
-  for (const row of sorted) {
-    const last = kept[kept.length - 1];
-    if (last && last.step === row.step) {
-      repeated.push(last);
-      kept[kept.length - 1] = row;
-    } else kept.push(row);
+function lastPerStep(rows: RunRows): { kept: number[]; repeated: number[] } {
+  const { steps } = rows;
+  const n = steps.length;
+  let increasing = true;
+  for (let i = 1; i < n && increasing; i++) increasing = steps[i] > steps[i - 1];
+  if (increasing) return { kept: Array.from({ length: n }, (_, i) => i), repeated: [] };
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => steps[a] - steps[b] || a - b);
+  const kept: number[] = [];
+  const repeated: number[] = [];
+  for (const i of order) {
+    const last = kept.length - 1;
+    if (last >= 0 && steps[kept[last]] === steps[i]) {
+      repeated.push(kept[last]);
+      kept[last] = i;
+    } else kept.push(i);
   }
   return { kept, repeated };
 }
@@ -76,7 +97,7 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
   const loss = lossCol === undefined ? new Float64Array(table.rowCount).fill(NaN) : table.columns[lossCol].values;
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameFromFile(file);
-  const byRun = new Map<string, { points: RowRef[]; lrs: RowRef[]; firstLine: number }>();
+  const byRun = new Map<string, { points: RunRows; lrs: RunRows; firstLine: number }>();
   let stepZeroLine = 0;
   let stepZeroCount = 0;
   let roundedSteps = 0;
@@ -101,10 +122,10 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
     }
     const key = runKeyOf(table, runCol, r, fallback);
     let run = byRun.get(key);
-    if (!run) byRun.set(key, (run = { points: [], lrs: [], firstLine: line }));
+    if (!run) byRun.set(key, (run = { points: new RunRows(), lrs: new RunRows(), firstLine: line }));
     if (hasLr) {
       const eta = lr![r];
-      if (Number.isFinite(eta) && eta >= 0) run.lrs.push({ step, value: eta, line, order: r });
+      if (Number.isFinite(eta) && eta >= 0) run.lrs.push(step, eta, line);
       else findings.push(cellFinding('lr-invalid', 'warning', `Learning rate ${eta} is not a finite non-negative number; the schedule skips this row.`, file, line));
     }
     if (!hasLoss) {
@@ -126,7 +147,7 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
       stepZeroLine ||= line;
       continue;
     }
-    run.points.push({ step, value, line, order: r });
+    run.points.push(step, value, line);
   }
 
   if (stepZeroCount) {
@@ -146,38 +167,39 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
     const points = lastPerStep(run.points);
     const lrs = lastPerStep(run.lrs);
     if (points.repeated.length) {
-      const first = points.repeated.reduce((m, r) => (r.line < m.line ? r : m));
+      const firstLine = points.repeated.reduce((m, i) => Math.min(m, run.points.lines[i]), Infinity);
       findings.push({
         ...cellFinding(
           'steps-repeated',
           'info',
           `${plural(points.repeated.length, 'step')} of "${name}" logged more than once (a resumed run?); the value logged last is used for each.`,
           file,
-          first.line,
+          firstLine,
         ),
         curve: name,
       });
     }
     // A resumed run is out of order by nature; only an otherwise shuffled log deserves its own note.
-    if (!points.repeated.length && isUnsorted(run.points)) {
+    if (!points.repeated.length && run.points.isUnsorted()) {
       findings.push({ ...cellFinding('steps-unsorted', 'info', `Rows of "${name}" are not in step order; they were sorted by step.`, file, run.firstLine), curve: name });
     }
     curves.push({
       name,
       file,
-      steps: Float64Array.from(points.kept, (p) => p.step),
-      loss: Float64Array.from(points.kept, (p) => p.value),
-      lines: Int32Array.from(points.kept, (p) => p.line),
-      schedule: { steps: Float64Array.from(lrs.kept, (p) => p.step), lr: Float64Array.from(lrs.kept, (p) => p.value) },
+      steps: gather(Float64Array, run.points.steps, points.kept),
+      loss: gather(Float64Array, run.points.values, points.kept),
+      lines: gather(Int32Array, run.points.lines, points.kept),
+      schedule: { steps: gather(Float64Array, run.lrs.steps, lrs.kept), lr: gather(Float64Array, run.lrs.values, lrs.kept) },
       firstLine: run.firstLine,
     });
   }
   return { curves, findings };
 }
 
-function isUnsorted(rows: RowRef[]): boolean {
-  for (let i = 1; i < rows.length; i++) if (rows[i].step < rows[i - 1].step) return true;
-  return false;
+function gather<T extends Float64Array | Int32Array>(Kind: new (n: number) => T, source: number[], indices: number[]): T {
+  const out = new Kind(indices.length);
+  for (let k = 0; k < indices.length; k++) out[k] = source[indices[k]];
+  return out;
 }
 
 function cellFinding(code: string, severity: Finding['severity'], message: string, file: string, line: number): Finding {

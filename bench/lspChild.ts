@@ -1,0 +1,102 @@
+// Workload 4 in its own process (`node --import tsx bench/lspChild.ts <file> <hovers>`): the language server
+// in-process, exactly as test/server drives it (test/helpers/lsp.ts: JSON-RPC over two PassThrough streams, the
+// analysis in a worker thread from dist/analysisWorker.js), on a loss log opened as an editor document.
+// Prints one JSON line. Memory is this whole process's RSS (server + worker thread + the test client + the document
+// text it sends), sampled every 20 ms: an upper bound on the server's own memory.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { startTestServer } from '../test/helpers/lsp';
+import { seededRandom } from '../src/core/util/random';
+
+export interface LspOutcome {
+  rows: number;
+  bytes: number;
+  firstLensMs: number;
+  lenses: number;
+  lensTitle: string;
+  hoverMs: number[];
+  hoversAnswered: number;
+  refitMs: number;
+  refitLensTitle: string;
+  baselineRssMB: number;
+  peakRssMB: number;
+  peakHeapMB: number;
+  rssAfterMB: number;
+}
+
+async function main(): Promise<void> {
+  const [file, hoverArg] = process.argv.slice(2);
+  const hovers = Number(hoverArg ?? 200);
+  const text = readFileSync(file, 'utf8');
+  const rows = (text.match(/\n/g)?.length ?? 1) - 1;
+  const uri = pathToFileURL(file).toString();
+
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  sample();
+  const baselineRss = process.memoryUsage().rss;
+  const sampler = setInterval(sample, 20);
+
+  const client = await startTestServer();
+  // Open: time until the first lens request answers with lenses (the request waits for the analysis in flight).
+  const t0 = performance.now();
+  await client.open(uri, text);
+  let lenses = await client.lenses(uri);
+  while (lenses.length === 0 && performance.now() - t0 < 120_000) {
+    await new Promise((r) => setTimeout(r, 10));
+    lenses = await client.lenses(uri);
+  }
+  const firstLensMs = performance.now() - t0;
+
+  // Hovers on random data rows (0-based editor lines 1..rows; line 0 is the header), one at a time.
+  const random = seededRandom(99);
+  const hoverMs: number[] = [];
+  let answered = 0;
+  for (let h = 0; h < hovers; h++) {
+    const line = 1 + Math.floor(random() * rows);
+    const t = performance.now();
+    const hover = await client.hover(uri, line, 2);
+    hoverMs.push(performance.now() - t);
+    if (hover) answered++;
+  }
+
+  // One-line edit (a loss value in the middle of the file): time until the lenses reflect the new version.
+  const lines = text.split('\n');
+  const mid = Math.floor(rows / 2);
+  const cells = lines[mid].split(',');
+  cells[2] = (Number(cells[2]) * 1.01).toFixed(4);
+  lines[mid] = cells.join(',');
+  const edited = lines.join('\n');
+  const t1 = performance.now();
+  await client.change(uri, edited, 2);
+  const refitLenses = await client.lenses(uri);
+  const refitMs = performance.now() - t1;
+
+  clearInterval(sampler);
+  sample();
+  client.dispose();
+  const outcome: LspOutcome = {
+    rows,
+    bytes: Buffer.byteLength(text),
+    firstLensMs,
+    lenses: lenses.length,
+    lensTitle: lenses[0]?.command?.title ?? '',
+    hoverMs,
+    hoversAnswered: answered,
+    refitMs,
+    refitLensTitle: refitLenses[0]?.command?.title ?? '',
+    baselineRssMB: baselineRss / 2 ** 20,
+    peakRssMB: peakRss / 2 ** 20,
+    peakHeapMB: peakHeap / 2 ** 20,
+    rssAfterMB: process.memoryUsage().rss / 2 ** 20,
+  };
+  process.stdout.write(`${JSON.stringify(outcome)}\n`);
+  setTimeout(() => process.exit(0), 100);
+}
+
+void main();
