@@ -12,6 +12,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { Commands, StatusNotification, type FitSummary } from '../shared/protocol';
+import { ChartPanels } from './chartPanel';
 import { registerCommands, sendStoredOverrides } from './commands';
 import { FileStatus } from './status';
 
@@ -58,10 +59,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
     },
   };
   client = new LanguageClient('scalingLens', 'Scaling Lens', serverOptions, clientOptions);
+  const charts = new ChartPanels(context, () => client, log);
+  context.subscriptions.push(charts);
   context.subscriptions.push(
     client.onNotification(StatusNotification, (summary) => {
       summaries.set(summary.uri, summary);
       status.update();
+      charts.onStatus(summary);
     }),
   );
   registerCommands(context, () => client, log, summaries);

@@ -29,7 +29,9 @@ import {
   type PredictTarget,
   type ScalingLensSettings,
 } from '../shared/protocol';
+import { formatCompact, formatNumber } from '../core/util/format';
 import type { AnalysisJob, JobResult } from './job';
+import { registerChartHandlers } from './chart';
 import { buildDiagnostics, buildLenses, hoverForHeader, hoverForRow } from './present';
 import { runInWorker, type Runner } from './runner';
 import { resolveSettings, toAnalysisOptions } from './settings';
@@ -113,7 +115,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   function headline(a: Analysis): string {
     const laws = [...new Set(a.fits.map((f) => f.law))].join(', ');
     const first = a.predictions[0];
-    const prediction = first ? ` · ${first.metric} at ${first.xName} ${Number(first.x.toPrecision(4))} = ${Number(first.value.toPrecision(4))}` : '';
+    const prediction = first ? ` · ${first.metric} at ${first.xName} ${formatCompact(first.x)} = ${formatNumber(first.value, 4)}` : '';
     const breaks = a.findings.filter((f) => f.code === 'bleu-law-break').length;
     return `${laws}: ${a.fits.length} fit${a.fits.length === 1 ? '' : 's'}${prediction}${breaks ? ` · ${breaks} law break${breaks === 1 ? '' : 's'}` : ''}`;
   }
@@ -331,6 +333,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     if (documents.get(uri) || state.requested) void ensure(uri, 'settings');
   });
 
+  registerChartHandlers(connection, ensure);
   documents.listen(connection);
   connection.listen();
   return {

@@ -1,0 +1,132 @@
+// The chart panel's view model: what the server sends the webview, already downsampled. Plain JSON, like Analysis.
+// Everything a file supplied (curve, group and column names) travels here as data and is rendered as text.
+import type { LawId, Prediction } from '../analysis/types';
+import type { FileKind } from '../table/types';
+
+export type PanelId = 'main' | 'secondary';
+
+export interface ChartPanelSpec {
+  id: PanelId;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** Defaults: log where the law is a power law. The user's toggles override them. */
+  logX: boolean;
+  logY: boolean;
+}
+
+export type SeriesKind =
+  /** Observed rows (points). */
+  | 'observed'
+  /** The fitted law: through the observed x and on to the targets. */
+  | 'law'
+  /** Uncertainty band of the law: y = low, y2 = high. */
+  | 'band'
+  /** Per-step LR as logged. */
+  | 'schedule'
+  /** Predictions at the targets (points). */
+  | 'target'
+  /** The not-pretrained baseline (dashed horizontal line). */
+  | 'baseline'
+  /** The compute-optimal frontier L*(C). */
+  | 'frontier';
+
+export interface ChartSeries {
+  /** Stable across refreshes and windows: the webview matches datasets by it. */
+  id: string;
+  label: string;
+  kind: SeriesKind;
+  panel: PanelId;
+  /** The group-filter key (curve name, downstream group, model size); '' = always shown. */
+  group: string;
+  /** Fitted, held out (predicted from other curves) or not fitted. */
+  role?: 'fit' | 'heldout' | 'unfitted';
+  x: number[];
+  y: number[];
+  /** Upper edge of a band. */
+  y2?: number[];
+  /** The law's prediction at each observed point (residuals, tooltips). */
+  predicted?: number[];
+  /** Source line of each point, for tooltips. */
+  lines?: number[];
+  /** Points at or after this x left the law (a BLEU break): drawn highlighted. */
+  breakX?: number;
+  /** Points before downsampling (and windowing). */
+  total: number;
+}
+
+export interface ChartMarker {
+  panel: PanelId;
+  kind: 'target' | 'break';
+  x: number;
+  label: string;
+  group: string;
+}
+
+export interface ChartFit {
+  law: LawId;
+  group?: string;
+  formula: string;
+  params: Record<string, number>;
+}
+
+/** Defaults for the what-if form, from the LR-annealing fit; absent when the file has no such fit. */
+export interface WhatIfDefaults {
+  peakLr: number;
+  warmupSteps: number;
+  totalSteps: number;
+  /** First logged step of the fitted runs: what-if curves start there too. */
+  fromStep: number;
+}
+
+export interface ChartData {
+  kind: FileKind;
+  panels: ChartPanelSpec[];
+  series: ChartSeries[];
+  markers: ChartMarker[];
+  /** Group-filter entries in display order. */
+  groups: string[];
+  fits: ChartFit[];
+  predictions: Prediction[];
+  /** Things a user should know about what is (not) drawn, e.g. rows with x <= 0 on a log axis. */
+  notes: string[];
+  whatIf?: WhatIfDefaults;
+  /** The x window these series were sampled for (absent: the whole range). */
+  window?: XWindow;
+  /** Whether x was sampled in log space. */
+  logX: boolean;
+}
+
+export interface XWindow {
+  xMin: number;
+  xMax: number;
+}
+
+/** A schedule to try with the fitted LR-annealing law. Fractions are of the total steps. */
+export interface WhatIfSpec {
+  shape: 'constant' | 'cosine' | 'wsd' | 'multistep';
+  peakLr: number;
+  warmupSteps: number;
+  totalSteps: number;
+  /** Final LR as a fraction of the peak (cosine, WSD). */
+  minLrRatio: number;
+  /** WSD: fraction of the steps spent decaying. */
+  decayFraction: number;
+  /** WSD: how the LR falls during the decay. */
+  decayShape: 'linear' | 'cosine' | 'sqrt';
+  /** Multi-step: where the LR is multiplied by `factor`, as fractions of the steps. */
+  milestones: number[];
+  factor: number;
+}
+
+export interface WhatIfCurve {
+  label: string;
+  spec: WhatIfSpec;
+  steps: number[];
+  loss: number[];
+  lr: number[];
+  finalLoss: number;
+}
+
+/** Errors as values: every chart request answers with data or a message a person can act on. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };

@@ -1,0 +1,115 @@
+// Series from the server -> chart.js datasets, styled from the theme. Colour follows the group; point style and dash
+// follow it too, so series stay apart in high contrast and for readers who do not see the colours.
+import type { ChartDataset } from 'chart.js';
+import type { ChartSeries, WhatIfCurve } from '../shared/chart';
+import { withAlpha, type Theme } from './theme';
+
+export interface LensPoint {
+  x: number;
+  y: number;
+  /** Source line in the run file. */
+  line?: number;
+  /** The law's prediction at this point. */
+  pred?: number;
+  /** Residual view: the observed value behind y. */
+  obs?: number;
+}
+
+export interface LensMeta {
+  id: string;
+  group: string;
+  kind: ChartSeries['kind'] | 'whatif' | 'band-low' | 'zero';
+  /** Rows behind the series before downsampling. */
+  total: number;
+}
+
+export type LensDataset = ChartDataset<'line', LensPoint[]> & { lens: LensMeta };
+
+const POINT_STYLES = ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot'] as const;
+const DASHES: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [16, 4]];
+
+export interface StyleContext {
+  theme: Theme;
+  /** Index of each group in the filter, so a group keeps its colour when others are hidden. */
+  groupIndex: Map<string, number>;
+  /** Main panel in residual view: observed as (observed / law - 1) in %. */
+  residuals: boolean;
+}
+
+export function toPoints(s: ChartSeries, residuals: boolean): LensPoint[] {
+  const out: LensPoint[] = [];
+  for (let i = 0; i < s.x.length; i++) {
+    const pred = s.predicted?.[i];
+    if (residuals) {
+      if (pred === undefined || !(pred > 0)) continue;
+      out.push({ x: s.x[i], y: 100 * (s.y[i] / pred - 1), line: s.lines?.[i], pred, obs: s.y[i] });
+    } else out.push({ x: s.x[i], y: s.y[i], line: s.lines?.[i], pred });
+  }
+  return out;
+}
+
+/** One or two datasets per series (a band is a lower edge plus an upper edge filled down to it). */
+export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
+  const gi = ctx.groupIndex.get(s.group) ?? 0;
+  const color = s.group === '' ? ctx.theme.foreground : ctx.theme.palette[gi % ctx.theme.palette.length];
+  const meta = (kind: LensMeta['kind'] = s.kind): LensMeta => ({ id: s.id, group: s.group, kind, total: s.total });
+  const base = { parsing: false as const, normalized: true, spanGaps: true, label: s.label };
+  if (ctx.residuals && s.kind !== 'observed') return [];
+  switch (s.kind) {
+    case 'observed': {
+      const dense = s.x.length > 300;
+      const hollow = s.role === 'heldout';
+      const broken = (x: number) => s.breakX !== undefined && x >= s.breakX;
+      return [{
+        ...base,
+        lens: meta(),
+        data: toPoints(s, ctx.residuals),
+        showLine: false,
+        borderColor: (c) => (broken(pointX(c)) ? ctx.theme.alert : color),
+        backgroundColor: (c) => (hollow ? 'transparent' : broken(pointX(c)) ? ctx.theme.alert : withAlpha(color, 0.8)),
+        pointStyle: (c) => (broken(pointX(c)) ? 'triangle' : POINT_STYLES[gi % POINT_STYLES.length]),
+        pointRadius: (c) => (broken(pointX(c)) ? 6 : dense ? 1.5 : 3.5),
+        pointBorderWidth: (c) => (broken(pointX(c)) ? 2 : 1),
+        order: 1,
+      }];
+    }
+    case 'law':
+      return [{ ...base, lens: meta(), data: toPoints(s, false), borderColor: color, borderWidth: 2, borderDash: s.role === 'heldout' ? [6, 3] : DASHES[gi % DASHES.length], pointRadius: 0, order: 2 }];
+    case 'band': {
+      const low: LensDataset = { ...base, label: `${s.label} (low)`, lens: meta('band-low'), data: toPoints(s, false), borderWidth: 0, pointRadius: 0, fill: false, order: 3 };
+      const high: LensDataset = { ...base, lens: meta(), data: s.x.map((x, i) => ({ x, y: s.y2?.[i] ?? NaN })), borderWidth: 0, pointRadius: 0, backgroundColor: withAlpha(color, ctx.theme.highContrast ? 0.3 : 0.15), fill: '-1', order: 3 };
+      return [low, high];
+    }
+    case 'schedule':
+      return [{ ...base, lens: meta(), data: toPoints(s, false), borderColor: color, borderWidth: 1.5, borderDash: DASHES[gi % DASHES.length], pointRadius: 0, order: 2 }];
+    case 'target':
+      return [{ ...base, lens: meta(), data: toPoints(s, false), showLine: false, borderColor: color, backgroundColor: color, pointStyle: 'rectRot', pointRadius: 6, order: 0 }];
+    case 'baseline':
+      return [{ ...base, lens: meta(), data: toPoints(s, false), borderColor: color, borderWidth: 1.5, borderDash: [3, 4], pointRadius: 0, order: 2 }];
+    case 'frontier':
+      return [{ ...base, lens: meta(), data: toPoints(s, false), borderColor: ctx.theme.foreground, borderWidth: 2.5, borderDash: [10, 5], pointRadius: 0, order: 0 }];
+  }
+}
+
+/** What-if curves: loss on the main panel, LR on the schedule panel; A and B told apart by dash as well as colour. */
+export function whatIfDatasets(curves: WhatIfCurve[], panel: 'main' | 'secondary', theme: Theme): LensDataset[] {
+  const colors = [theme.palette[4 % theme.palette.length], theme.palette[5 % theme.palette.length]];
+  return curves.map((c, i) => ({
+    parsing: false as const,
+    normalized: true,
+    label: `${c.label} (${c.spec.shape})${panel === 'main' ? '' : ' · LR'}`,
+    lens: { id: `whatif:${i}:${panel}`, group: '', kind: 'whatif' as const, total: c.steps.length },
+    data: c.steps.map((x, k) => ({ x, y: panel === 'main' ? c.loss[k] : c.lr[k] })),
+    borderColor: colors[i % 2],
+    borderWidth: 2.5,
+    borderDash: i === 0 ? [2, 2] : [10, 3, 2, 3],
+    pointRadius: 0,
+    order: 0,
+  }));
+}
+
+/** The x of the point a scriptable option is asked about. */
+function pointX(c: { raw?: unknown }): number {
+  const raw = c.raw as LensPoint | undefined;
+  return raw ? raw.x : NaN;
+}

@@ -1,0 +1,343 @@
+/// <reference types="vscode-webview" />
+// The chart panel's page: receives downsampled series from the extension, draws one chart per panel, and sends back
+// zoom windows (for re-sampling), what-if schedules and exports. File-supplied names only ever reach the DOM as
+// textContent, and the canvas draws text as text.
+import type { ChartData, ChartViewState, ExportFormat, FromWebview, Outcome, ToWebview, WhatIfCurve, XWindow } from '../shared/chart';
+import { createChart, optionsFor, type LensChart, type PanelView } from './charts';
+import { datasetsFor, whatIfDatasets, type LensDataset } from './datasets';
+import { onThemeChange, readTheme, type Theme } from './theme';
+import { WhatIfForm } from './whatIfForm';
+
+type PanelId = 'main' | 'secondary';
+
+const vscode = acquireVsCodeApi<ChartViewState>();
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const started = performance.now();
+
+let state: ChartViewState = vscode.getState() ?? { uri: document.body.dataset.uri ?? '' };
+let data: ChartData | undefined;
+let file = '';
+let theme: Theme = readTheme();
+let whatIf: WhatIfCurve[] = [];
+const charts = new Map<PanelId, LensChart>();
+const timing = { started, ready: 0, firstData: 0, firstDraw: 0, lastData: 0, lastDraw: 0, draws: 0 };
+let windowTimer: ReturnType<typeof setTimeout> | undefined;
+
+const form = new WhatIfForm($('whatif'), (specs) => {
+  saveState({ whatIf: specs.length === 2 ? specs : state.whatIf });
+  post({ type: 'whatIf', specs });
+});
+
+function post(message: FromWebview): void {
+  vscode.postMessage(message);
+}
+
+function saveState(patch: Partial<ChartViewState>): void {
+  state = { ...state, ...patch };
+  vscode.setState(state);
+}
+
+const logX = (): boolean => state.logX?.main ?? data?.panels[0]?.logX ?? true;
+const plotWidth = (): number => Math.max(300, Math.round($('charts').clientWidth || 800));
+
+// ---- messages -------------------------------------------------------------------------------------------------
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'data':
+      receive(m.data, m.file, m.reason);
+      break;
+    case 'status':
+      setStatus(m.message, m.state === 'error' || m.state === 'empty');
+      if (m.state !== 'fitting') clearCharts();
+      break;
+    case 'whatIf':
+      whatIf = m.results.filter((r): r is Extract<Outcome<WhatIfCurve>, { ok: true }> => r.ok).map((r) => r.value);
+      form.showResults(m.results);
+      rebuild();
+      break;
+    case 'exported':
+      setStatus(m.message, !m.ok);
+      report({ lastExport: m });
+      break;
+  }
+});
+
+function receive(next: ChartData, name: string, reason: 'load' | 'refresh' | 'window'): void {
+  const now = performance.now();
+  if (!timing.firstData) timing.firstData = now;
+  timing.lastData = now;
+  file = name;
+  const first = !data;
+  // A window answer in another x space (the x toggle) needs new scales, not just new points.
+  const sameSpace = data?.logX === next.logX;
+  data = next;
+  setStatus('', false);
+  $('title').textContent = `${name} · ${kindLabel(next.kind)}`;
+  if (reason === 'window' && charts.size && sameSpace) replaceData();
+  else {
+    renderGroups();
+    renderFits();
+    rebuild();
+  }
+  renderNotes();
+  if (first || reason !== 'window') form.show(next.whatIf, state.whatIf);
+}
+
+function kindLabel(kind: ChartData['kind']): string {
+  return kind === 'loss-curve' ? 'loss curves (LR-annealing law)' : kind === 'downstream' ? 'downstream sweep (BLEU and CE vs D_p)' : kind === 'compute' ? '(N, D) sweep' : 'run file';
+}
+
+function setStatus(text: string, problem: boolean): void {
+  const el = $('status');
+  el.textContent = text;
+  el.classList.toggle('problem', problem);
+}
+
+// ---- panels ---------------------------------------------------------------------------------------------------
+
+function clearCharts(): void {
+  for (const c of charts.values()) c.destroy();
+  charts.clear();
+  $('charts').replaceChildren();
+  report({});
+}
+
+/** Datasets of a panel: the server's series for visible groups, then the what-if curves. */
+function datasetsOf(panel: PanelId): LensDataset[] {
+  if (!data) return [];
+  const hidden = new Set(state.hiddenGroups ?? []);
+  const groupIndex = new Map(data.groups.map((g, i) => [g, i]));
+  const residuals = panel === 'main' && !!state.residuals;
+  const out = data.series.filter((s) => s.panel === panel && !hidden.has(s.group)).flatMap((s) => datasetsFor(s, { theme, groupIndex, residuals }));
+  if (data.kind === 'loss-curve' && !residuals) out.push(...whatIfDatasets(whatIf, panel, theme));
+  return out;
+}
+
+function viewOf(panel: PanelId): PanelView {
+  const spec = data!.panels.find((p) => p.id === panel)!;
+  const hidden = new Set(state.hiddenGroups ?? []);
+  return {
+    spec,
+    logX: logX(),
+    logY: state.logY?.[panel] ?? spec.logY,
+    residuals: panel === 'main' && !!state.residuals,
+    markers: data!.markers.filter((m) => m.panel === panel && !hidden.has(m.group)),
+    theme,
+    onWindow: (chart) => linkWindow(chart),
+    onDraw: () => drawn(),
+  };
+}
+
+/** Recreates every chart: after new data, a toggle, a filter or a theme change. */
+function rebuild(): void {
+  if (!data) return;
+  const container = $('charts');
+  for (const c of charts.values()) c.destroy();
+  charts.clear();
+  container.replaceChildren();
+  container.className = `charts layout-${data.kind === 'downstream' ? 'side' : 'stacked'}`;
+  for (const spec of data.panels) {
+    const box = document.createElement('section');
+    box.className = `panel panel-${spec.id}`;
+    box.append(panelHeader(spec.id, spec.title));
+    const holder = document.createElement('div');
+    holder.className = 'canvas-holder';
+    const canvas = document.createElement('canvas');
+    canvas.id = `chart-${spec.id}`;
+    holder.append(canvas);
+    box.append(holder);
+    container.append(box);
+    charts.set(spec.id, createChart(canvas, datasetsOf(spec.id), viewOf(spec.id)));
+  }
+  report({}); // a chart's first render runs inside its constructor, before it is in `charts`
+}
+
+/** New points for the same series (a zoom was re-sampled): swap data, keep the zoomed scales. */
+function replaceData(): void {
+  for (const [panel, chart] of charts) {
+    const fresh = new Map(datasetsOf(panel).map((d) => [d.lens.id + d.lens.kind, d]));
+    for (const ds of chart.data.datasets as LensDataset[]) {
+      const next = fresh.get(ds.lens.id + ds.lens.kind);
+      if (next) ds.data = next.data;
+    }
+    chart.update('none');
+  }
+}
+
+function panelHeader(panel: PanelId, title: string): HTMLElement {
+  const head = document.createElement('div');
+  head.className = 'panel-head';
+  const name = document.createElement('span');
+  name.className = 'panel-title';
+  name.textContent = title;
+  head.append(name, axisToggle(panel, 'x'), axisToggle(panel, 'y'));
+  return head;
+}
+
+function axisToggle(panel: PanelId, axis: 'x' | 'y'): HTMLElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'axis-toggle';
+  button.id = `${axis}-scale-${panel}`;
+  const isLog = axis === 'x' ? logX() : (state.logY?.[panel] ?? data!.panels.find((p) => p.id === panel)!.logY);
+  button.textContent = `${axis}: ${isLog ? 'log' : 'linear'}`;
+  button.title = `Switch the ${axis}-axis to a ${isLog ? 'linear' : 'logarithmic'} scale`;
+  button.setAttribute('aria-pressed', String(isLog));
+  button.addEventListener('click', () => {
+    if (axis === 'x') {
+      // The panels share x (step or D_p): one toggle moves both, and the server re-samples in the new space.
+      saveState({ logX: { main: !isLog, secondary: !isLog } });
+      post({ type: 'view', width: plotWidth(), logX: !isLog });
+    } else {
+      saveState({ logY: { ...state.logY, [panel]: !isLog } });
+      rebuild();
+    }
+  });
+  return button;
+}
+
+// ---- zoom: linked x, re-sampled by the server -------------------------------------------------------------------
+
+function linkWindow(source: LensChart): void {
+  const { min, max } = source.scales.x;
+  for (const c of charts.values()) if (c !== source) setXRange(c, { xMin: min, xMax: max });
+  if (windowTimer) clearTimeout(windowTimer);
+  windowTimer = setTimeout(() => post({ type: 'view', width: plotWidth(), logX: logX(), window: { xMin: min, xMax: max } }), 200);
+}
+
+/** Through the zoom plugin, so that chart's own Reset returns to its original range too. */
+function setXRange(chart: LensChart, w: XWindow): void {
+  chart.zoomScale('x', { min: w.xMin, max: w.xMax }, 'none');
+}
+
+$('reset').addEventListener('click', () => {
+  for (const c of charts.values()) c.resetZoom('none');
+  post({ type: 'view', width: plotWidth(), logX: logX() });
+});
+
+$<HTMLSelectElement>('view').addEventListener('change', (e) => {
+  saveState({ residuals: (e.target as HTMLSelectElement).value === 'residuals' });
+  rebuild();
+});
+
+// ---- group filter, fits, notes (text only) ----------------------------------------------------------------------
+
+function renderGroups(): void {
+  const list = $('group-list');
+  list.replaceChildren();
+  const hidden = new Set(state.hiddenGroups ?? []);
+  for (const g of data?.groups ?? []) {
+    const label = document.createElement('label');
+    label.className = 'group';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = !hidden.has(g);
+    box.addEventListener('change', () => {
+      const now = new Set(state.hiddenGroups ?? []);
+      if (box.checked) now.delete(g);
+      else now.add(g);
+      saveState({ hiddenGroups: [...now] });
+      rebuild();
+    });
+    const text = document.createElement('span');
+    text.textContent = g;
+    label.append(box, text);
+    list.append(label);
+  }
+  $('groups').hidden = (data?.groups.length ?? 0) < 2;
+}
+
+function renderFits(): void {
+  const root = $('fits');
+  root.replaceChildren();
+  if (!data?.fits.length) return;
+  const title = document.createElement('h2');
+  title.textContent = 'Fitted laws';
+  root.append(title);
+  for (const f of data.fits) {
+    const row = document.createElement('div');
+    row.className = 'fit';
+    const params = Object.entries(f.params).map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`).join(', ');
+    row.textContent = `${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}`;
+    root.append(row);
+  }
+}
+
+function renderNotes(): void {
+  $('notes').replaceChildren(...(data?.notes ?? []).map((n) => Object.assign(document.createElement('li'), { textContent: n })));
+}
+
+// ---- export -----------------------------------------------------------------------------------------------------
+
+function exportAs(format: ExportFormat): void {
+  if (format !== 'png') return post({ type: 'export', format, logX: logX() });
+  const visible = [...charts.values()];
+  if (!visible.length) return setStatus('Nothing to export yet.', true);
+  // One image of every panel, laid out as on screen.
+  const rects = visible.map((c) => c.canvas.getBoundingClientRect());
+  const left = Math.min(...rects.map((r) => r.left));
+  const top = Math.min(...rects.map((r) => r.top));
+  const scale = window.devicePixelRatio || 1;
+  const out = document.createElement('canvas');
+  out.width = Math.ceil((Math.max(...rects.map((r) => r.right)) - left) * scale);
+  out.height = Math.ceil((Math.max(...rects.map((r) => r.bottom)) - top) * scale);
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, out.width, out.height);
+  visible.forEach((c, i) => ctx.drawImage(c.canvas, (rects[i].left - left) * scale, (rects[i].top - top) * scale, rects[i].width * scale, rects[i].height * scale));
+  post({ type: 'export', format: 'png', base64: out.toDataURL('image/png').split(',')[1], logX: logX() });
+}
+
+for (const f of ['png', 'csv', 'json'] as const) $(`export-${f}`).addEventListener('click', () => exportAs(f));
+
+// ---- theme ------------------------------------------------------------------------------------------------------
+
+onThemeChange(() => {
+  theme = readTheme();
+  for (const [panel, chart] of charts) {
+    chart.options = optionsFor(viewOf(panel));
+    chart.data.datasets = datasetsOf(panel);
+    chart.update('none');
+  }
+});
+
+// ---- test hook: what was drawn, for the browser tests (read-only numbers and labels) -------------------------------
+
+function drawn(): void {
+  const now = performance.now();
+  if (!timing.firstDraw && data) timing.firstDraw = now;
+  timing.lastDraw = now;
+  timing.draws++;
+  report({});
+}
+
+function report(extra: Record<string, unknown>): void {
+  const panels = [...charts].map(([id, c]) => ({
+    id,
+    xType: c.options.scales?.x?.type,
+    yType: c.options.scales?.y?.type,
+    datasets: (c.data.datasets as LensDataset[]).map((d) => ({ id: d.lens.id, label: d.label, kind: d.lens.kind, group: d.lens.group, points: d.data.length, total: d.lens.total })),
+  }));
+  const previous = (window as unknown as { __scalingLensChart?: Record<string, unknown> }).__scalingLensChart ?? {};
+  (window as unknown as { __scalingLensChart: Record<string, unknown> }).__scalingLensChart = {
+    ...previous,
+    file,
+    kind: data?.kind,
+    panels,
+    markers: data?.markers ?? [],
+    groups: data?.groups ?? [],
+    notes: data?.notes ?? [],
+    status: $('status').textContent,
+    whatIf: whatIf.map((w) => ({ label: w.label, shape: w.spec.shape, finalLoss: w.finalLoss, points: w.steps.length })),
+    timing: { ...timing },
+    ...extra,
+  };
+}
+
+// ---- start: say ready, then the extension sends data ------------------------------------------------------------
+
+if (state.residuals) $<HTMLSelectElement>('view').value = 'residuals';
+timing.ready = performance.now();
+post({ type: 'ready', state, width: plotWidth(), logX: state.logX?.main ?? true });

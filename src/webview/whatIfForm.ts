@@ -1,0 +1,158 @@
+// The what-if form: two schedules, A and B, each a shape with its knobs. Built with createElement and textContent
+// only; the numbers typed here go to the server as a typed message, never into markup.
+import { defaultSpec } from '../core/chart/whatIfSpec';
+import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from '../shared/chart';
+
+type Defaults = WhatIfDefaults;
+
+/** Two schedules to compare out of the box: the paper's cosine against WSD. */
+export function defaultSpecs(d: Defaults): WhatIfSpec[] {
+  return [defaultSpec(d, 'cosine'), defaultSpec(d, 'wsd')];
+}
+
+interface Field {
+  key: keyof WhatIfSpec;
+  label: string;
+  shapes?: WhatIfSpec['shape'][];
+  kind: 'number' | 'shape' | 'decayShape' | 'list';
+}
+
+const FIELDS: Field[] = [
+  { key: 'shape', label: 'Schedule', kind: 'shape' },
+  { key: 'peakLr', label: 'Peak LR', kind: 'number' },
+  { key: 'warmupSteps', label: 'Warmup steps', kind: 'number' },
+  { key: 'totalSteps', label: 'Total steps', kind: 'number' },
+  { key: 'minLrRatio', label: 'Final LR / peak', kind: 'number', shapes: ['cosine', 'wsd'] },
+  { key: 'decayFraction', label: 'Decay fraction', kind: 'number', shapes: ['wsd'] },
+  { key: 'decayShape', label: 'Decay shape', kind: 'decayShape', shapes: ['wsd'] },
+  { key: 'milestones', label: 'Milestones (fractions)', kind: 'list', shapes: ['multistep'] },
+  { key: 'factor', label: 'Factor per milestone', kind: 'number', shapes: ['multistep'] },
+];
+
+const OPTIONS: Record<'shape' | 'decayShape', [string, string][]> = {
+  shape: [['constant', 'Constant'], ['cosine', 'Cosine'], ['wsd', 'WSD (warmup-stable-decay)'], ['multistep', 'Multi-step']],
+  decayShape: [['linear', 'linear'], ['cosine', 'cosine'], ['sqrt', '1 − sqrt']],
+};
+
+export class WhatIfForm {
+  private specs: WhatIfSpec[] = [];
+  private enabled = [true, true];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly result = document.createElement('div');
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly onChange: (specs: WhatIfSpec[]) => void,
+  ) {}
+
+  show(defaults: Defaults | undefined, remembered: WhatIfSpec[] | undefined): void {
+    this.root.hidden = !defaults;
+    if (!defaults) return;
+    this.specs = remembered?.length === 2 ? remembered : defaultSpecs(defaults);
+    this.render();
+    this.emit(0);
+  }
+
+  current(): WhatIfSpec[] {
+    return this.specs.filter((_, i) => this.enabled[i]);
+  }
+
+  private render(): void {
+    this.root.replaceChildren();
+    const title = document.createElement('h2');
+    title.textContent = 'What-if schedule (LR-annealing law)';
+    const hint = document.createElement('p');
+    hint.className = 'hint';
+    hint.textContent = 'Predicted loss for a schedule you have not run, from the fitted law. Compare two.';
+    const forms = document.createElement('div');
+    forms.className = 'whatif-forms';
+    this.specs.forEach((spec, i) => forms.append(this.form(spec, i)));
+    this.result.className = 'whatif-result';
+    this.result.id = 'whatif-result';
+    this.root.append(title, hint, forms, this.result);
+  }
+
+  private form(spec: WhatIfSpec, index: number): HTMLElement {
+    const box = document.createElement('fieldset');
+    box.className = `whatif-form whatif-${index}`;
+    const legend = document.createElement('legend');
+    const toggle = document.createElement('input');
+    toggle.type = 'checkbox';
+    toggle.checked = this.enabled[index];
+    toggle.id = `whatif-on-${index}`;
+    toggle.addEventListener('change', () => {
+      this.enabled[index] = toggle.checked;
+      this.emit(0);
+    });
+    const name = document.createElement('label');
+    name.htmlFor = toggle.id;
+    name.textContent = ` Schedule ${String.fromCharCode(65 + index)}`;
+    legend.append(toggle, name);
+    box.append(legend);
+    for (const f of FIELDS) {
+      if (f.shapes && !f.shapes.includes(spec.shape)) continue;
+      box.append(this.field(spec, index, f));
+    }
+    return box;
+  }
+
+  private field(spec: WhatIfSpec, index: number, f: Field): HTMLElement {
+    const row = document.createElement('label');
+    row.className = 'field';
+    const text = document.createElement('span');
+    text.textContent = f.label;
+    let input: HTMLInputElement | HTMLSelectElement;
+    if (f.kind === 'shape' || f.kind === 'decayShape') {
+      const select = document.createElement('select');
+      for (const [value, label] of OPTIONS[f.kind]) {
+        const o = document.createElement('option');
+        o.value = value;
+        o.textContent = label;
+        select.append(o);
+      }
+      select.value = String(spec[f.key]);
+      input = select;
+    } else {
+      const box = document.createElement('input');
+      box.type = 'text';
+      box.inputMode = 'decimal';
+      box.value = f.kind === 'list' ? spec.milestones.join(', ') : String(spec[f.key]);
+      input = box;
+    }
+    input.dataset.field = f.key;
+    input.addEventListener('change', () => this.update(index, f, input.value));
+    row.append(text, input);
+    return row;
+  }
+
+  private update(index: number, f: Field, value: string): void {
+    const spec = { ...this.specs[index] };
+    if (f.kind === 'shape') spec.shape = value as WhatIfSpec['shape'];
+    else if (f.kind === 'decayShape') spec.decayShape = value as WhatIfSpec['decayShape'];
+    else if (f.kind === 'list') spec.milestones = value.split(/[,\s]+/).filter(Boolean).map(Number);
+    else (spec as unknown as Record<string, number>)[f.key] = Number(value);
+    this.specs[index] = spec;
+    if (f.kind === 'shape') this.render();
+    this.emit(150);
+  }
+
+  /** Debounced: typing in a box or stepping a value asks once. */
+  private emit(delay: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.onChange(this.current()), delay);
+  }
+
+  /** The outcome line: each final loss, and B − A when both are on. */
+  showResults(results: Outcome<WhatIfCurve>[]): void {
+    const lines: string[] = [];
+    const ok: WhatIfCurve[] = [];
+    for (const r of results) {
+      if (r.ok) {
+        ok.push(r.value);
+        lines.push(`${r.value.label} (${r.value.spec.shape}, ${r.value.spec.totalSteps.toLocaleString('en-US')} steps): final loss ${r.value.finalLoss.toPrecision(5)}`);
+      } else lines.push(r.message);
+    }
+    if (ok.length === 2) lines.push(`B − A = ${(ok[1].finalLoss - ok[0].finalLoss).toPrecision(3)} (${ok[1].finalLoss < ok[0].finalLoss ? 'B' : 'A'} ends lower)`);
+    this.result.replaceChildren(...lines.map((l) => Object.assign(document.createElement('div'), { textContent: l })));
+  }
+}

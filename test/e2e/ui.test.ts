@@ -1,0 +1,91 @@
+// What a user does, in a real browser against the real VS Code host: right-click a run file in the explorer and
+// choose "Fit Scaling Law", read the lens, hover a row, open the Problems panel. Screenshots go to
+// .vscode-test/shots/ (look at them when changing the UI).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
+import { REPO } from '../helpers/shared';
+
+const SHOTS = join(REPO, '.vscode-test', 'shots');
+let host: VsCodeHost | undefined;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-ui-'));
+  for (const sub of ['loss', 'downstream']) cpSync(join(REPO, 'examples', sub), join(workspace, sub), { recursive: true });
+  host = await startHost({
+    workspace,
+    extensionDevelopmentPath: REPO,
+    settings: { 'scalingLens.fit.bootstrapSamples': 100, 'scalingLens.autoFit': false, 'workbench.colorTheme': 'Default Dark Modern' },
+  });
+  await host.waitForExtensionHost();
+});
+
+after(() => host?.stop());
+
+function page() {
+  assert.ok(host, 'host started');
+  return host.page;
+}
+
+async function expandFolder(name: string) {
+  const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 30000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+}
+
+test('right-click a CSV in the explorer and choose "Fit Scaling Law": a notification and a lens appear', { timeout: 180_000 }, async () => {
+  await expandFolder('loss');
+  const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'cosine.csv' }).first();
+  await row.waitFor();
+  // Menu contributions arrive a moment after the extension host starts: retry the right-click until ours is there.
+  const item = page().getByRole('menuitem', { name: 'Fit Scaling Law' });
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await row.click({ button: 'right' });
+    if (await item.isVisible({ timeout: 1500 }).catch(() => false)) break;
+    await page().keyboard.press('Escape');
+  }
+  await host!.screenshot(join(SHOTS, 'ui-1-context-menu.png'));
+  await item.click();
+  const toast = page().locator('.notifications-toasts .notification-list-item-message', { hasText: 'lr-annealing' });
+  await toast.waitFor({ timeout: 60000 });
+  assert.match(await toast.innerText(), /Scaling Lens: lr-annealing: 1 fit · loss at step 40k = \d\.\d+/);
+  // The file was not open: open it and the lens (kept for a file fitted on request) is on its first line.
+  await row.dblclick();
+  const lens = page().locator('.codelens-decoration', { hasText: 'LR-annealing law' }).first();
+  await lens.waitFor({ timeout: 60000 });
+  assert.match(await lens.innerText(), /^Loss · LR-annealing law · L\(40k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\] · R² 0\.9\d+/);
+  await host!.screenshot(join(SHOTS, 'ui-2-lens.png'));
+});
+
+test('hover a data row: observed against predicted, residual and band', { timeout: 120_000 }, async () => {
+  const line = page().locator('.monaco-editor .view-line', { hasText: '2000,0.000' }).first();
+  await line.waitFor({ timeout: 30000 });
+  await line.locator('span > span').first().hover();
+  const hover = page().locator('.monaco-hover-content', { hasText: 'observed' }).first();
+  await hover.waitFor({ timeout: 30000 });
+  const text = await hover.innerText();
+  assert.match(text, /step 2000/);
+  assert.match(text, /predicted \(LR-annealing law\)/);
+  assert.match(text, /residual/);
+  assert.match(text, /95 % band/);
+  await host!.screenshot(join(SHOTS, 'ui-3-hover.png'));
+  await page().keyboard.press('Escape');
+});
+
+test('fit the downstream sweep and see the law-break warning in the Problems panel', { timeout: 180_000 }, async () => {
+  await expandFolder('downstream');
+  const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'downstream_sweep.csv' }).first();
+  await row.dblclick();
+  await page().locator('.monaco-editor .view-line', { hasText: 'misaligned-en-fr' }).first().waitFor({ timeout: 30000 });
+  await host!.executeCommand('Scaling Lens: Fit Scaling Law');
+  await page().locator('.codelens-decoration', { hasText: 'law breaks' }).first().waitFor({ timeout: 60000 });
+  await page().keyboard.press('Control+Shift+M');
+  const problem = page().locator('.markers-panel .monaco-list-row', { hasText: 'The BLEU law breaks at D_p=8B' }).first();
+  await problem.waitFor({ timeout: 30000 });
+  assert.match(await problem.innerText(), /bleu-law-break/);
+  await host!.screenshot(join(SHOTS, 'ui-4-problems.png'));
+});

@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
+import { chartToCsv, chartToJson, csvCell } from '../../../src/core/chart/export';
+import { buildChart, evaluateLaw, sampleChart } from '../../../src/core/chart/series';
+import { parseText } from '../../../src/core/table';
+import { REPO } from '../../helpers/shared';
+
+const example = (p: string) => join(REPO, 'examples', p);
+
+test('series: a loss curve gives observed points, a law to the target, a band, the LR and a target marker', async () => {
+  const analysis = await analyseFiles([example('loss/cosine.csv')], { bootstrapSamples: 30 });
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  const byId = new Map(data.series.map((s) => [s.id, s]));
+  assert.equal(byId.get('obs:cosine')?.x.length, 200);
+  const law = byId.get('law:cosine')!;
+  assert.equal(law.x[law.x.length - 1], 40_000, 'the law runs to the default target, twice the last step');
+  // The extrapolated law meets the analysis's own prediction at the target.
+  const target = analysis.predictions[0];
+  assert.ok(Math.abs(law.y[law.y.length - 1] - target.value) < 1e-9);
+  const band = byId.get('band:cosine')!;
+  assert.ok(Math.abs(band.y[band.y.length - 1] - target.low) < 1e-9 && Math.abs(band.y2![band.y2!.length - 1] - target.high) < 1e-9);
+  assert.equal(byId.get('lr:cosine')?.panel, 'secondary');
+  assert.deepEqual(data.markers.map((m) => [m.kind, m.x]), [['target', 40_000]]);
+  assert.equal(data.whatIf?.totalSteps, 20_000);
+  assert.equal(data.whatIf?.fromStep, 100);
+});
+
+test('series: zooming re-samples the window, and a million rows are cut to the point budget', () => {
+  const n = 1_000_000;
+  const rows = ['step,lr,loss'];
+  for (let s = 1; s <= n; s++) rows.push(`${s},3e-4,${(2.5 + Math.pow(s, -0.3)).toFixed(6)}`);
+  const table = parseText(rows.join('\n'), { fileName: 'big.csv' });
+  const analysis = analyseTables([table], { bootstrapSamples: 0 });
+  const model = buildChart(analysis);
+  const all = sampleChart(model, { width: 1000, logX: true });
+  const obs = all.series.find((s) => s.kind === 'observed')!;
+  assert.equal(obs.total, n);
+  assert.ok(obs.x.length <= 2000, `${obs.x.length} points`);
+  assert.ok(obs.x.filter((x) => x < 1000).length > 100, 'log-space sampling keeps the early curve');
+  const zoomed = sampleChart(model, { width: 1000, logX: true, window: { xMin: 5000, xMax: 6000 } });
+  const z = zoomed.series.find((s) => s.kind === 'observed')!;
+  assert.ok(z.x.length > 900 && z.x.every((x) => x >= 4999 && x <= 6001));
+  assert.ok(z.lines!.every((l, i) => l === z.x[i] + 1), 'source lines follow the sampled points');
+  assert.equal(sampleChart(model, { width: 1000, logX: true, full: true }).series.find((s) => s.kind === 'observed')!.x.length, n);
+});
+
+test('series: downstream groups, the break on the misaligned group, and the not-pretrained baseline', async () => {
+  const analysis = await analyseFiles([example('downstream/downstream_sweep.csv')], { bootstrapSamples: 0 });
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  assert.deepEqual(data.groups, ['aligned-en-de, D_f=42M', 'misaligned-en-fr, D_f=42M', 'aligned-en-de, D_f=1.2B']);
+  const breaks = data.markers.filter((m) => m.kind === 'break');
+  assert.deepEqual(breaks.map((b) => [b.group, b.x]), [['misaligned-en-fr, D_f=42M', 8e9]]);
+  const misaligned = data.series.find((s) => s.id === 'obs:misaligned-en-fr, D_f=42M · BLEU')!;
+  assert.equal(misaligned.breakX, 8e9);
+  const baselines = data.series.filter((s) => s.kind === 'baseline');
+  assert.deepEqual(baselines.map((b) => [b.panel, b.group, b.y[0]]), [['main', 'aligned-en-de, D_f=1.2B', 38.4], ['secondary', 'aligned-en-de, D_f=1.2B', 1.62]]);
+  // The core now carries the baseline on the group's curves, with its line in the file.
+  assert.deepEqual(analysis.curves.filter((c) => c.baseline).map((c) => c.baseline!.line), [18, 18]);
+  // Laws evaluated in the user's units agree with the analysis's predictions at the data.
+  const fit = analysis.fits.find((f) => f.law === 'bleu' && f.group === 'aligned-en-de, D_f=42M')!;
+  const curve = analysis.curves.find((c) => c.name === 'aligned-en-de, D_f=42M · BLEU')!;
+  evaluateLaw(fit, curve.points.x).forEach((v, i) => assert.ok(Math.abs(v - curve.points.predicted[i]) < 1e-6 * v));
+  const ce = analysis.fits.find((f) => f.law === 'downstream-ce' && f.group === 'aligned-en-de, D_f=42M')!;
+  const ceCurve = analysis.curves.find((c) => c.name === 'aligned-en-de, D_f=42M · CE')!;
+  evaluateLaw(ce, ceCurve.points.x).forEach((v, i) => assert.ok(Math.abs(v - ceCurve.points.predicted[i]) < 1e-6 * v));
+});
+
+test('series: (N, D) sweeps get a law per size and the compute-optimal frontier', async () => {
+  const analysis = await analyseFiles([example('compute/compute_sweep.csv')], { bootstrapSamples: 0 });
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  assert.equal(data.series.filter((s) => s.kind === 'observed').length, 6);
+  assert.equal(data.series.filter((s) => s.kind === 'law').length, 6);
+  const frontier = data.series.find((s) => s.kind === 'frontier')!;
+  // The frontier is the lower envelope: no size's law goes below it at the same compute.
+  for (const law of data.series.filter((s) => s.kind === 'law')) {
+    for (let i = 0; i < law.x.length; i += 20) {
+      const k = frontier.x.findIndex((x) => x >= law.x[i]);
+      if (k > 0) assert.ok(law.y[i] >= frontier.y[k] - 0.02, `${law.id} at C=${law.x[i]}`);
+    }
+  }
+});
+
+test('export: CSV quotes names from the file, JSON carries fits and predictions', async () => {
+  assert.equal(csvCell('<img src=x onerror=alert(1)>'), '<img src=x onerror=alert(1)>');
+  assert.equal(csvCell('a,"b"'), '"a,""b"""');
+  const analysis = await analyseFiles([example('loss/cosine.csv')], { bootstrapSamples: 0 });
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true, full: true });
+  const csv = chartToCsv(data).split('\n');
+  assert.equal(csv[0], 'series,kind,panel,group,x,y,y_high,predicted,line');
+  assert.ok(csv.some((l) => l.startsWith('cosine,observed,main,cosine,100,3.1383,,')));
+  const json = JSON.parse(chartToJson(data, 'cosine.csv'));
+  assert.equal(json.fits[0].law, 'lr-annealing');
+  assert.equal(json.predictions[0].x, 40_000);
+});

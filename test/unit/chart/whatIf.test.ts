@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseFiles } from '../../../src/core/analysis/analyse';
+import { checkSpec, defaultSpec, lrAt, predictLoss, lawSettings, querySteps, scheduleOf, whatIfCurve } from '../../../src/core/chart/whatIf';
+import type { WhatIfSpec } from '../../../src/core/chart/types';
+import { REPO } from '../../helpers/shared';
+import { join } from 'node:path';
+
+const base: WhatIfSpec = defaultSpec({ peakLr: 3e-4, warmupSteps: 100, totalSteps: 1000 });
+
+test('what-if schedules: warmup, cosine, WSD and multi-step shapes', () => {
+  assert.equal(lrAt(base, 50), 1.5e-4);
+  const cosine = { ...base, shape: 'cosine' as const };
+  assert.ok(Math.abs(lrAt(cosine, 100) - 3e-4) < 1e-12);
+  assert.ok(Math.abs(lrAt(cosine, 1000) - 3e-5) < 1e-12);
+  const wsd = { ...base, shape: 'wsd' as const, decayFraction: 0.2, minLrRatio: 0 };
+  assert.equal(lrAt(wsd, 800), 3e-4);
+  assert.ok(Math.abs(lrAt(wsd, 910) - 1.5e-4) < 1e-9);
+  assert.ok(lrAt(wsd, 1000) < 1e-9);
+  const multi = { ...base, shape: 'multistep' as const, milestones: [0.5, 0.75], factor: 0.1 };
+  assert.equal(lrAt(multi, 500), 3e-4);
+  assert.ok(Math.abs(lrAt(multi, 501) - 3e-5) < 1e-12);
+  assert.ok(Math.abs(lrAt(multi, 900) - 3e-6) < 1e-12);
+  assert.equal(scheduleOf(base).lr.length, 1000);
+});
+
+test('what-if: invalid knobs come back as messages, not exceptions', () => {
+  assert.match(checkSpec({ ...base, totalSteps: 0 }) ?? '', /Total steps/);
+  assert.match(checkSpec({ ...base, warmupSteps: 1000 }) ?? '', /Warmup/);
+  assert.match(checkSpec({ ...base, shape: 'multistep', milestones: [1.5] }) ?? '', /milestones/);
+  assert.equal(checkSpec(base), null);
+});
+
+test('what-if query steps: ascending unique integers from 1 to T', () => {
+  const q = querySteps(100_000, 200);
+  assert.equal(q[0], 1);
+  assert.equal(q[q.length - 1], 100_000);
+  for (let i = 1; i < q.length; i++) assert.ok(q[i] > q[i - 1] && Number.isInteger(q[i]));
+});
+
+test('what-if under the cosine fit: reproduces the fit on its own schedule; annealing lowers the final loss', async () => {
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/cosine.csv')], { bootstrapSamples: 0 });
+  const fit = analysis.fits.find((f) => f.law === 'lr-annealing')!;
+  const curve = analysis.curves[0];
+  // The law on the logged schedule, through the what-if path, equals the analysis's prediction at those steps.
+  const law = lawSettings(fit);
+  assert.ok(law.ok);
+  const schedule = { steps: Float64Array.from(curve.schedule!.steps), lr: Float64Array.from(curve.schedule!.lr) };
+  const again = predictLoss(law.value, schedule, curve.points.x);
+  for (let i = 0; i < again.length; i += 20) assert.ok(Math.abs(again[i] - curve.points.predicted[i]) < 1e-9);
+
+  const spec = { ...defaultSpec({ peakLr: 3e-4, warmupSteps: 500, totalSteps: 20_000 }), minLrRatio: 0 };
+  const constant = whatIfCurve(fit, { ...spec, shape: 'constant' }, 'A');
+  const cosine = whatIfCurve(fit, { ...spec, shape: 'cosine' }, 'B');
+  const wsd = whatIfCurve(fit, { ...spec, shape: 'wsd', decayFraction: 0.2 }, 'C');
+  assert.ok(constant.ok && cosine.ok && wsd.ok);
+  assert.ok(cosine.value.finalLoss < constant.value.finalLoss, 'annealing to 0 ends below the constant LR');
+  assert.ok(wsd.value.finalLoss < constant.value.finalLoss);
+  assert.equal(cosine.value.steps[cosine.value.steps.length - 1], 20_000);
+  assert.equal(cosine.value.loss.length, cosine.value.steps.length);
+  assert.ok(cosine.value.loss.every(Number.isFinite));
+});
+
+test('what-if without an LR-annealing fit says why', async () => {
+  const analysis = await analyseFiles([join(REPO, 'examples/downstream/downstream_sweep.csv')], { bootstrapSamples: 0 });
+  const r = whatIfCurve(analysis.fits[0], base, 'A');
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.message, /LR-annealing fit/);
+});
