@@ -1,11 +1,10 @@
-// Workload 4 in its own process (`node --import tsx bench/lspChild.ts <file> <hovers>`): the language server
-// in-process, exactly as test/server drives it (test/helpers/lsp.ts: JSON-RPC over two PassThrough streams, the
-// analysis in a worker thread from dist/analysisWorker.js), on a loss log opened as an editor document.
-// Prints one JSON line. Memory is this whole process's RSS (server + worker thread + the test client + the document
-// text it sends), sampled every 20 ms: an upper bound on the server's own memory.
+// Workload 4 (`node --import tsx bench/lspChild.ts <file> <hovers>`): the bundled language server (dist/server.js)
+// in its own process over stdio, as VS Code runs it (its analysis in a worker thread of that process), driven by the
+// test client of test/helpers/lsp.ts on a loss log opened as an editor document. Prints one JSON line. Memory is
+// the server process's peak RSS (VmHWM from /proc, worker thread included), read at the end.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { startTestServer } from '../test/helpers/lsp';
+import { spawnTestServer } from '../test/helpers/lsp';
 import { seededRandom } from '../src/core/util/random';
 
 export interface LspOutcome {
@@ -20,8 +19,14 @@ export interface LspOutcome {
   refitLensTitle: string;
   baselineRssMB: number;
   peakRssMB: number;
-  peakHeapMB: number;
   rssAfterMB: number;
+}
+
+/** The server process's resident memory now and at its peak (Linux /proc: VmRSS, VmHWM), in bytes. */
+function serverMemory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
 async function main(): Promise<void> {
@@ -31,18 +36,8 @@ async function main(): Promise<void> {
   const rows = (text.match(/\n/g)?.length ?? 1) - 1;
   const uri = pathToFileURL(file).toString();
 
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
-  sample();
-  const baselineRss = process.memoryUsage().rss;
-  const sampler = setInterval(sample, 20);
-
-  const client = await startTestServer();
+  const client = await spawnTestServer();
+  const baselineRss = serverMemory(client.pid).rss;
   // Open: time until the first lens request answers with lenses (the request waits for the analysis in flight).
   const t0 = performance.now();
   await client.open(uri, text);
@@ -77,8 +72,7 @@ async function main(): Promise<void> {
   const refitLenses = await client.lenses(uri);
   const refitMs = performance.now() - t1;
 
-  clearInterval(sampler);
-  sample();
+  const memory = serverMemory(client.pid);
   client.dispose();
   const outcome: LspOutcome = {
     rows,
@@ -91,9 +85,8 @@ async function main(): Promise<void> {
     refitMs,
     refitLensTitle: refitLenses[0]?.command?.title ?? '',
     baselineRssMB: baselineRss / 2 ** 20,
-    peakRssMB: peakRss / 2 ** 20,
-    peakHeapMB: peakHeap / 2 ** 20,
-    rssAfterMB: process.memoryUsage().rss / 2 ** 20,
+    peakRssMB: memory.peak / 2 ** 20,
+    rssAfterMB: memory.rss / 2 ** 20,
   };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
   setTimeout(() => process.exit(0), 100);

@@ -1,11 +1,14 @@
 // The language server in-process: two PassThrough streams stand in for the IPC pipe, and a plain JSON-RPC client
 // plays VS Code's part. No VS Code involved, so these tests run in milliseconds.
-import { PassThrough } from 'node:stream';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import type { CodeLens, Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { StatusNotification, type FitSummary } from '../../src/shared/protocol';
 import { startServer, type ServerOptions } from '../../src/server/server';
+import { REPO } from './shared';
 
 export interface TestClient {
   rpc: MessageConnection;
@@ -24,11 +27,32 @@ export interface TestClient {
   dispose(): void;
 }
 
-export async function startTestServer(options: ServerOptions = {}, capabilities: { configuration?: boolean; relatedInformation?: boolean } = {}): Promise<TestClient> {
+interface Capabilities {
+  configuration?: boolean;
+  relatedInformation?: boolean;
+}
+
+/** The server in this process, over two in-memory streams. */
+export async function startTestServer(options: ServerOptions = {}, capabilities: Capabilities = {}): Promise<TestClient> {
   const up = new PassThrough();
   const down = new PassThrough();
   const server = startServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)), options);
-  const rpc = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  return connectClient(down, up, capabilities, () => {
+    server.dispose();
+    up.destroy();
+    down.destroy();
+  });
+}
+
+/** The bundled server (dist/server.js) in its own process over stdio, as an editor runs it; `pid` for measuring it. */
+export async function spawnTestServer(capabilities: Capabilities = {}): Promise<TestClient & { pid: number }> {
+  const child = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const client = await connectClient(child.stdout, child.stdin, capabilities, () => child.kill());
+  return Object.assign(client, { pid: child.pid ?? -1 });
+}
+
+async function connectClient(fromServer: Readable, toServer: Writable, capabilities: Capabilities, disposeServer: () => void): Promise<TestClient> {
+  const rpc = createMessageConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
   const published = new Map<string, Diagnostic[][]>();
   const statuses = new Map<string, FitSummary[]>();
   const waiters: (() => void)[] = [];
@@ -46,10 +70,8 @@ export async function startTestServer(options: ServerOptions = {}, capabilities:
     status: (uri, predicate = (s) => s.state !== 'fitting') => waitFor(() => (statuses.get(uri) ?? []).find(predicate)),
     configurationChanged: () => rpc.sendNotification('workspace/didChangeConfiguration', { settings: {} }),
     dispose: () => {
-      server.dispose();
       rpc.dispose();
-      up.destroy();
-      down.destroy();
+      disposeServer();
     },
   };
   function waitFor<T>(probe: () => T | undefined, timeoutMs = 20000): Promise<T> {
