@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisJob, JobResult } from './job';
+import { unpackAnalysis } from './transfer';
 
 /**
  * The bundled worker beside dist/server.js. When the server itself runs from src (in-process tests under tsx),
@@ -33,7 +34,7 @@ export const runInWorker: Runner = (job, signal) =>
     };
     signal.addEventListener('abort', onAbort);
     worker.once('message', (result: JobResult) => {
-      finish(result);
+      finish(result.ok ? { ...result, analysis: unpackAnalysis(result.analysis) } : result);
       void worker.terminate();
     });
     worker.once('error', (error) => finish({ ok: false, message: `Scaling Lens analysis failed for ${job.path}: ${error.message}` }));
