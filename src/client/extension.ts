@@ -24,6 +24,8 @@ export interface ScalingLensApi {
   /** The latest fit summary per file URI, for tests and other extensions. */
   summaries: Map<string, FitSummary>;
   client: () => LanguageClient | undefined;
+  /** How often the server stopped unexpectedly and was restarted, and whether the user was told (once). */
+  crashes: () => { restarts: number; announced: boolean };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ScalingLensApi> {
@@ -39,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   let restartsAnnounced = false;
+  let restarts = 0;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', pattern: RUN_FILE_PATTERN }],
     synchronize: { configurationSection: 'scalingLens' },
@@ -47,6 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),
       closed: () => {
+        restarts++;
         // The server died: restart it, and tell the user once per session rather than at every crash.
         if (!restartsAnnounced) {
           restartsAnnounced = true;
@@ -72,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
   // Per-file column choices live in the client; a (re)started server is told them before it fits anything.
   context.subscriptions.push(client.onDidChangeState((e) => e.newState === State.Running && void sendStoredOverrides(context, () => client)));
   await client.start();
-  return { summaries, client: () => client };
+  return { summaries, client: () => client, crashes: () => ({ restarts, announced: restartsAnnounced }) };
 }
 
 export async function deactivate(): Promise<void> {

@@ -2,6 +2,7 @@
 // Exports run(); each case's outcome goes to the JSON file named by SCALING_LENS_TEST_RESULTS, and run() rejects
 // when any case failed, so the host exits non-zero.
 import assert from 'node:assert/strict';
+import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -145,6 +146,19 @@ it('Export Fit writes the analysis as JSON to a new file and never touches the r
   const doc = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8'));
   assert.equal(doc.fits[0].law, 'lr-annealing');
   assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(source)), Buffer.from(before));
+});
+
+it('a server that dies is restarted, the user is told once, and the lenses come back', async () => {
+  const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'scaling-lens')!;
+  const api = ext.exports as { crashes: () => { restarts: number; announced: boolean } };
+  const before = api.crashes().restarts;
+  for (let kill = 1; kill <= 2; kill++) {
+    // The server is this extension's child process running dist/server.js ([d] keeps pkill's own shell unmatched).
+    execSync(`pkill -f -- '${join(ext.extensionPath, '[d]ist', 'server.js')}'`);
+    await until('the restart', () => (api.crashes().restarts >= before + kill ? true : undefined));
+    await openLenses('loss/cosine.csv');
+  }
+  assert.equal(api.crashes().announced, true);
 });
 
 it('Restart Server brings the lenses back', async () => {
