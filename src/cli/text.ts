@@ -61,7 +61,9 @@ function formatPredictions(predictions: Prediction[]): string {
     `${p.xName}=${formatNumber(p.x, 6)}`,
     formatNumber(p.value, 5),
     Number.isFinite(p.low) ? `[${formatNumber(p.low, 5)}, ${formatNumber(p.high, 5)}]` : '',
-    p.extra ? Object.entries(p.extra).map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ') : '',
+    [p.extra ? Object.entries(p.extra).map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ') : '', /law broke/.test(p.reason) ? 'law broke in this group: not expected to hold' : '']
+      .filter(Boolean)
+      .join(' · '),
   ]);
   return `Predictions (95 % band)\n${indent(table(['curve / group', 'metric', 'at', 'value', 'band', 'also'], rows), 2)}`;
 }
