@@ -12,6 +12,8 @@ const entries = [
   { ...node, entryPoints: ['src/client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['src/server/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
+  // Parses the second half of a large file for readTable (src/core/table/parallel.ts), from any of the bundles above.
+  { ...node, entryPoints: ['src/core/table/parseWorker.ts'], outfile: 'dist/parseWorker.js' },
   // The in-host test suite (runs inside VS Code's extension host); not part of the package.
   { ...node, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'out/test/vscode/suite.js', external: ['vscode'] },
   { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production,

@@ -1,6 +1,7 @@
 // The table under construction: typed columns, pre-sized from an estimate of the row count, regrown (to a fresh
 // estimate, at most doubling) when it falls short, and trimmed at the end, so memory stays proportional to the
-// numeric data rather than to the text of the file.
+// numeric data rather than to the text of the file. A part of a file parsed elsewhere (a worker, see parallel.ts)
+// comes back as a TablePart and is appended with absorb().
 
 import { ProblemLog, quote } from './problems';
 import type { Column, FileFormat, Table } from './types';
@@ -9,6 +10,29 @@ const MIN_CAPACITY = 1024;
 /** Files past 2^31 lines cannot be addressed by Table.lines (Int32Array). */
 const MAX_LINE = 0x7fffffff;
 
+/** One column of a TablePart: its cells and counts, its dictionary still local to the part. */
+export interface ColumnPart {
+  name: string;
+  values: Float64Array;
+  codes: Int32Array | null;
+  dictionary: string[];
+  suffixes: string[];
+  numericCount: number;
+  textCount: number;
+  /** Line relative to the part's first line (1). */
+  firstText: (CellLocation & { text: string }) | null;
+}
+
+/** Rows parsed from one part of a file, numbered from line 1 at the part's first byte; sent between threads. */
+export interface TablePart {
+  columns: ColumnPart[];
+  rowCount: number;
+  lines: Int32Array;
+  rowsRejected: number;
+  problemCount: number;
+  bytesRead: number;
+}
+
 /** Where a cell sits in the file, for the one warning each column gets about its non-numeric cells. */
 export interface CellLocation {
   line: number;
@@ -16,7 +40,9 @@ export interface CellLocation {
 }
 
 export class ColumnBuilder {
+  /** Rows [0, written) hold their value or NaN; later rows are unset zeros (see reach). */
   private values: Float64Array;
+  private written = 0;
   private codes: Int32Array | null = null;
   private readonly dictionary: string[] = [];
   private readonly dictionaryIndex = new Map<string, number>();
@@ -33,11 +59,26 @@ export class ColumnBuilder {
     readonly name: string,
     capacity: number,
   ) {
-    this.values = new Float64Array(capacity).fill(NaN);
+    // Not filled with NaN up front: that is a whole extra pass over the column; rows are filled as reached.
+    this.values = new Float64Array(capacity);
+  }
+
+  /** Prepares row `row` for a write: the rows skipped since the last write become NaN (empty). */
+  private reach(row: number): void {
+    if (row > this.written) this.values.fill(NaN, this.written, row);
+    if (row >= this.written) this.written = row + 1;
+  }
+
+  /** Fills every unwritten row before `end` with NaN. */
+  fillTo(end: number): void {
+    if (end <= this.written) return;
+    this.values.fill(NaN, this.written, end);
+    this.written = end;
   }
 
   setNumber(row: number, value: number, suffix?: string): void {
     this.forget(row);
+    this.reach(row);
     this.values[row] = value;
     this.numericCount++;
     this.lastKind = 'number';
@@ -46,15 +87,20 @@ export class ColumnBuilder {
     if (Number.isNaN(value)) this.setCode(row, 'NaN');
   }
 
-  private setCode(row: number, text: string): number {
+  private setCode(row: number, text: string): void {
+    const code = this.codeOf(text);
+    this.codes ??= new Int32Array(this.values.length).fill(-1);
+    this.codes[row] = code;
+  }
+
+  /** The dictionary code of a text, added when new. */
+  private codeOf(text: string): number {
     let code = this.dictionaryIndex.get(text);
     if (code === undefined) {
       code = this.dictionary.length;
       this.dictionary.push(text);
       this.dictionaryIndex.set(text, code);
     }
-    if (this.codes === null) this.codes = new Int32Array(this.values.length).fill(-1);
-    this.codes[row] = code;
     return code;
   }
 
@@ -66,6 +112,8 @@ export class ColumnBuilder {
   /** Text cells are dictionary-coded. `where` is needed for the first one only (see wantsLocation). */
   setText(row: number, text: string, where: CellLocation | null): void {
     this.forget(row);
+    this.reach(row);
+    this.values[row] = NaN;
     this.setCode(row, text);
     if (this.firstText === null) this.firstText = { line: where?.line ?? 1, column: where?.column ?? 1, text };
     this.textCount++;
@@ -75,6 +123,8 @@ export class ColumnBuilder {
   /** Marks an empty cell (only needed to overwrite a value set earlier in the same row). */
   setEmpty(row: number): void {
     this.forget(row);
+    this.reach(row);
+    this.values[row] = NaN;
     this.lastKind = 'none';
   }
 
@@ -91,8 +141,8 @@ export class ColumnBuilder {
   }
 
   grow(capacity: number): void {
-    const values = new Float64Array(capacity).fill(NaN, this.values.length);
-    values.set(this.values);
+    const values = new Float64Array(capacity);
+    values.set(this.values.subarray(0, this.written));
     this.values = values;
     if (this.codes !== null) {
       const codes = new Int32Array(capacity).fill(-1, this.codes.length);
@@ -101,7 +151,43 @@ export class ColumnBuilder {
     }
   }
 
+  /** The column as parsed on its own, to be absorbed by the builder of the whole file. */
+  part(rowCount: number): ColumnPart {
+    this.fillTo(rowCount);
+    return {
+      name: this.name,
+      values: this.values.subarray(0, rowCount),
+      codes: this.codes?.subarray(0, rowCount) ?? null,
+      dictionary: this.dictionary,
+      suffixes: this.suffixes,
+      numericCount: this.numericCount,
+      textCount: this.textCount,
+      firstText: this.firstText,
+    };
+  }
+
+  /** Appends a part's cells at rows [at, at + length): text codes are remapped to this dictionary. */
+  absorb(part: ColumnPart, at: number, lineShift: number): void {
+    this.fillTo(at);
+    this.values.set(part.values, at);
+    this.written = at + part.values.length;
+    this.lastRow = -1;
+    this.numericCount += part.numericCount;
+    this.textCount += part.textCount;
+    for (const suffix of part.suffixes) if (!this.suffixes.includes(suffix)) this.suffixes.push(suffix);
+    if (this.firstText === null && part.firstText !== null) this.firstText = { ...part.firstText, line: part.firstText.line + lineShift };
+    if (part.codes !== null) this.absorbCodes(part.codes, part.dictionary, at);
+  }
+
+  /** Part codes -> codes of this dictionary; entries new to it are added in the part's (first-seen) order. */
+  private absorbCodes(codes: Int32Array, dictionary: readonly string[], at: number): void {
+    const remap = Int32Array.from(dictionary, (text) => this.codeOf(text));
+    this.codes ??= new Int32Array(this.values.length).fill(-1);
+    for (let i = 0; i < codes.length; i++) this.codes[at + i] = codes[i] < 0 ? -1 : remap[codes[i]];
+  }
+
   finish(rowCount: number): Column {
+    this.fillTo(rowCount);
     const column: Column = {
       name: this.name,
       values: trim(this.values, rowCount),
@@ -206,6 +292,45 @@ export class TableBuilder {
     lines.set(this.lines);
     this.lines = lines;
     this.capacity = capacity;
+  }
+
+  /** The rows parsed so far, as one part of a file (the caller then drops this builder). */
+  part(bytesRead: number): TablePart {
+    return {
+      columns: this.columns.map((column) => column.part(this.rowCount)),
+      rowCount: this.rowCount,
+      lines: this.lines.subarray(0, this.rowCount),
+      rowsRejected: this.rowsRejected,
+      problemCount: this.problems.count,
+      bytesRead,
+    };
+  }
+
+  /**
+   * Touches the memory of the rows not yet read (each column is filled with NaN up to its capacity), so that the
+   * kernel's page faults happen while the reader waits for a worker, not while it copies the worker's rows in.
+   */
+  prefault(): void {
+    for (const column of this.columns) column.fillTo(this.capacity);
+    this.lines.fill(0, this.rowCount);
+  }
+
+  /**
+   * Appends the rows of the part of the file that follows, whose line 1 is line lineShift + 1 here. Columns match
+   * by name (header names are made unique; JSONL keys are); a column new in the part joins at the end, as it would
+   * have when read in order. Returns false, changing nothing, when the lines would pass the line limit.
+   */
+  absorb(part: TablePart, lineShift: number): boolean {
+    const last = part.rowCount === 0 ? 0 : part.lines[part.rowCount - 1];
+    if (last + lineShift > MAX_LINE) return false;
+    const rows = this.rowCount + part.rowCount;
+    if (rows > this.capacity) this.growTo(rows);
+    const byName = new Map(this.columns.map((column) => [column.name, column]));
+    for (const column of part.columns) (byName.get(column.name) ?? this.addColumn(column.name)).absorb(column, this.rowCount, lineShift);
+    for (let i = 0; i < part.rowCount; i++) this.lines[this.rowCount + i] = part.lines[i] + lineShift;
+    this.rowCount = rows;
+    this.rowsRejected += part.rowsRejected;
+    return true;
   }
 
   finish(head: TableHead): Table {

@@ -25,6 +25,8 @@ export interface DelimitedOptions {
   numbers: NumberCellOptions;
   /** Called with the header's fields; returns where data records go (plain table or W&B reshape). */
   openSink(header: string[], record: RecordCells): RowSink;
+  /** Data only: a later part of a file whose header was read elsewhere; records go straight to this sink. */
+  sink?: RowSink;
 }
 
 export class DelimitedParser implements ChunkParser {
@@ -49,10 +51,21 @@ export class DelimitedParser implements ChunkParser {
 
   constructor(private readonly options: DelimitedOptions) {
     this.delimiter = options.delimiter;
+    if (options.sink !== undefined) this.openData(options.sink);
   }
 
   get hasHeader(): boolean {
     return this.sink !== null;
+  }
+
+  /** Lines consumed so far (every line feed before the next record). */
+  get linesConsumed(): number {
+    return this.line - 1;
+  }
+
+  /** True between records: nothing of a line is left to skip (the consumed bytes ended a record). */
+  get idle(): boolean {
+    return !this.skipping;
   }
 
   consume(buf: Buffer, start: number, end: number, eof: boolean): number {
@@ -235,8 +248,12 @@ export class DelimitedParser implements ChunkParser {
   private openHeader(header: RecordCells): void {
     this.headerLine = header.line;
     const names = header.texts.slice(0, header.count);
-    this.sink = this.options.openSink(names, header);
-    this.record = new RecordCells(this.sink.width);
+    this.openData(this.options.openSink(names, header));
+  }
+
+  private openData(sink: RowSink): void {
+    this.sink = sink;
+    this.record = new RecordCells(sink.width);
   }
 
   private reportRagged(record: RecordCells, contentEnd: number): void {

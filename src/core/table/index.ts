@@ -4,3 +4,4 @@ export type * from './types';
 export { readTable, parseText, DEFAULT_MAX_BYTES, type ReaderTuning, type ReadTableOptions } from './read';
 export { parseNumberCell, type NumberCell, type NumberCellOptions } from './number';
 export { detectRoles, normaliseColumnName, ROLE_ALIASES } from './roles';
+export type { ParallelMode, SplitReport } from './parallel';

@@ -25,6 +25,16 @@ export class JsonlParser implements ChunkParser {
 
   constructor(private readonly options: JsonlOptions) {}
 
+  /** Lines consumed so far (every line feed before the next record). */
+  get linesConsumed(): number {
+    return this.line - 1;
+  }
+
+  /** True between records: nothing of a line is left to skip. */
+  get idle(): boolean {
+    return !this.skipping;
+  }
+
   consume(buf: Buffer, start: number, end: number, eof: boolean): number {
     let pos = start;
     while (pos < end) {

@@ -1,12 +1,14 @@
 // Entry points. readTable (a file on disk) and parseText (an open editor's text) drive the same TableReader; the
 // only difference is where the bytes of each chunk come from, so both give identical tables for identical content.
+// A large file on disk is read by two threads (parallel.ts), with the same result; readPart is the worker's side.
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { TableBuilder } from './columns';
+import { TableBuilder, type TablePart } from './columns';
 import { DelimitedParser } from './delimited';
 import { classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
 import { uniqueColumnNames } from './header';
 import { JsonlParser } from './jsonl';
+import { findSplit, startPart, wantsSplit, type ParallelMode, type PartJob, type PartReply, type PartRun, type PartShape, type SplitReport } from './parallel';
 import { ProblemLog, formatBytes, quote } from './problems';
 import { TableRowSink, type RecordCells, type RowSink } from './record';
 import { ChunkWindow, ReadAhead } from './stream';
@@ -23,6 +25,10 @@ export interface ReaderTuning {
   sniffBytes?: number;
   /** Longest record accepted before it is treated as an unclosed quote or non-tabular data (default 64 MiB). */
   maxRecordBytes?: number;
+  /** readTable only: parse the second half of the file in a worker thread (default 'auto': files of 32 MiB up). */
+  parallel?: ParallelMode;
+  /** Told whether the second thread's rows were used, and why not (tests, benchmarks). */
+  onSplit?: (report: SplitReport) => void;
 }
 
 export type ReadTableOptions = ReadOptions & ReaderTuning;
@@ -52,14 +58,90 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
     if (!stat.isFile()) return failedTable(file, path, 'file-unreadable', `${file} is not a regular file; open a CSV, TSV or JSONL file`);
     const reader = new TableReader(file, path, options, stat.size);
     if (reader.refuseSize(stat.size)) return reader.result();
-    const ahead = new ReadAhead(handle, reader.chunkSize);
-    while (!reader.done) {
-      const { offset, length } = reader.target();
-      const read = await ahead.read(reader.buffer, offset, length).catch((error: unknown) => asError(error));
-      if (read instanceof Error) reader.fail('file-read-failed', describeFsError(read, file));
-      else reader.push(read);
-    }
+    const split = wantsSplit(options.parallel ?? 'auto', stat.size) ? await findSplit(handle, stat.size) : -1;
+    if (split < 0) await pump(reader, new ReadAhead(handle, reader.chunkSize), file);
+    else await readSplit(reader, handle, { path, file, size: stat.size, split, options });
     return reader.result();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Feeds the reader from `ahead` until it is done, the range of `ahead` ends (without telling the reader the data
+ * ended), or `until` holds.
+ */
+async function pump(reader: TableReader, ahead: ReadAhead, file: string, until: () => boolean = () => false): Promise<void> {
+  while (!reader.done && !until()) {
+    const { offset, length } = reader.target();
+    const read = await ahead.read(reader.buffer, offset, length).catch((error: unknown) => asError(error));
+    if (read instanceof Error) reader.fail('file-read-failed', describeFsError(read, file));
+    else if (read === 0 && ahead.cut) return;
+    else reader.push(read);
+  }
+}
+
+interface SplitRead {
+  path: string;
+  file: string;
+  size: number;
+  split: number;
+  options: ReadTableOptions;
+}
+
+/** Reads [0, split) here and [split, end) in a worker, keeping the worker's rows only when they are exact. */
+async function readSplit(reader: TableReader, handle: FileHandle, read: SplitRead): Promise<void> {
+  const first = new ReadAhead(handle, reader.chunkSize, 0, read.split);
+  // The worker needs the dialect and the header, known after the first chunk or so.
+  await pump(reader, first, read.file, () => reader.shape() !== null);
+  const shape = reader.shape();
+  const run = shape === null ? null : startPart(partJob(read, shape, reader));
+  try {
+    await pump(reader, first, read.file);
+    const report = run === null ? { merged: false, reason: shape === null ? 'no plain header before the split' : 'no worker' } : await merge(reader, run);
+    read.options.onSplit?.(report);
+    run?.stop(); // before reading on: a worker still parsing would only take CPU from this thread
+    if (!report.merged) await pump(reader, new ReadAhead(handle, reader.chunkSize, read.split), read.file);
+  } finally {
+    run?.stop();
+  }
+}
+
+/** Appends the worker's rows when they are exact; says why not otherwise. */
+async function merge(reader: TableReader, run: PartRun): Promise<SplitReport> {
+  if (!reader.atRecordBoundary) return { merged: false, reason: 'the first half did not end at a record boundary' };
+  reader.prefault();
+  const reply = await run.reply;
+  if (!reply.ok) return { merged: false, reason: reply.reason };
+  return reader.absorb(reply.part) ? { merged: true, reason: 'merged' } : { merged: false, reason: 'the part could not be appended' };
+}
+
+function partJob(read: SplitRead, shape: PartShape, reader: TableReader): PartJob {
+  return {
+    path: read.path,
+    start: read.split,
+    bytes: read.size - read.split,
+    shape,
+    chunkSize: reader.chunkSize,
+    maxRecordBytes: reader.maxRecordBytes,
+    maxBytes: (read.options.maxBytes ?? DEFAULT_MAX_BYTES) - read.split,
+  };
+}
+
+/** The worker's side: parses [start, end of file) with a known shape; gives up at the first problem. */
+export async function readPart(job: PartJob): Promise<PartReply> {
+  let handle: FileHandle;
+  try {
+    handle = await open(job.path, 'r');
+  } catch (error) {
+    return { ok: false, reason: describeFsError(error, job.path) };
+  }
+  try {
+    const options: ReadTableOptions = { chunkSize: job.chunkSize, maxRecordBytes: job.maxRecordBytes, maxBytes: job.maxBytes };
+    const reader = new TableReader(job.path, job.path, options, job.bytes, job.shape);
+    await pump(reader, new ReadAhead(handle, reader.chunkSize, job.start), job.path, () => reader.problemCount > 0);
+    if (reader.problemCount > 0) return { ok: false, reason: 'the second half has problems' };
+    return { ok: true, part: reader.part() };
   } finally {
     await handle.close();
   }
@@ -93,6 +175,9 @@ class TableReader {
   private parser: DelimitedParser | JsonlParser | null = null;
   private format: FileFormat;
   private chosenDelimiter: string | undefined;
+  /** Mean record size in the sample, and the column names when field i maps to column i: see shape(). */
+  private recordBytes = 0;
+  private plainNames: string[] | null = null;
   /** Where parsing starts in the window (past a BOM on the first pass). */
   private from = 0;
   private bytesRead = 0;
@@ -106,6 +191,8 @@ class TableReader {
     private readonly fileName: string,
     private readonly options: ReadTableOptions,
     private readonly totalBytes: number,
+    /** Set for a later part of a file: no sniffing, no header, parse as the first part found. */
+    private readonly resume: PartShape | null = null,
   ) {
     this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK));
     this.window = new ChunkWindow(this.chunkSize);
@@ -156,6 +243,7 @@ class TableReader {
 
   /** Sniffs once enough bytes are in; returns false while more are needed. */
   private start(): boolean {
+    if (this.resume !== null) return this.resumePart(this.resume);
     const buf = this.window.buffer;
     const end = sampleEnd(buf, this.window.filled, this.eof, this.options.sniffBytes ?? DEFAULT_SNIFF, this.maxRecordBytes);
     if (end < 0) return false;
@@ -166,9 +254,62 @@ class TableReader {
     } else if (sniffed.kind === 'binary') {
       this.fail('file-not-text', `${this.problems.file} ${sniffed.reason}`);
     } else {
+      this.recordBytes = sniffed.recordBytes;
       this.table.reserve(this.estimateRows(sniffed.recordBytes));
       this.parser = sniffed.kind === 'jsonl' ? this.openJsonl() : this.openDelimited(sniffed.delimiter);
     }
+    return true;
+  }
+
+  private resumePart(shape: PartShape): boolean {
+    this.table.reserve(this.estimateRows(shape.recordBytes));
+    if (shape.kind === 'jsonl') {
+      this.parser = this.openJsonl();
+    } else {
+      const sink = new TableRowSink(this.table, shape.names.map((name) => this.table.addColumn(name)));
+      this.parser = this.openDelimited(shape.delimiter, sink);
+    }
+    return true;
+  }
+
+  /** What a worker needs to parse a later part of this file; null until known, or when it must stay in order. */
+  shape(): PartShape | null {
+    const parser = this.parser;
+    if (parser instanceof JsonlParser) return { kind: 'jsonl', recordBytes: this.recordBytes };
+    if (parser === null || this.plainNames === null || this.chosenDelimiter === undefined) return null;
+    return { kind: 'delimited', delimiter: this.chosenDelimiter, names: this.plainNames, recordBytes: this.recordBytes };
+  }
+
+  get problemCount(): number {
+    return this.problems.count;
+  }
+
+  /** The rows of this part (a worker's answer). */
+  part(): TablePart {
+    return this.table.part(this.bytesRead);
+  }
+
+  /**
+   * Every byte so far was consumed and no line is being skipped: the bytes end a record, so a worker that started
+   * at the next byte started where a read in order would start its next record.
+   */
+  get atRecordBoundary(): boolean {
+    const parser = this.parser;
+    return !this.done && parser !== null && this.window.filled === 0 && parser.idle;
+  }
+
+  /** Readies the memory for the rows a worker is still parsing (see TableBuilder.prefault). */
+  prefault(): void {
+    this.table.prefault();
+  }
+
+  /** Appends the rows a worker parsed from the bytes that follow, ending the read; false when it cannot be used. */
+  absorb(part: TablePart): boolean {
+    const parser = this.parser;
+    if (!this.atRecordBoundary || parser === null || part.problemCount > 0) return false;
+    if (!this.table.absorb(part, parser.linesConsumed)) return false;
+    this.bytesRead += part.bytesRead;
+    this.done = true;
     return true;
   }
 
@@ -189,7 +330,7 @@ class TableReader {
     return new JsonlParser({ table: this.table, maxRecordBytes: this.maxRecordBytes });
   }
 
-  private openDelimited(delimiter: string): DelimitedParser {
+  private openDelimited(delimiter: string, sink?: RowSink): DelimitedParser {
     this.chosenDelimiter = delimiter;
     this.format = delimiter === '\t' ? 'tsv' : 'csv';
     return new DelimitedParser({
@@ -199,10 +340,11 @@ class TableReader {
       // "1,500" in a semicolon file may be a decimal comma: do not read it as fifteen hundred.
       numbers: { thousands: delimiter !== ';' },
       openSink: (header, record) => this.openSink(header, record),
+      sink,
     });
   }
 
-  private get maxRecordBytes(): number {
+  get maxRecordBytes(): number {
     return this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD;
   }
 
@@ -213,6 +355,7 @@ class TableReader {
     if (special !== null) this.format = special;
     if (special === 'wandb-csv') return new WideToLongSink(this.table, header, record.line, where);
     const names = uniqueColumnNames(header, this.problems, where);
+    this.plainNames = names;
     return new TableRowSink(this.table, names.map((name) => this.table.addColumn(name)));
   }
 

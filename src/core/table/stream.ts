@@ -45,26 +45,34 @@ export class ChunkWindow {
 /**
  * Reads a file in chunks with the next two reads already in flight, so thread-pool latency (large on a busy
  * machine) overlaps parsing instead of adding to it. Reads use explicit positions, so they cannot reorder.
+ * A range [start, end) reads one part of the file (see parallel.ts); `cut` then tells its end from the file's.
  */
 export class ReadAhead {
   private readonly buffers: [Buffer, Buffer];
   private readonly reads: [Promise<number>, Promise<number>];
+  /** Bytes asked for by each buffer's read: a shorter answer means the file ended there. */
+  private readonly asked: [number, number] = [0, 0];
   /** The buffer being drained, and its unread bytes [start, end). end -1: nothing awaited yet. */
   private active = 0;
   private start = 0;
   private end = -1;
-  private position = 0;
+  private position: number;
   private lastRead = false;
+  /** True once the range ended before the file did: no more bytes here, but this is not the end of the data. */
+  cut = false;
 
   constructor(
     private readonly handle: FileHandle,
     private readonly chunkSize: number,
+    from = 0,
+    private readonly until = Infinity,
   ) {
+    this.position = from;
     this.buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
     this.reads = [this.issue(0), this.issue(1)];
   }
 
-  /** Copies up to `length` bytes into target at offset; returns 0 at the end of the file. */
+  /** Copies up to `length` bytes into target at offset; returns 0 at the end of the file or of the range. */
   async read(target: Buffer, offset: number, length: number): Promise<number> {
     if (this.start === this.end || this.end < 0) {
       if (this.lastRead) return 0;
@@ -74,8 +82,12 @@ export class ReadAhead {
       }
       this.end = await this.reads[this.active];
       this.start = 0;
-      this.lastRead = this.end < this.chunkSize; // a short read of a regular file is its end
-      if (this.end === 0) return 0;
+      this.lastRead = this.end < this.asked[this.active]; // a short read of a regular file is its end
+      if (this.end === 0) {
+        this.lastRead = true;
+        this.cut = this.asked[this.active] === 0;
+        return 0;
+      }
     }
     const n = Math.min(length, this.end - this.start);
     this.buffers[this.active].copy(target, offset, this.start, this.start + n);
@@ -85,8 +97,11 @@ export class ReadAhead {
 
   private issue(index: number): Promise<number> {
     const at = this.position;
-    this.position += this.chunkSize;
-    const read = this.handle.read(this.buffers[index], 0, this.chunkSize, at).then((r) => r.bytesRead);
+    const length = Math.max(0, Math.min(this.chunkSize, this.until - at));
+    this.asked[index] = length;
+    this.position += length;
+    if (length === 0) return Promise.resolve(0);
+    const read = this.handle.read(this.buffers[index], 0, length, at).then((r) => r.bytesRead);
     read.catch(() => undefined); // a read still in flight when reading stops early must not be an unhandled rejection
     return read;
   }
