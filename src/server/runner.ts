@@ -1,26 +1,18 @@
 // Runs an AnalysisJob in a worker thread. Aborting terminates the worker: a new edit cancels the running fit at
 // once instead of waiting for it, and the server's own thread stays free for hovers and lenses.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { bundledWorker } from '../core/util/bundled';
 import type { AnalysisJob, JobResult } from './job';
 import { unpackAnalysis } from './transfer';
-
-/**
- * The bundled worker beside dist/server.js. When the server itself runs from src (in-process tests under tsx),
- * the same bundle in dist/ is used: the test runner builds it first, so tests exercise the shipped worker.
- */
-function workerFile(): string {
-  const beside = join(__dirname, 'analysisWorker.js');
-  return existsSync(beside) ? beside : join(__dirname, '..', '..', 'dist', 'analysisWorker.js');
-}
 
 export type Runner = (job: AnalysisJob, signal: AbortSignal) => Promise<JobResult | 'cancelled'>;
 
 export const runInWorker: Runner = (job, signal) =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve('cancelled');
-    const worker = new Worker(workerFile(), { workerData: job });
+    const file = bundledWorker('analysisWorker.js');
+    if (!file) return resolve({ ok: false, message: 'The analysis worker (dist/analysisWorker.js) is missing: rebuild the extension (npm run build).' });
+    const worker = new Worker(file, { workerData: job });
     let settled = false;
     const finish = (value: JobResult | 'cancelled') => {
       if (settled) return;

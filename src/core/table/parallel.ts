@@ -7,11 +7,10 @@
 //     knows, so any problem there (a ragged row, a bad JSON line, ...) makes the first thread read that half itself.
 // In every other case the first thread simply reads on past the split, so the result is always the in-order one.
 
-import { existsSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { bundledWorker } from '../util/bundled';
 import { LF } from './bytes';
 import type { TablePart } from './columns';
 
@@ -64,17 +63,6 @@ export async function findSplit(handle: FileHandle, size: number): Promise<numbe
   return split > 0 && split < size ? split : -1;
 }
 
-/**
- * The bundled worker beside this bundle (dist/cli.js, dist/server.js, ...). Running from source (tests under tsx)
- * there is no TypeScript loader in workers, so the build in <repo>/dist is used; null when there is none.
- */
-function workerFile(): string | null {
-  const beside = join(__dirname, 'parseWorker.js');
-  if (existsSync(beside)) return beside;
-  const built = join(__dirname, '..', '..', '..', 'dist', 'parseWorker.js');
-  return existsSync(built) ? built : null;
-}
-
 export interface PartRun {
   /** The worker's answer; never rejects (a crash is an answer with ok false). */
   reply: Promise<PartReply>;
@@ -83,7 +71,7 @@ export interface PartRun {
 
 /** Starts a worker on one part, or returns null when no worker can be started. */
 export function startPart(job: PartJob): PartRun | null {
-  const file = workerFile();
+  const file = bundledWorker('parseWorker.js');
   if (file === null) return null;
   let worker: Worker;
   try {
