@@ -5,10 +5,32 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { chartToCsv, chartToJson } from '../core/chart/export';
-import { CHART_VIEW_TYPE, ChartDataRequest, WhatIfRequest, type ChartViewState, type ExportFormat, type FromWebview, type ToWebview, type WhatIfSpec, type XWindow } from '../shared/chart';
+import { pointBudget } from '../core/chart/lttb';
+import { CHART_VIEW_TYPE, ChartDataRequest, WhatIfRequest, type ChartDataParams, type ChartDataResult, type ChartViewState, type ExportFormat, type FromWebview, type HostTiming, type ToWebview, type WhatIfSpec, type XWindow } from '../shared/chart';
 import { Commands, type FitSummary } from '../shared/protocol';
 
 type ClientRef = () => LanguageClient | undefined;
+
+/** The plot width assumed for the very first panel's early request, before any webview has reported one. */
+const DEFAULT_PLOT_WIDTH = 800;
+
+/** Wall-clock ms with sub-ms resolution, comparable with the browser's performance.timeOrigin + now(). */
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/** The chart data request a panel sends as it opens, before its webview can say what it shows. */
+interface EarlyRequest {
+  params: ChartDataParams;
+  answer: Promise<ChartDataResult>;
+}
+
+/** How a panel opens: the view its first data is requested for before the webview can say, and when Show Chart ran. */
+interface Opening {
+  width: number;
+  logX: boolean;
+  command?: number;
+  /** The webview reported its plot width: the next panel's early request uses it. */
+  onWidth: (width: number) => void;
+}
 
 /** The file a command is about: an explicit URI (CodeLens, explorer, fit notification) or the active editor's. */
 function targetUri(arg: unknown): vscode.Uri | undefined {
@@ -20,6 +42,8 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 export class ChartPanels implements vscode.Disposable {
   private readonly panels = new Map<string, ChartPanel>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The plot width the last webview reported; panels open at much the same size. */
+  private plotWidth = DEFAULT_PLOT_WIDTH;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -36,6 +60,7 @@ export class ChartPanels implements vscode.Disposable {
 
   /** Opens (or reveals) the chart of a file; returns the file's URI string, or undefined when there is none. */
   show(arg: unknown): string | undefined {
+    const command = epochNow();
     const uri = targetUri(arg);
     if (!uri) {
       void vscode.window.showWarningMessage('Scaling Lens: open or select a CSV, TSV or JSONL run file to chart.');
@@ -48,7 +73,7 @@ export class ChartPanels implements vscode.Disposable {
       return key;
     }
     const panel = vscode.window.createWebviewPanel(CHART_VIEW_TYPE, titleOf(uri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.context.extensionUri));
-    this.attach(panel, uri);
+    this.attach(panel, uri, { logX: true, command });
     return key;
   }
 
@@ -61,17 +86,19 @@ export class ChartPanels implements vscode.Disposable {
   }
 
   private restore(panel: vscode.WebviewPanel, state: unknown): void {
-    const uri = isViewState(state) ? vscode.Uri.parse(state.uri) : undefined;
-    if (!uri || this.panels.has(uri.toString())) {
+    const view = isViewState(state) ? state : undefined;
+    const uri = view ? vscode.Uri.parse(view.uri) : undefined;
+    if (!view || !uri || this.panels.has(uri.toString())) {
       panel.dispose();
       return;
     }
     panel.webview.options = webviewOptions(this.context.extensionUri);
-    this.attach(panel, uri);
+    // The restored webview keeps the user's x-axis choice: its early request is for that space.
+    this.attach(panel, uri, { logX: view.logX?.main ?? true });
   }
 
-  private attach(panel: vscode.WebviewPanel, uri: vscode.Uri): void {
-    const chart = new ChartPanel(panel, uri, this.client, this.log, this.context.extensionUri);
+  private attach(panel: vscode.WebviewPanel, uri: vscode.Uri, opening: Pick<Opening, 'logX' | 'command'>): void {
+    const chart = new ChartPanel(panel, uri, this.client, this.log, this.context.extensionUri, { ...opening, width: this.plotWidth, onWidth: (w) => (this.plotWidth = w) });
     this.panels.set(uri.toString(), chart);
     panel.onDidDispose(() => {
       this.panels.delete(uri.toString());
@@ -83,6 +110,12 @@ export class ChartPanels implements vscode.Disposable {
     for (const chart of this.panels.values()) chart.panel.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Whether data sampled for a plot `sampled` px wide is dense enough, and not needlessly dense, at `actual` px. */
+function closeBudget(sampled: number, actual: number): boolean {
+  const [got, want] = [pointBudget(sampled), pointBudget(actual)];
+  return got >= 0.9 * want && got <= 1.5 * want;
 }
 
 function isViewState(state: unknown): state is ChartViewState {
@@ -100,9 +133,17 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscod
 
 class ChartPanel {
   private ready = false;
-  private view: { width: number; logX: boolean; window?: XWindow } = { width: 800, logX: true };
+  private view: { width: number; logX: boolean; window?: XWindow } = { width: DEFAULT_PLOT_WIDTH, logX: true };
   private loading = 0;
   private readonly disposables: vscode.Disposable[] = [];
+  /**
+   * The first load's request, sent as the panel opens: the server samples while the webview loads its script, and
+   * the data is posted the moment the webview says `ready`. Used once, and only for the x space the webview shows.
+   */
+  private early?: EarlyRequest;
+  /** Marks of the first load, sent along with the first data (the benchmark's breakdown); then dropped. */
+  private timing?: HostTiming;
+  private readonly onWidth: (width: number) => void;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -110,9 +151,19 @@ class ChartPanel {
     private readonly client: ClientRef,
     private readonly log: vscode.LogOutputChannel,
     extensionUri: vscode.Uri,
+    opening: Opening,
   ) {
     panel.webview.html = html(panel.webview, extensionUri, uri);
     this.disposables.push(panel.webview.onDidReceiveMessage((m: FromWebview) => void this.receive(m)));
+    this.onWidth = opening.onWidth;
+    this.timing = { command: opening.command, panel: epochNow(), requested: 0 };
+    const c = client();
+    if (c) {
+      const params: ChartDataParams = { uri: uri.toString(), width: opening.width, logX: opening.logX };
+      const answer = this.request(c, params);
+      answer.catch(() => undefined); // awaited (and its error reported) by the load that uses it, if any
+      this.early = { params, answer };
+    }
   }
 
   post(message: ToWebview): void {
@@ -122,13 +173,21 @@ class ChartPanel {
 
   private async receive(m: FromWebview): Promise<void> {
     switch (m.type) {
-      case 'ready':
+      case 'ready': {
         this.ready = true;
+        if (this.timing) this.timing.ready = epochNow();
         this.view = { width: m.width, logX: m.logX };
-        await this.load('load');
+        this.onWidth(m.width);
+        const early = this.takeEarly(m.logX);
+        await this.load('load', early?.answer);
+        // Sampled for a guessed width: when its point budget is well off the real one, re-sample the whole range
+        // for the real width, swapped in place like a zoom's answer (the first draw does not wait for it).
+        if (early && !closeBudget(early.params.width, m.width)) await this.load('window');
         return;
+      }
       case 'view':
         this.view = { width: m.width, logX: m.logX, window: m.window };
+        this.onWidth(m.width);
         await this.load('window');
         return;
       case 'whatIf':
@@ -142,7 +201,26 @@ class ChartPanel {
     }
   }
 
-  async load(reason: 'load' | 'refresh' | 'window'): Promise<void> {
+  /** The early request, once, if it was for the x space the webview shows (a restored panel may show linear x). */
+  private takeEarly(logX: boolean): EarlyRequest | undefined {
+    const early = this.early;
+    this.early = undefined;
+    return early?.params.logX === logX ? early : undefined;
+  }
+
+  /** A chart data request, its send and answer marked on the first load's timing. */
+  private request(c: LanguageClient, params: ChartDataParams): Promise<ChartDataResult> {
+    const timing = this.timing;
+    if (timing) timing.requested = epochNow();
+    return c.sendRequest(ChartDataRequest, params).then((result) => {
+      if (timing) Object.assign(timing, { answered: epochNow(), server: result.timing });
+      return result;
+    });
+  }
+
+  /** Loads and posts the chart data; `early` is the answer to the request sent as the panel opened, when used. */
+  async load(reason: 'load' | 'refresh' | 'window', early?: Promise<ChartDataResult>): Promise<void> {
+    if (!early) this.early = undefined; // a refresh before `ready` makes the early answer stale
     const c = this.client();
     if (!c) return this.post({ type: 'status', state: 'error', message: 'The Scaling Lens server is not running. Run "Scaling Lens: Restart Server".' });
     const ticket = ++this.loading;
@@ -150,10 +228,16 @@ class ChartPanel {
     try {
       const window = reason === 'window' ? this.view.window : undefined;
       if (reason !== 'window') this.view.window = undefined;
-      const result = await c.sendRequest(ChartDataRequest, { uri: this.uri.toString(), width: this.view.width, logX: this.view.logX, window });
+      const result = await (early ?? this.request(c, { uri: this.uri.toString(), width: this.view.width, logX: this.view.logX, window }));
       if (ticket !== this.loading) return; // a newer request superseded this one
       if (!result.ok) return this.post({ type: 'status', state: 'empty', message: result.message });
-      this.post({ type: 'data', file: vscode.workspace.asRelativePath(this.uri), data: result.value, reason });
+      // The first load's marks go with the first data the webview really receives (a post before `ready` is dropped).
+      const timing = this.ready ? this.timing : undefined;
+      if (timing) {
+        timing.posted = epochNow();
+        this.timing = undefined;
+      }
+      this.post({ type: 'data', file: vscode.workspace.asRelativePath(this.uri), data: result.value, reason, timing });
     } catch (error) {
       this.log.error(`Chart of ${this.uri.toString()}: ${(error as Error).message}`);
       this.post({ type: 'status', state: 'error', message: `The chart data could not be loaded: ${(error as Error).message}` });

@@ -1,28 +1,46 @@
 // The chart panel's requests: series cut to a window and a point budget from the file's cached analysis, and
-// what-if curves under its LR-annealing fit. The full-resolution chart model is built once per analysis.
+// what-if curves under its LR-annealing fit. The full-resolution chart model is built once per analysis, and the
+// whole-range samples of it are kept, so reopening a chart or resetting its zoom costs no re-sampling.
 import type { Connection } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis/types';
-import { buildChart, sampleChart, whatIfDefaults, type ChartModel } from '../core/chart/series';
+import { pointBudget } from '../core/chart/lttb';
+import { buildChart, sampleChart, whatIfDefaults, type ChartModel, type SampleOptions } from '../core/chart/series';
+import type { ChartData } from '../core/chart/types';
 import { whatIfCurve } from '../core/chart/whatIf';
-import { ChartDataRequest, WhatIfRequest } from '../shared/chart';
+import { ChartDataRequest, WhatIfRequest, type ChartDataResult } from '../shared/chart';
 
 type Ensure = (uri: string, reason: 'request') => Promise<Analysis | undefined>;
 
 const NO_ANALYSIS = 'This file has no fit to chart yet. Run "Scaling Lens: Fit Scaling Law" on it, or map its columns with "Select Columns and Law...".';
 
+/** Whole-range samples kept per analysis: a few widths and both x spaces; each is a few hundred kB at most. */
+const KEPT_SAMPLES = 4;
+
+interface CachedChart {
+  model: ChartModel;
+  /** Whole-range samples by point budget and x space; windows and full exports are not kept. */
+  samples: Map<string, ChartData>;
+}
+
 export function registerChartHandlers(connection: Connection, ensure: Ensure): void {
-  const models = new WeakMap<Analysis, ChartModel>();
-  const modelOf = (analysis: Analysis) => {
-    let model = models.get(analysis);
-    if (!model) models.set(analysis, (model = buildChart(analysis)));
-    return model;
+  const charts = new WeakMap<Analysis, CachedChart>();
+  const chartOf = (analysis: Analysis): CachedChart => {
+    let chart = charts.get(analysis);
+    if (!chart) charts.set(analysis, (chart = { model: buildChart(analysis), samples: new Map() }));
+    return chart;
   };
 
-  connection.onRequest(ChartDataRequest, async ({ uri, width, logX, window, full }) => {
+  connection.onRequest(ChartDataRequest, async ({ uri, width, logX, window, full }): Promise<ChartDataResult> => {
+    const started = performance.now();
     const analysis = await ensure(uri, 'request');
+    const analysed = performance.now();
     if (!analysis) return { ok: false, message: NO_ANALYSIS };
     try {
-      return { ok: true, value: sampleChart(modelOf(analysis), { width, logX, window, full }) };
+      const chart = chartOf(analysis);
+      const built = performance.now();
+      const value = sampleCached(chart, { width, logX, window, full });
+      const timing = { analysisMs: analysed - started, modelMs: built - analysed, sampleMs: performance.now() - built };
+      return { ok: true, value, timing };
     } catch (error) {
       return { ok: false, message: `The chart data could not be built: ${(error as Error).message}. Details are in the Scaling Lens log.` };
     }
@@ -35,4 +53,18 @@ export function registerChartHandlers(connection: Connection, ensure: Ensure): v
     const fromStep = whatIfDefaults(analysis!, fit).fromStep;
     return specs.map((spec, i) => whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep }));
   });
+}
+
+/** A whole-range view comes from the cache when sampled before (same point budget and x space); others are sampled. */
+function sampleCached(chart: CachedChart, options: SampleOptions): ChartData {
+  if (options.window || options.full) return sampleChart(chart.model, options);
+  const key = `${pointBudget(options.width)}|${options.logX}`;
+  let data = chart.samples.get(key);
+  if (!data) {
+    data = sampleChart(chart.model, options);
+    const oldest = chart.samples.size >= KEPT_SAMPLES ? chart.samples.keys().next().value : undefined;
+    if (oldest !== undefined) chart.samples.delete(oldest);
+    chart.samples.set(key, data);
+  }
+  return data;
 }

@@ -17,8 +17,20 @@ export interface ChartDataParams {
   full?: boolean;
 }
 
+/** Where the server's time on one chart request went (ms), for the panel's first-draw breakdown. */
+export interface ChartDataTiming {
+  /** Waiting for the file's analysis (0 when cached; a fit in flight is joined). */
+  analysisMs: number;
+  /** The full-resolution chart model (once per analysis). */
+  modelMs: number;
+  /** Windowing and LTTB of every series (0 when this view was sampled before). */
+  sampleMs: number;
+}
+
+export type ChartDataResult = Outcome<ChartData> & { timing?: ChartDataTiming };
+
 /** Downsampled series of a file's analysis; the server holds the analysis and the raw rows. */
-export const ChartDataRequest = new RequestType<ChartDataParams, Outcome<ChartData>, void>('scalingLens/chartData');
+export const ChartDataRequest = new RequestType<ChartDataParams, ChartDataResult, void>('scalingLens/chartData');
 
 export interface WhatIfParams {
   uri: string;
@@ -42,8 +54,29 @@ export interface ChartViewState {
 
 export type ExportFormat = 'png' | 'csv' | 'json';
 
+/**
+ * Wall-clock marks (epoch ms: performance.timeOrigin + performance.now(), comparable across the extension host and
+ * the browser) of a panel's first load in the extension host, and the server's own split. The webview keeps them in
+ * its test hook beside its own marks, so a benchmark can tell where the time to the first draw went.
+ */
+export interface HostTiming {
+  /** Show Chart ran (absent for a panel restored after a reload). */
+  command?: number;
+  /** The webview panel exists and has its HTML. */
+  panel: number;
+  /** The chart data request went to the server (at panel creation, in parallel with the webview's load). */
+  requested: number;
+  /** The server answered. */
+  answered?: number;
+  /** The webview said `ready`. */
+  ready?: number;
+  /** The data message was posted to the webview. */
+  posted?: number;
+  server?: ChartDataTiming;
+}
+
 export type ToWebview =
-  | { type: 'data'; file: string; data: ChartData; reason: 'load' | 'refresh' | 'window' }
+  | { type: 'data'; file: string; data: ChartData; reason: 'load' | 'refresh' | 'window'; timing?: HostTiming }
   | { type: 'status'; state: 'fitting' | 'error' | 'empty'; message: string }
   | { type: 'whatIf'; results: Outcome<WhatIfCurve>[] }
   | { type: 'exported'; ok: boolean; message: string };

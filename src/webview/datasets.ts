@@ -58,20 +58,18 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
   switch (s.kind) {
     case 'observed': {
       const dense = s.x.length > 300;
-      const hollow = s.role === 'heldout';
-      const broken = (x: number) => s.breakX !== undefined && x >= s.breakX;
-      return [{
-        ...base,
-        lens: meta(),
-        data: toPoints(s, ctx.residuals),
-        showLine: false,
-        borderColor: (c) => (broken(pointX(c)) ? ctx.theme.alert : color),
-        backgroundColor: (c) => (hollow ? 'transparent' : broken(pointX(c)) ? ctx.theme.alert : withAlpha(color, 0.8)),
-        pointStyle: (c) => (broken(pointX(c)) ? 'triangle' : POINT_STYLES[gi % POINT_STYLES.length]),
-        pointRadius: (c) => (broken(pointX(c)) ? 6 : dense ? 1.5 : 3.5),
-        pointBorderWidth: (c) => (broken(pointX(c)) ? 2 : 1),
-        order: 1,
-      }];
+      const plain = { borderColor: color, backgroundColor: s.role === 'heldout' ? 'transparent' : withAlpha(color, 0.8), pointStyle: POINT_STYLES[gi % POINT_STYLES.length], pointRadius: dense ? 1.5 : 3.5, pointBorderWidth: 1 };
+      const breakX = s.breakX;
+      // Per-point (scriptable) options only where a break highlights some points: chart.js resolves scriptable
+      // options point by point on every draw, constant ones once per dataset (thousands of points on a long log).
+      const style = breakX === undefined ? plain : {
+        borderColor: (c: PointContext) => (pointX(c) >= breakX ? ctx.theme.alert : plain.borderColor),
+        backgroundColor: (c: PointContext) => (pointX(c) >= breakX && s.role !== 'heldout' ? ctx.theme.alert : plain.backgroundColor),
+        pointStyle: (c: PointContext) => (pointX(c) >= breakX ? 'triangle' : plain.pointStyle),
+        pointRadius: (c: PointContext) => (pointX(c) >= breakX ? 6 : plain.pointRadius),
+        pointBorderWidth: (c: PointContext) => (pointX(c) >= breakX ? 2 : 1),
+      };
+      return [{ ...base, lens: meta(), data: toPoints(s, ctx.residuals), showLine: false, ...style, order: 1 }];
     }
     case 'law':
       return [{ ...base, lens: meta(), data: toPoints(s, false), borderColor: color, borderWidth: 2, borderDash: s.role === 'heldout' ? [6, 3] : DASHES[gi % DASHES.length], pointRadius: 0, order: 2 }];
@@ -108,8 +106,11 @@ export function whatIfDatasets(curves: WhatIfCurve[], panel: 'main' | 'secondary
   }));
 }
 
+/** What chart.js passes a scriptable point option (only `raw`, the LensPoint, is read). */
+type PointContext = { raw?: unknown };
+
 /** The x of the point a scriptable option is asked about. */
-function pointX(c: { raw?: unknown }): number {
+function pointX(c: PointContext): number {
   const raw = c.raw as LensPoint | undefined;
   return raw ? raw.x : NaN;
 }

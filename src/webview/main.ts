@@ -2,7 +2,8 @@
 // The chart panel's page: receives downsampled series from the extension, draws one chart per panel, and sends back
 // zoom windows (for re-sampling), what-if schedules and exports. File-supplied names only ever reach the DOM as
 // textContent, and the canvas draws text as text.
-import type { ChartData, ChartViewState, ExportFormat, FromWebview, Outcome, ToWebview, WhatIfCurve, XWindow } from '../shared/chart';
+import { scriptStart } from './clock'; // first: its clock starts before chart.js evaluates
+import type { ChartData, ChartViewState, ExportFormat, FromWebview, HostTiming, Outcome, ToWebview, WhatIfCurve, XWindow } from '../shared/chart';
 import { createChart, optionsFor, type LensChart, type PanelView } from './charts';
 import { datasetsFor, whatIfDatasets, type LensDataset } from './datasets';
 import { onThemeChange, readTheme, type Theme } from './theme';
@@ -20,7 +21,11 @@ let file = '';
 let theme: Theme = readTheme();
 let whatIf: WhatIfCurve[] = [];
 const charts = new Map<PanelId, LensChart>();
-const timing = { started, ready: 0, firstData: 0, firstDraw: 0, lastData: 0, lastDraw: 0, draws: 0 };
+/**
+ * Marks in ms since this frame's time origin (its navigation start); `origin` turns them into wall-clock time, which
+ * the extension host's marks (`host`, epoch ms) share. Read by the browser tests and the panel benchmark.
+ */
+const timing = { origin: performance.timeOrigin, page: pageLoad(), scriptStart, started, ready: 0, firstData: 0, firstDraw: 0, lastData: 0, lastDraw: 0, draws: 0, host: undefined as HostTiming | undefined };
 let windowTimer: ReturnType<typeof setTimeout> | undefined;
 
 const form = new WhatIfForm($('whatif'), (specs) => {
@@ -46,6 +51,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
   switch (m.type) {
     case 'data':
+      if (m.timing) timing.host = m.timing;
       receive(m.data, m.file, m.reason);
       break;
     case 'status':
@@ -311,6 +317,17 @@ function drawn(): void {
   timing.lastDraw = now;
   timing.draws++;
   report({});
+}
+
+/**
+ * When the page's HTML and this bundle arrived (navigation and resource timing; the bundle is the script with a src).
+ * `worker`: when the webview host's service worker took the page's request (VS Code's part, before any of ours).
+ */
+function pageLoad(): { worker: number; html: number; script: number; scriptBytes: number } {
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  const src = document.querySelector<HTMLScriptElement>('script[src]')?.src;
+  const script = src ? (performance.getEntriesByName(src)[0] as PerformanceResourceTiming | undefined) : undefined;
+  return { worker: nav?.workerStart ?? 0, html: nav?.responseEnd ?? 0, script: script?.responseEnd ?? 0, scriptBytes: script?.decodedBodySize ?? 0 };
 }
 
 function report(extra: Record<string, unknown>): void {

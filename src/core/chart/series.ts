@@ -6,16 +6,17 @@ import { bleuLaw } from '../laws/bleu';
 import { chinchillaLaw, chinchillaPoints, computeOptimal } from '../laws/chinchilla';
 import { powerLaw } from '../laws/powerLaw';
 import { formatCompact, formatNumber } from '../util/format';
-import { lttbIndices, windowRange } from './lttb';
+import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
 import type { ChartData, ChartFit, ChartMarker, ChartPanelSpec, ChartSeries, WhatIfDefaults, XWindow } from './types';
 import { lawSettings, predictLoss } from './whatIf';
 
 /** Points on a law's dense grid: smooth on screen, cheap to send. */
 const LAW_GRID = 160;
-export const MAX_POINTS_PER_SERIES = 4000;
 
 export interface ChartModel {
   data: ChartData;
+  /** log of each series' x, computed on the first log-axis sample and kept (the law and its band share one x). */
+  logAxes: WeakMap<number[], ArrayLike<number>>;
 }
 
 export interface SampleOptions {
@@ -44,6 +45,7 @@ export function buildChart(analysis: Analysis): ChartModel {
       whatIf: parts.whatIf,
       logX: true,
     },
+    logAxes: new WeakMap(),
   };
 }
 
@@ -56,24 +58,36 @@ interface Parts {
 
 /** The window and point budget applied to every series; bands and laws keep their own grids inside the window. */
 export function sampleChart(model: ChartModel, options: SampleOptions): ChartData {
-  const budget = Math.min(MAX_POINTS_PER_SERIES, Math.max(200, Math.round(2 * options.width)));
+  const budget = options.full ? Infinity : pointBudget(options.width);
   let hidden = 0;
   const series = model.data.series.map((s) => {
-    if (options.logX) hidden += s.kind === 'observed' ? s.x.filter((x) => !(x > 0)).length : 0;
-    return sampleSeries(s, options, options.full ? Infinity : budget);
+    if (options.logX && s.kind === 'observed') hidden += countNonPositive(s.x);
+    return sampleSeries(s, options, budget, options.logX ? logAxisOf(model, s.x) : s.x);
   });
   const notes = hidden ? [`${hidden} observed row(s) with x ≤ 0 are not drawn on the log x-axis; switch x to linear to see them.`] : [];
   return { ...model.data, series, notes, window: options.window, logX: options.logX };
 }
 
-function sampleSeries(s: ChartSeries, options: SampleOptions, budget: number): ChartSeries {
-  let [from, to] = [0, s.x.length];
-  if (options.window) [from, to] = windowRange(s.x, options.window.xMin, options.window.xMax);
-  const x = s.x.slice(from, to);
-  const y = s.y.slice(from, to);
-  const keep = lttbIndices(x, y, budget, options.logX);
-  const pick = (a: number[] | undefined) => (a ? keep.map((i) => a[i + from]) : undefined);
-  return { ...s, x: keep.map((i) => x[i]), y: keep.map((i) => y[i]), y2: pick(s.y2), predicted: pick(s.predicted), lines: pick(s.lines) };
+/** Rows a log x-axis cannot show. A counting loop: a filter would copy a million-row column on every request. */
+function countNonPositive(x: number[]): number {
+  let count = 0;
+  for (let i = 0; i < x.length; i++) if (!(x[i] > 0)) count++;
+  return count;
+}
+
+function logAxisOf(model: ChartModel, x: number[]): ArrayLike<number> {
+  let t = model.logAxes.get(x);
+  if (!t) model.logAxes.set(x, (t = axisValues(x, true)));
+  return t;
+}
+
+function sampleSeries(s: ChartSeries, options: SampleOptions, budget: number, axis: ArrayLike<number>): ChartSeries {
+  const [from, to] = options.window ? windowRange(s.x, options.window.xMin, options.window.xMax) : [0, s.x.length];
+  // Indices into the full arrays: no slice of the window is copied first.
+  const keep = lttbIndices(s.x, s.y, budget, options.logX, from, to, axis);
+  const pick = (a: number[]) => keep.map((i) => a[i]);
+  const pickOptional = (a: number[] | undefined) => (a ? pick(a) : undefined);
+  return { ...s, x: pick(s.x), y: pick(s.y), y2: pickOptional(s.y2), predicted: pickOptional(s.predicted), lines: pickOptional(s.lines) };
 }
 
 // ---- loss curves -----------------------------------------------------------------------------------------------
@@ -88,8 +102,10 @@ function lossSeries(analysis: Analysis): Parts {
     series.push(observed(c, 'main'));
     if (c.points.predicted.length) {
       const extra = fit ? lossExtrapolation(c, fit, targets) : { x: [], y: [], low: [], high: [] };
-      series.push(law(c, 'main', [...c.points.x, ...extra.x], [...c.points.predicted, ...extra.y]));
-      if (c.points.low.some(Number.isFinite)) series.push(band(c, 'main', [...c.points.x, ...extra.x], [...c.points.low, ...extra.low], [...c.points.high, ...extra.high]));
+      // concat, not spread (a million rows), and one x shared by the law and its band.
+      const x = c.points.x.concat(extra.x);
+      series.push(law(c, 'main', x, c.points.predicted.concat(extra.y)));
+      if (c.points.low.some(Number.isFinite)) series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
     }
     if (c.schedule) series.push({ id: `lr:${c.name}`, label: `${c.name} · LR`, kind: 'schedule', panel: 'secondary', group: c.name, x: c.schedule.steps, y: c.schedule.lr, total: c.schedule.steps.length });
     for (const p of targets) markers.push({ panel: 'main', kind: 'target', x: p.x, group: c.name, label: `${c.name}: L(${formatCompact(p.x)}) = ${formatNumber(p.value, 4)}${band95(p)}` });

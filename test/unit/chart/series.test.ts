@@ -11,9 +11,13 @@ const example = (p: string) => join(REPO, 'examples', p);
 
 test('series: a loss curve gives observed points, a law to the target, a band, the LR and a target marker', async () => {
   const analysis = await analyseFiles([example('loss/cosine.csv')], { bootstrapSamples: 30 });
-  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  const model = buildChart(analysis);
+  const data = sampleChart(model, { width: 800, logX: true });
   const byId = new Map(data.series.map((s) => [s.id, s]));
   assert.equal(byId.get('obs:cosine')?.x.length, 200);
+  // The law and its band share one x in the model: one log transform serves both.
+  const full = new Map(model.data.series.map((s) => [s.id, s]));
+  assert.equal(full.get('band:cosine')?.x, full.get('law:cosine')?.x);
   const law = byId.get('law:cosine')!;
   assert.equal(law.x[law.x.length - 1], 40_000, 'the law runs to the default target, twice the last step');
   // The extrapolated law meets the analysis's own prediction at the target.
@@ -44,6 +48,9 @@ test('series: zooming re-samples the window, and a million rows are cut to the p
   assert.ok(z.x.length > 900 && z.x.every((x) => x >= 4999 && x <= 6001));
   assert.ok(z.lines!.every((l, i) => l === z.x[i] + 1), 'source lines follow the sampled points');
   assert.equal(sampleChart(model, { width: 1000, logX: true, full: true }).series.find((s) => s.kind === 'observed')!.x.length, n);
+  // The model keeps each series' log x after the first sample: a later sample agrees with a fresh model's.
+  const again = sampleChart(model, { width: 700, logX: true, window: { xMin: 20, xMax: 900_000 } });
+  assert.deepEqual(again, sampleChart(buildChart(analysis), { width: 700, logX: true, window: { xMin: 20, xMax: 900_000 } }));
 });
 
 test('series: downstream groups, the break on the misaligned group, and the not-pretrained baseline', async () => {
