@@ -1,6 +1,7 @@
 // Downstream sweeps (Isik et al. 2024): BLEU and cross-entropy versus pretraining tokens D_p, one law per
 // (pretraining mix, D_f) group. Fits both laws, predicts at larger D_p with bands, and says whether BLEU follows the
 // law, i.e. whether the pretraining data is aligned with the task (breaks.ts). See docs/laws-downstream.md.
+import { maxOf } from '../util/stats';
 import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '../laws/bleu';
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
 import type { Column, RoleAssignment, Table } from '../table/types';
@@ -134,7 +135,7 @@ function validRows(table: Table, cols: SweepColumns, findings: Finding[]): Sweep
 /** BLEU written as a fraction (all values <= 1) makes a tolerance in BLEU points meaningless: say so. */
 function bleuScaleFindings(table: Table, cols: SweepColumns, rows: SweepRow[]): Finding[] {
   const values = rows.map((r) => r.bleu).filter((v) => v > 0);
-  if (!cols.bleu || values.length < 3 || Math.max(...values) > 1) return [];
+  if (!cols.bleu || values.length < 3 || maxOf(values) > 1) return [];
   return [
     {
       code: 'bleu-fraction-scale',
@@ -251,7 +252,7 @@ function analyseBleu(table: Table, group: Group, points: SweepPoint[], ctx: Brea
   const at = (dps: number[]) => predictWithBand(bleuLaw, fitted.fit.params, sets, bleuPoints(dps, fitted.frame));
   out.curves.push(curveReport(table, name, 'D_p', 'bleu', 'bleu', x, observed, at(x), lines, group));
   out.fits.push(bleuFitResult(group, fitted, sets, range, points.length, dpUnit, options));
-  pushPredictions('bleu', group, Math.max(...x), at, options, out, breaks.breakIndex !== undefined);
+  pushPredictions('bleu', group, maxOf(x), at, options, out, breaks.breakIndex !== undefined);
 }
 
 function bleuFitResult(group: Group, fitted: BleuFit, sets: Float64Array[], range: SweepPoint[], total: number, dpUnit: string, options: AnalysisOptions): FitResult {
@@ -320,7 +321,7 @@ function analyseCe(table: Table, group: Group, points: SweepPoint[], dpUnit: str
     settings: { DpUnit: dpUnit, huberDelta: options.ceDelta, fittedRows: lineList(lines), baselineExcluded: true, band: sets.length ? BAND_METHOD : 'none (bootstrap disabled or too few points)' },
     quality: scorePredictions(observed, onPoints.value),
   });
-  pushPredictions('ce', group, Math.max(...x), at, options, out, false);
+  pushPredictions('ce', group, maxOf(x), at, options, out, false);
 }
 
 function pushPredictions(

@@ -1,6 +1,7 @@
 // Law 'power': L(x) = E + A*x^(-alpha) on any column the user names (option powerX), y = the loss column.
 // Also home of the band method every single-x sweep law shares (downstream BLEU and CE use it too): a residual
 // bootstrap on log residuals, so a band is computed one way wherever it is shown.
+import { maxOf, minOf } from '../util/stats';
 import { bootstrapParams, percentileIntervals, type Replicate } from '../fit/bootstrap';
 import type { RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';
@@ -146,7 +147,7 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     quality: scorePredictions(y, atPoints.value),
   });
   out.curves.push(curveReport(table, curveName, xs.name, 'loss', 'power', x, y, atPoints, rows.map((r) => table.lines[r])));
-  const targets = predictionTargets(Math.max(...x), options);
+  const targets = predictionTargets(maxOf(x), options);
   const at = predictWithBand(powerLaw, fitted.fit.params, sets, powerPoints(targets.map((t) => t.x), fitted.xRef));
   targets.forEach((t, i) => out.predictions.push({ metric: 'loss', curve: curveName, x: t.x, xName: xs.name, value: at.value[i], low: at.low[i], high: at.high[i], reason: t.reason }));
   return out;
@@ -185,7 +186,7 @@ export function curveReport(
     metric,
     points,
     metrics: fitted ? scorePredictions(observed, fitted.value) : undefined,
-    firstLine: lines.length ? Math.min(...lines) : table.headerLine || 1,
+    firstLine: lines.length ? minOf(lines) : table.headerLine || 1,
     group: group?.label,
     groupFields: group?.fields,
   };

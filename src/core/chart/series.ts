@@ -1,6 +1,7 @@
 // From one Analysis to the chart's series, in two stages: buildChart computes every series at full resolution once
 // per analysis (laws on dense grids, extrapolations, bands, breaks, baselines), and sampleChart cuts that to an x
 // window and at most a few thousand points per series (LTTB) for each draw or zoom. The raw rows stay in the model.
+import { maxOf, minOf } from '../util/stats';
 import type { Analysis, CurveReport, FitResult, Prediction } from '../analysis/types';
 import { bleuLaw } from '../laws/bleu';
 import { chinchillaLaw, chinchillaPoints, computeOptimal } from '../laws/chinchilla';
@@ -159,9 +160,9 @@ function downstreamSeries(analysis: Analysis): Parts {
     const breakX = c.metric === 'bleu' ? breakPoint(analysis, c) : undefined;
     series.push({ ...observed(c, panel), breakX });
     if (breakX !== undefined) markers.push({ panel, kind: 'break', x: breakX, group, label: `${group}: law breaks at D_p = ${formatCompact(breakX)}` });
-    const xMax = Math.max(...c.points.x, ...targets.map((t) => t.x));
+    const xMax = Math.max(maxOf(c.points.x), maxOf(targets.map((t) => t.x)));
     if (fit) {
-      const grid = logGrid(Math.min(...c.points.x), xMax, LAW_GRID);
+      const grid = logGrid(minOf(c.points.x), xMax, LAW_GRID);
       series.push(law(c, panel, grid, evaluateLaw(fit, grid)));
     }
     if (c.points.low.some(Number.isFinite)) {
@@ -170,7 +171,7 @@ function downstreamSeries(analysis: Analysis): Parts {
     }
     if (targets.length) series.push(targetSeries(c, panel, group, targets));
     if (c.baseline) {
-      const xMin = Math.min(...c.points.x);
+      const xMin = minOf(c.points.x);
       series.push({ id: `baseline:${c.name}`, label: `${c.name} · not pretrained`, kind: 'baseline', panel, group, x: [xMin, xMax], y: [c.baseline.value, c.baseline.value], lines: [c.baseline.line, c.baseline.line], total: 1 });
     }
   }
@@ -207,12 +208,12 @@ function computeSeries(analysis: Analysis): Parts {
   const fit = analysis.fits.find((f) => f.law === 'chinchilla');
   const budgets = analysis.predictions.filter((p) => p.xName === 'C');
   const allX = [...analysis.curves.flatMap((c) => c.points.x), ...budgets.map((p) => p.x)].filter((v) => v > 0);
-  const [cMin, cMax] = [Math.min(...allX), Math.max(...allX)];
+  const [cMin, cMax] = [minOf(allX), maxOf(allX)];
   for (const c of analysis.curves) {
     series.push(observed(c, 'main'));
     const n = c.groupFields?.N;
     if (fit?.normalized && typeof n === 'number') {
-      const grid = logGrid(Math.min(...c.points.x), Math.max(...c.points.x) * 4, LAW_GRID);
+      const grid = logGrid(minOf(c.points.x), maxOf(c.points.x) * 4, LAW_GRID);
       series.push(law(c, 'main', grid, chinchillaAt(fit, n, grid)));
     } else if (c.points.predicted.length) series.push(law(c, 'main', c.points.x, c.points.predicted));
     if (fit?.law !== 'chinchilla' && c.points.low.some(Number.isFinite)) series.push(band(c, 'main', c.points.x, c.points.low, c.points.high));

@@ -1,6 +1,8 @@
 // Learning-rate schedules as the LR-annealing law sees them: a per-step LR rebuilt from logged rows, and the two
 // areas under it, S1 (forward area) and S2 (annealing area), accumulated by O(T) recursions (Tissue et al. 2024).
 
+import { maxOf } from '../util/stats';
+
 /** Logged (step, lr) pairs: sorted ascending, unique steps, finite LR >= 0. */
 export interface LoggedSchedule {
   steps: Float64Array;
@@ -37,7 +39,7 @@ export class StepLr {
     private readonly schedule: LoggedSchedule,
     private readonly warmupSteps?: number,
   ) {
-    this.peak = maxOf(schedule.lr);
+    this.peak = Math.max(0, maxOf(schedule.lr));
     this.warmupEnd = warmupSteps ?? detectWarmupEnd(schedule, this.peak);
   }
 
@@ -91,11 +93,6 @@ function lerp(steps: Float64Array, lr: Float64Array, k: number, i: number): numb
   return lr[k] + ((lr[k + 1] - lr[k]) * (i - x0)) / (x1 - x0);
 }
 
-function maxOf(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
-  return m;
-}
 
 /** Warmup is the initial rise of the logged LR up to (almost) its peak; none if the log starts at the peak. */
 export function detectWarmupEnd(schedule: LoggedSchedule, peak: number): number {

@@ -106,3 +106,11 @@ test('a file whose columns match no law gets one actionable warning naming its c
   const a = analyse('alpha,beta\n1,2\n3,4\n');
   assert.match(finding(a, 'columns-unidentified').message, /\(alpha, beta\).*--columns role=name/);
 });
+
+test('a power-law file with 300,000 rows is fitted (no argument-spread limits on long columns)', () => {
+  const rows = Array.from({ length: 300_000 }, (_, i) => `${(i + 1) * 10},${(1.7 + 30 * Math.pow((i + 1) * 10, -0.3)).toFixed(6)}`);
+  const table = parseText(['tokens,loss', ...rows].join('\n') + '\n', { fileName: 'sweep.csv' });
+  const a = analyseTables([table], { law: 'power', powerX: 'tokens', bootstrapSamples: 0 });
+  assert.equal(a.fits.length, 1);
+  assert.ok(Math.abs(a.fits[0].params.alpha - 0.3) < 1e-3, `alpha ${a.fits[0].params.alpha}`);
+});
