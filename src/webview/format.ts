@@ -4,7 +4,8 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSig
 export function tick(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a < 1e-2) return v.toExponential(0);
+  // Compact notation stops at T (trillions): FLOP counts (1e17 and up) would read "100,000T".
+  if (a < 1e-2 || a >= 1e15) return v.toExponential(0);
   return compact.format(v);
 }
 

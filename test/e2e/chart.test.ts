@@ -45,6 +45,7 @@ before(async () => {
   copyFileSync(join(root, 'examples/loss/cosine.csv'), join(workspace, 'cosine.csv'));
   copyFileSync(join(root, 'examples/downstream/downstream_sweep.csv'), join(workspace, 'downstream_sweep.csv'));
   writeFileSync(join(workspace, 'xss.csv'), xssCsv());
+  copyFileSync(join(root, 'examples/compute/compute_sweep.csv'), join(workspace, 'compute_sweep.csv'));
   host = await startHost({
     workspace,
     extensionDevelopmentPath: root,
@@ -231,6 +232,29 @@ test('a run named like HTML shows as text and runs nothing', { timeout: 180_000 
   await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
   await page.waitForTimeout(300);
   await host!.screenshot(join(shots, 'chart-loss-light.png'));
+});
+
+test('(N, D) sweep: loss against compute per model size with the compute-optimal frontier', { timeout: 180_000 }, async () => {
+  const page = host!.page;
+  await showChartFor('compute_sweep.csv');
+  const s = await waitForChart(page, (x) => x.kind === 'compute' && datasets(x, 'main').length > 0);
+  const main = datasets(s, 'main');
+  assert.ok(main.filter((d) => d.kind === 'observed').length >= 6, JSON.stringify(main.map((d) => d.label)));
+  assert.ok(main.some((d) => /frontier/i.test(d.label) && d.points > 1), JSON.stringify(main.map((d) => d.label)));
+  await page.waitForTimeout(300);
+  await host!.screenshot(join(shots, 'chart-compute-light.png'));
+});
+
+test('the chart panel comes back after the window reloads (panel serializer + saved state)', { timeout: 240_000 }, async () => {
+  const page = host!.page;
+  await showChartFor('cosine.csv');
+  await waitForChart(page, (x) => x.kind === 'loss-curve' && datasets(x, 'main').length > 0);
+  await host!.executeCommand('Developer: Reload Window');
+  await page.locator('.monaco-workbench').first().waitFor({ timeout: 90_000 });
+  await page.locator('.tabs-container .tab', { hasText: 'Chart: cosine.csv' }).first().waitFor({ timeout: 90_000 });
+  await page.locator('.tabs-container .tab', { hasText: 'Chart: cosine.csv' }).first().click();
+  const restored = await waitForChart(page, (x) => x.kind === 'loss-curve' && datasets(x, 'main').some((d) => d.kind === 'observed' && d.points > 0), 90_000);
+  assert.match(restored.file, /cosine\.csv/);
 });
 
 /** 1,000,000 rows of step,lr,loss (~27 MB): cosine with warmup, the law's loss plus noise. */
