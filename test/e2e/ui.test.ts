@@ -3,7 +3,7 @@
 // .vscode-test/shots/ (look at them when changing the UI).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
@@ -11,10 +11,11 @@ import { REPO } from '../helpers/shared';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
 let host: VsCodeHost | undefined;
+let workspace = '';
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-ui-'));
+  workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-ui-'));
   for (const sub of ['loss', 'downstream']) cpSync(join(REPO, 'examples', sub), join(workspace, sub), { recursive: true });
   host = await startHost({
     workspace,
@@ -88,4 +89,42 @@ test('fit the downstream sweep and see the law-break warning in the Problems pan
   await problem.waitFor({ timeout: 30000 });
   assert.match(await problem.innerText(), /bleu-law-break/);
   await host!.screenshot(join(SHOTS, 'ui-4-problems.png'));
+});
+
+test('Predict at...: type a step, read the prediction with its band', { timeout: 120_000 }, async () => {
+  await expandFolder('loss');
+  await page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'cosine.csv' }).first().dblclick();
+  await page().locator('.codelens-decoration', { hasText: 'LR-annealing law' }).first().waitFor({ timeout: 60000 });
+  await host!.executeCommand('Scaling Lens: Predict at...');
+  const input = page().locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ timeout: 30000 });
+  await input.fill('100k');
+  await page().keyboard.press('Enter');
+  const toast = page().locator('.notifications-toasts .notification-list-item-message', { hasText: 'L(100k)' }).first();
+  await toast.waitFor({ timeout: 60000 });
+  assert.match(await toast.innerText(), /cosine: L\(100k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\]/);
+  await host!.screenshot(join(SHOTS, 'ui-5-predict.png'));
+});
+
+test('Select Columns and Law...: map unrecognised columns and the file is fitted', { timeout: 180_000 }, async () => {
+  // A log whose column names match no alias: nothing is fitted until the user maps them.
+  const rows = Array.from({ length: 60 }, (_, i) => `${(i + 1) * 50},${(2.6 + 3 * Math.pow((i + 1) * 50, -0.4)).toFixed(4)},0.0003`);
+  writeFileSync(join(workspace, 'loss', 'custom.csv'), ['iteration_count,objective,eta', ...rows].join('\n') + '\n');
+  await page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'custom.csv' }).first().dblclick();
+  await page().locator('.monaco-editor .view-line', { hasText: 'iteration_count' }).first().waitFor({ timeout: 30000 });
+  await host!.executeCommand('Scaling Lens: Select Columns and Law...');
+  const pick = async (label: string) => {
+    const row = page().locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ timeout: 30000 });
+    await row.click();
+  };
+  await pick('LR-annealing loss law');
+  await pick('iteration_count'); // step
+  await pick('objective'); // loss
+  await pick('eta'); // lr
+  await pick('(automatic)'); // run
+  const lens = page().locator('.codelens-decoration', { hasText: 'LR-annealing law' }).first();
+  await lens.waitFor({ timeout: 60000 });
+  assert.match(await lens.innerText(), /^Loss · LR-annealing law · L\(6k\) = \d/);
+  await host!.screenshot(join(SHOTS, 'ui-6-columns.png'));
 });
