@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHARED_DATA } from './paths';
 import { extractLossCurves, type LossCurve } from '../src/core/analysis/lossCurves';
-import { thinIndices } from '../src/core/util/sample';
+import { concat, pick, thinIndices } from '../src/core/util/arrays';
 import { bootstrapParams, percentileIntervals, resampleIndices } from '../src/core/fit/bootstrap';
 import { fitRobust, logHuberObjective, type RobustFit } from '../src/core/fit/robust';
 import { chinchillaCoefficients, chinchillaLaw, chinchillaPoints, chinchillaStarts } from '../src/core/laws/chinchilla';
@@ -51,15 +51,6 @@ function timeFits<T>(reps: number, body: () => T): { result: T; ms: number[] } {
   return { result, ms };
 }
 
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** The official 400M fit set, prepared exactly as analyseLossCurves prepares fitting curves (lambda 0.999, peak warmup). */
 async function luoFitSet(): Promise<{ data: AreaPoints; observed: Float64Array; curves: number }> {
@@ -84,9 +75,6 @@ function syntheticFitSet(steps: number): { data: AreaPoints; observed: Float64Ar
   return { data: { s1: a.s1.map((v) => v / etaMax), s2: a.s2.map((v) => v / etaMax) }, observed: c.loss };
 }
 
-function pick(a: Float64Array, idx: Int32Array): Float64Array {
-  return Float64Array.from(idx, (i) => a[i]);
-}
 
 interface LrCase {
   name: string;

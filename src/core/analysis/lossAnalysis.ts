@@ -4,7 +4,7 @@ import { fitRobust, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
 import { lrAreas, StepLr, type Areas } from '../laws/schedule';
 import { quantile, type Random } from '../util/random';
-import { thinIndices } from '../util/sample';
+import { concat, pick, thinIndices } from '../util/arrays';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -70,19 +70,7 @@ function concatAreas(parts: AreaPoints[]): AreaPoints {
   return { s1: concat(parts.map((p) => p.s1)), s2: concat(parts.map((p) => p.s2)) };
 }
 
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
 
-function pick(a: Float64Array, idx: Int32Array): Float64Array {
-  return Float64Array.from(idx, (i) => a[i]);
-}
 
 function fitAll(data: AreaPoints, observed: Float64Array, delta: number): RobustFit | null {
   if (observed.length <= THIN_FIT_POINTS) return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });

@@ -1,7 +1,7 @@
 // Law 'power': L(x) = E + A*x^(-alpha) on any column the user names (option powerX), y = the loss column.
 // Also home of the band method every single-x sweep law shares (downstream BLEU and CE use it too): a residual
 // bootstrap on log residuals, so a band is computed one way wherever it is shown.
-import { maxOf, minOf } from '../util/stats';
+import { maxOf, minOf } from '../util/arrays';
 import { bootstrapParams, percentileIntervals, type Replicate } from '../fit/bootstrap';
 import type { RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';

@@ -1,7 +1,7 @@
 // From one Analysis to the chart's series, in two stages: buildChart computes every series at full resolution once
 // per analysis (laws on dense grids, extrapolations, bands, breaks, baselines), and sampleChart cuts that to an x
 // window and at most a few thousand points per series (LTTB) for each draw or zoom. The raw rows stay in the model.
-import { maxOf, minOf } from '../util/stats';
+import { maxOf, minOf } from '../util/arrays';
 import type { Analysis, CurveReport, FitResult, Prediction } from '../analysis/types';
 import { bleuLaw } from '../laws/bleu';
 import { chinchillaLaw, chinchillaPoints, computeOptimal } from '../laws/chinchilla';

@@ -4,7 +4,7 @@
 // reparametrisation, A~ = A * eta_max^(-alpha) and C~ = C * eta_max, that keeps all four parameters near 1 and the
 // solver well conditioned. Users get both forms.
 import { boundedLeastSquares } from '../fit/linear';
-import { thinIndices } from '../util/sample';
+import { thinIndices } from '../util/arrays';
 import type { Law } from './law';
 
 /** Normalised areas at each fitted point. */

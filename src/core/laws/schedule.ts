@@ -1,7 +1,7 @@
 // Learning-rate schedules as the LR-annealing law sees them: a per-step LR rebuilt from logged rows, and the two
 // areas under it, S1 (forward area) and S2 (annealing area), accumulated by O(T) recursions (Tissue et al. 2024).
 
-import { maxOf } from '../util/stats';
+import { maxOf } from '../util/arrays';
 
 /** Logged (step, lr) pairs: sorted ascending, unique steps, finite LR >= 0. */
 export interface LoggedSchedule {

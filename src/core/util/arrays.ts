@@ -1,0 +1,36 @@
+// Helpers over long numeric arrays (a run file can have millions of rows).
+//  - Extremes by a loop: Math.max(...values) passes every element as an argument and throws past ~100,000.
+//  - Evenly thinned copies, for work that needs a curve's shape rather than every row.
+
+export function maxOf(values: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
+  return m;
+}
+
+export function minOf(values: ArrayLike<number>): number {
+  let m = Infinity;
+  for (let i = 0; i < values.length; i++) if (values[i] < m) m = values[i];
+  return m;
+}
+
+/** Evenly spaced indices 0..n-1, at most `max` of them, always including the last. */
+export function thinIndices(n: number, max: number): Int32Array {
+  if (n <= max) return Int32Array.from({ length: n }, (_, i) => i);
+  return Int32Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)));
+}
+
+/** a[idx[0]], a[idx[1]], ... */
+export function pick(a: Float64Array, idx: Int32Array): Float64Array {
+  return Float64Array.from(idx, (i) => a[i]);
+}
+
+export function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
