@@ -62,3 +62,21 @@ test('least squares solves an exact linear system and bounded LS keeps constrain
   assert.ok(Math.abs(bounded.coefficients[0] - falling.reduce((a, b) => a + b) / 10) < 1e-9);
   assert.equal(leastSquares([ones, ones], y), null, 'rank-deficient design is refused, not solved wrongly');
 });
+
+test('the log-Huber objective (series for ln near 1, blocks of points) equals the textbook sum', async () => {
+  const { logHuberObjective } = await import('../../../src/core/fit/robust');
+  const { lrAnnealingLaw } = await import('../../../src/core/laws/lrAnnealing');
+  const n = 10_000;
+  const s1 = Float64Array.from({ length: n }, (_, i) => i + 1);
+  const s2 = Float64Array.from({ length: n }, (_, i) => Math.sqrt(i));
+  const params = Float64Array.of(2.4, 4, 0.5, 1e-4);
+  const pred = new Float64Array(n);
+  lrAnnealingLaw.predict(params, { s1, s2 }, pred);
+  // Residuals from 1e-7 to 5e-2 in log terms: both sides of the series' 1e-3 limit.
+  const observed = pred.map((p, i) => p * Math.exp(-(1e-7 + 5e-2 * ((i * 7919) % n) / n) * (i % 2 ? 1 : -1)));
+  const grad = new Float64Array(4);
+  const f = logHuberObjective(lrAnnealingLaw, { s1, s2 }, observed, 1e-3)(params, grad);
+  let expected = 0;
+  for (let i = 0; i < n; i++) expected += huber(Math.log(pred[i]) - Math.log(observed[i]), 1e-3);
+  assert.ok(Math.abs(f - expected) <= 1e-12 * expected, `${f} vs ${expected}`);
+});
