@@ -22,6 +22,8 @@ export async function runJob(job: AnalysisJob): Promise<JobResult> {
     const started = performance.now();
     const read = { displayName: job.path, maxBytes: job.maxBytes };
     const table = job.source.kind === 'text' ? parseText(job.source.text, { ...read, fileName: job.path }) : await readTable(job.path, read);
+    // Parsed: the text is no longer needed, and on a large file it is tens of MB held through the whole fit.
+    if (job.source.kind === 'text') job.source.text = '';
     const parseMs = performance.now() - started;
     const looksLikeRunFile = detectRoles(table, job.options.columns ?? {}).kind !== 'unknown' || (job.options.law ?? 'auto') !== 'auto';
     const skipped = job.onlyIfRunFile && !looksLikeRunFile;

@@ -12,7 +12,8 @@ export const runInWorker: Runner = (job, signal) =>
     if (signal.aborted) return resolve('cancelled');
     const file = bundledWorker('analysisWorker.js');
     if (!file) return resolve({ ok: false, message: 'The analysis worker (dist/analysisWorker.js) is missing: rebuild the extension (npm run build).' });
-    const worker = new Worker(file, { workerData: job });
+    const worker = new Worker(file);
+    worker.postMessage(job);
     let settled = false;
     const finish = (value: JobResult | 'cancelled') => {
       if (settled) return;

@@ -171,7 +171,13 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   function schedule(uri: string, reason: 'open' | 'edit'): void {
     const state = stateOf(uri);
     if (state.timer) clearTimeout(state.timer);
-    if (reason === 'edit') state.pending?.abort.abort();
+    if (reason === 'edit') {
+      state.pending?.abort.abort();
+      // The edit moved rows: the old analysis's line numbers no longer match the text, and keeping it while the
+      // new one is computed would hold two million-row analyses at once. Hovers and lenses wait for the new one.
+      state.analysis = undefined;
+      state.key = undefined;
+    }
     state.timer = setTimeout(() => {
       state.timer = undefined;
       void ensure(uri, reason);
