@@ -49,10 +49,17 @@ async function fit(client: ClientRef, context: vscode.ExtensionContext, summarie
     return undefined;
   }
   const overrides = storedOverrides(context)[uri.toString()];
-  const summary = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Scaling Lens: fitting ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
-    (_progress, token) => c.sendRequest(FitFileRequest, { uri: uri.toString(), overrides }, token),
-  );
+  let summary: FitSummary;
+  try {
+    summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Scaling Lens: fitting ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
+      (_progress, token) => c.sendRequest(FitFileRequest, { uri: uri.toString(), overrides }, token),
+    );
+  } catch (error) {
+    // The user cancelled the progress notification (the server stops the fit): nothing to report.
+    if (error instanceof vscode.CancellationError || /cancel/i.test(String(error))) return undefined;
+    throw error;
+  }
   summaries.set(summary.uri, summary);
   const actions = summary.state === 'done' ? ['Show Chart', 'Predict at…'] : summary.state === 'error' ? ['Select Columns and Law…', 'Show Log'] : [];
   const show = summary.state === 'error' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;

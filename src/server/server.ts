@@ -300,11 +300,23 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     return summary.columns[index]?.name;
   }
 
-  connection.onRequest(FitFileRequest, async ({ uri, overrides: chosen }) => {
+  connection.onRequest(FitFileRequest, async ({ uri, overrides: chosen }, token) => {
     if (chosen) overrides.set(uri, chosen);
     const started = performance.now();
-    await ensure(uri, 'request');
+    const run = ensure(uri, 'request');
+    // Cancelling the progress notification ends the fit itself (its worker), not just the wait for it.
+    const cancelled = token.onCancellationRequested(() => {
+      stateOf(uri).pending?.abort.abort();
+      stateOf(uri).pending = undefined;
+    });
+    await run;
+    cancelled.dispose();
     const state = stateOf(uri);
+    if (token.isCancellationRequested) {
+      const summary: FitSummary = { uri, state: 'skipped', kind: state.analysis?.kind ?? 'unknown', message: 'Fit cancelled.', fits: 0, warnings: 0, errors: 0, ms: performance.now() - started, fromDisk: state.fromDisk };
+      publishSummary(summary);
+      return summary;
+    }
     return state.summary ?? { uri, state: 'error', kind: 'unknown', message: 'Nothing was analysed.', fits: 0, warnings: 0, errors: 1, ms: performance.now() - started, fromDisk: state.fromDisk };
   });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisRequest, ColumnsRequest, FitFileRequest, PredictRequest, SetOverridesNotification } from '../../src/shared/protocol';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
 
@@ -184,6 +185,33 @@ test('a file that does not look like a run file is left alone on open (no diagno
     const done = await client.status(uri, (s) => s.state === 'done');
     assert.equal(done.kind, 'loss-curve');
     assert.ok((await client.lenses(uri)).length > 0);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('cancelling a Fit request ends the running fit and says so', async () => {
+  let aborted = false;
+  // A runner that never finishes on its own: only cancellation can end it.
+  const client = await startTestServer({
+    runner: (_job, signal) =>
+      new Promise((resolve) =>
+        signal.addEventListener('abort', () => {
+          aborted = true;
+          resolve('cancelled');
+        }),
+      ),
+  });
+  try {
+    const uri = uriOf(example('loss/cosine.csv'));
+    const source = new CancellationTokenSource();
+    const reply = client.rpc.sendRequest(FitFileRequest, { uri }, source.token);
+    await new Promise((r) => setTimeout(r, 100));
+    source.cancel();
+    const summary = await reply;
+    assert.equal(summary.state, 'skipped');
+    assert.equal(summary.message, 'Fit cancelled.');
+    assert.equal(aborted, true, 'the running fit was aborted');
   } finally {
     client.dispose();
   }
