@@ -2,6 +2,7 @@
 // Pure functions of the analysis (no connection, no documents), so they are tested directly.
 import type { Analysis, CurveReport, Finding, FitResult, Prediction } from '../core/analysis/types';
 import { formatCompact, formatNumber, formatPercent } from '../core/util/format';
+import { breakPoint } from '../core/analysis/breaks';
 import { Commands, DOCS_BASE } from '../shared/protocol';
 
 export interface LensSpec {
@@ -77,10 +78,9 @@ function downstreamLenses(analysis: Analysis, file: string, uri: string): LensSp
     const line = Math.max(0, curve.firstLine - 1);
     const label = groupLabel(curve.groupFields, curve.group ?? curve.name);
     const metric = METRIC_NAMES[curve.metric];
-    const breakFinding = analysis.findings.find((f) => f.group === curve.group && f.code === 'bleu-law-break' && curve.metric === 'bleu');
-    if (breakFinding) {
-      const at = breakAt(breakFinding);
-      lenses.push({ line, title: `${metric} · ${label} · law breaks${at ? ` at D_p = ${at}` : ''}`, command: Commands.showChart, arguments: [uri, curve.group] });
+    const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
+    if (at !== undefined) {
+      lenses.push({ line, title: `${metric} · ${label} · law breaks at D_p = ${formatCompact(at)}`, command: Commands.showChart, arguments: [uri, curve.group] });
       continue;
     }
     const predictions = analysis.predictions.filter((p) => p.group === curve.group && p.metric === curve.metric);
@@ -90,18 +90,11 @@ function downstreamLenses(analysis: Analysis, file: string, uri: string): LensSp
       continue;
     }
     for (const p of predictions) {
-      const multiple = /×\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*×/.exec(p.reason);
-      const what = multiple ? `${multiple[1] ?? multiple[2]}×D_p` : `D_p ${formatCompact(p.x)}`;
+      const what = p.dataMultiplier !== undefined ? `${p.dataMultiplier}×D_p` : `D_p ${formatCompact(p.x)}`;
       lenses.push({ line, title: `${metric} · ${label} · ${what} -> ${formatNumber(p.value, 3)}${band(p, 3)}`, command: Commands.showChart, arguments: [uri, curve.group] });
     }
   }
   return lenses;
-}
-
-/** The D_p a break finding names, read from its message or related rows (the core writes it as D_p = value). */
-function breakAt(f: Finding): string | undefined {
-  const m = f.message.match(/D_p\s*=\s*([0-9.eE+\-]+[KMBTkmbt]?)/);
-  return m?.[1];
 }
 
 function computeLenses(analysis: Analysis, uri: string): LensSpec[] {

@@ -338,6 +338,6 @@ function pushPredictions(
   const band = at(targets.map((t) => t.x));
   const caveat = broken ? ' (law broke in this group: extrapolates the pre-break fit, not expected to hold)' : '';
   targets.forEach((t, i) =>
-    out.predictions.push({ metric, group: group.label, groupFields: group.fields, x: t.x, xName: 'D_p', value: band.value[i], low: band.low[i], high: band.high[i], reason: t.reason + caveat }),
+    out.predictions.push({ metric, group: group.label, groupFields: group.fields, x: t.x, xName: 'D_p', dataMultiplier: t.dataMultiplier, value: band.value[i], low: band.low[i], high: band.high[i], reason: t.reason + caveat }),
   );
 }

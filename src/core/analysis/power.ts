@@ -72,9 +72,9 @@ export function predictWithBand<Data>(law: Law<Data>, params: Float64Array, sets
 }
 
 /** Where to predict: k times the largest x for each multiplier, and each configured x. */
-export function predictionTargets(maxX: number, options: AnalysisOptions): { x: number; reason: string }[] {
+export function predictionTargets(maxX: number, options: AnalysisOptions): { x: number; reason: string; dataMultiplier?: number }[] {
   return [
-    ...options.dataMultipliers.map((k) => ({ x: k * maxX, reason: `data-multiplier ×${k}` })),
+    ...options.dataMultipliers.map((k) => ({ x: k * maxX, reason: `data-multiplier ×${k}`, dataMultiplier: k })),
     ...options.predictAt.filter((x) => x > 0).map((x) => ({ x, reason: 'configured' })),
   ];
 }

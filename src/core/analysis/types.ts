@@ -74,6 +74,8 @@ export interface Prediction {
   value: number;
   low: number;
   high: number;
+  /** For downstream targets set as a multiple of the largest D_p seen: that multiple. */
+  dataMultiplier?: number;
   /** Why this target: 'configured', 'data-multiplier ×2', 'end of schedule', 'compute budget', ... */
   reason: string;
   /** Extra named values (e.g. N*, D* on the compute-optimal frontier). */

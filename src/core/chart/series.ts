@@ -1,6 +1,7 @@
 // From one Analysis to the chart's series, in two stages: buildChart computes every series at full resolution once
 // per analysis (laws on dense grids, extrapolations, bands, breaks, baselines), and sampleChart cuts that to an x
 // window and at most a few thousand points per series (LTTB) for each draw or zoom. The raw rows stay in the model.
+import { breakPoint } from '../analysis/breaks';
 import { maxOf, minOf } from '../util/arrays';
 import type { Analysis, CurveReport, FitResult, Prediction } from '../analysis/types';
 import { bleuLaw } from '../laws/bleu';
@@ -183,13 +184,6 @@ function downstreamSeries(analysis: Analysis): Parts {
   return { panels, series, markers };
 }
 
-/** The D_p of a group's first point that left the BLEU law, from the bleu-law-break finding on its line. */
-export function breakPoint(analysis: Analysis, c: CurveReport): number | undefined {
-  const found = analysis.findings.find((f) => f.code === 'bleu-law-break' && f.group === c.group);
-  if (!found) return undefined;
-  const i = c.points.lines.indexOf(found.line);
-  return i >= 0 ? c.points.x[i] : undefined;
-}
 
 /** A fitted single-x law evaluated in the user's units (the FitResult's raw params). */
 export function evaluateLaw(fit: FitResult, x: number[]): number[] {
