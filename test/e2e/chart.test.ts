@@ -167,10 +167,16 @@ test('export: PNG through the save dialog writes a file', { timeout: 120_000 }, 
   // code-server's save dialog is VS Code's simple file dialog: a quick input holding the path.
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(target);
+  // The dialog fills in its own default path as it opens: type ours until it sticks, then accept.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await input.fill(target);
+    await page.waitForTimeout(150);
+    if ((await input.inputValue()) === target) break;
+  }
   await page.keyboard.press('Enter');
-  const until = Date.now() + 20_000;
-  while (!existsSync(target) && Date.now() < until) await page.waitForTimeout(200);
+  // Wait for the whole file, not just its creation (it is written by the extension host asynchronously).
+  const until = Date.now() + 30_000;
+  while (!(existsSync(target) && statSync(target).size > 5000) && Date.now() < until) await page.waitForTimeout(200);
   assert.ok(existsSync(target), 'the PNG was written');
   const bytes = readFileSync(target);
   assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
