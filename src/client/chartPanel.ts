@@ -3,6 +3,7 @@
 // what-if schedules, refreshes when the file's fit changes, and writes exports through a save dialog.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { targetUri } from './target';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { chartToCsv, chartToJson } from '../core/chart/export';
 import { pointBudget } from '../core/chart/lttb';
@@ -32,12 +33,6 @@ interface Opening {
   onWidth: (width: number) => void;
 }
 
-/** The file a command is about: an explicit URI (CodeLens, explorer, fit notification) or the active editor's. */
-function targetUri(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string') return vscode.Uri.parse(arg);
-  return vscode.window.activeTextEditor?.document.uri;
-}
 
 export class ChartPanels implements vscode.Disposable {
   private readonly panels = new Map<string, ChartPanel>();

@@ -1,6 +1,7 @@
 // The commands of the palette, the menus and the CodeLenses. Each asks the server and presents the answer; none
 // computes anything itself. Run files are only ever read: exports go to a new file the user picks.
 import * as vscode from 'vscode';
+import { targetUri } from './target';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { LawId, Prediction } from '../core/analysis/types';
 import { parseNumberCell } from '../core/table/number';
@@ -22,12 +23,6 @@ type ClientRef = () => LanguageClient | undefined;
 
 const OVERRIDES_KEY = 'scalingLens.fileOverrides';
 
-/** The file a command is about: the explorer's selection, else the active editor's document. */
-function targetUri(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string') return vscode.Uri.parse(arg);
-  return vscode.window.activeTextEditor?.document.uri;
-}
 
 function storedOverrides(context: vscode.ExtensionContext): Record<string, FileOverrides> {
   return context.workspaceState.get<Record<string, FileOverrides>>(OVERRIDES_KEY, {});

@@ -4,7 +4,8 @@ import annotationPlugin, { type AnnotationOptions } from 'chartjs-plugin-annotat
 import zoomPlugin from 'chartjs-plugin-zoom';
 import type { ChartMarker, ChartPanelSpec } from '../shared/chart';
 import type { LensDataset, LensPoint } from './datasets';
-import { exact, tick } from './format';
+import { formatNumber } from '../core/util/format';
+import { tick } from './format';
 import { withAlpha, type Theme } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Legend, Tooltip, zoomPlugin, annotationPlugin);
@@ -115,10 +116,10 @@ function markerAnnotations(view: PanelView): Record<string, AnnotationOptions> {
 function tooltipLabel(item: TooltipItem<'line'>): string | string[] {
   const p = item.raw as LensPoint;
   const ds = item.dataset as LensDataset;
-  const head = `${ds.label ?? ''}: x = ${exact(p.x)}, y = ${exact(p.y)}`;
+  const head = `${ds.label ?? ''}: x = ${formatNumber(p.x, 6)}, y = ${formatNumber(p.y, 6)}`;
   const extra: string[] = [];
-  if (p.obs !== undefined && p.pred !== undefined) extra.push(`observed ${exact(p.obs)}, law ${exact(p.pred)}`);
-  else if (p.pred !== undefined && ds.lens.kind === 'observed') extra.push(`law ${exact(p.pred)} (residual ${exact(100 * (p.y / p.pred - 1))} %)`);
+  if (p.obs !== undefined && p.pred !== undefined) extra.push(`observed ${formatNumber(p.obs, 6)}, law ${formatNumber(p.pred, 6)}`);
+  else if (p.pred !== undefined && ds.lens.kind === 'observed') extra.push(`law ${formatNumber(p.pred, 6)} (residual ${formatNumber(100 * (p.y / p.pred - 1), 3)} %)`);
   if (p.line !== undefined) extra.push(`line ${p.line}`);
   return extra.length ? [head, ...extra] : head;
 }

@@ -1,4 +1,4 @@
-// Numbers on axes and in tooltips: compact on ticks, exact (6 significant digits) in tooltips.
+// Numbers on axes: compact ticks. Tooltips use the core's formatNumber, as every other surface does.
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
 
 export function tick(v: number): string {
@@ -9,9 +9,3 @@ export function tick(v: number): string {
   return compact.format(v);
 }
 
-export function exact(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e7 || a < 1e-3)) return v.toExponential(5);
-  return String(Number(v.toPrecision(6)));
-}

@@ -1,5 +1,6 @@
 // From a parsed table to clean loss curves: one per run value (or per file), sorted by step, one value per step,
 // invalid cells reported with their line and left out. Real logs are messy; each cleaning rule says why below.
+import { plural } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
 import type { RoleAssignment, Table } from '../table/types';
@@ -206,9 +207,6 @@ function cellFinding(code: string, severity: Finding['severity'], message: strin
   return { code, severity, message, file, line };
 }
 
-export function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
 
 /**
  * A run logged in two files, one with the loss and one with only the LR (TensorBoard writes one tag per file), is

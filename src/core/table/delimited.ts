@@ -5,6 +5,7 @@
 
 import { CR, HASH, indexOfByte, LF, QUOTE, SPACE, TAB } from './bytes';
 import type { TableBuilder } from './columns';
+import { plural } from '../util/format';
 import { formatBytes } from './problems';
 import { parseNumberCell, scanNumber, type NumberCellOptions, type NumberScan } from './number';
 import { RecordCells, type RowSink } from './record';
@@ -305,8 +306,4 @@ export class DelimitedParser implements ChunkParser {
     this.skipping = false;
     return this.nextLine(lf + 1);
   }
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

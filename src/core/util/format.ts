@@ -28,3 +28,8 @@ export function formatCompact(v: number): string {
   for (const [scale, suffix] of units) if (a >= scale) return `${Number((v / scale).toPrecision(4))}${suffix}`;
   return String(Number(v.toPrecision(6)));
 }
+
+/** "1 row", "3 rows". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
