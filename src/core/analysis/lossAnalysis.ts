@@ -1,6 +1,6 @@
 // Fit the LR-annealing law on some loss curves, predict the others and any target step, and score every prediction.
 import { bootstrapParams } from '../fit/bootstrap';
-import { fitRobust, type RobustFit } from '../fit/robust';
+import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
 import { lrAreas, StepLr, type Areas } from '../laws/schedule';
 import { quantile, type Random } from '../util/random';
@@ -79,8 +79,8 @@ function fitAll(data: AreaPoints, observed: Float64Array, delta: number): Robust
   const thinObs = pick(observed, idx);
   const coarse = fitRobust(lrAnnealingLaw, thinData, thinObs, { delta, starts: lrAnnealingStarts(thinData, thinObs) });
   if (!coarse) return null;
-  const fine = fitRobust(lrAnnealingLaw, data, observed, { delta, starts: [coarse.params] });
-  return fine && { ...fine, startsTried: coarse.startsTried };
+  const fine = refineRobust(lrAnnealingLaw, data, observed, coarse.params, { delta });
+  return fine && { ...fine, startsTried: coarse.startsTried, bestStart: coarse.bestStart };
 }
 
 interface LambdaFit {

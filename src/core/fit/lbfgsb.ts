@@ -44,12 +44,12 @@ export interface MinimizeResult {
 const ARMIJO_C1 = 1e-4;
 const MAX_BACKTRACKS = 40;
 
-function project(x: Float64Array, lo: Float64Array, hi: Float64Array): void {
+export function project(x: Float64Array, lo: Float64Array, hi: Float64Array): void {
   for (let i = 0; i < x.length; i++) x[i] = Math.min(hi[i], Math.max(lo[i], x[i]));
 }
 
 /** max_i |P(x - g) - x|_i: zero exactly at a KKT point of the box-constrained problem. */
-function projectedGradientNorm(x: Float64Array, g: Float64Array, lo: Float64Array, hi: Float64Array): number {
+export function projectedGradientNorm(x: Float64Array, g: Float64Array, lo: Float64Array, hi: Float64Array): number {
   let m = 0;
   for (let i = 0; i < x.length; i++) {
     const p = Math.min(hi[i], Math.max(lo[i], x[i] - g[i])) - x[i];
@@ -59,7 +59,7 @@ function projectedGradientNorm(x: Float64Array, g: Float64Array, lo: Float64Arra
 }
 
 /** Variables pinned at a bound with the gradient pushing outward are held fixed this iteration. */
-function freeMask(x: Float64Array, g: Float64Array, lo: Float64Array, hi: Float64Array): Uint8Array {
+export function freeMask(x: Float64Array, g: Float64Array, lo: Float64Array, hi: Float64Array): Uint8Array {
   const free = new Uint8Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const atLo = x[i] <= lo[i] && g[i] > 0;

@@ -2,8 +2,9 @@
 // from several starting points, keeping the best. Summed, not averaged: averaging shrinks the gradient by 1/n and
 // makes the quasi-Newton stopping tests fire early (the published reference fits depend on this).
 import type { Law } from '../laws/law';
-import { huber, huberDerivative } from './huber';
+import { huberDerivative, huberGivenDerivative } from './huber';
 import { minimize, type MinimizeResult, type StopReason } from './lbfgsb';
+import { minimizeNewton } from './newton';
 
 export interface RobustFitOptions {
   delta: number;
@@ -40,10 +41,14 @@ function sliceData<Data>(data: Data, start: number, end: number): Data {
   return out as Data;
 }
 
+/** The summed log-Huber objective: fills `grad`, and `curvature` (k x k, row-major) when given. */
+export type RobustObjective = (params: Float64Array, grad: Float64Array, curvature?: Float64Array) => number;
+
 /**
- * The objective and its gradient for one law on one data set. Points are evaluated block by block with buffers
- * reused across evaluations: on a million-point curve, writing the whole Jacobian to memory and reading it back
- * cost more than the arithmetic.
+ * The objective and its gradient for one law on one data set, and on request its Gauss-Newton curvature
+ * sum_i huber''(r_i) / p_i^2 * J_i J_i^T (the part of the Hessian that does not cancel over points whose residuals
+ * scatter around zero). Points are evaluated block by block with buffers reused across evaluations: on a
+ * million-point curve, writing the whole Jacobian to memory and reading it back cost more than the arithmetic.
  */
 export function logHuberObjective<Data>(
   law: Law<Data>,
@@ -51,21 +56,11 @@ export function logHuberObjective<Data>(
   observed: Float64Array,
   delta: number,
   weights?: Float64Array,
-): (params: Float64Array, grad: Float64Array) => number {
+): RobustObjective {
   const n = law.size(data);
   const k = law.parameterNames.length;
   const logObs = observed.map(Math.log);
   const invObs = observed.map((o) => 1 / o);
-  /**
-   * ln(p / obs). Near a fit |p/obs - 1| is ~1e-3, where four terms of ln(1+u) are exact to ~1e-16 and cost a
-   * fraction of Math.log, the most expensive call of an evaluation; elsewhere the logarithm itself.
-   */
-  const logRatio = (p: number, i: number): number => {
-    const u = p * invObs[i] - 1;
-    if (u > LOG_SERIES_LIMIT || u < -LOG_SERIES_LIMIT) return Math.log(p) - logObs[i];
-    const u2 = u * u;
-    return u - u2 / 2 + (u2 * u) / 3 - (u2 * u2) / 4;
-  };
   const blocks = Array.from({ length: Math.ceil(n / BLOCK) }, (_, b) => {
     const start = b * BLOCK;
     const end = Math.min(n, start + BLOCK);
@@ -75,21 +70,31 @@ export function logHuberObjective<Data>(
   const pred = new Float64Array(size);
   const jac = Array.from({ length: k }, () => new Float64Array(size));
   const dPred = new Float64Array(size);
-  return (params, grad) => {
+  const inliers = new Int32Array(size);
+  const inlierWeight = new Float64Array(size);
+  return (params, grad, curvature) => {
     grad.fill(0);
+    curvature?.fill(0);
     let total = 0;
     for (const block of blocks) {
       const m = block.end - block.start;
       const blockPred = m === size ? pred : pred.subarray(0, m);
       const blockJac = m === size ? jac : jac.map((column) => column.subarray(0, m));
       law.predict(params, block.data, blockPred, blockJac);
+      let inlierCount = 0;
       for (let i = 0; i < m; i++) {
         const p = blockPred[i];
-        if (!(p > 0) || !Number.isFinite(p)) return Infinity;
-        const w = weights ? weights[block.start + i] : 1;
-        const r = logRatio(p, block.start + i);
-        total += w * huber(r, delta);
-        dPred[i] = (w * huberDerivative(r, delta)) / p;
+        if (!(p > 0 && p < Infinity)) return Infinity;
+        const at = block.start + i;
+        const w = weights ? weights[at] : 1;
+        const r = logRatio(p, invObs[at], logObs[at]);
+        const psi = huberDerivative(r, delta);
+        total += w * huberGivenDerivative(r, psi);
+        dPred[i] = (w * psi) / p;
+        if (psi === r && curvature) {
+          inliers[inlierCount] = i;
+          inlierWeight[inlierCount++] = w / (p * p);
+        }
       }
       for (let j = 0; j < k; j++) {
         const column = blockJac[j];
@@ -97,9 +102,43 @@ export function logHuberObjective<Data>(
         for (let i = 0; i < m; i++) g += dPred[i] * column[i];
         grad[j] += g;
       }
+      if (curvature) accumulateCurvature(curvature, blockJac, inliers, inlierWeight, inlierCount);
     }
+    if (curvature) for (let j = 0; j < k; j++) for (let l = 0; l < j; l++) curvature[l * k + j] = curvature[j * k + l];
     return total;
   };
+}
+
+/**
+ * ln(p / obs). Near a fit |p/obs - 1| is ~1e-3, where four terms of ln(1+u) are exact to ~1e-16 and cost a fraction
+ * of Math.log, the most expensive call of an evaluation; elsewhere the logarithm itself.
+ */
+function logRatio(p: number, invObs: number, logObs: number): number {
+  const u = p * invObs - 1;
+  if (u > LOG_SERIES_LIMIT || u < -LOG_SERIES_LIMIT) return Math.log(p) - logObs;
+  const u2 = u * u;
+  return u - u2 / 2 + (u2 * u) / 3 - (u2 * u2) / 4;
+}
+
+/**
+ * Lower triangle of sum_t weight_t * J_i J_i^T over the points i = inliers[t] of one block. Only points inside the
+ * Huber threshold have curvature, and on real logs (per-step noise well above delta) they are a small minority:
+ * gathering them first makes the k(k+1)/2 passes cheap enough to run at every evaluation.
+ */
+function accumulateCurvature(curvature: Float64Array, jac: Float64Array[], inliers: Int32Array, weight: Float64Array, count: number): void {
+  const k = jac.length;
+  for (let j = 0; j < k; j++) {
+    const a = jac[j];
+    for (let l = 0; l <= j; l++) {
+      const b = jac[l];
+      let sum = 0;
+      for (let t = 0; t < count; t++) {
+        const i = inliers[t];
+        sum += weight[t] * a[i] * b[i];
+      }
+      curvature[j * k + l] += sum;
+    }
+  }
 }
 
 export function fitRobust<Data>(law: Law<Data>, data: Data, observed: Float64Array, options: RobustFitOptions): RobustFit | null {
@@ -108,7 +147,7 @@ export function fitRobust<Data>(law: Law<Data>, data: Data, observed: Float64Arr
   let bestStart = -1;
   let evaluations = 0;
   options.starts.forEach((start, s) => {
-    const result = minimizeScaled(objective, start, law, options);
+    const result = minimizeScaled(objective, start, law, options, 'quasi-newton');
     evaluations += result.evaluations;
     if (Number.isFinite(result.f) && (!best || result.f < best.f)) {
       best = result;
@@ -117,49 +156,74 @@ export function fitRobust<Data>(law: Law<Data>, data: Data, observed: Float64Arr
   });
   const winner = best as MinimizeResult | null;
   if (!winner) return null;
+  return fitFrom(winner, evaluations, options.starts.length, bestStart);
+}
+
+/**
+ * Polishes a start that is already in the optimum's basin (typically the fit of a thinned copy) on all points with
+ * damped Gauss-Newton steps, which on a million points need a fraction of L-BFGS's evaluations. When the curvature
+ * model stalls, L-BFGS finishes from wherever Newton got to, so the result is never worse than L-BFGS alone.
+ */
+export function refineRobust<Data>(
+  law: Law<Data>,
+  data: Data,
+  observed: Float64Array,
+  start: Float64Array,
+  options: Omit<RobustFitOptions, 'starts'>,
+): RobustFit | null {
+  const objective = logHuberObjective(law, data, observed, options.delta, options.weights);
+  const newton = minimizeScaled(objective, start, law, options, 'newton');
+  if (newton.converged) return fitFrom(newton, newton.evaluations, 1, 0);
+  const from = Number.isFinite(newton.f) ? newton.x : start;
+  const rest = minimizeScaled(objective, from, law, options, 'quasi-newton');
+  const winner = Number.isFinite(rest.f) ? rest : Number.isFinite(newton.f) ? newton : null;
+  return winner && fitFrom(winner, newton.evaluations + rest.evaluations, 1, 0);
+}
+
+function fitFrom(result: MinimizeResult, evaluations: number, startsTried: number, bestStart: number): RobustFit {
   return {
-    params: winner.x,
-    objective: winner.f,
-    converged: winner.converged,
-    reason: winner.reason,
-    iterations: winner.iterations,
+    params: result.x,
+    objective: result.f,
+    converged: result.converged,
+    reason: result.reason,
+    iterations: result.iterations,
     evaluations,
-    startsTried: options.starts.length,
+    startsTried,
     bestStart,
   };
 }
 
 /**
- * Runs the solver on parameters divided by their starting magnitudes. Law parameters span many orders of magnitude
+ * Runs a solver on parameters divided by their starting magnitudes. Law parameters span many orders of magnitude
  * (an amplitude of 500 beside an exponent of 0.5 and a coefficient of 1e-4); one diagonal rescaling makes the
- * quasi-Newton steps comparable in every direction without changing the optimum.
+ * steps comparable in every direction without changing the optimum.
  */
 function minimizeScaled<Data>(
-  objective: (params: Float64Array, grad: Float64Array) => number,
+  objective: RobustObjective,
   start: Float64Array,
   law: Law<Data>,
-  options: RobustFitOptions,
+  options: Omit<RobustFitOptions, 'starts'>,
+  solver: 'quasi-newton' | 'newton',
 ): MinimizeResult {
   const k = start.length;
   const scale = Float64Array.from(start, (v) => (Math.abs(v) > 1e-300 ? Math.abs(v) : 1));
   const params = new Float64Array(k);
-  const scaled: (x: Float64Array, grad: Float64Array) => number = (x, grad) => {
+  const scaled = (x: Float64Array, grad: Float64Array, curvature?: Float64Array): number => {
     for (let j = 0; j < k; j++) params[j] = x[j] * scale[j];
-    const f = objective(params, grad);
+    const f = objective(params, grad, curvature);
     for (let j = 0; j < k; j++) grad[j] *= scale[j];
+    if (curvature) for (let j = 0; j < k; j++) for (let l = 0; l < k; l++) curvature[j * k + l] *= scale[j] * scale[l];
     return f;
   };
-  const result = minimize(
-    scaled,
-    Float64Array.from(start, (v, j) => v / scale[j]),
-    {
-      lower: law.lower.map((v, j) => v / scale[j]),
-      upper: law.upper.map((v, j) => v / scale[j]),
-      maxIterations: options.maxIterations ?? 2000,
-      ftol: options.ftol,
-      ftolFloor: options.ftolFloor ?? 1e-300,
-      pgtol: options.pgtol ?? 1e-12,
-    },
-  );
+  const x0 = Float64Array.from(start, (v, j) => v / scale[j]);
+  const settings = {
+    lower: law.lower.map((v, j) => v / scale[j]),
+    upper: law.upper.map((v, j) => v / scale[j]),
+    maxIterations: options.maxIterations ?? 2000,
+    ftol: options.ftol,
+    ftolFloor: options.ftolFloor ?? 1e-300,
+    pgtol: options.pgtol ?? 1e-12,
+  };
+  const result = solver === 'newton' ? minimizeNewton(scaled, x0, settings) : minimize(scaled, x0, settings);
   return { ...result, x: Float64Array.from(result.x, (v, j) => v * scale[j]) };
 }
