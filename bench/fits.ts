@@ -91,6 +91,8 @@ interface PeerFit {
   params: number[];
   iterations: number;
   evaluations: number;
+  /** Evaluations on all points after the thinned fit (huge curves only). */
+  refineEvaluations?: number | null;
 }
 
 /** Our fit as lossAnalysis.ts fitAll runs it, with the starts computed beforehand (and handed to scipy too). */
@@ -188,7 +190,7 @@ export async function lrBench(options: { quick: boolean; log: (s: string) => voi
       ratio: `${speedRatio(oursMs, peerMs)}; f rel ${rel >= 0 ? '+' : ''}${rel.toExponential(1)}`,
       met: noWorse && oursMs < peerMs,
       data,
-      note: `starts: ${prepared[i].starts.length} (our variable projection, ${fmtMs(prepared[i].startsMs)}, not timed on either side)${prepared[i].thin ? `; the best coarse fit is refined on all points by our damped Gauss-Newton (${o.result.evaluations} evaluations) and by scipy's L-BFGS-B (${p.evaluations} evaluations in all)` : ''}`,
+      note: `starts: ${prepared[i].starts.length} (our variable projection, ${fmtMs(prepared[i].startsMs)}, not timed on either side)${prepared[i].thin ? `; the best coarse fit is refined on all points by our damped Gauss-Newton (${o.result.evaluations} evaluations) and by scipy's L-BFGS-B (${p.refineEvaluations ?? '?'} evaluations)` : ''}`,
     });
   });
   return rows;

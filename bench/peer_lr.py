@@ -47,10 +47,13 @@ def main():
             # Mirrors lossAnalysis.ts fitAll on huge curves: starts on the thinned copy, then the best refined on all.
             x, f, nit, nfev = fit_robust(coarse, fit["starts"], LOWER, UPPER, o["maxiter"], o["pgtol"], o["coarseFtol"])
             x2, f2, nit2, nfev2 = fit_robust(full, [x], LOWER, UPPER, o["maxiter"], o["pgtol"], o["ftol"])
+            refine_evaluations[0] = nfev2
             return x2, f2, nit + nit2, nfev + nfev2
 
+        refine_evaluations = [None]
         (x, f, nit, nfev), times = timed(fit["reps"], body)
-        out.append({"name": fit["name"], "ms": times, "objective": f, "params": list(map(float, x)), "iterations": nit, "evaluations": nfev})
+        out.append({"name": fit["name"], "ms": times, "objective": f, "params": list(map(float, x)), "iterations": nit, "evaluations": nfev,
+                    "refineEvaluations": refine_evaluations[0]})
     emit({"fits": out})
 
 
