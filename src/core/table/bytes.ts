@@ -16,3 +16,10 @@ export function indexOfByte(buf: Buffer, byte: number, from: number, end: number
   const i = buf.subarray(from, end).indexOf(byte);
   return i < 0 ? -1 : from + i;
 }
+
+/** Offset of the last `byte` in buf[from, end), or -1 (searching back from end - 1, so stale bytes are never seen). */
+export function lastIndexOfByte(buf: Buffer, byte: number, from: number, end: number): number {
+  if (from >= end) return -1;
+  const i = buf.lastIndexOf(byte, end - 1);
+  return i < from ? -1 : i;
+}

@@ -1,19 +1,39 @@
 // The table under construction: typed columns, pre-sized from an estimate of the row count, regrown (to a fresh
 // estimate, at most doubling) when it falls short, and trimmed at the end, so memory stays proportional to the
 // numeric data rather than to the text of the file. A part of a file parsed elsewhere (a worker, see parallel.ts)
-// comes back as a TablePart and is appended with absorb().
+// comes back as a TablePart and is appended with absorb(). When the worker was given a Placement, it wrote its rows
+// straight into the reading thread's arrays (shared memory) past the rows expected from the first part, so absorb()
+// only moves them down: no second copy of the table, and no page of it faulted twice.
 
 import { ProblemLog, quote } from './problems';
 import type { Column, FileFormat, Table } from './types';
 
 const MIN_CAPACITY = 1024;
+/** What a column's last write held (see ColumnBuilder.forget). */
+const KIND_NONE = 0;
+const KIND_NUMBER = 1;
+const KIND_TEXT = 2;
 /** Files past 2^31 lines cannot be addressed by Table.lines (Int32Array). */
 const MAX_LINE = 0x7fffffff;
+
+/**
+ * Where a worker writes its rows: in the reading thread's own arrays, from row `at` on (see TableBuilder.share).
+ * Columns the reader did not have yet are the worker's own.
+ */
+export interface Placement {
+  at: number;
+  /** Rows from `at` to the end of the arrays. */
+  room: number;
+  lines: SharedArrayBuffer;
+  columns: { name: string; values: SharedArrayBuffer }[];
+}
 
 /** One column of a TablePart: its cells and counts, its dictionary still local to the part. */
 export interface ColumnPart {
   name: string;
   values: Float64Array;
+  /** The values are still where the Placement put them (the worker never had to regrow the column). */
+  placed: boolean;
   codes: Int32Array | null;
   dictionary: string[];
   suffixes: string[];
@@ -28,9 +48,13 @@ export interface TablePart {
   columns: ColumnPart[];
   rowCount: number;
   lines: Int32Array;
+  /** As ColumnPart.placed, for lines. */
+  linesPlaced: boolean;
   rowsRejected: number;
   problemCount: number;
   bytesRead: number;
+  /** Lines the part's bytes hold (its rows' lines, blank and comment lines included). */
+  linesConsumed: number;
 }
 
 /** Where a cell sits in the file, for the one warning each column gets about its non-numeric cells. */
@@ -53,14 +77,30 @@ export class ColumnBuilder {
   firstText: (CellLocation & { text: string }) | null = null;
   // The row last written and what it held: a JSONL key flattened twice in one object must not count twice.
   private lastRow = -1;
-  private lastKind: 'none' | 'number' | 'text' = 'none';
+  private lastKind = KIND_NONE;
+  /** The values are in memory shared with the other thread, where both expect them (false once regrown). */
+  private shared: boolean;
 
+  /** `storage`: the column's memory when it is given (shared), else it is allocated (shared when asked). */
   constructor(
     readonly name: string,
     capacity: number,
+    storage: { values: Float64Array } | { shared: boolean } = { shared: false },
   ) {
     // Not filled with NaN up front: that is a whole extra pass over the column; rows are filled as reached.
-    this.values = new Float64Array(capacity);
+    if ('values' in storage) {
+      this.values = storage.values;
+      this.shared = true;
+    } else {
+      this.values = storage.shared ? new Float64Array(new SharedArrayBuffer(capacity * 8)) : new Float64Array(capacity);
+      this.shared = storage.shared;
+    }
+  }
+
+  /** The shared memory of the values, when they are in one (see TableBuilder.share). */
+  get sharedBuffer(): SharedArrayBuffer | null {
+    const buffer = this.values.buffer;
+    return this.shared && buffer instanceof SharedArrayBuffer ? buffer : null;
   }
 
   /** Prepares row `row` for a write: the rows skipped since the last write become NaN (empty). */
@@ -77,14 +117,44 @@ export class ColumnBuilder {
   }
 
   setNumber(row: number, value: number, suffix?: string): void {
+    if (row === this.written && suffix === undefined && value === value) {
+      // The common case, the next row and a plain number: nothing to forget, fill or code.
+      this.values[row] = value;
+      this.written = row + 1;
+      this.lastRow = row;
+      this.numericCount++;
+      this.lastKind = KIND_NUMBER;
+      return;
+    }
     this.forget(row);
     this.reach(row);
     this.values[row] = value;
     this.numericCount++;
-    this.lastKind = 'number';
+    this.lastKind = KIND_NUMBER;
     if (suffix !== undefined && !this.suffixes.includes(suffix)) this.suffixes.push(suffix);
     // A written NaN ("nan" in a diverged run's loss) must stay distinguishable from an empty cell.
     if (Number.isNaN(value)) this.setCode(row, 'NaN');
+  }
+
+  /**
+   * Rows [first, first + count) at once, from src[offset + i * stride]: numbers, NaN for an empty cell (never a
+   * written NaN). The same cells and counts as setNumber on each number, with the bookkeeping done once.
+   */
+  setPlain(first: number, src: Float64Array, offset: number, stride: number, count: number): void {
+    this.forget(first);
+    if (first > this.written) this.values.fill(NaN, this.written, first);
+    const values = this.values;
+    let numbers = 0;
+    let value = NaN;
+    for (let i = 0, j = offset; i < count; i++, j += stride) {
+      value = src[j];
+      values[first + i] = value;
+      if (value === value) numbers++;
+    }
+    this.numericCount += numbers;
+    this.written = Math.max(this.written, first + count);
+    this.lastRow = first + count - 1;
+    this.lastKind = value === value ? KIND_NUMBER : KIND_NONE;
   }
 
   private setCode(row: number, text: string): void {
@@ -117,7 +187,7 @@ export class ColumnBuilder {
     this.setCode(row, text);
     if (this.firstText === null) this.firstText = { line: where?.line ?? 1, column: where?.column ?? 1, text };
     this.textCount++;
-    this.lastKind = 'text';
+    this.lastKind = KIND_TEXT;
   }
 
   /** Marks an empty cell (only needed to overwrite a value set earlier in the same row). */
@@ -125,7 +195,7 @@ export class ColumnBuilder {
     this.forget(row);
     this.reach(row);
     this.values[row] = NaN;
-    this.lastKind = 'none';
+    this.lastKind = KIND_NONE;
   }
 
   /** Undoes a value already written to this row, so the last write wins and counts stay exact. */
@@ -134,19 +204,21 @@ export class ColumnBuilder {
       this.lastRow = row;
       return;
     }
-    if (this.lastKind === 'number') this.numericCount--;
-    if (this.lastKind === 'text') this.textCount--;
+    if (this.lastKind === KIND_NUMBER) this.numericCount--;
+    if (this.lastKind === KIND_TEXT) this.textCount--;
     this.values[row] = NaN;
     if (this.codes !== null) this.codes[row] = -1;
   }
 
-  grow(capacity: number): void {
-    const values = new Float64Array(capacity);
+  /** Moves the column to new arrays of `capacity` rows (rows past `written` hold nothing to keep). */
+  grow(capacity: number, shared = false): void {
+    const values = shared ? new Float64Array(new SharedArrayBuffer(capacity * 8)) : new Float64Array(capacity);
     values.set(this.values.subarray(0, this.written));
     this.values = values;
+    this.shared = shared;
     if (this.codes !== null) {
-      const codes = new Int32Array(capacity).fill(-1, this.codes.length);
-      codes.set(this.codes);
+      const codes = new Int32Array(capacity).fill(-1);
+      codes.set(this.codes.subarray(0, this.written));
       this.codes = codes;
     }
   }
@@ -157,6 +229,7 @@ export class ColumnBuilder {
     return {
       name: this.name,
       values: this.values.subarray(0, rowCount),
+      placed: this.shared,
       codes: this.codes?.subarray(0, rowCount) ?? null,
       dictionary: this.dictionary,
       suffixes: this.suffixes,
@@ -166,10 +239,14 @@ export class ColumnBuilder {
     };
   }
 
-  /** Appends a part's cells at rows [at, at + length): text codes are remapped to this dictionary. */
-  absorb(part: ColumnPart, at: number, lineShift: number): void {
+  /**
+   * Appends a part's cells at rows [at, at + length): text codes are remapped to this dictionary. `placedAt` is
+   * the row where a worker wrote the values into these same arrays, or -1.
+   */
+  absorb(part: ColumnPart, at: number, lineShift: number, placedAt: number): void {
     this.fillTo(at);
-    this.values.set(part.values, at);
+    if (placedAt >= 0 && part.placed && this.shared) this.values.copyWithin(at, placedAt, placedAt + part.values.length);
+    else this.values.set(part.values, at);
     this.written = at + part.values.length;
     this.lastRow = -1;
     this.numericCount += part.numericCount;
@@ -224,24 +301,75 @@ export interface TableHead {
 export class TableBuilder {
   readonly columns: ColumnBuilder[] = [];
   private lines: Int32Array;
+  /** Rows that fit before regrowing: the arrays' length, or less while a worker's rows are placed after it. */
   private capacity: number;
   rowCount = 0;
   rowsRejected = 0;
   /** Set when the line limit is hit: later rows are dropped with one error instead of corrupting line numbers. */
   private full = false;
+  /** New arrays go in shared memory (a reader that will share() them), until share() is called. */
+  private sharing = false;
+  /** `lines` is in memory shared with the other thread, where both expect it (false once regrown). */
+  private linesShared = false;
+  /** The row where a worker writes its rows into these arrays (see share), or -1. */
+  private placedAt = -1;
+  /** A worker's builder: the columns the reader shared, by name, and the row of those arrays that is its row 0. */
+  private readonly placement: Map<string, SharedArrayBuffer> | null = null;
+  private readonly placedFrom: number = 0;
 
-  /** estimateRows: the final row count projected from progress so far, when the reader knows the file size. */
+  /**
+   * estimateRows: the final row count projected from progress so far, when the reader knows the file size.
+   * placement: a worker's builder writes its rows into the reader's arrays (see share).
+   */
   constructor(
     readonly problems: ProblemLog,
     private readonly estimateRows: (() => number) | null = null,
+    placement: Placement | null = null,
   ) {
-    this.capacity = MIN_CAPACITY;
-    this.lines = new Int32Array(this.capacity);
+    if (placement === null) {
+      this.capacity = MIN_CAPACITY;
+      this.lines = new Int32Array(this.capacity);
+      return;
+    }
+    this.capacity = placement.room;
+    this.lines = new Int32Array(placement.lines, placement.at * 4, placement.room);
+    this.linesShared = true;
+    this.placement = new Map(placement.columns.map((c) => [c.name, c.values]));
+    this.placedFrom = placement.at;
   }
 
   /** Makes room for `rows` rows up front (an estimate from the file size), so the columns are not regrown. */
   reserve(rows: number): void {
-    if (rows > this.capacity) this.growTo(Math.ceil(rows));
+    // A worker's placed arrays are not left on an estimate: only when they are actually full.
+    if (rows > this.capacity && this.placement === null) this.growTo(Math.ceil(rows));
+  }
+
+  /** Arrays from now on are allocated in shared memory, so that share() can hand them to a worker. */
+  allocateShared(): void {
+    this.sharing = true;
+    if (this.rowCount === 0 && this.columns.length === 0) this.growTo(this.capacity);
+  }
+
+  /** Rows the arrays hold (past the cap while a worker's rows are placed). */
+  get length(): number {
+    return this.lines.length;
+  }
+
+  /**
+   * Lets a worker write the rows of the rest of the file into these arrays from row `at` on (at or past the rows
+   * this thread expects to write), and caps this thread's rows at `at` meanwhile: reaching it regrows into new
+   * private arrays, leaving the worker's rows where they are. Null when the arrays are not all shared.
+   */
+  share(at: number): Placement | null {
+    this.sharing = false;
+    const length = this.lines.length;
+    const lines = this.lines.buffer;
+    const columns = this.columns.map((column) => ({ name: column.name, values: column.sharedBuffer }));
+    if (!this.linesShared || !(lines instanceof SharedArrayBuffer) || at < this.rowCount || at >= length) return null;
+    if (columns.some((c) => c.values === null || c.values.byteLength !== length * 8)) return null;
+    this.capacity = at;
+    this.placedAt = at;
+    return { at, room: length - at, lines, columns: columns as Placement['columns'] };
   }
 
   /**
@@ -256,7 +384,9 @@ export class TableBuilder {
 
   /** Adds a column; rows before it (a JSONL key first seen late) are empty. */
   addColumn(name: string): ColumnBuilder {
-    const column = new ColumnBuilder(name, this.capacity);
+    const placed = this.linesShared ? this.placement?.get(name) : undefined;
+    const storage = placed === undefined ? { shared: this.sharing } : { values: new Float64Array(placed, this.placedFrom * 8, this.capacity) };
+    const column = new ColumnBuilder(name, this.lines.length, storage);
     this.columns.push(column);
     return column;
   }
@@ -265,6 +395,23 @@ export class TableBuilder {
   beginRow(): number {
     if (this.rowCount === this.capacity) this.growTo(this.nextCapacity());
     return this.rowCount;
+  }
+
+  /** Index of the first of `count` rows about to be written together; every column has room for them. */
+  beginRows(count: number): number {
+    while (this.rowCount + count > this.capacity) this.growTo(Math.max(this.nextCapacity(), this.rowCount + count));
+    return this.rowCount;
+  }
+
+  /** Whether rows up to this line can be kept (see endRow). */
+  fitsLines(line: number): boolean {
+    return line <= MAX_LINE;
+  }
+
+  /** Commits the rows begun by beginRows, at lines[0, count) (which fitsLines accepts). */
+  endRows(lines: Float64Array, count: number): void {
+    this.lines.set(lines.subarray(0, count), this.rowCount);
+    this.rowCount += count;
   }
 
   /** Commits the row begun by beginRow at its 1-based source line. */
@@ -286,33 +433,40 @@ export class TableBuilder {
       `the file has more than ${MAX_LINE} lines; rows from line ${line} on are skipped — split the file`);
   }
 
+  /** Moves every array to new ones of `capacity` rows (shared when allocating shared). */
   private growTo(capacity: number): void {
-    for (const column of this.columns) column.grow(capacity);
-    const lines = new Int32Array(capacity);
-    lines.set(this.lines);
+    for (const column of this.columns) column.grow(capacity, this.sharing);
+    const lines = this.sharing ? new Int32Array(new SharedArrayBuffer(capacity * 4)) : new Int32Array(capacity);
+    lines.set(this.lines.subarray(0, this.rowCount));
     this.lines = lines;
+    this.linesShared = this.sharing;
     this.capacity = capacity;
+    this.placedAt = -1; // a worker's rows placed in the old arrays are copied from its part instead
   }
 
   /** The rows parsed so far, as one part of a file (the caller then drops this builder). */
-  part(bytesRead: number): TablePart {
+  part(bytesRead: number, linesConsumed: number): TablePart {
     return {
       columns: this.columns.map((column) => column.part(this.rowCount)),
       rowCount: this.rowCount,
       lines: this.lines.subarray(0, this.rowCount),
+      linesPlaced: this.linesShared,
       rowsRejected: this.rowsRejected,
       problemCount: this.problems.count,
       bytesRead,
+      linesConsumed,
     };
   }
 
   /**
-   * Touches the memory of the rows not yet read (each column is filled with NaN up to its capacity), so that the
+   * Touches the memory of the rows not yet read (each column is filled with NaN up to `rows`), so that the
    * kernel's page faults happen while the reader waits for a worker, not while it copies the worker's rows in.
    */
-  prefault(): void {
-    for (const column of this.columns) column.fillTo(this.capacity);
-    this.lines.fill(0, this.rowCount);
+  prefault(rows: number): void {
+    if (this.placedAt >= 0) return; // the worker writes (and so faults) the rest of these arrays itself
+    const end = Math.min(this.capacity, rows);
+    for (const column of this.columns) column.fillTo(end);
+    if (end > this.rowCount) this.lines.fill(0, this.rowCount, end);
   }
 
   /**
@@ -323,11 +477,18 @@ export class TableBuilder {
   absorb(part: TablePart, lineShift: number): boolean {
     const last = part.rowCount === 0 ? 0 : part.lines[part.rowCount - 1];
     if (last + lineShift > MAX_LINE) return false;
+    if (this.placedAt >= 0) this.capacity = this.lines.length; // the worker's rows are past the cap, in these arrays
     const rows = this.rowCount + part.rowCount;
     if (rows > this.capacity) this.growTo(rows);
+    const placedAt = this.placedAt;
+    this.placedAt = -1;
     const byName = new Map(this.columns.map((column) => [column.name, column]));
-    for (const column of part.columns) (byName.get(column.name) ?? this.addColumn(column.name)).absorb(column, this.rowCount, lineShift);
-    for (let i = 0; i < part.rowCount; i++) this.lines[this.rowCount + i] = part.lines[i] + lineShift;
+    for (const column of part.columns) (byName.get(column.name) ?? this.addColumn(column.name)).absorb(column, this.rowCount, lineShift, placedAt);
+    // Forward, so placed lines moving down (at <= placedAt) are read before they are overwritten.
+    const placed = placedAt >= 0 && part.linesPlaced && this.linesShared;
+    const from = placed ? this.lines : part.lines;
+    const offset = placed ? placedAt : 0;
+    for (let i = 0; i < part.rowCount; i++) this.lines[this.rowCount + i] = from[offset + i] + lineShift;
     this.rowCount = rows;
     this.rowsRejected += part.rowsRejected;
     return true;

@@ -1,14 +1,19 @@
 // JSON Lines: one object per line, nested objects flattened to "a/b" column names (the W&B convention), columns
 // created as keys are first seen. A bad line is reported and skipped; the rest of the file is still read.
 
-import { CR, LF, indexOfByte } from './bytes';
+import { CR, LF, indexOfByte, lastIndexOfByte } from './bytes';
 import type { ColumnBuilder, TableBuilder } from './columns';
+import { FlatLine, FlatLineScanner, MISS, VALUE_FALSE, VALUE_NUMBER, VALUE_STRING, VALUE_TRUE } from './jsonlFast';
 import { parseNumberCell } from './number';
 import { formatBytes, quote } from './problems';
 import type { ChunkParser } from './stream';
 
 
 type JsonObject = { [key: string]: unknown };
+
+/** Fast-path misses in a row after which it rests for FAST_PAUSE lines (a file of lines it does not take). */
+const FAST_MISSES = 8;
+const FAST_PAUSE = 256;
 
 export interface JsonlOptions {
   table: TableBuilder;
@@ -22,6 +27,16 @@ export class JsonlParser implements ChunkParser {
   /** Keys already reported as holding non-scalars (arrays, W&B media), so each is reported once. */
   private readonly ignoredKeys = new Set<string>();
   private skipping = false;
+  private readonly scanner = new FlatLineScanner();
+  private readonly flat = new FlatLine();
+  /** Fast-path misses in a row, and lines left before it is tried again (see consume). */
+  private misses = 0;
+  private pause = 0;
+  /** The line being written, as text when the JSON.parse path decoded it, else where its bytes are (see lineText). */
+  private text: string | null = null;
+  private textSource: Buffer = Buffer.alloc(0);
+  private textStart = 0;
+  private textEnd = 0;
 
   constructor(private readonly options: JsonlOptions) {}
 
@@ -37,7 +52,20 @@ export class JsonlParser implements ChunkParser {
 
   consume(buf: Buffer, start: number, end: number, eof: boolean): number {
     let pos = start;
+    // A line starting at or before the last line feed ends by it: the fast path needs no end checks there.
+    const lastLf = lastIndexOfByte(buf, LF, pos, end);
+    this.scanner.release();
     while (pos < end) {
+      if (pos <= lastLf && !this.skipping && this.wantsFast()) {
+        const next = this.scanner.scan(buf, pos, lastLf, this.flat);
+        if (next !== MISS) {
+          this.writeFlat(buf, pos);
+          this.line++;
+          pos = next;
+          continue;
+        }
+        this.missed();
+      }
       let lf = indexOfByte(buf, LF, pos, end);
       if (lf < 0 || lf >= end) {
         if (!eof && !this.skipping && end - pos <= this.options.maxRecordBytes) break;
@@ -50,6 +78,41 @@ export class JsonlParser implements ChunkParser {
       pos = Math.min(lf + 1, end);
     }
     return pos;
+  }
+
+  /** Not after a run of misses (a file of lines the fast path does not take): it rests for a while. */
+  private wantsFast(): boolean {
+    if (this.pause === 0) return true;
+    this.pause--;
+    return false;
+  }
+
+  private missed(): void {
+    if (++this.misses < FAST_MISSES) return;
+    this.misses = 0;
+    this.pause = FAST_PAUSE;
+  }
+
+  /** Writes a line the fast path scanned: the same cells flatten() writes for the object JSON.parse gives. */
+  private writeFlat(buf: Buffer, pos: number): void {
+    const flat = this.flat;
+    const table = this.options.table;
+    this.misses = 0;
+    this.text = null;
+    this.textSource = buf;
+    this.textStart = pos;
+    this.textEnd = flat.contentEnd;
+    const row = table.beginRow();
+    for (let i = 0; i < flat.count; i++) {
+      const entry = flat.slots[i].entry;
+      const column = (entry.column ??= this.column(entry.name));
+      const kind = flat.kinds[i];
+      if (kind === VALUE_NUMBER) column.setNumber(row, flat.values[i]);
+      else if (kind === VALUE_STRING) this.setString(column, row, flat.strings[i], flat.slots[i].key);
+      else if (kind === VALUE_TRUE || kind === VALUE_FALSE) column.setText(row, String(kind === VALUE_TRUE), this.where(column, flat.slots[i].key));
+      else column.setEmpty(row);
+    }
+    table.endRow(this.line);
   }
 
   /** Drops the bytes of a line too long to be a row; the rest of it is skipped up to its newline. */
@@ -75,7 +138,8 @@ export class JsonlParser implements ChunkParser {
     }
     const table = this.options.table;
     const row = table.beginRow();
-    this.flatten(parsed as JsonObject, '', row, text);
+    this.text = text;
+    this.flatten(parsed as JsonObject, '', row);
     table.endRow(this.line);
   }
 
@@ -86,35 +150,41 @@ export class JsonlParser implements ChunkParser {
         '{"step": 1, "loss": 3.2}');
   }
 
-  private flatten(object: JsonObject, prefix: string, row: number, text: string): void {
+  private flatten(object: JsonObject, prefix: string, row: number): void {
     for (const key of Object.keys(object)) {
       const value = object[key];
       const name = prefix + key;
       if (value !== null && typeof value === 'object') {
         if (Array.isArray(value) || typeof (value as JsonObject)._type === 'string') this.ignore(name, value);
-        else this.flatten(value as JsonObject, `${name}/`, row, text);
+        else this.flatten(value as JsonObject, `${name}/`, row);
         continue;
       }
       const column = this.column(name);
       if (typeof value === 'number') column.setNumber(row, value);
-      else if (typeof value === 'string') this.setString(column, row, value, key, text);
-      else if (typeof value === 'boolean') column.setText(row, String(value), this.where(column, key, text));
+      else if (typeof value === 'string') this.setString(column, row, value, key);
+      else if (typeof value === 'boolean') column.setText(row, String(value), this.where(column, key));
       else column.setEmpty(row); // null
     }
   }
 
   /** Numeric strings ("12B", "NaN", "1e-4") are numbers, blank strings are empty, anything else is text. */
-  private setString(column: ColumnBuilder, row: number, value: string, key: string, text: string): void {
+  private setString(column: ColumnBuilder, row: number, value: string, key: string): void {
     if (value.trim() === '') return column.setEmpty(row);
     const number = parseNumberCell(value);
     if (number !== null) column.setNumber(row, number.value, number.suffix);
-    else column.setText(row, value, this.where(column, key, text));
+    else column.setText(row, value, this.where(column, key));
   }
 
   /** Location of a column's first text cell: the key's position in the line (only worked out once per column). */
-  private where(column: ColumnBuilder, key: string, text: string): { line: number; column: number } | null {
+  private where(column: ColumnBuilder, key: string): { line: number; column: number } | null {
     if (!column.wantsLocation) return null;
-    return { line: this.line, column: Math.max(0, text.indexOf(JSON.stringify(key))) + 1 };
+    return { line: this.line, column: Math.max(0, this.lineText().indexOf(JSON.stringify(key))) + 1 };
+  }
+
+  /** The text of the line being written (decoded only when a location needs it, for a line the fast path took). */
+  private lineText(): string {
+    this.text ??= this.textSource.toString('utf8', this.textStart, this.textEnd);
+    return this.text;
   }
 
   private ignore(name: string, value: object): void {

@@ -1,7 +1,9 @@
 // Cell text -> number. Two entry points share one definition of "numeric":
-//  - scanNumber: the byte-level fast path for plain decimals, used on every unquoted cell of a delimited file;
+//  - scanNumber: the byte-level fast path for plain decimals, used on every unquoted cell of a delimited file
+//    (scanNumberTo is the same without end checks, for the hot loops);
 //  - parseNumberCell: the string path for everything else (suffixes, separators, nan/inf, quoted cells, JSON strings).
 // scanNumber only accepts text that parseNumberCell would parse to the same value, so the two never disagree.
+// scanJsonNumber reads JSON's stricter number grammar to the value JSON.parse gives (the JSONL fast path).
 
 export interface NumberCell {
   value: number;
@@ -52,13 +54,15 @@ export interface NumberScan {
 }
 
 const ZERO = 48;
+const ONE = 49;
 const PLUS = 43;
 const MINUS = 45;
 const DOT = 46;
 const LOWER_E = 101;
+const NINE = 57;
 const TWO_POW_53 = 9007199254740992;
 const EXPONENT_CAP = 100000; // past this every double is 0 or Infinity; stop accumulating digits
-const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+const POW10 = Float64Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /**
  * Scans a plain decimal (sign, digits, '.', digits, exponent) starting at buf[start] and ending before `end`.
@@ -114,15 +118,126 @@ export function scanNumber(buf: Buffer, start: number, end: number, out: NumberS
     scale += exponentSign * exponent;
     p = q;
   }
-  // Rounding is monotonic, so `mantissa < 2^53` holds only when the digit integer was accumulated exactly.
-  let value: number;
-  if (mantissa < TWO_POW_53 && scale >= -22 && scale <= 22) {
-    value = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
-  } else if (mantissa === 0) {
-    value = 0;
-  } else {
-    value = Math.abs(Number(buf.toString('latin1', start, p)));
-  }
+  const value = decimalValue(buf, start, p, mantissa, scale);
   out.value = negative ? -value : value;
   return p;
+}
+
+/**
+ * scanNumber for the hot loops, without end checks: the caller guarantees that a byte which cannot continue a
+ * number (a line feed) comes before the end of the data, so every loop stops there at the latest. Same grammar and
+ * same values as scanNumber; the value goes to out[slot].
+ */
+export function scanNumberTo(buf: Buffer, start: number, out: Float64Array, slot: number): number {
+  let p = start;
+  let c = buf[p];
+  let negative = false;
+  if (c === MINUS || c === PLUS) {
+    negative = c === MINUS;
+    c = buf[++p];
+  }
+  const integerStart = p;
+  let mantissa = 0;
+  while (c >= ZERO && c <= NINE) {
+    mantissa = mantissa * 10 + (c - ZERO);
+    c = buf[++p];
+  }
+  let digits = p - integerStart;
+  let scale = 0;
+  if (c === DOT) {
+    const fractionStart = ++p;
+    c = buf[p];
+    while (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = buf[++p];
+    }
+    digits += p - fractionStart;
+    scale = fractionStart - p;
+  }
+  if (digits === 0) return start;
+  if ((c | 0x20) === LOWER_E) {
+    let q = p + 1;
+    c = buf[q];
+    let exponentSign = 1;
+    if (c === MINUS || c === PLUS) {
+      exponentSign = c === MINUS ? -1 : 1;
+      c = buf[++q];
+    }
+    const exponentStart = q;
+    let exponent = 0;
+    while (c >= ZERO && c <= NINE) {
+      if (exponent < EXPONENT_CAP) exponent = exponent * 10 + (c - ZERO);
+      c = buf[++q];
+    }
+    if (q === exponentStart) return p; // "1e", "1ex": not a plain number, see scanNumber
+    scale += exponentSign * exponent;
+    p = q;
+  }
+  const value = decimalValue(buf, start, p, mantissa, scale);
+  out[slot] = negative ? -value : value;
+  return p;
+}
+
+/**
+ * A JSON number (RFC 8259: no '+', no leading zeros, digits on both sides of '.', digits in the exponent) at
+ * buf[start], without end checks like scanNumberTo. Returns its end, or -1 when the bytes there are not a JSON
+ * number. The value (what JSON.parse gives for the same text) goes to out[slot].
+ */
+export function scanJsonNumber(buf: Buffer, start: number, out: Float64Array, slot: number): number {
+  let p = start;
+  let c = buf[p];
+  const negative = c === MINUS;
+  if (negative) c = buf[++p];
+  let mantissa = 0;
+  if (c === ZERO) {
+    c = buf[++p];
+    if (c >= ZERO && c <= NINE) return -1; // a leading zero
+  } else {
+    if (c < ONE || c > NINE) return -1;
+    while (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = buf[++p];
+    }
+  }
+  let scale = 0;
+  if (c === DOT) {
+    const fractionStart = ++p;
+    c = buf[p];
+    while (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = buf[++p];
+    }
+    if (p === fractionStart) return -1;
+    scale = fractionStart - p;
+  }
+  if ((c | 0x20) === LOWER_E) {
+    c = buf[++p];
+    let exponentSign = 1;
+    if (c === MINUS || c === PLUS) {
+      exponentSign = c === MINUS ? -1 : 1;
+      c = buf[++p];
+    }
+    const exponentStart = p;
+    let exponent = 0;
+    while (c >= ZERO && c <= NINE) {
+      if (exponent < EXPONENT_CAP) exponent = exponent * 10 + (c - ZERO);
+      c = buf[++p];
+    }
+    if (p === exponentStart) return -1;
+    scale += exponentSign * exponent;
+  }
+  const value = decimalValue(buf, start, p, mantissa, scale);
+  out[slot] = negative ? -value : value;
+  return p;
+}
+
+/**
+ * |value| of the digits scanned from buf[start, end) (sign included in the bytes): `mantissa` is their digits as an
+ * integer (exact while below 2^53) and `scale` the decimal exponent to apply to it.
+ */
+function decimalValue(buf: Buffer, start: number, end: number, mantissa: number, scale: number): number {
+  // Rounding is monotonic, so `mantissa < 2^53` holds only when the digit integer was accumulated exactly.
+  if (mantissa < TWO_POW_53 && scale >= -22 && scale <= 22) return scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
+  if (mantissa === 0) return 0;
+  return Math.abs(Number(buf.toString('latin1', start, end)));
 }

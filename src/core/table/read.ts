@@ -1,17 +1,18 @@
 // Entry points. readTable (a file on disk) and parseText (an open editor's text) drive the same TableReader; the
 // only difference is where the bytes of each chunk come from, so both give identical tables for identical content.
-// A large file on disk is read by two threads (parallel.ts), with the same result; readPart is the worker's side.
+// A large file on disk is read by two threads (parallel.ts), with the same result; readPart reads a later part of
+// it (the worker's side, and the end of the worker's half when the reading thread takes it).
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { TableBuilder, type TablePart } from './columns';
+import { TableBuilder, type Placement, type TablePart } from './columns';
 import { DelimitedParser } from './delimited';
 import { classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
 import { uniqueColumnNames } from './header';
 import { JsonlParser } from './jsonl';
-import { findSplit, startPart, wantsSplit, type ParallelMode, type PartJob, type PartReply, type PartRun, type PartShape, type SplitReport } from './parallel';
+import { findLineStart, findSplit, startPart, wantsSplit, type ParallelMode, type PartJob, type PartReply, type PartRun, type PartShape, type SplitReport } from './parallel';
 import { ProblemLog, formatBytes, quote } from './problems';
 import { TableRowSink, type RecordCells, type RowSink } from './record';
-import { ChunkWindow, ReadAhead } from './stream';
+import { ChunkWindow, RANGE_ISSUED, RANGE_LIMIT, ReadAhead } from './stream';
 import type { FileFormat, ReadOptions, Table } from './types';
 import { WideToLongSink } from './wandb';
 
@@ -29,6 +30,8 @@ export interface ReaderTuning {
   parallel?: ParallelMode;
   /** Told whether the second thread's rows were used, and why not (tests, benchmarks). */
   onSplit?: (report: SplitReport) => void;
+  /** Tests: this thread reads the end of the worker's half whenever any is left, not only when the worker is far behind. */
+  stealTail?: boolean;
 }
 
 export type ReadTableOptions = ReadOptions & ReaderTuning;
@@ -59,8 +62,12 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
     const reader = new TableReader(file, path, options, stat.size);
     if (reader.refuseSize(stat.size)) return reader.result();
     const split = wantsSplit(options.parallel ?? 'auto', stat.size) ? await findSplit(handle, stat.size) : -1;
-    if (split < 0) await pump(reader, new ReadAhead(handle, reader.chunkSize), file);
-    else await readSplit(reader, handle, { path, file, size: stat.size, split, options });
+    if (split < 0) {
+      await pump(reader, new ReadAhead(handle, reader.chunkSize), file);
+    } else {
+      reader.allocateShared();
+      await readSplit(reader, handle, { path, file, size: stat.size, split, options });
+    }
     return reader.result();
   } finally {
     await handle.close();
@@ -92,13 +99,20 @@ interface SplitRead {
 /** Reads [0, split) here and [split, end) in a worker, keeping the worker's rows only when they are exact. */
 async function readSplit(reader: TableReader, handle: FileHandle, read: SplitRead): Promise<void> {
   const first = new ReadAhead(handle, reader.chunkSize, 0, read.split);
-  // The worker needs the dialect and the header, known after the first chunk or so.
-  await pump(reader, first, read.file, () => reader.shape() !== null);
-  const shape = reader.shape();
-  const run = shape === null ? null : startPart(partJob(read, shape, reader));
+  let run = startPart();
   try {
+    // The worker needs the dialect and the header, known after the first chunk or so.
+    await pump(reader, first, read.file, () => reader.shape() !== null);
+    const shape = reader.shape();
+    const job = shape === null || run === null ? null : partJob(read, shape, reader);
+    if (job === null) {
+      run?.stop();
+      run = null;
+    } else {
+      run?.send(job);
+    }
     await pump(reader, first, read.file);
-    const report = run === null ? { merged: false, reason: shape === null ? 'no plain header before the split' : 'no worker' } : await merge(reader, run);
+    const report = run === null || job === null ? { merged: false, reason: shape === null ? 'no plain header before the split' : 'no worker' } : await merge(reader, run, job, handle);
     read.options.onSplit?.(report);
     run?.stop(); // before reading on: a worker still parsing would only take CPU from this thread
     if (!report.merged) await pump(reader, new ReadAhead(handle, reader.chunkSize, read.split), read.file);
@@ -107,16 +121,55 @@ async function readSplit(reader: TableReader, handle: FileHandle, read: SplitRea
   }
 }
 
-/** Appends the worker's rows when they are exact; says why not otherwise. */
-async function merge(reader: TableReader, run: PartRun): Promise<SplitReport> {
+/**
+ * Appends the worker's rows when they are exact; says why not otherwise. When the worker is still far from the end,
+ * this thread reads the end of its half meanwhile (see takeTail) rather than wait.
+ */
+async function merge(reader: TableReader, run: PartRun, job: PartJob, handle: FileHandle): Promise<SplitReport> {
   if (!reader.atRecordBoundary) return { merged: false, reason: 'the first half did not end at a record boundary' };
   reader.prefault();
-  const reply = await run.reply;
+  const tail = run.answered ? null : await takeTail(job, handle, run, reader.stealTail);
+  const [reply, tailReply] = await Promise.all([run.reply, tail?.reply ?? null]);
   if (!reply.ok) return { merged: false, reason: reply.reason };
-  return reader.absorb(reply.part) ? { merged: true, reason: 'merged' } : { merged: false, reason: 'the part could not be appended' };
+  if (reply.complete) return appended(reader, [reply.part], false);
+  if (tail === null || tailReply === null) return { merged: false, reason: 'the worker stopped before the end of the file' };
+  if (!tailReply.ok) return { merged: false, reason: tailReply.reason };
+  if (reply.end !== tail.at || !reply.atBoundary || !tailReply.complete) return { merged: false, reason: 'the worker\'s part and the end read here do not meet at a record' };
+  return appended(reader, [reply.part, tailReply.part], true);
+}
+
+function appended(reader: TableReader, parts: TablePart[], tail: boolean): SplitReport {
+  if (!reader.absorb(parts)) return { merged: false, reason: 'the part could not be appended' };
+  return tail ? { merged: true, reason: 'merged', tail } : { merged: true, reason: 'merged' };
+}
+
+/** The worker's range is only shared when at least this much is left past its reads in flight. */
+const TAIL_MIN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Takes the second half of what the worker has left: its reads stop at a line start `at` (through job.control, see
+ * ReadAhead), and [at, end of file) is read here as one more part. Null when too little is left to be worth it;
+ * `always` (tests): whenever anything is left.
+ */
+async function takeTail(job: PartJob, handle: FileHandle, run: PartRun, always: boolean): Promise<{ at: number; reply: Promise<PartReply> } | null> {
+  if (job.control === null) return null;
+  const control = new BigInt64Array(job.control);
+  const size = job.start + job.bytes;
+  const margin = 2 * job.chunkSize; // the reads the worker may have in flight
+  const issued = Math.max(job.start, Number(Atomics.load(control, RANGE_ISSUED))); // the worker may not have begun
+  const left = size - issued - margin;
+  if (left <= 0 || (left < TAIL_MIN_BYTES && !always)) return null;
+  const at = await findLineStart(handle, issued + margin + Math.floor(left / 2), size);
+  // The worker read on while the line start was found: the cut must still come after its reads.
+  if (at < 0 || run.answered || at < Number(Atomics.load(control, RANGE_ISSUED)) + job.chunkSize) return null;
+  Atomics.store(control, RANGE_LIMIT, BigInt(at));
+  const tail: PartJob = { ...job, start: at, bytes: size - at, maxBytes: job.maxBytes - (at - job.start), placement: null, control: null };
+  return { at, reply: readPart(tail) };
 }
 
 function partJob(read: SplitRead, shape: PartShape, reader: TableReader): PartJob {
+  const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
+  control[RANGE_LIMIT] = BigInt(Number.MAX_SAFE_INTEGER); // to the end of the file, found as a short read
   return {
     path: read.path,
     start: read.split,
@@ -125,10 +178,15 @@ function partJob(read: SplitRead, shape: PartShape, reader: TableReader): PartJo
     chunkSize: reader.chunkSize,
     maxRecordBytes: reader.maxRecordBytes,
     maxBytes: (read.options.maxBytes ?? DEFAULT_MAX_BYTES) - read.split,
+    placement: reader.share(read.split / read.size),
+    control: control.buffer as SharedArrayBuffer,
   };
 }
 
-/** The worker's side: parses [start, end of file) with a known shape; gives up at the first problem. */
+/**
+ * A later part of a file (a worker's, or the end of it taken back): parses [start, end of file) with a known shape,
+ * or up to where job.control cuts the range; gives up at the first problem.
+ */
 export async function readPart(job: PartJob): Promise<PartReply> {
   let handle: FileHandle;
   try {
@@ -138,10 +196,12 @@ export async function readPart(job: PartJob): Promise<PartReply> {
   }
   try {
     const options: ReadTableOptions = { chunkSize: job.chunkSize, maxRecordBytes: job.maxRecordBytes, maxBytes: job.maxBytes };
-    const reader = new TableReader(job.path, job.path, options, job.bytes, job.shape);
-    await pump(reader, new ReadAhead(handle, reader.chunkSize, job.start), job.path, () => reader.problemCount > 0);
+    const reader = new TableReader(job.path, job.path, options, job.bytes, job.shape, job.placement);
+    const control = job.control === null ? null : new BigInt64Array(job.control);
+    await pump(reader, new ReadAhead(handle, reader.chunkSize, job.start, Infinity, control), job.path, () => reader.problemCount > 0);
     if (reader.problemCount > 0) return { ok: false, reason: 'the second half has problems' };
-    return { ok: true, part: reader.part() };
+    const part = reader.part();
+    return { ok: true, part, end: job.start + part.bytesRead, complete: reader.done, atBoundary: reader.atRecordBoundary };
   } finally {
     await handle.close();
   }
@@ -193,11 +253,13 @@ class TableReader {
     private readonly totalBytes: number,
     /** Set for a later part of a file: no sniffing, no header, parse as the first part found. */
     private readonly resume: PartShape | null = null,
+    /** A later part's rows go into the first part's arrays (see TableBuilder.share). */
+    placement: Placement | null = null,
   ) {
     this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK));
     this.window = new ChunkWindow(this.chunkSize);
     this.problems = new ProblemLog(file, options.maxProblems);
-    this.table = new TableBuilder(this.problems, () => this.estimateRowsFromProgress());
+    this.table = new TableBuilder(this.problems, () => this.estimateRowsFromProgress(), placement);
     this.format = formatFromExtension(fileName);
     this.delimiter = validDelimiter(options.delimiter, this.problems);
   }
@@ -207,7 +269,14 @@ class TableReader {
   }
 
   target(): { offset: number; length: number } {
-    return this.window.target();
+    const target = this.window.target();
+    // The first read only needs the sample: the dialect and header come sooner (a worker waits for them).
+    if (this.bytesRead === 0 && this.resume === null) target.length = Math.min(target.length, Math.max(1, this.sniffBytes));
+    return target;
+  }
+
+  private get sniffBytes(): number {
+    return this.options.sniffBytes ?? DEFAULT_SNIFF;
   }
 
   /** Refuses content over options.maxBytes: checked on the file size first, then on the bytes actually read. */
@@ -245,7 +314,7 @@ class TableReader {
   private start(): boolean {
     if (this.resume !== null) return this.resumePart(this.resume);
     const buf = this.window.buffer;
-    const end = sampleEnd(buf, this.window.filled, this.eof, this.options.sniffBytes ?? DEFAULT_SNIFF, this.maxRecordBytes);
+    const end = sampleEnd(buf, this.window.filled, this.eof, this.sniffBytes, this.maxRecordBytes);
     if (end < 0) return false;
     this.from = hasBom(buf, end) ? 3 : 0;
     const sniffed = sniff(buf, this.from, end, this.fileName, this.delimiter);
@@ -286,7 +355,7 @@ class TableReader {
 
   /** The rows of this part (a worker's answer). */
   part(): TablePart {
-    return this.table.part(this.bytesRead);
+    return this.table.part(this.bytesRead, this.parser?.linesConsumed ?? 0);
   }
 
   /**
@@ -298,19 +367,49 @@ class TableReader {
     return !this.done && parser !== null && this.window.filled === 0 && parser.idle;
   }
 
-  /** Readies the memory for the rows a worker is still parsing (see TableBuilder.prefault). */
-  prefault(): void {
-    this.table.prefault();
+  /** The table's arrays go in shared memory, for share(). */
+  allocateShared(): void {
+    this.table.allocateShared();
   }
 
-  /** Appends the rows a worker parsed from the bytes that follow, ending the read; false when it cannot be used. */
-  absorb(part: TablePart): boolean {
+  /**
+   * Lets the worker reading the rest of the file write its rows into this table's arrays, after the rows expected
+   * from the share `fraction` of the file this thread reads (see TableBuilder.share).
+   */
+  share(fraction: number): Placement | null {
+    return this.table.share(Math.max(this.table.rowCount, Math.round(this.table.length * fraction)));
+  }
+
+  /** Readies the memory for the rows a worker is still parsing (see TableBuilder.prefault), as many as projected. */
+  prefault(): void {
+    if (this.bytesRead > 0) this.table.prefault(Math.ceil((this.table.rowCount / this.bytesRead) * this.totalBytes));
+  }
+
+  /**
+   * Appends the rows parsed elsewhere from the bytes that follow (parts in file order), ending the read; false,
+   * changing nothing, when they cannot be used.
+   */
+  absorb(parts: TablePart[]): boolean {
     const parser = this.parser;
-    if (!this.atRecordBoundary || parser === null || part.problemCount > 0) return false;
-    if (!this.table.absorb(part, parser.linesConsumed)) return false;
-    this.bytesRead += part.bytesRead;
+    if (!this.atRecordBoundary || parser === null || parts.some((part) => part.problemCount > 0)) return false;
+    let shift = parser.linesConsumed;
+    for (const part of parts) {
+      if (part.rowCount > 0 && !this.table.fitsLines(part.lines[part.rowCount - 1] + shift)) return false;
+      shift += part.linesConsumed;
+    }
+    shift = parser.linesConsumed;
+    for (const part of parts) {
+      this.table.absorb(part, shift);
+      shift += part.linesConsumed;
+      this.bytesRead += part.bytesRead;
+    }
     this.done = true;
     return true;
+  }
+
+  /** Tests: take the end of the worker's half whenever anything is left (see takeTail). */
+  get stealTail(): boolean {
+    return this.options.stealTail === true;
   }
 
   /** Rows expected from the sample's mean record size, so the columns are allocated once. */

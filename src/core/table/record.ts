@@ -118,10 +118,42 @@ function characterColumn(source: Uint8Array, lineStart: number, offset: number):
   return column;
 }
 
+/**
+ * Records the parser's fast path took, staged row by row: `width` numbers each, NaN for an empty cell (a scanned
+ * number is never NaN), and each record's line. Handed to the sink when full and before any other record.
+ */
+export class PlainRows {
+  readonly values: Float64Array;
+  /** Not Int32: a line past the table's limit must stay what it is, to be refused (see TableBuilder.endRow). */
+  readonly lines: Float64Array;
+  readonly capacity: number;
+  count = 0;
+
+  constructor(readonly width: number) {
+    // About 256 KiB of values, so the batch stays in cache while it is written out column by column.
+    this.capacity = Math.max(1, Math.min(512, Math.floor(32768 / Math.max(1, width))));
+    this.values = new Float64Array(this.capacity * width);
+    this.lines = new Float64Array(this.capacity);
+  }
+
+  /** Where the next record's values go. */
+  get base(): number {
+    return this.count * this.width;
+  }
+
+  /** Commits the next record, at `line`; returns true when the batch is now full. */
+  add(line: number): boolean {
+    this.lines[this.count++] = line;
+    return this.count === this.capacity;
+  }
+}
+
 /** Receives complete data records. `width` is how many fields a record should have (the header's). */
 export interface RowSink {
   readonly width: number;
   row(record: RecordCells): void;
+  /** Writes and empties a batch of records from the parser's fast path (see PlainRows). */
+  plainRows(rows: PlainRows): void;
 }
 
 /** The ordinary case: field i goes to column i. */
@@ -140,6 +172,33 @@ export class TableRowSink implements RowSink {
     const n = Math.min(record.count, this.width);
     for (let i = 0; i < n; i++) writeCell(record, i, this.columns[i], row);
     this.table.endRow(record.line);
+  }
+
+  /** Column by column: each column writes its run of cells in one go (see ColumnBuilder.setPlain). */
+  plainRows(rows: PlainRows): void {
+    const count = rows.count;
+    rows.count = 0;
+    if (count === 0) return;
+    if (!this.table.fitsLines(rows.lines[count - 1])) return writeEachPlain(rows, count, this);
+    const first = this.table.beginRows(count);
+    for (let i = 0; i < this.columns.length; i++) this.columns[i].setPlain(first, rows.values, i, this.width, count);
+    this.table.endRows(rows.lines, count);
+  }
+}
+
+/** A batch of plain rows through `sink.row`, one record at a time (sinks that reshape rows, the line limit). */
+export function writeEachPlain(rows: PlainRows, count: number, sink: RowSink): void {
+  if (count === 0) return;
+  const record = new RecordCells(rows.width);
+  record.count = rows.width;
+  for (let r = 0; r < count; r++) {
+    for (let i = 0; i < rows.width; i++) {
+      const value = rows.values[r * rows.width + i];
+      if (Number.isNaN(value)) record.setEmpty(i, 0);
+      else record.setNumber(i, value, 0);
+    }
+    record.line = rows.lines[r];
+    sink.row(record);
   }
 }
 

@@ -42,16 +42,23 @@ export class ChunkWindow {
   }
 }
 
+/** Slots of a range's control (a BigInt64Array on shared memory): its end, and how far reads have been issued. */
+export const RANGE_LIMIT = 0;
+export const RANGE_ISSUED = 1;
+
 /**
  * Reads a file in chunks with the next two reads already in flight, so thread-pool latency (large on a busy
  * machine) overlaps parsing instead of adding to it. Reads use explicit positions, so they cannot reorder.
  * A range [start, end) reads one part of the file (see parallel.ts); `cut` then tells its end from the file's.
+ * With a `control`, the end can be moved down by another thread while reading (it takes the rest): reads are never
+ * issued, nor bytes delivered, past control[RANGE_LIMIT], and control[RANGE_ISSUED] says how far reads went.
  */
 export class ReadAhead {
   private readonly buffers: [Buffer, Buffer];
   private readonly reads: [Promise<number>, Promise<number>];
-  /** Bytes asked for by each buffer's read: a shorter answer means the file ended there. */
+  /** Bytes asked for by each buffer's read (a shorter answer means the file ended there), and where it read. */
   private readonly asked: [number, number] = [0, 0];
+  private readonly offsets: [number, number] = [0, 0];
   /** The buffer being drained, and its unread bytes [start, end). end -1: nothing awaited yet. */
   private active = 0;
   private start = 0;
@@ -66,6 +73,7 @@ export class ReadAhead {
     private readonly chunkSize: number,
     from = 0,
     private readonly until = Infinity,
+    private readonly control: BigInt64Array | null = null,
   ) {
     this.position = from;
     this.buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
@@ -89,17 +97,31 @@ export class ReadAhead {
         return 0;
       }
     }
-    const n = Math.min(length, this.end - this.start);
+    const stop = Math.min(this.end, this.limit() - this.offsets[this.active]);
+    if (stop <= this.start) {
+      // Another thread took the rest of the range.
+      this.lastRead = true;
+      this.cut = true;
+      return 0;
+    }
+    const n = Math.min(length, stop - this.start);
     this.buffers[this.active].copy(target, offset, this.start, this.start + n);
     this.start += n;
     return n;
   }
 
+  /** Where the range ends now. */
+  private limit(): number {
+    return this.control === null ? this.until : Math.min(this.until, Number(Atomics.load(this.control, RANGE_LIMIT)));
+  }
+
   private issue(index: number): Promise<number> {
     const at = this.position;
-    const length = Math.max(0, Math.min(this.chunkSize, this.until - at));
+    const length = Math.max(0, Math.min(this.chunkSize, this.limit() - at));
     this.asked[index] = length;
+    this.offsets[index] = at;
     this.position += length;
+    if (this.control !== null) Atomics.store(this.control, RANGE_ISSUED, BigInt(this.position));
     if (length === 0) return Promise.resolve(0);
     const read = this.handle.read(this.buffers[index], 0, length, at).then((r) => r.bytesRead);
     read.catch(() => undefined); // a read still in flight when reading stops early must not be an unhandled rejection

@@ -5,7 +5,7 @@
 import type { CellLocation, ColumnBuilder, TableBuilder } from './columns';
 import { splitWandbSeries } from './detect';
 import { uniqueColumnNames } from './header';
-import { CELL_EMPTY, writeCell, type RecordCells, type RowSink } from './record';
+import { CELL_EMPTY, writeCell, writeEachPlain, type PlainRows, type RecordCells, type RowSink } from './record';
 
 /** The min/max band columns the panel adds around each smoothed series. */
 const BAND = /__(MIN|MAX)$/;
@@ -65,6 +65,12 @@ export class WideToLongSink implements RowSink {
       }
       if (row >= 0) this.table.endRow(record.line);
     }
+  }
+
+  plainRows(rows: PlainRows): void {
+    const count = rows.count;
+    rows.count = 0;
+    writeEachPlain(rows, count, this);
   }
 
   private openRow(record: RecordCells, run: string): number {
