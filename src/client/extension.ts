@@ -11,7 +11,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { Commands, StatusNotification, type FitSummary } from '../shared/protocol';
+import { Commands, SERVER_EXEC_ARGV, StatusNotification, type FitSummary } from '../shared/protocol';
 import { ChartPanels } from './chartPanel';
 import { registerCommands, sendStoredOverrides } from './commands';
 import { FileStatus } from './status';
@@ -37,8 +37,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
   };
   let restartsAnnounced = false;
   let restarts = 0;

@@ -2,14 +2,15 @@
 // what-if curves under its LR-annealing fit. The full-resolution chart model is built once per analysis, and the
 // whole-range samples of it are kept, so reopening a chart or resetting its zoom costs no re-sampling.
 import type { Connection } from 'vscode-languageserver';
-import type { Analysis } from '../core/analysis/types';
+import { plainAnalysis } from '../core/analysis/series';
+import type { Analysis, Series } from '../core/analysis/types';
 import { pointBudget } from '../core/chart/lttb';
 import { buildChart, sampleChart, whatIfDefaults, type ChartModel, type SampleOptions } from '../core/chart/series';
 import type { ChartData } from '../core/chart/types';
 import { whatIfCurve } from '../core/chart/whatIf';
 import { ChartDataRequest, WhatIfRequest, type ChartDataResult } from '../shared/chart';
 
-type Ensure = (uri: string, reason: 'request') => Promise<Analysis | undefined>;
+type Ensure = (uri: string, reason: 'request') => Promise<Analysis<Series> | undefined>;
 
 const NO_ANALYSIS = 'This file has no fit to chart yet. Run "Scaling Lens: Fit Scaling Law" on it, or map its columns with "Select Columns and Law...".';
 
@@ -23,10 +24,11 @@ interface CachedChart {
 }
 
 export function registerChartHandlers(connection: Connection, ensure: Ensure): void {
-  const charts = new WeakMap<Analysis, CachedChart>();
-  const chartOf = (analysis: Analysis): CachedChart => {
+  const charts = new WeakMap<Analysis<Series>, CachedChart>();
+  const chartOf = (analysis: Analysis<Series>): CachedChart => {
     let chart = charts.get(analysis);
-    if (!chart) charts.set(analysis, (chart = { model: buildChart(analysis), samples: new Map() }));
+    // The chart reads number[] series: the cached analysis is converted in place, once, when first charted.
+    if (!chart) charts.set(analysis, (chart = { model: buildChart(plainAnalysis(analysis)), samples: new Map() }));
     return chart;
   };
 
@@ -50,7 +52,7 @@ export function registerChartHandlers(connection: Connection, ensure: Ensure): v
     const analysis = await ensure(uri, 'request');
     const fit = analysis?.fits.find((f) => f.law === 'lr-annealing');
     if (!fit) return specs.map(() => ({ ok: false as const, message: 'A what-if schedule needs an LR-annealing fit; this file has none.' }));
-    const fromStep = whatIfDefaults(analysis!, fit).fromStep;
+    const fromStep = whatIfDefaults(plainAnalysis(analysis!), fit).fromStep;
     return specs.map((spec, i) => whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep }));
   });
 }

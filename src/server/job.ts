@@ -1,9 +1,9 @@
 // One analysis of one file, as the server runs it: from an open document's text or from disk by path.
 // Runs in a worker thread (analysisWorker.ts) so a long fit never blocks hovers, and can be cancelled by ending it.
-import { analyseTables } from '../core/analysis/analyse';
+import { collectTables, finishAnalysis, type CollectedTables } from '../core/analysis/analyse';
 import type { AnalysisOptions } from '../core/analysis/options';
-import type { Analysis } from '../core/analysis/types';
-import { detectRoles, parseText, readTable } from '../core/table';
+import type { Analysis, Series } from '../core/analysis/types';
+import { detectRoles, parseText, readTable, type Table } from '../core/table';
 
 export interface AnalysisJob {
   source: { kind: 'text'; text: string } | { kind: 'file' };
@@ -15,22 +15,36 @@ export interface AnalysisJob {
   onlyIfRunFile: boolean;
 }
 
-export type JobResult = { ok: true; analysis: Analysis; skipped: boolean } | { ok: false; message: string };
+export type JobResult = { ok: true; analysis: Analysis<Series>; skipped: boolean } | { ok: false; message: string };
+
+// A large file's text and table are tens of MB each and neither is needed by the fit. A value stays reachable from
+// every frame that passed it on until that frame returns, so each is held only by a function that returns before the
+// next big step: read() holds the text, collect() the table, and runJob() neither.
 
 export async function runJob(job: AnalysisJob): Promise<JobResult> {
   try {
-    const started = performance.now();
-    const read = { displayName: job.path, maxBytes: job.maxBytes };
-    const table = job.source.kind === 'text' ? parseText(job.source.text, { ...read, fileName: job.path }) : await readTable(job.path, read);
-    // Parsed: the text is no longer needed, and on a large file it is tens of MB held through the whole fit.
-    if (job.source.kind === 'text') job.source.text = '';
-    const parseMs = performance.now() - started;
-    const looksLikeRunFile = detectRoles(table, job.options.columns ?? {}).kind !== 'unknown' || (job.options.law ?? 'auto') !== 'auto';
-    const skipped = job.onlyIfRunFile && !looksLikeRunFile;
-    const analysis = analyseTables([table], skipped ? { ...job.options, law: 'auto' } : job.options, parseMs);
-    return { ok: true, analysis, skipped };
+    const { collected, parseMs, skipped } = await collect(job);
+    return { ok: true, analysis: finishAnalysis(collected, parseMs), skipped };
   } catch (error) {
     // The core reports bad input as findings; an exception here is a bug, reported instead of crashing the server.
     return { ok: false, message: `Scaling Lens could not analyse ${job.path}: ${(error as Error)?.message ?? String(error)}` };
   }
+}
+
+async function collect(job: AnalysisJob): Promise<{ collected: CollectedTables; parseMs: number; skipped: boolean }> {
+  const started = performance.now();
+  const table = await read(job);
+  const parseMs = performance.now() - started;
+  const looksLikeRunFile = detectRoles(table, job.options.columns ?? {}).kind !== 'unknown' || (job.options.law ?? 'auto') !== 'auto';
+  const skipped = job.onlyIfRunFile && !looksLikeRunFile;
+  return { collected: collectTables([table], skipped ? { ...job.options, law: 'auto' } : job.options), parseMs, skipped };
+}
+
+/** Parses the job's file; the job lets go of its text, which is garbage once this returns. */
+async function read(job: AnalysisJob): Promise<Table> {
+  const options = { displayName: job.path, maxBytes: job.maxBytes };
+  if (job.source.kind === 'file') return readTable(job.path, options);
+  const { text } = job.source;
+  job.source.text = '';
+  return parseText(text, { ...options, fileName: job.path });
 }

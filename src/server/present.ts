@@ -1,6 +1,6 @@
 // What a user reads in the editor, built from one Analysis: CodeLens titles, hover markdown and diagnostics.
 // Pure functions of the analysis (no connection, no documents), so they are tested directly.
-import type { Analysis, CurveReport, Finding, FitResult, Prediction } from '../core/analysis/types';
+import type { Analysis, CurveReport, Finding, FitResult, Prediction, Series } from '../core/analysis/types';
 import { formatCompact, formatNumber, formatPercent } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
 import { Commands, DOCS_BASE } from '../shared/protocol';
@@ -37,11 +37,11 @@ export function groupLabel(fields: Record<string, string | number> | undefined, 
   return parts.filter(Boolean).join(' / ') || fallback;
 }
 
-function fileOf(analysis: Analysis, file: string): CurveReport[] {
+function fileOf(analysis: Analysis<Series>, file: string): CurveReport<Series>[] {
   return analysis.curves.filter((c) => c.file === file);
 }
 
-function lossLenses(analysis: Analysis, file: string, uri: string): LensSpec[] {
+function lossLenses(analysis: Analysis<Series>, file: string, uri: string): LensSpec[] {
   const curves = fileOf(analysis, file).filter((c) => c.law === 'lr-annealing');
   const fit = analysis.fits.find((f) => f.law === 'lr-annealing');
   if (!fit || curves.length === 0) return [];
@@ -71,7 +71,7 @@ function lossLenses(analysis: Analysis, file: string, uri: string): LensSpec[] {
   return lenses;
 }
 
-function downstreamLenses(analysis: Analysis, file: string, uri: string): LensSpec[] {
+function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string): LensSpec[] {
   const lenses: LensSpec[] = [];
   const curves = fileOf(analysis, file).filter((c) => c.metric === 'bleu' || c.metric === 'ce');
   for (const curve of curves) {
@@ -97,7 +97,7 @@ function downstreamLenses(analysis: Analysis, file: string, uri: string): LensSp
   return lenses;
 }
 
-function computeLenses(analysis: Analysis, uri: string): LensSpec[] {
+function computeLenses(analysis: Analysis<Series>, uri: string): LensSpec[] {
   const lenses: LensSpec[] = [];
   for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla' || f.law === 'power')) {
     const coeffs = Object.entries(fit.params)
@@ -112,12 +112,12 @@ function computeLenses(analysis: Analysis, uri: string): LensSpec[] {
   return lenses;
 }
 
-export function buildLenses(analysis: Analysis, file: string, uri: string): LensSpec[] {
+export function buildLenses(analysis: Analysis<Series>, file: string, uri: string): LensSpec[] {
   return [...lossLenses(analysis, file, uri), ...downstreamLenses(analysis, file, uri), ...computeLenses(analysis, uri)];
 }
 
 /** The curve point whose source line is `line` (1-based), found by binary search on each curve's lines. */
-export function pointAtLine(analysis: Analysis, file: string, line: number): { curve: CurveReport; index: number } | null {
+export function pointAtLine(analysis: Analysis<Series>, file: string, line: number): { curve: CurveReport<Series>; index: number } | null {
   for (const curve of fileOf(analysis, file)) {
     const lines = curve.points.lines;
     let lo = 0;
@@ -139,7 +139,7 @@ export function pointAtLine(analysis: Analysis, file: string, line: number): { c
   return null;
 }
 
-export function hoverForRow(analysis: Analysis, file: string, line: number): string | null {
+export function hoverForRow(analysis: Analysis<Series>, file: string, line: number): string | null {
   const hit = pointAtLine(analysis, file, line);
   if (!hit) return null;
   const { curve, index } = hit;
@@ -168,7 +168,7 @@ export function hoverForRow(analysis: Analysis, file: string, line: number): str
   ].join('\n');
 }
 
-export function hoverForHeader(analysis: Analysis, file: string, column?: string): string | null {
+export function hoverForHeader(analysis: Analysis<Series>, file: string, column?: string): string | null {
   const fits = analysis.fits.filter((f) => f.fittedOn.length === 0 || analysis.curves.some((c) => c.file === file && (f.group ? c.group === f.group : f.fittedOn.includes(c.name))));
   if (fits.length === 0) return null;
   const parts = fits.slice(0, 6).map((fit) => {
@@ -209,7 +209,7 @@ export interface DiagnosticSpec {
 
 const SEVERITY = { error: 1, warning: 2, info: 3 } as const;
 
-export function buildDiagnostics(analysis: Analysis, file: string, maxChar = 10000): DiagnosticSpec[] {
+export function buildDiagnostics(analysis: Analysis<Series>, file: string, maxChar = 10000): DiagnosticSpec[] {
   return analysis.findings
     .filter((f) => f.file === file)
     .map((f) => {

@@ -2,8 +2,8 @@
 // once instead of waiting for it, and the server's own thread stays free for hovers and lenses.
 import { Worker } from 'node:worker_threads';
 import { bundledWorker } from '../core/util/bundled';
+import { collectGarbage } from './gc';
 import type { AnalysisJob, JobResult } from './job';
-import { unpackAnalysis } from './transfer';
 
 export type Runner = (job: AnalysisJob, signal: AbortSignal) => Promise<JobResult | 'cancelled'>;
 
@@ -14,6 +14,8 @@ export const runInWorker: Runner = (job, signal) =>
     if (!file) return resolve({ ok: false, message: 'The analysis worker (dist/analysisWorker.js) is missing: rebuild the extension (npm run build).' });
     const worker = new Worker(file);
     worker.postMessage(job);
+    // This thread now waits for the worker: collect what the previous analysis and the edits left behind first.
+    collectGarbage();
     let settled = false;
     const finish = (value: JobResult | 'cancelled') => {
       if (settled) return;
@@ -27,7 +29,7 @@ export const runInWorker: Runner = (job, signal) =>
     };
     signal.addEventListener('abort', onAbort);
     worker.once('message', (result: JobResult) => {
-      finish(result.ok ? { ...result, analysis: unpackAnalysis(result.analysis) } : result);
+      finish(result);
       void worker.terminate();
     });
     worker.once('error', (error) => finish({ ok: false, message: `Scaling Lens analysis failed for ${job.path}: ${error.message}` }));

@@ -16,7 +16,8 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisOptions } from '../core/analysis/options';
-import type { Analysis } from '../core/analysis/types';
+import { plainAnalysis } from '../core/analysis/series';
+import type { Analysis, Series } from '../core/analysis/types';
 import {
   AnalysisRequest,
   ColumnsRequest,
@@ -41,10 +42,10 @@ const EDIT_DEBOUNCE_MS = 300;
 interface FileState {
   /** What the cached analysis was computed from: document version or disk mtime+size, plus the options. */
   key?: string;
-  analysis?: Analysis;
+  analysis?: Analysis<Series>;
   summary?: FitSummary;
   /** The run in flight, with its abort handle; lens and hover requests wait on it instead of starting another. */
-  pending?: { key: string; promise: Promise<Analysis | undefined>; abort: AbortController };
+  pending?: { key: string; promise: Promise<Analysis<Series> | undefined>; abort: AbortController };
   timer?: ReturnType<typeof setTimeout>;
   /** Fitted on request (the Fit command): keep lenses and diagnostics even when auto-fit is off. */
   requested: boolean;
@@ -112,7 +113,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     return { ...base, state: 'done', message: headline(a) };
   }
 
-  function headline(a: Analysis): string {
+  function headline(a: Analysis<Series>): string {
     const laws = [...new Set(a.fits.map((f) => f.law))].join(', ');
     const first = a.predictions[0];
     const prediction = first ? ` · ${first.metric} at ${first.xName} ${formatCompact(first.x)} = ${formatNumber(first.value, 4)}` : '';
@@ -124,7 +125,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
    * Brings a file's analysis up to date and returns it. Reuses the cache when nothing changed, joins a run already
    * in flight for the same input, and cancels one for stale input.
    */
-  async function ensure(uri: string, reason: 'open' | 'edit' | 'request' | 'settings'): Promise<Analysis | undefined> {
+  async function ensure(uri: string, reason: 'open' | 'edit' | 'request' | 'settings'): Promise<Analysis<Series> | undefined> {
     const state = stateOf(uri);
     if (reason === 'request') state.requested = true;
     const settings = await settingsFor(uri);
@@ -189,7 +190,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     void connection.sendNotification(StatusNotification, summary);
   }
 
-  function publishDiagnostics(uri: string, analysis: Analysis | undefined, failure?: string): void {
+  function publishDiagnostics(uri: string, analysis: Analysis<Series> | undefined, failure?: string): void {
     const path = pathOf(uri) ?? uri;
     const diagnostics: Diagnostic[] = [];
     if (failure) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1000 } }, severity: DiagnosticSeverity.Error, source: 'Scaling Lens', code: 'analysis-failed', message: failure });
@@ -266,7 +267,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   });
 
   /** The analysis for a lens or hover: the one in flight if any, else the cached one (never a new run per request). */
-  async function currentAnalysis(uri: string): Promise<Analysis | undefined> {
+  async function currentAnalysis(uri: string): Promise<Analysis<Series> | undefined> {
     const state = files.get(uri);
     if (!state) return undefined;
     if (state.timer || state.pending) {
@@ -292,7 +293,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
   });
 
-  function columnAt(doc: TextDocument, line: number, character: number, analysis: Analysis, path: string): string | undefined {
+  function columnAt(doc: TextDocument, line: number, character: number, analysis: Analysis<Series>, path: string): string | undefined {
     const summary = analysis.files.find((f) => f.file === path);
     if (!summary?.delimiter) return undefined;
     const text = doc.getText({ start: { line, character: 0 }, end: { line, character: 100000 } });
@@ -320,7 +321,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     return state.summary ?? { uri, state: 'error', kind: 'unknown', message: 'Nothing was analysed.', fits: 0, warnings: 0, errors: 1, ms: performance.now() - started, fromDisk: state.fromDisk };
   });
 
-  connection.onRequest(AnalysisRequest, async ({ uri }) => (await ensure(uri, 'request')) ?? null);
+  connection.onRequest(AnalysisRequest, async ({ uri }) => {
+    const analysis = await ensure(uri, 'request');
+    return analysis ? plainAnalysis(analysis) : null;
+  });
 
   connection.onRequest(ColumnsRequest, async ({ uri }) => {
     const analysis = (await ensure(uri, 'request')) ?? stateOf(uri).analysis;

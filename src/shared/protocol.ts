@@ -107,4 +107,10 @@ export const Commands = {
 } as const;
 
 /** Where each finding code is documented; diagnostics link there. */
+/**
+ * Node flags the client starts the language server with. --expose-gc lets the server collect its own garbage as a
+ * fit starts (src/server/gc.ts): its thread is idle while a worker fits, so V8 would not otherwise collect it.
+ */
+export const SERVER_EXEC_ARGV: readonly string[] = ['--expose-gc'];
+
 export const DOCS_BASE = 'https://github.com/scaling-lens/scaling-lens/blob/main/README.md';

@@ -6,7 +6,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import type { CodeLens, Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver';
-import { StatusNotification, type FitSummary } from '../../src/shared/protocol';
+import { SERVER_EXEC_ARGV, StatusNotification, type FitSummary } from '../../src/shared/protocol';
 import { startServer, type ServerOptions } from '../../src/server/server';
 import { REPO } from './shared';
 
@@ -46,7 +46,7 @@ export async function startTestServer(options: ServerOptions = {}, capabilities:
 
 /** The bundled server (dist/server.js) in its own process over stdio, as an editor runs it; `pid` for measuring it. */
 export async function spawnTestServer(capabilities: Capabilities = {}): Promise<TestClient & { pid: number }> {
-  const child = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const client = await connectClient(child.stdout, child.stdin, capabilities, () => child.kill());
   return Object.assign(client, { pid: child.pid ?? -1 });
 }

@@ -1,16 +1,47 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseTables } from '../../src/core/analysis/analyse';
+import { analyseTables, collectTables, finishAnalysis } from '../../src/core/analysis/analyse';
+import { plainAnalysis } from '../../src/core/analysis/series';
+import type { Analysis, Series } from '../../src/core/analysis/types';
 import { parseText } from '../../src/core/table';
-import { packAnalysis, unpackAnalysis } from '../../src/server/transfer';
+import { packAnalysis } from '../../src/server/transfer';
 
-test('an analysis packed for transfer and unpacked is the same value, and long arrays travel as buffers', () => {
-  const rows = Array.from({ length: 6000 }, (_, i) => `${i + 1},0.0003,${(2.5 + 4 * Math.pow(i + 1, -0.45)).toFixed(5)}`);
-  const analysis = analyseTables([parseText(['step,lr,loss', ...rows].join('\n'), { fileName: 'run.csv' })], { bootstrapSamples: 10 });
+const rows = Array.from({ length: 6000 }, (_, i) => `${i + 1},0.0003,${(2.5 + 4 * Math.pow(i + 1, -0.45)).toFixed(5)}`);
+const table = () => parseText(['step,lr,loss', ...rows].join('\n'), { fileName: 'run.csv' });
+const options = { bootstrapSamples: 10 };
+const withoutTimings = <T extends Analysis<Series>>(a: T): T => ({ ...a, timings: { parseMs: 0, fitMs: 0 } });
+
+test('an analysis as the worker makes it travels with its loss-curve series as buffers, and arrives the same value', () => {
+  const expected = withoutTimings(analyseTables([table()], options));
+  const analysis = finishAnalysis(collectTables([table()], options));
+  const buffers = packAnalysis(analysis);
+  assert.equal(buffers.length, 7, 'the six point series and the LR; the schedule steps are the points steps');
+  const moved = structuredClone(analysis, { transfer: buffers });
+  const curve = moved.curves[0];
+  assert.ok(curve.points.x instanceof Float64Array && curve.points.lines instanceof Int32Array, 'kept typed: the server reads them as they are');
+  assert.equal(curve.schedule!.steps, curve.points.x, 'one array on arrival too');
+  assert.deepEqual(withoutTimings(plainAnalysis(moved)), expected);
+  assert.ok(Array.isArray(curve.points.x));
+});
+
+test('long number[] series are packed into Float64Arrays for the move', () => {
+  const analysis = analyseTables([table()], options);
   const expected = structuredClone(analysis);
   const buffers = packAnalysis(analysis);
-  assert.equal(buffers.length, 8, 'six point arrays and the two schedule arrays');
+  assert.equal(buffers.length, 7, 'the shared steps array is packed once');
   const moved = structuredClone(analysis, { transfer: buffers });
-  assert.deepEqual(unpackAnalysis(moved), expected);
-  assert.ok(Array.isArray(moved.curves[0].points.x));
+  assert.ok(moved.curves[0].points.observed instanceof Float64Array);
+  assert.deepEqual(plainAnalysis(moved), expected);
+});
+
+test('series in shared memory (tables of large files are parsed into it) cross without being put in the transfer list', () => {
+  const analysis = finishAnalysis(collectTables([table()], options));
+  const points = analysis.curves[0].points;
+  const shared = new Float64Array(new SharedArrayBuffer(points.observed.length * 8));
+  shared.set(points.observed);
+  points.observed = shared;
+  const buffers = packAnalysis(analysis);
+  assert.ok(!buffers.some((b) => (b as unknown) instanceof SharedArrayBuffer));
+  const moved = structuredClone(analysis, { transfer: buffers });
+  assert.deepEqual(Array.from(moved.curves[0].points.observed), Array.from(shared));
 });

@@ -8,7 +8,8 @@ import { disambiguateCurveNames, extractLossCurves, mergeScheduleOnlyCurves, typ
 import { analyseLossCurves } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
-import type { Analysis, FileSummary, Finding, LawAnalysis } from './types';
+import { plainAnalysis } from './series';
+import type { Analysis, FileSummary, Finding, LawAnalysis, Series } from './types';
 
 export function problemToFinding(p: ParseProblem): Finding {
   return { code: p.code, severity: p.severity, message: p.message, file: p.file, line: p.line, column: p.column };
@@ -68,22 +69,33 @@ function unidentified(table: Table, assignment: RoleAssignment, law: AnalysisOpt
   };
 }
 
-function merge(into: LawAnalysis, part: LawAnalysis): void {
+function merge(into: LawAnalysis<Series>, part: LawAnalysis<Series>): void {
   into.curves.push(...part.curves);
   into.fits.push(...part.fits);
   into.predictions.push(...part.predictions);
   into.findings.push(...part.findings);
 }
 
-/** Analyse tables already read (the language server reads open documents itself). */
-export function analyseTables(tables: Table[], partial: Partial<AnalysisOptions> = {}, parseMs = 0): Analysis {
+/** What an analysis keeps of its tables: everything but the tables themselves. */
+export interface CollectedTables {
+  options: AnalysisOptions;
+  /** When the analysis proper started (after reading), for timings.fitMs. */
+  started: number;
+  out: LawAnalysis<Series>;
+  files: FileSummary[];
+  lossCurves: LossCurve[];
+  kinds: Set<RoleAssignment['kind']>;
+}
+
+/**
+ * The first half of an analysis: each table read into what its law needs (a downstream or compute table is analysed
+ * here, a loss log gives its curves, fitted together by finishAnalysis). Nothing returned refers to the tables, so a
+ * caller that lets go of them has them collected before the fit (a million-row table is tens of MB).
+ */
+export function collectTables(tables: Table[], partial: Partial<AnalysisOptions> = {}): CollectedTables {
   const options = withDefaults(partial);
-  const started = performance.now();
-  const random = seededRandom(options.seed + 7);
-  const out: LawAnalysis = { curves: [], fits: [], predictions: [], findings: [] };
-  const files: FileSummary[] = [];
-  const lossCurves: LossCurve[] = [];
-  const kinds = new Set<RoleAssignment['kind']>();
+  const collected: CollectedTables = { options, started: performance.now(), out: { curves: [], fits: [], predictions: [], findings: [] }, files: [], lossCurves: [], kinds: new Set() };
+  const { out, files, lossCurves, kinds } = collected;
 
   for (const table of tables) {
     out.findings.push(...table.problems.map(problemToFinding));
@@ -119,10 +131,19 @@ export function analyseTables(tables: Table[], partial: Partial<AnalysisOptions>
         out.findings.push(unidentified(table, assignment, options.law));
     }
   }
+  return collected;
+}
+
+/**
+ * The second half: the loss curves of every table fitted together, and everything in one Analysis. Loss curves'
+ * series are typed arrays here (the language server keeps them so); analyseTables gives the plain form.
+ */
+export function finishAnalysis(collected: CollectedTables, parseMs = 0): Analysis<Series> {
+  const { options, started, out, files, lossCurves, kinds } = collected;
   if (lossCurves.length) {
     const curves = mergeScheduleOnlyCurves(lossCurves);
     disambiguateCurveNames(curves);
-    merge(out, analyseLossCurves(curves, options, random));
+    merge(out, analyseLossCurves(curves, options, seededRandom(options.seed + 7)));
   }
   return {
     version: 1,
@@ -133,9 +154,19 @@ export function analyseTables(tables: Table[], partial: Partial<AnalysisOptions>
   };
 }
 
+/** Analyse tables already read. */
+export function analyseTables(tables: Table[], partial: Partial<AnalysisOptions> = {}, parseMs = 0): Analysis {
+  return plainAnalysis(finishAnalysis(collectTables(tables, partial), parseMs));
+}
+
 /** Read every file from disk (streaming) and analyse them together. */
 export async function analyseFiles(paths: string[], partial: Partial<AnalysisOptions> = {}, read: ReadOptions = {}): Promise<Analysis> {
   const started = performance.now();
-  const tables = await Promise.all(paths.map((p) => readTable(p, read)));
-  return analyseTables(tables, partial, performance.now() - started);
+  const collected = await readAndCollect(paths, partial, read);
+  return plainAnalysis(finishAnalysis(collected, collected.started - started));
+}
+
+/** Its own frame, so the tables are garbage by the time the curves are fitted. */
+async function readAndCollect(paths: string[], partial: Partial<AnalysisOptions>, read: ReadOptions): Promise<CollectedTables> {
+  return collectTables(await Promise.all(paths.map((p) => readTable(p, read))), partial);
 }

@@ -5,7 +5,7 @@
 // Every criterion is in BLEU points (the user's tolerance), judged per group on points sorted by D_p.
 import { BETA_GRID } from '../laws/bleu';
 import { formatCompact } from '../util/format';
-import type { Analysis, CurveReport, Finding } from './types';
+import type { Analysis, CurveReport, Finding, Series } from './types';
 
 /** One (D_p, metric) point of a group after duplicates were merged. */
 export interface SweepPoint {
@@ -231,7 +231,7 @@ export function pretrainingNoGain(bleu: SweepPoint[], baseline: SweepPoint, ctx:
 }
 
 /** The D_p of a group's first point that left the BLEU law, from the bleu-law-break finding on its line. */
-export function breakPoint(analysis: Analysis, c: CurveReport): number | undefined {
+export function breakPoint(analysis: Analysis<Series>, c: CurveReport<Series>): number | undefined {
   const found = analysis.findings.find((f) => f.code === 'bleu-law-break' && f.group === c.group);
   if (!found) return undefined;
   const i = c.points.lines.indexOf(found.line);

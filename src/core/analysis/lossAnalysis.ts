@@ -2,13 +2,13 @@
 import { bootstrapParams } from '../fit/bootstrap';
 import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
-import { lrAreas, StepLr, type Areas } from '../laws/schedule';
+import { lrAreas, StepLr } from '../laws/schedule';
 import { quantile, type Random } from '../util/random';
 import { concat, pick, thinIndices } from '../util/arrays';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
-import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics } from './types';
+import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series } from './types';
 
 const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
 /** Above this many fitted points, starts are searched on an evenly thinned copy and only the best is refined on all. */
@@ -54,20 +54,35 @@ function prepare(curve: LossCurve, targets: number[]): PreparedCurve {
   return { curve, targets, queries: queries.subarray(0, q), pointIndex, targetIndex: Int32Array.from(targets, (s) => targetPosition.get(s)!) };
 }
 
-function normalisedAreas(areas: Areas, index: Int32Array | null, etaMax: number): AreaPoints {
-  const n = index ? index.length : areas.s1.length;
-  const s1 = new Float64Array(n);
-  const s2 = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const q = index ? index[k] : k;
-    s1[k] = areas.s1[q] / etaMax;
-    s2[k] = areas.s2[q] / etaMax;
+/**
+ * A curve's areas at every query divided by the peak LR (the solver's parametrisation), in place: done once, as
+ * they are computed, so no second million-row copy is made and the arrays never change after first use (the law
+ * caches ln S1 per array).
+ */
+function normalisedAreas(p: PreparedCurve, lambda: number, etaMax: number, options: AnalysisOptions): AreaPoints {
+  const areas = lrAreas(p.curve.schedule, p.queries, { lambda, warmup: options.warmupConvention, warmupSteps: options.warmupSteps });
+  for (let q = 0; q < areas.s1.length; q++) {
+    areas.s1[q] /= etaMax;
+    areas.s2[q] /= etaMax;
   }
-  return { s1, s2 };
+  return areas;
+}
+
+/**
+ * Values at some queries (ascending indices). A view when those are the first queries, the usual case of a curve
+ * whose targets all lie past its last point: the points then share the queries' array instead of copying it.
+ */
+function atQueries(values: Float64Array, index: Int32Array): Float64Array {
+  const n = index.length;
+  return n === 0 || index[n - 1] === n - 1 ? values.subarray(0, n) : pick(values, index);
+}
+
+function areasAt(areas: AreaPoints, index: Int32Array): AreaPoints {
+  return { s1: atQueries(areas.s1, index), s2: atQueries(areas.s2, index) };
 }
 
 function concatAreas(parts: AreaPoints[]): AreaPoints {
-  return { s1: concat(parts.map((p) => p.s1)), s2: concat(parts.map((p) => p.s2)) };
+  return { s1: joined(parts.map((p) => p.s1)), s2: joined(parts.map((p) => p.s2)) };
 }
 
 
@@ -85,7 +100,8 @@ function fitAll(data: AreaPoints, observed: Float64Array, delta: number): Robust
 
 interface LambdaFit {
   lambda: number;
-  areas: Areas[];
+  /** Normalised areas at every query of each prepared curve. */
+  areas: AreaPoints[];
   fit: RobustFit;
 }
 
@@ -136,24 +152,55 @@ function logBand(paramSets: Float64Array[], best: Float64Array, points: AreaPoin
   return { lo, hi };
 }
 
-/** Log-band at thinned points, interpolated in step to every query: bands are smooth in the step. */
-function interpolateBand(thinSteps: Float64Array, thinLo: Float64Array, thinHi: Float64Array, steps: Float64Array) {
-  const lo = new Float64Array(steps.length);
-  const hi = new Float64Array(steps.length);
-  let k = 0;
-  for (let i = 0; i < steps.length; i++) {
-    const s = steps[i];
-    while (k < thinSteps.length - 2 && thinSteps[k + 1] < s) k++;
-    const x0 = thinSteps[k];
-    const x1 = thinSteps[Math.min(k + 1, thinSteps.length - 1)];
-    const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
-    lo[i] = thinLo[k] + t * (thinLo[Math.min(k + 1, thinLo.length - 1)] - thinLo[k]);
-    hi[i] = thinHi[k] + t * (thinHi[Math.min(k + 1, thinHi.length - 1)] - thinHi[k]);
-  }
-  return { lo, hi };
+/** A log-band found at thinned queries: bands are smooth in the step, so they are interpolated in step in between. */
+interface ThinBand {
+  steps: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
 }
 
-export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions, random: Random): LawAnalysis {
+/**
+ * The band's ends at some queries (`at`: indices into the curve's queries): the prediction there times
+ * exp(interpolated log-band); NaN without a band. Computed only where reported, never for every query.
+ */
+function bandAt(band: ThinBand | null, queries: Float64Array, predicted: Float64Array, at: Int32Array): { low: Float64Array; high: Float64Array } {
+  const low = new Float64Array(at.length).fill(NaN);
+  const high = new Float64Array(at.length).fill(NaN);
+  if (!band) return { low, high };
+  const { steps, lo, hi } = band;
+  const last = steps.length - 1;
+  let k = 0;
+  for (let j = 0; j < at.length; j++) {
+    const q = at[j];
+    const s = queries[q];
+    // The segment search resumes where the previous query left it: queries come in ascending order.
+    if (j > 0 && s < queries[at[j - 1]]) k = 0;
+    while (k < last - 1 && steps[k + 1] < s) k++;
+    const x0 = steps[k];
+    const x1 = steps[Math.min(k + 1, last)];
+    const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
+    low[j] = predicted[q] * Math.exp(lo[k] + t * (lo[Math.min(k + 1, last)] - lo[k]));
+    high[j] = predicted[q] * Math.exp(hi[k] + t * (hi[Math.min(k + 1, last)] - hi[k]));
+  }
+  return { low, high };
+}
+
+/** Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it returns. */
+function chooseLambda(prepared: PreparedCurve[], fitNames: Set<string>, etaMax: number, options: AnalysisOptions): LambdaFit | null {
+  const fitted = (p: PreparedCurve) => fitNames.has(p.curve.name);
+  const observed = joined(prepared.filter(fitted).map((p) => p.curve.loss));
+  const lambdas = options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];
+  let chosen: LambdaFit | null = null;
+  for (const lambda of lambdas) {
+    const areas = prepared.map((p) => normalisedAreas(p, lambda, etaMax, options));
+    const data = concatAreas(prepared.flatMap((p, i) => (fitted(p) ? [areasAt(areas[i], p.pointIndex)] : [])));
+    const fit = fitAll(data, observed, options.lossDelta);
+    if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, areas, fit };
+  }
+  return chosen;
+}
+
+export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions, random: Random): LawAnalysis<Series> {
   const findings: Finding[] = [];
   const usable: LossCurve[] = [];
   for (const c of curves) {
@@ -163,8 +210,8 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   }
   const fitNames = resolveFitOn(usable, options.fitOn, findings);
   const fitting = usable.filter((c) => fitNames.has(c.name));
-  const reports: CurveReport[] = curves.filter((c) => !usable.includes(c)).map((c) => unfittedReport(c));
-  const result: LawAnalysis = { curves: reports, fits: [], predictions: [], findings };
+  const reports: CurveReport<Series>[] = curves.filter((c) => !usable.includes(c)).map((c) => unfittedReport(c));
+  const result: LawAnalysis<Series> = { curves: reports, fits: [], predictions: [], findings };
 
   const fitPoints = fitting.reduce((n, c) => n + c.steps.length, 0);
   if (fitting.length === 0 || fitPoints < MIN_FIT_POINTS) {
@@ -183,16 +230,7 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   const prepared = usable.map((c) => prepare(c, targetSteps(c, options)));
   const etaMax = Math.max(...fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
   const fitPrepared = prepared.filter((p) => fitNames.has(p.curve.name));
-  const observed = concat(fitPrepared.map((p) => p.curve.loss));
-
-  const lambdas = options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];
-  let chosen: LambdaFit | null = null;
-  for (const lambda of lambdas) {
-    const areas = prepared.map((p) => lrAreas(p.curve.schedule, p.queries, { lambda, warmup: options.warmupConvention, warmupSteps: options.warmupSteps }));
-    const data = concatAreas(prepared.flatMap((p, i) => (fitNames.has(p.curve.name) ? [normalisedAreas(areas[i], p.pointIndex, etaMax)] : [])));
-    const fit = fitAll(data, observed, options.lossDelta);
-    if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, areas, fit };
-  }
+  const chosen = chooseLambda(prepared, fitNames, etaMax, options);
   if (!chosen) {
     findings.push({ code: 'fit-failed', severity: 'error', message: 'The LR-annealing law could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.', file: fitting[0].file, line: fitting[0].firstLine });
     reports.push(...usable.map((c) => unfittedReport(c)));
@@ -207,7 +245,7 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   const fittedThin = fitPrepared.map((p) => {
     const i = prepared.indexOf(p);
     const idx = thinIndices(p.curve.steps.length, BAND_POINTS);
-    const data = normalisedAreas(areas[i], Int32Array.from(idx, (k) => p.pointIndex[k]), etaMax);
+    const data = areasAt(areas[i], Int32Array.from(idx, (k) => p.pointIndex[k]));
     const predicted = predictAt(fit.params, data);
     const obs = pick(p.curve.loss, idx);
     const logResidual = Float64Array.from(obs, (o, k) => Math.log(o / predicted[k]));
@@ -219,27 +257,25 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
     : [];
 
   const heldOutMetrics: Metrics[] = [];
+  // The fitted curves' points and predictions, for the in-sample quality over all of them.
+  const fittedObserved: Float64Array[] = [];
+  const fittedPredicted: Float64Array[] = [];
   for (let i = 0; i < prepared.length; i++) {
     const p = prepared[i];
     const isFit = fitNames.has(p.curve.name);
-    const all = normalisedAreas(areas[i], null, etaMax);
-    const predicted = predictAt(fit.params, all);
+    const predicted = predictAt(fit.params, areas[i]);
     const thin = thinIndices(p.queries.length, BAND_POINTS);
-    const thinPoints = { s1: pick(all.s1, thin), s2: pick(all.s2, thin) };
-    const band = paramSets.length > 1 ? logBand(paramSets, fit.params, thinPoints, residuals, random) : null;
-    const full = band ? interpolateBand(pick(p.queries, thin), band.lo, band.hi, p.queries) : null;
-    const low = new Float64Array(p.queries.length).fill(NaN);
-    const high = new Float64Array(p.queries.length).fill(NaN);
-    if (full) {
-      for (let q = 0; q < p.queries.length; q++) {
-        low[q] = predicted[q] * Math.exp(full.lo[q]);
-        high[q] = predicted[q] * Math.exp(full.hi[q]);
-      }
-    }
-    const atPoints = (values: Float64Array) => Array.from(p.pointIndex, (q) => values[q]);
-    const pointPredicted = atPoints(predicted);
+    const thinPoints = { s1: pick(areas[i].s1, thin), s2: pick(areas[i].s2, thin) };
+    const logBandAtThin = paramSets.length > 1 ? logBand(paramSets, fit.params, thinPoints, residuals, random) : null;
+    const band = logBandAtThin && { steps: pick(p.queries, thin), ...logBandAtThin };
+    const pointPredicted = atQueries(predicted, p.pointIndex);
+    const pointBand = bandAt(band, p.queries, predicted, p.pointIndex);
     const metrics = scorePredictions(p.curve.loss, pointPredicted);
-    if (!isFit) heldOutMetrics.push(metrics);
+    if (isFit) {
+      fittedObserved.push(p.curve.loss);
+      fittedPredicted.push(pointPredicted);
+    } else heldOutMetrics.push(metrics);
+    const { points, schedule } = loggedSeries(p.curve);
     reports.push({
       name: p.curve.name,
       file: p.curve.file,
@@ -247,42 +283,34 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
       law: 'lr-annealing',
       xName: 'step',
       metric: 'loss',
-      points: {
-        x: Array.from(p.curve.steps),
-        observed: Array.from(p.curve.loss),
-        predicted: pointPredicted,
-        low: atPoints(low),
-        high: atPoints(high),
-        lines: Array.from(p.curve.lines),
-      },
-      schedule: { steps: Array.from(p.curve.schedule.steps), lr: Array.from(p.curve.schedule.lr) },
+      points: { ...points, predicted: pointPredicted, low: pointBand.low, high: pointBand.high },
+      schedule,
       metrics,
       firstLine: p.curve.firstLine,
     });
+    const targetBand = bandAt(band, p.queries, predicted, p.targetIndex);
     p.targets.forEach((step, t) => {
-      const q = p.targetIndex[t];
-      result.predictions.push({ metric: 'loss', curve: p.curve.name, step, x: step, xName: 'step', value: predicted[q], low: low[q], high: high[q], reason: targetReason(p.curve, step, options) });
+      const value = predicted[p.targetIndex[t]];
+      result.predictions.push({ metric: 'loss', curve: p.curve.name, step, x: step, xName: 'step', value, low: targetBand.low[t], high: targetBand.high[t], reason: targetReason(p.curve, step, options) });
     });
   }
 
-  result.fits.push({ ...fitResult(fit, fitPrepared, areas, prepared, etaMax, lambda, options, paramSets), heldOut: averageMetrics(heldOutMetrics) });
+  // Scored as one series over every fitted point, as the papers report it.
+  const quality = scorePredictions(joined(fittedObserved), joined(fittedPredicted));
+  result.fits.push({ ...fitResult(fit, fitPrepared, quality, etaMax, lambda, options, paramSets), heldOut: averageMetrics(heldOutMetrics) });
   return result;
 }
 
 function fitResult(
   fit: RobustFit,
   fitPrepared: PreparedCurve[],
-  areas: Areas[],
-  prepared: PreparedCurve[],
+  quality: Metrics,
   etaMax: number,
   lambda: number,
   options: AnalysisOptions,
   paramSets: Float64Array[],
 ): FitResult {
   const raw = denormalise(fit.params, etaMax);
-  const observed = concat(fitPrepared.map((p) => p.curve.loss));
-  const data = concatAreas(fitPrepared.map((p) => normalisedAreas(areas[prepared.indexOf(p)], p.pointIndex, etaMax)));
-  const quality = scorePredictions(observed, predictAt(fit.params, data));
   const intervals: Record<string, [number, number]> = {};
   if (paramSets.length > 1) {
     const rawSets = paramSets.map((s) => denormalise(s, etaMax));
@@ -313,7 +341,7 @@ function fitResult(
     iterations: fit.iterations,
     startsTried: fit.startsTried,
     fittedOn: fitPrepared.map((p) => p.curve.name),
-    points: observed.length,
+    points: quality.points,
     settings: {
       lambda,
       lambdaChosen: options.lambda === 'auto' ? 'best of 0.99, 0.995, 0.999, 0.9995' : 'fixed',
@@ -374,16 +402,18 @@ function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[])
   return names;
 }
 
-function unfittedReport(c: LossCurve): CurveReport {
-  return {
-    name: c.name,
-    file: c.file,
-    role: 'unfitted',
-    xName: 'step',
-    metric: 'loss',
-    points: { x: Array.from(c.steps), observed: Array.from(c.loss), predicted: [], low: [], high: [], lines: Array.from(c.lines) },
-    schedule: { steps: Array.from(c.schedule.steps), lr: Array.from(c.schedule.lr) },
-    firstLine: c.firstLine,
-  };
+function unfittedReport(c: LossCurve): CurveReport<Series> {
+  const { points, schedule } = loggedSeries(c);
+  return { name: c.name, file: c.file, role: 'unfitted', xName: 'step', metric: 'loss', points: { ...points, predicted: [], low: [], high: [] }, schedule, firstLine: c.firstLine };
+}
+
+/** A curve's logged series as its report carries them: the curve's own arrays, not copies. */
+function loggedSeries(c: LossCurve) {
+  return { points: { x: c.steps, observed: c.loss, lines: c.lines }, schedule: { steps: c.schedule.steps, lr: c.schedule.lr } };
+}
+
+/** The one part itself, or the parts end to end. */
+function joined(parts: Float64Array[]): Float64Array {
+  return parts.length === 1 ? parts[0] : concat(parts);
 }
 

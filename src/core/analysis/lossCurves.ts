@@ -28,39 +28,60 @@ export function curveNameFromFile(file: string): string {
   return tensorboard ? tensorboard[1] : stem;
 }
 
-/** Rows of one run in file order, as parallel arrays: a million-row log must not become a million objects. */
+/**
+ * Rows of one run in file order, as parallel typed arrays: a million-row log must become neither a million objects
+ * nor number[]s grown by push (each growth leaves the old copy as garbage). A file's only run gets room for every
+ * row at once, so the usual log's arrays become its curve's as they are; runs of a multi-run file double as they fill.
+ */
 class RunRows {
-  readonly steps: number[] = [];
-  readonly values: number[] = [];
-  readonly lines: number[] = [];
+  steps = new Float64Array(0);
+  values = new Float64Array(0);
+  lines = new Int32Array(0);
+  length = 0;
+
+  /** `maxRows`: the table's row count, which no run can exceed. */
+  constructor(
+    private readonly maxRows: number,
+    private readonly onlyRun: boolean,
+  ) {}
 
   push(step: number, value: number, line: number): void {
-    this.steps.push(step);
-    this.values.push(value);
-    this.lines.push(line);
+    if (this.length === this.steps.length) this.grow();
+    this.steps[this.length] = step;
+    this.values[this.length] = value;
+    this.lines[this.length] = line;
+    this.length++;
   }
 
-  get length(): number {
-    return this.steps.length;
+  private grow(): void {
+    const size = this.onlyRun ? this.maxRows : Math.min(this.maxRows, Math.max(1024, 2 * this.steps.length));
+    this.steps = resized(this.steps, size);
+    this.values = resized(this.values, size);
+    this.lines = resized(this.lines, size);
   }
 
   isUnsorted(): boolean {
-    for (let i = 1; i < this.steps.length; i++) if (this.steps[i] < this.steps[i - 1]) return true;
+    for (let i = 1; i < this.length; i++) if (this.steps[i] < this.steps[i - 1]) return true;
     return false;
   }
+}
+
+function resized<T extends Float64Array | Int32Array>(a: T, size: number): T {
+  const out = new (a.constructor as new (n: number) => T)(size);
+  out.set(a);
+  return out;
 }
 
 /**
  * Indices of the rows to keep, in step order, one per step: the row logged LAST in the file. A resumed run re-logs
  * the steps since its checkpoint, and the later values are the ones that run actually continued from. Logs are
- * almost always in order already, which is checked first.
+ * almost always in order already, which is checked first: then every row is kept (`kept` null).
  */
-function lastPerStep(rows: RunRows): { kept: number[]; repeated: number[] } {
-  const { steps } = rows;
-  const n = steps.length;
+function lastPerStep(rows: RunRows): { kept: number[] | null; repeated: number[] } {
+  const { steps, length: n } = rows;
   let increasing = true;
   for (let i = 1; i < n && increasing; i++) increasing = steps[i] > steps[i - 1];
-  if (increasing) return { kept: Array.from({ length: n }, (_, i) => i), repeated: [] };
+  if (increasing) return { kept: null, repeated: [] };
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => steps[a] - steps[b] || a - b);
   const kept: number[] = [];
   const repeated: number[] = [];
@@ -99,6 +120,7 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameFromFile(file);
   const byRun = new Map<string, { points: RunRows; lrs: RunRows; firstLine: number }>();
+  const oneRun = runCol === undefined;
   let stepZeroLine = 0;
   let stepZeroCount = 0;
   let roundedSteps = 0;
@@ -123,7 +145,7 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
     }
     const key = runKeyOf(table, runCol, r, fallback);
     let run = byRun.get(key);
-    if (!run) byRun.set(key, (run = { points: new RunRows(), lrs: new RunRows(), firstLine: line }));
+    if (!run) byRun.set(key, (run = { points: new RunRows(table.rowCount, oneRun), lrs: new RunRows(table.rowCount, oneRun), firstLine: line }));
     if (hasLr) {
       const eta = lr![r];
       if (Number.isFinite(eta) && eta >= 0) run.lrs.push(step, eta, line);
@@ -184,23 +206,34 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
     if (!points.repeated.length && run.points.isUnsorted()) {
       findings.push({ ...cellFinding('steps-unsorted', 'info', `Rows of "${name}" are not in step order; they were sorted by step.`, file, run.firstLine), curve: name });
     }
+    const steps = gather(run.points.steps, run.points.length, points.kept);
+    const scheduleSteps = gather(run.lrs.steps, run.lrs.length, lrs.kept);
     curves.push({
       name,
       file,
-      steps: gather(Float64Array, run.points.steps, points.kept),
-      loss: gather(Float64Array, run.points.values, points.kept),
-      lines: gather(Int32Array, run.points.lines, points.kept),
-      schedule: { steps: gather(Float64Array, run.lrs.steps, lrs.kept), lr: gather(Float64Array, run.lrs.values, lrs.kept) },
+      steps,
+      loss: gather(run.points.values, run.points.length, points.kept),
+      lines: gather(run.points.lines, run.points.length, points.kept),
+      // Usually every row has both a loss and an LR: then the two step arrays are one.
+      schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: gather(run.lrs.values, run.lrs.length, lrs.kept) },
       firstLine: run.firstLine,
     });
   }
   return { curves, findings };
 }
 
-function gather<T extends Float64Array | Int32Array>(Kind: new (n: number) => T, source: number[], indices: number[]): T {
-  const out = new Kind(indices.length);
+/** The first `length` entries of `source`, or the entries at `indices`; without a copy when that is all of it. */
+function gather<T extends Float64Array | Int32Array>(source: T, length: number, indices: number[] | null): T {
+  if (indices === null) return length === source.length ? source : (source.slice(0, length) as T);
+  const out = new (source.constructor as new (n: number) => T)(indices.length);
   for (let k = 0; k < indices.length; k++) out[k] = source[indices[k]];
   return out;
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function cellFinding(code: string, severity: Finding['severity'], message: string, file: string, line: number): Finding {

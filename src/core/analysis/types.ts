@@ -82,19 +82,26 @@ export interface Prediction {
   extra?: Record<string, number>;
 }
 
+/**
+ * A per-point series. The Analysis as written out (JSON, the chart, the CLI) holds number[]; inside the language
+ * server a loss curve's series stay the typed arrays the analysis computed them in (a million-row log would
+ * otherwise be copied to number[] and back on its way between threads). plainAnalysis turns one into the other.
+ */
+export type Series = number[] | Float64Array | Int32Array;
+
 /** One series of observed points with the law's prediction at each. Parallel arrays, one entry per point. */
-export interface SeriesPoints {
-  x: number[];
-  observed: number[];
-  predicted: number[];
+export interface SeriesPoints<S extends Series = number[]> {
+  x: S;
+  observed: S;
+  predicted: S;
   /** Band of the prediction at each point (same method as Prediction.low/high). */
-  low: number[];
-  high: number[];
+  low: S;
+  high: S;
   /** Source line of each point in `file`. */
-  lines: number[];
+  lines: S;
 }
 
-export interface CurveReport {
+export interface CurveReport<S extends Series = number[]> {
   name: string;
   file: string;
   /** fit: its points were fitted; heldout: predicted from a fit on other curves and scored; unfitted: no law applied. */
@@ -102,9 +109,9 @@ export interface CurveReport {
   law?: LawId;
   xName: string;
   metric: 'loss' | 'bleu' | 'ce';
-  points: SeriesPoints;
+  points: SeriesPoints<S>;
   /** Per-step LR as logged (loss curves only), for the schedule view. */
-  schedule?: { steps: number[]; lr: number[] };
+  schedule?: { steps: S; lr: S };
   /** Metrics of the prediction on this curve's points (held-out score for held-out curves, in-sample for fitted). */
   metrics?: Metrics;
   /** The 1-based line of the curve's first row, where the extension puts its CodeLens. */
@@ -137,11 +144,11 @@ export interface FileSummary {
   bytes: number;
 }
 
-export interface Analysis {
+export interface Analysis<S extends Series = number[]> {
   version: 1;
   kind: FileKind;
   files: FileSummary[];
-  curves: CurveReport[];
+  curves: CurveReport<S>[];
   fits: FitResult[];
   predictions: Prediction[];
   findings: Finding[];
@@ -150,8 +157,8 @@ export interface Analysis {
 }
 
 /** What one law's analysis of one file contributes to the Analysis. */
-export interface LawAnalysis {
-  curves: CurveReport[];
+export interface LawAnalysis<S extends Series = number[]> {
+  curves: CurveReport<S>[];
   fits: FitResult[];
   predictions: Prediction[];
   findings: Finding[];

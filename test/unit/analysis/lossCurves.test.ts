@@ -21,6 +21,27 @@ test('a run column splits one file into several curves named by its values', () 
   assert.deepEqual(Array.from(curves.find((c) => c.name === 'b')!.loss), [4.1, 3.6]);
 });
 
+test('runs of a multi-run file keep every row through their growth, each row in its own run', () => {
+  const n = 2500;
+  const rows = Array.from({ length: 2 * n }, (_, i) => `${i % 2 ? 'b' : 'a'},${Math.floor(i / 2) + 1},1e-3,${(4 - (i % 2) - i / (4 * n)).toFixed(6)}`);
+  const { curves } = curvesOf(['run,step,lr,loss', ...rows].join('\n'));
+  for (const [k, name] of ['a', 'b'].entries()) {
+    const c = curves.find((x) => x.name === name)!;
+    assert.equal(c.steps.length, n);
+    assert.deepEqual(Array.from(c.steps), Array.from({ length: n }, (_, i) => i + 1));
+    assert.deepEqual(Array.from(c.lines), Array.from({ length: n }, (_, i) => 2 * i + k + 2));
+    assert.equal(c.loss[n - 1], Number((4 - k - (2 * n - 2 + k) / (4 * n)).toFixed(6)));
+  }
+});
+
+test('a schedule logged at the points steps shares their array; one logged elsewhere has its own', () => {
+  const same = curvesOf('step,lr,loss\n1,1e-3,4\n2,1e-3,3.5\n').curves[0];
+  assert.equal(same.schedule.steps, same.steps);
+  const other = curvesOf('step,lr,loss\n0,0,10.8\n1,1e-3,4\n2,1e-3,3.5\n').curves[0];
+  assert.notEqual(other.schedule.steps, other.steps);
+  assert.deepEqual(Array.from(other.schedule.steps), [0, 1, 2]);
+});
+
 test('a step-0 row is left out of the fit points with an info finding, but its LR stays in the schedule', () => {
   const { curves, findings } = curvesOf('step,lr,loss\n0,0,10.8\n10,1e-3,4\n20,1e-3,3.5\n');
   assert.deepEqual(Array.from(curves[0].steps), [10, 20]);
