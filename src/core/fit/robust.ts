@@ -59,7 +59,6 @@ export function logHuberObjective<Data>(
 ): RobustObjective {
   const n = law.size(data);
   const k = law.parameterNames.length;
-  const logObs = observed.map(Math.log);
   const invObs = observed.map((o) => 1 / o);
   const blocks = Array.from({ length: Math.ceil(n / BLOCK) }, (_, b) => {
     const start = b * BLOCK;
@@ -87,7 +86,7 @@ export function logHuberObjective<Data>(
         if (!(p > 0 && p < Infinity)) return Infinity;
         const at = block.start + i;
         const w = weights ? weights[at] : 1;
-        const r = logRatio(p, invObs[at], logObs[at]);
+        const r = logRatio(p * invObs[at]);
         const psi = huberDerivative(r, delta);
         total += w * huberGivenDerivative(r, psi);
         dPred[i] = (w * psi) / p;
@@ -110,12 +109,12 @@ export function logHuberObjective<Data>(
 }
 
 /**
- * ln(p / obs). Near a fit |p/obs - 1| is ~1e-3, where four terms of ln(1+u) are exact to ~1e-16 and cost a fraction
- * of Math.log, the most expensive call of an evaluation; elsewhere the logarithm itself.
+ * ln(ratio), ratio = p / obs. Near a fit |ratio - 1| is ~1e-3, where four terms of ln(1+u) are exact to ~1e-16 and
+ * cost a fraction of Math.log, the most expensive call of an evaluation; elsewhere the logarithm itself.
  */
-function logRatio(p: number, invObs: number, logObs: number): number {
-  const u = p * invObs - 1;
-  if (u > LOG_SERIES_LIMIT || u < -LOG_SERIES_LIMIT) return Math.log(p) - logObs;
+function logRatio(ratio: number): number {
+  const u = ratio - 1;
+  if (u > LOG_SERIES_LIMIT || u < -LOG_SERIES_LIMIT) return Math.log(ratio);
   const u2 = u * u;
   return u - u2 / 2 + (u2 * u) / 3 - (u2 * u2) / 4;
 }
