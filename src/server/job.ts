@@ -3,10 +3,11 @@
 import { collectTables, finishAnalysis, type CollectedTables } from '../core/analysis/analyse';
 import type { AnalysisOptions } from '../core/analysis/options';
 import type { Analysis, Series } from '../core/analysis/types';
-import { detectRoles, parseText, readTable, type Table } from '../core/table';
+import { detectRoles, parseBytes, parseText, readTable, type Table } from '../core/table';
 
 export interface AnalysisJob {
-  source: { kind: 'text'; text: string } | { kind: 'file' };
+  /** An open document: its text in this thread, encoded UTF-8 bytes when sent to the worker (see toWorkerJob). */
+  source: { kind: 'text'; text: string } | { kind: 'bytes'; bytes: Uint8Array } | { kind: 'file' };
   /** File system path; also the name findings carry. */
   path: string;
   options: Partial<AnalysisOptions>;
@@ -40,11 +41,12 @@ async function collect(job: AnalysisJob): Promise<{ collected: CollectedTables; 
   return { collected: collectTables([table], skipped ? { ...job.options, law: 'auto' } : job.options), parseMs, skipped };
 }
 
-/** Parses the job's file; the job lets go of its text, which is garbage once this returns. */
+/** Parses the job's file; the job lets go of its text or bytes, which are garbage once this returns. */
 async function read(job: AnalysisJob): Promise<Table> {
-  const options = { displayName: job.path, maxBytes: job.maxBytes };
-  if (job.source.kind === 'file') return readTable(job.path, options);
-  const { text } = job.source;
-  job.source.text = '';
-  return parseText(text, { ...options, fileName: job.path });
+  const options = { displayName: job.path, maxBytes: job.maxBytes, fileName: job.path };
+  const { source } = job;
+  job.source = { kind: 'file' };
+  if (source.kind === 'text') return parseText(source.text, options);
+  if (source.kind === 'bytes') return parseBytes(source.bytes, options);
+  return readTable(job.path, options);
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
-import type { CodeLens, Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver';
+import type { CodeLens, Diagnostic, Hover, PublishDiagnosticsParams, Range } from 'vscode-languageserver';
 import { SERVER_EXEC_ARGV, StatusNotification, type FitSummary } from '../../src/shared/protocol';
 import { startServer, type ServerOptions } from '../../src/server/server';
 import { REPO } from './shared';
@@ -13,7 +13,8 @@ import { REPO } from './shared';
 export interface TestClient {
   rpc: MessageConnection;
   open(uri: string, text: string, version?: number): Promise<void>;
-  change(uri: string, text: string, version: number): Promise<void>;
+  /** Replaces the whole document, or only `range` when given (an incremental change, as VS Code sends an edit). */
+  change(uri: string, text: string, version: number, range?: Range): Promise<void>;
   close(uri: string): Promise<void>;
   lenses(uri: string): Promise<CodeLens[]>;
   hover(uri: string, line: number, character?: number): Promise<Hover | null>;
@@ -62,7 +63,7 @@ async function connectClient(fromServer: Readable, toServer: Writable, capabilit
     settings: {},
     lensRefreshes: 0,
     open: (uri, text, version = 1) => rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'csv', version, text } }),
-    change: (uri, text, version) => rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] }),
+    change: (uri, text, version, range) => rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [range ? { range, text } : { text }] }),
     close: (uri) => rpc.sendNotification('textDocument/didClose', { textDocument: { uri } }),
     lenses: (uri) => rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } }),
     hover: (uri, line, character = 0) => rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }),

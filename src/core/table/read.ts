@@ -209,7 +209,15 @@ export async function readPart(job: PartJob): Promise<PartReply> {
 
 /** Parses an in-memory document (an open editor) exactly as readTable would parse the same bytes on disk. */
 export function parseText(text: string, options: ReadTableOptions & { fileName?: string } = {}): Table {
-  const source = Buffer.from(text, 'utf8');
+  return parseBytes(Buffer.from(text, 'utf8'), options);
+}
+
+/**
+ * A document already encoded as UTF-8 (the language server hands its worker bytes, not a string: a string would be
+ * copied into the worker and then encoded, two more copies of a large file than the bytes alone).
+ */
+export function parseBytes(bytes: Uint8Array, options: ReadTableOptions & { fileName?: string } = {}): Table {
+  const source = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fileName = options.fileName ?? '';
   const reader = new TableReader(options.displayName ?? (fileName || 'untitled'), fileName, options, source.length);
   if (reader.refuseSize(source.length)) return reader.result();
