@@ -121,15 +121,27 @@ function backtrackFactor(f: number, fNew: number, decrease: number): number {
   return Math.min(0.5, Math.max(0.1, -decrease / (2 * curvature)));
 }
 
+/** The box and the stopping tests of a run, with scipy's defaults where options are silent. */
+export function settingsOf(n: number, options: MinimizeOptions, maxIterations: number) {
+  return {
+    lo: Float64Array.from({ length: n }, (_, i) => options.lower?.[i] ?? -Infinity),
+    hi: Float64Array.from({ length: n }, (_, i) => options.upper?.[i] ?? Infinity),
+    maxIterations: options.maxIterations ?? maxIterations,
+    pgtol: options.pgtol ?? 1e-5,
+    ftol: options.ftol ?? 2.220446049250313e-9,
+    ftolFloor: options.ftolFloor ?? 1,
+  };
+}
+
+export function resultOf(x: Float64Array, f: number, iterations: number, evaluations: number, reason: StopReason): MinimizeResult {
+  const converged = reason === 'projected-gradient-small' || reason === 'relative-reduction-small';
+  return { x, f, iterations, evaluations, converged, reason };
+}
+
 export function minimize(fg: ObjectiveWithGradient, x0: ArrayLike<number>, options: MinimizeOptions = {}): MinimizeResult {
   const n = x0.length;
-  const lo = Float64Array.from({ length: n }, (_, i) => options.lower?.[i] ?? -Infinity);
-  const hi = Float64Array.from({ length: n }, (_, i) => options.upper?.[i] ?? Infinity);
-  const maxIterations = options.maxIterations ?? 1000;
-  const pgtol = options.pgtol ?? 1e-5;
-  const ftol = options.ftol ?? 2.220446049250313e-9;
+  const { lo, hi, maxIterations, pgtol, ftol, ftolFloor } = settingsOf(n, options, 1000);
   const memory = options.memory ?? 10;
-  const ftolFloor = options.ftolFloor ?? 1;
 
   let x = Float64Array.from(x0);
   project(x, lo, hi);
@@ -138,14 +150,7 @@ export function minimize(fg: ObjectiveWithGradient, x0: ArrayLike<number>, optio
   let evaluations = 1;
   const sList: Float64Array[] = [];
   const yList: Float64Array[] = [];
-  const done = (reason: StopReason, iterations: number): MinimizeResult => ({
-    x,
-    f,
-    iterations,
-    evaluations,
-    converged: reason === 'projected-gradient-small' || reason === 'relative-reduction-small',
-    reason,
-  });
+  const done = (reason: StopReason, iterations: number) => resultOf(x, f, iterations, evaluations, reason);
   if (!Number.isFinite(f)) return done('non-finite-objective', 0);
 
   for (let iter = 0; iter < maxIterations; iter++) {

@@ -7,7 +7,7 @@
 // solves (H + mu * diag H) d = -g on the free variables; mu shrinks while the objective follows its quadratic model
 // and grows when it does not, so the method falls back to short, gradient-like steps when the model is poor.
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { freeMask, project, projectedGradientNorm, type MinimizeOptions, type MinimizeResult, type StopReason } from './lbfgsb';
+import { freeMask, project, projectedGradientNorm, resultOf, settingsOf, type MinimizeOptions, type MinimizeResult, type StopReason } from './lbfgsb';
 
 /** Fills `grad` (length k) and `hessian` (k x k, row-major) and returns the objective at x. */
 export type ObjectiveWithCurvature = (x: Float64Array, grad: Float64Array, hessian: Float64Array) => number;
@@ -75,12 +75,7 @@ function newtonDecrease(g: Float64Array, h: Float64Array, free: Uint8Array, x: F
  */
 export function minimizeNewton(fgh: ObjectiveWithCurvature, x0: ArrayLike<number>, options: MinimizeOptions = {}): MinimizeResult {
   const n = x0.length;
-  const lo = Float64Array.from({ length: n }, (_, i) => options.lower?.[i] ?? -Infinity);
-  const hi = Float64Array.from({ length: n }, (_, i) => options.upper?.[i] ?? Infinity);
-  const maxIterations = options.maxIterations ?? 200;
-  const pgtol = options.pgtol ?? 1e-5;
-  const ftol = options.ftol ?? 2.220446049250313e-9;
-  const ftolFloor = options.ftolFloor ?? 1;
+  const { lo, hi, maxIterations, pgtol, ftol, ftolFloor } = settingsOf(n, options, 200);
 
   let x = Float64Array.from(x0);
   project(x, lo, hi);
@@ -88,14 +83,7 @@ export function minimizeNewton(fgh: ObjectiveWithCurvature, x0: ArrayLike<number
   let h = new Float64Array(n * n);
   let f = fgh(x, g, h);
   let evaluations = 1;
-  const done = (reason: StopReason, iterations: number): MinimizeResult => ({
-    x,
-    f,
-    iterations,
-    evaluations,
-    converged: reason === 'projected-gradient-small' || reason === 'relative-reduction-small',
-    reason,
-  });
+  const done = (reason: StopReason, iterations: number) => resultOf(x, f, iterations, evaluations, reason);
   if (!Number.isFinite(f)) return done('non-finite-objective', 0);
 
   let damping = INITIAL_DAMPING;
