@@ -1,14 +1,15 @@
 // CSV/TSV tokenizer over bytes (RFC 4180 quoting, CRLF or LF, '#' comment lines, blank lines skipped).
 // Unquoted numeric cells are parsed straight from the bytes; a string is made only for text, suffixed numbers and
-// quoted fields. Records are staged in RecordCells and passed on only when complete, so a record cut by a chunk
-// boundary is re-parsed from its start once more bytes arrive (the window keeps it).
+// quoted fields (on the fast path, only for text not seen lately: see TextMemo). Records are staged in RecordCells
+// and passed on only when complete, so a record cut by a chunk boundary is re-parsed from its start once more bytes
+// arrive (the window keeps it).
 
 import { CR, HASH, indexOfByte, lastIndexOfByte, LF, QUOTE, SPACE, TAB } from './bytes';
 import type { TableBuilder } from './columns';
 import { plural } from '../util/format';
 import { formatBytes } from './problems';
-import { parseNumberCell, scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';
-import { PlainRows, RecordCells, type RowSink } from './record';
+import { isNumberByte, scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';
+import { CELL_EMPTY, CELL_NUMBER, parseCell, PlainRows, RecordCells, type ParsedCell, type RowSink } from './record';
 import type { ChunkParser } from './stream';
 
 
@@ -16,7 +17,7 @@ import type { ChunkParser } from './stream';
 const INCOMPLETE = -1;
 /** The data ended inside a quoted field. */
 const UNCLOSED = -2;
-/** plainRecords misses in a row after which it rests for PLAIN_PAUSE records (text columns make every record miss). */
+/** plainRecords misses in a row after which it rests for PLAIN_PAUSE records (quoted fields make every record miss). */
 const PLAIN_MISSES = 8;
 const PLAIN_PAUSE = 256;
 /**
@@ -26,6 +27,11 @@ const PLAIN_PAUSE = 256;
  * within one consume() call, which never yields, so parsers sharing it cannot interleave.
  */
 const PLAIN = Buffer.allocUnsafe(2 * 1024 * 1024);
+/** TextMemo's slots, and the longest text it keeps (longer text is decoded and parsed every time). */
+const MEMO_SLOTS = 512;
+const MEMO_BYTES = 128;
+/** plainFields stopped at a field that is not a plain number. */
+const NOT_NUMBER = -2;
 
 export interface DelimitedOptions {
   /** The delimiter byte (',', '\t', ';', '|'). */
@@ -46,8 +52,11 @@ export class DelimitedParser implements ChunkParser {
   headerLine = 0;
   private sink: RowSink | null = null;
   private record = new RecordCells(0, true);
-  /** The fast path's batch of records (see plainRecords). */
-  private plain = new PlainRows(0);
+  /** The fast path's batch of records (see plainRecords), and its text cells seen lately. */
+  private plain = new PlainRows(0, PLAIN);
+  private readonly memo: TextMemo;
+  /** Where plainFields stopped: a field and its offset. */
+  private readonly stop = new Int32Array(2);
   private readonly scan: NumberScan = { value: 0 };
   /** scanNumberTo's output slot. */
   private readonly scanned = new Float64Array(1);
@@ -63,6 +72,11 @@ export class DelimitedParser implements ChunkParser {
   private plainBase = -1;
   private plainLength = 0;
   private readonly delimiter: number;
+  /**
+   * The fast path splits fields at every delimiter, the general path reads a number first: they agree unless the
+   * delimiter can be part of a number (a forced '.', '-', 'e', digit...), where only the general path is used.
+   */
+  private readonly plainDelimiter: boolean;
   /** Line feeds inside quoted fields of the record being parsed. */
   private quotedLines = 0;
   /** Offset of the quote still open when the last parse stopped, or -1. */
@@ -77,6 +91,8 @@ export class DelimitedParser implements ChunkParser {
 
   constructor(private readonly options: DelimitedOptions) {
     this.delimiter = options.delimiter;
+    this.plainDelimiter = !isNumberByte(options.delimiter);
+    this.memo = new TextMemo(options.numbers);
     if (options.sink !== undefined) this.openData(options.sink);
   }
 
@@ -132,10 +148,12 @@ export class DelimitedParser implements ChunkParser {
   }
 
   /**
-   * Whether to try plainRecords on a record starting with byte c: not after a run of misses (a file with text
-   * cells), and not on what may be a blank line, a comment or a quoted field.
+   * Whether to try plainRecords on a record starting with byte c: not with a delimiter that may be in a number, not
+   * after a run of misses (a file with quoted fields), and not on what may be a blank line, a comment or a quoted
+   * field.
    */
   private wantsPlain(c: number): boolean {
+    if (!this.plainDelimiter) return false;
     if (this.plainPause > 0) {
       this.plainPause--;
       return false;
@@ -144,23 +162,31 @@ export class DelimitedParser implements ChunkParser {
   }
 
   /**
-   * The fast path for the usual records: as many as possible from pos on, each exactly `width` unquoted fields that
-   * are plain numbers or empty, ending in LF or CRLF. They are parsed from a copy in PLAIN (see there), whose bytes
-   * end in a line feed, so no end checks are needed. Returns the offset after the last record taken (pos when none:
-   * the record is parsed the general way, which gives the same cells for every record taken here).
+   * The fast path for the usual records: as many as possible from pos on, each exactly `width` unquoted fields
+   * (numbers, empty cells, text) ending in LF or CRLF, with no other CR. They are parsed from a copy in PLAIN (see
+   * there), whose bytes end in a line feed, so no end checks are needed. Returns the offset after the last record
+   * taken (pos when none: the record is parsed the general way, which gives the same cells for every record taken
+   * here).
    */
   private plainRecords(buf: Buffer, pos: number, sink: RowSink): number {
     const length = this.copyToPlain(buf, pos);
     const rows = this.plain;
     const last = sink.width - 1;
+    const stop = this.stop;
     let at = pos - this.plainBase;
-    while (at < length) {
-      const next = plainFields(at, this.delimiter, last, rows.values, rows.base);
-      if (next < 0) break;
-      if (rows.add(this.line++)) sink.plainRows(rows);
+    // Blank lines (which may be just a line ending, or spaces when they delimit) are the general path's.
+    while (at < length && PLAIN[at] > SPACE) {
+      let next = plainFields(at, 0, this.delimiter, last, rows.values, rows.base, stop);
+      if (next === NOT_NUMBER) next = textRecord(at, this.delimiter, last, rows, this.memo, stop);
+      if (next < 0) {
+        rows.discard();
+        break;
+      }
+      rows.add(this.line++, at);
+      if (rows.count === rows.capacity) this.writePlain(sink);
       at = next;
     }
-    sink.plainRows(rows); // before any record the general path takes
+    this.writePlain(sink); // before any record the general path takes
     const taken = this.plainBase + at;
     if (taken === pos) this.missPlain();
     else this.plainMisses = 0;
@@ -178,6 +204,11 @@ export class DelimitedParser implements ChunkParser {
     this.plainBase = pos;
     this.plainLength = PLAIN.lastIndexOf(LF, end - pos - 1) + 1;
     return this.plainLength;
+  }
+
+  private writePlain(sink: RowSink): void {
+    sink.plainRows(this.plain);
+    this.plain.clear();
   }
 
   /** Counts a record the fast path could not take; after a run of them it rests for a while. */
@@ -276,7 +307,7 @@ export class DelimitedParser implements ChunkParser {
       else this.record.setEmpty(field, start);
       return;
     }
-    this.setCell(field, buf.toString('utf8', start, fieldEnd).trim(), start, textOnly);
+    this.setCell(field, unquotedText(buf, start, fieldEnd), start, textOnly);
   }
 
   /** A field opening with a quote: "" is a literal quote, delimiters and newlines are data. */
@@ -317,15 +348,10 @@ export class DelimitedParser implements ChunkParser {
     return after;
   }
 
-  /** Classifies cell text: empty, number (suffixes, separators, nan, inf) or text. */
+  /** Header names stay text; data cells are classified (empty, number with suffixes, separators, nan, inf, or text). */
   private setCell(field: number, text: string, start: number, textOnly: boolean): void {
-    const record = this.record;
-    if (textOnly) return record.setText(field, text, start);
-    if (text.trim() === '') return record.setEmpty(field, start);
-    const number = parseNumberCell(text, this.options.numbers);
-    if (number === null) record.setText(field, text, start);
-    else if (number.suffix === undefined) record.setNumber(field, number.value, start);
-    else record.setSuffixed(field, number.value, start, number.suffix);
+    if (textOnly) this.record.setText(field, text, start);
+    else this.record.setParsed(field, parseCell(text, this.options.numbers), start);
   }
 
   /** A record is complete: the header opens the sink, data goes to it. */
@@ -351,7 +377,7 @@ export class DelimitedParser implements ChunkParser {
   private openData(sink: RowSink): void {
     this.sink = sink;
     this.record = new RecordCells(sink.width);
-    this.plain = new PlainRows(sink.width);
+    this.plain = new PlainRows(sink.width, PLAIN);
   }
 
   private reportRagged(record: RecordCells, contentEnd: number): void {
@@ -405,32 +431,121 @@ export class DelimitedParser implements ChunkParser {
   }
 }
 
+/** The text of the unquoted field buf[start, end): trimmed, as the general path and TextMemo read it. */
+function unquotedText(buf: Buffer, start: number, end: number): string {
+  return buf.toString('utf8', start, end).trim();
+}
+
 /**
- * One plain record at PLAIN[pos] (see plainRecords) into values[base, base + width), NaN for an empty cell; returns
- * the offset after its line ending, or -1 when the record is not plain.
+ * The rest of a record at PLAIN[pos] after plainFields stopped at a field that is not a plain number (see there):
+ * that field as text, then plainFields again from the next field, and so on. Returns the offset after the record's
+ * line ending, or -1 when the record is not plain (a comment line, a quoted field, a stray CR, ragged).
  */
-function plainFields(pos: number, delimiter: number, last: number, values: Float64Array, base: number): number {
+function textRecord(pos: number, delimiter: number, last: number, rows: PlainRows, memo: TextMemo, stop: Int32Array): number {
+  if (PLAIN[pos] === HASH) return -1;
+  for (;;) {
+    const field = stop[0];
+    const end = textField(stop[1], delimiter, field, rows, memo);
+    if (end < 0) return -1;
+    const c = PLAIN[end];
+    if (field === last) return c === LF ? end + 1 : c === CR ? end + 2 : -1; // textField ends at a CR only before LF
+    if (c !== delimiter) return -1;
+    const next = plainFields(end + 1, field + 1, delimiter, last, rows.values, rows.base, stop);
+    if (next !== NOT_NUMBER) return next;
+  }
+}
+
+/**
+ * Fields `firstField` on of the record being staged (see plainRecords), the first at PLAIN[from]: plain numbers and
+ * empty cells, into values[base + field]. Returns the offset after the record's line ending, or NOT_NUMBER at a
+ * field that is not a plain number nor empty (or is one but does not end where it should), with that field's index
+ * and offset in stop[0] and stop[1]. Text is left to the caller: handling it in this loop slows it by ~10 %.
+ */
+function plainFields(from: number, firstField: number, delimiter: number, last: number, values: Float64Array, base: number, stop: Int32Array): number {
   const buf = PLAIN;
-  // Blank lines (which may be just a line ending, or spaces when they delimit) are skipped by the general path.
-  if (buf[pos] <= SPACE) return -1;
-  let p = pos;
-  for (let field = 0; ; field++) {
+  let p = from;
+  for (let field = firstField; ; field++) {
+    const start = p;
     const c = buf[p];
     if (c === delimiter || c === LF || c === CR) {
       values[base + field] = NaN; // an empty cell; a CR is checked below: only CRLF ends a record here
     } else {
-      const numberEnd = scanNumberTo(buf, p, values, base + field);
-      if (numberEnd === p) return -1;
-      p = numberEnd;
+      p = scanNumberTo(buf, p, values, base + field);
     }
     const next = buf[p];
     if (field < last) {
-      if (next !== delimiter) return -1;
+      if (next !== delimiter) return notNumber(stop, field, start);
       p++;
       continue;
     }
     if (next === LF) return p + 1;
     if (next === CR && buf[p + 1] === LF) return p + 2;
-    return -1;
+    return notNumber(stop, field, start);
+  }
+}
+
+function notNumber(stop: Int32Array, field: number, start: number): number {
+  stop[0] = field;
+  stop[1] = start;
+  return NOT_NUMBER;
+}
+
+/**
+ * An unquoted field at PLAIN[start] that is not a plain number nor empty (text, "nan", "12B", " 1.5"), as the
+ * general path reads it (plainField): numbers and blank cells as values, the rest as cells of `rows`. Returns the
+ * offset of the delimiter or line ending after it, or -1 for a quoted field, a CR that does not end the line, or a
+ * field that is empty or a plain number after all (the record is then ragged or has a stray CR).
+ */
+function textField(start: number, delimiter: number, field: number, rows: PlainRows, memo: TextMemo): number {
+  const buf = PLAIN;
+  let end = start;
+  let c = buf[end];
+  if (c === QUOTE) return -1;
+  while (c !== delimiter && c !== LF && c !== CR) c = buf[++end];
+  if (end === start || (c === CR && buf[end + 1] !== LF)) return -1;
+  const cell = memo.cell(start, end);
+  if (cell.kind === CELL_EMPTY || (cell.kind === CELL_NUMBER && !Number.isNaN(cell.value))) rows.values[rows.base + field] = cell.value;
+  else rows.setParsed(field, cell, start); // text, a suffix to keep, or a written NaN to tell from an empty cell
+  return end;
+}
+
+/**
+ * The fast path's text cells by their bytes, so that a cell seen lately (a run name, a phase) is neither decoded
+ * nor parsed again. Direct-mapped on a hash of the bytes: a slot keeps the last text that hashed to it.
+ */
+class TextMemo {
+  private readonly bytes = new Uint8Array(MEMO_SLOTS * MEMO_BYTES);
+  private readonly lengths = new Int32Array(MEMO_SLOTS).fill(-1);
+  private readonly cells = new Array<ParsedCell | null>(MEMO_SLOTS).fill(null);
+
+  constructor(private readonly numbers: NumberCellOptions) {}
+
+  /** The cell of the unquoted field PLAIN[start, end). */
+  cell(start: number, end: number): ParsedCell {
+    const length = end - start;
+    let hash = length;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ PLAIN[i], 0x01000193); // FNV-1a
+    const slot = (hash ^ (hash >>> 15)) & (MEMO_SLOTS - 1);
+    const cached = this.cells[slot];
+    if (cached !== null && this.lengths[slot] === length && this.holds(slot, start, length)) return cached;
+    const cell = parseCell(unquotedText(PLAIN, start, end), this.numbers);
+    if (length <= MEMO_BYTES) this.keep(slot, start, length, cell);
+    return cell;
+  }
+
+  private keep(slot: number, start: number, length: number, cell: ParsedCell): void {
+    const bytes = this.bytes;
+    const at = slot * MEMO_BYTES;
+    for (let i = 0; i < length; i++) bytes[at + i] = PLAIN[start + i]; // short: cheaper than Buffer.copy's native call
+    this.lengths[slot] = length;
+    this.cells[slot] = cell;
+  }
+
+  /** Whether the slot's bytes are PLAIN[start, start + length). */
+  private holds(slot: number, start: number, length: number): boolean {
+    const bytes = this.bytes;
+    const at = slot * MEMO_BYTES;
+    for (let i = 0; i < length; i++) if (bytes[at + i] !== PLAIN[start + i]) return false;
+    return true;
   }
 }

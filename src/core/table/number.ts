@@ -64,6 +64,11 @@ const TWO_POW_53 = 9007199254740992;
 const EXPONENT_CAP = 100000; // past this every double is 0 or Infinity; stop accumulating digits
 const POW10 = Float64Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
+/** Whether `byte` may be part of a number scanNumber reads: a delimiter that may is no field boundary to it. */
+export function isNumberByte(byte: number): boolean {
+  return (byte >= ZERO && byte <= NINE) || byte === PLUS || byte === MINUS || byte === DOT || (byte | 0x20) === LOWER_E;
+}
+
 /**
  * Scans a plain decimal (sign, digits, '.', digits, exponent) starting at buf[start] and ending before `end`.
  * Returns the index just after the number, or `start` when no digits begin there. The value goes to out.value.

@@ -3,6 +3,7 @@
 
 import { LF } from './bytes';
 import type { CellLocation, ColumnBuilder, TableBuilder } from './columns';
+import { parseNumberCell, type NumberCellOptions } from './number';
 
 export const CELL_EMPTY = 0;
 export const CELL_NUMBER = 1;
@@ -10,6 +11,24 @@ export const CELL_TEXT = 2;
 /** A number written with a unit suffix ("12B"); the suffix is kept in `texts`. */
 export const CELL_SUFFIXED = 3;
 
+/** What a data cell's text reads as: empty, a number (value), a number with a unit suffix (value, text) or text. */
+export interface ParsedCell {
+  readonly kind: number;
+  readonly value: number;
+  /** The text of a CELL_TEXT cell, the suffix of a CELL_SUFFIXED one ('' otherwise). */
+  readonly text: string;
+}
+
+const EMPTY_CELL: ParsedCell = { kind: CELL_EMPTY, value: NaN, text: '' };
+
+/** Classifies a data cell's text: empty (whitespace only), number (suffixes, separators, nan, inf) or text. */
+export function parseCell(text: string, numbers: NumberCellOptions): ParsedCell {
+  if (text.trim() === '') return EMPTY_CELL;
+  const number = parseNumberCell(text, numbers);
+  if (number === null) return { kind: CELL_TEXT, value: NaN, text };
+  if (number.suffix === undefined) return { kind: CELL_NUMBER, value: number.value, text: '' };
+  return { kind: CELL_SUFFIXED, value: number.value, text: number.suffix };
+}
 
 export class RecordCells {
   /** Fields in the record; may exceed the capacity (the extras are counted, not kept). */
@@ -50,14 +69,6 @@ export class RecordCells {
     this.starts[field] = start;
   }
 
-  setSuffixed(field: number, value: number, start: number, suffix: string): void {
-    if (!this.keeps(field)) return;
-    this.kinds[field] = CELL_SUFFIXED;
-    this.values[field] = value;
-    this.texts[field] = suffix;
-    this.starts[field] = start;
-  }
-
   setText(field: number, text: string, start: number): void {
     if (!this.keeps(field)) return;
     this.kinds[field] = CELL_TEXT;
@@ -68,6 +79,15 @@ export class RecordCells {
   setEmpty(field: number, start: number): void {
     if (!this.keeps(field)) return;
     this.kinds[field] = CELL_EMPTY;
+    this.starts[field] = start;
+  }
+
+  /** A cell as parseCell read it. */
+  setParsed(field: number, cell: ParsedCell, start: number): void {
+    if (!this.keeps(field)) return;
+    this.kinds[field] = cell.kind;
+    this.values[field] = cell.value;
+    this.texts[field] = cell.text;
     this.starts[field] = start;
   }
 
@@ -119,21 +139,38 @@ function characterColumn(source: Uint8Array, lineStart: number, offset: number):
 }
 
 /**
- * Records the parser's fast path took, staged row by row: `width` numbers each, NaN for an empty cell (a scanned
- * number is never NaN), and each record's line. Handed to the sink when full and before any other record.
+ * Records the parser's fast path took, staged row by row: `width` values each, NaN for an empty cell (a scanned
+ * number is never NaN), and each record's line. A cell that is more than a value (text, "nan", "12B") is NaN in
+ * `values` and its ParsedCell is in `parsed`. Handed to the sink when full and before any other record.
  */
 export class PlainRows {
   readonly values: Float64Array;
   /** Not Int32: a line past the table's limit must stay what it is, to be refused (see TableBuilder.endRow). */
   readonly lines: Float64Array;
+  /** Offset of each record in `source`, which holds the records while the batch is written (to locate text). */
+  readonly starts: Int32Array;
+  /** By cell (record * width + field): the cells that are more than a value, null elsewhere; and their offsets. */
+  readonly parsed: (ParsedCell | null)[];
+  readonly parsedStarts: Int32Array;
+  /** By field: 1 when the batch may hold such cells there; the other fields' columns take the values alone. */
+  readonly parsedFields: Uint8Array;
   readonly capacity: number;
   count = 0;
+  /** Such cells in the record being staged (forgotten when it is not taken). */
+  private staged = 0;
 
-  constructor(readonly width: number) {
+  constructor(
+    readonly width: number,
+    readonly source: Buffer,
+  ) {
     // About 256 KiB of values, so the batch stays in cache while it is written out column by column.
     this.capacity = Math.max(1, Math.min(512, Math.floor(32768 / Math.max(1, width))));
     this.values = new Float64Array(this.capacity * width);
     this.lines = new Float64Array(this.capacity);
+    this.starts = new Int32Array(this.capacity);
+    this.parsed = new Array<ParsedCell | null>(this.capacity * width).fill(null);
+    this.parsedStarts = new Int32Array(this.capacity * width);
+    this.parsedFields = new Uint8Array(width);
   }
 
   /** Where the next record's values go. */
@@ -141,10 +178,44 @@ export class PlainRows {
     return this.count * this.width;
   }
 
-  /** Commits the next record, at `line`; returns true when the batch is now full. */
-  add(line: number): boolean {
-    this.lines[this.count++] = line;
-    return this.count === this.capacity;
+  /** A cell of the record being staged that is more than a value, at offset `start` of the source. */
+  setParsed(field: number, cell: ParsedCell, start: number): void {
+    const index = this.base + field;
+    this.values[index] = NaN;
+    this.parsed[index] = cell;
+    this.parsedStarts[index] = start;
+    this.parsedFields[field] = 1;
+    this.staged++;
+  }
+
+  /** Commits the next record, at `line` and offset `start` of the source. */
+  add(line: number, start: number): void {
+    this.lines[this.count] = line;
+    this.starts[this.count++] = start;
+    this.staged = 0;
+  }
+
+  /** The record being staged is not taken: its slot must hold no cell of it when the next record is staged there. */
+  discard(): void {
+    if (this.staged === 0) return;
+    this.parsed.fill(null, this.base, this.base + this.width);
+    this.staged = 0;
+  }
+
+  /** Empties the batch once the sink has written it. */
+  clear(): void {
+    const end = this.count * this.width;
+    for (let field = 0; field < this.width; field++) {
+      if (this.parsedFields[field] === 0) continue;
+      for (let i = field; i < end; i += this.width) this.parsed[i] = null;
+      this.parsedFields[field] = 0;
+    }
+    this.count = 0;
+  }
+
+  /** Line and character column of the cell of `field` in record `row` (see RecordCells.where; no quoted lines here). */
+  where(row: number, field: number): CellLocation {
+    return { line: this.lines[row], column: characterColumn(this.source, this.starts[row], this.parsedStarts[row * this.width + field]) };
   }
 }
 
@@ -152,7 +223,7 @@ export class PlainRows {
 export interface RowSink {
   readonly width: number;
   row(record: RecordCells): void;
-  /** Writes and empties a batch of records from the parser's fast path (see PlainRows). */
+  /** Writes a batch of records from the parser's fast path (see PlainRows); the parser empties it afterwards. */
   plainRows(rows: PlainRows): void;
 }
 
@@ -177,27 +248,46 @@ export class TableRowSink implements RowSink {
   /** Column by column: each column writes its run of cells in one go (see ColumnBuilder.setPlain). */
   plainRows(rows: PlainRows): void {
     const count = rows.count;
-    rows.count = 0;
     if (count === 0) return;
-    if (!this.table.fitsLines(rows.lines[count - 1])) return writeEachPlain(rows, count, this);
+    if (!this.table.fitsLines(rows.lines[count - 1])) return writeEachPlain(rows, this);
     const first = this.table.beginRows(count);
-    for (let i = 0; i < this.columns.length; i++) this.columns[i].setPlain(first, rows.values, i, this.width, count);
+    for (let i = 0; i < this.columns.length; i++) {
+      const column = this.columns[i];
+      column.setPlain(first, rows.values, i, this.width, count);
+      if (rows.parsedFields[i] !== 0) writeParsedCells(rows, i, column, first);
+    }
     this.table.endRows(rows.lines, count);
   }
 }
 
+/**
+ * The cells of one field of a batch that are more than a value, over the empty cells setPlain wrote for them (so
+ * nothing is undone or counted twice), in row order: what writeCell writes for them.
+ */
+function writeParsedCells(rows: PlainRows, field: number, column: ColumnBuilder, first: number): void {
+  for (let r = 0; r < rows.count; r++) {
+    const cell = rows.parsed[r * rows.width + field];
+    if (cell === null) continue;
+    if (cell.kind === CELL_TEXT) column.setText(first + r, cell.text, column.wantsLocation ? rows.where(r, field) : null);
+    else column.setNumber(first + r, cell.value, cell.kind === CELL_SUFFIXED ? cell.text : undefined);
+  }
+}
+
 /** A batch of plain rows through `sink.row`, one record at a time (sinks that reshape rows, the line limit). */
-export function writeEachPlain(rows: PlainRows, count: number, sink: RowSink): void {
-  if (count === 0) return;
+export function writeEachPlain(rows: PlainRows, sink: RowSink): void {
+  if (rows.count === 0) return;
   const record = new RecordCells(rows.width);
-  record.count = rows.width;
-  for (let r = 0; r < count; r++) {
+  for (let r = 0; r < rows.count; r++) {
+    record.reset(rows.source, rows.starts[r], rows.lines[r]);
+    record.count = rows.width;
     for (let i = 0; i < rows.width; i++) {
-      const value = rows.values[r * rows.width + i];
-      if (Number.isNaN(value)) record.setEmpty(i, 0);
+      const index = r * rows.width + i;
+      const cell = rows.parsed[index];
+      const value = rows.values[index];
+      if (cell !== null) record.setParsed(i, cell, rows.parsedStarts[index]);
+      else if (Number.isNaN(value)) record.setEmpty(i, 0);
       else record.setNumber(i, value, 0);
     }
-    record.line = rows.lines[r];
     sink.row(record);
   }
 }

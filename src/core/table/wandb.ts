@@ -68,9 +68,7 @@ export class WideToLongSink implements RowSink {
   }
 
   plainRows(rows: PlainRows): void {
-    const count = rows.count;
-    rows.count = 0;
-    writeEachPlain(rows, count, this);
+    writeEachPlain(rows, this);
   }
 
   private openRow(record: RecordCells, run: string): number {
