@@ -10,6 +10,7 @@ import { plural } from '../util/format';
 import { formatBytes } from './problems';
 import { isNumberByte, scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';
 import { CELL_EMPTY, CELL_NUMBER, parseCell, PlainRows, RecordCells, type ParsedCell, type RowSink } from './record';
+import { TextMemo } from './textMemo';
 import type { ChunkParser } from './stream';
 
 
@@ -27,9 +28,6 @@ const PLAIN_PAUSE = 256;
  * within one consume() call, which never yields, so parsers sharing it cannot interleave.
  */
 const PLAIN = Buffer.allocUnsafe(2 * 1024 * 1024);
-/** TextMemo's slots, and the longest text it keeps (longer text is decoded and parsed every time). */
-const MEMO_SLOTS = 512;
-const MEMO_BYTES = 128;
 /** plainFields stopped at a field that is not a plain number. */
 const NOT_NUMBER = -2;
 
@@ -503,49 +501,8 @@ function textField(start: number, delimiter: number, field: number, rows: PlainR
   if (c === QUOTE) return -1;
   while (c !== delimiter && c !== LF && c !== CR) c = buf[++end];
   if (end === start || (c === CR && buf[end + 1] !== LF)) return -1;
-  const cell = memo.cell(start, end);
+  const cell = memo.cell(buf, start, end, unquotedText)!; // unquotedText always reads
   if (cell.kind === CELL_EMPTY || (cell.kind === CELL_NUMBER && !Number.isNaN(cell.value))) rows.values[rows.base + field] = cell.value;
   else rows.setParsed(field, cell, start); // text, a suffix to keep, or a written NaN to tell from an empty cell
   return end;
-}
-
-/**
- * The fast path's text cells by their bytes, so that a cell seen lately (a run name, a phase) is neither decoded
- * nor parsed again. Direct-mapped on a hash of the bytes: a slot keeps the last text that hashed to it.
- */
-class TextMemo {
-  private readonly bytes = new Uint8Array(MEMO_SLOTS * MEMO_BYTES);
-  private readonly lengths = new Int32Array(MEMO_SLOTS).fill(-1);
-  private readonly cells = new Array<ParsedCell | null>(MEMO_SLOTS).fill(null);
-
-  constructor(private readonly numbers: NumberCellOptions) {}
-
-  /** The cell of the unquoted field PLAIN[start, end). */
-  cell(start: number, end: number): ParsedCell {
-    const length = end - start;
-    let hash = length;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ PLAIN[i], 0x01000193); // FNV-1a
-    const slot = (hash ^ (hash >>> 15)) & (MEMO_SLOTS - 1);
-    const cached = this.cells[slot];
-    if (cached !== null && this.lengths[slot] === length && this.holds(slot, start, length)) return cached;
-    const cell = parseCell(unquotedText(PLAIN, start, end), this.numbers);
-    if (length <= MEMO_BYTES) this.keep(slot, start, length, cell);
-    return cell;
-  }
-
-  private keep(slot: number, start: number, length: number, cell: ParsedCell): void {
-    const bytes = this.bytes;
-    const at = slot * MEMO_BYTES;
-    for (let i = 0; i < length; i++) bytes[at + i] = PLAIN[start + i]; // short: cheaper than Buffer.copy's native call
-    this.lengths[slot] = length;
-    this.cells[slot] = cell;
-  }
-
-  /** Whether the slot's bytes are PLAIN[start, start + length). */
-  private holds(slot: number, start: number, length: number): boolean {
-    const bytes = this.bytes;
-    const at = slot * MEMO_BYTES;
-    for (let i = 0; i < length; i++) if (bytes[at + i] !== PLAIN[start + i]) return false;
-    return true;
-  }
 }

@@ -4,7 +4,7 @@
 import { CR, LF, indexOfByte, lastIndexOfByte } from './bytes';
 import type { ColumnBuilder, TableBuilder } from './columns';
 import { FlatLine, FlatLineScanner, MISS, VALUE_FALSE, VALUE_NUMBER, VALUE_STRING, VALUE_TRUE } from './jsonlFast';
-import { parseNumberCell } from './number';
+import { CELL_EMPTY, CELL_SUFFIXED, CELL_TEXT, parseCell, type ParsedCell } from './record';
 import { formatBytes, quote } from './problems';
 import type { ChunkParser } from './stream';
 
@@ -108,7 +108,7 @@ export class JsonlParser implements ChunkParser {
       const column = (entry.column ??= this.column(entry.name));
       const kind = flat.kinds[i];
       if (kind === VALUE_NUMBER) column.setNumber(row, flat.values[i]);
-      else if (kind === VALUE_STRING) this.setString(column, row, flat.strings[i], flat.slots[i].key);
+      else if (kind === VALUE_STRING) this.setCell(column, row, flat.cells[i], flat.slots[i].key);
       else if (kind === VALUE_TRUE || kind === VALUE_FALSE) column.setText(row, String(kind === VALUE_TRUE), this.where(column, flat.slots[i].key));
       else column.setEmpty(row);
     }
@@ -161,18 +161,17 @@ export class JsonlParser implements ChunkParser {
       }
       const column = this.column(name);
       if (typeof value === 'number') column.setNumber(row, value);
-      else if (typeof value === 'string') this.setString(column, row, value, key);
+      else if (typeof value === 'string') this.setCell(column, row, parseCell(value, {}), key);
       else if (typeof value === 'boolean') column.setText(row, String(value), this.where(column, key));
       else column.setEmpty(row); // null
     }
   }
 
-  /** Numeric strings ("12B", "NaN", "1e-4") are numbers, blank strings are empty, anything else is text. */
-  private setString(column: ColumnBuilder, row: number, value: string, key: string): void {
-    if (value.trim() === '') return column.setEmpty(row);
-    const number = parseNumberCell(value);
-    if (number !== null) column.setNumber(row, number.value, number.suffix);
-    else column.setText(row, value, this.where(column, key));
+  /** A string value's cell: numeric strings ("12B", "NaN", "1e-4") are numbers, blank ones empty, others text. */
+  private setCell(column: ColumnBuilder, row: number, cell: ParsedCell, key: string): void {
+    if (cell.kind === CELL_EMPTY) column.setEmpty(row);
+    else if (cell.kind === CELL_TEXT) column.setText(row, cell.text, this.where(column, key));
+    else column.setNumber(row, cell.value, cell.kind === CELL_SUFFIXED ? cell.text : undefined);
   }
 
   /** Location of a column's first text cell: the key's position in the line (only worked out once per column). */

@@ -11,6 +11,8 @@
 import { CR, LF, QUOTE, SPACE, TAB } from './bytes';
 import type { ColumnBuilder } from './columns';
 import { scanJsonNumber } from './number';
+import type { ParsedCell } from './record';
+import { TextMemo } from './textMemo';
 
 /** The line cannot be taken here. */
 export const MISS = -1;
@@ -67,7 +69,8 @@ export class FlatLine {
   slots: KeySlot[] = [];
   kinds = new Uint8Array(16);
   values = new Float64Array(16);
-  strings: string[] = [];
+  /** The cell each string value reads as (a numeric string is a number, as on the general path). */
+  cells: ParsedCell[] = [];
   /** End of the line's content (before CR LF) and the offset after its line feed. */
   contentEnd = 0;
   next = 0;
@@ -91,6 +94,8 @@ export class FlatLine {
 }
 
 export class FlatLineScanner {
+  /** String values read as JSON.parse + the general path's classification would (numbers with default options). */
+  private readonly memo = new TextMemo({});
   private readonly names = new Map<string, NameEntry>();
   /** Slots by parent id and key. */
   private readonly slots = new Map<string, KeySlot>();
@@ -182,9 +187,9 @@ export class FlatLineScanner {
     }
     if (c === QUOTE) {
       const end = stringEnd(p + 1);
-      const text = end < 0 ? null : decode(p + 1, end);
-      if (text === null) return MISS;
-      line.strings[line.add(slot, VALUE_STRING)] = text;
+      const cell = end < 0 ? null : this.memo.cell(LINES, p + 1, end, decode);
+      if (cell === null) return MISS;
+      line.cells[line.add(slot, VALUE_STRING)] = cell;
       return end + 1;
     }
     if (c === OPEN_BRACE) return depth < MAX_DEPTH ? this.object(p + 1, slot, depth + 1) : MISS;
@@ -219,7 +224,7 @@ export class FlatLineScanner {
   private lookup(start: number, end: number, parent: KeySlot | null): KeySlot | null {
     const first = LINES[start];
     if (first >= DIGIT_0 && first <= DIGIT_9) return null; // maybe an array index, which Object.keys puts first
-    const key = decode(start, end);
+    const key = decode(LINES, start, end);
     if (key === null || (parent !== null && key === TYPE_KEY)) return null;
     const id = `${parent === null ? '' : parent.id}:${key}`;
     let slot = this.slots.get(id);
@@ -263,17 +268,16 @@ function startsWith(start: number, bytes: Uint8Array): boolean {
   return true;
 }
 
-/** The string of UTF-8 bytes; null when they hold a replacement character (invalid UTF-8: left to JSON.parse). */
-function decode(start: number, end: number): string | null {
+/** The string of buf[start, end) as UTF-8; null when it holds a replacement character (invalid UTF-8: left to JSON.parse). */
+function decode(buf: Buffer, start: number, end: number): string | null {
   let ascii = true;
   for (let i = start; i < end; i++) {
-    if (LINES[i] >= 0x80) {
+    if (buf[i] >= 0x80) {
       ascii = false;
       break;
     }
   }
-  const bytes = LINES.subarray(start, end);
-  if (ascii) return bytes.toString('latin1');
-  const text = bytes.toString('utf8');
+  if (ascii) return buf.toString('latin1', start, end);
+  const text = buf.toString('utf8', start, end);
   return text.includes('\ufffd') ? null : text;
 }

@@ -326,6 +326,18 @@ test('JSONL values the fast path takes: strings, numeric strings, booleans, null
   assert.deepEqual([warning.line, warning.column], [3, text.split('\n')[2].indexOf('"m"') + 1]);
 });
 
+test('JSONL strings repeated row after row (run names, phases, numeric strings) read as on the general path', () => {
+  // Repeats are answered from the text memo: every kind of cell must come out as the first occurrence did.
+  const long = 'x'.repeat(200); // longer than the memo keeps
+  const values = ['train', ' ', '', '12B', 'nan', '1,500', 'é', long, 'train', '3.5'];
+  const lines = Array.from({ length: 3000 }, (_, i) =>
+    JSON.stringify({ step: i, phase: values[i % values.length], run: i % 7 ? 'run-a' : 'run-b', note: values[(i * 3) % values.length] }));
+  const table = assertSameAsGeneral(`${lines.join('\n')}\n`, 'run.jsonl', jsonlTwin);
+  assert.deepEqual(texts(table, 'phase').slice(0, 3), ['train', null, null]);
+  assert.equal(texts(table, 'phase')[7], long);
+  assert.equal(texts(table, 'run')[1], 'run-a');
+});
+
 test('JSONL lines the fast path leaves to JSON.parse give the same cells and problems', () => {
   const text = [
     '{"step":1,"loss":2.5}',
