@@ -13,6 +13,8 @@ export const runInWorker: Runner = (job, signal) =>
     const file = bundledWorker('analysisWorker.js');
     if (!file) return resolve({ ok: false, message: 'The analysis worker (dist/analysisWorker.js) is missing: rebuild the extension (npm run build).' });
     const worker = new Worker(file);
+    // Before encoding a copy of the document: what the message that brought the text left behind goes first.
+    collectGarbage();
     const posted = toWorkerJob(job);
     worker.postMessage(posted.job, posted.transfer);
     // This thread now waits for the worker: collect what the previous analysis and the edits left behind first.
