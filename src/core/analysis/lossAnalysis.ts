@@ -82,7 +82,7 @@ function areasAt(areas: AreaPoints, index: Int32Array): AreaPoints {
 }
 
 function concatAreas(parts: AreaPoints[]): AreaPoints {
-  return { s1: joined(parts.map((p) => p.s1)), s2: joined(parts.map((p) => p.s2)) };
+  return { s1: concat(parts.map((p) => p.s1)), s2: concat(parts.map((p) => p.s2)) };
 }
 
 
@@ -188,7 +188,7 @@ function bandAt(band: ThinBand | null, queries: Float64Array, predicted: Float64
 /** Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it returns. */
 function chooseLambda(prepared: PreparedCurve[], fitNames: Set<string>, etaMax: number, options: AnalysisOptions): LambdaFit | null {
   const fitted = (p: PreparedCurve) => fitNames.has(p.curve.name);
-  const observed = joined(prepared.filter(fitted).map((p) => p.curve.loss));
+  const observed = concat(prepared.filter(fitted).map((p) => p.curve.loss));
   const lambdas = options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];
   let chosen: LambdaFit | null = null;
   for (const lambda of lambdas) {
@@ -296,7 +296,7 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   }
 
   // Scored as one series over every fitted point, as the papers report it.
-  const quality = scorePredictions(joined(fittedObserved), joined(fittedPredicted));
+  const quality = scorePredictions(concat(fittedObserved), concat(fittedPredicted));
   result.fits.push({ ...fitResult(fit, fitPrepared, quality, etaMax, lambda, options, paramSets), heldOut: averageMetrics(heldOutMetrics) });
   return result;
 }
@@ -410,10 +410,5 @@ function unfittedReport(c: LossCurve): CurveReport<Series> {
 /** A curve's logged series as its report carries them: the curve's own arrays, not copies. */
 function loggedSeries(c: LossCurve) {
   return { points: { x: c.steps, observed: c.loss, lines: c.lines }, schedule: { steps: c.schedule.steps, lr: c.schedule.lr } };
-}
-
-/** The one part itself, or the parts end to end. */
-function joined(parts: Float64Array[]): Float64Array {
-  return parts.length === 1 ? parts[0] : concat(parts);
 }
 
