@@ -88,6 +88,12 @@ export function minimizeNewton(fgh: ObjectiveWithCurvature, x0: ArrayLike<number
 
   let damping = INITIAL_DAMPING;
   let growth = 2;
+  // Rejections compound (x2, x4, x8, ...): a model with no curvature information reaches gradient-sized steps in a
+  // handful of trials instead of dozens.
+  const reject = () => {
+    damping *= growth;
+    growth *= 2;
+  };
   let modelTrusted = false;
   for (let iter = 0; iter < maxIterations; iter++) {
     if (projectedGradientNorm(x, g, lo, hi) <= pgtol) return done('projected-gradient-small', iter);
@@ -107,8 +113,7 @@ export function minimizeNewton(fgh: ObjectiveWithCurvature, x0: ArrayLike<number
     for (let trial = 0; trial < MAX_TRIALS && damping <= MAX_DAMPING; trial++) {
       const step = dampedStep(g, h, free, damping);
       if (!step) {
-        damping *= growth;
-        growth *= 2;
+        reject();
         continue;
       }
       for (let i = 0; i < n; i++) xNew[i] = x[i] + step[i];
@@ -116,8 +121,7 @@ export function minimizeNewton(fgh: ObjectiveWithCurvature, x0: ArrayLike<number
       const taken = xNew.map((v, i) => v - x[i]);
       const predicted = modelChange(g, h, taken);
       if (!(predicted < 0)) {
-        damping *= growth;
-        growth *= 2;
+        reject();
         continue;
       }
       fNew = fgh(xNew, gNew, hNew);
@@ -132,10 +136,7 @@ export function minimizeNewton(fgh: ObjectiveWithCurvature, x0: ArrayLike<number
         accepted = true;
         break;
       }
-      // Rejections compound (x2, x4, x8, ...): a model with no curvature information reaches gradient-sized
-      // steps in a handful of trials instead of dozens.
-      damping *= growth;
-      growth *= 2;
+      reject();
     }
     if (!accepted) return done('line-search-failed', iter);
     const reduction = (f - fNew) / Math.max(Math.abs(f), Math.abs(fNew), ftolFloor);
