@@ -18,7 +18,7 @@ import type { LspOutcome } from './lspChild';
 import { panelBench } from './panel';
 import { BUILD_DIR, REPO_DIR, RESULTS_DIR } from './paths';
 import { pythonPeer } from './python';
-import { fmtMB, fmtMs, median, percentile, renderMarkdown, renderTable, speedRatio, type BenchRow } from './report';
+import { fmtMB, fmtMs, median, percentile, renderMarkdown, renderTable, type BenchRow } from './report';
 import { lossLog, type Workload } from './workloads';
 
 const args = process.argv.slice(2);

@@ -1,6 +1,7 @@
 // Types for host.mjs (so TypeScript test files can import it under the repo's tsconfig).
 // playwright-core lives in .vscode-test/host/ (installed by setup.mjs), not in the project's node_modules, so its
 // objects are typed loosely here; cast to playwright-core's types in a test if wanted.
+/* eslint-disable @typescript-eslint/no-explicit-any -- playwright-core's types are not resolvable from the repo */
 
 /** A playwright-core Page / BrowserContext / Browser (from .vscode-test/host/node_modules/playwright-core). */
 export type PlaywrightPage = any;

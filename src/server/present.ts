@@ -1,6 +1,6 @@
 // What a user reads in the editor, built from one Analysis: CodeLens titles, hover markdown and diagnostics.
 // Pure functions of the analysis (no connection, no documents), so they are tested directly.
-import type { Analysis, CurveReport, Finding, FitResult, Prediction, Series } from '../core/analysis/types';
+import type { Analysis, CurveReport, FitResult, Prediction, Series } from '../core/analysis/types';
 import { formatCompact, formatNumber, formatPercent } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
 import { Commands, DOCS_BASE } from '../shared/protocol';

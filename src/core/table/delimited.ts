@@ -9,7 +9,7 @@ import type { TableBuilder } from './columns';
 import { plural } from '../util/format';
 import { formatBytes } from './problems';
 import { isNumberByte, scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';
-import { CELL_EMPTY, CELL_NUMBER, parseCell, PlainRows, RecordCells, type ParsedCell, type RowSink } from './record';
+import { CELL_EMPTY, CELL_NUMBER, parseCell, PlainRows, RecordCells, type RowSink } from './record';
 import { TextMemo } from './textMemo';
 import type { ChunkParser } from './stream';
 
