@@ -6,7 +6,14 @@ import { existsSync } from 'node:fs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production, minify: production };
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+};
 const entries = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
@@ -17,8 +24,16 @@ const entries = [
   // The in-host test suite (runs inside VS Code's extension host); not part of the package.
   { ...node, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'out/test/vscode/suite.js', external: ['vscode'] },
   // The webview bundle is fetched on every panel open: always minified (chart.js is most of it).
-  { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: true,
-    entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: true,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+  },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 if (watch) {

@@ -51,7 +51,6 @@ function timeFits<T>(reps: number, body: () => T): { result: T; ms: number[] } {
   return { result, ms };
 }
 
-
 /** The official 400M fit set, prepared exactly as analyseLossCurves prepares fitting curves (lambda 0.999, peak warmup). */
 async function luoFitSet(): Promise<{ data: AreaPoints; observed: Float64Array; curves: number }> {
   const curves: LossCurve[] = [];
@@ -64,7 +63,11 @@ async function luoFitSet(): Promise<{ data: AreaPoints; observed: Float64Array; 
     const a = lrAreas(c.schedule, c.steps, { lambda: 0.999, warmup: 'peak' });
     return { s1: a.s1.map((v) => v / etaMax), s2: a.s2.map((v) => v / etaMax) };
   });
-  return { data: { s1: concat(parts.map((p) => p.s1)), s2: concat(parts.map((p) => p.s2)) }, observed: concat(curves.map((c) => c.loss)), curves: curves.length };
+  return {
+    data: { s1: concat(parts.map((p) => p.s1)), s2: concat(parts.map((p) => p.s2)) },
+    observed: concat(curves.map((c) => c.loss)),
+    curves: curves.length,
+  };
 }
 
 function syntheticFitSet(steps: number): { data: AreaPoints; observed: Float64Array } {
@@ -74,7 +77,6 @@ function syntheticFitSet(steps: number): { data: AreaPoints; observed: Float64Ar
   const a = lrAreas(schedule, c.steps, { lambda: 0.999, warmup: 'peak' });
   return { data: { s1: a.s1.map((v) => v / etaMax), s2: a.s2.map((v) => v / etaMax) }, observed: c.loss };
 }
-
 
 interface LrCase {
   name: string;
@@ -121,14 +123,33 @@ export async function lrBench(options: { quick: boolean; log: (s: string) => voi
   const cases: LrCase[] = [];
   if (existsSync(LUO_400)) {
     const luo = await luoFitSet();
-    cases.push({ name: 'luo400', label: `LR-annealing fit, 400M official fit set (${luo.curves} curves, ${luo.observed.length} points)`, ...luo, reps: options.quick ? 3 : 20 });
+    cases.push({
+      name: 'luo400',
+      label: `LR-annealing fit, 400M official fit set (${luo.curves} curves, ${luo.observed.length} points)`,
+      ...luo,
+      reps: options.quick ? 3 : 20,
+    });
   } else {
-    rows.push({ group: 2, workload: 'LR-annealing fit, 400M official fit set', ours: 'skipped', peer: '', ratio: '', budget: '', met: null, note: `data not found at ${LUO_400}` });
+    rows.push({
+      group: 2,
+      workload: 'LR-annealing fit, 400M official fit set',
+      ours: 'skipped',
+      peer: '',
+      ratio: '',
+      budget: '',
+      met: null,
+      note: `data not found at ${LUO_400}`,
+    });
   }
   const steps = options.quick ? 20_000 : 1_000_000;
   options.log(`  building the ${steps.toLocaleString('en')}-step synthetic curve...`);
   const synth = syntheticFitSet(steps);
-  cases.push({ name: `synthetic${steps}`, label: `LR-annealing fit, synthetic ${steps.toLocaleString('en')}-step curve (starts on a thinned copy, then all points)`, ...synth, reps: options.quick ? 1 : 3 });
+  cases.push({
+    name: `synthetic${steps}`,
+    label: `LR-annealing fit, synthetic ${steps.toLocaleString('en')}-step curve (starts on a thinned copy, then all points)`,
+    ...synth,
+    reps: options.quick ? 1 : 3,
+  });
 
   const python = pythonPeer();
   const prepared = cases.map(prepareLrCase);
@@ -148,13 +169,21 @@ export async function lrBench(options: { quick: boolean; log: (s: string) => voi
         arrays[`${c.name}:${key}`] = path;
         names[key] = `${c.name}:${key}`;
       }
-      const coarseObjective = p.thin ? fitRobust(lrAnnealingLaw, p.thin.data, p.thin.observed, { delta: DELTA, starts: p.starts })!.objective : NaN;
+      const coarseObjective = p.thin
+        ? fitRobust(lrAnnealingLaw, p.thin.data, p.thin.observed, { delta: DELTA, starts: p.starts })!.objective
+        : NaN;
       return {
         name: c.name,
         reps: c.reps,
         ...names,
         starts: p.starts.map((s) => Array.from(s)),
-        options: { delta: DELTA, maxiter: MAX_ITER, pgtol: PGTOL, ftol: scipyFtol(ours[i].result.objective), coarseFtol: scipyFtol(coarseObjective) },
+        options: {
+          delta: DELTA,
+          maxiter: MAX_ITER,
+          pgtol: PGTOL,
+          ftol: scipyFtol(ours[i].result.objective),
+          coarseFtol: scipyFtol(coarseObjective),
+        },
       };
     });
     const job = { arrays, fits };
@@ -173,11 +202,27 @@ export async function lrBench(options: { quick: boolean; log: (s: string) => voi
       reps: c.reps,
       startsCount: prepared[i].starts.length,
       startsMs: prepared[i].startsMs,
-      ours: { msMedian: oursMs, ms: o.ms, objective: o.result.objective, params: Array.from(o.result.params), iterations: o.result.iterations, evaluations: o.result.evaluations, converged: o.result.converged, reason: o.result.reason },
+      ours: {
+        msMedian: oursMs,
+        ms: o.ms,
+        objective: o.result.objective,
+        params: Array.from(o.result.params),
+        iterations: o.result.iterations,
+        evaluations: o.result.evaluations,
+        converged: o.result.converged,
+        reason: o.result.reason,
+      },
       scipy: p ? { msMedian: median(p.ms), ...p } : null,
     };
     if (!p) {
-      rows.push({ ...base, ours: oursText, peer: `skipped: ${python.ok ? 'no result' : python.reason}`, ratio: '', met: null, data });
+      rows.push({
+        ...base,
+        ours: oursText,
+        peer: `skipped: ${python.ok ? 'no result' : python.reason}`,
+        ratio: '',
+        met: null,
+        data,
+      });
       return;
     }
     const peerMs = median(p.ms);
@@ -213,7 +258,19 @@ function chinchillaRows(): { n: number[]; d: number[]; loss: number[] } {
 }
 
 export async function chinchillaBench(options: { quick: boolean; log: (s: string) => void }): Promise<BenchRow[]> {
-  if (!existsSync(CHINCHILLA_CSV)) return [{ group: 3, workload: 'Chinchilla fit', ours: 'skipped', peer: '', ratio: '', budget: '', met: null, note: `data not found at ${CHINCHILLA_CSV}` }];
+  if (!existsSync(CHINCHILLA_CSV))
+    return [
+      {
+        group: 3,
+        workload: 'Chinchilla fit',
+        ours: 'skipped',
+        peer: '',
+        ratio: '',
+        budget: '',
+        met: null,
+        note: `data not found at ${CHINCHILLA_CSV}`,
+      },
+    ];
   const rows = chinchillaRows();
   const points = chinchillaPoints(rows.n, rows.d);
   const observed = Float64Array.from(rows.loss);
@@ -229,11 +286,19 @@ export async function chinchillaBench(options: { quick: boolean; log: (s: string
   // The replicates compute.ts draws (case resampling, seed 1), drawn once so scipy refits the very same ones.
   const random = seededRandom(1);
   const indices = Array.from({ length: samples }, () => resampleIndices(n, random));
-  const replicate = (idx: Int32Array) => ({ data: { lnN: Float64Array.from(idx, (i) => points.lnN[i]), lnD: Float64Array.from(idx, (i) => points.lnD[i]) }, observed: Float64Array.from(idx, (i) => observed[i]) });
+  const replicate = (idx: Int32Array) => ({
+    data: { lnN: Float64Array.from(idx, (i) => points.lnN[i]), lnD: Float64Array.from(idx, (i) => points.lnD[i]) },
+    observed: Float64Array.from(idx, (i) => observed[i]),
+  });
   const bootstrapMaxiter = 300; // compute.ts caseBootstrap
   const runBootstrap = () => {
     let b = 0;
-    return bootstrapParams(chinchillaLaw, point.result.params, () => replicate(indices[b++]), { samples, seed: 1, delta: DELTA, maxIterations: bootstrapMaxiter });
+    return bootstrapParams(chinchillaLaw, point.result.params, () => replicate(indices[b++]), {
+      samples,
+      seed: 1,
+      delta: DELTA,
+      maxIterations: bootstrapMaxiter,
+    });
   };
   runBootstrap(); // warm-up, untimed (scipy's side warms up on its point fit)
   const bt0 = performance.now();
@@ -254,43 +319,109 @@ export async function chinchillaBench(options: { quick: boolean; log: (s: string
     reps,
     starts: starts.map((s) => Array.from(s)),
     startsMs,
-    ours: { msMedian: pointMs, ms: point.ms, objective: point.result.objective, params: Array.from(point.result.params), coefficients: k, iterations: point.result.iterations, evaluations: point.result.evaluations },
+    ours: {
+      msMedian: pointMs,
+      ms: point.ms,
+      objective: point.result.objective,
+      params: Array.from(point.result.params),
+      coefficients: k,
+      iterations: point.result.iterations,
+      evaluations: point.result.evaluations,
+    },
   };
-  const ourIntervals = percentileIntervals(sets.map((s) => Float64Array.from(Object.values(chinchillaCoefficients(s)))), Object.keys(k));
-  const bootData: Record<string, unknown> & { scipy?: { ms: number; intervals: Record<string, [number, number]> } } = { samples, refits: sets.length, maxIterations: bootstrapMaxiter, ours: { ms: bootMs, intervals: ourIntervals } };
+  const ourIntervals = percentileIntervals(
+    sets.map((s) => Float64Array.from(Object.values(chinchillaCoefficients(s)))),
+    Object.keys(k),
+  );
+  const bootData: Record<string, unknown> & { scipy?: { ms: number; intervals: Record<string, [number, number]> } } = {
+    samples,
+    refits: sets.length,
+    maxIterations: bootstrapMaxiter,
+    ours: { ms: bootMs, intervals: ourIntervals },
+  };
   const pointBudget = 'faster than scipy, same optimum (f rel 1e-6)';
   const bootBudget = 'faster than scipy, same 95 % intervals (within 0.5 %)';
   if (!python.ok) {
     return [
-      { group: 3, workload: `Chinchilla point fit (${n} runs, ${starts.length} starts)`, ours: oursPointText, peer: `skipped: ${python.reason}`, ratio: '', budget: pointBudget, met: null, data: pointData },
-      { group: 3, workload: `Chinchilla bootstrap, ${samples} refits`, ours: fmtMs(bootMs), peer: `skipped: ${python.reason}`, ratio: '', budget: bootBudget, met: null, data: bootData },
+      {
+        group: 3,
+        workload: `Chinchilla point fit (${n} runs, ${starts.length} starts)`,
+        ours: oursPointText,
+        peer: `skipped: ${python.reason}`,
+        ratio: '',
+        budget: pointBudget,
+        met: null,
+        data: pointData,
+      },
+      {
+        group: 3,
+        workload: `Chinchilla bootstrap, ${samples} refits`,
+        ours: fmtMs(bootMs),
+        peer: `skipped: ${python.reason}`,
+        ratio: '',
+        budget: bootBudget,
+        met: null,
+        data: bootData,
+      },
     ];
   }
   options.log(`  scipy: point fit x${reps}, ${samples} bootstrap refits (${python.version})`);
   const indexArray = new Float64Array(samples * n);
   indices.forEach((idx, b) => indexArray.set(idx, b * n));
-  const peer = runPython<{ point: PeerFit; bootstrap: { ms: number; objectives: number[]; params: (number[] | null)[] } }>('peer_chinchilla.py', {
+  const peer = runPython<{
+    point: PeerFit;
+    bootstrap: { ms: number; objectives: number[]; params: (number[] | null)[] };
+  }>('peer_chinchilla.py', {
     arrays: writeArrays('chinchilla', { lnN: points.lnN, lnD: points.lnD, obs: observed, bootstrapIndex: indexArray }),
     reps,
     starts: starts.map((s) => Array.from(s)),
     bootstrapStart: Array.from(point.result.params),
-    options: { delta: DELTA, maxiter: MAX_ITER, bootstrapMaxiter, pgtol: PGTOL, ftol: scipyFtol(point.result.objective) },
+    options: {
+      delta: DELTA,
+      maxiter: MAX_ITER,
+      bootstrapMaxiter,
+      pgtol: PGTOL,
+      ftol: scipyFtol(point.result.objective),
+    },
   });
   const peerPointMs = median(peer.point.ms);
   const rel = (point.result.objective - peer.point.objective) / peer.point.objective;
-  const sameOptimum = point.result.objective <= peer.point.objective * (1 + OBJECTIVE_TOLERANCE) && Math.abs(rel) <= 1e-4;
-  pointData.scipy = { msMedian: peerPointMs, ...peer.point, coefficients: chinchillaCoefficients(Float64Array.from(peer.point.params)) };
+  const sameOptimum =
+    point.result.objective <= peer.point.objective * (1 + OBJECTIVE_TOLERANCE) && Math.abs(rel) <= 1e-4;
+  pointData.scipy = {
+    msMedian: peerPointMs,
+    ...peer.point,
+    coefficients: chinchillaCoefficients(Float64Array.from(peer.point.params)),
+  };
 
-  const pairs = ourBootObjectives.map((f, b) => [f, peer.bootstrap.objectives[b]]).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
+  const pairs = ourBootObjectives
+    .map((f, b) => [f, peer.bootstrap.objectives[b]])
+    .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
   const noWorse = pairs.filter(([a, b]) => a <= b * (1 + OBJECTIVE_TOLERANCE)).length;
   const relDiffs = pairs.map(([a, b]) => (a - b) / b);
-  const peerSets = peer.bootstrap.params.filter((p): p is number[] => p !== null).map((p) => Float64Array.from(Object.values(chinchillaCoefficients(Float64Array.from(p)))));
-  bootData.scipy = { ms: peer.bootstrap.ms, intervals: percentileIntervals(peerSets, Object.keys(k)) } as { ms: number; intervals: Record<string, [number, number]> };
-  bootData.comparison = { replicates: pairs.length, oursNoWorse: noWorse, worstRelative: Math.max(...relDiffs), bestRelative: Math.min(...relDiffs), medianAbsRelative: median(relDiffs.map(Math.abs)) };
+  const peerSets = peer.bootstrap.params
+    .filter((p): p is number[] => p !== null)
+    .map((p) => Float64Array.from(Object.values(chinchillaCoefficients(Float64Array.from(p)))));
+  bootData.scipy = { ms: peer.bootstrap.ms, intervals: percentileIntervals(peerSets, Object.keys(k)) } as {
+    ms: number;
+    intervals: Record<string, [number, number]>;
+  };
+  bootData.comparison = {
+    replicates: pairs.length,
+    oursNoWorse: noWorse,
+    worstRelative: Math.max(...relDiffs),
+    bestRelative: Math.min(...relDiffs),
+    medianAbsRelative: median(relDiffs.map(Math.abs)),
+  };
   // Same optima, judged where a bootstrap's result lives: the 95 % intervals of the five coefficients. Per replicate,
   // both solvers stop at the same 300-iteration cap and relative-decrease rule, so single refits differ by up to ~1e-4.
   const peerIntervals = bootData.scipy.intervals as Record<string, [number, number]>;
-  const intervalGap = Math.max(...Object.entries(ourIntervals).flatMap(([name, [lo, hi]]) => [Math.abs(lo / peerIntervals[name][0] - 1), Math.abs(hi / peerIntervals[name][1] - 1)]));
+  const intervalGap = Math.max(
+    ...Object.entries(ourIntervals).flatMap(([name, [lo, hi]]) => [
+      Math.abs(lo / peerIntervals[name][0] - 1),
+      Math.abs(hi / peerIntervals[name][1] - 1),
+    ]),
+  );
   (bootData.comparison as Record<string, number>).intervalMaxRelativeGap = intervalGap;
   return [
     {

@@ -75,7 +75,10 @@ async function main(): Promise<void> {
   const cells = line.split(',');
   cells[2] = (Number(cells[2]) * 1.01).toFixed(4);
   const t1 = performance.now();
-  await client.change(uri, cells.join(','), 2, { start: { line: mid, character: 0 }, end: { line: mid, character: line.length } });
+  await client.change(uri, cells.join(','), 2, {
+    start: { line: mid, character: 0 },
+    end: { line: mid, character: line.length },
+  });
   const refitLenses = await client.lenses(uri);
   const refitMs = performance.now() - t1;
 

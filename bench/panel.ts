@@ -73,20 +73,40 @@ interface Measurement {
   timing: WebviewTiming;
 }
 
-export async function panelBench(options: { file: string; rows: number; quick: boolean; log: (s: string) => void }): Promise<BenchRow> {
+export async function panelBench(options: {
+  file: string;
+  rows: number;
+  quick: boolean;
+  log: (s: string) => void;
+}): Promise<BenchRow> {
   const workload = `Panel: Show Chart -> first draw (${options.rows.toLocaleString('en')}-row log, fitted first from the explorer)`;
   const budget = `< ${fmtMs(BUDGET_MS)}`;
-  const row = (ours: string, met: boolean | null, extra: Partial<BenchRow> = {}): BenchRow => ({ group: 5, workload, ours, peer: '', ratio: '', budget, met, ...extra });
+  const row = (ours: string, met: boolean | null, extra: Partial<BenchRow> = {}): BenchRow => ({
+    group: 5,
+    workload,
+    ours,
+    peer: '',
+    ratio: '',
+    budget,
+    met,
+    ...extra,
+  });
   const unavailable = panelUnavailable();
   if (unavailable) return row(`skipped: ${unavailable}`, null);
-  if (options.quick || process.env.SCALING_LENS_BENCH_NO_HOST === '1') return row(`skipped: ${options.quick ? '--quick (the browser host takes minutes)' : 'SCALING_LENS_BENCH_NO_HOST=1'}`, null);
+  if (options.quick || process.env.SCALING_LENS_BENCH_NO_HOST === '1')
+    return row(
+      `skipped: ${options.quick ? '--quick (the browser host takes minutes)' : 'SCALING_LENS_BENCH_NO_HOST=1'}`,
+      null,
+    );
 
   const workspace = mkdtempSync(join(tmpdir(), 'sl-bench-panel-'));
   const name = basename(options.file);
   copyFileSync(options.file, join(workspace, name));
   let host: Host | undefined;
   try {
-    const lib = (await import(pathToFileURL(join(REPO_DIR, 'scripts', 'vscode-host', 'host.mjs')).href)) as { startHost(o: unknown): Promise<Host> };
+    const lib = (await import(pathToFileURL(join(REPO_DIR, 'scripts', 'vscode-host', 'host.mjs')).href)) as {
+      startHost(o: unknown): Promise<Host>;
+    };
     options.log('  starting code-server + Chromium...');
     host = await lib.startHost({ workspace, extensionDevelopmentPath: REPO_DIR, maxLifetimeMs: 10 * 60_000 });
     await host.waitForExtensionHost();
@@ -98,18 +118,33 @@ export async function panelBench(options: { file: string; rows: number; quick: b
       if (i === 0) fitMs = fit.ms;
       options.log(`  fit ${fmtMs(fit.ms)}; Show Chart ${i === 0 ? '(first)' : `(repeat ${i})`}...`);
       const run = await showChart(host.page, fit.button, name, 60_000);
-      if (!run) return row(`not measured: no first draw within 60 s of Show Chart${i ? ` (repeat ${i})` : ''}`, null, { data: { fitMs, runs } });
+      if (!run)
+        return row(`not measured: no first draw within 60 s of Show Chart${i ? ` (repeat ${i})` : ''}`, null, {
+          data: { fitMs, runs },
+        });
       options.log(`  ${fmtMs(run.ms)}: ${describe(run.steps)}`);
       runs.push(run);
-      if (i === 0) await host.screenshot(join(REPO_DIR, '.vscode-test', 'shots', 'bench-panel-1m.png')).catch(() => undefined);
+      if (i === 0)
+        await host.screenshot(join(REPO_DIR, '.vscode-test', 'shots', 'bench-panel-1m.png')).catch(() => undefined);
     }
     const [first, ...repeats] = runs;
     const repeatMs = median(repeats.map((r) => r.ms));
     const repeatWorkerMs = median(repeats.map((r) => r.steps['webview service worker'] ?? NaN));
-    return row(`${fmtMs(first.ms)} (repeat ${fmtMs(repeatMs)}, ${fmtMs(repeatWorkerMs)} of it code-server's webview service worker)`, first.ms < BUDGET_MS, {
-      data: { clock: 'browser: click on the notification\'s Show Chart -> webview first draw (performance.timeOrigin + marks)', fitMs, firstMs: first.ms, repeatMs, runs },
-      note: `browser clock, click -> first draw: ${describe(first.steps)}; playwright wall time ${fmtMs(first.wallMs)} (polls every 50 ms); fit before it (not timed) ${fmtMs(fitMs)}`,
-    });
+    return row(
+      `${fmtMs(first.ms)} (repeat ${fmtMs(repeatMs)}, ${fmtMs(repeatWorkerMs)} of it code-server's webview service worker)`,
+      first.ms < BUDGET_MS,
+      {
+        data: {
+          clock:
+            "browser: click on the notification's Show Chart -> webview first draw (performance.timeOrigin + marks)",
+          fitMs,
+          firstMs: first.ms,
+          repeatMs,
+          runs,
+        },
+        note: `browser clock, click -> first draw: ${describe(first.steps)}; playwright wall time ${fmtMs(first.wallMs)} (polls every 50 ms); fit before it (not timed) ${fmtMs(fitMs)}`,
+      },
+    );
   } catch (error) {
     return row(`not measured: ${(error as Error).message.split('\n')[0]}`, null);
   } finally {
@@ -130,7 +165,10 @@ async function fitFromExplorer(page: Page, name: string, timeoutMs: number): Pro
   const item = page.getByRole('menuitem', { name: 'Fit Scaling Law' });
   for (let attempt = 0; ; attempt++) {
     await file.click({ button: 'right' });
-    const shown = await item.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    const shown = await item.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
     if (shown) break;
     if (attempt === 5) throw new Error('"Fit Scaling Law" is not in the explorer\'s context menu');
     await page.keyboard.press('Escape');
@@ -150,14 +188,23 @@ async function showChart(page: Page, button: Locator, name: string, timeoutMs: n
   await page.evaluate(() => {
     const w = window as unknown as { __slClick?: number };
     w.__slClick = 0;
-    document.addEventListener('click', () => (w.__slClick = performance.timeOrigin + performance.now()), { capture: true, once: true });
+    document.addEventListener('click', () => (w.__slClick = performance.timeOrigin + performance.now()), {
+      capture: true,
+      once: true,
+    });
   }, undefined);
   const wallStart = performance.now();
   await button.click();
   const clickAt = await page.evaluate(() => (window as unknown as { __slClick?: number }).__slClick ?? 0, undefined);
   while (performance.now() - wallStart < timeoutMs) {
     const timing = await firstDrawIn(page.frames(), name, clickAt);
-    if (timing) return { ms: timing.origin + timing.firstDraw - clickAt, wallMs: performance.now() - wallStart, steps: breakdown(clickAt, timing), timing };
+    if (timing)
+      return {
+        ms: timing.origin + timing.firstDraw - clickAt,
+        wallMs: performance.now() - wallStart,
+        steps: breakdown(clickAt, timing),
+        timing,
+      };
     await page.waitForTimeout(50);
   }
   return null;
@@ -168,7 +215,8 @@ async function firstDrawIn(frames: Frame[], name: string, after: number): Promis
   for (const frame of frames) {
     const timing = await frame
       .evaluate((file) => {
-        const hook = (globalThis as unknown as { __scalingLensChart?: { file?: string; timing?: WebviewTiming } }).__scalingLensChart;
+        const hook = (globalThis as unknown as { __scalingLensChart?: { file?: string; timing?: WebviewTiming } })
+          .__scalingLensChart;
         return hook?.timing && hook.timing.firstDraw > 0 && hook.file?.includes(file) ? hook.timing : null;
       }, name)
       .catch(() => null);
@@ -205,5 +253,7 @@ function breakdown(clickAt: number, t: WebviewTiming): Record<string, number> {
 }
 
 function describe(steps: Record<string, number>): string {
-  return Object.entries(steps).map(([k, v]) => `${k.trim()} ${fmtMs(v)}`).join(', ');
+  return Object.entries(steps)
+    .map(([k, v]) => `${k.trim()} ${fmtMs(v)}`)
+    .join(', ');
 }

@@ -13,7 +13,15 @@ import { parse as csvParseSync } from 'csv-parse/sync';
 import { readTable } from '../src/core/table';
 import { inspectTables } from '../src/core/analysis/inspect';
 
-export type ParseMode = 'baseline' | 'ours' | 'ours-inspect' | 'papaparse' | 'papaparse-stream' | 'csv-parse' | 'csv-parse-sync' | 'json-lines';
+export type ParseMode =
+  | 'baseline'
+  | 'ours'
+  | 'ours-inspect'
+  | 'papaparse'
+  | 'papaparse-stream'
+  | 'csv-parse'
+  | 'csv-parse-sync'
+  | 'json-lines';
 
 export interface ParseOutcome {
   mode: ParseMode;
@@ -36,7 +44,10 @@ function sumKey(rows: Row[], key: string): number {
   return s;
 }
 
-async function run(mode: ParseMode, file: string): Promise<Omit<ParseOutcome, 'mode' | 'ms' | 'maxRssMB' | 'heapUsedMB'> & { keep: unknown }> {
+async function run(
+  mode: ParseMode,
+  file: string,
+): Promise<Omit<ParseOutcome, 'mode' | 'ms' | 'maxRssMB' | 'heapUsedMB'> & { keep: unknown }> {
   switch (mode) {
     case 'baseline':
       return { rows: 0, columns: 0, lossSum: 0, keep: null };
@@ -54,7 +65,12 @@ async function run(mode: ParseMode, file: string): Promise<Omit<ParseOutcome, 'm
       // The usual call: the whole file as a string, header row, dynamicTyping for numbers.
       const text = readFileSync(file, 'utf8');
       const result = Papa.parse<Row>(text, { header: true, dynamicTyping: true, skipEmptyLines: true });
-      return { rows: result.data.length, columns: result.meta.fields?.length ?? 0, lossSum: sumKey(result.data, 'loss'), keep: result };
+      return {
+        rows: result.data.length,
+        columns: result.meta.fields?.length ?? 0,
+        lossSum: sumKey(result.data, 'loss'),
+        keep: result,
+      };
     }
     case 'papaparse-stream': {
       // Papa's streaming mode from a file stream: typed values gathered into one array per column.
@@ -82,7 +98,12 @@ async function run(mode: ParseMode, file: string): Promise<Omit<ParseOutcome, 'm
     case 'csv-parse-sync': {
       const text = readFileSync(file, 'utf8');
       const records = csvParseSync(text, { columns: true, cast: true, skip_empty_lines: true }) as Row[];
-      return { rows: records.length, columns: records.length ? Object.keys(records[0]).length : 0, lossSum: sumKey(records, 'loss'), keep: records };
+      return {
+        rows: records.length,
+        columns: records.length ? Object.keys(records[0]).length : 0,
+        lossSum: sumKey(records, 'loss'),
+        keep: records,
+      };
     }
     case 'csv-parse': {
       // csv-parse's streaming API with cast (typed values), gathered into one array per column.
@@ -100,7 +121,12 @@ async function run(mode: ParseMode, file: string): Promise<Omit<ParseOutcome, 'm
         for (let j = 0; j < record.length; j++) cols[j].push(record[j] as number);
       }
       const lossAt = header?.indexOf('loss') ?? -1;
-      return { rows, columns: header?.length ?? 0, lossSum: lossAt >= 0 ? cols[lossAt].reduce((a, b) => a + b, 0) : 0, keep: cols };
+      return {
+        rows,
+        columns: header?.length ?? 0,
+        lossSum: lossAt >= 0 ? cols[lossAt].reduce((a, b) => a + b, 0) : 0,
+        keep: cols,
+      };
     }
     case 'json-lines': {
       // The usual JSONL read: a line reader and JSON.parse per line, values gathered into one array per key.

@@ -11,9 +11,16 @@ let cached: { ok: true; version: string } | { ok: false; reason: string } | unde
 export function pythonPeer(): { ok: true; version: string } | { ok: false; reason: string } {
   if (cached) return cached;
   const python = process.env.PYTHON ?? 'python3';
-  const probe = spawnSync(python, ['-c', 'import sys, numpy, scipy; print(sys.version.split()[0], numpy.__version__, scipy.__version__)'], { encoding: 'utf8' });
+  const probe = spawnSync(
+    python,
+    ['-c', 'import sys, numpy, scipy; print(sys.version.split()[0], numpy.__version__, scipy.__version__)'],
+    { encoding: 'utf8' },
+  );
   if (probe.error || probe.status !== 0) {
-    cached = { ok: false, reason: `${python} with numpy and scipy is not available (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()})` };
+    cached = {
+      ok: false,
+      reason: `${python} with numpy and scipy is not available (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()})`,
+    };
   } else {
     const [py, np, sp] = probe.stdout.trim().split(' ');
     cached = { ok: true, version: `Python ${py}, numpy ${np}, scipy ${sp}` };

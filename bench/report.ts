@@ -77,6 +77,9 @@ export function renderTable(rows: BenchRow[]): string {
 export function renderMarkdown(rows: BenchRow[]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const out = ['| # | workload | ours | peer | ratio | budget | met |', '| --- | --- | --- | --- | --- | --- | --- |'];
-  for (const r of rows) out.push(`| ${r.group} | ${esc(r.workload)} | ${esc(r.ours)} | ${esc(r.peer)} | ${esc(r.ratio)} | ${esc(r.budget)} | ${MET(r.met)} |`);
+  for (const r of rows)
+    out.push(
+      `| ${r.group} | ${esc(r.workload)} | ${esc(r.ours)} | ${esc(r.peer)} | ${esc(r.ratio)} | ${esc(r.budget)} | ${MET(r.met)} |`,
+    );
   return out.join('\n');
 }

@@ -23,7 +23,10 @@ import { lossLog, type Workload } from './workloads';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const enabled = (name: string) => !only || only.includes(name);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -33,26 +36,46 @@ const SIZES = quick
 
 function bundle(entry: string): string {
   const outfile = join(BUILD_DIR, entry.replace(/\.ts$/, '.js'));
-  esbuild.buildSync({ entryPoints: [join(__dirname, entry)], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  esbuild.buildSync({
+    entryPoints: [join(__dirname, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
   return outfile;
 }
 
 function machine() {
   let cpu = cpus()[0]?.model ?? 'unknown CPU';
   try {
-    const model = execFileSync('lscpu', { encoding: 'utf8' }).match(/Model name:\s*(.+)/)?.[1]?.trim();
+    const model = execFileSync('lscpu', { encoding: 'utf8' })
+      .match(/Model name:\s*(.+)/)?.[1]
+      ?.trim();
     if (model) cpu = model;
   } catch {
     // lscpu is optional
   }
-  return { cpu, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart: loadavg().map((v) => Number(v.toFixed(2))) };
+  return {
+    cpu,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg().map((v) => Number(v.toFixed(2))),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------- 1. parsing
 
 function runParse(script: string, mode: ParseMode, file: string): ParseOutcome {
   // A generous heap so the peers that hold every row as an object can finish (papaparse needs ~3 GB for 250 MB).
-  const run = spawnSync(process.execPath, ['--max-old-space-size=16384', script, mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const run = spawnSync(process.execPath, ['--max-old-space-size=16384', script, mode, file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (run.status !== 0) throw new Error(`parse child ${mode} failed: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as ParseOutcome;
 }
@@ -89,8 +112,21 @@ function parseRows(script: string, w: Workload, format: 'csv' | 'jsonl'): BenchR
   const checks = [...oursRuns, ...peerRuns].map((r) => ({ mode: r.mode, rows: r.rows, lossSum: r.lossSum }));
   const sameNumbers = checks.every((c) => c.rows === w.rows && Math.abs(c.lossSum / checks[0].lossSum - 1) < 1e-12);
   const rows: BenchRow[] = [];
-  const data = { file: w.path, bytes: w.bytes, rows: w.rows, ours: oursRuns, peers: peerRuns, wc, baselineRssMB: baseline.maxRssMB, sameNumbers };
-  const peerNames: Record<string, string> = { papaparse: 'papaparse (dynamicTyping, whole file)', 'csv-parse': 'csv-parse (stream, cast)', 'json-lines': 'readline + JSON.parse' };
+  const data = {
+    file: w.path,
+    bytes: w.bytes,
+    rows: w.rows,
+    ours: oursRuns,
+    peers: peerRuns,
+    wc,
+    baselineRssMB: baseline.maxRssMB,
+    sameNumbers,
+  };
+  const peerNames: Record<string, string> = {
+    papaparse: 'papaparse (dynamicTyping, whole file)',
+    'csv-parse': 'csv-parse (stream, cast)',
+    'json-lines': 'readline + JSON.parse',
+  };
   peerRuns.forEach((p, i) => {
     const ratio = p.ms / oursMs;
     const isBudget = p.mode === 'papaparse';
@@ -107,7 +143,15 @@ function parseRows(script: string, w: Workload, format: 'csv' | 'jsonl'): BenchR
   });
   if (wc) {
     const times = oursMs / wc.ms;
-    rows.push({ group: 1, workload: `${label}: time vs wc -l (I/O floor, warm cache)`, ours: fmtMs(oursMs), peer: fmtMs(wc.ms), ratio: `${times.toFixed(0)}x wc's time`, budget: '<= 15x wc -l', met: times <= 15 });
+    rows.push({
+      group: 1,
+      workload: `${label}: time vs wc -l (I/O floor, warm cache)`,
+      ours: fmtMs(oursMs),
+      peer: fmtMs(wc.ms),
+      ratio: `${times.toFixed(0)}x wc's time`,
+      budget: '<= 15x wc -l',
+      met: times <= 15,
+    });
   }
   const numericMB = w.numericBytes / 2 ** 20;
   const heaviest = peerRuns.reduce((a, b) => (b.maxRssMB > a.maxRssMB ? b : a));
@@ -141,7 +185,11 @@ function inspectRow(script: string, w: Workload): BenchRow {
 // ---------------------------------------------------------------------------------------------------- 2, 3. fits
 
 function fitRows(script: string, which: 'lr' | 'chinchilla'): BenchRow[] {
-  const run = spawnSync(process.execPath, [script, which, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawnSync(process.execPath, [script, which, ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (run.status !== 0) throw new Error(`fits child ${which} failed (exit ${run.status})`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as BenchRow[];
 }
@@ -149,7 +197,11 @@ function fitRows(script: string, which: 'lr' | 'chinchilla'): BenchRow[] {
 // ---------------------------------------------------------------------------------------------------- 4. server
 
 function lspRows(w: Workload): BenchRow[] {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'lspChild.ts'), w.path, String(SIZES.hovers)], { encoding: 'utf8', maxBuffer: 16 << 20, cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'lspChild.ts'), w.path, String(SIZES.hovers)],
+    { encoding: 'utf8', maxBuffer: 16 << 20, cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   if (run.status !== 0) throw new Error(`language-server child failed (exit ${run.status})`);
   const r = JSON.parse(run.stdout.trim().split('\n').pop()!) as LspOutcome;
   const label = `${r.rows.toLocaleString('en')}-row loss log (${(r.bytes / 1e6).toFixed(0)} MB)`;
@@ -157,9 +209,35 @@ function lspRows(w: Workload): BenchRow[] {
   const p95 = percentile(r.hoverMs, 0.95);
   const data = { ...r, hoverP50: p50, hoverP95: p95 };
   return [
-    { group: 4, workload: `Server, ${label}: open -> first CodeLens`, ours: fmtMs(r.firstLensMs), peer: '', ratio: '', budget: '< 3 s', met: r.firstLensMs < 3000 && r.lenses > 0, data, note: r.lensTitle },
-    { group: 4, workload: `Server: hover on ${r.hoverMs.length} random rows after the fit`, ours: `p50 ${fmtMs(p50)}, p95 ${fmtMs(p95)}`, peer: '', ratio: '', budget: 'p95 < 20 ms', met: p95 < 20 && r.hoversAnswered === r.hoverMs.length },
-    { group: 4, workload: 'Server: one-line edit (an incremental change, as VS Code sends it) -> refreshed CodeLens (re-fit)', ours: fmtMs(r.refitMs), peer: '', ratio: '', budget: '- (informational)', met: null },
+    {
+      group: 4,
+      workload: `Server, ${label}: open -> first CodeLens`,
+      ours: fmtMs(r.firstLensMs),
+      peer: '',
+      ratio: '',
+      budget: '< 3 s',
+      met: r.firstLensMs < 3000 && r.lenses > 0,
+      data,
+      note: r.lensTitle,
+    },
+    {
+      group: 4,
+      workload: `Server: hover on ${r.hoverMs.length} random rows after the fit`,
+      ours: `p50 ${fmtMs(p50)}, p95 ${fmtMs(p95)}`,
+      peer: '',
+      ratio: '',
+      budget: 'p95 < 20 ms',
+      met: p95 < 20 && r.hoversAnswered === r.hoverMs.length,
+    },
+    {
+      group: 4,
+      workload: 'Server: one-line edit (an incremental change, as VS Code sends it) -> refreshed CodeLens (re-fit)',
+      ours: fmtMs(r.refitMs),
+      peer: '',
+      ratio: '',
+      budget: '- (informational)',
+      met: null,
+    },
     {
       group: 4,
       workload: 'Server: peak memory (peak RSS of the server process, its analysis worker included)',
@@ -178,7 +256,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   mkdirSync(RESULTS_DIR, { recursive: true });
   const info = machine();
-  log(`Scaling Lens benchmarks${quick ? ' (--quick)' : ''}: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, Node ${info.node}; load average ${info.loadAverageAtStart.join(' ')}`);
+  log(
+    `Scaling Lens benchmarks${quick ? ' (--quick)' : ''}: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, Node ${info.node}; load average ${info.loadAverageAtStart.join(' ')}`,
+  );
   if (!existsSync(join(REPO_DIR, 'dist', 'analysisWorker.js'))) {
     log('building dist/ (the server runs its analysis in dist/analysisWorker.js)...');
     execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_DIR, stdio: 'inherit' });
@@ -191,7 +271,10 @@ async function main(): Promise<void> {
       name: 'parse',
       run: () => {
         const csv = lossLog(quick ? 'quick-loss' : 'loss-4m', 'csv', SIZES.csvRows, { log });
-        const jsonl = lossLog(quick ? 'quick-loss' : 'loss-200mb', 'jsonl', SIZES.csvRows, { maxBytes: SIZES.jsonlBytes, log });
+        const jsonl = lossLog(quick ? 'quick-loss' : 'loss-200mb', 'jsonl', SIZES.csvRows, {
+          maxBytes: SIZES.jsonlBytes,
+          log,
+        });
         log('1. parsing (CSV)');
         const out = parseRows(parseScript, csv, 'csv');
         out.push(inspectRow(parseScript, csv));
@@ -224,7 +307,15 @@ async function main(): Promise<void> {
     try {
       rows.push(...(await section.run()));
     } catch (error) {
-      rows.push({ group: 0, workload: `${section.name}: failed`, ours: (error as Error).message.split('\n')[0], peer: '', ratio: '', budget: '', met: false });
+      rows.push({
+        group: 0,
+        workload: `${section.name}: failed`,
+        ours: (error as Error).message.split('\n')[0],
+        peer: '',
+        ratio: '',
+        budget: '',
+        met: false,
+      });
     }
   }
 
@@ -239,8 +330,17 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
   const met = rows.filter((r) => r.met === true).length;
   const missed = rows.filter((r) => r.met === false).length;
-  process.stdout.write(`\nbudgets met: ${met}, not met: ${missed}, informational/skipped: ${rows.length - met - missed}; total ${fmtMs(performance.now() - started)}\n`);
-  writeFileSync(join(RESULTS_DIR, quick ? 'quick.json' : 'latest.json'), JSON.stringify({ date: new Date().toISOString(), quick, machine: info, python, rows, notes, markdown: renderMarkdown(rows) }, null, 2));
+  process.stdout.write(
+    `\nbudgets met: ${met}, not met: ${missed}, informational/skipped: ${rows.length - met - missed}; total ${fmtMs(performance.now() - started)}\n`,
+  );
+  writeFileSync(
+    join(RESULTS_DIR, quick ? 'quick.json' : 'latest.json'),
+    JSON.stringify(
+      { date: new Date().toISOString(), quick, machine: info, python, rows, notes, markdown: renderMarkdown(rows) },
+      null,
+      2,
+    ),
+  );
   process.stdout.write(`results written to ${join(RESULTS_DIR, quick ? 'quick.json' : 'latest.json')}\n`);
 }
 

@@ -36,7 +36,11 @@ export function scheduleLr(s: number, total: number): number {
  * Streams the rows of a loss log: per-step LR, and the law's loss on the paper's areas (warmup counted at the peak)
  * times exp(noise). O(1) memory per row, so a 4M-row log never sits in memory.
  */
-export function* lossRows(total: number, seed = 42, noise = 0.01): Generator<LossRow & { gradNorm: number; throughput: number; wallTime: number }> {
+export function* lossRows(
+  total: number,
+  seed = 42,
+  noise = 0.01,
+): Generator<LossRow & { gradNorm: number; throughput: number; wallTime: number }> {
   const random = seededRandom(seed);
   const warmup = Math.max(1, Math.round(total * 0.01));
   let s1 = 0;
@@ -55,11 +59,27 @@ export function* lossRows(total: number, seed = 42, noise = 0.01): Generator<Los
     const loss = clean * Math.exp(noise * normal(random));
     const throughput = 52000 + 1500 * normal(random);
     wall += TOKENS_PER_STEP / throughput;
-    yield { step, lr, loss, gradNorm: 0.25 + 2 / Math.sqrt(step) + 0.05 * Math.abs(normal(random)), throughput, wallTime: wall };
+    yield {
+      step,
+      lr,
+      loss,
+      gradNorm: 0.25 + 2 / Math.sqrt(step) + 0.05 * Math.abs(normal(random)),
+      throughput,
+      wallTime: wall,
+    };
   }
 }
 
-export const LOG_COLUMNS = ['step', 'lr', 'loss', 'grad_norm', 'tokens_seen', 'throughput', 'wall_time', 'epoch'] as const;
+export const LOG_COLUMNS = [
+  'step',
+  'lr',
+  'loss',
+  'grad_norm',
+  'tokens_seen',
+  'throughput',
+  'wall_time',
+  'epoch',
+] as const;
 
 interface Meta {
   version: number;
@@ -121,7 +141,12 @@ function blockWriter(path: string) {
   };
 }
 
-function formatRow(r: ReturnType<typeof lossRows> extends Generator<infer T> ? T : never, total: number, format: 'csv' | 'jsonl', columns: number): string {
+function formatRow(
+  r: ReturnType<typeof lossRows> extends Generator<infer T> ? T : never,
+  total: number,
+  format: 'csv' | 'jsonl',
+  columns: number,
+): string {
   const cells = [
     String(r.step),
     r.lr.toExponential(4),
@@ -140,7 +165,12 @@ function formatRow(r: ReturnType<typeof lossRows> extends Generator<infer T> ? T
  * A loss log of `rows` steps as CSV or JSONL. `columns` keeps the first k columns (3 = step, lr, loss).
  * `maxBytes` stops early (JSONL repeats its keys, so the same byte budget holds fewer rows).
  */
-export function lossLog(name: string, format: 'csv' | 'jsonl', rows: number, options: { columns?: number; maxBytes?: number; log?: (s: string) => void } = {}): Workload {
+export function lossLog(
+  name: string,
+  format: 'csv' | 'jsonl',
+  rows: number,
+  options: { columns?: number; maxBytes?: number; log?: (s: string) => void } = {},
+): Workload {
   const columns = options.columns ?? LOG_COLUMNS.length;
   mkdirSync(WORKLOAD_DIR, { recursive: true });
   const path = join(WORKLOAD_DIR, `${name}.${format}`);

@@ -23,9 +23,29 @@ if (setup.status !== 0) process.exit(setup.status ?? 1);
 const port = Number(process.env.PORT ?? 8090);
 const bin = join(root, '.vscode-test/host/node_modules/code-server/out/node/entry.js');
 const userData = join(root, '.vscode-test/user-data');
-const server = spawn(process.execPath, [bin, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--user-data-dir', userData, '--extensions-dir', join(userData, 'extensions')], { stdio: ['ignore', 'ignore', 'inherit'] });
-const payload = encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${root}`]]));
-console.log(`\nScaling Lens is running in code-server. Open this address in a browser:\n\n  http://127.0.0.1:${port}/?folder=${encodeURIComponent(examples)}&payload=${payload}\n\nPress Ctrl+C to stop.`);
+const server = spawn(
+  process.execPath,
+  [
+    bin,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    join(userData, 'extensions'),
+  ],
+  { stdio: ['ignore', 'ignore', 'inherit'] },
+);
+const payload = encodeURIComponent(
+  JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${root}`]]),
+);
+console.log(
+  `\nScaling Lens is running in code-server. Open this address in a browser:\n\n  http://127.0.0.1:${port}/?folder=${encodeURIComponent(examples)}&payload=${payload}\n\nPress Ctrl+C to stop.`,
+);
 const stop = () => {
   server.kill();
   process.exit(0);

@@ -28,5 +28,7 @@ if (files.length === 0) {
 // Files that start a VS Code host (code-server + Chromium) must not run two at a time on a 2-core machine.
 const hostLayers = layers.some((l) => l === 'vscode' || l === 'e2e');
 const concurrency = hostLayers ? 1 : 2;
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
+  stdio: 'inherit',
+});
 process.exit(run.status ?? 1);

@@ -69,7 +69,11 @@ export interface VsCodeHost {
   /** Resolves with the extension host's exit code (test mode); throws (code ETIMEDOUT) after timeoutMs. */
   waitForExit(timeoutMs?: number): Promise<number>;
   /** Waits until a log line matches (string = literal substring). */
-  waitForLog(pattern: string | RegExp, timeoutMs?: number, filter?: (l: HostLogEntry) => boolean): Promise<HostLogEntry>;
+  waitForLog(
+    pattern: string | RegExp,
+    timeoutMs?: number,
+    filter?: (l: HostLogEntry) => boolean,
+  ): Promise<HostLogEntry>;
   /** Waits until code-server has launched the Node extension host process. */
   waitForExtensionHost(timeoutMs?: number): Promise<HostLogEntry>;
   /** Runs a command through the command palette (F1, type title, click the row). */
@@ -116,6 +120,11 @@ export function ensureHost(options?: { quiet?: boolean }): Promise<void>;
 export function loadPlaywright(): any;
 export function chromiumPath(): string;
 export function freePort(): Promise<number>;
-export function installVsixInto(options: { vsix: string; extensionsDir: string; userDataDir: string; env?: NodeJS.ProcessEnv }): string;
+export function installVsixInto(options: {
+  vsix: string;
+  extensionsDir: string;
+  userDataDir: string;
+  env?: NodeJS.ProcessEnv;
+}): string;
 export function startHost(options?: StartHostOptions): Promise<VsCodeHost>;
 export function runExtensionTests(options: RunExtensionTestsOptions): Promise<RunExtensionTestsResult>;

@@ -6,7 +6,16 @@
 // torn down by stop(), by the process 'exit' handler, by a max-lifetime timer, and, if this Node process is killed
 // outright, by a small detached watchdog process that kills the code-server process group.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -62,14 +71,24 @@ function installExitHandler() {
 
 /** True when setup.mjs has completed (fast check, no process spawned). */
 export function isHostInstalled() {
-  return existsSync(CODE_SERVER_ENTRY) && existsSync(join(HOST_DIR, 'setup-complete.json')) && existsSync(join(HOST_DIR, 'node_modules', 'playwright-core'));
+  return (
+    existsSync(CODE_SERVER_ENTRY) &&
+    existsSync(join(HOST_DIR, 'setup-complete.json')) &&
+    existsSync(join(HOST_DIR, 'node_modules', 'playwright-core'))
+  );
 }
 
 /** Runs setup.mjs (idempotent; ~1 min on a fresh machine) unless the host is already installed. */
 export async function ensureHost({ quiet = false } = {}) {
   if (isHostInstalled()) return;
-  const r = spawnSync(process.execPath, [join(here, 'setup.mjs')], { stdio: quiet ? 'pipe' : ['ignore', 2, 2], encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`VS Code test host setup failed (exit ${r.status}). Run: node scripts/vscode-host/setup.mjs\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+  const r = spawnSync(process.execPath, [join(here, 'setup.mjs')], {
+    stdio: quiet ? 'pipe' : ['ignore', 2, 2],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0)
+    throw new Error(
+      `VS Code test host setup failed (exit ${r.status}). Run: node scripts/vscode-host/setup.mjs\n${r.stdout ?? ''}${r.stderr ?? ''}`,
+    );
 }
 
 export function loadPlaywright() {
@@ -134,7 +153,16 @@ function formatAutomationArgs(args) {
 export function installVsixInto({ vsix, extensionsDir, userDataDir, env }) {
   const r = spawnSync(
     process.execPath,
-    [CODE_SERVER_ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', resolve(vsix), '--force'],
+    [
+      CODE_SERVER_ENTRY,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--install-extension',
+      resolve(vsix),
+      '--force',
+    ],
     { env, encoding: 'utf8', timeout: 120_000 },
   );
   const out = `${r.stdout}${r.stderr}`;
@@ -168,10 +196,12 @@ export async function startHost(opts = {}) {
     tempRoot,
   } = opts;
   for (const [name, p] of Object.entries({ workspace, extensionDevelopmentPath, extensionTestsPath })) {
-    if (p !== undefined && (!isAbsolute(p) || !existsSync(p))) throw new Error(`startHost: ${name} must be an existing absolute path: ${p}`);
+    if (p !== undefined && (!isAbsolute(p) || !existsSync(p)))
+      throw new Error(`startHost: ${name} must be an existing absolute path: ${p}`);
   }
   if (autoSetup) await ensureHost();
-  else if (!isHostInstalled()) throw new Error('VS Code test host is not installed: run node scripts/vscode-host/setup.mjs');
+  else if (!isHostInstalled())
+    throw new Error('VS Code test host is not installed: run node scripts/vscode-host/setup.mjs');
 
   const root = tempRoot ?? mkdtempSync(join(tmpdir(), 'vsch-'));
   mkdirSync(root, { recursive: true });
@@ -179,7 +209,10 @@ export async function startHost(opts = {}) {
   const extensionsDir = join(root, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2),
+  );
   const env = isolatedEnv(root, extraEnv);
 
   /** @type {import('./host.d.mts').HostLogEntry[]} */
@@ -254,7 +287,8 @@ export async function startHost(opts = {}) {
   try {
     if (installVsix) {
       const list = Array.isArray(installVsix) ? installVsix : [installVsix];
-      for (const v of list) addLog('server', 'install', installVsixInto({ vsix: v, extensionsDir, userDataDir, env }).trim());
+      for (const v of list)
+        addLog('server', 'install', installVsixInto({ vsix: v, extensionsDir, userDataDir, env }).trim());
     }
 
     // code-server, in its own process group.
@@ -263,18 +297,28 @@ export async function startHost(opts = {}) {
       const p = wantedPort ?? (await freePort());
       const args = [
         CODE_SERVER_ENTRY,
-        '--auth', 'none',
-        '--bind-addr', `127.0.0.1:${p}`,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${p}`,
         '--disable-telemetry',
         '--disable-update-check',
         '--disable-workspace-trust',
         '--disable-getting-started-override',
-        '--user-data-dir', userDataDir,
-        '--extensions-dir', extensionsDir,
-        '--config', join(root, 'code-server-config.yaml'),
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        extensionsDir,
+        '--config',
+        join(root, 'code-server-config.yaml'),
       ];
       writeFileSync(join(root, 'code-server-config.yaml'), 'auth: none\ncert: false\n');
-      const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, {
+        cwd: root,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       server = child;
       let spawnError = '';
       child.stdout.setEncoding('utf8');
@@ -326,7 +370,9 @@ export async function startHost(opts = {}) {
       addLog('browser', m.type(), text);
     });
     page.on('pageerror', (e) => addLog('browser', 'pageerror', String(e?.stack ?? e)));
-    await page.exposeFunction('codeAutomationLog', (type, args) => addLog('automation', String(type), formatAutomationArgs(args)));
+    await page.exposeFunction('codeAutomationLog', (type, args) =>
+      addLog('automation', String(type), formatAutomationArgs(args)),
+    );
     await page.exposeFunction('codeAutomationExit', (code) => {
       addLog('automation', 'exit', `extension host exited: ${code}`);
       if (exitCode === undefined) {
@@ -337,9 +383,14 @@ export async function startHost(opts = {}) {
 
     const authority = `127.0.0.1:${port}`;
     const q = new URLSearchParams();
-    if (workspace) q.set(/\.code-workspace$/.test(workspace) && statSync(workspace).isFile() ? 'workspace' : 'folder', resolve(workspace));
+    if (workspace)
+      q.set(
+        /\.code-workspace$/.test(workspace) && statSync(workspace).isFile() ? 'workspace' : 'folder',
+        resolve(workspace),
+      );
     const payload = [];
-    if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remoteUri(authority, extensionDevelopmentPath)]);
+    if (extensionDevelopmentPath)
+      payload.push(['extensionDevelopmentPath', remoteUri(authority, extensionDevelopmentPath)]);
     if (extensionTestsPath) payload.push(['extensionTestsPath', remoteUri(authority, extensionTestsPath)]);
     if (payload.length) q.set('payload', JSON.stringify(payload));
     const url = `${baseUrl}/?${q}`;
@@ -360,7 +411,11 @@ export async function startHost(opts = {}) {
       userDataDir,
       extensionsDir,
       timings: { healthyMs, readyMs },
-      logText: (filter) => logs.filter((l) => !filter || filter(l)).map((l) => `[${l.source}${l.type ? ':' + l.type : ''}] ${l.text}`).join('\n'),
+      logText: (filter) =>
+        logs
+          .filter((l) => !filter || filter(l))
+          .map((l) => `[${l.source}${l.type ? ':' + l.type : ''}] ${l.text}`)
+          .join('\n'),
       async waitForExit(timeoutMs = 120_000) {
         if (exitCode !== undefined) return exitCode;
         let timer;
@@ -374,19 +429,26 @@ export async function startHost(opts = {}) {
         ]);
         clearTimeout(timer);
         if (exitCode !== undefined) return exitCode;
-        if (r === 'stopped') throw Object.assign(new Error('host was stopped before the extension host exited'), { code: 'ESTOPPED' });
-        throw Object.assign(new Error(`extension host did not exit within ${timeoutMs} ms:\n${tail(logs, 40)}`), { code: 'ETIMEDOUT' });
+        if (r === 'stopped')
+          throw Object.assign(new Error('host was stopped before the extension host exited'), { code: 'ESTOPPED' });
+        throw Object.assign(new Error(`extension host did not exit within ${timeoutMs} ms:\n${tail(logs, 40)}`), {
+          code: 'ETIMEDOUT',
+        });
       },
       async waitForLog(pattern, timeoutMs = 30_000, filter) {
         const re = typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : pattern;
         const deadline = Date.now() + timeoutMs;
-        for (let from = 0; ; ) {
+        for (let from = 0; ;) {
           for (; from < logs.length; from++) {
             const l = logs[from];
             if ((!filter || filter(l)) && re.test(l.text)) return l;
           }
-          if (stopped) throw Object.assign(new Error(`host was stopped while waiting for a log line matching ${re}`), { code: 'ESTOPPED' });
-          if (Date.now() > deadline) throw new Error(`no log line matching ${re} within ${timeoutMs} ms:\n${tail(logs, 30)}`);
+          if (stopped)
+            throw Object.assign(new Error(`host was stopped while waiting for a log line matching ${re}`), {
+              code: 'ESTOPPED',
+            });
+          if (Date.now() > deadline)
+            throw new Error(`no log line matching ${re} within ${timeoutMs} ms:\n${tail(logs, 30)}`);
           await sleep(50);
         }
       },

@@ -30,7 +30,9 @@ const SAMPLE = {
       activationEvents: ['workspaceContains:**/*.csv', 'onStartupFinished'],
       contributes: {
         commands: [{ command: 'harnessSample.fit', title: 'Harness Sample: Fit' }],
-        menus: { 'explorer/context': [{ command: 'harnessSample.fit', when: 'resourceExtname == .csv', group: 'navigation' }] },
+        menus: {
+          'explorer/context': [{ command: 'harnessSample.fit', when: 'resourceExtname == .csv', group: 'navigation' }],
+        },
       },
     },
     null,
@@ -192,7 +194,11 @@ async function check(name, fn) {
     console.log(`ok - ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   } catch (e) {
     results.push({ name, ok: false, error: e });
-    console.log(`not ok - ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)\n  ${String(e?.stack ?? e).split('\n').join('\n  ')}`);
+    console.log(
+      `not ok - ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)\n  ${String(e?.stack ?? e)
+        .split('\n')
+        .join('\n  ')}`,
+    );
   }
   timings[name] = (Date.now() - t) / 1000;
 }
@@ -211,7 +217,12 @@ try {
   await check('host installed (setup.mjs)', () => ensureHost());
 
   await check('in-host suite passes -> exit 0 + results JSON', async () => {
-    const r = await runExtensionTests({ workspace: freshWorkspace('ws-pass'), extensionDevelopmentPath: ext, extensionTestsPath: suite, timeoutMs: 90_000 });
+    const r = await runExtensionTests({
+      workspace: freshWorkspace('ws-pass'),
+      extensionDevelopmentPath: ext,
+      extensionTestsPath: suite,
+      timeoutMs: 90_000,
+    });
     timings.passRun = r.timings;
     assert.equal(r.exitCode, 0, r.logText);
     assert.equal(r.resultsJson?.failed?.length, 0, JSON.stringify(r.resultsJson));
@@ -259,7 +270,9 @@ try {
       }
       await host.screenshot(join(OUT, '1-explorer-context-menu.png'));
       await item.click();
-      await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'Harness sample fitted loss.csv' }).waitFor({ timeout: 10_000 });
+      await page
+        .locator('.notifications-toasts .notification-list-item-message', { hasText: 'Harness sample fitted loss.csv' })
+        .waitFor({ timeout: 10_000 });
 
       await row.dblclick();
       await page.locator('.codelens-decoration', { hasText: 'Harness fit: 4 rows' }).waitFor({ timeout: 20_000 });
@@ -271,11 +284,16 @@ try {
       await page.keyboard.press('Escape');
 
       await page.keyboard.press('Control+Shift+M');
-      await page.locator('.markers-panel .monaco-list-row', { hasText: 'Harness: NaN on row 3' }).waitFor({ timeout: 10_000 });
+      await page
+        .locator('.markers-panel .monaco-list-row', { hasText: 'Harness: NaN on row 3' })
+        .waitFor({ timeout: 10_000 });
       await host.screenshot(join(OUT, '4-problems.png'));
 
       await host.executeCommand('Harness Sample: Fit');
-      await page.locator('.notification-list-item-message', { hasText: 'Harness sample fitted loss.csv' }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.notification-list-item-message', { hasText: 'Harness sample fitted loss.csv' })
+        .first()
+        .waitFor({ timeout: 10_000 });
     } catch (e) {
       await host.screenshot(join(OUT, 'ui-failure.png')).catch(() => {});
       throw e;
@@ -289,7 +307,10 @@ try {
     makeVsix(vsix, SAMPLE, JSON.parse(SAMPLE['package.json']));
     const host = await startHost({ workspace: freshWorkspace('ws-vsix'), installVsix: vsix });
     try {
-      assert.match(host.logText((l) => l.type === 'install'), /successfully installed/);
+      assert.match(
+        host.logText((l) => l.type === 'install'),
+        /successfully installed/,
+      );
       await host.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'loss.csv' }).dblclick();
       await host.page.locator('.codelens-decoration', { hasText: 'Harness fit: 4 rows' }).waitFor({ timeout: 30_000 });
       await host.screenshot(join(OUT, '5-vsix-codelens.png'));

@@ -32,8 +32,15 @@ export const HOST_DIR = join(REPO_ROOT, '.vscode-test', 'host');
 const MARKER = join(HOST_DIR, 'setup-complete.json');
 // Committed lockfile for the host's own package.json (reproducible installs). Regenerate with --update-lock.
 const LOCKFILE = join(here, 'host-package-lock.json');
-const lockHash = existsSync(LOCKFILE) ? createHash('sha256').update(readFileSync(LOCKFILE)).digest('hex').slice(0, 16) : null;
-const wanted = { codeServer: CODE_SERVER_VERSION, playwrightCore: PLAYWRIGHT_CORE_VERSION, node: process.versions.node.split('.')[0], lock: lockHash };
+const lockHash = existsSync(LOCKFILE)
+  ? createHash('sha256').update(readFileSync(LOCKFILE)).digest('hex').slice(0, 16)
+  : null;
+const wanted = {
+  codeServer: CODE_SERVER_VERSION,
+  playwrightCore: PLAYWRIGHT_CORE_VERSION,
+  node: process.versions.node.split('.')[0],
+  lock: lockHash,
+};
 
 const t0 = Date.now();
 const timings = {};
@@ -99,10 +106,13 @@ function main() {
   const updateLock = process.argv.includes('--update-lock');
   const force = process.argv.includes('--force') || updateLock;
   if (!force && isInstalled()) {
-    log(`already installed (code-server ${CODE_SERVER_VERSION}, playwright-core ${PLAYWRIGHT_CORE_VERSION}) in ${HOST_DIR}`);
+    log(
+      `already installed (code-server ${CODE_SERVER_VERSION}, playwright-core ${PLAYWRIGHT_CORE_VERSION}) in ${HOST_DIR}`,
+    );
     return;
   }
-  if (process.platform !== 'linux' || process.arch !== 'x64') fail(`only linux x64 is supported (this is ${process.platform} ${process.arch})`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    fail(`only linux x64 is supported (this is ${process.platform} ${process.arch})`);
   if (process.versions.node.split('.')[0] !== '20') {
     fail(`code-server ${CODE_SERVER_VERSION} needs Node 20 (this is ${process.version})`);
   }
@@ -111,7 +121,8 @@ function main() {
   const missing = APT_PACKAGES.filter((p) => !existsSync(p.check)).map((p) => p.pkg);
   if (missing.length) {
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!isRoot) fail(`missing Debian packages; run as root:  apt-get update && apt-get install -y ${missing.join(' ')}`);
+    if (!isRoot)
+      fail(`missing Debian packages; run as root:  apt-get update && apt-get install -y ${missing.join(' ')}`);
     const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     timed('apt-get update', () => run('apt-get', ['update', '-q'], { env: aptEnv }));
     timed(`apt-get install ${missing.join(' ')}`, () =>
@@ -160,8 +171,13 @@ function main() {
     CI: process.env.CI ?? 'true',
   };
   delete env.npm_config_allow_scripts; // an env allow-scripts list is an error in project-scoped installs
-  timed(`npm ${useLock ? "ci" : "install"} code-server@${CODE_SERVER_VERSION} playwright-core@${PLAYWRIGHT_CORE_VERSION}`, () =>
-    run('npm', useLock ? ['ci', '--foreground-scripts'] : ['install', '--foreground-scripts'], { cwd: HOST_DIR, env }),
+  timed(
+    `npm ${useLock ? 'ci' : 'install'} code-server@${CODE_SERVER_VERSION} playwright-core@${PLAYWRIGHT_CORE_VERSION}`,
+    () =>
+      run('npm', useLock ? ['ci', '--foreground-scripts'] : ['install', '--foreground-scripts'], {
+        cwd: HOST_DIR,
+        env,
+      }),
   );
   if (updateLock) {
     writeFileSync(LOCKFILE, readFileSync(join(HOST_DIR, 'package-lock.json')));
@@ -181,18 +197,33 @@ function main() {
     join(HOST_DIR, 'node_modules', 'playwright-core', 'package.json'),
   ];
   const absent = mustExist.filter((p) => !existsSync(p));
-  if (absent.length) fail(`install incomplete (code-server postinstall did not run fully?); missing:\n  ${absent.join('\n  ')}`);
-  const v = spawnSync(process.execPath, [join(HOST_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js'), '--version'], {
-    encoding: 'utf8',
-    env: { ...process.env, HOME: tmp, XDG_CONFIG_HOME: join(tmp, 'xdg-config'), XDG_DATA_HOME: join(tmp, 'xdg-data') },
-    timeout: 60_000,
-  });
+  if (absent.length)
+    fail(`install incomplete (code-server postinstall did not run fully?); missing:\n  ${absent.join('\n  ')}`);
+  const v = spawnSync(
+    process.execPath,
+    [join(HOST_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js'), '--version'],
+    {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        HOME: tmp,
+        XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
+        XDG_DATA_HOME: join(tmp, 'xdg-data'),
+      },
+      timeout: 60_000,
+    },
+  );
   if (v.status !== 0) fail(`code-server --version failed: ${v.stderr}`);
   log(`code-server --version: ${v.stdout.trim().split('\n').join(' ')}`);
   rmSync(tmp, { recursive: true, force: true });
 
-  const finalLock = existsSync(LOCKFILE) ? createHash('sha256').update(readFileSync(LOCKFILE)).digest('hex').slice(0, 16) : null;
-  writeFileSync(MARKER, JSON.stringify({ ...wanted, lock: finalLock, installedAt: new Date().toISOString(), timings }, null, 2) + '\n');
+  const finalLock = existsSync(LOCKFILE)
+    ? createHash('sha256').update(readFileSync(LOCKFILE)).digest('hex').slice(0, 16)
+    : null;
+  writeFileSync(
+    MARKER,
+    JSON.stringify({ ...wanted, lock: finalLock, installedAt: new Date().toISOString(), timings }, null, 2) + '\n',
+  );
   log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${HOST_DIR}`);
 }
 

@@ -19,7 +19,20 @@ export interface CliRequest {
 export type Parsed = { ok: true; request: CliRequest } | { ok: false; error: string };
 
 const LAWS: readonly ('auto' | LawId)[] = ['auto', 'lr-annealing', 'bleu', 'downstream-ce', 'chinchilla', 'power'];
-const ROLES: readonly ColumnRole[] = ['step', 'loss', 'lr', 'run', 'group', 'pretrainData', 'finetuneData', 'bleu', 'ce', 'params', 'tokens', 'compute'];
+const ROLES: readonly ColumnRole[] = [
+  'step',
+  'loss',
+  'lr',
+  'run',
+  'group',
+  'pretrainData',
+  'finetuneData',
+  'bleu',
+  'ce',
+  'params',
+  'tokens',
+  'compute',
+];
 
 export const USAGE = `Usage:
   scaling-lens fit FILE... [options]      fit scaling laws and predict
@@ -58,7 +71,10 @@ function number(flag: string, raw: string): number | string {
 
 /** Repeatable flags may also take comma-separated lists. */
 function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function numbers(flag: string, values: string[] | undefined): number[] | string {
@@ -76,13 +92,23 @@ function columns(values: string[] | undefined): Partial<Record<ColumnRole, strin
   for (const pair of list(values)) {
     const eq = pair.indexOf('=');
     const role = pair.slice(0, eq).trim() as ColumnRole;
-    if (eq < 1 || !ROLES.includes(role)) return `--columns expects role=name with role one of ${ROLES.join(', ')}; got "${pair}"`;
+    if (eq < 1 || !ROLES.includes(role))
+      return `--columns expects role=name with role one of ${ROLES.join(', ')}; got "${pair}"`;
     out[role] = pair.slice(eq + 1).trim();
   }
   return out;
 }
 
-const DELIMITERS: Record<string, string> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t', '\\t': '\t', '|': '|', pipe: '|' };
+const DELIMITERS: Record<string, string> = {
+  ',': ',',
+  comma: ',',
+  ';': ';',
+  semicolon: ';',
+  tab: '\t',
+  '\\t': '\t',
+  '|': '|',
+  pipe: '|',
+};
 
 export function parseCli(argv: string[]): Parsed {
   let parsed;
@@ -120,7 +146,8 @@ export function parseCli(argv: string[]): Parsed {
   if (v.version) return { ok: true, request: { command: 'version', files: [], json: false, options: {} } };
   const [commandWord, ...files] = positionals;
   if (v.help || !commandWord) return { ok: true, request: { command: 'help', files: [], json: false, options: {} } };
-  if (commandWord !== 'fit' && commandWord !== 'inspect') return { ok: false, error: `unknown command "${commandWord}" (expected fit or inspect)` };
+  if (commandWord !== 'fit' && commandWord !== 'inspect')
+    return { ok: false, error: `unknown command "${commandWord}" (expected fit or inspect)` };
   if (files.length === 0) return { ok: false, error: `${commandWord} needs at least one FILE` };
 
   const options: Partial<AnalysisOptions> = {};
@@ -157,7 +184,8 @@ export function parseCli(argv: string[]): Parsed {
     }
   }
   if (v['warmup-convention'] !== undefined) {
-    if (v['warmup-convention'] !== 'peak' && v['warmup-convention'] !== 'actual') return fail('--warmup-convention must be peak or actual');
+    if (v['warmup-convention'] !== 'peak' && v['warmup-convention'] !== 'actual')
+      return fail('--warmup-convention must be peak or actual');
     options.warmupConvention = v['warmup-convention'];
   }
   options.fitOn = list(v['fit-on']);
@@ -173,7 +201,10 @@ export function parseCli(argv: string[]): Parsed {
     options[key] = values;
   }
   if (v['predict-at'] !== undefined) {
-    const values = numbers('--predict-at', list(v['predict-at']).map((s) => s.replace(/^D_p\s*=/i, '')));
+    const values = numbers(
+      '--predict-at',
+      list(v['predict-at']).map((s) => s.replace(/^D_p\s*=/i, '')),
+    );
     if (typeof values === 'string') return fail(values);
     options.predictAt = values;
   }

@@ -10,7 +10,9 @@ declare const SCALING_LENS_VERSION: string | undefined;
 const VERSION = typeof SCALING_LENS_VERSION === 'string' ? SCALING_LENS_VERSION : '0.0.0-dev';
 
 function write(text: string): Promise<void> {
-  return new Promise((resolve) => (process.stdout.write(text) ? resolve() : process.stdout.once('drain', () => resolve())));
+  return new Promise((resolve) =>
+    process.stdout.write(text) ? resolve() : process.stdout.once('drain', () => resolve()),
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -36,7 +38,10 @@ export async function main(argv: string[]): Promise<number> {
   const read = { delimiter: request.delimiter };
   if (request.command === 'inspect') {
     const inspection = await inspectFiles(request.files, request.options.columns, read);
-    if (request.json) await write(`${JSON.stringify({ files: inspection.files, series: Object.fromEntries(inspection.series), findings: inspection.findings }, null, 2)}\n`);
+    if (request.json)
+      await write(
+        `${JSON.stringify({ files: inspection.files, series: Object.fromEntries(inspection.series), findings: inspection.findings }, null, 2)}\n`,
+      );
     else await write(formatInspection(inspection.files, inspection.series, inspection.findings));
     return inspection.files.some((f) => f.rows > 0) ? 0 : 1;
   }
@@ -45,7 +50,9 @@ export async function main(argv: string[]): Promise<number> {
   else await write(formatAnalysis(analysis));
   if (analysis.fits.length === 0) {
     const reasons = analysis.findings.filter((f) => f.severity === 'error').map((f) => f.message);
-    process.stderr.write(`scaling-lens: nothing could be fitted${reasons.length ? `: ${reasons.slice(0, 3).join(' ')}` : ' (no file had the columns of a known law; see `scaling-lens inspect`)'}\n`);
+    process.stderr.write(
+      `scaling-lens: nothing could be fitted${reasons.length ? `: ${reasons.slice(0, 3).join(' ')}` : ' (no file had the columns of a known law; see `scaling-lens inspect`)'}\n`,
+    );
     return 1;
   }
   return 0;

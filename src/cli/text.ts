@@ -5,9 +5,14 @@ import { formatNumber, formatPercent } from '../core/util/format';
 /** Left-aligned text columns, right-aligned numbers, two spaces apart. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
-  const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]/.test(r[j] ?? '') || r[j] === ''));
+  const numeric = header.map(
+    (_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]/.test(r[j] ?? '') || r[j] === ''),
+  );
   const line = (cells: string[]) =>
-    cells.map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ').trimEnd();
+    cells
+      .map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(header.map((_, j) => '-'.repeat(widths[j]))), ...rows.map(line)].join('\n');
 }
 
@@ -19,7 +24,12 @@ export function formatFindings(findings: Finding[]): string {
   if (findings.length === 0) return '';
   const order = { error: 0, warning: 1, info: 2 } as const;
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
-  return ['Findings', ...sorted.map((f) => `  ${f.severity.padEnd(7)} ${location(f)}  ${f.message} [${f.code}]${f.group ? ` (${f.group})` : ''}`)].join('\n');
+  return [
+    'Findings',
+    ...sorted.map(
+      (f) => `  ${f.severity.padEnd(7)} ${location(f)}  ${f.message} [${f.code}]${f.group ? ` (${f.group})` : ''}`,
+    ),
+  ].join('\n');
 }
 
 function formatFit(fit: FitResult): string {
@@ -31,12 +41,23 @@ function formatFit(fit: FitResult): string {
     .join(', ');
   const rows = Object.entries(fit.params).map(([name, value]) => {
     const ci = fit.intervals?.[name];
-    return [name, formatNumber(value, 5), ci ? `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]` : '', fit.units[name] ?? ''];
+    return [
+      name,
+      formatNumber(value, 5),
+      ci ? `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]` : '',
+      fit.units[name] ?? '',
+    ];
   });
   const q = fit.quality;
   const quality = `in-sample: R² ${formatNumber(q.r2, 5)} · RMSE ${formatNumber(q.rmse)} · PredE ${formatPercent(q.predE)}`;
-  const heldOut = fit.heldOut ? `\n  held-out mean: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}` : '';
-  const normal = fit.normalized ? `\n  solver parametrisation: ${Object.entries(fit.normalized.params).map(([k, v]) => `${k}~=${formatNumber(v, 5)}`).join(', ')} (${fit.normalized.note})` : '';
+  const heldOut = fit.heldOut
+    ? `\n  held-out mean: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}`
+    : '';
+  const normal = fit.normalized
+    ? `\n  solver parametrisation: ${Object.entries(fit.normalized.params)
+        .map(([k, v]) => `${k}~=${formatNumber(v, 5)}`)
+        .join(', ')} (${fit.normalized.note})`
+    : '';
   return [
     head,
     `  fitted on ${fit.fittedOn.join(', ')} (${fit.points} points) · ${status}`,
@@ -61,7 +82,14 @@ function formatPredictions(predictions: Prediction[]): string {
     `${p.xName}=${formatNumber(p.x, 6)}`,
     formatNumber(p.value, 5),
     Number.isFinite(p.low) ? `[${formatNumber(p.low, 5)}, ${formatNumber(p.high, 5)}]` : '',
-    [p.extra ? Object.entries(p.extra).map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ') : '', /law broke/.test(p.reason) ? 'law broke in this group: not expected to hold' : '']
+    [
+      p.extra
+        ? Object.entries(p.extra)
+            .map(([k, v]) => `${k}=${formatNumber(v)}`)
+            .join(' ')
+        : '',
+      /law broke/.test(p.reason) ? 'law broke in this group: not expected to hold' : '',
+    ]
       .filter(Boolean)
       .join(' · '),
   ]);

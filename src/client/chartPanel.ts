@@ -7,7 +7,20 @@ import { targetUri } from './target';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { chartToCsv, chartToJson } from '../core/chart/export';
 import { pointBudget } from '../core/chart/lttb';
-import { CHART_VIEW_TYPE, ChartDataRequest, WhatIfRequest, type ChartDataParams, type ChartDataResult, type ChartViewState, type ExportFormat, type FromWebview, type HostTiming, type ToWebview, type WhatIfSpec, type XWindow } from '../shared/chart';
+import {
+  CHART_VIEW_TYPE,
+  ChartDataRequest,
+  WhatIfRequest,
+  type ChartDataParams,
+  type ChartDataResult,
+  type ChartViewState,
+  type ExportFormat,
+  type FromWebview,
+  type HostTiming,
+  type ToWebview,
+  type WhatIfSpec,
+  type XWindow,
+} from '../shared/chart';
 import { Commands, type FitSummary } from '../shared/protocol';
 
 type ClientRef = () => LanguageClient | undefined;
@@ -32,7 +45,6 @@ interface Opening {
   /** The webview reported its plot width: the next panel's early request uses it. */
   onWidth: (width: number) => void;
 }
-
 
 export class ChartPanels implements vscode.Disposable {
   private readonly panels = new Map<string, ChartPanel>();
@@ -67,7 +79,12 @@ export class ChartPanels implements vscode.Disposable {
       open.panel.reveal(vscode.ViewColumn.Beside, true);
       return key;
     }
-    const panel = vscode.window.createWebviewPanel(CHART_VIEW_TYPE, titleOf(uri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      CHART_VIEW_TYPE,
+      titleOf(uri),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(this.context.extensionUri),
+    );
     this.attach(panel, uri, { logX: true, command });
     return key;
   }
@@ -93,7 +110,11 @@ export class ChartPanels implements vscode.Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel, uri: vscode.Uri, opening: Pick<Opening, 'logX' | 'command'>): void {
-    const chart = new ChartPanel(panel, uri, this.client, this.log, this.context.extensionUri, { ...opening, width: this.plotWidth, onWidth: (w) => (this.plotWidth = w) });
+    const chart = new ChartPanel(panel, uri, this.client, this.log, this.context.extensionUri, {
+      ...opening,
+      width: this.plotWidth,
+      onWidth: (w) => (this.plotWidth = w),
+    });
     this.panels.set(uri.toString(), chart);
     panel.onDidDispose(() => {
       this.panels.delete(uri.toString());
@@ -123,7 +144,10 @@ function titleOf(uri: vscode.Uri): string {
 
 /** Scripts on, and only the built bundle and the stylesheet reachable. */
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
 }
 
 class ChartPanel {
@@ -217,13 +241,19 @@ class ChartPanel {
   async load(reason: 'load' | 'refresh' | 'window', early?: Promise<ChartDataResult>): Promise<void> {
     if (!early) this.early = undefined; // a refresh before `ready` makes the early answer stale
     const c = this.client();
-    if (!c) return this.post({ type: 'status', state: 'error', message: 'The Scaling Lens server is not running. Run "Scaling Lens: Restart Server".' });
+    if (!c)
+      return this.post({
+        type: 'status',
+        state: 'error',
+        message: 'The Scaling Lens server is not running. Run "Scaling Lens: Restart Server".',
+      });
     const ticket = ++this.loading;
     if (reason !== 'window') this.post({ type: 'status', state: 'fitting', message: 'Loading the fit…' });
     try {
       const window = reason === 'window' ? this.view.window : undefined;
       if (reason !== 'window') this.view.window = undefined;
-      const result = await (early ?? this.request(c, { uri: this.uri.toString(), width: this.view.width, logX: this.view.logX, window }));
+      const result = await (early ??
+        this.request(c, { uri: this.uri.toString(), width: this.view.width, logX: this.view.logX, window }));
       if (ticket !== this.loading) return; // a newer request superseded this one
       if (!result.ok) return this.post({ type: 'status', state: 'empty', message: result.message });
       // The first load's marks go with the first data the webview really receives (a post before `ready` is dropped).
@@ -235,7 +265,11 @@ class ChartPanel {
       this.post({ type: 'data', file: vscode.workspace.asRelativePath(this.uri), data: result.value, reason, timing });
     } catch (error) {
       this.log.error(`Chart of ${this.uri.toString()}: ${(error as Error).message}`);
-      this.post({ type: 'status', state: 'error', message: `The chart data could not be loaded: ${(error as Error).message}` });
+      this.post({
+        type: 'status',
+        state: 'error',
+        message: `The chart data could not be loaded: ${(error as Error).message}`,
+      });
     }
   }
 
@@ -247,17 +281,31 @@ class ChartPanel {
   }
 
   private async export(format: ExportFormat, logX: boolean, base64?: string): Promise<void> {
-    const bytes = format === 'png' ? (base64 ? Buffer.from(base64, 'base64') : undefined) : await this.exportText(format, logX);
+    const bytes =
+      format === 'png' ? (base64 ? Buffer.from(base64, 'base64') : undefined) : await this.exportText(format, logX);
     if (!bytes) return this.post({ type: 'exported', ok: false, message: 'Nothing to export yet.' });
     const name = this.uri.path.replace(/\.[^./]+$/, '') + `.chart.${format}`;
-    const target = await vscode.window.showSaveDialog({ defaultUri: this.uri.with({ path: name }), filters: { [format.toUpperCase()]: [format] }, title: `Export the chart as ${format.toUpperCase()}` });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: this.uri.with({ path: name }),
+      filters: { [format.toUpperCase()]: [format] },
+      title: `Export the chart as ${format.toUpperCase()}`,
+    });
     if (!target) return this.post({ type: 'exported', ok: false, message: 'Export cancelled.' });
-    if (target.toString() === this.uri.toString()) return this.post({ type: 'exported', ok: false, message: 'Scaling Lens never writes to a run file: choose another file name.' });
+    if (target.toString() === this.uri.toString())
+      return this.post({
+        type: 'exported',
+        ok: false,
+        message: 'Scaling Lens never writes to a run file: choose another file name.',
+      });
     try {
       await vscode.workspace.fs.writeFile(target, bytes);
       this.post({ type: 'exported', ok: true, message: `Saved ${vscode.workspace.asRelativePath(target)}` });
     } catch (error) {
-      this.post({ type: 'exported', ok: false, message: `Could not write ${target.fsPath}: ${(error as Error).message}` });
+      this.post({
+        type: 'exported',
+        ok: false,
+        message: `Could not write ${target.fsPath}: ${(error as Error).message}`,
+      });
     }
   }
 
@@ -265,9 +313,17 @@ class ChartPanel {
   private async exportText(format: 'csv' | 'json', logX: boolean): Promise<Uint8Array | undefined> {
     const c = this.client();
     if (!c) return undefined;
-    const result = await c.sendRequest(ChartDataRequest, { uri: this.uri.toString(), width: this.view.width, logX, full: true });
+    const result = await c.sendRequest(ChartDataRequest, {
+      uri: this.uri.toString(),
+      width: this.view.width,
+      logX,
+      full: true,
+    });
     if (!result.ok) return undefined;
-    const text = format === 'csv' ? chartToCsv(result.value) : chartToJson(result.value, vscode.workspace.asRelativePath(this.uri));
+    const text =
+      format === 'csv'
+        ? chartToCsv(result.value)
+        : chartToJson(result.value, vscode.workspace.asRelativePath(this.uri));
     return Buffer.from(text, 'utf8');
   }
 
@@ -283,7 +339,8 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri, uri: vscode.Uri
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'chart.css'));
   const csp = `default-src 'none'; img-src ${webview.cspSource}; style-src ${webview.cspSource}; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
   // The URI goes in an attribute, escaped: a file name may contain quotes or angle brackets.
-  const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const attr = (s: string) =>
+    s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -23,20 +23,33 @@ type ClientRef = () => LanguageClient | undefined;
 
 const OVERRIDES_KEY = 'scalingLens.fileOverrides';
 
-
 function storedOverrides(context: vscode.ExtensionContext): Record<string, FileOverrides> {
   return context.workspaceState.get<Record<string, FileOverrides>>(OVERRIDES_KEY, {});
 }
 
 export function describePrediction(p: Prediction): string {
   const who = p.curve ?? p.group ?? '';
-  const at = p.xName === 'step' ? `L(${formatCompact(p.x)})` : p.xName === 'C' ? `loss at C = ${formatNumber(p.x, 3)} FLOP` : `${p.metric.toUpperCase()} at D_p = ${formatCompact(p.x)}`;
+  const at =
+    p.xName === 'step'
+      ? `L(${formatCompact(p.x)})`
+      : p.xName === 'C'
+        ? `loss at C = ${formatNumber(p.x, 3)} FLOP`
+        : `${p.metric.toUpperCase()} at D_p = ${formatCompact(p.x)}`;
   const band = Number.isFinite(p.low) ? ` [${formatNumber(p.low, 4)}, ${formatNumber(p.high, 4)}]` : '';
-  const extra = p.extra ? ` (${Object.entries(p.extra).map(([k, v]) => `${k} = ${formatCompact(v)}`).join(', ')})` : '';
+  const extra = p.extra
+    ? ` (${Object.entries(p.extra)
+        .map(([k, v]) => `${k} = ${formatCompact(v)}`)
+        .join(', ')})`
+    : '';
   return `${who ? `${who}: ` : ''}${at} = ${formatNumber(p.value, 4)}${band}${extra}`;
 }
 
-async function fit(client: ClientRef, context: vscode.ExtensionContext, summaries: Map<string, FitSummary>, arg: unknown): Promise<FitSummary | undefined> {
+async function fit(
+  client: ClientRef,
+  context: vscode.ExtensionContext,
+  summaries: Map<string, FitSummary>,
+  arg: unknown,
+): Promise<FitSummary | undefined> {
   const uri = targetUri(arg);
   const c = client();
   if (!uri || !c) {
@@ -47,7 +60,11 @@ async function fit(client: ClientRef, context: vscode.ExtensionContext, summarie
   let summary: FitSummary;
   try {
     summary = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Scaling Lens: fitting ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Scaling Lens: fitting ${vscode.workspace.asRelativePath(uri)}`,
+        cancellable: true,
+      },
       (_progress, token) => c.sendRequest(FitFileRequest, { uri: uri.toString(), overrides }, token),
     );
   } catch (error) {
@@ -56,7 +73,12 @@ async function fit(client: ClientRef, context: vscode.ExtensionContext, summarie
     throw error;
   }
   summaries.set(summary.uri, summary);
-  const actions = summary.state === 'done' ? ['Show Chart', 'Predict at…'] : summary.state === 'error' ? ['Select Columns and Law…', 'Show Log'] : [];
+  const actions =
+    summary.state === 'done'
+      ? ['Show Chart', 'Predict at…']
+      : summary.state === 'error'
+        ? ['Select Columns and Law…', 'Show Log']
+        : [];
   const show = summary.state === 'error' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   void show(`Scaling Lens: ${summary.message}`, ...actions).then((choice) => {
     if (choice === 'Show Chart') void vscode.commands.executeCommand(Commands.showChart, uri);
@@ -74,21 +96,55 @@ interface TargetChoice extends vscode.QuickPickItem {
 }
 
 const TARGETS: Record<string, TargetChoice[]> = {
-  'loss-curve': [{ label: 'Loss at step…', target: 'step', prompt: 'Step to predict the loss at (e.g. 200000 or 200k)', placeholder: '200k' }],
-  downstream: [
-    { label: 'BLEU and CE at k × the largest D_p…', target: 'dataMultiplier', prompt: 'Multiple of the largest pretraining amount seen (e.g. 2)', placeholder: '2' },
-    { label: 'BLEU and CE at a pretraining amount D_p…', target: 'dataValue', prompt: 'Pretraining tokens D_p (e.g. 1.2e11 or 120B)', placeholder: '120B' },
+  'loss-curve': [
+    {
+      label: 'Loss at step…',
+      target: 'step',
+      prompt: 'Step to predict the loss at (e.g. 200000 or 200k)',
+      placeholder: '200k',
+    },
   ],
-  compute: [{ label: 'Compute-optimal loss at a budget C…', target: 'compute', prompt: 'Training compute in FLOP (e.g. 1e24)', placeholder: '1e24' }],
+  downstream: [
+    {
+      label: 'BLEU and CE at k × the largest D_p…',
+      target: 'dataMultiplier',
+      prompt: 'Multiple of the largest pretraining amount seen (e.g. 2)',
+      placeholder: '2',
+    },
+    {
+      label: 'BLEU and CE at a pretraining amount D_p…',
+      target: 'dataValue',
+      prompt: 'Pretraining tokens D_p (e.g. 1.2e11 or 120B)',
+      placeholder: '120B',
+    },
+  ],
+  compute: [
+    {
+      label: 'Compute-optimal loss at a budget C…',
+      target: 'compute',
+      prompt: 'Training compute in FLOP (e.g. 1e24)',
+      placeholder: '1e24',
+    },
+  ],
 };
 
-async function predictAt(client: ClientRef, summaries: Map<string, FitSummary>, arg: unknown, hint?: { kind?: PredictTarget['kind'] }): Promise<Prediction[] | undefined> {
+async function predictAt(
+  client: ClientRef,
+  summaries: Map<string, FitSummary>,
+  arg: unknown,
+  hint?: { kind?: PredictTarget['kind'] },
+): Promise<Prediction[] | undefined> {
   const uri = targetUri(arg);
   const c = client();
   if (!uri || !c) return undefined;
-  const kind = summaries.get(uri.toString())?.kind ?? (await c.sendRequest(ColumnsRequest, { uri: uri.toString() })).kind;
+  const kind =
+    summaries.get(uri.toString())?.kind ?? (await c.sendRequest(ColumnsRequest, { uri: uri.toString() })).kind;
   const choices = TARGETS[kind] ?? [...TARGETS['loss-curve'], ...TARGETS.downstream, ...TARGETS.compute];
-  const choice = hint?.kind ? choices.find((t) => t.target === hint.kind) ?? choices[0] : choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: 'Scaling Lens: predict at…' });
+  const choice = hint?.kind
+    ? (choices.find((t) => t.target === hint.kind) ?? choices[0])
+    : choices.length === 1
+      ? choices[0]
+      : await vscode.window.showQuickPick(choices, { title: 'Scaling Lens: predict at…' });
   if (!choice) return undefined;
   const raw = await vscode.window.showInputBox({
     title: `Scaling Lens: ${choice.label}`,
@@ -96,7 +152,9 @@ async function predictAt(client: ClientRef, summaries: Map<string, FitSummary>, 
     placeHolder: choice.placeholder,
     validateInput: (text) => {
       const cell = parseNumberCell(text);
-      return cell && Number.isFinite(cell.value) && cell.value > 0 ? undefined : 'Enter a positive number; suffixes K, M, B, T are allowed.';
+      return cell && Number.isFinite(cell.value) && cell.value > 0
+        ? undefined
+        : 'Enter a positive number; suffixes K, M, B, T are allowed.';
     },
   });
   if (raw === undefined) return undefined;
@@ -107,36 +165,74 @@ async function predictAt(client: ClientRef, summaries: Map<string, FitSummary>, 
     return [];
   }
   const lines = result.predictions.map(describePrediction);
-  void vscode.window.showInformationMessage(`Scaling Lens: ${lines[0]}${lines.length > 1 ? ` (+${lines.length - 1} more)` : ''}`, { detail: lines.join('\n') }, ...(lines.length > 1 ? ['Show All'] : [])).then((choiceMade) => {
-    if (choiceMade) void vscode.window.showInformationMessage(lines.join('\n'), { modal: true });
-  });
+  void vscode.window
+    .showInformationMessage(
+      `Scaling Lens: ${lines[0]}${lines.length > 1 ? ` (+${lines.length - 1} more)` : ''}`,
+      { detail: lines.join('\n') },
+      ...(lines.length > 1 ? ['Show All'] : []),
+    )
+    .then((choiceMade) => {
+      if (choiceMade) void vscode.window.showInformationMessage(lines.join('\n'), { modal: true });
+    });
   return result.predictions;
 }
 
 const LAW_CHOICES: { label: string; law: 'auto' | LawId; roles: ColumnRole[]; description: string }[] = [
   { label: 'Automatic', law: 'auto', roles: [], description: 'decide from the columns' },
-  { label: 'LR-annealing loss law', law: 'lr-annealing', roles: ['step', 'loss', 'lr', 'run'], description: 'loss per step under an LR schedule' },
-  { label: 'BLEU and CE vs pretraining data', law: 'bleu', roles: ['group', 'finetuneData', 'pretrainData', 'bleu', 'ce'], description: 'downstream sweep' },
-  { label: 'Chinchilla L(N, D)', law: 'chinchilla', roles: ['params', 'tokens', 'compute', 'loss'], description: '(N, D) sweep' },
-  { label: 'Power law L(x) = E + A·x^-alpha', law: 'power', roles: ['loss'], description: 'any column against the loss' },
+  {
+    label: 'LR-annealing loss law',
+    law: 'lr-annealing',
+    roles: ['step', 'loss', 'lr', 'run'],
+    description: 'loss per step under an LR schedule',
+  },
+  {
+    label: 'BLEU and CE vs pretraining data',
+    law: 'bleu',
+    roles: ['group', 'finetuneData', 'pretrainData', 'bleu', 'ce'],
+    description: 'downstream sweep',
+  },
+  {
+    label: 'Chinchilla L(N, D)',
+    law: 'chinchilla',
+    roles: ['params', 'tokens', 'compute', 'loss'],
+    description: '(N, D) sweep',
+  },
+  {
+    label: 'Power law L(x) = E + A·x^-alpha',
+    law: 'power',
+    roles: ['loss'],
+    description: 'any column against the loss',
+  },
 ];
 
-async function selectColumns(client: ClientRef, context: vscode.ExtensionContext, arg: unknown): Promise<FileOverrides | undefined> {
+async function selectColumns(
+  client: ClientRef,
+  context: vscode.ExtensionContext,
+  arg: unknown,
+): Promise<FileOverrides | undefined> {
   const uri = targetUri(arg);
   const c = client();
   if (!uri || !c) return undefined;
   const info = await c.sendRequest(ColumnsRequest, { uri: uri.toString() });
   if (!info.columns.length) {
-    void vscode.window.showWarningMessage('Scaling Lens: no columns could be read from this file (see the Problems panel).');
+    void vscode.window.showWarningMessage(
+      'Scaling Lens: no columns could be read from this file (see the Problems panel).',
+    );
     return undefined;
   }
-  const law = await vscode.window.showQuickPick(LAW_CHOICES, { title: 'Scaling Lens: which law?', placeHolder: `detected: ${info.kind}` });
+  const law = await vscode.window.showQuickPick(LAW_CHOICES, {
+    title: 'Scaling Lens: which law?',
+    placeHolder: `detected: ${info.kind}`,
+  });
   if (!law) return undefined;
   const columns: Partial<Record<ColumnRole, string>> = {};
   for (const role of law.roles) {
     const current = info.roles[role];
     const picked = await vscode.window.showQuickPick(
-      [{ label: '(automatic)', description: current ? `now: ${current}` : 'not found' }, ...info.columns.map((name) => ({ label: name, description: name === current ? 'detected' : '' }))],
+      [
+        { label: '(automatic)', description: current ? `now: ${current}` : 'not found' },
+        ...info.columns.map((name) => ({ label: name, description: name === current ? 'detected' : '' })),
+      ],
       { title: `Scaling Lens: column for ${role}`, placeHolder: current ?? 'not detected' },
     );
     if (!picked) return undefined;
@@ -160,10 +256,18 @@ async function exportFit(client: ClientRef, arg: unknown, destination?: vscode.U
     return undefined;
   }
   const suggested = uri.with({ path: uri.path.replace(/\.[^./]+$/, '') + '.scaling-lens.json' });
-  const target = destination ?? (await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { JSON: ['json'] }, title: 'Export Scaling Lens fit' }));
+  const target =
+    destination ??
+    (await vscode.window.showSaveDialog({
+      defaultUri: suggested,
+      filters: { JSON: ['json'] },
+      title: 'Export Scaling Lens fit',
+    }));
   if (!target) return undefined;
   if (target.toString() === uri.toString()) {
-    void vscode.window.showErrorMessage('Scaling Lens never writes to a run file: choose another file name for the export.');
+    void vscode.window.showErrorMessage(
+      'Scaling Lens never writes to a run file: choose another file name for the export.',
+    );
     return undefined;
   }
   await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(analysis, null, 2)));
@@ -171,12 +275,22 @@ async function exportFit(client: ClientRef, arg: unknown, destination?: vscode.U
   return target;
 }
 
-export function registerCommands(context: vscode.ExtensionContext, client: ClientRef, log: vscode.LogOutputChannel, summaries: Map<string, FitSummary>): void {
-  const register = (id: string, handler: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  client: ClientRef,
+  log: vscode.LogOutputChannel,
+  summaries: Map<string, FitSummary>,
+): void {
+  const register = (id: string, handler: (...args: unknown[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   register(Commands.fit, (arg) => fit(client, context, summaries, arg));
-  register(Commands.predictAt, (arg, hint) => predictAt(client, summaries, arg, hint as { kind?: PredictTarget['kind'] } | undefined));
+  register(Commands.predictAt, (arg, hint) =>
+    predictAt(client, summaries, arg, hint as { kind?: PredictTarget['kind'] } | undefined),
+  );
   register(Commands.selectColumns, (arg) => selectColumns(client, context, arg));
-  register(Commands.exportFit, (arg, destination) => exportFit(client, arg, destination instanceof vscode.Uri ? destination : undefined));
+  register(Commands.exportFit, (arg, destination) =>
+    exportFit(client, arg, destination instanceof vscode.Uri ? destination : undefined),
+  );
   register(Commands.restartServer, async () => {
     await client()?.restart();
     log.info('Language server restarted on request.');
@@ -189,5 +303,6 @@ export function registerCommands(context: vscode.ExtensionContext, client: Clien
 export async function sendStoredOverrides(context: vscode.ExtensionContext, client: ClientRef): Promise<void> {
   const c = client();
   if (!c) return;
-  for (const [uri, overrides] of Object.entries(storedOverrides(context))) await c.sendNotification(SetOverridesNotification, { uri, overrides });
+  for (const [uri, overrides] of Object.entries(storedOverrides(context)))
+    await c.sendNotification(SetOverridesNotification, { uri, overrides });
 }

@@ -38,7 +38,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] },
+    },
   };
   let restartsAnnounced = false;
   let restarts = 0;
@@ -54,9 +58,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
         // The server died: restart it, and tell the user once per session rather than at every crash.
         if (!restartsAnnounced) {
           restartsAnnounced = true;
-          void vscode.window.showWarningMessage('Scaling Lens: the analysis server stopped and was restarted. Details are in the log.', 'Show Log').then((choice) => {
-            if (choice) log.show();
-          });
+          void vscode.window
+            .showWarningMessage(
+              'Scaling Lens: the analysis server stopped and was restarted. Details are in the log.',
+              'Show Log',
+            )
+            .then((choice) => {
+              if (choice) log.show();
+            });
         }
         return { action: CloseAction.Restart };
       },
@@ -74,7 +83,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
   );
   registerCommands(context, () => client, log, summaries);
   // Per-file column choices live in the client; a (re)started server is told them before it fits anything.
-  context.subscriptions.push(client.onDidChangeState((e) => e.newState === State.Running && void sendStoredOverrides(context, () => client)));
+  context.subscriptions.push(
+    client.onDidChangeState((e) => e.newState === State.Running && void sendStoredOverrides(context, () => client)),
+  );
   await client.start();
   return { summaries, client: () => client, crashes: () => ({ restarts, announced: restartsAnnounced }) };
 }

@@ -11,7 +11,10 @@ const SEVERITY: Record<FitSummary['state'], vscode.LanguageStatusSeverity> = {
 };
 
 export class FileStatus implements vscode.Disposable {
-  private readonly item = vscode.languages.createLanguageStatusItem('scalingLens.status', { scheme: 'file', pattern: RUN_FILE_PATTERN });
+  private readonly item = vscode.languages.createLanguageStatusItem('scalingLens.status', {
+    scheme: 'file',
+    pattern: RUN_FILE_PATTERN,
+  });
   private readonly listener = vscode.window.onDidChangeActiveTextEditor(() => this.update());
 
   constructor(private readonly summaries: Map<string, FitSummary>) {
@@ -31,8 +34,14 @@ export class FileStatus implements vscode.Disposable {
       return;
     }
     const kind = summary.kind === 'unknown' ? '' : `${summary.kind} · `;
-    const time = summary.state === 'fitting' ? '' : ` · ${summary.ms < 1000 ? `${summary.ms.toFixed(0)} ms` : `${(summary.ms / 1000).toFixed(1)} s`}`;
-    this.item.text = summary.state === 'fitting' ? 'Scaling Lens: fitting…' : `Scaling Lens: ${kind}${summary.state === 'done' ? `${summary.fits} fit${summary.fits === 1 ? '' : 's'}` : summary.state}${time}`;
+    const time =
+      summary.state === 'fitting'
+        ? ''
+        : ` · ${summary.ms < 1000 ? `${summary.ms.toFixed(0)} ms` : `${(summary.ms / 1000).toFixed(1)} s`}`;
+    this.item.text =
+      summary.state === 'fitting'
+        ? 'Scaling Lens: fitting…'
+        : `Scaling Lens: ${kind}${summary.state === 'done' ? `${summary.fits} fit${summary.fits === 1 ? '' : 's'}` : summary.state}${time}`;
     this.item.detail = summary.message;
   }
 

@@ -12,7 +12,8 @@ import { ChartDataRequest, WhatIfRequest, type ChartDataResult } from '../shared
 
 type Ensure = (uri: string, reason: 'request') => Promise<Analysis<Series> | undefined>;
 
-const NO_ANALYSIS = 'This file has no fit to chart yet. Run "Scaling Lens: Fit Scaling Law" on it, or map its columns with "Select Columns and Law...".';
+const NO_ANALYSIS =
+  'This file has no fit to chart yet. Run "Scaling Lens: Fit Scaling Law" on it, or map its columns with "Select Columns and Law...".';
 
 /** Whole-range samples kept per analysis: a few widths and both x spaces; each is a few hundred kB at most. */
 const KEPT_SAMPLES = 4;
@@ -44,14 +45,21 @@ export function registerChartHandlers(connection: Connection, ensure: Ensure): v
       const timing = { analysisMs: analysed - started, modelMs: built - analysed, sampleMs: performance.now() - built };
       return { ok: true, value, timing };
     } catch (error) {
-      return { ok: false, message: `The chart data could not be built: ${(error as Error).message}. Details are in the Scaling Lens log.` };
+      return {
+        ok: false,
+        message: `The chart data could not be built: ${(error as Error).message}. Details are in the Scaling Lens log.`,
+      };
     }
   });
 
   connection.onRequest(WhatIfRequest, async ({ uri, specs }) => {
     const analysis = await ensure(uri, 'request');
     const fit = analysis?.fits.find((f) => f.law === 'lr-annealing');
-    if (!fit) return specs.map(() => ({ ok: false as const, message: 'A what-if schedule needs an LR-annealing fit; this file has none.' }));
+    if (!fit)
+      return specs.map(() => ({
+        ok: false as const,
+        message: 'A what-if schedule needs an LR-annealing fit; this file has none.',
+      }));
     const fromStep = whatIfDefaults(plainAnalysis(analysis!), fit).fromStep;
     return specs.map((spec, i) => whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep }));
   });

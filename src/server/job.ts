@@ -28,7 +28,10 @@ export async function runJob(job: AnalysisJob): Promise<JobResult> {
     return { ok: true, analysis: finishAnalysis(collected, parseMs), skipped };
   } catch (error) {
     // The core reports bad input as findings; an exception here is a bug, reported instead of crashing the server.
-    return { ok: false, message: `Scaling Lens could not analyse ${job.path}: ${(error as Error)?.message ?? String(error)}` };
+    return {
+      ok: false,
+      message: `Scaling Lens could not analyse ${job.path}: ${(error as Error)?.message ?? String(error)}`,
+    };
   }
 }
 
@@ -36,9 +39,14 @@ async function collect(job: AnalysisJob): Promise<{ collected: CollectedTables; 
   const started = performance.now();
   const table = await read(job);
   const parseMs = performance.now() - started;
-  const looksLikeRunFile = detectRoles(table, job.options.columns ?? {}).kind !== 'unknown' || (job.options.law ?? 'auto') !== 'auto';
+  const looksLikeRunFile =
+    detectRoles(table, job.options.columns ?? {}).kind !== 'unknown' || (job.options.law ?? 'auto') !== 'auto';
   const skipped = job.onlyIfRunFile && !looksLikeRunFile;
-  return { collected: collectTables([table], skipped ? { ...job.options, law: 'auto' } : job.options), parseMs, skipped };
+  return {
+    collected: collectTables([table], skipped ? { ...job.options, law: 'auto' } : job.options),
+    parseMs,
+    skipped,
+  };
 }
 
 /** Parses the job's file; the job lets go of its text or bytes, which are garbage once this returns. */

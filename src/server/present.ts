@@ -24,7 +24,9 @@ const LAW_NAMES: Record<FitResult['law'], string> = {
 const METRIC_NAMES: Record<Prediction['metric'], string> = { loss: 'Loss', bleu: 'BLEU', ce: 'CE' };
 
 function band(p: { low: number; high: number }, digits = 4): string {
-  return Number.isFinite(p.low) && Number.isFinite(p.high) ? ` [${formatNumber(p.low, digits)}, ${formatNumber(p.high, digits)}]` : '';
+  return Number.isFinite(p.low) && Number.isFinite(p.high)
+    ? ` [${formatNumber(p.low, digits)}, ${formatNumber(p.high, digits)}]`
+    : '';
 }
 
 /** The label a downstream group shows: `en-fr / D_f 42M`. */
@@ -33,7 +35,10 @@ export function groupLabel(fields: Record<string, string | number> | undefined, 
   const entries = Object.entries(fields);
   const mix = entries.find(([k]) => !/^d_?f$/i.test(k));
   const df = entries.find(([k]) => /^d_?f$/i.test(k));
-  const parts = [mix ? String(mix[1]) : '', df ? `D_f ${typeof df[1] === 'number' ? formatCompact(df[1]) : df[1]}` : ''];
+  const parts = [
+    mix ? String(mix[1]) : '',
+    df ? `D_f ${typeof df[1] === 'number' ? formatCompact(df[1]) : df[1]}` : '',
+  ];
   return parts.filter(Boolean).join(' / ') || fallback;
 }
 
@@ -59,7 +64,10 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Lens
     const line = single ? 0 : Math.max(0, curve.firstLine - 1);
     const who = single ? 'Loss' : curve.name;
     for (const p of analysis.predictions.filter((x) => x.curve === curve.name && x.metric === 'loss')) {
-      const quality = curve.role === 'heldout' && curve.metrics ? `held-out PredE ${formatPercent(curve.metrics.predE)}` : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
+      const quality =
+        curve.role === 'heldout' && curve.metrics
+          ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
+          : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
       lenses.push({
         line,
         title: `${who} · ${LAW_NAMES['lr-annealing']} · L(${formatCompact(p.step ?? p.x)}) = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`,
@@ -80,18 +88,36 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
     const metric = METRIC_NAMES[curve.metric];
     const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
     if (at !== undefined) {
-      lenses.push({ line, title: `${metric} · ${label} · law breaks at D_p = ${formatCompact(at)}`, command: Commands.showChart, arguments: [uri, curve.group] });
+      lenses.push({
+        line,
+        title: `${metric} · ${label} · law breaks at D_p = ${formatCompact(at)}`,
+        command: Commands.showChart,
+        arguments: [uri, curve.group],
+      });
       continue;
     }
     const predictions = analysis.predictions.filter((p) => p.group === curve.group && p.metric === curve.metric);
     if (predictions.length === 0) {
-      const fitted = analysis.fits.some((f) => f.group === curve.group && (f.law === 'bleu') === (curve.metric === 'bleu'));
-      if (!fitted) lenses.push({ line, title: `${metric} · ${label} · no fit (see Problems)`, command: Commands.showChart, arguments: [uri, curve.group] });
+      const fitted = analysis.fits.some(
+        (f) => f.group === curve.group && (f.law === 'bleu') === (curve.metric === 'bleu'),
+      );
+      if (!fitted)
+        lenses.push({
+          line,
+          title: `${metric} · ${label} · no fit (see Problems)`,
+          command: Commands.showChart,
+          arguments: [uri, curve.group],
+        });
       continue;
     }
     for (const p of predictions) {
       const what = p.dataMultiplier !== undefined ? `${p.dataMultiplier}×D_p` : `D_p ${formatCompact(p.x)}`;
-      lenses.push({ line, title: `${metric} · ${label} · ${what} -> ${formatNumber(p.value, 3)}${band(p, 3)}`, command: Commands.showChart, arguments: [uri, curve.group] });
+      lenses.push({
+        line,
+        title: `${metric} · ${label} · ${what} -> ${formatNumber(p.value, 3)}${band(p, 3)}`,
+        command: Commands.showChart,
+        arguments: [uri, curve.group],
+      });
     }
   }
   return lenses;
@@ -103,21 +129,43 @@ function computeLenses(analysis: Analysis<Series>, uri: string): LensSpec[] {
     const coeffs = Object.entries(fit.params)
       .map(([k, v]) => `${k} ${formatNumber(v, 4)}`)
       .join(' · ');
-    lenses.push({ line: 0, title: `Loss · ${LAW_NAMES[fit.law]} · ${coeffs} · R² ${formatNumber(fit.quality.r2, 4)}`, command: Commands.showChart, arguments: [uri] });
+    lenses.push({
+      line: 0,
+      title: `Loss · ${LAW_NAMES[fit.law]} · ${coeffs} · R² ${formatNumber(fit.quality.r2, 4)}`,
+      command: Commands.showChart,
+      arguments: [uri],
+    });
   }
   for (const p of analysis.predictions.filter((x) => x.xName === 'C')) {
-    const extra = p.extra ? Object.entries(p.extra).map(([k, v]) => `${k} = ${formatCompact(v)}`).join(', ') : '';
-    lenses.push({ line: 0, title: `C = ${formatNumber(p.x, 3)} FLOP -> loss ${formatNumber(p.value, 4)}${band(p)}${extra ? ` · ${extra}` : ''}`, command: Commands.predictAt, arguments: [uri, { kind: 'compute' }] });
+    const extra = p.extra
+      ? Object.entries(p.extra)
+          .map(([k, v]) => `${k} = ${formatCompact(v)}`)
+          .join(', ')
+      : '';
+    lenses.push({
+      line: 0,
+      title: `C = ${formatNumber(p.x, 3)} FLOP -> loss ${formatNumber(p.value, 4)}${band(p)}${extra ? ` · ${extra}` : ''}`,
+      command: Commands.predictAt,
+      arguments: [uri, { kind: 'compute' }],
+    });
   }
   return lenses;
 }
 
 export function buildLenses(analysis: Analysis<Series>, file: string, uri: string): LensSpec[] {
-  return [...lossLenses(analysis, file, uri), ...downstreamLenses(analysis, file, uri), ...computeLenses(analysis, uri)];
+  return [
+    ...lossLenses(analysis, file, uri),
+    ...downstreamLenses(analysis, file, uri),
+    ...computeLenses(analysis, uri),
+  ];
 }
 
 /** The curve point whose source line is `line` (1-based), found by binary search on each curve's lines. */
-export function pointAtLine(analysis: Analysis<Series>, file: string, line: number): { curve: CurveReport<Series>; index: number } | null {
+export function pointAtLine(
+  analysis: Analysis<Series>,
+  file: string,
+  line: number,
+): { curve: CurveReport<Series>; index: number } | null {
   for (const curve of fileOf(analysis, file)) {
     const lines = curve.points.lines;
     let lo = 0;
@@ -153,7 +201,12 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
   const low = p.low[index];
   const high = p.high[index];
   const residual = observed - predicted;
-  const inside = Number.isFinite(low) && Number.isFinite(high) ? (observed >= low && observed <= high ? 'inside the 95 % band' : '**outside** the 95 % band') : 'no band (bootstrap off)';
+  const inside =
+    Number.isFinite(low) && Number.isFinite(high)
+      ? observed >= low && observed <= high
+        ? 'inside the 95 % band'
+        : '**outside** the 95 % band'
+      : 'no band (bootstrap off)';
   const law = curve.law ? LAW_NAMES[curve.law] : 'law';
   return [
     title,
@@ -169,15 +222,24 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
 }
 
 export function hoverForHeader(analysis: Analysis<Series>, file: string, column?: string): string | null {
-  const fits = analysis.fits.filter((f) => f.fittedOn.length === 0 || analysis.curves.some((c) => c.file === file && (f.group ? c.group === f.group : f.fittedOn.includes(c.name))));
+  const fits = analysis.fits.filter(
+    (f) =>
+      f.fittedOn.length === 0 ||
+      analysis.curves.some((c) => c.file === file && (f.group ? c.group === f.group : f.fittedOn.includes(c.name))),
+  );
   if (fits.length === 0) return null;
   const parts = fits.slice(0, 6).map((fit) => {
     const rows = Object.entries(fit.params).map(([k, v]) => {
       const ci = fit.intervals?.[k];
       return `| ${k} | ${formatNumber(v, 5)} | ${ci ? `[${formatNumber(ci[0], 4)}, ${formatNumber(ci[1], 4)}]` : ''} | ${fit.units[k] ?? ''} |`;
     });
-    const settings = Object.entries(fit.settings).filter(([k]) => k !== 'band').map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : v}`).join(' · ');
-    const held = fit.heldOut ? `\n\nheld-out: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}` : '';
+    const settings = Object.entries(fit.settings)
+      .filter(([k]) => k !== 'band')
+      .map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : v}`)
+      .join(' · ');
+    const held = fit.heldOut
+      ? `\n\nheld-out: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}`
+      : '';
     return [
       `**${LAW_NAMES[fit.law]}**${fit.group ? ` · ${groupLabel(fit.groupFields, fit.group)}` : ''}: \`${fit.formula}\``,
       '',

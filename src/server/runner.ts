@@ -11,7 +11,11 @@ export const runInWorker: Runner = (job, signal) =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve('cancelled');
     const file = bundledWorker('analysisWorker.js');
-    if (!file) return resolve({ ok: false, message: 'The analysis worker (dist/analysisWorker.js) is missing: rebuild the extension (npm run build).' });
+    if (!file)
+      return resolve({
+        ok: false,
+        message: 'The analysis worker (dist/analysisWorker.js) is missing: rebuild the extension (npm run build).',
+      });
     const worker = new Worker(file);
     // Before encoding a copy of the document: what the message that brought the text left behind goes first.
     collectGarbage();
@@ -35,8 +39,19 @@ export const runInWorker: Runner = (job, signal) =>
       finish(result);
       void worker.terminate();
     });
-    worker.once('error', (error) => finish({ ok: false, message: `Scaling Lens analysis failed for ${job.path}: ${error.message}` }));
-    worker.once('exit', (code) => finish(code === 0 ? { ok: false, message: `analysis of ${job.path} ended without a result` } : { ok: false, message: `analysis of ${job.path} stopped (exit code ${code}); the file may be too large for memory` }));
+    worker.once('error', (error) =>
+      finish({ ok: false, message: `Scaling Lens analysis failed for ${job.path}: ${error.message}` }),
+    );
+    worker.once('exit', (code) =>
+      finish(
+        code === 0
+          ? { ok: false, message: `analysis of ${job.path} ended without a result` }
+          : {
+              ok: false,
+              message: `analysis of ${job.path} stopped (exit code ${code}); the file may be too large for memory`,
+            },
+      ),
+    );
   });
 
 /**

@@ -85,7 +85,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   }
 
   /** Where the analysis comes from right now, and the cache key that goes with it. */
-  async function sourceOf(uri: string, settings: ScalingLensSettings): Promise<{ job: Omit<AnalysisJob, 'options' | 'onlyIfRunFile'>; key: string } | { error: string }> {
+  async function sourceOf(
+    uri: string,
+    settings: ScalingLensSettings,
+  ): Promise<{ job: Omit<AnalysisJob, 'options' | 'onlyIfRunFile'>; key: string } | { error: string }> {
     const path = pathOf(uri) ?? uri;
     const maxBytes = settings.maxFileSizeMB * 1024 * 1024;
     const doc = documents.get(uri);
@@ -101,13 +104,38 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   }
 
   function summarise(uri: string, result: JobResult, ms: number, fromDisk: boolean): FitSummary {
-    if (!result.ok) return { uri, state: 'error', kind: 'unknown', message: result.message, fits: 0, warnings: 0, errors: 1, ms, fromDisk };
+    if (!result.ok)
+      return {
+        uri,
+        state: 'error',
+        kind: 'unknown',
+        message: result.message,
+        fits: 0,
+        warnings: 0,
+        errors: 1,
+        ms,
+        fromDisk,
+      };
     const a = result.analysis;
     const count = (s: string) => a.findings.filter((f) => f.severity === s).length;
-    const base = { uri, kind: a.kind, fits: a.fits.length, warnings: count('warning'), errors: count('error'), ms, fromDisk };
-    if (result.skipped) return { ...base, state: 'skipped', message: 'Not recognised as a run file; run "Fit Scaling Law" to fit it anyway, or map its columns.' };
+    const base = {
+      uri,
+      kind: a.kind,
+      fits: a.fits.length,
+      warnings: count('warning'),
+      errors: count('error'),
+      ms,
+      fromDisk,
+    };
+    if (result.skipped)
+      return {
+        ...base,
+        state: 'skipped',
+        message: 'Not recognised as a run file; run "Fit Scaling Law" to fit it anyway, or map its columns.',
+      };
     if (a.fits.length === 0) {
-      const why = a.findings.find((f) => f.severity === 'error') ?? a.findings.find((f) => f.code === 'columns-unidentified');
+      const why =
+        a.findings.find((f) => f.severity === 'error') ?? a.findings.find((f) => f.code === 'columns-unidentified');
       return { ...base, state: 'error', message: why ? why.message : 'Nothing could be fitted.' };
     }
     return { ...base, state: 'done', message: headline(a) };
@@ -116,7 +144,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   function headline(a: Analysis<Series>): string {
     const laws = [...new Set(a.fits.map((f) => f.law))].join(', ');
     const first = a.predictions[0];
-    const prediction = first ? ` · ${first.metric} at ${first.xName} ${formatCompact(first.x)} = ${formatNumber(first.value, 4)}` : '';
+    const prediction = first
+      ? ` · ${first.metric} at ${first.xName} ${formatCompact(first.x)} = ${formatNumber(first.value, 4)}`
+      : '';
     const breaks = a.findings.filter((f) => f.code === 'bleu-law-break').length;
     return `${laws}: ${a.fits.length} fit${a.fits.length === 1 ? '' : 's'}${prediction}${breaks ? ` · ${breaks} law break${breaks === 1 ? '' : 's'}` : ''}`;
   }
@@ -125,7 +155,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
    * Brings a file's analysis up to date and returns it. Reuses the cache when nothing changed, joins a run already
    * in flight for the same input, and cancels one for stale input.
    */
-  async function ensure(uri: string, reason: 'open' | 'edit' | 'request' | 'settings'): Promise<Analysis<Series> | undefined> {
+  async function ensure(
+    uri: string,
+    reason: 'open' | 'edit' | 'request' | 'settings',
+  ): Promise<Analysis<Series> | undefined> {
     const state = stateOf(uri);
     if (reason === 'request') state.requested = true;
     const settings = await settingsFor(uri);
@@ -133,13 +166,33 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     if (!isOpen && !state.requested) return undefined;
     const source = await sourceOf(uri, settings);
     if ('error' in source) {
-      publishSummary({ uri, state: 'error', kind: 'unknown', message: source.error, fits: 0, warnings: 0, errors: 1, ms: 0, fromDisk: !isOpen });
+      publishSummary({
+        uri,
+        state: 'error',
+        kind: 'unknown',
+        message: source.error,
+        fits: 0,
+        warnings: 0,
+        errors: 1,
+        ms: 0,
+        fromDisk: !isOpen,
+      });
       return undefined;
     }
     const options: Partial<AnalysisOptions> = toAnalysisOptions(settings, overrides.get(uri));
     const onlyIfRunFile = !state.requested && !overrides.has(uri);
     if (onlyIfRunFile && !settings.autoFit) {
-      publishSummary({ uri, state: 'skipped', kind: 'unknown', message: 'Auto-fit is off: run "Fit Scaling Law" to fit this file.', fits: 0, warnings: 0, errors: 0, ms: 0, fromDisk: false });
+      publishSummary({
+        uri,
+        state: 'skipped',
+        kind: 'unknown',
+        message: 'Auto-fit is off: run "Fit Scaling Law" to fit this file.',
+        fits: 0,
+        warnings: 0,
+        errors: 0,
+        ms: 0,
+        fromDisk: false,
+      });
       return undefined;
     }
     const key = `${source.key}|${JSON.stringify(options)}|${onlyIfRunFile}`;
@@ -149,9 +202,20 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
 
     const abort = new AbortController();
     const started = performance.now();
-    publishSummary({ uri, state: 'fitting', kind: state.analysis?.kind ?? 'unknown', message: 'Fitting…', fits: 0, warnings: 0, errors: 0, ms: 0, fromDisk: !isOpen });
+    publishSummary({
+      uri,
+      state: 'fitting',
+      kind: state.analysis?.kind ?? 'unknown',
+      message: 'Fitting…',
+      fits: 0,
+      warnings: 0,
+      errors: 0,
+      ms: 0,
+      fromDisk: !isOpen,
+    });
     const promise = runner({ ...source.job, options, onlyIfRunFile }, abort.signal).then((result) => {
-      if (result === 'cancelled' || abort.signal.aborted) return state.pending?.key === key ? undefined : state.pending?.promise;
+      if (result === 'cancelled' || abort.signal.aborted)
+        return state.pending?.key === key ? undefined : state.pending?.promise;
       const ms = performance.now() - started;
       state.pending = undefined;
       state.fromDisk = !isOpen;
@@ -159,7 +223,11 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       state.key = key;
       state.analysis = result.ok && !result.skipped ? result.analysis : undefined;
       // A file that does not look like a run file and was only opened gets no diagnostics: it is not ours.
-      publishDiagnostics(uri, result.ok && !result.skipped ? result.analysis : undefined, result.ok ? undefined : result.message);
+      publishDiagnostics(
+        uri,
+        result.ok && !result.skipped ? result.analysis : undefined,
+        result.ok ? undefined : result.message,
+      );
       publishSummary(summary);
       connection.console.info(`${uri}: ${summary.state} in ${ms.toFixed(0)} ms · ${summary.message}`);
       refreshLenses();
@@ -179,10 +247,13 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       state.analysis = undefined;
       state.key = undefined;
     }
-    state.timer = setTimeout(() => {
-      state.timer = undefined;
-      void ensure(uri, reason);
-    }, reason === 'edit' ? EDIT_DEBOUNCE_MS : 0);
+    state.timer = setTimeout(
+      () => {
+        state.timer = undefined;
+        void ensure(uri, reason);
+      },
+      reason === 'edit' ? EDIT_DEBOUNCE_MS : 0,
+    );
   }
 
   function publishSummary(summary: FitSummary): void {
@@ -193,7 +264,14 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   function publishDiagnostics(uri: string, analysis: Analysis<Series> | undefined, failure?: string): void {
     const path = pathOf(uri) ?? uri;
     const diagnostics: Diagnostic[] = [];
-    if (failure) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1000 } }, severity: DiagnosticSeverity.Error, source: 'Scaling Lens', code: 'analysis-failed', message: failure });
+    if (failure)
+      diagnostics.push({
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1000 } },
+        severity: DiagnosticSeverity.Error,
+        source: 'Scaling Lens',
+        code: 'analysis-failed',
+        message: failure,
+      });
     for (const d of analysis ? buildDiagnostics(analysis, path) : []) {
       diagnostics.push({
         range: { start: { line: d.line, character: d.character }, end: { line: d.endLine, character: d.endCharacter } },
@@ -203,7 +281,16 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         codeDescription: { href: d.href },
         message: d.message,
         relatedInformation: relatedInformation
-          ? d.related.map((r) => ({ location: { uri: pathToFileURL(r.file).toString(), range: { start: { line: Math.max(0, r.line - 1), character: 0 }, end: { line: Math.max(0, r.line - 1), character: 1000 } } }, message: r.message }))
+          ? d.related.map((r) => ({
+              location: {
+                uri: pathToFileURL(r.file).toString(),
+                range: {
+                  start: { line: Math.max(0, r.line - 1), character: 0 },
+                  end: { line: Math.max(0, r.line - 1), character: 1000 },
+                },
+              },
+              message: r.message,
+            }))
           : undefined,
       });
     }
@@ -288,12 +375,22 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     let value: string | null;
     if (line === header) {
       const doc = documents.get(uri);
-      value = hoverForHeader(analysis, path, doc ? columnAt(doc, params.position.line, params.position.character, analysis, path) : undefined);
+      value = hoverForHeader(
+        analysis,
+        path,
+        doc ? columnAt(doc, params.position.line, params.position.character, analysis, path) : undefined,
+      );
     } else value = hoverForRow(analysis, path, line);
     return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
   });
 
-  function columnAt(doc: TextDocument, line: number, character: number, analysis: Analysis<Series>, path: string): string | undefined {
+  function columnAt(
+    doc: TextDocument,
+    line: number,
+    character: number,
+    analysis: Analysis<Series>,
+    path: string,
+  ): string | undefined {
     const summary = analysis.files.find((f) => f.file === path);
     if (!summary?.delimiter) return undefined;
     const text = doc.getText({ start: { line, character: 0 }, end: { line, character: 100000 } });
@@ -314,11 +411,33 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     cancelled.dispose();
     const state = stateOf(uri);
     if (token.isCancellationRequested) {
-      const summary: FitSummary = { uri, state: 'skipped', kind: state.analysis?.kind ?? 'unknown', message: 'Fit cancelled.', fits: 0, warnings: 0, errors: 0, ms: performance.now() - started, fromDisk: state.fromDisk };
+      const summary: FitSummary = {
+        uri,
+        state: 'skipped',
+        kind: state.analysis?.kind ?? 'unknown',
+        message: 'Fit cancelled.',
+        fits: 0,
+        warnings: 0,
+        errors: 0,
+        ms: performance.now() - started,
+        fromDisk: state.fromDisk,
+      };
       publishSummary(summary);
       return summary;
     }
-    return state.summary ?? { uri, state: 'error', kind: 'unknown', message: 'Nothing was analysed.', fits: 0, warnings: 0, errors: 1, ms: performance.now() - started, fromDisk: state.fromDisk };
+    return (
+      state.summary ?? {
+        uri,
+        state: 'error',
+        kind: 'unknown',
+        message: 'Nothing was analysed.',
+        fits: 0,
+        warnings: 0,
+        errors: 1,
+        ms: performance.now() - started,
+        fromDisk: state.fromDisk,
+      }
+    );
   });
 
   connection.onRequest(AnalysisRequest, async ({ uri }) => {
@@ -337,15 +456,22 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
 
   connection.onRequest(PredictRequest, async ({ uri, target }) => {
     const base = await ensure(uri, 'request');
-    if (!base) return { predictions: [], message: stateOf(uri).summary?.message ?? 'This file has no fit to predict from.' };
+    if (!base)
+      return { predictions: [], message: stateOf(uri).summary?.message ?? 'This file has no fit to predict from.' };
     const settings = await settingsFor(uri);
     const source = await sourceOf(uri, settings);
     if ('error' in source) return { predictions: [], message: source.error };
     const options = { ...toAnalysisOptions(settings, overrides.get(uri)), ...targetOptions(target) };
     const result = await runner({ ...source.job, options, onlyIfRunFile: false }, new AbortController().signal);
-    if (result === 'cancelled' || !result.ok) return { predictions: [], message: result === 'cancelled' ? 'Cancelled.' : result.message };
+    if (result === 'cancelled' || !result.ok)
+      return { predictions: [], message: result === 'cancelled' ? 'Cancelled.' : result.message };
     const predictions = result.analysis.predictions.filter((p) => matchesTarget(p, target));
-    return predictions.length ? { predictions } : { predictions, message: `No ${target.kind === 'step' ? 'loss curve' : target.kind === 'compute' ? '(N, D) fit' : 'downstream fit'} in this file to predict from.` };
+    return predictions.length
+      ? { predictions }
+      : {
+          predictions,
+          message: `No ${target.kind === 'step' ? 'loss curve' : target.kind === 'compute' ? '(N, D) fit' : 'downstream fit'} in this file to predict from.`,
+        };
   });
 
   connection.onNotification(SetOverridesNotification, ({ uri, overrides: chosen }) => {

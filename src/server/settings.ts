@@ -15,7 +15,13 @@ function mergeInto(base: Plain, incoming: unknown): Plain {
   for (const [key, value] of Object.entries(incoming)) {
     const current = base[key];
     if (isPlain(current) && isPlain(value)) out[key] = key === 'columns' ? { ...value } : mergeInto(current, value);
-    else if (current === null || current === undefined || typeof current === typeof value || (key === 'lambda' && (value === 'auto' || typeof value === 'number'))) out[key] = value;
+    else if (
+      current === null ||
+      current === undefined ||
+      typeof current === typeof value ||
+      (key === 'lambda' && (value === 'auto' || typeof value === 'number'))
+    )
+      out[key] = value;
   }
   return out;
 }
@@ -24,15 +30,21 @@ export function resolveSettings(incoming: unknown): ScalingLensSettings {
   return mergeInto(DEFAULT_SETTINGS as unknown as Plain, incoming) as unknown as ScalingLensSettings;
 }
 
-const positive = (values: unknown): number[] => (Array.isArray(values) ? values.filter((v): v is number => typeof v === 'number' && v > 0) : []);
+const positive = (values: unknown): number[] =>
+  Array.isArray(values) ? values.filter((v): v is number => typeof v === 'number' && v > 0) : [];
 
-export function toAnalysisOptions(settings: ScalingLensSettings, overrides: FileOverrides = {}): Partial<AnalysisOptions> {
+export function toAnalysisOptions(
+  settings: ScalingLensSettings,
+  overrides: FileOverrides = {},
+): Partial<AnalysisOptions> {
   return {
     law: overrides.law ?? settings.law,
     columns: { ...settings.columns, ...overrides.columns },
     bootstrapSamples: settings.fit.bootstrapSamples,
     predictSteps: positive(settings.predict.steps),
-    dataMultipliers: positive(settings.predict.dataMultipliers).length ? positive(settings.predict.dataMultipliers) : [2],
+    dataMultipliers: positive(settings.predict.dataMultipliers).length
+      ? positive(settings.predict.dataMultipliers)
+      : [2],
     computeBudgets: positive(settings.predict.computeBudgets),
     lambda: settings.fit.lambda,
     warmupConvention: settings.fit.warmupConvention,

@@ -3,7 +3,17 @@
 import { RequestType } from 'vscode-languageserver-protocol';
 import type { ChartData, Outcome, WhatIfCurve, WhatIfSpec, XWindow } from '../core/chart/types';
 
-export type { ChartData, ChartSeries, ChartMarker, ChartPanelSpec, WhatIfCurve, WhatIfDefaults, WhatIfSpec, XWindow, Outcome } from '../core/chart/types';
+export type {
+  ChartData,
+  ChartSeries,
+  ChartMarker,
+  ChartPanelSpec,
+  WhatIfCurve,
+  WhatIfDefaults,
+  WhatIfSpec,
+  XWindow,
+  Outcome,
+} from '../core/chart/types';
 
 export interface ChartDataParams {
   uri: string;

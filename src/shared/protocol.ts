@@ -28,7 +28,15 @@ export const DEFAULT_SETTINGS: ScalingLensSettings = {
   law: 'auto',
   autoFit: true,
   predict: { steps: [], dataMultipliers: [2], computeBudgets: [] },
-  fit: { lambda: 0.999, warmupConvention: 'peak', warmupSteps: null, huberDelta: 1e-3, bleuHuberDelta: 0.1, ceHuberDelta: 1e-3, bootstrapSamples: 200 },
+  fit: {
+    lambda: 0.999,
+    warmupConvention: 'peak',
+    warmupSteps: null,
+    huberDelta: 1e-3,
+    bleuHuberDelta: 0.1,
+    ceHuberDelta: 1e-3,
+    bootstrapSamples: 200,
+  },
   breaks: { tolerance: 1.0, fitFirst: 4 },
   maxFileSizeMB: 2048,
 };
@@ -61,7 +69,9 @@ export interface FitSummary {
 }
 
 /** Fit a file by URI, from the open document or from disk; enables lenses and diagnostics for it. */
-export const FitFileRequest = new RequestType<UriParams & { overrides?: FileOverrides }, FitSummary, void>('scalingLens/fitFile');
+export const FitFileRequest = new RequestType<UriParams & { overrides?: FileOverrides }, FitSummary, void>(
+  'scalingLens/fitFile',
+);
 
 export type PredictTarget =
   | { kind: 'step'; value: number }
@@ -75,7 +85,9 @@ export interface PredictResult {
   message?: string;
 }
 
-export const PredictRequest = new RequestType<UriParams & { target: PredictTarget }, PredictResult, void>('scalingLens/predict');
+export const PredictRequest = new RequestType<UriParams & { target: PredictTarget }, PredictResult, void>(
+  'scalingLens/predict',
+);
 
 /** The whole analysis of a file (export, chart). */
 export const AnalysisRequest = new RequestType<UriParams, Analysis | null, void>('scalingLens/analysis');
@@ -90,7 +102,9 @@ export interface ColumnsResult {
 export const ColumnsRequest = new RequestType<UriParams, ColumnsResult, void>('scalingLens/columns');
 
 /** Per-file choices from the client (sent on start for every remembered file, and when the user changes them). */
-export const SetOverridesNotification = new NotificationType<UriParams & { overrides: FileOverrides }>('scalingLens/setOverrides');
+export const SetOverridesNotification = new NotificationType<UriParams & { overrides: FileOverrides }>(
+  'scalingLens/setOverrides',
+);
 
 /** Fit progress and outcome per file, for the language status item. */
 export const StatusNotification = new NotificationType<FitSummary>('scalingLens/status');

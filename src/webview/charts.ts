@@ -1,5 +1,18 @@
 // One chart.js chart per panel: options (axes, zoom, tooltips, markers) built from the panel spec and the theme.
-import { Chart, Filler, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartOptions, type Plugin, type TooltipItem } from 'chart.js';
+import {
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartOptions,
+  type Plugin,
+  type TooltipItem,
+} from 'chart.js';
 import annotationPlugin, { type AnnotationOptions } from 'chartjs-plugin-annotation';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import type { ChartMarker, ChartPanelSpec } from '../shared/chart';
@@ -8,7 +21,18 @@ import { formatNumber } from '../core/util/format';
 import { tick } from './format';
 import { withAlpha, type Theme } from './theme';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Legend, Tooltip, zoomPlugin, annotationPlugin);
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Filler,
+  Legend,
+  Tooltip,
+  zoomPlugin,
+  annotationPlugin,
+);
 
 export type LensChart = Chart<'line', LensPoint[]>;
 
@@ -38,7 +62,12 @@ const background: Plugin<'line'> = {
 
 export function createChart(canvas: HTMLCanvasElement, datasets: LensDataset[], view: PanelView): LensChart {
   const drawn: Plugin<'line'> = { id: 'lensDrawn', afterRender: () => view.onDraw() };
-  return new Chart<'line', LensPoint[]>(canvas, { type: 'line', data: { datasets }, options: optionsFor(view), plugins: [background, drawn] });
+  return new Chart<'line', LensPoint[]>(canvas, {
+    type: 'line',
+    data: { datasets },
+    options: optionsFor(view),
+    plugins: [background, drawn],
+  });
 }
 
 export function optionsFor(view: PanelView): ChartOptions<'line'> {
@@ -50,7 +79,15 @@ export function optionsFor(view: PanelView): ChartOptions<'line'> {
     grid: { color: withAlpha(theme.grid, 0.6) },
     border: { color: theme.grid },
     // A log axis over a narrow range ticks every 0.01: label about eight of them, keep every grid line.
-    ticks: { color: theme.foreground, callback: (v: number | string, i: number, all: unknown[]) => (i % Math.ceil(all.length / 8) === 0 ? tick(Number(v)) : ''), maxRotation: 0, minRotation: 0, sampleSize: 20, autoSkip: true },
+    ticks: {
+      color: theme.foreground,
+      callback: (v: number | string, i: number, all: unknown[]) =>
+        i % Math.ceil(all.length / 8) === 0 ? tick(Number(v)) : '',
+      maxRotation: 0,
+      minRotation: 0,
+      sampleSize: 20,
+      autoSkip: true,
+    },
   });
   const done = ({ chart }: { chart: Chart }) => view.onWindow(chart as unknown as LensChart);
   return {
@@ -71,13 +108,29 @@ export function optionsFor(view: PanelView): ChartOptions<'line'> {
       legend: {
         position: 'bottom',
         // Bands and prediction markers follow their group (group filter); the legend keeps to the series a user toggles.
-        labels: { color: theme.foreground, usePointStyle: true, boxHeight: 7, font: { size: 11 }, filter: (item, data) => !['band-low', 'band', 'target'].includes((data.datasets[item.datasetIndex ?? 0] as LensDataset).lens.kind) },
+        labels: {
+          color: theme.foreground,
+          usePointStyle: true,
+          boxHeight: 7,
+          font: { size: 11 },
+          filter: (item, data) =>
+            !['band-low', 'band', 'target'].includes((data.datasets[item.datasetIndex ?? 0] as LensDataset).lens.kind),
+        },
       },
-      tooltip: { callbacks: { label: tooltipLabel }, filter: (item) => (item.dataset as LensDataset).lens.kind !== 'band-low' },
+      tooltip: {
+        callbacks: { label: tooltipLabel },
+        filter: (item) => (item.dataset as LensDataset).lens.kind !== 'band-low',
+      },
       zoom: {
         limits: { x: { min: 'original', max: 'original' } },
         pan: { enabled: true, mode: 'xy', modifierKey: 'shift', onPanComplete: done },
-        zoom: { wheel: { enabled: true }, pinch: { enabled: true }, drag: { enabled: true, backgroundColor: withAlpha(theme.palette[0], 0.15) }, mode: 'xy', onZoomComplete: done },
+        zoom: {
+          wheel: { enabled: true },
+          pinch: { enabled: true },
+          drag: { enabled: true, backgroundColor: withAlpha(theme.palette[0], 0.15) },
+          mode: 'xy',
+          onZoomComplete: done,
+        },
       },
       annotation: { annotations: markerAnnotations(view) },
     },
@@ -118,8 +171,10 @@ function tooltipLabel(item: TooltipItem<'line'>): string | string[] {
   const ds = item.dataset as LensDataset;
   const head = `${ds.label ?? ''}: x = ${formatNumber(p.x, 6)}, y = ${formatNumber(p.y, 6)}`;
   const extra: string[] = [];
-  if (p.obs !== undefined && p.pred !== undefined) extra.push(`observed ${formatNumber(p.obs, 6)}, law ${formatNumber(p.pred, 6)}`);
-  else if (p.pred !== undefined && ds.lens.kind === 'observed') extra.push(`law ${formatNumber(p.pred, 6)} (residual ${formatNumber(100 * (p.y / p.pred - 1), 3)} %)`);
+  if (p.obs !== undefined && p.pred !== undefined)
+    extra.push(`observed ${formatNumber(p.obs, 6)}, law ${formatNumber(p.pred, 6)}`);
+  else if (p.pred !== undefined && ds.lens.kind === 'observed')
+    extra.push(`law ${formatNumber(p.pred, 6)} (residual ${formatNumber(100 * (p.y / p.pred - 1), 3)} %)`);
   if (p.line !== undefined) extra.push(`line ${p.line}`);
   return extra.length ? [head, ...extra] : head;
 }

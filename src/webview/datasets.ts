@@ -58,34 +58,118 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
   switch (s.kind) {
     case 'observed': {
       const dense = s.x.length > 300;
-      const plain = { borderColor: color, backgroundColor: s.role === 'heldout' ? 'transparent' : withAlpha(color, 0.8), pointStyle: POINT_STYLES[gi % POINT_STYLES.length], pointRadius: dense ? 1.5 : 3.5, pointBorderWidth: 1 };
+      const plain = {
+        borderColor: color,
+        backgroundColor: s.role === 'heldout' ? 'transparent' : withAlpha(color, 0.8),
+        pointStyle: POINT_STYLES[gi % POINT_STYLES.length],
+        pointRadius: dense ? 1.5 : 3.5,
+        pointBorderWidth: 1,
+      };
       const breakX = s.breakX;
       // Per-point (scriptable) options only where a break highlights some points: chart.js resolves scriptable
       // options point by point on every draw, constant ones once per dataset (thousands of points on a long log).
-      const style = breakX === undefined ? plain : {
-        borderColor: (c: PointContext) => (pointX(c) >= breakX ? ctx.theme.alert : plain.borderColor),
-        backgroundColor: (c: PointContext) => (pointX(c) >= breakX && s.role !== 'heldout' ? ctx.theme.alert : plain.backgroundColor),
-        pointStyle: (c: PointContext) => (pointX(c) >= breakX ? 'triangle' : plain.pointStyle),
-        pointRadius: (c: PointContext) => (pointX(c) >= breakX ? 6 : plain.pointRadius),
-        pointBorderWidth: (c: PointContext) => (pointX(c) >= breakX ? 2 : 1),
-      };
+      const style =
+        breakX === undefined
+          ? plain
+          : {
+              borderColor: (c: PointContext) => (pointX(c) >= breakX ? ctx.theme.alert : plain.borderColor),
+              backgroundColor: (c: PointContext) =>
+                pointX(c) >= breakX && s.role !== 'heldout' ? ctx.theme.alert : plain.backgroundColor,
+              pointStyle: (c: PointContext) => (pointX(c) >= breakX ? 'triangle' : plain.pointStyle),
+              pointRadius: (c: PointContext) => (pointX(c) >= breakX ? 6 : plain.pointRadius),
+              pointBorderWidth: (c: PointContext) => (pointX(c) >= breakX ? 2 : 1),
+            };
       return [{ ...base, lens: meta(), data: toPoints(s, ctx.residuals), showLine: false, ...style, order: 1 }];
     }
     case 'law':
-      return [{ ...base, lens: meta(), data: toPoints(s, false), borderColor: color, borderWidth: 2, borderDash: s.role === 'heldout' ? [6, 3] : DASHES[gi % DASHES.length], pointRadius: 0, order: 2 }];
+      return [
+        {
+          ...base,
+          lens: meta(),
+          data: toPoints(s, false),
+          borderColor: color,
+          borderWidth: 2,
+          borderDash: s.role === 'heldout' ? [6, 3] : DASHES[gi % DASHES.length],
+          pointRadius: 0,
+          order: 2,
+        },
+      ];
     case 'band': {
-      const low: LensDataset = { ...base, label: `${s.label} (low)`, lens: meta('band-low'), data: toPoints(s, false), borderWidth: 0, pointRadius: 0, fill: false, order: 3 };
-      const high: LensDataset = { ...base, lens: meta(), data: s.x.map((x, i) => ({ x, y: s.y2?.[i] ?? NaN })), borderWidth: 0, pointRadius: 0, backgroundColor: withAlpha(color, ctx.theme.highContrast ? 0.3 : 0.15), fill: '-1', order: 3 };
+      const low: LensDataset = {
+        ...base,
+        label: `${s.label} (low)`,
+        lens: meta('band-low'),
+        data: toPoints(s, false),
+        borderWidth: 0,
+        pointRadius: 0,
+        fill: false,
+        order: 3,
+      };
+      const high: LensDataset = {
+        ...base,
+        lens: meta(),
+        data: s.x.map((x, i) => ({ x, y: s.y2?.[i] ?? NaN })),
+        borderWidth: 0,
+        pointRadius: 0,
+        backgroundColor: withAlpha(color, ctx.theme.highContrast ? 0.3 : 0.15),
+        fill: '-1',
+        order: 3,
+      };
       return [low, high];
     }
     case 'schedule':
-      return [{ ...base, lens: meta(), data: toPoints(s, false), borderColor: color, borderWidth: 1.5, borderDash: DASHES[gi % DASHES.length], pointRadius: 0, order: 2 }];
+      return [
+        {
+          ...base,
+          lens: meta(),
+          data: toPoints(s, false),
+          borderColor: color,
+          borderWidth: 1.5,
+          borderDash: DASHES[gi % DASHES.length],
+          pointRadius: 0,
+          order: 2,
+        },
+      ];
     case 'target':
-      return [{ ...base, lens: meta(), data: toPoints(s, false), showLine: false, borderColor: color, backgroundColor: color, pointStyle: 'rectRot', pointRadius: 6, order: 0 }];
+      return [
+        {
+          ...base,
+          lens: meta(),
+          data: toPoints(s, false),
+          showLine: false,
+          borderColor: color,
+          backgroundColor: color,
+          pointStyle: 'rectRot',
+          pointRadius: 6,
+          order: 0,
+        },
+      ];
     case 'baseline':
-      return [{ ...base, lens: meta(), data: toPoints(s, false), borderColor: color, borderWidth: 1.5, borderDash: [3, 4], pointRadius: 0, order: 2 }];
+      return [
+        {
+          ...base,
+          lens: meta(),
+          data: toPoints(s, false),
+          borderColor: color,
+          borderWidth: 1.5,
+          borderDash: [3, 4],
+          pointRadius: 0,
+          order: 2,
+        },
+      ];
     case 'frontier':
-      return [{ ...base, lens: meta(), data: toPoints(s, false), borderColor: ctx.theme.foreground, borderWidth: 2.5, borderDash: [10, 5], pointRadius: 0, order: 0 }];
+      return [
+        {
+          ...base,
+          lens: meta(),
+          data: toPoints(s, false),
+          borderColor: ctx.theme.foreground,
+          borderWidth: 2.5,
+          borderDash: [10, 5],
+          pointRadius: 0,
+          order: 0,
+        },
+      ];
   }
 }
 

@@ -8,4 +8,3 @@ export function tick(v: number): string {
   if (a < 1e-2 || a >= 1e15) return v.toExponential(0);
   return compact.format(v);
 }
-

@@ -3,7 +3,17 @@
 // zoom windows (for re-sampling), what-if schedules and exports. File-supplied names only ever reach the DOM as
 // textContent, and the canvas draws text as text.
 import { scriptStart } from './clock'; // first: its clock starts before chart.js evaluates
-import type { ChartData, ChartViewState, ExportFormat, FromWebview, HostTiming, Outcome, ToWebview, WhatIfCurve, XWindow } from '../shared/chart';
+import type {
+  ChartData,
+  ChartViewState,
+  ExportFormat,
+  FromWebview,
+  HostTiming,
+  Outcome,
+  ToWebview,
+  WhatIfCurve,
+  XWindow,
+} from '../shared/chart';
 import { createChart, optionsFor, type LensChart, type PanelView } from './charts';
 import { datasetsFor, whatIfDatasets, type LensDataset } from './datasets';
 import { onThemeChange, readTheme, type Theme } from './theme';
@@ -25,7 +35,19 @@ const charts = new Map<PanelId, LensChart>();
  * Marks in ms since this frame's time origin (its navigation start); `origin` turns them into wall-clock time, which
  * the extension host's marks (`host`, epoch ms) share. Read by the browser tests and the panel benchmark.
  */
-const timing = { origin: performance.timeOrigin, page: pageLoad(), scriptStart, started, ready: 0, firstData: 0, firstDraw: 0, lastData: 0, lastDraw: 0, draws: 0, host: undefined as HostTiming | undefined };
+const timing = {
+  origin: performance.timeOrigin,
+  page: pageLoad(),
+  scriptStart,
+  started,
+  ready: 0,
+  firstData: 0,
+  firstDraw: 0,
+  lastData: 0,
+  lastDraw: 0,
+  draws: 0,
+  host: undefined as HostTiming | undefined,
+};
 let windowTimer: ReturnType<typeof setTimeout> | undefined;
 
 const form = new WhatIfForm($('whatif'), (specs) => {
@@ -92,7 +114,13 @@ function receive(next: ChartData, name: string, reason: 'load' | 'refresh' | 'wi
 }
 
 function kindLabel(kind: ChartData['kind']): string {
-  return kind === 'loss-curve' ? 'loss curves (LR-annealing law)' : kind === 'downstream' ? 'downstream sweep (BLEU and CE vs D_p)' : kind === 'compute' ? '(N, D) sweep' : 'run file';
+  return kind === 'loss-curve'
+    ? 'loss curves (LR-annealing law)'
+    : kind === 'downstream'
+      ? 'downstream sweep (BLEU and CE vs D_p)'
+      : kind === 'compute'
+        ? '(N, D) sweep'
+        : 'run file';
 }
 
 function setStatus(text: string, problem: boolean): void {
@@ -116,7 +144,9 @@ function datasetsOf(panel: PanelId): LensDataset[] {
   const hidden = new Set(state.hiddenGroups ?? []);
   const groupIndex = new Map(data.groups.map((g, i) => [g, i]));
   const residuals = panel === 'main' && !!state.residuals;
-  const out = data.series.filter((s) => s.panel === panel && !hidden.has(s.group)).flatMap((s) => datasetsFor(s, { theme, groupIndex, residuals }));
+  const out = data.series
+    .filter((s) => s.panel === panel && !hidden.has(s.group))
+    .flatMap((s) => datasetsFor(s, { theme, groupIndex, residuals }));
   if (data.kind === 'loss-curve' && !residuals) out.push(...whatIfDatasets(whatIf, panel, theme));
   return out;
 }
@@ -210,7 +240,10 @@ function linkWindow(source: LensChart): void {
   const { min, max } = source.scales.x;
   for (const c of charts.values()) if (c !== source) setXRange(c, { xMin: min, xMax: max });
   if (windowTimer) clearTimeout(windowTimer);
-  windowTimer = setTimeout(() => post({ type: 'view', width: plotWidth(), logX: logX(), window: { xMin: min, xMax: max } }), 200);
+  windowTimer = setTimeout(
+    () => post({ type: 'view', width: plotWidth(), logX: logX(), window: { xMin: min, xMax: max } }),
+    200,
+  );
 }
 
 /** Through the zoom plugin, so that chart's own Reset returns to its original range too. */
@@ -265,14 +298,18 @@ function renderFits(): void {
   for (const f of data.fits) {
     const row = document.createElement('div');
     row.className = 'fit';
-    const params = Object.entries(f.params).map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`).join(', ');
+    const params = Object.entries(f.params)
+      .map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`)
+      .join(', ');
     row.textContent = `${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}`;
     root.append(row);
   }
 }
 
 function renderNotes(): void {
-  $('notes').replaceChildren(...(data?.notes ?? []).map((n) => Object.assign(document.createElement('li'), { textContent: n })));
+  $('notes').replaceChildren(
+    ...(data?.notes ?? []).map((n) => Object.assign(document.createElement('li'), { textContent: n })),
+  );
 }
 
 // ---- export -----------------------------------------------------------------------------------------------------
@@ -292,7 +329,15 @@ function exportAs(format: ExportFormat): void {
   const ctx = out.getContext('2d')!;
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, out.width, out.height);
-  visible.forEach((c, i) => ctx.drawImage(c.canvas, (rects[i].left - left) * scale, (rects[i].top - top) * scale, rects[i].width * scale, rects[i].height * scale));
+  visible.forEach((c, i) =>
+    ctx.drawImage(
+      c.canvas,
+      (rects[i].left - left) * scale,
+      (rects[i].top - top) * scale,
+      rects[i].width * scale,
+      rects[i].height * scale,
+    ),
+  );
   post({ type: 'export', format: 'png', base64: out.toDataURL('image/png').split(',')[1], logX: logX() });
 }
 
@@ -327,7 +372,12 @@ function pageLoad(): { worker: number; html: number; script: number; scriptBytes
   const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
   const src = document.querySelector<HTMLScriptElement>('script[src]')?.src;
   const script = src ? (performance.getEntriesByName(src)[0] as PerformanceResourceTiming | undefined) : undefined;
-  return { worker: nav?.workerStart ?? 0, html: nav?.responseEnd ?? 0, script: script?.responseEnd ?? 0, scriptBytes: script?.decodedBodySize ?? 0 };
+  return {
+    worker: nav?.workerStart ?? 0,
+    html: nav?.responseEnd ?? 0,
+    script: script?.responseEnd ?? 0,
+    scriptBytes: script?.decodedBodySize ?? 0,
+  };
 }
 
 function report(extra: Record<string, unknown>): void {
@@ -335,7 +385,14 @@ function report(extra: Record<string, unknown>): void {
     id,
     xType: c.options.scales?.x?.type,
     yType: c.options.scales?.y?.type,
-    datasets: (c.data.datasets as LensDataset[]).map((d) => ({ id: d.lens.id, label: d.label, kind: d.lens.kind, group: d.lens.group, points: d.data.length, total: d.lens.total })),
+    datasets: (c.data.datasets as LensDataset[]).map((d) => ({
+      id: d.lens.id,
+      label: d.label,
+      kind: d.lens.kind,
+      group: d.lens.group,
+      points: d.data.length,
+      total: d.lens.total,
+    })),
   }));
   const previous = (window as unknown as { __scalingLensChart?: Record<string, unknown> }).__scalingLensChart ?? {};
   (window as unknown as { __scalingLensChart: Record<string, unknown> }).__scalingLensChart = {
@@ -347,7 +404,12 @@ function report(extra: Record<string, unknown>): void {
     groups: data?.groups ?? [],
     notes: data?.notes ?? [],
     status: $('status').textContent,
-    whatIf: whatIf.map((w) => ({ label: w.label, shape: w.spec.shape, finalLoss: w.finalLoss, points: w.steps.length })),
+    whatIf: whatIf.map((w) => ({
+      label: w.label,
+      shape: w.spec.shape,
+      finalLoss: w.finalLoss,
+      points: w.steps.length,
+    })),
     timing: { ...timing },
     ...extra,
   };

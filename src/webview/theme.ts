@@ -12,7 +12,14 @@ export interface Theme {
 }
 
 const FALLBACK = ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#d18616', '#b180d7'];
-const PALETTE_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-yellow', '--vscode-charts-red'];
+const PALETTE_VARS = [
+  '--vscode-charts-blue',
+  '--vscode-charts-orange',
+  '--vscode-charts-green',
+  '--vscode-charts-purple',
+  '--vscode-charts-yellow',
+  '--vscode-charts-red',
+];
 
 export function readTheme(): Theme {
   const style = getComputedStyle(document.body);
@@ -25,7 +32,9 @@ export function readTheme(): Theme {
     font: v('--vscode-font-family', 'sans-serif'),
     palette: PALETTE_VARS.map((name, i) => v(name, FALLBACK[i])),
     alert: v('--vscode-charts-red', '#f14c4c'),
-    highContrast: document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
+    highContrast:
+      document.body.classList.contains('vscode-high-contrast') ||
+      document.body.classList.contains('vscode-high-contrast-light'),
   };
 }
 
@@ -48,5 +57,8 @@ export function withAlpha(color: string, alpha: number): string {
 
 /** Calls back when VS Code switches theme (it changes the body's class and data-vscode-theme-kind). */
 export function onThemeChange(callback: () => void): void {
-  new MutationObserver(callback).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+  new MutationObserver(callback).observe(document.body, {
+    attributes: true,
+    attributeFilter: ['class', 'data-vscode-theme-kind'],
+  });
 }

@@ -30,8 +30,17 @@ const FIELDS: Field[] = [
 ];
 
 const OPTIONS: Record<'shape' | 'decayShape', [string, string][]> = {
-  shape: [['constant', 'Constant'], ['cosine', 'Cosine'], ['wsd', 'WSD (warmup-stable-decay)'], ['multistep', 'Multi-step']],
-  decayShape: [['linear', 'linear'], ['cosine', 'cosine'], ['sqrt', '1 − sqrt']],
+  shape: [
+    ['constant', 'Constant'],
+    ['cosine', 'Cosine'],
+    ['wsd', 'WSD (warmup-stable-decay)'],
+    ['multistep', 'Multi-step'],
+  ],
+  decayShape: [
+    ['linear', 'linear'],
+    ['cosine', 'cosine'],
+    ['sqrt', '1 − sqrt'],
+  ],
 };
 
 export class WhatIfForm {
@@ -129,7 +138,11 @@ export class WhatIfForm {
     const spec = { ...this.specs[index] };
     if (f.kind === 'shape') spec.shape = value as WhatIfSpec['shape'];
     else if (f.kind === 'decayShape') spec.decayShape = value as WhatIfSpec['decayShape'];
-    else if (f.kind === 'list') spec.milestones = value.split(/[,\s]+/).filter(Boolean).map(Number);
+    else if (f.kind === 'list')
+      spec.milestones = value
+        .split(/[,\s]+/)
+        .filter(Boolean)
+        .map(Number);
     else (spec as unknown as Record<string, number>)[f.key] = Number(value);
     this.specs[index] = spec;
     if (f.kind === 'shape') this.render();
@@ -149,10 +162,15 @@ export class WhatIfForm {
     for (const r of results) {
       if (r.ok) {
         ok.push(r.value);
-        lines.push(`${r.value.label} (${r.value.spec.shape}, ${r.value.spec.totalSteps.toLocaleString('en-US')} steps): final loss ${r.value.finalLoss.toPrecision(5)}`);
+        lines.push(
+          `${r.value.label} (${r.value.spec.shape}, ${r.value.spec.totalSteps.toLocaleString('en-US')} steps): final loss ${r.value.finalLoss.toPrecision(5)}`,
+        );
       } else lines.push(r.message);
     }
-    if (ok.length === 2) lines.push(`B − A = ${(ok[1].finalLoss - ok[0].finalLoss).toPrecision(3)} (${ok[1].finalLoss < ok[0].finalLoss ? 'B' : 'A'} ends lower)`);
+    if (ok.length === 2)
+      lines.push(
+        `B − A = ${(ok[1].finalLoss - ok[0].finalLoss).toPrecision(3)} (${ok[1].finalLoss < ok[0].finalLoss ? 'B' : 'A'} ends lower)`,
+      );
     this.result.replaceChildren(...lines.map((l) => Object.assign(document.createElement('div'), { textContent: l })));
   }
 }

@@ -5,7 +5,16 @@
 // .vscode-test/shots/chart-*.png. All host-based chart tests live in this one file: one host at a time.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost, type PlaywrightPage, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
@@ -32,7 +41,16 @@ interface Snapshot {
   status: string;
   whatIf: { label: string; shape: string; finalLoss: number; points: number }[];
   /** ms since the webview frame's time origin (`origin`, epoch ms); `host`: the extension host's marks (epoch ms). */
-  timing: { origin: number; started: number; ready: number; firstData: number; firstDraw: number; lastDraw: number; draws: number; host?: HostTiming };
+  timing: {
+    origin: number;
+    started: number;
+    ready: number;
+    firstData: number;
+    firstDraw: number;
+    lastDraw: number;
+    draws: number;
+    host?: HostTiming;
+  };
   lastExport?: { ok: boolean; message: string };
 }
 
@@ -89,7 +107,11 @@ function chartFrame(page: PlaywrightPage) {
 
 async function snapshot(page: PlaywrightPage): Promise<Snapshot | undefined> {
   try {
-    return await chartFrame(page).locator('body').evaluate(() => (window as unknown as { __scalingLensChart?: Snapshot }).__scalingLensChart, undefined, { timeout: 2000 });
+    return await chartFrame(page)
+      .locator('body')
+      .evaluate(() => (window as unknown as { __scalingLensChart?: Snapshot }).__scalingLensChart, undefined, {
+        timeout: 2000,
+      });
   } catch {
     return undefined;
   }
@@ -103,7 +125,8 @@ async function waitForChart(page: PlaywrightPage, ok: (s: Snapshot) => boolean, 
     if (last && ok(last)) return last;
     await page.waitForTimeout(250);
   }
-  if (process.env.SCALING_LENS_CHART_DEBUG) writeFileSync(process.env.SCALING_LENS_CHART_DEBUG, JSON.stringify(last, null, 1));
+  if (process.env.SCALING_LENS_CHART_DEBUG)
+    writeFileSync(process.env.SCALING_LENS_CHART_DEBUG, JSON.stringify(last, null, 1));
   throw new Error(`chart did not reach the expected state; last snapshot: ${JSON.stringify(last)?.slice(0, 2000)}`);
 }
 
@@ -113,13 +136,20 @@ async function showChartFor(name: string): Promise<void> {
   const page = host!.page;
   // Take focus back from the webview (keys typed there stay there) and close anything left open.
   await page.keyboard.press('Escape');
-  await page.locator('.explorer-folders-view').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  await page
+    .locator('.explorer-folders-view')
+    .first()
+    .click({ position: { x: 5, y: 5 } })
+    .catch(() => undefined);
   await page.keyboard.press('Escape');
   await host!.executeCommand('View: Close All Editors');
   await page.waitForTimeout(500);
   await openFile(page, name);
   await host!.executeCommand('Scaling Lens: Show Chart');
-  await page.locator('.tabs-container .tab', { hasText: `Chart: ${name}` }).first().waitFor({ timeout: 30_000 });
+  await page
+    .locator('.tabs-container .tab', { hasText: `Chart: ${name}` })
+    .first()
+    .waitFor({ timeout: 30_000 });
 }
 
 /** Through the palette, as a user would; the webview must follow (theme observer) and redraw. */
@@ -134,31 +164,42 @@ async function setTheme(theme: string): Promise<void> {
   await page.waitForTimeout(1500);
 }
 
-test('loss curve: observed points, law, band, target marker, LR panel and a what-if comparison', { timeout: 240_000 }, async () => {
-  const page = host!.page;
-  await showChartFor('cosine.csv');
-  const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
-  if (process.env.SCALING_LENS_CHART_DEBUG) writeFileSync(process.env.SCALING_LENS_CHART_DEBUG + '.loss', JSON.stringify(s, null, 1));
-  const main = datasets(s, 'main');
-  const obs = main.find((d) => d.id === 'obs:cosine' && d.kind === 'observed');
-  assert.ok(obs, JSON.stringify(main));
-  assert.equal(obs.points, 200);
-  assert.ok(main.some((d) => d.id === 'law:cosine' && d.points > 200), 'law runs past the data to the target');
-  assert.ok(main.some((d) => d.id === 'band:cosine' && d.kind === 'band'));
-  assert.equal(s.panels[0].xType, 'logarithmic');
-  assert.equal(s.panels[0].yType, 'logarithmic');
-  assert.ok(datasets(s, 'secondary').some((d) => d.id === 'lr:cosine' && d.points === 200));
-  const target = s.markers.find((m) => m.kind === 'target');
-  assert.ok(target && target.x === 40000 && /L\(40k\) = 2\.\d+/.test(target.label), JSON.stringify(s.markers));
-  // What-if: cosine (A) and WSD (B) over the fitted run's length, both drawn, both with a final loss.
-  assert.deepEqual(s.whatIf.map((w) => w.shape), ['cosine', 'wsd']);
-  assert.ok(s.whatIf.every((w) => w.finalLoss > 2 && w.finalLoss < 4));
-  assert.ok(main.filter((d) => d.kind === 'whatif').length === 2);
-  const result = await chartFrame(page).locator('#whatif-result').textContent();
-  assert.match(result ?? '', /B − A = /);
-  await page.waitForTimeout(300);
-  await host!.screenshot(join(shots, 'chart-loss-dark.png'));
-});
+test(
+  'loss curve: observed points, law, band, target marker, LR panel and a what-if comparison',
+  { timeout: 240_000 },
+  async () => {
+    const page = host!.page;
+    await showChartFor('cosine.csv');
+    const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
+    if (process.env.SCALING_LENS_CHART_DEBUG)
+      writeFileSync(process.env.SCALING_LENS_CHART_DEBUG + '.loss', JSON.stringify(s, null, 1));
+    const main = datasets(s, 'main');
+    const obs = main.find((d) => d.id === 'obs:cosine' && d.kind === 'observed');
+    assert.ok(obs, JSON.stringify(main));
+    assert.equal(obs.points, 200);
+    assert.ok(
+      main.some((d) => d.id === 'law:cosine' && d.points > 200),
+      'law runs past the data to the target',
+    );
+    assert.ok(main.some((d) => d.id === 'band:cosine' && d.kind === 'band'));
+    assert.equal(s.panels[0].xType, 'logarithmic');
+    assert.equal(s.panels[0].yType, 'logarithmic');
+    assert.ok(datasets(s, 'secondary').some((d) => d.id === 'lr:cosine' && d.points === 200));
+    const target = s.markers.find((m) => m.kind === 'target');
+    assert.ok(target && target.x === 40000 && /L\(40k\) = 2\.\d+/.test(target.label), JSON.stringify(s.markers));
+    // What-if: cosine (A) and WSD (B) over the fitted run's length, both drawn, both with a final loss.
+    assert.deepEqual(
+      s.whatIf.map((w) => w.shape),
+      ['cosine', 'wsd'],
+    );
+    assert.ok(s.whatIf.every((w) => w.finalLoss > 2 && w.finalLoss < 4));
+    assert.ok(main.filter((d) => d.kind === 'whatif').length === 2);
+    const result = await chartFrame(page).locator('#whatif-result').textContent();
+    assert.match(result ?? '', /B − A = /);
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-loss-dark.png'));
+  },
+);
 
 test('export: PNG through the save dialog writes a file', { timeout: 120_000 }, async () => {
   const page = host!.page;
@@ -186,44 +227,59 @@ test('export: PNG through the save dialog writes a file', { timeout: 120_000 }, 
   await host!.screenshot(join(shots, 'chart-after-export.png'));
 });
 
-test('downstream: BLEU and CE side by side, break marked on the misaligned group, not-pretrained baseline dashed', { timeout: 180_000 }, async () => {
-  const page = host!.page;
-  await showChartFor('downstream_sweep.csv');
-  const s = await waitForChart(page, (x) => x.kind === 'downstream' && x.panels.length === 2);
-  const bleu = datasets(s, 'main');
-  const ce = datasets(s, 'secondary');
-  assert.equal(bleu.filter((d) => d.kind === 'observed').length, 3);
-  assert.equal(ce.filter((d) => d.kind === 'observed').length, 3);
-  assert.equal(bleu.filter((d) => d.kind === 'law').length, 3);
-  const breaks = s.markers.filter((m) => m.kind === 'break');
-  assert.equal(breaks.length, 1);
-  assert.equal(breaks[0].group, 'misaligned-en-fr, D_f=42M');
-  assert.equal(breaks[0].x, 8e9);
-  assert.ok(bleu.some((d) => d.kind === 'baseline' && d.group === 'aligned-en-de, D_f=1.2B'));
-  assert.ok(ce.some((d) => d.kind === 'baseline' && d.group === 'aligned-en-de, D_f=1.2B'));
-  assert.equal(s.panels[0].xType, 'logarithmic');
-  assert.deepEqual(s.groups, ['aligned-en-de, D_f=42M', 'misaligned-en-fr, D_f=42M', 'aligned-en-de, D_f=1.2B']);
-  await page.waitForTimeout(300);
-  await host!.screenshot(join(shots, 'chart-downstream-dark.png'));
+test(
+  'downstream: BLEU and CE side by side, break marked on the misaligned group, not-pretrained baseline dashed',
+  { timeout: 180_000 },
+  async () => {
+    const page = host!.page;
+    await showChartFor('downstream_sweep.csv');
+    const s = await waitForChart(page, (x) => x.kind === 'downstream' && x.panels.length === 2);
+    const bleu = datasets(s, 'main');
+    const ce = datasets(s, 'secondary');
+    assert.equal(bleu.filter((d) => d.kind === 'observed').length, 3);
+    assert.equal(ce.filter((d) => d.kind === 'observed').length, 3);
+    assert.equal(bleu.filter((d) => d.kind === 'law').length, 3);
+    const breaks = s.markers.filter((m) => m.kind === 'break');
+    assert.equal(breaks.length, 1);
+    assert.equal(breaks[0].group, 'misaligned-en-fr, D_f=42M');
+    assert.equal(breaks[0].x, 8e9);
+    assert.ok(bleu.some((d) => d.kind === 'baseline' && d.group === 'aligned-en-de, D_f=1.2B'));
+    assert.ok(ce.some((d) => d.kind === 'baseline' && d.group === 'aligned-en-de, D_f=1.2B'));
+    assert.equal(s.panels[0].xType, 'logarithmic');
+    assert.deepEqual(s.groups, ['aligned-en-de, D_f=42M', 'misaligned-en-fr, D_f=42M', 'aligned-en-de, D_f=1.2B']);
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-downstream-dark.png'));
 
-  // The group filter hides a group's series in both panels.
-  await chartFrame(page).locator('#groups summary').click();
-  await chartFrame(page).locator('#group-list label', { hasText: 'aligned-en-de, D_f=1.2B' }).locator('input').uncheck();
-  const filtered = await waitForChart(page, (x) => datasets(x, 'main').every((d) => d.group !== 'aligned-en-de, D_f=1.2B'));
-  assert.ok(datasets(filtered, 'secondary').every((d) => d.group !== 'aligned-en-de, D_f=1.2B'));
-  await chartFrame(page).locator('#group-list label', { hasText: 'aligned-en-de, D_f=1.2B' }).locator('input').check();
-  await chartFrame(page).locator('#groups summary').click();
+    // The group filter hides a group's series in both panels.
+    await chartFrame(page).locator('#groups summary').click();
+    await chartFrame(page)
+      .locator('#group-list label', { hasText: 'aligned-en-de, D_f=1.2B' })
+      .locator('input')
+      .uncheck();
+    const filtered = await waitForChart(page, (x) =>
+      datasets(x, 'main').every((d) => d.group !== 'aligned-en-de, D_f=1.2B'),
+    );
+    assert.ok(datasets(filtered, 'secondary').every((d) => d.group !== 'aligned-en-de, D_f=1.2B'));
+    await chartFrame(page)
+      .locator('#group-list label', { hasText: 'aligned-en-de, D_f=1.2B' })
+      .locator('input')
+      .check();
+    await chartFrame(page).locator('#groups summary').click();
 
-  await setTheme('Light Modern');
-  await waitForChart(page, (x) => x.timing.draws > s.timing.draws);
-  await host!.screenshot(join(shots, 'chart-downstream-light.png'));
-});
+    await setTheme('Light Modern');
+    await waitForChart(page, (x) => x.timing.draws > s.timing.draws);
+    await host!.screenshot(join(shots, 'chart-downstream-light.png'));
+  },
+);
 
 test('a run named like HTML shows as text and runs nothing', { timeout: 180_000 }, async () => {
   const page = host!.page;
   await showChartFor('xss.csv');
   const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && datasets(x, 'main').length > 0);
-  assert.ok(datasets(s, 'main').some((d) => d.label === XSS && d.kind === 'observed'), JSON.stringify(datasets(s, 'main').map((d) => d.label)));
+  assert.ok(
+    datasets(s, 'main').some((d) => d.label === XSS && d.kind === 'observed'),
+    JSON.stringify(datasets(s, 'main').map((d) => d.label)),
+  );
   const frame = chartFrame(page);
   assert.equal(await frame.locator('img').count(), 0, 'no <img> element was created');
   const groups = await frame.locator('#group-list').textContent();
@@ -240,28 +296,43 @@ test('a run named like HTML shows as text and runs nothing', { timeout: 180_000 
   await host!.screenshot(join(shots, 'chart-loss-light.png'));
 });
 
-test('(N, D) sweep: loss against compute per model size with the compute-optimal frontier', { timeout: 180_000 }, async () => {
-  const page = host!.page;
-  await showChartFor('compute_sweep.csv');
-  const s = await waitForChart(page, (x) => x.kind === 'compute' && datasets(x, 'main').length > 0);
-  const main = datasets(s, 'main');
-  assert.ok(main.filter((d) => d.kind === 'observed').length >= 6, JSON.stringify(main.map((d) => d.label)));
-  assert.ok(main.some((d) => /frontier/i.test(d.label) && d.points > 1), JSON.stringify(main.map((d) => d.label)));
-  await page.waitForTimeout(300);
-  await host!.screenshot(join(shots, 'chart-compute-light.png'));
-});
+test(
+  '(N, D) sweep: loss against compute per model size with the compute-optimal frontier',
+  { timeout: 180_000 },
+  async () => {
+    const page = host!.page;
+    await showChartFor('compute_sweep.csv');
+    const s = await waitForChart(page, (x) => x.kind === 'compute' && datasets(x, 'main').length > 0);
+    const main = datasets(s, 'main');
+    assert.ok(main.filter((d) => d.kind === 'observed').length >= 6, JSON.stringify(main.map((d) => d.label)));
+    assert.ok(
+      main.some((d) => /frontier/i.test(d.label) && d.points > 1),
+      JSON.stringify(main.map((d) => d.label)),
+    );
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-compute-light.png'));
+  },
+);
 
-test('the chart panel comes back after the window reloads (panel serializer + saved state)', { timeout: 240_000 }, async () => {
-  const page = host!.page;
-  await showChartFor('cosine.csv');
-  await waitForChart(page, (x) => x.kind === 'loss-curve' && datasets(x, 'main').length > 0);
-  await host!.executeCommand('Developer: Reload Window');
-  await page.locator('.monaco-workbench').first().waitFor({ timeout: 90_000 });
-  await page.locator('.tabs-container .tab', { hasText: 'Chart: cosine.csv' }).first().waitFor({ timeout: 90_000 });
-  await page.locator('.tabs-container .tab', { hasText: 'Chart: cosine.csv' }).first().click();
-  const restored = await waitForChart(page, (x) => x.kind === 'loss-curve' && datasets(x, 'main').some((d) => d.kind === 'observed' && d.points > 0), 90_000);
-  assert.match(restored.file, /cosine\.csv/);
-});
+test(
+  'the chart panel comes back after the window reloads (panel serializer + saved state)',
+  { timeout: 240_000 },
+  async () => {
+    const page = host!.page;
+    await showChartFor('cosine.csv');
+    await waitForChart(page, (x) => x.kind === 'loss-curve' && datasets(x, 'main').length > 0);
+    await host!.executeCommand('Developer: Reload Window');
+    await page.locator('.monaco-workbench').first().waitFor({ timeout: 90_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Chart: cosine.csv' }).first().waitFor({ timeout: 90_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Chart: cosine.csv' }).first().click();
+    const restored = await waitForChart(
+      page,
+      (x) => x.kind === 'loss-curve' && datasets(x, 'main').some((d) => d.kind === 'observed' && d.points > 0),
+      90_000,
+    );
+    assert.match(restored.file, /cosine\.csv/);
+  },
+);
 
 /** 1,000,000 rows of step,lr,loss (~27 MB): cosine with warmup, the law's loss plus noise. */
 async function writeMillionRows(path: string): Promise<void> {
@@ -293,45 +364,61 @@ async function writeMillionRows(path: string): Promise<void> {
   await new Promise<void>((r) => out.end(buf, () => r()));
 }
 
-test('a 1,000,000-row loss log: first draw, downsampled series, zoom re-sampling', { timeout: 420_000, skip: process.env.SCALING_LENS_CHART_BENCH ? false : 'set SCALING_LENS_CHART_BENCH=1 to run the 1M-row benchmark' }, async () => {
-  const page = host!.page;
-  await writeMillionRows(join(workspace, 'loss_1m.csv'));
-  // A big log is fitted from the explorer without opening it, then charted from the fit's notification.
-  await page.keyboard.press('Escape');
-  await host!.executeCommand('View: Close All Editors');
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'loss_1m.csv' }).first();
-  await row.waitFor({ timeout: 30_000 });
-  await row.click({ button: 'right' });
-  const item = page.getByRole('menuitem', { name: 'Fit Scaling Law' });
-  await item.click();
-  await page.waitForTimeout(300);
-  if (await item.isVisible()) await page.keyboard.press('Enter'); // a click during the menu's fade-in is dropped
-  const fitStarted = Date.now();
-  const button = page.locator('.notifications-toasts .monaco-button', { hasText: 'Show Chart' }).first();
-  await button.waitFor({ timeout: 240_000 }).catch(async (error: Error) => {
-    await host!.screenshot(join(shots, 'chart-1m-failure.png'));
-    throw error;
-  });
-  const fitMs = Date.now() - fitStarted;
-  await button.click();
-  const opened = Date.now();
-  const s = await waitForChart(page, (x) => x.file.includes('loss_1m') && datasets(x, 'main').some((d) => d.kind === 'observed'), 300_000);
-  const endToEnd = Date.now() - opened;
-  const obs = datasets(s, 'main').find((d) => d.kind === 'observed')!;
-  assert.equal(obs.total, 1_000_000);
-  assert.ok(obs.points <= 4000, `at most a few thousand points drawn (${obs.points})`);
-  const draw = s.timing.firstDraw - s.timing.firstData;
-  // On the browser's and the extension host's clocks (both epoch ms): Show Chart ran -> pixels, without polling.
-  const marks = s.timing.host;
-  const commandToDraw = marks?.command ? s.timing.origin + s.timing.firstDraw - marks.command : NaN;
-  assert.ok(marks && marks.requested <= (marks.ready ?? Infinity), `the data was requested before the webview was ready (in parallel with its load): ${JSON.stringify(s.timing)}`);
-  // Redraw: flip the y-axis and time the webview's rebuild of every chart.
-  const before = s.timing.draws;
-  const t0 = Date.now();
-  await chartFrame(page).locator('#y-scale-main').click();
-  await waitForChart(page, (x) => x.timing.draws > before);
-  const redraw = Date.now() - t0;
-  console.log(`[bench] 1M rows: fit (server, from disk) ${fitMs} ms; Show Chart -> first draw ${endToEnd} ms (playwright, polled), ${commandToDraw.toFixed(0)} ms (command -> draw, browser clock); server ${JSON.stringify(marks?.server)}; data message -> pixels ${draw.toFixed(0)} ms; y toggle redraw ${redraw} ms; observed ${obs.points} of ${obs.total} points`);
-  assert.ok(draw < 2000, `webview draws the data in under 2 s (took ${draw.toFixed(0)} ms)`);
-  await host!.screenshot(join(shots, 'chart-loss-1m.png'));
-});
+test(
+  'a 1,000,000-row loss log: first draw, downsampled series, zoom re-sampling',
+  {
+    timeout: 420_000,
+    skip: process.env.SCALING_LENS_CHART_BENCH ? false : 'set SCALING_LENS_CHART_BENCH=1 to run the 1M-row benchmark',
+  },
+  async () => {
+    const page = host!.page;
+    await writeMillionRows(join(workspace, 'loss_1m.csv'));
+    // A big log is fitted from the explorer without opening it, then charted from the fit's notification.
+    await page.keyboard.press('Escape');
+    await host!.executeCommand('View: Close All Editors');
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'loss_1m.csv' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: 'Fit Scaling Law' });
+    await item.click();
+    await page.waitForTimeout(300);
+    if (await item.isVisible()) await page.keyboard.press('Enter'); // a click during the menu's fade-in is dropped
+    const fitStarted = Date.now();
+    const button = page.locator('.notifications-toasts .monaco-button', { hasText: 'Show Chart' }).first();
+    await button.waitFor({ timeout: 240_000 }).catch(async (error: Error) => {
+      await host!.screenshot(join(shots, 'chart-1m-failure.png'));
+      throw error;
+    });
+    const fitMs = Date.now() - fitStarted;
+    await button.click();
+    const opened = Date.now();
+    const s = await waitForChart(
+      page,
+      (x) => x.file.includes('loss_1m') && datasets(x, 'main').some((d) => d.kind === 'observed'),
+      300_000,
+    );
+    const endToEnd = Date.now() - opened;
+    const obs = datasets(s, 'main').find((d) => d.kind === 'observed')!;
+    assert.equal(obs.total, 1_000_000);
+    assert.ok(obs.points <= 4000, `at most a few thousand points drawn (${obs.points})`);
+    const draw = s.timing.firstDraw - s.timing.firstData;
+    // On the browser's and the extension host's clocks (both epoch ms): Show Chart ran -> pixels, without polling.
+    const marks = s.timing.host;
+    const commandToDraw = marks?.command ? s.timing.origin + s.timing.firstDraw - marks.command : NaN;
+    assert.ok(
+      marks && marks.requested <= (marks.ready ?? Infinity),
+      `the data was requested before the webview was ready (in parallel with its load): ${JSON.stringify(s.timing)}`,
+    );
+    // Redraw: flip the y-axis and time the webview's rebuild of every chart.
+    const before = s.timing.draws;
+    const t0 = Date.now();
+    await chartFrame(page).locator('#y-scale-main').click();
+    await waitForChart(page, (x) => x.timing.draws > before);
+    const redraw = Date.now() - t0;
+    console.log(
+      `[bench] 1M rows: fit (server, from disk) ${fitMs} ms; Show Chart -> first draw ${endToEnd} ms (playwright, polled), ${commandToDraw.toFixed(0)} ms (command -> draw, browser clock); server ${JSON.stringify(marks?.server)}; data message -> pixels ${draw.toFixed(0)} ms; y toggle redraw ${redraw} ms; observed ${obs.points} of ${obs.total} points`,
+    );
+    assert.ok(draw < 2000, `webview draws the data in under 2 s (took ${draw.toFixed(0)} ms)`);
+    await host!.screenshot(join(shots, 'chart-loss-1m.png'));
+  },
+);

@@ -16,11 +16,16 @@ let workspace = '';
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-ui-'));
-  for (const sub of ['loss', 'downstream']) cpSync(join(REPO, 'examples', sub), join(workspace, sub), { recursive: true });
+  for (const sub of ['loss', 'downstream'])
+    cpSync(join(REPO, 'examples', sub), join(workspace, sub), { recursive: true });
   host = await startHost({
     workspace,
     extensionDevelopmentPath: REPO,
-    settings: { 'scalingLens.fit.bootstrapSamples': 100, 'scalingLens.autoFit': false, 'workbench.colorTheme': 'Default Dark Modern' },
+    settings: {
+      'scalingLens.fit.bootstrapSamples': 100,
+      'scalingLens.autoFit': false,
+      'workbench.colorTheme': 'Default Dark Modern',
+    },
   });
   await host.waitForExtensionHost();
 });
@@ -38,29 +43,36 @@ async function expandFolder(name: string) {
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
 }
 
-test('right-click a CSV in the explorer and choose "Fit Scaling Law": a notification and a lens appear', { timeout: 180_000 }, async () => {
-  await expandFolder('loss');
-  const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'cosine.csv' }).first();
-  await row.waitFor();
-  // Menu contributions arrive a moment after the extension host starts: retry the right-click until ours is there.
-  const item = page().getByRole('menuitem', { name: 'Fit Scaling Law' });
-  for (let attempt = 0; attempt < 10; attempt++) {
-    await row.click({ button: 'right' });
-    if (await item.isVisible({ timeout: 1500 }).catch(() => false)) break;
-    await page().keyboard.press('Escape');
-  }
-  await host!.screenshot(join(SHOTS, 'ui-1-context-menu.png'));
-  await item.click();
-  const toast = page().locator('.notifications-toasts .notification-list-item-message', { hasText: 'lr-annealing' });
-  await toast.waitFor({ timeout: 60000 });
-  assert.match(await toast.innerText(), /Scaling Lens: lr-annealing: 1 fit · loss at step 40k = \d\.\d+/);
-  // The file was not open: open it and the lens (kept for a file fitted on request) is on its first line.
-  await row.dblclick();
-  const lens = page().locator('.codelens-decoration', { hasText: 'LR-annealing law' }).first();
-  await lens.waitFor({ timeout: 60000 });
-  assert.match(await lens.innerText(), /^Loss · LR-annealing law · L\(40k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\] · R² 0\.9\d+/);
-  await host!.screenshot(join(SHOTS, 'ui-2-lens.png'));
-});
+test(
+  'right-click a CSV in the explorer and choose "Fit Scaling Law": a notification and a lens appear',
+  { timeout: 180_000 },
+  async () => {
+    await expandFolder('loss');
+    const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'cosine.csv' }).first();
+    await row.waitFor();
+    // Menu contributions arrive a moment after the extension host starts: retry the right-click until ours is there.
+    const item = page().getByRole('menuitem', { name: 'Fit Scaling Law' });
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await row.click({ button: 'right' });
+      if (await item.isVisible({ timeout: 1500 }).catch(() => false)) break;
+      await page().keyboard.press('Escape');
+    }
+    await host!.screenshot(join(SHOTS, 'ui-1-context-menu.png'));
+    await item.click();
+    const toast = page().locator('.notifications-toasts .notification-list-item-message', { hasText: 'lr-annealing' });
+    await toast.waitFor({ timeout: 60000 });
+    assert.match(await toast.innerText(), /Scaling Lens: lr-annealing: 1 fit · loss at step 40k = \d\.\d+/);
+    // The file was not open: open it and the lens (kept for a file fitted on request) is on its first line.
+    await row.dblclick();
+    const lens = page().locator('.codelens-decoration', { hasText: 'LR-annealing law' }).first();
+    await lens.waitFor({ timeout: 60000 });
+    assert.match(
+      await lens.innerText(),
+      /^Loss · LR-annealing law · L\(40k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\] · R² 0\.9\d+/,
+    );
+    await host!.screenshot(join(SHOTS, 'ui-2-lens.png'));
+  },
+);
 
 test('hover a data row: observed against predicted, residual and band', { timeout: 120_000 }, async () => {
   const line = page().locator('.monaco-editor .view-line', { hasText: '2000,0.000' }).first();
@@ -81,11 +93,16 @@ test('fit the downstream sweep and see the law-break warning in the Problems pan
   await expandFolder('downstream');
   const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'downstream_sweep.csv' }).first();
   await row.dblclick();
-  await page().locator('.monaco-editor .view-line', { hasText: 'misaligned-en-fr' }).first().waitFor({ timeout: 30000 });
+  await page()
+    .locator('.monaco-editor .view-line', { hasText: 'misaligned-en-fr' })
+    .first()
+    .waitFor({ timeout: 30000 });
   await host!.executeCommand('Scaling Lens: Fit Scaling Law');
   await page().locator('.codelens-decoration', { hasText: 'law breaks' }).first().waitFor({ timeout: 60000 });
   await page().keyboard.press('Control+Shift+M');
-  const problem = page().locator('.markers-panel .monaco-list-row', { hasText: 'The BLEU law breaks at D_p=8B' }).first();
+  const problem = page()
+    .locator('.markers-panel .monaco-list-row', { hasText: 'The BLEU law breaks at D_p=8B' })
+    .first();
   await problem.waitFor({ timeout: 30000 });
   assert.match(await problem.innerText(), /bleu-law-break/);
   await host!.screenshot(join(SHOTS, 'ui-4-problems.png'));
@@ -108,7 +125,10 @@ test('Predict at...: type a step, read the prediction with its band', { timeout:
 
 test('Select Columns and Law...: map unrecognised columns and the file is fitted', { timeout: 180_000 }, async () => {
   // A log whose column names match no alias: nothing is fitted until the user maps them.
-  const rows = Array.from({ length: 60 }, (_, i) => `${(i + 1) * 50},${(2.6 + 3 * Math.pow((i + 1) * 50, -0.4)).toFixed(4)},0.0003`);
+  const rows = Array.from(
+    { length: 60 },
+    (_, i) => `${(i + 1) * 50},${(2.6 + 3 * Math.pow((i + 1) * 50, -0.4)).toFixed(4)},0.0003`,
+  );
   writeFileSync(join(workspace, 'loss', 'custom.csv'), ['iteration_count,objective,eta', ...rows].join('\n') + '\n');
   await page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'custom.csv' }).first().dblclick();
   await page().locator('.monaco-editor .view-line', { hasText: 'iteration_count' }).first().waitFor({ timeout: 30000 });

@@ -3,7 +3,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import type { CodeLens, Diagnostic, Hover, PublishDiagnosticsParams, Range } from 'vscode-languageserver';
 import { SERVER_EXEC_ARGV, StatusNotification, type FitSummary } from '../../src/shared/protocol';
@@ -34,7 +39,10 @@ interface Capabilities {
 }
 
 /** The server in this process, over two in-memory streams. */
-export async function startTestServer(options: ServerOptions = {}, capabilities: Capabilities = {}): Promise<TestClient> {
+export async function startTestServer(
+  options: ServerOptions = {},
+  capabilities: Capabilities = {},
+): Promise<TestClient> {
   const up = new PassThrough();
   const down = new PassThrough();
   const server = startServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)), options);
@@ -47,12 +55,19 @@ export async function startTestServer(options: ServerOptions = {}, capabilities:
 
 /** The bundled server (dist/server.js) in its own process over stdio, as an editor runs it; `pid` for measuring it. */
 export async function spawnTestServer(capabilities: Capabilities = {}): Promise<TestClient & { pid: number }> {
-  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, join(REPO, 'dist', 'server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const client = await connectClient(child.stdout, child.stdin, capabilities, () => child.kill());
   return Object.assign(client, { pid: child.pid ?? -1 });
 }
 
-async function connectClient(fromServer: Readable, toServer: Writable, capabilities: Capabilities, disposeServer: () => void): Promise<TestClient> {
+async function connectClient(
+  fromServer: Readable,
+  toServer: Writable,
+  capabilities: Capabilities,
+  disposeServer: () => void,
+): Promise<TestClient> {
   const rpc = createMessageConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
   const published = new Map<string, Diagnostic[][]>();
   const statuses = new Map<string, FitSummary[]>();
@@ -62,11 +77,17 @@ async function connectClient(fromServer: Readable, toServer: Writable, capabilit
     rpc,
     settings: {},
     lensRefreshes: 0,
-    open: (uri, text, version = 1) => rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'csv', version, text } }),
-    change: (uri, text, version, range) => rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [range ? { range, text } : { text }] }),
+    open: (uri, text, version = 1) =>
+      rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'csv', version, text } }),
+    change: (uri, text, version, range) =>
+      rpc.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [range ? { range, text } : { text }],
+      }),
     close: (uri) => rpc.sendNotification('textDocument/didClose', { textDocument: { uri } }),
     lenses: (uri) => rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } }),
-    hover: (uri, line, character = 0) => rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }),
+    hover: (uri, line, character = 0) =>
+      rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }),
     diagnostics: (uri, predicate = () => true) => waitFor(() => (published.get(uri) ?? []).find(predicate)),
     status: (uri, predicate = (s) => s.state !== 'fitting') => waitFor(() => (statuses.get(uri) ?? []).find(predicate)),
     configurationChanged: () => rpc.sendNotification('workspace/didChangeConfiguration', { settings: {} }),
@@ -96,7 +117,9 @@ async function connectClient(fromServer: Readable, toServer: Writable, capabilit
     statuses.set(s.uri, [s, ...(statuses.get(s.uri) ?? [])]);
     notify();
   });
-  rpc.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => client.settings));
+  rpc.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+    p.items.map(() => client.settings),
+  );
   rpc.onRequest('workspace/codeLens/refresh', () => {
     client.lensRefreshes++;
     return null;

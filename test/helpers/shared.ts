@@ -13,5 +13,12 @@ export function skipUnless(path: string): false | string {
 }
 
 export const LUO_FIT = ['cosine_24000', 'constant_24000', 'wsdcon_9'];
-export const LUO_HELDOUT = ['constant_72000', 'cosine_72000', 'wsd_20000_24000', 'wsdld_20000_24000', 'wsdcon_3', 'wsdcon_18'];
+export const LUO_HELDOUT = [
+  'constant_72000',
+  'cosine_72000',
+  'wsd_20000_24000',
+  'wsdld_20000_24000',
+  'wsdcon_3',
+  'wsdcon_18',
+];
 export const luoFiles = (size: string) => [...LUO_FIT, ...LUO_HELDOUT].map((n) => join(LUO, `csv_${size}`, `${n}.csv`));

@@ -8,9 +8,14 @@ import { join } from 'node:path';
 import { REPO } from '../helpers/shared';
 
 test('npm run bench --quick produces a row for every workload', { timeout: 300_000 }, () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'bench/run.ts'), '--quick'], { cwd: REPO, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'bench/run.ts'), '--quick'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   assert.equal(run.status, 0, run.stderr.slice(-2000));
-  const results = JSON.parse(readFileSync(join(REPO, 'bench/results/quick.json'), 'utf8')) as { rows: { group: number; workload: string; ours: string }[] };
+  const results = JSON.parse(readFileSync(join(REPO, 'bench/results/quick.json'), 'utf8')) as {
+    rows: { group: number; workload: string; ours: string }[];
+  };
   for (const group of [1, 2, 3, 4]) {
     const rows = results.rows.filter((r) => r.group === group);
     assert.ok(rows.length > 0, `workload ${group} has rows`);

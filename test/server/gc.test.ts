@@ -19,7 +19,10 @@ test('with the flags the client starts the server with, collectGarbage frees unr
     // A WeakRef holds its target until the end of the job that made it.
     setImmediate(() => { collectGarbage(); console.log(ref.deref() === undefined ? 'collected' : 'alive'); });
   `;
-  const run = spawnSync(process.execPath, [...SERVER_EXEC_ARGV, '--import', 'tsx', '-e', script], { encoding: 'utf8', cwd: REPO });
+  const run = spawnSync(process.execPath, [...SERVER_EXEC_ARGV, '--import', 'tsx', '-e', script], {
+    encoding: 'utf8',
+    cwd: REPO,
+  });
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout.trim(), 'collected');
 });

@@ -4,7 +4,13 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AnalysisRequest, ColumnsRequest, FitFileRequest, PredictRequest, SetOverridesNotification } from '../../src/shared/protocol';
+import {
+  AnalysisRequest,
+  ColumnsRequest,
+  FitFileRequest,
+  PredictRequest,
+  SetOverridesNotification,
+} from '../../src/shared/protocol';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
@@ -69,11 +75,23 @@ test('the misaligned downstream group gets a bleu-law-break warning with related
     assert.ok(breaks[0].relatedInformation!.length > 0);
     const lines = readFileSync(path, 'utf8').split('\n');
     assert.match(lines[breaks[0].range.start.line], /^misaligned/);
-    assert.ok(!diagnostics.some((d) => ['bleu-law-break', 'bleu-non-monotonic'].includes(String(d.code)) && /^aligned/.test(lines[d.range.start.line])));
+    assert.ok(
+      !diagnostics.some(
+        (d) =>
+          ['bleu-law-break', 'bleu-non-monotonic'].includes(String(d.code)) &&
+          /^aligned/.test(lines[d.range.start.line]),
+      ),
+    );
     const lenses = await client.lenses(uri);
     const titles = lenses.map((l) => l.command!.title);
-    assert.ok(titles.some((t) => /^BLEU · aligned-en-de \/ D_f 42M · 2×D_p -> \d+(\.\d)? \[/.test(t)), titles.join('\n'));
-    assert.ok(titles.some((t) => /^BLEU · misaligned-en-fr \/ D_f 42M · law breaks at D_p = 8B$/.test(t)), titles.join('\n'));
+    assert.ok(
+      titles.some((t) => /^BLEU · aligned-en-de \/ D_f 42M · 2×D_p -> \d+(\.\d)? \[/.test(t)),
+      titles.join('\n'),
+    );
+    assert.ok(
+      titles.some((t) => /^BLEU · misaligned-en-fr \/ D_f 42M · law breaks at D_p = 8B$/.test(t)),
+      titles.join('\n'),
+    );
   } finally {
     client.dispose();
   }
@@ -147,7 +165,11 @@ test('bad input never crashes the server: each case becomes diagnostics and the 
     const cases: [string, string | Buffer, string][] = [
       ['empty.csv', '', 'file-empty'],
       ['header.csv', 'step,lr,loss\n', 'no-data-rows'],
-      ['ragged.csv', 'step,lr,loss\n1,1e-3,4\n2,1e-3\n3,1e-3,3.5,9\n4,1e-3,3.4\n5,1e-3,3.3\n6,1e-3,3.2\n', 'row-ragged'],
+      [
+        'ragged.csv',
+        'step,lr,loss\n1,1e-3,4\n2,1e-3\n3,1e-3,3.5,9\n4,1e-3,3.4\n5,1e-3,3.3\n6,1e-3,3.2\n',
+        'row-ragged',
+      ],
       ['nolr.csv', 'step,loss\n1,4\n2,3.5\n3,3.3\n4,3.2\n5,3.1\n', 'lr-missing'],
       ['zero-lr.csv', 'step,lr,loss\n1,0,4\n2,0,3.5\n3,0,3.3\n4,0,3.2\n5,0,3.1\n', 'lr-all-zero'],
       ['quote.csv', 'step,lr,loss\n1,1e-3,4\n2,1e-3,"3.5\n', 'quote-unclosed'],
@@ -160,8 +182,12 @@ test('bad input never crashes the server: each case becomes diagnostics and the 
       const uri = uriOf(path);
       await client.rpc.sendRequest(FitFileRequest, { uri });
       const diagnostics = await client.diagnostics(uri);
-      assert.ok(diagnostics.some((d) => d.code === code), `${name}: expected ${code}, got ${diagnostics.map((d) => d.code).join(', ')}`);
-      for (const d of diagnostics) assert.ok(d.range.start.line >= 0 && String(d.message).length > 10, `${name}: ${String(d.message)}`);
+      assert.ok(
+        diagnostics.some((d) => d.code === code),
+        `${name}: expected ${code}, got ${diagnostics.map((d) => d.code).join(', ')}`,
+      );
+      for (const d of diagnostics)
+        assert.ok(d.range.start.line >= 0 && String(d.message).length > 10, `${name}: ${String(d.message)}`);
     }
     // Still alive and answering:
     const columns = await client.rpc.sendRequest(ColumnsRequest, { uri: uriOf(example('loss/cosine.csv')) });
@@ -174,14 +200,24 @@ test('bad input never crashes the server: each case becomes diagnostics and the 
 test('a file that does not look like a run file is left alone on open (no diagnostics), and can be fitted on request with a column mapping', async () => {
   const client = await startTestServer();
   try {
-    const path = tmpCopy('metrics.csv', 'iteration_count,objective,eta\n' + Array.from({ length: 30 }, (_, i) => `${(i + 1) * 10},${(3 + 2 / Math.sqrt(i + 1)).toFixed(4)},0.001`).join('\n') + '\n');
+    const path = tmpCopy(
+      'metrics.csv',
+      'iteration_count,objective,eta\n' +
+        Array.from({ length: 30 }, (_, i) => `${(i + 1) * 10},${(3 + 2 / Math.sqrt(i + 1)).toFixed(4)},0.001`).join(
+          '\n',
+        ) +
+        '\n',
+    );
     const uri = uriOf(path);
     client.settings = { fit: { bootstrapSamples: 0 } };
     await client.open(uri, readFileSync(path, 'utf8'));
     const status = await client.status(uri);
     assert.equal(status.state, 'skipped');
     assert.deepEqual(await client.lenses(uri), []);
-    await client.rpc.sendNotification(SetOverridesNotification, { uri, overrides: { columns: { step: 'iteration_count', loss: 'objective', lr: 'eta' } } });
+    await client.rpc.sendNotification(SetOverridesNotification, {
+      uri,
+      overrides: { columns: { step: 'iteration_count', loss: 'objective', lr: 'eta' } },
+    });
     const done = await client.status(uri, (s) => s.state === 'done');
     assert.equal(done.kind, 'loss-curve');
     assert.ok((await client.lenses(uri)).length > 0);

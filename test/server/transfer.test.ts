@@ -18,7 +18,10 @@ test('an analysis as the worker makes it travels with its loss-curve series as b
   assert.equal(buffers.length, 7, 'the six point series and the LR; the schedule steps are the points steps');
   const moved = structuredClone(analysis, { transfer: buffers });
   const curve = moved.curves[0];
-  assert.ok(curve.points.x instanceof Float64Array && curve.points.lines instanceof Int32Array, 'kept typed: the server reads them as they are');
+  assert.ok(
+    curve.points.x instanceof Float64Array && curve.points.lines instanceof Int32Array,
+    'kept typed: the server reads them as they are',
+  );
   assert.equal(curve.schedule!.steps, curve.points.x, 'one array on arrival too');
   assert.deepEqual(withoutTimings(plainAnalysis(moved)), expected);
   assert.ok(Array.isArray(curve.points.x));

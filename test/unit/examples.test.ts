@@ -12,6 +12,10 @@ test('the committed examples are exactly what the generator writes', () => {
   assert.ok(files.length > 0);
   for (const file of files) {
     const committed = join(REPO, 'examples', relative(dir, file));
-    assert.equal(readFileSync(file, 'utf8'), readFileSync(committed, 'utf8'), `${committed} differs from the generator: run npm run examples`);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      readFileSync(committed, 'utf8'),
+      `${committed} differs from the generator: run npm run examples`,
+    );
   }
 });

@@ -17,10 +17,14 @@ test('the extension in a real VS Code', { timeout: 600_000 }, async (t) => {
     timeoutMs: 420_000,
     screenshotOnFailure: join(REPO, '.vscode-test/shots/suite-failure.png'),
   });
-  const results = (run.resultsJson as { results?: { name: string; ok: boolean; error?: string }[] } | undefined)?.results ?? [];
+  const results =
+    (run.resultsJson as { results?: { name: string; ok: boolean; error?: string }[] } | undefined)?.results ?? [];
   for (const r of results) {
     await t.test(r.name, () => assert.ok(r.ok, r.error));
   }
-  assert.ok(results.length > 0, `the in-host suite reported nothing (exit ${run.exitCode}, timed out: ${run.timedOut}):\n${run.testOutput}`);
+  assert.ok(
+    results.length > 0,
+    `the in-host suite reported nothing (exit ${run.exitCode}, timed out: ${run.timedOut}):\n${run.testOutput}`,
+  );
   assert.equal(run.exitCode, 0, run.testOutput);
 });

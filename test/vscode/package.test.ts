@@ -14,7 +14,11 @@ after(() => host?.stop());
 
 test('the packaged .vsix installs, activates and shows a lens', { timeout: 300_000 }, async () => {
   const vsix = join(mkdtempSync(join(tmpdir(), 'scaling-lens-vsix-')), 'scaling-lens.vsix');
-  const pack = spawnSync(process.execPath, [join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: REPO, encoding: 'utf8' });
+  const pack = spawnSync(
+    process.execPath,
+    [join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix],
+    { cwd: REPO, encoding: 'utf8' },
+  );
   assert.equal(pack.status, 0, pack.stderr + pack.stdout);
   assert.ok(existsSync(vsix));
   const workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-pkg-'));

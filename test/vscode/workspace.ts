@@ -7,14 +7,16 @@ import { REPO } from '../helpers/shared';
 /** A workspace with the examples and a loss log over 50 MB (VS Code never syncs such files to extensions). */
 export function makeWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-ws-'));
-  for (const sub of ['loss', 'downstream', 'compute']) cpSync(join(REPO, 'examples', sub), join(dir, sub), { recursive: true });
+  for (const sub of ['loss', 'downstream', 'compute'])
+    cpSync(join(REPO, 'examples', sub), join(dir, sub), { recursive: true });
   mkdirSync(join(dir, 'big'));
   const fd = openSync(join(dir, 'big', 'long_run.csv'), 'w');
   writeSync(fd, 'step,lr,loss,grad_norm\n');
   const rows = 1_700_000;
   const chunk: string[] = [];
   for (let s = 1; s <= rows; s++) {
-    const lr = s < 2000 ? (3e-4 * s) / 2000 : 3e-4 * (0.1 + 0.45 * (1 + Math.cos((Math.PI * (s - 2000)) / (rows - 2000))));
+    const lr =
+      s < 2000 ? (3e-4 * s) / 2000 : 3e-4 * (0.1 + 0.45 * (1 + Math.cos((Math.PI * (s - 2000)) / (rows - 2000))));
     const loss = 2.5 + 4 * Math.pow(s, -0.45) + 0.002 * Math.sin(s * 12.9898);
     chunk.push(`${s},${lr.toPrecision(6)},${loss.toFixed(5)},${(1 + 0.1 * Math.cos(s)).toFixed(4)}`);
     if (chunk.length === 50000) {
@@ -26,4 +28,3 @@ export function makeWorkspace(): string {
   closeSync(fd);
   return dir;
 }
-

@@ -43,7 +43,8 @@ function kindFor(law: AnalysisOptions['law'], assignment: RoleAssignment): RoleA
   switch (law) {
     case 'auto':
       // Step and LR without a loss: the schedule half of a run logged in two files (TensorBoard exports).
-      if (detected === 'unknown' && assignment.roles.step !== undefined && assignment.roles.lr !== undefined) return 'loss-curve';
+      if (detected === 'unknown' && assignment.roles.step !== undefined && assignment.roles.lr !== undefined)
+        return 'loss-curve';
       return detected;
     case 'lr-annealing':
       return 'loss-curve';
@@ -63,7 +64,11 @@ function unidentified(table: Table, assignment: RoleAssignment, law: AnalysisOpt
   return {
     code: 'columns-unidentified',
     severity: table.rowCount ? 'warning' : 'info',
-    message: `Could not tell what this file holds${wanted} from its columns (${names}). ${assignment.notes.join(' ')} Map the columns with --columns role=name (setting scalingLens.columns), e.g. step=iter,loss=val_loss,lr=learning_rate.`.replace(/\s+/g, ' '),
+    message:
+      `Could not tell what this file holds${wanted} from its columns (${names}). ${assignment.notes.join(' ')} Map the columns with --columns role=name (setting scalingLens.columns), e.g. step=iter,loss=val_loss,lr=learning_rate.`.replace(
+        /\s+/g,
+        ' ',
+      ),
     file: table.file,
     line: table.headerLine || 1,
   };
@@ -94,7 +99,14 @@ export interface CollectedTables {
  */
 export function collectTables(tables: Table[], partial: Partial<AnalysisOptions> = {}): CollectedTables {
   const options = withDefaults(partial);
-  const collected: CollectedTables = { options, started: performance.now(), out: { curves: [], fits: [], predictions: [], findings: [] }, files: [], lossCurves: [], kinds: new Set() };
+  const collected: CollectedTables = {
+    options,
+    started: performance.now(),
+    out: { curves: [], fits: [], predictions: [], findings: [] },
+    files: [],
+    lossCurves: [],
+    kinds: new Set(),
+  };
   const { out, files, lossCurves, kinds } = collected;
 
   for (const table of tables) {
@@ -106,7 +118,10 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
     switch (kind) {
       case 'loss-curve': {
         kinds.add('loss-curve');
-        if (assignment.roles.step === undefined || (assignment.roles.loss === undefined && assignment.roles.lr === undefined)) {
+        if (
+          assignment.roles.step === undefined ||
+          (assignment.roles.loss === undefined && assignment.roles.lr === undefined)
+        ) {
           out.findings.push(unidentified(table, assignment, options.law));
           break;
         }
@@ -160,13 +175,21 @@ export function analyseTables(tables: Table[], partial: Partial<AnalysisOptions>
 }
 
 /** Read every file from disk (streaming) and analyse them together. */
-export async function analyseFiles(paths: string[], partial: Partial<AnalysisOptions> = {}, read: ReadOptions = {}): Promise<Analysis> {
+export async function analyseFiles(
+  paths: string[],
+  partial: Partial<AnalysisOptions> = {},
+  read: ReadOptions = {},
+): Promise<Analysis> {
   const started = performance.now();
   const collected = await readAndCollect(paths, partial, read);
   return plainAnalysis(finishAnalysis(collected, collected.started - started));
 }
 
 /** Its own frame, so the tables are garbage by the time the curves are fitted. */
-async function readAndCollect(paths: string[], partial: Partial<AnalysisOptions>, read: ReadOptions): Promise<CollectedTables> {
+async function readAndCollect(
+  paths: string[],
+  partial: Partial<AnalysisOptions>,
+  read: ReadOptions,
+): Promise<CollectedTables> {
   return collectTables(await Promise.all(paths.map((p) => readTable(p, read))), partial);
 }

@@ -32,7 +32,8 @@ export interface BreakResult {
 }
 
 const MIN_PREFIX = 3;
-const SETTINGS_HINT = 'Tolerance: --break-tolerance (setting scalingLens.breaks.tolerance); prefix length: --fit-first (setting scalingLens.breaks.fitFirst). See the Findings section of the README.';
+const SETTINGS_HINT =
+  'Tolerance: --break-tolerance (setting scalingLens.breaks.tolerance); prefix length: --fit-first (setting scalingLens.breaks.fitFirst). See the Findings section of the README.';
 
 function related(file: string, points: SweepPoint[], what: (p: SweepPoint) => string) {
   return points.map((p) => ({ file, line: p.line, message: what(p) }));
@@ -52,7 +53,11 @@ export function nonMonotonicFindings(points: SweepPoint[], ctx: BreakContext): F
       file: ctx.file,
       line: to.line,
       group: ctx.group,
-      related: related(ctx.file, [from], (p) => `BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)} before the drop`),
+      related: related(
+        ctx.file,
+        [from],
+        (p) => `BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)} before the drop`,
+      ),
     });
   }
   return out;
@@ -64,7 +69,12 @@ export function nonMonotonicFindings(points: SweepPoint[], ctx: BreakContext): F
  * g = c + alpha*u, so the band |f - y_i| <= tol is the strip lo_i <= g(u_i) <= hi_i and minimising g(u_t) is a
  * two-variable linear program: its optimum sits on a vertex, and the few vertices are enumerated exactly.
  */
-export function lowestTolerableCurve(prefixU: ArrayLike<number>, prefixY: ArrayLike<number>, targetsU: ArrayLike<number>, tol: number): number[] {
+export function lowestTolerableCurve(
+  prefixU: ArrayLike<number>,
+  prefixY: ArrayLike<number>,
+  targetsU: ArrayLike<number>,
+  tol: number,
+): number[] {
   const out = Array.from(targetsU, () => NaN);
   for (const beta of BETA_GRID) {
     const lo = Array.from(prefixY, (y) => Math.pow(Math.max(y - tol, 0), 1 / beta));
@@ -141,7 +151,10 @@ export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext): Break
   if (first < 0) return { findings: [], lowerEdge: edge };
   const at = later[first];
   const prefix = points.slice(0, k);
-  const widened = tol > ctx.tolerance ? ` (the first ${k} points scatter more than ±${ctx.tolerance}, so the tolerance was widened to ±${tol.toFixed(2)})` : '';
+  const widened =
+    tol > ctx.tolerance
+      ? ` (the first ${k} points scatter more than ±${ctx.tolerance}, so the tolerance was widened to ±${tol.toFixed(2)})`
+      : '';
   const finding: Finding = {
     code: 'bleu-law-break',
     severity: 'warning',
@@ -151,7 +164,11 @@ export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext): Break
     group: ctx.group,
     related: [
       ...related(ctx.file, prefix, (p) => `prefix point D_p=${formatCompact(p.dp)}, BLEU ${p.value.toFixed(2)}`),
-      ...related(ctx.file, later.filter((_, j) => below[j] && j !== first), (p) => `also below the law: D_p=${formatCompact(p.dp)}, BLEU ${p.value.toFixed(2)}`),
+      ...related(
+        ctx.file,
+        later.filter((_, j) => below[j] && j !== first),
+        (p) => `also below the law: D_p=${formatCompact(p.dp)}, BLEU ${p.value.toFixed(2)}`,
+      ),
     ],
   };
   return { findings: [finding], breakIndex: k + first, lowerEdge: edge };
@@ -163,7 +180,9 @@ export function detectBleuBreaks(points: SweepPoint[], ctx: BreakContext): Break
   const drops = nonMonotonicFindings(points, ctx);
   // The fit should cover the part that follows the law: up to the first drop or the first break, whichever is first.
   const firstDrop = points.findIndex((p, i) => i > 0 && points[i - 1].value - p.value > ctx.tolerance);
-  const candidates = [law.breakIndex, firstDrop >= 0 ? firstDrop : undefined].filter((v): v is number => v !== undefined);
+  const candidates = [law.breakIndex, firstDrop >= 0 ? firstDrop : undefined].filter(
+    (v): v is number => v !== undefined,
+  );
   const breakIndex = candidates.length ? Math.min(...candidates) : undefined;
   return { findings: [...drops, ...law.findings], breakIndex, lowerEdge: law.lowerEdge };
 }
@@ -205,13 +224,21 @@ export function ceBleuDivergence(bleu: SweepPoint[], ce: SweepPoint[], ctx: Brea
       file: ctx.file,
       line: last.line,
       group: ctx.group,
-      related: related(ctx.file, [shared[peak], ...after.slice(0, -1)], (p) => `D_p=${formatCompact(p.dp)}: BLEU ${p.value.toFixed(2)}, CE ${ceAt.get(p.dp)!.value.toPrecision(4)}`),
+      related: related(
+        ctx.file,
+        [shared[peak], ...after.slice(0, -1)],
+        (p) => `D_p=${formatCompact(p.dp)}: BLEU ${p.value.toFixed(2)}, CE ${ceAt.get(p.dp)!.value.toPrecision(4)}`,
+      ),
     },
   ];
 }
 
 /** Pretraining does not beat the not-pretrained baseline by more than tol BLEU at any D_p. */
-export function pretrainingNoGain(bleu: SweepPoint[], baseline: SweepPoint, ctx: BreakContext & { finetune?: string }): Finding[] {
+export function pretrainingNoGain(
+  bleu: SweepPoint[],
+  baseline: SweepPoint,
+  ctx: BreakContext & { finetune?: string },
+): Finding[] {
   if (!bleu.length) return [];
   const best = bleu.reduce((b, p) => (p.value > b.value ? p : b));
   const gain = best.value - baseline.value;
@@ -225,7 +252,11 @@ export function pretrainingNoGain(bleu: SweepPoint[], baseline: SweepPoint, ctx:
       file: ctx.file,
       line: baseline.line,
       group: ctx.group,
-      related: related(ctx.file, [best], (p) => `best pretrained BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)}`),
+      related: related(
+        ctx.file,
+        [best],
+        (p) => `best pretrained BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)}`,
+      ),
     },
   ];
 }

@@ -17,7 +17,16 @@ import { formatCompact } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
-import { curveReport, emptyAnalysis, fitFailed, fitSummary, invalidRows, lineList, predictWithBand, tooFewPoints } from './power';
+import {
+  curveReport,
+  emptyAnalysis,
+  fitFailed,
+  fitSummary,
+  invalidRows,
+  lineList,
+  predictWithBand,
+  tooFewPoints,
+} from './power';
 import type { Finding, LawAnalysis } from './types';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
@@ -52,7 +61,15 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   }
   const data = readRows(table, roles, out.findings);
   if (data.rows.length < MIN_ROWS) {
-    out.findings.push(tooFewPoints(table, 'L(N, D)', data.rows.length, data.rows.map((r) => table.lines[r]), 'L(N, D) has 5 coefficients and needs at least 6 runs'));
+    out.findings.push(
+      tooFewPoints(
+        table,
+        'L(N, D)',
+        data.rows.length,
+        data.rows.map((r) => table.lines[r]),
+        'L(N, D) has 5 coefficients and needs at least 6 runs',
+      ),
+    );
     return out;
   }
   const points = chinchillaPoints(data.n, data.d);
@@ -66,7 +83,13 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   const fitMs = performance.now() - started;
   const sets = caseBootstrap(points, observed, fit.params, options);
   const k = chinchillaCoefficients(fit.params);
-  const intervals = sets.length >= 2 ? percentileIntervals(sets.map((s) => Float64Array.from(Object.values(chinchillaCoefficients(s)))), Object.keys(k)) : undefined;
+  const intervals =
+    sets.length >= 2
+      ? percentileIntervals(
+          sets.map((s) => Float64Array.from(Object.values(chinchillaCoefficients(s)))),
+          Object.keys(k),
+        )
+      : undefined;
   const frontier = computeOptimal(k, 1);
   const onPoints = predictWithBand(chinchillaLaw, fit.params, sets, points);
   out.fits.push({
@@ -74,7 +97,10 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
     formula: 'L = E + A / N^alpha + B / D^beta',
     params: { ...k },
     units: { A: 'loss · parameters^alpha', B: 'loss · tokens^beta', E: 'loss', alpha: '1', beta: '1' },
-    normalized: { params: Object.fromEntries(CHINCHILLA_PARAMETERS.map((name, j) => [name, fit.params[j]])), note: 'solver parameters: A = e^a, B = e^b, E = e^e; log L = LSE(a - alpha ln N, b - beta ln D, e)' },
+    normalized: {
+      params: Object.fromEntries(CHINCHILLA_PARAMETERS.map((name, j) => [name, fit.params[j]])),
+      note: 'solver parameters: A = e^a, B = e^b, E = e^e; log L = LSE(a - alpha ln N, b - beta ln D, e)',
+    },
     intervals,
     ...fitSummary(fit),
     fittedOn: [table.file],
@@ -82,19 +108,23 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
     settings: {
       huberDelta: options.chinchillaDelta,
       objective: 'summed Huber of ln(prediction) - ln(loss)',
-      starts: 'variable projection over (alpha, beta) in 0.05..1.5 (non-negative linear solve for E, A, B), best 4 refined by L-BFGS',
+      starts:
+        'variable projection over (alpha, beta) in 0.05..1.5 (non-negative linear solve for E, A, B), best 4 refined by L-BFGS',
       N: unitNote(table.columns[params], 'parameters'),
       D: data.dSource,
       fittedRows: lineList(data.rows.map((r) => table.lines[r])),
       frontierG: frontier.G,
       frontierExponent: frontier.a,
-      band: sets.length ? `case bootstrap: ${sets.length} refits on rows resampled with replacement, 95 % percentile intervals` : 'none',
+      band: sets.length
+        ? `case bootstrap: ${sets.length} refits on rows resampled with replacement, 95 % percentile intervals`
+        : 'none',
       fitMs: Math.round(fitMs),
     },
     quality: scorePredictions(data.loss, onPoints.value),
   });
   out.curves.push(...sizeCurves(table, data, onPoints));
-  for (const C of options.computeBudgets.filter((c) => c > 0)) out.predictions.push(budgetPrediction(C, fit.params, sets));
+  for (const C of options.computeBudgets.filter((c) => c > 0))
+    out.predictions.push(budgetPrediction(C, fit.params, sets));
   return out;
 }
 
@@ -107,7 +137,16 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
   const excludedIndex = findColumn(table, EXCLUSION_COLUMNS);
   const excluded: number[] = [];
   const bad: number[] = [];
-  const out: ComputeRows = { rows: [], n: [], d: [], c: [], loss: [], dSource: D ? `tokens as written in column '${table.columns[roles.roles.tokens!].name}'` : `D = C / (6N) from column '${table.columns[roles.roles.compute!].name}'` };
+  const out: ComputeRows = {
+    rows: [],
+    n: [],
+    d: [],
+    c: [],
+    loss: [],
+    dSource: D
+      ? `tokens as written in column '${table.columns[roles.roles.tokens!].name}'`
+      : `D = C / (6N) from column '${table.columns[roles.roles.compute!].name}'`,
+  };
   for (let r = 0; r < table.rowCount; r++) {
     if (excludedIndex !== undefined && table.columns[excludedIndex].values[r] === 1) {
       excluded.push(r);
@@ -136,12 +175,20 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
       related: excluded.slice(1, 20).map((r) => ({ file: table.file, line: table.lines[r], message: 'excluded' })),
     });
   }
-  if (bad.length) findings.push(invalidRows(table, bad, 'N, D (or C) and the loss must all be positive numbers', 'compute-invalid-row'));
+  if (bad.length)
+    findings.push(
+      invalidRows(table, bad, 'N, D (or C) and the loss must all be positive numbers', 'compute-invalid-row'),
+    );
   return out;
 }
 
 /** Case bootstrap: whole runs resampled with replacement, each replicate refitted from the point estimate. */
-function caseBootstrap(points: ChinchillaPoints, observed: Float64Array, params: Float64Array, options: AnalysisOptions): Float64Array[] {
+function caseBootstrap(
+  points: ChinchillaPoints,
+  observed: Float64Array,
+  params: Float64Array,
+  options: AnalysisOptions,
+): Float64Array[] {
   if (options.bootstrapSamples <= 0) return [];
   const n = observed.length;
   return bootstrapParams(
@@ -149,7 +196,10 @@ function caseBootstrap(points: ChinchillaPoints, observed: Float64Array, params:
     params,
     (random) => {
       const idx = resampleIndices(n, random);
-      return { data: { lnN: Float64Array.from(idx, (i) => points.lnN[i]), lnD: Float64Array.from(idx, (i) => points.lnD[i]) }, observed: Float64Array.from(idx, (i) => observed[i]) };
+      return {
+        data: { lnN: Float64Array.from(idx, (i) => points.lnN[i]), lnD: Float64Array.from(idx, (i) => points.lnD[i]) },
+        observed: Float64Array.from(idx, (i) => observed[i]),
+      };
     },
     { samples: options.bootstrapSamples, seed: options.seed, delta: options.chinchillaDelta, maxIterations: 300 },
   );
@@ -167,7 +217,18 @@ function sizeCurves(table: Table, data: ComputeRows, band: { value: number[]; lo
       members.sort((a, b) => data.c[a] - data.c[b]);
       const label = binned ? quarterDecadeLabel(data.n[members[0]]) : `N=${formatCompact(data.n[members[0]])}`;
       const pick = (values: number[]) => members.map((i) => values[i]);
-      return curveReport(table, label, 'C', 'loss', 'chinchilla', pick(data.c), pick(data.loss), { value: pick(band.value), low: pick(band.low), high: pick(band.high) }, members.map((i) => table.lines[data.rows[i]]), { label, fields: { N: binned ? label : data.n[members[0]] } });
+      return curveReport(
+        table,
+        label,
+        'C',
+        'loss',
+        'chinchilla',
+        pick(data.c),
+        pick(data.loss),
+        { value: pick(band.value), low: pick(band.low), high: pick(band.high) },
+        members.map((i) => table.lines[data.rows[i]]),
+        { label, fields: { N: binned ? label : data.n[members[0]] } },
+      );
     });
 }
 
@@ -179,8 +240,12 @@ function quarterDecadeLabel(n: number): string {
 /** The compute-optimal point at budget C, with the bootstrap spread of its loss. */
 function budgetPrediction(C: number, params: Float64Array, sets: Float64Array[]) {
   const best = computeOptimal(chinchillaCoefficients(params), C);
-  const losses = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).loss).filter(Number.isFinite).sort();
-  const ratios = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).ratio).filter(Number.isFinite).sort();
+  const losses = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).loss)
+    .filter(Number.isFinite)
+    .sort();
+  const ratios = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).ratio)
+    .filter(Number.isFinite)
+    .sort();
   const spread = losses.length >= 2;
   return {
     metric: 'loss' as const,
@@ -190,6 +255,11 @@ function budgetPrediction(C: number, params: Float64Array, sets: Float64Array[])
     low: spread ? Math.min(quantile(losses, 0.025), best.loss) : NaN,
     high: spread ? Math.max(quantile(losses, 0.975), best.loss) : NaN,
     reason: 'compute budget',
-    extra: { N: best.N, D: best.D, ratio: best.ratio, ...(ratios.length >= 2 ? { ratioLow: quantile(ratios, 0.025), ratioHigh: quantile(ratios, 0.975) } : {}) },
+    extra: {
+      N: best.N,
+      D: best.D,
+      ratio: best.ratio,
+      ...(ratios.length >= 2 ? { ratioLow: quantile(ratios, 0.025), ratioHigh: quantile(ratios, 0.975) } : {}),
+    },
   };
 }

@@ -58,7 +58,13 @@ interface Group {
 export function analyseDownstream(table: Table, roles: RoleAssignment, options: AnalysisOptions): LawAnalysis {
   const out = emptyAnalysis();
   const col = (i: number | undefined) => (i === undefined ? undefined : table.columns[i]);
-  const cols: Partial<SweepColumns> = { dp: col(roles.roles.pretrainData), group: col(roles.roles.group), df: col(roles.roles.finetuneData), bleu: col(roles.roles.bleu), ce: col(roles.roles.ce) };
+  const cols: Partial<SweepColumns> = {
+    dp: col(roles.roles.pretrainData),
+    group: col(roles.roles.group),
+    df: col(roles.roles.finetuneData),
+    bleu: col(roles.roles.bleu),
+    ce: col(roles.roles.ce),
+  };
   if (!cols.dp || (!cols.bleu && !cols.ce)) {
     out.findings.push(missingColumns(table, cols));
     return out;
@@ -80,7 +86,12 @@ function baselineCell(dp: Column, row: number): boolean {
 }
 
 function missingColumns(table: Table, cols: Partial<SweepColumns>): Finding {
-  const missing = [!cols.dp && 'pretraining tokens D_p (role pretrainData)', !cols.bleu && !cols.ce && 'a BLEU or downstream cross-entropy column (roles bleu, ce)'].filter(Boolean).join(' and ');
+  const missing = [
+    !cols.dp && 'pretraining tokens D_p (role pretrainData)',
+    !cols.bleu && !cols.ce && 'a BLEU or downstream cross-entropy column (roles bleu, ce)',
+  ]
+    .filter(Boolean)
+    .join(' and ');
   return {
     code: 'downstream-missing-column',
     severity: 'error',
@@ -119,16 +130,48 @@ function validRows(table: Table, cols: SweepColumns, findings: Finding[]): Sweep
     findings.push({
       code,
       severity,
-      message: message.replace('{first}', `line ${table.lines[list[0]]}, value ${cell(column, list[0])}`).replace('{n}', String(list.length)),
+      message: message
+        .replace('{first}', `line ${table.lines[list[0]]}, value ${cell(column, list[0])}`)
+        .replace('{n}', String(list.length)),
       file: table.file,
       line: table.lines[list[0]],
-      related: list.slice(1, 50).map((r) => ({ file: table.file, line: table.lines[r], message: `${column?.name ?? ''} = ${cell(column, r)}` })),
+      related: list
+        .slice(1, 50)
+        .map((r) => ({
+          file: table.file,
+          line: table.lines[r],
+          message: `${column?.name ?? ''} = ${cell(column, r)}`,
+        })),
     });
   };
-  report(bad.dp, 'dp-invalid', 'warning', `{n} row(s) have a pretraining-token count D_p ('${cols.dp.name}') that is negative, empty or not a number ({first}); they were skipped. D_p must be > 0, or 0 / 'none' / 'baseline' / 'not pretrained' for the not-pretrained baseline.`, cols.dp);
-  report(bad.bleu, 'bleu-out-of-range', 'warning', `{n} row(s) have BLEU outside [0, 100] ({first}); those BLEU values were ignored (cross-entropy on the same rows is kept). BLEU is on the 0–100 scale; a value outside it is a logging error.`, cols.bleu);
-  report(bad.zero, 'bleu-zero', 'info', `{n} row(s) have BLEU = 0 ({first}). The law is fitted on log BLEU, so these rows are left out of the fit; they still count in the non-monotonic and break checks.`, cols.bleu);
-  report(bad.ce, 'ce-invalid', 'warning', `{n} row(s) have a cross-entropy that is not a positive number ({first}); those values were ignored.`, cols.ce);
+  report(
+    bad.dp,
+    'dp-invalid',
+    'warning',
+    `{n} row(s) have a pretraining-token count D_p ('${cols.dp.name}') that is negative, empty or not a number ({first}); they were skipped. D_p must be > 0, or 0 / 'none' / 'baseline' / 'not pretrained' for the not-pretrained baseline.`,
+    cols.dp,
+  );
+  report(
+    bad.bleu,
+    'bleu-out-of-range',
+    'warning',
+    `{n} row(s) have BLEU outside [0, 100] ({first}); those BLEU values were ignored (cross-entropy on the same rows is kept). BLEU is on the 0–100 scale; a value outside it is a logging error.`,
+    cols.bleu,
+  );
+  report(
+    bad.zero,
+    'bleu-zero',
+    'info',
+    `{n} row(s) have BLEU = 0 ({first}). The law is fitted on log BLEU, so these rows are left out of the fit; they still count in the non-monotonic and break checks.`,
+    cols.bleu,
+  );
+  report(
+    bad.ce,
+    'ce-invalid',
+    'warning',
+    `{n} row(s) have a cross-entropy that is not a positive number ({first}); those values were ignored.`,
+    cols.ce,
+  );
   return rows;
 }
 
@@ -169,11 +212,22 @@ function groupRows(cols: SweepColumns, rows: SweepRow[]): Group[] {
       const df = cols.df.values[first];
       fields.D_f = Number.isNaN(df) ? dfOf(first) : df;
     }
-    return { label: labelOf(first), finetune: cols.df ? dfOf(first) : undefined, fields, rows: members.map((r) => byRow.get(r)!) };
+    return {
+      label: labelOf(first),
+      finetune: cols.df ? dfOf(first) : undefined,
+      fields,
+      rows: members.map((r) => byRow.get(r)!),
+    };
   });
 }
 
-function mergeDuplicates(table: Table, group: Group, rows: SweepRow[], what: string, findings: Finding[]): { bleu: SweepPoint[]; ce: SweepPoint[] } {
+function mergeDuplicates(
+  table: Table,
+  group: Group,
+  rows: SweepRow[],
+  what: string,
+  findings: Finding[],
+): { bleu: SweepPoint[]; ce: SweepPoint[] } {
   const byDp = groupBy(rows.keys(), (i) => String(rows[i].dp));
   const bleu: SweepPoint[] = [];
   const ce: SweepPoint[] = [];
@@ -197,7 +251,13 @@ function mergeDuplicates(table: Table, group: Group, rows: SweepRow[], what: str
         file: table.file,
         line: list[1].line,
         group: group.label,
-        related: list.filter((_, k) => k !== 1).map((r) => ({ file: table.file, line: r.line, message: `same D_p: BLEU ${Number.isNaN(r.bleu) ? '–' : r.bleu}, CE ${Number.isNaN(r.ce) ? '–' : r.ce}` })),
+        related: list
+          .filter((_, k) => k !== 1)
+          .map((r) => ({
+            file: table.file,
+            line: r.line,
+            message: `same D_p: BLEU ${Number.isNaN(r.bleu) ? '–' : r.bleu}, CE ${Number.isNaN(r.ce) ? '–' : r.ce}`,
+          })),
       });
     }
   }
@@ -205,15 +265,49 @@ function mergeDuplicates(table: Table, group: Group, rows: SweepRow[], what: str
   return { bleu: bleu.sort(byDpAscending), ce: ce.sort(byDpAscending) };
 }
 
-function analyseGroup(table: Table, cols: SweepColumns, group: Group, options: AnalysisOptions, out: LawAnalysis): void {
-  const pretrained = mergeDuplicates(table, group, group.rows.filter((r) => !r.baseline), 'pretrained rows', out.findings);
-  const base = mergeDuplicates(table, group, group.rows.filter((r) => r.baseline), 'baseline rows', out.findings);
-  const ctx: BreakContext = { file: table.file, group: group.label, tolerance: options.breakTolerance, fitFirst: options.fitFirst };
-  const few = [cols.bleu && pretrained.bleu.length < 3 && `BLEU has ${pretrained.bleu.length}`, cols.ce && pretrained.ce.length < 3 && `CE has ${pretrained.ce.length}`].filter((s): s is string => !!s);
+function analyseGroup(
+  table: Table,
+  cols: SweepColumns,
+  group: Group,
+  options: AnalysisOptions,
+  out: LawAnalysis,
+): void {
+  const pretrained = mergeDuplicates(
+    table,
+    group,
+    group.rows.filter((r) => !r.baseline),
+    'pretrained rows',
+    out.findings,
+  );
+  const base = mergeDuplicates(
+    table,
+    group,
+    group.rows.filter((r) => r.baseline),
+    'baseline rows',
+    out.findings,
+  );
+  const ctx: BreakContext = {
+    file: table.file,
+    group: group.label,
+    tolerance: options.breakTolerance,
+    fitFirst: options.fitFirst,
+  };
+  const few = [
+    cols.bleu && pretrained.bleu.length < 3 && `BLEU has ${pretrained.bleu.length}`,
+    cols.ce && pretrained.ce.length < 3 && `CE has ${pretrained.ce.length}`,
+  ].filter((s): s is string => !!s);
   if (few.length) {
     const lines = group.rows.filter((r) => !r.baseline).map((r) => r.line);
     const distinct = new Set([...pretrained.bleu, ...pretrained.ce].map((p) => p.dp)).size;
-    out.findings.push(tooFewPoints(table, group.label, distinct, lines, `${few.join(', ')} point(s) with D_p > 0; each law has 3 coefficients`));
+    out.findings.push(
+      tooFewPoints(
+        table,
+        group.label,
+        distinct,
+        lines,
+        `${few.join(', ')} point(s) with D_p > 0; each law has 3 coefficients`,
+      ),
+    );
   }
   const dpUnit = unitNote(cols.dp, 'tokens');
   const firstCurve = out.curves.length;
@@ -221,7 +315,8 @@ function analyseGroup(table: Table, cols: SweepColumns, group: Group, options: A
   if (cols.ce && pretrained.ce.length) analyseCe(table, group, pretrained.ce, dpUnit, options, out);
   attachBaseline(out.curves.slice(firstCurve), base);
   out.findings.push(...ceBleuDivergence(pretrained.bleu, pretrained.ce, ctx));
-  if (base.bleu.length) out.findings.push(...pretrainingNoGain(pretrained.bleu, base.bleu[0], { ...ctx, finetune: group.finetune }));
+  if (base.bleu.length)
+    out.findings.push(...pretrainingNoGain(pretrained.bleu, base.bleu[0], { ...ctx, finetune: group.finetune }));
 }
 
 /** The chart draws the baseline beside the law it is excluded from, so each curve carries its group's. */
@@ -232,8 +327,17 @@ function attachBaseline(curves: LawAnalysis['curves'], base: { bleu: SweepPoint[
   }
 }
 
-function analyseBleu(table: Table, group: Group, points: SweepPoint[], ctx: BreakContext, dpUnit: string, options: AnalysisOptions, out: LawAnalysis): void {
-  const breaks = points.length >= 2 ? detectBleuBreaks(points, ctx) : { findings: [] as Finding[], breakIndex: undefined };
+function analyseBleu(
+  table: Table,
+  group: Group,
+  points: SweepPoint[],
+  ctx: BreakContext,
+  dpUnit: string,
+  options: AnalysisOptions,
+  out: LawAnalysis,
+): void {
+  const breaks =
+    points.length >= 2 ? detectBleuBreaks(points, ctx) : { findings: [] as Finding[], breakIndex: undefined };
   out.findings.push(...breaks.findings);
   // Fit the stretch that follows the law: everything, or the points before the first break / drop.
   const range = points.slice(0, breaks.breakIndex ?? points.length).filter((p) => p.value > 0);
@@ -241,21 +345,40 @@ function analyseBleu(table: Table, group: Group, points: SweepPoint[], ctx: Brea
   const x = points.map((p) => p.dp);
   const observed = points.map((p) => p.value);
   const lines = points.map((p) => p.line);
-  const fitted = range.length >= 3 ? fitBleu(range.map((p) => p.dp), range.map((p) => p.value), { delta: options.bleuDelta }) : null;
+  const fitted =
+    range.length >= 3
+      ? fitBleu(
+          range.map((p) => p.dp),
+          range.map((p) => p.value),
+          { delta: options.bleuDelta },
+        )
+      : null;
   if (range.length >= 3 && !fitted) out.findings.push(fitFailed(table, name, range[0].line));
   if (!fitted) {
     out.curves.push(curveReport(table, name, 'D_p', 'bleu', 'bleu', x, observed, null, lines, group));
     return;
   }
   const fitObserved = Float64Array.from(range, (p) => p.value);
-  const sets = residualBootstrapSets(bleuLaw, fitted.points, fitObserved, fitted.fit, { samples: options.bootstrapSamples, seed: options.seed, delta: options.bleuDelta });
+  const sets = residualBootstrapSets(bleuLaw, fitted.points, fitObserved, fitted.fit, {
+    samples: options.bootstrapSamples,
+    seed: options.seed,
+    delta: options.bleuDelta,
+  });
   const at = (dps: number[]) => predictWithBand(bleuLaw, fitted.fit.params, sets, bleuPoints(dps, fitted.frame));
   out.curves.push(curveReport(table, name, 'D_p', 'bleu', 'bleu', x, observed, at(x), lines, group));
   out.fits.push(bleuFitResult(group, fitted, sets, range, points.length, dpUnit, options));
   pushPredictions('bleu', group, maxOf(x), at, options, out, breaks.breakIndex !== undefined);
 }
 
-function bleuFitResult(group: Group, fitted: BleuFit, sets: Float64Array[], range: SweepPoint[], total: number, dpUnit: string, options: AnalysisOptions): FitResult {
+function bleuFitResult(
+  group: Group,
+  fitted: BleuFit,
+  sets: Float64Array[],
+  range: SweepPoint[],
+  total: number,
+  dpUnit: string,
+  options: AnalysisOptions,
+): FitResult {
   const k = fitted.coefficients;
   const fitPred = predictWithBand(bleuLaw, fitted.fit.params, [], fitted.points).value;
   return {
@@ -264,7 +387,12 @@ function bleuFitResult(group: Group, fitted: BleuFit, sets: Float64Array[], rang
     groupFields: group.fields,
     formula: 'BLEU = (ln(A * D_p^alpha))^beta',
     params: { A: k.A, lnA: k.logA, alpha: k.alpha, beta: k.beta },
-    units: { A: `(D_p unit)^(-alpha); D_p in ${dpUnit}`, lnA: 'natural log of A', alpha: '1 (exponent on D_p; scales with the log base)', beta: '1 (the same in every log base and D_p unit)' },
+    units: {
+      A: `(D_p unit)^(-alpha); D_p in ${dpUnit}`,
+      lnA: 'natural log of A',
+      alpha: '1 (exponent on D_p; scales with the log base)',
+      beta: '1 (the same in every log base and D_p unit)',
+    },
     normalized: {
       params: { c: fitted.fit.params[0], alpha: fitted.fit.params[1], beta: fitted.fit.params[2] },
       note: `solver form (c + alpha*ln(D_p/D_ref))^beta with D_ref = ${formatCompact(fitted.frame.dRef)} tokens (geometric mean of the fitted D_p); ln A = c - alpha*ln D_ref`,
@@ -287,11 +415,21 @@ function bleuFitResult(group: Group, fitted: BleuFit, sets: Float64Array[], rang
       fitFirst: options.fitFirst,
       band: sets.length ? BAND_METHOD : 'none (bootstrap disabled or too few points)',
     },
-    quality: scorePredictions(range.map((p) => p.value), fitPred),
+    quality: scorePredictions(
+      range.map((p) => p.value),
+      fitPred,
+    ),
   };
 }
 
-function analyseCe(table: Table, group: Group, points: SweepPoint[], dpUnit: string, options: AnalysisOptions, out: LawAnalysis): void {
+function analyseCe(
+  table: Table,
+  group: Group,
+  points: SweepPoint[],
+  dpUnit: string,
+  options: AnalysisOptions,
+  out: LawAnalysis,
+): void {
   const name = `${group.label} · CE`;
   const x = points.map((p) => p.dp);
   const observed = points.map((p) => p.value);
@@ -302,8 +440,13 @@ function analyseCe(table: Table, group: Group, points: SweepPoint[], dpUnit: str
     out.curves.push(curveReport(table, name, 'D_p', 'ce', 'downstream-ce', x, observed, null, lines, group));
     return;
   }
-  const sets = residualBootstrapSets(downstreamCeLaw, fitted.points, Float64Array.from(observed), fitted.fit, { samples: options.bootstrapSamples, seed: options.seed, delta: options.ceDelta });
-  const at = (dps: number[]) => predictWithBand(downstreamCeLaw, fitted.fit.params, sets, downstreamCePoints(dps, fitted.xRef));
+  const sets = residualBootstrapSets(downstreamCeLaw, fitted.points, Float64Array.from(observed), fitted.fit, {
+    samples: options.bootstrapSamples,
+    seed: options.seed,
+    delta: options.ceDelta,
+  });
+  const at = (dps: number[]) =>
+    predictWithBand(downstreamCeLaw, fitted.fit.params, sets, downstreamCePoints(dps, fitted.xRef));
   const onPoints = at(x);
   out.curves.push(curveReport(table, name, 'D_p', 'ce', 'downstream-ce', x, observed, onPoints, lines, group));
   out.fits.push({
@@ -313,12 +456,21 @@ function analyseCe(table: Table, group: Group, points: SweepPoint[], dpUnit: str
     formula: 'CE = E + A / D_p^alpha',
     params: { ...fitted.coefficients },
     units: { E: 'CE as logged (nats per token)', A: `CE · (D_p unit)^alpha; D_p in ${dpUnit}`, alpha: '1' },
-    normalized: { params: { E: fitted.fit.params[0], A: fitted.fit.params[1], alpha: fitted.fit.params[2] }, note: `fitted on D_p / D_ref with D_ref = ${formatCompact(fitted.xRef)} tokens; A = A~ * D_ref^alpha` },
+    normalized: {
+      params: { E: fitted.fit.params[0], A: fitted.fit.params[1], alpha: fitted.fit.params[2] },
+      note: `fitted on D_p / D_ref with D_ref = ${formatCompact(fitted.xRef)} tokens; A = A~ * D_ref^alpha`,
+    },
     intervals: derivedIntervals(sets, (p) => ({ E: p[0], A: p[1] * Math.pow(fitted.xRef, p[2]), alpha: p[2] })),
     ...fitSummary(fitted.fit),
     fittedOn: [group.label],
     points: points.length,
-    settings: { DpUnit: dpUnit, huberDelta: options.ceDelta, fittedRows: lineList(lines), baselineExcluded: true, band: sets.length ? BAND_METHOD : 'none (bootstrap disabled or too few points)' },
+    settings: {
+      DpUnit: dpUnit,
+      huberDelta: options.ceDelta,
+      fittedRows: lineList(lines),
+      baselineExcluded: true,
+      band: sets.length ? BAND_METHOD : 'none (bootstrap disabled or too few points)',
+    },
     quality: scorePredictions(observed, onPoints.value),
   });
   pushPredictions('ce', group, maxOf(x), at, options, out, false);
@@ -338,6 +490,17 @@ function pushPredictions(
   const band = at(targets.map((t) => t.x));
   const caveat = broken ? ' (law broke in this group: extrapolates the pre-break fit, not expected to hold)' : '';
   targets.forEach((t, i) =>
-    out.predictions.push({ metric, group: group.label, groupFields: group.fields, x: t.x, xName: 'D_p', dataMultiplier: t.dataMultiplier, value: band.value[i], low: band.low[i], high: band.high[i], reason: t.reason + caveat }),
+    out.predictions.push({
+      metric,
+      group: group.label,
+      groupFields: group.fields,
+      x: t.x,
+      xName: 'D_p',
+      dataMultiplier: t.dataMultiplier,
+      value: band.value[i],
+      low: band.low[i],
+      high: band.high[i],
+      reason: t.reason + caveat,
+    }),
   );
 }

@@ -46,7 +46,11 @@ const PLAIN_NEXT_TO_SUFFIX = 1000;
  * noted; small bare numbers beside suffixed ones probably mean another unit (billions written bare) and are warned.
  * `ignore` skips rows that are legitimately small (e.g. the D_p = 0 baseline).
  */
-export function mixedUnitFindings(table: Table, columnIndex: number, ignore: (row: number) => boolean = () => false): Finding[] {
+export function mixedUnitFindings(
+  table: Table,
+  columnIndex: number,
+  ignore: (row: number) => boolean = () => false,
+): Finding[] {
   const column = table.columns[columnIndex];
   if (!column.suffixes.length) return [];
   const findings: Finding[] = [];
@@ -71,7 +75,9 @@ export function mixedUnitFindings(table: Table, columnIndex: number, ignore: (ro
       message: `Column '${column.name}' has suffixed values (${column.suffixes.join(', ')}) but ${bare.length} row(s) hold small bare numbers (e.g. ${column.values[bare[0]]} at line ${table.lines[bare[0]]}). They are read as plain counts, not as ${column.suffixes[0]}-units: write them with a suffix (e.g. ${column.values[bare[0]]}${column.suffixes[0]}) or as full counts so the fit sees one unit.`,
       file: table.file,
       line: table.lines[bare[0]],
-      related: bare.slice(1, 20).map((row) => ({ file: table.file, line: table.lines[row], message: `bare value ${column.values[row]}` })),
+      related: bare
+        .slice(1, 20)
+        .map((row) => ({ file: table.file, line: table.lines[row], message: `bare value ${column.values[row]}` })),
     });
   }
   return findings;

@@ -36,7 +36,10 @@ export function inspectTables(tables: Table[], columns: AnalysisOptions['columns
     findings.push(...table.problems.map(problemToFinding));
     if (assignment.kind === 'loss-curve') {
       const extracted = extractLossCurves(table, assignment);
-      series.set(table.file, extracted.curves.map((c) => c.name));
+      series.set(
+        table.file,
+        extracted.curves.map((c) => c.name),
+      );
       findings.push(...extracted.findings);
     } else if (assignment.kind === 'downstream') {
       const col = (i: number | undefined) => (i === undefined ? undefined : table.columns[i]);
@@ -51,7 +54,11 @@ export function inspectTables(tables: Table[], columns: AnalysisOptions['columns
   return { files, series, findings };
 }
 
-export async function inspectFiles(paths: string[], columns: AnalysisOptions['columns'] = {}, read: ReadOptions = {}): Promise<Inspection> {
+export async function inspectFiles(
+  paths: string[],
+  columns: AnalysisOptions['columns'] = {},
+  read: ReadOptions = {},
+): Promise<Inspection> {
   const tables = await Promise.all(paths.map((p) => readTable(p, read)));
   return inspectTables(tables, columns);
 }

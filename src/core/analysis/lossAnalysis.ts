@@ -51,7 +51,13 @@ function prepare(curve: LossCurve, targets: number[]): PreparedCurve {
     targetPosition.set(sortedTargets[t], q);
     queries[q++] = sortedTargets[t];
   }
-  return { curve, targets, queries: queries.subarray(0, q), pointIndex, targetIndex: Int32Array.from(targets, (s) => targetPosition.get(s)!) };
+  return {
+    curve,
+    targets,
+    queries: queries.subarray(0, q),
+    pointIndex,
+    targetIndex: Int32Array.from(targets, (s) => targetPosition.get(s)!),
+  };
 }
 
 /**
@@ -60,7 +66,11 @@ function prepare(curve: LossCurve, targets: number[]): PreparedCurve {
  * caches ln S1 per array).
  */
 function normalisedAreas(p: PreparedCurve, lambda: number, etaMax: number, options: AnalysisOptions): AreaPoints {
-  const areas = lrAreas(p.curve.schedule, p.queries, { lambda, warmup: options.warmupConvention, warmupSteps: options.warmupSteps });
+  const areas = lrAreas(p.curve.schedule, p.queries, {
+    lambda,
+    warmup: options.warmupConvention,
+    warmupSteps: options.warmupSteps,
+  });
   for (let q = 0; q < areas.s1.length; q++) {
     areas.s1[q] /= etaMax;
     areas.s2[q] /= etaMax;
@@ -85,10 +95,9 @@ function concatAreas(parts: AreaPoints[]): AreaPoints {
   return { s1: concat(parts.map((p) => p.s1)), s2: concat(parts.map((p) => p.s2)) };
 }
 
-
-
 function fitAll(data: AreaPoints, observed: Float64Array, delta: number): RobustFit | null {
-  if (observed.length <= THIN_FIT_POINTS) return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });
+  if (observed.length <= THIN_FIT_POINTS)
+    return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });
   const idx = thinIndices(observed.length, THIN_FIT_POINTS);
   const thinData = { s1: pick(data.s1, idx), s2: pick(data.s2, idx) };
   const thinObs = pick(observed, idx);
@@ -122,7 +131,7 @@ function residualBlockReplicate(fitted: { data: AreaPoints; predicted: Float64Ar
       const n = c.logResidual.length;
       const block = Math.max(1, Math.round(Math.cbrt(n)));
       const out = new Float64Array(n);
-      for (let i = 0; i < n; ) {
+      for (let i = 0; i < n;) {
         const start = Math.floor(random() * Math.max(1, n - block + 1));
         for (let k = 0; k < block && i < n; k++, i++) out[i] = c.predicted[i] * Math.exp(c.logResidual[start + k]);
       }
@@ -133,7 +142,13 @@ function residualBlockReplicate(fitted: { data: AreaPoints; predicted: Float64Ar
 }
 
 /** Band quantiles of ln(pred_b / pred) + noise at given points; noise is a residual drawn from the fit. */
-function logBand(paramSets: Float64Array[], best: Float64Array, points: AreaPoints, residuals: Float64Array, random: Random): { lo: Float64Array; hi: Float64Array } {
+function logBand(
+  paramSets: Float64Array[],
+  best: Float64Array,
+  points: AreaPoints,
+  residuals: Float64Array,
+  random: Random,
+): { lo: Float64Array; hi: Float64Array } {
   const n = points.s1.length;
   const base = predictAt(best, points);
   const draws = paramSets.map((p) => predictAt(p, points));
@@ -163,7 +178,12 @@ interface ThinBand {
  * The band's ends at some queries (`at`: indices into the curve's queries): the prediction there times
  * exp(interpolated log-band); NaN without a band. Computed only where reported, never for every query.
  */
-function bandAt(band: ThinBand | null, queries: Float64Array, predicted: Float64Array, at: Int32Array): { low: Float64Array; high: Float64Array } {
+function bandAt(
+  band: ThinBand | null,
+  queries: Float64Array,
+  predicted: Float64Array,
+  at: Int32Array,
+): { low: Float64Array; high: Float64Array } {
   const low = new Float64Array(at.length).fill(NaN);
   const high = new Float64Array(at.length).fill(NaN);
   if (!band) return { low, high };
@@ -186,7 +206,12 @@ function bandAt(band: ThinBand | null, queries: Float64Array, predicted: Float64
 }
 
 /** Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it returns. */
-function chooseLambda(prepared: PreparedCurve[], fitNames: Set<string>, etaMax: number, options: AnalysisOptions): LambdaFit | null {
+function chooseLambda(
+  prepared: PreparedCurve[],
+  fitNames: Set<string>,
+  etaMax: number,
+  options: AnalysisOptions,
+): LambdaFit | null {
   const fitted = (p: PreparedCurve) => fitNames.has(p.curve.name);
   const observed = concat(prepared.filter(fitted).map((p) => p.curve.loss));
   const lambdas = options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];
@@ -232,29 +257,51 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   const fitPrepared = prepared.filter((p) => fitNames.has(p.curve.name));
   const chosen = chooseLambda(prepared, fitNames, etaMax, options);
   if (!chosen) {
-    findings.push({ code: 'fit-failed', severity: 'error', message: 'The LR-annealing law could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.', file: fitting[0].file, line: fitting[0].firstLine });
+    findings.push({
+      code: 'fit-failed',
+      severity: 'error',
+      message:
+        'The LR-annealing law could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.',
+      file: fitting[0].file,
+      line: fitting[0].firstLine,
+    });
     reports.push(...usable.map((c) => unfittedReport(c)));
     return result;
   }
   const { fit, areas, lambda } = chosen;
   if (!fit.converged) {
-    findings.push({ code: 'fit-not-converged', severity: 'warning', message: `The fit stopped before converging (${fit.reason} after ${fit.iterations} iterations); treat its predictions with care.`, file: fitting[0].file, line: fitting[0].firstLine });
+    findings.push({
+      code: 'fit-not-converged',
+      severity: 'warning',
+      message: `The fit stopped before converging (${fit.reason} after ${fit.iterations} iterations); treat its predictions with care.`,
+      file: fitting[0].file,
+      line: fitting[0].firstLine,
+    });
   }
 
   // Bootstrap on thinned copies of the fitted curves.
   const fittedThin = fitPrepared.map((p) => {
     const i = prepared.indexOf(p);
     const idx = thinIndices(p.curve.steps.length, BAND_POINTS);
-    const data = areasAt(areas[i], Int32Array.from(idx, (k) => p.pointIndex[k]));
+    const data = areasAt(
+      areas[i],
+      Int32Array.from(idx, (k) => p.pointIndex[k]),
+    );
     const predicted = predictAt(fit.params, data);
     const obs = pick(p.curve.loss, idx);
     const logResidual = Float64Array.from(obs, (o, k) => Math.log(o / predicted[k]));
     return { data, predicted, logResidual };
   });
   const residuals = concat(fittedThin.map((c) => c.logResidual));
-  const paramSets = options.bootstrapSamples > 0
-    ? bootstrapParams(lrAnnealingLaw, fit.params, residualBlockReplicate(fittedThin), { samples: options.bootstrapSamples, seed: options.seed, delta: options.lossDelta, maxIterations: 200 })
-    : [];
+  const paramSets =
+    options.bootstrapSamples > 0
+      ? bootstrapParams(lrAnnealingLaw, fit.params, residualBlockReplicate(fittedThin), {
+          samples: options.bootstrapSamples,
+          seed: options.seed,
+          delta: options.lossDelta,
+          maxIterations: 200,
+        })
+      : [];
 
   const heldOutMetrics: Metrics[] = [];
   // The fitted curves' points and predictions, for the in-sample quality over all of them.
@@ -291,13 +338,26 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
     const targetBand = bandAt(band, p.queries, predicted, p.targetIndex);
     p.targets.forEach((step, t) => {
       const value = predicted[p.targetIndex[t]];
-      result.predictions.push({ metric: 'loss', curve: p.curve.name, step, x: step, xName: 'step', value, low: targetBand.low[t], high: targetBand.high[t], reason: targetReason(p.curve, step, options) });
+      result.predictions.push({
+        metric: 'loss',
+        curve: p.curve.name,
+        step,
+        x: step,
+        xName: 'step',
+        value,
+        low: targetBand.low[t],
+        high: targetBand.high[t],
+        reason: targetReason(p.curve, step, options),
+      });
     });
   }
 
   // Scored as one series over every fitted point, as the papers report it.
   const quality = scorePredictions(concat(fittedObserved), concat(fittedPredicted));
-  result.fits.push({ ...fitResult(fit, fitPrepared, quality, etaMax, lambda, options, paramSets), heldOut: averageMetrics(heldOutMetrics) });
+  result.fits.push({
+    ...fitResult(fit, fitPrepared, quality, etaMax, lambda, options, paramSets),
+    heldOut: averageMetrics(heldOutMetrics),
+  });
   return result;
 }
 
@@ -366,20 +426,38 @@ function targetSteps(curve: LossCurve, options: AnalysisOptions): number[] {
 
 function targetReason(curve: LossCurve, step: number, options: AnalysisOptions): string {
   const last = curve.schedule.steps[curve.schedule.steps.length - 1];
-  const where = step > last ? `past the last logged LR (step ${last}); the LR is held at its last value` : 'within the logged schedule';
+  const where =
+    step > last
+      ? `past the last logged LR (step ${last}); the LR is held at its last value`
+      : 'within the logged schedule';
   return `${options.predictSteps.length ? 'configured target' : 'twice the last logged step'}, ${where}`;
 }
 
 function unusableReason(c: LossCurve): Finding | null {
   const base = { file: c.file, line: c.firstLine, curve: c.name };
   if (c.schedule.steps.length === 0) {
-    return { ...base, code: 'lr-missing', severity: 'error', message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column with --columns lr=NAME (setting scalingLens.columns).` };
+    return {
+      ...base,
+      code: 'lr-missing',
+      severity: 'error',
+      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column with --columns lr=NAME (setting scalingLens.columns).`,
+    };
   }
   if (c.schedule.lr.every((v) => v === 0)) {
-    return { ...base, code: 'lr-all-zero', severity: 'error', message: `The learning rate of "${c.name}" is 0 at every logged step, so no training progress can be modelled (S1 = 0). Is the LR column the right one?` };
+    return {
+      ...base,
+      code: 'lr-all-zero',
+      severity: 'error',
+      message: `The learning rate of "${c.name}" is 0 at every logged step, so no training progress can be modelled (S1 = 0). Is the LR column the right one?`,
+    };
   }
   if (c.steps.length === 0) {
-    return { ...base, code: 'loss-missing', severity: 'info', message: `"${c.name}" has an LR schedule but no loss values; it can only be predicted, not fitted or scored.` };
+    return {
+      ...base,
+      code: 'loss-missing',
+      severity: 'info',
+      message: `"${c.name}" has an LR schedule but no loss values; it can only be predicted, not fitted or scored.`,
+    };
   }
   return null;
 }
@@ -404,11 +482,22 @@ function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[])
 
 function unfittedReport(c: LossCurve): CurveReport<Series> {
   const { points, schedule } = loggedSeries(c);
-  return { name: c.name, file: c.file, role: 'unfitted', xName: 'step', metric: 'loss', points: { ...points, predicted: [], low: [], high: [] }, schedule, firstLine: c.firstLine };
+  return {
+    name: c.name,
+    file: c.file,
+    role: 'unfitted',
+    xName: 'step',
+    metric: 'loss',
+    points: { ...points, predicted: [], low: [], high: [] },
+    schedule,
+    firstLine: c.firstLine,
+  };
 }
 
 /** A curve's logged series as its report carries them: the curve's own arrays, not copies. */
 function loggedSeries(c: LossCurve) {
-  return { points: { x: c.steps, observed: c.loss, lines: c.lines }, schedule: { steps: c.schedule.steps, lr: c.schedule.lr } };
+  return {
+    points: { x: c.steps, observed: c.loss, lines: c.lines },
+    schedule: { steps: c.schedule.steps, lr: c.schedule.lr },
+  };
 }
-

@@ -109,7 +109,10 @@ function runKeyOf(table: Table, runColumn: number | undefined, row: number, fall
   return Number.isNaN(v) ? fallback : String(v);
 }
 
-export function extractLossCurves(table: Table, assignment: RoleAssignment): { curves: LossCurve[]; findings: Finding[] } {
+export function extractLossCurves(
+  table: Table,
+  assignment: RoleAssignment,
+): { curves: LossCurve[]; findings: Finding[] } {
   const findings: Finding[] = [];
   const file = table.file;
   const { step: stepCol, loss: lossCol, lr: lrCol, run: runCol } = assignment.roles;
@@ -136,7 +139,9 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
       continue;
     }
     if (step < 0) {
-      findings.push(cellFinding('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, file, line));
+      findings.push(
+        cellFinding('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, file, line),
+      );
       continue;
     }
     if (!Number.isInteger(step)) {
@@ -145,22 +150,48 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
     }
     const key = runKeyOf(table, runCol, r, fallback);
     let run = byRun.get(key);
-    if (!run) byRun.set(key, (run = { points: new RunRows(table.rowCount, oneRun), lrs: new RunRows(table.rowCount, oneRun), firstLine: line }));
+    if (!run)
+      byRun.set(
+        key,
+        (run = {
+          points: new RunRows(table.rowCount, oneRun),
+          lrs: new RunRows(table.rowCount, oneRun),
+          firstLine: line,
+        }),
+      );
     if (hasLr) {
       const eta = lr![r];
       if (Number.isFinite(eta) && eta >= 0) run.lrs.push(step, eta, line);
-      else findings.push(cellFinding('lr-invalid', 'warning', `Learning rate ${eta} is not a finite non-negative number; the schedule skips this row.`, file, line));
+      else
+        findings.push(
+          cellFinding(
+            'lr-invalid',
+            'warning',
+            `Learning rate ${eta} is not a finite non-negative number; the schedule skips this row.`,
+            file,
+            line,
+          ),
+        );
     }
     if (!hasLoss) {
       // Text where a loss should be ("nan", "diverged") is a logged failure, not an empty cell: say so.
       const written = lossCol === undefined ? undefined : textAt(table, lossCol, r);
-      if (written !== undefined) findings.push(cellFinding('loss-invalid', 'warning', `Loss "${written}" is not a number; the row is left out.`, file, line));
+      if (written !== undefined)
+        findings.push(
+          cellFinding('loss-invalid', 'warning', `Loss "${written}" is not a number; the row is left out.`, file, line),
+        );
       continue;
     }
     const value = loss[r];
     if (!Number.isFinite(value) || value <= 0) {
       findings.push(
-        cellFinding('loss-invalid', 'warning', `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`, file, line),
+        cellFinding(
+          'loss-invalid',
+          'warning',
+          `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`,
+          file,
+          line,
+        ),
       );
       continue;
     }
@@ -175,14 +206,36 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
 
   if (stepZeroCount) {
     findings.push(
-      cellFinding('step-zero', 'info', `${plural(stepZeroCount, 'row')} at step 0 left out of the fit: the law is undefined before any training step (S1 = 0).`, file, stepZeroLine),
+      cellFinding(
+        'step-zero',
+        'info',
+        `${plural(stepZeroCount, 'row')} at step 0 left out of the fit: the law is undefined before any training step (S1 = 0).`,
+        file,
+        stepZeroLine,
+      ),
     );
   }
   if (roundedSteps) {
-    findings.push(cellFinding('step-not-integer', 'info', `${plural(roundedSteps, 'step')} were not whole numbers and were rounded.`, file, table.headerLine));
+    findings.push(
+      cellFinding(
+        'step-not-integer',
+        'info',
+        `${plural(roundedSteps, 'step')} were not whole numbers and were rounded.`,
+        file,
+        table.headerLine,
+      ),
+    );
   }
   if (noStep) {
-    findings.push(cellFinding('step-missing', 'info', `${plural(noStep, 'row')} had a loss or LR but no step and were left out.`, file, table.headerLine));
+    findings.push(
+      cellFinding(
+        'step-missing',
+        'info',
+        `${plural(noStep, 'row')} had a loss or LR but no step and were left out.`,
+        file,
+        table.headerLine,
+      ),
+    );
   }
 
   const curves: LossCurve[] = [];
@@ -204,7 +257,16 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
     }
     // A resumed run is out of order by nature; only an otherwise shuffled log deserves its own note.
     if (!points.repeated.length && run.points.isUnsorted()) {
-      findings.push({ ...cellFinding('steps-unsorted', 'info', `Rows of "${name}" are not in step order; they were sorted by step.`, file, run.firstLine), curve: name });
+      findings.push({
+        ...cellFinding(
+          'steps-unsorted',
+          'info',
+          `Rows of "${name}" are not in step order; they were sorted by step.`,
+          file,
+          run.firstLine,
+        ),
+        curve: name,
+      });
     }
     const steps = gather(run.points.steps, run.points.length, points.kept);
     const scheduleSteps = gather(run.lrs.steps, run.lrs.length, lrs.kept);
@@ -215,7 +277,10 @@ export function extractLossCurves(table: Table, assignment: RoleAssignment): { c
       loss: gather(run.points.values, run.points.length, points.kept),
       lines: gather(run.points.lines, run.points.length, points.kept),
       // Usually every row has both a loss and an LR: then the two step arrays are one.
-      schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: gather(run.lrs.values, run.lrs.length, lrs.kept) },
+      schedule: {
+        steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps,
+        lr: gather(run.lrs.values, run.lrs.length, lrs.kept),
+      },
       firstLine: run.firstLine,
     });
   }
@@ -236,10 +301,15 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-function cellFinding(code: string, severity: Finding['severity'], message: string, file: string, line: number): Finding {
+function cellFinding(
+  code: string,
+  severity: Finding['severity'],
+  message: string,
+  file: string,
+  line: number,
+): Finding {
   return { code, severity, message, file, line };
 }
-
 
 /**
  * A run logged in two files, one with the loss and one with only the LR (TensorBoard writes one tag per file), is
@@ -249,7 +319,9 @@ export function mergeScheduleOnlyCurves(curves: LossCurve[]): LossCurve[] {
   const scheduleOnly = curves.filter((c) => c.steps.length === 0 && c.schedule.steps.length > 0);
   const merged = new Set<LossCurve>();
   for (const donor of scheduleOnly) {
-    const takers = curves.filter((c) => c !== donor && c.name === donor.name && c.steps.length > 0 && c.schedule.steps.length === 0);
+    const takers = curves.filter(
+      (c) => c !== donor && c.name === donor.name && c.steps.length > 0 && c.schedule.steps.length === 0,
+    );
     if (takers.length !== 1) continue;
     takers[0].schedule = donor.schedule;
     merged.add(donor);

@@ -23,7 +23,12 @@ export const BAND_METHOD =
  * distinct D_p in every replicate (a case bootstrap would often draw fewer distinct points than parameters).
  * Returns null when n <= p: the fit is exact and the residuals say nothing about the noise.
  */
-export function logResidualDraw<Data>(law: Law<Data>, data: Data, observed: Float64Array, params: Float64Array): ((random: Random) => Replicate<Data> | null) | null {
+export function logResidualDraw<Data>(
+  law: Law<Data>,
+  data: Data,
+  observed: Float64Array,
+  params: Float64Array,
+): ((random: Random) => Replicate<Data> | null) | null {
   const n = observed.length;
   const p = law.parameterNames.length;
   if (n <= p) return null;
@@ -38,14 +43,30 @@ export function logResidualDraw<Data>(law: Law<Data>, data: Data, observed: Floa
 }
 
 /** Bootstrap parameter sets of a fitted single-x law (empty when bands are disabled or impossible). */
-export function residualBootstrapSets<Data>(law: Law<Data>, data: Data, observed: Float64Array, fit: RobustFit, options: { samples: number; seed: number; delta: number }): Float64Array[] {
+export function residualBootstrapSets<Data>(
+  law: Law<Data>,
+  data: Data,
+  observed: Float64Array,
+  fit: RobustFit,
+  options: { samples: number; seed: number; delta: number },
+): Float64Array[] {
   const draw = options.samples > 0 ? logResidualDraw(law, data, observed, fit.params) : null;
   if (!draw) return [];
-  return bootstrapParams(law, fit.params, draw, { samples: options.samples, seed: options.seed, delta: options.delta, maxIterations: 300 });
+  return bootstrapParams(law, fit.params, draw, {
+    samples: options.samples,
+    seed: options.seed,
+    delta: options.delta,
+    maxIterations: 300,
+  });
 }
 
 /** Point prediction and 95 % percentile band at each point of `data`; NaN bands without bootstrap sets. */
-export function predictWithBand<Data>(law: Law<Data>, params: Float64Array, sets: Float64Array[], data: Data): { value: number[]; low: number[]; high: number[] } {
+export function predictWithBand<Data>(
+  law: Law<Data>,
+  params: Float64Array,
+  sets: Float64Array[],
+  data: Data,
+): { value: number[]; low: number[]; high: number[] } {
   const n = law.size(data);
   const value = new Float64Array(n);
   law.predict(params, data, value);
@@ -72,7 +93,10 @@ export function predictWithBand<Data>(law: Law<Data>, params: Float64Array, sets
 }
 
 /** Where to predict: k times the largest x for each multiplier, and each configured x. */
-export function predictionTargets(maxX: number, options: AnalysisOptions): { x: number; reason: string; dataMultiplier?: number }[] {
+export function predictionTargets(
+  maxX: number,
+  options: AnalysisOptions,
+): { x: number; reason: string; dataMultiplier?: number }[] {
   return [
     ...options.dataMultipliers.map((k) => ({ x: k * maxX, reason: `data-multiplier ×${k}`, dataMultiplier: k })),
     ...options.predictAt.filter((x) => x > 0).map((x) => ({ x, reason: 'configured' })),
@@ -80,11 +104,17 @@ export function predictionTargets(maxX: number, options: AnalysisOptions): { x: 
 }
 
 /** Intervals of derived coefficients: each bootstrap set mapped through `convert` first. */
-export function derivedIntervals(sets: Float64Array[], convert: (params: Float64Array) => Record<string, number>): Record<string, [number, number]> | undefined {
+export function derivedIntervals(
+  sets: Float64Array[],
+  convert: (params: Float64Array) => Record<string, number>,
+): Record<string, [number, number]> | undefined {
   if (sets.length < 2) return undefined;
   const converted = sets.map(convert);
   const names = Object.keys(converted[0]);
-  return percentileIntervals(converted.map((c) => Float64Array.from(names, (k) => c[k])), names);
+  return percentileIntervals(
+    converted.map((c) => Float64Array.from(names, (k) => c[k])),
+    names,
+  );
 }
 
 export function emptyAnalysis(): LawAnalysis {
@@ -97,7 +127,10 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
   const xIndex = options.powerX ? findColumn(table, [options.powerX]) : undefined;
   const names = table.columns.map((c) => c.name).join(', ');
   if (xIndex === undefined || yIndex === undefined) {
-    const missing = xIndex === undefined ? `the x column${options.powerX ? ` '${options.powerX}' (not found)` : ' (option powerX is not set)'}` : 'a loss column';
+    const missing =
+      xIndex === undefined
+        ? `the x column${options.powerX ? ` '${options.powerX}' (not found)` : ' (option powerX is not set)'}`
+        : 'a loss column';
     out.findings.push({
       code: 'power-missing-column',
       severity: 'error',
@@ -115,11 +148,22 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     const ok = xs.values[r] > 0 && ys.values[r] > 0 && Number.isFinite(xs.values[r]) && Number.isFinite(ys.values[r]);
     (ok ? rows : bad).push(r);
   }
-  if (bad.length) out.findings.push(invalidRows(table, bad, `'${xs.name}' and '${ys.name}' must both be positive numbers`, 'power-invalid-row'));
+  if (bad.length)
+    out.findings.push(
+      invalidRows(table, bad, `'${xs.name}' and '${ys.name}' must both be positive numbers`, 'power-invalid-row'),
+    );
   rows.sort((a, b) => xs.values[a] - xs.values[b]);
   const curveName = `${ys.name} vs ${xs.name}`;
   if (rows.length < 3) {
-    out.findings.push(tooFewPoints(table, curveName, rows.length, rows.map((r) => table.lines[r]), 'The power law has 3 coefficients'));
+    out.findings.push(
+      tooFewPoints(
+        table,
+        curveName,
+        rows.length,
+        rows.map((r) => table.lines[r]),
+        'The power law has 3 coefficients',
+      ),
+    );
     return out;
   }
   const x = rows.map((r) => xs.values[r]);
@@ -130,7 +174,11 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     return out;
   }
   const observed = Float64Array.from(y);
-  const sets = residualBootstrapSets(powerLaw, fitted.points, observed, fitted.fit, { samples: options.bootstrapSamples, seed: options.seed, delta: options.lossDelta });
+  const sets = residualBootstrapSets(powerLaw, fitted.points, observed, fitted.fit, {
+    samples: options.bootstrapSamples,
+    seed: options.seed,
+    delta: options.lossDelta,
+  });
   const atPoints = predictWithBand(powerLaw, fitted.fit.params, sets, fitted.points);
   const xUnit = unitNote(xs, 'x');
   out.fits.push({
@@ -138,24 +186,73 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     formula: `${ys.name} = E + A * ${xs.name}^(-alpha)`,
     params: { ...fitted.coefficients },
     units: { E: `${ys.name} units`, A: `${ys.name} units · (${xs.name})^alpha`, alpha: '1' },
-    normalized: { params: { E: fitted.fit.params[0], A: fitted.fit.params[1], alpha: fitted.fit.params[2] }, note: `fitted on x / x_ref with x_ref = ${formatCompact(fitted.xRef)} (geometric mean of x); A = A~ * x_ref^alpha` },
+    normalized: {
+      params: { E: fitted.fit.params[0], A: fitted.fit.params[1], alpha: fitted.fit.params[2] },
+      note: `fitted on x / x_ref with x_ref = ${formatCompact(fitted.xRef)} (geometric mean of x); A = A~ * x_ref^alpha`,
+    },
     intervals: derivedIntervals(sets, (p) => ({ E: p[0], A: p[1] * Math.pow(fitted.xRef, p[2]), alpha: p[2] })),
     ...fitSummary(fitted.fit),
     fittedOn: [curveName],
     points: rows.length,
-    settings: { huberDelta: options.lossDelta, x: xs.name, y: ys.name, xUnit, fittedRows: lineList(rows.map((r) => table.lines[r])), band: sets.length ? BAND_METHOD : 'none' },
+    settings: {
+      huberDelta: options.lossDelta,
+      x: xs.name,
+      y: ys.name,
+      xUnit,
+      fittedRows: lineList(rows.map((r) => table.lines[r])),
+      band: sets.length ? BAND_METHOD : 'none',
+    },
     quality: scorePredictions(y, atPoints.value),
   });
-  out.curves.push(curveReport(table, curveName, xs.name, 'loss', 'power', x, y, atPoints, rows.map((r) => table.lines[r])));
+  out.curves.push(
+    curveReport(
+      table,
+      curveName,
+      xs.name,
+      'loss',
+      'power',
+      x,
+      y,
+      atPoints,
+      rows.map((r) => table.lines[r]),
+    ),
+  );
   const targets = predictionTargets(maxOf(x), options);
-  const at = predictWithBand(powerLaw, fitted.fit.params, sets, powerPoints(targets.map((t) => t.x), fitted.xRef));
-  targets.forEach((t, i) => out.predictions.push({ metric: 'loss', curve: curveName, x: t.x, xName: xs.name, value: at.value[i], low: at.low[i], high: at.high[i], reason: t.reason }));
+  const at = predictWithBand(
+    powerLaw,
+    fitted.fit.params,
+    sets,
+    powerPoints(
+      targets.map((t) => t.x),
+      fitted.xRef,
+    ),
+  );
+  targets.forEach((t, i) =>
+    out.predictions.push({
+      metric: 'loss',
+      curve: curveName,
+      x: t.x,
+      xName: xs.name,
+      value: at.value[i],
+      low: at.low[i],
+      high: at.high[i],
+      reason: t.reason,
+    }),
+  );
   return out;
 }
 
 /** The solver bookkeeping every FitResult carries. */
-export function fitSummary(fit: RobustFit): Pick<FitResult, 'objective' | 'converged' | 'stopReason' | 'iterations' | 'startsTried'> {
-  return { objective: fit.objective, converged: fit.converged, stopReason: fit.reason, iterations: fit.iterations, startsTried: fit.startsTried };
+export function fitSummary(
+  fit: RobustFit,
+): Pick<FitResult, 'objective' | 'converged' | 'stopReason' | 'iterations' | 'startsTried'> {
+  return {
+    objective: fit.objective,
+    converged: fit.converged,
+    stopReason: fit.reason,
+    iterations: fit.iterations,
+    startsTried: fit.startsTried,
+  };
 }
 
 /** "3, 4, 5" or "3–40 (38 rows)" for settings and messages. */
@@ -176,7 +273,14 @@ export function curveReport(
   lines: number[],
   group?: { label: string; fields: Record<string, string | number> },
 ): CurveReport {
-  const points: SeriesPoints = { x, observed, predicted: fitted ? fitted.value : [], low: fitted ? fitted.low : [], high: fitted ? fitted.high : [], lines };
+  const points: SeriesPoints = {
+    x,
+    observed,
+    predicted: fitted ? fitted.value : [],
+    low: fitted ? fitted.low : [],
+    high: fitted ? fitted.high : [],
+    lines,
+  };
   return {
     name,
     file: table.file,

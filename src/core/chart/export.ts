@@ -13,7 +13,11 @@ export function chartToCsv(data: ChartData): string {
   const rows = ['series,kind,panel,group,x,y,y_high,predicted,line'];
   for (const s of data.series) {
     for (let i = 0; i < s.x.length; i++) {
-      rows.push([s.label, s.kind, s.panel, s.group, s.x[i], s.y[i], s.y2?.[i], s.predicted?.[i], s.lines?.[i]].map(csvCell).join(','));
+      rows.push(
+        [s.label, s.kind, s.panel, s.group, s.x[i], s.y[i], s.y2?.[i], s.predicted?.[i], s.lines?.[i]]
+          .map(csvCell)
+          .join(','),
+      );
     }
   }
   return rows.join('\n') + '\n';

@@ -32,7 +32,15 @@ export function axisValues(x: ArrayLike<number>, logX: boolean): ArrayLike<numbe
  * a loss log logged every step has 90 % of its rows in its last decade, and equal-count buckets would leave the
  * early, fast part of the curve with one or two points. `axis`, when given, is axisValues(x, logX), computed before.
  */
-export function lttbIndices(x: ArrayLike<number>, y: ArrayLike<number>, threshold: number, logX: boolean, from = 0, to = x.length, axis?: ArrayLike<number>): number[] {
+export function lttbIndices(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  threshold: number,
+  logX: boolean,
+  from = 0,
+  to = x.length,
+  axis?: ArrayLike<number>,
+): number[] {
   const t = axis ?? (logX ? undefined : x);
   // The common case, every point drawable: sample the arrays in place, nothing copied.
   if (t && allFinite(t, y, from, to)) return lttbRange(t, y, from, to, threshold);
@@ -41,8 +49,15 @@ export function lttbIndices(x: ArrayLike<number>, y: ArrayLike<number>, threshol
 }
 
 /** LTTB over the finite points t[first..last), v[first..last); returns their positions in the arrays. */
-function lttbRange(t: ArrayLike<number>, v: ArrayLike<number>, first: number, last: number, threshold: number): number[] {
-  if (last - first <= threshold || threshold < 3) return Array.from({ length: Math.max(0, last - first) }, (_, k) => first + k);
+function lttbRange(
+  t: ArrayLike<number>,
+  v: ArrayLike<number>,
+  first: number,
+  last: number,
+  threshold: number,
+): number[] {
+  if (last - first <= threshold || threshold < 3)
+    return Array.from({ length: Math.max(0, last - first) }, (_, k) => first + k);
   const starts = bucketStarts(t, first, last, threshold - 2);
   const kept = [first];
   let a = first;
@@ -85,7 +100,13 @@ function allFinite(t: ArrayLike<number>, y: ArrayLike<number>, from: number, to:
 }
 
 /** The points a chart can draw (finite, and x > 0 on a log axis): their indices, axis-space x, and y, packed. */
-function drawable(x: ArrayLike<number>, y: ArrayLike<number>, logX: boolean, from: number, to: number): { index: Int32Array; t: Float64Array; v: Float64Array; n: number } {
+function drawable(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  logX: boolean,
+  from: number,
+  to: number,
+): { index: Int32Array; t: Float64Array; v: Float64Array; n: number } {
   const size = Math.max(0, to - from);
   const index = new Int32Array(size);
   const t = new Float64Array(size);

@@ -31,8 +31,18 @@ export interface SampleOptions {
 }
 
 export function buildChart(analysis: Analysis): ChartModel {
-  const parts = analysis.kind === 'downstream' ? downstreamSeries(analysis) : analysis.kind === 'compute' ? computeSeries(analysis) : lossSeries(analysis);
-  const fits: ChartFit[] = analysis.fits.map((f) => ({ law: f.law, group: f.group, formula: f.formula, params: f.params }));
+  const parts =
+    analysis.kind === 'downstream'
+      ? downstreamSeries(analysis)
+      : analysis.kind === 'compute'
+        ? computeSeries(analysis)
+        : lossSeries(analysis);
+  const fits: ChartFit[] = analysis.fits.map((f) => ({
+    law: f.law,
+    group: f.group,
+    formula: f.formula,
+    params: f.params,
+  }));
   const groups = [...new Set(parts.series.map((s) => s.group).filter((g) => g !== ''))];
   return {
     data: {
@@ -66,7 +76,9 @@ export function sampleChart(model: ChartModel, options: SampleOptions): ChartDat
     if (options.logX && s.kind === 'observed') hidden += countNonPositive(s.x);
     return sampleSeries(s, options, budget, options.logX ? logAxisOf(model, s.x) : s.x);
   });
-  const notes = hidden ? [`${hidden} observed row(s) with x ≤ 0 are not drawn on the log x-axis; switch x to linear to see them.`] : [];
+  const notes = hidden
+    ? [`${hidden} observed row(s) with x ≤ 0 are not drawn on the log x-axis; switch x to linear to see them.`]
+    : [];
   return { ...model.data, series, notes, window: options.window, logX: options.logX };
 }
 
@@ -89,7 +101,14 @@ function sampleSeries(s: ChartSeries, options: SampleOptions, budget: number, ax
   const keep = lttbIndices(s.x, s.y, budget, options.logX, from, to, axis);
   const pick = (a: number[]) => keep.map((i) => a[i]);
   const pickOptional = (a: number[] | undefined) => (a ? pick(a) : undefined);
-  return { ...s, x: pick(s.x), y: pick(s.y), y2: pickOptional(s.y2), predicted: pickOptional(s.predicted), lines: pickOptional(s.lines) };
+  return {
+    ...s,
+    x: pick(s.x),
+    y: pick(s.y),
+    y2: pickOptional(s.y2),
+    predicted: pickOptional(s.predicted),
+    lines: pickOptional(s.lines),
+  };
 }
 
 // ---- loss curves -----------------------------------------------------------------------------------------------
@@ -107,14 +126,39 @@ function lossSeries(analysis: Analysis): Parts {
       // concat, not spread (a million rows), and one x shared by the law and its band.
       const x = c.points.x.concat(extra.x);
       series.push(law(c, 'main', x, c.points.predicted.concat(extra.y)));
-      if (c.points.low.some(Number.isFinite)) series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
+      if (c.points.low.some(Number.isFinite))
+        series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
     }
-    if (c.schedule) series.push({ id: `lr:${c.name}`, label: `${c.name} · LR`, kind: 'schedule', panel: 'secondary', group: c.name, x: c.schedule.steps, y: c.schedule.lr, total: c.schedule.steps.length });
-    for (const p of targets) markers.push({ panel: 'main', kind: 'target', x: p.x, group: c.name, label: `${c.name}: L(${formatCompact(p.x)}) = ${formatNumber(p.value, 4)}${band95(p)}` });
+    if (c.schedule)
+      series.push({
+        id: `lr:${c.name}`,
+        label: `${c.name} · LR`,
+        kind: 'schedule',
+        panel: 'secondary',
+        group: c.name,
+        x: c.schedule.steps,
+        y: c.schedule.lr,
+        total: c.schedule.steps.length,
+      });
+    for (const p of targets)
+      markers.push({
+        panel: 'main',
+        kind: 'target',
+        x: p.x,
+        group: c.name,
+        label: `${c.name}: L(${formatCompact(p.x)}) = ${formatNumber(p.value, 4)}${band95(p)}`,
+      });
   }
   const panels: ChartPanelSpec[] = [
     { id: 'main', title: 'Loss', xLabel: 'step', yLabel: lossColumn, logX: true, logY: true },
-    { id: 'secondary', title: 'Learning-rate schedule', xLabel: 'step', yLabel: columnName(analysis, 'lr') ?? 'LR', logX: true, logY: false },
+    {
+      id: 'secondary',
+      title: 'Learning-rate schedule',
+      xLabel: 'step',
+      yLabel: columnName(analysis, 'lr') ?? 'LR',
+      logX: true,
+      logY: false,
+    },
   ];
   return { panels, series, markers, whatIf: fit ? whatIfDefaults(analysis, fit) : undefined };
 }
@@ -124,20 +168,42 @@ function lossSeries(analysis: Analysis): Parts {
  * the analysis predicts targets). The band is interpolated in log(step) between its relative width at the last point
  * and at each target's prediction: the bootstrap sets behind it are not in the Analysis.
  */
-function lossExtrapolation(c: CurveReport, fit: FitResult, targets: Prediction[]): { x: number[]; y: number[]; low: number[]; high: number[] } {
+function lossExtrapolation(
+  c: CurveReport,
+  fit: FitResult,
+  targets: Prediction[],
+): { x: number[]; y: number[]; low: number[]; high: number[] } {
   const empty = { x: [], y: [], low: [], high: [] };
   const last = c.points.x[c.points.x.length - 1];
   const end = Math.max(...targets.map((t) => t.x));
   const settings = lawSettings(fit);
   if (!settings.ok || !c.schedule || !(end > last)) return empty;
-  const grid = logGrid(last, end, 60).map(Math.round).filter((s, i, a) => s > last && s !== a[i - 1]);
+  const grid = logGrid(last, end, 60)
+    .map(Math.round)
+    .filter((s, i, a) => s > last && s !== a[i - 1]);
   const schedule = { steps: Float64Array.from(c.schedule.steps), lr: Float64Array.from(c.schedule.lr) };
   const y = predictLoss(settings.value, schedule, grid);
   const n = c.points.x.length - 1;
   const edge = (v: number, pred: number) => Math.log(v / pred);
-  const anchors = [{ x: last, lo: edge(c.points.low[n], c.points.predicted[n]), hi: edge(c.points.high[n], c.points.predicted[n]) }, ...targets.filter((t) => t.x > last).sort((a, b) => a.x - b.x).map((t) => ({ x: t.x, lo: edge(t.low, t.value), hi: edge(t.high, t.value) }))];
-  const rel = (s: number, key: 'lo' | 'hi') => interpolateLog(anchors.map((a) => a.x), anchors.map((a) => a[key]), s);
-  return { x: grid, y, low: grid.map((s, i) => y[i] * Math.exp(rel(s, 'lo'))), high: grid.map((s, i) => y[i] * Math.exp(rel(s, 'hi'))) };
+  const anchors = [
+    { x: last, lo: edge(c.points.low[n], c.points.predicted[n]), hi: edge(c.points.high[n], c.points.predicted[n]) },
+    ...targets
+      .filter((t) => t.x > last)
+      .sort((a, b) => a.x - b.x)
+      .map((t) => ({ x: t.x, lo: edge(t.low, t.value), hi: edge(t.high, t.value) })),
+  ];
+  const rel = (s: number, key: 'lo' | 'hi') =>
+    interpolateLog(
+      anchors.map((a) => a.x),
+      anchors.map((a) => a[key]),
+      s,
+    );
+  return {
+    x: grid,
+    y,
+    low: grid.map((s, i) => y[i] * Math.exp(rel(s, 'lo'))),
+    high: grid.map((s, i) => y[i] * Math.exp(rel(s, 'hi'))),
+  };
 }
 
 export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaults {
@@ -160,36 +226,78 @@ function downstreamSeries(analysis: Analysis): Parts {
     const targets = analysis.predictions.filter((p) => p.group === c.group && p.metric === c.metric);
     const breakX = c.metric === 'bleu' ? breakPoint(analysis, c) : undefined;
     series.push({ ...observed(c, panel), breakX });
-    if (breakX !== undefined) markers.push({ panel, kind: 'break', x: breakX, group, label: `${group}: law breaks at D_p = ${formatCompact(breakX)}` });
+    if (breakX !== undefined)
+      markers.push({
+        panel,
+        kind: 'break',
+        x: breakX,
+        group,
+        label: `${group}: law breaks at D_p = ${formatCompact(breakX)}`,
+      });
     const xMax = Math.max(maxOf(c.points.x), maxOf(targets.map((t) => t.x)));
     if (fit) {
       const grid = logGrid(minOf(c.points.x), xMax, LAW_GRID);
       series.push(law(c, panel, grid, evaluateLaw(fit, grid)));
     }
     if (c.points.low.some(Number.isFinite)) {
-      const rows = [...c.points.x.map((x, i) => ({ x, lo: c.points.low[i], hi: c.points.high[i] })), ...targets.map((t) => ({ x: t.x, lo: t.low, hi: t.high }))].sort((a, b) => a.x - b.x);
-      series.push(band(c, panel, rows.map((r) => r.x), rows.map((r) => r.lo), rows.map((r) => r.hi)));
+      const rows = [
+        ...c.points.x.map((x, i) => ({ x, lo: c.points.low[i], hi: c.points.high[i] })),
+        ...targets.map((t) => ({ x: t.x, lo: t.low, hi: t.high })),
+      ].sort((a, b) => a.x - b.x);
+      series.push(
+        band(
+          c,
+          panel,
+          rows.map((r) => r.x),
+          rows.map((r) => r.lo),
+          rows.map((r) => r.hi),
+        ),
+      );
     }
     if (targets.length) series.push(targetSeries(c, panel, group, targets));
     if (c.baseline) {
       const xMin = minOf(c.points.x);
-      series.push({ id: `baseline:${c.name}`, label: `${c.name} · not pretrained`, kind: 'baseline', panel, group, x: [xMin, xMax], y: [c.baseline.value, c.baseline.value], lines: [c.baseline.line, c.baseline.line], total: 1 });
+      series.push({
+        id: `baseline:${c.name}`,
+        label: `${c.name} · not pretrained`,
+        kind: 'baseline',
+        panel,
+        group,
+        x: [xMin, xMax],
+        y: [c.baseline.value, c.baseline.value],
+        lines: [c.baseline.line, c.baseline.line],
+        total: 1,
+      });
     }
   }
   const dp = columnName(analysis, 'pretrainData') ?? 'D_p';
   const panels: ChartPanelSpec[] = [
-    { id: 'main', title: 'BLEU vs pretraining data', xLabel: dp, yLabel: columnName(analysis, 'bleu') ?? 'BLEU', logX: true, logY: false },
-    { id: 'secondary', title: 'Cross-entropy vs pretraining data', xLabel: dp, yLabel: columnName(analysis, 'ce') ?? 'CE', logX: true, logY: true },
+    {
+      id: 'main',
+      title: 'BLEU vs pretraining data',
+      xLabel: dp,
+      yLabel: columnName(analysis, 'bleu') ?? 'BLEU',
+      logX: true,
+      logY: false,
+    },
+    {
+      id: 'secondary',
+      title: 'Cross-entropy vs pretraining data',
+      xLabel: dp,
+      yLabel: columnName(analysis, 'ce') ?? 'CE',
+      logX: true,
+      logY: true,
+    },
   ];
   return { panels, series, markers };
 }
-
 
 /** A fitted single-x law evaluated in the user's units (the FitResult's raw params). */
 export function evaluateLaw(fit: FitResult, x: number[]): number[] {
   const out = new Float64Array(x.length);
   const p = fit.params;
-  if (fit.law === 'bleu') bleuLaw.predict(Float64Array.of(p.lnA, p.alpha, p.beta), { u: Float64Array.from(x, Math.log) }, out);
+  if (fit.law === 'bleu')
+    bleuLaw.predict(Float64Array.of(p.lnA, p.alpha, p.beta), { u: Float64Array.from(x, Math.log) }, out);
   else powerLaw.predict(Float64Array.of(p.E, p.A, p.alpha), { x: Float64Array.from(x) }, out);
   return Array.from(out);
 }
@@ -210,17 +318,43 @@ function computeSeries(analysis: Analysis): Parts {
       const grid = logGrid(minOf(c.points.x), maxOf(c.points.x) * 4, LAW_GRID);
       series.push(law(c, 'main', grid, chinchillaAt(fit, n, grid)));
     } else if (c.points.predicted.length) series.push(law(c, 'main', c.points.x, c.points.predicted));
-    if (fit?.law !== 'chinchilla' && c.points.low.some(Number.isFinite)) series.push(band(c, 'main', c.points.x, c.points.low, c.points.high));
+    if (fit?.law !== 'chinchilla' && c.points.low.some(Number.isFinite))
+      series.push(band(c, 'main', c.points.x, c.points.low, c.points.high));
   }
   if (fit && fit.law === 'chinchilla' && allX.length) {
     const k = { A: fit.params.A, B: fit.params.B, E: fit.params.E, alpha: fit.params.alpha, beta: fit.params.beta };
     const grid = logGrid(cMin, cMax, LAW_GRID);
-    series.push({ id: 'frontier', label: 'compute-optimal frontier L*(C)', kind: 'frontier', panel: 'main', group: '', x: grid, y: grid.map((C) => computeOptimal(k, C).loss), total: grid.length });
+    series.push({
+      id: 'frontier',
+      label: 'compute-optimal frontier L*(C)',
+      kind: 'frontier',
+      panel: 'main',
+      group: '',
+      x: grid,
+      y: grid.map((C) => computeOptimal(k, C).loss),
+      total: grid.length,
+    });
   }
-  for (const p of budgets) markers.push({ panel: 'main', kind: 'target', x: p.x, group: '', label: `C = ${formatNumber(p.x, 3)}: L* = ${formatNumber(p.value, 4)}${p.extra ? `, N* = ${formatCompact(p.extra.N)}, D* = ${formatCompact(p.extra.D)}` : ''}` });
+  for (const p of budgets)
+    markers.push({
+      panel: 'main',
+      kind: 'target',
+      x: p.x,
+      group: '',
+      label: `C = ${formatNumber(p.x, 3)}: L* = ${formatNumber(p.value, 4)}${p.extra ? `, N* = ${formatCompact(p.extra.N)}, D* = ${formatCompact(p.extra.D)}` : ''}`,
+    });
   const power = analysis.fits.find((f) => f.law === 'power');
   const xLabel = power ? String(power.settings.x ?? 'x') : 'compute C (FLOP)';
-  const panels: ChartPanelSpec[] = [{ id: 'main', title: power ? 'Loss (power law)' : 'Loss vs compute', xLabel, yLabel: columnName(analysis, 'loss') ?? 'loss', logX: true, logY: true }];
+  const panels: ChartPanelSpec[] = [
+    {
+      id: 'main',
+      title: power ? 'Loss (power law)' : 'Loss vs compute',
+      xLabel,
+      yLabel: columnName(analysis, 'loss') ?? 'loss',
+      logX: true,
+      logY: true,
+    },
+  ];
   return { panels, series, markers };
 }
 
@@ -228,7 +362,14 @@ function computeSeries(analysis: Analysis): Parts {
 function chinchillaAt(fit: FitResult, n: number, grid: number[]): number[] {
   const p = fit.normalized!.params;
   const out = new Float64Array(grid.length);
-  chinchillaLaw.predict(Float64Array.of(p.a, p.b, p.e, p.alpha, p.beta), chinchillaPoints(grid.map(() => n), grid.map((C) => C / (6 * n))), out);
+  chinchillaLaw.predict(
+    Float64Array.of(p.a, p.b, p.e, p.alpha, p.beta),
+    chinchillaPoints(
+      grid.map(() => n),
+      grid.map((C) => C / (6 * n)),
+    ),
+    out,
+  );
   return Array.from(out);
 }
 
@@ -236,21 +377,65 @@ function chinchillaAt(fit: FitResult, n: number, grid: number[]): number[] {
 
 function observed(c: CurveReport, panel: ChartSeries['panel']): ChartSeries {
   const held = c.role === 'heldout' ? ' (held out)' : '';
-  return { id: `obs:${c.name}`, label: `${c.name}${held}`, kind: 'observed', panel, group: c.group ?? c.name, role: c.role, x: c.points.x, y: c.points.observed, predicted: c.points.predicted.length ? c.points.predicted : undefined, lines: c.points.lines, total: c.points.x.length };
+  return {
+    id: `obs:${c.name}`,
+    label: `${c.name}${held}`,
+    kind: 'observed',
+    panel,
+    group: c.group ?? c.name,
+    role: c.role,
+    x: c.points.x,
+    y: c.points.observed,
+    predicted: c.points.predicted.length ? c.points.predicted : undefined,
+    lines: c.points.lines,
+    total: c.points.x.length,
+  };
 }
 
 function law(c: CurveReport, panel: ChartSeries['panel'], x: number[], y: number[]): ChartSeries {
   const what = c.role === 'heldout' ? 'predicted' : 'law';
-  return { id: `law:${c.name}`, label: `${c.name} · ${what}`, kind: 'law', panel, group: c.group ?? c.name, role: c.role, x, y, total: x.length };
+  return {
+    id: `law:${c.name}`,
+    label: `${c.name} · ${what}`,
+    kind: 'law',
+    panel,
+    group: c.group ?? c.name,
+    role: c.role,
+    x,
+    y,
+    total: x.length,
+  };
 }
 
 function band(c: CurveReport, panel: ChartSeries['panel'], x: number[], low: number[], high: number[]): ChartSeries {
-  return { id: `band:${c.name}`, label: `${c.name} · 95 % band`, kind: 'band', panel, group: c.group ?? c.name, role: c.role, x, y: low, y2: high, total: x.length };
+  return {
+    id: `band:${c.name}`,
+    label: `${c.name} · 95 % band`,
+    kind: 'band',
+    panel,
+    group: c.group ?? c.name,
+    role: c.role,
+    x,
+    y: low,
+    y2: high,
+    total: x.length,
+  };
 }
 
 function targetSeries(c: CurveReport, panel: ChartSeries['panel'], group: string, targets: Prediction[]): ChartSeries {
   const sorted = [...targets].sort((a, b) => a.x - b.x);
-  return { id: `target:${c.name}`, label: `${c.name} · prediction`, kind: 'target', panel, group, x: sorted.map((t) => t.x), y: sorted.map((t) => t.value), y2: sorted.map((t) => t.high), predicted: sorted.map((t) => t.low), total: sorted.length };
+  return {
+    id: `target:${c.name}`,
+    label: `${c.name} · prediction`,
+    kind: 'target',
+    panel,
+    group,
+    x: sorted.map((t) => t.x),
+    y: sorted.map((t) => t.value),
+    y2: sorted.map((t) => t.high),
+    predicted: sorted.map((t) => t.low),
+    total: sorted.length,
+  };
 }
 
 function band95(p: Prediction): string {

@@ -48,7 +48,8 @@ export function lawSettings(fit: FitResult): Outcome<LawSettings> {
   const p = fit.normalized?.params;
   const etaMax = Number(fit.settings.etaMax);
   const lambda = Number(fit.settings.lambda);
-  if (fit.law !== 'lr-annealing' || !p || !(etaMax > 0) || !(lambda > 0)) return { ok: false, message: 'A what-if schedule needs an LR-annealing fit; this file has none.' };
+  if (fit.law !== 'lr-annealing' || !p || !(etaMax > 0) || !(lambda > 0))
+    return { ok: false, message: 'A what-if schedule needs an LR-annealing fit; this file has none.' };
   const warmup: WarmupConvention = fit.settings.warmupConvention === 'actual' ? 'actual' : 'peak';
   return { ok: true, value: { params: Float64Array.of(p.L0, p.A, p.alpha, p.C), etaMax, lambda, warmup } };
 }
@@ -62,12 +63,20 @@ export function predictLoss(law: LawSettings, schedule: LoggedSchedule, steps: A
   return Array.from(out);
 }
 
-export function whatIfCurve(fit: FitResult, spec: WhatIfSpec, label: string, options: { points?: number; fromStep?: number } = {}): Outcome<WhatIfCurve> {
+export function whatIfCurve(
+  fit: FitResult,
+  spec: WhatIfSpec,
+  label: string,
+  options: { points?: number; fromStep?: number } = {},
+): Outcome<WhatIfCurve> {
   const problem = checkSpec(spec);
   if (problem) return { ok: false, message: `${label}: ${problem}` };
   const law = lawSettings(fit);
   if (!law.ok) return law;
   const steps = querySteps(spec.totalSteps, options.points ?? 300, options.fromStep);
   const loss = predictLoss(law.value, scheduleOf(spec), steps);
-  return { ok: true, value: { label, spec, steps, loss, lr: steps.map((s) => lrAt(spec, s)), finalLoss: loss[loss.length - 1] } };
+  return {
+    ok: true,
+    value: { label, spec, steps, loss, lr: steps.map((s) => lrAt(spec, s)), finalLoss: loss[loss.length - 1] },
+  };
 }

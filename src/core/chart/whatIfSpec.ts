@@ -4,8 +4,21 @@ import type { WhatIfDefaults, WhatIfSpec } from './types';
 /** A million steps is already a long run; the recursion is O(steps), so cap what a slider can ask for. */
 export const MAX_WHATIF_STEPS = 2_000_000;
 
-export function defaultSpec(defaults: Pick<WhatIfDefaults, 'peakLr' | 'warmupSteps' | 'totalSteps'>, shape: WhatIfSpec['shape'] = 'cosine'): WhatIfSpec {
-  return { shape, peakLr: defaults.peakLr, warmupSteps: defaults.warmupSteps, totalSteps: defaults.totalSteps, minLrRatio: 0.1, decayFraction: 0.2, decayShape: 'linear', milestones: [0.5, 0.75], factor: 0.1 };
+export function defaultSpec(
+  defaults: Pick<WhatIfDefaults, 'peakLr' | 'warmupSteps' | 'totalSteps'>,
+  shape: WhatIfSpec['shape'] = 'cosine',
+): WhatIfSpec {
+  return {
+    shape,
+    peakLr: defaults.peakLr,
+    warmupSteps: defaults.warmupSteps,
+    totalSteps: defaults.totalSteps,
+    minLrRatio: 0.1,
+    decayFraction: 0.2,
+    decayShape: 'linear',
+    milestones: [0.5, 0.75],
+    factor: 0.1,
+  };
 }
 
 /** The LR at step s (1..T) of a spec. Warmup rises linearly from peak/W to the peak over the first W steps. */
@@ -25,7 +38,12 @@ export function lrAt(spec: WhatIfSpec, s: number): number {
       const into = s - (T - decaySteps);
       if (into <= 0) return peak;
       const t = into / decaySteps;
-      const fall = spec.decayShape === 'cosine' ? 0.5 * (1 - Math.cos(Math.PI * t)) : spec.decayShape === 'sqrt' ? Math.sqrt(t) : t;
+      const fall =
+        spec.decayShape === 'cosine'
+          ? 0.5 * (1 - Math.cos(Math.PI * t))
+          : spec.decayShape === 'sqrt'
+            ? Math.sqrt(t)
+            : t;
       return peak - (peak - floor) * fall;
     }
     case 'multistep': {
@@ -38,12 +56,18 @@ export function lrAt(spec: WhatIfSpec, s: number): number {
 
 /** Why a spec cannot be predicted, or null when it can. */
 export function checkSpec(spec: WhatIfSpec): string | null {
-  if (!(spec.totalSteps >= 2) || spec.totalSteps > MAX_WHATIF_STEPS) return `Total steps must be between 2 and ${MAX_WHATIF_STEPS.toLocaleString('en-US')}.`;
+  if (!(spec.totalSteps >= 2) || spec.totalSteps > MAX_WHATIF_STEPS)
+    return `Total steps must be between 2 and ${MAX_WHATIF_STEPS.toLocaleString('en-US')}.`;
   if (!(spec.peakLr > 0)) return 'The peak LR must be a positive number.';
-  if (!(spec.warmupSteps >= 0) || spec.warmupSteps >= spec.totalSteps) return 'Warmup steps must be at least 0 and fewer than the total steps.';
+  if (!(spec.warmupSteps >= 0) || spec.warmupSteps >= spec.totalSteps)
+    return 'Warmup steps must be at least 0 and fewer than the total steps.';
   if (!(spec.minLrRatio >= 0 && spec.minLrRatio <= 1)) return 'The final LR ratio must be between 0 and 1.';
-  if (spec.shape === 'wsd' && !(spec.decayFraction > 0 && spec.decayFraction <= 1)) return 'The WSD decay fraction must be in (0, 1].';
-  if (spec.shape === 'multistep' && (!(spec.factor > 0 && spec.factor <= 1) || spec.milestones.some((m) => !(m > 0 && m < 1)))) return 'Multi-step needs a factor in (0, 1] and milestones between 0 and 1 (fractions of the steps).';
+  if (spec.shape === 'wsd' && !(spec.decayFraction > 0 && spec.decayFraction <= 1))
+    return 'The WSD decay fraction must be in (0, 1].';
+  if (
+    spec.shape === 'multistep' &&
+    (!(spec.factor > 0 && spec.factor <= 1) || spec.milestones.some((m) => !(m > 0 && m < 1)))
+  )
+    return 'Multi-step needs a factor in (0, 1] and milestones between 0 and 1 (fractions of the steps).';
   return null;
 }
-

@@ -48,7 +48,11 @@ export function resampleIndices(n: number, random: Random): Int32Array {
 }
 
 /** Percentile interval of each parameter over the bootstrap sets. */
-export function percentileIntervals(sets: Float64Array[], names: readonly string[], level = 0.95): Record<string, [number, number]> {
+export function percentileIntervals(
+  sets: Float64Array[],
+  names: readonly string[],
+  level = 0.95,
+): Record<string, [number, number]> {
   const out: Record<string, [number, number]> = {};
   if (sets.length < 2) return out;
   const tail = (1 - level) / 2;

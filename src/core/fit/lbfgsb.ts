@@ -133,12 +133,22 @@ export function settingsOf(n: number, options: MinimizeOptions, maxIterations: n
   };
 }
 
-export function resultOf(x: Float64Array, f: number, iterations: number, evaluations: number, reason: StopReason): MinimizeResult {
+export function resultOf(
+  x: Float64Array,
+  f: number,
+  iterations: number,
+  evaluations: number,
+  reason: StopReason,
+): MinimizeResult {
   const converged = reason === 'projected-gradient-small' || reason === 'relative-reduction-small';
   return { x, f, iterations, evaluations, converged, reason };
 }
 
-export function minimize(fg: ObjectiveWithGradient, x0: ArrayLike<number>, options: MinimizeOptions = {}): MinimizeResult {
+export function minimize(
+  fg: ObjectiveWithGradient,
+  x0: ArrayLike<number>,
+  options: MinimizeOptions = {},
+): MinimizeResult {
   const n = x0.length;
   const { lo, hi, maxIterations, pgtol, ftol, ftolFloor } = settingsOf(n, options, 1000);
   const memory = options.memory ?? 10;

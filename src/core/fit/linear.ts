@@ -36,14 +36,23 @@ function residualSumSquares(columns: Float64Array[], y: Float64Array, c: Float64
  * Least squares with the coefficients flagged in `nonNegative` kept >= 0. The laws have at most four linear
  * coefficients, so enumerating which constrained ones sit at zero is exact and cheaper than an iterative NNLS.
  */
-export function boundedLeastSquares(columns: Float64Array[], y: Float64Array, nonNegative: boolean[]): LinearSolution | null {
+export function boundedLeastSquares(
+  columns: Float64Array[],
+  y: Float64Array,
+  nonNegative: boolean[],
+): LinearSolution | null {
   const k = columns.length;
   const constrained = nonNegative.map((c, j) => (c ? j : -1)).filter((j) => j >= 0);
   let best: LinearSolution | null = null;
   for (let mask = 0; mask < 1 << constrained.length; mask++) {
     const zeroed = new Set(constrained.filter((_, b) => mask & (1 << b)));
     const active = Array.from({ length: k }, (_, j) => j).filter((j) => !zeroed.has(j));
-    const sub = active.length ? leastSquares(active.map((j) => columns[j]), y) : null;
+    const sub = active.length
+      ? leastSquares(
+          active.map((j) => columns[j]),
+          y,
+        )
+      : null;
     const coefficients = new Float64Array(k);
     if (sub) active.forEach((j, a) => (coefficients[j] = sub.coefficients[a]));
     else if (active.length) continue;

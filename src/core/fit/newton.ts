@@ -7,7 +7,16 @@
 // solves (H + mu * diag H) d = -g on the free variables; mu shrinks while the objective follows its quadratic model
 // and grows when it does not, so the method falls back to short, gradient-like steps when the model is poor.
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { freeMask, project, projectedGradientNorm, resultOf, settingsOf, type MinimizeOptions, type MinimizeResult, type StopReason } from './lbfgsb';
+import {
+  freeMask,
+  project,
+  projectedGradientNorm,
+  resultOf,
+  settingsOf,
+  type MinimizeOptions,
+  type MinimizeResult,
+  type StopReason,
+} from './lbfgsb';
 
 /** Fills `grad` (length k) and `hessian` (k x k, row-major) and returns the objective at x. */
 export type ObjectiveWithCurvature = (x: Float64Array, grad: Float64Array, hessian: Float64Array) => number;
@@ -59,12 +68,23 @@ function modelChange(g: Float64Array, h: Float64Array, s: Float64Array): number 
 }
 
 /** The model's change for an undamped Newton step; -Infinity (no claim of convergence) when there is none. */
-function newtonDecrease(g: Float64Array, h: Float64Array, free: Uint8Array, x: Float64Array, lo: Float64Array, hi: Float64Array): number {
+function newtonDecrease(
+  g: Float64Array,
+  h: Float64Array,
+  free: Uint8Array,
+  x: Float64Array,
+  lo: Float64Array,
+  hi: Float64Array,
+): number {
   const step = dampedStep(g, h, free, MIN_DAMPING);
   if (!step) return -Infinity;
   const target = x.map((v, i) => v + step[i]);
   project(target, lo, hi);
-  const change = modelChange(g, h, target.map((v, i) => v - x[i]));
+  const change = modelChange(
+    g,
+    h,
+    target.map((v, i) => v - x[i]),
+  );
   return change <= 0 ? change : -Infinity;
 }
 
@@ -73,7 +93,11 @@ function newtonDecrease(g: Float64Array, h: Float64Array, free: Uint8Array, x: F
  * decrease), so the two solvers' results read alike; a stall is reported as 'line-search-failed' and the caller
  * may fall back to L-BFGS.
  */
-export function minimizeNewton(fgh: ObjectiveWithCurvature, x0: ArrayLike<number>, options: MinimizeOptions = {}): MinimizeResult {
+export function minimizeNewton(
+  fgh: ObjectiveWithCurvature,
+  x0: ArrayLike<number>,
+  options: MinimizeOptions = {},
+): MinimizeResult {
   const n = x0.length;
   const { lo, hi, maxIterations, pgtol, ftol, ftolFloor } = settingsOf(n, options, 200);
 

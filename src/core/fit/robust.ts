@@ -37,7 +37,8 @@ const LOG_SERIES_LIMIT = 1e-3;
 /** A view of points [start, end) of a law's data: every law's data is a record of equal-length Float64Arrays. */
 function sliceData<Data>(data: Data, start: number, end: number): Data {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data as Record<string, unknown>)) out[key] = value instanceof Float64Array ? value.subarray(start, end) : value;
+  for (const [key, value] of Object.entries(data as Record<string, unknown>))
+    out[key] = value instanceof Float64Array ? value.subarray(start, end) : value;
   return out as Data;
 }
 
@@ -124,7 +125,13 @@ function logRatio(ratio: number): number {
  * Huber threshold have curvature, and on real logs (per-step noise well above delta) they are a small minority:
  * gathering them first makes the k(k+1)/2 passes cheap enough to run at every evaluation.
  */
-function accumulateCurvature(curvature: Float64Array, jac: Float64Array[], inliers: Int32Array, weight: Float64Array, count: number): void {
+function accumulateCurvature(
+  curvature: Float64Array,
+  jac: Float64Array[],
+  inliers: Int32Array,
+  weight: Float64Array,
+  count: number,
+): void {
   const k = jac.length;
   for (let j = 0; j < k; j++) {
     const a = jac[j];
@@ -140,7 +147,12 @@ function accumulateCurvature(curvature: Float64Array, jac: Float64Array[], inlie
   }
 }
 
-export function fitRobust<Data>(law: Law<Data>, data: Data, observed: Float64Array, options: RobustFitOptions): RobustFit | null {
+export function fitRobust<Data>(
+  law: Law<Data>,
+  data: Data,
+  observed: Float64Array,
+  options: RobustFitOptions,
+): RobustFit | null {
   const objective = logHuberObjective(law, data, observed, options.delta, options.weights);
   let best: MinimizeResult | null = null;
   let bestStart = -1;

@@ -71,7 +71,10 @@ export function bleuStarts(data: BleuPoints, observed: Float64Array, keep = 4): 
   const scanned: { sse: number; start: Float64Array }[] = [];
   const pred = new Float64Array(observed.length);
   for (const beta of BETA_GRID) {
-    const line = leastSquares([ones, data.u], observed.map((v) => Math.pow(v, 1 / beta)));
+    const line = leastSquares(
+      [ones, data.u],
+      observed.map((v) => Math.pow(v, 1 / beta)),
+    );
     if (!line) continue;
     const start = Float64Array.of(line.coefficients[0], Math.max(line.coefficients[1], 1e-6), beta);
     bleuLaw.predict(start, data, pred);
@@ -107,7 +110,11 @@ export interface BleuFit {
 }
 
 /** Fits the law to (D_p, BLEU) pairs (BLEU > 0, D_p > 0) in log base `base`; null when no start fits. */
-export function fitBleu(dp: ArrayLike<number>, bleu: ArrayLike<number>, options: { delta: number; base?: number }): BleuFit | null {
+export function fitBleu(
+  dp: ArrayLike<number>,
+  bleu: ArrayLike<number>,
+  options: { delta: number; base?: number },
+): BleuFit | null {
   const frame = bleuFrame(dp, options.base);
   const points = bleuPoints(dp, frame);
   const observed = Float64Array.from(bleu);

@@ -46,11 +46,13 @@ export function chinchillaPoints(n: ArrayLike<number>, d: ArrayLike<number>): Ch
 /** The published 4500-start grid (alpha, beta in 0..2 by 0.5; e in -1..1 by 0.5; a, b in 0..25 by 5). */
 export function chinchillaGridStarts(): Float64Array[] {
   const out: Float64Array[] = [];
-  const steps = (from: number, to: number, by: number) => Array.from({ length: Math.round((to - from) / by) + 1 }, (_, k) => from + k * by);
+  const steps = (from: number, to: number, by: number) =>
+    Array.from({ length: Math.round((to - from) / by) + 1 }, (_, k) => from + k * by);
   for (const alpha of steps(0, 2, 0.5))
     for (const beta of steps(0, 2, 0.5))
       for (const e of steps(-1, 1, 0.5))
-        for (const a of steps(0, 25, 5)) for (const b of steps(0, 25, 5)) out.push(Float64Array.of(a, b, e, alpha, beta));
+        for (const a of steps(0, 25, 5))
+          for (const b of steps(0, 25, 5)) out.push(Float64Array.of(a, b, e, alpha, beta));
   return out;
 }
 
@@ -74,7 +76,13 @@ export function chinchillaStarts(data: ChinchillaPoints, observed: Float64Array,
       const solved = boundedLeastSquares([inv, powersN[ia], powersD[ib]], target, [true, true, true]);
       if (!solved) return;
       const [e, a, b] = solved.coefficients;
-      const start = Float64Array.of(Math.log(Math.max(a, TINY)), Math.log(Math.max(b, TINY)), Math.log(Math.max(e, TINY)), alpha, beta);
+      const start = Float64Array.of(
+        Math.log(Math.max(a, TINY)),
+        Math.log(Math.max(b, TINY)),
+        Math.log(Math.max(e, TINY)),
+        alpha,
+        beta,
+      );
       scanned.push({ sse: solved.sumSquares, start });
     }),
   );
@@ -90,9 +98,17 @@ export interface ChinchillaFitOptions {
 }
 
 /** Fits the law to (N, D, L) rows; null when no start reaches a finite objective. */
-export function fitChinchilla(data: ChinchillaPoints, observed: Float64Array, options: ChinchillaFitOptions): RobustFit | null {
+export function fitChinchilla(
+  data: ChinchillaPoints,
+  observed: Float64Array,
+  options: ChinchillaFitOptions,
+): RobustFit | null {
   const starts = options.starts === 'published' ? chinchillaGridStarts() : chinchillaStarts(data, observed);
-  return fitRobust(chinchillaLaw, data, observed, { delta: options.delta, starts, maxIterations: options.maxIterations });
+  return fitRobust(chinchillaLaw, data, observed, {
+    delta: options.delta,
+    starts,
+    maxIterations: options.maxIterations,
+  });
 }
 
 export interface ChinchillaCoefficients {

@@ -3,7 +3,12 @@
 // the CE law and the generic power law can never drift apart.
 import { saturatingPowerLaw } from './powerLaw';
 
-export { fitPower as fitDownstreamCe, powerStarts as downstreamCeStarts, powerPoints as downstreamCePoints, powerCoefficients as downstreamCeCoefficients } from './powerLaw';
+export {
+  fitPower as fitDownstreamCe,
+  powerStarts as downstreamCeStarts,
+  powerPoints as downstreamCePoints,
+  powerCoefficients as downstreamCeCoefficients,
+} from './powerLaw';
 export type { PowerPoints as DownstreamCePoints } from './powerLaw';
 
 export const downstreamCeLaw = saturatingPowerLaw('downstream-ce');

@@ -85,7 +85,8 @@ export function lrAnnealingStarts(data: AreaPoints, observed: Float64Array, keep
   scanned.sort((x, y) => x.sse - y.sse);
   const starts = scanned.slice(0, keep).map((s) => s.start);
   const minLoss = observed.reduce((m, v) => Math.min(m, v), Infinity);
-  for (const fraction of [0.5, 0.8]) for (const alpha of [0.3, 0.6]) starts.push(Float64Array.of(fraction * minLoss, 1, alpha, 1));
+  for (const fraction of [0.5, 0.8])
+    for (const alpha of [0.3, 0.6]) starts.push(Float64Array.of(fraction * minLoss, 1, alpha, 1));
   return starts;
 }
 

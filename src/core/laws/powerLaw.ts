@@ -100,7 +100,12 @@ export interface PowerFit {
 }
 
 /** Fits L(x) = E + A*x^(-alpha) to (x, y) pairs (both > 0) with the given law id; null when no start fits. */
-export function fitPower(law: Law<PowerPoints>, x: ArrayLike<number>, y: ArrayLike<number>, delta: number): PowerFit | null {
+export function fitPower(
+  law: Law<PowerPoints>,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  delta: number,
+): PowerFit | null {
   const xRef = geometricMean(x);
   const points = powerPoints(x, xRef);
   const observed = Float64Array.from(y);

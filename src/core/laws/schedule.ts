@@ -67,7 +67,9 @@ export class StepLr {
   private lrAtWarmupEnd(): number {
     const { steps, lr } = this.schedule;
     if (steps.length === 0) return 0;
-    return this.warmupSteps !== undefined && this.warmupSteps >= steps[0] ? this.interpolateAnywhere(this.warmupSteps) : lr[0];
+    return this.warmupSteps !== undefined && this.warmupSteps >= steps[0]
+      ? this.interpolateAnywhere(this.warmupSteps)
+      : lr[0];
   }
 
   private interpolate(i: number): number {
@@ -92,7 +94,6 @@ function lerp(steps: Float64Array, lr: Float64Array, k: number, i: number): numb
   if (i >= x1) return lr[k + 1];
   return lr[k] + ((lr[k + 1] - lr[k]) * (i - x0)) / (x1 - x0);
 }
-
 
 /** Warmup is the initial rise of the logged LR up to (almost) its peak; none if the log starts at the peak. */
 export function detectWarmupEnd(schedule: LoggedSchedule, peak: number): number {
@@ -126,7 +127,8 @@ export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, op
   for (let k = 0; k < q; k++) {
     const s = queries[k];
     // A programming error, not bad input: curves are cleaned (sorted, step >= 1) before they get here.
-    if (!Number.isInteger(s) || s < 1 || (k > 0 && s < queries[k - 1])) throw new RangeError('lrAreas: query steps must be ascending integers >= 1');
+    if (!Number.isInteger(s) || s < 1 || (k > 0 && s < queries[k - 1]))
+      throw new RangeError('lrAreas: query steps must be ascending integers >= 1');
   }
   // Past the last logged row (and any warmup) the LR is constant, so the recursions have a closed form: predicting
   // at step 10^9 costs no more than at the last logged step.

@@ -245,14 +245,16 @@ export class ColumnBuilder {
    */
   absorb(part: ColumnPart, at: number, lineShift: number, placedAt: number): void {
     this.fillTo(at);
-    if (placedAt >= 0 && part.placed && this.shared) this.values.copyWithin(at, placedAt, placedAt + part.values.length);
+    if (placedAt >= 0 && part.placed && this.shared)
+      this.values.copyWithin(at, placedAt, placedAt + part.values.length);
     else this.values.set(part.values, at);
     this.written = at + part.values.length;
     this.lastRow = -1;
     this.numericCount += part.numericCount;
     this.textCount += part.textCount;
     for (const suffix of part.suffixes) if (!this.suffixes.includes(suffix)) this.suffixes.push(suffix);
-    if (this.firstText === null && part.firstText !== null) this.firstText = { ...part.firstText, line: part.firstText.line + lineShift };
+    if (this.firstText === null && part.firstText !== null)
+      this.firstText = { ...part.firstText, line: part.firstText.line + lineShift };
     if (part.codes !== null) this.absorbCodes(part.codes, part.dictionary, at);
   }
 
@@ -385,7 +387,10 @@ export class TableBuilder {
   /** Adds a column; rows before it (a JSONL key first seen late) are empty. */
   addColumn(name: string): ColumnBuilder {
     const placed = this.linesShared ? this.placement?.get(name) : undefined;
-    const storage = placed === undefined ? { shared: this.sharing } : { values: new Float64Array(placed, this.placedFrom * 8, this.capacity) };
+    const storage =
+      placed === undefined
+        ? { shared: this.sharing }
+        : { values: new Float64Array(placed, this.placedFrom * 8, this.capacity) };
     const column = new ColumnBuilder(name, this.lines.length, storage);
     this.columns.push(column);
     return column;
@@ -429,8 +434,13 @@ export class TableBuilder {
     for (const column of this.columns) column.setEmpty(this.rowCount);
     if (this.full) return;
     this.full = true;
-    this.problems.add('file-too-many-lines', 'error', MAX_LINE, 1,
-      `the file has more than ${MAX_LINE} lines; rows from line ${line} on are skipped — split the file`);
+    this.problems.add(
+      'file-too-many-lines',
+      'error',
+      MAX_LINE,
+      1,
+      `the file has more than ${MAX_LINE} lines; rows from line ${line} on are skipped — split the file`,
+    );
   }
 
   /** Moves every array to new ones of `capacity` rows (shared when allocating shared). */
@@ -483,7 +493,8 @@ export class TableBuilder {
     const placedAt = this.placedAt;
     this.placedAt = -1;
     const byName = new Map(this.columns.map((column) => [column.name, column]));
-    for (const column of part.columns) (byName.get(column.name) ?? this.addColumn(column.name)).absorb(column, this.rowCount, lineShift, placedAt);
+    for (const column of part.columns)
+      (byName.get(column.name) ?? this.addColumn(column.name)).absorb(column, this.rowCount, lineShift, placedAt);
     // Forward, so placed lines moving down (at <= placedAt) are read before they are overwritten.
     const placed = placedAt >= 0 && part.linesPlaced && this.linesShared;
     const from = placed ? this.lines : part.lines;
@@ -497,8 +508,13 @@ export class TableBuilder {
   finish(head: TableHead): Table {
     this.reportTextInNumericColumns();
     if (this.rowCount === 0 && this.columns.length > 0) {
-      this.problems.add('no-data-rows', 'info', Math.max(1, head.headerLine), 1,
-        'the file has a header but no data rows yet; add rows below the header (or wait for the run to log some)');
+      this.problems.add(
+        'no-data-rows',
+        'info',
+        Math.max(1, head.headerLine),
+        1,
+        'the file has a header but no data rows yet; add rows below the header (or wait for the run to log some)',
+      );
     }
     return {
       file: this.problems.file,
@@ -521,9 +537,14 @@ export class TableBuilder {
       const first = column.firstText;
       if (first === null || column.numericCount < column.textCount) continue;
       const cells = column.textCount === 1 ? 'cell' : 'cells';
-      this.problems.add('cell-not-numeric', 'warning', first.line, first.column,
+      this.problems.add(
+        'cell-not-numeric',
+        'warning',
+        first.line,
+        first.column,
         `column ${quote(column.name)} has ${column.textCount} non-numeric ${cells} (first ${quote(first.text)} at line ` +
-          `${first.line}); they are treated as missing — fix them or remove those rows`);
+          `${first.line}); they are treated as missing — fix them or remove those rows`,
+      );
     }
   }
 }

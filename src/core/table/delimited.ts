@@ -13,7 +13,6 @@ import { CELL_EMPTY, CELL_NUMBER, parseCell, PlainRows, RecordCells, type RowSin
 import { TextMemo } from './textMemo';
 import type { ChunkParser } from './stream';
 
-
 /** The record needs bytes past the end of the window. */
 const INCOMPLETE = -1;
 /** The data ended inside a quoted field. */
@@ -196,7 +195,8 @@ export class DelimitedParser implements ChunkParser {
    * where in PLAIN the copied lines end (0: none fits).
    */
   private copyToPlain(buf: Buffer, pos: number): number {
-    if (this.plainBase >= 0 && pos >= this.plainBase && pos < this.plainBase + this.plainLength) return this.plainLength;
+    if (this.plainBase >= 0 && pos >= this.plainBase && pos < this.plainBase + this.plainLength)
+      return this.plainLength;
     const end = Math.min(this.lastLf + 1, pos + PLAIN.length);
     buf.copy(PLAIN, 0, pos, end);
     this.plainBase = pos;
@@ -383,13 +383,23 @@ export class DelimitedParser implements ChunkParser {
     const has = `line ${record.line} has ${plural(record.count, 'field')} but the header has ${width}`;
     if (record.count < width) {
       const at = record.locate(contentEnd);
-      this.options.table.problems.add('row-ragged', 'warning', at.line, at.column,
-        `${has}; the missing cells are treated as empty`);
+      this.options.table.problems.add(
+        'row-ragged',
+        'warning',
+        at.line,
+        at.column,
+        `${has}; the missing cells are treated as empty`,
+      );
     } else {
       const at = record.where(width);
-      this.options.table.problems.add('row-ragged', 'warning', at.line, at.column,
+      this.options.table.problems.add(
+        'row-ragged',
+        'warning',
+        at.line,
+        at.column,
         `${has}; the extra fields from column ${at.column} on are ignored — add names for them to the header or remove ` +
-          'the extra delimiters');
+          'the extra delimiters',
+      );
     }
   }
 
@@ -397,9 +407,14 @@ export class DelimitedParser implements ChunkParser {
   private rejectUnclosed(buf: Buffer, end: number, state: string): number {
     const at = this.record.locate(this.openQuote);
     this.options.table.rowsRejected++;
-    this.options.table.problems.add('quote-unclosed', 'error', at.line, at.column,
+    this.options.table.problems.add(
+      'quote-unclosed',
+      'error',
+      at.line,
+      at.column,
       `the quote opened at line ${at.line}, column ${at.column} ${state}, so the row at line ${this.record.line} is ` +
-        'skipped — close the quote (or double it, "", for a literal quote)');
+        'skipped — close the quote (or double it, "", for a literal quote)',
+    );
     this.line = at.line;
     const lf = indexOfByte(buf, LF, this.openQuote, end);
     if (lf < 0 || lf >= end) {
@@ -414,8 +429,13 @@ export class DelimitedParser implements ChunkParser {
     const limit = formatBytes(this.options.maxRecordBytes);
     if (this.openQuote >= 0) return this.rejectUnclosed(buf, end, `is still open after ${limit}`);
     this.options.table.rowsRejected++;
-    this.options.table.problems.add('line-too-long', 'error', this.line, 1,
-      `line ${this.line} is longer than ${limit}, so it is skipped — check that this is a CSV/TSV file`);
+    this.options.table.problems.add(
+      'line-too-long',
+      'error',
+      this.line,
+      1,
+      `line ${this.line} is longer than ${limit}, so it is skipped — check that this is a CSV/TSV file`,
+    );
     for (let i = pos; i < end; i++) if (buf[i] === LF) this.line++; // newlines inside closed quoted fields
     this.skipping = true;
     return end;
@@ -439,7 +459,14 @@ function unquotedText(buf: Buffer, start: number, end: number): string {
  * that field as text, then plainFields again from the next field, and so on. Returns the offset after the record's
  * line ending, or -1 when the record is not plain (a comment line, a quoted field, a stray CR, ragged).
  */
-function textRecord(pos: number, delimiter: number, last: number, rows: PlainRows, memo: TextMemo, stop: Int32Array): number {
+function textRecord(
+  pos: number,
+  delimiter: number,
+  last: number,
+  rows: PlainRows,
+  memo: TextMemo,
+  stop: Int32Array,
+): number {
   if (PLAIN[pos] === HASH) return -1;
   for (;;) {
     const field = stop[0];
@@ -459,7 +486,15 @@ function textRecord(pos: number, delimiter: number, last: number, rows: PlainRow
  * field that is not a plain number nor empty (or is one but does not end where it should), with that field's index
  * and offset in stop[0] and stop[1]. Text is left to the caller: handling it in this loop slows it by ~10 %.
  */
-function plainFields(from: number, firstField: number, delimiter: number, last: number, values: Float64Array, base: number, stop: Int32Array): number {
+function plainFields(
+  from: number,
+  firstField: number,
+  delimiter: number,
+  last: number,
+  values: Float64Array,
+  base: number,
+  stop: Int32Array,
+): number {
   const buf = PLAIN;
   let p = from;
   for (let field = firstField; ; field++) {
@@ -502,7 +537,8 @@ function textField(start: number, delimiter: number, field: number, rows: PlainR
   while (c !== delimiter && c !== LF && c !== CR) c = buf[++end];
   if (end === start || (c === CR && buf[end + 1] !== LF)) return -1;
   const cell = memo.cell(buf, start, end, unquotedText)!; // unquotedText always reads
-  if (cell.kind === CELL_EMPTY || (cell.kind === CELL_NUMBER && !Number.isNaN(cell.value))) rows.values[rows.base + field] = cell.value;
+  if (cell.kind === CELL_EMPTY || (cell.kind === CELL_NUMBER && !Number.isNaN(cell.value)))
+    rows.values[rows.base + field] = cell.value;
   else rows.setParsed(field, cell, start); // text, a suffix to keep, or a written NaN to tell from an empty cell
   return end;
 }

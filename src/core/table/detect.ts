@@ -98,7 +98,8 @@ export function binaryReason(buf: Uint8Array, start: number, end: number, fileNa
   if (nonText.nul === 0 && nonText.count <= MAX_NON_TEXT_SHARE * (end - start)) return null;
   if (magic([0x1f, 0x8b])) return 'is gzip-compressed; decompress it (gunzip) and open the result';
   if (magic([0x50, 0x4b, 0x03, 0x04])) return 'is a zip archive (an .xlsx workbook?); export the sheet as CSV';
-  if (magic([0x50, 0x41, 0x52, 0x31])) return 'is a Parquet file; convert it to CSV, e.g. pandas.read_parquet(p).to_csv(out)';
+  if (magic([0x50, 0x41, 0x52, 0x31]))
+    return 'is a Parquet file; convert it to CSV, e.g. pandas.read_parquet(p).to_csv(out)';
   if (/tfevents/i.test(fileName)) {
     return 'is a TensorBoard event file; download the scalars as CSV from TensorBoard and open that';
   }
@@ -137,7 +138,12 @@ function nonTextBytes(buf: Uint8Array, start: number, end: number): { nul: numbe
  * Field counts per record for one delimiter, quote-aware (a quote opens only at the start of a field), skipping
  * blank and comment lines. A record cut off by the end of the sample is left out.
  */
-export function fieldCounts(buf: Uint8Array, start: number, end: number, delimiter: number): { counts: number[]; bytes: number[] } {
+export function fieldCounts(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  delimiter: number,
+): { counts: number[]; bytes: number[] } {
   const counts: number[] = [];
   const bytes: number[] = [];
   let i = start;
@@ -231,7 +237,11 @@ function mean(values: readonly number[]): number {
 export function classifyHeader(names: readonly string[]): 'tensorboard-csv' | 'wandb-csv' | null {
   const trimmed = names.map((n) => n.trim());
   if (trimmed.join(',') === 'Wall time,Step,Value') return 'tensorboard-csv';
-  if (trimmed.length >= 2 && splitWandbSeries(trimmed[0]) === null && trimmed.slice(1).every((n) => splitWandbSeries(n) !== null)) {
+  if (
+    trimmed.length >= 2 &&
+    splitWandbSeries(trimmed[0]) === null &&
+    trimmed.slice(1).every((n) => splitWandbSeries(n) !== null)
+  ) {
     return 'wandb-csv';
   }
   return null;

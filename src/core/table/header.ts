@@ -8,7 +8,11 @@ import { ProblemLog, quote } from './problems';
  * Trims names, names empty ones "column_N" (pandas writes an unnamed index column) and renames repeats
  * "loss (2)", "loss (3)" with a warning at each repeat.
  */
-export function uniqueColumnNames(raw: readonly string[], problems: ProblemLog, where: (index: number) => CellLocation): string[] {
+export function uniqueColumnNames(
+  raw: readonly string[],
+  problems: ProblemLog,
+  where: (index: number) => CellLocation,
+): string[] {
   const taken = new Set<string>();
   const seen = new Map<string, number>();
   return raw.map((rawName, index) => {
@@ -16,8 +20,13 @@ export function uniqueColumnNames(raw: readonly string[], problems: ProblemLog, 
     if (name === '') {
       name = `column_${index + 1}`;
       const at = where(index);
-      problems.add('header-empty-name', 'info', at.line, at.column,
-        `header field ${index + 1} has no name; it is called ${quote(name)} — give it a name in the file to refer to it`);
+      problems.add(
+        'header-empty-name',
+        'info',
+        at.line,
+        at.column,
+        `header field ${index + 1} has no name; it is called ${quote(name)} — give it a name in the file to refer to it`,
+      );
     }
     const times = (seen.get(name) ?? 0) + 1;
     seen.set(name, times);
@@ -30,9 +39,14 @@ export function uniqueColumnNames(raw: readonly string[], problems: ProblemLog, 
     const renamed = `${name} (${n})`;
     taken.add(renamed);
     const at = where(index);
-    problems.add('header-duplicate', 'warning', at.line, at.column,
+    problems.add(
+      'header-duplicate',
+      'warning',
+      at.line,
+      at.column,
       `column name ${quote(name)} appears more than once in the header; this one is called ${quote(renamed)} — ` +
-        'rename the columns in the file to choose which is which');
+        'rename the columns in the file to choose which is which',
+    );
     return renamed;
   });
 }

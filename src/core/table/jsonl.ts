@@ -8,7 +8,6 @@ import { CELL_EMPTY, CELL_SUFFIXED, CELL_TEXT, parseCell, type ParsedCell } from
 import { formatBytes, quote } from './problems';
 import type { ChunkParser } from './stream';
 
-
 type JsonObject = { [key: string]: unknown };
 
 /** Fast-path misses in a row after which it rests for FAST_PAUSE lines (a file of lines it does not take). */
@@ -109,7 +108,8 @@ export class JsonlParser implements ChunkParser {
       const kind = flat.kinds[i];
       if (kind === VALUE_NUMBER) column.setNumber(row, flat.values[i]);
       else if (kind === VALUE_STRING) this.setCell(column, row, flat.cells[i], flat.slots[i].key);
-      else if (kind === VALUE_TRUE || kind === VALUE_FALSE) column.setText(row, String(kind === VALUE_TRUE), this.where(column, flat.slots[i].key));
+      else if (kind === VALUE_TRUE || kind === VALUE_FALSE)
+        column.setText(row, String(kind === VALUE_TRUE), this.where(column, flat.slots[i].key));
       else column.setEmpty(row);
     }
     table.endRow(this.line);
@@ -119,9 +119,14 @@ export class JsonlParser implements ChunkParser {
   private skipLongLine(end: number): number {
     if (!this.skipping) {
       this.options.table.rowsRejected++;
-      this.options.table.problems.add('line-too-long', 'error', this.line, 1,
+      this.options.table.problems.add(
+        'line-too-long',
+        'error',
+        this.line,
+        1,
         `line ${this.line} is longer than ${formatBytes(this.options.maxRecordBytes)}, so it is skipped — check that ` +
-          'this is a JSON Lines file with one record per line');
+          'this is a JSON Lines file with one record per line',
+      );
     }
     this.skipping = true;
     return end;
@@ -145,9 +150,14 @@ export class JsonlParser implements ChunkParser {
 
   private reject(why: string, column: number): void {
     this.options.table.rowsRejected++;
-    this.options.table.problems.add('jsonl-bad-line', 'warning', this.line, column,
+    this.options.table.problems.add(
+      'jsonl-bad-line',
+      'warning',
+      this.line,
+      column,
       `line ${this.line} is not a JSON object (${why}); it is skipped — each line must be one JSON object such as ` +
-        '{"step": 1, "loss": 3.2}');
+        '{"step": 1, "loss": 3.2}',
+    );
   }
 
   private flatten(object: JsonObject, prefix: string, row: number): void {
@@ -190,8 +200,13 @@ export class JsonlParser implements ChunkParser {
     if (this.ignoredKeys.has(name)) return;
     this.ignoredKeys.add(name);
     const what = Array.isArray(value) ? 'an array' : 'a W&B media or histogram object';
-    this.options.table.problems.add('jsonl-value-ignored', 'info', this.line, 1,
-      `key ${quote(name)} holds ${what}, which is not a scalar; it is ignored (log a number under its own key to use it)`);
+    this.options.table.problems.add(
+      'jsonl-value-ignored',
+      'info',
+      this.line,
+      1,
+      `key ${quote(name)} holds ${what}, which is not a scalar; it is ignored (log a number under its own key to use it)`,
+    );
   }
 
   private column(name: string): ColumnBuilder {

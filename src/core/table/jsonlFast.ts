@@ -193,9 +193,12 @@ export class FlatLineScanner {
       return end + 1;
     }
     if (c === OPEN_BRACE) return depth < MAX_DEPTH ? this.object(p + 1, slot, depth + 1) : MISS;
-    if (c === LOWER_T && LINES[p + 1] === 114 && LINES[p + 2] === 117 && LINES[p + 3] === 101) return literal(line, slot, VALUE_TRUE, p + 4);
-    if (c === LOWER_F && LINES[p + 1] === 97 && LINES[p + 2] === 108 && LINES[p + 3] === 115 && LINES[p + 4] === 101) return literal(line, slot, VALUE_FALSE, p + 5);
-    if (c === LOWER_N && LINES[p + 1] === 117 && LINES[p + 2] === 108 && LINES[p + 3] === 108) return literal(line, slot, VALUE_NULL, p + 4);
+    if (c === LOWER_T && LINES[p + 1] === 114 && LINES[p + 2] === 117 && LINES[p + 3] === 101)
+      return literal(line, slot, VALUE_TRUE, p + 4);
+    if (c === LOWER_F && LINES[p + 1] === 97 && LINES[p + 2] === 108 && LINES[p + 3] === 115 && LINES[p + 4] === 101)
+      return literal(line, slot, VALUE_FALSE, p + 5);
+    if (c === LOWER_N && LINES[p + 1] === 117 && LINES[p + 2] === 108 && LINES[p + 3] === 108)
+      return literal(line, slot, VALUE_NULL, p + 4);
     return MISS;
   }
 
@@ -206,7 +209,12 @@ export class FlatLineScanner {
   private key(start: number, parent: KeySlot | null): KeySlot | null {
     const index = this.keyIndex++;
     let slot: KeySlot | null | undefined = this.shape[index];
-    if (slot !== undefined && slot.parent === parent && startsWith(start, slot.bytes) && LINES[start + slot.bytes.length] === QUOTE) {
+    if (
+      slot !== undefined &&
+      slot.parent === parent &&
+      startsWith(start, slot.bytes) &&
+      LINES[start + slot.bytes.length] === QUOTE
+    ) {
       this.keyEnd = start + slot.bytes.length;
     } else {
       const end = stringEnd(start);

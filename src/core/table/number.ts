@@ -242,7 +242,8 @@ export function scanJsonNumber(buf: Buffer, start: number, out: Float64Array, sl
  */
 function decimalValue(buf: Buffer, start: number, end: number, mantissa: number, scale: number): number {
   // Rounding is monotonic, so `mantissa < 2^53` holds only when the digit integer was accumulated exactly.
-  if (mantissa < TWO_POW_53 && scale >= -22 && scale <= 22) return scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
+  if (mantissa < TWO_POW_53 && scale >= -22 && scale <= 22)
+    return scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
   if (mantissa === 0) return 0;
   return Math.abs(Number(buf.toString('latin1', start, end)));
 }

@@ -6,7 +6,9 @@ import { transferList, type PartJob, type PartReply } from './parallel';
 import { readPart } from './read';
 
 async function run(job: PartJob): Promise<void> {
-  const reply: PartReply = await readPart(job).catch((error: unknown) => ({ ok: false, reason: String(error) }) as const);
+  const reply: PartReply = await readPart(job).catch(
+    (error: unknown) => ({ ok: false, reason: String(error) }) as const,
+  );
   parentPort?.postMessage(reply, reply.ok ? transferList(reply.part) : []);
 }
 

@@ -9,7 +9,18 @@ import { DelimitedParser } from './delimited';
 import { classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
 import { uniqueColumnNames } from './header';
 import { JsonlParser } from './jsonl';
-import { findLineStart, findSplit, startPart, wantsSplit, type ParallelMode, type PartJob, type PartReply, type PartRun, type PartShape, type SplitReport } from './parallel';
+import {
+  findLineStart,
+  findSplit,
+  startPart,
+  wantsSplit,
+  type ParallelMode,
+  type PartJob,
+  type PartReply,
+  type PartRun,
+  type PartShape,
+  type SplitReport,
+} from './parallel';
 import { ProblemLog, formatBytes, quote } from './problems';
 import { TableRowSink, type RecordCells, type RowSink } from './record';
 import { ChunkWindow, RANGE_ISSUED, RANGE_LIMIT, ReadAhead } from './stream';
@@ -58,7 +69,8 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) return failedTable(file, path, 'file-unreadable', `${file} is not a regular file; open a CSV, TSV or JSONL file`);
+    if (!stat.isFile())
+      return failedTable(file, path, 'file-unreadable', `${file} is not a regular file; open a CSV, TSV or JSONL file`);
     const reader = new TableReader(file, path, options, stat.size);
     if (reader.refuseSize(stat.size)) return reader.result();
     const split = wantsSplit(options.parallel ?? 'auto', stat.size) ? await findSplit(handle, stat.size) : -1;
@@ -78,7 +90,12 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
  * Feeds the reader from `ahead` until it is done, the range of `ahead` ends (without telling the reader the data
  * ended), or `until` holds.
  */
-async function pump(reader: TableReader, ahead: ReadAhead, file: string, until: () => boolean = () => false): Promise<void> {
+async function pump(
+  reader: TableReader,
+  ahead: ReadAhead,
+  file: string,
+  until: () => boolean = () => false,
+): Promise<void> {
   while (!reader.done && !until()) {
     const { offset, length } = reader.target();
     const read = await ahead.read(reader.buffer, offset, length).catch((error: unknown) => asError(error));
@@ -112,7 +129,10 @@ async function readSplit(reader: TableReader, handle: FileHandle, read: SplitRea
       run?.send(job);
     }
     await pump(reader, first, read.file);
-    const report = run === null || job === null ? { merged: false, reason: shape === null ? 'no plain header before the split' : 'no worker' } : await merge(reader, run, job, handle);
+    const report =
+      run === null || job === null
+        ? { merged: false, reason: shape === null ? 'no plain header before the split' : 'no worker' }
+        : await merge(reader, run, job, handle);
     read.options.onSplit?.(report);
     run?.stop(); // before reading on: a worker still parsing would only take CPU from this thread
     if (!report.merged) await pump(reader, new ReadAhead(handle, reader.chunkSize, read.split), read.file);
@@ -132,9 +152,11 @@ async function merge(reader: TableReader, run: PartRun, job: PartJob, handle: Fi
   const [reply, tailReply] = await Promise.all([run.reply, tail?.reply ?? null]);
   if (!reply.ok) return { merged: false, reason: reply.reason };
   if (reply.complete) return appended(reader, [reply.part], false);
-  if (tail === null || tailReply === null) return { merged: false, reason: 'the worker stopped before the end of the file' };
+  if (tail === null || tailReply === null)
+    return { merged: false, reason: 'the worker stopped before the end of the file' };
   if (!tailReply.ok) return { merged: false, reason: tailReply.reason };
-  if (reply.end !== tail.at || !reply.atBoundary || !tailReply.complete) return { merged: false, reason: 'the worker\'s part and the end read here do not meet at a record' };
+  if (reply.end !== tail.at || !reply.atBoundary || !tailReply.complete)
+    return { merged: false, reason: "the worker's part and the end read here do not meet at a record" };
   return appended(reader, [reply.part, tailReply.part], true);
 }
 
@@ -151,7 +173,12 @@ const TAIL_MIN_BYTES = 8 * 1024 * 1024;
  * ReadAhead), and [at, end of file) is read here as one more part. Null when too little is left to be worth it;
  * `always` (tests): whenever anything is left.
  */
-async function takeTail(job: PartJob, handle: FileHandle, run: PartRun, always: boolean): Promise<{ at: number; reply: Promise<PartReply> } | null> {
+async function takeTail(
+  job: PartJob,
+  handle: FileHandle,
+  run: PartRun,
+  always: boolean,
+): Promise<{ at: number; reply: Promise<PartReply> } | null> {
   if (job.control === null) return null;
   const control = new BigInt64Array(job.control);
   const size = job.start + job.bytes;
@@ -163,7 +190,14 @@ async function takeTail(job: PartJob, handle: FileHandle, run: PartRun, always: 
   // The worker read on while the line start was found: the cut must still come after its reads.
   if (at < 0 || run.answered || at < Number(Atomics.load(control, RANGE_ISSUED)) + job.chunkSize) return null;
   Atomics.store(control, RANGE_LIMIT, BigInt(at));
-  const tail: PartJob = { ...job, start: at, bytes: size - at, maxBytes: job.maxBytes - (at - job.start), placement: null, control: null };
+  const tail: PartJob = {
+    ...job,
+    start: at,
+    bytes: size - at,
+    maxBytes: job.maxBytes - (at - job.start),
+    placement: null,
+    control: null,
+  };
   return { at, reply: readPart(tail) };
 }
 
@@ -195,13 +229,28 @@ export async function readPart(job: PartJob): Promise<PartReply> {
     return { ok: false, reason: describeFsError(error, job.path) };
   }
   try {
-    const options: ReadTableOptions = { chunkSize: job.chunkSize, maxRecordBytes: job.maxRecordBytes, maxBytes: job.maxBytes };
+    const options: ReadTableOptions = {
+      chunkSize: job.chunkSize,
+      maxRecordBytes: job.maxRecordBytes,
+      maxBytes: job.maxBytes,
+    };
     const reader = new TableReader(job.path, job.path, options, job.bytes, job.shape, job.placement);
     const control = job.control === null ? null : new BigInt64Array(job.control);
-    await pump(reader, new ReadAhead(handle, reader.chunkSize, job.start, Infinity, control), job.path, () => reader.problemCount > 0);
+    await pump(
+      reader,
+      new ReadAhead(handle, reader.chunkSize, job.start, Infinity, control),
+      job.path,
+      () => reader.problemCount > 0,
+    );
     if (reader.problemCount > 0) return { ok: false, reason: 'the second half has problems' };
     const part = reader.part();
-    return { ok: true, part, end: job.start + part.bytesRead, complete: reader.done, atBoundary: reader.atRecordBoundary };
+    return {
+      ok: true,
+      part,
+      end: job.start + part.bytesRead,
+      complete: reader.done,
+      atBoundary: reader.atRecordBoundary,
+    };
   } finally {
     await handle.close();
   }
@@ -279,7 +328,8 @@ class TableReader {
   target(): { offset: number; length: number } {
     const target = this.window.target();
     // The first read only needs the sample: the dialect and header come sooner (a worker waits for them).
-    if (this.bytesRead === 0 && this.resume === null) target.length = Math.min(target.length, Math.max(1, this.sniffBytes));
+    if (this.bytesRead === 0 && this.resume === null)
+      target.length = Math.min(target.length, Math.max(1, this.sniffBytes));
     return target;
   }
 
@@ -292,8 +342,11 @@ class TableReader {
     const max = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
     if (size <= max) return false;
     const exact = size < 1024 ? '' : ` (${size} bytes)`;
-    this.fail('file-too-large', `${this.problems.file} is ${formatBytes(size)}${exact}, over the ${formatBytes(max)} ` +
-      'limit; raise the size limit or read a downsampled copy (e.g. every 10th row)');
+    this.fail(
+      'file-too-large',
+      `${this.problems.file} is ${formatBytes(size)}${exact}, over the ${formatBytes(max)} ` +
+        'limit; raise the size limit or read a downsampled copy (e.g. every 10th row)',
+    );
     return true;
   }
 
@@ -343,7 +396,10 @@ class TableReader {
     if (shape.kind === 'jsonl') {
       this.parser = this.openJsonl();
     } else {
-      const sink = new TableRowSink(this.table, shape.names.map((name) => this.table.addColumn(name)));
+      const sink = new TableRowSink(
+        this.table,
+        shape.names.map((name) => this.table.addColumn(name)),
+      );
       this.parser = this.openDelimited(shape.delimiter, sink);
     }
     return true;
@@ -354,7 +410,12 @@ class TableReader {
     const parser = this.parser;
     if (parser instanceof JsonlParser) return { kind: 'jsonl', recordBytes: this.recordBytes };
     if (parser === null || this.plainNames === null || this.chosenDelimiter === undefined) return null;
-    return { kind: 'delimited', delimiter: this.chosenDelimiter, names: this.plainNames, recordBytes: this.recordBytes };
+    return {
+      kind: 'delimited',
+      delimiter: this.chosenDelimiter,
+      names: this.plainNames,
+      recordBytes: this.recordBytes,
+    };
   }
 
   get problemCount(): number {
@@ -463,14 +524,22 @@ class TableReader {
     if (special === 'wandb-csv') return new WideToLongSink(this.table, header, record.line, where);
     const names = uniqueColumnNames(header, this.problems, where);
     this.plainNames = names;
-    return new TableRowSink(this.table, names.map((name) => this.table.addColumn(name)));
+    return new TableRowSink(
+      this.table,
+      names.map((name) => this.table.addColumn(name)),
+    );
   }
 
   result(): Table {
     const parser = this.parser;
     if (parser instanceof DelimitedParser && !parser.hasHeader) {
-      this.problems.add('file-empty', 'error', 1, 1,
-        `${this.problems.file} has no header line (only blank lines or # comments); add a header row naming the columns`);
+      this.problems.add(
+        'file-empty',
+        'error',
+        1,
+        1,
+        `${this.problems.file} has no header line (only blank lines or # comments); add a header row naming the columns`,
+      );
     }
     return this.table.finish({
       format: this.format,
@@ -481,16 +550,28 @@ class TableReader {
   }
 }
 
-const NAMED_DELIMITERS: Readonly<Record<string, string>> = { '\\t': '\t', tab: '\t', comma: ',', semicolon: ';', pipe: '|', space: ' ' };
+const NAMED_DELIMITERS: Readonly<Record<string, string>> = {
+  '\\t': '\t',
+  tab: '\t',
+  comma: ',',
+  semicolon: ';',
+  pipe: '|',
+  space: ' ',
+};
 
 /** A forced delimiter must be one ASCII character that cannot be confused with quoting or line structure. */
 function validDelimiter(value: string | undefined, problems: ProblemLog): string | undefined {
   if (value === undefined) return undefined;
   const delimiter = NAMED_DELIMITERS[value.toLowerCase()] ?? value;
   if (delimiter.length === 1 && delimiter.charCodeAt(0) < 128 && !'"\r\n#'.includes(delimiter)) return delimiter;
-  problems.add('delimiter-invalid', 'warning', 1, 1,
+  problems.add(
+    'delimiter-invalid',
+    'warning',
+    1,
+    1,
     `delimiter ${quote(value)} cannot be used (it must be one ASCII character other than a quote, '#' or a newline); ` +
-      'the delimiter is detected instead');
+      'the delimiter is detected instead',
+  );
   return undefined;
 }
 

@@ -215,7 +215,10 @@ export class PlainRows {
 
   /** Line and character column of the cell of `field` in record `row` (see RecordCells.where; no quoted lines here). */
   where(row: number, field: number): CellLocation {
-    return { line: this.lines[row], column: characterColumn(this.source, this.starts[row], this.parsedStarts[row * this.width + field]) };
+    return {
+      line: this.lines[row],
+      column: characterColumn(this.source, this.starts[row], this.parsedStarts[row * this.width + field]),
+    };
   }
 }
 
@@ -268,7 +271,8 @@ function writeParsedCells(rows: PlainRows, field: number, column: ColumnBuilder,
   for (let r = 0; r < rows.count; r++) {
     const cell = rows.parsed[r * rows.width + field];
     if (cell === null) continue;
-    if (cell.kind === CELL_TEXT) column.setText(first + r, cell.text, column.wantsLocation ? rows.where(r, field) : null);
+    if (cell.kind === CELL_TEXT)
+      column.setText(first + r, cell.text, column.wantsLocation ? rows.where(r, field) : null);
     else column.setNumber(first + r, cell.value, cell.kind === CELL_SUFFIXED ? cell.text : undefined);
   }
 }
@@ -297,5 +301,6 @@ export function writeCell(record: RecordCells, field: number, column: ColumnBuil
   const kind = record.kinds[field];
   if (kind === CELL_NUMBER) column.setNumber(row, record.values[field]);
   else if (kind === CELL_SUFFIXED) column.setNumber(row, record.values[field], record.texts[field]);
-  else if (kind === CELL_TEXT) column.setText(row, record.texts[field], column.wantsLocation ? record.where(field) : null);
+  else if (kind === CELL_TEXT)
+    column.setText(row, record.texts[field], column.wantsLocation ? record.where(field) : null);
 }

@@ -5,17 +5,71 @@ import type { Column, ColumnRole, FileKind, RoleAssignment, Table } from './type
 
 /** Aliases per role, in order of preference. Matching ignores case and treats '-', ' ' and '.' as '_'. */
 export const ROLE_ALIASES: Record<ColumnRole, readonly string[]> = {
-  step: ['step', 'Step', 'global_step', 'trainer/global_step', 'train/global_step', 'iter', 'iteration', 'iterations', 'steps', '_step'],
+  step: [
+    'step',
+    'Step',
+    'global_step',
+    'trainer/global_step',
+    'train/global_step',
+    'iter',
+    'iteration',
+    'iterations',
+    'steps',
+    '_step',
+  ],
   // Validation losses come first: when a file has both, the validation loss is the one scaling laws are fitted to.
-  loss: ['val_loss', 'eval/loss', 'validation/loss', 'validation loss', 'valid_loss', 'eval_loss', 'loss', 'train/loss', 'train_loss', 'lm_loss', 'Value'],
-  lr: ['lr', 'learning_rate', 'learning rate', 'train_lr', 'train/learning_rate', 'trainer/lr', 'optimizer/lr', 'lr-AdamW', 'lr-Adam', 'lr-SGD', 'lr_0'],
+  loss: [
+    'val_loss',
+    'eval/loss',
+    'validation/loss',
+    'validation loss',
+    'valid_loss',
+    'eval_loss',
+    'loss',
+    'train/loss',
+    'train_loss',
+    'lm_loss',
+    'Value',
+  ],
+  lr: [
+    'lr',
+    'learning_rate',
+    'learning rate',
+    'train_lr',
+    'train/learning_rate',
+    'trainer/lr',
+    'optimizer/lr',
+    'lr-AdamW',
+    'lr-Adam',
+    'lr-SGD',
+    'lr_0',
+  ],
   run: ['run', 'run_name', 'run_id', 'name', 'experiment', 'schedule', 'curve'],
   group: ['group', 'mix', 'pretrain_mix', 'pretraining_mix', 'dataset', 'pretraining_dataset', 'data'],
-  pretrainData: ['D_p', 'dp', 'pretrain_tokens', 'pretraining_tokens', 'tokens_pretrain', 'pretrain_data', 'pretraining_data', 'tokens'],
+  pretrainData: [
+    'D_p',
+    'dp',
+    'pretrain_tokens',
+    'pretraining_tokens',
+    'tokens_pretrain',
+    'pretrain_data',
+    'pretraining_data',
+    'tokens',
+  ],
   finetuneData: ['D_f', 'df', 'finetune_tokens', 'finetuning_tokens', 'finetune_data', 'task_tokens', 'ft_tokens'],
   bleu: ['bleu', 'BLEU', 'bleu_score', 'comet', 'COMET', 'chrf', 'score'],
   ce: ['ce', 'cross_entropy', 'downstream_ce', 'downstream_loss', 'xent', 'loss'],
-  params: ['N', 'params', 'n_params', 'num_params', 'parameters', 'model_size', 'params_N', 'model_params', 'non_embedding_params'],
+  params: [
+    'N',
+    'params',
+    'n_params',
+    'num_params',
+    'parameters',
+    'model_size',
+    'params_N',
+    'model_params',
+    'non_embedding_params',
+  ],
   tokens: ['D', 'tokens', 'tokens_D', 'n_tokens', 'num_tokens', 'train_tokens', 'training_tokens', 'data_size'],
   compute: ['C', 'flops', 'flop', 'compute', 'flop_C', 'training_flops', 'FLOPs'],
 };
@@ -41,21 +95,52 @@ const FALLBACK_WORDS: Partial<Record<ColumnRole, { last?: readonly string[]; fir
 };
 
 /** Words that make a pattern match a setting rather than the quantity: loss_scale, lr_warmup_steps, loss_weight. */
-const NOT_THE_QUANTITY: ReadonlySet<string> = new Set(['scale', 'scaler', 'weight', 'coef', 'warmup', 'decay', 'ratio', 'factor']);
+const NOT_THE_QUANTITY: ReadonlySet<string> = new Set([
+  'scale',
+  'scaler',
+  'weight',
+  'coef',
+  'warmup',
+  'decay',
+  'ratio',
+  'factor',
+]);
 
 /** Roles whose column may hold text (names); every other role needs numbers. */
 const TEXT_ROLES: ReadonlySet<ColumnRole> = new Set<ColumnRole>(['run', 'group']);
 
 /** Assignment order: specific roles claim their columns before the generic ones (ce before loss, and so on). */
 const ROLE_ORDER: readonly ColumnRole[] = [
-  'run', 'group', 'step', 'params', 'compute', 'pretrainData', 'finetuneData', 'tokens', 'bleu', 'ce', 'lr', 'loss',
+  'run',
+  'group',
+  'step',
+  'params',
+  'compute',
+  'pretrainData',
+  'finetuneData',
+  'tokens',
+  'bleu',
+  'ce',
+  'lr',
+  'loss',
 ];
 
-const VALIDATION_WORDS: ReadonlySet<string> = new Set(['val', 'valid', 'validation', 'eval', 'evaluation', 'test', 'dev']);
+const VALIDATION_WORDS: ReadonlySet<string> = new Set([
+  'val',
+  'valid',
+  'validation',
+  'eval',
+  'evaluation',
+  'test',
+  'dev',
+]);
 
 /** Lower case, '-', ' ' and '.' as '_' (runs collapsed), '/' kept: "lr-AdamW" -> "lr_adamw". */
 export function normaliseColumnName(name: string): string {
-  return name.trim().toLowerCase().replace(/[-\s.]+/g, '_');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[-\s.]+/g, '_');
 }
 
 /** Words of a normalised name, split at '/' and '_'. */
@@ -106,17 +191,23 @@ function applyOverrides(context: Context, overrides: Partial<Record<ColumnRole, 
   for (const [role, name] of Object.entries(overrides) as [ColumnRole, string | undefined][]) {
     if (name === undefined) continue;
     if (!Object.hasOwn(ROLE_ALIASES, role)) {
-      context.notes.push(`--columns ${role}=${name}: "${role}" is not a role (roles: ${Object.keys(ROLE_ALIASES).join(', ')}).`);
+      context.notes.push(
+        `--columns ${role}=${name}: "${role}" is not a role (roles: ${Object.keys(ROLE_ALIASES).join(', ')}).`,
+      );
       continue;
     }
     let index = names.indexOf(name);
     if (index < 0) index = context.normalised.indexOf(normaliseColumnName(name));
     if (index < 0) {
-      context.notes.push(`--columns ${role}=${name}: there is no column named "${name}" (columns: ${names.join(', ')}).`);
+      context.notes.push(
+        `--columns ${role}=${name}: there is no column named "${name}" (columns: ${names.join(', ')}).`,
+      );
       continue;
     }
     if (!usable(context.table.columns[index], role)) {
-      context.notes.push(`--columns ${role}=${name}: column "${names[index]}" has no numeric cells, so it cannot be the ${role}.`);
+      context.notes.push(
+        `--columns ${role}=${name}: column "${names[index]}" has no numeric cells, so it cannot be the ${role}.`,
+      );
       continue;
     }
     assign(context, role, index, 'set with --columns');
@@ -201,7 +292,11 @@ function noteLossChoice(context: Context): void {
   if (chosen === undefined || context.overridden.has('loss')) return;
   const columns = context.table.columns;
   const other = context.normalised.findIndex(
-    (name, i) => i !== chosen && !context.taken.has(i) && words(name).includes('loss') && isValidation(name) !== isValidation(columns[chosen].name),
+    (name, i) =>
+      i !== chosen &&
+      !context.taken.has(i) &&
+      words(name).includes('loss') &&
+      isValidation(name) !== isValidation(columns[chosen].name),
   );
   if (other < 0) return;
   const which = isValidation(columns[chosen].name) ? 'validation' : 'training';
@@ -216,7 +311,8 @@ function noteLossChoice(context: Context): void {
  * that on their own, so they count only next to a specific downstream name (D_p, bleu, ce...).
  */
 function looksDownstream(context: Context): boolean {
-  const has = (role: ColumnRole) => context.roles[role] !== undefined || findByAlias(context, role, strictAliases(role)) >= 0;
+  const has = (role: ColumnRole) =>
+    context.roles[role] !== undefined || findByAlias(context, role, strictAliases(role)) >= 0;
   const score = has('bleu') || has('ce');
   const genericLoss = findByAlias(context, 'ce', ['loss']) >= 0;
   const genericTokens = findByAlias(context, 'pretrainData', ['tokens']) >= 0;
@@ -232,14 +328,19 @@ function strictAliases(role: ColumnRole): string[] {
 function decideKind(context: Context): FileKind {
   const { roles } = context;
   if (roles.pretrainData !== undefined && (roles.bleu !== undefined || roles.ce !== undefined)) return 'downstream';
-  const compute = roles.params !== undefined && (roles.tokens !== undefined || roles.compute !== undefined) && roles.loss !== undefined;
+  const compute =
+    roles.params !== undefined &&
+    (roles.tokens !== undefined || roles.compute !== undefined) &&
+    roles.loss !== undefined;
   const curve = roles.step !== undefined && roles.loss !== undefined;
   if (compute && curve) {
     // Checkpoints of one model (constant params) are a loss curve; several model sizes are a compute sweep.
     const single = distinctNumbers(context.table.columns[roles.params as number]) <= 1;
-    context.notes.push(single
-      ? 'kind: loss-curve — the file has step and loss, and params has one value (one model).'
-      : 'kind: compute — the file has several model sizes (params), though it also has a step column.');
+    context.notes.push(
+      single
+        ? 'kind: loss-curve — the file has step and loss, and params has one value (one model).'
+        : 'kind: compute — the file has several model sizes (params), though it also has a step column.',
+    );
     return single ? 'loss-curve' : 'compute';
   }
   if (compute) return 'compute';
@@ -264,9 +365,15 @@ function noteMissing(context: Context, kind: FileKind): void {
   }
   if (kind !== 'unknown') return;
   notes.push(
-    'Could not tell the kind of file: a loss curve needs step and loss (found: ' + found(['step', 'loss']) + '); ' +
-      'a compute sweep needs params, tokens or compute, and loss (found: ' + found(['params', 'tokens', 'compute', 'loss']) + '); ' +
-      'a downstream sweep needs pretrainData and bleu or ce (found: ' + found(['pretrainData', 'bleu', 'ce']) + '). ' +
+    'Could not tell the kind of file: a loss curve needs step and loss (found: ' +
+      found(['step', 'loss']) +
+      '); ' +
+      'a compute sweep needs params, tokens or compute, and loss (found: ' +
+      found(['params', 'tokens', 'compute', 'loss']) +
+      '); ' +
+      'a downstream sweep needs pretrainData and bleu or ce (found: ' +
+      found(['pretrainData', 'bleu', 'ce']) +
+      '). ' +
       `Map columns with --columns role=name, e.g. --columns loss=my_metric (columns: ${table.columns.map((c) => c.name).join(', ')}).`,
   );
 }
@@ -280,6 +387,8 @@ function tensorboardTagIsLr(context: Context): boolean {
   const at = stem.lastIndexOf('-tag-');
   const tag = normaliseColumnName(at >= 0 ? stem.slice(at + 5) : stem);
   const lr = words(tag).includes('lr') || tag.includes('learning_rate');
-  context.notes.push(`TensorBoard export of tag "${at >= 0 ? stem.slice(at + 5) : stem}": Value is read as the ${lr ? 'learning rate (lr)' : 'loss'}.`);
+  context.notes.push(
+    `TensorBoard export of tag "${at >= 0 ? stem.slice(at + 5) : stem}": Value is read as the ${lr ? 'learning rate (lr)' : 'loss'}.`,
+  );
   return lr;
 }

@@ -19,7 +19,12 @@ export class TextMemo {
    * The cell of the text in buf[start, end). On a miss `read` gives the cell's text from those bytes, or null when
    * the caller cannot take them (the cell is then neither classified nor kept, and the result is null).
    */
-  cell<Bytes extends Uint8Array>(buf: Bytes, start: number, end: number, read: (buf: Bytes, start: number, end: number) => string | null): ParsedCell | null {
+  cell<Bytes extends Uint8Array>(
+    buf: Bytes,
+    start: number,
+    end: number,
+    read: (buf: Bytes, start: number, end: number) => string | null,
+  ): ParsedCell | null {
     const length = end - start;
     let hash = length;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i], 0x01000193); // FNV-1a

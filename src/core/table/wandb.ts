@@ -48,11 +48,20 @@ export class WideToLongSink implements RowSink {
     const columns = names.map((name) => table.addColumn(name));
     [this.x, this.run] = columns;
     for (const [name, cells] of runs) {
-      this.runs.push({ name, cells: cells.map((c) => ({ field: c.field, column: columns[2 + metrics.indexOf(c.metric)] })) });
+      this.runs.push({
+        name,
+        cells: cells.map((c) => ({ field: c.field, column: columns[2 + metrics.indexOf(c.metric)] })),
+      });
     }
-    table.problems.add('wandb-reshaped', 'info', headerLine, 1,
+    table.problems.add(
+      'wandb-reshaped',
+      'info',
+      headerLine,
+      1,
       `W&B chart export: ${runs.size} run(s) × ${metrics.length} metric(s) reshaped to one row per (step, run) with a ` +
-        `"run" column` + (bands > 0 ? `; ${bands} __MIN/__MAX band column(s) dropped (the panel's shading, not data)` : ''));
+        `"run" column` +
+        (bands > 0 ? `; ${bands} __MIN/__MAX band column(s) dropped (the panel's shading, not data)` : ''),
+    );
   }
 
   row(record: RecordCells): void {

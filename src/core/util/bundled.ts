@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 /** Path of dist/<name>, or null when it has not been built. */
 export function bundledWorker(name: string): string | null {
-  for (const candidate of [join(__dirname, name), join(__dirname, '..', '..', '..', 'dist', name)]) if (existsSync(candidate)) return candidate;
+  for (const candidate of [join(__dirname, name), join(__dirname, '..', '..', '..', 'dist', name)])
+    if (existsSync(candidate)) return candidate;
   return null;
 }

@@ -6,10 +6,16 @@ import { analyseTables } from '../../../src/core/analysis/analyse';
 import type { Analysis } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table';
 
-const GOOD = Array.from({ length: 30 }, (_, i) => `${(i + 1) * 100},0.0003,${(2.5 + 4 * Math.pow((i + 1) * 100, -0.45)).toFixed(5)}`);
+const GOOD = Array.from(
+  { length: 30 },
+  (_, i) => `${(i + 1) * 100},0.0003,${(2.5 + 4 * Math.pow((i + 1) * 100, -0.45)).toFixed(5)}`,
+);
 
 function analyse(text: string | Buffer, fileName = 'run.csv'): Analysis {
-  const table = parseText(typeof text === 'string' ? text : text.toString('latin1'), { fileName, displayName: fileName });
+  const table = parseText(typeof text === 'string' ? text : text.toString('latin1'), {
+    fileName,
+    displayName: fileName,
+  });
   return analyseTables([table], { bootstrapSamples: 0 });
 }
 
@@ -53,7 +59,10 @@ test('NaN, Inf, negative and zero losses are left out with a warning each', () =
   rows[5] = '600,0.0003,-2';
   rows[6] = '700,0.0003,0';
   const a = analyse(['step,lr,loss', ...rows].join('\n') + '\n');
-  assert.deepEqual(a.findings.filter((f) => f.code === 'loss-invalid').map((f) => f.line), [5, 6, 7, 8]);
+  assert.deepEqual(
+    a.findings.filter((f) => f.code === 'loss-invalid').map((f) => f.line),
+    [5, 6, 7, 8],
+  );
   assert.equal(a.fits[0].points, 26);
 });
 
@@ -67,7 +76,17 @@ test('duplicate and unsorted steps: sorted, the last value kept, both said', () 
 });
 
 test('missing LR column: says what is missing and how to map one; nothing fitted', () => {
-  const a = analyse(['step,loss', ...GOOD.map((r) => r.split(',').filter((_, i) => i !== 1).join(','))].join('\n') + '\n');
+  const a = analyse(
+    [
+      'step,loss',
+      ...GOOD.map((r) =>
+        r
+          .split(',')
+          .filter((_, i) => i !== 1)
+          .join(','),
+      ),
+    ].join('\n') + '\n',
+  );
   assert.equal(a.fits.length, 0);
   assert.match(finding(a, 'lr-missing').message, /--columns lr=NAME/);
 });
@@ -84,7 +103,10 @@ test('ragged rows: warned with line and column; a short row keeps its step and L
   rows[8] = '900,0.0003,3.1,extra,fields';
   const a = analyse(['step,lr,loss', ...rows].join('\n') + '\n');
   const ragged = a.findings.filter((f) => f.code === 'row-ragged');
-  assert.deepEqual(ragged.map((f) => f.line), [6, 10]);
+  assert.deepEqual(
+    ragged.map((f) => f.line),
+    [6, 10],
+  );
   assert.ok(ragged.every((f) => f.column !== undefined && f.column > 1));
   assert.equal(a.fits[0].points, 29);
 });
@@ -108,7 +130,10 @@ test('a file whose columns match no law gets one actionable warning naming its c
 });
 
 test('a power-law file with 300,000 rows is fitted (no argument-spread limits on long columns)', () => {
-  const rows = Array.from({ length: 300_000 }, (_, i) => `${(i + 1) * 10},${(1.7 + 30 * Math.pow((i + 1) * 10, -0.3)).toFixed(6)}`);
+  const rows = Array.from(
+    { length: 300_000 },
+    (_, i) => `${(i + 1) * 10},${(1.7 + 30 * Math.pow((i + 1) * 10, -0.3)).toFixed(6)}`,
+  );
   const table = parseText(['tokens,loss', ...rows].join('\n') + '\n', { fileName: 'sweep.csv' });
   const a = analyseTables([table], { law: 'power', powerX: 'tokens', bootstrapSamples: 0 });
   assert.equal(a.fits.length, 1);

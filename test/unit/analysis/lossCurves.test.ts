@@ -23,13 +23,22 @@ test('a run column splits one file into several curves named by its values', () 
 
 test('runs of a multi-run file keep every row through their growth, each row in its own run', () => {
   const n = 2500;
-  const rows = Array.from({ length: 2 * n }, (_, i) => `${i % 2 ? 'b' : 'a'},${Math.floor(i / 2) + 1},1e-3,${(4 - (i % 2) - i / (4 * n)).toFixed(6)}`);
+  const rows = Array.from(
+    { length: 2 * n },
+    (_, i) => `${i % 2 ? 'b' : 'a'},${Math.floor(i / 2) + 1},1e-3,${(4 - (i % 2) - i / (4 * n)).toFixed(6)}`,
+  );
   const { curves } = curvesOf(['run,step,lr,loss', ...rows].join('\n'));
   for (const [k, name] of ['a', 'b'].entries()) {
     const c = curves.find((x) => x.name === name)!;
     assert.equal(c.steps.length, n);
-    assert.deepEqual(Array.from(c.steps), Array.from({ length: n }, (_, i) => i + 1));
-    assert.deepEqual(Array.from(c.lines), Array.from({ length: n }, (_, i) => 2 * i + k + 2));
+    assert.deepEqual(
+      Array.from(c.steps),
+      Array.from({ length: n }, (_, i) => i + 1),
+    );
+    assert.deepEqual(
+      Array.from(c.lines),
+      Array.from({ length: n }, (_, i) => 2 * i + k + 2),
+    );
     assert.equal(c.loss[n - 1], Number((4 - k - (2 * n - 2 + k) / (4 * n)).toFixed(6)));
   }
 });
@@ -52,7 +61,9 @@ test('a step-0 row is left out of the fit points with an info finding, but its L
 });
 
 test('a resumed run that repeats steps keeps the value logged last, and says so', () => {
-  const { curves, findings } = curvesOf('step,lr,loss\n1,1e-3,4\n2,1e-3,3.9\n3,1e-3,3.8\n2,1e-3,3.7\n3,1e-3,3.6\n4,1e-3,3.5\n');
+  const { curves, findings } = curvesOf(
+    'step,lr,loss\n1,1e-3,4\n2,1e-3,3.9\n3,1e-3,3.8\n2,1e-3,3.7\n3,1e-3,3.6\n4,1e-3,3.5\n',
+  );
   assert.deepEqual(Array.from(curves[0].steps), [1, 2, 3, 4]);
   assert.deepEqual(Array.from(curves[0].loss), [4, 3.7, 3.6, 3.5]);
   assert.deepEqual(Array.from(curves[0].lines), [2, 5, 6, 7]);
@@ -68,10 +79,15 @@ test('unsorted rows are sorted by step', () => {
 });
 
 test('NaN, Inf, zero and negative losses are reported with their line and left out', () => {
-  const { curves, findings } = curvesOf('step,lr,loss\n1,1e-3,4\n2,1e-3,nan\n3,1e-3,inf\n4,1e-3,0\n5,1e-3,-1\n6,1e-3,diverged\n7,1e-3,3\n');
+  const { curves, findings } = curvesOf(
+    'step,lr,loss\n1,1e-3,4\n2,1e-3,nan\n3,1e-3,inf\n4,1e-3,0\n5,1e-3,-1\n6,1e-3,diverged\n7,1e-3,3\n',
+  );
   assert.deepEqual(Array.from(curves[0].steps), [1, 7]);
   const bad = findings.filter((f) => f.code === 'loss-invalid');
-  assert.deepEqual(bad.map((f) => f.line), [3, 4, 5, 6, 7]);
+  assert.deepEqual(
+    bad.map((f) => f.line),
+    [3, 4, 5, 6, 7],
+  );
   assert.match(bad[0].message, /"NaN" is not a number/);
 });
 
@@ -93,20 +109,35 @@ test('curves with the same name from two files are told apart by file name', () 
   const b = curvesOf('run,step,lr,loss\nx,1,1e-3,4\n', 'b.csv').curves;
   const all = [...a, ...b];
   disambiguateCurveNames(all);
-  assert.deepEqual(all.map((c) => c.name), ['x (a.csv)', 'x (b.csv)']);
+  assert.deepEqual(
+    all.map((c) => c.name),
+    ['x (a.csv)', 'x (b.csv)'],
+  );
 });
 
 test('TensorBoard exports: a run loss file and its LR file are one curve named by the run', async () => {
   const { analyseTables } = await import('../../../src/core/analysis/analyse');
   const steps = Array.from({ length: 40 }, (_, i) => (i + 1) * 100);
-  const lossCsv = 'Wall time,Step,Value\n' + steps.map((s) => `1700000000.0,${s},${(2.5 + 4 * Math.pow(s, -0.45)).toFixed(5)}`).join('\n') + '\n';
+  const lossCsv =
+    'Wall time,Step,Value\n' +
+    steps.map((s) => `1700000000.0,${s},${(2.5 + 4 * Math.pow(s, -0.45)).toFixed(5)}`).join('\n') +
+    '\n';
   const lrCsv = 'Wall time,Step,Value\n' + steps.map((s) => `1700000000.0,${s},0.0003`).join('\n') + '\n';
   const tables = [
-    parseText(lossCsv, { fileName: 'run-base_model-tag-train_loss.csv', displayName: 'run-base_model-tag-train_loss.csv' }),
-    parseText(lrCsv, { fileName: 'run-base_model-tag-learning_rate.csv', displayName: 'run-base_model-tag-learning_rate.csv' }),
+    parseText(lossCsv, {
+      fileName: 'run-base_model-tag-train_loss.csv',
+      displayName: 'run-base_model-tag-train_loss.csv',
+    }),
+    parseText(lrCsv, {
+      fileName: 'run-base_model-tag-learning_rate.csv',
+      displayName: 'run-base_model-tag-learning_rate.csv',
+    }),
   ];
   const analysis = analyseTables(tables, { bootstrapSamples: 0 });
-  assert.deepEqual(analysis.curves.map((c) => c.name), ['base_model']);
+  assert.deepEqual(
+    analysis.curves.map((c) => c.name),
+    ['base_model'],
+  );
   assert.equal(analysis.fits.length, 1);
   assert.equal(analysis.curves[0].schedule!.lr.length, 40);
   assert.ok(!analysis.findings.some((f) => f.code === 'columns-unidentified' || f.code === 'lr-missing'));

@@ -52,7 +52,8 @@ test('windowRange: covers the window plus one point either side', () => {
  */
 function referenceLttb(x: number[], y: number[], threshold: number, logX: boolean, from: number, to: number): number[] {
   const candidates: number[] = [];
-  for (let i = from; i < to; i++) if (Number.isFinite(y[i]) && Number.isFinite(x[i]) && (!logX || x[i] > 0)) candidates.push(i);
+  for (let i = from; i < to; i++)
+    if (Number.isFinite(y[i]) && Number.isFinite(x[i]) && (!logX || x[i] > 0)) candidates.push(i);
   const n = candidates.length;
   if (n <= threshold || threshold < 3) return candidates;
   const t = candidates.map((i) => (logX ? Math.log(x[i]) : x[i]));
@@ -96,11 +97,22 @@ test('lttb: picks what the textbook algorithm picks, with gaps, x <= 0, windows 
     for (let k = 0; k < n; k += 97) y[k] = NaN;
     y[Math.floor(n / 2)] = Infinity;
     for (const logX of [true, false]) {
-      for (const [from, to] of [[0, n], [Math.floor(n / 3), Math.floor((2 * n) / 3)]]) {
+      for (const [from, to] of [
+        [0, n],
+        [Math.floor(n / 3), Math.floor((2 * n) / 3)],
+      ]) {
         for (const threshold of [3, 10, 257]) {
           const expected = referenceLttb(x, y, threshold, logX, from, to);
-          assert.deepEqual(lttbIndices(x, y, threshold, logX, from, to), expected, `n ${n}, log ${logX}, [${from}, ${to}), ${threshold}`);
-          assert.deepEqual(lttbIndices(x, y, threshold, logX, from, to, axisValues(x, logX)), expected, `with axis: n ${n}, log ${logX}`);
+          assert.deepEqual(
+            lttbIndices(x, y, threshold, logX, from, to),
+            expected,
+            `n ${n}, log ${logX}, [${from}, ${to}), ${threshold}`,
+          );
+          assert.deepEqual(
+            lttbIndices(x, y, threshold, logX, from, to, axisValues(x, logX)),
+            expected,
+            `with axis: n ${n}, log ${logX}`,
+          );
         }
       }
     }

@@ -24,9 +24,15 @@ test('series: a loss curve gives observed points, a law to the target, a band, t
   const target = analysis.predictions[0];
   assert.ok(Math.abs(law.y[law.y.length - 1] - target.value) < 1e-9);
   const band = byId.get('band:cosine')!;
-  assert.ok(Math.abs(band.y[band.y.length - 1] - target.low) < 1e-9 && Math.abs(band.y2![band.y2!.length - 1] - target.high) < 1e-9);
+  assert.ok(
+    Math.abs(band.y[band.y.length - 1] - target.low) < 1e-9 &&
+      Math.abs(band.y2![band.y2!.length - 1] - target.high) < 1e-9,
+  );
   assert.equal(byId.get('lr:cosine')?.panel, 'secondary');
-  assert.deepEqual(data.markers.map((m) => [m.kind, m.x]), [['target', 40_000]]);
+  assert.deepEqual(
+    data.markers.map((m) => [m.kind, m.x]),
+    [['target', 40_000]],
+  );
   assert.equal(data.whatIf?.totalSteps, 20_000);
   assert.equal(data.whatIf?.fromStep, 100);
 });
@@ -46,11 +52,20 @@ test('series: zooming re-samples the window, and a million rows are cut to the p
   const zoomed = sampleChart(model, { width: 1000, logX: true, window: { xMin: 5000, xMax: 6000 } });
   const z = zoomed.series.find((s) => s.kind === 'observed')!;
   assert.ok(z.x.length > 900 && z.x.every((x) => x >= 4999 && x <= 6001));
-  assert.ok(z.lines!.every((l, i) => l === z.x[i] + 1), 'source lines follow the sampled points');
-  assert.equal(sampleChart(model, { width: 1000, logX: true, full: true }).series.find((s) => s.kind === 'observed')!.x.length, n);
+  assert.ok(
+    z.lines!.every((l, i) => l === z.x[i] + 1),
+    'source lines follow the sampled points',
+  );
+  assert.equal(
+    sampleChart(model, { width: 1000, logX: true, full: true }).series.find((s) => s.kind === 'observed')!.x.length,
+    n,
+  );
   // The model keeps each series' log x after the first sample: a later sample agrees with a fresh model's.
   const again = sampleChart(model, { width: 700, logX: true, window: { xMin: 20, xMax: 900_000 } });
-  assert.deepEqual(again, sampleChart(buildChart(analysis), { width: 700, logX: true, window: { xMin: 20, xMax: 900_000 } }));
+  assert.deepEqual(
+    again,
+    sampleChart(buildChart(analysis), { width: 700, logX: true, window: { xMin: 20, xMax: 900_000 } }),
+  );
 });
 
 test('series: downstream groups, the break on the misaligned group, and the not-pretrained baseline', async () => {
@@ -58,13 +73,25 @@ test('series: downstream groups, the break on the misaligned group, and the not-
   const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
   assert.deepEqual(data.groups, ['aligned-en-de, D_f=42M', 'misaligned-en-fr, D_f=42M', 'aligned-en-de, D_f=1.2B']);
   const breaks = data.markers.filter((m) => m.kind === 'break');
-  assert.deepEqual(breaks.map((b) => [b.group, b.x]), [['misaligned-en-fr, D_f=42M', 8e9]]);
+  assert.deepEqual(
+    breaks.map((b) => [b.group, b.x]),
+    [['misaligned-en-fr, D_f=42M', 8e9]],
+  );
   const misaligned = data.series.find((s) => s.id === 'obs:misaligned-en-fr, D_f=42M · BLEU')!;
   assert.equal(misaligned.breakX, 8e9);
   const baselines = data.series.filter((s) => s.kind === 'baseline');
-  assert.deepEqual(baselines.map((b) => [b.panel, b.group, b.y[0]]), [['main', 'aligned-en-de, D_f=1.2B', 38.4], ['secondary', 'aligned-en-de, D_f=1.2B', 1.62]]);
+  assert.deepEqual(
+    baselines.map((b) => [b.panel, b.group, b.y[0]]),
+    [
+      ['main', 'aligned-en-de, D_f=1.2B', 38.4],
+      ['secondary', 'aligned-en-de, D_f=1.2B', 1.62],
+    ],
+  );
   // The core now carries the baseline on the group's curves, with its line in the file.
-  assert.deepEqual(analysis.curves.filter((c) => c.baseline).map((c) => c.baseline!.line), [18, 18]);
+  assert.deepEqual(
+    analysis.curves.filter((c) => c.baseline).map((c) => c.baseline!.line),
+    [18, 18],
+  );
   // Laws evaluated in the user's units agree with the analysis's predictions at the data.
   const fit = analysis.fits.find((f) => f.law === 'bleu' && f.group === 'aligned-en-de, D_f=42M')!;
   const curve = analysis.curves.find((c) => c.name === 'aligned-en-de, D_f=42M · BLEU')!;

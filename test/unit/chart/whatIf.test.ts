@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
-import { checkSpec, defaultSpec, lrAt, predictLoss, lawSettings, querySteps, scheduleOf, whatIfCurve } from '../../../src/core/chart/whatIf';
+import {
+  checkSpec,
+  defaultSpec,
+  lrAt,
+  predictLoss,
+  lawSettings,
+  querySteps,
+  scheduleOf,
+  whatIfCurve,
+} from '../../../src/core/chart/whatIf';
 import type { WhatIfSpec } from '../../../src/core/chart/types';
 import { REPO } from '../../helpers/shared';
 import { join } from 'node:path';
@@ -62,7 +71,9 @@ test('what-if under the cosine fit: reproduces the fit on its own schedule; anne
 });
 
 test('what-if without an LR-annealing fit says why', async () => {
-  const analysis = await analyseFiles([join(REPO, 'examples/downstream/downstream_sweep.csv')], { bootstrapSamples: 0 });
+  const analysis = await analyseFiles([join(REPO, 'examples/downstream/downstream_sweep.csv')], {
+    bootstrapSamples: 0,
+  });
   const r = whatIfCurve(analysis.fits[0], base, 'A');
   assert.equal(r.ok, false);
   assert.match(r.ok ? '' : r.message, /LR-annealing fit/);

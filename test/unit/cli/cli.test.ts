@@ -9,7 +9,10 @@ import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { LUO, LUO_FIT, luoFiles, REPO, skipUnless } from '../../helpers/shared';
 
 function cli(args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: REPO,
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -21,7 +24,13 @@ function tmpFile(name: string, text: string | Buffer): string {
 }
 
 test('usage errors exit 2 with a message', () => {
-  for (const args of [['frobnicate', 'x.csv'], ['fit'], ['fit', 'x.csv', '--law', 'nope'], ['fit', 'x.csv', '--lambda', '2'], ['fit', 'x.csv', '--columns', 'colour=x']]) {
+  for (const args of [
+    ['frobnicate', 'x.csv'],
+    ['fit'],
+    ['fit', 'x.csv', '--law', 'nope'],
+    ['fit', 'x.csv', '--lambda', '2'],
+    ['fit', 'x.csv', '--columns', 'colour=x'],
+  ]) {
     const parsed = parseCli(args);
     assert.equal(parsed.ok, false, args.join(' '));
   }
@@ -31,7 +40,24 @@ test('usage errors exit 2 with a message', () => {
 });
 
 test('flags map onto analysis options', () => {
-  const parsed = parseCli(['fit', 'a.csv', '--fit-on', 'x,y', '--predict-step', '100k', '--predict-step', '2e5', '--lambda', 'auto', '--warmup-convention', 'actual', '--warmup-steps', '2160', '--columns', 'loss=val,lr=eta']);
+  const parsed = parseCli([
+    'fit',
+    'a.csv',
+    '--fit-on',
+    'x,y',
+    '--predict-step',
+    '100k',
+    '--predict-step',
+    '2e5',
+    '--lambda',
+    'auto',
+    '--warmup-convention',
+    'actual',
+    '--warmup-steps',
+    '2160',
+    '--columns',
+    'loss=val,lr=eta',
+  ]);
   assert.ok(parsed.ok);
   if (!parsed.ok) return;
   const o = parsed.request.options;
@@ -44,7 +70,16 @@ test('flags map onto analysis options', () => {
 });
 
 test('fit on an example prints coefficients, curves and predictions, exit 0', () => {
-  const run = cli(['fit', 'examples/loss/constant.csv', 'examples/loss/cosine.csv', 'examples/loss/wsd.jsonl', '--fit-on', 'constant,cosine', '--bootstrap', '20']);
+  const run = cli([
+    'fit',
+    'examples/loss/constant.csv',
+    'examples/loss/cosine.csv',
+    'examples/loss/wsd.jsonl',
+    '--fit-on',
+    'constant,cosine',
+    '--bootstrap',
+    '20',
+  ]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /lr-annealing/);
   assert.match(run.stdout, /alpha/);
@@ -71,7 +106,10 @@ test('inspect shows format, columns with roles and curves without fitting', () =
   const doc = JSON.parse(run.stdout);
   assert.equal(doc.files[0].format, 'csv');
   assert.equal(doc.files[1].format, 'jsonl');
-  assert.deepEqual(doc.files[0].columns.map((c: { role?: string }) => c.role), ['run', 'step', 'lr', 'loss']);
+  assert.deepEqual(
+    doc.files[0].columns.map((c: { role?: string }) => c.role),
+    ['run', 'step', 'lr', 'loss'],
+  );
   assert.deepEqual(doc.series['examples/loss/sweep.csv'].sort(), ['cosine_10k', 'cosine_30k', 'wsd_10k']);
 });
 
@@ -90,6 +128,11 @@ test('--json on the real curves gives the same held-out figures as the core', { 
   assert.equal(doc.fits[0].law, 'lr-annealing');
   assert.deepEqual(Object.keys(doc.fits[0].params), ['L0', 'A', 'alpha', 'C']);
   assert.ok(doc.fits[0].units.A);
-  assert.ok(doc.predictions.every((p: { curve: string; step: number; value: number; low: unknown; high: unknown }) => p.curve && p.step > 0 && p.value > 0 && 'low' in p && 'high' in p));
+  assert.ok(
+    doc.predictions.every(
+      (p: { curve: string; step: number; value: number; low: unknown; high: unknown }) =>
+        p.curve && p.step > 0 && p.value > 0 && 'low' in p && 'high' in p,
+    ),
+  );
   assert.ok(Array.isArray(doc.findings));
 });

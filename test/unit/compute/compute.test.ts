@@ -26,7 +26,11 @@ test('compute: the generated sweep recovers the Chinchilla coefficients, with in
   const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
   const table = await readTable(path);
   const started = performance.now();
-  const a = analyseCompute(table, rolesFor(table, ROLES), withDefaults({ bootstrapSamples: 60, computeBudgets: [1e21, 5.76e23] }));
+  const a = analyseCompute(
+    table,
+    rolesFor(table, ROLES),
+    withDefaults({ bootstrapSamples: 60, computeBudgets: [1e21, 5.76e23] }),
+  );
   console.log(`compute example: ${(performance.now() - started).toFixed(0)} ms with 60 bootstrap refits`);
   assert.deepEqual(codes(a), []);
   const fit = a.fits[0];
@@ -41,8 +45,15 @@ test('compute: the generated sweep recovers the Chinchilla coefficients, with in
   }
   assert.ok(String(fit.settings.D).includes('tokens'));
   // One loss-versus-compute curve per model size, sorted by compute.
-  assert.deepEqual(a.curves.map((c) => c.name), ['N=70M', 'N=160M', 'N=410M', 'N=1B', 'N=2.8B', 'N=7B']);
-  assert.ok(a.curves.every((c) => c.xName === 'C' && c.points.x.length === 6 && c.points.x.every((x, i) => i === 0 || x > c.points.x[i - 1])));
+  assert.deepEqual(
+    a.curves.map((c) => c.name),
+    ['N=70M', 'N=160M', 'N=410M', 'N=1B', 'N=2.8B', 'N=7B'],
+  );
+  assert.ok(
+    a.curves.every(
+      (c) => c.xName === 'C' && c.points.x.length === 6 && c.points.x.every((x, i) => i === 0 || x > c.points.x[i - 1]),
+    ),
+  );
   // Budgets: loss at the compute-optimal point, its N*, D*, D/N; 6 N* D* = C.
   assert.equal(a.predictions.length, 2);
   for (const p of a.predictions) {
@@ -55,10 +66,19 @@ test('compute: the generated sweep recovers the Chinchilla coefficients, with in
 });
 
 test('compute: rows flagged epoch_excluded = 1 are left out (and noted); D = C/(6N) without a tokens column', () => {
-  const rows = computeRows().slice(1).map((r) => r.split(','));
-  const text = ['params,flop_C,loss,epoch_excluded', ...rows.map((r, i) => `${r[0]},${r[2]},${i < 3 ? 9.9 : r[3]},${i < 3 ? 1 : 0}`)].join('\n');
+  const rows = computeRows()
+    .slice(1)
+    .map((r) => r.split(','));
+  const text = [
+    'params,flop_C,loss,epoch_excluded',
+    ...rows.map((r, i) => `${r[0]},${r[2]},${i < 3 ? 9.9 : r[3]},${i < 3 ? 1 : 0}`),
+  ].join('\n');
   const table = parseText(text, { fileName: 'c.csv' });
-  const a = analyseCompute(table, rolesFor(table, { params: 'params', flop_C: 'compute', loss: 'loss' }), withDefaults({ bootstrapSamples: 0 }));
+  const a = analyseCompute(
+    table,
+    rolesFor(table, { params: 'params', flop_C: 'compute', loss: 'loss' }),
+    withDefaults({ bootstrapSamples: 0 }),
+  );
   const note = a.findings.find((f) => f.code === 'rows-excluded')!;
   assert.equal(note.severity, 'info');
   assert.equal(note.line, 2);
@@ -85,10 +105,16 @@ test('compute: the 240 Epoch runs through the analysis (excluded rows flagged in
     return;
   }
   const started = performance.now();
-  const a = analyseCompute(table, rolesFor(table, { params_N: 'params', tokens_D: 'tokens', flop_C: 'compute', loss: 'loss' }), withDefaults({ bootstrapSamples: 100, computeBudgets: [5.76e23] }));
+  const a = analyseCompute(
+    table,
+    rolesFor(table, { params_N: 'params', tokens_D: 'tokens', flop_C: 'compute', loss: 'loss' }),
+    withDefaults({ bootstrapSamples: 100, computeBudgets: [5.76e23] }),
+  );
   const ms = performance.now() - started;
   const fit = a.fits[0];
-  console.log(`analyseCompute on 240 runs: E=${fit.params.E.toFixed(4)} alpha=${fit.params.alpha.toFixed(4)} beta=${fit.params.beta.toFixed(4)} objective=${fit.objective.toExponential(6)}; intervals E ${fit.intervals!.E.map((v) => v.toFixed(3))} alpha ${fit.intervals!.alpha.map((v) => v.toFixed(3))} beta ${fit.intervals!.beta.map((v) => v.toFixed(3))}; D/N at 5.76e23 = ${a.predictions[0].extra!.ratio.toFixed(2)}; ${ms.toFixed(0)} ms incl. 100 bootstrap refits`);
+  console.log(
+    `analyseCompute on 240 runs: E=${fit.params.E.toFixed(4)} alpha=${fit.params.alpha.toFixed(4)} beta=${fit.params.beta.toFixed(4)} objective=${fit.objective.toExponential(6)}; intervals E ${fit.intervals!.E.map((v) => v.toFixed(3))} alpha ${fit.intervals!.alpha.map((v) => v.toFixed(3))} beta ${fit.intervals!.beta.map((v) => v.toFixed(3))}; D/N at 5.76e23 = ${a.predictions[0].extra!.ratio.toFixed(2)}; ${ms.toFixed(0)} ms incl. 100 bootstrap refits`,
+  );
   assert.equal(fit.points, 240);
   assert.equal(a.findings.find((f) => f.code === 'rows-excluded')!.message.startsWith('5 row(s)'), true);
   assert.ok(Math.abs(fit.params.E - 1.8172) <= 0.005);
@@ -98,13 +124,19 @@ test('compute: the 240 Epoch runs through the analysis (excluded rows flagged in
 
 test('power: L(x) = E + A x^-alpha on the column named by powerX; missing x is a finding', () => {
   const xs = [1e3, 2e3, 4e3, 8e3, 16e3, 32e3];
-  const text = ['step,loss', ...xs.map((x, i) => `${x},${(2 + 30 * x ** -0.5 * (1 + 0.002 * Math.sin(i))).toFixed(5)}`)].join('\n');
+  const text = [
+    'step,loss',
+    ...xs.map((x, i) => `${x},${(2 + 30 * x ** -0.5 * (1 + 0.002 * Math.sin(i))).toFixed(5)}`),
+  ].join('\n');
   const table = parseText(text, { fileName: 'p.csv' });
   const roles = rolesFor(table, { loss: 'loss' });
   const a = analysePower(table, roles, withDefaults({ powerX: 'step', bootstrapSamples: 50 }));
   assert.deepEqual(codes(a), []);
   assert.equal(a.fits[0].law, 'power');
-  assert.ok(Math.abs(a.fits[0].params.alpha - 0.5) < 0.05 && Math.abs(a.fits[0].params.E - 2) < 0.05, JSON.stringify(a.fits[0].params));
+  assert.ok(
+    Math.abs(a.fits[0].params.alpha - 0.5) < 0.05 && Math.abs(a.fits[0].params.E - 2) < 0.05,
+    JSON.stringify(a.fits[0].params),
+  );
   assert.equal(a.predictions[0].x, 64e3);
   assert.ok(a.predictions[0].low <= a.predictions[0].value && a.predictions[0].value <= a.predictions[0].high);
   assert.deepEqual(codes(analysePower(table, roles, withDefaults())), ['power-missing-column']);

@@ -19,7 +19,9 @@ test('breaks: the lowest tolerable curve never exceeds the true law when the pre
     const law = alignedLaw(grid, 18, 32, beta);
     const u = grid.map(Math.log);
     const edge = lowestTolerableCurve(u.slice(0, 4), grid.slice(0, 4).map(law), u.slice(4), 1.0);
-    edge.forEach((e, j) => assert.ok(e <= law(grid[4 + j]) + 1e-9, `beta ${beta}: edge ${e} > law ${law(grid[4 + j])}`));
+    edge.forEach((e, j) =>
+      assert.ok(e <= law(grid[4 + j]) + 1e-9, `beta ${beta}: edge ${e} > law ${law(grid[4 + j])}`),
+    );
     // ... and it is informative: BLEU that stalls at the prefix's last value falls below it.
     assert.ok(edge[edge.length - 1] > law(grid[3]) - 1, `beta ${beta}: edge ${edge[edge.length - 1]}`);
   }
@@ -33,7 +35,11 @@ test('breaks: clean noisy aligned groups raise no break, drop or divergence acro
     const { table, roles } = sweepTable(rows);
     const analysis = analyseDownstream(table, roles, withDefaults({ bootstrapSamples: 0 }));
     const alarms = analysis.findings.filter((f) => ALARMS.has(f.code));
-    assert.deepEqual(alarms.map((f) => `${f.code}: ${f.message}`), [], `seed ${seed}`);
+    assert.deepEqual(
+      alarms.map((f) => `${f.code}: ${f.message}`),
+      [],
+      `seed ${seed}`,
+    );
     groups += 3;
   }
   assert.equal(groups, 180);

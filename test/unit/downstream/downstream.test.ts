@@ -28,7 +28,13 @@ test('downstream: a clean aligned group fits both laws, predicts with bands and 
   const rows = alignedRows(seededRandom(7), { mix: 'en-de', df: '42M' });
   const a = run(rows, withDefaults({ bootstrapSamples: 100, predictAt: [1e11] }));
   assert.deepEqual(codes(a), []);
-  assert.deepEqual(a.fits.map((f) => [f.law, f.group]), [['bleu', 'en-de, D_f=42M'], ['downstream-ce', 'en-de, D_f=42M']]);
+  assert.deepEqual(
+    a.fits.map((f) => [f.law, f.group]),
+    [
+      ['bleu', 'en-de, D_f=42M'],
+      ['downstream-ce', 'en-de, D_f=42M'],
+    ],
+  );
   const bleu = a.fits[0];
   assert.deepEqual(bleu.groupFields, { mix: 'en-de', D_f: 42e6 });
   assert.equal(bleu.settings.logBase, 'e');
@@ -37,18 +43,27 @@ test('downstream: a clean aligned group fits both laws, predicts with bands and 
   assert.ok(bleu.quality.predE < 0.02);
   assert.ok(bleu.intervals && bleu.intervals.beta[0] <= bleu.params.beta && bleu.params.beta <= bleu.intervals.beta[1]);
   // Predictions: 2 x max D_p and the configured 1e11, for BLEU and CE, each inside its band.
-  assert.deepEqual(a.predictions.map((p) => [p.metric, p.x, p.reason]), [
-    ['bleu', 128e9, 'data-multiplier ×2'],
-    ['bleu', 1e11, 'configured'],
-    ['ce', 128e9, 'data-multiplier ×2'],
-    ['ce', 1e11, 'configured'],
-  ]);
+  assert.deepEqual(
+    a.predictions.map((p) => [p.metric, p.x, p.reason]),
+    [
+      ['bleu', 128e9, 'data-multiplier ×2'],
+      ['bleu', 1e11, 'configured'],
+      ['ce', 128e9, 'data-multiplier ×2'],
+      ['ce', 1e11, 'configured'],
+    ],
+  );
   for (const p of a.predictions) assert.ok(p.low <= p.value && p.value <= p.high && p.high > p.low, JSON.stringify(p));
   const truth = alignedLaw(dpGrid(), 18, 32, 1.5)(128e9);
   assert.ok(Math.abs(a.predictions[0].value - truth) < 1.5, `BLEU at 128B ${a.predictions[0].value} vs ${truth}`);
   assert.ok(Math.abs(a.predictions[2].value / ceLaw(128e9) - 1) < 0.02);
   // Curves: one per metric, x = D_p, with source lines and band per point.
-  assert.deepEqual(a.curves.map((c) => [c.metric, c.xName, c.role, c.points.x.length, c.firstLine]), [['bleu', 'D_p', 'fit', 8, 2], ['ce', 'D_p', 'fit', 8, 2]]);
+  assert.deepEqual(
+    a.curves.map((c) => [c.metric, c.xName, c.role, c.points.x.length, c.firstLine]),
+    [
+      ['bleu', 'D_p', 'fit', 8, 2],
+      ['ce', 'D_p', 'fit', 8, 2],
+    ],
+  );
   assert.deepEqual(a.curves[0].points.lines, [2, 3, 4, 5, 6, 7, 8, 9]);
   assert.ok(a.curves[0].points.low.every((v, i) => v <= a.curves[0].points.predicted[i]));
 });
@@ -58,13 +73,21 @@ test('downstream: the generated example shows an aligned mix, a broken misaligne
   const table = parseText(readFileSync(path, 'utf8'), { fileName: 'downstream_sweep.csv' });
   const { roles } = sweepTable([]);
   const a = analyseDownstream(table, roles, withDefaults({ bootstrapSamples: 50 }));
-  const by = (group: string) => a.findings.filter((f) => f.group === group).map((f) => f.code).sort();
+  const by = (group: string) =>
+    a.findings
+      .filter((f) => f.group === group)
+      .map((f) => f.code)
+      .sort();
   assert.deepEqual(by('aligned-en-de, D_f=42M'), []);
   assert.deepEqual(by('misaligned-en-fr, D_f=42M'), ['bleu-law-break', 'bleu-non-monotonic', 'ce-bleu-divergence']);
   assert.deepEqual(by('aligned-en-de, D_f=1.2B'), ['pretraining-no-gain']);
   const misaligned = a.fits.find((f) => f.law === 'bleu' && f.group?.startsWith('misaligned'))!;
   assert.equal(misaligned.points, 4, 'the BLEU law is fitted on the points before the break');
-  assert.ok(a.predictions.filter((p) => p.group?.startsWith('misaligned') && p.metric === 'bleu').every((p) => p.reason.includes('law broke')));
+  assert.ok(
+    a.predictions
+      .filter((p) => p.group?.startsWith('misaligned') && p.metric === 'bleu')
+      .every((p) => p.reason.includes('law broke')),
+  );
 });
 
 test('downstream: bleu-non-monotonic names both rows of a drop', () => {
@@ -72,7 +95,10 @@ test('downstream: bleu-non-monotonic names both rows of a drop', () => {
   const a = run(grid.map((dp, i) => ['m', '42M', dp, [20, 22, 24, 21, 25][i], 2.5 - 0.1 * i]));
   const f = find(a, 'bleu-non-monotonic');
   assert.equal(f.line, 5);
-  assert.deepEqual(f.related!.map((r) => r.line), [4]);
+  assert.deepEqual(
+    f.related!.map((r) => r.line),
+    [4],
+  );
   assert.equal(f.severity, 'warning');
   assert.equal(f.group, 'm, D_f=42M');
 });
@@ -88,7 +114,10 @@ test('downstream: ce-bleu-divergence when CE keeps falling and BLEU goes flat', 
 
 test('downstream: pretraining-no-gain against a text-marked baseline row, and the baseline is not fitted', () => {
   for (const marker of ['none', 'baseline', 'not pretrained', 0]) {
-    const rows = [['m', '1200M', marker, 38.4, 1.62], ...dpGrid(5).map((dp, i) => ['m', '1200M', dp, 38.2 + 0.2 * (i % 2), 1.6 - 0.01 * i])];
+    const rows = [
+      ['m', '1200M', marker, 38.4, 1.62],
+      ...dpGrid(5).map((dp, i) => ['m', '1200M', dp, 38.2 + 0.2 * (i % 2), 1.6 - 0.01 * i]),
+    ];
     const a = run(rows);
     const f = find(a, 'pretraining-no-gain');
     assert.equal(f.line, 2, `marker ${marker}`);
@@ -110,17 +139,32 @@ test('downstream: groups with 1-2 points get too-few-points and no fit, without 
     ['two', '42M', 2e9, 22, 2.4],
   ]);
   const few = a.findings.filter((f) => f.code === 'too-few-points');
-  assert.deepEqual(few.map((f) => [f.group, f.severity, f.line]), [['one, D_f=42M', 'info', 2], ['two, D_f=42M', 'info', 3]]);
+  assert.deepEqual(
+    few.map((f) => [f.group, f.severity, f.line]),
+    [
+      ['one, D_f=42M', 'info', 2],
+      ['two, D_f=42M', 'info', 3],
+    ],
+  );
   assert.equal(a.fits.length, 0);
   assert.ok(a.curves.every((c) => c.role === 'unfitted' && c.points.predicted.length === 0));
 });
 
 test('downstream: D_p <= 0, BLEU outside [0, 100], BLEU = 0 and bad CE are located findings, never exceptions', () => {
-  const rows = [...alignedRows(seededRandom(5), { mix: 'm' }), ['m', '42M', -5e9, 20, 2.5], ['m', '42M', 'lots', 20, 2.5], ['m', '42M', 2e11, 140, 1.9], ['m', '42M', 3e11, 0, -1]];
+  const rows = [
+    ...alignedRows(seededRandom(5), { mix: 'm' }),
+    ['m', '42M', -5e9, 20, 2.5],
+    ['m', '42M', 'lots', 20, 2.5],
+    ['m', '42M', 2e11, 140, 1.9],
+    ['m', '42M', 3e11, 0, -1],
+  ];
   const a = run(rows);
   const dp = find(a, 'dp-invalid');
   assert.equal(dp.line, 10);
-  assert.deepEqual(dp.related!.map((r) => r.line), [11]);
+  assert.deepEqual(
+    dp.related!.map((r) => r.line),
+    [11],
+  );
   assert.equal(find(a, 'bleu-out-of-range').line, 12);
   assert.equal(find(a, 'bleu-zero').line, 13);
   assert.equal(find(a, 'ce-invalid').line, 13);
@@ -134,7 +178,10 @@ test('downstream: duplicate D_p rows are averaged and reported with every row', 
   const a = run(rows);
   const f = find(a, 'duplicate-dp');
   assert.equal(f.line, 5);
-  assert.deepEqual(f.related!.map((r) => r.line), [4]);
+  assert.deepEqual(
+    f.related!.map((r) => r.line),
+    [4],
+  );
   assert.match(f.message, /averaged/);
   const curve = a.curves.find((c) => c.metric === 'bleu')!;
   assert.equal(curve.points.x.length, 8);
@@ -142,12 +189,20 @@ test('downstream: duplicate D_p rows are averaged and reported with every row', 
 });
 
 test('downstream: mixed units — bare small numbers beside suffixed D_p warn; several suffixes are noted', () => {
-  const rows = dpGrid(5).map((dp, i) => ['m', '42M', i === 2 ? String(dp / 1e9) : `${dp / 1e9}B`, 20 + 2 * i, 2.5 - 0.1 * i]);
+  const rows = dpGrid(5).map((dp, i) => [
+    'm',
+    '42M',
+    i === 2 ? String(dp / 1e9) : `${dp / 1e9}B`,
+    20 + 2 * i,
+    2.5 - 0.1 * i,
+  ]);
   const a = run(rows);
   const f = find(a, 'mixed-units');
   assert.equal(f.severity, 'warning');
   assert.equal(f.line, 4);
-  const b = run(dpGrid(5).map((dp, i) => ['m', '42M', i < 2 ? `${dp / 1e6}M` : `${dp / 1e9}B`, 20 + 2 * i, 2.5 - 0.1 * i]));
+  const b = run(
+    dpGrid(5).map((dp, i) => ['m', '42M', i < 2 ? `${dp / 1e6}M` : `${dp / 1e9}B`, 20 + 2 * i, 2.5 - 0.1 * i]),
+  );
   assert.equal(find(b, 'mixed-units').severity, 'info');
   assert.ok(String(b.fits[0].settings.DpUnit).includes('suffixes K/M/B/T expanded'));
 });
@@ -162,5 +217,8 @@ test('downstream: missing columns and an empty table give findings, not exceptio
 test('downstream: without mix or D_f columns all rows form one group', () => {
   const rows = alignedRows(seededRandom(2)).map((r) => [r[2], r[3]]);
   const a = run(rows, FAST, ['D_p', 'bleu']);
-  assert.deepEqual(a.fits.map((f) => f.group), ['all rows']);
+  assert.deepEqual(
+    a.fits.map((f) => f.group),
+    ['all rows'],
+  );
 });

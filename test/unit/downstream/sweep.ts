@@ -5,9 +5,19 @@ import type { ColumnRole, RoleAssignment, Table } from '../../../src/core/table/
 import { normal, type Random } from '../../../src/core/util/random';
 
 export const HEADER = ['mix', 'D_f', 'D_p', 'bleu', 'ce'];
-const ROLE_OF: Record<string, ColumnRole> = { mix: 'group', D_f: 'finetuneData', D_p: 'pretrainData', bleu: 'bleu', ce: 'ce' };
+const ROLE_OF: Record<string, ColumnRole> = {
+  mix: 'group',
+  D_f: 'finetuneData',
+  D_p: 'pretrainData',
+  bleu: 'bleu',
+  ce: 'ce',
+};
 
-export function sweepTable(rows: (string | number)[][], header: string[] = HEADER, file = 'sweep.csv'): { table: Table; roles: RoleAssignment } {
+export function sweepTable(
+  rows: (string | number)[][],
+  header: string[] = HEADER,
+  file = 'sweep.csv',
+): { table: Table; roles: RoleAssignment } {
   const text = [header, ...rows].map((r) => r.join(',')).join('\n') + '\n';
   const table = parseText(text, { fileName: file });
   const roles: RoleAssignment = { kind: 'downstream', roles: {}, notes: [] };
@@ -34,7 +44,10 @@ export function alignedLaw(grid: number[], from: number, to: number, beta: numbe
 export const ceLaw = (dp: number) => 1.8 + 0.55 * (dp / 1e9) ** -0.35;
 
 /** Rows of one aligned group with Gaussian noise (BLEU sd in points, CE relative sd). */
-export function alignedRows(random: Random, options: { mix?: string; df?: string; beta?: number; bleuSd?: number; ceSd?: number; grid?: number[] } = {}): (string | number)[][] {
+export function alignedRows(
+  random: Random,
+  options: { mix?: string; df?: string; beta?: number; bleuSd?: number; ceSd?: number; grid?: number[] } = {},
+): (string | number)[][] {
   const grid = options.grid ?? dpGrid();
   const law = alignedLaw(grid, 18, 32, options.beta ?? 1.5);
   return grid.map((dp) => [

@@ -26,7 +26,13 @@ test('minimize respects bounds and stops at the constrained optimum (KKT)', () =
 });
 
 test('minimize reports a non-finite objective instead of looping', () => {
-  const r = minimize((x, g) => { g[0] = 0; return NaN; }, [1]);
+  const r = minimize(
+    (x, g) => {
+      g[0] = 0;
+      return NaN;
+    },
+    [1],
+  );
   assert.equal(r.converged, false);
   assert.equal(r.reason, 'non-finite-objective');
 });
@@ -73,7 +79,7 @@ test('the log-Huber objective (series for ln near 1, blocks of points) equals th
   const pred = new Float64Array(n);
   lrAnnealingLaw.predict(params, { s1, s2 }, pred);
   // Residuals from 1e-7 to 5e-2 in log terms: both sides of the series' 1e-3 limit.
-  const observed = pred.map((p, i) => p * Math.exp(-(1e-7 + 5e-2 * ((i * 7919) % n) / n) * (i % 2 ? 1 : -1)));
+  const observed = pred.map((p, i) => p * Math.exp(-(1e-7 + (5e-2 * ((i * 7919) % n)) / n) * (i % 2 ? 1 : -1)));
   const grad = new Float64Array(4);
   const f = logHuberObjective(lrAnnealingLaw, { s1, s2 }, observed, 1e-3)(params, grad);
   let expected = 0;

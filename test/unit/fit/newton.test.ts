@@ -41,7 +41,13 @@ test('damped Newton backs off from regions where the objective is not finite, an
   const r = minimizeNewton(barrier, [3], { pgtol: 1e-12, ftol: 0 });
   assert.ok(r.converged, r.reason);
   assert.ok(Math.abs(r.x[0] - 1) < 1e-6, `got ${r.x}`);
-  const bad = minimizeNewton((x, g) => { g[0] = 0; return NaN; }, [1]);
+  const bad = minimizeNewton(
+    (x, g) => {
+      g[0] = 0;
+      return NaN;
+    },
+    [1],
+  );
   assert.equal(bad.reason, 'non-finite-objective');
 });
 
@@ -88,7 +94,10 @@ test('the curvature matrix equals the Gauss-Newton sum over points inside the Hu
         if (j === 0 && l === 0) inside++;
         expected += (jac[j][i] * jac[l][i]) / (pred[i] * pred[i]);
       }
-      assert.ok(Math.abs(curvature[j * 4 + l] - expected) <= 1e-9 * Math.abs(expected), `H[${j}][${l}] ${curvature[j * 4 + l]} vs ${expected}`);
+      assert.ok(
+        Math.abs(curvature[j * 4 + l] - expected) <= 1e-9 * Math.abs(expected),
+        `H[${j}][${l}] ${curvature[j * 4 + l]} vs ${expected}`,
+      );
     }
   assert.ok(inside > 100 && inside < n / 2, `test data should mix inliers and outliers (${inside} inside)`);
 });
@@ -99,8 +108,14 @@ test('refining a thinned fit on all points reaches an objective no worse than L-
   const lbfgs = fitRobust(lrAnnealingLaw, data, observed, { delta: 1e-3, starts: [start] })!;
   const newton = refineRobust(lrAnnealingLaw, data, observed, start, { delta: 1e-3 })!;
   assert.ok(newton.converged, newton.reason);
-  assert.ok(newton.objective <= lbfgs.objective * (1 + 1e-9), `newton ${newton.objective} vs L-BFGS ${lbfgs.objective}`);
-  assert.ok(newton.evaluations < lbfgs.evaluations, `newton ${newton.evaluations} vs L-BFGS ${lbfgs.evaluations} evaluations`);
+  assert.ok(
+    newton.objective <= lbfgs.objective * (1 + 1e-9),
+    `newton ${newton.objective} vs L-BFGS ${lbfgs.objective}`,
+  );
+  assert.ok(
+    newton.evaluations < lbfgs.evaluations,
+    `newton ${newton.evaluations} vs L-BFGS ${lbfgs.evaluations} evaluations`,
+  );
 });
 
 test('refineRobust falls back to L-BFGS when the curvature model cannot make progress', () => {

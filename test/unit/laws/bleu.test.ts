@@ -40,13 +40,20 @@ test('bleu: under noise the fitted curve stays within the noise and beta stays n
 test('bleu: beta is invariant to the D_p unit and the log base; A and alpha reparametrise as documented', () => {
   const observed = DP.map((dp, i) => law(dp) + 0.15 * Math.sin(3 * i));
   const tokens = fitBleu(DP, observed, { delta: 0.1 })!;
-  const billions = fitBleu(DP.map((d) => d / 1e9), observed, { delta: 0.1 })!;
+  const billions = fitBleu(
+    DP.map((d) => d / 1e9),
+    observed,
+    { delta: 0.1 },
+  )!;
   const base10 = fitBleu(DP, observed, { delta: 0.1, base: 10 })!;
   assert.ok(Math.abs(tokens.coefficients.beta - billions.coefficients.beta) < 1e-4);
   assert.ok(Math.abs(tokens.coefficients.beta - base10.coefficients.beta) < 1e-4);
   assert.ok(Math.abs(tokens.coefficients.alpha - billions.coefficients.alpha) < 1e-4);
   // D_p in billions: ln A' = ln A + alpha ln 1e9.  Base 10: alpha_10 = alpha ln 10, log10 A_10 = ln A.
-  assert.ok(Math.abs(billions.coefficients.logA - (tokens.coefficients.logA + tokens.coefficients.alpha * Math.log(1e9))) < 1e-3);
+  assert.ok(
+    Math.abs(billions.coefficients.logA - (tokens.coefficients.logA + tokens.coefficients.alpha * Math.log(1e9))) <
+      1e-3,
+  );
   assert.ok(Math.abs(base10.coefficients.alpha - tokens.coefficients.alpha * Math.LN10) < 1e-3);
   assert.ok(Math.abs(base10.coefficients.logA - tokens.coefficients.logA) < 1e-2);
 });

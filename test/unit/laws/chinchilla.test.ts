@@ -27,7 +27,10 @@ function sweep(noise: number, seed: number) {
     for (const ratio of [2.5, 5, 10, 20, 40, 80]) {
       n.push(size);
       d.push(size * ratio);
-      loss.push((TRUE.E + TRUE.A / size ** TRUE.alpha + TRUE.B / (size * ratio) ** TRUE.beta) * Math.exp(noise * normal(random)));
+      loss.push(
+        (TRUE.E + TRUE.A / size ** TRUE.alpha + TRUE.B / (size * ratio) ** TRUE.beta) *
+          Math.exp(noise * normal(random)),
+      );
     }
   return { points: chinchillaPoints(n, d), observed: Float64Array.from(loss) };
 }
@@ -54,10 +57,16 @@ test('chinchilla: the objective is the reference definition, Huber(LSE(a - alpha
 test('chinchilla: recovers known coefficients from noise-free and noisy sweeps', () => {
   const clean = sweep(0, 1);
   const k = chinchillaCoefficients(fitChinchilla(clean.points, clean.observed, { delta: 1e-3 })!.params);
-  assert.ok(Math.abs(k.E - TRUE.E) < 1e-3 && Math.abs(k.alpha - TRUE.alpha) < 1e-3 && Math.abs(k.beta - TRUE.beta) < 1e-3, JSON.stringify(k));
+  assert.ok(
+    Math.abs(k.E - TRUE.E) < 1e-3 && Math.abs(k.alpha - TRUE.alpha) < 1e-3 && Math.abs(k.beta - TRUE.beta) < 1e-3,
+    JSON.stringify(k),
+  );
   const noisy = sweep(0.005, 2);
   const kn = chinchillaCoefficients(fitChinchilla(noisy.points, noisy.observed, { delta: 1e-3 })!.params);
-  assert.ok(Math.abs(kn.E - TRUE.E) < 0.15 && Math.abs(kn.alpha - TRUE.alpha) < 0.06 && Math.abs(kn.beta - TRUE.beta) < 0.06, JSON.stringify(kn));
+  assert.ok(
+    Math.abs(kn.E - TRUE.E) < 0.15 && Math.abs(kn.alpha - TRUE.alpha) < 0.06 && Math.abs(kn.beta - TRUE.beta) < 0.06,
+    JSON.stringify(kn),
+  );
 });
 
 test("chinchilla: compute-optimal D/N at 5.76e23 FLOP with Epoch's parameters is ~18.4", () => {
@@ -66,11 +75,15 @@ test("chinchilla: compute-optimal D/N at 5.76e23 FLOP with Epoch's parameters is
   const published = { A: 482.01, B: 2085.43, E: 1.8172, alpha: 0.3478, beta: 0.3658 };
   if (!existsSync(referencePath)) console.log(`${referencePath} not found: using Epoch's published parameters`);
   const reference = existsSync(referencePath)
-    ? (JSON.parse(readFileSync(referencePath, 'utf8')) as { fits: { name: string; A: number; B: number; E: number; alpha: number; beta: number }[] })
+    ? (JSON.parse(readFileSync(referencePath, 'utf8')) as {
+        fits: { name: string; A: number; B: number; E: number; alpha: number; beta: number }[];
+      })
     : { fits: [] };
   const epoch = reference.fits.find((f) => f.name === 'huber_likelihood_BFGS_240pts_headline') ?? published;
   const optimum = computeOptimal(epoch, 5.76e23);
-  console.log(`compute-optimal at 5.76e23 FLOP (Epoch parameters): N*=${optimum.N.toExponential(4)} D*=${optimum.D.toExponential(4)} D/N=${optimum.ratio.toFixed(2)}`);
+  console.log(
+    `compute-optimal at 5.76e23 FLOP (Epoch parameters): N*=${optimum.N.toExponential(4)} D*=${optimum.D.toExponential(4)} D/N=${optimum.ratio.toFixed(2)}`,
+  );
   assert.ok(Math.abs(optimum.ratio / 18.4 - 1) < 0.1);
   assert.ok(Math.abs((6 * optimum.N * optimum.D) / 5.76e23 - 1) < 1e-12);
 });
@@ -89,18 +102,25 @@ test('chinchilla: summed-Huber fit on the 240 Epoch runs reproduces the referenc
   assert.equal(rows.length, 240);
   // D = C / (6N), which is what the derived tokens_D column holds.
   rows.forEach((i) => assert.ok(Math.abs(d[i] / (c[i] / (6 * n[i])) - 1) < 1e-6));
-  const points = chinchillaPoints(rows.map((i) => n[i]), rows.map((i) => c[i] / (6 * n[i])));
+  const points = chinchillaPoints(
+    rows.map((i) => n[i]),
+    rows.map((i) => c[i] / (6 * n[i])),
+  );
   const observed = Float64Array.from(rows, (i) => loss[i]);
   const started = performance.now();
   const fit = fitChinchilla(points, observed, { delta: 1e-3 })!;
   const ms = performance.now() - started;
   const k = chinchillaCoefficients(fit.params);
-  console.log(`chinchilla 240 runs: A=${k.A.toFixed(2)} B=${k.B.toFixed(2)} E=${k.E.toFixed(4)} alpha=${k.alpha.toFixed(4)} beta=${k.beta.toFixed(4)} objective=${fit.objective.toExponential(6)} (${ms.toFixed(0)} ms, ${fit.startsTried} starts, ${fit.iterations} iterations)`);
+  console.log(
+    `chinchilla 240 runs: A=${k.A.toFixed(2)} B=${k.B.toFixed(2)} E=${k.E.toFixed(4)} alpha=${k.alpha.toFixed(4)} beta=${k.beta.toFixed(4)} objective=${fit.objective.toExponential(6)} (${ms.toFixed(0)} ms, ${fit.startsTried} starts, ${fit.iterations} iterations)`,
+  );
   assert.ok(Math.abs(k.E - 1.8172) <= 0.005, `E ${k.E}`);
   assert.ok(Math.abs(k.alpha - 0.3473) <= 0.005, `alpha ${k.alpha}`);
   assert.ok(Math.abs(k.beta - 0.3672) <= 0.01, `beta ${k.beta}`);
   assert.ok(fit.objective <= 1.01828e-3, `objective ${fit.objective}`);
   const ours = computeOptimal(k, 5.76e23);
-  console.log(`our fit at 5.76e23 FLOP: N*=${ours.N.toExponential(4)} D*=${ours.D.toExponential(4)} D/N=${ours.ratio.toFixed(2)}`);
+  console.log(
+    `our fit at 5.76e23 FLOP: N*=${ours.N.toExponential(4)} D*=${ours.D.toExponential(4)} D/N=${ours.ratio.toFixed(2)}`,
+  );
   assert.ok(Math.abs(ours.ratio / 18.4 - 1) < 0.1);
 });

@@ -53,7 +53,10 @@ test('gradient of the law matches finite differences', () => {
     lrAnnealingLaw.predict(q, data, moved);
     for (const i of [0, 50, 99]) {
       const fd = (moved[i] - base[i]) / h;
-      assert.ok(Math.abs(fd - jac[j][i]) <= 1e-4 * Math.max(1, Math.abs(fd)), `param ${j} point ${i}: ${fd} vs ${jac[j][i]}`);
+      assert.ok(
+        Math.abs(fd - jac[j][i]) <= 1e-4 * Math.max(1, Math.abs(fd)),
+        `param ${j} point ${i}: ${fd} vs ${jac[j][i]}`,
+      );
     }
   }
 });

@@ -24,7 +24,12 @@ test('downstream CE: recovers E, A, alpha exactly from noise-free data (D_p in r
 test('downstream CE: under 0.3 % noise the coefficients stay close', () => {
   for (let seed = 1; seed <= 10; seed++) {
     const random = seededRandom(seed);
-    const fit = fitDownstreamCe(downstreamCeLaw, DP, DP.map((d) => ce(d) * (1 + 0.003 * normal(random))), 1e-3)!;
+    const fit = fitDownstreamCe(
+      downstreamCeLaw,
+      DP,
+      DP.map((d) => ce(d) * (1 + 0.003 * normal(random))),
+      1e-3,
+    )!;
     assert.ok(Math.abs(fit.coefficients.E - TRUE.E) < 0.15, `seed ${seed} E ${fit.coefficients.E}`);
     assert.ok(Math.abs(fit.coefficients.alpha - TRUE.alpha) < 0.12, `seed ${seed} alpha ${fit.coefficients.alpha}`);
   }
@@ -33,7 +38,12 @@ test('downstream CE: under 0.3 % noise the coefficients stay close', () => {
 test('power: the x unit only rescales A (E and alpha unchanged)', () => {
   const y = DP.map(ce);
   const tokens = fitPower(powerLaw, DP, y, 1e-3)!;
-  const billions = fitPower(powerLaw, DP.map((d) => d / 1e9), y, 1e-3)!;
+  const billions = fitPower(
+    powerLaw,
+    DP.map((d) => d / 1e9),
+    y,
+    1e-3,
+  )!;
   assert.ok(Math.abs(tokens.coefficients.alpha - billions.coefficients.alpha) < 1e-5);
   assert.ok(Math.abs(tokens.coefficients.E - billions.coefficients.E) < 1e-5);
   assert.ok(Math.abs(billions.coefficients.A / (tokens.coefficients.A * 1e9 ** -tokens.coefficients.alpha) - 1) < 1e-3);

@@ -8,7 +8,9 @@ const sched = (steps: number[], lr: number[]) => ({ steps: Float64Array.from(ste
 function reference(eta: number[], lambda: number) {
   const s1: number[] = [];
   const s2: number[] = [];
-  let a = 0, b = 0, m = 0;
+  let a = 0,
+    b = 0,
+    m = 0;
   eta.forEach((e, i) => {
     a += e;
     if (i > 0) m = lambda * m + (eta[i - 1] - e);
@@ -60,7 +62,7 @@ test('warmup conventions: peak counts warmup at eta_max, actual sums the real wa
 test('--warmup-steps: a linear warmup from 0 ending at step N fills in absent warmup rows', () => {
   const logged = sched([100, 200], [1e-3, 1e-3]);
   const actual = lrAreas(logged, [200], { lambda: 0.999, warmup: 'actual', warmupSteps: 100 });
-  assert.ok(Math.abs(actual.s1[0] - (1e-5 * (100 * 101) / 2 + 100 * 1e-3)) < 1e-12);
+  assert.ok(Math.abs(actual.s1[0] - ((1e-5 * (100 * 101)) / 2 + 100 * 1e-3)) < 1e-12);
   const peak = lrAreas(logged, [200], { lambda: 0.999, warmup: 'peak', warmupSteps: 100 });
   assert.ok(Math.abs(peak.s1[0] - 200 * 1e-3) < 1e-12);
 });
@@ -84,7 +86,10 @@ test('past the last logged row the areas follow the closed form, equal to steppi
   const stepped = lrAreas(explicit, far, { lambda: 0.99, warmup: 'peak' });
   far.forEach((_, k) => {
     assert.ok(Math.abs(closed.s1[k] - stepped.s1[k]) < 1e-9 * Math.max(1, stepped.s1[k]), `S1 at ${far[k]}`);
-    assert.ok(Math.abs(closed.s2[k] - stepped.s2[k]) < 1e-9 * Math.max(1, Math.abs(stepped.s2[k])), `S2 at ${far[k]}: ${closed.s2[k]} vs ${stepped.s2[k]}`);
+    assert.ok(
+      Math.abs(closed.s2[k] - stepped.s2[k]) < 1e-9 * Math.max(1, Math.abs(stepped.s2[k])),
+      `S2 at ${far[k]}: ${closed.s2[k]} vs ${stepped.s2[k]}`,
+    );
   });
   const huge = lrAreas(logged, [1e12], { lambda: 0.999, warmup: 'peak' });
   assert.ok(Number.isFinite(huge.s1[0]) && Number.isFinite(huge.s2[0]));

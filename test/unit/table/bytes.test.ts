@@ -16,6 +16,10 @@ test('a document given as UTF-8 bytes parses exactly as its text does', () => {
     // A view into a larger buffer, as a transferred message may hold.
     const padded = new Uint8Array(encoded.length + 16);
     padded.set(encoded, 8);
-    assert.deepEqual(plain(parseBytes(padded.subarray(8, 8 + encoded.length), { fileName: name })), expected, `${name} from a view`);
+    assert.deepEqual(
+      plain(parseBytes(padded.subarray(8, 8 + encoded.length), { fileName: name })),
+      expected,
+      `${name} from a view`,
+    );
   }
 });

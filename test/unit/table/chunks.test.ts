@@ -5,13 +5,15 @@ import { numbers, plain, tempFiles } from './helpers';
 
 /** Documents whose tricky bytes (quotes, CRLF, BOM, multi-byte characters) land on every chunk boundary. */
 const DOCUMENTS: Record<string, string> = {
-  'quotes.csv': '\ufeffrun,note,loss\r\n"a,b","say ""hi""",1.5\r\n"x\r\ny",plain,2.25e-3\r\n# comment\r\n\r\nc,"""",3\r\n',
+  'quotes.csv':
+    '\ufeffrun,note,loss\r\n"a,b","say ""hi""",1.5\r\n"x\r\ny",plain,2.25e-3\r\n# comment\r\n\r\nc,"""",3\r\n',
   'ragged.csv': 'step,lr,loss\n1,0.1\n2,0.2,3,4\n3,"0.3",12B\n4,1_000,"12,000,000,000"\n5,nan,-inf',
   'unclosed.csv': 'run,loss\na,1\nb,"2\nc,3\nd,4',
   'lenient.csv': 'run,loss\na,1\n"b,2\nc,3\nd,"4',
   'utf8.tsv': 'modèle\tperte\nrésumé\t1.5\n日本語\t2\n',
   'wide.csv': 'Step,"r1 - loss","r1 - loss__MIN","r2 - loss"\r\n1,3.5,3.4,3.9\r\n2,,,3.7\r\n',
-  'history.jsonl': '{"_step":0,"train":{"loss":4.5}}\r\n\r\n{"_step":1,"eval/loss":NaN}\r\n{"bad": }\r\n{"_step":2,"train":{"loss":"4.1"}}',
+  'history.jsonl':
+    '{"_step":0,"train":{"loss":4.5}}\r\n\r\n{"_step":1,"eval/loss":NaN}\r\n{"bad": }\r\n{"_step":2,"train":{"loss":"4.1"}}',
 };
 
 const SNIFF = 48;
@@ -28,7 +30,11 @@ for (const [name, text] of Object.entries(DOCUMENTS)) {
 
 test('chunk boundaries: the small sniff sample detects the same as the default one', () => {
   for (const [name, text] of Object.entries(DOCUMENTS)) {
-    assert.deepEqual(plain(parseText(text, { fileName: name, sniffBytes: SNIFF })), plain(parseText(text, { fileName: name })), name);
+    assert.deepEqual(
+      plain(parseText(text, { fileName: name, sniffBytes: SNIFF })),
+      plain(parseText(text, { fileName: name })),
+      name,
+    );
   }
 });
 
@@ -37,7 +43,11 @@ test('parseText and readTable give the same table for the same content', async (
   try {
     for (const [name, text] of Object.entries(DOCUMENTS)) {
       const path = files.path(name);
-      assert.deepEqual(plain(await readTable(path, { chunkSize: 5 })), plain(parseText(text, { fileName: path })), name);
+      assert.deepEqual(
+        plain(await readTable(path, { chunkSize: 5 })),
+        plain(parseText(text, { fileName: path })),
+        name,
+      );
       assert.deepEqual(plain(await readTable(path)), plain(parseText(text, { fileName: path })), name);
     }
   } finally {
@@ -48,7 +58,8 @@ test('parseText and readTable give the same table for the same content', async (
 test('a few-MB file streams through several 1 MiB chunks with every row intact', async () => {
   const rows = 120000;
   const lines = ['step,lr,loss,tokens'];
-  for (let i = 0; i < rows; i++) lines.push(`${i},${(3e-4 * (1 - i / rows)).toPrecision(17)},${(2 + 1 / (i + 1)).toFixed(6)},${i * 4096}`);
+  for (let i = 0; i < rows; i++)
+    lines.push(`${i},${(3e-4 * (1 - i / rows)).toPrecision(17)},${(2 + 1 / (i + 1)).toFixed(6)},${i * 4096}`);
   const text = `${lines.join('\n')}\n`;
   assert.ok(text.length > 4 * 1024 * 1024);
   const files = tempFiles({ 'big.csv': text });

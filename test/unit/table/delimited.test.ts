@@ -143,7 +143,11 @@ test('non-numeric cells are text; a mostly numeric column gets one warning at th
   const warning = problem(table, 'cell-not-numeric');
   assert.deepEqual([warning.line, warning.column], [3, 3]);
   assert.match(warning.message, /"loss" has 2 non-numeric cells/);
-  assert.equal(table.problems.filter((p) => p.code === 'cell-not-numeric').length, 1, 'text column schedule is not flagged');
+  assert.equal(
+    table.problems.filter((p) => p.code === 'cell-not-numeric').length,
+    1,
+    'text column schedule is not flagged',
+  );
   assert.deepEqual(column(table, 'schedule').text?.dictionary, ['cosine', 'wsd']);
 });
 

@@ -14,7 +14,10 @@ test('TensorBoard scalar CSV: format, Step -> step, Value -> loss', async () => 
   const roles = detectRoles(table);
   assert.equal(roles.kind, 'loss-curve');
   assert.deepEqual(roles.roles, { step: 1, loss: 2 });
-  assert.ok(roles.notes.some((n) => /tag "train_loss".*loss/.test(n)), roles.notes.join('\n'));
+  assert.ok(
+    roles.notes.some((n) => /tag "train_loss".*loss/.test(n)),
+    roles.notes.join('\n'),
+  );
 });
 
 test('TensorBoard export of a learning-rate tag maps Value to lr and says so', async () => {
@@ -59,21 +62,43 @@ test('W&B history CSV export: sparse columns, _step vs trainer/global_step, vali
   assert.equal(table.columns[roles.roles.step as number].name, 'trainer/global_step');
   assert.equal(table.columns[roles.roles.loss as number].name, 'eval/loss');
   assert.equal(table.columns[roles.roles.lr as number].name, 'train/learning_rate');
-  assert.ok(roles.notes.some((n) => /chose the validation loss "eval\/loss" over "train\/loss"/.test(n)), roles.notes.join('\n'));
+  assert.ok(
+    roles.notes.some((n) => /chose the validation loss "eval\/loss" over "train\/loss"/.test(n)),
+    roles.notes.join('\n'),
+  );
 });
 
 test('W&B history JSONL export reads to the same columns as the CSV export', async () => {
   const table = await readTable(fixture('wandb_history.jsonl'));
   assert.equal(table.format, 'jsonl');
-  assert.deepEqual(new Set(names(table)), new Set(['_step', '_runtime', '_timestamp', 'train/loss', 'train/learning_rate', 'trainer/global_step', 'eval/loss']));
+  assert.deepEqual(
+    new Set(names(table)),
+    new Set([
+      '_step',
+      '_runtime',
+      '_timestamp',
+      'train/loss',
+      'train/learning_rate',
+      'trainer/global_step',
+      'eval/loss',
+    ]),
+  );
   assert.deepEqual(numbers(table, 'trainer/global_step'), [0, 10, 20, 30]);
   assert.equal(detectRoles(table).kind, 'loss-curve');
 });
 
 function emptyTable() {
   return {
-    file: 'x.csv', format: 'csv' as const, headerLine: 1, columns: [], rowCount: 1, lines: new Int32Array([2]),
-    problems: [], problemCount: 0, rowsRejected: 0, bytesRead: 0,
+    file: 'x.csv',
+    format: 'csv' as const,
+    headerLine: 1,
+    columns: [],
+    rowCount: 1,
+    lines: new Int32Array([2]),
+    problems: [],
+    problemCount: 0,
+    rowsRejected: 0,
+    bytesRead: 0,
   };
 }
 

@@ -42,15 +42,41 @@ function assertSameAsGeneral(text: string, fileName: string, twin: (t: string) =
   const general = parseText(twin(text), { fileName, delimiter });
   assert.notEqual(twin(text), text);
   assert.deepEqual(cells(fast), cells(general));
-  for (const chunkSize of [1, 3, 7, 64]) assert.deepEqual(plain(parseText(text, { fileName, delimiter, chunkSize })), plain(fast), `chunkSize ${chunkSize}`);
+  for (const chunkSize of [1, 3, 7, 64])
+    assert.deepEqual(plain(parseText(text, { fileName, delimiter, chunkSize })), plain(fast), `chunkSize ${chunkSize}`);
   return fast;
 }
 
 // ------------------------------------------------------------------------------------------------ number scanners
 
 test('scanNumberTo gives what scanNumber gives, value and end, on plain and odd numbers', () => {
-  const samples = ['0', '-0', '+0', '7', '-1.5', '.5', '5.', '1e5', '1E+3', '2.5e-3', '1e', '1e+', '1ex', '12B', '-', '.', '+',
-    '1e400', '-1e400', '1e-400', '123456789012345678901', '0.00029990847724108225', '9007199254740993', '0e99999999999', '1_000'];
+  const samples = [
+    '0',
+    '-0',
+    '+0',
+    '7',
+    '-1.5',
+    '.5',
+    '5.',
+    '1e5',
+    '1E+3',
+    '2.5e-3',
+    '1e',
+    '1e+',
+    '1ex',
+    '12B',
+    '-',
+    '.',
+    '+',
+    '1e400',
+    '-1e400',
+    '1e-400',
+    '123456789012345678901',
+    '0.00029990847724108225',
+    '9007199254740993',
+    '0e99999999999',
+    '1_000',
+  ];
   const out = new Float64Array(1);
   for (const s of samples) {
     const buf = Buffer.from(`${s}\n`, 'latin1');
@@ -63,8 +89,31 @@ test('scanNumberTo gives what scanNumber gives, value and end, on plain and odd 
 });
 
 test('scanJsonNumber accepts exactly JSON numbers and gives JSON.parse values', () => {
-  const valid = ['0', '-0', '1', '-1', '10', '1.5', '-0.0', '0.5', '1e5', '1E5', '1e-5', '1E+3', '1e+03', '2.5e-3', '1e400', '-1e400',
-    '1e-400', '123456789012345678901', '9007199254740993', '0.1234567890123456789', '4.9e-324', '1.7976931348623157e308', '0e99999999999'];
+  const valid = [
+    '0',
+    '-0',
+    '1',
+    '-1',
+    '10',
+    '1.5',
+    '-0.0',
+    '0.5',
+    '1e5',
+    '1E5',
+    '1e-5',
+    '1E+3',
+    '1e+03',
+    '2.5e-3',
+    '1e400',
+    '-1e400',
+    '1e-400',
+    '123456789012345678901',
+    '9007199254740993',
+    '0.1234567890123456789',
+    '4.9e-324',
+    '1.7976931348623157e308',
+    '0e99999999999',
+  ];
   const invalid = ['+1', '01', '-01', '00', '.5', '5.', '-.5', '1e', '1e+', '-', '1.e5', '--1'];
   const out = new Float64Array(1);
   for (const s of valid) {
@@ -109,8 +158,25 @@ test('plain CSV records: exact numbers, empty cells, CRLF, as the general path r
 test('records with cells that are not plain numbers, between plain ones, keep their lines and problems', () => {
   const text = [
     'step,loss,note',
-    '1,2.5,', '2,2.4,3', '', '   ', '# checkpoint', '3,nan,4', '4,"2.2",5', '5,2.1', '6,2.0,7,8', '7, 1.9 ,9', '8,12B,10',
-    '9,1e,11', '10,-inf,12', '11,2.5,x', '12,2.4,13', '13,1_000,14', '14,1.5\r,15', '15,1.5,16\r', '16,1.4,17',
+    '1,2.5,',
+    '2,2.4,3',
+    '',
+    '   ',
+    '# checkpoint',
+    '3,nan,4',
+    '4,"2.2",5',
+    '5,2.1',
+    '6,2.0,7,8',
+    '7, 1.9 ,9',
+    '8,12B,10',
+    '9,1e,11',
+    '10,-inf,12',
+    '11,2.5,x',
+    '12,2.4,13',
+    '13,1_000,14',
+    '14,1.5\r,15',
+    '15,1.5,16\r',
+    '16,1.4,17',
   ].join('\n');
   const table = assertSameAsGeneral(`${text}\n`, 'run.csv', csvTwin);
   assert.deepEqual(numbers(table, 'step'), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
@@ -161,25 +227,93 @@ test('a text column first, in the middle or last: the same codes, dictionary and
     const csv = rows.map((r) => r.join(','));
     const lf = assertSameAsGeneral(`${header}\n${csv.join('\n')}\n`, 'run.csv', csvTwin);
     assertSameAsGeneral(`${header}\r\n${csv.join('\r\n')}\r\n`, 'run.csv', csvTwin);
-    assertSameAsGeneral(`${header.replace(/,/g, '\t')}\n${rows.map((r) => r.join('\t')).join('\n')}\n`, 'run.tsv', csvTwin);
+    assertSameAsGeneral(
+      `${header.replace(/,/g, '\t')}\n${rows.map((r) => r.join('\t')).join('\n')}\n`,
+      'run.tsv',
+      csvTwin,
+    );
     assert.equal(column(lf, 'run').textCount, 3000, header);
     assert.equal(lf.problemCount, 0, header);
-    assert.deepEqual(texts(lf, 'run').slice(0, 30), rows.slice(0, 30).map((r) => r[header.split(',').indexOf('run')]), header);
+    assert.deepEqual(
+      texts(lf, 'run').slice(0, 30),
+      rows.slice(0, 30).map((r) => r[header.split(',').indexOf('run')]),
+      header,
+    );
     assert.equal(numbers(lf, 'step')[2999], 2999);
   }
 });
 
 test('text that reads as a number or as nothing: the same values, written NaNs, suffixes and empty cells', () => {
-  const odd = ['1e5', 'nan', 'NaN', '-nan', 'inf', '-inf', 'Infinity', '12B', '1.3b', '12 B', '350M', '1_000', ' 1.5 ', ' ', '\t',
-    '1e', '-', '.', '+1', '0x10', 'true', '1.5.2', '--1', '1e5x', '\u00a0', '\u00a0 7\u00a0', '\ufeffz', 'a"b', '#x', 'é'];
-  const rows = Array.from({ length: 600 }, (_, i) => `${i},${odd[i % odd.length]},${odd[(i * 7) % odd.length]},${(i / 8).toFixed(3)}`);
+  const odd = [
+    '1e5',
+    'nan',
+    'NaN',
+    '-nan',
+    'inf',
+    '-inf',
+    'Infinity',
+    '12B',
+    '1.3b',
+    '12 B',
+    '350M',
+    '1_000',
+    ' 1.5 ',
+    ' ',
+    '\t',
+    '1e',
+    '-',
+    '.',
+    '+1',
+    '0x10',
+    'true',
+    '1.5.2',
+    '--1',
+    '1e5x',
+    '\u00a0',
+    '\u00a0 7\u00a0',
+    '\ufeffz',
+    'a"b',
+    '#x',
+    'é',
+  ];
+  const rows = Array.from(
+    { length: 600 },
+    (_, i) => `${i},${odd[i % odd.length]},${odd[(i * 7) % odd.length]},${(i / 8).toFixed(3)}`,
+  );
   const table = assertSameAsGeneral(`step,a,b,loss\n${rows.join('\n')}\n`, 'run.csv', csvTwin);
   assert.equal(numbers(table, 'a')[0], 1e5);
   assert.deepEqual(texts(table, 'a').slice(1, 4), ['NaN', 'NaN', 'NaN']); // a written NaN, not an empty cell
-  assert.deepEqual(numbers(table, 'a').slice(4, 13), [Infinity, -Infinity, Infinity, 12e9, 1.3e9, 12e9, 350e6, 1000, 1.5]);
+  assert.deepEqual(numbers(table, 'a').slice(4, 13), [
+    Infinity,
+    -Infinity,
+    Infinity,
+    12e9,
+    1.3e9,
+    12e9,
+    350e6,
+    1000,
+    1.5,
+  ]);
   assert.deepEqual(column(table, 'a').suffixes, ['B', 'M']);
-  assert.deepEqual(texts(table, 'a').slice(13, 30), [null, null, '1e', '-', '.', null, '0x10', 'true', '1.5.2', '--1', '1e5x', null, null, 'z',
-    'a"b', '#x', 'é']); // blank cells are empty; trimming takes the non-breaking spaces and the BOM
+  assert.deepEqual(texts(table, 'a').slice(13, 30), [
+    null,
+    null,
+    '1e',
+    '-',
+    '.',
+    null,
+    '0x10',
+    'true',
+    '1.5.2',
+    '--1',
+    '1e5x',
+    null,
+    null,
+    'z',
+    'a"b',
+    '#x',
+    'é',
+  ]); // blank cells are empty; trimming takes the non-breaking spaces and the BOM
   assert.deepEqual([numbers(table, 'a')[18], numbers(table, 'a')[25]], [1, 7]);
   // Grouped thousands are numbers in a TSV; a semicolon file keeps them as text.
   const tsv = assertSameAsGeneral('run\tx\na b\t1,000\nc\t12,000,000\nd\t1,5\n', 'run.tsv', csvTwin);
@@ -191,7 +325,10 @@ test('text that reads as a number or as nothing: the same values, written NaNs, 
 
 test('unicode text, and the first text cell of a numeric column located by characters', () => {
   const runs = ['résumé', '日本語', '😀 run', 'Ωmega'];
-  const rows = Array.from({ length: 1500 }, (_, i) => `${runs[i % 4]},${i},${i === 1037 ? 'diverged ✗' : (3 - i / 1000).toFixed(4)}`);
+  const rows = Array.from(
+    { length: 1500 },
+    (_, i) => `${runs[i % 4]},${i},${i === 1037 ? 'diverged ✗' : (3 - i / 1000).toFixed(4)}`,
+  );
   const table = assertSameAsGeneral(`run,step,loss\n${rows.join('\n')}\n`, 'run.csv', csvTwin);
   assert.deepEqual(texts(table, 'run').slice(0, 4), runs);
   const warning = problem(table, 'cell-not-numeric');
@@ -224,14 +361,24 @@ test('a column switching between text and numbers, at every place in a batch of 
   assert.deepEqual([column(table, 'phase').textCount, column(table, 'phase').numericCount], [1200, 800]);
   assert.deepEqual(column(table, 'phase').text?.dictionary, ['NaN', 'phase-0', 'phase-1']);
   const warnings = table.problems.filter((p) => p.code === 'cell-not-numeric');
-  assert.deepEqual(warnings.map((p) => [p.line, p.column]), [[2, 3], [1502, charColumn(rows[1500], 'eval')]]);
+  assert.deepEqual(
+    warnings.map((p) => [p.line, p.column]),
+    [
+      [2, 3],
+      [1502, charColumn(rows[1500], 'eval')],
+    ],
+  );
   assert.equal(column(table, 'late').textCount, 500);
 });
 
 test('many distinct text cells, more than the memo holds, some longer than it keeps', () => {
   const long = (i: number) => `${'x'.repeat(120 + (i % 40))}-${i % 9}`;
-  const time = (i: number) => `2024-05-01T00:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${i}`;
-  const rows = Array.from({ length: 6000 }, (_, i) => `${time(i)},${long(i)},${i % 1000 === 999 ? 'run' : `r${i % 700}`},${i}`);
+  const time = (i: number) =>
+    `2024-05-01T00:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${i}`;
+  const rows = Array.from(
+    { length: 6000 },
+    (_, i) => `${time(i)},${long(i)},${i % 1000 === 999 ? 'run' : `r${i % 700}`},${i}`,
+  );
   const table = assertSameAsGeneral(`time,note,run,step\n${rows.join('\n')}\n`, 'run.csv', csvTwin);
   assert.equal(column(table, 'time').text?.dictionary.length, 6000);
   assert.equal(column(table, 'note').text?.dictionary.length, 360);
@@ -244,49 +391,124 @@ test('quoted fields, embedded quotes, comments, blank lines, a BOM, stray CRs an
     '\ufeffrun,step,loss',
     ...Array.from({ length: 20 }, (_, i) => `"quoted ${i}",${i},2.5`), // enough misses in a row for the fast path to pause
     ...Array.from({ length: 300 }, (_, i) => `run-a,${20 + i},${(2 - i / 1000).toFixed(3)}`),
-    'a"b,1,2', '"a,b",2,3', '"say ""hi""",3,4', '"two ""\nlines",4,5', 'x"",5,6', '', '  ', '# note, with a comma', 'x,6',
-    'x,7,8,9', 'x\r,8,9', 'x,9,1\r', 'x,10,1.5\r', ' spaced ,11, 1.5 ', '\tx\t,12,3', 'y,13,', ',14,4', 'z,,',
+    'a"b,1,2',
+    '"a,b",2,3',
+    '"say ""hi""",3,4',
+    '"two ""\nlines",4,5',
+    'x"",5,6',
+    '',
+    '  ',
+    '# note, with a comma',
+    'x,6',
+    'x,7,8,9',
+    'x\r,8,9',
+    'x,9,1\r',
+    'x,10,1.5\r',
+    ' spaced ,11, 1.5 ',
+    '\tx\t,12,3',
+    'y,13,',
+    ',14,4',
+    'z,,',
     ...Array.from({ length: 300 }, (_, i) => `run-b,${320 + i},${(1.7 - i / 1000).toFixed(3)}`),
   ].join('\r\n');
   const table = assertSameAsGeneral(`${text}\r\n`, 'run.csv', csvTwin);
   assert.equal(table.rowCount, 20 + 300 + 15 + 300);
-  assert.deepEqual(texts(table, 'run').slice(318, 338), ['run-a', 'run-a', 'a"b', 'a,b', 'say "hi"', 'two "\nlines', 'x""', 'x', 'x',
-    'x', 'x', 'x', 'spaced', 'x', 'y', null, 'z', 'run-b', 'run-b', 'run-b']);
-  assert.deepEqual(table.problems.filter((p) => p.code === 'row-ragged').map((p) => p.line), [331, 332]);
+  assert.deepEqual(texts(table, 'run').slice(318, 338), [
+    'run-a',
+    'run-a',
+    'a"b',
+    'a,b',
+    'say "hi"',
+    'two "\nlines',
+    'x""',
+    'x',
+    'x',
+    'x',
+    'x',
+    'x',
+    'spaced',
+    'x',
+    'y',
+    null,
+    'z',
+    'run-b',
+    'run-b',
+    'run-b',
+  ]);
+  assert.deepEqual(
+    table.problems.filter((p) => p.code === 'row-ragged').map((p) => p.line),
+    [331, 332],
+  );
   assert.deepEqual(numbers(table, 'loss').slice(325, 333), [NaN, 8, 9, 1, 1.5, 1.5, 3, NaN]);
 });
 
 test('a forced delimiter that can be part of a number: fields are read as the general path reads them', () => {
   for (const delimiter of ['-', '+', '.', 'e', 'E', '5']) {
-    const rows = Array.from({ length: 30 }, (_, i) => [`-${i}`, `${i}.5`, `1e${i % 3}`, `+${i}`, 'run'].join(delimiter));
-    const table = assertSameAsGeneral(`a${delimiter}b${delimiter}c\n${rows.join('\n')}\n`, 'run.csv', csvTwin, delimiter);
+    const rows = Array.from({ length: 30 }, (_, i) =>
+      [`-${i}`, `${i}.5`, `1e${i % 3}`, `+${i}`, 'run'].join(delimiter),
+    );
+    const table = assertSameAsGeneral(
+      `a${delimiter}b${delimiter}c\n${rows.join('\n')}\n`,
+      'run.csv',
+      csvTwin,
+      delimiter,
+    );
     assert.equal(table.delimiter, delimiter);
   }
   const dash = assertSameAsGeneral('a-b-c\n-5-1\n-6-2\n', 'run.csv', csvTwin, '-');
-  assert.deepEqual([numbers(dash, 'a'), numbers(dash, 'b')], [[-5, -6], [1, 2]]); // "-5" is a number, not an empty cell
+  assert.deepEqual(
+    [numbers(dash, 'a'), numbers(dash, 'b')],
+    [
+      [-5, -6],
+      [1, 2],
+    ],
+  ); // "-5" is a number, not an empty cell
 });
 
 test('text cells cut by chunk boundaries at every byte parse identically', () => {
-  const rows = Array.from({ length: 40 }, (_, i) => `${['résumé', '日本語', 'a"b', '😀'][i % 4]},${i},${i % 6 === 0 ? 'nan' : (i / 3).toFixed(2)}`);
+  const rows = Array.from(
+    { length: 40 },
+    (_, i) => `${['résumé', '日本語', 'a"b', '😀'][i % 4]},${i},${i % 6 === 0 ? 'nan' : (i / 3).toFixed(2)}`,
+  );
   const text = `run,step,loss\r\n${rows.join('\r\n')}\r\n`;
   const reference = assertSameAsGeneral(text, 'run.csv', csvTwin);
   for (let chunkSize = 1; chunkSize <= 24; chunkSize++) {
-    assert.deepEqual(plain(parseText(text, { fileName: 'run.csv', chunkSize })), plain(reference), `chunkSize ${chunkSize}`);
+    assert.deepEqual(
+      plain(parseText(text, { fileName: 'run.csv', chunkSize })),
+      plain(reference),
+      `chunkSize ${chunkSize}`,
+    );
   }
 });
 
 test('W&B chart exports: plain rows are reshaped as before', () => {
-  const rows = Array.from({ length: 1200 }, (_, i) => `${i},${(3 - i / 1000).toFixed(3)},${i % 3 ? '' : (3.1 - i / 1000).toFixed(3)},${(3.2 - i / 1000).toFixed(3)}`);
-  const table = assertSameAsGeneral(`Step,r1 - loss,r1 - loss__MIN,r2 - loss\n${rows.join('\n')}\n`, 'export.csv', csvTwin);
+  const rows = Array.from(
+    { length: 1200 },
+    (_, i) =>
+      `${i},${(3 - i / 1000).toFixed(3)},${i % 3 ? '' : (3.1 - i / 1000).toFixed(3)},${(3.2 - i / 1000).toFixed(3)}`,
+  );
+  const table = assertSameAsGeneral(
+    `Step,r1 - loss,r1 - loss__MIN,r2 - loss\n${rows.join('\n')}\n`,
+    'export.csv',
+    csvTwin,
+  );
   assert.equal(table.format, 'wandb-csv');
   assert.deepEqual(names(table), ['Step', 'run', 'loss']);
   assert.equal(table.rowCount, 2400);
 });
 
 test('W&B chart exports: text cells in plain rows are reshaped as the general path does', () => {
-  const cell = (i: number) => (i % 50 === 7 ? 'oops' : i % 50 === 8 ? 'nan' : i % 50 === 9 ? ' ' : (3 - i / 1000).toFixed(3));
-  const rows = Array.from({ length: 1200 }, (_, i) => `${i},${cell(i)},${i % 3 ? '' : '3.1'},${i % 100 === 3 ? 'résumé' : cell(i + 1)}`);
-  const table = assertSameAsGeneral(`Step,r1 - loss,r1 - loss__MIN,r2 - loss\n${rows.join('\n')}\n`, 'export.csv', csvTwin);
+  const cell = (i: number) =>
+    i % 50 === 7 ? 'oops' : i % 50 === 8 ? 'nan' : i % 50 === 9 ? ' ' : (3 - i / 1000).toFixed(3);
+  const rows = Array.from(
+    { length: 1200 },
+    (_, i) => `${i},${cell(i)},${i % 3 ? '' : '3.1'},${i % 100 === 3 ? 'résumé' : cell(i + 1)}`,
+  );
+  const table = assertSameAsGeneral(
+    `Step,r1 - loss,r1 - loss__MIN,r2 - loss\n${rows.join('\n')}\n`,
+    'export.csv',
+    csvTwin,
+  );
   assert.equal(table.format, 'wandb-csv');
   const warning = problem(table, 'cell-not-numeric');
   assert.deepEqual([warning.line, warning.column], [5, charColumn(rows[3], 'résumé')]);
@@ -296,14 +518,17 @@ test('W&B chart exports: text cells in plain rows are reshaped as the general pa
 // ------------------------------------------------------------------------------------------------ JSONL
 
 test('flat JSONL objects of numbers: exact values, as JSON.parse reads them', () => {
-  const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ step: i, lr: 3e-4 * (1 - i / 2000), loss: 2 + 1 / (i + 1), tokens: i * 2048 }));
+  const lines = Array.from({ length: 2000 }, (_, i) =>
+    JSON.stringify({ step: i, lr: 3e-4 * (1 - i / 2000), loss: 2 + 1 / (i + 1), tokens: i * 2048 }),
+  );
   const table = assertSameAsGeneral(`${lines.join('\n')}\n`, 'run.jsonl', jsonlTwin);
   assert.equal(numbers(table, 'lr')[7], 3e-4 * (1 - 7 / 2000));
   assert.equal(table.rowCount, 2000);
 });
 
 test('JSONL numbers: -0, exponents, huge and tiny values, 17+ digits', () => {
-  const text = '{"a":-0,"b":1e-5,"c":1E+3,"d":1e400,"e":-1e400,"f":1e-400,"g":123456789012345678901,"h":0.1234567890123456789}\n';
+  const text =
+    '{"a":-0,"b":1e-5,"c":1E+3,"d":1e400,"e":-1e400,"f":1e-400,"g":123456789012345678901,"h":0.1234567890123456789}\n';
   const table = assertSameAsGeneral(text.repeat(3), 'run.jsonl', jsonlTwin);
   assert.ok(Object.is(numbers(table, 'a')[0], -0));
   assert.deepEqual([numbers(table, 'd')[0], numbers(table, 'e')[0], numbers(table, 'f')[0]], [Infinity, -Infinity, 0]);
@@ -318,7 +543,20 @@ test('JSONL values the fast path takes: strings, numeric strings, booleans, null
     '{"step":4,"clé":5,"__proto__":6,"emoji":"😀"}',
   ].join('\n');
   const table = assertSameAsGeneral(`${text}\n`, 'run.jsonl', jsonlTwin);
-  assert.deepEqual(names(table), ['step', 'run', 'n', 'flag', 'x', 'e', 'train/loss', 'train/opt/lr', 'm', 'clé', '__proto__', 'emoji']);
+  assert.deepEqual(names(table), [
+    'step',
+    'run',
+    'n',
+    'flag',
+    'x',
+    'e',
+    'train/loss',
+    'train/opt/lr',
+    'm',
+    'clé',
+    '__proto__',
+    'emoji',
+  ]);
   assert.deepEqual(texts(table, 'run'), ['a', 'résumé', '日本語', null]);
   assert.deepEqual(texts(table, 'flag'), ['true', 'false', 'true', null]);
   assert.equal(column(table, 'n').suffixes[0], 'B');
@@ -331,7 +569,13 @@ test('JSONL strings repeated row after row (run names, phases, numeric strings) 
   const long = 'x'.repeat(200); // longer than the memo keeps
   const values = ['train', ' ', '', '12B', 'nan', '1,500', 'é', long, 'train', '3.5'];
   const lines = Array.from({ length: 3000 }, (_, i) =>
-    JSON.stringify({ step: i, phase: values[i % values.length], run: i % 7 ? 'run-a' : 'run-b', note: values[(i * 3) % values.length] }));
+    JSON.stringify({
+      step: i,
+      phase: values[i % values.length],
+      run: i % 7 ? 'run-a' : 'run-b',
+      note: values[(i * 3) % values.length],
+    }),
+  );
   const table = assertSameAsGeneral(`${lines.join('\n')}\n`, 'run.jsonl', jsonlTwin);
   assert.deepEqual(texts(table, 'phase').slice(0, 3), ['train', null, null]);
   assert.equal(texts(table, 'phase')[7], long);
@@ -341,15 +585,29 @@ test('JSONL strings repeated row after row (run names, phases, numeric strings) 
 test('JSONL lines the fast path leaves to JSON.parse give the same cells and problems', () => {
   const text = [
     '{"step":1,"loss":2.5}',
-    '{"step":2,"note":"say \\"hi\\""}', '{"step":2.1,"tab":"a\\tb"}', '{"step":2.2,"u":"\\u00e9","k\\/":1}', // escapes
-    '{"step":3,"hist":[1,2]}', '{"step":3.1,"img":{"_type":"image-file","path":"a.png"}}', // arrays, W&B media
+    '{"step":2,"note":"say \\"hi\\""}',
+    '{"step":2.1,"tab":"a\\tb"}',
+    '{"step":2.2,"u":"\\u00e9","k\\/":1}', // escapes
+    '{"step":3,"hist":[1,2]}',
+    '{"step":3.1,"img":{"_type":"image-file","path":"a.png"}}', // arrays, W&B media
     '{"step":4,"loss":NaN,"g":-Infinity,"h":Infinity}', // Python's non-finite floats
     '{"step":5,"loss":"oops","run":"r","loss":2.3}', // duplicate key: the last value, at the first one's place
     '{"b":1,"10":2,"2":3,"step":6}', // index-like keys come first in Object.keys
     '{"a/b":1,"a":{"b":2},"step":7}', // one name reached twice
-    '{"step":8,"loss":01}', '{"step":9,"loss":+1}', '{"step":10,"loss":.5}', '{"step":11,"loss":1.}', // not JSON
-    '{"step":12} x', '{"step":13,}', '[1,2]', '"text"', '# comment', '', '\t{"step":14}\t', '\u00a0{"step":15}',
-    '{"step":16,"ctl":"a\u0001b"}', '{"step":17,"deep":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}}',
+    '{"step":8,"loss":01}',
+    '{"step":9,"loss":+1}',
+    '{"step":10,"loss":.5}',
+    '{"step":11,"loss":1.}', // not JSON
+    '{"step":12} x',
+    '{"step":13,}',
+    '[1,2]',
+    '"text"',
+    '# comment',
+    '',
+    '\t{"step":14}\t',
+    '\u00a0{"step":15}',
+    '{"step":16,"ctl":"a\u0001b"}',
+    '{"step":17,"deep":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}}',
     '{"step":18,"loss":2.2}',
   ].join('\n');
   const table = assertSameAsGeneral(`${text}\n`, 'run.jsonl', jsonlTwin);
@@ -364,8 +622,15 @@ test('JSONL lines the fast path leaves to JSON.parse give the same cells and pro
 });
 
 test('invalid UTF-8 in a JSONL string reads as JSON.parse of the decoded line reads it', () => {
-  const bytes = Buffer.concat([Buffer.from('{"step":1,"run":"a'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('b","loss":2}\n{"step":2,"run":"c","loss":3}\n')]);
-  const files = tempFiles({ 'bad.jsonl': bytes, 'twin.jsonl': Buffer.from(jsonlTwin(bytes.toString('latin1')), 'latin1') });
+  const bytes = Buffer.concat([
+    Buffer.from('{"step":1,"run":"a'),
+    Buffer.from([0xc3, 0x28, 0xff]),
+    Buffer.from('b","loss":2}\n{"step":2,"run":"c","loss":3}\n'),
+  ]);
+  const files = tempFiles({
+    'bad.jsonl': bytes,
+    'twin.jsonl': Buffer.from(jsonlTwin(bytes.toString('latin1')), 'latin1'),
+  });
   return (async () => {
     try {
       const fast = await readTable(files.path('bad.jsonl'), { displayName: 'x' });
@@ -379,7 +644,9 @@ test('invalid UTF-8 in a JSONL string reads as JSON.parse of the decoded line re
 });
 
 test('JSONL keys: unicode, escapes and a key first seen late', () => {
-  const lines = Array.from({ length: 600 }, (_, i) => (i < 500 ? `{"ステップ":${i},"a\\"b":${i}}` : `{"ステップ":${i},"a\\"b":${i},"late":${i}}`));
+  const lines = Array.from({ length: 600 }, (_, i) =>
+    i < 500 ? `{"ステップ":${i},"a\\"b":${i}}` : `{"ステップ":${i},"a\\"b":${i},"late":${i}}`,
+  );
   const table = assertSameAsGeneral(`${lines.join('\n')}\n`, 'run.jsonl', jsonlTwin);
   assert.deepEqual(names(table), ['ステップ', 'a"b', 'late']);
   assert.equal(column(table, 'late').emptyCount, 500);

@@ -38,7 +38,10 @@ export function problem(table: Table, code: string): ParseProblem {
 }
 
 /** Writes files into a fresh temporary folder; returns their paths and a cleanup function. */
-export function tempFiles(files: Record<string, string | Buffer>): { path: (name: string) => string; cleanup: () => void } {
+export function tempFiles(files: Record<string, string | Buffer>): {
+  path: (name: string) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-table-'));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return { path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };

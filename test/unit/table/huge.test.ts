@@ -13,7 +13,12 @@ function sparseRunFile(): { path: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-huge-'));
   const path = join(dir, 'huge.csv');
   const fd = openSync(path, 'w');
-  writeSync(fd, 'step,lr,loss\n' + Array.from({ length: 100 }, (_, i) => `${i + 1},0.001,${(4 - i / 100).toFixed(3)}`).join('\n') + '\n');
+  writeSync(
+    fd,
+    'step,lr,loss\n' +
+      Array.from({ length: 100 }, (_, i) => `${i + 1},0.001,${(4 - i / 100).toFixed(3)}`).join('\n') +
+      '\n',
+  );
   ftruncateSync(fd, TWO_GB);
   closeSync(fd);
   return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

@@ -20,7 +20,9 @@ test('nested objects are flattened to a/b keys', () => {
 });
 
 test('sparse keys: a column born late is empty in earlier rows, missing keys are empty', () => {
-  const table = parseText('{"_step": 0, "train/loss": 3}\n{"_step": 1, "eval/loss": 2.9}\n{"_step": 2, "train/loss": 2.8}\n');
+  const table = parseText(
+    '{"_step": 0, "train/loss": 3}\n{"_step": 1, "eval/loss": 2.9}\n{"_step": 2, "train/loss": 2.8}\n',
+  );
   assert.deepEqual(names(table), ['_step', 'train/loss', 'eval/loss']);
   const evalLoss = numbers(table, 'eval/loss');
   assert.ok(Number.isNaN(evalLoss[0]) && Number.isNaN(evalLoss[2]));
@@ -35,7 +37,10 @@ test('bad line in the middle is reported and skipped, the rest is parsed', () =>
   assert.deepEqual(Array.from(table.lines), [1, 4]);
   assert.equal(table.rowsRejected, 2);
   const bad = table.problems.filter((p) => p.code === 'jsonl-bad-line');
-  assert.deepEqual(bad.map((p) => p.line), [2, 3]);
+  assert.deepEqual(
+    bad.map((p) => p.line),
+    [2, 3],
+  );
   assert.match(bad[1].message, /it is an array/);
 });
 
@@ -51,7 +56,9 @@ test('CRLF line endings', () => {
 });
 
 test('value types: numeric strings are numbers, booleans text, null empty, NaN/Infinity accepted', () => {
-  const table = parseText('{"n": "12B", "flag": true, "x": null, "loss": NaN, "g": -Infinity, "s": "cosine", "e": ""}\n');
+  const table = parseText(
+    '{"n": "12B", "flag": true, "x": null, "loss": NaN, "g": -Infinity, "s": "cosine", "e": ""}\n',
+  );
   assert.deepEqual(numbers(table, 'n'), [12e9]);
   assert.deepEqual(column(table, 'n').suffixes, ['B']);
   assert.deepEqual(texts(table, 'flag'), ['true']);
@@ -69,7 +76,9 @@ test('NaN inside a string value is left alone', () => {
 });
 
 test('arrays and W&B media objects are ignored with one note per key', () => {
-  const table = parseText('{"step": 1, "hist": [1, 2], "img": {"_type": "image-file", "path": "a.png"}}\n{"step": 2, "hist": [3]}\n');
+  const table = parseText(
+    '{"step": 1, "hist": [1, 2], "img": {"_type": "image-file", "path": "a.png"}}\n{"step": 2, "hist": [3]}\n',
+  );
   assert.deepEqual(names(table), ['step']);
   assert.deepEqual(codes(table).sort(), ['jsonl-value-ignored', 'jsonl-value-ignored']);
 });

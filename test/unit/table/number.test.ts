@@ -49,7 +49,9 @@ test('text and empty cells are not numbers', () => {
 });
 
 test('numeric cells of a file: suffixes recorded per column, mixed notation visible', () => {
-  const table = parseText('params,tokens,lr\n12B,"12,000,000,000",1e-05\n350M,1.2e10,0.0003\n1_000,12e9,nan\n7,1.3b,-inf\n');
+  const table = parseText(
+    'params,tokens,lr\n12B,"12,000,000,000",1e-05\n350M,1.2e10,0.0003\n1_000,12e9,nan\n7,1.3b,-inf\n',
+  );
   assert.deepEqual(numbers(table, 'params'), [12e9, 350e6, 1000, 7]);
   assert.deepEqual(column(table, 'params').suffixes, ['B', 'M']);
   assert.deepEqual(numbers(table, 'tokens'), [12e9, 1.2e10, 12e9, 1.3e9]);
@@ -82,11 +84,40 @@ function scan(text: string): number | null {
 
 test('byte-level scanner matches Number() on the values run files hold', () => {
   const samples = [
-    '0.00029990847724108225', '4.1114', '1e-05', '6795600349.289497', '9.993852799709755e+18', '0.0003',
-    '0.0002999771173709568', '5.005581996196243', '-0', '0', '00012', '1.', '.25', '+3.5', '-2.5e-3', '1e308',
-    '1e309', '2e-324', '4.9e-324', '9007199254740993', '9007199254740992', '123456789012345678901234567890',
-    '0.1', '0.2', '0.30000000000000004', '1.7976931348623157e308', '2.2250738585072014e-308', '1e22', '1e23', '1e-22',
-    '1e-23', '8.98846567431158e307', '0.000000000000000000000000000001', '3.141592653589793238462643383279',
+    '0.00029990847724108225',
+    '4.1114',
+    '1e-05',
+    '6795600349.289497',
+    '9.993852799709755e+18',
+    '0.0003',
+    '0.0002999771173709568',
+    '5.005581996196243',
+    '-0',
+    '0',
+    '00012',
+    '1.',
+    '.25',
+    '+3.5',
+    '-2.5e-3',
+    '1e308',
+    '1e309',
+    '2e-324',
+    '4.9e-324',
+    '9007199254740993',
+    '9007199254740992',
+    '123456789012345678901234567890',
+    '0.1',
+    '0.2',
+    '0.30000000000000004',
+    '1.7976931348623157e308',
+    '2.2250738585072014e-308',
+    '1e22',
+    '1e23',
+    '1e-22',
+    '1e-23',
+    '8.98846567431158e307',
+    '0.000000000000000000000000000001',
+    '3.141592653589793238462643383279',
   ];
   for (const s of samples) assert.ok(Object.is(scan(s), Number(s)), `${s}: ${scan(s)} vs ${Number(s)}`);
 });
@@ -98,9 +129,11 @@ test('byte-level scanner is exact on 200000 random decimals (no ulp differences)
   for (let i = 0; i < 200000; i++) {
     const kind = i % 4;
     let s: string;
-    if (kind === 0) s = String(random() * 10 ** Math.floor(random() * 40 - 20)); // shortest round-trip repr
+    if (kind === 0)
+      s = String(random() * 10 ** Math.floor(random() * 40 - 20)); // shortest round-trip repr
     else if (kind === 1) s = `${digits(1 + Math.floor(random() * 12))}.${digits(1 + Math.floor(random() * 12))}`;
-    else if (kind === 2) s = `${digits(1 + Math.floor(random() * 18))}e${random() < 0.5 ? '-' : '+'}${Math.floor(random() * 40)}`;
+    else if (kind === 2)
+      s = `${digits(1 + Math.floor(random() * 18))}e${random() < 0.5 ? '-' : '+'}${Math.floor(random() * 40)}`;
     else s = `-0.${digits(Math.floor(random() * 25))}${digits(1)}`;
     const expected = Number(s);
     const got = scan(s);

@@ -9,7 +9,11 @@ import type { Table } from '../../../src/core/table/types';
 import { plain, problem, tempFiles } from './helpers';
 
 /** Reads a file both ways, asserts the tables are identical, and returns the two-thread read and its report. */
-async function bothWays(name: string, content: string, options: ReadTableOptions = {}): Promise<{ table: Table; reason: string }> {
+async function bothWays(
+  name: string,
+  content: string,
+  options: ReadTableOptions = {},
+): Promise<{ table: Table; reason: string }> {
   const { path, cleanup } = tempFiles({ [name]: content });
   try {
     const one = await readTable(path(name), { ...options, parallel: false });
@@ -26,10 +30,13 @@ function rows(count: number, row: (i: number) => string): string {
   return Array.from({ length: count }, (_, i) => `${row(i)}\n`).join('');
 }
 
-const numeric = (i: number) => `${i + 1},${(1e-4 * (1 + (i % 7))).toExponential(4)},${(4 - i / 1e5).toFixed(4)},${i * 2048},${i % 3 === 0 ? '' : '0.5'}`;
+const numeric = (i: number) =>
+  `${i + 1},${(1e-4 * (1 + (i % 7))).toExponential(4)},${(4 - i / 1e5).toFixed(4)},${i * 2048},${i % 3 === 0 ? '' : '0.5'}`;
 
 test('a clean multi-MB CSV: the second half is parsed in a worker and merged, identical to one thread', async () => {
-  const { table, reason } = await bothWays('clean.csv', `step,lr,loss,tokens,extra\n${rows(60_000, numeric)}`, { chunkSize: 64 * 1024 });
+  const { table, reason } = await bothWays('clean.csv', `step,lr,loss,tokens,extra\n${rows(60_000, numeric)}`, {
+    chunkSize: 64 * 1024,
+  });
   assert.equal(reason, 'merged');
   assert.equal(table.rowCount, 60_000);
   assert.equal(table.lines[59_999], 60_001);
@@ -48,7 +55,11 @@ test('text, suffixes, written NaN and a first text cell in the second half merge
 });
 
 test('a BOM, a forced delimiter and a file without a final newline merge identically', async () => {
-  const { reason } = await bothWays('semi.txt', `\ufeffa;b;c\n${rows(40_000, (i) => `${i};${i / 8};x${i % 10}`)}1;2;3`, { delimiter: ';' });
+  const { reason } = await bothWays(
+    'semi.txt',
+    `\ufeffa;b;c\n${rows(40_000, (i) => `${i};${i / 8};x${i % 10}`)}1;2;3`,
+    { delimiter: ';' },
+  );
   assert.equal(reason, 'merged');
 });
 
@@ -92,10 +103,17 @@ test('a W&B panel export (reshaped as it streams) stays on one thread', async ()
 
 test('JSONL: keys seen only in one half become columns in first-seen order, empty elsewhere', async () => {
   const line = (i: number) =>
-    JSON.stringify(i < 20_000 ? { step: i, loss: 3 - i / 1e5, early: i % 2 ? 'x' : 1 } : { step: i, nested: { late: i / 2 }, loss: i % 9 ? 2 : 'NaN' });
+    JSON.stringify(
+      i < 20_000
+        ? { step: i, loss: 3 - i / 1e5, early: i % 2 ? 'x' : 1 }
+        : { step: i, nested: { late: i / 2 }, loss: i % 9 ? 2 : 'NaN' },
+    );
   const { table, reason } = await bothWays('log.jsonl', rows(40_000, line));
   assert.equal(reason, 'merged');
-  assert.deepEqual(table.columns.map((c) => c.name), ['step', 'loss', 'early', 'nested/late']);
+  assert.deepEqual(
+    table.columns.map((c) => c.name),
+    ['step', 'loss', 'early', 'nested/late'],
+  );
 });
 
 test('JSONL: a bad line in the second half falls back to one thread with its exact line', async () => {

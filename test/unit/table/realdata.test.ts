@@ -8,7 +8,8 @@ import { detectRoles, readTable } from '../../../src/core/table';
 const SHARED = join(__dirname, '../../../../shared/data');
 const LUO = join(SHARED, 'multipowerlaw-luo2025/csv_25/cosine_24000.csv');
 const CHINCHILLA = join(SHARED, 'chinchilla/chinchilla_epoch_derived.csv');
-const skip = (path: string) => (existsSync(path) ? false : `${path} is not present (../shared/data is not checked out)`);
+const skip = (path: string) =>
+  existsSync(path) ? false : `${path} is not present (../shared/data is not checked out)`;
 
 test('real data: multi-power-law cosine loss curve (step, lr, loss)', { skip: skip(LUO) }, async () => {
   const table = await readTable(LUO);

@@ -7,7 +7,8 @@ import type { ColumnRole, RoleAssignment, Table } from '../../../src/core/table/
 /** Role -> column name, for readable assertions. */
 function named(table: Table, assignment: RoleAssignment): Partial<Record<ColumnRole, string>> {
   const out: Partial<Record<ColumnRole, string>> = {};
-  for (const [role, index] of Object.entries(assignment.roles) as [ColumnRole, number][]) out[role] = table.columns[index].name;
+  for (const [role, index] of Object.entries(assignment.roles) as [ColumnRole, number][])
+    out[role] = table.columns[index].name;
   return out;
 }
 
@@ -63,7 +64,9 @@ test('patterns skip settings such as loss_scale and lr_warmup_steps', () => {
 test('validation loss is preferred over training loss, and the choice is noted', () => {
   const { assignment, named: n } = roles('step,train_loss,validation loss\n1,3,3.1\n');
   assert.equal(n.loss, 'validation loss');
-  assert.ok(assignment.notes.some((note) => /chose the validation loss "validation loss" over "train_loss"/.test(note)));
+  assert.ok(
+    assignment.notes.some((note) => /chose the validation loss "validation loss" over "train_loss"/.test(note)),
+  );
   assert.equal(roles('step,train/loss,val/my_loss\n1,3,3.1\n').named.loss, 'val/my_loss', 'also among pattern matches');
 });
 
@@ -89,7 +92,13 @@ test('downstream kind: D_p + bleu, with group and finetune data', async () => {
   const table = await readTable(join(__dirname, '../../fixtures/table/downstream_sweep.csv'));
   const assignment = detectRoles(table);
   assert.equal(assignment.kind, 'downstream');
-  assert.deepEqual(named(table, assignment), { group: 'mix', pretrainData: 'D_p', finetuneData: 'D_f', bleu: 'bleu', ce: 'ce' });
+  assert.deepEqual(named(table, assignment), {
+    group: 'mix',
+    pretrainData: 'D_p',
+    finetuneData: 'D_f',
+    bleu: 'bleu',
+    ce: 'ce',
+  });
 });
 
 test('downstream: "tokens" is pretraining data and "loss" is the downstream ce', () => {
@@ -133,7 +142,11 @@ test('overrides by exact column name win over aliases', () => {
 test('an override naming a missing column gets a note listing the columns', () => {
   const { assignment, named: n } = roles('step,loss\n1,3\n', { loss: 'val_los' });
   assert.equal(n.loss, 'loss', 'detection still fills the role');
-  assert.ok(assignment.notes.some((note) => /--columns loss=val_los: there is no column named "val_los" \(columns: step, loss\)/.test(note)));
+  assert.ok(
+    assignment.notes.some((note) =>
+      /--columns loss=val_los: there is no column named "val_los" \(columns: step, loss\)/.test(note),
+    ),
+  );
 });
 
 test('an override naming a text column for a numeric role is refused with a note', () => {

@@ -22,7 +22,11 @@ const fileUri = (rel: string) => vscode.Uri.file(join(workspace(), rel));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `probe` returns a value (not undefined), or fails with what it last saw. */
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -37,7 +41,10 @@ async function lensTitles(uri: vscode.Uri): Promise<string[]> {
   return lenses.map((l) => l.command?.title ?? '').filter(Boolean);
 }
 
-async function openLenses(rel: string, predicate: (titles: string[]) => boolean = (t) => t.length > 0): Promise<{ uri: vscode.Uri; titles: string[] }> {
+async function openLenses(
+  rel: string,
+  predicate: (titles: string[]) => boolean = (t) => t.length > 0,
+): Promise<{ uri: vscode.Uri; titles: string[] }> {
   const uri = fileUri(rel);
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
   const titles = await until(`lenses on ${rel}`, async () => {
@@ -56,22 +63,34 @@ it('activates on a CSV run file and shows the prediction lens with the numbers o
   const core = await analyseFiles([fileUri('loss/cosine.csv').fsPath], { bootstrapSamples });
   const p = core.predictions[0];
   const expected = `L(40k) = ${Number(p.value.toPrecision(4))} [${Number(p.low.toPrecision(4))}, ${Number(p.high.toPrecision(4))}]`;
-  assert.ok(titles.some((t) => t.startsWith('Loss · LR-annealing law · ') && t.includes(expected)), `${titles.join(' | ')} should contain ${expected}`);
+  assert.ok(
+    titles.some((t) => t.startsWith('Loss · LR-annealing law · ') && t.includes(expected)),
+    `${titles.join(' | ')} should contain ${expected}`,
+  );
 });
 
 it('activates on a JSONL run file (W&B-style nested keys) and shows a lens', async () => {
   const { titles } = await openLenses('loss/wsd.jsonl');
-  assert.ok(titles.some((t) => /^Loss · LR-annealing law · L\(40k\) = \d/.test(t)), titles.join(' | '));
+  assert.ok(
+    titles.some((t) => /^Loss · LR-annealing law · L\(40k\) = \d/.test(t)),
+    titles.join(' | '),
+  );
 });
 
 it('hovering a data row shows observed against predicted, the residual and the band', async () => {
   const uri = fileUri('loss/cosine.csv');
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
   const hovers = await until('a hover on line 21', async () => {
-    const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(20, 2));
+    const h = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      new vscode.Position(20, 2),
+    );
     return h && h.length ? h : undefined;
   });
-  const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+  const text = hovers
+    .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value)))
+    .join('\n');
   assert.match(text, /step 2000/);
   assert.match(text, /\| observed \| \d/);
   assert.match(text, /\| predicted \(LR-annealing law\) \| \d\.\d+ \[\d/);
@@ -93,11 +112,21 @@ it('the misaligned downstream group shows bleu-law-break in the Problems panel; 
   assert.equal(breaks[0].source, 'Scaling Lens');
   assert.match(doc.lineAt(breaks[0].range.start.line).text, /^misaligned/);
   assert.ok((breaks[0].relatedInformation ?? []).length > 0, 'related rows');
-  const onAligned = diagnostics.filter((d) => /^aligned/.test(doc.lineAt(d.range.start.line).text) && ['bleu-law-break', 'bleu-non-monotonic'].includes(codeOf(d)));
+  const onAligned = diagnostics.filter(
+    (d) =>
+      /^aligned/.test(doc.lineAt(d.range.start.line).text) &&
+      ['bleu-law-break', 'bleu-non-monotonic'].includes(codeOf(d)),
+  );
   assert.deepEqual(onAligned, []);
   const { titles } = await openLenses('downstream/downstream_sweep.csv');
-  assert.ok(titles.some((t) => /^BLEU · misaligned-en-fr \/ D_f 42M · law breaks at D_p = /.test(t)), titles.join(' | '));
-  assert.ok(titles.some((t) => /^BLEU · aligned-en-de \/ D_f 42M · 2×D_p -> [\d.]+ \[/.test(t)), titles.join(' | '));
+  assert.ok(
+    titles.some((t) => /^BLEU · misaligned-en-fr \/ D_f 42M · law breaks at D_p = /.test(t)),
+    titles.join(' | '),
+  );
+  assert.ok(
+    titles.some((t) => /^BLEU · aligned-en-de \/ D_f 42M · 2×D_p -> [\d.]+ \[/.test(t)),
+    titles.join(' | '),
+  );
 });
 
 function codeOf(d: vscode.Diagnostic): string {
@@ -181,7 +210,8 @@ export async function run(): Promise<void> {
     }
   }
   const out = process.env.SCALING_LENS_TEST_RESULTS;
-  if (out) writeFileSync(out, JSON.stringify({ results, failed: results.filter((r) => !r.ok).map((r) => r.name) }, null, 2));
+  if (out)
+    writeFileSync(out, JSON.stringify({ results, failed: results.filter((r) => !r.ok).map((r) => r.name) }, null, 2));
   const failed = results.filter((r) => !r.ok).length;
   console.log(`${results.length - failed} passed, ${failed} failed`);
   if (failed) throw new Error(`${failed} of ${results.length} in-host tests failed`);
