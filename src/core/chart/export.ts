@@ -2,11 +2,15 @@
 // and JSON of the series with the fits and predictions behind them. Pure text out; the extension writes it.
 import type { ChartData } from './types';
 
-/** RFC 4180 quoting: names come from the user's file and may hold commas, quotes or newlines. */
+/**
+ * RFC 4180 quoting: names come from the user's file and may hold commas, quotes or newlines. Text that a spreadsheet
+ * would run as a formula (starting with =, +, -, @, tab or CR) gets a leading apostrophe, as OWASP's CSV-injection
+ * advice has it; numbers are written as numbers, so a negative value is never touched.
+ */
 export function csvCell(v: string | number | undefined): string {
   if (v === undefined || (typeof v === 'number' && Number.isNaN(v))) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
+  return /[",\n\r\t]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function chartToCsv(data: ChartData): string {

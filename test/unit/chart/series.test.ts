@@ -119,6 +119,12 @@ test('series: (N, D) sweeps get a law per size and the compute-optimal frontier'
 test('export: CSV quotes names from the file, JSON carries fits and predictions', async () => {
   assert.equal(csvCell('<img src=x onerror=alert(1)>'), '<img src=x onerror=alert(1)>');
   assert.equal(csvCell('a,"b"'), '"a,""b"""');
+  // Run names a spreadsheet would execute are neutralised; numbers, negative ones included, are written as numbers.
+  for (const formula of ['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'])
+    assert.ok(csvCell(formula).replace(/^"/, '').startsWith("'"), formula);
+  assert.equal(csvCell('=1,2'), `"'=1,2"`);
+  assert.equal(csvCell(-0.25), '-0.25');
+  assert.equal(csvCell('run-a'), 'run-a');
   const analysis = await analyseFiles([example('loss/cosine.csv')], { bootstrapSamples: 0 });
   const data = sampleChart(buildChart(analysis), { width: 800, logX: true, full: true });
   const csv = chartToCsv(data).split('\n');
