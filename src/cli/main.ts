@@ -4,21 +4,28 @@ import { analyseFiles } from '../core/analysis/analyse';
 import { inspectFiles } from '../core/analysis/inspect';
 import { parseCli, USAGE } from './args';
 import { toJsonReport } from './report';
+import { jsonSafe, terminalSafe } from './terminal';
 import { formatAnalysis, formatInspection } from './text';
 
 declare const SCALING_LENS_VERSION: string | undefined;
 const VERSION = typeof SCALING_LENS_VERSION === 'string' ? SCALING_LENS_VERSION : '0.0.0-dev';
 
-function write(text: string): Promise<void> {
+/** Every byte printed goes through here or through fail(): file text never reaches the terminal raw. */
+function write(text: string, kind: 'text' | 'json' = 'text'): Promise<void> {
+  const safe = kind === 'json' ? jsonSafe(text) : terminalSafe(text);
   return new Promise((resolve) =>
-    process.stdout.write(text) ? resolve() : process.stdout.once('drain', () => resolve()),
+    process.stdout.write(safe) ? resolve() : process.stdout.once('drain', () => resolve()),
   );
+}
+
+function fail(text: string): void {
+  process.stderr.write(terminalSafe(text));
 }
 
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseCli(argv);
   if (!parsed.ok) {
-    process.stderr.write(`scaling-lens: ${parsed.error}\n\n${USAGE}\n`);
+    fail(`scaling-lens: ${parsed.error}\n\n${USAGE}\n`);
     return 2;
   }
   const { request } = parsed;
@@ -32,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const missing = request.files.filter((f) => !existsSync(f) || !statSync(f).isFile());
   if (missing.length) {
-    process.stderr.write(`scaling-lens: no such file: ${missing.join(', ')}\n`);
+    fail(`scaling-lens: no such file: ${missing.join(', ')}\n`);
     return 2;
   }
   const read = { delimiter: request.delimiter };
@@ -41,16 +48,17 @@ export async function main(argv: string[]): Promise<number> {
     if (request.json)
       await write(
         `${JSON.stringify({ files: inspection.files, series: Object.fromEntries(inspection.series), findings: inspection.findings }, null, 2)}\n`,
+        'json',
       );
     else await write(formatInspection(inspection.files, inspection.series, inspection.findings));
     return inspection.files.some((f) => f.rows > 0) ? 0 : 1;
   }
   const analysis = await analyseFiles(request.files, request.options, read);
-  if (request.json) await write(`${JSON.stringify(toJsonReport(analysis, VERSION), null, 2)}\n`);
+  if (request.json) await write(`${JSON.stringify(toJsonReport(analysis, VERSION), null, 2)}\n`, 'json');
   else await write(formatAnalysis(analysis));
   if (analysis.fits.length === 0) {
     const reasons = analysis.findings.filter((f) => f.severity === 'error').map((f) => f.message);
-    process.stderr.write(
+    fail(
       `scaling-lens: nothing could be fitted${reasons.length ? `: ${reasons.slice(0, 3).join(' ')}` : ' (no file had the columns of a known law; see `scaling-lens inspect`)'}\n`,
     );
     return 1;
@@ -63,7 +71,7 @@ if (require.main === module) {
     (code) => (process.exitCode = code),
     (error: unknown) => {
       // Never a stack trace for a user: the core returns errors as findings, so reaching here is a bug to report.
-      process.stderr.write(`scaling-lens: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+      fail(`scaling-lens: internal error: ${(error as Error)?.message ?? String(error)}\n`);
       process.exitCode = 1;
     },
   );

@@ -1,0 +1,23 @@
+// Text bound for a terminal. Headers, run names and messages come from files anyone can write; an escape sequence in
+// them could clear the screen, retitle the window or write the clipboard (OSC 52). Control characters are printed as
+// visible escapes instead, so a user sees exactly what the file holds.
+
+// C0 controls except tab and newline, DEL, and the C1 range (some terminals take U+009B as CSI).
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+function visible(ch: string): string {
+  return `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+
+/** Plain text for the terminal: every control character but tab and newline shown as `\xHH`. */
+export function terminalSafe(text: string): string {
+  return text.replace(CONTROL, visible);
+}
+
+/**
+ * JSON for the terminal or a pipe: JSON.stringify already escapes C0 controls; DEL and C1 are valid raw in JSON
+ * strings, so they are written as \u escapes (still the same JSON value).
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(/[\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

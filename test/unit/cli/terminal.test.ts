@@ -1,0 +1,54 @@
+// Escape sequences in a file's headers and run names must reach the terminal as visible text, never as commands.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jsonSafe, terminalSafe } from '../../../src/cli/terminal';
+import { REPO } from '../../helpers/shared';
+
+// Anything a terminal would act on: ESC, BEL, CR, backspace, DEL and C1's CSI.
+const ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+test('terminalSafe shows control characters as \\xHH and keeps text, tabs and newlines', () => {
+  assert.equal(terminalSafe('a\tb\nc'), 'a\tb\nc');
+  assert.equal(terminalSafe('\u001b[2J'), '\\x1b[2J');
+  assert.equal(terminalSafe('x\ry\u0007\u009b\u007f'), 'x\\x0dy\\x07\\x9b\\x7f');
+  assert.equal(terminalSafe('λ · ✔'), 'λ · ✔');
+});
+
+test('jsonSafe keeps the same JSON value and leaves no raw DEL or C1', () => {
+  const value = { name: 'run\u009b\u007f\u001b' };
+  const safe = jsonSafe(JSON.stringify(value));
+  assert.doesNotMatch(safe, ACTIVE);
+  assert.deepEqual(JSON.parse(safe), value);
+});
+
+test('fit and inspect print run names and headers holding escape sequences as visible text', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-term-'));
+  const file = join(dir, 'evil.csv');
+  const osc52 = '\u001b]52;c;ZXZpbA==\u0007';
+  const rows = ['step,lr,loss,run,\u001b[2Jnote'];
+  for (const [run, scale] of [
+    [`a${osc52}`, 1],
+    ['\u001b]0;owned\u0007b', 1.02],
+  ] as const)
+    for (let s = 100; s <= 3000; s += 100)
+      rows.push(`${s},3e-4,${(scale * (2.5 + 3 * s ** -0.4)).toFixed(5)},${run},x`);
+  writeFileSync(file, rows.join('\n') + '\n');
+  for (const args of [
+    ['fit', file, '--bootstrap', '0'],
+    ['inspect', file],
+    ['fit', file, '--bootstrap', '0', '--json'],
+  ]) {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], {
+      encoding: 'utf8',
+      cwd: REPO,
+    });
+    assert.doesNotMatch(run.stdout, ACTIVE, args.join(' '));
+    assert.doesNotMatch(run.stderr, ACTIVE, args.join(' '));
+    if (!args.includes('--json'))
+      assert.match(run.stdout + run.stderr, /\\x1b\]52;c;ZXZpbA==\\x07|\\x1b\[2Jnote/, args.join(' '));
+  }
+});
