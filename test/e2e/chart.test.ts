@@ -152,14 +152,24 @@ async function showChartFor(name: string): Promise<void> {
     .waitFor({ timeout: 30_000 });
 }
 
-/** Through the palette, as a user would; the webview must follow (theme observer) and redraw. */
+/**
+ * Through the palette, as a user would; the webview must follow (theme observer) and redraw. On a loaded machine the
+ * first theme picker can open before its list is filled, so the pick is retried (three tries).
+ */
 async function setTheme(theme: string): Promise<void> {
   const page = host!.page;
-  await page.keyboard.press('Escape');
-  await host!.executeCommand('Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.fill(theme);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 10_000 });
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await host!.executeCommand('Preferences: Color Theme');
+    await page.locator('.quick-input-widget .quick-input-box input').fill(theme);
+    try {
+      await row.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   await page.keyboard.press('Enter');
   await page.waitForTimeout(1500);
 }
