@@ -107,6 +107,22 @@ export function detectWarmupEnd(schedule: LoggedSchedule, peak: number): number 
 }
 
 /**
+ * Stretches longer than this between two knots of the schedule (logged rows, warmup ends, queries) are summed in
+ * closed form; shorter ones step by step, as the recursions are written. Work is then bounded by rows and queries
+ * times this constant, never by step values: a token count logged as a step (3.5e10) or a stray 1e300 costs the same
+ * as any other row.
+ */
+const LONG_STRETCH = 256;
+
+/** The running sums of the recursions after some step: S1, S2, the momentum m and the last annealed LR. */
+interface AreaState {
+  sum1: number;
+  sum2: number;
+  momentum: number;
+  previous: number;
+}
+
+/**
  * S1 and S2 at each query step (ascending integers >= 1). S1(s) = sum_{i<=s} eta_i; m_1 = 0,
  * m_i = lambda*m_{i-1} + (eta_{i-1} - eta_i); S2(s) = sum_{i<=s} m_i. Returned in the LR's own units (not normalised).
  */
@@ -119,45 +135,119 @@ export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, op
   const s2 = new Float64Array(q);
   if (q === 0) return { s1, s2 };
   const last = queries[q - 1];
-  let sum1 = 0;
-  let sum2 = 0;
-  let momentum = 0;
-  let previous = NaN;
-  let next = 0;
   for (let k = 0; k < q; k++) {
     const s = queries[k];
     // A programming error, not bad input: curves are cleaned (sorted, step >= 1) before they get here.
     if (!Number.isInteger(s) || s < 1 || (k > 0 && s < queries[k - 1]))
       throw new RangeError('lrAreas: query steps must be ascending integers >= 1');
   }
+  const lambda = options.lambda;
+  // What step i adds to S1 and what it anneals from, by the warmup convention.
+  const forwardAt = (i: number, eta: number) => (i <= w && options.warmup === 'peak' ? peak : eta);
+  const annealedAt = (i: number, eta: number) => (i <= w ? peak : eta);
+  const state: AreaState = { sum1: 0, sum2: 0, momentum: 0, previous: NaN };
+  const advance = (i: number): void => {
+    const eta = stepLr.at(i);
+    const annealed = annealedAt(i, eta);
+    state.sum1 += forwardAt(i, eta);
+    if (i > 1) state.momentum = lambda * state.momentum + (state.previous - annealed);
+    state.sum2 += state.momentum;
+    state.previous = annealed;
+  };
   // Past the last logged row (and any warmup) the LR is constant, so the recursions have a closed form: predicting
   // at step 10^9 costs no more than at the last logged step.
   const n = schedule.steps.length;
   const flatFrom = Math.max(1, n ? schedule.steps[n - 1] : 0, w, options.warmupSteps ?? 0);
   const stepped = Math.min(last, flatFrom);
-  for (let i = 1; i <= stepped; i++) {
-    const eta = stepLr.at(i);
-    const inWarmup = i <= w;
-    const forward = inWarmup && options.warmup === 'peak' ? peak : eta;
-    const annealed = inWarmup ? peak : eta;
-    sum1 += forward;
-    if (i > 1) momentum = options.lambda * momentum + (previous - annealed);
-    sum2 += momentum;
-    previous = annealed;
+  const knots = new KnotCursor(schedule.steps, [w, options.warmupSteps ?? 0, stepped], queries);
+  let next = 0;
+  let i = 0;
+  while (i < stepped) {
+    const to = Math.min(stepped, knots.after(i));
+    if (to - i <= LONG_STRETCH && to <= Number.MAX_SAFE_INTEGER) for (let t = i + 1; t <= to; t++) advance(t);
+    else {
+      // The first step may cross a knot (where the warmup convention switches); from there the LR is linear in the
+      // step up to `to`, so every later drop is the same.
+      advance(i + 1);
+      linearStretch(state, i + 1, to, stepLr, forwardAt, annealedAt, lambda);
+    }
+    i = to;
     while (next < q && queries[next] <= i) {
-      s1[next] = sum1;
-      s2[next] = sum2;
+      s1[next] = state.sum1;
+      s2[next] = state.sum2;
       next++;
     }
   }
   const flatLr = stepLr.at(stepped + 1);
   for (; next < q; next++) {
     const ahead = queries[next] - stepped;
-    const lambda = options.lambda;
-    s1[next] = sum1 + ahead * flatLr;
+    s1[next] = state.sum1 + ahead * flatLr;
     // m_(k+j) = lambda^j * m_k once the LR stops changing (the one drop at k+1 is from `previous` to flatLr).
-    const first = lambda * momentum + (previous - flatLr);
-    s2[next] = sum2 + (lambda === 1 ? first * ahead : (first * (1 - Math.pow(lambda, ahead))) / (1 - lambda));
+    const first = lambda * state.momentum + (state.previous - flatLr);
+    s2[next] = state.sum2 + (lambda === 1 ? first * ahead : (first * (1 - Math.pow(lambda, ahead))) / (1 - lambda));
   }
   return { s1, s2 };
+}
+
+/**
+ * Steps from+1..to of a stretch where the LR (and so what S1 adds and what is annealed) is linear in the step: S1
+ * gains an arithmetic series, and the momentum, driven by a constant drop c, has the closed forms
+ * m_(from+j) = lambda^j m + c (1 - lambda^j)/(1 - lambda) and sum_j m_(from+j) = m G + c (K - G)/(1 - lambda), with
+ * G = sum_{j=1..K} lambda^j.
+ */
+function linearStretch(
+  state: AreaState,
+  from: number,
+  to: number,
+  stepLr: StepLr,
+  forwardAt: (i: number, eta: number) => number,
+  annealedAt: (i: number, eta: number) => number,
+  lambda: number,
+): void {
+  const steps = to - from;
+  if (!(steps > 0)) return;
+  const firstEta = stepLr.at(from + 1);
+  const lastEta = stepLr.at(to);
+  const firstAnnealed = annealedAt(from + 1, firstEta);
+  const lastAnnealed = annealedAt(to, lastEta);
+  state.sum1 += (steps * (forwardAt(from + 1, firstEta) + forwardAt(to, lastEta))) / 2;
+  const drop = steps > 1 ? (firstAnnealed - lastAnnealed) / (steps - 1) : 0;
+  // The drop into from+1 comes from the step before it, which may differ from the stretch's slope.
+  const c0 = state.previous - firstAnnealed;
+  const m = state.momentum;
+  if (lambda === 1) {
+    state.sum2 += steps * (m + c0) + (drop * steps * (steps - 1)) / 2;
+    state.momentum = m + c0 + drop * (steps - 1);
+  } else {
+    // The first step with its own drop, then steps-1 steps of constant drop.
+    const m1 = lambda * m + c0;
+    const k = steps - 1;
+    const decayed = -Math.expm1(k * Math.log(lambda)); // 1 - lambda^k without cancellation
+    const geometric = (lambda * decayed) / (1 - lambda);
+    state.sum2 += m1 + m1 * geometric + (drop * (k - geometric)) / (1 - lambda);
+    state.momentum = (1 - decayed) * m1 + (drop * decayed) / (1 - lambda);
+  }
+  state.previous = lastAnnealed;
+}
+
+/** The next knot after a step: a logged row, a warmup end, a query or the end of stepping, in O(1) amortised. */
+class KnotCursor {
+  private row = 0;
+  private query = 0;
+
+  constructor(
+    private readonly steps: Float64Array,
+    private readonly fixed: number[],
+    private readonly queries: ArrayLike<number>,
+  ) {}
+
+  after(i: number): number {
+    while (this.row < this.steps.length && this.steps[this.row] <= i) this.row++;
+    while (this.query < this.queries.length && this.queries[this.query] <= i) this.query++;
+    let knot = Infinity;
+    if (this.row < this.steps.length) knot = Math.ceil(this.steps[this.row]);
+    if (this.query < this.queries.length) knot = Math.min(knot, this.queries[this.query]);
+    for (const f of this.fixed) if (f > i) knot = Math.min(knot, Math.ceil(f));
+    return knot;
+  }
 }

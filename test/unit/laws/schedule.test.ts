@@ -94,3 +94,77 @@ test('past the last logged row the areas follow the closed form, equal to steppi
   const huge = lrAreas(logged, [1e12], { lambda: 0.999, warmup: 'peak' });
   assert.ok(Number.isFinite(huge.s1[0]) && Number.isFinite(huge.s2[0]));
 });
+
+/** The recursions stepped one step at a time over StepLr, as lrAreas did before it summed long stretches. */
+function stepped(
+  schedule: { steps: Float64Array; lr: Float64Array },
+  queries: number[],
+  options: { lambda: number; warmup: 'peak' | 'actual'; warmupSteps?: number },
+) {
+  const lr = new StepLr(schedule, options.warmupSteps);
+  const s1: number[] = [];
+  const s2: number[] = [];
+  let sum1 = 0,
+    sum2 = 0,
+    m = 0,
+    previous = NaN;
+  for (let i = 1, k = 0; k < queries.length; i++) {
+    const eta = lr.at(i);
+    const inWarmup = i <= lr.warmupEnd;
+    const annealed = inWarmup ? lr.peak : eta;
+    sum1 += inWarmup && options.warmup === 'peak' ? lr.peak : eta;
+    if (i > 1) m = options.lambda * m + (previous - annealed);
+    sum2 += m;
+    previous = annealed;
+    for (; k < queries.length && queries[k] === i; k++) {
+      s1.push(sum1);
+      s2.push(sum2);
+    }
+  }
+  return { s1, s2 };
+}
+
+test('long stretches between logged rows are summed in closed form with the step-by-step result', () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  for (let trial = 0; trial < 40; trial++) {
+    // Rows 300..5000 steps apart: a warmup rise, a decay, a re-warmup; queries on and between the rows.
+    const steps: number[] = [];
+    const lr: number[] = [];
+    let step = 1 + Math.floor(random() * 2000);
+    for (let k = 0; k < 12; k++, step += 300 + Math.floor(random() * 4700)) {
+      steps.push(step);
+      lr.push(k < 3 ? 1e-4 * (k + 1) : k === 8 ? 2.5e-4 : 3e-4 * random());
+    }
+    const queries = [...new Set(Array.from({ length: 15 }, () => 1 + Math.floor(random() * (step + 3000))))].sort(
+      (a, b) => a - b,
+    );
+    const warmupSteps = trial % 3 === 0 ? 1 + Math.floor(random() * steps[0]) : undefined;
+    for (const lambda of [0.999, 0.99, 1])
+      for (const warmup of ['peak', 'actual'] as const) {
+        const options = { lambda, warmup, warmupSteps };
+        const fast = lrAreas(sched(steps, lr), queries, options);
+        const slow = stepped(sched(steps, lr), queries, options);
+        queries.forEach((s, k) => {
+          const what = `trial ${trial} λ=${lambda} ${warmup} at ${s}`;
+          assert.ok(Math.abs(fast.s1[k] - slow.s1[k]) <= 1e-12 * Math.max(1, Math.abs(slow.s1[k])), `S1 ${what}`);
+          assert.ok(
+            Math.abs(fast.s2[k] - slow.s2[k]) <= 1e-9 * Math.max(1e-3, Math.abs(slow.s2[k])),
+            `S2 ${what}: ${fast.s2[k]} vs ${slow.s2[k]}`,
+          );
+        });
+      }
+  }
+});
+
+// A hang (the step loop running to the step value) fails by the timeout.
+test('work grows with rows, not step values: steps of 3.5e10 and 1e300 are summed at once', { timeout: 10_000 }, () => {
+  for (const huge of [3.5e10, 1e300]) {
+    const got = lrAreas(sched([100, 200, huge], [3e-4, 2e-4, 1e-4]), [100, 200, huge], {
+      lambda: 0.999,
+      warmup: 'peak',
+    });
+    assert.ok([...got.s1, ...got.s2].every(Number.isFinite), `finite areas at ${huge}`);
+    assert.ok(got.s1[2] > got.s1[1]);
+  }
+});
