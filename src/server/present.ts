@@ -165,23 +165,37 @@ export function pointAtLine(
 ): { curve: CurveReport<Series>; index: number } | null {
   for (const curve of fileOf(analysis, file)) {
     const lines = curve.points.lines;
-    let lo = 0;
-    let hi = lines.length - 1;
     // Lines are ascending when rows were logged in step order; otherwise fall back to a scan.
-    const sorted = lines.length < 2 || lines[0] <= lines[lines.length - 1];
-    if (!sorted) {
-      const index = lines.indexOf(line);
-      if (index >= 0) return { curve, index };
-      continue;
-    }
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (lines[mid] === line) return { curve, index: mid };
-      if (lines[mid] < line) lo = mid + 1;
-      else hi = mid - 1;
-    }
+    const index = isAscending(lines) ? binarySearch(lines, line) : lines.indexOf(line);
+    if (index >= 0) return { curve, index };
   }
   return null;
+}
+
+/** Whether each curve's source lines ascend, checked once per curve (its lines array lives as long as it does). */
+const ascending = new WeakMap<Series, boolean>();
+
+function isAscending(values: Series): boolean {
+  let known = ascending.get(values);
+  if (known === undefined) {
+    known = true;
+    for (let i = 1; i < values.length && known; i++) known = values[i - 1] <= values[i];
+    ascending.set(values, known);
+  }
+  return known;
+}
+
+/** The index of `value` in ascending `values`, or -1. */
+function binarySearch(values: Series, value: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] === value) return mid;
+    if (values[mid] < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /**
