@@ -3,8 +3,6 @@
 // what-if schedules, refreshes when the file's fit changes, and writes exports through a save dialog.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { targetUri } from './target';
-import type { LanguageClient } from 'vscode-languageclient/node';
 import { chartToCsv, chartToJson } from '../core/chart/export';
 import { pointBudget } from '../core/chart/lttb';
 import {
@@ -21,9 +19,12 @@ import {
   type WhatIfSpec,
   type XWindow,
 } from '../shared/chart';
-import { Commands, type FitSummary } from '../shared/protocol';
+import type { FitSummary } from '../shared/protocol';
+import type { ClientContext } from './context';
+import { targetUri } from './target';
 
-type ClientRef = () => LanguageClient | undefined;
+/** What the panels need of the extension's context (they are part of it, so they are made before it). */
+type PanelContext = Pick<ClientContext, 'context' | 'client' | 'log'>;
 
 /** The plot width assumed for the very first panel's early request, before any webview has reported one. */
 const DEFAULT_PLOT_WIDTH = 800;
@@ -31,10 +32,13 @@ const DEFAULT_PLOT_WIDTH = 800;
 /** Wall-clock ms with sub-ms resolution, comparable with the browser's performance.timeOrigin + now(). */
 const epochNow = (): number => performance.timeOrigin + performance.now();
 
+const NOT_RUNNING = 'The Scaling Lens server is not running. Run "Scaling Lens: Restart Server".';
+
 /** The chart data request a panel sends as it opens, before its webview can say what it shows. */
 interface EarlyRequest {
   params: ChartDataParams;
-  answer: Promise<ChartDataResult>;
+  /** Undefined when the server is not running. */
+  answer: Promise<ChartDataResult | undefined>;
 }
 
 /** How a panel opens: the view its first data is requested for before the webview can say, and when Show Chart ran. */
@@ -52,20 +56,18 @@ export class ChartPanels implements vscode.Disposable {
   /** The plot width the last webview reported; panels open at much the same size. */
   private plotWidth = DEFAULT_PLOT_WIDTH;
 
-  constructor(
-    private readonly context: vscode.ExtensionContext,
-    private readonly client: ClientRef,
-    private readonly log: vscode.LogOutputChannel,
-  ) {
+  constructor(private readonly ctx: PanelContext) {
     this.disposables.push(
-      vscode.commands.registerCommand(Commands.showChart, (arg: unknown) => this.show(arg)),
       vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => this.restore(panel, state),
       }),
     );
   }
 
-  /** Opens (or reveals) the chart of a file; returns the file's URI string, or undefined when there is none. */
+  /**
+   * Opens (or reveals) the chart of a file (the Show Chart command); returns the file's URI string, or undefined
+   * when there is none.
+   */
   show(arg: unknown): string | undefined {
     const command = epochNow();
     const uri = targetUri(arg);
@@ -83,7 +85,7 @@ export class ChartPanels implements vscode.Disposable {
       CHART_VIEW_TYPE,
       titleOf(uri),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(this.context.extensionUri),
+      webviewOptions(this.ctx.context.extensionUri),
     );
     this.attach(panel, uri, { logX: true, command });
     return key;
@@ -104,13 +106,13 @@ export class ChartPanels implements vscode.Disposable {
       panel.dispose();
       return;
     }
-    panel.webview.options = webviewOptions(this.context.extensionUri);
+    panel.webview.options = webviewOptions(this.ctx.context.extensionUri);
     // The restored webview keeps the user's x-axis choice: its early request is for that space.
     this.attach(panel, uri, { logX: view.logX?.main ?? true });
   }
 
   private attach(panel: vscode.WebviewPanel, uri: vscode.Uri, opening: Pick<Opening, 'logX' | 'command'>): void {
-    const chart = new ChartPanel(panel, uri, this.client, this.log, this.context.extensionUri, {
+    const chart = new ChartPanel(panel, uri, this.ctx, {
       ...opening,
       width: this.plotWidth,
       onWidth: (w) => (this.plotWidth = w),
@@ -167,22 +169,17 @@ class ChartPanel {
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly uri: vscode.Uri,
-    private readonly client: ClientRef,
-    private readonly log: vscode.LogOutputChannel,
-    extensionUri: vscode.Uri,
+    private readonly ctx: PanelContext,
     opening: Opening,
   ) {
-    panel.webview.html = html(panel.webview, extensionUri, uri);
+    panel.webview.html = html(panel.webview, ctx.context.extensionUri, uri);
     this.disposables.push(panel.webview.onDidReceiveMessage((m: FromWebview) => void this.receive(m)));
     this.onWidth = opening.onWidth;
     this.timing = { command: opening.command, panel: epochNow(), requested: 0 };
-    const c = client();
-    if (c) {
-      const params: ChartDataParams = { uri: uri.toString(), width: opening.width, logX: opening.logX };
-      const answer = this.request(c, params);
-      answer.catch(() => undefined); // awaited (and its error reported) by the load that uses it, if any
-      this.early = { params, answer };
-    }
+    const params: ChartDataParams = { uri: uri.toString(), width: opening.width, logX: opening.logX };
+    const answer = this.request(params);
+    answer.catch(() => undefined); // awaited (and its error reported) by the load that uses it, if any
+    this.early = { params, answer };
   }
 
   post(message: ToWebview): void {
@@ -227,34 +224,29 @@ class ChartPanel {
     return early?.params.logX === logX ? early : undefined;
   }
 
-  /** A chart data request, its send and answer marked on the first load's timing. */
-  private request(c: LanguageClient, params: ChartDataParams): Promise<ChartDataResult> {
+  /** A chart data request, its send and answer marked on the first load's timing; undefined without a server. */
+  private async request(params: ChartDataParams): Promise<ChartDataResult | undefined> {
+    const client = await this.ctx.client();
+    if (!client) return undefined;
     const timing = this.timing;
     if (timing) timing.requested = epochNow();
-    return c.sendRequest(ChartDataRequest, params).then((result) => {
-      if (timing) Object.assign(timing, { answered: epochNow(), server: result.timing });
-      return result;
-    });
+    const result = await client.sendRequest(ChartDataRequest, params);
+    if (timing) Object.assign(timing, { answered: epochNow(), server: result.timing });
+    return result;
   }
 
   /** Loads and posts the chart data; `early` is the answer to the request sent as the panel opened, when used. */
-  async load(reason: 'load' | 'refresh' | 'window', early?: Promise<ChartDataResult>): Promise<void> {
+  async load(reason: 'load' | 'refresh' | 'window', early?: Promise<ChartDataResult | undefined>): Promise<void> {
     if (!early) this.early = undefined; // a refresh before `ready` makes the early answer stale
-    const c = this.client();
-    if (!c)
-      return this.post({
-        type: 'status',
-        state: 'error',
-        message: 'The Scaling Lens server is not running. Run "Scaling Lens: Restart Server".',
-      });
     const ticket = ++this.loading;
     if (reason !== 'window') this.post({ type: 'status', state: 'fitting', message: 'Loading the fit…' });
     try {
       const window = reason === 'window' ? this.view.window : undefined;
       if (reason !== 'window') this.view.window = undefined;
       const result = await (early ??
-        this.request(c, { uri: this.uri.toString(), width: this.view.width, logX: this.view.logX, window }));
+        this.request({ uri: this.uri.toString(), width: this.view.width, logX: this.view.logX, window }));
       if (ticket !== this.loading) return; // a newer request superseded this one
+      if (!result) return this.post({ type: 'status', state: 'error', message: NOT_RUNNING });
       if (!result.ok) return this.post({ type: 'status', state: 'empty', message: result.message });
       // The first load's marks go with the first data the webview really receives (a post before `ready` is dropped).
       const timing = this.ready ? this.timing : undefined;
@@ -264,7 +256,7 @@ class ChartPanel {
       }
       this.post({ type: 'data', file: vscode.workspace.asRelativePath(this.uri), data: result.value, reason, timing });
     } catch (error) {
-      this.log.error(`Chart of ${this.uri.toString()}: ${(error as Error).message}`);
+      this.ctx.log.error(`Chart of ${this.uri.toString()}: ${(error as Error).message}`);
       this.post({
         type: 'status',
         state: 'error',
@@ -274,9 +266,9 @@ class ChartPanel {
   }
 
   private async whatIf(specs: WhatIfSpec[]): Promise<void> {
-    const c = this.client();
-    if (!c) return;
-    const results = await c.sendRequest(WhatIfRequest, { uri: this.uri.toString(), specs });
+    const client = await this.ctx.client();
+    if (!client) return;
+    const results = await client.sendRequest(WhatIfRequest, { uri: this.uri.toString(), specs });
     this.post({ type: 'whatIf', results });
   }
 
@@ -311,9 +303,9 @@ class ChartPanel {
 
   /** CSV/JSON carry every raw row, not the downsampled points on screen. */
   private async exportText(format: 'csv' | 'json', logX: boolean): Promise<Uint8Array | undefined> {
-    const c = this.client();
-    if (!c) return undefined;
-    const result = await c.sendRequest(ChartDataRequest, {
+    const client = await this.ctx.client();
+    if (!client) return undefined;
+    const result = await client.sendRequest(ChartDataRequest, {
       uri: this.uri.toString(),
       width: this.view.width,
       logX,

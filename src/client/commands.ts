@@ -1,7 +1,7 @@
-// The commands of the palette, the menus and the CodeLenses. Each asks the server and presents the answer; none
-// computes anything itself. Run files are only ever read: exports go to a new file the user picks.
+// The commands of the palette, the menus and the CodeLenses: one table, registered in one loop. Each asks the server
+// and presents the answer; none computes anything itself. Run files are only ever read: exports go to a new file the
+// user picks.
 import * as vscode from 'vscode';
-import { targetUri } from './target';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { LawId, Prediction } from '../core/analysis/types';
 import { parseNumberCell } from '../core/table/number';
@@ -18,8 +18,13 @@ import {
   type FitSummary,
   type PredictTarget,
 } from '../shared/protocol';
+import type { ClientContext } from './context';
+import { targetUri } from './target';
 
-type ClientRef = () => LanguageClient | undefined;
+/** A command that asks the server; the registration hands it a running client. */
+type ServerCommand = (ctx: ClientContext, client: LanguageClient, ...args: unknown[]) => unknown;
+
+type CommandId = (typeof Commands)[keyof typeof Commands];
 
 const OVERRIDES_KEY = 'scalingLens.fileOverrides';
 
@@ -44,19 +49,13 @@ export function describePrediction(p: Prediction): string {
   return `${who ? `${who}: ` : ''}${at} = ${formatNumber(p.value, 4)}${band}${extra}`;
 }
 
-async function fit(
-  client: ClientRef,
-  context: vscode.ExtensionContext,
-  summaries: Map<string, FitSummary>,
-  arg: unknown,
-): Promise<FitSummary | undefined> {
+async function fit(ctx: ClientContext, client: LanguageClient, arg: unknown): Promise<FitSummary | undefined> {
   const uri = targetUri(arg);
-  const c = client();
-  if (!uri || !c) {
+  if (!uri) {
     void vscode.window.showWarningMessage('Scaling Lens: open or select a CSV, TSV or JSONL run file to fit.');
     return undefined;
   }
-  const overrides = storedOverrides(context)[uri.toString()];
+  const overrides = storedOverrides(ctx.context)[uri.toString()];
   let summary: FitSummary;
   try {
     summary = await vscode.window.withProgress(
@@ -65,14 +64,14 @@ async function fit(
         title: `Scaling Lens: fitting ${vscode.workspace.asRelativePath(uri)}`,
         cancellable: true,
       },
-      (_progress, token) => c.sendRequest(FitFileRequest, { uri: uri.toString(), overrides }, token),
+      (_progress, token) => client.sendRequest(FitFileRequest, { uri: uri.toString(), overrides }, token),
     );
   } catch (error) {
     // The user cancelled the progress notification (the server stops the fit): nothing to report.
     if (error instanceof vscode.CancellationError || /cancel/i.test(String(error))) return undefined;
     throw error;
   }
-  summaries.set(summary.uri, summary);
+  ctx.summaries.set(summary.uri, summary);
   const actions =
     summary.state === 'done'
       ? ['Show Chart', 'Predict at…']
@@ -129,16 +128,15 @@ const TARGETS: Record<string, TargetChoice[]> = {
 };
 
 async function predictAt(
-  client: ClientRef,
-  summaries: Map<string, FitSummary>,
+  ctx: ClientContext,
+  client: LanguageClient,
   arg: unknown,
   hint?: { kind?: PredictTarget['kind'] },
 ): Promise<Prediction[] | undefined> {
   const uri = targetUri(arg);
-  const c = client();
-  if (!uri || !c) return undefined;
+  if (!uri) return undefined;
   const kind =
-    summaries.get(uri.toString())?.kind ?? (await c.sendRequest(ColumnsRequest, { uri: uri.toString() })).kind;
+    ctx.summaries.get(uri.toString())?.kind ?? (await client.sendRequest(ColumnsRequest, { uri: uri.toString() })).kind;
   const choices = TARGETS[kind] ?? [...TARGETS['loss-curve'], ...TARGETS.downstream, ...TARGETS.compute];
   const choice = hint?.kind
     ? (choices.find((t) => t.target === hint.kind) ?? choices[0])
@@ -159,7 +157,10 @@ async function predictAt(
   });
   if (raw === undefined) return undefined;
   const value = parseNumberCell(raw)!.value;
-  const result = await c.sendRequest(PredictRequest, { uri: uri.toString(), target: { kind: choice.target, value } });
+  const result = await client.sendRequest(PredictRequest, {
+    uri: uri.toString(),
+    target: { kind: choice.target, value },
+  });
   if (!result.predictions.length) {
     void vscode.window.showWarningMessage(`Scaling Lens: ${result.message ?? 'no prediction.'}`);
     return [];
@@ -206,14 +207,13 @@ const LAW_CHOICES: { label: string; law: 'auto' | LawId; roles: ColumnRole[]; de
 ];
 
 async function selectColumns(
-  client: ClientRef,
-  context: vscode.ExtensionContext,
+  ctx: ClientContext,
+  client: LanguageClient,
   arg: unknown,
 ): Promise<FileOverrides | undefined> {
   const uri = targetUri(arg);
-  const c = client();
-  if (!uri || !c) return undefined;
-  const info = await c.sendRequest(ColumnsRequest, { uri: uri.toString() });
+  if (!uri) return undefined;
+  const info = await client.sendRequest(ColumnsRequest, { uri: uri.toString() });
   if (!info.columns.length) {
     void vscode.window.showWarningMessage(
       'Scaling Lens: no columns could be read from this file (see the Problems panel).',
@@ -239,18 +239,21 @@ async function selectColumns(
     if (picked.label !== '(automatic)') columns[role] = picked.label;
   }
   const overrides: FileOverrides = { law: law.law, columns };
-  const all = storedOverrides(context);
+  const all = storedOverrides(ctx.context);
   all[uri.toString()] = overrides;
-  await context.workspaceState.update(OVERRIDES_KEY, all);
-  await c.sendNotification(SetOverridesNotification, { uri: uri.toString(), overrides });
+  await ctx.context.workspaceState.update(OVERRIDES_KEY, all);
+  await client.sendNotification(SetOverridesNotification, { uri: uri.toString(), overrides });
   return overrides;
 }
 
-async function exportFit(client: ClientRef, arg: unknown, destination?: vscode.Uri): Promise<vscode.Uri | undefined> {
+async function exportFit(
+  client: LanguageClient,
+  arg: unknown,
+  destination?: vscode.Uri,
+): Promise<vscode.Uri | undefined> {
   const uri = targetUri(arg);
-  const c = client();
-  if (!uri || !c) return undefined;
-  const analysis = await c.sendRequest(AnalysisRequest, { uri: uri.toString() });
+  if (!uri) return undefined;
+  const analysis = await client.sendRequest(AnalysisRequest, { uri: uri.toString() });
   if (!analysis) {
     void vscode.window.showWarningMessage('Scaling Lens: this file has no fit to export.');
     return undefined;
@@ -275,34 +278,47 @@ async function exportFit(client: ClientRef, arg: unknown, destination?: vscode.U
   return target;
 }
 
-export function registerCommands(
-  context: vscode.ExtensionContext,
-  client: ClientRef,
-  log: vscode.LogOutputChannel,
-  summaries: Map<string, FitSummary>,
-): void {
-  const register = (id: string, handler: (...args: unknown[]) => unknown) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
-  register(Commands.fit, (arg) => fit(client, context, summaries, arg));
-  register(Commands.predictAt, (arg, hint) =>
-    predictAt(client, summaries, arg, hint as { kind?: PredictTarget['kind'] } | undefined),
-  );
-  register(Commands.selectColumns, (arg) => selectColumns(client, context, arg));
-  register(Commands.exportFit, (arg, destination) =>
+async function restartServer(ctx: ClientContext, client: LanguageClient): Promise<void> {
+  await client.restart();
+  ctx.log.info('Language server restarted on request.');
+  await sendStoredOverrides(ctx.context, client);
+}
+
+/** Every command that asks the server, by id. */
+const SERVER_COMMANDS: Record<Exclude<CommandId, typeof Commands.showLog>, ServerCommand> = {
+  [Commands.fit]: (ctx, client, arg) => fit(ctx, client, arg),
+  [Commands.showChart]: (ctx, _client, arg) => ctx.charts.show(arg),
+  [Commands.predictAt]: (ctx, client, arg, hint) =>
+    predictAt(ctx, client, arg, hint as { kind?: PredictTarget['kind'] } | undefined),
+  [Commands.selectColumns]: (ctx, client, arg) => selectColumns(ctx, client, arg),
+  [Commands.exportFit]: (_ctx, client, arg, destination) =>
     exportFit(client, arg, destination instanceof vscode.Uri ? destination : undefined),
-  );
-  register(Commands.restartServer, async () => {
-    await client()?.restart();
-    log.info('Language server restarted on request.');
-    await sendStoredOverrides(context, client);
-  });
-  register(Commands.showLog, () => log.show());
+  [Commands.restartServer]: (ctx, client) => restartServer(ctx, client),
+};
+
+export function registerCommands(ctx: ClientContext): void {
+  const register = (id: string, handler: (...args: unknown[]) => unknown) =>
+    ctx.context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  for (const [id, command] of Object.entries(SERVER_COMMANDS))
+    register(id, (...args) => withClient(ctx, (client) => command(ctx, client, ...args)));
+  // The log is what to read when the server does not run: Show Log never waits for it.
+  register(Commands.showLog, () => ctx.log.show());
+}
+
+/** Runs a server command with a running client, or tells the user why it cannot run. */
+async function withClient<T>(ctx: ClientContext, command: (client: LanguageClient) => T): Promise<T | undefined> {
+  const client = await ctx.client();
+  if (client) return command(client);
+  void vscode.window
+    .showErrorMessage('Scaling Lens: the analysis server is not running. Details are in the log.', 'Show Log')
+    .then((choice) => {
+      if (choice) ctx.log.show();
+    });
+  return undefined;
 }
 
 /** The server forgets per-file choices when it restarts; the client remembers them in workspace state. */
-export async function sendStoredOverrides(context: vscode.ExtensionContext, client: ClientRef): Promise<void> {
-  const c = client();
-  if (!c) return;
+export async function sendStoredOverrides(context: vscode.ExtensionContext, client: LanguageClient): Promise<void> {
   for (const [uri, overrides] of Object.entries(storedOverrides(context)))
-    await c.sendNotification(SetOverridesNotification, { uri, overrides });
+    await client.sendNotification(SetOverridesNotification, { uri, overrides });
 }

@@ -1,5 +1,5 @@
-// Extension entry: starts the language server (which does all parsing and fitting), registers the commands, the
-// menus' handlers, the per-file status and the log. Nothing here fits a law.
+// Extension entry: starts the language server (which does all parsing and fitting), builds the context the commands
+// and chart panels share, registers the commands, and keeps the per-file status and the log. Nothing here fits a law.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -8,15 +8,16 @@ import {
   LanguageClient,
   State,
   TransportKind,
+  type ErrorHandler,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { Commands, SERVER_EXEC_ARGV, StatusNotification, type FitSummary } from '../shared/protocol';
 import { ChartPanels } from './chartPanel';
 import { registerCommands, sendStoredOverrides } from './commands';
-import { FileStatus } from './status';
-
+import { runningClient, type ClientContext } from './context';
 import { RUN_FILE_PATTERN } from './patterns';
+import { FileStatus } from './status';
 
 let client: LanguageClient | undefined;
 
@@ -25,72 +26,93 @@ export interface ScalingLensApi {
   summaries: Map<string, FitSummary>;
   client: () => LanguageClient | undefined;
   /** How often the server stopped unexpectedly and was restarted, and whether the user was told (once). */
-  crashes: () => { restarts: number; announced: boolean };
+  crashes: () => Crashes;
+}
+
+interface Crashes {
+  restarts: number;
+  announced: boolean;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ScalingLensApi> {
   const log = vscode.window.createOutputChannel('Scaling Lens', { log: true });
-  context.subscriptions.push(log);
   const summaries = new Map<string, FitSummary>();
   const status = new FileStatus(summaries);
-  context.subscriptions.push(status);
-
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
-    debug: {
-      module: serverModule,
-      transport: TransportKind.ipc,
-      options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] },
-    },
-  };
-  let restartsAnnounced = false;
-  let restarts = 0;
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', pattern: RUN_FILE_PATTERN }],
-    synchronize: { configurationSection: 'scalingLens' },
-    outputChannel: log,
-    markdown: { isTrusted: { enabledCommands: Object.values(Commands) } },
-    errorHandler: {
-      error: () => ({ action: ErrorAction.Continue }),
-      closed: () => {
-        restarts++;
-        // The server died: restart it, and tell the user once per session rather than at every crash.
-        if (!restartsAnnounced) {
-          restartsAnnounced = true;
-          void vscode.window
-            .showWarningMessage(
-              'Scaling Lens: the analysis server stopped and was restarted. Details are in the log.',
-              'Show Log',
-            )
-            .then((choice) => {
-              if (choice) log.show();
-            });
-        }
-        return { action: CloseAction.Restart };
-      },
-    },
-  };
-  client = new LanguageClient('scalingLens', 'Scaling Lens', serverOptions, clientOptions);
-  const charts = new ChartPanels(context, () => client, log);
-  context.subscriptions.push(charts);
+  const crashes: Crashes = { restarts: 0, announced: false };
+  const languageClient = new LanguageClient(
+    'scalingLens',
+    'Scaling Lens',
+    serverOptions(context),
+    clientOptions(log, crashes),
+  );
+  client = languageClient;
+  const shared = { context, client: runningClient(() => client, log), log, summaries };
+  const ctx: ClientContext = { ...shared, charts: new ChartPanels(shared) };
   context.subscriptions.push(
-    client.onNotification(StatusNotification, (summary) => {
+    log,
+    status,
+    ctx.charts,
+    languageClient.onNotification(StatusNotification, (summary) => {
       summaries.set(summary.uri, summary);
       status.update();
-      charts.onStatus(summary);
+      ctx.charts.onStatus(summary);
     }),
+    // Per-file column choices live in the client; a (re)started server is told them before it fits anything.
+    languageClient.onDidChangeState(
+      (e) => e.newState === State.Running && void sendStoredOverrides(context, languageClient),
+    ),
   );
-  registerCommands(context, () => client, log, summaries);
-  // Per-file column choices live in the client; a (re)started server is told them before it fits anything.
-  context.subscriptions.push(
-    client.onDidChangeState((e) => e.newState === State.Running && void sendStoredOverrides(context, () => client)),
-  );
-  await client.start();
-  return { summaries, client: () => client, crashes: () => ({ restarts, announced: restartsAnnounced }) };
+  registerCommands(ctx);
+  await languageClient.start();
+  return { summaries, client: () => client, crashes: () => ({ ...crashes }) };
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
+}
+
+/** The bundled server over IPC, with the flags it needs (and an inspector port when debugging). */
+function serverOptions(context: vscode.ExtensionContext): ServerOptions {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  return {
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
+    debug: {
+      module,
+      transport: TransportKind.ipc,
+      options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] },
+    },
+  };
+}
+
+function clientOptions(log: vscode.LogOutputChannel, crashes: Crashes): LanguageClientOptions {
+  return {
+    documentSelector: [{ scheme: 'file', pattern: RUN_FILE_PATTERN }],
+    synchronize: { configurationSection: 'scalingLens' },
+    outputChannel: log,
+    markdown: { isTrusted: { enabledCommands: Object.values(Commands) } },
+    errorHandler: restartOnCrash(log, crashes),
+  };
+}
+
+/** The server died: restart it, and tell the user once per session rather than at every crash. */
+function restartOnCrash(log: vscode.LogOutputChannel, crashes: Crashes): ErrorHandler {
+  return {
+    error: () => ({ action: ErrorAction.Continue }),
+    closed: () => {
+      crashes.restarts++;
+      if (!crashes.announced) {
+        crashes.announced = true;
+        void vscode.window
+          .showWarningMessage(
+            'Scaling Lens: the analysis server stopped and was restarted. Details are in the log.',
+            'Show Log',
+          )
+          .then((choice) => {
+            if (choice) log.show();
+          });
+      }
+      return { action: CloseAction.Restart };
+    },
+  };
 }

@@ -1,16 +1,16 @@
 // The chart panel's requests: series cut to a window and a point budget from the file's cached analysis, and
 // what-if curves under its LR-annealing fit. The full-resolution chart model is built once per analysis, and the
 // whole-range samples of it are kept, so reopening a chart or resetting its zoom costs no re-sampling.
-import type { Connection } from 'vscode-languageserver';
 import { plainAnalysis } from '../core/analysis/series';
 import type { Analysis, Series } from '../core/analysis/types';
 import { pointBudget } from '../core/chart/lttb';
 import { buildChart, sampleChart, whatIfDefaults, type ChartModel, type SampleOptions } from '../core/chart/series';
-import type { ChartData } from '../core/chart/types';
+import type { ChartData, Outcome, WhatIfCurve } from '../core/chart/types';
 import { whatIfCurve } from '../core/chart/whatIf';
-import { ChartDataRequest, WhatIfRequest, type ChartDataResult } from '../shared/chart';
+import type { ChartDataParams, ChartDataResult, WhatIfParams } from '../shared/chart';
 
-type Ensure = (uri: string, reason: 'request') => Promise<Analysis<Series> | undefined>;
+/** A file's analysis brought up to date (the file cache's ensure for a request). */
+type AnalysisOf = (uri: string) => Promise<Analysis<Series> | undefined>;
 
 const NO_ANALYSIS =
   'This file has no fit to chart yet. Run "Scaling Lens: Fit Scaling Law" on it, or map its columns with "Select Columns and Law...".';
@@ -24,22 +24,19 @@ interface CachedChart {
   samples: Map<string, ChartData>;
 }
 
-export function registerChartHandlers(connection: Connection, ensure: Ensure): void {
-  const charts = new WeakMap<Analysis<Series>, CachedChart>();
-  const chartOf = (analysis: Analysis<Series>): CachedChart => {
-    let chart = charts.get(analysis);
-    // The chart reads number[] series: the cached analysis is converted in place, once, when first charted.
-    if (!chart) charts.set(analysis, (chart = { model: buildChart(plainAnalysis(analysis)), samples: new Map() }));
-    return chart;
-  };
+/** Answers ChartDataRequest and WhatIfRequest; a chart lives as long as the analysis it was built from. */
+export class ChartRequests {
+  private readonly charts = new WeakMap<Analysis<Series>, CachedChart>();
 
-  connection.onRequest(ChartDataRequest, async ({ uri, width, logX, window, full }): Promise<ChartDataResult> => {
+  constructor(private readonly analysisOf: AnalysisOf) {}
+
+  async data({ uri, width, logX, window, full }: ChartDataParams): Promise<ChartDataResult> {
     const started = performance.now();
-    const analysis = await ensure(uri, 'request');
+    const analysis = await this.analysisOf(uri);
     const analysed = performance.now();
     if (!analysis) return { ok: false, message: NO_ANALYSIS };
     try {
-      const chart = chartOf(analysis);
+      const chart = this.chartOf(analysis);
       const built = performance.now();
       const value = sampleCached(chart, { width, logX, window, full });
       const timing = { analysisMs: analysed - started, modelMs: built - analysed, sampleMs: performance.now() - built };
@@ -50,19 +47,26 @@ export function registerChartHandlers(connection: Connection, ensure: Ensure): v
         message: `The chart data could not be built: ${(error as Error).message}. Details are in the Scaling Lens log.`,
       };
     }
-  });
+  }
 
-  connection.onRequest(WhatIfRequest, async ({ uri, specs }) => {
-    const analysis = await ensure(uri, 'request');
+  async whatIf({ uri, specs }: WhatIfParams): Promise<Outcome<WhatIfCurve>[]> {
+    const analysis = await this.analysisOf(uri);
     const fit = analysis?.fits.find((f) => f.law === 'lr-annealing');
-    if (!fit)
+    if (!analysis || !fit)
       return specs.map(() => ({
         ok: false as const,
         message: 'A what-if schedule needs an LR-annealing fit; this file has none.',
       }));
-    const fromStep = whatIfDefaults(plainAnalysis(analysis!), fit).fromStep;
+    const fromStep = whatIfDefaults(plainAnalysis(analysis), fit).fromStep;
     return specs.map((spec, i) => whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep }));
-  });
+  }
+
+  private chartOf(analysis: Analysis<Series>): CachedChart {
+    let chart = this.charts.get(analysis);
+    // The chart reads number[] series: the cached analysis is converted in place, once, when first charted.
+    if (!chart) this.charts.set(analysis, (chart = { model: buildChart(plainAnalysis(analysis)), samples: new Map() }));
+    return chart;
+  }
 }
 
 /** A whole-range view comes from the cache when sampled before (same point budget and x space); others are sampled. */

@@ -1,16 +1,41 @@
-// What a user reads in the editor, built from one Analysis: CodeLens titles, hover markdown and diagnostics.
-// Pure functions of the analysis (no connection, no documents), so they are tested directly.
-import type { Analysis, CurveReport, FitResult, Prediction, Series } from '../core/analysis/types';
+// What a user reads in the editor, built from one Analysis: CodeLenses, hovers, diagnostics and the column picker's
+// answer, as the LSP types the server sends. Pure functions of the analysis (no connection, no documents), so they
+// are tested directly (test/server/present.test.ts).
+import { pathToFileURL } from 'node:url';
+import {
+  DiagnosticSeverity,
+  MarkupKind,
+  type CodeLens,
+  type Diagnostic,
+  type DiagnosticRelatedInformation,
+  type Hover,
+  type Position,
+  type Range,
+} from 'vscode-languageserver';
+import type {
+  Analysis,
+  CurveReport,
+  FileSummary,
+  Finding,
+  FitResult,
+  Prediction,
+  Series,
+} from '../core/analysis/types';
 import { formatCompact, formatNumber, formatPercent } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
-import { Commands, DOCS_BASE } from '../shared/protocol';
+import { Commands, DOCS_BASE, type ColumnsResult } from '../shared/protocol';
 
-export interface LensSpec {
-  /** 0-based line. */
-  line: number;
-  title: string;
-  command: string;
-  arguments: unknown[];
+/** Wider than any line a diagnostic or related row spans to its end (LSP clamps ranges to the line). */
+const LINE_END = 1000;
+
+/** A whole 0-based line, or the lines from `line` to `endLine`, up to `endCharacter`. */
+function lineRange(line: number, character = 0, endLine = line, endCharacter = LINE_END): Range {
+  return { start: { line, character }, end: { line: endLine, character: endCharacter } };
+}
+
+/** A lens on a 0-based line that runs one of the extension's commands. */
+function lens(line: number, title: string, command: string, args: unknown[]): CodeLens {
+  return { range: lineRange(line, 0, line, 0), command: { title, command, arguments: args } };
 }
 
 const LAW_NAMES: Record<FitResult['law'], string> = {
@@ -46,19 +71,16 @@ function fileOf(analysis: Analysis<Series>, file: string): CurveReport<Series>[]
   return analysis.curves.filter((c) => c.file === file);
 }
 
-function lossLenses(analysis: Analysis<Series>, file: string, uri: string): LensSpec[] {
+function lossLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
   const curves = fileOf(analysis, file).filter((c) => c.law === 'lr-annealing');
   const fit = analysis.fits.find((f) => f.law === 'lr-annealing');
   if (!fit || curves.length === 0) return [];
   const single = curves.length === 1;
-  const lenses: LensSpec[] = [];
+  const lenses: CodeLens[] = [];
   if (!single) {
-    lenses.push({
-      line: 0,
-      title: `Loss · ${LAW_NAMES['lr-annealing']} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : ''}`,
-      command: Commands.showChart,
-      arguments: [uri],
-    });
+    const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
+    const title = `Loss · ${LAW_NAMES['lr-annealing']} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}`;
+    lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   for (const curve of curves) {
     const line = single ? 0 : Math.max(0, curve.firstLine - 1);
@@ -68,32 +90,25 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Lens
         curve.role === 'heldout' && curve.metrics
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
           : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
-      lenses.push({
-        line,
-        title: `${who} · ${LAW_NAMES['lr-annealing']} · L(${formatCompact(p.step ?? p.x)}) = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`,
-        command: Commands.predictAt,
-        arguments: [uri, { kind: 'step' }],
-      });
+      const title = `${who} · ${LAW_NAMES['lr-annealing']} · L(${formatCompact(p.step ?? p.x)}) = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`;
+      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }]));
     }
   }
   return lenses;
 }
 
-function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string): LensSpec[] {
-  const lenses: LensSpec[] = [];
+function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
+  const lenses: CodeLens[] = [];
   const curves = fileOf(analysis, file).filter((c) => c.metric === 'bleu' || c.metric === 'ce');
   for (const curve of curves) {
     const line = Math.max(0, curve.firstLine - 1);
     const label = groupLabel(curve.groupFields, curve.group ?? curve.name);
     const metric = METRIC_NAMES[curve.metric];
+    const chart = (title: string) =>
+      lens(line, `${metric} · ${label} · ${title}`, Commands.showChart, [uri, curve.group]);
     const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
     if (at !== undefined) {
-      lenses.push({
-        line,
-        title: `${metric} · ${label} · law breaks at D_p = ${formatCompact(at)}`,
-        command: Commands.showChart,
-        arguments: [uri, curve.group],
-      });
+      lenses.push(chart(`law breaks at D_p = ${formatCompact(at)}`));
       continue;
     }
     const predictions = analysis.predictions.filter((p) => p.group === curve.group && p.metric === curve.metric);
@@ -101,40 +116,25 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
       const fitted = analysis.fits.some(
         (f) => f.group === curve.group && (f.law === 'bleu') === (curve.metric === 'bleu'),
       );
-      if (!fitted)
-        lenses.push({
-          line,
-          title: `${metric} · ${label} · no fit (see Problems)`,
-          command: Commands.showChart,
-          arguments: [uri, curve.group],
-        });
+      if (!fitted) lenses.push(chart('no fit (see Problems)'));
       continue;
     }
     for (const p of predictions) {
       const what = p.dataMultiplier !== undefined ? `${p.dataMultiplier}×D_p` : `D_p ${formatCompact(p.x)}`;
-      lenses.push({
-        line,
-        title: `${metric} · ${label} · ${what} -> ${formatNumber(p.value, 3)}${band(p, 3)}`,
-        command: Commands.showChart,
-        arguments: [uri, curve.group],
-      });
+      lenses.push(chart(`${what} -> ${formatNumber(p.value, 3)}${band(p, 3)}`));
     }
   }
   return lenses;
 }
 
-function computeLenses(analysis: Analysis<Series>, uri: string): LensSpec[] {
-  const lenses: LensSpec[] = [];
+function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
+  const lenses: CodeLens[] = [];
   for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla' || f.law === 'power')) {
     const coeffs = Object.entries(fit.params)
       .map(([k, v]) => `${k} ${formatNumber(v, 4)}`)
       .join(' · ');
-    lenses.push({
-      line: 0,
-      title: `Loss · ${LAW_NAMES[fit.law]} · ${coeffs} · R² ${formatNumber(fit.quality.r2, 4)}`,
-      command: Commands.showChart,
-      arguments: [uri],
-    });
+    const title = `Loss · ${LAW_NAMES[fit.law]} · ${coeffs} · R² ${formatNumber(fit.quality.r2, 4)}`;
+    lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   for (const p of analysis.predictions.filter((x) => x.xName === 'C')) {
     const extra = p.extra
@@ -142,17 +142,14 @@ function computeLenses(analysis: Analysis<Series>, uri: string): LensSpec[] {
           .map(([k, v]) => `${k} = ${formatCompact(v)}`)
           .join(', ')
       : '';
-    lenses.push({
-      line: 0,
-      title: `C = ${formatNumber(p.x, 3)} FLOP -> loss ${formatNumber(p.value, 4)}${band(p)}${extra ? ` · ${extra}` : ''}`,
-      command: Commands.predictAt,
-      arguments: [uri, { kind: 'compute' }],
-    });
+    const title = `C = ${formatNumber(p.x, 3)} FLOP -> loss ${formatNumber(p.value, 4)}${band(p)}${extra ? ` · ${extra}` : ''}`;
+    lenses.push(lens(0, title, Commands.predictAt, [uri, { kind: 'compute' }]));
   }
   return lenses;
 }
 
-export function buildLenses(analysis: Analysis<Series>, file: string, uri: string): LensSpec[] {
+/** The lenses of one file (`file` is the path findings carry, `uri` what the commands are given). */
+export function buildLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
   return [
     ...lossLenses(analysis, file, uri),
     ...downstreamLenses(analysis, file, uri),
@@ -168,25 +165,66 @@ export function pointAtLine(
 ): { curve: CurveReport<Series>; index: number } | null {
   for (const curve of fileOf(analysis, file)) {
     const lines = curve.points.lines;
-    let lo = 0;
-    let hi = lines.length - 1;
     // Lines are ascending when rows were logged in step order; otherwise fall back to a scan.
-    const sorted = lines.length < 2 || lines[0] <= lines[lines.length - 1];
-    if (!sorted) {
-      const index = lines.indexOf(line);
-      if (index >= 0) return { curve, index };
-      continue;
-    }
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (lines[mid] === line) return { curve, index: mid };
-      if (lines[mid] < line) lo = mid + 1;
-      else hi = mid - 1;
-    }
+    const index = isAscending(lines) ? binarySearch(lines, line) : lines.indexOf(line);
+    if (index >= 0) return { curve, index };
   }
   return null;
 }
 
+/** Whether each curve's source lines ascend, checked once per curve (its lines array lives as long as it does). */
+const ascending = new WeakMap<Series, boolean>();
+
+function isAscending(values: Series): boolean {
+  let known = ascending.get(values);
+  if (known === undefined) {
+    known = true;
+    for (let i = 1; i < values.length && known; i++) known = values[i - 1] <= values[i];
+    ascending.set(values, known);
+  }
+  return known;
+}
+
+/** The index of `value` in ascending `values`, or -1. */
+function binarySearch(values: Series, value: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] === value) return mid;
+    if (values[mid] < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * The hover at a position: on the header line the file's fits (and the column under the cursor), on a data row that
+ * point against its law. `lineText` gives a line of the document when it is open, to find the column.
+ */
+export function hoverAt(
+  analysis: Analysis<Series>,
+  file: string,
+  position: Position,
+  lineText: (line: number) => string | undefined,
+): Hover | null {
+  const line = position.line + 1;
+  const summary = analysis.files.find((f) => f.file === file);
+  const value =
+    line === (summary?.headerLine ?? 0)
+      ? hoverForHeader(analysis, file, columnAt(summary, lineText(position.line), position.character))
+      : hoverForRow(analysis, file, line);
+  return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
+}
+
+/** The name of the column under `character` in the header line's text (delimited files only). */
+function columnAt(summary: FileSummary | undefined, text: string | undefined, character: number): string | undefined {
+  if (!summary?.delimiter || text === undefined) return undefined;
+  const index = text.slice(0, character).split(summary.delimiter).length - 1;
+  return summary.columns[index]?.name;
+}
+
+/** A data row's hover markdown (1-based `line`): observed, predicted with its band, residual; null off the data. */
 export function hoverForRow(analysis: Analysis<Series>, file: string, line: number): string | null {
   const hit = pointAtLine(analysis, file, line);
   if (!hit) return null;
@@ -221,6 +259,7 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
   ].join('\n');
 }
 
+/** The header line's hover markdown: each fit of the file with its coefficients and intervals; null when none. */
 export function hoverForHeader(analysis: Analysis<Series>, file: string, column?: string): string | null {
   const fits = analysis.fits.filter(
     (f) =>
@@ -257,36 +296,77 @@ export function hoverForHeader(analysis: Analysis<Series>, file: string, column?
   return `${column ? `column \`${column}\`\n\n` : ''}${parts.join('\n\n---\n\n')}${more}`;
 }
 
-export interface DiagnosticSpec {
-  line: number; // 0-based
-  character: number;
-  endLine: number;
-  endCharacter: number;
-  severity: 1 | 2 | 3;
-  code: string;
-  href: string;
-  message: string;
-  related: { file: string; line: number; message: string }[];
+const SEVERITY = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+} as const;
+
+/** Everything the Problems panel shows for a file: why its analysis failed, if it did, then its findings. */
+export function fileDiagnostics(
+  analysis: Analysis<Series> | undefined,
+  file: string,
+  failure: string | undefined,
+  relatedInformation: boolean,
+): Diagnostic[] {
+  return [
+    ...(failure ? [failureDiagnostic(failure)] : []),
+    ...(analysis ? buildDiagnostics(analysis, file, relatedInformation) : []),
+  ];
 }
 
-const SEVERITY = { error: 1, warning: 2, info: 3 } as const;
+/** An analysis that failed outright (a bug, or a worker that ran out of memory), on the first line. */
+function failureDiagnostic(message: string): Diagnostic {
+  return {
+    range: lineRange(0),
+    severity: DiagnosticSeverity.Error,
+    source: 'Scaling Lens',
+    code: 'analysis-failed',
+    message,
+  };
+}
 
-export function buildDiagnostics(analysis: Analysis<Series>, file: string, maxChar = 10000): DiagnosticSpec[] {
+/**
+ * The findings of one file as diagnostics, each linked to its documentation. Related rows are attached when the
+ * client can show them; `maxChar` is the end of a finding that covers whole lines.
+ */
+export function buildDiagnostics(
+  analysis: Analysis<Series>,
+  file: string,
+  relatedInformation = true,
+  maxChar = 10000,
+): Diagnostic[] {
   return analysis.findings
     .filter((f) => f.file === file)
     .map((f) => {
       const line = Math.max(0, (f.line || 1) - 1);
       const character = f.column ? f.column - 1 : 0;
+      const endLine = Math.max(line, (f.endLine ?? f.line ?? 1) - 1);
       return {
-        line,
-        character,
-        endLine: Math.max(line, (f.endLine ?? f.line ?? 1) - 1),
-        endCharacter: f.column ? character + 1 : maxChar,
+        range: lineRange(line, character, endLine, f.column ? character + 1 : maxChar),
         severity: SEVERITY[f.severity],
+        source: 'Scaling Lens',
         code: f.code,
-        href: `${DOCS_BASE}#${f.code}`,
+        codeDescription: { href: `${DOCS_BASE}#${f.code}` },
         message: f.message,
-        related: f.related ?? [],
+        relatedInformation: relatedInformation ? relatedRows(f) : undefined,
       };
     });
+}
+
+/** The rows that bear on a finding, as locations (their lines are 1-based; 0 means the file). */
+function relatedRows(finding: Finding): DiagnosticRelatedInformation[] {
+  return (finding.related ?? []).map((r) => ({
+    location: { uri: pathToFileURL(r.file).toString(), range: lineRange(Math.max(0, r.line - 1)) },
+    message: r.message,
+  }));
+}
+
+/** The columns of a file and the role each was taken for, for the "Select Columns and Law" picker. */
+export function columnsOf(analysis: Analysis<Series> | undefined): ColumnsResult {
+  const summary = analysis?.files[0];
+  if (!summary) return { columns: [], roles: {}, kind: 'unknown' };
+  const roles: ColumnsResult['roles'] = {};
+  for (const c of summary.columns) if (c.role) roles[c.role] = c.name;
+  return { columns: summary.columns.map((c) => c.name), roles, kind: summary.kind };
 }

@@ -1,0 +1,310 @@
+// The language server's per-file state and its life cycle: what each file's cached analysis was computed from, the
+// run in flight (joined by lens and hover requests, aborted when its input goes stale), the edit debounce and the
+// summary last published. It holds no connection: documents, settings, the runner and what to tell the editor are
+// injected, so it is tested without one.
+import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { CancellationToken } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisOptions } from '../core/analysis/options';
+import type { Analysis, Series } from '../core/analysis/types';
+import type { FileOverrides, FitSummary, ScalingLensSettings } from '../shared/protocol';
+import type { AnalysisJob, JobResult } from './job';
+import type { Runner } from './runner';
+import { toAnalysisOptions } from './settings';
+import { summaryOf, summaryOfResult } from './summary';
+
+const EDIT_DEBOUNCE_MS = 300;
+
+/** Why a file is (re)analysed: opened, edited, asked for by a command or request, or its settings changed. */
+export type FitReason = 'open' | 'edit' | 'request' | 'settings';
+
+/** What the cache tells the editor; the server sends each over its connection. */
+export interface FileCacheEvents {
+  /** A fit started, finished or was refused: the status item and the Fit command show it. */
+  summary(summary: FitSummary): void;
+  /** A file's diagnostics: its analysis's findings, or the failure that left it without one; neither clears them. */
+  diagnostics(uri: string, analysis: Analysis<Series> | undefined, failure: string | undefined): void;
+  /** A run finished, so a file's lenses may have changed. */
+  analysed(uri: string): void;
+  log(message: string): void;
+}
+
+export interface FileCacheDeps {
+  /** Open documents by URI: an open document is analysed from its text, any other file from disk. */
+  documents: { get(uri: string): TextDocument | undefined };
+  /** The `scalingLens` settings that apply to a file. */
+  settings(uri: string): Promise<ScalingLensSettings>;
+  runner: Runner;
+  events: FileCacheEvents;
+  /** Quiet time after an edit before the file is re-fitted (ms). */
+  debounceMs?: number;
+}
+
+interface FileState {
+  /** What the cached analysis was computed from: document version or disk mtime+size, plus the options. */
+  key?: string;
+  analysis?: Analysis<Series>;
+  summary?: FitSummary;
+  /** The run in flight, with its abort handle; lens and hover requests wait on it instead of starting another. */
+  pending?: { key: string; promise: Promise<Analysis<Series> | undefined>; abort: AbortController };
+  timer?: ReturnType<typeof setTimeout>;
+  /** Fitted on request (the Fit command): keep lenses and diagnostics even when auto-fit is off. */
+  requested: boolean;
+  fromDisk: boolean;
+}
+
+/** Where a file's analysis comes from right now, and the part of the cache key that goes with it. */
+type Source = { job: Omit<AnalysisJob, 'options' | 'onlyIfRunFile'>; key: string } | { error: string };
+
+/** The name a file's findings carry: its path on disk, or the URI itself for a file that is not on disk. */
+export function pathOfUri(uri: string): string {
+  return diskPath(uri) ?? uri;
+}
+
+function diskPath(uri: string): string | null {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : null;
+}
+
+export class FileCache {
+  private readonly files = new Map<string, FileState>();
+  /** Column and law choices per file; they outlive a closed file's state. */
+  private readonly overrides = new Map<string, FileOverrides>();
+
+  constructor(private readonly deps: FileCacheDeps) {}
+
+  /**
+   * Brings a file's analysis up to date and returns it. Reuses the cache when nothing changed, joins a run already
+   * in flight for the same input, and cancels one for stale input.
+   */
+  async ensure(uri: string, reason: FitReason): Promise<Analysis<Series> | undefined> {
+    const state = this.stateOf(uri);
+    if (reason === 'request') state.requested = true;
+    const settings = await this.deps.settings(uri);
+    const isOpen = this.isOpen(uri);
+    if (!isOpen && !state.requested) return undefined;
+    const source = await this.sourceOf(uri, settings);
+    if ('error' in source) {
+      this.publish(summaryOf(uri, 'error', source.error, { fromDisk: !isOpen }));
+      return undefined;
+    }
+    const options = toAnalysisOptions(settings, this.overrides.get(uri));
+    const onlyIfRunFile = !state.requested && !this.overrides.has(uri);
+    if (onlyIfRunFile && !settings.autoFit) {
+      this.publish(summaryOf(uri, 'skipped', 'Auto-fit is off: run "Fit Scaling Law" to fit this file.'));
+      return undefined;
+    }
+    const key = `${source.key}|${JSON.stringify(options)}|${onlyIfRunFile}`;
+    if (state.key === key && state.analysis) return state.analysis;
+    if (state.pending?.key === key) return state.pending.promise;
+    state.pending?.abort.abort();
+    return this.run(uri, state, key, { ...source.job, options, onlyIfRunFile }, !isOpen);
+  }
+
+  /** Analyses a file soon: at once when opened, after the debounce when edited (a later edit restarts the wait). */
+  schedule(uri: string, reason: 'open' | 'edit'): void {
+    const state = this.stateOf(uri);
+    if (state.timer) clearTimeout(state.timer);
+    if (reason === 'edit') {
+      // The aborted run stays `pending` until the next one replaces it: a lens asked for meanwhile waits on it (and
+      // gets nothing) rather than starting a fit before the debounce ends.
+      state.pending?.abort.abort();
+      // The edit moved rows: the old analysis's line numbers no longer match the text, and keeping it while the
+      // new one is computed would hold two million-row analyses at once. Hovers and lenses wait for the new one.
+      state.analysis = undefined;
+      state.key = undefined;
+    }
+    state.timer = setTimeout(
+      () => {
+        state.timer = undefined;
+        void this.ensure(uri, reason);
+      },
+      reason === 'edit' ? (this.deps.debounceMs ?? EDIT_DEBOUNCE_MS) : 0,
+    );
+  }
+
+  /** A document's text changed. The change that follows its opening is not an edit: the open is scheduled already. */
+  edited(uri: string, version: number): void {
+    if (version > 1 || this.files.get(uri)?.key) this.schedule(uri, 'edit');
+  }
+
+  /** Stops a file's run in flight, if any: its worker ends, and whoever waits on it gets no analysis. */
+  cancel(uri: string): void {
+    const state = this.files.get(uri);
+    if (!state) return;
+    state.pending?.abort.abort();
+    state.pending = undefined;
+  }
+
+  /** The analysis for a lens: the one in flight if any, else the cached one (never a new run per request). */
+  async current(uri: string): Promise<Analysis<Series> | undefined> {
+    const state = this.files.get(uri);
+    if (!state) return undefined;
+    if (state.timer || state.pending) {
+      const result = await (state.pending?.promise ?? this.ensure(uri, 'open'));
+      return result ?? state.analysis;
+    }
+    return state.analysis;
+  }
+
+  /** The analysis for a hover: the cached one at once when there is one, else as current() finds it. */
+  async latest(uri: string): Promise<Analysis<Series> | undefined> {
+    return this.cached(uri) ?? (await this.current(uri));
+  }
+
+  /** The cached analysis, without waiting for anything. */
+  cached(uri: string): Analysis<Series> | undefined {
+    return this.files.get(uri)?.analysis;
+  }
+
+  /** The summary last published for a file. */
+  summary(uri: string): FitSummary | undefined {
+    return this.files.get(uri)?.summary;
+  }
+
+  /**
+   * The Fit command: fits the file with the user's choices (if given) and answers with its summary. Cancelling the
+   * request ends the fit itself (its worker), not just the wait for it.
+   */
+  async fit(uri: string, chosen: FileOverrides | undefined, token: CancellationToken): Promise<FitSummary> {
+    if (chosen) this.overrides.set(uri, chosen);
+    const started = performance.now();
+    const run = this.ensure(uri, 'request');
+    const cancelled = token.onCancellationRequested(() => this.cancel(uri));
+    await run;
+    cancelled.dispose();
+    const state = this.stateOf(uri);
+    const details = { ms: performance.now() - started, fromDisk: state.fromDisk };
+    if (token.isCancellationRequested) {
+      const summary = summaryOf(uri, 'skipped', 'Fit cancelled.', { ...details, kind: state.analysis?.kind });
+      this.publish(summary);
+      return summary;
+    }
+    return state.summary ?? summaryOf(uri, 'error', 'Nothing was analysed.', details);
+  }
+
+  /** A one-off run with options added to the file's own (a prediction target): not cached and not cancelled. */
+  async analyseWith(uri: string, extra: Partial<AnalysisOptions>): Promise<JobResult> {
+    const settings = await this.deps.settings(uri);
+    const source = await this.sourceOf(uri, settings);
+    if ('error' in source) return { ok: false, message: source.error };
+    const options = { ...toAnalysisOptions(settings, this.overrides.get(uri)), ...extra };
+    const result = await this.deps.runner(
+      { ...source.job, options, onlyIfRunFile: false },
+      new AbortController().signal,
+    );
+    return result === 'cancelled' ? { ok: false, message: 'Cancelled.' } : result;
+  }
+
+  /** The user chose columns or a law for a file: remember them and re-fit it if it is shown or was asked for. */
+  setOverrides(uri: string, chosen: FileOverrides): void {
+    this.overrides.set(uri, chosen);
+    this.refit(uri, this.stateOf(uri));
+  }
+
+  /** A document was closed: a file never asked for is forgotten (and its diagnostics cleared). */
+  close(uri: string): void {
+    const state = this.files.get(uri);
+    if (!state) return;
+    this.stopTimer(state);
+    this.cancel(uri);
+    if (!state.requested) {
+      this.files.delete(uri);
+      this.deps.events.diagnostics(uri, undefined, undefined);
+    } else state.key = undefined; // the disk copy may differ from the closed editor's text
+  }
+
+  /** The settings changed: every file shown or asked for is re-fitted (the cache key decides what really reruns). */
+  invalidateAll(): void {
+    for (const [uri, state] of this.files) this.refit(uri, state);
+  }
+
+  dispose(): void {
+    for (const state of this.files.values()) {
+      this.stopTimer(state);
+      state.pending?.abort.abort();
+    }
+  }
+
+  private run(
+    uri: string,
+    state: FileState,
+    key: string,
+    job: AnalysisJob,
+    fromDisk: boolean,
+  ): Promise<Analysis<Series> | undefined> {
+    const abort = new AbortController();
+    const started = performance.now();
+    this.publish(summaryOf(uri, 'fitting', 'Fitting…', { kind: state.analysis?.kind, fromDisk }));
+    const promise = this.deps.runner(job, abort.signal).then((result) => {
+      // A run that was replaced hands over to its successor; one that was only stopped yields nothing.
+      if (result === 'cancelled' || abort.signal.aborted)
+        return state.pending?.key === key ? undefined : state.pending?.promise;
+      this.finish(uri, state, key, result, { ms: performance.now() - started, fromDisk });
+      return state.analysis;
+    });
+    state.pending = { key, promise, abort };
+    return promise;
+  }
+
+  /** Keeps a finished run's analysis and tells the editor: diagnostics, then the summary, then the lenses. */
+  private finish(
+    uri: string,
+    state: FileState,
+    key: string,
+    result: JobResult,
+    { ms, fromDisk }: { ms: number; fromDisk: boolean },
+  ): void {
+    state.pending = undefined;
+    state.fromDisk = fromDisk;
+    state.key = key;
+    state.analysis = result.ok && !result.skipped ? result.analysis : undefined;
+    // A file that does not look like a run file and was only opened gets no diagnostics: it is not ours.
+    this.deps.events.diagnostics(uri, state.analysis, result.ok ? undefined : result.message);
+    const summary = summaryOfResult(uri, result, ms, fromDisk);
+    this.publish(summary);
+    this.deps.events.log(`${uri}: ${summary.state} in ${ms.toFixed(0)} ms · ${summary.message}`);
+    this.deps.events.analysed(uri);
+  }
+
+  private refit(uri: string, state: FileState): void {
+    state.key = undefined;
+    if (this.isOpen(uri) || state.requested) void this.ensure(uri, 'settings');
+  }
+
+  private publish(summary: FitSummary): void {
+    this.stateOf(summary.uri).summary = summary;
+    this.deps.events.summary(summary);
+  }
+
+  private stateOf(uri: string): FileState {
+    let state = this.files.get(uri);
+    if (!state) this.files.set(uri, (state = { requested: false, fromDisk: false }));
+    return state;
+  }
+
+  private isOpen(uri: string): boolean {
+    return this.deps.documents.get(uri) !== undefined;
+  }
+
+  private stopTimer(state: FileState): void {
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = undefined;
+  }
+
+  /** The open document's text, else the file on disk (by path, read in the worker), with the key of that input. */
+  private async sourceOf(uri: string, settings: ScalingLensSettings): Promise<Source> {
+    const path = pathOfUri(uri);
+    const maxBytes = settings.maxFileSizeMB * 1024 * 1024;
+    const doc = this.deps.documents.get(uri);
+    if (doc) return { job: { source: { kind: 'text', text: doc.getText() }, path, maxBytes }, key: `v${doc.version}` };
+    if (!diskPath(uri)) return { error: `${uri} is not open and is not a file on disk.` };
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) return { error: `${path} is not a file.` };
+      return { job: { source: { kind: 'file' }, path, maxBytes }, key: `d${info.mtimeMs}:${info.size}` };
+    } catch (error) {
+      return { error: `Cannot read ${path}: ${(error as Error).message}` };
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// "Predict at...": the file is analysed once more with the target added to its options, and the answer is the
+// predictions at that target. The cached analysis is left as it is (the lenses keep the configured targets).
+import type { AnalysisOptions } from '../core/analysis/options';
+import type { Prediction } from '../core/analysis/types';
+import type { PredictResult, PredictTarget } from '../shared/protocol';
+import type { FileCache } from './fileCache';
+
+export async function predict(cache: FileCache, uri: string, target: PredictTarget): Promise<PredictResult> {
+  if (!(await cache.ensure(uri, 'request')))
+    return { predictions: [], message: cache.summary(uri)?.message ?? 'This file has no fit to predict from.' };
+  const result = await cache.analyseWith(uri, targetOptions(target));
+  if (!result.ok) return { predictions: [], message: result.message };
+  const predictions = result.analysis.predictions.filter((p) => matchesTarget(p, target));
+  return predictions.length
+    ? { predictions }
+    : { predictions, message: `No ${fitFor(target)} in this file to predict from.` };
+}
+
+/** The analysis options that put a prediction at the target (and only there, for downstream sweeps). */
+function targetOptions(target: PredictTarget): Partial<AnalysisOptions> {
+  switch (target.kind) {
+    case 'step':
+      return { predictSteps: [target.value] };
+    case 'dataMultiplier':
+      return { dataMultipliers: [target.value], predictAt: [] };
+    case 'dataValue':
+      return { predictAt: [target.value], dataMultipliers: [] };
+    case 'compute':
+      return { computeBudgets: [target.value] };
+  }
+}
+
+function matchesTarget(p: Prediction, target: PredictTarget): boolean {
+  switch (target.kind) {
+    case 'step':
+      return p.metric === 'loss' && p.step === Math.round(target.value);
+    case 'compute':
+      return p.xName === 'C';
+    default:
+      return p.metric === 'bleu' || p.metric === 'ce';
+  }
+}
+
+/** The kind of fit a target needs, as the user knows it. */
+function fitFor(target: PredictTarget): string {
+  return target.kind === 'step' ? 'loss curve' : target.kind === 'compute' ? '(N, D) fit' : 'downstream fit';
+}

@@ -1,0 +1,297 @@
+// The language server's per-file cache without a connection: documents, settings and the runner are stand-ins (the
+// runner analyses in this thread with the worker's own runJob), and what the cache tells the editor is recorded.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis, Series } from '../../src/core/analysis/types';
+import { FileCache } from '../../src/server/fileCache';
+import { runJob, type AnalysisJob, type JobResult } from '../../src/server/job';
+import type { Runner } from '../../src/server/runner';
+import { resolveSettings } from '../../src/server/settings';
+import { summaryOf, summaryOfResult } from '../../src/server/summary';
+import type { FitSummary } from '../../src/shared/protocol';
+
+const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-cache-'));
+const uriIn = (name: string) => pathToFileURL(join(dir, name)).toString();
+
+/** A loss curve of `rows` rows on a power law (enough for the LR-annealing law to fit). */
+function lossCsv(rows = 30): string {
+  const lines = Array.from({ length: rows }, (_, i) => {
+    const step = (i + 1) * 100;
+    return `${step},0.0003,${(2.5 + 4 * Math.pow(step, -0.45)).toFixed(5)}`;
+  });
+  return `step,lr,loss\n${lines.join('\n')}\n`;
+}
+
+const NOT_A_RUN = 'name,colour\napple,red\npear,green\n';
+
+/** Resolves when `probe` holds, polling; fails after two seconds. */
+async function until(what: string, probe: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+interface Harness {
+  cache: FileCache;
+  docs: Map<string, TextDocument>;
+  /** Jobs the runner was given, in order, with the text each was for (when from a document). */
+  runs: { job: AnalysisJob; text?: string; aborted: () => boolean }[];
+  summaries: FitSummary[];
+  diagnostics: { uri: string; analysis?: Analysis<Series>; failure?: string }[];
+  analysed: string[];
+  /** Runs wait here until the test opens the gate (it starts open). */
+  hold(): void;
+  release(): void;
+  settings: Record<string, unknown>;
+}
+
+function harness(): Harness {
+  let gate: Promise<void> = Promise.resolve();
+  let open = () => {};
+  const h: Harness = {
+    cache: undefined as unknown as FileCache,
+    docs: new Map(),
+    runs: [],
+    summaries: [],
+    diagnostics: [],
+    analysed: [],
+    settings: { fit: { bootstrapSamples: 0 } },
+    hold: () => (gate = new Promise((r) => (open = r))),
+    release: () => open(),
+  };
+  const runner: Runner = (job, signal) => {
+    const text = job.source.kind === 'text' ? job.source.text : undefined;
+    h.runs.push({ job, text, aborted: () => signal.aborted });
+    const cancelled = new Promise<'cancelled'>((r) => signal.addEventListener('abort', () => r('cancelled')));
+    return Promise.race([
+      cancelled,
+      gate.then((): Promise<JobResult | 'cancelled'> | 'cancelled' => (signal.aborted ? 'cancelled' : runJob(job))),
+    ]);
+  };
+  h.cache = new FileCache({
+    documents: h.docs,
+    settings: async () => resolveSettings(h.settings),
+    runner,
+    debounceMs: 20,
+    events: {
+      summary: (s) => h.summaries.push(s),
+      diagnostics: (uri, analysis, failure) => h.diagnostics.push({ uri, analysis, failure }),
+      analysed: (uri) => h.analysed.push(uri),
+      log: () => undefined,
+    },
+  });
+  return h;
+}
+
+function open(h: Harness, uri: string, text: string, version = 1): void {
+  h.docs.set(uri, TextDocument.create(uri, 'csv', version, text));
+  h.cache.schedule(uri, 'open');
+}
+
+const states = (h: Harness, uri: string) => h.summaries.filter((s) => s.uri === uri).map((s) => s.state);
+
+test('an opened run file is fitted once: fitting, then its diagnostics, its summary and a lens refresh', async () => {
+  const h = harness();
+  const uri = uriIn('run.csv');
+  open(h, uri, lossCsv());
+  await until('the fit', () => h.analysed.length === 1);
+  assert.deepEqual(states(h, uri), ['fitting', 'done']);
+  const done = h.cache.summary(uri)!;
+  assert.equal(done.kind, 'loss-curve');
+  assert.equal(done.fromDisk, false);
+  assert.match(done.message, /^lr-annealing: 1 fit · loss at step 6k = \d/);
+  assert.equal(h.diagnostics.length, 1);
+  assert.equal(h.diagnostics[0].analysis, h.cache.cached(uri));
+  // Nothing changed: asking again reuses the cached analysis.
+  assert.equal(await h.cache.ensure(uri, 'open'), h.cache.cached(uri));
+  assert.equal(h.runs.length, 1);
+  h.cache.dispose();
+});
+
+test('requests during a run join it instead of starting another', async () => {
+  const h = harness();
+  const uri = uriIn('join.csv');
+  h.hold();
+  open(h, uri, lossCsv());
+  await until('the run to start', () => h.runs.length === 1);
+  const waiting = [h.cache.current(uri), h.cache.ensure(uri, 'open'), h.cache.latest(uri)];
+  h.release();
+  const [a, b, c] = await Promise.all(waiting);
+  assert.ok(a);
+  assert.equal(a, b);
+  assert.equal(a, c);
+  assert.equal(h.runs.length, 1);
+  h.cache.dispose();
+});
+
+test('edits inside the debounce coalesce into one run of the newest text, and the run in flight is stopped', async () => {
+  const h = harness();
+  const uri = uriIn('edited.csv');
+  h.hold();
+  open(h, uri, lossCsv(30));
+  await until('the first run', () => h.runs.length === 1);
+  for (const [version, rows] of [
+    [2, 25],
+    [3, 20],
+  ]) {
+    h.docs.set(uri, TextDocument.create(uri, 'csv', version, lossCsv(rows)));
+    h.cache.edited(uri, version);
+  }
+  assert.ok(h.runs[0].aborted(), 'the run for the old text was stopped');
+  assert.equal(h.cache.cached(uri), undefined, 'the old analysis (old line numbers) is dropped');
+  h.release();
+  await until('the run of the edit', () => h.analysed.length === 1);
+  assert.equal(h.runs.length, 2);
+  assert.equal(h.runs[1].text, lossCsv(20));
+  assert.equal(h.cache.cached(uri)!.curves[0].points.x.length, 20);
+  h.cache.dispose();
+});
+
+test('the change that follows opening is not an edit', async () => {
+  const h = harness();
+  const uri = uriIn('opened.csv');
+  open(h, uri, lossCsv());
+  h.cache.edited(uri, 1);
+  await until('the fit', () => h.analysed.length === 1);
+  await new Promise((r) => setTimeout(r, 40));
+  assert.equal(h.runs.length, 1);
+  h.cache.dispose();
+});
+
+test('with auto-fit off an opened file is not fitted until asked for; then it is, and stays fitted', async () => {
+  const h = harness();
+  h.settings = { ...h.settings, autoFit: false };
+  const uri = uriIn('manual.csv');
+  open(h, uri, lossCsv());
+  await until('the summary', () => h.summaries.length === 1);
+  assert.deepEqual(
+    h.summaries[0],
+    summaryOf(uri, 'skipped', 'Auto-fit is off: run "Fit Scaling Law" to fit this file.'),
+  );
+  assert.equal(h.runs.length, 0);
+  const summary = await h.cache.fit(uri, undefined, new CancellationTokenSource().token);
+  assert.equal(summary.state, 'done');
+  assert.equal(h.runs[0].job.onlyIfRunFile, false);
+  h.cache.invalidateAll();
+  await until('the re-fit after a settings change', () => h.analysed.length === 2);
+  h.cache.dispose();
+});
+
+test('a file that is not a run file is left alone when opened: skipped, and no diagnostics', async () => {
+  const h = harness();
+  const uri = uriIn('fruit.csv');
+  open(h, uri, NOT_A_RUN);
+  await until('the run', () => h.analysed.length === 1);
+  assert.equal(h.cache.summary(uri)!.state, 'skipped');
+  assert.deepEqual(h.diagnostics, [{ uri, analysis: undefined, failure: undefined }]);
+  assert.equal(h.cache.cached(uri), undefined);
+  h.cache.dispose();
+});
+
+test('closing forgets a file only opened (and clears its diagnostics), and keeps one asked for', async () => {
+  const h = harness();
+  const opened = uriIn('opened-only.csv');
+  open(h, opened, lossCsv());
+  await until('the fit', () => h.analysed.length === 1);
+  h.docs.delete(opened);
+  h.cache.close(opened);
+  assert.deepEqual(h.diagnostics.at(-1), { uri: opened, analysis: undefined, failure: undefined });
+  assert.equal(h.cache.summary(opened), undefined);
+
+  const path = join(dir, 'asked.csv');
+  writeFileSync(path, lossCsv());
+  const asked = pathToFileURL(path).toString();
+  open(h, asked, lossCsv());
+  await h.cache.fit(asked, undefined, new CancellationTokenSource().token);
+  h.docs.delete(asked);
+  h.cache.close(asked);
+  assert.equal(h.cache.summary(asked)!.state, 'done');
+  // Asked for again, it is read from disk now that the editor is closed.
+  const summary = await h.cache.fit(asked, undefined, new CancellationTokenSource().token);
+  assert.equal(summary.fromDisk, true);
+  assert.equal(h.runs.at(-1)!.job.source.kind, 'file');
+  h.cache.dispose();
+});
+
+test('cancelling a fit stops its run and answers "Fit cancelled."', async () => {
+  const h = harness();
+  const uri = uriIn('cancelled.csv');
+  h.docs.set(uri, TextDocument.create(uri, 'csv', 1, lossCsv()));
+  h.hold();
+  const source = new CancellationTokenSource();
+  const reply = h.cache.fit(uri, undefined, source.token);
+  await until('the run to start', () => h.runs.length === 1);
+  source.cancel();
+  const summary = await reply;
+  assert.equal(summary.state, 'skipped');
+  assert.equal(summary.message, 'Fit cancelled.');
+  assert.ok(h.runs[0].aborted());
+  assert.deepEqual(h.summaries.at(-1), summary);
+  h.cache.dispose();
+});
+
+test('a file neither open nor on disk is an error the user can read', async () => {
+  const h = harness();
+  const uri = 'untitled:Untitled-1';
+  const summary = await h.cache.fit(uri, undefined, new CancellationTokenSource().token);
+  assert.equal(summary.state, 'error');
+  assert.equal(summary.message, 'untitled:Untitled-1 is not open and is not a file on disk.');
+  assert.equal(summary.errors, 1);
+  const missing = await h.cache.fit(uriIn('missing.csv'), undefined, new CancellationTokenSource().token);
+  assert.match(missing.message, /^Cannot read .*missing\.csv: /);
+  assert.equal(h.runs.length, 0);
+});
+
+test('chosen columns re-fit the file; analyseWith adds options without touching the cache', async () => {
+  const h = harness();
+  const uri = uriIn('mapped.csv');
+  const text = 'it,objective,eta\n' + lossCsv().split('\n').slice(1).join('\n');
+  open(h, uri, text);
+  await until('the first run', () => h.analysed.length === 1);
+  assert.equal(h.cache.summary(uri)!.state, 'skipped');
+  h.cache.setOverrides(uri, { columns: { step: 'it', loss: 'objective', lr: 'eta' } });
+  await until('the re-fit', () => h.analysed.length === 2);
+  const fitted = h.cache.cached(uri)!;
+  assert.equal(fitted.kind, 'loss-curve');
+  const result = await h.cache.analyseWith(uri, { predictSteps: [12345] });
+  assert.ok(result.ok);
+  assert.ok(result.analysis.predictions.some((p) => p.step === 12345));
+  assert.equal(h.cache.cached(uri), fitted);
+  h.cache.dispose();
+});
+
+test('summaries of finished runs: the headline, why nothing was fitted, a failure', async () => {
+  const uri = 'file:///x.csv';
+  assert.deepEqual(summaryOfResult(uri, { ok: false, message: 'boom' }, 12, true), {
+    uri,
+    state: 'error',
+    kind: 'unknown',
+    message: 'boom',
+    fits: 0,
+    warnings: 0,
+    errors: 1,
+    ms: 12,
+    fromDisk: true,
+  });
+  const text = 'step,lr,loss\n1,0.001,4\n';
+  const result = await runJob({
+    source: { kind: 'text', text },
+    path: '/x.csv',
+    options: {},
+    maxBytes: 1e6,
+    onlyIfRunFile: false,
+  });
+  assert.ok(result.ok);
+  const summary = summaryOfResult(uri, result, 3, false);
+  assert.equal(summary.state, 'error');
+  assert.ok(summary.message.length > 10, summary.message);
+  assert.equal(summary.errors, result.analysis.findings.filter((f) => f.severity === 'error').length);
+});

@@ -1,0 +1,276 @@
+// Direct tests of the presentation functions (src/server/present.ts) on analyses the core builds from small files
+// written here: lens titles, lines and commands; row and header hovers; diagnostics with their ranges, links and
+// related rows; the column picker's answer. No server, no connection.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeLens, Hover } from 'vscode-languageserver';
+import { analyseFiles } from '../../src/core/analysis/analyse';
+import type { AnalysisOptions } from '../../src/core/analysis/options';
+import type { Analysis } from '../../src/core/analysis/types';
+import { formatNumber } from '../../src/core/util/format';
+import {
+  buildDiagnostics,
+  buildLenses,
+  columnsOf,
+  fileDiagnostics,
+  groupLabel,
+  hoverAt,
+} from '../../src/server/present';
+import { Commands, DOCS_BASE } from '../../src/shared/protocol';
+
+const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-present-'));
+
+/** Writes a small run file and returns its path (the name its findings and curves carry). */
+function file(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+/** A file's analysis, without bootstrap bands unless asked (the titles then carry no interval). */
+const analyse = (path: string, options: Partial<AnalysisOptions> = {}): Promise<Analysis> =>
+  analyseFiles([path], { bootstrapSamples: 0, ...options });
+
+const lossAt = (step: number, amplitude = 4) => (2.5 + amplitude * Math.pow(step, -0.45)).toFixed(5);
+const steps = (n: number) => Array.from({ length: n }, (_, i) => (i + 1) * 100);
+
+const LOSS = file('run.csv', ['step,lr,loss', ...steps(40).map((s) => `${s},0.0003,${lossAt(s)}`)]);
+const RUNS = file('runs.csv', [
+  'run,step,lr,loss',
+  ...steps(30).map((s) => `a,${s},0.0003,${lossAt(s)}`),
+  ...steps(30).map((s) => `b,${s},0.0006,${lossAt(s, 3)}`),
+]);
+
+// Downstream: one group on the BLEU law, one that follows it for four points and then falls (a law break).
+const DP = Array.from({ length: 8 }, (_, k) => 0.5e9 * 2 ** k);
+const bleuAt = (dp: number, a: number, alpha: number) => Math.pow(a + alpha * Math.log(dp), 1.5);
+const ceAt = (dp: number, e: number, amp: number, alpha: number) => e + amp * Math.pow(dp / 1e9, -alpha);
+const SHORTFALL = [0, 0, 0, 0, 3, 5.5, 8, 10.5];
+const DOWNSTREAM = file('sweep.csv', [
+  'mix,D_f,D_p,bleu,ce',
+  ...DP.map((dp) => `aligned,42M,${dp},${bleuAt(dp, -6.39, 0.687).toFixed(2)},${ceAt(dp, 1.8, 0.55, 0.35).toFixed(4)}`),
+  ...DP.map(
+    (dp, k) =>
+      `misaligned,42M,${dp},${(bleuAt(dp, -6, 0.62) - SHORTFALL[k]).toFixed(2)},${ceAt(dp, 1.9, 0.6, 0.3).toFixed(4)}`,
+  ),
+]);
+
+// (N, D) sweep on a Chinchilla surface.
+const COMPUTE = file('compute.csv', [
+  'params,tokens,flops,loss',
+  ...[7e7, 1.6e8, 4e8, 1e9].flatMap((n) =>
+    [2e9, 5e9, 1.2e10, 3e10].map(
+      (d) => `${n},${d},${6 * n * d},${(1.69 + 406.4 / Math.pow(n, 0.34) + 410.7 / Math.pow(d, 0.28)).toFixed(5)}`,
+    ),
+  ),
+]);
+
+const RAGGED = file('ragged.csv', [
+  'step,lr,loss',
+  '1,1e-3,4',
+  '2,1e-3',
+  '3,1e-3,3.5,9',
+  '4,1e-3,3.4',
+  '5,1e-3,3.3',
+  '6,1e-3,3.2',
+]);
+
+const uriOf = (path: string) => pathToFileURL(path).toString();
+const lines = (path: string) => readFileSync(path, 'utf8').split('\n');
+const titles = (lenses: CodeLens[]) => lenses.map((l) => l.command!.title);
+const markdown = (hover: Hover | null) => {
+  assert.ok(hover, 'a hover');
+  const contents = hover.contents as { kind: string; value: string };
+  assert.equal(contents.kind, 'markdown');
+  return contents.value;
+};
+const noText = () => undefined;
+
+test('a single loss curve: one prediction lens on line 0 with the core value, running Predict at...', async () => {
+  const analysis = await analyse(LOSS);
+  const lenses = buildLenses(analysis, LOSS, uriOf(LOSS));
+  assert.equal(lenses.length, 1);
+  const [lens] = lenses;
+  const p = analysis.predictions[0];
+  assert.equal(
+    lens.command!.title,
+    `Loss · LR-annealing law · L(8k) = ${formatNumber(p.value, 4)} · R² ${formatNumber(analysis.curves[0].metrics!.r2, 4)}`,
+  );
+  assert.deepEqual(lens.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+  assert.equal(lens.command!.command, Commands.predictAt);
+  assert.deepEqual(lens.command!.arguments, [uriOf(LOSS), { kind: 'step' }]);
+});
+
+test('a loss curve with bootstrap bands shows the interval in its lens', async () => {
+  const analysis = await analyse(LOSS, { bootstrapSamples: 20 });
+  const p = analysis.predictions[0];
+  const [title] = titles(buildLenses(analysis, LOSS, uriOf(LOSS)));
+  assert.ok(title.includes(`[${formatNumber(p.low, 4)}, ${formatNumber(p.high, 4)}]`), title);
+});
+
+test('a multi-run file: a summary lens on line 0, then one lens on the first row of each run', async () => {
+  const analysis = await analyse(RUNS);
+  const lenses = buildLenses(analysis, RUNS, uriOf(RUNS));
+  assert.match(lenses[0].command!.title, /^Loss · LR-annealing law · fitted on 2 curves · R² \d\.\d+$/);
+  assert.equal(lenses[0].command!.command, Commands.showChart);
+  assert.deepEqual(
+    lenses.slice(1).map((l) => [l.range.start.line, l.command!.title.split(' · ')[0]]),
+    [
+      [1, 'a'],
+      [31, 'b'],
+    ],
+  );
+});
+
+test('lenses are only for the file asked about', async () => {
+  const analysis = await analyse(LOSS);
+  assert.deepEqual(buildLenses(analysis, RUNS, uriOf(RUNS)), []);
+});
+
+test('downstream: a prediction lens for the aligned group, a law-break lens for the misaligned one, both open the chart', async () => {
+  const analysis = await analyse(DOWNSTREAM);
+  const uri = uriOf(DOWNSTREAM);
+  const lenses = buildLenses(analysis, DOWNSTREAM, uri);
+  const shown = titles(lenses);
+  assert.ok(
+    shown.some((t) => /^BLEU · aligned \/ D_f 42M · 2×D_p -> \d+(\.\d+)?$/.test(t)),
+    shown.join('\n'),
+  );
+  assert.ok(
+    shown.some((t) => /^CE · aligned \/ D_f 42M · 2×D_p -> \d\.\d+$/.test(t)),
+    shown.join('\n'),
+  );
+  const broken = lenses.find((l) => /^BLEU · misaligned \/ D_f 42M · law breaks at D_p = \d+B$/.test(l.command!.title));
+  assert.ok(broken, shown.join('\n'));
+  assert.equal(broken.range.start.line, 9, 'the first row of the misaligned group');
+  const group = analysis.curves.find((c) => c.group?.startsWith('misaligned'))!.group;
+  assert.deepEqual(broken.command!.arguments, [uri, group]);
+  assert.ok(lenses.every((l) => l.command!.command === Commands.showChart));
+});
+
+test('compute: the law with its coefficients, and the budget prediction running Predict at...', async () => {
+  const analysis = await analyse(COMPUTE, { computeBudgets: [1e22] });
+  const uri = uriOf(COMPUTE);
+  const lenses = buildLenses(analysis, COMPUTE, uri);
+  assert.match(
+    lenses[0].command!.title,
+    /^Loss · Chinchilla law · A [\d.]+ · B [\d.]+ · E 1\.69 · alpha [\d.]+ · beta [\d.]+ · R² [\d.]+$/,
+  );
+  assert.equal(lenses[0].command!.command, Commands.showChart);
+  const budget = lenses.find((l) => l.command!.title.startsWith('C = '));
+  assert.ok(budget, titles(lenses).join('\n'));
+  assert.match(budget.command!.title, /^C = 1e\+22 FLOP -> loss \d\.\d+/);
+  assert.deepEqual(budget.command!.arguments, [uri, { kind: 'compute' }]);
+  assert.ok(lenses.every((l) => l.range.start.line === 0));
+});
+
+test('a row hover: observed against the law, the residual, and whether the point was fitted', async () => {
+  const analysis = await analyse(LOSS);
+  // 0-based line 10 is the tenth data row: step 1000.
+  const text = markdown(hoverAt(analysis, LOSS, { line: 10, character: 3 }, noText));
+  assert.match(text, /^\*\*run\*\* · step 1000 · Loss/);
+  assert.ok(text.includes(`| observed | ${formatNumber(Number(lossAt(1000)), 5)} |`), text);
+  assert.match(text, /\| predicted \(LR-annealing law\) \| \d\.\d+ \|/);
+  assert.match(text, /\| residual \| [+-]/);
+  assert.match(text, /no band \(bootstrap off\) · this point was fitted$/);
+});
+
+test('a row hover finds rows logged out of step order', async () => {
+  const order = Array.from({ length: 30 }, (_, i) => (i * 7) % 30);
+  const path = file('shuffled.csv', [
+    'step,lr,loss',
+    ...order.map((i) => `${(i + 1) * 100},0.0003,${lossAt((i + 1) * 100)}`),
+  ]);
+  const analysis = await analyse(path);
+  // 0-based line 2 is the second data row: i = 7, step 800.
+  assert.match(markdown(hoverAt(analysis, path, { line: 2, character: 0 }, noText)), /step 800 /);
+});
+
+test('the header hover names the column under the cursor and lists the fit; none off the data', async () => {
+  const analysis = await analyse(LOSS);
+  const header = 'step,lr,loss';
+  const text = markdown(hoverAt(analysis, LOSS, { line: 0, character: 6 }, (line) => (line === 0 ? header : '')));
+  assert.match(text, /^column `lr`\n\n\*\*LR-annealing law\*\*: `/);
+  assert.match(text, /\| coefficient \| value \| 95 % interval \| unit \|/);
+  assert.match(text, /\| alpha \| \d/);
+  assert.match(text, /fitted on run \(40 points\) · converged/);
+  // Without the document's text (not open) the column is not named, the fit still is.
+  assert.match(markdown(hoverAt(analysis, LOSS, { line: 0, character: 6 }, noText)), /^\*\*LR-annealing law\*\*/);
+  assert.equal(hoverAt(analysis, LOSS, { line: 200, character: 0 }, noText), null);
+});
+
+test('a downstream row hover is labelled by its group', async () => {
+  const analysis = await analyse(DOWNSTREAM);
+  const text = markdown(hoverAt(analysis, DOWNSTREAM, { line: 1, character: 0 }, noText));
+  assert.match(text, /^\*\*aligned \/ D_f 42M\*\* · D_p 5e\+8 · (BLEU|CE)/);
+});
+
+test('diagnostics: severity, code, documentation link, source, and a range on the reported cell', async () => {
+  const analysis = await analyse(RAGGED);
+  const diagnostics = buildDiagnostics(analysis, RAGGED);
+  const ragged = diagnostics.filter((d) => d.code === 'row-ragged');
+  assert.equal(ragged.length, 2);
+  const finding = analysis.findings.find((f) => f.code === 'row-ragged')!;
+  assert.deepEqual(ragged[0].range, {
+    start: { line: finding.line - 1, character: finding.column! - 1 },
+    end: { line: finding.line - 1, character: finding.column! },
+  });
+  assert.equal(ragged[0].severity, 2);
+  assert.equal(ragged[0].source, 'Scaling Lens');
+  assert.equal(ragged[0].codeDescription!.href, `${DOCS_BASE}#row-ragged`);
+  assert.equal(ragged[0].message, finding.message);
+  assert.deepEqual(buildDiagnostics(analysis, LOSS), [], 'findings of another file are not shown');
+});
+
+test('diagnostics carry related rows as locations only when the client can show them', async () => {
+  const analysis = await analyse(DOWNSTREAM);
+  const [withRelated] = buildDiagnostics(analysis, DOWNSTREAM, true).filter((d) => d.code === 'bleu-law-break');
+  const finding = analysis.findings.find((f) => f.code === 'bleu-law-break')!;
+  assert.equal(withRelated.range.start.line, finding.line - 1);
+  assert.match(lines(DOWNSTREAM)[withRelated.range.start.line], /^misaligned/);
+  const related = withRelated.relatedInformation!;
+  assert.equal(related.length, finding.related!.length);
+  assert.equal(related[0].location.uri, uriOf(DOWNSTREAM));
+  assert.equal(related[0].location.range.start.line, finding.related![0].line - 1);
+  assert.equal(related[0].message, finding.related![0].message);
+  const [without] = buildDiagnostics(analysis, DOWNSTREAM, false).filter((d) => d.code === 'bleu-law-break');
+  assert.equal(without.relatedInformation, undefined);
+});
+
+test("a file's diagnostics: a failed analysis is an error on the first line, before any findings", async () => {
+  const failed = fileDiagnostics(undefined, RAGGED, 'the worker stopped', true);
+  assert.deepEqual(failed, [
+    {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1000 } },
+      severity: 1,
+      source: 'Scaling Lens',
+      code: 'analysis-failed',
+      message: 'the worker stopped',
+    },
+  ]);
+  const analysis = await analyse(RAGGED);
+  assert.deepEqual(fileDiagnostics(analysis, RAGGED, undefined, true), buildDiagnostics(analysis, RAGGED, true));
+  assert.deepEqual(fileDiagnostics(undefined, RAGGED, undefined, true), [], 'nothing to show clears the panel');
+});
+
+test('the column picker gets every column and the role each was taken for', async () => {
+  assert.deepEqual(columnsOf(await analyse(LOSS)), {
+    columns: ['step', 'lr', 'loss'],
+    roles: { step: 'step', lr: 'lr', loss: 'loss' },
+    kind: 'loss-curve',
+  });
+  const downstream = columnsOf(await analyse(DOWNSTREAM));
+  assert.equal(downstream.kind, 'downstream');
+  assert.equal(downstream.roles.bleu, 'bleu');
+  assert.deepEqual(columnsOf(undefined), { columns: [], roles: {}, kind: 'unknown' });
+});
+
+test('group labels: the mix, then D_f compacted; the fallback when there are no fields', () => {
+  assert.equal(groupLabel({ mix: 'en-fr', D_f: 42e6 }), 'en-fr / D_f 42M');
+  assert.equal(groupLabel({ df: '1.2B' }), 'D_f 1.2B');
+  assert.equal(groupLabel(undefined, 'all rows'), 'all rows');
+});
