@@ -246,11 +246,8 @@ async function selectColumns(
   return overrides;
 }
 
-async function exportFit(
-  client: LanguageClient,
-  arg: unknown,
-  destination?: vscode.Uri,
-): Promise<vscode.Uri | undefined> {
+/** Writes only where the user chose in the save dialog: no argument can name the target, so no link can aim it. */
+async function exportFit(client: LanguageClient, arg: unknown): Promise<vscode.Uri | undefined> {
   const uri = targetUri(arg);
   if (!uri) return undefined;
   const analysis = await client.sendRequest(AnalysisRequest, { uri: uri.toString() });
@@ -259,13 +256,11 @@ async function exportFit(
     return undefined;
   }
   const suggested = uri.with({ path: uri.path.replace(/\.[^./]+$/, '') + '.scaling-lens.json' });
-  const target =
-    destination ??
-    (await vscode.window.showSaveDialog({
-      defaultUri: suggested,
-      filters: { JSON: ['json'] },
-      title: 'Export Scaling Lens fit',
-    }));
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: suggested,
+    filters: { JSON: ['json'] },
+    title: 'Export Scaling Lens fit',
+  });
   if (!target) return undefined;
   if (target.toString() === uri.toString()) {
     void vscode.window.showErrorMessage(
@@ -291,8 +286,7 @@ const SERVER_COMMANDS: Record<Exclude<CommandId, typeof Commands.showLog>, Serve
   [Commands.predictAt]: (ctx, client, arg, hint) =>
     predictAt(ctx, client, arg, hint as { kind?: PredictTarget['kind'] } | undefined),
   [Commands.selectColumns]: (ctx, client, arg) => selectColumns(ctx, client, arg),
-  [Commands.exportFit]: (_ctx, client, arg, destination) =>
-    exportFit(client, arg, destination instanceof vscode.Uri ? destination : undefined),
+  [Commands.exportFit]: (_ctx, client, arg) => exportFit(client, arg),
   [Commands.restartServer]: (ctx, client) => restartServer(ctx, client),
 };
 

@@ -12,7 +12,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { Commands, SERVER_EXEC_ARGV, StatusNotification, type FitSummary } from '../shared/protocol';
+import { HOVER_COMMANDS, SERVER_EXEC_ARGV, StatusNotification, type FitSummary } from '../shared/protocol';
 import { ChartPanels } from './chartPanel';
 import { registerCommands, sendStoredOverrides } from './commands';
 import { runningClient, type ClientContext } from './context';
@@ -90,7 +90,8 @@ function clientOptions(log: vscode.LogOutputChannel, crashes: Crashes): Language
     documentSelector: [{ scheme: 'file', pattern: RUN_FILE_PATTERN }],
     synchronize: { configurationSection: 'scalingLens' },
     outputChannel: log,
-    markdown: { isTrusted: { enabledCommands: Object.values(Commands) } },
+    // Hover links may only open views (a chart, the column picker); no command that writes or restarts is trusted.
+    markdown: { isTrusted: { enabledCommands: [...HOVER_COMMANDS] } },
     errorHandler: restartOnCrash(log, crashes),
   };
 }

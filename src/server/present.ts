@@ -24,6 +24,7 @@ import type {
 import { formatCompact, formatNumber, formatPercent } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
 import { Commands, DOCS_BASE, type ColumnsResult } from '../shared/protocol';
+import { markdownText } from './markdown';
 
 /** Wider than any line a diagnostic or related row spans to its end (LSP clamps ranges to the line). */
 const LINE_END = 1000;
@@ -232,7 +233,7 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
   const p = curve.points;
   const observed = p.observed[index];
   const predicted = p.predicted[index];
-  const title = `**${curve.group ? groupLabel(curve.groupFields, curve.group) : curve.name}** · ${curve.xName} ${formatNumber(p.x[index], 6)} · ${METRIC_NAMES[curve.metric]}`;
+  const title = `**${markdownText(curve.group ? groupLabel(curve.groupFields, curve.group) : curve.name)}** · ${markdownText(curve.xName)} ${formatNumber(p.x[index], 6)} · ${METRIC_NAMES[curve.metric]}`;
   if (predicted === undefined || !Number.isFinite(predicted)) {
     return `${title}\n\nobserved ${formatNumber(observed, 5)} · no law fitted to this ${curve.group ? 'group' : 'curve'} (see the Problems panel)`;
   }
@@ -280,20 +281,20 @@ export function hoverForHeader(analysis: Analysis<Series>, file: string, column?
       ? `\n\nheld-out: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}`
       : '';
     return [
-      `**${LAW_NAMES[fit.law]}**${fit.group ? ` · ${groupLabel(fit.groupFields, fit.group)}` : ''}: \`${fit.formula}\``,
+      `**${LAW_NAMES[fit.law]}**${fit.group ? ` · ${markdownText(groupLabel(fit.groupFields, fit.group))}` : ''}: \`${fit.formula}\``,
       '',
       '| coefficient | value | 95 % interval | unit |',
       '|---|---|---|---|',
       ...rows,
       '',
-      `fitted on ${fit.fittedOn.join(', ')} (${fit.points} points) · ${fit.converged ? 'converged' : '**not converged**'} (${fit.stopReason}, ${fit.iterations} iterations) · objective ${formatNumber(fit.objective, 5)} · R² ${formatNumber(fit.quality.r2, 5)}`,
+      `fitted on ${fit.fittedOn.map(markdownText).join(', ')} (${fit.points} points) · ${fit.converged ? 'converged' : '**not converged**'} (${fit.stopReason}, ${fit.iterations} iterations) · objective ${formatNumber(fit.objective, 5)} · R² ${formatNumber(fit.quality.r2, 5)}`,
       '',
       settings,
       held,
     ].join('\n');
   });
   const more = fits.length > 6 ? `\n\n… and ${fits.length - 6} more fits (Export Fit… has them all)` : '';
-  return `${column ? `column \`${column}\`\n\n` : ''}${parts.join('\n\n---\n\n')}${more}`;
+  return `${column ? `column **${markdownText(column)}**\n\n` : ''}${parts.join('\n\n---\n\n')}${more}`;
 }
 
 const SEVERITY = {

@@ -120,6 +120,9 @@ export const Commands = {
   showLog: 'scalingLens.showLog',
 } as const;
 
+/** The only commands a hover's Markdown may run: they open a view and never write a file or restart anything. */
+export const HOVER_COMMANDS: readonly string[] = [Commands.showChart, Commands.selectColumns];
+
 /** Where each finding code is documented; diagnostics link there. */
 /**
  * Node flags the client starts the language server with. --expose-gc lets the server collect its own garbage as a

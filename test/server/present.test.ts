@@ -194,7 +194,7 @@ test('the header hover names the column under the cursor and lists the fit; none
   const analysis = await analyse(LOSS);
   const header = 'step,lr,loss';
   const text = markdown(hoverAt(analysis, LOSS, { line: 0, character: 6 }, (line) => (line === 0 ? header : '')));
-  assert.match(text, /^column `lr`\n\n\*\*LR-annealing law\*\*: `/);
+  assert.match(text, /^column \*\*lr\*\*\n\n\*\*LR-annealing law\*\*: `/);
   assert.match(text, /\| coefficient \| value \| 95 % interval \| unit \|/);
   assert.match(text, /\| alpha \| \d/);
   assert.match(text, /fitted on run \(40 points\) · converged/);
@@ -206,7 +206,7 @@ test('the header hover names the column under the cursor and lists the fit; none
 test('a downstream row hover is labelled by its group', async () => {
   const analysis = await analyse(DOWNSTREAM);
   const text = markdown(hoverAt(analysis, DOWNSTREAM, { line: 1, character: 0 }, noText));
-  assert.match(text, /^\*\*aligned \/ D_f 42M\*\* · D_p 5e\+8 · (BLEU|CE)/);
+  assert.match(text, /^\*\*aligned \\\/ D\\_f 42M\*\* · D\\_p 5e\+8 · (BLEU|CE)/);
 });
 
 test('diagnostics: severity, code, documentation link, source, and a range on the reported cell', async () => {
@@ -273,4 +273,31 @@ test('group labels: the mix, then D_f compacted; the fallback when there are no 
   assert.equal(groupLabel({ mix: 'en-fr', D_f: 42e6 }), 'en-fr / D_f 42M');
   assert.equal(groupLabel({ df: '1.2B' }), 'D_f 1.2B');
   assert.equal(groupLabel(undefined, 'all rows'), 'all rows');
+});
+
+test('run names and columns from the file are plain text in hover Markdown: no link, no image, no command', async () => {
+  const link = '[x](command:scalingLens.exportFit)';
+  const image = '![t](https://example.com/t.png)';
+  const path = file('hostile.csv', [
+    `run,step,lr,${link}`,
+    ...steps(30).map((s) => `"${link}",${s},0.0003,${lossAt(s)}`),
+    ...steps(30).map((s) => `"${image}",${s},0.0006,${lossAt(s, 3)}`),
+  ]);
+  const analysis = await analyse(path, { columns: { loss: link } });
+  const header = `run,step,lr,${link}`;
+  const texts = [
+    markdown(hoverAt(analysis, path, { line: 0, character: header.length - 2 }, () => header)),
+    markdown(hoverAt(analysis, path, { line: 1, character: 0 }, noText)),
+    markdown(hoverAt(analysis, path, { line: 31, character: 0 }, noText)),
+  ];
+  for (const text of texts) {
+    assert.doesNotMatch(text, /(?<!\\)\]\(/, 'no unescaped link or image syntax');
+    assert.doesNotMatch(text, /https:\/\/|command:/, 'no raw URL or command URI');
+  }
+  assert.match(texts[0], /column \*\*\\\[x\\\]/, 'the column is named, escaped');
+  assert.match(
+    texts[1] + texts[2],
+    /\\\[x\\\]\\\(command\\:scalingLens\\\.exportFit\\\)/,
+    'the run name is shown as text',
+  );
 });

@@ -51,7 +51,7 @@ test('an opened loss curve gets a prediction lens on its first line, a row hover
     assert.match(hover, /residual/);
     assert.match(hover, /(inside|outside)\*{0,2} the 95 % band/);
     const header = hoverText(await client.hover(uri, 0, 6)); // on `lr` in `step,lr,loss`
-    assert.match(header, /column `lr`/);
+    assert.match(header, /column \*\*lr\*\*/);
     assert.match(header, /\| alpha \|/);
     assert.match(header, /loss·\(LR·steps\)\^alpha/);
   } finally {

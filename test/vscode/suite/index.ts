@@ -170,7 +170,18 @@ it('Export Fit writes the analysis as JSON to a new file and never touches the r
   const source = fileUri('loss/cosine.csv');
   const before = await vscode.workspace.fs.readFile(source);
   const target = fileUri('exported.json');
-  const written = await vscode.commands.executeCommand<vscode.Uri>('scalingLens.exportFit', source, target);
+  // The target comes from the save dialog only (an extra argument, as a crafted link would pass, is ignored): answer
+  // the dialog as a user would.
+  const dialog = vscode.window.showSaveDialog;
+  const window = vscode.window as { showSaveDialog: typeof dialog };
+  window.showSaveDialog = async () => target;
+  let written: vscode.Uri | undefined;
+  try {
+    const ignored = fileUri('loss/constant.csv');
+    written = await vscode.commands.executeCommand<vscode.Uri>('scalingLens.exportFit', source, ignored);
+  } finally {
+    window.showSaveDialog = dialog;
+  }
   assert.equal(written?.toString(), target.toString());
   const doc = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8'));
   assert.equal(doc.fits[0].law, 'lr-annealing');
