@@ -1,5 +1,7 @@
 // Runs an AnalysisJob in a worker thread. Aborting terminates the worker: a new edit cancels the running fit at
-// once instead of waiting for it, and the server's own thread stays free for hovers and lenses.
+// once instead of waiting for it, and the server's own thread stays free for hovers and lenses. The worker runs with
+// a heap limit and a time limit, so a hostile or pathological file ends its own analysis with a message, never the
+// server or the other files' analyses.
 import { Worker } from 'node:worker_threads';
 import { bundledWorker } from '../core/util/bundled';
 import { collectGarbage } from './gc';
@@ -7,8 +9,24 @@ import type { AnalysisJob, JobResult } from './job';
 
 export type Runner = (job: AnalysisJob, signal: AbortSignal) => Promise<JobResult | 'cancelled'>;
 
-export const runInWorker: Runner = (job, signal) =>
-  new Promise((resolve) => {
+export interface WorkerLimits {
+  /** V8 heap of the worker (typed-array column data lives outside it and is bounded by the file size limit). */
+  heapMb: number;
+  /** Wall-clock time one analysis may take. */
+  timeMs: number;
+}
+
+/** Far above a million-row log (about 200 MB of heap, a second or two), far below what a runaway input would take. */
+export const WORKER_LIMITS: WorkerLimits = { heapMb: 2048, timeMs: 120_000 };
+
+export const runInWorker: Runner = (job, signal) => runLimited(job, signal, WORKER_LIMITS);
+
+export function runLimited(
+  job: AnalysisJob,
+  signal: AbortSignal,
+  limits: WorkerLimits,
+): Promise<JobResult | 'cancelled'> {
+  return new Promise((resolve) => {
     if (signal.aborted) return resolve('cancelled');
     const file = bundledWorker('analysisWorker.js');
     if (!file)
@@ -16,7 +34,7 @@ export const runInWorker: Runner = (job, signal) =>
         ok: false,
         message: 'The analysis worker (dist/analysisWorker.js) is missing: rebuild the extension (npm run build).',
       });
-    const worker = new Worker(file);
+    const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: limits.heapMb } });
     // Before encoding a copy of the document: what the message that brought the text left behind goes first.
     collectGarbage();
     const posted = toWorkerJob(job);
@@ -27,9 +45,18 @@ export const runInWorker: Runner = (job, signal) =>
     const finish = (value: JobResult | 'cancelled') => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       signal.removeEventListener('abort', onAbort);
       resolve(value);
     };
+    const deadline = setTimeout(() => {
+      void worker.terminate();
+      const seconds = Math.round(limits.timeMs / 100) / 10;
+      finish({
+        ok: false,
+        message: `Scaling Lens stopped analysing ${job.path} after ${seconds} s, its time limit. The file may be far larger or stranger than a run log; the other files are not affected.`,
+      });
+    }, limits.timeMs);
     const onAbort = () => {
       void worker.terminate();
       finish('cancelled');
@@ -39,8 +66,14 @@ export const runInWorker: Runner = (job, signal) =>
       finish(result);
       void worker.terminate();
     });
-    worker.once('error', (error) =>
-      finish({ ok: false, message: `Scaling Lens analysis failed for ${job.path}: ${error.message}` }),
+    worker.once('error', (error: Error & { code?: string }) =>
+      finish({
+        ok: false,
+        message:
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `Scaling Lens stopped analysing ${job.path}: it needed more than ${limits.heapMb} MB of memory. The other files are not affected.`
+            : `Scaling Lens analysis failed for ${job.path}: ${error.message}`,
+      }),
     );
     worker.once('exit', (code) =>
       finish(
@@ -53,6 +86,7 @@ export const runInWorker: Runner = (job, signal) =>
       ),
     );
   });
+}
 
 /**
  * The job as posted to a worker, with what to transfer. A document's text goes as UTF-8 bytes whose buffer moves
