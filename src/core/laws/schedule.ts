@@ -43,6 +43,12 @@ export class StepLr {
     this.warmupEnd = warmupSteps ?? detectWarmupEnd(schedule, this.peak);
   }
 
+  /** The step from which the LR holds at its last logged value: past it, sums over the schedule have closed forms. */
+  get constantFrom(): number {
+    const n = this.schedule.steps.length;
+    return Math.max(1, n ? this.schedule.steps[n - 1] : 0, this.warmupEnd, this.warmupSteps ?? 0);
+  }
+
   /** LR at integer step i >= 1; steps must be asked in increasing order (the cursor only moves forward). */
   at(i: number): number {
     const { steps, lr } = this.schedule;
@@ -156,8 +162,7 @@ export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, op
   };
   // Past the last logged row (and any warmup) the LR is constant, so the recursions have a closed form: predicting
   // at step 10^9 costs no more than at the last logged step.
-  const n = schedule.steps.length;
-  const flatFrom = Math.max(1, n ? schedule.steps[n - 1] : 0, w, options.warmupSteps ?? 0);
+  const flatFrom = stepLr.constantFrom;
   const stepped = Math.min(last, flatFrom);
   const knots = new KnotCursor(schedule.steps, [w, options.warmupSteps ?? 0, stepped], queries);
   let next = 0;

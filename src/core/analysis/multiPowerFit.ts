@@ -1,0 +1,209 @@
+// Fit the multi-power law on loss curves and predict any schedule with it. The fit minimises the summed Huber of
+// log residuals (fitRobust) on the compressed loss-drop sum; predictions use the exact sum.
+import { parametersAtBounds, type BoundHit } from '../fit/bounds';
+import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
+import type { Law } from '../laws/law';
+import { COMPRESSION_WINDOW, DropSchedule, exactLossDrop, type LossDropConvention } from '../laws/lossDrop';
+import {
+  concatPoints,
+  multiPowerCoefficients,
+  multiPowerLaw,
+  multiPowerPoints,
+  multiPowerStarts,
+  pickPoints,
+  type MultiPowerCoefficients,
+  type MultiPowerPoints,
+  type MultiPowerScale,
+} from '../laws/multiPower';
+import { StepLr, type LoggedSchedule } from '../laws/schedule';
+import { concat, minOf, pick, thinIndices } from '../util/arrays';
+import type { LossCurve } from './lossCurves';
+
+export interface MultiPowerOptions {
+  convention: LossDropConvention;
+  /** A linear warmup from 0 that ended at this step, for logs without warmup rows. */
+  warmupSteps?: number;
+  /** Huber delta on log loss. */
+  delta: number;
+  /**
+   * Above this many fitted points, each curve is thinned evenly and its points weighted by (its points / kept), so
+   * the objective still estimates the sum over every point: a loss curve's shape needs ~1000 points, not a million.
+   */
+  maxFitPoints: number;
+  /** Steps summed exactly before each point in the compressed loss-drop sum. */
+  window: number;
+  /** Best starts of the variable-projection scan handed to the solver. */
+  starts: number;
+}
+
+export const DEFAULT_MULTI_POWER_OPTIONS: MultiPowerOptions = {
+  convention: 'paper',
+  delta: 1e-3,
+  maxFitPoints: 2000,
+  window: COMPRESSION_WINDOW,
+  starts: 8,
+};
+
+/** What a prediction needs: the fitted parameters and the conventions they hold in. */
+export interface MultiPowerModel {
+  /** Normalised parameters (L0, a, alpha, b, ln c, beta, gamma), as the solver sees them. */
+  params: Float64Array;
+  coefficients: MultiPowerCoefficients;
+  scale: MultiPowerScale;
+  convention: LossDropConvention;
+  warmupSteps?: number;
+}
+
+export interface MultiPowerFit extends MultiPowerModel {
+  /**
+   * The solver's result on normalised parameters. Its objective is the summed log-Huber over the points fitted with
+   * the compressed loss-drop sum; when curves were thinned, points carry weights so it estimates the sum over all.
+   */
+  fit: RobustFit;
+  /** The law with the box it was fitted in (parametersAtBounds reads it). */
+  law: Law<MultiPowerPoints>;
+  /** Normalised parameters left on their bounds: not identified by the fit curves. */
+  atBounds: BoundHit[];
+  fittedOn: string[];
+  /** Points on the fitted curves, and how many of them the solver saw. */
+  points: number;
+  pointsFitted: number;
+}
+
+interface FitPoints {
+  data: MultiPowerPoints;
+  observed: Float64Array;
+  weights?: Float64Array;
+}
+
+/**
+ * Fits the law on every given curve with loss points and an LR (the caller picks the fit curves, and reports the
+ * others); null when there is none, the LR is 0 throughout, or no start gave a finite fit.
+ */
+export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOptions> = {}): MultiPowerFit | null {
+  const options = { ...DEFAULT_MULTI_POWER_OPTIONS, ...partial };
+  const fitting = curves.filter((c) => c.steps.length > 0 && c.schedule.steps.length > 0);
+  if (fitting.length === 0) return null;
+  const etaRef = Math.max(...fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
+  if (!(etaRef > 0 && etaRef < Infinity)) return null;
+  const schedules = fitting.map((c) => new DropSchedule(c.schedule, { etaRef, convention: options.convention, warmupSteps: options.warmupSteps }));
+  const kept = keptPoints(fitting, options.maxFitPoints);
+  // Steps ascend, so each curve's largest S1 is at its last point.
+  const s1MaxNormalised = Math.max(...fitting.map((c, i) => schedules[i].area(c.steps[c.steps.length - 1])));
+  const scale: MultiPowerScale = { etaRef, s1Max: s1MaxNormalised * etaRef };
+  const points = fitPoints(fitting, schedules, kept, s1MaxNormalised, options.window);
+  const law = multiPowerLaw(Math.min(...fitting.map((c) => minOf(c.loss))));
+  const fit = solve(law, points, options);
+  if (!fit) return null;
+  return {
+    params: fit.params,
+    coefficients: multiPowerCoefficients(fit.params, scale),
+    scale,
+    convention: options.convention,
+    warmupSteps: options.warmupSteps,
+    fit,
+    law,
+    atBounds: parametersAtBounds(law, fit.params),
+    fittedOn: fitting.map((c) => c.name),
+    points: fitting.reduce((n, c) => n + c.steps.length, 0),
+    pointsFitted: points.observed.length,
+  };
+}
+
+/** Terms per objective call up to which every start runs on every fitted point (the public curves have ~50,000). */
+const DIRECT_TERMS = 200_000;
+/** Terms per objective call of the thinned copy the starts are screened on (~64 points of a million-step log). */
+const SCREEN_TERMS = 30_000;
+const MIN_SCREEN_POINTS = 32;
+/** Iterations a start gets while starts are screened: enough to tell the basins apart, not to converge. */
+const SCREEN_ITERATIONS = 50;
+
+/**
+ * The variable-projection starts, each taken to its optimum by the bounded quasi-Newton solver; the best wins. On a
+ * long log (hundreds of terms per point) that costs minutes, so there the starts are screened on a thinned copy
+ * with a capped iteration count, the best is converged on that copy, and then on every fitted point (damped
+ * Newton, then L-BFGS: refineRobust). The expensive evaluations are then a handful of Newton steps.
+ */
+function solve(law: Law<MultiPowerPoints>, points: FitPoints, options: MultiPowerOptions): RobustFit | null {
+  const { data, observed, weights } = points;
+  if (data.terms.weight.length <= DIRECT_TERMS) {
+    return fitRobust(law, data, observed, { delta: options.delta, starts: multiPowerStarts(data, observed, options.starts), weights });
+  }
+  const screen = thinned(points, SCREEN_TERMS);
+  const starts = multiPowerStarts(screen.data, screen.observed, options.starts);
+  const screened = fitRobust(law, screen.data, screen.observed, { delta: options.delta, starts, weights: screen.weights, maxIterations: SCREEN_ITERATIONS });
+  if (!screened) return null;
+  const coarse = refineRobust(law, screen.data, screen.observed, screened.params, { delta: options.delta, weights: screen.weights }) ?? screened;
+  const fine = refineRobust(law, data, observed, coarse.params, { delta: options.delta, weights });
+  if (!fine) return null;
+  const evaluations = screened.evaluations + coarse.evaluations + fine.evaluations;
+  return { ...fine, evaluations, startsTried: screened.startsTried, bestStart: screened.bestStart };
+}
+
+/** An evenly thinned copy with about `maxTerms` terms, reweighted so its objective estimates the full one. */
+function thinned(points: FitPoints, maxTerms: number): FitPoints {
+  const { data, observed, weights } = points;
+  const n = observed.length;
+  const idx = thinIndices(n, Math.max(MIN_SCREEN_POINTS, Math.floor((n * maxTerms) / data.terms.weight.length)));
+  const share = n / idx.length;
+  return { data: pickPoints(data, idx), observed: pick(observed, idx), weights: Float64Array.from(idx, (i) => (weights ? weights[i] : 1) * share) };
+}
+
+/** Indices of each curve's points the solver sees: all, or an even share of maxFitPoints per curve. */
+function keptPoints(curves: LossCurve[], maxFitPoints: number): Int32Array[] {
+  const total = curves.reduce((n, c) => n + c.steps.length, 0);
+  return curves.map((c) => {
+    const n = c.steps.length;
+    return total <= maxFitPoints ? thinIndices(n, n) : thinIndices(n, Math.max(2, Math.round((maxFitPoints * n) / total)));
+  });
+}
+
+function fitPoints(curves: LossCurve[], schedules: DropSchedule[], kept: Int32Array[], s1MaxNormalised: number, window: number): FitPoints {
+  const parts = curves.map((c, i) => multiPowerPoints(schedules[i], pick(c.steps, kept[i]), s1MaxNormalised, window));
+  const isThinned = curves.some((c, i) => kept[i].length < c.steps.length);
+  return {
+    data: concatPoints(parts),
+    observed: concat(curves.map((c, i) => pick(c.loss, kept[i]))),
+    weights: isThinned ? concat(curves.map((c, i) => new Float64Array(kept[i].length).fill(c.steps.length / kept[i].length))) : undefined,
+  };
+}
+
+/** The schedule as the model sees it (LR in units of its eta_ref, its warmup convention). */
+export function modelSchedule(model: MultiPowerModel, schedule: LoggedSchedule): DropSchedule {
+  return new DropSchedule(schedule, { etaRef: model.scale.etaRef, convention: model.convention, warmupSteps: model.warmupSteps });
+}
+
+/** Points per chunk of a compressed prediction: bounds the memory of the terms (~500 per point). */
+const PREDICT_CHUNK = 4096;
+
+/**
+ * The predicted loss at integer steps >= 1 of any schedule. 'exact' (for reports) costs O(K) per step, K = steps
+ * where the LR changes; 'compressed' costs O(blocks) per step and stays within ~1e-6 of it (tested), for logs too
+ * long for the exact sum at every row.
+ */
+export function predictMultiPower(
+  model: MultiPowerModel,
+  schedule: LoggedSchedule | DropSchedule,
+  steps: ArrayLike<number>,
+  lossDrop: 'exact' | 'compressed' = 'exact',
+): Float64Array {
+  const ds = schedule instanceof DropSchedule ? schedule : modelSchedule(model, schedule);
+  const s1MaxNormalised = model.scale.s1Max / model.scale.etaRef;
+  if (lossDrop === 'compressed') return predictCompressed(model, ds, steps, s1MaxNormalised);
+  const [l0, a, alpha, b, logC, beta, gamma] = model.params;
+  const ld = exactLossDrop(ds, steps, logC, beta, gamma);
+  const logS1Max = Math.log(s1MaxNormalised);
+  return Float64Array.from(ld, (v, i) => l0 + a * Math.exp(-alpha * (Math.log(ds.area(steps[i])) - logS1Max)) - b * v);
+}
+
+function predictCompressed(model: MultiPowerModel, ds: DropSchedule, steps: ArrayLike<number>, s1MaxNormalised: number): Float64Array {
+  // The box plays no part in a prediction.
+  const law = multiPowerLaw(Infinity);
+  const out = new Float64Array(steps.length);
+  for (let start = 0; start < steps.length; start += PREDICT_CHUNK) {
+    const end = Math.min(steps.length, start + PREDICT_CHUNK);
+    const chunk = Float64Array.from({ length: end - start }, (_, i) => steps[start + i]);
+    law.predict(model.params, multiPowerPoints(ds, chunk, s1MaxNormalised), out.subarray(start, end));
+  }
+  return out;
+}

@@ -1,0 +1,290 @@
+// The loss-drop term of the multi-power law (Luo et al. 2025) and the per-curve structure it is computed from:
+//
+//   LD(s) = sum_{k=k0..s} (eta_{k-1} - eta_k) * G(eta_k^(-gamma) * S_k(s)),   S_k(s) = sum_{tau=k..s} eta_tau,
+//   G(x)  = 1 - (c*x + 1)^(-beta)
+//
+// Every LR here is in units of a reference LR eta_ref (the largest LR of the fitted curves), which is why G's
+// coefficient is the normalised c = C * eta_ref^(1-gamma) (see multiPower.ts).
+//
+// The exact sum costs O(K) per step (K = steps where the LR changes: every step of a cosine), so O(T*K) over a curve.
+// Fitting uses a compressed sum instead: exact over the last `window` steps before s, then blocks that double in
+// size with their distance from s (window/2 blocks per octave), each split until ln(eta) varies by at most
+// 2/window inside it. A block contributes its summed drop times G at the drop-weighted means of ln(eta_k) and of
+// S_k(s). Block sums come from prefix sums over the steps, so building a point's terms costs O(blocks), not O(s).
+import type { SaturationTable } from './saturation';
+import { StepLr, type LoggedSchedule } from './schedule';
+
+/**
+ * 'paper' (Luo et al.'s paper, the default): LD starts after warmup, at k0 = W + 1 with eta_{k0-1} = the LR at the
+ * end of warmup, so the warmup rise never enters LD. 'repository' (the authors' code): LD starts at step 1 with
+ * eta_0 = 0 when there is a warmup, so the warmup rise enters as negative drops. S1 sums the actual LR in both.
+ */
+export type LossDropConvention = 'paper' | 'repository';
+
+export interface DropScheduleOptions {
+  /** The LR every LR is divided by. */
+  etaRef: number;
+  convention: LossDropConvention;
+  /** A linear warmup from 0 that ended at this step, for logs whose warmup rows are absent. */
+  warmupSteps?: number;
+}
+
+/** Exact over this many steps before each point; the compression's accuracy follows from it (SCIENCE.md 2). */
+export const COMPRESSION_WINDOW = 64;
+
+/**
+ * ln(eta) is taken of max(eta, this): an LR of exactly 0 (a schedule decayed to zero) would make eta^(-gamma)
+ * infinite. With the floor, G tends to 1 when later steps still have LR, and to 0 when they do not: the limits.
+ */
+const ETA_FLOOR = 1e-12;
+
+/** A curve's per-step LR in units of eta_ref and its running sum, from step 0 to the step where the LR stops changing. */
+export class DropSchedule {
+  /** eta[i]: LR at step i; eta[0] is the LR "before" step 1, read only as eta_{k0-1} when k0 = 1. */
+  readonly eta: Float64Array;
+  /** cum[i] = eta[1] + ... + eta[i], so S_k(s) = cum[s] - cum[k-1]. */
+  readonly cum: Float64Array;
+  /** Past this step the LR holds at eta[last]: no drops, and sums grow linearly. */
+  readonly last: number;
+  /** k0: the first step whose drop enters LD. */
+  readonly firstDrop: number;
+  readonly warmupEnd: number;
+
+  constructor(schedule: LoggedSchedule, options: DropScheduleOptions) {
+    const stepLr = new StepLr(schedule, options.warmupSteps);
+    this.last = stepLr.constantFrom;
+    this.warmupEnd = stepLr.warmupEnd;
+    this.eta = new Float64Array(this.last + 1);
+    this.cum = new Float64Array(this.last + 1);
+    for (let i = 1; i <= this.last; i++) {
+      this.eta[i] = stepLr.at(i) / options.etaRef;
+      this.cum[i] = this.cum[i - 1] + this.eta[i];
+    }
+    if (options.convention === 'paper') {
+      this.firstDrop = this.warmupEnd + 1;
+      this.eta[0] = this.eta[1];
+    } else {
+      this.firstDrop = 1;
+      this.eta[0] = this.warmupEnd > 0 ? 0 : this.eta[1];
+    }
+  }
+
+  /** S1(s) = eta[1] + ... + eta[s] for any integer s >= 0. */
+  area(s: number): number {
+    return s <= this.last ? this.cum[s] : this.cum[this.last] + (s - this.last) * this.eta[this.last];
+  }
+
+  /** eta_{k-1} - eta_k where it enters LD, else 0. */
+  drop(k: number): number {
+    return k >= this.firstDrop && k <= this.last ? this.eta[k - 1] - this.eta[k] : 0;
+  }
+
+  /** ln(max(eta_k, floor)), computed once for every step: term building reads it several times per step. */
+  logEta(k: number): number {
+    if (!this.logEtaCache) this.logEtaCache = this.eta.map((e) => Math.log(Math.max(e, ETA_FLOOR)));
+    return this.logEtaCache[k];
+  }
+
+  private logEtaCache: Float64Array | null = null;
+}
+
+/**
+ * LD's terms, flattened over points: term t adds weight[t] * G(z) with z = ln c - gamma * logEta[t] + logArea[t]
+ * (logArea = ln S_k(s)). Logarithms are stored because G is evaluated as a function of z (saturation.ts).
+ */
+export interface DropTerms {
+  weight: Float64Array;
+  logEta: Float64Array;
+  logArea: Float64Array;
+}
+
+/**
+ * The terms of each point. Offsets are Float64Arrays on purpose: the fitter cuts every per-point Float64Array of a
+ * law's data into blocks of points, and the offsets must travel with their points; `terms` is an object, so every
+ * block shares it.
+ */
+export interface PointTerms {
+  termStart: Float64Array;
+  termEnd: Float64Array;
+  terms: DropTerms;
+}
+
+/** A growing store of terms: the count per point is known only once its blocks are split. */
+class TermBuffer {
+  weight = new Float64Array(1024);
+  logEta = new Float64Array(1024);
+  logArea = new Float64Array(1024);
+  length = 0;
+
+  push(weight: number, logEta: number, area: number): void {
+    if (this.length === this.weight.length) this.grow();
+    this.weight[this.length] = weight;
+    this.logEta[this.length] = logEta;
+    // Rounding can leave an S that should be 0 a hair below it; ln 0 = -Infinity is handled (G = 0).
+    this.logArea[this.length] = Math.log(Math.max(area, 0));
+    this.length++;
+  }
+
+  private grow(): void {
+    const size = 2 * this.weight.length;
+    for (const key of ['weight', 'logEta', 'logArea'] as const) {
+      const next = new Float64Array(size);
+      next.set(this[key]);
+      this[key] = next;
+    }
+  }
+
+  finish(): DropTerms {
+    return { weight: this.weight.slice(0, this.length), logEta: this.logEta.slice(0, this.length), logArea: this.logArea.slice(0, this.length) };
+  }
+}
+
+/** Prefix sums over k of one sign of the drops d_k: of d_k, d_k*ln(eta_k) and d_k*cum[k-1]. */
+interface SignedPrefix {
+  weight: Float64Array;
+  logEta: Float64Array;
+  cumBefore: Float64Array;
+}
+
+/**
+ * What any block's contribution needs, as prefix sums. Positive and negative drops (LR re-warmup, or the warmup
+ * rise in the repository convention) are summed apart: a drop-weighted mean over drops of both signs can fall
+ * anywhere, even outside the block.
+ */
+interface BlockSums {
+  positive: SignedPrefix;
+  negative: SignedPrefix | null;
+  /** Prefix of |ln eta_k - ln eta_{k-1}|: the total variation bounds how much ln(eta) varies inside a block. */
+  variation: Float64Array;
+}
+
+function blockSums(ds: DropSchedule): BlockSums {
+  const n = ds.last + 1;
+  const prefix = (): SignedPrefix => ({ weight: new Float64Array(n), logEta: new Float64Array(n), cumBefore: new Float64Array(n) });
+  const positive = prefix();
+  let hasNegative = false;
+  for (let k = ds.firstDrop; k <= ds.last; k++) if (ds.drop(k) < 0) hasNegative = true;
+  const negative = hasNegative ? prefix() : null;
+  const variation = new Float64Array(n);
+  // Entries below k0 stay 0: a block's sums read index lo - 1 >= k0 - 1.
+  for (let k = ds.firstDrop; k < n; k++) {
+    carry(positive, k);
+    if (negative) carry(negative, k);
+    const logEta = ds.logEta(k);
+    variation[k] = k > ds.firstDrop ? variation[k - 1] + Math.abs(logEta - ds.logEta(k - 1)) : 0;
+    const d = ds.drop(k);
+    if (d === 0) continue;
+    const p = d > 0 ? positive : negative!;
+    p.weight[k] += d;
+    p.logEta[k] += d * logEta;
+    p.cumBefore[k] += d * ds.cum[k - 1];
+  }
+  return { positive, negative, variation };
+}
+
+function carry(p: SignedPrefix, k: number): void {
+  p.weight[k] = p.weight[k - 1];
+  p.logEta[k] = p.logEta[k - 1];
+  p.cumBefore[k] = p.cumBefore[k - 1];
+}
+
+/**
+ * The LD terms at each step. `window` = Infinity gives the exact sum (every step with a drop is its own term);
+ * a finite window gives the compressed sum described at the top of this file.
+ */
+export function dropTerms(ds: DropSchedule, steps: ArrayLike<number>, window = COMPRESSION_WINDOW): PointTerms {
+  const n = steps.length;
+  const termStart = new Float64Array(n);
+  const termEnd = new Float64Array(n);
+  const out = new TermBuffer();
+  const sums = Number.isFinite(window) && ds.last - ds.firstDrop >= window ? blockSums(ds) : null;
+  for (let i = 0; i < n; i++) {
+    termStart[i] = out.length;
+    const s = steps[i];
+    const areaAtS = ds.area(s);
+    const exactFrom = sums ? Math.max(ds.firstDrop, s - window + 1) : ds.firstDrop;
+    for (let k = Math.min(s, ds.last); k >= exactFrom; k--) pushStep(ds, k, areaAtS, out);
+    if (sums) pushBlocks(ds, sums, s, areaAtS, window, out);
+    termEnd[i] = out.length;
+  }
+  return { termStart, termEnd, terms: out.finish() };
+}
+
+function pushStep(ds: DropSchedule, k: number, areaAtS: number, out: TermBuffer): void {
+  const d = ds.drop(k);
+  if (d !== 0) out.push(d, ds.logEta(k), areaAtS - ds.cum[k - 1]);
+}
+
+/** Blocks behind the exact window: window/2 blocks of 2 steps, then of 4, 8, ... back to k0. */
+function pushBlocks(ds: DropSchedule, sums: BlockSums, s: number, areaAtS: number, window: number, out: TermBuffer): void {
+  const maxSpread = 2 / window;
+  let hi = s - window;
+  for (let size = 2; hi >= ds.firstDrop; size *= 2) {
+    for (let b = 0; b < window / 2 && hi >= ds.firstDrop; b++, hi -= size) {
+      const lo = Math.max(ds.firstDrop, hi - size + 1);
+      if (lo <= ds.last) pushBlock(ds, sums, lo, Math.min(hi, ds.last), areaAtS, maxSpread, out);
+    }
+  }
+}
+
+function pushBlock(ds: DropSchedule, sums: BlockSums, lo: number, hi: number, areaAtS: number, maxSpread: number, out: TermBuffer): void {
+  if (lo === hi) return pushStep(ds, lo, areaAtS, out);
+  if (sums.variation[hi] - sums.variation[lo] > maxSpread) {
+    const mid = (lo + hi) >> 1;
+    pushBlock(ds, sums, mid + 1, hi, areaAtS, maxSpread, out);
+    pushBlock(ds, sums, lo, mid, areaAtS, maxSpread, out);
+    return;
+  }
+  pushPart(sums.positive, lo, hi, areaAtS, out);
+  if (sums.negative) pushPart(sums.negative, lo, hi, areaAtS, out);
+}
+
+/** One sign's summed drop over steps lo..hi, at its drop-weighted mean ln(eta) and mean S_k(s). */
+function pushPart(p: SignedPrefix, lo: number, hi: number, areaAtS: number, out: TermBuffer): void {
+  const weight = p.weight[hi] - p.weight[lo - 1];
+  if (weight === 0) return;
+  const logEta = (p.logEta[hi] - p.logEta[lo - 1]) / weight;
+  const cumBefore = (p.cumBefore[hi] - p.cumBefore[lo - 1]) / weight;
+  out.push(weight, logEta, areaAtS - cumBefore);
+}
+
+/** LD over terms start..end-1 (beta as `table` was last prepared for). */
+export function lossDropSum(terms: DropTerms, start: number, end: number, logC: number, gamma: number, table: SaturationTable): number {
+  const { weight, logEta, logArea } = terms;
+  let sum = 0;
+  for (let t = start; t < end; t++) sum += weight[t] * table.g(logC - gamma * logEta[t] + logArea[t]);
+  return sum;
+}
+
+/**
+ * The exact LD at each step, without materialising terms: O(K) memory, O(K) time per step. Used for reported
+ * predictions, where a curve's exact terms (points x drops) would not fit in memory.
+ */
+export function exactLossDrop(ds: DropSchedule, steps: ArrayLike<number>, logC: number, beta: number, gamma: number): Float64Array {
+  let m = 0;
+  for (let k = ds.firstDrop; k <= ds.last; k++) if (ds.drop(k) !== 0) m++;
+  const dropStep = new Float64Array(m);
+  const weight = new Float64Array(m);
+  const scale = new Float64Array(m);
+  const cumBefore = new Float64Array(m);
+  for (let k = ds.firstDrop, j = 0; k <= ds.last; k++) {
+    const d = ds.drop(k);
+    if (d === 0) continue;
+    dropStep[j] = k;
+    weight[j] = d;
+    scale[j] = Math.exp(logC - gamma * ds.logEta(k));
+    cumBefore[j++] = ds.cum[k - 1];
+  }
+  const out = new Float64Array(steps.length);
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    const areaAtS = ds.area(s);
+    let sum = 0;
+    for (let j = 0; j < m && dropStep[j] <= s; j++) {
+      const u = scale[j] * (areaAtS - cumBefore[j]);
+      sum += weight[j] * (1 - Math.exp(-beta * Math.log1p(u)));
+    }
+    out[i] = sum;
+  }
+  return out;
+}
