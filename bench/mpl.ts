@@ -16,7 +16,8 @@ import { normal, seededRandom } from '../src/core/util/random';
 import { SHARED_DATA } from './paths';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const option = (name: string, fallback: number) =>
+  Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVERY = option('every', 1);
 const REPEAT = option('repeat', 3);
 
@@ -32,7 +33,13 @@ function cosineLog(): LossCurve {
   const schedule = { steps, lr };
   const raw = { L0: 3.1558, A: 0.5166, alpha: 0.5086, B: 445.56, C: 0.05203, beta: 0.4056, gamma: 0.6 };
   const scale = { etaRef: PEAK, s1Max: 7 };
-  const truth: MultiPowerModel = { params: multiPowerParams(raw, scale), coefficients: raw, scale, convention: 'paper', warmupSteps: WARMUP };
+  const truth: MultiPowerModel = {
+    params: multiPowerParams(raw, scale),
+    coefficients: raw,
+    scale,
+    convention: 'paper',
+    warmupSteps: WARMUP,
+  };
   const grid = Float64Array.from({ length: (TOTAL - WARMUP) / LOSS_GRID + 1 }, (_, i) => WARMUP + i * LOSS_GRID);
   const onGrid = predictMultiPower(truth, schedule, grid, 'compressed');
   const random = seededRandom(1);
@@ -41,7 +48,15 @@ function cosineLog(): LossCurve {
     const t = (s - grid[k]) / LOSS_GRID;
     return (onGrid[k] + t * (onGrid[k + 1] - onGrid[k])) * Math.exp(0.002 * normal(random));
   });
-  return { name: 'cosine_1M', file: 'synthetic', steps, loss, lines: new Int32Array(steps.length), schedule, firstLine: 1 };
+  return {
+    name: 'cosine_1M',
+    file: 'synthetic',
+    steps,
+    loss,
+    lines: new Int32Array(steps.length),
+    schedule,
+    firstLine: 1,
+  };
 }
 
 function timed<T>(run: () => T): { value: T; ms: number } {
@@ -58,14 +73,18 @@ function longLog(): void {
     const { value: fit, ms } = timed(() => fitMultiPower([curve], { warmupSteps: WARMUP }));
     if (!fit) throw new Error('fit failed');
     const held = fit.atBounds.map((h) => `${h.name} (${h.bound})`).join(', ') || 'none';
-    console.log(`  fit ${r + 1}: ${(ms / 1000).toFixed(2)} s, ${fit.pointsFitted} points fitted, ${fit.fit.evaluations} evaluations, ${fit.fit.reason}; at bounds: ${held}`);
+    console.log(
+      `  fit ${r + 1}: ${(ms / 1000).toFixed(2)} s, ${fit.pointsFitted} points fitted, ${fit.fit.evaluations} evaluations, ${fit.fit.reason}; at bounds: ${held}`,
+    );
   }
   const fit = fitMultiPower([curve], { warmupSteps: WARMUP })!;
   const probes = Float64Array.from({ length: 16 }, (_, i) => Math.round(WARMUP + ((TOTAL - WARMUP) * (i + 1)) / 16));
   const exact = timed(() => predictMultiPower(fit, curve.schedule, probes, 'exact'));
   const compressed = timed(() => predictMultiPower(fit, curve.schedule, probes, 'compressed'));
   const error = exact.value.reduce((m, v, i) => Math.max(m, Math.abs(v - compressed.value[i])), 0);
-  console.log(`  16 probes: exact ${exact.ms.toFixed(0)} ms, compressed ${compressed.ms.toFixed(0)} ms, largest difference ${error.toExponential(2)} in loss`);
+  console.log(
+    `  16 probes: exact ${exact.ms.toFixed(0)} ms, compressed ${compressed.ms.toFixed(0)} ms, largest difference ${error.toExponential(2)} in loss`,
+  );
 }
 
 async function publicSplit(): Promise<void> {
@@ -79,7 +98,9 @@ async function publicSplit(): Promise<void> {
       }),
     );
     const { value: fit, ms } = timed(() => fitMultiPower(curves, { warmupSteps: 2160 }));
-    console.log(`public ${size}M official split: ${(ms / 1000).toFixed(2)} s, objective ${fit?.fit.objective.toExponential(6)}, ${fit?.fit.evaluations} evaluations`);
+    console.log(
+      `public ${size}M official split: ${(ms / 1000).toFixed(2)} s, objective ${fit?.fit.objective.toExponential(6)}, ${fit?.fit.evaluations} evaluations`,
+    );
   }
 }
 

@@ -135,13 +135,11 @@ function validRows(table: Table, cols: SweepColumns, findings: Finding[]): Sweep
         .replace('{n}', String(list.length)),
       file: table.file,
       line: table.lines[list[0]],
-      related: list
-        .slice(1, 50)
-        .map((r) => ({
-          file: table.file,
-          line: table.lines[r],
-          message: `${column?.name ?? ''} = ${cell(column, r)}`,
-        })),
+      related: list.slice(1, 50).map((r) => ({
+        file: table.file,
+        line: table.lines[r],
+        message: `${column?.name ?? ''} = ${cell(column, r)}`,
+      })),
     });
   };
   report(

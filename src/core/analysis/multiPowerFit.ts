@@ -86,7 +86,9 @@ export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOp
   if (fitting.length === 0) return null;
   const etaRef = Math.max(...fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
   if (!(etaRef > 0 && etaRef < Infinity)) return null;
-  const schedules = fitting.map((c) => new DropSchedule(c.schedule, { etaRef, convention: options.convention, warmupSteps: options.warmupSteps }));
+  const schedules = fitting.map(
+    (c) => new DropSchedule(c.schedule, { etaRef, convention: options.convention, warmupSteps: options.warmupSteps }),
+  );
   const kept = keptPoints(fitting, options.maxFitPoints);
   // Steps ascend, so each curve's largest S1 is at its last point.
   const s1MaxNormalised = Math.max(...fitting.map((c, i) => schedules[i].area(c.steps[c.steps.length - 1])));
@@ -127,13 +129,26 @@ const SCREEN_ITERATIONS = 50;
 function solve(law: Law<MultiPowerPoints>, points: FitPoints, options: MultiPowerOptions): RobustFit | null {
   const { data, observed, weights } = points;
   if (data.terms.weight.length <= DIRECT_TERMS) {
-    return fitRobust(law, data, observed, { delta: options.delta, starts: multiPowerStarts(data, observed, options.starts), weights });
+    return fitRobust(law, data, observed, {
+      delta: options.delta,
+      starts: multiPowerStarts(data, observed, options.starts),
+      weights,
+    });
   }
   const screen = thinned(points, SCREEN_TERMS);
   const starts = multiPowerStarts(screen.data, screen.observed, options.starts);
-  const screened = fitRobust(law, screen.data, screen.observed, { delta: options.delta, starts, weights: screen.weights, maxIterations: SCREEN_ITERATIONS });
+  const screened = fitRobust(law, screen.data, screen.observed, {
+    delta: options.delta,
+    starts,
+    weights: screen.weights,
+    maxIterations: SCREEN_ITERATIONS,
+  });
   if (!screened) return null;
-  const coarse = refineRobust(law, screen.data, screen.observed, screened.params, { delta: options.delta, weights: screen.weights }) ?? screened;
+  const coarse =
+    refineRobust(law, screen.data, screen.observed, screened.params, {
+      delta: options.delta,
+      weights: screen.weights,
+    }) ?? screened;
   const fine = refineRobust(law, data, observed, coarse.params, { delta: options.delta, weights });
   if (!fine) return null;
   const evaluations = screened.evaluations + coarse.evaluations + fine.evaluations;
@@ -146,7 +161,11 @@ function thinned(points: FitPoints, maxTerms: number): FitPoints {
   const n = observed.length;
   const idx = thinIndices(n, Math.max(MIN_SCREEN_POINTS, Math.floor((n * maxTerms) / data.terms.weight.length)));
   const share = n / idx.length;
-  return { data: pickPoints(data, idx), observed: pick(observed, idx), weights: Float64Array.from(idx, (i) => (weights ? weights[i] : 1) * share) };
+  return {
+    data: pickPoints(data, idx),
+    observed: pick(observed, idx),
+    weights: Float64Array.from(idx, (i) => (weights ? weights[i] : 1) * share),
+  };
 }
 
 /** Indices of each curve's points the solver sees: all, or an even share of maxFitPoints per curve. */
@@ -154,23 +173,37 @@ function keptPoints(curves: LossCurve[], maxFitPoints: number): Int32Array[] {
   const total = curves.reduce((n, c) => n + c.steps.length, 0);
   return curves.map((c) => {
     const n = c.steps.length;
-    return total <= maxFitPoints ? thinIndices(n, n) : thinIndices(n, Math.max(2, Math.round((maxFitPoints * n) / total)));
+    return total <= maxFitPoints
+      ? thinIndices(n, n)
+      : thinIndices(n, Math.max(2, Math.round((maxFitPoints * n) / total)));
   });
 }
 
-function fitPoints(curves: LossCurve[], schedules: DropSchedule[], kept: Int32Array[], s1MaxNormalised: number, window: number): FitPoints {
+function fitPoints(
+  curves: LossCurve[],
+  schedules: DropSchedule[],
+  kept: Int32Array[],
+  s1MaxNormalised: number,
+  window: number,
+): FitPoints {
   const parts = curves.map((c, i) => multiPowerPoints(schedules[i], pick(c.steps, kept[i]), s1MaxNormalised, window));
   const isThinned = curves.some((c, i) => kept[i].length < c.steps.length);
   return {
     data: concatPoints(parts),
     observed: concat(curves.map((c, i) => pick(c.loss, kept[i]))),
-    weights: isThinned ? concat(curves.map((c, i) => new Float64Array(kept[i].length).fill(c.steps.length / kept[i].length))) : undefined,
+    weights: isThinned
+      ? concat(curves.map((c, i) => new Float64Array(kept[i].length).fill(c.steps.length / kept[i].length)))
+      : undefined,
   };
 }
 
 /** The schedule as the model sees it (LR in units of its eta_ref, its warmup convention). */
 export function modelSchedule(model: MultiPowerModel, schedule: LoggedSchedule): DropSchedule {
-  return new DropSchedule(schedule, { etaRef: model.scale.etaRef, convention: model.convention, warmupSteps: model.warmupSteps });
+  return new DropSchedule(schedule, {
+    etaRef: model.scale.etaRef,
+    convention: model.convention,
+    warmupSteps: model.warmupSteps,
+  });
 }
 
 /** Points per chunk of a compressed prediction: bounds the memory of the terms (~500 per point). */
@@ -196,7 +229,12 @@ export function predictMultiPower(
   return Float64Array.from(ld, (v, i) => l0 + a * Math.exp(-alpha * (Math.log(ds.area(steps[i])) - logS1Max)) - b * v);
 }
 
-function predictCompressed(model: MultiPowerModel, ds: DropSchedule, steps: ArrayLike<number>, s1MaxNormalised: number): Float64Array {
+function predictCompressed(
+  model: MultiPowerModel,
+  ds: DropSchedule,
+  steps: ArrayLike<number>,
+  s1MaxNormalised: number,
+): Float64Array {
   // The box plays no part in a prediction.
   const law = multiPowerLaw(Infinity);
   const out = new Float64Array(steps.length);

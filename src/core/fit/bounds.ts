@@ -26,7 +26,8 @@ export function parametersAtBounds(
     const lower = law.lower[index];
     const upper = law.upper[index];
     const width = upper - lower;
-    const near = (limit: number) => Math.abs(value - limit) <= tolerance * (Number.isFinite(width) ? width : Math.max(1, Math.abs(limit)));
+    const near = (limit: number) =>
+      Math.abs(value - limit) <= tolerance * (Number.isFinite(width) ? width : Math.max(1, Math.abs(limit)));
     if (Number.isFinite(lower) && near(lower)) hits.push({ name, index, bound: 'lower', value, limit: lower });
     else if (Number.isFinite(upper) && near(upper)) hits.push({ name, index, bound: 'upper', value, limit: upper });
   });

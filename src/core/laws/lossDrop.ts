@@ -135,7 +135,11 @@ class TermBuffer {
   }
 
   finish(): DropTerms {
-    return { weight: this.weight.slice(0, this.length), logEta: this.logEta.slice(0, this.length), logArea: this.logArea.slice(0, this.length) };
+    return {
+      weight: this.weight.slice(0, this.length),
+      logEta: this.logEta.slice(0, this.length),
+      logArea: this.logArea.slice(0, this.length),
+    };
   }
 }
 
@@ -160,7 +164,11 @@ interface BlockSums {
 
 function blockSums(ds: DropSchedule): BlockSums {
   const n = ds.last + 1;
-  const prefix = (): SignedPrefix => ({ weight: new Float64Array(n), logEta: new Float64Array(n), cumBefore: new Float64Array(n) });
+  const prefix = (): SignedPrefix => ({
+    weight: new Float64Array(n),
+    logEta: new Float64Array(n),
+    cumBefore: new Float64Array(n),
+  });
   const positive = prefix();
   let hasNegative = false;
   for (let k = ds.firstDrop; k <= ds.last; k++) if (ds.drop(k) < 0) hasNegative = true;
@@ -216,7 +224,14 @@ function pushStep(ds: DropSchedule, k: number, areaAtS: number, out: TermBuffer)
 }
 
 /** Blocks behind the exact window: window/2 blocks of 2 steps, then of 4, 8, ... back to k0. */
-function pushBlocks(ds: DropSchedule, sums: BlockSums, s: number, areaAtS: number, window: number, out: TermBuffer): void {
+function pushBlocks(
+  ds: DropSchedule,
+  sums: BlockSums,
+  s: number,
+  areaAtS: number,
+  window: number,
+  out: TermBuffer,
+): void {
   const maxSpread = 2 / window;
   let hi = s - window;
   for (let size = 2; hi >= ds.firstDrop; size *= 2) {
@@ -227,7 +242,15 @@ function pushBlocks(ds: DropSchedule, sums: BlockSums, s: number, areaAtS: numbe
   }
 }
 
-function pushBlock(ds: DropSchedule, sums: BlockSums, lo: number, hi: number, areaAtS: number, maxSpread: number, out: TermBuffer): void {
+function pushBlock(
+  ds: DropSchedule,
+  sums: BlockSums,
+  lo: number,
+  hi: number,
+  areaAtS: number,
+  maxSpread: number,
+  out: TermBuffer,
+): void {
   if (lo === hi) return pushStep(ds, lo, areaAtS, out);
   if (sums.variation[hi] - sums.variation[lo] > maxSpread) {
     const mid = (lo + hi) >> 1;
@@ -249,7 +272,14 @@ function pushPart(p: SignedPrefix, lo: number, hi: number, areaAtS: number, out:
 }
 
 /** LD over terms start..end-1 (beta as `table` was last prepared for). */
-export function lossDropSum(terms: DropTerms, start: number, end: number, logC: number, gamma: number, table: SaturationTable): number {
+export function lossDropSum(
+  terms: DropTerms,
+  start: number,
+  end: number,
+  logC: number,
+  gamma: number,
+  table: SaturationTable,
+): number {
   const { weight, logEta, logArea } = terms;
   let sum = 0;
   for (let t = start; t < end; t++) sum += weight[t] * table.g(logC - gamma * logEta[t] + logArea[t]);
@@ -260,7 +290,13 @@ export function lossDropSum(terms: DropTerms, start: number, end: number, logC: 
  * The exact LD at each step, without materialising terms: O(K) memory, O(K) time per step. Used for reported
  * predictions, where a curve's exact terms (points x drops) would not fit in memory.
  */
-export function exactLossDrop(ds: DropSchedule, steps: ArrayLike<number>, logC: number, beta: number, gamma: number): Float64Array {
+export function exactLossDrop(
+  ds: DropSchedule,
+  steps: ArrayLike<number>,
+  logC: number,
+  beta: number,
+  gamma: number,
+): Float64Array {
   let m = 0;
   for (let k = ds.firstDrop; k <= ds.last; k++) if (ds.drop(k) !== 0) m++;
   const dropStep = new Float64Array(m);

@@ -87,7 +87,12 @@ export function multiPowerLaw(maxL0: number): Law<MultiPowerPoints> {
  * The law's data at some steps of one schedule. `s1MaxNormalised`: the largest S1 of the fit in units of eta_ref
  * (x1 = S1/S1max). `window` = Infinity gives the exact loss-drop sum.
  */
-export function multiPowerPoints(ds: DropSchedule, steps: ArrayLike<number>, s1MaxNormalised: number, window = COMPRESSION_WINDOW): MultiPowerPoints {
+export function multiPowerPoints(
+  ds: DropSchedule,
+  steps: ArrayLike<number>,
+  s1MaxNormalised: number,
+  window = COMPRESSION_WINDOW,
+): MultiPowerPoints {
   const logS1Max = Math.log(s1MaxNormalised);
   const logX1 = Float64Array.from({ length: steps.length }, (_, i) => Math.log(ds.area(steps[i])) - logS1Max);
   return { ...dropTerms(ds, steps, window), logX1 };
@@ -97,7 +102,9 @@ export function multiPowerPoints(ds: DropSchedule, steps: ArrayLike<number>, s1M
 export function lossDropAtPoints(data: MultiPowerPoints, logC: number, beta: number, gamma: number): Float64Array {
   const table = new SaturationTable();
   table.prepare(beta);
-  return Float64Array.from(data.logX1, (_, i) => lossDropSum(data.terms, data.termStart[i], data.termEnd[i], logC, gamma, table));
+  return Float64Array.from(data.logX1, (_, i) =>
+    lossDropSum(data.terms, data.termStart[i], data.termEnd[i], logC, gamma, table),
+  );
 }
 
 /** Points picked by index; the terms stay shared. */
@@ -163,7 +170,15 @@ export function multiPowerStarts(data: MultiPowerPoints, observed: Float64Array,
           const solved = boundedLeastSquares([ones, powers[k], negLd], y, [true, true, true]);
           if (!solved) return;
           const [l0, a, b] = solved.coefficients;
-          const start = Float64Array.of(Math.min(l0, maxL0), Math.max(a, MIN_LINEAR_START), alpha, Math.max(b, MIN_LINEAR_START), Math.log(c), beta, gamma);
+          const start = Float64Array.of(
+            Math.min(l0, maxL0),
+            Math.max(a, MIN_LINEAR_START),
+            alpha,
+            Math.max(b, MIN_LINEAR_START),
+            Math.log(c),
+            beta,
+            gamma,
+          );
           scanned.push({ sse: solved.sumSquares, start });
         });
       }

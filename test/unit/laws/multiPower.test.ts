@@ -26,9 +26,21 @@ const PEAK = 3e-4;
 const CONVENTIONS: LossDropConvention[] = ['paper', 'repository'];
 /** The optima of SCIENCE.md 2 on the official split (raw units): realistic parameters for every accuracy check. */
 const OPTIMA: Record<string, { objective: number; maxPredE: number; raw: MultiPowerCoefficients }> = {
-  '25': { objective: 1.409058e-4, maxPredE: 0.0014, raw: { L0: 3.1558, A: 0.5166, alpha: 0.5086, B: 445.56, C: 0.05203, beta: 0.4056, gamma: 0.98 } },
-  '100': { objective: 1.016413e-4, maxPredE: 0.0016, raw: { L0: 2.7819, A: 0.6007, alpha: 0.447, B: 483.94, C: 1.094, beta: 0.98, gamma: 0.4585 } },
-  '400': { objective: 1.108822e-4, maxPredE: 0.0022, raw: { L0: 2.5204, A: 0.6585, alpha: 0.4159, B: 589.12, C: 0.2065, beta: 0.9199, gamma: 0.6025 } },
+  '25': {
+    objective: 1.409058e-4,
+    maxPredE: 0.0014,
+    raw: { L0: 3.1558, A: 0.5166, alpha: 0.5086, B: 445.56, C: 0.05203, beta: 0.4056, gamma: 0.98 },
+  },
+  '100': {
+    objective: 1.016413e-4,
+    maxPredE: 0.0016,
+    raw: { L0: 2.7819, A: 0.6007, alpha: 0.447, B: 483.94, C: 1.094, beta: 0.98, gamma: 0.4585 },
+  },
+  '400': {
+    objective: 1.108822e-4,
+    maxPredE: 0.0022,
+    raw: { L0: 2.5204, A: 0.6585, alpha: 0.4159, B: 589.12, C: 0.2065, beta: 0.9199, gamma: 0.6025 },
+  },
 };
 /** The compressed loss-drop sum may differ from the exact one by at most this, in loss. */
 const COMPRESSION_BOUND = 1e-5;
@@ -72,7 +84,11 @@ function modelOf(raw: MultiPowerCoefficients, convention: LossDropConvention, wa
 
 /** Largest |compressed - exact| in loss (b * LD) at the given steps. */
 function compressionError(model: MultiPowerModel, schedule: LoggedSchedule, steps: Float64Array): number {
-  const ds = new DropSchedule(schedule, { etaRef: model.scale.etaRef, convention: model.convention, warmupSteps: model.warmupSteps });
+  const ds = new DropSchedule(schedule, {
+    etaRef: model.scale.etaRef,
+    convention: model.convention,
+    warmupSteps: model.warmupSteps,
+  });
   const [, , , b, logC, beta, gamma] = model.params;
   const compressed = lossDropAtPoints(multiPowerPoints(ds, steps, 1), logC, beta, gamma);
   const exact = exactLossDrop(ds, steps, logC, beta, gamma);
@@ -147,7 +163,9 @@ test('exact predictions equal a direct evaluation of the formula in raw units, i
       return raw.L0 + raw.A * Math.pow(area[s], -raw.alpha) - raw.B * ld;
     });
     const predicted = predictMultiPower(modelOf(raw, convention, warmup), schedule, steps);
-    direct.forEach((v, i) => assert.ok(Math.abs(predicted[i] - v) < 1e-10, `${convention} step ${steps[i]}: ${predicted[i]} vs ${v}`));
+    direct.forEach((v, i) =>
+      assert.ok(Math.abs(predicted[i] - v) < 1e-10, `${convention} step ${steps[i]}: ${predicted[i]} vs ${v}`),
+    );
   }
 });
 
@@ -163,7 +181,9 @@ test('raw and normalised parameters convert both ways exactly', () => {
 test(`compressed loss-drop sum within ${COMPRESSION_BOUND} of the exact one on synthetic 1,000,000-step schedules`, () => {
   const warmup = 10_000;
   const total = 1_000_000;
-  const probes = Float64Array.from({ length: 12 }, (_, i) => Math.round(warmup + 64 + ((total - warmup - 64) * (i + 1) ** 2) / 144));
+  const probes = Float64Array.from({ length: 12 }, (_, i) =>
+    Math.round(warmup + 64 + ((total - warmup - 64) * (i + 1) ** 2) / 144),
+  );
   let worst = 0;
   for (const kind of ['cosine', 'cosine-to-zero', 'wsd'] as Kind[]) {
     const schedule = loggedSchedule(kind, warmup, total, 100);
@@ -183,7 +203,13 @@ test(`compressed loss-drop sum within ${COMPRESSION_BOUND} of the exact one on s
       for (const gamma of [0.02, 0.98]) {
         const params = Float64Array.of(2.5, 0.2, 0.4, b, Math.log(c), beta, gamma);
         const scale = { etaRef: PEAK, s1Max: 7 };
-        const model: MultiPowerModel = { params, coefficients: multiPowerCoefficients(params, scale), scale, convention: 'paper', warmupSteps: warmup };
+        const model: MultiPowerModel = {
+          params,
+          coefficients: multiPowerCoefficients(params, scale),
+          scale,
+          convention: 'paper',
+          warmupSteps: warmup,
+        };
         for (const schedule of cornerSchedules) worst = Math.max(worst, compressionError(model, schedule, probes));
       }
     }
@@ -198,12 +224,16 @@ test('fits a 1,000,000-step cosine log in seconds (time printed)', () => {
   const schedule = loggedSchedule('cosine', warmup, total, 100);
   const truth = modelOf({ ...OPTIMA['25'].raw, gamma: 0.6 }, 'paper', warmup);
   const random = seededRandom(1);
-  const loss = predictMultiPower(truth, schedule, schedule.steps, 'compressed').map((v) => v * Math.exp(0.002 * normal(random)));
+  const loss = predictMultiPower(truth, schedule, schedule.steps, 'compressed').map(
+    (v) => v * Math.exp(0.002 * normal(random)),
+  );
   const started = performance.now();
   const fit = fitMultiPower([curveOf('cosine_1M', schedule, loss)], { warmupSteps: warmup });
   const seconds = (performance.now() - started) / 1000;
   assert.ok(fit && Number.isFinite(fit.fit.objective));
-  console.log(`1M-step cosine (${schedule.steps.length} rows, ${fit.pointsFitted} fitted): ${seconds.toFixed(2)} s, ${fit.fit.evaluations} evaluations, ${fit.fit.reason}`);
+  console.log(
+    `1M-step cosine (${schedule.steps.length} rows, ${fit.pointsFitted} fitted): ${seconds.toFixed(2)} s, ${fit.fit.evaluations} evaluations, ${fit.fit.reason}`,
+  );
   // One cosine cannot pin the drop term down (SCIENCE.md 2), but the curve itself is reproduced to its noise
   // (0.2 % lognormal: a mean absolute relative error of 0.16 %).
   const inSample = scorePredictions(loss, predictMultiPower(fit, schedule, schedule.steps, 'compressed'));
@@ -225,7 +255,15 @@ test('recovers known parameters from clean constant + cosine + WSD + two-stage c
     assert.deepEqual(fit.atBounds, []);
     // The fit sees the compressed sum (within ~1e-6 of the exact one that made the data): the drop term's
     // parameters absorb that, the power part is recovered to rounding.
-    for (const [key, tolerance] of [['L0', 1e-5], ['A', 1e-5], ['alpha', 1e-5], ['B', 2e-3], ['C', 2e-3], ['beta', 2e-3], ['gamma', 2e-3]] as const) {
+    for (const [key, tolerance] of [
+      ['L0', 1e-5],
+      ['A', 1e-5],
+      ['alpha', 1e-5],
+      ['B', 2e-3],
+      ['C', 2e-3],
+      ['beta', 2e-3],
+      ['gamma', 2e-3],
+    ] as const) {
       const error = Math.abs(fit.coefficients[key] - raw[key]) / raw[key];
       assert.ok(error < tolerance, `${convention} ${key}: ${fit.coefficients[key]} vs ${raw[key]}`);
     }
@@ -235,7 +273,13 @@ test('recovers known parameters from clean constant + cosine + WSD + two-stage c
 test('parametersAtBounds names the parameters the box holds', () => {
   const law = { parameterNames: ['x', 'y', 'z', 'w'], lower: [0, 0, -1, 0], upper: [1, Infinity, 1, Infinity] };
   const hits = parametersAtBounds(law, [1, 0, 0.2, 1e-3]);
-  assert.deepEqual(hits.map((h) => [h.name, h.bound]), [['x', 'upper'], ['y', 'lower']]);
+  assert.deepEqual(
+    hits.map((h) => [h.name, h.bound]),
+    [
+      ['x', 'upper'],
+      ['y', 'lower'],
+    ],
+  );
 });
 
 // ---- The public multi-power-law curves (SCIENCE.md 6), skipped where ../shared/data is absent.
@@ -248,48 +292,65 @@ async function luoCurve(size: string, name: string): Promise<LossCurve> {
   return extractLossCurves(table, detectRoles(table)).curves[0];
 }
 
-test(`compressed loss-drop sum within ${COMPRESSION_BOUND} of the exact one on the public curves`, { skip }, async () => {
-  // The nine schedules are the same for every model size; the three optima span the parameters that matter.
-  let worst = 0;
-  for (const name of [...LUO_FIT, ...LUO_HELDOUT]) {
-    const curve = await luoCurve('25', name);
-    for (const { raw } of Object.values(OPTIMA)) {
-      for (const convention of CONVENTIONS) {
-        const error = compressionError(modelOf(raw, convention, WARMUP), curve.schedule, curve.steps);
-        worst = Math.max(worst, error);
-        assert.ok(error <= COMPRESSION_BOUND, `${name} ${convention}: ${error}`);
+test(
+  `compressed loss-drop sum within ${COMPRESSION_BOUND} of the exact one on the public curves`,
+  { skip },
+  async () => {
+    // The nine schedules are the same for every model size; the three optima span the parameters that matter.
+    let worst = 0;
+    for (const name of [...LUO_FIT, ...LUO_HELDOUT]) {
+      const curve = await luoCurve('25', name);
+      for (const { raw } of Object.values(OPTIMA)) {
+        for (const convention of CONVENTIONS) {
+          const error = compressionError(modelOf(raw, convention, WARMUP), curve.schedule, curve.steps);
+          worst = Math.max(worst, error);
+          assert.ok(error <= COMPRESSION_BOUND, `${name} ${convention}: ${error}`);
+        }
       }
     }
-  }
-  console.log(`public curves: largest |compressed - exact| = ${worst.toExponential(2)} (loss units)`);
-});
+    console.log(`public curves: largest |compressed - exact| = ${worst.toExponential(2)} (loss units)`);
+  },
+);
 
 for (const size of Object.keys(OPTIMA)) {
   const { objective, maxPredE } = OPTIMA[size];
-  test(`${size}M official split: objective <= ${objective} (+1e-6 relative), held-out PredE <= ${(maxPredE * 100).toFixed(2)} %`, { skip }, async () => {
-    const fitCurves = await Promise.all(LUO_FIT.map((name) => luoCurve(size, name)));
-    const started = performance.now();
-    const fit = fitMultiPower(fitCurves, { warmupSteps: WARMUP });
-    assert.ok(fit);
-    const seconds = (performance.now() - started) / 1000;
-    const predE: number[] = [];
-    for (const name of LUO_HELDOUT) {
-      const curve = await luoCurve(size, name);
-      const kept = Array.from(curve.steps.keys()).filter((i) => curve.steps[i] !== 24_000);
-      const predicted = predictMultiPower(fit, curve.schedule, kept.map((i) => curve.steps[i]));
-      const metrics = scorePredictions(kept.map((i) => curve.loss[i]), predicted);
-      predE.push(metrics.predE);
-      console.log(`  ${size}M ${name.padEnd(18)} PredE ${(metrics.predE * 100).toFixed(3)} %  WorstE ${(metrics.worstE * 100).toFixed(3)} %`);
-    }
-    const mean = predE.reduce((s, v) => s + v, 0) / predE.length;
-    const c = fit.coefficients;
-    console.log(
-      `${size}M MPL: PredE ${(mean * 100).toFixed(3)} %, objective ${fit.fit.objective.toExponential(6)} (SCIENCE.md ${objective.toExponential(6)}), ` +
-        `${seconds.toFixed(1)} s; L0 ${c.L0.toFixed(4)} A ${c.A.toFixed(4)} alpha ${c.alpha.toFixed(4)} B ${c.B.toFixed(2)} C ${c.C.toFixed(5)} beta ${c.beta.toFixed(4)} gamma ${c.gamma.toFixed(4)}`,
-    );
-    assert.ok(fit.fit.objective <= objective * (1 + 1e-6), `objective ${fit.fit.objective}`);
-    assert.ok(mean <= maxPredE, `PredE ${mean}`);
-  });
+  test(
+    `${size}M official split: objective <= ${objective} (+1e-6 relative), held-out PredE <= ${(maxPredE * 100).toFixed(2)} %`,
+    { skip },
+    async () => {
+      const fitCurves = await Promise.all(LUO_FIT.map((name) => luoCurve(size, name)));
+      const started = performance.now();
+      const fit = fitMultiPower(fitCurves, { warmupSteps: WARMUP });
+      assert.ok(fit);
+      const seconds = (performance.now() - started) / 1000;
+      const predE: number[] = [];
+      for (const name of LUO_HELDOUT) {
+        const curve = await luoCurve(size, name);
+        const kept = Array.from(curve.steps.keys()).filter((i) => curve.steps[i] !== 24_000);
+        const predicted = predictMultiPower(
+          fit,
+          curve.schedule,
+          kept.map((i) => curve.steps[i]),
+        );
+        const metrics = scorePredictions(
+          kept.map((i) => curve.loss[i]),
+          predicted,
+        );
+        predE.push(metrics.predE);
+        console.log(
+          `  ${size}M ${name.padEnd(18)} PredE ${(metrics.predE * 100).toFixed(3)} %  WorstE ${(metrics.worstE * 100).toFixed(3)} %`,
+        );
+      }
+      const mean = predE.reduce((s, v) => s + v, 0) / predE.length;
+      const c = fit.coefficients;
+      console.log(
+        `${size}M MPL: PredE ${(mean * 100).toFixed(3)} %, objective ${fit.fit.objective.toExponential(6)} (SCIENCE.md ${objective.toExponential(6)}), ` +
+          `${seconds.toFixed(1)} s; L0 ${c.L0.toFixed(4)} A ${c.A.toFixed(4)} alpha ${c.alpha.toFixed(4)} B ${c.B.toFixed(2)} C ${c.C.toFixed(5)} beta ${c.beta.toFixed(4)} gamma ${c.gamma.toFixed(4)}`,
+      );
+      assert.ok(fit.fit.objective <= objective * (1 + 1e-6), `objective ${fit.fit.objective}`);
+      assert.ok(mean <= maxPredE, `PredE ${mean}`);
+    },
+  );
 }
 
 test('constant + cosine only: the drop term is not identified, and the fit says so', { skip }, async () => {
