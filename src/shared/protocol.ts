@@ -3,43 +3,15 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Analysis, LawId, Prediction } from '../core/analysis/types';
 import type { ColumnRole, FileKind } from '../core/table/types';
+import { settingsDefaults, type Settings } from '../core/options/settings';
 
-/** The `scalingLens` settings section, as the server reads it per resource. */
-export interface ScalingLensSettings {
-  columns: Partial<Record<ColumnRole, string>>;
-  law: 'auto' | LawId;
-  autoFit: boolean;
-  predict: { steps: number[]; dataMultipliers: number[]; computeBudgets: number[] };
-  fit: {
-    lambda: number | 'auto';
-    warmupConvention: 'peak' | 'actual';
-    warmupSteps: number | null;
-    huberDelta: number;
-    bleuHuberDelta: number;
-    ceHuberDelta: number;
-    bootstrapSamples: number;
-  };
-  breaks: { tolerance: number; fitFirst: number };
-  maxFileSizeMB: number;
-}
+/**
+ * The `scalingLens` settings section, as the server reads it per resource. Its shape, defaults and checks are rows of
+ * the options table (src/core/options/schema.ts); package.json's `contributes.configuration` is generated from it.
+ */
+export type ScalingLensSettings = Settings;
 
-export const DEFAULT_SETTINGS: ScalingLensSettings = {
-  columns: {},
-  law: 'auto',
-  autoFit: true,
-  predict: { steps: [], dataMultipliers: [2], computeBudgets: [] },
-  fit: {
-    lambda: 0.999,
-    warmupConvention: 'peak',
-    warmupSteps: null,
-    huberDelta: 1e-3,
-    bleuHuberDelta: 0.1,
-    ceHuberDelta: 1e-3,
-    bootstrapSamples: 200,
-  },
-  breaks: { tolerance: 1.0, fitFirst: 4 },
-  maxFileSizeMB: 2048,
-};
+export const DEFAULT_SETTINGS: ScalingLensSettings = settingsDefaults();
 
 /** Choices a user made for one file with "Select Columns and Law...", remembered by the client per file. */
 export interface FileOverrides {

@@ -1,5 +1,6 @@
-// Every knob of an analysis, with its default in one place. The CLI flags and the extension's settings map onto
-// this object; nothing else decides a default.
+// Every knob of an analysis. Their defaults, and the CLI flags and extension settings that set them, are rows of the
+// options table (src/core/options/schema.ts); nothing else decides a default.
+import { analysisDefaults } from '../options/schema';
 import type { ColumnRole } from '../table/types';
 import type { WarmupConvention } from '../laws/schedule';
 import type { LawId } from './types';
@@ -47,25 +48,8 @@ export interface AnalysisOptions {
   powerX?: string;
 }
 
-export const DEFAULT_OPTIONS: AnalysisOptions = {
-  law: 'auto',
-  columns: {},
-  seed: 1,
-  bootstrapSamples: 200,
-  fitOn: [],
-  predictSteps: [],
-  lambda: 0.999,
-  warmupConvention: 'peak',
-  lossDelta: 1e-3,
-  dataMultipliers: [2],
-  predictAt: [],
-  breakTolerance: 1.0,
-  fitFirst: 4,
-  bleuDelta: 0.1,
-  ceDelta: 1e-3,
-  computeBudgets: [],
-  chinchillaDelta: 1e-3,
-};
+/** Every option at its default, from the options table (src/core/options/schema.ts), where every default is written. */
+export const DEFAULT_OPTIONS: AnalysisOptions = analysisDefaults();
 
 export function withDefaults(partial: Partial<AnalysisOptions> = {}): AnalysisOptions {
   const merged = { ...DEFAULT_OPTIONS };

@@ -7,6 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { TableBuilder, type Placement, type TablePart } from './columns';
 import { DelimitedParser } from './delimited';
 import { classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
+import { delimiterFromName } from './delimiterNames';
 import { uniqueColumnNames } from './header';
 import { JsonlParser } from './jsonl';
 import {
@@ -550,19 +551,10 @@ class TableReader {
   }
 }
 
-const NAMED_DELIMITERS: Readonly<Record<string, string>> = {
-  '\\t': '\t',
-  tab: '\t',
-  comma: ',',
-  semicolon: ';',
-  pipe: '|',
-  space: ' ',
-};
-
 /** A forced delimiter must be one ASCII character that cannot be confused with quoting or line structure. */
 function validDelimiter(value: string | undefined, problems: ProblemLog): string | undefined {
   if (value === undefined) return undefined;
-  const delimiter = NAMED_DELIMITERS[value.toLowerCase()] ?? value;
+  const delimiter = delimiterFromName(value);
   if (delimiter.length === 1 && delimiter.charCodeAt(0) < 128 && !'"\r\n#'.includes(delimiter)) return delimiter;
   problems.add(
     'delimiter-invalid',

@@ -113,6 +113,18 @@ test('inspect shows format, columns with roles and curves without fitting', () =
   assert.deepEqual(doc.series['examples/loss/sweep.csv'].sort(), ['cosine_10k', 'cosine_30k', 'wsd_10k']);
 });
 
+test('--delimiter space reads a space-separated file', () => {
+  const file = tmpFile('spaced.csv', 'step loss lr\n1 4.0 0.1\n2 3.5 0.1\n3 3.2 0.1\n');
+  const run = cli(['inspect', file, '--delimiter', 'space', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert.equal(doc.files[0].delimiter, ' ');
+  assert.deepEqual(
+    doc.files[0].columns.map((c: { name: string }) => c.name),
+    ['step', 'loss', 'lr'],
+  );
+});
+
 test('--json on the real curves gives the same held-out figures as the core', { skip: skipUnless(LUO) }, async () => {
   const run = cli(['fit', ...luoFiles('100'), '--fit-on', LUO_FIT.join(','), '--json', '--bootstrap', '0']);
   assert.equal(run.code, 0, run.stderr);

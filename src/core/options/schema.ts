@@ -1,0 +1,440 @@
+// Every knob of Scaling Lens in one table: its analysis option, its VS Code setting, its CLI flag, its default, the
+// kind of value it takes, and its descriptions. Nothing else writes a default. From this table come DEFAULT_OPTIONS,
+// the settings (their type, defaults and reading: settings.ts), package.json's `contributes.configuration`
+// (manifest.ts, `npm run settings:write`) and the CLI's parsing and help (src/cli/args.ts). Like rust-analyzer's
+// config table, it is plain data: the core keeps it, and the shells phrase it.
+import type { AnalysisOptions } from '../analysis/options';
+import type { LawId } from '../analysis/types';
+import type { ColumnRole } from '../table/types';
+import {
+  anyText,
+  autoOr,
+  delimiterChar,
+  nameList,
+  numberIn,
+  numberList,
+  oneOf,
+  onOff,
+  orNull,
+  roleMap,
+  type ValueKind,
+} from './kinds';
+
+/** A compile-time check: `type _X = Assert<...>` fails to compile unless the condition is true. */
+type Assert<T extends true> = T;
+
+/** The VS Code settings section every setting key is relative to. */
+export const SETTINGS_SECTION = 'scalingLens';
+
+/** The settings editor's groups, in the order it shows them. */
+export const SETTINGS_GROUPS = [
+  'Columns and law',
+  'Predictions',
+  'Fitting',
+  'Break detection',
+  'Limits and logs',
+] as const;
+export type SettingsGroup = (typeof SETTINGS_GROUPS)[number];
+
+/** The CLI help's sections (by what a flag applies to), in order; the first has no heading. */
+export const CLI_SECTIONS = {
+  general: '',
+  loss: 'Loss curves (LR-annealing law)',
+  downstream: 'Downstream sweeps (BLEU / cross-entropy vs pretraining data)',
+  compute: '(N, D) sweeps',
+} as const;
+export type CliSection = keyof typeof CLI_SECTIONS;
+
+export interface SettingSpec<Key extends string> {
+  /** Relative to SETTINGS_SECTION; a dot nests it ('fit.lambda' is `{ fit: { lambda } }` in what VS Code sends). */
+  key: Key;
+  group: SettingsGroup;
+  /** Markdown, shown in the settings editor. */
+  description: string;
+  /** 'window' for a setting VS Code itself reads (the language client's trace); per file otherwise. */
+  scope?: 'resource' | 'window';
+}
+
+export interface FlagSpec {
+  /** Without the dashes: 'fit-first'. */
+  name: string;
+  section: CliSection;
+  /** One line of help; "repeatable" and the default are added from the table, then `note`, in parentheses. */
+  help: string;
+  note?: string;
+  /** The argument's placeholder when the kind's own ('N', 'X') says less: 'D_p=VALUE'. */
+  metavar?: string;
+}
+
+export interface Knob<T, Key extends string = string, Option extends keyof AnalysisOptions = keyof AnalysisOptions> {
+  /** The analysis option it sets, when the analysis reads it. */
+  option?: Option;
+  kind: ValueKind<T>;
+  /** null means "not set": the analysis option is then left out. */
+  default: T;
+  setting?: SettingSpec<Key>;
+  flag?: FlagSpec;
+}
+
+/** Any knob, for code that walks the table. */
+export type AnyKnob = Knob<unknown>;
+
+/** The analysis options a value of type T can set (null standing for an absent optional option). */
+type OptionKeyFor<T> = {
+  [K in keyof AnalysisOptions]-?: [Exclude<T, null>] extends [Exclude<AnalysisOptions[K], undefined>]
+    ? [Exclude<AnalysisOptions[K], undefined>] extends [Exclude<T, null>]
+      ? K
+      : never
+    : never;
+}[keyof AnalysisOptions];
+
+/** One row of the table. The value type comes from the kind; the compiler checks the default and the option fit it. */
+function knob<T, const Key extends string = never, const Option extends OptionKeyFor<T> = never>(
+  spec: Omit<Knob<T, Key, Option>, 'default'> & { default: NoInfer<T> },
+): Knob<T, Key, Option> {
+  return spec;
+}
+
+const LAW_CHOICES = {
+  auto: 'Decide from the columns',
+  'lr-annealing': 'Loss under any LR schedule (Tissue et al. 2024)',
+  bleu: 'BLEU (and CE) versus pretraining data (Isik et al. 2024)',
+  'downstream-ce': 'Downstream cross-entropy versus pretraining data',
+  chinchilla: 'L(N, D) = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022)',
+  power: 'L(x) = E + A*x^(-alpha) for a column you pick',
+} satisfies Record<'auto' | LawId, string>;
+
+/** Every column role, in the order the settings and the help list them. */
+export const COLUMN_ROLES = [
+  'step',
+  'loss',
+  'lr',
+  'run',
+  'group',
+  'pretrainData',
+  'finetuneData',
+  'bleu',
+  'ce',
+  'params',
+  'tokens',
+  'compute',
+] as const satisfies readonly ColumnRole[];
+/** Fails to compile when a role is added to ColumnRole but not to COLUMN_ROLES. */
+type _EveryRoleListed = Assert<Exclude<ColumnRole, (typeof COLUMN_ROLES)[number]> extends never ? true : false>;
+
+const positiveNumbers = numberList({ positive: true });
+
+/**
+ * The table. Its order is the order of the settings within their group and of the flags within their help section.
+ * Keys name the knobs in code (`OPTION_SCHEMA.json`); they are not part of any user-facing vocabulary.
+ */
+export const OPTION_SCHEMA = {
+  columns: knob({
+    option: 'columns',
+    kind: roleMap(COLUMN_ROLES),
+    default: {},
+    setting: {
+      key: 'columns',
+      group: 'Columns and law',
+      description:
+        'Map columns to roles when their names are not recognised, e.g. `{ "loss": "eval/ppl_loss", "lr": "opt/lr" }`. Roles: ' +
+        COLUMN_ROLES.map((role) => `\`${role}\``).join(', ') +
+        ". The recognised names are listed in [docs/column-roles.md](https://github.com/scaling-lens/scaling-lens/blob/main/docs/column-roles.md). A file's own choice (**Select Columns and Law...**) wins over this.",
+    },
+    flag: { name: 'columns', section: 'general', help: `map columns to roles: ${COLUMN_ROLES.join(', ')}` },
+  }),
+  law: knob({
+    option: 'law',
+    kind: oneOf(LAW_CHOICES),
+    default: 'auto',
+    setting: {
+      key: 'law',
+      group: 'Columns and law',
+      description:
+        'Which scaling law to fit. `auto` recognises loss curves, downstream sweeps and (N, D) sweeps from their columns.',
+    },
+    flag: { name: 'law', section: 'general', help: 'which law to fit; auto decides from the columns' },
+  }),
+  delimiter: knob({
+    kind: orNull(delimiterChar),
+    default: null,
+    flag: { name: 'delimiter', section: 'general', help: `force the field delimiter: ${delimiterChar.expects}` },
+  }),
+  json: knob({
+    kind: onOff,
+    default: false,
+    flag: { name: 'json', section: 'general', help: 'one JSON document on stdout' },
+  }),
+  autoFit: knob({
+    kind: onOff,
+    default: true,
+    setting: {
+      key: 'autoFit',
+      group: 'Columns and law',
+      description:
+        'Fit files that look like run files as soon as they are opened, and after each edit. When off, lenses and diagnostics appear after **Fit Scaling Law**.',
+    },
+  }),
+  fitOn: knob({
+    option: 'fitOn',
+    kind: nameList,
+    default: [],
+    flag: { name: 'fit-on', section: 'loss', help: 'fit these curves only; predict and score the others' },
+  }),
+  predictSteps: knob({
+    option: 'predictSteps',
+    kind: positiveNumbers,
+    default: [],
+    setting: {
+      key: 'predict.steps',
+      group: 'Predictions',
+      description: 'Steps at which CodeLens shows the predicted loss. Empty: twice the last logged step of each curve.',
+    },
+    flag: {
+      name: 'predict-step',
+      section: 'loss',
+      metavar: 'N',
+      help: 'predict the loss at step N',
+      note: "none given: twice each curve's last step",
+    },
+  }),
+  dataMultipliers: knob({
+    option: 'dataMultipliers',
+    kind: positiveNumbers,
+    default: [2],
+    setting: {
+      key: 'predict.dataMultipliers',
+      group: 'Predictions',
+      description:
+        'For downstream sweeps: predict BLEU and CE at these multiples of the largest pretraining amount D_p seen.',
+    },
+    flag: {
+      name: 'predict-data-multiplier',
+      section: 'downstream',
+      metavar: 'K',
+      help: 'predict at K x the largest D_p',
+    },
+  }),
+  predictAt: knob({
+    option: 'predictAt',
+    kind: numberList({ positive: false, prefix: /^D_p\s*=/i }),
+    default: [],
+    flag: {
+      name: 'predict-at',
+      section: 'downstream',
+      metavar: 'D_p=VALUE',
+      help: 'predict at this D_p; suffixes K, M, B, T allowed',
+    },
+  }),
+  computeBudgets: knob({
+    option: 'computeBudgets',
+    kind: positiveNumbers,
+    default: [],
+    setting: {
+      key: 'predict.computeBudgets',
+      group: 'Predictions',
+      description:
+        'For (N, D) sweeps: compute budgets in FLOP at which to show the compute-optimal model size, tokens and loss, e.g. `[1e21, 1e24]`.',
+    },
+    flag: {
+      name: 'compute',
+      section: 'compute',
+      metavar: 'C',
+      help: 'report the compute-optimal N*, D* and loss at C FLOP',
+    },
+  }),
+  lambda: knob({
+    option: 'lambda',
+    kind: autoOr(numberIn({ exclusiveMin: 0, exclusiveMax: 1 })),
+    default: 0.999,
+    setting: {
+      key: 'fit.lambda',
+      group: 'Fitting',
+      description:
+        'Decay factor λ of the annealing momentum in the LR-annealing law (the paper uses 0.999). `"auto"` picks the best of 0.99, 0.995, 0.999, 0.9995.',
+    },
+    flag: {
+      name: 'lambda',
+      section: 'loss',
+      help: 'annealing momentum decay; auto picks the best of 0.99, 0.995, 0.999, 0.9995',
+    },
+  }),
+  warmupConvention: knob({
+    option: 'warmupConvention',
+    kind: oneOf({
+      peak: 'The paper: warmup steps count as if the LR sat at its peak',
+      actual: 'Luo et al.: the forward area sums the real warmup LR',
+    }),
+    default: 'peak',
+    setting: { key: 'fit.warmupConvention', group: 'Fitting', description: 'How warmup enters the forward area S1.' },
+    flag: { name: 'warmup-convention', section: 'loss', help: "how warmup enters S1; peak is the paper's" },
+  }),
+  warmupSteps: knob({
+    option: 'warmupSteps',
+    kind: orNull(numberIn({ integer: true, min: 1 })),
+    default: null,
+    setting: {
+      key: 'fit.warmupSteps',
+      group: 'Fitting',
+      description:
+        'A linear warmup from 0 that ended at this step, for logs whose warmup rows are absent. Empty: the LR before the first logged row is the first logged value.',
+    },
+    flag: {
+      name: 'warmup-steps',
+      section: 'loss',
+      help: 'a linear warmup from 0 ended at step N, for logs without warmup rows',
+    },
+  }),
+  lossDelta: knob({
+    option: 'lossDelta',
+    kind: numberIn({ exclusiveMin: 0 }),
+    default: 1e-3,
+    setting: {
+      key: 'fit.huberDelta',
+      group: 'Fitting',
+      description: 'Huber δ on log residuals for the LR-annealing and power laws.',
+    },
+    flag: { name: 'huber-delta', section: 'loss', help: 'Huber delta on log loss' },
+  }),
+  bleuDelta: knob({
+    option: 'bleuDelta',
+    kind: numberIn({ exclusiveMin: 0 }),
+    default: 0.1,
+    setting: {
+      key: 'fit.bleuHuberDelta',
+      group: 'Fitting',
+      description: 'Huber δ on log residuals for the BLEU law.',
+    },
+  }),
+  ceDelta: knob({
+    option: 'ceDelta',
+    kind: numberIn({ exclusiveMin: 0 }),
+    default: 1e-3,
+    setting: {
+      key: 'fit.ceHuberDelta',
+      group: 'Fitting',
+      description: 'Huber δ on log residuals for the downstream cross-entropy law.',
+    },
+  }),
+  chinchillaDelta: knob({
+    option: 'chinchillaDelta',
+    kind: numberIn({ exclusiveMin: 0 }),
+    default: 1e-3,
+  }),
+  seed: knob({
+    option: 'seed',
+    kind: numberIn({ integer: true }),
+    default: 1,
+    flag: { name: 'seed', section: 'general', help: 'seed of the bootstrap' },
+  }),
+  bootstrapSamples: knob({
+    option: 'bootstrapSamples',
+    kind: numberIn({ integer: true, min: 0 }),
+    default: 200,
+    setting: {
+      key: 'fit.bootstrapSamples',
+      group: 'Fitting',
+      description: 'Bootstrap refits behind every uncertainty band and interval. 0 turns bands off (faster).',
+    },
+    flag: {
+      name: 'bootstrap',
+      section: 'general',
+      help: 'bootstrap refits behind bands and intervals',
+      note: '0 = none',
+    },
+  }),
+  breakTolerance: knob({
+    option: 'breakTolerance',
+    kind: numberIn({ min: 0 }),
+    default: 1.0,
+    setting: {
+      key: 'breaks.tolerance',
+      group: 'Break detection',
+      description:
+        'BLEU points a drop, or a shortfall below the law, must exceed to be reported as non-monotonic BLEU or a law break. Keep it at least about 3× your run-to-run BLEU noise.',
+    },
+    flag: {
+      name: 'break-tolerance',
+      section: 'downstream',
+      help: 'BLEU points a drop or shortfall must exceed to count',
+    },
+  }),
+  fitFirst: knob({
+    option: 'fitFirst',
+    kind: numberIn({ integer: true, min: 3 }),
+    default: 4,
+    setting: {
+      key: 'breaks.fitFirst',
+      group: 'Break detection',
+      description:
+        'How many of the smallest-D_p points the law is fitted on to judge the later ones (the paper uses 4).',
+    },
+    flag: {
+      name: 'fit-first',
+      section: 'downstream',
+      metavar: 'K',
+      help: 'points in the prefix fit that judges later points',
+    },
+  }),
+  powerX: knob({
+    option: 'powerX',
+    kind: orNull(anyText),
+    default: null,
+    flag: { name: 'power-x', section: 'compute', help: 'for the power law: the x column of L(x) = E + A*x^(-alpha)' },
+  }),
+  maxFileSizeMB: knob({
+    kind: numberIn({ min: 1 }),
+    default: 2048,
+    setting: {
+      key: 'maxFileSizeMB',
+      group: 'Limits and logs',
+      description:
+        'Files larger than this are not read (a message says so). Files over 50 MB are read from disk by the server, since VS Code does not hand them to extensions.',
+    },
+  }),
+  traceServer: knob({
+    kind: oneOf({
+      off: 'Log nothing',
+      messages: 'Log each request and notification',
+      verbose: 'Log each request and notification with its content',
+    }),
+    default: 'off',
+    setting: {
+      key: 'trace.server',
+      group: 'Limits and logs',
+      scope: 'window',
+      description:
+        'Log the messages between VS Code and the Scaling Lens server to the **Scaling Lens** output channel.',
+    },
+  }),
+};
+
+/** The table's rows, in order. */
+export const KNOBS: readonly AnyKnob[] = Object.values(OPTION_SCHEMA);
+
+type SchemaKnob = (typeof OPTION_SCHEMA)[keyof typeof OPTION_SCHEMA];
+type ValueOfKnob<K> = K extends { default: infer T } ? T : never;
+type SettingKeyOfKnob<K> = K extends { setting?: SettingSpec<infer Key> } ? Key : never;
+type OptionOfKnob<K> = K extends { option?: infer O } ? Exclude<O, undefined> : never;
+/** The knobs that have a setting, by their setting key ('fit.lambda'). */
+export type FlatSettings = { [K in SchemaKnob as SettingKeyOfKnob<K>]: ValueOfKnob<K> };
+
+/** Fails to compile when an analysis option has no knob, so DEFAULT_OPTIONS below is complete. */
+type _EveryOptionHasAKnob = Assert<
+  Exclude<keyof AnalysisOptions, OptionOfKnob<SchemaKnob>> extends never ? true : false
+>;
+
+/** Sets the knob's analysis option (none for shell-only knobs; a null value leaves it out), copying lists. */
+export function assignOption(target: Partial<AnalysisOptions>, knob: AnyKnob, value: unknown): void {
+  if (!knob.option || value === null || value === undefined) return;
+  // The cast is checked where the row is written: knob() only accepts an option whose type is the kind's.
+  (target as Record<string, unknown>)[knob.option] = structuredClone(value);
+}
+
+/** Every analysis option at its default (the source of DEFAULT_OPTIONS). */
+export function analysisDefaults(): AnalysisOptions {
+  const options: Partial<AnalysisOptions> = {};
+  for (const k of KNOBS) assignOption(options, k, k.default);
+  // Complete: _EveryOptionHasAKnob above fails to compile when an option has no row.
+  return options as AnalysisOptions;
+}

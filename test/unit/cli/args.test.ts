@@ -1,0 +1,115 @@
+// The CLI's flags come from the options table: the help lists each with its default, and each parses to its option.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCli, USAGE, type CliRequest } from '../../../src/cli/args';
+import { KNOBS } from '../../../src/core/options/schema';
+
+function request(...flags: string[]): CliRequest {
+  const parsed = parseCli(['fit', 'a.csv', ...flags]);
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  return parsed.request;
+}
+
+function usageLine(flag: string): string {
+  const line = USAGE.split('\n').find((l) => l.startsWith(`  --${flag} `) || l === `  --${flag}`);
+  assert.ok(line, `USAGE has no line for --${flag}`);
+  return line;
+}
+
+/** For each flag: arguments, and what the request must then hold. A flag added to the table must be added here. */
+const ROUND_TRIPS: Record<string, { args: string[]; expect: (r: CliRequest) => unknown; value: unknown }> = {
+  columns: {
+    args: ['--columns', 'loss=val,lr=eta', '--columns', 'step=it'],
+    expect: (r) => r.options.columns,
+    value: { loss: 'val', lr: 'eta', step: 'it' },
+  },
+  law: { args: ['--law', 'chinchilla'], expect: (r) => r.options.law, value: 'chinchilla' },
+  delimiter: { args: ['--delimiter', 'space'], expect: (r) => r.delimiter, value: ' ' },
+  json: { args: ['--json'], expect: (r) => r.json, value: true },
+  'fit-on': { args: ['--fit-on', 'a,b', '--fit-on', 'c'], expect: (r) => r.options.fitOn, value: ['a', 'b', 'c'] },
+  'predict-step': {
+    args: ['--predict-step', '100k', '--predict-step', '2e5'],
+    expect: (r) => r.options.predictSteps,
+    value: [1e5, 2e5],
+  },
+  'predict-data-multiplier': {
+    args: ['--predict-data-multiplier', '2,4'],
+    expect: (r) => r.options.dataMultipliers,
+    value: [2, 4],
+  },
+  'predict-at': {
+    args: ['--predict-at', 'D_p=1B', '--predict-at', '2e9'],
+    expect: (r) => r.options.predictAt,
+    value: [1e9, 2e9],
+  },
+  compute: { args: ['--compute', '1e21,5.76e23'], expect: (r) => r.options.computeBudgets, value: [1e21, 5.76e23] },
+  lambda: { args: ['--lambda', 'auto'], expect: (r) => r.options.lambda, value: 'auto' },
+  'warmup-convention': {
+    args: ['--warmup-convention', 'actual'],
+    expect: (r) => r.options.warmupConvention,
+    value: 'actual',
+  },
+  'warmup-steps': { args: ['--warmup-steps', '2160'], expect: (r) => r.options.warmupSteps, value: 2160 },
+  'huber-delta': { args: ['--huber-delta', '0.01'], expect: (r) => r.options.lossDelta, value: 0.01 },
+  seed: { args: ['--seed', '7'], expect: (r) => r.options.seed, value: 7 },
+  bootstrap: { args: ['--bootstrap', '1k'], expect: (r) => r.options.bootstrapSamples, value: 1000 },
+  'break-tolerance': { args: ['--break-tolerance', '0'], expect: (r) => r.options.breakTolerance, value: 0 },
+  'fit-first': { args: ['--fit-first', '3'], expect: (r) => r.options.fitFirst, value: 3 },
+  'power-x': { args: ['--power-x', 'step'], expect: (r) => r.options.powerX, value: 'step' },
+};
+
+test('every flag of the table parses to its option (and no flag is left untested)', () => {
+  const flags = KNOBS.flatMap((k) => (k.flag ? [k.flag.name] : []));
+  assert.deepEqual(Object.keys(ROUND_TRIPS).sort(), [...flags].sort());
+  for (const [flag, trip] of Object.entries(ROUND_TRIPS))
+    assert.deepEqual(trip.expect(request(...trip.args)), trip.value, `--${flag}`);
+});
+
+test('flags not given leave their options out (the analysis applies its defaults)', () => {
+  const r = request();
+  assert.deepEqual(r.options, {});
+  assert.equal(r.json, false);
+  assert.equal(r.delimiter, undefined);
+});
+
+test('the help lists every flag of the table, with its default and "repeatable" where they apply', () => {
+  for (const knob of KNOBS) {
+    if (!knob.flag) continue;
+    const line = usageLine(knob.flag.name);
+    if (knob.kind.arity === 'many') assert.match(line, /\(repeatable/, line);
+    const shown = /default ([^;)\s]+)/.exec(line)?.[1];
+    const scalar = typeof knob.default === 'number' || (typeof knob.default === 'string' && knob.default !== '');
+    if (scalar) assert.equal(Number.isNaN(Number(shown)) ? shown : Number(shown), knob.default, line);
+  }
+  assert.match(usageLine('lambda'), /--lambda X\|auto +annealing momentum decay.*\(default 0\.999\)/);
+  assert.match(usageLine('predict-data-multiplier'), /\(repeatable; default 2\)/);
+  assert.match(usageLine('delimiter'), /comma, semicolon, tab, pipe, space/);
+  assert.match(USAGE, /^ Loss curves \(LR-annealing law\):$/m);
+});
+
+test('a bad value is a usage error that names the flag and says what it takes', () => {
+  const error = (...flags: string[]) => {
+    const parsed = parseCli(['fit', 'a.csv', ...flags]);
+    assert.equal(parsed.ok, false, flags.join(' '));
+    return parsed.ok ? '' : parsed.error;
+  };
+  assert.equal(error('--fit-first', '2'), '--fit-first must be an integer >= 3; got "2"');
+  assert.equal(error('--lambda', '1'), '--lambda must be a number > 0 and < 1, or auto; got "1"');
+  assert.match(error('--law', 'nope'), /^--law must be one of auto, lr-annealing, .*power; got "nope"$/);
+  assert.match(error('--predict-step', '100,-1'), /^--predict-step must be numbers > 0; got "-1"$/);
+  assert.match(error('--seed', '1.5'), /^--seed must be an integer/);
+  assert.match(error('--delimiter', 'xx'), /^--delimiter must be one character or one of comma, .*space/);
+  assert.match(error('--columns', 'colour=x'), /^--columns must be role=name with role one of step, loss/);
+  assert.match(error('--nope'), /Unknown option '--nope'/);
+});
+
+test('a single-value flag given twice keeps the last', () => {
+  assert.equal(request('--lambda', '0.9', '--lambda', '0.99').options.lambda, 0.99);
+});
+
+test('help and version need no file', () => {
+  for (const argv of [[], ['--help'], ['-h'], ['fit', '--help']])
+    assert.deepEqual(parseCli(argv), { ok: true, request: { command: 'help', files: [], json: false, options: {} } });
+  const version = parseCli(['--version']);
+  assert.ok(version.ok && version.request.command === 'version');
+});
