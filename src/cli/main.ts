@@ -1,5 +1,4 @@
 // `scaling-lens`: the command-line shell around the core. Exit codes: 0 success, 1 nothing fitted, 2 usage error.
-import { existsSync, statSync } from 'node:fs';
 import { analyseFiles } from '../core/analysis/analyse';
 import { inspectFiles } from '../core/analysis/inspect';
 import { parseCli, USAGE } from './args';
@@ -37,11 +36,8 @@ export async function main(argv: string[]): Promise<number> {
     await write(`${VERSION}\n`);
     return 0;
   }
-  const missing = request.files.filter((f) => !existsSync(f) || !statSync(f).isFile());
-  if (missing.length) {
-    fail(`scaling-lens: no such file: ${missing.join(', ')}\n`);
-    return 2;
-  }
+  // Each input stands alone: one that cannot be read (missing, a folder, a device) is reported by the reader with its
+  // reason, and the others are analysed.
   const read = { delimiter: request.delimiter };
   if (request.command === 'inspect') {
     const inspection = await inspectFiles(request.files, request.options.columns, read);

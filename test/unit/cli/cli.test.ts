@@ -34,9 +34,21 @@ test('usage errors exit 2 with a message', () => {
     const parsed = parseCli(args);
     assert.equal(parsed.ok, false, args.join(' '));
   }
-  const run = cli(['fit', '/definitely/not/here.csv']);
-  assert.equal(run.code, 2);
-  assert.match(run.stderr, /no such file/);
+});
+
+test('each input stands alone: a missing file or a folder gets its message, the other files are analysed', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'scaling-lens-cli-dir-'));
+  const good = join(REPO, 'examples/loss/cosine.csv');
+  const run = cli(['fit', good, folder, '/definitely/not/here.csv', '--bootstrap', '0', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.fits.length, 1);
+  const unreadable = report.findings.filter((f: { code: string }) => f.code === 'file-unreadable');
+  assert.deepEqual(unreadable.map((f: { file: string }) => f.file).sort(), [folder, '/definitely/not/here.csv'].sort());
+  assert.match(JSON.stringify(unreadable), /does not exist/);
+  const alone = cli(['fit', '/definitely/not/here.csv']);
+  assert.equal(alone.code, 1);
+  assert.match(alone.stderr, /nothing could be fitted: \/definitely\/not\/here\.csv does not exist/);
 });
 
 test('flags map onto analysis options', () => {
