@@ -5,7 +5,7 @@
 // arrive (the window keeps it).
 
 import { CR, HASH, indexOfByte, lastIndexOfByte, LF, QUOTE, SPACE, TAB } from './bytes';
-import type { TableBuilder } from './columns';
+import type { TableBuilder } from './tableBuilder';
 import { plural } from '../util/format';
 import { formatBytes } from './problems';
 import { isNumberByte, scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';

@@ -19,7 +19,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { bundledWorker } from '../util/bundled';
 import { LF } from './bytes';
-import type { Placement, TablePart } from './columns';
+import type { Placement, TablePart } from './tableBuilder';
 
 /** Below this a second thread costs more (its start, the merge) than it saves. */
 export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;

@@ -4,7 +4,7 @@
 // it (the worker's side, and the end of the worker's half when the reading thread takes it).
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { TableBuilder, type Placement, type TablePart } from './columns';
+import { TableBuilder, type Placement, type TablePart } from './tableBuilder';
 import { DelimitedParser } from './delimited';
 import { classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
 import { uniqueColumnNames } from './header';
