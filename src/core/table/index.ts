@@ -1,6 +1,7 @@
 // The run-file reader: files and editor text -> typed tables, and which column plays which role.
 
 export type * from './types';
+export { textAt } from './types';
 export { readTable, parseText, parseBytes } from './read';
 export { DEFAULT_MAX_BYTES, type ReaderTuning, type ReadTableOptions } from './tableReader';
 export { parseNumberCell, type NumberCell, type NumberCellOptions } from './number';
