@@ -1,13 +1,14 @@
 // Every message of the chart panel, typed once: the client <-> server requests for chart data and what-if curves,
 // and the extension <-> webview messages. The webview says `ready` before it is sent anything.
 import { RequestType } from 'vscode-languageserver-protocol';
-import type { ChartData, Outcome, WhatIfCurve, WhatIfSpec, XWindow } from '../core/chart/types';
+import type { ChartData, Outcome, PanelId, WhatIfCurve, WhatIfSpec, XWindow } from '../core/chart/types';
 
 export type {
   ChartData,
   ChartSeries,
   ChartMarker,
   ChartPanelSpec,
+  PanelId,
   WhatIfCurve,
   WhatIfDefaults,
   WhatIfSpec,
@@ -55,8 +56,8 @@ export const CHART_VIEW_TYPE = 'scalingLens.chart';
 /** What the webview remembers across reloads (getState/setState) and the serializer restores from. */
 export interface ChartViewState {
   uri: string;
-  logX?: Partial<Record<'main' | 'secondary', boolean>>;
-  logY?: Partial<Record<'main' | 'secondary', boolean>>;
+  logX?: Partial<Record<PanelId, boolean>>;
+  logY?: Partial<Record<PanelId, boolean>>;
   residuals?: boolean;
   hiddenGroups?: string[];
   whatIf?: WhatIfSpec[];

@@ -10,6 +10,7 @@ import type {
   FromWebview,
   HostTiming,
   Outcome,
+  PanelId,
   ToWebview,
   WhatIfCurve,
   XWindow,
@@ -18,8 +19,6 @@ import { createChart, optionsFor, type LensChart, type PanelView } from './chart
 import { datasetsFor, whatIfDatasets, type LensDataset } from './datasets';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
-
-type PanelId = 'main' | 'secondary';
 
 const vscode = acquireVsCodeApi<ChartViewState>();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
