@@ -1,7 +1,7 @@
 // Series from the server -> chart.js datasets, styled from the theme. Colour follows the group; point style and dash
 // follow it too, so series stay apart in high contrast and for readers who do not see the colours.
 import type { ChartDataset } from 'chart.js';
-import type { ChartSeries, PanelId, WhatIfCurve } from '../shared/chart';
+import type { ChartSeries, DatasetKind, PanelId, WhatIfCurve } from '../shared/chart';
 import { withAlpha, type Theme } from './theme';
 
 export interface LensPoint {
@@ -18,7 +18,7 @@ export interface LensPoint {
 export interface LensMeta {
   id: string;
   group: string;
-  kind: ChartSeries['kind'] | 'whatif' | 'band-low' | 'zero';
+  kind: DatasetKind;
   /** Rows behind the series before downsampling. */
   total: number;
 }
