@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HostTiming } from '../src/shared/chart';
+import type { ChartHook, WebviewTiming } from '../src/shared/chart';
 import { REPO_DIR } from './paths';
 import { fmtMs, median, type BenchRow } from './report';
 
@@ -51,18 +51,6 @@ interface Host {
   executeCommand(title: string): Promise<void>;
   screenshot(path: string): Promise<unknown>;
   stop(): Promise<void>;
-}
-
-/** The webview's marks (ms since its frame's time origin) and the extension host's (epoch ms), as its hook keeps them. */
-interface WebviewTiming {
-  origin: number;
-  page: { worker: number; html: number; script: number; scriptBytes: number };
-  scriptStart: number;
-  started: number;
-  ready: number;
-  firstData: number;
-  firstDraw: number;
-  host?: HostTiming;
 }
 
 /** One Show Chart: the browser-clock figure, playwright's wall time, and where the time went. */
@@ -215,8 +203,7 @@ async function firstDrawIn(frames: Frame[], name: string, after: number): Promis
   for (const frame of frames) {
     const timing = await frame
       .evaluate((file) => {
-        const hook = (globalThis as unknown as { __scalingLensChart?: { file?: string; timing?: WebviewTiming } })
-          .__scalingLensChart;
+        const hook = (globalThis as unknown as ChartHook).__scalingLensChart;
         return hook?.timing && hook.timing.firstDraw > 0 && hook.file?.includes(file) ? hook.timing : null;
       }, name)
       .catch(() => null);

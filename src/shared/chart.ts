@@ -1,13 +1,25 @@
 // Every message of the chart panel, typed once: the client <-> server requests for chart data and what-if curves,
-// and the extension <-> webview messages. The webview says `ready` before it is sent anything.
+// and the extension <-> webview messages. The webview says `ready` before it is sent anything. Also the shape of
+// what the webview publishes for the browser tests and the panel benchmark (ChartHook).
 import { RequestType } from 'vscode-languageserver-protocol';
-import type { ChartData, Outcome, WhatIfCurve, WhatIfSpec, XWindow } from '../core/chart/types';
+import type {
+  ChartData,
+  ChartMarker,
+  Outcome,
+  PanelId,
+  SeriesKind,
+  WhatIfCurve,
+  WhatIfSpec,
+  XWindow,
+} from '../core/chart/types';
 
 export type {
   ChartData,
   ChartSeries,
   ChartMarker,
   ChartPanelSpec,
+  PanelId,
+  SeriesKind,
   WhatIfCurve,
   WhatIfDefaults,
   WhatIfSpec,
@@ -55,8 +67,8 @@ export const CHART_VIEW_TYPE = 'scalingLens.chart';
 /** What the webview remembers across reloads (getState/setState) and the serializer restores from. */
 export interface ChartViewState {
   uri: string;
-  logX?: Partial<Record<'main' | 'secondary', boolean>>;
-  logY?: Partial<Record<'main' | 'secondary', boolean>>;
+  logX?: Partial<Record<PanelId, boolean>>;
+  logY?: Partial<Record<PanelId, boolean>>;
   residuals?: boolean;
   hiddenGroups?: string[];
   whatIf?: WhatIfSpec[];
@@ -99,3 +111,71 @@ export type FromWebview =
   /** PNG: the canvas as base64 (the webview cannot download); CSV/JSON: the extension fetches every row itself. */
   | { type: 'export'; format: ExportFormat; base64?: string; logX: boolean }
   | { type: 'state'; state: ChartViewState };
+
+// ---- the webview's test hook ---------------------------------------------------------------------------------------
+
+/** What a drawn dataset is: a server series' kind, or one the webview adds (what-if, a band's lower edge, y = 0). */
+export type DatasetKind = SeriesKind | 'whatif' | 'band-low' | 'zero';
+
+/**
+ * Marks of the webview's load and draws in ms since its frame's time origin (`origin`, epoch ms, turns them into
+ * wall-clock time); `host`: the extension host's marks (epoch ms).
+ */
+export interface WebviewTiming {
+  origin: number;
+  /** When the page's HTML and the bundle arrived; `worker`: when VS Code's service worker took the request. */
+  page: { worker: number; html: number; script: number; scriptBytes: number };
+  /** The bundle began to run (before chart.js evaluated), and the page's own code began (after it). */
+  scriptStart: number;
+  started: number;
+  /** The webview said `ready`. */
+  ready: number;
+  /** The first and the latest data message, and the first and latest draw of data; `draws` counts every draw. */
+  firstData: number;
+  firstDraw: number;
+  lastData: number;
+  lastDraw: number;
+  draws: number;
+  host?: HostTiming;
+}
+
+/** One dataset as drawn: how many points of how many rows. */
+export interface DrawnDataset {
+  id: string;
+  label: string;
+  kind: DatasetKind;
+  group: string;
+  points: number;
+  total: number;
+}
+
+export interface DrawnPanel {
+  id: PanelId;
+  /** Chart.js scale types ('logarithmic', 'linear'). */
+  xType: string | undefined;
+  yType: string | undefined;
+  datasets: DrawnDataset[];
+}
+
+/** What the panel shows, as read-only numbers and labels. */
+export interface ChartSnapshot {
+  file: string;
+  kind?: ChartData['kind'];
+  panels: DrawnPanel[];
+  markers: ChartMarker[];
+  groups: string[];
+  notes: string[];
+  status: string;
+  whatIf: { label: string; shape: WhatIfSpec['shape']; finalLoss: number; points: number }[];
+  timing: WebviewTiming;
+  /** The answer to the last export, kept until the next one. */
+  lastExport?: Extract<ToWebview, { type: 'exported' }>;
+}
+
+/**
+ * The webview's global test hook: window.__scalingLensChart, replaced after every change and draw. Read by the
+ * browser tests (test/e2e/chart.test.ts) and the panel benchmark (bench/panel.ts), never by the extension.
+ */
+export interface ChartHook {
+  __scalingLensChart?: ChartSnapshot;
+}

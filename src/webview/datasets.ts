@@ -1,7 +1,7 @@
 // Series from the server -> chart.js datasets, styled from the theme. Colour follows the group; point style and dash
 // follow it too, so series stay apart in high contrast and for readers who do not see the colours.
 import type { ChartDataset } from 'chart.js';
-import type { ChartSeries, WhatIfCurve } from '../shared/chart';
+import type { ChartSeries, DatasetKind, PanelId, WhatIfCurve } from '../shared/chart';
 import { withAlpha, type Theme } from './theme';
 
 export interface LensPoint {
@@ -18,7 +18,7 @@ export interface LensPoint {
 export interface LensMeta {
   id: string;
   group: string;
-  kind: ChartSeries['kind'] | 'whatif' | 'band-low' | 'zero';
+  kind: DatasetKind;
   /** Rows behind the series before downsampling. */
   total: number;
 }
@@ -174,7 +174,7 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
 }
 
 /** What-if curves: loss on the main panel, LR on the schedule panel; A and B told apart by dash as well as colour. */
-export function whatIfDatasets(curves: WhatIfCurve[], panel: 'main' | 'secondary', theme: Theme): LensDataset[] {
+export function whatIfDatasets(curves: WhatIfCurve[], panel: PanelId, theme: Theme): LensDataset[] {
   const colors = [theme.palette[4 % theme.palette.length], theme.palette[5 % theme.palette.length]];
   return curves.map((c, i) => ({
     parsing: false as const,

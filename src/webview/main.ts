@@ -2,24 +2,24 @@
 // The chart panel's page: receives downsampled series from the extension, draws one chart per panel, and sends back
 // zoom windows (for re-sampling), what-if schedules and exports. File-supplied names only ever reach the DOM as
 // textContent, and the canvas draws text as text.
-import { scriptStart } from './clock'; // first: its clock starts before chart.js evaluates
+import './clock'; // first: its clock starts before chart.js evaluates
 import type {
   ChartData,
+  ChartSnapshot,
   ChartViewState,
   ExportFormat,
   FromWebview,
-  HostTiming,
   Outcome,
+  PanelId,
   ToWebview,
   WhatIfCurve,
   XWindow,
 } from '../shared/chart';
 import { createChart, optionsFor, type LensChart, type PanelView } from './charts';
 import { datasetsFor, whatIfDatasets, type LensDataset } from './datasets';
+import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
-
-type PanelId = 'main' | 'secondary';
 
 const vscode = acquireVsCodeApi<ChartViewState>();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -31,23 +31,8 @@ let file = '';
 let theme: Theme = readTheme();
 let whatIf: WhatIfCurve[] = [];
 const charts = new Map<PanelId, LensChart>();
-/**
- * Marks in ms since this frame's time origin (its navigation start); `origin` turns them into wall-clock time, which
- * the extension host's marks (`host`, epoch ms) share. Read by the browser tests and the panel benchmark.
- */
-const timing = {
-  origin: performance.timeOrigin,
-  page: pageLoad(),
-  scriptStart,
-  started,
-  ready: 0,
-  firstData: 0,
-  firstDraw: 0,
-  lastData: 0,
-  lastDraw: 0,
-  draws: 0,
-  host: undefined as HostTiming | undefined,
-};
+/** When the page loaded, got data and drew (see WebviewTiming); published in the test hook. */
+const timing = startTiming(started);
 let windowTimer: ReturnType<typeof setTimeout> | undefined;
 
 const form = new WhatIfForm($('whatif'), (specs) => {
@@ -364,55 +349,9 @@ function drawn(): void {
   report({});
 }
 
-/**
- * When the page's HTML and this bundle arrived (navigation and resource timing; the bundle is the script with a src).
- * `worker`: when the webview host's service worker took the page's request (VS Code's part, before any of ours).
- */
-function pageLoad(): { worker: number; html: number; script: number; scriptBytes: number } {
-  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-  const src = document.querySelector<HTMLScriptElement>('script[src]')?.src;
-  const script = src ? (performance.getEntriesByName(src)[0] as PerformanceResourceTiming | undefined) : undefined;
-  return {
-    worker: nav?.workerStart ?? 0,
-    html: nav?.responseEnd ?? 0,
-    script: script?.responseEnd ?? 0,
-    scriptBytes: script?.decodedBodySize ?? 0,
-  };
-}
-
-function report(extra: Record<string, unknown>): void {
-  const panels = [...charts].map(([id, c]) => ({
-    id,
-    xType: c.options.scales?.x?.type,
-    yType: c.options.scales?.y?.type,
-    datasets: (c.data.datasets as LensDataset[]).map((d) => ({
-      id: d.lens.id,
-      label: d.label,
-      kind: d.lens.kind,
-      group: d.lens.group,
-      points: d.data.length,
-      total: d.lens.total,
-    })),
-  }));
-  const previous = (window as unknown as { __scalingLensChart?: Record<string, unknown> }).__scalingLensChart ?? {};
-  (window as unknown as { __scalingLensChart: Record<string, unknown> }).__scalingLensChart = {
-    ...previous,
-    file,
-    kind: data?.kind,
-    panels,
-    markers: data?.markers ?? [],
-    groups: data?.groups ?? [],
-    notes: data?.notes ?? [],
-    status: $('status').textContent,
-    whatIf: whatIf.map((w) => ({
-      label: w.label,
-      shape: w.spec.shape,
-      finalLoss: w.finalLoss,
-      points: w.steps.length,
-    })),
-    timing: { ...timing },
-    ...extra,
-  };
+/** Publishes the test hook's snapshot of the page (see hook.ts). */
+function report(extra: Pick<ChartSnapshot, 'lastExport'>): void {
+  publish({ file, data, charts, whatIf, status: $('status').textContent ?? '', timing }, extra);
 }
 
 // ---- start: say ready, then the extension sends data ------------------------------------------------------------

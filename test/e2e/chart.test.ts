@@ -18,41 +18,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost, type PlaywrightPage, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
-import type { HostTiming } from '../../src/shared/chart';
+import type { ChartHook, ChartSnapshot as Snapshot } from '../../src/shared/chart';
 
 const root = join(__dirname, '..', '..');
 const shots = join(root, '.vscode-test', 'shots');
 const XSS = '<img src=x onerror=alert(1)>';
-
-interface DatasetInfo {
-  id: string;
-  label: string;
-  kind: string;
-  group: string;
-  points: number;
-  total: number;
-}
-interface Snapshot {
-  file: string;
-  kind?: string;
-  panels: { id: string; xType: string; yType: string; datasets: DatasetInfo[] }[];
-  markers: { panel: string; kind: string; x: number; label: string; group: string }[];
-  groups: string[];
-  status: string;
-  whatIf: { label: string; shape: string; finalLoss: number; points: number }[];
-  /** ms since the webview frame's time origin (`origin`, epoch ms); `host`: the extension host's marks (epoch ms). */
-  timing: {
-    origin: number;
-    started: number;
-    ready: number;
-    firstData: number;
-    firstDraw: number;
-    lastDraw: number;
-    draws: number;
-    host?: HostTiming;
-  };
-  lastExport?: { ok: boolean; message: string };
-}
 
 let host: VsCodeHost | undefined;
 let workspace = '';
@@ -109,7 +79,7 @@ async function snapshot(page: PlaywrightPage): Promise<Snapshot | undefined> {
   try {
     return await chartFrame(page)
       .locator('body')
-      .evaluate(() => (window as unknown as { __scalingLensChart?: Snapshot }).__scalingLensChart, undefined, {
+      .evaluate(() => (window as unknown as ChartHook).__scalingLensChart, undefined, {
         timeout: 2000,
       });
   } catch {

@@ -4,7 +4,7 @@
 import { maxOf } from '../util/arrays';
 import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '../laws/bleu';
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
-import type { Column, RoleAssignment, Table } from '../table/types';
+import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
 import { ceBleuDivergence, detectBleuBreaks, pretrainingNoGain, type BreakContext, type SweepPoint } from './breaks';
 import { formatCompact } from '../util/format';
 import { cellText, groupBy, mixedUnitFindings, unitNote } from './groups';
@@ -80,8 +80,8 @@ export function analyseDownstream(table: Table, roles: RoleAssignment, options: 
 }
 
 function baselineCell(dp: Column, row: number): boolean {
-  const code = dp.text ? dp.text.codes[row] : -1;
-  if (code >= 0) return BASELINE_MARKER.test(dp.text!.dictionary[code].trim().toLowerCase());
+  const text = textAt(dp, row);
+  if (text !== undefined) return BASELINE_MARKER.test(text.trim().toLowerCase());
   return dp.values[row] === 0;
 }
 

@@ -1,13 +1,13 @@
 // Row grouping and cell display shared by the sweep analyses (downstream, compute, power): reading a cell as the
 // user wrote it, and the unit notes that must travel with every coefficient.
-import type { Column, Table } from '../table/types';
+import { textAt, type Column, type Table } from '../table/types';
 import { formatCompact } from '../util/format';
 import type { Finding } from './types';
 
 /** A cell as text: its dictionary string, or the number written compactly; '' when empty. */
 export function cellText(column: Column, row: number): string {
-  const code = column.text ? column.text.codes[row] : -1;
-  if (code >= 0) return column.text!.dictionary[code];
+  const text = textAt(column, row);
+  if (text !== undefined) return text;
   const v = column.values[row];
   return Number.isNaN(v) ? '' : formatCompact(v);
 }

@@ -1,6 +1,6 @@
 // What the tool sees in files without fitting anything: the parse-only path (also what the benchmarks time).
 import { detectRoles, readTable } from '../table';
-import type { ReadOptions, Table } from '../table/types';
+import { textAt, type ReadOptions, type Table } from '../table/types';
 import { problemToFinding, summarise } from './analyse';
 import { groupLabeller } from './downstream';
 import { curveNameFromFile, extractLossCurves } from './lossCurves';
@@ -19,8 +19,8 @@ function distinctValues(table: Table, column: number | undefined): string[] {
   const c = table.columns[column];
   const seen = new Set<string>();
   for (let r = 0; r < table.rowCount; r++) {
-    const code = c.text?.codes[r] ?? -1;
-    if (code >= 0) seen.add(c.text!.dictionary[code]);
+    const text = textAt(c, r);
+    if (text !== undefined) seen.add(text);
     else if (!Number.isNaN(c.values[r])) seen.add(String(c.values[r]));
   }
   return [...seen];

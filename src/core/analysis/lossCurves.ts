@@ -3,7 +3,7 @@
 import { plural } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
-import type { RoleAssignment, Table } from '../table/types';
+import { textAt, type RoleAssignment, type Table } from '../table/types';
 import type { Finding } from './types';
 
 export interface LossCurve {
@@ -95,15 +95,9 @@ function lastPerStep(rows: RunRows): { kept: number[] | null; repeated: number[]
   return { kept, repeated };
 }
 
-function textAt(table: Table, column: number, row: number): string | undefined {
-  const cells = table.columns[column].text;
-  const code = cells ? cells.codes[row] : -1;
-  return code >= 0 ? cells!.dictionary[code] : undefined;
-}
-
 function runKeyOf(table: Table, runColumn: number | undefined, row: number, fallback: string): string {
   if (runColumn === undefined) return fallback;
-  const text = textAt(table, runColumn, row);
+  const text = textAt(table.columns[runColumn], row);
   if (text !== undefined) return text;
   const v = table.columns[runColumn].values[row];
   return Number.isNaN(v) ? fallback : String(v);
@@ -175,7 +169,7 @@ export function extractLossCurves(
     }
     if (!hasLoss) {
       // Text where a loss should be ("nan", "diverged") is a logged failure, not an empty cell: say so.
-      const written = lossCol === undefined ? undefined : textAt(table, lossCol, r);
+      const written = lossCol === undefined ? undefined : textAt(table.columns[lossCol], r);
       if (written !== undefined)
         findings.push(
           cellFinding('loss-invalid', 'warning', `Loss "${written}" is not a number; the row is left out.`, file, line),

@@ -2,33 +2,21 @@
 // Unquoted numeric cells are parsed straight from the bytes; a string is made only for text, suffixed numbers and
 // quoted fields (on the fast path, only for text not seen lately: see TextMemo). Records are staged in RecordCells
 // and passed on only when complete, so a record cut by a chunk boundary is re-parsed from its start once more bytes
-// arrive (the window keeps it).
+// arrive (the window keeps it). Runs of the usual records take the fast path (delimitedFast.ts) first.
 
 import { CR, HASH, indexOfByte, lastIndexOfByte, LF, QUOTE, SPACE, TAB } from './bytes';
-import type { TableBuilder } from './columns';
+import { PlainRecordScanner, unquotedText } from './delimitedFast';
+import type { TableBuilder } from './tableBuilder';
 import { plural } from '../util/format';
 import { formatBytes } from './problems';
-import { isNumberByte, scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';
-import { CELL_EMPTY, CELL_NUMBER, parseCell, PlainRows, RecordCells, type RowSink } from './record';
-import { TextMemo } from './textMemo';
+import { scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';
+import { parseCell, RecordCells, type RowSink } from './record';
 import type { ChunkParser } from './stream';
 
 /** The record needs bytes past the end of the window. */
 const INCOMPLETE = -1;
 /** The data ended inside a quoted field. */
 const UNCLOSED = -2;
-/** plainRecords misses in a row after which it rests for PLAIN_PAUSE records (quoted fields make every record miss). */
-const PLAIN_MISSES = 8;
-const PLAIN_PAUSE = 256;
-/**
- * The bytes the fast path parses, copied from the window (about a chunk per consume() call, a small cost). V8
- * compiles loops over a module-level constant buffer to tighter code than loops over one passed in: its base and
- * length are constants instead of being reloaded for every byte (a numeric CSV parses ~15 % faster). Only used
- * within one consume() call, which never yields, so parsers sharing it cannot interleave.
- */
-const PLAIN = Buffer.allocUnsafe(2 * 1024 * 1024);
-/** plainFields stopped at a field that is not a plain number. */
-const NOT_NUMBER = -2;
 
 export interface DelimitedOptions {
   /** The delimiter byte (',', '\t', ';', '|'). */
@@ -49,11 +37,8 @@ export class DelimitedParser implements ChunkParser {
   headerLine = 0;
   private sink: RowSink | null = null;
   private record = new RecordCells(0, true);
-  /** The fast path's batch of records (see plainRecords), and its text cells seen lately. */
-  private plain = new PlainRows(0, PLAIN);
-  private readonly memo: TextMemo;
-  /** Where plainFields stopped: a field and its offset. */
-  private readonly stop = new Int32Array(2);
+  /** The fast path for the usual records (delimitedFast.ts). */
+  private readonly plain: PlainRecordScanner;
   private readonly scan: NumberScan = { value: 0 };
   /** scanNumberTo's output slot. */
   private readonly scanned = new Float64Array(1);
@@ -62,18 +47,7 @@ export class DelimitedParser implements ChunkParser {
    * ends by it at the latest, so it is scanned without end checks (scanNumberTo).
    */
   private lastLf = -1;
-  /** Consecutive records plainRecords could not take, and records left before it is tried again. */
-  private plainMisses = 0;
-  private plainPause = 0;
-  /** PLAIN holds buf[plainBase, plainBase + plainLength) (plainBase -1: nothing of this consume() call). */
-  private plainBase = -1;
-  private plainLength = 0;
   private readonly delimiter: number;
-  /**
-   * The fast path splits fields at every delimiter, the general path reads a number first: they agree unless the
-   * delimiter can be part of a number (a forced '.', '-', 'e', digit...), where only the general path is used.
-   */
-  private readonly plainDelimiter: boolean;
   /** Line feeds inside quoted fields of the record being parsed. */
   private quotedLines = 0;
   /** Offset of the quote still open when the last parse stopped, or -1. */
@@ -88,8 +62,7 @@ export class DelimitedParser implements ChunkParser {
 
   constructor(private readonly options: DelimitedOptions) {
     this.delimiter = options.delimiter;
-    this.plainDelimiter = !isNumberByte(options.delimiter);
-    this.memo = new TextMemo(options.numbers);
+    this.plain = new PlainRecordScanner(options.delimiter, options.numbers);
     if (options.sink !== undefined) this.openData(options.sink);
   }
 
@@ -118,10 +91,11 @@ export class DelimitedParser implements ChunkParser {
     }
     this.lfFree = 0;
     this.lastLf = lastIndexOfByte(buf, LF, pos, end);
-    this.plainBase = -1; // PLAIN is only this parser's during this call
+    this.plain.begin();
     while (pos < end) {
-      if (pos <= this.lastLf && this.sink !== null && !this.skipping && this.wantsPlain(buf[pos])) {
-        const next = this.plainRecords(buf, pos, this.sink);
+      if (pos <= this.lastLf && this.sink !== null && !this.skipping && this.plain.wants(buf[pos])) {
+        const next = this.plain.records(buf, pos, this.lastLf, this.line, this.sink);
+        this.line += this.plain.recordsTaken;
         if (next > pos) {
           pos = next;
           continue;
@@ -142,76 +116,6 @@ export class DelimitedParser implements ChunkParser {
       pos = next;
     }
     return pos;
-  }
-
-  /**
-   * Whether to try plainRecords on a record starting with byte c: not with a delimiter that may be in a number, not
-   * after a run of misses (a file with quoted fields), and not on what may be a blank line, a comment or a quoted
-   * field.
-   */
-  private wantsPlain(c: number): boolean {
-    if (!this.plainDelimiter) return false;
-    if (this.plainPause > 0) {
-      this.plainPause--;
-      return false;
-    }
-    return c > SPACE && c !== HASH && c !== QUOTE;
-  }
-
-  /**
-   * The fast path for the usual records: as many as possible from pos on, each exactly `width` unquoted fields
-   * (numbers, empty cells, text) ending in LF or CRLF, with no other CR. They are parsed from a copy in PLAIN (see
-   * there), whose bytes end in a line feed, so no end checks are needed. Returns the offset after the last record
-   * taken (pos when none: the record is parsed the general way, which gives the same cells for every record taken
-   * here).
-   */
-  private plainRecords(buf: Buffer, pos: number, sink: RowSink): number {
-    const length = this.copyToPlain(buf, pos);
-    const rows = this.plain;
-    const last = sink.width - 1;
-    const stop = this.stop;
-    let at = pos - this.plainBase;
-    // Blank lines (which may be just a line ending, or spaces when they delimit) are the general path's.
-    while (at < length && PLAIN[at] > SPACE) {
-      let next = plainFields(at, 0, this.delimiter, last, rows.values, rows.base, stop);
-      if (next === NOT_NUMBER) next = textRecord(at, this.delimiter, last, rows, this.memo, stop);
-      if (next < 0) {
-        rows.discard();
-        break;
-      }
-      rows.add(this.line++, at);
-      if (rows.count === rows.capacity) this.writePlain(sink);
-      at = next;
-    }
-    this.writePlain(sink); // before any record the general path takes
-    const taken = this.plainBase + at;
-    if (taken === pos) this.missPlain();
-    else this.plainMisses = 0;
-    return taken;
-  }
-
-  /**
-   * Makes PLAIN hold buf from pos on, up to a line feed, unless it already does in this consume() call; returns
-   * where in PLAIN the copied lines end (0: none fits).
-   */
-  private copyToPlain(buf: Buffer, pos: number): number {
-    if (this.plainBase >= 0 && pos >= this.plainBase && pos < this.plainBase + this.plainLength)
-      return this.plainLength;
-    const end = Math.min(this.lastLf + 1, pos + PLAIN.length);
-    buf.copy(PLAIN, 0, pos, end);
-    this.plainBase = pos;
-    this.plainLength = PLAIN.lastIndexOf(LF, end - pos - 1) + 1;
-    return this.plainLength;
-  }
-
-  private writePlain(sink: RowSink): void {
-    sink.plainRows(this.plain);
-    this.plain.clear();
-  }
-
-  /** Counts a record the fast path could not take; after a run of them it rests for a while. */
-  private missPlain(): void {
-    if (++this.plainMisses >= PLAIN_MISSES) this.plainPause = PLAIN_PAUSE;
   }
 
   /** Returns the offset after a blank or comment line at pos, pos itself when a record starts there. */
@@ -375,7 +279,7 @@ export class DelimitedParser implements ChunkParser {
   private openData(sink: RowSink): void {
     this.sink = sink;
     this.record = new RecordCells(sink.width);
-    this.plain = new PlainRows(sink.width, PLAIN);
+    this.plain.open(sink.width);
   }
 
   private reportRagged(record: RecordCells, contentEnd: number): void {
@@ -447,98 +351,4 @@ export class DelimitedParser implements ChunkParser {
     this.skipping = false;
     return this.nextLine(lf + 1);
   }
-}
-
-/** The text of the unquoted field buf[start, end): trimmed, as the general path and TextMemo read it. */
-function unquotedText(buf: Buffer, start: number, end: number): string {
-  return buf.toString('utf8', start, end).trim();
-}
-
-/**
- * The rest of a record at PLAIN[pos] after plainFields stopped at a field that is not a plain number (see there):
- * that field as text, then plainFields again from the next field, and so on. Returns the offset after the record's
- * line ending, or -1 when the record is not plain (a comment line, a quoted field, a stray CR, ragged).
- */
-function textRecord(
-  pos: number,
-  delimiter: number,
-  last: number,
-  rows: PlainRows,
-  memo: TextMemo,
-  stop: Int32Array,
-): number {
-  if (PLAIN[pos] === HASH) return -1;
-  for (;;) {
-    const field = stop[0];
-    const end = textField(stop[1], delimiter, field, rows, memo);
-    if (end < 0) return -1;
-    const c = PLAIN[end];
-    if (field === last) return c === LF ? end + 1 : c === CR ? end + 2 : -1; // textField ends at a CR only before LF
-    if (c !== delimiter) return -1;
-    const next = plainFields(end + 1, field + 1, delimiter, last, rows.values, rows.base, stop);
-    if (next !== NOT_NUMBER) return next;
-  }
-}
-
-/**
- * Fields `firstField` on of the record being staged (see plainRecords), the first at PLAIN[from]: plain numbers and
- * empty cells, into values[base + field]. Returns the offset after the record's line ending, or NOT_NUMBER at a
- * field that is not a plain number nor empty (or is one but does not end where it should), with that field's index
- * and offset in stop[0] and stop[1]. Text is left to the caller: handling it in this loop slows it by ~10 %.
- */
-function plainFields(
-  from: number,
-  firstField: number,
-  delimiter: number,
-  last: number,
-  values: Float64Array,
-  base: number,
-  stop: Int32Array,
-): number {
-  const buf = PLAIN;
-  let p = from;
-  for (let field = firstField; ; field++) {
-    const start = p;
-    const c = buf[p];
-    if (c === delimiter || c === LF || c === CR) {
-      values[base + field] = NaN; // an empty cell; a CR is checked below: only CRLF ends a record here
-    } else {
-      p = scanNumberTo(buf, p, values, base + field);
-    }
-    const next = buf[p];
-    if (field < last) {
-      if (next !== delimiter) return notNumber(stop, field, start);
-      p++;
-      continue;
-    }
-    if (next === LF) return p + 1;
-    if (next === CR && buf[p + 1] === LF) return p + 2;
-    return notNumber(stop, field, start);
-  }
-}
-
-function notNumber(stop: Int32Array, field: number, start: number): number {
-  stop[0] = field;
-  stop[1] = start;
-  return NOT_NUMBER;
-}
-
-/**
- * An unquoted field at PLAIN[start] that is not a plain number nor empty (text, "nan", "12B", " 1.5"), as the
- * general path reads it (plainField): numbers and blank cells as values, the rest as cells of `rows`. Returns the
- * offset of the delimiter or line ending after it, or -1 for a quoted field, a CR that does not end the line, or a
- * field that is empty or a plain number after all (the record is then ragged or has a stray CR).
- */
-function textField(start: number, delimiter: number, field: number, rows: PlainRows, memo: TextMemo): number {
-  const buf = PLAIN;
-  let end = start;
-  let c = buf[end];
-  if (c === QUOTE) return -1;
-  while (c !== delimiter && c !== LF && c !== CR) c = buf[++end];
-  if (end === start || (c === CR && buf[end + 1] !== LF)) return -1;
-  const cell = memo.cell(buf, start, end, unquotedText)!; // unquotedText always reads
-  if (cell.kind === CELL_EMPTY || (cell.kind === CELL_NUMBER && !Number.isNaN(cell.value)))
-    rows.values[rows.base + field] = cell.value;
-  else rows.setParsed(field, cell, start); // text, a suffix to keep, or a written NaN to tell from an empty cell
-  return end;
 }

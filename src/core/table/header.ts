@@ -1,7 +1,7 @@
 // Header names -> unique column names. Roles and the CLI address columns by name, so every name must be
 // non-empty and distinct; the file keeps its own spelling wherever possible.
 
-import type { CellLocation } from './columns';
+import type { CellLocation } from './columnBuilder';
 import { ProblemLog, quote } from './problems';
 
 /**

@@ -2,7 +2,8 @@
 // created as keys are first seen. A bad line is reported and skipped; the rest of the file is still read.
 
 import { CR, LF, indexOfByte, lastIndexOfByte } from './bytes';
-import type { ColumnBuilder, TableBuilder } from './columns';
+import type { ColumnBuilder } from './columnBuilder';
+import type { TableBuilder } from './tableBuilder';
 import { FlatLine, FlatLineScanner, MISS, VALUE_FALSE, VALUE_NUMBER, VALUE_STRING, VALUE_TRUE } from './jsonlFast';
 import { CELL_EMPTY, CELL_SUFFIXED, CELL_TEXT, parseCell, type ParsedCell } from './record';
 import { formatBytes, quote } from './problems';

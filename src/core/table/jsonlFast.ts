@@ -9,7 +9,7 @@
 // CR before the line feed); deep nesting; anything that is not valid JSON.
 
 import { CR, LF, QUOTE, SPACE, TAB } from './bytes';
-import type { ColumnBuilder } from './columns';
+import type { ColumnBuilder } from './columnBuilder';
 import { scanJsonNumber } from './number';
 import type { ParsedCell } from './record';
 import { TextMemo } from './textMemo';

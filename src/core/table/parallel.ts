@@ -13,13 +13,20 @@
 // CPU), the first thread takes the end of the worker's half: the worker's reads stop at a line start (the range's
 // control, see ReadAhead) and the first thread reads from there to the end of the file as one more part, kept under
 // the same rules (and the worker's part must then end exactly at that line start, at a record boundary).
+//
+// This module holds all of it: finding the split, the worker's life (startPart), the read of both halves and their
+// join (readSplit, merge, takeTail) and the reading of a later part (readPart, the worker's side). TableReader
+// (tableReader.ts) only offers what a join needs: the shape of the file, its arrays to share, absorb().
 
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { bundledWorker } from '../util/bundled';
 import { LF } from './bytes';
-import type { Placement, TablePart } from './columns';
+import { describeFsError } from './problems';
+import { RANGE_ISSUED, RANGE_LIMIT, ReadAhead } from './stream';
+import type { Placement, TablePart } from './tableBuilder';
+import { DEFAULT_MAX_BYTES, pump, TableReader, type ReadTableOptions } from './tableReader';
 
 /** Below this a second thread costs more (its start, the merge) than it saves. */
 export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
@@ -133,4 +140,156 @@ export function startPart(): PartRun | null {
 export function transferList(part: TablePart): ArrayBuffer[] {
   const arrays = [part.lines, ...part.columns.flatMap((c) => (c.codes === null ? [c.values] : [c.values, c.codes]))];
   return [...new Set(arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
+}
+
+/** The file readSplit reads, and where its second half starts. */
+export interface SplitRead {
+  path: string;
+  file: string;
+  size: number;
+  split: number;
+  options: ReadTableOptions;
+}
+
+/** Reads [0, split) here and [split, end) in a worker, keeping the worker's rows only when they are exact. */
+export async function readSplit(reader: TableReader, handle: FileHandle, read: SplitRead): Promise<void> {
+  const first = new ReadAhead(handle, reader.chunkSize, 0, read.split);
+  let run = startPart();
+  try {
+    // The worker needs the dialect and the header, known after the first chunk or so.
+    await pump(reader, first, read.file, () => reader.shape() !== null);
+    const shape = reader.shape();
+    const job = shape === null || run === null ? null : partJob(read, shape, reader);
+    if (job === null) {
+      run?.stop();
+      run = null;
+    } else {
+      run?.send(job);
+    }
+    await pump(reader, first, read.file);
+    const report =
+      run === null || job === null
+        ? { merged: false, reason: shape === null ? 'no plain header before the split' : 'no worker' }
+        : await merge(reader, run, job, handle);
+    read.options.onSplit?.(report);
+    run?.stop(); // before reading on: a worker still parsing would only take CPU from this thread
+    if (!report.merged) await pump(reader, new ReadAhead(handle, reader.chunkSize, read.split), read.file);
+  } finally {
+    run?.stop();
+  }
+}
+
+/**
+ * Appends the worker's rows when they are exact; says why not otherwise. When the worker is still far from the end,
+ * this thread reads the end of its half meanwhile (see takeTail) rather than wait.
+ */
+async function merge(reader: TableReader, run: PartRun, job: PartJob, handle: FileHandle): Promise<SplitReport> {
+  if (!reader.atRecordBoundary) return { merged: false, reason: 'the first half did not end at a record boundary' };
+  reader.prefault();
+  const tail = run.answered ? null : await takeTail(job, handle, run, reader.stealTail);
+  const [reply, tailReply] = await Promise.all([run.reply, tail?.reply ?? null]);
+  if (!reply.ok) return { merged: false, reason: reply.reason };
+  if (reply.complete) return appended(reader, [reply.part], false);
+  if (tail === null || tailReply === null)
+    return { merged: false, reason: 'the worker stopped before the end of the file' };
+  if (!tailReply.ok) return { merged: false, reason: tailReply.reason };
+  if (reply.end !== tail.at || !reply.atBoundary || !tailReply.complete)
+    return { merged: false, reason: "the worker's part and the end read here do not meet at a record" };
+  return appended(reader, [reply.part, tailReply.part], true);
+}
+
+function appended(reader: TableReader, parts: TablePart[], tail: boolean): SplitReport {
+  if (!reader.absorb(parts)) return { merged: false, reason: 'the part could not be appended' };
+  return tail ? { merged: true, reason: 'merged', tail } : { merged: true, reason: 'merged' };
+}
+
+/** The worker's range is only shared when at least this much is left past its reads in flight. */
+const TAIL_MIN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Takes the second half of what the worker has left: its reads stop at a line start `at` (through job.control, see
+ * ReadAhead), and [at, end of file) is read here as one more part. Null when too little is left to be worth it;
+ * `always` (tests): whenever anything is left.
+ */
+async function takeTail(
+  job: PartJob,
+  handle: FileHandle,
+  run: PartRun,
+  always: boolean,
+): Promise<{ at: number; reply: Promise<PartReply> } | null> {
+  if (job.control === null) return null;
+  const control = new BigInt64Array(job.control);
+  const size = job.start + job.bytes;
+  const margin = 2 * job.chunkSize; // the reads the worker may have in flight
+  const issued = Math.max(job.start, Number(Atomics.load(control, RANGE_ISSUED))); // the worker may not have begun
+  const left = size - issued - margin;
+  if (left <= 0 || (left < TAIL_MIN_BYTES && !always)) return null;
+  const at = await findLineStart(handle, issued + margin + Math.floor(left / 2), size);
+  // The worker read on while the line start was found: the cut must still come after its reads.
+  if (at < 0 || run.answered || at < Number(Atomics.load(control, RANGE_ISSUED)) + job.chunkSize) return null;
+  Atomics.store(control, RANGE_LIMIT, BigInt(at));
+  const tail: PartJob = {
+    ...job,
+    start: at,
+    bytes: size - at,
+    maxBytes: job.maxBytes - (at - job.start),
+    placement: null,
+    control: null,
+  };
+  return { at, reply: readPart(tail) };
+}
+
+function partJob(read: SplitRead, shape: PartShape, reader: TableReader): PartJob {
+  const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
+  control[RANGE_LIMIT] = BigInt(Number.MAX_SAFE_INTEGER); // to the end of the file, found as a short read
+  return {
+    path: read.path,
+    start: read.split,
+    bytes: read.size - read.split,
+    shape,
+    chunkSize: reader.chunkSize,
+    maxRecordBytes: reader.maxRecordBytes,
+    maxBytes: (read.options.maxBytes ?? DEFAULT_MAX_BYTES) - read.split,
+    placement: reader.share(read.split / read.size),
+    control: control.buffer as SharedArrayBuffer,
+  };
+}
+
+/**
+ * A later part of a file (a worker's, or the end of it taken back): parses [start, end of file) with a known shape,
+ * or up to where job.control cuts the range; gives up at the first problem.
+ */
+export async function readPart(job: PartJob): Promise<PartReply> {
+  let handle: FileHandle;
+  try {
+    handle = await open(job.path, 'r');
+  } catch (error) {
+    return { ok: false, reason: describeFsError(error, job.path) };
+  }
+  try {
+    const options: ReadTableOptions = {
+      chunkSize: job.chunkSize,
+      maxRecordBytes: job.maxRecordBytes,
+      maxBytes: job.maxBytes,
+    };
+    const reader = new TableReader(job.path, job.path, options, job.bytes, job.shape, job.placement);
+    const control = job.control === null ? null : new BigInt64Array(job.control);
+    await pump(
+      reader,
+      new ReadAhead(handle, reader.chunkSize, job.start, Infinity, control),
+      job.path,
+      () => reader.problemCount > 0,
+    );
+    if (reader.problemCount > 0) return { ok: false, reason: 'the second half has problems' };
+    const part = reader.part();
+    return {
+      ok: true,
+      part,
+      end: job.start + part.bytesRead,
+      complete: reader.done,
+      atBoundary: reader.atRecordBoundary,
+    };
+  } finally {
+    await handle.close();
+  }
 }

@@ -2,8 +2,7 @@
 // parallel.ts. It is started early and waits for its part; the part's typed arrays are moved back to the reading
 // thread, not copied.
 import { parentPort } from 'node:worker_threads';
-import { transferList, type PartJob, type PartReply } from './parallel';
-import { readPart } from './read';
+import { readPart, transferList, type PartJob, type PartReply } from './parallel';
 
 async function run(job: PartJob): Promise<void> {
   const reply: PartReply = await readPart(job).catch(

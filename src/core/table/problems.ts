@@ -42,3 +42,13 @@ export function quote(text: string, maxLength = 40): string {
   const shown = text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
   return JSON.stringify(shown);
 }
+
+/** Why a file could not be opened or read, and what to do about it. */
+export function describeFsError(error: unknown, file: string): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return `${file} does not exist; check the path`;
+  if (code === 'EACCES' || code === 'EPERM') return `${file} cannot be read (permission denied); check its permissions`;
+  if (code === 'EISDIR') return `${file} is a directory; open a CSV, TSV or JSONL file inside it`;
+  const detail = error instanceof Error ? error.message : String(error);
+  return `${file} could not be read (${detail}); check that the file is accessible`;
+}

@@ -2,7 +2,8 @@
 // once the record is complete, so a record cut by a chunk boundary is simply parsed again with more bytes.
 
 import { LF } from './bytes';
-import type { CellLocation, ColumnBuilder, TableBuilder } from './columns';
+import type { CellLocation, ColumnBuilder } from './columnBuilder';
+import type { TableBuilder } from './tableBuilder';
 import { parseNumberCell, type NumberCellOptions } from './number';
 
 export const CELL_EMPTY = 0;

@@ -1,5 +1,6 @@
 // The parsed shape of a run file. Everything downstream (curves, laws, the server, the CLI) reads these types only,
 // never the raw text: a file is read once into typed columns, with each row's source line kept for diagnostics.
+// textAt is the one way to read a text cell, kept beside the dictionary coding it reads.
 
 /** What the reader recognised. The two exports are CSV underneath but have their own column conventions. */
 export type FileFormat = 'csv' | 'tsv' | 'jsonl' | 'tensorboard-csv' | 'wandb-csv';
@@ -33,6 +34,14 @@ export interface Column {
   emptyCount: number;
   /** Unit suffixes seen in numeric cells (e.g. 'B' for "12B"); more than one means mixed notation. */
   suffixes: string[];
+}
+
+/** A text cell's text (a written NaN reads 'NaN'); undefined when the cell is a usable number or empty. */
+export function textAt(column: Column, row: number): string | undefined {
+  const cells = column.text;
+  if (cells === undefined) return undefined;
+  const code = cells.codes[row];
+  return code >= 0 ? cells.dictionary[code] : undefined;
 }
 
 export interface Table {

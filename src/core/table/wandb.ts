@@ -2,7 +2,8 @@
 // long form (a run column, one column per metric), so the reshaping happens as rows stream in: each input row
 // becomes one row per run that has a value in it, at the input row's line.
 
-import type { CellLocation, ColumnBuilder, TableBuilder } from './columns';
+import type { CellLocation, ColumnBuilder } from './columnBuilder';
+import type { TableBuilder } from './tableBuilder';
 import { splitWandbSeries } from './detect';
 import { uniqueColumnNames } from './header';
 import { CELL_EMPTY, writeCell, writeEachPlain, type PlainRows, type RecordCells, type RowSink } from './record';

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Column, ParseProblem, Table } from '../../../src/core/table/types';
+import { textAt, type Column, type ParseProblem, type Table } from '../../../src/core/table/types';
 
 export function column(table: Table, name: string): Column {
   const found = table.columns.find((c) => c.name === name);
@@ -18,9 +18,8 @@ export function numbers(table: Table, name: string): number[] {
 
 /** The column's text cells (null where the cell is numeric or empty). */
 export function texts(table: Table, name: string): (string | null)[] {
-  const { text } = column(table, name);
-  if (text === undefined) return new Array<null>(table.rowCount).fill(null);
-  return Array.from(text.codes, (code) => (code < 0 ? null : text.dictionary[code]));
+  const cells = column(table, name);
+  return Array.from({ length: table.rowCount }, (_, row) => textAt(cells, row) ?? null);
 }
 
 export function names(table: Table): string[] {

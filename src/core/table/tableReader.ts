@@ -1,0 +1,357 @@
+// One read of a run file, whoever supplies the bytes: TableReader sniffs the first bytes, picks a parser, feeds it
+// chunk by chunk and builds the table; pump() feeds it from a file. The entry points (read.ts) and the two-thread
+// read (parallel.ts) drive it; it is separate from both so that each holds one thing: where the bytes come from,
+// how two parts of a file are joined, and what is done with the bytes.
+
+import { TableBuilder, type Placement, type TablePart } from './tableBuilder';
+import { DelimitedParser } from './delimited';
+import { classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
+import { delimiterFromName } from './delimiterNames';
+import { uniqueColumnNames } from './header';
+import { JsonlParser } from './jsonl';
+import type { ParallelMode, PartShape, SplitReport } from './parallel';
+import { ProblemLog, describeFsError, formatBytes, quote } from './problems';
+import { TableRowSink, type RecordCells, type RowSink } from './record';
+import { ChunkWindow, type ReadAhead } from './stream';
+import type { FileFormat, ReadOptions, Table } from './types';
+import { WideToLongSink } from './wandb';
+
+export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+
+/** Reader internals, exposed for tests and benchmarks; the defaults suit real files. */
+export interface ReaderTuning {
+  /** Bytes per read (default 1 MiB). Tests use a few bytes to cut records at every possible point. */
+  chunkSize?: number;
+  /** Bytes sampled to detect the format and delimiter (default 64 KiB). */
+  sniffBytes?: number;
+  /** Longest record accepted before it is treated as an unclosed quote or non-tabular data (default 64 MiB). */
+  maxRecordBytes?: number;
+  /** readTable only: parse the second half of the file in a worker thread (default 'auto': files of 32 MiB up). */
+  parallel?: ParallelMode;
+  /** Told whether the second thread's rows were used, and why not (tests, benchmarks). */
+  onSplit?: (report: SplitReport) => void;
+  /** Tests: this thread reads the end of the worker's half whenever any is left, not only when the worker is far behind. */
+  stealTail?: boolean;
+}
+
+export type ReadTableOptions = ReadOptions & ReaderTuning;
+
+const DEFAULT_CHUNK = 1024 * 1024;
+const DEFAULT_SNIFF = 64 * 1024;
+const DEFAULT_MAX_RECORD = 64 * 1024 * 1024;
+/** Headroom on the row estimate from the sample, so a good estimate needs no regrowth. */
+const ROW_ESTIMATE_SLACK = 1.1;
+/**
+ * Above this the estimate is not trusted for a single up-front allocation (a file whose tail is not like its first
+ * 64 KiB would reserve gigabytes); growth from the rows actually read takes over.
+ */
+const MAX_ESTIMATED_ROWS = 2 ** 23;
+
+/**
+ * Feeds the reader from `ahead` until it is done, the range of `ahead` ends (without telling the reader the data
+ * ended), or `until` holds.
+ */
+export async function pump(
+  reader: TableReader,
+  ahead: ReadAhead,
+  file: string,
+  until: () => boolean = () => false,
+): Promise<void> {
+  while (!reader.done && !until()) {
+    const { offset, length } = reader.target();
+    const read = await ahead.read(reader.buffer, offset, length).catch((error: unknown) => asError(error));
+    if (read instanceof Error) reader.fail('file-read-failed', describeFsError(read, file));
+    else if (read === 0 && ahead.cut) return;
+    else reader.push(read);
+  }
+}
+
+/**
+ * One read: sniff the first bytes, pick a parser, feed it chunk by chunk, then build the table.
+ * The caller supplies the bytes: target() says where the next ones go, push(n) says how many arrived (0 = end).
+ */
+export class TableReader {
+  private readonly window: ChunkWindow;
+  private readonly problems: ProblemLog;
+  private readonly table: TableBuilder;
+  private readonly delimiter: string | undefined;
+  private parser: DelimitedParser | JsonlParser | null = null;
+  private format: FileFormat;
+  private chosenDelimiter: string | undefined;
+  /** Mean record size in the sample, and the column names when field i maps to column i: see shape(). */
+  private recordBytes = 0;
+  private plainNames: string[] | null = null;
+  /** Where parsing starts in the window (past a BOM on the first pass). */
+  private from = 0;
+  private bytesRead = 0;
+  private eof = false;
+  done = false;
+
+  readonly chunkSize: number;
+
+  constructor(
+    file: string,
+    private readonly fileName: string,
+    private readonly options: ReadTableOptions,
+    private readonly totalBytes: number,
+    /** Set for a later part of a file: no sniffing, no header, parse as the first part found. */
+    private readonly resume: PartShape | null = null,
+    /** A later part's rows go into the first part's arrays (see TableBuilder.share). */
+    placement: Placement | null = null,
+  ) {
+    this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK));
+    this.window = new ChunkWindow(this.chunkSize);
+    this.problems = new ProblemLog(file, options.maxProblems);
+    this.table = new TableBuilder(this.problems, () => this.estimateRowsFromProgress(), placement);
+    this.format = formatFromExtension(fileName);
+    this.delimiter = validDelimiter(options.delimiter, this.problems);
+  }
+
+  get buffer(): Buffer {
+    return this.window.buffer;
+  }
+
+  target(): { offset: number; length: number } {
+    const target = this.window.target();
+    // The first read only needs the sample: the dialect and header come sooner (a worker waits for them).
+    if (this.bytesRead === 0 && this.resume === null)
+      target.length = Math.min(target.length, Math.max(1, this.sniffBytes));
+    return target;
+  }
+
+  private get sniffBytes(): number {
+    return this.options.sniffBytes ?? DEFAULT_SNIFF;
+  }
+
+  /** Refuses content over options.maxBytes: checked on the file size first, then on the bytes actually read. */
+  refuseSize(size: number): boolean {
+    const max = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (size <= max) return false;
+    const exact = size < 1024 ? '' : ` (${size} bytes)`;
+    this.fail(
+      'file-too-large',
+      `${this.problems.file} is ${formatBytes(size)}${exact}, over the ${formatBytes(max)} ` +
+        'limit; raise the size limit or read a downsampled copy (e.g. every 10th row)',
+    );
+    return true;
+  }
+
+  /** Ends the read with an error; rows parsed so far are kept. */
+  fail(code: string, message: string): void {
+    this.problems.add(code, 'error', 1, 1, message);
+    this.done = true;
+  }
+
+  push(bytes: number): void {
+    this.bytesRead += bytes;
+    if (this.refuseSize(this.bytesRead)) return; // the file grew past the limit while being read
+    this.window.filled += bytes;
+    this.eof = bytes === 0;
+    if (this.parser === null && !this.start()) return;
+    const parser = this.parser;
+    if (parser !== null) {
+      const consumed = parser.consume(this.window.buffer, this.from, this.window.filled, this.eof);
+      this.window.discard(consumed);
+      this.from = 0;
+    }
+    if (this.eof) this.done = true;
+  }
+
+  /** Sniffs once enough bytes are in; returns false while more are needed. */
+  private start(): boolean {
+    if (this.resume !== null) return this.resumePart(this.resume);
+    const buf = this.window.buffer;
+    const end = sampleEnd(buf, this.window.filled, this.eof, this.sniffBytes, this.maxRecordBytes);
+    if (end < 0) return false;
+    this.from = hasBom(buf, end) ? 3 : 0;
+    const sniffed = sniff(buf, this.from, end, this.fileName, this.delimiter);
+    if (sniffed.kind === 'empty') {
+      this.fail('file-empty', `${this.problems.file} is empty; add a header row and data rows (CSV, TSV or JSONL)`);
+    } else if (sniffed.kind === 'binary') {
+      this.fail('file-not-text', `${this.problems.file} ${sniffed.reason}`);
+    } else {
+      this.recordBytes = sniffed.recordBytes;
+      this.table.reserve(this.estimateRows(sniffed.recordBytes));
+      this.parser = sniffed.kind === 'jsonl' ? this.openJsonl() : this.openDelimited(sniffed.delimiter);
+    }
+    return true;
+  }
+
+  private resumePart(shape: PartShape): boolean {
+    this.table.reserve(this.estimateRows(shape.recordBytes));
+    if (shape.kind === 'jsonl') {
+      this.parser = this.openJsonl();
+    } else {
+      const sink = new TableRowSink(
+        this.table,
+        shape.names.map((name) => this.table.addColumn(name)),
+      );
+      this.parser = this.openDelimited(shape.delimiter, sink);
+    }
+    return true;
+  }
+
+  /** What a worker needs to parse a later part of this file; null until known, or when it must stay in order. */
+  shape(): PartShape | null {
+    const parser = this.parser;
+    if (parser instanceof JsonlParser) return { kind: 'jsonl', recordBytes: this.recordBytes };
+    if (parser === null || this.plainNames === null || this.chosenDelimiter === undefined) return null;
+    return {
+      kind: 'delimited',
+      delimiter: this.chosenDelimiter,
+      names: this.plainNames,
+      recordBytes: this.recordBytes,
+    };
+  }
+
+  get problemCount(): number {
+    return this.problems.count;
+  }
+
+  /** The rows of this part (a worker's answer). */
+  part(): TablePart {
+    return this.table.part(this.bytesRead, this.parser?.linesConsumed ?? 0);
+  }
+
+  /**
+   * Every byte so far was consumed and no line is being skipped: the bytes end a record, so a worker that started
+   * at the next byte started where a read in order would start its next record.
+   */
+  get atRecordBoundary(): boolean {
+    const parser = this.parser;
+    return !this.done && parser !== null && this.window.filled === 0 && parser.idle;
+  }
+
+  /** The table's arrays go in shared memory, for share(). */
+  allocateShared(): void {
+    this.table.allocateShared();
+  }
+
+  /**
+   * Lets the worker reading the rest of the file write its rows into this table's arrays, after the rows expected
+   * from the share `fraction` of the file this thread reads (see TableBuilder.share).
+   */
+  share(fraction: number): Placement | null {
+    return this.table.share(Math.max(this.table.rowCount, Math.round(this.table.length * fraction)));
+  }
+
+  /** Readies the memory for the rows a worker is still parsing (see TableBuilder.prefault), as many as projected. */
+  prefault(): void {
+    if (this.bytesRead > 0) this.table.prefault(Math.ceil((this.table.rowCount / this.bytesRead) * this.totalBytes));
+  }
+
+  /**
+   * Appends the rows parsed elsewhere from the bytes that follow (parts in file order), ending the read; false,
+   * changing nothing, when they cannot be used.
+   */
+  absorb(parts: TablePart[]): boolean {
+    const parser = this.parser;
+    if (!this.atRecordBoundary || parser === null || parts.some((part) => part.problemCount > 0)) return false;
+    let shift = parser.linesConsumed;
+    for (const part of parts) {
+      if (part.rowCount > 0 && !this.table.fitsLines(part.lines[part.rowCount - 1] + shift)) return false;
+      shift += part.linesConsumed;
+    }
+    shift = parser.linesConsumed;
+    for (const part of parts) {
+      this.table.absorb(part, shift);
+      shift += part.linesConsumed;
+      this.bytesRead += part.bytesRead;
+    }
+    this.done = true;
+    return true;
+  }
+
+  /** Tests: take the end of the worker's half whenever anything is left (see takeTail). */
+  get stealTail(): boolean {
+    return this.options.stealTail === true;
+  }
+
+  /** Rows expected from the sample's mean record size, so the columns are allocated once. */
+  private estimateRows(recordBytes: number): number {
+    if (recordBytes <= 0) return 0;
+    return Math.min(MAX_ESTIMATED_ROWS, Math.ceil((this.totalBytes / recordBytes) * ROW_ESTIMATE_SLACK));
+  }
+
+  /** Rows expected at the end from the rows per byte so far (used when the first estimate proves short). */
+  private estimateRowsFromProgress(): number {
+    if (this.bytesRead === 0) return 0;
+    return Math.ceil((this.table.rowCount / this.bytesRead) * this.totalBytes * ROW_ESTIMATE_SLACK);
+  }
+
+  private openJsonl(): JsonlParser {
+    this.format = 'jsonl';
+    return new JsonlParser({ table: this.table, maxRecordBytes: this.maxRecordBytes });
+  }
+
+  private openDelimited(delimiter: string, sink?: RowSink): DelimitedParser {
+    this.chosenDelimiter = delimiter;
+    this.format = delimiter === '\t' ? 'tsv' : 'csv';
+    return new DelimitedParser({
+      delimiter: delimiter.charCodeAt(0),
+      table: this.table,
+      maxRecordBytes: this.maxRecordBytes,
+      // "1,500" in a semicolon file may be a decimal comma: do not read it as fifteen hundred.
+      numbers: { thousands: delimiter !== ';' },
+      openSink: (header, record) => this.openSink(header, record),
+      sink,
+    });
+  }
+
+  get maxRecordBytes(): number {
+    return this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD;
+  }
+
+  /** The header decides the shape: W&B panel exports are reshaped, everything else maps field i to column i. */
+  private openSink(header: string[], record: RecordCells): RowSink {
+    const where = (field: number) => record.where(field);
+    const special = classifyHeader(header);
+    if (special !== null) this.format = special;
+    if (special === 'wandb-csv') return new WideToLongSink(this.table, header, record.line, where);
+    const names = uniqueColumnNames(header, this.problems, where);
+    this.plainNames = names;
+    return new TableRowSink(
+      this.table,
+      names.map((name) => this.table.addColumn(name)),
+    );
+  }
+
+  result(): Table {
+    const parser = this.parser;
+    if (parser instanceof DelimitedParser && !parser.hasHeader) {
+      this.problems.add(
+        'file-empty',
+        'error',
+        1,
+        1,
+        `${this.problems.file} has no header line (only blank lines or # comments); add a header row naming the columns`,
+      );
+    }
+    return this.table.finish({
+      format: this.format,
+      delimiter: this.chosenDelimiter,
+      headerLine: parser instanceof DelimitedParser ? parser.headerLine : 0,
+      bytesRead: this.bytesRead,
+    });
+  }
+}
+
+/** A forced delimiter must be one ASCII character that cannot be confused with quoting or line structure. */
+function validDelimiter(value: string | undefined, problems: ProblemLog): string | undefined {
+  if (value === undefined) return undefined;
+  const delimiter = delimiterFromName(value);
+  if (delimiter.length === 1 && delimiter.charCodeAt(0) < 128 && !'"\r\n#'.includes(delimiter)) return delimiter;
+  problems.add(
+    'delimiter-invalid',
+    'warning',
+    1,
+    1,
+    `delimiter ${quote(value)} cannot be used (it must be one ASCII character other than a quote, '#' or a newline); ` +
+      'the delimiter is detected instead',
+  );
+  return undefined;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
