@@ -17,16 +17,9 @@ import { formatCompact } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
-import {
-  curveReport,
-  emptyAnalysis,
-  fitFailed,
-  fitSummary,
-  invalidRows,
-  lineList,
-  predictWithBand,
-  tooFewPoints,
-} from './power';
+import { predictWithBand, type BandedPrediction } from './bands';
+import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
+import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
 import type { Finding, LawAnalysis } from './types';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
@@ -206,7 +199,7 @@ function caseBootstrap(
 }
 
 /** Loss-versus-compute curves, one per model size (or per quarter-decade of N when sizes barely repeat). */
-function sizeCurves(table: Table, data: ComputeRows, band: { value: number[]; low: number[]; high: number[] }) {
+function sizeCurves(table: Table, data: ComputeRows, band: BandedPrediction) {
   const distinct = new Set(data.n).size;
   const binned = distinct > MAX_SIZE_CURVES;
   const keyOf = (i: number) => (binned ? String(Math.floor(4 * Math.log10(data.n[i]))) : String(data.n[i]));
@@ -217,18 +210,18 @@ function sizeCurves(table: Table, data: ComputeRows, band: { value: number[]; lo
       members.sort((a, b) => data.c[a] - data.c[b]);
       const label = binned ? quarterDecadeLabel(data.n[members[0]]) : `N=${formatCompact(data.n[members[0]])}`;
       const pick = (values: number[]) => members.map((i) => values[i]);
-      return curveReport(
+      return curveReport({
         table,
-        label,
-        'C',
-        'loss',
-        'chinchilla',
-        pick(data.c),
-        pick(data.loss),
-        { value: pick(band.value), low: pick(band.low), high: pick(band.high) },
-        members.map((i) => table.lines[data.rows[i]]),
-        { label, fields: { N: binned ? label : data.n[members[0]] } },
-      );
+        name: label,
+        xName: 'C',
+        metric: 'loss',
+        law: 'chinchilla',
+        x: pick(data.c),
+        observed: pick(data.loss),
+        lines: members.map((i) => table.lines[data.rows[i]]),
+        fitted: { value: pick(band.value), low: pick(band.low), high: pick(band.high) },
+        group: { label, fields: { N: binned ? label : data.n[members[0]] } },
+      });
     });
 }
 

@@ -10,19 +10,9 @@ import { formatCompact } from '../util/format';
 import { cellText, groupBy, mixedUnitFindings, unitNote } from './groups';
 import { scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
-import {
-  BAND_METHOD,
-  curveReport,
-  derivedIntervals,
-  emptyAnalysis,
-  fitFailed,
-  fitSummary,
-  lineList,
-  predictionTargets,
-  predictWithBand,
-  residualBootstrapSets,
-  tooFewPoints,
-} from './power';
+import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets, type BandedPrediction } from './bands';
+import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets, type CurveSpec } from './reports';
+import { fitFailed, tooFewPoints } from './sweepFindings';
 import type { Finding, FitResult, LawAnalysis } from './types';
 
 /** D_p cells that mean "not pretrained" (the baseline row), compared lower-case and trimmed. */
@@ -135,13 +125,11 @@ function validRows(table: Table, cols: SweepColumns, findings: Finding[]): Sweep
         .replace('{n}', String(list.length)),
       file: table.file,
       line: table.lines[list[0]],
-      related: list
-        .slice(1, 50)
-        .map((r) => ({
-          file: table.file,
-          line: table.lines[r],
-          message: `${column?.name ?? ''} = ${cell(column, r)}`,
-        })),
+      related: list.slice(1, 50).map((r) => ({
+        file: table.file,
+        line: table.lines[r],
+        message: `${column?.name ?? ''} = ${cell(column, r)}`,
+      })),
     });
   };
   report(
@@ -327,6 +315,26 @@ function attachBaseline(curves: LawAnalysis['curves'], base: { bleu: SweepPoint[
   }
 }
 
+/** A group's points of one metric as a curve report's series, named `GROUP · BLEU`; the caller adds the fit. */
+function sweepSeries(
+  table: Table,
+  group: Group,
+  points: SweepPoint[],
+  metric: 'bleu' | 'ce',
+): Omit<CurveSpec, 'fitted'> {
+  return {
+    table,
+    name: `${group.label} · ${metric === 'bleu' ? 'BLEU' : 'CE'}`,
+    xName: 'D_p',
+    metric,
+    law: metric === 'bleu' ? 'bleu' : 'downstream-ce',
+    x: points.map((p) => p.dp),
+    observed: points.map((p) => p.value),
+    lines: points.map((p) => p.line),
+    group,
+  };
+}
+
 function analyseBleu(
   table: Table,
   group: Group,
@@ -341,10 +349,8 @@ function analyseBleu(
   out.findings.push(...breaks.findings);
   // Fit the stretch that follows the law: everything, or the points before the first break / drop.
   const range = points.slice(0, breaks.breakIndex ?? points.length).filter((p) => p.value > 0);
-  const name = `${group.label} · BLEU`;
-  const x = points.map((p) => p.dp);
-  const observed = points.map((p) => p.value);
-  const lines = points.map((p) => p.line);
+  const series = sweepSeries(table, group, points, 'bleu');
+  const { name, x } = series;
   const fitted =
     range.length >= 3
       ? fitBleu(
@@ -355,7 +361,7 @@ function analyseBleu(
       : null;
   if (range.length >= 3 && !fitted) out.findings.push(fitFailed(table, name, range[0].line));
   if (!fitted) {
-    out.curves.push(curveReport(table, name, 'D_p', 'bleu', 'bleu', x, observed, null, lines, group));
+    out.curves.push(curveReport({ ...series, fitted: null }));
     return;
   }
   const fitObserved = Float64Array.from(range, (p) => p.value);
@@ -365,7 +371,7 @@ function analyseBleu(
     delta: options.bleuDelta,
   });
   const at = (dps: number[]) => predictWithBand(bleuLaw, fitted.fit.params, sets, bleuPoints(dps, fitted.frame));
-  out.curves.push(curveReport(table, name, 'D_p', 'bleu', 'bleu', x, observed, at(x), lines, group));
+  out.curves.push(curveReport({ ...series, fitted: at(x) }));
   out.fits.push(bleuFitResult(group, fitted, sets, range, points.length, dpUnit, options));
   pushPredictions('bleu', group, maxOf(x), at, options, out, breaks.breakIndex !== undefined);
 }
@@ -430,14 +436,12 @@ function analyseCe(
   options: AnalysisOptions,
   out: LawAnalysis,
 ): void {
-  const name = `${group.label} · CE`;
-  const x = points.map((p) => p.dp);
-  const observed = points.map((p) => p.value);
-  const lines = points.map((p) => p.line);
+  const series = sweepSeries(table, group, points, 'ce');
+  const { name, x, observed, lines } = series;
   const fitted = points.length >= 3 ? fitDownstreamCe(downstreamCeLaw, x, observed, options.ceDelta) : null;
   if (points.length >= 3 && !fitted) out.findings.push(fitFailed(table, name, points[0].line));
   if (!fitted) {
-    out.curves.push(curveReport(table, name, 'D_p', 'ce', 'downstream-ce', x, observed, null, lines, group));
+    out.curves.push(curveReport({ ...series, fitted: null }));
     return;
   }
   const sets = residualBootstrapSets(downstreamCeLaw, fitted.points, Float64Array.from(observed), fitted.fit, {
@@ -448,7 +452,7 @@ function analyseCe(
   const at = (dps: number[]) =>
     predictWithBand(downstreamCeLaw, fitted.fit.params, sets, downstreamCePoints(dps, fitted.xRef));
   const onPoints = at(x);
-  out.curves.push(curveReport(table, name, 'D_p', 'ce', 'downstream-ce', x, observed, onPoints, lines, group));
+  out.curves.push(curveReport({ ...series, fitted: onPoints }));
   out.fits.push({
     law: 'downstream-ce',
     group: group.label,
@@ -480,7 +484,7 @@ function pushPredictions(
   metric: 'bleu' | 'ce',
   group: Group,
   maxDp: number,
-  at: (dps: number[]) => { value: number[]; low: number[]; high: number[] },
+  at: (dps: number[]) => BandedPrediction,
   options: AnalysisOptions,
   out: LawAnalysis,
   broken: boolean,
