@@ -1,6 +1,7 @@
 // Downstream sweeps (Isik et al. 2024): BLEU and cross-entropy versus pretraining tokens D_p, one law per
 // (pretraining mix, D_f) group. Fits both laws, predicts at larger D_p with bands, and says whether BLEU follows the
-// law, i.e. whether the pretraining data is aligned with the task (breaks.ts). See docs/laws-downstream.md.
+// law, i.e. whether the pretraining data is aligned with the task (breaks.ts). Which rows are usable is decided in
+// downstreamRows.ts. See docs/laws-downstream.md.
 import { maxOf } from '../util/arrays';
 import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '../laws/bleu';
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
@@ -13,29 +14,15 @@ import type { AnalysisOptions } from './options';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets, type CurveSpec } from './reports';
 import { fitFailed, tooFewPoints } from './sweepFindings';
+import {
+  baselineCell,
+  bleuScaleFindings,
+  missingColumns,
+  validRows,
+  type SweepColumns,
+  type SweepRow,
+} from './downstreamRows';
 import type { Finding, FitResult, LawAnalysis } from './types';
-
-/** D_p cells that mean "not pretrained" (the baseline row), compared lower-case and trimmed. */
-const BASELINE_MARKER = /^(none|baseline|no[ _-]?pretrain(ing|ed)?|not[ _-]?pretrained|scratch|from[ _-]scratch|-)$/;
-
-/** Columns the analysis reads; optional ones may be absent. */
-interface SweepColumns {
-  dp: Column;
-  group?: Column;
-  df?: Column;
-  bleu?: Column;
-  ce?: Column;
-}
-
-/** One usable row after validation. */
-interface SweepRow {
-  row: number;
-  line: number;
-  baseline: boolean;
-  dp: number;
-  bleu: number;
-  ce: number;
-}
 
 interface Group {
   label: string;
@@ -67,115 +54,6 @@ export function analyseDownstream(table: Table, roles: RoleAssignment, options: 
   out.findings.push(...bleuScaleFindings(table, columns, rows));
   for (const group of groupRows(columns, rows)) analyseGroup(table, columns, group, options, out);
   return out;
-}
-
-function baselineCell(dp: Column, row: number): boolean {
-  const code = dp.text ? dp.text.codes[row] : -1;
-  if (code >= 0) return BASELINE_MARKER.test(dp.text!.dictionary[code].trim().toLowerCase());
-  return dp.values[row] === 0;
-}
-
-function missingColumns(table: Table, cols: Partial<SweepColumns>): Finding {
-  const missing = [
-    !cols.dp && 'pretraining tokens D_p (role pretrainData)',
-    !cols.bleu && !cols.ce && 'a BLEU or downstream cross-entropy column (roles bleu, ce)',
-  ]
-    .filter(Boolean)
-    .join(' and ');
-  return {
-    code: 'downstream-missing-column',
-    severity: 'error',
-    message: `A downstream sweep needs ${missing}. Columns in this file: ${table.columns.map((c) => c.name).join(', ')}. Map them with --columns pretrainData=NAME,bleu=NAME,ce=NAME (setting scalingLens.columns).`,
-    file: table.file,
-    line: table.headerLine || 1,
-  };
-}
-
-/** Rows with a usable D_p; every rejected cell becomes a located finding. Metric cells out of range become NaN. */
-function validRows(table: Table, cols: SweepColumns, findings: Finding[]): SweepRow[] {
-  const bad = { dp: [] as number[], bleu: [] as number[], zero: [] as number[], ce: [] as number[] };
-  const rows: SweepRow[] = [];
-  for (let row = 0; row < table.rowCount; row++) {
-    const baseline = baselineCell(cols.dp, row);
-    const dp = cols.dp.values[row];
-    if (!baseline && !(dp > 0 && Number.isFinite(dp))) {
-      bad.dp.push(row);
-      continue;
-    }
-    let bleu = cols.bleu ? cols.bleu.values[row] : NaN;
-    if (bleu < 0 || bleu > 100 || bleu === Infinity) {
-      bad.bleu.push(row);
-      bleu = NaN;
-    } else if (bleu === 0 && !baseline) bad.zero.push(row);
-    let ce = cols.ce ? cols.ce.values[row] : NaN;
-    if (!Number.isNaN(ce) && !(ce > 0 && Number.isFinite(ce))) {
-      bad.ce.push(row);
-      ce = NaN;
-    }
-    rows.push({ row, line: table.lines[row], baseline, dp: baseline ? 0 : dp, bleu, ce });
-  }
-  const cell = (c: Column | undefined, r: number) => (c ? cellText(c, r) || '(empty)' : '');
-  const report = (list: number[], code: string, severity: Finding['severity'], message: string, column?: Column) => {
-    if (!list.length) return;
-    findings.push({
-      code,
-      severity,
-      message: message
-        .replace('{first}', `line ${table.lines[list[0]]}, value ${cell(column, list[0])}`)
-        .replace('{n}', String(list.length)),
-      file: table.file,
-      line: table.lines[list[0]],
-      related: list.slice(1, 50).map((r) => ({
-        file: table.file,
-        line: table.lines[r],
-        message: `${column?.name ?? ''} = ${cell(column, r)}`,
-      })),
-    });
-  };
-  report(
-    bad.dp,
-    'dp-invalid',
-    'warning',
-    `{n} row(s) have a pretraining-token count D_p ('${cols.dp.name}') that is negative, empty or not a number ({first}); they were skipped. D_p must be > 0, or 0 / 'none' / 'baseline' / 'not pretrained' for the not-pretrained baseline.`,
-    cols.dp,
-  );
-  report(
-    bad.bleu,
-    'bleu-out-of-range',
-    'warning',
-    `{n} row(s) have BLEU outside [0, 100] ({first}); those BLEU values were ignored (cross-entropy on the same rows is kept). BLEU is on the 0–100 scale; a value outside it is a logging error.`,
-    cols.bleu,
-  );
-  report(
-    bad.zero,
-    'bleu-zero',
-    'info',
-    `{n} row(s) have BLEU = 0 ({first}). The law is fitted on log BLEU, so these rows are left out of the fit; they still count in the non-monotonic and break checks.`,
-    cols.bleu,
-  );
-  report(
-    bad.ce,
-    'ce-invalid',
-    'warning',
-    `{n} row(s) have a cross-entropy that is not a positive number ({first}); those values were ignored.`,
-    cols.ce,
-  );
-  return rows;
-}
-
-/** BLEU written as a fraction (all values <= 1) makes a tolerance in BLEU points meaningless: say so. */
-function bleuScaleFindings(table: Table, cols: SweepColumns, rows: SweepRow[]): Finding[] {
-  const values = rows.map((r) => r.bleu).filter((v) => v > 0);
-  if (!cols.bleu || values.length < 3 || maxOf(values) > 1) return [];
-  return [
-    {
-      code: 'bleu-fraction-scale',
-      severity: 'info',
-      message: `Every BLEU value in '${cols.bleu.name}' is at most 1: the scores look like fractions, not BLEU points (0–100). Break tolerances are in BLEU points (breakTolerance, default 1.0), so either multiply the column by 100 or set breakTolerance to e.g. 0.01.`,
-      file: table.file,
-      line: table.headerLine || 1,
-    },
-  ];
 }
 
 /** How a row's group is named: `MIX, D_f=VALUE`, or the mix alone when the file has no D_f column. */
