@@ -18,7 +18,14 @@ export interface CliRequest {
 
 export type Parsed = { ok: true; request: CliRequest } | { ok: false; error: string };
 
-const LAWS: readonly ('auto' | LawId)[] = ['auto', 'lr-annealing', 'bleu', 'downstream-ce', 'chinchilla', 'power'];
+export const LAWS: readonly ('auto' | LawId)[] = [
+  'auto',
+  'lr-annealing',
+  'bleu',
+  'downstream-ce',
+  'chinchilla',
+  'power',
+];
 const ROLES: readonly ColumnRole[] = [
   'step',
   'loss',

@@ -3,7 +3,8 @@
 import type { Analysis, CurveReport, FitResult, Prediction, Series } from '../core/analysis/types';
 import { formatCompact, formatNumber, formatPercent } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
-import { Commands, DOCS_BASE } from '../shared/protocol';
+import { Commands } from '../shared/protocol';
+import { editorMessage, findingHref } from './hints';
 
 export interface LensSpec {
   /** 0-based line. */
@@ -284,8 +285,8 @@ export function buildDiagnostics(analysis: Analysis<Series>, file: string, maxCh
         endCharacter: f.column ? character + 1 : maxChar,
         severity: SEVERITY[f.severity],
         code: f.code,
-        href: `${DOCS_BASE}#${f.code}`,
-        message: f.message,
+        href: findingHref(f.code),
+        message: editorMessage(f),
         related: f.related ?? [],
       };
     });

@@ -33,6 +33,7 @@ import {
 import { formatCompact, formatNumber } from '../core/util/format';
 import type { AnalysisJob, JobResult } from './job';
 import { registerChartHandlers } from './chart';
+import { ANALYSIS_FAILED } from './hints';
 import { buildDiagnostics, buildLenses, hoverForHeader, hoverForRow } from './present';
 import { runInWorker, type Runner } from './runner';
 import { resolveSettings, toAnalysisOptions } from './settings';
@@ -269,7 +270,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1000 } },
         severity: DiagnosticSeverity.Error,
         source: 'Scaling Lens',
-        code: 'analysis-failed',
+        ...ANALYSIS_FAILED,
         message: failure,
       });
     for (const d of analysis ? buildDiagnostics(analysis, path) : []) {

@@ -11,7 +11,8 @@ import {
   fitChinchilla,
   type ChinchillaPoints,
 } from '../laws/chinchilla';
-import type { RoleAssignment, Table } from '../table/types';
+import { finding, type Hint } from '../findings';
+import type { ColumnRole, RoleAssignment, Table } from '../table/types';
 import { quantile } from '../util/random';
 import { formatCompact } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
@@ -43,13 +44,7 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   const out = emptyAnalysis();
   const { params, tokens, compute, loss } = roles.roles;
   if (params === undefined || loss === undefined || (tokens === undefined && compute === undefined)) {
-    out.findings.push({
-      code: 'compute-missing-column',
-      severity: 'error',
-      message: `The Chinchilla law needs model parameters N (role params), the loss, and training tokens D (role tokens) or FLOP C (role compute, D = C/(6N)). Columns in this file: ${table.columns.map((c) => c.name).join(', ')}. Map them with --columns params=NAME,tokens=NAME,loss=NAME (setting scalingLens.columns).`,
-      file: table.file,
-      line: table.headerLine || 1,
-    });
+    out.findings.push(missingColumns(table, roles));
     return out;
   }
   const data = readRows(table, roles, out.findings);
@@ -121,6 +116,22 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   return out;
 }
 
+/** What the law lacks, with the roles to map for exactly that (tokens stands for tokens or compute). */
+function missingColumns(table: Table, assignment: RoleAssignment): Finding {
+  const { params, tokens, compute, loss } = assignment.roles;
+  const roles: ColumnRole[] = [];
+  if (params === undefined) roles.push('params');
+  if (tokens === undefined && compute === undefined) roles.push('tokens');
+  if (loss === undefined) roles.push('loss');
+  const hint: Hint = { kind: 'map-role', roles };
+  return finding('compute-missing-column', 'error', {
+    message: `The Chinchilla law needs model parameters N (role params), the loss, and training tokens D (role tokens) or FLOP C (role compute, D = C/(6N)). Columns in this file: ${table.columns.map((c) => c.name).join(', ')}; none was found for ${roles.join(', ')}.`,
+    file: table.file,
+    line: table.headerLine || 1,
+    hints: [hint],
+  });
+}
+
 function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): ComputeRows {
   const col = (i: number | undefined) => (i === undefined ? undefined : table.columns[i].values);
   const N = col(roles.roles.params)!;
@@ -159,14 +170,14 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
     out.loss.push(L[r]);
   }
   if (excluded.length) {
-    findings.push({
-      code: 'rows-excluded',
-      severity: 'info',
-      message: `${excluded.length} row(s) are flagged with ${table.columns[excludedIndex!].name} = 1 and were left out of the fit (first at line ${table.lines[excluded[0]]}). Set the flag to 0 to include them.`,
-      file: table.file,
-      line: table.lines[excluded[0]],
-      related: excluded.slice(1, 20).map((r) => ({ file: table.file, line: table.lines[r], message: 'excluded' })),
-    });
+    findings.push(
+      finding('rows-excluded', 'info', {
+        message: `${excluded.length} row(s) are flagged with ${table.columns[excludedIndex!].name} = 1 and were left out of the fit (first at line ${table.lines[excluded[0]]}). Set the flag to 0 to include them.`,
+        file: table.file,
+        line: table.lines[excluded[0]],
+        related: excluded.slice(1, 20).map((r) => ({ file: table.file, line: table.lines[r], message: 'excluded' })),
+      }),
+    );
   }
   if (bad.length)
     findings.push(

@@ -3,6 +3,7 @@
 // law, i.e. whether the pretraining data is aligned with the task (breaks.ts). Which rows are usable is decided in
 // downstreamRows.ts. See docs/laws-downstream.md.
 import { maxOf } from '../util/arrays';
+import { finding } from '../findings';
 import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '../laws/bleu';
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
 import type { Column, RoleAssignment, Table } from '../table/types';
@@ -110,21 +111,21 @@ function mergeDuplicates(
     if (!Number.isNaN(c)) ce.push({ ...point, value: c });
     if (list.length > 1) {
       const at = list[0].baseline ? 'the not-pretrained baseline' : `D_p=${formatCompact(list[0].dp)}`;
-      findings.push({
-        code: 'duplicate-dp',
-        severity: 'warning',
-        message: `${group.label}: ${list.length} rows for ${at} (${what}, lines ${list.map((r) => r.line).join(', ')}). They were averaged into one point (BLEU ${Number.isNaN(b) ? '–' : b.toFixed(2)}, CE ${Number.isNaN(c) ? '–' : c.toPrecision(4)}). If they are different runs on purpose (seeds), this is fine; if one is a stale row, delete it.`,
-        file: table.file,
-        line: list[1].line,
-        group: group.label,
-        related: list
-          .filter((_, k) => k !== 1)
-          .map((r) => ({
-            file: table.file,
-            line: r.line,
-            message: `same D_p: BLEU ${Number.isNaN(r.bleu) ? '–' : r.bleu}, CE ${Number.isNaN(r.ce) ? '–' : r.ce}`,
-          })),
-      });
+      findings.push(
+        finding('duplicate-dp', 'warning', {
+          message: `${group.label}: ${list.length} rows for ${at} (${what}, lines ${list.map((r) => r.line).join(', ')}). They were averaged into one point (BLEU ${Number.isNaN(b) ? '–' : b.toFixed(2)}, CE ${Number.isNaN(c) ? '–' : c.toPrecision(4)}). If they are different runs on purpose (seeds), this is fine; if one is a stale row, delete it.`,
+          file: table.file,
+          line: list[1].line,
+          group: group.label,
+          related: list
+            .filter((_, k) => k !== 1)
+            .map((r) => ({
+              file: table.file,
+              line: r.line,
+              message: `same D_p: BLEU ${Number.isNaN(r.bleu) ? '–' : r.bleu}, CE ${Number.isNaN(r.ce) ? '–' : r.ce}`,
+            })),
+        }),
+      );
     }
   }
   const byDpAscending = (p: SweepPoint, q: SweepPoint) => p.dp - q.dp;

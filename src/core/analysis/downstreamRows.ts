@@ -1,7 +1,8 @@
 // Which rows of a downstream sweep are usable: a D_p (or the not-pretrained baseline marker), BLEU in [0, 100] and a
 // positive CE. Every rejected cell becomes a located finding, and so does a sweep missing a column it needs.
 import { maxOf } from '../util/arrays';
-import type { Column, Table } from '../table/types';
+import { finding, type SeverityOf } from '../findings';
+import type { Column, ColumnRole, Table } from '../table/types';
 import { cellText } from './groups';
 import type { Finding } from './types';
 
@@ -16,6 +17,9 @@ export interface SweepColumns {
   bleu?: Column;
   ce?: Column;
 }
+
+/** Cells of a sweep row that cannot be used, each reported once for all its rows. */
+type InvalidCellCode = 'dp-invalid' | 'bleu-out-of-range' | 'bleu-zero' | 'ce-invalid';
 
 /** One usable row after validation. */
 export interface SweepRow {
@@ -33,20 +37,24 @@ export function baselineCell(dp: Column, row: number): boolean {
   return dp.values[row] === 0;
 }
 
+/** What the sweep lacks (D_p, a score, or both), with the roles to map for exactly that. */
 export function missingColumns(table: Table, cols: Partial<SweepColumns>): Finding {
+  const noScore = !cols.bleu && !cols.ce;
   const missing = [
     !cols.dp && 'pretraining tokens D_p (role pretrainData)',
-    !cols.bleu && !cols.ce && 'a BLEU or downstream cross-entropy column (roles bleu, ce)',
+    noScore && 'a BLEU or downstream cross-entropy column (roles bleu, ce)',
   ]
     .filter(Boolean)
     .join(' and ');
-  return {
-    code: 'downstream-missing-column',
-    severity: 'error',
-    message: `A downstream sweep needs ${missing}. Columns in this file: ${table.columns.map((c) => c.name).join(', ')}. Map them with --columns pretrainData=NAME,bleu=NAME,ce=NAME (setting scalingLens.columns).`,
+  const roles: ColumnRole[] = [];
+  if (!cols.dp) roles.push('pretrainData');
+  if (noScore) roles.push('bleu', 'ce');
+  return finding('downstream-missing-column', 'error', {
+    message: `A downstream sweep needs ${missing}. Columns in this file: ${table.columns.map((c) => c.name).join(', ')}.`,
     file: table.file,
     line: table.headerLine || 1,
-  };
+    hints: [{ kind: 'map-role', roles }],
+  });
 }
 
 /** Rows with a usable D_p; every rejected cell becomes a located finding. Metric cells out of range become NaN. */
@@ -73,22 +81,28 @@ export function validRows(table: Table, cols: SweepColumns, findings: Finding[])
     rows.push({ row, line: table.lines[row], baseline, dp: baseline ? 0 : dp, bleu, ce });
   }
   const cell = (c: Column | undefined, r: number) => (c ? cellText(c, r) || '(empty)' : '');
-  const report = (list: number[], code: string, severity: Finding['severity'], message: string, column?: Column) => {
+  const report = <C extends InvalidCellCode>(
+    list: number[],
+    code: C,
+    severity: SeverityOf<C>,
+    message: string,
+    column?: Column,
+  ) => {
     if (!list.length) return;
-    findings.push({
-      code,
-      severity,
-      message: message
-        .replace('{first}', `line ${table.lines[list[0]]}, value ${cell(column, list[0])}`)
-        .replace('{n}', String(list.length)),
-      file: table.file,
-      line: table.lines[list[0]],
-      related: list.slice(1, 50).map((r) => ({
+    findings.push(
+      finding(code, severity, {
+        message: message
+          .replace('{first}', `line ${table.lines[list[0]]}, value ${cell(column, list[0])}`)
+          .replace('{n}', String(list.length)),
         file: table.file,
-        line: table.lines[r],
-        message: `${column?.name ?? ''} = ${cell(column, r)}`,
-      })),
-    });
+        line: table.lines[list[0]],
+        related: list.slice(1, 50).map((r) => ({
+          file: table.file,
+          line: table.lines[r],
+          message: `${column?.name ?? ''} = ${cell(column, r)}`,
+        })),
+      }),
+    );
   };
   report(
     bad.dp,
@@ -126,12 +140,10 @@ export function bleuScaleFindings(table: Table, cols: SweepColumns, rows: SweepR
   const values = rows.map((r) => r.bleu).filter((v) => v > 0);
   if (!cols.bleu || values.length < 3 || maxOf(values) > 1) return [];
   return [
-    {
-      code: 'bleu-fraction-scale',
-      severity: 'info',
-      message: `Every BLEU value in '${cols.bleu.name}' is at most 1: the scores look like fractions, not BLEU points (0–100). Break tolerances are in BLEU points (breakTolerance, default 1.0), so either multiply the column by 100 or set breakTolerance to e.g. 0.01.`,
+    finding('bleu-fraction-scale', 'info', {
+      message: `Every BLEU value in '${cols.bleu.name}' is at most 1: the scores look like fractions, not BLEU points (0–100). Break tolerances are in BLEU points (default 1.0), so either multiply the column by 100 or set the break tolerance to e.g. 0.01.`,
       file: table.file,
       line: table.headerLine || 1,
-    },
+    }),
   ];
 }

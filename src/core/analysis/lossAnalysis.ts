@@ -2,6 +2,7 @@
 // The query steps and their LR areas are in lossAreas.ts, the bootstrap bands in lossBands.ts.
 import { bootstrapParams } from '../fit/bootstrap';
 import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
+import { finding } from '../findings';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
 import { StepLr } from '../laws/schedule';
 import { quantile, type Random } from '../util/random';
@@ -75,13 +76,13 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   const fitPoints = fitting.reduce((n, c) => n + c.steps.length, 0);
   if (fitting.length === 0 || fitPoints < MIN_FIT_POINTS) {
     const first = fitting[0] ?? usable[0] ?? curves[0];
-    findings.push({
-      code: 'too-few-points',
-      severity: 'error',
-      message: `The LR-annealing law has 4 coefficients and needs at least ${MIN_FIT_POINTS} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${usable.length ? '' : ' (no curve has both a loss and an LR)'}.`,
-      file: first?.file ?? '',
-      line: first?.firstLine ?? 0,
-    });
+    findings.push(
+      finding('too-few-points', 'error', {
+        message: `The LR-annealing law has 4 coefficients and needs at least ${MIN_FIT_POINTS} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${usable.length ? '' : ' (no curve has both a loss and an LR)'}.`,
+        file: first?.file ?? '',
+        line: first?.firstLine ?? 0,
+      }),
+    );
     reports.push(...usable.map((c) => unfittedReport(c)));
     return result;
   }
@@ -91,26 +92,26 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   const fitPrepared = prepared.filter((p) => fitNames.has(p.curve.name));
   const chosen = chooseLambda(prepared, fitNames, etaMax, options);
   if (!chosen) {
-    findings.push({
-      code: 'fit-failed',
-      severity: 'error',
-      message:
-        'The LR-annealing law could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.',
-      file: fitting[0].file,
-      line: fitting[0].firstLine,
-    });
+    findings.push(
+      finding('fit-failed', 'error', {
+        message:
+          'The LR-annealing law could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.',
+        file: fitting[0].file,
+        line: fitting[0].firstLine,
+      }),
+    );
     reports.push(...usable.map((c) => unfittedReport(c)));
     return result;
   }
   const { fit, areas, lambda } = chosen;
   if (!fit.converged) {
-    findings.push({
-      code: 'fit-not-converged',
-      severity: 'warning',
-      message: `The fit stopped before converging (${fit.reason} after ${fit.iterations} iterations); treat its predictions with care.`,
-      file: fitting[0].file,
-      line: fitting[0].firstLine,
-    });
+    findings.push(
+      finding('fit-not-converged', 'warning', {
+        message: `The fit stopped before converging (${fit.reason} after ${fit.iterations} iterations); treat its predictions with care.`,
+        file: fitting[0].file,
+        line: fitting[0].firstLine,
+      }),
+    );
   }
 
   // Bootstrap on thinned copies of the fitted curves.
@@ -270,28 +271,22 @@ function targetReason(curve: LossCurve, step: number, options: AnalysisOptions):
 function unusableReason(c: LossCurve): Finding | null {
   const base = { file: c.file, line: c.firstLine, curve: c.name };
   if (c.schedule.steps.length === 0) {
-    return {
+    return finding('lr-missing', 'error', {
       ...base,
-      code: 'lr-missing',
-      severity: 'error',
-      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column with --columns lr=NAME (setting scalingLens.columns).`,
-    };
+      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column to the lr role.`,
+    });
   }
   if (c.schedule.lr.every((v) => v === 0)) {
-    return {
+    return finding('lr-all-zero', 'error', {
       ...base,
-      code: 'lr-all-zero',
-      severity: 'error',
       message: `The learning rate of "${c.name}" is 0 at every logged step, so no training progress can be modelled (S1 = 0). Is the LR column the right one?`,
-    };
+    });
   }
   if (c.steps.length === 0) {
-    return {
+    return finding('loss-missing', 'info', {
       ...base,
-      code: 'loss-missing',
-      severity: 'info',
       message: `"${c.name}" has an LR schedule but no loss values; it can only be predicted, not fitted or scored.`,
-    };
+    });
   }
   return null;
 }
@@ -303,13 +298,13 @@ function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[])
     const match = curves.filter((c) => c.name === wanted || c.name.startsWith(`${wanted} (`));
     if (match.length) match.forEach((c) => names.add(c.name));
     else
-      findings.push({
-        code: 'fit-on-unknown',
-        severity: 'error',
-        message: `--fit-on names "${wanted}", but no curve has that name. Curves found: ${curves.map((c) => c.name).join(', ') || 'none'}.`,
-        file: curves[0]?.file ?? '',
-        line: 0,
-      });
+      findings.push(
+        finding('fit-on-unknown', 'error', {
+          message: `"${wanted}" was named as a curve to fit, but no curve has that name. Curves found: ${curves.map((c) => c.name).join(', ') || 'none'}.`,
+          file: curves[0]?.file ?? '',
+          line: 0,
+        }),
+      );
   }
   return names;
 }

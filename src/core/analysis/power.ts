@@ -1,6 +1,7 @@
 // Law 'power': L(x) = E + A*x^(-alpha) on any column the user names (option powerX), y = the loss column. Its
 // bands, reports and findings are the ones every sweep law shares (bands.ts, reports.ts, sweepFindings.ts).
 import { maxOf } from '../util/arrays';
+import { finding, type Hint } from '../findings';
 import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
 import type { RoleAssignment, Table } from '../table/types';
 import { formatCompact } from '../util/format';
@@ -10,25 +11,14 @@ import { scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets } from './reports';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
-import type { LawAnalysis } from './types';
+import type { Finding, LawAnalysis } from './types';
 
 export function analysePower(table: Table, roles: RoleAssignment, options: AnalysisOptions): LawAnalysis {
   const out = emptyAnalysis();
   const yIndex = roles.roles.loss;
   const xIndex = options.powerX ? findColumn(table, [options.powerX]) : undefined;
-  const names = table.columns.map((c) => c.name).join(', ');
   if (xIndex === undefined || yIndex === undefined) {
-    const missing =
-      xIndex === undefined
-        ? `the x column${options.powerX ? ` '${options.powerX}' (not found)` : ' (option powerX is not set)'}`
-        : 'a loss column';
-    out.findings.push({
-      code: 'power-missing-column',
-      severity: 'error',
-      message: `The power law L(x) = E + A*x^(-alpha) needs ${missing}. Columns in this file: ${names}. Name x with option powerX (CLI --power-x NAME) and the loss with --columns loss=NAME.`,
-      file: table.file,
-      line: table.headerLine || 1,
-    });
+    out.findings.push(missingColumn(table, options.powerX, xIndex === undefined, yIndex === undefined));
     return out;
   }
   const xs = table.columns[xIndex];
@@ -131,4 +121,23 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     }),
   );
   return out;
+}
+
+/** What the power law lacks (the x column, the loss, or both), and only the fixes for what is missing. */
+function missingColumn(table: Table, powerX: string | undefined, noX: boolean, noLoss: boolean): Finding {
+  const missing = [
+    noX && `the x column${powerX ? ` '${powerX}' (not found)` : ' (none was named)'}`,
+    noLoss && 'a loss column',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const hints: Hint[] = [];
+  if (noX) hints.push({ kind: 'set-option', option: 'powerX' });
+  if (noLoss) hints.push({ kind: 'map-role', roles: ['loss'] });
+  return finding('power-missing-column', 'error', {
+    message: `The power law L(x) = E + A*x^(-alpha) needs ${missing}. Columns in this file: ${table.columns.map((c) => c.name).join(', ') || 'none'}.`,
+    file: table.file,
+    line: table.headerLine || 1,
+    hints,
+  });
 }

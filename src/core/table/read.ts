@@ -21,7 +21,7 @@ import {
   type PartShape,
   type SplitReport,
 } from './parallel';
-import { ProblemLog, formatBytes, quote } from './problems';
+import { ProblemLog, formatBytes, quote, type ReadFailureCode } from './problems';
 import { TableRowSink, type RecordCells, type RowSink } from './record';
 import { ChunkWindow, RANGE_ISSUED, RANGE_LIMIT, ReadAhead } from './stream';
 import type { FileFormat, ReadOptions, Table } from './types';
@@ -351,7 +351,7 @@ class TableReader {
   }
 
   /** Ends the read with an error; rows parsed so far are kept. */
-  fail(code: string, message: string): void {
+  fail(code: ReadFailureCode, message: string): void {
     this.problems.add(code, 'error', 1, 1, message);
     this.done = true;
   }
@@ -576,7 +576,7 @@ function validDelimiter(value: string | undefined, problems: ProblemLog): string
 }
 
 /** A table with no rows and one error, for files that cannot be read at all. */
-function failedTable(file: string, fileName: string, code: string, message: string): Table {
+function failedTable(file: string, fileName: string, code: ReadFailureCode, message: string): Table {
   const problems = new ProblemLog(file);
   problems.add(code, 'error', 1, 1, message);
   return new TableBuilder(problems).finish({ format: formatFromExtension(fileName), headerLine: 0, bytesRead: 0 });
