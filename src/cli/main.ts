@@ -4,7 +4,7 @@ import { inspectFiles } from '../core/analysis/inspect';
 import { parseCli, USAGE } from './args';
 import { toJsonReport } from './report';
 import { jsonSafe, terminalSafe } from './terminal';
-import { formatAnalysis, formatInspection } from './text';
+import { cliMessage, formatAnalysis, formatInspection } from './text';
 
 declare const SCALING_LENS_VERSION: string | undefined;
 const VERSION = typeof SCALING_LENS_VERSION === 'string' ? SCALING_LENS_VERSION : '0.0.0-dev';
@@ -53,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   if (request.json) await write(`${JSON.stringify(toJsonReport(analysis, VERSION), null, 2)}\n`, 'json');
   else await write(formatAnalysis(analysis));
   if (analysis.fits.length === 0) {
-    const reasons = analysis.findings.filter((f) => f.severity === 'error').map((f) => f.message);
+    const reasons = analysis.findings.filter((f) => f.severity === 'error').map(cliMessage);
     fail(
       `scaling-lens: nothing could be fitted${reasons.length ? `: ${reasons.slice(0, 3).join(' ')}` : ' (no file had the columns of a known law; see `scaling-lens inspect`)'}\n`,
     );

@@ -1,6 +1,11 @@
-// Human-readable CLI output: aligned tables of fits, curves, predictions and findings.
+// Human-readable CLI output: aligned tables of fits, curves, predictions and findings, each finding with its hints
+// phrased as the flags that apply them (the editor phrases the same hints as settings: src/server/hints.ts).
 import type { Analysis, FileSummary, Finding, FitResult, Prediction } from '../core/analysis/types';
+import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
+import { DEFAULT_MAX_BYTES } from '../core/table';
+import { formatBytes } from '../core/table/problems';
 import { formatNumber, formatPercent } from '../core/util/format';
+import { LAW_OPTIONS } from '../core/options/schema';
 
 /** Left-aligned text columns, right-aligned numbers, two spaces apart. */
 export function table(header: string[], rows: string[][]): string {
@@ -16,6 +21,39 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map((_, j) => '-'.repeat(widths[j]))), ...rows.map(line)].join('\n');
 }
 
+/** The flag that sets each option; null when the command line has none. */
+const OPTION_FLAGS: Record<HintOption, string | null> = {
+  breakTolerance: '--break-tolerance X',
+  fitFirst: '--fit-first K',
+  powerX: '--power-x NAME',
+  fitOn: '--fit-on NAME[,NAME...]',
+  maxBytes: null,
+};
+
+/** One hint as a sentence naming the flag. */
+export function cliHint(hint: Hint): string {
+  switch (hint.kind) {
+    case 'map-role':
+      return hint.roles.length
+        ? `Map columns with --columns ${hint.roles.map((role) => `${role}=NAME`).join(',')}.`
+        : 'Map columns with --columns role=NAME,... (e.g. --columns step=iter,loss=val_loss,lr=learning_rate).';
+    case 'choose-law':
+      return `Choose the law with --law ${LAW_OPTIONS.filter((law) => law !== 'auto').join('|')}.`;
+    case 'set-option': {
+      const label = HINT_OPTION_LABELS[hint.option];
+      const flag = OPTION_FLAGS[hint.option];
+      return flag
+        ? `Set ${label} with ${flag}.`
+        : `The command line has no option for ${label} (${formatBytes(DEFAULT_MAX_BYTES)}).`;
+    }
+  }
+}
+
+/** A finding's message as the command line prints it: the core's words, then the flags that fix it. */
+export function cliMessage(f: Pick<Finding, 'message' | 'hints'>): string {
+  return [f.message, ...(f.hints ?? []).map(cliHint)].join(' ');
+}
+
 function location(f: Finding): string {
   return `${f.file}${f.line ? `:${f.line}` : ''}${f.line && f.column ? `:${f.column}` : ''}`;
 }
@@ -27,7 +65,7 @@ export function formatFindings(findings: Finding[]): string {
   return [
     'Findings',
     ...sorted.map(
-      (f) => `  ${f.severity.padEnd(7)} ${location(f)}  ${f.message} [${f.code}]${f.group ? ` (${f.group})` : ''}`,
+      (f) => `  ${f.severity.padEnd(7)} ${location(f)}  ${cliMessage(f)} [${f.code}]${f.group ? ` (${f.group})` : ''}`,
     ),
   ].join('\n');
 }

@@ -23,7 +23,8 @@ import type {
 } from '../core/analysis/types';
 import { formatCompact, formatNumber, formatPercent } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
-import { Commands, DOCS_BASE, type ColumnsResult } from '../shared/protocol';
+import { Commands, type ColumnsResult } from '../shared/protocol';
+import { ANALYSIS_FAILED, editorMessage, findingHref } from './hints';
 import { markdownText } from './markdown';
 
 /** Wider than any line a diagnostic or related row spans to its end (LSP clamps ranges to the line). */
@@ -322,7 +323,7 @@ function failureDiagnostic(message: string): Diagnostic {
     range: lineRange(0),
     severity: DiagnosticSeverity.Error,
     source: 'Scaling Lens',
-    code: 'analysis-failed',
+    ...ANALYSIS_FAILED,
     message,
   };
 }
@@ -348,8 +349,8 @@ export function buildDiagnostics(
         severity: SEVERITY[f.severity],
         source: 'Scaling Lens',
         code: f.code,
-        codeDescription: { href: `${DOCS_BASE}#${f.code}` },
-        message: f.message,
+        codeDescription: { href: findingHref(f.code) },
+        message: editorMessage(f),
         relatedInformation: relatedInformation ? relatedRows(f) : undefined,
       };
     });

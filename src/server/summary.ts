@@ -4,6 +4,7 @@ import type { Analysis, Series } from '../core/analysis/types';
 import { formatCompact, formatNumber } from '../core/util/format';
 import type { FitState, FitSummary } from '../shared/protocol';
 import type { JobResult } from './job';
+import { editorMessage } from './hints';
 
 /** The counts and provenance of a summary; what is left out (or undefined) is zero, unknown or "not from disk". */
 export type SummaryDetails = Partial<Omit<FitSummary, 'uri' | 'state' | 'message'>>;
@@ -46,7 +47,7 @@ export function summaryOfResult(uri: string, result: JobResult, ms: number, from
   if (a.fits.length === 0) {
     const why =
       a.findings.find((f) => f.severity === 'error') ?? a.findings.find((f) => f.code === 'columns-unidentified');
-    return summaryOf(uri, 'error', why ? why.message : 'Nothing could be fitted.', details);
+    return summaryOf(uri, 'error', why ? editorMessage(why) : 'Nothing could be fitted.', details);
   }
   return summaryOf(uri, 'done', headline(a), details);
 }

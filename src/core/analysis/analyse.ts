@@ -1,4 +1,5 @@
 // Files in, one Analysis out: read each file, decide what it is, run the laws that apply, collect every finding.
+import { finding } from '../findings';
 import { readTable, detectRoles } from '../table';
 import type { ParseProblem, ReadOptions, RoleAssignment, Table } from '../table/types';
 import { seededRandom } from '../util/random';
@@ -11,8 +12,9 @@ import { analysePower } from './power';
 import { plainAnalysis } from './series';
 import type { Analysis, FileSummary, Finding, LawAnalysis, Series } from './types';
 
+/** A reading problem as a finding, with the hints the catalogue gives its code. */
 export function problemToFinding(p: ParseProblem): Finding {
-  return { code: p.code, severity: p.severity, message: p.message, file: p.file, line: p.line, column: p.column };
+  return finding(p.code, p.severity, { message: p.message, file: p.file, line: p.line, column: p.column });
 }
 
 export function summarise(table: Table, assignment: RoleAssignment): FileSummary {
@@ -61,17 +63,14 @@ function kindFor(law: AnalysisOptions['law'], assignment: RoleAssignment): RoleA
 function unidentified(table: Table, assignment: RoleAssignment, law: AnalysisOptions['law']): Finding {
   const names = table.columns.map((c) => c.name).join(', ') || 'none';
   const wanted = law === 'auto' ? '' : ` for the ${law} law`;
-  return {
-    code: 'columns-unidentified',
-    severity: table.rowCount ? 'warning' : 'info',
-    message:
-      `Could not tell what this file holds${wanted} from its columns (${names}). ${assignment.notes.join(' ')} Map the columns with --columns role=name (setting scalingLens.columns), e.g. step=iter,loss=val_loss,lr=learning_rate.`.replace(
-        /\s+/g,
-        ' ',
-      ),
+  // Only tables with rows get here: an empty one has its own finding (no-data-rows, file-empty).
+  return finding('columns-unidentified', 'warning', {
+    message: `Could not tell what this file holds${wanted} from its columns (${names}). ${assignment.notes.join(' ')}`
+      .replace(/\s+/g, ' ')
+      .trim(),
     file: table.file,
     line: table.headerLine || 1,
-  };
+  });
 }
 
 function merge(into: LawAnalysis<Series>, part: LawAnalysis<Series>): void {

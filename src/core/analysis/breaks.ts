@@ -3,6 +3,7 @@
 // cross-entropy still improves. The paper gives no numeric criterion; ours is below and in docs/findings.md.
 //
 // Every criterion is in BLEU points (the user's tolerance), judged per group on points sorted by D_p.
+import { finding } from '../findings';
 import { BETA_GRID } from '../laws/bleu';
 import { formatCompact } from '../util/format';
 import type { Analysis, CurveReport, Finding, Series } from './types';
@@ -32,8 +33,6 @@ export interface BreakResult {
 }
 
 const MIN_PREFIX = 3;
-const SETTINGS_HINT =
-  'Tolerance: --break-tolerance (setting scalingLens.breaks.tolerance); prefix length: --fit-first (setting scalingLens.breaks.fitFirst). See the Findings section of the README.';
 
 function related(file: string, points: SweepPoint[], what: (p: SweepPoint) => string) {
   return points.map((p) => ({ file, line: p.line, message: what(p) }));
@@ -46,19 +45,19 @@ export function nonMonotonicFindings(points: SweepPoint[], ctx: BreakContext): F
     const drop = points[i].value - points[i + 1].value;
     if (!(drop > ctx.tolerance)) continue;
     const [from, to] = [points[i], points[i + 1]];
-    out.push({
-      code: 'bleu-non-monotonic',
-      severity: 'warning',
-      message: `BLEU falls by ${drop.toFixed(2)} points as pretraining grows from D_p=${formatCompact(from.dp)} (line ${from.line}, BLEU ${from.value.toFixed(2)}) to D_p=${formatCompact(to.dp)} (BLEU ${to.value.toFixed(2)}), more than the ${ctx.tolerance} BLEU tolerance. The downstream law only rises with D_p, so it cannot describe this group: the pretraining data looks poorly aligned with the task, and more pretraining on it will probably not help (Isik et al. 2024). ${SETTINGS_HINT}`,
-      file: ctx.file,
-      line: to.line,
-      group: ctx.group,
-      related: related(
-        ctx.file,
-        [from],
-        (p) => `BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)} before the drop`,
-      ),
-    });
+    out.push(
+      finding('bleu-non-monotonic', 'warning', {
+        message: `BLEU falls by ${drop.toFixed(2)} points as pretraining grows from D_p=${formatCompact(from.dp)} (line ${from.line}, BLEU ${from.value.toFixed(2)}) to D_p=${formatCompact(to.dp)} (BLEU ${to.value.toFixed(2)}), more than the ${ctx.tolerance} BLEU tolerance. The downstream law only rises with D_p, so it cannot describe this group: the pretraining data looks poorly aligned with the task, and more pretraining on it will probably not help (Isik et al. 2024).`,
+        file: ctx.file,
+        line: to.line,
+        group: ctx.group,
+        related: related(
+          ctx.file,
+          [from],
+          (p) => `BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)} before the drop`,
+        ),
+      }),
+    );
   }
   return out;
 }
@@ -155,10 +154,8 @@ export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext): Break
     tol > ctx.tolerance
       ? ` (the first ${k} points scatter more than ±${ctx.tolerance}, so the tolerance was widened to ±${tol.toFixed(2)})`
       : '';
-  const finding: Finding = {
-    code: 'bleu-law-break',
-    severity: 'warning',
-    message: `The BLEU law breaks at D_p=${formatCompact(at.dp)} (line ${at.line}): observed BLEU ${at.value.toFixed(2)}, but every law curve that passes within ±${tol.toFixed(2)} BLEU of the first ${k} points (D_p ${formatCompact(prefix[0].dp)}–${formatCompact(prefix[k - 1].dp)}) predicts at least ${edge[first].toFixed(2)} there${widened}. BLEU follows the law at first and then leaves it: the pretraining data looks insufficiently aligned with the task, and more pretraining on this mix will probably not improve BLEU even if cross-entropy keeps falling (Isik et al. 2024). ${SETTINGS_HINT}`,
+  const lawBreak = finding('bleu-law-break', 'warning', {
+    message: `The BLEU law breaks at D_p=${formatCompact(at.dp)} (line ${at.line}): observed BLEU ${at.value.toFixed(2)}, but every law curve that passes within ±${tol.toFixed(2)} BLEU of the first ${k} points (D_p ${formatCompact(prefix[0].dp)}–${formatCompact(prefix[k - 1].dp)}) predicts at least ${edge[first].toFixed(2)} there${widened}. BLEU follows the law at first and then leaves it: the pretraining data looks insufficiently aligned with the task, and more pretraining on this mix will probably not improve BLEU even if cross-entropy keeps falling (Isik et al. 2024).`,
     file: ctx.file,
     line: at.line,
     group: ctx.group,
@@ -170,8 +167,8 @@ export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext): Break
         (p) => `also below the law: D_p=${formatCompact(p.dp)}, BLEU ${p.value.toFixed(2)}`,
       ),
     ],
-  };
-  return { findings: [finding], breakIndex: k + first, lowerEdge: edge };
+  });
+  return { findings: [lawBreak], breakIndex: k + first, lowerEdge: edge };
 }
 
 /** Non-monotonic drops and the prefix law-break test together. */
@@ -217,10 +214,8 @@ export function ceBleuDivergence(bleu: SweepPoint[], ce: SweepPoint[], ctx: Brea
   if (!(falling || flat) || !improving) return [];
   const trend = falling ? `falls by up to ${maxDrop.toFixed(2)} BLEU` : 'stays flat';
   return [
-    {
-      code: 'ce-bleu-divergence',
-      severity: 'warning',
-      message: `Cross-entropy keeps improving (${ceFrom.value.toPrecision(4)} -> ${ceTo.value.toPrecision(4)}, ${(100 * (1 - ceTo.value / ceFrom.value)).toFixed(1)} % lower) from D_p=${formatCompact(shared[peak].dp)} to D_p=${formatCompact(last.dp)} while BLEU ${trend} after its peak of ${shared[peak].value.toFixed(2)} (line ${shared[peak].line}). CE alone would suggest more pretraining helps; BLEU says this pretraining data is not aligned enough with the task for that (Isik et al. 2024). Decide on BLEU, not CE. ${SETTINGS_HINT}`,
+    finding('ce-bleu-divergence', 'warning', {
+      message: `Cross-entropy keeps improving (${ceFrom.value.toPrecision(4)} -> ${ceTo.value.toPrecision(4)}, ${(100 * (1 - ceTo.value / ceFrom.value)).toFixed(1)} % lower) from D_p=${formatCompact(shared[peak].dp)} to D_p=${formatCompact(last.dp)} while BLEU ${trend} after its peak of ${shared[peak].value.toFixed(2)} (line ${shared[peak].line}). CE alone would suggest more pretraining helps; BLEU says this pretraining data is not aligned enough with the task for that (Isik et al. 2024). Decide on BLEU, not CE.`,
       file: ctx.file,
       line: last.line,
       group: ctx.group,
@@ -229,7 +224,7 @@ export function ceBleuDivergence(bleu: SweepPoint[], ce: SweepPoint[], ctx: Brea
         [shared[peak], ...after.slice(0, -1)],
         (p) => `D_p=${formatCompact(p.dp)}: BLEU ${p.value.toFixed(2)}, CE ${ceAt.get(p.dp)!.value.toPrecision(4)}`,
       ),
-    },
+    }),
   ];
 }
 
@@ -245,10 +240,8 @@ export function pretrainingNoGain(
   if (gain > ctx.tolerance) return [];
   const df = ctx.finetune ? ` with D_f=${ctx.finetune} fine-tuning tokens` : '';
   return [
-    {
-      code: 'pretraining-no-gain',
-      severity: 'warning',
-      message: `Pretraining barely helps this task${df}: the best pretrained BLEU is ${best.value.toFixed(2)} (D_p=${formatCompact(best.dp)}, line ${best.line}), ${gain >= 0 ? `only ${gain.toFixed(2)} above` : `${(-gain).toFixed(2)} below`} the not-pretrained baseline's ${baseline.value.toFixed(2)}, within the ${ctx.tolerance} BLEU tolerance. With this much fine-tuning data the pretraining budget buys little (Isik et al. 2024); spend it elsewhere or pretrain on better-aligned data. Tolerance: --break-tolerance (setting scalingLens.breaks.tolerance).`,
+    finding('pretraining-no-gain', 'warning', {
+      message: `Pretraining barely helps this task${df}: the best pretrained BLEU is ${best.value.toFixed(2)} (D_p=${formatCompact(best.dp)}, line ${best.line}), ${gain >= 0 ? `only ${gain.toFixed(2)} above` : `${(-gain).toFixed(2)} below`} the not-pretrained baseline's ${baseline.value.toFixed(2)}, within the ${ctx.tolerance} BLEU tolerance. With this much fine-tuning data the pretraining budget buys little (Isik et al. 2024); spend it elsewhere or pretrain on better-aligned data.`,
       file: ctx.file,
       line: baseline.line,
       group: ctx.group,
@@ -257,7 +250,7 @@ export function pretrainingNoGain(
         [best],
         (p) => `best pretrained BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)}`,
       ),
-    },
+    }),
   ];
 }
 

@@ -11,22 +11,16 @@ import {
   fitChinchilla,
   type ChinchillaPoints,
 } from '../laws/chinchilla';
-import type { RoleAssignment, Table } from '../table/types';
+import { finding, type Hint } from '../findings';
+import type { ColumnRole, RoleAssignment, Table } from '../table/types';
 import { quantile } from '../util/random';
 import { formatCompact } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
-import {
-  curveReport,
-  emptyAnalysis,
-  fitFailed,
-  fitSummary,
-  invalidRows,
-  lineList,
-  predictWithBand,
-  tooFewPoints,
-} from './power';
+import { predictWithBand, type BandedPrediction } from './bands';
+import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
+import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
 import type { Finding, LawAnalysis } from './types';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
@@ -50,13 +44,7 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   const out = emptyAnalysis();
   const { params, tokens, compute, loss } = roles.roles;
   if (params === undefined || loss === undefined || (tokens === undefined && compute === undefined)) {
-    out.findings.push({
-      code: 'compute-missing-column',
-      severity: 'error',
-      message: `The Chinchilla law needs model parameters N (role params), the loss, and training tokens D (role tokens) or FLOP C (role compute, D = C/(6N)). Columns in this file: ${table.columns.map((c) => c.name).join(', ')}. Map them with --columns params=NAME,tokens=NAME,loss=NAME (setting scalingLens.columns).`,
-      file: table.file,
-      line: table.headerLine || 1,
-    });
+    out.findings.push(missingColumns(table, roles));
     return out;
   }
   const data = readRows(table, roles, out.findings);
@@ -128,6 +116,22 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   return out;
 }
 
+/** What the law lacks, with the roles to map for exactly that (tokens stands for tokens or compute). */
+function missingColumns(table: Table, assignment: RoleAssignment): Finding {
+  const { params, tokens, compute, loss } = assignment.roles;
+  const roles: ColumnRole[] = [];
+  if (params === undefined) roles.push('params');
+  if (tokens === undefined && compute === undefined) roles.push('tokens');
+  if (loss === undefined) roles.push('loss');
+  const hint: Hint = { kind: 'map-role', roles };
+  return finding('compute-missing-column', 'error', {
+    message: `The Chinchilla law needs model parameters N (role params), the loss, and training tokens D (role tokens) or FLOP C (role compute, D = C/(6N)). Columns in this file: ${table.columns.map((c) => c.name).join(', ')}; none was found for ${roles.join(', ')}.`,
+    file: table.file,
+    line: table.headerLine || 1,
+    hints: [hint],
+  });
+}
+
 function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): ComputeRows {
   const col = (i: number | undefined) => (i === undefined ? undefined : table.columns[i].values);
   const N = col(roles.roles.params)!;
@@ -166,14 +170,14 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
     out.loss.push(L[r]);
   }
   if (excluded.length) {
-    findings.push({
-      code: 'rows-excluded',
-      severity: 'info',
-      message: `${excluded.length} row(s) are flagged with ${table.columns[excludedIndex!].name} = 1 and were left out of the fit (first at line ${table.lines[excluded[0]]}). Set the flag to 0 to include them.`,
-      file: table.file,
-      line: table.lines[excluded[0]],
-      related: excluded.slice(1, 20).map((r) => ({ file: table.file, line: table.lines[r], message: 'excluded' })),
-    });
+    findings.push(
+      finding('rows-excluded', 'info', {
+        message: `${excluded.length} row(s) are flagged with ${table.columns[excludedIndex!].name} = 1 and were left out of the fit (first at line ${table.lines[excluded[0]]}). Set the flag to 0 to include them.`,
+        file: table.file,
+        line: table.lines[excluded[0]],
+        related: excluded.slice(1, 20).map((r) => ({ file: table.file, line: table.lines[r], message: 'excluded' })),
+      }),
+    );
   }
   if (bad.length)
     findings.push(
@@ -206,7 +210,7 @@ function caseBootstrap(
 }
 
 /** Loss-versus-compute curves, one per model size (or per quarter-decade of N when sizes barely repeat). */
-function sizeCurves(table: Table, data: ComputeRows, band: { value: number[]; low: number[]; high: number[] }) {
+function sizeCurves(table: Table, data: ComputeRows, band: BandedPrediction) {
   const distinct = new Set(data.n).size;
   const binned = distinct > MAX_SIZE_CURVES;
   const keyOf = (i: number) => (binned ? String(Math.floor(4 * Math.log10(data.n[i]))) : String(data.n[i]));
@@ -217,18 +221,18 @@ function sizeCurves(table: Table, data: ComputeRows, band: { value: number[]; lo
       members.sort((a, b) => data.c[a] - data.c[b]);
       const label = binned ? quarterDecadeLabel(data.n[members[0]]) : `N=${formatCompact(data.n[members[0]])}`;
       const pick = (values: number[]) => members.map((i) => values[i]);
-      return curveReport(
+      return curveReport({
         table,
-        label,
-        'C',
-        'loss',
-        'chinchilla',
-        pick(data.c),
-        pick(data.loss),
-        { value: pick(band.value), low: pick(band.low), high: pick(band.high) },
-        members.map((i) => table.lines[data.rows[i]]),
-        { label, fields: { N: binned ? label : data.n[members[0]] } },
-      );
+        name: label,
+        xName: 'C',
+        metric: 'loss',
+        law: 'chinchilla',
+        x: pick(data.c),
+        observed: pick(data.loss),
+        lines: members.map((i) => table.lines[data.rows[i]]),
+        fitted: { value: pick(band.value), low: pick(band.low), high: pick(band.high) },
+        group: { label, fields: { N: binned ? label : data.n[members[0]] } },
+      });
     });
 }
 

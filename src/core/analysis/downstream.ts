@@ -1,7 +1,9 @@
 // Downstream sweeps (Isik et al. 2024): BLEU and cross-entropy versus pretraining tokens D_p, one law per
 // (pretraining mix, D_f) group. Fits both laws, predicts at larger D_p with bands, and says whether BLEU follows the
-// law, i.e. whether the pretraining data is aligned with the task (breaks.ts). See docs/laws-downstream.md.
+// law, i.e. whether the pretraining data is aligned with the task (breaks.ts). Which rows are usable is decided in
+// downstreamRows.ts. See docs/laws-downstream.md.
 import { maxOf } from '../util/arrays';
+import { finding } from '../findings';
 import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '../laws/bleu';
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
 import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
@@ -10,42 +12,18 @@ import { formatCompact } from '../util/format';
 import { cellText, groupBy, mixedUnitFindings, unitNote } from './groups';
 import { scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
+import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets, type BandedPrediction } from './bands';
+import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets, type CurveSpec } from './reports';
+import { fitFailed, tooFewPoints } from './sweepFindings';
 import {
-  BAND_METHOD,
-  curveReport,
-  derivedIntervals,
-  emptyAnalysis,
-  fitFailed,
-  fitSummary,
-  lineList,
-  predictionTargets,
-  predictWithBand,
-  residualBootstrapSets,
-  tooFewPoints,
-} from './power';
+  baselineCell,
+  bleuScaleFindings,
+  missingColumns,
+  validRows,
+  type SweepColumns,
+  type SweepRow,
+} from './downstreamRows';
 import type { Finding, FitResult, LawAnalysis } from './types';
-
-/** D_p cells that mean "not pretrained" (the baseline row), compared lower-case and trimmed. */
-const BASELINE_MARKER = /^(none|baseline|no[ _-]?pretrain(ing|ed)?|not[ _-]?pretrained|scratch|from[ _-]scratch|-)$/;
-
-/** Columns the analysis reads; optional ones may be absent. */
-interface SweepColumns {
-  dp: Column;
-  group?: Column;
-  df?: Column;
-  bleu?: Column;
-  ce?: Column;
-}
-
-/** One usable row after validation. */
-interface SweepRow {
-  row: number;
-  line: number;
-  baseline: boolean;
-  dp: number;
-  bleu: number;
-  ce: number;
-}
 
 interface Group {
   label: string;
@@ -77,115 +55,6 @@ export function analyseDownstream(table: Table, roles: RoleAssignment, options: 
   out.findings.push(...bleuScaleFindings(table, columns, rows));
   for (const group of groupRows(columns, rows)) analyseGroup(table, columns, group, options, out);
   return out;
-}
-
-function baselineCell(dp: Column, row: number): boolean {
-  const text = textAt(dp, row);
-  if (text !== undefined) return BASELINE_MARKER.test(text.trim().toLowerCase());
-  return dp.values[row] === 0;
-}
-
-function missingColumns(table: Table, cols: Partial<SweepColumns>): Finding {
-  const missing = [
-    !cols.dp && 'pretraining tokens D_p (role pretrainData)',
-    !cols.bleu && !cols.ce && 'a BLEU or downstream cross-entropy column (roles bleu, ce)',
-  ]
-    .filter(Boolean)
-    .join(' and ');
-  return {
-    code: 'downstream-missing-column',
-    severity: 'error',
-    message: `A downstream sweep needs ${missing}. Columns in this file: ${table.columns.map((c) => c.name).join(', ')}. Map them with --columns pretrainData=NAME,bleu=NAME,ce=NAME (setting scalingLens.columns).`,
-    file: table.file,
-    line: table.headerLine || 1,
-  };
-}
-
-/** Rows with a usable D_p; every rejected cell becomes a located finding. Metric cells out of range become NaN. */
-function validRows(table: Table, cols: SweepColumns, findings: Finding[]): SweepRow[] {
-  const bad = { dp: [] as number[], bleu: [] as number[], zero: [] as number[], ce: [] as number[] };
-  const rows: SweepRow[] = [];
-  for (let row = 0; row < table.rowCount; row++) {
-    const baseline = baselineCell(cols.dp, row);
-    const dp = cols.dp.values[row];
-    if (!baseline && !(dp > 0 && Number.isFinite(dp))) {
-      bad.dp.push(row);
-      continue;
-    }
-    let bleu = cols.bleu ? cols.bleu.values[row] : NaN;
-    if (bleu < 0 || bleu > 100 || bleu === Infinity) {
-      bad.bleu.push(row);
-      bleu = NaN;
-    } else if (bleu === 0 && !baseline) bad.zero.push(row);
-    let ce = cols.ce ? cols.ce.values[row] : NaN;
-    if (!Number.isNaN(ce) && !(ce > 0 && Number.isFinite(ce))) {
-      bad.ce.push(row);
-      ce = NaN;
-    }
-    rows.push({ row, line: table.lines[row], baseline, dp: baseline ? 0 : dp, bleu, ce });
-  }
-  const cell = (c: Column | undefined, r: number) => (c ? cellText(c, r) || '(empty)' : '');
-  const report = (list: number[], code: string, severity: Finding['severity'], message: string, column?: Column) => {
-    if (!list.length) return;
-    findings.push({
-      code,
-      severity,
-      message: message
-        .replace('{first}', `line ${table.lines[list[0]]}, value ${cell(column, list[0])}`)
-        .replace('{n}', String(list.length)),
-      file: table.file,
-      line: table.lines[list[0]],
-      related: list.slice(1, 50).map((r) => ({
-        file: table.file,
-        line: table.lines[r],
-        message: `${column?.name ?? ''} = ${cell(column, r)}`,
-      })),
-    });
-  };
-  report(
-    bad.dp,
-    'dp-invalid',
-    'warning',
-    `{n} row(s) have a pretraining-token count D_p ('${cols.dp.name}') that is negative, empty or not a number ({first}); they were skipped. D_p must be > 0, or 0 / 'none' / 'baseline' / 'not pretrained' for the not-pretrained baseline.`,
-    cols.dp,
-  );
-  report(
-    bad.bleu,
-    'bleu-out-of-range',
-    'warning',
-    `{n} row(s) have BLEU outside [0, 100] ({first}); those BLEU values were ignored (cross-entropy on the same rows is kept). BLEU is on the 0–100 scale; a value outside it is a logging error.`,
-    cols.bleu,
-  );
-  report(
-    bad.zero,
-    'bleu-zero',
-    'info',
-    `{n} row(s) have BLEU = 0 ({first}). The law is fitted on log BLEU, so these rows are left out of the fit; they still count in the non-monotonic and break checks.`,
-    cols.bleu,
-  );
-  report(
-    bad.ce,
-    'ce-invalid',
-    'warning',
-    `{n} row(s) have a cross-entropy that is not a positive number ({first}); those values were ignored.`,
-    cols.ce,
-  );
-  return rows;
-}
-
-/** BLEU written as a fraction (all values <= 1) makes a tolerance in BLEU points meaningless: say so. */
-function bleuScaleFindings(table: Table, cols: SweepColumns, rows: SweepRow[]): Finding[] {
-  const values = rows.map((r) => r.bleu).filter((v) => v > 0);
-  if (!cols.bleu || values.length < 3 || maxOf(values) > 1) return [];
-  return [
-    {
-      code: 'bleu-fraction-scale',
-      severity: 'info',
-      message: `Every BLEU value in '${cols.bleu.name}' is at most 1: the scores look like fractions, not BLEU points (0–100). Break tolerances are in BLEU points (breakTolerance, default 1.0), so either multiply the column by 100 or set breakTolerance to e.g. 0.01.`,
-      file: table.file,
-      line: table.headerLine || 1,
-    },
-  ];
 }
 
 /** How a row's group is named: `MIX, D_f=VALUE`, or the mix alone when the file has no D_f column. */
@@ -242,21 +111,21 @@ function mergeDuplicates(
     if (!Number.isNaN(c)) ce.push({ ...point, value: c });
     if (list.length > 1) {
       const at = list[0].baseline ? 'the not-pretrained baseline' : `D_p=${formatCompact(list[0].dp)}`;
-      findings.push({
-        code: 'duplicate-dp',
-        severity: 'warning',
-        message: `${group.label}: ${list.length} rows for ${at} (${what}, lines ${list.map((r) => r.line).join(', ')}). They were averaged into one point (BLEU ${Number.isNaN(b) ? '–' : b.toFixed(2)}, CE ${Number.isNaN(c) ? '–' : c.toPrecision(4)}). If they are different runs on purpose (seeds), this is fine; if one is a stale row, delete it.`,
-        file: table.file,
-        line: list[1].line,
-        group: group.label,
-        related: list
-          .filter((_, k) => k !== 1)
-          .map((r) => ({
-            file: table.file,
-            line: r.line,
-            message: `same D_p: BLEU ${Number.isNaN(r.bleu) ? '–' : r.bleu}, CE ${Number.isNaN(r.ce) ? '–' : r.ce}`,
-          })),
-      });
+      findings.push(
+        finding('duplicate-dp', 'warning', {
+          message: `${group.label}: ${list.length} rows for ${at} (${what}, lines ${list.map((r) => r.line).join(', ')}). They were averaged into one point (BLEU ${Number.isNaN(b) ? '–' : b.toFixed(2)}, CE ${Number.isNaN(c) ? '–' : c.toPrecision(4)}). If they are different runs on purpose (seeds), this is fine; if one is a stale row, delete it.`,
+          file: table.file,
+          line: list[1].line,
+          group: group.label,
+          related: list
+            .filter((_, k) => k !== 1)
+            .map((r) => ({
+              file: table.file,
+              line: r.line,
+              message: `same D_p: BLEU ${Number.isNaN(r.bleu) ? '–' : r.bleu}, CE ${Number.isNaN(r.ce) ? '–' : r.ce}`,
+            })),
+        }),
+      );
     }
   }
   const byDpAscending = (p: SweepPoint, q: SweepPoint) => p.dp - q.dp;
@@ -325,6 +194,26 @@ function attachBaseline(curves: LawAnalysis['curves'], base: { bleu: SweepPoint[
   }
 }
 
+/** A group's points of one metric as a curve report's series, named `GROUP · BLEU`; the caller adds the fit. */
+function sweepSeries(
+  table: Table,
+  group: Group,
+  points: SweepPoint[],
+  metric: 'bleu' | 'ce',
+): Omit<CurveSpec, 'fitted'> {
+  return {
+    table,
+    name: `${group.label} · ${metric === 'bleu' ? 'BLEU' : 'CE'}`,
+    xName: 'D_p',
+    metric,
+    law: metric === 'bleu' ? 'bleu' : 'downstream-ce',
+    x: points.map((p) => p.dp),
+    observed: points.map((p) => p.value),
+    lines: points.map((p) => p.line),
+    group,
+  };
+}
+
 function analyseBleu(
   table: Table,
   group: Group,
@@ -339,10 +228,8 @@ function analyseBleu(
   out.findings.push(...breaks.findings);
   // Fit the stretch that follows the law: everything, or the points before the first break / drop.
   const range = points.slice(0, breaks.breakIndex ?? points.length).filter((p) => p.value > 0);
-  const name = `${group.label} · BLEU`;
-  const x = points.map((p) => p.dp);
-  const observed = points.map((p) => p.value);
-  const lines = points.map((p) => p.line);
+  const series = sweepSeries(table, group, points, 'bleu');
+  const { name, x } = series;
   const fitted =
     range.length >= 3
       ? fitBleu(
@@ -353,7 +240,7 @@ function analyseBleu(
       : null;
   if (range.length >= 3 && !fitted) out.findings.push(fitFailed(table, name, range[0].line));
   if (!fitted) {
-    out.curves.push(curveReport(table, name, 'D_p', 'bleu', 'bleu', x, observed, null, lines, group));
+    out.curves.push(curveReport({ ...series, fitted: null }));
     return;
   }
   const fitObserved = Float64Array.from(range, (p) => p.value);
@@ -363,7 +250,7 @@ function analyseBleu(
     delta: options.bleuDelta,
   });
   const at = (dps: number[]) => predictWithBand(bleuLaw, fitted.fit.params, sets, bleuPoints(dps, fitted.frame));
-  out.curves.push(curveReport(table, name, 'D_p', 'bleu', 'bleu', x, observed, at(x), lines, group));
+  out.curves.push(curveReport({ ...series, fitted: at(x) }));
   out.fits.push(bleuFitResult(group, fitted, sets, range, points.length, dpUnit, options));
   pushPredictions('bleu', group, maxOf(x), at, options, out, breaks.breakIndex !== undefined);
 }
@@ -428,14 +315,12 @@ function analyseCe(
   options: AnalysisOptions,
   out: LawAnalysis,
 ): void {
-  const name = `${group.label} · CE`;
-  const x = points.map((p) => p.dp);
-  const observed = points.map((p) => p.value);
-  const lines = points.map((p) => p.line);
+  const series = sweepSeries(table, group, points, 'ce');
+  const { name, x, observed, lines } = series;
   const fitted = points.length >= 3 ? fitDownstreamCe(downstreamCeLaw, x, observed, options.ceDelta) : null;
   if (points.length >= 3 && !fitted) out.findings.push(fitFailed(table, name, points[0].line));
   if (!fitted) {
-    out.curves.push(curveReport(table, name, 'D_p', 'ce', 'downstream-ce', x, observed, null, lines, group));
+    out.curves.push(curveReport({ ...series, fitted: null }));
     return;
   }
   const sets = residualBootstrapSets(downstreamCeLaw, fitted.points, Float64Array.from(observed), fitted.fit, {
@@ -446,7 +331,7 @@ function analyseCe(
   const at = (dps: number[]) =>
     predictWithBand(downstreamCeLaw, fitted.fit.params, sets, downstreamCePoints(dps, fitted.xRef));
   const onPoints = at(x);
-  out.curves.push(curveReport(table, name, 'D_p', 'ce', 'downstream-ce', x, observed, onPoints, lines, group));
+  out.curves.push(curveReport({ ...series, fitted: onPoints }));
   out.fits.push({
     law: 'downstream-ce',
     group: group.label,
@@ -478,7 +363,7 @@ function pushPredictions(
   metric: 'bleu' | 'ce',
   group: Group,
   maxDp: number,
-  at: (dps: number[]) => { value: number[]; low: number[]; high: number[] },
+  at: (dps: number[]) => BandedPrediction,
   options: AnalysisOptions,
   out: LawAnalysis,
   broken: boolean,

@@ -1,5 +1,6 @@
 // Row grouping and cell display shared by the sweep analyses (downstream, compute, power): reading a cell as the
 // user wrote it, and the unit notes that must travel with every coefficient.
+import { finding } from '../findings';
 import { textAt, type Column, type Table } from '../table/types';
 import { formatCompact } from '../util/format';
 import type { Finding } from './types';
@@ -55,13 +56,13 @@ export function mixedUnitFindings(
   if (!column.suffixes.length) return [];
   const findings: Finding[] = [];
   if (column.suffixes.length > 1) {
-    findings.push({
-      code: 'mixed-units',
-      severity: 'info',
-      message: `Column '${column.name}' mixes unit suffixes (${column.suffixes.join(', ')}). Each was expanded to plain counts (K=1e3, M=1e6, B=G=1e9, T=1e12), so the values are comparable; check that this is what the file means.`,
-      file: table.file,
-      line: table.headerLine || 1,
-    });
+    findings.push(
+      finding('mixed-units', 'info', {
+        message: `Column '${column.name}' mixes unit suffixes (${column.suffixes.join(', ')}). Each was expanded to plain counts (K=1e3, M=1e6, B=G=1e9, T=1e12), so the values are comparable; check that this is what the file means.`,
+        file: table.file,
+        line: table.headerLine || 1,
+      }),
+    );
   }
   const bare: number[] = [];
   for (let row = 0; row < table.rowCount; row++) {
@@ -69,16 +70,16 @@ export function mixedUnitFindings(
     if (v > 0 && v < PLAIN_NEXT_TO_SUFFIX && !ignore(row)) bare.push(row);
   }
   if (bare.length) {
-    findings.push({
-      code: 'mixed-units',
-      severity: 'warning',
-      message: `Column '${column.name}' has suffixed values (${column.suffixes.join(', ')}) but ${bare.length} row(s) hold small bare numbers (e.g. ${column.values[bare[0]]} at line ${table.lines[bare[0]]}). They are read as plain counts, not as ${column.suffixes[0]}-units: write them with a suffix (e.g. ${column.values[bare[0]]}${column.suffixes[0]}) or as full counts so the fit sees one unit.`,
-      file: table.file,
-      line: table.lines[bare[0]],
-      related: bare
-        .slice(1, 20)
-        .map((row) => ({ file: table.file, line: table.lines[row], message: `bare value ${column.values[row]}` })),
-    });
+    findings.push(
+      finding('mixed-units', 'warning', {
+        message: `Column '${column.name}' has suffixed values (${column.suffixes.join(', ')}) but ${bare.length} row(s) hold small bare numbers (e.g. ${column.values[bare[0]]} at line ${table.lines[bare[0]]}). They are read as plain counts, not as ${column.suffixes[0]}-units: write them with a suffix (e.g. ${column.values[bare[0]]}${column.suffixes[0]}) or as full counts so the fit sees one unit.`,
+        file: table.file,
+        line: table.lines[bare[0]],
+        related: bare
+          .slice(1, 20)
+          .map((row) => ({ file: table.file, line: table.lines[row], message: `bare value ${column.values[row]}` })),
+      }),
+    );
   }
   return findings;
 }

@@ -1,10 +1,14 @@
 // Fit the LR-annealing law on some loss curves, predict the others and any target step, and score every prediction.
+// The query steps and their LR areas are in lossAreas.ts, the bootstrap bands in lossBands.ts.
 import { bootstrapParams } from '../fit/bootstrap';
 import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
+import { finding } from '../findings';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
-import { lrAreas, StepLr } from '../laws/schedule';
+import { StepLr } from '../laws/schedule';
 import { quantile, type Random } from '../util/random';
 import { concat, pick, thinIndices } from '../util/arrays';
+import { areasAt, atQueries, concatAreas, normalisedAreas, predictAt, prepare, type PreparedCurve } from './lossAreas';
+import { bandAt, logBand, residualBlockReplicate } from './lossBands';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -16,84 +20,6 @@ const THIN_FIT_POINTS = 5000;
 /** Points per curve used in each bootstrap refit and in band estimation: bands need shape, not every row. */
 const BAND_POINTS = 600;
 const MIN_FIT_POINTS = 5;
-
-/** A curve with its areas at every step the analysis needs (its points, then its targets). */
-interface PreparedCurve {
-  curve: LossCurve;
-  targets: number[];
-  /** Query steps, ascending unique: the union of the curve's steps and targets. */
-  queries: Float64Array;
-  /** Index into queries of each point and each target. */
-  pointIndex: Int32Array;
-  targetIndex: Int32Array;
-}
-
-/** Merges the curve's steps (ascending, unique) with its targets into one ascending query list, in one pass. */
-function prepare(curve: LossCurve, targets: number[]): PreparedCurve {
-  const steps = curve.steps;
-  const sortedTargets = Array.from(new Set(targets)).sort((a, b) => a - b);
-  const queries = new Float64Array(steps.length + sortedTargets.length);
-  const pointIndex = new Int32Array(steps.length);
-  const targetPosition = new Map<number, number>();
-  let q = 0;
-  let t = 0;
-  for (let i = 0; i < steps.length; i++) {
-    for (; t < sortedTargets.length && sortedTargets[t] < steps[i]; t++) {
-      targetPosition.set(sortedTargets[t], q);
-      queries[q++] = sortedTargets[t];
-    }
-    // A target on a logged step shares its query.
-    if (t < sortedTargets.length && sortedTargets[t] === steps[i]) targetPosition.set(sortedTargets[t++], q);
-    pointIndex[i] = q;
-    queries[q++] = steps[i];
-  }
-  for (; t < sortedTargets.length; t++) {
-    targetPosition.set(sortedTargets[t], q);
-    queries[q++] = sortedTargets[t];
-  }
-  return {
-    curve,
-    targets,
-    queries: queries.subarray(0, q),
-    pointIndex,
-    targetIndex: Int32Array.from(targets, (s) => targetPosition.get(s)!),
-  };
-}
-
-/**
- * A curve's areas at every query divided by the peak LR (the solver's parametrisation), in place: done once, as
- * they are computed, so no second million-row copy is made and the arrays never change after first use (the law
- * caches ln S1 per array).
- */
-function normalisedAreas(p: PreparedCurve, lambda: number, etaMax: number, options: AnalysisOptions): AreaPoints {
-  const areas = lrAreas(p.curve.schedule, p.queries, {
-    lambda,
-    warmup: options.warmupConvention,
-    warmupSteps: options.warmupSteps,
-  });
-  for (let q = 0; q < areas.s1.length; q++) {
-    areas.s1[q] /= etaMax;
-    areas.s2[q] /= etaMax;
-  }
-  return areas;
-}
-
-/**
- * Values at some queries (ascending indices). A view when those are the first queries, the usual case of a curve
- * whose targets all lie past its last point: the points then share the queries' array instead of copying it.
- */
-function atQueries(values: Float64Array, index: Int32Array): Float64Array {
-  const n = index.length;
-  return n === 0 || index[n - 1] === n - 1 ? values.subarray(0, n) : pick(values, index);
-}
-
-function areasAt(areas: AreaPoints, index: Int32Array): AreaPoints {
-  return { s1: atQueries(areas.s1, index), s2: atQueries(areas.s2, index) };
-}
-
-function concatAreas(parts: AreaPoints[]): AreaPoints {
-  return { s1: concat(parts.map((p) => p.s1)), s2: concat(parts.map((p) => p.s2)) };
-}
 
 function fitAll(data: AreaPoints, observed: Float64Array, delta: number): RobustFit | null {
   if (observed.length <= THIN_FIT_POINTS)
@@ -112,97 +38,6 @@ interface LambdaFit {
   /** Normalised areas at every query of each prepared curve. */
   areas: AreaPoints[];
   fit: RobustFit;
-}
-
-function predictAt(params: Float64Array, points: AreaPoints): Float64Array {
-  const out = new Float64Array(points.s1.length);
-  lrAnnealingLaw.predict(params, points, out);
-  return out;
-}
-
-/**
- * Moving-block bootstrap of the log residuals of each fitted curve: residuals of a loss curve are correlated over
- * neighbouring steps, so whole blocks are resampled to keep that correlation in the replicates.
- */
-function residualBlockReplicate(fitted: { data: AreaPoints; predicted: Float64Array; logResidual: Float64Array }[]) {
-  return (random: Random) => {
-    const observed: Float64Array[] = [];
-    for (const c of fitted) {
-      const n = c.logResidual.length;
-      const block = Math.max(1, Math.round(Math.cbrt(n)));
-      const out = new Float64Array(n);
-      for (let i = 0; i < n;) {
-        const start = Math.floor(random() * Math.max(1, n - block + 1));
-        for (let k = 0; k < block && i < n; k++, i++) out[i] = c.predicted[i] * Math.exp(c.logResidual[start + k]);
-      }
-      observed.push(out);
-    }
-    return { data: concatAreas(fitted.map((c) => c.data)), observed: concat(observed) };
-  };
-}
-
-/** Band quantiles of ln(pred_b / pred) + noise at given points; noise is a residual drawn from the fit. */
-function logBand(
-  paramSets: Float64Array[],
-  best: Float64Array,
-  points: AreaPoints,
-  residuals: Float64Array,
-  random: Random,
-): { lo: Float64Array; hi: Float64Array } {
-  const n = points.s1.length;
-  const base = predictAt(best, points);
-  const draws = paramSets.map((p) => predictAt(p, points));
-  const lo = new Float64Array(n);
-  const hi = new Float64Array(n);
-  const column = new Float64Array(draws.length);
-  for (let i = 0; i < n; i++) {
-    for (let b = 0; b < draws.length; b++) {
-      const noise = residuals.length ? residuals[Math.floor(random() * residuals.length)] : 0;
-      column[b] = draws[b][i] > 0 ? Math.log(draws[b][i] / base[i]) + noise : Infinity;
-    }
-    const sorted = column.slice().sort();
-    lo[i] = quantile(sorted, 0.025);
-    hi[i] = quantile(sorted, 0.975);
-  }
-  return { lo, hi };
-}
-
-/** A log-band found at thinned queries: bands are smooth in the step, so they are interpolated in step in between. */
-interface ThinBand {
-  steps: Float64Array;
-  lo: Float64Array;
-  hi: Float64Array;
-}
-
-/**
- * The band's ends at some queries (`at`: indices into the curve's queries): the prediction there times
- * exp(interpolated log-band); NaN without a band. Computed only where reported, never for every query.
- */
-function bandAt(
-  band: ThinBand | null,
-  queries: Float64Array,
-  predicted: Float64Array,
-  at: Int32Array,
-): { low: Float64Array; high: Float64Array } {
-  const low = new Float64Array(at.length).fill(NaN);
-  const high = new Float64Array(at.length).fill(NaN);
-  if (!band) return { low, high };
-  const { steps, lo, hi } = band;
-  const last = steps.length - 1;
-  let k = 0;
-  for (let j = 0; j < at.length; j++) {
-    const q = at[j];
-    const s = queries[q];
-    // The segment search resumes where the previous query left it: queries come in ascending order.
-    if (j > 0 && s < queries[at[j - 1]]) k = 0;
-    while (k < last - 1 && steps[k + 1] < s) k++;
-    const x0 = steps[k];
-    const x1 = steps[Math.min(k + 1, last)];
-    const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
-    low[j] = predicted[q] * Math.exp(lo[k] + t * (lo[Math.min(k + 1, last)] - lo[k]));
-    high[j] = predicted[q] * Math.exp(hi[k] + t * (hi[Math.min(k + 1, last)] - hi[k]));
-  }
-  return { low, high };
 }
 
 /** Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it returns. */
@@ -241,13 +76,13 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   const fitPoints = fitting.reduce((n, c) => n + c.steps.length, 0);
   if (fitting.length === 0 || fitPoints < MIN_FIT_POINTS) {
     const first = fitting[0] ?? usable[0] ?? curves[0];
-    findings.push({
-      code: 'too-few-points',
-      severity: 'error',
-      message: `The LR-annealing law has 4 coefficients and needs at least ${MIN_FIT_POINTS} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${usable.length ? '' : ' (no curve has both a loss and an LR)'}.`,
-      file: first?.file ?? '',
-      line: first?.firstLine ?? 0,
-    });
+    findings.push(
+      finding('too-few-points', 'error', {
+        message: `The LR-annealing law has 4 coefficients and needs at least ${MIN_FIT_POINTS} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${usable.length ? '' : ' (no curve has both a loss and an LR)'}.`,
+        file: first?.file ?? '',
+        line: first?.firstLine ?? 0,
+      }),
+    );
     reports.push(...usable.map((c) => unfittedReport(c)));
     return result;
   }
@@ -257,26 +92,26 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   const fitPrepared = prepared.filter((p) => fitNames.has(p.curve.name));
   const chosen = chooseLambda(prepared, fitNames, etaMax, options);
   if (!chosen) {
-    findings.push({
-      code: 'fit-failed',
-      severity: 'error',
-      message:
-        'The LR-annealing law could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.',
-      file: fitting[0].file,
-      line: fitting[0].firstLine,
-    });
+    findings.push(
+      finding('fit-failed', 'error', {
+        message:
+          'The LR-annealing law could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.',
+        file: fitting[0].file,
+        line: fitting[0].firstLine,
+      }),
+    );
     reports.push(...usable.map((c) => unfittedReport(c)));
     return result;
   }
   const { fit, areas, lambda } = chosen;
   if (!fit.converged) {
-    findings.push({
-      code: 'fit-not-converged',
-      severity: 'warning',
-      message: `The fit stopped before converging (${fit.reason} after ${fit.iterations} iterations); treat its predictions with care.`,
-      file: fitting[0].file,
-      line: fitting[0].firstLine,
-    });
+    findings.push(
+      finding('fit-not-converged', 'warning', {
+        message: `The fit stopped before converging (${fit.reason} after ${fit.iterations} iterations); treat its predictions with care.`,
+        file: fitting[0].file,
+        line: fitting[0].firstLine,
+      }),
+    );
   }
 
   // Bootstrap on thinned copies of the fitted curves.
@@ -436,28 +271,22 @@ function targetReason(curve: LossCurve, step: number, options: AnalysisOptions):
 function unusableReason(c: LossCurve): Finding | null {
   const base = { file: c.file, line: c.firstLine, curve: c.name };
   if (c.schedule.steps.length === 0) {
-    return {
+    return finding('lr-missing', 'error', {
       ...base,
-      code: 'lr-missing',
-      severity: 'error',
-      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column with --columns lr=NAME (setting scalingLens.columns).`,
-    };
+      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column to the lr role.`,
+    });
   }
   if (c.schedule.lr.every((v) => v === 0)) {
-    return {
+    return finding('lr-all-zero', 'error', {
       ...base,
-      code: 'lr-all-zero',
-      severity: 'error',
       message: `The learning rate of "${c.name}" is 0 at every logged step, so no training progress can be modelled (S1 = 0). Is the LR column the right one?`,
-    };
+    });
   }
   if (c.steps.length === 0) {
-    return {
+    return finding('loss-missing', 'info', {
       ...base,
-      code: 'loss-missing',
-      severity: 'info',
       message: `"${c.name}" has an LR schedule but no loss values; it can only be predicted, not fitted or scored.`,
-    };
+    });
   }
   return null;
 }
@@ -469,13 +298,13 @@ function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[])
     const match = curves.filter((c) => c.name === wanted || c.name.startsWith(`${wanted} (`));
     if (match.length) match.forEach((c) => names.add(c.name));
     else
-      findings.push({
-        code: 'fit-on-unknown',
-        severity: 'error',
-        message: `--fit-on names "${wanted}", but no curve has that name. Curves found: ${curves.map((c) => c.name).join(', ') || 'none'}.`,
-        file: curves[0]?.file ?? '',
-        line: 0,
-      });
+      findings.push(
+        finding('fit-on-unknown', 'error', {
+          message: `"${wanted}" was named as a curve to fit, but no curve has that name. Curves found: ${curves.map((c) => c.name).join(', ') || 'none'}.`,
+          file: curves[0]?.file ?? '',
+          line: 0,
+        }),
+      );
   }
   return names;
 }

@@ -1,5 +1,6 @@
 // From a parsed table to clean loss curves: one per run value (or per file), sorted by step, one value per step,
 // invalid cells reported with their line and left out. Real logs are messy; each cleaning rule says why below.
+import { finding, type FindingCode, type SeverityOf } from '../findings';
 import { plural } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
@@ -295,14 +296,14 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-function cellFinding(
-  code: string,
-  severity: Finding['severity'],
+function cellFinding<C extends FindingCode>(
+  code: C,
+  severity: SeverityOf<C>,
   message: string,
   file: string,
   line: number,
 ): Finding {
-  return { code, severity, message, file, line };
+  return finding(code, severity, { message, file, line });
 }
 
 /**

@@ -1,14 +1,17 @@
 // The one value every consumer reads: parsed data, fits, predictions and findings for a set of run files.
 // Plain JSON-serialisable data (numbers, strings, arrays), so the language server, the chart panel and the CLI's
 // `--json` all share it without conversion. Field names here are a public contract: other tools read them.
+import type { FindingCode, Hint } from '../findings';
 import type { ColumnRole, FileFormat, FileKind, Severity } from '../table/types';
 
 export type LawId = 'lr-annealing' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power';
 
 /** Where a finding points. Lines and columns are 1-based; line 0 means the file as a whole. */
 export interface Finding {
-  code: string;
+  /** A code of the catalogue (src/core/findings.ts), documented under the same anchor in README.md. */
+  code: FindingCode;
   severity: Severity;
+  /** What is wrong and what it means; never a CLI flag or an editor setting (the shells phrase `hints`). */
   message: string;
   file: string;
   line: number;
@@ -19,6 +22,8 @@ export interface Finding {
   group?: string;
   /** Other rows that bear on the finding (e.g. the points that disagree with a break). */
   related?: { file: string; line: number; message: string }[];
+  /** Fixes outside the file, as data; each shell says how in its own terms. */
+  hints?: Hint[];
 }
 
 /** The metrics of SCIENCE.md section 5, for one curve or group. Relative errors are fractions (0.0021 = 0.21 %). */

@@ -104,6 +104,9 @@ const LAW_CHOICES = {
   power: 'L(x) = E + A*x^(-alpha) for a column you pick',
 } satisfies Record<'auto' | LawId, string>;
 
+/** Every value of the law option, 'auto' first. */
+export const LAW_OPTIONS = Object.keys(LAW_CHOICES) as ('auto' | LawId)[];
+
 /** Every column role, in the order the settings and the help list them. */
 export const COLUMN_ROLES = [
   'step',

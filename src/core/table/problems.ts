@@ -1,9 +1,13 @@
 // The problem list of one read: every problem is counted, only the first `max` are kept, so a file with a million
 // ragged rows cannot exhaust memory while the user still learns how many there were.
 
-import type { ParseProblem, Severity } from './types';
+import type { CodeWithSeverity, ParseProblemCode, SeverityOf } from '../findings';
+import type { ParseProblem } from './types';
 
 export const DEFAULT_MAX_PROBLEMS = 200;
+
+/** The reading problems that end a read (they are errors). */
+export type ReadFailureCode = ParseProblemCode & CodeWithSeverity<'error'>;
 
 export class ProblemLog {
   readonly items: ParseProblem[] = [];
@@ -14,7 +18,14 @@ export class ProblemLog {
     private readonly max: number = DEFAULT_MAX_PROBLEMS,
   ) {}
 
-  add(code: string, severity: Severity, line: number, column: number, message: string): void {
+  /** Records one problem; its code must be in the catalogue, with a severity the catalogue allows for it. */
+  add<C extends ParseProblemCode>(
+    code: C,
+    severity: SeverityOf<C>,
+    line: number,
+    column: number,
+    message: string,
+  ): void {
     this.count++;
     if (this.items.length < this.max) this.items.push({ code, severity, message, file: this.file, line, column });
   }

@@ -5,7 +5,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { formatFromExtension } from './detect';
 import { findSplit, readSplit, wantsSplit } from './parallel';
-import { describeFsError, ProblemLog } from './problems';
+import { describeFsError, ProblemLog, type ReadFailureCode } from './problems';
 import { ReadAhead } from './stream';
 import { TableBuilder } from './tableBuilder';
 import { pump, TableReader, type ReadTableOptions } from './tableReader';
@@ -64,7 +64,7 @@ export function parseBytes(bytes: Uint8Array, options: ReadTableOptions & { file
 }
 
 /** A table with no rows and one error, for files that cannot be read at all. */
-function failedTable(file: string, fileName: string, code: string, message: string): Table {
+function failedTable(file: string, fileName: string, code: ReadFailureCode, message: string): Table {
   const problems = new ProblemLog(file);
   problems.add(code, 'error', 1, 1, message);
   return new TableBuilder(problems).finish({ format: formatFromExtension(fileName), headerLine: 0, bytesRead: 0 });

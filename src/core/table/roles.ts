@@ -192,7 +192,7 @@ function applyOverrides(context: Context, overrides: Partial<Record<ColumnRole, 
     if (name === undefined) continue;
     if (!Object.hasOwn(ROLE_ALIASES, role)) {
       context.notes.push(
-        `--columns ${role}=${name}: "${role}" is not a role (roles: ${Object.keys(ROLE_ALIASES).join(', ')}).`,
+        `column mapping ${role}=${name}: "${role}" is not a role (roles: ${Object.keys(ROLE_ALIASES).join(', ')}).`,
       );
       continue;
     }
@@ -200,17 +200,17 @@ function applyOverrides(context: Context, overrides: Partial<Record<ColumnRole, 
     if (index < 0) index = context.normalised.indexOf(normaliseColumnName(name));
     if (index < 0) {
       context.notes.push(
-        `--columns ${role}=${name}: there is no column named "${name}" (columns: ${names.join(', ')}).`,
+        `column mapping ${role}=${name}: there is no column named "${name}" (columns: ${names.join(', ')}).`,
       );
       continue;
     }
     if (!usable(context.table.columns[index], role)) {
       context.notes.push(
-        `--columns ${role}=${name}: column "${names[index]}" has no numeric cells, so it cannot be the ${role}.`,
+        `column mapping ${role}=${name}: column "${names[index]}" has no numeric cells, so it cannot be the ${role}.`,
       );
       continue;
     }
-    assign(context, role, index, 'set with --columns');
+    assign(context, role, index, 'set by the column mapping');
     context.overridden.add(role);
   }
 }
@@ -302,7 +302,7 @@ function noteLossChoice(context: Context): void {
   const which = isValidation(columns[chosen].name) ? 'validation' : 'training';
   context.notes.push(
     `loss: chose the ${which} loss "${columns[chosen].name}" over "${columns[other].name}" (validation loss is preferred); ` +
-      `use --columns loss=${columns[other].name} for the other.`,
+      `map the loss role to "${columns[other].name}" for the other.`,
   );
 }
 
@@ -361,7 +361,7 @@ function noteMissing(context: Context, kind: FileKind): void {
   const { roles, table, notes } = context;
   const found = (list: ColumnRole[]) => list.filter((r) => roles[r] !== undefined).join(', ') || 'none';
   if (kind === 'loss-curve' && roles.lr === undefined) {
-    notes.push('no learning-rate column found; schedule-aware fits need one: --columns lr=<column>.');
+    notes.push('no learning-rate column found; schedule-aware fits need one: map a column to the lr role.');
   }
   if (kind !== 'unknown') return;
   notes.push(
@@ -374,7 +374,7 @@ function noteMissing(context: Context, kind: FileKind): void {
       'a downstream sweep needs pretrainData and bleu or ce (found: ' +
       found(['pretrainData', 'bleu', 'ce']) +
       '). ' +
-      `Map columns with --columns role=name, e.g. --columns loss=my_metric (columns: ${table.columns.map((c) => c.name).join(', ')}).`,
+      `Map columns to roles (columns: ${table.columns.map((c) => c.name).join(', ')}).`,
   );
 }
 

@@ -10,7 +10,7 @@ import { delimiterFromName } from './delimiterNames';
 import { uniqueColumnNames } from './header';
 import { JsonlParser } from './jsonl';
 import type { ParallelMode, PartShape, SplitReport } from './parallel';
-import { ProblemLog, describeFsError, formatBytes, quote } from './problems';
+import { ProblemLog, describeFsError, formatBytes, quote, type ReadFailureCode } from './problems';
 import { TableRowSink, type RecordCells, type RowSink } from './record';
 import { ChunkWindow, type ReadAhead } from './stream';
 import type { FileFormat, ReadOptions, Table } from './types';
@@ -137,7 +137,7 @@ export class TableReader {
   }
 
   /** Ends the read with an error; rows parsed so far are kept. */
-  fail(code: string, message: string): void {
+  fail(code: ReadFailureCode, message: string): void {
     this.problems.add(code, 'error', 1, 1, message);
     this.done = true;
   }

@@ -1,6 +1,7 @@
 // The parsed shape of a run file. Everything downstream (curves, laws, the server, the CLI) reads these types only,
 // never the raw text: a file is read once into typed columns, with each row's source line kept for diagnostics.
 // textAt is the one way to read a text cell, kept beside the dictionary coding it reads.
+import type { ParseProblemCode } from '../findings';
 
 /** What the reader recognised. The two exports are CSV underneath but have their own column conventions. */
 export type FileFormat = 'csv' | 'tsv' | 'jsonl' | 'tensorboard-csv' | 'wandb-csv';
@@ -9,7 +10,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 /** A problem found while reading: always located, always phrased so a user can act on it. */
 export interface ParseProblem {
-  code: string; // stable, e.g. 'row-ragged', 'cell-not-numeric', 'jsonl-bad-line', 'file-empty'
+  code: ParseProblemCode; // stable, e.g. 'row-ragged', 'cell-not-numeric', 'jsonl-bad-line', 'file-empty'
   severity: Severity;
   message: string;
   file: string;

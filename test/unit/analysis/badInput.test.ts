@@ -2,6 +2,7 @@
 // actionable finding, and the rest of the file still analysed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cliMessage } from '../../../src/cli/text';
 import { analyseTables } from '../../../src/core/analysis/analyse';
 import type { Analysis } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table';
@@ -88,7 +89,8 @@ test('missing LR column: says what is missing and how to map one; nothing fitted
     ].join('\n') + '\n',
   );
   assert.equal(a.fits.length, 0);
-  assert.match(finding(a, 'lr-missing').message, /--columns lr=NAME/);
+  assert.match(finding(a, 'lr-missing').message, /map an existing column to the lr role/);
+  assert.match(cliMessage(finding(a, 'lr-missing')), /--columns lr=NAME/);
 });
 
 test('LR all zero: an error naming the curve, nothing fitted', () => {
@@ -126,7 +128,7 @@ test('binary garbage: file-not-text, no crash', () => {
 
 test('a file whose columns match no law gets one actionable warning naming its columns', () => {
   const a = analyse('alpha,beta\n1,2\n3,4\n');
-  assert.match(finding(a, 'columns-unidentified').message, /\(alpha, beta\).*--columns role=name/);
+  assert.match(cliMessage(finding(a, 'columns-unidentified')), /\(alpha, beta\).*--columns role=NAME/);
 });
 
 test('a power-law file with 300,000 rows is fitted (no argument-spread limits on long columns)', () => {

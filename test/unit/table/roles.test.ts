@@ -42,7 +42,7 @@ test('loss-curve: step + loss (+ lr) with aliases', () => {
 test('loss-curve without lr: a note says how to map one', () => {
   const { assignment } = roles('step,loss\n1,3\n');
   assert.equal(assignment.kind, 'loss-curve');
-  assert.ok(assignment.notes.some((n) => /--columns lr=/.test(n)));
+  assert.ok(assignment.notes.some((n) => /map a column to the lr role/.test(n)));
 });
 
 test('lr patterns: lr-AdamW, lr_0, lr-SGD and names ending in /lr', () => {
@@ -128,7 +128,7 @@ test('unknown kind: notes say what is missing and how to map it', () => {
   assert.equal(assignment.kind, 'unknown');
   const note = assignment.notes.join(' ');
   assert.match(note, /loss curve needs step and loss \(found: none\)/);
-  assert.match(note, /--columns loss=my_metric/);
+  assert.match(note, /Map columns to roles/);
   assert.match(note, /columns: epoch, my_metric/);
 });
 
@@ -136,7 +136,7 @@ test('overrides by exact column name win over aliases', () => {
   const { assignment, named: n } = roles('epoch,step,my_metric,loss\n1,1,3,3\n', { step: 'epoch', loss: 'my_metric' });
   assert.deepEqual(n, { step: 'epoch', loss: 'my_metric' });
   assert.equal(assignment.kind, 'loss-curve');
-  assert.ok(assignment.notes.some((note) => /step → "epoch" \(set with --columns\)/.test(note)));
+  assert.ok(assignment.notes.some((note) => /step → "epoch" \(set by the column mapping\)/.test(note)));
 });
 
 test('an override naming a missing column gets a note listing the columns', () => {
@@ -144,7 +144,7 @@ test('an override naming a missing column gets a note listing the columns', () =
   assert.equal(n.loss, 'loss', 'detection still fills the role');
   assert.ok(
     assignment.notes.some((note) =>
-      /--columns loss=val_los: there is no column named "val_los" \(columns: step, loss\)/.test(note),
+      /column mapping loss=val_los: there is no column named "val_los" \(columns: step, loss\)/.test(note),
     ),
   );
 });

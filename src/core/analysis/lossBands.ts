@@ -1,0 +1,93 @@
+// Bands of a loss fit: moving-block bootstrap replicates of the fitted curves, log-band quantiles at thinned
+// queries, and the band at any query interpolated in step between them.
+import type { AreaPoints } from '../laws/lrAnnealing';
+import { concat } from '../util/arrays';
+import { quantile, type Random } from '../util/random';
+import { concatAreas, predictAt } from './lossAreas';
+
+/**
+ * Moving-block bootstrap of the log residuals of each fitted curve: residuals of a loss curve are correlated over
+ * neighbouring steps, so whole blocks are resampled to keep that correlation in the replicates.
+ */
+export function residualBlockReplicate(
+  fitted: { data: AreaPoints; predicted: Float64Array; logResidual: Float64Array }[],
+) {
+  return (random: Random) => {
+    const observed: Float64Array[] = [];
+    for (const c of fitted) {
+      const n = c.logResidual.length;
+      const block = Math.max(1, Math.round(Math.cbrt(n)));
+      const out = new Float64Array(n);
+      for (let i = 0; i < n;) {
+        const start = Math.floor(random() * Math.max(1, n - block + 1));
+        for (let k = 0; k < block && i < n; k++, i++) out[i] = c.predicted[i] * Math.exp(c.logResidual[start + k]);
+      }
+      observed.push(out);
+    }
+    return { data: concatAreas(fitted.map((c) => c.data)), observed: concat(observed) };
+  };
+}
+
+/** Band quantiles of ln(pred_b / pred) + noise at given points; noise is a residual drawn from the fit. */
+export function logBand(
+  paramSets: Float64Array[],
+  best: Float64Array,
+  points: AreaPoints,
+  residuals: Float64Array,
+  random: Random,
+): { lo: Float64Array; hi: Float64Array } {
+  const n = points.s1.length;
+  const base = predictAt(best, points);
+  const draws = paramSets.map((p) => predictAt(p, points));
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
+  const column = new Float64Array(draws.length);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < draws.length; b++) {
+      const noise = residuals.length ? residuals[Math.floor(random() * residuals.length)] : 0;
+      column[b] = draws[b][i] > 0 ? Math.log(draws[b][i] / base[i]) + noise : Infinity;
+    }
+    const sorted = column.slice().sort();
+    lo[i] = quantile(sorted, 0.025);
+    hi[i] = quantile(sorted, 0.975);
+  }
+  return { lo, hi };
+}
+
+/** A log-band found at thinned queries: bands are smooth in the step, so they are interpolated in step in between. */
+export interface ThinBand {
+  steps: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+/**
+ * The band's ends at some queries (`at`: indices into the curve's queries): the prediction there times
+ * exp(interpolated log-band); NaN without a band. Computed only where reported, never for every query.
+ */
+export function bandAt(
+  band: ThinBand | null,
+  queries: Float64Array,
+  predicted: Float64Array,
+  at: Int32Array,
+): { low: Float64Array; high: Float64Array } {
+  const low = new Float64Array(at.length).fill(NaN);
+  const high = new Float64Array(at.length).fill(NaN);
+  if (!band) return { low, high };
+  const { steps, lo, hi } = band;
+  const last = steps.length - 1;
+  let k = 0;
+  for (let j = 0; j < at.length; j++) {
+    const q = at[j];
+    const s = queries[q];
+    // The segment search resumes where the previous query left it: queries come in ascending order.
+    if (j > 0 && s < queries[at[j - 1]]) k = 0;
+    while (k < last - 1 && steps[k + 1] < s) k++;
+    const x0 = steps[k];
+    const x1 = steps[Math.min(k + 1, last)];
+    const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
+    low[j] = predicted[q] * Math.exp(lo[k] + t * (lo[Math.min(k + 1, last)] - lo[k]));
+    high[j] = predicted[q] * Math.exp(hi[k] + t * (hi[Math.min(k + 1, last)] - hi[k]));
+  }
+  return { low, high };
+}

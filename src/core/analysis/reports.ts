@@ -1,0 +1,85 @@
+// The parts of a LawAnalysis every sweep law (downstream, compute, power) builds the same way: curve reports, the
+// solver bookkeeping of a fit, row lists for settings, and the x values to predict at.
+import type { RobustFit } from '../fit/robust';
+import type { Table } from '../table/types';
+import { minOf } from '../util/arrays';
+import type { BandedPrediction } from './bands';
+import { scorePredictions } from './metrics';
+import type { AnalysisOptions } from './options';
+import type { CurveReport, FitResult, LawAnalysis, SeriesPoints } from './types';
+
+export function emptyAnalysis(): LawAnalysis {
+  return { curves: [], fits: [], predictions: [], findings: [] };
+}
+
+/** The solver bookkeeping every FitResult carries. */
+export function fitSummary(
+  fit: RobustFit,
+): Pick<FitResult, 'objective' | 'converged' | 'stopReason' | 'iterations' | 'startsTried'> {
+  return {
+    objective: fit.objective,
+    converged: fit.converged,
+    stopReason: fit.reason,
+    iterations: fit.iterations,
+    startsTried: fit.startsTried,
+  };
+}
+
+/** "3, 4, 5" or "3–40 (38 rows)" for settings and messages. */
+export function lineList(lines: number[]): string {
+  if (lines.length <= 6) return lines.join(', ');
+  return `${lines[0]}–${lines[lines.length - 1]} (${lines.length} rows)`;
+}
+
+/** Where to predict: k times the largest x for each multiplier, and each configured x. */
+export function predictionTargets(
+  maxX: number,
+  options: AnalysisOptions,
+): { x: number; reason: string; dataMultiplier?: number }[] {
+  return [
+    ...options.dataMultipliers.map((k) => ({ x: k * maxX, reason: `data-multiplier ×${k}`, dataMultiplier: k })),
+    ...options.predictAt.filter((x) => x > 0).map((x) => ({ x, reason: 'configured' })),
+  ];
+}
+
+/** One observed series of a sweep and what the law says at its points. */
+export interface CurveSpec {
+  /** The table the points come from (its file, and its header line when there are no points). */
+  table: Table;
+  name: string;
+  xName: string;
+  metric: CurveReport['metric'];
+  law: CurveReport['law'];
+  x: number[];
+  observed: number[];
+  /** Source line of each point. */
+  lines: number[];
+  /** The law's prediction and band at each point; null when no law was fitted to this series. */
+  fitted: BandedPrediction | null;
+  group?: { label: string; fields: Record<string, string | number> };
+}
+
+export function curveReport(spec: CurveSpec): CurveReport {
+  const { table, fitted, lines, observed, group } = spec;
+  const points: SeriesPoints = {
+    x: spec.x,
+    observed,
+    predicted: fitted ? fitted.value : [],
+    low: fitted ? fitted.low : [],
+    high: fitted ? fitted.high : [],
+    lines,
+  };
+  return {
+    name: spec.name,
+    file: table.file,
+    role: fitted ? 'fit' : 'unfitted',
+    law: fitted ? spec.law : undefined,
+    xName: spec.xName,
+    metric: spec.metric,
+    points,
+    metrics: fitted ? scorePredictions(observed, fitted.value) : undefined,
+    firstLine: lines.length ? minOf(lines) : table.headerLine || 1,
+    group: group?.label,
+    groupFields: group?.fields,
+  };
+}

@@ -1,0 +1,191 @@
+// The catalogue of findings: every code a user can see, with the severities it may have, a one-line title, and the
+// fixes that apply as data. Core messages say what is wrong and what it means in the user's words; they never name a
+// CLI flag or an editor setting. Each shell turns the hints into its own terms (src/cli/text.ts: flags;
+// src/server/hints.ts: settings and commands). README.md's Findings table documents each code under an anchor of
+// the same name; test/unit/findings checks the two agree.
+import type { AnalysisOptions } from './analysis/options';
+import type { Finding } from './analysis/types';
+import type { ColumnRole, ReadOptions, Severity } from './table/types';
+
+/** Options a hint can point at: each is a field of AnalysisOptions or ReadOptions, which the shells expose. */
+export const HINT_OPTIONS = ['breakTolerance', 'fitFirst', 'powerX', 'fitOn', 'maxBytes'] as const satisfies readonly (
+  keyof AnalysisOptions | keyof ReadOptions
+)[];
+export type HintOption = (typeof HINT_OPTIONS)[number];
+
+/** What an option is, in words both shells use before their own name for it ("Set the break tolerance ... with"). */
+export const HINT_OPTION_LABELS: Record<HintOption, string> = {
+  breakTolerance: 'the break tolerance (BLEU points)',
+  fitFirst: 'the prefix length of the break test',
+  powerX: "the power law's x column",
+  fitOn: 'the curves to fit',
+  maxBytes: 'the file size limit',
+};
+
+/** A fix the user can make outside the file, as data: the shell says how (a flag, a setting, a command). */
+export type Hint =
+  /** Map columns to these roles (none listed: to whichever roles the file has). */
+  | { kind: 'map-role'; roles: readonly ColumnRole[] }
+  /** Choose the law instead of letting the columns decide. */
+  | { kind: 'choose-law' }
+  /** Change an analysis or reading option. */
+  | { kind: 'set-option'; option: HintOption };
+
+interface CatalogueEntry {
+  /** The severities the code is raised with, the usual one first. */
+  severities: readonly [Severity, ...Severity[]];
+  title: string;
+  /** The fixes that usually apply; a finding may carry more specific ones. */
+  hints?: readonly Hint[];
+}
+
+const TOLERANCE: Hint = { kind: 'set-option', option: 'breakTolerance' };
+const PREFIX: Hint = { kind: 'set-option', option: 'fitFirst' };
+
+/** Problems found while reading a file (Table.problems). */
+const READING = {
+  'file-empty': { severities: ['error'], title: 'The file is empty or has no header line' },
+  'no-data-rows': { severities: ['info'], title: 'The file has a header but no data rows' },
+  'file-not-text': { severities: ['error'], title: 'The file is binary, compressed or not UTF-8 text' },
+  'file-too-large': {
+    severities: ['error'],
+    title: 'The file is over the size limit',
+    hints: [{ kind: 'set-option', option: 'maxBytes' }],
+  },
+  'file-unreadable': { severities: ['error'], title: 'The file does not exist or cannot be opened' },
+  'file-read-failed': { severities: ['error'], title: 'Reading the file failed part way' },
+  'file-too-many-lines': { severities: ['error'], title: 'The file has more lines than a table can index' },
+  'row-ragged': { severities: ['warning'], title: 'A row has more or fewer fields than the header' },
+  'quote-unclosed': { severities: ['error'], title: 'A quote opened and never closed' },
+  'cell-not-numeric': { severities: ['warning'], title: 'Text in a mostly numeric column' },
+  'jsonl-bad-line': { severities: ['warning'], title: 'A JSONL line that is not a JSON object' },
+  'jsonl-value-ignored': { severities: ['info'], title: 'A JSONL value that is not a scalar' },
+  'header-duplicate': { severities: ['warning'], title: 'A column name repeated in the header' },
+  'header-empty-name': { severities: ['info'], title: 'A header field without a name' },
+  'line-too-long': { severities: ['error'], title: 'A line too long to be a record' },
+  'delimiter-invalid': { severities: ['warning'], title: 'A forced delimiter that cannot be used' },
+  'wandb-reshaped': { severities: ['info'], title: 'A W&B chart export reshaped to one row per run' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+/** Findings of the analysis proper, and of the shells around it. */
+const ANALYSIS = {
+  'columns-unidentified': {
+    severities: ['warning'],
+    title: 'The columns match no law',
+    hints: [{ kind: 'map-role', roles: [] }, { kind: 'choose-law' }],
+  },
+  // Loss curves
+  'step-negative': { severities: ['warning'], title: 'A negative step' },
+  'step-not-integer': { severities: ['info'], title: 'Steps that are not whole numbers were rounded' },
+  'step-missing': { severities: ['info'], title: 'Rows with a loss or LR but no step' },
+  'step-zero': { severities: ['info'], title: 'A step-0 row is left out of the fit' },
+  'steps-repeated': { severities: ['info'], title: 'A resumed run logged steps again' },
+  'steps-unsorted': { severities: ['info'], title: 'Rows were not in step order' },
+  'loss-invalid': { severities: ['warning'], title: 'A loss the law cannot fit' },
+  'lr-invalid': { severities: ['warning'], title: 'A learning rate that is not a finite non-negative number' },
+  'lr-missing': {
+    severities: ['error'],
+    title: 'No learning rate for a curve',
+    hints: [{ kind: 'map-role', roles: ['lr'] }],
+  },
+  'lr-all-zero': { severities: ['error'], title: 'The learning rate is 0 at every logged step' },
+  'loss-missing': { severities: ['info'], title: 'A curve with an LR schedule but no loss' },
+  'fit-on-unknown': {
+    severities: ['error'],
+    title: 'A curve to fit that does not exist',
+    hints: [{ kind: 'set-option', option: 'fitOn' }],
+  },
+  // Any law: too few points is an error when nothing can be fitted, information when one group of a sweep is short.
+  'too-few-points': { severities: ['info', 'error'], title: 'Too few points for the law' },
+  'fit-failed': { severities: ['warning', 'error'], title: 'The solver found no finite fit' },
+  'fit-not-converged': { severities: ['warning'], title: 'The solver stopped before converging' },
+  // Downstream sweeps
+  'downstream-missing-column': {
+    severities: ['error'],
+    title: 'A column the downstream laws need is missing',
+    hints: [{ kind: 'map-role', roles: ['pretrainData', 'bleu', 'ce'] }],
+  },
+  'dp-invalid': { severities: ['warning'], title: 'A pretraining-token count D_p that is not usable' },
+  'bleu-out-of-range': { severities: ['warning'], title: 'BLEU outside [0, 100]' },
+  'bleu-zero': { severities: ['info'], title: 'BLEU exactly 0, not fittable in log space' },
+  'bleu-fraction-scale': { severities: ['info'], title: 'BLEU on a 0-1 scale', hints: [TOLERANCE] },
+  'ce-invalid': { severities: ['warning'], title: 'A cross-entropy that is not a positive number' },
+  'duplicate-dp': { severities: ['warning'], title: 'Rows of a group share a D_p and were averaged' },
+  // Several suffixes are a note; small bare numbers beside suffixed ones probably mean another unit.
+  'mixed-units': { severities: ['info', 'warning'], title: 'Mixed unit notation in a numeric column' },
+  'bleu-non-monotonic': {
+    severities: ['warning'],
+    title: 'BLEU drops as pretraining grows',
+    hints: [TOLERANCE],
+  },
+  'bleu-law-break': {
+    severities: ['warning'],
+    title: 'BLEU follows the law at first and then leaves it',
+    hints: [TOLERANCE, PREFIX],
+  },
+  'ce-bleu-divergence': {
+    severities: ['warning'],
+    title: 'Cross-entropy improves where BLEU does not',
+    hints: [TOLERANCE],
+  },
+  'pretraining-no-gain': {
+    severities: ['warning'],
+    title: 'Pretraining does not beat the not-pretrained baseline',
+    hints: [TOLERANCE],
+  },
+  // (N, D) sweeps and the power law
+  'compute-missing-column': {
+    severities: ['error'],
+    title: 'A column the Chinchilla law needs is missing',
+    hints: [{ kind: 'map-role', roles: ['params', 'tokens', 'loss'] }],
+  },
+  'compute-invalid-row': { severities: ['warning'], title: 'A row with an unusable N, D, C or loss' },
+  'rows-excluded': { severities: ['info'], title: 'Rows flagged as excluded are left out' },
+  'power-missing-column': {
+    severities: ['error'],
+    title: 'The power law has no x or no loss column',
+    hints: [
+      { kind: 'set-option', option: 'powerX' },
+      { kind: 'map-role', roles: ['loss'] },
+    ],
+  },
+  'power-invalid-row': { severities: ['warning'], title: 'A row with an unusable x or loss' },
+  // Raised by the language server when the analysis itself throws.
+  'analysis-failed': { severities: ['error'], title: 'The analysis itself failed (a bug)' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export const FINDINGS: Readonly<Record<FindingCode, CatalogueEntry>> = { ...READING, ...ANALYSIS };
+
+type Catalogue = typeof READING & typeof ANALYSIS;
+export type FindingCode = keyof Catalogue;
+/** Codes the table reader raises (ParseProblem.code). */
+export type ParseProblemCode = keyof typeof READING;
+/** The severities a code may be raised with: raising it with another fails the type check. */
+export type SeverityOf<C extends FindingCode> = Catalogue[C]['severities'][number];
+
+/** The codes that may be raised with severity S. */
+export type CodeWithSeverity<S extends Severity> = {
+  [C in FindingCode]: S extends SeverityOf<C> ? C : never;
+}[FindingCode];
+
+export const FINDING_CODES = Object.keys(FINDINGS) as FindingCode[];
+
+/** The README anchor documenting a code: the code itself, so links stay stable as long as codes do. */
+export function anchorOf(code: FindingCode): string {
+  return code;
+}
+
+/** The hints a finding of this code carries unless it names more specific ones. */
+export function defaultHints(code: FindingCode): Hint[] {
+  return [...(FINDINGS[code].hints ?? [])];
+}
+
+/** A finding of a catalogued code; it carries the catalogue's hints unless `fields` names more specific ones. */
+export function finding<C extends FindingCode>(
+  code: C,
+  severity: SeverityOf<C>,
+  fields: Omit<Finding, 'code' | 'severity'>,
+): Finding {
+  const { hints = defaultHints(code), ...rest } = fields;
+  return hints.length ? { code, severity, ...rest, hints } : { code, severity, ...rest };
+}
