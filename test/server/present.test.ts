@@ -249,6 +249,7 @@ test("a file's diagnostics: a failed analysis is an error on the first line, bef
       severity: 1,
       source: 'Scaling Lens',
       code: 'analysis-failed',
+      codeDescription: { href: `${DOCS_BASE}#analysis-failed` },
       message: 'the worker stopped',
     },
   ]);

@@ -6,7 +6,7 @@ import { maxOf } from '../util/arrays';
 import { finding } from '../findings';
 import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '../laws/bleu';
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
-import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
+import type { Column, RoleAssignment, Table } from '../table/types';
 import { ceBleuDivergence, detectBleuBreaks, pretrainingNoGain, type BreakContext, type SweepPoint } from './breaks';
 import { formatCompact } from '../util/format';
 import { cellText, groupBy, mixedUnitFindings, unitNote } from './groups';

