@@ -11,6 +11,7 @@ import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
 import { plainAnalysis } from './series';
 import type { Analysis, FileSummary, Finding, LawAnalysis, Series } from './types';
+import { appendAll } from '../util/arrays';
 
 /** A reading problem as a finding, with the hints the catalogue gives its code. */
 export function problemToFinding(p: ParseProblem): Finding {
@@ -74,10 +75,10 @@ function unidentified(table: Table, assignment: RoleAssignment, law: AnalysisOpt
 }
 
 function merge(into: LawAnalysis<Series>, part: LawAnalysis<Series>): void {
-  into.curves.push(...part.curves);
-  into.fits.push(...part.fits);
-  into.predictions.push(...part.predictions);
-  into.findings.push(...part.findings);
+  appendAll(into.curves, part.curves);
+  appendAll(into.fits, part.fits);
+  appendAll(into.predictions, part.predictions);
+  appendAll(into.findings, part.findings);
 }
 
 /** What an analysis keeps of its tables: everything but the tables themselves. */
@@ -109,7 +110,7 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
   const { out, files, lossCurves, kinds } = collected;
 
   for (const table of tables) {
-    out.findings.push(...table.problems.map(problemToFinding));
+    appendAll(out.findings, table.problems.map(problemToFinding));
     const assignment = detectRoles(table, options.columns);
     files.push(summarise(table, assignment));
     const kind = kindFor(options.law, assignment);
@@ -125,8 +126,8 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
           break;
         }
         const extracted = extractLossCurves(table, assignment);
-        lossCurves.push(...extracted.curves);
-        out.findings.push(...extracted.findings);
+        appendAll(lossCurves, extracted.curves);
+        appendAll(out.findings, extracted.findings);
         break;
       }
       case 'downstream':

@@ -22,6 +22,7 @@ import { predictWithBand, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
 import type { Finding, LawAnalysis } from './types';
+import { appendAll } from '../util/arrays';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
 const EXCLUSION_COLUMNS = ['epoch_excluded', 'excluded', 'exclude'];
@@ -110,7 +111,7 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
     },
     quality: scorePredictions(data.loss, onPoints.value),
   });
-  out.curves.push(...sizeCurves(table, data, onPoints));
+  appendAll(out.curves, sizeCurves(table, data, onPoints));
   for (const C of options.computeBudgets.filter((c) => c > 0))
     out.predictions.push(budgetPrediction(C, fit.params, sets));
   return out;

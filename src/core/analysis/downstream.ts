@@ -24,6 +24,7 @@ import {
   type SweepRow,
 } from './downstreamRows';
 import type { Finding, FitResult, LawAnalysis } from './types';
+import { appendAll } from '../util/arrays';
 
 interface Group {
   label: string;
@@ -49,10 +50,11 @@ export function analyseDownstream(table: Table, roles: RoleAssignment, options: 
   }
   const columns = cols as SweepColumns;
   const isBaseline = (row: number) => baselineCell(columns.dp, row);
-  out.findings.push(...mixedUnitFindings(table, roles.roles.pretrainData!, isBaseline));
-  if (roles.roles.finetuneData !== undefined) out.findings.push(...mixedUnitFindings(table, roles.roles.finetuneData));
+  appendAll(out.findings, mixedUnitFindings(table, roles.roles.pretrainData!, isBaseline));
+  if (roles.roles.finetuneData !== undefined)
+    appendAll(out.findings, mixedUnitFindings(table, roles.roles.finetuneData));
   const rows = validRows(table, columns, out.findings);
-  out.findings.push(...bleuScaleFindings(table, columns, rows));
+  appendAll(out.findings, bleuScaleFindings(table, columns, rows));
   for (const group of groupRows(columns, rows)) analyseGroup(table, columns, group, options, out);
   return out;
 }
@@ -181,9 +183,9 @@ function analyseGroup(
   if (cols.bleu && pretrained.bleu.length) analyseBleu(table, group, pretrained.bleu, ctx, dpUnit, options, out);
   if (cols.ce && pretrained.ce.length) analyseCe(table, group, pretrained.ce, dpUnit, options, out);
   attachBaseline(out.curves.slice(firstCurve), base);
-  out.findings.push(...ceBleuDivergence(pretrained.bleu, pretrained.ce, ctx));
+  appendAll(out.findings, ceBleuDivergence(pretrained.bleu, pretrained.ce, ctx));
   if (base.bleu.length)
-    out.findings.push(...pretrainingNoGain(pretrained.bleu, base.bleu[0], { ...ctx, finetune: group.finetune }));
+    appendAll(out.findings, pretrainingNoGain(pretrained.bleu, base.bleu[0], { ...ctx, finetune: group.finetune }));
 }
 
 /** The chart draws the baseline beside the law it is excluded from, so each curve carries its group's. */
@@ -225,7 +227,7 @@ function analyseBleu(
 ): void {
   const breaks =
     points.length >= 2 ? detectBleuBreaks(points, ctx) : { findings: [] as Finding[], breakIndex: undefined };
-  out.findings.push(...breaks.findings);
+  appendAll(out.findings, breaks.findings);
   // Fit the stretch that follows the law: everything, or the points before the first break / drop.
   const range = points.slice(0, breaks.breakIndex ?? points.length).filter((p) => p.value > 0);
   const series = sweepSeries(table, group, points, 'bleu');

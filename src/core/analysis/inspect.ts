@@ -6,6 +6,7 @@ import { groupLabeller } from './downstream';
 import { curveNameFromFile, extractLossCurves } from './lossCurves';
 import type { AnalysisOptions } from './options';
 import type { FileSummary, Finding } from './types';
+import { appendAll } from '../util/arrays';
 
 export interface Inspection {
   files: FileSummary[];
@@ -33,14 +34,14 @@ export function inspectTables(tables: Table[], columns: AnalysisOptions['columns
   for (const table of tables) {
     const assignment = detectRoles(table, columns);
     files.push(summarise(table, assignment));
-    findings.push(...table.problems.map(problemToFinding));
+    appendAll(findings, table.problems.map(problemToFinding));
     if (assignment.kind === 'loss-curve') {
       const extracted = extractLossCurves(table, assignment);
       series.set(
         table.file,
         extracted.curves.map((c) => c.name),
       );
-      findings.push(...extracted.findings);
+      appendAll(findings, extracted.findings);
     } else if (assignment.kind === 'downstream') {
       const col = (i: number | undefined) => (i === undefined ? undefined : table.columns[i]);
       const label = groupLabeller(col(assignment.roles.group), col(assignment.roles.finetuneData));

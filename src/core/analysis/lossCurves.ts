@@ -5,6 +5,8 @@ import { plural } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
 import { textAt, type RoleAssignment, type Table } from '../table/types';
+import { appendAll } from '../util/arrays';
+import { RowFindings } from './rowFindings';
 import type { Finding } from './types';
 
 export interface LossCurve {
@@ -109,6 +111,7 @@ export function extractLossCurves(
   assignment: RoleAssignment,
 ): { curves: LossCurve[]; findings: Finding[] } {
   const findings: Finding[] = [];
+  const rowFindings = new RowFindings();
   const file = table.file;
   const { step: stepCol, loss: lossCol, lr: lrCol, run: runCol } = assignment.roles;
   // A file may hold only the schedule (a TensorBoard export of the LR tag): it still gives curves, without points.
@@ -134,9 +137,7 @@ export function extractLossCurves(
       continue;
     }
     if (step < 0) {
-      findings.push(
-        cellFinding('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, file, line),
-      );
+      rowFindings.add('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, file, line);
       continue;
     }
     if (!Number.isInteger(step)) {
@@ -158,35 +159,35 @@ export function extractLossCurves(
       const eta = lr![r];
       if (Number.isFinite(eta) && eta >= 0) run.lrs.push(step, eta, line);
       else
-        findings.push(
-          cellFinding(
-            'lr-invalid',
-            'warning',
-            `Learning rate ${eta} is not a finite non-negative number; the schedule skips this row.`,
-            file,
-            line,
-          ),
+        rowFindings.add(
+          'lr-invalid',
+          'warning',
+          `Learning rate ${eta} is not a finite non-negative number; the schedule skips this row.`,
+          file,
+          line,
         );
     }
     if (!hasLoss) {
       // Text where a loss should be ("nan", "diverged") is a logged failure, not an empty cell: say so.
       const written = lossCol === undefined ? undefined : textAt(table.columns[lossCol], r);
       if (written !== undefined)
-        findings.push(
-          cellFinding('loss-invalid', 'warning', `Loss "${written}" is not a number; the row is left out.`, file, line),
+        rowFindings.add(
+          'loss-invalid',
+          'warning',
+          `Loss "${written}" is not a number; the row is left out.`,
+          file,
+          line,
         );
       continue;
     }
     const value = loss[r];
     if (!Number.isFinite(value) || value <= 0) {
-      findings.push(
-        cellFinding(
-          'loss-invalid',
-          'warning',
-          `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`,
-          file,
-          line,
-        ),
+      rowFindings.add(
+        'loss-invalid',
+        'warning',
+        `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`,
+        file,
+        line,
       );
       continue;
     }
@@ -199,6 +200,7 @@ export function extractLossCurves(
     run.points.push(step, value, line);
   }
 
+  appendAll(findings, rowFindings.findings());
   if (stepZeroCount) {
     findings.push(
       cellFinding(

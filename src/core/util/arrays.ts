@@ -1,6 +1,7 @@
 // Helpers over long numeric arrays (a run file can have millions of rows).
 //  - Extremes by a loop: Math.max(...values) passes every element as an argument and throws past ~100,000.
 //  - Evenly thinned copies, for work that needs a curve's shape rather than every row.
+//  - Appending by a loop: `push(...items)` has the same argument limit.
 
 export function maxOf(values: ArrayLike<number>): number {
   let m = -Infinity;
@@ -35,4 +36,9 @@ export function concat(parts: Float64Array[]): Float64Array {
     offset += p.length;
   }
   return out;
+}
+
+/** Appends `items` to `into` in place, without spreading them as call arguments. */
+export function appendAll<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
 }
