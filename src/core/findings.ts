@@ -79,6 +79,10 @@ const ANALYSIS = {
   'step-not-integer': { severities: ['info'], title: 'Steps that are not whole numbers were rounded' },
   'step-missing': { severities: ['info'], title: 'Rows with a loss or LR but no step' },
   'step-zero': { severities: ['info'], title: 'A step-0 row is left out of the fit' },
+  'step-implausible': {
+    severities: ['warning'],
+    title: "Steps far beyond the curve's own spacing (a token count in the step column?) are left out",
+  },
   'steps-repeated': { severities: ['info'], title: 'A resumed run logged steps again' },
   'steps-unsorted': { severities: ['info'], title: 'Rows were not in step order' },
   'loss-invalid': { severities: ['warning'], title: 'A loss the law cannot fit' },

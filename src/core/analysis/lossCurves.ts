@@ -265,23 +265,63 @@ export function extractLossCurves(
         curve: name,
       });
     }
-    const steps = gather(run.points.steps, run.points.length, points.kept);
-    const scheduleSteps = gather(run.lrs.steps, run.lrs.length, lrs.kept);
+    let steps = gather(run.points.steps, run.points.length, points.kept);
+    let scheduleSteps = gather(run.lrs.steps, run.lrs.length, lrs.kept);
+    let loss = gather(run.points.values, run.points.length, points.kept);
+    let lines = gather(run.points.lines, run.points.length, points.kept);
+    let lrValues = gather(run.lrs.values, run.lrs.length, lrs.kept);
+    const cut = implausibleFrom(steps);
+    if (cut < steps.length) {
+      const limit = steps[cut - 1];
+      const lrCut = scheduleSteps.findIndex((s) => s > limit);
+      findings.push({
+        ...cellFinding(
+          'step-implausible',
+          'warning',
+          `${plural(steps.length - cut, 'row')} of "${name}" from step ${steps[cut]} on lie far beyond the curve's own spacing (its steps before reach ${limit}): a token count or a stray value in the step column? They are left out, with the learning rates logged there.`,
+          file,
+          lines[cut],
+        ),
+        curve: name,
+      });
+      [steps, loss, lines] = [steps.slice(0, cut), loss.slice(0, cut), lines.slice(0, cut)];
+      if (lrCut >= 0) [scheduleSteps, lrValues] = [scheduleSteps.slice(0, lrCut), lrValues.slice(0, lrCut)];
+    }
     curves.push({
       name,
       file,
       steps,
-      loss: gather(run.points.values, run.points.length, points.kept),
-      lines: gather(run.points.lines, run.points.length, points.kept),
+      loss,
+      lines,
       // Usually every row has both a loss and an LR: then the two step arrays are one.
-      schedule: {
-        steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps,
-        lr: gather(run.lrs.values, run.lrs.length, lrs.kept),
-      },
+      schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: lrValues },
       firstLine: run.firstLine,
     });
   }
   return { curves, findings };
+}
+
+/** A jump past this many median gaps, to more than this many times the step before it, is not the curve's spacing. */
+const IMPLAUSIBLE_GAPS = 1e4;
+const IMPLAUSIBLE_RATIO = 100;
+
+/**
+ * Where a curve's sorted steps leave its own scale: the first step after a jump of more than IMPLAUSIBLE_GAPS median
+ * gaps that also multiplies the step by IMPLAUSIBLE_RATIO (a token count such as 3.5e10 logged as a step, or 1e300).
+ * Only a tail smaller than the rest is cut: when half the points lie past the jump, the log is not a stray value but
+ * two scales, and nothing is guessed. Returns steps.length when there is no such jump.
+ */
+function implausibleFrom(steps: Float64Array): number {
+  const n = steps.length;
+  if (n < 4) return n;
+  const gaps = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) gaps[i - 1] = steps[i] - steps[i - 1];
+  const median = gaps.slice().sort()[Math.floor((n - 1) / 2)];
+  for (let i = 1; i < n; i++) {
+    const jump = gaps[i - 1] > IMPLAUSIBLE_GAPS * median && steps[i] > IMPLAUSIBLE_RATIO * Math.max(1, steps[i - 1]);
+    if (jump) return n - i < i ? i : n;
+  }
+  return n;
 }
 
 /** The first `length` entries of `source`, or the entries at `indices`; without a copy when that is all of it. */

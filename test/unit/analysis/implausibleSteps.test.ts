@@ -1,0 +1,47 @@
+// A step far beyond the curve's own spacing (a token count logged as a step, a stray 1e300) is left out with a
+// finding naming its line; ordinary sparse logging is not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseTables } from '../../../src/core/analysis/analyse';
+import { parseText } from '../../../src/core/table';
+
+const lossAt = (s: number) => (2.5 + 3 * s ** -0.4).toFixed(5);
+
+function analyse(steps: number[]) {
+  const text = ['step,lr,loss', ...steps.map((s) => `${s},3e-4,${lossAt(s)}`)].join('\n');
+  return analyseTables([parseText(text, { fileName: 'run.csv' })], { bootstrapSamples: 0 });
+}
+
+const regular = Array.from({ length: 50 }, (_, i) => (i + 1) * 100);
+
+for (const stray of [3.5e10, 1e300]) {
+  test(
+    `a stray step of ${stray} is left out with a finding on its line; the rest is fitted`,
+    { timeout: 20_000 },
+    () => {
+      const analysis = analyse([...regular, stray]);
+      const flagged = analysis.findings.filter((f) => f.code === 'step-implausible');
+      assert.equal(flagged.length, 1);
+      assert.equal(flagged[0].line, 52);
+      assert.equal(analysis.curves[0].points.x.length, 50);
+      assert.equal(analysis.fits.length, 1);
+      assert.equal(analysis.predictions[0].step, 10_000, 'the target is twice the last plausible step');
+    },
+  );
+}
+
+test('dense early logging then sparse logging, or two long stretches at different scales, are left alone', () => {
+  const denseThenSparse = [
+    ...Array.from({ length: 100 }, (_, i) => i + 1),
+    ...Array.from({ length: 40 }, (_, i) => (i + 1) * 1000),
+  ];
+  const twoScales = [
+    ...Array.from({ length: 20 }, (_, i) => i + 1),
+    ...Array.from({ length: 20 }, (_, i) => 1e7 + i * 1000),
+  ];
+  for (const steps of [denseThenSparse, twoScales]) {
+    const analysis = analyse(steps);
+    assert.equal(analysis.findings.filter((f) => f.code === 'step-implausible').length, 0);
+    assert.equal(analysis.curves[0].points.x.length, steps.length);
+  }
+});
