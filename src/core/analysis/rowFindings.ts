@@ -1,16 +1,20 @@
-// Findings about single rows, summarised: a log with a million `nan` losses or 300,000 negative steps must not
-// produce a million findings (the editor would get a 100 MB diagnostics message, the CLI a million lines). Each code
-// keeps its first row's finding, a count and the first few lines; one finding per code comes out.
+// Findings about single rows, bounded: a log with a million `nan` losses or 300,000 negative steps must not produce a
+// million findings (the editor would get a 100 MB diagnostics message, the CLI a million lines). The first rows of
+// each code keep a finding each, so a few bad rows are marked where they are; the rest become one finding with their
+// count and the first of them linked.
 import { finding, type FindingCode, type SeverityOf } from '../findings';
 import type { Finding } from './types';
 
-/** Rows named in a summary's related list (the Problems panel links each). */
-const LISTED_ROWS = 20;
+/** Rows of one code that get a finding of their own. */
+const ROWS_SHOWN = 20;
+/** Rows past those named in the summary's related list (the Problems panel links each). */
+const ROWS_LINKED = 20;
 
 interface Group {
-  first: Finding;
-  count: number;
-  related: { file: string; line: number; message: string }[];
+  shown: Finding[];
+  /** The rows past ROWS_SHOWN: how many, and the first ROWS_LINKED of them. */
+  more: number;
+  linked: { file: string; line: number; message: string }[];
 }
 
 export class RowFindings {
@@ -18,29 +22,30 @@ export class RowFindings {
 
   add<C extends FindingCode>(code: C, severity: SeverityOf<C>, message: string, file: string, line: number): void {
     const key = `${code}\u0000${severity}\u0000${file}`;
-    const group = this.groups.get(key);
-    if (!group) {
-      this.groups.set(key, { first: finding(code, severity, { message, file, line }), count: 1, related: [] });
-      return;
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = { shown: [], more: 0, linked: [] }));
+    if (group.shown.length < ROWS_SHOWN) group.shown.push(finding(code, severity, { message, file, line }));
+    else {
+      group.more++;
+      if (group.linked.length < ROWS_LINKED) group.linked.push({ file, line, message });
     }
-    group.count++;
-    if (group.related.length < LISTED_ROWS) group.related.push({ file, line, message });
   }
 
-  /** One finding per code: the first row's, with the count and the next rows listed when there were more. */
+  /** Each code's first rows as they are, then one finding for the rest of them with their count. */
   findings(): Finding[] {
-    return [...this.groups.values()].map(({ first, count, related }) => {
-      if (count === 1) return first;
-      const more = count - 1;
-      return {
-        ...first,
-        message: `${first.message} Also on ${more.toLocaleString('en-US')} more row${more === 1 ? '' : 's'} (${related
-          .slice(0, 5)
-          .map((r) => `line ${r.line}`)
-          .join(', ')}${more > 5 ? ', …' : ''}).`,
-        rows: count,
-        related,
+    return [...this.groups.values()].flatMap(({ shown, more, linked }) => {
+      if (more === 0) return shown;
+      const [first] = linked;
+      const lines = linked.slice(0, 5).map((r) => r.line);
+      const summary: Finding = {
+        ...shown[0],
+        message: `${more.toLocaleString('en-US')} more row${more === 1 ? '' : 's'} like line ${shown[0].line} (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}${more > lines.length ? ', …' : ''}): ${first.message}`,
+        line: first.line,
+        rows: more,
+        related: linked,
       };
+      delete summary.column;
+      return [...shown, summary];
     });
   }
 }
