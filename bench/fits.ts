@@ -18,29 +18,31 @@ import { fmtMs, median, speedRatio, type BenchRow } from './report';
 import { pythonPeer, runPython, writeArrays } from './python';
 import { syntheticCurve } from './workloads';
 
-const LUO_400 = join(SHARED_DATA, 'multipowerlaw-luo2025', 'csv_400');
-const LUO_FIT = ['cosine_24000', 'constant_24000', 'wsdcon_9'];
+/** The public multi-power-law curves of one model size (SCIENCE.md 6) and the official split's fit curves. */
+export const luoDir = (size: '25' | '100' | '400') => join(SHARED_DATA, 'multipowerlaw-luo2025', `csv_${size}`);
+const LUO_400 = luoDir('400');
+export const LUO_FIT = ['cosine_24000', 'constant_24000', 'wsdcon_9'];
 const CHINCHILLA_CSV = join(SHARED_DATA, 'chinchilla', 'chinchilla_epoch_derived.csv');
 
-const DELTA = 1e-3;
+export const DELTA = 1e-3;
 /** fitRobust's defaults (robust.ts): pgtol 1e-12, ftol 2.22e-9 relative to |f| (floor 1e-300), 2000 iterations. */
-const PGTOL = 1e-12;
+export const PGTOL = 1e-12;
 const OUR_FTOL = 2.220446049250313e-9;
-const MAX_ITER = 2000;
+export const MAX_ITER = 2000;
 /** lossAnalysis.ts: above this many points the starts are searched on a thinned copy. */
 const THIN_FIT_POINTS = 5000;
 /** Objective no worse than scipy's within this relative margin. */
-const OBJECTIVE_TOLERANCE = 1e-6;
+export const OBJECTIVE_TOLERANCE = 1e-6;
 
 /**
  * scipy's L-BFGS-B stops when (f_k - f_k+1) <= ftol * max(|f_k|, |f_k+1|, 1); ours uses max(|f_k|, |f_k+1|, 1e-300).
  * On objectives below 1 the same rule at the optimum is ftol = 2.22e-9 * f*.
  */
-function scipyFtol(objective: number): number {
+export function scipyFtol(objective: number): number {
   return OUR_FTOL * Math.min(1, Math.max(objective, 1e-300));
 }
 
-function timeFits<T>(reps: number, body: () => T): { result: T; ms: number[] } {
+export function timeFits<T>(reps: number, body: () => T): { result: T; ms: number[] } {
   let result = body(); // warm-up, untimed
   const ms: number[] = [];
   for (let r = 0; r < reps; r++) {
@@ -51,13 +53,19 @@ function timeFits<T>(reps: number, body: () => T): { result: T; ms: number[] } {
   return { result, ms };
 }
 
-/** The official 400M fit set, prepared exactly as analyseLossCurves prepares fitting curves (lambda 0.999, peak warmup). */
-async function luoFitSet(): Promise<{ data: AreaPoints; observed: Float64Array; curves: number }> {
+/** Loss curves of the named files of one directory, read as the CLI reads them. */
+export async function readCurves(dir: string, names: string[]): Promise<LossCurve[]> {
   const curves: LossCurve[] = [];
-  for (const name of LUO_FIT) {
-    const table = await readTable(join(LUO_400, `${name}.csv`));
+  for (const name of names) {
+    const table = await readTable(join(dir, `${name}.csv`));
     curves.push(...extractLossCurves(table, detectRoles(table)).curves);
   }
+  return curves;
+}
+
+/** The official 400M fit set, prepared exactly as analyseLossCurves prepares fitting curves (lambda 0.999, peak warmup). */
+async function luoFitSet(): Promise<{ data: AreaPoints; observed: Float64Array; curves: number }> {
+  const curves = await readCurves(LUO_400, LUO_FIT);
   const etaMax = Math.max(...curves.map((c) => new StepLr(c.schedule).peak));
   const parts = curves.map((c) => {
     const a = lrAreas(c.schedule, c.steps, { lambda: 0.999, warmup: 'peak' });
@@ -86,7 +94,7 @@ interface LrCase {
   reps: number;
 }
 
-interface PeerFit {
+export interface PeerFit {
   name: string;
   ms: number[];
   objective: number;

@@ -40,7 +40,16 @@ export function writeArrays(prefix: string, arrays: Record<string, Float64Array>
   return out;
 }
 
-export function runPython<T>(script: string, job: unknown): T {
+/**
+ * glibc settings that keep freed memory in the process. By default an array of 128 KiB or more is mapped fresh and
+ * handed back to the OS when freed, so a numpy objective page-faults its temporaries in again at every call: on the
+ * benchmark VM the multi-power objective (arrays of 51,000 terms) took 3-5 ms per evaluation, of which its numpy
+ * arithmetic is 0.8 ms. A peer that loses time to the allocator would flatter us.
+ */
+export const KEEP_FREED_MEMORY = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(32 << 20) };
+
+/** Runs bench/<script> on the job (written as JSON); `env` adds to the peer's environment. */
+export function runPython<T>(script: string, job: unknown, env: Record<string, string> = {}): T {
   mkdirSync(SCRATCH, { recursive: true });
   const jobPath = join(SCRATCH, `${script.replace(/\.py$/, '')}-job.json`);
   writeFileSync(jobPath, JSON.stringify(job));
@@ -51,7 +60,7 @@ export function runPython<T>(script: string, job: unknown): T {
     cwd: BENCH_DIR,
     // Single-threaded BLAS, like our single-threaded fits. With OpenBLAS's default threads on a busy 2-core machine
     // the peer's times became erratic (13 ms to 2 s for the same fit), which would flatter us.
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', ...env },
   });
   if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr || run.error?.message}`);
   const lines = run.stdout.trim().split('\n');

@@ -3,7 +3,7 @@
 //
 //   tsx bench/run.ts            full run (~10 min on 2 cores; workloads generated once into bench/workloads/)
 //   tsx bench/run.ts --quick    smoke run on tiny workloads (~30 s), e.g. from a test
-//   --only=parse,lr,chinchilla,lsp,panel   a subset
+//   --only=parse,lr,chinchilla,lsp,panel,mpl   a subset
 //
 // Fairness: every parser runs in its own fresh process (so peak RSS is its own), timed around the parse only; the
 // fits run bundled with esbuild (as the CLI and server ship), scipy in its own process, both timed around the fits
@@ -182,9 +182,9 @@ function inspectRow(script: string, w: Workload): BenchRow {
   };
 }
 
-// ---------------------------------------------------------------------------------------------------- 2, 3. fits
+// ---------------------------------------------------------------------------------------------------- 2, 3, 6. fits
 
-function fitRows(script: string, which: 'lr' | 'chinchilla'): BenchRow[] {
+function fitRows(script: string, which: 'lr' | 'chinchilla' | 'mpl'): BenchRow[] {
   const run = spawnSync(process.execPath, [script, which, ...(quick ? ['--quick'] : [])], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
@@ -301,6 +301,7 @@ async function main(): Promise<void> {
         return [await panelBench({ file: w.path, rows: w.rows, quick, log })];
       },
     },
+    { name: 'mpl', run: () => (log('6. multi-power law fit'), fitRows(fitsScript, 'mpl')) },
   ];
   for (const section of sections) {
     if (!enabled(section.name)) continue;
