@@ -22,6 +22,8 @@ export interface CliRequest {
   options: Partial<AnalysisOptions>;
   /** Forced delimiter for delimited files. */
   delimiter?: string;
+  /** Seconds the whole command may take (--deadline). */
+  deadline?: number;
 }
 
 export type Parsed = { ok: true; request: CliRequest } | { ok: false; error: string };
@@ -76,7 +78,7 @@ export const USAGE = [
   'Options of fit:',
   ...(Object.keys(CLI_SECTIONS) as CliSection[]).flatMap(helpSection),
   '',
-  'Exit codes: 0 success, 1 nothing could be fitted, 2 usage error.',
+  'Exit codes: 0 success, 1 nothing could be fitted, 2 usage error, 3 the --deadline passed.',
 ].join('\n');
 
 /** Every occurrence of a flag's text, as its kind reads it; undefined when the flag was not given. */
@@ -113,5 +115,6 @@ export function parseCli(argv: string[]): Parsed {
   }
   const json = given.get(OPTION_SCHEMA.json) === true;
   const delimiter = given.get(OPTION_SCHEMA.delimiter) as string | undefined;
-  return { ok: true, request: { command: commandWord, files, json, options, delimiter } };
+  const deadline = given.get(OPTION_SCHEMA.deadline) as number | undefined;
+  return { ok: true, request: { command: commandWord, files, json, options, delimiter, deadline } };
 }

@@ -1,4 +1,5 @@
 // `scaling-lens`: the command-line shell around the core. Exit codes: 0 success, 1 nothing fitted, 2 usage error.
+import { spawn } from 'node:child_process';
 import { analyseFiles } from '../core/analysis/analyse';
 import { inspectFiles } from '../core/analysis/inspect';
 import { parseCli, USAGE } from './args';
@@ -21,6 +22,33 @@ function fail(text: string): void {
   process.stderr.write(terminalSafe(text));
 }
 
+/** Set in the child that does the work under --deadline, so it does not fork again. */
+const DEADLINE_CHILD = 'SCALING_LENS_DEADLINE_CHILD';
+
+/**
+ * The analysis is CPU-bound work on this thread, which no timer can interrupt: under --deadline the same command runs
+ * in a child process that is killed when the time is up. It prints only when done, so nothing half-written remains.
+ */
+function runWithDeadline(argv: string[], seconds: number): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv], {
+      stdio: 'inherit',
+      env: { ...process.env, [DEADLINE_CHILD]: '1' },
+    });
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      child.kill('SIGKILL');
+    }, seconds * 1000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (!late) return resolve(code ?? 1);
+      fail(`scaling-lens: stopped after ${seconds} s (--deadline); nothing was analysed to the end\n`);
+      resolve(3);
+    });
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseCli(argv);
   if (!parsed.ok) {
@@ -28,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { request } = parsed;
+  if (request.deadline !== undefined && !process.env[DEADLINE_CHILD]) return runWithDeadline(argv, request.deadline);
   if (request.command === 'help') {
     await write(`${USAGE}\n`);
     return 0;

@@ -168,6 +168,15 @@ export const OPTION_SCHEMA = {
     default: false,
     flag: { name: 'json', section: 'general', help: 'one JSON document on stdout' },
   }),
+  deadline: knob({
+    kind: orNull(numberIn({ exclusiveMin: 0 })),
+    default: null,
+    flag: {
+      name: 'deadline',
+      section: 'general',
+      help: 'stop after this many seconds with exit code 3 (default: no limit)',
+    },
+  }),
   autoFit: knob({
     kind: onOff,
     default: true,

@@ -56,6 +56,7 @@ const ROUND_TRIPS: Record<string, { args: string[]; expect: (r: CliRequest) => u
   'break-tolerance': { args: ['--break-tolerance', '0'], expect: (r) => r.options.breakTolerance, value: 0 },
   'fit-first': { args: ['--fit-first', '3'], expect: (r) => r.options.fitFirst, value: 3 },
   'power-x': { args: ['--power-x', 'step'], expect: (r) => r.options.powerX, value: 'step' },
+  deadline: { args: ['--deadline', '2.5'], expect: (r) => r.deadline, value: 2.5 },
 };
 
 test('every flag of the table parses to its option (and no flag is left untested)', () => {

@@ -160,3 +160,16 @@ test('--json on the real curves gives the same held-out figures as the core', { 
   );
   assert.ok(Array.isArray(doc.findings));
 });
+
+test('--deadline stops a run that takes longer with exit code 3 and a message; a quick run is unaffected', () => {
+  const lines = ['step,lr,loss'];
+  for (let i = 1; i <= 600_000; i++) lines.push(`${i},3e-4,${(2.5 + 3 * i ** -0.4).toFixed(6)}`);
+  const slow = tmpFile('slow.csv', lines.join('\n'));
+  const stopped = cli(['fit', slow, '--deadline', '0.2']);
+  assert.equal(stopped.code, 3, stopped.stderr);
+  assert.match(stopped.stderr, /stopped after 0\.2 s \(--deadline\)/);
+  assert.equal(stopped.stdout, '');
+  const quick = cli(['fit', join(REPO, 'examples/loss/cosine.csv'), '--bootstrap', '0', '--deadline', '60', '--json']);
+  assert.equal(quick.code, 0, quick.stderr);
+  assert.equal(JSON.parse(quick.stdout).fits.length, 1);
+});
