@@ -9,6 +9,7 @@ import { disambiguateCurveNames, extractLossCurves, mergeScheduleOnlyCurves, typ
 import { analyseLossCurves } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
+import { analyseSizedCurves, attachModelSizes } from './sizeAnalysis';
 import { plainAnalysis } from './series';
 import type { Analysis, FileSummary, Finding, LawAnalysis, Series } from './types';
 
@@ -49,6 +50,7 @@ function kindFor(law: AnalysisOptions['law'], assignment: RoleAssignment): RoleA
         return 'loss-curve';
       return detected;
     case 'lr-annealing':
+    case 'lr-annealing-size':
       return 'loss-curve';
     case 'bleu':
     case 'downstream-ce':
@@ -127,6 +129,9 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
         const extracted = extractLossCurves(table, assignment);
         lossCurves.push(...extracted.curves);
         out.findings.push(...extracted.findings);
+        const params = assignment.roles.params;
+        if (options.law === 'lr-annealing-size' && params !== undefined)
+          out.findings.push(...attachModelSizes(table, params, extracted.curves));
         break;
       }
       case 'downstream':
@@ -157,7 +162,12 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0): Analysi
   if (lossCurves.length) {
     const curves = mergeScheduleOnlyCurves(lossCurves);
     disambiguateCurveNames(curves);
-    merge(out, analyseLossCurves(curves, options, seededRandom(options.seed + 7)));
+    merge(
+      out,
+      options.law === 'lr-annealing-size'
+        ? analyseSizedCurves(curves, options)
+        : analyseLossCurves(curves, options, seededRandom(options.seed + 7)),
+    );
   }
   return {
     version: 1,
