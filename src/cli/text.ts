@@ -28,6 +28,8 @@ const OPTION_FLAGS: Record<HintOption, string | null> = {
   powerX: '--power-x NAME',
   fitOn: '--fit-on NAME[,NAME...]',
   maxBytes: null,
+  sizes: '--size CURVE=N',
+  sizeExponent: '--size-exponent X',
 };
 
 /** One hint as a sentence naming the flag. */

@@ -8,9 +8,15 @@ import type { Finding } from './analysis/types';
 import type { ColumnRole, ReadOptions, Severity } from './table/types';
 
 /** Options a hint can point at: each is a field of AnalysisOptions or ReadOptions, which the shells expose. */
-export const HINT_OPTIONS = ['breakTolerance', 'fitFirst', 'powerX', 'fitOn', 'maxBytes'] as const satisfies readonly (
-  keyof AnalysisOptions | keyof ReadOptions
-)[];
+export const HINT_OPTIONS = [
+  'breakTolerance',
+  'fitFirst',
+  'powerX',
+  'fitOn',
+  'maxBytes',
+  'sizes',
+  'sizeExponent',
+] as const satisfies readonly (keyof AnalysisOptions | keyof ReadOptions)[];
 export type HintOption = (typeof HINT_OPTIONS)[number];
 
 /** What an option is, in words both shells use before their own name for it ("Set the break tolerance ... with"). */
@@ -20,6 +26,8 @@ export const HINT_OPTION_LABELS: Record<HintOption, string> = {
   powerX: "the power law's x column",
   fitOn: 'the curves to fit',
   maxBytes: 'the file size limit',
+  sizes: 'the model size N of each curve',
+  sizeExponent: 'the size exponent beta',
 };
 
 /** A fix the user can make outside the file, as data: the shell says how (a flag, a setting, a command). */
@@ -98,6 +106,24 @@ const ANALYSIS = {
     severities: ['error'],
     title: 'A curve to fit that does not exist',
     hints: [{ kind: 'set-option', option: 'fitOn' }],
+  },
+  // The model-size law
+  'size-missing': {
+    severities: ['warning'],
+    title: 'A curve without a model size',
+    hints: [
+      { kind: 'set-option', option: 'sizes' },
+      { kind: 'map-role', roles: ['params'] },
+    ],
+  },
+  'size-varies': { severities: ['warning'], title: 'The params column changes within a curve' },
+  'sizes-too-few': {
+    severities: ['warning'],
+    title: 'Too few model sizes to pin the size term',
+    hints: [
+      { kind: 'set-option', option: 'sizeExponent' },
+      { kind: 'set-option', option: 'sizes' },
+    ],
   },
   // Any law: too few points is an error when nothing can be fitted, information when one group of a sweep is short.
   'too-few-points': { severities: ['info', 'error'], title: 'Too few points for the law' },

@@ -15,6 +15,8 @@ const OPTION_PLACES: Record<HintOption, string> = {
   fitFirst: 'with the setting scalingLens.breaks.fitFirst',
   maxBytes: 'with the setting scalingLens.maxFileSizeMB',
   powerX: 'on the command line (scaling-lens fit --law power --power-x NAME); the extension has no setting for it',
+  sizes: 'with the setting scalingLens.fit.sizes',
+  sizeExponent: 'with the setting scalingLens.fit.sizeExponent',
   fitOn: 'on the command line (scaling-lens fit --fit-on NAME); the extension fits every curve',
 };
 

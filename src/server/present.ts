@@ -18,6 +18,7 @@ import type {
   FileSummary,
   Finding,
   FitResult,
+  LawId,
   Prediction,
   Series,
 } from '../core/analysis/types';
@@ -42,6 +43,7 @@ function lens(line: number, title: string, command: string, args: unknown[]): Co
 
 const LAW_NAMES: Record<FitResult['law'], string> = {
   'lr-annealing': 'LR-annealing law',
+  'lr-annealing-size': 'LR-annealing law with model size',
   bleu: 'BLEU law',
   'downstream-ce': 'CE law',
   chinchilla: 'Chinchilla law',
@@ -73,15 +75,18 @@ function fileOf(analysis: Analysis<Series>, file: string): CurveReport<Series>[]
   return analysis.curves.filter((c) => c.file === file);
 }
 
+/** The laws fitted across loss curves: one fit, a lens per curve. */
+const LOSS_CURVE_LAWS: ReadonlySet<LawId> = new Set<LawId>(['lr-annealing', 'lr-annealing-size']);
+
 function lossLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
-  const curves = fileOf(analysis, file).filter((c) => c.law === 'lr-annealing');
-  const fit = analysis.fits.find((f) => f.law === 'lr-annealing');
+  const fit = analysis.fits.find((f) => LOSS_CURVE_LAWS.has(f.law));
+  const curves = fileOf(analysis, file).filter((c) => c.law === fit?.law);
   if (!fit || curves.length === 0) return [];
   const single = curves.length === 1;
   const lenses: CodeLens[] = [];
   if (!single) {
     const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
-    const title = `Loss · ${LAW_NAMES['lr-annealing']} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}`;
+    const title = `Loss · ${LAW_NAMES[fit.law]} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}`;
     lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   for (const curve of curves) {
@@ -92,7 +97,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
         curve.role === 'heldout' && curve.metrics
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
           : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
-      const title = `${who} · ${LAW_NAMES['lr-annealing']} · L(${formatCompact(p.step ?? p.x)}) = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`;
+      const title = `${who} · ${LAW_NAMES[fit.law]} · L(${formatCompact(p.step ?? p.x)}) = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`;
       lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }]));
     }
   }

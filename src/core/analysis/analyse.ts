@@ -9,6 +9,7 @@ import { disambiguateCurveNames, extractLossCurves, mergeScheduleOnlyCurves, typ
 import { analyseLossCurves } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
+import { analyseSizedCurves, attachModelSizes } from './sizeAnalysis';
 import { plainAnalysis } from './series';
 import type { Analysis, FileSummary, Finding, LawAnalysis, Series } from './types';
 import { appendAll } from '../util/arrays';
@@ -50,6 +51,7 @@ function kindFor(law: AnalysisOptions['law'], assignment: RoleAssignment): RoleA
         return 'loss-curve';
       return detected;
     case 'lr-annealing':
+    case 'lr-annealing-size':
       return 'loss-curve';
     case 'bleu':
     case 'downstream-ce':
@@ -128,6 +130,9 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
         const extracted = extractLossCurves(table, assignment);
         appendAll(lossCurves, extracted.curves);
         appendAll(out.findings, extracted.findings);
+        const params = assignment.roles.params;
+        if (options.law === 'lr-annealing-size' && params !== undefined)
+          appendAll(out.findings, attachModelSizes(table, params, extracted.curves));
         break;
       }
       case 'downstream':
@@ -158,7 +163,12 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0): Analysi
   if (lossCurves.length) {
     const curves = mergeScheduleOnlyCurves(lossCurves);
     disambiguateCurveNames(curves);
-    merge(out, analyseLossCurves(curves, options, seededRandom(options.seed + 7)));
+    merge(
+      out,
+      options.law === 'lr-annealing-size'
+        ? analyseSizedCurves(curves, options)
+        : analyseLossCurves(curves, options, seededRandom(options.seed + 7)),
+    );
   }
   return {
     version: 1,

@@ -14,7 +14,7 @@ import { averageMetrics, scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series } from './types';
 
-const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
+export const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
 /** Above this many fitted points, starts are searched on an evenly thinned copy and only the best is refined on all. */
 const THIN_FIT_POINTS = 5000;
 /** Points per curve used in each bootstrap refit and in band estimation: bands need shape, not every row. */
@@ -253,13 +253,13 @@ function fitResult(
 }
 
 /** The steps to predict on a curve: the configured ones, else twice the curve's last logged step. */
-function targetSteps(curve: LossCurve, options: AnalysisOptions): number[] {
+export function targetSteps(curve: LossCurve, options: AnalysisOptions): number[] {
   const configured = options.predictSteps.filter((s) => Number.isFinite(s) && s >= 1).map(Math.round);
   if (configured.length) return Array.from(new Set(configured)).sort((a, b) => a - b);
   return [2 * curve.steps[curve.steps.length - 1]];
 }
 
-function targetReason(curve: LossCurve, step: number, options: AnalysisOptions): string {
+export function targetReason(curve: LossCurve, step: number, options: AnalysisOptions): string {
   const last = curve.schedule.steps[curve.schedule.steps.length - 1];
   const where =
     step > last
@@ -268,7 +268,7 @@ function targetReason(curve: LossCurve, step: number, options: AnalysisOptions):
   return `${options.predictSteps.length ? 'configured target' : 'twice the last logged step'}, ${where}`;
 }
 
-function unusableReason(c: LossCurve): Finding | null {
+export function unusableReason(c: LossCurve): Finding | null {
   const base = { file: c.file, line: c.firstLine, curve: c.name };
   if (c.schedule.steps.length === 0) {
     return finding('lr-missing', 'error', {
@@ -291,7 +291,7 @@ function unusableReason(c: LossCurve): Finding | null {
   return null;
 }
 
-function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[]): Set<string> {
+export function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[]): Set<string> {
   if (fitOn.length === 0) return new Set(curves.map((c) => c.name));
   const names = new Set<string>();
   for (const wanted of fitOn) {
@@ -309,7 +309,7 @@ function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[])
   return names;
 }
 
-function unfittedReport(c: LossCurve): CurveReport<Series> {
+export function unfittedReport(c: LossCurve): CurveReport<Series> {
   const { points, schedule } = loggedSeries(c);
   return {
     name: c.name,
@@ -324,7 +324,7 @@ function unfittedReport(c: LossCurve): CurveReport<Series> {
 }
 
 /** A curve's logged series as its report carries them: the curve's own arrays, not copies. */
-function loggedSeries(c: LossCurve) {
+export function loggedSeries(c: LossCurve) {
   return {
     points: { x: c.steps, observed: c.loss, lines: c.lines },
     schedule: { steps: c.schedule.steps, lr: c.schedule.lr },

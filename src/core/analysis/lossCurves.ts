@@ -19,6 +19,8 @@ export interface LossCurve {
   /** Every row with a usable LR (rows without a loss still give the schedule). */
   schedule: LoggedSchedule;
   firstLine: number;
+  /** Model size N from the file's params column, for the model-size law (set by sizeAnalysis.ts). */
+  modelSize?: number;
 }
 
 /**
@@ -366,9 +368,21 @@ export function mergeScheduleOnlyCurves(curves: LossCurve[]): LossCurve[] {
   return curves.filter((c) => !merged.has(c));
 }
 
-/** Two curves from different files with the same name are told apart by their file name. */
+/**
+ * Two curves from different files with the same name are told apart by their file name, or by as much of its path
+ * as it takes when the file names are the same too (`cosine_24000 (csv_25/cosine_24000.csv)`: one schedule logged
+ * for models of several sizes, a folder per size).
+ */
 export function disambiguateCurveNames(curves: LossCurve[]): void {
-  const counts = new Map<string, number>();
-  for (const c of curves) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
-  for (const c of curves) if ((counts.get(c.name) ?? 0) > 1) c.name = `${c.name} (${basename(c.file)})`;
+  const byName = new Map<string, LossCurve[]>();
+  for (const c of curves) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+  for (const [name, same] of byName) {
+    if (same.length < 2) continue;
+    const parts = same.map((c) => c.file.split(/[\\/]+/));
+    const longest = Math.max(...parts.map((p) => p.length));
+    let depth = 1;
+    const tail = (p: string[]) => p.slice(-depth).join('/');
+    while (depth < longest && new Set(parts.map(tail)).size < new Set(parts.map((p) => p.join('/'))).size) depth++;
+    same.forEach((c, i) => (c.name = `${name} (${tail(parts[i])})`));
+  }
 }

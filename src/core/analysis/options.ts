@@ -27,6 +27,10 @@ export interface AnalysisOptions {
   warmupSteps?: number;
   /** Huber delta on log loss. */
   lossDelta: number;
+  /** Model size N (parameters) of curves, by curve name, file path or folder; for the model-size law. */
+  sizes: Record<string, number>;
+  /** The model-size law's exponent beta, held at this value instead of fitted (needed to predict other sizes from two). */
+  sizeExponent?: number;
 
   // Downstream sweeps (BLEU / cross-entropy versus pretraining data)
   /** Predict at k times the largest D_p seen, for each k. */

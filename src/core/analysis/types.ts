@@ -4,7 +4,7 @@
 import type { FindingCode, Hint } from '../findings';
 import type { ColumnRole, FileFormat, FileKind, Severity } from '../table/types';
 
-export type LawId = 'lr-annealing' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power';
+export type LawId = 'lr-annealing' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power';
 
 /** Where a finding points. Lines and columns are 1-based; line 0 means the file as a whole. */
 export interface Finding {

@@ -44,10 +44,13 @@ export const lrAnnealingLaw: Law<AreaPoints> = {
   },
 };
 
-/** ln S1 per S1 array. Area arrays are built once and never written afterwards, so the cache cannot go stale. */
+/**
+ * ln of each entry, cached per array (ln S1 here, also ln N/N_ref in lrAnnealingSize.ts). Area arrays are built once
+ * and never written afterwards, so the cache cannot go stale.
+ */
 const LOG_S1 = new WeakMap<Float64Array, Float64Array>();
 
-function logOfS1(s1: Float64Array): Float64Array {
+export function logOfS1(s1: Float64Array): Float64Array {
   let log = LOG_S1.get(s1);
   if (!log || log.length !== s1.length) {
     log = new Float64Array(s1.length);

@@ -281,3 +281,33 @@ export const delimiterChar: ValueKind<string> = (() => {
   };
   return kind;
 })();
+
+/**
+ * Numbers (> 0) by name: a settings object `{ "csv_25": 25e6 }`, or flags `NAME=N` (each may be a comma-separated
+ * list). Entries that do not fit are dropped from a setting, as list items are.
+ */
+export const positiveNumberMap: ValueKind<Record<string, number>> = (() => {
+  const fits = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
+  const kind: ValueKind<Record<string, number>> = {
+    arity: 'many',
+    metavar: 'NAME=N',
+    expects: 'NAME=N with N a number > 0',
+    schema: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 } },
+    fromJson: (value) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+      return Object.fromEntries(Object.entries(value).filter(([name, n]) => name !== '' && fits(n)));
+    },
+    fromArgs: (occurrences) => {
+      const out: Record<string, number> = {};
+      for (const pair of listItems(occurrences)) {
+        const eq = pair.lastIndexOf('=');
+        const name = pair.slice(0, eq).trim();
+        const value = numberFromText(pair.slice(eq + 1));
+        if (eq < 1 || name === '' || !fits(value)) return wrong(kind, pair);
+        out[name] = value;
+      }
+      return ok(out);
+    },
+  };
+  return kind;
+})();

@@ -16,6 +16,7 @@ import {
   oneOf,
   onOff,
   orNull,
+  positiveNumberMap,
   roleMap,
   type ValueKind,
 } from './kinds';
@@ -98,6 +99,7 @@ function knob<T, const Key extends string = never, const Option extends OptionKe
 const LAW_CHOICES = {
   auto: 'Decide from the columns',
   'lr-annealing': 'Loss under any LR schedule (Tissue et al. 2024)',
+  'lr-annealing-size': 'Loss under any LR schedule for models of several sizes N (Tissue et al. 2024, Eq. 7)',
   bleu: 'BLEU (and CE) versus pretraining data (Isik et al. 2024)',
   'downstream-ce': 'Downstream cross-entropy versus pretraining data',
   chinchilla: 'L(N, D) = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022)',
@@ -307,6 +309,38 @@ export const OPTION_SCHEMA = {
       description: 'Huber δ on log residuals for the LR-annealing and power laws.',
     },
     flag: { name: 'huber-delta', section: 'loss', help: 'Huber delta on log loss' },
+  }),
+  sizes: knob({
+    option: 'sizes',
+    kind: positiveNumberMap,
+    default: {},
+    setting: {
+      key: 'fit.sizes',
+      group: 'Fitting',
+      description:
+        'For the `lr-annealing-size` law: the model size N (parameters) of curves whose file has no params column, by curve name, by file path without extension (`csv_25/cosine_24000`) or by folder (`csv_25`: every curve of files in it), e.g. `{ "csv_25": 25e6, "csv_100": 1e8 }`. The most specific match wins.',
+    },
+    flag: {
+      name: 'size',
+      section: 'loss',
+      help: 'model size N of a curve, a file (folder/name) or every file of a folder, for --law lr-annealing-size',
+    },
+  }),
+  sizeExponent: knob({
+    option: 'sizeExponent',
+    kind: orNull(numberIn({ exclusiveMin: 0, max: 3 })),
+    default: null,
+    setting: {
+      key: 'fit.sizeExponent',
+      group: 'Fitting',
+      description:
+        'For the `lr-annealing-size` law: hold the size exponent β of B·N^(-β) at this value instead of fitting it. Curves of two model sizes cannot pin β; with it held, sizes not fitted are predicted. Empty: fitted (needs three sizes or more to predict other sizes).',
+    },
+    flag: {
+      name: 'size-exponent',
+      section: 'loss',
+      help: 'hold the size exponent beta of the lr-annealing-size law at X',
+    },
   }),
   bleuDelta: knob({
     option: 'bleuDelta',

@@ -50,6 +50,12 @@ const ROUND_TRIPS: Record<string, { args: string[]; expect: (r: CliRequest) => u
     value: 'actual',
   },
   'warmup-steps': { args: ['--warmup-steps', '2160'], expect: (r) => r.options.warmupSteps, value: 2160 },
+  size: {
+    args: ['--size', 'csv_25=25e6,csv_100/cosine=100M', '--size', 'a=b=4e8'],
+    expect: (r) => r.options.sizes,
+    value: { csv_25: 25e6, 'csv_100/cosine': 1e8, 'a=b': 4e8 },
+  },
+  'size-exponent': { args: ['--size-exponent', '0.3'], expect: (r) => r.options.sizeExponent, value: 0.3 },
   'huber-delta': { args: ['--huber-delta', '0.01'], expect: (r) => r.options.lossDelta, value: 0.01 },
   seed: { args: ['--seed', '7'], expect: (r) => r.options.seed, value: 7 },
   bootstrap: { args: ['--bootstrap', '1k'], expect: (r) => r.options.bootstrapSamples, value: 1000 },

@@ -65,6 +65,8 @@ const BAD_INPUTS: { name: string; text: string; options?: Partial<AnalysisOption
   { name: 'compute.csv', text: 'params,loss\n1e6,3\n2e6,2.9\n', options: { law: 'chinchilla' } },
   { name: 'power.csv', text: 'tokens,loss\n1,3\n2,2.9\n', options: { law: 'power' } },
   { name: 'large.csv', text: LOSS, maxBytes: 64 },
+  { name: 'no_size.csv', text: LOSS, options: { law: 'lr-annealing-size' } },
+  { name: 'one_size.csv', text: LOSS, options: { law: 'lr-annealing-size', sizes: { one_size: 1e8 } } },
 ];
 
 /** Each bad input's analysis, by file name. */

@@ -25,6 +25,7 @@ test('DEFAULT_OPTIONS is the table: each analysis option at its row default, and
     lambda: 0.999,
     warmupConvention: 'peak',
     lossDelta: 1e-3,
+    sizes: {},
     dataMultipliers: [2],
     predictAt: [],
     breakTolerance: 1.0,
@@ -86,6 +87,8 @@ type ExpectedSettings = {
     warmupConvention: 'peak' | 'actual';
     warmupSteps: number | null;
     huberDelta: number;
+    sizes: Record<string, number>;
+    sizeExponent: number | null;
     bleuHuberDelta: number;
     ceHuberDelta: number;
     bootstrapSamples: number;

@@ -1,0 +1,387 @@
+// The model-size law on loss curves of several model sizes, fitted together (lrAnnealingSize.ts): each curve's N
+// from the file's params column or the `sizes` option, one fit over every fitted curve, and a prediction of every
+// curve whose size the fit can speak for, at its logged steps and its target steps.
+//
+// Identifiability (SCIENCE.md 2b): L0 + B·N^(-beta) takes one value per size, so with one size the size term is a
+// constant (held at B = 0, gamma = 0) and with two sizes L0, B and beta are three unknowns for two values: fits of
+// the same objective extrapolate to a third size 1-2 % apart. Then only the fitted sizes are predicted, unless the
+// user holds beta.
+import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
+import { finding } from '../findings';
+import {
+  denormaliseSized,
+  LR_ANNEALING_SIZE_PARAMETERS,
+  lrAnnealingSizeLaw,
+  lrAnnealingSizeStarts,
+  type SizedAreaPoints,
+  type SizeParameter,
+} from '../laws/lrAnnealingSize';
+import type { Law } from '../laws/law';
+import { StepLr } from '../laws/schedule';
+import type { Table } from '../table/types';
+import { concat, pick, thinIndices } from '../util/arrays';
+import { formatCompact } from '../util/format';
+import {
+  LAMBDA_GRID,
+  loggedSeries,
+  resolveFitOn,
+  targetReason,
+  targetSteps,
+  unfittedReport,
+  unusableReason,
+} from './lossAnalysis';
+import { areasAt, atQueries, normalisedAreas, prepare, type PreparedCurve } from './lossAreas';
+import { bandAt } from './lossBands';
+import type { LossCurve } from './lossCurves';
+import { averageMetrics, scorePredictions } from './metrics';
+import type { AnalysisOptions } from './options';
+import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series } from './types';
+
+/** Above this many fitted points, starts are searched on an evenly thinned copy and the best refined on all. */
+const THIN_FIT_POINTS = 5000;
+const MIN_FIT_POINTS = LR_ANNEALING_SIZE_PARAMETERS.length + 1;
+
+// ---- N per curve ----
+
+/**
+ * Sets each curve's modelSize from the table's params column (one value per curve; when it varies within a curve,
+ * the median, with a finding). Rows are found by their source line: curves keep the line of each point.
+ */
+export function attachModelSizes(table: Table, paramsColumn: number, curves: LossCurve[]): Finding[] {
+  const values = table.columns[paramsColumn].values;
+  const findings: Finding[] = [];
+  for (const curve of curves) {
+    const seen: number[] = [];
+    for (const line of curve.lines) {
+      const v = values[rowOfLine(table.lines, line)];
+      if (Number.isFinite(v) && v > 0) seen.push(v);
+    }
+    if (!seen.length) continue;
+    seen.sort((a, b) => a - b);
+    curve.modelSize = seen[Math.floor(seen.length / 2)];
+    if (seen[0] !== seen[seen.length - 1])
+      findings.push(
+        finding('size-varies', 'warning', {
+          message: `The params column of "${curve.name}" takes several values (${formatCompact(seen[0])} to ${formatCompact(seen[seen.length - 1])}); a curve is one model, so its median ${formatCompact(curve.modelSize)} is used as its size N. Is the column the parameter count?`,
+          file: curve.file,
+          line: curve.firstLine,
+          curve: curve.name,
+        }),
+      );
+  }
+  return findings;
+}
+
+/** Binary search of the row whose source line is `line` (lines ascend with rows). */
+function rowOfLine(lines: Int32Array, line: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lines[mid] < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The size the `sizes` option gives a curve, by the most specific key that matches: the curve's name (or its name
+ * before a disambiguating "(...)"), then its file path without extension ending in the key (`csv_25/cosine_24000`),
+ * then a folder of its file (`csv_25`, or `runs/csv_25`). Among keys of the same kind, the longest wins.
+ */
+export function sizeFromOption(curve: LossCurve, sizes: Record<string, number>): number | undefined {
+  const path = curve.file.replace(/\\/g, '/');
+  const stem = path.replace(/\.[^./]*$/, '');
+  const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+  const endsWith = (whole: string, key: string) => whole === key || whole.endsWith(`/${key}`);
+  let best: { rank: number; length: number; value: number } | undefined;
+  for (const [key, value] of Object.entries(sizes)) {
+    const k = key.replace(/\\/g, '/').replace(/\/+$/, '');
+    const rank =
+      curve.name === k || curve.name.startsWith(`${k} (`) ? 3 : endsWith(stem, k) ? 2 : endsWith(folder, k) ? 1 : 0;
+    if (rank && (!best || rank > best.rank || (rank === best.rank && k.length > best.length)))
+      best = { rank, length: k.length, value };
+  }
+  return best?.value;
+}
+
+// ---- the analysis ----
+
+interface SizedCurve {
+  prepared: PreparedCurve;
+  size: number;
+  /** Has loss points (a schedule-only curve is predicted, never fitted or scored). */
+  hasLoss: boolean;
+}
+
+interface SizeFit {
+  lambda: number;
+  fit: RobustFit;
+  /** Normalised areas at every query of each curve, in the order of the curves. */
+  areas: SizedAreaPoints[];
+}
+
+export function analyseSizedCurves(curves: LossCurve[], options: AnalysisOptions): LawAnalysis<Series> {
+  const findings: Finding[] = [];
+  const reports: CurveReport<Series>[] = [];
+  const result: LawAnalysis<Series> = { curves: reports, fits: [], predictions: [], findings };
+  const candidates: { curve: LossCurve; size: number; hasLoss: boolean }[] = [];
+  for (const c of curves) {
+    const problem = unusableReason(c);
+    if (problem) findings.push(problem);
+    const size = sizeFromOption(c, options.sizes) ?? c.modelSize;
+    if (problem && problem.code !== 'loss-missing') reports.push(unfittedReport(c));
+    else if (size === undefined) {
+      findings.push(missingSize(c));
+      reports.push(unfittedReport(c));
+    } else candidates.push({ curve: c, size, hasLoss: !problem });
+  }
+  const withLoss = candidates.filter((c) => c.hasLoss).map((c) => c.curve);
+  const fitNames = resolveFitOn(withLoss, options.fitOn, findings);
+  const fitting = candidates.filter((c) => c.hasLoss && fitNames.has(c.curve.name));
+  const fitPoints = fitting.reduce((n, c) => n + c.curve.steps.length, 0);
+  if (fitPoints < MIN_FIT_POINTS) {
+    const first = fitting[0]?.curve ?? curves[0];
+    findings.push(
+      finding('too-few-points', 'error', {
+        message: `The model-size law has ${LR_ANNEALING_SIZE_PARAMETERS.length} coefficients and needs at least ${MIN_FIT_POINTS} loss points of curves with an LR and a model size; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available.`,
+        file: first?.file ?? '',
+        line: first?.firstLine ?? 0,
+      }),
+    );
+    reports.push(...candidates.map((c) => unfittedReport(c.curve)));
+    return result;
+  }
+
+  const fittedSizes = [...new Set(fitting.map((c) => c.size))].sort((a, b) => a - b);
+  const nRef = fittedSizes[fittedSizes.length - 1];
+  const fixed = heldParameters(fittedSizes.length, options.sizeExponent);
+  // Another size is predicted only when the fit pins the size term there: three sizes, or two and a held beta.
+  const extrapolates = fittedSizes.length >= 3 || (fittedSizes.length === 2 && fixed.beta !== undefined);
+  const predictable = candidates.filter((c) => extrapolates || fittedSizes.includes(c.size));
+  const withheld = candidates.filter((c) => !predictable.includes(c));
+  if (!extrapolates) findings.push(tooFewSizes(fittedSizes, withheld, fitting[0].curve));
+  reports.push(...withheld.map((c) => unfittedReport(c.curve)));
+
+  const sized: SizedCurve[] = predictable.map((c) => ({
+    prepared: prepare(c.curve, targetSteps(c.curve, options)),
+    size: c.size,
+    hasLoss: c.hasLoss,
+  }));
+  const isFitted = (s: SizedCurve) => s.hasLoss && fitNames.has(s.prepared.curve.name);
+  const etaMax = Math.max(...fitting.map((c) => new StepLr(c.curve.schedule, options.warmupSteps).peak));
+  const law = lrAnnealingSizeLaw(fixed);
+  const chosen = chooseLambda(sized, isFitted, law, fixed, { etaMax, nRef }, options);
+  if (!chosen) {
+    findings.push(
+      finding('fit-failed', 'error', {
+        message:
+          'The model-size law could not be fitted: every start gave a non-finite loss. Check the LR, loss and model sizes.',
+        file: fitting[0].curve.file,
+        line: fitting[0].curve.firstLine,
+      }),
+    );
+    reports.push(...sized.map((s) => unfittedReport(s.prepared.curve)));
+    return result;
+  }
+  const { fit } = chosen;
+  if (!fit.converged)
+    findings.push(
+      finding('fit-not-converged', 'warning', {
+        message: `The fit stopped before converging (${fit.reason} after ${fit.iterations} iterations); treat its predictions with care.`,
+        file: fitting[0].curve.file,
+        line: fitting[0].curve.firstLine,
+      }),
+    );
+
+  const heldOut: Metrics[] = [];
+  const fittedObserved: Float64Array[] = [];
+  const fittedPredicted: Float64Array[] = [];
+  sized.forEach((s, i) => {
+    const p = s.prepared;
+    const predicted = new Float64Array(p.queries.length);
+    law.predict(fit.params, chosen.areas[i], predicted);
+    const pointPredicted = atQueries(predicted, p.pointIndex);
+    const noBand = bandAt(null, p.queries, predicted, p.pointIndex);
+    const metrics = s.hasLoss ? scorePredictions(p.curve.loss, pointPredicted) : undefined;
+    if (metrics && isFitted(s)) {
+      fittedObserved.push(p.curve.loss);
+      fittedPredicted.push(pointPredicted);
+    } else if (metrics) heldOut.push(metrics);
+    const { points, schedule } = loggedSeries(p.curve);
+    reports.push({
+      name: p.curve.name,
+      file: p.curve.file,
+      role: isFitted(s) ? 'fit' : s.hasLoss ? 'heldout' : 'unfitted',
+      law: 'lr-annealing-size',
+      xName: 'step',
+      metric: 'loss',
+      points: { ...points, predicted: pointPredicted, low: noBand.low, high: noBand.high },
+      schedule,
+      metrics,
+      firstLine: p.curve.firstLine,
+    });
+    p.targets.forEach((step, t) => {
+      result.predictions.push({
+        metric: 'loss',
+        curve: p.curve.name,
+        step,
+        x: step,
+        xName: 'step',
+        value: predicted[p.targetIndex[t]],
+        low: NaN,
+        high: NaN,
+        reason: `${targetReason(p.curve, step, options)}; model size N = ${formatCompact(s.size)}`,
+        extra: { N: s.size },
+      });
+    });
+  });
+
+  const quality = scorePredictions(concat(fittedObserved), concat(fittedPredicted));
+  result.fits.push({
+    ...sizeFitResult(chosen, sized.filter(isFitted), quality, { etaMax, nRef }, fixed, options),
+    ...(heldOut.length ? { heldOut: averageMetrics(heldOut) } : {}),
+  });
+  return result;
+}
+
+/** Parameters held instead of fitted, by how many sizes were fitted and whether the user gave beta. */
+function heldParameters(sizeCount: number, sizeExponent: number | undefined): Partial<Record<SizeParameter, number>> {
+  // One size: the size term is a constant beside L0 and gamma one factor of C; hold them (beta then has no effect).
+  if (sizeCount < 2) return { B: 0, beta: sizeExponent ?? 0.5, gamma: 0 };
+  return sizeExponent === undefined ? {} : { beta: sizeExponent };
+}
+
+interface Scales {
+  etaMax: number;
+  nRef: number;
+}
+
+/** Fits the law at each lambda tried and keeps the best (lambda 'auto': the grid of the LR-annealing law). */
+function chooseLambda(
+  sized: SizedCurve[],
+  isFitted: (s: SizedCurve) => boolean,
+  law: Law<SizedAreaPoints>,
+  fixed: Partial<Record<SizeParameter, number>>,
+  scales: Scales,
+  options: AnalysisOptions,
+): SizeFit | null {
+  const observed = concat(sized.filter(isFitted).map((s) => s.prepared.curve.loss));
+  let chosen: SizeFit | null = null;
+  for (const lambda of options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda]) {
+    const areas = sized.map((s) => {
+      const { s1, s2 } = normalisedAreas(s.prepared, lambda, scales.etaMax, options);
+      return { s1, s2, n: new Float64Array(s1.length).fill(s.size / scales.nRef) };
+    });
+    const fitted = sized.flatMap((s, i) => (isFitted(s) ? [sizedAt(areas[i], s.prepared.pointIndex)] : []));
+    const data = {
+      s1: concat(fitted.map((d) => d.s1)),
+      s2: concat(fitted.map((d) => d.s2)),
+      n: concat(fitted.map((d) => d.n)),
+    };
+    const fit = fitSized(law, fixed, data, observed, options.lossDelta);
+    if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, fit, areas };
+  }
+  return chosen;
+}
+
+function sizedAt(areas: SizedAreaPoints, index: Int32Array): SizedAreaPoints {
+  return { ...areasAt(areas, index), n: atQueries(areas.n, index) };
+}
+
+function fitSized(
+  law: Law<SizedAreaPoints>,
+  fixed: Partial<Record<SizeParameter, number>>,
+  data: SizedAreaPoints,
+  observed: Float64Array,
+  delta: number,
+): RobustFit | null {
+  if (observed.length <= THIN_FIT_POINTS)
+    return fitRobust(law, data, observed, { delta, starts: lrAnnealingSizeStarts(data, observed, fixed) });
+  const idx = thinIndices(observed.length, THIN_FIT_POINTS);
+  const thin = { s1: pick(data.s1, idx), s2: pick(data.s2, idx), n: pick(data.n, idx) };
+  const thinObserved = pick(observed, idx);
+  const coarse = fitRobust(law, thin, thinObserved, {
+    delta,
+    starts: lrAnnealingSizeStarts(thin, thinObserved, fixed),
+  });
+  if (!coarse) return null;
+  const fine = refineRobust(law, data, observed, coarse.params, { delta });
+  return fine && { ...fine, startsTried: coarse.startsTried, bestStart: coarse.bestStart };
+}
+
+function sizeFitResult(
+  chosen: SizeFit,
+  fitted: SizedCurve[],
+  quality: Metrics,
+  { etaMax, nRef }: Scales,
+  fixed: Partial<Record<SizeParameter, number>>,
+  options: AnalysisOptions,
+): FitResult {
+  const { fit, lambda } = chosen;
+  const normalised = Object.fromEntries(LR_ANNEALING_SIZE_PARAMETERS.map((name, j) => [name, fit.params[j]]));
+  const sizes = [...new Set(fitted.map((s) => s.size))].sort((a, b) => a - b);
+  return {
+    law: 'lr-annealing-size',
+    formula: 'L(s, N) = L0 + A·S1(s)^(-alpha) + B·N^(-beta) - C·S2(s)·N^gamma',
+    params: denormaliseSized(fit.params, etaMax, nRef),
+    units: {
+      L0: 'loss',
+      A: 'loss·(LR·steps)^alpha',
+      alpha: '1',
+      B: 'loss·N^beta',
+      beta: '1',
+      C: 'loss/(LR·steps)/N^gamma',
+      gamma: '1',
+    },
+    normalized: {
+      params: normalised,
+      note: `areas divided by the peak LR eta_max = ${etaMax} and N by N_ref = ${nRef}: A~ = A·eta_max^(-alpha), B~ = B·N_ref^(-beta), C~ = C·eta_max·N_ref^gamma`,
+    },
+    intervals: {},
+    objective: fit.objective,
+    converged: fit.converged,
+    stopReason: fit.reason,
+    iterations: fit.iterations,
+    startsTried: fit.startsTried,
+    fittedOn: fitted.map((s) => s.prepared.curve.name),
+    points: quality.points,
+    settings: {
+      lambda,
+      lambdaChosen: options.lambda === 'auto' ? 'best of 0.99, 0.995, 0.999, 0.9995' : 'fixed',
+      warmupConvention: options.warmupConvention,
+      warmupStepsOption: options.warmupSteps ?? 'none',
+      etaMax,
+      sizesFitted: sizes.map((n) => formatCompact(n)).join(', '),
+      held:
+        Object.entries(fixed)
+          .map(([name, value]) => `${name} = ${value}`)
+          .join(', ') || 'none',
+      huberDelta: options.lossDelta,
+      objective: 'sum of Huber(ln predicted - ln observed)',
+      band: 'none (no bootstrap for the model-size law yet)',
+    },
+    quality,
+  };
+}
+
+function missingSize(c: LossCurve): Finding {
+  return finding('size-missing', 'warning', {
+    message: `"${c.name}" has no model size N (its file has no params column and no size was given for it), so the model-size law can neither fit nor predict it.`,
+    file: c.file,
+    line: c.firstLine,
+    curve: c.name,
+  });
+}
+
+function tooFewSizes(fittedSizes: number[], withheld: { curve: LossCurve; size: number }[], at: LossCurve): Finding {
+  const sizes = fittedSizes.map((n) => formatCompact(n)).join(' and ');
+  const why =
+    fittedSizes.length === 1
+      ? `The fitted curves are of one model size (N = ${sizes}), so the size term B·N^(-beta) cannot be told from L0 and is left out (B = 0).`
+      : `The fitted curves are of two model sizes (N = ${sizes}): L0 and B·N^(-beta) are three unknowns for two values, so fits of the same quality extrapolate to a third size a percent or more apart. Give the size exponent beta, or fit curves of a third size.`;
+  const left = withheld.length
+    ? ` Not predicted: ${withheld.map((c) => `"${c.curve.name}" (N = ${formatCompact(c.size)})`).join(', ')}.`
+    : ' Only curves of the fitted sizes are predicted.';
+  return finding('sizes-too-few', 'warning', { message: why + left, file: at.file, line: at.firstLine });
+}

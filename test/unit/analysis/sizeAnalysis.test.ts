@@ -1,0 +1,166 @@
+// The model-size law's analysis on synthetic logs: N from a params column or the sizes option, the identifiability
+// findings (one and two sizes), a held beta, and how --size keys match curves.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseTables } from '../../../src/core/analysis/analyse';
+import type { LossCurve } from '../../../src/core/analysis/lossCurves';
+import type { AnalysisOptions } from '../../../src/core/analysis/options';
+import { sizeFromOption } from '../../../src/core/analysis/sizeAnalysis';
+import { denormaliseSized } from '../../../src/core/laws/lrAnnealingSize';
+import { lrAreas } from '../../../src/core/laws/schedule';
+import { parseText } from '../../../src/core/table';
+
+const PEAK = 3e-4;
+/** Raw-unit truth: L0, A, alpha, B, beta, C, gamma (N in parameters, LR as logged). */
+const TRUE = denormaliseSized([2.0, 1.2, 0.5, 0.6, 0.35, 4e-4, 0.2], PEAK, 4e8);
+
+type Kind = 'constant' | 'cosine' | 'wsd';
+
+function lrOf(kind: Kind, s: number): number {
+  if (kind === 'constant') return PEAK;
+  if (kind === 'cosine') return 0.1 * PEAK + 0.45 * PEAK * (1 + Math.cos((Math.PI * s) / 10000));
+  return s < 8000 ? PEAK : PEAK * (1 - (s - 8000) / 2000) * 0.9 + 0.1 * PEAK;
+}
+
+/** A log of one schedule for a model of N parameters, its loss exactly the law's; `params`: write N as a column. */
+function log(kind: Kind, n: number, params: boolean) {
+  const steps = Array.from({ length: 100 }, (_, k) => (k + 1) * 100);
+  const schedule = { steps: Float64Array.from(steps), lr: Float64Array.from(steps, (s) => lrOf(kind, s)) };
+  const { s1, s2 } = lrAreas(schedule, steps, { lambda: 0.999, warmup: 'peak' });
+  const rows = steps.map((s, i) => {
+    const loss =
+      TRUE.L0 +
+      TRUE.A * Math.pow(s1[i], -TRUE.alpha) +
+      TRUE.B * Math.pow(n, -TRUE.beta) -
+      TRUE.C * s2[i] * Math.pow(n, TRUE.gamma);
+    return `${s},${schedule.lr[i]},${loss}${params ? `,${n}` : ''}`;
+  });
+  return `step,lr,loss${params ? ',params' : ''}\n${rows.join('\n')}\n`;
+}
+
+const SIZES: Record<string, number> = { m25: 25e6, m100: 1e8, m400: 4e8 };
+
+/** One file per (size folder, schedule): `m25/cosine.csv`. */
+function analyse(
+  folders: string[],
+  options: Partial<AnalysisOptions> = {},
+  params = true,
+  kinds: Kind[] = ['constant', 'cosine', 'wsd'],
+) {
+  const tables = folders.flatMap((folder) =>
+    kinds.map((kind) => {
+      const name = `/runs/${folder}/${kind}.csv`;
+      return parseText(log(kind, SIZES[folder], params), { fileName: name, displayName: name });
+    }),
+  );
+  return analyseTables(tables, { law: 'lr-annealing-size', bootstrapSamples: 0, lambda: 0.999, ...options });
+}
+
+test('three sizes from a params column: the law is recovered and a held-out schedule of every size is predicted', () => {
+  const a = analyse(['m25', 'm100', 'm400'], { fitOn: ['constant', 'cosine'] });
+  const fit = a.fits[0];
+  assert.equal(fit.law, 'lr-annealing-size');
+  assert.ok(fit.converged, fit.stopReason);
+  for (const [name, value] of Object.entries(TRUE))
+    assert.ok(Math.abs(fit.params[name] - value) <= 1e-3 * Math.abs(value), `${name}: ${fit.params[name]} vs ${value}`);
+  const heldOut = a.curves.filter((c) => c.role === 'heldout');
+  assert.deepEqual(heldOut.map((c) => c.name).sort(), [
+    'wsd (m100/wsd.csv)',
+    'wsd (m25/wsd.csv)',
+    'wsd (m400/wsd.csv)',
+  ]);
+  assert.ok(fit.heldOut!.predE < 1e-5, `PredE ${fit.heldOut!.predE}`);
+  assert.equal(a.findings.filter((f) => f.code === 'sizes-too-few').length, 0);
+});
+
+test('two sizes: a finding, and the curves of a third size are not predicted', () => {
+  const a = analyse(['m25', 'm100', 'm400'], {
+    fitOn: [
+      'constant (m25/constant.csv)',
+      'cosine (m25/cosine.csv)',
+      'constant (m100/constant.csv)',
+      'cosine (m100/cosine.csv)',
+    ],
+  });
+  const found = a.findings.find((f) => f.code === 'sizes-too-few');
+  assert.ok(found, 'sizes-too-few');
+  assert.equal(found.severity, 'warning');
+  assert.match(found.message, /two model sizes/);
+  assert.deepEqual(found.hints, [
+    { kind: 'set-option', option: 'sizeExponent' },
+    { kind: 'set-option', option: 'sizes' },
+  ]);
+  const of400 = a.curves.filter((c) => c.file.includes('m400'));
+  assert.equal(of400.length, 3);
+  assert.ok(of400.every((c) => c.role === 'unfitted' && c.points.predicted.length === 0));
+  assert.ok(!a.predictions.some((p) => p.curve?.includes('m400')));
+  // The fitted sizes' held-out schedule is still predicted.
+  assert.deepEqual(
+    a.curves
+      .filter((c) => c.role === 'heldout')
+      .map((c) => c.name)
+      .sort(),
+    ['wsd (m100/wsd.csv)', 'wsd (m25/wsd.csv)'],
+  );
+});
+
+test('two sizes with the size exponent held: the third size is predicted, exactly when beta is right', () => {
+  const fitOn = [
+    'constant (m25/constant.csv)',
+    'cosine (m25/cosine.csv)',
+    'constant (m100/constant.csv)',
+    'cosine (m100/cosine.csv)',
+  ];
+  const right = analyse(['m25', 'm100', 'm400'], { fitOn, sizeExponent: TRUE.beta });
+  assert.ok(!right.findings.some((f) => f.code === 'sizes-too-few'));
+  assert.equal(right.fits[0].params.beta, TRUE.beta);
+  const of400 = right.curves.filter((c) => c.file.includes('m400'));
+  assert.ok(of400.every((c) => c.role === 'heldout' && c.metrics!.predE < 1e-5));
+  // A wrong beta fits the two sizes as well and misses the third: why beta is the user's to give.
+  const wrong = analyse(['m25', 'm100', 'm400'], { fitOn, sizeExponent: 0.25 });
+  assert.ok(wrong.fits[0].quality.predE < 1e-5, `in-sample ${wrong.fits[0].quality.predE}`);
+  const missed = wrong.curves.filter((c) => c.file.includes('m400')).map((c) => c.metrics!.predE);
+  assert.ok(Math.min(...missed) > 1e-3, `PredE at 400M with beta 0.25: ${missed}`);
+});
+
+test('one size: the size term is held at zero and only that size is predicted', () => {
+  const a = analyse(['m25', 'm100'], { fitOn: ['constant (m25/constant.csv)', 'cosine (m25/cosine.csv)'] });
+  assert.match(a.findings.find((f) => f.code === 'sizes-too-few')!.message, /one model size/);
+  assert.equal(a.fits[0].params.B, 0);
+  assert.equal(a.fits[0].settings.held, 'B = 0, beta = 0.5, gamma = 0');
+  assert.ok(a.curves.filter((c) => c.file.includes('m100')).every((c) => c.role === 'unfitted'));
+});
+
+test('sizes by folder from the option; a curve with no size is left out with a finding', () => {
+  const a = analyse(['m25', 'm100', 'm400'], { sizes: { m25: 25e6, m100: 1e8 }, fitOn: ['constant', 'cosine'] }, false);
+  const missing = a.findings.filter((f) => f.code === 'size-missing');
+  assert.deepEqual(missing.map((f) => f.curve).sort(), [
+    'constant (m400/constant.csv)',
+    'cosine (m400/cosine.csv)',
+    'wsd (m400/wsd.csv)',
+  ]);
+  assert.deepEqual(missing[0].hints, [
+    { kind: 'set-option', option: 'sizes' },
+    { kind: 'map-role', roles: ['params'] },
+  ]);
+  assert.equal(a.fits[0].settings.sizesFitted, '25M, 100M');
+});
+
+test('a params column that changes within a curve: its median, with a finding', () => {
+  const text = log('constant', 1e8, true).replace(/,100000000\n/, ',5e8\n');
+  const table = parseText(text, { fileName: 'varies.csv', displayName: 'varies.csv' });
+  const a = analyseTables([table], { law: 'lr-annealing-size', bootstrapSamples: 0 });
+  const varies = a.findings.find((f) => f.code === 'size-varies');
+  assert.ok(varies);
+  assert.match(varies.message, /median 100M/);
+});
+
+test('a size key matches by curve name, then file path, then folder; the longest key of a kind wins', () => {
+  const curve = { name: 'cosine (a/csv_25/cosine.csv)', file: '/data/a/csv_25/cosine.csv' } as LossCurve;
+  assert.equal(sizeFromOption(curve, { csv_25: 1, 'a/csv_25': 2 }), 2);
+  assert.equal(sizeFromOption(curve, { csv_25: 1, 'csv_25/cosine': 3 }), 3);
+  assert.equal(sizeFromOption(curve, { 'csv_25/cosine': 3, cosine: 4 }), 4);
+  assert.equal(sizeFromOption(curve, { csv_2: 1, 'sv_25/cosine': 2 }), undefined);
+  const windows = { name: 'x', file: 'C:\\runs\\csv_100\\x.csv' } as LossCurve;
+  assert.equal(sizeFromOption(windows, { csv_100: 1e8 }), 1e8);
+});
