@@ -2,7 +2,8 @@
 // kind of value it takes, and its descriptions. Nothing else writes a default. From this table come DEFAULT_OPTIONS,
 // the settings (their type, defaults and reading: settings.ts), package.json's `contributes.configuration`
 // (manifest.ts, `npm run settings:write`) and the CLI's parsing and help (src/cli/args.ts). Like rust-analyzer's
-// config table, it is plain data: the core keeps it, and the shells phrase it.
+// config table, it is plain data: the core keeps it, and the shells phrase it. It is long because it is one table (a
+// row per knob with its descriptions); splitting it would scatter what the tests check as one.
 import type { AnalysisOptions } from '../analysis/options';
 import type { LawId } from '../analysis/types';
 import type { ColumnRole } from '../table/types';
