@@ -456,14 +456,23 @@ export async function startHost(opts = {}) {
         // The server logs this once the Node extension host process is up (it then loads the extensions).
         return host.waitForLog(/Launched Extension Host Process/, timeoutMs, (l) => l.source === 'server');
       },
-      async executeCommand(title, { timeoutMs = 10_000 } = {}) {
-        // Through the command palette, as a user would: F1, type the title, Enter on the matching row.
-        await page.keyboard.press('F1');
+      async executeCommand(title, { timeoutMs = 10_000, attempts = 3 } = {}) {
+        // Through the command palette, as a user would: F1, type the title, Enter on the matching row. On a loaded
+        // machine the palette can open before the command list (or the editor's context keys) caught up: try again.
         const input = page.locator('.quick-input-widget .quick-input-box input');
-        await input.waitFor({ state: 'visible', timeout: timeoutMs });
-        await input.fill(`>${title}`);
         const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-        await row.waitFor({ state: 'visible', timeout: timeoutMs });
+        for (let attempt = 1; ; attempt++) {
+          await page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: timeoutMs });
+          await input.fill(`>${title}`);
+          try {
+            await row.waitFor({ state: 'visible', timeout: timeoutMs });
+            break;
+          } catch (error) {
+            if (attempt >= attempts) throw error;
+            await page.keyboard.press('Escape');
+          }
+        }
         await row.click();
       },
       get exitCode() {
