@@ -42,6 +42,7 @@ function lens(line: number, title: string, command: string, args: unknown[]): Co
 
 const LAW_NAMES: Record<FitResult['law'], string> = {
   'lr-annealing': 'LR-annealing law',
+  mpl: 'MPL',
   bleu: 'BLEU law',
   'downstream-ce': 'CE law',
   chinchilla: 'Chinchilla law',

@@ -49,6 +49,7 @@ function kindFor(law: AnalysisOptions['law'], assignment: RoleAssignment): RoleA
         return 'loss-curve';
       return detected;
     case 'lr-annealing':
+    case 'mpl':
       return 'loss-curve';
     case 'bleu':
     case 'downstream-ce':
