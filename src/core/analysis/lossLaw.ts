@@ -5,7 +5,7 @@
 import type { RobustFit } from '../fit/robust';
 import type { PreparedCurve } from './lossAreas';
 import type { AnalysisOptions } from './options';
-import type { FitResult, LossLawId } from './types';
+import type { FitResult, LawId, LossLawId } from './types';
 
 /** What a fit sees: every usable curve with the steps it is queried at, and which of them are fitted. */
 export interface LossFitInput {
@@ -61,3 +61,8 @@ export interface LossCurveLaw {
 
 /** No replicates: bands and intervals are off. */
 export const NO_REPLICATES: LossReplicates = { count: 0, at: () => [], residuals: new Float64Array(0), method: 'none' };
+
+/** Whether a fit or curve is of a loss-curve law (what lenses, charts and what-ifs of loss curves read). */
+export function isLossLaw(law: LawId | undefined): law is LossLawId {
+  return law === 'lr-annealing' || law === 'mpl';
+}

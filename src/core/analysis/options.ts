@@ -32,7 +32,7 @@ export interface AnalysisOptions {
   /** Bootstrap replicates behind every uncertainty band and interval (0 disables bands). */
   bootstrapSamples: number;
 
-  // Loss curves (LR-annealing law)
+  // Loss curves (LR-annealing and multi-power laws)
   /** Curves to fit; the rest are predicted and scored. Empty: fit every curve. */
   fitOn: string[];
   /** Steps to predict on every curve; empty: twice the last logged step of each curve. */
