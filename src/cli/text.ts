@@ -1,6 +1,6 @@
 // Human-readable CLI output: aligned tables of fits, curves, predictions and findings, each finding with its hints
 // phrased as the flags that apply them (the editor phrases the same hints as settings: src/server/hints.ts).
-import type { Analysis, FileSummary, Finding, FitResult, Prediction } from '../core/analysis/types';
+import type { Analysis, FileSummary, Finding, FitResult, LawSelection, Prediction } from '../core/analysis/types';
 import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
@@ -93,6 +93,7 @@ function formatFit(fit: FitResult): string {
   const heldOut = fit.heldOut
     ? `\n  held-out mean: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}`
     : '';
+  const chosen = fit.selection ? `\n${formatSelection(fit.selection)}` : '';
   const normal = fit.normalized
     ? `\n  solver parametrisation: ${Object.entries(fit.normalized.params)
         .map(([k, v]) => `${k}~=${formatNumber(v, 5)}`)
@@ -103,7 +104,20 @@ function formatFit(fit: FitResult): string {
     `  fitted on ${fit.fittedOn.join(', ')} (${fit.points} points) · ${status}`,
     `  ${settings}`,
     indent(table(['coefficient', 'value', '95 % interval', 'unit'], rows), 2),
-    `  ${quality}${heldOut}${normal}`,
+    `  ${quality}${heldOut}${chosen}${normal}`,
+  ].join('\n');
+}
+
+/** How `--law auto` chose the loss-curve law: each candidate's backtest error, then the reason. */
+function formatSelection(selection: LawSelection): string {
+  const rows = selection.candidates.map(
+    (c) =>
+      `    ${c.law.padEnd(13)} backtest error ${formatPercent(c.backtestError)}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}${c.law === selection.chosen ? '  <- chosen' : ''}`,
+  );
+  return [
+    `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}):`,
+    ...rows,
+    `    why: ${selection.reason}`,
   ].join('\n');
 }
 

@@ -1,6 +1,7 @@
 // The chart panel's requests: series cut to a window and a point budget from the file's cached analysis, and
-// what-if curves under its LR-annealing fit. The full-resolution chart model is built once per analysis, and the
+// what-if curves under its loss-curve fit. The full-resolution chart model is built once per analysis, and the
 // whole-range samples of it are kept, so reopening a chart or resetting its zoom costs no re-sampling.
+import { isLossLaw } from '../core/analysis/lossLaw';
 import { plainAnalysis } from '../core/analysis/series';
 import type { Analysis, Series } from '../core/analysis/types';
 import { pointBudget } from '../core/chart/lttb';
@@ -51,11 +52,12 @@ export class ChartRequests {
 
   async whatIf({ uri, specs }: WhatIfParams): Promise<Outcome<WhatIfCurve>[]> {
     const analysis = await this.analysisOf(uri);
-    const fit = analysis?.fits.find((f) => f.law === 'lr-annealing');
+    const fit = analysis?.fits.find((f) => isLossLaw(f.law));
     if (!analysis || !fit)
       return specs.map(() => ({
         ok: false as const,
-        message: 'A what-if schedule needs an LR-annealing fit; this file has none.',
+        message:
+          'A what-if schedule needs a loss-curve fit (an LR-annealing fit or a multi-power-law fit); this file has none.',
       }));
     const fromStep = whatIfDefaults(plainAnalysis(analysis), fit).fromStep;
     return specs.map((spec, i) => whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep }));

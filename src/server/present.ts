@@ -21,6 +21,7 @@ import type {
   LawId,
   Prediction,
   Series,
+  LawSelection,
 } from '../core/analysis/types';
 import { formatCompact, formatNumber, formatPercent } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
@@ -43,6 +44,7 @@ function lens(line: number, title: string, command: string, args: unknown[]): Co
 
 const LAW_NAMES: Record<FitResult['law'], string> = {
   'lr-annealing': 'LR-annealing law',
+  mpl: 'MPL',
   'lr-annealing-size': 'LR-annealing law with model size',
   bleu: 'BLEU law',
   'downstream-ce': 'CE law',
@@ -76,17 +78,18 @@ function fileOf(analysis: Analysis<Series>, file: string): CurveReport<Series>[]
 }
 
 /** The laws fitted across loss curves: one fit, a lens per curve. */
-const LOSS_CURVE_LAWS: ReadonlySet<LawId> = new Set<LawId>(['lr-annealing', 'lr-annealing-size']);
+const LOSS_CURVE_LAWS: ReadonlySet<LawId> = new Set<LawId>(['lr-annealing', 'mpl', 'lr-annealing-size']);
 
 function lossLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
   const fit = analysis.fits.find((f) => LOSS_CURVE_LAWS.has(f.law));
   const curves = fileOf(analysis, file).filter((c) => c.law === fit?.law);
   if (!fit || curves.length === 0) return [];
+  const lawName = LAW_NAMES[fit.law];
   const single = curves.length === 1;
   const lenses: CodeLens[] = [];
   if (!single) {
     const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
-    const title = `Loss · ${LAW_NAMES[fit.law]} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}`;
+    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}`;
     lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   for (const curve of curves) {
@@ -97,7 +100,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
         curve.role === 'heldout' && curve.metrics
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
           : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
-      const title = `${who} · ${LAW_NAMES[fit.law]} · L(${formatCompact(p.step ?? p.x)}) = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`;
+      const title = `${who} · ${lawName} · L(${formatCompact(p.step ?? p.x)}) = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`;
       lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }]));
     }
   }
@@ -266,6 +269,22 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
   ].join('\n');
 }
 
+/** How `law: 'auto'` chose: one line per candidate law with its backtest error, then the reason. */
+function selectionMarkdown(selection: LawSelection): string {
+  const rows = selection.candidates.map((c) => {
+    const bounds = c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`;
+    const mark = c.law === selection.chosen ? ' **(chosen)**' : '';
+    return `- ${LAW_NAMES[c.law]}: backtest error ${formatPercent(c.backtestError)}${bounds}${mark}`;
+  });
+  const cuts = selection.cuts.map((c) => `${Math.round(c * 100)} %`).join(', ');
+  return [
+    `law chosen automatically (backtest: fit on the first ${cuts} of each fit curve, score the rest):`,
+    ...rows,
+    '',
+    `why: ${selection.reason}`,
+  ].join('\n');
+}
+
 /** The header line's hover markdown: each fit of the file with its coefficients and intervals; null when none. */
 export function hoverForHeader(analysis: Analysis<Series>, file: string, column?: string): string | null {
   const fits = analysis.fits.filter(
@@ -286,6 +305,7 @@ export function hoverForHeader(analysis: Analysis<Series>, file: string, column?
     const held = fit.heldOut
       ? `\n\nheld-out: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}`
       : '';
+    const chosen = fit.selection ? `\n\n${selectionMarkdown(fit.selection)}` : '';
     return [
       `**${LAW_NAMES[fit.law]}**${fit.group ? ` · ${markdownText(groupLabel(fit.groupFields, fit.group))}` : ''}: \`${fit.formula}\``,
       '',
@@ -296,7 +316,7 @@ export function hoverForHeader(analysis: Analysis<Series>, file: string, column?
       `fitted on ${fit.fittedOn.map(markdownText).join(', ')} (${fit.points} points) · ${fit.converged ? 'converged' : '**not converged**'} (${fit.stopReason}, ${fit.iterations} iterations) · objective ${formatNumber(fit.objective, 5)} · R² ${formatNumber(fit.quality.r2, 5)}`,
       '',
       settings,
-      held,
+      held + chosen,
     ].join('\n');
   });
   const more = fits.length > 6 ? `\n\n… and ${fits.length - 6} more fits (Export Fit… has them all)` : '';

@@ -59,7 +59,7 @@ export interface WhatIfParams {
   specs: WhatIfSpec[];
 }
 
-/** Predicted loss curves of what-if schedules under the file's LR-annealing fit, one outcome per spec. */
+/** Predicted loss curves of what-if schedules under the file's loss-curve fit (either law), one outcome per spec. */
 export const WhatIfRequest = new RequestType<WhatIfParams, Outcome<WhatIfCurve>[], void>('scalingLens/whatIf');
 
 export const CHART_VIEW_TYPE = 'scalingLens.chart';

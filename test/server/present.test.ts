@@ -302,3 +302,42 @@ test('run names and columns from the file are plain text in hover Markdown: no l
     'the run name is shown as text',
   );
 });
+
+/** Two runs, a constant and a step-decay schedule, each on the same power law with a drop at the decay. */
+const TWO_SCHEDULES = file('two_schedules.csv', [
+  'run,step,lr,loss',
+  ...steps(60).map((s) => `constant,${s},0.001,${lossAt(s)}`),
+  ...steps(60).map(
+    (s) => `decay,${s},${s > 3000 ? 0.0003 : 0.001},${(Number(lossAt(s)) - (s > 3000 ? 0.08 : 0)).toFixed(5)}`,
+  ),
+]);
+
+test('law mpl: the lenses name MPL, the header hover gives its seven coefficients', async () => {
+  const analysis = await analyse(TWO_SCHEDULES, { law: 'mpl' });
+  assert.equal(analysis.fits[0].law, 'mpl');
+  const lenses = titles(buildLenses(analysis, TWO_SCHEDULES, uriOf(TWO_SCHEDULES)));
+  assert.match(lenses[0], /^Loss · MPL · fitted on 2 curves · R² \d\.\d+$/);
+  assert.ok(
+    lenses.slice(1).every((t) => / · MPL · L\(12k\) = \d/.test(t)),
+    lenses.join('\n'),
+  );
+  const text = markdown(hoverAt(analysis, TWO_SCHEDULES, { line: 0, character: 0 }, noText));
+  assert.match(text, /^\*\*MPL\*\*: `L\(s\) = L0 \+ A·S1\(s\)\^\(-alpha\) - B·LD\(s\)/);
+  for (const name of ['L0', 'A', 'alpha', 'B', 'C', 'beta', 'gamma'])
+    assert.match(text, new RegExp(`\\| ${name} \\| `));
+  assert.doesNotMatch(text, /law chosen automatically/);
+});
+
+test('law auto on loss curves: the header hover lists both candidates with their backtest errors and the reason', async () => {
+  const analysis = await analyse(TWO_SCHEDULES);
+  const fit = analysis.fits[0];
+  assert.ok(fit.selection);
+  const text = markdown(hoverAt(analysis, TWO_SCHEDULES, { line: 0, character: 0 }, noText));
+  assert.match(text, /law chosen automatically/);
+  assert.match(text, /^- LR-annealing law: backtest error \d[\d.]* %/m);
+  assert.match(text, /^- MPL: backtest error \d[\d.]* %/m);
+  assert.match(text, /\*\*\(chosen\)\*\*/);
+  assert.match(text, /^why: /m);
+  const name = fit.law === 'mpl' ? 'MPL' : 'LR-annealing law';
+  assert.ok(titles(buildLenses(analysis, TWO_SCHEDULES, uriOf(TWO_SCHEDULES)))[0].startsWith(`Loss · ${name} · `));
+});

@@ -52,6 +52,7 @@ function kindFor(law: AnalysisOptions['law'], assignment: RoleAssignment): RoleA
       return detected;
     case 'lr-annealing':
     case 'lr-annealing-size':
+    case 'mpl':
       return 'loss-curve';
     case 'bleu':
     case 'downstream-ce':

@@ -1,63 +1,29 @@
-// Fit the LR-annealing law on some loss curves, predict the others and any target step, and score every prediction.
-// The query steps and their LR areas are in lossAreas.ts, the bootstrap bands in lossBands.ts.
-import { bootstrapParams } from '../fit/bootstrap';
-import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
+// Fit a law of the loss under an LR schedule on some loss curves, predict the others and any target step, and score
+// every prediction: one pipeline for every loss-curve law (lossLaw.ts). The law is the one asked for, or under
+// 'auto' the one lawChoice.ts picks. Query steps and LR areas are in lossAreas.ts, the bootstrap bands in lossBands.ts.
 import { finding } from '../findings';
-import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
-import { StepLr } from '../laws/schedule';
-import { quantile, type Random } from '../util/random';
-import { concat, pick, thinIndices } from '../util/arrays';
-import { areasAt, atQueries, concatAreas, normalisedAreas, predictAt, prepare, type PreparedCurve } from './lossAreas';
-import { bandAt, logBand, residualBlockReplicate } from './lossBands';
+import { pick, thinIndices, concat } from '../util/arrays';
+import type { Random } from '../util/random';
+import { chooseLossLaw, type LawChoice } from './lawChoice';
+import { atQueries, prepare } from './lossAreas';
+import { bandAt, logBand } from './lossBands';
+import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
+import { mplLossLaw } from './mplLoss';
 import type { AnalysisOptions } from './options';
-import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series } from './types';
+import { tissueLossLaw } from './tissueLoss';
+import type { CurveReport, Finding, LawAnalysis, Metrics, Series } from './types';
 
-export const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
-/** Above this many fitted points, starts are searched on an evenly thinned copy and only the best is refined on all. */
-const THIN_FIT_POINTS = 5000;
-/** Points per curve used in each bootstrap refit and in band estimation: bands need shape, not every row. */
+/** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
 const BAND_POINTS = 600;
 const MIN_FIT_POINTS = 5;
 
-function fitAll(data: AreaPoints, observed: Float64Array, delta: number): RobustFit | null {
-  if (observed.length <= THIN_FIT_POINTS)
-    return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });
-  const idx = thinIndices(observed.length, THIN_FIT_POINTS);
-  const thinData = { s1: pick(data.s1, idx), s2: pick(data.s2, idx) };
-  const thinObs = pick(observed, idx);
-  const coarse = fitRobust(lrAnnealingLaw, thinData, thinObs, { delta, starts: lrAnnealingStarts(thinData, thinObs) });
-  if (!coarse) return null;
-  const fine = refineRobust(lrAnnealingLaw, data, observed, coarse.params, { delta });
-  return fine && { ...fine, startsTried: coarse.startsTried, bestStart: coarse.bestStart };
-}
-
-interface LambdaFit {
-  lambda: number;
-  /** Normalised areas at every query of each prepared curve. */
-  areas: AreaPoints[];
-  fit: RobustFit;
-}
-
-/** Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it returns. */
-function chooseLambda(
-  prepared: PreparedCurve[],
-  fitNames: Set<string>,
-  etaMax: number,
-  options: AnalysisOptions,
-): LambdaFit | null {
-  const fitted = (p: PreparedCurve) => fitNames.has(p.curve.name);
-  const observed = concat(prepared.filter(fitted).map((p) => p.curve.loss));
-  const lambdas = options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];
-  let chosen: LambdaFit | null = null;
-  for (const lambda of lambdas) {
-    const areas = prepared.map((p) => normalisedAreas(p, lambda, etaMax, options));
-    const data = concatAreas(prepared.flatMap((p, i) => (fitted(p) ? [areasAt(areas[i], p.pointIndex)] : [])));
-    const fit = fitAll(data, observed, options.lossDelta);
-    if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, areas, fit };
-  }
-  return chosen;
+/** The law a forced `law` option names; undefined under 'auto' (chosen by backtest). */
+function forcedLaw(options: AnalysisOptions): LossCurveLaw | undefined {
+  if (options.law === 'mpl') return mplLossLaw;
+  if (options.law === 'auto') return undefined;
+  return tissueLossLaw;
 }
 
 export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions, random: Random): LawAnalysis<Series> {
@@ -72,13 +38,15 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   const fitting = usable.filter((c) => fitNames.has(c.name));
   const reports: CurveReport<Series>[] = curves.filter((c) => !usable.includes(c)).map((c) => unfittedReport(c));
   const result: LawAnalysis<Series> = { curves: reports, fits: [], predictions: [], findings };
+  const forced = forcedLaw(options);
+  const named = forced ?? tissueLossLaw;
 
   const fitPoints = fitting.reduce((n, c) => n + c.steps.length, 0);
   if (fitting.length === 0 || fitPoints < MIN_FIT_POINTS) {
     const first = fitting[0] ?? usable[0] ?? curves[0];
     findings.push(
       finding('too-few-points', 'error', {
-        message: `The LR-annealing law has 4 coefficients and needs at least ${MIN_FIT_POINTS} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${usable.length ? '' : ' (no curve has both a loss and an LR)'}.`,
+        message: `${named.name} has ${named.coefficients} coefficients and needs at least ${MIN_FIT_POINTS} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${usable.length ? '' : ' (no curve has both a loss and an LR)'}.`,
         file: first?.file ?? '',
         line: first?.firstLine ?? 0,
       }),
@@ -88,14 +56,17 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
   }
 
   const prepared = usable.map((c) => prepare(c, targetSteps(c, options)));
-  const etaMax = Math.max(...fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
-  const fitPrepared = prepared.filter((p) => fitNames.has(p.curve.name));
-  const chosen = chooseLambda(prepared, fitNames, etaMax, options);
-  if (!chosen) {
+  const input: LossFitInput = {
+    prepared,
+    fitted: prepared.flatMap((p, i) => (fitNames.has(p.curve.name) ? [i] : [])),
+    options,
+  };
+  const chosen: LawChoice = forced ? { fit: forced.fit(input), law: forced } : chooseLossLaw(input);
+  const fit = chosen.fit;
+  if (!fit) {
     findings.push(
       finding('fit-failed', 'error', {
-        message:
-          'The LR-annealing law could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.',
+        message: `${chosen.law.name} could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.`,
         file: fitting[0].file,
         line: fitting[0].firstLine,
       }),
@@ -103,52 +74,42 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
     reports.push(...usable.map((c) => unfittedReport(c)));
     return result;
   }
-  const { fit, areas, lambda } = chosen;
-  if (!fit.converged) {
+  if (!fit.solver.converged) {
     findings.push(
       finding('fit-not-converged', 'warning', {
-        message: `The fit stopped before converging (${fit.reason} after ${fit.iterations} iterations); treat its predictions with care.`,
+        message: `The fit stopped before converging (${fit.solver.reason} after ${fit.solver.iterations} iterations); treat its predictions with care.`,
         file: fitting[0].file,
         line: fitting[0].firstLine,
       }),
     );
   }
+  reportCurves(input, fit, fitNames, random, result);
+  if (chosen.selection) result.fits[result.fits.length - 1].selection = chosen.selection;
+  return result;
+}
 
-  // Bootstrap on thinned copies of the fitted curves.
-  const fittedThin = fitPrepared.map((p) => {
-    const i = prepared.indexOf(p);
-    const idx = thinIndices(p.curve.steps.length, BAND_POINTS);
-    const data = areasAt(
-      areas[i],
-      Int32Array.from(idx, (k) => p.pointIndex[k]),
-    );
-    const predicted = predictAt(fit.params, data);
-    const obs = pick(p.curve.loss, idx);
-    const logResidual = Float64Array.from(obs, (o, k) => Math.log(o / predicted[k]));
-    return { data, predicted, logResidual };
-  });
-  const residuals = concat(fittedThin.map((c) => c.logResidual));
-  const paramSets =
-    options.bootstrapSamples > 0
-      ? bootstrapParams(lrAnnealingLaw, fit.params, residualBlockReplicate(fittedThin), {
-          samples: options.bootstrapSamples,
-          seed: options.seed,
-          delta: options.lossDelta,
-          maxIterations: 200,
-        })
-      : [];
-
+/** Every curve's report and targets from the fit, with bands, and the fit's result with its quality. */
+function reportCurves(
+  input: LossFitInput,
+  fit: LossLawFit,
+  fitNames: Set<string>,
+  random: Random,
+  out: LawAnalysis<Series>,
+): void {
+  const { options } = input;
+  const replicates = fit.bootstrap(options.bootstrapSamples);
   const heldOutMetrics: Metrics[] = [];
   // The fitted curves' points and predictions, for the in-sample quality over all of them.
   const fittedObserved: Float64Array[] = [];
   const fittedPredicted: Float64Array[] = [];
-  for (let i = 0; i < prepared.length; i++) {
-    const p = prepared[i];
+  input.prepared.forEach((p, i) => {
     const isFit = fitNames.has(p.curve.name);
-    const predicted = predictAt(fit.params, areas[i]);
+    const predicted = fit.predict(i);
     const thin = thinIndices(p.queries.length, BAND_POINTS);
-    const thinPoints = { s1: pick(areas[i].s1, thin), s2: pick(areas[i].s2, thin) };
-    const logBandAtThin = paramSets.length > 1 ? logBand(paramSets, fit.params, thinPoints, residuals, random) : null;
+    const logBandAtThin =
+      replicates.count > 1
+        ? logBand(replicates.at(i, thin), pick(predicted, thin), replicates.residuals, random)
+        : null;
     const band = logBandAtThin && { steps: pick(p.queries, thin), ...logBandAtThin };
     const pointPredicted = atQueries(predicted, p.pointIndex);
     const pointBand = bandAt(band, p.queries, predicted, p.pointIndex);
@@ -158,11 +119,11 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
       fittedPredicted.push(pointPredicted);
     } else heldOutMetrics.push(metrics);
     const { points, schedule } = loggedSeries(p.curve);
-    reports.push({
+    out.curves.push({
       name: p.curve.name,
       file: p.curve.file,
       role: isFit ? 'fit' : 'heldout',
-      law: 'lr-annealing',
+      law: fit.law,
       xName: 'step',
       metric: 'loss',
       points: { ...points, predicted: pointPredicted, low: pointBand.low, high: pointBand.high },
@@ -172,84 +133,35 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
     });
     const targetBand = bandAt(band, p.queries, predicted, p.targetIndex);
     p.targets.forEach((step, t) => {
-      const value = predicted[p.targetIndex[t]];
-      result.predictions.push({
+      out.predictions.push({
         metric: 'loss',
         curve: p.curve.name,
         step,
         x: step,
         xName: 'step',
-        value,
+        value: predicted[p.targetIndex[t]],
         low: targetBand.low[t],
         high: targetBand.high[t],
         reason: targetReason(p.curve, step, options),
       });
     });
-  }
-
+  });
   // Scored as one series over every fitted point, as the papers report it.
   const quality = scorePredictions(concat(fittedObserved), concat(fittedPredicted));
-  result.fits.push({
-    ...fitResult(fit, fitPrepared, quality, etaMax, lambda, options, paramSets),
+  const { settings, ...described } = fit.describe(replicates);
+  out.fits.push({
+    ...described,
+    objective: fit.solver.objective,
+    converged: fit.solver.converged,
+    stopReason: fit.solver.reason,
+    iterations: fit.solver.iterations,
+    startsTried: fit.solver.startsTried,
+    fittedOn: input.fitted.map((i) => input.prepared[i].curve.name),
+    points: quality.points,
+    settings,
+    quality,
     heldOut: averageMetrics(heldOutMetrics),
   });
-  return result;
-}
-
-function fitResult(
-  fit: RobustFit,
-  fitPrepared: PreparedCurve[],
-  quality: Metrics,
-  etaMax: number,
-  lambda: number,
-  options: AnalysisOptions,
-  paramSets: Float64Array[],
-): FitResult {
-  const raw = denormalise(fit.params, etaMax);
-  const intervals: Record<string, [number, number]> = {};
-  if (paramSets.length > 1) {
-    const rawSets = paramSets.map((s) => denormalise(s, etaMax));
-    for (const name of ['L0', 'A', 'alpha', 'C'] as const) {
-      const sorted = Float64Array.from(rawSets, (s) => s[name]).sort();
-      intervals[name] = [quantile(sorted, 0.025), quantile(sorted, 0.975)];
-    }
-  }
-  const warmups = fitPrepared.map((p) => new StepLr(p.curve.schedule, options.warmupSteps).warmupEnd);
-  return {
-    law: 'lr-annealing',
-    formula: 'L(s) = L0 + A·S1(s)^(-alpha) - C·S2(s)',
-    params: raw,
-    units: {
-      L0: 'loss',
-      A: 'loss·(LR·steps)^alpha',
-      alpha: '1',
-      C: 'loss/(LR·steps)',
-    },
-    normalized: {
-      params: { L0: fit.params[0], A: fit.params[1], alpha: fit.params[2], C: fit.params[3] },
-      note: `areas divided by the peak LR eta_max = ${etaMax}: A~ = A·eta_max^(-alpha), C~ = C·eta_max (units: loss·steps^alpha, loss/steps)`,
-    },
-    intervals,
-    objective: fit.objective,
-    converged: fit.converged,
-    stopReason: fit.reason,
-    iterations: fit.iterations,
-    startsTried: fit.startsTried,
-    fittedOn: fitPrepared.map((p) => p.curve.name),
-    points: quality.points,
-    settings: {
-      lambda,
-      lambdaChosen: options.lambda === 'auto' ? 'best of 0.99, 0.995, 0.999, 0.9995' : 'fixed',
-      warmupConvention: options.warmupConvention,
-      warmupEndSteps: warmups.join(', '),
-      warmupStepsOption: options.warmupSteps ?? 'none',
-      etaMax,
-      huberDelta: options.lossDelta,
-      objective: 'sum of Huber(ln predicted - ln observed)',
-      band: `${options.bootstrapSamples} moving-block bootstrap refits of the log residuals, plus residual noise; 95 % percentile band`,
-    },
-    quality,
-  };
 }
 
 /** The steps to predict on a curve: the configured ones, else twice the curve's last logged step. */

@@ -4,7 +4,7 @@ import { lrAnnealingLaw, type AreaPoints } from '../laws/lrAnnealing';
 import { lrAreas } from '../laws/schedule';
 import { concat, pick } from '../util/arrays';
 import type { LossCurve } from './lossCurves';
-import type { AnalysisOptions } from './options';
+import { areaConvention, type AnalysisOptions } from './options';
 
 /** A curve with its areas at every step the analysis needs (its points, then its targets). */
 export interface PreparedCurve {
@@ -62,7 +62,7 @@ export function normalisedAreas(
 ): AreaPoints {
   const areas = lrAreas(p.curve.schedule, p.queries, {
     lambda,
-    warmup: options.warmupConvention,
+    warmup: areaConvention(options.warmupConvention),
     warmupSteps: options.warmupSteps,
   });
   for (let q = 0; q < areas.s1.length; q++) {

@@ -1,17 +1,40 @@
 // Bands of a loss fit: moving-block bootstrap replicates of the fitted curves, log-band quantiles at thinned
 // queries, and the band at any query interpolated in step between them.
-import type { AreaPoints } from '../laws/lrAnnealing';
-import { concat } from '../util/arrays';
+import { concat, pick, thinIndices } from '../util/arrays';
 import { quantile, type Random } from '../util/random';
-import { concatAreas, predictAt } from './lossAreas';
+import { atQueries } from './lossAreas';
+import type { LossFitInput } from './lossLaw';
+
+/** Some evenly spaced points of one fitted curve with the fit's prediction and log residual there. */
+export interface ThinFitted {
+  /** Index of the curve among the prepared curves. */
+  curve: number;
+  /** Indices into the curve's queries of the points kept. */
+  queries: Int32Array;
+  predicted: Float64Array;
+  logResidual: Float64Array;
+}
+
+/** At most `perCurve` points of each fitted curve, with `predict(i)`'s values (every query of curve i) there. */
+export function thinFitted(input: LossFitInput, predict: (i: number) => Float64Array, perCurve: number): ThinFitted[] {
+  return input.fitted.map((i) => {
+    const p = input.prepared[i];
+    const idx = thinIndices(p.curve.steps.length, perCurve);
+    const queries = Int32Array.from(idx, (k) => p.pointIndex[k]);
+    const predicted = atQueries(predict(i), queries).slice();
+    const observed = pick(p.curve.loss, idx);
+    const logResidual = Float64Array.from(observed, (o, k) => Math.log(o / predicted[k]));
+    return { curve: i, queries, predicted, logResidual };
+  });
+}
 
 /**
  * Moving-block bootstrap of the log residuals of each fitted curve: residuals of a loss curve are correlated over
- * neighbouring steps, so whole blocks are resampled to keep that correlation in the replicates.
+ * neighbouring steps, so whole blocks are resampled to keep that correlation in the replicates. `data` is the law's
+ * data at each curve's thinned points, `join` puts several curves' data together.
  */
-export function residualBlockReplicate(
-  fitted: { data: AreaPoints; predicted: Float64Array; logResidual: Float64Array }[],
-) {
+export function residualBlockReplicate<D>(fitted: ThinFitted[], data: D[], join: (parts: D[]) => D) {
+  const joined = join(data);
   return (random: Random) => {
     const observed: Float64Array[] = [];
     for (const c of fitted) {
@@ -24,21 +47,21 @@ export function residualBlockReplicate(
       }
       observed.push(out);
     }
-    return { data: concatAreas(fitted.map((c) => c.data)), observed: concat(observed) };
+    return { data: joined, observed: concat(observed) };
   };
 }
 
-/** Band quantiles of ln(pred_b / pred) + noise at given points; noise is a residual drawn from the fit. */
+/**
+ * Band quantiles of ln(draw / base) + noise at some points: `draws` are the replicates' predictions there, `base`
+ * the fit's; the noise is a residual drawn from the fit.
+ */
 export function logBand(
-  paramSets: Float64Array[],
-  best: Float64Array,
-  points: AreaPoints,
+  draws: Float64Array[],
+  base: Float64Array,
   residuals: Float64Array,
   random: Random,
 ): { lo: Float64Array; hi: Float64Array } {
-  const n = points.s1.length;
-  const base = predictAt(best, points);
-  const draws = paramSets.map((p) => predictAt(p, points));
+  const n = base.length;
   const lo = new Float64Array(n);
   const hi = new Float64Array(n);
   const column = new Float64Array(draws.length);

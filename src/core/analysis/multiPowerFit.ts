@@ -8,6 +8,7 @@ import {
   concatPoints,
   multiPowerCoefficients,
   multiPowerLaw,
+  multiPowerParams,
   multiPowerPoints,
   multiPowerStarts,
   pickPoints,
@@ -34,6 +35,13 @@ export interface MultiPowerOptions {
   window: number;
   /** Best starts of the variable-projection scan handed to the solver. */
   starts: number;
+  /**
+   * Start from these coefficients instead of the scan (a refit of part of the same curves, e.g. a backtest's
+   * prefix): one start in the right basin, converted to this fit's normalisation and held inside the box.
+   */
+  warmStart?: MultiPowerCoefficients;
+  /** Iteration cap of the solver (default: the solver's own). */
+  maxIterations?: number;
 }
 
 export const DEFAULT_MULTI_POWER_OPTIONS: MultiPowerOptions = {
@@ -95,7 +103,15 @@ export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOp
   const scale: MultiPowerScale = { etaRef, s1Max: s1MaxNormalised * etaRef };
   const points = fitPoints(fitting, schedules, kept, s1MaxNormalised, options.window);
   const law = multiPowerLaw(Math.min(...fitting.map((c) => minOf(c.loss))));
-  const fit = solve(law, points, options);
+  const warm = options.warmStart && intoBox(law, multiPowerParams(options.warmStart, scale));
+  const fit = warm
+    ? fitRobust(law, points.data, points.observed, {
+        delta: options.delta,
+        starts: [warm],
+        weights: points.weights,
+        maxIterations: options.maxIterations,
+      })
+    : solve(law, points, options);
   if (!fit) return null;
   return {
     params: fit.params,
@@ -110,6 +126,12 @@ export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOp
     points: fitting.reduce((n, c) => n + c.steps.length, 0),
     pointsFitted: points.observed.length,
   };
+}
+
+/** Parameters clamped into the law's box (a start outside it would be projected anyway, less predictably). */
+function intoBox(law: Law<MultiPowerPoints>, params: Float64Array): Float64Array | null {
+  if (!params.every(Number.isFinite)) return null;
+  return params.map((v, j) => Math.min(law.upper[j], Math.max(law.lower[j], v)));
 }
 
 /** Terms per objective call up to which every start runs on every fitted point (the public curves have ~50,000). */

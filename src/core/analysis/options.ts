@@ -2,11 +2,28 @@
 // options table (src/core/options/schema.ts); nothing else decides a default.
 import { analysisDefaults } from '../options/schema';
 import type { ColumnRole } from '../table/types';
+import type { LossDropConvention } from '../laws/lossDrop';
 import type { WarmupConvention } from '../laws/schedule';
 import type { LawId } from './types';
 
+/**
+ * How warmup enters the loss-curve laws: 'peak' is each law's paper convention, 'actual' Luo et al.'s forward area
+ * (the multi-power law's paper convention already sums it), 'repository' the multi-power-law authors' code.
+ */
+export type WarmupConventionOption = WarmupConvention | 'repository';
+
+/** The LR-annealing law's areas under the option: the authors' code of MPL sums the actual warmup LR. */
+export function areaConvention(option: WarmupConventionOption): WarmupConvention {
+  return option === 'peak' ? 'peak' : 'actual';
+}
+
+/** The multi-power law's loss-drop convention under the option. */
+export function lossDropConvention(option: WarmupConventionOption): LossDropConvention {
+  return option === 'repository' ? 'repository' : 'paper';
+}
+
 export interface AnalysisOptions {
-  /** Which law to fit; 'auto' picks from the file's kind. */
+  /** Which law to fit; 'auto' picks from the file's kind and, for loss curves, by a backtest (lawChoice.ts). */
   law: 'auto' | LawId;
   /** Column overrides by role, e.g. { loss: 'eval/ppl_loss' }. */
   columns: Partial<Record<ColumnRole, string>>;
@@ -15,14 +32,14 @@ export interface AnalysisOptions {
   /** Bootstrap replicates behind every uncertainty band and interval (0 disables bands). */
   bootstrapSamples: number;
 
-  // Loss curves (LR-annealing law)
+  // Loss curves (LR-annealing and multi-power laws)
   /** Curves to fit; the rest are predicted and scored. Empty: fit every curve. */
   fitOn: string[];
   /** Steps to predict on every curve; empty: twice the last logged step of each curve. */
   predictSteps: number[];
   /** Annealing momentum decay; 'auto' picks the best of 0.99, 0.995, 0.999, 0.9995 by fit objective. */
   lambda: number | 'auto';
-  warmupConvention: WarmupConvention;
+  warmupConvention: WarmupConventionOption;
   /** A linear warmup from 0 that ended at this step, for logs without warmup rows. */
   warmupSteps?: number;
   /** Huber delta on log loss. */

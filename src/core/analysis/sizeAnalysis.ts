@@ -21,16 +21,9 @@ import { StepLr } from '../laws/schedule';
 import type { Table } from '../table/types';
 import { concat, pick, thinIndices } from '../util/arrays';
 import { formatCompact } from '../util/format';
-import {
-  LAMBDA_GRID,
-  loggedSeries,
-  resolveFitOn,
-  targetReason,
-  targetSteps,
-  unfittedReport,
-  unusableReason,
-} from './lossAnalysis';
+import { loggedSeries, resolveFitOn, targetReason, targetSteps, unfittedReport, unusableReason } from './lossAnalysis';
 import { areasAt, atQueries, normalisedAreas, prepare, type PreparedCurve } from './lossAreas';
+import { LAMBDA_GRID } from './tissueLoss';
 import { bandAt } from './lossBands';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';

@@ -4,7 +4,33 @@
 import type { FindingCode, Hint } from '../findings';
 import type { ColumnRole, FileFormat, FileKind, Severity } from '../table/types';
 
-export type LawId = 'lr-annealing' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power';
+export type LawId = 'lr-annealing' | 'mpl' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power';
+
+/** The laws of a loss curve under an LR schedule, among which `law: 'auto'` chooses. */
+export type LossLawId = 'lr-annealing' | 'mpl';
+
+/** One loss-curve law as the automatic choice weighed it. */
+export interface LawCandidate {
+  law: LossLawId;
+  /** Mean |p - y| / y on the rows after each backtest cut, averaged over cuts and fit curves (a fraction). */
+  backtestError: number;
+  /** Parameters of the full fit held by their bounds (solver's names), i.e. not pinned down by the fit curves. */
+  atBounds: string[];
+  /** Whether the fit curves pin the law's terms down (for MPL: its loss-drop term; the Tissue law always is). */
+  identified: boolean;
+}
+
+/** Why a loss fit used its law, when the law was chosen automatically (`law: 'auto'`). */
+export interface LawSelection {
+  candidates: LawCandidate[];
+  chosen: LossLawId;
+  /** The runner-up, which the chart can overlay. */
+  runnerUp: LossLawId;
+  /** The rule's verdict in words. */
+  reason: string;
+  /** Fractions of each fit curve's loss rows a backtest fitted on (the rest scored). */
+  cuts: number[];
+}
 
 /** Where a finding points. Lines and columns are 1-based; line 0 means the file as a whole. */
 export interface Finding {
@@ -66,6 +92,8 @@ export interface FitResult {
   quality: Metrics;
   /** Average over held-out curves of their metrics (SCIENCE.md section 5), when some curves were held out. */
   heldOut?: Metrics;
+  /** Loss curves under `law: 'auto'`: the candidate laws, their backtest errors and why this one was chosen. */
+  selection?: LawSelection;
 }
 
 export interface Prediction {

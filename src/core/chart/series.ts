@@ -1,6 +1,7 @@
 // From one Analysis to the chart's series, in two stages: buildChart computes every series at full resolution once
 // per analysis (laws on dense grids, extrapolations, bands, breaks, baselines), and sampleChart cuts that to an x
 // window and at most a few thousand points per series (LTTB) for each draw or zoom. The raw rows stay in the model.
+import { isLossLaw } from '../analysis/lossLaw';
 import { breakPoint } from '../analysis/breaks';
 import { maxOf, minOf } from '../util/arrays';
 import type { Analysis, CurveReport, FitResult, Prediction } from '../analysis/types';
@@ -114,7 +115,7 @@ function sampleSeries(s: ChartSeries, options: SampleOptions, budget: number, ax
 // ---- loss curves -----------------------------------------------------------------------------------------------
 
 function lossSeries(analysis: Analysis): Parts {
-  const fit = analysis.fits.find((f) => f.law === 'lr-annealing');
+  const fit = analysis.fits.find((f) => isLossLaw(f.law));
   const lossColumn = columnName(analysis, 'loss') ?? 'loss';
   const series: ChartSeries[] = [];
   const markers: ChartMarker[] = [];
@@ -211,7 +212,7 @@ export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaul
   const totalSteps = Math.max(...fitted.map((c) => c.points.x[c.points.x.length - 1]).filter(Number.isFinite), 2);
   const warmupSteps = Number(String(fit.settings.warmupEndSteps ?? '0').split(',')[0]) || 0;
   const fromStep = Math.min(...fitted.map((c) => c.points.x[0]).filter((x) => x > 0), totalSteps);
-  return { peakLr: Number(fit.settings.etaMax), warmupSteps, totalSteps, fromStep };
+  return { peakLr: Number(fit.settings.etaMax ?? fit.settings.etaRef), warmupSteps, totalSteps, fromStep };
 }
 
 // ---- downstream sweeps -----------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ export interface ChartFit {
   params: Record<string, number>;
 }
 
-/** Defaults for the what-if form, from the LR-annealing fit; absent when the file has no such fit. */
+/** Defaults for the what-if form, from the loss-curve fit; absent when the file has no such fit. */
 export interface WhatIfDefaults {
   peakLr: number;
   warmupSteps: number;

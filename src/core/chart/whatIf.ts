@@ -1,8 +1,12 @@
-// What-if schedules for the LR-annealing law: build a per-step LR from a few knobs (constant, cosine, WSD,
-// multi-step, each with a linear warmup), then predict its loss curve with the fitted law. The areas come from
-// lrAreas and the loss from lrAnnealingLaw.predict, exactly as in the fit: a what-if is the fit's own prediction.
+// What-if schedules for the loss-curve laws: build a per-step LR from a few knobs (constant, cosine, WSD,
+// multi-step, each with a linear warmup), then predict its loss curve with the fitted law (the LR-annealing law's
+// areas from lrAreas, the multi-power law's exact loss-drop sum), exactly as in the fit: a what-if is the fit's own
+// prediction.
+import { predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
+import { areaConvention, type WarmupConventionOption } from '../analysis/options';
 import type { FitResult } from '../analysis/types';
 import { lrAnnealingLaw } from '../laws/lrAnnealing';
+import { multiPowerCoefficients } from '../laws/multiPower';
 import { lrAreas, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
 import type { Outcome, WhatIfCurve, WhatIfSpec } from './types';
 import { checkSpec, lrAt } from './whatIfSpec';
@@ -36,26 +40,47 @@ export function querySteps(total: number, points: number, from = 1): number[] {
   return [...out].filter((s) => s >= start && s <= T).sort((x, y) => x - y);
 }
 
-/** What a what-if curve needs from the LR-annealing fit, read from the FitResult. */
-export interface LawSettings {
-  params: Float64Array;
-  etaMax: number;
-  lambda: number;
-  warmup: WarmupConvention;
-}
+/** What a what-if curve needs from a loss-curve fit (either law), read from the FitResult. */
+export type LawSettings =
+  | { law: 'lr-annealing'; params: Float64Array; etaMax: number; lambda: number; warmup: WarmupConvention }
+  | { law: 'mpl'; model: MultiPowerModel };
+
+const NO_LOSS_FIT =
+  'A what-if schedule needs a loss-curve fit (an LR-annealing fit or a multi-power-law fit); this file has none.';
 
 export function lawSettings(fit: FitResult): Outcome<LawSettings> {
+  if (fit.law === 'mpl') return mplSettings(fit);
   const p = fit.normalized?.params;
   const etaMax = Number(fit.settings.etaMax);
   const lambda = Number(fit.settings.lambda);
-  if (fit.law !== 'lr-annealing' || !p || !(etaMax > 0) || !(lambda > 0))
-    return { ok: false, message: 'A what-if schedule needs an LR-annealing fit; this file has none.' };
-  const warmup: WarmupConvention = fit.settings.warmupConvention === 'actual' ? 'actual' : 'peak';
-  return { ok: true, value: { params: Float64Array.of(p.L0, p.A, p.alpha, p.C), etaMax, lambda, warmup } };
+  if (fit.law !== 'lr-annealing' || !p || !(etaMax > 0) || !(lambda > 0)) return { ok: false, message: NO_LOSS_FIT };
+  const warmup = areaConvention(fit.settings.warmupConvention as WarmupConventionOption);
+  return {
+    ok: true,
+    value: { law: 'lr-annealing', params: Float64Array.of(p.L0, p.A, p.alpha, p.C), etaMax, lambda, warmup },
+  };
 }
 
-/** The law's loss at ascending integer steps of a logged schedule (areas normalised by the fit's peak LR). */
+/** The multi-power model from its FitResult: normalised parameters, their scale and the warmup conventions. */
+function mplSettings(fit: FitResult): Outcome<LawSettings> {
+  const p = fit.normalized?.params;
+  const scale = { etaRef: Number(fit.settings.etaRef), s1Max: Number(fit.settings.s1Max) };
+  if (!p || !(scale.etaRef > 0) || !(scale.s1Max > 0)) return { ok: false, message: NO_LOSS_FIT };
+  const params = Float64Array.of(p.L0, p.a, p.alpha, p.b, Math.log(p.c), p.beta, p.gamma);
+  const warmupSteps = Number(fit.settings.warmupStepsOption);
+  const model: MultiPowerModel = {
+    params,
+    coefficients: multiPowerCoefficients(params, scale),
+    scale,
+    convention: fit.settings.lossDropConvention === 'repository' ? 'repository' : 'paper',
+    warmupSteps: warmupSteps > 0 ? warmupSteps : undefined,
+  };
+  return { ok: true, value: { law: 'mpl', model } };
+}
+
+/** The law's loss at ascending integer steps of a logged schedule, exactly as the analysis predicts it. */
 export function predictLoss(law: LawSettings, schedule: LoggedSchedule, steps: ArrayLike<number>): number[] {
+  if (law.law === 'mpl') return Array.from(predictMultiPower(law.model, schedule, steps));
   const areas = lrAreas(schedule, steps, { lambda: law.lambda, warmup: law.warmup });
   const points = { s1: areas.s1.map((v) => v / law.etaMax), s2: areas.s2.map((v) => v / law.etaMax) };
   const out = new Float64Array(steps.length);

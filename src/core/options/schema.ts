@@ -98,8 +98,9 @@ function knob<T, const Key extends string = never, const Option extends OptionKe
 }
 
 const LAW_CHOICES = {
-  auto: 'Decide from the columns',
+  auto: 'Decide from the columns; for loss curves, choose between the LR-annealing and multi-power laws by a backtest',
   'lr-annealing': 'Loss under any LR schedule (Tissue et al. 2024)',
+  mpl: 'Loss under any LR schedule, the multi-power law (Luo et al. 2025)',
   'lr-annealing-size': 'Loss under any LR schedule for models of several sizes N (Tissue et al. 2024, Eq. 7)',
   bleu: 'BLEU (and CE) versus pretraining data (Isik et al. 2024)',
   'downstream-ce': 'Downstream cross-entropy versus pretraining data',
@@ -157,7 +158,7 @@ export const OPTION_SCHEMA = {
       key: 'law',
       group: 'Columns and law',
       description:
-        'Which scaling law to fit. `auto` recognises loss curves, downstream sweeps and (N, D) sweeps from their columns.',
+        'Which scaling law to fit. `auto` recognises loss curves, downstream sweeps and (N, D) sweeps from their columns, and for loss curves chooses between the LR-annealing law and the multi-power law (`mpl`) by a backtest on the fit curves.',
     },
     flag: { name: 'law', section: 'general', help: 'which law to fit; auto decides from the columns' },
   }),
@@ -277,12 +278,23 @@ export const OPTION_SCHEMA = {
   warmupConvention: knob({
     option: 'warmupConvention',
     kind: oneOf({
-      peak: 'The paper: warmup steps count as if the LR sat at its peak',
-      actual: 'Luo et al.: the forward area sums the real warmup LR',
+      peak: "Each law's paper: for the LR-annealing law warmup steps count as if the LR sat at its peak; the multi-power law sums the real warmup LR in S1 and starts its loss-drop sum after warmup",
+      actual: 'Luo et al.: the forward area S1 sums the real warmup LR (the multi-power law: as peak)',
+      repository:
+        "The multi-power-law authors' code: S1 sums the real warmup LR, and the multi-power law's loss-drop sum starts at step 1 (warmup rises enter as negative drops)",
     }),
     default: 'peak',
-    setting: { key: 'fit.warmupConvention', group: 'Fitting', description: 'How warmup enters the forward area S1.' },
-    flag: { name: 'warmup-convention', section: 'loss', help: "how warmup enters S1; peak is the paper's" },
+    setting: {
+      key: 'fit.warmupConvention',
+      group: 'Fitting',
+      description:
+        "How warmup enters the loss-curve laws. `peak` is each law's paper convention; `repository` is the one the multi-power law's published parameters hold in.",
+    },
+    flag: {
+      name: 'warmup-convention',
+      section: 'loss',
+      help: "how warmup enters S1 (and MPL's loss drop); peak is each law's paper's",
+    },
   }),
   warmupSteps: knob({
     option: 'warmupSteps',

@@ -9,7 +9,7 @@ const skip = skipUnless(LUO);
 
 for (const size of ['25', '100', '400']) {
   test(`LR-annealing law, paper warmup convention, ${size}M: held-out PredE <= 0.25 %`, { skip }, async () => {
-    const analysis = await analyseFiles(luoFiles(size), { fitOn: LUO_FIT, bootstrapSamples: 0 });
+    const analysis = await analyseFiles(luoFiles(size), { law: 'lr-annealing', fitOn: LUO_FIT, bootstrapSamples: 0 });
     const fit = analysis.fits[0];
     assert.equal(fit.law, 'lr-annealing');
     assert.ok(fit.converged, fit.stopReason);
@@ -31,6 +31,7 @@ for (const size of ['25', '100', '400']) {
     { skip },
     async () => {
       const analysis = await analyseFiles(luoFiles(size), {
+        law: 'lr-annealing',
         fitOn: LUO_FIT,
         bootstrapSamples: 0,
         warmupConvention: 'actual',

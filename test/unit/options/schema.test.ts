@@ -84,7 +84,7 @@ type ExpectedSettings = {
   predict: { steps: number[]; dataMultipliers: number[]; computeBudgets: number[] };
   fit: {
     lambda: number | 'auto';
-    warmupConvention: 'peak' | 'actual';
+    warmupConvention: 'peak' | 'actual' | 'repository';
     warmupSteps: number | null;
     huberDelta: number;
     sizes: Record<string, number>;

@@ -1,0 +1,68 @@
+// What the loss-curve pipeline (lossAnalysis.ts) needs of a law of the loss under an LR schedule: fit some curves,
+// predict every query of every curve with exact sums, draw bootstrap refits, and describe itself in a FitResult.
+// The LR-annealing law (tissueLoss.ts) and the multi-power law (mplLoss.ts) implement it, so reports, bands,
+// predictions, held-out metrics, findings and the automatic choice (lawChoice.ts) are written once for both.
+import type { RobustFit } from '../fit/robust';
+import type { PreparedCurve } from './lossAreas';
+import type { AnalysisOptions } from './options';
+import type { FitResult, LawId, LossLawId } from './types';
+
+/** What a fit sees: every usable curve with the steps it is queried at, and which of them are fitted. */
+export interface LossFitInput {
+  prepared: PreparedCurve[];
+  /** Indices into `prepared` of the curves whose points are fitted. */
+  fitted: number[];
+  options: AnalysisOptions;
+  /** 'backtest': predictions only score a law against others, so cheaper sums that agree to ~1e-6 will do. */
+  purpose?: 'report' | 'backtest';
+}
+
+/** Bootstrap refits of a fit: what bands and intervals are made of. */
+export interface LossReplicates {
+  count: number;
+  /** Each replicate's predicted loss at some queries (ascending indices) of prepared curve i. */
+  at(i: number, queries: Int32Array): Float64Array[];
+  /** Log residuals of the fit at the points the replicates resampled: the noise a band adds. */
+  residuals: Float64Array;
+  /** How the replicates were drawn and refitted, for the fit's settings.band. */
+  method: string;
+}
+
+/** The FitResult fields a law owns; the pipeline adds quality, held-out metrics and the selection. */
+export type LossLawDescription = Pick<
+  FitResult,
+  'law' | 'formula' | 'params' | 'units' | 'normalized' | 'intervals' | 'settings'
+>;
+
+export interface LossLawFit {
+  law: LossLawId;
+  solver: RobustFit;
+  /** Solver parameters held by their bounds: the fit curves did not pin them down. */
+  atBounds: string[];
+  /** Whether the fit curves pin down every term the law's extrapolation relies on. */
+  identified: boolean;
+  /** The predicted loss at every query of prepared curve i. */
+  predict(i: number): Float64Array;
+  bootstrap(samples: number): LossReplicates;
+  describe(replicates: LossReplicates): LossLawDescription;
+}
+
+export interface LossCurveLaw {
+  id: LossLawId;
+  /** The law in a sentence: "The multi-power law". */
+  name: string;
+  coefficients: number;
+  /**
+   * Fits the law; null when no start gave a finite fit. `warm`: a fit of this law on curves these are part of
+   * (a backtest's prefixes), to start from with fewer starts and points.
+   */
+  fit(input: LossFitInput, warm?: LossLawFit): LossLawFit | null;
+}
+
+/** No replicates: bands and intervals are off. */
+export const NO_REPLICATES: LossReplicates = { count: 0, at: () => [], residuals: new Float64Array(0), method: 'none' };
+
+/** Whether a fit or curve is of a loss-curve law (what lenses, charts and what-ifs of loss curves read). */
+export function isLossLaw(law: LawId | undefined): law is LossLawId {
+  return law === 'lr-annealing' || law === 'mpl';
+}

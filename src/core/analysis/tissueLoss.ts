@@ -1,0 +1,162 @@
+// The LR-annealing law (Tissue et al. 2024) as a loss-curve law of the shared pipeline: lambda chosen by fit
+// objective, the LR areas of every curve computed once at all its queries, bootstrap refits on thinned points.
+import { bootstrapParams } from '../fit/bootstrap';
+import { parametersAtBounds } from '../fit/bounds';
+import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
+import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
+import { StepLr } from '../laws/schedule';
+import { concat, pick, thinIndices } from '../util/arrays';
+import { quantile } from '../util/random';
+import { areasAt, concatAreas, normalisedAreas, predictAt } from './lossAreas';
+import { residualBlockReplicate, thinFitted } from './lossBands';
+import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
+
+export const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
+/** Above this many fitted points, starts are searched on an evenly thinned copy and only the best is refined on all. */
+const THIN_FIT_POINTS = 5000;
+/** Points per curve used in each bootstrap refit: bands need shape, not every row. */
+const BOOTSTRAP_POINTS = 600;
+
+function fitAll(data: AreaPoints, observed: Float64Array, delta: number): RobustFit | null {
+  if (observed.length <= THIN_FIT_POINTS)
+    return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });
+  const idx = thinIndices(observed.length, THIN_FIT_POINTS);
+  const thinData = { s1: pick(data.s1, idx), s2: pick(data.s2, idx) };
+  const thinObs = pick(observed, idx);
+  const coarse = fitRobust(lrAnnealingLaw, thinData, thinObs, { delta, starts: lrAnnealingStarts(thinData, thinObs) });
+  if (!coarse) return null;
+  const fine = refineRobust(lrAnnealingLaw, data, observed, coarse.params, { delta });
+  return fine && { ...fine, startsTried: coarse.startsTried, bestStart: coarse.bestStart };
+}
+
+interface LambdaFit {
+  lambda: number;
+  /** Normalised areas at every query of each prepared curve. */
+  areas: AreaPoints[];
+  fit: RobustFit;
+}
+
+/** Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it returns. */
+function chooseLambda(input: LossFitInput, etaMax: number, lambdas: number[]): LambdaFit | null {
+  const { prepared, fitted, options } = input;
+  const observed = concat(fitted.map((i) => prepared[i].curve.loss));
+  let chosen: LambdaFit | null = null;
+  for (const lambda of lambdas) {
+    const areas = prepared.map((p) => normalisedAreas(p, lambda, etaMax, options));
+    const data = concatAreas(fitted.map((i) => areasAt(areas[i], prepared[i].pointIndex)));
+    const fit = fitAll(data, observed, options.lossDelta);
+    if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, areas, fit };
+  }
+  return chosen;
+}
+
+interface TissueFit extends LossLawFit {
+  lambda: number;
+}
+
+export const tissueLossLaw: LossCurveLaw = {
+  id: 'lr-annealing',
+  name: 'The LR-annealing law',
+  coefficients: 4,
+  fit(input: LossFitInput, warm?: LossLawFit): TissueFit | null {
+    const { prepared, fitted, options } = input;
+    const etaMax = Math.max(...fitted.map((i) => new StepLr(prepared[i].curve.schedule, options.warmupSteps).peak));
+    // A refit of part of the same curves keeps the lambda the full fit chose.
+    const warmLambda = (warm as TissueFit | undefined)?.lambda;
+    const lambdas = warmLambda ? [warmLambda] : options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];
+    const chosen = chooseLambda(input, etaMax, lambdas);
+    if (!chosen) return null;
+    return tissueFit(input, chosen, etaMax);
+  },
+};
+
+function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): TissueFit {
+  const { options } = input;
+  const { fit, areas, lambda } = chosen;
+  const predictions = new Map<number, Float64Array>();
+  const predict = (i: number) => {
+    let p = predictions.get(i);
+    if (!p) predictions.set(i, (p = predictAt(fit.params, areas[i])));
+    return p;
+  };
+  let paramSets: Float64Array[] = [];
+  return {
+    law: 'lr-annealing',
+    lambda,
+    solver: fit,
+    atBounds: parametersAtBounds(lrAnnealingLaw, fit.params).map((h) => h.name),
+    identified: true,
+    predict,
+    bootstrap(samples: number): LossReplicates {
+      const thin = thinFitted(input, predict, BOOTSTRAP_POINTS);
+      const data = thin.map((t) => areasAt(areas[t.curve], t.queries));
+      paramSets =
+        samples > 0
+          ? bootstrapParams(lrAnnealingLaw, fit.params, residualBlockReplicate(thin, data, concatAreas), {
+              samples,
+              seed: options.seed,
+              delta: options.lossDelta,
+              maxIterations: 200,
+            })
+          : [];
+      return {
+        count: paramSets.length,
+        at: (i, queries) => {
+          const points = areasAt(areas[i], queries);
+          return paramSets.map((params) => predictAt(params, points));
+        },
+        residuals: concat(thin.map((t) => t.logResidual)),
+        method: `${samples} moving-block bootstrap refits of the log residuals, plus residual noise; 95 % percentile band`,
+      };
+    },
+    describe: (replicates) => describeTissue(input, fit, etaMax, lambda, paramSets, replicates.method),
+  };
+}
+
+function describeTissue(
+  input: LossFitInput,
+  fit: RobustFit,
+  etaMax: number,
+  lambda: number,
+  paramSets: Float64Array[],
+  band: string,
+): LossLawDescription {
+  const { prepared, fitted, options } = input;
+  const raw = denormalise(fit.params, etaMax);
+  const intervals: Record<string, [number, number]> = {};
+  if (paramSets.length > 1) {
+    const rawSets = paramSets.map((s) => denormalise(s, etaMax));
+    for (const name of ['L0', 'A', 'alpha', 'C'] as const) {
+      const sorted = Float64Array.from(rawSets, (s) => s[name]).sort();
+      intervals[name] = [quantile(sorted, 0.025), quantile(sorted, 0.975)];
+    }
+  }
+  const warmups = fitted.map((i) => new StepLr(prepared[i].curve.schedule, options.warmupSteps).warmupEnd);
+  return {
+    law: 'lr-annealing',
+    formula: 'L(s) = L0 + A·S1(s)^(-alpha) - C·S2(s)',
+    params: raw,
+    units: {
+      L0: 'loss',
+      A: 'loss·(LR·steps)^alpha',
+      alpha: '1',
+      C: 'loss/(LR·steps)',
+    },
+    normalized: {
+      params: { L0: fit.params[0], A: fit.params[1], alpha: fit.params[2], C: fit.params[3] },
+      note: `areas divided by the peak LR eta_max = ${etaMax}: A~ = A·eta_max^(-alpha), C~ = C·eta_max (units: loss·steps^alpha, loss/steps)`,
+    },
+    intervals,
+    settings: {
+      lambda,
+      lambdaChosen: options.lambda === 'auto' ? 'best of 0.99, 0.995, 0.999, 0.9995' : 'fixed',
+      warmupConvention: options.warmupConvention,
+      warmupEndSteps: warmups.join(', '),
+      warmupStepsOption: options.warmupSteps ?? 'none',
+      etaMax,
+      huberDelta: options.lossDelta,
+      objective: 'sum of Huber(ln predicted - ln observed)',
+      band,
+    },
+  };
+}
