@@ -2,7 +2,7 @@
 // loss-drop sum (multiPowerFit.ts), reported with the exact sum, and banded by a few warm-started refits on thinned
 // points with the compressed sum (a full refit costs ~1 s; the LR-annealing law's 200 would take minutes).
 import { bootstrapParams } from '../fit/bootstrap';
-import { fitRobust } from '../fit/robust';
+import { refineRobust } from '../fit/robust';
 import { COMPRESSION_WINDOW, type DropSchedule } from '../laws/lossDrop';
 import {
   concatPoints,
@@ -108,6 +108,7 @@ function mplFit(input: LossFitInput, model: MultiPowerFit): MplFit {
               seed: input.options.seed,
               delta: input.options.lossDelta,
               maxIterations: BOOTSTRAP_ITERATIONS,
+              gaussNewton: true,
             })
           : [];
       // Replicates are refitted on thinned points with the compressed sum, whose own optimum differs slightly from
@@ -131,7 +132,7 @@ function mplFit(input: LossFitInput, model: MultiPowerFit): MplFit {
         residuals: concat(thin.map((t) => t.logResidual)),
         method:
           samples > 0
-            ? `${samples} moving-block bootstrap refits of the log residuals on ${BOOTSTRAP_POINTS} points per fit curve, warm-started at the fit (at most ${BOOTSTRAP_ITERATIONS} iterations, compressed loss-drop sum), plus residual noise; 95 % percentile band`
+            ? `${samples} moving-block bootstrap refits of the log residuals on ${BOOTSTRAP_POINTS} points per fit curve, refined from the fit by damped Gauss-Newton (at most ${BOOTSTRAP_ITERATIONS} iterations, compressed loss-drop sum), plus residual noise; 95 % percentile band`
             : 'none (0 bootstrap samples)',
       };
     },
@@ -143,9 +144,8 @@ function mplFit(input: LossFitInput, model: MultiPowerFit): MplFit {
 function centreOf(model: MultiPowerFit, thin: ThinFitted[], data: MultiPowerPoints[], delta: number): Float64Array {
   const observed = concat(thin.map((t) => t.predicted.map((v, k) => v * Math.exp(t.logResidual[k]))));
   // The same solver, start and cap as each replicate's refit (bootstrapParams).
-  const refit = fitRobust(model.law, concatPoints(data), observed, {
+  const refit = refineRobust(model.law, concatPoints(data), observed, model.params, {
     delta,
-    starts: [model.params],
     maxIterations: BOOTSTRAP_ITERATIONS,
   });
   return refit?.params ?? model.params;

@@ -78,7 +78,7 @@ export interface MultiPowerFit extends MultiPowerModel {
   pointsFitted: number;
 }
 
-interface FitPoints {
+export interface FitPoints {
   data: MultiPowerPoints;
   observed: Float64Array;
   weights?: Float64Array;
@@ -141,6 +141,8 @@ const SCREEN_TERMS = 30_000;
 const MIN_SCREEN_POINTS = 32;
 /** Iterations a start gets while starts are screened: enough to tell the basins apart, not to converge. */
 const SCREEN_ITERATIONS = 50;
+/** Quasi-Newton iterations each start gets before the best is refined by Gauss-Newton. */
+const EXPLORE_ITERATIONS = 20;
 
 /**
  * The variable-projection starts, each taken to its optimum by the bounded quasi-Newton solver; the best wins. On a
@@ -148,15 +150,34 @@ const SCREEN_ITERATIONS = 50;
  * with a capped iteration count, the best is converged on that copy, and then on every fitted point (damped
  * Newton, then L-BFGS: refineRobust). The expensive evaluations are then a handful of Newton steps.
  */
+/**
+ * A fit set small enough to fit on every term: each start explores for a few quasi-Newton iterations, then damped
+ * Gauss-Newton takes the best to the optimum in far fewer evaluations than quasi-Newton would (about 220 instead of
+ * 900 on the public fit sets, the same optimum). The benchmark times exactly this against scipy.
+ */
+export function solveFromStarts(
+  law: Law<MultiPowerPoints>,
+  points: FitPoints,
+  starts: Float64Array[],
+  delta: number,
+): RobustFit | null {
+  const { data, observed, weights } = points;
+  const explored = fitRobust(law, data, observed, { delta, starts, weights, maxIterations: EXPLORE_ITERATIONS });
+  if (!explored) return null;
+  const refined = refineRobust(law, data, observed, explored.params, { delta, weights });
+  if (!refined || refined.objective > explored.objective) return explored;
+  return {
+    ...refined,
+    evaluations: explored.evaluations + refined.evaluations,
+    startsTried: explored.startsTried,
+    bestStart: explored.bestStart,
+  };
+}
+
 function solve(law: Law<MultiPowerPoints>, points: FitPoints, options: MultiPowerOptions): RobustFit | null {
   const { data, observed, weights } = points;
-  if (data.terms.weight.length <= DIRECT_TERMS) {
-    return fitRobust(law, data, observed, {
-      delta: options.delta,
-      starts: multiPowerStarts(data, observed, options.starts),
-      weights,
-    });
-  }
+  if (data.terms.weight.length <= DIRECT_TERMS)
+    return solveFromStarts(law, points, multiPowerStarts(data, observed, options.starts), options.delta);
   const screen = thinned(points, SCREEN_TERMS);
   const starts = multiPowerStarts(screen.data, screen.observed, options.starts);
   const screened = fitRobust(law, screen.data, screen.observed, {

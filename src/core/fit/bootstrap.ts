@@ -2,7 +2,7 @@
 // blocks resampled) is the caller's choice; refitting and collecting parameter sets is shared here.
 import type { Law } from '../laws/law';
 import { seededRandom, quantile, type Random } from '../util/random';
-import { fitRobust } from './robust';
+import { fitRobust, refineRobust } from './robust';
 
 export interface Replicate<Data> {
   data: Data;
@@ -16,6 +16,11 @@ export interface BootstrapOptions {
   /** Extra starting points tried on each replicate beside the point fit (keep few: this runs `samples` times). */
   extraStarts?: Float64Array[];
   maxIterations?: number;
+  /**
+   * Refit each replicate by damped Gauss-Newton from the point estimate instead of quasi-Newton: a replicate's optimum
+   * lies close to the point fit, where Gauss-Newton needs a handful of evaluations (for laws whose evaluation is dear).
+   */
+  gaussNewton?: boolean;
 }
 
 /** Refits the law on `samples` replicates, each warm-started at the point estimate; returns the parameter sets. */
@@ -30,11 +35,16 @@ export function bootstrapParams<Data>(
   for (let b = 0; b < options.samples; b++) {
     const replicate = draw(random);
     if (!replicate) continue;
-    const fit = fitRobust(law, replicate.data, replicate.observed, {
-      delta: options.delta,
-      starts: [pointEstimate, ...(options.extraStarts ?? [])],
-      maxIterations: options.maxIterations ?? 500,
-    });
+    const fit = options.gaussNewton
+      ? refineRobust(law, replicate.data, replicate.observed, pointEstimate, {
+          delta: options.delta,
+          maxIterations: options.maxIterations,
+        })
+      : fitRobust(law, replicate.data, replicate.observed, {
+          delta: options.delta,
+          starts: [pointEstimate, ...(options.extraStarts ?? [])],
+          maxIterations: options.maxIterations ?? 500,
+        });
     if (fit) sets.push(fit.params);
   }
   return sets;
