@@ -18,7 +18,7 @@ import { fmtMs, median, speedRatio, type BenchRow } from './report';
 import { pythonPeer, runPython, writeArrays } from './python';
 import { syntheticCurve } from './workloads';
 
-/** The public multi-power-law curves of one model size (SCIENCE.md 6) and the official split's fit curves. */
+/** The public multi-power-law curves of one model size (docs/laws-loss.md, Public curves) and the official split's fit curves. */
 export const luoDir = (size: '25' | '100' | '400') => join(SHARED_DATA, 'multipowerlaw-luo2025', `csv_${size}`);
 const LUO_400 = luoDir('400');
 export const LUO_FIT = ['cosine_24000', 'constant_24000', 'wsdcon_9'];

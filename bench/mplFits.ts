@@ -1,4 +1,4 @@
-// Workload 6: the multi-power law (Luo et al. 2025, SCIENCE.md 2).
+// Workload 6: the multi-power law (Luo et al. 2025, docs/laws-loss.md, the multi-power law).
 //  - The official 400M fit set: our solver against scipy's L-BFGS-B from the same starts on the same per-point data
 //    (the compressed loss-drop terms our fit sums, handed to scipy as arrays), bounds and stopping rule.
 //  - A 1,000,000-step cosine log: the compressed fit's time, and its parameters' objective and predictions under the
@@ -49,9 +49,9 @@ import { KEEP_FREED_MEMORY, pythonPeer, runPython, writeArrays } from './python'
 import { fmtMs, median, speedRatio, type BenchRow } from './report';
 
 const GROUP = 6;
-/** The public curves' linear warmup, whose rows are absent from the files (SCIENCE.md 6). */
+/** The public curves' linear warmup, whose rows are absent from the files (docs/laws-loss.md, Public curves). */
 const LUO_WARMUP = 2160;
-/** The official split's held-out curves (SCIENCE.md 6); LUO_FIT are its fit curves. */
+/** The official split's held-out curves (docs/laws-loss.md, Public curves); LUO_FIT are its fit curves. */
 const LUO_HELD_OUT = [
   'constant_72000',
   'cosine_72000',
@@ -269,7 +269,7 @@ function cosineSchedule(total: number) {
 const LOSS_GRID = 100;
 
 /**
- * A cosine log whose loss is the law itself (the 25M model's coefficients of SCIENCE.md 2, gamma 0.6) times 0.2 %
+ * A cosine log whose loss is the law itself (the 25M model's coefficients of docs/laws-loss.md, the multi-power law, gamma 0.6) times 0.2 %
  * lognormal noise, one row per step after warmup.
  */
 function cosineLog(total: number): { curve: LossCurve; warmup: number } {
@@ -368,7 +368,7 @@ function longLogRow(options: Options): BenchRow {
       atBounds: fit.atBounds,
       agreement,
     },
-    note: `both objectives at the fitted parameters on ${agreement.rows} evenly sampled rows, scaled to all ${curve.steps.length.toLocaleString('en')} (the exact sum costs O(drops) per row: ${fmtMs(agreement.exactMs)} there, the compressed ${fmtMs(agreement.compressedMs)}); ${fit.fit.evaluations} evaluations, ${fit.fit.reason}; at bounds: ${held} (one cosine does not identify c, beta, gamma: SCIENCE.md 2)`,
+    note: `both objectives at the fitted parameters on ${agreement.rows} evenly sampled rows, scaled to all ${curve.steps.length.toLocaleString('en')} (the exact sum costs O(drops) per row: ${fmtMs(agreement.exactMs)} there, the compressed ${fmtMs(agreement.compressedMs)}); ${fit.fit.evaluations} evaluations, ${fit.fit.reason}; at bounds: ${held} (one cosine does not identify c, beta, gamma: docs/laws-loss.md, the multi-power law)`,
   };
 }
 

@@ -1,4 +1,4 @@
-// The automatic choice between the loss-curve laws (`law: 'auto'`, SCIENCE.md 2a), from the fit curves only.
+// The automatic choice between the loss-curve laws (`law: 'auto'`, README, Choosing the loss-curve law), from the fit curves only.
 // Both laws are fitted on every fit curve. A backtest then cuts each fit curve at 60, 70 and 80 % of its loss rows,
 // refits each law on the prefixes (warm-started from its full fit) and scores the mean relative error on the rows
 // after the cut. The more flexible multi-power law wins only when its loss-drop term is identified (not held by the

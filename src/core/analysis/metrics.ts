@@ -1,4 +1,4 @@
-// The metrics of SCIENCE.md section 5, named and defined exactly as the papers use them.
+// The metrics of docs/laws-loss.md, Metrics, named and defined exactly as the papers use them.
 import type { Metrics } from './types';
 
 export function scorePredictions(observed: ArrayLike<number>, predicted: ArrayLike<number>): Metrics {

@@ -61,7 +61,7 @@ export const mplLossLaw: LossCurveLaw = {
 
 /**
  * The loss-drop term is identified when its scale (b, ln c) is off its bounds and at most one of its shape
- * exponents sits on one (SCIENCE.md 2: with a constant and a cosine only, ln c, beta and gamma all do).
+ * exponents sits on one (docs/laws-loss.md, the multi-power law: with a constant and a cosine only, ln c, beta and gamma all do).
  */
 export function dropTermIdentified(atBounds: string[]): boolean {
   const shapeHeld = atBounds.filter((n) => DROP_SHAPE.includes(n)).length;

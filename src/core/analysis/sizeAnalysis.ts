@@ -2,7 +2,7 @@
 // from the file's params column or the `sizes` option, one fit over every fitted curve, and a prediction of every
 // curve whose size the fit can speak for, at its logged steps and its target steps.
 //
-// Identifiability (SCIENCE.md 2b): L0 + B·N^(-beta) takes one value per size, so with one size the size term is a
+// Identifiability (docs/laws-loss.md, the model-size law): L0 + B·N^(-beta) takes one value per size, so with one size the size term is a
 // constant (held at B = 0, gamma = 0) and with two sizes L0, B and beta are three unknowns for two values: fits of
 // the same objective extrapolate to a third size 1-2 % apart. Then only the fitted sizes are predicted, unless the
 // user holds beta.

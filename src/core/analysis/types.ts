@@ -54,7 +54,7 @@ export interface Finding {
   hints?: Hint[];
 }
 
-/** The metrics of SCIENCE.md section 5, for one curve or group. Relative errors are fractions (0.0021 = 0.21 %). */
+/** The metrics of docs/laws-loss.md, Metrics, for one curve or group. Relative errors are fractions (0.0021 = 0.21 %). */
 export interface Metrics {
   predE: number;
   worstE: number;
@@ -90,7 +90,7 @@ export interface FitResult {
   settings: Record<string, string | number | boolean>;
   /** In-sample quality on the fitted points. */
   quality: Metrics;
-  /** Average over held-out curves of their metrics (SCIENCE.md section 5), when some curves were held out. */
+  /** Average over held-out curves of their metrics (docs/laws-loss.md, Metrics), when some curves were held out. */
   heldOut?: Metrics;
   /** Loss curves under `law: 'auto'`: the candidate laws, their backtest errors and why this one was chosen. */
   selection?: LawSelection;

@@ -1,6 +1,6 @@
 // Which fitted parameters sit on their box. A parameter at a bound was stopped by the box, not pinned by the data:
 // the fit did not identify it, and a more flexible law fitted that way may extrapolate worse than a simpler one
-// (SCIENCE.md 2, identifiability). Automatic law choice reads this.
+// (docs/laws-loss.md, the multi-power law, identifiability). Automatic law choice reads this.
 import type { Law } from '../laws/law';
 
 export interface BoundHit {

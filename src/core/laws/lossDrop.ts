@@ -29,7 +29,7 @@ export interface DropScheduleOptions {
   warmupSteps?: number;
 }
 
-/** Exact over this many steps before each point; the compression's accuracy follows from it (SCIENCE.md 2). */
+/** Exact over this many steps before each point; the compression's accuracy follows from it (docs/laws-loss.md, the multi-power law). */
 export const COMPRESSION_WINDOW = 64;
 
 /**

@@ -2,7 +2,7 @@
 //
 //   L(s) = L0 + A * S1(s)^(-alpha) - B * LD(s),   LD as in lossDrop.ts with G(x) = 1 - (C*x + 1)^(-beta)
 //
-// The solver works in normalised units (SCIENCE.md 2): x1 = S1/S1max, LRs divided by eta_ref, and parameters
+// The solver works in normalised units (docs/laws-loss.md, the multi-power law): x1 = S1/S1max, LRs divided by eta_ref, and parameters
 // (L0, a, alpha, b, ln c, beta, gamma) with a = A*S1max^(-alpha), b = B*eta_ref, c = C*eta_ref^(1-gamma). That is an
 // exact reparametrisation which puts every parameter near 1; C spans orders of magnitude, hence ln c.
 import { boundedLeastSquares } from '../fit/linear';
@@ -43,7 +43,7 @@ const EXPONENT_MIN = 0.02;
 const EXPONENT_MAX = 0.98;
 
 /**
- * The law with the box of SCIENCE.md 2: L0 between 0 and the lowest observed loss (`maxL0`), a, b >= 0,
+ * The law with the box of docs/laws-loss.md, the multi-power law: L0 between 0 and the lowest observed loss (`maxL0`), a, b >= 0,
  * 1e-3 <= alpha <= 5, 1e-4 <= c <= 1e4, and beta, gamma in [0.02, 0.98]. One table and one set of sums per law
  * object, reused by every evaluation, so the hot loop allocates nothing.
  */

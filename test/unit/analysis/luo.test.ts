@@ -1,4 +1,4 @@
-// The accuracy anchor of SCIENCE.md section 6: the faithful LR-annealing law on the official split of the
+// The accuracy anchor of docs/laws-loss.md, Public curves: the faithful LR-annealing law on the official split of the
 // multi-power-law curves reaches PredE <= 0.25 % on each model size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

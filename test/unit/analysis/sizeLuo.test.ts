@@ -1,4 +1,4 @@
-// The model-size law on the public multi-power-law curves (SCIENCE.md 2b): fitted on the official fit curves of the
+// The model-size law on the public multi-power-law curves (docs/laws-loss.md, the model-size law): fitted on the official fit curves of the
 // 25M, 100M and 400M models together, it predicts their 18 held-out curves with PredE <= 0.34 % (measured 0.292 %);
 // fitted on two sizes, beta is not pinned and the third size is withheld unless beta is given.
 import { test } from 'node:test';
@@ -55,7 +55,7 @@ test(
       console.log(`two sizes, beta held at ${beta}: 400M PredE ${pct(predE)} (objective ${held.fits[0].objective})`);
       at400.push(predE);
     }
-    // Each is some three times the error of the three-size fit (0.29 %), and they disagree (SCIENCE.md: 0.9-1.7 %).
+    // Each is some three times the error of the three-size fit (0.29 %), and they disagree (docs/laws-loss.md: 0.9-1.7 %).
     assert.ok(Math.min(...at400) > 0.008, `400M PredE ${at400.map(pct).join(' vs ')}`);
     assert.ok(Math.abs(at400[0] - at400[1]) > 0.002, `400M PredE ${at400.map(pct).join(' vs ')}`);
   },

@@ -1,4 +1,4 @@
-// The multi-power law (SCIENCE.md 2): its gradient, the compressed loss-drop sum against the exact one, recovery of
+// The multi-power law (docs/laws-loss.md, the multi-power law): its gradient, the compressed loss-drop sum against the exact one, recovery of
 // known parameters in both warmup conventions, and the anchors on the public multi-power-law curves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ import { LUO, LUO_FIT, LUO_HELDOUT, skipUnless } from '../../helpers/shared';
 
 const PEAK = 3e-4;
 const CONVENTIONS: LossDropConvention[] = ['paper', 'repository'];
-/** The optima of SCIENCE.md 2 on the official split (raw units): realistic parameters for every accuracy check. */
+/** The optima of docs/laws-loss.md, the multi-power law on the official split (raw units): realistic parameters for every accuracy check. */
 const OPTIMA: Record<string, { objective: number; maxPredE: number; raw: MultiPowerCoefficients }> = {
   '25': {
     objective: 1.409058e-4,
@@ -234,7 +234,7 @@ test('fits a 1,000,000-step cosine log in seconds (time printed)', () => {
   console.log(
     `1M-step cosine (${schedule.steps.length} rows, ${fit.pointsFitted} fitted): ${seconds.toFixed(2)} s, ${fit.fit.evaluations} evaluations, ${fit.fit.reason}`,
   );
-  // One cosine cannot pin the drop term down (SCIENCE.md 2), but the curve itself is reproduced to its noise
+  // One cosine cannot pin the drop term down (docs/laws-loss.md, the multi-power law), but the curve itself is reproduced to its noise
   // (0.2 % lognormal: a mean absolute relative error of 0.16 %).
   const inSample = scorePredictions(loss, predictMultiPower(fit, schedule, schedule.steps, 'compressed'));
   assert.ok(inSample.predE < 0.0018, `in-sample PredE ${inSample.predE}`);
@@ -282,7 +282,7 @@ test('parametersAtBounds names the parameters the box holds', () => {
   );
 });
 
-// ---- The public multi-power-law curves (SCIENCE.md 6), skipped where ../shared/data is absent.
+// ---- The public multi-power-law curves (docs/laws-loss.md, Public curves), skipped where ../shared/data is absent.
 
 const skip = skipUnless(LUO);
 const WARMUP = 2160;
@@ -344,7 +344,7 @@ for (const size of Object.keys(OPTIMA)) {
       const mean = predE.reduce((s, v) => s + v, 0) / predE.length;
       const c = fit.coefficients;
       console.log(
-        `${size}M MPL: PredE ${(mean * 100).toFixed(3)} %, objective ${fit.fit.objective.toExponential(6)} (SCIENCE.md ${objective.toExponential(6)}), ` +
+        `${size}M MPL: PredE ${(mean * 100).toFixed(3)} %, objective ${fit.fit.objective.toExponential(6)} (reference ${objective.toExponential(6)}), ` +
           `${seconds.toFixed(1)} s; L0 ${c.L0.toFixed(4)} A ${c.A.toFixed(4)} alpha ${c.alpha.toFixed(4)} B ${c.B.toFixed(2)} C ${c.C.toFixed(5)} beta ${c.beta.toFixed(4)} gamma ${c.gamma.toFixed(4)}`,
       );
       assert.ok(fit.fit.objective <= objective * (1 + 1e-6), `objective ${fit.fit.objective}`);
