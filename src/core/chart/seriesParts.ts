@@ -1,0 +1,116 @@
+// The pieces every chart series is built from: a kind's panels, series and markers (Parts), and the observed points,
+// law lines, bands and target markers of one curve, shared by the loss, downstream and compute charts.
+import type { Analysis, CurveReport, Prediction } from '../analysis/types';
+import { formatNumber } from '../util/format';
+import type { ChartMarker, ChartPanelSpec, ChartSeries, WhatIfDefaults } from './types';
+
+/** Points on a law's dense grid: smooth on screen, cheap to send. */
+export const LAW_GRID = 160;
+
+export interface Parts {
+  panels: ChartPanelSpec[];
+  series: ChartSeries[];
+  markers: ChartMarker[];
+  whatIf?: WhatIfDefaults;
+}
+
+export function observed(c: CurveReport, panel: ChartSeries['panel']): ChartSeries {
+  const held = c.role === 'heldout' ? ' (held out)' : '';
+  return {
+    id: `obs:${c.name}`,
+    label: `${c.name}${held}`,
+    kind: 'observed',
+    panel,
+    group: c.group ?? c.name,
+    role: c.role,
+    x: c.points.x,
+    y: c.points.observed,
+    predicted: c.points.predicted.length ? c.points.predicted : undefined,
+    lines: c.points.lines,
+    total: c.points.x.length,
+  };
+}
+
+export function law(c: CurveReport, panel: ChartSeries['panel'], x: number[], y: number[]): ChartSeries {
+  const what = c.role === 'heldout' ? 'predicted' : 'law';
+  return {
+    id: `law:${c.name}`,
+    label: `${c.name} · ${what}`,
+    kind: 'law',
+    panel,
+    group: c.group ?? c.name,
+    role: c.role,
+    x,
+    y,
+    total: x.length,
+  };
+}
+
+export function band(
+  c: CurveReport,
+  panel: ChartSeries['panel'],
+  x: number[],
+  low: number[],
+  high: number[],
+): ChartSeries {
+  return {
+    id: `band:${c.name}`,
+    label: `${c.name} · 95 % band`,
+    kind: 'band',
+    panel,
+    group: c.group ?? c.name,
+    role: c.role,
+    x,
+    y: low,
+    y2: high,
+    total: x.length,
+  };
+}
+
+export function targetSeries(
+  c: CurveReport,
+  panel: ChartSeries['panel'],
+  group: string,
+  targets: Prediction[],
+): ChartSeries {
+  const sorted = [...targets].sort((a, b) => a.x - b.x);
+  return {
+    id: `target:${c.name}`,
+    label: `${c.name} · prediction`,
+    kind: 'target',
+    panel,
+    group,
+    x: sorted.map((t) => t.x),
+    y: sorted.map((t) => t.value),
+    y2: sorted.map((t) => t.high),
+    predicted: sorted.map((t) => t.low),
+    total: sorted.length,
+  };
+}
+
+export function band95(p: Prediction): string {
+  return Number.isFinite(p.low) ? ` [${formatNumber(p.low, 4)}–${formatNumber(p.high, 4)}]` : '';
+}
+
+export function columnName(analysis: Analysis, role: string): string | undefined {
+  return analysis.files[0]?.columns.find((c) => c.role === role)?.name;
+}
+
+/** `n` points from a to b, evenly spaced in log (a, b > 0). */
+export function logGrid(a: number, b: number, n: number): number[] {
+  if (!(a > 0) || !(b > a)) return a > 0 ? [a] : [];
+  const [la, lb] = [Math.log(a), Math.log(b)];
+  return Array.from({ length: n }, (_, k) => Math.exp(la + ((lb - la) * k) / (n - 1)));
+}
+
+/** Linear interpolation in log(x) through ascending anchors, held flat outside them. */
+export function interpolateLog(xs: number[], ys: number[], x: number): number {
+  if (x <= xs[0] || xs.length === 1) return ys[0];
+  for (let k = 1; k < xs.length; k++) {
+    if (x <= xs[k]) {
+      const t = (Math.log(x) - Math.log(xs[k - 1])) / (Math.log(xs[k]) - Math.log(xs[k - 1]));
+      return ys[k - 1] + t * (ys[k] - ys[k - 1]);
+    }
+  }
+  return ys[ys.length - 1];
+}

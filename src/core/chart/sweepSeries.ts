@@ -1,0 +1,170 @@
+// The charts of sweeps: downstream BLEU and CE against D_p per group (laws, the break, the baseline), and (N, D) sweeps
+// as loss against compute per model size with the compute-optimal frontier.
+import { breakPoint } from '../analysis/breaks';
+import type { Analysis, FitResult } from '../analysis/types';
+import { bleuLaw } from '../laws/bleu';
+import { chinchillaLaw, chinchillaPoints, computeOptimal } from '../laws/chinchilla';
+import { powerLaw } from '../laws/powerLaw';
+import { maxOf, minOf } from '../util/arrays';
+import { formatCompact, formatNumber } from '../util/format';
+import { band, columnName, LAW_GRID, law, logGrid, observed, targetSeries, type Parts } from './seriesParts';
+import type { ChartMarker, ChartPanelSpec, ChartSeries } from './types';
+
+export function downstreamSeries(analysis: Analysis): Parts {
+  const series: ChartSeries[] = [];
+  const markers: ChartMarker[] = [];
+  for (const c of analysis.curves) {
+    const panel = c.metric === 'ce' ? 'secondary' : 'main';
+    const group = c.group ?? c.name;
+    const fit = analysis.fits.find((f) => f.law === c.law && f.group === c.group);
+    const targets = analysis.predictions.filter((p) => p.group === c.group && p.metric === c.metric);
+    const breakX = c.metric === 'bleu' ? breakPoint(analysis, c) : undefined;
+    series.push({ ...observed(c, panel), breakX });
+    if (breakX !== undefined)
+      markers.push({
+        panel,
+        kind: 'break',
+        x: breakX,
+        group,
+        label: `${group}: law breaks at D_p = ${formatCompact(breakX)}`,
+      });
+    const xMax = Math.max(maxOf(c.points.x), maxOf(targets.map((t) => t.x)));
+    if (fit) {
+      const grid = logGrid(minOf(c.points.x), xMax, LAW_GRID);
+      series.push(law(c, panel, grid, evaluateLaw(fit, grid)));
+    }
+    if (c.points.low.some(Number.isFinite)) {
+      const rows = [
+        ...c.points.x.map((x, i) => ({ x, lo: c.points.low[i], hi: c.points.high[i] })),
+        ...targets.map((t) => ({ x: t.x, lo: t.low, hi: t.high })),
+      ].sort((a, b) => a.x - b.x);
+      series.push(
+        band(
+          c,
+          panel,
+          rows.map((r) => r.x),
+          rows.map((r) => r.lo),
+          rows.map((r) => r.hi),
+        ),
+      );
+    }
+    if (targets.length) series.push(targetSeries(c, panel, group, targets));
+    if (c.baseline) {
+      const xMin = minOf(c.points.x);
+      series.push({
+        id: `baseline:${c.name}`,
+        label: `${c.name} · not pretrained`,
+        kind: 'baseline',
+        panel,
+        group,
+        x: [xMin, xMax],
+        y: [c.baseline.value, c.baseline.value],
+        lines: [c.baseline.line, c.baseline.line],
+        total: 1,
+      });
+    }
+  }
+  const dp = columnName(analysis, 'pretrainData') ?? 'D_p';
+  const panels: ChartPanelSpec[] = [
+    {
+      id: 'main',
+      title: 'BLEU vs pretraining data',
+      xLabel: dp,
+      yLabel: columnName(analysis, 'bleu') ?? 'BLEU',
+      logX: true,
+      logY: false,
+    },
+    {
+      id: 'secondary',
+      title: 'Cross-entropy vs pretraining data',
+      xLabel: dp,
+      yLabel: columnName(analysis, 'ce') ?? 'CE',
+      logX: true,
+      logY: true,
+    },
+  ];
+  return { panels, series, markers };
+}
+
+/** A fitted single-x law evaluated in the user's units (the FitResult's raw params). */
+export function evaluateLaw(fit: FitResult, x: number[]): number[] {
+  const out = new Float64Array(x.length);
+  const p = fit.params;
+  if (fit.law === 'bleu')
+    bleuLaw.predict(Float64Array.of(p.lnA, p.alpha, p.beta), { u: Float64Array.from(x, Math.log) }, out);
+  else powerLaw.predict(Float64Array.of(p.E, p.A, p.alpha), { x: Float64Array.from(x) }, out);
+  return Array.from(out);
+}
+
+// ---- (N, D) sweeps ---------------------------------------------------------------------------------------------
+
+export function computeSeries(analysis: Analysis): Parts {
+  const series: ChartSeries[] = [];
+  const markers: ChartMarker[] = [];
+  const fit = analysis.fits.find((f) => f.law === 'chinchilla');
+  const budgets = analysis.predictions.filter((p) => p.xName === 'C');
+  const allX = [...analysis.curves.flatMap((c) => c.points.x), ...budgets.map((p) => p.x)].filter((v) => v > 0);
+  const [cMin, cMax] = [minOf(allX), maxOf(allX)];
+  for (const c of analysis.curves) {
+    series.push(observed(c, 'main'));
+    const n = c.groupFields?.N;
+    if (fit?.normalized && typeof n === 'number') {
+      const grid = logGrid(minOf(c.points.x), maxOf(c.points.x) * 4, LAW_GRID);
+      series.push(law(c, 'main', grid, chinchillaAt(fit, n, grid)));
+    } else if (c.points.predicted.length) series.push(law(c, 'main', c.points.x, c.points.predicted));
+    if (fit?.law !== 'chinchilla' && c.points.low.some(Number.isFinite))
+      series.push(band(c, 'main', c.points.x, c.points.low, c.points.high));
+  }
+  if (fit && fit.law === 'chinchilla' && allX.length) {
+    const k = { A: fit.params.A, B: fit.params.B, E: fit.params.E, alpha: fit.params.alpha, beta: fit.params.beta };
+    const grid = logGrid(cMin, cMax, LAW_GRID);
+    series.push({
+      id: 'frontier',
+      label: 'compute-optimal frontier L*(C)',
+      kind: 'frontier',
+      panel: 'main',
+      group: '',
+      x: grid,
+      y: grid.map((C) => computeOptimal(k, C).loss),
+      total: grid.length,
+    });
+  }
+  for (const p of budgets)
+    markers.push({
+      panel: 'main',
+      kind: 'target',
+      x: p.x,
+      group: '',
+      label: `C = ${formatNumber(p.x, 3)}: L* = ${formatNumber(p.value, 4)}${p.extra ? `, N* = ${formatCompact(p.extra.N)}, D* = ${formatCompact(p.extra.D)}` : ''}`,
+    });
+  const power = analysis.fits.find((f) => f.law === 'power');
+  const xLabel = power ? String(power.settings.x ?? 'x') : 'compute C (FLOP)';
+  const panels: ChartPanelSpec[] = [
+    {
+      id: 'main',
+      title: power ? 'Loss (power law)' : 'Loss vs compute',
+      xLabel,
+      yLabel: columnName(analysis, 'loss') ?? 'loss',
+      logX: true,
+      logY: true,
+    },
+  ];
+  return { panels, series, markers };
+}
+
+/** L(N, C/(6N)) along a compute grid for one model size, from the solver parameters of the fit. */
+function chinchillaAt(fit: FitResult, n: number, grid: number[]): number[] {
+  const p = fit.normalized!.params;
+  const out = new Float64Array(grid.length);
+  chinchillaLaw.predict(
+    Float64Array.of(p.a, p.b, p.e, p.alpha, p.beta),
+    chinchillaPoints(
+      grid.map(() => n),
+      grid.map((C) => C / (6 * n)),
+    ),
+    out,
+  );
+  return Array.from(out);
+}
+
+// ---- shared pieces ---------------------------------------------------------------------------------------------
