@@ -4,6 +4,7 @@
 // after the cut. The more flexible multi-power law wins only when its loss-drop term is identified (not held by the
 // box in the full fit) AND its backtest error is clearly lower; otherwise the LR-annealing law, which extrapolates
 // more safely when the fit curves do not show drops of several sizes.
+import { pick, thinIndices } from '../util/arrays';
 import { prepare } from './lossAreas';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
@@ -16,6 +17,11 @@ export const BACKTEST_CUTS = [0.6, 0.7, 0.8];
 export const MPL_MARGIN = 0.1;
 /** A prefix needs this many loss rows to be fitted, a suffix one to be scored. */
 const MIN_PREFIX_ROWS = 5;
+/**
+ * Rows of a fit curve a backtest works on, evenly thinned: the error after a cut is a mean over rows and the prefix fit
+ * needs the curve's shape, so a million-row log costs what a two-thousand-row one does.
+ */
+const BACKTEST_ROWS = 2000;
 
 export interface LawChoice {
   law: LossCurveLaw;
@@ -89,7 +95,7 @@ export function backtest(law: LossCurveLaw, full: LossLawFit, input: LossFitInpu
   const errors: number[] = [];
   for (const cut of BACKTEST_CUTS) {
     const parts = input.fitted.flatMap((i) => {
-      const curve = input.prepared[i].curve;
+      const curve = thinRows(input.prepared[i].curve, BACKTEST_ROWS);
       const n = Math.floor(cut * curve.steps.length);
       if (n < MIN_PREFIX_ROWS || n >= curve.steps.length) return [];
       // The scored rows are the prefix's targets, so one fit-and-predict gives them.
@@ -115,6 +121,18 @@ export function backtest(law: LossCurveLaw, full: LossLawFit, input: LossFitInpu
     });
   }
   return errors.length ? errors.reduce((s, e) => s + e, 0) / errors.length : Infinity;
+}
+
+/** At most `max` of a curve's loss rows, evenly spaced (the first and last kept), with its whole LR schedule. */
+function thinRows(curve: LossCurve, max: number): LossCurve {
+  if (curve.steps.length <= max) return curve;
+  const idx = thinIndices(curve.steps.length, max);
+  return {
+    ...curve,
+    steps: pick(curve.steps, idx),
+    loss: pick(curve.loss, idx),
+    lines: Int32Array.from(idx, (k) => curve.lines[k]),
+  };
 }
 
 /** The first n loss rows of a curve, with its whole LR schedule. */

@@ -27,6 +27,11 @@ const BOOTSTRAP_ITERATIONS = 60;
 /** Points a backtest refit (warm-started) sees in all. */
 const WARM_FIT_POINTS = 600;
 /**
+ * Iterations a warm-started refit may take: it starts at the full fit's optimum, a few steps from the prefix's; on a
+ * curve that does not pin the drop term down the solver would otherwise crawl along the flat directions.
+ */
+const WARM_ITERATIONS = 50;
+/**
  * Above this many terms (queries x steps where the LR changes), a curve's predictions use the compressed sum
  * (within ~1e-6 of the exact one, tested) instead of the exact O(queries x steps) sum: a million-step log.
  */
@@ -52,7 +57,11 @@ export const mplLossLaw: LossCurveLaw = {
         convention: lossDropConvention(options.warmupConvention),
         warmupSteps: options.warmupSteps,
         delta: options.lossDelta,
-        ...(warmModel && { warmStart: warmModel.coefficients, maxFitPoints: WARM_FIT_POINTS }),
+        ...(warmModel && {
+          warmStart: warmModel.coefficients,
+          maxFitPoints: WARM_FIT_POINTS,
+          maxIterations: WARM_ITERATIONS,
+        }),
       },
     );
     return model && mplFit(input, model);

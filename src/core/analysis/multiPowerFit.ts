@@ -104,10 +104,10 @@ export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOp
   const points = fitPoints(fitting, schedules, kept, s1MaxNormalised, options.window);
   const law = multiPowerLaw(Math.min(...fitting.map((c) => minOf(c.loss))));
   const warm = options.warmStart && intoBox(law, multiPowerParams(options.warmStart, scale));
+  // A warm start sits near the optimum, where damped Gauss-Newton needs a handful of evaluations.
   const fit = warm
-    ? fitRobust(law, points.data, points.observed, {
+    ? refineRobust(law, points.data, points.observed, warm, {
         delta: options.delta,
-        starts: [warm],
         weights: points.weights,
         maxIterations: options.maxIterations,
       })
