@@ -19,6 +19,15 @@ export class ProblemLog {
     if (this.items.length < this.max) this.items.push({ code, severity, message, file: this.file, line, column });
   }
 
+  /**
+   * A problem about the file as a whole, of which a read has a handful at most (what a limit left out, how its line
+   * ends or numbers are read): kept even once the list is full, so that a flood of row problems cannot hide it.
+   */
+  addForFile(code: string, severity: Severity, line: number, column: number, message: string): void {
+    this.count++;
+    this.items.push({ code, severity, message, file: this.file, line, column });
+  }
+
   /** The kept problems in file order (summaries found at the end of a read land where they point). */
   sorted(): ParseProblem[] {
     return this.items.slice().sort((a, b) => a.line - b.line || a.column - b.column);
