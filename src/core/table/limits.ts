@@ -12,8 +12,8 @@ export const MAX_COLUMNS = 4096;
  */
 export const CELLS_PER_BYTE = 2;
 
-/** Cells any table may hold however small its file (8 MiB of numbers): small files are never cut short. */
-export const MIN_BUDGET_CELLS = 1 << 20;
+/** Cells any table may hold however small its file (32 KiB of numbers): a small file is not cut short for it. */
+export const MIN_BUDGET_CELLS = 4096;
 
 /** The cells a table of an input of `bytes` bytes may hold. */
 export function cellBudget(bytes: number): number {

@@ -83,6 +83,10 @@ export class TableBuilder {
   private firstLeftOut: { name: string; line: number } | null = null;
   /** How many of them a finding already counts (see reportColumnsLeftOut). */
   private columnsReported = 0;
+  /** The rows reserve() was told to expect (see expectedRows). */
+  private reserved = 0;
+  /** Rows that fit the cell budget, as of the last look (see fitsBudget); more columns lower it. */
+  private rowLimit = 0;
   /**
    * Set when more rows would pass the cell budget: the parsers stop at the record they are on, and the reader ends
    * the read there (see TableReader.push), saying which rows were left out.
@@ -114,8 +118,14 @@ export class TableBuilder {
 
   /** Makes room for `rows` rows up front (an estimate from the file size), so the columns are not regrown. */
   reserve(rows: number): void {
+    this.reserved = rows;
     // A worker's placed arrays are not left on an estimate: only when they are actually full.
     if (rows > this.capacity && this.placement === null) this.growTo(Math.ceil(rows));
+  }
+
+  /** The rows the table is expected to end with: the estimates from the file size, or the rows so far. */
+  private expectedRows(): number {
+    return Math.max(1, this.rowCount, this.reserved, this.estimateRows?.() ?? 0);
   }
 
   /** Arrays from now on are allocated in shared memory, so that share() can hand them to a worker. */
@@ -174,6 +184,7 @@ export class TableBuilder {
         : { values: new Float64Array(placed, this.placedFrom * 8, this.capacity) };
     const column = new ColumnBuilder(name, this.lines.length, storage);
     this.columns.push(column);
+    this.rowLimit = 0; // looked at again on the next row
     return column;
   }
 
@@ -192,7 +203,7 @@ export class TableBuilder {
    * the rest out (see leaveOutColumns) before its names are checked, so a header of a million names costs no more.
    */
   admissible(count: number): number {
-    const fit = Math.floor(cellBudget(this.inputBytes()) / Math.max(1, this.lines.length));
+    const fit = Math.floor(cellBudget(this.inputBytes()) / this.expectedRows());
     return Math.max(0, Math.min(count, MAX_COLUMNS - this.columns.length, fit - this.columns.length));
   }
 
@@ -203,10 +214,10 @@ export class TableBuilder {
     this.firstLeftOut ??= { name: first, line };
   }
 
-  /** Whether `more` columns of the current capacity fit the column limit and the cell budget. */
+  /** Whether `more` columns fit the column limit, and the cell budget with the rows expected (see expectedRows). */
   private admits(more: number): boolean {
     const columns = this.columns.length + more;
-    return columns <= MAX_COLUMNS && columns * this.lines.length <= cellBudget(this.inputBytes());
+    return columns <= MAX_COLUMNS && columns * this.expectedRows() <= cellBudget(this.inputBytes());
   }
 
   /** Index of the row about to be written; make sure every column has room for it. */
@@ -214,17 +225,22 @@ export class TableBuilder {
     return this.beginRows(1);
   }
 
-  /** Index of the first of `count` rows about to be written together; every column has room for them. */
+  /**
+   * Index of the first of `count` rows about to be written together; every column has room for them. Rows past the
+   * cell budget are still written, then the parser stops (see stopped): a batch (at most 32768 cells) over at most.
+   */
   beginRows(count: number): number {
+    if (this.rowCount + count > this.rowLimit && !this.fitsBudget(this.rowCount + count)) this.stopped = true;
     if (this.rowCount + count <= this.capacity) return this.rowCount;
-    if (this.columns.length * (this.rowCount + count) > cellBudget(this.inputBytes())) {
-      // Past the budget: these rows are still written, then the parser stops (see stopped).
-      this.stopped = true;
-      this.growTo(this.rowCount + Math.max(count, PAST_BUDGET_ROWS));
-      return this.rowCount;
-    }
+    if (this.stopped) this.growTo(this.rowCount + Math.max(count, PAST_BUDGET_ROWS));
     while (this.rowCount + count > this.capacity) this.growTo(Math.max(this.nextCapacity(), this.rowCount + count));
     return this.rowCount;
+  }
+
+  /** Whether `rows` rows of the columns fit the cell budget; rowLimit is the most that do (budgets grow in a stream). */
+  private fitsBudget(rows: number): boolean {
+    this.rowLimit = Math.floor(cellBudget(this.inputBytes()) / Math.max(1, this.columns.length));
+    return rows <= this.rowLimit;
   }
 
   /** Whether rows up to this line can be kept (see endRow). */
