@@ -58,6 +58,8 @@ export function describeFsError(error: unknown, file: string): string {
   if (code === 'ENOENT') return `${file} does not exist; check the path`;
   if (code === 'EACCES' || code === 'EPERM') return `${file} cannot be read (permission denied); check its permissions`;
   if (code === 'EISDIR') return `${file} is a directory; open a CSV, TSV or JSONL file inside it`;
+  if (code === 'ENXIO')
+    return `${file} cannot be opened (a socket: a program's stdin may be one); pipe the data in with a shell (cat run.csv | ...) or save it to a file`;
   const detail = error instanceof Error ? error.message : String(error);
   return `${file} could not be read (${detail}); check that the file is accessible`;
 }

@@ -118,6 +118,12 @@ test('/dev/stdin and a FIFO are read as streams', async () => {
   const piped = json(['fit', '/dev/stdin', '--bootstrap', '0'], file('piped.csv', clean));
   assert.equal(piped.files[0].rows, 200);
   assert.equal(piped.fits.length, 1);
+  // A program's stdin pipe is a socket, which /dev/stdin cannot open: said so, with what to do.
+  const socket = spawnSync(CLI[0], [...CLI.slice(1), 'inspect', '/dev/stdin', '--json'], {
+    input: clean,
+    encoding: 'utf8',
+  });
+  assert.match(socket.stdout, /cannot be opened \(a socket/);
 
   const fifo = join(dir, 'run.fifo');
   execFileSync('mkfifo', [fifo]);
