@@ -178,8 +178,8 @@ export function settleCommaNumbers(
       'info',
       decided.line,
       decided.column,
-      `numbers are written with a decimal comma (${quote(decided.text)} at line ${decided.line} cannot group ` +
-        `thousands), so they are read as decimals: ${quote(decided.text)} is ${commaValue(decided.text, commaNumbers('decimal'))}`,
+      `numbers are written with a decimal comma (as ${quote(decided.text)} at line ${decided.line} shows), so they ` +
+        `are read as decimals: ${quote(decided.text)} is ${commaValue(decided.text, commaNumbers('decimal'))}`,
     );
   for (const column of columns) reportLeftOut(column, final, decided, problems, where(column));
 }
