@@ -73,6 +73,19 @@ const READING = {
   'line-too-long': { severities: ['error'], title: 'A line too long to be a record' },
   'delimiter-invalid': { severities: ['warning'], title: 'A forced delimiter that cannot be used' },
   'wandb-reshaped': { severities: ['info'], title: 'A W&B chart export reshaped to one row per run' },
+  'nul-bytes': {
+    severities: ['warning', 'info'],
+    title: 'A line holding NUL bytes is left out; a NUL tail is said once',
+  },
+  'line-ends-mixed': { severities: ['info'], title: 'Lone-CR line ends mixed with LF or CRLF' },
+  'columns-capped': { severities: ['warning'], title: 'Columns or keys past the limit are left out' },
+  'rows-capped': { severities: ['warning'], title: "Rows past the file's cell budget are left out" },
+  'decimal-comma': {
+    severities: ['info', 'warning'],
+    title: 'Numbers read with decimal commas, or ambiguous comma numbers left out',
+  },
+  'quote-multiline': { severities: ['info'], title: 'Quoted fields hold line breaks' },
+  'file-changed': { severities: ['warning', 'info'], title: 'The file changed while it was read' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Findings of the analysis proper, and of the shells around it. */

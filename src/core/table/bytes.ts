@@ -23,3 +23,17 @@ export function lastIndexOfByte(buf: Buffer, byte: number, from: number, end: nu
   const i = buf.lastIndexOf(byte, end - 1);
   return i < from ? -1 : i;
 }
+
+/** How many `byte`s buf[from, end) holds (only on the rare paths: NUL bytes, lone CRs, located problems). */
+export function countByte(buf: Uint8Array, byte: number, from: number, end: number): number {
+  let count = 0;
+  for (let i = from; i < end; i++) if (buf[i] === byte) count++;
+  return count;
+}
+
+/** 1-based character column of `offset` in the line starting at lineStart: counts UTF-8 lead bytes ("é" is one). */
+export function characterColumn(source: Uint8Array, lineStart: number, offset: number): number {
+  let column = 1;
+  for (let i = lineStart; i < offset; i++) if ((source[i] & 0xc0) !== 0x80) column++;
+  return column;
+}

@@ -179,6 +179,59 @@ export class ColumnBuilder {
     if (this.codes !== null) this.codes[row] = -1;
   }
 
+  /** The distinct texts of the column's text cells (and 'NaN' for written NaNs), in first-seen order. */
+  get texts(): readonly string[] {
+    return this.dictionary;
+  }
+
+  /** The first row whose cell is the text `text`, or -1. */
+  firstRowOf(text: string): number {
+    const code = this.dictionaryIndex.get(text);
+    if (code === undefined || this.codes === null) return -1;
+    return this.codes.subarray(0, this.written).indexOf(code);
+  }
+
+  /**
+   * Turns the text cells that `read` reads as a number into numbers (text kept as text until the whole file was
+   * seen, see decimalComma.ts); returns how many. When the first text cell was one, the first one left is found
+   * by its row: its line from `lineOf`, its column not known any more (1).
+   */
+  convertTexts(read: (text: string) => number | null, lineOf: (row: number) => number): number {
+    const codes = this.codes;
+    if (codes === null) return 0;
+    // A written NaN is coded 'NaN' but is a number already.
+    const values = this.dictionary.map((text) => (text === 'NaN' ? null : read(text)));
+    if (values.every((value) => value === null)) return 0;
+    const kept: string[] = [];
+    const recode = new Int32Array(values.length).fill(-1);
+    values.forEach((value, code) => {
+      if (value === null) recode[code] = kept.push(this.dictionary[code]) - 1;
+    });
+    let converted = 0;
+    let firstLeft = -1;
+    for (let row = 0; row < this.written; row++) {
+      const code = codes[row];
+      if (code < 0) continue;
+      const value = values[code];
+      if (value === null) {
+        codes[row] = recode[code];
+        if (firstLeft < 0 && kept[recode[code]] !== 'NaN') firstLeft = row;
+      } else {
+        this.values[row] = value;
+        codes[row] = -1;
+        converted++;
+      }
+    }
+    this.numericCount += converted;
+    this.textCount -= converted;
+    this.dictionary.length = 0;
+    this.dictionaryIndex.clear();
+    for (const text of kept) this.codeOf(text);
+    if (this.firstText !== null && read(this.firstText.text) !== null)
+      this.firstText = firstLeft < 0 ? null : { line: lineOf(firstLeft), column: 1, text: kept[codes[firstLeft]] };
+    return converted;
+  }
+
   /** Moves the column to new arrays of `capacity` rows (rows past `written` hold nothing to keep). */
   grow(capacity: number, shared = false): void {
     const values = shared ? new Float64Array(new SharedArrayBuffer(capacity * 8)) : new Float64Array(capacity);

@@ -5,6 +5,8 @@
 // arrive (the window keeps it). Runs of the usual records take the fast path (delimitedFast.ts) first.
 
 import { CR, HASH, indexOfByte, lastIndexOfByte, LF, QUOTE, SPACE, TAB } from './bytes';
+import { splitDecimal } from './decimalComma';
+import { loneCrIn, type LoneCrWatch } from './lineEnds';
 import { PlainRecordScanner, unquotedText } from './delimitedFast';
 import type { TableBuilder } from './tableBuilder';
 import { plural } from '../util/format';
@@ -17,6 +19,7 @@ import type { ChunkParser } from './stream';
 const INCOMPLETE = -1;
 /** The data ended inside a quoted field. */
 const UNCLOSED = -2;
+const COMMA = 44;
 
 export interface DelimitedOptions {
   /** The delimiter byte (',', '\t', ';', '|'). */
@@ -29,6 +32,8 @@ export interface DelimitedOptions {
   openSink(header: string[], record: RecordCells): RowSink;
   /** Data only: a later part of a file whose header was read elsewhere; records go straight to this sink. */
   sink?: RowSink;
+  /** In a CRLF file, the records the fast path does not take are looked at for a lone CR (see LineEnds). */
+  lineEnds?: LoneCrWatch;
 }
 
 export class DelimitedParser implements ChunkParser {
@@ -50,6 +55,8 @@ export class DelimitedParser implements ChunkParser {
   private readonly delimiter: number;
   /** Line feeds inside quoted fields of the record being parsed. */
   private quotedLines = 0;
+  /** Offset of the first quote of the record being parsed whose field holds a line feed, or -1. */
+  private multilineQuote = -1;
   /** Offset of the quote still open when the last parse stopped, or -1. */
   private openQuote = -1;
   /** Discarding the rest of an over-long line. */
@@ -80,6 +87,11 @@ export class DelimitedParser implements ChunkParser {
     return !this.skipping;
   }
 
+  /** The unconsumed bytes were changed (NUL lines dropped, lone CRs made LFs): look for line feeds afresh. */
+  restartScan(): void {
+    this.lfFree = 0;
+  }
+
   consume(buf: Buffer, start: number, end: number, eof: boolean): number {
     let pos = start;
     if (!eof && !this.skipping && this.lfFree > 0) {
@@ -92,7 +104,7 @@ export class DelimitedParser implements ChunkParser {
     this.lfFree = 0;
     this.lastLf = lastIndexOfByte(buf, LF, pos, end);
     this.plain.begin();
-    while (pos < end) {
+    while (pos < end && this.sink?.stopped !== true) {
       if (pos <= this.lastLf && this.sink !== null && !this.skipping && this.plain.wants(buf[pos])) {
         const next = this.plain.records(buf, pos, this.lastLf, this.line, this.sink);
         this.line += this.plain.recordsTaken;
@@ -102,6 +114,12 @@ export class DelimitedParser implements ChunkParser {
         }
       }
       this.openQuote = -1;
+      if (!this.skipping && this.options.lineEnds?.watching === true && loneCrIn(buf, pos, end)) {
+        this.options.lineEnds.found(buf, pos, end, eof, this.line);
+        this.lastLf = lastIndexOfByte(buf, LF, pos, end);
+        this.plain.begin(); // its copy of the bytes is stale
+        continue;
+      }
       let next = this.skipping ? this.skipRestOfLine(buf, pos, end) : this.skipBlankOrComment(buf, pos, end, eof);
       if (next === pos) next = this.parseRecord(buf, pos, end, eof);
       if (next === UNCLOSED) next = this.rejectUnclosed(buf, end, 'is never closed');
@@ -144,6 +162,7 @@ export class DelimitedParser implements ChunkParser {
     const textOnly = this.sink === null; // the header: names stay text even when they look numeric
     record.reset(buf, pos, this.line);
     this.quotedLines = 0;
+    this.multilineQuote = -1;
     let p = pos;
     let field = 0;
     for (;;) {
@@ -246,6 +265,7 @@ export class DelimitedParser implements ChunkParser {
       after = fieldEnd;
     }
     this.quotedLines += lines;
+    if (lines > 0 && this.multilineQuote < 0) this.multilineQuote = open;
     this.setCell(field, text, open, textOnly);
     return after;
   }
@@ -260,12 +280,13 @@ export class DelimitedParser implements ChunkParser {
   private endRecord(fields: number, contentEnd: number, next: number): number {
     const record = this.record;
     record.count = fields;
+    if (this.quotedLines > 0) this.reportMultiline(record);
     this.line += 1 + this.quotedLines;
     if (this.sink === null) {
       this.openHeader(record);
       return next;
     }
-    if (fields !== this.sink.width) this.reportRagged(record, contentEnd);
+    if (fields !== this.sink.width && !this.keepsRagged(record, contentEnd)) return next;
     this.sink.row(record);
     return next;
   }
@@ -278,13 +299,32 @@ export class DelimitedParser implements ChunkParser {
 
   private openData(sink: RowSink): void {
     this.sink = sink;
-    this.record = new RecordCells(sink.width);
-    this.plain.open(sink.width);
+    this.record = new RecordCells(sink.fields);
+    // The fast path stages every field of a record: not for a header cut to its first columns.
+    this.plain.open(sink.width, sink.fields === sink.width);
   }
 
-  private reportRagged(record: RecordCells, contentEnd: number): void {
+  /**
+   * Reports a row with more or fewer fields than the header; returns whether it is kept. A row of numbers split by
+   * decimal commas in a `,` file is not: its values are shifted, and none of them can be trusted.
+   */
+  private keepsRagged(record: RecordCells, contentEnd: number): boolean {
     const width = this.sink?.width ?? 0;
     const has = `line ${record.line} has ${plural(record.count, 'field')} but the header has ${width}`;
+    const split = record.count > width ? this.splitDecimal(record, contentEnd, width) : null;
+    if (split !== null) {
+      const at = record.locate(record.start);
+      this.options.table.rowsRejected++;
+      this.options.table.problems.add(
+        'row-ragged',
+        'warning',
+        at.line,
+        at.column,
+        `${has}, and "${split}" looks like one number written with a decimal comma, split by the delimiter; the row ` +
+          `is left out — write ${split.replace(',', '.')}, or quote it ("${split}")`,
+      );
+      return false;
+    }
     if (record.count < width) {
       const at = record.locate(contentEnd);
       this.options.table.problems.add(
@@ -305,6 +345,20 @@ export class DelimitedParser implements ChunkParser {
           'the extra delimiters',
       );
     }
+    return true;
+  }
+
+  /** In a `,` file, the decimal-comma number an over-long unquoted row was split at, or null (see splitDecimal). */
+  private splitDecimal(record: RecordCells, contentEnd: number, width: number): string | null {
+    if (this.delimiter !== COMMA) return null;
+    const text = record.source.toString('utf8', record.start, contentEnd);
+    return text.includes('"') ? null : splitDecimal(text.split(','), width);
+  }
+
+  /** A quoted field that holds line feeds: noted for the table's one summary of them (see noteMultilineQuote). */
+  private reportMultiline(record: RecordCells): void {
+    const at = record.locate(this.multilineQuote);
+    this.options.table.noteMultilineQuote(at.line, at.column, record.line + this.quotedLines);
   }
 
   /** Skips the line where an unclosed quote opened, resuming on the next line: earlier and later rows are kept. */

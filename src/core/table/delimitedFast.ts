@@ -41,6 +41,8 @@ export class PlainRecordScanner {
    * delimiter can be part of a number (a forced '.', '-', 'e', digit...), where only the general path is used.
    */
   private readonly usable: boolean;
+  /** False when the sink reads fewer fields than a record has (a header cut to its first columns). */
+  private staging = true;
   /** Records taken by the last records() call. */
   recordsTaken = 0;
 
@@ -57,9 +59,10 @@ export class PlainRecordScanner {
     this.base = -1;
   }
 
-  /** The header is read: data records have `width` fields. */
-  open(width: number): void {
-    this.rows = new PlainRows(width, PLAIN);
+  /** The header is read: data records have `width` fields, staged when `staging` (see there). */
+  open(width: number, staging: boolean): void {
+    this.staging = staging;
+    if (staging) this.rows = new PlainRows(width, PLAIN);
   }
 
   /**
@@ -68,7 +71,7 @@ export class PlainRecordScanner {
    * field.
    */
   wants(c: number): boolean {
-    if (!this.usable) return false;
+    if (!this.usable || !this.staging) return false;
     if (this.pause > 0) {
       this.pause--;
       return false;
@@ -99,8 +102,11 @@ export class PlainRecordScanner {
         break;
       }
       rows.add(record++, at);
-      if (rows.count === rows.capacity) this.write(sink);
       at = next;
+      if (rows.count === rows.capacity) {
+        this.write(sink);
+        if (sink.stopped) break;
+      }
     }
     this.write(sink); // before any record the general path takes
     this.recordsTaken = record - line;

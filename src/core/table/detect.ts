@@ -1,7 +1,7 @@
 // Format and dialect detection from the first bytes of a file: text or binary, JSONL or delimited, which
 // delimiter, and (from the header) the two export conventions people feed in most: TensorBoard and W&B panels.
 
-import { CR, HASH, LF, QUOTE, SPACE, TAB } from './bytes';
+import { CR, HASH, indexOfByte, lastIndexOfByte, LF, QUOTE, SPACE, TAB } from './bytes';
 import type { FileFormat } from './types';
 
 const OPEN_BRACE = 123;
@@ -16,7 +16,6 @@ const MAX_NON_TEXT_SHARE = 0.3;
 
 export type Sniffed =
   | { kind: 'empty' }
-  | { kind: 'binary'; reason: string }
   | { kind: 'jsonl'; recordBytes: number }
   /** recordBytes: mean size of a data record in the sample (0 if none), to pre-size the columns. */
   | { kind: 'delimited'; delimiter: string; recordBytes: number };
@@ -44,20 +43,23 @@ export function formatFromExtension(fileName: string): FileFormat {
  * shorter), or the whole first line when that is longer (up to `maxBytes`). Returns -1 when more bytes are needed.
  * Depends on the content only, not on how it was chunked, so every chunk size detects the same dialect.
  */
-export function sampleEnd(buf: Uint8Array, filled: number, eof: boolean, sniffBytes: number, maxBytes: number): number {
+export function sampleEnd(buf: Buffer, filled: number, eof: boolean, sniffBytes: number, maxBytes: number): number {
   if (eof && filled <= sniffBytes) return filled;
   if (filled < sniffBytes && !eof) return -1;
   const limit = Math.min(filled, sniffBytes);
-  for (let i = limit - 1; i >= 0; i--) if (buf[i] === LF) return i + 1;
-  for (let i = limit; i < filled; i++) if (buf[i] === LF) return i + 1;
+  const last = lastIndexOfByte(buf, LF, 0, limit);
+  if (last >= 0) return last + 1;
+  const next = indexOfByte(buf, LF, limit, filled);
+  if (next >= 0) return next + 1;
   return eof || filled >= maxBytes ? filled : -1;
 }
 
-/** Decides how to read the sample buf[start, end). `delimiter` is a forced delimiter, if any. */
+/**
+ * Decides how to read the sample buf[start, end), text already (see binaryReason). `delimiter` is a forced delimiter,
+ * if any.
+ */
 export function sniff(buf: Buffer, start: number, end: number, fileName: string, delimiter?: string): Sniffed {
   if (end === start) return { kind: 'empty' };
-  const reason = binaryReason(buf, start, end, fileName);
-  if (reason !== null) return { kind: 'binary', reason };
   const first = firstContentByte(buf, start, end); // -1 (only comments so far): read as delimited
   const ext = extensionOf(fileName);
   const jsonlByName = ext === 'jsonl' || ext === 'ndjson';
@@ -90,12 +92,19 @@ function firstContentByte(buf: Uint8Array, start: number, end: number): number {
   return -1;
 }
 
-/** Why the sample is not text, or null when it is. Names the likely format so the user knows what to do. */
+/**
+ * Why the sample is not text, or null when it is. Names the likely format so the user knows what to do. NUL bytes in
+ * runs are not counted against it: they are handled line by line (nulBytes.ts), so a log padded with zeros by a crash
+ * is still text, and so is one with a NUL in a cell. Binary data is told by NULs scattered through it (integers,
+ * offsets, floats) and by the rest of what it holds (control bytes, invalid UTF-8).
+ */
 export function binaryReason(buf: Uint8Array, start: number, end: number, fileName: string): string | null {
   const magic = (bytes: number[]): boolean => bytes.every((b, i) => buf[start + i] === b);
-  if (magic([0xff, 0xfe]) || magic([0xfe, 0xff])) return 'is UTF-16 text; save it as UTF-8 and open it again';
-  const nonText = nonTextBytes(buf, start, end);
-  if (nonText.nul === 0 && nonText.count <= MAX_NON_TEXT_SHARE * (end - start)) return null;
+  const bytes = nonTextBytes(buf, start, end);
+  if (magic([0xff, 0xfe]) || magic([0xfe, 0xff]) || bytes.utf16)
+    return 'is UTF-16 text; save it as UTF-8 and open it again';
+  const scattered = bytes.scatteredNul > Math.max(MAX_SCATTERED_NUL, MAX_SCATTERED_NUL_SHARE * (end - start));
+  if (!scattered && bytes.count <= MAX_NON_TEXT_SHARE * (end - start - bytes.nul)) return null;
   if (magic([0x1f, 0x8b])) return 'is gzip-compressed; decompress it (gunzip) and open the result';
   if (magic([0x50, 0x4b, 0x03, 0x04])) return 'is a zip archive (an .xlsx workbook?); export the sheet as CSV';
   if (magic([0x50, 0x41, 0x52, 0x31]))
@@ -103,19 +112,43 @@ export function binaryReason(buf: Uint8Array, start: number, end: number, fileNa
   if (/tfevents/i.test(fileName)) {
     return 'is a TensorBoard event file; download the scalars as CSV from TensorBoard and open that';
   }
-  const why = nonText.nul > 0 ? 'it contains NUL bytes' : 'most of it is not UTF-8 text';
+  const why = scattered ? 'NUL bytes are scattered through it, as in binary data' : 'most of it is not UTF-8 text';
   return `does not look like a text file (${why}); Scaling Lens reads CSV, TSV and JSONL — export the data in one of those`;
 }
 
-/** Counts NULs, control characters and bytes of invalid UTF-8 sequences. */
-function nonTextBytes(buf: Uint8Array, start: number, end: number): { nul: number; count: number } {
+/** Shorter runs of NULs are scattered ones (a crash pads with whole blocks); a few are bad cells, more are binary. */
+const NUL_RUN = 8;
+const MAX_SCATTERED_NUL = 4;
+const MAX_SCATTERED_NUL_SHARE = 0.002;
+
+/**
+ * Counts NULs (and those in runs shorter than NUL_RUN, not counting a run cut by the sample's end), control
+ * characters and bytes of invalid UTF-8 sequences; `utf16`: NULs at every other byte, as UTF-16 without a byte order
+ * mark writes ASCII (a crash-padded tail has them at both).
+ */
+function nonTextBytes(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+): { nul: number; scatteredNul: number; count: number; utf16: boolean } {
   let nul = 0;
+  let oddNul = 0;
+  let scatteredNul = 0;
+  let run = 0;
   let count = 0;
   let i = start;
   while (i < end) {
     const c = buf[i];
+    if (c === 0) {
+      nul++;
+      run++;
+      oddNul += (i - start) & 1;
+      i++;
+      continue;
+    }
+    if (run > 0 && run < NUL_RUN) scatteredNul += run;
+    run = 0;
     if (c < 0x80) {
-      if (c === 0) nul++;
       if (c < 0x20 && c !== TAB && c !== LF && c !== CR && c !== 0x0c) count++;
       i++;
       continue;
@@ -131,18 +164,24 @@ function nonTextBytes(buf: Uint8Array, start: number, end: number): { nul: numbe
     if (valid < length && i + valid < end) count += valid; // a broken sequence (one cut by the sample end is fine)
     i += valid;
   }
-  return { nul, count };
+  const oneSide = Math.max(oddNul, nul - oddNul);
+  const utf16 = end - start >= 4 && oneSide >= 0.4 * (end - start) && nul - oneSide <= 0.05 * oneSide;
+  return { nul, scatteredNul, count, utf16 };
 }
+
+/** Told of each field of the sample's complete records: its record (0: the first, the header) and its raw bytes. */
+export type FieldVisitor = (record: number, field: number, start: number, end: number) => void;
 
 /**
  * Field counts per record for one delimiter, quote-aware (a quote opens only at the start of a field), skipping
- * blank and comment lines. A record cut off by the end of the sample is left out.
+ * blank and comment lines. A record cut off by the end of the sample is left out (and not visited).
  */
 export function fieldCounts(
   buf: Uint8Array,
   start: number,
   end: number,
   delimiter: number,
+  visit?: FieldVisitor,
 ): { counts: number[]; bytes: number[] } {
   const counts: number[] = [];
   const bytes: number[] = [];
@@ -156,6 +195,7 @@ export function fieldCounts(
     let fields = 1;
     let fieldStart = true;
     let inQuote = false;
+    const starts = visit === undefined ? null : [i];
     let j = i;
     for (; j < end; j++) {
       const c = buf[j];
@@ -170,12 +210,17 @@ export function fieldCounts(
       if (c === delimiter) {
         fields++;
         fieldStart = true;
+        starts?.push(j + 1);
         continue;
       }
       if (c === QUOTE && fieldStart) inQuote = true;
       fieldStart = false;
     }
     if (j >= end) break; // incomplete record: not evidence
+    if (starts !== null) {
+      starts.push(j + 1);
+      for (let f = 0; f < fields; f++) visit!(counts.length, f, starts[f], starts[f + 1] - 1);
+    }
     counts.push(fields);
     bytes.push(j + 1 - i);
     i = j + 1;

@@ -6,6 +6,8 @@ import type { ColumnBuilder } from './columnBuilder';
 import type { TableBuilder } from './tableBuilder';
 import { FlatLine, FlatLineScanner, MISS, VALUE_FALSE, VALUE_NUMBER, VALUE_STRING, VALUE_TRUE } from './jsonlFast';
 import { CELL_EMPTY, CELL_SUFFIXED, CELL_TEXT, parseCell, type ParsedCell } from './record';
+import { MAX_NESTING } from './limits';
+import { loneCrIn, type LoneCrWatch } from './lineEnds';
 import { formatBytes, quote } from './problems';
 import type { ChunkParser } from './stream';
 
@@ -19,11 +21,14 @@ export interface JsonlOptions {
   table: TableBuilder;
   /** A line longer than this is skipped (it is not a metrics row). */
   maxRecordBytes: number;
+  /** In a CRLF file, the lines the fast path does not take are looked at for a lone CR (see LineEnds). */
+  lineEnds?: LoneCrWatch;
 }
 
 export class JsonlParser implements ChunkParser {
   private line = 1;
-  private readonly columns = new Map<string, ColumnBuilder>();
+  /** Columns by flattened name; null for a name the table left out (see TableBuilder.addColumn). */
+  private readonly columns = new Map<string, ColumnBuilder | null>();
   /** Keys already reported as holding non-scalars (arrays, W&B media), so each is reported once. */
   private readonly ignoredKeys = new Set<string>();
   private skipping = false;
@@ -37,6 +42,8 @@ export class JsonlParser implements ChunkParser {
   private textSource: Buffer = Buffer.alloc(0);
   private textStart = 0;
   private textEnd = 0;
+  /** Where in the line's text the last key was found (keys are looked for in order, see where). */
+  private keyCursor = 0;
 
   constructor(private readonly options: JsonlOptions) {}
 
@@ -53,9 +60,10 @@ export class JsonlParser implements ChunkParser {
   consume(buf: Buffer, start: number, end: number, eof: boolean): number {
     let pos = start;
     // A line starting at or before the last line feed ends by it: the fast path needs no end checks there.
-    const lastLf = lastIndexOfByte(buf, LF, pos, end);
+    let lastLf = lastIndexOfByte(buf, LF, pos, end);
     this.scanner.release();
-    while (pos < end) {
+    const table = this.options.table;
+    while (pos < end && !table.stopped) {
       if (pos <= lastLf && !this.skipping && this.wantsFast()) {
         const next = this.scanner.scan(buf, pos, lastLf, this.flat);
         if (next !== MISS) {
@@ -65,6 +73,12 @@ export class JsonlParser implements ChunkParser {
           continue;
         }
         this.missed();
+      }
+      if (!this.skipping && this.options.lineEnds?.watching === true && loneCrIn(buf, pos, end)) {
+        this.options.lineEnds.found(buf, pos, end, eof, this.line);
+        lastLf = lastIndexOfByte(buf, LF, pos, end);
+        this.scanner.release(); // its copy of the bytes is stale
+        continue;
       }
       let lf = indexOfByte(buf, LF, pos, end);
       if (lf < 0 || lf >= end) {
@@ -102,10 +116,12 @@ export class JsonlParser implements ChunkParser {
     this.textSource = buf;
     this.textStart = pos;
     this.textEnd = flat.contentEnd;
+    this.keyCursor = 0;
     const row = table.beginRow();
     for (let i = 0; i < flat.count; i++) {
       const entry = flat.slots[i].entry;
       const column = (entry.column ??= this.column(entry.name));
+      if (column === null) continue;
       const kind = flat.kinds[i];
       if (kind === VALUE_NUMBER) column.setNumber(row, flat.values[i]);
       else if (kind === VALUE_STRING) this.setCell(column, row, flat.cells[i], flat.slots[i].key);
@@ -145,7 +161,8 @@ export class JsonlParser implements ChunkParser {
     const table = this.options.table;
     const row = table.beginRow();
     this.text = text;
-    this.flatten(parsed as JsonObject, '', row);
+    this.keyCursor = 0;
+    this.flatten(parsed as JsonObject, '', row, 0);
     table.endRow(this.line);
   }
 
@@ -161,16 +178,19 @@ export class JsonlParser implements ChunkParser {
     );
   }
 
-  private flatten(object: JsonObject, prefix: string, row: number): void {
+  /** Writes the object's scalars, nested objects as "a/b" (down to MAX_NESTING levels: the rest is ignored). */
+  private flatten(object: JsonObject, prefix: string, row: number, depth: number): void {
     for (const key of Object.keys(object)) {
       const value = object[key];
       const name = prefix + key;
       if (value !== null && typeof value === 'object') {
-        if (Array.isArray(value) || typeof (value as JsonObject)._type === 'string') this.ignore(name, value);
-        else this.flatten(value as JsonObject, `${name}/`, row);
+        if (Array.isArray(value) || typeof (value as JsonObject)._type === 'string' || depth === MAX_NESTING)
+          this.ignore(name, value);
+        else this.flatten(value as JsonObject, `${name}/`, row, depth + 1);
         continue;
       }
       const column = this.column(name);
+      if (column === null) continue;
       if (typeof value === 'number') column.setNumber(row, value);
       else if (typeof value === 'string') this.setCell(column, row, parseCell(value, {}), key);
       else if (typeof value === 'boolean') column.setText(row, String(value), this.where(column, key));
@@ -185,10 +205,19 @@ export class JsonlParser implements ChunkParser {
     else column.setNumber(row, cell.value, cell.kind === CELL_SUFFIXED ? cell.text : undefined);
   }
 
-  /** Location of a column's first text cell: the key's position in the line (only worked out once per column). */
+  /**
+   * Location of a column's first text cell: the key's position in the line (only worked out once per column). Keys
+   * come in the line's order, so each is looked for from the last one found: a line of a million keys is searched
+   * once, not once per key.
+   */
   private where(column: ColumnBuilder, key: string): { line: number; column: number } | null {
     if (!column.wantsLocation) return null;
-    return { line: this.line, column: Math.max(0, this.lineText().indexOf(JSON.stringify(key))) + 1 };
+    const text = this.lineText();
+    const needle = JSON.stringify(key);
+    let at = text.indexOf(needle, this.keyCursor);
+    if (at < 0) at = text.indexOf(needle);
+    if (at >= 0) this.keyCursor = at + needle.length;
+    return { line: this.line, column: Math.max(0, at) + 1 };
   }
 
   /** The text of the line being written (decoded only when a location needs it, for a line the fast path took). */
@@ -200,7 +229,11 @@ export class JsonlParser implements ChunkParser {
   private ignore(name: string, value: object): void {
     if (this.ignoredKeys.has(name)) return;
     this.ignoredKeys.add(name);
-    const what = Array.isArray(value) ? 'an array' : 'a W&B media or histogram object';
+    const what = Array.isArray(value)
+      ? 'an array'
+      : typeof (value as JsonObject)._type === 'string'
+        ? 'a W&B media or histogram object'
+        : `an object nested more than ${MAX_NESTING} levels deep`;
     this.options.table.problems.add(
       'jsonl-value-ignored',
       'info',
@@ -210,10 +243,11 @@ export class JsonlParser implements ChunkParser {
     );
   }
 
-  private column(name: string): ColumnBuilder {
+  /** The column of a flattened name, or null when the table left it out (it is not asked again). */
+  private column(name: string): ColumnBuilder | null {
     let column = this.columns.get(name);
     if (column === undefined) {
-      column = this.options.table.addColumn(name);
+      column = this.options.table.addColumn(name, this.line);
       this.columns.set(name, column);
     }
     return column;

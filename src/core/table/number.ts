@@ -12,14 +12,18 @@ export interface NumberCell {
 }
 
 export interface NumberCellOptions {
-  /** Accept "12,000,000" grouping. Off for semicolon files, where "1,500" may be a decimal comma. Default true. */
+  /** Accept "12,000,000" grouping. Off where "1,500" may be a decimal comma (see decimalComma.ts). Default true. */
   thousands?: boolean;
+  /** Read "3,958" as 3.958 and "1.234,5" as 1234.5: a file written with decimal commas. Needs thousands off. */
+  decimalComma?: boolean;
 }
 
 const PLAIN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const UNDERSCORED = /^[+-]?\d+(?:_\d+)*(?:\.\d+(?:_\d+)*)?(?:[eE][+-]?\d+)?$/;
 const GROUPED = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 const SUFFIXED = /^([+-]?(?:\d+\.?\d*|\.\d+)) ?([kKmMbBgGtT])$/;
+const DECIMAL_COMMA = /^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$/;
+const DOT_GROUPED_DECIMAL_COMMA = /^[+-]?\d{1,3}(?:\.\d{3})+,\d+$/;
 const NAN = /^[+-]?nan$/i;
 const INF = /^([+-]?)(?:inf|infinity)$/i;
 
@@ -39,6 +43,10 @@ export function parseNumberCell(s: string, options?: NumberCellOptions): NumberC
   if (inf) return { value: inf[1] === '-' ? -Infinity : Infinity };
   if (t.includes('_') && UNDERSCORED.test(t)) return { value: Number(t.replace(/_/g, '')) };
   if (options?.thousands !== false && GROUPED.test(t)) return { value: Number(t.replace(/,/g, '')) };
+  if (options?.decimalComma === true) {
+    if (DECIMAL_COMMA.test(t)) return { value: Number(t.replace(',', '.')) };
+    if (DOT_GROUPED_DECIMAL_COMMA.test(t)) return { value: Number(t.replace(/\./g, '').replace(',', '.')) };
+  }
   const suffixed = SUFFIXED.exec(t);
   if (suffixed) {
     const suffix = suffixed[2].toUpperCase();

@@ -23,6 +23,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { bundledWorker } from '../util/bundled';
 import { LF } from './bytes';
+import type { CommaReading } from './decimalComma';
 import { describeFsError } from './problems';
 import { RANGE_ISSUED, RANGE_LIMIT, ReadAhead } from './stream';
 import type { Placement, TablePart } from './tableBuilder';
@@ -36,7 +37,7 @@ const SPLIT_SEARCH_BYTES = 64 * 1024;
 /** How the second half is to be parsed: what the first thread learned from the sample and the header. */
 export type PartShape =
   | { kind: 'jsonl'; recordBytes: number }
-  | { kind: 'delimited'; delimiter: string; names: string[]; recordBytes: number };
+  | { kind: 'delimited'; delimiter: string; names: string[]; recordBytes: number; reading: CommaReading };
 
 /** What a worker is asked to do: parse [start, end of file) of `path` with this shape. */
 export interface PartJob {

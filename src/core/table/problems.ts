@@ -30,6 +30,21 @@ export class ProblemLog {
     if (this.items.length < this.max) this.items.push({ code, severity, message, file: this.file, line, column });
   }
 
+  /**
+   * A problem about the file as a whole, of which a read has a handful at most (what a limit left out, how its line
+   * ends or numbers are read): kept even once the list is full, so that a flood of row problems cannot hide it.
+   */
+  addForFile<C extends ParseProblemCode>(
+    code: C,
+    severity: SeverityOf<C>,
+    line: number,
+    column: number,
+    message: string,
+  ): void {
+    this.count++;
+    this.items.push({ code, severity, message, file: this.file, line, column });
+  }
+
   /** The kept problems in file order (summaries found at the end of a read land where they point). */
   sorted(): ParseProblem[] {
     return this.items.slice().sort((a, b) => a.line - b.line || a.column - b.column);
@@ -60,6 +75,8 @@ export function describeFsError(error: unknown, file: string): string {
   if (code === 'ENOENT') return `${file} does not exist; check the path`;
   if (code === 'EACCES' || code === 'EPERM') return `${file} cannot be read (permission denied); check its permissions`;
   if (code === 'EISDIR') return `${file} is a directory; open a CSV, TSV or JSONL file inside it`;
+  if (code === 'ENXIO')
+    return `${file} cannot be opened (a socket: a program's stdin may be one); pipe the data in with a shell (cat run.csv | ...) or save it to a file`;
   const detail = error instanceof Error ? error.message : String(error);
   return `${file} could not be read (${detail}); check that the file is accessible`;
 }

@@ -1,42 +1,132 @@
 // Entry points. readTable (a file on disk) and parseText (an open editor's text) drive the same TableReader
 // (tableReader.ts); the only difference is where the bytes of each chunk come from, so both give identical tables for
-// identical content. A large file on disk is read by two threads (parallel.ts), with the same result.
+// identical content. A large file on disk is read by two threads (parallel.ts), with the same result. A FIFO or a
+// character device (/dev/stdin) is read as a stream: in order, of unknown size, on one thread. A file that changes
+// while it is read (a run that restarts and rewrites its log) is read again; if it changes again, the table says so.
 
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
 import { formatFromExtension } from './detect';
 import { findSplit, readSplit, wantsSplit } from './parallel';
-import { describeFsError, ProblemLog, type ReadFailureCode } from './problems';
+import { describeFsError, formatBytes, ProblemLog, type ReadFailureCode } from './problems';
 import { ReadAhead } from './stream';
 import { TableBuilder } from './tableBuilder';
-import { pump, TableReader, type ReadTableOptions } from './tableReader';
-import type { Table } from './types';
+import { pump, TableReader, UNKNOWN_SIZE, type ReadTableOptions } from './tableReader';
+import type { ParseProblem, Table } from './types';
 
 /** Reads a run file from disk in chunks. Never throws for bad input: problems are in Table.problems. */
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
   const file = options.displayName ?? path;
+  const first = await readOnce(path, file, options, 1);
+  if (first.change === null) return first.table;
+  const second = await readOnce(path, file, options, 2);
+  if (second.change === null) return second.table;
+  return withProblem(second.table, changedProblem(file, first.change, second.change));
+}
+
+/** How a file changed between the start and the end of a read. */
+interface FileChange {
+  before: BigIntStats;
+  after: BigIntStats;
+  /** The path names another file now (replaced by a rename): the handle read the old one. */
+  replaced: boolean;
+}
+
+/** One read of the file at `path`, and whether it changed under the read (never for a stream: it cannot be re-read). */
+async function readOnce(
+  path: string,
+  file: string,
+  options: ReadTableOptions,
+  attempt: number,
+): Promise<{ table: Table; change: FileChange | null }> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    return failedTable(file, path, 'file-unreadable', describeFsError(error, file));
+    return { table: failedTable(file, path, 'file-unreadable', describeFsError(error, file)), change: null };
   }
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile())
-      return failedTable(file, path, 'file-unreadable', `${file} is not a regular file; open a CSV, TSV or JSONL file`);
-    const reader = new TableReader(file, path, options, stat.size);
-    if (reader.refuseSize(stat.size)) return reader.result();
-    const split = wantsSplit(options.parallel ?? 'auto', stat.size) ? await findSplit(handle, stat.size) : -1;
-    if (split < 0) {
-      await pump(reader, new ReadAhead(handle, reader.chunkSize), file);
-    } else {
-      reader.allocateShared();
-      await readSplit(reader, handle, { path, file, size: stat.size, split, options });
+    const before = await handle.stat({ bigint: true });
+    if (before.isFIFO() || before.isCharacterDevice())
+      return { table: await readStream(handle, path, file, options), change: null };
+    if (!before.isFile()) {
+      const message = `${file} is not a regular file; open a CSV, TSV or JSONL file`;
+      return { table: failedTable(file, path, 'file-unreadable', message), change: null };
     }
-    return reader.result();
+    await options.duringRead?.(attempt);
+    const table = await readFile(handle, path, file, options, Number(before.size));
+    const after = await handle.stat({ bigint: true });
+    const now = await stat(path, { bigint: true }).catch(() => null);
+    const replaced = now !== null && (now.ino !== before.ino || now.dev !== before.dev);
+    const changed = replaced || after.size !== before.size || after.mtimeNs !== before.mtimeNs;
+    return { table, change: changed ? { before, after, replaced } : null };
   } finally {
     await handle.close();
   }
+}
+
+/** A regular file of known size: positional reads ahead of the parser, on two threads when it is large. */
+async function readFile(
+  handle: FileHandle,
+  path: string,
+  file: string,
+  options: ReadTableOptions,
+  size: number,
+): Promise<Table> {
+  const reader = new TableReader(file, path, options, size);
+  if (reader.refuseSize(size)) return reader.result();
+  const split = wantsSplit(options.parallel ?? 'auto', size) ? await findSplit(handle, size) : -1;
+  if (split < 0) {
+    await pump(reader, new ReadAhead(handle, reader.chunkSize), file);
+  } else {
+    reader.allocateShared();
+    await readSplit(reader, handle, { path, file, size, split, options });
+  }
+  return reader.result();
+}
+
+/** A FIFO or a character device: read in order from where it is, until a read returns nothing. */
+async function readStream(handle: FileHandle, path: string, file: string, options: ReadTableOptions): Promise<Table> {
+  const reader = new TableReader(file, path, options, UNKNOWN_SIZE);
+  while (!reader.done) {
+    const { offset, length } = reader.target();
+    const read = await handle.read(reader.buffer, offset, length, null).then(
+      (result) => result.bytesRead,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    if (read instanceof Error) reader.fail('file-read-failed', describeFsError(read, file));
+    else reader.push(read);
+  }
+  return reader.result();
+}
+
+/** Says that the file changed under both reads: what changed, and how far the rows can be trusted. */
+function changedProblem(file: string, first: FileChange, second: FileChange): Omit<ParseProblem, 'file'> {
+  const grew = (change: FileChange) => !change.replaced && change.after.size > change.before.size;
+  const sizes = `${formatBytes(Number(first.before.size))}, then ${formatBytes(Number(second.after.size))}`;
+  if (grew(first) && grew(second))
+    return {
+      code: 'file-changed',
+      severity: 'info',
+      line: 1,
+      column: 1,
+      message: `${file} grew while it was read (${sizes}: a run still writing it); the rows are those written when it was read — read it again for the rest`,
+    };
+  const how = second.replaced ? 'was replaced by another file' : 'was rewritten or cut short';
+  return {
+    code: 'file-changed',
+    severity: 'warning',
+    line: 1,
+    column: 1,
+    message: `${file} changed while it was read, and again when it was read a second time (${sizes}; it ${how}, as a run that restarts does); the rows may mix two versions of it — read it again once it stops changing`,
+  };
+}
+
+/** The table with one more problem, in file order (a problem found after the read). */
+function withProblem(table: Table, problem: Omit<ParseProblem, 'file'>): Table {
+  const problems = [...table.problems, { ...problem, file: table.file }];
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { ...table, problems, problemCount: table.problemCount + 1 };
 }
 
 /** Parses an in-memory document (an open editor) exactly as readTable would parse the same bytes on disk. */

@@ -1,8 +1,9 @@
 // One delimited record between the tokenizer and the table: cells are staged here and handed to a RowSink only
 // once the record is complete, so a record cut by a chunk boundary is simply parsed again with more bytes.
 
-import { LF } from './bytes';
+import { characterColumn, LF } from './bytes';
 import type { CellLocation, ColumnBuilder } from './columnBuilder';
+import { MAX_COLUMNS } from './limits';
 import type { TableBuilder } from './tableBuilder';
 import { parseNumberCell, type NumberCellOptions } from './number';
 
@@ -44,8 +45,16 @@ export class RecordCells {
   /** Byte offset and 1-based line where the record starts. */
   start = 0;
   line = 1;
+  /** The last offset located, its line and column, and where that line starts: locate() goes on from there. */
+  private cursor = -1;
+  private cursorLine = 0;
+  private cursorLineStart = 0;
+  private cursorColumn = 0;
 
-  /** capacity: the header width; growable: for the header itself, whose width is not known yet. */
+  /**
+   * capacity: the header width; growable: for the header itself, whose width is not known yet (it keeps at most
+   * MAX_COLUMNS fields and the first one past them, and counts the rest).
+   */
   constructor(
     private capacity: number,
     private readonly growable = false,
@@ -61,6 +70,7 @@ export class RecordCells {
     this.start = start;
     this.line = line;
     this.count = 0;
+    this.cursor = -1;
   }
 
   setNumber(field: number, value: number, start: number): void {
@@ -95,9 +105,9 @@ export class RecordCells {
   /** Fields past the capacity are dropped, except the first one whose position the ragged-row warning needs. */
   private keeps(field: number): boolean {
     if (field < this.capacity) return true;
-    if (!this.growable) return field === this.capacity;
-    this.grow(Math.max(8, this.capacity * 2));
-    return true;
+    if (!this.growable || this.capacity === MAX_COLUMNS) return field === this.capacity;
+    this.grow(Math.min(MAX_COLUMNS, Math.max(8, this.capacity * 2)));
+    return this.keeps(field);
   }
 
   private grow(capacity: number): void {
@@ -114,29 +124,35 @@ export class RecordCells {
     this.capacity = capacity;
   }
 
-  /** Line and character column of a byte offset inside this record (quoted fields may span lines). */
+  /**
+   * Line and character column of a byte offset inside this record (quoted fields may span lines). Located in
+   * increasing order (a header's names, a row's cells), each goes on from the last: a record of a million fields is
+   * located in one pass, not one pass per field.
+   */
   locate(offset: number): CellLocation {
-    let line = this.line;
-    let lineStart = this.start;
-    for (let i = this.start; i < offset; i++) {
+    const from = this.cursor >= this.start && offset >= this.cursor ? this.cursor : this.start;
+    let line = from === this.start ? this.line : this.cursorLine;
+    let lineStart = from === this.start ? this.start : this.cursorLineStart;
+    for (let i = from; i < offset; i++) {
       if (this.source[i] === LF) {
         line++;
         lineStart = i + 1;
       }
     }
-    return { line, column: characterColumn(this.source, lineStart, offset) };
+    const onCursorLine = from === this.cursor && lineStart === this.cursorLineStart;
+    const column = onCursorLine
+      ? this.cursorColumn + characterColumn(this.source, this.cursor, offset) - 1
+      : characterColumn(this.source, lineStart, offset);
+    this.cursor = offset;
+    this.cursorLine = line;
+    this.cursorLineStart = lineStart;
+    this.cursorColumn = column;
+    return { line, column };
   }
 
   where(field: number): CellLocation {
     return this.locate(this.starts[Math.min(field, this.capacity)]);
   }
-}
-
-/** 1-based character column of `offset`: counts UTF-8 lead bytes, so "é" is one column, not two. */
-function characterColumn(source: Uint8Array, lineStart: number, offset: number): number {
-  let column = 1;
-  for (let i = lineStart; i < offset; i++) if ((source[i] & 0xc0) !== 0x80) column++;
-  return column;
 }
 
 /**
@@ -226,25 +242,34 @@ export class PlainRows {
 /** Receives complete data records. `width` is how many fields a record should have (the header's). */
 export interface RowSink {
   readonly width: number;
+  /** How many leading fields it reads (fewer than width when columns were left out): records keep only those. */
+  readonly fields: number;
+  /** True once the table took all the rows it may (see TableBuilder.stopped): the parser stops there. */
+  readonly stopped: boolean;
   row(record: RecordCells): void;
   /** Writes a batch of records from the parser's fast path (see PlainRows); the parser empties it afterwards. */
   plainRows(rows: PlainRows): void;
 }
 
-/** The ordinary case: field i goes to column i. */
+/** The ordinary case: field i goes to column i (the fields past the columns kept are left out). */
 export class TableRowSink implements RowSink {
-  readonly width: number;
+  readonly fields: number;
 
   constructor(
     private readonly table: TableBuilder,
     private readonly columns: readonly ColumnBuilder[],
+    readonly width = columns.length,
   ) {
-    this.width = columns.length;
+    this.fields = columns.length;
+  }
+
+  get stopped(): boolean {
+    return this.table.stopped;
   }
 
   row(record: RecordCells): void {
     const row = this.table.beginRow();
-    const n = Math.min(record.count, this.width);
+    const n = Math.min(record.count, this.fields);
     for (let i = 0; i < n; i++) writeCell(record, i, this.columns[i], row);
     this.table.endRow(record.line);
   }
@@ -257,7 +282,7 @@ export class TableRowSink implements RowSink {
     const first = this.table.beginRows(count);
     for (let i = 0; i < this.columns.length; i++) {
       const column = this.columns[i];
-      column.setPlain(first, rows.values, i, this.width, count);
+      column.setPlain(first, rows.values, i, rows.width, count);
       if (rows.parsedFields[i] !== 0) writeParsedCells(rows, i, column, first);
     }
     this.table.endRows(rows.lines, count);

@@ -6,10 +6,14 @@
 // only moves them down: no second copy of the table, and no page of it faulted twice.
 
 import { ColumnBuilder, trim, type ColumnPart } from './columnBuilder';
-import { ProblemLog, quote } from './problems';
+import { cellBudget, MAX_COLUMNS } from './limits';
+import { formatBytes, ProblemLog, quote } from './problems';
 import type { FileFormat, Table } from './types';
 
-const MIN_CAPACITY = 1024;
+/** Rows allocated before any estimate: small, so that a table of thousands of columns starts small too. */
+const MIN_CAPACITY = 256;
+/** Rows a table may still take after it reached its cell budget (see beginRows), so each batch does not regrow it. */
+const PAST_BUDGET_ROWS = 1024;
 /** Files past 2^31 lines cannot be addressed by Table.lines (Int32Array). */
 const MAX_LINE = 0x7fffffff;
 
@@ -25,6 +29,14 @@ export interface Placement {
   columns: { name: string; values: SharedArrayBuffer }[];
 }
 
+/** Quoted fields holding line breaks: how many, and where the first opens and ends (see noteMultilineQuote). */
+export interface MultilineQuotes {
+  count: number;
+  line: number;
+  column: number;
+  lastLine: number;
+}
+
 /** Rows parsed from one part of a file, numbered from line 1 at the part's first byte; sent between threads. */
 export interface TablePart {
   columns: ColumnPart[];
@@ -37,6 +49,7 @@ export interface TablePart {
   bytesRead: number;
   /** Lines the part's bytes hold (its rows' lines, blank and comment lines included). */
   linesConsumed: number;
+  multilineQuotes: MultilineQuotes | null;
 }
 
 export interface TableHead {
@@ -64,15 +77,32 @@ export class TableBuilder {
   /** A worker's builder: the columns the reader shared, by name, and the row of those arrays that is its row 0. */
   private readonly placement: Map<string, SharedArrayBuffer> | null = null;
   private readonly placedFrom: number = 0;
+  private multilineQuotes: MultilineQuotes | null = null;
+  /** Columns not admitted (see addColumn): how many, and the first. */
+  private columnsLeftOut = 0;
+  private firstLeftOut: { name: string; line: number } | null = null;
+  /** How many of them a finding already counts (see reportColumnsLeftOut). */
+  private columnsReported = 0;
+  /** The rows reserve() was told to expect (see expectedRows). */
+  private reserved = 0;
+  /** Rows that fit the cell budget, as of the last look (see fitsBudget); more columns lower it. */
+  private rowLimit = 0;
+  /**
+   * Set when more rows would pass the cell budget: the parsers stop at the record they are on, and the reader ends
+   * the read there (see TableReader.push), saying which rows were left out.
+   */
+  stopped = false;
 
   /**
    * estimateRows: the final row count projected from progress so far, when the reader knows the file size.
    * placement: a worker's builder writes its rows into the reader's arrays (see share).
+   * inputBytes: the size of the input (or the bytes read so far, when it is a stream), which sets the cell budget.
    */
   constructor(
     readonly problems: ProblemLog,
     private readonly estimateRows: (() => number) | null = null,
     placement: Placement | null = null,
+    private readonly inputBytes: () => number = () => 0,
   ) {
     if (placement === null) {
       this.capacity = MIN_CAPACITY;
@@ -88,8 +118,14 @@ export class TableBuilder {
 
   /** Makes room for `rows` rows up front (an estimate from the file size), so the columns are not regrown. */
   reserve(rows: number): void {
+    this.reserved = rows;
     // A worker's placed arrays are not left on an estimate: only when they are actually full.
     if (rows > this.capacity && this.placement === null) this.growTo(Math.ceil(rows));
+  }
+
+  /** The rows the table is expected to end with: the estimates from the file size, or the rows so far. */
+  private expectedRows(): number {
+    return Math.max(1, this.rowCount, this.reserved, this.estimateRows?.() ?? 0);
   }
 
   /** Arrays from now on are allocated in shared memory, so that share() can hand them to a worker. */
@@ -130,8 +166,17 @@ export class TableBuilder {
     return Math.ceil(Math.min(doubled, Math.max(this.capacity * 1.25, estimate)));
   }
 
-  /** Adds a column; rows before it (a JSONL key first seen late) are empty. */
-  addColumn(name: string): ColumnBuilder {
+  /**
+   * Adds a column; rows before it (a JSONL key first seen late) are empty. Null when the table has MAX_COLUMNS, or
+   * when the column's rows would take the table past its cell budget (a late key in a file of many short rows): the
+   * column is left out, and finish() says so. `line`: where the column is first seen.
+   */
+  addColumn(name: string, line = 1): ColumnBuilder | null {
+    if (!this.admits(1)) {
+      this.columnsLeftOut++;
+      this.firstLeftOut ??= { name, line };
+      return null;
+    }
     const placed = this.linesShared ? this.placement?.get(name) : undefined;
     const storage =
       placed === undefined
@@ -139,19 +184,63 @@ export class TableBuilder {
         : { values: new Float64Array(placed, this.placedFrom * 8, this.capacity) };
     const column = new ColumnBuilder(name, this.lines.length, storage);
     this.columns.push(column);
+    this.rowLimit = 0; // looked at again on the next row
     return column;
+  }
+
+  /**
+   * A quoted field that holds line feeds: legal CSV (a note over several lines), but also what a stray quote does to
+   * the rows after it, which become one cell. Summed up in one finding, so those lines are never lost unsaid; kept as
+   * a count rather than a problem per field so that a part of the file read elsewhere can still be joined.
+   */
+  noteMultilineQuote(line: number, column: number, lastLine: number): void {
+    if (this.multilineQuotes === null) this.multilineQuotes = { count: 1, line, column, lastLine };
+    else this.multilineQuotes.count++;
+  }
+
+  /**
+   * How many of `count` more columns would be admitted (see addColumn); the header offers only those, and leaves
+   * the rest out (see leaveOutColumns) before its names are checked, so a header of a million names costs no more.
+   */
+  admissible(count: number): number {
+    const fit = Math.floor(cellBudget(this.inputBytes()) / this.expectedRows());
+    return Math.max(0, Math.min(count, MAX_COLUMNS - this.columns.length, fit - this.columns.length));
+  }
+
+  /** Header fields left out without being offered: `count` of them, the first called `first`. */
+  leaveOutColumns(count: number, first: string, line: number): void {
+    if (count <= 0) return;
+    this.columnsLeftOut += count;
+    this.firstLeftOut ??= { name: first, line };
+  }
+
+  /** Whether `more` columns fit the column limit, and the cell budget with the rows expected (see expectedRows). */
+  private admits(more: number): boolean {
+    const columns = this.columns.length + more;
+    return columns <= MAX_COLUMNS && columns * this.expectedRows() <= cellBudget(this.inputBytes());
   }
 
   /** Index of the row about to be written; make sure every column has room for it. */
   beginRow(): number {
-    if (this.rowCount === this.capacity) this.growTo(this.nextCapacity());
+    return this.beginRows(1);
+  }
+
+  /**
+   * Index of the first of `count` rows about to be written together; every column has room for them. Rows past the
+   * cell budget are still written, then the parser stops (see stopped): a batch (at most 32768 cells) over at most.
+   */
+  beginRows(count: number): number {
+    if (this.rowCount + count > this.rowLimit && !this.fitsBudget(this.rowCount + count)) this.stopped = true;
+    if (this.rowCount + count <= this.capacity) return this.rowCount;
+    if (this.stopped) this.growTo(this.rowCount + Math.max(count, PAST_BUDGET_ROWS));
+    while (this.rowCount + count > this.capacity) this.growTo(Math.max(this.nextCapacity(), this.rowCount + count));
     return this.rowCount;
   }
 
-  /** Index of the first of `count` rows about to be written together; every column has room for them. */
-  beginRows(count: number): number {
-    while (this.rowCount + count > this.capacity) this.growTo(Math.max(this.nextCapacity(), this.rowCount + count));
-    return this.rowCount;
+  /** Whether `rows` rows of the columns fit the cell budget; rowLimit is the most that do (budgets grow in a stream). */
+  private fitsBudget(rows: number): boolean {
+    this.rowLimit = Math.floor(cellBudget(this.inputBytes()) / Math.max(1, this.columns.length));
+    return rows <= this.rowLimit;
   }
 
   /** Whether rows up to this line can be kept (see endRow). */
@@ -211,6 +300,7 @@ export class TableBuilder {
       problemCount: this.problems.count,
       bytesRead,
       linesConsumed,
+      multilineQuotes: this.multilineQuotes,
     };
   }
 
@@ -233,6 +323,8 @@ export class TableBuilder {
   absorb(part: TablePart, lineShift: number): boolean {
     const last = part.rowCount === 0 ? 0 : part.lines[part.rowCount - 1];
     if (last + lineShift > MAX_LINE) return false;
+    const known = new Set(this.columns.map((column) => column.name));
+    if (!this.admits(part.columns.filter((column) => !known.has(column.name)).length)) return false;
     if (this.placedAt >= 0) this.capacity = this.lines.length; // the worker's rows are past the cap, in these arrays
     const rows = this.rowCount + part.rowCount;
     if (rows > this.capacity) this.growTo(rows);
@@ -240,7 +332,7 @@ export class TableBuilder {
     this.placedAt = -1;
     const byName = new Map(this.columns.map((column) => [column.name, column]));
     for (const column of part.columns)
-      (byName.get(column.name) ?? this.addColumn(column.name)).absorb(column, this.rowCount, lineShift, placedAt);
+      (byName.get(column.name) ?? this.addColumn(column.name)!).absorb(column, this.rowCount, lineShift, placedAt);
     // Forward, so placed lines moving down (at <= placedAt) are read before they are overwritten.
     const placed = placedAt >= 0 && part.linesPlaced && this.linesShared;
     const from = placed ? this.lines : part.lines;
@@ -248,10 +340,23 @@ export class TableBuilder {
     for (let i = 0; i < part.rowCount; i++) this.lines[this.rowCount + i] = from[offset + i] + lineShift;
     this.rowCount = rows;
     this.rowsRejected += part.rowsRejected;
+    const quotes = part.multilineQuotes;
+    if (quotes !== null) {
+      if (this.multilineQuotes === null)
+        this.multilineQuotes = { ...quotes, line: quotes.line + lineShift, lastLine: quotes.lastLine + lineShift };
+      else this.multilineQuotes.count += quotes.count;
+    }
     return true;
   }
 
+  /** The source line of a row written so far. */
+  lineOf(row: number): number {
+    return this.lines[row];
+  }
+
   finish(head: TableHead): Table {
+    this.reportColumnsLeftOut();
+    this.reportMultilineQuotes();
     this.reportTextInNumericColumns();
     if (this.rowCount === 0 && this.columns.length > 0) {
       this.problems.add(
@@ -275,6 +380,43 @@ export class TableBuilder {
       rowsRejected: this.rowsRejected,
       bytesRead: head.bytesRead,
     };
+  }
+
+  private reportMultilineQuotes(): void {
+    const quotes = this.multilineQuotes;
+    if (quotes === null) return;
+    const fields = quotes.count === 1 ? 'a quoted field holds' : `${quotes.count} quoted fields hold`;
+    this.problems.addForFile(
+      'quote-multiline',
+      'info',
+      quotes.line,
+      quotes.column,
+      `${fields} line breaks, the first opened at line ${quotes.line}, column ${quotes.column} and running to line ` +
+        `${quotes.lastLine}: such lines are part of their cell, not rows — if a quote was not meant to hold line ` +
+        'breaks, close it on its line',
+    );
+  }
+
+  /**
+   * Says which columns were left out, and why: at once for a header (before its other findings, so that a flood of
+   * them does not push this one out of the kept problems), at the end for keys left out as they came.
+   */
+  reportColumnsLeftOut(): void {
+    const first = this.firstLeftOut;
+    if (first === null || this.columnsLeftOut === this.columnsReported) return;
+    this.columnsReported = this.columnsLeftOut;
+    const count = this.columnsLeftOut;
+    const budget = formatBytes(8 * cellBudget(this.inputBytes()));
+    this.problems.addForFile(
+      'columns-capped',
+      'warning',
+      first.line,
+      1,
+      `${count} column${count === 1 ? ' was' : 's were'} left out, from ${quote(first.name)} at line ${first.line} ` +
+        `on: a table keeps at most ${MAX_COLUMNS} columns, and at most ${budget} of numbers for a file of ` +
+        `${formatBytes(this.inputBytes())} (a column holds a number for every row, however few it fills) — keep ` +
+        'the columns you need, or split the file',
+    );
   }
 
   /** One warning per column that is mostly numbers but has some text: likely a typo or a log line in the data. */

@@ -4,19 +4,32 @@
 // how two parts of a file are joined, and what is done with the bytes.
 
 import { TableBuilder, type Placement, type TablePart } from './tableBuilder';
+import { countByte, CR, LF } from './bytes';
+import {
+  commaNumbers,
+  sampleCommaEvidence,
+  settleCommaNumbers,
+  type CommaEvidence,
+  type CommaReading,
+} from './decimalComma';
 import { DelimitedParser } from './delimited';
-import { classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
+import { binaryReason, classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
 import { delimiterFromName } from './delimiterNames';
 import { uniqueColumnNames } from './header';
 import { JsonlParser } from './jsonl';
+import { LineEnds } from './lineEnds';
+import { NulLines } from './nulBytes';
 import type { ParallelMode, PartShape, SplitReport } from './parallel';
 import { ProblemLog, describeFsError, formatBytes, quote, type ReadFailureCode } from './problems';
 import { TableRowSink, type RecordCells, type RowSink } from './record';
 import { ChunkWindow, type ReadAhead } from './stream';
+import type { ColumnBuilder } from './columnBuilder';
 import type { FileFormat, ReadOptions, Table } from './types';
 import { WideToLongSink } from './wandb';
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+/** TableReader's totalBytes for a stream (a FIFO, /dev/stdin): its size is known only at its end. */
+export const UNKNOWN_SIZE = -1;
 
 /** Reader internals, exposed for tests and benchmarks; the defaults suit real files. */
 export interface ReaderTuning {
@@ -32,6 +45,11 @@ export interface ReaderTuning {
   onSplit?: (report: SplitReport) => void;
   /** Tests: this thread reads the end of the worker's half whenever any is left, not only when the worker is far behind. */
   stealTail?: boolean;
+  /**
+   * Tests: readTable calls it at the start of each read of a file (attempt 1, and 2 when the file changed under the
+   * first), after noting the file's size and time, so a test can change the file under the read.
+   */
+  duringRead?: (attempt: number) => void | Promise<void>;
 }
 
 export type ReadTableOptions = ReadOptions & ReaderTuning;
@@ -67,22 +85,36 @@ export async function pump(
 }
 
 /**
- * One read: sniff the first bytes, pick a parser, feed it chunk by chunk, then build the table.
+ * One read: check the first bytes are text, sniff them, pick a parser, feed it chunk by chunk, then build the table.
  * The caller supplies the bytes: target() says where the next ones go, push(n) says how many arrived (0 = end).
+ * Every chunk's new bytes are cleaned before a parser sees them (lone CRs made line feeds, lines with NUL bytes
+ * dropped), so the parsers only ever see text split by line feeds.
  */
 export class TableReader {
   private readonly window: ChunkWindow;
   private readonly problems: ProblemLog;
   private readonly table: TableBuilder;
   private readonly delimiter: string | undefined;
+  private readonly lineEnds: LineEnds;
+  private readonly nulLines: NulLines;
   private parser: DelimitedParser | JsonlParser | null = null;
   private format: FileFormat;
   private chosenDelimiter: string | undefined;
   /** Mean record size in the sample, and the column names when field i maps to column i: see shape(). */
   private recordBytes = 0;
   private plainNames: string[] | null = null;
+  /**
+   * How comma numbers are parsed, and the sample's evidence for it (see decimalComma.ts): in a `,` file a comma in a
+   * number can only group thousands, so there is nothing to weigh (null).
+   */
+  private commaReading: CommaReading = 'thousands';
+  private commaEvidence: CommaEvidence | null = null;
   /** Where parsing starts in the window (past a BOM on the first pass). */
   private from = 0;
+  /** The window's bytes before this offset are cleaned (line ends, NUL bytes); the rest is raw. */
+  private cleaned = 0;
+  /** The first bytes were found to be text (see checkText); a later part of a file needs no check. */
+  private textChecked: boolean;
   private bytesRead = 0;
   private eof = false;
   done = false;
@@ -102,9 +134,15 @@ export class TableReader {
     this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK));
     this.window = new ChunkWindow(this.chunkSize);
     this.problems = new ProblemLog(file, options.maxProblems);
-    this.table = new TableBuilder(this.problems, () => this.estimateRowsFromProgress(), placement);
+    const sized = totalBytes !== UNKNOWN_SIZE;
+    this.table = new TableBuilder(this.problems, sized ? () => this.estimateRowsFromProgress() : null, placement, () =>
+      sized ? Math.max(totalBytes, this.bytesRead) : this.bytesRead,
+    );
     this.format = formatFromExtension(fileName);
     this.delimiter = validDelimiter(options.delimiter, this.problems);
+    this.lineEnds = new LineEnds(this.problems, resume !== null);
+    this.nulLines = new NulLines(this.problems, () => this.table.rowsRejected++);
+    this.textChecked = resume !== null;
   }
 
   get buffer(): Buffer {
@@ -147,14 +185,76 @@ export class TableReader {
     if (this.refuseSize(this.bytesRead)) return; // the file grew past the limit while being read
     this.window.filled += bytes;
     this.eof = bytes === 0;
+    if (!this.textChecked && !this.checkText()) return;
+    this.clean();
     if (this.parser === null && !this.start()) return;
     const parser = this.parser;
     if (parser !== null) {
       const consumed = parser.consume(this.window.buffer, this.from, this.window.filled, this.eof);
       this.window.discard(consumed);
+      this.cleaned = Math.max(0, this.cleaned - consumed);
       this.from = 0;
+      if (this.table.stopped) return this.stopAtBudget();
     }
     if (this.eof) this.done = true;
+  }
+
+  /**
+   * Refuses a file whose first bytes are not text (binary, UTF-16), before they are cleaned (dropping the lines with
+   * NULs would hide UTF-16); false while fewer than the sample's bytes are in.
+   */
+  private checkText(): boolean {
+    const buf = this.window.buffer;
+    if (this.window.filled < this.sniffBytes && !this.eof) return false;
+    const end = Math.min(this.window.filled, this.sniffBytes);
+    const reason = binaryReason(buf, hasBom(buf, end) ? 3 : 0, end, this.fileName);
+    if (reason !== null) {
+      this.fail('file-not-text', `${this.problems.file} ${reason}`);
+      return false;
+    }
+    this.textChecked = true;
+    return true;
+  }
+
+  /** Cleans the window's new bytes: lone CRs become line feeds, lines with NUL bytes are dropped (see there). */
+  private clean(): void {
+    const buf = this.window.buffer;
+    let from = this.cleaned;
+    // CRs just before: settled while watching (see LineEnds), they are settled again with the bytes after them.
+    while (from > 0 && buf[from - 1] === CR) from--;
+    const filled = this.window.filled;
+    if (from === filled && !this.eof) return;
+    const lineOf = (offset: number) => this.windowLine() + countByte(buf, LF, 0, offset);
+    const settled = this.lineEnds.normalize(buf, from, filled, this.eof, lineOf);
+    const end = this.nulLines.drop(buf, from, settled, lineOf);
+    if (end < settled) {
+      buf.copy(buf, end, settled, filled); // the CRs still unsettled follow what is left
+      this.window.filled -= settled - end;
+    }
+    this.cleaned = end;
+    // The parser may have scanned these bytes before they were cleaned (a partial record waiting for its line feed).
+    if (this.parser instanceof DelimitedParser && (end < settled || this.lineEnds.changed)) this.parser.restartScan();
+    if (this.eof) this.nulLines.finish();
+  }
+
+  /** The line of the window's first byte: the parser's next line (the parsers consume whole lines). */
+  private windowLine(): number {
+    return (this.parser?.linesConsumed ?? 0) + 1;
+  }
+
+  /** The table reached its cell budget (see TableBuilder.beginRows): the read ends, saying which rows were left out. */
+  private stopAtBudget(): void {
+    const line = this.windowLine();
+    this.problems.addForFile(
+      'rows-capped',
+      'warning',
+      line,
+      1,
+      `the rows from line ${line} on are left out: ${this.table.columns.length} columns of ${this.table.rowCount} ` +
+        `rows hold more numbers than a file of ${formatBytes(this.bytesRead)} warrants (its rows are much shorter ` +
+        'than its header) — keep the columns you need, or split the file',
+    );
+    this.done = true;
   }
 
   /** Sniffs once enough bytes are in; returns false while more are needed. */
@@ -166,15 +266,29 @@ export class TableReader {
     this.from = hasBom(buf, end) ? 3 : 0;
     const sniffed = sniff(buf, this.from, end, this.fileName, this.delimiter);
     if (sniffed.kind === 'empty') {
-      this.fail('file-empty', `${this.problems.file} is empty; add a header row and data rows (CSV, TSV or JSONL)`);
-    } else if (sniffed.kind === 'binary') {
-      this.fail('file-not-text', `${this.problems.file} ${sniffed.reason}`);
+      this.fail('file-empty', this.emptyMessage());
     } else {
       this.recordBytes = sniffed.recordBytes;
       this.table.reserve(this.estimateRows(sniffed.recordBytes));
-      this.parser = sniffed.kind === 'jsonl' ? this.openJsonl() : this.openDelimited(sniffed.delimiter);
+      if (sniffed.kind === 'jsonl') {
+        this.parser = this.openJsonl();
+      } else {
+        // A comma in a number of a `;`, tab or `|` file may be a decimal comma: the sample says which, if it can.
+        if (sniffed.delimiter !== ',') {
+          this.commaEvidence = sampleCommaEvidence(buf, this.from, end, sniffed.delimiter.charCodeAt(0));
+          this.commaReading = this.commaEvidence.reading();
+        }
+        this.parser = this.openDelimited(sniffed.delimiter, this.commaReading);
+      }
     }
     return true;
+  }
+
+  private emptyMessage(): string {
+    const file = this.problems.file;
+    return this.nulLines.nuls > 0
+      ? `${file} holds no text, only NUL bytes (a file allocated but never written, as a crash can leave); wait for the run to write it, or open another file`
+      : `${file} is empty; add a header row and data rows (CSV, TSV or JSONL)`;
   }
 
   private resumePart(shape: PartShape): boolean {
@@ -182,11 +296,9 @@ export class TableReader {
     if (shape.kind === 'jsonl') {
       this.parser = this.openJsonl();
     } else {
-      const sink = new TableRowSink(
-        this.table,
-        shape.names.map((name) => this.table.addColumn(name)),
-      );
-      this.parser = this.openDelimited(shape.delimiter, sink);
+      const sink = new TableRowSink(this.table, this.admitColumns(shape.names));
+      this.commaReading = shape.reading;
+      this.parser = this.openDelimited(shape.delimiter, shape.reading, sink);
     }
     return true;
   }
@@ -201,6 +313,7 @@ export class TableReader {
       delimiter: this.chosenDelimiter,
       names: this.plainNames,
       recordBytes: this.recordBytes,
+      reading: this.commaReading,
     };
   }
 
@@ -219,7 +332,7 @@ export class TableReader {
    */
   get atRecordBoundary(): boolean {
     const parser = this.parser;
-    return !this.done && parser !== null && this.window.filled === 0 && parser.idle;
+    return !this.done && parser !== null && this.window.filled === 0 && parser.idle && !this.nulLines.dropping;
   }
 
   /** The table's arrays go in shared memory, for share(). */
@@ -269,7 +382,7 @@ export class TableReader {
 
   /** Rows expected from the sample's mean record size, so the columns are allocated once. */
   private estimateRows(recordBytes: number): number {
-    if (recordBytes <= 0) return 0;
+    if (recordBytes <= 0 || this.totalBytes === UNKNOWN_SIZE) return 0;
     return Math.min(MAX_ESTIMATED_ROWS, Math.ceil((this.totalBytes / recordBytes) * ROW_ESTIMATE_SLACK));
   }
 
@@ -281,20 +394,20 @@ export class TableReader {
 
   private openJsonl(): JsonlParser {
     this.format = 'jsonl';
-    return new JsonlParser({ table: this.table, maxRecordBytes: this.maxRecordBytes });
+    return new JsonlParser({ table: this.table, maxRecordBytes: this.maxRecordBytes, lineEnds: this.lineEnds });
   }
 
-  private openDelimited(delimiter: string, sink?: RowSink): DelimitedParser {
+  private openDelimited(delimiter: string, reading: CommaReading, sink?: RowSink): DelimitedParser {
     this.chosenDelimiter = delimiter;
     this.format = delimiter === '\t' ? 'tsv' : 'csv';
     return new DelimitedParser({
       delimiter: delimiter.charCodeAt(0),
       table: this.table,
       maxRecordBytes: this.maxRecordBytes,
-      // "1,500" in a semicolon file may be a decimal comma: do not read it as fifteen hundred.
-      numbers: { thousands: delimiter !== ';' },
+      numbers: commaNumbers(reading),
       openSink: (header, record) => this.openSink(header, record),
       sink,
+      lineEnds: this.lineEnds,
     });
   }
 
@@ -302,22 +415,48 @@ export class TableReader {
     return this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD;
   }
 
-  /** The header decides the shape: W&B panel exports are reshaped, everything else maps field i to column i. */
+  /**
+   * The header decides the shape: W&B panel exports are reshaped, everything else maps field i to column i.
+   * `header` holds the names the record kept (see RecordCells); record.count is how many fields it has. Only the
+   * names the table can admit are read (see TableBuilder.admissible); the rest are left out, and said so first.
+   */
   private openSink(header: string[], record: RecordCells): RowSink {
     const where = (field: number) => record.where(field);
+    const width = record.count;
     const special = classifyHeader(header);
     if (special !== null) this.format = special;
-    if (special === 'wandb-csv') return new WideToLongSink(this.table, header, record.line, where);
-    const names = uniqueColumnNames(header, this.problems, where);
-    this.plainNames = names;
-    return new TableRowSink(
-      this.table,
-      names.map((name) => this.table.addColumn(name)),
-    );
+    if (special === 'wandb-csv') {
+      const sink = new WideToLongSink(this.table, header, record.line, where, width);
+      this.table.leaveOutColumns(width - header.length, `field ${header.length + 1}`, record.line);
+      this.table.reportColumnsLeftOut();
+      return sink;
+    }
+    const kept = this.table.admissible(header.length);
+    this.table.leaveOutColumns(width - kept, header[kept] ?? `field ${kept + 1}`, record.line);
+    this.table.reportColumnsLeftOut();
+    const names = uniqueColumnNames(header.slice(0, kept), this.problems, where);
+    const columns = names.map((name) => this.table.addColumn(name, record.line)!); // admissible: never null
+    // A later part of the file is parsed with these names only when every field has its column.
+    if (columns.length === width) this.plainNames = names;
+    return new TableRowSink(this.table, columns, width);
+  }
+
+  /**
+   * The columns of a later part's names (its first part admitted them all). Should this part's own budget leave one
+   * out, that is a problem, so the part is not joined: the first thread reads it itself.
+   */
+  private admitColumns(names: readonly string[]): ColumnBuilder[] {
+    const columns = names.map((name) => this.table.addColumn(name)).filter((c): c is ColumnBuilder => c !== null);
+    this.table.reportColumnsLeftOut();
+    return columns;
   }
 
   result(): Table {
     const parser = this.parser;
+    if (this.commaEvidence !== null)
+      settleCommaNumbers(this.table.columns, this.commaReading, this.commaEvidence, this.problems, (row) =>
+        this.table.lineOf(row),
+      );
     if (parser instanceof DelimitedParser && !parser.hasHeader) {
       this.problems.add(
         'file-empty',

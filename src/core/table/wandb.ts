@@ -18,20 +18,22 @@ interface RunSeries {
 }
 
 export class WideToLongSink implements RowSink {
-  readonly width: number;
+  readonly fields: number;
   private readonly x: ColumnBuilder;
   private readonly run: ColumnBuilder;
   private readonly runs: RunSeries[] = [];
 
+  /** `header`: the names read (see RecordCells); `width`: how many fields the header has. */
   constructor(
     private readonly table: TableBuilder,
     header: readonly string[],
     headerLine: number,
     where: (field: number) => CellLocation,
+    readonly width = header.length,
   ) {
-    this.width = header.length;
+    this.fields = header.length;
     const runs = new Map<string, { field: number; metric: string }[]>();
-    const metrics: string[] = [];
+    const metrics = new Map<string, number>();
     let bands = 0;
     header.forEach((name, field) => {
       const series = field === 0 ? null : splitWandbSeries(name.trim());
@@ -40,29 +42,35 @@ export class WideToLongSink implements RowSink {
         bands++;
         return;
       }
-      if (!metrics.includes(series.metric)) metrics.push(series.metric);
+      if (!metrics.has(series.metric)) metrics.set(series.metric, metrics.size);
       const cells = runs.get(series.run) ?? [];
       cells.push({ field, metric: series.metric });
       runs.set(series.run, cells);
     });
-    const names = uniqueColumnNames([header[0], 'run', ...metrics], table.problems, () => where(0));
-    const columns = names.map((name) => table.addColumn(name));
-    [this.x, this.run] = columns;
+    const names = uniqueColumnNames([header[0], 'run', ...metrics.keys()], table.problems, () => where(0));
+    // The step and run columns always fit (two columns); a metric left out (see addColumn) leaves out its cells.
+    const columns = names.map((name) => table.addColumn(name, headerLine));
+    [this.x, this.run] = columns as [ColumnBuilder, ColumnBuilder];
     for (const [name, cells] of runs) {
-      this.runs.push({
-        name,
-        cells: cells.map((c) => ({ field: c.field, column: columns[2 + metrics.indexOf(c.metric)] })),
+      const kept = cells.flatMap((c) => {
+        const column = columns[2 + metrics.get(c.metric)!];
+        return column === null ? [] : [{ field: c.field, column }];
       });
+      this.runs.push({ name, cells: kept });
     }
     table.problems.add(
       'wandb-reshaped',
       'info',
       headerLine,
       1,
-      `W&B chart export: ${runs.size} run(s) × ${metrics.length} metric(s) reshaped to one row per (step, run) with a ` +
+      `W&B chart export: ${runs.size} run(s) × ${metrics.size} metric(s) reshaped to one row per (step, run) with a ` +
         `"run" column` +
         (bands > 0 ? `; ${bands} __MIN/__MAX band column(s) dropped (the panel's shading, not data)` : ''),
     );
+  }
+
+  get stopped(): boolean {
+    return this.table.stopped;
   }
 
   row(record: RecordCells): void {

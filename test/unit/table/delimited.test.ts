@@ -232,10 +232,11 @@ test('binary garbage: file-not-text error, no rows, no throw', async () => {
   assert.deepEqual([p.severity, p.line, p.column, p.file], ['error', 1, 1, 'weights.bin']);
 });
 
-test('NUL bytes mean binary', () => {
-  const table = parseText('step,loss\n1,2\u0000\u0000\n');
-  assert.deepEqual(codes(table), ['file-not-text']);
-  assert.match(problem(table, 'file-not-text').message, /NUL/);
+test('NUL bytes make their line bad, not the file', () => {
+  const table = parseText('step,loss\n1,2\u0000\u0000\n2,3\n');
+  assert.deepEqual(codes(table), ['nul-bytes']);
+  assert.deepEqual(numbers(table, 'loss'), [3]);
+  assert.match(problem(table, 'nul-bytes').message, /2 NUL bytes at line 2, column 4/);
 });
 
 test('mostly invalid UTF-8 (no NUL bytes) is not text either', async () => {

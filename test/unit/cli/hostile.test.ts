@@ -1,0 +1,176 @@
+// Issue 13 through the command-line tool: the same run written as a hostile file (lone CR or mixed line ends,
+// padded with NUL bytes by a crash, decimal commas) gives the same fit as the clean file, with a finding that says
+// how it was read; the shapes that used to take minutes or gigabytes are answered in seconds; and a FIFO or
+// /dev/stdin is read as a stream. Inputs are generated here, never committed.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from '../../helpers/shared';
+
+interface Finding {
+  code: string;
+  severity: string;
+  line?: number;
+  message: string;
+}
+
+interface Report {
+  files: { rows: number; rowsRejected: number; format: string; delimiter?: string }[];
+  fits: { params: Record<string, number> }[];
+  findings: Finding[];
+}
+
+const CLI = [process.execPath, '--import', 'tsx', join(REPO, 'src/cli/main.ts')];
+
+/**
+ * Runs the CLI (from source, as cli.test.ts does); exit code, output and seconds taken. With `stdinFrom`, that file
+ * is piped in by a shell, as `cat run.csv | scaling-lens ...` does (node's own stdin pipes are sockets, which
+ * /dev/stdin cannot open).
+ */
+function cli(args: string[], stdinFrom?: string) {
+  const started = performance.now();
+  const quoted = [...CLI, ...args].map((a) => `'${a}'`).join(' ');
+  const [command, argv] =
+    stdinFrom === undefined ? [CLI[0], [...CLI.slice(1), ...args]] : ['sh', ['-c', `cat '${stdinFrom}' | ${quoted}`]];
+  const run = spawnSync(command, argv, { encoding: 'utf8', cwd: REPO, maxBuffer: 64 * 1024 * 1024 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr, seconds: (performance.now() - started) / 1000 };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-hostile-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function json(args: string[], stdinFrom?: string): Report & { seconds: number; code: number | null } {
+  const run = cli([...args, '--json'], stdinFrom);
+  assert.ok(run.stdout.startsWith('{'), `${args.join(' ')}: ${run.stderr}`);
+  return { ...(JSON.parse(run.stdout) as Report), seconds: run.seconds, code: run.code };
+}
+
+const codes = (report: Report) => report.findings.map((f) => f.code);
+const clean = readFileSync(join(REPO, 'examples/loss/cosine.csv'), 'utf8');
+
+test('the same run as a hostile file gives the same fit as the clean file, and says how it was read', () => {
+  const reference = json(['fit', file('cosine.csv', clean), '--bootstrap', '0']).fits[0].params;
+  let n = 0;
+  const mixed = clean.replace(/\n/g, () => ['\n', '\r\n', '\r'][n++ % 3]);
+  const variants: [string, string, string | null][] = [
+    ['lone-cr.csv', clean.replace(/\n/g, '\r'), null],
+    ['mixed.csv', mixed, 'line-ends-mixed'],
+    ['crashed.csv', `${clean}\u0000`.padEnd(clean.length + 100_000, '\u0000'), 'nul-bytes'],
+    ['decimal.tsv', clean.replace(/,/g, '\t').replace(/\./g, ','), 'decimal-comma'],
+    ['decimal.txt', clean.replace(/,/g, ';').replace(/\./g, ','), 'decimal-comma'],
+  ];
+  for (const [name, content, code] of variants) {
+    const report = json(['fit', file(name, content), '--bootstrap', '0']);
+    assert.equal(report.files[0].rows, 200, name);
+    assert.equal(report.fits.length, 1, `${name}: ${JSON.stringify(report.findings)}`);
+    for (const [param, value] of Object.entries(reference))
+      assert.ok(Math.abs(report.fits[0].params[param] - value) <= 1e-9 * Math.abs(value), `${name}: ${param}`);
+    if (code !== null) assert.ok(codes(report).includes(code), `${name}: ${codes(report).join(', ')}`);
+  }
+});
+
+test('a decimal comma that splits a row of a `,` file: the row is flagged and left out, the rest fitted', () => {
+  const lines = clean.split('\n');
+  lines[50] = lines[50].replace(/\.(\d+)$/, ',$1'); // "5000,0.0003,2.6" -> "5000,0.0003,2,6"
+  const report = json(['fit', file('split.csv', lines.join('\n')), '--bootstrap', '0']);
+  assert.equal(report.files[0].rows, 199);
+  assert.equal(report.files[0].rowsRejected, 1);
+  const ragged = report.findings.find((f) => f.code === 'row-ragged');
+  assert.equal(ragged?.line, 51);
+  assert.match(ragged!.message, /looks like one number written with a decimal comma/);
+  assert.equal(report.fits.length, 1);
+});
+
+test('the shapes that took minutes or gigabytes are answered in seconds, saying what was left out', () => {
+  let keys = '';
+  for (let i = 0; keys.length < 2 * 1024 * 1024; i++) keys += `{"step":${i + 1},"loss":${3 - i / 1e6},"k${i}":1}\n`;
+  const deep = `{"step":1,"loss":3,"d":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}\n{"step":2,"loss":2.9}\n`;
+  const cases: [string, string, string][] = [
+    ['keys.jsonl', keys, 'columns-capped'],
+    ['deep.jsonl', deep, 'jsonl-value-ignored'],
+    ['wide.csv', ','.repeat(5 * 1024 * 1024), 'columns-capped'],
+    ['line.jsonl', `{${Array.from({ length: 400_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`, 'columns-capped'],
+    [
+      'mac.csv',
+      `step,lr,loss\r${Array.from({ length: 100_000 }, (_, i) => `${i + 1},0.001,${3 - i / 1e6}`).join('\r')}`,
+      '',
+    ],
+  ];
+  for (const [name, content, code] of cases) {
+    const report = json(['inspect', file(name, content)]);
+    assert.ok(report.seconds < 30, `${name}: ${report.seconds.toFixed(1)} s`);
+    if (code !== '') assert.ok(codes(report).includes(code), `${name}: ${codes(report).join(', ')}`);
+  }
+  const mac = json(['inspect', join(dir, 'mac.csv')]);
+  assert.equal(mac.files[0].rows, 100_000);
+});
+
+test('/dev/stdin and a FIFO are read as streams', async () => {
+  const piped = json(['fit', '/dev/stdin', '--bootstrap', '0'], file('piped.csv', clean));
+  assert.equal(piped.files[0].rows, 200);
+  assert.equal(piped.fits.length, 1);
+  // A program's stdin pipe is a socket, which /dev/stdin cannot open: said so, with what to do.
+  const socket = spawnSync(CLI[0], [...CLI.slice(1), 'inspect', '/dev/stdin', '--json'], {
+    input: clean,
+    encoding: 'utf8',
+  });
+  assert.match(socket.stdout, /cannot be opened \(a socket/);
+
+  const fifo = join(dir, 'run.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const writer = spawn('sh', ['-c', `cat '${file('fifo-source.csv', clean)}' > '${fifo}'`]);
+  const reader = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'inspect', fifo, '--json'],
+    {
+      cwd: REPO,
+    },
+  );
+  let stdout = '';
+  reader.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => reader.on('close', resolve));
+  writer.kill();
+  assert.equal(code, 0);
+  assert.equal((JSON.parse(stdout) as Report).files[0].rows, 200);
+});
+
+test('a log appended to while it is read is read, and says it grew', async () => {
+  const rows = Array.from({ length: 400_000 }, (_, i) => `${i + 1},0.001,${3 - i / 1e6}`).join('\n');
+  const path = file('live.csv', `step,lr,loss\n${rows}\n`);
+  const append = `const fs = require('fs'); let i = 0; setInterval(() => fs.appendFileSync(${JSON.stringify(path)}, \`\${500000 + i++},0.001,2\\n\`), 1);`;
+  const writer = spawn(process.execPath, ['-e', append]);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const report = json(['inspect', path]);
+    const grew = report.findings.find((f) => f.code === 'file-changed');
+    assert.equal(grew?.severity, 'info', codes(report).join(', '));
+    assert.match(grew!.message, /grew while it was read/);
+    assert.ok(report.files[0].rows >= 400_000);
+  } finally {
+    writer.kill();
+  }
+});
+
+test(
+  '100,000 distinct run names are inspected in bounded memory',
+  {
+    skip:
+      'needs a cap on runs in the analysis: src/core/analysis/lossCurves.ts allocates 1024 rows per run (RunRows), ' +
+      '4.3 GB for 100,000 runs; the reader reads them in 0.3 s (test/unit/table/hostile.test.ts)',
+  },
+  () => {
+    let text = 'run,step,loss,lr\n';
+    for (let i = 0; i < 100_000; i++) text += `run-${i},${1 + (i % 3)},${3 - (i % 3) / 10},0.001\n`;
+    const report = json(['inspect', file('runs.csv', text)]);
+    assert.ok(report.seconds < 30);
+  },
+);

@@ -1,0 +1,315 @@
+// Issue 13, the reader on any input: every class of hostile file the issue names, generated here at the sizes it names
+// (never committed). Each is read without a throw, in time and memory that grow with its bytes (not with its shape),
+// keeps the rows it can, and says what it left out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { parseText, readTable } from '../../../src/core/table';
+import { MAX_COLUMNS, MAX_NESTING } from '../../../src/core/table/limits';
+import type { Table } from '../../../src/core/table/types';
+import { codes, column, names, numbers, problem, tempFiles, texts } from './helpers';
+
+/** Bytes the table holds: its numeric columns, the line index and its text dictionaries (as fuzz.test.ts counts). */
+function tableBytes(table: Table): number {
+  let bytes = table.lines.byteLength;
+  for (const c of table.columns) {
+    bytes += c.values.byteLength;
+    if (c.text) bytes += c.text.codes.byteLength + c.text.dictionary.reduce((n, s) => n + 2 * s.length + 16, 0);
+  }
+  return bytes;
+}
+
+/** Parses `text`, checking that it took at most `seconds` and a table of at most `perByte` bytes per input byte. */
+function read(text: string, fileName: string, seconds = 10, perByte = 24): Table {
+  const started = performance.now();
+  const table = parseText(text, { fileName });
+  const elapsed = (performance.now() - started) / 1000;
+  assert.ok(elapsed < seconds, `${fileName}: ${elapsed.toFixed(1)} s`);
+  assert.ok(tableBytes(table) <= 64 * 1024 + perByte * text.length, `${fileName}: ${tableBytes(table)} bytes`);
+  return table;
+}
+
+function lossRows(count: number, eol = '\n', first = 1): string {
+  let out = '';
+  for (let i = first; i < first + count; i++) out += `${i},0.001,${(4 - i / 1e6).toFixed(5)}${eol}`;
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------ shapes and sizes
+
+test('a JSONL line nested 10,000 deep loses only what is below the nesting limit, not the file', () => {
+  const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+  const good = Array.from({ length: 20 }, (_, i) => JSON.stringify({ step: i + 1, loss: 3 - i / 100, lr: 1e-3 }));
+  const text = [...good.slice(0, 10), `{"step":11,"loss":2.5,"deep":${deep}}`, ...good.slice(10)].join('\n');
+  const table = read(text, 'deep.jsonl', 5);
+  assert.equal(table.rowCount, 21);
+  assert.equal(numbers(table, 'loss')[10], 2.5);
+  const ignored = problem(table, 'jsonl-value-ignored');
+  assert.equal(ignored.line, 11);
+  assert.match(ignored.message, new RegExp(`nested more than ${MAX_NESTING} levels deep`));
+  assert.ok(names(table).every((name) => name.length < 200));
+});
+
+test('a 2 MB JSONL file that adds a key on every line: keys past the budget are left out, memory stays with the bytes', () => {
+  let text = '';
+  for (let i = 0; text.length < 2 * 1024 * 1024; i++)
+    text += `{"step":${i + 1},"loss":${(3 - i / 1e6).toFixed(6)},"k${i}":1}\n`;
+  const table = read(text, 'keys.jsonl', 10, 24);
+  assert.equal(table.rowCount, text.split('\n').length - 1);
+  assert.equal(numbers(table, 'loss').length, table.rowCount);
+  const capped = problem(table, 'columns-capped');
+  assert.match(capped.message, /^\d+ columns were left out, from "k\d+" at line \d+ on: a table keeps at most/);
+  assert.ok(table.columns.length < 200, `${table.columns.length} columns`);
+});
+
+test('100,000 distinct run names are read in time and memory proportional to the file', () => {
+  let text = 'run,step,loss,lr\n';
+  for (let i = 0; i < 100_000; i++) text += `run-${i},${1 + (i % 3)},${(3 - (i % 3) / 10).toFixed(3)},0.001\n`;
+  const table = read(text, 'runs.csv', 5);
+  assert.equal(table.rowCount, 100_000);
+  assert.equal(column(table, 'run').text?.dictionary.length, 100_000);
+  assert.equal(table.problemCount, 0);
+});
+
+test('one-line 5 MB files (a header of a million names, a JSON object of half a million keys) read in seconds', () => {
+  const empty = read(','.repeat(5 * 1024 * 1024), 'empty-names.csv', 10);
+  assert.equal(empty.columns.length, MAX_COLUMNS);
+  assert.match(problem(empty, 'columns-capped').message, /^5238785 columns were left out, from "" at line 1 on/);
+  assert.equal(empty.problems[0].code, 'columns-capped', 'said before the names it did read');
+
+  const numbersLine = Array.from({ length: 800_000 }, (_, i) => i).join(',');
+  const wide = read(numbersLine, 'numbers.csv', 10);
+  assert.equal(wide.columns.length, MAX_COLUMNS);
+  assert.deepEqual(codes(wide), ['columns-capped', 'no-data-rows']);
+
+  const keys = `{${Array.from({ length: 500_000 }, (_, i) => `"k${i}":"v${i}"`).join(',')}}`;
+  const object = read(keys, 'keys.jsonl', 10);
+  assert.equal(object.rowCount, 1);
+  assert.equal(object.columns.length, MAX_COLUMNS);
+  assert.ok(codes(object).includes('columns-capped'));
+});
+
+test('a header of thousands of columns over rows of one value: columns, or rows, past the cell budget are left out', () => {
+  const header = Array.from({ length: 2000 }, (_, i) => `c${i}`).join(',');
+  const full = Array.from({ length: 2000 }, () => '7').join(',');
+  // The first 64 KiB show the short rows: the header is cut to the columns they can fill.
+  const short = read(`${header}\n${'1\n'.repeat(1_000_000)}`, 'short-rows.csv', 20);
+  assert.match(problem(short, 'columns-capped').message, /^1997 columns were left out, from "c3" at line 1 on/);
+  assert.equal(short.rowCount, 1_000_000);
+  // They show full rows, and the short ones come later: the rows past the budget are left out.
+  const late = read(`${header}\n${`${full}\n`.repeat(40)}${'1\n'.repeat(1_000_000)}`, 'late-short-rows.csv', 20);
+  assert.equal(late.columns.length, 2000);
+  const capped = problem(late, 'rows-capped');
+  assert.match(capped.message, /^the rows from line \d+ on are left out: 2000 columns of \d+ rows hold more numbers/);
+  assert.ok(late.rowCount < 10_000);
+});
+
+// ------------------------------------------------------------------------------------------------ line ends
+
+test('a 2 MB file of lone CR line ends reads every row, numbered as an editor numbers them', () => {
+  const text = `step,lr,loss\r${lossRows(110_000, '\r')}`;
+  assert.ok(text.length > 2 * 1024 * 1024);
+  const table = read(text, 'mac.csv', 5);
+  assert.equal(table.rowCount, 110_000);
+  assert.deepEqual(names(table), ['step', 'lr', 'loss']);
+  assert.equal(table.lines[109_999], 110_001);
+  assert.equal(table.problemCount, 0, 'one kind of line end: nothing to say');
+});
+
+test('mixed line ends (LF, CRLF, lone CR) lose no row, and the file is said to mix them', () => {
+  const text = 'step,lr,loss\n1,0.001,3\r\n2,0.001,2.9\r3,0.001,2.8\n4,0.001,2.7\r\r\n5,0.001,2.6\r\r6,0.001,2.5';
+  for (const chunkSize of [1, 2, 3, 1024]) {
+    const table = parseText(text, { chunkSize });
+    assert.deepEqual(numbers(table, 'step'), [1, 2, 3, 4, 5, 6], `chunkSize ${chunkSize}`);
+    assert.deepEqual(
+      Array.from(table.lines),
+      [2, 3, 4, 5, 6, 8],
+      'a CR before CRLF is part of it; "\\r\\r" has a blank line',
+    );
+    assert.deepEqual(codes(table), ['line-ends-mixed']);
+    assert.equal(problem(table, 'line-ends-mixed').line, 3);
+  }
+});
+
+test('a CRLF file with lone CRs far past its first chunk (read without scanning every line) loses no row either', () => {
+  const late = `${lossRows(1000, '\r\n', 7000)}#note\r9,0.001,2.5\r\n10,0.001,2.4\r11,0.001,2.3\r\n`;
+  const text = `step,lr,loss\r\n${lossRows(6000, '\r\n')}${late}`;
+  assert.ok(text.indexOf('#note') > 128 * 1024);
+  for (const chunkSize of [1000, 64 * 1024]) {
+    const table = parseText(text, { chunkSize });
+    assert.equal(table.rowCount, 7003, `chunkSize ${chunkSize}`);
+    assert.deepEqual(numbers(table, 'step').slice(-3), [9, 10, 11]);
+    assert.deepEqual(Array.from(table.lines).slice(-3), [7003, 7004, 7005]);
+    assert.equal(problem(table, 'line-ends-mixed').line, 7002);
+  }
+  const jsonl = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ step: i + 1, loss: 3 })).join('\r\n');
+  const lateJsonl = parseText(`${jsonl}\r\n{"step":3001,"loss":2}\r{"step":3002,"loss":1}\r\n`, {
+    fileName: 'r.jsonl',
+  });
+  assert.equal(lateJsonl.rowCount, 3002);
+  assert.equal(problem(lateJsonl, 'line-ends-mixed').line, 3001);
+});
+
+test('lone CRs in JSONL and in a lone-CR TSV', () => {
+  const jsonl = parseText('{"step":1,"loss":3}\r{"step":2,"loss":2.9}\r\r{"step":3,"loss":2.8}\r', {
+    fileName: 'r.jsonl',
+  });
+  assert.deepEqual(numbers(jsonl, 'step'), [1, 2, 3]);
+  assert.deepEqual(Array.from(jsonl.lines), [1, 2, 4]);
+  const tsv = parseText('step\tloss\r1\t3\r2\t2.9\r');
+  assert.equal(tsv.format, 'tsv');
+  assert.deepEqual(numbers(tsv, 'loss'), [3, 2.9]);
+});
+
+// ------------------------------------------------------------------------------------------------ NUL bytes
+
+test('a crash-padded log (good rows, then NUL bytes) keeps its rows and says once where the padding starts', () => {
+  for (const before of [10, 5000]) {
+    // 10 rows: the NULs are in the first 64 KiB the format is detected from; 5000 rows: they are past it.
+    const text = `step,lr,loss\n${lossRows(before)}${lossRows(1, '').slice(0, 5)}${'\u0000'.repeat(20_000)}`;
+    const table = read(text, 'crashed.csv', 5);
+    assert.equal(table.rowCount, before);
+    assert.deepEqual(codes(table), ['nul-bytes']);
+    const nul = problem(table, 'nul-bytes');
+    assert.deepEqual([nul.severity, nul.line, nul.column], ['warning', before + 2, 6]);
+    assert.match(
+      nul.message,
+      /^the file ends in 20000 NUL bytes from line \d+, column 6 .* the incomplete row before them are left out/,
+    );
+  }
+});
+
+test('one NUL in a cell makes that line bad, with its line and column; the rest of the file is read', () => {
+  const table = read(`step,lr,loss\n${lossRows(3)}4,0.001,3.\u00001\n${lossRows(3, '\n', 5)}`, 'cell.csv');
+  assert.deepEqual(numbers(table, 'step'), [1, 2, 3, 5, 6, 7]);
+  const nul = problem(table, 'nul-bytes');
+  assert.deepEqual([nul.severity, nul.line, nul.column], ['warning', 5, 11]);
+  assert.equal(table.rowsRejected, 1);
+  const jsonl = parseText('{"step":1,"loss":3}\n{"step":2,"loss":"a\u0000b"}\n{"step":3,"loss":2.8}\n', {
+    fileName: 'n.jsonl',
+  });
+  assert.deepEqual(numbers(jsonl, 'step'), [1, 3]);
+  assert.equal(problem(jsonl, 'nul-bytes').line, 2);
+});
+
+test('NUL bytes before the data (a log truncated under its writer) and a file of nothing else', () => {
+  const truncated = read(`${'\u0000'.repeat(70_000)}\nstep,lr,loss\n${lossRows(5)}`, 'rotated.csv');
+  assert.equal(truncated.rowCount, 5);
+  assert.equal(truncated.headerLine, 2);
+  assert.equal(problem(truncated, 'nul-bytes').severity, 'info');
+  const nothing = parseText('\u0000'.repeat(100_000), { fileName: 'new.csv' });
+  assert.match(problem(nothing, 'file-empty').message, /holds no text, only NUL bytes/);
+});
+
+test('binary data is still refused by name: NULs scattered through it, or UTF-16 without a byte order mark', () => {
+  const ints = Buffer.alloc(8192);
+  for (let i = 0; i < 1024; i++) ints.writeInt32LE(i * 37, i * 8);
+  const binary = parseText(ints.toString('latin1'), { fileName: 'weights.csv' });
+  assert.match(problem(binary, 'file-not-text').message, /NUL bytes are scattered through it/);
+  const utf16 = parseText(Buffer.from('step,loss\n1,2\n2,3\n', 'utf16le').toString('latin1'), { fileName: 'x.csv' });
+  assert.match(problem(utf16, 'file-not-text').message, /UTF-16/);
+});
+
+// ------------------------------------------------------------------------------------------------ decimal commas
+
+test('a TSV written with decimal commas is read as decimals, and says so', () => {
+  const table = read('step\tloss\tlr\n12000\t3,958\t0,001\n13000\t3,912\t0,0009\n', 'eu.tsv');
+  assert.deepEqual(numbers(table, 'loss'), [3.958, 3.912]);
+  assert.deepEqual(numbers(table, 'lr'), [0.001, 0.0009]);
+  const said = problem(table, 'decimal-comma');
+  assert.equal(said.severity, 'info');
+  assert.match(said.message, /as "0,001" at line 2 shows\), so they are read as decimals: "0,001" is 0\.001/);
+});
+
+test('decimal commas in `;` and `|` files, a column of d,ddd values alone, and `1.234,5`', () => {
+  const semicolon = parseText('step;loss;lr\n100;2,95;0,0003\n200;2,9;0,0002\n');
+  assert.deepEqual(numbers(semicolon, 'loss'), [2.95, 2.9]);
+  const pipe = parseText('step|loss\n1|3,958\n2|3,412\n3|2,998\n');
+  assert.deepEqual(numbers(pipe, 'loss'), [3.958, 3.412, 2.998]);
+  const grouped = parseText('step;tokens\n1;1.234,5\n2;12.345.678,25\n');
+  assert.deepEqual(numbers(grouped, 'tokens'), [1234.5, 12345678.25]);
+});
+
+test('thousands separators still read where they are unambiguous; a cell that could be either is refused by name', () => {
+  const thousands = parseText('step\ttokens\n1\t12,000,000\n2\t1,234.5\n3\t4,096\n');
+  assert.deepEqual(numbers(thousands, 'tokens'), [12e6, 1234.5, 4096]);
+  assert.equal(thousands.problemCount, 0);
+  const either = parseText('step\tloss\n1\t3,958\n2\t3.5\n');
+  assert.deepEqual(texts(either, 'loss'), ['3,958', null]);
+  const refused = problem(either, 'decimal-comma');
+  assert.equal(refused.severity, 'warning');
+  assert.match(
+    refused.message,
+    /"3,958" at line 2: with a decimal comma it is 3\.958, with a thousands separator 3958/,
+  );
+});
+
+test('the whole file decides: a decimal comma seen only past the first 64 KiB still reads the earlier cells', () => {
+  // Ambiguous cells among plain ones: the first 64 KiB cannot tell how to read them.
+  const early = Array.from({ length: 8000 }, (_, i) => `${i}\t${i % 2 ? '2.5' : `${(i % 9) + 1},500`}\t1`).join('\n');
+  const text = `step\tloss\tlr\n${early}\n8000\t2,5\t0,001\n`;
+  assert.ok(text.indexOf('0,001') > 64 * 1024);
+  const table = read(text, 'late.tsv');
+  assert.equal(numbers(table, 'loss')[0], 1.5);
+  assert.deepEqual(numbers(table, 'lr').slice(-1), [0.001]);
+  assert.equal(problem(table, 'decimal-comma').severity, 'info');
+});
+
+test('in a `,` file an unquoted decimal comma that splits a row is flagged and the row left out, not fitted', () => {
+  const table = read('step,loss,lr\n1,3.1,0.001\n2,2,95,0.001\n3,2.9,0.001\n', 'split.csv');
+  assert.deepEqual(numbers(table, 'step'), [1, 3]);
+  const ragged = problem(table, 'row-ragged');
+  assert.equal(ragged.line, 3);
+  assert.match(ragged.message, /^line 3 has 4 fields but the header has 3, and "2,95" looks like one number/);
+  assert.equal(table.rowsRejected, 1);
+});
+
+// ------------------------------------------------------------------------------------------------ files and streams
+
+test('a FIFO and a character device are read as streams', async () => {
+  const files = tempFiles({});
+  try {
+    const fifo = files.path('run.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `printf 'step,lr,loss\\n1,0.001,3\\n2,0.001,2.9\\n' > '${fifo}'`]);
+    const table = await readTable(fifo);
+    writer.kill();
+    assert.deepEqual(numbers(table, 'loss'), [3, 2.9]);
+    const devNull = await readTable('/dev/null');
+    assert.deepEqual(codes(devNull), ['file-empty']);
+    const zeros = await readTable('/dev/zero', { maxBytes: 4 * 1024 * 1024 });
+    assert.ok(codes(zeros).includes('file-too-large'));
+  } finally {
+    files.cleanup();
+  }
+});
+
+test('a file rewritten under the read is read again; rewritten again, the table says so', async () => {
+  const files = tempFiles({ 'run.csv': `step,lr,loss\n${lossRows(2000)}` });
+  const path = files.path('run.csv');
+  try {
+    const restarted = await readTable(path, {
+      duringRead: (attempt) => {
+        if (attempt === 1) writeFileSync(path, `step,lr,loss\n${lossRows(10)}`);
+      },
+    });
+    assert.equal(restarted.rowCount, 10);
+    assert.equal(restarted.problemCount, 0);
+
+    let size = 2000;
+    const rewritten = await readTable(path, {
+      duringRead: () => writeFileSync(path, `step,lr,loss\n${lossRows((size -= 100))}`),
+    });
+    const changed = problem(rewritten, 'file-changed');
+    assert.equal(changed.severity, 'warning');
+    assert.match(changed.message, /changed while it was read, and again when it was read a second time/);
+
+    const appended = await readTable(path, { duringRead: () => appendFileSync(path, lossRows(5, '\n', 9000)) });
+    const grew = problem(appended, 'file-changed');
+    assert.equal(grew.severity, 'info');
+    assert.match(grew.message, /grew while it was read/);
+  } finally {
+    files.cleanup();
+  }
+});
