@@ -7,6 +7,7 @@ import type { LoggedSchedule } from '../laws/schedule';
 import { textAt, type RoleAssignment, type Table } from '../table/types';
 import { appendAll } from '../util/arrays';
 import { RowFindings } from './rowFindings';
+import { RunRows } from './runRows';
 import type { Finding } from './types';
 
 export interface LossCurve {
@@ -34,48 +35,10 @@ export function curveNameFromFile(file: string): string {
 }
 
 /**
- * Rows of one run in file order, as parallel typed arrays: a million-row log must become neither a million objects
- * nor number[]s grown by push (each growth leaves the old copy as garbage). A file's only run gets room for every
- * row at once, so the usual log's arrays become its curve's as they are; runs of a multi-run file double as they fill.
+ * Runs read from one file at most: a run column that holds a different value on every row (a timestamp, an id) would
+ * otherwise make a curve per row, and work and memory per curve add up.
  */
-class RunRows {
-  steps = new Float64Array(0);
-  values = new Float64Array(0);
-  lines = new Int32Array(0);
-  length = 0;
-
-  /** `maxRows`: the table's row count, which no run can exceed. */
-  constructor(
-    private readonly maxRows: number,
-    private readonly onlyRun: boolean,
-  ) {}
-
-  push(step: number, value: number, line: number): void {
-    if (this.length === this.steps.length) this.grow();
-    this.steps[this.length] = step;
-    this.values[this.length] = value;
-    this.lines[this.length] = line;
-    this.length++;
-  }
-
-  private grow(): void {
-    const size = this.onlyRun ? this.maxRows : Math.min(this.maxRows, Math.max(1024, 2 * this.steps.length));
-    this.steps = resized(this.steps, size);
-    this.values = resized(this.values, size);
-    this.lines = resized(this.lines, size);
-  }
-
-  isUnsorted(): boolean {
-    for (let i = 1; i < this.length; i++) if (this.steps[i] < this.steps[i - 1]) return true;
-    return false;
-  }
-}
-
-function resized<T extends Float64Array | Int32Array>(a: T, size: number): T {
-  const out = new (a.constructor as new (n: number) => T)(size);
-  out.set(a);
-  return out;
-}
+const MAX_RUNS = 2000;
 
 /**
  * Indices of the rows to keep, in step order, one per step: the row logged LAST in the file. A resumed run re-logs
@@ -124,6 +87,10 @@ export function extractLossCurves(
   const fallback = curveNameFromFile(file);
   const byRun = new Map<string, { points: RunRows; lrs: RunRows; firstLine: number }>();
   const oneRun = runCol === undefined;
+  // Runs past MAX_RUNS: their names (to count them) and rows are left out, said once.
+  const runsLeftOut = new Set<string>();
+  let rowsOfRunsLeftOut = 0;
+  let firstLineLeftOut = 0;
   let stepZeroLine = 0;
   let stepZeroCount = 0;
   let roundedSteps = 0;
@@ -148,6 +115,12 @@ export function extractLossCurves(
     }
     const key = runKeyOf(table, runCol, r, fallback);
     let run = byRun.get(key);
+    if (!run && byRun.size >= MAX_RUNS) {
+      runsLeftOut.add(key);
+      rowsOfRunsLeftOut++;
+      firstLineLeftOut ||= line;
+      continue;
+    }
     if (!run)
       byRun.set(
         key,
@@ -203,6 +176,17 @@ export function extractLossCurves(
   }
 
   appendAll(findings, rowFindings.findings());
+  if (runsLeftOut.size) {
+    findings.push(
+      cellFinding(
+        'runs-capped',
+        'warning',
+        `The file holds more than ${MAX_RUNS.toLocaleString('en-US')} runs: ${plural(runsLeftOut.size, 'more run')} (${plural(rowsOfRunsLeftOut, 'row')}) from this line on are left out. Split the file, or analyse the runs you need.`,
+        file,
+        firstLineLeftOut,
+      ),
+    );
+  }
   if (stepZeroCount) {
     findings.push(
       cellFinding(
