@@ -17,11 +17,11 @@ import { seededRandom } from '../src/core/util/random';
 import { fmtMs, median, speedRatio, type BenchRow } from './report';
 import { pythonPeer, runPython, writeArrays } from './python';
 import { syntheticCurve } from './workloads';
+import { LUO_FIT } from '../test/helpers/shared';
 
 /** The public multi-power-law curves of one model size (docs/laws-loss.md, Public curves) and the official split's fit curves. */
 export const luoDir = (size: '25' | '100' | '400') => join(SHARED_DATA, 'multipowerlaw-luo2025', `csv_${size}`);
 const LUO_400 = luoDir('400');
-export const LUO_FIT = ['cosine_24000', 'constant_24000', 'wsdcon_9'];
 const CHINCHILLA_CSV = join(SHARED_DATA, 'chinchilla', 'chinchilla_epoch_derived.csv');
 
 export const DELTA = 1e-3;

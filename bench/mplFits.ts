@@ -5,6 +5,7 @@
 //    exact loss-drop sum at sampled rows.
 //  - The CLI's whole process on the official split.
 // Run by fitsChild.ts (bundled, as the CLI ships); process start, imports and reading the data are not timed.
+import { LUO_FIT, LUO_HELDOUT } from '../test/helpers/shared';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,17 +34,7 @@ import {
 import { StepLr } from '../src/core/laws/schedule';
 import { concat, minOf, thinIndices } from '../src/core/util/arrays';
 import { normal, seededRandom } from '../src/core/util/random';
-import {
-  LUO_FIT,
-  MAX_ITER,
-  OBJECTIVE_TOLERANCE,
-  PGTOL,
-  luoDir,
-  readCurves,
-  scipyFtol,
-  timeFits,
-  type PeerFit,
-} from './fits';
+import { MAX_ITER, OBJECTIVE_TOLERANCE, PGTOL, luoDir, readCurves, scipyFtol, timeFits, type PeerFit } from './fits';
 import { REPO_DIR } from './paths';
 import { KEEP_FREED_MEMORY, pythonPeer, runPython, writeArrays } from './python';
 import { fmtMs, median, speedRatio, type BenchRow } from './report';
@@ -51,15 +42,6 @@ import { fmtMs, median, speedRatio, type BenchRow } from './report';
 const GROUP = 6;
 /** The public curves' linear warmup, whose rows are absent from the files (docs/laws-loss.md, Public curves). */
 const LUO_WARMUP = 2160;
-/** The official split's held-out curves (docs/laws-loss.md, Public curves); LUO_FIT are its fit curves. */
-const LUO_HELD_OUT = [
-  'constant_72000',
-  'cosine_72000',
-  'wsd_20000_24000',
-  'wsdld_20000_24000',
-  'wsdcon_3',
-  'wsdcon_18',
-];
 /** Issue 11: our fit at least this many times faster than scipy's. */
 const SPEEDUP_BUDGET = 3;
 /** Issue 11: `fit` on the split within this many ms, whole process. */
@@ -380,7 +362,7 @@ function cliRow(options: Options): BenchRow {
   const workload = `CLI \`fit --law ${CLI_LAW}\` on the 400M official split (9 files, fit on 3), whole process`;
   if (!existsSync(dir)) return skipped(workload, `data not found at ${dir}`);
   if (!existsSync(cli)) return skipped(workload, `${cli} not found: run node esbuild.mjs`);
-  const files = [...LUO_FIT, ...LUO_HELD_OUT].map((name) => join(dir, `${name}.csv`));
+  const files = [...LUO_FIT, ...LUO_HELDOUT].map((name) => join(dir, `${name}.csv`));
   const args = [cli, 'fit', ...files, '--fit-on', LUO_FIT.join(','), '--warmup-steps', String(LUO_WARMUP)];
   args.push('--law', CLI_LAW, '--json');
   const reps = options.quick ? 1 : 5;
