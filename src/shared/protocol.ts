@@ -95,11 +95,11 @@ export const Commands = {
 /** The only commands a hover's Markdown may run: they open a view and never write a file or restart anything. */
 export const HOVER_COMMANDS: readonly string[] = [Commands.showChart, Commands.selectColumns];
 
-/** Where each finding code is documented; diagnostics link there. */
 /**
  * Node flags the client starts the language server with. --expose-gc lets the server collect its own garbage as a
  * fit starts (src/server/gc.ts): its thread is idle while a worker fits, so V8 would not otherwise collect it.
  */
 export const SERVER_EXEC_ARGV: readonly string[] = ['--expose-gc'];
 
+/** Where each finding code is documented (an anchor per code); diagnostics link there. */
 export const DOCS_BASE = 'https://github.com/scaling-lens/scaling-lens/blob/main/README.md';
