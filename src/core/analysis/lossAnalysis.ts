@@ -5,15 +5,15 @@ import { finding } from '../findings';
 import { pick, thinIndices, concat } from '../util/arrays';
 import type { Random } from '../util/random';
 import { chooseLossLaw, type LawChoice } from './lawChoice';
-import { atQueries, prepare } from './lossAreas';
-import { bandAt, logBand } from './lossBands';
+import { atQueries, prepare, type PreparedCurve } from './lossAreas';
+import { bandAt, logBand, type ThinBand } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import { mplLossLaw } from './mplLoss';
 import type { AnalysisOptions } from './options';
 import { tissueLossLaw } from './tissueLoss';
-import type { CurveReport, Finding, LawAnalysis, Metrics, Series } from './types';
+import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Series } from './types';
 
 /** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
 const BAND_POINTS = 600;
@@ -112,38 +112,16 @@ function reportCurves(
         : null;
     const band = logBandAtThin && { steps: pick(p.queries, thin), ...logBandAtThin };
     const pointPredicted = atQueries(predicted, p.pointIndex);
-    const pointBand = bandAt(band, p.queries, predicted, p.pointIndex);
     const metrics = scorePredictions(p.curve.loss, pointPredicted);
     if (isFit) {
       fittedObserved.push(p.curve.loss);
       fittedPredicted.push(pointPredicted);
     } else heldOutMetrics.push(metrics);
-    const { points, schedule } = loggedSeries(p.curve);
-    out.curves.push({
-      name: p.curve.name,
-      file: p.curve.file,
-      role: isFit ? 'fit' : 'heldout',
+    reportCurve(out, p, predicted, pointPredicted, band, {
       law: fit.law,
-      xName: 'step',
-      metric: 'loss',
-      points: { ...points, predicted: pointPredicted, low: pointBand.low, high: pointBand.high },
-      schedule,
+      role: isFit ? 'fit' : 'heldout',
       metrics,
-      firstLine: p.curve.firstLine,
-    });
-    const targetBand = bandAt(band, p.queries, predicted, p.targetIndex);
-    p.targets.forEach((step, t) => {
-      out.predictions.push({
-        metric: 'loss',
-        curve: p.curve.name,
-        step,
-        x: step,
-        xName: 'step',
-        value: predicted[p.targetIndex[t]],
-        low: targetBand.low[t],
-        high: targetBand.high[t],
-        reason: targetReason(p.curve, step, options),
-      });
+      reason: (step) => targetReason(p.curve, step, options),
     });
   });
   // Scored as one series over every fitted point, as the papers report it.
@@ -161,6 +139,58 @@ function reportCurves(
     settings,
     quality,
     heldOut: averageMetrics(heldOutMetrics),
+  });
+}
+
+/** What one loss curve's report and target predictions say beyond its numbers. */
+export interface CurveReportSpec {
+  law: LawId;
+  role: CurveReport['role'];
+  metrics?: Metrics;
+  reason: (step: number) => string;
+  extra?: Record<string, number>;
+}
+
+/**
+ * A loss curve's report (its points against the law, with the band where there is one) and a prediction at each of
+ * its targets, from the law's predictions at every query of the curve: the one way every loss-curve law reports.
+ */
+export function reportCurve(
+  out: Pick<LawAnalysis<Series>, 'curves' | 'predictions'>,
+  p: PreparedCurve,
+  predicted: Float64Array,
+  pointPredicted: Float64Array,
+  band: ThinBand | null,
+  spec: CurveReportSpec,
+): void {
+  const pointBand = bandAt(band, p.queries, predicted, p.pointIndex);
+  const { points, schedule } = loggedSeries(p.curve);
+  out.curves.push({
+    name: p.curve.name,
+    file: p.curve.file,
+    role: spec.role,
+    law: spec.law,
+    xName: 'step',
+    metric: 'loss',
+    points: { ...points, predicted: pointPredicted, low: pointBand.low, high: pointBand.high },
+    schedule,
+    metrics: spec.metrics,
+    firstLine: p.curve.firstLine,
+  });
+  const targetBand = bandAt(band, p.queries, predicted, p.targetIndex);
+  p.targets.forEach((step, t) => {
+    out.predictions.push({
+      metric: 'loss',
+      curve: p.curve.name,
+      step,
+      x: step,
+      xName: 'step',
+      value: predicted[p.targetIndex[t]],
+      low: targetBand.low[t],
+      high: targetBand.high[t],
+      reason: spec.reason(step),
+      ...(spec.extra && { extra: spec.extra }),
+    });
   });
 }
 
@@ -236,7 +266,7 @@ export function unfittedReport(c: LossCurve): CurveReport<Series> {
 }
 
 /** A curve's logged series as its report carries them: the curve's own arrays, not copies. */
-export function loggedSeries(c: LossCurve) {
+function loggedSeries(c: LossCurve) {
   return {
     points: { x: c.steps, observed: c.loss, lines: c.lines },
     schedule: { steps: c.schedule.steps, lr: c.schedule.lr },

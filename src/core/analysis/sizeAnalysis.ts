@@ -21,10 +21,9 @@ import { StepLr } from '../laws/schedule';
 import type { Table } from '../table/types';
 import { concat, pick, thinIndices } from '../util/arrays';
 import { formatCompact } from '../util/format';
-import { loggedSeries, resolveFitOn, targetReason, targetSteps, unfittedReport, unusableReason } from './lossAnalysis';
+import { reportCurve, resolveFitOn, targetReason, targetSteps, unfittedReport, unusableReason } from './lossAnalysis';
 import { areasAt, atQueries, normalisedAreas, prepare, type PreparedCurve } from './lossAreas';
 import { LAMBDA_GRID } from './tissueLoss';
-import { bandAt } from './lossBands';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -195,38 +194,17 @@ export function analyseSizedCurves(curves: LossCurve[], options: AnalysisOptions
     const predicted = new Float64Array(p.queries.length);
     law.predict(fit.params, chosen.areas[i], predicted);
     const pointPredicted = atQueries(predicted, p.pointIndex);
-    const noBand = bandAt(null, p.queries, predicted, p.pointIndex);
     const metrics = s.hasLoss ? scorePredictions(p.curve.loss, pointPredicted) : undefined;
     if (metrics && isFitted(s)) {
       fittedObserved.push(p.curve.loss);
       fittedPredicted.push(pointPredicted);
     } else if (metrics) heldOut.push(metrics);
-    const { points, schedule } = loggedSeries(p.curve);
-    reports.push({
-      name: p.curve.name,
-      file: p.curve.file,
-      role: isFitted(s) ? 'fit' : s.hasLoss ? 'heldout' : 'unfitted',
+    reportCurve({ curves: reports, predictions: result.predictions }, p, predicted, pointPredicted, null, {
       law: 'lr-annealing-size',
-      xName: 'step',
-      metric: 'loss',
-      points: { ...points, predicted: pointPredicted, low: noBand.low, high: noBand.high },
-      schedule,
+      role: isFitted(s) ? 'fit' : s.hasLoss ? 'heldout' : 'unfitted',
       metrics,
-      firstLine: p.curve.firstLine,
-    });
-    p.targets.forEach((step, t) => {
-      result.predictions.push({
-        metric: 'loss',
-        curve: p.curve.name,
-        step,
-        x: step,
-        xName: 'step',
-        value: predicted[p.targetIndex[t]],
-        low: NaN,
-        high: NaN,
-        reason: `${targetReason(p.curve, step, options)}; model size N = ${formatCompact(s.size)}`,
-        extra: { N: s.size },
-      });
+      reason: (step) => `${targetReason(p.curve, step, options)}; model size N = ${formatCompact(s.size)}`,
+      extra: { N: s.size },
     });
   });
 

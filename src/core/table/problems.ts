@@ -26,8 +26,7 @@ export class ProblemLog {
     column: number,
     message: string,
   ): void {
-    this.count++;
-    if (this.items.length < this.max) this.items.push({ code, severity, message, file: this.file, line, column });
+    this.record({ code, severity, message, file: this.file, line, column }, this.items.length < this.max);
   }
 
   /**
@@ -41,8 +40,12 @@ export class ProblemLog {
     column: number,
     message: string,
   ): void {
+    this.record({ code, severity, message, file: this.file, line, column }, true);
+  }
+
+  private record(problem: ParseProblem, keep: boolean): void {
     this.count++;
-    this.items.push({ code, severity, message, file: this.file, line, column });
+    if (keep) this.items.push(problem);
   }
 
   /** The kept problems in file order (summaries found at the end of a read land where they point). */
