@@ -73,6 +73,9 @@ const READING = {
   'line-too-long': { severities: ['error'], title: 'A line too long to be a record' },
   'delimiter-invalid': { severities: ['warning'], title: 'A forced delimiter that cannot be used' },
   'wandb-reshaped': { severities: ['info'], title: 'A W&B chart export reshaped to one row per run' },
+  'source-skipped': { severities: ['info'], title: 'Files in a folder that are not run files, skipped' },
+  'scan-limited': { severities: ['warning'], title: 'A folder scanned only in part (too large, too deep or too slow)' },
+  'folder-no-runs': { severities: ['warning'], title: 'A folder without any run in it' },
   'nul-bytes': {
     severities: ['warning', 'info'],
     title: 'A line holding NUL bytes is left out; a NUL tail is said once',
