@@ -19,6 +19,7 @@ import {
   type PredictTarget,
 } from '../shared/protocol';
 import type { ClientContext } from './context';
+import { subjectLabel, subjectUri } from './subject';
 import { targetUri } from './target';
 
 /** A command that asks the server; the registration hands it a running client. */
@@ -49,8 +50,13 @@ export function describePrediction(p: Prediction): string {
   return `${who ? `${who}: ` : ''}${at} = ${formatNumber(p.value, 4)}${band}${extra}`;
 }
 
-async function fit(ctx: ClientContext, client: LanguageClient, arg: unknown): Promise<FitSummary | undefined> {
-  const uri = targetUri(arg);
+async function fit(
+  ctx: ClientContext,
+  client: LanguageClient,
+  arg: unknown,
+  selection?: unknown,
+): Promise<FitSummary | undefined> {
+  const uri = subjectUri(arg, selection);
   if (!uri) {
     void vscode.window.showWarningMessage('Scaling Lens: open or select a CSV, TSV or JSONL run file to fit.');
     return undefined;
@@ -61,7 +67,7 @@ async function fit(ctx: ClientContext, client: LanguageClient, arg: unknown): Pr
     summary = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Scaling Lens: fitting ${vscode.workspace.asRelativePath(uri)}`,
+        title: `Scaling Lens: fitting ${subjectLabel(uri)}`,
         cancellable: true,
       },
       (_progress, token) => client.sendRequest(FitFileRequest, { uri: uri.toString(), overrides }, token),

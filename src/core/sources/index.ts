@@ -8,9 +8,10 @@ import { readTable } from '../table/read';
 import type { Table } from '../table/types';
 import { recognise, sourceOf, SOURCES } from './registry';
 import { findRuns, readHead } from './scan';
+import { textSource } from './text';
 import type { Probe, Source, SourceOptions, SourceRead } from './types';
 
-export type { Probe, Source, SourceOptions, SourceRead, ScanLimits } from './types';
+export { PROBE_BYTES, type Probe, type Source, type SourceOptions, type SourceRead, type ScanLimits } from './types';
 export { findRuns, type FoundRun } from './scan';
 export { forceableFormats, SOURCES } from './registry';
 
@@ -26,6 +27,15 @@ export async function readSources(paths: readonly string[], options: SourceOptio
 /** The sources that may be asked, under a forced format. */
 function candidates(options: SourceOptions): readonly Source[] {
   return options.format === undefined || options.format === 'auto' ? SOURCES : [sourceOf(options.format)];
+}
+
+/**
+ * Whether a file whose first bytes are `head` is a text table (CSV, TSV, JSONL) rather than another source's file:
+ * an editor's text is then parsed as it is, unsaved edits included.
+ */
+export function isTextTable(path: string, head: Uint8Array, format: SourceOptions['format']): boolean {
+  const probe: Probe = { path, name: basename(path), isDirectory: false, head, entries: [], scanned: false };
+  return recognise(probe, candidates({ format })) === textSource;
 }
 
 /** One input: a file, a run folder, or a folder of runs. */
