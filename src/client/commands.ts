@@ -287,8 +287,8 @@ async function restartServer(ctx: ClientContext, client: LanguageClient): Promis
 
 /** Every command that asks the server, by id. */
 const SERVER_COMMANDS: Record<Exclude<CommandId, typeof Commands.showLog>, ServerCommand> = {
-  [Commands.fit]: (ctx, client, arg) => fit(ctx, client, arg),
-  [Commands.showChart]: (ctx, _client, arg) => ctx.charts.show(arg),
+  [Commands.fit]: (ctx, client, arg, selection) => fit(ctx, client, arg, selection),
+  [Commands.showChart]: (ctx, _client, arg, selection) => ctx.charts.show(subjectUri(arg, selection)),
   [Commands.predictAt]: (ctx, client, arg, hint) =>
     predictAt(ctx, client, arg, hint as { kind?: PredictTarget['kind'] } | undefined),
   [Commands.selectColumns]: (ctx, client, arg) => selectColumns(ctx, client, arg),

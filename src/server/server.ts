@@ -25,6 +25,8 @@ import {
 import { ChartRequests } from './chart';
 import { FileCache, pathOfUri } from './fileCache';
 import { predict } from './predict';
+import { RunsIndex } from './runs';
+import { RunsRequest, RunsUpdatedNotification } from '../shared/runs';
 import { buildLenses, columnsOf, fileDiagnostics, hoverAt } from './present';
 import { runInWorker, type Runner } from './runner';
 import { resolveSettings } from './settings';
@@ -60,6 +62,11 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     },
   });
   const charts = new ChartRequests((uri) => cache.ensure(uri, 'request'));
+  const runs = new RunsIndex({
+    settings: (uri) => settingsFor(connection, peer.configuration, uri),
+    updated: (entries) => void connection.sendNotification(RunsUpdatedNotification, { runs: entries }),
+    log: (message) => connection.console.info(message),
+  });
 
   connection.onInitialize((params): InitializeResult => {
     peer = peerOf(params.capabilities);
@@ -99,6 +106,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   connection.onRequest(PredictRequest, ({ uri, target }) => predict(cache, uri, target));
   connection.onRequest(ChartDataRequest, (params) => charts.data(params));
   connection.onRequest(WhatIfRequest, (params) => charts.whatIf(params));
+  connection.onRequest(RunsRequest, ({ roots }) => runs.list(roots));
   connection.onNotification(SetOverridesNotification, ({ uri, overrides }) => cache.setOverrides(uri, overrides));
 
   documents.listen(connection);
@@ -106,6 +114,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   return {
     dispose() {
       cache.dispose();
+      runs.dispose();
       lenses.dispose();
       connection.dispose();
     },

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
 import { runSetUri } from '../../src/shared/runSet';
+import { RunsRequest, RunsUpdatedNotification, type RunEntry } from '../../src/shared/runs';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
 
@@ -48,6 +49,35 @@ test('several selected runs are one set: fitted together, its analysis keyed by 
     const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri });
     assert.deepEqual(analysis?.curves.map((c) => c.name).sort(), ['constant', 'cosine']);
     assert.deepEqual(analysis?.fits[0].fittedOn.slice().sort(), ['constant', 'cosine']);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('the Runs view: every run under a root listed at once, each overview sent as its fit finishes', async () => {
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    const folder = runsFolder();
+    const updates: RunEntry[] = [];
+    const allIn = new Promise<void>((resolve) =>
+      client.rpc.onNotification(RunsUpdatedNotification, ({ runs }) => {
+        updates.push(...runs);
+        if (updates.length >= 2) resolve();
+      }),
+    );
+    const listed = await client.rpc.sendRequest(RunsRequest, { roots: [uriOf(folder)] });
+    assert.deepEqual(listed.runs.map((r) => r.name).sort(), ['constant', 'later/cosine']);
+    assert.ok(listed.notes.some((n) => /notes\.txt/.test(n)));
+    await allIn;
+    for (const run of updates) {
+      const o = run.overview!;
+      assert.ok(o.prediction, `${run.name}: ${o.problem}`);
+      assert.ok(o.lastStep! > 0 && o.lastLoss! > 2 && o.prediction.step > o.lastStep!);
+    }
+    // Nothing changed: a second listing has every overview already, and fits nothing.
+    const again = await client.rpc.sendRequest(RunsRequest, { roots: [uriOf(folder)] });
+    assert.ok(again.runs.every((r) => r.overview?.prediction));
   } finally {
     client.dispose();
   }
