@@ -160,6 +160,13 @@ export class FileCache {
     return this.files.get(uri)?.analysis;
   }
 
+  /** How many analyses are running now. */
+  inFlight(): number {
+    let count = 0;
+    for (const state of this.files.values()) if (state.pending !== undefined) count++;
+    return count;
+  }
+
   /** The summary last published for a file. */
   summary(uri: string): FitSummary | undefined {
     return this.files.get(uri)?.summary;

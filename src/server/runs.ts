@@ -32,6 +32,8 @@ export interface RunsDeps {
 const WORKERS = 2;
 /** Finished overviews are sent together when they come faster than this (ms). */
 const NOTIFY_EVERY_MS = 250;
+/** The longest the view waits for the user's fits (the analysis worker's own time limit). */
+const PAUSE_LIMIT_MS = 120_000;
 /** Heap of a Runs worker, as the analysis worker: it fits one run at a time, which may be a million-row log. */
 const WORKER_HEAP_MB = 2048;
 
@@ -45,8 +47,41 @@ export class RunsIndex {
   private workers: Worker[] = [];
   private pending: RunEntry[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs still to fit, kept while paused (see pause). */
+  private waiting: RunEntry[] = [];
+  private paused = false;
+  private pauseLimit: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: RunsDeps) {}
+
+  /**
+   * A fit the user is waiting for (an open file, a command) started: the view's workers stop, so the two cores are
+   * the user's; the runs they had not finished are fitted again on resume.
+   */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    // Never paused for longer than any fit may take (a fit that never reports back must not stop the view).
+    this.pauseLimit = setTimeout(() => this.resume(), PAUSE_LIMIT_MS);
+    if (this.workers.length === 0) return;
+    this.stopWorkers();
+    this.waiting = this.unfinished();
+  }
+
+  /** No fit in flight any more: the view's fits go on. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    clearTimeout(this.pauseLimit);
+    const waiting = this.waiting.filter((e) => e.overview === undefined);
+    this.waiting = [];
+    if (waiting.length > 0) void this.fit(waiting);
+  }
+
+  /** Listed runs without an overview yet. */
+  private unfinished(): RunEntry[] {
+    return [...this.known.values()].map((k) => k.entry).filter((e) => e.overview === undefined);
+  }
 
   /** The runs under the roots (workspace folder URIs), with the overviews still valid; fits the others meanwhile. */
   async list(roots: string[]): Promise<RunsResult> {
@@ -77,10 +112,15 @@ export class RunsIndex {
   dispose(): void {
     this.stopWorkers();
     if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.pauseLimit);
   }
 
   /** Fits the runs in workers, round robin; each overview is kept and sent as it comes. */
   private async fit(entries: RunEntry[]): Promise<void> {
+    if (this.paused) {
+      this.waiting = entries;
+      return;
+    }
     const file = bundledWorker('runsWorker.js');
     if (!file) {
       this.deps.log('The Runs worker (dist/runsWorker.js) is missing: rebuild the extension (npm run build).');

@@ -46,12 +46,22 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   const documents = new TextDocuments(TextDocument);
   let peer: Peer = { configuration: false, lensRefresh: false, relatedInformation: false };
   const lenses = lensRefresher(connection, () => peer.lensRefresh);
+  const runs = new RunsIndex({
+    settings: (uri) => settingsFor(connection, peer.configuration, uri),
+    updated: (entries) => void connection.sendNotification(RunsUpdatedNotification, { runs: entries }),
+    log: (message) => connection.console.info(message),
+  });
   const cache = new FileCache({
     documents,
     settings: (uri) => settingsFor(connection, peer.configuration, uri),
     runner: serverOptions.runner ?? runInWorker,
     events: {
-      summary: (summary) => void connection.sendNotification(StatusNotification, summary),
+      summary: (summary) => {
+        void connection.sendNotification(StatusNotification, summary);
+        // The Runs view's background fits give way to a fit someone waits for.
+        if (summary.state === 'fitting') runs.pause();
+        else queueMicrotask(() => cache.inFlight() === 0 && runs.resume());
+      },
       diagnostics: (uri, analysis, failure) =>
         void connection.sendDiagnostics({
           uri,
@@ -62,11 +72,6 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     },
   });
   const charts = new ChartRequests((uri) => cache.ensure(uri, 'request'));
-  const runs = new RunsIndex({
-    settings: (uri) => settingsFor(connection, peer.configuration, uri),
-    updated: (entries) => void connection.sendNotification(RunsUpdatedNotification, { runs: entries }),
-    log: (message) => connection.console.info(message),
-  });
 
   connection.onInitialize((params): InitializeResult => {
     peer = peerOf(params.capabilities);

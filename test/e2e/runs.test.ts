@@ -52,6 +52,7 @@ before(async () => {
     settings: { 'scalingLens.fit.bootstrapSamples': 40, 'workbench.colorTheme': 'Default Dark Modern' },
   });
   await host.waitForExtensionHost();
+  await setTheme('Dark Modern');
 });
 
 after(async () => {

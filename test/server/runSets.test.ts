@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
 import { runSetUri } from '../../src/shared/runSet';
 import { RunsRequest, RunsUpdatedNotification, type RunEntry } from '../../src/shared/runs';
+import { RunsIndex } from '../../src/server/runs';
+import { resolveSettings } from '../../src/server/settings';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
 
@@ -80,5 +82,26 @@ test('the Runs view: every run under a root listed at once, each overview sent a
     assert.ok(again.runs.every((r) => r.overview?.prediction));
   } finally {
     client.dispose();
+  }
+});
+
+test('the Runs view gives way to a fit someone waits for, and fits the rest once it is done', async () => {
+  const updated: RunEntry[] = [];
+  const index = new RunsIndex({
+    settings: async () => resolveSettings({ fit: { bootstrapSamples: 0 } }),
+    updated: (runs) => updated.push(...runs),
+    log: () => undefined,
+  });
+  try {
+    const listed = await index.list([uriOf(runsFolder())]);
+    index.pause(); // a fit started: the workers stop before either run is done
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(listed.runs.every((r) => r.overview === undefined));
+    index.resume();
+    for (let i = 0; i < 600 && updated.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(updated.map((r) => r.name).sort(), ['constant', 'later/cosine']);
+    assert.ok(updated.every((r) => r.overview?.prediction));
+  } finally {
+    index.dispose();
   }
 });
