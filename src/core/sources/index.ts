@@ -51,8 +51,13 @@ export async function readSource(path: string, options: SourceOptions = {}): Pro
     const read = await Promise.all(
       batch.map(async (run) => {
         const runTables = await run.source.read(run.path, options);
-        // A source that names runs inside the folder (an MLflow experiment) keeps them under the folder's run name.
-        return runTables.map((t) => ({ ...t, run: t.run && t.run !== run.name ? `${run.name}/${t.run}` : run.name }));
+        // A source that names runs inside the folder (an MLflow experiment) keeps them under the folder's run name;
+        // a folder given that is itself a run goes by the name its source gives it (an MLflow run's name, not its id).
+        const own = run.path === path;
+        return runTables.map((t) => ({
+          ...t,
+          run: t.run && own ? t.run : t.run && t.run !== run.name ? `${run.name}/${t.run}` : run.name,
+        }));
       }),
     );
     for (const t of read) tables.push(...t);
