@@ -9,11 +9,13 @@ import { MAX_COLUMNS } from '../table/limits';
 import { describeFsError, ProblemLog } from '../table/problems';
 import { readTable } from '../table/read';
 import type { ParseProblem, Table } from '../table/types';
+import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
 import { StepTableBuilder } from './stepTable';
 import { addColumnsByStep, withProblems } from './tableSeries';
 import type { Probe, Source, SourceOptions } from './types';
 
 const METRICS_DIR = join('plots', 'metrics');
+const PARAMS_FILE = 'params.yaml';
 /** Files DVCLive writes beside plots/: one of them (or the default folder name) tells a DVCLive folder. */
 const DVCLIVE_FILES = ['metrics.json', 'dvc.yaml', 'params.yaml', 'report.html', 'report.md'];
 /** Columns of a metric TSV that are not the metric. */
@@ -52,8 +54,12 @@ export const dvcliveSource: Source = {
         log,
       );
     }
+    // DVCLive writes the params the script logged beside plots/: their schedule hints.
+    const params = nested ? await readYamlFile(join(path, PARAMS_FILE), join(display, PARAMS_FILE), log, false) : null;
+    const hints = params?.ok === true ? hintsFromConfig(params.config) : null;
+    if (hints !== null) reportHints(hints, PARAMS_FILE, log);
     const table = builder.finish({ format: 'dvclive', bytesRead });
-    return [withProblems(table, parts, partCount)];
+    return [withProblems(hints === null ? table : { ...table, hints }, parts, partCount)];
   },
 };
 

@@ -39,13 +39,22 @@ export type ConfigRead = { config: unknown; ok: true } | { ok: false };
 
 /**
  * Parses a YAML file; a file that cannot be read or parsed is a warning on the log (with its line and column), and
- * the run is read without it. Python-only tags (`!!python/tuple`, `!!python/object`) read as the plain collections
+ * the run is read without it. A file that is not `required` may be absent without a word. Python-only tags (`!!python/tuple`, `!!python/object`) read as the plain collections
  * they tag.
  */
-export async function readYamlFile(path: string, display: string, log: ProblemLog): Promise<ConfigRead> {
+export async function readYamlFile(
+  path: string,
+  display: string,
+  log: ProblemLog,
+  required = true,
+): Promise<ConfigRead> {
   let text: string;
   try {
-    const info = await stat(path);
+    const info = await stat(path).catch((error: unknown) => {
+      if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    });
+    if (info === null) return { ok: false };
     if (info.size > MAX_CONFIG_BYTES) {
       const size = formatBytes(info.size);
       log.addForFile(
