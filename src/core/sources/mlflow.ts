@@ -12,7 +12,6 @@
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseNumberCell } from '../table/number';
 import { describeFsError, ProblemLog } from '../table/problems';
 import { detectRoles, normaliseColumnName } from '../table/roles';
@@ -32,6 +31,9 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 const MAX_KEY_DEPTH = 8;
 /** A param's file is one value; more than this is not a learning rate or a step count. */
 const MAX_PARAM_BYTES = 4096;
+/** A metric line is under 100 bytes; a longer one (a binary file among the metrics) is not kept in memory. */
+const MAX_LINE_BYTES = 4096;
+
 /** Params whose constant value is the run's learning rate when it logged no LR metric (normalised names). */
 const LR_PARAMS = ['learning_rate', 'lr', 'base_lr', 'peak_lr', 'max_lr', 'initial_lr', 'init_lr'];
 
@@ -203,17 +205,26 @@ interface MetricPoints {
 
 /**
  * Reads `<timestamp_ms> <value> <step>` lines (MLflow before 1.0 wrote no step: 0), streaming. A line that is not
- * that is reported with its line and the column of the field at fault, and the rest read.
+ * that is reported with its line and the column of the field at fault, and the rest read. A last line without its
+ * newline is a value MLflow is still writing: it is read next time, once complete.
  */
 async function readMetricFile(path: string, display: string, log: ProblemLog): Promise<MetricPoints> {
   const points: MetricPoints = { timestamps: [], values: [], steps: [], lines: [], bytes: 0 };
   let lineNo = 0;
   try {
-    const stream = createReadStream(path);
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
-    for await (const line of lines) {
+    for await (const line of completeLines(path)) {
       lineNo++;
-      points.bytes += line.length + 1;
+      points.bytes += (line?.length ?? MAX_LINE_BYTES) + 1;
+      if (line === null) {
+        log.add(
+          'metric-line-invalid',
+          'warning',
+          lineNo,
+          1,
+          `${display}, line ${lineNo}: over ${MAX_LINE_BYTES} bytes, not a metric line; it is left out`,
+        );
+        continue;
+      }
       if (line.trim() === '') continue;
       const parsed = parseMetricLine(line);
       if ('error' in parsed) {
@@ -236,6 +247,35 @@ async function readMetricFile(path: string, display: string, log: ProblemLog): P
     log.addForFile('file-unreadable', 'error', Math.max(1, lineNo), 1, describeFsError(error, display));
   }
   return points;
+}
+
+/** The newline-ended lines of a file, streaming; a line over MAX_LINE_BYTES comes as null, its bytes not kept. */
+async function* completeLines(path: string): AsyncGenerator<string | null> {
+  let carry: Buffer[] = [];
+  let carried = 0;
+  let overlong = false;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let end = chunk.indexOf(10, start); end >= 0; end = chunk.indexOf(10, start)) {
+      const part = chunk.subarray(start, end);
+      yield overlong || carried + part.length > MAX_LINE_BYTES
+        ? null
+        : Buffer.concat([...carry, part]).toString('utf8');
+      carry = [];
+      carried = 0;
+      overlong = false;
+      start = end + 1;
+    }
+    const rest = chunk.subarray(start);
+    if (carried + rest.length > MAX_LINE_BYTES) overlong = true;
+    if (overlong) {
+      carry = [];
+      carried = 0;
+    } else if (rest.length > 0) {
+      carry.push(Buffer.from(rest));
+      carried += rest.length;
+    }
+  }
 }
 
 type MetricLine = { timestamp: number; value: number; step: number } | { error: string; column: number };

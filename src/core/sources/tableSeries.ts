@@ -29,8 +29,12 @@ export function addColumnsByStep(
   const steps = table.columns[stepIndex].values;
   for (const { index, name } of columns) {
     const values = table.columns[index].values;
-    for (let r = 0; r < table.rowCount; r++)
-      if (Number.isFinite(steps[r]) && written(table, index, r)) builder.add(name, steps[r], values[r], table.lines[r]);
+    for (let r = 0; r < table.rowCount; r++) {
+      const value = values[r];
+      // A number is a point; a NaN only when it was written as one (the cheap test first: most cells are numbers).
+      if (Number.isFinite(steps[r]) && (value === value || written(table, index, r)))
+        builder.add(name, steps[r], value, table.lines[r]);
+    }
   }
   let stepless = 0;
   let firstLine = 0;

@@ -165,6 +165,22 @@ test('a bad metric line is reported with its file, line and column; the rest of 
   assert.match(bad[2].message, /the step "5.5" is not a whole number/);
 });
 
+test('a line too long to be a value (a binary file among the metrics) is left out unkept; a last line without its newline waits', async () => {
+  const exp = writeMlflowExperiment(tmp(), '1', 'e');
+  const run = writeMlflowRun(exp, id('a'), {
+    name: 'r',
+    metrics: { loss: `1 3.0 1\n${'\u0000x'.repeat(50_000)}\n3 2.8 3\n4 2.7 4\n5 2.` },
+  });
+  const [t] = (await readSources([run])).tables;
+  assert.deepEqual(values(t, 'step'), [1, 3, 4]);
+  const long = t.problems.find((p) => p.code === 'metric-line-invalid');
+  assert.equal(long?.line, 2);
+  assert.match(long.message, /line 2: over 4096 bytes, not a metric line/);
+  writeFileSync(join(run, 'metrics', 'loss'), '1 3.0 1\n3 2.8 3\n4 2.7 4\n5 2.6 5\n');
+  const [later] = (await readSources([run])).tables;
+  assert.deepEqual(values(later, 'step'), [1, 3, 4, 5]);
+});
+
 test('metric lines: two fields (early MLflow, step 0), nan and inf values, negative or fractional steps refused', () => {
   assert.deepEqual(parseMetricLine('1700000000000 2.5'), { timestamp: 1700000000000, value: 2.5, step: 0 });
   assert.ok(Number.isNaN((parseMetricLine('1 nan 3') as { value: number }).value));
