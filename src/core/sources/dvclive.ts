@@ -26,6 +26,8 @@ export const dvcliveSource: Source = {
   format: 'dvclive',
   recognise(probe: Probe): boolean {
     if (!probe.isDirectory || !probe.entries.includes('plots')) return false;
+    // A DVC project's root has plots and a dvc.yaml too, and holds runs below it: it is entered, not one run.
+    if (probe.entries.includes('.dvc') || probe.entries.includes('dvc.lock')) return false;
     return probe.name === 'dvclive' || probe.entries.some((e) => DVCLIVE_FILES.includes(e));
   },
   async read(path: string, options: SourceOptions): Promise<Table[]> {

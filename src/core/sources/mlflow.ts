@@ -42,7 +42,7 @@ type FolderKind = 'run' | 'experiment' | 'store';
 /** What a folder of the store is, from its entries. */
 function folderKind(name: string, entries: readonly string[]): FolderKind | null {
   if (entries.includes(META)) {
-    if (entries.includes('metrics') || entries.includes('params')) return 'run';
+    if (entries.includes('metrics')) return 'run';
     if (entries.some((e) => RUN_ID.test(e))) return 'experiment';
     return null;
   }

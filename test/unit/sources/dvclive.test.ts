@@ -49,6 +49,7 @@ test('recognised as a folder holding plots/ beside what DVCLive writes, or named
   assert.ok(probe('live', ['metrics.json', 'plots', 'report.html']));
   assert.ok(!probe('results', ['plots', 'figure.png']));
   assert.ok(!probe('dvclive', ['metrics.json']));
+  assert.ok(!probe('project', ['.dvc', 'dvc.lock', 'dvc.yaml', 'params.yaml', 'plots']), "a DVC project's root");
 });
 
 test('older TSVs without a timestamp column, and params.yaml hints, are read', async () => {
