@@ -41,7 +41,9 @@ export async function readSource(path: string, options: SourceOptions = {}): Pro
       entries: [],
       scanned: false,
     };
-    const source = info?.isFile() ? recognise(probe, candidates(options)) : null;
+    // A format forced on a file named by the user reads it as that format, whatever its name (a renamed log).
+    const forced = options.format !== undefined && options.format !== 'auto' ? sourceOf(options.format) : null;
+    const source = info?.isFile() ? (forced ?? recognise(probe, candidates(options))) : null;
     return { tables: source ? await source.read(path, options) : [await readTable(path, options)], problems: [] };
   }
   const scan = await findRuns(path, candidates(options), options);

@@ -243,3 +243,17 @@ test('an unreadable metrics.csv (a dangling link) is an error naming it; the oth
   assert.ok(broken?.problems.some((p) => p.code === 'file-unreadable' && /does not exist/.test(p.message)));
   assert.equal(tables.find((t) => t.run === 'version_1')?.rowCount, 10);
 });
+
+test('--format lightning reads a renamed file as Lightning; a text column there is kept, its rows not merged', async () => {
+  const dir = tmp();
+  const renamed = writeFile(join(dir, 'run7.csv'), 'epoch,step,train_loss,val_loss\n0,10,3.0,\n0,10,,3.1\n');
+  const [t] = (await readSources([renamed], { format: 'lightning' })).tables;
+  assert.equal(t.format, 'lightning');
+  assert.deepEqual(column(t, 'val_loss'), [3.1]);
+  const other = writeFile(join(dir, 'runs.csv'), 'run,step,loss\ncosine,10,3.0\nconstant,10,3.2\n');
+  const [o] = (await readSources([other], { format: 'lightning' })).tables;
+  assert.equal(o.format, 'lightning');
+  assert.equal(o.rowCount, 2, 'two runs at one step are two rows');
+  const [plain] = (await readSources([renamed])).tables;
+  assert.equal(plain.format, 'csv', 'not recognised by content alone under another name');
+});
