@@ -51,7 +51,9 @@ export async function readSource(path: string, options: SourceOptions = {}): Pro
       entries: [],
       scanned: false,
     };
-    const source = info?.isFile() ? recognise(probe, candidates(options)) : null;
+    // A format forced on a file named by the user reads it as that format, whatever its name (a renamed log).
+    const forced = options.format !== undefined && options.format !== 'auto' ? sourceOf(options.format) : null;
+    const source = info?.isFile() ? (forced ?? recognise(probe, candidates(options))) : null;
     return { tables: source ? await source.read(path, options) : [await readTable(path, options)], problems: [] };
   }
   const scan = await findRuns(path, candidates(options), options);
@@ -61,8 +63,13 @@ export async function readSource(path: string, options: SourceOptions = {}): Pro
     const read = await Promise.all(
       batch.map(async (run) => {
         const runTables = await run.source.read(run.path, options);
-        // A source that names runs inside the folder (an MLflow experiment) keeps them under the folder's run name.
-        return runTables.map((t) => ({ ...t, run: t.run && t.run !== run.name ? `${run.name}/${t.run}` : run.name }));
+        // A source that names runs inside the folder (an MLflow experiment) keeps them under the folder's run name;
+        // a folder given that is itself a run goes by the name its source gives it (an MLflow run's name, not its id).
+        const own = run.path === path;
+        return runTables.map((t) => ({
+          ...t,
+          run: t.run && own ? t.run : t.run && t.run !== run.name ? `${run.name}/${t.run}` : run.name,
+        }));
       }),
     );
     for (const t of read) tables.push(...t);
