@@ -17,6 +17,7 @@ import { ChartPanels } from './chartPanel';
 import { registerCommands, sendStoredOverrides } from './commands';
 import { runningClient, type ClientContext } from './context';
 import { RUN_FILE_PATTERN } from './patterns';
+import { UnrecognisedHint } from './start';
 import { FileStatus } from './status';
 
 let client: LanguageClient | undefined;
@@ -48,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
   client = languageClient;
   const shared = { context, client: runningClient(() => client, log), log, summaries };
   const ctx: ClientContext = { ...shared, charts: new ChartPanels(shared) };
+  const hint = new UnrecognisedHint(context);
   context.subscriptions.push(
     log,
     status,
@@ -56,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
       summaries.set(summary.uri, summary);
       status.update();
       ctx.charts.onStatus(summary);
+      hint.onStatus(summary);
     }),
     // Per-file column choices live in the client; a (re)started server is told them before it fits anything.
     languageClient.onDidChangeState(
