@@ -246,14 +246,13 @@ function confirm(
   const changes: SummaryItem[] = steps.flatMap((step, index) =>
     step.kind === 'confirm'
       ? []
-      : [{ action: index, label: `$(edit) ${lines[index]}`, description: index === 0 ? 'change the law' : 'change' }],
+      : [{ action: index, label: `$(edit) ${lines[index]}`, description: index === 0 ? 'change the law' : undefined }],
   );
   const items: (SummaryItem | vscode.QuickPickItem)[] = [
     {
       action: 'apply',
       label: '$(check) Apply and fit',
-      description: `fit ${input.file} with these choices`,
-      detail: lines.join(' · '),
+      description: `fit ${input.file} with the choices below`,
     },
     { label: 'What will be set', kind: vscode.QuickPickItemKind.Separator },
     ...changes,

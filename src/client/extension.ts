@@ -19,6 +19,7 @@ import { runningClient, type ClientContext } from './context';
 import { RUN_FILE_PATTERN } from './patterns';
 import { UnrecognisedHint } from './start';
 import { FileStatus } from './status';
+import { trackRunFiles } from './target';
 
 let client: LanguageClient | undefined;
 
@@ -53,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
   context.subscriptions.push(
     log,
     status,
+    trackRunFiles(),
     ctx.charts,
     languageClient.onNotification(StatusNotification, (summary) => {
       summaries.set(summary.uri, summary);
