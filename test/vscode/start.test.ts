@@ -5,7 +5,9 @@
 // SCALING_LENS_SHOTS (default .vscode-test/shots/start).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost, type PlaywrightPage, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
@@ -241,3 +243,72 @@ for (const { name, theme } of THEMES) {
     }
   });
 }
+
+/** Runs `npm start`'s script on code-server; resolves with its output once `until` matches it or it exits. */
+function runStart(
+  env: Record<string, string | undefined>,
+  until: RegExp,
+): Promise<{ out: string; err: string; code: number | null; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(REPO, 'scripts', 'open-examples.mjs'), '--code-server'], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve) => {
+    const check = () => until.test(out + err) && resolve({ out, err, code: child.exitCode, stop });
+    child.stdout.on('data', (d: Buffer) => ((out += d.toString()), check()));
+    child.stderr.on('data', (d: Buffer) => ((err += d.toString()), check()));
+    void exited.then((code) => resolve({ out, err, code, stop }));
+  });
+}
+
+/** Holds 127.0.0.1:port, or nothing when something else holds it already (busy either way). */
+function occupy(port: number): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+test(
+  'npm start: a busy PORT is refused with a message; with 8090 busy, the next free port; a few quiet lines',
+  { timeout: 300_000 },
+  async () => {
+    const busy = await occupy(0);
+    const busyPort = (busy!.address() as { port: number }).port;
+    const default8090 = await occupy(8090);
+    try {
+      const refused = await runStart({ PORT: String(busyPort) }, /$^/);
+      assert.equal(refused.code, 1);
+      assert.match(refused.err, new RegExp(`Port ${busyPort} \\(from PORT\\) is in use`));
+      assert.equal(refused.out.trim(), '');
+
+      const started = await runStart({ PORT: undefined }, /Press Ctrl\+C to stop/);
+      try {
+        const address = /http:\/\/127\.0\.0\.1:(\d+)\/\?folder=/.exec(started.out);
+        assert.ok(address, `no address printed:\n${started.out}\n${started.err}`);
+        assert.notEqual(Number(address[1]), 8090);
+        assert.match(started.out, /port 8090 was in use/);
+        const lines = (started.out + started.err).trim().split('\n');
+        assert.ok(lines.length <= 8, `quiet output expected:\n${started.out}${started.err}`);
+        assert.doesNotMatch(started.out + started.err, /ERR!|EADDRINUSE/);
+        // The printed address answers: code-server is up on it.
+        const health = await fetch(`http://127.0.0.1:${address[1]}/healthz`);
+        assert.ok(health.ok);
+      } finally {
+        await started.stop();
+      }
+    } finally {
+      busy?.close();
+      default8090?.close();
+    }
+  },
+);
