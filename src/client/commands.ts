@@ -18,7 +18,7 @@ import {
 } from '../shared/protocol';
 import { pickColumnsAndLaw } from './columnPicker';
 import type { ClientContext } from './context';
-import { openExample, pickRunFile } from './start';
+import { completing, openExample, pickRunFile } from './start';
 import { targetUri } from './target';
 import { parseTargetValue, targetValueHint } from './targetValue';
 
@@ -147,6 +147,8 @@ async function predictAt(
     title: `Scaling Lens: ${choice.label}`,
     prompt: choice.prompt,
     placeHolder: choice.placeholder,
+    // Run from the walkthrough, the box opens as the step's media loads, which takes focus: keep it open.
+    ignoreFocusOut: true,
     validateInput: (text) =>
       parseTargetValue(choice.target, text) === undefined ? targetValueHint(choice.target) : undefined,
   });
@@ -178,7 +180,7 @@ async function selectColumns(
   client: LanguageClient,
   arg: unknown,
 ): Promise<FileOverrides | undefined> {
-  const uri = targetUri(arg);
+  const uri = targetUri(arg) ?? (await pickRunFile('Scaling Lens: map the columns of which file?'));
   if (!uri) return undefined;
   const info = await client.sendRequest(ColumnsRequest, { uri: uri.toString() });
   if (!info.columns.length) {
@@ -246,7 +248,7 @@ const SERVER_COMMANDS: Record<
 
 export function registerCommands(ctx: ClientContext): void {
   const register = (id: string, handler: (...args: unknown[]) => unknown) =>
-    ctx.context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+    ctx.context.subscriptions.push(vscode.commands.registerCommand(id, completing(id, handler)));
   for (const [id, command] of Object.entries(SERVER_COMMANDS))
     register(id, (...args) => withClient(ctx, (client) => command(ctx, client, ...args)));
   // The log is what to read when the server does not run: Show Log never waits for it.

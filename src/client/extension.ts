@@ -17,7 +17,7 @@ import { ChartPanels } from './chartPanel';
 import { registerCommands, sendStoredOverrides } from './commands';
 import { runningClient, type ClientContext } from './context';
 import { RUN_FILE_PATTERN } from './patterns';
-import { UnrecognisedHint } from './start';
+import { noteFitted, UnrecognisedHint } from './start';
 import { FileStatus } from './status';
 import { trackRunFiles } from './target';
 
@@ -61,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
       status.update();
       ctx.charts.onStatus(summary);
       hint.onStatus(summary);
+      noteFitted(summary);
     }),
     // Per-file column choices live in the client; a (re)started server is told them before it fits anything.
     languageClient.onDidChangeState(

@@ -72,6 +72,35 @@ export async function pickRunFile(title: string): Promise<vscode.Uri | undefined
   return chosen?.[0];
 }
 
+/**
+ * A command handler that, once the command has done its work (an answer, not a cancel), sets the context key
+ * `scalingLens.done.<command>`, on which walkthrough steps complete. A step completing on the command itself would
+ * re-render the walkthrough as the command opens its picker, and the picker would close as focus moves.
+ */
+export function completing(
+  id: string,
+  handler: (...args: unknown[]) => unknown,
+): (...args: unknown[]) => Promise<unknown> {
+  const key = id.replace(/^scalingLens\./, 'scalingLens.done.');
+  return async (...args) => {
+    const result = await handler(...args);
+    if (result !== undefined) void vscode.commands.executeCommand('setContext', key, true);
+    return result;
+  };
+}
+
+/** A context key the walkthrough's lens step completes on: some file was fitted. */
+const FITTED_CONTEXT = 'scalingLens.fitted';
+
+let fittedNoted = false;
+
+/** Marks the walkthrough's "read the fit" step done once a fit has finished, whichever way it was started. */
+export function noteFitted(summary: FitSummary): void {
+  if (fittedNoted || summary.state !== 'done') return;
+  fittedNoted = true;
+  void vscode.commands.executeCommand('setContext', FITTED_CONTEXT, true);
+}
+
 const HINTED_KEY = 'scalingLens.unrecognisedHinted';
 const MUTED_KEY = 'scalingLens.unrecognisedMuted';
 /** Files remembered as hinted per workspace; the oldest are forgotten past this. */

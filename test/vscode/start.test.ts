@@ -102,6 +102,11 @@ for (const { name, theme } of THEMES) {
         const lens = page.locator('.codelens-decoration', { hasText: 'law' }).first();
         await lens.waitFor({ timeout: 90000 });
         assert.match(await lens.innerText(), /^Loss · .* law · L\(40k\) = \d/);
+        // The lens step is done once a fit finished, without running Fit by hand.
+        await page
+          .locator('.getting-started-step[aria-checked="true"]', { hasText: 'Read the fit in the lens' })
+          .first()
+          .waitFor({ state: 'attached', timeout: 30000 });
         await host.screenshot(shot('walkthrough-example'));
 
         await page.locator('.getting-started-step', { hasText: 'See the chart' }).first().click();
@@ -122,12 +127,18 @@ for (const { name, theme } of THEMES) {
         await host.screenshot(shot('walkthrough-chart'));
 
         await page.locator('.getting-started-step', { hasText: 'Predict at any step' }).first().click();
+        await page.waitForTimeout(1500); // the step's media loads (a webview, which takes focus)
         await page.getByRole('button', { name: 'Predict at...' }).first().click();
         const input = page.locator('.quick-input-widget .quick-input-box input');
         await input.waitFor({ timeout: 30000 });
         await input.fill('200k');
         await page.keyboard.press('Enter');
         await toast(page, 'L(200k)').waitFor({ timeout: 60000 });
+        // The step is done once the prediction is answered (not as the command starts: that would close its input).
+        await page
+          .locator('.getting-started-step[aria-checked="true"]', { hasText: 'Predict at any step' })
+          .first()
+          .waitFor({ state: 'attached', timeout: 30000 });
         await host.screenshot(shot('walkthrough-predict'));
         await clearNotifications(host);
       });
