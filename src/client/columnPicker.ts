@@ -151,6 +151,8 @@ function pickLaw(input: ColumnPickerInput, current: LawChoice, position: Positio
       items,
       active: items.find((i) => i.law === current),
       ...position,
+      // The count follows the law under the cursor: each law asks for its own columns.
+      totalFor: (item) => stepsOf(item.law, input.info.kind).length,
     },
     (item) => item.law,
   );
@@ -303,6 +305,8 @@ interface StepView<T extends vscode.QuickPickItem> extends Position {
   placeholder: string;
   items: T[];
   active?: T;
+  /** How many steps there will be if this item is chosen, when that depends on the item. */
+  totalFor?: (item: T) => number;
 }
 
 /** Shows one step and waits for an item, Back, or the picker being closed. */
@@ -317,6 +321,8 @@ function showStep<T extends vscode.QuickPickItem, R>(view: StepView<T>, value: (
   pick.matchOnDetail = true;
   if (view.active) pick.activeItems = [view.active];
   pick.buttons = view.step > 1 || view.fromSummary ? [vscode.QuickInputButtons.Back] : [];
+  const { totalFor } = view;
+  if (totalFor) pick.onDidChangeActive(([item]) => item && (pick.totalSteps = totalFor(item)));
   return new Promise<Answer<R>>((resolve) => {
     let answered = false;
     const finish = (answer: Answer<R>) => {

@@ -172,6 +172,9 @@ for (const { name, theme } of THEMES) {
         assert.match(law, /1\/2/, `the law step shows its count: ${law}`);
         assert.ok((await quickRows(page).allInnerTexts()).some((r: string) => /Automatic.*not recognised/s.test(r)));
         await host.screenshot(shot('picker-law'));
+        // The count follows the law under the cursor: the LR-annealing law asks for four columns.
+        await page.keyboard.press('ArrowDown');
+        await page.locator('.quick-input-widget .quick-input-titlebar', { hasText: '1/6' }).waitFor({ timeout: 10000 });
         await pickRow(page, 'LR-annealing loss law');
 
         const step = await waitForStep(page, 'column for step');
