@@ -18,7 +18,9 @@ import { registerCommands, sendStoredOverrides } from './commands';
 import { runningClient, type ClientContext } from './context';
 import { RUN_FILE_PATTERN } from './patterns';
 import { RunsView } from './runsView';
+import { noteFitted, UnrecognisedHint } from './start';
 import { FileStatus } from './status';
+import { trackRunFiles } from './target';
 import type { RunEntry } from '../shared/runs';
 
 let client: LanguageClient | undefined;
@@ -52,14 +54,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
   client = languageClient;
   const shared = { context, client: runningClient(() => client, log), log, summaries };
   const ctx: ClientContext = { ...shared, charts: new ChartPanels(shared) };
+  const hint = new UnrecognisedHint(context);
   context.subscriptions.push(
     log,
     status,
+    trackRunFiles(),
     ctx.charts,
     languageClient.onNotification(StatusNotification, (summary) => {
       summaries.set(summary.uri, summary);
       status.update();
       ctx.charts.onStatus(summary);
+      hint.onStatus(summary);
+      noteFitted(summary);
     }),
     // Per-file column choices live in the client; a (re)started server is told them before it fits anything.
     languageClient.onDidChangeState(

@@ -4,3 +4,6 @@
  * explorer, the palette or the Runs view, read from disk.
  */
 export const RUN_FILE_PATTERN = '**/{*.csv,*.tsv,*.jsonl,*.ndjson,trainer_state.json}';
+
+/** The same files as RUN_FILE_PATTERN, by name. */
+export const RUN_FILE_NAME = /(\.(csv|tsv|jsonl|ndjson)|(^|[\\/])trainer_state\.json)$/i;

@@ -29,6 +29,7 @@ import { RunsIndex } from './runs';
 import { RunsRequest, RunsUpdatedNotification } from '../shared/runs';
 import { buildLenses, columnsOf, fileDiagnostics, hoverAt } from './present';
 import { runInWorker, type Runner } from './runner';
+import { columnSamples } from './samples';
 import { resolveSettings } from './settings';
 
 export interface ServerOptions {
@@ -105,9 +106,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     const analysis = await cache.ensure(uri, 'request');
     return analysis ? plainAnalysis(analysis) : null;
   });
-  connection.onRequest(ColumnsRequest, async ({ uri }) =>
-    columnsOf((await cache.ensure(uri, 'request')) ?? cache.cached(uri)),
-  );
+  connection.onRequest(ColumnsRequest, async ({ uri }) => {
+    const columns = columnsOf((await cache.ensure(uri, 'request')) ?? cache.cached(uri));
+    return { ...columns, samples: await columnSamples(pathOfUri(uri), documents.get(uri), columns.columns) };
+  });
   connection.onRequest(PredictRequest, ({ uri, target }) => predict(cache, uri, target));
   connection.onRequest(ChartDataRequest, (params) => charts.data(params));
   connection.onRequest(WhatIfRequest, (params) => charts.whatIf(params));
