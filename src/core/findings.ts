@@ -89,6 +89,16 @@ const READING = {
   },
   'quote-multiline': { severities: ['info'], title: 'Quoted fields hold line breaks' },
   'file-changed': { severities: ['warning', 'info'], title: 'The file changed while it was read' },
+  'event-record-corrupt': {
+    severities: ['warning'],
+    title: 'A TensorBoard event record whose CRC fails (or holds no event), skipped',
+  },
+  'event-record-partial': { severities: ['info'], title: 'The last TensorBoard event record is not written yet' },
+  'event-values-skipped': {
+    severities: ['info'],
+    title: 'TensorBoard values that are not scalars of the step axis, left out',
+  },
+  'event-restart': { severities: ['info'], title: 'A TensorBoard run restarted: earlier points at its steps replaced' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Findings of the analysis proper, and of the shells around it. */
