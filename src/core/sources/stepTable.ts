@@ -159,8 +159,21 @@ export class StepTableBuilder {
   }
 }
 
-/** The sorted distinct steps of the series. */
+/**
+ * The sorted distinct steps of the series. Series logged in step order (the usual case) are merged pairwise, in time
+ * linear in the points per level of merging; others are concatenated and sorted.
+ */
 function distinctSteps(series: readonly SeriesPoints[]): Float64Array {
+  if (series.every(isAscending)) {
+    let runs = series.map((s) => uniqueSorted(s.steps.subarray(0, s.length)));
+    while (runs.length > 1) {
+      const next: Float64Array[] = [];
+      for (let i = 0; i < runs.length; i += 2)
+        next.push(i + 1 < runs.length ? mergeUnique(runs[i], runs[i + 1]) : runs[i]);
+      runs = next;
+    }
+    return runs[0] ?? new Float64Array(0);
+  }
   let total = 0;
   for (const s of series) total += s.length;
   const all = new Float64Array(total);
@@ -170,9 +183,33 @@ function distinctSteps(series: readonly SeriesPoints[]): Float64Array {
     at += s.length;
   }
   all.sort();
+  return uniqueSorted(all);
+}
+
+function isAscending(points: SeriesPoints): boolean {
+  for (let i = 1; i < points.length; i++) if (points.steps[i] < points.steps[i - 1]) return false;
+  return true;
+}
+
+/** A sorted array without its repeats (a new array). */
+function uniqueSorted(sorted: Float64Array): Float64Array {
+  const out = new Float64Array(sorted.length);
   let n = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[n - 1]) all[n++] = all[i];
-  return all.slice(0, n);
+  for (let i = 0; i < sorted.length; i++) if (n === 0 || sorted[i] !== out[n - 1]) out[n++] = sorted[i];
+  return out.slice(0, n);
+}
+
+/** The union of two sorted arrays without repeats. */
+function mergeUnique(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length || j < b.length) {
+    const v = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (n === 0 || v !== out[n - 1]) out[n++] = v;
+  }
+  return out.slice(0, n);
 }
 
 /** Row of `step` in the sorted distinct steps. */
@@ -205,8 +242,11 @@ function stepColumn(name: string, steps: Float64Array): Column {
 function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array): Column {
   const values = new Float64Array(steps.length).fill(NaN);
   const written = new Uint8Array(steps.length);
+  let row = -1;
   for (let i = 0; i < points.length; i++) {
-    const row = rowOf(steps, points.steps[i]);
+    // A series in step order lands on the next row, or one a little further: searched only when it does not.
+    const step = points.steps[i];
+    row = row >= 0 && row + 1 < steps.length && steps[row + 1] === step ? row + 1 : rowOf(steps, step);
     values[row] = points.values[i];
     written[row] = 1;
     if (points.lines[i] < lines[row]) lines[row] = points.lines[i];

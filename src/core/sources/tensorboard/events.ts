@@ -2,7 +2,7 @@
 // 5 summary, 7 session_log, 8 tagged_run_metadata, 9 meta_graph_def}, Summary{1 repeated Value}, Value{1 tag,
 // 2 simple_value, 3/5 histograms, 4 image, 6 audio, 8 tensor, 9 metadata}, TensorProto{1 dtype, 2 tensor_shape,
 // 4 tensor_content, 5 float_val, 6 double_val} and SessionLog{1 status}. Everything else is skipped by wire type.
-import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './protobuf';
+import { littleEndianFloat, ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './protobuf';
 
 /** Summaries that hold no scalar, skipped and counted. */
 export type SkippedKind = 'graph' | 'histogram' | 'image' | 'audio' | 'text' | 'other';
@@ -55,13 +55,18 @@ function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): bo
 /** Decodes events one record at a time; keeps what spans records (tags, the plugin each tag was declared with). */
 export class EventDecoder {
   private readonly tags = new TagCache();
-  private readonly pluginOfTag = new Map<string, SkippedKind | 'scalar'>();
+  /** Tags whose first value declared a plugin other than scalars: their later values are skipped as that kind. */
+  private readonly pluginOfTag = new Map<string, SkippedKind>();
+  /** One reader per nesting level, reused for every event. */
+  private readonly eventReader = new ProtoReader(new Uint8Array(0), 0, 0);
+  private readonly summaryReader = new ProtoReader(new Uint8Array(0), 0, 0);
+  private readonly valueReader = new ProtoReader(new Uint8Array(0), 0, 0);
 
   constructor(private readonly visitor: EventVisitor) {}
 
   /** One event from bytes[start, end); false when it is not a well-formed Event message. */
   decode(bytes: Uint8Array, start: number, end: number): boolean {
-    const r = new ProtoReader(bytes, start, end);
+    const r = this.eventReader.reset(bytes, start, end);
     let step = 0;
     let summary = -1;
     let summaryEnd = -1;
@@ -104,7 +109,7 @@ export class EventDecoder {
   }
 
   private summary(bytes: Uint8Array, start: number, end: number, step: number): boolean {
-    const r = new ProtoReader(bytes, start, end);
+    const r = this.summaryReader.reset(bytes, start, end);
     while (!r.done) {
       const key = r.key();
       if (key === (1 << 3) + WIRE_LENGTH) {
@@ -117,7 +122,7 @@ export class EventDecoder {
 
   /** One Summary.Value: a scalar handed on, anything else counted as skipped. */
   private value(bytes: Uint8Array, start: number, end: number, step: number): boolean {
-    const r = new ProtoReader(bytes, start, end);
+    const r = this.valueReader.reset(bytes, start, end);
     let tagStart = -1;
     let tagEnd = -1;
     let simple: number | null = null;
@@ -144,10 +149,11 @@ export class EventDecoder {
     }
     if (r.failed) return false;
     const tag = tagStart >= 0 ? this.tags.get(bytes, tagStart, tagEnd) : '';
-    if (plugin !== null && !this.pluginOfTag.has(tag)) this.pluginOfTag.set(tag, plugin);
-    const declared = this.pluginOfTag.get(tag);
-    if (kind !== null || (declared !== undefined && declared !== 'scalar')) {
-      this.visitor.skipped(kind ?? (declared as SkippedKind));
+    if (plugin !== null && plugin !== 'scalar' && !this.pluginOfTag.has(tag)) this.pluginOfTag.set(tag, plugin);
+    // Only tags declared with another plugin are held here: a scalars-only file skips the lookup.
+    const declared = this.pluginOfTag.size > 0 ? this.pluginOfTag.get(tag) : undefined;
+    if (kind !== null || declared !== undefined) {
+      this.visitor.skipped(kind ?? declared ?? 'other');
       return true;
     }
     if (simple !== null) {
@@ -212,8 +218,7 @@ function tensorScalar(t: ProtoReader): number | SkippedKind | 'malformed' {
   if (value !== null) return value;
   const width = dtype === DT_FLOAT ? 4 : 8;
   if (content === null || content.end - content.start !== width) return 'other';
-  const view = new DataView(t.bytes.buffer, t.bytes.byteOffset + content.start, width);
-  return width === 4 ? view.getFloat32(0, true) : view.getFloat64(0, true);
+  return littleEndianFloat(t.bytes, content.start, width);
 }
 
 /** The element count of a TensorShapeProto{2 repeated Dim{1 size}, 3 unknown_rank}; -1 when unknown. */

@@ -11,6 +11,13 @@ export const WIRE_FIXED32 = 5;
 
 const TWO_32 = 2 ** 32;
 
+/** Scratch for little-endian floats: a DataView per message would cost more than the decoding (machines are LE). */
+const F32 = new Float32Array(1);
+const F32_BYTES = new Uint8Array(F32.buffer);
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** The int64 of two 32-bit halves as a number (exact below 2^53 in magnitude). */
 function int64(lo: number, hi: number): number {
   if (hi & 0x80000000) return -((~hi >>> 0) * TWO_32 + (~lo >>> 0) + 1);
@@ -20,14 +27,20 @@ function int64(lo: number, hi: number): number {
 export class ProtoReader {
   /** Set once a read ran past the end or met an impossible encoding; the message is then malformed. */
   failed = false;
-  private readonly view: DataView;
 
   constructor(
-    readonly bytes: Uint8Array,
+    public bytes: Uint8Array,
     public pos: number,
-    readonly end: number,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    public end: number,
+  ) {}
+
+  /** Points the reader at another message (readers are reused: millions of events would otherwise be garbage). */
+  reset(bytes: Uint8Array, start: number, end: number): this {
+    this.bytes = bytes;
+    this.pos = start;
+    this.end = end;
+    this.failed = false;
+    return this;
   }
 
   get done(): boolean {
@@ -75,16 +88,14 @@ export class ProtoReader {
 
   fixed32Float(): number {
     if (this.pos + 4 > this.end) return this.fail();
-    const v = this.view.getFloat32(this.pos, true);
     this.pos += 4;
-    return v;
+    return littleEndianFloat(this.bytes, this.pos - 4, 4);
   }
 
   fixed64Double(): number {
     if (this.pos + 8 > this.end) return this.fail();
-    const v = this.view.getFloat64(this.pos, true);
     this.pos += 8;
-    return v;
+    return littleEndianFloat(this.bytes, this.pos - 8, 8);
   }
 
   /** A length-delimited field: its start, the reader moved past it; its end is `pos` after the call. */
@@ -137,4 +148,11 @@ export class ProtoReader {
     }
     this.fail();
   }
+}
+
+/** The little-endian float32 (width 4) or float64 (width 8) at bytes[at]. */
+export function littleEndianFloat(bytes: Uint8Array, at: number, width: 4 | 8): number {
+  const scratch = width === 4 ? F32_BYTES : F64_BYTES;
+  for (let i = 0; i < width; i++) scratch[LITTLE_ENDIAN ? i : width - 1 - i] = bytes[at + i];
+  return width === 4 ? F32[0] : F64[0];
 }
