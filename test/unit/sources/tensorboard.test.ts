@@ -341,3 +341,33 @@ test('recognised by content without tfevents in the name, and not by name alone 
   writeFileSync(csv, 'step,loss\n1,3\n2,2.9\n');
   assert.equal((await readOne(csv)).format, 'csv');
 });
+
+// Layouts of public event files, rebuilt with our writer from what their repositories say they hold (the files are
+// binary and not copied): orktes/go-tensorboard's TF2 test data (`tf.summary.scalar("my_metric", 0.5*step)`, steps
+// 0..99, a file_version event first, the scalars plugin on the tag's first value; its reader test counts 99 events
+// after the first two) and a public tensorboardX test-data generator (`loss` = 1/(step+1), `accuracy` =
+// 0.8 + 0.02·step, steps 0..9, written to `tf_test_run`).
+test('public layouts: a TF2 tf.summary.scalar file and a tensorboardX run', async () => {
+  const tf2 = new EventFileWriter();
+  for (let step = 0; step < 100; step++) tf2.scalar('my_metric', step, 0.5 * step, 'content_float');
+  const tf2Dir = join(tmp('tf2'), 'tfevents');
+  mkdirSync(tf2Dir);
+  writeFileSync(join(tf2Dir, 'events.out.tfevents.1585499054.Jaakkos-Mac-mini.local.11684.5.v2'), tf2.bytes());
+  const tf2Table = await readOne(tf2Dir);
+  assert.equal(tf2.events.length, 101, 'a file_version event and 100 summaries');
+  assert.deepEqual(
+    steps(tf2Table),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+  assert.equal(column(tf2Table, 'my_metric')[99], 49.5);
+
+  const tbx = new EventFileWriter();
+  for (let step = 0; step < 10; step++) {
+    tbx.scalar('loss', step, 1 / (step + 1));
+    tbx.scalar('accuracy', step, 0.8 + 0.02 * step);
+  }
+  const tbxTable = await readOne(tbx.write(join(tmp('tbx'), 'tf_test_run')));
+  assert.equal(tbxTable.run, 'tf_test_run');
+  assert.equal(column(tbxTable, 'loss')[3], Math.fround(0.25));
+  assert.equal(column(tbxTable, 'accuracy')[9], Math.fround(0.98));
+});

@@ -38,6 +38,8 @@ function eventFilesSync(folder: string): string[] {
  * split sub-folder holds event files and no other sub-folder does (those would be runs side by side).
  */
 export function isSplitRun(folder: string, entries: readonly string[]): boolean {
+  // No split-named entry: not such a run, known without touching the disk (most folders a scan meets).
+  if (!entries.some((name) => SPLIT_FOLDERS.has(name.toLowerCase()))) return false;
   let splits = 0;
   for (const name of entries.slice(0, 64)) {
     const child = join(folder, name);
