@@ -7,7 +7,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskedCrc32c } from '../src/core/sources/tensorboard/crc32c';
-import { fmtMB, fmtMs, median, type BenchRow } from './report';
+import { fmtMB, fmtMs, median, speedRatio, type BenchRow } from './report';
 import type { TensorboardMode, TensorboardOutcome } from './tensorboardChild';
 
 const TAGS = ['train/loss', 'train/lr'] as const;
@@ -98,15 +98,22 @@ function child(script: string, mode: TensorboardMode, file: string): Tensorboard
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as TensorboardOutcome;
 }
 
-function wcMs(file: string): number {
+/** `wc -l` on the file: best wall time and best CPU time (user + system, from bash's `time`) of 5 after a warm-up. */
+function wcMs(file: string): { ms: number; cpuMs: number } {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < 6; r++) {
     const t0 = performance.now();
-    const out = spawnSync('wc', ['-l', file], { encoding: 'utf8' });
-    if (out.status !== 0) return NaN;
-    if (r > 0) times.push(performance.now() - t0); // the first call only warms the page cache
+    const out = spawnSync('bash', ['-c', 'TIMEFORMAT="%U %S"; time wc -l "$0" > /dev/null', file], {
+      encoding: 'utf8',
+    });
+    if (out.status !== 0) return { ms: NaN, cpuMs: NaN };
+    if (r === 0) continue; // the first call only warms the page cache
+    times.push(performance.now() - t0);
+    const [user, sys] = out.stderr.trim().split(/\s+/).map(Number);
+    cpu.push((user + sys) * 1000);
   }
-  return Math.min(...times);
+  return { ms: Math.min(...times), cpuMs: Math.min(...cpu) };
 }
 
 export function tensorboardBench(script: string, options: { quick: boolean; log: (s: string) => void }): BenchRow[] {
@@ -132,7 +139,7 @@ export function tensorboardBench(script: string, options: { quick: boolean; log:
 
 interface Measured {
   full: { bytes: number };
-  wc: number;
+  wc: { ms: number; cpuMs: number };
   baseline: TensorboardOutcome;
   ours: TensorboardOutcome[];
   oursHalf: TensorboardOutcome;
@@ -143,6 +150,7 @@ interface Measured {
 function rows(m: Measured): BenchRow[] {
   const oursMs = median(m.ours.map((r) => r.ms));
   const jsonlMs = median(m.jsonl.map((r) => r.ms));
+  const oursCpu = median(m.ours.map((r) => r.cpuMs));
   const scalars = m.ours[0].scalars;
   const sameNumbers = m.ours[0].rows === m.jsonl[0].rows && m.ours[0].lossSum === m.jsonl[0].lossSum;
   const label = `TensorBoard ${(m.full.bytes / 1e6).toFixed(0)} MB, ${(scalars / 1e6).toFixed(scalars >= 1e6 ? 1 : 3)}M scalars`;
@@ -156,18 +164,27 @@ function rows(m: Measured): BenchRow[] {
       group: 7,
       workload: `${label}: time vs wc -l on it (I/O floor, warm cache)`,
       ours: fmtMs(oursMs),
-      peer: fmtMs(m.wc),
-      ratio: `${(oursMs / m.wc).toFixed(1)}x wc -l`,
+      peer: fmtMs(m.wc.ms),
+      ratio: `${(oursMs / m.wc.ms).toFixed(1)}x wc -l`,
       budget: '<= 15x wc -l',
-      met: oursMs <= 15 * m.wc,
+      met: oursMs <= 15 * m.wc.ms,
       data,
+    },
+    {
+      group: 7,
+      workload: `${label}: CPU time (user + system) vs wc -l's`,
+      ours: fmtMs(oursCpu),
+      peer: fmtMs(m.wc.cpuMs),
+      ratio: `${(oursCpu / m.wc.cpuMs).toFixed(1)}x wc -l`,
+      budget: '- (informational: wall time on a busy machine is mostly waiting)',
+      met: null,
     },
     {
       group: 7,
       workload: `${label}: time vs the same data as JSONL (${(m.jsonlBytes / 1e6).toFixed(0)} MB) through our reader`,
       ours: `${fmtMs(oursMs)} (${(m.full.bytes / 1e6 / (oursMs / 1000)).toFixed(0)} MB/s)`,
       peer: `${fmtMs(jsonlMs)} (${(m.jsonlBytes / 1e6 / (jsonlMs / 1000)).toFixed(0)} MB/s)`,
-      ratio: `${(jsonlMs / oursMs).toFixed(1)}x faster`,
+      ratio: speedRatio(oursMs, jsonlMs),
       budget: '- (informational)',
       met: null,
       note: sameNumbers ? undefined : 'the event file and the JSONL gave different numbers',

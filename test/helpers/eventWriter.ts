@@ -132,8 +132,9 @@ export class EventFileWriter {
     return this.push(this.event(step).bytes(7, new Proto().uint(1, 1)));
   }
 
-  graph(): this {
-    return this.push(this.event(0).bytes(4, new Uint8Array(64).fill(7)));
+  /** A graph_def of `bytes` bytes (large models' graphs run to megabytes). */
+  graph(bytes = 64): this {
+    return this.push(this.event(0).bytes(4, new Uint8Array(bytes).fill(7)));
   }
 
   histogram(tag: string, step: number): this {

@@ -95,6 +95,18 @@ export class StepTableBuilder {
     }
   }
 
+  /**
+   * Removes the trailing points with step >= `step` of series that are in step order (a source that drops before
+   * every step that goes back keeps them so): the cost is the points removed, however often a run restarts.
+   */
+  dropTailFrom(step: number, names: Iterable<string>): void {
+    for (const name of names) {
+      const points = this.series.get(name);
+      if (points === undefined) continue;
+      while (points.length > 0 && points.steps[points.length - 1] >= step) points.length--;
+    }
+  }
+
   finish(head: StepTableHead): Table {
     const kept = this.withinBudget(head.bytesRead);
     const steps = distinctSteps(kept);

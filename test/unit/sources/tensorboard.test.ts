@@ -371,3 +371,14 @@ test('public layouts: a TF2 tf.summary.scalar file and a tensorboardX run', asyn
   assert.equal(column(tbxTable, 'loss')[3], Math.fround(0.25));
   assert.equal(column(tbxTable, 'accuracy')[9], Math.fround(0.98));
 });
+
+test('a record larger than the read chunk (a 6 MB graph) is read whole, and the scalars around it too', async () => {
+  const w = new EventFileWriter()
+    .scalar('loss', 1, 3)
+    .graph(6 << 20)
+    .scalar('loss', 2, 2.5);
+  const table = await readOne(w.write(join(tmp('big'), 'run')));
+  assert.deepEqual(column(table, 'loss'), [3, 2.5]);
+  assert.ok(table.problems.some((p) => p.code === 'event-values-skipped' && /1 graph/.test(p.message)));
+  assert.ok(!table.problems.some((p) => p.severity !== 'info'));
+});

@@ -22,7 +22,7 @@ interface TagState {
   placeholder: boolean;
 }
 
-/** Points of Keras epoch tags, held until the end (one per epoch: few). */
+/** A point of a Keras epoch tag, held until the end (one per epoch: few). */
 interface HeldPoint {
   name: string;
   step: number;
@@ -50,13 +50,15 @@ const SKIPPED_WORDS: Record<SkippedKind, string> = {
 export class RunReader {
   readonly problems: ProblemLog;
   private readonly builder: StepTableBuilder;
-  private readonly held: HeldPoint[] = [];
+  /** Keras epoch tags' points by column name, each in step order like the builder's series. */
+  private readonly held = new Map<string, HeldPoint[]>();
   private readonly leftOut: LeftOut = {
     kinds: { graph: 0, histogram: 0, image: 0, audio: 0, text: 0, other: 0 },
     placeholders: 0,
     restarts: [],
     restartCount: 0,
   };
+  private readonly columns = new Map<string, TagState>();
   private hasBatchTags = false;
   private record = 0;
   private bytesRead = 0;
@@ -115,12 +117,15 @@ export class RunReader {
   private scalar(file: EventFileRef, tags: Map<string, TagState>, tag: string, step: number, value: number): void {
     let state = tags.get(tag);
     if (state === undefined) {
-      state = {
-        name: file.prefix + tag,
+      // One state per column: a root tag `eval/loss` and an `eval/` sub-folder's `loss` share the column and its order.
+      const name = file.prefix + tag;
+      state = this.columns.get(name) ?? {
+        name,
         last: Number.NEGATIVE_INFINITY,
         epoch: tag.startsWith('epoch_'),
         placeholder: tag === 'hp_metric',
       };
+      this.columns.set(name, state);
       tags.set(tag, state);
       if (tag.startsWith('batch_')) this.hasBatchTags = true;
     }
@@ -133,8 +138,11 @@ export class RunReader {
       this.dropFrom(step, [state.name]);
     }
     state.last = step;
-    if (state.epoch) this.held.push({ name: state.name, step, value, record: this.record });
-    else this.builder.add(state.name, step, value, this.record);
+    if (state.epoch) {
+      let points = this.held.get(state.name);
+      if (points === undefined) this.held.set(state.name, (points = []));
+      points.push({ name: state.name, step, value, record: this.record });
+    } else this.builder.add(state.name, step, value, this.record);
   }
 
   /** A SessionLog START at `step`: the folder's points at or after it are orphaned. */
@@ -145,12 +153,13 @@ export class RunReader {
     for (const state of tags.values()) if (state.last >= step) state.last = step - 1;
   }
 
+  /** Drops the named series' points at `step` or later; each series is in step order, so only its tail goes. */
   private dropFrom(step: number, names: readonly string[]): void {
-    this.builder.dropFrom(step, names);
-    const dropped = new Set(names);
-    let kept = 0;
-    for (const p of this.held) if (!(dropped.has(p.name) && p.step >= step)) this.held[kept++] = p;
-    this.held.length = kept;
+    this.builder.dropTailFrom(step, names);
+    for (const name of names) {
+      const points = this.held.get(name);
+      while (points !== undefined && points.length > 0 && points[points.length - 1].step >= step) points.pop();
+    }
   }
 
   private noteRestart(what: string): void {
@@ -159,8 +168,10 @@ export class RunReader {
   }
 
   finish(table: { run?: string }): Table {
-    const epochLeftOut = this.hasBatchTags ? new Set(this.held.map((p) => p.name)).size : 0;
-    if (!this.hasBatchTags) for (const p of this.held) this.builder.add(p.name, p.step, p.value, p.record);
+    const epochLeftOut = this.hasBatchTags ? this.held.size : 0;
+    if (!this.hasBatchTags)
+      for (const points of this.held.values())
+        for (const p of points) this.builder.add(p.name, p.step, p.value, p.record);
     this.report(epochLeftOut);
     return this.builder.finish({ format: 'tensorboard', bytesRead: this.bytesRead, run: table.run });
   }
