@@ -98,18 +98,22 @@ function child(script: string, mode: TensorboardMode, file: string): Tensorboard
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as TensorboardOutcome;
 }
 
-/** `wc -l` on the file: best wall time and best CPU time (user + system, from bash's `time`) of 5 after a warm-up. */
+/**
+ * `wc -l` on the file after a warm-up: the best wall time of 5 runs of wc itself, and the best CPU time (user +
+ * system, from bash's `time`, whose own start is not in it) of 5 more.
+ */
 function wcMs(file: string): { ms: number; cpuMs: number } {
   const times: number[] = [];
   const cpu: number[] = [];
   for (let r = 0; r < 6; r++) {
     const t0 = performance.now();
+    if (spawnSync('wc', ['-l', file]).status !== 0) return { ms: NaN, cpuMs: NaN };
+    if (r > 0) times.push(performance.now() - t0); // the first call only warms the page cache
+  }
+  for (let r = 0; r < 5; r++) {
     const out = spawnSync('bash', ['-c', 'TIMEFORMAT="%U %S"; time wc -l "$0" > /dev/null', file], {
       encoding: 'utf8',
     });
-    if (out.status !== 0) return { ms: NaN, cpuMs: NaN };
-    if (r === 0) continue; // the first call only warms the page cache
-    times.push(performance.now() - t0);
     const [user, sys] = out.stderr.trim().split(/\s+/).map(Number);
     cpu.push((user + sys) * 1000);
   }

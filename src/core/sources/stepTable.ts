@@ -108,8 +108,7 @@ export class StepTableBuilder {
   }
 
   finish(head: StepTableHead): Table {
-    const kept = this.withinBudget(head.bytesRead);
-    const steps = distinctSteps(kept);
+    const { kept, steps } = this.withinBudget(head.bytesRead);
     const lines = new Int32Array(steps.length).fill(0x7fffffff);
     const columns: Column[] = [stepColumn(head.stepName ?? 'step', steps)];
     for (const points of kept) columns.push(joinSeries(points, steps, lines));
@@ -138,12 +137,15 @@ export class StepTableBuilder {
     };
   }
 
-  /** The series that fit the cell budget, the longest first to go when they do not (they cost the most cells). */
-  private withinBudget(bytesRead: number): SeriesPoints[] {
+  /**
+   * The series that fit the cell budget, the longest first to go when they do not (they cost the most cells), and
+   * their joined steps.
+   */
+  private withinBudget(bytesRead: number): { kept: SeriesPoints[]; steps: Float64Array } {
     const all = [...this.series.values()];
     const budget = cellBudget(bytesRead);
-    const rowsIfAll = distinctSteps(all).length;
-    if (rowsIfAll * (all.length + 1) <= budget) return all;
+    const stepsIfAll = distinctSteps(all);
+    if (stepsIfAll.length * (all.length + 1) <= budget) return { kept: all, steps: stepsIfAll };
     // Keep series in order of first appearance while the joined rows times columns fit.
     const kept: SeriesPoints[] = [];
     for (const points of all) {
@@ -154,7 +156,7 @@ export class StepTableBuilder {
         this.firstLeftOut ??= { name: points.name, line: points.firstLine };
       }
     }
-    return kept;
+    return { kept, steps: distinctSteps(kept) };
   }
 
   private reportLeftOut(): void {
@@ -184,7 +186,8 @@ function distinctSteps(series: readonly SeriesPoints[]): Float64Array {
         next.push(i + 1 < runs.length ? mergeUnique(runs[i], runs[i + 1]) : runs[i]);
       runs = next;
     }
-    return runs[0] ?? new Float64Array(0);
+    // A copy: the runs may be views of the series' own (larger, growable) arrays.
+    return runs.length > 0 ? runs[0].slice() : new Float64Array(0);
   }
   let total = 0;
   for (const s of series) total += s.length;
@@ -203,16 +206,24 @@ function isAscending(points: SeriesPoints): boolean {
   return true;
 }
 
-/** A sorted array without its repeats (a new array). */
+/** A sorted array without its repeats (itself when it has none: the arrays are only read). */
 function uniqueSorted(sorted: Float64Array): Float64Array {
+  let repeats = false;
+  for (let i = 1; i < sorted.length && !repeats; i++) repeats = sorted[i] === sorted[i - 1];
+  if (!repeats) return sorted;
   const out = new Float64Array(sorted.length);
   let n = 0;
   for (let i = 0; i < sorted.length; i++) if (n === 0 || sorted[i] !== out[n - 1]) out[n++] = sorted[i];
   return out.slice(0, n);
 }
 
-/** The union of two sorted arrays without repeats. */
+/** The union of two sorted arrays without repeats (`a` itself when they are equal: series logged together). */
 function mergeUnique(a: Float64Array, b: Float64Array): Float64Array {
+  if (a.length === b.length) {
+    let same = true;
+    for (let k = 0; k < a.length && same; k++) same = a[k] === b[k];
+    if (same) return a;
+  }
   const out = new Float64Array(a.length + b.length);
   let i = 0;
   let j = 0;
