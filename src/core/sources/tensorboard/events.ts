@@ -18,6 +18,7 @@ const DT_FLOAT = 1;
 const DT_DOUBLE = 2;
 const DT_STRING = 7;
 const SESSION_START = 1;
+const UTF8 = new TextDecoder('utf-8');
 
 /** What a plugin's values hold, for tags whose metadata names a plugin (given on a tag's first value only). */
 const PLUGIN_KINDS: Record<string, SkippedKind | 'scalar'> = {
@@ -179,7 +180,7 @@ function pluginKind(metadata: ProtoReader): SkippedKind | 'scalar' | null {
         const k = data.key();
         if (k === (1 << 3) + WIRE_LENGTH) {
           const s = data.lengthDelimited();
-          if (!data.failed) name = new TextDecoder().decode(data.bytes.subarray(s, data.pos));
+          if (!data.failed) name = UTF8.decode(data.bytes.subarray(s, data.pos));
         } else data.skip(k & 7);
       }
     } else metadata.skip(key & 7);

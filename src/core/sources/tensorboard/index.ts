@@ -11,25 +11,23 @@ import type { Probe, Source, SourceOptions } from '../types';
 import { maskedCrc32c } from './crc32c';
 import { EventDecoder } from './events';
 import { isEventFileName, isSplitRun, runFiles, type EventFileRef } from './layout';
+import { FOOTER_BYTES, HEADER_BYTES, headerValid, u32 } from './records';
 import { RunReader } from './run';
 
 export { readEvents, EventDecoder, type EventSink, type EventsRead, type SkippedKind } from './eventFile';
-
-function u32(bytes: Uint8Array, at: number): number {
-  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
-}
 
 /**
  * Whether the bytes begin with a TFRecord holding an Event: the length's CRC matches and, when the whole first record
  * is in the bytes (a file's first record is its small file_version event), so do the data's CRC and the decoding.
  */
 export function startsWithEventRecord(head: Uint8Array): boolean {
-  if (head.length < 12 || maskedCrc32c(head, 0, 8) !== u32(head, 8)) return false;
+  if (head.length < HEADER_BYTES || !headerValid(head, 0)) return false;
   const length = u32(head, 0) + u32(head, 4) * 2 ** 32;
-  if (12 + length + 4 > head.length) return true;
-  if (maskedCrc32c(head, 12, 12 + length) !== u32(head, 12 + length)) return false;
+  const end = HEADER_BYTES + length;
+  if (end + FOOTER_BYTES > head.length) return true;
+  if (maskedCrc32c(head, HEADER_BYTES, end) !== u32(head, end)) return false;
   const ignore = () => undefined;
-  return new EventDecoder({ scalar: ignore, sessionStart: ignore, skipped: ignore }).decode(head, 12, 12 + length);
+  return new EventDecoder({ scalar: ignore, sessionStart: ignore, skipped: ignore }).decode(head, HEADER_BYTES, end);
 }
 
 export const tensorboardSource: Source = {
@@ -50,6 +48,6 @@ export const tensorboardSource: Source = {
     const reader = new RunReader(options.displayName ?? path, options);
     await reader.readFiles(files);
     // A file is named by its folder, the run; a folder by the scan that found it (its path under the folder given).
-    return [reader.finish({ run: isFolder ? undefined : basename(dirname(resolve(path))) })];
+    return [reader.finish(isFolder ? undefined : basename(dirname(resolve(path))))];
   },
 };

@@ -11,8 +11,8 @@ import { maskedCrc32c, maskedCrc32c8 } from './crc32c';
 const CHUNK_BYTES = 4 << 20;
 /** Records longer than this are skipped unread (graphs of huge models); no scalar summary comes near it. */
 export const MAX_RECORD_BYTES = 64 << 20;
-const HEADER_BYTES = 12;
-const FOOTER_BYTES = 4;
+export const HEADER_BYTES = 12;
+export const FOOTER_BYTES = 4;
 
 export interface RecordVisitor {
   /** One record whose CRCs match: its data is bytes[start, end), valid only during the call. */
@@ -78,12 +78,13 @@ class Window {
   }
 }
 
-function u32(bytes: Uint8Array, at: number): number {
+/** The little-endian u32 at bytes[at]. */
+export function u32(bytes: Uint8Array, at: number): number {
   return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
 }
 
-/** Whether a valid header (length and its CRC) starts at window offset `o`. */
-function headerValid(bytes: Uint8Array, o: number): boolean {
+/** Whether a valid header (length and its CRC) starts at offset `o` of the bytes. */
+export function headerValid(bytes: Uint8Array, o: number): boolean {
   return maskedCrc32c8(bytes, o) === u32(bytes, o + 8);
 }
 

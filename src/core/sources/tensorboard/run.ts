@@ -167,13 +167,14 @@ export class RunReader {
     if (this.leftOut.restarts.length < 3) this.leftOut.restarts.push(what);
   }
 
-  finish(table: { run?: string }): Table {
+  /** The table of everything read; `run` names it when the source knows the run's name. */
+  finish(run: string | undefined): Table {
     const epochLeftOut = this.hasBatchTags ? this.held.size : 0;
     if (!this.hasBatchTags)
       for (const points of this.held.values())
         for (const p of points) this.builder.add(p.name, p.step, p.value, p.record);
     this.report(epochLeftOut);
-    return this.builder.finish({ format: 'tensorboard', bytesRead: this.bytesRead, run: table.run });
+    return this.builder.finish({ format: 'tensorboard', bytesRead: this.bytesRead, run });
   }
 
   private report(epochLeftOut: number): void {
