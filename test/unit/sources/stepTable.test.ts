@@ -59,3 +59,19 @@ test('series each in step order are merged to the same axis a sort gives, repeat
     [null, null, null, null, null, null, 90, 100],
   );
 });
+
+test('dropTailFrom removes only the named series’ trailing points at or after the step', () => {
+  const b = new StepTableBuilder(new ProblemLog('run'));
+  for (let s = 1; s <= 5; s++) {
+    b.add('loss', s, s, s);
+    b.add('lr', s, s / 10, s);
+  }
+  b.dropTailFrom(3, ['loss', 'missing']);
+  b.add('loss', 3, 30, 9);
+  const t = b.finish({ format: 'tensorboard', bytesRead: 1000 });
+  assert.deepEqual(
+    Array.from(t.columns[1].values, (v) => (Number.isNaN(v) ? null : v)),
+    [1, 2, 30, null, null],
+  );
+  assert.equal(t.columns[2].numericCount, 5, 'lr keeps every point');
+});
