@@ -3,7 +3,7 @@
 //
 //   tsx bench/run.ts            full run (~10 min on 2 cores; workloads generated once into bench/workloads/)
 //   tsx bench/run.ts --quick    smoke run on tiny workloads (~30 s), e.g. from a test
-//   --only=parse,lr,chinchilla,lsp,panel,mpl,runs   a subset
+//   --only=parse,lr,chinchilla,lsp,panel,mpl,tensorboard,runs   a subset
 //
 // Fairness: every parser runs in its own fresh process (so peak RSS is its own), timed around the parse only; the
 // fits run bundled with esbuild (as the CLI and server ship), scipy in its own process, both timed around the fits
@@ -21,6 +21,7 @@ import { BUILD_DIR, REPO_DIR, RESULTS_DIR } from './paths';
 import { pythonPeer } from './python';
 import { fmtMB, fmtMs, median, percentile, renderMarkdown, renderTable, type BenchRow } from './report';
 import { lossLog, type Workload } from './workloads';
+import { tensorboardBench } from './tensorboard';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -303,6 +304,10 @@ async function main(): Promise<void> {
       },
     },
     { name: 'mpl', run: () => (log('6. multi-power law fit'), fitRows(fitsScript, 'mpl')) },
+    {
+      name: 'tensorboard',
+      run: () => (log('7. TensorBoard event files'), tensorboardBench(bundle('tensorboardChild.ts'), { quick, log })),
+    },
     { name: 'runs', run: () => runsViewBench({ quick, log }) },
   ];
   for (const section of sections) {

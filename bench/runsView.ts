@@ -48,7 +48,7 @@ export async function runsViewBench(options: { quick: boolean; log: (s: string) 
       writeFileSync(join(folder, 'log.csv'), runLog(i, 200));
       paths.push(join(folder, 'log.csv'));
     }
-    options.log(`7. Runs view: ${count} run folders`);
+    options.log(`8. Runs view: ${count} run folders`);
     const peerStarted = performance.now();
     for (const [i, path] of paths.entries()) await overviewOfRun(path, `run-${i}`, {});
     const peerMs = performance.now() - peerStarted;
@@ -84,7 +84,7 @@ export async function runsViewBench(options: { quick: boolean; log: (s: string) 
     const complete = r.runs === count && r.withPrediction === count;
     return [
       {
-        group: 7,
+        group: 8,
         workload: `Runs view: ${count} run folders listed with predictions`,
         ours: fmtMs(r.allMs),
         peer: fmtMs(peerMs),
@@ -95,7 +95,7 @@ export async function runsViewBench(options: { quick: boolean; log: (s: string) 
         note: complete ? `listed in ${fmtMs(r.listedMs)}` : `only ${r.withPrediction} of ${count} with a prediction`,
       },
       {
-        group: 7,
+        group: 8,
         workload: 'Runs view: longest extension-host block meanwhile',
         ours: fmtMs(Math.max(r.worstGapMs, r.maxDelayMs)),
         peer: '',

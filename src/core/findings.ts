@@ -99,6 +99,16 @@ const READING = {
   'mlflow-lr-param': { severities: ['info'], title: "An MLflow run's constant learning-rate param used as its LR" },
   'mlflow-steps-missing': { severities: ['info'], title: 'MLflow metrics logged without steps, ordered by time' },
   'mlflow-db': { severities: ['error'], title: "MLflow's SQLite store (mlflow.db) is not read directly" },
+  'event-record-corrupt': {
+    severities: ['warning'],
+    title: 'A TensorBoard event record whose CRC fails (or holds no event), skipped',
+  },
+  'event-record-partial': { severities: ['info'], title: 'The last TensorBoard event record is not written yet' },
+  'event-values-skipped': {
+    severities: ['info'],
+    title: 'TensorBoard values that are not scalars of the step axis, left out',
+  },
+  'event-restart': { severities: ['info'], title: 'A TensorBoard run restarted: earlier points at its steps replaced' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Findings of the analysis proper, and of the shells around it. */

@@ -3,11 +3,16 @@
 import { dvcliveSource } from './dvclive';
 import { lightningSource } from './lightning';
 import { mlflowSource } from './mlflow';
+import { tensorboardSource } from './tensorboard';
 import { textSource } from './text';
 import type { Probe, Source } from './types';
 import type { FileFormat } from '../table/types';
 
-export const SOURCES: readonly Source[] = [lightningSource, mlflowSource, dvcliveSource, textSource];
+/**
+ * A Lightning version_N folder may hold both metrics.csv and event files (two loggers): the CSV is taken, it holds
+ * every logged value merged on step.
+ */
+export const SOURCES: readonly Source[] = [lightningSource, tensorboardSource, mlflowSource, dvcliveSource, textSource];
 
 /** The source that recognises the probe, or null. */
 export function recognise(probe: Probe, sources: readonly Source[] = SOURCES): Source | null {

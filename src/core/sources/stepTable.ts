@@ -95,9 +95,20 @@ export class StepTableBuilder {
     }
   }
 
+  /**
+   * Removes the trailing points with step >= `step` of series that are in step order (a source that drops before
+   * every step that goes back keeps them so): the cost is the points removed, however often a run restarts.
+   */
+  dropTailFrom(step: number, names: Iterable<string>): void {
+    for (const name of names) {
+      const points = this.series.get(name);
+      if (points === undefined) continue;
+      while (points.length > 0 && points.steps[points.length - 1] >= step) points.length--;
+    }
+  }
+
   finish(head: StepTableHead): Table {
-    const kept = this.withinBudget(head.bytesRead);
-    const steps = distinctSteps(kept);
+    const { kept, steps } = this.withinBudget(head.bytesRead);
     const lines = new Int32Array(steps.length).fill(0x7fffffff);
     const columns: Column[] = [stepColumn(head.stepName ?? 'step', steps)];
     for (const points of kept) columns.push(joinSeries(points, steps, lines));
@@ -126,12 +137,15 @@ export class StepTableBuilder {
     };
   }
 
-  /** The series that fit the cell budget, the longest first to go when they do not (they cost the most cells). */
-  private withinBudget(bytesRead: number): SeriesPoints[] {
+  /**
+   * The series that fit the cell budget, the longest first to go when they do not (they cost the most cells), and
+   * their joined steps.
+   */
+  private withinBudget(bytesRead: number): { kept: SeriesPoints[]; steps: Float64Array } {
     const all = [...this.series.values()];
     const budget = cellBudget(bytesRead);
-    const rowsIfAll = distinctSteps(all).length;
-    if (rowsIfAll * (all.length + 1) <= budget) return all;
+    const stepsIfAll = distinctSteps(all);
+    if (stepsIfAll.length * (all.length + 1) <= budget) return { kept: all, steps: stepsIfAll };
     // Keep series in order of first appearance while the joined rows times columns fit.
     const kept: SeriesPoints[] = [];
     for (const points of all) {
@@ -142,7 +156,7 @@ export class StepTableBuilder {
         this.firstLeftOut ??= { name: points.name, line: points.firstLine };
       }
     }
-    return kept;
+    return { kept, steps: distinctSteps(kept) };
   }
 
   private reportLeftOut(): void {
@@ -159,8 +173,22 @@ export class StepTableBuilder {
   }
 }
 
-/** The sorted distinct steps of the series. */
+/**
+ * The sorted distinct steps of the series. Series logged in step order (the usual case) are merged pairwise, in time
+ * linear in the points per level of merging; others are concatenated and sorted.
+ */
 function distinctSteps(series: readonly SeriesPoints[]): Float64Array {
+  if (series.every(isAscending)) {
+    let runs = series.map((s) => uniqueSorted(s.steps.subarray(0, s.length)));
+    while (runs.length > 1) {
+      const next: Float64Array[] = [];
+      for (let i = 0; i < runs.length; i += 2)
+        next.push(i + 1 < runs.length ? mergeUnique(runs[i], runs[i + 1]) : runs[i]);
+      runs = next;
+    }
+    // A copy: the runs may be views of the series' own (larger, growable) arrays.
+    return runs.length > 0 ? runs[0].slice() : new Float64Array(0);
+  }
   let total = 0;
   for (const s of series) total += s.length;
   const all = new Float64Array(total);
@@ -170,9 +198,41 @@ function distinctSteps(series: readonly SeriesPoints[]): Float64Array {
     at += s.length;
   }
   all.sort();
+  return uniqueSorted(all);
+}
+
+function isAscending(points: SeriesPoints): boolean {
+  for (let i = 1; i < points.length; i++) if (points.steps[i] < points.steps[i - 1]) return false;
+  return true;
+}
+
+/** A sorted array without its repeats (itself when it has none: the arrays are only read). */
+function uniqueSorted(sorted: Float64Array): Float64Array {
+  let repeats = false;
+  for (let i = 1; i < sorted.length && !repeats; i++) repeats = sorted[i] === sorted[i - 1];
+  if (!repeats) return sorted;
+  const out = new Float64Array(sorted.length);
   let n = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[n - 1]) all[n++] = all[i];
-  return all.slice(0, n);
+  for (let i = 0; i < sorted.length; i++) if (n === 0 || sorted[i] !== out[n - 1]) out[n++] = sorted[i];
+  return out.slice(0, n);
+}
+
+/** The union of two sorted arrays without repeats (`a` itself when they are equal: series logged together). */
+function mergeUnique(a: Float64Array, b: Float64Array): Float64Array {
+  if (a.length === b.length) {
+    let same = true;
+    for (let k = 0; k < a.length && same; k++) same = a[k] === b[k];
+    if (same) return a;
+  }
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length || j < b.length) {
+    const v = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (n === 0 || v !== out[n - 1]) out[n++] = v;
+  }
+  return out.slice(0, n);
 }
 
 /** Row of `step` in the sorted distinct steps. */
@@ -205,8 +265,11 @@ function stepColumn(name: string, steps: Float64Array): Column {
 function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array): Column {
   const values = new Float64Array(steps.length).fill(NaN);
   const written = new Uint8Array(steps.length);
+  let row = -1;
   for (let i = 0; i < points.length; i++) {
-    const row = rowOf(steps, points.steps[i]);
+    // A series in step order lands on the next row, or one a little further: searched only when it does not.
+    const step = points.steps[i];
+    row = row >= 0 && row + 1 < steps.length && steps[row + 1] === step ? row + 1 : rowOf(steps, step);
     values[row] = points.values[i];
     written[row] = 1;
     if (points.lines[i] < lines[row]) lines[row] = points.lines[i];

@@ -42,3 +42,36 @@ test('series that share no steps are left out past the cell budget, with a findi
   assert.ok(t.rowCount * t.columns.length <= 2 * 10_000 + 4096);
   assert.ok(t.problems.some((p) => p.code === 'columns-capped'));
 });
+
+test('series each in step order are merged to the same axis a sort gives, repeats and gaps included', () => {
+  const b = new StepTableBuilder(new ProblemLog('run'));
+  const series: Record<string, number[]> = { a: [1, 3, 3, 5, 9], b: [2, 3, 4], c: [9, 10], d: [0] };
+  let line = 1;
+  for (const [name, steps] of Object.entries(series)) for (const s of steps) b.add(name, s, s * 10, line++);
+  const t = b.finish({ format: 'tensorboard', bytesRead: 1000 });
+  assert.deepEqual([...t.columns[0].values], [0, 1, 2, 3, 4, 5, 9, 10]);
+  assert.deepEqual(
+    Array.from(t.columns[1].values, (v) => (Number.isNaN(v) ? null : v)),
+    [null, 10, null, 30, null, 50, 90, null],
+  );
+  assert.deepEqual(
+    Array.from(t.columns[3].values, (v) => (Number.isNaN(v) ? null : v)),
+    [null, null, null, null, null, null, 90, 100],
+  );
+});
+
+test('dropTailFrom removes only the named series’ trailing points at or after the step', () => {
+  const b = new StepTableBuilder(new ProblemLog('run'));
+  for (let s = 1; s <= 5; s++) {
+    b.add('loss', s, s, s);
+    b.add('lr', s, s / 10, s);
+  }
+  b.dropTailFrom(3, ['loss', 'missing']);
+  b.add('loss', 3, 30, 9);
+  const t = b.finish({ format: 'tensorboard', bytesRead: 1000 });
+  assert.deepEqual(
+    Array.from(t.columns[1].values, (v) => (Number.isNaN(v) ? null : v)),
+    [1, 2, 30, null, null],
+  );
+  assert.equal(t.columns[2].numericCount, 5, 'lr keeps every point');
+});

@@ -1,0 +1,73 @@
+// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) as TFRecord frames use it, masked as TensorFlow masks it.
+// Slicing by 8: eight 256-entry tables let the loop fold eight bytes per step, which keeps the check of every record
+// of a 200 MB event file a small part of its read.
+
+const POLY = 0x82f63b78;
+
+/** TABLES[k][b]: the CRC of byte b followed by k zero bytes; each also a constant of its own for the hot loop. */
+const TABLES: Int32Array[] = buildTables();
+const [T0, T1, T2, T3, T4, T5, T6, T7] = TABLES;
+
+function buildTables(): Int32Array[] {
+  const tables = Array.from({ length: 8 }, () => new Int32Array(256));
+  for (let b = 0; b < 256; b++) {
+    let crc = b;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ POLY : crc >>> 1;
+    tables[0][b] = crc;
+  }
+  for (let b = 0; b < 256; b++) {
+    let crc = tables[0][b];
+    for (let k = 1; k < 8; k++) {
+      crc = tables[0][crc & 0xff] ^ (crc >>> 8);
+      tables[k][b] = crc;
+    }
+  }
+  return tables;
+}
+
+/** The CRC-32C of bytes[start, end), unsigned. */
+export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let crc = ~0;
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    const lo = crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+    const hi = bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
+    crc =
+      T7[lo & 0xff] ^
+      T6[(lo >>> 8) & 0xff] ^
+      T5[(lo >>> 16) & 0xff] ^
+      T4[lo >>> 24] ^
+      T3[hi & 0xff] ^
+      T2[(hi >>> 8) & 0xff] ^
+      T1[(hi >>> 16) & 0xff] ^
+      T0[hi >>> 24];
+  }
+  for (; i < end; i++) crc = T0[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return ~crc >>> 0;
+}
+
+/** TensorFlow's mask: a CRC stored beside data is rotated and offset, so a CRC of CRCs does not collide. */
+export function maskCrc(crc: number): number {
+  return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
+}
+
+/** The masked CRC-32C of bytes[start, end), as a TFRecord frame stores it. */
+export function maskedCrc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  return maskCrc(crc32c(bytes, start, end));
+}
+
+/** The masked CRC-32C of the 8 bytes at `at` (a record's length field): one step of the loop, no call overhead. */
+export function maskedCrc32c8(bytes: Uint8Array, at: number): number {
+  const lo = ~0 ^ (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24));
+  const hi = bytes[at + 4] | (bytes[at + 5] << 8) | (bytes[at + 6] << 16) | (bytes[at + 7] << 24);
+  const crc =
+    T7[lo & 0xff] ^
+    T6[(lo >>> 8) & 0xff] ^
+    T5[(lo >>> 16) & 0xff] ^
+    T4[lo >>> 24] ^
+    T3[hi & 0xff] ^
+    T2[(hi >>> 8) & 0xff] ^
+    T1[(hi >>> 16) & 0xff] ^
+    T0[hi >>> 24];
+  return maskCrc(~crc >>> 0);
+}

@@ -1,0 +1,246 @@
+// The protobuf messages of an event file, decoded as far as scalars need: Event{1 wall_time, 2 step, 4 graph_def,
+// 5 summary, 7 session_log, 8 tagged_run_metadata, 9 meta_graph_def}, Summary{1 repeated Value}, Value{1 tag,
+// 2 simple_value, 3/5 histograms, 4 image, 6 audio, 8 tensor, 9 metadata}, TensorProto{1 dtype, 2 tensor_shape,
+// 4 tensor_content, 5 float_val, 6 double_val} and SessionLog{1 status}. Everything else is skipped by wire type.
+import { littleEndianFloat, ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './protobuf';
+
+/** Summaries that hold no scalar, skipped and counted. */
+export type SkippedKind = 'graph' | 'histogram' | 'image' | 'audio' | 'text' | 'other';
+
+export interface EventVisitor {
+  scalar(tag: string, step: number, value: number): void;
+  /** A SessionLog START: the writer restarted at `step`. */
+  sessionStart(step: number): void;
+  skipped(kind: SkippedKind): void;
+}
+
+const DT_FLOAT = 1;
+const DT_DOUBLE = 2;
+const DT_STRING = 7;
+const SESSION_START = 1;
+const UTF8 = new TextDecoder('utf-8');
+
+/** What a plugin's values hold, for tags whose metadata names a plugin (given on a tag's first value only). */
+const PLUGIN_KINDS: Record<string, SkippedKind | 'scalar'> = {
+  scalars: 'scalar',
+  histograms: 'histogram',
+  distributions: 'histogram',
+  images: 'image',
+  audio: 'audio',
+  text: 'text',
+};
+
+/** Tags decoded once: an event file repeats a handful of tags millions of times. */
+class TagCache {
+  private readonly entries = new Map<number, { bytes: Uint8Array; text: string }>();
+  private readonly decoder = new TextDecoder('utf-8');
+
+  get(bytes: Uint8Array, start: number, end: number): string {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+    hash = (hash ^ (end - start)) >>> 0;
+    const hit = this.entries.get(hash);
+    if (hit !== undefined && sameBytes(hit.bytes, bytes, start, end)) return hit.text;
+    const text = this.decoder.decode(bytes.subarray(start, end));
+    if (hit === undefined && this.entries.size < 4096) this.entries.set(hash, { bytes: bytes.slice(start, end), text });
+    return text;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
+}
+
+/** Decodes events one record at a time; keeps what spans records (tags, the plugin each tag was declared with). */
+export class EventDecoder {
+  private readonly tags = new TagCache();
+  /** Tags whose first value declared a plugin other than scalars: their later values are skipped as that kind. */
+  private readonly pluginOfTag = new Map<string, SkippedKind>();
+  /** One reader per nesting level, reused for every event. */
+  private readonly eventReader = new ProtoReader(new Uint8Array(0), 0, 0);
+  private readonly summaryReader = new ProtoReader(new Uint8Array(0), 0, 0);
+  private readonly valueReader = new ProtoReader(new Uint8Array(0), 0, 0);
+
+  constructor(private readonly visitor: EventVisitor) {}
+
+  /** One event from bytes[start, end); false when it is not a well-formed Event message. */
+  decode(bytes: Uint8Array, start: number, end: number): boolean {
+    const r = this.eventReader.reset(bytes, start, end);
+    let step = 0;
+    let summary = -1;
+    let summaryEnd = -1;
+    let sessionLog = -1;
+    let sessionLogEnd = -1;
+    let graph = false;
+    // Fields may come in any order: the step is known only once the whole event is read.
+    while (!r.done) {
+      const key = r.key();
+      if (r.failed) break;
+      const field = key >>> 3;
+      const wire = key & 7;
+      if (field === 2 && wire === WIRE_VARINT) step = r.varint();
+      else if (field === 5 && wire === WIRE_LENGTH) {
+        summary = r.lengthDelimited();
+        summaryEnd = r.pos;
+      } else if (field === 7 && wire === WIRE_LENGTH) {
+        sessionLog = r.lengthDelimited();
+        sessionLogEnd = r.pos;
+      } else {
+        if ((field === 4 || field === 8 || field === 9) && wire === WIRE_LENGTH) graph = true;
+        r.skip(wire);
+      }
+    }
+    if (r.failed) return false;
+    if (graph) this.visitor.skipped('graph');
+    if (sessionLog >= 0 && !this.sessionLog(bytes, sessionLog, sessionLogEnd, step)) return false;
+    return summary < 0 || this.summary(bytes, summary, summaryEnd, step);
+  }
+
+  private sessionLog(bytes: Uint8Array, start: number, end: number, step: number): boolean {
+    const r = new ProtoReader(bytes, start, end);
+    while (!r.done) {
+      const key = r.key();
+      if (key === (1 << 3) + WIRE_VARINT) {
+        if (r.varint() === SESSION_START) this.visitor.sessionStart(step);
+      } else r.skip(key & 7);
+    }
+    return !r.failed;
+  }
+
+  private summary(bytes: Uint8Array, start: number, end: number, step: number): boolean {
+    const r = this.summaryReader.reset(bytes, start, end);
+    while (!r.done) {
+      const key = r.key();
+      if (key === (1 << 3) + WIRE_LENGTH) {
+        const value = r.lengthDelimited();
+        if (!r.failed && !this.value(bytes, value, r.pos, step)) return false;
+      } else r.skip(key & 7);
+    }
+    return !r.failed;
+  }
+
+  /** One Summary.Value: a scalar handed on, anything else counted as skipped. */
+  private value(bytes: Uint8Array, start: number, end: number, step: number): boolean {
+    const r = this.valueReader.reset(bytes, start, end);
+    let tagStart = -1;
+    let tagEnd = -1;
+    let simple: number | null = null;
+    let tensor: ProtoReader | null = null;
+    let plugin: SkippedKind | 'scalar' | null = null;
+    let kind: SkippedKind | null = null;
+    while (!r.done) {
+      const key = r.key();
+      if (r.failed) break;
+      const field = key >>> 3;
+      const wire = key & 7;
+      if (field === 1 && wire === WIRE_LENGTH) {
+        tagStart = r.lengthDelimited();
+        tagEnd = r.pos;
+      } else if (field === 2 && wire === WIRE_FIXED32) simple = r.fixed32Float();
+      else if (field === 8 && wire === WIRE_LENGTH) tensor = r.message();
+      else if (field === 9 && wire === WIRE_LENGTH) plugin = pluginKind(r.message());
+      else {
+        if (field === 3 || field === 5) kind = 'histogram';
+        else if (field === 4) kind = 'image';
+        else if (field === 6) kind = 'audio';
+        r.skip(wire);
+      }
+    }
+    if (r.failed) return false;
+    const tag = tagStart >= 0 ? this.tags.get(bytes, tagStart, tagEnd) : '';
+    if (plugin !== null && plugin !== 'scalar' && !this.pluginOfTag.has(tag)) this.pluginOfTag.set(tag, plugin);
+    // Only tags declared with another plugin are held here: a scalars-only file skips the lookup.
+    const declared = this.pluginOfTag.size > 0 ? this.pluginOfTag.get(tag) : undefined;
+    if (kind !== null || declared !== undefined) {
+      this.visitor.skipped(kind ?? declared ?? 'other');
+      return true;
+    }
+    if (simple !== null) {
+      this.visitor.scalar(tag, step, simple);
+      return true;
+    }
+    const scalar = tensor === null ? null : tensorScalar(tensor);
+    if (typeof scalar === 'number') this.visitor.scalar(tag, step, scalar);
+    else if (scalar === 'malformed') return false;
+    else this.visitor.skipped(scalar ?? 'other');
+    return true;
+  }
+}
+
+/** The kind of values a SummaryMetadata's plugin_data.plugin_name declares; null when it names none. */
+function pluginKind(metadata: ProtoReader): SkippedKind | 'scalar' | null {
+  let name: string | null = null;
+  while (!metadata.done) {
+    const key = metadata.key();
+    if (key === (1 << 3) + WIRE_LENGTH) {
+      const data = metadata.message();
+      while (!data.done) {
+        const k = data.key();
+        if (k === (1 << 3) + WIRE_LENGTH) {
+          const s = data.lengthDelimited();
+          if (!data.failed) name = UTF8.decode(data.bytes.subarray(s, data.pos));
+        } else data.skip(k & 7);
+      }
+    } else metadata.skip(key & 7);
+  }
+  if (name === null || name === '') return null;
+  return PLUGIN_KINDS[name] ?? 'other';
+}
+
+/** A rank-0 (one-element) DT_FLOAT or DT_DOUBLE tensor's value; otherwise what it is, or 'malformed'. */
+function tensorScalar(t: ProtoReader): number | SkippedKind | 'malformed' {
+  let dtype = 0;
+  let elements = 1;
+  let value: number | null = null;
+  let content: { start: number; end: number } | null = null;
+  while (!t.done) {
+    const key = t.key();
+    if (t.failed) break;
+    const field = key >>> 3;
+    const wire = key & 7;
+    if (field === 1 && wire === WIRE_VARINT) dtype = t.varint();
+    else if (field === 2 && wire === WIRE_LENGTH) elements = shapeElements(t.message());
+    else if (field === 4 && wire === WIRE_LENGTH) {
+      const start = t.lengthDelimited();
+      content = { start, end: t.pos };
+    } else if (field === 5 && wire === WIRE_FIXED32) value ??= t.fixed32Float();
+    else if (field === 6 && wire === WIRE_FIXED64) value ??= t.fixed64Double();
+    else if ((field === 5 || field === 6) && wire === WIRE_LENGTH) {
+      // Packed: the first element is the value (a scalar has one).
+      const packed = t.message();
+      if (!packed.done) value ??= field === 5 ? packed.fixed32Float() : packed.fixed64Double();
+    } else t.skip(wire);
+  }
+  if (t.failed) return 'malformed';
+  if (dtype === DT_STRING) return 'text';
+  if ((dtype !== DT_FLOAT && dtype !== DT_DOUBLE) || elements !== 1) return 'other';
+  if (value !== null) return value;
+  const width = dtype === DT_FLOAT ? 4 : 8;
+  if (content === null || content.end - content.start !== width) return 'other';
+  return littleEndianFloat(t.bytes, content.start, width);
+}
+
+/** The element count of a TensorShapeProto{2 repeated Dim{1 size}, 3 unknown_rank}; -1 when unknown. */
+function shapeElements(shape: ProtoReader): number {
+  let elements = 1;
+  let unknown = false;
+  while (!shape.done) {
+    const key = shape.key();
+    if (key === (2 << 3) + WIRE_LENGTH) {
+      const dim = shape.message();
+      let size = -1;
+      while (!dim.done) {
+        const k = dim.key();
+        if (k === (1 << 3) + WIRE_VARINT) size = dim.varint();
+        else dim.skip(k & 7);
+      }
+      if (size < 0) unknown = true;
+      else elements *= size;
+    } else if (key === (3 << 3) + WIRE_VARINT) {
+      if (shape.varint() !== 0) unknown = true;
+    } else shape.skip(key & 7);
+  }
+  return shape.failed || unknown ? -1 : elements;
+}

@@ -1,0 +1,53 @@
+// TensorBoard event files (PyTorch SummaryWriter, Lightning, Keras, JAX): a single event file, or a run folder.
+// Recognised by name (`tfevents` in a file's name, a folder holding such files or split sub-folders of them) or by
+// content (the first bytes are a TFRecord header whose CRC matches, framing an Event). A single file is named by its
+// folder (the run); a run folder is named by the scan that found it. The incremental reader a live follower uses is
+// `readEvents` (eventFile.ts).
+import { basename, dirname, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { binaryReason } from '../../table/detect';
+import type { Table } from '../../table/types';
+import type { Probe, Source, SourceOptions } from '../types';
+import { maskedCrc32c } from './crc32c';
+import { EventDecoder } from './events';
+import { isEventFileName, isSplitRun, runFiles, type EventFileRef } from './layout';
+import { FOOTER_BYTES, HEADER_BYTES, headerValid, u32 } from './records';
+import { RunReader } from './run';
+
+export { readEvents, EventDecoder, type EventSink, type EventsRead, type SkippedKind } from './eventFile';
+
+/**
+ * Whether the bytes begin with a TFRecord holding an Event: the length's CRC matches and, when the whole first record
+ * is in the bytes (a file's first record is its small file_version event), so do the data's CRC and the decoding.
+ */
+export function startsWithEventRecord(head: Uint8Array): boolean {
+  if (head.length < HEADER_BYTES || !headerValid(head, 0)) return false;
+  const length = u32(head, 0) + u32(head, 4) * 2 ** 32;
+  const end = HEADER_BYTES + length;
+  if (end + FOOTER_BYTES > head.length) return true;
+  if (maskedCrc32c(head, HEADER_BYTES, end) !== u32(head, end)) return false;
+  const ignore = () => undefined;
+  return new EventDecoder({ scalar: ignore, sessionStart: ignore, skipped: ignore }).decode(head, HEADER_BYTES, end);
+}
+
+export const tensorboardSource: Source = {
+  format: 'tensorboard',
+  recognise(probe: Probe): boolean {
+    if (probe.isDirectory) return probe.entries.some(isEventFileName) || isSplitRun(probe.path, probe.entries);
+    if (startsWithEventRecord(probe.head)) return true;
+    // By name: unless it is text (a CSV export someone named after its event file); a corrupt start is still ours.
+    const { head } = probe;
+    return (
+      isEventFileName(probe.name) && (head.length === 0 || binaryReason(head, 0, head.length, probe.name) !== null)
+    );
+  },
+  async read(path: string, options: SourceOptions): Promise<Table[]> {
+    const info = await stat(path).catch(() => null);
+    const isFolder = info?.isDirectory() ?? false;
+    const files: EventFileRef[] = isFolder ? await runFiles(path) : [{ path, shown: basename(path), prefix: '' }];
+    const reader = new RunReader(options.displayName ?? path, options);
+    await reader.readFiles(files);
+    // A file is named by its folder, the run; a folder by the scan that found it (its path under the folder given).
+    return [reader.finish(isFolder ? undefined : basename(dirname(resolve(path))))];
+  },
+};

@@ -1,0 +1,191 @@
+// TFRecord framing, read from disk in chunks by position: u64 little-endian length, u32 masked CRC-32C of those 8
+// bytes, the data, u32 masked CRC-32C of the data. Every record's two CRCs are checked. A record whose data CRC fails
+// is skipped by its (checked) length; a header whose CRC fails is not trusted, so the reader scans forward byte by
+// byte for the next valid header. A record cut short at the end is a writer still running: it stays unconsumed and
+// the read says where it starts, so a later read resumes there. Memory is one chunk (or the largest record).
+import { open, type FileHandle } from 'node:fs/promises';
+import { describeFsError } from '../../table/problems';
+import { maskedCrc32c, maskedCrc32c8 } from './crc32c';
+
+/** Bytes read per positional read. */
+const CHUNK_BYTES = 4 << 20;
+/** Records longer than this are skipped unread (graphs of huge models); no scalar summary comes near it. */
+export const MAX_RECORD_BYTES = 64 << 20;
+export const HEADER_BYTES = 12;
+export const FOOTER_BYTES = 4;
+
+export interface RecordVisitor {
+  /** One record whose CRCs match: its data is bytes[start, end), valid only during the call. */
+  record(bytes: Uint8Array, start: number, end: number, offset: number): void;
+  /** A record that cannot be read: where it starts in the file, and why. */
+  corrupt(offset: number, reason: string): void;
+}
+
+export interface RecordsRead {
+  /** The offset of the first byte not consumed: the end of the last whole record (or of the file when the tail was garbage). */
+  end: number;
+  /** Whole records handed to the visitor. */
+  records: number;
+  /** A record cut short at the end of the file (a writer still running): where it starts and how many bytes it has. */
+  partial: { offset: number; bytes: number } | null;
+  /** The file could not be opened or read: a message for the user; records before the failure were handed over. */
+  error?: string;
+}
+
+/** A window on the file: the bytes [base, base + length) are in `bytes`. */
+class Window {
+  bytes = new Uint8Array(CHUNK_BYTES);
+  base = 0;
+  length = 0;
+  eof = false;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  /** Whether `need` bytes from `at` are in the window (sync: the hot loop awaits only when they are not). */
+  holds(at: number, need: number): boolean {
+    return at >= this.base && at + need <= this.base + this.length;
+  }
+
+  /** Bytes available from `at` after reading up to `need` of them (fewer at the end of the file). */
+  async fill(at: number, need: number): Promise<number> {
+    if (!this.holds(at, need)) await this.read(at, need);
+    return Math.max(0, Math.min(need, this.base + this.length - at));
+  }
+
+  private async read(at: number, need: number): Promise<void> {
+    const keep = at >= this.base && at < this.base + this.length ? this.base + this.length - at : 0;
+    if (need > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
+      grown.set(this.bytes.subarray(at - this.base, at - this.base + keep));
+      this.bytes = grown;
+    } else if (keep > 0) this.bytes.copyWithin(0, at - this.base, at - this.base + keep);
+    this.base = at;
+    this.length = keep;
+    this.eof = false;
+    while (this.length < need) {
+      const { bytesRead } = await this.handle.read(
+        this.bytes,
+        this.length,
+        this.bytes.length - this.length,
+        at + this.length,
+      );
+      if (bytesRead === 0) {
+        this.eof = true;
+        return;
+      }
+      this.length += bytesRead;
+    }
+  }
+}
+
+/** The little-endian u32 at bytes[at]. */
+export function u32(bytes: Uint8Array, at: number): number {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+}
+
+/** Whether a valid header (length and its CRC) starts at offset `o` of the bytes. */
+export function headerValid(bytes: Uint8Array, o: number): boolean {
+  return maskedCrc32c8(bytes, o) === u32(bytes, o + 8);
+}
+
+/** Reads the records of a file from byte `from` to its current end. Never throws. */
+export async function readRecords(path: string, from: number, visitor: RecordVisitor): Promise<RecordsRead> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    return { end: from, records: 0, partial: null, error: describeFsError(error, path) };
+  }
+  const result: RecordsRead = { end: from, records: 0, partial: null };
+  try {
+    await readFrom(handle, from, visitor, result);
+  } catch (error) {
+    result.error = describeFsError(error, path);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  return result;
+}
+
+async function readFrom(handle: FileHandle, from: number, visitor: RecordVisitor, result: RecordsRead): Promise<void> {
+  const win = new Window(handle);
+  let at = from;
+  for (;;) {
+    at = consumeWindow(win, at, visitor, result);
+    // The record at `at` is not wholly in the window, or its header is bad, or it is huge: the slow path.
+    if (!win.holds(at, HEADER_BYTES)) {
+      const got = await win.fill(at, HEADER_BYTES);
+      if (got === 0) break;
+      if (got < HEADER_BYTES) {
+        result.partial = { offset: at, bytes: got };
+        break;
+      }
+    }
+    const o = at - win.base;
+    if (!headerValid(win.bytes, o)) {
+      visitor.corrupt(at, 'its length field fails its CRC check');
+      const next = await resync(win, at + 1);
+      if (next === null) {
+        // No valid header to the end: the tail is garbage, except its last bytes, which may begin a header.
+        at = Math.max(at, win.base + win.length - (HEADER_BYTES - 1));
+        break;
+      }
+      at = next;
+      continue;
+    }
+    const length = u32(win.bytes, o) + u32(win.bytes, o + 4) * 2 ** 32;
+    const total = HEADER_BYTES + length + FOOTER_BYTES;
+    if (length > MAX_RECORD_BYTES) {
+      const size = (await handle.stat()).size;
+      if (at + total > size) {
+        result.partial = { offset: at, bytes: size - at };
+        break;
+      }
+      visitor.corrupt(
+        at,
+        `it holds ${length} bytes, over the ${MAX_RECORD_BYTES >> 20} MiB read for one record; skipped`,
+      );
+      at += total;
+      continue;
+    }
+    // Not wholly in the window: read it in (consumeWindow then takes it), or it is cut short at the end.
+    const got = await win.fill(at, total);
+    if (got < total) {
+      result.partial = { offset: at, bytes: got };
+      break;
+    }
+  }
+  result.end = at;
+}
+
+/**
+ * The records wholly in the window from `at`, handed to the visitor; returns where it stopped. Synchronous and
+ * separate from the async loop, whose locals live in a generator context that is slower to reach.
+ */
+function consumeWindow(win: Window, at: number, visitor: RecordVisitor, result: RecordsRead): number {
+  const { bytes, base } = win;
+  const limit = base + win.length;
+  while (at + HEADER_BYTES <= limit) {
+    const o = at - base;
+    if (!headerValid(bytes, o)) return at;
+    const length = u32(bytes, o) + u32(bytes, o + 4) * 2 ** 32;
+    if (length > MAX_RECORD_BYTES || at + HEADER_BYTES + length + FOOTER_BYTES > limit) return at;
+    const d = o + HEADER_BYTES;
+    if (maskedCrc32c(bytes, d, d + length) !== u32(bytes, d + length))
+      visitor.corrupt(at, 'its data fails its CRC check');
+    else {
+      visitor.record(bytes, d, d + length, at);
+      result.records++;
+    }
+    at += HEADER_BYTES + length + FOOTER_BYTES;
+  }
+  return at;
+}
+
+/** The offset of the next valid header at or after `from`, or null when there is none before the end. */
+async function resync(win: Window, from: number): Promise<number | null> {
+  for (let at = from; ; at++) {
+    if (!win.holds(at, HEADER_BYTES) && (await win.fill(at, HEADER_BYTES)) < HEADER_BYTES) return null;
+    if (headerValid(win.bytes, at - win.base)) return at;
+  }
+}

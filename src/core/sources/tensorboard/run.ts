@@ -1,0 +1,221 @@
+// A run's event files -> one Table: every scalar tag a column on the step axis (through StepTableBuilder), restarts
+// and duplicate steps resolved as TensorBoard resolves them, and everything left out said once.
+//
+// TensorBoard's rules, per folder of event files (a sub-folder is its own series of files): a SessionLog START at
+// step T orphans every point logged before it with step >= T; a tag whose step goes back to T has its points from T
+// on rewritten; a step logged twice keeps the later value. Two rules of our own: Keras' `epoch_*` tags count epochs,
+// not steps, so when a run also has `batch_*` tags (on the step axis) the epoch tags are left out; and Lightning's
+// `hp_metric` placeholder of -1 is left out.
+import { ProblemLog, quote } from '../../table/problems';
+import type { Table } from '../../table/types';
+import { StepTableBuilder } from '../stepTable';
+import type { SourceOptions } from '../types';
+import { EventDecoder, readEvents, type EventSink, type SkippedKind } from './eventFile';
+import type { EventFileRef } from './layout';
+
+/** One tag of one folder: its column name and the last step it logged. */
+interface TagState {
+  name: string;
+  last: number;
+  /** Keras epoch tag: held back until the run is known to have no batch tags. */
+  epoch: boolean;
+  placeholder: boolean;
+}
+
+/** A point of a Keras epoch tag, held until the end (one per epoch: few). */
+interface HeldPoint {
+  name: string;
+  step: number;
+  value: number;
+  record: number;
+}
+
+/** What was left out, for the one info that says so. */
+interface LeftOut {
+  kinds: Record<SkippedKind, number>;
+  placeholders: number;
+  restarts: string[];
+  restartCount: number;
+}
+
+const SKIPPED_WORDS: Record<SkippedKind, string> = {
+  graph: 'graph(s)',
+  histogram: 'histogram value(s)',
+  image: 'image value(s)',
+  audio: 'audio value(s)',
+  text: 'text or string value(s)',
+  other: 'other non-scalar value(s)',
+};
+
+export class RunReader {
+  readonly problems: ProblemLog;
+  private readonly builder: StepTableBuilder;
+  /** Keras epoch tags' points by column name, each in step order like the builder's series. */
+  private readonly held = new Map<string, HeldPoint[]>();
+  private readonly leftOut: LeftOut = {
+    kinds: { graph: 0, histogram: 0, image: 0, audio: 0, text: 0, other: 0 },
+    placeholders: 0,
+    restarts: [],
+    restartCount: 0,
+  };
+  private readonly columns = new Map<string, TagState>();
+  private hasBatchTags = false;
+  private record = 0;
+  private bytesRead = 0;
+
+  constructor(display: string, options: SourceOptions) {
+    this.problems = new ProblemLog(display, options.maxProblems);
+    this.builder = new StepTableBuilder(this.problems);
+  }
+
+  /** Reads the files in order; each sub-folder prefix is one TensorBoard run whose restarts stay inside it. */
+  async readFiles(files: readonly EventFileRef[]): Promise<void> {
+    const folders = new Map<string, Map<string, TagState>>();
+    for (const file of files) {
+      let tags = folders.get(file.prefix);
+      if (tags === undefined) folders.set(file.prefix, (tags = new Map()));
+      await this.readFile(file, tags);
+    }
+  }
+
+  private async readFile(file: EventFileRef, tags: Map<string, TagState>): Promise<void> {
+    const sink = this.sink(file, tags);
+    const read = await readEvents(file.path, 0, sink, new EventDecoder(sink));
+    this.bytesRead += read.end;
+    if (read.error !== undefined) this.problems.addForFile('file-unreadable', 'error', this.record + 1, 1, read.error);
+    if (read.partial !== null)
+      this.problems.addForFile(
+        'event-record-partial',
+        'info',
+        this.record + 1,
+        1,
+        `${file.shown}: the last record (from byte ${read.partial.offset}, ${read.partial.bytes} bytes so far) is not ` +
+          'complete: its writer is still running (or stopped mid-write); it is read once it is written',
+      );
+  }
+
+  private sink(file: EventFileRef, tags: Map<string, TagState>): EventSink {
+    return {
+      scalar: (tag, step, value) => this.scalar(file, tags, tag, step, value),
+      sessionStart: (step) => this.restart(file, tags, step),
+      skipped: (kind) => this.leftOut.kinds[kind]++,
+      record: () => this.record++,
+      corrupt: (offset, reason) => {
+        this.record++;
+        this.problems.add(
+          'event-record-corrupt',
+          'warning',
+          this.record,
+          1,
+          `${file.shown}: the record at byte ${offset} is corrupt (${reason}); it is skipped and the records after ` +
+            'it are read',
+        );
+      },
+    };
+  }
+
+  private scalar(file: EventFileRef, tags: Map<string, TagState>, tag: string, step: number, value: number): void {
+    let state = tags.get(tag);
+    if (state === undefined) {
+      // One state per column: a root tag `eval/loss` and an `eval/` sub-folder's `loss` share the column and its order.
+      const name = file.prefix + tag;
+      state = this.columns.get(name) ?? {
+        name,
+        last: Number.NEGATIVE_INFINITY,
+        epoch: tag.startsWith('epoch_'),
+        placeholder: tag === 'hp_metric',
+      };
+      this.columns.set(name, state);
+      tags.set(tag, state);
+      if (tag.startsWith('batch_')) this.hasBatchTags = true;
+    }
+    if (state.placeholder && value === -1) {
+      this.leftOut.placeholders++;
+      return;
+    }
+    if (step < state.last) {
+      this.noteRestart(`${quote(state.name)} went back from step ${state.last} to ${step} in ${file.shown}`);
+      this.dropFrom(step, [state.name]);
+    }
+    state.last = step;
+    if (state.epoch) {
+      let points = this.held.get(state.name);
+      if (points === undefined) this.held.set(state.name, (points = []));
+      points.push({ name: state.name, step, value, record: this.record });
+    } else this.builder.add(state.name, step, value, this.record);
+  }
+
+  /** A SessionLog START at `step`: the folder's points at or after it are orphaned. */
+  private restart(file: EventFileRef, tags: Map<string, TagState>, step: number): void {
+    const names = [...tags.values()].filter((s) => s.last >= step).map((s) => s.name);
+    if (names.length > 0) this.noteRestart(`the writer restarted at step ${step} in ${file.shown}`);
+    this.dropFrom(step, names);
+    for (const state of tags.values()) if (state.last >= step) state.last = step - 1;
+  }
+
+  /** Drops the named series' points at `step` or later; each series is in step order, so only its tail goes. */
+  private dropFrom(step: number, names: readonly string[]): void {
+    this.builder.dropTailFrom(step, names);
+    for (const name of names) {
+      const points = this.held.get(name);
+      while (points !== undefined && points.length > 0 && points[points.length - 1].step >= step) points.pop();
+    }
+  }
+
+  private noteRestart(what: string): void {
+    this.leftOut.restartCount++;
+    if (this.leftOut.restarts.length < 3) this.leftOut.restarts.push(what);
+  }
+
+  /** The table of everything read; `run` names it when the source knows the run's name. */
+  finish(run: string | undefined): Table {
+    const epochLeftOut = this.hasBatchTags ? this.held.size : 0;
+    if (!this.hasBatchTags)
+      for (const points of this.held.values())
+        for (const p of points) this.builder.add(p.name, p.step, p.value, p.record);
+    this.report(epochLeftOut);
+    return this.builder.finish({ format: 'tensorboard', bytesRead: this.bytesRead, run });
+  }
+
+  private report(epochLeftOut: number): void {
+    const { kinds, placeholders, restarts, restartCount } = this.leftOut;
+    const parts = (Object.keys(kinds) as SkippedKind[])
+      .filter((k) => kinds[k] > 0)
+      .map((k) => `${kinds[k]} ${SKIPPED_WORDS[k]}`);
+    if (parts.length > 0)
+      this.problems.addForFile(
+        'event-values-skipped',
+        'info',
+        1,
+        1,
+        `${parts.join(', ')} skipped: they hold no scalars`,
+      );
+    if (epochLeftOut > 0)
+      this.problems.addForFile(
+        'event-values-skipped',
+        'info',
+        1,
+        1,
+        `${epochLeftOut} Keras epoch_* tag(s) left out: they count epochs, while the batch_* tags are on the step axis`,
+      );
+    if (placeholders > 0)
+      this.problems.addForFile(
+        'event-values-skipped',
+        'info',
+        1,
+        1,
+        `${placeholders} hp_metric value(s) of -1 left out: Lightning's placeholder, not a measurement`,
+      );
+    if (restartCount > 0) {
+      const more = restartCount > restarts.length ? `, and ${restartCount - restarts.length} more` : '';
+      this.problems.addForFile(
+        'event-restart',
+        'info',
+        1,
+        1,
+        `${restarts.join('; ')}${more}: the points logged before at those steps or later are replaced, as ` +
+          'TensorBoard does',
+      );
+    }
+  }
+}
