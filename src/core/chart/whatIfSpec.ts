@@ -21,9 +21,13 @@ export function defaultSpec(
   };
 }
 
-/** The LR at step s (1..T) of a spec. Warmup rises linearly from peak/W to the peak over the first W steps. */
+/**
+ * The LR at step s (1..T) of a spec. Warmup rises linearly from peak/W to the peak over the first W steps. A 'logged'
+ * spec's LR is the log's, not the knobs' (whatIf.ts reads it): NaN here.
+ */
 export function lrAt(spec: WhatIfSpec, s: number): number {
   const { peakLr: peak, totalSteps: T } = spec;
+  if (spec.shape === 'logged') return NaN;
   const W = Math.min(spec.warmupSteps, T);
   if (W > 0 && s <= W) return (peak * s) / W;
   const floor = peak * spec.minLrRatio;
