@@ -255,7 +255,7 @@ function markerStacks(
 
 function drawLabelBox(ctx: CanvasRenderingContext2D, view: PanelView, markers: ChartMarker[], box: PlacedBox): void {
   const { theme } = view;
-  ctx.fillStyle = withAlpha(theme.background, 0.88);
+  ctx.fillStyle = withAlpha(theme.background, 0.75);
   ctx.strokeStyle = withAlpha(theme.foreground, 0.35);
   ctx.lineWidth = 1;
   ctx.fillRect(box.left, box.top, box.right - box.left, box.bottom - box.top);
@@ -288,7 +288,7 @@ function scaleLabels(scale: Scale, ticks: Tick[], log: boolean): string[] {
       min: scale.min,
       max: scale.max,
       lengthPx: horizontal ? scale.width : scale.height,
-      minGapPx: horizontal ? 48 : 28,
+      minGapPx: horizontal ? 48 : 20,
     },
   );
 }
