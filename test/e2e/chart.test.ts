@@ -213,6 +213,11 @@ test(
     );
     await page.waitForTimeout(300);
     await host!.screenshot(join(shots, 'chart-loss-dark.png'));
+    // The LR panel's legend (the assumed LR named) and the what-if form, scrolled into view.
+    await chartFrame(page).locator('#whatif').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-loss-lr-whatif-dark.png'));
+    await chartFrame(page).locator('#title').scrollIntoViewIfNeeded();
 
     // What-if recomputes while typing (no blur, no Enter): schedule B's peak LR halved lowers its LR at the end.
     const before = s.whatIf[1].finalLoss;
@@ -261,6 +266,7 @@ test(
     const bytes = readFileSync(target);
     assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
     assert.ok(statSync(target).size > 5000);
+    copyFileSync(target, join(shots, 'chart-exported-cosine.png'));
     const s = await waitForChart(page, (x) => x.lastExport !== undefined);
     assert.equal(s.lastExport?.ok, true);
     // The image has a title: the file, what it is, and the law.
