@@ -115,9 +115,9 @@ export function loggedSchedule(spec: WhatIfSpec, logged: LoggedSchedule | undefi
   if (!logged || logged.steps.length === 0) return undefined;
   const peak = maxOf(logged.lr);
   if (!(peak > 0)) return undefined;
-  let n = 0;
+  // Rows up to the total steps; at least the first (a run shorter than the log's first row sees its LR).
+  let n = 1;
   while (n < logged.steps.length && logged.steps[n] <= spec.totalSteps) n++;
-  if (n === 0) return undefined;
   const scale = spec.peakLr / peak;
   return { steps: logged.steps.slice(0, n), lr: logged.lr.slice(0, n).map((v) => v * scale) };
 }

@@ -37,6 +37,8 @@ test('what-if schedules: warmup, cosine, WSD and multi-step shapes', () => {
 test('what-if: invalid knobs come back as messages, not exceptions', () => {
   assert.match(checkSpec({ ...base, totalSteps: 0 }) ?? '', /Total steps/);
   assert.match(checkSpec({ ...base, warmupSteps: 1000 }) ?? '', /Warmup/);
+  // The logged schedule's warmup is the log's own: a short total is not refused for a knob that is not shown.
+  assert.equal(checkSpec({ ...base, shape: 'logged', totalSteps: 50 }), null);
   assert.match(checkSpec({ ...base, shape: 'multistep', milestones: [1.5] }) ?? '', /milestones/);
   assert.equal(checkSpec(base), null);
 });
@@ -99,6 +101,9 @@ test("what-if 'logged': the file's own schedule, scaled to the peak, held past t
   // The peak knob scales the whole logged schedule.
   const half = whatIfCurve(fit, { ...spec, peakLr: 1.5e-4 }, 'B', { logged });
   assert.ok(half.ok && Math.abs(half.value.lr[half.value.lr.length - 1] - 1.5e-5) < 1e-15);
+  // Shorter than the log's first row: the first logged LR throughout.
+  const short = whatIfCurve(fit, { ...spec, totalSteps: 50 }, 'B', { logged });
+  assert.ok(short.ok && short.value.lr.every((v) => v === logged.lr[0]));
   // Without a logged schedule the answer is a message, not an exception.
   const none = whatIfCurve(fit, spec, 'B');
   assert.equal(none.ok, false);
