@@ -22,6 +22,7 @@ function curveJson(c: CurveReport) {
     band: c.points.low.length ? c.points.x.map((x, i) => [x, c.points.low[i], c.points.high[i]]) : [],
     lines: c.points.lines,
     metrics: c.metrics ?? null,
+    excludedBy: c.excludedBy,
   };
 }
 

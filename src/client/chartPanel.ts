@@ -2,6 +2,7 @@
 // a window reload. It asks the server for downsampled series (the server holds the analysis), relays zooms and
 // what-if schedules, refreshes when the file's fit changes, and writes exports through a save dialog.
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { chartToCsv, chartToJson } from '../core/chart/export';
 import { pointBudget } from '../core/chart/lttb';
@@ -31,6 +32,9 @@ const DEFAULT_PLOT_WIDTH = 800;
 
 /** Wall-clock ms with sub-ms resolution, comparable with the browser's performance.timeOrigin + now(). */
 const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/** globalState key: the folder the user last exported a chart to (a URI string). */
+const EXPORT_FOLDER_KEY = 'scalingLens.chart.exportFolder';
 
 const NOT_RUNNING = 'The Scaling Lens server is not running. Run "Scaling Lens: Restart Server".';
 
@@ -276,13 +280,13 @@ class ChartPanel {
     const bytes =
       format === 'png' ? (base64 ? Buffer.from(base64, 'base64') : undefined) : await this.exportText(format, logX);
     if (!bytes) return this.post({ type: 'exported', ok: false, message: 'Nothing to export yet.' });
-    const name = this.uri.path.replace(/\.[^./]+$/, '') + `.chart.${format}`;
     const target = await vscode.window.showSaveDialog({
-      defaultUri: this.uri.with({ path: name }),
+      defaultUri: this.exportDefault(format),
       filters: { [format.toUpperCase()]: [format] },
       title: `Export the chart as ${format.toUpperCase()}`,
     });
     if (!target) return this.post({ type: 'exported', ok: false, message: 'Export cancelled.' });
+    void this.ctx.context.globalState.update(EXPORT_FOLDER_KEY, vscode.Uri.joinPath(target, '..').toString());
     if (target.toString() === this.uri.toString())
       return this.post({
         type: 'exported',
@@ -299,6 +303,17 @@ class ChartPanel {
         message: `Could not write ${target.fsPath}: ${(error as Error).message}`,
       });
     }
+  }
+
+  /**
+   * Where the save dialog opens: the folder of the last export, else the home folder; never the run file's own
+   * folder by default (the extension only reads run files and writes nothing beside them unasked).
+   */
+  private exportDefault(format: ExportFormat): vscode.Uri {
+    const stem = (this.uri.path.split('/').pop() ?? 'chart').replace(/\.[^.]+$/, '');
+    const last = this.ctx.context.globalState.get<string>(EXPORT_FOLDER_KEY);
+    const folder = last ? vscode.Uri.parse(last) : vscode.Uri.file(homedir());
+    return vscode.Uri.joinPath(folder, `${stem}.chart.${format}`);
   }
 
   /** CSV/JSON carry every raw row, not the downsampled points on screen. */

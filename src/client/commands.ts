@@ -48,7 +48,8 @@ export function describePrediction(p: Prediction): string {
         .map(([k, v]) => `${k} = ${formatCompact(v)}`)
         .join(', ')})`
     : '';
-  return `${who ? `${who}: ` : ''}${at} = ${formatNumber(p.value, 4)}${band}${extra}`;
+  const assumes = p.assumption ? ` (assumes the ${p.assumption})` : '';
+  return `${who ? `${who}: ` : ''}${at} = ${formatNumber(p.value, 4)}${band}${extra}${assumes}`;
 }
 
 async function fit(

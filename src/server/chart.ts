@@ -5,7 +5,14 @@ import { isLossLaw } from '../core/analysis/lossLaw';
 import { plainAnalysis } from '../core/analysis/series';
 import type { Analysis, Series } from '../core/analysis/types';
 import { pointBudget } from '../core/chart/lttb';
-import { buildChart, sampleChart, whatIfDefaults, type ChartModel, type SampleOptions } from '../core/chart/series';
+import {
+  buildChart,
+  referenceCurve,
+  sampleChart,
+  whatIfDefaults,
+  type ChartModel,
+  type SampleOptions,
+} from '../core/chart/series';
 import type { ChartData, Outcome, WhatIfCurve } from '../core/chart/types';
 import { whatIfCurve } from '../core/chart/whatIf';
 import type { ChartDataParams, ChartDataResult, WhatIfParams } from '../shared/chart';
@@ -59,8 +66,13 @@ export class ChartRequests {
         message:
           'A what-if schedule needs a loss-curve fit (an LR-annealing fit or a multi-power-law fit); this file has none.',
       }));
-    const fromStep = whatIfDefaults(plainAnalysis(analysis), fit).fromStep;
-    return specs.map((spec, i) => whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep }));
+    const plain = plainAnalysis(analysis);
+    const fromStep = whatIfDefaults(plain, fit).fromStep;
+    const schedule = referenceCurve(plain, fit)?.schedule;
+    const logged = schedule && { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
+    return specs.map((spec, i) =>
+      whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep, logged }),
+    );
   }
 
   private chartOf(analysis: Analysis<Series>): CachedChart {

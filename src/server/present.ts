@@ -38,8 +38,11 @@ function lineRange(line: number, character = 0, endLine = line, endCharacter = L
 }
 
 /** A lens on a 0-based line that runs one of the extension's commands. */
-function lens(line: number, title: string, command: string, args: unknown[]): CodeLens {
-  return { range: lineRange(line, 0, line, 0), command: { title, command, arguments: args } };
+function lens(line: number, title: string, command: string, args: unknown[], tooltip?: string): CodeLens {
+  return {
+    range: lineRange(line, 0, line, 0),
+    command: { title, command, arguments: args, ...(tooltip && { tooltip }) },
+  };
 }
 
 const LAW_NAMES: Record<FitResult['law'], string> = {
@@ -101,7 +104,9 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
           : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
       const title = `${who} · ${lawName} · L(${formatCompact(p.step ?? p.x)}) = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`;
-      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }]));
+      // What the prediction assumes past the log (the LR held), on hover of the lens.
+      const tooltip = p.assumption && `L(${formatCompact(p.step ?? p.x)}) assumes the ${p.assumption}`;
+      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
     }
   }
   return lenses;

@@ -155,6 +155,17 @@ export interface DrawnPanel {
   xType: string | undefined;
   yType: string | undefined;
   datasets: DrawnDataset[];
+  /** The x-axis range drawn (shared by the panels). */
+  xMin?: number;
+  xMax?: number;
+  /** Tick labels as drawn ('' = a grid line without a label), per axis. */
+  ticks?: { x: string[]; y: string[] };
+  /** The target and break labels as drawn: their lines of text and boxes in px. */
+  labels?: { text: string[]; box: { left: number; top: number; right: number; bottom: number } }[];
+  /** The y-axis title. */
+  yTitle?: string;
+  /** The legend's entries as shown. */
+  legend?: string[];
 }
 
 /** What the panel shows, as read-only numbers and labels. */
@@ -170,6 +181,8 @@ export interface ChartSnapshot {
   timing: WebviewTiming;
   /** The answer to the last export, kept until the next one. */
   lastExport?: Extract<ToWebview, { type: 'exported' }>;
+  /** The title lines drawn on the last exported PNG. */
+  exportHeader?: string[];
 }
 
 /**

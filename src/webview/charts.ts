@@ -10,7 +10,10 @@ import {
   PointElement,
   Tooltip,
   type ChartOptions,
+  type LegendItem,
   type Plugin,
+  type Scale,
+  type Tick,
   type TooltipItem,
 } from 'chart.js';
 import annotationPlugin, { type AnnotationOptions } from 'chartjs-plugin-annotation';
@@ -18,7 +21,8 @@ import zoomPlugin from 'chartjs-plugin-zoom';
 import type { ChartMarker, ChartPanelSpec } from '../shared/chart';
 import type { LensDataset, LensPoint } from './datasets';
 import { formatNumber } from '../core/util/format';
-import { tick } from './format';
+import { tickLabels } from './format';
+import { layoutLabels, type PlacedBox } from './labelLayout';
 import { withAlpha, type Theme } from './theme';
 
 Chart.register(
@@ -43,10 +47,30 @@ export interface PanelView {
   residuals: boolean;
   markers: ChartMarker[];
   theme: Theme;
+  /** The x range every panel shares (one step sits at one x in all of them); undefined: the data's own. */
+  xRange?: { min: number; max: number };
+  /** Colour of a group, as its series are drawn (marker labels carry it). */
+  colorOf: (group: string) => string;
   /** A zoom or pan ended: the new x range, or undefined after a reset. */
   onWindow: (chart: LensChart) => void;
+  /** A legend entry standing for a whole group was clicked. */
+  onToggleGroup: (group: string) => void;
   onDraw: () => void;
 }
+
+/** Room for a y-axis title and labels like "2.5e-4" (px). */
+const Y_AXIS_WIDTH = 76;
+
+/** Above this many groups in a panel the legend lists each group once (its observed points), not each series. */
+const LEGEND_GROUPS = 4;
+
+/**
+ * Each chart's current view, by its canvas (known before the chart's first render, which runs in its constructor):
+ * the plugins read it, and a theme change replaces it.
+ */
+const views = new WeakMap<HTMLCanvasElement, PanelView>();
+/** The marker labels as last drawn, per chart, for the test hook. */
+const drawnLabels = new WeakMap<LensChart, { text: string[]; box: PlacedBox }[]>();
 
 /** Fills the canvas with the editor background first, so an exported PNG reads like the panel. */
 const background: Plugin<'line'> = {
@@ -61,13 +85,25 @@ const background: Plugin<'line'> = {
 };
 
 export function createChart(canvas: HTMLCanvasElement, datasets: LensDataset[], view: PanelView): LensChart {
-  const drawn: Plugin<'line'> = { id: 'lensDrawn', afterRender: () => view.onDraw() };
+  const drawn: Plugin<'line'> = { id: 'lensDrawn', afterRender: (chart) => views.get(chart.canvas)?.onDraw() };
+  views.set(canvas, view);
   return new Chart<'line', LensPoint[]>(canvas, {
     type: 'line',
     data: { datasets },
     options: optionsFor(view),
-    plugins: [background, drawn],
+    plugins: [background, finalTicks, markerLabels, drawn],
   });
+}
+
+/** A new view for a live chart (theme change): its options and what its plugins read. */
+export function applyView(chart: LensChart, view: PanelView): void {
+  views.set(chart.canvas, view);
+  chart.options = optionsFor(view);
+}
+
+/** The marker labels of a chart as last drawn: their lines of text and boxes (px). */
+export function labelsOf(chart: LensChart): { text: string[]; box: PlacedBox }[] {
+  return drawnLabels.get(chart) ?? [];
 }
 
 export function optionsFor(view: PanelView): ChartOptions<'line'> {
@@ -78,15 +114,15 @@ export function optionsFor(view: PanelView): ChartOptions<'line'> {
     title: { display: true, text: title, color: theme.foreground },
     grid: { color: withAlpha(theme.grid, 0.6) },
     border: { color: theme.grid },
-    // A log axis over a narrow range ticks every 0.01: label about eight of them, keep every grid line.
+    // Every tick keeps its grid line; labels go to ticks far enough apart, with digits enough to tell them apart.
     ticks: {
       color: theme.foreground,
-      callback: (v: number | string, i: number, all: unknown[]) =>
-        i % Math.ceil(all.length / 8) === 0 ? tick(Number(v)) : '',
+      callback(this: Scale, _v: number | string, i: number, all: Tick[]) {
+        return labelsFor(this, all, log)[i];
+      },
       maxRotation: 0,
       minRotation: 0,
-      sampleSize: 20,
-      autoSkip: true,
+      autoSkip: false,
     },
   });
   const done = ({ chart }: { chart: Chart }) => view.onWindow(chart as unknown as LensChart);
@@ -100,8 +136,12 @@ export function optionsFor(view: PanelView): ChartOptions<'line'> {
     font: { family: theme.font },
     interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
     scales: {
-      x: axis(view.logX, spec.xLabel),
-      y: axis(yLog, view.residuals && spec.id === 'main' ? `residual (observed / law − 1, %)` : spec.yLabel),
+      x: { ...axis(view.logX, spec.xLabel), min: view.xRange?.min, max: view.xRange?.max },
+      y: {
+        ...axis(yLog, view.residuals && spec.id === 'main' ? `residual (observed / law − 1, %)` : spec.yLabel),
+        // One y-axis width in every panel, so stacked panels put a step at the same pixel column too.
+        afterFit: (scale: Scale) => void (scale.width = Math.max(scale.width, Y_AXIS_WIDTH)),
+      },
     },
     plugins: {
       lensBackground: { color: theme.background },
@@ -113,9 +153,10 @@ export function optionsFor(view: PanelView): ChartOptions<'line'> {
           usePointStyle: true,
           boxHeight: 7,
           font: { size: 11 },
-          filter: (item, data) =>
-            !['band-low', 'band', 'target'].includes((data.datasets[item.datasetIndex ?? 0] as LensDataset).lens.kind),
+          filter: (item, data) => inLegend(item, data.datasets as LensDataset[]),
         },
+        onClick: (_e: unknown, item: LegendItem, legend: { chart: Chart }) =>
+          legendClick(item, legend.chart as LensChart),
       },
       tooltip: {
         callbacks: { label: tooltipLabel },
@@ -137,14 +178,14 @@ export function optionsFor(view: PanelView): ChartOptions<'line'> {
   } as ChartOptions<'line'>;
 }
 
-/** A vertical line per target and per break, labelled with its prediction (label text is drawn, never parsed). */
+/** A vertical line per target and per break; their labels are drawn by markerLabels, laid out not to overlap. */
 function markerAnnotations(view: PanelView): Record<string, AnnotationOptions> {
   const out: Record<string, AnnotationOptions> = {};
   if (view.residuals && view.spec.id === 'main') {
     out.zero = { type: 'line', yMin: 0, yMax: 0, borderColor: view.theme.foreground, borderWidth: 1 };
   }
   view.markers.forEach((m, i) => {
-    const color = m.kind === 'break' ? view.theme.alert : view.theme.foreground;
+    const color = m.kind === 'break' ? view.theme.alert : view.colorOf(m.group);
     out[`${m.kind}-${i}`] = {
       type: 'line',
       scaleID: 'x',
@@ -152,18 +193,153 @@ function markerAnnotations(view: PanelView): Record<string, AnnotationOptions> {
       borderColor: withAlpha(color, 0.8),
       borderWidth: m.kind === 'break' ? 2 : 1,
       borderDash: m.kind === 'break' ? [] : [4, 4],
-      label: {
-        display: true,
-        content: m.label,
-        position: m.kind === 'break' ? 'end' : 'start',
-        yAdjust: 14 * (i % 3),
-        color: view.theme.background,
-        backgroundColor: withAlpha(color, 0.85),
-        font: { size: 11 },
-      },
     };
   });
   return out;
+}
+
+const LABEL_FONT = 11;
+const LABEL_LINE = 15;
+const LABEL_PAD = 4;
+
+/**
+ * The markers' labels: the markers at one x share a box (one line each, with its group's colour), and boxes are
+ * placed beside their line without covering each other (labelLayout.ts). Text is drawn as text, never parsed.
+ */
+const markerLabels: Plugin<'line'> = {
+  id: 'lensMarkerLabels',
+  afterDatasetsDraw(c) {
+    const chart = c as LensChart;
+    const view = views.get(chart.canvas);
+    const { ctx, chartArea: area, scales } = chart;
+    if (!view || !scales.x) return;
+    ctx.save();
+    ctx.font = `${LABEL_FONT}px ${view.theme.font}`;
+    const stacks = markerStacks(view, scales.x, area);
+    const boxes = stacks.map((st) => ({
+      x: st.px,
+      width: Math.max(...st.markers.map((m) => ctx.measureText(m.label).width)) + 2 * LABEL_PAD + 10,
+      height: st.markers.length * LABEL_LINE + LABEL_PAD,
+    }));
+    const placed = layoutLabels(boxes, area);
+    const drawn: { text: string[]; box: PlacedBox }[] = [];
+    stacks.forEach((st, k) => {
+      const box = placed[k];
+      if (!box) return;
+      drawLabelBox(ctx, view, st.markers, box);
+      drawn.push({ text: st.markers.map((m) => m.label), box });
+    });
+    drawnLabels.set(chart, drawn);
+    ctx.restore();
+  },
+};
+
+/** Markers inside the plot, grouped by their x on screen (within 2 px), left to right. */
+function markerStacks(
+  view: PanelView,
+  x: Scale,
+  area: { left: number; right: number },
+): { px: number; markers: ChartMarker[] }[] {
+  const stacks: { px: number; markers: ChartMarker[] }[] = [];
+  const visible = view.markers
+    .map((m) => ({ m, px: x.getPixelForValue(m.x) }))
+    .filter((p) => p.px >= area.left - 1 && p.px <= area.right + 1)
+    .sort((a, b) => a.px - b.px);
+  for (const { m, px } of visible) {
+    const last = stacks[stacks.length - 1];
+    if (last && Math.abs(last.px - px) <= 2) last.markers.push(m);
+    else stacks.push({ px, markers: [m] });
+  }
+  return stacks;
+}
+
+function drawLabelBox(ctx: CanvasRenderingContext2D, view: PanelView, markers: ChartMarker[], box: PlacedBox): void {
+  const { theme } = view;
+  ctx.fillStyle = withAlpha(theme.background, 0.75);
+  ctx.strokeStyle = withAlpha(theme.foreground, 0.35);
+  ctx.lineWidth = 1;
+  ctx.fillRect(box.left, box.top, box.right - box.left, box.bottom - box.top);
+  ctx.strokeRect(box.left + 0.5, box.top + 0.5, box.right - box.left - 1, box.bottom - box.top - 1);
+  ctx.textBaseline = 'middle';
+  markers.forEach((m, i) => {
+    const y = box.top + LABEL_PAD / 2 + LABEL_LINE * (i + 0.5);
+    ctx.fillStyle = m.kind === 'break' ? theme.alert : view.colorOf(m.group);
+    ctx.fillRect(box.left + LABEL_PAD, y - 3, 6, 6);
+    ctx.fillStyle = theme.foreground;
+    ctx.fillText(m.label, box.left + LABEL_PAD + 10, y);
+  });
+}
+
+/** Tick labels of one scale, computed once per tick list (chart.js asks per tick). */
+const tickCache = new WeakMap<Tick[], string[]>();
+
+function labelsFor(scale: Scale, ticks: Tick[], log: boolean): string[] {
+  let labels = tickCache.get(ticks);
+  if (!labels) tickCache.set(ticks, (labels = scaleLabels(scale, ticks, log)));
+  return labels;
+}
+
+function scaleLabels(scale: Scale, ticks: Tick[], log: boolean): string[] {
+  const horizontal = scale.isHorizontal();
+  return tickLabels(
+    ticks.map((t) => t.value),
+    {
+      log,
+      min: scale.min,
+      max: scale.max,
+      lengthPx: horizontal ? scale.width : scale.height,
+      minGapPx: horizontal ? 48 : 20,
+    },
+  );
+}
+
+/**
+ * The tick callback runs while chart.js is still sizing the axes (on a first guess of their length): once the layout
+ * is final, the labels are chosen again for the real length, so a short panel never prints labels over each other.
+ */
+const finalTicks: Plugin<'line'> = {
+  id: 'lensFinalTicks',
+  afterLayout(chart) {
+    for (const scale of Object.values(chart.scales)) {
+      const labels = scaleLabels(scale, scale.ticks, scale.type === 'logarithmic');
+      scale.ticks.forEach((t, i) => (t.label = labels[i]));
+    }
+  },
+};
+
+/**
+ * Bands and prediction markers follow their group and are not listed. With many groups in a panel, each group is
+ * listed once (its observed points, or its first series) and the law lines take their group's colour; the LR
+ * assumed after the log stays listed, since it is what every prediction past the log rests on.
+ */
+function inLegend(item: LegendItem, datasets: LensDataset[]): boolean {
+  const ds = datasets[item.datasetIndex ?? 0];
+  const kind = ds.lens.kind;
+  if (kind === 'band-low' || kind === 'band' || kind === 'target') return false;
+  if (kind === 'schedule-assumed' || ds.lens.group === '') return true;
+  const groups = new Set(datasets.map((d) => d.lens.group).filter((g) => g !== ''));
+  if (groups.size <= LEGEND_GROUPS) return true;
+  return representative(datasets, ds.lens.group) === ds;
+}
+
+function representative(datasets: LensDataset[], group: string): LensDataset | undefined {
+  const mine = datasets.filter((d) => d.lens.group === group && !['band-low', 'band', 'target'].includes(d.lens.kind));
+  return mine.find((d) => d.lens.kind === 'observed') ?? mine[0];
+}
+
+/** A listed group stands for all its series: a click hides or shows the group (as the group filter does). */
+function legendClick(item: LegendItem, chart: LensChart): void {
+  const datasets = chart.data.datasets as LensDataset[];
+  const ds = datasets[item.datasetIndex ?? 0];
+  const view = views.get(chart.canvas);
+  const grouped = new Set(datasets.map((d) => d.lens.group).filter((g) => g !== '')).size > LEGEND_GROUPS;
+  if (view && grouped && ds.lens.group !== '' && ds.lens.kind !== 'schedule-assumed') {
+    view.onToggleGroup(ds.lens.group);
+    return;
+  }
+  const index = item.datasetIndex ?? 0;
+  chart.setDatasetVisibility(index, !chart.isDatasetVisible(index));
+  chart.update();
 }
 
 function tooltipLabel(item: TooltipItem<'line'>): string | string[] {

@@ -49,9 +49,16 @@ export function toPoints(s: ChartSeries, residuals: boolean): LensPoint[] {
 }
 
 /** One or two datasets per series (a band is a lower edge plus an upper edge filled down to it). */
+/** A group's colour: the theme's palette by the group's place in the filter; '' (whole-chart series) in the text colour. */
+export function groupColor(group: string, ctx: Pick<StyleContext, 'theme' | 'groupIndex'>): string {
+  const gi = ctx.groupIndex.get(group) ?? 0;
+  return group === '' ? ctx.theme.foreground : ctx.theme.palette[gi % ctx.theme.palette.length];
+}
+
 export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
   const gi = ctx.groupIndex.get(s.group) ?? 0;
-  const color = s.group === '' ? ctx.theme.foreground : ctx.theme.palette[gi % ctx.theme.palette.length];
+  // Rows the file flags to leave out of the fit are drawn greyed: there, not fitted.
+  const color = s.role === 'excluded' ? withAlpha(ctx.theme.foreground, 0.45) : groupColor(s.group, ctx);
   const meta = (kind: LensMeta['kind'] = s.kind): LensMeta => ({ id: s.id, group: s.group, kind, total: s.total });
   const base = { parsing: false as const, normalized: true, spanGaps: true, label: s.label };
   if (ctx.residuals && s.kind !== 'observed') return [];
@@ -60,8 +67,8 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
       const dense = s.x.length > 300;
       const plain = {
         borderColor: color,
-        backgroundColor: s.role === 'heldout' ? 'transparent' : withAlpha(color, 0.8),
-        pointStyle: POINT_STYLES[gi % POINT_STYLES.length],
+        backgroundColor: s.role === 'heldout' ? 'transparent' : s.role === 'excluded' ? color : withAlpha(color, 0.8),
+        pointStyle: s.role === 'excluded' ? 'crossRot' : POINT_STYLES[gi % POINT_STYLES.length],
         pointRadius: dense ? 1.5 : 3.5,
         pointBorderWidth: 1,
       };
@@ -126,6 +133,19 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
           borderColor: color,
           borderWidth: 1.5,
           borderDash: DASHES[gi % DASHES.length],
+          pointRadius: 0,
+          order: 2,
+        },
+      ];
+    case 'schedule-assumed':
+      return [
+        {
+          ...base,
+          lens: meta(),
+          data: toPoints(s, false),
+          borderColor: withAlpha(color, 0.9),
+          borderWidth: 1.5,
+          borderDash: [6, 4],
           pointRadius: 0,
           order: 2,
         },

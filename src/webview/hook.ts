@@ -2,7 +2,7 @@
 // messages): what the panel drew, as numbers and labels, and when. Read by the browser tests and the panel
 // benchmark. Separate from main.ts, which runs the page: this module only reports on it.
 import type { ChartData, ChartHook, ChartSnapshot, PanelId, WebviewTiming, WhatIfCurve } from '../shared/chart';
-import type { LensChart } from './charts';
+import { labelsOf, type LensChart } from './charts';
 import { scriptStart } from './clock';
 import type { LensDataset } from './datasets';
 
@@ -49,12 +49,23 @@ function pageLoad(): WebviewTiming['page'] {
   };
 }
 
+/** The labels of a scale's ticks as drawn. */
+function tickTexts(chart: LensChart, axis: 'x' | 'y'): string[] {
+  return (chart.scales[axis]?.ticks ?? []).map((t) => String(t.label ?? ''));
+}
+
 /** Replaces the snapshot with what `view` shows; fields of `extra` (the last export) stay until replaced. */
-export function publish(view: PageView, extra: Pick<ChartSnapshot, 'lastExport'>): void {
+export function publish(view: PageView, extra: Pick<ChartSnapshot, 'lastExport' | 'exportHeader'>): void {
   const panels = [...view.charts].map(([id, c]) => ({
     id,
     xType: c.options.scales?.x?.type,
     yType: c.options.scales?.y?.type,
+    xMin: c.scales.x?.min,
+    xMax: c.scales.x?.max,
+    ticks: { x: tickTexts(c, 'x'), y: tickTexts(c, 'y') },
+    labels: labelsOf(c),
+    yTitle: (c.options.scales?.y as { title?: { text?: string } } | undefined)?.title?.text,
+    legend: (c.legend?.legendItems ?? []).map((item) => item.text),
     datasets: (c.data.datasets as LensDataset[]).map((d) => ({
       id: d.lens.id,
       label: d.label ?? '', // every dataset is given one (datasets.ts); Chart.js types it optional

@@ -15,8 +15,8 @@ import type {
   WhatIfCurve,
   XWindow,
 } from '../shared/chart';
-import { createChart, optionsFor, type LensChart, type PanelView } from './charts';
-import { datasetsFor, whatIfDatasets, type LensDataset } from './datasets';
+import { applyView, createChart, type LensChart, type PanelView } from './charts';
+import { datasetsFor, groupColor, whatIfDatasets, type LensDataset } from './datasets';
 import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
@@ -123,33 +123,68 @@ function clearCharts(): void {
   report({});
 }
 
-/** Datasets of a panel: the server's series for visible groups, then the what-if curves. */
+const groupIndex = (): Map<string, number> => new Map((data?.groups ?? []).map((g, i) => [g, i]));
+
+/**
+ * Datasets of a panel: the server's series for visible groups, then the what-if curves. The residual view shows how
+ * the data sit against the law: no what-if curves in any panel.
+ */
 function datasetsOf(panel: PanelId): LensDataset[] {
   if (!data) return [];
   const hidden = new Set(state.hiddenGroups ?? []);
-  const groupIndex = new Map(data.groups.map((g, i) => [g, i]));
   const residuals = panel === 'main' && !!state.residuals;
   const out = data.series
-    .filter((s) => s.panel === panel && !hidden.has(s.group))
-    .flatMap((s) => datasetsFor(s, { theme, groupIndex, residuals }));
-  if (data.kind === 'loss-curve' && !residuals) out.push(...whatIfDatasets(whatIf, panel, theme));
+    .filter((s) => s.panel === panel && !hidden.has(s.group) && !(state.residuals && s.kind === 'schedule-assumed'))
+    .flatMap((s) => datasetsFor(s, { theme, groupIndex: groupIndex(), residuals }));
+  if (data.kind === 'loss-curve' && !state.residuals) out.push(...whatIfDatasets(whatIf, panel, theme));
   return out;
 }
 
-function viewOf(panel: PanelId): PanelView {
+function viewOf(panel: PanelId, xRange?: PanelView['xRange']): PanelView {
   const spec = data!.panels.find((p) => p.id === panel)!;
   const hidden = new Set(state.hiddenGroups ?? []);
+  // Targets are predictions beyond the data: the residual view has none to show; breaks stay (they are in the data).
+  const markers = data!.markers.filter(
+    (m) => m.panel === panel && !hidden.has(m.group) && !(state.residuals && m.kind === 'target'),
+  );
   return {
     spec,
     logX: logX(),
     logY: state.logY?.[panel] ?? spec.logY,
     residuals: panel === 'main' && !!state.residuals,
-    markers: data!.markers.filter((m) => m.panel === panel && !hidden.has(m.group)),
+    markers,
     theme,
+    xRange,
+    colorOf: (group) => groupColor(group, { theme, groupIndex: groupIndex() }),
     onWindow: (chart) => linkWindow(chart),
+    onToggleGroup: (group) => toggleGroup(group),
     onDraw: () => drawn(),
   };
 }
+
+/**
+ * One x range for every panel (a step sits at one x in the loss and the LR panels): the extent of what they draw,
+ * and in the residual view the extent of the residuals. Undefined when nothing has an x the axis can show.
+ */
+function sharedXRange(byPanel: Map<PanelId, LensDataset[]>): PanelView['xRange'] {
+  const log = logX();
+  let [min, max] = [Infinity, -Infinity];
+  for (const [panel, datasets] of byPanel) {
+    if (state.residuals && panel !== 'main') continue;
+    for (const d of datasets)
+      for (const p of d.data) {
+        if (!Number.isFinite(p.x) || (log && !(p.x > 0))) continue;
+        if (p.x < min) min = p.x;
+        if (p.x > max) max = p.x;
+      }
+  }
+  if (!(max > min)) return undefined;
+  // A little room on the right: a target marker at the furthest x is a line, not the plot's edge.
+  return { min, max: log ? max * (max / min) ** X_PAD : max + (max - min) * X_PAD };
+}
+
+/** Share of the x-axis left free beyond the furthest point. */
+const X_PAD = 0.03;
 
 /** Recreates every chart: after new data, a toggle, a filter or a theme change. */
 function rebuild(): void {
@@ -159,6 +194,8 @@ function rebuild(): void {
   charts.clear();
   container.replaceChildren();
   container.className = `charts layout-${data.kind === 'downstream' ? 'side' : 'stacked'}`;
+  const byPanel = new Map(data.panels.map((p) => [p.id, datasetsOf(p.id)]));
+  const xRange = sharedXRange(byPanel);
   for (const spec of data.panels) {
     const box = document.createElement('section');
     box.className = `panel panel-${spec.id}`;
@@ -170,7 +207,7 @@ function rebuild(): void {
     holder.append(canvas);
     box.append(holder);
     container.append(box);
-    charts.set(spec.id, createChart(canvas, datasetsOf(spec.id), viewOf(spec.id)));
+    charts.set(spec.id, createChart(canvas, byPanel.get(spec.id)!, viewOf(spec.id, xRange)));
   }
   report({}); // a chart's first render runs inside its constructor, before it is in `charts`
 }
@@ -206,6 +243,14 @@ function axisToggle(panel: PanelId, axis: 'x' | 'y'): HTMLElement {
   button.textContent = `${axis}: ${isLog ? 'log' : 'linear'}`;
   button.title = `Switch the ${axis}-axis to a ${isLog ? 'linear' : 'logarithmic'} scale`;
   button.setAttribute('aria-pressed', String(isLog));
+  if (axis === 'y' && panel === 'main' && state.residuals) {
+    // Residuals are percentages around 0: always a linear axis, and the button says so.
+    button.textContent = 'y: linear';
+    button.title = 'Residuals are drawn on a linear axis';
+    button.setAttribute('aria-pressed', 'false');
+    button.disabled = true;
+    return button;
+  }
   button.addEventListener('click', () => {
     if (axis === 'x') {
       // The panels share x (step or D_p): one toggle moves both, and the server re-samples in the new space.
@@ -258,19 +303,27 @@ function renderGroups(): void {
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.checked = !hidden.has(g);
-    box.addEventListener('change', () => {
-      const now = new Set(state.hiddenGroups ?? []);
-      if (box.checked) now.delete(g);
-      else now.add(g);
-      saveState({ hiddenGroups: [...now] });
-      rebuild();
-    });
+    box.addEventListener('change', () => setGroupHidden(g, !box.checked));
     const text = document.createElement('span');
     text.textContent = g;
     label.append(box, text);
     list.append(label);
   }
   $('groups').hidden = (data?.groups.length ?? 0) < 2;
+}
+
+function setGroupHidden(group: string, hide: boolean): void {
+  const now = new Set(state.hiddenGroups ?? []);
+  if (hide) now.add(group);
+  else now.delete(group);
+  saveState({ hiddenGroups: [...now] });
+  rebuild();
+}
+
+/** A legend entry standing for a group: hide or show the group, and keep the filter's boxes in step. */
+function toggleGroup(group: string): void {
+  setGroupHidden(group, !(state.hiddenGroups ?? []).includes(group));
+  renderGroups();
 }
 
 function renderFits(): void {
@@ -303,27 +356,40 @@ function exportAs(format: ExportFormat): void {
   if (format !== 'png') return post({ type: 'export', format, logX: logX() });
   const visible = [...charts.values()];
   if (!visible.length) return setStatus('Nothing to export yet.', true);
-  // One image of every panel, laid out as on screen.
+  // One image: a title (the file, what it is, the laws), then every panel laid out as on screen.
+  const header = exportHeader();
   const rects = visible.map((c) => c.canvas.getBoundingClientRect());
   const left = Math.min(...rects.map((r) => r.left));
   const top = Math.min(...rects.map((r) => r.top));
   const scale = window.devicePixelRatio || 1;
+  const headerHeight = HEADER_LINE * header.length + 12;
   const out = document.createElement('canvas');
   out.width = Math.ceil((Math.max(...rects.map((r) => r.right)) - left) * scale);
-  out.height = Math.ceil((Math.max(...rects.map((r) => r.bottom)) - top) * scale);
+  out.height = Math.ceil((Math.max(...rects.map((r) => r.bottom)) - top + headerHeight) * scale);
   const ctx = out.getContext('2d')!;
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, out.width, out.height);
+  ctx.scale(scale, scale);
+  ctx.fillStyle = theme.foreground;
+  ctx.textBaseline = 'top';
+  header.forEach((line, i) => {
+    ctx.font = `${i === 0 ? 'bold 14px' : '12px'} ${theme.font}`;
+    ctx.fillText(line, 8, 6 + i * HEADER_LINE, out.width / scale - 16);
+  });
   visible.forEach((c, i) =>
-    ctx.drawImage(
-      c.canvas,
-      (rects[i].left - left) * scale,
-      (rects[i].top - top) * scale,
-      rects[i].width * scale,
-      rects[i].height * scale,
-    ),
+    ctx.drawImage(c.canvas, rects[i].left - left, rects[i].top - top + headerHeight, rects[i].width, rects[i].height),
   );
+  report({ exportHeader: header });
   post({ type: 'export', format: 'png', base64: out.toDataURL('image/png').split(',')[1], logX: logX() });
+}
+
+const HEADER_LINE = 18;
+
+/** The exported image's title: the file and what it is, then each law drawn (its formula), once. */
+function exportHeader(): string[] {
+  if (!data) return [file];
+  const laws = [...new Set(data.fits.map((f) => f.formula))];
+  return [`${file} · ${kindLabel(data.kind)}`, ...(laws.length ? [`law: ${laws.join('; ')}`] : [])];
 }
 
 for (const f of ['png', 'csv', 'json'] as const) $(`export-${f}`).addEventListener('click', () => exportAs(f));
@@ -332,9 +398,11 @@ for (const f of ['png', 'csv', 'json'] as const) $(`export-${f}`).addEventListen
 
 onThemeChange(() => {
   theme = readTheme();
+  const byPanel = new Map([...charts.keys()].map((p) => [p, datasetsOf(p)]));
+  const xRange = sharedXRange(byPanel);
   for (const [panel, chart] of charts) {
-    chart.options = optionsFor(viewOf(panel));
-    chart.data.datasets = datasetsOf(panel);
+    applyView(chart, viewOf(panel, xRange));
+    chart.data.datasets = byPanel.get(panel)!;
     chart.update('none');
   }
 });
@@ -350,7 +418,7 @@ function drawn(): void {
 }
 
 /** Publishes the test hook's snapshot of the page (see hook.ts). */
-function report(extra: Pick<ChartSnapshot, 'lastExport'>): void {
+function report(extra: Pick<ChartSnapshot, 'lastExport' | 'exportHeader'>): void {
   publish({ file, data, charts, whatIf, status: $('status').textContent ?? '', timing }, extra);
 }
 

@@ -5,9 +5,12 @@ import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from '../shared
 
 type Defaults = WhatIfDefaults;
 
-/** Two schedules to compare out of the box: the paper's cosine against WSD. */
+/**
+ * Two schedules to compare out of the box: a cosine against the file's own schedule as logged (held at its last LR
+ * past the log), or against WSD when the file has no logged schedule.
+ */
 export function defaultSpecs(d: Defaults): WhatIfSpec[] {
-  return [defaultSpec(d, 'cosine'), defaultSpec(d, 'wsd')];
+  return [defaultSpec(d, 'cosine'), defaultSpec(d, d.logged ? 'logged' : 'wsd')];
 }
 
 interface Field {
@@ -20,7 +23,7 @@ interface Field {
 const FIELDS: Field[] = [
   { key: 'shape', label: 'Schedule', kind: 'shape' },
   { key: 'peakLr', label: 'Peak LR', kind: 'number' },
-  { key: 'warmupSteps', label: 'Warmup steps', kind: 'number' },
+  { key: 'warmupSteps', label: 'Warmup steps', kind: 'number', shapes: ['constant', 'cosine', 'wsd', 'multistep'] },
   { key: 'totalSteps', label: 'Total steps', kind: 'number' },
   { key: 'minLrRatio', label: 'Final LR / peak', kind: 'number', shapes: ['cosine', 'wsd'] },
   { key: 'decayFraction', label: 'Decay fraction', kind: 'number', shapes: ['wsd'] },
@@ -35,6 +38,7 @@ const OPTIONS: Record<'shape' | 'decayShape', [string, string][]> = {
     ['cosine', 'Cosine'],
     ['wsd', 'WSD (warmup-stable-decay)'],
     ['multistep', 'Multi-step'],
+    ['logged', 'As logged in this file'],
   ],
   decayShape: [
     ['linear', 'linear'],
@@ -43,8 +47,12 @@ const OPTIONS: Record<'shape' | 'decayShape', [string, string][]> = {
   ],
 };
 
+/** How long typing pauses before the curves are recomputed: a few keystrokes make one request. */
+const TYPING_DELAY_MS = 250;
+
 export class WhatIfForm {
   private specs: WhatIfSpec[] = [];
+  private defaults: Defaults | undefined;
   private enabled = [true, true];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly result = document.createElement('div');
@@ -56,6 +64,7 @@ export class WhatIfForm {
 
   show(defaults: Defaults | undefined, remembered: WhatIfSpec[] | undefined): void {
     this.root.hidden = !defaults;
+    this.defaults = defaults;
     if (!defaults) return;
     this.specs = remembered?.length === 2 ? remembered : defaultSpecs(defaults);
     this.render();
@@ -102,7 +111,17 @@ export class WhatIfForm {
       if (f.shapes && !f.shapes.includes(spec.shape)) continue;
       box.append(this.field(spec, index, f));
     }
+    const note = this.loggedNote(spec);
+    if (note) box.append(Object.assign(document.createElement('p'), { className: 'hint', textContent: note }));
     return box;
+  }
+
+  /** What 'as logged' means for this file: whose schedule, and the LR held after its last row. */
+  private loggedNote(spec: WhatIfSpec): string | undefined {
+    const logged = this.defaults?.logged;
+    if (spec.shape !== 'logged') return undefined;
+    if (!logged) return 'This file has no logged LR schedule to continue.';
+    return `${logged.curve}'s schedule, scaled to the peak LR, held at its last LR after step ${logged.lastStep.toLocaleString('en-US')}.`;
   }
 
   private field(spec: WhatIfSpec, index: number, f: Field): HTMLElement {
@@ -130,6 +149,8 @@ export class WhatIfForm {
     }
     input.dataset.field = f.key;
     input.addEventListener('change', () => this.update(index, f, input.value));
+    // Recompute while typing (debounced in emit); a value that does not parse yet comes back as a message.
+    if (input instanceof HTMLInputElement) input.addEventListener('input', () => this.update(index, f, input.value));
     row.append(text, input);
     return row;
   }
@@ -146,7 +167,7 @@ export class WhatIfForm {
     else (spec as unknown as Record<string, number>)[f.key] = Number(value);
     this.specs[index] = spec;
     if (f.kind === 'shape') this.render();
-    this.emit(150);
+    this.emit(TYPING_DELAY_MS);
   }
 
   /** Debounced: typing in a box or stepping a value asks once. */

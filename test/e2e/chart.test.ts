@@ -18,7 +18,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost, type PlaywrightPage, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
-import type { ChartHook, ChartSnapshot as Snapshot } from '../../src/shared/chart';
+import type { ChartHook, ChartSnapshot as Snapshot, DrawnPanel } from '../../src/shared/chart';
+import { CHINCHILLA, skipUnless } from '../helpers/shared';
 
 const root = join(__dirname, '..', '..');
 const shots = join(root, '.vscode-test', 'shots');
@@ -34,6 +35,9 @@ before(async () => {
   copyFileSync(join(root, 'examples/downstream/downstream_sweep.csv'), join(workspace, 'downstream_sweep.csv'));
   writeFileSync(join(workspace, 'xss.csv'), xssCsv());
   copyFileSync(join(root, 'examples/compute/compute_sweep.csv'), join(workspace, 'compute_sweep.csv'));
+  copyFileSync(join(root, 'examples/loss/sweep.csv'), join(workspace, 'multirun.csv'));
+  if (!skipUnless(CHINCHILLA))
+    copyFileSync(join(CHINCHILLA, 'chinchilla_epoch_derived.csv'), join(workspace, 'chinchilla_epoch_derived.csv'));
   host = await startHost({
     workspace,
     extensionDevelopmentPath: root,
@@ -101,6 +105,23 @@ async function waitForChart(page: PlaywrightPage, ok: (s: Snapshot) => boolean, 
 }
 
 const datasets = (s: Snapshot, panel: string) => s.panels.find((p) => p.id === panel)?.datasets ?? [];
+const panel = (s: Snapshot, id: string): DrawnPanel => s.panels.find((p) => p.id === id)!;
+
+type Box = { left: number; top: number; right: number; bottom: number };
+const boxesOverlap = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/** No two ticks of the y-axis print the same label for different values, and the axis has labels to read. */
+function assertTicksDistinct(p: DrawnPanel): void {
+  const shown = (p.ticks?.y ?? []).filter(Boolean);
+  assert.ok(shown.length >= 2, JSON.stringify(p.ticks));
+  assert.equal(new Set(shown).size, shown.length, JSON.stringify(p.ticks));
+}
+
+/** Clicks a control in the chart and waits for the redraw it causes. */
+async function clickAndRedraw(selector: string, before: Snapshot): Promise<Snapshot> {
+  await chartFrame(host!.page).locator(selector).click();
+  return waitForChart(host!.page, (x) => x.timing.draws > before.timing.draws);
+}
 
 async function showChartFor(name: string): Promise<void> {
   const page = host!.page;
@@ -167,45 +188,173 @@ test(
     assert.ok(datasets(s, 'secondary').some((d) => d.id === 'lr:cosine' && d.points === 200));
     const target = s.markers.find((m) => m.kind === 'target');
     assert.ok(target && target.x === 40000 && /L\(40k\) = 2\.\d+/.test(target.label), JSON.stringify(s.markers));
-    // What-if: cosine (A) and WSD (B) over the fitted run's length, both drawn, both with a final loss.
+    // What-if: cosine (A) and the file's own schedule as logged (B), both drawn, both with a final loss.
     assert.deepEqual(
       s.whatIf.map((w) => w.shape),
-      ['cosine', 'wsd'],
+      ['cosine', 'logged'],
     );
     assert.ok(s.whatIf.every((w) => w.finalLoss > 2 && w.finalLoss < 4));
     assert.ok(main.filter((d) => d.kind === 'whatif').length === 2);
     const result = await chartFrame(page).locator('#whatif-result').textContent();
     assert.match(result ?? '', /B − A = /);
+    // Both panels share one x range, to past the target; the LR assumed after the log is drawn there and named.
+    const [loss, lr] = [panel(s, 'main'), panel(s, 'secondary')];
+    assert.equal(loss.xMin, lr.xMin);
+    assert.equal(loss.xMax, lr.xMax);
+    assert.ok(lr.xMax! > 40_000, `${lr.xMax}`);
+    const assumed = datasets(s, 'secondary').find((d) => d.kind === 'schedule-assumed');
+    assert.equal(assumed?.label, 'cosine · assumed: LR held at 3e-5 after step 20k');
+    assert.ok(lr.legend?.includes(assumed.label), JSON.stringify(lr.legend));
+    // LR ticks read as distinct numbers; the target's label is drawn.
+    assertTicksDistinct(lr);
+    assert.deepEqual(
+      loss.labels?.map((l) => l.text),
+      [[target.label]],
+    );
     await page.waitForTimeout(300);
     await host!.screenshot(join(shots, 'chart-loss-dark.png'));
+    // The LR panel's legend (the assumed LR named) and the what-if form, scrolled into view.
+    await chartFrame(page).locator('#whatif').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-loss-lr-whatif-dark.png'));
+    await chartFrame(page).locator('#title').scrollIntoViewIfNeeded();
+
+    // What-if recomputes while typing (no blur, no Enter): schedule B's peak LR halved lowers its LR at the end.
+    const before = s.whatIf[1].finalLoss;
+    const peak = chartFrame(page).locator('.whatif-1 input[data-field="peakLr"]');
+    await peak.click();
+    await peak.press('End');
+    await peak.press('Backspace');
+    await peak.pressSequentially('15');
+    const typed = await waitForChart(page, (x) => x.whatIf.length === 2 && x.whatIf[1].finalLoss !== before, 20_000);
+    assert.equal(
+      await peak.evaluate((el: Element) => el === el.ownerDocument.activeElement),
+      true,
+      'the box still has focus',
+    );
+    assert.notEqual(typed.whatIf[1].finalLoss, before);
   },
 );
 
-test('export: PNG through the save dialog writes a file', { timeout: 120_000 }, async () => {
-  const page = host!.page;
-  const target = join(workspace, 'cosine.chart.png');
-  await chartFrame(page).locator('#export-png').click();
-  // code-server's save dialog is VS Code's simple file dialog: a quick input holding the path.
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 20_000 });
-  // The dialog fills in its own default path as it opens: type ours until it sticks, then accept.
-  for (let attempt = 0; attempt < 20; attempt++) {
-    await input.fill(target);
-    await page.waitForTimeout(150);
-    if ((await input.inputValue()) === target) break;
-  }
-  await page.keyboard.press('Enter');
-  // Wait for the whole file, not just its creation (it is written by the extension host asynchronously).
-  const until = Date.now() + 30_000;
-  while (!(existsSync(target) && statSync(target).size > 5000) && Date.now() < until) await page.waitForTimeout(200);
-  assert.ok(existsSync(target), 'the PNG was written');
-  const bytes = readFileSync(target);
-  assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
-  assert.ok(statSync(target).size > 5000);
-  const s = await waitForChart(page, (x) => x.lastExport !== undefined);
-  assert.equal(s.lastExport?.ok, true);
-  await host!.screenshot(join(shots, 'chart-after-export.png'));
-});
+test(
+  'export: PNG through the save dialog writes a titled image; the dialog does not open beside the data',
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const page = host!.page;
+    const target = join(workspace, 'cosine.chart.png');
+    await chartFrame(page).locator('#export-png').click();
+    // code-server's save dialog is VS Code's simple file dialog: a quick input holding the path.
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await page.waitForTimeout(1000);
+    const proposed = await input.inputValue();
+    assert.match(proposed, /cosine\.chart\.png$/);
+    assert.ok(!proposed.startsWith(workspace), `the dialog proposes ${proposed}, not the run file's folder`);
+    // The dialog fills in its own default path as it opens: type ours until it sticks, then accept.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await input.fill(target);
+      await page.waitForTimeout(150);
+      if ((await input.inputValue()) === target) break;
+    }
+    await page.keyboard.press('Enter');
+    // Wait for the whole file, not just its creation (it is written by the extension host asynchronously).
+    const until = Date.now() + 30_000;
+    while (!(existsSync(target) && statSync(target).size > 5000) && Date.now() < until) await page.waitForTimeout(200);
+    assert.ok(existsSync(target), 'the PNG was written');
+    const bytes = readFileSync(target);
+    assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
+    assert.ok(statSync(target).size > 5000);
+    copyFileSync(target, join(shots, 'chart-exported-cosine.png'));
+    const s = await waitForChart(page, (x) => x.lastExport !== undefined);
+    assert.equal(s.lastExport?.ok, true);
+    // The image has a title: the file, what it is, and the law.
+    assert.deepEqual(s.exportHeader, [
+      'cosine.csv · loss curves (LR-annealing law)',
+      'law: L(s) = L0 + A·S1(s)^(-alpha) - C·S2(s)',
+    ]);
+    await host!.screenshot(join(shots, 'chart-after-export.png'));
+  },
+);
+
+test(
+  'multi-run loss chart: target labels never overlap; residuals say linear and drop targets and what-ifs',
+  {
+    timeout: 240_000,
+  },
+  async () => {
+    const page = host!.page;
+    await showChartFor('multirun.csv');
+    const s = await waitForChart(
+      page,
+      (x) => x.kind === 'loss-curve' && x.whatIf.length === 2 && x.markers.length === 3,
+    );
+    const labels = panel(s, 'main').labels ?? [];
+    // Three targets (two at 20k, one at 60k): every one is written, and no two boxes overlap.
+    assert.equal(labels.flatMap((l) => l.text).length, 3, JSON.stringify(labels));
+    for (let i = 0; i < labels.length; i++)
+      for (let j = 0; j < i; j++) assert.ok(!boxesOverlap(labels[i].box, labels[j].box), JSON.stringify(labels));
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-sweep-dark.png'));
+
+    // The LR panel on a log y-axis (a short panel): labels distinct, far enough apart to read.
+    const logY = await clickAndRedraw('#y-scale-secondary', s);
+    assert.equal(panel(logY, 'secondary').yType, 'logarithmic');
+    assertTicksDistinct(panel(logY, 'secondary'));
+    await chartFrame(page).locator('#y-scale-secondary').click();
+
+    await chartFrame(page).locator('#view').selectOption('residuals');
+    const r = await waitForChart(page, (x) => panel(x, 'main').yTitle?.startsWith('residual') === true);
+    assert.equal(panel(r, 'main').yType, 'linear');
+    assert.equal(await chartFrame(page).locator('#y-scale-main').textContent(), 'y: linear');
+    assert.equal(await chartFrame(page).locator('#y-scale-main').isDisabled(), true);
+    assert.deepEqual(panel(r, 'main').labels, [], 'no target labels on residuals');
+    for (const id of ['main', 'secondary'])
+      assert.ok(
+        datasets(r, id).every((d) => d.kind !== 'whatif' && d.kind !== 'schedule-assumed'),
+        id,
+      );
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-residuals-dark.png'));
+    await setTheme('Light Modern');
+    await waitForChart(page, (x) => x.timing.draws > r.timing.draws);
+    await host!.screenshot(join(shots, 'chart-residuals-light.png'));
+    await chartFrame(page).locator('#view').selectOption('chart');
+    const back = await waitForChart(page, (x) => panel(x, 'main').yType === 'logarithmic');
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-sweep-light.png'));
+    assert.equal(panel(back, 'main').labels?.flatMap((l) => l.text).length, 3);
+    await setTheme('Dark Modern');
+  },
+);
+
+test(
+  'Chinchilla sweep: a short legend, smooth laws per size bin, excluded rows greyed',
+  {
+    timeout: 240_000,
+    skip: skipUnless(CHINCHILLA),
+  },
+  async () => {
+    const page = host!.page;
+    await showChartFor('chinchilla_epoch_derived.csv');
+    const s = await waitForChart(page, (x) => x.kind === 'compute' && datasets(x, 'main').length > 0);
+    const main = panel(s, 'main');
+    const excluded = main.datasets.find((d) => d.label === 'excluded (epoch_excluded = 1)');
+    assert.equal(excluded?.points, 5, 'the five flagged rows are drawn');
+    // One legend entry per size bin (its points; the law takes its colour), the frontier and the excluded rows.
+    const bins = new Set(main.datasets.filter((d) => d.kind === 'observed').map((d) => d.group)).size;
+    assert.equal(main.legend?.length, bins + 1, JSON.stringify(main.legend));
+    assert.ok(main.legend!.includes('excluded (epoch_excluded = 1)'));
+    assert.ok(main.legend!.every((l) => !l.endsWith('· law')));
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-chinchilla-dark.png'));
+    await setTheme('Light Modern');
+    await waitForChart(page, (x) => x.timing.draws > s.timing.draws);
+    await host!.screenshot(join(shots, 'chart-chinchilla-light.png'));
+    await setTheme('Dark Modern');
+  },
+);
 
 test(
   'downstream: BLEU and CE side by side, break marked on the misaligned group, not-pretrained baseline dashed',

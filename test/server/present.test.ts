@@ -105,6 +105,15 @@ test('a single loss curve: one prediction lens on line 0 with the core value, ru
   assert.deepEqual(lens.command!.arguments, [uriOf(LOSS), { kind: 'step' }]);
 });
 
+test("a prediction past the log says in its lens tooltip that it holds the LR at the log's last value", async () => {
+  const analysis = await analyse(LOSS);
+  const [lens] = buildLenses(analysis, LOSS, uriOf(LOSS));
+  assert.equal(lens.command!.tooltip, 'L(8k) assumes the LR held at 3e-4 after step 4k');
+  // Within the logged schedule nothing is assumed, and the lens has no such tooltip.
+  const within = await analyse(LOSS, { predictSteps: [2000] });
+  assert.equal(buildLenses(within, LOSS, uriOf(LOSS))[0].command!.tooltip, undefined);
+});
+
 test('a loss curve with bootstrap bands shows the interval in its lens', async () => {
   const analysis = await analyse(LOSS, { bootstrapSamples: 20 });
   const p = analysis.predictions[0];

@@ -21,7 +21,7 @@ import type { AnalysisOptions } from './options';
 import { predictWithBand, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
-import type { Finding, LawAnalysis } from './types';
+import type { CurveReport, Finding, LawAnalysis } from './types';
 import { appendAll } from '../util/arrays';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
@@ -39,6 +39,8 @@ interface ComputeRows {
   loss: number[];
   /** 'tokens column' or 'C / (6N)'. */
   dSource: string;
+  /** Rows flagged to leave out of the fit that are otherwise valid: charted greyed, never fitted. */
+  excluded: { rows: number[]; c: number[]; loss: number[]; flag: string };
 }
 
 export function analyseCompute(table: Table, roles: RoleAssignment, options: AnalysisOptions): LawAnalysis {
@@ -112,6 +114,7 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
     quality: scorePredictions(data.loss, onPoints.value),
   });
   appendAll(out.curves, sizeCurves(table, data, onPoints));
+  if (data.excluded.rows.length) out.curves.push(excludedCurve(table, data.excluded));
   for (const C of options.computeBudgets.filter((c) => c > 0))
     out.predictions.push(budgetPrediction(C, fit.params, sets));
   return out;
@@ -151,15 +154,18 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
     dSource: D
       ? `tokens as written in column '${table.columns[roles.roles.tokens!].name}'`
       : `D = C / (6N) from column '${table.columns[roles.roles.compute!].name}'`,
+    excluded: { rows: [], c: [], loss: [], flag: excludedIndex === undefined ? '' : table.columns[excludedIndex].name },
   };
   for (let r = 0; r < table.rowCount; r++) {
-    if (excludedIndex !== undefined && table.columns[excludedIndex].values[r] === 1) {
-      excluded.push(r);
-      continue;
-    }
+    const isExcluded = excludedIndex !== undefined && table.columns[excludedIndex].values[r] === 1;
+    if (isExcluded) excluded.push(r);
     const n = N[r];
     const d = D && D[r] > 0 ? D[r] : C ? C[r] / (6 * n) : NaN;
     const ok = [n, d, L[r]].every((v) => v > 0 && Number.isFinite(v));
+    if (isExcluded) {
+      if (ok) keepExcluded(out.excluded, r, C && C[r] > 0 ? C[r] : 6 * n * d, L[r]);
+      continue;
+    }
     if (!ok) {
       bad.push(r);
       continue;
@@ -185,6 +191,31 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
       invalidRows(table, bad, 'N, D (or C) and the loss must all be positive numbers', 'compute-invalid-row'),
     );
   return out;
+}
+
+function keepExcluded(excluded: ComputeRows['excluded'], row: number, c: number, loss: number): void {
+  excluded.rows.push(row);
+  excluded.c.push(c);
+  excluded.loss.push(loss);
+}
+
+/** The flagged rows as one unfitted curve of loss against compute, in compute order, so the chart can grey them. */
+function excludedCurve(table: Table, excluded: ComputeRows['excluded']): CurveReport {
+  const order = excluded.rows.map((_, i) => i).sort((a, b) => excluded.c[a] - excluded.c[b]);
+  const label = `excluded (${excluded.flag} = 1)`;
+  const report = curveReport({
+    table,
+    name: label,
+    xName: 'C',
+    metric: 'loss',
+    law: undefined,
+    x: order.map((i) => excluded.c[i]),
+    observed: order.map((i) => excluded.loss[i]),
+    lines: order.map((i) => table.lines[excluded.rows[i]]),
+    fitted: null,
+    group: { label, fields: { N: label } },
+  });
+  return { ...report, excludedBy: excluded.flag };
 }
 
 /** Case bootstrap: whole runs resampled with replacement, each replicate refitted from the point estimate. */
@@ -232,9 +263,14 @@ function sizeCurves(table: Table, data: ComputeRows, band: BandedPrediction) {
         observed: pick(data.loss),
         lines: members.map((i) => table.lines[data.rows[i]]),
         fitted: { value: pick(band.value), low: pick(band.low), high: pick(band.high) },
-        group: { label, fields: { N: binned ? label : data.n[members[0]] } },
+        group: { label, fields: binned ? { N: label, Nmean: geometricMean(pick(data.n)) } : { N: data.n[members[0]] } },
       });
     });
+}
+
+/** The bin's typical model size, where its law line is drawn (the sizes in a bin span a quarter decade). */
+function geometricMean(values: number[]): number {
+  return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
 }
 
 function quarterDecadeLabel(n: number): string {

@@ -2,6 +2,7 @@
 // every prediction: one pipeline for every loss-curve law (lossLaw.ts). The law is the one asked for, or under
 // 'auto' the one lawChoice.ts picks. Query steps and LR areas are in lossAreas.ts, the bootstrap bands in lossBands.ts.
 import { finding } from '../findings';
+import { assumedLrPhrase } from './assumedLr';
 import { pick, thinIndices, concat } from '../util/arrays';
 import type { Random } from '../util/random';
 import { chooseLossLaw, type LawChoice } from './lawChoice';
@@ -190,6 +191,7 @@ export function reportCurve(
       high: targetBand.high[t],
       reason: spec.reason(step),
       ...(spec.extra && { extra: spec.extra }),
+      ...assumption(p.curve.schedule, step),
     });
   });
 }
@@ -266,6 +268,12 @@ export function unfittedReport(c: LossCurve): CurveReport<Series> {
 }
 
 /** A curve's logged series as its report carries them: the curve's own arrays, not copies. */
+/** The LR a prediction past the log assumes, as a field to spread (none within the log). */
+function assumption(schedule: LossCurve['schedule'], step: number): { assumption?: string } {
+  const phrase = assumedLrPhrase(schedule, step);
+  return phrase ? { assumption: phrase } : {};
+}
+
 function loggedSeries(c: LossCurve) {
   return {
     points: { x: c.steps, observed: c.loss, lines: c.lines },

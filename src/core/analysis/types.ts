@@ -115,6 +115,8 @@ export interface Prediction {
   reason: string;
   /** Extra named values (e.g. N*, D* on the compute-optimal frontier). */
   extra?: Record<string, number>;
+  /** What the prediction assumes beyond the data, in a phrase: "LR held at 3e-5 after step 20k" (loss curves). */
+  assumption?: string;
 }
 
 /**
@@ -156,6 +158,8 @@ export interface CurveReport<S extends Series = number[]> {
   groupFields?: Record<string, string | number>;
   /** Downstream series: the group's not-pretrained baseline (D_p = 0 / 'none'), which is never fitted. */
   baseline?: { value: number; line: number };
+  /** Rows the file flags to leave out of the fit (e.g. epoch_excluded = 1): the flag column's name. Never fitted. */
+  excludedBy?: string;
 }
 
 export interface ColumnSummary {

@@ -2,6 +2,7 @@
 // per analysis (laws on dense grids, extrapolations, bands, breaks, baselines), and sampleChart cuts that to an x
 // window and at most a few thousand points per series (LTTB) for each draw or zoom. The raw rows stay in the model.
 // The loss-curve chart is built here; the sweeps' charts in sweepSeries.ts, from the pieces in seriesParts.ts.
+import { assumedLrPhrase, lastLogged } from '../analysis/assumedLr';
 import { isLossLaw } from '../analysis/lossLaw';
 import type { Analysis, CurveReport, FitResult, Prediction } from '../analysis/types';
 import { formatCompact, formatNumber } from '../util/format';
@@ -121,7 +122,7 @@ function lossSeries(analysis: Analysis): Parts {
       if (c.points.low.some(Number.isFinite))
         series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
     }
-    if (c.schedule)
+    if (c.schedule) {
       series.push({
         id: `lr:${c.name}`,
         label: `${c.name} · LR`,
@@ -132,6 +133,9 @@ function lossSeries(analysis: Analysis): Parts {
         y: c.schedule.lr,
         total: c.schedule.steps.length,
       });
+      const assumed = assumedSchedule(c, targets);
+      if (assumed) series.push(assumed);
+    }
     for (const p of targets)
       markers.push({
         panel: 'main',
@@ -153,6 +157,27 @@ function lossSeries(analysis: Analysis): Parts {
     },
   ];
   return { panels, series, markers, whatIf: fit ? whatIfDefaults(analysis, fit) : undefined };
+}
+
+/**
+ * The LR every prediction past the log assumes (held at its last logged value), from the last logged step to the
+ * furthest target: the LR panel then spans the loss panel's x range, and the legend names the assumption.
+ */
+function assumedSchedule(c: CurveReport, targets: Prediction[]): ChartSeries | undefined {
+  const last = c.schedule && lastLogged(c.schedule);
+  const end = Math.max(...targets.map((t) => t.x));
+  const phrase = c.schedule && assumedLrPhrase(c.schedule, end);
+  if (!last || !phrase) return undefined;
+  return {
+    id: `lr-assumed:${c.name}`,
+    label: `${c.name} · assumed: ${phrase}`,
+    kind: 'schedule-assumed',
+    panel: 'secondary',
+    group: c.name,
+    x: [last.step, end],
+    y: [last.lr, last.lr],
+    total: 2,
+  };
 }
 
 /**
@@ -203,7 +228,21 @@ export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaul
   const totalSteps = Math.max(...fitted.map((c) => c.points.x[c.points.x.length - 1]).filter(Number.isFinite), 2);
   const warmupSteps = Number(String(fit.settings.warmupEndSteps ?? '0').split(',')[0]) || 0;
   const fromStep = Math.min(...fitted.map((c) => c.points.x[0]).filter((x) => x > 0), totalSteps);
-  return { peakLr: Number(fit.settings.etaMax ?? fit.settings.etaRef), warmupSteps, totalSteps, fromStep };
+  const reference = referenceCurve(analysis, fit);
+  const last = reference?.schedule && lastLogged(reference.schedule);
+  const logged = reference && last ? { curve: reference.name, lastStep: last.step, lastLr: last.lr } : undefined;
+  return { peakLr: Number(fit.settings.etaMax ?? fit.settings.etaRef), warmupSteps, totalSteps, fromStep, logged };
+}
+
+/** The fitted run logged longest: its schedule is the file's own, which a 'logged' what-if continues. */
+export function referenceCurve(analysis: Analysis, fit: FitResult): CurveReport | undefined {
+  let best: CurveReport | undefined;
+  for (const c of analysis.curves) {
+    const n = c.schedule?.steps.length ?? 0;
+    if (!fit.fittedOn.includes(c.name) || n === 0) continue;
+    if (!best || c.schedule!.steps[n - 1] > best.schedule!.steps[best.schedule!.steps.length - 1]) best = c;
+  }
+  return best;
 }
 
 // ---- downstream sweeps -----------------------------------------------------------------------------------------

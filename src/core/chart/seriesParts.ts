@@ -22,7 +22,7 @@ export function observed(c: CurveReport, panel: ChartSeries['panel']): ChartSeri
     kind: 'observed',
     panel,
     group: c.group ?? c.name,
-    role: c.role,
+    role: c.excludedBy ? 'excluded' : c.role,
     x: c.points.x,
     y: c.points.observed,
     predicted: c.points.predicted.length ? c.points.predicted : undefined,

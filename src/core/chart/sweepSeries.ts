@@ -103,12 +103,14 @@ export function computeSeries(analysis: Analysis): Parts {
   const markers: ChartMarker[] = [];
   const fit = analysis.fits.find((f) => f.law === 'chinchilla');
   const budgets = analysis.predictions.filter((p) => p.xName === 'C');
-  const allX = [...analysis.curves.flatMap((c) => c.points.x), ...budgets.map((p) => p.x)].filter((v) => v > 0);
+  const fitted = analysis.curves.filter((c) => !c.excludedBy);
+  const allX = [...fitted.flatMap((c) => c.points.x), ...budgets.map((p) => p.x)].filter((v) => v > 0);
   const [cMin, cMax] = [minOf(allX), maxOf(allX)];
   for (const c of analysis.curves) {
     series.push(observed(c, 'main'));
-    const n = c.groupFields?.N;
-    if (fit?.normalized && typeof n === 'number') {
+    if (c.excludedBy) continue;
+    const n = lawSize(c);
+    if (fit?.normalized && n !== undefined) {
       const grid = logGrid(minOf(c.points.x), maxOf(c.points.x) * 4, LAW_GRID);
       series.push(law(c, 'main', grid, chinchillaAt(fit, n, grid)));
     } else if (c.points.predicted.length) series.push(law(c, 'main', c.points.x, c.points.predicted));
@@ -150,6 +152,15 @@ export function computeSeries(analysis: Analysis): Parts {
     },
   ];
   return { panels, series, markers };
+}
+
+/**
+ * The model size a curve's law line is drawn at: its N, or for a bin of sizes (many distinct N) the bin's geometric
+ * mean, so the line is one smooth L(N, C) rather than the law at each run's own N joined in compute order.
+ */
+function lawSize(c: Analysis['curves'][number]): number | undefined {
+  const n = c.groupFields?.Nmean ?? c.groupFields?.N;
+  return typeof n === 'number' && n > 0 ? n : undefined;
 }
 
 /** L(N, C/(6N)) along a compute grid for one model size, from the solver parameters of the fit. */

@@ -24,6 +24,8 @@ export type SeriesKind =
   | 'band'
   /** Per-step LR as logged. */
   | 'schedule'
+  /** The LR the law assumes after the log (held at its last value), to the furthest target: drawn dashed. */
+  | 'schedule-assumed'
   /** Predictions at the targets (points). */
   | 'target'
   /** The not-pretrained baseline (dashed horizontal line). */
@@ -39,8 +41,8 @@ export interface ChartSeries {
   panel: PanelId;
   /** The group-filter key (curve name, downstream group, model size); '' = always shown. */
   group: string;
-  /** Fitted, held out (predicted from other curves) or not fitted. */
-  role?: 'fit' | 'heldout' | 'unfitted';
+  /** Fitted, held out (predicted from other curves), not fitted, or flagged in the file to leave out (greyed). */
+  role?: 'fit' | 'heldout' | 'unfitted' | 'excluded';
   x: number[];
   y: number[];
   /** Upper edge of a band. */
@@ -77,6 +79,8 @@ export interface WhatIfDefaults {
   totalSteps: number;
   /** First logged step of the fitted runs: what-if curves start there too. */
   fromStep: number;
+  /** The file's own schedule, which the 'logged' shape continues: the fitted run logged longest, its last row. */
+  logged?: { curve: string; lastStep: number; lastLr: number };
 }
 
 export interface ChartData {
@@ -104,7 +108,11 @@ export interface XWindow {
 
 /** A schedule to try with the fitted LR-annealing law. Fractions are of the total steps. */
 export interface WhatIfSpec {
-  shape: 'constant' | 'cosine' | 'wsd' | 'multistep';
+  /**
+   * 'logged': the file's own schedule as logged (WhatIfDefaults.logged), scaled so that its peak is `peakLr`, cut at
+   * `totalSteps` and held at its last LR past the log, as every prediction beyond the log assumes.
+   */
+  shape: 'constant' | 'cosine' | 'wsd' | 'multistep' | 'logged';
   peakLr: number;
   warmupSteps: number;
   totalSteps: number;

@@ -7,7 +7,8 @@ import { areaConvention, type WarmupConventionOption } from '../analysis/options
 import type { FitResult } from '../analysis/types';
 import { lrAnnealingLaw } from '../laws/lrAnnealing';
 import { multiPowerCoefficients } from '../laws/multiPower';
-import { lrAreas, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
+import { lrAreas, StepLr, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
+import { maxOf } from '../util/arrays';
 import type { Outcome, WhatIfCurve, WhatIfSpec } from './types';
 import { checkSpec, lrAt } from './whatIfSpec';
 
@@ -92,16 +93,37 @@ export function whatIfCurve(
   fit: FitResult,
   spec: WhatIfSpec,
   label: string,
-  options: { points?: number; fromStep?: number } = {},
+  options: { points?: number; fromStep?: number; logged?: LoggedSchedule } = {},
 ): Outcome<WhatIfCurve> {
   const problem = checkSpec(spec);
   if (problem) return { ok: false, message: `${label}: ${problem}` };
   const law = lawSettings(fit);
   if (!law.ok) return law;
   const steps = querySteps(spec.totalSteps, options.points ?? 300, options.fromStep);
-  const loss = predictLoss(law.value, scheduleOf(spec), steps);
-  return {
-    ok: true,
-    value: { label, spec, steps, loss, lr: steps.map((s) => lrAt(spec, s)), finalLoss: loss[loss.length - 1] },
-  };
+  const schedule = spec.shape === 'logged' ? loggedSchedule(spec, options.logged) : scheduleOf(spec);
+  if (!schedule) return { ok: false, message: `${label}: this file has no logged LR schedule to continue.` };
+  const loss = predictLoss(law.value, schedule, steps);
+  const lr = spec.shape === 'logged' ? lrOfSchedule(schedule, steps) : steps.map((s) => lrAt(spec, s));
+  return { ok: true, value: { label, spec, steps, loss, lr, finalLoss: loss[loss.length - 1] } };
+}
+
+/**
+ * The file's schedule for a 'logged' spec: rows up to the total steps, scaled to the spec's peak LR. Past its last row
+ * the law holds the LR (StepLr), as the analysis's own predictions do. Undefined without a usable log.
+ */
+export function loggedSchedule(spec: WhatIfSpec, logged: LoggedSchedule | undefined): LoggedSchedule | undefined {
+  if (!logged || logged.steps.length === 0) return undefined;
+  const peak = maxOf(logged.lr);
+  if (!(peak > 0)) return undefined;
+  // Rows up to the total steps; at least the first (a run shorter than the log's first row sees its LR).
+  let n = 1;
+  while (n < logged.steps.length && logged.steps[n] <= spec.totalSteps) n++;
+  const scale = spec.peakLr / peak;
+  return { steps: logged.steps.slice(0, n), lr: logged.lr.slice(0, n).map((v) => v * scale) };
+}
+
+/** The LR the law sees at ascending steps of a logged schedule (interpolated between rows, held after the last). */
+function lrOfSchedule(schedule: LoggedSchedule, steps: number[]): number[] {
+  const stepLr = new StepLr(schedule);
+  return steps.map((s) => stepLr.at(s));
 }

@@ -21,9 +21,13 @@ export function defaultSpec(
   };
 }
 
-/** The LR at step s (1..T) of a spec. Warmup rises linearly from peak/W to the peak over the first W steps. */
+/**
+ * The LR at step s (1..T) of a spec. Warmup rises linearly from peak/W to the peak over the first W steps. A 'logged'
+ * spec's LR is the log's, not the knobs' (whatIf.ts reads it): NaN here.
+ */
 export function lrAt(spec: WhatIfSpec, s: number): number {
   const { peakLr: peak, totalSteps: T } = spec;
+  if (spec.shape === 'logged') return NaN;
   const W = Math.min(spec.warmupSteps, T);
   if (W > 0 && s <= W) return (peak * s) / W;
   const floor = peak * spec.minLrRatio;
@@ -59,7 +63,8 @@ export function checkSpec(spec: WhatIfSpec): string | null {
   if (!(spec.totalSteps >= 2) || spec.totalSteps > MAX_WHATIF_STEPS)
     return `Total steps must be between 2 and ${MAX_WHATIF_STEPS.toLocaleString('en-US')}.`;
   if (!(spec.peakLr > 0)) return 'The peak LR must be a positive number.';
-  if (!(spec.warmupSteps >= 0) || spec.warmupSteps >= spec.totalSteps)
+  // A logged schedule has its own warmup: the knob is not shown for it, so it is not checked either.
+  if (spec.shape !== 'logged' && (!(spec.warmupSteps >= 0) || spec.warmupSteps >= spec.totalSteps))
     return 'Warmup steps must be at least 0 and fewer than the total steps.';
   if (!(spec.minLrRatio >= 0 && spec.minLrRatio <= 1)) return 'The final LR ratio must be between 0 and 1.';
   if (spec.shape === 'wsd' && !(spec.decayFraction > 0 && spec.decayFraction <= 1))

@@ -5,7 +5,7 @@ import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse'
 import { chartToCsv, chartToJson, csvCell } from '../../../src/core/chart/export';
 import { buildChart, evaluateLaw, sampleChart } from '../../../src/core/chart/series';
 import { parseText } from '../../../src/core/table';
-import { REPO } from '../../helpers/shared';
+import { CHINCHILLA, REPO, skipUnless } from '../../helpers/shared';
 
 const example = (p: string) => join(REPO, 'examples', p);
 
@@ -133,4 +133,63 @@ test('export: CSV quotes names from the file, JSON carries fits and predictions'
   const json = JSON.parse(chartToJson(data, 'cosine.csv'));
   assert.equal(json.fits[0].law, 'lr-annealing');
   assert.equal(json.predictions[0].x, 40_000);
+});
+
+test('series: the LR assumed after the log is its own series, named in the legend and on the prediction', async () => {
+  const analysis = await analyseFiles([example('loss/sweep.csv')], { bootstrapSamples: 0 });
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  for (const curve of analysis.curves) {
+    const steps = curve.schedule!.steps;
+    const [lastStep, lastLr] = [steps[steps.length - 1], curve.schedule!.lr[steps.length - 1]];
+    const target = analysis.predictions.find((p) => p.curve === curve.name)!;
+    const assumed = data.series.find((s) => s.id === `lr-assumed:${curve.name}`)!;
+    assert.equal(assumed.kind, 'schedule-assumed');
+    assert.equal(assumed.panel, 'secondary');
+    // From the last logged row to the furthest target at the last LR: the LR panel spans the loss panel's x.
+    assert.deepEqual(assumed.x, [lastStep, target.x]);
+    assert.deepEqual(assumed.y, [lastLr, lastLr]);
+    const law = data.series.find((s) => s.id === `law:${curve.name}`)!;
+    assert.equal(assumed.x[1], law.x[law.x.length - 1]);
+    // One phrase from the core on the legend and on the prediction (lens tooltip, Predict at...).
+    assert.equal(target.assumption, `LR held at 3e-5 after step ${lastStep / 1000}k`);
+    assert.equal(assumed.label, `${curve.name} · assumed: ${target.assumption}`);
+  }
+});
+
+test('series: a target inside the logged schedule assumes nothing and draws no assumed LR', async () => {
+  const analysis = await analyseFiles([example('loss/cosine.csv')], { bootstrapSamples: 0, predictSteps: [10_000] });
+  assert.equal(analysis.predictions[0].assumption, undefined);
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  assert.equal(
+    data.series.some((s) => s.kind === 'schedule-assumed'),
+    false,
+  );
+});
+
+test('series: the Chinchilla sweep draws one smooth law per size bin and its excluded rows greyed', async (t) => {
+  const skip = skipUnless(CHINCHILLA);
+  if (skip) return t.skip(skip);
+  const analysis = await analyseFiles([join(CHINCHILLA, 'chinchilla_epoch_derived.csv')], { bootstrapSamples: 0 });
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  const laws = data.series.filter((s) => s.kind === 'law');
+  assert.ok(laws.length >= 5, `${laws.length} law lines`);
+  for (const law of laws) {
+    // A law at one model size falls as compute grows: ascending x, descending loss, no zig-zag between runs' N.
+    for (let i = 1; i < law.x.length; i++) {
+      assert.ok(law.x[i] > law.x[i - 1], `${law.id}: x ascends`);
+      assert.ok(law.y[i] <= law.y[i - 1] + 1e-12, `${law.id}: loss falls with compute at ${law.x[i]}`);
+    }
+  }
+  const excluded = data.series.filter((s) => s.role === 'excluded');
+  assert.equal(excluded.length, 1);
+  assert.equal(excluded[0].kind, 'observed');
+  assert.equal(excluded[0].x.length, 5, 'the five rows flagged epoch_excluded = 1');
+  assert.match(excluded[0].label, /epoch_excluded = 1/);
+  assert.deepEqual([...excluded[0].lines!].sort(), [2, 3, 4, 5, 6]);
+  // The excluded rows are drawn, not fitted: the fit keeps its 240 points and no law follows them.
+  assert.equal(analysis.fits[0].points, 240);
+  assert.equal(
+    data.series.some((s) => s.kind === 'law' && s.group === excluded[0].group),
+    false,
+  );
 });

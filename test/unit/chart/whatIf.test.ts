@@ -12,6 +12,7 @@ import {
   whatIfCurve,
 } from '../../../src/core/chart/whatIf';
 import type { WhatIfSpec } from '../../../src/core/chart/types';
+import { referenceCurve, whatIfDefaults } from '../../../src/core/chart/series';
 import { REPO } from '../../helpers/shared';
 import { join } from 'node:path';
 
@@ -36,6 +37,8 @@ test('what-if schedules: warmup, cosine, WSD and multi-step shapes', () => {
 test('what-if: invalid knobs come back as messages, not exceptions', () => {
   assert.match(checkSpec({ ...base, totalSteps: 0 }) ?? '', /Total steps/);
   assert.match(checkSpec({ ...base, warmupSteps: 1000 }) ?? '', /Warmup/);
+  // The logged schedule's warmup is the log's own: a short total is not refused for a knob that is not shown.
+  assert.equal(checkSpec({ ...base, shape: 'logged', totalSteps: 50 }), null);
   assert.match(checkSpec({ ...base, shape: 'multistep', milestones: [1.5] }) ?? '', /milestones/);
   assert.equal(checkSpec(base), null);
 });
@@ -77,4 +80,32 @@ test('what-if without an LR-annealing fit says why', async () => {
   const r = whatIfCurve(analysis.fits[0], base, 'A');
   assert.equal(r.ok, false);
   assert.match(r.ok ? '' : r.message, /LR-annealing fit/);
+});
+
+test("what-if 'logged': the file's own schedule, scaled to the peak, held past the log; the analysis's own numbers", async () => {
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/sweep.csv')], { bootstrapSamples: 0 });
+  const fit = analysis.fits.find((f) => f.law === 'lr-annealing')!;
+  const defaults = whatIfDefaults(analysis, fit);
+  // The run logged longest is the file's own schedule.
+  assert.deepEqual(defaults.logged, { curve: 'cosine_30k', lastStep: 30_000, lastLr: 3e-5 });
+  const reference = referenceCurve(analysis, fit)!;
+  const logged = { steps: Float64Array.from(reference.schedule!.steps), lr: Float64Array.from(reference.schedule!.lr) };
+  const spec = { ...defaultSpec(defaults, 'logged'), totalSteps: 60_000 };
+  const r = whatIfCurve(fit, spec, 'B', { logged, fromStep: defaults.fromStep });
+  assert.ok(r.ok, r.ok ? '' : r.message);
+  // Continued to 60k it predicts what the analysis predicts at its target (twice the last step, LR held).
+  const target = analysis.predictions.find((p) => p.curve === 'cosine_30k')!;
+  assert.equal(target.x, 60_000);
+  assert.ok(Math.abs(r.value.finalLoss - target.value) < 1e-9, `${r.value.finalLoss} vs ${target.value}`);
+  assert.ok(Math.abs(r.value.lr[r.value.lr.length - 1] - 3e-5) < 1e-15, 'the LR is held at its last logged value');
+  // The peak knob scales the whole logged schedule.
+  const half = whatIfCurve(fit, { ...spec, peakLr: 1.5e-4 }, 'B', { logged });
+  assert.ok(half.ok && Math.abs(half.value.lr[half.value.lr.length - 1] - 1.5e-5) < 1e-15);
+  // Shorter than the log's first row: the first logged LR throughout.
+  const short = whatIfCurve(fit, { ...spec, totalSteps: 50 }, 'B', { logged });
+  assert.ok(short.ok && short.value.lr.every((v) => v === logged.lr[0]));
+  // Without a logged schedule the answer is a message, not an exception.
+  const none = whatIfCurve(fit, spec, 'B');
+  assert.equal(none.ok, false);
+  assert.match(none.ok ? '' : none.message, /no logged LR schedule/);
 });
