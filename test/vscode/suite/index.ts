@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
+import { valued } from '../../helpers/predictions';
 import type { FitSummary } from '../../../src/shared/protocol';
 
 interface Case {
@@ -61,7 +62,7 @@ it('activates on a CSV run file and shows the prediction lens with the numbers o
   // The same analysis through the core directly (same defaults, same seed): the lens must show its numbers.
   const bootstrapSamples = vscode.workspace.getConfiguration('scalingLens').get<number>('fit.bootstrapSamples');
   const core = await analyseFiles([fileUri('loss/cosine.csv').fsPath], { bootstrapSamples });
-  const p = core.predictions[0];
+  const p = valued(core.predictions[0]);
   const expected = `L(40k) = ${Number(p.value.toPrecision(4))} [${Number(p.low.toPrecision(4))}, ${Number(p.high.toPrecision(4))}]`;
   assert.ok(
     titles.some((t) => t.startsWith('Loss · LR-annealing law · ') && t.includes(expected)),
