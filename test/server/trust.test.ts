@@ -11,6 +11,7 @@ import { analyseFiles } from '../../src/core/analysis/analyse';
 import type { AnalysisOptions } from '../../src/core/analysis/options';
 import type { Analysis } from '../../src/core/analysis/types';
 import { buildLenses, hoverForHeader, hoverForRow } from '../../src/server/present';
+import { summaryOfResult } from '../../src/server/summary';
 import { FitFileRequest, PredictRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
@@ -160,4 +161,11 @@ test('Predict at... answers a broken law and an unsupported fit with no number a
   } finally {
     client.dispose();
   }
+});
+
+test('the fit summary gives no number from an unsupported fit, and says why in a few words', async () => {
+  const analysis = await analyse(SPARSE);
+  const summary = summaryOfResult(uriOf(SPARSE), { ok: true, analysis, skipped: false }, 5, false);
+  assert.equal(summary.message, 'lr-annealing: 1 fit · no loss prediction (fit not supported by the data)');
+  assert.equal(summary.warnings, 1, 'the fit-points-few warning');
 });
