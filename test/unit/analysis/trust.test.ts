@@ -79,6 +79,11 @@ test('the public multi-power-law split stays clean: every law, every size', { sk
   for (const size of ['25', '100', '400'])
     for (const law of ['auto', 'lr-annealing', 'mpl'] as const)
       await assertVerdicts(luoFiles(size), { fitOn: LUO_FIT, law, warmupSteps: 2160 });
+  // The model-size law over the three sizes together.
+  const sizes = { csv_25: 25e6, csv_100: 100e6, csv_400: 400e6 };
+  const all = ['25', '100', '400'].flatMap(luoFiles);
+  const a = await assertVerdicts(all, { fitOn: LUO_FIT, law: 'lr-annealing-size', sizes, warmupSteps: 2160 });
+  assert.deepEqual(a.fits[0].atBounds, [], 'no size-law coefficient at its bounds');
 });
 
 test('the public Chinchilla data stay clean', { skip: skipUnless(CHINCHILLA) }, async () => {
