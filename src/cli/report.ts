@@ -21,6 +21,8 @@ function curveJson(c: CurveReport) {
     predicted: c.points.predicted.length ? pairs(c.points.x, c.points.predicted) : [],
     band: c.points.low.length ? c.points.x.map((x, i) => [x, c.points.low[i], c.points.high[i]]) : [],
     lines: c.points.lines,
+    // Indices into `observed` of the points a fitted curve's law did not use (a BLEU group's from its break on).
+    ...(c.notFitted && { notFitted: c.notFitted }),
     metrics: c.metrics ?? null,
     excludedBy: c.excludedBy,
   };

@@ -105,7 +105,13 @@ function formatFit(fit: FitResult): string {
     `  ${settings}`,
     indent(table(['coefficient', 'value', '95 % interval', 'unit'], rows), 2),
     `  ${quality}${heldOut}${chosen}${normal}`,
+    ...(fit.unsupported ? [`  NOT SUPPORTED by the data, no prediction from it: ${unsupportedText(fit)}`] : []),
   ].join('\n');
+}
+
+/** Why the data do not support a fit, its problems in one line. */
+function unsupportedText(fit: FitResult): string {
+  return (fit.unsupported ?? []).map((p) => p.reason).join('; ');
 }
 
 /** How `--law auto` chose the loss-curve law: each candidate's backtest error, then the reason. */
@@ -134,18 +140,16 @@ function formatPredictions(predictions: Prediction[]): string {
     p.curve ?? p.group ?? '',
     p.metric,
     `${p.xName}=${formatNumber(p.x, 6)}`,
-    formatNumber(p.value, 5),
-    Number.isFinite(p.low) ? `[${formatNumber(p.low, 5)}, ${formatNumber(p.high, 5)}]` : '',
-    [
-      p.extra
+    // A withheld prediction has no number to print: its row says why instead.
+    p.status === 'ok' ? formatNumber(p.value, 5) : 'none',
+    p.status === 'ok' && Number.isFinite(p.low) ? `[${formatNumber(p.low, 5)}, ${formatNumber(p.high, 5)}]` : '',
+    p.status === 'ok'
+      ? p.extra
         ? Object.entries(p.extra)
             .map(([k, v]) => `${k}=${formatNumber(v)}`)
             .join(' ')
-        : '',
-      /law broke/.test(p.reason) ? 'law broke in this group: not expected to hold' : '',
-    ]
-      .filter(Boolean)
-      .join(' · '),
+        : ''
+      : p.statusReason,
   ]);
   return `Predictions (95 % band)\n${indent(table(['curve / group', 'metric', 'at', 'value', 'band', 'also'], rows), 2)}`;
 }

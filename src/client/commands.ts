@@ -42,6 +42,8 @@ export function describePrediction(p: Prediction): string {
       : p.xName === 'C'
         ? `loss at C = ${formatNumber(p.x, 3)} FLOP`
         : `${p.metric.toUpperCase()} at D_p = ${formatCompact(p.x)}`;
+  // No number from a broken law or an unsupported fit: the answer is why there is none.
+  if (p.status !== 'ok') return `${who ? `${who}: ` : ''}${at}: no prediction, ${p.statusReason}`;
   const band = Number.isFinite(p.low) ? ` [${formatNumber(p.low, 4)}, ${formatNumber(p.high, 4)}]` : '';
   const extra = p.extra
     ? ` (${Object.entries(p.extra)

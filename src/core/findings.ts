@@ -166,6 +166,11 @@ const ANALYSIS = {
   'too-few-points': { severities: ['info', 'error'], title: 'Too few points for the law' },
   'fit-failed': { severities: ['warning', 'error'], title: 'The solver found no finite fit' },
   'fit-not-converged': { severities: ['warning'], title: 'The solver stopped before converging' },
+  // The fit-quality verdict (analysis/trust.ts): the data do not support the fit, so it predicts nothing.
+  'fit-points-few': { severities: ['warning'], title: 'Too few points per coefficient to trust the fit' },
+  'fit-at-bounds': { severities: ['warning'], title: 'A coefficient held at the limit of its range' },
+  'fit-interval-wide': { severities: ['warning'], title: 'A coefficient whose interval spans orders of magnitude' },
+  'fit-r2-low': { severities: ['warning'], title: 'The law explains no more of the data than noise' },
   // Downstream sweeps
   'downstream-missing-column': {
     severities: ['error'],

@@ -22,7 +22,9 @@ import type {
   Prediction,
   Series,
   LawSelection,
+  WithheldValue,
 } from '../core/analysis/types';
+import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
 import { formatCompact, formatNumber, formatPercent } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
 import { Commands, type ColumnsResult } from '../shared/protocol';
@@ -56,6 +58,17 @@ const LAW_NAMES: Record<FitResult['law'], string> = {
 };
 
 const METRIC_NAMES: Record<Prediction['metric'], string> = { loss: 'Loss', bleu: 'BLEU', ce: 'CE' };
+
+/** What a lens says of a fit the data do not support (its findings say why, in the Problems panel). */
+const UNSUPPORTED = '⚠ not supported by the data';
+
+/** How a lens starts where a number would be and none is shown; the core's reason follows. */
+const NO_PREDICTION = '⚠ no prediction, ';
+
+/** A withheld prediction where a number would be: the target, then why there is none. */
+function withheldText(at: string, p: WithheldValue): string {
+  return `${at}: ${NO_PREDICTION}${p.statusReason}`;
+}
 
 function band(p: { low: number; high: number }, digits = 4): string {
   return Number.isFinite(p.low) && Number.isFinite(p.high)
@@ -92,20 +105,28 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
   const lenses: CodeLens[] = [];
   if (!single) {
     const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
-    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}`;
+    const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
+    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}${trust}`;
     lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   for (const curve of curves) {
     const line = single ? 0 : Math.max(0, curve.firstLine - 1);
     const who = single ? 'Loss' : curve.name;
     for (const p of analysis.predictions.filter((x) => x.curve === curve.name && x.metric === 'loss')) {
+      const at = `L(${formatCompact(p.step ?? p.x)})`;
+      if (!hasValue(p)) {
+        lenses.push(
+          lens(line, `${who} · ${lawName} · ${withheldText(at, p)}`, Commands.predictAt, [uri, { kind: 'step' }]),
+        );
+        continue;
+      }
       const quality =
         curve.role === 'heldout' && curve.metrics
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
           : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
-      const title = `${who} · ${lawName} · L(${formatCompact(p.step ?? p.x)}) = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`;
+      const title = `${who} · ${lawName} · ${at} = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`;
       // What the prediction assumes past the log (the LR held), on hover of the lens.
-      const tooltip = p.assumption && `L(${formatCompact(p.step ?? p.x)}) assumes the ${p.assumption}`;
+      const tooltip = p.assumption && `${at} assumes the ${p.assumption}`;
       lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
     }
   }
@@ -122,19 +143,19 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
     const chart = (title: string) =>
       lens(line, `${metric} · ${label} · ${title}`, Commands.showChart, [uri, curve.group]);
     const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
-    if (at !== undefined) {
-      lenses.push(chart(`law breaks at D_p = ${formatCompact(at)}`));
-      continue;
-    }
     const predictions = analysis.predictions.filter((p) => p.group === curve.group && p.metric === curve.metric);
     if (predictions.length === 0) {
       const fitted = analysis.fits.some(
         (f) => f.group === curve.group && (f.law === 'bleu') === (curve.metric === 'bleu'),
       );
-      if (!fitted) lenses.push(chart('no fit (see Problems)'));
+      if (at !== undefined) lenses.push(chart(`law breaks at D_p = ${formatCompact(at)}`));
+      else if (!fitted) lenses.push(chart('no fit (see Problems)'));
       continue;
     }
-    for (const p of predictions) {
+    // Targets withheld for one reason (a break, an unsupported fit) share one lens that says why.
+    const reasons = new Set(predictions.flatMap((p) => (hasValue(p) ? [] : [p.statusReason])));
+    for (const reason of reasons) lenses.push(chart(`${NO_PREDICTION}${reason}`));
+    for (const p of predictions.filter(hasValue)) {
       const what = p.dataMultiplier !== undefined ? `${p.dataMultiplier}×D_p` : `D_p ${formatCompact(p.x)}`;
       lenses.push(chart(`${what} -> ${formatNumber(p.value, 3)}${band(p, 3)}`));
     }
@@ -148,10 +169,16 @@ function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
     const coeffs = Object.entries(fit.params)
       .map(([k, v]) => `${k} ${formatNumber(v, 4)}`)
       .join(' · ');
-    const title = `Loss · ${LAW_NAMES[fit.law]} · ${coeffs} · R² ${formatNumber(fit.quality.r2, 4)}`;
+    const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
+    const title = `Loss · ${LAW_NAMES[fit.law]} · ${coeffs} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
     lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   for (const p of analysis.predictions.filter((x) => x.xName === 'C')) {
+    if (!hasValue(p)) {
+      const title = withheldText(`C = ${formatNumber(p.x, 3)} FLOP`, p);
+      lenses.push(lens(0, title, Commands.predictAt, [uri, { kind: 'compute' }]));
+      continue;
+    }
     const extra = p.extra
       ? Object.entries(p.extra)
           .map(([k, v]) => `${k} = ${formatCompact(v)}`)
@@ -248,6 +275,8 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
   const observed = p.observed[index];
   const predicted = p.predicted[index];
   const title = `**${markdownText(curve.group ? groupLabel(curve.groupFields, curve.group) : curve.name)}** · ${markdownText(curve.xName)} ${formatNumber(p.x[index], 6)} · ${METRIC_NAMES[curve.metric]}`;
+  const withheld = withheldPoint(analysis, curve, index);
+  if (withheld) return `${title}\n\nobserved ${formatNumber(observed, 5)} · ${withheld}`;
   if (predicted === undefined || !Number.isFinite(predicted)) {
     return `${title}\n\nobserved ${formatNumber(observed, 5)} · no law fitted to this ${curve.group ? 'group' : 'curve'} (see the Problems panel)`;
   }
@@ -270,8 +299,35 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
     `| predicted (${law}) | ${formatNumber(predicted, 5)}${band({ low, high }, 5)} |`,
     `| residual | ${residual >= 0 ? '+' : ''}${formatNumber(residual, 3)} (${residual >= 0 ? '+' : ''}${formatPercent(residual / observed)}) |`,
     '',
-    `${inside} · ${curve.role === 'heldout' ? 'this curve was held out: a true prediction' : 'this point was fitted'}`,
+    `${inside} · ${fitRole(curve, index)}`,
   ].join('\n');
+}
+
+/** Whether the fit used this point, said per point: a held-out curve, a point the fit left out, or a fitted one. */
+function fitRole(curve: CurveReport<Series>, index: number): string {
+  if (curve.role === 'heldout') return 'this curve was held out: a true prediction';
+  return pointWasFitted(curve, index)
+    ? 'this point was fitted'
+    : 'this point was not fitted: predicted from the points that were';
+}
+
+/**
+ * Why a row shows no law value, when the law must not be read there: the point lies past the group's law break, or
+ * the data do not support the fit. Undefined when the law's value at the point can be shown.
+ */
+function withheldPoint(analysis: Analysis<Series>, curve: CurveReport<Series>, index: number): string | undefined {
+  const fitted = pointWasFitted(curve, index);
+  // A fitted group's point without a law value lies past the law's break: the law does not hold there.
+  if (curve.role === 'fit' && !fitted && !Number.isFinite(curve.points.predicted[index])) {
+    const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
+    const where =
+      at !== undefined ? `past the law's break at D_p = ${formatCompact(at)}` : 'past where the data left the law';
+    return `${where}: ${METRIC_NAMES[curve.metric]} no longer follows the law, so it predicts nothing here · this point was not fitted`;
+  }
+  const fit = fitOfCurve(analysis.fits, curve);
+  if (!fit?.unsupported) return undefined;
+  const why = fit.unsupported.map((problem) => problem.reason).join('; ');
+  return `⚠ the law fitted here is not supported by the data (${markdownText(why)}), so no law value is shown · ${fitted ? 'this point was fitted' : curve.role === 'heldout' ? 'this curve was held out' : 'this point was not fitted'}`;
 }
 
 /** How `law: 'auto'` chose: one line per candidate law with its backtest error, then the reason. */
@@ -311,6 +367,9 @@ export function hoverForHeader(analysis: Analysis<Series>, file: string, column?
       ? `\n\nheld-out: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}`
       : '';
     const chosen = fit.selection ? `\n\n${selectionMarkdown(fit.selection)}` : '';
+    const trust = fit.unsupported
+      ? `\n\n${UNSUPPORTED}: ${markdownText(fit.unsupported.map((p) => p.reason).join('; '))}. No prediction is shown from this fit.`
+      : '';
     return [
       `**${LAW_NAMES[fit.law]}**${fit.group ? ` · ${markdownText(groupLabel(fit.groupFields, fit.group))}` : ''}: \`${fit.formula}\``,
       '',
@@ -321,7 +380,7 @@ export function hoverForHeader(analysis: Analysis<Series>, file: string, column?
       `fitted on ${fit.fittedOn.map(markdownText).join(', ')} (${fit.points} points) · ${fit.converged ? 'converged' : '**not converged**'} (${fit.stopReason}, ${fit.iterations} iterations) · objective ${formatNumber(fit.objective, 5)} · R² ${formatNumber(fit.quality.r2, 5)}`,
       '',
       settings,
-      held + chosen,
+      held + chosen + trust,
     ].join('\n');
   });
   const more = fits.length > 6 ? `\n\n… and ${fits.length - 6} more fits (Export Fit… has them all)` : '';

@@ -53,13 +53,18 @@ export function summaryOfResult(uri: string, result: JobResult, ms: number, from
   return summaryOf(uri, 'done', headline(a), details);
 }
 
+/** Why a prediction has no number, in a few words (the reason itself is in the lens and Predict at...). */
+const WITHHELD_WHY = { 'law-broken': 'the law broke', 'fit-unsupported': 'fit not supported by the data' } as const;
+
 /** What was fitted, the first prediction and the number of law breaks, in one line. */
 function headline(a: Analysis<Series>): string {
   const laws = [...new Set(a.fits.map((f) => f.law))].join(', ');
   const first = a.predictions[0];
-  const prediction = first
-    ? ` · ${first.metric} at ${first.xName} ${formatCompact(first.x)} = ${formatNumber(first.value, 4)}`
-    : '';
+  const prediction = !first
+    ? ''
+    : first.status === 'ok'
+      ? ` · ${first.metric} at ${first.xName} ${formatCompact(first.x)} = ${formatNumber(first.value, 4)}`
+      : ` · no ${first.metric} prediction (${WITHHELD_WHY[first.status]})`;
   const breaks = a.findings.filter((f) => f.code === 'bleu-law-break').length;
   return `${laws}: ${a.fits.length} fit${a.fits.length === 1 ? '' : 's'}${prediction}${breaks ? ` · ${breaks} law break${breaks === 1 ? '' : 's'}` : ''}`;
 }

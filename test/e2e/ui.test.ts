@@ -98,7 +98,10 @@ test('fit the downstream sweep and see the law-break warning in the Problems pan
     .first()
     .waitFor({ timeout: 30000 });
   await host!.executeCommand('Scaling Lens: Fit Scaling Law');
-  await page().locator('.codelens-decoration', { hasText: 'law breaks' }).first().waitFor({ timeout: 60000 });
+  await page()
+    .locator('.codelens-decoration', { hasText: 'the BLEU law broke at D_p = 8B' })
+    .first()
+    .waitFor({ timeout: 60000 });
   await page().keyboard.press('Control+Shift+M');
   const problem = page()
     .locator('.markers-panel .monaco-list-row', { hasText: 'The BLEU law breaks at D_p=8B' })

@@ -12,6 +12,7 @@ import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
 import { analyseSizedCurves, attachModelSizes } from './sizeAnalysis';
 import { plainAnalysis } from './series';
+import { judgeFits } from './trust';
 import type { Analysis, FileSummary, Finding, LawAnalysis, Series } from './types';
 import { appendAll } from '../util/arrays';
 
@@ -172,6 +173,7 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0): Analysi
         : analyseLossCurves(curves, options, seededRandom(options.seed + 7)),
     );
   }
+  judgeFits(out);
   return {
     version: 1,
     kind: kinds.size === 1 ? [...kinds][0] : 'unknown',

@@ -93,7 +93,7 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
       note: 'solver parameters: A = e^a, B = e^b, E = e^e; log L = LSE(a - alpha ln N, b - beta ln D, e)',
     },
     intervals,
-    ...fitSummary(fit),
+    ...fitSummary(fit, chinchillaLaw),
     fittedOn: [table.file],
     points: data.rows.length,
     settings: {
@@ -292,6 +292,7 @@ function budgetPrediction(C: number, params: Float64Array, sets: Float64Array[])
     metric: 'loss' as const,
     x: C,
     xName: 'C',
+    status: 'ok' as const,
     value: best.loss,
     low: spread ? Math.min(quantile(losses, 0.025), best.loss) : NaN,
     high: spread ? Math.max(quantile(losses, 0.975), best.loss) : NaN,

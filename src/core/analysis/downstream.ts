@@ -24,6 +24,7 @@ import {
   type SweepRow,
 } from './downstreamRows';
 import type { Finding, FitResult, LawAnalysis } from './types';
+import { lawBrokeReason, withheld } from './trust';
 import { appendAll } from '../util/arrays';
 
 interface Group {
@@ -252,9 +253,19 @@ function analyseBleu(
     delta: options.bleuDelta,
   });
   const at = (dps: number[]) => predictWithBand(bleuLaw, fitted.fit.params, sets, bleuPoints(dps, fitted.frame));
-  out.curves.push(curveReport({ ...series, fitted: at(x) }));
+  const brokenAt = breaks.breakIndex === undefined ? undefined : points[breaks.breakIndex];
+  const inRange = new Set(range);
+  const notFitted = points.flatMap((p, i) => (inRange.has(p) ? [] : [i]));
+  out.curves.push(curveReport({ ...series, fitted: lawUpTo(at(x), breaks.breakIndex), notFitted }));
   out.fits.push(bleuFitResult(group, fitted, sets, range, points.length, dpUnit, options));
-  pushPredictions('bleu', group, maxOf(x), at, options, out, breaks.breakIndex !== undefined);
+  pushPredictions('bleu', group, maxOf(x), at, options, out, brokenAt && lawBrokeReason(brokenAt));
+}
+
+/** The law's values at a group's points, none from its break on: a law that broke does not hold there. */
+function lawUpTo(band: BandedPrediction, breakIndex: number | undefined): BandedPrediction {
+  if (breakIndex === undefined) return band;
+  const cut = (values: number[]) => values.map((v, i) => (i < breakIndex ? v : NaN));
+  return { value: cut(band.value), low: cut(band.low), high: cut(band.high) };
 }
 
 function bleuFitResult(
@@ -288,7 +299,7 @@ function bleuFitResult(
       const c = bleuCoefficients(p, fitted.frame);
       return { A: c.A, lnA: c.logA, alpha: c.alpha, beta: c.beta };
     }),
-    ...fitSummary(fitted.fit),
+    ...fitSummary(fitted.fit, bleuLaw),
     fittedOn: [group.label],
     points: range.length,
     settings: {
@@ -346,7 +357,7 @@ function analyseCe(
       note: `fitted on D_p / D_ref with D_ref = ${formatCompact(fitted.xRef)} tokens; A = A~ * D_ref^alpha`,
     },
     intervals: derivedIntervals(sets, (p) => ({ E: p[0], A: p[1] * Math.pow(fitted.xRef, p[2]), alpha: p[2] })),
-    ...fitSummary(fitted.fit),
+    ...fitSummary(fitted.fit, downstreamCeLaw),
     fittedOn: [group.label],
     points: points.length,
     settings: {
@@ -358,7 +369,7 @@ function analyseCe(
     },
     quality: scorePredictions(observed, onPoints.value),
   });
-  pushPredictions('ce', group, maxOf(x), at, options, out, false);
+  pushPredictions('ce', group, maxOf(x), at, options, out, undefined);
 }
 
 function pushPredictions(
@@ -368,24 +379,26 @@ function pushPredictions(
   at: (dps: number[]) => BandedPrediction,
   options: AnalysisOptions,
   out: LawAnalysis,
-  broken: boolean,
+  brokeBecause: string | undefined,
 ): void {
   const targets = predictionTargets(maxDp, options);
   if (!targets.length) return;
-  const band = at(targets.map((t) => t.x));
-  const caveat = broken ? ' (law broke in this group: extrapolates the pre-break fit, not expected to hold)' : '';
-  targets.forEach((t, i) =>
-    out.predictions.push({
+  // A law that broke in this group predicts nothing past its data: no number, the break as the reason.
+  const band = brokeBecause === undefined ? at(targets.map((t) => t.x)) : undefined;
+  targets.forEach((t, i) => {
+    const base = {
       metric,
       group: group.label,
       groupFields: group.fields,
       x: t.x,
       xName: 'D_p',
       dataMultiplier: t.dataMultiplier,
-      value: band.value[i],
-      low: band.low[i],
-      high: band.high[i],
-      reason: t.reason + caveat,
-    }),
-  );
+      reason: t.reason,
+    };
+    out.predictions.push(
+      band
+        ? { ...base, status: 'ok', value: band.value[i], low: band.low[i], high: band.high[i] }
+        : withheld(base, 'law-broken', brokeBecause!),
+    );
+  });
 }

@@ -72,7 +72,7 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
       note: `fitted on x / x_ref with x_ref = ${formatCompact(fitted.xRef)} (geometric mean of x); A = A~ * x_ref^alpha`,
     },
     intervals: derivedIntervals(sets, (p) => ({ E: p[0], A: p[1] * Math.pow(fitted.xRef, p[2]), alpha: p[2] })),
-    ...fitSummary(fitted.fit),
+    ...fitSummary(fitted.fit, powerLaw),
     fittedOn: [curveName],
     points: rows.length,
     settings: {
@@ -114,6 +114,7 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
       curve: curveName,
       x: t.x,
       xName: xs.name,
+      status: 'ok',
       value: at.value[i],
       low: at.low[i],
       high: at.high[i],

@@ -1,6 +1,8 @@
 // The parts of a LawAnalysis every sweep law (downstream, compute, power) builds the same way: curve reports, the
 // solver bookkeeping of a fit, row lists for settings, and the x values to predict at.
+import { parametersAtBounds } from '../fit/bounds';
 import type { RobustFit } from '../fit/robust';
+import type { Law } from '../laws/law';
 import type { Table } from '../table/types';
 import { minOf } from '../util/arrays';
 import type { BandedPrediction } from './bands';
@@ -12,11 +14,13 @@ export function emptyAnalysis(): LawAnalysis {
   return { curves: [], fits: [], predictions: [], findings: [] };
 }
 
-/** The solver bookkeeping every FitResult carries. */
+/** The solver bookkeeping every FitResult carries, with the parameters of `law` its box held (the fit verdict's). */
 export function fitSummary(
   fit: RobustFit,
-): Pick<FitResult, 'objective' | 'converged' | 'stopReason' | 'iterations' | 'startsTried'> {
+  law: Pick<Law<unknown>, 'parameterNames' | 'lower' | 'upper'>,
+): Pick<FitResult, 'objective' | 'converged' | 'stopReason' | 'iterations' | 'startsTried' | 'atBounds'> {
   return {
+    atBounds: parametersAtBounds(law, fit.params).map((hit) => hit.name),
     objective: fit.objective,
     converged: fit.converged,
     stopReason: fit.reason,
@@ -56,11 +60,14 @@ export interface CurveSpec {
   lines: number[];
   /** The law's prediction and band at each point; null when no law was fitted to this series. */
   fitted: BandedPrediction | null;
+  /** Indices of the points the fit left out (CurveReport.notFitted), when it left some out. */
+  notFitted?: number[];
   group?: { label: string; fields: Record<string, string | number> };
 }
 
 export function curveReport(spec: CurveSpec): CurveReport {
   const { table, fitted, lines, observed, group } = spec;
+  const notFitted = spec.notFitted?.length ? spec.notFitted : undefined;
   const points: SeriesPoints = {
     x: spec.x,
     observed,
@@ -77,9 +84,21 @@ export function curveReport(spec: CurveSpec): CurveReport {
     xName: spec.xName,
     metric: spec.metric,
     points,
-    metrics: fitted ? scorePredictions(observed, fitted.value) : undefined,
+    ...(fitted && notFitted && { notFitted }),
+    metrics: fitted ? inSample(observed, fitted.value, notFitted) : undefined,
     firstLine: lines.length ? minOf(lines) : table.headerLine || 1,
     group: group?.label,
     groupFields: group?.fields,
   };
+}
+
+/** In-sample metrics: on the points the fit used only (a law is not scored where it was not fitted or broke). */
+function inSample(observed: number[], predicted: number[], notFitted: number[] | undefined) {
+  if (!notFitted) return scorePredictions(observed, predicted);
+  const left = new Set(notFitted);
+  const kept = observed.flatMap((_, i) => (left.has(i) ? [] : [i]));
+  return scorePredictions(
+    kept.map((i) => observed[i]),
+    kept.map((i) => predicted[i]),
+  );
 }

@@ -6,6 +6,7 @@ import { readSources, type SourceOptions } from '../sources';
 import type { FileFormat } from '../table/types';
 import { analyseTables } from './analyse';
 import type { AnalysisOptions } from './options';
+import { hasValue } from './trust';
 import type { Analysis, LawId } from './types';
 
 export interface RunOverview {
@@ -64,7 +65,7 @@ function summarise(path: string, analysis: Analysis): RunOverview {
     overview.lastLoss = curve.points.observed[last];
   }
   const fit = analysis.fits[0];
-  const prediction = analysis.predictions.find((p) => p.metric === 'loss' && Number.isFinite(p.value));
+  const prediction = analysis.predictions.filter(hasValue).find((p) => p.metric === 'loss' && Number.isFinite(p.value));
   if (fit && prediction)
     overview.prediction = {
       step: prediction.x,
@@ -76,8 +77,13 @@ function summarise(path: string, analysis: Analysis): RunOverview {
     };
   const first =
     analysis.findings.find((f) => f.severity === 'error') ?? analysis.findings.find((f) => f.severity === 'warning');
+  // A prediction withheld (the fit is not supported by the data) says why, before any other finding.
+  const withheld = analysis.predictions.find((p) => p.metric === 'loss' && !hasValue(p));
   if (!overview.prediction)
-    overview.problem = first?.message ?? (curve ? 'no law could be fitted' : 'no loss curve in this run');
+    overview.problem =
+      (withheld && !hasValue(withheld) ? withheld.statusReason : undefined) ??
+      first?.message ??
+      (curve ? 'no law could be fitted' : 'no loss curve in this run');
   else if (first) overview.problem = first.message;
   return overview;
 }

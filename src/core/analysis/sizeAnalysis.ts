@@ -6,6 +6,7 @@
 // constant (held at B = 0, gamma = 0) and with two sizes L0, B and beta are three unknowns for two values: fits of
 // the same objective extrapolate to a third size 1-2 % apart. Then only the fitted sizes are predicted, unless the
 // user holds beta.
+import { parametersAtBounds } from '../fit/bounds';
 import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
 import { finding } from '../findings';
 import {
@@ -211,6 +212,7 @@ export function analyseSizedCurves(curves: LossCurve[], options: AnalysisOptions
   const quality = scorePredictions(concat(fittedObserved), concat(fittedPredicted));
   result.fits.push({
     ...sizeFitResult(chosen, sized.filter(isFitted), quality, { etaMax, nRef }, fixed, options),
+    atBounds: parametersAtBounds(law, chosen.fit.params).map((hit) => hit.name),
     ...(heldOut.length ? { heldOut: averageMetrics(heldOut) } : {}),
   });
   return result;

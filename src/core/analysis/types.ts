@@ -94,9 +94,30 @@ export interface FitResult {
   heldOut?: Metrics;
   /** Loss curves under `law: 'auto'`: the candidate laws, their backtest errors and why this one was chosen. */
   selection?: LawSelection;
+  /** Solver parameters held by their bounds (solver names, fixed parameters left out); absent when not checked. */
+  atBounds?: string[];
+  /**
+   * Why the data do not support this fit (fitVerdict.ts), one entry per problem; absent when they do. An unsupported
+   * fit's predictions have no value (Prediction.status 'fit-unsupported').
+   */
+  unsupported?: FitProblem[];
 }
 
-export interface Prediction {
+/** One reason the data do not support a fit, with the finding code that reports it. */
+export interface FitProblem {
+  code: Extract<FindingCode, 'fit-points-few' | 'fit-at-bounds' | 'fit-interval-wide' | 'fit-r2-low'>;
+  /** What is wrong, in a user's words, short enough for a lens ("R² -0.02: the law explains none of the loss"). */
+  reason: string;
+}
+
+/**
+ * Whether a prediction has a value. 'ok': it has; 'law-broken': the law left the data before this x (a BLEU law
+ * break), so it does not hold here; 'fit-unsupported': the data do not support the fit (FitResult.unsupported).
+ */
+export type PredictionStatus = 'ok' | 'law-broken' | 'fit-unsupported';
+
+/** What every prediction carries besides its value. */
+export interface PredictionBase {
   metric: 'loss' | 'bleu' | 'ce';
   curve?: string;
   group?: string;
@@ -106,9 +127,6 @@ export interface Prediction {
   /** The x the prediction is at, with its name (step, D_p, C, ...). */
   x: number;
   xName: string;
-  value: number;
-  low: number;
-  high: number;
   /** For downstream targets set as a multiple of the largest D_p seen: that multiple. */
   dataMultiplier?: number;
   /** Why this target: 'configured', 'data-multiplier ×2', 'end of schedule', 'compute budget', ... */
@@ -118,6 +136,26 @@ export interface Prediction {
   /** What the prediction assumes beyond the data, in a phrase: "LR held at 3e-5 after step 20k" (loss curves). */
   assumption?: string;
 }
+
+/** A prediction with its value and 95 % band (NaN band ends when no bootstrap ran). */
+export interface PredictedValue {
+  status: 'ok';
+  value: number;
+  low: number;
+  high: number;
+}
+
+/** A prediction withheld: the law broke before this x, or the data do not support the fit. No number, a reason. */
+export interface WithheldValue {
+  status: Exclude<PredictionStatus, 'ok'>;
+  value: null;
+  low: null;
+  high: null;
+  /** Why there is no value, in a user's words. */
+  statusReason: string;
+}
+
+export type Prediction = PredictionBase & (PredictedValue | WithheldValue);
 
 /**
  * A per-point series. The Analysis as written out (JSON, the chart, the CLI) holds number[]; inside the language
@@ -147,6 +185,11 @@ export interface CurveReport<S extends Series = number[]> {
   xName: string;
   metric: 'loss' | 'bleu' | 'ce';
   points: SeriesPoints<S>;
+  /**
+   * Indices of the points of a 'fit' curve that the fit did not use (a BLEU group's points from its law break on),
+   * ascending; every other point of a 'fit' curve was fitted. Absent: all were. No point of another role was fitted.
+   */
+  notFitted?: number[];
   /** Per-step LR as logged (loss curves only), for the schedule view. */
   schedule?: { steps: S; lr: S };
   /** Metrics of the prediction on this curve's points (held-out score for held-out curves, in-sample for fitted). */

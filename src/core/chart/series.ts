@@ -4,7 +4,8 @@
 // The loss-curve chart is built here; the sweeps' charts in sweepSeries.ts, from the pieces in seriesParts.ts.
 import { assumedLrPhrase, lastLogged } from '../analysis/assumedLr';
 import { isLossLaw } from '../analysis/lossLaw';
-import type { Analysis, CurveReport, FitResult, Prediction } from '../analysis/types';
+import { fitOfCurve, hasValue } from '../analysis/trust';
+import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
 import { formatCompact, formatNumber } from '../util/format';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
 import { band, band95, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
@@ -112,14 +113,16 @@ function lossSeries(analysis: Analysis): Parts {
   const series: ChartSeries[] = [];
   const markers: ChartMarker[] = [];
   for (const c of analysis.curves) {
-    const targets = analysis.predictions.filter((p) => p.curve === c.name && p.xName === 'step');
+    // Only predictions with a number are drawn; a withheld one (unsupported fit) has no line, band or marker.
+    const targets = analysis.predictions.filter((p) => p.curve === c.name && p.xName === 'step').filter(hasValue);
+    const supported = !fitOfCurve(analysis.fits, c)?.unsupported;
     series.push(observed(c, 'main'));
     if (c.points.predicted.length) {
       const extra = fit ? lossExtrapolation(c, fit, targets) : { x: [], y: [], low: [], high: [] };
       // concat, not spread (a million rows), and one x shared by the law and its band.
       const x = c.points.x.concat(extra.x);
       series.push(law(c, 'main', x, c.points.predicted.concat(extra.y)));
-      if (c.points.low.some(Number.isFinite))
+      if (supported && c.points.low.some(Number.isFinite))
         series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
     }
     if (c.schedule) {
@@ -188,10 +191,11 @@ function assumedSchedule(c: CurveReport, targets: Prediction[]): ChartSeries | u
 function lossExtrapolation(
   c: CurveReport,
   fit: FitResult,
-  targets: Prediction[],
+  targets: (PredictionBase & PredictedValue)[],
 ): { x: number[]; y: number[]; low: number[]; high: number[] } {
   const empty = { x: [], y: [], low: [], high: [] };
   const last = c.points.x[c.points.x.length - 1];
+  // No target with a number, no extrapolation: -Infinity fails the test below.
   const end = Math.max(...targets.map((t) => t.x));
   const settings = lawSettings(fit);
   if (!settings.ok || !c.schedule || !(end > last)) return empty;

@@ -1,8 +1,11 @@
 // The pieces every chart series is built from: a kind's panels, series and markers (Parts), and the observed points,
 // law lines, bands and target markers of one curve, shared by the loss, downstream and compute charts.
-import type { Analysis, CurveReport, Prediction } from '../analysis/types';
+import type { Analysis, CurveReport, PredictedValue, PredictionBase } from '../analysis/types';
 import { formatNumber } from '../util/format';
 import type { ChartMarker, ChartPanelSpec, ChartSeries, WhatIfDefaults } from './types';
+
+/** A prediction with a number: the only kind a chart draws (a withheld one has none to draw). */
+type ValuedPrediction = PredictionBase & PredictedValue;
 
 /** Points on a law's dense grid: smooth on screen, cheap to send. */
 export const LAW_GRID = 160;
@@ -71,7 +74,7 @@ export function targetSeries(
   c: CurveReport,
   panel: ChartSeries['panel'],
   group: string,
-  targets: Prediction[],
+  targets: ValuedPrediction[],
 ): ChartSeries {
   const sorted = [...targets].sort((a, b) => a.x - b.x);
   return {
@@ -88,7 +91,7 @@ export function targetSeries(
   };
 }
 
-export function band95(p: Prediction): string {
+export function band95(p: ValuedPrediction): string {
   return Number.isFinite(p.low) ? ` [${formatNumber(p.low, 4)}–${formatNumber(p.high, 4)}]` : '';
 }
 

@@ -1,6 +1,7 @@
 // The charts of sweeps: downstream BLEU and CE against D_p per group (laws, the break, the baseline), and (N, D) sweeps
 // as loss against compute per model size with the compute-optimal frontier.
 import { breakPoint } from '../analysis/breaks';
+import { hasValue } from '../analysis/trust';
 import type { Analysis, FitResult } from '../analysis/types';
 import { bleuLaw } from '../laws/bleu';
 import { chinchillaLaw, chinchillaPoints, computeOptimal } from '../laws/chinchilla';
@@ -17,7 +18,9 @@ export function downstreamSeries(analysis: Analysis): Parts {
     const panel = c.metric === 'ce' ? 'secondary' : 'main';
     const group = c.group ?? c.name;
     const fit = analysis.fits.find((f) => f.law === c.law && f.group === c.group);
-    const targets = analysis.predictions.filter((p) => p.group === c.group && p.metric === c.metric);
+    // Only predictions with a number are drawn: past a break or from an unsupported fit there is no line, band or marker.
+    const targets = analysis.predictions.filter((p) => p.group === c.group && p.metric === c.metric).filter(hasValue);
+    const supported = !fit?.unsupported;
     const breakX = c.metric === 'bleu' ? breakPoint(analysis, c) : undefined;
     series.push({ ...observed(c, panel), breakX });
     if (breakX !== undefined)
@@ -30,14 +33,16 @@ export function downstreamSeries(analysis: Analysis): Parts {
       });
     const xMax = Math.max(maxOf(c.points.x), maxOf(targets.map((t) => t.x)));
     if (fit) {
-      const grid = logGrid(minOf(c.points.x), xMax, LAW_GRID);
+      const grid = logGrid(minOf(c.points.x), lawEnd(c, targets), LAW_GRID);
       series.push(law(c, panel, grid, evaluateLaw(fit, grid)));
     }
-    if (c.points.low.some(Number.isFinite)) {
+    if (supported && c.points.low.some(Number.isFinite)) {
       const rows = [
         ...c.points.x.map((x, i) => ({ x, lo: c.points.low[i], hi: c.points.high[i] })),
         ...targets.map((t) => ({ x: t.x, lo: t.low, hi: t.high })),
-      ].sort((a, b) => a.x - b.x);
+      ]
+        .filter((r) => Number.isFinite(r.lo))
+        .sort((a, b) => a.x - b.x);
       series.push(
         band(
           c,
@@ -86,6 +91,12 @@ export function downstreamSeries(analysis: Analysis): Parts {
   return { panels, series, markers };
 }
 
+/** Where a law's line ends: its last point with a law value (none past a break) or its furthest drawn target. */
+function lawEnd(c: Analysis['curves'][number], targets: { x: number }[]): number {
+  const valued = c.points.x.filter((_, i) => Number.isFinite(c.points.predicted[i]));
+  return Math.max(maxOf(valued), maxOf(targets.map((t) => t.x)));
+}
+
 /** A fitted single-x law evaluated in the user's units (the FitResult's raw params). */
 export function evaluateLaw(fit: FitResult, x: number[]): number[] {
   const out = new Float64Array(x.length);
@@ -102,7 +113,7 @@ export function computeSeries(analysis: Analysis): Parts {
   const series: ChartSeries[] = [];
   const markers: ChartMarker[] = [];
   const fit = analysis.fits.find((f) => f.law === 'chinchilla');
-  const budgets = analysis.predictions.filter((p) => p.xName === 'C');
+  const budgets = analysis.predictions.filter((p) => p.xName === 'C').filter(hasValue);
   const fitted = analysis.curves.filter((c) => !c.excludedBy);
   const allX = [...fitted.flatMap((c) => c.points.x), ...budgets.map((p) => p.x)].filter((v) => v > 0);
   const [cMin, cMax] = [minOf(allX), maxOf(allX)];

@@ -13,7 +13,8 @@ export interface BoundHit {
 
 /**
  * Parameters within `tolerance` of a bound: relative to the box's width when both ends are finite, else to
- * max(1, |bound|). The solver projects onto the box, so a parameter held by it sits exactly on the bound.
+ * max(1, |bound|). The solver projects onto the box, so a parameter held by it sits exactly on the bound. Parameters
+ * held fixed (lower = upper) are not reported.
  */
 export function parametersAtBounds(
   law: Pick<Law<unknown>, 'parameterNames' | 'lower' | 'upper'>,
@@ -26,6 +27,8 @@ export function parametersAtBounds(
     const lower = law.lower[index];
     const upper = law.upper[index];
     const width = upper - lower;
+    // A parameter held fixed (a box of width 0) was never fitted, so it says nothing about what the data pin down.
+    if (width === 0) return;
     const near = (limit: number) =>
       Math.abs(value - limit) <= tolerance * (Number.isFinite(width) ? width : Math.max(1, Math.abs(limit)));
     if (Number.isFinite(lower) && near(lower)) hits.push({ name, index, bound: 'lower', value, limit: lower });

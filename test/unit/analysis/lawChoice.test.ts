@@ -14,6 +14,7 @@ import { multiPowerParams, type MultiPowerCoefficients } from '../../../src/core
 import { lrAreas, type LoggedSchedule } from '../../../src/core/laws/schedule';
 import { normal, seededRandom } from '../../../src/core/util/random';
 import { LUO, LUO_FIT, LUO_HELDOUT, luoFiles, skipUnless } from '../../helpers/shared';
+import { valued } from '../../helpers/predictions';
 
 const skip = skipUnless(LUO);
 const WARMUP = 2160;
@@ -58,7 +59,7 @@ for (const size of ['25', '100', '400']) {
       assert.ok(lo <= hi, `${name} interval`);
     }
     assert.match(String(fit.settings.band), /bootstrap/);
-    const target = analysis.predictions[0];
+    const target = valued(analysis.predictions[0]);
     assert.ok(target.low < target.value && target.value < target.high, JSON.stringify(target));
   });
 

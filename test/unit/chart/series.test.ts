@@ -6,6 +6,7 @@ import { chartToCsv, chartToJson, csvCell } from '../../../src/core/chart/export
 import { buildChart, evaluateLaw, sampleChart } from '../../../src/core/chart/series';
 import { parseText } from '../../../src/core/table';
 import { CHINCHILLA, REPO, skipUnless } from '../../helpers/shared';
+import { valued } from '../../helpers/predictions';
 
 const example = (p: string) => join(REPO, 'examples', p);
 
@@ -21,7 +22,7 @@ test('series: a loss curve gives observed points, a law to the target, a band, t
   const law = byId.get('law:cosine')!;
   assert.equal(law.x[law.x.length - 1], 40_000, 'the law runs to the default target, twice the last step');
   // The extrapolated law meets the analysis's own prediction at the target.
-  const target = analysis.predictions[0];
+  const target = valued(analysis.predictions[0]);
   assert.ok(Math.abs(law.y[law.y.length - 1] - target.value) < 1e-9);
   const band = byId.get('band:cosine')!;
   assert.ok(

@@ -96,7 +96,10 @@ test("what-if 'logged': the file's own schedule, scaled to the peak, held past t
   // Continued to 60k it predicts what the analysis predicts at its target (twice the last step, LR held).
   const target = analysis.predictions.find((p) => p.curve === 'cosine_30k')!;
   assert.equal(target.x, 60_000);
-  assert.ok(Math.abs(r.value.finalLoss - target.value) < 1e-9, `${r.value.finalLoss} vs ${target.value}`);
+  assert.ok(
+    target.value !== null && Math.abs(r.value.finalLoss - target.value) < 1e-9,
+    `${r.value.finalLoss} vs ${target.value}`,
+  );
   assert.ok(Math.abs(r.value.lr[r.value.lr.length - 1] - 3e-5) < 1e-15, 'the LR is held at its last logged value');
   // The peak knob scales the whole logged schedule.
   const half = whatIfCurve(fit, { ...spec, peakLr: 1.5e-4 }, 'B', { logged });

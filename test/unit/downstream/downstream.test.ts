@@ -10,6 +10,8 @@ import { parseText } from '../../../src/core/table';
 import { seededRandom } from '../../../src/core/util/random';
 import { generate } from '../../../scripts/examples/downstream';
 import { alignedLaw, alignedRows, ceLaw, dpGrid, HEADER, sweepTable } from './sweep';
+import { valued } from '../../helpers/predictions';
+import { hasValue } from '../../../src/core/analysis/trust';
 
 const FAST = withDefaults({ bootstrapSamples: 0 });
 
@@ -52,10 +54,15 @@ test('downstream: a clean aligned group fits both laws, predicts with bands and 
       ['ce', 1e11, 'configured'],
     ],
   );
-  for (const p of a.predictions) assert.ok(p.low <= p.value && p.value <= p.high && p.high > p.low, JSON.stringify(p));
+  const valuedPredictions = a.predictions.map(valued);
+  for (const p of valuedPredictions)
+    assert.ok(p.low <= p.value && p.value <= p.high && p.high > p.low, JSON.stringify(p));
   const truth = alignedLaw(dpGrid(), 18, 32, 1.5)(128e9);
-  assert.ok(Math.abs(a.predictions[0].value - truth) < 1.5, `BLEU at 128B ${a.predictions[0].value} vs ${truth}`);
-  assert.ok(Math.abs(a.predictions[2].value / ceLaw(128e9) - 1) < 0.02);
+  assert.ok(
+    Math.abs(valuedPredictions[0].value - truth) < 1.5,
+    `BLEU at 128B ${valuedPredictions[0].value} vs ${truth}`,
+  );
+  assert.ok(Math.abs(valuedPredictions[2].value / ceLaw(128e9) - 1) < 0.02);
   // Curves: one per metric, x = D_p, with source lines and band per point.
   assert.deepEqual(
     a.curves.map((c) => [c.metric, c.xName, c.role, c.points.x.length, c.firstLine]),
@@ -83,11 +90,22 @@ test('downstream: the generated example shows an aligned mix, a broken misaligne
   assert.deepEqual(by('aligned-en-de, D_f=1.2B'), ['pretraining-no-gain']);
   const misaligned = a.fits.find((f) => f.law === 'bleu' && f.group?.startsWith('misaligned'))!;
   assert.equal(misaligned.points, 4, 'the BLEU law is fitted on the points before the break');
-  assert.ok(
-    a.predictions
-      .filter((p) => p.group?.startsWith('misaligned') && p.metric === 'bleu')
-      .every((p) => p.reason.includes('law broke')),
-  );
+  // A law that broke predicts nothing past its break: no value, band or extrapolation, the break as the reason.
+  const broken = a.predictions.filter((p) => p.group?.startsWith('misaligned') && p.metric === 'bleu');
+  assert.ok(broken.length > 0);
+  for (const p of broken) {
+    assert.equal(p.status, 'law-broken');
+    assert.deepEqual([p.value, p.low, p.high], [null, null, null]);
+    assert.match(p.statusReason ?? '', /broke at D_p = 8B \(line 14\)/);
+  }
+  // Only the points before the break were fitted, and the law gives no value from the break on.
+  const curve = a.curves.find((c) => c.group?.startsWith('misaligned') && c.metric === 'bleu')!;
+  assert.deepEqual(curve.notFitted, [4, 5, 6, 7]);
+  assert.ok(curve.points.predicted.slice(0, 4).every(Number.isFinite));
+  assert.ok(curve.points.predicted.slice(4).every(Number.isNaN));
+  assert.equal(curve.metrics?.points, 4, 'in-sample metrics on the fitted points only');
+  // Its CE still follows its law and still predicts.
+  assert.ok(a.predictions.filter((p) => p.group?.startsWith('misaligned') && p.metric === 'ce').every(hasValue));
 });
 
 test('downstream: bleu-non-monotonic names both rows of a drop', () => {

@@ -1,0 +1,171 @@
+// What the editor shows of a law that broke or a fit the data do not support: no number on any surface (lens, row
+// hover, Predict at...), the reason instead; and whether a row was fitted, said per point. Presentation functions are
+// called directly on core analyses; Predict at... goes through the in-process server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyseFiles } from '../../src/core/analysis/analyse';
+import type { AnalysisOptions } from '../../src/core/analysis/options';
+import type { Analysis } from '../../src/core/analysis/types';
+import { buildLenses, hoverForHeader, hoverForRow } from '../../src/server/present';
+import { summaryOfResult } from '../../src/server/summary';
+import { FitFileRequest, PredictRequest } from '../../src/shared/protocol';
+import { startTestServer } from '../helpers/lsp';
+import { REPO } from '../helpers/shared';
+
+const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-trust-'));
+const uriOf = (path: string) => pathToFileURL(path).toString();
+
+function file(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+const analyse = (path: string, options: Partial<AnalysisOptions> = {}): Promise<Analysis> =>
+  analyseFiles([path], { bootstrapSamples: 20, ...options });
+
+const titles = (a: Analysis, path: string) => buildLenses(a, path, uriOf(path)).map((l) => l.command!.title);
+
+/** A number with a decimal point: what a withheld prediction must not show. */
+const DECIMAL = /\d\.\d/;
+
+// The example sweep: its misaligned group follows the BLEU law for four points (lines 10-13), breaks at D_p = 8B
+// (line 14) and falls; its aligned group (lines 2-9) follows the law throughout.
+const SWEEP = join(REPO, 'examples/downstream/downstream_sweep.csv');
+
+test('a broken BLEU law: one lens with the break and what it means, no number', async () => {
+  const a = await analyse(SWEEP);
+  const misaligned = titles(a, SWEEP).filter((t) => t.startsWith('BLEU · misaligned'));
+  assert.deepEqual(misaligned, [
+    'BLEU · misaligned-en-fr / D_f 42M · ⚠ no prediction, the BLEU law broke at D_p = 8B (line 14): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU',
+  ]);
+  // Its CE still follows its law and predicts.
+  assert.ok(titles(a, SWEEP).some((t) => /^CE · misaligned-en-fr \/ D_f 42M · 2×D_p -> \d\.\d+ \[/.test(t)));
+});
+
+test('row hovers say per point whether it was fitted, and give no law value past a break', async () => {
+  const a = await analyse(SWEEP);
+  const row = (line: number) => hoverForRow(a, SWEEP, line) ?? '';
+  // Before the break: fitted. (Four points for three coefficients do not support the law, so no value here either.)
+  assert.match(row(12), /not supported by the data .*so no law value is shown · this point was fitted$/);
+  // From the break on: not fitted, and no predicted value, residual or band.
+  for (const line of [14, 17]) {
+    const text = row(line);
+    assert.match(text, /past the law's break at D_p = 8B: BLEU no longer follows the law, so it predicts nothing here/);
+    assert.match(text, /this point was not fitted$/);
+    assert.doesNotMatch(text, /predicted|residual|band|this point was fitted/);
+  }
+  // The aligned group's points were all fitted, and show the law's value.
+  for (const line of [2, 9]) {
+    assert.match(row(line), /\| predicted \(BLEU law\) \| \d/);
+    assert.match(row(line), /this point was fitted$/);
+  }
+});
+
+test('a point the fit left out before any break says so, with the value predicted from the others', async () => {
+  // BLEU 0 is not fittable in log space: the row stays in the group but the fit does not use it.
+  const path = file('zero.csv', [
+    'mix,D_p,bleu',
+    ...[0.5e9, 1e9, 2e9, 4e9, 8e9, 16e9, 32e9].map((dp, i) => `m,${dp},${i === 2 ? 0 : (10 + 3 * i).toFixed(2)}`),
+  ]);
+  const a = await analyse(path, { breakTolerance: 100 });
+  assert.match(hoverForRow(a, path, 4) ?? '', /this point was not fitted: predicted from the points that were$/);
+  assert.match(hoverForRow(a, path, 3) ?? '', /this point was fitted$/);
+});
+
+test('--fit-on: rows of a held-out curve are predictions, rows of a fitted curve were fitted', async () => {
+  const steps = Array.from({ length: 40 }, (_, i) => (i + 1) * 100);
+  const loss = (s: number, lr: number) => (2.5 + 4 * Math.pow(s * lr * 1000, -0.45)).toFixed(5);
+  const path = file('two.csv', [
+    'run,step,lr,loss',
+    ...steps.map((s) => `a,${s},0.0003,${loss(s, 0.3)}`),
+    ...steps.map((s) => `b,${s},0.0006,${loss(s, 0.6)}`),
+  ]);
+  const a = await analyse(path, { fitOn: ['a'] });
+  assert.match(hoverForRow(a, path, 5) ?? '', /this point was fitted$/);
+  assert.match(hoverForRow(a, path, 45) ?? '', /this curve was held out: a true prediction$/);
+});
+
+// A sparse Lightning log: five points for the four coefficients of the LR-annealing law.
+const SPARSE = file('metrics.csv', [
+  'epoch,step,train_loss,lr-AdamW',
+  '0,2000,3.41,0.0003',
+  '0,4000,3.02,0.0003',
+  '1,6000,2.85,0.0003',
+  '1,8000,2.76,0.0003',
+  '2,10000,2.70,0.0003',
+]);
+
+test('an unsupported fit: the lens says why instead of a number, hovers show no law value', async () => {
+  const a = await analyse(SPARSE);
+  const [lens] = titles(a, SPARSE);
+  assert.equal(
+    lens,
+    'Loss · LR-annealing law · L(20k): ⚠ no prediction, not supported by the data: 5 points for 4 coefficients: too few to tell the law from the noise',
+  );
+  const row = hoverForRow(a, SPARSE, 3) ?? '';
+  assert.match(row, /⚠ the law fitted here is not supported by the data \(5 points for 4 coefficients/);
+  assert.match(row, /this point was fitted$/);
+  assert.doesNotMatch(row, /predicted|residual|band/);
+  const header = hoverForHeader(a, SPARSE) ?? '';
+  assert.match(
+    header,
+    /⚠ not supported by the data: 5 points for 4 coefficients.*No prediction is shown from this fit\./,
+  );
+});
+
+test('a rising loss curve: the lens names the low R², without a number', async () => {
+  const steps = Array.from({ length: 50 }, (_, i) => (i + 1) * 100);
+  const path = file('rising.csv', [
+    'step,lr,loss',
+    ...steps.map((s, i) => `${s},0.0003,${(2.5 + 2e-5 * s + 0.01 * Math.sin(i * 12.9898)).toFixed(4)}`),
+  ]);
+  const a = await analyse(path);
+  const [lens] = titles(a, path);
+  assert.match(
+    lens,
+    /^Loss · LR-annealing law · L\(10k\): ⚠ no prediction, not supported by the data: .*R² -?0\.\d+ on 50 points/,
+  );
+  assert.doesNotMatch(lens.split('R²')[0], DECIMAL);
+});
+
+test('Predict at... answers a broken law and an unsupported fit with no number and the reason', async () => {
+  const client = await startTestServer();
+  try {
+    const sweep = uriOf(SWEEP);
+    assert.equal((await client.rpc.sendRequest(FitFileRequest, { uri: sweep })).state, 'done');
+    const { predictions } = await client.rpc.sendRequest(PredictRequest, {
+      uri: sweep,
+      target: { kind: 'dataValue', value: 256e9 },
+    });
+    const broken = predictions.find((p) => p.group?.startsWith('misaligned') && p.metric === 'bleu');
+    assert.ok(broken, JSON.stringify(predictions));
+    assert.equal(broken.status, 'law-broken');
+    assert.equal(broken.value, null);
+    assert.match(broken.statusReason, /broke at D_p = 8B/);
+    const aligned = predictions.find((p) => p.group?.startsWith('aligned-en-de, D_f=42M') && p.metric === 'bleu');
+    assert.equal(aligned?.status, 'ok');
+
+    const sparse = uriOf(SPARSE);
+    assert.equal((await client.rpc.sendRequest(FitFileRequest, { uri: sparse })).state, 'done');
+    const answer = await client.rpc.sendRequest(PredictRequest, { uri: sparse, target: { kind: 'step', value: 50e3 } });
+    assert.equal(answer.predictions.length, 1);
+    const [p] = answer.predictions;
+    assert.equal(p.status, 'fit-unsupported');
+    assert.equal(p.value, null);
+    assert.match(p.statusReason, /5 points for 4 coefficients/);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('the fit summary gives no number from an unsupported fit, and says why in a few words', async () => {
+  const analysis = await analyse(SPARSE);
+  const summary = summaryOfResult(uriOf(SPARSE), { ok: true, analysis, skipped: false }, 5, false);
+  assert.equal(summary.message, 'lr-annealing: 1 fit · no loss prediction (fit not supported by the data)');
+  assert.equal(summary.warnings, 1, 'the fit-points-few warning');
+});

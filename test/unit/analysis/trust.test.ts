@@ -1,0 +1,177 @@
+// The fit-quality verdict and the withholding of predictions (src/core/analysis/trust.ts): never on a fit of the
+// public data or the examples that follows its law, always on the fits the data do not support, and a fit the verdict
+// rejects or a law that broke gives no number anywhere in the analysis.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyseFiles } from '../../../src/core/analysis/analyse';
+import type { AnalysisOptions } from '../../../src/core/analysis/options';
+import { adjustedR2, fitProblems, FIT_VERDICT, hasValue } from '../../../src/core/analysis/trust';
+import type { Analysis, FitResult } from '../../../src/core/analysis/types';
+import { CHINCHILLA, LUO, LUO_FIT, luoFiles, REPO, skipUnless } from '../../helpers/shared';
+
+const VERDICT_CODES = ['fit-points-few', 'fit-at-bounds', 'fit-interval-wide', 'fit-r2-low'];
+const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-trust-'));
+
+function file(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+/** The verdict findings of an analysis, as "code (group or curve)". */
+function verdicts(a: Analysis): string[] {
+  return a.findings.filter((f) => VERDICT_CODES.includes(f.code)).map((f) => `${f.code} (${f.group ?? f.curve})`);
+}
+
+/** Noise that looks random but is the same on every run: a fixed sequence, no seed to carry. */
+const wobble = (i: number) => 0.01 * Math.sin(i * 12.9898) * Math.cos(i * 4.1414);
+
+test('the thresholds are those documented', () => {
+  assert.deepEqual(FIT_VERDICT, { minAdjustedR2: 0, maxIntervalDecades: 3, pointsPerCoefficient: 2 });
+  // Adjusted R²: 6 points, 3 coefficients, R² 0.255 is what noise alone gives: at or below 0.
+  assert.ok(adjustedR2(0.255, 6, 3) < 0);
+  assert.ok(adjustedR2(0.99, 8, 3) > 0.98);
+  assert.ok(Number.isNaN(adjustedR2(1, 3, 3)));
+});
+
+test('each criterion of the verdict on a fit result, and a clean fit has none', () => {
+  const good: FitResult = {
+    law: 'power',
+    formula: 'L = E + A * x^(-alpha)',
+    params: { E: 2, A: 10, alpha: 0.5 },
+    units: {},
+    intervals: { E: [1.9, 2.1], A: [1e-30, 1e5], alpha: [0.45, 0.55] },
+    objective: 0,
+    converged: true,
+    stopReason: 'relative-reduction-small',
+    iterations: 10,
+    startsTried: 1,
+    fittedOn: ['x'],
+    points: 6,
+    settings: {},
+    quality: { predE: 0.001, worstE: 0.002, r2: 0.99, mae: 0, rmse: 0, points: 6 },
+    atBounds: ['E'],
+  };
+  // A's interval is an intercept at x = 1 and E at 0 is an ordinary value: neither is judged.
+  assert.deepEqual(fitProblems(good), []);
+  const codes = (changes: Partial<FitResult>) => fitProblems({ ...good, ...changes }).map((p) => p.code);
+  assert.deepEqual(codes({ points: 5 }), ['fit-points-few']);
+  assert.deepEqual(codes({ atBounds: ['alpha'] }), ['fit-at-bounds']);
+  assert.deepEqual(codes({ intervals: { alpha: [1e-4, 0.5] } }), ['fit-interval-wide']);
+  assert.deepEqual(codes({ intervals: { E: [0, 2.1] } }), ['fit-interval-wide']);
+  assert.deepEqual(codes({ quality: { ...good.quality, r2: 0.3 } }), ['fit-r2-low']);
+  assert.match(fitProblems({ ...good, points: 5 })[0].reason, /5 points for 3 coefficients/);
+});
+
+/** Fits whose withheld predictions and verdict findings must match `expected` (group or curve -> codes). */
+async function assertVerdicts(paths: string[], options: Partial<AnalysisOptions>, expected: string[] = []) {
+  const a = await analyseFiles(paths, options);
+  assert.ok(a.fits.length > 0, `fitted ${paths.join(', ')}`);
+  assert.deepEqual(verdicts(a).sort(), [...expected].sort(), paths.join(', '));
+  if (expected.length === 0) for (const p of a.predictions) assert.ok(hasValue(p), JSON.stringify(p));
+  return a;
+}
+
+test('the public multi-power-law split stays clean: every law, every size', { skip: skipUnless(LUO) }, async () => {
+  for (const size of ['25', '100', '400'])
+    for (const law of ['auto', 'lr-annealing', 'mpl'] as const)
+      await assertVerdicts(luoFiles(size), { fitOn: LUO_FIT, law, warmupSteps: 2160 });
+  // The model-size law over the three sizes together.
+  const sizes = { csv_25: 25e6, csv_100: 100e6, csv_400: 400e6 };
+  const all = ['25', '100', '400'].flatMap(luoFiles);
+  const a = await assertVerdicts(all, { fitOn: LUO_FIT, law: 'lr-annealing-size', sizes, warmupSteps: 2160 });
+  assert.deepEqual(a.fits[0].atBounds, [], 'no size-law coefficient at its bounds');
+});
+
+test('the public Chinchilla data stay clean', { skip: skipUnless(CHINCHILLA) }, async () => {
+  for (const name of ['svg_extracted_data.csv', 'chinchilla_epoch_derived.csv'])
+    await assertVerdicts([join(CHINCHILLA, name)], {});
+});
+
+test('the examples stay clean where their data follow the law', async () => {
+  for (const name of [
+    'loss/constant.csv',
+    'loss/cosine.csv',
+    'loss/sweep.csv',
+    'loss/wsd.jsonl',
+    'compute/compute_sweep.csv',
+  ])
+    await assertVerdicts([join(REPO, 'examples', name)], {});
+  const loss = ['constant.csv', 'cosine.csv', 'wsd.jsonl', 'sweep.csv'].map((f) => join(REPO, 'examples/loss', f));
+  await assertVerdicts(loss, { fitOn: ['constant', 'cosine'] });
+  // The downstream example: the aligned group and every CE law are clean. The misaligned BLEU law broke after four
+  // points (too few for its three coefficients, beta at its limit); the large-D_f BLEU group is flat within its noise
+  // by design (pretraining-no-gain), so its law's trend is not determined.
+  const a = await assertVerdicts([join(REPO, 'examples/downstream/downstream_sweep.csv')], {}, [
+    'fit-points-few (misaligned-en-fr, D_f=42M)',
+    'fit-at-bounds (misaligned-en-fr, D_f=42M)',
+    'fit-interval-wide (aligned-en-de, D_f=1.2B)',
+    'fit-r2-low (aligned-en-de, D_f=1.2B)',
+  ]);
+  const status = a.predictions.map((p) => `${p.group} ${p.metric} ${p.status}`);
+  assert.deepEqual(status, [
+    'aligned-en-de, D_f=42M bleu ok',
+    'aligned-en-de, D_f=42M ce ok',
+    'misaligned-en-fr, D_f=42M bleu law-broken',
+    'misaligned-en-fr, D_f=42M ce ok',
+    'aligned-en-de, D_f=1.2B bleu fit-unsupported',
+    'aligned-en-de, D_f=1.2B ce ok',
+  ]);
+});
+
+const steps = Array.from({ length: 50 }, (_, i) => (i + 1) * 100);
+
+test('a rising loss curve: R² about 0, no prediction, and the reason says so', async () => {
+  const path = file('rising.csv', [
+    'step,lr,loss',
+    ...steps.map((s, i) => `${s},0.0003,${(2.5 + 2e-5 * s + wobble(i)).toFixed(4)}`),
+  ]);
+  const a = await analyseFiles([path]);
+  assert.ok(verdicts(a).includes('fit-r2-low (rising)'), verdicts(a).join(', '));
+  assert.ok(a.fits[0].unsupported?.some((p) => p.code === 'fit-r2-low'));
+  const [p] = a.predictions;
+  assert.equal(p.status, 'fit-unsupported');
+  assert.deepEqual([p.value, p.low, p.high], [null, null, null]);
+  assert.match(p.statusReason ?? '', /not supported by the data: .*R² -?0\.\d+ on 50 points/);
+});
+
+test('a flat loss curve: the law explains no more than noise, no prediction', async () => {
+  const path = file('flat.csv', [
+    'step,lr,loss',
+    ...steps.map((s, i) => `${s},0.0003,${(2.5 + wobble(i)).toFixed(4)}`),
+  ]);
+  const a = await analyseFiles([path]);
+  assert.ok(verdicts(a).includes('fit-r2-low (flat)'), verdicts(a).join(', '));
+  assert.ok(a.predictions.every((p) => p.status === 'fit-unsupported'));
+});
+
+test('a sparse Lightning log: five points for four coefficients, no prediction with a collapsed band', async () => {
+  const path = file('metrics.csv', [
+    'epoch,step,train_loss,lr-AdamW',
+    '0,2000,3.41,0.0003',
+    '0,4000,3.02,0.0003',
+    '1,6000,2.85,0.0003',
+    '1,8000,2.76,0.0003',
+    '2,10000,2.70,0.0003',
+  ]);
+  const a = await analyseFiles([path]);
+  assert.deepEqual(verdicts(a), ['fit-points-few (metrics)']);
+  assert.equal(a.predictions[0].status, 'fit-unsupported');
+  assert.match(a.predictions[0].statusReason ?? '', /5 points for 4 coefficients/);
+});
+
+test('a BLEU group whose law is held at a bound, and one whose trend spans decades, predict nothing', async () => {
+  // Flat BLEU with noise: the law's growth alpha is not pinned (at its lower bound or spread over decades).
+  const dp = Array.from({ length: 8 }, (_, k) => 0.5e9 * 2 ** k);
+  const path = file('flat-bleu.csv', [
+    'mix,D_p,bleu',
+    ...dp.map((d, i) => `m,${d},${(30 + 30 * wobble(i)).toFixed(2)}`),
+  ]);
+  const a = await analyseFiles([path]);
+  const codes = a.findings.filter((f) => VERDICT_CODES.includes(f.code)).map((f) => f.code);
+  assert.ok(codes.length > 0 && codes.includes('fit-r2-low'), codes.join(', '));
+  assert.ok(a.predictions.every((p) => p.status === 'fit-unsupported'));
+});

@@ -1,0 +1,63 @@
+// The chart draws no number the analysis withheld: past a BLEU law's break there is no law line, band or target, and
+// a fit the data do not support gets no band, no extrapolation and no target marker.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyseFiles } from '../../../src/core/analysis/analyse';
+import { buildChart, sampleChart } from '../../../src/core/chart/series';
+import { maxOf } from '../../../src/core/util/arrays';
+import { REPO } from '../../helpers/shared';
+
+const chartOf = async (path: string) => {
+  const analysis = await analyseFiles([path], { bootstrapSamples: 20 });
+  return sampleChart(buildChart(analysis), { width: 800, logX: true, full: true });
+};
+
+test('a broken BLEU law is drawn only up to its break: no band, target or law past it', async () => {
+  const data = await chartOf(join(REPO, 'examples/downstream/downstream_sweep.csv'));
+  const of = (kind: string, group: string, metric = 'BLEU') =>
+    data.series.find((s) => s.kind === kind && s.id.endsWith(`${group} · ${metric}`));
+  const broken = 'misaligned-en-fr, D_f=42M';
+  // The law's line ends at the last point before the break (4B); the break itself is still marked.
+  const law = of('law', broken)!;
+  assert.equal(Math.round(maxOf(law.x)), 4e9);
+  assert.ok(data.markers.some((m) => m.kind === 'break' && m.group === broken && m.x === 8e9));
+  assert.equal(of('target', broken), undefined, 'no target past the break');
+  const band = of('band', broken);
+  assert.ok(!band || maxOf(band.x) <= 4e9, 'no band past the break');
+  // The aligned group's law still runs to its target at 2×D_p with a band and a marker.
+  const aligned = 'aligned-en-de, D_f=42M';
+  assert.equal(Math.round(maxOf(of('law', aligned)!.x)), 128e9);
+  assert.ok(of('band', aligned) && of('target', aligned));
+  // The CE law of the broken group is not broken: it keeps its target.
+  assert.ok(of('target', broken, 'CE'));
+});
+
+test('an unsupported loss fit: the law over the data only, no band, no extrapolation, no target marker', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-chart-trust-'));
+  const path = join(dir, 'metrics.csv');
+  writeFileSync(
+    path,
+    [
+      'epoch,step,train_loss,lr-AdamW',
+      '0,2000,3.41,0.0003',
+      '0,4000,3.02,0.0003',
+      '1,6000,2.85,0.0003',
+      '1,8000,2.76,0.0003',
+      '2,10000,2.70,0.0003',
+    ].join('\n'),
+  );
+  const data = await chartOf(path);
+  const law = data.series.find((s) => s.kind === 'law')!;
+  assert.equal(maxOf(law.x), 10000, 'the law stops at the last logged step');
+  assert.equal(
+    data.series.find((s) => s.kind === 'band'),
+    undefined,
+  );
+  assert.deepEqual(
+    data.markers.filter((m) => m.kind === 'target'),
+    [],
+  );
+});
