@@ -198,11 +198,21 @@ export function reportCurve(
   });
 }
 
-/** The steps to predict on a curve: the configured ones, else twice the curve's last logged step. */
+/**
+ * The steps to predict on a curve: the configured ones, else the end of the schedule the run's own configuration
+ * plans (max_steps) when the log has not reached it, else twice the curve's last logged step.
+ */
 export function targetSteps(curve: LossCurve, options: AnalysisOptions): number[] {
   const configured = options.predictSteps.filter((s) => Number.isFinite(s) && s >= 1).map(Math.round);
   if (configured.length) return Array.from(new Set(configured)).sort((a, b) => a - b);
-  return [2 * curve.steps[curve.steps.length - 1]];
+  const planned = plannedEnd(curve);
+  return [planned ?? 2 * curve.steps[curve.steps.length - 1]];
+}
+
+/** The planned last step, when the run's configuration states one past its last logged step. */
+function plannedEnd(curve: LossCurve): number | undefined {
+  const last = curve.steps[curve.steps.length - 1];
+  return curve.plannedSteps !== undefined && curve.plannedSteps > last ? Math.round(curve.plannedSteps) : undefined;
 }
 
 export function targetReason(curve: LossCurve, step: number, options: AnalysisOptions): string {
@@ -211,7 +221,12 @@ export function targetReason(curve: LossCurve, step: number, options: AnalysisOp
     step > last
       ? `past the last logged LR (step ${last}); the LR is held at its last value`
       : 'within the logged schedule';
-  return `${options.predictSteps.length ? 'configured target' : 'twice the last logged step'}, ${where}`;
+  const why = options.predictSteps.length
+    ? 'configured target'
+    : plannedEnd(curve) !== undefined
+      ? "the end of the run's planned schedule (its configuration's max steps)"
+      : 'twice the last logged step';
+  return `${why}, ${where}`;
 }
 
 export function unusableReason(c: LossCurve): Finding | null {

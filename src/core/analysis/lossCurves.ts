@@ -20,6 +20,8 @@ export interface LossCurve {
   /** Every row with a usable LR (rows without a loss still give the schedule). */
   schedule: LoggedSchedule;
   firstLine: number;
+  /** The last step the run's own configuration plans (Table.hints.maxSteps), when it states one. */
+  plannedSteps?: number;
   /** Model size N from the file's params column, for the model-size law (set by sizeAnalysis.ts). */
   modelSize?: number;
 }
@@ -287,6 +289,7 @@ export function extractLossCurves(
       // Usually every row has both a loss and an LR: then the two step arrays are one.
       schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: lrValues },
       firstLine: run.firstLine,
+      ...(table.hints?.maxSteps !== undefined && { plannedSteps: table.hints.maxSteps }),
     });
   }
   return { curves, findings };

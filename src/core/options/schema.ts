@@ -235,14 +235,15 @@ export const OPTION_SCHEMA = {
     setting: {
       key: 'predict.steps',
       group: 'Predictions',
-      description: 'Steps at which CodeLens shows the predicted loss. Empty: twice the last logged step of each curve.',
+      description:
+        "Steps at which CodeLens shows the predicted loss. Empty: the end of the run's planned schedule when its configuration states it (max_steps), else twice the last logged step of each curve.",
     },
     flag: {
       name: 'predict-step',
       section: 'loss',
       metavar: 'N',
       help: 'predict the loss at step N',
-      note: "none given: twice each curve's last step",
+      note: "none given: a run's planned max steps, else twice its last step",
     },
   }),
   dataMultipliers: knob({

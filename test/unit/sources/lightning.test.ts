@@ -257,3 +257,16 @@ test('--format lightning reads a renamed file as Lightning; a text column there 
   const [plain] = (await readSources([renamed])).tables;
   assert.equal(plain.format, 'csv', 'not recognised by content alone under another name');
 });
+
+test('a run whose configuration plans more steps than it logged is predicted at the end of its planned schedule', async () => {
+  const dir = join(tmp(), 'version_0');
+  writeLightningMetrics(dir, lawCurve(constantLr, 3000, 100));
+  writeFile(join(dir, 'hparams.yaml'), 'trainer:\n  max_steps: 9000\n');
+  const analysis = await analyseFiles([dir], { law: 'lr-annealing', bootstrapSamples: 0 });
+  const p = analysis.predictions.find((x) => x.metric === 'loss');
+  assert.equal(p?.x, 9000);
+  assert.match(p?.reason ?? '', /planned schedule/);
+  // A configured target still wins over the plan.
+  const configured = await analyseFiles([dir], { law: 'lr-annealing', bootstrapSamples: 0, predictSteps: [5000] });
+  assert.equal(configured.predictions.find((x) => x.metric === 'loss')?.x, 5000);
+});
