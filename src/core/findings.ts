@@ -89,6 +89,21 @@ const READING = {
   },
   'quote-multiline': { severities: ['info'], title: 'Quoted fields hold line breaks' },
   'file-changed': { severities: ['warning', 'info'], title: 'The file changed while it was read' },
+  'json-invalid': {
+    severities: ['warning', 'error'],
+    title: 'A JSON document with a syntax error or cut short; what comes before it is read',
+  },
+  'json-too-deep': { severities: ['error'], title: 'A JSON document nested too deep to read on' },
+  'json-shape': {
+    severities: ['error'],
+    title: 'A JSON document that is neither records, columns nor a trainer state',
+  },
+  'log-history': {
+    severities: ['warning'],
+    title: 'A trainer_state.json whose log_history is empty, or entries of it left out',
+  },
+  'run-hints': { severities: ['info'], title: "What a run's files say of its schedule (where it ends, its warmup)" },
+  'wandb-binary': { severities: ['error'], title: 'A W&B run folder whose history is only in its binary .wandb file' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Findings of the analysis proper, and of the shells around it. */

@@ -1,10 +1,21 @@
 // Every source, in the order they are asked: specific formats first, the text reader last (it takes any file named by
 // the user). A new format is one module and one line here.
+import { hfTrainerStateSource } from './hfTrainer';
+import { jsonDocumentSource } from './jsonDocument';
+import { llamaFactorySource } from './llamaFactory';
 import { textSource } from './text';
 import type { Probe, Source } from './types';
+import { wandbHistorySource, wandbRunSource } from './wandb';
 import type { FileFormat } from '../table/types';
 
-export const SOURCES: readonly Source[] = [textSource];
+export const SOURCES: readonly Source[] = [
+  wandbRunSource,
+  hfTrainerStateSource,
+  llamaFactorySource,
+  wandbHistorySource,
+  jsonDocumentSource,
+  textSource,
+];
 
 /** The source that recognises the probe, or null. */
 export function recognise(probe: Probe, sources: readonly Source[] = SOURCES): Source | null {

@@ -20,7 +20,8 @@ export type FileFormat =
   | 'lightning'
   | 'mlflow'
   | 'dvclive'
-  | 'wandb-history';
+  | 'wandb-history'
+  | 'wandb';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -82,6 +83,16 @@ export interface Table {
   problemCount: number;
   rowsRejected: number;
   bytesRead: number;
+  /** What the run's own files say of it beyond its rows (a trainer_state.json's max_steps, a hparams.yaml). */
+  hints?: RunHints;
+}
+
+/** A run's schedule as its files state it: where it ends (the default target step) and its warmup, with notes. */
+export interface RunHints {
+  maxSteps?: number;
+  warmupSteps?: number;
+  /** Each fact and where it was read, for the user. */
+  notes: string[];
 }
 
 export interface ReadOptions {
