@@ -194,11 +194,21 @@ export function reportCurve(
   });
 }
 
-/** The steps to predict on a curve: the configured ones, else twice the curve's last logged step. */
+/**
+ * The steps to predict on a curve: the configured ones, else the end of the run's schedule when its files say where
+ * that is and it lies ahead, else twice the curve's last logged step.
+ */
 export function targetSteps(curve: LossCurve, options: AnalysisOptions): number[] {
   const configured = options.predictSteps.filter((s) => Number.isFinite(s) && s >= 1).map(Math.round);
   if (configured.length) return Array.from(new Set(configured)).sort((a, b) => a - b);
-  return [2 * curve.steps[curve.steps.length - 1]];
+  const scheduleEnd = scheduleEndAhead(curve);
+  return [scheduleEnd ?? 2 * curve.steps[curve.steps.length - 1]];
+}
+
+/** The run's stated schedule end when it is past the last logged step (a run still training), else undefined. */
+function scheduleEndAhead(curve: LossCurve): number | undefined {
+  const end = curve.scheduleEnd;
+  return end !== undefined && end > curve.steps[curve.steps.length - 1] ? Math.round(end) : undefined;
 }
 
 export function targetReason(curve: LossCurve, step: number, options: AnalysisOptions): string {
@@ -207,7 +217,12 @@ export function targetReason(curve: LossCurve, step: number, options: AnalysisOp
     step > last
       ? `past the last logged LR (step ${last}); the LR is held at its last value`
       : 'within the logged schedule';
-  return `${options.predictSteps.length ? 'configured target' : 'twice the last logged step'}, ${where}`;
+  const basis = options.predictSteps.length
+    ? 'configured target'
+    : scheduleEndAhead(curve) !== undefined
+      ? "the end of the run's schedule (as its files state it)"
+      : 'twice the last logged step';
+  return `${basis}, ${where}`;
 }
 
 export function unusableReason(c: LossCurve): Finding | null {

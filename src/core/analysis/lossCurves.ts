@@ -20,6 +20,8 @@ export interface LossCurve {
   /** Every row with a usable LR (rows without a loss still give the schedule). */
   schedule: LoggedSchedule;
   firstLine: number;
+  /** Where the run's schedule ends, as its files say (a trainer_state.json's max_steps): the default target. */
+  scheduleEnd?: number;
   /** Model size N from the file's params column, for the model-size law (set by sizeAnalysis.ts). */
   modelSize?: number;
 }
@@ -287,6 +289,7 @@ export function extractLossCurves(
       // Usually every row has both a loss and an LR: then the two step arrays are one.
       schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: lrValues },
       firstLine: run.firstLine,
+      ...(table.hints?.maxSteps !== undefined && { scheduleEnd: table.hints.maxSteps }),
     });
   }
   return { curves, findings };

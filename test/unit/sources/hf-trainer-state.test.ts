@@ -165,6 +165,35 @@ test('a trainer_state.json of a public curve gives the curve its CSV gives', { s
   assert.deepEqual(fromJson.fits[0].params, fromCsv.fits[0].params);
 });
 
+test('a run still training is predicted at the end of its schedule (max_steps) unless targets are given', async () => {
+  const path = writeAt(
+    tempDir('state'),
+    'run/trainer_state.json',
+    trainerState({ globalStep: 1500, maxSteps: 6000, logging: 25 }),
+  );
+  const analysis = await analyseFiles([path], { bootstrapSamples: 0 });
+  assert.deepEqual(
+    analysis.predictions.map((p) => p.step),
+    [6000],
+  );
+  assert.match(analysis.predictions[0].reason, /end of the run's schedule/);
+  const configured = await analyseFiles([path], { bootstrapSamples: 0, predictSteps: [2000] });
+  assert.deepEqual(
+    configured.predictions.map((p) => p.step),
+    [2000],
+  );
+  // A finished run (max_steps reached) keeps the usual target: twice the last step.
+  const done = writeAt(
+    tempDir('state'),
+    'run/trainer_state.json',
+    trainerState({ globalStep: 1500, maxSteps: 1500, logging: 25 }),
+  );
+  assert.deepEqual(
+    (await analyseFiles([done], { bootstrapSamples: 0 })).predictions.map((p) => p.step),
+    [3000],
+  );
+});
+
 test('recognised by log_history, not by the name alone: a small trainer_state.json without it says what it holds', async () => {
   const path = writeAt(tempDir('state'), 'trainer_state.json', '{"global_step": 10, "max_steps": 100}');
   const table = await readOne(path);
