@@ -2,7 +2,12 @@
 // across chunk ends, positions in characters, and each kind of stop (syntax, cut short, too deep) located.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JsonTokenizer, MAX_JSON_DEPTH, type JsonEvents } from '../../../src/core/sources/json/tokenizer';
+import {
+  JsonTokenizer,
+  MAX_JSON_DEPTH,
+  MAX_TOKEN_BYTES,
+  type JsonEvents,
+} from '../../../src/core/sources/json/tokenizer';
 
 /** Every event as text, and the stop. */
 function tokens(text: string | Uint8Array, chunk = Infinity): { events: string[]; stop: string | null } {
@@ -74,4 +79,11 @@ test('nesting past the limit stops the read, in bounded memory', () => {
     stop,
     `too-deep the document is nested more than ${MAX_JSON_DEPTH} levels deep here@1:${MAX_JSON_DEPTH + 1}`,
   );
+});
+
+test('an over-long string keeps its first bytes only, and the read goes on', () => {
+  const { events, stop } = tokens(`["${'x'.repeat(MAX_TOKEN_BYTES + 10)}", 1]`, 65536);
+  assert.equal(stop, null);
+  assert.equal(events[1], `string ${'x'.repeat(MAX_TOKEN_BYTES)}@1:2`);
+  assert.equal(events[2], `number 1@1:${MAX_TOKEN_BYTES + 16}`);
 });

@@ -6,6 +6,9 @@
 /** Containers open at once; a deeper document is refused where it passes this (no real run log nests past 10). */
 export const MAX_JSON_DEPTH = 64;
 
+/** Bytes of one string or number kept; a longer string keeps its first MAX_TOKEN_BYTES (no metric is that long). */
+export const MAX_TOKEN_BYTES = 1024 * 1024;
+
 export type JsonScalar = number | string | boolean | null;
 export type JsonContainer = 'object' | 'array';
 
@@ -211,6 +214,7 @@ export class JsonTokenizer {
   }
 
   private append(c: number): void {
+    if (this.length === MAX_TOKEN_BYTES) return; // the rest of an over-long string is dropped: memory stays bounded
     if (this.length === this.bytes.length) {
       const grown = new Uint8Array(this.bytes.length * 2);
       grown.set(this.bytes);
