@@ -40,6 +40,12 @@ test('an object of column arrays is a table; a shorter column leaves its cells e
   assert.equal(table.rowCount, 3);
   assert.deepEqual(Array.from(table.columns[1].values), [3, 2.5, 2.2]);
   assert.equal(table.columns[2].emptyCount, 1);
+  const mixed = await readOne(
+    writeAt(tempDir('json'), 'mixed.json', '{"step": [1, 2, 3], "loss": [3, null, "NaN"], "phase": ["a", "b", true]}'),
+  );
+  const [, loss, phase] = mixed.columns;
+  assert.deepEqual([loss.numericCount, loss.emptyCount, loss.text?.dictionary], [2, 1, ['NaN']]);
+  assert.deepEqual([phase.textCount, phase.text?.dictionary], [3, ['a', 'b', 'true']]);
 });
 
 test('JSON that is neither records nor columns says what it holds', async () => {

@@ -22,12 +22,35 @@ const HINT_KEYS: ReadonlySet<string> = new Set(['max_steps', 'global_step', 'log
 /** Top-level keys remembered for the message about a document of another shape. */
 const KEYS_NAMED = 6;
 
-/** One array of an object of columns: its cells, by row. */
+/** One array of an object of columns: numbers in a typed array, the rare other cells (text, booleans, null) aside. */
 class ColumnArray {
-  values: JsonScalar[] = [];
-  lines: number[] = [];
+  private numbers = new Float64Array(16);
+  private lineOf = new Int32Array(16);
+  private readonly others = new Map<number, JsonScalar>();
+  length = 0;
   containers = 0;
   constructor(readonly name: string) {}
+
+  push(value: JsonScalar, line: number): void {
+    if (this.length === this.numbers.length) {
+      const numbers = new Float64Array(this.length * 2);
+      numbers.set(this.numbers);
+      const lines = new Int32Array(this.length * 2);
+      lines.set(this.lineOf);
+      [this.numbers, this.lineOf] = [numbers, lines];
+    }
+    if (typeof value === 'number') this.numbers[this.length] = value;
+    else this.others.set(this.length, value);
+    this.lineOf[this.length++] = line;
+  }
+
+  value(row: number): JsonScalar {
+    return this.others.has(row) ? this.others.get(row)! : this.numbers[row];
+  }
+
+  line(row: number): number {
+    return this.lineOf[row];
+  }
 }
 
 class DocumentVisitor implements JsonVisitor {
@@ -96,8 +119,7 @@ class DocumentVisitor implements JsonVisitor {
       else this.history.notObjects++;
     } else {
       const column = this.columns[this.columns.length - 1];
-      column.values.push(value as JsonScalar);
-      column.lines.push(at.line);
+      column.push(value as JsonScalar, at.line);
     }
   }
 
@@ -222,7 +244,7 @@ function tableOf(visitor: DocumentVisitor, head: { format: FileFormat; bytesRead
   }
   // Columns only when every member is an array: a config's one list among its settings is not a table.
   const onlyArrays = visitor.counts.scalars === 0 && visitor.counts.objects === 0;
-  const columns = onlyArrays ? visitor.columns.filter((c) => c.values.length > 0) : [];
+  const columns = onlyArrays ? visitor.columns.filter((c) => c.length > 0) : [];
   if (columns.length === 0) reportShape(visitor, head.file);
   return columnsTable(visitor, columns, head);
 }
@@ -234,15 +256,15 @@ function columnsTable(
   head: { format: FileFormat; bytesRead: number },
 ): Table {
   const table = visitor.records;
-  const builders = columns.map((c) => ({ array: c, builder: table.addColumn(c.name, c.lines[0] ?? 1) }));
-  const rows = Math.max(0, ...columns.map((c) => c.values.length));
+  const builders = columns.map((c) => ({ array: c, builder: table.addColumn(c.name, c.line(0)) }));
+  const rows = columns.reduce((most, c) => Math.max(most, c.length), 0);
   for (let r = 0; r < rows && !table.stopped; r++) {
     const row = table.beginRow();
     for (const { array, builder } of builders) {
-      if (builder === null || r >= array.values.length) continue;
-      visitor.setScalar(builder, row, array.values[r], array.lines[r]);
+      if (builder === null || r >= array.length) continue;
+      visitor.setScalar(builder, row, array.value(r), array.line(r));
     }
-    table.endRow(columns.find((c) => r < c.lines.length)!.lines[r]);
+    table.endRow(columns.find((c) => r < c.length)!.line(r));
   }
   const nested = columns.filter((c) => c.containers > 0);
   if (nested.length > 0)
