@@ -73,10 +73,6 @@ function isBare(c: number): boolean {
   );
 }
 
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
 function describeByte(c: number): string {
   return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
 }
@@ -88,7 +84,7 @@ export class JsonTokenizer {
   private token = NONE;
   private escaped = false;
   /** The bytes of the token being read (a string's content, a bare word), grown as needed. */
-  private bytes = new Uint8Array(256);
+  private bytes = Buffer.alloc(256);
   private length = 0;
   private tokenAt: JsonPosition = { line: 1, column: 1, offset: 0 };
   private line = 1;
@@ -112,56 +108,99 @@ export class JsonTokenizer {
 
   /** Reads the bytes; `eof`: they are the last ones. */
   push(chunk: Uint8Array, eof: boolean): void {
-    for (let i = 0; i < chunk.length && this.stop === null; i++) {
-      const c = chunk[i];
-      // A UTF-8 byte order mark before the document is not part of it (its bytes may come in separate chunks).
-      if (this.offset === this.bom && this.bom < 3 && c === BOM[this.bom]) {
-        this.bom++;
-        this.offset++;
-        continue;
-      }
-      if (this.token !== NONE) this.inToken(c);
-      else this.outside(c);
-      // Columns count characters: UTF-8 continuation bytes do not start one.
-      this.offset++;
-      if (c === 0x0a) {
-        this.line++;
-        this.column = 1;
-      } else if ((c & 0xc0) !== 0x80) this.column++;
+    let i = 0;
+    // Strings and numbers are taken in runs: per byte, only a comparison or two.
+    while (i < chunk.length && this.stop === null) {
+      if (this.token === STRING) i = this.stringRun(chunk, i);
+      else if (this.token === BARE) i = this.bareRun(chunk, i);
+      else i = this.step(chunk, i);
     }
     if (eof && this.stop === null) this.end();
   }
 
-  private inToken(c: number): void {
-    if (this.token === STRING) {
-      if (this.escaped) this.escaped = false;
-      else if (c === 0x5c) this.escaped = true;
-      else if (c === 0x22) return this.endString();
-      else if (c < 0x20)
-        return this.fail('syntax', 'a string holds a raw control character or line break', this.here());
-      this.append(c);
-      return;
+  /** One byte outside a token: a space, a bracket, a separator, or the first byte of a token. */
+  private step(chunk: Uint8Array, i: number): number {
+    const c = chunk[i];
+    // A UTF-8 byte order mark before the document is not part of it (its bytes may come in separate chunks).
+    if (this.offset === this.bom && this.bom < 3 && c === BOM[this.bom]) {
+      this.bom++;
+      this.offset++;
+      return i + 1;
     }
-    if (isBare(c)) return this.append(c);
-    this.endBare();
-    if (this.stop === null) this.outside(c);
+    if (c === 0x20 || c === 0x09 || c === 0x0d) return this.spaceRun(chunk, i);
+    if (c !== 0x0a) this.outside(c);
+    this.offset++;
+    if (c === 0x0a) {
+      this.line++;
+      this.column = 1;
+    } else if ((c & 0xc0) !== 0x80) this.column++;
+    return i + 1;
+  }
+
+  /** Spaces, tabs and CRs (the indentation of a pretty-printed document) at once. */
+  private spaceRun(chunk: Uint8Array, from: number): number {
+    let i = from;
+    while (i < chunk.length && (chunk[i] === 0x20 || chunk[i] === 0x09 || chunk[i] === 0x0d)) i++;
+    this.moveTo(from, i, this.column + (i - from));
+    return i;
+  }
+
+  /** The bytes of a string up to its closing quote (or the chunk's end); columns count characters, not bytes. */
+  private stringRun(chunk: Uint8Array, from: number): number {
+    let column = this.column;
+    let escaped = this.escaped;
+    let i = from;
+    for (; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (escaped) escaped = false;
+      else if (c === 0x5c) escaped = true;
+      else if (c === 0x22) break;
+      else if (c < 0x20) {
+        this.moveTo(from, i, column);
+        this.fail('syntax', 'a string holds a raw control character or line break', this.here());
+        return i;
+      }
+      if ((c & 0xc0) !== 0x80) column++;
+    }
+    this.escaped = escaped;
+    this.appendRun(chunk, from, i);
+    this.moveTo(from, i, column);
+    if (i === chunk.length) return i;
+    this.offset++; // the closing quote
+    this.column++;
+    this.endString();
+    return i + 1;
+  }
+
+  /** The bytes of a number or literal (ASCII) up to the first that cannot be part of one. */
+  private bareRun(chunk: Uint8Array, from: number): number {
+    let i = from;
+    while (i < chunk.length && isBare(chunk[i])) i++;
+    this.appendRun(chunk, from, i);
+    this.moveTo(from, i, this.column + (i - from));
+    if (i < chunk.length) this.endBare();
+    return i;
+  }
+
+  private moveTo(from: number, to: number, column: number): void {
+    this.offset += to - from;
+    this.column = column;
   }
 
   private outside(c: number): void {
-    if (isSpace(c)) return;
-    const at = this.here();
     const expect = this.expect;
     if (expect === VALUE || expect === VALUE_OR_CLOSE) {
-      if (expect === VALUE_OR_CLOSE && c === 0x5d) return this.close(ARRAY, at);
-      return this.value(c, at);
+      if (expect === VALUE_OR_CLOSE && c === 0x5d) return this.close(ARRAY, this.here());
+      return this.value(c);
     }
     if (expect === KEY || expect === KEY_OR_CLOSE) {
-      if (expect === KEY_OR_CLOSE && c === 0x7d) return this.close(OBJECT, at);
-      if (c !== 0x22) return this.fail('syntax', `expected a key in double quotes, found ${describeByte(c)}`, at);
-      return this.begin(STRING, at);
+      if (expect === KEY_OR_CLOSE && c === 0x7d) return this.close(OBJECT, this.here());
+      if (c !== 0x22)
+        return this.fail('syntax', `expected a key in double quotes, found ${describeByte(c)}`, this.here());
+      return this.begin(STRING, this.here());
     }
     if (expect === COLON) {
-      if (c !== 0x3a) return this.fail('syntax', `expected ":" after a key, found ${describeByte(c)}`, at);
+      if (c !== 0x3a) return this.fail('syntax', `expected ":" after a key, found ${describeByte(c)}`, this.here());
       this.expect = VALUE;
       return;
     }
@@ -171,13 +210,18 @@ export class JsonTokenizer {
         this.expect = inObject ? KEY : VALUE;
         return;
       }
-      if (c === (inObject ? 0x7d : 0x5d)) return this.close(inObject ? OBJECT : ARRAY, at);
-      return this.fail('syntax', `expected ${inObject ? '"," or "}"' : '"," or "]"'}, found ${describeByte(c)}`, at);
+      if (c === (inObject ? 0x7d : 0x5d)) return this.close(inObject ? OBJECT : ARRAY, this.here());
+      return this.fail(
+        'syntax',
+        `expected ${inObject ? '"," or "}"' : '"," or "]"'}, found ${describeByte(c)}`,
+        this.here(),
+      );
     }
-    this.fail('syntax', `there is more after the end of the JSON document (${describeByte(c)})`, at);
+    this.fail('syntax', `there is more after the end of the JSON document (${describeByte(c)})`, this.here());
   }
 
-  private value(c: number, at: JsonPosition): void {
+  private value(c: number): void {
+    const at = this.here();
     if (c === 0x7b || c === 0x5b) {
       if (this.depth === MAX_JSON_DEPTH)
         return this.fail('too-deep', `the document is nested more than ${MAX_JSON_DEPTH} levels deep here`, at);
@@ -214,22 +258,32 @@ export class JsonTokenizer {
   }
 
   private append(c: number): void {
-    if (this.length === MAX_TOKEN_BYTES) return; // the rest of an over-long string is dropped: memory stays bounded
-    if (this.length === this.bytes.length) {
-      const grown = new Uint8Array(this.bytes.length * 2);
-      grown.set(this.bytes);
-      this.bytes = grown;
-    }
+    if (this.length === this.bytes.length) this.grow();
     this.bytes[this.length++] = c;
   }
 
-  private text(): string {
-    return Buffer.from(this.bytes.buffer, 0, this.length).toString('utf8');
+  /** Appends chunk[from, to) to the token, up to MAX_TOKEN_BYTES: the rest of an over-long string is dropped. */
+  private appendRun(chunk: Uint8Array, from: number, to: number): void {
+    const end = Math.min(to, from + MAX_TOKEN_BYTES - this.length);
+    if (end <= from) return;
+    while (this.length + (end - from) > this.bytes.length) this.grow();
+    this.bytes.set(chunk.subarray(from, end), this.length);
+    this.length += end - from;
+  }
+
+  private grow(): void {
+    const grown = Buffer.alloc(this.bytes.length * 2);
+    grown.set(this.bytes);
+    this.bytes = grown;
+  }
+
+  private text(encoding: 'utf8' | 'latin1'): string {
+    return this.bytes.toString(encoding, 0, this.length);
   }
 
   private endString(): void {
     this.token = NONE;
-    const raw = this.text();
+    const raw = this.text('utf8');
     let text = raw;
     if (raw.includes('\\')) {
       try {
@@ -249,7 +303,7 @@ export class JsonTokenizer {
 
   private endBare(): void {
     this.token = NONE;
-    const word = this.text();
+    const word = this.text('latin1');
     let value: JsonScalar;
     if (Object.hasOwn(LITERALS, word)) value = LITERALS[word];
     else if (NUMBER.test(word)) value = Number(word);
