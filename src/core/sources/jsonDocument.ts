@@ -11,10 +11,12 @@ export const jsonDocumentSource: Source = {
   recognise(probe: Probe): boolean {
     if (probe.isDirectory) return false;
     const shape = jsonShape(probe.head);
-    if (probe.scanned) return extensionOf(probe.name) === 'json' && (shape === 'records' || shape === 'columns');
-    // Named by the user: any JSON document (its shape is said if it is not one that is read); JSON Lines stay text.
     const ext = extensionOf(probe.name);
-    return ext !== 'jsonl' && ext !== 'ndjson' && shape !== 'jsonl' && shape !== 'not-json';
+    const table = shape === 'records' || shape === 'columns';
+    if (probe.scanned) return ext === 'json' && table;
+    // Named by the user: a document of a shape read, or any other .json (it is said what it holds). JSON Lines, and
+    // a file of JSON lines too long for the probe to see one end, stay text.
+    return ext !== 'jsonl' && ext !== 'ndjson' && (table || (ext === 'json' && shape === 'other'));
   },
   async read(path, options) {
     return [await readJsonDocument(path, { ...options, reportAs: 'json' })];

@@ -116,6 +116,11 @@ test('JSON Lines in a .json file stay JSON Lines; a folder scan skips other JSON
   const table = await readOne(lines);
   assert.equal(table.format, 'jsonl');
   assert.equal(table.rowCount, 2);
+  // Lines longer than the first look at a file: still JSON Lines when the name does not say JSON document.
+  const wide = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`metric_${i}`, i]));
+  const long = writeAt(dir, 'train.log', `${JSON.stringify({ step: 1, loss: 2, ...wide })}\n`.repeat(3));
+  const longTable = await readOne(long);
+  assert.deepEqual([longTable.format, longTable.rowCount], ['jsonl', 3]);
   writeAt(dir, 'runs/a.json', JSON.stringify([{ step: 1, loss: 2 }]));
   writeAt(dir, 'runs/b.json', JSON.stringify({ step: [1, 2], loss: [2, 1] }));
   writeAt(dir, 'runs/vocab.json', JSON.stringify({ a: 1, b: 2 }));
