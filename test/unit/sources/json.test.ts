@@ -107,7 +107,12 @@ test('a syntax error is located; a document over the size limit is refused unrea
     maxRecordBytes: 1000,
   });
   assert.equal(capped.rowCount, 2);
-  assert.ok(capped.problems.some((p) => p.code === 'line-too-long'));
+  assert.ok(
+    capped.problems.some(
+      (p) => p.code === 'line-too-long' && /line 1 \(element 2\) spans more than 1000 bytes/.test(p.message),
+    ),
+    capped.problems.map((p) => p.message).join('\n'),
+  );
 });
 
 test('JSON Lines in a .json file stay JSON Lines; a folder scan skips other JSON and takes records', async () => {

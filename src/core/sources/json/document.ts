@@ -74,6 +74,8 @@ class DocumentVisitor implements JsonVisitor {
   constructor(
     readonly problems: ProblemLog,
     bytes: () => number,
+    /** Bytes a record may span (see JsonWalker). */
+    readonly maxRecordBytes: number,
   ) {
     this.steps = new StepTableBuilder(problems);
     this.records = new TableBuilder(problems, null, null, bytes);
@@ -130,8 +132,8 @@ class DocumentVisitor implements JsonVisitor {
       'error',
       at.line,
       at.column,
-      `the record at line ${at.line} (${path.join('/') || 'the document'}) spans more than ` +
-        `${formatBytes(DEFAULT_MAX_RECORD_BYTES)}, so it is skipped — a record of a run log is a few keys`,
+      `the record at line ${at.line} (${describePath(path)}) spans more than ` +
+        `${formatBytes(this.maxRecordBytes)}, so it is skipped — a record of a run log is a few keys`,
     );
   }
 
@@ -178,6 +180,12 @@ class DocumentVisitor implements JsonVisitor {
   }
 }
 
+/** A record's place: "element 3" of a top-level array, "log_history[12]" of a trainer state. */
+function describePath(path: JsonPath): string {
+  if (path.length === 1 && typeof path[0] === 'number') return `element ${path[0] + 1}`;
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${p}`)).join('');
+}
+
 function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -212,8 +220,9 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
       'file-too-large',
     );
   let bytesRead = 0;
-  const visitor = new DocumentVisitor(problems, () => Math.max(size, bytesRead));
-  const walk = await walkJsonFile(path, visitor, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const visitor = new DocumentVisitor(problems, () => Math.max(size, bytesRead), maxRecordBytes);
+  const walk = await walkJsonFile(path, visitor, maxRecordBytes);
   if (walk instanceof Error) return failed(describeFsError(walk, file), 'file-unreadable');
   bytesRead = walk.bytesRead;
   reportStop(problems, walk.stop, visitor);
