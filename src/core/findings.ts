@@ -109,6 +109,20 @@ const READING = {
     title: 'TensorBoard values that are not scalars of the step axis, left out',
   },
   'event-restart': { severities: ['info'], title: 'A TensorBoard run restarted: earlier points at its steps replaced' },
+  'json-invalid': {
+    severities: ['warning', 'error'],
+    title: 'A JSON document with a syntax error or cut short; what comes before it is read',
+  },
+  'json-too-deep': { severities: ['error'], title: 'A JSON document nested too deep to read on' },
+  'json-shape': {
+    severities: ['error'],
+    title: 'A JSON document that is neither records, columns nor a trainer state',
+  },
+  'log-history': {
+    severities: ['warning'],
+    title: 'A trainer_state.json whose log_history is empty, or entries of it left out',
+  },
+  'wandb-binary': { severities: ['error'], title: 'A W&B run folder whose history is only in its binary .wandb file' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Findings of the analysis proper, and of the shells around it. */

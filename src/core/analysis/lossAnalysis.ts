@@ -224,7 +224,7 @@ export function targetReason(curve: LossCurve, step: number, options: AnalysisOp
   const why = options.predictSteps.length
     ? 'configured target'
     : plannedEnd(curve) !== undefined
-      ? "the end of the run's planned schedule (its configuration's max steps)"
+      ? "the end of the run's schedule (the max steps its files state)"
       : 'twice the last logged step';
   return `${why}, ${where}`;
 }

@@ -123,7 +123,7 @@ const FORMAT_CHOICES = {
   mlflow: 'An MLflow file store (mlruns/) experiment or run',
   dvclive: "DVCLive's plots/metrics TSV files",
   'wandb-history': "Weights & Biases' legacy wandb-history.jsonl",
-} satisfies Record<'auto' | Exclude<FileFormat, 'tensorboard-csv' | 'wandb-csv'>, string>;
+} satisfies Record<'auto' | Exclude<FileFormat, 'tensorboard-csv' | 'wandb-csv' | 'wandb'>, string>;
 
 /** Every value of the format option, 'auto' first. */
 export const FORMAT_OPTIONS = Object.keys(FORMAT_CHOICES) as (keyof typeof FORMAT_CHOICES)[];

@@ -4,15 +4,31 @@ import { dvcliveSource } from './dvclive';
 import { lightningSource } from './lightning';
 import { mlflowSource } from './mlflow';
 import { tensorboardSource } from './tensorboard';
+import { hfTrainerStateSource } from './hfTrainer';
+import { jsonDocumentSource } from './jsonDocument';
+import { llamaFactorySource } from './llamaFactory';
 import { textSource } from './text';
 import type { Probe, Source } from './types';
+import { wandbHistorySource, wandbRunSource } from './wandb';
 import type { FileFormat } from '../table/types';
 
 /**
- * A Lightning version_N folder may hold both metrics.csv and event files (two loggers): the CSV is taken, it holds
- * every logged value merged on step.
+ * Folders first by how specific their marks are (a W&B run folder, an HF output_dir, a Lightning version_N); a
+ * Lightning version_N folder may hold both metrics.csv and event files (two loggers): the CSV is taken, it holds every
+ * logged value merged on step. Among files the JSON document reader comes last before the text reader.
  */
-export const SOURCES: readonly Source[] = [lightningSource, tensorboardSource, mlflowSource, dvcliveSource, textSource];
+export const SOURCES: readonly Source[] = [
+  wandbRunSource,
+  hfTrainerStateSource,
+  lightningSource,
+  tensorboardSource,
+  mlflowSource,
+  dvcliveSource,
+  llamaFactorySource,
+  wandbHistorySource,
+  jsonDocumentSource,
+  textSource,
+];
 
 /** The source that recognises the probe, or null. */
 export function recognise(probe: Probe, sources: readonly Source[] = SOURCES): Source | null {

@@ -5,13 +5,10 @@ import { CR, LF, indexOfByte, lastIndexOfByte } from './bytes';
 import type { ColumnBuilder } from './columnBuilder';
 import type { TableBuilder } from './tableBuilder';
 import { FlatLine, FlatLineScanner, MISS, VALUE_FALSE, VALUE_NUMBER, VALUE_STRING, VALUE_TRUE } from './jsonlFast';
-import { CELL_EMPTY, CELL_SUFFIXED, CELL_TEXT, parseCell, type ParsedCell } from './record';
-import { MAX_NESTING } from './limits';
+import { JsonRecordWriter, type JsonObject } from './jsonRecord';
 import { loneCrIn, type LoneCrWatch } from './lineEnds';
-import { formatBytes, quote } from './problems';
+import { formatBytes } from './problems';
 import type { ChunkParser } from './stream';
-
-type JsonObject = { [key: string]: unknown };
 
 /** Fast-path misses in a row after which it rests for FAST_PAUSE lines (a file of lines it does not take). */
 const FAST_MISSES = 8;
@@ -27,10 +24,8 @@ export interface JsonlOptions {
 
 export class JsonlParser implements ChunkParser {
   private line = 1;
-  /** Columns by flattened name; null for a name the table left out (see TableBuilder.addColumn). */
-  private readonly columns = new Map<string, ColumnBuilder | null>();
-  /** Keys already reported as holding non-scalars (arrays, W&B media), so each is reported once. */
-  private readonly ignoredKeys = new Set<string>();
+  /** Writes each line's object into the table's columns. */
+  private readonly writer: JsonRecordWriter;
   private skipping = false;
   private readonly scanner = new FlatLineScanner();
   private readonly flat = new FlatLine();
@@ -45,7 +40,9 @@ export class JsonlParser implements ChunkParser {
   /** Where in the line's text the last key was found (keys are looked for in order, see where). */
   private keyCursor = 0;
 
-  constructor(private readonly options: JsonlOptions) {}
+  constructor(private readonly options: JsonlOptions) {
+    this.writer = new JsonRecordWriter(options.table, (column, key) => this.where(column, key));
+  }
 
   /** Lines consumed so far (every line feed before the next record). */
   get linesConsumed(): number {
@@ -118,13 +115,14 @@ export class JsonlParser implements ChunkParser {
     this.textEnd = flat.contentEnd;
     this.keyCursor = 0;
     const row = table.beginRow();
+    this.writer.line = this.line;
     for (let i = 0; i < flat.count; i++) {
       const entry = flat.slots[i].entry;
-      const column = (entry.column ??= this.column(entry.name));
+      const column = (entry.column ??= this.writer.column(entry.name));
       if (column === null) continue;
       const kind = flat.kinds[i];
       if (kind === VALUE_NUMBER) column.setNumber(row, flat.values[i]);
-      else if (kind === VALUE_STRING) this.setCell(column, row, flat.cells[i], flat.slots[i].key);
+      else if (kind === VALUE_STRING) this.writer.setCell(column, row, flat.cells[i], flat.slots[i].key);
       else if (kind === VALUE_TRUE || kind === VALUE_FALSE)
         column.setText(row, String(kind === VALUE_TRUE), this.where(column, flat.slots[i].key));
       else column.setEmpty(row);
@@ -162,7 +160,8 @@ export class JsonlParser implements ChunkParser {
     const row = table.beginRow();
     this.text = text;
     this.keyCursor = 0;
-    this.flatten(parsed as JsonObject, '', row, 0);
+    this.writer.line = this.line;
+    this.writer.write(parsed as JsonObject, row);
     table.endRow(this.line);
   }
 
@@ -176,33 +175,6 @@ export class JsonlParser implements ChunkParser {
       `line ${this.line} is not a JSON object (${why}); it is skipped — each line must be one JSON object such as ` +
         '{"step": 1, "loss": 3.2}',
     );
-  }
-
-  /** Writes the object's scalars, nested objects as "a/b" (down to MAX_NESTING levels: the rest is ignored). */
-  private flatten(object: JsonObject, prefix: string, row: number, depth: number): void {
-    for (const key of Object.keys(object)) {
-      const value = object[key];
-      const name = prefix + key;
-      if (value !== null && typeof value === 'object') {
-        if (Array.isArray(value) || typeof (value as JsonObject)._type === 'string' || depth === MAX_NESTING)
-          this.ignore(name, value);
-        else this.flatten(value as JsonObject, `${name}/`, row, depth + 1);
-        continue;
-      }
-      const column = this.column(name);
-      if (column === null) continue;
-      if (typeof value === 'number') column.setNumber(row, value);
-      else if (typeof value === 'string') this.setCell(column, row, parseCell(value, {}), key);
-      else if (typeof value === 'boolean') column.setText(row, String(value), this.where(column, key));
-      else column.setEmpty(row); // null
-    }
-  }
-
-  /** A string value's cell: numeric strings ("12B", "NaN", "1e-4") are numbers, blank ones empty, others text. */
-  private setCell(column: ColumnBuilder, row: number, cell: ParsedCell, key: string): void {
-    if (cell.kind === CELL_EMPTY) column.setEmpty(row);
-    else if (cell.kind === CELL_TEXT) column.setText(row, cell.text, this.where(column, key));
-    else column.setNumber(row, cell.value, cell.kind === CELL_SUFFIXED ? cell.text : undefined);
   }
 
   /**
@@ -224,33 +196,6 @@ export class JsonlParser implements ChunkParser {
   private lineText(): string {
     this.text ??= this.textSource.toString('utf8', this.textStart, this.textEnd);
     return this.text;
-  }
-
-  private ignore(name: string, value: object): void {
-    if (this.ignoredKeys.has(name)) return;
-    this.ignoredKeys.add(name);
-    const what = Array.isArray(value)
-      ? 'an array'
-      : typeof (value as JsonObject)._type === 'string'
-        ? 'a W&B media or histogram object'
-        : `an object nested more than ${MAX_NESTING} levels deep`;
-    this.options.table.problems.add(
-      'jsonl-value-ignored',
-      'info',
-      this.line,
-      1,
-      `key ${quote(name)} holds ${what}, which is not a scalar; it is ignored (log a number under its own key to use it)`,
-    );
-  }
-
-  /** The column of a flattened name, or null when the table left it out (it is not asked again). */
-  private column(name: string): ColumnBuilder | null {
-    let column = this.columns.get(name);
-    if (column === undefined) {
-      column = this.options.table.addColumn(name, this.line);
-      this.columns.set(name, column);
-    }
-    return column;
   }
 }
 

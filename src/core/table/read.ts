@@ -123,7 +123,7 @@ function changedProblem(file: string, first: FileChange, second: FileChange): Om
 }
 
 /** The table with one more problem, in file order (a problem found after the read). */
-function withProblem(table: Table, problem: Omit<ParseProblem, 'file'>): Table {
+export function withProblem(table: Table, problem: Omit<ParseProblem, 'file'>): Table {
   const problems = [...table.problems, { ...problem, file: table.file }];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return { ...table, problems, problemCount: table.problemCount + 1 };

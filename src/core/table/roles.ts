@@ -15,6 +15,7 @@ export const ROLE_ALIASES: Record<ColumnRole, readonly string[]> = {
     'iteration',
     'iterations',
     'steps',
+    'current_steps',
     '_step',
   ],
   // Validation losses come first: when a file has both, the validation loss is the one scaling laws are fitted to.

@@ -20,7 +20,8 @@ export type FileFormat =
   | 'lightning'
   | 'mlflow'
   | 'dvclive'
-  | 'wandb-history';
+  | 'wandb-history'
+  | 'wandb';
 
 export type Severity = 'error' | 'warning' | 'info';
 

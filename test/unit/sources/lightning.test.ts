@@ -265,7 +265,7 @@ test('a run whose configuration plans more steps than it logged is predicted at 
   const analysis = await analyseFiles([dir], { law: 'lr-annealing', bootstrapSamples: 0 });
   const p = analysis.predictions.find((x) => x.metric === 'loss');
   assert.equal(p?.x, 9000);
-  assert.match(p?.reason ?? '', /planned schedule/);
+  assert.match(p?.reason ?? '', /end of the run's schedule/);
   // A configured target still wins over the plan.
   const configured = await analyseFiles([dir], { law: 'lr-annealing', bootstrapSamples: 0, predictSteps: [5000] });
   assert.equal(configured.predictions.find((x) => x.metric === 'loss')?.x, 5000);

@@ -1,0 +1,399 @@
+// A JSON document -> a Table, in one streaming walk. Three shapes are read: a Hugging Face trainer_state.json (the
+// entries of `log_history` as series on one step axis, its max_steps as the run's schedule end), an array of records
+// (one row each, as JSONL lines are), and an object of column arrays. Anything else is said, naming what was found.
+// A document cut short (a run writing it) keeps the records before the cut.
+import { stat } from 'node:fs/promises';
+import type { ColumnBuilder } from '../../table/columnBuilder';
+import { JsonRecordWriter, type JsonObject } from '../../table/jsonRecord';
+import { describeFsError, formatBytes, ProblemLog, quote } from '../../table/problems';
+import { CELL_NUMBER, CELL_SUFFIXED, parseCell } from '../../table/record';
+import { TableBuilder } from '../../table/tableBuilder';
+import { DEFAULT_MAX_BYTES } from '../../table/tableReader';
+import type { SourceOptions } from '../types';
+import type { FileFormat, Table, TableHints } from '../../table/types';
+import { StepTableBuilder } from '../stepTable';
+import type { JsonContainer, JsonPosition, JsonScalar, JsonStop } from './tokenizer';
+import { walkJsonFile, type JsonPath, type JsonValue, type JsonVisitor } from './walk';
+
+/** Bytes one record (a log_history entry, an element of an array of records) may span. */
+const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
+/** The top-level keys of a trainer state its hints are read from. */
+const HINT_KEYS: ReadonlySet<string> = new Set(['max_steps', 'global_step', 'logging_steps']);
+/** Top-level keys remembered for the message about a document of another shape. */
+const KEYS_NAMED = 6;
+
+/** One array of an object of columns: numbers in a typed array, the rare other cells (text, booleans, null) aside. */
+class ColumnArray {
+  private numbers = new Float64Array(16);
+  private lineOf = new Int32Array(16);
+  private readonly others = new Map<number, JsonScalar>();
+  length = 0;
+  containers = 0;
+  constructor(readonly name: string) {}
+
+  push(value: JsonScalar, line: number): void {
+    if (this.length === this.numbers.length) {
+      const numbers = new Float64Array(this.length * 2);
+      numbers.set(this.numbers);
+      const lines = new Int32Array(this.length * 2);
+      lines.set(this.lineOf);
+      [this.numbers, this.lineOf] = [numbers, lines];
+    }
+    if (typeof value === 'number') this.numbers[this.length] = value;
+    else this.others.set(this.length, value);
+    this.lineOf[this.length++] = line;
+  }
+
+  value(row: number): JsonScalar {
+    return this.others.has(row) ? this.others.get(row)! : this.numbers[row];
+  }
+
+  line(row: number): number {
+    return this.lineOf[row];
+  }
+}
+
+class DocumentVisitor implements JsonVisitor {
+  root: JsonContainer | 'scalar' | null = null;
+  /** The top-level scalars a trainer state's hints come from (global_step, max_steps, logging_steps). */
+  readonly scalars = new Map<string, JsonScalar>();
+  /** The first few top-level keys of each kind, for a message about a document of another shape. */
+  readonly keys: { objects: string[]; arrays: string[]; scalars: string[] } = { objects: [], arrays: [], scalars: [] };
+  readonly counts = { objects: 0, arrays: 0, scalars: 0 };
+  logHistory = false;
+  readonly history = { entries: 0, noStep: 0, summaries: 0, notObjects: 0, firstNoStep: 0 };
+  readonly steps: StepTableBuilder;
+  readonly records: TableBuilder;
+  private readonly writer: JsonRecordWriter;
+  /** The line of the value being written, where a column's first text cell is said to be. */
+  private line = 1;
+  recordCount = 0;
+  notRecords = 0;
+  readonly columns: ColumnArray[] = [];
+
+  constructor(
+    readonly problems: ProblemLog,
+    bytes: () => number,
+    /** Bytes a record may span (see JsonWalker). */
+    readonly maxRecordBytes: number,
+  ) {
+    this.steps = new StepTableBuilder(problems);
+    this.records = new TableBuilder(problems, null, null, bytes);
+    this.writer = new JsonRecordWriter(this.records, () => ({ line: this.line, column: 1 }));
+  }
+
+  enter(path: JsonPath, kind: JsonContainer): 'descend' | 'collect' | 'skip' {
+    if (path.length === 0) {
+      this.root = kind;
+      return 'descend';
+    }
+    if (this.root === 'array') {
+      if (kind === 'object' && !this.records.stopped) return 'collect';
+      this.notRecords++;
+      return 'skip';
+    }
+    const key = path[0] as string;
+    if (path.length === 1) {
+      this.note(kind === 'array' ? 'arrays' : 'objects', key);
+      if (kind === 'object') return 'skip';
+      if (key === 'log_history') this.logHistory = true;
+      else this.columns.push(new ColumnArray(key));
+      return 'descend';
+    }
+    if (key === 'log_history') {
+      if (kind === 'object') return 'collect';
+      this.history.notObjects++;
+    } else this.columns[this.columns.length - 1].containers++;
+    return 'skip';
+  }
+
+  value(path: JsonPath, value: JsonValue, at: JsonPosition): void {
+    if (path.length === 0) this.root = 'scalar';
+    else if (this.root === 'array') {
+      if (isObject(value)) this.record(value, at.line);
+      else this.notRecords++;
+    } else if (path.length === 1) {
+      const key = path[0] as string;
+      this.note('scalars', key);
+      if (HINT_KEYS.has(key)) this.scalars.set(key, value as JsonScalar);
+    } else if (path[0] === 'log_history') {
+      if (isObject(value)) this.entry(value, at.line);
+      else this.history.notObjects++;
+    } else {
+      const column = this.columns[this.columns.length - 1];
+      column.push(value as JsonScalar, at.line);
+    }
+  }
+
+  tooLarge(path: JsonPath, at: JsonPosition): void {
+    this.records.rowsRejected++;
+    this.problems.add(
+      'line-too-long',
+      'error',
+      at.line,
+      at.column,
+      `the record at line ${at.line} (${describePath(path)}) spans more than ` +
+        `${formatBytes(this.maxRecordBytes)}, so it is skipped — a record of a run log is a few keys`,
+    );
+  }
+
+  private note(kind: 'objects' | 'arrays' | 'scalars', key: string): void {
+    this.counts[kind]++;
+    if (this.keys[kind].length < KEYS_NAMED) this.keys[kind].push(key);
+  }
+
+  /** One cell of an object of columns. */
+  setScalar(builder: ColumnBuilder, row: number, value: JsonScalar, line: number): void {
+    this.line = line;
+    if (typeof value === 'number') builder.setNumber(row, value);
+    else if (typeof value === 'boolean') builder.setText(row, String(value), { line, column: 1 });
+    else if (value === null) builder.setEmpty(row);
+    else this.writer.setCell(builder, row, parseCell(value, {}), '');
+  }
+
+  /** An element of an array of records: one row. */
+  private record(value: JsonObject, line: number): void {
+    const row = this.records.beginRow();
+    this.line = this.writer.line = line;
+    this.writer.write(value, row);
+    this.records.endRow(line);
+    this.recordCount++;
+  }
+
+  /** A log_history entry: its numbers as points at its step; the run's closing summary is not a step's log. */
+  private entry(value: JsonObject, line: number): void {
+    this.history.entries++;
+    const step = value.step;
+    if (typeof step !== 'number' || !Number.isFinite(step)) {
+      if (this.history.noStep++ === 0) this.history.firstNoStep = line;
+      return;
+    }
+    if ('train_runtime' in value) {
+      this.history.summaries++;
+      return;
+    }
+    for (const [key, cell] of Object.entries(value)) {
+      if (key === 'step') continue;
+      const number = typeof cell === 'number' ? cell : typeof cell === 'string' ? numberIn(cell) : null;
+      if (number !== null) this.steps.add(key, step, number, line);
+    }
+  }
+}
+
+/** A record's place: "element 3" of a top-level array, "log_history[12]" of a trainer state. */
+function describePath(path: JsonPath): string {
+  if (path.length === 1 && typeof path[0] === 'number') return `element ${path[0] + 1}`;
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${p}`)).join('');
+}
+
+function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A numeric string's number ("NaN", "1e-4"), else null. */
+function numberIn(text: string): number | null {
+  const cell = parseCell(text, {});
+  return cell.kind === CELL_NUMBER || cell.kind === CELL_SUFFIXED ? cell.value : null;
+}
+
+export interface JsonDocumentOptions extends SourceOptions {
+  /** The format to report for a document that is not a trainer state (default 'json'). */
+  reportAs?: FileFormat;
+}
+
+/** Reads a JSON document into a table. Never throws for bad input: problems are in Table.problems. */
+export async function readJsonDocument(path: string, options: JsonDocumentOptions = {}): Promise<Table> {
+  const file = options.displayName ?? path;
+  const problems = new ProblemLog(file, options.maxProblems);
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => -1,
+  );
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const failed = (message: string, code: 'file-unreadable' | 'file-too-large' | 'file-read-failed') => {
+    problems.add(code, 'error', 1, 1, message);
+    return new TableBuilder(problems).finish({ format: options.reportAs ?? 'json', headerLine: 0, bytesRead: 0 });
+  };
+  if (size > maxBytes)
+    return failed(
+      `${file} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; raise the file size limit or split it`,
+      'file-too-large',
+    );
+  let bytesRead = 0;
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const visitor = new DocumentVisitor(problems, () => Math.max(size, bytesRead), maxRecordBytes);
+  const walk = await walkJsonFile(path, visitor, maxRecordBytes);
+  if (walk instanceof Error) return failed(describeFsError(walk, file), 'file-unreadable');
+  bytesRead = walk.bytesRead;
+  reportStop(problems, walk.stop, visitor);
+  return tableOf(visitor, { format: options.reportAs ?? 'json', bytesRead, file });
+}
+
+/** The table of the shape the document turned out to have. */
+function tableOf(visitor: DocumentVisitor, head: { format: FileFormat; bytesRead: number; file: string }): Table {
+  if (visitor.logHistory) {
+    reportHistory(visitor);
+    const hints = trainerHints(visitor.scalars);
+    if (hints.notes.length > 0)
+      visitor.problems.addForFile('run-hints', 'info', 1, 1, `trainer_state.json: ${hints.notes.join('; ')}`);
+    const table = visitor.steps.finish({ format: 'hf-trainer-state', bytesRead: head.bytesRead });
+    return { ...table, hints };
+  }
+  if (visitor.root === 'array') {
+    if (visitor.recordCount === 0) reportShape(visitor, head.file);
+    else if (visitor.notRecords > 0)
+      visitor.problems.add(
+        'json-shape',
+        'error',
+        1,
+        1,
+        `${visitor.notRecords} element(s) of the array are not objects (records); they are left out`,
+      );
+    return visitor.records.finish({ format: head.format, headerLine: 0, bytesRead: head.bytesRead });
+  }
+  // Columns only when every member is an array: a config's one list among its settings is not a table.
+  const onlyArrays = visitor.counts.scalars === 0 && visitor.counts.objects === 0;
+  const columns = onlyArrays ? visitor.columns.filter((c) => c.length > 0) : [];
+  if (columns.length === 0) reportShape(visitor, head.file);
+  return columnsTable(visitor, columns, head);
+}
+
+/** An object of column arrays: row r holds element r of each array; a shorter array leaves its cells empty. */
+function columnsTable(
+  visitor: DocumentVisitor,
+  columns: ColumnArray[],
+  head: { format: FileFormat; bytesRead: number },
+): Table {
+  const table = visitor.records;
+  const builders = columns.map((c) => ({ array: c, builder: table.addColumn(c.name, c.line(0)) }));
+  const rows = columns.reduce((most, c) => Math.max(most, c.length), 0);
+  for (let r = 0; r < rows && !table.stopped; r++) {
+    const row = table.beginRow();
+    for (const { array, builder } of builders) {
+      if (builder === null || r >= array.length) continue;
+      visitor.setScalar(builder, row, array.value(r), array.line(r));
+    }
+    table.endRow(columns.find((c) => r < c.length)!.line(r));
+  }
+  const nested = columns.filter((c) => c.containers > 0);
+  if (nested.length > 0)
+    visitor.problems.add(
+      'jsonl-value-ignored',
+      'info',
+      1,
+      1,
+      `column ${quote(nested[0].name)}${nested.length > 1 ? ` and ${nested.length - 1} more` : ''} hold arrays or ` +
+        'objects among their values; those are not scalars and are ignored',
+    );
+  return table.finish({ format: head.format, headerLine: 0, bytesRead: head.bytesRead });
+}
+
+/** What the document holds when it is none of the shapes read, named so the user knows what was given. */
+function reportShape(visitor: DocumentVisitor, file: string): void {
+  const { keys, counts } = visitor;
+  const list = (names: string[], count: number) =>
+    names.map((n) => quote(n)).join(', ') + (count > names.length ? `, … (${count} in all)` : '');
+  let found: string;
+  if (visitor.root === 'array') found = `an array of ${visitor.notRecords} value(s), none of them an object`;
+  else if (visitor.root === 'scalar') found = 'a single value';
+  else if (visitor.root === null) found = 'no JSON value';
+  else {
+    const parts = [
+      counts.scalars > 0 ? `${counts.scalars} scalar key(s) (${list(keys.scalars, counts.scalars)})` : '',
+      counts.objects > 0 ? `${counts.objects} object key(s) (${list(keys.objects, counts.objects)})` : '',
+      counts.arrays > 0 ? `${counts.arrays} array key(s) (${list(keys.arrays, counts.arrays)})` : '',
+    ].filter((p) => p !== '');
+    found = `an object with ${parts.length > 0 ? parts.join(', ') : 'no keys'}`;
+  }
+  visitor.problems.add(
+    'json-shape',
+    'error',
+    1,
+    1,
+    `${file} holds ${found}: Scaling Lens reads a JSON document that is an array of records ` +
+      '([{"step": 1, "loss": 3.2}, ...]), an object of column arrays ({"step": [1, 2], "loss": [3.2, 3.1]}) or a ' +
+      'Hugging Face trainer_state.json (an object with a log_history array)',
+  );
+}
+
+/** Says what of log_history could not be used. */
+function reportHistory(visitor: DocumentVisitor): void {
+  const h = visitor.history;
+  const logging = visitor.scalars.get('logging_steps');
+  if (h.entries === 0 && h.notObjects === 0) {
+    const when = typeof logging === 'number' ? ` (the Trainer logs every ${logging} steps)` : '';
+    visitor.problems.addForFile(
+      'log-history',
+      'warning',
+      1,
+      1,
+      `log_history is empty: the run has not logged anything yet${when}; there is nothing to fit until it does`,
+    );
+    return;
+  }
+  if (h.noStep > 0)
+    visitor.problems.add(
+      'log-history',
+      'warning',
+      h.firstNoStep,
+      1,
+      `${h.noStep} log_history entr${h.noStep === 1 ? 'y has' : 'ies have'} no numeric "step" (the first at line ` +
+        `${h.firstNoStep}); they are left out`,
+    );
+  if (h.notObjects > 0)
+    visitor.problems.add(
+      'log-history',
+      'warning',
+      1,
+      1,
+      `${h.notObjects} log_history entr${h.notObjects === 1 ? 'y is' : 'ies are'} not an object; left out`,
+    );
+}
+
+/** The schedule facts of a trainer state: max_steps ends the schedule; global_step and logging_steps are said. */
+function trainerHints(scalars: ReadonlyMap<string, JsonScalar>): TableHints {
+  const number = (key: string): number | undefined => {
+    const value = scalars.get(key);
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+  };
+  const maxSteps = number('max_steps');
+  const globalStep = number('global_step');
+  const logging = number('logging_steps');
+  const notes: string[] = [];
+  if (maxSteps !== undefined) notes.push(`the schedule ends at step ${maxSteps} (max_steps)`);
+  if (globalStep !== undefined)
+    notes.push(
+      maxSteps !== undefined && globalStep < maxSteps
+        ? `the run is at step ${globalStep} of ${maxSteps} (global_step): still training, or stopped early`
+        : `the run reached step ${globalStep} (global_step)`,
+    );
+  if (logging !== undefined) notes.push(`it logs every ${logging} steps (logging_steps)`);
+  return maxSteps === undefined ? { notes } : { maxSteps, notes };
+}
+
+/** Where and why the walk stopped early; the rows before it are kept. */
+function reportStop(problems: ProblemLog, stop: JsonStop | null, visitor: DocumentVisitor): void {
+  if (stop === null) return;
+  const { line, column } = stop.at;
+  const kept = visitor.logHistory
+    ? `the ${visitor.history.entries} log_history entries before it are read`
+    : visitor.root === 'array'
+      ? `the ${visitor.recordCount} record(s) before it are read`
+      : 'what comes before it is read';
+  const anything = visitor.history.entries + visitor.recordCount + visitor.columns.length > 0;
+  if (stop.kind === 'too-deep') {
+    problems.addForFile(
+      'json-too-deep',
+      'error',
+      line,
+      column,
+      `${stop.message}, at line ${line}, column ${column}; the rest is not read (${kept})`,
+    );
+    return;
+  }
+  const why =
+    stop.kind === 'truncated'
+      ? `the JSON document is cut short at line ${line}, column ${column} (${stop.message}: a run still writing it?)`
+      : `the JSON document has an error at line ${line}, column ${column}: ${stop.message}`;
+  problems.addForFile('json-invalid', anything ? 'warning' : 'error', line, column, `${why}; ${kept}`);
+}

@@ -1,0 +1,136 @@
+// Any JSON document: an array of records and an object of column arrays read as tables; other JSON said, naming what
+// it holds; a document nested past the limit, one over the size limit and one record over the record cap refused
+// with a located message, the rest kept; JSON Lines named .json still read as JSON Lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readSources } from '../../../src/core/sources';
+import { detectRoles } from '../../../src/core/table';
+import type { Table } from '../../../src/core/table/types';
+import { tempDir, writeAt } from '../../helpers/jsonRuns';
+
+async function readOne(path: string, options = {}): Promise<Table> {
+  const { tables } = await readSources([path], options);
+  assert.equal(tables.length, 1);
+  return tables[0];
+}
+
+const names = (table: Table) => table.columns.map((c) => c.name);
+
+test('an array of records is a table, one row per record at its line, nested objects flattened', async () => {
+  const records = [1, 2, 3].map((step) => ({ step, loss: 3 / step, lr: 1e-3, meta: { phase: 'train' } }));
+  const path = writeAt(tempDir('json'), 'run.json', JSON.stringify(records, null, 2).replace('0.001', 'NaN'));
+  const table = await readOne(path);
+  assert.equal(table.format, 'json');
+  assert.deepEqual(names(table), ['step', 'loss', 'lr', 'meta/phase']);
+  assert.equal(table.rowCount, 3);
+  assert.deepEqual(Array.from(table.lines), [2, 10, 18]);
+  assert.ok(Number.isNaN(table.columns[2].values[0]));
+  assert.equal(detectRoles(table).kind, 'loss-curve');
+});
+
+test('an object of column arrays is a table; a shorter column leaves its cells empty', async () => {
+  const path = writeAt(
+    tempDir('json'),
+    'cols.json',
+    '{"step": [1, 2, 3], "loss": [3.0, 2.5, 2.2], "lr": [0.001, 0.001]}',
+  );
+  const table = await readOne(path);
+  assert.equal(table.format, 'json');
+  assert.deepEqual(names(table), ['step', 'loss', 'lr']);
+  assert.equal(table.rowCount, 3);
+  assert.deepEqual(Array.from(table.columns[1].values), [3, 2.5, 2.2]);
+  assert.equal(table.columns[2].emptyCount, 1);
+  const mixed = await readOne(
+    writeAt(tempDir('json'), 'mixed.json', '{"step": [1, 2, 3], "loss": [3, null, "NaN"], "phase": ["a", "b", true]}'),
+  );
+  const [, loss, phase] = mixed.columns;
+  assert.deepEqual([loss.numericCount, loss.emptyCount, loss.text?.dictionary], [2, 1, ['NaN']]);
+  assert.deepEqual([phase.textCount, phase.text?.dictionary], [3, ['a', 'b', 'true']]);
+});
+
+test('JSON that is neither records nor columns says what it holds', async () => {
+  const path = writeAt(
+    tempDir('json'),
+    'config.json',
+    '{"hidden_size": 64, "architectures": ["Gpt"], "rope": {"theta": 1e4}}',
+  );
+  const table = await readOne(path);
+  assert.equal(table.rowCount, 0);
+  const problem = table.problems.find((p) => p.code === 'json-shape');
+  assert.ok(problem);
+  assert.equal(problem.severity, 'error');
+  assert.match(
+    problem.message,
+    /an object with 1 scalar key\(s\) \("hidden_size"\), 1 object key\(s\) \("rope"\), 1 array key\(s\) \("architectures"\)/,
+  );
+  assert.match(problem.message, /array of records.*object of column arrays.*trainer_state\.json/);
+  const scalars = await readOne(writeAt(tempDir('json'), 'list.json', '[1, 2, 3]'));
+  assert.match(
+    scalars.problems.find((p) => p.code === 'json-shape')!.message,
+    /an array of 3 value\(s\), none of them an object/,
+  );
+});
+
+test('huge nesting is refused where it passes the limit, the records before it kept, without a crash', async () => {
+  const deep = '[' + '{"step": 1, "loss": 2},'.repeat(3) + '['.repeat(200_000) + ']'.repeat(200_000) + ']';
+  const table = await readOne(writeAt(tempDir('json'), 'deep.json', deep));
+  assert.equal(table.rowCount, 3);
+  const problem = table.problems.find((p) => p.code === 'json-too-deep');
+  assert.ok(problem);
+  assert.equal(problem.line, 1);
+  assert.equal(problem.column, 1 + '['.length + '{"step": 1, "loss": 2},'.length * 3 + 63);
+  assert.match(problem.message, /nested more than 64 levels deep.*the 3 record\(s\) before it are read/);
+});
+
+test('a syntax error is located; a document over the size limit is refused unread; a record over the cap skipped', async () => {
+  const bad = await readOne(writeAt(tempDir('json'), 'bad.json', '[{"step": 1, "loss": 2},\n {"step": 2 "loss": 1}]'));
+  assert.equal(bad.rowCount, 1);
+  const syntax = bad.problems.find((p) => p.code === 'json-invalid')!;
+  assert.deepEqual([syntax.line, syntax.column, syntax.severity], [2, 13, 'warning']);
+  assert.match(
+    syntax.message,
+    /line 2, column 13: expected "," or "}", found '"'; the 1 record\(s\) before it are read/,
+  );
+  const big = await readOne(
+    writeAt(tempDir('json'), 'big.json', JSON.stringify([{ step: 1, loss: 'x'.repeat(5000) }])),
+    {
+      maxBytes: 1000,
+    },
+  );
+  assert.ok(big.problems.some((p) => p.code === 'file-too-large' && /over the 1000 bytes limit/.test(p.message)));
+  const records = [
+    { step: 1, loss: 2 },
+    { step: 2, note: 'x'.repeat(5000) },
+    { step: 3, loss: 1 },
+  ];
+  const capped = await readOne(writeAt(tempDir('json'), 'capped.json', JSON.stringify(records)), {
+    maxRecordBytes: 1000,
+  });
+  assert.equal(capped.rowCount, 2);
+  assert.ok(
+    capped.problems.some(
+      (p) => p.code === 'line-too-long' && /line 1 \(element 2\) spans more than 1000 bytes/.test(p.message),
+    ),
+    capped.problems.map((p) => p.message).join('\n'),
+  );
+});
+
+test('JSON Lines in a .json file stay JSON Lines; a folder scan skips other JSON and takes records', async () => {
+  const dir = tempDir('json');
+  const lines = writeAt(dir, 'lines.json', '{"step": 1, "loss": 2}\n{"step": 2, "loss": 1.5}\n');
+  const table = await readOne(lines);
+  assert.equal(table.format, 'jsonl');
+  assert.equal(table.rowCount, 2);
+  // Lines longer than the first look at a file: still JSON Lines when the name does not say JSON document.
+  const wide = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`metric_${i}`, i]));
+  const long = writeAt(dir, 'train.log', `${JSON.stringify({ step: 1, loss: 2, ...wide })}\n`.repeat(3));
+  const longTable = await readOne(long);
+  assert.deepEqual([longTable.format, longTable.rowCount], ['jsonl', 3]);
+  writeAt(dir, 'runs/a.json', JSON.stringify([{ step: 1, loss: 2 }]));
+  writeAt(dir, 'runs/b.json', JSON.stringify({ step: [1, 2], loss: [2, 1] }));
+  writeAt(dir, 'runs/vocab.json', JSON.stringify({ a: 1, b: 2 }));
+  writeAt(dir, 'runs/special_tokens_map.json', JSON.stringify({ bos_token: '<s>' }));
+  const { tables, problems } = await readSources([`${dir}/runs`]);
+  assert.deepEqual(tables.map((t) => `${t.run}:${t.format}`).sort(), ['a:json', 'b:json']);
+  assert.ok(problems.some((p) => p.code === 'source-skipped' && /2 file\(s\)/.test(p.message)));
+});
