@@ -115,6 +115,15 @@ export interface Prediction {
   reason: string;
   /** Extra named values (e.g. N*, D* on the compute-optimal frontier). */
   extra?: Record<string, number>;
+  /** The inputs of the prediction that lie past the largest value fitted (an extrapolation), e.g. N* past every N. */
+  beyondFitted?: BeyondFitted[];
+}
+
+/** One input of a prediction past the data: its value and the largest value of the same input among the fitted rows. */
+export interface BeyondFitted {
+  name: string;
+  value: number;
+  largestFitted: number;
 }
 
 /**
