@@ -12,7 +12,7 @@ import type { FileOverrides, FitSummary, ScalingLensSettings } from '../shared/p
 import type { AnalysisJob, JobResult } from './job';
 import type { Runner } from './runner';
 import { toAnalysisOptions } from './settings';
-import { summaryOf, summaryOfResult } from './summary';
+import { fitDetails, summaryOf, summaryOfResult } from './summary';
 
 const EDIT_DEBOUNCE_MS = 300;
 
@@ -264,6 +264,7 @@ export class FileCache {
     const summary = summaryOfResult(uri, result, ms, fromDisk);
     this.publish(summary);
     this.deps.events.log(`${uri}: ${summary.state} in ${ms.toFixed(0)} ms · ${summary.message}`);
+    if (state.analysis) for (const line of fitDetails(state.analysis)) this.deps.events.log(line);
     this.deps.events.analysed(uri);
   }
 
