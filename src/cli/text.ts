@@ -4,7 +4,8 @@ import type { Analysis, FileSummary, Finding, FitResult, LawSelection, Predictio
 import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
-import { formatNumber, formatPercent } from '../core/util/format';
+import { formatBanded, formatFlop, formatNumber, formatPercent } from '../core/util/format';
+import { beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
 import { LAW_OPTIONS } from '../core/options/schema';
 
 /** Left-aligned text columns, right-aligned numbers, two spaces apart. */
@@ -81,10 +82,11 @@ function formatFit(fit: FitResult): string {
     .join(', ');
   const rows = Object.entries(fit.params).map(([name, value]) => {
     const ci = fit.intervals?.[name];
+    const banded = ci ? formatBanded(value, ci[0], ci[1]) : null;
     return [
       name,
-      formatNumber(value, 5),
-      ci ? `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]` : '',
+      banded ? banded.value : formatNumber(value, 5),
+      banded ? `[${banded.low}, ${banded.high}]` : '',
       fit.units[name] ?? '',
     ];
   });
@@ -128,26 +130,42 @@ function indent(text: string, n: number): string {
     .join('\n');
 }
 
+/** The predictions table: where, the value and its band by the band rule (compute budgets lead, above). */
 function formatPredictions(predictions: Prediction[]): string {
-  if (!predictions.length) return '';
-  const rows = predictions.map((p) => [
-    p.curve ?? p.group ?? '',
-    p.metric,
-    `${p.xName}=${formatNumber(p.x, 6)}`,
-    formatNumber(p.value, 5),
-    Number.isFinite(p.low) ? `[${formatNumber(p.low, 5)}, ${formatNumber(p.high, 5)}]` : '',
-    [
-      p.extra
-        ? Object.entries(p.extra)
-            .map(([k, v]) => `${k}=${formatNumber(v)}`)
-            .join(' ')
-        : '',
-      /law broke/.test(p.reason) ? 'law broke in this group: not expected to hold' : '',
-    ]
-      .filter(Boolean)
-      .join(' · '),
-  ]);
-  return `Predictions (95 % band)\n${indent(table(['curve / group', 'metric', 'at', 'value', 'band', 'also'], rows), 2)}`;
+  const rows = predictions
+    .filter((p) => p.xName !== 'C')
+    .map((p) => {
+      const banded = formatBanded(p.value, p.low, p.high);
+      return [
+        p.curve ?? p.group ?? '',
+        p.metric,
+        predictionAt(p),
+        banded ? banded.value : formatNumber(p.value, 5),
+        banded ? `[${banded.low}, ${banded.high}]` : '',
+        [
+          beyondFittedText(p.beyondFitted),
+          /law broke/.test(p.reason) ? 'law broke in this group: not expected to hold' : '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      ];
+    });
+  if (!rows.length) return '';
+  return `Predictions (95 % band)\n${indent(table(['curve / group', 'metric', 'at', 'value', 'band', 'note'], rows), 2)}`;
+}
+
+/** What to train at each compute budget, first: N*, D*, the loss, and how far past the fitted runs that lies. */
+function formatBudgets(predictions: Prediction[]): string {
+  const budgets = predictions.filter((p) => p.xName === 'C');
+  if (!budgets.length) return '';
+  return [
+    'Compute-optimal (95 % band)',
+    ...budgets.flatMap((p) => {
+      const beyond = beyondFittedText(p.beyondFitted);
+      const asked = p.reason === 'compute budget' ? '' : ` (${p.reason}; --compute C asks for others)`;
+      return [`  C = ${formatFlop(p.x)} FLOP${asked}: ${computeOptimumText(p)}`, ...(beyond ? [`    ${beyond}`] : [])];
+    }),
+  ].join('\n');
 }
 
 function formatCurves(analysis: Analysis): string {
@@ -169,6 +187,7 @@ function formatCurves(analysis: Analysis): string {
 export function formatAnalysis(analysis: Analysis): string {
   const parts = [
     `Scaling Lens · ${analysis.files.length} file${analysis.files.length === 1 ? '' : 's'} · ${analysis.kind} · parsed in ${analysis.timings.parseMs.toFixed(0)} ms, fitted in ${analysis.timings.fitMs.toFixed(0)} ms`,
+    formatBudgets(analysis.predictions),
     ...analysis.fits.map(formatFit),
     formatCurves(analysis),
     formatPredictions(analysis.predictions),
