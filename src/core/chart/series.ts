@@ -4,9 +4,9 @@
 // The loss-curve chart is built here; the sweeps' charts in sweepSeries.ts, from the pieces in seriesParts.ts.
 import { isLossLaw } from '../analysis/lossLaw';
 import type { Analysis, CurveReport, FitResult, Prediction } from '../analysis/types';
-import { formatCompact, formatNumber } from '../util/format';
+import { estimateText, predictionAt } from '../analysis/describe';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
-import { band, band95, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
+import { band, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
 import { computeSeries, downstreamSeries } from './sweepSeries';
 import type { ChartData, ChartFit, ChartMarker, ChartPanelSpec, ChartSeries, WhatIfDefaults, XWindow } from './types';
 import { lawSettings, predictLoss } from './whatIf';
@@ -138,7 +138,7 @@ function lossSeries(analysis: Analysis): Parts {
         kind: 'target',
         x: p.x,
         group: c.name,
-        label: `${c.name}: L(${formatCompact(p.x)}) = ${formatNumber(p.value, 4)}${band95(p)}`,
+        label: `${c.name}: ${predictionAt(p)} = ${estimateText(p)}`,
       });
   }
   const panels: ChartPanelSpec[] = [

@@ -1,7 +1,6 @@
 // The pieces every chart series is built from: a kind's panels, series and markers (Parts), and the observed points,
 // law lines, bands and target markers of one curve, shared by the loss, downstream and compute charts.
 import type { Analysis, CurveReport, Prediction } from '../analysis/types';
-import { formatNumber } from '../util/format';
 import type { ChartMarker, ChartPanelSpec, ChartSeries, WhatIfDefaults } from './types';
 
 /** Points on a law's dense grid: smooth on screen, cheap to send. */
@@ -86,10 +85,6 @@ export function targetSeries(
     predicted: sorted.map((t) => t.low),
     total: sorted.length,
   };
-}
-
-export function band95(p: Prediction): string {
-  return Number.isFinite(p.low) ? ` [${formatNumber(p.low, 4)}–${formatNumber(p.high, 4)}]` : '';
 }
 
 export function columnName(analysis: Analysis, role: string): string | undefined {
