@@ -160,10 +160,9 @@ function formatBudgets(predictions: Prediction[]): string {
   if (!budgets.length) return '';
   return [
     'Compute-optimal (95 % band)',
-    ...budgets.flatMap((p) => {
-      const beyond = beyondFittedText(p.beyondFitted);
+    ...budgets.map((p) => {
       const asked = p.reason === 'compute budget' ? '' : ` (${p.reason}; --compute C asks for others)`;
-      return [`  C = ${formatFlop(p.x)} FLOP${asked}: ${computeOptimumText(p)}`, ...(beyond ? [`    ${beyond}`] : [])];
+      return `  C = ${formatFlop(p.x)} FLOP${asked}: ${computeOptimumText(p)}`;
     }),
   ].join('\n');
 }

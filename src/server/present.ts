@@ -151,8 +151,7 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
 function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const p of analysis.predictions.filter((x) => x.xName === 'C')) {
-    const beyond = p.beyondFitted?.length ? ` · ⚠ ${beyondFittedText(p.beyondFitted)}` : '';
-    const title = `C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}${beyond}`;
+    const title = `C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}`;
     lenses.push(lens(0, title, Commands.predictAt, [uri, { kind: 'compute' }]));
   }
   for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla' || f.law === 'power')) {
@@ -361,13 +360,10 @@ function predictionsOf(analysis: Analysis<Series>, fit: FitResult): Prediction[]
 
 /** One prediction as a hover line, with its extrapolation warning. */
 function predictionMarkdown(p: Prediction): string {
+  if (p.xName === 'C') return `at C = ${formatFlop(p.x)} FLOP: ${computeOptimumText(p)}`;
   const beyond = beyondFittedText(p.beyondFitted);
   const who = p.curve && p.xName === 'step' ? `${markdownText(p.curve)}: ` : '';
-  const text =
-    p.xName === 'C'
-      ? `at C = ${formatFlop(p.x)} FLOP: ${computeOptimumText(p)}`
-      : `${who}${markdownText(predictionAt(p))} = ${estimateText(p)}`;
-  return `${text}${beyond ? ` · ⚠ ${beyond}` : ''}`;
+  return `${who}${markdownText(predictionAt(p))} = ${estimateText(p)}${beyond ? ` · ⚠ ${beyond}` : ''}`;
 }
 
 /** A downstream sweep: one row per group with each law's fit quality and first prediction, or its break. */

@@ -161,7 +161,7 @@ test('compute: the budget lens leads with N*, D* and the loss, flags the extrapo
   // N* at 1e22 FLOP lies far past the largest N of the sweep (1B): the lens says so, and by how much.
   assert.match(
     budget.command!.title,
-    /^C = 1e22 FLOP → N\* [\d.]+[MBT] · D\* [\d.]+[MBT] · D\/N [\d.]+ · loss \d\.\d+ · ⚠ extrapolation: N\* [\d.]+B is [\d.]+× the largest N fitted \(1B\)/,
+    /^C = 1e22 FLOP → N\* [\d.]+B \(⚠ extrapolated: [\d.]+× the largest N fitted, 1B\) · D\* [\d.]+[MBT]( \(⚠ extrapolated: [\d.]+× the largest D fitted, 30B\))? · loss \d\.\d+ · D\/N [\d.]+$/,
   );
   assert.deepEqual(budget.command!.arguments, [uri, { kind: 'compute' }]);
   assert.match(law.command!.title, /^Loss · Chinchilla law · fitted on 16 runs · R² [\d.]+$/);

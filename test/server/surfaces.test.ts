@@ -100,15 +100,15 @@ test('the real Chinchilla sweep: N*, D* and the loss first, the extrapolation fl
   const lenses = texts.filter((x) => x.where === 'lens').map((x) => x.text);
   assert.match(
     lenses[0],
-    /^C = 1e22 FLOP → N\* \d[\d.]*B · D\* \d[\d.]*B · D\/N [\d.]+ \[[\d.]+, [\d.]+\] · loss 2\.\d+ \[/,
+    /^C = 1e22 FLOP → N\* \d[\d.]*B · D\* \d[\d.]*B · loss 2\.\d+ \[[\d.]+, [\d.]+\] · D\/N [\d.]+ \[[\d.]+, [\d.]+\]$/,
   );
   assert.match(
     lenses[1],
-    /^C = 1e24 FLOP → N\* .* · ⚠ extrapolation: N\* [\d.]+B is [\d.]+× the largest N fitted \(16\.18B\); D\* [\d.]+T is [\d.]+× the largest D fitted \(317\.8B\)$/,
+    /^C = 1e24 FLOP → N\* [\d.]+B \(⚠ extrapolated: [\d.]+× the largest N fitted, 16\.18B\) · D\* [\d.]+T \(⚠ extrapolated: [\d.]+× the largest D fitted, 317\.8B\) · loss \d\.\d+ \[/,
   );
   const header = texts.find((x) => x.where === 'hover on line 1')!.text;
   assert.match(header, /^\*\*Chinchilla law\*\* fitted on 240 runs · R² 0\.99/m);
-  assert.match(header, /- at C = 1e24 FLOP: N\* .*⚠ extrapolation/);
+  assert.match(header, /- at C = 1e24 FLOP: N\* [\d.]+B \(⚠ extrapolated: /);
   assert.match(describePrediction(at22), /^C = 1e22 FLOP → N\* /);
   const notification = texts.find((x) => x.where === 'fit notification')!.text;
   assert.match(notification, /^Chinchilla law fitted on 240 runs \(R² 0\.99\d*\) · C = 1e22 FLOP → N\* /);

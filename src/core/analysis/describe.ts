@@ -24,33 +24,39 @@ export function estimateText(p: Pick<Prediction, 'value' | 'low' | 'high'>): str
   return formatEstimate(p.value, p.low, p.high);
 }
 
-/** The compute-optimal answer at a budget, model and data first: "N* 33.2B · D* 502B · D/N 15 · loss 2.03 [...]". */
+/**
+ * The compute-optimal answer at a budget, model and data first, each flagged where it lies past the runs fitted (a
+ * lens is cut at the window's edge, so the flag sits next to the number it is about):
+ * "N* 48.94B (⚠ extrapolated: 7× the largest N fitted, 7B) · D* 340.5B · loss 2.02 [1.97, 2.06] · D/N 6.96 [...]".
+ */
 export function computeOptimumText(p: Prediction): string {
   const extra = p.extra ?? {};
+  const flag = (name: string) => {
+    const b = p.beyondFitted?.find((x) => x.name === name);
+    return b ? ` (⚠ extrapolated: ${beyondPhrase(b)})` : '';
+  };
   const ratioBand = Number.isFinite(extra.ratioLow) && Number.isFinite(extra.ratioHigh);
   const ratio = Number.isFinite(extra.ratio)
     ? ` · D/N ${ratioBand ? formatEstimate(extra.ratio, extra.ratioLow, extra.ratioHigh) : formatNumber(extra.ratio, 3)}`
     : '';
-  return `N* ${formatCompact(extra.N)} · D* ${formatCompact(extra.D)}${ratio} · loss ${estimateText(p)}`;
+  return `N* ${formatCompact(extra.N)}${flag('N*')} · D* ${formatCompact(extra.D)}${flag('D*')} · loss ${estimateText(p)}${ratio}`;
 }
 
-/** How far each input lies past the runs fitted: "N* 33.2B is 2.1× the largest N fitted (16.2B)"; '' when none. */
+/** "7× the largest N fitted, 7B": how far one input lies past the data. */
+function beyondPhrase(b: BeyondFitted): string {
+  return `${formatNumber(b.value / b.largestFitted, 2)}× the largest ${b.name.replace('*', '')} fitted, ${formatCompact(b.largestFitted)}`;
+}
+
+/** Where a prediction's inputs lie past the runs fitted, for predictions other than compute budgets; '' when none. */
 export function beyondFittedText(beyond: readonly BeyondFitted[] | undefined): string {
   if (!beyond?.length) return '';
-  const parts = beyond.map(
-    (b) =>
-      `${b.name} ${formatCompact(b.value)} is ${formatNumber(b.value / b.largestFitted, 2)}× the largest ${b.name.replace('*', '')} fitted (${formatCompact(b.largestFitted)})`,
-  );
-  return `extrapolation: ${parts.join('; ')}`;
+  return `extrapolation: ${beyond.map((b) => `${b.name} ${formatCompact(b.value)} is ${beyondPhrase(b)}`).join('; ')}`;
 }
 
 /** One prediction in one line, for lists (Predict at..., the fit notification, the log). */
 export function describePrediction(p: Prediction): string {
   const who = p.curve ?? p.group ?? '';
-  const body =
-    p.xName === 'C'
-      ? `C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}`
-      : `${predictionAt(p)} = ${estimateText(p)}`;
+  if (p.xName === 'C') return `${who ? `${who}: ` : ''}C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}`;
   const beyond = beyondFittedText(p.beyondFitted);
-  return `${who ? `${who}: ` : ''}${body}${beyond ? ` (${beyond})` : ''}`;
+  return `${who ? `${who}: ` : ''}${predictionAt(p)} = ${estimateText(p)}${beyond ? ` (${beyond})` : ''}`;
 }
