@@ -61,6 +61,20 @@ async function answerText(tab: string, expected: string): Promise<string> {
   return (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').replace(/\n/g, '');
 }
 
+/** Hovers the header line of the active compute sweep: what was fitted, its answer first, the details a click away. */
+async function headerHover(shot: string) {
+  const line = page().locator('.monaco-editor .view-line', { hasText: 'params,tokens' }).first();
+  await line.locator('span > span').first().hover();
+  const hover = page().locator('.monaco-hover-content', { hasText: 'Chinchilla law' }).first();
+  await hover.waitFor({ timeout: 30000 });
+  const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+  assert.match(text, /Chinchilla law fitted on 36 runs · R² 0\.9/);
+  assert.match(text, /at C = 1e23 FLOP: N\* [\d.]+B \(⚠ extrapolated: /);
+  assert.doesNotMatch(text, /objective|iterations|huberDelta|fittedRows/);
+  await host!.screenshot(join(SHOTS, shot));
+  await page().keyboard.press('Escape');
+}
+
 /** Switches the color theme through its picker and waits until the workbench wears a light theme. */
 async function lightTheme() {
   await host!.executeCommand('Preferences: Color Theme');
@@ -98,7 +112,17 @@ test(
     );
     assert.equal(await page().locator('.monaco-dialog-box').count(), 0, 'no modal dialog');
     await host!.screenshot(join(SHOTS, 'predict-2-compute-dark.png'));
+    await headerHover('predict-3-header-hover-dark.png');
     await lightTheme();
-    await host!.screenshot(join(SHOTS, 'predict-3-compute-light.png'));
+    await host!.screenshot(join(SHOTS, 'predict-4-compute-light.png'));
+    await headerHover('predict-5-header-hover-light.png');
+    // The fit notification says the law, the runs, R² and the answer at the default budget.
+    await host!.executeCommand('Scaling Lens: Fit Scaling Law');
+    const toast = page().locator('.notifications-toasts .notification-list-item-message', {
+      hasText: 'Chinchilla law fitted',
+    });
+    await toast.waitFor({ timeout: 60000 });
+    assert.match(await toast.innerText(), /Chinchilla law fitted on 36 runs \(R² 0\.9\d*\) · C = 1e23 FLOP → N\* /);
+    await host!.screenshot(join(SHOTS, 'predict-6-notification-light.png'));
   },
 );
