@@ -3,6 +3,7 @@
 // code 2), never exceptions.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { AnalysisOptions } from '../core/analysis/options';
+import type { FileFormat } from '../core/table/types';
 import {
   assignOption,
   CLI_SECTIONS,
@@ -22,6 +23,8 @@ export interface CliRequest {
   options: Partial<AnalysisOptions>;
   /** Forced delimiter for delimited files. */
   delimiter?: string;
+  /** Forced input format ('auto' or absent: recognise each input). */
+  format?: FileFormat | 'auto';
   /** Seconds the whole command may take (--deadline). */
   deadline?: number;
 }
@@ -72,8 +75,8 @@ function helpSection(section: CliSection): string[] {
 
 export const USAGE = [
   'Usage:',
-  '  scaling-lens fit FILE... [options]      fit scaling laws and predict',
-  '  scaling-lens inspect FILE... [--json]   show what the tool sees in each file, without fitting',
+  '  scaling-lens fit PATH... [options]      fit scaling laws and predict (a folder: every run found in it)',
+  '  scaling-lens inspect PATH... [--json]   show what the tool sees in each file or folder, without fitting',
   '',
   'Options of fit:',
   ...(Object.keys(CLI_SECTIONS) as CliSection[]).flatMap(helpSection),
@@ -101,7 +104,7 @@ export function parseCli(argv: string[]): Parsed {
     return { ok: true, request: { command: 'help', files: [], json: false, options: {} } };
   if (commandWord !== 'fit' && commandWord !== 'inspect')
     return { ok: false, error: `unknown command "${commandWord}" (expected fit or inspect)` };
-  if (files.length === 0) return { ok: false, error: `${commandWord} needs at least one FILE` };
+  if (files.length === 0) return { ok: false, error: `${commandWord} needs at least one file or folder` };
 
   const options: Partial<AnalysisOptions> = {};
   const given = new Map<AnyKnob, unknown>();
@@ -116,5 +119,6 @@ export function parseCli(argv: string[]): Parsed {
   const json = given.get(OPTION_SCHEMA.json) === true;
   const delimiter = given.get(OPTION_SCHEMA.delimiter) as string | undefined;
   const deadline = given.get(OPTION_SCHEMA.deadline) as number | undefined;
-  return { ok: true, request: { command: commandWord, files, json, options, delimiter, deadline } };
+  const format = given.get(OPTION_SCHEMA.format) as CliRequest['format'];
+  return { ok: true, request: { command: commandWord, files, json, options, delimiter, format, deadline } };
 }

@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   // Each input stands alone: one that cannot be read (missing, a folder, a device) is reported by the reader with its
   // reason, and the others are analysed.
-  const read = { delimiter: request.delimiter };
+  const read = { delimiter: request.delimiter, format: request.format };
   if (request.command === 'inspect') {
     const inspection = await inspectFiles(request.files, request.options.columns, read);
     if (request.json)

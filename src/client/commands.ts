@@ -18,6 +18,7 @@ import {
   type PredictTarget,
 } from '../shared/protocol';
 import type { ClientContext } from './context';
+import { subjectLabel, subjectUri } from './subject';
 import { targetUri } from './target';
 
 /** A command that asks the server; the registration hands it a running client. */
@@ -31,8 +32,13 @@ function storedOverrides(context: vscode.ExtensionContext): Record<string, FileO
   return context.workspaceState.get<Record<string, FileOverrides>>(OVERRIDES_KEY, {});
 }
 
-async function fit(ctx: ClientContext, client: LanguageClient, arg: unknown): Promise<FitSummary | undefined> {
-  const uri = targetUri(arg);
+async function fit(
+  ctx: ClientContext,
+  client: LanguageClient,
+  arg: unknown,
+  selection?: unknown,
+): Promise<FitSummary | undefined> {
+  const uri = subjectUri(arg, selection);
   if (!uri) {
     void vscode.window.showWarningMessage('Scaling Lens: open or select a CSV, TSV or JSONL run file to fit.');
     return undefined;
@@ -43,7 +49,7 @@ async function fit(ctx: ClientContext, client: LanguageClient, arg: unknown): Pr
     summary = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Scaling Lens: fitting ${vscode.workspace.asRelativePath(uri)}`,
+        title: `Scaling Lens: fitting ${subjectLabel(uri)}`,
         cancellable: true,
       },
       (_progress, token) => client.sendRequest(FitFileRequest, { uri: uri.toString(), overrides }, token),
@@ -260,8 +266,8 @@ async function restartServer(ctx: ClientContext, client: LanguageClient): Promis
 
 /** Every command that asks the server, by id. */
 const SERVER_COMMANDS: Record<Exclude<CommandId, typeof Commands.showLog>, ServerCommand> = {
-  [Commands.fit]: (ctx, client, arg) => fit(ctx, client, arg),
-  [Commands.showChart]: (ctx, _client, arg) => ctx.charts.show(arg),
+  [Commands.fit]: (ctx, client, arg, selection) => fit(ctx, client, arg, selection),
+  [Commands.showChart]: (ctx, _client, arg, selection) => ctx.charts.show(subjectUri(arg, selection)),
   [Commands.predictAt]: (ctx, client, arg, hint) =>
     predictAt(ctx, client, arg, hint as { kind?: PredictTarget['kind'] } | undefined),
   [Commands.selectColumns]: (ctx, client, arg) => selectColumns(ctx, client, arg),

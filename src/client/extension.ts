@@ -18,7 +18,9 @@ import { registerCommands, sendStoredOverrides } from './commands';
 import { runningClient, type ClientContext } from './context';
 import { RUN_FILE_PATTERN } from './patterns';
 import { PredictionsView, PREDICTIONS_SCHEME } from './predictions';
+import { RunsView } from './runsView';
 import { FileStatus } from './status';
+import type { RunEntry } from '../shared/runs';
 
 let client: LanguageClient | undefined;
 
@@ -28,6 +30,8 @@ export interface ScalingLensApi {
   client: () => LanguageClient | undefined;
   /** How often the server stopped unexpectedly and was restarted, and whether the user was told (once). */
   crashes: () => Crashes;
+  /** The runs the Runs view lists now. */
+  runs: () => RunEntry[];
 }
 
 interface Crashes {
@@ -66,8 +70,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
     ),
   );
   registerCommands(ctx);
+  const runsView = new RunsView(ctx);
+  context.subscriptions.push(
+    runsView,
+    // The view listens to the server's updates on each client that runs (the first, and after a restart).
+    languageClient.onDidChangeState((e) => e.newState === State.Running && void runsView.attach()),
+  );
   await languageClient.start();
-  return { summaries, client: () => client, crashes: () => ({ ...crashes }) };
+  return { summaries, client: () => client, crashes: () => ({ ...crashes }), runs: () => runsView.entries() };
 }
 
 export async function deactivate(): Promise<void> {

@@ -73,6 +73,9 @@ const READING = {
   'line-too-long': { severities: ['error'], title: 'A line too long to be a record' },
   'delimiter-invalid': { severities: ['warning'], title: 'A forced delimiter that cannot be used' },
   'wandb-reshaped': { severities: ['info'], title: 'A W&B chart export reshaped to one row per run' },
+  'source-skipped': { severities: ['info'], title: 'Files in a folder that are not run files, skipped' },
+  'scan-limited': { severities: ['warning'], title: 'A folder scanned only in part (too large, too deep or too slow)' },
+  'folder-no-runs': { severities: ['warning'], title: 'A folder without any run in it' },
   'nul-bytes': {
     severities: ['warning', 'info'],
     title: 'A line holding NUL bytes is left out; a NUL tail is said once',
@@ -86,6 +89,16 @@ const READING = {
   },
   'quote-multiline': { severities: ['info'], title: 'Quoted fields hold line breaks' },
   'file-changed': { severities: ['warning', 'info'], title: 'The file changed while it was read' },
+  'run-hints': { severities: ['info'], title: "What the run's configuration says about its schedule" },
+  'run-config-invalid': { severities: ['warning'], title: "A run's hparams.yaml or meta.yaml that cannot be read" },
+  'metric-line-invalid': {
+    severities: ['warning'],
+    title: 'A line of a metric log (MLflow, DVCLive, Lightning) without a usable step or value',
+  },
+  'mlflow-run-deleted': { severities: ['info'], title: 'MLflow runs marked deleted are left out' },
+  'mlflow-lr-param': { severities: ['info'], title: "An MLflow run's constant learning-rate param used as its LR" },
+  'mlflow-steps-missing': { severities: ['info'], title: 'MLflow metrics logged without steps, ordered by time' },
+  'mlflow-db': { severities: ['error'], title: "MLflow's SQLite store (mlflow.db) is not read directly" },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Findings of the analysis proper, and of the shells around it. */

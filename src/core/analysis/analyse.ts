@@ -1,7 +1,8 @@
 // Files in, one Analysis out: read each file, decide what it is, run the laws that apply, collect every finding.
 import { finding } from '../findings';
-import { readTable, detectRoles } from '../table';
-import type { ParseProblem, ReadOptions, RoleAssignment, Table } from '../table/types';
+import { detectRoles } from '../table';
+import { readSources, type SourceOptions } from '../sources';
+import type { ParseProblem, RoleAssignment, Table } from '../table/types';
 import { seededRandom } from '../util/random';
 import { analyseCompute } from './compute';
 import { analyseDownstream } from './downstream';
@@ -189,7 +190,7 @@ export function analyseTables(tables: Table[], partial: Partial<AnalysisOptions>
 export async function analyseFiles(
   paths: string[],
   partial: Partial<AnalysisOptions> = {},
-  read: ReadOptions = {},
+  read: SourceOptions = {},
 ): Promise<Analysis> {
   const started = performance.now();
   const collected = await readAndCollect(paths, partial, read);
@@ -200,7 +201,10 @@ export async function analyseFiles(
 async function readAndCollect(
   paths: string[],
   partial: Partial<AnalysisOptions>,
-  read: ReadOptions,
+  read: SourceOptions,
 ): Promise<CollectedTables> {
-  return collectTables(await Promise.all(paths.map((p) => readTable(p, read))), partial);
+  const { tables, problems } = await readSources(paths, read);
+  const collected = collectTables(tables, partial);
+  appendAll(collected.out.findings, problems.map(problemToFinding));
+  return collected;
 }

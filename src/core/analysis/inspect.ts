@@ -1,9 +1,10 @@
 // What the tool sees in files without fitting anything: the parse-only path (also what the benchmarks time).
-import { detectRoles, readTable } from '../table';
-import { textAt, type ReadOptions, type Table } from '../table/types';
+import { detectRoles } from '../table';
+import { readSources, type SourceOptions } from '../sources';
+import { textAt, type Table } from '../table/types';
 import { problemToFinding, summarise } from './analyse';
 import { groupLabeller } from './downstream';
-import { curveNameFromFile, extractLossCurves } from './lossCurves';
+import { curveNameOf, extractLossCurves } from './lossCurves';
 import type { AnalysisOptions } from './options';
 import type { FileSummary, Finding } from './types';
 import { appendAll } from '../util/arrays';
@@ -49,7 +50,7 @@ export function inspectTables(tables: Table[], columns: AnalysisOptions['columns
     } else {
       const runs = distinctValues(table, assignment.roles.run);
       if (runs.length) series.set(table.file, runs);
-      else if (table.rowCount) series.set(table.file, [curveNameFromFile(table.file)]);
+      else if (table.rowCount) series.set(table.file, [curveNameOf(table)]);
     }
   }
   return { files, series, findings };
@@ -58,8 +59,10 @@ export function inspectTables(tables: Table[], columns: AnalysisOptions['columns
 export async function inspectFiles(
   paths: string[],
   columns: AnalysisOptions['columns'] = {},
-  read: ReadOptions = {},
+  read: SourceOptions = {},
 ): Promise<Inspection> {
-  const tables = await Promise.all(paths.map((p) => readTable(p, read)));
-  return inspectTables(tables, columns);
+  const { tables, problems } = await readSources(paths, read);
+  const inspection = inspectTables(tables, columns);
+  appendAll(inspection.findings, problems.map(problemToFinding));
+  return inspection;
 }

@@ -34,6 +34,11 @@ export function curveNameFromFile(file: string): string {
   return tensorboard ? tensorboard[1] : stem;
 }
 
+/** Curve name of a table without a run column: the run it is (one run of a folder), else from its file's name. */
+export function curveNameOf(table: Table): string {
+  return table.run ?? curveNameFromFile(table.file);
+}
+
 /**
  * Runs read from one file at most: a run column that holds a different value on every row (a timestamp, an id) would
  * otherwise make a curve per row, and work and memory per curve add up.
@@ -84,7 +89,7 @@ export function extractLossCurves(
   const steps = table.columns[stepCol].values;
   const loss = lossCol === undefined ? new Float64Array(table.rowCount).fill(NaN) : table.columns[lossCol].values;
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
-  const fallback = curveNameFromFile(file);
+  const fallback = curveNameOf(table);
   const byRun = new Map<string, { points: RunRows; lrs: RunRows; firstLine: number }>();
   const oneRun = runCol === undefined;
   // Runs past MAX_RUNS: their names (to count them) and rows are left out, said once.

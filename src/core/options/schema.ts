@@ -6,7 +6,7 @@
 // row per knob with its descriptions); splitting it would scatter what the tests check as one.
 import type { AnalysisOptions } from '../analysis/options';
 import type { LawId } from '../analysis/types';
-import type { ColumnRole } from '../table/types';
+import type { ColumnRole, FileFormat } from '../table/types';
 import {
   anyText,
   autoOr,
@@ -108,6 +108,25 @@ const LAW_CHOICES = {
   power: 'L(x) = E + A*x^(-alpha) for a column you pick',
 } satisfies Record<'auto' | LawId, string>;
 
+/** The formats a user may force instead of letting the content and name decide (src/core/sources). */
+const FORMAT_CHOICES = {
+  auto: 'Recognise each file or folder by its name and content',
+  csv: 'Comma-separated (or another delimiter) text table',
+  tsv: 'Tab-separated text table',
+  jsonl: 'One JSON object per line',
+  tensorboard: 'TensorBoard event files (a file or a run folder)',
+  'hf-trainer-state': "Hugging Face Trainer's trainer_state.json",
+  json: 'A JSON document: an array of records or an object of column arrays',
+  'llama-factory': "LLaMA-Factory's trainer_log.jsonl",
+  lightning: "PyTorch Lightning CSVLogger's metrics.csv (with hparams.yaml)",
+  mlflow: 'An MLflow file store (mlruns/) experiment or run',
+  dvclive: "DVCLive's plots/metrics TSV files",
+  'wandb-history': "Weights & Biases' legacy wandb-history.jsonl",
+} satisfies Record<'auto' | Exclude<FileFormat, 'tensorboard-csv' | 'wandb-csv'>, string>;
+
+/** Every value of the format option, 'auto' first. */
+export const FORMAT_OPTIONS = Object.keys(FORMAT_CHOICES) as (keyof typeof FORMAT_CHOICES)[];
+
 /** Every value of the law option, 'auto' first. */
 export const LAW_OPTIONS = Object.keys(LAW_CHOICES) as ('auto' | LawId)[];
 
@@ -166,6 +185,17 @@ export const OPTION_SCHEMA = {
     kind: orNull(delimiterChar),
     default: null,
     flag: { name: 'delimiter', section: 'general', help: `force the field delimiter: ${delimiterChar.expects}` },
+  }),
+  format: knob({
+    kind: oneOf(FORMAT_CHOICES),
+    default: 'auto',
+    setting: {
+      key: 'format',
+      group: 'Columns and law',
+      description:
+        'Read run files as this format instead of recognising them by name and content (e.g. `tensorboard` for event files renamed by a tool).',
+    },
+    flag: { name: 'format', section: 'general', help: 'read inputs as this format instead of recognising them' },
   }),
   json: knob({
     kind: onOff,

@@ -3,8 +3,24 @@
 // textAt is the one way to read a text cell, kept beside the dictionary coding it reads.
 import type { ParseProblemCode } from '../findings';
 
-/** What the reader recognised. The two exports are CSV underneath but have their own column conventions. */
-export type FileFormat = 'csv' | 'tsv' | 'jsonl' | 'tensorboard-csv' | 'wandb-csv';
+/**
+ * What was read. The text formats come from the table reader (the two exports are CSV underneath with their own
+ * column conventions); the others from a source of src/core/sources, one module each.
+ */
+export type FileFormat =
+  | 'csv'
+  | 'tsv'
+  | 'jsonl'
+  | 'tensorboard-csv'
+  | 'wandb-csv'
+  | 'tensorboard'
+  | 'hf-trainer-state'
+  | 'json'
+  | 'llama-factory'
+  | 'lightning'
+  | 'mlflow'
+  | 'dvclive'
+  | 'wandb-history';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -48,6 +64,11 @@ export function textAt(column: Column, row: number): string | undefined {
 export interface Table {
   file: string;
   format: FileFormat;
+  /**
+   * The run's name when the table is one run of a folder (its path relative to the folder given, `runs/cosine` given
+   * as `runs` is `cosine`) or a source that names its run; curves without a run column go by it.
+   */
+  run?: string;
   /** The field delimiter for delimited formats. */
   delimiter?: string;
   /** The line of the header row (1-based); 0 for JSONL. */
@@ -61,6 +82,16 @@ export interface Table {
   problemCount: number;
   rowsRejected: number;
   bytesRead: number;
+  /** What the run's own configuration says about its schedule (hparams.yaml, MLflow params), when a source read it. */
+  hints?: TableHints;
+}
+
+/** Schedule facts a run's configuration states; each absent when it does not say. */
+export interface TableHints {
+  maxSteps?: number;
+  warmupSteps?: number;
+  /** Other settings worth showing, as "name: value" (the schedule, the peak learning rate). */
+  notes: string[];
 }
 
 export interface ReadOptions {

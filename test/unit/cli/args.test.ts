@@ -25,6 +25,7 @@ const ROUND_TRIPS: Record<string, { args: string[]; expect: (r: CliRequest) => u
   },
   law: { args: ['--law', 'chinchilla'], expect: (r) => r.options.law, value: 'chinchilla' },
   delimiter: { args: ['--delimiter', 'space'], expect: (r) => r.delimiter, value: ' ' },
+  format: { args: ['--format', 'tensorboard'], expect: (r) => r.format, value: 'tensorboard' },
   json: { args: ['--json'], expect: (r) => r.json, value: true },
   'fit-on': { args: ['--fit-on', 'a,b', '--fit-on', 'c'], expect: (r) => r.options.fitOn, value: ['a', 'b', 'c'] },
   'predict-step': {

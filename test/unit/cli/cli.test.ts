@@ -36,7 +36,7 @@ test('usage errors exit 2 with a message', () => {
   }
 });
 
-test('each input stands alone: a missing file or a folder gets its message, the other files are analysed', () => {
+test('each input stands alone: a missing file or a folder without runs gets its message, the others are analysed', () => {
   const folder = mkdtempSync(join(tmpdir(), 'scaling-lens-cli-dir-'));
   const good = join(REPO, 'examples/loss/cosine.csv');
   const run = cli(['fit', good, folder, '/definitely/not/here.csv', '--bootstrap', '0', '--json']);
@@ -44,7 +44,15 @@ test('each input stands alone: a missing file or a folder gets its message, the 
   const report = JSON.parse(run.stdout);
   assert.equal(report.fits.length, 1);
   const unreadable = report.findings.filter((f: { code: string }) => f.code === 'file-unreadable');
-  assert.deepEqual(unreadable.map((f: { file: string }) => f.file).sort(), [folder, '/definitely/not/here.csv'].sort());
+  assert.deepEqual(
+    unreadable.map((f: { file: string }) => f.file),
+    ['/definitely/not/here.csv'],
+  );
+  const empty = report.findings.filter((f: { code: string }) => f.code === 'folder-no-runs');
+  assert.deepEqual(
+    empty.map((f: { file: string }) => f.file),
+    [folder],
+  );
   assert.match(JSON.stringify(unreadable), /does not exist/);
   const alone = cli(['fit', '/definitely/not/here.csv']);
   assert.equal(alone.code, 1);

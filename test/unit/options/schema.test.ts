@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_OPTIONS } from '../../../src/core/analysis/options';
 import type { LawId } from '../../../src/core/analysis/types';
-import { KNOBS, OPTION_SCHEMA } from '../../../src/core/options/schema';
+import { FORMAT_OPTIONS, KNOBS, OPTION_SCHEMA } from '../../../src/core/options/schema';
 import { settingsDefaults, type Settings } from '../../../src/core/options/settings';
 import type { ColumnRole } from '../../../src/core/table/types';
 import { DEFAULT_SETTINGS, type ScalingLensSettings } from '../../../src/shared/protocol';
@@ -80,6 +80,7 @@ type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B 
 type ExpectedSettings = {
   columns: Partial<Record<ColumnRole, string>>;
   law: 'auto' | LawId;
+  format: (typeof FORMAT_OPTIONS)[number];
   autoFit: boolean;
   predict: { steps: number[]; dataMultipliers: number[]; computeBudgets: number[] };
   fit: {

@@ -1,0 +1,230 @@
+// The table every step-keyed source produces: TensorBoard tags, `log_history` keys, MLflow metric files and DVCLive
+// TSVs are each a series of (step, value) points, joined here on one step axis, one row per distinct step. Sources
+// hand in points as they read them; memory is the points kept, and the joined table stays inside the cell budget of
+// the bytes read (a source whose series share no steps would otherwise make rows x series cells).
+
+import { cellBudget, MAX_COLUMNS } from '../table/limits';
+import type { ProblemLog } from '../table/problems';
+import type { Column, FileFormat, Table } from '../table/types';
+
+/** Points of one series in arrival order; grown by doubling. */
+class SeriesPoints {
+  steps = new Float64Array(16);
+  values = new Float64Array(16);
+  lines = new Int32Array(16);
+  length = 0;
+
+  constructor(
+    readonly name: string,
+    /** Where the series was first seen (line or record), for messages about it. */
+    readonly firstLine: number,
+  ) {}
+
+  push(step: number, value: number, line: number): void {
+    if (this.length === this.steps.length) {
+      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.steps = grow(this.steps);
+      this.values = grow(this.values);
+      this.lines = grow(this.lines);
+    }
+    this.steps[this.length] = step;
+    this.values[this.length] = value;
+    this.lines[this.length] = line;
+    this.length++;
+  }
+}
+
+export interface StepTableHead {
+  format: FileFormat;
+  bytesRead: number;
+  /** The name of the step column (default `step`). */
+  stepName?: string;
+  run?: string;
+}
+
+/**
+ * Collects points by series name and joins them on step. Within a series a step logged twice keeps the value added
+ * last (a resumed run re-logs the steps since its checkpoint); sources that know better (TensorBoard's restarts)
+ * drop the orphaned points themselves before adding.
+ */
+export class StepTableBuilder {
+  private readonly series = new Map<string, SeriesPoints>();
+  private seriesLeftOut = 0;
+  private firstLeftOut: { name: string; line: number } | null = null;
+
+  constructor(readonly problems: ProblemLog) {}
+
+  /** One point; `line` is the 1-based line (or record number) it was read from. Steps must be finite. */
+  add(name: string, step: number, value: number, line: number): void {
+    let points = this.series.get(name);
+    if (points === undefined) {
+      if (this.series.size >= MAX_COLUMNS - 1) {
+        this.seriesLeftOut++;
+        this.firstLeftOut ??= { name, line };
+        return;
+      }
+      points = new SeriesPoints(name, line);
+      this.series.set(name, points);
+    }
+    points.push(step, value, line);
+  }
+
+  /** How many series so far. */
+  get seriesCount(): number {
+    return this.series.size;
+  }
+
+  /** Removes the points of every series with step >= `step` (a restart at `step` orphans them). */
+  dropFrom(step: number, names?: Iterable<string>): void {
+    const which = names === undefined ? this.series.values() : [...names].map((n) => this.series.get(n));
+    for (const points of which) {
+      if (points === undefined) continue;
+      let kept = 0;
+      for (let i = 0; i < points.length; i++) {
+        if (points.steps[i] >= step) continue;
+        points.steps[kept] = points.steps[i];
+        points.values[kept] = points.values[i];
+        points.lines[kept] = points.lines[i];
+        kept++;
+      }
+      points.length = kept;
+    }
+  }
+
+  finish(head: StepTableHead): Table {
+    const kept = this.withinBudget(head.bytesRead);
+    const steps = distinctSteps(kept);
+    const lines = new Int32Array(steps.length).fill(0x7fffffff);
+    const columns: Column[] = [stepColumn(head.stepName ?? 'step', steps)];
+    for (const points of kept) columns.push(joinSeries(points, steps, lines));
+    for (let r = 0; r < lines.length; r++) if (lines[r] === 0x7fffffff) lines[r] = 1;
+    this.reportLeftOut();
+    if (steps.length === 0)
+      this.problems.addForFile(
+        'no-data-rows',
+        'info',
+        1,
+        1,
+        'no scalar values were found yet; they appear once the run logs some',
+      );
+    return {
+      file: this.problems.file,
+      format: head.format,
+      run: head.run,
+      headerLine: 0,
+      columns,
+      rowCount: steps.length,
+      lines,
+      problems: this.problems.sorted(),
+      problemCount: this.problems.count,
+      rowsRejected: 0,
+      bytesRead: head.bytesRead,
+    };
+  }
+
+  /** The series that fit the cell budget, the longest first to go when they do not (they cost the most cells). */
+  private withinBudget(bytesRead: number): SeriesPoints[] {
+    const all = [...this.series.values()];
+    const budget = cellBudget(bytesRead);
+    const rowsIfAll = distinctSteps(all).length;
+    if (rowsIfAll * (all.length + 1) <= budget) return all;
+    // Keep series in order of first appearance while the joined rows times columns fit.
+    const kept: SeriesPoints[] = [];
+    for (const points of all) {
+      const trial = [...kept, points];
+      if (distinctSteps(trial).length * (trial.length + 1) <= budget) kept.push(points);
+      else {
+        this.seriesLeftOut++;
+        this.firstLeftOut ??= { name: points.name, line: points.firstLine };
+      }
+    }
+    return kept;
+  }
+
+  private reportLeftOut(): void {
+    if (this.seriesLeftOut === 0 || this.firstLeftOut === null) return;
+    const { name, line } = this.firstLeftOut;
+    this.problems.addForFile(
+      'columns-capped',
+      'warning',
+      line,
+      1,
+      `${this.seriesLeftOut} series, the first "${name.slice(0, 80)}", are left out: joined on one step axis they ` +
+        'would take more memory than the data read justifies (series that share no steps, or too many of them)',
+    );
+  }
+}
+
+/** The sorted distinct steps of the series. */
+function distinctSteps(series: readonly SeriesPoints[]): Float64Array {
+  let total = 0;
+  for (const s of series) total += s.length;
+  const all = new Float64Array(total);
+  let at = 0;
+  for (const s of series) {
+    all.set(s.steps.subarray(0, s.length), at);
+    at += s.length;
+  }
+  all.sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[n - 1]) all[n++] = all[i];
+  return all.slice(0, n);
+}
+
+/** Row of `step` in the sorted distinct steps. */
+function rowOf(steps: Float64Array, step: number): number {
+  let lo = 0;
+  let hi = steps.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (steps[mid] < step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function stepColumn(name: string, steps: Float64Array): Column {
+  return {
+    name,
+    values: steps,
+    numericCount: steps.length,
+    textCount: 0,
+    emptyCount: 0,
+    suffixes: [],
+  };
+}
+
+/**
+ * One series as a column on the joined rows; the last point of a step wins. A non-finite value logged (a diverged
+ * loss) stays a written NaN, told apart from a step the series did not log. Each row's line is its earliest point's.
+ */
+function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array): Column {
+  const values = new Float64Array(steps.length).fill(NaN);
+  const written = new Uint8Array(steps.length);
+  for (let i = 0; i < points.length; i++) {
+    const row = rowOf(steps, points.steps[i]);
+    values[row] = points.values[i];
+    written[row] = 1;
+    if (points.lines[i] < lines[row]) lines[row] = points.lines[i];
+  }
+  // As the text reader counts them: a written NaN is a number (coded 'NaN'), a step not logged an empty cell.
+  let numericCount = 0;
+  let nanCount = 0;
+  for (let r = 0; r < steps.length; r++) {
+    if (!written[r]) continue;
+    numericCount++;
+    if (Number.isNaN(values[r])) nanCount++;
+  }
+  const emptyCount = steps.length - numericCount;
+  const column: Column = { name: points.name, values, numericCount, textCount: 0, emptyCount, suffixes: [] };
+  if (nanCount > 0) {
+    const codes = new Int32Array(steps.length).fill(-1);
+    for (let r = 0; r < steps.length; r++) if (written[r] && Number.isNaN(values[r])) codes[r] = 0;
+    column.text = { codes, dictionary: ['NaN'] };
+  }
+  return column;
+}
