@@ -1,10 +1,12 @@
 // Human-readable CLI output: aligned tables of fits, curves, predictions and findings, each finding with its hints
 // phrased as the flags that apply them (the editor phrases the same hints as settings: src/server/hints.ts).
 import type { Analysis, FileSummary, Finding, FitResult, LawSelection, Prediction } from '../core/analysis/types';
+import { hasValue } from '../core/analysis/trust';
 import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
-import { formatNumber, formatPercent } from '../core/util/format';
+import { formatBanded, formatFlop, formatNumber, formatPercent } from '../core/util/format';
+import { beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
 import { LAW_OPTIONS } from '../core/options/schema';
 
 /** Left-aligned text columns, right-aligned numbers, two spaces apart. */
@@ -81,10 +83,11 @@ function formatFit(fit: FitResult): string {
     .join(', ');
   const rows = Object.entries(fit.params).map(([name, value]) => {
     const ci = fit.intervals?.[name];
+    const banded = ci ? formatBanded(value, ci[0], ci[1]) : null;
     return [
       name,
-      formatNumber(value, 5),
-      ci ? `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]` : '',
+      banded ? banded.value : formatNumber(value, 5),
+      banded ? `[${banded.low}, ${banded.high}]` : '',
       fit.units[name] ?? '',
     ];
   });
@@ -134,24 +137,38 @@ function indent(text: string, n: number): string {
     .join('\n');
 }
 
+/** The predictions table: where, the value and its band by the band rule (compute budgets lead, above). */
 function formatPredictions(predictions: Prediction[]): string {
-  if (!predictions.length) return '';
-  const rows = predictions.map((p) => [
-    p.curve ?? p.group ?? '',
-    p.metric,
-    `${p.xName}=${formatNumber(p.x, 6)}`,
-    // A withheld prediction has no number to print: its row says why instead.
-    p.status === 'ok' ? formatNumber(p.value, 5) : 'none',
-    p.status === 'ok' && Number.isFinite(p.low) ? `[${formatNumber(p.low, 5)}, ${formatNumber(p.high, 5)}]` : '',
-    p.status === 'ok'
-      ? p.extra
-        ? Object.entries(p.extra)
-            .map(([k, v]) => `${k}=${formatNumber(v)}`)
-            .join(' ')
-        : ''
-      : p.statusReason,
-  ]);
-  return `Predictions (95 % band)\n${indent(table(['curve / group', 'metric', 'at', 'value', 'band', 'also'], rows), 2)}`;
+  const rows = predictions
+    .filter((p) => p.xName !== 'C')
+    .map((p) => {
+      // A withheld prediction has no number to print: its row says why instead.
+      if (!hasValue(p)) return [p.curve ?? p.group ?? '', p.metric, predictionAt(p), 'none', '', p.statusReason];
+      const banded = formatBanded(p.value, p.low, p.high);
+      return [
+        p.curve ?? p.group ?? '',
+        p.metric,
+        predictionAt(p),
+        banded ? banded.value : formatNumber(p.value, 5),
+        banded ? `[${banded.low}, ${banded.high}]` : '',
+        beyondFittedText(p.beyondFitted),
+      ];
+    });
+  if (!rows.length) return '';
+  return `Predictions (95 % band)\n${indent(table(['curve / group', 'metric', 'at', 'value', 'band', 'note'], rows), 2)}`;
+}
+
+/** What to train at each compute budget, first: N*, D*, the loss, and how far past the fitted runs that lies. */
+function formatBudgets(predictions: Prediction[]): string {
+  const budgets = predictions.filter((p) => p.xName === 'C');
+  if (!budgets.length) return '';
+  return [
+    'Compute-optimal (95 % band)',
+    ...budgets.map((p) => {
+      const asked = p.reason === 'compute budget' ? '' : ` (${p.reason}; --compute C asks for others)`;
+      return `  C = ${formatFlop(p.x)} FLOP${asked}: ${computeOptimumText(p)}`;
+    }),
+  ].join('\n');
 }
 
 function formatCurves(analysis: Analysis): string {
@@ -173,6 +190,7 @@ function formatCurves(analysis: Analysis): string {
 export function formatAnalysis(analysis: Analysis): string {
   const parts = [
     `Scaling Lens · ${analysis.files.length} file${analysis.files.length === 1 ? '' : 's'} · ${analysis.kind} · parsed in ${analysis.timings.parseMs.toFixed(0)} ms, fitted in ${analysis.timings.fitMs.toFixed(0)} ms`,
+    formatBudgets(analysis.predictions),
     ...analysis.fits.map(formatFit),
     formatCurves(analysis),
     formatPredictions(analysis.predictions),

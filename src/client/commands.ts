@@ -4,7 +4,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Prediction } from '../core/analysis/types';
-import { formatCompact, formatNumber } from '../core/util/format';
 import {
   AnalysisRequest,
   ColumnsRequest,
@@ -32,26 +31,6 @@ const OVERRIDES_KEY = 'scalingLens.fileOverrides';
 
 function storedOverrides(context: vscode.ExtensionContext): Record<string, FileOverrides> {
   return context.workspaceState.get<Record<string, FileOverrides>>(OVERRIDES_KEY, {});
-}
-
-export function describePrediction(p: Prediction): string {
-  const who = p.curve ?? p.group ?? '';
-  const at =
-    p.xName === 'step'
-      ? `L(${formatCompact(p.x)})`
-      : p.xName === 'C'
-        ? `loss at C = ${formatNumber(p.x, 3)} FLOP`
-        : `${p.metric.toUpperCase()} at D_p = ${formatCompact(p.x)}`;
-  // No number from a broken law or an unsupported fit: the answer is why there is none.
-  if (p.status !== 'ok') return `${who ? `${who}: ` : ''}${at}: no prediction, ${p.statusReason}`;
-  const band = Number.isFinite(p.low) ? ` [${formatNumber(p.low, 4)}, ${formatNumber(p.high, 4)}]` : '';
-  const extra = p.extra
-    ? ` (${Object.entries(p.extra)
-        .map(([k, v]) => `${k} = ${formatCompact(v)}`)
-        .join(', ')})`
-    : '';
-  const assumes = p.assumption ? ` (assumes the ${p.assumption})` : '';
-  return `${who ? `${who}: ` : ''}${at} = ${formatNumber(p.value, 4)}${band}${extra}${assumes}`;
 }
 
 async function fit(
@@ -100,6 +79,8 @@ interface TargetChoice extends vscode.QuickPickItem {
   target: PredictTarget['kind'];
   prompt: string;
   placeholder: string;
+  /** The question as the answers' document heads it, with the value the user typed. */
+  question: (typed: string) => string;
 }
 
 const TARGETS: Record<string, TargetChoice[]> = {
@@ -109,6 +90,7 @@ const TARGETS: Record<string, TargetChoice[]> = {
       target: 'step',
       prompt: 'Step to predict the loss at (e.g. 200000 or 200k)',
       placeholder: '200k',
+      question: (typed) => `Loss at step ${typed}`,
     },
   ],
   downstream: [
@@ -117,12 +99,14 @@ const TARGETS: Record<string, TargetChoice[]> = {
       target: 'dataMultiplier',
       prompt: 'Multiple of the largest pretraining amount seen (e.g. 2, 4x or 4×)',
       placeholder: '4x',
+      question: (typed) => `BLEU and CE at ${typed} × the largest D_p`,
     },
     {
       label: 'BLEU and CE at a pretraining amount D_p…',
       target: 'dataValue',
       prompt: 'Pretraining tokens D_p (e.g. 1.2e11 or 120B)',
       placeholder: '120B',
+      question: (typed) => `BLEU and CE at D_p = ${typed}`,
     },
   ],
   compute: [
@@ -131,6 +115,7 @@ const TARGETS: Record<string, TargetChoice[]> = {
       target: 'compute',
       prompt: 'Training compute in FLOP (e.g. 1e24)',
       placeholder: '1e24',
+      question: (typed) => `Compute-optimal model, data and loss at C = ${typed} FLOP`,
     },
   ],
 };
@@ -171,16 +156,7 @@ async function predictAt(
     void vscode.window.showWarningMessage(`Scaling Lens: ${result.message ?? 'no prediction.'}`);
     return [];
   }
-  const lines = result.predictions.map(describePrediction);
-  void vscode.window
-    .showInformationMessage(
-      `Scaling Lens: ${lines[0]}${lines.length > 1 ? ` (+${lines.length - 1} more)` : ''}`,
-      { detail: lines.join('\n') },
-      ...(lines.length > 1 ? ['Show All'] : []),
-    )
-    .then((choiceMade) => {
-      if (choiceMade) void vscode.window.showInformationMessage(lines.join('\n'), { modal: true });
-    });
+  await ctx.predictions.show(uri, choice.question(raw.trim()), result.predictions);
   return result.predictions;
 }
 

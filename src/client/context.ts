@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { FitSummary } from '../shared/protocol';
 import type { ChartPanels } from './chartPanel';
+import type { PredictionsView } from './predictions';
 
 /** A language client that is running, or undefined when it cannot be (the reason is in the log). */
 export type RunningClient = () => Promise<LanguageClient | undefined>;
@@ -16,6 +17,8 @@ export interface ClientContext {
   /** The latest fit summary per file URI. */
   readonly summaries: Map<string, FitSummary>;
   readonly charts: ChartPanels;
+  /** The read-only documents "Predict at..." answers in. */
+  readonly predictions: PredictionsView;
 }
 
 /**

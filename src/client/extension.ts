@@ -17,6 +17,7 @@ import { ChartPanels } from './chartPanel';
 import { registerCommands, sendStoredOverrides } from './commands';
 import { runningClient, type ClientContext } from './context';
 import { RUN_FILE_PATTERN } from './patterns';
+import { PredictionsView, PREDICTIONS_SCHEME } from './predictions';
 import { RunsView } from './runsView';
 import { noteFitted, UnrecognisedHint } from './start';
 import { FileStatus } from './status';
@@ -53,13 +54,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
   );
   client = languageClient;
   const shared = { context, client: runningClient(() => client, log), log, summaries };
-  const ctx: ClientContext = { ...shared, charts: new ChartPanels(shared) };
+  const ctx: ClientContext = { ...shared, charts: new ChartPanels(shared), predictions: new PredictionsView() };
   const hint = new UnrecognisedHint(context);
   context.subscriptions.push(
     log,
     status,
     trackRunFiles(),
     ctx.charts,
+    ctx.predictions,
+    vscode.workspace.registerTextDocumentContentProvider(PREDICTIONS_SCHEME, ctx.predictions),
     languageClient.onNotification(StatusNotification, (summary) => {
       summaries.set(summary.uri, summary);
       status.update();

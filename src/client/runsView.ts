@@ -1,7 +1,7 @@
 // The Runs view: every run of the workspace, grouped by folder, with where it stands and what its law predicts. The
 // server scans and fits (src/server/runs.ts); this only draws what it sends and maps clicks and menus to commands.
 import * as vscode from 'vscode';
-import { formatCompact, formatNumber } from '../core/util/format';
+import { formatCompact, formatEstimate, formatNumber } from '../core/util/format';
 import { Commands } from '../shared/protocol';
 import { runSetUri } from '../shared/runSet';
 import {
@@ -196,9 +196,8 @@ function describe(o: RunOverview | undefined, state: RunState): string {
       : `${o.rows} rows`;
   if (state.kind === 'unfitted') return `${now} · cannot be fitted`;
   const p = o.prediction!;
-  const band = Number.isFinite(p.low) ? ` [${formatNumber(p.low, 4)}, ${formatNumber(p.high, 4)}]` : '';
   const when = state.kind === 'training' ? ` · training, updated ${ago(state.agoMs)}` : '';
-  return `${now} → L(${formatCompact(p.step)}) = ${formatNumber(p.value, 4)}${band}${when}`;
+  return `${now} → L(${formatCompact(p.step)}) = ${formatEstimate(p.value, p.low, p.high)}${when}`;
 }
 
 function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {

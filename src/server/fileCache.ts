@@ -13,7 +13,7 @@ import { runSetMembers } from '../shared/runSet';
 import type { AnalysisJob, JobResult } from './job';
 import type { Runner } from './runner';
 import { toAnalysisOptions } from './settings';
-import { summaryOf, summaryOfResult } from './summary';
+import { fitDetails, summaryOf, summaryOfResult } from './summary';
 
 const EDIT_DEBOUNCE_MS = 300;
 
@@ -276,6 +276,7 @@ export class FileCache {
     const summary = summaryOfResult(uri, result, ms, fromDisk);
     this.publish(summary);
     this.deps.events.log(`${uri}: ${summary.state} in ${ms.toFixed(0)} ms · ${summary.message}`);
+    if (state.analysis) for (const line of fitDetails(state.analysis)) this.deps.events.log(line);
     this.deps.events.analysed(uri);
   }
 

@@ -14,10 +14,10 @@ const OPTION_PLACES: Record<HintOption, string> = {
   breakTolerance: 'with the setting scalingLens.breaks.tolerance',
   fitFirst: 'with the setting scalingLens.breaks.fitFirst',
   maxBytes: 'with the setting scalingLens.maxFileSizeMB',
-  powerX: 'on the command line (scaling-lens fit --law power --power-x NAME); the extension has no setting for it',
+  powerX: 'on the command line (README, Command line); the extension has no setting for it',
   sizes: 'with the setting scalingLens.fit.sizes',
   sizeExponent: 'with the setting scalingLens.fit.sizeExponent',
-  fitOn: 'on the command line (scaling-lens fit --fit-on NAME); the extension fits every curve',
+  fitOn: 'on the command line (README, Command line); the extension fits every curve',
 };
 
 /** An example value of scalingLens.columns mapping these roles (a typical mapping when none is named). */

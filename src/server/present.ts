@@ -25,7 +25,22 @@ import type {
   WithheldValue,
 } from '../core/analysis/types';
 import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
-import { formatCompact, formatNumber, formatPercent } from '../core/util/format';
+import {
+  formatCompact,
+  formatCount,
+  formatEstimate,
+  formatFlop,
+  formatNumber,
+  formatPercent,
+} from '../core/util/format';
+import {
+  beyondFittedText,
+  computeOptimumText,
+  downstreamTarget,
+  estimateText,
+  predictionAt,
+} from '../core/analysis/describe';
+import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
 import { Commands, type ColumnsResult } from '../shared/protocol';
 import { ANALYSIS_FAILED, editorMessage, findingHref } from './hints';
@@ -47,7 +62,7 @@ function lens(line: number, title: string, command: string, args: unknown[], too
   };
 }
 
-const LAW_NAMES: Record<FitResult['law'], string> = {
+export const LAW_NAMES: Record<FitResult['law'], string> = {
   'lr-annealing': 'LR-annealing law',
   mpl: 'MPL',
   'lr-annealing-size': 'LR-annealing law with model size',
@@ -70,20 +85,15 @@ function withheldText(at: string, p: WithheldValue): string {
   return `${at}: ${NO_PREDICTION}${p.statusReason}`;
 }
 
-function band(p: { low: number; high: number }, digits = 4): string {
-  return Number.isFinite(p.low) && Number.isFinite(p.high)
-    ? ` [${formatNumber(p.low, digits)}, ${formatNumber(p.high, digits)}]`
-    : '';
-}
-
 /** The label a downstream group shows: `en-fr / D_f 42M`. */
 export function groupLabel(fields: Record<string, string | number> | undefined, fallback = ''): string {
   if (!fields) return fallback;
   const entries = Object.entries(fields);
   const mix = entries.find(([k]) => !/^d_?f$/i.test(k));
   const df = entries.find(([k]) => /^d_?f$/i.test(k));
+  // A number (a model size N, a D_f) reads as a count, as the file's lens and legend write it: "N=7B", not 7000000000.
   const parts = [
-    mix ? String(mix[1]) : '',
+    mix ? (typeof mix[1] === 'number' ? `${mix[0]}=${formatCompact(mix[1])}` : mix[1]) : '',
     df ? `D_f ${typeof df[1] === 'number' ? formatCompact(df[1]) : df[1]}` : '',
   ];
   return parts.filter(Boolean).join(' / ') || fallback;
@@ -124,7 +134,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
         curve.role === 'heldout' && curve.metrics
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
           : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
-      const title = `${who} · ${lawName} · ${at} = ${formatNumber(p.value, 4)}${band(p)} · ${quality}`;
+      const title = `${who} · ${lawName} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}`;
       // What the prediction assumes past the log (the LR held), on hover of the lens.
       const tooltip = p.assumption && `${at} assumes the ${p.assumption}`;
       lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
@@ -157,35 +167,25 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
     for (const reason of reasons) lenses.push(chart(`${NO_PREDICTION}${reason}`));
     for (const p of predictions.filter(hasValue)) {
       const what = p.dataMultiplier !== undefined ? `${p.dataMultiplier}×D_p` : `D_p ${formatCompact(p.x)}`;
-      lenses.push(chart(`${what} -> ${formatNumber(p.value, 3)}${band(p, 3)}`));
+      lenses.push(chart(`${what} → ${estimateText(p)}`));
     }
   }
   return lenses;
 }
 
+/** (N, D) sweeps lead with what to train at each budget (N*, D*, the loss, and whether that lies past the runs). */
 function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
   const lenses: CodeLens[] = [];
-  for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla' || f.law === 'power')) {
-    const coeffs = Object.entries(fit.params)
-      .map(([k, v]) => `${k} ${formatNumber(v, 4)}`)
-      .join(' · ');
-    const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
-    const title = `Loss · ${LAW_NAMES[fit.law]} · ${coeffs} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
-    lenses.push(lens(0, title, Commands.showChart, [uri]));
-  }
   for (const p of analysis.predictions.filter((x) => x.xName === 'C')) {
-    if (!hasValue(p)) {
-      const title = withheldText(`C = ${formatNumber(p.x, 3)} FLOP`, p);
-      lenses.push(lens(0, title, Commands.predictAt, [uri, { kind: 'compute' }]));
-      continue;
-    }
-    const extra = p.extra
-      ? Object.entries(p.extra)
-          .map(([k, v]) => `${k} = ${formatCompact(v)}`)
-          .join(', ')
-      : '';
-    const title = `C = ${formatNumber(p.x, 3)} FLOP -> loss ${formatNumber(p.value, 4)}${band(p)}${extra ? ` · ${extra}` : ''}`;
+    const title = hasValue(p)
+      ? `C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}`
+      : withheldText(`C = ${formatFlop(p.x)} FLOP`, p);
     lenses.push(lens(0, title, Commands.predictAt, [uri, { kind: 'compute' }]));
+  }
+  for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla' || f.law === 'power')) {
+    const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
+    const title = `Loss · ${LAW_NAMES[fit.law]} · fitted on ${fit.points} ${fit.law === 'chinchilla' ? 'runs' : 'points'} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
+    lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   return lenses;
 }
@@ -274,7 +274,8 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
   const p = curve.points;
   const observed = p.observed[index];
   const predicted = p.predicted[index];
-  const title = `**${markdownText(curve.group ? groupLabel(curve.groupFields, curve.group) : curve.name)}** · ${markdownText(curve.xName)} ${formatNumber(p.x[index], 6)} · ${METRIC_NAMES[curve.metric]}`;
+  const x = curve.xName === 'C' ? `${formatFlop(p.x[index])} FLOP` : formatCount(p.x[index]);
+  const title = `**${markdownText(curve.group ? groupLabel(curve.groupFields, curve.group) : curve.name)}** · ${markdownText(curve.xName)} ${x} · ${METRIC_NAMES[curve.metric]}`;
   const withheld = withheldPoint(analysis, curve, index);
   if (withheld) return `${title}\n\nobserved ${formatNumber(observed, 5)} · ${withheld}`;
   if (predicted === undefined || !Number.isFinite(predicted)) {
@@ -296,7 +297,7 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
     '| | |',
     '|---|---|',
     `| observed | ${formatNumber(observed, 5)} |`,
-    `| predicted (${law}) | ${formatNumber(predicted, 5)}${band({ low, high }, 5)} |`,
+    `| predicted (${law}) | ${formatEstimate(predicted, low, high)} |`,
     `| residual | ${residual >= 0 ? '+' : ''}${formatNumber(residual, 3)} (${residual >= 0 ? '+' : ''}${formatPercent(residual / observed)}) |`,
     '',
     `${inside} · ${fitRole(curve, index)}`,
@@ -330,61 +331,137 @@ function withheldPoint(analysis: Analysis<Series>, curve: CurveReport<Series>, i
   return `⚠ the law fitted here is not supported by the data (${markdownText(why)}), so no law value is shown · ${fitted ? 'this point was fitted' : curve.role === 'heldout' ? 'this curve was held out' : 'this point was not fitted'}`;
 }
 
-/** How `law: 'auto'` chose: one line per candidate law with its backtest error, then the reason. */
+/** How `law: 'auto'` chose, in one sentence: the law kept, its backtest error against the other's, and why. */
 function selectionMarkdown(selection: LawSelection): string {
-  const rows = selection.candidates.map((c) => {
-    const bounds = c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`;
-    const mark = c.law === selection.chosen ? ' **(chosen)**' : '';
-    return `- ${LAW_NAMES[c.law]}: backtest error ${formatPercent(c.backtestError)}${bounds}${mark}`;
-  });
-  const cuts = selection.cuts.map((c) => `${Math.round(c * 100)} %`).join(', ');
-  return [
-    `law chosen automatically (backtest: fit on the first ${cuts} of each fit curve, score the rest):`,
-    ...rows,
-    '',
-    `why: ${selection.reason}`,
-  ].join('\n');
+  const chosen = selection.candidates.find((c) => c.law === selection.chosen);
+  const others = selection.candidates
+    .filter((c) => c.law !== selection.chosen)
+    .map((c) => `${LAW_NAMES[c.law]} ${formatPercent(c.backtestError)}${c.identified ? '' : ', not identified'}`);
+  const error = chosen ? `, backtest error ${formatPercent(chosen.backtestError)} (${others.join('; ')})` : '';
+  return `Law chosen automatically: **${LAW_NAMES[selection.chosen]}**${error}: ${markdownText(selection.reason)}.`;
 }
 
-/** The header line's hover markdown: each fit of the file with its coefficients and intervals; null when none. */
-export function hoverForHeader(analysis: Analysis<Series>, file: string, column?: string): string | null {
-  const fits = analysis.fits.filter(
+/** The fits the header hover of `file` tells about: those fitted on the file, its curves or groups, or on no curve. */
+function fitsOfFile(analysis: Analysis<Series>, file: string): FitResult[] {
+  return analysis.fits.filter(
     (f) =>
       f.fittedOn.length === 0 ||
+      f.fittedOn.includes(file) ||
       analysis.curves.some((c) => c.file === file && (f.group ? c.group === f.group : f.fittedOn.includes(c.name))),
   );
+}
+
+/** Where the details left out of hovers are: one click away. */
+const DETAILS_NOTE = `Solver settings and every fitted row: **Export Fit…** (command palette) or [Show Log](command:${Commands.showLog}).`;
+
+/**
+ * The header line's hover: what was fitted, how well, what it predicts and what to watch out for, in a user's words
+ * (the solver's settings are in Export Fit and the log). Downstream sweeps get one table for all their groups.
+ */
+export function hoverForHeader(analysis: Analysis<Series>, file: string, column?: string): string | null {
+  const fits = fitsOfFile(analysis, file);
   if (fits.length === 0) return null;
-  const parts = fits.slice(0, 6).map((fit) => {
-    const rows = Object.entries(fit.params).map(([k, v]) => {
-      const ci = fit.intervals?.[k];
-      return `| ${k} | ${formatNumber(v, 5)} | ${ci ? `[${formatNumber(ci[0], 4)}, ${formatNumber(ci[1], 4)}]` : ''} | ${fit.units[k] ?? ''} |`;
-    });
-    const settings = Object.entries(fit.settings)
-      .filter(([k]) => k !== 'band')
-      .map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : v}`)
-      .join(' · ');
-    const held = fit.heldOut
-      ? `\n\nheld-out: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}`
-      : '';
-    const chosen = fit.selection ? `\n\n${selectionMarkdown(fit.selection)}` : '';
-    const trust = fit.unsupported
-      ? `\n\n${UNSUPPORTED}: ${markdownText(fit.unsupported.map((p) => p.reason).join('; '))}. No prediction is shown from this fit.`
-      : '';
-    return [
-      `**${LAW_NAMES[fit.law]}**${fit.group ? ` · ${markdownText(groupLabel(fit.groupFields, fit.group))}` : ''}: \`${fit.formula}\``,
-      '',
-      '| coefficient | value | 95 % interval | unit |',
-      '|---|---|---|---|',
-      ...rows,
-      '',
-      `fitted on ${fit.fittedOn.map(markdownText).join(', ')} (${fit.points} points) · ${fit.converged ? 'converged' : '**not converged**'} (${fit.stopReason}, ${fit.iterations} iterations) · objective ${formatNumber(fit.objective, 5)} · R² ${formatNumber(fit.quality.r2, 5)}`,
-      '',
-      settings,
-      held + chosen + trust,
-    ].join('\n');
+  const downstream = fits.every((f) => f.law === 'bleu' || f.law === 'downstream-ce');
+  const body = downstream
+    ? downstreamHeader(analysis, file, fits)
+    : fits.map((fit) => fitMarkdown(analysis, fit)).join('\n\n---\n\n');
+  return [column ? `column **${markdownText(column)}**` : '', body, watchOut(analysis, file), DETAILS_NOTE]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** "run a" or "3 curves": what a fit was fitted on, short enough for a hover's first line. */
+function fittedOnText(fit: FitResult): string {
+  if (fit.law === 'chinchilla') return `${fit.points} runs`;
+  const names = fit.fittedOn.length <= 2 ? fit.fittedOn.map(markdownText).join(', ') : `${fit.fittedOn.length} curves`;
+  return `${names} (${fit.points} points)`;
+}
+
+/** One fit: what, how well, what it predicts, how the law was chosen, its coefficients, and a non-converged fit. */
+function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
+  const held = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
+  const head = `**${LAW_NAMES[fit.law]}** fitted on ${fittedOnText(fit)} · R² ${formatNumber(fit.quality.r2, 4)}${held}`;
+  const predictions = predictionsOf(analysis, fit).map((p) => `- ${predictionMarkdown(p)}`);
+  const coefficients = Object.entries(fit.params).map(([k, v]) => {
+    const ci = fit.intervals?.[k];
+    return `| ${k} | ${ci ? formatEstimate(v, ci[0], ci[1]) : formatNumber(v, 4)} | ${fit.units[k] ?? ''} |`;
   });
-  const more = fits.length > 6 ? `\n\n… and ${fits.length - 6} more fits (Export Fit… has them all)` : '';
-  return `${column ? `column **${markdownText(column)}**\n\n` : ''}${parts.join('\n\n---\n\n')}${more}`;
+  return [
+    head,
+    fit.converged ? '' : '⚠ **The fit did not converge**: its coefficients and predictions are not reliable.',
+    fit.unsupported
+      ? `${UNSUPPORTED}: ${markdownText(fit.unsupported.map((p) => p.reason).join('; '))}. No prediction is shown from this fit.`
+      : '',
+    predictions.length ? ['Predicts:', ...predictions].join('\n') : '',
+    fit.selection ? selectionMarkdown(fit.selection) : '',
+    `\`${fit.formula}\``,
+    ['| coefficient | value [95 % interval] | unit |', '|---|---|---|', ...coefficients].join('\n'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** The predictions a fit makes: its curves' loss targets, its budgets, or its group's targets (at most 4). */
+function predictionsOf(analysis: Analysis<Series>, fit: FitResult): Prediction[] {
+  const belongs = (p: Prediction): boolean => {
+    switch (fit.law) {
+      case 'chinchilla':
+        return p.xName === 'C';
+      case 'bleu':
+      case 'downstream-ce':
+        return p.group === fit.group && (p.metric === 'bleu') === (fit.law === 'bleu');
+      case 'power':
+        return p.xName !== 'C' && p.curve !== undefined && fit.fittedOn.includes(p.curve);
+      default:
+        return p.metric === 'loss' && p.xName === 'step';
+    }
+  };
+  return analysis.predictions.filter(belongs).slice(0, 4);
+}
+
+/** One prediction as a hover line, with its extrapolation warning. */
+function predictionMarkdown(p: Prediction): string {
+  if (p.xName === 'C') return `at C = ${formatFlop(p.x)} FLOP: ${computeOptimumText(p)}`;
+  const beyond = beyondFittedText(p.beyondFitted);
+  const who = p.curve && p.xName === 'step' ? `${markdownText(p.curve)}: ` : '';
+  if (!hasValue(p)) return `${who}${markdownText(withheldText(predictionAt(p), p))}`;
+  return `${who}${markdownText(predictionAt(p))} = ${estimateText(p)}${beyond ? ` · ⚠ ${beyond}` : ''}`;
+}
+
+/** A downstream sweep: one row per group with each law's fit quality and first prediction, or its break. */
+function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitResult[]): string {
+  const groups = [...new Set(fits.map((f) => f.group ?? ''))];
+  const cell = (group: string, law: LawId): string => {
+    const fit = fits.find((f) => (f.group ?? '') === group && f.law === law);
+    if (!fit) return 'no fit';
+    const curve = fileOf(analysis, file).find(
+      (c) => c.group === group && c.metric === (law === 'bleu' ? 'bleu' : 'ce'),
+    );
+    const at = law === 'bleu' && curve ? breakPoint(analysis, curve) : undefined;
+    if (at !== undefined) return `⚠ law breaks at ${markdownText(`D_p = ${formatCompact(at)}`)}`;
+    const [first] = predictionsOf(analysis, fit);
+    const answer =
+      first && (hasValue(first) ? estimateText(first) : `no prediction (${markdownText(first.statusReason)})`);
+    return `R² ${formatNumber(fit.quality.r2, 3)}${first ? ` · ${markdownText(downstreamTarget(first))} → ${answer}` : ''}`;
+  };
+  const rows = groups.map((g) => {
+    const fit = fits.find((f) => (f.group ?? '') === g)!;
+    return `| ${markdownText(groupLabel(fit.groupFields, g))} | ${cell(g, 'bleu')} | ${cell(g, 'downstream-ce')} |`;
+  });
+  return [
+    `**Downstream laws** (Isik et al. 2024), fitted per group: BLEU \`${fits.find((f) => f.law === 'bleu')?.formula ?? '–'}\`, CE \`${fits.find((f) => f.law === 'downstream-ce')?.formula ?? '–'}\``,
+    ['| group | BLEU | CE |', '|---|---|---|', ...rows].join('\n'),
+  ].join('\n\n');
+}
+
+/** The warnings and errors of the file in a line: how many, and what they are about (titles of the catalogue). */
+function watchOut(analysis: Analysis<Series>, file: string): string {
+  const serious = analysis.findings.filter((f) => f.file === file && f.severity !== 'info');
+  if (serious.length === 0) return '';
+  // The catalogue's titles are the project's own words: no file text, nothing to escape.
+  const titles = [...new Set(serious.map((f) => FINDINGS[f.code].title))];
+  const shown = titles.slice(0, 3).join('; ') + (titles.length > 3 ? `; and ${titles.length - 3} more` : '');
+  return `**Watch out** (${serious.length} in the Problems panel): ${shown}.`;
 }
 
 const SEVERITY = {

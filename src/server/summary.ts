@@ -1,10 +1,12 @@
 // The FitSummary of one file: the line the language status item, the Fit command and the log show. Built here
 // only, so every state (fitting, done, skipped, error) carries the same fields.
-import type { Analysis, Series } from '../core/analysis/types';
-import { formatCompact, formatNumber } from '../core/util/format';
+import { describePrediction } from '../core/analysis/describe';
+import type { Analysis, FitResult, Series } from '../core/analysis/types';
+import { formatNumber, plural } from '../core/util/format';
 import type { FitState, FitSummary } from '../shared/protocol';
 import type { JobResult } from './job';
 import { editorMessage } from './hints';
+import { LAW_NAMES } from './present';
 
 /** The counts and provenance of a summary; what is left out (or undefined) is zero, unknown or "not from disk". */
 export type SummaryDetails = Partial<Omit<FitSummary, 'uri' | 'state' | 'message'>>;
@@ -56,15 +58,48 @@ export function summaryOfResult(uri: string, result: JobResult, ms: number, from
 /** Why a prediction has no number, in a few words (the reason itself is in the lens and Predict at...). */
 const WITHHELD_WHY = { 'law-broken': 'the law broke', 'fit-unsupported': 'fit not supported by the data' } as const;
 
-/** What was fitted, the first prediction and the number of law breaks, in one line. */
+/** What was fitted and how well, the first prediction, and what to watch out for, in one line a user reads. */
 function headline(a: Analysis<Series>): string {
-  const laws = [...new Set(a.fits.map((f) => f.law))].join(', ');
+  const [fit] = a.fits;
+  const what =
+    a.fits.length === 1
+      ? `${LAW_NAMES[fit.law]} fitted on ${fittedOn(fit)} (R² ${formatNumber(fit.quality.r2, 4)})`
+      : `${[...new Set(a.fits.map((f) => LAW_NAMES[f.law]))].join(' and ')}: ${plural(a.fits.length, 'fit')}`;
   const first = a.predictions[0];
   const prediction = !first
     ? ''
     : first.status === 'ok'
-      ? ` · ${first.metric} at ${first.xName} ${formatCompact(first.x)} = ${formatNumber(first.value, 4)}`
-      : ` · no ${first.metric} prediction (${WITHHELD_WHY[first.status]})`;
+      ? describePrediction(first)
+      : `no ${first.metric} prediction (${WITHHELD_WHY[first.status]})`;
   const breaks = a.findings.filter((f) => f.code === 'bleu-law-break').length;
-  return `${laws}: ${a.fits.length} fit${a.fits.length === 1 ? '' : 's'}${prediction}${breaks ? ` · ${breaks} law break${breaks === 1 ? '' : 's'}` : ''}`;
+  const warnings = a.findings.filter((f) => f.severity === 'warning').length;
+  return [
+    what,
+    prediction,
+    breaks ? plural(breaks, 'law break') : '',
+    warnings ? `${plural(warnings, 'warning')} in the Problems panel` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** "240 runs", "3 curves", "cosine_10k": what one fit was fitted on. */
+function fittedOn(fit: FitResult): string {
+  if (fit.law === 'chinchilla') return plural(fit.points, 'run');
+  if (fit.group) return fit.group;
+  return fit.fittedOn.length === 1 ? fit.fittedOn[0] : plural(fit.fittedOn.length, 'curve');
+}
+
+/**
+ * The solver's account of each fit, for the log (Show Log): what hovers and notifications leave out (convergence,
+ * iterations, objective, the settings that shaped the fit), one line per fit.
+ */
+export function fitDetails(a: Analysis<Series>): string[] {
+  return a.fits.map((fit) => {
+    const settings = Object.entries(fit.settings)
+      .map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : v}`)
+      .join('; ');
+    const status = `${fit.converged ? 'converged' : 'NOT converged'} (${fit.stopReason}, ${fit.iterations} iterations, ${fit.startsTried} starts)`;
+    return `  ${fit.law}${fit.group ? ` · ${fit.group}` : ''}: ${fit.formula} · ${status} · objective ${formatNumber(fit.objective, 5)} · ${settings}`;
+  });
 }

@@ -98,7 +98,7 @@ export const Commands = {
 } as const;
 
 /** The only commands a hover's Markdown may run: they open a view and never write a file or restart anything. */
-export const HOVER_COMMANDS: readonly string[] = [Commands.showChart, Commands.selectColumns];
+export const HOVER_COMMANDS: readonly string[] = [Commands.showChart, Commands.selectColumns, Commands.showLog];
 
 /**
  * Node flags the client starts the language server with. --expose-gc lets the server collect its own garbage as a

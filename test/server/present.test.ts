@@ -11,7 +11,7 @@ import type { CodeLens, Hover } from 'vscode-languageserver';
 import { analyseFiles } from '../../src/core/analysis/analyse';
 import type { AnalysisOptions } from '../../src/core/analysis/options';
 import type { Analysis } from '../../src/core/analysis/types';
-import { formatNumber } from '../../src/core/util/format';
+import { formatBanded, formatNumber } from '../../src/core/util/format';
 import {
   buildDiagnostics,
   buildLenses,
@@ -119,7 +119,8 @@ test('a loss curve with bootstrap bands shows the interval in its lens', async (
   const analysis = await analyse(LOSS, { bootstrapSamples: 20 });
   const p = valued(analysis.predictions[0]);
   const [title] = titles(buildLenses(analysis, LOSS, uriOf(LOSS)));
-  assert.ok(title.includes(`[${formatNumber(p.low, 4)}, ${formatNumber(p.high, 4)}]`), title);
+  const banded = formatBanded(p.value, p.low, p.high)!;
+  assert.ok(title.includes(`L(8k) = ${banded.value} [${banded.low}, ${banded.high}]`), title);
 });
 
 test('a multi-run file: a summary lens on line 0, then one lens on the first row of each run', async () => {
@@ -147,11 +148,11 @@ test('downstream: a prediction lens for the aligned group, a law-break lens for 
   const lenses = buildLenses(analysis, DOWNSTREAM, uri);
   const shown = titles(lenses);
   assert.ok(
-    shown.some((t) => /^BLEU · aligned \/ D_f 42M · 2×D_p -> \d+(\.\d+)?$/.test(t)),
+    shown.some((t) => /^BLEU · aligned \/ D_f 42M · 2×D_p → \d+(\.\d+)?$/.test(t)),
     shown.join('\n'),
   );
   assert.ok(
-    shown.some((t) => /^CE · aligned \/ D_f 42M · 2×D_p -> \d\.\d+$/.test(t)),
+    shown.some((t) => /^CE · aligned \/ D_f 42M · 2×D_p → \d\.\d+$/.test(t)),
     shown.join('\n'),
   );
   // The broken law gives no number: its lens says where it broke and what that means, once for every target.
@@ -168,20 +169,29 @@ test('downstream: a prediction lens for the aligned group, a law-break lens for 
   assert.ok(lenses.every((l) => l.command!.command === Commands.showChart));
 });
 
-test('compute: the law with its coefficients, and the budget prediction running Predict at...', async () => {
+test('compute: the budget lens leads with N*, D* and the loss, flags the extrapolation, and runs Predict at...', async () => {
   const analysis = await analyse(COMPUTE, { computeBudgets: [1e22] });
   const uri = uriOf(COMPUTE);
   const lenses = buildLenses(analysis, COMPUTE, uri);
+  const [budget, law] = lenses;
+  // N* at 1e22 FLOP lies far past the largest N of the sweep (1B): the lens says so, and by how much.
   assert.match(
-    lenses[0].command!.title,
-    /^Loss · Chinchilla law · A [\d.]+ · B [\d.]+ · E 1\.69 · alpha [\d.]+ · beta [\d.]+ · R² [\d.]+$/,
+    budget.command!.title,
+    /^C = 1e22 FLOP → N\* [\d.]+B \(⚠ extrapolated: [\d.]+× the largest N fitted, 1B\) · D\* [\d.]+[MBT]( \(⚠ extrapolated: [\d.]+× the largest D fitted, 30B\))? · loss \d\.\d+ · D\/N [\d.]+$/,
   );
-  assert.equal(lenses[0].command!.command, Commands.showChart);
-  const budget = lenses.find((l) => l.command!.title.startsWith('C = '));
-  assert.ok(budget, titles(lenses).join('\n'));
-  assert.match(budget.command!.title, /^C = 1e\+22 FLOP -> loss \d\.\d+/);
   assert.deepEqual(budget.command!.arguments, [uri, { kind: 'compute' }]);
+  assert.match(law.command!.title, /^Loss · Chinchilla law · fitted on 16 runs · R² [\d.]+$/);
+  assert.equal(law.command!.command, Commands.showChart);
   assert.ok(lenses.every((l) => l.range.start.line === 0));
+});
+
+test('compute: with no budget set, the lens answers at the next power of ten above the largest run', async () => {
+  const analysis = await analyse(COMPUTE);
+  const [p] = analysis.predictions;
+  // The largest run: N = 1e9, D = 3e10, C = 1.8e20.
+  assert.equal(p.x, 1e21);
+  assert.equal(p.reason, 'next power of ten above the largest run');
+  assert.match(titles(buildLenses(analysis, COMPUTE, uriOf(COMPUTE)))[0], /^C = 1e21 FLOP → N\* /);
 });
 
 test('a row hover: observed against the law, the residual, and whether the point was fitted', async () => {
@@ -210,10 +220,14 @@ test('the header hover names the column under the cursor and lists the fit; none
   const analysis = await analyse(LOSS);
   const header = 'step,lr,loss';
   const text = markdown(hoverAt(analysis, LOSS, { line: 0, character: 6 }, (line) => (line === 0 ? header : '')));
-  assert.match(text, /^column \*\*lr\*\*\n\n\*\*LR-annealing law\*\*: `/);
-  assert.match(text, /\| coefficient \| value \| 95 % interval \| unit \|/);
+  assert.match(text, /^column \*\*lr\*\*\n\n\*\*LR-annealing law\*\* fitted on run \(40 points\) · R² \d/);
+  assert.match(text, /^Predicts:\n- run: L\\\(8k\\\) = \d\.\d+$/m);
+  assert.match(text, /\| coefficient \| value \[95 % interval\] \| unit \|/);
   assert.match(text, /\| alpha \| \d/);
-  assert.match(text, /fitted on run \(40 points\) · converged/);
+  // The solver's details are one click away, not in the hover.
+  assert.doesNotMatch(text, /objective|iterations|lambdaChosen|warmupStepsOption|fittedRows|huberDelta/);
+  assert.match(text, /Export Fit…/);
+  assert.match(text, /\[Show Log\]\(command:scalingLens\.showLog\)/);
   // Without the document's text (not open) the column is not named, the fit still is.
   assert.match(markdown(hoverAt(analysis, LOSS, { line: 0, character: 6 }, noText)), /^\*\*LR-annealing law\*\*/);
   assert.equal(hoverAt(analysis, LOSS, { line: 200, character: 0 }, noText), null);
@@ -222,7 +236,7 @@ test('the header hover names the column under the cursor and lists the fit; none
 test('a downstream row hover is labelled by its group', async () => {
   const analysis = await analyse(DOWNSTREAM);
   const text = markdown(hoverAt(analysis, DOWNSTREAM, { line: 1, character: 0 }, noText));
-  assert.match(text, /^\*\*aligned \\\/ D\\_f 42M\*\* · D\\_p 5e\+8 · (BLEU|CE)/);
+  assert.match(text, /^\*\*aligned \\\/ D\\_f 42M\*\* · D\\_p 500M · (BLEU|CE)/);
 });
 
 test('diagnostics: severity, code, documentation link, source, and a range on the reported cell', async () => {
@@ -307,7 +321,9 @@ test('run names and columns from the file are plain text in hover Markdown: no l
     markdown(hoverAt(analysis, path, { line: 1, character: 0 }, noText)),
     markdown(hoverAt(analysis, path, { line: 31, character: 0 }, noText)),
   ];
-  for (const text of texts) {
+  // The header hover's own link to the log is the only link: none comes from the file.
+  const ours = `[Show Log](command:${Commands.showLog})`;
+  for (const text of texts.map((t) => t.replace(ours, ''))) {
     assert.doesNotMatch(text, /(?<!\\)\]\(/, 'no unescaped link or image syntax');
     assert.doesNotMatch(text, /https:\/\/|command:/, 'no raw URL or command URI');
   }
@@ -347,10 +363,11 @@ test('law mpl: the lenses name MPL, the header hover gives its seven coefficient
     lenses.join('\n'),
   );
   const text = markdown(hoverAt(analysis, TWO_SCHEDULES, { line: 0, character: 0 }, noText));
-  assert.match(text, /^\*\*MPL\*\*: `L\(s\) = L0 \+ A·S1\(s\)\^\(-alpha\) - B·LD\(s\)/);
+  assert.match(text, /^\*\*MPL\*\* fitted on constant, decay \(\d+ points\)/);
+  assert.match(text, /^`L\(s\) = L0 \+ A·S1\(s\)\^\(-alpha\) - B·LD\(s\)/m);
   for (const name of ['L0', 'A', 'alpha', 'B', 'C', 'beta', 'gamma'])
     assert.match(text, new RegExp(`\\| ${name} \\| `));
-  assert.doesNotMatch(text, /law chosen automatically/);
+  assert.doesNotMatch(text, /Law chosen automatically/);
 });
 
 test('law auto on loss curves: the header hover lists both candidates with their backtest errors and the reason', async () => {
@@ -358,11 +375,10 @@ test('law auto on loss curves: the header hover lists both candidates with their
   const fit = analysis.fits[0];
   assert.ok(fit.selection);
   const text = markdown(hoverAt(analysis, TWO_SCHEDULES, { line: 0, character: 0 }, noText));
-  assert.match(text, /law chosen automatically/);
-  assert.match(text, /^- LR-annealing law: backtest error \d[\d.]* %/m);
-  assert.match(text, /^- MPL: backtest error \d[\d.]* %/m);
-  assert.match(text, /\*\*\(chosen\)\*\*/);
-  assert.match(text, /^why: /m);
+  assert.match(
+    text,
+    /^Law chosen automatically: \*\*(MPL|LR-annealing law)\*\*, backtest error \d[\d.]* % \((MPL|LR-annealing law) \d[\d.]* %(, not identified)?\): \S/m,
+  );
   const name = fit.law === 'mpl' ? 'MPL' : 'LR-annealing law';
   assert.ok(titles(buildLenses(analysis, TWO_SCHEDULES, uriOf(TWO_SCHEDULES)))[0].startsWith(`Loss · ${name} · `));
 });

@@ -15,6 +15,7 @@ import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
 import { valued } from '../helpers/predictions';
+import { formatEstimate } from '../../src/core/util/format';
 
 const example = (rel: string) => join(REPO, 'examples', rel);
 const uriOf = (path: string) => pathToFileURL(path).toString();
@@ -43,7 +44,7 @@ test('an opened loss curve gets a prediction lens on its first line, a row hover
     assert.equal(lenses[0].range.start.line, 0);
     const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri });
     const p = valued(analysis!.predictions[0]);
-    assert.ok(title.includes(`= ${Number(p.value.toPrecision(4))}`), `${title} vs ${p.value}`);
+    assert.ok(title.includes(`= ${formatEstimate(p.value, p.low, p.high)}`), `${title} vs ${p.value}`);
     // Line 11 (0-based 10) is step 1000.
     const hover = hoverText(await client.hover(uri, 10));
     assert.match(hover, /step 1000/);
@@ -86,7 +87,7 @@ test('the misaligned downstream group gets a bleu-law-break warning with related
     const lenses = await client.lenses(uri);
     const titles = lenses.map((l) => l.command!.title);
     assert.ok(
-      titles.some((t) => /^BLEU · aligned-en-de \/ D_f 42M · 2×D_p -> \d+(\.\d)? \[/.test(t)),
+      titles.some((t) => /^BLEU · aligned-en-de \/ D_f 42M · 2×D_p → \d+(\.\d+)? \[/.test(t)),
       titles.join('\n'),
     );
     assert.ok(

@@ -44,7 +44,7 @@ test('a broken BLEU law: one lens with the break and what it means, no number', 
     'BLEU · misaligned-en-fr / D_f 42M · ⚠ no prediction, the BLEU law broke at D_p = 8B (line 14): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU',
   ]);
   // Its CE still follows its law and predicts.
-  assert.ok(titles(a, SWEEP).some((t) => /^CE · misaligned-en-fr \/ D_f 42M · 2×D_p -> \d\.\d+ \[/.test(t)));
+  assert.ok(titles(a, SWEEP).some((t) => /^CE · misaligned-en-fr \/ D_f 42M · 2×D_p → \d\.\d+ \[/.test(t)));
 });
 
 test('row hovers say per point whether it was fitted, and give no law value past a break', async () => {
@@ -166,6 +166,9 @@ test('Predict at... answers a broken law and an unsupported fit with no number a
 test('the fit summary gives no number from an unsupported fit, and says why in a few words', async () => {
   const analysis = await analyse(SPARSE);
   const summary = summaryOfResult(uriOf(SPARSE), { ok: true, analysis, skipped: false }, 5, false);
-  assert.equal(summary.message, 'lr-annealing: 1 fit · no loss prediction (fit not supported by the data)');
+  assert.equal(
+    summary.message,
+    'LR-annealing law fitted on metrics (R² 0.9999) · no loss prediction (fit not supported by the data) · 1 warning in the Problems panel',
+  );
   assert.equal(summary.warnings, 1, 'the fit-points-few warning');
 });

@@ -215,7 +215,7 @@ export function ceBleuDivergence(bleu: SweepPoint[], ce: SweepPoint[], ctx: Brea
   const trend = falling ? `falls by up to ${maxDrop.toFixed(2)} BLEU` : 'stays flat';
   return [
     finding('ce-bleu-divergence', 'warning', {
-      message: `Cross-entropy keeps improving (${ceFrom.value.toPrecision(4)} -> ${ceTo.value.toPrecision(4)}, ${(100 * (1 - ceTo.value / ceFrom.value)).toFixed(1)} % lower) from D_p=${formatCompact(shared[peak].dp)} to D_p=${formatCompact(last.dp)} while BLEU ${trend} after its peak of ${shared[peak].value.toFixed(2)} (line ${shared[peak].line}). CE alone would suggest more pretraining helps; BLEU says this pretraining data is not aligned enough with the task for that (Isik et al. 2024). Decide on BLEU, not CE.`,
+      message: `Cross-entropy keeps improving (${ceFrom.value.toPrecision(4)} → ${ceTo.value.toPrecision(4)}, ${(100 * (1 - ceTo.value / ceFrom.value)).toFixed(1)} % lower) from D_p=${formatCompact(shared[peak].dp)} to D_p=${formatCompact(last.dp)} while BLEU ${trend} after its peak of ${shared[peak].value.toFixed(2)} (line ${shared[peak].line}). CE alone would suggest more pretraining helps; BLEU says this pretraining data is not aligned enough with the task for that (Isik et al. 2024). Decide on BLEU, not CE.`,
       file: ctx.file,
       line: last.line,
       group: ctx.group,

@@ -21,8 +21,8 @@ import type { AnalysisOptions } from './options';
 import { predictWithBand, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
-import type { CurveReport, Finding, LawAnalysis } from './types';
-import { appendAll } from '../util/arrays';
+import type { BeyondFitted, CurveReport, Finding, LawAnalysis, Prediction } from './types';
+import { appendAll, maxOf } from '../util/arrays';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
 const EXCLUSION_COLUMNS = ['epoch_excluded', 'excluded', 'exclude'];
@@ -115,8 +115,9 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   });
   appendAll(out.curves, sizeCurves(table, data, onPoints));
   if (data.excluded.rows.length) out.curves.push(excludedCurve(table, data.excluded));
-  for (const C of options.computeBudgets.filter((c) => c > 0))
-    out.predictions.push(budgetPrediction(C, fit.params, sets));
+  const largest = { N: maxOf(data.n), D: maxOf(data.d) };
+  for (const budget of budgetsOf(options, data))
+    out.predictions.push(budgetPrediction(budget, fit.params, sets, largest));
   return out;
 }
 
@@ -278,8 +279,30 @@ function quarterDecadeLabel(n: number): string {
   return `N=${formatCompact(10 ** (k / 4))}–${formatCompact(10 ** ((k + 1) / 4))}`;
 }
 
-/** The compute-optimal point at budget C, with the bootstrap spread of its loss. */
-function budgetPrediction(C: number, params: Float64Array, sets: Float64Array[]) {
+/**
+ * The budgets to answer at: the user's, or else the next power of ten above the largest run's compute (the question
+ * a sweep is run to answer: what the next scale up should look like).
+ */
+function budgetsOf(options: AnalysisOptions, data: ComputeRows): { C: number; reason: string }[] {
+  const asked = options.computeBudgets.filter((c) => c > 0);
+  if (asked.length) return asked.map((C) => ({ C, reason: 'compute budget' }));
+  return [{ C: 10 ** Math.floor(Math.log10(maxOf(data.c)) + 1), reason: 'next power of ten above the largest run' }];
+}
+
+/** N* and D* where they lie past the largest N and D fitted: the budget's answer is then an extrapolation. */
+function beyondFitted(best: { N: number; D: number }, largest: { N: number; D: number }): BeyondFitted[] {
+  return (['N', 'D'] as const)
+    .filter((name) => best[name] > largest[name])
+    .map((name) => ({ name: `${name}*`, value: best[name], largestFitted: largest[name] }));
+}
+
+/** The compute-optimal point at a budget, with the bootstrap spread of its loss and where it lies past the data. */
+function budgetPrediction(
+  { C, reason }: { C: number; reason: string },
+  params: Float64Array,
+  sets: Float64Array[],
+  largest: { N: number; D: number },
+): Prediction {
   const best = computeOptimal(chinchillaCoefficients(params), C);
   const losses = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).loss)
     .filter(Number.isFinite)
@@ -289,19 +312,20 @@ function budgetPrediction(C: number, params: Float64Array, sets: Float64Array[])
     .sort();
   const spread = losses.length >= 2;
   return {
-    metric: 'loss' as const,
+    metric: 'loss',
     x: C,
     xName: 'C',
     status: 'ok' as const,
     value: best.loss,
     low: spread ? Math.min(quantile(losses, 0.025), best.loss) : NaN,
     high: spread ? Math.max(quantile(losses, 0.975), best.loss) : NaN,
-    reason: 'compute budget',
+    reason,
     extra: {
       N: best.N,
       D: best.D,
       ratio: best.ratio,
       ...(ratios.length >= 2 ? { ratioLow: quantile(ratios, 0.025), ratioHigh: quantile(ratios, 0.975) } : {}),
     },
+    beyondFitted: beyondFitted(best, largest),
   };
 }

@@ -135,6 +135,15 @@ export interface PredictionBase {
   extra?: Record<string, number>;
   /** What the prediction assumes beyond the data, in a phrase: "LR held at 3e-5 after step 20k" (loss curves). */
   assumption?: string;
+  /** The inputs of the prediction that lie past the largest value fitted (an extrapolation), e.g. N* past every N. */
+  beyondFitted?: BeyondFitted[];
+}
+
+/** One input of a prediction past the data: its value and the largest value of the same input among the fitted rows. */
+export interface BeyondFitted {
+  name: string;
+  value: number;
+  largestFitted: number;
 }
 
 /** A prediction with its value and 95 % band (NaN band ends when no bootstrap ran). */

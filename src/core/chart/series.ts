@@ -6,9 +6,9 @@ import { assumedLrPhrase, lastLogged } from '../analysis/assumedLr';
 import { isLossLaw } from '../analysis/lossLaw';
 import { fitOfCurve, hasValue } from '../analysis/trust';
 import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
-import { formatCompact, formatNumber } from '../util/format';
+import { estimateText, predictionAt } from '../analysis/describe';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
-import { band, band95, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
+import { band, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
 import { computeSeries, downstreamSeries } from './sweepSeries';
 import type { ChartData, ChartFit, ChartMarker, ChartPanelSpec, ChartSeries, WhatIfDefaults, XWindow } from './types';
 import { lawSettings, predictLoss } from './whatIf';
@@ -145,7 +145,7 @@ function lossSeries(analysis: Analysis): Parts {
         kind: 'target',
         x: p.x,
         group: c.name,
-        label: `${c.name}: L(${formatCompact(p.x)}) = ${formatNumber(p.value, 4)}${band95(p)}`,
+        label: `${c.name}: ${predictionAt(p)} = ${estimateText(p)}`,
       });
   }
   const panels: ChartPanelSpec[] = [

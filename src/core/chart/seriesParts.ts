@@ -1,7 +1,6 @@
 // The pieces every chart series is built from: a kind's panels, series and markers (Parts), and the observed points,
 // law lines, bands and target markers of one curve, shared by the loss, downstream and compute charts.
 import type { Analysis, CurveReport, PredictedValue, PredictionBase } from '../analysis/types';
-import { formatNumber } from '../util/format';
 import type { ChartMarker, ChartPanelSpec, ChartSeries, WhatIfDefaults } from './types';
 
 /** A prediction with a number: the only kind a chart draws (a withheld one has none to draw). */
@@ -89,10 +88,6 @@ export function targetSeries(
     predicted: sorted.map((t) => t.low),
     total: sorted.length,
   };
-}
-
-export function band95(p: ValuedPrediction): string {
-  return Number.isFinite(p.low) ? ` [${formatNumber(p.low, 4)}–${formatNumber(p.high, 4)}]` : '';
 }
 
 export function columnName(analysis: Analysis, role: string): string | undefined {

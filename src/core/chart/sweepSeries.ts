@@ -7,7 +7,8 @@ import { bleuLaw } from '../laws/bleu';
 import { chinchillaLaw, chinchillaPoints, computeOptimal } from '../laws/chinchilla';
 import { powerLaw } from '../laws/powerLaw';
 import { maxOf, minOf } from '../util/arrays';
-import { formatCompact, formatNumber } from '../util/format';
+import { formatCompact, formatFlop } from '../util/format';
+import { estimateText } from '../analysis/describe';
 import { band, columnName, LAW_GRID, law, logGrid, observed, targetSeries, type Parts } from './seriesParts';
 import type { ChartMarker, ChartPanelSpec, ChartSeries } from './types';
 
@@ -148,7 +149,7 @@ export function computeSeries(analysis: Analysis): Parts {
       kind: 'target',
       x: p.x,
       group: '',
-      label: `C = ${formatNumber(p.x, 3)}: L* = ${formatNumber(p.value, 4)}${p.extra ? `, N* = ${formatCompact(p.extra.N)}, D* = ${formatCompact(p.extra.D)}` : ''}`,
+      label: `C = ${formatFlop(p.x)}: L* = ${estimateText(p)}${p.extra ? `, N* = ${formatCompact(p.extra.N)}, D* = ${formatCompact(p.extra.D)}` : ''}`,
     });
   const power = analysis.fits.find((f) => f.law === 'power');
   const xLabel = power ? String(power.settings.x ?? 'x') : 'compute C (FLOP)';

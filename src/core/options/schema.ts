@@ -282,13 +282,13 @@ export const OPTION_SCHEMA = {
       key: 'predict.computeBudgets',
       group: 'Predictions',
       description:
-        'For (N, D) sweeps: compute budgets in FLOP at which to show the compute-optimal model size, tokens and loss, e.g. `[1e21, 1e24]`.',
+        'For (N, D) sweeps: compute budgets in FLOP at which to show the compute-optimal model size, tokens and loss, e.g. `[1e21, 1e24]`. Empty: the next power of ten above the largest run.',
     },
     flag: {
       name: 'compute',
       section: 'compute',
       metavar: 'C',
-      help: 'report the compute-optimal N*, D* and loss at C FLOP',
+      help: 'report the compute-optimal N*, D* and loss at C FLOP (default: the next power of ten above the largest run)',
     },
   }),
   lambda: knob({

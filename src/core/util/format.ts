@@ -1,12 +1,25 @@
-// Number formatting shared by every surface (CLI tables, CodeLens, hovers), so a value reads the same everywhere.
+// Number formatting shared by every surface (CLI text, CodeLens, hovers, notifications, chart labels), so a value
+// reads the same everywhere. The rules, in one place:
+// - a value with a band gets the digits its band resolves: it is rounded to the decimal place of the band's narrower
+//   side, and so are its bounds ("2.501 [2.489, 2.513]", never "2.5 [2.489, 2.513]");
+// - token, parameter and step counts read as the file, lens and legend write them ("16B", "N=7B", "20k");
+// - exponents are written as users type them ("1e22", "3e-4"), never "1e+22".
 
 /** Significant-digit formatting that switches to exponent notation for very large or small magnitudes. */
 export function formatNumber(v: number, digits = 4): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e6 || a < 1e-3) return v.toExponential(digits - 1).replace(/\.?0+e/, 'e');
+  if (a >= 1e6 || a < 1e-3) return exponent(v, digits);
   return Number(v.toPrecision(digits)).toString();
+}
+
+/** `v` in exponent notation with `digits` significant digits, trailing zeros and the "+" dropped: "1.6e10". */
+function exponent(v: number, digits: number): string {
+  return v
+    .toExponential(Math.max(0, digits - 1))
+    .replace(/\.?0+e/, 'e')
+    .replace('e+', 'e');
 }
 
 /** A fraction as a percentage, e.g. 0.00213 -> "0.213 %". */
@@ -15,18 +28,81 @@ export function formatPercent(fraction: number, digits = 3): string {
   return `${Number((fraction * 100).toPrecision(digits))} %`;
 }
 
+const COUNT_UNITS: [number, string][] = [
+  [1e12, 'T'],
+  [1e9, 'B'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+];
+
 /** Compact step or token counts as users write them: 200000 -> "200k", 42e6 -> "42M", 1.5e9 -> "1.5B". */
 export function formatCompact(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
-  const units: [number, string][] = [
-    [1e12, 'T'],
-    [1e9, 'B'],
-    [1e6, 'M'],
-    [1e3, 'k'],
-  ];
-  for (const [scale, suffix] of units) if (a >= scale) return `${Number((v / scale).toPrecision(4))}${suffix}`;
+  // Past a thousand T (FLOP counts, 1e15 and up) a suffix would read "100000T": exponent notation reads better.
+  if (a >= 1e15) return exponent(v, 4);
+  for (const [scale, suffix] of COUNT_UNITS) if (a >= scale) return `${Number((v / scale).toPrecision(4))}${suffix}`;
   return String(Number(v.toPrecision(6)));
+}
+
+/**
+ * A count read off a row (a step, tokens, parameters): exact while it is short enough to read ("12345"), compact
+ * beyond ("16B", "1.2M"), so a hover names the row as the file does without "1.6e10" or "7000000000".
+ */
+export function formatCount(v: number): string {
+  return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : formatCompact(v);
+}
+
+/** A compute amount in FLOP, as budgets are written: "1e22", "3.2e21". */
+export function formatFlop(v: number): string {
+  return exponent(v, 4);
+}
+
+/** A value and its band as printed: the three numbers rounded to one decimal place. */
+export interface BandedText {
+  value: string;
+  low: string;
+  high: string;
+}
+
+/** Fewest and most significant digits a banded value is given. */
+const BAND_MIN_DIGITS = 3;
+const BAND_MAX_DIGITS = 7;
+/** A band of zero width resolves no digit: the value gets the 4 digits of an unbanded one. */
+const ZERO_BAND_DIGITS = 4;
+
+/**
+ * A value with its band, each rounded to the decimal place the band resolves: the place of the narrower side's
+ * width, so the value is told apart from both bounds. At least 3 and at most 7 significant digits for the value. Null when the band is not finite (no band to show).
+ */
+export function formatBanded(value: number, low: number, high: number): BandedText | null {
+  if (![value, low, high].every(Number.isFinite)) return null;
+  const gaps = [value - low, high - value].map(Math.abs).filter((g) => g > 0);
+  const magnitude = Math.floor(Math.log10(Math.abs(value) || Math.max(Math.abs(low), Math.abs(high)) || 1));
+  const gapPlace = Math.floor(Math.log10(Math.min(...gaps)));
+  const digits = gaps.length
+    ? Math.min(BAND_MAX_DIGITS, Math.max(BAND_MIN_DIGITS, magnitude - gapPlace + 1))
+    : ZERO_BAND_DIGITS;
+  const place = magnitude - digits + 1;
+  return { value: atPlace(value, place), low: atPlace(low, place), high: atPlace(high, place) };
+}
+
+/** "value [low, high]" by the band rule, or the value alone (4 significant digits) when there is no band. */
+export function formatEstimate(value: number, low: number, high: number): string {
+  const banded = formatBanded(value, low, high);
+  return banded ? `${banded.value} [${banded.low}, ${banded.high}]` : formatNumber(value, 4);
+}
+
+/** `v` rounded to the decimal place 10^place, trailing zeros kept (they are digits the band resolves). */
+function atPlace(v: number, place: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-3) {
+    const digits = Math.floor(Math.log10(a)) - place + 1;
+    return digits >= 1 ? v.toExponential(digits - 1).replace('e+', 'e') : '0';
+  }
+  if (place >= 0) return String(Math.round(v / 10 ** place) * 10 ** place);
+  return v.toFixed(Math.min(20, -place));
 }
 
 /** "1 row", "3 rows". */

@@ -107,6 +107,23 @@ test('fit on an example prints coefficients, curves and predictions, exit 0', ()
   assert.match(run.stdout, /step-zero/);
 });
 
+test('fit on an (N, D) sweep leads with N*, D* and the loss at each budget, and the extrapolation', () => {
+  const run = cli(['fit', 'examples/compute/compute_sweep.csv', '--bootstrap', '20', '--compute', '1e20,1e24']);
+  assert.equal(run.code, 0, run.stderr);
+  const [, lead] = run.stdout.split('\n\n');
+  const lines = lead.split('\n');
+  assert.equal(lines[0], 'Compute-optimal (95 % band)');
+  assert.match(
+    lines[1],
+    /^ {2}C = 1e20 FLOP: N\* [\d.]+[MB] · D\* [\d.]+B · loss \d\.\d+ \[[\d.]+, [\d.]+\] · D\/N [\d.]+ \[[\d.]+, [\d.]+\]$/,
+  );
+  // The sweep's largest model has 7B parameters: at 1e24 FLOP N* lies far past it, and the line says so.
+  assert.match(lines[2], /^ {2}C = 1e24 FLOP: N\* [\d.]+B \(⚠ extrapolated: [\d.]+× the largest N fitted, 7B\) · D\* /);
+  assert.equal(lines.length, 3);
+  // Budgets are not repeated in the predictions table.
+  assert.doesNotMatch(run.stdout, /^Predictions/m);
+});
+
 test('nothing fittable exits 1 and says why', () => {
   const noLr = tmpFile('no_lr.csv', 'step,loss\n1,4\n2,3.5\n3,3.2\n4,3.1\n5,3.0\n6,2.9\n');
   const run = cli(['fit', noLr]);

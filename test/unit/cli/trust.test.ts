@@ -57,6 +57,6 @@ test('--json and text: an unsupported fit predicts nothing and says why', () => 
   );
   assert.ok(json.findings.some((f: { code: string }) => f.code === 'fit-points-few'));
   const text = cli(['fit', path]).stdout;
-  assert.match(text, /metrics\s+loss\s+step=20000\s+none\s+not supported by the data: 5 points for 4 coefficients/);
+  assert.match(text, /metrics\s+loss\s+L\(20k\)\s+none\s+not supported by the data: 5 points for 4 coefficients/);
   assert.match(text, /NOT SUPPORTED by the data, no prediction from it: 5 points for 4 coefficients/);
 });

@@ -63,7 +63,28 @@ test('compute: the generated sweep recovers the Chinchilla coefficients, with in
     assert.ok(Math.abs((6 * p.extra!.N * p.extra!.D) / p.x - 1) < 1e-9);
     const truth = computeOptimal(TRUE_COEFFICIENTS, p.x);
     assert.ok(Math.abs(p.value / truth.loss - 1) < 0.02, `loss at ${p.x}: ${p.value} vs ${truth.loss}`);
+    // N* past the largest N of the sweep is named, with that largest N; so is D* past the largest D.
+    const largestN = Math.max(...a.curves.map((c) => Number(c.groupFields!.N)));
+    assert.equal(
+      p.beyondFitted!.some((b) => b.name === 'N*' && b.largestFitted === largestN),
+      p.extra!.N > largestN,
+    );
+    for (const b of p.beyondFitted!)
+      assert.ok(b.value > b.largestFitted, `${b.name} ${b.value} past ${b.largestFitted}`);
   }
+  // 5.76e23 FLOP (Chinchilla's budget) asks for a model far past the largest run of the sweep (7B).
+  assert.ok(a.predictions[1].beyondFitted!.some((b) => b.name === 'N*' && b.largestFitted === 7e9));
+});
+
+test('compute: with no budget asked for, the answer is at the next power of ten above the largest run', async () => {
+  const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
+  const table = await readTable(path);
+  const a = analyseCompute(table, rolesFor(table, ROLES), withDefaults({ bootstrapSamples: 0 }));
+  const largest = Math.max(...table.columns.find((c) => c.name === 'flops')!.values);
+  assert.equal(a.predictions.length, 1);
+  assert.equal(a.predictions[0].x, 10 ** Math.ceil(Math.log10(largest)));
+  assert.ok(a.predictions[0].x > largest && a.predictions[0].x <= 10 * largest);
+  assert.equal(a.predictions[0].reason, 'next power of ten above the largest run');
 });
 
 test('compute: rows flagged epoch_excluded = 1 are left out (and noted); D = C/(6N) without a tokens column', () => {

@@ -1,0 +1,66 @@
+// A prediction in words, the same on every surface that states one (CLI, CodeLens, hovers, Predict at...): what it
+// is at, its value with the digits its band resolves, and for compute budgets N*, D* first and whether they lie past
+// the runs fitted. The number rules themselves are in src/core/util/format.ts.
+import { formatCompact, formatEstimate, formatFlop, formatNumber } from '../util/format';
+import { hasValue } from './trust';
+import type { BeyondFitted, Prediction } from './types';
+
+/** What a prediction is of and where: "L(20k)", "BLEU at 2×D_p (D_p 32B)", "loss at C = 1e23 FLOP", "loss at x 5M". */
+export function predictionAt(p: Prediction): string {
+  if (p.xName === 'step') return `L(${formatCompact(p.step ?? p.x)})`;
+  if (p.xName === 'C') return `loss at C = ${formatFlop(p.x)} FLOP`;
+  if (p.metric === 'loss') return `loss at ${p.xName} ${formatCompact(p.x)}`;
+  return `${p.metric.toUpperCase()} at ${downstreamTarget(p)}`;
+}
+
+/** Where a downstream prediction is: "2×D_p (128B)" for a multiple of the largest D_p seen, else "D_p 128B". */
+export function downstreamTarget(p: Prediction): string {
+  return p.dataMultiplier !== undefined
+    ? `${p.dataMultiplier}×D_p (${formatCompact(p.x)})`
+    : `D_p ${formatCompact(p.x)}`;
+}
+
+/** A prediction's value and band: "2.501 [2.489, 2.513]". */
+export function estimateText(p: { value: number; low: number; high: number }): string {
+  return formatEstimate(p.value, p.low, p.high);
+}
+
+/**
+ * The compute-optimal answer at a budget, model and data first, each flagged where it lies past the runs fitted (a
+ * lens is cut at the window's edge, so the flag sits next to the number it is about):
+ * "N* 48.94B (⚠ extrapolated: 7× the largest N fitted, 7B) · D* 340.5B · loss 2.02 [1.97, 2.06] · D/N 6.96 [...]".
+ */
+export function computeOptimumText(p: Prediction): string {
+  if (!hasValue(p)) return `no answer: ${p.statusReason}`;
+  const extra = p.extra ?? {};
+  const flag = (name: string) => {
+    const b = p.beyondFitted?.find((x) => x.name === name);
+    return b ? ` (⚠ extrapolated: ${beyondPhrase(b)})` : '';
+  };
+  const ratioBand = Number.isFinite(extra.ratioLow) && Number.isFinite(extra.ratioHigh);
+  const ratio = Number.isFinite(extra.ratio)
+    ? ` · D/N ${ratioBand ? formatEstimate(extra.ratio, extra.ratioLow, extra.ratioHigh) : formatNumber(extra.ratio, 3)}`
+    : '';
+  return `N* ${formatCompact(extra.N)}${flag('N*')} · D* ${formatCompact(extra.D)}${flag('D*')} · loss ${estimateText(p)}${ratio}`;
+}
+
+/** "7× the largest N fitted, 7B": how far one input lies past the data. */
+function beyondPhrase(b: BeyondFitted): string {
+  return `${formatNumber(b.value / b.largestFitted, 2)}× the largest ${b.name.replace('*', '')} fitted, ${formatCompact(b.largestFitted)}`;
+}
+
+/** Where a prediction's inputs lie past the runs fitted, for predictions other than compute budgets; '' when none. */
+export function beyondFittedText(beyond: readonly BeyondFitted[] | undefined): string {
+  if (!beyond?.length) return '';
+  return `extrapolation: ${beyond.map((b) => `${b.name} ${formatCompact(b.value)} is ${beyondPhrase(b)}`).join('; ')}`;
+}
+
+/** One prediction in one line, for lists (Predict at..., the fit notification, the log). */
+export function describePrediction(p: Prediction): string {
+  const who = p.curve ?? p.group ?? '';
+  if (p.xName === 'C') return `${who ? `${who}: ` : ''}C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}`;
+  if (!hasValue(p)) return `${who ? `${who}: ` : ''}${predictionAt(p)}: no prediction — ${p.statusReason}`;
+  const beyond = beyondFittedText(p.beyondFitted);
+  const assumes = p.assumption ? ` (assumes the ${p.assumption})` : '';
+  return `${who ? `${who}: ` : ''}${predictionAt(p)} = ${estimateText(p)}${beyond ? ` (${beyond})` : ''}${assumes}`;
+}

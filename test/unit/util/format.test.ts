@@ -1,0 +1,70 @@
+// The number rules every surface shares (src/core/util/format.ts): a banded value gets the digits its band resolves,
+// counts read as users write them, exponents as users type them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  formatBanded,
+  formatCompact,
+  formatCount,
+  formatEstimate,
+  formatFlop,
+  formatNumber,
+} from '../../../src/core/util/format';
+
+test('a value gets as many digits as it takes to tell it from its bounds, and its bounds the same decimal place', () => {
+  // The issue's case: never "2.5 [2.489, 2.513]".
+  assert.equal(formatEstimate(2.5, 2.489, 2.513), '2.50 [2.49, 2.51]');
+  assert.equal(formatEstimate(2.5012, 2.4991, 2.5033), '2.501 [2.499, 2.503]');
+  assert.equal(formatEstimate(1.9, 1.89, 1.91), '1.90 [1.89, 1.91]');
+  // The narrower side decides: a lopsided band still tells the value from its near bound.
+  assert.equal(formatEstimate(2.6141, 2.6139, 2.9), '2.6141 [2.6139, 2.9000]');
+  // A wide band: three significant digits at least.
+  assert.equal(formatEstimate(36.84, 33.66, 40.37), '36.8 [33.7, 40.4]');
+  assert.equal(formatEstimate(478.2, 287.1, 712.9), '478 [287, 713]');
+  assert.equal(formatEstimate(2140, 1040, 6730), '2140 [1040, 6730]');
+});
+
+test('the rounded value differs from each rounded bound whenever the band is not of zero width', () => {
+  // Sweep values and band widths over many decades: the printed value must never equal a printed bound.
+  for (let e = -3; e <= 5; e++)
+    for (const mantissa of [1, 1.234, 2.5, 7.77, 9.99])
+      for (let w = -7; w <= 0; w++) {
+        const value = mantissa * 10 ** e;
+        const width = value * 10 ** w * 3;
+        const low = value - width;
+        const high = value + width / 2;
+        const banded = formatBanded(value, low, high)!;
+        if (Math.abs(value) * 1e-6 > width) continue; // beyond the 7 digits a value is given
+        assert.notEqual(banded.value, banded.low, `${value} [${low}, ${high}] -> ${JSON.stringify(banded)}`);
+        assert.notEqual(banded.value, banded.high, `${value} [${low}, ${high}] -> ${JSON.stringify(banded)}`);
+      }
+});
+
+test('no band, or one of zero width: the value alone with four digits, or all three with four', () => {
+  assert.equal(formatEstimate(2.61437, NaN, NaN), '2.614');
+  assert.equal(formatBanded(2.61437, NaN, 3), null);
+  assert.equal(formatEstimate(2.614, 2.614, 2.614), '2.614 [2.614, 2.614]');
+});
+
+test('tiny and huge banded values use exponents to the same place', () => {
+  assert.equal(formatEstimate(3.2e-4, 3.1e-4, 3.35e-4), '3.20e-4 [3.10e-4, 3.35e-4]');
+  assert.equal(formatEstimate(1.234e7, 1.2e7, 1.3e7), '1.23e7 [1.20e7, 1.30e7]');
+});
+
+test('counts read as the file, lens and legend write them; exponents without "+"', () => {
+  assert.equal(formatCompact(1.6e10), '16B');
+  assert.equal(formatCompact(7e9), '7B');
+  assert.equal(formatCompact(42e6), '42M');
+  assert.equal(formatCompact(20000), '20k');
+  // FLOP counts past a thousand T read as exponents, not "10000000000T".
+  assert.equal(formatCompact(1e22), '1e22');
+  assert.equal(formatCount(12345), '12345');
+  assert.equal(formatCount(1.6e10), '16B');
+  assert.equal(formatCount(7000000000), '7B');
+  assert.equal(formatCount(2.5e6), '2.5M');
+  assert.equal(formatFlop(1e22), '1e22');
+  assert.equal(formatFlop(1.2956e22), '1.296e22');
+  assert.equal(formatNumber(1.6e10), '1.6e10');
+  assert.equal(formatNumber(3e-4), '3e-4');
+  assert.equal(formatNumber(2.61437), '2.614');
+});
