@@ -16,6 +16,8 @@ export const HINT_OPTIONS = [
   'maxBytes',
   'sizes',
   'sizeExponent',
+  'departureSigmas',
+  'departurePoints',
 ] as const satisfies readonly (keyof AnalysisOptions | keyof ReadOptions)[];
 export type HintOption = (typeof HINT_OPTIONS)[number];
 
@@ -28,6 +30,8 @@ export const HINT_OPTION_LABELS: Record<HintOption, string> = {
   maxBytes: 'the file size limit',
   sizes: 'the model size N of each curve',
   sizeExponent: 'the size exponent beta',
+  departureSigmas: 'the distance off the law that counts (robust standard deviations)',
+  departurePoints: 'the points a departure from the law must last',
 };
 
 /** A fix the user can make outside the file, as data: the shell says how (a flag, a setting, a command). */
@@ -146,6 +150,14 @@ const ANALYSIS = {
   'too-few-points': { severities: ['info', 'error'], title: 'Too few points for the law' },
   'fit-failed': { severities: ['warning', 'error'], title: 'The solver found no finite fit' },
   'fit-not-converged': { severities: ['warning'], title: 'The solver stopped before converging' },
+  'law-departure': {
+    severities: ['warning'],
+    title: "A run's latest points have left its law",
+    hints: [
+      { kind: 'set-option', option: 'departureSigmas' },
+      { kind: 'set-option', option: 'departurePoints' },
+    ],
+  },
   // Downstream sweeps
   'downstream-missing-column': {
     severities: ['error'],

@@ -17,7 +17,9 @@ const THIN_FIT_POINTS = 5000;
 /** Points per curve used in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
 
-function fitAll(data: AreaPoints, observed: Float64Array, delta: number): RobustFit | null {
+function fitAll(data: AreaPoints, observed: Float64Array, delta: number, start?: Float64Array): RobustFit | null {
+  // A warm start sits near the optimum: one refinement on every point, as the cold path ends with.
+  if (start) return refineRobust(lrAnnealingLaw, data, observed, start, { delta });
   if (observed.length <= THIN_FIT_POINTS)
     return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });
   const idx = thinIndices(observed.length, THIN_FIT_POINTS);
@@ -37,14 +39,14 @@ interface LambdaFit {
 }
 
 /** Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it returns. */
-function chooseLambda(input: LossFitInput, etaMax: number, lambdas: number[]): LambdaFit | null {
+function chooseLambda(input: LossFitInput, etaMax: number, lambdas: number[], start?: Float64Array): LambdaFit | null {
   const { prepared, fitted, options } = input;
   const observed = concat(fitted.map((i) => prepared[i].curve.loss));
   let chosen: LambdaFit | null = null;
   for (const lambda of lambdas) {
     const areas = prepared.map((p) => normalisedAreas(p, lambda, etaMax, options));
     const data = concatAreas(fitted.map((i) => areasAt(areas[i], prepared[i].pointIndex)));
-    const fit = fitAll(data, observed, options.lossDelta);
+    const fit = fitAll(data, observed, options.lossDelta, start);
     if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, areas, fit };
   }
   return chosen;
@@ -52,6 +54,8 @@ function chooseLambda(input: LossFitInput, etaMax: number, lambdas: number[]): L
 
 interface TissueFit extends LossLawFit {
   lambda: number;
+  /** The peak LR the normalised parameters are in units of. */
+  etaMax: number;
 }
 
 export const tissueLossLaw: LossCurveLaw = {
@@ -64,11 +68,23 @@ export const tissueLossLaw: LossCurveLaw = {
     // A refit of part of the same curves keeps the lambda the full fit chose.
     const warmLambda = (warm as TissueFit | undefined)?.lambda;
     const lambdas = warmLambda ? [warmLambda] : options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];
-    const chosen = chooseLambda(input, etaMax, lambdas);
+    const previous = warmFrom(input.previous as TissueFit | undefined, etaMax, lambdas);
+    const chosen = previous
+      ? chooseLambda(input, etaMax, [previous.lambda], previous.solver.params)
+      : chooseLambda(input, etaMax, lambdas);
     if (!chosen) return null;
     return tissueFit(input, chosen, etaMax);
   },
 };
+
+/**
+ * The previous fit of a grown run, when its optimum can start this one: same peak LR (the parameters are in its
+ * units) and a lambda still allowed. Its lambda is kept: the grid is searched again by the next cold fit.
+ */
+function warmFrom(previous: TissueFit | undefined, etaMax: number, lambdas: number[]): TissueFit | null {
+  if (previous?.law !== 'lr-annealing' || previous.etaMax !== etaMax || !lambdas.includes(previous.lambda)) return null;
+  return previous;
+}
 
 function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): TissueFit {
   const { options } = input;
@@ -83,6 +99,7 @@ function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
   return {
     law: 'lr-annealing',
     lambda,
+    etaMax,
     solver: fit,
     atBounds: parametersAtBounds(lrAnnealingLaw, fit.params).map((h) => h.name),
     identified: true,

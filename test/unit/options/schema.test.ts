@@ -90,6 +90,8 @@ type ExpectedSettings = {
     huberDelta: number;
     sizes: Record<string, number>;
     sizeExponent: number | null;
+    departureSigmas: number;
+    departurePoints: number;
     bleuHuberDelta: number;
     ceHuberDelta: number;
     bootstrapSamples: number;
