@@ -103,7 +103,7 @@ export function analyseLossCurves(
     );
   }
   reportCurves(input, fit, fitNames, random, result);
-  findings.push(...departureFindings(result.curves, options));
+  findings.push(...departureFindings(chosen.law, fit, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex)));
   if (chosen.selection) result.fits[result.fits.length - 1].selection = chosen.selection;
   return result;
 }
