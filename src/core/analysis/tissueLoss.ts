@@ -54,6 +54,8 @@ function chooseLambda(input: LossFitInput, etaMax: number, lambdas: number[], st
 
 interface TissueFit extends LossLawFit {
   lambda: number;
+  /** The bootstrap refits' normalised parameters (empty until bootstrap() is called). */
+  replicates(): Float64Array[];
   /** The peak LR the normalised parameters are in units of. */
   etaMax: number;
 }
@@ -104,11 +106,14 @@ function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     atBounds: parametersAtBounds(lrAnnealingLaw, fit.params).map((h) => h.name),
     identified: true,
     predict,
+    replicates: () => paramSets,
     bootstrap(samples: number): LossReplicates {
       const thin = thinFitted(input, predict, BOOTSTRAP_POINTS);
       const data = thin.map((t) => areasAt(areas[t.curve], t.queries));
-      paramSets =
-        samples > 0
+      const carried = carriedReplicates(input.previous as TissueFit | undefined, fit.params, etaMax, lambda, samples);
+      paramSets = carried
+        ? carried
+        : samples > 0
           ? bootstrapParams(lrAnnealingLaw, fit.params, residualBlockReplicate(thin, data, concatAreas), {
               samples,
               seed: options.seed,
@@ -128,6 +133,26 @@ function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     },
     describe: (replicates) => describeTissue(input, fit, etaMax, lambda, paramSets, replicates.method),
   };
+}
+
+/**
+ * A warm refit's bootstrap: the previous fit's refits moved by the change of the optimum, instead of `samples` new
+ * refits (most of a live update's time). A run that grew by a few rows has the same parameter uncertainty around a
+ * nearby optimum; the refits are drawn again by the next cold fit (warmStart.ts). Null when they cannot be carried.
+ */
+function carriedReplicates(
+  previous: TissueFit | undefined,
+  params: Float64Array,
+  etaMax: number,
+  lambda: number,
+  samples: number,
+): Float64Array[] | null {
+  const from = warmFrom(previous, etaMax, [lambda]);
+  const sets = from?.replicates() ?? [];
+  if (from === null || samples === 0 || sets.length === 0 || sets.length > samples) return null;
+  const shift = params.map((v, k) => v - from.solver.params[k]);
+  const { lower, upper } = lrAnnealingLaw;
+  return sets.map((set) => set.map((v, k) => Math.min(upper[k], Math.max(lower[k], v + shift[k]))));
 }
 
 function describeTissue(

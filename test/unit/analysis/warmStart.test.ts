@@ -77,3 +77,23 @@ test('law auto: the chosen law is kept while warm, and chosen again cold once th
   assert.equal((await follower.update())?.start, 'cold', '4100 rows: over twice the 2000 of the last cold fit');
   assert.equal(await follower.update(), null, 'nothing new: no update');
 });
+
+test('lr-annealing: a warm refit carries the bootstrap refits over (moved to the new optimum): bands near the cold ones', async () => {
+  const path = join(dir, 'bands.csv');
+  writeFileSync(path, `step,lr,loss\n${csv(0, 3000)}`);
+  const options: Partial<AnalysisOptions> = { law: 'lr-annealing', bootstrapSamples: 50 };
+  const follower = await Follower.open([path], { analysis: options });
+  await follower.update();
+  appendFileSync(path, csv(3000, 3300));
+  const warm = await follower.update();
+  assert.equal(warm?.start, 'warm');
+  const cold = await analyseFiles([path], options);
+  const [w, c] = [warm.analysis.predictions[0], cold.predictions[0]];
+  const width = c.high - c.low;
+  assert.ok(width > 0 && w.high - w.low > 0, 'both have a band');
+  assert.ok(
+    Math.abs(w.low - c.low) < 0.25 * width && Math.abs(w.high - c.high) < 0.25 * width,
+    `${JSON.stringify([w, c])}`,
+  );
+  assert.ok(w.low < w.value && w.value < w.high);
+});
