@@ -19,6 +19,7 @@ const entries = [
   { ...node, entryPoints: ['src/client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['src/server/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
+  { ...node, entryPoints: ['src/server/runsWorker.ts'], outfile: 'dist/runsWorker.js' },
   // Parses the second half of a large file for readTable (src/core/table/parallel.ts), from any of the bundles above.
   { ...node, entryPoints: ['src/core/table/parseWorker.ts'], outfile: 'dist/parseWorker.js' },
   // The in-host test suite (runs inside VS Code's extension host); not part of the package.

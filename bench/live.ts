@@ -1,4 +1,4 @@
-// Workload 7: a followed run. A 1,000,000-row loss log is followed (src/core/live: fs.watch, a tail read of the new
+// Workload 8: a followed run. A 1,000,000-row loss log is followed (src/core/live: fs.watch, a tail read of the new
 // bytes, the fit warm-started from the last one, as `scaling-lens watch` does); 100 rows are appended at a time and
 // the figure is the time from the write to the new analysis in hand. Its peer, measured in the same run: a cold
 // analysis of the whole grown file (read and fit from scratch, as `scaling-lens fit` does). Same options both sides
@@ -51,7 +51,7 @@ export async function liveBench(w: Workload, rounds: number, log: (s: string) =>
   );
   const next = () => new Promise<LiveUpdate>((resolve) => (waiting = resolve));
   const first = updates[0] ?? (await next());
-  log(`7. live: first analysis of ${first.inputs[0].rows} rows (cold) in ${fmtMs(first.readMs + first.fitMs)}`);
+  log(`8. live: first analysis of ${first.inputs[0].rows} rows (cold) in ${fmtMs(first.readMs + first.fitMs)}`);
   const latencies: number[] = [];
   const parts: { readMs: number; fitMs: number; start: string }[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -76,7 +76,7 @@ export async function liveBench(w: Workload, rounds: number, log: (s: string) =>
   const label = `${grownRows.toLocaleString('en')}-row log`;
   return [
     {
-      group: 7,
+      group: 8,
       workload: `Live: ${label} followed, ${APPENDED_ROWS} rows appended -> new analysis (median of ${rounds})`,
       ours: fmtMs(ours),
       peer: `cold re-fit of the whole file ${fmtMs(coldMs)}`,

@@ -3,7 +3,7 @@
 //
 //   tsx bench/run.ts            full run (~10 min on 2 cores; workloads generated once into bench/workloads/)
 //   tsx bench/run.ts --quick    smoke run on tiny workloads (~30 s), e.g. from a test
-//   --only=parse,lr,chinchilla,lsp,panel,mpl,live   a subset
+//   --only=parse,lr,chinchilla,lsp,panel,mpl,runs,live   a subset
 //
 // Fairness: every parser runs in its own fresh process (so peak RSS is its own), timed around the parse only; the
 // fits run bundled with esbuild (as the CLI and server ship), scipy in its own process, both timed around the fits
@@ -17,6 +17,7 @@ import type { ParseMode, ParseOutcome } from './parseChild';
 import type { LspOutcome } from './lspChild';
 import { liveBench } from './live';
 import { panelBench } from './panel';
+import { runsViewBench } from './runsView';
 import { BUILD_DIR, REPO_DIR, RESULTS_DIR } from './paths';
 import { pythonPeer } from './python';
 import { fmtMB, fmtMs, median, percentile, renderMarkdown, renderTable, type BenchRow } from './report';
@@ -303,11 +304,12 @@ async function main(): Promise<void> {
       },
     },
     { name: 'mpl', run: () => (log('6. multi-power law fit'), fitRows(fitsScript, 'mpl')) },
+    { name: 'runs', run: () => runsViewBench({ quick, log }) },
     {
       name: 'live',
       run: () => {
         const w = lossLog(quick ? 'quick-lsp' : 'lsp-1m', 'csv', SIZES.lspRows, { columns: 4, log });
-        log('7. live run');
+        log('8. live run');
         return liveBench(w, quick ? 2 : 5, log);
       },
     },

@@ -3,9 +3,7 @@
 // user picks.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { LawId, Prediction } from '../core/analysis/types';
-import { parseNumberCell } from '../core/table/number';
-import type { ColumnRole } from '../core/table/types';
+import type { Prediction } from '../core/analysis/types';
 import { formatCompact, formatNumber } from '../core/util/format';
 import {
   AnalysisRequest,
@@ -18,8 +16,12 @@ import {
   type FitSummary,
   type PredictTarget,
 } from '../shared/protocol';
+import { pickColumnsAndLaw } from './columnPicker';
 import type { ClientContext } from './context';
+import { completing, openExample, pickRunFile } from './start';
+import { subjectLabel, subjectUri } from './subject';
 import { targetUri } from './target';
+import { parseTargetValue, targetValueHint } from './targetValue';
 
 /** A command that asks the server; the registration hands it a running client. */
 type ServerCommand = (ctx: ClientContext, client: LanguageClient, ...args: unknown[]) => unknown;
@@ -49,19 +51,22 @@ export function describePrediction(p: Prediction): string {
   return `${who ? `${who}: ` : ''}${at} = ${formatNumber(p.value, 4)}${band}${extra}`;
 }
 
-async function fit(ctx: ClientContext, client: LanguageClient, arg: unknown): Promise<FitSummary | undefined> {
-  const uri = targetUri(arg);
-  if (!uri) {
-    void vscode.window.showWarningMessage('Scaling Lens: open or select a CSV, TSV or JSONL run file to fit.');
-    return undefined;
-  }
+async function fit(
+  ctx: ClientContext,
+  client: LanguageClient,
+  arg: unknown,
+  selection?: unknown,
+): Promise<FitSummary | undefined> {
+  // From the palette with no run file active, the user picks one.
+  const uri = subjectUri(arg, selection) ?? (await pickRunFile('Scaling Lens: fit which run file?'));
+  if (!uri) return undefined;
   const overrides = storedOverrides(ctx.context)[uri.toString()];
   let summary: FitSummary;
   try {
     summary = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Scaling Lens: fitting ${vscode.workspace.asRelativePath(uri)}`,
+        title: `Scaling Lens: fitting ${subjectLabel(uri)}`,
         cancellable: true,
       },
       (_progress, token) => client.sendRequest(FitFileRequest, { uri: uri.toString(), overrides }, token),
@@ -107,8 +112,8 @@ const TARGETS: Record<string, TargetChoice[]> = {
     {
       label: 'BLEU and CE at k × the largest D_p…',
       target: 'dataMultiplier',
-      prompt: 'Multiple of the largest pretraining amount seen (e.g. 2)',
-      placeholder: '2',
+      prompt: 'Multiple of the largest pretraining amount seen (e.g. 2, 4x or 4×)',
+      placeholder: '4x',
     },
     {
       label: 'BLEU and CE at a pretraining amount D_p…',
@@ -148,15 +153,13 @@ async function predictAt(
     title: `Scaling Lens: ${choice.label}`,
     prompt: choice.prompt,
     placeHolder: choice.placeholder,
-    validateInput: (text) => {
-      const cell = parseNumberCell(text);
-      return cell && Number.isFinite(cell.value) && cell.value > 0
-        ? undefined
-        : 'Enter a positive number; suffixes K, M, B, T are allowed.';
-    },
+    // Run from the walkthrough, the box opens as the step's media loads, which takes focus: keep it open.
+    ignoreFocusOut: true,
+    validateInput: (text) =>
+      parseTargetValue(choice.target, text) === undefined ? targetValueHint(choice.target) : undefined,
   });
   if (raw === undefined) return undefined;
-  const value = parseNumberCell(raw)!.value;
+  const value = parseTargetValue(choice.target, raw)!;
   const result = await client.sendRequest(PredictRequest, {
     uri: uri.toString(),
     target: { kind: choice.target, value },
@@ -178,40 +181,12 @@ async function predictAt(
   return result.predictions;
 }
 
-const LAW_CHOICES: { label: string; law: 'auto' | LawId; roles: ColumnRole[]; description: string }[] = [
-  { label: 'Automatic', law: 'auto', roles: [], description: 'decide from the columns' },
-  {
-    label: 'LR-annealing loss law',
-    law: 'lr-annealing',
-    roles: ['step', 'loss', 'lr', 'run'],
-    description: 'loss per step under an LR schedule',
-  },
-  {
-    label: 'BLEU and CE vs pretraining data',
-    law: 'bleu',
-    roles: ['group', 'finetuneData', 'pretrainData', 'bleu', 'ce'],
-    description: 'downstream sweep',
-  },
-  {
-    label: 'Chinchilla L(N, D)',
-    law: 'chinchilla',
-    roles: ['params', 'tokens', 'compute', 'loss'],
-    description: '(N, D) sweep',
-  },
-  {
-    label: 'Power law L(x) = E + A·x^-alpha',
-    law: 'power',
-    roles: ['loss'],
-    description: 'any column against the loss',
-  },
-];
-
 async function selectColumns(
   ctx: ClientContext,
   client: LanguageClient,
   arg: unknown,
 ): Promise<FileOverrides | undefined> {
-  const uri = targetUri(arg);
+  const uri = targetUri(arg) ?? (await pickRunFile('Scaling Lens: map the columns of which file?'));
   if (!uri) return undefined;
   const info = await client.sendRequest(ColumnsRequest, { uri: uri.toString() });
   if (!info.columns.length) {
@@ -220,26 +195,10 @@ async function selectColumns(
     );
     return undefined;
   }
-  const law = await vscode.window.showQuickPick(LAW_CHOICES, {
-    title: 'Scaling Lens: which law?',
-    placeHolder: `detected: ${info.kind}`,
-  });
-  if (!law) return undefined;
-  const columns: Partial<Record<ColumnRole, string>> = {};
-  for (const role of law.roles) {
-    const current = info.roles[role];
-    const picked = await vscode.window.showQuickPick(
-      [
-        { label: '(automatic)', description: current ? `now: ${current}` : 'not found' },
-        ...info.columns.map((name) => ({ label: name, description: name === current ? 'detected' : '' })),
-      ],
-      { title: `Scaling Lens: column for ${role}`, placeHolder: current ?? 'not detected' },
-    );
-    if (!picked) return undefined;
-    if (picked.label !== '(automatic)') columns[role] = picked.label;
-  }
-  const overrides: FileOverrides = { law: law.law, columns };
   const all = storedOverrides(ctx.context);
+  const file = vscode.workspace.asRelativePath(uri);
+  const overrides = await pickColumnsAndLaw({ file, info, current: all[uri.toString()] });
+  if (!overrides) return undefined;
   all[uri.toString()] = overrides;
   await ctx.context.workspaceState.update(OVERRIDES_KEY, all);
   await client.sendNotification(SetOverridesNotification, { uri: uri.toString(), overrides });
@@ -280,9 +239,12 @@ async function restartServer(ctx: ClientContext, client: LanguageClient): Promis
 }
 
 /** Every command that asks the server, by id. */
-const SERVER_COMMANDS: Record<Exclude<CommandId, typeof Commands.showLog>, ServerCommand> = {
-  [Commands.fit]: (ctx, client, arg) => fit(ctx, client, arg),
-  [Commands.showChart]: (ctx, _client, arg) => ctx.charts.show(arg),
+const SERVER_COMMANDS: Record<
+  Exclude<CommandId, typeof Commands.showLog | typeof Commands.openExample>,
+  ServerCommand
+> = {
+  [Commands.fit]: (ctx, client, arg, selection) => fit(ctx, client, arg, selection),
+  [Commands.showChart]: (ctx, _client, arg, selection) => ctx.charts.show(subjectUri(arg, selection)),
   [Commands.predictAt]: (ctx, client, arg, hint) =>
     predictAt(ctx, client, arg, hint as { kind?: PredictTarget['kind'] } | undefined),
   [Commands.selectColumns]: (ctx, client, arg) => selectColumns(ctx, client, arg),
@@ -292,11 +254,13 @@ const SERVER_COMMANDS: Record<Exclude<CommandId, typeof Commands.showLog>, Serve
 
 export function registerCommands(ctx: ClientContext): void {
   const register = (id: string, handler: (...args: unknown[]) => unknown) =>
-    ctx.context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+    ctx.context.subscriptions.push(vscode.commands.registerCommand(id, completing(id, handler)));
   for (const [id, command] of Object.entries(SERVER_COMMANDS))
     register(id, (...args) => withClient(ctx, (client) => command(ctx, client, ...args)));
   // The log is what to read when the server does not run: Show Log never waits for it.
   register(Commands.showLog, () => ctx.log.show());
+  // The walkthrough's examples open without the server: opening one starts its fit.
+  register(Commands.openExample, (file) => openExample(ctx.context, file));
 }
 
 /** Runs a server command with a running client, or tells the user why it cannot run. */

@@ -17,7 +17,11 @@ import { ChartPanels } from './chartPanel';
 import { registerCommands, sendStoredOverrides } from './commands';
 import { runningClient, type ClientContext } from './context';
 import { RUN_FILE_PATTERN } from './patterns';
+import { RunsView } from './runsView';
+import { noteFitted, UnrecognisedHint } from './start';
 import { FileStatus } from './status';
+import { trackRunFiles } from './target';
+import type { RunEntry } from '../shared/runs';
 
 let client: LanguageClient | undefined;
 
@@ -27,6 +31,8 @@ export interface ScalingLensApi {
   client: () => LanguageClient | undefined;
   /** How often the server stopped unexpectedly and was restarted, and whether the user was told (once). */
   crashes: () => Crashes;
+  /** The runs the Runs view lists now. */
+  runs: () => RunEntry[];
 }
 
 interface Crashes {
@@ -48,14 +54,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
   client = languageClient;
   const shared = { context, client: runningClient(() => client, log), log, summaries };
   const ctx: ClientContext = { ...shared, charts: new ChartPanels(shared) };
+  const hint = new UnrecognisedHint(context);
   context.subscriptions.push(
     log,
     status,
+    trackRunFiles(),
     ctx.charts,
     languageClient.onNotification(StatusNotification, (summary) => {
       summaries.set(summary.uri, summary);
       status.update();
       ctx.charts.onStatus(summary);
+      hint.onStatus(summary);
+      noteFitted(summary);
     }),
     // Per-file column choices live in the client; a (re)started server is told them before it fits anything.
     languageClient.onDidChangeState(
@@ -63,8 +73,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
     ),
   );
   registerCommands(ctx);
+  const runsView = new RunsView(ctx);
+  context.subscriptions.push(
+    runsView,
+    // The view listens to the server's updates on each client that runs (the first, and after a restart).
+    languageClient.onDidChangeState((e) => e.newState === State.Running && void runsView.attach()),
+  );
   await languageClient.start();
-  return { summaries, client: () => client, crashes: () => ({ ...crashes }) };
+  return { summaries, client: () => client, crashes: () => ({ ...crashes }), runs: () => runsView.entries() };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,2 +1,9 @@
-/** The files Scaling Lens serves; the same glob drives the client's document selector and the status item. */
-export const RUN_FILE_PATTERN = '**/*.{csv,tsv,jsonl,ndjson}';
+/**
+ * The files Scaling Lens serves in an editor (lenses, hovers, diagnostics); the same glob drives the client's document
+ * selector and the status item. Other formats (event files, MLflow folders, any JSON document) are fitted from the
+ * explorer, the palette or the Runs view, read from disk.
+ */
+export const RUN_FILE_PATTERN = '**/{*.csv,*.tsv,*.jsonl,*.ndjson,trainer_state.json}';
+
+/** The same files as RUN_FILE_PATTERN, by name. */
+export const RUN_FILE_NAME = /(\.(csv|tsv|jsonl|ndjson)|(^|[\\/])trainer_state\.json)$/i;

@@ -93,6 +93,16 @@ const READING = {
   },
   'quote-multiline': { severities: ['info'], title: 'Quoted fields hold line breaks' },
   'file-changed': { severities: ['warning', 'info'], title: 'The file changed while it was read' },
+  'run-hints': { severities: ['info'], title: "What the run's configuration says about its schedule" },
+  'run-config-invalid': { severities: ['warning'], title: "A run's hparams.yaml or meta.yaml that cannot be read" },
+  'metric-line-invalid': {
+    severities: ['warning'],
+    title: 'A line of a metric log (MLflow, DVCLive, Lightning) without a usable step or value',
+  },
+  'mlflow-run-deleted': { severities: ['info'], title: 'MLflow runs marked deleted are left out' },
+  'mlflow-lr-param': { severities: ['info'], title: "An MLflow run's constant learning-rate param used as its LR" },
+  'mlflow-steps-missing': { severities: ['info'], title: 'MLflow metrics logged without steps, ordered by time' },
+  'mlflow-db': { severities: ['error'], title: "MLflow's SQLite store (mlflow.db) is not read directly" },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Findings of the analysis proper, and of the shells around it. */

@@ -9,6 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisOptions } from '../core/analysis/options';
 import type { Analysis, Series } from '../core/analysis/types';
 import type { FileOverrides, FitSummary, ScalingLensSettings } from '../shared/protocol';
+import { runSetMembers } from '../shared/runSet';
 import type { AnalysisJob, JobResult } from './job';
 import type { Runner } from './runner';
 import { DiskWatch } from './diskWatch';
@@ -58,6 +59,8 @@ interface FileState {
   /** Fitted on request (the Fit command): keep lenses and diagnostics even when auto-fit is off. */
   requested: boolean;
   fromDisk: boolean;
+  /** Fits asked for (see fit): part of the key of a folder or a set, whose input is not looked at on each request. */
+  generation: number;
 }
 
 /** Where a file's analysis comes from right now, and the part of the cache key that goes with it. */
@@ -104,7 +107,7 @@ export class FileCache {
       this.publish(summaryOf(uri, 'skipped', 'Auto-fit is off: run "Fit Scaling Law" to fit this file.'));
       return undefined;
     }
-    const key = `${source.key}|${JSON.stringify(options)}|${onlyIfRunFile}`;
+    const key = `${source.key}${source.key === 'folder' || source.key === 'set' ? state.generation : ''}|${JSON.stringify(options)}|${onlyIfRunFile}`;
     if (state.key === key && state.analysis) return state.analysis;
     if (state.pending?.key === key) return state.pending.promise;
     state.pending?.abort.abort();
@@ -167,6 +170,13 @@ export class FileCache {
     return this.files.get(uri)?.analysis;
   }
 
+  /** How many analyses are running now. */
+  inFlight(): number {
+    let count = 0;
+    for (const state of this.files.values()) if (state.pending !== undefined) count++;
+    return count;
+  }
+
   /** The summary last published for a file. */
   summary(uri: string): FitSummary | undefined {
     return this.files.get(uri)?.summary;
@@ -178,6 +188,8 @@ export class FileCache {
    */
   async fit(uri: string, chosen: FileOverrides | undefined, token: CancellationToken): Promise<FitSummary> {
     if (chosen) this.overrides.set(uri, chosen);
+    // A folder or a set is read again on each request for a fit: its runs may have grown or been added.
+    this.stateOf(uri).generation++;
     const started = performance.now();
     const run = this.ensure(uri, 'request');
     const cancelled = token.onCancellationRequested(() => this.cancel(uri));
@@ -293,7 +305,7 @@ export class FileCache {
 
   private stateOf(uri: string): FileState {
     let state = this.files.get(uri);
-    if (!state) this.files.set(uri, (state = { requested: false, fromDisk: false }));
+    if (!state) this.files.set(uri, (state = { requested: false, fromDisk: false, generation: 0 }));
     return state;
   }
 
@@ -306,17 +318,33 @@ export class FileCache {
     state.timer = undefined;
   }
 
-  /** The open document's text, else the file on disk (by path, read in the worker), with the key of that input. */
+  /**
+   * The open document's text, else the file on disk (by path, read in the worker), with the key of that input. A
+   * folder (a set of runs) or a set of selected files and folders is read from disk; its key changes when a fit is
+   * asked for (see fit), not on every look, since telling whether a tree changed means walking it.
+   */
   private async sourceOf(uri: string, settings: ScalingLensSettings): Promise<Source> {
     const path = pathOfUri(uri);
     const maxBytes = settings.maxFileSizeMB * 1024 * 1024;
+    const format = settings.format;
+    const members = runSetMembers(uri);
+    if (members !== null) {
+      const paths = members.map((m) => diskPath(m)).filter((p): p is string => p !== null);
+      if (paths.length === 0) return { error: 'The selection holds no file on disk.' };
+      return { job: { source: { kind: 'file' }, path: `${paths.length} runs`, paths, maxBytes, format }, key: 'set' };
+    }
     const doc = this.deps.documents.get(uri);
-    if (doc) return { job: { source: { kind: 'text', text: doc.getText() }, path, maxBytes }, key: `v${doc.version}` };
+    if (doc)
+      return {
+        job: { source: { kind: 'text', text: doc.getText() }, path, maxBytes, format },
+        key: `v${doc.version}`,
+      };
     if (!diskPath(uri)) return { error: `${uri} is not open and is not a file on disk.` };
     try {
       const info = await stat(path);
-      if (!info.isFile()) return { error: `${path} is not a file.` };
-      return { job: { source: { kind: 'file' }, path, maxBytes }, key: `d${info.mtimeMs}:${info.size}` };
+      if (info.isDirectory()) return { job: { source: { kind: 'file' }, path, maxBytes, format }, key: 'folder' };
+      if (!info.isFile()) return { error: `${path} is not a file or a folder.` };
+      return { job: { source: { kind: 'file' }, path, maxBytes, format }, key: `d${info.mtimeMs}:${info.size}` };
     } catch (error) {
       return { error: `Cannot read ${path}: ${(error as Error).message}` };
     }

@@ -1,15 +1,22 @@
 // One analysis of one file, as the server runs it: from an open document's text or from disk by path.
 // Runs in a worker thread (analysisWorker.ts) so a long fit never blocks hovers, and can be cancelled by ending it.
-import { collectTables, finishAnalysis, type CollectedTables } from '../core/analysis/analyse';
+import { collectTables, finishAnalysis, problemToFinding, type CollectedTables } from '../core/analysis/analyse';
 import type { AnalysisOptions } from '../core/analysis/options';
 import type { Analysis, Series } from '../core/analysis/types';
-import { detectRoles, parseBytes, parseText, readTable, type Table } from '../core/table';
+import { isTextTable, PROBE_BYTES, readSources, type SourceOptions, type SourceRead } from '../core/sources';
+import { detectRoles, parseBytes, parseText } from '../core/table';
+import type { FileFormat } from '../core/table/types';
+import { appendAll } from '../core/util/arrays';
 
 export interface AnalysisJob {
   /** An open document: its text in this thread, encoded UTF-8 bytes when sent to the worker (see toWorkerJob). */
   source: { kind: 'text'; text: string } | { kind: 'bytes'; bytes: Uint8Array } | { kind: 'file' };
-  /** File system path; also the name findings carry. */
+  /** File system path (a file or a folder of runs); also the name findings carry. */
   path: string;
+  /** A set of files and folders fitted together (several selected in the explorer): read instead of `path`. */
+  paths?: string[];
+  /** Read as this format instead of recognising it (the format setting). */
+  format?: FileFormat | 'auto';
   options: Partial<AnalysisOptions>;
   maxBytes: number;
   /** Auto-fit on open: give up quietly when the file does not look like a run file. */
@@ -37,24 +44,38 @@ export async function runJob(job: AnalysisJob): Promise<JobResult> {
 
 async function collect(job: AnalysisJob): Promise<{ collected: CollectedTables; parseMs: number; skipped: boolean }> {
   const started = performance.now();
-  const table = await read(job);
+  const { tables, problems } = await read(job);
   const parseMs = performance.now() - started;
   const looksLikeRunFile =
-    detectRoles(table, job.options.columns ?? {}).kind !== 'unknown' || (job.options.law ?? 'auto') !== 'auto';
+    tables.some((table) => detectRoles(table, job.options.columns ?? {}).kind !== 'unknown') ||
+    (job.options.law ?? 'auto') !== 'auto';
   const skipped = job.onlyIfRunFile && !looksLikeRunFile;
-  return {
-    collected: collectTables([table], skipped ? { ...job.options, law: 'auto' } : job.options),
-    parseMs,
-    skipped,
-  };
+  const collected = collectTables(tables, skipped ? { ...job.options, law: 'auto' } : job.options);
+  appendAll(collected.out.findings, problems.map(problemToFinding));
+  return { collected, parseMs, skipped };
 }
 
-/** Parses the job's file; the job lets go of its text or bytes, which are garbage once this returns. */
-async function read(job: AnalysisJob): Promise<Table> {
-  const options = { displayName: job.path, maxBytes: job.maxBytes, fileName: job.path };
+/**
+ * Reads the job's input; the job lets go of its text or bytes, which are garbage once this returns. An open editor's
+ * text is parsed as it is (unsaved edits count) when it is a text table; a document another source reads (a
+ * trainer_state.json, an event file) is read from disk by that source, as it was last saved.
+ */
+async function read(job: AnalysisJob): Promise<SourceRead> {
+  const options: SourceOptions & { fileName: string } = {
+    // A set's members go by their own paths.
+    displayName: job.paths === undefined ? job.path : undefined,
+    maxBytes: job.maxBytes,
+    fileName: job.path,
+    format: job.format,
+  };
   const { source } = job;
   job.source = { kind: 'file' };
-  if (source.kind === 'text') return parseText(source.text, options);
-  if (source.kind === 'bytes') return parseBytes(source.bytes, options);
-  return readTable(job.path, options);
+  if (source.kind !== 'file') {
+    const head = source.kind === 'text' ? Buffer.from(source.text.slice(0, PROBE_BYTES), 'utf8') : source.bytes;
+    if (isTextTable(job.path, head.subarray(0, PROBE_BYTES), job.format)) {
+      const table = source.kind === 'text' ? parseText(source.text, options) : parseBytes(source.bytes, options);
+      return { tables: [table], problems: [] };
+    }
+  }
+  return readSources(job.paths ?? [job.path], options);
 }

@@ -25,8 +25,11 @@ import {
 import { ChartRequests } from './chart';
 import { FileCache, pathOfUri } from './fileCache';
 import { predict } from './predict';
+import { RunsIndex } from './runs';
+import { RunsRequest, RunsUpdatedNotification } from '../shared/runs';
 import { buildLenses, columnsOf, fileDiagnostics, hoverAt } from './present';
 import { runInWorker, type Runner } from './runner';
+import { columnSamples } from './samples';
 import { resolveSettings } from './settings';
 
 export interface ServerOptions {
@@ -44,12 +47,22 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   const documents = new TextDocuments(TextDocument);
   let peer: Peer = { configuration: false, lensRefresh: false, relatedInformation: false };
   const lenses = lensRefresher(connection, () => peer.lensRefresh);
+  const runs = new RunsIndex({
+    settings: (uri) => settingsFor(connection, peer.configuration, uri),
+    updated: (entries) => void connection.sendNotification(RunsUpdatedNotification, { runs: entries }),
+    log: (message) => connection.console.info(message),
+  });
   const cache = new FileCache({
     documents,
     settings: (uri) => settingsFor(connection, peer.configuration, uri),
     runner: serverOptions.runner ?? runInWorker,
     events: {
-      summary: (summary) => void connection.sendNotification(StatusNotification, summary),
+      summary: (summary) => {
+        void connection.sendNotification(StatusNotification, summary);
+        // The Runs view's background fits give way to a fit someone waits for.
+        if (summary.state === 'fitting') runs.pause();
+        else queueMicrotask(() => cache.inFlight() === 0 && runs.resume());
+      },
       diagnostics: (uri, analysis, failure) =>
         void connection.sendDiagnostics({
           uri,
@@ -93,12 +106,14 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     const analysis = await cache.ensure(uri, 'request');
     return analysis ? plainAnalysis(analysis) : null;
   });
-  connection.onRequest(ColumnsRequest, async ({ uri }) =>
-    columnsOf((await cache.ensure(uri, 'request')) ?? cache.cached(uri)),
-  );
+  connection.onRequest(ColumnsRequest, async ({ uri }) => {
+    const columns = columnsOf((await cache.ensure(uri, 'request')) ?? cache.cached(uri));
+    return { ...columns, samples: await columnSamples(pathOfUri(uri), documents.get(uri), columns.columns) };
+  });
   connection.onRequest(PredictRequest, ({ uri, target }) => predict(cache, uri, target));
   connection.onRequest(ChartDataRequest, (params) => charts.data(params));
   connection.onRequest(WhatIfRequest, (params) => charts.whatIf(params));
+  connection.onRequest(RunsRequest, ({ roots }) => runs.list(roots));
   connection.onNotification(SetOverridesNotification, ({ uri, overrides }) => cache.setOverrides(uri, overrides));
 
   documents.listen(connection);
@@ -106,6 +121,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   return {
     dispose() {
       cache.dispose();
+      runs.dispose();
       lenses.dispose();
       connection.dispose();
     },

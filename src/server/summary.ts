@@ -21,6 +21,7 @@ export function summaryOf(uri: string, state: FitState, message: string, details
     errors: details.errors ?? (state === 'error' ? 1 : 0),
     ms: details.ms ?? 0,
     fromDisk: details.fromDisk ?? false,
+    ...(details.unrecognised ? { unrecognised: true } : {}),
   };
 }
 
@@ -42,7 +43,7 @@ export function summaryOfResult(uri: string, result: JobResult, ms: number, from
       uri,
       'skipped',
       'Not recognised as a run file; run "Fit Scaling Law" to fit it anyway, or map its columns.',
-      details,
+      { ...details, unrecognised: true },
     );
   if (a.fits.length === 0) {
     const why =

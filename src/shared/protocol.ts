@@ -38,6 +38,8 @@ export interface FitSummary {
   ms: number;
   /** True when the file was read from disk (not open in an editor, or too large to be synced). */
   fromDisk: boolean;
+  /** Auto-fit left the file alone: its columns do not look like a run file's (the client hints at mapping them). */
+  unrecognised?: boolean;
 }
 
 /** Fit a file by URI, from the open document or from disk; enables lenses and diagnostics for it. */
@@ -68,6 +70,8 @@ export interface ColumnsResult {
   columns: string[];
   roles: Partial<Record<ColumnRole, string>>;
   kind: FileKind;
+  /** The first few values of each column, in the order of `columns` (from the head of the file), for the picker. */
+  samples?: string[][];
 }
 
 /** The columns of a file and what the server took each for, to build the "Select Columns and Law" picker. */
@@ -90,6 +94,7 @@ export const Commands = {
   exportFit: 'scalingLens.exportFit',
   restartServer: 'scalingLens.restartServer',
   showLog: 'scalingLens.showLog',
+  openExample: 'scalingLens.openExample',
 } as const;
 
 /** The only commands a hover's Markdown may run: they open a view and never write a file or restart anything. */

@@ -142,7 +142,8 @@ test('Select Columns and Law...: map unrecognised columns and the file is fitted
   await pick('iteration_count'); // step
   await pick('objective'); // loss
   await pick('eta'); // lr
-  await pick('(automatic)'); // run
+  await pick('No column'); // run
+  await pick('Apply and fit'); // the summary
   const lens = page().locator('.codelens-decoration', { hasText: 'LR-annealing law' }).first();
   await lens.waitFor({ timeout: 60000 });
   assert.match(await lens.innerText(), /^Loss · LR-annealing law · L\(6k\) = \d/);

@@ -12,6 +12,7 @@ test('nothing sent, or not an object: every setting at its default', () => {
   assert.deepEqual(DEFAULT_SETTINGS, {
     columns: {},
     law: 'auto',
+    format: 'auto',
     autoFit: true,
     predict: { steps: [], dataMultipliers: [2], computeBudgets: [] },
     fit: {

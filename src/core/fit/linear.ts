@@ -1,23 +1,51 @@
 // Small linear least-squares solves used for starting points and variable projection: for a fixed nonlinear
-// exponent, most of our laws are linear in the remaining coefficients, so those come in closed form.
-import { Matrix, QrDecomposition } from 'ml-matrix';
+// exponent, most of our laws are linear in the remaining coefficients, so those come in closed form. The start scans
+// solve hundreds of these (an exponent grid times the sign patterns of boundedLeastSquares) for every fit, on a few
+// columns of up to a few thousand rows: a Householder QR over the typed columns themselves, without building a matrix
+// object per solve, is what keeps a fit of a short run in milliseconds.
 
 export interface LinearSolution {
   coefficients: Float64Array;
   sumSquares: number;
 }
 
-/** Least squares y ~ sum_j c_j * columns[j] (columns are the regressors, each of length n). */
+/** Least squares y ~ sum_j c_j * columns[j] (columns are the regressors, each of length n); null when rank-deficient. */
 export function leastSquares(columns: Float64Array[], y: Float64Array): LinearSolution | null {
   const n = y.length;
   const k = columns.length;
   if (k === 0 || n < k) return null;
-  const design = new Matrix(n, k);
-  for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) design.set(i, j, columns[j][i]);
-  const qr = new QrDecomposition(design);
-  if (!qr.isFullRank()) return null;
-  const solution = qr.solve(Matrix.columnVector(Array.from(y)));
-  const coefficients = Float64Array.from(solution.getColumn(0));
+  const a = columns.map((c) => Float64Array.from(c.subarray(0, n)));
+  const b = Float64Array.from(y);
+  const diagonal = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const v = a[j];
+    let norm = 0;
+    for (let i = j; i < n; i++) norm += v[i] * v[i];
+    norm = Math.sqrt(norm);
+    if (!(norm > 0) || !Number.isFinite(norm)) return null;
+    const alpha = v[j] > 0 ? -norm : norm;
+    v[j] -= alpha;
+    let vv = 0;
+    for (let i = j; i < n; i++) vv += v[i] * v[i];
+    diagonal[j] = alpha;
+    if (vv === 0) continue;
+    // Reflect the later columns and y by H = I - 2 v v' / (v'v).
+    for (const target of [...a.slice(j + 1), b]) {
+      let dot = 0;
+      for (let i = j; i < n; i++) dot += v[i] * target[i];
+      const f = (2 * dot) / vv;
+      for (let i = j; i < n; i++) target[i] -= f * v[i];
+    }
+  }
+  const largest = diagonal.reduce((m, d) => Math.max(m, Math.abs(d)), 0);
+  if (diagonal.some((d) => Math.abs(d) <= largest * 1e-14)) return null;
+  // R's entry (row j, column c > j) is what the reflections left in column c at row j.
+  const coefficients = new Float64Array(k);
+  for (let j = k - 1; j >= 0; j--) {
+    let rest = b[j];
+    for (let c = j + 1; c < k; c++) rest -= a[c][j] * coefficients[c];
+    coefficients[j] = rest / diagonal[j];
+  }
   if (!coefficients.every(Number.isFinite)) return null;
   return { coefficients, sumSquares: residualSumSquares(columns, y, coefficients) };
 }

@@ -97,7 +97,8 @@ function knob<T, const Key extends string = never, const Option extends OptionKe
   return spec;
 }
 
-const LAW_CHOICES = {
+/** What each law means, in a user's words: the setting's enum descriptions and the column picker's law step. */
+export const LAW_CHOICES = {
   auto: 'Decide from the columns; for loss curves, choose between the LR-annealing and multi-power laws by a backtest',
   'lr-annealing': 'Loss under any LR schedule (Tissue et al. 2024)',
   mpl: 'Loss under any LR schedule, the multi-power law (Luo et al. 2025)',

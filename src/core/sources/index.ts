@@ -8,9 +8,10 @@ import { readTable } from '../table/read';
 import type { Table } from '../table/types';
 import { recognise, sourceOf, SOURCES } from './registry';
 import { findRuns, readHead } from './scan';
+import { textSource } from './text';
 import type { Probe, Source, SourceOptions, SourceRead } from './types';
 
-export type { Probe, Source, SourceOptions, SourceRead, ScanLimits } from './types';
+export { PROBE_BYTES, type Probe, type Source, type SourceOptions, type SourceRead, type ScanLimits } from './types';
 export { findRuns, type FoundRun } from './scan';
 export { forceableFormats, SOURCES } from './registry';
 
@@ -28,6 +29,15 @@ function candidates(options: SourceOptions): readonly Source[] {
   return options.format === undefined || options.format === 'auto' ? SOURCES : [sourceOf(options.format)];
 }
 
+/**
+ * Whether a file whose first bytes are `head` is a text table (CSV, TSV, JSONL) rather than another source's file:
+ * an editor's text is then parsed as it is, unsaved edits included.
+ */
+export function isTextTable(path: string, head: Uint8Array, format: SourceOptions['format']): boolean {
+  const probe: Probe = { path, name: basename(path), isDirectory: false, head, entries: [], scanned: false };
+  return recognise(probe, candidates({ format })) === textSource;
+}
+
 /** One input: a file, a run folder, or a folder of runs. */
 export async function readSource(path: string, options: SourceOptions = {}): Promise<SourceRead> {
   const info = await stat(path).catch(() => null);
@@ -41,7 +51,9 @@ export async function readSource(path: string, options: SourceOptions = {}): Pro
       entries: [],
       scanned: false,
     };
-    const source = info?.isFile() ? recognise(probe, candidates(options)) : null;
+    // A format forced on a file named by the user reads it as that format, whatever its name (a renamed log).
+    const forced = options.format !== undefined && options.format !== 'auto' ? sourceOf(options.format) : null;
+    const source = info?.isFile() ? (forced ?? recognise(probe, candidates(options))) : null;
     return { tables: source ? await source.read(path, options) : [await readTable(path, options)], problems: [] };
   }
   const scan = await findRuns(path, candidates(options), options);
@@ -51,8 +63,13 @@ export async function readSource(path: string, options: SourceOptions = {}): Pro
     const read = await Promise.all(
       batch.map(async (run) => {
         const runTables = await run.source.read(run.path, options);
-        // A source that names runs inside the folder (an MLflow experiment) keeps them under the folder's run name.
-        return runTables.map((t) => ({ ...t, run: t.run && t.run !== run.name ? `${run.name}/${t.run}` : run.name }));
+        // A source that names runs inside the folder (an MLflow experiment) keeps them under the folder's run name;
+        // a folder given that is itself a run goes by the name its source gives it (an MLflow run's name, not its id).
+        const own = run.path === path;
+        return runTables.map((t) => ({
+          ...t,
+          run: t.run && own ? t.run : t.run && t.run !== run.name ? `${run.name}/${t.run}` : run.name,
+        }));
       }),
     );
     for (const t of read) tables.push(...t);

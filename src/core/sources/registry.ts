@@ -1,10 +1,13 @@
 // Every source, in the order they are asked: specific formats first, the text reader last (it takes any file named by
 // the user). A new format is one module and one line here.
+import { dvcliveSource } from './dvclive';
+import { lightningSource } from './lightning';
+import { mlflowSource } from './mlflow';
 import { textSource } from './text';
 import type { Probe, Source } from './types';
 import type { FileFormat } from '../table/types';
 
-export const SOURCES: readonly Source[] = [textSource];
+export const SOURCES: readonly Source[] = [lightningSource, mlflowSource, dvcliveSource, textSource];
 
 /** The source that recognises the probe, or null. */
 export function recognise(probe: Probe, sources: readonly Source[] = SOURCES): Source | null {

@@ -43,6 +43,10 @@ export const ROLE_ALIASES: Record<ColumnRole, readonly string[]> = {
     'lr-Adam',
     'lr-SGD',
     'lr_0',
+    // Lightning's LearningRateMonitor with several parameter groups: the first group's.
+    'lr-AdamW/pg1',
+    'lr-Adam/pg1',
+    'lr-SGD/pg1',
   ],
   run: ['run', 'run_name', 'run_id', 'name', 'experiment', 'schedule', 'curve'],
   group: ['group', 'mix', 'pretrain_mix', 'pretraining_mix', 'dataset', 'pretraining_dataset', 'data'],
@@ -104,6 +108,7 @@ const NOT_THE_QUANTITY: ReadonlySet<string> = new Set([
   'decay',
   'ratio',
   'factor',
+  'momentum',
 ]);
 
 /** Roles whose column may hold text (names); every other role needs numbers. */

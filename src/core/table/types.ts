@@ -82,6 +82,16 @@ export interface Table {
   problemCount: number;
   rowsRejected: number;
   bytesRead: number;
+  /** What the run's own configuration says about its schedule (hparams.yaml, MLflow params), when a source read it. */
+  hints?: TableHints;
+}
+
+/** Schedule facts a run's configuration states; each absent when it does not say. */
+export interface TableHints {
+  maxSteps?: number;
+  warmupSteps?: number;
+  /** Other settings worth showing, as "name: value" (the schedule, the peak learning rate). */
+  notes: string[];
 }
 
 export interface ReadOptions {

@@ -3,11 +3,13 @@
 // when any case failed, so the host exits non-zero.
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
-import type { FitSummary } from '../../../src/shared/protocol';
+import type { Analysis } from '../../../src/core/analysis/types';
+import { AnalysisRequest, type FitSummary } from '../../../src/shared/protocol';
+import type { RunEntry } from '../../../src/shared/runs';
 
 interface Case {
   name: string;
@@ -186,6 +188,70 @@ it('Export Fit writes the analysis as JSON to a new file and never touches the r
   const doc = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8'));
   assert.equal(doc.fits[0].law, 'lr-annealing');
   assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(source)), Buffer.from(before));
+});
+
+/** The extension's API (src/client/extension.ts). */
+function api(): {
+  runs: () => RunEntry[];
+  client: () => { sendRequest(method: string, params: unknown): Promise<Analysis | null> } | undefined;
+} {
+  return vscode.extensions.all.find((e) => e.packageJSON.name === 'scaling-lens')!.exports;
+}
+
+it('Fit on a folder, as the explorer calls it, fits every run in it together', async () => {
+  const folder = fileUri('loss');
+  const summary = await vscode.commands.executeCommand<FitSummary>('scalingLens.fit', folder, [folder]);
+  assert.equal(summary?.state, 'done', summary?.message);
+  assert.equal(summary.kind, 'loss-curve');
+  // By method name: the suite bundles its own copy of the protocol types, which the client would not recognise.
+  const analysis = await api().client()!.sendRequest(AnalysisRequest.method, { uri: folder.toString() });
+  const names = analysis?.curves.map((c) => c.name) ?? [];
+  for (const name of ['constant', 'cosine', 'wsd', 'cosine_10k']) assert.ok(names.includes(name), names.join(', '));
+});
+
+it('several files selected in the explorer are fitted together, as one set', async () => {
+  const picked = [fileUri('loss/constant.csv'), fileUri('loss/cosine.csv')];
+  const summary = await vscode.commands.executeCommand<FitSummary>('scalingLens.fit', picked[0], picked);
+  assert.equal(summary?.state, 'done', summary?.message);
+  assert.ok(summary.uri.startsWith('scaling-lens-set:'), summary.uri);
+  const analysis = await api().client()!.sendRequest(AnalysisRequest.method, { uri: summary.uri });
+  assert.deepEqual(analysis?.fits[0].fittedOn.slice().sort(), ['constant', 'cosine']);
+});
+
+it('the Runs view lists every run with its prediction, and follows a run growing on disk while closed', async () => {
+  const live = join(workspace(), 'live');
+  mkdirSync(live, { recursive: true });
+  const row = (s: number) => `${s},${3e-4},${(2.5 + 0.8 * Math.pow(s * 3e-4, -0.4)).toFixed(5)}\n`;
+  let text = 'step,lr,loss\n';
+  for (let s = 100; s <= 3000; s += 100) text += row(s);
+  writeFileSync(join(live, 'run.csv'), text);
+  await vscode.commands.executeCommand('scalingLens.runs.refresh');
+  const first = await until(
+    'the live run listed with a prediction',
+    () =>
+      api()
+        .runs()
+        .find((r) => r.name === 'live/run' && r.overview?.prediction),
+    120_000,
+  );
+  assert.equal(first.overview?.lastStep, 3000);
+  const listed = api()
+    .runs()
+    .map((r) => r.name);
+  for (const name of ['loss/constant', 'loss/cosine', 'loss/sweep', 'loss/wsd'])
+    assert.ok(listed.includes(name), listed.join(', '));
+  let more = '';
+  for (let s = 3100; s <= 4000; s += 100) more += row(s);
+  appendFileSync(join(live, 'run.csv'), more);
+  const grown = await until(
+    'the grown run refitted',
+    () =>
+      api()
+        .runs()
+        .find((r) => r.name === 'live/run' && r.overview?.lastStep === 4000),
+    120_000,
+  );
+  assert.ok(grown.overview?.prediction);
 });
 
 it('a server that dies is restarted, the user is told once, and the lenses come back', async () => {

@@ -1,0 +1,239 @@
+// The Runs view: every run of the workspace, grouped by folder, with where it stands and what its law predicts. The
+// server scans and fits (src/server/runs.ts); this only draws what it sends and maps clicks and menus to commands.
+import * as vscode from 'vscode';
+import { formatCompact, formatNumber } from '../core/util/format';
+import { Commands } from '../shared/protocol';
+import { runSetUri } from '../shared/runSet';
+import {
+  RunsRequest,
+  RunsUpdatedNotification,
+  TRAINING_WITHIN_MS,
+  type RunEntry,
+  type RunOverview,
+} from '../shared/runs';
+import type { ClientContext } from './context';
+
+export const RUNS_VIEW_ID = 'scalingLens.runs';
+
+/** The view's own commands; each takes the clicked node and the selection, as VS Code passes them. */
+export const RunsCommands = {
+  refresh: 'scalingLens.runs.refresh',
+  fitTogether: 'scalingLens.runs.fitTogether',
+  showChart: 'scalingLens.runs.showChart',
+  predictAt: 'scalingLens.runs.predictAt',
+  reveal: 'scalingLens.runs.reveal',
+} as const;
+
+type Node = { kind: 'folder'; label: string; runs: RunEntry[] } | { kind: 'run'; entry: RunEntry };
+
+/** Quiet time after a file change before the runs are listed again (the server refits only what changed). */
+const REFRESH_AFTER_MS = 1500;
+/** How often "updated N s ago" is redrawn while the view is visible. */
+const CLOCK_MS = 15_000;
+
+export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private runs = new Map<string, RunEntry>();
+  private notes: string[] = [];
+  private loaded = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly view: vscode.TreeView<Node>;
+
+  constructor(private readonly ctx: ClientContext) {
+    this.view = vscode.window.createTreeView(RUNS_VIEW_ID, {
+      treeDataProvider: this,
+      canSelectMany: true,
+      showCollapseAll: true,
+    });
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    const onChange = (uri: vscode.Uri) => {
+      if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.fsPath)) this.refreshSoon();
+    };
+    const clock = setInterval(() => this.view.visible && this.changed.fire(undefined), CLOCK_MS);
+    this.disposables.push(
+      this.view,
+      this.changed,
+      watcher,
+      watcher.onDidChange(onChange),
+      watcher.onDidCreate(onChange),
+      watcher.onDidDelete(onChange),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshSoon()),
+      this.view.onDidChangeVisibility((e) => e.visible && !this.loaded && void this.refresh()),
+      { dispose: () => clearInterval(clock) },
+    );
+    this.registerCommands();
+  }
+
+  /** Starts listening to the server's updates; called once the client runs (and again after a restart). */
+  async attach(): Promise<void> {
+    const client = await this.ctx.client();
+    client?.onNotification(RunsUpdatedNotification, ({ runs }) => {
+      for (const run of runs) this.runs.set(run.uri, run);
+      this.changed.fire(undefined);
+    });
+    if (this.view.visible) await this.refresh();
+  }
+
+  /** Asks the server for the runs of every workspace folder. */
+  async refresh(): Promise<void> {
+    const client = await this.ctx.client();
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
+    if (!client || roots.length === 0) return;
+    this.loaded = true;
+    const result = await client.sendRequest(RunsRequest, { roots });
+    this.runs = new Map(result.runs.map((r) => [r.uri, r]));
+    this.notes = result.notes;
+    this.view.message = this.notes.length ? this.notes.slice(0, 2).join(' · ') : undefined;
+    this.changed.fire(undefined);
+  }
+
+  /** The runs listed now, for tests. */
+  entries(): RunEntry[] {
+    return [...this.runs.values()];
+  }
+
+  private refreshSoon(): void {
+    if (!this.loaded) return;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh(), REFRESH_AFTER_MS);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (node?.kind === 'run') return [];
+    if (node?.kind === 'folder') return node.runs.map((entry) => ({ kind: 'run', entry }));
+    const byFolder = new Map<string, RunEntry[]>();
+    for (const run of [...this.runs.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const folder = folderOf(run);
+      byFolder.set(folder, [...(byFolder.get(folder) ?? []), run]);
+    }
+    return [...byFolder].map(([label, runs]) => ({ kind: 'folder', label, runs }));
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'folder') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = vscode.ThemeIcon.Folder;
+      item.description = `${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`;
+      return item;
+    }
+    const { entry } = node;
+    const item = new vscode.TreeItem(entry.name.split('/').pop() ?? entry.name);
+    const state = stateOf(entry, Date.now());
+    item.id = entry.uri;
+    item.resourceUri = vscode.Uri.parse(entry.uri);
+    item.description = describe(entry.overview, state);
+    item.tooltip = tooltip(entry, state);
+    item.iconPath = iconOf(state);
+    item.contextValue = 'scalingLens.run';
+    item.command = { command: RunsCommands.showChart, title: 'Show Chart', arguments: [node] };
+    return item;
+  }
+
+  private registerCommands(): void {
+    const uris = (node: unknown, selection: unknown): vscode.Uri[] => {
+      const nodes = (Array.isArray(selection) && selection.length ? selection : [node]) as (Node | undefined)[];
+      const picked = nodes.flatMap((n) => (n?.kind === 'run' ? [n.entry] : n?.kind === 'folder' ? n.runs : []));
+      return [...new Set(picked.map((e) => e.uri))].map((u) => vscode.Uri.parse(u));
+    };
+    const one = (node: unknown) => uris(node, undefined)[0];
+    const register = (id: string, run: (node: unknown, selection: unknown) => unknown) =>
+      this.disposables.push(vscode.commands.registerCommand(id, run));
+    register(RunsCommands.refresh, () => this.refresh());
+    register(RunsCommands.fitTogether, (node, selection) => {
+      const members = uris(node, selection);
+      if (members.length === 0) return undefined;
+      const subject = members.length === 1 ? members[0] : vscode.Uri.parse(runSetUri(members.map(String)));
+      return vscode.commands.executeCommand(Commands.fit, subject);
+    });
+    register(
+      RunsCommands.showChart,
+      (node) => one(node) && vscode.commands.executeCommand(Commands.showChart, one(node)),
+    );
+    register(
+      RunsCommands.predictAt,
+      (node) => one(node) && vscode.commands.executeCommand(Commands.predictAt, one(node)),
+    );
+    register(RunsCommands.reveal, (node) => one(node) && vscode.commands.executeCommand('revealInExplorer', one(node)));
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+type RunState =
+  { kind: 'fitting' } | { kind: 'training'; agoMs: number } | { kind: 'finished' } | { kind: 'unfitted'; why: string };
+
+function stateOf(entry: RunEntry, now: number): RunState {
+  const o = entry.overview;
+  if (!o) return { kind: 'fitting' };
+  if (!o.prediction) return { kind: 'unfitted', why: o.problem ?? 'no law could be fitted' };
+  const ago = now - entry.modifiedMs;
+  return ago < TRAINING_WITHIN_MS ? { kind: 'training', agoMs: ago } : { kind: 'finished' };
+}
+
+/** The group a run is listed under: its folder under the workspace folder, or the workspace folder's own name. */
+function folderOf(run: RunEntry): string {
+  const parts = run.name.split('/');
+  if (parts.length > 1) return parts.slice(0, -1).join('/');
+  return vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(run.root))?.name ?? vscode.Uri.parse(run.root).path;
+}
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 90 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
+}
+
+/** The line beside a run's name: where it stands, and its prediction or why there is none. */
+function describe(o: RunOverview | undefined, state: RunState): string {
+  if (!o) return 'fitting…';
+  const now =
+    o.lastStep !== undefined && o.lastLoss !== undefined
+      ? `step ${formatCompact(o.lastStep)} · loss ${formatNumber(o.lastLoss, 4)}`
+      : `${o.rows} rows`;
+  if (state.kind === 'unfitted') return `${now} · cannot be fitted`;
+  const p = o.prediction!;
+  const band = Number.isFinite(p.low) ? ` [${formatNumber(p.low, 4)}, ${formatNumber(p.high, 4)}]` : '';
+  const when = state.kind === 'training' ? ` · training, updated ${ago(state.agoMs)}` : '';
+  return `${now} → L(${formatCompact(p.step)}) = ${formatNumber(p.value, 4)}${band}${when}`;
+}
+
+function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendText(entry.name);
+  md.appendMarkdown('\n\n');
+  const o = entry.overview;
+  const lines: string[] = [];
+  if (state.kind === 'fitting') lines.push('Fitting…');
+  if (state.kind === 'training') lines.push(`Training: updated ${ago(state.agoMs)}.`);
+  if (state.kind === 'finished') lines.push('Finished (not changed in the last 10 minutes).');
+  if (o?.format) lines.push(`Format: ${o.format}, ${o.rows} rows.`);
+  if (o?.prediction)
+    lines.push(
+      `Predicted by the ${o.prediction.law} law at step ${formatCompact(o.prediction.step)} (${o.prediction.why}); ` +
+        'the chart has the full fit.',
+    );
+  if (state.kind === 'unfitted') lines.push(`Cannot be fitted: ${state.why}`);
+  else if (o?.problem) lines.push(`Note: ${o.problem}`);
+  for (const line of lines) {
+    md.appendText(line);
+    md.appendMarkdown('\n\n');
+  }
+  return md;
+}
+
+function iconOf(state: RunState): vscode.ThemeIcon {
+  switch (state.kind) {
+    case 'fitting':
+      return new vscode.ThemeIcon('loading~spin');
+    case 'training':
+      return new vscode.ThemeIcon('pulse', new vscode.ThemeColor('charts.blue'));
+    case 'finished':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'));
+    case 'unfitted':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  }
+}

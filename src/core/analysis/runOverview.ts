@@ -1,0 +1,83 @@
+// One run at a glance, for a list of every run in a workspace (the Runs view): where it stands (last step, last
+// loss), what its own law predicts at the end of its schedule or at the target step, and why there is no prediction
+// when there is none. Each run is read and fitted alone, with few bootstrap replicates: a list of a thousand runs
+// must fill in seconds; the run's chart has the full analysis.
+import { readSources, type SourceOptions } from '../sources';
+import type { FileFormat } from '../table/types';
+import { analyseTables } from './analyse';
+import type { AnalysisOptions } from './options';
+import type { Analysis, LawId } from './types';
+
+export interface RunOverview {
+  /** The run's file or folder. */
+  path: string;
+  format?: FileFormat;
+  rows: number;
+  lastStep?: number;
+  lastLoss?: number;
+  prediction?: { step: number; value: number; low: number; high: number; law: LawId; why: string };
+  /** Why nothing is predicted (cannot be fitted, or a law the tool does not trust), or the first warning. */
+  problem?: string;
+  warnings: number;
+  errors: number;
+}
+
+/** Bootstrap replicates of a run's band in the overview (the run's own analysis uses the setting). */
+const OVERVIEW_BOOTSTRAP = 30;
+
+/** The overview of the run at `path` (a file or a run folder), named `name`. Never throws: problems are values. */
+export async function overviewOfRun(
+  path: string,
+  name: string,
+  options: Partial<AnalysisOptions>,
+  read: SourceOptions = {},
+): Promise<RunOverview> {
+  const { tables, problems } = await readSources([path], read);
+  for (const table of tables) table.run ??= name;
+  const quick: Partial<AnalysisOptions> = {
+    ...options,
+    // The automatic choice backtests every law (seconds per run); the overview fits the LR-annealing law, which
+    // the choice keeps unless the other law is clearly better, and the run's own fit says which was chosen.
+    law: options.law === undefined || options.law === 'auto' ? 'lr-annealing' : options.law,
+    bootstrapSamples: Math.min(options.bootstrapSamples ?? OVERVIEW_BOOTSTRAP, OVERVIEW_BOOTSTRAP),
+  };
+  const analysis = analyseTables(tables, quick);
+  const overview = summarise(path, analysis);
+  overview.errors += problems.filter((p) => p.severity === 'error').length;
+  return overview;
+}
+
+function summarise(path: string, analysis: Analysis): RunOverview {
+  const file = analysis.files[0];
+  const curve = analysis.curves.find((c) => c.metric === 'loss');
+  const count = (severity: string) => analysis.findings.filter((f) => f.severity === severity).length;
+  const overview: RunOverview = {
+    path,
+    format: file?.format,
+    rows: analysis.files.reduce((sum, f) => sum + f.rows, 0),
+    warnings: count('warning'),
+    errors: count('error'),
+  };
+  if (curve && curve.points.x.length > 0) {
+    const last = curve.points.x.length - 1;
+    overview.lastStep = curve.points.x[last];
+    overview.lastLoss = curve.points.observed[last];
+  }
+  const fit = analysis.fits[0];
+  const prediction = analysis.predictions.find((p) => p.metric === 'loss' && Number.isFinite(p.value));
+  if (fit && prediction)
+    overview.prediction = {
+      step: prediction.x,
+      value: prediction.value,
+      low: prediction.low,
+      high: prediction.high,
+      law: fit.law,
+      why: prediction.reason,
+    };
+  const first =
+    analysis.findings.find((f) => f.severity === 'error') ?? analysis.findings.find((f) => f.severity === 'warning');
+  if (!overview.prediction)
+    overview.problem = first?.message ?? (curve ? 'no law could be fitted' : 'no loss curve in this run');
+  else if (first) overview.problem = first.message;
+  return overview;
+}

@@ -1,0 +1,114 @@
+// DVCLive: a `dvclive/` folder (the Live(dir=...) folder) is one run; its `plots/metrics/**/*.tsv` hold one metric
+// each (columns `timestamp`, `step` and the metric), named by their path under plots/metrics (`train/loss`). Each TSV
+// is read by the text reader (so a bad line is reported with its line and column, and the rest read), and the
+// metrics are joined on step.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { extensionOf } from '../table/detect';
+import { MAX_COLUMNS } from '../table/limits';
+import { describeFsError, ProblemLog } from '../table/problems';
+import { readTable } from '../table/read';
+import type { ParseProblem, Table } from '../table/types';
+import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
+import { StepTableBuilder } from './stepTable';
+import { addColumnsByStep, withProblems } from './tableSeries';
+import type { Probe, Source, SourceOptions } from './types';
+
+const METRICS_DIR = join('plots', 'metrics');
+const PARAMS_FILE = 'params.yaml';
+/** Files DVCLive writes beside plots/: one of them (or the default folder name) tells a DVCLive folder. */
+const DVCLIVE_FILES = ['metrics.json', 'dvc.yaml', 'params.yaml', 'report.html', 'report.md'];
+/** Columns of a metric TSV that are not the metric. */
+const NOT_METRICS = new Set(['timestamp', 'step']);
+const MAX_DEPTH = 8;
+
+export const dvcliveSource: Source = {
+  format: 'dvclive',
+  recognise(probe: Probe): boolean {
+    if (!probe.isDirectory || !probe.entries.includes('plots')) return false;
+    // A DVC project's root has plots and a dvc.yaml too, and holds runs below it: it is entered, not one run.
+    if (probe.entries.includes('.dvc') || probe.entries.includes('dvc.lock')) return false;
+    return probe.name === 'dvclive' || probe.entries.some((e) => DVCLIVE_FILES.includes(e));
+  },
+  async read(path: string, options: SourceOptions): Promise<Table[]> {
+    const display = options.displayName ?? path;
+    const log = new ProblemLog(display);
+    // The run folder, or (forced) a plots/metrics folder itself.
+    const nested = (await stat(join(path, METRICS_DIR)).catch(() => null))?.isDirectory() === true;
+    const root = nested ? join(path, METRICS_DIR) : path;
+    const rootDisplay = nested ? join(display, METRICS_DIR) : display;
+    const builder = new StepTableBuilder(log);
+    const parts: ParseProblem[] = [];
+    let partCount = 0;
+    let bytesRead = 0;
+    for (const file of await metricFiles(root, log)) {
+      const tsv = await readTable(join(root, file), { ...options, displayName: join(rootDisplay, file) });
+      parts.push(...tsv.problems);
+      partCount += tsv.problemCount;
+      bytesRead += tsv.bytesRead;
+      addMetric(
+        builder,
+        tsv,
+        file
+          .replace(/\.tsv$/, '')
+          .split('\\')
+          .join('/'),
+        log,
+      );
+    }
+    // DVCLive writes the params the script logged beside plots/: their schedule hints.
+    const params = nested ? await readYamlFile(join(path, PARAMS_FILE), join(display, PARAMS_FILE), log, false) : null;
+    const hints = params?.ok === true ? hintsFromConfig(params.config) : null;
+    if (hints !== null) reportHints(hints, PARAMS_FILE, log);
+    const table = builder.finish({ format: 'dvclive', bytesRead });
+    return [withProblems(hints === null ? table : { ...table, hints }, parts, partCount)];
+  },
+};
+
+/** The TSV files under the metrics folder, as paths relative to it, sorted, within bounds. */
+async function metricFiles(root: string, log: ProblemLog): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (folder: string, prefix: string, depth: number): Promise<void> => {
+    let names: string[];
+    try {
+      names = (await readdir(folder)).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        log.addForFile('file-unreadable', 'error', 1, 1, describeFsError(error, folder));
+      return;
+    }
+    for (const name of names) {
+      if (files.length >= MAX_COLUMNS) return;
+      const rel = prefix === '' ? name : join(prefix, name);
+      const info = await stat(join(folder, name)).catch(() => null);
+      if (info?.isDirectory() === true) {
+        if (depth < MAX_DEPTH) await walk(join(folder, name), rel, depth + 1);
+      } else if (extensionOf(name) === 'tsv') files.push(rel);
+    }
+  };
+  await walk(root, '', 0);
+  return files;
+}
+
+/** A metric TSV's value column(s) as series: the metric under its path name (`path/column` if it holds several). */
+function addMetric(builder: StepTableBuilder, tsv: Table, name: string, log: ProblemLog): void {
+  const step = tsv.columns.findIndex((c) => c.name.trim().toLowerCase() === 'step');
+  if (step < 0) {
+    // An empty or unreadable file was already reported by the reader; a table without steps is said here.
+    if (tsv.columns.length > 0)
+      log.addForFile(
+        'metric-line-invalid',
+        'warning',
+        1,
+        1,
+        `${tsv.file}, line 1: no "step" column (columns: ${tsv.columns.map((c) => c.name).join(', ')}); ` +
+          'the metric is left out',
+      );
+    return;
+  }
+  const values = tsv.columns
+    .map((c, index) => ({ index, name: c.name }))
+    .filter((c) => !NOT_METRICS.has(c.name.trim().toLowerCase()));
+  const series = values.map((c) => ({ index: c.index, name: values.length === 1 ? name : `${name}/${c.name}` }));
+  addColumnsByStep(builder, tsv, step, series, log, tsv.file);
+}

@@ -1,0 +1,403 @@
+// MLflow's file store: `mlruns/<experiment>/<run>/` with `meta.yaml` (the run's name, its lifecycle stage),
+// `metrics/<key>` (one line per value: `<timestamp_ms> <value> <step>`; a key with '/' is a sub-folder) and
+// `params/<key>` (one value each). A run folder is one run named by its meta.yaml name (else its id); an experiment
+// folder and the store itself hold several, named by run (and experiment) name. Runs marked deleted are left out with
+// a note; a constant learning rate given only as a param becomes the LR column, said so; metrics logged without a
+// step (every step 0) are ordered by their timestamps, said so.
+//
+// MLflow's SQLite store (mlflow.db, the default since MLflow 3.7) is recognised and not read: the pure-JS or wasm
+// SQLite libraries (sql.js, the one well kept) load the whole database into memory, and a tracking database holds
+// every experiment's metrics, so memory would grow with the history of the whole store rather than the runs wanted;
+// Node 20, which VS Code runs extensions on, has no built-in SQLite. The message names the exports that work.
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseNumberCell } from '../table/number';
+import { describeFsError, ProblemLog } from '../table/problems';
+import { detectRoles, normaliseColumnName } from '../table/roles';
+import { MAX_COLUMNS } from '../table/limits';
+import { TableBuilder } from '../table/tableBuilder';
+import type { ParseProblem, Table } from '../table/types';
+import { DEFAULT_SCAN_LIMITS } from './scan';
+import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
+import { StepTableBuilder } from './stepTable';
+import { withProblems } from './tableSeries';
+import type { Probe, Source, SourceOptions } from './types';
+
+const META = 'meta.yaml';
+const RUN_ID = /^[0-9a-f]{32}$/;
+const SQLITE_MAGIC = 'SQLite format 3\0';
+/** Folders of a key tree walked at most (a key `a/b/c` is two folders deep). */
+const MAX_KEY_DEPTH = 8;
+/** A param's file is one value; more than this is not a learning rate or a step count. */
+const MAX_PARAM_BYTES = 4096;
+/** A metric line is under 100 bytes; a longer one (a binary file among the metrics) is not kept in memory. */
+const MAX_LINE_BYTES = 4096;
+
+/** Params whose constant value is the run's learning rate when it logged no LR metric (normalised names). */
+const LR_PARAMS = ['learning_rate', 'lr', 'base_lr', 'peak_lr', 'max_lr', 'initial_lr', 'init_lr'];
+
+type FolderKind = 'run' | 'experiment' | 'store';
+
+/** What a folder of the store is, from its entries. */
+function folderKind(name: string, entries: readonly string[]): FolderKind | null {
+  if (entries.includes(META)) {
+    if (entries.includes('metrics')) return 'run';
+    if (entries.some((e) => RUN_ID.test(e))) return 'experiment';
+    return null;
+  }
+  const experiments = entries.some((e) => /^\d+$/.test(e));
+  return experiments && (name === 'mlruns' || entries.includes('.trash')) ? 'store' : null;
+}
+
+export const mlflowSource: Source = {
+  format: 'mlflow',
+  recognise(probe: Probe): boolean {
+    if (probe.isDirectory) return folderKind(probe.name, probe.entries) !== null;
+    return probe.name === 'mlflow.db' && new TextDecoder().decode(probe.head.subarray(0, 16)) === SQLITE_MAGIC;
+  },
+  async read(path: string, options: SourceOptions): Promise<Table[]> {
+    const display = options.displayName ?? path;
+    const info = await stat(path).catch(() => null);
+    if (info === null || !info.isDirectory()) return [sqliteStore(display)];
+    const entries = await readdir(path).catch(() => [] as string[]);
+    const limit = options.scan?.maxRuns ?? DEFAULT_SCAN_LIMITS.maxRuns;
+    switch (folderKind(basename(path), entries)) {
+      case 'experiment':
+        return (await readExperiment(path, display, limit)).tables;
+      case 'store':
+        return readStore(path, display, entries, limit);
+      default: {
+        // A run folder, or any folder forced to be read as one.
+        const run = await readRun(path, display);
+        return [run.table];
+      }
+    }
+  },
+};
+
+/** The message for mlflow.db: what to export instead. */
+function sqliteStore(display: string): Table {
+  const log = new ProblemLog(display);
+  log.add(
+    'mlflow-db',
+    'error',
+    1,
+    1,
+    `${display} is MLflow's SQLite store, which is not read directly (it holds every experiment's history). Point ` +
+      'MLflow at a file store (MLFLOW_TRACKING_URI=file:./mlruns) and open mlruns/, or export each run: the MLflow ' +
+      'UI\'s chart "Download CSV", or MlflowClient().get_metric_history(run_id, key) written to a CSV of step and ' +
+      'value columns',
+  );
+  return new TableBuilder(log).finish({ format: 'mlflow', headerLine: 0, bytesRead: 0 });
+}
+
+interface RunRead {
+  table: Table;
+  /** The run's name from meta.yaml (or its id). */
+  name: string;
+  deleted: boolean;
+}
+
+/** One run folder: meta.yaml, metrics/, params/. */
+async function readRun(path: string, display: string): Promise<RunRead> {
+  const log = new ProblemLog(display);
+  const meta = await readMeta(path, display, log);
+  const name = meta.name ?? (await readText(join(path, 'tags', 'mlflow.runName'))) ?? basename(path);
+  if (meta.deleted) {
+    log.addForFile('mlflow-run-deleted', 'info', 1, 1, `run "${name}" is marked deleted in MLflow; it is left out`);
+    const table = new TableBuilder(log).finish({ format: 'mlflow', headerLine: 0, bytesRead: 0 });
+    return { table: { ...table, run: name }, name, deleted: true };
+  }
+  const builder = new StepTableBuilder(log);
+  const parts: ParseProblem[] = [];
+  let partCount = 0;
+  let bytesRead = 0;
+  const stepless: string[] = [];
+  for (const key of await keysUnder(join(path, 'metrics'), log)) {
+    const file = join(display, 'metrics', key);
+    const fileLog = new ProblemLog(file);
+    const points = await readMetricFile(join(path, 'metrics', key), file, fileLog);
+    parts.push(...fileLog.sorted());
+    partCount += fileLog.count;
+    bytesRead += points.bytes;
+    if (addPoints(builder, key, points)) stepless.push(key);
+  }
+  if (stepless.length > 0)
+    log.addForFile(
+      'mlflow-steps-missing',
+      'info',
+      1,
+      1,
+      `${quoteList(stepless)} logged no step (every step 0): their values are ordered by timestamp and numbered ` +
+        '1, 2, 3, … as steps; log with step= for a schedule-aware fit',
+    );
+  const params = await readParams(join(path, 'params'), log);
+  const hints = hintsFromConfig(params);
+  if (hints !== null) reportHints(hints, 'MLflow params', log);
+  const built = builder.finish({ format: 'mlflow', bytesRead, run: name });
+  const table = withLrParam(hints === null ? built : { ...built, hints }, params, display);
+  return { table: withProblems(table, parts, partCount), name, deleted: false };
+}
+
+/** The run's name and lifecycle stage; a meta.yaml that cannot be read is a warning and the run is still read. */
+async function readMeta(path: string, display: string, log: ProblemLog): Promise<{ name?: string; deleted: boolean }> {
+  const read = await readYamlFile(join(path, META), join(display, META), log);
+  if (!read.ok || read.config === null || typeof read.config !== 'object') return { deleted: false };
+  const meta = read.config as Record<string, unknown>;
+  const name = [meta.run_name, meta.name, meta.run_id, meta.run_uuid].find(
+    (v): v is string => typeof v === 'string' && v.trim() !== '',
+  );
+  return { name, deleted: meta.lifecycle_stage === 'deleted' };
+}
+
+/** A small text file's content, trimmed; null when absent, unreadable or too large. */
+async function readText(path: string): Promise<string | null> {
+  const info = await stat(path).catch(() => null);
+  if (info === null || !info.isFile() || info.size > MAX_PARAM_BYTES) return null;
+  const text = await readFile(path, 'utf8').catch(() => null);
+  return text === null ? null : text.trim();
+}
+
+/** The key names of a metrics/ or params/ tree (`train/loss` for metrics/train/loss), sorted, within bounds. */
+async function keysUnder(root: string, log: ProblemLog): Promise<string[]> {
+  const keys: string[] = [];
+  const walk = async (folder: string, prefix: string, depth: number): Promise<void> => {
+    let names: string[];
+    try {
+      names = (await readdir(folder)).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        log.addForFile('file-unreadable', 'error', 1, 1, describeFsError(error, folder));
+      return;
+    }
+    for (const name of names) {
+      if (keys.length >= MAX_COLUMNS) return;
+      const key = prefix === '' ? name : `${prefix}/${name}`;
+      const info = await stat(join(folder, name)).catch(() => null);
+      if (info?.isDirectory() === true) {
+        if (depth < MAX_KEY_DEPTH) await walk(join(folder, name), key, depth + 1);
+      } else keys.push(key); // a file, or an entry that cannot be stat'ed: its read says why
+    }
+  };
+  await walk(root, '', 0);
+  return keys;
+}
+
+/** Params as a record of key -> text (a key with '/' as in MLflow). */
+async function readParams(root: string, log: ProblemLog): Promise<Record<string, string>> {
+  const params: Record<string, string> = {};
+  for (const key of await keysUnder(root, log)) {
+    const value = await readText(join(root, key));
+    if (value !== null) params[key] = value;
+  }
+  return params;
+}
+
+/** A metric file's points, in file order. */
+interface MetricPoints {
+  timestamps: number[];
+  values: number[];
+  steps: number[];
+  lines: number[];
+  bytes: number;
+}
+
+/**
+ * Reads `<timestamp_ms> <value> <step>` lines (MLflow before 1.0 wrote no step: 0), streaming. A line that is not
+ * that is reported with its line and the column of the field at fault, and the rest read. A last line without its
+ * newline is a value MLflow is still writing: it is read next time, once complete.
+ */
+async function readMetricFile(path: string, display: string, log: ProblemLog): Promise<MetricPoints> {
+  const points: MetricPoints = { timestamps: [], values: [], steps: [], lines: [], bytes: 0 };
+  let lineNo = 0;
+  try {
+    for await (const line of completeLines(path)) {
+      lineNo++;
+      points.bytes += (line?.length ?? MAX_LINE_BYTES) + 1;
+      if (line === null) {
+        log.add(
+          'metric-line-invalid',
+          'warning',
+          lineNo,
+          1,
+          `${display}, line ${lineNo}: over ${MAX_LINE_BYTES} bytes, not a metric line; it is left out`,
+        );
+        continue;
+      }
+      if (line.trim() === '') continue;
+      const parsed = parseMetricLine(line);
+      if ('error' in parsed) {
+        const where = `${display}, line ${lineNo}, column ${parsed.column}`;
+        log.add(
+          'metric-line-invalid',
+          'warning',
+          lineNo,
+          parsed.column,
+          `${where}: ${parsed.error}; the line is left out`,
+        );
+        continue;
+      }
+      points.timestamps.push(parsed.timestamp);
+      points.values.push(parsed.value);
+      points.steps.push(parsed.step);
+      points.lines.push(lineNo);
+    }
+  } catch (error) {
+    log.addForFile('file-unreadable', 'error', Math.max(1, lineNo), 1, describeFsError(error, display));
+  }
+  return points;
+}
+
+/** The newline-ended lines of a file, streaming; a line over MAX_LINE_BYTES comes as null, its bytes not kept. */
+async function* completeLines(path: string): AsyncGenerator<string | null> {
+  let carry: Buffer[] = [];
+  let carried = 0;
+  let overlong = false;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let end = chunk.indexOf(10, start); end >= 0; end = chunk.indexOf(10, start)) {
+      const part = chunk.subarray(start, end);
+      yield overlong || carried + part.length > MAX_LINE_BYTES
+        ? null
+        : Buffer.concat([...carry, part]).toString('utf8');
+      carry = [];
+      carried = 0;
+      overlong = false;
+      start = end + 1;
+    }
+    const rest = chunk.subarray(start);
+    if (carried + rest.length > MAX_LINE_BYTES) overlong = true;
+    if (overlong) {
+      carry = [];
+      carried = 0;
+    } else if (rest.length > 0) {
+      carry.push(Buffer.from(rest));
+      carried += rest.length;
+    }
+  }
+}
+
+type MetricLine = { timestamp: number; value: number; step: number } | { error: string; column: number };
+
+/** One line of a metric file; the column (1-based) of the field at fault when it is not one. */
+export function parseMetricLine(line: string): MetricLine {
+  const fields: { text: string; column: number }[] = [];
+  for (const m of line.matchAll(/\S+/g)) fields.push({ text: m[0], column: (m.index ?? 0) + 1 });
+  if (fields.length < 2 || fields.length > 3)
+    return {
+      error: `expected "<timestamp> <value> <step>", found ${fields.length} field(s)`,
+      column: fields[3]?.column ?? 1,
+    };
+  const timestamp = Number(fields[0].text);
+  if (!Number.isFinite(timestamp))
+    return { error: `the timestamp "${fields[0].text.slice(0, 40)}" is not a number`, column: fields[0].column };
+  const value = parseNumberCell(fields[1].text);
+  if (value === null || value.suffix !== undefined)
+    return { error: `the value "${fields[1].text.slice(0, 40)}" is not a number`, column: fields[1].column };
+  const step = fields.length === 3 ? Number(fields[2].text) : 0;
+  if (!Number.isSafeInteger(step) || step < 0)
+    return { error: `the step "${fields[2].text.slice(0, 40)}" is not a whole number`, column: fields[2].column };
+  return { timestamp, value: value.value, step };
+}
+
+/**
+ * Adds a metric's points to the builder. A metric with more than one value and every step 0 was logged without
+ * steps: its values are numbered 1, 2, 3, … in timestamp order (file order among equal times). Returns whether so.
+ */
+function addPoints(builder: StepTableBuilder, key: string, p: MetricPoints): boolean {
+  const n = p.values.length;
+  const stepless = n > 1 && p.steps.every((s) => s === 0);
+  if (!stepless) {
+    for (let i = 0; i < n; i++) builder.add(key, p.steps[i], p.values[i], p.lines[i]);
+    return false;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p.timestamps[a] - p.timestamps[b] || a - b);
+  order.forEach((i, rank) => builder.add(key, rank + 1, p.values[i], p.lines[i]));
+  return true;
+}
+
+/** The table with a constant LR column from a learning-rate param, when no metric is taken as the LR; said so. */
+function withLrParam(table: Table, params: Record<string, string>, display: string): Table {
+  if (table.rowCount === 0 || detectRoles(table).roles.lr !== undefined) return table;
+  const key = Object.keys(params).find((k) => LR_PARAMS.includes(normaliseColumnName(k)));
+  if (key === undefined) return table;
+  const parsed = parseNumberCell(params[key]);
+  if (parsed === null || !(parsed.value > 0) || !Number.isFinite(parsed.value)) return table;
+  const log = new ProblemLog(display);
+  log.addForFile(
+    'mlflow-lr-param',
+    'info',
+    1,
+    1,
+    `no learning-rate metric was logged: the param ${key} = ${parsed.value} is taken as a constant learning rate at ` +
+      'every step; log the LR as a metric if the schedule changed it',
+  );
+  const values = new Float64Array(table.rowCount).fill(parsed.value);
+  const column = { name: key, values, numericCount: table.rowCount, textCount: 0, emptyCount: 0, suffixes: [] };
+  return withProblems({ ...table, columns: [...table.columns, column] }, log.sorted(), log.count);
+}
+
+/** The runs of an experiment folder, each named by its run name (made unique with its id); deleted runs noted. */
+async function readExperiment(
+  path: string,
+  display: string,
+  limit: number,
+): Promise<{ tables: Table[]; name: string }> {
+  const log = new ProblemLog(display);
+  const meta = await readYamlFile(join(path, META), join(display, META), log);
+  const config = meta.ok && meta.config !== null && typeof meta.config === 'object' ? meta.config : {};
+  const expName = (config as Record<string, unknown>).name;
+  const name = typeof expName === 'string' && expName.trim() !== '' ? expName : basename(path);
+  const ids = (await readdir(path).catch(() => [] as string[])).filter((e) => RUN_ID.test(e)).sort();
+  const runs: RunRead[] = [];
+  for (const id of ids.slice(0, limit)) {
+    const info = await stat(join(path, id)).catch(() => null);
+    if (info?.isDirectory() === true) runs.push(await readRun(join(path, id), join(display, id)));
+  }
+  const kept = runs.filter((r) => !r.deleted);
+  const taken = new Map<string, number>();
+  for (const r of kept) taken.set(r.name, (taken.get(r.name) ?? 0) + 1);
+  const tables: Table[] = kept.map((r) => ({
+    ...r.table,
+    run: taken.get(r.name)! > 1 ? `${r.name}-${idOf(r)}` : r.name,
+  }));
+  const deleted = runs.filter((r) => r.deleted).map((r) => r.name);
+  if (deleted.length > 0)
+    log.addForFile(
+      'mlflow-run-deleted',
+      'info',
+      1,
+      1,
+      `${deleted.length} run(s) marked deleted in MLflow are left out (${quoteList(deleted)})`,
+    );
+  if (ids.length > limit)
+    log.addForFile('scan-limited', 'warning', 1, 1, `only the first ${limit} of ${ids.length} runs are read`);
+  if (log.count === 0) return { tables, name };
+  // Notes about the experiment go on its first run, or on a table of their own when no run is left.
+  if (tables.length === 0)
+    return { tables: [new TableBuilder(log).finish({ format: 'mlflow', headerLine: 0, bytesRead: 0 })], name };
+  tables[0] = withProblems(tables[0], log.sorted(), log.count);
+  return { tables, name };
+}
+
+/** A run's id, short: the folder name's first 8 characters. */
+function idOf(run: RunRead): string {
+  return basename(run.table.file).slice(0, 8);
+}
+
+/** The store (mlruns/): every experiment folder but the trash; runs named `<experiment>/<run>`. */
+async function readStore(path: string, display: string, entries: readonly string[], limit: number): Promise<Table[]> {
+  const tables: Table[] = [];
+  for (const id of entries.filter((e) => /^\d+$/.test(e)).sort((a, b) => Number(a) - Number(b))) {
+    if (tables.length >= limit) break;
+    const experiment = await readExperiment(join(path, id), join(display, id), limit - tables.length);
+    for (const t of experiment.tables) tables.push({ ...t, run: `${experiment.name}/${t.run ?? id}` });
+  }
+  return tables;
+}
+
+function quoteList(names: readonly string[], max = 5): string {
+  const shown = names.slice(0, max).map((n) => JSON.stringify(n.slice(0, 60)));
+  return shown.join(', ') + (names.length > max ? `, and ${names.length - max} more` : '');
+}

@@ -1,0 +1,64 @@
+// Sample values of each column, for the "Select Columns and Law" picker: read from the head of the file only (at most
+// SAMPLE_BYTES, whatever its size), with the same reader as the fit, so a column is shown as the fit will read it.
+import { open } from 'node:fs/promises';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseBytes, textAt, type Column } from '../core/table';
+import { formatNumber } from '../core/util/format';
+
+/** How much of a file the samples are read from: a few hundred rows of a typical log. */
+const SAMPLE_BYTES = 64 * 1024;
+/** Values shown per column. */
+const SAMPLES_PER_COLUMN = 3;
+
+/**
+ * The first values of each of `columns` (names as the analysis gave them), in that order; an empty list for a column
+ * the head of the file has no value of. Never throws: an unreadable file gives empty lists.
+ */
+export async function columnSamples(
+  path: string,
+  document: TextDocument | undefined,
+  columns: string[],
+): Promise<string[][]> {
+  const head = document ? Buffer.from(document.getText().slice(0, SAMPLE_BYTES), 'utf8') : await fileHead(path);
+  if (!head) return columns.map(() => []);
+  const table = parseBytes(completeLines(head), { fileName: path, displayName: path });
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
+  return columns.map((name) => {
+    const column = byName.get(name);
+    return column ? firstValues(column, table.rowCount) : [];
+  });
+}
+
+/** The first SAMPLE_BYTES of a file on disk, or undefined when it cannot be read. */
+async function fileHead(path: string): Promise<Buffer | undefined> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(SAMPLE_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bytes up to the last line break: a line cut by the byte limit would read as a malformed row. */
+function completeLines(head: Buffer): Buffer {
+  if (head.length < SAMPLE_BYTES) return head;
+  const end = head.lastIndexOf(0x0a);
+  return end > 0 ? head.subarray(0, end + 1) : head;
+}
+
+/** A column's first non-empty cells as the user would read them. */
+function firstValues(column: Column, rows: number): string[] {
+  const values: string[] = [];
+  for (let row = 0; row < rows && values.length < SAMPLES_PER_COLUMN; row++) {
+    const text = textAt(column, row);
+    if (text !== undefined) values.push(text);
+    else if (!Number.isNaN(column.values[row])) values.push(formatNumber(column.values[row], 6));
+  }
+  return values;
+}

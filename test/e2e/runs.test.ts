@@ -1,0 +1,120 @@
+// Folders of runs as a user meets them, in a real browser against the real VS Code host: right-click a folder and
+// choose "Fit Scaling Law", and read every run of the workspace in the Runs view, in a dark and a light theme.
+// Screenshots go to .vscode-test/shots/ (look at them when changing the view).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
+import { REPO } from '../helpers/shared';
+
+const SHOTS = join(REPO, '.vscode-test', 'shots');
+let host: VsCodeHost | undefined;
+let workspace = '';
+
+/** A run logged under a schedule, from the LR-annealing law with known parameters and a little noise. */
+function run(schedule: (step: number) => number, steps: number): string {
+  let s1 = 0;
+  let momentum = 0;
+  let s2 = 0;
+  let previous = schedule(1);
+  const rows = ['step,lr,loss'];
+  for (let step = 1; step <= steps; step++) {
+    const lr = schedule(step);
+    s1 += lr;
+    momentum = 0.999 * momentum + (previous - lr);
+    s2 += momentum;
+    previous = lr;
+    const loss = 2.6 + 0.1 * Math.pow(s1, -0.5) - 0.6 * s2 + 0.003 * Math.sin(step * 12.9898);
+    if (step % 50 === 0) rows.push(`${step},${lr.toPrecision(6)},${loss.toFixed(5)}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-runs-ui-'));
+  const peak = 3e-4;
+  const runs: Record<string, string> = {
+    'sweep/constant.csv': run(() => peak, 8000),
+    'sweep/cosine.csv': run((s) => peak * (0.55 + 0.45 * Math.cos((Math.PI * s) / 8000)), 8000),
+    'ablations/wsd.csv': run((s) => (s < 6000 ? peak : peak * (1 - (0.9 * (s - 6000)) / 2000)), 8000),
+  };
+  for (const [rel, text] of Object.entries(runs)) {
+    mkdirSync(join(workspace, rel, '..'), { recursive: true });
+    writeFileSync(join(workspace, rel), text);
+  }
+  writeFileSync(join(workspace, 'sweep', 'config.yaml'), 'lr: 3e-4\n');
+  host = await startHost({
+    workspace,
+    extensionDevelopmentPath: REPO,
+    settings: { 'scalingLens.fit.bootstrapSamples': 40, 'workbench.colorTheme': 'Default Dark Modern' },
+  });
+  await host.waitForExtensionHost();
+  await setTheme('Dark Modern');
+});
+
+after(async () => {
+  await host?.stop();
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
+});
+
+function page() {
+  assert.ok(host, 'host started');
+  return host.page;
+}
+
+async function setTheme(theme: string): Promise<void> {
+  const row = page().locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page().keyboard.press('Escape');
+    await host!.executeCommand('Preferences: Color Theme');
+    await page().locator('.quick-input-widget .quick-input-box input').fill(theme);
+    try {
+      await row.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+  await page().keyboard.press('Enter');
+  await page().waitForTimeout(1500);
+}
+
+test(
+  'right-click a folder and choose "Fit Scaling Law": its runs are fitted together',
+  { timeout: 180_000 },
+  async () => {
+    const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'sweep' }).first();
+    await row.waitFor({ timeout: 30000 });
+    const item = page().getByRole('menuitem', { name: 'Fit Scaling Law' });
+    // Menu contributions arrive a moment after the extension host starts: retry the right-click until ours is there.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await row.click({ button: 'right' });
+      if (await item.isVisible({ timeout: 1500 }).catch(() => false)) break;
+      await page().keyboard.press('Escape');
+    }
+    await host!.screenshot(join(SHOTS, 'runs-1-folder-menu.png'));
+    await item.click();
+    const toast = page().locator('.notifications-toasts .notification-list-item-message', { hasText: 'fit' }).first();
+    await toast.waitFor({ timeout: 90000 });
+    assert.match(await toast.innerText(), /Scaling Lens: .*1 fit/);
+    await host!.screenshot(join(SHOTS, 'runs-2-folder-fitted.png'));
+  },
+);
+
+test('the Runs view lists every run with where it stands and its prediction', { timeout: 240_000 }, async () => {
+  const header = page().locator('.pane-header', { hasText: 'Scaling Lens Runs' }).first();
+  await header.waitFor({ timeout: 30000 });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  const rows = page().locator('.pane-body .monaco-list-row', { hasText: '→ L(' });
+  for (let i = 0; i < 240 && (await rows.count()) < 3; i++) await page().waitForTimeout(500);
+  assert.equal(await rows.count(), 3, 'three runs with a prediction');
+  const text = (await rows.allInnerTexts()).join('\n');
+  assert.match(text, /constant[\s\S]*step 8k · loss \d\.\d+ → L\(16k\) = \d\.\d+ \[/);
+  await host!.screenshot(join(SHOTS, 'runs-3-view-dark.png'));
+  await setTheme('Light Modern');
+  await host!.screenshot(join(SHOTS, 'runs-4-view-light.png'));
+  await setTheme('Dark Modern');
+});

@@ -1,0 +1,124 @@
+// DVCLive: the dvclive/ folder is one run; its plots/metrics/**/*.tsv (one metric each) are joined on step and named
+// by their path; a bad line is reported with its line and column, and a folder without metrics says so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSources } from '../../../src/core/sources';
+import { dvcliveSource } from '../../../src/core/sources/dvclive';
+import { analyseFiles } from '../../../src/core/analysis/analyse';
+import { detectRoles } from '../../../src/core/table/roles';
+import type { Table } from '../../../src/core/table/types';
+import { constantLr, cosineLr, lawCurve, writeDvclive, writeFile, type RunPoint } from '../../helpers/frameworkRuns';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'sl-dvclive-'));
+const values = (t: Table, name: string): (number | null)[] => {
+  const c = t.columns.find((x) => x.name === name);
+  assert.ok(c, `column ${name} in ${t.columns.map((x) => x.name).join(', ')}`);
+  return Array.from(c.values, (v) => (Number.isNaN(v) ? null : v));
+};
+const metrics = (points: readonly RunPoint[]) => ({
+  'train/loss': points.map((p) => ({ step: p.step, value: p.loss + 0.01 })),
+  'eval/loss': points.filter((_, i) => i % 2 === 1).map((p) => ({ step: p.step, value: p.loss })),
+  lr: points.map((p) => ({ step: p.step, value: p.lr })),
+});
+
+test('the metric files join on step, named by their path under plots/metrics; a metric not logged at a step is empty', async () => {
+  const dir = writeDvclive(join(tmp(), 'dvclive'), metrics(lawCurve(constantLr, 600, 100)));
+  const { tables } = await readSources([dir]);
+  assert.equal(tables.length, 1);
+  const t = tables[0];
+  assert.equal(t.format, 'dvclive');
+  assert.equal(t.run, 'dvclive');
+  assert.deepEqual(values(t, 'step'), [100, 200, 300, 400, 500, 600]);
+  assert.deepEqual(
+    values(t, 'eval/loss').map((v) => v !== null),
+    [false, true, false, true, false, true],
+  );
+  const roles = detectRoles(t).roles;
+  assert.equal(t.columns[roles.loss as number].name, 'eval/loss');
+  assert.equal(t.columns[roles.lr as number].name, 'lr');
+  assert.ok(!t.problems.some((p) => p.severity !== 'info'), JSON.stringify(t.problems));
+});
+
+test('recognised as a folder holding plots/ beside what DVCLive writes, or named dvclive; never a lone plots folder', () => {
+  const probe = (name: string, entries: string[]) =>
+    dvcliveSource.recognise({ path: name, name, isDirectory: true, head: new Uint8Array(0), entries, scanned: true });
+  assert.ok(probe('dvclive', ['plots']));
+  assert.ok(probe('live', ['metrics.json', 'plots', 'report.html']));
+  assert.ok(!probe('results', ['plots', 'figure.png']));
+  assert.ok(!probe('dvclive', ['metrics.json']));
+  assert.ok(!probe('project', ['.dvc', 'dvc.lock', 'dvc.yaml', 'params.yaml', 'plots']), "a DVC project's root");
+});
+
+test('older TSVs without a timestamp column, and params.yaml hints, are read', async () => {
+  const dir = join(tmp(), 'dvclive');
+  writeFile(join(dir, 'plots', 'metrics', 'loss.tsv'), 'step\tloss\n49\t3.0\n99\t2.9\n');
+  writeFile(join(dir, 'params.yaml'), 'epochs: 3\nmax_steps: 150\n');
+  const [t] = (await readSources([dir])).tables;
+  assert.deepEqual(values(t, 'loss'), [3.0, 2.9]);
+  assert.equal(t.hints?.maxSteps, 150);
+});
+
+test('a bad line in a metric file is reported with file, line and column; the rest of the run is read', async () => {
+  const dir = writeDvclive(join(tmp(), 'dvclive'), metrics(lawCurve(constantLr, 600, 100)));
+  writeFile(
+    join(dir, 'plots', 'metrics', 'train', 'loss.tsv'),
+    'timestamp\tstep\tloss\n1\t100\t3.0\n2\t200\tgarbage\n3\t300\t2.8\n4\t\t2.7\n',
+  );
+  const [t] = (await readSources([dir])).tables;
+  assert.deepEqual(values(t, 'train/loss').slice(0, 3), [3.0, null, 2.8]);
+  assert.equal(values(t, 'lr').length, 6, 'the other metrics are all read');
+  const file = join(dir, 'plots', 'metrics', 'train', 'loss.tsv');
+  const text = t.problems.find((p) => p.code === 'cell-not-numeric');
+  assert.deepEqual([text?.file, text?.line, text?.column], [file, 3, 7]);
+  const stepless = t.problems.find((p) => p.code === 'metric-line-invalid');
+  assert.equal(stepless?.line, 5);
+  assert.match(stepless.message, /loss\.tsv, line 5: 1 row\(s\) have values but no number in the "step" column/);
+});
+
+test('a folder without metrics says no scalars yet; an unreadable metric file is an error naming it', async () => {
+  const root = tmp();
+  const empty = join(root, 'dvclive');
+  mkdirSync(join(empty, 'plots', 'images'), { recursive: true });
+  writeFile(join(empty, 'metrics.json'), '{}');
+  const [e] = (await readSources([empty])).tables;
+  assert.equal(e.rowCount, 0);
+  assert.ok(e.problems.some((p) => p.code === 'no-data-rows'));
+  const dir = writeDvclive(join(root, 'other'), { loss: [{ step: 1, value: 3 }] });
+  symlinkSync(join(root, 'nowhere.tsv'), join(dir, 'plots', 'metrics', 'lr.tsv'));
+  const [t] = (await readSources([dir])).tables;
+  assert.deepEqual(values(t, 'loss'), [3]);
+  const unreadable = t.problems.find((p) => p.code === 'file-unreadable');
+  assert.equal(unreadable?.file, join(dir, 'plots', 'metrics', 'lr.tsv'));
+});
+
+test('a TSV without a step column is left out with a warning naming it', async () => {
+  const dir = writeDvclive(join(tmp(), 'dvclive'), { loss: [{ step: 1, value: 3 }] });
+  writeFile(join(dir, 'plots', 'metrics', 'acc.tsv'), 'timestamp\tacc\n1\t0.5\n');
+  const [t] = (await readSources([dir])).tables;
+  assert.deepEqual(
+    t.columns.map((c) => c.name),
+    ['step', 'loss'],
+  );
+  assert.match(t.problems.find((p) => p.code === 'metric-line-invalid')?.message ?? '', /acc\.tsv, line 1: no "step"/);
+});
+
+test('fit on DVCLive runs in a folder: two fitted, the third predicted', async () => {
+  const root = tmp();
+  writeDvclive(join(root, 'constant', 'dvclive'), metrics(lawCurve(constantLr)));
+  writeDvclive(join(root, 'cosine', 'dvclive'), metrics(lawCurve(cosineLr(6000))));
+  writeDvclive(join(root, 'short', 'dvclive'), metrics(lawCurve(cosineLr(4000), 4000)));
+  const analysis = await analyseFiles([root], {
+    law: 'lr-annealing',
+    fitOn: ['constant/dvclive', 'cosine/dvclive'],
+    bootstrapSamples: 0,
+  });
+  const fit = analysis.fits[0];
+  assert.ok(fit, JSON.stringify(analysis.findings.map((f) => f.message)));
+  assert.ok(Math.abs(fit.params.L0 - 2.5) < 0.01, JSON.stringify(fit.params));
+  const heldout = analysis.curves.find((c) => c.name === 'short/dvclive');
+  assert.equal(heldout?.role, 'heldout');
+  assert.ok(heldout.metrics !== undefined && heldout.metrics.predE < 0.001);
+});

@@ -1,0 +1,83 @@
+// Getting started, without a VS Code: the manifest's walkthrough and icon, the icon generator, and the values
+// "Predict at..." accepts. (The walkthrough, the hint and the picker in a real VS Code: test/vscode/start.test.ts.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { iconPng } from '../../scripts/generate-icon';
+import { parseTargetValue } from '../../src/client/targetValue';
+import { REPO } from '../helpers/shared';
+
+interface Manifest {
+  icon?: string;
+  contributes: {
+    commands: { command: string }[];
+    menus: { commandPalette: { command: string; when?: string }[] };
+    walkthroughs: {
+      id: string;
+      steps: { id: string; description: string; media: { markdown?: string; image?: string } }[];
+    }[];
+  };
+}
+
+const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Manifest;
+
+test('the committed icon is exactly what the generator draws, a 128×128 PNG', () => {
+  const committed = readFileSync(join(REPO, manifest.icon ?? 'media/icon.png'));
+  assert.ok(committed.equals(iconPng()), 'media/icon.png differs from the generator: run npm run icon');
+  assert.equal(committed.subarray(1, 4).toString('latin1'), 'PNG');
+  assert.equal(committed.readUInt32BE(16), 128);
+  assert.equal(committed.readUInt32BE(20), 128);
+});
+
+test('every walkthrough step has its media, and every link runs a command that exists with an example that exists', () => {
+  const [walkthrough] = manifest.contributes.walkthroughs;
+  assert.ok(walkthrough.steps.length >= 5);
+  const ours = new Set(manifest.contributes.commands.map((c) => c.command));
+  const seen = new Set<string>();
+  for (const step of walkthrough.steps) {
+    const media = step.media.markdown ?? step.media.image;
+    assert.ok(media && existsSync(join(REPO, media)), `${step.id}: media ${media} is missing`);
+    const links = [...step.description.matchAll(/\(command:([\w.]+)(?:\?([^)]*))?\)/g)];
+    assert.ok(links.length > 0, `${step.id} has no button`);
+    for (const [, command, args] of links) {
+      seen.add(command);
+      assert.ok(ours.has(command) || command.startsWith('workbench.'), `${step.id}: unknown command ${command}`);
+      if (command === 'scalingLens.openExample' && args) {
+        const [file] = JSON.parse(decodeURIComponent(args)) as string[];
+        assert.ok(existsSync(join(REPO, 'examples', file)), `${step.id}: example ${file} is missing`);
+      }
+    }
+  }
+  // The steps show fit, chart and Predict at on an example, and the way to map a file's columns.
+  for (const command of ['openExample', 'fit', 'showChart', 'predictAt', 'selectColumns'])
+    assert.ok(seen.has(`scalingLens.${command}`), `no step runs scalingLens.${command}`);
+});
+
+test('the package ships the examples the walkthrough opens and the media it shows', () => {
+  const ignore = readFileSync(join(REPO, '.vscodeignore'), 'utf8').split('\n');
+  assert.ok(ignore.includes('!examples/**'));
+  assert.ok(ignore.includes('!media/**'));
+});
+
+test('Fit Scaling Law is in the palette with no file open; the file commands only with a run file', () => {
+  const palette = manifest.contributes.menus.commandPalette;
+  assert.equal(
+    palette.find((p) => p.command === 'scalingLens.fit'),
+    undefined,
+    'no when clause hides Fit from the palette',
+  );
+  for (const entry of palette) assert.match(entry.when ?? '', /resourceExtname/);
+});
+
+test('a multiple of D_p is accepted as 4, 4x, 4× or x4; other targets take numbers with suffixes', () => {
+  for (const text of ['4', '4x', '4X', '4×', '4 x', 'x4', '× 4', ' 4x '])
+    assert.equal(parseTargetValue('dataMultiplier', text), 4, text);
+  assert.equal(parseTargetValue('dataMultiplier', '1.5x'), 1.5);
+  for (const text of ['', 'x', '0x', '-2x', 'abc', '4xx', 'nan', 'infx'])
+    assert.equal(parseTargetValue('dataMultiplier', text), undefined, text);
+  assert.equal(parseTargetValue('step', '200k'), 200_000);
+  assert.equal(parseTargetValue('dataValue', '120B'), 120e9);
+  assert.equal(parseTargetValue('compute', '1e24'), 1e24);
+  assert.equal(parseTargetValue('step', '4x'), undefined);
+});
