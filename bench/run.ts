@@ -3,7 +3,7 @@
 //
 //   tsx bench/run.ts            full run (~10 min on 2 cores; workloads generated once into bench/workloads/)
 //   tsx bench/run.ts --quick    smoke run on tiny workloads (~30 s), e.g. from a test
-//   --only=parse,lr,chinchilla,lsp,panel,mpl,tensorboard,runs   a subset
+//   --only=parse,lr,chinchilla,lsp,panel,mpl,tensorboard,runs,live   a subset
 //
 // Fairness: every parser runs in its own fresh process (so peak RSS is its own), timed around the parse only; the
 // fits run bundled with esbuild (as the CLI and server ship), scipy in its own process, both timed around the fits
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import type { ParseMode, ParseOutcome } from './parseChild';
 import type { LspOutcome } from './lspChild';
+import { liveBench } from './live';
 import { panelBench } from './panel';
 import { runsViewBench } from './runsView';
 import { BUILD_DIR, REPO_DIR, RESULTS_DIR } from './paths';
@@ -309,6 +310,14 @@ async function main(): Promise<void> {
       run: () => (log('7. TensorBoard event files'), tensorboardBench(bundle('tensorboardChild.ts'), { quick, log })),
     },
     { name: 'runs', run: () => runsViewBench({ quick, log }) },
+    {
+      name: 'live',
+      run: () => {
+        const w = lossLog(quick ? 'quick-lsp' : 'lsp-1m', 'csv', SIZES.lspRows, { columns: 4, log });
+        log('9. live run');
+        return liveBench(w, quick ? 2 : 5, log);
+      },
+    },
   ];
   for (const section of sections) {
     if (!enabled(section.name)) continue;

@@ -14,7 +14,7 @@ import {
   type FlagSpec,
 } from '../core/options/schema';
 
-export type Command = 'fit' | 'inspect' | 'help' | 'version';
+export type Command = 'fit' | 'inspect' | 'watch' | 'help' | 'version';
 
 export interface CliRequest {
   command: Command;
@@ -77,8 +77,9 @@ export const USAGE = [
   'Usage:',
   '  scaling-lens fit PATH... [options]      fit scaling laws and predict (a folder: every run found in it)',
   '  scaling-lens inspect PATH... [--json]   show what the tool sees in each file or folder, without fitting',
+  '  scaling-lens watch PATH... [options]    follow runs as they train: fit again each time they grow (Ctrl-C ends)',
   '',
-  'Options of fit:',
+  'Options of fit and watch:',
   ...(Object.keys(CLI_SECTIONS) as CliSection[]).flatMap(helpSection),
   '',
   'Exit codes: 0 success, 1 nothing could be fitted, 2 usage error, 3 the --deadline passed.',
@@ -102,8 +103,8 @@ export function parseCli(argv: string[]): Parsed {
   const [commandWord, ...files] = positionals;
   if (values.help || !commandWord)
     return { ok: true, request: { command: 'help', files: [], json: false, options: {} } };
-  if (commandWord !== 'fit' && commandWord !== 'inspect')
-    return { ok: false, error: `unknown command "${commandWord}" (expected fit or inspect)` };
+  if (commandWord !== 'fit' && commandWord !== 'inspect' && commandWord !== 'watch')
+    return { ok: false, error: `unknown command "${commandWord}" (expected fit, inspect or watch)` };
   if (files.length === 0) return { ok: false, error: `${commandWord} needs at least one file or folder` };
 
   const options: Partial<AnalysisOptions> = {};

@@ -6,6 +6,7 @@ import { parseCli, USAGE } from './args';
 import { toJsonReport } from './report';
 import { jsonSafe, terminalSafe } from './terminal';
 import { cliMessage, formatAnalysis, formatInspection } from './text';
+import { watchRuns } from './watch';
 
 declare const SCALING_LENS_VERSION: string | undefined;
 const VERSION = typeof SCALING_LENS_VERSION === 'string' ? SCALING_LENS_VERSION : '0.0.0-dev';
@@ -78,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     else await write(formatInspection(inspection.files, inspection.series, inspection.findings));
     return inspection.files.some((f) => f.rows > 0) ? 0 : 1;
   }
+  if (request.command === 'watch') return watchRuns(request, VERSION, write, fail);
   const analysis = await analyseFiles(request.files, request.options, read);
   if (request.json) await write(`${JSON.stringify(toJsonReport(analysis, VERSION), null, 2)}\n`, 'json');
   else await write(formatAnalysis(analysis));

@@ -6,8 +6,9 @@ function pairs(xs: number[], ys: number[]): [number, number][] {
   return xs.map((x, i) => [x, ys[i]]);
 }
 
-function curveJson(c: CurveReport) {
-  return {
+/** A curve of the document; without `points` (a watch update), its per-point arrays are left out. */
+function curveJson(c: CurveReport, points = true) {
+  const head = {
     name: c.name,
     file: c.file,
     role: c.role === 'fit' ? 'fit' : c.role === 'heldout' ? 'heldout' : 'unfitted',
@@ -17,6 +18,11 @@ function curveJson(c: CurveReport) {
     group: c.group,
     groupFields: c.groupFields,
     points: c.points.x.length,
+    metrics: c.metrics ?? null,
+  };
+  if (!points) return head;
+  return {
+    ...head,
     observed: pairs(c.points.x, c.points.observed),
     predicted: c.points.predicted.length ? pairs(c.points.x, c.points.predicted) : [],
     band: c.points.low.length ? c.points.x.map((x, i) => [x, c.points.low[i], c.points.high[i]]) : [],
@@ -28,13 +34,13 @@ function curveJson(c: CurveReport) {
   };
 }
 
-export function toJsonReport(analysis: Analysis, version: string) {
+export function toJsonReport(analysis: Analysis, version: string, points = true) {
   return {
     tool: 'scaling-lens',
     version,
     kind: analysis.kind,
     files: analysis.files,
-    curves: analysis.curves.map(curveJson),
+    curves: analysis.curves.map((c) => curveJson(c, points)),
     fits: analysis.fits,
     predictions: analysis.predictions,
     findings: analysis.findings,

@@ -32,6 +32,8 @@ const OPTION_FLAGS: Record<HintOption, string | null> = {
   maxBytes: null,
   sizes: '--size CURVE=N',
   sizeExponent: '--size-exponent X',
+  departureSigmas: '--departure-sigmas X',
+  departurePoints: '--departure-points K',
 };
 
 /** One hint as a sentence naming the flag. */

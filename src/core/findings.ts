@@ -16,6 +16,8 @@ export const HINT_OPTIONS = [
   'maxBytes',
   'sizes',
   'sizeExponent',
+  'departureSigmas',
+  'departurePoints',
 ] as const satisfies readonly (keyof AnalysisOptions | keyof ReadOptions)[];
 export type HintOption = (typeof HINT_OPTIONS)[number];
 
@@ -28,6 +30,8 @@ export const HINT_OPTION_LABELS: Record<HintOption, string> = {
   maxBytes: 'the file size limit',
   sizes: 'the model size N of each curve',
   sizeExponent: 'the size exponent beta',
+  departureSigmas: 'the distance off the law that counts (robust standard deviations)',
+  departurePoints: 'the points a departure from the law must last',
 };
 
 /** A fix the user can make outside the file, as data: the shell says how (a flag, a setting, a command). */
@@ -185,6 +189,14 @@ const ANALYSIS = {
   'fit-at-bounds': { severities: ['warning'], title: 'A coefficient held at the limit of its range' },
   'fit-interval-wide': { severities: ['warning'], title: 'A coefficient whose interval spans orders of magnitude' },
   'fit-r2-low': { severities: ['warning'], title: 'The law explains no more of the data than noise' },
+  'law-departure': {
+    severities: ['warning'],
+    title: "A run's latest points have left its law",
+    hints: [
+      { kind: 'set-option', option: 'departureSigmas' },
+      { kind: 'set-option', option: 'departurePoints' },
+    ],
+  },
   // Downstream sweeps
   'downstream-missing-column': {
     severities: ['error'],

@@ -12,13 +12,17 @@ import type { FileOverrides, FitSummary, ScalingLensSettings } from '../shared/p
 import { runSetMembers } from '../shared/runSet';
 import type { AnalysisJob, JobResult } from './job';
 import type { Runner } from './runner';
+import { DiskWatch } from './diskWatch';
 import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfResult } from './summary';
 
 const EDIT_DEBOUNCE_MS = 300;
 
-/** Why a file is (re)analysed: opened, edited, asked for by a command or request, or its settings changed. */
-export type FitReason = 'open' | 'edit' | 'request' | 'settings';
+/**
+ * Why a file is (re)analysed: opened, edited, asked for by a command or request, its settings changed, or it changed
+ * on disk (diskWatch.ts).
+ */
+export type FitReason = 'open' | 'edit' | 'request' | 'settings' | 'disk';
 
 /** What the cache tells the editor; the server sends each over its connection. */
 export interface FileCacheEvents {
@@ -40,6 +44,8 @@ export interface FileCacheDeps {
   events: FileCacheEvents;
   /** Quiet time after an edit before the file is re-fitted (ms). */
   debounceMs?: number;
+  /** How files analysed from disk are followed there (tests shorten the intervals). */
+  diskWatch?: { minIntervalMs?: number; pollMs?: number };
 }
 
 interface FileState {
@@ -73,8 +79,12 @@ export class FileCache {
   private readonly files = new Map<string, FileState>();
   /** Column and law choices per file; they outlive a closed file's state. */
   private readonly overrides = new Map<string, FileOverrides>();
+  /** Files analysed from disk, re-analysed when they change there. */
+  private readonly disk: DiskWatch;
 
-  constructor(private readonly deps: FileCacheDeps) {}
+  constructor(private readonly deps: FileCacheDeps) {
+    this.disk = new DiskWatch((uri) => void this.ensure(uri, 'disk'), deps.diskWatch);
+  }
 
   /**
    * Brings a file's analysis up to date and returns it. Reuses the cache when nothing changed, joins a run already
@@ -83,6 +93,8 @@ export class FileCache {
   async ensure(uri: string, reason: FitReason): Promise<Analysis<Series> | undefined> {
     const state = this.stateOf(uri);
     if (reason === 'request') state.requested = true;
+    // A followed folder changed on disk: its key (see sourceOf) must change too for it to be read again.
+    if (reason === 'disk') state.generation++;
     const settings = await this.deps.settings(uri);
     const isOpen = this.isOpen(uri);
     if (!isOpen && !state.requested) return undefined;
@@ -221,6 +233,7 @@ export class FileCache {
     this.stopTimer(state);
     this.cancel(uri);
     if (!state.requested) {
+      this.disk.unfollow(uri);
       this.files.delete(uri);
       this.deps.events.diagnostics(uri, undefined, undefined);
     } else state.key = undefined; // the disk copy may differ from the closed editor's text
@@ -232,6 +245,7 @@ export class FileCache {
   }
 
   dispose(): void {
+    this.disk.dispose();
     for (const state of this.files.values()) {
       this.stopTimer(state);
       state.pending?.abort.abort();
@@ -269,6 +283,8 @@ export class FileCache {
   ): void {
     state.pending = undefined;
     state.fromDisk = fromDisk;
+    const path = diskPath(uri);
+    if (fromDisk && path !== null) this.disk.follow(uri, path);
     state.key = key;
     state.analysis = result.ok && !result.skipped ? result.analysis : undefined;
     // A file that does not look like a run file and was only opened gets no diagnostics: it is not ours.

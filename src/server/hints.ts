@@ -17,6 +17,8 @@ const OPTION_PLACES: Record<HintOption, string> = {
   powerX: 'on the command line (README, Command line); the extension has no setting for it',
   sizes: 'with the setting scalingLens.fit.sizes',
   sizeExponent: 'with the setting scalingLens.fit.sizeExponent',
+  departureSigmas: 'with the setting scalingLens.fit.departureSigmas',
+  departurePoints: 'with the setting scalingLens.fit.departurePoints',
   fitOn: 'on the command line (README, Command line); the extension fits every curve',
 };
 

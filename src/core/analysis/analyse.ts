@@ -14,6 +14,7 @@ import { analyseSizedCurves, attachModelSizes } from './sizeAnalysis';
 import { plainAnalysis } from './series';
 import { judgeFits } from './trust';
 import type { Analysis, FileSummary, Finding, LawAnalysis, Series } from './types';
+import type { LossWarmStart } from './warmStart';
 import { appendAll } from '../util/arrays';
 
 /** A reading problem as a finding, with the hints the catalogue gives its code. */
@@ -161,7 +162,7 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
  * The second half: the loss curves of every table fitted together, and everything in one Analysis. Loss curves'
  * series are typed arrays here (the language server keeps them so); analyseTables gives the plain form.
  */
-export function finishAnalysis(collected: CollectedTables, parseMs = 0): Analysis<Series> {
+export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: LossWarmStart): Analysis<Series> {
   const { options, started, out, files, lossCurves, kinds } = collected;
   if (lossCurves.length) {
     const curves = mergeScheduleOnlyCurves(lossCurves);
@@ -170,7 +171,7 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0): Analysi
       out,
       options.law === 'lr-annealing-size'
         ? analyseSizedCurves(curves, options)
-        : analyseLossCurves(curves, options, seededRandom(options.seed + 7)),
+        : analyseLossCurves(curves, options, seededRandom(options.seed + 7), warm),
     );
   }
   judgeFits(out);

@@ -21,7 +21,7 @@ const MIN_PREFIX_ROWS = 5;
  * Rows of a fit curve a backtest works on, evenly thinned: the error after a cut is a mean over rows and the prefix fit
  * needs the curve's shape, so a million-row log costs what a two-thousand-row one does.
  */
-const BACKTEST_ROWS = 2000;
+export const BACKTEST_ROWS = 2000;
 
 export interface LawChoice {
   law: LossCurveLaw;
@@ -124,7 +124,7 @@ export function backtest(law: LossCurveLaw, full: LossLawFit, input: LossFitInpu
 }
 
 /** At most `max` of a curve's loss rows, evenly spaced (the first and last kept), with its whole LR schedule. */
-function thinRows(curve: LossCurve, max: number): LossCurve {
+export function thinRows(curve: LossCurve, max: number): LossCurve {
   if (curve.steps.length <= max) return curve;
   const idx = thinIndices(curve.steps.length, max);
   return {
@@ -136,7 +136,7 @@ function thinRows(curve: LossCurve, max: number): LossCurve {
 }
 
 /** The first n loss rows of a curve, with its whole LR schedule. */
-function prefix(curve: LossCurve, n: number): LossCurve {
+export function prefix(curve: LossCurve, n: number): LossCurve {
   return {
     ...curve,
     steps: curve.steps.subarray(0, n),

@@ -5,6 +5,7 @@ import { finding } from '../findings';
 import { assumedLrPhrase } from './assumedLr';
 import { pick, thinIndices, concat } from '../util/arrays';
 import type { Random } from '../util/random';
+import { departureFindings } from './departure';
 import { chooseLossLaw, type LawChoice } from './lawChoice';
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { bandAt, logBand, type ThinBand } from './lossBands';
@@ -15,6 +16,7 @@ import { mplLossLaw } from './mplLoss';
 import type { AnalysisOptions } from './options';
 import { tissueLossLaw } from './tissueLoss';
 import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Series } from './types';
+import type { LossWarmStart } from './warmStart';
 
 /** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
 const BAND_POINTS = 600;
@@ -27,7 +29,16 @@ function forcedLaw(options: AnalysisOptions): LossCurveLaw | undefined {
   return tissueLossLaw;
 }
 
-export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions, random: Random): LawAnalysis<Series> {
+/**
+ * `warm`: a followed run's previous fit (warmStart.ts); the law is fitted from its optimum when it allows, and the
+ * fit made is recorded in it.
+ */
+export function analyseLossCurves(
+  curves: LossCurve[],
+  options: AnalysisOptions,
+  random: Random,
+  warm?: LossWarmStart,
+): LawAnalysis<Series> {
   const findings: Finding[] = [];
   const usable: LossCurve[] = [];
   for (const c of curves) {
@@ -62,7 +73,15 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
     fitted: prepared.flatMap((p, i) => (fitNames.has(p.curve.name) ? [i] : [])),
     options,
   };
-  const chosen: LawChoice = forced ? { fit: forced.fit(input), law: forced } : chooseLossLaw(input);
+  const last = warm?.startFor(fitPoints, fitNames) ?? null;
+  // A law forced since the last fit is fitted cold.
+  const previous = last && (!forced || last.law === forced) ? last : null;
+  const chosen: LawChoice = previous
+    ? warmChoice(previous, input)
+    : forced
+      ? { fit: forced.fit(input), law: forced }
+      : chooseLossLaw(input);
+  warm?.remember(chosen, fitPoints, fitNames, previous !== null);
   const fit = chosen.fit;
   if (!fit) {
     findings.push(
@@ -85,8 +104,15 @@ export function analyseLossCurves(curves: LossCurve[], options: AnalysisOptions,
     );
   }
   reportCurves(input, fit, fitNames, random, result);
+  findings.push(...departureFindings(chosen.law, fit, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex)));
   if (chosen.selection) result.fits[result.fits.length - 1].selection = chosen.selection;
   return result;
+}
+
+/** The previous choice's law refitted from its optimum; its selection (the reasons it was chosen) is kept. */
+function warmChoice(previous: LawChoice, input: LossFitInput): LawChoice {
+  const fit = previous.law.fit({ ...input, previous: previous.fit ?? undefined });
+  return { law: previous.law, fit, ...(previous.selection && { selection: previous.selection }) };
 }
 
 /** Every curve's report and targets from the fit, with bands, and the fit's result with its quality. */

@@ -20,32 +20,36 @@ export interface PreparedCurve {
 /** Merges the curve's steps (ascending, unique) with its targets into one ascending query list, in one pass. */
 export function prepare(curve: LossCurve, targets: number[]): PreparedCurve {
   const steps = curve.steps;
-  const sortedTargets = Array.from(new Set(targets)).sort((a, b) => a - b);
+  // Targets already ascending and unique (a curve's own later steps) need no sort and no lookup by value.
+  const ascending = targets.every((s, t) => t === 0 || s > targets[t - 1]);
+  const sortedTargets = ascending ? targets : Array.from(new Set(targets)).sort((a, b) => a - b);
   const queries = new Float64Array(steps.length + sortedTargets.length);
   const pointIndex = new Int32Array(steps.length);
-  const targetPosition = new Map<number, number>();
+  /** The query of each sorted target. */
+  const positions = new Int32Array(sortedTargets.length);
   let q = 0;
   let t = 0;
   for (let i = 0; i < steps.length; i++) {
     for (; t < sortedTargets.length && sortedTargets[t] < steps[i]; t++) {
-      targetPosition.set(sortedTargets[t], q);
+      positions[t] = q;
       queries[q++] = sortedTargets[t];
     }
     // A target on a logged step shares its query.
-    if (t < sortedTargets.length && sortedTargets[t] === steps[i]) targetPosition.set(sortedTargets[t++], q);
+    if (t < sortedTargets.length && sortedTargets[t] === steps[i]) positions[t++] = q;
     pointIndex[i] = q;
     queries[q++] = steps[i];
   }
   for (; t < sortedTargets.length; t++) {
-    targetPosition.set(sortedTargets[t], q);
+    positions[t] = q;
     queries[q++] = sortedTargets[t];
   }
+  const positionOf = ascending ? null : new Map(sortedTargets.map((s, k) => [s, positions[k]]));
   return {
     curve,
     targets,
     queries: queries.subarray(0, q),
     pointIndex,
-    targetIndex: Int32Array.from(targets, (s) => targetPosition.get(s)!),
+    targetIndex: positionOf ? Int32Array.from(targets, (s) => positionOf.get(s)!) : positions,
   };
 }
 

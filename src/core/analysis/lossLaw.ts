@@ -15,6 +15,11 @@ export interface LossFitInput {
   options: AnalysisOptions;
   /** 'backtest': predictions only score a law against others, so cheaper sums that agree to ~1e-6 will do. */
   purpose?: 'report' | 'backtest';
+  /**
+   * This law's fit of an earlier state of the same curves (a live run that has grown since): its optimum is the
+   * start of a single refinement on every point (a warm start), instead of the multi-start search.
+   */
+  previous?: LossLawFit;
 }
 
 /** Bootstrap refits of a fit: what bands and intervals are made of. */

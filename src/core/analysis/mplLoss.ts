@@ -51,6 +51,8 @@ export const mplLossLaw: LossCurveLaw = {
   fit(input: LossFitInput, warm?: LossLawFit): MplFit | null {
     const { prepared, fitted, options } = input;
     const warmModel = (warm as MplFit | undefined)?.model;
+    // A grown run's previous optimum starts a refinement on every point, uncapped (the cold fit's answer).
+    const previousModel = input.previous?.law === 'mpl' ? (input.previous as MplFit).model : undefined;
     const model = fitMultiPower(
       fitted.map((i) => prepared[i].curve),
       {
@@ -62,6 +64,7 @@ export const mplLossLaw: LossCurveLaw = {
           maxFitPoints: WARM_FIT_POINTS,
           maxIterations: WARM_ITERATIONS,
         }),
+        ...(!warmModel && previousModel && { warmStart: previousModel.coefficients }),
       },
     );
     return model && mplFit(input, model);

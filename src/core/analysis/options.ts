@@ -48,6 +48,10 @@ export interface AnalysisOptions {
   sizes: Record<string, number>;
   /** The model-size law's exponent beta, held at this value instead of fitted (needed to predict other sizes from two). */
   sizeExponent?: number;
+  /** law-departure: a point is off its law beyond this many robust standard deviations of the log residuals. */
+  departureSigmas: number;
+  /** law-departure: the latest points off the law must be a stretch at least this long. */
+  departurePoints: number;
 
   // Downstream sweeps (BLEU / cross-entropy versus pretraining data)
   /** Predict at k times the largest D_p seen, for each k. */

@@ -17,7 +17,9 @@ const THIN_FIT_POINTS = 5000;
 /** Points per curve used in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
 
-function fitAll(data: AreaPoints, observed: Float64Array, delta: number): RobustFit | null {
+function fitAll(data: AreaPoints, observed: Float64Array, delta: number, start?: Float64Array): RobustFit | null {
+  // A warm start sits near the optimum: one refinement on every point, as the cold path ends with.
+  if (start) return refineRobust(lrAnnealingLaw, data, observed, start, { delta });
   if (observed.length <= THIN_FIT_POINTS)
     return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });
   const idx = thinIndices(observed.length, THIN_FIT_POINTS);
@@ -37,14 +39,14 @@ interface LambdaFit {
 }
 
 /** Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it returns. */
-function chooseLambda(input: LossFitInput, etaMax: number, lambdas: number[]): LambdaFit | null {
+function chooseLambda(input: LossFitInput, etaMax: number, lambdas: number[], start?: Float64Array): LambdaFit | null {
   const { prepared, fitted, options } = input;
   const observed = concat(fitted.map((i) => prepared[i].curve.loss));
   let chosen: LambdaFit | null = null;
   for (const lambda of lambdas) {
     const areas = prepared.map((p) => normalisedAreas(p, lambda, etaMax, options));
     const data = concatAreas(fitted.map((i) => areasAt(areas[i], prepared[i].pointIndex)));
-    const fit = fitAll(data, observed, options.lossDelta);
+    const fit = fitAll(data, observed, options.lossDelta, start);
     if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, areas, fit };
   }
   return chosen;
@@ -52,6 +54,10 @@ function chooseLambda(input: LossFitInput, etaMax: number, lambdas: number[]): L
 
 interface TissueFit extends LossLawFit {
   lambda: number;
+  /** The bootstrap refits' normalised parameters (empty until bootstrap() is called). */
+  replicates(): Float64Array[];
+  /** The peak LR the normalised parameters are in units of. */
+  etaMax: number;
 }
 
 export const tissueLossLaw: LossCurveLaw = {
@@ -64,11 +70,23 @@ export const tissueLossLaw: LossCurveLaw = {
     // A refit of part of the same curves keeps the lambda the full fit chose.
     const warmLambda = (warm as TissueFit | undefined)?.lambda;
     const lambdas = warmLambda ? [warmLambda] : options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];
-    const chosen = chooseLambda(input, etaMax, lambdas);
+    const previous = warmFrom(input.previous as TissueFit | undefined, etaMax, lambdas);
+    const chosen = previous
+      ? chooseLambda(input, etaMax, [previous.lambda], previous.solver.params)
+      : chooseLambda(input, etaMax, lambdas);
     if (!chosen) return null;
     return tissueFit(input, chosen, etaMax);
   },
 };
+
+/**
+ * The previous fit of a grown run, when its optimum can start this one: same peak LR (the parameters are in its
+ * units) and a lambda still allowed. Its lambda is kept: the grid is searched again by the next cold fit.
+ */
+function warmFrom(previous: TissueFit | undefined, etaMax: number, lambdas: number[]): TissueFit | null {
+  if (previous?.law !== 'lr-annealing' || previous.etaMax !== etaMax || !lambdas.includes(previous.lambda)) return null;
+  return previous;
+}
 
 function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): TissueFit {
   const { options } = input;
@@ -83,15 +101,19 @@ function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
   return {
     law: 'lr-annealing',
     lambda,
+    etaMax,
     solver: fit,
     atBounds: parametersAtBounds(lrAnnealingLaw, fit.params).map((h) => h.name),
     identified: true,
     predict,
+    replicates: () => paramSets,
     bootstrap(samples: number): LossReplicates {
       const thin = thinFitted(input, predict, BOOTSTRAP_POINTS);
       const data = thin.map((t) => areasAt(areas[t.curve], t.queries));
-      paramSets =
-        samples > 0
+      const carried = carriedReplicates(input.previous as TissueFit | undefined, fit.params, etaMax, lambda, samples);
+      paramSets = carried
+        ? carried
+        : samples > 0
           ? bootstrapParams(lrAnnealingLaw, fit.params, residualBlockReplicate(thin, data, concatAreas), {
               samples,
               seed: options.seed,
@@ -111,6 +133,26 @@ function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     },
     describe: (replicates) => describeTissue(input, fit, etaMax, lambda, paramSets, replicates.method),
   };
+}
+
+/**
+ * A warm refit's bootstrap: the previous fit's refits moved by the change of the optimum, instead of `samples` new
+ * refits (most of a live update's time). A run that grew by a few rows has the same parameter uncertainty around a
+ * nearby optimum; the refits are drawn again by the next cold fit (warmStart.ts). Null when they cannot be carried.
+ */
+function carriedReplicates(
+  previous: TissueFit | undefined,
+  params: Float64Array,
+  etaMax: number,
+  lambda: number,
+  samples: number,
+): Float64Array[] | null {
+  const from = warmFrom(previous, etaMax, [lambda]);
+  const sets = from?.replicates() ?? [];
+  if (from === null || samples === 0 || sets.length === 0 || sets.length > samples) return null;
+  const shift = params.map((v, k) => v - from.solver.params[k]);
+  const { lower, upper } = lrAnnealingLaw;
+  return sets.map((set) => set.map((v, k) => Math.min(upper[k], Math.max(lower[k], v + shift[k]))));
 }
 
 function describeTissue(

@@ -387,6 +387,40 @@ export const OPTION_SCHEMA = {
       help: 'hold the size exponent beta of the lr-annealing-size law at X',
     },
   }),
+  departureSigmas: knob({
+    option: 'departureSigmas',
+    kind: numberIn({ exclusiveMin: 0 }),
+    default: 4,
+    setting: {
+      key: 'fit.departureSigmas',
+      group: 'Fitting',
+      description:
+        "The run-leaves-its-law finding (`law-departure`): a loss point is off its law when its log residual is more than this many robust standard deviations from the curve's typical residual (and outside the band).",
+    },
+    flag: {
+      name: 'departure-sigmas',
+      section: 'loss',
+      metavar: 'X',
+      help: 'law-departure: distance off the law that counts, in robust standard deviations',
+    },
+  }),
+  departurePoints: knob({
+    option: 'departurePoints',
+    kind: numberIn({ integer: true, min: 1 }),
+    default: 20,
+    setting: {
+      key: 'fit.departurePoints',
+      group: 'Fitting',
+      description:
+        'The run-leaves-its-law finding (`law-departure`): the latest points must stay off the law for a stretch of at least this many logged points (80 % of them off, on the same side).',
+    },
+    flag: {
+      name: 'departure-points',
+      section: 'loss',
+      metavar: 'K',
+      help: 'law-departure: logged points the departure must last',
+    },
+  }),
   bleuDelta: knob({
     option: 'bleuDelta',
     kind: numberIn({ exclusiveMin: 0 }),

@@ -57,6 +57,8 @@ const ROUND_TRIPS: Record<string, { args: string[]; expect: (r: CliRequest) => u
     value: { csv_25: 25e6, 'csv_100/cosine': 1e8, 'a=b': 4e8 },
   },
   'size-exponent': { args: ['--size-exponent', '0.3'], expect: (r) => r.options.sizeExponent, value: 0.3 },
+  'departure-sigmas': { args: ['--departure-sigmas', '3.5'], expect: (r) => r.options.departureSigmas, value: 3.5 },
+  'departure-points': { args: ['--departure-points', '12'], expect: (r) => r.options.departurePoints, value: 12 },
   'huber-delta': { args: ['--huber-delta', '0.01'], expect: (r) => r.options.lossDelta, value: 0.01 },
   seed: { args: ['--seed', '7'], expect: (r) => r.options.seed, value: 7 },
   bootstrap: { args: ['--bootstrap', '1k'], expect: (r) => r.options.bootstrapSamples, value: 1000 },

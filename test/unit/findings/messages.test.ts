@@ -51,6 +51,13 @@ test('no string in src/core names a CLI flag or an editor setting', () => {
 
 const LOSS =
   'step,lr,loss\n' + Array.from({ length: 12 }, (_, i) => `${(i + 1) * 100},0.001,${3 - i * 0.05}`).join('\n');
+/** A loss curve that follows a law for 60 rows, then climbs for 20: a run leaving its law. */
+const DIVERGING =
+  'step,lr,loss\n' +
+  Array.from({ length: 80 }, (_, i) => {
+    const step = (i + 1) * 100;
+    return `${step},0.001,${(2 + 1 / Math.sqrt(i + 1) + (i >= 60 ? 0.05 * (i - 59) : 0)).toFixed(4)}`;
+  }).join('\n');
 const SWEEP = readFileSync(join(REPO, 'examples/downstream/downstream_sweep.csv'), 'utf8');
 
 /** Inputs that between them raise every code the catalogue gives a hint, each with the options that raise it. */
@@ -67,6 +74,7 @@ const BAD_INPUTS: { name: string; text: string; options?: Partial<AnalysisOption
   { name: 'large.csv', text: LOSS, maxBytes: 64 },
   { name: 'no_size.csv', text: LOSS, options: { law: 'lr-annealing-size' } },
   { name: 'one_size.csv', text: LOSS, options: { law: 'lr-annealing-size', sizes: { one_size: 1e8 } } },
+  { name: 'diverging.csv', text: DIVERGING, options: { law: 'lr-annealing' } },
 ];
 
 /** Each bad input's analysis, by file name. */

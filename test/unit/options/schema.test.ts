@@ -34,6 +34,8 @@ test('DEFAULT_OPTIONS is the table: each analysis option at its row default, and
     ceDelta: 1e-3,
     computeBudgets: [],
     chinchillaDelta: 1e-3,
+    departureSigmas: 4,
+    departurePoints: 20,
   });
 });
 
@@ -90,6 +92,8 @@ type ExpectedSettings = {
     huberDelta: number;
     sizes: Record<string, number>;
     sizeExponent: number | null;
+    departureSigmas: number;
+    departurePoints: number;
     bleuHuberDelta: number;
     ceHuberDelta: number;
     bootstrapSamples: number;

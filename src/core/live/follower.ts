@@ -1,0 +1,122 @@
+// Following runs as they train: each input has a tail (tails.ts) that reads only what changed; when any input
+// changed, every table is analysed again, the loss-curve law starting from its previous fit (warmStart.ts). followRuns
+// adds the watching (watch.ts) and the pacing (pacer.ts): at most one update per interval, the last change always
+// analysed. Plain TypeScript over node:fs: the command line and the language server share it.
+import { collectTables, finishAnalysis, problemToFinding } from '../analysis/analyse';
+import type { AnalysisOptions } from '../analysis/options';
+import { plainAnalysis } from '../analysis/series';
+import type { Analysis } from '../analysis/types';
+import { LossWarmStart } from '../analysis/warmStart';
+import type { SourceOptions } from '../sources';
+import { appendAll } from '../util/arrays';
+import { Pacer } from './pacer';
+import type { Tail, TailChange } from './tail';
+import { tailFor } from './tails';
+import { watchPaths, POLL_MS } from './watch';
+
+/** Least time between two updates: a run logging ten times a second is analysed once a second. */
+export const MIN_UPDATE_MS = 1000;
+
+export interface InputState {
+  path: string;
+  change: TailChange;
+  /** Rows of its tables after the update. */
+  rows: number;
+}
+
+export interface LiveUpdate {
+  analysis: Analysis;
+  inputs: InputState[];
+  /** How the loss-curve law was started: from the previous fit, cold, or no loss curves were fitted. */
+  start: 'warm' | 'cold' | 'none';
+  /** Time to read what changed, and to analyse, in ms. */
+  readMs: number;
+  fitMs: number;
+}
+
+export interface FollowOptions {
+  analysis?: Partial<AnalysisOptions>;
+  read?: SourceOptions;
+}
+
+export class Follower {
+  private readonly warm = new LossWarmStart();
+  private analysed = false;
+
+  private constructor(
+    private readonly tails: Tail[],
+    private readonly options: FollowOptions,
+  ) {}
+
+  static async open(paths: readonly string[], options: FollowOptions = {}): Promise<Follower> {
+    return new Follower(await Promise.all(paths.map((path) => tailFor(path, options.read))), options);
+  }
+
+  /** Reads what changed; analyses again when anything did (always the first time). Null when nothing changed. */
+  async update(): Promise<LiveUpdate | null> {
+    const started = performance.now();
+    const changes = await Promise.all(this.tails.map((tail) => tail.update()));
+    if (this.analysed && changes.every((c) => c.change === 'unchanged')) return null;
+    this.analysed = true;
+    const reads = this.tails.map((tail) => tail.current());
+    const readMs = performance.now() - started;
+    const collected = collectTables(
+      reads.flatMap((r) => r.tables),
+      this.options.analysis,
+    );
+    appendAll(collected.out.findings, reads.flatMap((r) => r.problems).map(problemToFinding));
+    this.warm.lastStart = 'none';
+    const analysis = plainAnalysis(finishAnalysis(collected, readMs, this.warm));
+    return {
+      analysis,
+      inputs: this.tails.map((tail, i) => ({
+        path: tail.path,
+        change: changes[i].change,
+        rows: reads[i].tables.reduce((n, t) => n + t.rowCount, 0),
+      })),
+      start: this.warm.lastStart,
+      readMs,
+      fitMs: performance.now() - started - readMs,
+    };
+  }
+}
+
+export interface FollowTiming {
+  minIntervalMs?: number;
+  pollMs?: number;
+}
+
+export interface Following {
+  /** Stops watching; an update under way finishes (its callback still runs). */
+  stop(): void;
+}
+
+/**
+ * Follows the paths: `onUpdate` gets the first analysis at once and one after each change, at most one per
+ * interval. An update that throws is handed to `onError` and following goes on.
+ */
+export async function followRuns(
+  paths: readonly string[],
+  options: FollowOptions,
+  onUpdate: (update: LiveUpdate) => void | Promise<void>,
+  onError: (error: unknown) => void,
+  timing: FollowTiming = {},
+): Promise<Following> {
+  const follower = await Follower.open(paths, options);
+  const pacer = new Pacer(timing.minIntervalMs ?? MIN_UPDATE_MS, async () => {
+    try {
+      const update = await follower.update();
+      if (update) await onUpdate(update);
+    } catch (error) {
+      onError(error);
+    }
+  });
+  pacer.poke();
+  const watch = await watchPaths(paths, () => pacer.poke(), timing.pollMs ?? POLL_MS);
+  return {
+    stop() {
+      watch.close();
+      pacer.stop();
+    },
+  };
+}

@@ -1,0 +1,175 @@
+// A table that grows: the rows of a followed run file, read once and then appended to as the run writes more. Its
+// columns are typed arrays with spare room (doubling), so appending k rows costs O(k) amortised; a snapshot is a set
+// of views of the rows so far (no copy), valid for as long as it is used, because rows once written never change.
+import type { ParseProblem, Table } from '../table/types';
+import { DEFAULT_MAX_PROBLEMS } from '../table/problems';
+
+/** Rows a column has room for at first, at least. */
+const MIN_ROOM = 1024;
+
+class GrowingColumn {
+  values: Float64Array;
+  codes: Int32Array | null = null;
+  readonly dictionary: string[] = [];
+  private readonly codeOf = new Map<string, number>();
+  numericCount = 0;
+  textCount = 0;
+  readonly suffixes: string[] = [];
+
+  constructor(
+    readonly name: string,
+    capacity: number,
+  ) {
+    this.values = new Float64Array(capacity);
+  }
+
+  /** Room for `capacity` rows (the values past the rows written are NaN, as empty cells). */
+  grow(capacity: number, rows: number): void {
+    if (capacity <= this.values.length) return;
+    const values = new Float64Array(capacity);
+    values.set(this.values.subarray(0, rows));
+    this.values = values;
+    if (this.codes !== null) {
+      const codes = new Int32Array(capacity).fill(-1);
+      codes.set(this.codes.subarray(0, rows));
+      this.codes = codes;
+    }
+  }
+
+  /** Rows [at, at + length) from a column of a table read from the bytes that follow (or NaN when it has none). */
+  write(at: number, length: number, from: Table['columns'][number] | undefined): void {
+    if (from === undefined) {
+      this.values.fill(NaN, at, at + length);
+      this.codes?.fill(-1, at, at + length);
+      return;
+    }
+    this.values.set(from.values, at);
+    this.numericCount += from.numericCount;
+    this.textCount += from.textCount;
+    for (const suffix of from.suffixes) if (!this.suffixes.includes(suffix)) this.suffixes.push(suffix);
+    const text = from.text;
+    if (text === undefined) {
+      this.codes?.fill(-1, at, at + length);
+      return;
+    }
+    this.codes ??= new Int32Array(this.values.length).fill(-1);
+    const remap = Int32Array.from(text.dictionary, (word) => this.code(word));
+    for (let i = 0; i < length; i++) this.codes[at + i] = text.codes[i] < 0 ? -1 : remap[text.codes[i]];
+  }
+
+  private code(word: string): number {
+    let code = this.codeOf.get(word);
+    if (code === undefined) {
+      code = this.dictionary.length;
+      this.dictionary.push(word);
+      this.codeOf.set(word, code);
+    }
+    return code;
+  }
+
+  view(rows: number): Table['columns'][number] {
+    return {
+      name: this.name,
+      values: this.values.subarray(0, rows),
+      ...(this.codes && { text: { codes: this.codes.subarray(0, rows), dictionary: this.dictionary.slice() } }),
+      numericCount: this.numericCount,
+      textCount: this.textCount,
+      emptyCount: rows - this.numericCount - this.textCount,
+      suffixes: this.suffixes.slice(),
+    };
+  }
+}
+
+export class LiveTable {
+  private readonly columns: GrowingColumn[] = [];
+  private lines: Int32Array;
+  private rows = 0;
+  private readonly problems: ParseProblem[] = [];
+  private problemCount = 0;
+  private rowsRejected = 0;
+  private bytesRead = 0;
+  private readonly head: Pick<Table, 'file' | 'format' | 'run' | 'delimiter' | 'headerLine'>;
+
+  /** Starts from the table of a file's first read. */
+  constructor(first: Table) {
+    const { file, format, run, delimiter, headerLine } = first;
+    this.head = { file, format, run, delimiter, headerLine };
+    this.lines = new Int32Array(Math.max(MIN_ROOM, 2 * first.rowCount));
+    this.append(first, 0);
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /**
+   * Appends a table read from the bytes that follow the ones read so far, whose line 1 is line `lineShift` + 1 of the
+   * file: columns match by name, a column new in it (a JSONL key) joins with empty cells before.
+   */
+  append(part: Table, lineShift: number): void {
+    const rows = this.rows + part.rowCount;
+    if (rows > this.lines.length) this.grow(Math.max(rows, 2 * this.lines.length));
+    const byName = new Map(part.columns.map((column) => [column.name, column]));
+    for (const column of this.columns) column.write(this.rows, part.rowCount, byName.get(column.name));
+    const known = new Set(this.columns.map((column) => column.name));
+    for (const column of part.columns) {
+      if (known.has(column.name)) continue;
+      const added = new GrowingColumn(column.name, this.lines.length);
+      added.write(0, this.rows, undefined);
+      added.write(this.rows, part.rowCount, column);
+      this.columns.push(added);
+    }
+    for (let i = 0; i < part.rowCount; i++) this.lines[this.rows + i] = part.lines[i] + lineShift;
+    this.rows = rows;
+    this.rowsRejected += part.rowsRejected;
+    this.bytesRead += part.bytesRead;
+    this.addProblems(part, lineShift);
+  }
+
+  /** A part's problems on the file's lines; "no data rows yet" only stands while the file has none. */
+  private addProblems(part: Table, lineShift: number): void {
+    const kept = part.problems.filter((p) => p.code !== 'no-data-rows' || this.rows === 0);
+    if (this.rows > 0) this.dropProblem('no-data-rows');
+    this.problemCount += kept.length + (part.problemCount - part.problems.length);
+    for (const problem of kept) {
+      if (this.problems.length >= DEFAULT_MAX_PROBLEMS) break;
+      this.problems.push({ ...problem, line: problem.line + lineShift, file: this.head.file });
+    }
+  }
+
+  private dropProblem(code: ParseProblem['code']): void {
+    const at = this.problems.findIndex((p) => p.code === code);
+    if (at < 0) return;
+    this.problems.splice(at, 1);
+    this.problemCount--;
+  }
+
+  /** Adds a problem found by the follower itself (the file was deleted), replacing an earlier one of the same code. */
+  note(problem: Omit<ParseProblem, 'file'>): void {
+    this.dropProblem(problem.code);
+    this.problems.push({ ...problem, file: this.head.file });
+    this.problemCount++;
+  }
+
+  private grow(capacity: number): void {
+    const lines = new Int32Array(capacity);
+    lines.set(this.lines.subarray(0, this.rows));
+    this.lines = lines;
+    for (const column of this.columns) column.grow(capacity, this.rows);
+  }
+
+  /** The rows so far as a Table: views of these arrays, not copies. */
+  snapshot(): Table {
+    const rows = this.rows;
+    return {
+      ...this.head,
+      columns: this.columns.map((column) => column.view(rows)),
+      rowCount: rows,
+      lines: this.lines.subarray(0, rows),
+      problems: this.problems.slice().sort((a, b) => a.line - b.line || a.column - b.column),
+      problemCount: this.problemCount,
+      rowsRejected: this.rowsRejected,
+      bytesRead: this.bytesRead,
+    };
+  }
+}

@@ -1,0 +1,35 @@
+// What following one input means, whatever its format: each update() reads what changed since the last and says how;
+// tables() are the rows as of the last update. A format that can read only its new bytes has its own tail (the text
+// tables: textTail.ts; a TensorBoard event file would resume its record reader at the first unconsumed byte); any
+// other source is read again whole when it changes (wholeTail.ts). tailFor() picks one.
+import type { SourceRead } from '../sources';
+
+/** How an input changed at an update. */
+export type TailChange =
+  /** Nothing new (or only a line still being written). */
+  | 'unchanged'
+  /** First read. */
+  | 'read'
+  /** New complete rows were appended. */
+  | 'appended'
+  /** The input shrank, was replaced or rewritten: read again whole. */
+  | 'reread'
+  /** It no longer exists; the rows read before are kept, with a problem saying so. */
+  | 'deleted'
+  /** It does not exist yet, or holds no complete line yet. */
+  | 'waiting';
+
+export interface TailUpdate {
+  change: TailChange;
+  /** Rows added by this update (appended) or in all (read, reread). */
+  rows: number;
+  /** Bytes read by this update. */
+  bytes: number;
+}
+
+export interface Tail {
+  readonly path: string;
+  update(): Promise<TailUpdate>;
+  /** The tables as of the last update (views that later updates do not change), and problems about a folder. */
+  current(): SourceRead;
+}

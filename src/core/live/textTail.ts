@@ -1,0 +1,154 @@
+// Following a CSV, TSV or JSONL run file: the first read keeps the dialect and header (the reader's shape, the same
+// one a second thread resumes from in parallel.ts); each later read parses only the complete lines appended since,
+// from the byte after the last line feed read, and appends their rows. A line without its line feed is not yet data.
+// A file that shrank or was replaced (another inode) is read again whole, as is one whose header cannot be resumed
+// (a W&B panel export reshaped as it streams, columns left out). Memory: the rows, plus one read window.
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { LF } from '../table/bytes';
+import { describeFsError } from '../table/problems';
+import { ReadAhead } from '../table/stream';
+import { DEFAULT_MAX_BYTES, pump, TableReader, type ReadTableOptions } from '../table/tableReader';
+import type { PartShape } from '../table/parallel';
+import type { SourceRead } from '../sources';
+import { LiveTable } from './liveTable';
+import type { Tail, TailUpdate } from './tail';
+
+/** Bytes read per step when looking back from the end of the file for its last line feed. */
+const BACK_STEP = 64 * 1024;
+
+/** What is known of the file after a read: which file it was, and how far its complete lines were read. */
+interface Position {
+  ino: bigint;
+  dev: bigint;
+  /** Offset after the last line feed read: where the next read starts. */
+  consumed: number;
+  /** Lines in [0, consumed). */
+  lines: number;
+  /** How to parse the bytes after `consumed`; null: read the whole file again on a change. */
+  shape: PartShape | null;
+}
+
+export class TextTail implements Tail {
+  private position: Position | null = null;
+  private table: LiveTable | null = null;
+  private deleted = false;
+  private readonly file: string;
+
+  constructor(
+    readonly path: string,
+    private readonly options: ReadTableOptions = {},
+  ) {
+    this.file = options.displayName ?? path;
+  }
+
+  current(): SourceRead {
+    return { tables: this.table === null ? [] : [this.table.snapshot()], problems: [] };
+  }
+
+  async update(): Promise<TailUpdate> {
+    const info = await stat(this.path, { bigint: true }).catch(() => null);
+    if (info === null || !info.isFile()) return this.gone();
+    this.deleted = false;
+    const at = this.position;
+    const size = Number(info.size);
+    if (at === null || at.shape === null || info.ino !== at.ino || info.dev !== at.dev || size < at.consumed)
+      return this.readWhole(at === null ? 'read' : 'reread');
+    if (size === at.consumed) return { change: 'unchanged', rows: 0, bytes: 0 };
+    return this.readAppended(at, at.shape, size);
+  }
+
+  /** The file is gone (or is no longer a file): the rows read are kept, and the table says what happened. */
+  private gone(): TailUpdate {
+    if (this.table === null || this.deleted)
+      return { change: this.table === null ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
+    this.deleted = true;
+    this.position = null; // a file written there again is another file: read whole
+    this.table.note({
+      code: 'file-changed',
+      severity: 'warning',
+      line: 1,
+      column: 1,
+      message: `${this.file} was deleted while it was followed; the ${this.table.rowCount} rows read before are kept until it is written again`,
+    });
+    return { change: 'deleted', rows: 0, bytes: 0 };
+  }
+
+  /** Reads [0, last line feed] with a fresh reader, keeping its shape for the reads that follow. */
+  private async readWhole(change: 'read' | 'reread'): Promise<TailUpdate> {
+    const read = await this.withFile(async (handle, info) => {
+      const end = await completeEnd(handle, 0, Number(info.size));
+      if (end === 0) return null;
+      const reader = new TableReader(this.file, this.path, this.options, end);
+      if (reader.refuseSize(end)) return { reader, end, info };
+      await pump(reader, new ReadAhead(handle, reader.chunkSize, 0, end), this.file);
+      if (!reader.done) reader.push(0); // the range ended at a line feed: its last record is complete
+      return { reader, end, info };
+    });
+    if (read === null || read instanceof Error) return this.unreadable(read);
+    const { reader, end, info } = read;
+    const lines = reader.part().linesConsumed;
+    const shape = reader.shape();
+    this.table = new LiveTable(reader.result());
+    this.position = { ino: info.ino, dev: info.dev, consumed: end, lines, shape };
+    return { change, rows: this.table.rowCount, bytes: end };
+  }
+
+  /** Parses the complete lines in [consumed, size) as a later part of the file and appends their rows. */
+  private async readAppended(at: Position, shape: PartShape, size: number): Promise<TailUpdate> {
+    const read = await this.withFile(async (handle) => {
+      const end = await completeEnd(handle, at.consumed, size);
+      if (end === at.consumed) return null;
+      const options = { ...this.options, maxBytes: (this.options.maxBytes ?? DEFAULT_MAX_BYTES) - at.consumed };
+      const reader = new TableReader(this.file, this.path, options, end - at.consumed, shape);
+      await pump(reader, new ReadAhead(handle, reader.chunkSize, at.consumed, end), this.file);
+      if (!reader.done) reader.push(0);
+      return { reader, end };
+    });
+    if (read === null) return { change: 'unchanged', rows: 0, bytes: 0 };
+    if (read instanceof Error) return this.unreadable(read);
+    const { reader, end } = read;
+    const lines = reader.part().linesConsumed;
+    const part = reader.result();
+    this.table!.append(part, at.lines);
+    this.position = { ...at, consumed: end, lines: at.lines + lines };
+    return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
+  }
+
+  /** Nothing complete to read yet, or the file could not be read (kept for the next update to try again). */
+  private unreadable(error: Error | null): TailUpdate {
+    if (error !== null && this.table !== null)
+      this.table.note({ code: 'file-read-failed', severity: 'error', line: 1, column: 1, message: error.message });
+    return { change: this.table === null ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
+  }
+
+  private async withFile<T>(
+    use: (handle: FileHandle, info: { ino: bigint; dev: bigint; size: bigint }) => Promise<T>,
+  ): Promise<T | Error> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch (error) {
+      return new Error(describeFsError(error, this.file));
+    }
+    try {
+      return await use(handle, await handle.stat({ bigint: true }));
+    } catch (error) {
+      return new Error(describeFsError(error, this.file));
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Offset after the last line feed in [from, size), or `from` when there is none: the end of the complete lines. */
+export async function completeEnd(handle: FileHandle, from: number, size: number): Promise<number> {
+  const buf = Buffer.allocUnsafe(Math.min(BACK_STEP, Math.max(1, size - from)));
+  for (let end = size; end > from;) {
+    const start = Math.max(from, end - buf.length);
+    const { bytesRead } = await handle.read(buf, 0, end - start, start);
+    const lf = buf.subarray(0, bytesRead).lastIndexOf(LF);
+    if (lf >= 0) return start + lf + 1;
+    end = start;
+  }
+  return from;
+}

@@ -1,0 +1,59 @@
+// Files the server analyses from disk (not open, or over the 50 MB VS Code never hands to extensions) are followed
+// there: when one changes on disk — a run still writing its log — it is analysed again, at most once per interval
+// (trailing edge), through the file cache's ordinary path. Notices come from fs.watch and polling (src/core/live/
+// watch.ts); a notice leads to a re-analysis only when the file's identity, size or time changed.
+import { Pacer } from '../core/live/pacer';
+import { watchPaths, type WatchHandle } from '../core/live/watch';
+import { signatureOf } from '../core/live/wholeTail';
+
+/** Least time between two analyses of a followed file. */
+export const DISK_REFIT_MS = 1000;
+
+interface Followed {
+  path: string;
+  signature: string | null;
+  pacer: Pacer;
+  watch: Promise<WatchHandle>;
+}
+
+export class DiskWatch {
+  private readonly followed = new Map<string, Followed>();
+
+  constructor(
+    /** Called when a followed file changed on disk. */
+    private readonly changed: (uri: string) => void,
+    private readonly timing: { minIntervalMs?: number; pollMs?: number } = {},
+  ) {}
+
+  /** Follows a file just analysed from disk; `signature` is taken now, so only later changes count. */
+  follow(uri: string, path: string): void {
+    if (this.followed.has(uri)) return;
+    const entry: Followed = {
+      path,
+      signature: null,
+      pacer: new Pacer(this.timing.minIntervalMs ?? DISK_REFIT_MS, () => this.check(uri, entry)),
+      watch: watchPaths([path], () => entry.pacer.poke(), this.timing.pollMs),
+    };
+    this.followed.set(uri, entry);
+    void signatureOf(path).then((signature) => (entry.signature ??= signature));
+  }
+
+  private async check(uri: string, entry: Followed): Promise<void> {
+    const signature = await signatureOf(entry.path);
+    if (signature === entry.signature || !this.followed.has(uri)) return;
+    entry.signature = signature;
+    this.changed(uri);
+  }
+
+  unfollow(uri: string): void {
+    const entry = this.followed.get(uri);
+    if (!entry) return;
+    this.followed.delete(uri);
+    entry.pacer.stop();
+    void entry.watch.then((w) => w.close());
+  }
+
+  dispose(): void {
+    for (const uri of [...this.followed.keys()]) this.unfollow(uri);
+  }
+}

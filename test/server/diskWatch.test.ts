@@ -1,0 +1,59 @@
+// Files analysed from disk are followed there (src/server/diskWatch.ts): a run file that is not open, fitted once,
+// gets new lenses when it grows on disk, without any request.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FitFileRequest } from '../../src/shared/protocol';
+import { startTestServer } from '../helpers/lsp';
+
+const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-disk-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Rows [from, to) of a loss curve logged every 100 steps. */
+function rows(from: number, to: number): string {
+  let text = '';
+  for (let i = from; i < to; i++) {
+    const step = (i + 1) * 100;
+    text += `${step},0.0003,${(2.5 + 4 * Math.pow(step, -0.45)).toFixed(5)}\n`;
+  }
+  return text;
+}
+
+/** Polls `probe` until it gives a value, for up to `ms`. */
+async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a run file fitted from disk and not open updates its lens when it grows on disk', async () => {
+  const client = await startTestServer();
+  try {
+    const path = join(dir, 'growing.csv');
+    writeFileSync(path, `step,lr,loss\n${rows(0, 50)}`);
+    const uri = pathToFileURL(path).toString();
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    const summary = await client.rpc.sendRequest(FitFileRequest, { uri });
+    assert.equal(summary.fromDisk, true);
+    const before = (await client.lenses(uri))[0].command!.title;
+    assert.match(before, /L\(10k\)/, 'twice the last step, 5,000');
+
+    const refreshes = client.lensRefreshes;
+    appendFileSync(path, rows(50, 100));
+    const after = await eventually('the lens of the grown file', 15_000, async () => {
+      const title = (await client.lenses(uri))[0]?.command?.title;
+      return title && title !== before ? title : undefined;
+    });
+    assert.match(after, /L\(20k\)/, 'twice the new last step, 10,000');
+    assert.ok(client.lensRefreshes > refreshes, 'the client was asked to refresh its lenses');
+  } finally {
+    client.dispose();
+  }
+});
