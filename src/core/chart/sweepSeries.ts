@@ -113,7 +113,10 @@ export function evaluateLaw(fit: FitResult, x: number[]): number[] {
 export function computeSeries(analysis: Analysis): Parts {
   const series: ChartSeries[] = [];
   const markers: ChartMarker[] = [];
-  const fit = analysis.fits.find((f) => f.law === 'chinchilla');
+  // A fit the data do not support draws no law, frontier or band: only the observed points (its findings say why).
+  const found = analysis.fits.find((f) => f.law === 'chinchilla');
+  const fit = found?.unsupported ? undefined : found;
+  const unsupported = analysis.fits.some((f) => (f.law === 'chinchilla' || f.law === 'power') && f.unsupported);
   const budgets = analysis.predictions.filter((p) => p.xName === 'C').filter(hasValue);
   const fitted = analysis.curves.filter((c) => !c.excludedBy);
   const allX = [...fitted.flatMap((c) => c.points.x), ...budgets.map((p) => p.x)].filter((v) => v > 0);
@@ -125,8 +128,8 @@ export function computeSeries(analysis: Analysis): Parts {
     if (fit?.normalized && n !== undefined) {
       const grid = logGrid(minOf(c.points.x), maxOf(c.points.x) * 4, LAW_GRID);
       series.push(law(c, 'main', grid, chinchillaAt(fit, n, grid)));
-    } else if (c.points.predicted.length) series.push(law(c, 'main', c.points.x, c.points.predicted));
-    if (fit?.law !== 'chinchilla' && c.points.low.some(Number.isFinite))
+    } else if (!unsupported && c.points.predicted.length) series.push(law(c, 'main', c.points.x, c.points.predicted));
+    if (!found && !unsupported && c.points.low.some(Number.isFinite))
       series.push(band(c, 'main', c.points.x, c.points.low, c.points.high));
   }
   if (fit && fit.law === 'chinchilla' && allX.length) {

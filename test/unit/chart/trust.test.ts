@@ -61,3 +61,27 @@ test('an unsupported loss fit: the law over the data only, no band, no extrapola
     [],
   );
 });
+
+test('an unsupported (N, D) fit: observed runs only, no law lines, frontier or budget markers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-chart-trust-nd-'));
+  const path = join(dir, 'sweep.csv');
+  // Six runs for five coefficients: the fit passes through them and says nothing about the noise.
+  const rows = [
+    [1e8, 2e9],
+    [1e8, 8e9],
+    [4e8, 8e9],
+    [4e8, 3.2e10],
+    [1.6e9, 3.2e10],
+    [1.6e9, 1.28e11],
+  ].map(([n, d], i) => `${n},${d},${(1.7 + 400 / n ** 0.34 + 410 / d ** 0.28 + 0.01 * Math.sin(i * 7)).toFixed(4)}`);
+  writeFileSync(path, ['params,tokens,loss', ...rows].join('\n') + '\n');
+  const analysis = await analyseFiles([path], { bootstrapSamples: 20, computeBudgets: [1e21] });
+  assert.ok(analysis.fits[0]?.unsupported, 'the verdict says the fit is not supported');
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true, full: true });
+  assert.ok(data.series.some((s) => s.kind === 'observed'));
+  assert.deepEqual(
+    data.series.filter((s) => s.kind === 'law' || s.kind === 'frontier' || s.kind === 'band').map((s) => s.id),
+    [],
+  );
+  assert.equal(data.markers.filter((m) => m.kind === 'target').length, 0);
+});
