@@ -22,13 +22,23 @@ const csv = (from: number, to: number) =>
     .map((r) => `${r.step},${r.lr},${r.loss}\n`)
     .join('');
 
-/** Largest relative difference between two fits' parameters and their predictions. */
+/**
+ * Largest relative difference between two fits' parameters and their predictions: the law at every fitted point, and
+ * at each target where it gives one (a fit the data do not support withholds its targets, in both or neither).
+ */
 function gap(a: Analysis, b: Analysis): { params: number; predictions: number; objective: number } {
   const rel = (x: number, y: number) => Math.abs(x - y) / Math.max(Math.abs(y), 1e-12);
   const [fa, fb] = [a.fits[0], b.fits[0]];
   assert.equal(fa.law, fb.law);
   const params = Math.max(...Object.keys(fb.params).map((k) => rel(fa.params[k], fb.params[k])));
-  const predictions = Math.max(...b.predictions.map((p, i) => rel(valued(a.predictions[i]).value, valued(p).value)));
+  const atPoints = b.curves.flatMap((c, i) =>
+    c.points.predicted.map((y, j) => rel(a.curves[i].points.predicted[j], y)),
+  );
+  const atTargets = b.predictions.map((p, i) => {
+    assert.equal(a.predictions[i].status, p.status);
+    return p.status === 'ok' ? rel(valued(a.predictions[i]).value, valued(p).value) : 0;
+  });
+  const predictions = Math.max(...atPoints, ...atTargets);
   return { params, predictions, objective: rel(fa.objective, fb.objective) };
 }
 
