@@ -60,14 +60,16 @@ test('the package ships the examples the walkthrough opens and the media it show
   assert.ok(ignore.includes('!media/**'));
 });
 
-test('Fit Scaling Law is in the palette with no file open; the file commands only with a run file', () => {
+test('Fit Scaling Law is in the palette with no file open; the file commands only with a run file, view item commands never', () => {
   const palette = manifest.contributes.menus.commandPalette;
   assert.equal(
     palette.find((p) => p.command === 'scalingLens.fit'),
     undefined,
     'no when clause hides Fit from the palette',
   );
-  for (const entry of palette) assert.match(entry.when ?? '', /resourceExtname/);
+  // The file commands need a run file; the Runs view's item commands (they act on a view item) never show there.
+  for (const entry of palette)
+    assert.match(entry.when ?? '', entry.command.startsWith('scalingLens.runs.') ? /^false$/ : /resourceExtname/);
 });
 
 test('a multiple of D_p is accepted as 4, 4x, 4× or x4; other targets take numbers with suffixes', () => {
