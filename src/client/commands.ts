@@ -79,8 +79,8 @@ interface TargetChoice extends vscode.QuickPickItem {
   target: PredictTarget['kind'];
   prompt: string;
   placeholder: string;
-  /** The question as the answers' document heads it, with the value the user typed. */
-  question: (typed: string) => string;
+  /** The question as the answers' document heads it: the value as typed, or (a multiple) as read. */
+  question: (typed: string, value: number) => string;
 }
 
 const TARGETS: Record<string, TargetChoice[]> = {
@@ -99,7 +99,7 @@ const TARGETS: Record<string, TargetChoice[]> = {
       target: 'dataMultiplier',
       prompt: 'Multiple of the largest pretraining amount seen (e.g. 2, 4x or 4×)',
       placeholder: '4x',
-      question: (typed) => `BLEU and CE at ${typed} × the largest D_p`,
+      question: (_typed, value) => `BLEU and CE at ${value}× the largest D_p`,
     },
     {
       label: 'BLEU and CE at a pretraining amount D_p…',
@@ -156,7 +156,7 @@ async function predictAt(
     void vscode.window.showWarningMessage(`Scaling Lens: ${result.message ?? 'no prediction.'}`);
     return [];
   }
-  await ctx.predictions.show(uri, choice.question(raw.trim()), result.predictions);
+  await ctx.predictions.show(uri, choice.question(raw.trim(), value), result.predictions);
   return result.predictions;
 }
 

@@ -93,7 +93,9 @@ export class RunsIndex {
       if (!root.startsWith('file:')) continue;
       const folder = fileURLToPath(root);
       const scan = await findRuns(folder, SOURCES, { displayName: folder });
-      for (const p of scan.problems) if (p.code !== 'folder-no-runs') notes.push(p.message);
+      // What the view says above its runs: only what the user must know (a scan cut short, a folder unreadable);
+      // files skipped as not runs are as expected in a workspace.
+      for (const p of scan.problems) if (p.severity !== 'info' && p.code !== 'folder-no-runs') notes.push(p.message);
       for (const run of scan.runs) {
         const { key, modifiedMs } = await signature(run.path);
         const uri = pathToFileURL(run.path).toString();

@@ -108,12 +108,27 @@ test('the Runs view lists every run with where it stands and its prediction', { 
   const header = page().locator('.pane-header', { hasText: 'Scaling Lens Runs' }).first();
   await header.waitFor({ timeout: 30000 });
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  // Room for the view: the folders pane collapsed, the side bar wider.
+  const folders = page().locator('.pane-header', { hasText: 'scaling-lens-runs-ui' }).first();
+  if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+  const sash = page().locator('.part.sidebar + .monaco-sash, .monaco-sash.vertical').first();
+  const box = await sash.boundingBox().catch(() => null);
+  if (box) {
+    await page().mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page().mouse.down();
+    await page().mouse.move(box.x + 420, box.y + box.height / 2, { steps: 5 });
+    await page().mouse.up();
+  }
   const rows = page().locator('.pane-body .monaco-list-row', { hasText: '→ L(' });
   for (let i = 0; i < 240 && (await rows.count()) < 3; i++) await page().waitForTimeout(500);
   assert.equal(await rows.count(), 3, 'three runs with a prediction');
   const text = (await rows.allInnerTexts()).join('\n');
   assert.match(text, /constant[\s\S]*step 8k · loss \d\.\d+ → L\(16k\) = \d\.\d+ \[/);
   await host!.screenshot(join(SHOTS, 'runs-3-view-dark.png'));
+  // A run's tooltip: its state, format, the law behind the prediction.
+  await rows.first().hover();
+  await page().waitForTimeout(1500);
+  await host!.screenshot(join(SHOTS, 'runs-3b-tooltip-dark.png'));
   await setTheme('Light Modern');
   await host!.screenshot(join(SHOTS, 'runs-4-view-light.png'));
   await setTheme('Dark Modern');

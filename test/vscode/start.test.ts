@@ -37,6 +37,10 @@ function makeWorkspace(): string {
 
 const toast = (page: PlaywrightPage, text: string | RegExp) =>
   page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+
+/** The document Predict at... answers in, once it shows `text`. */
+const answer = (page: PlaywrightPage, text: string | RegExp) =>
+  page.locator('.editor-instance', { hasText: text }).first();
 const quickRows = (page: PlaywrightPage) => page.locator('.quick-input-widget .monaco-list-row');
 
 /** Waits until the picker's title contains `text`, and returns the title with its step count. */
@@ -133,7 +137,8 @@ for (const { name, theme } of THEMES) {
         await input.waitFor({ timeout: 30000 });
         await input.fill('200k');
         await page.keyboard.press('Enter');
-        await toast(page, 'L(200k)').waitFor({ timeout: 60000 });
+        // Predict at... answers in a read-only document beside the file.
+        await answer(page, 'L(200k)').waitFor({ timeout: 60000 });
         // The step is done once the prediction is answered (not as the command starts: that would close its input).
         await page
           .locator('.getting-started-step[aria-checked="true"]', { hasText: 'Predict at any step' })
@@ -155,7 +160,7 @@ for (const { name, theme } of THEMES) {
           );
         await host.screenshot(shot('fit-pick'));
         await pickRow(page, 'loss/wsd.jsonl');
-        await toast(page, /Scaling Lens: .*1 fit/).waitFor({ timeout: 90000 });
+        await toast(page, /Scaling Lens: .*fitted on/).waitFor({ timeout: 90000 });
         await clearNotifications(host);
       });
 
@@ -249,7 +254,7 @@ for (const { name, theme } of THEMES) {
         assert.doesNotMatch(complaint, /Enter a positive/);
         await host.screenshot(shot('predict-4x'));
         await page.keyboard.press('Enter');
-        await toast(page, /Scaling Lens: /).waitFor({ timeout: 60000 });
+        await answer(page, /BLEU and CE at 4× the largest D_p/).waitFor({ timeout: 60000 });
         await host.screenshot(shot('predict-4x-answer'));
       });
     } finally {
