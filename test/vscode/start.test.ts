@@ -38,7 +38,7 @@ function makeWorkspace(): string {
 const toast = (page: PlaywrightPage, text: string | RegExp) =>
   page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
 
-/** The document Predict at... answers in, once it shows `text`. */
+/** The document Predict at... answers in, once it shows `text` (the editor draws spaces as no-break spaces: match them with \\s). */
 const answer = (page: PlaywrightPage, text: string | RegExp) =>
   page.locator('.editor-instance', { hasText: text }).first();
 const quickRows = (page: PlaywrightPage) => page.locator('.quick-input-widget .monaco-list-row');
@@ -254,7 +254,7 @@ for (const { name, theme } of THEMES) {
         assert.doesNotMatch(complaint, /Enter a positive/);
         await host.screenshot(shot('predict-4x'));
         await page.keyboard.press('Enter');
-        await answer(page, /BLEU and CE at 4× the largest D_p/).waitFor({ timeout: 60000 });
+        await answer(page, /BLEU\sand\sCE\sat\s4×\sthe\slargest\sD_p/).waitFor({ timeout: 60000 });
         await host.screenshot(shot('predict-4x-answer'));
       });
     } finally {
