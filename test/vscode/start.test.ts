@@ -38,7 +38,7 @@ function makeWorkspace(): string {
 const toast = (page: PlaywrightPage, text: string | RegExp) =>
   page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
 
-/** The document Predict at... answers in, once it shows `text` (the editor draws spaces as no-break spaces: match them with \\s). */
+/** The document Predict at... answers in, once it shows `text` (the editor draws spaces as no-break spaces: match them with \s). */
 const answer = (page: PlaywrightPage, text: string | RegExp) =>
   page.locator('.editor-instance', { hasText: text }).first();
 const quickRows = (page: PlaywrightPage) => page.locator('.quick-input-widget .monaco-list-row');
