@@ -20,6 +20,7 @@ import { datasetsFor, groupColor, whatIfDatasets, type LensDataset } from './dat
 import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
+import { formatNumber } from '../core/util/format';
 
 const vscode = acquireVsCodeApi<ChartViewState>();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -337,7 +338,7 @@ function renderFits(): void {
     const row = document.createElement('div');
     row.className = 'fit';
     const params = Object.entries(f.params)
-      .map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`)
+      .map(([k, v]) => `${k} = ${formatNumber(v, 4)}`)
       .join(', ');
     row.textContent = `${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}`;
     root.append(row);
