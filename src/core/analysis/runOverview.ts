@@ -24,7 +24,7 @@ export interface RunOverview {
 }
 
 /** Bootstrap replicates of a run's band in the overview (the run's own analysis uses the setting). */
-const OVERVIEW_BOOTSTRAP = 30;
+const OVERVIEW_BOOTSTRAP = 20;
 
 /** The overview of the run at `path` (a file or a run folder), named `name`. Never throws: problems are values. */
 export async function overviewOfRun(
