@@ -1,6 +1,7 @@
 // The Runs view: every run of the workspace, grouped by folder, with where it stands and what its law predicts. The
 // server scans and fits (src/server/runs.ts); this only draws what it sends and maps clicks and menus to commands.
 import * as vscode from 'vscode';
+import { LAW_NAMES } from '../core/analysis/lawNames';
 import { formatCompact, formatEstimate, formatNumber } from '../core/util/format';
 import { Commands } from '../shared/protocol';
 import { runSetUri } from '../shared/runSet';
@@ -212,7 +213,7 @@ function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
   if (o?.format) lines.push(`Format: ${o.format}, ${o.rows} rows.`);
   if (o?.prediction)
     lines.push(
-      `Predicted by the ${o.prediction.law} law at step ${formatCompact(o.prediction.step)} (${o.prediction.why}); ` +
+      `Predicted by the ${LAW_NAMES[o.prediction.law]} at step ${formatCompact(o.prediction.step)} (${o.prediction.why}); ` +
         'the chart has the full fit.',
     );
   if (state.kind === 'unfitted') lines.push(`Cannot be fitted: ${state.why}`);

@@ -42,6 +42,7 @@ import {
 } from '../core/analysis/describe';
 import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
+import { LAW_NAMES } from '../core/analysis/lawNames';
 import { Commands, type ColumnsResult } from '../shared/protocol';
 import { ANALYSIS_FAILED, editorMessage, findingHref } from './hints';
 import { markdownText } from './markdown';
@@ -62,15 +63,6 @@ function lens(line: number, title: string, command: string, args: unknown[], too
   };
 }
 
-export const LAW_NAMES: Record<FitResult['law'], string> = {
-  'lr-annealing': 'LR-annealing law',
-  mpl: 'MPL',
-  'lr-annealing-size': 'LR-annealing law with model size',
-  bleu: 'BLEU law',
-  'downstream-ce': 'CE law',
-  chinchilla: 'Chinchilla law',
-  power: 'power law',
-};
 
 const METRIC_NAMES: Record<Prediction['metric'], string> = { loss: 'Loss', bleu: 'BLEU', ce: 'CE' };
 

@@ -6,7 +6,7 @@ import { formatNumber, plural } from '../core/util/format';
 import type { FitState, FitSummary } from '../shared/protocol';
 import type { JobResult } from './job';
 import { editorMessage } from './hints';
-import { LAW_NAMES } from './present';
+import { LAW_NAMES } from '../core/analysis/lawNames';
 
 /** The counts and provenance of a summary; what is left out (or undefined) is zero, unknown or "not from disk". */
 export type SummaryDetails = Partial<Omit<FitSummary, 'uri' | 'state' | 'message'>>;
