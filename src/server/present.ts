@@ -63,7 +63,6 @@ function lens(line: number, title: string, command: string, args: unknown[], too
   };
 }
 
-
 const METRIC_NAMES: Record<Prediction['metric'], string> = { loss: 'Loss', bleu: 'BLEU', ce: 'CE' };
 
 /** What a lens says of a fit the data do not support (its findings say why, in the Problems panel). */
