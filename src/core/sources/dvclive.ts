@@ -2,13 +2,13 @@
 // each (columns `timestamp`, `step` and the metric), named by their path under plots/metrics (`train/loss`). Each TSV
 // is read by the text reader (so a bad line is reported with its line and column, and the rest read), and the
 // metrics are joined on step.
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extensionOf } from '../table/detect';
-import { MAX_COLUMNS } from '../table/limits';
-import { describeFsError, ProblemLog } from '../table/problems';
+import { ProblemLog } from '../table/problems';
 import { readTable } from '../table/read';
 import type { ParseProblem, Table } from '../table/types';
+import { filesUnder } from './fileTree';
 import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
 import { StepTableBuilder } from './stepTable';
 import { addColumnsByStep, withProblems } from './tableSeries';
@@ -41,7 +41,7 @@ export const dvcliveSource: Source = {
     const parts: ParseProblem[] = [];
     let partCount = 0;
     let bytesRead = 0;
-    for (const file of await metricFiles(root, log)) {
+    for (const file of await filesUnder(root, log, MAX_DEPTH, (name) => extensionOf(name) === 'tsv')) {
       const tsv = await readTable(join(root, file), { ...options, displayName: join(rootDisplay, file) });
       parts.push(...tsv.problems);
       partCount += tsv.problemCount;
@@ -64,31 +64,6 @@ export const dvcliveSource: Source = {
     return [withProblems(hints === null ? table : { ...table, hints }, parts, partCount)];
   },
 };
-
-/** The TSV files under the metrics folder, as paths relative to it, sorted, within bounds. */
-async function metricFiles(root: string, log: ProblemLog): Promise<string[]> {
-  const files: string[] = [];
-  const walk = async (folder: string, prefix: string, depth: number): Promise<void> => {
-    let names: string[];
-    try {
-      names = (await readdir(folder)).sort();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        log.addForFile('file-unreadable', 'error', 1, 1, describeFsError(error, folder));
-      return;
-    }
-    for (const name of names) {
-      if (files.length >= MAX_COLUMNS) return;
-      const rel = prefix === '' ? name : join(prefix, name);
-      const info = await stat(join(folder, name)).catch(() => null);
-      if (info?.isDirectory() === true) {
-        if (depth < MAX_DEPTH) await walk(join(folder, name), rel, depth + 1);
-      } else if (extensionOf(name) === 'tsv') files.push(rel);
-    }
-  };
-  await walk(root, '', 0);
-  return files;
-}
 
 /** A metric TSV's value column(s) as series: the metric under its path name (`path/column` if it holds several). */
 function addMetric(builder: StepTableBuilder, tsv: Table, name: string, log: ProblemLog): void {

@@ -15,10 +15,10 @@ import { basename, join } from 'node:path';
 import { parseNumberCell } from '../table/number';
 import { describeFsError, ProblemLog } from '../table/problems';
 import { detectRoles, normaliseColumnName } from '../table/roles';
-import { MAX_COLUMNS } from '../table/limits';
 import { TableBuilder } from '../table/tableBuilder';
 import type { ParseProblem, Table } from '../table/types';
 import { DEFAULT_SCAN_LIMITS } from './scan';
+import { filesUnder } from './fileTree';
 import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
 import { StepTableBuilder } from './stepTable';
 import { withProblems } from './tableSeries';
@@ -114,7 +114,7 @@ async function readRun(path: string, display: string): Promise<RunRead> {
   let partCount = 0;
   let bytesRead = 0;
   const stepless: string[] = [];
-  for (const key of await keysUnder(join(path, 'metrics'), log)) {
+  for (const key of await filesUnder(join(path, 'metrics'), log, MAX_KEY_DEPTH)) {
     const file = join(display, 'metrics', key);
     const fileLog = new ProblemLog(file);
     const points = await readMetricFile(join(path, 'metrics', key), file, fileLog);
@@ -159,35 +159,10 @@ async function readText(path: string): Promise<string | null> {
   return text === null ? null : text.trim();
 }
 
-/** The key names of a metrics/ or params/ tree (`train/loss` for metrics/train/loss), sorted, within bounds. */
-async function keysUnder(root: string, log: ProblemLog): Promise<string[]> {
-  const keys: string[] = [];
-  const walk = async (folder: string, prefix: string, depth: number): Promise<void> => {
-    let names: string[];
-    try {
-      names = (await readdir(folder)).sort();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        log.addForFile('file-unreadable', 'error', 1, 1, describeFsError(error, folder));
-      return;
-    }
-    for (const name of names) {
-      if (keys.length >= MAX_COLUMNS) return;
-      const key = prefix === '' ? name : `${prefix}/${name}`;
-      const info = await stat(join(folder, name)).catch(() => null);
-      if (info?.isDirectory() === true) {
-        if (depth < MAX_KEY_DEPTH) await walk(join(folder, name), key, depth + 1);
-      } else keys.push(key); // a file, or an entry that cannot be stat'ed: its read says why
-    }
-  };
-  await walk(root, '', 0);
-  return keys;
-}
-
 /** Params as a record of key -> text (a key with '/' as in MLflow). */
 async function readParams(root: string, log: ProblemLog): Promise<Record<string, string>> {
   const params: Record<string, string> = {};
-  for (const key of await keysUnder(root, log)) {
+  for (const key of await filesUnder(root, log, MAX_KEY_DEPTH)) {
     const value = await readText(join(root, key));
     if (value !== null) params[key] = value;
   }
