@@ -95,16 +95,22 @@ test(
       .first();
     // Menu contributions arrive a moment after the extension host starts, and a click on a menu still opening can
     // be lost: open the menu until ours is there, and choose it again if no outcome came of it.
+    // A menu left open blocks the next right-click, so every attempt starts by closing whatever is open.
     for (let choice = 0; choice < 3; choice++) {
       for (let attempt = 0; attempt < 40; attempt++) {
-        await row.click({ button: 'right' });
-        if (await item.isVisible({ timeout: 1500 }).catch(() => false)) break;
         await page().keyboard.press('Escape');
+        await row.click({ button: 'right', timeout: 5000 }).catch(() => undefined);
+        if (await item.isVisible({ timeout: 1500 }).catch(() => false)) break;
       }
       if (choice === 0) await host!.screenshot(join(SHOTS, 'runs-1-folder-menu.png'));
-      await item.click();
+      // A menu ignores a click that comes while it is still settling: click until it has closed.
+      await page().waitForTimeout(300);
+      for (let click = 0; click < 5 && (await item.isVisible().catch(() => false)); click++) {
+        await item.click({ timeout: 5000 }).catch(() => undefined);
+        await page().waitForTimeout(500);
+      }
       if (
-        await toast.waitFor({ timeout: 45000 }).then(
+        await toast.waitFor({ timeout: 60000 }).then(
           () => true,
           () => false,
         )
