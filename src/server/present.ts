@@ -18,6 +18,7 @@ import type {
   FileSummary,
   Finding,
   FitResult,
+  LawDeparture,
   LawId,
   Prediction,
   Series,
@@ -40,11 +41,12 @@ import {
   estimateText,
   predictionAt,
 } from '../core/analysis/describe';
-import { FINDINGS } from '../core/findings';
+import { defaultHints, FINDINGS } from '../core/findings';
+import { departureDetail } from '../core/analysis/departureText';
 import { breakPoint } from '../core/analysis/breaks';
 import { LAW_NAMES } from '../core/analysis/lawNames';
 import { Commands, type ColumnsResult } from '../shared/protocol';
-import { ANALYSIS_FAILED, editorMessage, findingHref } from './hints';
+import { ANALYSIS_FAILED, editorHint, editorMessage, findingHref } from './hints';
 import { markdownText } from './markdown';
 
 /** Wider than any line a diagnostic or related row spans to its end (LSP clamps ranges to the line). */
@@ -107,7 +109,9 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
   if (!single) {
     const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
     const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
-    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}${trust}`;
+    const departed = curves.filter((c) => c.departure).length;
+    const left = departed ? ` · ⚠ ${departed} of them left the law (see Problems)` : '';
+    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}${trust}${left}`;
     lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   for (const curve of curves) {
@@ -116,9 +120,9 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
     for (const p of analysis.predictions.filter((x) => x.curve === curve.name && x.metric === 'loss')) {
       const at = `L(${formatCompact(p.step ?? p.x)})`;
       if (!hasValue(p)) {
-        lenses.push(
-          lens(line, `${who} · ${lawName} · ${withheldText(at, p)}`, Commands.predictAt, [uri, { kind: 'step' }]),
-        );
+        const title = `${who} · ${lawName} · ${withheldText(at, p)}`;
+        const tooltip = p.status === 'law-departed' && curve.departure ? departureTooltip(curve.departure) : undefined;
+        lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
         continue;
       }
       const quality =
@@ -132,6 +136,12 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
     }
   }
   return lenses;
+}
+
+/** How a run that left its law was judged (tolerance, points off and outside the band), and where to change it. */
+function departureTooltip(departure: LawDeparture): string {
+  const settings = defaultHints('law-departure').map(editorHint).join(' ');
+  return `${departureDetail(departure)} ${settings}`;
 }
 
 function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {

@@ -5,7 +5,7 @@ import { finding } from '../findings';
 import { assumedLrPhrase } from './assumedLr';
 import { pick, thinIndices, concat } from '../util/arrays';
 import type { Random } from '../util/random';
-import { departureFindings } from './departure';
+import { applyDepartures, findDepartures } from './departure';
 import { chooseLossLaw, type LawChoice } from './lawChoice';
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { bandAt, logBand, type ThinBand } from './lossBands';
@@ -104,7 +104,8 @@ export function analyseLossCurves(
     );
   }
   reportCurves(input, fit, fitNames, random, result);
-  findings.push(...departureFindings(chosen.law, fit, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex)));
+  const departures = findDepartures(chosen.law, fit, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex));
+  applyDepartures(result, departures, options);
   if (chosen.selection) result.fits[result.fits.length - 1].selection = chosen.selection;
   return result;
 }
