@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { analyseTables } from '../../../src/core/analysis/analyse';
 import type { AnalysisOptions } from '../../../src/core/analysis/options';
 import { overviewOfRun } from '../../../src/core/analysis/runOverview';
+import { buildChart } from '../../../src/core/chart/series';
 import type { DepartureKind, Finding } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table/read';
 import { clean, lossRunCsv, spikeFrom, type Bend } from '../../helpers/departureRuns';
@@ -182,4 +183,31 @@ test("the Runs view's overview of a run that left its law carries the departure 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the chart marks the step where the run left its law, on that curve only', () => {
+  const spiked = run(6, 0.01, spikeFrom(540));
+  const kept = parseText(runText(7, 0.01, clean), { fileName: 'kept.csv', displayName: 'kept.csv' });
+  const analysis = analyseTables([spiked, kept], OPTIONS);
+  const departed = analysis.curves.find((c) => c.name === 'run6');
+  assert.ok(departed?.departure, JSON.stringify(analysis.findings.map((f) => f.message)));
+  const { data } = buildChart(analysis);
+  const observed = (name: string) => data.series.find((s) => s.kind === 'observed' && s.group === name);
+  assert.equal(observed('run6')?.breakX, departed.departure.step);
+  assert.equal(observed('kept')?.breakX, undefined);
+  const breaks = data.markers.filter((m) => m.kind === 'break');
+  assert.deepEqual(breaks, [
+    {
+      panel: 'main',
+      kind: 'break',
+      x: departed.departure.step,
+      group: 'run6',
+      label: `run6: left its law at step ${departed.departure.step} (spike)`,
+    },
+  ]);
+  // No target of the departed run is drawn (its predictions are withheld); the clean run's is.
+  assert.deepEqual(
+    data.markers.filter((m) => m.kind === 'target').map((m) => m.group),
+    ['kept'],
+  );
 });
