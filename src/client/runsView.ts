@@ -2,9 +2,9 @@
 // server scans and fits (src/server/runs.ts); this only draws what it sends and maps clicks and menus to commands.
 import * as vscode from 'vscode';
 import { LAW_NAMES } from '../core/analysis/lawNames';
-import { departureDetail, departureReason } from '../core/analysis/departureText';
+import { departureDetail, departureLabel, departureReason } from '../core/analysis/departureText';
 import type { LawDeparture } from '../core/analysis/types';
-import { formatCompact, formatCount, formatEstimate, formatNumber } from '../core/util/format';
+import { formatCompact, formatEstimate, formatNumber } from '../core/util/format';
 import { Commands } from '../shared/protocol';
 import { runSetUri } from '../shared/runSet';
 import {
@@ -177,7 +177,7 @@ type RunState =
 function stateOf(entry: RunEntry, now: number): RunState {
   const o = entry.overview;
   if (!o) return { kind: 'fitting' };
-  // A run that left its law has no prediction on purpose: said as such, not as a run that cannot be fitted.
+  // A run above its law has no prediction on purpose: said as such, not as a run that cannot be fitted.
   if (o.departure) return { kind: 'departed', departure: o.departure, agoMs: now - entry.modifiedMs };
   if (!o.prediction) return { kind: 'unfitted', why: o.problem ?? 'no law could be fitted' };
   const ago = now - entry.modifiedMs;
@@ -204,14 +204,12 @@ function describe(o: RunOverview | undefined, state: RunState): string {
       ? `step ${formatCompact(o.lastStep)} · loss ${formatNumber(o.lastLoss, 4)}`
       : `${o.rows} rows`;
   if (state.kind === 'unfitted') return `${now} · cannot be fitted`;
-  if (state.kind === 'departed') {
-    const d = state.departure;
-    const when = state.agoMs < TRAINING_WITHIN_MS ? ` · training, updated ${ago(state.agoMs)}` : '';
-    return `${now} · ⚠ left its law at step ${formatCount(d.step)} (${d.kind})${when}`;
-  }
-  const p = o.prediction!;
-  const when = state.kind === 'training' ? ` · training, updated ${ago(state.agoMs)}` : '';
-  return `${now} → L(${formatCompact(p.step)}) = ${formatEstimate(p.value, p.low, p.high)}${when}`;
+  const when = 'agoMs' in state && state.agoMs < TRAINING_WITHIN_MS ? ` · training, updated ${ago(state.agoMs)}` : '';
+  const p = o.prediction;
+  const predicted = p ? ` → L(${formatCompact(p.step)}) = ${formatEstimate(p.value, p.low, p.high)}` : '';
+  // A run above its law has no prediction (withheld in the core); one below keeps it: both are flagged.
+  const departed = state.kind === 'departed' ? ` · ⚠ ${departureLabel(state.departure)}` : '';
+  return `${now}${predicted}${departed}${when}`;
 }
 
 function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
@@ -221,7 +219,8 @@ function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
   const o = entry.overview;
   const lines: string[] = [];
   if (state.kind === 'fitting') lines.push('Fitting…');
-  if (state.kind === 'training') lines.push(`Training: updated ${ago(state.agoMs)}.`);
+  if (state.kind === 'training' || (state.kind === 'departed' && state.agoMs < TRAINING_WITHIN_MS))
+    lines.push(`Training: updated ${ago(state.agoMs)}.`);
   if (state.kind === 'finished') lines.push('Finished (not changed in the last 10 minutes).');
   if (o?.format) lines.push(`Format: ${o.format}, ${o.rows} rows.`);
   if (o?.prediction)
@@ -233,7 +232,11 @@ function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
     const reason = departureReason(state.departure);
     lines.push(`${reason[0].toUpperCase()}${reason.slice(1)}.`);
     lines.push(departureDetail(state.departure));
-    lines.push('No prediction is shown for it; the Problems panel and the chart mark the step.');
+    lines.push(
+      o?.prediction
+        ? 'Its prediction assumes the run returns to its law; the Problems panel and the chart mark the step.'
+        : 'No prediction is shown for it; the Problems panel and the chart mark the step.',
+    );
   } else if (state.kind === 'unfitted') lines.push(`Cannot be fitted: ${state.why}`);
   else if (o?.problem) lines.push(`Note: ${o.problem}`);
   for (const line of lines) {

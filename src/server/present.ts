@@ -42,7 +42,7 @@ import {
   predictionAt,
 } from '../core/analysis/describe';
 import { defaultHints, FINDINGS } from '../core/findings';
-import { departureDetail } from '../core/analysis/departureText';
+import { departureDetail, departureLabel } from '../core/analysis/departureText';
 import { breakPoint } from '../core/analysis/breaks';
 import { LAW_NAMES } from '../core/analysis/lawNames';
 import { Commands, type ColumnsResult } from '../shared/protocol';
@@ -109,9 +109,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
   if (!single) {
     const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
     const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
-    const departed = curves.filter((c) => c.departure).length;
-    const left = departed ? ` · ⚠ ${departed} of them left the law (see Problems)` : '';
-    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}${trust}${left}`;
+    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}${trust}`;
     lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   for (const curve of curves) {
@@ -129,10 +127,17 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
         curve.role === 'heldout' && curve.metrics
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
           : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
-      const title = `${who} · ${lawName} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}`;
-      // What the prediction assumes past the log (the LR held), on hover of the lens.
-      const tooltip = p.assumption && `${at} assumes the ${p.assumption}`;
-      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
+      // A run below its law keeps its number, flagged (a run above it has none: withheld in the core).
+      const departed = curve.departure ? ` · ⚠ ${departureLabel(curve.departure)}` : '';
+      const title = `${who} · ${lawName} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}${departed}`;
+      // What the prediction assumes past the log (the LR held), and how a departure was judged, on hover of the lens.
+      const tooltip = [
+        p.assumption && `${at} assumes the ${p.assumption}`,
+        curve.departure && departureTooltip(curve.departure),
+      ]
+        .filter(Boolean)
+        .join('. ');
+      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip || undefined));
     }
   }
   return lenses;

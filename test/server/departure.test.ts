@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { analyseFiles } from '../../src/core/analysis/analyse';
+import { buildDiagnostics, buildLenses } from '../../src/server/present';
 import { PredictRequest } from '../../src/shared/protocol';
 import { clean, lossRunCsv, spikeFrom } from '../helpers/departureRuns';
 import { startTestServer } from '../helpers/lsp';
@@ -90,6 +92,31 @@ test('a clean run has no departure: its lens predicts, and no law-departure diag
     );
   } finally {
     client.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run below its law keeps its number on the lens, flagged with the step the diagnostic names', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-departure-'));
+  try {
+    const path = join(dir, 'dropped.csv');
+    writeFileSync(
+      path,
+      lossRunCsv(STEPS, 8, 0.01, (s, loss) => (s >= 540 ? loss * 0.85 : loss)),
+    );
+    const analysis = await analyseFiles([path], { law: 'lr-annealing', bootstrapSamples: 20 });
+    const [diagnostic] = buildDiagnostics(analysis, path).filter((d) => d.code === 'law-departure');
+    const step = Number(/from step (\d+): a drop/.exec(String(diagnostic?.message))?.[1]);
+    assert.ok(step >= 535 && step <= 552, String(diagnostic?.message));
+    const [lens] = buildLenses(analysis, path, pathToFileURL(path).toString());
+    assert.match(
+      lens.command?.title ?? '',
+      new RegExp(
+        `^Loss · LR-annealing law · L\\(1\\.2k\\) = \\d\\.\\d+ \\[.* · ⚠ left its law at step ${step} \\(drop\\)$`,
+      ),
+    );
+    assert.match(lens.command?.tooltip ?? '', /of the \d+ points from step \d+ to 600 are below the law/);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -8,8 +8,10 @@
 // residuals before the tail) from their median; the curve has left its law when, for a stretch ending at its last
 // point and at least `departurePoints` long, at least DEPARTURE_SHARE of the points are off on the same side.
 // What the stretch looks like (spike, divergence, plateau, drop) is read from its shape (departureKind). The curve's
-// report carries the departure as data (CurveReport.departure) and its predictions are withheld (applyDepartures):
-// no surface shows a number from a law the run has left.
+// report carries the departure as data (CurveReport.departure). A run above its law (spike, divergence, plateau) is
+// worse than its law says, so its predictions are withheld (applyDepartures): no surface shows that optimistic number.
+// A run below it keeps its predictions, flagged on every surface: on real smooth curves a drop is most often the
+// law's own error where the LR anneals (0.2-0.4 % on the public multi-power-law curves), not a broken run.
 // test/unit/analysis/departure.test.ts holds it to zero alarms on clean noisy curves over 200 seeds.
 import { finding } from '../findings';
 import { formatCount, formatPercent } from '../util/format';
@@ -198,7 +200,8 @@ export function findDepartures(
 
 /**
  * Each departure on every surface: its finding, the curve report's `departure` (with the points of the stretch outside
- * the band the report draws), and the curve's predictions withheld with a reason that names the step and the kind.
+ * the band the report draws), and, for a run above its law, the curve's predictions withheld with a reason that names
+ * the step and the kind.
  */
 export function applyDepartures(out: LawAnalysis<Series>, found: FoundDeparture[], options: DepartureOptions): void {
   for (const { curve, departure } of found) {
@@ -206,11 +209,17 @@ export function applyDepartures(out: LawAnalysis<Series>, found: FoundDeparture[
     const record = lawDeparture(curve, departure, options, report?.points);
     out.findings.push(departureFinding(curve, record));
     if (report) report.departure = record;
+    if (!withholds(record)) continue;
     const reason = departureReason(record);
     out.predictions.forEach((p, i) => {
       if (p.status === 'ok' && p.curve === curve.name) out.predictions[i] = withheld(p, 'law-departed', reason);
     });
   }
+}
+
+/** Whether a departure withholds the run's predictions: above the law, the law's number is optimistic. */
+function withholds(d: Pick<LawDeparture, 'side'>): boolean {
+  return d.side === 'above';
 }
 
 /** The departure as the public record: steps and lines instead of indices, the tolerances it was judged with. */
@@ -250,8 +259,10 @@ function departureFinding(curve: LossCurve, d: LawDeparture): Finding {
   return finding('law-departure', 'warning', {
     message:
       `"${curve.name}" has left its law from step ${formatCount(d.step)}: ${KIND_PHRASES[d.kind]}, up to ` +
-      `${formatPercent(d.worst, 2)} ${d.side} it. ${departureDetail(d)} No prediction is shown for this run: the law ` +
-      'no longer describes it.',
+      `${formatPercent(d.worst, 2)} ${d.side} it. ${departureDetail(d)} ` +
+      (withholds(d)
+        ? 'No prediction is shown for this run: the law no longer describes it.'
+        : 'Its predictions are still shown, flagged: they assume the run returns to its law.'),
     file: curve.file,
     line: d.line,
     endLine: curve.lines[curve.lines.length - 1],

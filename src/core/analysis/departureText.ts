@@ -29,3 +29,8 @@ export function departureDetail(d: LawDeparture): string {
     `(${d.sigmas} robust standard deviations of its residuals; a departure must last ${d.minPoints} points); ${band}.`
   );
 }
+
+/** The departure in a few words, for a chart marker or a list: "left its law at step 540 (spike)". */
+export function departureLabel(d: LawDeparture): string {
+  return `left its law at step ${formatCount(d.step)} (${d.kind})`;
+}

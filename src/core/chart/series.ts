@@ -7,7 +7,7 @@ import { isLossLaw } from '../analysis/lossLaw';
 import { fitOfCurve, hasValue } from '../analysis/trust';
 import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
 import { estimateText, predictionAt } from '../analysis/describe';
-import { formatCount } from '../util/format';
+import { departureLabel } from '../analysis/departureText';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
 import { band, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
 import { computeSeries, downstreamSeries } from './sweepSeries';
@@ -126,7 +126,7 @@ function lossSeries(analysis: Analysis): Parts {
         kind: 'break',
         x: departed.step,
         group: c.name,
-        label: `${c.name}: left its law at step ${formatCount(departed.step)} (${departed.kind})`,
+        label: `${c.name}: ${departureLabel(departed)}`,
       });
     if (c.points.predicted.length) {
       const extra = fit ? lossExtrapolation(c, fit, targets) : { x: [], y: [], low: [], high: [] };

@@ -1,7 +1,8 @@
 // The run-leaves-its-law finding (src/core/analysis/departure.ts, docs/findings.md#law-departure): no alarm on clean
 // curves with ordinary noise over 200 seeds; an alarm, from the right step and named for its shape, on a loss spike
 // that stays, a divergence, a plateau and a drop; none on a spike the run recovered from. The curve's report carries
-// the departure and its predictions are withheld; the Runs view's overview carries it too.
+// the departure; a run above its law has its predictions withheld, one below keeps them; the Runs view's overview and
+// the chart carry it too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -210,4 +211,18 @@ test('the chart marks the step where the run left its law, on that curve only', 
     data.markers.filter((m) => m.kind === 'target').map((m) => m.group),
     ['kept'],
   );
+});
+
+test('a run below its law keeps its predictions, and its report and finding say it left the law', () => {
+  const analysis = analyseTables([run(8, 0.01, (s, loss) => (s >= 540 ? loss * 0.85 : loss))], OPTIONS);
+  const d = analysis.curves[0].departure;
+  assert.equal(d?.kind, 'drop');
+  assert.equal(d.side, 'below');
+  assert.ok(analysis.predictions.length > 0);
+  assert.ok(
+    analysis.predictions.every((p) => p.status === 'ok'),
+    'a run doing better than its law keeps its numbers',
+  );
+  const [f] = analysis.findings.filter((x) => x.code === 'law-departure');
+  assert.match(f.message, /Its predictions are still shown, flagged: they assume the run returns to its law\.$/);
 });
