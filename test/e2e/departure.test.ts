@@ -11,6 +11,7 @@ import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import type { ChartHook, ChartSnapshot } from '../../src/shared/chart';
 import { clean, lossRunCsv, spikeFrom } from '../helpers/departureRuns';
 import { REPO } from '../helpers/shared';
+import { openFile, setTheme, widenSideBar } from '../helpers/workbench';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
 const STEPS = 600;
@@ -29,7 +30,7 @@ before(async () => {
     settings: { 'scalingLens.fit.bootstrapSamples': 40, 'workbench.colorTheme': 'Default Dark Modern' },
   });
   await host.waitForExtensionHost();
-  await setTheme('Dark Modern');
+  await setTheme(host!, 'Dark Modern');
 });
 
 after(async () => {
@@ -42,33 +43,6 @@ function page() {
   return host.page;
 }
 
-async function setTheme(theme: string): Promise<void> {
-  const row = page().locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first();
-  for (let attempt = 1; ; attempt++) {
-    await page().keyboard.press('Escape');
-    await host!.executeCommand('Preferences: Color Theme');
-    await page().locator('.quick-input-widget .quick-input-box input').fill(theme);
-    try {
-      await row.waitFor({ timeout: 10_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
-  await page().keyboard.press('Enter');
-  await page().waitForTimeout(1500);
-}
-
-async function openFile(name: string): Promise<void> {
-  const folder = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'runs' }).first();
-  const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-  await folder.waitFor({ timeout: 30_000 });
-  if (!(await row.isVisible().catch(() => false))) await folder.click();
-  await row.waitFor({ timeout: 30_000 });
-  await row.dblclick();
-  await page().locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
-}
-
 /** The step the lens names, for the other surfaces to agree with. */
 let step = 0;
 
@@ -76,7 +50,7 @@ test(
   'the lens of a run with a loss spike says from which step it left its law, not a number',
   { timeout: 240_000 },
   async () => {
-    await openFile('spiked.csv');
+    await openFile(host!, 'spiked.csv', 'runs');
     const lens = page().locator('.codelens-decoration', { hasText: 'left its law' }).first();
     await lens.waitFor({ timeout: 90_000 });
     const text = (await lens.innerText()).replace(/\s/g, ' ');
@@ -87,9 +61,9 @@ test(
     assert.ok(step >= 535 && step <= 552, text);
     assert.doesNotMatch(text, /= \d|\[\d/, 'no number from the law the run left');
     await host!.screenshot(join(SHOTS, 'departure-1-lens-dark.png'));
-    await setTheme('Light Modern');
+    await setTheme(host!, 'Light Modern');
     await host!.screenshot(join(SHOTS, 'departure-2-lens-light.png'));
-    await setTheme('Dark Modern');
+    await setTheme(host!, 'Dark Modern');
   },
 );
 
@@ -98,6 +72,10 @@ test('the Runs view marks the run that left its law with a warning and the step'
   const header = page().locator('.pane-header', { hasText: 'Scaling Lens Runs' }).first();
   await header.waitFor({ timeout: 30_000 });
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  // Room for the view's descriptions: the side bar wider (the editor keeps the lens in view).
+  await widenSideBar(host!, 420);
+  const sideBar = await page().locator('.part.sidebar').first().boundingBox();
+  assert.ok(sideBar && sideBar.width > 600, `the side bar was widened: ${JSON.stringify(sideBar)}`);
   const spiked = page().locator('.pane-body .monaco-list-row', { hasText: 'left its law' }).first();
   const steady = page().locator('.pane-body .monaco-list-row', { hasText: '→ L(' }).first();
   await spiked.waitFor({ timeout: 120_000 });
@@ -118,15 +96,15 @@ test('the Runs view marks the run that left its law with a warning and the step'
   assert.match(said, /the tolerance, \d+(\.\d+)? % \(4 robust standard deviations/);
   assert.match(said, /\d+ outside the 95 % band of the fit/);
   await host!.screenshot(join(SHOTS, 'departure-4-runs-tooltip-dark.png'));
-  await page().mouse.move(5, 5);
-  await setTheme('Light Modern');
+  await page().mouse.move(700, 5);
+  await setTheme(host!, 'Light Modern');
   await host!.screenshot(join(SHOTS, 'departure-5-runs-light.png'));
-  await setTheme('Dark Modern');
+  await setTheme(host!, 'Dark Modern');
 });
 
 test('the chart marks the step where the run left its law', { timeout: 180_000 }, async () => {
   await page().keyboard.press('Escape');
-  await openFile('spiked.csv');
+  await openFile(host!, 'spiked.csv', 'runs');
   await host!.executeCommand('Scaling Lens: Show Chart');
   const frame = page().frameLocator('iframe.webview:visible').frameLocator('iframe#active-frame');
   let snapshot: ChartSnapshot | undefined;
@@ -144,6 +122,6 @@ test('the chart marks the step where the run left its law', { timeout: 180_000 }
   const drawn = snapshot!.panels.find((p) => p.id === 'main')?.labels?.flatMap((l) => l.text) ?? [];
   assert.ok(drawn.includes(marker.label), `the label is drawn: ${JSON.stringify(drawn)}`);
   await host!.screenshot(join(SHOTS, 'departure-6-chart-dark.png'));
-  await setTheme('Light Modern');
+  await setTheme(host!, 'Light Modern');
   await host!.screenshot(join(SHOTS, 'departure-7-chart-light.png'));
 });
