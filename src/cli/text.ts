@@ -1,6 +1,15 @@
 // Human-readable CLI output: aligned tables of fits, curves, predictions and findings, each finding with its hints
 // phrased as the flags that apply them (the editor phrases the same hints as settings: src/server/hints.ts).
-import type { Analysis, FileSummary, Finding, FitResult, LawSelection, Prediction } from '../core/analysis/types';
+import type {
+  Analysis,
+  CurveReport,
+  FileSummary,
+  Finding,
+  FitResult,
+  LawSelection,
+  Prediction,
+} from '../core/analysis/types';
+import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
 import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
@@ -139,8 +148,12 @@ function indent(text: string, n: number): string {
     .join('\n');
 }
 
-/** The predictions table: where, the value and its band by the band rule (compute budgets lead, above). */
-function formatPredictions(predictions: Prediction[]): string {
+/**
+ * The predictions table: where, the value and its band by the band rule (compute budgets lead, above); a curve that
+ * left its law below it keeps its numbers, flagged in the note (one above it has none: its row says why).
+ */
+function formatPredictions(predictions: Prediction[], curves: CurveReport[]): string {
+  const departed = new Map(curves.flatMap((c) => (c.departure ? [[c.name, `⚠ ${departureLabel(c.departure)}`]] : [])));
   const rows = predictions
     .filter((p) => p.xName !== 'C')
     .map((p) => {
@@ -153,7 +166,7 @@ function formatPredictions(predictions: Prediction[]): string {
         predictionAt(p),
         banded ? banded.value : formatNumber(p.value, 5),
         banded ? `[${banded.low}, ${banded.high}]` : '',
-        beyondFittedText(p.beyondFitted),
+        [beyondFittedText(p.beyondFitted), departed.get(p.curve ?? '') ?? ''].filter(Boolean).join('; '),
       ];
     });
   if (!rows.length) return '';
@@ -195,7 +208,7 @@ export function formatAnalysis(analysis: Analysis): string {
     formatBudgets(analysis.predictions),
     ...analysis.fits.map(formatFit),
     formatCurves(analysis),
-    formatPredictions(analysis.predictions),
+    formatPredictions(analysis.predictions, analysis.curves),
     formatFindings(analysis.findings),
   ];
   return parts.filter(Boolean).join('\n\n') + '\n';

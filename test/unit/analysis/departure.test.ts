@@ -12,6 +12,8 @@ import { analyseTables } from '../../../src/core/analysis/analyse';
 import type { AnalysisOptions } from '../../../src/core/analysis/options';
 import { overviewOfRun } from '../../../src/core/analysis/runOverview';
 import { buildChart } from '../../../src/core/chart/series';
+import { toJsonReport } from '../../../src/cli/report';
+import { formatAnalysis } from '../../../src/cli/text';
 import type { DepartureKind, Finding } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table/read';
 import { clean, lossRunCsv, spikeFrom, type Bend } from '../../helpers/departureRuns';
@@ -225,4 +227,31 @@ test('a run below its law keeps its predictions, and its report and finding say 
   );
   const [f] = analysis.findings.filter((x) => x.code === 'law-departure');
   assert.match(f.message, /Its predictions are still shown, flagged: they assume the run returns to its law\.$/);
+});
+
+test('fit text and --json: a spike has no number and says why, a drop keeps its number flagged, both carry it', () => {
+  const spiked = analyseTables([run(3, 0.01, spikeFrom(540))], { ...OPTIONS, bootstrapSamples: 20 });
+  const dropped = analyseTables([run(8, 0.01, (s, loss) => (s >= 540 ? loss * 0.85 : loss))], OPTIONS);
+  const row = (text: string) => text.split('\n').find((l) => /^\s+run\d\s+loss\s+L\(1\.2k\)/.test(l)) ?? '';
+  const spikedStep = spiked.curves[0].departure!.step;
+  assert.match(
+    row(formatAnalysis(spiked)),
+    new RegExp(`none\\s+the run left its law from step ${spikedStep}: a loss spike`),
+  );
+  const droppedStep = dropped.curves[0].departure!.step;
+  assert.match(
+    row(formatAnalysis(dropped)),
+    new RegExp(`\\d\\.\\d+\\s+⚠ left its law at step ${droppedStep} \\(drop\\)$`),
+  );
+  for (const [analysis, kind] of [
+    [spiked, 'spike'],
+    [dropped, 'drop'],
+  ] as const) {
+    const json = JSON.parse(JSON.stringify(toJsonReport(analysis, 'test')));
+    assert.equal(json.curves[0].departure.kind, kind);
+    assert.equal(json.curves[0].departure.step, analysis.curves[0].departure!.step);
+    // A watch update leaves the per-point arrays out, not the departure.
+    assert.equal(toJsonReport(analysis, 'test', false).curves[0].departure?.kind, kind);
+  }
+  assert.equal(JSON.parse(JSON.stringify(toJsonReport(spiked, 'test'))).predictions[0].status, 'law-departed');
 });
