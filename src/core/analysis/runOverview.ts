@@ -19,7 +19,7 @@ export interface RunOverview {
   prediction?: { step: number; value: number; low: number; high: number; law: LawId; why: string };
   /** Why nothing is predicted (cannot be fitted, or a law the tool does not trust), or the first warning. */
   problem?: string;
-  /** Where the run's latest points left its law (then `prediction` is absent: no number from a law it has left). */
+  /** Where the run's latest points left its law; above it, `prediction` is absent (no optimistic number). */
   departure?: LawDeparture;
   warnings: number;
   errors: number;
