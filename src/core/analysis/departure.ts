@@ -36,6 +36,12 @@ const DEPARTURE_WINDOW = 5;
 const MAD_TO_SIGMA = 1.4826;
 /** The residual scale never goes below this (0.01 % of the loss): noiseless curves would flag rounding. */
 const MIN_SIGMA = 1e-4;
+/**
+ * A point is never off by less than this log distance (about 1 % of the loss). On smooth real curves (little noise,
+ * so a tight residual scale) a law's own error where the LR anneals reaches 0.2-0.4 % on the public multi-power-law
+ * runs; a spike, divergence or plateau worth a warning goes well beyond 1 %.
+ */
+const MIN_TOLERANCE = Math.log(1.01);
 
 /** Where a curve left its law: the first point of the stretch, its length and side, and how far off it went. */
 export interface Departure {
@@ -72,7 +78,7 @@ export function findDeparture(
   if (before.length < MIN_PREFIX_POINTS) return null;
   const centre = median(before);
   const sigma = Math.max(MIN_SIGMA, MAD_TO_SIGMA * median(before.map((r) => Math.abs(r - centre))));
-  const limit = options.departureSigmas * sigma;
+  const limit = Math.max(MIN_TOLERANCE, options.departureSigmas * sigma);
   let best: Departure | null = null;
   for (const sign of [1, -1] as const) {
     const from = longestOffStretch(judgedFrom, n, (i) => sign * (residual(i) - centre) > limit, minPoints);

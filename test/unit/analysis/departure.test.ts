@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyseTables } from '../../../src/core/analysis/analyse';
+import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
 import type { AnalysisOptions } from '../../../src/core/analysis/options';
 import { overviewOfRun } from '../../../src/core/analysis/runOverview';
 import { buildChart } from '../../../src/core/chart/series';
@@ -17,6 +17,7 @@ import { formatAnalysis } from '../../../src/cli/text';
 import type { DepartureKind, Finding } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table/read';
 import { clean, lossRunCsv, spikeFrom, type Bend } from '../../helpers/departureRuns';
+import { LUO, luoFiles, skipUnless } from '../../helpers/shared';
 
 const STEPS = 600;
 const OPTIONS: Partial<AnalysisOptions> = { law: 'lr-annealing', bootstrapSamples: 0 };
@@ -254,4 +255,17 @@ test('fit text and --json: a spike has no number and says why, a drop keeps its 
     assert.equal(toJsonReport(analysis, 'test', false).curves[0].departure?.kind, kind);
   }
   assert.equal(JSON.parse(JSON.stringify(toJsonReport(spiked, 'test'))).predictions[0].status, 'law-departed');
+});
+
+// Healthy real runs: every public multi-power-law curve, opened alone as a user opens one file, is smooth enough that
+// its residual scale is tiny, and the law's own error where the LR anneals must not read as a run leaving its law.
+test('the public multi-power-law curves, each fitted alone: no law-departure', { skip: skipUnless(LUO) }, async () => {
+  const alarms: string[] = [];
+  for (const size of ['25', '100', '400'])
+    for (const file of luoFiles(size)) {
+      const analysis = await analyseFiles([file], { law: 'auto', bootstrapSamples: 0 });
+      for (const f of analysis.findings.filter((f) => f.code === 'law-departure'))
+        alarms.push(`${size}M: ${f.message}`);
+    }
+  assert.deepEqual(alarms, []);
 });
