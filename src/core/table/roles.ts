@@ -408,6 +408,7 @@ function noteMissing(context: Context, kind: FileKind): void {
     notes.push('no learning-rate column found; schedule-aware fits need one: map a column to the lr role.');
   }
   if (kind !== 'unknown') return;
+  noteEpochAxis(context);
   notes.push(
     'Could not tell the kind of file: a loss curve needs step and loss (found: ' +
       found(['step', 'loss']) +
@@ -419,6 +420,22 @@ function noteMissing(context: Context, kind: FileKind): void {
       found(['pretrainData', 'bleu', 'ce']) +
       '). ' +
       `Map columns to roles (columns: ${table.columns.map((c) => c.name).join(', ')}).`,
+  );
+}
+
+/**
+ * A log written once per epoch (Keras' CSVLogger: epoch, loss, val_loss) has no step. Epochs are not optimizer steps,
+ * so the epoch column is not taken for one; the note says it is there and when mapping it is right.
+ */
+function noteEpochAxis(context: Context): void {
+  if (context.roles.step !== undefined || context.roles.loss === undefined) return;
+  const epoch = context.normalised.findIndex(
+    (name, i) => words(name).at(-1) === 'epoch' && !context.taken.has(i) && usable(context.table.columns[i], 'step'),
+  );
+  if (epoch < 0) return;
+  context.notes.push(
+    `no step column: "${context.table.columns[epoch].name}" counts epochs, not optimizer steps, so it is not taken ` +
+      'as the step; map it to the step role if the learning rate was set once per epoch.',
   );
 }
 

@@ -189,3 +189,16 @@ test('an empty validation loss column is said to be empty, not "passed over"', (
   assert.match(notes, /validation loss "eval_loss" has no numeric values, so the training loss "loss" is used/);
   assert.doesNotMatch(notes, /validation loss is preferred/);
 });
+
+// Keras' CSVLogger writes one row per epoch (epoch, accuracy, loss, val_accuracy, val_loss), as in a public
+// training_log.csv: no step, and the epoch is said to be there rather than silently taken as one.
+test('a log written per epoch: the epoch is named in a note, not taken as the step', () => {
+  const { assignment, named: n } = roles(
+    'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.82,0.39,0.86,0.32\n1,0.91,0.23,0.87,0.32\n',
+  );
+  assert.equal(assignment.kind, 'unknown');
+  assert.equal(n.step, undefined);
+  assert.match(assignment.notes.join(' '), /no step column: "epoch" counts epochs, not optimizer steps/);
+  const mapped = roles('epoch,loss\n0,0.39\n1,0.23\n', { step: 'epoch' });
+  assert.equal(mapped.assignment.kind, 'loss-curve');
+});
