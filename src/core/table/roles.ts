@@ -296,11 +296,11 @@ function patternMatches(context: Context, role: ColumnRole): { name: string; ind
   const matches: { name: string; index: number; word: string; rank: number }[] = [];
   context.normalised.forEach((name, index) => {
     const { base, rank } = role === 'loss' ? withoutAggregation(name) : { base: name, rank: 0 };
-    const word = wordOf(base) ?? (rank > 0 ? wordOf(name) : undefined);
+    const word = wordOf(base);
     if (word === undefined || words(name).some((w) => NOT_THE_QUANTITY.has(w))) return;
     if (role === 'step' && words(name).some((w) => NOT_A_STEP.has(w))) return;
     if (!context.taken.has(index) && usable(context.table.columns[index], role)) {
-      matches.push({ name, index, word, rank: wordOf(base) === undefined ? 0 : rank });
+      matches.push({ name, index, word, rank });
     }
   });
   return matches.sort((a, b) => a.rank - b.rank || a.index - b.index);

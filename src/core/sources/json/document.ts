@@ -61,7 +61,9 @@ class DocumentVisitor implements JsonVisitor {
   readonly keys: { objects: string[]; arrays: string[]; scalars: string[] } = { objects: [], arrays: [], scalars: [] };
   readonly counts = { objects: 0, arrays: 0, scalars: 0 };
   logHistory = false;
-  readonly history = { entries: 0, noStep: 0, summaries: 0, notObjects: 0, firstNoStep: 0, firstNoStepKeys: [''] };
+  readonly history = { entries: 0, noStep: 0, summaries: 0, notObjects: 0, firstNoStep: 0 };
+  /** The first step-less entry's first keys and its number of keys, for the warning. */
+  noStepKeys: { named: string[]; count: number } = { named: [], count: 0 };
   readonly steps: StepTableBuilder;
   readonly records: TableBuilder;
   private readonly writer: JsonRecordWriter;
@@ -166,8 +168,11 @@ class DocumentVisitor implements JsonVisitor {
     const step = value.step;
     if (typeof step !== 'number' || !Number.isFinite(step)) {
       // Named in the warning: `predict_*` results of trainer.predict() are not a step's log, a broken entry is.
-      if (this.history.noStep++ === 0)
-        [this.history.firstNoStep, this.history.firstNoStepKeys] = [line, Object.keys(value)];
+      if (this.history.noStep++ === 0) {
+        const keys = Object.keys(value);
+        this.history.firstNoStep = line;
+        this.noStepKeys = { named: keys.slice(0, KEYS_NAMED), count: keys.length };
+      }
       return;
     }
     if ('train_runtime' in value) {
@@ -183,10 +188,10 @@ class DocumentVisitor implements JsonVisitor {
 }
 
 /** The first few keys of an entry, quoted, for a message ("no keys" for an empty one). */
-function keysNamed(keys: readonly string[]): string {
-  if (keys.length === 0) return 'no keys';
-  const shown = keys.slice(0, KEYS_NAMED).map((k) => JSON.stringify(k.slice(0, 40)));
-  return shown.join(', ') + (keys.length > KEYS_NAMED ? `, … (${keys.length} keys)` : '');
+function keysNamed({ named, count }: { named: readonly string[]; count: number }): string {
+  if (count === 0) return 'no keys';
+  const shown = named.map((k) => JSON.stringify(k.slice(0, 40)));
+  return shown.join(', ') + (count > named.length ? `, … (${count} keys)` : '');
 }
 
 /** A record's place: "element 3" of a top-level array, "log_history[12]" of a trainer state. */
@@ -347,7 +352,7 @@ function reportHistory(visitor: DocumentVisitor): void {
       h.firstNoStep,
       1,
       `${h.noStep} log_history entr${h.noStep === 1 ? 'y has' : 'ies have'} no numeric "step" (the first at line ` +
-        `${h.firstNoStep}, holding ${keysNamed(h.firstNoStepKeys)}); they are left out`,
+        `${h.firstNoStep}, holding ${keysNamed(visitor.noStepKeys)}); they are left out`,
     );
   if (h.notObjects > 0)
     visitor.problems.add(
