@@ -17,9 +17,11 @@ import { formatBytes } from '../core/table/problems';
 import { formatBanded, formatFlop, formatNumber, formatPercent } from '../core/util/format';
 import { beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
 import { LAW_OPTIONS } from '../core/options/schema';
+import { oneLine } from './terminal';
 
 /** Left-aligned text columns, right-aligned numbers, two spaces apart. */
-export function table(header: string[], rows: string[][]): string {
+export function table(header: string[], cells: string[][]): string {
+  const rows = cells.map((r) => r.map(oneLine));
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
   const numeric = header.map(
     (_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]/.test(r[j] ?? '') || r[j] === ''),
@@ -222,8 +224,10 @@ export function formatInspection(files: FileSummary[], curves: Map<string, strin
       `${f.file}`,
       `  format ${f.format}${f.delimiter ? ` (delimiter ${JSON.stringify(f.delimiter)})` : ''} · kind ${f.kind} · ${f.rows} rows read · ${f.rowsRejected} rejected${f.headerLine ? ` · header on line ${f.headerLine}` : ''} · ${f.bytes} bytes`,
       indent(table(['column', 'role', 'numeric', 'text', 'empty'], cols), 2),
-      names.length ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.join('; ')}` : '',
-      f.notes.length ? `  notes: ${f.notes.join(' ')}` : '',
+      names.length
+        ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.map(oneLine).join('; ')}`
+        : '',
+      f.notes.length ? `  notes: ${f.notes.map(oneLine).join(' ')}` : '',
     ]
       .filter(Boolean)
       .join('\n');
