@@ -1,20 +1,41 @@
-// The automatic choice between the loss-curve laws (`law: 'auto'`, README, Choosing the loss-curve law), from the fit curves only.
-// Both laws are fitted on every fit curve. A backtest then cuts each fit curve at 60, 70 and 80 % of its loss rows,
-// refits each law on the prefixes (warm-started from its full fit) and scores the mean relative error on the rows
-// after the cut. The more flexible multi-power law wins only when its loss-drop term is identified (not held by the
-// box in the full fit) AND its backtest error is clearly lower; otherwise the LR-annealing law, which extrapolates
-// more safely when the fit curves do not show drops of several sizes.
+// The automatic choice between the loss-curve laws (`law: 'auto'`, README, Choosing the loss-curve law), from the fit
+// curves only. Both laws are fitted on every fit curve and backtested: each fit curve is cut at 60, 70 and 80 % of its
+// loss rows, each law refitted on the prefixes (warm-started from its full fit) and scored on the rows after the cut.
+// A tail backtest cannot see how a law carries LR drops to schedules unlike the fit curves, and it favours the more
+// flexible multi-power law (it fits the fit curves' own drops better). What pins the multi-power law's loss-drop term
+// down is the fit curves' drops: drops to several LR levels show how the loss responds to a drop's size. So:
+//  - the multi-power law's backtest error clearly above the LR-annealing law's: the LR-annealing law;
+//  - drops to several levels: the multi-power law when its drop term is identified and its backtest error is clearly
+//    lower; the LR-annealing law when its drop term sits on its bounds; both laws' predictions averaged otherwise;
+//  - drops to one level or none: the fit curves cannot tell which law carries drops to other schedules, and the
+//    backtest would favour the more flexible law, so both laws' predictions are averaged with equal weights.
+import { StepLr } from '../laws/schedule';
 import { pick, thinIndices } from '../util/arrays';
+import { combineFits, type CombinedMember } from './combinedLoss';
 import { prepare } from './lossAreas';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import { mplLossLaw } from './mplLoss';
 import { tissueLossLaw } from './tissueLoss';
-import type { LawCandidate, LawSelection } from './types';
+import type { LawCandidate, LawSelection, LossLawId } from './types';
 
 export const BACKTEST_CUTS = [0.6, 0.7, 0.8];
-/** MPL must beat the LR-annealing law's backtest error by this fraction of it: a marginal win can cost 40 %. */
+/**
+ * One law's backtest error must be at least this fraction below the other's to count as a clear difference: the
+ * backtest's own scatter between cuts is several per cent, and a marginal win for the more flexible law can cost
+ * 40 % on unseen schedules (docs/laws-loss.md).
+ */
 export const MPL_MARGIN = 0.1;
+/**
+ * A fit curve shows a drop when it ends below this fraction of its peak LR: a smaller decay barely moves the loss
+ * (its drop term is within the noise) and says nothing about the response to a drop.
+ */
+export const DROP_END = 0.8;
+/**
+ * Two drop levels are distinct when the LRs they end at differ by at least this factor: the drop response depends on
+ * the LR through a power (eta^-gamma, gamma ~0.4-1), so closer levels probe nearly the same part of it.
+ */
+export const LEVEL_FACTOR = 1.5;
 /** A prefix needs this many loss rows to be fitted, a suffix one to be scored. */
 const MIN_PREFIX_ROWS = 5;
 /**
@@ -24,12 +45,20 @@ const MIN_PREFIX_ROWS = 5;
 export const BACKTEST_ROWS = 2000;
 
 export interface LawChoice {
+  /** The law that names the fit (under a combination, the one whose coefficients are reported). */
   law: LossCurveLaw;
   fit: LossLawFit | null;
   selection?: LawSelection;
+  /** The other candidate's full fit, when both were fitted (what the chart can overlay, what the evaluation scores). */
+  runnerUp?: LossLawFit;
+  /** Under a combination: each law with its own fit and weight (a followed run's next fit refits each). */
+  members?: CombinedMember[];
 }
 
-/** Fits both laws, backtests them, and returns the chosen one's full fit with the reasons. */
+/** What decide() says: the law whose predictions are used, or the weights of a combination, and why. */
+export type Verdict = Pick<LawSelection, 'chosen' | 'reason' | 'weights'>;
+
+/** Fits both laws, backtests them, and returns the chosen one's full fit (or the combination) with the reasons. */
 export function chooseLossLaw(input: LossFitInput): LawChoice {
   const tissue = tissueLossLaw.fit(input);
   const mpl = mplLossLaw.fit(input);
@@ -41,18 +70,31 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
     candidate(tissue, backtest(tissueLossLaw, tissue, input)),
     candidate(mpl, backtest(mplLossLaw, mpl, input)),
   ];
-  const [t, m] = candidates;
-  const verdict = decide(t, m);
+  const levels = dropLevels(input);
+  const verdict = decide(candidates[0], candidates[1], levels);
+  const selection: LawSelection = {
+    candidates,
+    chosen: verdict.chosen,
+    runnerUp: verdict.chosen === 'mpl' ? 'lr-annealing' : 'mpl',
+    reason: verdict.reason,
+    cuts: BACKTEST_CUTS,
+    dropLevels: levels,
+    ...(verdict.weights && { weights: verdict.weights }),
+  };
+  if (verdict.weights) {
+    const members: CombinedMember[] = [
+      { law: tissueLossLaw, fit: tissue, weight: verdict.weights['lr-annealing'] },
+      { law: mplLossLaw, fit: mpl, weight: verdict.weights.mpl },
+    ];
+    const primary = verdict.chosen === 'mpl' ? mplLossLaw : tissueLossLaw;
+    return { law: primary, fit: combineFits(input, members), selection, members };
+  }
+  const chosenMpl = verdict.chosen === 'mpl';
   return {
-    law: verdict.chosen === 'mpl' ? mplLossLaw : tissueLossLaw,
-    fit: verdict.chosen === 'mpl' ? mpl : tissue,
-    selection: {
-      candidates,
-      chosen: verdict.chosen,
-      runnerUp: verdict.chosen === 'mpl' ? 'lr-annealing' : 'mpl',
-      reason: verdict.reason,
-      cuts: BACKTEST_CUTS,
-    },
+    law: chosenMpl ? mplLossLaw : tissueLossLaw,
+    fit: chosenMpl ? mpl : tissue,
+    runnerUp: chosenMpl ? tissue : mpl,
+    selection,
   };
 }
 
@@ -61,29 +103,72 @@ function candidate(fit: LossLawFit, backtestError: number): LawCandidate {
 }
 
 const percent = (e: number) => `${(e * 100).toFixed(3)} %`;
+/** Equal weights: with no evidence of which law carries drops better, the mean is at most halfway to the worse. */
+const EQUAL: Record<LossLawId, number> = { 'lr-annealing': 0.5, mpl: 0.5 };
 
-/** The rule: MPL only when identified and clearly better in the backtest. */
-export function decide(tissue: LawCandidate, mpl: LawCandidate): Pick<LawSelection, 'chosen' | 'reason'> {
-  if (!mpl.identified) {
-    return {
-      chosen: 'lr-annealing',
-      reason: `the fit curves do not pin down the multi-power law's loss-drop term (${mpl.atBounds.join(', ')} at their bounds), so its predictions of other schedules would be a guess`,
-    };
-  }
+/**
+ * The rule (README, Choosing the loss-curve law). `levels`: the distinct LR levels the fit curves drop to
+ * (dropLevels); two or more pin the multi-power law's drop term down.
+ */
+export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]): Verdict {
   if (!Number.isFinite(mpl.backtestError)) {
     return { chosen: 'lr-annealing', reason: 'the multi-power law could not be backtested on these curves' };
   }
+  const errors = `backtest errors: multi-power law ${percent(mpl.backtestError)}, LR-annealing law ${percent(tissue.backtestError)}`;
   const gain = 1 - mpl.backtestError / tissue.backtestError;
+  if (gain <= -MPL_MARGIN) {
+    return {
+      chosen: 'lr-annealing',
+      reason: `the multi-power law's backtest error is at least ${MPL_MARGIN * 100} % above the LR-annealing law's (${errors})`,
+    };
+  }
+  const shown = levels.map((l) => `${(l * 100).toFixed(0)} %`).join(', ');
+  if (levels.length < 2) {
+    const drops = levels.length ? `to one LR level only (${shown} of the peak)` : 'no LR drop';
+    return {
+      chosen: 'lr-annealing',
+      weights: EQUAL,
+      reason: `the fit curves show ${drops}, so they cannot tell which law carries LR drops to other schedules (a backtest favours the more flexible law); predictions are the mean of both laws' (${errors})`,
+    };
+  }
+  if (!mpl.identified) {
+    return {
+      chosen: 'lr-annealing',
+      reason: `the fit curves drop to several LR levels (${shown} of the peak), yet the multi-power law's loss-drop term sits on its bounds (${mpl.atBounds.join(', ')}): the simpler law is kept (${errors})`,
+    };
+  }
   if (gain >= MPL_MARGIN) {
     return {
       chosen: 'mpl',
-      reason: `the multi-power law's backtest error (${percent(mpl.backtestError)}) is ${(gain * 100).toFixed(0)} % below the LR-annealing law's (${percent(tissue.backtestError)}), and its loss-drop term is identified`,
+      reason: `the fit curves drop to several LR levels (${shown} of the peak), which pin the multi-power law's loss-drop term down, and its backtest error is ${(gain * 100).toFixed(0)} % below the LR-annealing law's (${errors})`,
     };
   }
   return {
     chosen: 'lr-annealing',
-    reason: `the multi-power law's backtest error (${percent(mpl.backtestError)}) is not at least ${MPL_MARGIN * 100} % below the LR-annealing law's (${percent(tissue.backtestError)}); the simpler law is kept`,
+    weights: EQUAL,
+    reason: `the fit curves pin the multi-power law down (drops to ${shown} of the peak) but its backtest error is not ${MPL_MARGIN * 100} % below the LR-annealing law's; predictions are the mean of both laws' (${errors})`,
   };
+}
+
+/**
+ * The distinct LR levels the fit curves end at after a drop, as fractions of each curve's peak LR (ascending):
+ * the LR at a curve's last loss row, when below DROP_END of its peak; levels within LEVEL_FACTOR of the previous
+ * distinct one are the same level.
+ */
+export function dropLevels(input: LossFitInput): number[] {
+  const ends = input.fitted.flatMap((i) => {
+    const { curve } = input.prepared[i];
+    const lr = new StepLr(curve.schedule, input.options.warmupSteps);
+    const end = lr.peak > 0 && curve.steps.length ? lr.at(curve.steps[curve.steps.length - 1]) / lr.peak : 1;
+    return end < DROP_END ? [end] : [];
+  });
+  ends.sort((a, b) => a - b);
+  const levels: number[] = [];
+  for (const e of ends) {
+    const last = levels[levels.length - 1];
+    if (last === undefined || (e > last && e >= last * LEVEL_FACTOR)) levels.push(e);
+  }
+  return levels;
 }
 
 /**
@@ -121,6 +206,31 @@ export function backtest(law: LossCurveLaw, full: LossLawFit, input: LossFitInpu
     });
   }
   return errors.length ? errors.reduce((s, e) => s + e, 0) / errors.length : Infinity;
+}
+
+/**
+ * Mean relative error on each fit curve when the law is refitted on the other fit curves only (warm-started from its
+ * full fit): how well it carries what it learned to a schedule it has not seen, which a tail backtest cannot tell.
+ * NaN with fewer than two fit curves; Infinity when a refit fails.
+ */
+export function leaveOneOut(law: LossCurveLaw, full: LossLawFit, input: LossFitInput): number {
+  if (input.fitted.length < 2) return NaN;
+  const prepared = input.fitted.map((i) => {
+    const curve = thinRows(input.prepared[i].curve, BACKTEST_ROWS);
+    return prepare(curve, []);
+  });
+  let sum = 0;
+  for (let out = 0; out < prepared.length; out++) {
+    const fitted = prepared.flatMap((_, i) => (i === out ? [] : [i]));
+    const fit = law.fit({ prepared, fitted, options: input.options, purpose: 'backtest' }, full);
+    if (!fit) return Infinity;
+    const { curve, pointIndex } = prepared[out];
+    const predicted = fit.predict(out);
+    let e = 0;
+    pointIndex.forEach((q, k) => (e += Math.abs(predicted[q] - curve.loss[k]) / curve.loss[k]));
+    sum += e / pointIndex.length;
+  }
+  return sum / prepared.length;
 }
 
 /** At most `max` of a curve's loss rows, evenly spaced (the first and last kept), with its whole LR schedule. */

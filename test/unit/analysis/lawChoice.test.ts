@@ -179,17 +179,37 @@ function synthetic(curves: LossCurve[], law: AnalysisOptions['law'], fitOn: stri
   return analyseLossCurves(curves, options, seededRandom(1)).fits[0];
 }
 
-test('synthetic, the LR-annealing law is the truth: auto picks it or loses at most 15 % PredE', () => {
-  const fitOn = ['constant', 'cosine', 'wsd'];
+test('synthetic, the LR-annealing law is the truth, drops to several levels: auto picks it', () => {
+  // Cosine ends at 10 % of the peak, two-stage at 30 %: two drop levels, enough to tell the laws apart.
+  const fitOn = ['constant', 'cosine', 'two-stage'];
   const curves = (['constant', 'cosine', 'wsd', 'two-stage', 'step-down', 'linear'] as Kind[]).map((k, i) =>
     tissueTruth(k, i + 1),
   );
   const tissue = synthetic(curves, 'lr-annealing', fitOn);
   const auto = synthetic(curves, 'auto', fitOn);
   console.log(
-    `Tissue truth: tissue ${pct(tissue.heldOut!.predE)}, auto ${auto.law} ${pct(auto.heldOut!.predE)}; ${describeSelection(auto)}`,
+    `Tissue truth, two drop levels: tissue ${pct(tissue.heldOut!.predE)}, auto ${auto.law} ${pct(auto.heldOut!.predE)}; ${describeSelection(auto)}`,
   );
-  assert.ok(auto.law === 'lr-annealing' || auto.heldOut!.predE <= tissue.heldOut!.predE * (1 + MAX_LOSS));
+  assert.equal(auto.selection!.chosen, 'lr-annealing', describeSelection(auto));
+  assert.equal(auto.selection!.weights, undefined, 'the LR-annealing law alone');
+  assert.deepEqual(
+    auto.selection!.dropLevels!.map((l) => l.toFixed(2)),
+    ['0.10', '0.30'],
+  );
+});
+
+test('synthetic, the LR-annealing law is the truth, one drop level: the mean of both loses at most 15 %', () => {
+  const fitOn = ['constant', 'cosine'];
+  const curves = (['constant', 'cosine', 'wsd', 'two-stage', 'step-down', 'linear'] as Kind[]).map((k, i) =>
+    tissueTruth(k, i + 1),
+  );
+  const tissue = synthetic(curves, 'lr-annealing', fitOn);
+  const auto = synthetic(curves, 'auto', fitOn);
+  console.log(
+    `Tissue truth, one drop level: tissue ${pct(tissue.heldOut!.predE)}, auto ${pct(auto.heldOut!.predE)}; ${describeSelection(auto)}`,
+  );
+  assert.deepEqual(auto.selection!.weights, { 'lr-annealing': 0.5, mpl: 0.5 });
+  assert.ok(auto.heldOut!.predE <= tissue.heldOut!.predE * (1 + MAX_LOSS), describeSelection(auto));
 });
 
 test('synthetic, the multi-power law is the truth with drops of several sizes: auto picks MPL', () => {
@@ -211,7 +231,7 @@ test('synthetic, the multi-power law is the truth with drops of several sizes: a
   });
 });
 
-test('the rule: MPL needs an identified drop term and a clear margin', () => {
+test('the rule: MPL alone needs drops to several levels, an identified drop term and a clear margin', () => {
   const tissue = { law: 'lr-annealing' as const, backtestError: 0.002, atBounds: [], identified: true };
   const mpl = (backtestError: number, identified = true) => ({
     law: 'mpl' as const,
@@ -219,9 +239,60 @@ test('the rule: MPL needs an identified drop term and a clear margin', () => {
     atBounds: identified ? [] : ['ln c', 'beta', 'gamma'],
     identified,
   });
-  assert.equal(decide(tissue, mpl(0.001)).chosen, 'mpl');
-  assert.equal(decide(tissue, mpl(0.002 * (1 - MPL_MARGIN / 2))).chosen, 'lr-annealing');
-  const unidentified = decide(tissue, mpl(0.001, false));
+  const several = [0.1, 0.3];
+  assert.equal(decide(tissue, mpl(0.001), several).chosen, 'mpl');
+  assert.equal(decide(tissue, mpl(0.001), several).weights, undefined);
+  // No clear margin: the mean of both.
+  assert.deepEqual(decide(tissue, mpl(0.002 * (1 - MPL_MARGIN / 2)), several).weights, {
+    'lr-annealing': 0.5,
+    mpl: 0.5,
+  });
+  // Drop term on its bounds although the curves pin it: the LR-annealing law alone, bounds named.
+  const unidentified = decide(tissue, mpl(0.001, false), several);
   assert.equal(unidentified.chosen, 'lr-annealing');
+  assert.equal(unidentified.weights, undefined);
   assert.match(unidentified.reason, /ln c, beta, gamma/);
+  // One drop level or none: the mean of both, however good MPL's backtest.
+  for (const levels of [[0.1], []]) {
+    const one = decide(tissue, mpl(0.0005), levels);
+    assert.deepEqual(one.weights, { 'lr-annealing': 0.5, mpl: 0.5 });
+    assert.match(one.reason, levels.length ? /one LR level only \(10 % of the peak\)/ : /no LR drop/);
+  }
+  // MPL clearly worse in the backtest: the LR-annealing law alone.
+  assert.equal(decide(tissue, mpl(0.003), []).weights, undefined);
+  assert.equal(decide(tissue, mpl(0.003), several).chosen, 'lr-annealing');
+  assert.equal(decide(tissue, mpl(Infinity), several).chosen, 'lr-annealing');
+});
+
+test('a combination: every prediction, band and held-out score is the weighted mean of both laws', () => {
+  const fitOn = ['constant', 'cosine'];
+  const curves = (['constant', 'cosine', 'wsd', 'two-stage'] as Kind[]).map((k, i) => tissueTruth(k, i + 1));
+  const run = (law: AnalysisOptions['law'], bootstrapSamples: number) =>
+    analyseLossCurves(
+      curves,
+      withDefaults({ law, fitOn, warmupSteps: SYNTH_WARMUP, bootstrapSamples, predictSteps: [20_000] }),
+      seededRandom(1),
+    );
+  const auto = run('auto', 8);
+  const weights = auto.fits[0].selection!.weights!;
+  assert.ok(weights, describeSelection(auto.fits[0]));
+  assert.match(
+    String(auto.fits[0].settings.combination),
+    /0\.50 × the LR-annealing law \+ 0\.50 × the multi-power law/,
+  );
+  const tissue = run('lr-annealing', 0);
+  const mpl = run('mpl', 0);
+  auto.predictions.forEach((p, k) => {
+    const mean =
+      weights['lr-annealing'] * valued(tissue.predictions[k]).value + weights.mpl * valued(mpl.predictions[k]).value;
+    const got = valued(p);
+    assert.ok(Math.abs(got.value - mean) <= 1e-12 * mean, `${p.curve}: ${got.value} vs ${mean}`);
+    assert.ok(got.low < got.value && got.value < got.high, `${p.curve} band ${got.low}..${got.high}`);
+  });
+  const held = auto.curves.find((c) => c.name === 'wsd')!;
+  const mean = (law: typeof tissue) => law.curves.find((c) => c.name === 'wsd')!.points.predicted;
+  held.points.predicted.forEach((v, i) => {
+    const expected = 0.5 * mean(tissue)[i] + 0.5 * mean(mpl)[i];
+    assert.ok(Math.abs(v - expected) <= 1e-12 * expected);
+  });
 });
