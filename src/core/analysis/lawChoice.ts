@@ -208,31 +208,6 @@ export function backtest(law: LossCurveLaw, full: LossLawFit, input: LossFitInpu
   return errors.length ? errors.reduce((s, e) => s + e, 0) / errors.length : Infinity;
 }
 
-/**
- * Mean relative error on each fit curve when the law is refitted on the other fit curves only (warm-started from its
- * full fit): how well it carries what it learned to a schedule it has not seen, which a tail backtest cannot tell.
- * NaN with fewer than two fit curves; Infinity when a refit fails.
- */
-export function leaveOneOut(law: LossCurveLaw, full: LossLawFit, input: LossFitInput): number {
-  if (input.fitted.length < 2) return NaN;
-  const prepared = input.fitted.map((i) => {
-    const curve = thinRows(input.prepared[i].curve, BACKTEST_ROWS);
-    return prepare(curve, []);
-  });
-  let sum = 0;
-  for (let out = 0; out < prepared.length; out++) {
-    const fitted = prepared.flatMap((_, i) => (i === out ? [] : [i]));
-    const fit = law.fit({ prepared, fitted, options: input.options, purpose: 'backtest' }, full);
-    if (!fit) return Infinity;
-    const { curve, pointIndex } = prepared[out];
-    const predicted = fit.predict(out);
-    let e = 0;
-    pointIndex.forEach((q, k) => (e += Math.abs(predicted[q] - curve.loss[k]) / curve.loss[k]));
-    sum += e / pointIndex.length;
-  }
-  return sum / prepared.length;
-}
-
 /** At most `max` of a curve's loss rows, evenly spaced (the first and last kept), with its whole LR schedule. */
 export function thinRows(curve: LossCurve, max: number): LossCurve {
   if (curve.steps.length <= max) return curve;
