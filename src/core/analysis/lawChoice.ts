@@ -3,7 +3,8 @@
 // loss rows, each law refitted on the prefixes (warm-started from its full fit) and scored on the rows after the cut.
 // A tail backtest cannot see how a law carries LR drops to schedules unlike the fit curves, and it favours the more
 // flexible multi-power law (it fits the fit curves' own drops better). What pins the multi-power law's loss-drop term
-// down is the fit curves' drops: drops to several LR levels show how the loss responds to a drop's size. So:
+// down is the fit curves' drops: drops to several LR levels (dropLevels) show how the loss responds to a drop's size.
+// So:
 //  - the multi-power law's backtest error clearly above the LR-annealing law's: the LR-annealing law;
 //  - drops to several levels: the multi-power law when its drop term is identified and its backtest error is clearly
 //    lower; the LR-annealing law when its drop term sits on its bounds; both laws' predictions averaged otherwise;
@@ -36,6 +37,13 @@ export const DROP_END = 0.8;
  * the LR through a power (eta^-gamma, gamma ~0.4-1), so closer levels probe nearly the same part of it.
  */
 export const LEVEL_FACTOR = 1.5;
+/** An LR is held while it stays within this fraction of where the stretch began (logged LRs carry rounding). */
+export const PLATEAU_TOLERANCE = 0.01;
+/**
+ * A held LR is a drop level when held for at least this share of the curve's steps: long enough for the loss to show
+ * its response to the drop (a cosine's flat bottom, a few per cent, is not; a step-down stage is).
+ */
+export const PLATEAU_SHARE = 0.1;
 /** A prefix needs this many loss rows to be fitted, a suffix one to be scored. */
 const MIN_PREFIX_ROWS = 5;
 /**
@@ -151,24 +159,43 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
 }
 
 /**
- * The distinct LR levels the fit curves end at after a drop, as fractions of each curve's peak LR (ascending):
- * the LR at a curve's last loss row, when below DROP_END of its peak; levels within LEVEL_FACTOR of the previous
- * distinct one are the same level.
+ * The distinct LR levels the fit curves drop to, as fractions of each curve's peak LR (ascending): the LR at a
+ * curve's last loss row and every LR it holds for a stretch (levelsOf), when below DROP_END of its peak; levels
+ * within LEVEL_FACTOR of the previous distinct one are the same level.
  */
 export function dropLevels(input: LossFitInput): number[] {
-  const ends = input.fitted.flatMap((i) => {
-    const { curve } = input.prepared[i];
-    const lr = new StepLr(curve.schedule, input.options.warmupSteps);
-    const end = lr.peak > 0 && curve.steps.length ? lr.at(curve.steps[curve.steps.length - 1]) / lr.peak : 1;
-    return end < DROP_END ? [end] : [];
-  });
-  ends.sort((a, b) => a - b);
+  const all = input.fitted.flatMap((i) => levelsOf(input.prepared[i].curve, input.options.warmupSteps));
+  all.sort((a, b) => a - b);
   const levels: number[] = [];
-  for (const e of ends) {
+  for (const e of all) {
     const last = levels[levels.length - 1];
     if (last === undefined || (e > last && e >= last * LEVEL_FACTOR)) levels.push(e);
   }
   return levels;
+}
+
+/**
+ * The LRs one curve drops to, as fractions of its peak: where it ends, and every value its logged LR holds (within
+ * PLATEAU_TOLERANCE) for at least PLATEAU_SHARE of the curve's logged steps (a step-down schedule's stages).
+ */
+function levelsOf(curve: LossCurve, warmupSteps: number | undefined): number[] {
+  const stepLr = new StepLr(curve.schedule, warmupSteps);
+  const n = curve.steps.length;
+  if (stepLr.peak <= 0 || n === 0) return [];
+  const first = curve.steps[0];
+  const last = curve.steps[n - 1];
+  const levels = [stepLr.at(last) / stepLr.peak];
+  const { steps, lr } = curve.schedule;
+  let start = 0;
+  for (let i = 1; i <= steps.length; i++) {
+    const ends = i === steps.length || steps[i] > last;
+    if (!ends && Math.abs(lr[i] - lr[start]) <= PLATEAU_TOLERANCE * lr[start]) continue;
+    const held = Math.min(steps[i - 1], last) - Math.max(steps[start], first);
+    if (held >= PLATEAU_SHARE * (last - first)) levels.push(lr[start] / stepLr.peak);
+    if (ends) break;
+    start = i;
+  }
+  return levels.filter((l) => l < DROP_END);
 }
 
 /**

@@ -7,12 +7,11 @@ import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { decide, MPL_MARGIN } from '../../../src/core/analysis/lawChoice';
 import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
-import { predictMultiPower } from '../../../src/core/analysis/multiPowerFit';
 import { withDefaults, type AnalysisOptions } from '../../../src/core/analysis/options';
 import type { FitResult } from '../../../src/core/analysis/types';
-import { multiPowerParams, type MultiPowerCoefficients } from '../../../src/core/laws/multiPower';
-import { lrAreas, type LoggedSchedule } from '../../../src/core/laws/schedule';
-import { normal, seededRandom } from '../../../src/core/util/random';
+import type { MultiPowerCoefficients } from '../../../src/core/laws/multiPower';
+import { seededRandom } from '../../../src/core/util/random';
+import { mplTruth, SYNTH_WARMUP, tissueTruth, type Kind } from '../../helpers/syntheticLoss';
 import { LUO, LUO_FIT, LUO_HELDOUT, luoFiles, skipUnless } from '../../helpers/shared';
 import { valued } from '../../helpers/predictions';
 
@@ -109,70 +108,6 @@ test(
 );
 
 // ---- Synthetic curves: each law as the truth.
-
-const PEAK = 3e-4;
-const SYNTH_WARMUP = 500;
-const TOTAL = 12_000;
-type Kind = 'constant' | 'cosine' | 'wsd' | 'two-stage' | 'step-down' | 'linear';
-
-function lrAt(kind: Kind, step: number): number {
-  const x = (step - SYNTH_WARMUP) / (TOTAL - SYNTH_WARMUP);
-  switch (kind) {
-    case 'constant':
-      return PEAK;
-    case 'cosine':
-      return PEAK * (0.1 + 0.45 * (1 + Math.cos(Math.PI * x)));
-    case 'wsd':
-      return x < 0.8 ? PEAK : PEAK * (1 - (0.9 * (x - 0.8)) / 0.2);
-    case 'two-stage':
-      return x < 0.5 ? PEAK : 0.3 * PEAK;
-    case 'step-down':
-      return x < 0.4 ? PEAK : x < 0.7 ? 0.5 * PEAK : 0.1 * PEAK;
-    case 'linear':
-      return PEAK * (1 - 0.95 * x);
-  }
-}
-
-function scheduleOf(kind: Kind): LoggedSchedule {
-  const steps = Float64Array.from({ length: (TOTAL - SYNTH_WARMUP) / 50 }, (_, i) => SYNTH_WARMUP + (i + 1) * 50);
-  return { steps, lr: steps.map((s) => lrAt(kind, s)) };
-}
-
-function curve(name: string, schedule: LoggedSchedule, clean: Float64Array, seed: number): LossCurve {
-  const random = seededRandom(seed);
-  // Lognormal noise of 0.05 %, about the seed-to-seed noise of the public runs.
-  const loss = clean.map((v) => v * Math.exp(0.0005 * normal(random)));
-  return {
-    name,
-    file: `${name}.csv`,
-    steps: schedule.steps,
-    loss,
-    lines: new Int32Array(loss.length),
-    schedule,
-    firstLine: 1,
-  };
-}
-
-function tissueTruth(kind: Kind, seed: number): LossCurve {
-  const schedule = scheduleOf(kind);
-  const { s1, s2 } = lrAreas(schedule, schedule.steps, { lambda: 0.999, warmup: 'peak', warmupSteps: SYNTH_WARMUP });
-  const [l0, a, alpha, c] = [2.8, 0.45, 0.5, 0.4 / PEAK];
-  const clean = s1.map((v, i) => l0 + a * Math.pow(v / PEAK, -alpha) * Math.pow(PEAK, alpha) - c * s2[i] * 1e-3 * PEAK);
-  return curve(kind, schedule, clean, seed);
-}
-
-function mplTruth(kind: Kind, raw: MultiPowerCoefficients, seed: number): LossCurve {
-  const schedule = scheduleOf(kind);
-  const scale = { etaRef: PEAK, s1Max: 3 };
-  const model = {
-    params: multiPowerParams(raw, scale),
-    coefficients: raw,
-    scale,
-    convention: 'paper' as const,
-    warmupSteps: SYNTH_WARMUP,
-  };
-  return curve(kind, schedule, predictMultiPower(model, schedule, schedule.steps), seed);
-}
 
 function synthetic(curves: LossCurve[], law: AnalysisOptions['law'], fitOn: string[]): FitResult {
   const options = withDefaults({ law, fitOn, warmupSteps: SYNTH_WARMUP, bootstrapSamples: 0 });
