@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { decide, MPL_MARGIN } from '../../../src/core/analysis/lawChoice';
 import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
+import { LossWarmStart } from '../../../src/core/analysis/warmStart';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { withDefaults, type AnalysisOptions } from '../../../src/core/analysis/options';
 import type { FitResult } from '../../../src/core/analysis/types';
@@ -232,4 +233,26 @@ test('a combination: every prediction, band and held-out score is the weighted m
     const expected = 0.5 * mean(tissue)[i] + 0.5 * mean(mpl)[i];
     assert.ok(Math.abs(v - expected) <= 1e-12 * expected);
   });
+});
+
+test('a followed run keeps its combination: the warm refit refits both laws and weighs them the same', () => {
+  const fitOn = ['constant', 'cosine'];
+  // The multi-power law as the truth, one drop level: its backtest is clearly lower, so auto averages.
+  const truth = { L0: 2.9, A: 0.5, alpha: 0.5, B: 450, C: 0.5, beta: 0.5, gamma: 0.6 };
+  const full = (['constant', 'cosine', 'wsd'] as Kind[]).map((k, i) => mplTruth(k, truth, i + 1));
+  // The same curves with their last 5 % of rows not yet logged: the next fit, under the doubling rule, is warm.
+  const cut = (c: LossCurve): LossCurve => {
+    const n = Math.floor(c.steps.length * 0.95);
+    return { ...c, steps: c.steps.subarray(0, n), loss: c.loss.subarray(0, n), lines: c.lines.subarray(0, n) };
+  };
+  const warm = new LossWarmStart();
+  const options = withDefaults({ fitOn, warmupSteps: SYNTH_WARMUP, bootstrapSamples: 0 });
+  const first = analyseLossCurves(full.map(cut), options, seededRandom(1), warm).fits[0];
+  assert.ok(first.selection?.weights, describeSelection(first));
+  const grown = analyseLossCurves(full, options, seededRandom(1), warm).fits[0];
+  assert.equal(warm.lastStart, 'warm');
+  assert.deepEqual(grown.selection?.weights, first.selection!.weights);
+  assert.match(String(grown.settings.combination), /0\.50 × the LR-annealing law \+ 0\.50 × the multi-power law/);
+  const cold = synthetic(full, 'auto', fitOn);
+  assert.ok(Math.abs(grown.heldOut!.predE - cold.heldOut!.predE) <= 0.02 * cold.heldOut!.predE);
 });
