@@ -35,7 +35,10 @@ export interface LawSelection {
    * other schedules): each law's weight, summing to 1. `chosen` then names the law whose coefficients are reported.
    */
   weights?: Record<LossLawId, number>;
-  /** The LRs the fit curves end at after a drop, as fractions of their peak, distinct levels only (ascending). */
+  /**
+   * The LRs the fit curves drop to (where each ends, and any it holds for a tenth of its steps), as fractions of
+   * their peak LR below 0.8, distinct levels only (ascending): two or more pin the multi-power law's drop term down.
+   */
   dropLevels?: number[];
 }
 
