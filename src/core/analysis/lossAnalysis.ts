@@ -6,6 +6,7 @@ import { assumedLrPhrase } from './assumedLr';
 import { pick, thinIndices, concat } from '../util/arrays';
 import type { Random } from '../util/random';
 import { applyDepartures, findDepartures } from './departure';
+import { combineFits, isCombined, type CombinedMember } from './combinedLoss';
 import { chooseLossLaw, type LawChoice } from './lawChoice';
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { bandAt, logBand, type ThinBand } from './lossBands';
@@ -74,8 +75,8 @@ export function analyseLossCurves(
     options,
   };
   const last = warm?.startFor(fitPoints, fitNames) ?? null;
-  // A law forced since the last fit is fitted cold.
-  const previous = last && (!forced || last.law === forced) ? last : null;
+  // A law forced since the last fit (or since a combination) is fitted cold.
+  const previous = last && (!forced || (last.law === forced && !last.members)) ? last : null;
   const chosen: LawChoice = previous
     ? warmChoice(previous, input)
     : forced
@@ -104,16 +105,30 @@ export function analyseLossCurves(
     );
   }
   reportCurves(input, fit, fitNames, random, result);
-  const departures = findDepartures(chosen.law, fit, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex));
+  // A combination's fitted curves are checked against the law that names it, refitted from its own fit.
+  const own = isCombined(fit) ? fit.primary.fit : fit;
+  const departures = findDepartures(chosen.law, own, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex));
   applyDepartures(result, departures, options);
   if (chosen.selection) result.fits[result.fits.length - 1].selection = chosen.selection;
   return result;
 }
 
-/** The previous choice's law refitted from its optimum; its selection (the reasons it was chosen) is kept. */
+/**
+ * The previous choice's law refitted from its optimum (each law of a combination, recombined with the same weights);
+ * its selection (the reasons it was chosen) is kept.
+ */
 function warmChoice(previous: LawChoice, input: LossFitInput): LawChoice {
-  const fit = previous.law.fit({ ...input, previous: previous.fit ?? undefined });
-  return { law: previous.law, fit, ...(previous.selection && { selection: previous.selection }) };
+  const kept = previous.selection && { selection: previous.selection };
+  if (previous.members) {
+    const members = previous.members.map((m) => ({ ...m, fit: m.law.fit({ ...input, previous: m.fit }) }));
+    if (members.every((m): m is CombinedMember => m.fit !== null))
+      return { law: previous.law, fit: combineFits(input, members), members, ...kept };
+  }
+  const fit = previous.law.fit({
+    ...input,
+    previous: isCombined(previous.fit) ? previous.fit.primary.fit : (previous.fit ?? undefined),
+  });
+  return { law: previous.law, fit, ...kept };
 }
 
 /** Every curve's report and targets from the fit, with bands, and the fit's result with its quality. */

@@ -30,6 +30,16 @@ export interface LawSelection {
   reason: string;
   /** Fractions of each fit curve's loss rows a backtest fitted on (the rest scored). */
   cuts: number[];
+  /**
+   * When the predictions are a weighted mean of both laws' (the fit curves cannot tell which law carries LR drops to
+   * other schedules): each law's weight, summing to 1. `chosen` then names the law whose coefficients are reported.
+   */
+  weights?: Record<LossLawId, number>;
+  /**
+   * The LRs the fit curves drop to (where each ends, and any it holds for a tenth of its steps), as fractions of
+   * their peak LR below 0.8, distinct levels only (ascending): two or more pin the multi-power law's drop term down.
+   */
+  dropLevels?: number[];
 }
 
 /** Where a finding points. Lines and columns are 1-based; line 0 means the file as a whole. */
