@@ -170,7 +170,7 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
     merge(
       out,
       options.law === 'lr-annealing-size'
-        ? analyseSizedCurves(curves, options)
+        ? analyseSizedCurves(curves, options, seededRandom(options.seed + 7))
         : analyseLossCurves(curves, options, seededRandom(options.seed + 7), warm),
     );
   }

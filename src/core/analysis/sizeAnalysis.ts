@@ -6,6 +6,7 @@
 // constant (held at B = 0, gamma = 0) and with two sizes L0, B and beta are three unknowns for two values: fits of
 // the same objective extrapolate to a third size 1-2 % apart. Then only the fitted sizes are predicted, unless the
 // user holds beta.
+import { bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
 import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
 import { finding } from '../findings';
@@ -22,8 +23,20 @@ import { StepLr } from '../laws/schedule';
 import type { Table } from '../table/types';
 import { concat, pick, thinIndices } from '../util/arrays';
 import { formatCompact } from '../util/format';
-import { reportCurve, resolveFitOn, targetReason, targetSteps, unfittedReport, unusableReason } from './lossAnalysis';
+import type { Random } from '../util/random';
+import { derivedIntervals } from './bands';
+import {
+  curveBand,
+  reportCurve,
+  resolveFitOn,
+  targetReason,
+  targetSteps,
+  unfittedReport,
+  unusableReason,
+} from './lossAnalysis';
 import { areasAt, atQueries, normalisedAreas, prepare, type PreparedCurve } from './lossAreas';
+import { residualBlockReplicate, thinFitted } from './lossBands';
+import { NO_REPLICATES, type LossReplicates } from './lossLaw';
 import { LAMBDA_GRID } from './tissueLoss';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
@@ -33,6 +46,8 @@ import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series } fr
 /** Above this many fitted points, starts are searched on an evenly thinned copy and the best refined on all. */
 const THIN_FIT_POINTS = 5000;
 const MIN_FIT_POINTS = LR_ANNEALING_SIZE_PARAMETERS.length + 1;
+/** Points per fitted curve in each bootstrap refit: bands need shape, not every row. */
+const BOOTSTRAP_POINTS = 600;
 
 // ---- N per curve ----
 
@@ -114,7 +129,7 @@ interface SizeFit {
   areas: SizedAreaPoints[];
 }
 
-export function analyseSizedCurves(curves: LossCurve[], options: AnalysisOptions): LawAnalysis<Series> {
+export function analyseSizedCurves(curves: LossCurve[], options: AnalysisOptions, random: Random): LawAnalysis<Series> {
   const findings: Finding[] = [];
   const reports: CurveReport<Series>[] = [];
   const result: LawAnalysis<Series> = { curves: reports, fits: [], predictions: [], findings };
@@ -154,7 +169,7 @@ export function analyseSizedCurves(curves: LossCurve[], options: AnalysisOptions
   const predictable = candidates.filter((c) => extrapolates || fittedSizes.includes(c.size));
   const withheld = candidates.filter((c) => !predictable.includes(c));
   if (!extrapolates) findings.push(tooFewSizes(fittedSizes, withheld, fitting[0].curve));
-  reports.push(...withheld.map((c) => unfittedReport(c.curve)));
+  reports.push(...withheld.map((c) => ({ ...unfittedReport(c.curve), modelSize: c.size })));
 
   const sized: SizedCurve[] = predictable.map((c) => ({
     prepared: prepare(c.curve, targetSteps(c.curve, options)),
@@ -187,31 +202,36 @@ export function analyseSizedCurves(curves: LossCurve[], options: AnalysisOptions
       }),
     );
 
+  const predictions = sized.map((_, i) => predictWith(law, fit.params, chosen.areas[i]));
+  const { replicates, sets } = bootstrapSized(law, chosen, sized, isFitted, predictions, options);
   const heldOut: Metrics[] = [];
   const fittedObserved: Float64Array[] = [];
   const fittedPredicted: Float64Array[] = [];
   sized.forEach((s, i) => {
     const p = s.prepared;
-    const predicted = new Float64Array(p.queries.length);
-    law.predict(fit.params, chosen.areas[i], predicted);
+    const predicted = predictions[i];
+    const band = curveBand(replicates, i, p, predicted, random);
     const pointPredicted = atQueries(predicted, p.pointIndex);
     const metrics = s.hasLoss ? scorePredictions(p.curve.loss, pointPredicted) : undefined;
     if (metrics && isFitted(s)) {
       fittedObserved.push(p.curve.loss);
       fittedPredicted.push(pointPredicted);
     } else if (metrics) heldOut.push(metrics);
-    reportCurve({ curves: reports, predictions: result.predictions }, p, predicted, pointPredicted, null, {
+    reportCurve({ curves: reports, predictions: result.predictions }, p, predicted, pointPredicted, band, {
       law: 'lr-annealing-size',
       role: isFitted(s) ? 'fit' : s.hasLoss ? 'heldout' : 'unfitted',
       metrics,
       reason: (step) => `${targetReason(p.curve, step, options)}; model size N = ${formatCompact(s.size)}`,
       extra: { N: s.size },
+      modelSize: s.size,
     });
   });
 
   const quality = scorePredictions(concat(fittedObserved), concat(fittedPredicted));
   result.fits.push({
-    ...sizeFitResult(chosen, sized.filter(isFitted), quality, { etaMax, nRef }, fixed, options),
+    ...sizeFitResult(chosen, sized.filter(isFitted), quality, { etaMax, nRef }),
+    intervals: sizeIntervals(sets, { etaMax, nRef }, fixed),
+    settings: { ...sizeSettings(chosen, sized.filter(isFitted), etaMax, fixed, options), band: replicates.method },
     atBounds: parametersAtBounds(law, chosen.fit.params).map((hit) => hit.name),
     ...(heldOut.length ? { heldOut: averageMetrics(heldOut) } : {}),
   });
@@ -247,12 +267,7 @@ function chooseLambda(
       return { s1, s2, n: new Float64Array(s1.length).fill(s.size / scales.nRef) };
     });
     const fitted = sized.flatMap((s, i) => (isFitted(s) ? [sizedAt(areas[i], s.prepared.pointIndex)] : []));
-    const data = {
-      s1: concat(fitted.map((d) => d.s1)),
-      s2: concat(fitted.map((d) => d.s2)),
-      n: concat(fitted.map((d) => d.n)),
-    };
-    const fit = fitSized(law, fixed, data, observed, options.lossDelta);
+    const fit = fitSized(law, fixed, concatSized(fitted), observed, options.lossDelta);
     if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, fit, areas };
   }
   return chosen;
@@ -260,6 +275,10 @@ function chooseLambda(
 
 function sizedAt(areas: SizedAreaPoints, index: Int32Array): SizedAreaPoints {
   return { ...areasAt(areas, index), n: atQueries(areas.n, index) };
+}
+
+function concatSized(parts: SizedAreaPoints[]): SizedAreaPoints {
+  return { s1: concat(parts.map((d) => d.s1)), s2: concat(parts.map((d) => d.s2)), n: concat(parts.map((d) => d.n)) };
 }
 
 function fitSized(
@@ -288,12 +307,9 @@ function sizeFitResult(
   fitted: SizedCurve[],
   quality: Metrics,
   { etaMax, nRef }: Scales,
-  fixed: Partial<Record<SizeParameter, number>>,
-  options: AnalysisOptions,
-): FitResult {
-  const { fit, lambda } = chosen;
+): Omit<FitResult, 'settings'> {
+  const { fit } = chosen;
   const normalised = Object.fromEntries(LR_ANNEALING_SIZE_PARAMETERS.map((name, j) => [name, fit.params[j]]));
-  const sizes = [...new Set(fitted.map((s) => s.size))].sort((a, b) => a - b);
   return {
     law: 'lr-annealing-size',
     formula: 'L(s, N) = L0 + A·S1(s)^(-alpha) + B·N^(-beta) - C·S2(s)·N^gamma',
@@ -311,7 +327,6 @@ function sizeFitResult(
       params: normalised,
       note: `areas divided by the peak LR eta_max = ${etaMax} and N by N_ref = ${nRef}: A~ = A·eta_max^(-alpha), B~ = B·N_ref^(-beta), C~ = C·eta_max·N_ref^gamma`,
     },
-    intervals: {},
     objective: fit.objective,
     converged: fit.converged,
     stopReason: fit.reason,
@@ -319,23 +334,90 @@ function sizeFitResult(
     startsTried: fit.startsTried,
     fittedOn: fitted.map((s) => s.prepared.curve.name),
     points: quality.points,
-    settings: {
-      lambda,
-      lambdaChosen: options.lambda === 'auto' ? 'best of 0.99, 0.995, 0.999, 0.9995' : 'fixed',
-      warmupConvention: options.warmupConvention,
-      warmupStepsOption: options.warmupSteps ?? 'none',
-      etaMax,
-      sizesFitted: sizes.map((n) => formatCompact(n)).join(', '),
-      held:
-        Object.entries(fixed)
-          .map(([name, value]) => `${name} = ${value}`)
-          .join(', ') || 'none',
-      huberDelta: options.lossDelta,
-      objective: 'sum of Huber(ln predicted - ln observed)',
-      band: 'none (no bootstrap for the model-size law yet)',
-    },
     quality,
   };
+}
+
+/** The settings that shaped the fit, for FitResult.settings (the band method is the bootstrap's). */
+function sizeSettings(
+  { lambda }: SizeFit,
+  fitted: SizedCurve[],
+  etaMax: number,
+  fixed: Partial<Record<SizeParameter, number>>,
+  options: AnalysisOptions,
+): FitResult['settings'] {
+  const sizes = [...new Set(fitted.map((s) => s.size))].sort((a, b) => a - b);
+  return {
+    lambda,
+    lambdaChosen: options.lambda === 'auto' ? 'best of 0.99, 0.995, 0.999, 0.9995' : 'fixed',
+    warmupConvention: options.warmupConvention,
+    warmupStepsOption: options.warmupSteps ?? 'none',
+    etaMax,
+    sizesFitted: sizes.map((n) => formatCompact(n)).join(', '),
+    held:
+      Object.entries(fixed)
+        .map(([name, value]) => `${name} = ${value}`)
+        .join(', ') || 'none',
+    huberDelta: options.lossDelta,
+    objective: 'sum of Huber(ln predicted - ln observed)',
+  };
+}
+
+/** 95 % intervals of the raw coefficients over the bootstrap refits; held coefficients have none. */
+function sizeIntervals(
+  sets: Float64Array[],
+  { etaMax, nRef }: Scales,
+  fixed: Partial<Record<SizeParameter, number>>,
+): Record<string, [number, number]> {
+  const intervals = derivedIntervals(sets, (params) => denormaliseSized(params, etaMax, nRef)) ?? {};
+  for (const name of Object.keys(fixed)) delete intervals[name];
+  return intervals;
+}
+
+/** The law at every point of `data`. */
+function predictWith(law: Law<SizedAreaPoints>, params: Float64Array, data: SizedAreaPoints): Float64Array {
+  const out = new Float64Array(law.size(data));
+  law.predict(params, data, out);
+  return out;
+}
+
+/**
+ * Moving-block bootstrap refits on thinned points of the fitted curves, as the LR-annealing law draws them
+ * (lossBands.ts): each replicate resamples blocks of every fitted curve's log residuals and refits all sizes together.
+ */
+function bootstrapSized(
+  law: Law<SizedAreaPoints>,
+  { fit, areas }: SizeFit,
+  sized: SizedCurve[],
+  isFitted: (s: SizedCurve) => boolean,
+  predictions: Float64Array[],
+  options: AnalysisOptions,
+): { replicates: LossReplicates; sets: Float64Array[] } {
+  const samples = options.bootstrapSamples;
+  if (samples <= 0) return { replicates: NO_REPLICATES, sets: [] };
+  const input = {
+    prepared: sized.map((s) => s.prepared),
+    fitted: sized.flatMap((s, i) => (isFitted(s) ? [i] : [])),
+    options,
+  };
+  const thin = thinFitted(input, (i) => predictions[i], BOOTSTRAP_POINTS);
+  const data = thin.map((t) => sizedAt(areas[t.curve], t.queries));
+  const sets = bootstrapParams(law, fit.params, residualBlockReplicate(thin, data, concatSized), {
+    samples,
+    seed: options.seed,
+    delta: options.lossDelta,
+    maxIterations: 200,
+  });
+  const replicates: LossReplicates = {
+    count: sets.length,
+    at: (i, queries) => {
+      const points = sizedAt(areas[i], queries);
+      return sets.map((params) => predictWith(law, params, points));
+    },
+    residuals: concat(thin.map((t) => t.logResidual)),
+    method: `${samples} moving-block bootstrap refits of the log residuals of every fitted curve (all sizes refitted together), plus residual noise; 95 % percentile band`,
+  };
+  return { replicates, sets };
 }
 
 function missingSize(c: LossCurve): Finding {

@@ -212,6 +212,8 @@ export interface CurveReport<S extends Series = number[]> {
   baseline?: { value: number; line: number };
   /** Rows the file flags to leave out of the fit (e.g. epoch_excluded = 1): the flag column's name. Never fitted. */
   excludedBy?: string;
+  /** The model size N (parameters) the model-size law knows this curve by (`lr-annealing-size` only). */
+  modelSize?: number;
 }
 
 export interface ColumnSummary {

@@ -9,6 +9,7 @@ import { sizeFromOption } from '../../../src/core/analysis/sizeAnalysis';
 import { denormaliseSized } from '../../../src/core/laws/lrAnnealingSize';
 import { lrAreas } from '../../../src/core/laws/schedule';
 import { parseText } from '../../../src/core/table';
+import { seededRandom } from '../../../src/core/util/random';
 
 const PEAK = 3e-4;
 /** Raw-unit truth: L0, A, alpha, B, beta, C, gamma (N in parameters, LR as logged). */
@@ -22,8 +23,12 @@ function lrOf(kind: Kind, s: number): number {
   return s < 8000 ? PEAK : PEAK * (1 - (s - 8000) / 2000) * 0.9 + 0.1 * PEAK;
 }
 
-/** A log of one schedule for a model of N parameters, its loss exactly the law's; `params`: write N as a column. */
-function log(kind: Kind, n: number, params: boolean) {
+/**
+ * A log of one schedule for a model of N parameters, its loss exactly the law's; `params`: write N as a column;
+ * `noise`: relative noise of each loss, from a seeded draw.
+ */
+function log(kind: Kind, n: number, params: boolean, noise = 0) {
+  const random = seededRandom(n);
   const steps = Array.from({ length: 100 }, (_, k) => (k + 1) * 100);
   const schedule = { steps: Float64Array.from(steps), lr: Float64Array.from(steps, (s) => lrOf(kind, s)) };
   const { s1, s2 } = lrAreas(schedule, steps, { lambda: 0.999, warmup: 'peak' });
@@ -33,7 +38,7 @@ function log(kind: Kind, n: number, params: boolean) {
       TRUE.A * Math.pow(s1[i], -TRUE.alpha) +
       TRUE.B * Math.pow(n, -TRUE.beta) -
       TRUE.C * s2[i] * Math.pow(n, TRUE.gamma);
-    return `${s},${schedule.lr[i]},${loss}${params ? `,${n}` : ''}`;
+    return `${s},${schedule.lr[i]},${loss * (1 + noise * (random() - 0.5))}${params ? `,${n}` : ''}`;
   });
   return `step,lr,loss${params ? ',params' : ''}\n${rows.join('\n')}\n`;
 }
@@ -46,11 +51,12 @@ function analyse(
   options: Partial<AnalysisOptions> = {},
   params = true,
   kinds: Kind[] = ['constant', 'cosine', 'wsd'],
+  noise = 0,
 ) {
   const tables = folders.flatMap((folder) =>
     kinds.map((kind) => {
       const name = `/runs/${folder}/${kind}.csv`;
-      return parseText(log(kind, SIZES[folder], params), { fileName: name, displayName: name });
+      return parseText(log(kind, SIZES[folder], params, noise), { fileName: name, displayName: name });
     }),
   );
   return analyseTables(tables, { law: 'lr-annealing-size', bootstrapSamples: 0, lambda: 0.999, ...options });
@@ -163,4 +169,34 @@ test('a size key matches by curve name, then file path, then folder; the longest
   assert.equal(sizeFromOption(curve, { csv_2: 1, 'sv_25/cosine': 2 }), undefined);
   const windows = { name: 'x', file: 'C:\\runs\\csv_100\\x.csv' } as LossCurve;
   assert.equal(sizeFromOption(windows, { csv_100: 1e8 }), 1e8);
+});
+
+test('bands and intervals: bootstrap refits give every prediction a band and every fitted coefficient an interval', () => {
+  const fitOn = [
+    'constant (m25/constant.csv)',
+    'cosine (m25/cosine.csv)',
+    'constant (m100/constant.csv)',
+    'cosine (m100/cosine.csv)',
+  ];
+  const a = analyse(
+    ['m25', 'm100', 'm400'],
+    { fitOn, sizeExponent: TRUE.beta, bootstrapSamples: 20 },
+    true,
+    undefined,
+    2e-3,
+  );
+  const fit = a.fits[0];
+  assert.match(String(fit.settings.band), /^20 moving-block bootstrap refits/);
+  // beta is held, so it has no interval; every fitted coefficient has one around its estimate.
+  assert.deepEqual(Object.keys(fit.intervals!).sort(), ['A', 'B', 'C', 'L0', 'alpha', 'gamma']);
+  for (const [name, [lo, hi]] of Object.entries(fit.intervals!)) assert.ok(lo < hi, `${name}: [${lo}, ${hi}]`);
+  // The third size, predicted through the held beta, has bands too.
+  const of400 = a.predictions.filter((p) => p.curve?.includes('m400'));
+  assert.equal(of400.length, 3);
+  for (const p of a.predictions) assert.ok(p.low! < p.value! && p.value! < p.high!, `${p.curve}: ${p.low} ${p.high}`);
+  assert.ok(a.curves.every((c) => c.modelSize === SIZES[c.file.split('/')[2]]));
+  // Bootstrap off: no band, no interval.
+  const off = analyse(['m25', 'm100', 'm400'], { fitOn, sizeExponent: TRUE.beta }, true, undefined, 2e-3);
+  assert.deepEqual(off.fits[0].intervals, {});
+  assert.ok(off.predictions.every((p) => p.low === null || Number.isNaN(p.low)));
 });
