@@ -10,7 +10,7 @@ import { disambiguateCurveNames, extractLossCurves, mergeScheduleOnlyCurves, typ
 import { analyseLossCurves } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
-import { analyseSizedCurves, attachModelSizes } from './sizeAnalysis';
+import { analyseSizedCurves, attachModelSizes, sizeLawChoice } from './sizeAnalysis';
 import { plainAnalysis } from './series';
 import { judgeFits } from './trust';
 import type { Analysis, FileSummary, Finding, LawAnalysis, Series } from './types';
@@ -135,7 +135,8 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
         appendAll(lossCurves, extracted.curves);
         appendAll(out.findings, extracted.findings);
         const params = assignment.roles.params;
-        if (options.law === 'lr-annealing-size' && params !== undefined)
+        // Under 'auto' too: curves of several sizes choose the model-size law (sizeLawChoice).
+        if ((options.law === 'lr-annealing-size' || options.law === 'auto') && params !== undefined)
           appendAll(out.findings, attachModelSizes(table, params, extracted.curves));
         break;
       }
@@ -167,11 +168,11 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
   if (lossCurves.length) {
     const curves = mergeScheduleOnlyCurves(lossCurves);
     disambiguateCurveNames(curves);
+    const random = seededRandom(options.seed + 7);
+    const sized = sizeLawChoice(curves, options);
     merge(
       out,
-      options.law === 'lr-annealing-size'
-        ? analyseSizedCurves(curves, options, seededRandom(options.seed + 7))
-        : analyseLossCurves(curves, options, seededRandom(options.seed + 7), warm),
+      sized ? analyseSizedCurves(curves, options, random, sized) : analyseLossCurves(curves, options, random, warm),
     );
   }
   judgeFits(out);

@@ -113,6 +113,28 @@ export function sizeFromOption(curve: LossCurve, sizes: Record<string, number>):
   return best?.value;
 }
 
+// ---- the choice of law ----
+
+/**
+ * Whether the model-size law fits these curves, and why: asked for, or under 'auto' when the curves carry two or
+ * more model sizes (a params column or the sizes option). One loss law over curves of several sizes would share one
+ * L0 between models that do not share it, so the size is never ignored. Undefined: the loss-curve laws apply (one
+ * size or none: N is then a constant and carries nothing the size term could use).
+ */
+export function sizeLawChoice(curves: LossCurve[], options: AnalysisOptions): string | undefined {
+  if (options.law === 'lr-annealing-size') return 'asked for';
+  if (options.law !== 'auto') return undefined;
+  const sizes = new Set(curves.flatMap((c) => sizeOf(c, options) ?? []));
+  if (sizes.size < 2) return undefined;
+  const listed = [...sizes].sort((a, b) => a - b).map(formatCompact);
+  return `chosen automatically: the curves are of ${sizes.size} model sizes (${listed.join(', ')}), fitted together`;
+}
+
+/** A curve's model size: the sizes option's entry for it first, else its params column. */
+function sizeOf(c: LossCurve, options: AnalysisOptions): number | undefined {
+  return sizeFromOption(c, options.sizes) ?? c.modelSize;
+}
+
 // ---- the analysis ----
 
 interface SizedCurve {
@@ -129,7 +151,13 @@ interface SizeFit {
   areas: SizedAreaPoints[];
 }
 
-export function analyseSizedCurves(curves: LossCurve[], options: AnalysisOptions, random: Random): LawAnalysis<Series> {
+/** `why`: how the law came to be used (sizeLawChoice), for the fit's settings. */
+export function analyseSizedCurves(
+  curves: LossCurve[],
+  options: AnalysisOptions,
+  random: Random,
+  why = 'asked for',
+): LawAnalysis<Series> {
   const findings: Finding[] = [];
   const reports: CurveReport<Series>[] = [];
   const result: LawAnalysis<Series> = { curves: reports, fits: [], predictions: [], findings };
@@ -137,7 +165,7 @@ export function analyseSizedCurves(curves: LossCurve[], options: AnalysisOptions
   for (const c of curves) {
     const problem = unusableReason(c);
     if (problem) findings.push(problem);
-    const size = sizeFromOption(c, options.sizes) ?? c.modelSize;
+    const size = sizeOf(c, options);
     if (problem && problem.code !== 'loss-missing') reports.push(unfittedReport(c));
     else if (size === undefined) {
       findings.push(missingSize(c));
@@ -231,7 +259,12 @@ export function analyseSizedCurves(curves: LossCurve[], options: AnalysisOptions
   result.fits.push({
     ...sizeFitResult(chosen, sized.filter(isFitted), quality, { etaMax, nRef }),
     intervals: sizeIntervals(sets, { etaMax, nRef }, fixed),
-    settings: { ...sizeSettings(chosen, sized.filter(isFitted), etaMax, fixed, options), band: replicates.method },
+    settings: {
+      lawChoice: why,
+      ...sizeSettings(chosen, sized.filter(isFitted), { etaMax, nRef }, fixed, options),
+      sizesExtrapolate: extrapolates,
+      band: replicates.method,
+    },
     atBounds: parametersAtBounds(law, chosen.fit.params).map((hit) => hit.name),
     ...(heldOut.length ? { heldOut: averageMetrics(heldOut) } : {}),
   });
@@ -342,7 +375,7 @@ function sizeFitResult(
 function sizeSettings(
   { lambda }: SizeFit,
   fitted: SizedCurve[],
-  etaMax: number,
+  { etaMax, nRef }: Scales,
   fixed: Partial<Record<SizeParameter, number>>,
   options: AnalysisOptions,
 ): FitResult['settings'] {
@@ -353,6 +386,7 @@ function sizeSettings(
     warmupConvention: options.warmupConvention,
     warmupStepsOption: options.warmupSteps ?? 'none',
     etaMax,
+    nRef,
     sizesFitted: sizes.map((n) => formatCompact(n)).join(', '),
     held:
       Object.entries(fixed)
