@@ -125,7 +125,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
         curve.role === 'heldout' && curve.metrics
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
           : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
-      const title = `${who} · ${lawName} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}`;
+      const title = `${who} · ${lawName}${sizeText(curve)} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}`;
       // What the prediction assumes past the log (the LR held), on hover of the lens.
       const tooltip = p.assumption && `${at} assumes the ${p.assumption}`;
       lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
@@ -322,6 +322,25 @@ function withheldPoint(analysis: Analysis<Series>, curve: CurveReport<Series>, i
   return `⚠ the law fitted here is not supported by the data (${markdownText(why)}), so no law value is shown · ${fitted ? 'this point was fitted' : curve.role === 'heldout' ? 'this curve was held out' : 'this point was not fitted'}`;
 }
 
+/** The model size a model-size-law curve is predicted at, for its lens: " (N=25M)"; empty for other laws. */
+function sizeText(curve: CurveReport<Series>): string {
+  return curve.modelSize !== undefined ? ` (N=${formatCompact(curve.modelSize)})` : '';
+}
+
+/**
+ * The model-size law's sizes: which were fitted, what was held, whether other sizes are predicted, and why this law.
+ * Every part is the analysis's own text (sizes in the number rule), none of it from the file.
+ */
+function sizesMarkdown(fit: FitResult): string {
+  const { sizesFitted, held, sizesExtrapolate, lawChoice } = fit.settings;
+  const heldText = held && held !== 'none' ? ` · held: ${held}` : '';
+  const reach = sizesExtrapolate
+    ? 'predicts any model size'
+    : 'predicts only the fitted sizes (fewer than three sizes fitted and no size exponent given)';
+  const why = lawChoice ? ` · law ${lawChoice}` : '';
+  return `Model sizes fitted: ${sizesFitted}${heldText} · ${reach}${why}.`;
+}
+
 /** How `law: 'auto'` chose, in one sentence: the law kept, its backtest error against the other's, and why. */
 function selectionMarkdown(selection: LawSelection): string {
   const chosen = selection.candidates.find((c) => c.law === selection.chosen);
@@ -385,6 +404,7 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
       : '',
     predictions.length ? ['Predicts:', ...predictions].join('\n') : '',
     fit.selection ? selectionMarkdown(fit.selection) : '',
+    fit.law === 'lr-annealing-size' ? sizesMarkdown(fit) : '',
     `\`${fit.formula}\``,
     ['| coefficient | value [95 % interval] | unit |', '|---|---|---|', ...coefficients].join('\n'),
   ]
