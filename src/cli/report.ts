@@ -19,6 +19,8 @@ function curveJson(c: CurveReport, points = true) {
     groupFields: c.groupFields,
     points: c.points.x.length,
     metrics: c.metrics ?? null,
+    // The model size N the model-size law knows the curve by.
+    ...(c.modelSize !== undefined && { modelSize: c.modelSize }),
   };
   if (!points) return head;
   return {

@@ -178,7 +178,7 @@ export const OPTION_SCHEMA = {
       key: 'law',
       group: 'Columns and law',
       description:
-        'Which scaling law to fit. `auto` recognises loss curves, downstream sweeps and (N, D) sweeps from their columns, and for loss curves chooses between the LR-annealing law and the multi-power law (`mpl`) by a backtest on the fit curves.',
+        'Which scaling law to fit. `auto` recognises loss curves, downstream sweeps and (N, D) sweeps from their columns, and for loss curves chooses between the LR-annealing law and the multi-power law (`mpl`) by a backtest on the fit curves; loss curves of two or more model sizes (a params column or `scalingLens.fit.sizes`) are fitted by the model-size law (`lr-annealing-size`).',
     },
     flag: { name: 'law', section: 'general', help: 'which law to fit; auto decides from the columns' },
   }),

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseTables } from '../../../src/core/analysis/analyse';
+import { toJsonReport } from '../../../src/cli/report';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { sizeFromOption } from '../../../src/core/analysis/sizeAnalysis';
 import { parseText } from '../../../src/core/table';
@@ -141,6 +142,10 @@ test('bands and intervals: bootstrap refits give every prediction a band and eve
   assert.equal(of400.length, 3);
   for (const p of a.predictions) assert.ok(p.low! < p.value! && p.value! < p.high!, `${p.curve}: ${p.low} ${p.high}`);
   assert.ok(a.curves.every((c) => c.modelSize === SIZES[c.file.split('/')[2]]));
+  assert.deepEqual(
+    toJsonReport(a, 'test').curves.map((c) => c.modelSize),
+    a.curves.map((c) => SIZES[c.file.split('/')[2]]),
+  );
   // Bootstrap off: no band, no interval.
   const off = analyse(['m25', 'm100', 'm400'], { fitOn, sizeExponent: TRUE.beta }, true, undefined, 2e-3);
   assert.deepEqual(off.fits[0].intervals, {});

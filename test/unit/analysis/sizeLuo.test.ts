@@ -102,3 +102,20 @@ test(
     assert.equal(analysis.findings.filter((f) => f.severity !== 'info').length, 0);
   },
 );
+
+test(
+  'law auto on the public curves of three sizes: the model-size law, with the same held-out PredE',
+  { skip },
+  async () => {
+    const analysis = await analyseFiles(['25', '100', '400'].flatMap(luoFiles), {
+      ...BASE,
+      law: 'auto',
+      fitOn: LUO_FIT,
+    });
+    const fit = analysis.fits[0];
+    assert.equal(fit.law, 'lr-annealing-size');
+    assert.match(String(fit.settings.lawChoice), /^chosen automatically: the curves are of 3 model sizes/);
+    console.log(`law auto, three sizes: ${fit.law}, held-out PredE ${pct(fit.heldOut!.predE)}`);
+    assert.ok(fit.heldOut!.predE <= 0.0034);
+  },
+);
