@@ -24,6 +24,7 @@ import type {
   LawSelection,
   WithheldValue,
 } from '../core/analysis/types';
+import { isSizeLaw } from '../core/analysis/lossLaw';
 import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
 import {
   formatCompact,
@@ -95,7 +96,7 @@ function fileOf(analysis: Analysis<Series>, file: string): CurveReport<Series>[]
 }
 
 /** The laws fitted across loss curves: one fit, a lens per curve. */
-const LOSS_CURVE_LAWS: ReadonlySet<LawId> = new Set<LawId>(['lr-annealing', 'mpl', 'lr-annealing-size']);
+const LOSS_CURVE_LAWS: ReadonlySet<LawId> = new Set<LawId>(['lr-annealing', 'mpl', 'lr-annealing-size', 'mpl-size']);
 
 function lossLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
   const fit = analysis.fits.find((f) => LOSS_CURVE_LAWS.has(f.law));
@@ -404,7 +405,7 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
       : '',
     predictions.length ? ['Predicts:', ...predictions].join('\n') : '',
     fit.selection ? selectionMarkdown(fit.selection) : '',
-    fit.law === 'lr-annealing-size' ? sizesMarkdown(fit) : '',
+    isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
     `\`${fit.formula}\``,
     ['| coefficient | value [95 % interval] | unit |', '|---|---|---|', ...coefficients].join('\n'),
   ]

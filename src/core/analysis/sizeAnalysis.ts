@@ -41,11 +41,10 @@ import { LAMBDA_GRID } from './tissueLoss';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
-import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series } from './types';
+import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
 
 /** Above this many fitted points, starts are searched on an evenly thinned copy and the best refined on all. */
 const THIN_FIT_POINTS = 5000;
-const MIN_FIT_POINTS = LR_ANNEALING_SIZE_PARAMETERS.length + 1;
 /** Points per fitted curve in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
 
@@ -122,7 +121,7 @@ export function sizeFromOption(curve: LossCurve, sizes: Record<string, number>):
  * size or none: N is then a constant and carries nothing the size term could use).
  */
 export function sizeLawChoice(curves: LossCurve[], options: AnalysisOptions): string | undefined {
-  if (options.law === 'lr-annealing-size') return 'asked for';
+  if (options.law === 'lr-annealing-size' || options.law === 'mpl-size') return 'asked for';
   if (options.law !== 'auto') return undefined;
   const sizes = new Set(curves.flatMap((c) => sizeOf(c, options) ?? []));
   if (sizes.size < 2) return undefined;
@@ -137,11 +136,43 @@ function sizeOf(c: LossCurve, options: AnalysisOptions): number | undefined {
 
 // ---- the analysis ----
 
-interface SizedCurve {
+/** A curve a law over model sizes predicts: its queries, its model size N, and whether it has loss points. */
+export interface SizedCurve {
   prepared: PreparedCurve;
   size: number;
   /** Has loss points (a schedule-only curve is predicted, never fitted or scored). */
   hasLoss: boolean;
+}
+
+/** What the shared analysis gives a law of the loss over model sizes to fit. */
+export interface SizedFitInput {
+  sized: SizedCurve[];
+  /** Indices into `sized` of the curves whose points are fitted. */
+  fitted: number[];
+  /** The fitted sizes, ascending: the largest is N_ref, the unit N is counted in by the solver. */
+  fittedSizes: number[];
+  options: AnalysisOptions;
+}
+
+/** One law's fit over model sizes: its predictions at every query, bootstrap refits, and its own FitResult fields. */
+export interface SizedLawFit {
+  solver: RobustFit;
+  /** Solver parameters held by their bounds (parameters held at a value left out). */
+  atBounds: string[];
+  /** The predicted loss at every query of sized curve i. */
+  predict(i: number): Float64Array;
+  /** Bootstrap refits (none for 0 samples) and the coefficients' 95 % intervals from them. */
+  bootstrap(samples: number): { replicates: LossReplicates; intervals: Record<string, [number, number]> };
+  describe(): Pick<FitResult, 'formula' | 'params' | 'units' | 'normalized' | 'settings'>;
+}
+
+/** A law of the loss over model sizes, fitted over curves of several sizes by analyseSizedCurves. */
+export interface SizedLaw {
+  id: SizeLawId;
+  /** The law in a sentence, for messages: "The model-size law". */
+  name: string;
+  coefficients: number;
+  fit(input: SizedFitInput): SizedLawFit | null;
 }
 
 interface SizeFit {
@@ -151,12 +182,16 @@ interface SizeFit {
   areas: SizedAreaPoints[];
 }
 
-/** `why`: how the law came to be used (sizeLawChoice), for the fit's settings. */
+/**
+ * Fits `law` over every sized curve chosen to fit and predicts every curve whose size the fit can speak for.
+ * `why`: how the law came to be used (sizeLawChoice), for the fit's settings.
+ */
 export function analyseSizedCurves(
   curves: LossCurve[],
   options: AnalysisOptions,
   random: Random,
   why = 'asked for',
+  law: SizedLaw = tissueSizeLaw,
 ): LawAnalysis<Series> {
   const findings: Finding[] = [];
   const reports: CurveReport<Series>[] = [];
@@ -176,11 +211,12 @@ export function analyseSizedCurves(
   const fitNames = resolveFitOn(withLoss, options.fitOn, findings);
   const fitting = candidates.filter((c) => c.hasLoss && fitNames.has(c.curve.name));
   const fitPoints = fitting.reduce((n, c) => n + c.curve.steps.length, 0);
-  if (fitPoints < MIN_FIT_POINTS) {
+  const minPoints = law.coefficients + 1;
+  if (fitPoints < minPoints) {
     const first = fitting[0]?.curve ?? curves[0];
     findings.push(
       finding('too-few-points', 'error', {
-        message: `The model-size law has ${LR_ANNEALING_SIZE_PARAMETERS.length} coefficients and needs at least ${MIN_FIT_POINTS} loss points of curves with an LR and a model size; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available.`,
+        message: `${law.name} has ${law.coefficients} coefficients and needs at least ${minPoints} loss points of curves with an LR and a model size; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available.`,
         file: first?.file ?? '',
         line: first?.firstLine ?? 0,
       }),
@@ -190,10 +226,8 @@ export function analyseSizedCurves(
   }
 
   const fittedSizes = [...new Set(fitting.map((c) => c.size))].sort((a, b) => a - b);
-  const nRef = fittedSizes[fittedSizes.length - 1];
-  const fixed = heldParameters(fittedSizes.length, options.sizeExponent);
-  // Another size is predicted only when the fit pins the size term there: three sizes, or two and a held beta.
-  const extrapolates = fittedSizes.length >= 3 || (fittedSizes.length === 2 && fixed.beta !== undefined);
+  // Another size is predicted only when the fit pins the size term there: three sizes, or two and a held exponent.
+  const extrapolates = fittedSizes.length >= 3 || (fittedSizes.length === 2 && options.sizeExponent !== undefined);
   const predictable = candidates.filter((c) => extrapolates || fittedSizes.includes(c.size));
   const withheld = candidates.filter((c) => !predictable.includes(c));
   if (!extrapolates) findings.push(tooFewSizes(fittedSizes, withheld, fitting[0].curve));
@@ -204,15 +238,12 @@ export function analyseSizedCurves(
     size: c.size,
     hasLoss: c.hasLoss,
   }));
-  const isFitted = (s: SizedCurve) => s.hasLoss && fitNames.has(s.prepared.curve.name);
-  const etaMax = Math.max(...fitting.map((c) => new StepLr(c.curve.schedule, options.warmupSteps).peak));
-  const law = lrAnnealingSizeLaw(fixed);
-  const chosen = chooseLambda(sized, isFitted, law, fixed, { etaMax, nRef }, options);
-  if (!chosen) {
+  const fitted = sized.flatMap((s, i) => (s.hasLoss && fitNames.has(s.prepared.curve.name) ? [i] : []));
+  const fit = law.fit({ sized, fitted, fittedSizes, options });
+  if (!fit) {
     findings.push(
       finding('fit-failed', 'error', {
-        message:
-          'The model-size law could not be fitted: every start gave a non-finite loss. Check the LR, loss and model sizes.',
+        message: `${law.name} could not be fitted: every start gave a non-finite loss. Check the LR, loss and model sizes.`,
         file: fitting[0].curve.file,
         line: fitting[0].curve.firstLine,
       }),
@@ -220,34 +251,34 @@ export function analyseSizedCurves(
     reports.push(...sized.map((s) => unfittedReport(s.prepared.curve)));
     return result;
   }
-  const { fit } = chosen;
-  if (!fit.converged)
+  const { solver } = fit;
+  if (!solver.converged)
     findings.push(
       finding('fit-not-converged', 'warning', {
-        message: `The fit stopped before converging (${fit.reason} after ${fit.iterations} iterations); treat its predictions with care.`,
+        message: `The fit stopped before converging (${solver.reason} after ${solver.iterations} iterations); treat its predictions with care.`,
         file: fitting[0].curve.file,
         line: fitting[0].curve.firstLine,
       }),
     );
 
-  const predictions = sized.map((_, i) => predictWith(law, fit.params, chosen.areas[i]));
-  const { replicates, sets } = bootstrapSized(law, chosen, sized, isFitted, predictions, options);
+  const { replicates, intervals } = fit.bootstrap(options.bootstrapSamples);
   const heldOut: Metrics[] = [];
   const fittedObserved: Float64Array[] = [];
   const fittedPredicted: Float64Array[] = [];
   sized.forEach((s, i) => {
     const p = s.prepared;
-    const predicted = predictions[i];
+    const predicted = fit.predict(i);
     const band = curveBand(replicates, i, p, predicted, random);
     const pointPredicted = atQueries(predicted, p.pointIndex);
     const metrics = s.hasLoss ? scorePredictions(p.curve.loss, pointPredicted) : undefined;
-    if (metrics && isFitted(s)) {
+    const isFitted = fitted.includes(i);
+    if (metrics && isFitted) {
       fittedObserved.push(p.curve.loss);
       fittedPredicted.push(pointPredicted);
     } else if (metrics) heldOut.push(metrics);
     reportCurve({ curves: reports, predictions: result.predictions }, p, predicted, pointPredicted, band, {
-      law: 'lr-annealing-size',
-      role: isFitted(s) ? 'fit' : s.hasLoss ? 'heldout' : 'unfitted',
+      law: law.id,
+      role: isFitted ? 'fit' : s.hasLoss ? 'heldout' : 'unfitted',
       metrics,
       reason: (step) => `${targetReason(p.curve, step, options)}; model size N = ${formatCompact(s.size)}`,
       extra: { N: s.size },
@@ -256,20 +287,61 @@ export function analyseSizedCurves(
   });
 
   const quality = scorePredictions(concat(fittedObserved), concat(fittedPredicted));
+  const { settings, ...described } = fit.describe();
   result.fits.push({
-    ...sizeFitResult(chosen, sized.filter(isFitted), quality, { etaMax, nRef }),
-    intervals: sizeIntervals(sets, { etaMax, nRef }, fixed),
+    law: law.id,
+    ...described,
+    intervals,
+    objective: solver.objective,
+    converged: solver.converged,
+    stopReason: solver.reason,
+    iterations: solver.iterations,
+    startsTried: solver.startsTried,
+    fittedOn: fitted.map((i) => sized[i].prepared.curve.name),
+    points: quality.points,
     settings: {
       lawChoice: why,
-      ...sizeSettings(chosen, sized.filter(isFitted), { etaMax, nRef }, fixed, options),
+      ...settings,
+      nRef: fittedSizes[fittedSizes.length - 1],
+      sizesFitted: fittedSizes.map((n) => formatCompact(n)).join(', '),
       sizesExtrapolate: extrapolates,
       band: replicates.method,
     },
-    atBounds: parametersAtBounds(law, chosen.fit.params).map((hit) => hit.name),
+    quality,
+    atBounds: fit.atBounds,
     ...(heldOut.length ? { heldOut: averageMetrics(heldOut) } : {}),
   });
   return result;
 }
+
+/** The LR-annealing law with model size (lrAnnealingSize.ts): lambda chosen by objective, bootstrap refits. */
+export const tissueSizeLaw: SizedLaw = {
+  id: 'lr-annealing-size',
+  name: 'The model-size law',
+  coefficients: LR_ANNEALING_SIZE_PARAMETERS.length,
+  fit(input) {
+    const { sized, fitted, fittedSizes, options } = input;
+    const scales: Scales = {
+      etaMax: Math.max(...fitted.map((i) => new StepLr(sized[i].prepared.curve.schedule, options.warmupSteps).peak)),
+      nRef: fittedSizes[fittedSizes.length - 1],
+    };
+    const fixed = heldParameters(fittedSizes.length, options.sizeExponent);
+    const law = lrAnnealingSizeLaw(fixed);
+    const chosen = chooseLambda(input, law, fixed, scales);
+    if (!chosen) return null;
+    const predictions = sized.map((_, i) => predictWith(law, chosen.fit.params, chosen.areas[i]));
+    return {
+      solver: chosen.fit,
+      atBounds: parametersAtBounds(law, chosen.fit.params).map((hit) => hit.name),
+      predict: (i) => predictions[i],
+      bootstrap(samples) {
+        const { replicates, sets } = bootstrapSized(law, chosen, input, predictions, samples);
+        return { replicates, intervals: sizeIntervals(sets, scales, fixed) };
+      },
+      describe: () => ({ ...sizeDescription(chosen, scales), settings: sizeSettings(chosen, scales, fixed, options) }),
+    };
+  },
+};
 
 /** Parameters held instead of fitted, by how many sizes were fitted and whether the user gave beta. */
 function heldParameters(sizeCount: number, sizeExponent: number | undefined): Partial<Record<SizeParameter, number>> {
@@ -285,22 +357,20 @@ interface Scales {
 
 /** Fits the law at each lambda tried and keeps the best (lambda 'auto': the grid of the LR-annealing law). */
 function chooseLambda(
-  sized: SizedCurve[],
-  isFitted: (s: SizedCurve) => boolean,
+  { sized, fitted, options }: SizedFitInput,
   law: Law<SizedAreaPoints>,
   fixed: Partial<Record<SizeParameter, number>>,
   scales: Scales,
-  options: AnalysisOptions,
 ): SizeFit | null {
-  const observed = concat(sized.filter(isFitted).map((s) => s.prepared.curve.loss));
+  const observed = concat(fitted.map((i) => sized[i].prepared.curve.loss));
   let chosen: SizeFit | null = null;
   for (const lambda of options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda]) {
     const areas = sized.map((s) => {
       const { s1, s2 } = normalisedAreas(s.prepared, lambda, scales.etaMax, options);
       return { s1, s2, n: new Float64Array(s1.length).fill(s.size / scales.nRef) };
     });
-    const fitted = sized.flatMap((s, i) => (isFitted(s) ? [sizedAt(areas[i], s.prepared.pointIndex)] : []));
-    const fit = fitSized(law, fixed, concatSized(fitted), observed, options.lossDelta);
+    const points = fitted.map((i) => sizedAt(areas[i], sized[i].prepared.pointIndex));
+    const fit = fitSized(law, fixed, concatSized(points), observed, options.lossDelta);
     if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, fit, areas };
   }
   return chosen;
@@ -335,16 +405,12 @@ function fitSized(
   return fine && { ...fine, startsTried: coarse.startsTried, bestStart: coarse.bestStart };
 }
 
-function sizeFitResult(
-  chosen: SizeFit,
-  fitted: SizedCurve[],
-  quality: Metrics,
+function sizeDescription(
+  { fit }: SizeFit,
   { etaMax, nRef }: Scales,
-): Omit<FitResult, 'settings'> {
-  const { fit } = chosen;
+): Pick<FitResult, 'formula' | 'params' | 'units' | 'normalized'> {
   const normalised = Object.fromEntries(LR_ANNEALING_SIZE_PARAMETERS.map((name, j) => [name, fit.params[j]]));
   return {
-    law: 'lr-annealing-size',
     formula: 'L(s, N) = L0 + A·S1(s)^(-alpha) + B·N^(-beta) - C·S2(s)·N^gamma',
     params: denormaliseSized(fit.params, etaMax, nRef),
     units: {
@@ -360,34 +426,22 @@ function sizeFitResult(
       params: normalised,
       note: `areas divided by the peak LR eta_max = ${etaMax} and N by N_ref = ${nRef}: A~ = A·eta_max^(-alpha), B~ = B·N_ref^(-beta), C~ = C·eta_max·N_ref^gamma`,
     },
-    objective: fit.objective,
-    converged: fit.converged,
-    stopReason: fit.reason,
-    iterations: fit.iterations,
-    startsTried: fit.startsTried,
-    fittedOn: fitted.map((s) => s.prepared.curve.name),
-    points: quality.points,
-    quality,
   };
 }
 
 /** The settings that shaped the fit, for FitResult.settings (the band method is the bootstrap's). */
 function sizeSettings(
   { lambda }: SizeFit,
-  fitted: SizedCurve[],
-  { etaMax, nRef }: Scales,
+  { etaMax }: Scales,
   fixed: Partial<Record<SizeParameter, number>>,
   options: AnalysisOptions,
 ): FitResult['settings'] {
-  const sizes = [...new Set(fitted.map((s) => s.size))].sort((a, b) => a - b);
   return {
     lambda,
     lambdaChosen: options.lambda === 'auto' ? 'best of 0.99, 0.995, 0.999, 0.9995' : 'fixed',
     warmupConvention: options.warmupConvention,
     warmupStepsOption: options.warmupSteps ?? 'none',
     etaMax,
-    nRef,
-    sizesFitted: sizes.map((n) => formatCompact(n)).join(', '),
     held:
       Object.entries(fixed)
         .map(([name, value]) => `${name} = ${value}`)
@@ -422,18 +476,12 @@ function predictWith(law: Law<SizedAreaPoints>, params: Float64Array, data: Size
 function bootstrapSized(
   law: Law<SizedAreaPoints>,
   { fit, areas }: SizeFit,
-  sized: SizedCurve[],
-  isFitted: (s: SizedCurve) => boolean,
+  { sized, fitted, options }: SizedFitInput,
   predictions: Float64Array[],
-  options: AnalysisOptions,
+  samples: number,
 ): { replicates: LossReplicates; sets: Float64Array[] } {
-  const samples = options.bootstrapSamples;
   if (samples <= 0) return { replicates: NO_REPLICATES, sets: [] };
-  const input = {
-    prepared: sized.map((s) => s.prepared),
-    fitted: sized.flatMap((s, i) => (isFitted(s) ? [i] : [])),
-    options,
-  };
+  const input = { prepared: sized.map((s) => s.prepared), fitted, options };
   const thin = thinFitted(input, (i) => predictions[i], BOOTSTRAP_POINTS);
   const data = thin.map((t) => sizedAt(areas[t.curve], t.queries));
   const sets = bootstrapParams(law, fit.params, residualBlockReplicate(thin, data, concatSized), {

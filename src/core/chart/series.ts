@@ -3,6 +3,7 @@
 // window and at most a few thousand points per series (LTTB) for each draw or zoom. The raw rows stay in the model.
 // The loss-curve chart is built here; the sweeps' charts in sweepSeries.ts, from the pieces in seriesParts.ts.
 import { assumedLrPhrase, lastLogged } from '../analysis/assumedLr';
+import { isSizeLaw } from '../analysis/lossLaw';
 import { fitOfCurve, hasValue } from '../analysis/trust';
 import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
 import { estimateText, predictionAt } from '../analysis/describe';
@@ -113,7 +114,7 @@ function lossSeries(analysis: Analysis): Parts {
   const series: ChartSeries[] = [];
   const markers: ChartMarker[] = [];
   // The model-size law's curves are drawn one colour per size, smallest first, and listed by size in the legend.
-  const bySize = fit?.law === 'lr-annealing-size';
+  const bySize = analysis.fits.some((f) => isSizeLaw(f.law));
   const curves = bySize ? sizeOrder(analysis.curves) : analysis.curves;
   for (const reported of curves) {
     const c =
@@ -246,7 +247,7 @@ export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaul
   const reference = referenceCurve(analysis, fit);
   const last = reference?.schedule && lastLogged(reference.schedule);
   const logged = reference && last ? { curve: reference.name, lastStep: last.step, lastLr: last.lr } : undefined;
-  const sizes = fit.law === 'lr-annealing-size' ? fittedSizes(fitted, fit) : undefined;
+  const sizes = isSizeLaw(fit.law) ? fittedSizes(fitted, fit) : undefined;
   const peakLr = Number(fit.settings.etaMax ?? fit.settings.etaRef);
   return { peakLr, warmupSteps, totalSteps, fromStep, logged, ...(sizes && { sizes }) };
 }

@@ -2,7 +2,7 @@
 // multi-step, each with a linear warmup), then predict its loss curve with the fitted law (the LR-annealing law's
 // areas from lrAreas, the multi-power law's exact loss-drop sum), exactly as in the fit: a what-if is the fit's own
 // prediction.
-import { isLossLaw } from '../analysis/lossLaw';
+import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
 import { predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
 import { areaConvention, type WarmupConventionOption } from '../analysis/options';
 import type { FitResult } from '../analysis/types';
@@ -68,13 +68,14 @@ export function sizeGroup(modelSize: number): string {
 
 /** Whether a fit predicts loss curves under any schedule: what lenses' extrapolations and what-ifs are drawn from. */
 export function predictsSchedules(fit: FitResult): boolean {
-  return isLossLaw(fit.law) || fit.law === 'lr-annealing-size';
+  return isLossLaw(fit.law) || isSizeLaw(fit.law);
 }
 
 /** `modelSize`: the N to predict, for the model-size law (which needs one). */
 export function lawSettings(fit: FitResult, modelSize?: number): Outcome<LawSettings> {
   if (fit.law === 'mpl') return mplSettings(fit);
   if (fit.law === 'lr-annealing-size') return sizeSettings(fit, modelSize);
+  if (fit.law === 'mpl-size') return mplSizeSettings(fit, modelSize);
   const p = fit.normalized?.params;
   const etaMax = Number(fit.settings.etaMax);
   const lambda = Number(fit.settings.lambda);
@@ -93,11 +94,34 @@ function sizeSettings(fit: FitResult, modelSize: number | undefined): Outcome<La
   const lambda = Number(fit.settings.lambda);
   const nRef = Number(fit.settings.nRef);
   if (!p || !(etaMax > 0) || !(lambda > 0) || !(nRef > 0)) return { ok: false, message: NO_LOSS_FIT };
-  if (modelSize === undefined || !(modelSize > 0))
-    return { ok: false, message: 'The model-size law predicts a model of a given size N: none was given.' };
+  if (modelSize === undefined || !(modelSize > 0)) return { ok: false, message: NO_SIZE };
   const warmup = areaConvention(fit.settings.warmupConvention as WarmupConventionOption);
   const params = Float64Array.of(p.L0, p.A, p.alpha, p.B, p.beta, p.C, p.gamma);
   return { ok: true, value: { law: 'lr-annealing-size', params, etaMax, lambda, warmup, n: modelSize / nRef } };
+}
+
+const NO_SIZE = 'The model-size law predicts a model of a given size N: none was given.';
+
+/**
+ * The multi-power law with size at one size N is the multi-power law with L0 + e·n^(-eps) for L0 and b·n^zeta for b
+ * (n = N / N_ref): its model, from the FitResult.
+ */
+function mplSizeSettings(fit: FitResult, modelSize: number | undefined): Outcome<LawSettings> {
+  const p = fit.normalized?.params;
+  const nRef = Number(fit.settings.nRef);
+  if (!p || !(nRef > 0)) return { ok: false, message: NO_LOSS_FIT };
+  if (modelSize === undefined || !(modelSize > 0)) return { ok: false, message: NO_SIZE };
+  const n = modelSize / nRef;
+  const params = {
+    L0: p.L0 + p.e * Math.pow(n, -p.eps),
+    a: p.a,
+    alpha: p.alpha,
+    b: p.b * Math.pow(n, p.zeta),
+    c: Math.exp(p['ln c']),
+    beta: p.beta,
+    gamma: p.gamma,
+  };
+  return mplSettings({ ...fit, normalized: { params, note: fit.normalized!.note } });
 }
 
 /** The multi-power model from its FitResult: normalised parameters, their scale and the warmup conventions. */
@@ -142,7 +166,7 @@ export function whatIfCurve(
   const law = lawSettings(fit, modelSize);
   if (!law.ok) return law;
   // A model-size what-if names the size it predicts: two of them may differ in N alone.
-  const named = law.value.law === 'lr-annealing-size' && modelSize ? `${label} · ${sizeGroup(modelSize)}` : label;
+  const named = isSizeLaw(fit.law) && modelSize ? `${label} · ${sizeGroup(modelSize)}` : label;
   const steps = querySteps(spec.totalSteps, options.points ?? 300, options.fromStep);
   const schedule = spec.shape === 'logged' ? loggedSchedule(spec, options.logged) : scheduleOf(spec);
   if (!schedule) return { ok: false, message: `${label}: this file has no logged LR schedule to continue.` };
@@ -156,7 +180,7 @@ export function whatIfCurve(
  * it only speaks for the sizes it was fitted on (the size term is not identified). Null when it can, or for others.
  */
 function sizeProblem(fit: FitResult, spec: WhatIfSpec, sizes: WhatIfDefaults['sizes']): string | null {
-  if (fit.law !== 'lr-annealing-size' || !sizes || sizes.extrapolates) return null;
+  if (!isSizeLaw(fit.law) || !sizes || sizes.extrapolates) return null;
   if (spec.modelSize === undefined || sizes.fitted.includes(spec.modelSize)) return null;
   const fitted = sizes.fitted.map((n) => `N = ${formatCompact(n)}`).join(' and ');
   return `the model-size law was fitted on curves of ${fitted} only, which do not pin down how the loss scales with N, so it predicts no other size (N = ${formatCompact(spec.modelSize)}). Give the size exponent beta, or fit curves of a third size.`;

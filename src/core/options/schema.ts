@@ -103,6 +103,7 @@ export const LAW_CHOICES = {
   'lr-annealing': 'Loss under any LR schedule (Tissue et al. 2024)',
   mpl: 'Loss under any LR schedule, the multi-power law (Luo et al. 2025)',
   'lr-annealing-size': 'Loss under any LR schedule for models of several sizes N (Tissue et al. 2024, Eq. 7)',
+  'mpl-size': 'Loss under any LR schedule for models of several sizes N, the multi-power law with size terms',
   bleu: 'BLEU (and CE) versus pretraining data (Isik et al. 2024)',
   'downstream-ce': 'Downstream cross-entropy versus pretraining data',
   chinchilla: 'L(N, D) = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022)',

@@ -119,3 +119,28 @@ test(
     assert.ok(fit.heldOut!.predE <= 0.0034);
   },
 );
+
+test(
+  'multi-power law with model size (--law mpl-size), three sizes fitted together: 18 held-out curves, PredE <= 0.24 %',
+  { skip },
+  async () => {
+    const started = performance.now();
+    const analysis = await analyseFiles(['25', '100', '400'].flatMap(luoFiles), {
+      ...BASE,
+      law: 'mpl-size',
+      fitOn: LUO_FIT,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const fit = analysis.fits[0];
+    assert.equal(fit.law, 'mpl-size');
+    const heldOut = analysis.curves.filter((c) => c.role === 'heldout');
+    assert.equal(heldOut.length, 18);
+    for (const c of heldOut) console.log(`  ${c.name.padEnd(48)} PredE ${pct(c.metrics!.predE)}`);
+    console.log(
+      `multi-power law with size, three sizes: PredE ${pct(fit.heldOut!.predE)}  WorstE ${pct(fit.heldOut!.worstE)} (LR-annealing model-size law: 0.292 %)  eps ${fit.params.eps.toFixed(3)}  zeta ${fit.params.zeta.toFixed(3)}  ${seconds.toFixed(1)} s`,
+    );
+    assert.equal(analysis.findings.filter((f) => f.severity !== 'info').length, 0);
+    // Clearly below the 0.34 % a model-size law must reach, and below the LR-annealing model-size law's 0.292 %.
+    assert.ok(fit.heldOut!.predE <= 0.0024, `PredE ${fit.heldOut!.predE}`);
+  },
+);
