@@ -515,8 +515,8 @@ function tooFewSizes(fittedSizes: number[], withheld: { curve: LossCurve; size: 
   const sizes = fittedSizes.map((n) => formatCompact(n)).join(' and ');
   const why =
     fittedSizes.length === 1
-      ? `The fitted curves are of one model size (N = ${sizes}), so the size term B·N^(-beta) cannot be told from L0 and is left out (B = 0).`
-      : `The fitted curves are of two model sizes (N = ${sizes}): L0 and B·N^(-beta) are three unknowns for two values, so fits of the same quality extrapolate to a third size a percent or more apart. Give the size exponent beta, or fit curves of a third size.`;
+      ? `The fitted curves are of one model size (N = ${sizes}), so the size term (a scale times N to a power) cannot be told from L0 and is left out.`
+      : `The fitted curves are of two model sizes (N = ${sizes}): L0 and the size term's scale and exponent are three unknowns for two values, so fits of the same quality extrapolate to a third size a percent or more apart. Give the size exponent, or fit curves of a third size.`;
   const left = withheld.length
     ? ` Not predicted: ${withheld.map((c) => `"${c.curve.name}" (N = ${formatCompact(c.size)})`).join(', ')}.`
     : ' Only curves of the fitted sizes are predicted.';

@@ -183,7 +183,7 @@ function sizeProblem(fit: FitResult, spec: WhatIfSpec, sizes: WhatIfDefaults['si
   if (!isSizeLaw(fit.law) || !sizes || sizes.extrapolates) return null;
   if (spec.modelSize === undefined || sizes.fitted.includes(spec.modelSize)) return null;
   const fitted = sizes.fitted.map((n) => `N = ${formatCompact(n)}`).join(' and ');
-  return `the model-size law was fitted on curves of ${fitted} only, which do not pin down how the loss scales with N, so it predicts no other size (N = ${formatCompact(spec.modelSize)}). Give the size exponent beta, or fit curves of a third size.`;
+  return `the model-size law was fitted on curves of ${fitted} only, which do not pin down how the loss scales with N, so it predicts no other size (N = ${formatCompact(spec.modelSize)}). Give the size exponent, or fit curves of a third size.`;
 }
 
 /**
