@@ -3,9 +3,15 @@
 // was used, with an interval for every fitted coefficient.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Hover } from 'vscode-languageserver';
 import { buildLenses, hoverAt } from '../../src/server/present';
-import { analyse, TRUE } from '../helpers/sizedRuns';
+import { FitFileRequest, PredictRequest } from '../../src/shared/protocol';
+import { startTestServer } from '../helpers/lsp';
+import { analyse, log, SIZES, TRUE, type Kind } from '../helpers/sizedRuns';
 
 const FILE = '/runs/m25/cosine.csv';
 const URI = 'file:///runs/m25/cosine.csv';
@@ -49,4 +55,37 @@ test('two sizes: the header hover says only the fitted sizes are predicted, unti
   assert.match(heldText, /Model sizes fitted: 25M, 100M · held: beta = 0\.35 · predicts any model size/);
   const lens400 = buildLenses(held, '/runs/m400/wsd.csv', 'file:///runs/m400/wsd.csv').map((l) => l.command!.title);
   assert.match(lens400[0], /\(N=400M\) · L\(20k\) = .* · held-out PredE /);
+});
+
+test('Predict at... on one file of runs of three sizes (a params column): every run of every size, with N and a band', async () => {
+  // One CSV with a run column: the automatic law sees three sizes and fits the model-size law.
+  const rows = Object.entries(SIZES).flatMap(([folder, n]) =>
+    (['constant', 'cosine', 'wsd'] as Kind[]).flatMap((kind) =>
+      log(kind, n, true, 2e-3)
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((row) => `${kind}-${folder},${row}`),
+    ),
+  );
+  const path = join(mkdtempSync(join(tmpdir(), 'scaling-lens-size-')), 'sizes.csv');
+  writeFileSync(path, `run,step,lr,loss,params\n${rows.join('\n')}\n`);
+  const uri = pathToFileURL(path).toString();
+  const client = await startTestServer();
+  try {
+    assert.equal((await client.rpc.sendRequest(FitFileRequest, { uri })).state, 'done');
+    const { predictions } = await client.rpc.sendRequest(PredictRequest, {
+      uri,
+      target: { kind: 'step', value: 30000 },
+    });
+    assert.equal(predictions.length, 9);
+    for (const p of predictions) {
+      assert.equal(p.status, 'ok', p.curve);
+      assert.equal(p.step, 30000);
+      assert.equal(p.extra?.N, SIZES[p.curve!.split('-')[1]]);
+      assert.ok(p.low! < p.value! && p.value! < p.high!, `${p.curve}: ${p.low} ${p.value} ${p.high}`);
+    }
+  } finally {
+    client.dispose();
+  }
 });

@@ -1,11 +1,12 @@
-// The model-size law on loss curves of several model sizes, fitted together (lrAnnealingSize.ts): each curve's N
-// from the file's params column or the `sizes` option, one fit over every fitted curve, and a prediction of every
-// curve whose size the fit can speak for, at its logged steps and its target steps.
+// Laws of the loss over model sizes on loss curves of several sizes, fitted together: each curve's N from the file's
+// params column or the `sizes` option, one fit over every fitted curve by the law asked for (SizedLaw: the
+// LR-annealing model-size law here, lrAnnealingSize.ts; the multi-power one in mplSizeAnalysis.ts), and a prediction
+// of every curve whose size the fit can speak for, at its logged steps and its target steps, with bands.
 //
-// Identifiability (docs/laws-loss.md, the model-size law): L0 + B·N^(-beta) takes one value per size, so with one size the size term is a
-// constant (held at B = 0, gamma = 0) and with two sizes L0, B and beta are three unknowns for two values: fits of
-// the same objective extrapolate to a third size 1-2 % apart. Then only the fitted sizes are predicted, unless the
-// user holds beta.
+// Identifiability (docs/laws-loss.md, the model-size law): L0 + B·N^(-beta) takes one value per size, so with one
+// size the size term is a constant (held at zero) and with two sizes L0, the size term's scale and its exponent are
+// three unknowns for two values: fits of the same objective extrapolate to a third size 1-2 % apart. Then only the
+// fitted sizes are predicted, unless the user holds the size exponent.
 import { bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
 import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
