@@ -29,7 +29,7 @@ export const HINT_OPTION_LABELS: Record<HintOption, string> = {
   fitOn: 'the curves to fit',
   maxBytes: 'the file size limit',
   sizes: 'the model size N of each curve',
-  sizeExponent: 'the size exponent beta',
+  sizeExponent: 'the size exponent',
   departureSigmas: 'the distance off the law that counts (robust standard deviations)',
   departurePoints: 'the points a departure from the law must last',
 };

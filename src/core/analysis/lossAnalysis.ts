@@ -10,7 +10,7 @@ import { combineFits, isCombined, type CombinedMember } from './combinedLoss';
 import { chooseLossLaw, type LawChoice } from './lawChoice';
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { bandAt, logBand, type ThinBand } from './lossBands';
-import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
+import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import { mplLossLaw } from './mplLoss';
@@ -148,12 +148,7 @@ function reportCurves(
   input.prepared.forEach((p, i) => {
     const isFit = fitNames.has(p.curve.name);
     const predicted = fit.predict(i);
-    const thin = thinIndices(p.queries.length, BAND_POINTS);
-    const logBandAtThin =
-      replicates.count > 1
-        ? logBand(replicates.at(i, thin), pick(predicted, thin), replicates.residuals, random)
-        : null;
-    const band = logBandAtThin && { steps: pick(p.queries, thin), ...logBandAtThin };
+    const band = curveBand(replicates, i, p, predicted, random);
     const pointPredicted = atQueries(predicted, p.pointIndex);
     const metrics = scorePredictions(p.curve.loss, pointPredicted);
     if (isFit) {
@@ -186,6 +181,20 @@ function reportCurves(
   });
 }
 
+/** The band of prepared curve i from bootstrap replicates, at thinned queries (null with fewer than two replicates). */
+export function curveBand(
+  replicates: LossReplicates,
+  i: number,
+  p: PreparedCurve,
+  predicted: Float64Array,
+  random: Random,
+): ThinBand | null {
+  if (replicates.count < 2) return null;
+  const thin = thinIndices(p.queries.length, BAND_POINTS);
+  const { lo, hi } = logBand(replicates.at(i, thin), pick(predicted, thin), replicates.residuals, random);
+  return { steps: pick(p.queries, thin), lo, hi };
+}
+
 /** What one loss curve's report and target predictions say beyond its numbers. */
 export interface CurveReportSpec {
   law: LawId;
@@ -193,6 +202,8 @@ export interface CurveReportSpec {
   metrics?: Metrics;
   reason: (step: number) => string;
   extra?: Record<string, number>;
+  /** The model size the model-size law knows the curve by. */
+  modelSize?: number;
 }
 
 /**
@@ -220,6 +231,7 @@ export function reportCurve(
     schedule,
     metrics: spec.metrics,
     firstLine: p.curve.firstLine,
+    ...(spec.modelSize !== undefined && { modelSize: spec.modelSize }),
   });
   const targetBand = bandAt(band, p.queries, predicted, p.targetIndex);
   p.targets.forEach((step, t) => {

@@ -59,6 +59,7 @@ const JUDGED: Record<LawId, { bounds: readonly string[]; spread: readonly string
   'downstream-ce': { bounds: ['A', 'alpha'], spread: ['E', 'alpha'] },
   chinchilla: { bounds: ['alpha', 'beta'], spread: ['E', 'alpha', 'beta'] },
   power: { bounds: ['A', 'alpha'], spread: ['E', 'alpha'] },
+  'mpl-size': { bounds: ['L0', 'a', 'alpha'], spread: ['L0', 'A', 'alpha'] },
 };
 
 /** Coefficients the solver fitted: the solver's parametrisation when it differs from the reported one. */

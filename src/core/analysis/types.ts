@@ -4,7 +4,11 @@
 import type { FindingCode, Hint } from '../findings';
 import type { ColumnRole, FileFormat, FileKind, Severity } from '../table/types';
 
-export type LawId = 'lr-annealing' | 'mpl' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power';
+export type LawId =
+  'lr-annealing' | 'mpl' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power' | 'mpl-size';
+
+/** The laws of the loss over curves of several model sizes, fitted together (sizeAnalysis.ts). */
+export type SizeLawId = 'lr-annealing-size' | 'mpl-size';
 
 /** The laws of a loss curve under an LR schedule, among which `law: 'auto'` chooses. */
 export type LossLawId = 'lr-annealing' | 'mpl';
@@ -225,6 +229,8 @@ export interface CurveReport<S extends Series = number[]> {
   excludedBy?: string;
   /** Loss curves: where its latest points left its law (the finding law-departure); absent when they did not. */
   departure?: LawDeparture;
+  /** The model size N (parameters) the model-size law knows this curve by (`lr-annealing-size` only). */
+  modelSize?: number;
 }
 
 /**
