@@ -7,8 +7,13 @@ import { cellBudget, MAX_COLUMNS } from '../table/limits';
 import type { ProblemLog } from '../table/problems';
 import type { Column, FileFormat, Table } from '../table/types';
 
+/** One series to add points to, held by a source so its hot loop does not look the series up by name per point. */
+export interface SeriesSink {
+  push(step: number, value: number, line: number): void;
+}
+
 /** Points of one series in arrival order; grown by doubling. */
-class SeriesPoints {
+class SeriesPoints implements SeriesSink {
   steps = new Float64Array(16);
   values = new Float64Array(16);
   lines = new Int32Array(16);
@@ -71,6 +76,20 @@ export class StepTableBuilder {
       this.series.set(name, points);
     }
     points.push(step, value, line);
+  }
+
+  /**
+   * The series `name`, made if new, to push points into as `add` would; null when the column cap leaves it out (then
+   * `add` is the way, which counts what is left out).
+   */
+  seriesOf(name: string, line: number): SeriesSink | null {
+    let points = this.series.get(name);
+    if (points === undefined) {
+      if (this.series.size >= MAX_COLUMNS - 1) return null;
+      points = new SeriesPoints(name, line);
+      this.series.set(name, points);
+    }
+    return points;
   }
 
   /** How many series so far. */

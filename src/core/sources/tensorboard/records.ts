@@ -5,7 +5,7 @@
 // the read says where it starts, so a later read resumes there. Memory is one chunk (or the largest record).
 import { open, type FileHandle } from 'node:fs/promises';
 import { describeFsError } from '../../table/problems';
-import { maskedCrc32c, maskedCrc32c8 } from './crc32c';
+import { crc32cOf, maskCrc, maskedCrc32c8, viewOf } from './crc32c';
 
 /** Bytes read per positional read. */
 const CHUNK_BYTES = 4 << 20;
@@ -35,6 +35,8 @@ export interface RecordsRead {
 /** A window on the file: the bytes [base, base + length) are in `bytes`. */
 class Window {
   bytes = new Uint8Array(CHUNK_BYTES);
+  /** The same bytes as 32-bit words and floats (the CRC loop and the lengths read through it). */
+  view = viewOf(this.bytes);
   base = 0;
   length = 0;
   eof = false;
@@ -58,6 +60,7 @@ class Window {
       const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
       grown.set(this.bytes.subarray(at - this.base, at - this.base + keep));
       this.bytes = grown;
+      this.view = viewOf(grown);
     } else if (keep > 0) this.bytes.copyWithin(0, at - this.base, at - this.base + keep);
     this.base = at;
     this.length = keep;
@@ -78,14 +81,19 @@ class Window {
   }
 }
 
-/** The little-endian u32 at bytes[at]. */
-export function u32(bytes: Uint8Array, at: number): number {
-  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+/** Whether a valid header (length and its CRC) starts at offset `o` of the view. */
+export function headerValid(view: DataView, o: number): boolean {
+  return maskedCrc32c8(view, o) === view.getUint32(o + 8, true);
 }
 
-/** Whether a valid header (length and its CRC) starts at offset `o` of the bytes. */
-export function headerValid(bytes: Uint8Array, o: number): boolean {
-  return maskedCrc32c8(bytes, o) === u32(bytes, o + 8);
+/** The u64 length of the header at `o` (exact below 2^53). */
+export function recordLength(view: DataView, o: number): number {
+  return view.getUint32(o, true) + view.getUint32(o + 4, true) * 2 ** 32;
+}
+
+/** Whether the data [d, d + length) matches the masked CRC stored right after it. */
+export function dataValid(view: DataView, d: number, length: number): boolean {
+  return maskCrc(crc32cOf(view, d, d + length)) === view.getUint32(d + length, true);
 }
 
 /** Reads the records of a file from byte `from` to its current end. Never throws. */
@@ -122,7 +130,7 @@ async function readFrom(handle: FileHandle, from: number, visitor: RecordVisitor
       }
     }
     const o = at - win.base;
-    if (!headerValid(win.bytes, o)) {
+    if (!headerValid(win.view, o)) {
       visitor.corrupt(at, 'its length field fails its CRC check');
       const next = await resync(win, at + 1);
       if (next === null) {
@@ -133,7 +141,7 @@ async function readFrom(handle: FileHandle, from: number, visitor: RecordVisitor
       at = next;
       continue;
     }
-    const length = u32(win.bytes, o) + u32(win.bytes, o + 4) * 2 ** 32;
+    const length = recordLength(win.view, o);
     const total = HEADER_BYTES + length + FOOTER_BYTES;
     if (length > MAX_RECORD_BYTES) {
       const size = (await handle.stat()).size;
@@ -163,16 +171,15 @@ async function readFrom(handle: FileHandle, from: number, visitor: RecordVisitor
  * separate from the async loop, whose locals live in a generator context that is slower to reach.
  */
 function consumeWindow(win: Window, at: number, visitor: RecordVisitor, result: RecordsRead): number {
-  const { bytes, base } = win;
+  const { bytes, view, base } = win;
   const limit = base + win.length;
   while (at + HEADER_BYTES <= limit) {
     const o = at - base;
-    if (!headerValid(bytes, o)) return at;
-    const length = u32(bytes, o) + u32(bytes, o + 4) * 2 ** 32;
+    if (!headerValid(view, o)) return at;
+    const length = recordLength(view, o);
     if (length > MAX_RECORD_BYTES || at + HEADER_BYTES + length + FOOTER_BYTES > limit) return at;
     const d = o + HEADER_BYTES;
-    if (maskedCrc32c(bytes, d, d + length) !== u32(bytes, d + length))
-      visitor.corrupt(at, 'its data fails its CRC check');
+    if (!dataValid(view, d, length)) visitor.corrupt(at, 'its data fails its CRC check');
     else {
       visitor.record(bytes, d, d + length, at);
       result.records++;
@@ -186,6 +193,6 @@ function consumeWindow(win: Window, at: number, visitor: RecordVisitor, result: 
 async function resync(win: Window, from: number): Promise<number | null> {
   for (let at = from; ; at++) {
     if (!win.holds(at, HEADER_BYTES) && (await win.fill(at, HEADER_BYTES)) < HEADER_BYTES) return null;
-    if (headerValid(win.bytes, at - win.base)) return at;
+    if (headerValid(win.view, at - win.base)) return at;
   }
 }

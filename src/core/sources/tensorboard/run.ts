@@ -8,7 +8,7 @@
 // `hp_metric` placeholder of -1 is left out.
 import { ProblemLog, quote } from '../../table/problems';
 import type { Table } from '../../table/types';
-import { StepTableBuilder } from '../stepTable';
+import { StepTableBuilder, type SeriesSink } from '../stepTable';
 import type { SourceOptions } from '../types';
 import { EventDecoder, readEvents, type EventSink, type SkippedKind } from './eventFile';
 import type { EventFileRef } from './layout';
@@ -20,6 +20,8 @@ interface TagState {
   /** Keras epoch tag: held back until the run is known to have no batch tags. */
   epoch: boolean;
   placeholder: boolean;
+  /** The builder's series of the column, once it has a point (null: left out by the column cap). */
+  series: SeriesSink | null | undefined;
 }
 
 /** A point of a Keras epoch tag, held until the end (one per epoch: few). */
@@ -124,6 +126,7 @@ export class RunReader {
         last: Number.NEGATIVE_INFINITY,
         epoch: tag.startsWith('epoch_'),
         placeholder: tag === 'hp_metric',
+        series: undefined,
       };
       this.columns.set(name, state);
       tags.set(tag, state);
@@ -142,7 +145,11 @@ export class RunReader {
       let points = this.held.get(state.name);
       if (points === undefined) this.held.set(state.name, (points = []));
       points.push({ name: state.name, step, value, record: this.record });
-    } else this.builder.add(state.name, step, value, this.record);
+    } else {
+      if (state.series === undefined) state.series = this.builder.seriesOf(state.name, this.record);
+      if (state.series !== null) state.series.push(step, value, this.record);
+      else this.builder.add(state.name, step, value, this.record);
+    }
   }
 
   /** A SessionLog START at `step`: the folder's points at or after it are orphaned. */
