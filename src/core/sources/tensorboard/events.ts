@@ -90,6 +90,16 @@ export class EventDecoder {
 
   constructor(private readonly visitor: EventVisitor) {}
 
+  /** The tags declared so far with a plugin other than scalars, and the kind of their values. */
+  declarations(): [string, SkippedKind][] {
+    return [...this.pluginOfTag];
+  }
+
+  /** Declarations made by a decoder of a later part of the same file (a read in two); a tag's first one wins. */
+  adopt(declarations: readonly [string, SkippedKind][]): void {
+    for (const [tag, kind] of declarations) if (!this.pluginOfTag.has(tag)) this.pluginOfTag.set(tag, kind);
+  }
+
   /** One event from bytes[start, end); false when it is not a well-formed Event message. */
   decode(bytes: Uint8Array, start: number, end: number): boolean {
     if (this.simpleScalar(bytes, start, end)) return true;

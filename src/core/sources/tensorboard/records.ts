@@ -96,8 +96,16 @@ export function dataValid(view: DataView, d: number, length: number): boolean {
   return maskCrc(crc32cOf(view, d, d + length)) === view.getUint32(d + length, true);
 }
 
-/** Reads the records of a file from byte `from` to its current end. Never throws. */
-export async function readRecords(path: string, from: number, visitor: RecordVisitor): Promise<RecordsRead> {
+/**
+ * Reads the records of a file from byte `from` to its current end, or only those that start before `stopAt` (the
+ * first part of a read in two: `end` is then where the next record starts, at or after `stopAt`). Never throws.
+ */
+export async function readRecords(
+  path: string,
+  from: number,
+  visitor: RecordVisitor,
+  stopAt = Number.POSITIVE_INFINITY,
+): Promise<RecordsRead> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -106,7 +114,7 @@ export async function readRecords(path: string, from: number, visitor: RecordVis
   }
   const result: RecordsRead = { end: from, records: 0, partial: null };
   try {
-    await readFrom(handle, from, visitor, result);
+    await readFrom(handle, from, visitor, result, stopAt);
   } catch (error) {
     result.error = describeFsError(error, path);
   } finally {
@@ -115,11 +123,18 @@ export async function readRecords(path: string, from: number, visitor: RecordVis
   return result;
 }
 
-async function readFrom(handle: FileHandle, from: number, visitor: RecordVisitor, result: RecordsRead): Promise<void> {
+async function readFrom(
+  handle: FileHandle,
+  from: number,
+  visitor: RecordVisitor,
+  result: RecordsRead,
+  stopAt: number,
+): Promise<void> {
   const win = new Window(handle);
   let at = from;
   for (;;) {
-    at = consumeWindow(win, at, visitor, result);
+    at = consumeWindow(win, at, visitor, result, stopAt);
+    if (at >= stopAt) break;
     // The record at `at` is not wholly in the window, or its header is bad, or it is huge: the slow path.
     if (!win.holds(at, HEADER_BYTES)) {
       const got = await win.fill(at, HEADER_BYTES);
@@ -170,10 +185,10 @@ async function readFrom(handle: FileHandle, from: number, visitor: RecordVisitor
  * The records wholly in the window from `at`, handed to the visitor; returns where it stopped. Synchronous and
  * separate from the async loop, whose locals live in a generator context that is slower to reach.
  */
-function consumeWindow(win: Window, at: number, visitor: RecordVisitor, result: RecordsRead): number {
+function consumeWindow(win: Window, at: number, visitor: RecordVisitor, result: RecordsRead, stopAt: number): number {
   const { bytes, view, base } = win;
   const limit = base + win.length;
-  while (at + HEADER_BYTES <= limit) {
+  while (at + HEADER_BYTES <= limit && at < stopAt) {
     const o = at - base;
     if (!headerValid(view, o)) return at;
     const length = recordLength(view, o);

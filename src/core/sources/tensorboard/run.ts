@@ -7,10 +7,12 @@
 // not steps, so when a run also has `batch_*` tags (on the step axis) the epoch tags are left out; and Lightning's
 // `hp_metric` placeholder of -1 is left out.
 import { ProblemLog, quote } from '../../table/problems';
+import type { ParallelMode } from '../../table/parallel';
 import type { Table } from '../../table/types';
 import { StepTableBuilder, type SeriesSink } from '../stepTable';
 import type { SourceOptions } from '../types';
-import { EventDecoder, readEvents, type EventSink, type SkippedKind } from './eventFile';
+import { EventDecoder, type EventSink, type SkippedKind } from './eventFile';
+import { readEventsInTwo } from './split';
 import type { EventFileRef } from './layout';
 
 /** One tag of one folder: its column name and the last step it logged. */
@@ -65,7 +67,11 @@ export class RunReader {
   private record = 0;
   private bytesRead = 0;
 
+  /** Whether a large file is read by two threads (split.ts). */
+  private readonly parallel: ParallelMode;
+
   constructor(display: string, options: SourceOptions) {
+    this.parallel = options.parallel ?? 'auto';
     this.problems = new ProblemLog(display, options.maxProblems);
     this.builder = new StepTableBuilder(this.problems);
   }
@@ -82,7 +88,7 @@ export class RunReader {
 
   private async readFile(file: EventFileRef, tags: Map<string, TagState>): Promise<void> {
     const sink = this.sink(file, tags);
-    const read = await readEvents(file.path, 0, sink, new EventDecoder(sink));
+    const read = await readEventsInTwo(file.path, sink, new EventDecoder(sink), this.parallel);
     this.bytesRead += read.end;
     if (read.error !== undefined) this.problems.addForFile('file-unreadable', 'error', this.record + 1, 1, read.error);
     if (read.partial !== null)
