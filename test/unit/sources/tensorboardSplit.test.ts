@@ -28,13 +28,21 @@ function recorder(): { sink: EventSink; calls: string[] } {
   return { sink, calls };
 }
 
-/** Reads the file in two from `splitAt` and in one; asserts the same calls and read; returns the split report. */
-async function sameAsOneThread(path: string, splitAt: number): Promise<SplitEventsRead> {
+/**
+ * Reads the file in two from `splitAt` (the worker's log in parts of 7 records, so parts end at every kind of record)
+ * and in one; asserts the same calls and read; returns the read in two.
+ */
+async function sameAsOneThread(path: string, splitAt: number, failAfterParts?: number): Promise<SplitEventsRead> {
   assert.ok(bundledWorker('eventsWorker.js'), 'dist/eventsWorker.js is built (node esbuild.mjs)');
   const one = recorder();
   const oneRead = await readEvents(path, 0, one.sink);
   const two = recorder();
-  const twoRead = await readEventsInTwo(path, two.sink, new EventDecoder(two.sink), true, splitAt);
+  const twoRead = await readEventsInTwo(path, two.sink, new EventDecoder(two.sink), {
+    mode: true,
+    splitAt,
+    recordsPerPart: 7,
+    failAfterParts,
+  });
   assert.deepEqual(two.calls, one.calls);
   const { split, ...read } = twoRead;
   assert.deepEqual(read, oneRead);
@@ -58,9 +66,26 @@ function writeFile(bytes: Uint8Array): string {
 
 test('the middle inside a record: the worker starts at the next record and its part is used', async () => {
   const w = run(200);
+  // A tag declared with the histograms plugin after the middle: the worker's decoder skips its later plain values.
+  const meta = new Proto().bytes(1, new Proto().bytes(1, 'histograms'));
+  w.raw(
+    new Proto()
+      .uint(2, 200)
+      .bytes(5, new Proto().bytes(1, new Proto().bytes(1, 'weights').bytes(9, meta)))
+      .done(),
+  );
+  for (let s = 201; s <= 220; s++) w.scalar('weights', s, s).scalar('loss', s, 1 / s);
   const path = writeFile(w.bytes());
   const read = await sameAsOneThread(path, recordOffset(w, 100) + 7);
   assert.equal(read.split?.merged, true, read.split?.reason);
+});
+
+test('the worker failing midway: the parts it sent are used, and this thread reads on from the end of the last', async () => {
+  const w = run(200);
+  const path = writeFile(w.bytes({ corrupt: { record: 150, where: 'length' } }));
+  const read = await sameAsOneThread(path, recordOffset(w, 100) + 7, 3);
+  assert.equal(read.split?.merged, true);
+  assert.match(read.split?.reason ?? '', /stopped midway .*stopped after 3 parts/);
 });
 
 test('the middle exactly on a record boundary: the worker starts there', async () => {
@@ -136,7 +161,7 @@ test('a file under the threshold is read by one thread when the choice is automa
   const w = run(50);
   const path = writeFile(w.bytes());
   const { sink } = recorder();
-  const read = await readEventsInTwo(path, sink, new EventDecoder(sink), 'auto');
+  const read = await readEventsInTwo(path, sink, new EventDecoder(sink), { mode: 'auto' });
   assert.equal(read.split, null);
   assert.equal(read.records, w.events.length);
 });

@@ -88,7 +88,7 @@ export class RunReader {
 
   private async readFile(file: EventFileRef, tags: Map<string, TagState>): Promise<void> {
     const sink = this.sink(file, tags);
-    const read = await readEventsInTwo(file.path, sink, new EventDecoder(sink), this.parallel);
+    const read = await readEventsInTwo(file.path, sink, new EventDecoder(sink), { mode: this.parallel });
     this.bytesRead += read.end;
     if (read.error !== undefined) this.problems.addForFile('file-unreadable', 'error', this.record + 1, 1, read.error);
     if (read.partial !== null)

@@ -1,13 +1,17 @@
 // A large event file read by two threads, with exactly the result of one thread reading it in order.
 //
-// A worker (eventsWorker.ts, bundled as dist/eventsWorker.js) starts at the middle of the file and looks for the first
-// offset where a whole record checks: its length's CRC and its data's CRC. It reads from there to the end with its
-// own decoder and keeps what it decodes as a compact log (typed arrays, moved back, not copied). Meanwhile this thread
-// reads the records that start before the middle. The log is replayed into the sink only when this thread's chain of
-// records lands exactly on the worker's first offset (then the worker read precisely what this thread would have read
-// from there) and no tag was declared with another plugin before it (the worker's decoder, started fresh, would not
-// know it). Otherwise this thread reads on past the middle itself, as if there had been no worker. Either way, the
-// bytes appended after the worker's end (a live writer) are read here after it.
+// A worker (eventsWorker.ts, bundled as dist/eventsWorker.js) starts a little before the middle of the file and looks
+// for the first offset where a whole record checks: its length's CRC and its data's CRC. It reads from there to the
+// end with its own decoder and keeps the sink calls it would make as a compact log (typed arrays), sent in parts as it
+// goes (moved, not copied). Meanwhile this thread reads the records that start before the worker's offset. The log is
+// replayed into the sink only when this thread's chain of records lands exactly on the worker's first offset (then
+// the worker read precisely what this thread would have read from there) and no tag was declared with another plugin
+// before it (the worker's decoder, started fresh, would not know it). Otherwise this thread reads on itself, as if
+// there had been no worker; and if the worker fails midway, this thread reads on from the end of the last part it
+// replayed. Bytes appended after the worker's end (a live writer) are read here after it.
+//
+// This thread replays the whole later part too, so it takes less than half of the reading: the worker starts at
+// FIRST_SHARE of the file, and the parts it sends are replayed as soon as this thread is free, not all at its end.
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -18,17 +22,38 @@ import { EventDecoder, readEvents, type EventSink, type SkippedKind } from './ev
 import { dataValid, FOOTER_BYTES, HEADER_BYTES, headerValid, MAX_RECORD_BYTES, recordLength } from './records';
 import type { RecordsRead } from './records';
 
-/** Bytes searched from the middle for a record that checks; a larger record there (a huge graph) means no split. */
+/** Bytes searched from the split for a record that checks; a larger record there (a huge graph) means no split. */
 const SEARCH_BYTES = 4 << 20;
+/** The share of the file this thread reads itself (it also replays the rest: see above). */
+const FIRST_SHARE = 0.4;
+/** Records per part of the worker's log: parts small enough to replay while the worker reads on. */
+const RECORDS_PER_PART = 1 << 17;
 
-/** The worker's job: the file, and where to start looking for a record. */
+/** The worker's job: the file, where to start looking for a record, and how many records go in a part of its log. */
 export interface EventsJob {
   path: string;
   from: number;
+  recordsPerPart: number;
+  /** Tests: the worker fails after sending this many parts (this thread must then read on from the last one). */
+  failAfterParts?: number;
 }
 
-/** The worker's answer: where it started and ended, what it decoded, and the plugin declarations it met. */
-export type EventsReply =
+export interface InTwoOptions {
+  /** Whether to use a second thread: 'auto' (large files on a multi-core machine), always (tests) or never. */
+  mode?: ParallelMode;
+  /** Tests: where the worker starts looking for a record (default: FIRST_SHARE of the file). */
+  splitAt?: number;
+  /** Tests: records per part of the worker's log. */
+  recordsPerPart?: number;
+  /** Tests: the worker fails after sending this many parts. */
+  failAfterParts?: number;
+}
+
+/**
+ * A message from the worker: a part of its log (the first starts at `start`; each ends where the next record
+ * starts, `end`, with the records it holds and the plugin declarations first met in it), or why it stopped.
+ */
+export type EventsMessage =
   | {
       ok: true;
       start: number;
@@ -36,6 +61,7 @@ export type EventsReply =
       records: number;
       declarations: [string, SkippedKind][];
       log: LoggedEvents;
+      last: boolean;
     }
   | { ok: false; reason: string };
 
@@ -62,6 +88,8 @@ export interface LoggedEvents {
 
 /** Growable typed arrays: a sink that keeps every call as a few numbers, a few bytes per event. */
 export class EventLog implements EventSink {
+  /** Whole records logged since the last take. */
+  records = 0;
   private ops = new Uint8Array(1 << 16);
   private nums = new Float64Array(1 << 16);
   private ints = new Int32Array(1 << 14);
@@ -72,6 +100,7 @@ export class EventLog implements EventSink {
   private readonly stringIds = new Map<string, number>();
 
   record(offset: number): void {
+    this.records++;
     this.op(OP_RECORD);
     this.num(offset);
   }
@@ -99,14 +128,16 @@ export class EventLog implements EventSink {
     this.int(this.stringId(reason));
   }
 
-  /** The log, trimmed to its length (a copy of what was written: the growable arrays are left behind). */
-  done(): LoggedEvents {
-    return {
+  /** The log since the last take, trimmed to its length (a copy: the growable arrays are kept for the next). */
+  take(): LoggedEvents {
+    const log = {
       ops: this.ops.slice(0, this.opCount),
       nums: this.nums.slice(0, this.numCount),
       ints: this.ints.slice(0, this.intCount),
-      strings: this.strings,
+      strings: this.strings.slice(),
     };
+    this.opCount = this.numCount = this.intCount = this.records = 0;
+    return log;
   }
 
   private stringId(s: string): number {
@@ -195,32 +226,71 @@ export async function findRecordStart(path: string, from: number): Promise<numbe
   }
 }
 
-/** The worker's whole job: find its start, read from there to the end into a log. Never throws. */
-export async function readLaterPart(job: EventsJob): Promise<EventsReply> {
+/**
+ * The worker's whole job: find its start, read from there to the end, and send its log in parts (each cut where a
+ * record starts, so a part ends on the chain of records). Never throws.
+ */
+export async function readLaterPart(job: EventsJob, send: (message: EventsMessage) => void): Promise<void> {
   try {
     const start = await findRecordStart(job.path, job.from);
-    if (start < 0) return { ok: false, reason: 'no whole record starts near the middle' };
+    if (start < 0) return send({ ok: false, reason: 'no whole record starts near the split' });
     const log = new EventLog();
-    const decoder = new EventDecoder(log);
-    const read = await readEvents(job.path, start, log, decoder);
-    if (read.error !== undefined) return { ok: false, reason: read.error };
-    return {
-      ok: true,
-      start,
-      end: read.end,
-      records: read.records,
-      declarations: decoder.declarations(),
-      log: log.done(),
+    const sink: EventSink = {
+      record(offset) {
+        if (log.records >= job.recordsPerPart) {
+          if (parts++ === job.failAfterParts) throw new Error(`stopped after ${job.failAfterParts} parts`);
+          send(part(offset, false));
+        }
+        log.record(offset);
+      },
+      scalar: (tag, step, value) => log.scalar(tag, step, value),
+      sessionStart: (step) => log.sessionStart(step),
+      skipped: (kind) => log.skipped(kind),
+      corrupt: (offset, reason) => log.corrupt(offset, reason),
     };
+    const decoder = new EventDecoder(sink);
+    let partStart = start;
+    let declared = 0;
+    let parts = 0;
+    /** The log so far as a part ending at `end`, with the declarations first met in it. */
+    const part = (end: number, last: boolean): EventsMessage => {
+      const declarations = decoder.declarations().slice(declared);
+      declared += declarations.length;
+      const records = log.records;
+      const message = { ok: true, start: partStart, end, records, declarations, log: log.take(), last } as const;
+      partStart = end;
+      return message;
+    };
+    const read = await readEvents(job.path, start, sink, decoder);
+    send(read.error === undefined ? part(read.end, true) : { ok: false, reason: read.error });
   } catch (error) {
-    return { ok: false, reason: String(error) };
+    send({ ok: false, reason: String(error) });
   }
 }
 
 // ---------------------------------------------------------------------------------------------------- this thread's side
 
+/** The worker's messages in order; `next` waits for one. A crash or exit is a message that says so. */
+class Inbox {
+  private readonly queue: EventsMessage[] = [];
+  private waiting: ((message: EventsMessage) => void) | null = null;
+
+  push(message: EventsMessage): void {
+    if (this.waiting !== null) {
+      this.waiting(message);
+      this.waiting = null;
+    } else this.queue.push(message);
+  }
+
+  next(): Promise<EventsMessage> {
+    const queued = this.queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+}
+
 interface EventsRun {
-  reply: Promise<EventsReply>;
+  inbox: Inbox;
   stop(): void;
 }
 
@@ -234,12 +304,11 @@ function startWorker(job: EventsJob): EventsRun | null {
   } catch {
     return null;
   }
-  const reply = new Promise<EventsReply>((resolve) => {
-    worker.once('message', (message: EventsReply) => resolve(message));
-    worker.once('error', (error) => resolve({ ok: false, reason: `worker failed: ${error.message}` }));
-    worker.once('exit', (code) => resolve({ ok: false, reason: `worker exited (${code})` }));
-  });
-  return { reply, stop: () => void worker.terminate() };
+  const inbox = new Inbox();
+  worker.on('message', (message: EventsMessage) => inbox.push(message));
+  worker.once('error', (error) => inbox.push({ ok: false, reason: `worker failed: ${error.message}` }));
+  worker.once('exit', (code) => inbox.push({ ok: false, reason: `worker exited (${code})` }));
+  return { inbox, stop: () => void worker.terminate() };
 }
 
 /** Whether a file of `size` bytes is read in two ('auto': large enough to gain, and a second core to gain on). */
@@ -249,46 +318,72 @@ function wantsTwo(mode: ParallelMode, size: number): boolean {
 }
 
 /**
- * Reads the events of a whole file, in two threads when it is large: the same sink calls, in the same order, as
- * `readEvents(path, 0, sink, decoder)`. `splitAt` (tests) sets where the worker starts looking for a record.
+ * Reads the events of a whole file, in two threads when it is large: the same sink calls, in the same order, and the
+ * same result as `readEvents(path, 0, sink, decoder)`.
  */
 export async function readEventsInTwo(
   path: string,
   sink: EventSink,
   decoder: EventDecoder,
-  mode: ParallelMode = 'auto',
-  splitAt?: number,
+  options: InTwoOptions = {},
 ): Promise<SplitEventsRead> {
   const size = (await stat(path).catch(() => null))?.size ?? 0;
-  const from = splitAt ?? Math.floor(size / 2);
-  const run = wantsTwo(mode, size) && from > 0 && from < size ? startWorker({ path, from }) : null;
+  const from = options.splitAt ?? Math.floor(size * FIRST_SHARE);
+  const recordsPerPart = options.recordsPerPart ?? RECORDS_PER_PART;
+  const two = wantsTwo(options.mode ?? 'auto', size) && from > 0 && from < size;
+  const run = two ? startWorker({ path, from, recordsPerPart, failAfterParts: options.failAfterParts }) : null;
   if (run === null) return { ...(await readEvents(path, 0, sink, decoder)), split: null };
-  const first = await readEvents(path, 0, sink, decoder, from);
-  const reply = first.error === undefined && first.end >= from ? await run.reply : null;
-  run.stop();
-  if (reply === null) return { ...first, split: { merged: false, reason: 'the first part ended before the middle' } };
-  // This thread's chain may stop short of the worker's start (a record there failed its data CRC, which the worker
-  // does not start on): it reads on up to that start, and must land exactly on it.
-  const upTo =
-    reply.ok && first.end < reply.start ? await readEvents(path, first.end, sink, decoder, reply.start) : null;
-  const mine = upTo === null ? first : { ...upTo, records: first.records + upTo.records };
-  if (mine.error !== undefined) return { ...mine, split: { merged: false, reason: mine.error } };
-  const reason = unusable(reply, mine.end, decoder);
-  if (reply.ok && reason === undefined) {
-    replay(reply.log, sink);
-    decoder.adopt(reply.declarations);
-    const rest = await readEvents(path, reply.end, sink, decoder);
-    const records = mine.records + reply.records + rest.records;
-    return { ...rest, records, split: { merged: true, reason: 'the worker started where this thread stopped' } };
+  try {
+    const first = await readEvents(path, 0, sink, decoder, from);
+    if (first.error !== undefined || first.end < from)
+      return { ...first, split: { merged: false, reason: 'the first part ended before the split' } };
+    const message = await run.inbox.next();
+    // This thread's chain may stop short of the worker's start (a record there failed its data CRC, which the worker
+    // does not start on): it reads on up to that start, and must land exactly on it.
+    const upTo =
+      message.ok && first.end < message.start ? await readEvents(path, first.end, sink, decoder, message.start) : null;
+    const mine = upTo === null ? first : { ...upTo, records: first.records + upTo.records };
+    if (mine.error !== undefined) return { ...mine, split: { merged: false, reason: mine.error } };
+    const reason = unusable(message, mine.end, decoder);
+    if (reason !== undefined) {
+      run.stop();
+      const rest = await readEvents(path, mine.end, sink, decoder);
+      return { ...rest, records: mine.records + rest.records, split: { merged: false, reason } };
+    }
+    const replayed = await replayParts(message, run.inbox, sink, decoder);
+    run.stop();
+    const rest = await readEvents(path, replayed.end, sink, decoder);
+    const records = mine.records + replayed.records + rest.records;
+    return { ...rest, records, split: { merged: true, reason: replayed.reason } };
+  } finally {
+    run.stop();
   }
-  const rest = await readEvents(path, mine.end, sink, decoder);
-  return { ...rest, records: mine.records + rest.records, split: { merged: false, reason: reason ?? '' } };
+}
+
+/** Replays the worker's parts from the first until its last, or until it fails; where the replayed records end. */
+async function replayParts(
+  first: EventsMessage,
+  inbox: Inbox,
+  sink: EventSink,
+  decoder: EventDecoder,
+): Promise<{ end: number; records: number; reason: string }> {
+  let end = 0;
+  let records = 0;
+  for (let message = first; ; message = await inbox.next()) {
+    if (!message.ok) return { end, records, reason: `the worker stopped midway (${message.reason}); read on here` };
+    replay(message.log, sink);
+    decoder.adopt(message.declarations);
+    end = message.end;
+    records += message.records;
+    if (message.last) return { end, records, reason: 'the worker started where this thread stopped' };
+  }
 }
 
 /** Why the worker's part cannot be used, or undefined when it can. */
-function unusable(reply: EventsReply, end: number, decoder: EventDecoder): string | undefined {
-  if (!reply.ok) return reply.reason;
-  if (reply.start !== end) return `this thread's records ended at byte ${end}, the worker started at ${reply.start}`;
-  if (decoder.declarations().length > 0) return 'a tag was declared with another plugin before the middle';
+function unusable(message: EventsMessage, end: number, decoder: EventDecoder): string | undefined {
+  if (!message.ok) return message.reason;
+  if (message.start !== end)
+    return `this thread's records ended at byte ${end}, the worker started at ${message.start}`;
+  if (decoder.declarations().length > 0) return 'a tag was declared with another plugin before the split';
   return undefined;
 }
