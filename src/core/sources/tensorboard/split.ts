@@ -128,14 +128,20 @@ export class EventLog implements EventSink {
     this.int(this.stringId(reason));
   }
 
-  /** The log since the last take, trimmed to its length (a copy: the growable arrays are kept for the next). */
+  /**
+   * The log since the last take, as views of the arrays written (their buffers are then moved to the other thread);
+   * the next part is written into new arrays of the same capacity.
+   */
   take(): LoggedEvents {
     const log = {
-      ops: this.ops.slice(0, this.opCount),
-      nums: this.nums.slice(0, this.numCount),
-      ints: this.ints.slice(0, this.intCount),
+      ops: this.ops.subarray(0, this.opCount),
+      nums: this.nums.subarray(0, this.numCount),
+      ints: this.ints.subarray(0, this.intCount),
       strings: this.strings.slice(),
     };
+    this.ops = new Uint8Array(this.ops.length);
+    this.nums = new Float64Array(this.nums.length);
+    this.ints = new Int32Array(this.ints.length);
     this.opCount = this.numCount = this.intCount = this.records = 0;
     return log;
   }
