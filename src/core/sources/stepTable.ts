@@ -282,6 +282,7 @@ function stepColumn(name: string, steps: Float64Array): Column {
  * loss) stays a written NaN, told apart from a step the series did not log. Each row's line is its earliest point's.
  */
 function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array): Column {
+  if (onEveryRow(points, steps)) return fullColumn(points, lines);
   const values = new Float64Array(steps.length).fill(NaN);
   const written = new Uint8Array(steps.length);
   let row = -1;
@@ -306,6 +307,31 @@ function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array
   if (nanCount > 0) {
     const codes = new Int32Array(steps.length).fill(-1);
     for (let r = 0; r < steps.length; r++) if (written[r] && Number.isNaN(values[r])) codes[r] = 0;
+    column.text = { codes, dictionary: ['NaN'] };
+  }
+  return column;
+}
+
+/** Whether the series has exactly one point on each row, in order (series logged together at every step). */
+function onEveryRow(points: SeriesPoints, steps: Float64Array): boolean {
+  if (points.length !== steps.length) return false;
+  for (let i = 0; i < steps.length; i++) if (points.steps[i] !== steps[i]) return false;
+  return true;
+}
+
+/** joinSeries for a series on every row: its values copied whole (no row search, no cell left empty). */
+function fullColumn(points: SeriesPoints, lines: Int32Array): Column {
+  const n = points.length;
+  const values = points.values.slice(0, n);
+  let nanCount = 0;
+  for (let r = 0; r < n; r++) {
+    if (points.lines[r] < lines[r]) lines[r] = points.lines[r];
+    if (Number.isNaN(values[r])) nanCount++;
+  }
+  const column: Column = { name: points.name, values, numericCount: n, textCount: 0, emptyCount: 0, suffixes: [] };
+  if (nanCount > 0) {
+    const codes = new Int32Array(n).fill(-1);
+    for (let r = 0; r < n; r++) if (Number.isNaN(values[r])) codes[r] = 0;
     column.text = { codes, dictionary: ['NaN'] };
   }
   return column;
