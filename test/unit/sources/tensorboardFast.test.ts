@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32c } from '../../../src/core/sources/tensorboard/crc32c';
+import { readSources } from '../../../src/core/sources';
 import { readEvents, type EventSink, type SkippedKind } from '../../../src/core/sources/tensorboard';
 import { EventFileWriter, Proto } from '../../helpers/eventWriter';
 
@@ -128,4 +129,20 @@ test('tags logged in a changing order, new tags midway and many tags: every valu
   for (let s = 11; s <= 12; s++) for (let k = 0; k < 50; k++) log(`many/${(k * 7) % 50}`, s);
   const { scalars } = await decodeAll(events);
   assert.deepEqual(scalars, expected);
+});
+
+test('a run whose tags change order and grow midway: every column gets its own values', async () => {
+  const w = new EventFileWriter();
+  for (let s = 1; s <= 5; s++) for (const t of ['a', 'bb', 'ccc']) w.scalar(t, s, s * 10 + t.length);
+  for (let s = 6; s <= 10; s++) for (const t of ['ccc', 'a', 'dddd', 'bb']) w.scalar(t, s, s * 10 + t.length);
+  const path = w.write(join(tmp('order'), 'run'));
+  const { tables } = await readSources([path]);
+  const column = (name: string) =>
+    Array.from(tables[0].columns.find((c) => c.name === name)?.values ?? [], (v) => (Number.isNaN(v) ? null : v));
+  for (const t of ['a', 'bb', 'ccc'])
+    assert.deepEqual(
+      column(t),
+      Array.from({ length: 10 }, (_, i) => (i + 1) * 10 + t.length),
+    );
+  assert.deepEqual(column('dddd'), [null, null, null, null, null, 64, 74, 84, 94, 104]);
 });

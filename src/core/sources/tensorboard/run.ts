@@ -26,6 +26,42 @@ interface TagState {
   series: SeriesSink | null | undefined;
 }
 
+/** A tag of a folder, its state, and the tag that came after it the last time it was seen. */
+interface TagLink {
+  tag: string;
+  state: TagState;
+  next: TagLink | null;
+}
+
+/**
+ * A folder's tags and their states. A writer logs its tags in the same order at every step, so the tag after the
+ * last one is tried first (a string compare) before the lookup by name: one lookup fewer per point of a large run.
+ */
+class FolderTags {
+  private readonly byTag = new Map<string, TagLink>();
+  private last: TagLink | null = null;
+
+  get(tag: string): TagState | undefined {
+    const guess = this.last === null ? null : this.last.next;
+    const link = guess !== null && guess.tag === tag ? guess : this.byTag.get(tag);
+    if (link === undefined) return undefined;
+    if (this.last !== null) this.last.next = link;
+    this.last = link;
+    return link.state;
+  }
+
+  set(tag: string, state: TagState): void {
+    const link: TagLink = { tag, state, next: null };
+    this.byTag.set(tag, link);
+    if (this.last !== null) this.last.next = link;
+    this.last = link;
+  }
+
+  states(): TagState[] {
+    return Array.from(this.byTag.values(), (link) => link.state);
+  }
+}
+
 /** A point of a Keras epoch tag, held until the end (one per epoch: few). */
 interface HeldPoint {
   name: string;
@@ -78,15 +114,15 @@ export class RunReader {
 
   /** Reads the files in order; each sub-folder prefix is one TensorBoard run whose restarts stay inside it. */
   async readFiles(files: readonly EventFileRef[]): Promise<void> {
-    const folders = new Map<string, Map<string, TagState>>();
+    const folders = new Map<string, FolderTags>();
     for (const file of files) {
       let tags = folders.get(file.prefix);
-      if (tags === undefined) folders.set(file.prefix, (tags = new Map()));
+      if (tags === undefined) folders.set(file.prefix, (tags = new FolderTags()));
       await this.readFile(file, tags);
     }
   }
 
-  private async readFile(file: EventFileRef, tags: Map<string, TagState>): Promise<void> {
+  private async readFile(file: EventFileRef, tags: FolderTags): Promise<void> {
     const sink = this.sink(file, tags);
     const read = await readEventsInTwo(file.path, sink, new EventDecoder(sink), { mode: this.parallel });
     this.bytesRead += read.end;
@@ -102,7 +138,7 @@ export class RunReader {
       );
   }
 
-  private sink(file: EventFileRef, tags: Map<string, TagState>): EventSink {
+  private sink(file: EventFileRef, tags: FolderTags): EventSink {
     return {
       scalar: (tag, step, value) => this.scalar(file, tags, tag, step, value),
       sessionStart: (step) => this.restart(file, tags, step),
@@ -122,7 +158,7 @@ export class RunReader {
     };
   }
 
-  private scalar(file: EventFileRef, tags: Map<string, TagState>, tag: string, step: number, value: number): void {
+  private scalar(file: EventFileRef, tags: FolderTags, tag: string, step: number, value: number): void {
     let state = tags.get(tag);
     if (state === undefined) {
       // One state per column: a root tag `eval/loss` and an `eval/` sub-folder's `loss` share the column and its order.
@@ -159,11 +195,12 @@ export class RunReader {
   }
 
   /** A SessionLog START at `step`: the folder's points at or after it are orphaned. */
-  private restart(file: EventFileRef, tags: Map<string, TagState>, step: number): void {
-    const names = [...tags.values()].filter((s) => s.last >= step).map((s) => s.name);
+  private restart(file: EventFileRef, tags: FolderTags, step: number): void {
+    const states = tags.states();
+    const names = states.filter((s) => s.last >= step).map((s) => s.name);
     if (names.length > 0) this.noteRestart(`the writer restarted at step ${step} in ${file.shown}`);
     this.dropFrom(step, names);
-    for (const state of tags.values()) if (state.last >= step) state.last = step - 1;
+    for (const state of states) if (state.last >= step) state.last = step - 1;
   }
 
   /** Drops the named series' points at `step` or later; each series is in step order, so only its tail goes. */
