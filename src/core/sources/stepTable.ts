@@ -4,6 +4,7 @@
 // the bytes read (a source whose series share no steps would otherwise make rows x series cells).
 
 import { cellBudget, MAX_COLUMNS } from '../table/limits';
+import { doubled } from '../util/arrays';
 import type { ProblemLog } from '../table/problems';
 import type { Column, FileFormat, Table } from '../table/types';
 
@@ -27,14 +28,9 @@ class SeriesPoints implements SeriesSink {
 
   push(step: number, value: number, line: number): void {
     if (this.length === this.steps.length) {
-      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
-        const b = new (a.constructor as { new (n: number): T })(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.steps = grow(this.steps);
-      this.values = grow(this.values);
-      this.lines = grow(this.lines);
+      this.steps = doubled(this.steps);
+      this.values = doubled(this.values);
+      this.lines = doubled(this.lines);
     }
     this.steps[this.length] = step;
     this.values[this.length] = value;

@@ -1,6 +1,6 @@
 // A large event file read by two threads, with exactly the result of one thread reading it in order.
 //
-// A worker (eventsWorker.ts, bundled as dist/eventsWorker.js) starts a little before the middle of the file and looks
+// A worker (eventsWorker.ts, bundled as dist/eventsWorker.js) starts at FIRST_SHARE (40 %) of the file and looks
 // for the first offset where a whole record checks: its length's CRC and its data's CRC. It reads from there to the
 // end with its own decoder and keeps the sink calls it would make as a compact log (typed arrays), sent in parts as it
 // goes (moved, not copied). Meanwhile this thread reads the records that start before the worker's offset. The log is
@@ -10,12 +10,12 @@
 // there had been no worker; and if the worker fails midway, this thread reads on from the end of the last part it
 // replayed. Bytes appended after the worker's end (a live writer) are read here after it.
 //
-// This thread replays the whole later part too, so it takes less than half of the reading: the worker starts at
-// FIRST_SHARE of the file, and the parts it sends are replayed as soon as this thread is free, not all at its end.
+// This thread replays the whole later part too, so it reads less than half of the file itself, and replays the parts
+// the worker sends as soon as it is free, not all at the worker's end.
 import { open, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { PARALLEL_MIN_BYTES, type ParallelMode, type SplitReport } from '../../table/parallel';
+import { wantsSplit, type ParallelMode, type SplitReport } from '../../table/parallel';
+import { doubled } from '../../util/arrays';
 import { bundledWorker } from '../../util/bundled';
 import { viewOf } from './crc32c';
 import { EventDecoder, readEvents, type EventSink, type SkippedKind } from './eventFile';
@@ -157,25 +157,19 @@ export class EventLog implements EventSink {
   }
 
   private op(op: number): void {
-    if (this.opCount === this.ops.length) this.ops = grown(this.ops);
+    if (this.opCount === this.ops.length) this.ops = doubled(this.ops);
     this.ops[this.opCount++] = op;
   }
 
   private num(v: number): void {
-    if (this.numCount === this.nums.length) this.nums = grown(this.nums);
+    if (this.numCount === this.nums.length) this.nums = doubled(this.nums);
     this.nums[this.numCount++] = v;
   }
 
   private int(v: number): void {
-    if (this.intCount === this.ints.length) this.ints = grown(this.ints);
+    if (this.intCount === this.ints.length) this.ints = doubled(this.ints);
     this.ints[this.intCount++] = v;
   }
-}
-
-function grown<T extends Uint8Array | Float64Array | Int32Array>(a: T): T {
-  const b = new (a.constructor as { new (n: number): T })(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 /** Makes the sink calls the log holds, in order. */
@@ -317,12 +311,6 @@ function startWorker(job: EventsJob): EventsRun | null {
   return { inbox, stop: () => void worker.terminate() };
 }
 
-/** Whether a file of `size` bytes is read in two ('auto': large enough to gain, and a second core to gain on). */
-function wantsTwo(mode: ParallelMode, size: number): boolean {
-  if (mode === 'auto') return size >= PARALLEL_MIN_BYTES && availableParallelism() > 1;
-  return mode && size > 0;
-}
-
 /**
  * Reads the events of a whole file, in two threads when it is large: the same sink calls, in the same order, and the
  * same result as `readEvents(path, 0, sink, decoder)`.
@@ -336,7 +324,7 @@ export async function readEventsInTwo(
   const size = (await stat(path).catch(() => null))?.size ?? 0;
   const from = options.splitAt ?? Math.floor(size * FIRST_SHARE);
   const recordsPerPart = options.recordsPerPart ?? RECORDS_PER_PART;
-  const two = wantsTwo(options.mode ?? 'auto', size) && from > 0 && from < size;
+  const two = wantsSplit(options.mode ?? 'auto', size) && from > 0 && from < size;
   const run = two ? startWorker({ path, from, recordsPerPart, failAfterParts: options.failAfterParts }) : null;
   if (run === null) return { ...(await readEvents(path, 0, sink, decoder)), split: null };
   try {
