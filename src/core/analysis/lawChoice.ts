@@ -27,6 +27,8 @@ export interface LawChoice {
   law: LossCurveLaw;
   fit: LossLawFit | null;
   selection?: LawSelection;
+  /** The law not chosen, fitted on the same curves (selection.runnerUp), for the surfaces that show it. */
+  runnerUp?: LossLawFit;
 }
 
 /** Fits both laws, backtests them, and returns the chosen one's full fit with the reasons. */
@@ -46,6 +48,7 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
   return {
     law: verdict.chosen === 'mpl' ? mplLossLaw : tissueLossLaw,
     fit: verdict.chosen === 'mpl' ? mpl : tissue,
+    runnerUp: verdict.chosen === 'mpl' ? tissue : mpl,
     selection: {
       candidates,
       chosen: verdict.chosen,

@@ -13,6 +13,7 @@ import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import { mplLossLaw } from './mplLoss';
+import { reportRunnerUp } from './runnerUp';
 import type { AnalysisOptions } from './options';
 import { tissueLossLaw } from './tissueLoss';
 import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Series } from './types';
@@ -81,7 +82,9 @@ export function analyseLossCurves(
     : forced
       ? { fit: forced.fit(input), law: forced }
       : chooseLossLaw(input);
-  warm?.remember(chosen, fitPoints, fitNames, previous !== null);
+  // The runner-up is reported once and not kept: a followed run's next update refits the chosen law only.
+  const { runnerUp, ...kept } = chosen;
+  warm?.remember(kept, fitPoints, fitNames, previous !== null);
   const fit = chosen.fit;
   if (!fit) {
     findings.push(
@@ -104,6 +107,7 @@ export function analyseLossCurves(
     );
   }
   reportCurves(input, fit, fitNames, random, result);
+  if (runnerUp) reportRunnerUp(input, runnerUp, fitNames, random, result);
   findings.push(...departureFindings(chosen.law, fit, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex)));
   if (chosen.selection) result.fits[result.fits.length - 1].selection = chosen.selection;
   return result;
