@@ -49,7 +49,10 @@ export type LawSettings =
 const NO_LOSS_FIT =
   'A what-if schedule needs a loss-curve fit (an LR-annealing fit or a multi-power-law fit); this file has none.';
 
-export function lawSettings(fit: FitResult): Outcome<LawSettings> {
+/** What of a fit (the chosen one or a runner-up) its predictions need. */
+export type LawOfFit = Pick<FitResult, 'law' | 'normalized' | 'settings'>;
+
+export function lawSettings(fit: LawOfFit): Outcome<LawSettings> {
   if (fit.law === 'mpl') return mplSettings(fit);
   const p = fit.normalized?.params;
   const etaMax = Number(fit.settings.etaMax);
@@ -63,7 +66,7 @@ export function lawSettings(fit: FitResult): Outcome<LawSettings> {
 }
 
 /** The multi-power model from its FitResult: normalised parameters, their scale and the warmup conventions. */
-function mplSettings(fit: FitResult): Outcome<LawSettings> {
+function mplSettings(fit: LawOfFit): Outcome<LawSettings> {
   const p = fit.normalized?.params;
   const scale = { etaRef: Number(fit.settings.etaRef), s1Max: Number(fit.settings.s1Max) };
   if (!p || !(scale.etaRef > 0) || !(scale.s1Max > 0)) return { ok: false, message: NO_LOSS_FIT };
