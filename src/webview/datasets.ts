@@ -198,8 +198,9 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
 
 /**
  * The runner-up law of an automatic choice: round dots (a pattern no chosen law line uses, so it stays apart without
- * telling colours apart) in its curve's colour, and its band as two fine dotted edges, unfilled, so the chosen law's
- * line and filled band stay the primary reading.
+ * telling colours apart) in its curve's colour, over the chosen law's line but under the data; its legend key is a
+ * dotted line, not a point. Its band is two fine dotted edges, unfilled, so the chosen law's line and filled band stay
+ * the primary reading.
  */
 function runnerUpDatasets(s: ChartSeries, color: string, meta: (kind?: LensMeta['kind']) => LensMeta): LensDataset[] {
   const base = { parsing: false as const, normalized: true, spanGaps: true, pointRadius: 0, label: s.label };
@@ -213,8 +214,8 @@ function runnerUpDatasets(s: ChartSeries, color: string, meta: (kind?: LensMeta[
         borderWidth: 3,
         borderDash: [0.5, 6],
         borderCapStyle: 'round',
-        pointStyle: 'circle',
-        order: 2,
+        pointStyle: 'line',
+        order: 1.5,
       },
     ];
   const edge = {
