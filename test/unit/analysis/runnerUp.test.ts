@@ -7,7 +7,7 @@ import { prepare } from '../../../src/core/analysis/lossAreas';
 import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { withDefaults, type AnalysisOptions } from '../../../src/core/analysis/options';
-import { chartQueries, RUNNER_UP_POINTS } from '../../../src/core/analysis/runnerUp';
+import { chartQueries, RUNNER_UP_BOOTSTRAP, RUNNER_UP_POINTS } from '../../../src/core/analysis/runnerUp';
 import { plainAnalysis } from '../../../src/core/analysis/series';
 import type { Analysis, LossLawId } from '../../../src/core/analysis/types';
 import { buildChart } from '../../../src/core/chart/series';
@@ -92,6 +92,12 @@ test("each curve keeps the runner-up's prediction at its targets, and some logge
     // The runner-up's band is its own (its bootstrap), around its prediction.
     r.x.forEach((_, k) => assert.ok(r.low[k] < r.predicted[k] && r.predicted[k] < r.high[k], `${c.name} band at ${k}`));
   }
+});
+
+test("the runner-up's band is drawn from at most RUNNER_UP_BOOTSTRAP refits; the chosen law's from all asked for", () => {
+  const fit = analyse('auto', 60).fits[0];
+  assert.match(String(fit.settings.band), /^60 /);
+  assert.match(String(fit.runnerUpFit!.settings.band), new RegExp(`^${RUNNER_UP_BOOTSTRAP} `));
 });
 
 test('without bootstrap the runner-up has no band (NaN), and the chart draws its line only', () => {
