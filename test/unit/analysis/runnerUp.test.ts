@@ -15,6 +15,8 @@ import { lrAreas, type LoggedSchedule } from '../../../src/core/laws/schedule';
 import { normal, seededRandom } from '../../../src/core/util/random';
 import { LUO, LUO_FIT, luoFiles, skipUnless } from '../../helpers/shared';
 
+/** How far a backtest's sums (MPL's compressed loss-drop sum) may be from the exact ones, relative (tested in laws/). */
+const SUMS = 1e-6;
 const PEAK = 3e-4;
 const WARMUP = 500;
 const TOTAL = 12_000;
@@ -66,8 +68,13 @@ test('law auto keeps the runner-up: its fit and scores are those of a fit of tha
       Math.abs(kept.params[name] - value) <= 1e-12 * Math.abs(value),
       `${name}: ${kept.params[name]} vs ${value}`,
     );
-  assert.equal(kept.heldOut!.predE, alone.heldOut!.predE);
-  assert.equal(kept.quality.predE, alone.quality.predE);
+  // The runner-up predicts with a backtest's sums (MPL: compressed, within ~1e-6 of the exact ones): the same scores.
+  assert.ok(
+    Math.abs(kept.heldOut!.predE - alone.heldOut!.predE) <= SUMS,
+    `${kept.heldOut!.predE} vs ${alone.heldOut!.predE}`,
+  );
+  assert.ok(Math.abs(kept.quality.predE - alone.quality.predE) <= SUMS);
+  if (runnerUp === 'mpl') assert.match(String(kept.settings.lossDrop), /compressed for predictions too/);
   assert.deepEqual(Object.keys(kept.intervals ?? {}).sort(), Object.keys(alone.intervals ?? {}).sort());
   assert.equal(forced.fits[0].runnerUpFit, undefined, 'a forced law has no runner-up');
   assert.ok(forced.curves.every((c) => c.runnerUp === undefined));
@@ -87,7 +94,10 @@ test("each curve keeps the runner-up's prediction at its targets, and some logge
     for (const p of forced.predictions.filter((q) => q.curve === c.name)) {
       const k = r.x.indexOf(p.x);
       assert.ok(k >= 0, `${c.name}: target ${p.x} kept`);
-      assert.ok(Math.abs(r.predicted[k] - p.value!) <= 1e-12 * p.value!, `${c.name} at ${p.x}`);
+      assert.ok(
+        Math.abs(r.predicted[k] - p.value!) <= SUMS * p.value!,
+        `${c.name} at ${p.x}: ${r.predicted[k]} vs ${p.value}`,
+      );
     }
     // The runner-up's band is its own (its bootstrap), around its prediction.
     r.x.forEach((_, k) => assert.ok(r.low[k] < r.predicted[k] && r.predicted[k] < r.high[k], `${c.name} band at ${k}`));
