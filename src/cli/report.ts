@@ -19,6 +19,8 @@ function curveJson(c: CurveReport, points = true) {
     groupFields: c.groupFields,
     points: c.points.x.length,
     metrics: c.metrics ?? null,
+    // Where the run's latest points left its law (the finding law-departure); its predictions are withheld.
+    ...(c.departure && { departure: c.departure }),
   };
   if (!points) return head;
   return {

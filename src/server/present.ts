@@ -18,6 +18,7 @@ import type {
   FileSummary,
   Finding,
   FitResult,
+  LawDeparture,
   LawId,
   Prediction,
   Series,
@@ -40,11 +41,12 @@ import {
   estimateText,
   predictionAt,
 } from '../core/analysis/describe';
-import { FINDINGS } from '../core/findings';
+import { defaultHints, FINDINGS } from '../core/findings';
+import { departureDetail, departureLabel } from '../core/analysis/departureText';
 import { breakPoint } from '../core/analysis/breaks';
 import { LAW_NAMES } from '../core/analysis/lawNames';
 import { Commands, type ColumnsResult } from '../shared/protocol';
-import { ANALYSIS_FAILED, editorMessage, findingHref } from './hints';
+import { ANALYSIS_FAILED, editorHint, editorMessage, findingHref } from './hints';
 import { markdownText } from './markdown';
 
 /** Wider than any line a diagnostic or related row spans to its end (LSP clamps ranges to the line). */
@@ -116,22 +118,35 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
     for (const p of analysis.predictions.filter((x) => x.curve === curve.name && x.metric === 'loss')) {
       const at = `L(${formatCompact(p.step ?? p.x)})`;
       if (!hasValue(p)) {
-        lenses.push(
-          lens(line, `${who} · ${lawName} · ${withheldText(at, p)}`, Commands.predictAt, [uri, { kind: 'step' }]),
-        );
+        const title = `${who} · ${lawName} · ${withheldText(at, p)}`;
+        const tooltip = p.status === 'law-departed' && curve.departure ? departureTooltip(curve.departure) : undefined;
+        lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
         continue;
       }
       const quality =
         curve.role === 'heldout' && curve.metrics
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
           : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
-      const title = `${who} · ${lawName} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}`;
-      // What the prediction assumes past the log (the LR held), on hover of the lens.
-      const tooltip = p.assumption && `${at} assumes the ${p.assumption}`;
-      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
+      // A run below its law keeps its number, flagged (a run above it has none: withheld in the core).
+      const departed = curve.departure ? ` · ⚠ ${departureLabel(curve.departure)}` : '';
+      const title = `${who} · ${lawName} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}${departed}`;
+      // What the prediction assumes past the log (the LR held), and how a departure was judged, on hover of the lens.
+      const tooltip = [
+        p.assumption && `${at} assumes the ${p.assumption}`,
+        curve.departure && departureTooltip(curve.departure),
+      ]
+        .filter(Boolean)
+        .join('. ');
+      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip || undefined));
     }
   }
   return lenses;
+}
+
+/** How a run that left its law was judged (tolerance, points off and outside the band), and where to change it. */
+function departureTooltip(departure: LawDeparture): string {
+  const settings = defaultHints('law-departure').map(editorHint).join(' ');
+  return `${departureDetail(departure)} ${settings}`;
 }
 
 function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {

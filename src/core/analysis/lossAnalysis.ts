@@ -5,7 +5,7 @@ import { finding } from '../findings';
 import { assumedLrPhrase } from './assumedLr';
 import { pick, thinIndices, concat } from '../util/arrays';
 import type { Random } from '../util/random';
-import { departureFindings } from './departure';
+import { applyDepartures, findDepartures } from './departure';
 import { chooseLossLaw, type LawChoice } from './lawChoice';
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { bandAt, logBand, type ThinBand } from './lossBands';
@@ -108,7 +108,8 @@ export function analyseLossCurves(
   }
   reportCurves(input, fit, fitNames, random, result);
   if (runnerUp) reportRunnerUp(input, runnerUp, fitNames, random, result);
-  findings.push(...departureFindings(chosen.law, fit, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex)));
+  const departures = findDepartures(chosen.law, fit, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex));
+  applyDepartures(result, departures, options);
   if (chosen.selection) result.fits[result.fits.length - 1].selection = chosen.selection;
   return result;
 }
@@ -264,7 +265,7 @@ export function unusableReason(c: LossCurve): Finding | null {
   if (c.schedule.steps.length === 0) {
     return finding('lr-missing', 'error', {
       ...base,
-      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column to the lr role.`,
+      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column to the lr role; without an LR, the power law fits the loss against the step (no schedule in it, so it cannot foresee an LR decay).`,
     });
   }
   if (c.schedule.lr.every((v) => v === 0)) {

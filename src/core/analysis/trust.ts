@@ -127,6 +127,7 @@ const CONSEQUENCE: Record<FitProblem['code'], string> = {
  * its predictions are withheld with the reasons. Predictions a broken law already withheld keep that status.
  */
 export function judgeFits(analysis: LawAnalysis<Series>): void {
+  withholdImpossible(analysis);
   for (const fit of analysis.fits) {
     const problems = fitProblems(fit);
     if (!problems.length) continue;
@@ -140,6 +141,23 @@ export function judgeFits(analysis: LawAnalysis<Series>): void {
         analysis.predictions[i] = withheld(p, 'fit-unsupported', reason);
     });
   }
+}
+
+/**
+ * A cross-entropy (loss, CE) is never 0 or below: a law that predicts one has left the data behind (an annealing term
+ * fitted huge on a short log, for one), so the number is withheld whatever the fit's other checks say.
+ */
+function withholdImpossible(analysis: LawAnalysis<Series>): void {
+  analysis.predictions.forEach((p, i) => {
+    if (p.status !== 'ok' || p.metric === 'bleu' || !(p.value <= 0)) return;
+    const what = p.metric === 'loss' ? 'loss' : 'cross-entropy';
+    const at = `${p.xName === 'step' ? 'step ' : `${p.xName} = `}${formatCompact(p.x)}`;
+    analysis.predictions[i] = withheld(
+      p,
+      'fit-unsupported',
+      `the law predicts a ${what} of ${formatNumber(p.value)} at ${at}, and a ${what} cannot be 0 or below: the fit does not describe the run that far`,
+    );
+  });
 }
 
 function verdictFinding(problem: FitProblem, what: string, where: Pick<Finding, 'file' | 'line' | 'curve' | 'group'>) {

@@ -142,9 +142,10 @@ export interface FitProblem {
 
 /**
  * Whether a prediction has a value. 'ok': it has; 'law-broken': the law left the data before this x (a BLEU law
- * break), so it does not hold here; 'fit-unsupported': the data do not support the fit (FitResult.unsupported).
+ * break), so it does not hold here; 'fit-unsupported': the data do not support the fit (FitResult.unsupported);
+ * 'law-departed': the run's latest points have left its law (CurveReport.departure).
  */
-export type PredictionStatus = 'ok' | 'law-broken' | 'fit-unsupported';
+export type PredictionStatus = 'ok' | 'law-broken' | 'fit-unsupported' | 'law-departed';
 
 /** What every prediction carries besides its value. */
 export interface PredictionBase {
@@ -244,6 +245,37 @@ export interface CurveReport<S extends Series = number[]> {
   excludedBy?: string;
   /** Loss curves under `law: 'auto'`: the runner-up law's prediction of this curve (FitResult.runnerUpFit). */
   runnerUp?: RunnerUpSeries;
+  /** Loss curves: where its latest points left its law (the finding law-departure); absent when they did not. */
+  departure?: LawDeparture;
+}
+
+/**
+ * What a stretch off the law looks like: a spike (off at once, not recovered), a divergence (the loss rises), a
+ * plateau (the loss falls slower than the law, so it drifted off), a drop (below the law).
+ */
+export type DepartureKind = 'spike' | 'divergence' | 'plateau' | 'drop';
+
+/** Where a loss curve left its own law (docs/findings.md#law-departure), and how it was judged. */
+export interface LawDeparture {
+  /** First step of the stretch off the law, and its source line. */
+  step: number;
+  line: number;
+  /** The curve's last step: the stretch runs to it. */
+  lastStep: number;
+  kind: DepartureKind;
+  side: 'above' | 'below';
+  /** Points in the stretch, those of them off the law (beyond the tolerance), and those outside the curve's 95 % band
+   * (null when it has no band). */
+  points: number;
+  off: number;
+  outsideBand: number | null;
+  /** Largest relative distance from the law in the stretch (0.05 = 5 %). */
+  worst: number;
+  /** The distance from the law that counted as off, relative (0.012 = 1.2 %): `sigmas` robust standard deviations. */
+  tolerance: number;
+  sigmas: number;
+  /** The shortest stretch that counts (the departurePoints option). */
+  minPoints: number;
 }
 
 export interface ColumnSummary {

@@ -7,6 +7,7 @@ import { isLossLaw } from '../analysis/lossLaw';
 import { fitOfCurve, hasValue } from '../analysis/trust';
 import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
 import { estimateText, predictionAt } from '../analysis/describe';
+import { departureLabel } from '../analysis/departureText';
 import { LAW_NAMES } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
 import { band, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
@@ -127,7 +128,17 @@ function lossSeries(analysis: Analysis): Parts {
     // Only predictions with a number are drawn; a withheld one (unsupported fit) has no line, band or marker.
     const targets = analysis.predictions.filter((p) => p.curve === c.name && p.xName === 'step').filter(hasValue);
     const supported = !fitOfCurve(analysis.fits, c)?.unsupported;
-    series.push(observed(c, 'main'));
+    // A run that left its law: its points from that step are highlighted, and a marker names the step and the kind.
+    const departed = c.departure;
+    series.push({ ...observed(c, 'main'), ...(departed && { breakX: departed.step }) });
+    if (departed)
+      markers.push({
+        panel: 'main',
+        kind: 'break',
+        x: departed.step,
+        group: c.name,
+        label: `${c.name}: ${departureLabel(departed)}`,
+      });
     if (c.points.predicted.length) {
       const extra = fit ? chosenExtrapolation(c, fit, targets) : { x: [], y: [], low: [], high: [] };
       // concat, not spread (a million rows), and one x shared by the law and its band.

@@ -55,7 +55,7 @@ export interface ChartSeries {
   predicted?: number[];
   /** Source line of each point, for tooltips. */
   lines?: number[];
-  /** Points at or after this x left the law (a BLEU break): drawn highlighted. */
+  /** Points at or after this x left the law (a BLEU break, a loss curve's law-departure): drawn highlighted. */
   breakX?: number;
   /** Points before downsampling (and windowing). */
   total: number;

@@ -395,7 +395,7 @@ export const OPTION_SCHEMA = {
       key: 'fit.departureSigmas',
       group: 'Fitting',
       description:
-        "The run-leaves-its-law finding (`law-departure`): a loss point is off its law when its log residual is more than this many robust standard deviations from the curve's typical residual (and outside the band).",
+        "The run-leaves-its-law finding (`law-departure`): a loss point is off its law when its log residual is more than this many robust standard deviations from the curve's typical residual.",
     },
     flag: {
       name: 'departure-sigmas',
