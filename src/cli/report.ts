@@ -35,6 +35,13 @@ function curveJson(c: CurveReport, points = true) {
     ...(c.notFitted && { notFitted: c.notFitted }),
     metrics: c.metrics ?? null,
     excludedBy: c.excludedBy,
+    // Under law auto: the runner-up law's prediction, [step, value, low, high] at some steps (fits[].runnerUpFit).
+    ...(c.runnerUp && {
+      runnerUp: {
+        law: c.runnerUp.law,
+        predicted: c.runnerUp.x.map((x, i) => [x, c.runnerUp!.predicted[i], c.runnerUp!.low[i], c.runnerUp!.high[i]]),
+      },
+    }),
   };
 }
 

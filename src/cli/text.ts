@@ -111,7 +111,7 @@ function formatFit(fit: FitResult): string {
   const heldOut = fit.heldOut
     ? `\n  held-out mean: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}`
     : '';
-  const chosen = fit.selection ? `\n${formatSelection(fit.selection)}` : '';
+  const chosen = fit.selection ? `\n${formatSelection(fit, fit.selection)}` : '';
   const normal = fit.normalized
     ? `\n  solver parametrisation: ${Object.entries(fit.normalized.params)
         .map(([k, v]) => `${k}~=${formatNumber(v, 5)}`)
@@ -132,12 +132,15 @@ function unsupportedText(fit: FitResult): string {
   return (fit.unsupported ?? []).map((p) => p.reason).join('; ');
 }
 
-/** How `--law auto` chose the loss-curve law: each candidate's backtest error, then the reason. */
-function formatSelection(selection: LawSelection): string {
-  const rows = selection.candidates.map(
-    (c) =>
-      `    ${c.law.padEnd(13)} backtest error ${formatPercent(c.backtestError)}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}${c.law === selection.chosen ? '  <- chosen' : ''}`,
-  );
+/** How `--law auto` chose the loss-curve law: each candidate's backtest error (and held-out PredE), then the reason. */
+function formatSelection(fit: FitResult, selection: LawSelection): string {
+  const heldOut = (law: string) =>
+    (law === fit.law ? fit.heldOut : fit.runnerUpFit?.law === law ? fit.runnerUpFit.heldOut : undefined)?.predE;
+  const rows = selection.candidates.map((c) => {
+    const held =
+      fit.heldOut && fit.runnerUpFit?.heldOut ? ` · held-out PredE ${formatPercent(heldOut(c.law) ?? NaN)}` : '';
+    return `    ${c.law.padEnd(13)} backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}${c.law === selection.chosen ? '  <- chosen' : ''}`;
+  });
   return [
     `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}):`,
     ...rows,

@@ -357,14 +357,34 @@ function sizesMarkdown(fit: FitResult): string {
   return `Model sizes fitted: ${sizesFitted}${heldText} · ${reach}${why}.`;
 }
 
-/** How `law: 'auto'` chose, in one sentence: the law kept, its backtest error against the other's, and why. */
-function selectionMarkdown(selection: LawSelection): string {
-  const chosen = selection.candidates.find((c) => c.law === selection.chosen);
-  const others = selection.candidates
-    .filter((c) => c.law !== selection.chosen)
-    .map((c) => `${LAW_NAMES[c.law]} ${formatPercent(c.backtestError)}${c.identified ? '' : ', not identified'}`);
-  const error = chosen ? `, backtest error ${formatPercent(chosen.backtestError)} (${others.join('; ')})` : '';
-  return `Law chosen automatically: **${LAW_NAMES[selection.chosen]}**${error}: ${markdownText(selection.reason)}.`;
+/**
+ * How `law: 'auto'` chose: the law kept, what the backtest is, each law's backtest error (and the runner-up's held-out
+ * PredE when curves were held out), why, and where to see the runner-up.
+ */
+function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
+  const cuts = selection.cuts.map((c) => Math.round(c * 100));
+  const cutList = cuts.length > 1 ? `${cuts.slice(0, -1).join(', ')} and ${cuts[cuts.length - 1]}` : `${cuts[0]}`;
+  const heldOut = fit.heldOut && fit.runnerUpFit?.heldOut;
+  const rows = selection.candidates.map((c) => {
+    const chosen = c.law === selection.chosen;
+    const note = c.identified
+      ? ''
+      : `its terms are not pinned down by the fit curves (${c.atBounds.join(', ')} at a bound)`;
+    const held = heldOut ? ` | ${formatPercent((chosen ? fit.heldOut : fit.runnerUpFit?.heldOut)?.predE ?? NaN)}` : '';
+    return `| ${LAW_NAMES[c.law]}${chosen ? ' (chosen)' : ''} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
+  });
+  const overlay = fit.runnerUpFit
+    ? ` Show Chart can overlay ${LAW_NAMES[selection.runnerUp]}, the runner-up (the toggle above the loss panel).`
+    : '';
+  return [
+    `Law chosen automatically: **${LAW_NAMES[selection.chosen]}**. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
+    [
+      `| law | backtest error${heldOut ? ' | held-out PredE' : ''} | |`,
+      `|---|---${heldOut ? '|---' : ''}|---|`,
+      ...rows,
+    ].join('\n'),
+    `Why: ${markdownText(selection.reason)}.${overlay}`,
+  ].join('\n\n');
 }
 
 /** The fits the header hover of `file` tells about: those fitted on the file, its curves or groups, or on no curve. */
@@ -419,7 +439,7 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
       ? `${UNSUPPORTED}: ${markdownText(fit.unsupported.map((p) => p.reason).join('; '))}. No prediction is shown from this fit.`
       : '',
     predictions.length ? ['Predicts:', ...predictions].join('\n') : '',
-    fit.selection ? selectionMarkdown(fit.selection) : '',
+    fit.selection ? selectionMarkdown(fit, fit.selection) : '',
     isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
     `\`${fit.formula}\``,
     ['| coefficient | value [95 % interval] | unit |', '|---|---|---|', ...coefficients].join('\n'),

@@ -25,6 +25,7 @@ export type {
   WhatIfSpec,
   XWindow,
   Outcome,
+  LawChoiceText,
 } from '../core/chart/types';
 
 export interface ChartDataParams {
@@ -72,6 +73,8 @@ export interface ChartViewState {
   residuals?: boolean;
   hiddenGroups?: string[];
   whatIf?: WhatIfSpec[];
+  /** The runner-up law of an automatic choice is overlaid (ChartData.lawChoice). */
+  runnerUp?: boolean;
 }
 
 export type ExportFormat = 'png' | 'csv' | 'json';
@@ -115,7 +118,7 @@ export type FromWebview =
 // ---- the webview's test hook ---------------------------------------------------------------------------------------
 
 /** What a drawn dataset is: a server series' kind, or one the webview adds (what-if, a band's lower edge, y = 0). */
-export type DatasetKind = SeriesKind | 'whatif' | 'band-low' | 'zero';
+export type DatasetKind = SeriesKind | 'whatif' | 'band-low' | 'runner-up-band-low' | 'zero';
 
 /**
  * Marks of the webview's load and draws in ms since its frame's time origin (`origin`, epoch ms, turns them into

@@ -18,7 +18,7 @@ import {
 } from 'chart.js';
 import annotationPlugin, { type AnnotationOptions } from 'chartjs-plugin-annotation';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import type { ChartMarker, ChartPanelSpec } from '../shared/chart';
+import type { ChartMarker, ChartPanelSpec, DatasetKind } from '../shared/chart';
 import type { LensDataset, LensPoint } from './datasets';
 import { formatNumber } from '../core/util/format';
 import { tickLabels } from './format';
@@ -163,7 +163,7 @@ export function optionsFor(view: PanelView): ChartOptions<'line'> {
       },
       tooltip: {
         callbacks: { label: tooltipLabel },
-        filter: (item) => (item.dataset as LensDataset).lens.kind !== 'band-low',
+        filter: (item) => !['band-low', 'runner-up-band-low'].includes((item.dataset as LensDataset).lens.kind),
       },
       zoom: {
         limits: { x: { min: 'original', max: 'original' } },
@@ -318,9 +318,11 @@ const finalTicks: Plugin<'line'> = {
 function inLegend(item: LegendItem, datasets: LensDataset[], byGroup = false): boolean {
   const ds = datasets[item.datasetIndex ?? 0];
   const kind = ds.lens.kind;
-  if (kind === 'band-low' || kind === 'band' || kind === 'target') return false;
+  if (UNLISTED.includes(kind)) return false;
   if (kind === 'schedule-assumed' || ds.lens.group === '') return true;
   if (!groupedLegend(datasets, byGroup)) return true;
+  // With many groups the runner-up law is listed once, as the key to its dotted style.
+  if (kind === 'runner-up') return datasets.find((d) => d.lens.kind === 'runner-up') === ds;
   return representative(datasets, ds.lens.group) === ds;
 }
 
@@ -336,13 +338,18 @@ function legendLabels(chart: LensChart, byGroup = false): LegendItem[] {
   const datasets = chart.data.datasets as LensDataset[];
   return items.map((item) => {
     const ds = datasets[item.datasetIndex ?? 0];
-    const named = ds.lens.group !== '' && ds.lens.kind !== 'schedule-assumed';
+    const named = ds.lens.group !== '' && ds.lens.kind !== 'schedule-assumed' && ds.lens.kind !== 'runner-up';
     return named ? { ...item, text: ds.lens.group } : item;
   });
 }
 
+/** Datasets that follow their group and are never listed: bands and prediction markers. */
+const UNLISTED: DatasetKind[] = ['band-low', 'band', 'target', 'runner-up-band', 'runner-up-band-low'];
+
 function representative(datasets: LensDataset[], group: string): LensDataset | undefined {
-  const mine = datasets.filter((d) => d.lens.group === group && !['band-low', 'band', 'target'].includes(d.lens.kind));
+  const mine = datasets.filter(
+    (d) => d.lens.group === group && !UNLISTED.includes(d.lens.kind) && d.lens.kind !== 'runner-up',
+  );
   return mine.find((d) => d.lens.kind === 'observed') ?? mine[0];
 }
 

@@ -178,6 +178,9 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
           order: 2,
         },
       ];
+    case 'runner-up':
+    case 'runner-up-band':
+      return runnerUpDatasets(s, color, meta);
     case 'frontier':
       return [
         {
@@ -192,6 +195,42 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
         },
       ];
   }
+}
+
+/**
+ * The runner-up law of an automatic choice: round dots (a pattern no chosen law line uses, so it stays apart without
+ * telling colours apart) in its curve's colour, over the chosen law's line but under the data; its legend key is a
+ * dotted line, not a point. Its band is two fine dotted edges, unfilled, so the chosen law's line and filled band stay
+ * the primary reading.
+ */
+function runnerUpDatasets(s: ChartSeries, color: string, meta: (kind?: LensMeta['kind']) => LensMeta): LensDataset[] {
+  const base = { parsing: false as const, normalized: true, spanGaps: true, pointRadius: 0, label: s.label };
+  if (s.kind === 'runner-up')
+    return [
+      {
+        ...base,
+        lens: meta(),
+        data: toPoints(s, false),
+        borderColor: color,
+        borderWidth: 3,
+        borderDash: [0.5, 6],
+        borderCapStyle: 'round',
+        pointStyle: 'line',
+        order: 1.5,
+      },
+    ];
+  const edge = {
+    ...base,
+    borderColor: withAlpha(color, 0.7),
+    borderWidth: 1,
+    borderDash: [1, 4],
+    fill: false,
+    order: 3,
+  };
+  return [
+    { ...edge, label: `${s.label} (low)`, lens: meta('runner-up-band-low'), data: toPoints(s, false) },
+    { ...edge, lens: meta(), data: s.x.map((x, i) => ({ x, y: s.y2?.[i] ?? NaN })) },
+  ];
 }
 
 /** What-if curves: loss on the main panel, LR on the schedule panel; A and B told apart by dash as well as colour. */

@@ -10,7 +10,9 @@ import type {
   ExportFormat,
   FromWebview,
   Outcome,
+  LawChoiceText,
   PanelId,
+  SeriesKind,
   ToWebview,
   WhatIfCurve,
   XWindow,
@@ -21,6 +23,7 @@ import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
 import { formatNumber } from '../core/util/format';
+import { LAW_NAMES } from '../core/analysis/lawNames';
 
 const vscode = acquireVsCodeApi<ChartViewState>();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -88,7 +91,7 @@ function receive(next: ChartData, name: string, reason: 'load' | 'refresh' | 'wi
   const sameSpace = data?.logX === next.logX;
   data = next;
   setStatus('', false);
-  $('title').textContent = `${name} · ${kindLabel(next.kind)}`;
+  $('title').textContent = `${name} · ${kindLabel(next)}`;
   if (reason === 'window' && charts.size && sameSpace) replaceData();
   else {
     renderGroups();
@@ -99,9 +102,11 @@ function receive(next: ChartData, name: string, reason: 'load' | 'refresh' | 'wi
   if (first || reason !== 'window') form.show(next.whatIf, state.whatIf);
 }
 
-function kindLabel(kind: ChartData['kind']): string {
+/** What the chart shows; for loss curves the law drawn, and how it was chosen when it was chosen automatically. */
+function kindLabel({ kind, fits, lawChoice }: ChartData): string {
+  const law = fits[0] ? LAW_NAMES[fits[0].law] : 'no law';
   return kind === 'loss-curve'
-    ? 'loss curves (LR-annealing law)'
+    ? `loss curves (${lawChoice ? `${lawChoice.chosen}, chosen automatically over ${lawChoice.runnerUp}` : law})`
     : kind === 'downstream'
       ? 'downstream sweep (BLEU and CE vs D_p)'
       : kind === 'compute'
@@ -136,10 +141,13 @@ function datasetsOf(panel: PanelId): LensDataset[] {
   const residuals = panel === 'main' && !!state.residuals;
   const out = data.series
     .filter((s) => s.panel === panel && !hidden.has(s.group) && !(state.residuals && s.kind === 'schedule-assumed'))
+    .filter((s) => state.runnerUp || !RUNNER_UP_KINDS.includes(s.kind))
     .flatMap((s) => datasetsFor(s, { theme, groupIndex: groupIndex(), residuals }));
   if (data.kind === 'loss-curve' && !state.residuals) out.push(...whatIfDatasets(whatIf, panel, theme));
   return out;
 }
+
+const RUNNER_UP_KINDS: SeriesKind[] = ['runner-up', 'runner-up-band'];
 
 function viewOf(panel: PanelId, xRange?: PanelView['xRange']): PanelView {
   const spec = data!.panels.find((p) => p.id === panel)!;
@@ -233,7 +241,25 @@ function panelHeader(panel: PanelId, title: string): HTMLElement {
   name.className = 'panel-title';
   name.textContent = title;
   head.append(name, axisToggle(panel, 'x'), axisToggle(panel, 'y'));
+  if (panel === 'main' && data?.lawChoice) head.append(runnerUpToggle(data.lawChoice));
   return head;
+}
+
+/** Overlays the law an automatic choice did not pick (dotted), beside the chosen one; says why it was not picked. */
+function runnerUpToggle(choice: LawChoiceText): HTMLElement {
+  const on = !!state.runnerUp;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'axis-toggle';
+  button.id = 'runner-up-toggle';
+  button.textContent = `runner-up (${choice.runnerUp}): ${on ? 'shown' : 'hidden'}`;
+  button.title = `Law chosen automatically: ${choice.chosen}. Why: ${choice.reason}. Click to ${on ? 'hide' : 'overlay'} the runner-up, ${choice.runnerUp} (dotted, with its band where it has one), on every curve.`;
+  button.setAttribute('aria-pressed', String(on));
+  button.addEventListener('click', () => {
+    saveState({ runnerUp: !on });
+    rebuild();
+  });
+  return button;
 }
 
 function axisToggle(panel: PanelId, axis: 'x' | 'y'): HTMLElement {
@@ -391,7 +417,7 @@ const HEADER_LINE = 18;
 function exportHeader(): string[] {
   if (!data) return [file];
   const laws = [...new Set(data.fits.map((f) => f.formula))];
-  return [`${file} · ${kindLabel(data.kind)}`, ...(laws.length ? [`law: ${laws.join('; ')}`] : [])];
+  return [`${file} · ${kindLabel(data)}`, ...(laws.length ? [`law: ${laws.join('; ')}`] : [])];
 }
 
 for (const f of ['png', 'csv', 'json'] as const) $(`export-${f}`).addEventListener('click', () => exportAs(f));

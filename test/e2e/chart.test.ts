@@ -551,3 +551,67 @@ test(
     await host!.screenshot(join(shots, 'chart-loss-1m.png'));
   },
 );
+
+test(
+  'runner-up law: a toggle overlays the law auto did not choose, dotted with its band and named in the legend',
+  { timeout: 240_000 },
+  async () => {
+    const page = host!.page;
+    await showChartFor('multirun.csv');
+    const curves = ['cosine_10k', 'wsd_10k', 'cosine_30k'];
+    const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.markers.length === 3);
+    const toggle = chartFrame(page).locator('#runner-up-toggle');
+    // Hidden until asked for: the chosen law is what the chart shows.
+    assert.ok(!datasets(s, 'main').some((d) => d.kind.startsWith('runner-up')), JSON.stringify(datasets(s, 'main')));
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    const text = (await toggle.textContent()) ?? '';
+    const [, runnerUp] = /^runner-up \((MPL|LR-annealing law)\): hidden$/.exec(text) ?? [];
+    assert.ok(runnerUp, text);
+    const chosen = runnerUp === 'MPL' ? 'LR-annealing law' : 'MPL';
+    assert.match(
+      (await toggle.getAttribute('title')) ?? '',
+      new RegExp(`^Law chosen automatically: ${chosen}\\. Why: \\S`),
+    );
+    assert.match(
+      (await chartFrame(page).locator('#title').textContent()) ?? '',
+      new RegExp(`multirun\\.csv · loss curves \\(${chosen}, chosen automatically over ${runnerUp}\\)`),
+    );
+
+    const on = await clickAndRedraw('#runner-up-toggle', s);
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    const main = datasets(on, 'main');
+    const legend = panel(on, 'main').legend ?? [];
+    for (const name of curves) {
+      const line = main.find((d) => d.id === `runner-up:${name}` && d.kind === 'runner-up');
+      assert.ok(line && line.points > 100, `${name}: ${JSON.stringify(line)}`);
+      assert.ok(
+        main.some((d) => d.id === `runner-up-band:${name}` && d.kind === 'runner-up-band'),
+        `${name} band`,
+      );
+      assert.ok(main.some((d) => d.id === `runner-up-band:${name}` && d.kind === 'runner-up-band-low'));
+      // The chosen law stays drawn, with its filled band.
+      assert.ok(main.some((d) => d.id === `law:${name}` && d.kind === 'law'));
+      assert.ok(main.some((d) => d.id === `band:${name}` && d.kind === 'band'));
+      assert.ok(legend.includes(`${name} · runner-up: ${runnerUp}`), JSON.stringify(legend));
+    }
+    assert.ok(!legend.some((l) => l.includes('95 % band')), 'bands are not listed');
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-runner-up-dark.png'));
+    await chartFrame(page)
+      .locator('.panel-main')
+      .screenshot({ path: join(shots, 'chart-runner-up-panel-dark.png') });
+    await setTheme('Light Modern');
+    await waitForChart(page, (x) => x.timing.draws > on.timing.draws);
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-runner-up-light.png'));
+    await chartFrame(page)
+      .locator('.panel-main')
+      .screenshot({ path: join(shots, 'chart-runner-up-panel-light.png') });
+    await setTheme('Dark Modern');
+
+    const now = await waitForChart(page, () => true);
+    const off = await clickAndRedraw('#runner-up-toggle', now);
+    assert.ok(!datasets(off, 'main').some((d) => d.kind.startsWith('runner-up')));
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+  },
+);

@@ -377,8 +377,11 @@ test('law auto on loss curves: the header hover lists both candidates with their
   const text = markdown(hoverAt(analysis, TWO_SCHEDULES, { line: 0, character: 0 }, noText));
   assert.match(
     text,
-    /^Law chosen automatically: \*\*(MPL|LR-annealing law)\*\*, backtest error \d[\d.]* % \((MPL|LR-annealing law) \d[\d.]* %(, not identified)?\): \S/m,
+    /^Law chosen automatically: \*\*(MPL|LR-annealing law)\*\*\. Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest/m,
   );
+  assert.match(text, /^\| (MPL|LR-annealing law) \(chosen\) \| \d[\d.]* % \| /m);
+  assert.match(text, /^\| (MPL|LR-annealing law) \| \d[\d.]* % \| /m);
+  assert.match(text, /^Why: \S/m);
   const name = fit.law === 'mpl' ? 'MPL' : 'LR-annealing law';
   assert.ok(titles(buildLenses(analysis, TWO_SCHEDULES, uriOf(TWO_SCHEDULES)))[0].startsWith(`Loss · ${name} · `));
 });

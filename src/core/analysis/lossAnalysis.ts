@@ -14,6 +14,7 @@ import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './l
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import { mplLossLaw } from './mplLoss';
+import { reportRunnerUp } from './runnerUp';
 import type { AnalysisOptions } from './options';
 import { tissueLossLaw } from './tissueLoss';
 import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Series } from './types';
@@ -82,7 +83,9 @@ export function analyseLossCurves(
     : forced
       ? { fit: forced.fit(input), law: forced }
       : chooseLossLaw(input);
-  warm?.remember(chosen, fitPoints, fitNames, previous !== null);
+  // The runner-up is reported once and not kept: a followed run's next update refits the chosen law only.
+  const { runnerUp, ...kept } = chosen;
+  warm?.remember(kept, fitPoints, fitNames, previous !== null);
   const fit = chosen.fit;
   if (!fit) {
     findings.push(
@@ -105,6 +108,7 @@ export function analyseLossCurves(
     );
   }
   reportCurves(input, fit, fitNames, random, result);
+  if (runnerUp) reportRunnerUp(input, runnerUp, fitNames, random, result);
   // A combination's fitted curves are checked against the law that names it, refitted from its own fit.
   const own = isCombined(fit) ? fit.primary.fit : fit;
   const departures = findDepartures(chosen.law, own, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex));

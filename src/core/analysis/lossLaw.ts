@@ -50,6 +50,11 @@ export interface LossLawFit {
   predict(i: number): Float64Array;
   bootstrap(samples: number): LossReplicates;
   describe(replicates: LossReplicates): LossLawDescription;
+  /**
+   * The same fit predicting with the sums a backtest uses (agreeing to ~1e-6, far cheaper for some laws), for a law
+   * that is only compared and drawn (the runner-up of an automatic choice). Absent: its sums are already cheap.
+   */
+  forComparison?(): LossLawFit;
 }
 
 export interface LossCurveLaw {

@@ -149,6 +149,7 @@ function mplFit(input: LossFitInput, model: MultiPowerFit): MplFit {
       };
     },
     describe: (replicates) => describeMpl(input, model, paramSets, replicates.method),
+    forComparison: () => mplFit({ ...input, purpose: 'backtest' }, model),
   };
 }
 
@@ -215,7 +216,7 @@ function describeMpl(
       s1Max,
       huberDelta: options.lossDelta,
       objective: 'sum of Huber(ln predicted - ln observed)',
-      lossDrop: `compressed sum (exact over the last ${COMPRESSION_WINDOW} steps, dyadic blocks before) for fitting; exact sum for predictions (compressed on logs too long for it)`,
+      lossDrop: `compressed sum (exact over the last ${COMPRESSION_WINDOW} steps, dyadic blocks before) for fitting; ${input.purpose === 'backtest' ? 'compressed for predictions too (a comparison, within ~1e-6 of the exact sum)' : 'exact sum for predictions (compressed on logs too long for it)'}`,
       pointsFitted: model.pointsFitted,
       atBounds: model.atBounds.map((h) => `${h.name} at its ${h.bound} bound`).join(', ') || 'none',
       band,

@@ -111,10 +111,40 @@ export interface FitResult {
   /** Solver parameters held by their bounds (solver names, fixed parameters left out); absent when not checked. */
   atBounds?: string[];
   /**
+   * Loss curves under `law: 'auto'`: the law not chosen (selection.runnerUp), fitted on the same curves, so that its
+   * predictions can be shown beside the chosen law's (each curve's CurveReport.runnerUp). Absent on a live update's
+   * warm refit, which refits the chosen law only.
+   */
+  runnerUpFit?: RunnerUpFit;
+  /**
    * Why the data do not support this fit (fitVerdict.ts), one entry per problem; absent when they do. An unsupported
    * fit's predictions have no value (Prediction.status 'fit-unsupported').
    */
   unsupported?: FitProblem[];
+}
+
+/** The runner-up law's fit as a fit reports it: its coefficients, the settings its predictions need, its scores. */
+export type RunnerUpFit = Pick<
+  FitResult,
+  'law' | 'formula' | 'params' | 'units' | 'normalized' | 'intervals' | 'settings' | 'objective' | 'converged'
+> & {
+  /** In-sample quality on the fitted points, and the mean over held-out curves when some were held out. */
+  quality: Metrics;
+  heldOut?: Metrics;
+};
+
+/**
+ * A loss curve under the runner-up law of an automatic choice, at the steps a chart draws it rather than at every row
+ * (a million-row log keeps a few hundred values): some of its logged steps, evenly and log-spaced, then its targets.
+ */
+export interface RunnerUpSeries {
+  law: LossLawId;
+  /** Steps, ascending. */
+  x: number[];
+  predicted: number[];
+  /** The runner-up's own 95 % band at each step (NaN when it was not bootstrapped). */
+  low: number[];
+  high: number[];
 }
 
 /** One reason the data do not support a fit, with the finding code that reports it. */
@@ -227,6 +257,8 @@ export interface CurveReport<S extends Series = number[]> {
   baseline?: { value: number; line: number };
   /** Rows the file flags to leave out of the fit (e.g. epoch_excluded = 1): the flag column's name. Never fitted. */
   excludedBy?: string;
+  /** Loss curves under `law: 'auto'`: the runner-up law's prediction of this curve (FitResult.runnerUpFit). */
+  runnerUp?: RunnerUpSeries;
   /** Loss curves: where its latest points left its law (the finding law-departure); absent when they did not. */
   departure?: LawDeparture;
   /** The model size N (parameters) the model-size law knows this curve by (`lr-annealing-size` only). */

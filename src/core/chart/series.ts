@@ -8,11 +8,21 @@ import { fitOfCurve, hasValue } from '../analysis/trust';
 import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
 import { estimateText, predictionAt } from '../analysis/describe';
 import { departureLabel } from '../analysis/departureText';
+import { LAW_NAMES } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
 import { band, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
 import { computeSeries, downstreamSeries } from './sweepSeries';
-import type { ChartData, ChartFit, ChartMarker, ChartPanelSpec, ChartSeries, WhatIfDefaults, XWindow } from './types';
-import { lawSettings, predictLoss, predictsSchedules, sizeGroup } from './whatIf';
+import type {
+  ChartData,
+  ChartFit,
+  ChartMarker,
+  ChartPanelSpec,
+  ChartSeries,
+  LawChoiceText,
+  WhatIfDefaults,
+  XWindow,
+} from './types';
+import { lawSettings, predictLoss, predictsSchedules, sizeGroup, type LawOfFit } from './whatIf';
 
 export { evaluateLaw } from './sweepSeries';
 export { logGrid } from './seriesParts';
@@ -58,6 +68,7 @@ export function buildChart(analysis: Analysis): ChartModel {
       notes: [],
       whatIf: parts.whatIf,
       ...(parts.legendByGroup && { legendByGroup: true }),
+      ...(parts.lawChoice && { lawChoice: parts.lawChoice }),
       logX: true,
     },
     logAxes: new WeakMap(),
@@ -136,13 +147,14 @@ function lossSeries(analysis: Analysis): Parts {
         label: `${c.name}: ${departureLabel(departed)}`,
       });
     if (c.points.predicted.length) {
-      const extra = fit ? lossExtrapolation(c, fit, targets) : { x: [], y: [], low: [], high: [] };
+      const extra = fit ? chosenExtrapolation(c, fit, targets) : { x: [], y: [], low: [], high: [] };
       // concat, not spread (a million rows), and one x shared by the law and its band.
       const x = c.points.x.concat(extra.x);
       series.push(law(c, 'main', x, c.points.predicted.concat(extra.y)));
       if (supported && c.points.low.some(Number.isFinite))
         series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
     }
+    if (fit?.runnerUpFit) series.push(...runnerUpSeries(c, fit.runnerUpFit));
     if (c.schedule) {
       series.push({
         id: `lr:${c.name}`,
@@ -177,7 +189,14 @@ function lossSeries(analysis: Analysis): Parts {
       logY: false,
     },
   ];
-  return { panels, series, markers, whatIf: fit ? whatIfDefaults(analysis, fit) : undefined, legendByGroup: bySize };
+  return {
+    panels,
+    series,
+    markers,
+    whatIf: fit ? whatIfDefaults(analysis, fit) : undefined,
+    legendByGroup: bySize,
+    lawChoice: lawChoiceText(fit, series),
+  };
 }
 
 /** Curves by ascending model size (a stable sort: the file's order within a size); curves without one last. */
@@ -206,36 +225,42 @@ function assumedSchedule(c: CurveReport, targets: Prediction[]): ChartSeries | u
   };
 }
 
+/** A law's value at one step with its band (NaN ends without one): the anchors of an extrapolation. */
+interface LawPoint {
+  x: number;
+  value: number;
+  low: number;
+  high: number;
+}
+
 /**
- * The law from the last logged step to the furthest target, on a log grid, with the LR held at its last value (as
- * the analysis predicts targets). The band is interpolated in log(step) between its relative width at the last point
- * and at each target's prediction: the bootstrap sets behind it are not in the Analysis.
+ * A law from the last logged step (`last`) to the furthest target, on a log grid, with the LR held at its last value
+ * (as the analysis predicts targets). The band is interpolated in log(step) between its relative width at the last
+ * point and at each target's prediction: the bootstrap sets behind it are not in the Analysis.
  */
 function lossExtrapolation(
-  c: CurveReport,
-  fit: FitResult,
-  targets: (PredictionBase & PredictedValue)[],
+  schedule: CurveReport['schedule'],
+  fit: LawOfFit,
+  last: LawPoint,
+  targets: LawPoint[],
+  modelSize?: number,
 ): { x: number[]; y: number[]; low: number[]; high: number[] } {
   const empty = { x: [], y: [], low: [], high: [] };
-  const last = c.points.x[c.points.x.length - 1];
   // No target with a number, no extrapolation: -Infinity fails the test below.
   const end = Math.max(...targets.map((t) => t.x));
-  const settings = lawSettings(fit, c.modelSize);
-  if (!settings.ok || !c.schedule || !(end > last)) return empty;
-  const grid = logGrid(last, end, 60)
+  const settings = lawSettings(fit, modelSize);
+  if (!settings.ok || !schedule || !(end > last.x)) return empty;
+  const grid = logGrid(last.x, end, 60)
     .map(Math.round)
-    .filter((s, i, a) => s > last && s !== a[i - 1]);
-  const schedule = { steps: Float64Array.from(c.schedule.steps), lr: Float64Array.from(c.schedule.lr) };
-  const y = predictLoss(settings.value, schedule, grid);
-  const n = c.points.x.length - 1;
+    .filter((s, i, a) => s > last.x && s !== a[i - 1]);
+  const steps = { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
+  const y = predictLoss(settings.value, steps, grid);
   const edge = (v: number, pred: number) => Math.log(v / pred);
-  const anchors = [
-    { x: last, lo: edge(c.points.low[n], c.points.predicted[n]), hi: edge(c.points.high[n], c.points.predicted[n]) },
-    ...targets
-      .filter((t) => t.x > last)
-      .sort((a, b) => a.x - b.x)
-      .map((t) => ({ x: t.x, lo: edge(t.low, t.value), hi: edge(t.high, t.value) })),
-  ];
+  const anchors = [last, ...targets.filter((t) => t.x > last.x).sort((a, b) => a.x - b.x)].map((t) => ({
+    x: t.x,
+    lo: edge(t.low, t.value),
+    hi: edge(t.high, t.value),
+  }));
   const rel = (s: number, key: 'lo' | 'hi') =>
     interpolateLog(
       anchors.map((a) => a.x),
@@ -248,6 +273,60 @@ function lossExtrapolation(
     low: grid.map((s, i) => y[i] * Math.exp(rel(s, 'lo'))),
     high: grid.map((s, i) => y[i] * Math.exp(rel(s, 'hi'))),
   };
+}
+
+/** The chosen law past a curve's log: from its last point's prediction to its targets' predictions. */
+function chosenExtrapolation(c: CurveReport, fit: FitResult, targets: (PredictionBase & PredictedValue)[]) {
+  const n = c.points.x.length - 1;
+  const last = { x: c.points.x[n], value: c.points.predicted[n], low: c.points.low[n], high: c.points.high[n] };
+  return lossExtrapolation(c.schedule, fit, last, targets, c.modelSize);
+}
+
+/**
+ * The runner-up law of an automatic choice over one curve (CurveReport.runnerUp, kept at some logged steps and the
+ * targets) and on past the log like the chosen law, with its own band where it has one. Drawn only on request.
+ */
+function runnerUpSeries(c: CurveReport, fit: LawOfFit & Pick<FitResult, 'law'>): ChartSeries[] {
+  const r = c.runnerUp;
+  if (!r || r.x.length === 0 || c.points.x.length === 0) return [];
+  const lastLogged = c.points.x[c.points.x.length - 1];
+  const points = r.x.map((x, k) => ({ x, value: r.predicted[k], low: r.low[k], high: r.high[k] }));
+  const logged = points.filter((p) => p.x <= lastLogged);
+  const beyond = points.filter((p) => p.x > lastLogged);
+  const extra = logged.length
+    ? lossExtrapolation(c.schedule, fit, logged[logged.length - 1], beyond, c.modelSize)
+    : { x: [], y: [], low: [], high: [] };
+  const x = logged.map((p) => p.x).concat(extra.x);
+  const group = c.group ?? c.name;
+  const label = `${c.name} · runner-up: ${LAW_NAMES[r.law]}`;
+  const line: ChartSeries = {
+    id: `runner-up:${c.name}`,
+    label,
+    kind: 'runner-up',
+    panel: 'main',
+    group,
+    role: c.role,
+    x,
+    y: logged.map((p) => p.value).concat(extra.y),
+    total: x.length,
+  };
+  if (!logged.some((p) => Number.isFinite(p.low))) return [line];
+  const band: ChartSeries = {
+    ...line,
+    id: `runner-up-band:${c.name}`,
+    label: `${label} · 95 % band`,
+    kind: 'runner-up-band',
+    y: logged.map((p) => p.low).concat(extra.low),
+    y2: logged.map((p) => p.high).concat(extra.high),
+  };
+  return [line, band];
+}
+
+/** Both laws of an automatic choice by name, and why, when the runner-up is drawn. */
+function lawChoiceText(fit: FitResult | undefined, series: ChartSeries[]): LawChoiceText | undefined {
+  const selection = fit?.selection;
+  if (!selection || !fit.runnerUpFit || !series.some((s) => s.kind === 'runner-up')) return undefined;
+  return { chosen: LAW_NAMES[selection.chosen], runnerUp: LAW_NAMES[selection.runnerUp], reason: selection.reason };
 }
 
 export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaults {

@@ -1,7 +1,7 @@
 // The pieces every chart series is built from: a kind's panels, series and markers (Parts), and the observed points,
 // law lines, bands and target markers of one curve, shared by the loss, downstream and compute charts.
 import type { Analysis, CurveReport, PredictedValue, PredictionBase } from '../analysis/types';
-import type { ChartMarker, ChartPanelSpec, ChartSeries, WhatIfDefaults } from './types';
+import type { ChartMarker, ChartPanelSpec, ChartSeries, LawChoiceText, WhatIfDefaults } from './types';
 
 /** A prediction with a number: the only kind a chart draws (a withheld one has none to draw). */
 type ValuedPrediction = PredictionBase & PredictedValue;
@@ -15,6 +15,7 @@ export interface Parts {
   markers: ChartMarker[];
   whatIf?: WhatIfDefaults;
   legendByGroup?: boolean;
+  lawChoice?: LawChoiceText;
 }
 
 export function observed(c: CurveReport, panel: ChartSeries['panel']): ChartSeries {

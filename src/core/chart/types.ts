@@ -31,7 +31,11 @@ export type SeriesKind =
   /** The not-pretrained baseline (dashed horizontal line). */
   | 'baseline'
   /** The compute-optimal frontier L*(C). */
-  | 'frontier';
+  | 'frontier'
+  /** The runner-up law of an automatic choice (CurveReport.runnerUp), through the observed x and on to the targets. */
+  | 'runner-up'
+  /** The runner-up law's own band: y = low, y2 = high. */
+  | 'runner-up-band';
 
 export interface ChartSeries {
   /** Stable across refreshes and windows: the webview matches datasets by it. */
@@ -102,10 +106,19 @@ export interface ChartData {
   whatIf?: WhatIfDefaults;
   /** The legend lists each group once, under the group's name, however few the groups (the model-size law's N=25M). */
   legendByGroup?: boolean;
+  /** Loss curves under `law: 'auto'` with a runner-up to overlay: both laws by name and why the chosen one won. */
+  lawChoice?: LawChoiceText;
   /** The x window these series were sampled for (absent: the whole range). */
   window?: XWindow;
   /** Whether x was sampled in log space. */
   logX: boolean;
+}
+
+/** How the loss-curve law was chosen, in a user's words (LawSelection). */
+export interface LawChoiceText {
+  chosen: string;
+  runnerUp: string;
+  reason: string;
 }
 
 export interface XWindow {

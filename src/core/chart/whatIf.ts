@@ -61,6 +61,9 @@ export type LawSettings =
 export const NO_LOSS_FIT =
   'A what-if schedule needs a loss-curve fit (an LR-annealing fit, a multi-power-law fit or a model-size-law fit); this file has none.';
 
+/** What of a fit (the chosen one or a runner-up) its predictions need. */
+export type LawOfFit = Pick<FitResult, 'law' | 'normalized' | 'settings'>;
+
 /** A model size as the chart names it (its group, a what-if's label): N=25M, by the one number rule. */
 export function sizeGroup(modelSize: number): string {
   return `N=${formatCompact(modelSize)}`;
@@ -72,7 +75,7 @@ export function predictsSchedules(fit: FitResult): boolean {
 }
 
 /** `modelSize`: the N to predict, for the model-size law (which needs one). */
-export function lawSettings(fit: FitResult, modelSize?: number): Outcome<LawSettings> {
+export function lawSettings(fit: LawOfFit, modelSize?: number): Outcome<LawSettings> {
   if (fit.law === 'mpl') return mplSettings(fit);
   if (fit.law === 'lr-annealing-size') return sizeSettings(fit, modelSize);
   if (fit.law === 'mpl-size') return mplSizeSettings(fit, modelSize);
@@ -88,7 +91,7 @@ export function lawSettings(fit: FitResult, modelSize?: number): Outcome<LawSett
 }
 
 /** The model-size law at one model size from its FitResult: normalised parameters and their scales. */
-function sizeSettings(fit: FitResult, modelSize: number | undefined): Outcome<LawSettings> {
+function sizeSettings(fit: LawOfFit, modelSize: number | undefined): Outcome<LawSettings> {
   const p = fit.normalized?.params;
   const etaMax = Number(fit.settings.etaMax);
   const lambda = Number(fit.settings.lambda);
@@ -106,7 +109,7 @@ const NO_SIZE = 'The model-size law predicts a model of a given size N: none was
  * The multi-power law with size at one size N is the multi-power law with L0 + e·n^(-eps) for L0 and b·n^zeta for b
  * (n = N / N_ref): its model, from the FitResult.
  */
-function mplSizeSettings(fit: FitResult, modelSize: number | undefined): Outcome<LawSettings> {
+function mplSizeSettings(fit: LawOfFit, modelSize: number | undefined): Outcome<LawSettings> {
   const p = fit.normalized?.params;
   const nRef = Number(fit.settings.nRef);
   if (!p || !(nRef > 0)) return { ok: false, message: NO_LOSS_FIT };
@@ -125,7 +128,7 @@ function mplSizeSettings(fit: FitResult, modelSize: number | undefined): Outcome
 }
 
 /** The multi-power model from its FitResult: normalised parameters, their scale and the warmup conventions. */
-function mplSettings(fit: FitResult): Outcome<LawSettings> {
+function mplSettings(fit: LawOfFit): Outcome<LawSettings> {
   const p = fit.normalized?.params;
   const scale = { etaRef: Number(fit.settings.etaRef), s1Max: Number(fit.settings.s1Max) };
   if (!p || !(scale.etaRef > 0) || !(scale.s1Max > 0)) return { ok: false, message: NO_LOSS_FIT };

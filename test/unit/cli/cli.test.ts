@@ -198,3 +198,31 @@ test('--deadline stops a run that takes longer with exit code 3 and a message; a
   assert.equal(quick.code, 0, quick.stderr);
   assert.equal(JSON.parse(quick.stdout).fits.length, 1);
 });
+
+test('fit --law auto says which law was chosen and why, with both laws held-out PredE; --json keeps the runner-up', () => {
+  const args = ['fit', join(REPO, 'examples/loss/sweep.csv'), '--fit-on', 'cosine_10k,wsd_10k', '--bootstrap', '0'];
+  const text = cli(args);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^ {2}law chosen automatically by backtest \(cuts 0\.6, 0\.7, 0\.8\):$/m);
+  const rows = text.stdout.split('\n').filter((l) => /^ {4}(lr-annealing|mpl) +backtest error /.test(l));
+  assert.equal(rows.length, 2, text.stdout);
+  assert.ok(
+    rows.every((r) => / · held-out PredE \d[\d.]* %/.test(r)),
+    rows.join('\n'),
+  );
+  assert.equal(rows.filter((r) => r.endsWith('<- chosen')).length, 1, rows.join('\n'));
+  assert.match(text.stdout, /^ {4}why: \S/m);
+  const json = cli([...args, '--json']);
+  const report = JSON.parse(json.stdout);
+  const fit = report.fits[0];
+  assert.equal(fit.runnerUpFit.law, fit.selection.runnerUp);
+  assert.notEqual(fit.runnerUpFit.law, fit.law);
+  for (const c of report.curves) {
+    assert.equal(c.runnerUp.law, fit.selection.runnerUp, c.name);
+    // [step, value, low, high]; no bootstrap: the band ends are null.
+    assert.ok(
+      c.runnerUp.predicted.every((p: unknown[]) => p.length === 4 && p[2] === null),
+      c.name,
+    );
+  }
+});
