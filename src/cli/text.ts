@@ -11,6 +11,7 @@ import type {
 } from '../core/analysis/types';
 import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
+import { fitLawName } from '../core/analysis/lawNames';
 import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
@@ -90,7 +91,8 @@ export function formatFindings(findings: Finding[]): string {
 }
 
 function formatFit(fit: FitResult): string {
-  const head = `${fit.law}${fit.group ? ` · ${fit.group}` : ''}: ${fit.formula}`;
+  const mean = fit.selection?.weights ? ` (predictions: the ${fitLawName(fit)})` : '';
+  const head = `${fit.law}${mean}${fit.group ? ` · ${fit.group}` : ''}: ${fit.formula}`;
   const status = `${fit.converged ? 'converged' : 'NOT converged'} (${fit.stopReason}, ${fit.iterations} iterations, ${fit.startsTried} starts) · objective ${formatNumber(fit.objective, 6)}`;
   const settings = Object.entries(fit.settings)
     .filter(([k]) => !['objective', 'band'].includes(k))
@@ -139,10 +141,15 @@ function formatSelection(fit: FitResult, selection: LawSelection): string {
   const rows = selection.candidates.map((c) => {
     const held =
       fit.heldOut && fit.runnerUpFit?.heldOut ? ` · held-out PredE ${formatPercent(heldOut(c.law) ?? NaN)}` : '';
-    return `    ${c.law.padEnd(13)} backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}${c.law === selection.chosen ? '  <- chosen' : ''}`;
+    const weight = selection.weights?.[c.law];
+    const mark =
+      weight !== undefined ? `  <- weight ${weight.toFixed(2)}` : c.law === selection.chosen ? '  <- chosen' : '';
+    return `    ${c.law.padEnd(13)} backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}${mark}`;
   });
   return [
-    `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}):`,
+    selection.weights
+      ? `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}): the ${fitLawName(fit)}; coefficients above are ${fit.law}'s, every prediction and band the mean's:`
+      : `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}):`,
     ...rows,
     `    why: ${selection.reason}`,
   ].join('\n');

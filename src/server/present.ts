@@ -45,7 +45,7 @@ import {
 import { defaultHints, FINDINGS } from '../core/findings';
 import { departureDetail, departureLabel } from '../core/analysis/departureText';
 import { breakPoint } from '../core/analysis/breaks';
-import { LAW_NAMES } from '../core/analysis/lawNames';
+import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
 import { Commands, type ColumnsResult } from '../shared/protocol';
 import { ANALYSIS_FAILED, editorHint, editorMessage, findingHref } from './hints';
 import { markdownText } from './markdown';
@@ -104,7 +104,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
   const fit = analysis.fits.find((f) => LOSS_CURVE_LAWS.has(f.law));
   const curves = fileOf(analysis, file).filter((c) => c.law === fit?.law);
   if (!fit || curves.length === 0) return [];
-  const lawName = LAW_NAMES[fit.law];
+  const lawName = fitLawName(fit);
   const single = curves.length === 1;
   const lenses: CodeLens[] = [];
   if (!single) {
@@ -191,7 +191,7 @@ function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
   }
   for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla' || f.law === 'power')) {
     const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
-    const title = `Loss · ${LAW_NAMES[fit.law]} · fitted on ${fit.points} ${fit.law === 'chinchilla' ? 'runs' : 'points'} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
+    const title = `Loss · ${fitLawName(fit)} · fitted on ${fit.points} ${fit.law === 'chinchilla' ? 'runs' : 'points'} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
     lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   return lenses;
@@ -297,7 +297,8 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
         ? 'inside the 95 % band'
         : '**outside** the 95 % band'
       : 'no band (bootstrap off)';
-  const law = curve.law ? LAW_NAMES[curve.law] : 'law';
+  const fit = fitOfCurve(analysis.fits, curve);
+  const law = fit ? fitLawName(fit) : curve.law ? LAW_NAMES[curve.law] : 'law';
   return [
     title,
     '',
@@ -371,13 +372,15 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
       ? ''
       : `its terms are not pinned down by the fit curves (${c.atBounds.join(', ')} at a bound)`;
     const held = heldOut ? ` | ${formatPercent((chosen ? fit.heldOut : fit.runnerUpFit?.heldOut)?.predE ?? NaN)}` : '';
-    return `| ${LAW_NAMES[c.law]}${chosen ? ' (chosen)' : ''} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
+    const weight = selection.weights?.[c.law];
+    const mark = weight !== undefined ? ` (weight ${weight.toFixed(2)})` : chosen ? ' (chosen)' : '';
+    return `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
   });
   const overlay = fit.runnerUpFit
     ? ` Show Chart can overlay ${LAW_NAMES[selection.runnerUp]}, the runner-up (the toggle above the loss panel).`
     : '';
   return [
-    `Law chosen automatically: **${LAW_NAMES[selection.chosen]}**. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
+    `Law chosen automatically: **${fitLawName(fit)}**${selection.weights ? ` (every prediction and band is the mean; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s)` : ''}. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
     [
       `| law | backtest error${heldOut ? ' | held-out PredE' : ''} | |`,
       `|---|---${heldOut ? '|---' : ''}|---|`,
@@ -426,7 +429,7 @@ function fittedOnText(fit: FitResult): string {
 /** One fit: what, how well, what it predicts, how the law was chosen, its coefficients, and a non-converged fit. */
 function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
   const held = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
-  const head = `**${LAW_NAMES[fit.law]}** fitted on ${fittedOnText(fit)} · R² ${formatNumber(fit.quality.r2, 4)}${held}`;
+  const head = `**${fitLawName(fit)}** fitted on ${fittedOnText(fit)} · R² ${formatNumber(fit.quality.r2, 4)}${held}`;
   const predictions = predictionsOf(analysis, fit).map((p) => `- ${predictionMarkdown(p)}`);
   const coefficients = Object.entries(fit.params).map(([k, v]) => {
     const ci = fit.intervals?.[k];

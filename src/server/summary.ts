@@ -6,7 +6,7 @@ import { formatNumber, plural } from '../core/util/format';
 import type { FitState, FitSummary } from '../shared/protocol';
 import type { JobResult } from './job';
 import { editorMessage } from './hints';
-import { LAW_NAMES } from '../core/analysis/lawNames';
+import { fitLawName } from '../core/analysis/lawNames';
 
 /** The counts and provenance of a summary; what is left out (or undefined) is zero, unknown or "not from disk". */
 export type SummaryDetails = Partial<Omit<FitSummary, 'uri' | 'state' | 'message'>>;
@@ -67,8 +67,8 @@ function headline(a: Analysis<Series>): string {
   const [fit] = a.fits;
   const what =
     a.fits.length === 1
-      ? `${LAW_NAMES[fit.law]} fitted on ${fittedOn(fit)} (R² ${formatNumber(fit.quality.r2, 4)})`
-      : `${[...new Set(a.fits.map((f) => LAW_NAMES[f.law]))].join(' and ')}: ${plural(a.fits.length, 'fit')}`;
+      ? `${fitLawName(fit)} fitted on ${fittedOn(fit)} (R² ${formatNumber(fit.quality.r2, 4)})`
+      : `${[...new Set(a.fits.map(fitLawName))].join(' and ')}: ${plural(a.fits.length, 'fit')}`;
   const first = a.predictions[0];
   const prediction = !first
     ? ''

@@ -23,7 +23,6 @@ import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
 import { formatNumber } from '../core/util/format';
-import { LAW_NAMES } from '../core/analysis/lawNames';
 
 const vscode = acquireVsCodeApi<ChartViewState>();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -104,7 +103,7 @@ function receive(next: ChartData, name: string, reason: 'load' | 'refresh' | 'wi
 
 /** What the chart shows; for loss curves the law drawn, and how it was chosen when it was chosen automatically. */
 function kindLabel({ kind, fits, lawChoice }: ChartData): string {
-  const law = fits[0] ? LAW_NAMES[fits[0].law] : 'no law';
+  const law = fits[0]?.name ?? 'no law';
   return kind === 'loss-curve'
     ? `loss curves (${lawChoice ? `${lawChoice.chosen}, chosen automatically over ${lawChoice.runnerUp}` : law})`
     : kind === 'downstream'

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Hover } from 'vscode-languageserver';
 import { analyseFiles } from '../../src/core/analysis/analyse';
+import { fitLawName } from '../../src/core/analysis/lawNames';
 import type { AnalysisOptions } from '../../src/core/analysis/options';
 import type { Analysis } from '../../src/core/analysis/types';
 import { formatBanded, formatNumber } from '../../src/core/util/format';
@@ -126,7 +127,9 @@ test('a loss curve with bootstrap bands shows the interval in its lens', async (
 test('a multi-run file: a summary lens on line 0, then one lens on the first row of each run', async () => {
   const analysis = await analyse(RUNS);
   const lenses = buildLenses(analysis, RUNS, uriOf(RUNS));
-  assert.match(lenses[0].command!.title, /^Loss · LR-annealing law · fitted on 2 curves · R² \d\.\d+$/);
+  // Law auto names the law its predictions come from: one law, or the mean of both (lawNames.ts fitLawName).
+  const law = fitLawName(analysis.fits[0]).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  assert.match(lenses[0].command!.title, new RegExp(`^Loss · ${law} · fitted on 2 curves · R² \\d\\.\\d+$`));
   assert.equal(lenses[0].command!.command, Commands.showChart);
   assert.deepEqual(
     lenses.slice(1).map((l) => [l.range.start.line, l.command!.title.split(' · ')[0]]),
@@ -375,13 +378,22 @@ test('law auto on loss curves: the header hover lists both candidates with their
   const fit = analysis.fits[0];
   assert.ok(fit.selection);
   const text = markdown(hoverAt(analysis, TWO_SCHEDULES, { line: 0, character: 0 }, noText));
-  assert.match(
+  const name = fitLawName(fit);
+  assert.ok(
+    text.includes(`Law chosen automatically: **${name}**`) &&
+      /Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest/.test(text),
     text,
-    /^Law chosen automatically: \*\*(MPL|LR-annealing law)\*\*\. Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest/m,
   );
-  assert.match(text, /^\| (MPL|LR-annealing law) \(chosen\) \| \d[\d.]* % \| /m);
-  assert.match(text, /^\| (MPL|LR-annealing law) \| \d[\d.]* % \| /m);
+  if (fit.selection.weights) {
+    // A mean of both laws: each law's row gives its weight, and the hover says the coefficients are one law's.
+    assert.equal(name, 'mean of LR-annealing law and MPL');
+    assert.match(text, /every prediction and band is the mean; the coefficients below are the LR-annealing law's/);
+    assert.match(text, /^\| MPL \(weight 0\.50\) \| \d[\d.]* % \| /m);
+    assert.match(text, /^\| LR-annealing law \(weight 0\.50\) \| \d[\d.]* % \| /m);
+  } else {
+    assert.match(text, /^\| (MPL|LR-annealing law) \(chosen\) \| \d[\d.]* % \| /m);
+    assert.match(text, /^\| (MPL|LR-annealing law) \| \d[\d.]* % \| /m);
+  }
   assert.match(text, /^Why: \S/m);
-  const name = fit.law === 'mpl' ? 'MPL' : 'LR-annealing law';
   assert.ok(titles(buildLenses(analysis, TWO_SCHEDULES, uriOf(TWO_SCHEDULES)))[0].startsWith(`Loss · ${name} · `));
 });

@@ -39,8 +39,8 @@ export async function overviewOfRun(
   for (const table of tables) table.run ??= name;
   const quick: Partial<AnalysisOptions> = {
     ...options,
-    // The automatic choice backtests every law (seconds per run); the overview fits the LR-annealing law, which
-    // the choice keeps unless the other law is clearly better, and the run's own fit says which was chosen.
+    // The automatic choice fits and backtests both laws (seconds per run); the overview fits the LR-annealing law
+    // alone, and says so in its tooltip; the run's own fit (Show Chart, the lens) says what the choice made.
     law: options.law === undefined || options.law === 'auto' ? 'lr-annealing' : options.law,
     bootstrapSamples: Math.min(options.bootstrapSamples ?? OVERVIEW_BOOTSTRAP, OVERVIEW_BOOTSTRAP),
   };

@@ -8,7 +8,7 @@ import { fitOfCurve, hasValue } from '../analysis/trust';
 import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
 import { estimateText, predictionAt } from '../analysis/describe';
 import { departureLabel } from '../analysis/departureText';
-import { LAW_NAMES } from '../analysis/lawNames';
+import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
 import { band, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
 import { computeSeries, downstreamSeries } from './sweepSeries';
@@ -51,6 +51,7 @@ export function buildChart(analysis: Analysis): ChartModel {
         : lossSeries(analysis);
   const fits: ChartFit[] = analysis.fits.map((f) => ({
     law: f.law,
+    name: fitLawName(f),
     group: f.group,
     formula: f.formula,
     params: f.params,

@@ -71,6 +71,8 @@ export interface ChartMarker {
 
 export interface ChartFit {
   law: LawId;
+  /** The law its predictions come from, by name (a mean of laws named as such: lawNames.ts fitLawName). */
+  name: string;
   group?: string;
   formula: string;
   params: Record<string, number>;

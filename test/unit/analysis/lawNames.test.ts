@@ -1,0 +1,17 @@
+// A fit is named for the law its predictions come from: one law by its name, a mean of laws as the mean.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fitLawName, LAW_NAMES } from '../../../src/core/analysis/lawNames';
+
+test('one law by its name; a mean of laws named as the mean, with the weights when they differ', () => {
+  assert.equal(fitLawName({ law: 'mpl' }), LAW_NAMES.mpl);
+  assert.equal(fitLawName({ law: 'lr-annealing', selection: {} }), 'LR-annealing law');
+  assert.equal(
+    fitLawName({ law: 'lr-annealing', selection: { weights: { 'lr-annealing': 0.5, mpl: 0.5 } } }),
+    'mean of LR-annealing law and MPL',
+  );
+  assert.equal(
+    fitLawName({ law: 'lr-annealing', selection: { weights: { 'lr-annealing': 0.7, mpl: 0.3 } } }),
+    '0.70 × LR-annealing law + 0.30 × MPL',
+  );
+});
