@@ -9,6 +9,7 @@ import { describeFsError } from '../table/problems';
 import { ReadAhead } from '../table/stream';
 import { DEFAULT_MAX_BYTES, pump, TableReader, type ReadTableOptions } from '../table/tableReader';
 import type { PartShape } from '../table/parallel';
+import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
 import { LiveTable } from './liveTable';
 import type { Tail, TailUpdate } from './tail';
@@ -37,12 +38,14 @@ export class TextTail implements Tail {
   constructor(
     readonly path: string,
     private readonly options: ReadTableOptions = {},
+    /** What the source of a JSON Lines format of its own (a LLaMA-Factory or W&B history log) makes of the table. */
+    private readonly asSource: (table: Table) => Table = (table) => table,
   ) {
     this.file = options.displayName ?? path;
   }
 
   current(): SourceRead {
-    return { tables: this.table === null ? [] : [this.table.snapshot()], problems: [] };
+    return { tables: this.table === null ? [] : [this.asSource(this.table.snapshot())], problems: [] };
   }
 
   async update(): Promise<TailUpdate> {
