@@ -13,6 +13,7 @@ import { runSetMembers } from '../shared/runSet';
 import type { AnalysisJob, JobResult } from './job';
 import type { Runner } from './runner';
 import { DiskWatch } from './diskWatch';
+import type { Followers } from './followers';
 import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfResult } from './summary';
 
@@ -46,6 +47,11 @@ export interface FileCacheDeps {
   debounceMs?: number;
   /** How files analysed from disk are followed there (tests shorten the intervals). */
   diskWatch?: { minIntervalMs?: number; pollMs?: number };
+  /**
+   * Analyses files read from disk by followers that read only what a run appended and re-fit from the last fit
+   * (followers.ts); without it they go to `runner` like the others.
+   */
+  followers?: Followers;
 }
 
 interface FileState {
@@ -234,6 +240,7 @@ export class FileCache {
     this.cancel(uri);
     if (!state.requested) {
       this.disk.unfollow(uri);
+      this.deps.followers?.stop(uri);
       this.files.delete(uri);
       this.deps.events.diagnostics(uri, undefined, undefined);
     } else state.key = undefined; // the disk copy may differ from the closed editor's text
@@ -246,6 +253,7 @@ export class FileCache {
 
   dispose(): void {
     this.disk.dispose();
+    this.deps.followers?.dispose();
     for (const state of this.files.values()) {
       this.stopTimer(state);
       state.pending?.abort.abort();
@@ -262,7 +270,7 @@ export class FileCache {
     const abort = new AbortController();
     const started = performance.now();
     this.publish(summaryOf(uri, 'fitting', 'Fitting…', { kind: state.analysis?.kind, fromDisk }));
-    const promise = this.deps.runner(job, abort.signal).then((result) => {
+    const promise = this.runnerFor(uri, job)(job, abort.signal).then((result) => {
       // A run that was replaced hands over to its successor; one that was only stopped yields nothing.
       if (result === 'cancelled' || abort.signal.aborted)
         return state.pending?.key === key ? undefined : state.pending?.promise;
@@ -294,6 +302,14 @@ export class FileCache {
     this.deps.events.log(`${uri}: ${summary.state} in ${ms.toFixed(0)} ms · ${summary.message}`);
     if (state.analysis) for (const line of fitDetails(state.analysis)) this.deps.events.log(line);
     this.deps.events.analysed(uri);
+  }
+
+  /** A file or run folder read from disk is analysed by its follower; a document's text, or a set, by the runner. */
+  private runnerFor(uri: string, job: AnalysisJob): Runner {
+    const followers = this.deps.followers;
+    if (!followers || job.source.kind !== 'file' || job.paths !== undefined || job.onlyIfRunFile)
+      return this.deps.runner;
+    return (followed, signal) => followers.run(uri, followed, signal);
   }
 
   private refit(uri: string, state: FileState): void {

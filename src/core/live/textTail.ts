@@ -6,6 +6,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { LF } from '../table/bytes';
 import { describeFsError } from '../table/problems';
+import { readTable } from '../table/read';
 import { ReadAhead } from '../table/stream';
 import { DEFAULT_MAX_BYTES, pump, TableReader, type ReadTableOptions } from '../table/tableReader';
 import type { PartShape } from '../table/parallel';
@@ -32,6 +33,8 @@ interface Position {
 export class TextTail implements Tail {
   private position: Position | null = null;
   private table: LiveTable | null = null;
+  /** Until a complete line is read: what a whole read of the file says (empty, unreadable), and the size it read. */
+  private provisional: { table: Table; size: number } | null = null;
   private deleted = false;
   private readonly file: string;
 
@@ -45,7 +48,8 @@ export class TextTail implements Tail {
   }
 
   current(): SourceRead {
-    return { tables: this.table === null ? [] : [this.asSource(this.table.snapshot())], problems: [] };
+    const table = this.table?.snapshot() ?? this.provisional?.table;
+    return { tables: table === undefined ? [] : [this.asSource(table)], problems: [] };
   }
 
   async update(): Promise<TailUpdate> {
@@ -55,7 +59,7 @@ export class TextTail implements Tail {
     const at = this.position;
     const size = Number(info.size);
     if (at === null || at.shape === null || info.ino !== at.ino || info.dev !== at.dev || size < at.consumed)
-      return this.readWhole(at === null ? 'read' : 'reread');
+      return this.readWhole(at === null ? 'read' : 'reread', size);
     if (size === at.consumed) return { change: 'unchanged', rows: 0, bytes: 0 };
     return this.readAppended(at, at.shape, size);
   }
@@ -77,7 +81,7 @@ export class TextTail implements Tail {
   }
 
   /** Reads [0, last line feed] with a fresh reader, keeping its shape for the reads that follow. */
-  private async readWhole(change: 'read' | 'reread'): Promise<TailUpdate> {
+  private async readWhole(change: 'read' | 'reread', size: number): Promise<TailUpdate> {
     const read = await this.withFile(async (handle, info) => {
       const end = await completeEnd(handle, 0, Number(info.size));
       if (end === 0) return null;
@@ -87,11 +91,13 @@ export class TextTail implements Tail {
       if (!reader.done) reader.push(0); // the range ended at a line feed: its last record is complete
       return { reader, end, info };
     });
+    if ((read === null || read instanceof Error) && this.table === null) return this.readProvisional(size);
     if (read === null || read instanceof Error) return this.unreadable(read);
     const { reader, end, info } = read;
     const lines = reader.part().linesConsumed;
     const shape = reader.shape();
     this.table = new LiveTable(reader.result());
+    this.provisional = null;
     this.position = { ino: info.ino, dev: info.dev, consumed: end, lines, shape };
     return { change, rows: this.table.rowCount, bytes: end };
   }
@@ -115,6 +121,16 @@ export class TextTail implements Tail {
     this.table!.append(part, at.lines);
     this.position = { ...at, consumed: end, lines: at.lines + lines };
     return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
+  }
+
+  /**
+   * No complete line yet, or the file cannot be read, and no rows were: the table is what `fit` says of the file as
+   * it is (empty, unreadable), read again only when its size changes; the next complete line starts the tail.
+   */
+  private async readProvisional(size: number): Promise<TailUpdate> {
+    if (this.provisional?.size === size) return { change: 'unchanged', rows: 0, bytes: 0 };
+    this.provisional = { table: await readTable(this.path, this.options), size };
+    return { change: 'waiting', rows: 0, bytes: 0 };
   }
 
   /** Nothing complete to read yet, or the file could not be read (kept for the next update to try again). */
