@@ -151,6 +151,11 @@ export class LiveTable {
     this.problemCount++;
   }
 
+  /** Removes the follower's problem of that code, if any (what it said no longer holds). */
+  clear(code: ParseProblem['code']): void {
+    this.dropProblem(code);
+  }
+
   private grow(capacity: number): void {
     const lines = new Int32Array(capacity);
     lines.set(this.lines.subarray(0, this.rows));

@@ -58,10 +58,27 @@ export class TextTail implements Tail {
     this.deleted = false;
     const at = this.position;
     const size = Number(info.size);
+    let update: TailUpdate;
     if (at === null || at.shape === null || info.ino !== at.ino || info.dev !== at.dev || size < at.consumed)
-      return this.readWhole(at === null ? 'read' : 'reread', size);
-    if (size === at.consumed) return { change: 'unchanged', rows: 0, bytes: 0 };
-    return this.readAppended(at, at.shape, size);
+      update = await this.readWhole(at === null ? 'read' : 'reread', size);
+    else if (size === at.consumed) return { change: 'unchanged', rows: 0, bytes: 0 };
+    else update = await this.readAppended(at, at.shape, size);
+    this.noteUnfinished(size);
+    return update;
+  }
+
+  /** A last line without its line feed is not data yet: said, so a file finished without one loses no line unsaid. */
+  private noteUnfinished(size: number): void {
+    const at = this.position;
+    if (this.table === null || at === null) return;
+    if (size <= at.consumed) return this.table.clear('line-unfinished');
+    this.table.note({
+      code: 'line-unfinished',
+      severity: 'info',
+      line: at.lines + 1,
+      column: 1,
+      message: `the last line (${size - at.consumed} bytes) has no line feed yet, so it is not read: a run may still be writing it; it is read once its line feed is written (add one if the file is finished)`,
+    });
   }
 
   /** The file is gone (or is no longer a file): the rows read are kept, and the table says what happened. */

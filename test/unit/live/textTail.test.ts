@@ -198,4 +198,10 @@ test('an empty or unfinished file says what a read of it says until its first co
   appendFileSync(path, 'step,lr,loss\n1,1e-3,4\n2,1e-3,3.5');
   assert.equal((await tail.update()).change, 'read');
   assert.equal(tail.current().tables[0].rowCount, 1, 'the line without its line feed is not data yet');
+  const unfinished = tail.current().tables[0].problems.find((p) => p.code === 'line-unfinished');
+  assert.equal(unfinished?.line, 3, 'and it is said, where it is');
+  appendFileSync(path, '\n');
+  assert.equal((await tail.update()).change, 'appended');
+  assert.equal(tail.current().tables[0].rowCount, 2);
+  assert.ok(!tail.current().tables[0].problems.some((p) => p.code === 'line-unfinished'));
 });
