@@ -15,6 +15,7 @@ import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import type { AnalysisOptions } from './options';
 import type { Finding } from './types';
+import { medianOf } from '../util/select';
 
 /** Share of a stretch's points that must be off the law on one side. */
 export const DEPARTURE_SHARE = 0.8;
@@ -55,8 +56,8 @@ export function findDeparture(
   const residual = (i: number) => Math.log(observed[i] / predicted[i]);
   const before = Float64Array.from({ length: judgedFrom }, (_, i) => residual(i)).filter(Number.isFinite);
   if (before.length < MIN_PREFIX_POINTS) return null;
-  const centre = median(before);
-  const sigma = Math.max(MIN_SIGMA, MAD_TO_SIGMA * median(before.map((r) => Math.abs(r - centre))));
+  const centre = medianOf(before);
+  const sigma = Math.max(MIN_SIGMA, MAD_TO_SIGMA * medianOf(before.map((r) => Math.abs(r - centre))));
   const limit = options.departureSigmas * sigma;
   let best: Departure | null = null;
   for (const sign of [1, -1] as const) {
@@ -162,10 +163,4 @@ function departureFinding(curve: LossCurve, departure: Departure): Finding {
     endLine: lines[last],
     curve: curve.name,
   });
-}
-
-function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const m = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }
