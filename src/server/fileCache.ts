@@ -2,7 +2,7 @@
 // run in flight (joined by lens and hover requests, aborted when its input goes stale), the edit debounce and the
 // summary last published. It holds no connection: documents, settings, the runner and what to tell the editor are
 // injected, so it is tested without one.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -75,6 +75,18 @@ type Source = { job: Omit<AnalysisJob, 'options' | 'onlyIfRunFile'>; key: string
 /** The name a file's findings carry: its path on disk, or the URI itself for a file that is not on disk. */
 export function pathOfUri(uri: string): string {
   return diskPath(uri) ?? uri;
+}
+
+/**
+ * Whether a document's text is the file on disk, ending in a line feed (a follower leaves an unfinished last line
+ * out, where the text's own analysis reads it): compared by size, then byte by byte.
+ */
+async function textIsOnDisk(path: string, text: string): Promise<boolean> {
+  if (!text.endsWith('\n')) return false;
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile() || info.size !== Buffer.byteLength(text, 'utf8')) return false;
+  const disk = await readFile(path).catch(() => null);
+  return disk !== null && disk.equals(Buffer.from(text, 'utf8'));
 }
 
 function diskPath(uri: string): string | null {
@@ -304,12 +316,20 @@ export class FileCache {
     this.deps.events.analysed(uri);
   }
 
-  /** A file or run folder read from disk is analysed by its follower; a document's text, or a set, by the runner. */
+  /**
+   * A file or run folder read from disk is analysed by its follower, and so is an open document whose text is the
+   * file on disk (the editor reloaded it, or it was saved); a document with unsaved edits, or a set, by the runner.
+   */
   private runnerFor(uri: string, job: AnalysisJob): Runner {
     const followers = this.deps.followers;
-    if (!followers || job.source.kind !== 'file' || job.paths !== undefined || job.onlyIfRunFile)
-      return this.deps.runner;
-    return (followed, signal) => followers.run(uri, followed, signal);
+    const path = diskPath(uri);
+    if (!followers || path === null || job.paths !== undefined || job.source.kind === 'bytes') return this.deps.runner;
+    const { source } = job;
+    if (source.kind === 'file') return (followed, signal) => followers.run(uri, followed, signal);
+    return async (followed, signal) =>
+      (await textIsOnDisk(path, source.text))
+        ? followers.run(uri, { ...followed, source: { kind: 'file' } }, signal)
+        : this.deps.runner(followed, signal);
   }
 
   private refit(uri: string, state: FileState): void {

@@ -6,22 +6,35 @@ import { Follower } from '../core/live/follower';
 import type { AnalysisJob, JobResult } from './job';
 import { packAnalysis } from './transfer';
 
-/** The first message to a follow worker: the job whose input it follows; each later message asks for an update. */
+/** The first message to a follow worker: the job whose input it follows (answered as request 0). */
 export interface FollowStart {
   follow: AnalysisJob;
 }
 
-/** Answers each message on the port with an analysis of the input as it is now, one at a time. */
+/** Each later message: a request for the analysis as the input is now. */
+export interface FollowRequest {
+  id: number;
+}
+
+/** An answer, with the request it answers: one whose asker gave up is answered all the same, and ignored. */
+export interface FollowAnswer {
+  id: number;
+  result: JobResult;
+}
+
+/** Answers the first message and each later one with an analysis of the input as it is then, one at a time. */
 export async function serveFollow({ follow: job }: FollowStart, port: MessagePort): Promise<void> {
   const read = { displayName: job.path, maxBytes: job.maxBytes, format: job.format };
   let follower: Follower | null = null;
   let queue = Promise.resolve();
-  const answer = async (): Promise<void> => {
+  const answer = async (id: number): Promise<void> => {
     let result: JobResult;
     try {
       follower ??= await Follower.open([job.path], { analysis: job.options, read });
-      const update = await follower.update(true);
-      result = { ok: true, analysis: update!.analysis, skipped: false };
+      const { analysis } = (await follower.update(true))!;
+      // As runJob: an auto-fit on open gives up quietly on a file that does not look like a run file.
+      const skipped = job.onlyIfRunFile && analysis.kind === 'unknown' && (job.options.law ?? 'auto') === 'auto';
+      result = { ok: true, analysis, skipped };
     } catch (error) {
       result = {
         ok: false,
@@ -30,8 +43,8 @@ export async function serveFollow({ follow: job }: FollowStart, port: MessagePor
     }
     // Packed but copied, not moved: the follower keeps the arrays it grows (its tables, the last fit) for the next.
     if (result.ok) packAnalysis(result.analysis);
-    port.postMessage(result);
+    port.postMessage({ id, result } satisfies FollowAnswer);
   };
-  port.on('message', () => (queue = queue.then(answer)));
-  await answer();
+  port.on('message', ({ id }: FollowRequest) => (queue = queue.then(() => answer(id))));
+  await answer(0);
 }

@@ -6,7 +6,7 @@
 // are another follower.
 import { Worker } from 'node:worker_threads';
 import { bundledWorker } from '../core/util/bundled';
-import type { FollowStart } from './followJob';
+import type { FollowAnswer, FollowRequest, FollowStart } from './followJob';
 import type { AnalysisJob, JobResult } from './job';
 import { exitFailure, timeLimitFailure, WORKER_LIMITS, workerFailure, type WorkerLimits } from './runner';
 
@@ -14,6 +14,8 @@ interface Followed {
   /** What the follower was started for: its input and options. */
   key: string;
   worker: Worker;
+  /** The last request sent (the first analysis is request 0). */
+  id: number;
 }
 
 export class Followers {
@@ -24,7 +26,8 @@ export class Followers {
   /** The file's analysis by its follower (started for this job's input and options if it has none yet). */
   run(uri: string, job: AnalysisJob, signal: AbortSignal): Promise<JobResult | 'cancelled'> {
     if (signal.aborted) return Promise.resolve('cancelled');
-    const key = JSON.stringify({ path: job.path, format: job.format, maxBytes: job.maxBytes, options: job.options });
+    const { path, format, maxBytes, options, onlyIfRunFile } = job;
+    const key = JSON.stringify({ path, format, maxBytes, options, onlyIfRunFile });
     let entry = this.followed.get(uri);
     if (entry?.key !== key) {
       this.stop(uri);
@@ -35,16 +38,26 @@ export class Followers {
           message: 'The analysis worker (dist/analysisWorker.js) is missing: rebuild the extension (npm run build).',
         });
       const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
-      entry = { key, worker };
+      entry = { key, worker, id: 0 };
       this.followed.set(uri, entry);
       // The first message starts the follower, which answers it with the first analysis.
       worker.postMessage({ follow: job } satisfies FollowStart);
-    } else entry.worker.postMessage('update');
-    return this.answer(uri, entry, job.path, signal);
+    } else entry.worker.postMessage({ id: ++entry.id } satisfies FollowRequest);
+    return this.answer(uri, entry, entry.id, path, signal);
   }
 
-  /** The worker's next answer, or why it gave none; a worker that failed or was cancelled is ended. */
-  private answer(uri: string, entry: Followed, path: string, signal: AbortSignal): Promise<JobResult | 'cancelled'> {
+  /**
+   * The worker's answer to request `id`, or why it gave none; a worker that failed is ended. A request given up
+   * (a newer change, a cancel) lets a warm update finish in the worker, whose follower stays in step with the file;
+   * giving up the first analysis (a cold one, the long one) ends the worker.
+   */
+  private answer(
+    uri: string,
+    entry: Followed,
+    id: number,
+    path: string,
+    signal: AbortSignal,
+  ): Promise<JobResult | 'cancelled'> {
     const { worker } = entry;
     return new Promise((resolve) => {
       const finish = (value: JobResult | 'cancelled', end: boolean) => {
@@ -57,8 +70,10 @@ export class Followers {
         resolve(value);
       };
       const deadline = setTimeout(() => finish(timeLimitFailure(path, this.limits), true), this.limits.timeMs);
-      const onAbort = () => finish('cancelled', true);
-      const onMessage = (result: JobResult) => finish(result, !result.ok);
+      const onAbort = () => finish('cancelled', id === 0);
+      const onMessage = (answer: FollowAnswer) => {
+        if (answer.id === id) finish(answer.result, !answer.result.ok);
+      };
       const onError = (error: Error & { code?: string }) => finish(workerFailure(path, this.limits, error), true);
       const onExit = (code: number) => finish(exitFailure(path, code), true);
       signal.addEventListener('abort', onAbort);

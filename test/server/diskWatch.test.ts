@@ -89,3 +89,38 @@ test('a followed file is re-fitted from its previous fit: warm, and as a cold fi
     client.dispose();
   }
 });
+
+test('an open document that is the file on disk is followed there: reloaded grown, it is re-fitted warm', async () => {
+  const client = await startTestServer();
+  try {
+    const path = join(dir, 'open.csv');
+    const text = `step,lr,loss\n${rows(0, 300)}`;
+    writeFileSync(path, text);
+    const uri = pathToFileURL(path).toString();
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    await client.open(uri, text);
+    await client.status(uri, (s) => s.state === 'done');
+    assert.equal((await client.rpc.sendRequest(AnalysisRequest, { uri }))?.fits[0].settings.start, COLD_START);
+
+    // The editor reloads the grown file: its text is the file on disk again.
+    const grown = `${text}${rows(300, 400)}`;
+    writeFileSync(path, grown);
+    await client.change(uri, grown, 2);
+    const warm = await eventually('the analysis of the reloaded document', 15_000, async () => {
+      const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri });
+      return analysis?.fits[0].points === 400 ? analysis : undefined;
+    });
+    assert.equal(warm.fits[0].settings.start, WARM_START);
+
+    // Unsaved edits are the document's own: fitted from its text, as before.
+    const edited = `${grown}40100,0.0003,2.6\n`;
+    await client.change(uri, edited, 3);
+    const own = await eventually('the analysis of the edited document', 15_000, async () => {
+      const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri });
+      return analysis?.fits[0].points === 401 ? analysis : undefined;
+    });
+    assert.equal(own.fits[0].settings.start, undefined, 'not followed: no start to say');
+  } finally {
+    client.dispose();
+  }
+});

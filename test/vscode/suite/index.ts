@@ -258,7 +258,7 @@ it('the Runs view lists every run with its prediction, and follows a run growing
   assert.ok(grown.overview?.prediction);
 });
 
-it('a run file followed on disk: its lens follows it growing while open, and its fit while closed (warm)', async () => {
+it('a run file followed on disk: its lens follows it growing while open, and its fit while closed (warm both)', async () => {
   const live = join(workspace(), 'live');
   mkdirSync(live, { recursive: true });
   const row = (s: number) => `${s},${3e-4},${(2.5 + 0.8 * Math.pow(s * 3e-4, -0.4)).toFixed(5)}\n`;
@@ -274,6 +274,10 @@ it('a run file followed on disk: its lens follows it growing while open, and its
   await until('the lens of the grown open file', async () =>
     (await lensTitles(fileUri('live/open.csv'))).some((title) => /L\(8k\)/.test(title)) ? true : undefined,
   );
+  const reloaded = await api()
+    .client()!
+    .sendRequest(AnalysisRequest.method, { uri: fileUri('live/open.csv').toString() });
+  assert.match(String(reloaded?.fits[0].settings.start), /^warm/, 'the reloaded text is the file on disk: followed');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
   // Closed: fitted from disk, then re-fitted by the server from its previous fit when it grows, unasked.
