@@ -11,9 +11,10 @@ export interface FollowStart {
   follow: AnalysisJob;
 }
 
-/** Each later message: a request for the analysis as the input is now. */
+/** Each later message: a request for the analysis as the input is now (an auto-fit on open, or asked for). */
 export interface FollowRequest {
   id: number;
+  onlyIfRunFile: boolean;
 }
 
 /** An answer, with the request it answers: one whose asker gave up is answered all the same, and ignored. */
@@ -27,13 +28,13 @@ export async function serveFollow({ follow: job }: FollowStart, port: MessagePor
   const read = { displayName: job.path, maxBytes: job.maxBytes, format: job.format };
   let follower: Follower | null = null;
   let queue = Promise.resolve();
-  const answer = async (id: number): Promise<void> => {
+  const answer = async ({ id, onlyIfRunFile }: FollowRequest): Promise<void> => {
     let result: JobResult;
     try {
       follower ??= await Follower.open([job.path], { analysis: job.options, read });
       const { analysis } = (await follower.update(true))!;
       // As runJob: an auto-fit on open gives up quietly on a file that does not look like a run file.
-      const skipped = job.onlyIfRunFile && analysis.kind === 'unknown' && (job.options.law ?? 'auto') === 'auto';
+      const skipped = onlyIfRunFile && analysis.kind === 'unknown' && (job.options.law ?? 'auto') === 'auto';
       result = { ok: true, analysis, skipped };
     } catch (error) {
       result = {
@@ -45,6 +46,6 @@ export async function serveFollow({ follow: job }: FollowStart, port: MessagePor
     if (result.ok) packAnalysis(result.analysis);
     port.postMessage({ id, result } satisfies FollowAnswer);
   };
-  port.on('message', ({ id }: FollowRequest) => (queue = queue.then(() => answer(id))));
-  await answer(0);
+  port.on('message', (request: FollowRequest) => (queue = queue.then(() => answer(request))));
+  await answer({ id: 0, onlyIfRunFile: job.onlyIfRunFile });
 }

@@ -27,7 +27,7 @@ export class Followers {
   run(uri: string, job: AnalysisJob, signal: AbortSignal): Promise<JobResult | 'cancelled'> {
     if (signal.aborted) return Promise.resolve('cancelled');
     const { path, format, maxBytes, options, onlyIfRunFile } = job;
-    const key = JSON.stringify({ path, format, maxBytes, options, onlyIfRunFile });
+    const key = JSON.stringify({ path, format, maxBytes, options });
     let entry = this.followed.get(uri);
     if (entry?.key !== key) {
       this.stop(uri);
@@ -42,7 +42,7 @@ export class Followers {
       this.followed.set(uri, entry);
       // The first message starts the follower, which answers it with the first analysis.
       worker.postMessage({ follow: job } satisfies FollowStart);
-    } else entry.worker.postMessage({ id: ++entry.id } satisfies FollowRequest);
+    } else entry.worker.postMessage({ id: ++entry.id, onlyIfRunFile } satisfies FollowRequest);
     return this.answer(uri, entry, entry.id, path, signal);
   }
 
