@@ -109,10 +109,12 @@ export async function followRuns(
   const pacer = new Pacer(timing.minIntervalMs ?? MIN_UPDATE_MS, async () => {
     try {
       const update = await follower.update();
-      if (update) await onUpdate(update);
+      if (!update) return false;
+      await onUpdate(update);
     } catch (error) {
       onError(error);
     }
+    return true;
   });
   pacer.poke();
   const watch = await watchPaths(paths, () => pacer.poke(), timing.pollMs ?? POLL_MS);
