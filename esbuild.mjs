@@ -22,6 +22,8 @@ const entries = [
   { ...node, entryPoints: ['src/server/runsWorker.ts'], outfile: 'dist/runsWorker.js' },
   // Parses the second half of a large file for readTable (src/core/table/parallel.ts), from any of the bundles above.
   { ...node, entryPoints: ['src/core/table/parseWorker.ts'], outfile: 'dist/parseWorker.js' },
+  // Reads the later part of a large TensorBoard event file (src/core/sources/tensorboard/split.ts).
+  { ...node, entryPoints: ['src/core/sources/tensorboard/eventsWorker.ts'], outfile: 'dist/eventsWorker.js' },
   // The in-host test suite (runs inside VS Code's extension host); not part of the package.
   { ...node, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'out/test/vscode/suite.js', external: ['vscode'] },
   // The webview bundle is fetched on every panel open: always minified (chart.js is most of it).

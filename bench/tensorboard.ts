@@ -2,9 +2,14 @@
 // `train/lr` at 2 million steps, simple_value, as PyTorch writes them) read by our source, against `wc -l` on the
 // same file (the I/O floor) and against the same data as JSONL through our own text reader. Memory: peak RSS over an
 // empty process, at the full file and at half of it, to show it follows the scalars kept, not the bytes.
+//
+// The budget (within 15x of wc -l) is on wall time, what a user waits for: the read uses two threads (split.ts), so
+// its CPU time is the work of both and is shown beside it, as is the same read on one thread, and the load average
+// the run saw. Wall time on a machine whose cores are busy with other work is mostly waiting: a figure taken at a
+// load average above the core count says little, and the row says so rather than hiding it.
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskedCrc32c } from '../src/core/sources/tensorboard/crc32c';
 import { fmtMB, fmtMs, median, speedRatio, type BenchRow } from './report';
@@ -130,12 +135,17 @@ export function tensorboardBench(script: string, options: { quick: boolean; log:
     const half = writeWorkload(dir, steps / 2);
     const wc = wcMs(full.events);
     const baseline = child(script, 'baseline', full.events);
-    options.log(`  ours (${reps}x)`);
+    const load = loadavg()[0];
+    options.log(`  ours (${reps}x), load average ${load.toFixed(2)} on ${cpus().length} cores`);
     const ours = Array.from({ length: reps }, () => child(script, 'tensorboard', full.events));
     const oursHalf = child(script, 'tensorboard', half.events);
+    options.log(`  ours on one thread (${reps}x)`);
+    const oneThread = Array.from({ length: reps }, () => child(script, 'tensorboard-one', full.events));
     options.log('  the same data as JSONL');
     const jsonl = Array.from({ length: reps }, () => child(script, 'jsonl', full.jsonl));
-    return rows({ full, wc, baseline, ours, oursHalf, jsonl, jsonlBytes: statSync(full.jsonl).size });
+    const loadAfter = loadavg()[0];
+    const jsonlBytes = statSync(full.jsonl).size;
+    return rows({ full, wc, baseline, ours, oursHalf, oneThread, jsonl, jsonlBytes, load: [load, loadAfter] });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -147,14 +157,22 @@ interface Measured {
   baseline: TensorboardOutcome;
   ours: TensorboardOutcome[];
   oursHalf: TensorboardOutcome;
+  oneThread: TensorboardOutcome[];
   jsonl: TensorboardOutcome[];
   jsonlBytes: number;
+  /** The 1-minute load average before and after the reads. */
+  load: [number, number];
 }
 
 function rows(m: Measured): BenchRow[] {
   const oursMs = median(m.ours.map((r) => r.ms));
   const jsonlMs = median(m.jsonl.map((r) => r.ms));
   const oursCpu = median(m.ours.map((r) => r.cpuMs));
+  const oneMs = median(m.oneThread.map((r) => r.ms));
+  const oneCpu = median(m.oneThread.map((r) => r.cpuMs));
+  const cores = cpus().length;
+  const busy = Math.max(...m.load) > cores;
+  const loadNote = `load average ${m.load.map((l) => l.toFixed(1)).join('-')} on ${cores} cores`;
   const scalars = m.ours[0].scalars;
   const sameNumbers = m.ours[0].rows === m.jsonl[0].rows && m.ours[0].lossSum === m.jsonl[0].lossSum;
   const label = `TensorBoard ${(m.full.bytes / 1e6).toFixed(0)} MB, ${(scalars / 1e6).toFixed(scalars >= 1e6 ? 1 : 3)}M scalars`;
@@ -162,25 +180,35 @@ function rows(m: Measured): BenchRow[] {
   const oursRss = Math.max(...m.ours.map(extra));
   const bytesPerScalar = (oursRss * 2 ** 20) / scalars;
   const halfShare = extra(m.oursHalf) / oursRss;
-  const data = { ...m, oursMs, jsonlMs, sameNumbers };
+  const data = { ...m, oursMs, jsonlMs, oneMs, sameNumbers };
   return [
     {
       group: 7,
-      workload: `${label}: time vs wc -l on it (I/O floor, warm cache)`,
+      workload: `${label}: wall time vs wc -l on it (I/O floor, warm cache; ${loadNote})`,
       ours: fmtMs(oursMs),
       peer: fmtMs(m.wc.ms),
       ratio: `${(oursMs / m.wc.ms).toFixed(1)}x wc -l`,
       budget: '<= 15x wc -l',
       met: oursMs <= 15 * m.wc.ms,
+      note: busy ? 'the machine was busy (load above its cores): wall times are mostly waiting' : undefined,
       data,
     },
     {
       group: 7,
-      workload: `${label}: CPU time (user + system) vs wc -l's`,
+      workload: `${label}: CPU time (user + system, both threads) vs wc -l's`,
       ours: fmtMs(oursCpu),
       peer: fmtMs(m.wc.cpuMs),
       ratio: `${(oursCpu / m.wc.cpuMs).toFixed(1)}x wc -l`,
-      budget: '- (informational: wall time on a busy machine is mostly waiting)',
+      budget: '- (informational: the work of both threads)',
+      met: null,
+    },
+    {
+      group: 7,
+      workload: `${label}: two threads vs the same read on one thread`,
+      ours: `${fmtMs(oursMs)} (CPU ${fmtMs(oursCpu)})`,
+      peer: `${fmtMs(oneMs)} (CPU ${fmtMs(oneCpu)})`,
+      ratio: speedRatio(oursMs, oneMs),
+      budget: '- (informational)',
       met: null,
     },
     {

@@ -1,16 +1,16 @@
-// One read of a TensorBoard event file (our source) or of the same data as JSONL (our text reader), in a fresh process
-// so its peak RSS is its own. Bundled by bench/run.ts and run as `node tensorboardChild.js <mode> <file>`; prints one
+// One read of a TensorBoard event file (our source: two threads for a large file, or `tensorboard-one`: one thread) or
+// of the same data as JSONL (our text reader), in a fresh process so its peak RSS is its own. Bundled by bench/run.ts and run as `node tensorboardChild.js <mode> <file>`; prints one
 // JSON line. Only the read is timed; the loss column's sum lets the run check both reads got the same numbers.
 import { readSources } from '../src/core/sources';
 import { readTable } from '../src/core/table';
 import type { Table } from '../src/core/table/types';
 
-export type TensorboardMode = 'baseline' | 'tensorboard' | 'jsonl';
+export type TensorboardMode = 'baseline' | 'tensorboard' | 'tensorboard-one' | 'jsonl';
 
 export interface TensorboardOutcome {
   mode: TensorboardMode;
   ms: number;
-  /** CPU time of the read (user + system), which a busy machine does not inflate as it does wall time. */
+  /** CPU time of the read (user + system, every thread of the process), which a busy machine inflates less. */
   cpuMs: number;
   rows: number;
   scalars: number;
@@ -21,7 +21,7 @@ export interface TensorboardOutcome {
 async function read(mode: TensorboardMode, file: string): Promise<Table | null> {
   if (mode === 'baseline') return null;
   if (mode === 'jsonl') return readTable(file);
-  const { tables } = await readSources([file]);
+  const { tables } = await readSources([file], { parallel: mode === 'tensorboard' ? 'auto' : false });
   return tables[0];
 }
 

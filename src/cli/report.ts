@@ -19,6 +19,10 @@ function curveJson(c: CurveReport, points = true) {
     groupFields: c.groupFields,
     points: c.points.x.length,
     metrics: c.metrics ?? null,
+    // Where the run's latest points left its law (the finding law-departure); its predictions are withheld.
+    ...(c.departure && { departure: c.departure }),
+    // The model size N the model-size law knows the curve by.
+    ...(c.modelSize !== undefined && { modelSize: c.modelSize }),
   };
   if (!points) return head;
   return {

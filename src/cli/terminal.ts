@@ -15,6 +15,14 @@ export function terminalSafe(text: string): string {
 }
 
 /**
+ * One line of text from a file (a table cell, a column or run name in a sentence): tab, newline and return shown as
+ * `\xHH` too, so a JSON key holding a newline can neither break a table row nor print a line that looks like ours.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\t\n\r]/g, visible);
+}
+
+/**
  * JSON for the terminal or a pipe: JSON.stringify already escapes C0 controls; DEL and C1 are valid raw in JSON
  * strings, so they are written as \u escapes (still the same JSON value).
  */

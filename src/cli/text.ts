@@ -1,6 +1,15 @@
 // Human-readable CLI output: aligned tables of fits, curves, predictions and findings, each finding with its hints
 // phrased as the flags that apply them (the editor phrases the same hints as settings: src/server/hints.ts).
-import type { Analysis, FileSummary, Finding, FitResult, LawSelection, Prediction } from '../core/analysis/types';
+import type {
+  Analysis,
+  CurveReport,
+  FileSummary,
+  Finding,
+  FitResult,
+  LawSelection,
+  Prediction,
+} from '../core/analysis/types';
+import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
 import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
@@ -8,9 +17,11 @@ import { formatBytes } from '../core/table/problems';
 import { formatBanded, formatFlop, formatNumber, formatPercent } from '../core/util/format';
 import { beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
 import { LAW_OPTIONS } from '../core/options/schema';
+import { oneLine } from './terminal';
 
 /** Left-aligned text columns, right-aligned numbers, two spaces apart. */
-export function table(header: string[], rows: string[][]): string {
+export function table(header: string[], cells: string[][]): string {
+  const rows = cells.map((r) => r.map(oneLine));
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
   const numeric = header.map(
     (_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]/.test(r[j] ?? '') || r[j] === ''),
@@ -44,7 +55,9 @@ export function cliHint(hint: Hint): string {
         ? `Map columns with --columns ${hint.roles.map((role) => `${role}=NAME`).join(',')}.`
         : 'Map columns with --columns role=NAME,... (e.g. --columns step=iter,loss=val_loss,lr=learning_rate).';
     case 'choose-law':
-      return `Choose the law with --law ${LAW_OPTIONS.filter((law) => law !== 'auto').join('|')}.`;
+      return hint.law
+        ? `Or choose the law with --law ${hint.law}${hint.law === 'power' ? ' --power-x step' : ''}.`
+        : `Choose the law with --law ${LAW_OPTIONS.filter((law) => law !== 'auto').join('|')}.`;
     case 'set-option': {
       const label = HINT_OPTION_LABELS[hint.option];
       const flag = OPTION_FLAGS[hint.option];
@@ -139,8 +152,12 @@ function indent(text: string, n: number): string {
     .join('\n');
 }
 
-/** The predictions table: where, the value and its band by the band rule (compute budgets lead, above). */
-function formatPredictions(predictions: Prediction[]): string {
+/**
+ * The predictions table: where, the value and its band by the band rule (compute budgets lead, above); a curve that
+ * left its law below it keeps its numbers, flagged in the note (one above it has none: its row says why).
+ */
+function formatPredictions(predictions: Prediction[], curves: CurveReport[]): string {
+  const departed = new Map(curves.flatMap((c) => (c.departure ? [[c.name, `⚠ ${departureLabel(c.departure)}`]] : [])));
   const rows = predictions
     .filter((p) => p.xName !== 'C')
     .map((p) => {
@@ -153,7 +170,7 @@ function formatPredictions(predictions: Prediction[]): string {
         predictionAt(p),
         banded ? banded.value : formatNumber(p.value, 5),
         banded ? `[${banded.low}, ${banded.high}]` : '',
-        beyondFittedText(p.beyondFitted),
+        [beyondFittedText(p.beyondFitted), departed.get(p.curve ?? '') ?? ''].filter(Boolean).join('; '),
       ];
     });
   if (!rows.length) return '';
@@ -195,7 +212,7 @@ export function formatAnalysis(analysis: Analysis): string {
     formatBudgets(analysis.predictions),
     ...analysis.fits.map(formatFit),
     formatCurves(analysis),
-    formatPredictions(analysis.predictions),
+    formatPredictions(analysis.predictions, analysis.curves),
     formatFindings(analysis.findings),
   ];
   return parts.filter(Boolean).join('\n\n') + '\n';
@@ -209,8 +226,10 @@ export function formatInspection(files: FileSummary[], curves: Map<string, strin
       `${f.file}`,
       `  format ${f.format}${f.delimiter ? ` (delimiter ${JSON.stringify(f.delimiter)})` : ''} · kind ${f.kind} · ${f.rows} rows read · ${f.rowsRejected} rejected${f.headerLine ? ` · header on line ${f.headerLine}` : ''} · ${f.bytes} bytes`,
       indent(table(['column', 'role', 'numeric', 'text', 'empty'], cols), 2),
-      names.length ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.join('; ')}` : '',
-      f.notes.length ? `  notes: ${f.notes.join(' ')}` : '',
+      names.length
+        ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.map(oneLine).join('; ')}`
+        : '',
+      f.notes.length ? `  notes: ${f.notes.map(oneLine).join(' ')}` : '',
     ]
       .filter(Boolean)
       .join('\n');

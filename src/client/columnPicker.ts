@@ -19,6 +19,7 @@ const LAW_ROLES: Record<LawChoice, ColumnRole[]> = {
   'downstream-ce': ['group', 'finetuneData', 'pretrainData', 'ce'],
   chinchilla: ['params', 'tokens', 'compute', 'loss'],
   power: ['loss'],
+  'mpl-size': ['step', 'loss', 'lr', 'run', 'params'],
 };
 
 /** With the automatic law, the roles of the kind of file that was detected can still be mapped. */
@@ -38,6 +39,7 @@ const LAW_LABELS: Record<LawChoice, string> = {
   'downstream-ce': 'Downstream CE vs pretraining data',
   chinchilla: 'Chinchilla L(N, D)',
   power: 'Power law L(x) = E + A·x^-alpha',
+  'mpl-size': 'Multi-power law over model sizes',
 };
 
 /** What each role is, in the words of the picker's placeholder. */

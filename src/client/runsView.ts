@@ -2,6 +2,8 @@
 // server scans and fits (src/server/runs.ts); this only draws what it sends and maps clicks and menus to commands.
 import * as vscode from 'vscode';
 import { LAW_NAMES } from '../core/analysis/lawNames';
+import { departureDetail, departureLabel, departureReason } from '../core/analysis/departureText';
+import type { LawDeparture } from '../core/analysis/types';
 import { formatCompact, formatEstimate, formatNumber } from '../core/util/format';
 import { Commands } from '../shared/protocol';
 import { runSetUri } from '../shared/runSet';
@@ -166,11 +168,17 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 }
 
 type RunState =
-  { kind: 'fitting' } | { kind: 'training'; agoMs: number } | { kind: 'finished' } | { kind: 'unfitted'; why: string };
+  | { kind: 'fitting' }
+  | { kind: 'training'; agoMs: number }
+  | { kind: 'finished' }
+  | { kind: 'unfitted'; why: string }
+  | { kind: 'departed'; departure: LawDeparture; agoMs: number };
 
 function stateOf(entry: RunEntry, now: number): RunState {
   const o = entry.overview;
   if (!o) return { kind: 'fitting' };
+  // A run above its law has no prediction on purpose: said as such, not as a run that cannot be fitted.
+  if (o.departure) return { kind: 'departed', departure: o.departure, agoMs: now - entry.modifiedMs };
   if (!o.prediction) return { kind: 'unfitted', why: o.problem ?? 'no law could be fitted' };
   const ago = now - entry.modifiedMs;
   return ago < TRAINING_WITHIN_MS ? { kind: 'training', agoMs: ago } : { kind: 'finished' };
@@ -196,9 +204,12 @@ function describe(o: RunOverview | undefined, state: RunState): string {
       ? `step ${formatCompact(o.lastStep)} · loss ${formatNumber(o.lastLoss, 4)}`
       : `${o.rows} rows`;
   if (state.kind === 'unfitted') return `${now} · cannot be fitted`;
-  const p = o.prediction!;
-  const when = state.kind === 'training' ? ` · training, updated ${ago(state.agoMs)}` : '';
-  return `${now} → L(${formatCompact(p.step)}) = ${formatEstimate(p.value, p.low, p.high)}${when}`;
+  const when = 'agoMs' in state && state.agoMs < TRAINING_WITHIN_MS ? ` · training, updated ${ago(state.agoMs)}` : '';
+  const p = o.prediction;
+  const predicted = p ? ` → L(${formatCompact(p.step)}) = ${formatEstimate(p.value, p.low, p.high)}` : '';
+  // A run above its law has no prediction (withheld in the core); one below keeps it: both are flagged.
+  const departed = state.kind === 'departed' ? ` · ⚠ ${departureLabel(state.departure)}` : '';
+  return `${now}${predicted}${departed}${when}`;
 }
 
 function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
@@ -208,7 +219,8 @@ function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
   const o = entry.overview;
   const lines: string[] = [];
   if (state.kind === 'fitting') lines.push('Fitting…');
-  if (state.kind === 'training') lines.push(`Training: updated ${ago(state.agoMs)}.`);
+  if (state.kind === 'training' || (state.kind === 'departed' && state.agoMs < TRAINING_WITHIN_MS))
+    lines.push(`Training: updated ${ago(state.agoMs)}.`);
   if (state.kind === 'finished') lines.push('Finished (not changed in the last 10 minutes).');
   if (o?.format) lines.push(`Format: ${o.format}, ${o.rows} rows.`);
   if (o?.prediction)
@@ -216,7 +228,16 @@ function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
       `Predicted by the ${LAW_NAMES[o.prediction.law]} at step ${formatCompact(o.prediction.step)} (${o.prediction.why}); ` +
         'the chart has the full fit.',
     );
-  if (state.kind === 'unfitted') lines.push(`Cannot be fitted: ${state.why}`);
+  if (state.kind === 'departed') {
+    const reason = departureReason(state.departure);
+    lines.push(`${reason[0].toUpperCase()}${reason.slice(1)}.`);
+    lines.push(departureDetail(state.departure));
+    lines.push(
+      o?.prediction
+        ? 'Its prediction assumes the run returns to its law; the Problems panel and the chart mark the step.'
+        : 'No prediction is shown for it; the Problems panel and the chart mark the step.',
+    );
+  } else if (state.kind === 'unfitted') lines.push(`Cannot be fitted: ${state.why}`);
   else if (o?.problem) lines.push(`Note: ${o.problem}`);
   for (const line of lines) {
     md.appendText(line);
@@ -234,6 +255,7 @@ function iconOf(state: RunState): vscode.ThemeIcon {
     case 'finished':
       return new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'));
     case 'unfitted':
+    case 'departed':
       return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   }
 }

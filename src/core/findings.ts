@@ -4,7 +4,7 @@
 // src/server/hints.ts: settings and commands). README.md's Findings table documents each code under an anchor of
 // the same name; test/unit/findings checks the two agree.
 import type { AnalysisOptions } from './analysis/options';
-import type { Finding } from './analysis/types';
+import type { Finding, LawId } from './analysis/types';
 import type { ColumnRole, ReadOptions, Severity } from './table/types';
 
 /** Options a hint can point at: each is a field of AnalysisOptions or ReadOptions, which the shells expose. */
@@ -29,7 +29,7 @@ export const HINT_OPTION_LABELS: Record<HintOption, string> = {
   fitOn: 'the curves to fit',
   maxBytes: 'the file size limit',
   sizes: 'the model size N of each curve',
-  sizeExponent: 'the size exponent beta',
+  sizeExponent: 'the size exponent',
   departureSigmas: 'the distance off the law that counts (robust standard deviations)',
   departurePoints: 'the points a departure from the law must last',
 };
@@ -38,8 +38,8 @@ export const HINT_OPTION_LABELS: Record<HintOption, string> = {
 export type Hint =
   /** Map columns to these roles (none listed: to whichever roles the file has). */
   | { kind: 'map-role'; roles: readonly ColumnRole[] }
-  /** Choose the law instead of letting the columns decide. */
-  | { kind: 'choose-law' }
+  /** Choose the law instead of letting the columns decide (`law`: the one that fits the case, when one does). */
+  | { kind: 'choose-law'; law?: LawId }
   /** Change an analysis or reading option. */
   | { kind: 'set-option'; option: HintOption };
 
@@ -157,7 +157,10 @@ const ANALYSIS = {
   'lr-missing': {
     severities: ['error'],
     title: 'No learning rate for a curve',
-    hints: [{ kind: 'map-role', roles: ['lr'] }],
+    hints: [
+      { kind: 'map-role', roles: ['lr'] },
+      { kind: 'choose-law', law: 'power' },
+    ],
   },
   'lr-all-zero': { severities: ['error'], title: 'The learning rate is 0 at every logged step' },
   'loss-missing': { severities: ['info'], title: 'A curve with an LR schedule but no loss' },

@@ -1,7 +1,6 @@
 // The chart panel's requests: series cut to a window and a point budget from the file's cached analysis, and
 // what-if curves under its loss-curve fit. The full-resolution chart model is built once per analysis, and the
 // whole-range samples of it are kept, so reopening a chart or resetting its zoom costs no re-sampling.
-import { isLossLaw } from '../core/analysis/lossLaw';
 import { plainAnalysis } from '../core/analysis/series';
 import type { Analysis, Series } from '../core/analysis/types';
 import { pointBudget } from '../core/chart/lttb';
@@ -14,7 +13,7 @@ import {
   type SampleOptions,
 } from '../core/chart/series';
 import type { ChartData, Outcome, WhatIfCurve } from '../core/chart/types';
-import { whatIfCurve } from '../core/chart/whatIf';
+import { NO_LOSS_FIT, predictsSchedules, whatIfCurve } from '../core/chart/whatIf';
 import type { ChartDataParams, ChartDataResult, WhatIfParams } from '../shared/chart';
 
 /** A file's analysis brought up to date (the file cache's ensure for a request). */
@@ -59,19 +58,18 @@ export class ChartRequests {
 
   async whatIf({ uri, specs }: WhatIfParams): Promise<Outcome<WhatIfCurve>[]> {
     const analysis = await this.analysisOf(uri);
-    const fit = analysis?.fits.find((f) => isLossLaw(f.law));
+    const fit = analysis?.fits.find(predictsSchedules);
     if (!analysis || !fit)
       return specs.map(() => ({
         ok: false as const,
-        message:
-          'A what-if schedule needs a loss-curve fit (an LR-annealing fit or a multi-power-law fit); this file has none.',
+        message: NO_LOSS_FIT,
       }));
     const plain = plainAnalysis(analysis);
-    const fromStep = whatIfDefaults(plain, fit).fromStep;
+    const { fromStep, sizes } = whatIfDefaults(plain, fit);
     const schedule = referenceCurve(plain, fit)?.schedule;
     const logged = schedule && { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
     return specs.map((spec, i) =>
-      whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep, logged }),
+      whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep, logged, sizes }),
     );
   }
 

@@ -36,7 +36,9 @@ export function editorHint(hint: Hint): string {
     case 'map-role':
       return `Map columns with ${SELECT_COLUMNS} or the setting scalingLens.columns, e.g. ${columnsExample(hint.roles)}.`;
     case 'choose-law':
-      return `Choose the law with ${SELECT_COLUMNS} or the setting scalingLens.law.`;
+      return hint.law
+        ? `Or choose the law "${hint.law}" with ${SELECT_COLUMNS} or the setting scalingLens.law.`
+        : `Choose the law with ${SELECT_COLUMNS} or the setting scalingLens.law.`;
     case 'set-option':
       return `Set ${HINT_OPTION_LABELS[hint.option]} ${OPTION_PLACES[hint.option]}.`;
   }

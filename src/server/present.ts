@@ -18,12 +18,14 @@ import type {
   FileSummary,
   Finding,
   FitResult,
+  LawDeparture,
   LawId,
   Prediction,
   Series,
   LawSelection,
   WithheldValue,
 } from '../core/analysis/types';
+import { isSizeLaw } from '../core/analysis/lossLaw';
 import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
 import {
   formatCompact,
@@ -40,11 +42,12 @@ import {
   estimateText,
   predictionAt,
 } from '../core/analysis/describe';
-import { FINDINGS } from '../core/findings';
+import { defaultHints, FINDINGS } from '../core/findings';
+import { departureDetail, departureLabel } from '../core/analysis/departureText';
 import { breakPoint } from '../core/analysis/breaks';
 import { LAW_NAMES } from '../core/analysis/lawNames';
 import { Commands, type ColumnsResult } from '../shared/protocol';
-import { ANALYSIS_FAILED, editorMessage, findingHref } from './hints';
+import { ANALYSIS_FAILED, editorHint, editorMessage, findingHref } from './hints';
 import { markdownText } from './markdown';
 
 /** Wider than any line a diagnostic or related row spans to its end (LSP clamps ranges to the line). */
@@ -95,7 +98,7 @@ function fileOf(analysis: Analysis<Series>, file: string): CurveReport<Series>[]
 }
 
 /** The laws fitted across loss curves: one fit, a lens per curve. */
-const LOSS_CURVE_LAWS: ReadonlySet<LawId> = new Set<LawId>(['lr-annealing', 'mpl', 'lr-annealing-size']);
+const LOSS_CURVE_LAWS: ReadonlySet<LawId> = new Set<LawId>(['lr-annealing', 'mpl', 'lr-annealing-size', 'mpl-size']);
 
 function lossLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
   const fit = analysis.fits.find((f) => LOSS_CURVE_LAWS.has(f.law));
@@ -116,22 +119,35 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
     for (const p of analysis.predictions.filter((x) => x.curve === curve.name && x.metric === 'loss')) {
       const at = `L(${formatCompact(p.step ?? p.x)})`;
       if (!hasValue(p)) {
-        lenses.push(
-          lens(line, `${who} · ${lawName} · ${withheldText(at, p)}`, Commands.predictAt, [uri, { kind: 'step' }]),
-        );
+        const title = `${who} · ${lawName} · ${withheldText(at, p)}`;
+        const tooltip = p.status === 'law-departed' && curve.departure ? departureTooltip(curve.departure) : undefined;
+        lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
         continue;
       }
       const quality =
         curve.role === 'heldout' && curve.metrics
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
           : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
-      const title = `${who} · ${lawName} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}`;
-      // What the prediction assumes past the log (the LR held), on hover of the lens.
-      const tooltip = p.assumption && `${at} assumes the ${p.assumption}`;
-      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
+      // A run below its law keeps its number, flagged (a run above it has none: withheld in the core).
+      const departed = curve.departure ? ` · ⚠ ${departureLabel(curve.departure)}` : '';
+      const title = `${who} · ${lawName}${sizeText(curve)} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}${departed}`;
+      // What the prediction assumes past the log (the LR held), and how a departure was judged, on hover of the lens.
+      const tooltip = [
+        p.assumption && `${at} assumes the ${p.assumption}`,
+        curve.departure && departureTooltip(curve.departure),
+      ]
+        .filter(Boolean)
+        .join('. ');
+      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip || undefined));
     }
   }
   return lenses;
+}
+
+/** How a run that left its law was judged (tolerance, points off and outside the band), and where to change it. */
+function departureTooltip(departure: LawDeparture): string {
+  const settings = defaultHints('law-departure').map(editorHint).join(' ');
+  return `${departureDetail(departure)} ${settings}`;
 }
 
 function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
@@ -322,6 +338,25 @@ function withheldPoint(analysis: Analysis<Series>, curve: CurveReport<Series>, i
   return `⚠ the law fitted here is not supported by the data (${markdownText(why)}), so no law value is shown · ${fitted ? 'this point was fitted' : curve.role === 'heldout' ? 'this curve was held out' : 'this point was not fitted'}`;
 }
 
+/** The model size a model-size-law curve is predicted at, for its lens: " (N=25M)"; empty for other laws. */
+function sizeText(curve: CurveReport<Series>): string {
+  return curve.modelSize !== undefined ? ` (N=${formatCompact(curve.modelSize)})` : '';
+}
+
+/**
+ * The model-size law's sizes: which were fitted, what was held, whether other sizes are predicted, and why this law.
+ * Every part is the analysis's own text (sizes in the number rule), none of it from the file.
+ */
+function sizesMarkdown(fit: FitResult): string {
+  const { sizesFitted, held, sizesExtrapolate, lawChoice } = fit.settings;
+  const heldText = held && held !== 'none' ? ` · held: ${held}` : '';
+  const reach = sizesExtrapolate
+    ? 'predicts any model size'
+    : 'predicts only the fitted sizes (fewer than three sizes fitted and no size exponent given)';
+  const why = lawChoice ? ` · law ${lawChoice}` : '';
+  return `Model sizes fitted: ${sizesFitted}${heldText} · ${reach}${why}.`;
+}
+
 /** How `law: 'auto'` chose, in one sentence: the law kept, its backtest error against the other's, and why. */
 function selectionMarkdown(selection: LawSelection): string {
   const chosen = selection.candidates.find((c) => c.law === selection.chosen);
@@ -385,6 +420,7 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
       : '',
     predictions.length ? ['Predicts:', ...predictions].join('\n') : '',
     fit.selection ? selectionMarkdown(fit.selection) : '',
+    isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
     `\`${fit.formula}\``,
     ['| coefficient | value [95 % interval] | unit |', '|---|---|---|', ...coefficients].join('\n'),
   ]

@@ -56,7 +56,11 @@ export function summaryOfResult(uri: string, result: JobResult, ms: number, from
 }
 
 /** Why a prediction has no number, in a few words (the reason itself is in the lens and Predict at...). */
-const WITHHELD_WHY = { 'law-broken': 'the law broke', 'fit-unsupported': 'fit not supported by the data' } as const;
+const WITHHELD_WHY = {
+  'law-broken': 'the law broke',
+  'fit-unsupported': 'fit not supported by the data',
+  'law-departed': 'the run left its law',
+} as const;
 
 /** What was fitted and how well, the first prediction, and what to watch out for, in one line a user reads. */
 function headline(a: Analysis<Series>): string {

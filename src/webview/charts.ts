@@ -49,6 +49,8 @@ export interface PanelView {
   theme: Theme;
   /** The x range every panel shares (one step sits at one x in all of them); undefined: the data's own. */
   xRange?: { min: number; max: number };
+  /** List each group once, under its own name, however few the groups (ChartData.legendByGroup). */
+  legendByGroup?: boolean;
   /** Colour of a group, as its series are drawn (marker labels carry it). */
   colorOf: (group: string) => string;
   /** A zoom or pan ended: the new x range, or undefined after a reset. */
@@ -153,7 +155,8 @@ export function optionsFor(view: PanelView): ChartOptions<'line'> {
           usePointStyle: true,
           boxHeight: 7,
           font: { size: 11 },
-          filter: (item, data) => inLegend(item, data.datasets as LensDataset[]),
+          filter: (item, data) => inLegend(item, data.datasets as LensDataset[], view.legendByGroup),
+          generateLabels: (chart) => legendLabels(chart as LensChart, view.legendByGroup),
         },
         onClick: (_e: unknown, item: LegendItem, legend: { chart: Chart }) =>
           legendClick(item, legend.chart as LensChart),
@@ -312,14 +315,30 @@ const finalTicks: Plugin<'line'> = {
  * listed once (its observed points, or its first series) and the law lines take their group's colour; the LR
  * assumed after the log stays listed, since it is what every prediction past the log rests on.
  */
-function inLegend(item: LegendItem, datasets: LensDataset[]): boolean {
+function inLegend(item: LegendItem, datasets: LensDataset[], byGroup = false): boolean {
   const ds = datasets[item.datasetIndex ?? 0];
   const kind = ds.lens.kind;
   if (kind === 'band-low' || kind === 'band' || kind === 'target') return false;
   if (kind === 'schedule-assumed' || ds.lens.group === '') return true;
-  const groups = new Set(datasets.map((d) => d.lens.group).filter((g) => g !== ''));
-  if (groups.size <= LEGEND_GROUPS) return true;
+  if (!groupedLegend(datasets, byGroup)) return true;
   return representative(datasets, ds.lens.group) === ds;
+}
+
+/** Whether the legend lists each group once: asked for by the data, or too many groups to list every series. */
+function groupedLegend(datasets: LensDataset[], byGroup = false): boolean {
+  return byGroup || new Set(datasets.map((d) => d.lens.group).filter((g) => g !== '')).size > LEGEND_GROUPS;
+}
+
+/** chart.js's legend items; a group listed by its name stands as the group's name (N=25M), not its first series'. */
+function legendLabels(chart: LensChart, byGroup = false): LegendItem[] {
+  const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
+  if (!byGroup) return items;
+  const datasets = chart.data.datasets as LensDataset[];
+  return items.map((item) => {
+    const ds = datasets[item.datasetIndex ?? 0];
+    const named = ds.lens.group !== '' && ds.lens.kind !== 'schedule-assumed';
+    return named ? { ...item, text: ds.lens.group } : item;
+  });
 }
 
 function representative(datasets: LensDataset[], group: string): LensDataset | undefined {
@@ -332,7 +351,7 @@ function legendClick(item: LegendItem, chart: LensChart): void {
   const datasets = chart.data.datasets as LensDataset[];
   const ds = datasets[item.datasetIndex ?? 0];
   const view = views.get(chart.canvas);
-  const grouped = new Set(datasets.map((d) => d.lens.group).filter((g) => g !== '')).size > LEGEND_GROUPS;
+  const grouped = groupedLegend(datasets, view?.legendByGroup);
   if (view && grouped && ds.lens.group !== '' && ds.lens.kind !== 'schedule-assumed') {
     view.onToggleGroup(ds.lens.group);
     return;

@@ -83,7 +83,8 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
               backgroundColor: (c: PointContext) =>
                 pointX(c) >= breakX && s.role !== 'heldout' ? ctx.theme.alert : plain.backgroundColor,
               pointStyle: (c: PointContext) => (pointX(c) >= breakX ? 'triangle' : plain.pointStyle),
-              pointRadius: (c: PointContext) => (pointX(c) >= breakX ? 6 : plain.pointRadius),
+              // A long log's departed tail (hundreds of points) stays readable with smaller triangles.
+              pointRadius: (c: PointContext) => (pointX(c) >= breakX ? (dense ? 3 : 6) : plain.pointRadius),
               pointBorderWidth: (c: PointContext) => (pointX(c) >= breakX ? 2 : 1),
             };
       return [{ ...base, lens: meta(), data: toPoints(s, ctx.residuals), showLine: false, ...style, order: 1 }];

@@ -156,6 +156,7 @@ function viewOf(panel: PanelId, xRange?: PanelView['xRange']): PanelView {
     markers,
     theme,
     xRange,
+    legendByGroup: !!data!.legendByGroup,
     colorOf: (group) => groupColor(group, { theme, groupIndex: groupIndex() }),
     onWindow: (chart) => linkWindow(chart),
     onToggleGroup: (group) => toggleGroup(group),

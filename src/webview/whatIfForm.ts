@@ -1,6 +1,8 @@
 // The what-if form: two schedules, A and B, each a shape with its knobs. Built with createElement and textContent
 // only; the numbers typed here go to the server as a typed message, never into markup.
 import { defaultSpec } from '../core/chart/whatIfSpec';
+import { parseNumberCell } from '../core/table/number';
+import { formatCompact } from '../core/util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from '../shared/chart';
 
 type Defaults = WhatIfDefaults;
@@ -17,7 +19,7 @@ interface Field {
   key: keyof WhatIfSpec;
   label: string;
   shapes?: WhatIfSpec['shape'][];
-  kind: 'number' | 'shape' | 'decayShape' | 'list';
+  kind: 'number' | 'shape' | 'decayShape' | 'list' | 'size';
 }
 
 const FIELDS: Field[] = [
@@ -30,6 +32,8 @@ const FIELDS: Field[] = [
   { key: 'decayShape', label: 'Decay shape', kind: 'decayShape', shapes: ['wsd'] },
   { key: 'milestones', label: 'Milestones (fractions)', kind: 'list', shapes: ['multistep'] },
   { key: 'factor', label: 'Factor per milestone', kind: 'number', shapes: ['multistep'] },
+  // Shown for the model-size law only: the N of the model to predict (suffixes K, M, B allowed).
+  { key: 'modelSize', label: 'Model size N', kind: 'size' },
 ];
 
 const OPTIONS: Record<'shape' | 'decayShape', [string, string][]> = {
@@ -78,7 +82,9 @@ export class WhatIfForm {
   private render(): void {
     this.root.replaceChildren();
     const title = document.createElement('h2');
-    title.textContent = 'What-if schedule (LR-annealing law)';
+    title.textContent = this.defaults?.sizes
+      ? 'What-if schedule and model size'
+      : 'What-if schedule (LR-annealing law)';
     const hint = document.createElement('p');
     hint.className = 'hint';
     hint.textContent = 'Predicted loss for a schedule you have not run, from the fitted law. Compare two.';
@@ -109,6 +115,7 @@ export class WhatIfForm {
     box.append(legend);
     for (const f of FIELDS) {
       if (f.shapes && !f.shapes.includes(spec.shape)) continue;
+      if (f.kind === 'size' && !this.defaults?.sizes) continue;
       box.append(this.field(spec, index, f));
     }
     const note = this.loggedNote(spec);
@@ -144,7 +151,12 @@ export class WhatIfForm {
       const box = document.createElement('input');
       box.type = 'text';
       box.inputMode = 'decimal';
-      box.value = f.kind === 'list' ? spec.milestones.join(', ') : String(spec[f.key]);
+      box.value =
+        f.kind === 'list'
+          ? spec.milestones.join(', ')
+          : f.kind === 'size'
+            ? formatCompact(spec.modelSize ?? NaN)
+            : String(spec[f.key]);
       input = box;
     }
     input.dataset.field = f.key;
@@ -159,6 +171,7 @@ export class WhatIfForm {
     const spec = { ...this.specs[index] };
     if (f.kind === 'shape') spec.shape = value as WhatIfSpec['shape'];
     else if (f.kind === 'decayShape') spec.decayShape = value as WhatIfSpec['decayShape'];
+    else if (f.kind === 'size') spec.modelSize = parseNumberCell(value)?.value ?? NaN;
     else if (f.kind === 'list')
       spec.milestones = value
         .split(/[,\s]+/)

@@ -8,7 +8,7 @@ import { maskedCrc32c } from '../../src/core/sources/tensorboard/crc32c';
 /** How a scalar is written: PyTorch's simple_value, or a TF2-style rank-0 tensor in one of its three forms. */
 export type ScalarEncoding = 'simple' | 'float_val' | 'double_val' | 'content_float' | 'content_double';
 
-class Proto {
+export class Proto {
   private readonly parts: number[] = [];
 
   varint(v: number): this {

@@ -83,3 +83,13 @@ test('a multiple of D_p is accepted as 4, 4x, 4× or x4; other targets take numb
   assert.equal(parseTargetValue('compute', '1e24'), 1e24);
   assert.equal(parseTargetValue('step', '4x'), undefined);
 });
+
+test('the package ships every bundle the extension runs (each dist/ entry of esbuild.mjs but the CLI)', () => {
+  const ignore = readFileSync(join(REPO, '.vscodeignore'), 'utf8').split('\n');
+  const bundles = [...readFileSync(join(REPO, 'esbuild.mjs'), 'utf8').matchAll(/outfile: '(dist\/[^']+\.js)'/g)].map(
+    (m) => m[1],
+  );
+  assert.ok(bundles.length >= 5, `bundles found in esbuild.mjs: ${bundles.join(', ')}`);
+  const missing = bundles.filter((b) => b !== 'dist/cli.js' && !ignore.includes(`!${b}`));
+  assert.deepEqual(missing, [], 'bundles left out of the package by .vscodeignore');
+});

@@ -10,7 +10,8 @@ import { disambiguateCurveNames, extractLossCurves, mergeScheduleOnlyCurves, typ
 import { analyseLossCurves } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
-import { analyseSizedCurves, attachModelSizes } from './sizeAnalysis';
+import { mplSizeLaw } from './mplSizeAnalysis';
+import { analyseSizedCurves, attachModelSizes, sizeLawChoice, tissueSizeLaw } from './sizeAnalysis';
 import { plainAnalysis } from './series';
 import { judgeFits } from './trust';
 import type { Analysis, FileSummary, Finding, LawAnalysis, Series } from './types';
@@ -55,6 +56,7 @@ function kindFor(law: AnalysisOptions['law'], assignment: RoleAssignment): RoleA
       return detected;
     case 'lr-annealing':
     case 'lr-annealing-size':
+    case 'mpl-size':
     case 'mpl':
       return 'loss-curve';
     case 'bleu':
@@ -135,7 +137,8 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
         appendAll(lossCurves, extracted.curves);
         appendAll(out.findings, extracted.findings);
         const params = assignment.roles.params;
-        if (options.law === 'lr-annealing-size' && params !== undefined)
+        // Under 'auto' too: curves of several sizes choose the model-size law (sizeLawChoice).
+        if (['lr-annealing-size', 'mpl-size', 'auto'].includes(options.law) && params !== undefined)
           appendAll(out.findings, attachModelSizes(table, params, extracted.curves));
         break;
       }
@@ -167,11 +170,14 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
   if (lossCurves.length) {
     const curves = mergeScheduleOnlyCurves(lossCurves);
     disambiguateCurveNames(curves);
+    const random = seededRandom(options.seed + 7);
+    const sized = sizeLawChoice(curves, options);
+    const sizeLaw = options.law === 'mpl-size' ? mplSizeLaw : tissueSizeLaw;
     merge(
       out,
-      options.law === 'lr-annealing-size'
-        ? analyseSizedCurves(curves, options)
-        : analyseLossCurves(curves, options, seededRandom(options.seed + 7), warm),
+      sized
+        ? analyseSizedCurves(curves, options, random, sized, sizeLaw)
+        : analyseLossCurves(curves, options, random, warm),
     );
   }
   judgeFits(out);

@@ -7,15 +7,22 @@
 // prediction. A point is off when its log residual is more than `departureSigmas` robust standard deviations (of the
 // residuals before the tail) from their median; the curve has left its law when, for a stretch ending at its last
 // point and at least `departurePoints` long, at least DEPARTURE_SHARE of the points are off on the same side.
+// What the stretch looks like (spike, divergence, plateau, drop) is read from its shape (departureKind). The curve's
+// report carries the departure as data (CurveReport.departure). A run above its law (spike, divergence, plateau) is
+// worse than its law says, so its predictions are withheld (applyDepartures): no surface shows that optimistic number.
+// A run below it keeps its predictions, flagged on every surface: on real smooth curves a drop is most often the
+// law's own error where the LR anneals (0.2-0.4 % on the public multi-power-law curves), not a broken run.
 // test/unit/analysis/departure.test.ts holds it to zero alarms on clean noisy curves over 200 seeds.
 import { finding } from '../findings';
+import { formatCount, formatPercent } from '../util/format';
+import { departureDetail, departureReason, KIND_PHRASES } from './departureText';
+import { withheld } from './trust';
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { BACKTEST_ROWS, prefix, thinRows } from './lawChoice';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import type { AnalysisOptions } from './options';
-import type { Finding } from './types';
-import { medianOf } from '../util/select';
+import type { DepartureKind, Finding, LawAnalysis, LawDeparture, Series } from './types';
 
 /** Share of a stretch's points that must be off the law on one side. */
 export const DEPARTURE_SHARE = 0.8;
@@ -23,10 +30,18 @@ export const DEPARTURE_SHARE = 0.8;
 export const DEPARTURE_TAIL = 0.25;
 /** Points the fit before the tail needs, at least. */
 const MIN_PREFIX_POINTS = 10;
+/** Points a level of a departure's shape is the median of, at least. */
+const DEPARTURE_WINDOW = 5;
 /** 1.4826 × MAD estimates the standard deviation of normal residuals. */
 const MAD_TO_SIGMA = 1.4826;
 /** The residual scale never goes below this (0.01 % of the loss): noiseless curves would flag rounding. */
 const MIN_SIGMA = 1e-4;
+/**
+ * A point is never off by less than this log distance (about 1 % of the loss). On smooth real curves (little noise,
+ * so a tight residual scale) a law's own error where the LR anneals reaches 0.2-0.4 % on the public multi-power-law
+ * runs; a spike, divergence or plateau worth a warning goes well beyond 1 %.
+ */
+const MIN_TOLERANCE = Math.log(1.01);
 
 /** Where a curve left its law: the first point of the stretch, its length and side, and how far off it went. */
 export interface Departure {
@@ -36,6 +51,11 @@ export interface Departure {
   side: 'above' | 'below';
   /** Largest relative distance of an observed loss from the law's prediction in the stretch (0.05 = 5 %). */
   worst: number;
+  /** Points of the stretch off the law on its side. */
+  off: number;
+  kind: DepartureKind;
+  /** How far off a point had to be, as a relative distance from the law (0.012 = 1.2 %). */
+  tolerance: number;
 }
 
 type DepartureOptions = Pick<AnalysisOptions, 'departureSigmas' | 'departurePoints'>;
@@ -56,18 +76,49 @@ export function findDeparture(
   const residual = (i: number) => Math.log(observed[i] / predicted[i]);
   const before = Float64Array.from({ length: judgedFrom }, (_, i) => residual(i)).filter(Number.isFinite);
   if (before.length < MIN_PREFIX_POINTS) return null;
-  const centre = medianOf(before);
-  const sigma = Math.max(MIN_SIGMA, MAD_TO_SIGMA * medianOf(before.map((r) => Math.abs(r - centre))));
-  const limit = options.departureSigmas * sigma;
+  const centre = median(before);
+  const sigma = Math.max(MIN_SIGMA, MAD_TO_SIGMA * median(before.map((r) => Math.abs(r - centre))));
+  const limit = Math.max(MIN_TOLERANCE, options.departureSigmas * sigma);
   let best: Departure | null = null;
   for (const sign of [1, -1] as const) {
     const from = longestOffStretch(judgedFrom, n, (i) => sign * (residual(i) - centre) > limit, minPoints);
     if (from === null || (best !== null && n - from <= best.points)) continue;
     let worst = 0;
-    for (let i = from; i < n; i++) worst = Math.max(worst, Math.abs(observed[i] / predicted[i] - 1));
-    best = { from, points: n - from, side: sign > 0 ? 'above' : 'below', worst };
+    let off = 0;
+    for (let i = from; i < n; i++) {
+      worst = Math.max(worst, Math.abs(observed[i] / predicted[i] - 1));
+      if (sign * (residual(i) - centre) > limit) off++;
+    }
+    const side = sign > 0 ? 'above' : 'below';
+    const kind = departureKind(observed, (i) => residual(i) - centre, from, side, limit);
+    best = { from, points: n - from, side, worst, off, kind, tolerance: Math.expm1(limit) };
   }
   return best;
+}
+
+/**
+ * What a stretch [from, end) off the law looks like. Below the law: a drop. Above: a divergence when the loss itself
+ * rises over the stretch by more than the tolerance; else a spike when most of its distance from the law came at once
+ * (the jump from the points before it to its first points is at least half the distance at its end), else a plateau
+ * (the loss falls slower than the law, so it drifted off). Levels are medians of a quarter of the stretch (at least
+ * DEPARTURE_WINDOW points), so single noisy points do not decide.
+ */
+function departureKind(
+  observed: ArrayLike<number>,
+  offset: (i: number) => number,
+  from: number,
+  side: 'above' | 'below',
+  limit: number,
+): DepartureKind {
+  if (side === 'below') return 'drop';
+  const end = observed.length;
+  const w = Math.max(DEPARTURE_WINDOW, Math.floor((end - from) / 4));
+  const level = (f: (i: number) => number, a: number, b: number) =>
+    b > a ? median(Float64Array.from({ length: b - a }, (_, k) => f(a + k))) : 0;
+  const logLoss = (i: number) => Math.log(observed[i]);
+  if (level(logLoss, end - w, end) - level(logLoss, from, from + w) > limit) return 'divergence';
+  const jump = level(offset, from, from + w) - level(offset, Math.max(0, from - w), from);
+  return jump >= 0.5 * level(offset, end - w, end) ? 'spike' : 'plateau';
 }
 
 /**
@@ -92,23 +143,29 @@ interface Cut {
   prepared: PreparedCurve;
 }
 
+/** A curve found to have left its law: the departure's `from` indexes the curve's own points. */
+export interface FoundDeparture {
+  curve: LossCurve;
+  departure: Departure;
+}
+
 /**
- * The law-departure findings of a loss-curve fit: fitted curves against the law refitted without their tails,
- * predicted curves against their predictions (`predictedAtPoints(i)`: prepared curve i's prediction at its points).
+ * The departures of a loss-curve fit: fitted curves against the law refitted without their tails, predicted curves
+ * against their predictions (`predictedAtPoints(i)`: prepared curve i's prediction at its points).
  */
-export function departureFindings(
+export function findDepartures(
   law: LossCurveLaw,
   full: LossLawFit,
   input: LossFitInput,
   predictedAtPoints: (i: number) => Float64Array,
-): Finding[] {
+): FoundDeparture[] {
   const { options } = input;
-  const findings: Finding[] = [];
+  const found: FoundDeparture[] = [];
   const fitted = new Set(input.fitted);
   input.prepared.forEach((p, i) => {
     if (fitted.has(i)) return;
     const departure = findDeparture(p.curve.loss, predictedAtPoints(i), 0, options);
-    if (departure) findings.push(departureFinding(p.curve, departure));
+    if (departure) found.push({ curve: p.curve, departure });
   });
   const cuts = input.fitted.flatMap((i): Cut[] => {
     const curve = input.prepared[i].curve;
@@ -118,7 +175,7 @@ export function departureFindings(
     const prepared = prepare(thinRows(prefix(curve, at), BACKTEST_ROWS), Array.from(curve.steps.subarray(at)));
     return [{ curve, at, prepared }];
   });
-  if (cuts.length === 0) return findings;
+  if (cuts.length === 0) return found;
   const before = law.fit({
     prepared: cuts.map((c) => c.prepared),
     fitted: cuts.map((_, k) => k),
@@ -126,7 +183,7 @@ export function departureFindings(
     purpose: 'backtest',
     previous: full,
   });
-  if (!before) return findings;
+  if (!before) return found;
   cuts.forEach((cut, k) => {
     const predicted = before.predict(k);
     const n = cut.curve.steps.length;
@@ -141,26 +198,86 @@ export function departureFindings(
     const departure = findDeparture(observed, expected, head.loss.length, options);
     if (departure) {
       const shift = cut.at - head.loss.length; // tail indices back to the curve's own
-      findings.push(departureFinding(cut.curve, { ...departure, from: departure.from + shift }));
+      found.push({ curve: cut.curve, departure: { ...departure, from: departure.from + shift } });
     }
   });
-  return findings;
+  return found;
 }
 
-function departureFinding(curve: LossCurve, departure: Departure): Finding {
-  const { steps, lines } = curve;
-  const from = departure.from;
-  const last = steps.length - 1;
-  const cause =
-    departure.side === 'above' ? 'a loss spike, a divergence or a plateau' : 'a drop the law does not expect';
+/**
+ * Each departure on every surface: its finding, the curve report's `departure` (with the points of the stretch outside
+ * the band the report draws), and, for a run above its law, the curve's predictions withheld with a reason that names
+ * the step and the kind.
+ */
+export function applyDepartures(out: LawAnalysis<Series>, found: FoundDeparture[], options: DepartureOptions): void {
+  for (const { curve, departure } of found) {
+    const report = out.curves.find((c) => c.name === curve.name && c.file === curve.file);
+    const record = lawDeparture(curve, departure, options, report?.points);
+    out.findings.push(departureFinding(curve, record));
+    if (report) report.departure = record;
+    if (!withholds(record)) continue;
+    const reason = departureReason(record);
+    out.predictions.forEach((p, i) => {
+      if (p.status === 'ok' && p.curve === curve.name) out.predictions[i] = withheld(p, 'law-departed', reason);
+    });
+  }
+}
+
+/** Whether a departure withholds the run's predictions: above the law, the law's number is optimistic. */
+function withholds(d: Pick<LawDeparture, 'side'>): boolean {
+  return d.side === 'above';
+}
+
+/** The departure as the public record: steps and lines instead of indices, the tolerances it was judged with. */
+function lawDeparture(
+  curve: LossCurve,
+  d: Departure,
+  options: DepartureOptions,
+  points?: { low: ArrayLike<number>; high: ArrayLike<number> },
+): LawDeparture {
+  const last = curve.steps.length - 1;
+  let outside = 0;
+  let banded = false;
+  for (let i = d.from; i <= last && points; i++) {
+    const low = points.low[i];
+    const high = points.high[i];
+    if (!Number.isFinite(low) || !Number.isFinite(high)) continue;
+    banded = true;
+    if (curve.loss[i] < low || curve.loss[i] > high) outside++;
+  }
+  return {
+    step: curve.steps[d.from],
+    line: curve.lines[d.from],
+    lastStep: curve.steps[last],
+    kind: d.kind,
+    side: d.side,
+    points: d.points,
+    off: d.off,
+    outsideBand: banded ? outside : null,
+    worst: d.worst,
+    tolerance: d.tolerance,
+    sigmas: options.departureSigmas,
+    minPoints: Math.max(1, options.departurePoints),
+  };
+}
+
+function departureFinding(curve: LossCurve, d: LawDeparture): Finding {
   return finding('law-departure', 'warning', {
     message:
-      `"${curve.name}" has left its law from step ${steps[from]}: ${departure.points} of its latest points (steps ` +
-      `${steps[from]}–${steps[last]}) are mostly ${departure.side} the law its earlier points follow, up to ` +
-      `${(departure.worst * 100).toFixed(1)} % off (${cause}). Predictions past this point assume the run returns to its law.`,
+      `"${curve.name}" has left its law from step ${formatCount(d.step)}: ${KIND_PHRASES[d.kind]}, up to ` +
+      `${formatPercent(d.worst, 2)} ${d.side} it. ${departureDetail(d)} ` +
+      (withholds(d)
+        ? 'No prediction is shown for this run: the law no longer describes it.'
+        : 'Its predictions are still shown, flagged: they assume the run returns to its law.'),
     file: curve.file,
-    line: lines[from],
-    endLine: lines[last],
+    line: d.line,
+    endLine: curve.lines[curve.lines.length - 1],
     curve: curve.name,
   });
+}
+
+function median(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }

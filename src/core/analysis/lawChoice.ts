@@ -1,20 +1,49 @@
-// The automatic choice between the loss-curve laws (`law: 'auto'`, README, Choosing the loss-curve law), from the fit curves only.
-// Both laws are fitted on every fit curve. A backtest then cuts each fit curve at 60, 70 and 80 % of its loss rows,
-// refits each law on the prefixes (warm-started from its full fit) and scores the mean relative error on the rows
-// after the cut. The more flexible multi-power law wins only when its loss-drop term is identified (not held by the
-// box in the full fit) AND its backtest error is clearly lower; otherwise the LR-annealing law, which extrapolates
-// more safely when the fit curves do not show drops of several sizes.
+// The automatic choice between the loss-curve laws (`law: 'auto'`, README, Choosing the loss-curve law), from the fit
+// curves only. Both laws are fitted on every fit curve and backtested: each fit curve is cut at 60, 70 and 80 % of its
+// loss rows, each law refitted on the prefixes (warm-started from its full fit) and scored on the rows after the cut.
+// A tail backtest cannot see how a law carries LR drops to schedules unlike the fit curves, and it favours the more
+// flexible multi-power law (it fits the fit curves' own drops better). What pins the multi-power law's loss-drop term
+// down is the fit curves' drops: drops to several LR levels (dropLevels) show how the loss responds to a drop's size.
+// So:
+//  - the multi-power law's backtest error not below the LR-annealing law's: the LR-annealing law;
+//  - drops to several levels: the multi-power law when its drop term is identified and its backtest error is clearly
+//    lower; the LR-annealing law when its drop term sits on its bounds; both laws' predictions averaged otherwise;
+//  - drops to one level or none: the fit curves cannot tell which law carries drops to other schedules, and the
+//    backtest would favour the more flexible law, so both laws' predictions are averaged with equal weights.
+import { StepLr } from '../laws/schedule';
 import { pick, thinIndices } from '../util/arrays';
+import { combineFits, type CombinedMember } from './combinedLoss';
 import { prepare } from './lossAreas';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import { mplLossLaw } from './mplLoss';
 import { tissueLossLaw } from './tissueLoss';
-import type { LawCandidate, LawSelection } from './types';
+import type { LawCandidate, LawSelection, LossLawId } from './types';
 
 export const BACKTEST_CUTS = [0.6, 0.7, 0.8];
-/** MPL must beat the LR-annealing law's backtest error by this fraction of it: a marginal win can cost 40 %. */
+/**
+ * The multi-power law's backtest error must be at least this fraction below the LR-annealing law's to count as a
+ * clear win: the backtest's own scatter between cuts is several per cent, and a marginal win for the more flexible
+ * law can cost 40 % on unseen schedules (docs/laws-loss.md).
+ */
 export const MPL_MARGIN = 0.1;
+/**
+ * A fit curve shows a drop when it ends below this fraction of its peak LR: a smaller decay barely moves the loss
+ * (its drop term is within the noise) and says nothing about the response to a drop.
+ */
+export const DROP_END = 0.8;
+/**
+ * Two drop levels are distinct when the LRs they end at differ by at least this factor: the drop response depends on
+ * the LR through a power (eta^-gamma, gamma ~0.4-1), so closer levels probe nearly the same part of it.
+ */
+export const LEVEL_FACTOR = 1.5;
+/** An LR is held while it stays within this fraction of where the stretch began (logged LRs carry rounding). */
+export const PLATEAU_TOLERANCE = 0.01;
+/**
+ * A held LR is a drop level when held for at least this share of the curve's steps: long enough for the loss to show
+ * its response to the drop (a cosine's flat bottom, a few per cent, is not; a step-down stage is).
+ */
+export const PLATEAU_SHARE = 0.1;
 /** A prefix needs this many loss rows to be fitted, a suffix one to be scored. */
 const MIN_PREFIX_ROWS = 5;
 /**
@@ -24,12 +53,20 @@ const MIN_PREFIX_ROWS = 5;
 export const BACKTEST_ROWS = 2000;
 
 export interface LawChoice {
+  /** The law that names the fit (under a combination, the one whose coefficients are reported). */
   law: LossCurveLaw;
   fit: LossLawFit | null;
   selection?: LawSelection;
+  /** The other candidate's full fit, when both were fitted (what the chart can overlay, what the evaluation scores). */
+  runnerUp?: LossLawFit;
+  /** Under a combination: each law with its own fit and weight (a followed run's next fit refits each). */
+  members?: CombinedMember[];
 }
 
-/** Fits both laws, backtests them, and returns the chosen one's full fit with the reasons. */
+/** What decide() says: the law whose predictions are used, or the weights of a combination, and why. */
+export type Verdict = Pick<LawSelection, 'chosen' | 'reason' | 'weights'>;
+
+/** Fits both laws, backtests them, and returns the chosen one's full fit (or the combination) with the reasons. */
 export function chooseLossLaw(input: LossFitInput): LawChoice {
   const tissue = tissueLossLaw.fit(input);
   const mpl = mplLossLaw.fit(input);
@@ -41,18 +78,31 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
     candidate(tissue, backtest(tissueLossLaw, tissue, input)),
     candidate(mpl, backtest(mplLossLaw, mpl, input)),
   ];
-  const [t, m] = candidates;
-  const verdict = decide(t, m);
+  const levels = dropLevels(input);
+  const verdict = decide(candidates[0], candidates[1], levels);
+  const selection: LawSelection = {
+    candidates,
+    chosen: verdict.chosen,
+    runnerUp: verdict.chosen === 'mpl' ? 'lr-annealing' : 'mpl',
+    reason: verdict.reason,
+    cuts: BACKTEST_CUTS,
+    dropLevels: levels,
+    ...(verdict.weights && { weights: verdict.weights }),
+  };
+  if (verdict.weights) {
+    const members: CombinedMember[] = [
+      { law: tissueLossLaw, fit: tissue, weight: verdict.weights['lr-annealing'] },
+      { law: mplLossLaw, fit: mpl, weight: verdict.weights.mpl },
+    ];
+    const primary = verdict.chosen === 'mpl' ? mplLossLaw : tissueLossLaw;
+    return { law: primary, fit: combineFits(input, members), selection, members };
+  }
+  const chosenMpl = verdict.chosen === 'mpl';
   return {
-    law: verdict.chosen === 'mpl' ? mplLossLaw : tissueLossLaw,
-    fit: verdict.chosen === 'mpl' ? mpl : tissue,
-    selection: {
-      candidates,
-      chosen: verdict.chosen,
-      runnerUp: verdict.chosen === 'mpl' ? 'lr-annealing' : 'mpl',
-      reason: verdict.reason,
-      cuts: BACKTEST_CUTS,
-    },
+    law: chosenMpl ? mplLossLaw : tissueLossLaw,
+    fit: chosenMpl ? mpl : tissue,
+    runnerUp: chosenMpl ? tissue : mpl,
+    selection,
   };
 }
 
@@ -61,29 +111,92 @@ function candidate(fit: LossLawFit, backtestError: number): LawCandidate {
 }
 
 const percent = (e: number) => `${(e * 100).toFixed(3)} %`;
+/** Equal weights: with no evidence of which law carries drops better, the mean is at most halfway to the worse. */
+const EQUAL: Record<LossLawId, number> = { 'lr-annealing': 0.5, mpl: 0.5 };
 
-/** The rule: MPL only when identified and clearly better in the backtest. */
-export function decide(tissue: LawCandidate, mpl: LawCandidate): Pick<LawSelection, 'chosen' | 'reason'> {
-  if (!mpl.identified) {
-    return {
-      chosen: 'lr-annealing',
-      reason: `the fit curves do not pin down the multi-power law's loss-drop term (${mpl.atBounds.join(', ')} at their bounds), so its predictions of other schedules would be a guess`,
-    };
-  }
+/**
+ * The rule (README, Choosing the loss-curve law). `levels`: the distinct LR levels the fit curves drop to
+ * (dropLevels); two or more pin the multi-power law's drop term down.
+ */
+export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]): Verdict {
   if (!Number.isFinite(mpl.backtestError)) {
     return { chosen: 'lr-annealing', reason: 'the multi-power law could not be backtested on these curves' };
   }
+  const errors = `backtest errors: multi-power law ${percent(mpl.backtestError)}, LR-annealing law ${percent(tissue.backtestError)}`;
   const gain = 1 - mpl.backtestError / tissue.backtestError;
+  // The backtest favours the more flexible law: when even it does not show the multi-power law better, nothing does.
+  if (!(gain > 0)) {
+    return {
+      chosen: 'lr-annealing',
+      reason: `the multi-power law's backtest error is not below the LR-annealing law's, although a backtest favours the more flexible law (${errors})`,
+    };
+  }
+  const shown = levels.map((l) => `${(l * 100).toFixed(0)} %`).join(', ');
+  if (levels.length < 2) {
+    const drops = levels.length ? `drops to one LR level only (${shown} of the peak)` : 'no LR drop';
+    return {
+      chosen: 'lr-annealing',
+      weights: EQUAL,
+      reason: `the fit curves show ${drops}, so they cannot tell which law carries LR drops to other schedules (a backtest favours the more flexible law); predictions are the mean of both laws' (${errors})`,
+    };
+  }
+  if (!mpl.identified) {
+    return {
+      chosen: 'lr-annealing',
+      reason: `the fit curves drop to several LR levels (${shown} of the peak), yet the multi-power law's loss-drop term sits on its bounds (${mpl.atBounds.join(', ')}): the simpler law is kept (${errors})`,
+    };
+  }
   if (gain >= MPL_MARGIN) {
     return {
       chosen: 'mpl',
-      reason: `the multi-power law's backtest error (${percent(mpl.backtestError)}) is ${(gain * 100).toFixed(0)} % below the LR-annealing law's (${percent(tissue.backtestError)}), and its loss-drop term is identified`,
+      reason: `the fit curves drop to several LR levels (${shown} of the peak), which pin the multi-power law's loss-drop term down, and its backtest error is ${(gain * 100).toFixed(0)} % below the LR-annealing law's (${errors})`,
     };
   }
   return {
     chosen: 'lr-annealing',
-    reason: `the multi-power law's backtest error (${percent(mpl.backtestError)}) is not at least ${MPL_MARGIN * 100} % below the LR-annealing law's (${percent(tissue.backtestError)}); the simpler law is kept`,
+    weights: EQUAL,
+    reason: `the fit curves pin the multi-power law down (drops to ${shown} of the peak) but its backtest error is not ${MPL_MARGIN * 100} % below the LR-annealing law's; predictions are the mean of both laws' (${errors})`,
   };
+}
+
+/**
+ * The distinct LR levels the fit curves drop to, as fractions of each curve's peak LR (ascending): the LR at a
+ * curve's last loss row and every LR it holds for a stretch (levelsOf), when below DROP_END of its peak; levels
+ * within LEVEL_FACTOR of the previous distinct one are the same level.
+ */
+export function dropLevels(input: LossFitInput): number[] {
+  const all = input.fitted.flatMap((i) => levelsOf(input.prepared[i].curve, input.options.warmupSteps));
+  all.sort((a, b) => a - b);
+  const levels: number[] = [];
+  for (const e of all) {
+    const last = levels[levels.length - 1];
+    if (last === undefined || (e > last && e >= last * LEVEL_FACTOR)) levels.push(e);
+  }
+  return levels;
+}
+
+/**
+ * The LRs one curve drops to, as fractions of its peak: where it ends, and every value its logged LR holds (within
+ * PLATEAU_TOLERANCE) for at least PLATEAU_SHARE of the curve's logged steps (a step-down schedule's stages).
+ */
+function levelsOf(curve: LossCurve, warmupSteps: number | undefined): number[] {
+  const stepLr = new StepLr(curve.schedule, warmupSteps);
+  const n = curve.steps.length;
+  if (stepLr.peak <= 0 || n === 0) return [];
+  const first = curve.steps[0];
+  const last = curve.steps[n - 1];
+  const levels = [stepLr.at(last) / stepLr.peak];
+  const { steps, lr } = curve.schedule;
+  let start = 0;
+  for (let i = 1; i <= steps.length; i++) {
+    const ends = i === steps.length || steps[i] > last;
+    if (!ends && Math.abs(lr[i] - lr[start]) <= PLATEAU_TOLERANCE * lr[start]) continue;
+    const held = Math.min(steps[i - 1], last) - Math.max(steps[start], first);
+    if (held >= PLATEAU_SHARE * (last - first)) levels.push(lr[start] / stepLr.peak);
+    if (ends) break;
+    start = i;
+  }
+  return levels.filter((l) => l < DROP_END);
 }
 
 /**

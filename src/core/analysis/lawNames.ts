@@ -9,4 +9,5 @@ export const LAW_NAMES: Record<LawId, string> = {
   'downstream-ce': 'CE law',
   chinchilla: 'Chinchilla law',
   power: 'power law',
+  'mpl-size': 'MPL with model size',
 };

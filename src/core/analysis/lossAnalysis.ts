@@ -5,11 +5,12 @@ import { finding } from '../findings';
 import { assumedLrPhrase } from './assumedLr';
 import { pick, thinIndices, concat } from '../util/arrays';
 import type { Random } from '../util/random';
-import { departureFindings } from './departure';
+import { applyDepartures, findDepartures } from './departure';
+import { combineFits, isCombined, type CombinedMember } from './combinedLoss';
 import { chooseLossLaw, type LawChoice } from './lawChoice';
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { bandAt, logBand, type ThinBand } from './lossBands';
-import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
+import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import { mplLossLaw } from './mplLoss';
@@ -78,8 +79,8 @@ export function analyseLossCurves(
     options,
   };
   const last = warm?.startFor(fitPoints, fitNames) ?? null;
-  // A law forced since the last fit is fitted cold.
-  const previous = last && (!forced || last.law === forced) ? last : null;
+  // A law forced since the last fit (or since a combination) is fitted cold.
+  const previous = last && (!forced || (last.law === forced && !last.members)) ? last : null;
   const chosen: LawChoice = previous
     ? warmChoice(previous, input)
     : forced
@@ -108,17 +109,32 @@ export function analyseLossCurves(
     );
   }
   reportCurves(input, fit, fitNames, random, result);
-  findings.push(...departureFindings(chosen.law, fit, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex)));
+  // A combination's fitted curves are checked against the law that names it, refitted from its own fit.
+  const own = isCombined(fit) ? fit.primary.fit : fit;
+  const departures = findDepartures(chosen.law, own, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex));
+  applyDepartures(result, departures, options);
   if (chosen.selection) result.fits[result.fits.length - 1].selection = chosen.selection;
   // A followed run says how its fit started: the hover and `watch --json` show it.
   if (warm) result.fits[result.fits.length - 1].settings.start = previous ? WARM_START : COLD_START;
   return result;
 }
 
-/** The previous choice's law refitted from its optimum; its selection (the reasons it was chosen) is kept. */
+/**
+ * The previous choice's law refitted from its optimum (each law of a combination, recombined with the same weights);
+ * its selection (the reasons it was chosen) is kept.
+ */
 function warmChoice(previous: LawChoice, input: LossFitInput): LawChoice {
-  const fit = previous.law.fit({ ...input, previous: previous.fit ?? undefined });
-  return { law: previous.law, fit, ...(previous.selection && { selection: previous.selection }) };
+  const kept = previous.selection && { selection: previous.selection };
+  if (previous.members) {
+    const members = previous.members.map((m) => ({ ...m, fit: m.law.fit({ ...input, previous: m.fit }) }));
+    if (members.every((m): m is CombinedMember => m.fit !== null))
+      return { law: previous.law, fit: combineFits(input, members), members, ...kept };
+  }
+  const fit = previous.law.fit({
+    ...input,
+    previous: isCombined(previous.fit) ? previous.fit.primary.fit : (previous.fit ?? undefined),
+  });
+  return { law: previous.law, fit, ...kept };
 }
 
 /** Every curve's report and targets from the fit, with bands, and the fit's result with its quality. */
@@ -138,12 +154,7 @@ function reportCurves(
   input.prepared.forEach((p, i) => {
     const isFit = fitNames.has(p.curve.name);
     const predicted = fit.predict(i);
-    const thin = thinIndices(p.queries.length, BAND_POINTS);
-    const logBandAtThin =
-      replicates.count > 1
-        ? logBand(replicates.at(i, thin), pick(predicted, thin), replicates.residuals, random)
-        : null;
-    const band = logBandAtThin && { steps: pick(p.queries, thin), ...logBandAtThin };
+    const band = curveBand(replicates, i, p, predicted, random);
     const pointPredicted = atQueries(predicted, p.pointIndex);
     const metrics = scorePredictions(p.curve.loss, pointPredicted);
     if (isFit) {
@@ -176,6 +187,20 @@ function reportCurves(
   });
 }
 
+/** The band of prepared curve i from bootstrap replicates, at thinned queries (null with fewer than two replicates). */
+export function curveBand(
+  replicates: LossReplicates,
+  i: number,
+  p: PreparedCurve,
+  predicted: Float64Array,
+  random: Random,
+): ThinBand | null {
+  if (replicates.count < 2) return null;
+  const thin = thinIndices(p.queries.length, BAND_POINTS);
+  const { lo, hi } = logBand(replicates.at(i, thin), pick(predicted, thin), replicates.residuals, random);
+  return { steps: pick(p.queries, thin), lo, hi };
+}
+
 /** What one loss curve's report and target predictions say beyond its numbers. */
 export interface CurveReportSpec {
   law: LawId;
@@ -183,6 +208,8 @@ export interface CurveReportSpec {
   metrics?: Metrics;
   reason: (step: number) => string;
   extra?: Record<string, number>;
+  /** The model size the model-size law knows the curve by. */
+  modelSize?: number;
 }
 
 /**
@@ -210,6 +237,7 @@ export function reportCurve(
     schedule,
     metrics: spec.metrics,
     firstLine: p.curve.firstLine,
+    ...(spec.modelSize !== undefined && { modelSize: spec.modelSize }),
   });
   const targetBand = bandAt(band, p.queries, predicted, p.targetIndex);
   p.targets.forEach((step, t) => {
@@ -266,7 +294,7 @@ export function unusableReason(c: LossCurve): Finding | null {
   if (c.schedule.steps.length === 0) {
     return finding('lr-missing', 'error', {
       ...base,
-      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column to the lr role.`,
+      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column to the lr role; without an LR, the power law fits the loss against the step (no schedule in it, so it cannot foresee an LR decay).`,
     });
   }
   if (c.schedule.lr.every((v) => v === 0)) {

@@ -48,16 +48,24 @@ export function curveNameOf(table: Table): string {
  */
 const MAX_RUNS = 2000;
 
+/** Rows kept (null: all, already in order), rows replaced by a later value of their step, and stale rows dropped. */
+interface PerStep {
+  kept: number[] | null;
+  repeated: number[];
+  stale: number[];
+}
+
 /**
  * Indices of the rows to keep, in step order, one per step: the row logged LAST in the file. A resumed run re-logs
  * the steps since its checkpoint, and the later values are the ones that run actually continued from. Logs are
- * almost always in order already, which is checked first: then every row is kept (`kept` null).
+ * almost always in order already, which is checked first: then every row is kept (`kept` null). A log that repeats
+ * steps is a resumed one and is resolved as TensorBoard does (`restarted`); one that only is out of order is sorted.
  */
-function lastPerStep(rows: RunRows): { kept: number[] | null; repeated: number[] } {
+function lastPerStep(rows: RunRows): PerStep {
   const { steps, length: n } = rows;
   let increasing = true;
   for (let i = 1; i < n && increasing; i++) increasing = steps[i] > steps[i - 1];
-  if (increasing) return { kept: null, repeated: [] };
+  if (increasing) return { kept: null, repeated: [], stale: [] };
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => steps[a] - steps[b] || a - b);
   const kept: number[] = [];
   const repeated: number[] = [];
@@ -68,7 +76,43 @@ function lastPerStep(rows: RunRows): { kept: number[] | null; repeated: number[]
       kept[last] = i;
     } else kept.push(i);
   }
-  return { kept, repeated };
+  return repeated.length > 0 ? restarted(steps, n) : { kept, repeated, stale: [] };
+}
+
+/**
+ * A run resumed from a checkpoint at step T appends from T again: what the first attempt logged from T on belongs to
+ * the attempt that was abandoned, including the steps the new attempt has not reached yet (a crash after the last
+ * checkpoint, a run still catching up). Each row drops the rows before it at its step or later; O(n).
+ */
+function restarted(steps: Float64Array, n: number): PerStep {
+  const kept: number[] = [];
+  const dropped: number[] = [];
+  for (let i = 0; i < n; i++) {
+    while (kept.length > 0 && steps[kept[kept.length - 1]] >= steps[i]) dropped.push(kept.pop() as number);
+    kept.push(i);
+  }
+  const final = new Set(kept.map((i) => steps[i]));
+  return {
+    kept,
+    repeated: dropped.filter((i) => final.has(steps[i])),
+    stale: dropped.filter((i) => !final.has(steps[i])),
+  };
+}
+
+/** What was dropped of the abandoned attempt beyond the steps logged again, in words; empty when nothing was. */
+function staleText(stale: readonly number[], rows: RunRows): string {
+  if (stale.length === 0) return '';
+  let [from, to, line] = [Infinity, -Infinity, Infinity];
+  for (const i of stale) {
+    from = Math.min(from, rows.steps[i]);
+    to = Math.max(to, rows.steps[i]);
+    line = Math.min(line, rows.lines[i]);
+  }
+  const span = from === to ? `step ${from}` : `steps ${from} to ${to}`;
+  return (
+    ` ${plural(stale.length, 'point')} at ${span} (from line ${line}) were logged before the run went back to an ` +
+    'earlier step and not logged again; they belong to the attempt it resumed from and are left out.'
+  );
 }
 
 function runKeyOf(table: Table, runColumn: number | undefined, row: number, fallback: string): string {
@@ -234,12 +278,14 @@ export function extractLossCurves(
     const points = lastPerStep(run.points);
     const lrs = lastPerStep(run.lrs);
     if (points.repeated.length) {
-      const firstLine = points.repeated.reduce((m, i) => Math.min(m, run.points.lines[i]), Infinity);
+      const dropped = [...points.repeated, ...points.stale];
+      const firstLine = dropped.reduce((m, i) => Math.min(m, run.points.lines[i]), Infinity);
       findings.push({
         ...cellFinding(
           'steps-repeated',
           'info',
-          `${plural(points.repeated.length, 'step')} of "${name}" logged more than once (a resumed run?); the value logged last is used for each.`,
+          `${plural(points.repeated.length, 'step')} of "${name}" logged more than once (a resumed run?); the value logged last is used for each.` +
+            staleText(points.stale, run.points),
           file,
           firstLine,
         ),

@@ -5,7 +5,7 @@
 import type { RobustFit } from '../fit/robust';
 import type { PreparedCurve } from './lossAreas';
 import type { AnalysisOptions } from './options';
-import type { FitResult, LawId, LossLawId } from './types';
+import type { FitResult, LawId, LossLawId, SizeLawId } from './types';
 
 /** What a fit sees: every usable curve with the steps it is queried at, and which of them are fitted. */
 export interface LossFitInput {
@@ -70,4 +70,9 @@ export const NO_REPLICATES: LossReplicates = { count: 0, at: () => [], residuals
 /** Whether a fit or curve is of a loss-curve law (what lenses, charts and what-ifs of loss curves read). */
 export function isLossLaw(law: LawId | undefined): law is LossLawId {
   return law === 'lr-annealing' || law === 'mpl';
+}
+
+/** Whether a fit or curve is of a law over model sizes (sizeAnalysis.ts): its curves carry a model size. */
+export function isSizeLaw(law: LawId | undefined): law is SizeLawId {
+  return law === 'lr-annealing-size' || law === 'mpl-size';
 }

@@ -35,7 +35,7 @@ const WARM_ITERATIONS = 50;
  * Above this many terms (queries x steps where the LR changes), a curve's predictions use the compressed sum
  * (within ~1e-6 of the exact one, tested) instead of the exact O(queries x steps) sum: a million-step log.
  */
-const EXACT_TERMS = 3e8;
+export const EXACT_TERMS = 3e8;
 /** Drop-term parameters (solver names) whose bounds make the law's extrapolation a guess. */
 const DROP_SCALE = ['b', 'ln c'];
 const DROP_SHAPE = ['beta', 'gamma'];

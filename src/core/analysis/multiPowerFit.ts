@@ -155,9 +155,9 @@ const EXPLORE_ITERATIONS = 20;
  * Gauss-Newton takes the best to the optimum in far fewer evaluations than quasi-Newton would (about 220 instead of
  * 900 on the public fit sets, the same optimum). The benchmark times exactly this against scipy.
  */
-export function solveFromStarts(
-  law: Law<MultiPowerPoints>,
-  points: FitPoints,
+export function solveFromStarts<D>(
+  law: Law<D>,
+  points: { data: D; observed: Float64Array; weights?: Float64Array },
   starts: Float64Array[],
   delta: number,
 ): RobustFit | null {
@@ -212,7 +212,7 @@ function thinned(points: FitPoints, maxTerms: number): FitPoints {
 }
 
 /** Indices of each curve's points the solver sees: all, or an even share of maxFitPoints per curve. */
-function keptPoints(curves: LossCurve[], maxFitPoints: number): Int32Array[] {
+export function keptPoints(curves: LossCurve[], maxFitPoints: number): Int32Array[] {
   const total = curves.reduce((n, c) => n + c.steps.length, 0);
   return curves.map((c) => {
     const n = c.steps.length;

@@ -7,7 +7,7 @@ import type { FileFormat } from '../table/types';
 import { analyseTables } from './analyse';
 import type { AnalysisOptions } from './options';
 import { hasValue } from './trust';
-import type { Analysis, LawId } from './types';
+import type { Analysis, LawDeparture, LawId } from './types';
 
 export interface RunOverview {
   /** The run's file or folder. */
@@ -19,6 +19,8 @@ export interface RunOverview {
   prediction?: { step: number; value: number; low: number; high: number; law: LawId; why: string };
   /** Why nothing is predicted (cannot be fitted, or a law the tool does not trust), or the first warning. */
   problem?: string;
+  /** Where the run's latest points left its law; above it, `prediction` is absent (no optimistic number). */
+  departure?: LawDeparture;
   warnings: number;
   errors: number;
 }
@@ -64,6 +66,7 @@ function summarise(path: string, analysis: Analysis): RunOverview {
     overview.lastStep = curve.points.x[last];
     overview.lastLoss = curve.points.observed[last];
   }
+  if (curve?.departure) overview.departure = curve.departure;
   const fit = analysis.fits[0];
   const prediction = analysis.predictions.filter(hasValue).find((p) => p.metric === 'loss' && Number.isFinite(p.value));
   if (fit && prediction)

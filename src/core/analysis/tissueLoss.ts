@@ -70,7 +70,10 @@ export const tissueLossLaw: LossCurveLaw = {
     // A refit of part of the same curves keeps the lambda the full fit chose.
     const warmLambda = (warm as TissueFit | undefined)?.lambda;
     const lambdas = warmLambda ? [warmLambda] : options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];
-    const previous = warmFrom(input.previous as TissueFit | undefined, etaMax, lambdas);
+    // A grown run's previous optimum, or the full fit a backtest refits part of, starts a single refinement.
+    const previous =
+      warmFrom(input.previous as TissueFit | undefined, etaMax, lambdas) ??
+      warmFrom(warm as TissueFit | undefined, etaMax, lambdas);
     const chosen = previous
       ? chooseLambda(input, etaMax, [previous.lambda], previous.solver.params)
       : chooseLambda(input, etaMax, lambdas);

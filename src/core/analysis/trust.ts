@@ -59,6 +59,7 @@ const JUDGED: Record<LawId, { bounds: readonly string[]; spread: readonly string
   'downstream-ce': { bounds: ['A', 'alpha'], spread: ['E', 'alpha'] },
   chinchilla: { bounds: ['alpha', 'beta'], spread: ['E', 'alpha', 'beta'] },
   power: { bounds: ['A', 'alpha'], spread: ['E', 'alpha'] },
+  'mpl-size': { bounds: ['L0', 'a', 'alpha'], spread: ['L0', 'A', 'alpha'] },
 };
 
 /** Coefficients the solver fitted: the solver's parametrisation when it differs from the reported one. */
@@ -127,6 +128,7 @@ const CONSEQUENCE: Record<FitProblem['code'], string> = {
  * its predictions are withheld with the reasons. Predictions a broken law already withheld keep that status.
  */
 export function judgeFits(analysis: LawAnalysis<Series>): void {
+  withholdImpossible(analysis);
   for (const fit of analysis.fits) {
     const problems = fitProblems(fit);
     if (!problems.length) continue;
@@ -140,6 +142,23 @@ export function judgeFits(analysis: LawAnalysis<Series>): void {
         analysis.predictions[i] = withheld(p, 'fit-unsupported', reason);
     });
   }
+}
+
+/**
+ * A cross-entropy (loss, CE) is never 0 or below: a law that predicts one has left the data behind (an annealing term
+ * fitted huge on a short log, for one), so the number is withheld whatever the fit's other checks say.
+ */
+function withholdImpossible(analysis: LawAnalysis<Series>): void {
+  analysis.predictions.forEach((p, i) => {
+    if (p.status !== 'ok' || p.metric === 'bleu' || !(p.value <= 0)) return;
+    const what = p.metric === 'loss' ? 'loss' : 'cross-entropy';
+    const at = `${p.xName === 'step' ? 'step ' : `${p.xName} = `}${formatCompact(p.x)}`;
+    analysis.predictions[i] = withheld(
+      p,
+      'fit-unsupported',
+      `the law predicts a ${what} of ${formatNumber(p.value)} at ${at}, and a ${what} cannot be 0 or below: the fit does not describe the run that far`,
+    );
+  });
 }
 
 function verdictFinding(problem: FitProblem, what: string, where: Pick<Finding, 'file' | 'line' | 'curve' | 'group'>) {

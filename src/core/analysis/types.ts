@@ -4,7 +4,11 @@
 import type { FindingCode, Hint } from '../findings';
 import type { ColumnRole, FileFormat, FileKind, Severity } from '../table/types';
 
-export type LawId = 'lr-annealing' | 'mpl' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power';
+export type LawId =
+  'lr-annealing' | 'mpl' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power' | 'mpl-size';
+
+/** The laws of the loss over curves of several model sizes, fitted together (sizeAnalysis.ts). */
+export type SizeLawId = 'lr-annealing-size' | 'mpl-size';
 
 /** The laws of a loss curve under an LR schedule, among which `law: 'auto'` chooses. */
 export type LossLawId = 'lr-annealing' | 'mpl';
@@ -30,6 +34,16 @@ export interface LawSelection {
   reason: string;
   /** Fractions of each fit curve's loss rows a backtest fitted on (the rest scored). */
   cuts: number[];
+  /**
+   * When the predictions are a weighted mean of both laws' (the fit curves cannot tell which law carries LR drops to
+   * other schedules): each law's weight, summing to 1. `chosen` then names the law whose coefficients are reported.
+   */
+  weights?: Record<LossLawId, number>;
+  /**
+   * The LRs the fit curves drop to (where each ends, and any it holds for a tenth of its steps), as fractions of
+   * their peak LR below 0.8, distinct levels only (ascending): two or more pin the multi-power law's drop term down.
+   */
+  dropLevels?: number[];
 }
 
 /** Where a finding points. Lines and columns are 1-based; line 0 means the file as a whole. */
@@ -112,9 +126,10 @@ export interface FitProblem {
 
 /**
  * Whether a prediction has a value. 'ok': it has; 'law-broken': the law left the data before this x (a BLEU law
- * break), so it does not hold here; 'fit-unsupported': the data do not support the fit (FitResult.unsupported).
+ * break), so it does not hold here; 'fit-unsupported': the data do not support the fit (FitResult.unsupported);
+ * 'law-departed': the run's latest points have left its law (CurveReport.departure).
  */
-export type PredictionStatus = 'ok' | 'law-broken' | 'fit-unsupported';
+export type PredictionStatus = 'ok' | 'law-broken' | 'fit-unsupported' | 'law-departed';
 
 /** What every prediction carries besides its value. */
 export interface PredictionBase {
@@ -212,6 +227,39 @@ export interface CurveReport<S extends Series = number[]> {
   baseline?: { value: number; line: number };
   /** Rows the file flags to leave out of the fit (e.g. epoch_excluded = 1): the flag column's name. Never fitted. */
   excludedBy?: string;
+  /** Loss curves: where its latest points left its law (the finding law-departure); absent when they did not. */
+  departure?: LawDeparture;
+  /** The model size N (parameters) the model-size law knows this curve by (`lr-annealing-size` only). */
+  modelSize?: number;
+}
+
+/**
+ * What a stretch off the law looks like: a spike (off at once, not recovered), a divergence (the loss rises), a
+ * plateau (the loss falls slower than the law, so it drifted off), a drop (below the law).
+ */
+export type DepartureKind = 'spike' | 'divergence' | 'plateau' | 'drop';
+
+/** Where a loss curve left its own law (docs/findings.md#law-departure), and how it was judged. */
+export interface LawDeparture {
+  /** First step of the stretch off the law, and its source line. */
+  step: number;
+  line: number;
+  /** The curve's last step: the stretch runs to it. */
+  lastStep: number;
+  kind: DepartureKind;
+  side: 'above' | 'below';
+  /** Points in the stretch, those of them off the law (beyond the tolerance), and those outside the curve's 95 % band
+   * (null when it has no band). */
+  points: number;
+  off: number;
+  outsideBand: number | null;
+  /** Largest relative distance from the law in the stretch (0.05 = 5 %). */
+  worst: number;
+  /** The distance from the law that counted as off, relative (0.012 = 1.2 %): `sigmas` robust standard deviations. */
+  tolerance: number;
+  sigmas: number;
+  /** The shortest stretch that counts (the departurePoints option). */
+  minPoints: number;
 }
 
 export interface ColumnSummary {

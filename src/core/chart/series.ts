@@ -3,15 +3,16 @@
 // window and at most a few thousand points per series (LTTB) for each draw or zoom. The raw rows stay in the model.
 // The loss-curve chart is built here; the sweeps' charts in sweepSeries.ts, from the pieces in seriesParts.ts.
 import { assumedLrPhrase, lastLogged } from '../analysis/assumedLr';
-import { isLossLaw } from '../analysis/lossLaw';
+import { isSizeLaw } from '../analysis/lossLaw';
 import { fitOfCurve, hasValue } from '../analysis/trust';
 import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
 import { estimateText, predictionAt } from '../analysis/describe';
+import { departureLabel } from '../analysis/departureText';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
 import { band, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
 import { computeSeries, downstreamSeries } from './sweepSeries';
 import type { ChartData, ChartFit, ChartMarker, ChartPanelSpec, ChartSeries, WhatIfDefaults, XWindow } from './types';
-import { lawSettings, predictLoss } from './whatIf';
+import { lawSettings, predictLoss, predictsSchedules, sizeGroup } from './whatIf';
 
 export { evaluateLaw } from './sweepSeries';
 export { logGrid } from './seriesParts';
@@ -56,6 +57,7 @@ export function buildChart(analysis: Analysis): ChartModel {
       predictions: analysis.predictions,
       notes: [],
       whatIf: parts.whatIf,
+      ...(parts.legendByGroup && { legendByGroup: true }),
       logX: true,
     },
     logAxes: new WeakMap(),
@@ -108,15 +110,31 @@ function sampleSeries(s: ChartSeries, options: SampleOptions, budget: number, ax
 // ---- loss curves -----------------------------------------------------------------------------------------------
 
 function lossSeries(analysis: Analysis): Parts {
-  const fit = analysis.fits.find((f) => isLossLaw(f.law));
+  const fit = analysis.fits.find(predictsSchedules);
   const lossColumn = columnName(analysis, 'loss') ?? 'loss';
   const series: ChartSeries[] = [];
   const markers: ChartMarker[] = [];
-  for (const c of analysis.curves) {
+  // The model-size law's curves are drawn one colour per size, smallest first, and listed by size in the legend.
+  const bySize = analysis.fits.some((f) => isSizeLaw(f.law));
+  const curves = bySize ? sizeOrder(analysis.curves) : analysis.curves;
+  for (const reported of curves) {
+    const c =
+      bySize && reported.modelSize !== undefined ? { ...reported, group: sizeGroup(reported.modelSize) } : reported;
+    const group = c.group ?? c.name;
     // Only predictions with a number are drawn; a withheld one (unsupported fit) has no line, band or marker.
     const targets = analysis.predictions.filter((p) => p.curve === c.name && p.xName === 'step').filter(hasValue);
     const supported = !fitOfCurve(analysis.fits, c)?.unsupported;
-    series.push(observed(c, 'main'));
+    // A run that left its law: its points from that step are highlighted, and a marker names the step and the kind.
+    const departed = c.departure;
+    series.push({ ...observed(c, 'main'), ...(departed && { breakX: departed.step }) });
+    if (departed)
+      markers.push({
+        panel: 'main',
+        kind: 'break',
+        x: departed.step,
+        group: c.name,
+        label: `${c.name}: ${departureLabel(departed)}`,
+      });
     if (c.points.predicted.length) {
       const extra = fit ? lossExtrapolation(c, fit, targets) : { x: [], y: [], low: [], high: [] };
       // concat, not spread (a million rows), and one x shared by the law and its band.
@@ -131,7 +149,7 @@ function lossSeries(analysis: Analysis): Parts {
         label: `${c.name} · LR`,
         kind: 'schedule',
         panel: 'secondary',
-        group: c.name,
+        group,
         x: c.schedule.steps,
         y: c.schedule.lr,
         total: c.schedule.steps.length,
@@ -144,7 +162,7 @@ function lossSeries(analysis: Analysis): Parts {
         panel: 'main',
         kind: 'target',
         x: p.x,
-        group: c.name,
+        group,
         label: `${c.name}: ${predictionAt(p)} = ${estimateText(p)}`,
       });
   }
@@ -159,7 +177,12 @@ function lossSeries(analysis: Analysis): Parts {
       logY: false,
     },
   ];
-  return { panels, series, markers, whatIf: fit ? whatIfDefaults(analysis, fit) : undefined };
+  return { panels, series, markers, whatIf: fit ? whatIfDefaults(analysis, fit) : undefined, legendByGroup: bySize };
+}
+
+/** Curves by ascending model size (a stable sort: the file's order within a size); curves without one last. */
+function sizeOrder(curves: CurveReport[]): CurveReport[] {
+  return [...curves].sort((a, b) => (a.modelSize ?? Infinity) - (b.modelSize ?? Infinity));
 }
 
 /**
@@ -176,7 +199,7 @@ function assumedSchedule(c: CurveReport, targets: Prediction[]): ChartSeries | u
     label: `${c.name} · assumed: ${phrase}`,
     kind: 'schedule-assumed',
     panel: 'secondary',
-    group: c.name,
+    group: c.group ?? c.name,
     x: [last.step, end],
     y: [last.lr, last.lr],
     total: 2,
@@ -197,7 +220,7 @@ function lossExtrapolation(
   const last = c.points.x[c.points.x.length - 1];
   // No target with a number, no extrapolation: -Infinity fails the test below.
   const end = Math.max(...targets.map((t) => t.x));
-  const settings = lawSettings(fit);
+  const settings = lawSettings(fit, c.modelSize);
   if (!settings.ok || !c.schedule || !(end > last)) return empty;
   const grid = logGrid(last, end, 60)
     .map(Math.round)
@@ -235,7 +258,15 @@ export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaul
   const reference = referenceCurve(analysis, fit);
   const last = reference?.schedule && lastLogged(reference.schedule);
   const logged = reference && last ? { curve: reference.name, lastStep: last.step, lastLr: last.lr } : undefined;
-  return { peakLr: Number(fit.settings.etaMax ?? fit.settings.etaRef), warmupSteps, totalSteps, fromStep, logged };
+  const sizes = isSizeLaw(fit.law) ? fittedSizes(fitted, fit) : undefined;
+  const peakLr = Number(fit.settings.etaMax ?? fit.settings.etaRef);
+  return { peakLr, warmupSteps, totalSteps, fromStep, logged, ...(sizes && { sizes }) };
+}
+
+/** The model-size law's fitted sizes, ascending, and whether it predicts others (FitResult settings). */
+function fittedSizes(fitted: CurveReport[], fit: FitResult): WhatIfDefaults['sizes'] {
+  const sizes = [...new Set(fitted.flatMap((c) => c.modelSize ?? []))].sort((a, b) => a - b);
+  return { fitted: sizes, extrapolates: fit.settings.sizesExtrapolate === true };
 }
 
 /** The fitted run logged longest: its schedule is the file's own, which a 'logged' what-if continues. */

@@ -14,6 +14,7 @@ export interface Parts {
   series: ChartSeries[];
   markers: ChartMarker[];
   whatIf?: WhatIfDefaults;
+  legendByGroup?: boolean;
 }
 
 export function observed(c: CurveReport, panel: ChartSeries['panel']): ChartSeries {

@@ -51,7 +51,7 @@ export interface ChartSeries {
   predicted?: number[];
   /** Source line of each point, for tooltips. */
   lines?: number[];
-  /** Points at or after this x left the law (a BLEU break): drawn highlighted. */
+  /** Points at or after this x left the law (a BLEU break, a loss curve's law-departure): drawn highlighted. */
   breakX?: number;
   /** Points before downsampling (and windowing). */
   total: number;
@@ -81,6 +81,11 @@ export interface WhatIfDefaults {
   fromStep: number;
   /** The file's own schedule, which the 'logged' shape continues: the fitted run logged longest, its last row. */
   logged?: { curve: string; lastStep: number; lastLr: number };
+  /**
+   * The model-size law's fitted sizes N, ascending, and whether it can predict other sizes (three sizes or more, or
+   * the size exponent held); absent for the other laws.
+   */
+  sizes?: { fitted: number[]; extrapolates: boolean };
 }
 
 export interface ChartData {
@@ -95,6 +100,8 @@ export interface ChartData {
   /** Things a user should know about what is (not) drawn, e.g. rows with x <= 0 on a log axis. */
   notes: string[];
   whatIf?: WhatIfDefaults;
+  /** The legend lists each group once, under the group's name, however few the groups (the model-size law's N=25M). */
+  legendByGroup?: boolean;
   /** The x window these series were sampled for (absent: the whole range). */
   window?: XWindow;
   /** Whether x was sampled in log space. */
@@ -125,6 +132,8 @@ export interface WhatIfSpec {
   /** Multi-step: where the LR is multiplied by `factor`, as fractions of the steps. */
   milestones: number[];
   factor: number;
+  /** The model size N (parameters) to predict, for the model-size law (default: the largest fitted size). */
+  modelSize?: number;
 }
 
 export interface WhatIfCurve {

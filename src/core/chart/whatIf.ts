@@ -2,14 +2,17 @@
 // multi-step, each with a linear warmup), then predict its loss curve with the fitted law (the LR-annealing law's
 // areas from lrAreas, the multi-power law's exact loss-drop sum), exactly as in the fit: a what-if is the fit's own
 // prediction.
+import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
 import { predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
 import { areaConvention, type WarmupConventionOption } from '../analysis/options';
 import type { FitResult } from '../analysis/types';
 import { lrAnnealingLaw } from '../laws/lrAnnealing';
+import { lrAnnealingSizeLaw } from '../laws/lrAnnealingSize';
 import { multiPowerCoefficients } from '../laws/multiPower';
 import { lrAreas, StepLr, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
 import { maxOf } from '../util/arrays';
-import type { Outcome, WhatIfCurve, WhatIfSpec } from './types';
+import { formatCompact } from '../util/format';
+import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from './types';
 import { checkSpec, lrAt } from './whatIfSpec';
 
 export { checkSpec, defaultSpec, lrAt, MAX_WHATIF_STEPS } from './whatIfSpec';
@@ -41,16 +44,38 @@ export function querySteps(total: number, points: number, from = 1): number[] {
   return [...out].filter((s) => s >= start && s <= T).sort((x, y) => x - y);
 }
 
-/** What a what-if curve needs from a loss-curve fit (either law), read from the FitResult. */
+/** What a what-if curve needs from a loss-curve fit (any of the laws), read from the FitResult. */
 export type LawSettings =
   | { law: 'lr-annealing'; params: Float64Array; etaMax: number; lambda: number; warmup: WarmupConvention }
-  | { law: 'mpl'; model: MultiPowerModel };
+  | { law: 'mpl'; model: MultiPowerModel }
+  | {
+      law: 'lr-annealing-size';
+      params: Float64Array;
+      etaMax: number;
+      lambda: number;
+      warmup: WarmupConvention;
+      /** N / N_ref of the model predicted: the solver's size unit. */
+      n: number;
+    };
 
-const NO_LOSS_FIT =
-  'A what-if schedule needs a loss-curve fit (an LR-annealing fit or a multi-power-law fit); this file has none.';
+export const NO_LOSS_FIT =
+  'A what-if schedule needs a loss-curve fit (an LR-annealing fit, a multi-power-law fit or a model-size-law fit); this file has none.';
 
-export function lawSettings(fit: FitResult): Outcome<LawSettings> {
+/** A model size as the chart names it (its group, a what-if's label): N=25M, by the one number rule. */
+export function sizeGroup(modelSize: number): string {
+  return `N=${formatCompact(modelSize)}`;
+}
+
+/** Whether a fit predicts loss curves under any schedule: what lenses' extrapolations and what-ifs are drawn from. */
+export function predictsSchedules(fit: FitResult): boolean {
+  return isLossLaw(fit.law) || isSizeLaw(fit.law);
+}
+
+/** `modelSize`: the N to predict, for the model-size law (which needs one). */
+export function lawSettings(fit: FitResult, modelSize?: number): Outcome<LawSettings> {
   if (fit.law === 'mpl') return mplSettings(fit);
+  if (fit.law === 'lr-annealing-size') return sizeSettings(fit, modelSize);
+  if (fit.law === 'mpl-size') return mplSizeSettings(fit, modelSize);
   const p = fit.normalized?.params;
   const etaMax = Number(fit.settings.etaMax);
   const lambda = Number(fit.settings.lambda);
@@ -60,6 +85,43 @@ export function lawSettings(fit: FitResult): Outcome<LawSettings> {
     ok: true,
     value: { law: 'lr-annealing', params: Float64Array.of(p.L0, p.A, p.alpha, p.C), etaMax, lambda, warmup },
   };
+}
+
+/** The model-size law at one model size from its FitResult: normalised parameters and their scales. */
+function sizeSettings(fit: FitResult, modelSize: number | undefined): Outcome<LawSettings> {
+  const p = fit.normalized?.params;
+  const etaMax = Number(fit.settings.etaMax);
+  const lambda = Number(fit.settings.lambda);
+  const nRef = Number(fit.settings.nRef);
+  if (!p || !(etaMax > 0) || !(lambda > 0) || !(nRef > 0)) return { ok: false, message: NO_LOSS_FIT };
+  if (modelSize === undefined || !(modelSize > 0)) return { ok: false, message: NO_SIZE };
+  const warmup = areaConvention(fit.settings.warmupConvention as WarmupConventionOption);
+  const params = Float64Array.of(p.L0, p.A, p.alpha, p.B, p.beta, p.C, p.gamma);
+  return { ok: true, value: { law: 'lr-annealing-size', params, etaMax, lambda, warmup, n: modelSize / nRef } };
+}
+
+const NO_SIZE = 'The model-size law predicts a model of a given size N: none was given.';
+
+/**
+ * The multi-power law with size at one size N is the multi-power law with L0 + e·n^(-eps) for L0 and b·n^zeta for b
+ * (n = N / N_ref): its model, from the FitResult.
+ */
+function mplSizeSettings(fit: FitResult, modelSize: number | undefined): Outcome<LawSettings> {
+  const p = fit.normalized?.params;
+  const nRef = Number(fit.settings.nRef);
+  if (!p || !(nRef > 0)) return { ok: false, message: NO_LOSS_FIT };
+  if (modelSize === undefined || !(modelSize > 0)) return { ok: false, message: NO_SIZE };
+  const n = modelSize / nRef;
+  const params = {
+    L0: p.L0 + p.e * Math.pow(n, -p.eps),
+    a: p.a,
+    alpha: p.alpha,
+    b: p.b * Math.pow(n, p.zeta),
+    c: Math.exp(p['ln c']),
+    beta: p.beta,
+    gamma: p.gamma,
+  };
+  return mplSettings({ ...fit, normalized: { params, note: fit.normalized!.note } });
 }
 
 /** The multi-power model from its FitResult: normalised parameters, their scale and the warmup conventions. */
@@ -85,26 +147,43 @@ export function predictLoss(law: LawSettings, schedule: LoggedSchedule, steps: A
   const areas = lrAreas(schedule, steps, { lambda: law.lambda, warmup: law.warmup });
   const points = { s1: areas.s1.map((v) => v / law.etaMax), s2: areas.s2.map((v) => v / law.etaMax) };
   const out = new Float64Array(steps.length);
-  lrAnnealingLaw.predict(law.params, points, out);
+  if (law.law === 'lr-annealing-size')
+    lrAnnealingSizeLaw().predict(law.params, { ...points, n: new Float64Array(steps.length).fill(law.n) }, out);
+  else lrAnnealingLaw.predict(law.params, points, out);
   return Array.from(out);
 }
 
+/** `sizes`: the model-size law's fitted sizes (WhatIfDefaults.sizes), which bound the sizes it may predict. */
 export function whatIfCurve(
   fit: FitResult,
   spec: WhatIfSpec,
   label: string,
-  options: { points?: number; fromStep?: number; logged?: LoggedSchedule } = {},
+  options: { points?: number; fromStep?: number; logged?: LoggedSchedule; sizes?: WhatIfDefaults['sizes'] } = {},
 ): Outcome<WhatIfCurve> {
-  const problem = checkSpec(spec);
+  const problem = checkSpec(spec) ?? sizeProblem(fit, spec, options.sizes);
   if (problem) return { ok: false, message: `${label}: ${problem}` };
-  const law = lawSettings(fit);
+  const modelSize = spec.modelSize ?? options.sizes?.fitted.at(-1);
+  const law = lawSettings(fit, modelSize);
   if (!law.ok) return law;
+  // A model-size what-if names the size it predicts: two of them may differ in N alone.
+  const named = isSizeLaw(fit.law) && modelSize ? `${label} · ${sizeGroup(modelSize)}` : label;
   const steps = querySteps(spec.totalSteps, options.points ?? 300, options.fromStep);
   const schedule = spec.shape === 'logged' ? loggedSchedule(spec, options.logged) : scheduleOf(spec);
   if (!schedule) return { ok: false, message: `${label}: this file has no logged LR schedule to continue.` };
   const loss = predictLoss(law.value, schedule, steps);
   const lr = spec.shape === 'logged' ? lrOfSchedule(schedule, steps) : steps.map((s) => lrAt(spec, s));
-  return { ok: true, value: { label, spec, steps, loss, lr, finalLoss: loss[loss.length - 1] } };
+  return { ok: true, value: { label: named, spec, steps, loss, lr, finalLoss: loss[loss.length - 1] } };
+}
+
+/**
+ * Why the model-size law cannot predict the spec's size: fitted on fewer than three sizes without a held exponent,
+ * it only speaks for the sizes it was fitted on (the size term is not identified). Null when it can, or for others.
+ */
+function sizeProblem(fit: FitResult, spec: WhatIfSpec, sizes: WhatIfDefaults['sizes']): string | null {
+  if (!isSizeLaw(fit.law) || !sizes || sizes.extrapolates) return null;
+  if (spec.modelSize === undefined || sizes.fitted.includes(spec.modelSize)) return null;
+  const fitted = sizes.fitted.map((n) => `N = ${formatCompact(n)}`).join(' and ');
+  return `the model-size law was fitted on curves of ${fitted} only, which do not pin down how the loss scales with N, so it predicts no other size (N = ${formatCompact(spec.modelSize)}). Give the size exponent, or fit curves of a third size.`;
 }
 
 /**

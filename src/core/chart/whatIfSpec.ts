@@ -5,9 +5,10 @@ import type { WhatIfDefaults, WhatIfSpec } from './types';
 export const MAX_WHATIF_STEPS = 2_000_000;
 
 export function defaultSpec(
-  defaults: Pick<WhatIfDefaults, 'peakLr' | 'warmupSteps' | 'totalSteps'>,
+  defaults: Pick<WhatIfDefaults, 'peakLr' | 'warmupSteps' | 'totalSteps' | 'sizes'>,
   shape: WhatIfSpec['shape'] = 'cosine',
 ): WhatIfSpec {
+  const sizes = defaults.sizes?.fitted;
   return {
     shape,
     peakLr: defaults.peakLr,
@@ -18,6 +19,7 @@ export function defaultSpec(
     decayShape: 'linear',
     milestones: [0.5, 0.75],
     factor: 0.1,
+    ...(sizes?.length && { modelSize: sizes[sizes.length - 1] }),
   };
 }
 
@@ -63,6 +65,8 @@ export function checkSpec(spec: WhatIfSpec): string | null {
   if (!(spec.totalSteps >= 2) || spec.totalSteps > MAX_WHATIF_STEPS)
     return `Total steps must be between 2 and ${MAX_WHATIF_STEPS.toLocaleString('en-US')}.`;
   if (!(spec.peakLr > 0)) return 'The peak LR must be a positive number.';
+  if (spec.modelSize !== undefined && !(spec.modelSize > 0 && Number.isFinite(spec.modelSize)))
+    return 'The model size N must be a positive number of parameters (e.g. 1e9).';
   // A logged schedule has its own warmup: the knob is not shown for it, so it is not checked either.
   if (spec.shape !== 'logged' && (!(spec.warmupSteps >= 0) || spec.warmupSteps >= spec.totalSteps))
     return 'Warmup steps must be at least 0 and fewer than the total steps.';

@@ -118,7 +118,7 @@ export function lrAnnealingSizeStarts(
  * Least squares with every coefficient >= 0: the plain solve first, since it is usually already non-negative and
  * the exact bounded solve tries every subset of columns (16 solves for 4 columns).
  */
-function nonNegativeSolve(columns: Float64Array[], y: Float64Array) {
+export function nonNegativeSolve(columns: Float64Array[], y: Float64Array) {
   const plain = leastSquares(columns, y);
   if (plain && plain.coefficients.every((c) => c >= 0)) return plain;
   return boundedLeastSquares(

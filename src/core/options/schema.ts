@@ -103,6 +103,7 @@ export const LAW_CHOICES = {
   'lr-annealing': 'Loss under any LR schedule (Tissue et al. 2024)',
   mpl: 'Loss under any LR schedule, the multi-power law (Luo et al. 2025)',
   'lr-annealing-size': 'Loss under any LR schedule for models of several sizes N (Tissue et al. 2024, Eq. 7)',
+  'mpl-size': 'Loss under any LR schedule for models of several sizes N, the multi-power law with size terms',
   bleu: 'BLEU (and CE) versus pretraining data (Isik et al. 2024)',
   'downstream-ce': 'Downstream cross-entropy versus pretraining data',
   chinchilla: 'L(N, D) = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022)',
@@ -178,7 +179,7 @@ export const OPTION_SCHEMA = {
       key: 'law',
       group: 'Columns and law',
       description:
-        'Which scaling law to fit. `auto` recognises loss curves, downstream sweeps and (N, D) sweeps from their columns, and for loss curves chooses between the LR-annealing law and the multi-power law (`mpl`) by a backtest on the fit curves.',
+        'Which scaling law to fit. `auto` recognises loss curves, downstream sweeps and (N, D) sweeps from their columns, and for loss curves chooses between the LR-annealing law and the multi-power law (`mpl`) by a backtest on the fit curves; loss curves of two or more model sizes (a params column or `scalingLens.fit.sizes`) are fitted by the model-size law (`lr-annealing-size`).',
     },
     flag: { name: 'law', section: 'general', help: 'which law to fit; auto decides from the columns' },
   }),
@@ -363,12 +364,12 @@ export const OPTION_SCHEMA = {
       key: 'fit.sizes',
       group: 'Fitting',
       description:
-        'For the `lr-annealing-size` law: the model size N (parameters) of curves whose file has no params column, by curve name, by file path without extension (`csv_25/cosine_24000`) or by folder (`csv_25`: every curve of files in it), e.g. `{ "csv_25": 25e6, "csv_100": 1e8 }`. The most specific match wins.',
+        'For the model-size laws (`lr-annealing-size`, `mpl-size`, or `auto` on curves of several sizes): the model size N (parameters) of curves whose file has no params column, by curve name, by file path without extension (`csv_25/cosine_24000`) or by folder (`csv_25`: every curve of files in it), e.g. `{ "csv_25": 25e6, "csv_100": 1e8 }`. The most specific match wins.',
     },
     flag: {
       name: 'size',
       section: 'loss',
-      help: 'model size N of a curve, a file (folder/name) or every file of a folder, for --law lr-annealing-size',
+      help: 'model size N of a curve, a file (folder/name) or every file of a folder, for the model-size laws',
     },
   }),
   sizeExponent: knob({
@@ -379,12 +380,12 @@ export const OPTION_SCHEMA = {
       key: 'fit.sizeExponent',
       group: 'Fitting',
       description:
-        'For the `lr-annealing-size` law: hold the size exponent β of B·N^(-β) at this value instead of fitting it. Curves of two model sizes cannot pin β; with it held, sizes not fitted are predicted. Empty: fitted (needs three sizes or more to predict other sizes).',
+        'For the model-size laws: hold the size exponent (β of B·N^(-β) in `lr-annealing-size`, ε of E·N^(-ε) in `mpl-size`) at this value instead of fitting it. Curves of two model sizes cannot pin it; with it held, sizes not fitted are predicted. Empty: fitted (needs three sizes or more to predict other sizes).',
     },
     flag: {
       name: 'size-exponent',
       section: 'loss',
-      help: 'hold the size exponent beta of the lr-annealing-size law at X',
+      help: 'hold the size exponent of the model-size laws (beta of lr-annealing-size, eps of mpl-size) at X',
     },
   }),
   departureSigmas: knob({
@@ -395,7 +396,7 @@ export const OPTION_SCHEMA = {
       key: 'fit.departureSigmas',
       group: 'Fitting',
       description:
-        "The run-leaves-its-law finding (`law-departure`): a loss point is off its law when its log residual is more than this many robust standard deviations from the curve's typical residual (and outside the band).",
+        "The run-leaves-its-law finding (`law-departure`): a loss point is off its law when its log residual is more than this many robust standard deviations from the curve's typical residual.",
     },
     flag: {
       name: 'departure-sigmas',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { extensionOf } from '../table/detect';
 import { ProblemLog } from '../table/problems';
 import { readTable } from '../table/read';
-import type { ParseProblem, Table } from '../table/types';
+import type { ParseProblem, Table, TableHints } from '../table/types';
 import { filesUnder } from './fileTree';
 import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
 import { StepTableBuilder } from './stepTable';
@@ -58,12 +58,36 @@ export const dvcliveSource: Source = {
     }
     // DVCLive writes the params the script logged beside plots/: their schedule hints.
     const params = nested ? await readYamlFile(join(path, PARAMS_FILE), join(display, PARAMS_FILE), log, false) : null;
-    const hints = params?.ok === true ? hintsFromConfig(params.config) : null;
+    const stated = params?.ok === true ? hintsFromConfig(params.config) : null;
+    const hints =
+      stated !== null && params?.ok === true && isTrainerArguments(params.config) ? offAxis(stated) : stated;
     if (hints !== null) reportHints(hints, PARAMS_FILE, log);
     const table = builder.finish({ format: 'dvclive', bytesRead });
     return [withProblems(hints === null ? table : { ...table, hints }, parts, partCount)];
   },
 };
+
+/**
+ * Hugging Face's TrainingArguments, as its DVCLive callback logs them to params.yaml. That callback calls
+ * `next_step()` once per log call (a training log every `logging_steps`, and each evaluation), so the run's step
+ * axis counts log calls while `max_steps` and `warmup_steps` count optimizer steps.
+ */
+function isTrainerArguments(config: unknown): boolean {
+  return typeof config === 'object' && config !== null && 'logging_steps' in config && 'logging_strategy' in config;
+}
+
+/** Hints whose step counts are on another axis: shown to the user as settings, never used as steps of this run. */
+function offAxis(hints: TableHints): TableHints {
+  const counts = [
+    ...(hints.maxSteps !== undefined ? [`max_steps: ${hints.maxSteps}`] : []),
+    ...(hints.warmupSteps !== undefined ? [`warmup_steps: ${hints.warmupSteps}`] : []),
+  ];
+  if (counts.length === 0) return hints;
+  const why =
+    `${counts.join(', ')} (optimizer steps of the Hugging Face Trainer; this run's DVCLive steps count its log ` +
+    'calls, so they are not used as steps of this run)';
+  return { notes: [...hints.notes, why] };
+}
 
 /** A metric TSV's value column(s) as series: the metric under its path name (`path/column` if it holds several). */
 function addMetric(builder: StepTableBuilder, tsv: Table, name: string, log: ProblemLog): void {

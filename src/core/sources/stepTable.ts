@@ -4,11 +4,17 @@
 // the bytes read (a source whose series share no steps would otherwise make rows x series cells).
 
 import { cellBudget, MAX_COLUMNS } from '../table/limits';
+import { doubled } from '../util/arrays';
 import type { ProblemLog } from '../table/problems';
 import type { Column, FileFormat, Table } from '../table/types';
 
+/** One series to add points to, held by a source so its hot loop does not look the series up by name per point. */
+export interface SeriesSink {
+  push(step: number, value: number, line: number): void;
+}
+
 /** Points of one series in arrival order; grown by doubling. */
-class SeriesPoints {
+class SeriesPoints implements SeriesSink {
   steps = new Float64Array(16);
   values = new Float64Array(16);
   lines = new Int32Array(16);
@@ -22,14 +28,9 @@ class SeriesPoints {
 
   push(step: number, value: number, line: number): void {
     if (this.length === this.steps.length) {
-      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
-        const b = new (a.constructor as { new (n: number): T })(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.steps = grow(this.steps);
-      this.values = grow(this.values);
-      this.lines = grow(this.lines);
+      this.steps = doubled(this.steps);
+      this.values = doubled(this.values);
+      this.lines = doubled(this.lines);
     }
     this.steps[this.length] = step;
     this.values[this.length] = value;
@@ -71,6 +72,20 @@ export class StepTableBuilder {
       this.series.set(name, points);
     }
     points.push(step, value, line);
+  }
+
+  /**
+   * The series `name`, made if new, to push points into as `add` would; null when the column cap leaves it out (then
+   * `add` is the way, which counts what is left out).
+   */
+  seriesOf(name: string, line: number): SeriesSink | null {
+    let points = this.series.get(name);
+    if (points === undefined) {
+      if (this.series.size >= MAX_COLUMNS - 1) return null;
+      points = new SeriesPoints(name, line);
+      this.series.set(name, points);
+    }
+    return points;
   }
 
   /** How many series so far. */
@@ -276,6 +291,7 @@ function stepColumn(name: string, steps: Float64Array): Column {
  * loss) stays a written NaN, told apart from a step the series did not log. Each row's line is its earliest point's.
  */
 function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array): Column {
+  if (onEveryRow(points, steps)) return fullColumn(points, lines);
   const values = new Float64Array(steps.length).fill(NaN);
   const written = new Uint8Array(steps.length);
   let row = -1;
@@ -300,6 +316,31 @@ function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array
   if (nanCount > 0) {
     const codes = new Int32Array(steps.length).fill(-1);
     for (let r = 0; r < steps.length; r++) if (written[r] && Number.isNaN(values[r])) codes[r] = 0;
+    column.text = { codes, dictionary: ['NaN'] };
+  }
+  return column;
+}
+
+/** Whether the series has exactly one point on each row, in order (series logged together at every step). */
+function onEveryRow(points: SeriesPoints, steps: Float64Array): boolean {
+  if (points.length !== steps.length) return false;
+  for (let i = 0; i < steps.length; i++) if (points.steps[i] !== steps[i]) return false;
+  return true;
+}
+
+/** joinSeries for a series on every row: its values copied whole (no row search, no cell left empty). */
+function fullColumn(points: SeriesPoints, lines: Int32Array): Column {
+  const n = points.length;
+  const values = points.values.slice(0, n);
+  let nanCount = 0;
+  for (let r = 0; r < n; r++) {
+    if (points.lines[r] < lines[r]) lines[r] = points.lines[r];
+    if (Number.isNaN(values[r])) nanCount++;
+  }
+  const column: Column = { name: points.name, values, numericCount: n, textCount: 0, emptyCount: 0, suffixes: [] };
+  if (nanCount > 0) {
+    const codes = new Int32Array(n).fill(-1);
+    for (let r = 0; r < n; r++) if (Number.isNaN(values[r])) codes[r] = 0;
     column.text = { codes, dictionary: ['NaN'] };
   }
   return column;

@@ -112,6 +112,16 @@ const NOT_THE_QUANTITY: ReadonlySet<string> = new Set([
   'momentum',
 ]);
 
+/**
+ * Suffixes a logger appends to a metric's name to say how it was aggregated: Lightning's `self.log(on_step=True,
+ * on_epoch=True)` writes `train_loss_step` and `train_loss_epoch`, other loops `train_loss_batch`. The loss pattern
+ * looks through them; per-step values are preferred to epoch means (denser on the step axis).
+ */
+const AGGREGATION_SUFFIXES: readonly string[] = ['step', 'batch', 'epoch'];
+
+/** Words that keep a name from the step pattern: `train_loss_step` is a loss logged per step, not a step count. */
+const NOT_A_STEP: ReadonlySet<string> = new Set(['loss', 'lr', 'acc', 'accuracy']);
+
 /** Roles whose column may hold text (names); every other role needs numbers. */
 const TEXT_ROLES: ReadonlySet<ColumnRole> = new Set<ColumnRole>(['run', 'group']);
 
@@ -265,22 +275,35 @@ function assignByAlias(context: Context, role: ColumnRole, tensorboardLr: boolea
   assign(context, role, index, 'matched an alias');
 }
 
-/** Free, usable columns whose name ends (or starts) with one of the role's fallback words. */
+/** A loss name without its aggregation suffix ("train_loss_step" -> "train_loss"), with the suffix's rank. */
+function withoutAggregation(name: string): { base: string; rank: number } {
+  for (const [rank, suffix] of AGGREGATION_SUFFIXES.entries())
+    if (name.endsWith(`_${suffix}`) && name.length > suffix.length + 1)
+      return { base: name.slice(0, -suffix.length - 1), rank: rank + 1 };
+  return { base: name, rank: 0 };
+}
+
+/**
+ * Free, usable columns whose name ends (or starts) with one of the role's fallback words. Loss names are matched
+ * through an aggregation suffix, and ordered so that the unsuffixed and per-step names come before epoch means.
+ */
 function patternMatches(context: Context, role: ColumnRole): { name: string; index: number; word: string }[] {
   const fallback = FALLBACK_WORDS[role];
   if (fallback === undefined) return [];
   const wordOf = (name: string): string | undefined =>
     fallback.last?.find((w) => name === w || name.endsWith(`_${w}`) || name.endsWith(`/${w}`)) ??
     fallback.first?.find((w) => name.startsWith(`${w}_`) || name.startsWith(`${w}/`));
-  const matches: { name: string; index: number; word: string }[] = [];
+  const matches: { name: string; index: number; word: string; rank: number }[] = [];
   context.normalised.forEach((name, index) => {
-    const word = wordOf(name);
+    const { base, rank } = role === 'loss' ? withoutAggregation(name) : { base: name, rank: 0 };
+    const word = wordOf(base);
     if (word === undefined || words(name).some((w) => NOT_THE_QUANTITY.has(w))) return;
+    if (role === 'step' && words(name).some((w) => NOT_A_STEP.has(w))) return;
     if (!context.taken.has(index) && usable(context.table.columns[index], role)) {
-      matches.push({ name, index, word });
+      matches.push({ name, index, word, rank });
     }
   });
-  return matches;
+  return matches.sort((a, b) => a.rank - b.rank || a.index - b.index);
 }
 
 /** Name patterns; as with the aliases, a validation loss is preferred over a training loss. */
@@ -292,18 +315,33 @@ function assignByPattern(context: Context, role: ColumnRole): void {
   assign(context, role, best.index, `name has the word "${best.word}"`);
 }
 
-/** Says which loss was chosen when both a validation and a training loss exist. */
+/**
+ * Says which loss was chosen when both a validation and a training loss exist. A validation loss column without a
+ * number (LLaMA-Factory writes `"eval_loss": null` on every training line) is said to be empty, not passed over.
+ */
 function noteLossChoice(context: Context): void {
   const chosen = context.roles.loss;
   if (chosen === undefined || context.overridden.has('loss')) return;
   const columns = context.table.columns;
-  const other = context.normalised.findIndex(
-    (name, i) =>
-      i !== chosen &&
-      !context.taken.has(i) &&
-      words(name).includes('loss') &&
-      isValidation(name) !== isValidation(columns[chosen].name),
-  );
+  const candidates = context.normalised
+    .map((name, i) => ({ name, i }))
+    .filter(
+      ({ name, i }) =>
+        i !== chosen &&
+        !context.taken.has(i) &&
+        words(withoutAggregation(name).base).includes('loss') &&
+        isValidation(name) !== isValidation(columns[chosen].name),
+    )
+    .sort((a, b) => withoutAggregation(a.name).rank - withoutAggregation(b.name).rank || a.i - b.i);
+  const other = candidates.find(({ i }) => usable(columns[i], 'loss'))?.i ?? -1;
+  const empty = candidates.find(({ i }) => !usable(columns[i], 'loss'))?.i ?? -1;
+  if (other < 0 && empty >= 0 && !isValidation(columns[chosen].name)) {
+    context.notes.push(
+      `loss: the validation loss "${columns[empty].name}" has no numeric values, so the training loss ` +
+        `"${columns[chosen].name}" is used.`,
+    );
+    return;
+  }
   if (other < 0) return;
   const which = isValidation(columns[chosen].name) ? 'validation' : 'training';
   context.notes.push(
@@ -370,6 +408,7 @@ function noteMissing(context: Context, kind: FileKind): void {
     notes.push('no learning-rate column found; schedule-aware fits need one: map a column to the lr role.');
   }
   if (kind !== 'unknown') return;
+  noteEpochAxis(context);
   notes.push(
     'Could not tell the kind of file: a loss curve needs step and loss (found: ' +
       found(['step', 'loss']) +
@@ -381,6 +420,22 @@ function noteMissing(context: Context, kind: FileKind): void {
       found(['pretrainData', 'bleu', 'ce']) +
       '). ' +
       `Map columns to roles (columns: ${table.columns.map((c) => c.name).join(', ')}).`,
+  );
+}
+
+/**
+ * A log written once per epoch (Keras' CSVLogger: epoch, loss, val_loss) has no step. Epochs are not optimizer steps,
+ * so the epoch column is not taken for one; the note says it is there and when mapping it is right.
+ */
+function noteEpochAxis(context: Context): void {
+  if (context.roles.step !== undefined || context.roles.loss === undefined) return;
+  const epoch = context.normalised.findIndex(
+    (name, i) => words(name).at(-1) === 'epoch' && !context.taken.has(i) && usable(context.table.columns[i], 'step'),
+  );
+  if (epoch < 0) return;
+  context.notes.push(
+    `no step column: "${context.table.columns[epoch].name}" counts epochs, not optimizer steps, so it is not taken ` +
+      'as the step; map it to the step role if the learning rate was set once per epoch.',
   );
 }
 

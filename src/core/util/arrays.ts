@@ -42,3 +42,10 @@ export function concat(parts: Float64Array[]): Float64Array {
 export function appendAll<T>(into: T[], items: readonly T[]): void {
   for (const item of items) into.push(item);
 }
+
+/** A typed array of twice the length holding `a`'s elements first (arrays that grow by doubling as they fill). */
+export function doubled<T extends Uint8Array | Int32Array | Float64Array>(a: T): T {
+  const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+  b.set(a);
+  return b;
+}

@@ -72,6 +72,21 @@ test('a resumed run that repeats steps keeps the value logged last, and says so'
   assert.ok(!findings.some((x) => x.code === 'steps-unsorted'));
 });
 
+// LLaMA-Factory appends to trainer_log.jsonl when a run resumes from a checkpoint: a crash after the last checkpoint
+// leaves the first attempt's later steps in the file, which the new attempt has not reached yet.
+test('a resumed run that has not caught up drops what the abandoned attempt logged beyond its restart', () => {
+  const { curves, findings } = curvesOf(
+    'step,lr,loss\n10,1e-3,4\n20,1e-3,3.9\n30,1e-3,3.8\n40,1e-3,3.7\n50,1e-3,3.6\n' + '20,1e-3,3.85\n30,1e-3,3.75\n',
+  );
+  assert.deepEqual(Array.from(curves[0].steps), [10, 20, 30]);
+  assert.deepEqual(Array.from(curves[0].loss), [4, 3.85, 3.75]);
+  assert.deepEqual(Array.from(curves[0].schedule.steps), [10, 20, 30], 'the stale LRs go too');
+  const f = findings.find((x) => x.code === 'steps-repeated')!;
+  assert.match(f.message, /2 steps .* logged more than once/);
+  assert.match(f.message, /2 points at steps 40 to 50 \(from line 5\) were logged before the run went back/);
+  assert.equal(f.line, 3);
+});
+
 test('unsorted rows are sorted by step', () => {
   const { curves, findings } = curvesOf('step,lr,loss\n3,1e-3,3\n1,1e-3,4\n2,1e-3,3.5\n');
   assert.deepEqual(Array.from(curves[0].steps), [1, 2, 3]);

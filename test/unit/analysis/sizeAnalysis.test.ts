@@ -3,58 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseTables } from '../../../src/core/analysis/analyse';
+import { toJsonReport } from '../../../src/cli/report';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
-import type { AnalysisOptions } from '../../../src/core/analysis/options';
 import { sizeFromOption } from '../../../src/core/analysis/sizeAnalysis';
-import { denormaliseSized } from '../../../src/core/laws/lrAnnealingSize';
-import { lrAreas } from '../../../src/core/laws/schedule';
 import { parseText } from '../../../src/core/table';
-
-const PEAK = 3e-4;
-/** Raw-unit truth: L0, A, alpha, B, beta, C, gamma (N in parameters, LR as logged). */
-const TRUE = denormaliseSized([2.0, 1.2, 0.5, 0.6, 0.35, 4e-4, 0.2], PEAK, 4e8);
-
-type Kind = 'constant' | 'cosine' | 'wsd';
-
-function lrOf(kind: Kind, s: number): number {
-  if (kind === 'constant') return PEAK;
-  if (kind === 'cosine') return 0.1 * PEAK + 0.45 * PEAK * (1 + Math.cos((Math.PI * s) / 10000));
-  return s < 8000 ? PEAK : PEAK * (1 - (s - 8000) / 2000) * 0.9 + 0.1 * PEAK;
-}
-
-/** A log of one schedule for a model of N parameters, its loss exactly the law's; `params`: write N as a column. */
-function log(kind: Kind, n: number, params: boolean) {
-  const steps = Array.from({ length: 100 }, (_, k) => (k + 1) * 100);
-  const schedule = { steps: Float64Array.from(steps), lr: Float64Array.from(steps, (s) => lrOf(kind, s)) };
-  const { s1, s2 } = lrAreas(schedule, steps, { lambda: 0.999, warmup: 'peak' });
-  const rows = steps.map((s, i) => {
-    const loss =
-      TRUE.L0 +
-      TRUE.A * Math.pow(s1[i], -TRUE.alpha) +
-      TRUE.B * Math.pow(n, -TRUE.beta) -
-      TRUE.C * s2[i] * Math.pow(n, TRUE.gamma);
-    return `${s},${schedule.lr[i]},${loss}${params ? `,${n}` : ''}`;
-  });
-  return `step,lr,loss${params ? ',params' : ''}\n${rows.join('\n')}\n`;
-}
-
-const SIZES: Record<string, number> = { m25: 25e6, m100: 1e8, m400: 4e8 };
-
-/** One file per (size folder, schedule): `m25/cosine.csv`. */
-function analyse(
-  folders: string[],
-  options: Partial<AnalysisOptions> = {},
-  params = true,
-  kinds: Kind[] = ['constant', 'cosine', 'wsd'],
-) {
-  const tables = folders.flatMap((folder) =>
-    kinds.map((kind) => {
-      const name = `/runs/${folder}/${kind}.csv`;
-      return parseText(log(kind, SIZES[folder], params), { fileName: name, displayName: name });
-    }),
-  );
-  return analyseTables(tables, { law: 'lr-annealing-size', bootstrapSamples: 0, lambda: 0.999, ...options });
-}
+import { analyse, log, SIZES, TRUE } from '../../helpers/sizedRuns';
 
 test('three sizes from a params column: the law is recovered and a held-out schedule of every size is predicted', () => {
   const a = analyse(['m25', 'm100', 'm400'], { fitOn: ['constant', 'cosine'] });
@@ -163,4 +116,66 @@ test('a size key matches by curve name, then file path, then folder; the longest
   assert.equal(sizeFromOption(curve, { csv_2: 1, 'sv_25/cosine': 2 }), undefined);
   const windows = { name: 'x', file: 'C:\\runs\\csv_100\\x.csv' } as LossCurve;
   assert.equal(sizeFromOption(windows, { csv_100: 1e8 }), 1e8);
+});
+
+test('bands and intervals: bootstrap refits give every prediction a band and every fitted coefficient an interval', () => {
+  const fitOn = [
+    'constant (m25/constant.csv)',
+    'cosine (m25/cosine.csv)',
+    'constant (m100/constant.csv)',
+    'cosine (m100/cosine.csv)',
+  ];
+  const a = analyse(
+    ['m25', 'm100', 'm400'],
+    { fitOn, sizeExponent: TRUE.beta, bootstrapSamples: 20 },
+    true,
+    undefined,
+    2e-3,
+  );
+  const fit = a.fits[0];
+  assert.match(String(fit.settings.band), /^20 moving-block bootstrap refits/);
+  // beta is held, so it has no interval; every fitted coefficient has one around its estimate.
+  assert.deepEqual(Object.keys(fit.intervals!).sort(), ['A', 'B', 'C', 'L0', 'alpha', 'gamma']);
+  for (const [name, [lo, hi]] of Object.entries(fit.intervals!)) assert.ok(lo < hi, `${name}: [${lo}, ${hi}]`);
+  // The third size, predicted through the held beta, has bands too.
+  const of400 = a.predictions.filter((p) => p.curve?.includes('m400'));
+  assert.equal(of400.length, 3);
+  for (const p of a.predictions) assert.ok(p.low! < p.value! && p.value! < p.high!, `${p.curve}: ${p.low} ${p.high}`);
+  assert.ok(a.curves.every((c) => c.modelSize === SIZES[c.file.split('/')[2]]));
+  assert.deepEqual(
+    toJsonReport(a, 'test').curves.map((c) => c.modelSize),
+    a.curves.map((c) => SIZES[c.file.split('/')[2]]),
+  );
+  // Bootstrap off: no band, no interval.
+  const off = analyse(['m25', 'm100', 'm400'], { fitOn, sizeExponent: TRUE.beta }, true, undefined, 2e-3);
+  assert.deepEqual(off.fits[0].intervals, {});
+  assert.ok(off.predictions.every((p) => p.low === null || Number.isNaN(p.low)));
+});
+
+test('law auto: curves of several model sizes are fitted by the model-size law, and the fit says why', () => {
+  const fitOn = ['constant', 'cosine'];
+  const byColumn = analyse(['m25', 'm100', 'm400'], { law: 'auto', fitOn });
+  assert.deepEqual(
+    byColumn.fits.map((f) => f.law),
+    ['lr-annealing-size'],
+  );
+  assert.equal(
+    byColumn.fits[0].settings.lawChoice,
+    'chosen automatically: the curves are of 3 model sizes (25M, 100M, 400M), fitted together',
+  );
+  assert.ok(byColumn.fits[0].heldOut!.predE < 1e-5);
+  // Sizes from the option (no params column) count the same.
+  const byOption = analyse(['m25', 'm100'], { law: 'auto', fitOn, sizes: { m25: 25e6, m100: 1e8 } }, false);
+  assert.equal(byOption.fits[0].law, 'lr-annealing-size');
+  assert.ok(byOption.findings.some((f) => f.code === 'sizes-too-few'));
+  // Asked for by name, it says so.
+  assert.equal(analyse(['m25', 'm100', 'm400'], { fitOn }).fits[0].settings.lawChoice, 'asked for');
+});
+
+test('law auto: one model size leaves the choice to the loss-curve laws', () => {
+  const a = analyse(['m100'], { law: 'auto' });
+  assert.equal(a.fits.length, 1);
+  assert.notEqual(a.fits[0].law, 'lr-annealing-size');
+  assert.ok(a.fits[0].selection, 'the loss-curve choice ran');
+  assert.ok(!a.findings.some((f) => f.code.startsWith('size')));
 });

@@ -60,3 +60,87 @@ test(
     assert.ok(Math.abs(at400[0] - at400[1]) > 0.002, `400M PredE ${at400.map(pct).join(' vs ')}`);
   },
 );
+
+test(
+  'model-size law bands: bootstrap refits of all sizes together give every curve and target a band and every coefficient an interval',
+  { skip },
+  async () => {
+    const analysis = await analyseFiles(['25', '100', '400'].flatMap(luoFiles), {
+      ...BASE,
+      fitOn: LUO_FIT,
+      bootstrapSamples: 50,
+    });
+    const fit = analysis.fits[0];
+    assert.match(String(fit.settings.band), /^50 moving-block bootstrap refits/);
+    // The annealing term's refits (C, gamma) on resampled residual blocks sit slightly off the full fit's, as the
+    // LR-annealing law's C does: only the other coefficients are checked to hold their estimate.
+    for (const name of ['L0', 'A', 'alpha', 'B', 'beta']) {
+      const [lo, hi] = fit.intervals![name];
+      assert.ok(lo <= fit.params[name] && fit.params[name] <= hi, `${name} ${fit.params[name]} outside [${lo}, ${hi}]`);
+    }
+    assert.ok(fit.intervals!.C[0] < fit.intervals!.C[1] && fit.intervals!.gamma[0] < fit.intervals!.gamma[1]);
+    const coverage = (role: 'fit' | 'heldout') => {
+      let inside = 0;
+      let total = 0;
+      for (const c of analysis.curves.filter((c) => c.role === role))
+        c.points.observed.forEach((y, i) => {
+          total++;
+          if (c.points.low[i] <= y && y <= c.points.high[i]) inside++;
+        });
+      return inside / total;
+    };
+    console.log(
+      `bands: ${pct(coverage('fit'))} of fitted points and ${pct(coverage('heldout'))} of held-out points inside; beta ${fit.params.beta.toFixed(3)} [${fit.intervals!.beta.map((b) => b.toFixed(3)).join(', ')}]`,
+    );
+    // The band is the fit's uncertainty plus its residual noise: it holds most fitted points.
+    assert.ok(coverage('fit') > 0.9, `fitted coverage ${coverage('fit')}`);
+    assert.equal(analysis.predictions.length, 27);
+    for (const p of analysis.predictions) {
+      assert.equal(p.status, 'ok');
+      assert.ok(p.low! < p.value! && p.value! < p.high!, `${p.curve}: ${p.low} ${p.value} ${p.high}`);
+    }
+    assert.equal(analysis.findings.filter((f) => f.severity !== 'info').length, 0);
+  },
+);
+
+test(
+  'law auto on the public curves of three sizes: the model-size law, with the same held-out PredE',
+  { skip },
+  async () => {
+    const analysis = await analyseFiles(['25', '100', '400'].flatMap(luoFiles), {
+      ...BASE,
+      law: 'auto',
+      fitOn: LUO_FIT,
+    });
+    const fit = analysis.fits[0];
+    assert.equal(fit.law, 'lr-annealing-size');
+    assert.match(String(fit.settings.lawChoice), /^chosen automatically: the curves are of 3 model sizes/);
+    console.log(`law auto, three sizes: ${fit.law}, held-out PredE ${pct(fit.heldOut!.predE)}`);
+    assert.ok(fit.heldOut!.predE <= 0.0034);
+  },
+);
+
+test(
+  'multi-power law with model size (--law mpl-size), three sizes fitted together: 18 held-out curves, PredE <= 0.24 %',
+  { skip },
+  async () => {
+    const started = performance.now();
+    const analysis = await analyseFiles(['25', '100', '400'].flatMap(luoFiles), {
+      ...BASE,
+      law: 'mpl-size',
+      fitOn: LUO_FIT,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const fit = analysis.fits[0];
+    assert.equal(fit.law, 'mpl-size');
+    const heldOut = analysis.curves.filter((c) => c.role === 'heldout');
+    assert.equal(heldOut.length, 18);
+    for (const c of heldOut) console.log(`  ${c.name.padEnd(48)} PredE ${pct(c.metrics!.predE)}`);
+    console.log(
+      `multi-power law with size, three sizes: PredE ${pct(fit.heldOut!.predE)}  WorstE ${pct(fit.heldOut!.worstE)} (LR-annealing model-size law: 0.292 %)  eps ${fit.params.eps.toFixed(3)}  zeta ${fit.params.zeta.toFixed(3)}  ${seconds.toFixed(1)} s`,
+    );
+    assert.equal(analysis.findings.filter((f) => f.severity !== 'info').length, 0);
+    // Clearly below the 0.34 % a model-size law must reach, and below the LR-annealing model-size law's 0.292 %.
+    assert.ok(fit.heldOut!.predE <= 0.0024, `PredE ${fit.heldOut!.predE}`);
+  },
+);

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
 import type { AnalysisOptions } from '../../../src/core/analysis/options';
-import { adjustedR2, fitProblems, FIT_VERDICT, hasValue } from '../../../src/core/analysis/trust';
-import type { Analysis, FitResult } from '../../../src/core/analysis/types';
+import { adjustedR2, fitProblems, FIT_VERDICT, hasValue, judgeFits } from '../../../src/core/analysis/trust';
+import type { Analysis, FitResult, LawAnalysis, Prediction, Series } from '../../../src/core/analysis/types';
 import { CHINCHILLA, LUO, LUO_FIT, luoFiles, REPO, skipUnless } from '../../helpers/shared';
 
 const VERDICT_CODES = ['fit-points-few', 'fit-at-bounds', 'fit-interval-wide', 'fit-r2-low'];
@@ -174,4 +174,32 @@ test('a BLEU group whose law is held at a bound, and one whose trend spans decad
   const codes = a.findings.filter((f) => VERDICT_CODES.includes(f.code)).map((f) => f.code);
   assert.ok(codes.length > 0 && codes.includes('fit-r2-low'), codes.join(', '));
   assert.ok(a.predictions.every((p) => p.status === 'fit-unsupported'));
+});
+
+test('a loss or cross-entropy predicted at 0 or below is withheld, whatever else the fit shows', () => {
+  const at = (metric: 'loss' | 'ce' | 'bleu', value: number): Prediction => ({
+    metric,
+    curve: 'run',
+    x: 20000,
+    xName: 'step',
+    reason: 'twice the last logged step',
+    status: 'ok',
+    value,
+    low: Number.NaN,
+    high: Number.NaN,
+  });
+  const analysis = {
+    fits: [],
+    curves: [],
+    findings: [],
+    predictions: [at('loss', -2.1), at('ce', 0), at('loss', 2.4)],
+  };
+  judgeFits(analysis as unknown as LawAnalysis<Series>);
+  const [negative, zero, fine] = analysis.predictions as Prediction[];
+  assert.equal(negative.status, 'fit-unsupported');
+  assert.equal(negative.value, null);
+  assert.match(negative.statusReason ?? '', /predicts a loss of -2\.1 at step 20k.*cannot be 0 or below/);
+  assert.equal(zero.status, 'fit-unsupported');
+  assert.match(zero.statusReason ?? '', /cross-entropy/);
+  assert.equal(fine.status, 'ok');
 });

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonSafe, terminalSafe } from '../../../src/cli/terminal';
+import { jsonSafe, oneLine, terminalSafe } from '../../../src/cli/terminal';
 import { REPO } from '../../helpers/shared';
 
 // Anything a terminal would act on: ESC, BEL, CR, backspace, DEL and C1's CSI.
@@ -51,4 +51,30 @@ test('fit and inspect print run names and headers holding escape sequences as vi
     if (!args.includes('--json'))
       assert.match(run.stdout + run.stderr, /\\x1b\]52;c;ZXZpbA==\\x07|\\x1b\[2Jnote/, args.join(' '));
   }
+});
+
+test('oneLine also shows tab, newline and return as \\xHH', () => {
+  assert.equal(oneLine('bs:8\nin:64\r\tx'), 'bs:8\\x0ain:64\\x0d\\x09x');
+});
+
+// A public log_history.json held JSON keys with newlines ("bs:8\nin:64\nout:64"); each broke inspect's table.
+test('inspect keeps a column whose name holds a newline on its own row', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-term-'));
+  const file = join(dir, 'bench.json');
+  writeFileSync(
+    file,
+    '{"mla": {"bs:8\\nin:64": 6.9, "bs:8\\nin:256\\n  error forged": 20.1}}\n{"mla": {"bs:8\\nin:64": 5.1}}\n',
+  );
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'inspect', file], {
+    encoding: 'utf8',
+    cwd: REPO,
+  });
+  const lines = run.stdout.split('\n');
+  const rows = lines.filter((l) => l.startsWith('  mla/'));
+  assert.deepEqual(
+    rows.map((l) => l.trim().split(/\s+/)[0]),
+    ['mla/bs:8\\x0ain:64', 'mla/bs:8\\x0ain:256\\x0a'],
+    run.stdout,
+  );
+  assert.ok(!lines.some((l) => /^\s+error forged/.test(l)), 'no line starts with text from the file');
 });

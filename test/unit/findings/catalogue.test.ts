@@ -80,7 +80,10 @@ test('every entry has a one-line title and distinct severities', () => {
 
 test('a finding carries the hints of its code unless it names its own', () => {
   const place = { message: 'm', file: 'f.csv', line: 1 };
-  assert.deepEqual(finding('lr-missing', 'error', place).hints, [{ kind: 'map-role', roles: ['lr'] }]);
+  assert.deepEqual(finding('lr-missing', 'error', place).hints, [
+    { kind: 'map-role', roles: ['lr'] },
+    { kind: 'choose-law', law: 'power' },
+  ]);
   assert.equal('hints' in finding('row-ragged', 'warning', place), false, 'no empty hints field');
   const own = finding('power-missing-column', 'error', { ...place, hints: [{ kind: 'map-role', roles: ['loss'] }] });
   assert.deepEqual(own.hints, [{ kind: 'map-role', roles: ['loss'] }]);

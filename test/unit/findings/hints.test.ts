@@ -65,14 +65,18 @@ test('the editor phrases every hint, with settings and commands the extension co
 test("a shell's message is the core's words, then each of the finding's hints in its terms", () => {
   const place = { message: 'The LR is missing.', file: 'run.csv', line: 2 };
   const f = finding('lr-missing', 'error', place);
-  assert.equal(cliMessage(f), `The LR is missing. ${cliHint({ kind: 'map-role', roles: ['lr'] })}`);
-  assert.equal(editorMessage(f), `The LR is missing. ${editorHint({ kind: 'map-role', roles: ['lr'] })}`);
+  const hints = f.hints ?? [];
+  assert.equal(hints.length, 2);
+  assert.equal(cliMessage(f), `The LR is missing. ${hints.map(cliHint).join(' ')}`);
+  assert.equal(editorMessage(f), `The LR is missing. ${hints.map(editorHint).join(' ')}`);
+  assert.match(cliMessage(f), /Or choose the law with --law power --power-x step\./);
+  assert.match(editorMessage(f), /Or choose the law "power" with/);
   const plain: Finding = finding('row-ragged', 'warning', place);
   assert.equal(cliMessage(plain), 'The LR is missing.');
   assert.equal(editorMessage(plain), 'The LR is missing.');
   assert.match(
     formatFindings([f]),
-    /run\.csv:2 {2}The LR is missing\. Map columns with --columns lr=NAME\. \[lr-missing\]/,
+    /run\.csv:2 {2}The LR is missing\. Map columns with --columns lr=NAME\. Or choose .* \[lr-missing\]/,
   );
 });
 

@@ -122,3 +122,25 @@ test('fit on DVCLive runs in a folder: two fitted, the third predicted', async (
   assert.equal(heldout?.role, 'heldout');
   assert.ok(heldout.metrics !== undefined && heldout.metrics.predE < 0.001);
 });
+
+// Hugging Face's DVCLive callback logs TrainingArguments to params.yaml and calls next_step() once per log call:
+// seen in a public dvclive/ folder of a GPT trained for max_steps 7500 with 150 log calls (docs/public-logs.md).
+test("Trainer arguments' max_steps is shown but not taken as a step of a run whose steps count log calls", async () => {
+  const dir = join(tmp(), 'dvclive');
+  const loss = Array.from({ length: 150 }, (_, i) => `${i}\t${(4 - i / 100).toFixed(4)}`).join('\n');
+  writeFile(join(dir, 'plots', 'metrics', 'loss.tsv'), `step\tloss\n${loss}\n`);
+  writeFile(
+    join(dir, 'params.yaml'),
+    'output_dir: trainer\nlearning_rate: 0.001\nmax_steps: 7500\nlr_scheduler_type: linear\nwarmup_steps: 300\n' +
+      'logging_strategy: steps\nlogging_steps: 50\n',
+  );
+  const [t] = (await readSources([dir])).tables;
+  assert.equal(t.hints?.maxSteps, undefined, 'not a step of this run');
+  assert.equal(t.hints?.warmupSteps, undefined);
+  const hint = t.problems.find((p) => p.code === 'run-hints');
+  assert.match(hint?.message ?? '', /max_steps: 7500, warmup_steps: 300 \(optimizer steps of the Hugging Face Trainer/);
+  // A params.yaml of the user's own loop keeps its hints (its steps are the user's).
+  writeFile(join(dir, 'params.yaml'), 'max_steps: 7500\n');
+  const [own] = (await readSources([dir])).tables;
+  assert.equal(own.hints?.maxSteps, 7500);
+});

@@ -210,3 +210,22 @@ test('recognised by log_history, not by the name alone: a small trainer_state.js
   assert.equal(renamed.format, 'hf-trainer-state');
   assert.equal(renamed.rowCount, 10);
 });
+
+// A public seq2seq fine-tune logged trainer.predict() results (predict_loss, predict_rouge-1, ...) into log_history
+// without a step, once per epoch, and saved it with Windows line ends.
+test('entries without a step are left out with a warning naming what they hold; CRLF line ends read alike', async () => {
+  const run = { globalStep: 300, maxSteps: 300, logging: 50, finished: true };
+  const history = logHistory(run);
+  history.splice(2, 0, { epoch: 1, predict_loss: 0.64, predict_runtime: 2766.9 });
+  history.splice(5, 0, { epoch: 2, predict_loss: 0.53, predict_runtime: 3794.5 });
+  const path = writeAt(tempDir('state'), 'out/trainer_state.json', trainerState(run, history).replace(/\n/g, '\r\n'));
+  const table = await readOne(path);
+  assert.equal(column(table, 'loss').numericCount, 6);
+  assert.ok(!table.columns.some((c) => c.name === 'predict_loss'));
+  const warning = table.problems.find((p) => p.code === 'log-history');
+  assert.equal(warning?.severity, 'warning');
+  assert.match(
+    warning?.message ?? '',
+    /2 log_history entries have no numeric "step" \(the first at line \d+, holding "epoch", "predict_loss", "predict_runtime"\)/,
+  );
+});

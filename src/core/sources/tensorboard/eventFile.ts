@@ -24,18 +24,24 @@ export interface EventSink extends EventVisitor {
   corrupt(offset: number, reason: string): void;
 }
 
-/** Reads the events of `path` from byte `from` to its current end. */
+/** Reads the events of `path` from byte `from` to its current end (or of the records that start before `stopAt`). */
 export function readEvents(
   path: string,
   from: number,
   sink: EventSink,
   decoder: EventDecoder = new EventDecoder(sink),
+  stopAt = Number.POSITIVE_INFINITY,
 ): Promise<RecordsRead> {
-  return readRecords(path, from, {
-    record(bytes, start, end, offset) {
-      sink.record?.(offset);
-      if (!decoder.decode(bytes, start, end)) sink.corrupt(offset, 'its data is not a well-formed event');
+  return readRecords(
+    path,
+    from,
+    {
+      record(bytes, start, end, offset) {
+        sink.record?.(offset);
+        if (!decoder.decode(bytes, start, end)) sink.corrupt(offset, 'its data is not a well-formed event');
+      },
+      corrupt: (offset, reason) => sink.corrupt(offset, reason),
     },
-    corrupt: (offset, reason) => sink.corrupt(offset, reason),
-  });
+    stopAt,
+  );
 }

@@ -30,20 +30,45 @@ const PLUGIN_KINDS: Record<string, SkippedKind | 'scalar'> = {
   text: 'text',
 };
 
-/** Tags decoded once: an event file repeats a handful of tags millions of times. */
+/** A tag seen before: its bytes, its text, and the tag that came after it the last time it was seen. */
+interface TagEntry {
+  bytes: Uint8Array;
+  text: string;
+  next: TagEntry | null;
+}
+
+/**
+ * Tags decoded once: an event file repeats a handful of tags millions of times. A writer logs its tags in the same
+ * order at every step, so the tag after the last one is guessed first (a compare of its bytes); a wrong guess falls
+ * back to a hash of the bytes.
+ */
 class TagCache {
-  private readonly entries = new Map<number, { bytes: Uint8Array; text: string }>();
+  private readonly entries = new Map<number, TagEntry>();
   private readonly decoder = new TextDecoder('utf-8');
+  private last: TagEntry | null = null;
 
   get(bytes: Uint8Array, start: number, end: number): string {
+    const guess = this.last === null ? null : this.last.next;
+    if (guess !== null && sameBytes(guess.bytes, bytes, start, end)) {
+      this.last = guess;
+      return guess.text;
+    }
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
     hash = (hash ^ (end - start)) >>> 0;
-    const hit = this.entries.get(hash);
-    if (hit !== undefined && sameBytes(hit.bytes, bytes, start, end)) return hit.text;
-    const text = this.decoder.decode(bytes.subarray(start, end));
-    if (hit === undefined && this.entries.size < 4096) this.entries.set(hash, { bytes: bytes.slice(start, end), text });
-    return text;
+    let entry = this.entries.get(hash);
+    if (entry !== undefined && !sameBytes(entry.bytes, bytes, start, end)) {
+      // Another tag with the same hash holds the slot: decoded every time, never guessed.
+      this.last = null;
+      return this.decoder.decode(bytes.subarray(start, end));
+    }
+    if (entry === undefined) {
+      entry = { bytes: bytes.slice(start, end), text: this.decoder.decode(bytes.subarray(start, end)), next: null };
+      if (this.entries.size < 4096) this.entries.set(hash, entry);
+    }
+    if (this.last !== null) this.last.next = entry;
+    this.last = entry;
+    return entry.text;
   }
 }
 
@@ -65,8 +90,19 @@ export class EventDecoder {
 
   constructor(private readonly visitor: EventVisitor) {}
 
+  /** The tags declared so far with a plugin other than scalars, and the kind of their values. */
+  declarations(): [string, SkippedKind][] {
+    return [...this.pluginOfTag];
+  }
+
+  /** Declarations made by a decoder of a later part of the same file (a read in two); a tag's first one wins. */
+  adopt(declarations: readonly [string, SkippedKind][]): void {
+    for (const [tag, kind] of declarations) if (!this.pluginOfTag.has(tag)) this.pluginOfTag.set(tag, kind);
+  }
+
   /** One event from bytes[start, end); false when it is not a well-formed Event message. */
   decode(bytes: Uint8Array, start: number, end: number): boolean {
+    if (this.simpleScalar(bytes, start, end)) return true;
     const r = this.eventReader.reset(bytes, start, end);
     let step = 0;
     let summary = -1;
@@ -96,6 +132,46 @@ export class EventDecoder {
     if (graph) this.visitor.skipped('graph');
     if (sessionLog >= 0 && !this.sessionLog(bytes, sessionLog, sessionLogEnd, step)) return false;
     return summary < 0 || this.summary(bytes, summary, summaryEnd, step);
+  }
+
+  /**
+   * The shape nearly every scalar event has (PyTorch, TensorFlow, Keras): Event{1 wall_time, 2 step, 5 Summary{1
+   * Value{1 tag, 2 simple_value}}} in field order, with one-byte lengths and a step below 2^28. Read without the
+   * general reader and handed on: true. Any other shape, or a tag declared with another plugin: false, and nothing
+   * was handed on, so `decode` reads it the general way (which gives the same result for this shape).
+   */
+  private simpleScalar(bytes: Uint8Array, start: number, end: number): boolean {
+    let p = bytes[start] === 0x09 ? start + 9 : start; // wall_time, fixed64
+    if (bytes[p] !== 0x10) return false; // step, varint
+    let step = bytes[p + 1];
+    p += 2;
+    if (step >= 0x80) {
+      let b = bytes[p++];
+      step = (step & 0x7f) | ((b & 0x7f) << 7);
+      if (b >= 0x80) {
+        b = bytes[p++];
+        step |= (b & 0x7f) << 14;
+        if (b >= 0x80) {
+          b = bytes[p++];
+          if (b >= 0x80) return false;
+          step |= b << 21;
+        }
+      }
+    }
+    // Each length must end exactly at the event's end: then every byte read below is inside the event.
+    if (bytes[p] !== 0x2a || bytes[p + 1] >= 0x80 || p + 2 + bytes[p + 1] !== end) return false; // summary
+    p += 2;
+    if (bytes[p] !== 0x0a || bytes[p + 1] >= 0x80 || p + 2 + bytes[p + 1] !== end) return false; // value
+    p += 2;
+    const tagLength = bytes[p + 1];
+    if (bytes[p] !== 0x0a || tagLength >= 0x80) return false; // tag
+    const tagStart = p + 2;
+    p = tagStart + tagLength;
+    if (bytes[p] !== 0x15 || p + 5 !== end) return false; // simple_value, fixed32
+    const tag = this.tags.get(bytes, tagStart, tagStart + tagLength);
+    if (this.pluginOfTag.size > 0 && this.pluginOfTag.has(tag)) return false;
+    this.visitor.scalar(tag, step, littleEndianFloat(bytes, p + 1, 4));
+    return true;
   }
 
   private sessionLog(bytes: Uint8Array, start: number, end: number, step: number): boolean {

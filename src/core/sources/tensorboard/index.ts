@@ -8,10 +8,10 @@ import { stat } from 'node:fs/promises';
 import { binaryReason } from '../../table/detect';
 import type { Table } from '../../table/types';
 import type { Probe, Source, SourceOptions } from '../types';
-import { maskedCrc32c } from './crc32c';
+import { viewOf } from './crc32c';
 import { EventDecoder } from './events';
 import { isEventFileName, isSplitRun, runFiles, type EventFileRef } from './layout';
-import { FOOTER_BYTES, HEADER_BYTES, headerValid, u32 } from './records';
+import { dataValid, FOOTER_BYTES, HEADER_BYTES, headerValid, recordLength } from './records';
 import { RunReader } from './run';
 
 export { readEvents, EventDecoder, type EventSink, type EventsRead, type SkippedKind } from './eventFile';
@@ -21,11 +21,12 @@ export { readEvents, EventDecoder, type EventSink, type EventsRead, type Skipped
  * is in the bytes (a file's first record is its small file_version event), so do the data's CRC and the decoding.
  */
 export function startsWithEventRecord(head: Uint8Array): boolean {
-  if (head.length < HEADER_BYTES || !headerValid(head, 0)) return false;
-  const length = u32(head, 0) + u32(head, 4) * 2 ** 32;
+  const view = viewOf(head);
+  if (head.length < HEADER_BYTES || !headerValid(view, 0)) return false;
+  const length = recordLength(view, 0);
   const end = HEADER_BYTES + length;
   if (end + FOOTER_BYTES > head.length) return true;
-  if (maskedCrc32c(head, HEADER_BYTES, end) !== u32(head, end)) return false;
+  if (!dataValid(view, HEADER_BYTES, length)) return false;
   const ignore = () => undefined;
   return new EventDecoder({ scalar: ignore, sessionStart: ignore, skipped: ignore }).decode(head, HEADER_BYTES, end);
 }

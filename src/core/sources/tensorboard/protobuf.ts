@@ -152,6 +152,14 @@ export class ProtoReader {
 
 /** The little-endian float32 (width 4) or float64 (width 8) at bytes[at]. */
 export function littleEndianFloat(bytes: Uint8Array, at: number, width: 4 | 8): number {
+  if (width === 4 && LITTLE_ENDIAN) {
+    // Unrolled: the hot path reads one float32 per scalar event.
+    F32_BYTES[0] = bytes[at];
+    F32_BYTES[1] = bytes[at + 1];
+    F32_BYTES[2] = bytes[at + 2];
+    F32_BYTES[3] = bytes[at + 3];
+    return F32[0];
+  }
   const scratch = width === 4 ? F32_BYTES : F64_BYTES;
   for (let i = 0; i < width; i++) scratch[LITTLE_ENDIAN ? i : width - 1 - i] = bytes[at + i];
   return width === 4 ? F32[0] : F64[0];

@@ -5,7 +5,7 @@
 // the read says where it starts, so a later read resumes there. Memory is one chunk (or the largest record).
 import { open, type FileHandle } from 'node:fs/promises';
 import { describeFsError } from '../../table/problems';
-import { maskedCrc32c, maskedCrc32c8 } from './crc32c';
+import { crc32cOf, maskCrc, maskedCrc32c8, viewOf } from './crc32c';
 
 /** Bytes read per positional read. */
 const CHUNK_BYTES = 4 << 20;
@@ -35,6 +35,8 @@ export interface RecordsRead {
 /** A window on the file: the bytes [base, base + length) are in `bytes`. */
 class Window {
   bytes = new Uint8Array(CHUNK_BYTES);
+  /** The same bytes as 32-bit words and floats (the CRC loop and the lengths read through it). */
+  view = viewOf(this.bytes);
   base = 0;
   length = 0;
   eof = false;
@@ -58,6 +60,7 @@ class Window {
       const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
       grown.set(this.bytes.subarray(at - this.base, at - this.base + keep));
       this.bytes = grown;
+      this.view = viewOf(grown);
     } else if (keep > 0) this.bytes.copyWithin(0, at - this.base, at - this.base + keep);
     this.base = at;
     this.length = keep;
@@ -78,18 +81,31 @@ class Window {
   }
 }
 
-/** The little-endian u32 at bytes[at]. */
-export function u32(bytes: Uint8Array, at: number): number {
-  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+/** Whether a valid header (length and its CRC) starts at offset `o` of the view. */
+export function headerValid(view: DataView, o: number): boolean {
+  return maskedCrc32c8(view, o) === view.getUint32(o + 8, true);
 }
 
-/** Whether a valid header (length and its CRC) starts at offset `o` of the bytes. */
-export function headerValid(bytes: Uint8Array, o: number): boolean {
-  return maskedCrc32c8(bytes, o) === u32(bytes, o + 8);
+/** The u64 length of the header at `o` (exact below 2^53). */
+export function recordLength(view: DataView, o: number): number {
+  return view.getUint32(o, true) + view.getUint32(o + 4, true) * 2 ** 32;
 }
 
-/** Reads the records of a file from byte `from` to its current end. Never throws. */
-export async function readRecords(path: string, from: number, visitor: RecordVisitor): Promise<RecordsRead> {
+/** Whether the data [d, d + length) matches the masked CRC stored right after it. */
+export function dataValid(view: DataView, d: number, length: number): boolean {
+  return maskCrc(crc32cOf(view, d, d + length)) === view.getUint32(d + length, true);
+}
+
+/**
+ * Reads the records of a file from byte `from` to its current end, or only those that start before `stopAt` (the
+ * first part of a read in two: `end` is then where the next record starts, at or after `stopAt`). Never throws.
+ */
+export async function readRecords(
+  path: string,
+  from: number,
+  visitor: RecordVisitor,
+  stopAt = Number.POSITIVE_INFINITY,
+): Promise<RecordsRead> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -98,7 +114,7 @@ export async function readRecords(path: string, from: number, visitor: RecordVis
   }
   const result: RecordsRead = { end: from, records: 0, partial: null };
   try {
-    await readFrom(handle, from, visitor, result);
+    await readFrom(handle, from, visitor, result, stopAt);
   } catch (error) {
     result.error = describeFsError(error, path);
   } finally {
@@ -107,11 +123,18 @@ export async function readRecords(path: string, from: number, visitor: RecordVis
   return result;
 }
 
-async function readFrom(handle: FileHandle, from: number, visitor: RecordVisitor, result: RecordsRead): Promise<void> {
+async function readFrom(
+  handle: FileHandle,
+  from: number,
+  visitor: RecordVisitor,
+  result: RecordsRead,
+  stopAt: number,
+): Promise<void> {
   const win = new Window(handle);
   let at = from;
   for (;;) {
-    at = consumeWindow(win, at, visitor, result);
+    at = consumeWindow(win, at, visitor, result, stopAt);
+    if (at >= stopAt) break;
     // The record at `at` is not wholly in the window, or its header is bad, or it is huge: the slow path.
     if (!win.holds(at, HEADER_BYTES)) {
       const got = await win.fill(at, HEADER_BYTES);
@@ -122,7 +145,7 @@ async function readFrom(handle: FileHandle, from: number, visitor: RecordVisitor
       }
     }
     const o = at - win.base;
-    if (!headerValid(win.bytes, o)) {
+    if (!headerValid(win.view, o)) {
       visitor.corrupt(at, 'its length field fails its CRC check');
       const next = await resync(win, at + 1);
       if (next === null) {
@@ -133,7 +156,7 @@ async function readFrom(handle: FileHandle, from: number, visitor: RecordVisitor
       at = next;
       continue;
     }
-    const length = u32(win.bytes, o) + u32(win.bytes, o + 4) * 2 ** 32;
+    const length = recordLength(win.view, o);
     const total = HEADER_BYTES + length + FOOTER_BYTES;
     if (length > MAX_RECORD_BYTES) {
       const size = (await handle.stat()).size;
@@ -162,17 +185,16 @@ async function readFrom(handle: FileHandle, from: number, visitor: RecordVisitor
  * The records wholly in the window from `at`, handed to the visitor; returns where it stopped. Synchronous and
  * separate from the async loop, whose locals live in a generator context that is slower to reach.
  */
-function consumeWindow(win: Window, at: number, visitor: RecordVisitor, result: RecordsRead): number {
-  const { bytes, base } = win;
+function consumeWindow(win: Window, at: number, visitor: RecordVisitor, result: RecordsRead, stopAt: number): number {
+  const { bytes, view, base } = win;
   const limit = base + win.length;
-  while (at + HEADER_BYTES <= limit) {
+  while (at + HEADER_BYTES <= limit && at < stopAt) {
     const o = at - base;
-    if (!headerValid(bytes, o)) return at;
-    const length = u32(bytes, o) + u32(bytes, o + 4) * 2 ** 32;
+    if (!headerValid(view, o)) return at;
+    const length = recordLength(view, o);
     if (length > MAX_RECORD_BYTES || at + HEADER_BYTES + length + FOOTER_BYTES > limit) return at;
     const d = o + HEADER_BYTES;
-    if (maskedCrc32c(bytes, d, d + length) !== u32(bytes, d + length))
-      visitor.corrupt(at, 'its data fails its CRC check');
+    if (!dataValid(view, d, length)) visitor.corrupt(at, 'its data fails its CRC check');
     else {
       visitor.record(bytes, d, d + length, at);
       result.records++;
@@ -186,6 +208,6 @@ function consumeWindow(win: Window, at: number, visitor: RecordVisitor, result: 
 async function resync(win: Window, from: number): Promise<number | null> {
   for (let at = from; ; at++) {
     if (!win.holds(at, HEADER_BYTES) && (await win.fill(at, HEADER_BYTES)) < HEADER_BYTES) return null;
-    if (headerValid(win.bytes, at - win.base)) return at;
+    if (headerValid(win.view, at - win.base)) return at;
   }
 }

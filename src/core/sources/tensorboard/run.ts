@@ -7,8 +7,9 @@
 // not steps, so when a run also has `batch_*` tags (on the step axis) the epoch tags are left out; and Lightning's
 // `hp_metric` placeholder of -1 is left out.
 import { ProblemLog, quote } from '../../table/problems';
+import type { ParallelMode } from '../../table/parallel';
 import type { Table } from '../../table/types';
-import { StepTableBuilder } from '../stepTable';
+import { StepTableBuilder, type SeriesSink } from '../stepTable';
 import type { SourceOptions } from '../types';
 import {
   EventDecoder,
@@ -17,6 +18,7 @@ import {
   type EventsRead as RecordsRead,
   type SkippedKind,
 } from './eventFile';
+import { readEventsInTwo } from './split';
 import type { EventFileRef } from './layout';
 
 /** One tag of one folder: its column name and the last step it logged. */
@@ -26,6 +28,44 @@ interface TagState {
   /** Keras epoch tag: held back until the run is known to have no batch tags. */
   epoch: boolean;
   placeholder: boolean;
+  /** The builder's series of the column, once it has a point (null: left out by the column cap). */
+  series: SeriesSink | null | undefined;
+}
+
+/** A tag of a folder, its state, and the tag that came after it the last time it was seen. */
+interface TagLink {
+  tag: string;
+  state: TagState;
+  next: TagLink | null;
+}
+
+/**
+ * A folder's tags and their states. A writer logs its tags in the same order at every step, so the tag after the
+ * last one is tried first (a string compare) before the lookup by name: one lookup fewer per point of a large run.
+ */
+class FolderTags {
+  private readonly byTag = new Map<string, TagLink>();
+  private last: TagLink | null = null;
+
+  get(tag: string): TagState | undefined {
+    const guess = this.last === null ? null : this.last.next;
+    const link = guess !== null && guess.tag === tag ? guess : this.byTag.get(tag);
+    if (link === undefined) return undefined;
+    if (this.last !== null) this.last.next = link;
+    this.last = link;
+    return link.state;
+  }
+
+  set(tag: string, state: TagState): void {
+    const link: TagLink = { tag, state, next: null };
+    this.byTag.set(tag, link);
+    if (this.last !== null) this.last.next = link;
+    this.last = link;
+  }
+
+  states(): TagState[] {
+    return Array.from(this.byTag.values(), (link) => link.state);
+  }
 }
 
 /** A point of a Keras epoch tag, held until the end (one per epoch: few). */
@@ -66,7 +106,7 @@ export class RunReader {
   };
   private readonly columns = new Map<string, TagState>();
   /** Each sub-folder prefix's tags: one TensorBoard run, whose restarts stay inside it. */
-  private readonly folders = new Map<string, Map<string, TagState>>();
+  private readonly folders = new Map<string, FolderTags>();
   /** Each file's sink and decoder, kept so a later read of it (a live follower's) resumes with its tags' plugins. */
   private readonly decoders = new Map<string, { sink: EventSink; decoder: EventDecoder }>();
   /** What the last read of each file left to say: a record not written whole yet, or why it could not be read. */
@@ -78,7 +118,11 @@ export class RunReader {
   private record = 0;
   private bytesRead = 0;
 
+  /** Whether a large file is read by two threads (split.ts). */
+  private readonly parallel: ParallelMode;
+
   constructor(display: string, options: SourceOptions) {
+    this.parallel = options.parallel ?? 'auto';
     this.problems = new ProblemLog(display, options.maxProblems);
     this.builder = new StepTableBuilder(this.problems);
   }
@@ -94,13 +138,17 @@ export class RunReader {
    */
   async readFile(file: EventFileRef, from: number): Promise<RecordsRead> {
     let tags = this.folders.get(file.prefix);
-    if (tags === undefined) this.folders.set(file.prefix, (tags = new Map()));
+    if (tags === undefined) this.folders.set(file.prefix, (tags = new FolderTags()));
     let resumed = this.decoders.get(file.path);
     if (resumed === undefined || from === 0) {
       const sink = this.sink(file, tags);
       this.decoders.set(file.path, (resumed = { sink, decoder: new EventDecoder(sink) }));
     }
-    const read = await readEvents(file.path, from, resumed.sink, resumed.decoder);
+    // A whole file may be read by two threads (split.ts); what a follower appends, from where it stopped, by one.
+    const read =
+      from === 0
+        ? await readEventsInTwo(file.path, resumed.sink, resumed.decoder, { mode: this.parallel })
+        : await readEvents(file.path, from, resumed.sink, resumed.decoder);
     this.bytesRead += read.end - from;
     this.fileNotes.set(file.path, {
       shown: file.shown,
@@ -127,7 +175,7 @@ export class RunReader {
     }
   }
 
-  private sink(file: EventFileRef, tags: Map<string, TagState>): EventSink {
+  private sink(file: EventFileRef, tags: FolderTags): EventSink {
     return {
       scalar: (tag, step, value) => this.scalar(file, tags, tag, step, value),
       sessionStart: (step) => this.restart(file, tags, step),
@@ -147,7 +195,7 @@ export class RunReader {
     };
   }
 
-  private scalar(file: EventFileRef, tags: Map<string, TagState>, tag: string, step: number, value: number): void {
+  private scalar(file: EventFileRef, tags: FolderTags, tag: string, step: number, value: number): void {
     let state = tags.get(tag);
     if (state === undefined) {
       // One state per column: a root tag `eval/loss` and an `eval/` sub-folder's `loss` share the column and its order.
@@ -157,6 +205,7 @@ export class RunReader {
         last: Number.NEGATIVE_INFINITY,
         epoch: tag.startsWith('epoch_'),
         placeholder: tag === 'hp_metric',
+        series: undefined,
       };
       this.columns.set(name, state);
       tags.set(tag, state);
@@ -175,15 +224,20 @@ export class RunReader {
       let points = this.held.get(state.name);
       if (points === undefined) this.held.set(state.name, (points = []));
       points.push({ name: state.name, step, value, record: this.record });
-    } else this.builder.add(state.name, step, value, this.record);
+    } else {
+      if (state.series === undefined) state.series = this.builder.seriesOf(state.name, this.record);
+      if (state.series !== null) state.series.push(step, value, this.record);
+      else this.builder.add(state.name, step, value, this.record);
+    }
   }
 
   /** A SessionLog START at `step`: the folder's points at or after it are orphaned. */
-  private restart(file: EventFileRef, tags: Map<string, TagState>, step: number): void {
-    const names = [...tags.values()].filter((s) => s.last >= step).map((s) => s.name);
+  private restart(file: EventFileRef, tags: FolderTags, step: number): void {
+    const states = tags.states();
+    const names = states.filter((s) => s.last >= step).map((s) => s.name);
     if (names.length > 0) this.noteRestart(`the writer restarted at step ${step} in ${file.shown}`);
     this.dropFrom(step, names);
-    for (const state of tags.values()) if (state.last >= step) state.last = step - 1;
+    for (const state of states) if (state.last >= step) state.last = step - 1;
   }
 
   /** Drops the named series' points at `step` or later; each series is in step order, so only its tail goes. */

@@ -1,0 +1,383 @@
+// A large event file read by two threads, with exactly the result of one thread reading it in order.
+//
+// A worker (eventsWorker.ts, bundled as dist/eventsWorker.js) starts at FIRST_SHARE (40 %) of the file and looks
+// for the first offset where a whole record checks: its length's CRC and its data's CRC. It reads from there to the
+// end with its own decoder and keeps the sink calls it would make as a compact log (typed arrays), sent in parts as it
+// goes (moved, not copied). Meanwhile this thread reads the records that start before the worker's offset. The log is
+// replayed into the sink only when this thread's chain of records lands exactly on the worker's first offset (then
+// the worker read precisely what this thread would have read from there) and no tag was declared with another plugin
+// before it (the worker's decoder, started fresh, would not know it). Otherwise this thread reads on itself, as if
+// there had been no worker; and if the worker fails midway, this thread reads on from the end of the last part it
+// replayed. Bytes appended after the worker's end (a live writer) are read here after it.
+//
+// This thread replays the whole later part too, so it reads less than half of the file itself, and replays the parts
+// the worker sends as soon as it is free, not all at the worker's end.
+import { open, stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { wantsSplit, type ParallelMode, type SplitReport } from '../../table/parallel';
+import { doubled } from '../../util/arrays';
+import { bundledWorker } from '../../util/bundled';
+import { viewOf } from './crc32c';
+import { EventDecoder, readEvents, type EventSink, type SkippedKind } from './eventFile';
+import { dataValid, FOOTER_BYTES, HEADER_BYTES, headerValid, MAX_RECORD_BYTES, recordLength } from './records';
+import type { RecordsRead } from './records';
+
+/** Bytes searched from the split for a record that checks; a larger record there (a huge graph) means no split. */
+const SEARCH_BYTES = 4 << 20;
+/** The share of the file this thread reads itself (it also replays the rest: see above). */
+const FIRST_SHARE = 0.4;
+/** Records per part of the worker's log: parts small enough to replay while the worker reads on. */
+const RECORDS_PER_PART = 1 << 17;
+
+/** The worker's job: the file, where to start looking for a record, and how many records go in a part of its log. */
+export interface EventsJob {
+  path: string;
+  from: number;
+  recordsPerPart: number;
+  /** Tests: the worker fails after sending this many parts (this thread must then read on from the last one). */
+  failAfterParts?: number;
+}
+
+export interface InTwoOptions {
+  /** Whether to use a second thread: 'auto' (large files on a multi-core machine), always (tests) or never. */
+  mode?: ParallelMode;
+  /** Tests: where the worker starts looking for a record (default: FIRST_SHARE of the file). */
+  splitAt?: number;
+  /** Tests: records per part of the worker's log. */
+  recordsPerPart?: number;
+  /** Tests: the worker fails after sending this many parts. */
+  failAfterParts?: number;
+}
+
+/**
+ * A message from the worker: a part of its log (the first starts at `start`; each ends where the next record
+ * starts, `end`, with the records it holds and the plugin declarations first met in it), or why it stopped.
+ */
+export type EventsMessage =
+  | {
+      ok: true;
+      start: number;
+      end: number;
+      records: number;
+      declarations: [string, SkippedKind][];
+      log: LoggedEvents;
+      last: boolean;
+    }
+  | { ok: false; reason: string };
+
+/** What a read in two gives: the read, and whether the worker's part was used (and if not, why). */
+export interface SplitEventsRead extends RecordsRead {
+  split: SplitReport | null;
+}
+
+// ---------------------------------------------------------------------------------------------------- the log
+
+const OP_RECORD = 0;
+const OP_SCALAR = 1;
+const OP_SESSION_START = 2;
+const OP_SKIPPED = 3;
+const OP_CORRUPT = 4;
+
+/** The sink calls of a part, in order: an op per call, its numbers and its strings (tags, kinds, reasons) by index. */
+export interface LoggedEvents {
+  ops: Uint8Array;
+  nums: Float64Array;
+  ints: Int32Array;
+  strings: string[];
+}
+
+/** Growable typed arrays: a sink that keeps every call as a few numbers, a few bytes per event. */
+export class EventLog implements EventSink {
+  /** Whole records logged since the last take. */
+  records = 0;
+  private ops = new Uint8Array(1 << 16);
+  private nums = new Float64Array(1 << 16);
+  private ints = new Int32Array(1 << 14);
+  private opCount = 0;
+  private numCount = 0;
+  private intCount = 0;
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+
+  record(offset: number): void {
+    this.records++;
+    this.op(OP_RECORD);
+    this.num(offset);
+  }
+
+  scalar(tag: string, step: number, value: number): void {
+    this.op(OP_SCALAR);
+    this.int(this.stringId(tag));
+    this.num(step);
+    this.num(value);
+  }
+
+  sessionStart(step: number): void {
+    this.op(OP_SESSION_START);
+    this.num(step);
+  }
+
+  skipped(kind: SkippedKind): void {
+    this.op(OP_SKIPPED);
+    this.int(this.stringId(kind));
+  }
+
+  corrupt(offset: number, reason: string): void {
+    this.op(OP_CORRUPT);
+    this.num(offset);
+    this.int(this.stringId(reason));
+  }
+
+  /**
+   * The log since the last take, as views of the arrays written (their buffers are then moved to the other thread);
+   * the next part is written into new arrays of the same capacity.
+   */
+  take(): LoggedEvents {
+    const log = {
+      ops: this.ops.subarray(0, this.opCount),
+      nums: this.nums.subarray(0, this.numCount),
+      ints: this.ints.subarray(0, this.intCount),
+      strings: this.strings.slice(),
+    };
+    this.ops = new Uint8Array(this.ops.length);
+    this.nums = new Float64Array(this.nums.length);
+    this.ints = new Int32Array(this.ints.length);
+    this.opCount = this.numCount = this.intCount = this.records = 0;
+    return log;
+  }
+
+  private stringId(s: string): number {
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, id);
+    }
+    return id;
+  }
+
+  private op(op: number): void {
+    if (this.opCount === this.ops.length) this.ops = doubled(this.ops);
+    this.ops[this.opCount++] = op;
+  }
+
+  private num(v: number): void {
+    if (this.numCount === this.nums.length) this.nums = doubled(this.nums);
+    this.nums[this.numCount++] = v;
+  }
+
+  private int(v: number): void {
+    if (this.intCount === this.ints.length) this.ints = doubled(this.ints);
+    this.ints[this.intCount++] = v;
+  }
+}
+
+/** Makes the sink calls the log holds, in order. */
+export function replay(log: LoggedEvents, sink: EventSink): void {
+  const { ops, nums, ints, strings } = log;
+  let n = 0;
+  let k = 0;
+  for (let i = 0; i < ops.length; i++) {
+    switch (ops[i]) {
+      case OP_RECORD:
+        sink.record?.(nums[n++]);
+        break;
+      case OP_SCALAR:
+        sink.scalar(strings[ints[k++]], nums[n], nums[n + 1]);
+        n += 2;
+        break;
+      case OP_SESSION_START:
+        sink.sessionStart(nums[n++]);
+        break;
+      case OP_SKIPPED:
+        sink.skipped(strings[ints[k++]] as SkippedKind);
+        break;
+      default:
+        sink.corrupt(nums[n++], strings[ints[k++]]);
+    }
+  }
+}
+
+export function transferList(log: LoggedEvents): ArrayBuffer[] {
+  return [log.ops.buffer, log.nums.buffer, log.ints.buffer] as ArrayBuffer[];
+}
+
+// ---------------------------------------------------------------------------------------------------- the worker's side
+
+/**
+ * The first offset at or after `from` where a whole record checks (length CRC and data CRC), searched within
+ * SEARCH_BYTES; -1 when there is none there.
+ */
+export async function findRecordStart(path: string, from: number): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const bytes = new Uint8Array(SEARCH_BYTES);
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, from);
+    const view = viewOf(bytes);
+    for (let o = 0; o + HEADER_BYTES + FOOTER_BYTES <= bytesRead; o++) {
+      if (!headerValid(view, o)) continue;
+      const length = recordLength(view, o);
+      if (length <= MAX_RECORD_BYTES && o + HEADER_BYTES + length + FOOTER_BYTES <= bytesRead)
+        if (dataValid(view, o + HEADER_BYTES, length)) return from + o;
+    }
+    return -1;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The worker's whole job: find its start, read from there to the end, and send its log in parts (each cut where a
+ * record starts, so a part ends on the chain of records). Never throws.
+ */
+export async function readLaterPart(job: EventsJob, send: (message: EventsMessage) => void): Promise<void> {
+  try {
+    const start = await findRecordStart(job.path, job.from);
+    if (start < 0) return send({ ok: false, reason: 'no whole record starts near the split' });
+    const log = new EventLog();
+    const sink: EventSink = {
+      record(offset) {
+        if (log.records >= job.recordsPerPart) {
+          if (parts++ === job.failAfterParts) throw new Error(`stopped after ${job.failAfterParts} parts`);
+          send(part(offset, false));
+        }
+        log.record(offset);
+      },
+      scalar: (tag, step, value) => log.scalar(tag, step, value),
+      sessionStart: (step) => log.sessionStart(step),
+      skipped: (kind) => log.skipped(kind),
+      corrupt: (offset, reason) => log.corrupt(offset, reason),
+    };
+    const decoder = new EventDecoder(sink);
+    let partStart = start;
+    let declared = 0;
+    let parts = 0;
+    /** The log so far as a part ending at `end`, with the declarations first met in it. */
+    const part = (end: number, last: boolean): EventsMessage => {
+      const declarations = decoder.declarations().slice(declared);
+      declared += declarations.length;
+      const records = log.records;
+      const message = { ok: true, start: partStart, end, records, declarations, log: log.take(), last } as const;
+      partStart = end;
+      return message;
+    };
+    const read = await readEvents(job.path, start, sink, decoder);
+    send(read.error === undefined ? part(read.end, true) : { ok: false, reason: read.error });
+  } catch (error) {
+    send({ ok: false, reason: String(error) });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------- this thread's side
+
+/** The worker's messages in order; `next` waits for one. A crash or exit is a message that says so. */
+class Inbox {
+  private readonly queue: EventsMessage[] = [];
+  private waiting: ((message: EventsMessage) => void) | null = null;
+
+  push(message: EventsMessage): void {
+    if (this.waiting !== null) {
+      this.waiting(message);
+      this.waiting = null;
+    } else this.queue.push(message);
+  }
+
+  next(): Promise<EventsMessage> {
+    const queued = this.queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+}
+
+interface EventsRun {
+  inbox: Inbox;
+  stop(): void;
+}
+
+/** Starts the worker on its job, or returns null when no worker can be started (not built, no threads). */
+function startWorker(job: EventsJob): EventsRun | null {
+  const file = bundledWorker('eventsWorker.js');
+  if (file === null) return null;
+  let worker: Worker;
+  try {
+    worker = new Worker(file, { workerData: job });
+  } catch {
+    return null;
+  }
+  const inbox = new Inbox();
+  worker.on('message', (message: EventsMessage) => inbox.push(message));
+  worker.once('error', (error) => inbox.push({ ok: false, reason: `worker failed: ${error.message}` }));
+  worker.once('exit', (code) => inbox.push({ ok: false, reason: `worker exited (${code})` }));
+  return { inbox, stop: () => void worker.terminate() };
+}
+
+/**
+ * Reads the events of a whole file, in two threads when it is large: the same sink calls, in the same order, and the
+ * same result as `readEvents(path, 0, sink, decoder)`.
+ */
+export async function readEventsInTwo(
+  path: string,
+  sink: EventSink,
+  decoder: EventDecoder,
+  options: InTwoOptions = {},
+): Promise<SplitEventsRead> {
+  const size = (await stat(path).catch(() => null))?.size ?? 0;
+  const from = options.splitAt ?? Math.floor(size * FIRST_SHARE);
+  const recordsPerPart = options.recordsPerPart ?? RECORDS_PER_PART;
+  const two = wantsSplit(options.mode ?? 'auto', size) && from > 0 && from < size;
+  const run = two ? startWorker({ path, from, recordsPerPart, failAfterParts: options.failAfterParts }) : null;
+  if (run === null) return { ...(await readEvents(path, 0, sink, decoder)), split: null };
+  try {
+    const first = await readEvents(path, 0, sink, decoder, from);
+    if (first.error !== undefined || first.end < from)
+      return { ...first, split: { merged: false, reason: 'the first part ended before the split' } };
+    const message = await run.inbox.next();
+    // This thread's chain may stop short of the worker's start (a record there failed its data CRC, which the worker
+    // does not start on): it reads on up to that start, and must land exactly on it.
+    const upTo =
+      message.ok && first.end < message.start ? await readEvents(path, first.end, sink, decoder, message.start) : null;
+    const mine = upTo === null ? first : { ...upTo, records: first.records + upTo.records };
+    if (mine.error !== undefined) return { ...mine, split: { merged: false, reason: mine.error } };
+    const reason = unusable(message, mine.end, decoder);
+    if (reason !== undefined) {
+      run.stop();
+      const rest = await readEvents(path, mine.end, sink, decoder);
+      return { ...rest, records: mine.records + rest.records, split: { merged: false, reason } };
+    }
+    const replayed = await replayParts(message, run.inbox, sink, decoder);
+    run.stop();
+    const rest = await readEvents(path, replayed.end, sink, decoder);
+    const records = mine.records + replayed.records + rest.records;
+    return { ...rest, records, split: { merged: true, reason: replayed.reason } };
+  } finally {
+    run.stop();
+  }
+}
+
+/** Replays the worker's parts from the first until its last, or until it fails; where the replayed records end. */
+async function replayParts(
+  first: EventsMessage,
+  inbox: Inbox,
+  sink: EventSink,
+  decoder: EventDecoder,
+): Promise<{ end: number; records: number; reason: string }> {
+  let end = 0;
+  let records = 0;
+  for (let message = first; ; message = await inbox.next()) {
+    if (!message.ok) return { end, records, reason: `the worker stopped midway (${message.reason}); read on here` };
+    replay(message.log, sink);
+    decoder.adopt(message.declarations);
+    end = message.end;
+    records += message.records;
+    if (message.last) return { end, records, reason: 'the worker started where this thread stopped' };
+  }
+}
+
+/** Why the worker's part cannot be used, or undefined when it can. */
+function unusable(message: EventsMessage, end: number, decoder: EventDecoder): string | undefined {
+  if (!message.ok) return message.reason;
+  if (message.start !== end)
+    return `this thread's records ended at byte ${end}, the worker started at ${message.start}`;
+  if (decoder.declarations().length > 0) return 'a tag was declared with another plugin before the split';
+  return undefined;
+}

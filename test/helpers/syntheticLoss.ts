@@ -1,0 +1,73 @@
+// Synthetic loss curves where one loss-curve law is the truth, with lognormal noise, under several LR schedules: what
+// the tests of the automatic choice of law (lawChoice.ts) fit and predict.
+import type { LossCurve } from '../../src/core/analysis/lossCurves';
+import { predictMultiPower } from '../../src/core/analysis/multiPowerFit';
+import { multiPowerParams, type MultiPowerCoefficients } from '../../src/core/laws/multiPower';
+import { lrAreas, type LoggedSchedule } from '../../src/core/laws/schedule';
+import { normal, seededRandom } from '../../src/core/util/random';
+
+export const PEAK = 3e-4;
+export const SYNTH_WARMUP = 500;
+const TOTAL = 12_000;
+/** Lognormal noise of 0.05 %, about the seed-to-seed noise of the public runs. */
+export const NOISE = 0.0005;
+export const KINDS = ['constant', 'cosine', 'wsd', 'two-stage', 'step-down', 'linear'] as const;
+export type Kind = (typeof KINDS)[number];
+
+function lrAt(kind: Kind, step: number): number {
+  const x = (step - SYNTH_WARMUP) / (TOTAL - SYNTH_WARMUP);
+  switch (kind) {
+    case 'constant':
+      return PEAK;
+    case 'cosine':
+      return PEAK * (0.1 + 0.45 * (1 + Math.cos(Math.PI * x)));
+    case 'wsd':
+      return x < 0.8 ? PEAK : PEAK * (1 - (0.9 * (x - 0.8)) / 0.2);
+    case 'two-stage':
+      return x < 0.5 ? PEAK : 0.3 * PEAK;
+    case 'step-down':
+      return x < 0.4 ? PEAK : x < 0.7 ? 0.5 * PEAK : 0.1 * PEAK;
+    case 'linear':
+      return PEAK * (1 - 0.95 * x);
+  }
+}
+
+function scheduleOf(kind: Kind): LoggedSchedule {
+  const steps = Float64Array.from({ length: (TOTAL - SYNTH_WARMUP) / 50 }, (_, i) => SYNTH_WARMUP + (i + 1) * 50);
+  return { steps, lr: steps.map((s) => lrAt(kind, s)) };
+}
+
+function curve(name: string, schedule: LoggedSchedule, clean: Float64Array, seed: number, noise: number): LossCurve {
+  const random = seededRandom(seed);
+  const loss = clean.map((v) => v * Math.exp(noise * normal(random)));
+  return {
+    name,
+    file: `${name}.csv`,
+    steps: schedule.steps,
+    loss,
+    lines: new Int32Array(loss.length),
+    schedule,
+    firstLine: 1,
+  };
+}
+
+export function tissueTruth(kind: Kind, seed: number, noise = NOISE): LossCurve {
+  const schedule = scheduleOf(kind);
+  const { s1, s2 } = lrAreas(schedule, schedule.steps, { lambda: 0.999, warmup: 'peak', warmupSteps: SYNTH_WARMUP });
+  const [l0, a, alpha, c] = [2.8, 0.45, 0.5, 0.4 / PEAK];
+  const clean = s1.map((v, i) => l0 + a * Math.pow(v / PEAK, -alpha) * Math.pow(PEAK, alpha) - c * s2[i] * 1e-3 * PEAK);
+  return curve(kind, schedule, clean, seed, noise);
+}
+
+export function mplTruth(kind: Kind, raw: MultiPowerCoefficients, seed: number, noise = NOISE): LossCurve {
+  const schedule = scheduleOf(kind);
+  const scale = { etaRef: PEAK, s1Max: 3 };
+  const model = {
+    params: multiPowerParams(raw, scale),
+    coefficients: raw,
+    scale,
+    convention: 'paper' as const,
+    warmupSteps: SYNTH_WARMUP,
+  };
+  return curve(kind, schedule, predictMultiPower(model, schedule, schedule.steps), seed, noise);
+}

@@ -1,0 +1,56 @@
+// What a user does in the browser workbench, for the host tests (test/e2e): choose a color theme through the palette,
+// open a file from the explorer, make room for a view in the side bar. test/e2e/runs.test.ts and chart.test.ts still
+// hold their own copies of setTheme (and chart.test.ts of openFile); they can move here.
+import type { VsCodeHost } from '../../scripts/vscode-host/host.mjs';
+
+/**
+ * Through the palette, as a user would; the webview must follow (theme observer) and redraw. On a loaded machine the
+ * first theme picker can open before its list is filled, so the pick is retried (three tries).
+ */
+export async function setTheme(host: VsCodeHost, theme: string): Promise<void> {
+  const page = host.page;
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await host.executeCommand('Preferences: Color Theme');
+    await page.locator('.quick-input-widget .quick-input-box input').fill(theme);
+    try {
+      await row.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1500);
+}
+
+/** Opens `name` from the explorer (expanding `folder` first when given), and waits for its tab. */
+export async function openFile(host: VsCodeHost, name: string, folder?: string): Promise<void> {
+  const page = host.page;
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  if (folder) {
+    const parent = page.locator('.explorer-folders-view .monaco-list-row', { hasText: folder }).first();
+    await parent.waitFor({ timeout: 30_000 });
+    if (!(await row.isVisible().catch(() => false))) await parent.click();
+  }
+  await row.waitFor({ timeout: 30_000 });
+  await row.dblclick();
+  await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
+}
+
+/** Drags the side bar's right edge `px` to the right, so a view's long descriptions are not cut. */
+export async function widenSideBar(host: VsCodeHost, px: number): Promise<void> {
+  const page = host.page;
+  const box = await page.locator('.part.sidebar').first().boundingBox();
+  if (!box) throw new Error('no side bar to widen');
+  const x = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + px, y, { steps: 10 });
+  await page.mouse.up();
+  // The mouse left in the status bar's empty middle: no hover of the editor or the title in the next screenshot.
+  const viewport = page.viewportSize();
+  if (viewport) await page.mouse.move(viewport.width / 2, viewport.height - 2);
+}

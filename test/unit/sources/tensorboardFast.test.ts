@@ -1,0 +1,148 @@
+// The TensorBoard reader's hot path: the CRC over 32-bit words at any alignment, the decoder's fast path for the
+// common scalar shape (it must hand on exactly what the general decoder would, and leave every other shape to it),
+// and the tag cache's guess of the next tag when a writer changes the order of its tags.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32c } from '../../../src/core/sources/tensorboard/crc32c';
+import { readSources } from '../../../src/core/sources';
+import { readEvents, type EventSink, type SkippedKind } from '../../../src/core/sources/tensorboard';
+import { EventFileWriter, Proto } from '../../helpers/eventWriter';
+
+const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `sl-tbfast-${prefix}-`));
+
+function bitwiseCrc32c(bytes: Uint8Array): number {
+  let crc = ~0;
+  for (const b of bytes) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return ~crc >>> 0;
+}
+
+/** Reads raw events framed as one file; what the sink saw, in order. */
+async function decodeAll(
+  events: Uint8Array[],
+): Promise<{ scalars: [string, number, number][]; skipped: SkippedKind[] }> {
+  const w = new EventFileWriter(false);
+  for (const e of events) w.raw(e);
+  const path = join(tmp('events'), 'x.tfevents');
+  writeFileSync(path, w.bytes());
+  const scalars: [string, number, number][] = [];
+  const skipped: SkippedKind[] = [];
+  const sink: EventSink = {
+    scalar: (tag, step, value) => scalars.push([tag, step, value]),
+    sessionStart: () => assert.fail('no restart'),
+    skipped: (kind) => skipped.push(kind),
+    corrupt: (offset, reason) => assert.fail(`corrupt at ${offset}: ${reason}`),
+  };
+  const read = await readEvents(path, 0, sink);
+  assert.equal(read.error, undefined);
+  assert.equal(read.records, events.length);
+  return { scalars, skipped };
+}
+
+/** One scalar event as PyTorch writes it (wall_time, step, summary{value{tag, simple_value}}). */
+const scalarEvent = (tag: string, step: number, value: number) =>
+  new EventFileWriter(false).scalar(tag, step, value).events[0];
+
+test('CRC-32C over words agrees with the bytewise definition at every length, offset and buffer alignment', () => {
+  const backing = Uint8Array.from({ length: 80 }, (_, i) => (i * 91 + 7) & 0xff);
+  for (let byteOffset = 0; byteOffset < 4; byteOffset++) {
+    const bytes = backing.subarray(byteOffset);
+    for (let start = 0; start < 9; start++)
+      for (let end = start; end <= 48; end++)
+        assert.equal(
+          crc32c(bytes, start, end),
+          bitwiseCrc32c(bytes.subarray(start, end)),
+          `${byteOffset}/${start}/${end}`,
+        );
+  }
+});
+
+test('the fast path and the general decoder give the same scalars: steps at every varint length, tags of any length', async () => {
+  const steps = [0, 1, 127, 128, 2 ** 14 - 1, 2 ** 14, 2 ** 21 - 1, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 2 ** 40, -5];
+  const tags = ['', 'l', 'x'.repeat(127), 'y'.repeat(128), 'z'.repeat(300), 'train/loss'];
+  const events: Uint8Array[] = [];
+  const expected: [string, number, number][] = [];
+  for (const step of steps)
+    for (const tag of tags) {
+      const value = Math.fround(step / 7 + tag.length);
+      events.push(scalarEvent(tag, step, value));
+      expected.push([tag, step, value]);
+    }
+  // Without wall_time, and with the step after the summary (fields in another order): the same scalars.
+  const withWall = scalarEvent('late', 300, 1.5);
+  events.push(withWall.subarray(9));
+  expected.push(['late', 300, 1.5]);
+  const summary = new Proto().bytes(1, new Proto().bytes(1, 'swapped').float(2, 2.5));
+  events.push(new Proto().bytes(5, summary).uint(2, 301).done());
+  expected.push(['swapped', 301, 2.5]);
+  const { scalars, skipped } = await decodeAll(events);
+  assert.deepEqual(scalars, expected);
+  assert.deepEqual(skipped, []);
+});
+
+test('a value with more fields than a tag and a simple_value is left to the general decoder', async () => {
+  // Trailing bytes in the value (an unknown field) and a summary of two values: both scalars, every one of them.
+  const valueWithExtra = new Proto().bytes(1, 'extra').float(2, 3).uint(15, 9);
+  const two = new Proto()
+    .bytes(1, new Proto().bytes(1, 'a').float(2, 1))
+    .bytes(1, new Proto().bytes(1, 'b').float(2, 2));
+  const events = [
+    new Proto().double(1, 1).uint(2, 5).bytes(5, new Proto().bytes(1, valueWithExtra)).done(),
+    new Proto().double(1, 1).uint(2, 6).bytes(5, two).done(),
+  ];
+  const { scalars } = await decodeAll(events);
+  assert.deepEqual(scalars, [
+    ['extra', 5, 3],
+    ['a', 6, 1],
+    ['b', 6, 2],
+  ]);
+});
+
+test('a tag declared by another plugin on its first value keeps its later plain values skipped', async () => {
+  const plugin = (name: string) => new Proto().bytes(1, new Proto().bytes(1, name));
+  const declared = new Proto().bytes(1, 'weights').bytes(9, plugin('histograms')).float(2, 1);
+  const events = [
+    new Proto().double(1, 1).uint(2, 1).bytes(5, new Proto().bytes(1, declared)).done(),
+    scalarEvent('weights', 2, 2), // the fast path's shape: still the histogram plugin's
+    scalarEvent('loss', 2, 0.5),
+  ];
+  const { scalars, skipped } = await decodeAll(events);
+  assert.deepEqual(scalars, [['loss', 2, 0.5]]);
+  assert.deepEqual(skipped, ['histogram', 'histogram']);
+});
+
+test('tags logged in a changing order, new tags midway and many tags: every value under its own tag', async () => {
+  const events: Uint8Array[] = [];
+  const expected: [string, number, number][] = [];
+  const log = (tag: string, step: number) => {
+    const value = step * 1000 + tag.length;
+    events.push(scalarEvent(tag, step, value));
+    expected.push([tag, step, value]);
+  };
+  for (let s = 1; s <= 5; s++) for (const t of ['a', 'bb', 'ccc']) log(t, s);
+  for (let s = 6; s <= 10; s++) for (const t of ['ccc', 'a', 'dddd', 'bb']) log(t, s);
+  for (let s = 11; s <= 12; s++) for (let k = 0; k < 50; k++) log(`many/${(k * 7) % 50}`, s);
+  const { scalars } = await decodeAll(events);
+  assert.deepEqual(scalars, expected);
+});
+
+test('a run whose tags change order and grow midway: every column gets its own values', async () => {
+  const w = new EventFileWriter();
+  for (let s = 1; s <= 5; s++) for (const t of ['a', 'bb', 'ccc']) w.scalar(t, s, s * 10 + t.length);
+  for (let s = 6; s <= 10; s++) for (const t of ['ccc', 'a', 'dddd', 'bb']) w.scalar(t, s, s * 10 + t.length);
+  const path = w.write(join(tmp('order'), 'run'));
+  const { tables } = await readSources([path]);
+  const column = (name: string) =>
+    Array.from(tables[0].columns.find((c) => c.name === name)?.values ?? [], (v) => (Number.isNaN(v) ? null : v));
+  for (const t of ['a', 'bb', 'ccc'])
+    assert.deepEqual(
+      column(t),
+      Array.from({ length: 10 }, (_, i) => (i + 1) * 10 + t.length),
+    );
+  assert.deepEqual(column('dddd'), [null, null, null, null, null, 64, 74, 84, 94, 104]);
+});
