@@ -1,6 +1,7 @@
 // `scaling-lens watch PATH...`: follows the runs (src/core/live) and prints an update each time they change — the
 // fit's text, or with --json one compact line per update in the `fit --json` shape without the per-point arrays, plus
 // `update` (what changed, how the fit started, its timings). Ends with status 0 on SIGINT or SIGTERM.
+import { plainAnalysis } from '../core/analysis/series';
 import { followRuns, type LiveUpdate } from '../core/live/follower';
 import type { CliRequest } from './args';
 import { toJsonReport } from './report';
@@ -23,13 +24,12 @@ export async function watchRuns(request: CliRequest, version: string, write: Wri
   });
   const read = { delimiter: request.delimiter, format: request.format };
   let printing = Promise.resolve();
-  const print = (update: LiveUpdate) =>
-    request.json
-      ? write(
-          `${JSON.stringify({ ...toJsonReport(update.analysis, version, false), update: updateJson(update) })}\n`,
-          'json',
-        )
-      : write(`${updateLine(update)}\n${formatAnalysis(update.analysis)}\n`);
+  const print = (update: LiveUpdate) => {
+    const analysis = plainAnalysis(update.analysis);
+    return request.json
+      ? write(`${JSON.stringify({ ...toJsonReport(analysis, version, false), update: updateJson(update) })}\n`, 'json')
+      : write(`${updateLine(update)}\n${formatAnalysis(analysis)}\n`);
+  };
   const following = await followRuns(
     request.files,
     { analysis: request.options, read },

@@ -108,6 +108,10 @@ const READING = {
     title: 'A TensorBoard event record whose CRC fails (or holds no event), skipped',
   },
   'event-record-partial': { severities: ['info'], title: 'The last TensorBoard event record is not written yet' },
+  'line-unfinished': {
+    severities: ['info'],
+    title: 'A followed file ends in a line without its line feed, not read yet',
+  },
   'event-values-skipped': {
     severities: ['info'],
     title: 'TensorBoard values that are not scalars of the step axis, left out',

@@ -38,11 +38,13 @@ export class DiskWatch {
     void signatureOf(path).then((signature) => (entry.signature ??= signature));
   }
 
-  private async check(uri: string, entry: Followed): Promise<void> {
+  /** Whether the file changed (and was handed on): a poll that found it unchanged does not delay the next change. */
+  private async check(uri: string, entry: Followed): Promise<boolean> {
     const signature = await signatureOf(entry.path);
-    if (signature === entry.signature || !this.followed.has(uri)) return;
+    if (signature === entry.signature || !this.followed.has(uri)) return false;
     entry.signature = signature;
     this.changed(uri);
+    return true;
   }
 
   unfollow(uri: string): void {

@@ -2,7 +2,7 @@
 // run in flight (joined by lens and hover requests, aborted when its input goes stale), the edit debounce and the
 // summary last published. It holds no connection: documents, settings, the runner and what to tell the editor are
 // injected, so it is tested without one.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -13,6 +13,7 @@ import { runSetMembers } from '../shared/runSet';
 import type { AnalysisJob, JobResult } from './job';
 import type { Runner } from './runner';
 import { DiskWatch } from './diskWatch';
+import type { Followers } from './followers';
 import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfResult } from './summary';
 
@@ -46,6 +47,11 @@ export interface FileCacheDeps {
   debounceMs?: number;
   /** How files analysed from disk are followed there (tests shorten the intervals). */
   diskWatch?: { minIntervalMs?: number; pollMs?: number };
+  /**
+   * Analyses files read from disk by followers that read only what a run appended and re-fit from the last fit
+   * (followers.ts); without it they go to `runner` like the others.
+   */
+  followers?: Followers;
 }
 
 interface FileState {
@@ -69,6 +75,18 @@ type Source = { job: Omit<AnalysisJob, 'options' | 'onlyIfRunFile'>; key: string
 /** The name a file's findings carry: its path on disk, or the URI itself for a file that is not on disk. */
 export function pathOfUri(uri: string): string {
   return diskPath(uri) ?? uri;
+}
+
+/**
+ * Whether a document's text is the file on disk, ending in a line feed (a follower leaves an unfinished last line
+ * out, where the text's own analysis reads it): compared by size, then byte by byte.
+ */
+async function textIsOnDisk(path: string, text: string): Promise<boolean> {
+  if (!text.endsWith('\n')) return false;
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile() || info.size !== Buffer.byteLength(text, 'utf8')) return false;
+  const disk = await readFile(path).catch(() => null);
+  return disk !== null && disk.equals(Buffer.from(text, 'utf8'));
 }
 
 function diskPath(uri: string): string | null {
@@ -234,6 +252,7 @@ export class FileCache {
     this.cancel(uri);
     if (!state.requested) {
       this.disk.unfollow(uri);
+      this.deps.followers?.stop(uri);
       this.files.delete(uri);
       this.deps.events.diagnostics(uri, undefined, undefined);
     } else state.key = undefined; // the disk copy may differ from the closed editor's text
@@ -246,6 +265,7 @@ export class FileCache {
 
   dispose(): void {
     this.disk.dispose();
+    this.deps.followers?.dispose();
     for (const state of this.files.values()) {
       this.stopTimer(state);
       state.pending?.abort.abort();
@@ -262,7 +282,7 @@ export class FileCache {
     const abort = new AbortController();
     const started = performance.now();
     this.publish(summaryOf(uri, 'fitting', 'Fitting…', { kind: state.analysis?.kind, fromDisk }));
-    const promise = this.deps.runner(job, abort.signal).then((result) => {
+    const promise = this.runnerFor(uri, job)(job, abort.signal).then((result) => {
       // A run that was replaced hands over to its successor; one that was only stopped yields nothing.
       if (result === 'cancelled' || abort.signal.aborted)
         return state.pending?.key === key ? undefined : state.pending?.promise;
@@ -294,6 +314,22 @@ export class FileCache {
     this.deps.events.log(`${uri}: ${summary.state} in ${ms.toFixed(0)} ms · ${summary.message}`);
     if (state.analysis) for (const line of fitDetails(state.analysis)) this.deps.events.log(line);
     this.deps.events.analysed(uri);
+  }
+
+  /**
+   * A file or run folder read from disk is analysed by its follower, and so is an open document whose text is the
+   * file on disk (the editor reloaded it, or it was saved); a document with unsaved edits, or a set, by the runner.
+   */
+  private runnerFor(uri: string, job: AnalysisJob): Runner {
+    const followers = this.deps.followers;
+    const path = diskPath(uri);
+    if (!followers || path === null || job.paths !== undefined || job.source.kind === 'bytes') return this.deps.runner;
+    const { source } = job;
+    if (source.kind === 'file') return (followed, signal) => followers.run(uri, followed, signal);
+    return async (followed, signal) =>
+      (await textIsOnDisk(path, source.text))
+        ? followers.run(uri, { ...followed, source: { kind: 'file' } }, signal)
+        : this.deps.runner(followed, signal);
   }
 
   private refit(uri: string, state: FileState): void {

@@ -51,11 +51,7 @@ export function runLimited(
     };
     const deadline = setTimeout(() => {
       void worker.terminate();
-      const seconds = Math.round(limits.timeMs / 100) / 10;
-      finish({
-        ok: false,
-        message: `Scaling Lens stopped analysing ${job.path} after ${seconds} s, its time limit. The file may be far larger or stranger than a run log; the other files are not affected.`,
-      });
+      finish(timeLimitFailure(job.path, limits));
     }, limits.timeMs);
     const onAbort = () => {
       void worker.terminate();
@@ -66,26 +62,36 @@ export function runLimited(
       finish(result);
       void worker.terminate();
     });
-    worker.once('error', (error: Error & { code?: string }) =>
-      finish({
-        ok: false,
-        message:
-          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? `Scaling Lens stopped analysing ${job.path}: it needed more than ${limits.heapMb} MB of memory. The other files are not affected.`
-            : `Scaling Lens analysis failed for ${job.path}: ${error.message}`,
-      }),
-    );
-    worker.once('exit', (code) =>
-      finish(
-        code === 0
-          ? { ok: false, message: `analysis of ${job.path} ended without a result` }
-          : {
-              ok: false,
-              message: `analysis of ${job.path} stopped (exit code ${code}); the file may be too large for memory`,
-            },
-      ),
-    );
+    worker.once('error', (error: Error & { code?: string }) => finish(workerFailure(job.path, limits, error)));
+    worker.once('exit', (code) => finish(exitFailure(job.path, code)));
   });
+}
+
+/** An analysis that ran past its time limit. */
+export function timeLimitFailure(path: string, limits: WorkerLimits): JobResult {
+  const seconds = Math.round(limits.timeMs / 100) / 10;
+  return {
+    ok: false,
+    message: `Scaling Lens stopped analysing ${path} after ${seconds} s, its time limit. The file may be far larger or stranger than a run log; the other files are not affected.`,
+  };
+}
+
+/** A worker that failed: out of memory, or an error it did not catch. */
+export function workerFailure(path: string, limits: WorkerLimits, error: Error & { code?: string }): JobResult {
+  return {
+    ok: false,
+    message:
+      error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? `Scaling Lens stopped analysing ${path}: it needed more than ${limits.heapMb} MB of memory. The other files are not affected.`
+        : `Scaling Lens analysis failed for ${path}: ${error.message}`,
+  };
+}
+
+/** A worker that ended before it answered. */
+export function exitFailure(path: string, code: number): JobResult {
+  return code === 0
+    ? { ok: false, message: `analysis of ${path} ended without a result` }
+    : { ok: false, message: `analysis of ${path} stopped (exit code ${code}); the file may be too large for memory` };
 }
 
 /**

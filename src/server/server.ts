@@ -28,6 +28,7 @@ import { predict } from './predict';
 import { RunsIndex } from './runs';
 import { RunsRequest, RunsUpdatedNotification } from '../shared/runs';
 import { buildLenses, columnsOf, fileDiagnostics, hoverAt } from './present';
+import { Followers } from './followers';
 import { runInWorker, type Runner } from './runner';
 import { columnSamples } from './samples';
 import { resolveSettings } from './settings';
@@ -56,6 +57,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     documents,
     settings: (uri) => settingsFor(connection, peer.configuration, uri),
     runner: serverOptions.runner ?? runInWorker,
+    // A runner given (a test's) takes every analysis.
+    followers: serverOptions.runner ? undefined : new Followers(),
     events: {
       summary: (summary) => {
         void connection.sendNotification(StatusNotification, summary);

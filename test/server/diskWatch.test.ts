@@ -1,12 +1,14 @@
-// Files analysed from disk are followed there (src/server/diskWatch.ts): a run file that is not open, fitted once,
-// gets new lenses when it grows on disk, without any request.
+// Files analysed from disk are followed there (src/server/diskWatch.ts, followers.ts): a run file that is not open,
+// fitted once, gets new lenses when it grows on disk, without any request, re-fitted from its previous fit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FitFileRequest } from '../../src/shared/protocol';
+import { analyseFiles } from '../../src/core/analysis/analyse';
+import { COLD_START, WARM_START } from '../../src/core/analysis/lossAnalysis';
+import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 
 const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-disk-'));
@@ -53,6 +55,71 @@ test('a run file fitted from disk and not open updates its lens when it grows on
     });
     assert.match(after, /L\(20k\)/, 'twice the new last step, 10,000');
     assert.ok(client.lensRefreshes > refreshes, 'the client was asked to refresh its lenses');
+  } finally {
+    client.dispose();
+  }
+});
+
+test('a followed file is re-fitted from its previous fit: warm, and as a cold fit of the grown file would give', async () => {
+  const client = await startTestServer();
+  try {
+    const path = join(dir, 'warm.csv');
+    writeFileSync(path, `step,lr,loss\n${rows(0, 300)}`);
+    const uri = pathToFileURL(path).toString();
+    client.settings = { fit: { bootstrapSamples: 20 } };
+    await client.rpc.sendRequest(FitFileRequest, { uri });
+    const first = await client.rpc.sendRequest(AnalysisRequest, { uri });
+    assert.equal(first?.fits[0].settings.start, COLD_START);
+
+    appendFileSync(path, rows(300, 400));
+    const grown = await eventually('the analysis of the grown file', 15_000, async () => {
+      const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri });
+      return analysis?.fits[0].points === 400 ? analysis : undefined;
+    });
+    assert.equal(grown.fits[0].settings.start, WARM_START);
+    assert.ok(Object.keys(grown.fits[0].intervals ?? {}).length > 0, 'the band and intervals are carried over');
+    assert.match((await client.lenses(uri))[0].command!.title, /L\(80k\)/, 'twice the new last step, 40,000');
+    const cold = await analyseFiles([path], { bootstrapSamples: 0 });
+    for (const [name, value] of Object.entries(cold.fits[0].params))
+      assert.ok(
+        Math.abs(grown.fits[0].params[name] / value - 1) < 1e-3,
+        `${name}: ${grown.fits[0].params[name]} vs ${value}`,
+      );
+  } finally {
+    client.dispose();
+  }
+});
+
+test('an open document that is the file on disk is followed there: reloaded grown, it is re-fitted warm', async () => {
+  const client = await startTestServer();
+  try {
+    const path = join(dir, 'open.csv');
+    const text = `step,lr,loss\n${rows(0, 300)}`;
+    writeFileSync(path, text);
+    const uri = pathToFileURL(path).toString();
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    await client.open(uri, text);
+    // Auto-fitted on open; nothing asks for it until it has grown (asking makes it a requested fit: same follower).
+    await client.status(uri, (s) => s.state === 'done');
+
+    // The editor reloads the grown file: its text is the file on disk again.
+    const grown = `${text}${rows(300, 400)}`;
+    writeFileSync(path, grown);
+    await client.change(uri, grown, 2);
+    const warm = await eventually('the analysis of the reloaded document', 15_000, async () => {
+      const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri });
+      return analysis?.fits[0].points === 400 ? analysis : undefined;
+    });
+    assert.equal(warm.fits[0].settings.start, WARM_START);
+
+    // Unsaved edits are the document's own: fitted from its text, as before.
+    const edited = `${grown}40100,0.0003,2.6\n`;
+    await client.change(uri, edited, 3);
+    const own = await eventually('the analysis of the edited document', 15_000, async () => {
+      const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri });
+      return analysis?.fits[0].points === 401 ? analysis : undefined;
+    });
+    assert.equal(own.fits[0].settings.start, undefined, 'not followed: no start to say');
   } finally {
     client.dispose();
   }

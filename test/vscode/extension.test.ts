@@ -14,6 +14,8 @@ test('the extension in a real VS Code', { timeout: 600_000 }, async (t) => {
     extensionDevelopmentPath: REPO,
     extensionTestsPath: join(REPO, 'out/test/vscode/suite.js'),
     settings: { 'scalingLens.fit.bootstrapSamples': 100 },
+    // Only the in-host cases whose name contains it, when set (see the suite's run()).
+    env: process.env.SCALING_LENS_SUITE_GREP ? { SCALING_LENS_SUITE_GREP: process.env.SCALING_LENS_SUITE_GREP } : {},
     timeoutMs: 420_000,
     screenshotOnFailure: join(REPO, '.vscode-test/shots/suite-failure.png'),
   });

@@ -24,6 +24,10 @@ import type { LossWarmStart } from './warmStart';
 const BAND_POINTS = 600;
 const MIN_FIT_POINTS = 5;
 
+/** How a followed run's fit started (warmStart.ts). */
+export const WARM_START = 'warm: refined from the previous fit of this run, its law, lambda and bootstrap refits kept';
+export const COLD_START = 'cold: the full search (the run is new, was replaced, or has doubled since its last one)';
+
 /** The law a forced `law` option names; undefined under 'auto' (chosen by backtest). */
 function forcedLaw(options: AnalysisOptions): LossCurveLaw | undefined {
   if (options.law === 'mpl') return mplLossLaw;
@@ -114,6 +118,8 @@ export function analyseLossCurves(
   const departures = findDepartures(chosen.law, own, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex));
   applyDepartures(result, departures, options);
   if (chosen.selection) result.fits[result.fits.length - 1].selection = chosen.selection;
+  // A followed run says how its fit started: the hover and `watch --json` show it.
+  if (warm) result.fits[result.fits.length - 1].settings.start = previous ? WARM_START : COLD_START;
   return result;
 }
 

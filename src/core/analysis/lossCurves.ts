@@ -9,6 +9,7 @@ import { appendAll } from '../util/arrays';
 import { RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
 import type { Finding } from './types';
+import { kthSmallest } from '../util/select';
 
 export interface LossCurve {
   name: string;
@@ -356,7 +357,7 @@ function implausibleFrom(steps: Float64Array): number {
   if (n < 4) return n;
   const gaps = new Float64Array(n - 1);
   for (let i = 1; i < n; i++) gaps[i - 1] = steps[i] - steps[i - 1];
-  const median = gaps.slice().sort()[Math.floor((n - 1) / 2)];
+  const median = kthSmallest(gaps, Math.floor((n - 1) / 2));
   for (let i = 1; i < n; i++) {
     const jump = gaps[i - 1] > IMPLAUSIBLE_GAPS * median && steps[i] > IMPLAUSIBLE_RATIO * Math.max(1, steps[i - 1]);
     if (jump) return n - i < i ? i : n;

@@ -4,8 +4,7 @@
 // analysed. Plain TypeScript over node:fs: the command line and the language server share it.
 import { collectTables, finishAnalysis, problemToFinding } from '../analysis/analyse';
 import type { AnalysisOptions } from '../analysis/options';
-import { plainAnalysis } from '../analysis/series';
-import type { Analysis } from '../analysis/types';
+import type { Analysis, Series } from '../analysis/types';
 import { LossWarmStart } from '../analysis/warmStart';
 import type { SourceOptions } from '../sources';
 import { appendAll } from '../util/arrays';
@@ -25,7 +24,8 @@ export interface InputState {
 }
 
 export interface LiveUpdate {
-  analysis: Analysis;
+  /** Series as typed arrays, as the language server keeps them; plainAnalysis gives number[] for JSON and text. */
+  analysis: Analysis<Series>;
   inputs: InputState[];
   /** How the loss-curve law was started: from the previous fit, cold, or no loss curves were fitted. */
   start: 'warm' | 'cold' | 'none';
@@ -52,11 +52,14 @@ export class Follower {
     return new Follower(await Promise.all(paths.map((path) => tailFor(path, options.read))), options);
   }
 
-  /** Reads what changed; analyses again when anything did (always the first time). Null when nothing changed. */
-  async update(): Promise<LiveUpdate | null> {
+  /**
+   * Reads what changed; analyses again when anything did (always the first time, and when `always`: an analysis
+   * asked for). Null when nothing changed.
+   */
+  async update(always = false): Promise<LiveUpdate | null> {
     const started = performance.now();
     const changes = await Promise.all(this.tails.map((tail) => tail.update()));
-    if (this.analysed && changes.every((c) => c.change === 'unchanged')) return null;
+    if (this.analysed && !always && changes.every((c) => c.change === 'unchanged')) return null;
     this.analysed = true;
     const reads = this.tails.map((tail) => tail.current());
     const readMs = performance.now() - started;
@@ -66,7 +69,7 @@ export class Follower {
     );
     appendAll(collected.out.findings, reads.flatMap((r) => r.problems).map(problemToFinding));
     this.warm.lastStart = 'none';
-    const analysis = plainAnalysis(finishAnalysis(collected, readMs, this.warm));
+    const analysis = finishAnalysis(collected, readMs, this.warm);
     return {
       analysis,
       inputs: this.tails.map((tail, i) => ({
@@ -106,10 +109,12 @@ export async function followRuns(
   const pacer = new Pacer(timing.minIntervalMs ?? MIN_UPDATE_MS, async () => {
     try {
       const update = await follower.update();
-      if (update) await onUpdate(update);
+      if (!update) return false;
+      await onUpdate(update);
     } catch (error) {
       onError(error);
     }
+    return true;
   });
   pacer.poke();
   const watch = await watchPaths(paths, () => pacer.poke(), timing.pollMs ?? POLL_MS);

@@ -1,11 +1,17 @@
 // A table that grows: the rows of a followed run file, read once and then appended to as the run writes more. Its
-// columns are typed arrays with spare room (doubling), so appending k rows costs O(k) amortised; a snapshot is a set
-// of views of the rows so far (no copy), valid for as long as it is used, because rows once written never change.
+// columns are typed arrays with spare room (an eighth more, grown by half), so appending k rows costs O(k) amortised
+// and a followed million-row log holds little more than its rows; a snapshot is a set of views of the rows so far
+// (no copy), valid for as long as it is used, because rows once written never change.
 import type { ParseProblem, Table } from '../table/types';
 import { DEFAULT_MAX_PROBLEMS } from '../table/problems';
 
 /** Rows a column has room for at first, at least. */
 const MIN_ROOM = 1024;
+
+/** Room for `rows` rows and the ones a run writes next. */
+function roomFor(rows: number): number {
+  return rows + Math.max(MIN_ROOM, rows >> 3);
+}
 
 class GrowingColumn {
   values: Float64Array;
@@ -94,7 +100,7 @@ export class LiveTable {
   constructor(first: Table) {
     const { file, format, run, delimiter, headerLine } = first;
     this.head = { file, format, run, delimiter, headerLine };
-    this.lines = new Int32Array(Math.max(MIN_ROOM, 2 * first.rowCount));
+    this.lines = new Int32Array(roomFor(first.rowCount));
     this.append(first, 0);
   }
 
@@ -108,7 +114,7 @@ export class LiveTable {
    */
   append(part: Table, lineShift: number): void {
     const rows = this.rows + part.rowCount;
-    if (rows > this.lines.length) this.grow(Math.max(rows, 2 * this.lines.length));
+    if (rows > this.lines.length) this.grow(Math.max(roomFor(rows), Math.ceil(1.5 * this.lines.length)));
     const byName = new Map(part.columns.map((column) => [column.name, column]));
     for (const column of this.columns) column.write(this.rows, part.rowCount, byName.get(column.name));
     const known = new Set(this.columns.map((column) => column.name));
@@ -149,6 +155,11 @@ export class LiveTable {
     this.dropProblem(problem.code);
     this.problems.push({ ...problem, file: this.head.file });
     this.problemCount++;
+  }
+
+  /** Removes the follower's problem of that code, if any (what it said no longer holds). */
+  clear(code: ParseProblem['code']): void {
+    this.dropProblem(code);
   }
 
   private grow(capacity: number): void {

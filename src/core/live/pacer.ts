@@ -1,6 +1,7 @@
 // Runs a task when poked, at most once per interval, on the trailing edge: pokes while it runs or within the
 // interval of its last start are gathered into one run at the end of the interval, so a run logging ten times a
-// second is re-read and re-fitted once a second, and its last write is never left unanalysed.
+// second is re-read and re-fitted once a second, and its last write is never left unanalysed. A run that found
+// nothing to do (a poll of an unchanged file) does not count: the next change is analysed at once, not a second on.
 export class Pacer {
   private lastStart = -Infinity;
   private running = false;
@@ -10,7 +11,8 @@ export class Pacer {
 
   constructor(
     private readonly minIntervalMs: number,
-    private readonly task: () => Promise<void>,
+    /** Resolves false when it found nothing to do. */
+    private readonly task: () => Promise<boolean | void>,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -29,9 +31,10 @@ export class Pacer {
     if (this.stopped) return;
     this.pending = false;
     this.running = true;
+    const previousStart = this.lastStart;
     this.lastStart = this.now();
     try {
-      await this.task();
+      if ((await this.task()) === false) this.lastStart = previousStart;
     } finally {
       this.running = false;
       if (this.pending) {

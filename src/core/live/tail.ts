@@ -1,7 +1,7 @@
 // What following one input means, whatever its format: each update() reads what changed since the last and says how;
 // tables() are the rows as of the last update. A format that can read only its new bytes has its own tail (the text
-// tables: textTail.ts; a TensorBoard event file would resume its record reader at the first unconsumed byte); any
-// other source is read again whole when it changes (wholeTail.ts). tailFor() picks one.
+// tables: textTail.ts; TensorBoard event files and run folders: eventTail.ts, which resumes the record reader at the
+// first unconsumed byte); any other source is read again whole when it changes (wholeTail.ts). tailFor() picks one.
 import type { SourceRead } from '../sources';
 
 /** How an input changed at an update. */

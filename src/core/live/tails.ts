@@ -1,13 +1,17 @@
 // Which tail follows an input: the source that recognises it (src/core/sources) names its format, and a format with
-// an incremental reader has a tail here; every other input is read again whole when it changes. A new incremental
-// format (the TensorBoard event reader, resumed at its first unconsumed byte) is one line in TAILS.
-import { stat } from 'node:fs/promises';
+// an incremental reader has a tail here: the text tables and the JSON Lines formats read through them (complete lines
+// appended), TensorBoard event files and run folders (records appended, new files). Every other input (a JSON
+// document, a folder of runs, the other run folders) is read again whole when it changes, at the follower's pace.
+import { readdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SOURCES, type SourceOptions } from '../sources';
+import { withScheduleEnd } from '../sources/llamaFactory';
 import { recognise } from '../sources/registry';
 import { readHead } from '../sources/scan';
+import { asWandbHistory } from '../sources/wandb';
 import { extensionOf } from '../table/detect';
 import type { FileFormat } from '../table/types';
+import { EventTail } from './eventTail';
 import type { Tail } from './tail';
 import { TextTail } from './textTail';
 import { WholeTail } from './wholeTail';
@@ -17,7 +21,14 @@ type TailFactory = (path: string, options: SourceOptions) => Tail;
 const textTail: TailFactory = (path, options) => new TextTail(path, options);
 
 /** Formats read incrementally, by the format their source reports. */
-const TAILS: Partial<Record<FileFormat, TailFactory>> = { csv: textTail, tsv: textTail, jsonl: textTail };
+const TAILS: Partial<Record<FileFormat, TailFactory>> = {
+  csv: textTail,
+  tsv: textTail,
+  jsonl: textTail,
+  'llama-factory': (path, options) => new TextTail(path, options, withScheduleEnd),
+  'wandb-history': (path, options) => new TextTail(path, options, asWandbHistory),
+  tensorboard: (path, options) => new EventTail(path, options),
+};
 
 /** Extensions taken as text tables when the file does not exist yet (a run about to start). */
 const TEXT_EXTENSIONS = new Set(['csv', 'tsv', 'jsonl', 'ndjson', 'txt', 'log']);
@@ -29,16 +40,19 @@ export async function tailFor(path: string, options: SourceOptions = {}): Promis
   const info = await stat(path).catch(() => null);
   if (info === null)
     return TEXT_EXTENSIONS.has(extensionOf(path)) ? textTail(path, options) : new WholeTail(path, options);
-  if (!info.isFile()) return new WholeTail(path, options);
+  if (!info.isFile() && !info.isDirectory()) return new WholeTail(path, options);
+  const folder = info.isDirectory();
   const probe = {
     path,
     name: basename(path),
-    isDirectory: false,
-    head: await readHead(path),
-    entries: [],
+    isDirectory: folder,
+    head: folder ? new Uint8Array(0) : await readHead(path),
+    entries: folder ? await readdir(path).catch(() => [] as string[]) : [],
     scanned: false,
   };
   const source = recognise(probe, SOURCES);
   const factory = source && TAILS[source.format];
+  // A folder is one run only when its source reads it as one: TensorBoard's (the others are read whole).
+  if (folder && source?.format !== 'tensorboard') return new WholeTail(path, options);
   return factory ? factory(path, options) : new WholeTail(path, options);
 }

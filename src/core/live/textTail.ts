@@ -6,9 +6,11 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { LF } from '../table/bytes';
 import { describeFsError } from '../table/problems';
+import { readTable } from '../table/read';
 import { ReadAhead } from '../table/stream';
 import { DEFAULT_MAX_BYTES, pump, TableReader, type ReadTableOptions } from '../table/tableReader';
 import type { PartShape } from '../table/parallel';
+import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
 import { LiveTable } from './liveTable';
 import type { Tail, TailUpdate } from './tail';
@@ -31,18 +33,23 @@ interface Position {
 export class TextTail implements Tail {
   private position: Position | null = null;
   private table: LiveTable | null = null;
+  /** Until a complete line is read: what a whole read of the file says (empty, unreadable), and the size it read. */
+  private provisional: { table: Table; size: number } | null = null;
   private deleted = false;
   private readonly file: string;
 
   constructor(
     readonly path: string,
     private readonly options: ReadTableOptions = {},
+    /** What the source of a JSON Lines format of its own (a LLaMA-Factory or W&B history log) makes of the table. */
+    private readonly asSource: (table: Table) => Table = (table) => table,
   ) {
     this.file = options.displayName ?? path;
   }
 
   current(): SourceRead {
-    return { tables: this.table === null ? [] : [this.table.snapshot()], problems: [] };
+    const table = this.table?.snapshot() ?? this.provisional?.table;
+    return { tables: table === undefined ? [] : [this.asSource(table)], problems: [] };
   }
 
   async update(): Promise<TailUpdate> {
@@ -51,10 +58,27 @@ export class TextTail implements Tail {
     this.deleted = false;
     const at = this.position;
     const size = Number(info.size);
+    let update: TailUpdate;
     if (at === null || at.shape === null || info.ino !== at.ino || info.dev !== at.dev || size < at.consumed)
-      return this.readWhole(at === null ? 'read' : 'reread');
-    if (size === at.consumed) return { change: 'unchanged', rows: 0, bytes: 0 };
-    return this.readAppended(at, at.shape, size);
+      update = await this.readWhole(at === null ? 'read' : 'reread', size);
+    else if (size === at.consumed) return { change: 'unchanged', rows: 0, bytes: 0 };
+    else update = await this.readAppended(at, at.shape, size);
+    this.noteUnfinished(size);
+    return update;
+  }
+
+  /** A last line without its line feed is not data yet: said, so a file finished without one loses no line unsaid. */
+  private noteUnfinished(size: number): void {
+    const at = this.position;
+    if (this.table === null || at === null) return;
+    if (size <= at.consumed) return this.table.clear('line-unfinished');
+    this.table.note({
+      code: 'line-unfinished',
+      severity: 'info',
+      line: at.lines + 1,
+      column: 1,
+      message: `the last line (${size - at.consumed} bytes) has no line feed yet, so it is not read: a run may still be writing it; it is read once its line feed is written (add one if the file is finished)`,
+    });
   }
 
   /** The file is gone (or is no longer a file): the rows read are kept, and the table says what happened. */
@@ -74,7 +98,7 @@ export class TextTail implements Tail {
   }
 
   /** Reads [0, last line feed] with a fresh reader, keeping its shape for the reads that follow. */
-  private async readWhole(change: 'read' | 'reread'): Promise<TailUpdate> {
+  private async readWhole(change: 'read' | 'reread', size: number): Promise<TailUpdate> {
     const read = await this.withFile(async (handle, info) => {
       const end = await completeEnd(handle, 0, Number(info.size));
       if (end === 0) return null;
@@ -84,11 +108,13 @@ export class TextTail implements Tail {
       if (!reader.done) reader.push(0); // the range ended at a line feed: its last record is complete
       return { reader, end, info };
     });
+    if ((read === null || read instanceof Error) && this.table === null) return this.readProvisional(size);
     if (read === null || read instanceof Error) return this.unreadable(read);
     const { reader, end, info } = read;
     const lines = reader.part().linesConsumed;
     const shape = reader.shape();
     this.table = new LiveTable(reader.result());
+    this.provisional = null;
     this.position = { ino: info.ino, dev: info.dev, consumed: end, lines, shape };
     return { change, rows: this.table.rowCount, bytes: end };
   }
@@ -112,6 +138,16 @@ export class TextTail implements Tail {
     this.table!.append(part, at.lines);
     this.position = { ...at, consumed: end, lines: at.lines + lines };
     return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
+  }
+
+  /**
+   * No complete line yet, or the file cannot be read, and no rows were: the table is what `fit` says of the file as
+   * it is (empty, unreadable), read again only when its size changes; the next complete line starts the tail.
+   */
+  private async readProvisional(size: number): Promise<TailUpdate> {
+    if (this.provisional?.size === size) return { change: 'unchanged', rows: 0, bytes: 0 };
+    this.provisional = { table: await readTable(this.path, this.options), size };
+    return { change: 'waiting', rows: 0, bytes: 0 };
   }
 
   /** Nothing complete to read yet, or the file could not be read (kept for the next update to try again). */

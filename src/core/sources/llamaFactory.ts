@@ -18,8 +18,8 @@ export const llamaFactorySource: Source = {
   },
 };
 
-/** The table as LLaMA-Factory's, with the last total_steps logged as where the schedule ends. */
-function withScheduleEnd(read: Table): Table {
+/** The table as LLaMA-Factory's, with the last total_steps logged as where the schedule ends (also a followed log's). */
+export function withScheduleEnd(read: Table): Table {
   const table: Table = { ...read, format: 'llama-factory' };
   const total = table.columns.find((c) => c.name === 'total_steps');
   let maxSteps = NaN;

@@ -122,6 +122,19 @@ export class StepTableBuilder {
     }
   }
 
+  /**
+   * A builder that shares the points added so far and logs into `problems`: finishing it leaves this one as it was,
+   * so a live reader can make a table now and go on adding. Points added to the fork must be of series this builder
+   * does not hold (they would land in the shared arrays).
+   */
+  fork(problems: ProblemLog): StepTableBuilder {
+    const fork = new StepTableBuilder(problems);
+    for (const [name, points] of this.series) fork.series.set(name, points);
+    fork.seriesLeftOut = this.seriesLeftOut;
+    fork.firstLeftOut = this.firstLeftOut;
+    return fork;
+  }
+
   finish(head: StepTableHead): Table {
     const { kept, steps } = this.withinBudget(head.bytesRead);
     const lines = new Int32Array(steps.length).fill(0x7fffffff);

@@ -8,6 +8,7 @@ import { ProblemLog } from '../table/problems';
 import { readTable } from '../table/read';
 import { firstLineKeys } from './json/shape';
 import { TableBuilder } from '../table/tableBuilder';
+import type { Table } from '../table/types';
 import type { Probe, Source } from './types';
 
 const HISTORY = 'wandb-history.jsonl';
@@ -23,9 +24,14 @@ export const wandbHistorySource: Source = {
     return keys !== null && keys.includes('_step') && (keys.includes('_runtime') || keys.includes('_timestamp'));
   },
   async read(path, options) {
-    return [{ ...(await readTable(path, options)), format: 'wandb-history' }];
+    return [asWandbHistory(await readTable(path, options))];
   },
 };
+
+/** A JSON Lines table read from a legacy history file, reported as its own format (also a followed log's). */
+export function asWandbHistory(table: Table): Table {
+  return { ...table, format: 'wandb-history' };
+}
 
 export const wandbRunSource: Source = {
   format: 'wandb',
@@ -38,7 +44,7 @@ export const wandbRunSource: Source = {
     if (!path.endsWith('.wandb')) {
       // A legacy run folder holds its history as JSON Lines: that is read.
       const legacy = await readTable(join(path, HISTORY), options);
-      if (!legacy.problems.some((p) => p.code === 'file-unreadable')) return [{ ...legacy, format: 'wandb-history' }];
+      if (!legacy.problems.some((p) => p.code === 'file-unreadable')) return [asWandbHistory(legacy)];
     }
     const file = options.displayName ?? path;
     const problems = new ProblemLog(file);

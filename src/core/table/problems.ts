@@ -48,6 +48,14 @@ export class ProblemLog {
     if (keep) this.items.push(problem);
   }
 
+  /** A log holding the same problems, that takes more without changing this one (a live reader's snapshot). */
+  copy(): ProblemLog {
+    const copy = new ProblemLog(this.file, this.max);
+    copy.items.push(...this.items);
+    copy.count = this.count;
+    return copy;
+  }
+
   /** The kept problems in file order (summaries found at the end of a read land where they point). */
   sorted(): ParseProblem[] {
     return this.items.slice().sort((a, b) => a.line - b.line || a.column - b.column);

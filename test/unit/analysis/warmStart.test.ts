@@ -8,6 +8,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
+import { plainAnalysis } from '../../../src/core/analysis/series';
 import type { AnalysisOptions } from '../../../src/core/analysis/options';
 import type { Analysis } from '../../../src/core/analysis/types';
 import { Follower } from '../../../src/core/live/follower';
@@ -63,7 +64,7 @@ for (const law of ['lr-annealing', 'mpl'] as const) {
     const warm = await follower.update();
     assert.equal(warm?.start, 'warm');
     const cold = await analyseFiles([path], options);
-    const { params, predictions, objective } = gap(warm.analysis, cold);
+    const { params, predictions, objective } = gap(plainAnalysis(warm.analysis), cold);
     process.stdout.write(
       `# ${law}: warm vs cold: params ${params.toExponential(1)}, predictions ${predictions.toExponential(1)}, objective ${objective.toExponential(1)}\n`,
     );

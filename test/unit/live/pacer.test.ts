@@ -44,3 +44,24 @@ test('the first poke runs at once; after stop() nothing runs', async () => {
   await sleep(50);
   assert.equal(runs, 1);
 });
+
+test('a run that found nothing to do does not delay the next: a change right after a no-op poll runs at once', async () => {
+  const starts: number[] = [];
+  let changed = false;
+  const pacer = new Pacer(10_000, async () => {
+    starts.push(performance.now());
+    const did = changed;
+    changed = false;
+    return did;
+  });
+  pacer.poke(); // a poll: nothing changed
+  await sleep(20);
+  changed = true;
+  pacer.poke(); // a change: not held for the 10 s interval
+  await sleep(20);
+  assert.equal(starts.length, 2);
+  pacer.poke(); // within the interval of a run that did something: held
+  await sleep(20);
+  pacer.stop();
+  assert.equal(starts.length, 2);
+});

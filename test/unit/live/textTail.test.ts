@@ -184,3 +184,24 @@ test('a folder is followed by reading it again whole when anything in it changes
   appendFileSync(join(dir, 'life.csv'), '2,1.9\n');
   assert.equal((await tail.update()).change, 'reread');
 });
+
+test('an empty or unfinished file says what a read of it says until its first complete line', async () => {
+  const path = join(dir, 'empty.csv');
+  writeFileSync(path, '');
+  const tail = await tailFor(path);
+  assert.equal((await tail.update()).change, 'waiting');
+  assert.deepEqual(
+    tail.current().tables[0].problems.map((p) => p.code),
+    ['file-empty'],
+  );
+  assert.equal((await tail.update()).change, 'unchanged', 'read again only when its size changes');
+  appendFileSync(path, 'step,lr,loss\n1,1e-3,4\n2,1e-3,3.5');
+  assert.equal((await tail.update()).change, 'read');
+  assert.equal(tail.current().tables[0].rowCount, 1, 'the line without its line feed is not data yet');
+  const unfinished = tail.current().tables[0].problems.find((p) => p.code === 'line-unfinished');
+  assert.equal(unfinished?.line, 3, 'and it is said, where it is');
+  appendFileSync(path, '\n');
+  assert.equal((await tail.update()).change, 'appended');
+  assert.equal(tail.current().tables[0].rowCount, 2);
+  assert.ok(!tail.current().tables[0].problems.some((p) => p.code === 'line-unfinished'));
+});

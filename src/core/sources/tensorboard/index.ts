@@ -48,7 +48,11 @@ export const tensorboardSource: Source = {
     const files: EventFileRef[] = isFolder ? await runFiles(path) : [{ path, shown: basename(path), prefix: '' }];
     const reader = new RunReader(options.displayName ?? path, options);
     await reader.readFiles(files);
-    // A file is named by its folder, the run; a folder by the scan that found it (its path under the folder given).
-    return [reader.finish(isFolder ? undefined : basename(dirname(resolve(path))))];
+    return [reader.finish(eventRunName(path, isFolder))];
   },
 };
+
+/** A file is named by its folder, the run; a folder by the scan that found it (its path under the folder given). */
+export function eventRunName(path: string, isFolder: boolean): string | undefined {
+  return isFolder ? undefined : basename(dirname(resolve(path)));
+}

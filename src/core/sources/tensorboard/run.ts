@@ -11,7 +11,13 @@ import type { ParallelMode } from '../../table/parallel';
 import type { Table } from '../../table/types';
 import { StepTableBuilder, type SeriesSink } from '../stepTable';
 import type { SourceOptions } from '../types';
-import { EventDecoder, type EventSink, type SkippedKind } from './eventFile';
+import {
+  EventDecoder,
+  readEvents,
+  type EventSink,
+  type EventsRead as RecordsRead,
+  type SkippedKind,
+} from './eventFile';
 import { readEventsInTwo } from './split';
 import type { EventFileRef } from './layout';
 
@@ -99,6 +105,15 @@ export class RunReader {
     restartCount: 0,
   };
   private readonly columns = new Map<string, TagState>();
+  /** Each sub-folder prefix's tags: one TensorBoard run, whose restarts stay inside it. */
+  private readonly folders = new Map<string, FolderTags>();
+  /** Each file's sink and decoder, kept so a later read of it (a live follower's) resumes with its tags' plugins. */
+  private readonly decoders = new Map<string, { sink: EventSink; decoder: EventDecoder }>();
+  /** What the last read of each file left to say: a record not written whole yet, or why it could not be read. */
+  private readonly fileNotes = new Map<
+    string,
+    { shown: string; record: number; partial: RecordsRead['partial']; error?: string }
+  >();
   private hasBatchTags = false;
   private record = 0;
   private bytesRead = 0;
@@ -114,28 +129,50 @@ export class RunReader {
 
   /** Reads the files in order; each sub-folder prefix is one TensorBoard run whose restarts stay inside it. */
   async readFiles(files: readonly EventFileRef[]): Promise<void> {
-    const folders = new Map<string, FolderTags>();
-    for (const file of files) {
-      let tags = folders.get(file.prefix);
-      if (tags === undefined) folders.set(file.prefix, (tags = new FolderTags()));
-      await this.readFile(file, tags);
-    }
+    for (const file of files) await this.readFile(file, 0);
   }
 
-  private async readFile(file: EventFileRef, tags: FolderTags): Promise<void> {
-    const sink = this.sink(file, tags);
-    const read = await readEventsInTwo(file.path, sink, new EventDecoder(sink), { mode: this.parallel });
-    this.bytesRead += read.end;
-    if (read.error !== undefined) this.problems.addForFile('file-unreadable', 'error', this.record + 1, 1, read.error);
-    if (read.partial !== null)
-      this.problems.addForFile(
-        'event-record-partial',
-        'info',
-        this.record + 1,
-        1,
-        `${file.shown}: the last record (from byte ${read.partial.offset}, ${read.partial.bytes} bytes so far) is not ` +
-          'complete: its writer is still running (or stopped mid-write); it is read once it is written',
-      );
+  /**
+   * Reads a file's records from byte `from` (0, or the `end` of its last read: a live follower reads only what was
+   * appended) and returns where the read stopped. A record cut short is left for the next read.
+   */
+  async readFile(file: EventFileRef, from: number): Promise<RecordsRead> {
+    let tags = this.folders.get(file.prefix);
+    if (tags === undefined) this.folders.set(file.prefix, (tags = new FolderTags()));
+    let resumed = this.decoders.get(file.path);
+    if (resumed === undefined || from === 0) {
+      const sink = this.sink(file, tags);
+      this.decoders.set(file.path, (resumed = { sink, decoder: new EventDecoder(sink) }));
+    }
+    // A whole file may be read by two threads (split.ts); what a follower appends, from where it stopped, by one.
+    const read =
+      from === 0
+        ? await readEventsInTwo(file.path, resumed.sink, resumed.decoder, { mode: this.parallel })
+        : await readEvents(file.path, from, resumed.sink, resumed.decoder);
+    this.bytesRead += read.end - from;
+    this.fileNotes.set(file.path, {
+      shown: file.shown,
+      record: this.record + 1,
+      partial: read.partial,
+      error: read.error,
+    });
+    return read;
+  }
+
+  /** What the last reads left to say about each file: said in the table, not kept (a later read may complete it). */
+  private noteFiles(problems: ProblemLog): void {
+    for (const { shown, record, partial, error } of this.fileNotes.values()) {
+      if (error !== undefined) problems.addForFile('file-unreadable', 'error', record, 1, error);
+      if (partial !== null)
+        problems.addForFile(
+          'event-record-partial',
+          'info',
+          record,
+          1,
+          `${shown}: the last record (from byte ${partial.offset}, ${partial.bytes} bytes so far) is not ` +
+            'complete: its writer is still running (or stopped mid-write); it is read once it is written',
+        );
+    }
   }
 
   private sink(file: EventFileRef, tags: FolderTags): EventSink {
@@ -217,31 +254,31 @@ export class RunReader {
     if (this.leftOut.restarts.length < 3) this.leftOut.restarts.push(what);
   }
 
-  /** The table of everything read; `run` names it when the source knows the run's name. */
+  /**
+   * The table of everything read so far; `run` names it when the source knows the run's name. It leaves the reader as
+   * it was (its problems, points and held epoch points are copied into the table), so reading may go on after it.
+   */
   finish(run: string | undefined): Table {
+    const problems = this.problems.copy();
+    const builder = this.builder.fork(problems);
     const epochLeftOut = this.hasBatchTags ? this.held.size : 0;
+    // Epoch tags are never in the builder itself: the fork adds their points to series of its own.
     if (!this.hasBatchTags)
-      for (const points of this.held.values())
-        for (const p of points) this.builder.add(p.name, p.step, p.value, p.record);
-    this.report(epochLeftOut);
-    return this.builder.finish({ format: 'tensorboard', bytesRead: this.bytesRead, run });
+      for (const points of this.held.values()) for (const p of points) builder.add(p.name, p.step, p.value, p.record);
+    this.noteFiles(problems);
+    this.report(problems, epochLeftOut);
+    return builder.finish({ format: 'tensorboard', bytesRead: this.bytesRead, run });
   }
 
-  private report(epochLeftOut: number): void {
+  private report(problems: ProblemLog, epochLeftOut: number): void {
     const { kinds, placeholders, restarts, restartCount } = this.leftOut;
     const parts = (Object.keys(kinds) as SkippedKind[])
       .filter((k) => kinds[k] > 0)
       .map((k) => `${kinds[k]} ${SKIPPED_WORDS[k]}`);
     if (parts.length > 0)
-      this.problems.addForFile(
-        'event-values-skipped',
-        'info',
-        1,
-        1,
-        `${parts.join(', ')} skipped: they hold no scalars`,
-      );
+      problems.addForFile('event-values-skipped', 'info', 1, 1, `${parts.join(', ')} skipped: they hold no scalars`);
     if (epochLeftOut > 0)
-      this.problems.addForFile(
+      problems.addForFile(
         'event-values-skipped',
         'info',
         1,
@@ -249,7 +286,7 @@ export class RunReader {
         `${epochLeftOut} Keras epoch_* tag(s) left out: they count epochs, while the batch_* tags are on the step axis`,
       );
     if (placeholders > 0)
-      this.problems.addForFile(
+      problems.addForFile(
         'event-values-skipped',
         'info',
         1,
@@ -258,7 +295,7 @@ export class RunReader {
       );
     if (restartCount > 0) {
       const more = restartCount > restarts.length ? `, and ${restartCount - restarts.length} more` : '';
-      this.problems.addForFile(
+      problems.addForFile(
         'event-restart',
         'info',
         1,

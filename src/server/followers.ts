@@ -1,0 +1,97 @@
+// Files the server analyses from disk are analysed by a follower (followJob.ts) in a worker that lives while the file
+// is followed: its first analysis is an ordinary one, each later one reads only what the run appended (a tail read)
+// and re-fits the loss-curve law from the previous fit, so a followed file's lens, hover, Problems and chart update
+// cheaply as it grows. The worker has the analysis worker's memory and time limits (per analysis); a run that fails,
+// times out or is cancelled ends its worker, and the next analysis starts afresh. Other options (settings changed)
+// are another follower.
+import { Worker } from 'node:worker_threads';
+import { bundledWorker } from '../core/util/bundled';
+import type { FollowAnswer, FollowRequest, FollowStart } from './followJob';
+import type { AnalysisJob, JobResult } from './job';
+import { exitFailure, timeLimitFailure, WORKER_LIMITS, workerFailure, type WorkerLimits } from './runner';
+
+interface Followed {
+  /** What the follower was started for: its input and options. */
+  key: string;
+  worker: Worker;
+  /** The last request sent (the first analysis is request 0). */
+  id: number;
+}
+
+export class Followers {
+  private readonly followed = new Map<string, Followed>();
+
+  constructor(private readonly limits: WorkerLimits = WORKER_LIMITS) {}
+
+  /** The file's analysis by its follower (started for this job's input and options if it has none yet). */
+  run(uri: string, job: AnalysisJob, signal: AbortSignal): Promise<JobResult | 'cancelled'> {
+    if (signal.aborted) return Promise.resolve('cancelled');
+    const { path, format, maxBytes, options, onlyIfRunFile } = job;
+    const key = JSON.stringify({ path, format, maxBytes, options });
+    let entry = this.followed.get(uri);
+    if (entry?.key !== key) {
+      this.stop(uri);
+      const file = bundledWorker('analysisWorker.js');
+      if (!file)
+        return Promise.resolve({
+          ok: false,
+          message: 'The analysis worker (dist/analysisWorker.js) is missing: rebuild the extension (npm run build).',
+        });
+      const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
+      entry = { key, worker, id: 0 };
+      this.followed.set(uri, entry);
+      // The first message starts the follower, which answers it with the first analysis.
+      worker.postMessage({ follow: job } satisfies FollowStart);
+    } else entry.worker.postMessage({ id: ++entry.id, onlyIfRunFile } satisfies FollowRequest);
+    return this.answer(uri, entry, entry.id, path, signal);
+  }
+
+  /**
+   * The worker's answer to request `id`, or why it gave none; a worker that failed is ended. A request given up
+   * (a newer change, a cancel) lets a warm update finish in the worker, whose follower stays in step with the file;
+   * giving up the first analysis (a cold one, the long one) ends the worker.
+   */
+  private answer(
+    uri: string,
+    entry: Followed,
+    id: number,
+    path: string,
+    signal: AbortSignal,
+  ): Promise<JobResult | 'cancelled'> {
+    const { worker } = entry;
+    return new Promise((resolve) => {
+      const finish = (value: JobResult | 'cancelled', end: boolean) => {
+        clearTimeout(deadline);
+        signal.removeEventListener('abort', onAbort);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        if (end && this.followed.get(uri) === entry) this.stop(uri);
+        resolve(value);
+      };
+      const deadline = setTimeout(() => finish(timeLimitFailure(path, this.limits), true), this.limits.timeMs);
+      const onAbort = () => finish('cancelled', id === 0);
+      const onMessage = (answer: FollowAnswer) => {
+        if (answer.id === id) finish(answer.result, !answer.result.ok);
+      };
+      const onError = (error: Error & { code?: string }) => finish(workerFailure(path, this.limits, error), true);
+      const onExit = (code: number) => finish(exitFailure(path, code), true);
+      signal.addEventListener('abort', onAbort);
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+    });
+  }
+
+  /** The file is no longer followed: its worker ends. */
+  stop(uri: string): void {
+    const entry = this.followed.get(uri);
+    if (!entry) return;
+    this.followed.delete(uri);
+    void entry.worker.terminate();
+  }
+
+  dispose(): void {
+    for (const uri of [...this.followed.keys()]) this.stop(uri);
+  }
+}
