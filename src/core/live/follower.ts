@@ -41,7 +41,9 @@ export interface FollowOptions {
 
 export class Follower {
   private readonly warm = new LossWarmStart();
-  private analysed = false;
+  /** The last analysis: what an update asked for while nothing changed gives again (a refit would lose nothing but
+   * what only a cold fit reports, such as an automatic choice's runner-up). */
+  private last: LiveUpdate | null = null;
 
   private constructor(
     private readonly tails: Tail[],
@@ -53,14 +55,22 @@ export class Follower {
   }
 
   /**
-   * Reads what changed; analyses again when anything did (always the first time, and when `always`: an analysis
-   * asked for). Null when nothing changed.
+   * Reads what changed; analyses again when anything did (always the first time). When nothing changed: null, or
+   * with `always` (an analysis asked for) the last analysis again.
    */
   async update(always = false): Promise<LiveUpdate | null> {
     const started = performance.now();
     const changes = await Promise.all(this.tails.map((tail) => tail.update()));
-    if (this.analysed && !always && changes.every((c) => c.change === 'unchanged')) return null;
-    this.analysed = true;
+    if (this.last && changes.every((c) => c.change === 'unchanged')) {
+      if (!always) return null;
+      const readMs = performance.now() - started;
+      return {
+        ...this.last,
+        inputs: this.last.inputs.map((input) => ({ ...input, change: 'unchanged' })),
+        readMs,
+        fitMs: 0,
+      };
+    }
     const reads = this.tails.map((tail) => tail.current());
     const readMs = performance.now() - started;
     const collected = collectTables(
@@ -70,7 +80,7 @@ export class Follower {
     appendAll(collected.out.findings, reads.flatMap((r) => r.problems).map(problemToFinding));
     this.warm.lastStart = 'none';
     const analysis = finishAnalysis(collected, readMs, this.warm);
-    return {
+    return (this.last = {
       analysis,
       inputs: this.tails.map((tail, i) => ({
         path: tail.path,
@@ -80,7 +90,7 @@ export class Follower {
       start: this.warm.lastStart,
       readMs,
       fitMs: performance.now() - started - readMs,
-    };
+    });
   }
 }
 
