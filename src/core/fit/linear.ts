@@ -90,3 +90,17 @@ export function boundedLeastSquares(
   }
   return best;
 }
+
+/**
+ * Least squares with every coefficient >= 0: the plain solve first, since it is usually already non-negative and
+ * the exact bounded solve tries every subset of columns (16 solves for 4 columns).
+ */
+export function nonNegativeSolve(columns: Float64Array[], y: Float64Array): LinearSolution | null {
+  const plain = leastSquares(columns, y);
+  if (plain && plain.coefficients.every((c) => c >= 0)) return plain;
+  return boundedLeastSquares(
+    columns,
+    y,
+    columns.map(() => true),
+  );
+}

@@ -4,7 +4,7 @@
 // Internally the areas are divided by the peak LR (as in lrAnnealing.ts) and N by a reference size N_ref (the largest
 // fitted one): n = N / N_ref <= 1 keeps B and C near the loss scale whatever unit N is counted in. An exact
 // reparametrisation: B = b * N_ref^beta, C = c / eta_max * N_ref^(-gamma) (see denormaliseSized).
-import { boundedLeastSquares, leastSquares } from '../fit/linear';
+import { nonNegativeSolve } from '../fit/linear';
 import { thinIndices } from '../util/arrays';
 import type { Law } from './law';
 import { logOfS1 } from './lrAnnealing';
@@ -112,20 +112,6 @@ export function lrAnnealingSizeStarts(
   }
   scanned.sort((x, z) => x.sse - z.sse);
   return scanned.slice(0, keep).map((s) => s.start);
-}
-
-/**
- * Least squares with every coefficient >= 0: the plain solve first, since it is usually already non-negative and
- * the exact bounded solve tries every subset of columns (16 solves for 4 columns).
- */
-export function nonNegativeSolve(columns: Float64Array[], y: Float64Array) {
-  const plain = leastSquares(columns, y);
-  if (plain && plain.coefficients.every((c) => c >= 0)) return plain;
-  return boundedLeastSquares(
-    columns,
-    y,
-    columns.map(() => true),
-  );
 }
 
 /** Raw-unit coefficients (LR as logged, N as given) from the normalised ones. */

@@ -6,7 +6,7 @@
 // (multiPower.ts); N is divided by the largest fitted size, n = N / N_ref <= 1, as in lrAnnealingSize.ts.
 import { minOf, thinIndices } from '../util/arrays';
 import type { Law } from './law';
-import { nonNegativeSolve } from './lrAnnealingSize';
+import { nonNegativeSolve } from '../fit/linear';
 import { lossDropAtPoints, multiPowerLaw, pickPoints, type MultiPowerPoints } from './multiPower';
 
 /** The multi-power law's points with ln(N / N_ref) of the curve each belongs to. */
