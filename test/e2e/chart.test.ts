@@ -18,6 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost, type PlaywrightPage, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
+import { openFile as openWorkbenchFile, setTheme as setWorkbenchTheme } from '../helpers/workbench';
 import type { ChartHook, ChartSnapshot as Snapshot, DrawnPanel } from '../../src/shared/chart';
 import { CHINCHILLA, skipUnless } from '../helpers/shared';
 
@@ -65,13 +66,6 @@ function xssCsv(): string {
     rows.push(`${s},${lr.toPrecision(4)},${(2.6 + 0.5 * Math.pow(s / 100, -0.4) - 0.0000002 * s).toFixed(4)},"${XSS}"`);
   }
   return rows.join('\n') + '\n';
-}
-
-async function openFile(page: PlaywrightPage, name: string): Promise<void> {
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ timeout: 30_000 });
-  await row.dblclick();
-  await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
 }
 
 /** The visible chart webview's document. */
@@ -135,7 +129,7 @@ async function showChartFor(name: string): Promise<void> {
   await page.keyboard.press('Escape');
   await host!.executeCommand('View: Close All Editors');
   await page.waitForTimeout(500);
-  await openFile(page, name);
+  await openWorkbenchFile(host!, name);
   await host!.executeCommand('Scaling Lens: Show Chart');
   await page
     .locator('.tabs-container .tab', { hasText: `Chart: ${name}` })
@@ -143,27 +137,8 @@ async function showChartFor(name: string): Promise<void> {
     .waitFor({ timeout: 30_000 });
 }
 
-/**
- * Through the palette, as a user would; the webview must follow (theme observer) and redraw. On a loaded machine the
- * first theme picker can open before its list is filled, so the pick is retried (three tries).
- */
-async function setTheme(theme: string): Promise<void> {
-  const page = host!.page;
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first();
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Escape');
-    await host!.executeCommand('Preferences: Color Theme');
-    await page.locator('.quick-input-widget .quick-input-box input').fill(theme);
-    try {
-      await row.waitFor({ timeout: 10_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(1500);
-}
+/** The workbench's theme, through the palette (test/helpers/workbench.ts). */
+const setTheme = (theme: string) => setWorkbenchTheme(host!, theme);
 
 test(
   'loss curve: observed points, law, band, target marker, LR panel and a what-if comparison',

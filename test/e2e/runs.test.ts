@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
+import { setTheme as setWorkbenchTheme } from '../helpers/workbench';
 import { REPO } from '../helpers/shared';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
@@ -65,22 +66,8 @@ function page() {
   return host.page;
 }
 
-async function setTheme(theme: string): Promise<void> {
-  const row = page().locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first();
-  for (let attempt = 1; ; attempt++) {
-    await page().keyboard.press('Escape');
-    await host!.executeCommand('Preferences: Color Theme');
-    await page().locator('.quick-input-widget .quick-input-box input').fill(theme);
-    try {
-      await row.waitFor({ timeout: 10_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
-  await page().keyboard.press('Enter');
-  await page().waitForTimeout(1500);
-}
+/** The workbench's theme, through the palette (test/helpers/workbench.ts). */
+const setTheme = (theme: string) => setWorkbenchTheme(host!, theme);
 
 test(
   'right-click a folder and choose "Fit Scaling Law": its runs are fitted together',

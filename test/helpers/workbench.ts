@@ -1,6 +1,5 @@
 // What a user does in the browser workbench, for the host tests (test/e2e): choose a color theme through the palette,
-// open a file from the explorer, make room for a view in the side bar. test/e2e/runs.test.ts and chart.test.ts still
-// hold their own copies of setTheme (and chart.test.ts of openFile); they can move here.
+// open a file from the explorer, make room for a view in the side bar.
 import type { VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 
 /**
