@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
-import { setTheme as setWorkbenchTheme } from '../helpers/workbench';
+import { chooseFromContextMenu, setTheme as setWorkbenchTheme } from '../helpers/workbench';
 import { REPO } from '../helpers/shared';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
@@ -75,36 +75,13 @@ test(
   async () => {
     const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'sweep' }).first();
     await row.waitFor({ timeout: 30000 });
-    const item = page().getByRole('menuitem', { name: 'Fit Scaling Law' });
     // The fit's outcome (not its progress notification): the law, what it was fitted on, and the first prediction.
     const toast = page()
       .locator('.notifications-toasts .notification-list-item-message', { hasText: 'fitted on' })
       .first();
-    // Menu contributions arrive a moment after the extension host starts, and a click on a menu still opening can
-    // be lost: open the menu until ours is there, and choose it again if no outcome came of it.
-    // A menu left open blocks the next right-click, so every attempt starts by closing whatever is open.
-    for (let choice = 0; choice < 3; choice++) {
-      for (let attempt = 0; attempt < 40; attempt++) {
-        await page().keyboard.press('Escape');
-        await row.click({ button: 'right', timeout: 5000 }).catch(() => undefined);
-        if (await item.isVisible({ timeout: 1500 }).catch(() => false)) break;
-      }
-      if (choice === 0) await host!.screenshot(join(SHOTS, 'runs-1-folder-menu.png'));
-      // A menu ignores a click that comes while it is still settling: click until it has closed.
-      await page().waitForTimeout(300);
-      for (let click = 0; click < 5 && (await item.isVisible().catch(() => false)); click++) {
-        await item.click({ timeout: 5000 }).catch(() => undefined);
-        await page().waitForTimeout(500);
-      }
-      if (
-        await toast.waitFor({ timeout: 60000 }).then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
-      await host!.screenshot(join(SHOTS, `runs-1-no-outcome-${choice}.png`));
-    }
+    await chooseFromContextMenu(host!, row, 'Fit Scaling Law', toast, {
+      onMenu: () => host!.screenshot(join(SHOTS, 'runs-1-folder-menu.png')),
+    });
     assert.match(await toast.innerText(), /Scaling Lens: .* fitted on 2 curves \(R² 0\.9\d+\)/);
     await host!.screenshot(join(SHOTS, 'runs-2-folder-fitted.png'));
   },

@@ -1,6 +1,9 @@
 // What a user does in the browser workbench, for the host tests (test/e2e): choose a color theme through the palette,
 // open a file from the explorer, make room for a view in the side bar.
-import type { VsCodeHost } from '../../scripts/vscode-host/host.mjs';
+import type { PlaywrightPage, VsCodeHost } from '../../scripts/vscode-host/host.mjs';
+
+/** A playwright-core Locator (typed loosely, as host.d.mts types the page). */
+type Locator = ReturnType<PlaywrightPage['locator']>;
 
 /**
  * Through the palette, as a user would; the webview must follow (theme observer) and redraw. On a loaded machine the
@@ -52,4 +55,41 @@ export async function widenSideBar(host: VsCodeHost, px: number): Promise<void> 
   // The mouse left in the status bar's empty middle: no hover of the editor or the title in the next screenshot.
   const viewport = page.viewportSize();
   if (viewport) await page.mouse.move(viewport.width / 2, viewport.height - 2);
+}
+
+/**
+ * Right-clicks `row` and chooses `item` from its context menu, retried until `outcome` (a locator for what the choice
+ * brings about) appears; returns false when it never does. Menu contributions arrive a moment after the extension
+ * host starts, a menu left open blocks the next right-click, and a click on a menu still fading in is dropped: every
+ * attempt closes whatever is open first, and the item is clicked until the menu has closed.
+ */
+export async function chooseFromContextMenu(
+  host: VsCodeHost,
+  row: Locator,
+  item: string,
+  outcome: Locator,
+  options: { outcomeTimeout?: number; onMenu?: () => Promise<unknown> } = {},
+): Promise<boolean> {
+  const page = host.page;
+  const menuItem = page.getByRole('menuitem', { name: item });
+  await row.waitFor({ timeout: 30_000 });
+  for (let choice = 0; choice < 3; choice++) {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      await page.keyboard.press('Escape');
+      await row.click({ button: 'right', timeout: 5000 }).catch(() => undefined);
+      if (await menuItem.isVisible({ timeout: 1500 }).catch(() => false)) break;
+    }
+    if (choice === 0) await options.onMenu?.();
+    await page.waitForTimeout(300);
+    for (let click = 0; click < 5 && (await menuItem.isVisible().catch(() => false)); click++) {
+      await menuItem.click({ timeout: 5000 }).catch(() => undefined);
+      await page.waitForTimeout(500);
+    }
+    const came = await outcome.waitFor({ timeout: options.outcomeTimeout ?? 60_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (came) return true;
+  }
+  return false;
 }
