@@ -1,11 +1,15 @@
-// One read of a TensorBoard event file (our source: two threads for a large file, or `tensorboard-one`: one thread) or
-// of the same data as JSONL (our text reader), in a fresh process so its peak RSS is its own. Bundled by bench/run.ts and run as `node tensorboardChild.js <mode> <file>`; prints one
+// One read of a TensorBoard event file (our source as users get it, `tensorboard`: two threads for a large file when a
+// core is idle; `tensorboard-one`: one thread; `tensorboard-two`: two threads whatever the load) or of the same data as
+// JSONL (our text reader), in a fresh process so its peak RSS is its own. Bundled by bench/run.ts and run as `node tensorboardChild.js <mode> <file>`; prints one
 // JSON line. Only the read is timed; the loss column's sum lets the run check both reads got the same numbers.
 import { readSources } from '../src/core/sources';
+import { coreIsFree } from '../src/core/sources/tensorboard/split';
 import { readTable } from '../src/core/table';
 import type { Table } from '../src/core/table/types';
 
-export type TensorboardMode = 'baseline' | 'tensorboard' | 'tensorboard-one' | 'jsonl';
+export type TensorboardMode = 'baseline' | 'tensorboard' | 'tensorboard-one' | 'tensorboard-two' | 'jsonl';
+
+const PARALLEL = { tensorboard: 'auto', 'tensorboard-one': false, 'tensorboard-two': true } as const;
 
 export interface TensorboardOutcome {
   mode: TensorboardMode;
@@ -16,17 +20,20 @@ export interface TensorboardOutcome {
   scalars: number;
   lossSum: number;
   maxRssMB: number;
+  /** Whether a core was idle when the read began (what `auto` decides a read in two by, past its size). */
+  coreFree: boolean;
 }
 
 async function read(mode: TensorboardMode, file: string): Promise<Table | null> {
   if (mode === 'baseline') return null;
   if (mode === 'jsonl') return readTable(file);
-  const { tables } = await readSources([file], { parallel: mode === 'tensorboard' ? 'auto' : false });
+  const { tables } = await readSources([file], { parallel: PARALLEL[mode] });
   return tables[0];
 }
 
 async function main(): Promise<void> {
   const [mode, file] = process.argv.slice(2) as [TensorboardMode, string];
+  const coreFree = coreIsFree();
   const started = performance.now();
   const cpu = process.cpuUsage();
   const table = await read(mode, file);
@@ -47,6 +54,7 @@ async function main(): Promise<void> {
     scalars,
     lossSum,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
+    coreFree,
   };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
 }
