@@ -181,8 +181,8 @@ function rows(m: Measured): BenchRow[] {
   const cores = cpus().length;
   const busy = Math.max(...m.load) > cores;
   const loadNote = `load average ${m.load.map((l) => l.toFixed(1)).join('-')} on ${cores} cores`;
-  const inTwo = m.ours.filter((r) => r.coreFree).length;
-  const how = `${inTwo} of ${m.ours.length} reads in two threads (a core idle)`;
+  const inTwo = m.ours.filter((r) => r.autoInTwo).length;
+  const how = `${inTwo} of ${m.ours.length} reads in two threads`;
   const scalars = m.ours[0].scalars;
   const sameNumbers = [...m.ours, ...m.oneThread, ...m.twoThreads].every(
     (r) => r.rows === m.jsonl[0].rows && r.lossSum === m.jsonl[0].lossSum,

@@ -2,8 +2,10 @@
 // core is idle; `tensorboard-one`: one thread; `tensorboard-two`: two threads whatever the load) or of the same data as
 // JSONL (our text reader), in a fresh process so its peak RSS is its own. Bundled by bench/run.ts and run as `node tensorboardChild.js <mode> <file>`; prints one
 // JSON line. Only the read is timed; the loss column's sum lets the run check both reads got the same numbers.
+import { statSync } from 'node:fs';
 import { readSources } from '../src/core/sources';
 import { coreIsFree } from '../src/core/sources/tensorboard/split';
+import { wantsSplit } from '../src/core/table/parallel';
 import { readTable } from '../src/core/table';
 import type { Table } from '../src/core/table/types';
 
@@ -20,8 +22,8 @@ export interface TensorboardOutcome {
   scalars: number;
   lossSum: number;
   maxRssMB: number;
-  /** Whether a core was idle when the read began (what `auto` decides a read in two by, past its size). */
-  coreFree: boolean;
+  /** Whether the automatic choice reads this file in two threads now: large enough, and a core idle. */
+  autoInTwo: boolean;
 }
 
 async function read(mode: TensorboardMode, file: string): Promise<Table | null> {
@@ -33,7 +35,7 @@ async function read(mode: TensorboardMode, file: string): Promise<Table | null> 
 
 async function main(): Promise<void> {
   const [mode, file] = process.argv.slice(2) as [TensorboardMode, string];
-  const coreFree = coreIsFree();
+  const autoInTwo = wantsSplit('auto', statSync(file).size) && coreIsFree();
   const started = performance.now();
   const cpu = process.cpuUsage();
   const table = await read(mode, file);
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
     scalars,
     lossSum,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
-    coreFree,
+    autoInTwo,
   };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
 }
