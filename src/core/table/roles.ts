@@ -411,12 +411,13 @@ export function sizesLoggedAtSeveralSteps(table: Table, roles: RoleAssignment['r
   const steps = table.columns[roles.step].values;
   const run = roles.run === undefined ? undefined : table.columns[roles.run];
   /** Per run: its first step, and whether another step was seen. */
-  const runs = new Map<string, { step: number; several: boolean }>();
+  const runs = new Map<number | string, { step: number; several: boolean }>();
   for (let r = 0; r < table.rowCount; r++) {
     const n = params.values[r];
     const step = steps[r];
     if (Number.isNaN(n) || Number.isNaN(step)) continue;
-    const key = run === undefined ? `${n}` : `${n}\u0000${textAt(run, r) ?? run.values[r]}`;
+    // Keyed by the size alone when there is no run column: no string per row of a long log.
+    const key = run === undefined ? n : `${n}\u0000${textAt(run, r) ?? run.values[r]}`;
     const seen = runs.get(key);
     if (seen === undefined) runs.set(key, { step, several: false });
     else if (seen.step !== step) seen.several = true;
