@@ -56,6 +56,7 @@ export class RunsIndex implements FollowListener {
   /** Runs still to fit, kept while paused (see pause). */
   private waiting: RunEntry[] = [];
   private paused = false;
+  private disposed = false;
   private pauseLimit: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: RunsDeps) {}
@@ -154,6 +155,7 @@ export class RunsIndex implements FollowListener {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.stopWorkers();
     if (this.timer) clearTimeout(this.timer);
     clearTimeout(this.pauseLimit);
@@ -207,6 +209,8 @@ export class RunsIndex implements FollowListener {
   }
 
   private queue(entry: RunEntry): void {
+    // An overview that finishes after the server closed (a follower's, whose file time was still being read) is dropped.
+    if (this.disposed) return;
     this.pending.push(entry);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
