@@ -4,7 +4,6 @@
 // the bytes read (a source whose series share no steps would otherwise make rows x series cells).
 
 import { cellBudget, MAX_COLUMNS } from '../table/limits';
-import { doubled } from '../util/arrays';
 import type { ProblemLog } from '../table/problems';
 import type { Column, FileFormat, Table } from '../table/types';
 
@@ -13,30 +12,98 @@ export interface SeriesSink {
   push(step: number, value: number, line: number): void;
 }
 
-/** Points of one series in arrival order; grown by doubling. */
+/**
+ * The share of its input a source has read so far, in (0, 1]; 0 when it does not know (then series grow by
+ * doubling). Asked only when a series fills, so a source can keep it as cheap as a field read.
+ */
+export type ReadShare = () => number;
+
+/** A series grows to at least this factor of its capacity (amortised linear copying whatever the estimate). */
+const MIN_GROWTH = 1.25;
+/** ...and at most this factor: a series whose points all came early cannot reserve more than 8x what it holds. */
+const MAX_GROWTH = 8;
+/** The estimate of a series' final length is padded by this share (a source's points per byte vary a little). */
+const ESTIMATE_MARGIN = 1.02;
+
+/**
+ * Points of one series in arrival order. When full it grows to the length its source's read share predicts (its
+ * points so far over the share read), clamped to [1.25x, 8x] its capacity, or by doubling when the share is unknown:
+ * a large file's series grows a few times instead of some twenty, and ends near its final length, so `finish` can
+ * hand its arrays to the table without a copy. Arrays handed out are shared: the next write copies them first.
+ */
 class SeriesPoints implements SeriesSink {
   steps = new Float64Array(16);
   values = new Float64Array(16);
   lines = new Int32Array(16);
   length = 0;
+  /**
+   * True while every step is above the one before (the usual series): `finish` then skips its scans for order and
+   * repeats. Dropping points keeps it true (what is left is a subsequence); false means only "scan to know".
+   */
+  increasing = true;
+  /** Points that may be written without growing: the capacity, or 0 while the arrays are shared with a table. */
+  private room = 16;
 
   constructor(
     readonly name: string,
     /** Where the series was first seen (line or record), for messages about it. */
     readonly firstLine: number,
+    private readonly readShare: ReadShare,
   ) {}
 
   push(step: number, value: number, line: number): void {
-    if (this.length === this.steps.length) {
-      this.steps = doubled(this.steps);
-      this.values = doubled(this.values);
-      this.lines = doubled(this.lines);
-    }
+    if (this.length >= this.room) this.grow();
+    if (this.length > 0 && step <= this.steps[this.length - 1]) this.increasing = false;
     this.steps[this.length] = step;
     this.values[this.length] = value;
     this.lines[this.length] = line;
     this.length++;
   }
+
+  /** Marks the arrays as held by a table: the series copies them before its next write. */
+  share(): void {
+    this.room = 0;
+  }
+
+  /** Own arrays before writing below `length` (dropping points rewrites them in place). */
+  unshare(): void {
+    if (this.room === 0) this.resize(this.steps.length);
+  }
+
+  /** Room for at least one more point: a larger capacity when full, else a private copy of shared arrays. */
+  private grow(): void {
+    const capacity = this.steps.length;
+    this.resize(this.length < capacity ? capacity : this.nextCapacity(capacity));
+  }
+
+  private nextCapacity(capacity: number): number {
+    const share = this.readShare();
+    if (!(share > 0)) return capacity * 2;
+    const estimate = Math.ceil((this.length / Math.min(share, 1)) * ESTIMATE_MARGIN);
+    return Math.min(Math.max(estimate, Math.ceil(capacity * MIN_GROWTH)), capacity * MAX_GROWTH);
+  }
+
+  private resize(capacity: number): void {
+    this.steps = resized(this.steps, capacity, this.length);
+    this.values = resized(this.values, capacity, this.length);
+    this.lines = resized(this.lines, capacity, this.length);
+    this.room = capacity;
+  }
+}
+
+/** A new array of `capacity` holding the first `length` elements of `a`. */
+function resized<T extends Float64Array | Int32Array>(a: T, capacity: number, length: number): T {
+  const b = new (a.constructor as { new (n: number): T })(capacity);
+  b.set(a.subarray(0, length));
+  return b;
+}
+
+/**
+ * `a` itself when it fills (nearly all of) its buffer, else a copy of just its elements: a table keeps a series'
+ * arrays without a copy only when that keeps no more than 1/16 of unused capacity alive.
+ */
+function fitted<T extends Float64Array | Int32Array>(a: T): T {
+  return a.byteLength * 16 >= a.buffer.byteLength * 15 ? a : (a.slice() as T);
 }
 
 export interface StepTableHead {
@@ -57,7 +124,14 @@ export class StepTableBuilder {
   private seriesLeftOut = 0;
   private firstLeftOut: { name: string; line: number } | null = null;
 
-  constructor(readonly problems: ProblemLog) {}
+  /**
+   * `readShare`: how much of its input the source has read, from which a filling series predicts its final length
+   * (a TensorBoard run's bytes read over its files' size); without it series grow by doubling.
+   */
+  constructor(
+    readonly problems: ProblemLog,
+    private readonly readShare: ReadShare = () => 0,
+  ) {}
 
   /** One point; `line` is the 1-based line (or record number) it was read from. Steps must be finite. */
   add(name: string, step: number, value: number, line: number): void {
@@ -68,7 +142,7 @@ export class StepTableBuilder {
         this.firstLeftOut ??= { name, line };
         return;
       }
-      points = new SeriesPoints(name, line);
+      points = new SeriesPoints(name, line, this.readShare);
       this.series.set(name, points);
     }
     points.push(step, value, line);
@@ -82,7 +156,7 @@ export class StepTableBuilder {
     let points = this.series.get(name);
     if (points === undefined) {
       if (this.series.size >= MAX_COLUMNS - 1) return null;
-      points = new SeriesPoints(name, line);
+      points = new SeriesPoints(name, line, this.readShare);
       this.series.set(name, points);
     }
     return points;
@@ -98,6 +172,7 @@ export class StepTableBuilder {
     const which = names === undefined ? this.series.values() : [...names].map((n) => this.series.get(n));
     for (const points of which) {
       if (points === undefined) continue;
+      points.unshare();
       let kept = 0;
       for (let i = 0; i < points.length; i++) {
         if (points.steps[i] >= step) continue;
@@ -128,7 +203,7 @@ export class StepTableBuilder {
    * does not hold (they would land in the shared arrays).
    */
   fork(problems: ProblemLog): StepTableBuilder {
-    const fork = new StepTableBuilder(problems);
+    const fork = new StepTableBuilder(problems, this.readShare);
     for (const [name, points] of this.series) fork.series.set(name, points);
     fork.seriesLeftOut = this.seriesLeftOut;
     fork.firstLeftOut = this.firstLeftOut;
@@ -141,6 +216,8 @@ export class StepTableBuilder {
     const columns: Column[] = [stepColumn(head.stepName ?? 'step', steps)];
     for (const points of kept) columns.push(joinSeries(points, steps, lines));
     for (let r = 0; r < lines.length; r++) if (lines[r] === 0x7fffffff) lines[r] = 1;
+    // The table may hold the series' own arrays: a source that goes on adding (a live read) copies them first.
+    for (const points of kept) points.share();
     this.reportLeftOut();
     if (steps.length === 0)
       this.problems.addForFile(
@@ -207,15 +284,19 @@ export class StepTableBuilder {
  */
 function distinctSteps(series: readonly SeriesPoints[]): Float64Array {
   if (series.every(isAscending)) {
-    let runs = series.map((s) => uniqueSorted(s.steps.subarray(0, s.length)));
+    let runs = series.map((s) => {
+      const steps = s.steps.subarray(0, s.length);
+      return s.increasing ? steps : uniqueSorted(steps);
+    });
     while (runs.length > 1) {
       const next: Float64Array[] = [];
       for (let i = 0; i < runs.length; i += 2)
         next.push(i + 1 < runs.length ? mergeUnique(runs[i], runs[i + 1]) : runs[i]);
       runs = next;
     }
-    // A copy: the runs may be views of the series' own (larger, growable) arrays.
-    return runs.length > 0 ? runs[0].slice() : new Float64Array(0);
+    // The runs may be views of a series' own steps: kept as they are when they fill their buffer (`finish` marks the
+    // series shared), copied when a larger one would stay alive with them.
+    return runs.length > 0 ? fitted(runs[0]) : new Float64Array(0);
   }
   let total = 0;
   for (const s of series) total += s.length;
@@ -230,6 +311,7 @@ function distinctSteps(series: readonly SeriesPoints[]): Float64Array {
 }
 
 function isAscending(points: SeriesPoints): boolean {
+  if (points.increasing) return true;
   for (let i = 1; i < points.length; i++) if (points.steps[i] < points.steps[i - 1]) return false;
   return true;
 }
@@ -324,14 +406,19 @@ function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array
 /** Whether the series has exactly one point on each row, in order (series logged together at every step). */
 function onEveryRow(points: SeriesPoints, steps: Float64Array): boolean {
   if (points.length !== steps.length) return false;
+  // The joined steps may be this series' own (the first series, or one all the others match).
+  if (steps.buffer === points.steps.buffer && steps.byteOffset === 0) return true;
   for (let i = 0; i < steps.length; i++) if (points.steps[i] !== steps[i]) return false;
   return true;
 }
 
-/** joinSeries for a series on every row: its values copied whole (no row search, no cell left empty). */
+/**
+ * joinSeries for a series on every row: its values whole (no row search, no cell left empty), the series' own array
+ * when it fills its buffer.
+ */
 function fullColumn(points: SeriesPoints, lines: Int32Array): Column {
   const n = points.length;
-  const values = points.values.slice(0, n);
+  const values = fitted(points.values.subarray(0, n));
   let nanCount = 0;
   for (let r = 0; r < n; r++) {
     if (points.lines[r] < lines[r]) lines[r] = points.lines[r];

@@ -97,3 +97,73 @@ test('series logged together at every step are joined whole: the same values, Na
   assert.equal(t.columns[3].numericCount, 1);
   assert.deepEqual([...t.lines], [2, 4, 6, 8, 10, 12], "each row's earliest point");
 });
+
+/** A table's columns and lines as plain arrays, to compare two builds. */
+function snapshot(t: ReturnType<StepTableBuilder['finish']>): unknown {
+  return {
+    columns: t.columns.map((c) => ({ name: c.name, values: [...c.values], numeric: c.numericCount, text: c.text })),
+    lines: [...t.lines],
+    problems: t.problems,
+  };
+}
+
+/** Points of three series: two logged together, one every third step with a restart; `share` as the source says it. */
+function build(share: () => number, points: number): StepTableBuilder {
+  const b = new StepTableBuilder(new ProblemLog('run'), share);
+  for (let s = 1; s <= points; s++) {
+    b.add('loss', s, 1 / s, 2 * s);
+    b.add('lr', s, s === 7 ? NaN : s * 1e-4, 2 * s + 1);
+    if (s % 3 === 0) b.add('eval', s, 2 / s, 2 * s + 1);
+    if (s === points >> 1) b.dropTailFrom(s - 5, ['eval']);
+  }
+  return b;
+}
+
+test('series grown by a read share (right, wrong or unknown) give the table doubling gives', () => {
+  const points = 5000;
+  const expected = snapshot(build(() => 0, points).finish({ format: 'tensorboard', bytesRead: 1e6 }));
+  let added = 0;
+  const shares: [string, () => number][] = [
+    ['exact', () => (added += 1) && Math.min(1, added / (points * 2.3))],
+    ['far too low', () => 1e-9],
+    ['above one', () => 5],
+    ['NaN', () => NaN],
+  ];
+  for (const [what, share] of shares) {
+    added = 0;
+    const t = build(share, points).finish({ format: 'tensorboard', bytesRead: 1e6 });
+    assert.deepEqual(snapshot(t), expected, what);
+    // The table holds no more than its rows: a series' arrays are kept only when they fill their buffer.
+    for (const c of t.columns) assert.ok(c.values.buffer.byteLength <= (c.values.length * 8 * 16) / 15, what);
+  }
+});
+
+test('a series whose length the read share predicts is handed to the table as it is, without a copy', () => {
+  let added = 0;
+  const b = new StepTableBuilder(new ProblemLog('run'), () => added / 1000);
+  for (let s = 1; s <= 1000; s++, added++) b.add('loss', s, 1 / s, s);
+  const values = b.finish({ format: 'tensorboard', bytesRead: 1e6 }).columns[1].values;
+  assert.deepEqual(
+    Array.from(values.subarray(0, 3), (v) => +v.toFixed(3)),
+    [1, 0.5, 0.333],
+  );
+  // 16, then 8x at most (128), then the 1,000 predicted and 2 % more: the series' own array, neither a copy of its
+  // 1,000 points (8,000 bytes) nor the 1,024 doubling reaches.
+  assert.ok(values.buffer.byteLength > 8000 && values.buffer.byteLength < 8192, `${values.buffer.byteLength}`);
+});
+
+test('a table made while points are still added keeps its values: the series copies its shared arrays first', () => {
+  const b = new StepTableBuilder(new ProblemLog('run'), () => 0);
+  for (let s = 1; s <= 16; s++) b.add('loss', s, s, s);
+  const first = b.fork(new ProblemLog('run')).finish({ format: 'tensorboard', bytesRead: 1e6 });
+  // 16 points fill the first arrays: the table holds them as they are, shared with the series.
+  assert.equal(first.columns[1].values.buffer.byteLength, 16 * 8);
+  const before = snapshot(first);
+  b.dropTailFrom(10, ['loss']);
+  b.add('loss', 10, -1, 99);
+  b.dropFrom(5);
+  b.add('loss', 5, -2, 100);
+  assert.deepEqual(snapshot(first), before);
+  const second = b.finish({ format: 'tensorboard', bytesRead: 1e6 });
+  assert.deepEqual([...second.columns[1].values], [1, 2, 3, 4, -2]);
+});

@@ -6,6 +6,7 @@
 // on rewritten; a step logged twice keeps the later value. Two rules of our own: Keras' `epoch_*` tags count epochs,
 // not steps, so when a run also has `batch_*` tags (on the step axis) the epoch tags are left out; and Lightning's
 // `hp_metric` placeholder of -1 is left out.
+import { stat } from 'node:fs/promises';
 import { ProblemLog, quote } from '../../table/problems';
 import type { ParallelMode } from '../../table/parallel';
 import type { Table } from '../../table/types';
@@ -117,6 +118,11 @@ export class RunReader {
   private hasBatchTags = false;
   private record = 0;
   private bytesRead = 0;
+  /**
+   * While `readFiles` reads: the files' total size, the bytes of the files already read, and where the current record
+   * starts in its file; from them the builder's series predict their final length (0 total: unknown).
+   */
+  private readonly progress = { total: 0, done: 0, offset: 0 };
 
   /** Whether a large file is read by two threads (split.ts). */
   private readonly parallel: ParallelMode;
@@ -124,12 +130,29 @@ export class RunReader {
   constructor(display: string, options: SourceOptions) {
     this.parallel = options.parallel ?? 'auto';
     this.problems = new ProblemLog(display, options.maxProblems);
-    this.builder = new StepTableBuilder(this.problems);
+    const { progress } = this;
+    this.builder = new StepTableBuilder(this.problems, () =>
+      progress.total > 0 ? (progress.done + progress.offset) / progress.total : 0,
+    );
   }
 
   /** Reads the files in order; each sub-folder prefix is one TensorBoard run whose restarts stay inside it. */
   async readFiles(files: readonly EventFileRef[]): Promise<void> {
-    for (const file of files) await this.readFile(file, 0);
+    const sizes = await Promise.all(
+      files.map((file) =>
+        stat(file.path).then(
+          (s) => s.size,
+          () => 0,
+        ),
+      ),
+    );
+    this.progress.total = sizes.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < files.length; i++) {
+      await this.readFile(files[i], 0);
+      this.progress.done += sizes[i];
+    }
+    // Later reads (a live follower's appends) have no known end: their series grow by doubling.
+    this.progress.total = 0;
   }
 
   /**
@@ -180,7 +203,10 @@ export class RunReader {
       scalar: (tag, step, value) => this.scalar(file, tags, tag, step, value),
       sessionStart: (step) => this.restart(file, tags, step),
       skipped: (kind) => this.leftOut.kinds[kind]++,
-      record: () => this.record++,
+      record: (offset) => {
+        this.record++;
+        this.progress.offset = offset;
+      },
       corrupt: (offset, reason) => {
         this.record++;
         this.problems.add(
