@@ -142,8 +142,13 @@ function formatSelection(fit: FitResult, selection: LawSelection): string {
     const held =
       fit.heldOut && fit.runnerUpFit?.heldOut ? ` · held-out PredE ${formatPercent(heldOut(c.law) ?? NaN)}` : '';
     const weight = selection.weights?.[c.law];
+    const range = selection.weightRange?.[c.law];
     const mark =
-      weight !== undefined ? `  <- weight ${weight.toFixed(2)}` : c.law === selection.chosen ? '  <- chosen' : '';
+      weight === undefined
+        ? c.law === selection.chosen
+          ? '  <- chosen'
+          : ''
+        : `  <- weight ${range ? `${range[0].toFixed(2)}-${range[1].toFixed(2)} by step, mean ` : ''}${weight.toFixed(2)}`;
     return `    ${c.law.padEnd(13)} backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}${mark}`;
   });
   return [

@@ -373,14 +373,22 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
       : `its terms are not pinned down by the fit curves (${c.atBounds.join(', ')} at a bound)`;
     const held = heldOut ? ` | ${formatPercent((chosen ? fit.heldOut : fit.runnerUpFit?.heldOut)?.predE ?? NaN)}` : '';
     const weight = selection.weights?.[c.law];
-    const mark = weight !== undefined ? ` (weight ${weight.toFixed(2)})` : chosen ? ' (chosen)' : '';
+    const range = selection.weightRange?.[c.law];
+    const mark =
+      weight === undefined
+        ? chosen
+          ? ' (chosen)'
+          : ''
+        : range
+          ? ` (weight ${range[0].toFixed(2)}-${range[1].toFixed(2)}, mean ${weight.toFixed(2)})`
+          : ` (weight ${weight.toFixed(2)})`;
     return `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
   });
   const overlay = fit.runnerUpFit
     ? ` Show Chart can overlay ${LAW_NAMES[selection.runnerUp]}, the runner-up (the toggle above the loss panel).`
     : '';
   return [
-    `Law chosen automatically: **${fitLawName(fit)}**${selection.weights ? ` (every prediction and band is the mean; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s)` : ''}. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
+    `Law chosen automatically: **${fitLawName(fit)}**${selection.weights ? ` (every prediction and band is the ${selection.weightRange ? 'weighted mean, each law weighted at each step by the inverse of its bootstrap spread there' : 'mean'}; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s)` : ''}. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
     [
       `| law | backtest error${heldOut ? ' | held-out PredE' : ''} | |`,
       `|---|---${heldOut ? '|---' : ''}|---|`,

@@ -75,7 +75,11 @@ export function formatRows(title: string, rows: EvalRow[]): string {
   const head = `${'case'.padEnd(width)}  ${'LR-annealing'.padStart(12)}  ${'MPL'.padStart(9)}  ${'auto'.padStart(9)}  chosen        vs better`;
   const lines = rows.map((r) => {
     const w = r.selection.weights;
-    const chosen = w ? `mean ${(w['lr-annealing'] * 100).toFixed(0)}/${(w.mpl * 100).toFixed(0)}` : r.selection.chosen;
+    // A spread-weighted mean is shown by each law's mean weight.
+    const kind = r.selection.weightRange ? 'spread' : 'mean';
+    const chosen = w
+      ? `${kind} ${(w['lr-annealing'] * 100).toFixed(0)}/${(w.mpl * 100).toFixed(0)}`
+      : r.selection.chosen;
     return `${r.name.padEnd(width)}  ${pct(r.predE['lr-annealing']).padStart(12)}  ${pct(r.predE.mpl).padStart(9)}  ${pct(r.auto).padStart(9)}  ${chosen.padEnd(12)}  ${r.loss >= 0 ? '+' : ''}${(r.loss * 100).toFixed(1)} %`;
   });
   return [`${title}`, head, ...lines].join('\n');

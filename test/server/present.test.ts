@@ -407,7 +407,20 @@ test('law auto on loss curves: the header hover lists both candidates with their
       /Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest/.test(text),
     text,
   );
-  if (fit.selection.weights) {
+  if (fit.selection.weightRange) {
+    // A spread-weighted mean of both laws: each law's row gives its range of weights and its mean weight, and the
+    // hover says how they vary and that the coefficients are one law's.
+    assert.equal(name, 'spread-weighted mean of LR-annealing law and MPL');
+    assert.match(
+      text,
+      /every prediction and band is the weighted mean, each law weighted at each step by the inverse of its bootstrap spread there; the coefficients below are the LR-annealing law's/,
+    );
+    for (const law of ['MPL', 'LR-annealing law'])
+      assert.match(
+        text,
+        new RegExp(`^\\| ${law} \\(weight \\d\\.\\d\\d-\\d\\.\\d\\d, mean \\d\\.\\d\\d\\) \\| \\d[\\d.]* % \\| `, 'm'),
+      );
+  } else if (fit.selection.weights) {
     // A mean of both laws: each law's row gives its weight, and the hover says the coefficients are one law's.
     assert.equal(name, 'mean of LR-annealing law and MPL');
     assert.match(text, /every prediction and band is the mean; the coefficients below are the LR-annealing law's/);

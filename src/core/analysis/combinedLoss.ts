@@ -1,21 +1,27 @@
 // A weighted combination of loss-curve law fits (lawChoice.ts uses it when the fit curves cannot tell which law
 // carries LR drops to other schedules): every prediction, band and held-out score is the same weighted mean of the
-// laws' own, so the pipeline (lossAnalysis.ts) reports a combination exactly as it reports one law. The law with
-// the larger weight (the simpler one on a tie) names the fit and gives its coefficients.
+// laws' own, so the pipeline (lossAnalysis.ts) reports a combination exactly as it reports one law. The weights are
+// fixed, or vary with the step of each curve (each law's inverse bootstrap spread there, spreadWeights.ts). The first
+// member (the simpler law) names the fit and gives its coefficients, whatever the weights: a combination exists
+// because the fit curves do not pin the other law's extra terms down, so the fit verdict (trust.ts) judges the first.
 import { concat } from '../util/arrays';
 import { thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
+import { curveKey, weightsAt, type StepWeights } from './spreadWeights';
 
 /** One law of a combination: its fit and the weight of its predictions (the weights sum to 1). */
 export interface CombinedMember {
   law: LossCurveLaw;
   fit: LossLawFit;
+  /** The weight of its predictions; when it varies with the step (`steps`), its mean. */
   weight: number;
+  /** Its weight at some steps of each curve (by curveKey), when it varies with the step; `weight` elsewhere. */
+  steps?: ReadonlyMap<string, StepWeights>;
 }
 
 export interface CombinedFit extends LossLawFit {
   members: CombinedMember[];
-  /** The member that names the fit and gives its coefficients (largest weight, the first on a tie). */
+  /** The member that names the fit and gives its coefficients (the first). */
   primary: CombinedMember;
 }
 
@@ -28,11 +34,15 @@ export function isCombined(fit: LossLawFit | null | undefined): fit is CombinedF
 
 /** The members' fits combined: predictions, bootstrap replicates and the description. */
 export function combineFits(input: LossFitInput, members: CombinedMember[]): CombinedFit {
-  const primary = members.reduce((best, m) => (m.weight > best.weight ? m : best));
+  const primary = members[0];
+  const weightsOf = memberWeights(input, members);
   const predictions = new Map<number, Float64Array>();
   const predict = (i: number) => {
     let p = predictions.get(i);
-    if (!p) predictions.set(i, (p = weighted(members.map((m) => ({ values: m.fit.predict(i), weight: m.weight })))));
+    if (!p) {
+      const w = weightsOf(i);
+      predictions.set(i, (p = weighted(members.map((m, k) => ({ values: m.fit.predict(i), weight: w[k] })))));
+    }
     return p;
   };
   return {
@@ -43,15 +53,44 @@ export function combineFits(input: LossFitInput, members: CombinedMember[]): Com
     members,
     primary,
     predict,
-    bootstrap: (samples) => combinedReplicates(input, members, predict, samples),
+    bootstrap: (samples) => combinedReplicates(input, members, weightsOf, predict, samples),
     describe(replicates) {
       const own = primary.fit.describe(replicates);
-      const terms = members.map((m) => `${m.weight.toFixed(2)} × ${m.law.name.replace(/^The /, 'the ')}`).join(' + ');
-      return {
-        ...own,
-        settings: { ...own.settings, combination: `predictions are ${terms} predictions; coefficients of the first` },
-      };
+      return { ...own, settings: { ...own.settings, combination: combinationText(members) } };
     },
+  };
+}
+
+/** What settings.combination says: the weights, or how they vary with the step and their means. */
+function combinationText(members: CombinedMember[]): string {
+  const name = (m: CombinedMember) => m.law.name.replace(/^The /, 'the ');
+  if (!members.some((m) => m.steps)) {
+    const terms = members.map((m) => `${m.weight.toFixed(2)} × ${name(m)}`).join(' + ');
+    return `predictions are ${terms} predictions; coefficients of the first`;
+  }
+  const means = members.map((m) => `${name(m)} ${m.weight.toFixed(2)}`).join(', ');
+  const laws = members.map((m) => `${name(m)}'s`).join(' and ');
+  return `predictions are a weighted mean of ${laws}, each law weighted at each step by the inverse of its bootstrap spread there (mean weights: ${means}); coefficients of the first`;
+}
+
+/**
+ * Each member's weight at every query of prepared curve i, as a function of i (cached): its step weights
+ * interpolated at the queries, or its fixed weight.
+ */
+function memberWeights(input: LossFitInput, members: CombinedMember[]): (i: number) => Float64Array[] {
+  const cache = new Map<number, Float64Array[]>();
+  return (i) => {
+    let w = cache.get(i);
+    if (!w) {
+      const p = input.prepared[i];
+      const key = curveKey(p.curve);
+      w = members.map((m) => {
+        const steps = m.steps?.get(key);
+        return steps ? weightsAt(steps, p.queries) : new Float64Array(p.queries.length).fill(m.weight);
+      });
+      cache.set(i, w);
+    }
+    return w;
   };
 }
 
@@ -62,6 +101,7 @@ export function combineFits(input: LossFitInput, members: CombinedMember[]): Com
 function combinedReplicates(
   input: LossFitInput,
   members: CombinedMember[],
+  weightsOf: (i: number) => Float64Array[],
   predict: (i: number) => Float64Array,
   samples: number,
 ): LossReplicates {
@@ -72,8 +112,9 @@ function combinedReplicates(
     count,
     at(i, queries) {
       const sets = parts.map((p) => p.at(i, queries));
+      const w = weightsOf(i).map((all) => Float64Array.from(queries, (q) => all[q]));
       return Array.from({ length: count }, (_, r) =>
-        weighted(members.map((m, k) => ({ values: sets[k][r], weight: m.weight }))),
+        weighted(members.map((_, k) => ({ values: sets[k][r], weight: w[k] }))),
       );
     },
     residuals: concat(thin.map((t) => t.logResidual)),
@@ -81,8 +122,9 @@ function combinedReplicates(
   };
 }
 
-function weighted(terms: { values: Float64Array; weight: number }[]): Float64Array {
+/** The sum of each term's values times its weight at the same index. */
+function weighted(terms: { values: Float64Array; weight: Float64Array }[]): Float64Array {
   const out = new Float64Array(terms[0].values.length);
-  for (const { values, weight } of terms) for (let k = 0; k < out.length; k++) out[k] += weight * values[k];
+  for (const { values, weight } of terms) for (let k = 0; k < out.length; k++) out[k] += weight[k] * values[k];
   return out;
 }

@@ -9,7 +9,10 @@
 //  - drops to several levels: the multi-power law when its drop term is identified and its backtest error is clearly
 //    lower; the LR-annealing law when its drop term sits on its bounds; both laws' predictions averaged otherwise;
 //  - drops to one level or none: the fit curves cannot tell which law carries drops to other schedules, and the
-//    backtest would favour the more flexible law, so both laws' predictions are averaged with equal weights.
+//    backtest would favour the more flexible law, so both laws' predictions are averaged.
+// An average weighs each law, at each step of each curve, by the inverse of its bootstrap spread there
+// (spreadWeights.ts): the law the fit curves pin down at that prediction gets the larger weight (a run three times
+// longer than the fit curves, an LR drop faster than theirs), and where both are pinned alike it is the plain mean.
 import { StepLr } from '../laws/schedule';
 import { pick, thinIndices } from '../util/arrays';
 import { combineFits, type CombinedMember } from './combinedLoss';
@@ -17,6 +20,7 @@ import { prepare } from './lossAreas';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import { mplLossLaw } from './mplLoss';
+import { spreadWeights, type SpreadWeighting } from './spreadWeights';
 import { tissueLossLaw } from './tissueLoss';
 import type { LawCandidate, LawSelection, LossLawId } from './types';
 
@@ -80,30 +84,61 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
   ];
   const levels = dropLevels(input);
   const verdict = decide(candidates[0], candidates[1], levels);
-  const selection: LawSelection = {
+  const selection = (chosen: LossLawId, reason: string): LawSelection => ({
     candidates,
-    chosen: verdict.chosen,
-    runnerUp: verdict.chosen === 'mpl' ? 'lr-annealing' : 'mpl',
-    reason: verdict.reason,
+    chosen,
+    runnerUp: chosen === 'mpl' ? 'lr-annealing' : 'mpl',
+    reason,
     cuts: BACKTEST_CUTS,
     dropLevels: levels,
-    ...(verdict.weights && { weights: verdict.weights }),
-  };
-  if (verdict.weights) {
-    const members: CombinedMember[] = [
-      { law: tissueLossLaw, fit: tissue, weight: verdict.weights['lr-annealing'] },
-      { law: mplLossLaw, fit: mpl, weight: verdict.weights.mpl },
-    ];
-    const primary = verdict.chosen === 'mpl' ? mplLossLaw : tissueLossLaw;
-    return { law: primary, fit: combineFits(input, members), selection, members };
-  }
+  });
+  if (verdict.weights)
+    return combination(input, tissue, mpl, (chosen, weighing) => selection(chosen, `${verdict.reason}; ${weighing}`));
   const chosenMpl = verdict.chosen === 'mpl';
   return {
     law: chosenMpl ? mplLossLaw : tissueLossLaw,
     fit: chosenMpl ? mpl : tissue,
     runnerUp: chosenMpl ? tissue : mpl,
-    selection,
+    selection: selection(verdict.chosen, verdict.reason),
   };
+}
+
+/**
+ * Both laws' predictions combined: each weighted at each step by the inverse of its bootstrap spread there, or
+ * equally when a law has no spread to measure. The LR-annealing law names the fit and gives its coefficients
+ * (combinedLoss.ts), whatever the weights.
+ */
+function combination(
+  input: LossFitInput,
+  tissue: LossLawFit,
+  mpl: LossLawFit,
+  selection: (chosen: LossLawId, weighing: string) => LawSelection,
+): LawChoice {
+  const spread = spreadWeights(input, [tissue, mpl]);
+  const laws = [tissueLossLaw, mplLossLaw];
+  const members: CombinedMember[] = [tissue, mpl].map((fit, k) => ({
+    law: laws[k],
+    fit,
+    weight: spread ? spread.mean[k] : EQUAL[laws[k].id],
+    ...(spread && { steps: spread.byCurve[k] }),
+  }));
+  return {
+    law: tissueLossLaw,
+    fit: combineFits(input, members),
+    selection: {
+      ...selection('lr-annealing', weighingText(spread)),
+      weights: { 'lr-annealing': members[0].weight, mpl: members[1].weight },
+      ...(spread && { weightRange: { 'lr-annealing': spread.range[0], mpl: spread.range[1] } }),
+    },
+    members,
+  };
+}
+
+/** How a combination weighs the laws, in words. */
+function weighingText(spread: SpreadWeighting | null): string {
+  if (!spread) return 'equal weights (a law has no bootstrap refits to measure its spread by)';
+  const [lr, mpl] = spread.range.map(([lo, hi]) => `${lo.toFixed(2)}-${hi.toFixed(2)}`);
+  return `each prediction weighs each law by the inverse of its bootstrap spread at that step, so the law the fit curves pin down there counts more (weights: LR-annealing law ${lr}, multi-power law ${mpl})`;
 }
 
 function candidate(fit: LossLawFit, backtestError: number): LawCandidate {
@@ -111,7 +146,10 @@ function candidate(fit: LossLawFit, backtestError: number): LawCandidate {
 }
 
 const percent = (e: number) => `${(e * 100).toFixed(3)} %`;
-/** Equal weights: with no evidence of which law carries drops better, the mean is at most halfway to the worse. */
+/**
+ * A combination's weights as decide() states them, and its fallback: equal (with no evidence of which law carries
+ * drops better, the mean is at most halfway to the worse); chooseLossLaw weighs them by their spread where it can.
+ */
 const EQUAL: Record<LossLawId, number> = { 'lr-annealing': 0.5, mpl: 0.5 };
 
 /**
@@ -137,7 +175,7 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
     return {
       chosen: 'lr-annealing',
       weights: EQUAL,
-      reason: `the fit curves show ${drops}, so they cannot tell which law carries LR drops to other schedules (a backtest favours the more flexible law); predictions are the mean of both laws' (${errors})`,
+      reason: `the fit curves show ${drops}, so they cannot tell which law carries LR drops to other schedules (a backtest favours the more flexible law); predictions are a mean of both laws' (${errors})`,
     };
   }
   if (!mpl.identified) {
@@ -155,7 +193,7 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
   return {
     chosen: 'lr-annealing',
     weights: EQUAL,
-    reason: `the fit curves pin the multi-power law down (drops to ${shown} of the peak) but its backtest error is not ${MPL_MARGIN * 100} % below the LR-annealing law's; predictions are the mean of both laws' (${errors})`,
+    reason: `the fit curves pin the multi-power law down (drops to ${shown} of the peak) but its backtest error is not ${MPL_MARGIN * 100} % below the LR-annealing law's; predictions are a mean of both laws' (${errors})`,
   };
 }
 

@@ -15,12 +15,14 @@ export const LAW_NAMES: Record<LawId, string> = {
 /**
  * The law a fit's predictions come from. An automatic choice that averages laws (`selection.weights`) reports the
  * coefficients of one of them but predicts with the mean, so it is named as the mean: "mean of LR-annealing law and
- * MPL", or "0.70 × LR-annealing law + 0.30 × MPL" when the weights differ.
+ * MPL", or "0.70 × LR-annealing law + 0.30 × MPL" when the weights differ, or "spread-weighted mean of LR-annealing
+ * law and MPL" when they vary with the prediction (`selection.weightRange`).
  */
-export function fitLawName(fit: { law: LawId; selection?: Pick<LawSelection, 'weights'> }): string {
+export function fitLawName(fit: { law: LawId; selection?: Pick<LawSelection, 'weights' | 'weightRange'> }): string {
   const weights = fit.selection?.weights;
   if (!weights) return LAW_NAMES[fit.law];
   const laws = Object.entries(weights) as [LossLawId, number][];
+  if (fit.selection?.weightRange) return `spread-weighted mean of ${laws.map(([law]) => LAW_NAMES[law]).join(' and ')}`;
   const equal = laws.every(([, w]) => Math.abs(w - laws[0][1]) < 1e-9);
   return equal
     ? `mean of ${laws.map(([law]) => LAW_NAMES[law]).join(' and ')}`

@@ -100,6 +100,7 @@ function mplFit(input: LossFitInput, model: MultiPowerFit): MplFit {
   };
   const atBounds = model.atBounds.map((h) => h.name);
   let paramSets: Float64Array[] = [];
+  const drawn = new Map<number, { sets: Float64Array[]; replicates: LossReplicates }>();
   return {
     law: 'mpl',
     model,
@@ -109,9 +110,15 @@ function mplFit(input: LossFitInput, model: MultiPowerFit): MplFit {
     predict,
     bootstrap(requested: number): LossReplicates {
       const samples = Math.min(requested, MPL_BOOTSTRAP_SAMPLES);
+      // The same refits are asked for twice under a spread-weighted combination (its weights, then its band).
+      const known = drawn.get(samples);
+      if (known) {
+        paramSets = known.sets;
+        return known.replicates;
+      }
       const thin = thinFitted(input, predict, BOOTSTRAP_POINTS);
       const data = thin.map((t) => pointsAt(model, scheduleOf(t.curve), prepared[t.curve].queries, t.queries));
-      paramSets =
+      const sets =
         samples > 0
           ? bootstrapParams(model.law, model.params, residualBlockReplicate(thin, data, concatPoints), {
               samples,
@@ -124,20 +131,21 @@ function mplFit(input: LossFitInput, model: MultiPowerFit): MplFit {
       // Replicates are refitted on thinned points with the compressed sum, whose own optimum differs slightly from
       // the fit's: each replicate is read relative to the refit of the unperturbed thinned points (the centre), and
       // that ratio is applied to the fit's exact prediction, so the band is centred on what is reported.
-      const centre = paramSets.length ? centreOf(model, thin, data, input.options.lossDelta) : model.params;
+      paramSets = sets;
+      const centre = sets.length ? centreOf(model, thin, data, input.options.lossDelta) : model.params;
       const law = multiPowerLaw(Infinity);
       const at = (params: Float64Array, points: MultiPowerPoints) => {
         const out = new Float64Array(points.logX1.length);
         law.predict(params, points, out);
         return out;
       };
-      return {
-        count: paramSets.length,
+      const replicates: LossReplicates = {
+        count: sets.length,
         at: (i, queries) => {
           const points = pointsAt(model, scheduleOf(i), prepared[i].queries, queries);
           const exact = predict(i);
           const base = at(centre, points);
-          return paramSets.map((params) => at(params, points).map((v, k) => (exact[queries[k]] * v) / base[k]));
+          return sets.map((params) => at(params, points).map((v, k) => (exact[queries[k]] * v) / base[k]));
         },
         residuals: concat(thin.map((t) => t.logResidual)),
         method:
@@ -145,6 +153,8 @@ function mplFit(input: LossFitInput, model: MultiPowerFit): MplFit {
             ? `${samples} moving-block bootstrap refits of the log residuals on ${BOOTSTRAP_POINTS} points per fit curve, refined from the fit by damped Gauss-Newton (at most ${BOOTSTRAP_ITERATIONS} iterations, compressed loss-drop sum), plus residual noise; 95 % percentile band`
             : 'none (0 bootstrap samples)',
       };
+      drawn.set(samples, { sets, replicates });
+      return replicates;
     },
     describe: (replicates) => describeMpl(input, model, paramSets, replicates.method),
     forComparison: () => mplFit({ ...input, purpose: 'backtest' }, model),

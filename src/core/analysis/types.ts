@@ -40,6 +40,11 @@ export interface LawSelection {
    */
   weights?: Record<LossLawId, number>;
   /**
+   * When the weights vary with the prediction (each law weighted at each step of each curve by the inverse of its
+   * bootstrap spread there): each law's lowest and highest weight; `weights` then holds each law's mean weight.
+   */
+  weightRange?: Record<LossLawId, [number, number]>;
+  /**
    * The LRs the fit curves drop to (where each ends, and any it holds for a tenth of its steps), as fractions of
    * their peak LR below 0.8, distinct levels only (ascending): two or more pin the multi-power law's drop term down.
    */

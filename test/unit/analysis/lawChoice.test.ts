@@ -4,8 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
-import { decide, MPL_MARGIN } from '../../../src/core/analysis/lawChoice';
+import { chooseLossLaw, decide, MPL_MARGIN } from '../../../src/core/analysis/lawChoice';
 import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
+import { prepare } from '../../../src/core/analysis/lossAreas';
+import { NO_REPLICATES, type LossLawFit } from '../../../src/core/analysis/lossLaw';
+import { curveKey, spreadWeights, weightsAt } from '../../../src/core/analysis/spreadWeights';
 import { LossWarmStart } from '../../../src/core/analysis/warmStart';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { withDefaults, type AnalysisOptions } from '../../../src/core/analysis/options';
@@ -134,7 +137,7 @@ test('synthetic, the LR-annealing law is the truth, drops to several levels: aut
   );
 });
 
-test('synthetic, the LR-annealing law is the truth, one drop level: the mean of both loses at most 15 %', () => {
+test('synthetic, the LR-annealing law is the truth, one drop level: the combination of both loses at most 15 %', () => {
   const fitOn = ['constant', 'cosine'];
   const curves = (['constant', 'cosine', 'wsd', 'two-stage', 'step-down', 'linear'] as Kind[]).map((k, i) =>
     tissueTruth(k, i + 1),
@@ -144,7 +147,9 @@ test('synthetic, the LR-annealing law is the truth, one drop level: the mean of 
   console.log(
     `Tissue truth, one drop level: tissue ${pct(tissue.heldOut!.predE)}, auto ${pct(auto.heldOut!.predE)}; ${describeSelection(auto)}`,
   );
-  assert.deepEqual(auto.selection!.weights, { 'lr-annealing': 0.5, mpl: 0.5 });
+  const { weights, weightRange } = auto.selection!;
+  assert.ok(weights && weightRange, describeSelection(auto));
+  assert.ok(Math.abs(weights['lr-annealing'] + weights.mpl - 1) < 1e-12);
   assert.ok(auto.heldOut!.predE <= tissue.heldOut!.predE * (1 + MAX_LOSS), describeSelection(auto));
 });
 
@@ -202,40 +207,84 @@ test('the rule: MPL alone needs drops to several levels, an identified drop term
   assert.equal(decide(tissue, mpl(Infinity), several).chosen, 'lr-annealing');
 });
 
-test('a combination: every prediction, band and held-out score is the weighted mean of both laws', () => {
+test('a combination: every prediction and band is, at each step, the spread-weighted mean of both laws', () => {
   const fitOn = ['constant', 'cosine'];
   const curves = (['constant', 'cosine', 'wsd', 'two-stage'] as Kind[]).map((k, i) => tissueTruth(k, i + 1));
-  const run = (law: AnalysisOptions['law'], bootstrapSamples: number) =>
-    analyseLossCurves(
-      curves,
-      withDefaults({ law, fitOn, warmupSteps: SYNTH_WARMUP, bootstrapSamples, predictSteps: [20_000] }),
-      seededRandom(1),
-    );
-  const auto = run('auto', 8);
-  const weights = auto.fits[0].selection!.weights!;
-  assert.ok(weights, describeSelection(auto.fits[0]));
-  assert.match(
-    String(auto.fits[0].settings.combination),
-    /0\.50 × the LR-annealing law \+ 0\.50 × the multi-power law/,
-  );
-  const tissue = run('lr-annealing', 0);
-  const mpl = run('mpl', 0);
-  auto.predictions.forEach((p, k) => {
-    const mean =
-      weights['lr-annealing'] * valued(tissue.predictions[k]).value + weights.mpl * valued(mpl.predictions[k]).value;
-    const got = valued(p);
-    assert.ok(Math.abs(got.value - mean) <= 1e-12 * mean, `${p.curve}: ${got.value} vs ${mean}`);
-    assert.ok(got.low < got.value && got.value < got.high, `${p.curve} band ${got.low}..${got.high}`);
+  const options = withDefaults({ law: 'auto', fitOn, warmupSteps: SYNTH_WARMUP, bootstrapSamples: 8 });
+  const prepared = curves.map((c) => prepare(c, [20_000]));
+  const input = { prepared, fitted: [0, 1], options };
+  const choice = chooseLossLaw(input);
+  const { members, fit, selection } = choice;
+  assert.ok(members && fit && selection?.weightRange, selection?.reason);
+  assert.match(selection.reason, /inverse of its bootstrap spread/);
+  assert.match(String(fit.describe(fit.bootstrap(0)).settings.combination), /weighted at each step by the inverse/);
+  prepared.forEach((p, i) => {
+    const [lr, mpl] = members.map((m) => weightsAt(m.steps!.get(curveKey(p.curve))!, p.queries));
+    const combined = fit.predict(i);
+    const [a, b] = members.map((m) => m.fit.predict(i));
+    combined.forEach((v, q) => {
+      assert.ok(Math.abs(lr[q] + mpl[q] - 1) < 1e-12, `${p.curve.name}: weights at ${p.queries[q]}`);
+      const expected = lr[q] * a[q] + mpl[q] * b[q];
+      assert.ok(Math.abs(v - expected) <= 1e-12 * expected, `${p.curve.name} at ${p.queries[q]}: ${v} vs ${expected}`);
+    });
   });
-  const held = auto.curves.find((c) => c.name === 'wsd')!;
-  const mean = (law: typeof tissue) => law.curves.find((c) => c.name === 'wsd')!.points.predicted;
-  held.points.predicted.forEach((v, i) => {
-    const expected = 0.5 * mean(tissue)[i] + 0.5 * mean(mpl)[i];
-    assert.ok(Math.abs(v - expected) <= 1e-12 * expected);
+  // Through the pipeline: every target between the two laws' own predictions, inside its band.
+  const run = (law: AnalysisOptions['law'], bootstrapSamples: number) =>
+    analyseLossCurves(curves, { ...options, law, bootstrapSamples, predictSteps: [20_000] }, seededRandom(1));
+  const auto = run('auto', 8);
+  assert.ok(auto.fits[0].selection?.weightRange, describeSelection(auto.fits[0]));
+  const [tissue, mpl] = [run('lr-annealing', 0), run('mpl', 0)];
+  auto.predictions.forEach((p, k) => {
+    const [a, b] = [valued(tissue.predictions[k]).value, valued(mpl.predictions[k]).value];
+    const got = valued(p);
+    assert.ok(got.value >= Math.min(a, b) * (1 - 1e-12) && got.value <= Math.max(a, b) * (1 + 1e-12), p.curve);
+    assert.ok(got.low < got.value && got.value < got.high, `${p.curve} band ${got.low}..${got.high}`);
   });
 });
 
-test('a followed run keeps its combination: the warm refit refits both laws and weighs them the same', () => {
+test('spread weights: the law whose bootstrap refits scatter more at a step gets less weight there', () => {
+  const curve = tissueTruth('cosine', 1);
+  const prepared = [prepare(curve, [])];
+  const input = { prepared, fitted: [0], options: withDefaults({ warmupSteps: SYNTH_WARMUP }) };
+  const n = prepared[0].queries.length;
+  // Two laws predicting 1 everywhere: refits of the first scatter by 1 %, of the second by 3 % in the first half of
+  // the curve and 1 % in the second.
+  const law = (scatter: (q: number) => number): LossLawFit => ({
+    law: 'lr-annealing',
+    solver: {} as LossLawFit['solver'],
+    atBounds: [],
+    identified: true,
+    predict: () => new Float64Array(n).fill(1),
+    bootstrap: () => ({
+      count: 2,
+      at: (_, queries) => [1, -1].map((sign) => Float64Array.from(queries, (q) => Math.exp(sign * scatter(q)))),
+      residuals: new Float64Array(0),
+      method: 'test',
+    }),
+    describe: () => ({}) as ReturnType<LossLawFit['describe']>,
+  });
+  const weighting = spreadWeights(input, [law(() => 0.01), law((q) => (q < n / 2 ? 0.03 : 0.01))])!;
+  const [first, second] = weighting.byCurve.map((c) => c.get(curveKey(curve))!);
+  first.steps.forEach((step, j) => {
+    const early = step < prepared[0].queries[Math.floor(n / 2)];
+    assert.ok(Math.abs(first.weight[j] - (early ? 0.75 : 0.5)) < 1e-9, `at ${step}: ${first.weight[j]}`);
+    assert.ok(Math.abs(first.weight[j] + second.weight[j] - 1) < 1e-12);
+  });
+  const [lo, hi] = weighting.range[0];
+  assert.ok(Math.abs(lo - 0.5) < 1e-9 && Math.abs(hi - 0.75) < 1e-9, `range ${lo}..${hi}`);
+  // Between estimated steps the weight is interpolated; past the last it is held.
+  const last = first.steps[first.steps.length - 1];
+  const held = weightsAt(first, Float64Array.of(last, 2 * last));
+  assert.ok(Math.abs(held[0] - 0.5) < 1e-9 && held[1] === held[0], `held ${held}`);
+  const [s0, s1] = [first.steps[0], first.steps[1]];
+  const mid = weightsAt(first, Float64Array.of((s0 + s1) / 2))[0];
+  assert.ok(Math.abs(mid - (first.weight[0] + first.weight[1]) / 2) < 1e-12, `interpolated ${mid}`);
+  // A law without refits: no spread to weigh by.
+  const none = { ...law(() => 0.01), bootstrap: () => NO_REPLICATES };
+  assert.equal(spreadWeights(input, [law(() => 0.01), none]), null);
+});
+
+test('a followed run keeps its combination: the warm refit refits both laws and keeps their weights by step', () => {
   const fitOn = ['constant', 'cosine'];
   // The multi-power law as the truth, one drop level: its backtest is clearly lower, so auto averages.
   const truth = { L0: 2.9, A: 0.5, alpha: 0.5, B: 450, C: 0.5, beta: 0.5, gamma: 0.6 };
@@ -252,7 +301,11 @@ test('a followed run keeps its combination: the warm refit refits both laws and 
   const grown = analyseLossCurves(full, options, seededRandom(1), warm).fits[0];
   assert.equal(warm.lastStart, 'warm');
   assert.deepEqual(grown.selection?.weights, first.selection!.weights);
-  assert.match(String(grown.settings.combination), /0\.50 × the LR-annealing law \+ 0\.50 × the multi-power law/);
+  assert.deepEqual(grown.selection?.weightRange, first.selection!.weightRange);
+  assert.match(String(grown.settings.combination), /weighted at each step by the inverse of its bootstrap spread/);
   const cold = synthetic(full, 'auto', fitOn);
-  assert.ok(Math.abs(grown.heldOut!.predE - cold.heldOut!.predE) <= 0.02 * cold.heldOut!.predE);
+  // The warm refit keeps the weights its last full fit estimated, held past the steps it had (here the held-out wsd
+  // curve's anneal, cut off before), so it is near the cold fit's, not equal (measured 6.7 % apart).
+  const apart = Math.abs(grown.heldOut!.predE - cold.heldOut!.predE) / cold.heldOut!.predE;
+  assert.ok(apart <= 0.1, `warm ${grown.heldOut!.predE} against cold ${cold.heldOut!.predE}`);
 });

@@ -16,15 +16,14 @@ const skip = skipUnless(LUO);
 const MAX_LOSS = 0.15;
 /**
  * Cases where the rule is known to lose more than MAX_LOSS, with a ceiling above the loss measured (README, Choosing
- * the loss-curve law): each fit set shows one drop level, so auto averages both laws, and the multi-power law
- * extrapolates far worse than the LR-annealing law to runs three times longer or shorter than the fit curves (or, on
- * one 25M cosine, better). A regression beyond a ceiling fails; so does any other case over MAX_LOSS.
+ * the loss-curve law): one 25M cosine alone shows one drop level, so auto combines both laws, and the multi-power
+ * law's bootstrap spread on the other schedules is three to eight times the LR-annealing law's (its drop term is not
+ * pinned down), so the combination leans on the LR-annealing law, which predicts them worse there (at 100M the same
+ * fit set gains 17 % by it, at 400M the LR-annealing law is the better one). A regression beyond a ceiling fails; so
+ * does any other case over MAX_LOSS.
  */
 const KNOWN: Record<string, number> = {
-  '25M cosine_24000 alone': 0.25, // measured +18.4 %
-  '100M cosine_72000 alone': 0.3, // +20.9 %
-  '400M 24000 runs -> 72000 runs': 0.45, // +34.1 %
-  '400M cosine_72000 alone': 0.25, // +16.2 %
+  '25M cosine_24000 alone': 0.45, // measured +34.6 %
 };
 /** The official split keeps its own bounds (issue 11: 0.14 / 0.23 / 0.22 %). */
 const SPLIT_BOUND: Record<string, number> = { '25': 0.0014, '100': 0.0023, '400': 0.0022 };
@@ -84,7 +83,7 @@ const TRUTHS: { name: string; mpl: boolean; curves: (seed: number) => LossCurve[
 ];
 
 for (const truth of TRUTHS) {
-  test(`auto on synthetic curves, ${truth.name} (0.05 % noise): the law, or the mean of both`, () => {
+  test(`auto on synthetic curves, ${truth.name} (0.05 % noise): the law, or a combination of both`, () => {
     const curves = truth.curves(100);
     const rows = SYNTHETIC_FIT_SETS.map((fitOn) =>
       evaluateCase({
@@ -99,10 +98,11 @@ for (const truth of TRUTHS) {
     for (const r of rows) {
       const levels = r.selection.dropLevels ?? [];
       if (r.selection.weights) {
-        // One drop level: no statistic of the fit curves tells this truth from the public curves, where the mean
-        // wins (README); the mean is never worse than halfway between the laws.
-        const mid = (r.predE['lr-annealing'] + r.predE.mpl) / 2;
-        assert.ok(r.auto <= mid * (1 + 1e-9), `${r.name}: the mean ${r.auto} above the midpoint ${mid}`);
+        // One drop level: no statistic of the fit curves tells this truth from the public curves, where the
+        // combination wins (README); weighted at each step between the two laws' predictions, it is never worse than
+        // the worse law.
+        const worse = Math.max(r.predE['lr-annealing'], r.predE.mpl);
+        assert.ok(r.auto <= worse * (1 + 1e-9), `${r.name}: the combination ${r.auto} above the worse law ${worse}`);
       } else assert.ok(r.loss <= MAX_LOSS, `${r.name}: auto loses ${r.loss}`);
       if (truth.mpl && levels.length >= 2) assert.equal(r.selection.chosen, 'mpl', `${r.name}: ${r.selection.reason}`);
       if (!truth.mpl) assert.ok(r.loss <= MAX_LOSS, `${r.name}: auto loses ${r.loss}`);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitLawName, LAW_NAMES } from '../../../src/core/analysis/lawNames';
 
-test('one law by its name; a mean of laws named as the mean, with the weights when they differ', () => {
+test('one law by its name; a mean of laws named as the mean, with the weights when they differ, or how they vary', () => {
   assert.equal(fitLawName({ law: 'mpl' }), LAW_NAMES.mpl);
   assert.equal(fitLawName({ law: 'lr-annealing', selection: {} }), 'LR-annealing law');
   assert.equal(
@@ -13,5 +13,11 @@ test('one law by its name; a mean of laws named as the mean, with the weights wh
   assert.equal(
     fitLawName({ law: 'lr-annealing', selection: { weights: { 'lr-annealing': 0.7, mpl: 0.3 } } }),
     '0.70 × LR-annealing law + 0.30 × MPL',
+  );
+  // Weights that vary with the prediction (each law's inverse bootstrap spread at each step): named by how.
+  const weightRange = { 'lr-annealing': [0.2, 0.8] as [number, number], mpl: [0.2, 0.8] as [number, number] };
+  assert.equal(
+    fitLawName({ law: 'lr-annealing', selection: { weights: { 'lr-annealing': 0.55, mpl: 0.45 }, weightRange } }),
+    'spread-weighted mean of LR-annealing law and MPL',
   );
 });

@@ -76,8 +76,10 @@ it('activates on a CSV run file and shows the prediction lens with the numbers o
 it('activates on a JSONL run file (W&B-style nested keys) and shows a lens', async () => {
   const { titles } = await openLenses('loss/wsd.jsonl');
   assert.ok(
-    // Law auto: one law, or the mean of both when the file cannot tell them apart.
-    titles.some((t) => /^Loss · (LR-annealing law|MPL|mean of LR-annealing law and MPL) · L\(40k\) = \d/.test(t)),
+    // Law auto: one law, or a mean of both (equal or spread-weighted) when the file cannot tell them apart.
+    titles.some((t) =>
+      /^Loss · (LR-annealing law|MPL|(spread-weighted )?mean of LR-annealing law and MPL) · L\(40k\) = \d/.test(t),
+    ),
     titles.join(' | '),
   );
 });

@@ -1,0 +1,107 @@
+// Each law's weight at each prediction of a combination of loss-curve laws (combinedLoss.ts, used by lawChoice.ts when
+// the fit curves cannot tell which law carries LR drops to other schedules): inversely proportional to the law's
+// bootstrap spread at that step. The spread is how much the fit curves pin a law's prediction down there: it grows
+// where a law is asked to go beyond what they show (a run longer than any fit curve, an LR drop faster than any they
+// drop), and grows faster for the law whose extra terms they do not determine. So, prediction by prediction, the law
+// the fit curves pin down gets the larger weight, and where both are pinned alike the combination is the plain mean.
+// Weights are estimated at some steps of each curve and interpolated in step in between (held past the ends), so a
+// followed run's refit (warmStart.ts) keeps them at the steps it grows by.
+import { thinIndices } from '../util/arrays';
+import type { LossFitInput, LossLawFit } from './lossLaw';
+import type { LossCurve } from './lossCurves';
+import { MPL_BOOTSTRAP_SAMPLES } from './mplLoss';
+
+/**
+ * Bootstrap refits each law's spread is measured from, whatever the band's setting (so that the predictions do not
+ * depend on it): the multi-power law's cap, the cost of its bands.
+ */
+export const SPREAD_SAMPLES = MPL_BOOTSTRAP_SAMPLES;
+/** Steps per curve the weights are estimated at (spreads change smoothly with the step, as bands do). */
+export const SPREAD_POINTS = 200;
+/** A spread below this is taken as this (relative, far below any loss noise): a law whose refits all agree. */
+const MIN_SPREAD = 1e-12;
+
+/** One law's weight at some ascending steps of one curve. */
+export interface StepWeights {
+  steps: Float64Array;
+  weight: Float64Array;
+}
+
+/** Each law's weights (in the order of the fits), by curve (curveKey), with each law's mean and range over them. */
+export interface SpreadWeighting {
+  byCurve: Map<string, StepWeights>[];
+  mean: number[];
+  range: [number, number][];
+}
+
+/** A curve as a combination's weights know it: by file and name (a followed run's prepared order may change). */
+export const curveKey = (c: LossCurve) => `${c.file}\n${c.name}`;
+
+/**
+ * Each law's weight at SPREAD_POINTS steps of every curve (points and targets), proportional to the inverse of its
+ * bootstrap spread there (the RMS over refits of the log ratio of refit to fit). Inverse spread rather than inverse
+ * variance: the spread is read as the scale of a law's error far from its fit curves, which is mostly its misfit
+ * there and not the noise the refits resample (the errors measured are 5-20 times the spreads), and the square
+ * would trust the narrower law more than 24 refits can tell. Null when a law has fewer than two refits.
+ */
+export function spreadWeights(input: LossFitInput, fits: LossLawFit[]): SpreadWeighting | null {
+  const replicates = fits.map((f) => f.bootstrap(SPREAD_SAMPLES));
+  if (replicates.some((r) => r.count < 2)) return null;
+  const byCurve = fits.map(() => new Map<string, StepWeights>());
+  input.prepared.forEach((p, i) => {
+    const at = thinIndices(p.queries.length, SPREAD_POINTS);
+    const steps = Float64Array.from(at, (q) => p.queries[q]);
+    const inverse = fits.map((f, k) => {
+      const predicted = f.predict(i);
+      const sets = replicates[k].at(i, at);
+      // A spread of zero (a law whose refits all agree) is floored, so that it takes the whole weight, not NaN.
+      return Float64Array.from(at, (q, j) => 1 / Math.max(logSpread(sets, j, predicted[q]), MIN_SPREAD));
+    });
+    fits.forEach((_, k) => {
+      const weight = Float64Array.from(steps, (_, j) => {
+        const total = inverse.reduce((s, v) => s + v[j], 0);
+        // No spread at all (or none measurable) for every law: nothing tells them apart, equal weights.
+        return Number.isFinite(total) && total > 0 ? inverse[k][j] / total : 1 / fits.length;
+      });
+      byCurve[k].set(curveKey(p.curve), { steps, weight });
+    });
+  });
+  const summaries = byCurve.map(summary);
+  return { byCurve, mean: summaries.map((s) => s.mean), range: summaries.map((s) => s.range) };
+}
+
+/** One law's mean weight and its range over every step of every curve it was estimated at. */
+function summary(curves: Map<string, StepWeights>): { mean: number; range: [number, number] } {
+  let [sum, count, lo, hi] = [0, 0, Infinity, -Infinity];
+  for (const { weight } of curves.values())
+    for (const w of weight) {
+      sum += w;
+      count++;
+      lo = Math.min(lo, w);
+      hi = Math.max(hi, w);
+    }
+  return { mean: sum / count, range: [lo, hi] };
+}
+
+/** The RMS over replicates of log(replicate / prediction) at thinned query j. */
+function logSpread(sets: Float64Array[], j: number, predicted: number): number {
+  let sum = 0;
+  for (const set of sets) sum += Math.log(set[j] / predicted) ** 2;
+  return Math.sqrt(sum / sets.length);
+}
+
+/** A law's weight at some ascending steps: interpolated in step between those estimated, held past either end. */
+export function weightsAt(w: StepWeights, steps: Float64Array): Float64Array {
+  const out = new Float64Array(steps.length);
+  const last = w.steps.length - 1;
+  let k = 0;
+  for (let j = 0; j < steps.length; j++) {
+    const s = steps[j];
+    if (j > 0 && s < steps[j - 1]) k = 0;
+    while (k < last && w.steps[k + 1] <= s) k++;
+    const [x0, x1] = [w.steps[k], w.steps[Math.min(k + 1, last)]];
+    const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
+    out[j] = w.weight[k] + t * (w.weight[Math.min(k + 1, last)] - w.weight[k]);
+  }
+  return out;
+}
