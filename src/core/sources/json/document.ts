@@ -9,6 +9,7 @@ import { describeFsError, formatBytes, ProblemLog, quote } from '../../table/pro
 import { CELL_NUMBER, CELL_SUFFIXED, parseCell } from '../../table/record';
 import { TableBuilder } from '../../table/tableBuilder';
 import { DEFAULT_MAX_BYTES } from '../../table/tableReader';
+import { notRegularMessage, specialKind } from '../regularFile';
 import type { SourceOptions } from '../types';
 import type { FileFormat, Table, TableHints } from '../../table/types';
 import { StepTableBuilder } from '../stepTable';
@@ -219,15 +220,16 @@ export interface JsonDocumentOptions extends SourceOptions {
 export async function readJsonDocument(path: string, options: JsonDocumentOptions = {}): Promise<Table> {
   const file = options.displayName ?? path;
   const problems = new ProblemLog(file, options.maxProblems);
-  const size = await stat(path).then(
-    (s) => s.size,
-    () => -1,
-  );
+  const info = await stat(path).catch(() => null);
+  const size = info?.size ?? -1;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const failed = (message: string, code: 'file-unreadable' | 'file-too-large' | 'file-read-failed') => {
     problems.add(code, 'error', 1, 1, message);
     return new TableBuilder(problems).finish({ format: options.reportAs ?? 'json', headerLine: 0, bytesRead: 0 });
   };
+  // A trainer_state.json inside an output_dir that is a FIFO or a device: opening it would block, reading never end.
+  const kind = specialKind(info);
+  if (kind !== null) return failed(notRegularMessage(file, kind), 'file-unreadable');
   if (size > maxBytes)
     return failed(
       `${file} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; raise the file size limit or split it`,
