@@ -78,3 +78,12 @@ test('inspect keeps a column whose name holds a newline on its own row', () => {
   );
   assert.ok(!lines.some((l) => /^\s+error forged/.test(l)), 'no line starts with text from the file');
 });
+
+test('bidirectional formatting characters from a file reach the terminal and --json as visible escapes', () => {
+  // A right-to-left override in a run name would make the terminal draw the rest of the line backwards.
+  const name = 'run\u202e1.2 = )k4(L\u2066x\u2069\u200f\u2028';
+  assert.equal(terminalSafe(name), 'run\\u202e1.2 = )k4(L\\u2066x\\u2069\\u200f\\u2028');
+  const json = jsonSafe(JSON.stringify({ name }));
+  assert.doesNotMatch(json, /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u2028]/);
+  assert.deepEqual(JSON.parse(json), { name });
+});
