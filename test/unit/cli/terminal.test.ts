@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonSafe, oneLine, terminalSafe } from '../../../src/cli/terminal';
+import { cliMessage } from '../../../src/cli/text';
 import { REPO } from '../../helpers/shared';
 
 // Anything a terminal would act on: ESC, BEL, CR, backspace, DEL and C1's CSI.
@@ -86,4 +87,9 @@ test('bidirectional formatting characters from a file reach the terminal and --j
   const json = jsonSafe(JSON.stringify({ name }));
   assert.doesNotMatch(json, /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u2028]/);
   assert.deepEqual(JSON.parse(json), { name });
+});
+
+test('a finding that quotes file text holding newlines prints on one line, its file too', () => {
+  const finding = { message: "the run's configuration says lr: 0.0003\n0.1", hints: [] };
+  assert.equal(cliMessage(finding), "the run's configuration says lr: 0.0003\\x0a0.1");
 });
