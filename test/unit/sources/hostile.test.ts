@@ -151,3 +151,26 @@ test(
     assert.match(note.message, /2 symbolic link\(s\) to a folder that holds this one were not followed \(slash, up\)/);
   },
 );
+
+test('a trainer_state.json saved as UTF-16 or gzipped is said to be so, not reported as a JSON error at byte 1', async () => {
+  const text = JSON.stringify({ log_history: [{ step: 10, loss: 3 }] });
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const be = Buffer.from(le).swap16();
+  const noBom = Buffer.from(text, 'utf16le');
+  const gzip = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3, 0xab, 0x56, 0xca, 0xc9, 0x4f, 0x8f, 0xcf, 0xc8]);
+  const cases: [string, Buffer, RegExp][] = [
+    ['le', le, /is UTF-16 text; save it as UTF-8/],
+    ['be', be, /is UTF-16 text; save it as UTF-8/],
+    ['nobom', noBom, /is UTF-16 text; save it as UTF-8/],
+    ['gzip', gzip, /is gzip-compressed/],
+  ];
+  for (const [name, bytes, message] of cases) {
+    const dir = join(root, `encoding-${name}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'trainer_state.json'), bytes);
+    const { tables } = await readSources([join(dir, 'trainer_state.json')]);
+    const problem = tables[0].problems.find((p) => p.code === 'file-not-text');
+    assert.match(problem?.message ?? JSON.stringify(tables[0].problems), message, name);
+    assert.ok(problem?.message.includes(join(dir, 'trainer_state.json')), name);
+  }
+});

@@ -3,6 +3,7 @@
 // (one row each, as JSONL lines are), and an object of column arrays. Anything else is said, naming what was found.
 // A document cut short (a run writing it) keeps the records before the cut.
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ColumnBuilder } from '../../table/columnBuilder';
 import { JsonRecordWriter, type JsonObject } from '../../table/jsonRecord';
 import { describeFsError, formatBytes, ProblemLog, quote } from '../../table/problems';
@@ -10,6 +11,8 @@ import { CELL_NUMBER, CELL_SUFFIXED, parseCell } from '../../table/record';
 import { TableBuilder } from '../../table/tableBuilder';
 import { DEFAULT_MAX_BYTES } from '../../table/tableReader';
 import { notRegularMessage, specialKind } from '../regularFile';
+import { readHead } from '../scan';
+import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
 import type { FileFormat, Table, TableHints } from '../../table/types';
 import { StepTableBuilder } from '../stepTable';
@@ -223,7 +226,10 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
   const info = await stat(path).catch(() => null);
   const size = info?.size ?? -1;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const failed = (message: string, code: 'file-unreadable' | 'file-too-large' | 'file-read-failed') => {
+  const failed = (
+    message: string,
+    code: 'file-unreadable' | 'file-too-large' | 'file-read-failed' | 'file-not-text',
+  ) => {
     problems.add(code, 'error', 1, 1, message);
     return new TableBuilder(problems).finish({ format: options.reportAs ?? 'json', headerLine: 0, bytesRead: 0 });
   };
@@ -235,6 +241,10 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
       `${file} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; raise the file size limit or split it`,
       'file-too-large',
     );
+  // UTF-16 (PowerShell's default), gzip or binary: said as what it is, not as a JSON error at its first byte.
+  const head = await readHead(path);
+  const notText = binaryReason(head, hasBom(head, head.length) ? 3 : 0, head.length, basename(path));
+  if (notText !== null) return failed(`${file} ${notText}`, 'file-not-text');
   let bytesRead = 0;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const visitor = new DocumentVisitor(problems, () => Math.max(size, bytesRead), maxRecordBytes);
