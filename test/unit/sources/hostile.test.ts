@@ -174,3 +174,23 @@ test('a trainer_state.json saved as UTF-16 or gzipped is said to be so, not repo
     assert.ok(problem?.message.includes(join(dir, 'trainer_state.json')), name);
   }
 });
+
+test('log_history values that are not numbers (text, a duplicate key whose last value is text) are counted and named', async () => {
+  const entries = Array.from(
+    { length: 20 },
+    (_, i) => `{"step": ${10 * (i + 1)}, "loss": ${3 - i / 100}, "loss": "x"}`,
+  );
+  entries.push('{"step": 300, "loss": 2.5, "lr": {"a": 1}}');
+  const dir = join(root, 'not-numbers');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'trainer_state.json'), `{"log_history": [\n${entries.join(',\n')}\n]}`);
+  const { tables } = await readSources([join(dir, 'trainer_state.json')]);
+  const warning = tables[0].problems.find((p) => p.code === 'log-history');
+  assert.equal(
+    warning?.message,
+    '21 log_history values are not a number (the first: "loss" = "x" at line 2); left out',
+    JSON.stringify(tables[0].problems),
+  );
+  assert.equal(warning?.line, 2);
+  assert.deepEqual(columnValues(tables[0], 'loss'), [2.5], 'JSON keeps the last of duplicate keys');
+});

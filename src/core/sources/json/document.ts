@@ -65,7 +65,9 @@ class DocumentVisitor implements JsonVisitor {
   readonly keys: { objects: string[]; arrays: string[]; scalars: string[] } = { objects: [], arrays: [], scalars: [] };
   readonly counts = { objects: 0, arrays: 0, scalars: 0 };
   logHistory = false;
-  readonly history = { entries: 0, noStep: 0, summaries: 0, notObjects: 0, firstNoStep: 0 };
+  readonly history = { entries: 0, noStep: 0, summaries: 0, notObjects: 0, firstNoStep: 0, notNumbers: 0 };
+  /** The first log_history value that is neither a number nor a numeric string, for the warning. */
+  firstNotNumber: { key: string; value: string; line: number } | null = null;
   /** The first step-less entry's first keys and its number of keys, for the warning. */
   noStepKeys: { named: string[]; count: number } = { named: [], count: 0 };
   readonly steps: StepTableBuilder;
@@ -187,6 +189,8 @@ class DocumentVisitor implements JsonVisitor {
       if (key === 'step') continue;
       const number = typeof cell === 'number' ? cell : typeof cell === 'string' ? numberIn(cell) : null;
       if (number !== null) this.steps.add(key, step, number, line);
+      else if (cell !== null && typeof cell !== 'boolean' && this.history.notNumbers++ === 0)
+        this.firstNotNumber = { key, value: typeof cell === 'string' ? quote(cell) : 'an array or object', line };
     }
   }
 }
@@ -373,6 +377,16 @@ function reportHistory(visitor: DocumentVisitor): void {
       1,
       1,
       `${h.notObjects} log_history entr${h.notObjects === 1 ? 'y is' : 'ies are'} not an object; left out`,
+    );
+  const first = visitor.firstNotNumber;
+  if (first !== null)
+    visitor.problems.add(
+      'log-history',
+      'warning',
+      first.line,
+      1,
+      `${h.notNumbers} log_history value${h.notNumbers === 1 ? ' is' : 's are'} not a number (the first: ` +
+        `${quote(first.key)} = ${first.value} at line ${first.line}); left out`,
     );
 }
 
