@@ -4,20 +4,15 @@
 // too: a right-to-left override in a run name reorders the rest of the line as the terminal draws it (a prediction's
 // digits read backwards), and line and paragraph separators break some terminals' lines.
 
-/** Unicode's bidirectional formatting characters (ALM, LRM, RLM, LRE..RLO, LRI..PDI) and U+2028, U+2029. */
-const BIDI = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029';
+import { BIDI_CLASS, visibleEscape } from '../core/util/controls';
 
-// C0 controls except tab and newline, DEL, the C1 range (some terminals take U+009B as CSI), and BIDI.
-const CONTROL = new RegExp(`[\u0000-\u0008\u000b-\u001f\u007f-\u009f${BIDI}]`, 'g');
-
-function visible(ch: string): string {
-  const code = ch.charCodeAt(0);
-  return code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, '0')}`;
-}
+// C0 controls except tab and newline, DEL, the C1 range (some terminals take U+009B as CSI), and the bidirectional
+// formatting characters.
+const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${BIDI_CLASS}]`, 'g');
 
 /** Plain text for the terminal: every control character but tab and newline shown as `\xHH`. */
 export function terminalSafe(text: string): string {
-  return text.replace(CONTROL, visible);
+  return text.replace(CONTROL, visibleEscape);
 }
 
 /**
@@ -25,7 +20,7 @@ export function terminalSafe(text: string): string {
  * `\xHH` too, so a JSON key holding a newline can neither break a table row nor print a line that looks like ours.
  */
 export function oneLine(text: string): string {
-  return text.replace(/[\t\n\r]/g, visible);
+  return text.replace(/[\t\n\r]/g, visibleEscape);
 }
 
 /**
@@ -36,4 +31,4 @@ export function jsonSafe(json: string): string {
   return json.replace(JSON_RAW, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const JSON_RAW = new RegExp(`[\u007f-\u009f${BIDI}]`, 'g');
+const JSON_RAW = new RegExp(`[\\u007f-\\u009f${BIDI_CLASS}]`, 'g');
