@@ -194,3 +194,21 @@ test('log_history values that are not numbers (text, a duplicate key whose last 
   assert.equal(warning?.line, 2);
   assert.deepEqual(columnValues(tables[0], 'loss'), [2.5], 'JSON keeps the last of duplicate keys');
 });
+
+test("a later value whose metadata names another plugin does not turn a scalar tag's remaining values away", async () => {
+  const w = new EventFileWriter();
+  for (let s = 1; s <= 5; s++) w.scalar('loss', s, 3 - s / 10);
+  // One value of `loss` carrying image-plugin metadata (a corrupt or foreign writer's), then scalars again.
+  const metadata = new Proto().bytes(1, new Proto().bytes(1, 'images'));
+  const value = new Proto().bytes(1, 'loss').bytes(9, metadata).float(2, 9);
+  w.raw(new Proto().double(1, 1.7e9).uint(2, 6).bytes(5, new Proto().bytes(1, value)).done());
+  for (let s = 7; s <= 10; s++) w.scalar('loss', s, 3 - s / 10);
+  const dir = join(root, 'plugin-later');
+  w.write(dir);
+  const { tables } = await readSources([dir]);
+  assert.deepEqual(
+    columnValues(tables[0], 'step'),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    JSON.stringify(tables[0].problems),
+  );
+});

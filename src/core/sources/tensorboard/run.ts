@@ -180,6 +180,7 @@ export class RunReader {
       scalar: (tag, step, value) => this.scalar(file, tags, tag, step, value),
       sessionStart: (step) => this.restart(file, tags, step),
       skipped: (kind) => this.leftOut.kinds[kind]++,
+      hasScalars: (tag) => tags.get(tag) !== undefined,
       record: () => this.record++,
       corrupt: (offset, reason) => {
         this.record++;
