@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SHARED_DATA } from './paths';
 import { extractLossCurves, type LossCurve } from '../src/core/analysis/lossCurves';
 import { concat, pick, thinIndices } from '../src/core/util/arrays';
-import { bootstrapParams, percentileIntervals, resampleIndices } from '../src/core/fit/bootstrap';
+import { bootstrapIntervals, bootstrapParams, resampleIndices } from '../src/core/fit/bootstrap';
 import { fitRobust, logHuberObjective, refineRobust, type RobustFit } from '../src/core/fit/robust';
 import { chinchillaCoefficients, chinchillaLaw, chinchillaPoints, chinchillaStarts } from '../src/core/laws/chinchilla';
 import { lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../src/core/laws/lrAnnealing';
@@ -337,10 +337,7 @@ export async function chinchillaBench(options: { quick: boolean; log: (s: string
       evaluations: point.result.evaluations,
     },
   };
-  const ourIntervals = percentileIntervals(
-    sets.map((s) => Float64Array.from(Object.values(chinchillaCoefficients(s)))),
-    Object.keys(k),
-  );
+  const ourIntervals = bootstrapIntervals(k, sets.map(chinchillaCoefficients));
   const bootData: Record<string, unknown> & { scipy?: { ms: number; intervals: Record<string, [number, number]> } } = {
     samples,
     refits: sets.length,
@@ -409,8 +406,8 @@ export async function chinchillaBench(options: { quick: boolean; log: (s: string
   const relDiffs = pairs.map(([a, b]) => (a - b) / b);
   const peerSets = peer.bootstrap.params
     .filter((p): p is number[] => p !== null)
-    .map((p) => Float64Array.from(Object.values(chinchillaCoefficients(Float64Array.from(p)))));
-  bootData.scipy = { ms: peer.bootstrap.ms, intervals: percentileIntervals(peerSets, Object.keys(k)) } as {
+    .map((p) => chinchillaCoefficients(Float64Array.from(p)));
+  bootData.scipy = { ms: peer.bootstrap.ms, intervals: bootstrapIntervals(k, peerSets) } as {
     ms: number;
     intervals: Record<string, [number, number]>;
   };

@@ -250,7 +250,22 @@ function lspRows(w: Workload): BenchRow[] {
       budget: '< 500 MB',
       met: r.peakRssMB < 500,
     },
+    followedRow(r.followed),
   ];
+}
+
+/** The same log fitted from disk and followed while it grows, listed in the Runs view, in a server of its own. */
+function followedRow(f: LspOutcome['followed']): BenchRow {
+  return {
+    group: 4,
+    workload: `Server: peak memory with the log fitted from disk, listed in the Runs view and followed while it grows (${f.refitMs.length} × ${f.appended} rows, each re-fitted warm)`,
+    ours: `${fmtMB(f.peakRssMB)} (idle server ${fmtMB(f.baselineRssMB)}); first fit ${fmtMs(f.firstFitMs)}, append -> re-fit median ${fmtMs(median(f.refitMs))}; Runs view: ${f.listedWithOverview ? 'listed with the follower overview' : 'listed without an overview'}, ${f.runsUpdates} updates`,
+    peer: '',
+    ratio: '',
+    budget: '< 500 MB',
+    met: f.peakRssMB < 500 && f.listedWithOverview,
+    data: { ...f },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------- main

@@ -3,7 +3,7 @@
 // code 2), never exceptions.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { AnalysisOptions } from '../core/analysis/options';
-import type { FileFormat } from '../core/table/types';
+import type { FileFormat, FileKind } from '../core/table/types';
 import {
   assignOption,
   CLI_SECTIONS,
@@ -27,6 +27,29 @@ export interface CliRequest {
   format?: FileFormat | 'auto';
   /** Seconds the whole command may take (--deadline). */
   deadline?: number;
+  /** The flags given that apply to one kind of file only (loss curves, downstream or (N, D) sweeps), by that kind. */
+  kindFlags?: { flag: string; section: KindSection }[];
+}
+
+/** The help sections that belong to one kind of file, and that kind. */
+const SECTION_KIND = { loss: 'loss-curve', downstream: 'downstream', compute: 'compute' } as const;
+const KIND_WORDS: Record<KindSection, string> = {
+  loss: 'loss curves',
+  downstream: 'downstream sweeps (BLEU / CE vs D_p)',
+  compute: '(N, D) sweeps',
+};
+export type KindSection = keyof typeof SECTION_KIND;
+
+/**
+ * The flags given for a kind of file that no input turned out to be (`--predict-at` on a loss curve): they were not
+ * used, and a user who gave them should hear it rather than read a prediction made without them.
+ */
+export function unusedKindFlags(request: CliRequest, kinds: readonly FileKind[]): string[] {
+  return (request.kindFlags ?? [])
+    .filter(({ section }) => !kinds.includes(SECTION_KIND[section]))
+    .map(
+      ({ flag, section }) => `--${flag} applies to ${KIND_WORDS[section]} only; no input is one, so it was not used`,
+    );
 }
 
 export type Parsed = { ok: true; request: CliRequest } | { ok: false; error: string };
@@ -121,5 +144,9 @@ export function parseCli(argv: string[]): Parsed {
   const delimiter = given.get(OPTION_SCHEMA.delimiter) as string | undefined;
   const deadline = given.get(OPTION_SCHEMA.deadline) as number | undefined;
   const format = given.get(OPTION_SCHEMA.format) as CliRequest['format'];
-  return { ok: true, request: { command: commandWord, files, json, options, delimiter, format, deadline } };
+  const kindFlags = [...given.keys()].flatMap((knob) => {
+    const section = (knob as FlagKnob).flag.section;
+    return section in SECTION_KIND ? [{ flag: (knob as FlagKnob).flag.name, section: section as KindSection }] : [];
+  });
+  return { ok: true, request: { command: commandWord, files, json, options, delimiter, format, deadline, kindFlags } };
 }

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { analyseFiles } from '../core/analysis/analyse';
 import { inspectFiles } from '../core/analysis/inspect';
-import { parseCli, USAGE } from './args';
+import { parseCli, unusedKindFlags, USAGE } from './args';
 import { toJsonReport } from './report';
 import { jsonSafe, terminalSafe } from './terminal';
 import { cliMessage, formatAnalysis, formatInspection } from './text';
@@ -83,6 +83,11 @@ export async function main(argv: string[]): Promise<number> {
   const analysis = await analyseFiles(request.files, request.options, read);
   if (request.json) await write(`${JSON.stringify(toJsonReport(analysis, VERSION), null, 2)}\n`, 'json');
   else await write(formatAnalysis(analysis));
+  for (const note of unusedKindFlags(
+    request,
+    analysis.files.map((f) => f.kind),
+  ))
+    fail(`scaling-lens: ${note}\n`);
   if (analysis.fits.length === 0) {
     const reasons = analysis.findings.filter((f) => f.severity === 'error').map(cliMessage);
     fail(

@@ -225,7 +225,7 @@ function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
   if (o?.format) lines.push(`Format: ${o.format}, ${o.rows} rows.`);
   if (o?.prediction)
     lines.push(
-      `Predicted by the ${LAW_NAMES[o.prediction.law]} at step ${formatCompact(o.prediction.step)} (${o.prediction.why}); ` +
+      `Predicted by the ${o.prediction.lawName ?? LAW_NAMES[o.prediction.law]} at step ${formatCompact(o.prediction.step)} (${o.prediction.why}); ` +
         'the chart has the full fit.',
     );
   if (state.kind === 'departed') {

@@ -77,6 +77,7 @@ const READING = {
   'line-too-long': { severities: ['error'], title: 'A line too long to be a record' },
   'delimiter-invalid': { severities: ['warning'], title: 'A forced delimiter that cannot be used' },
   'wandb-reshaped': { severities: ['info'], title: 'A W&B chart export reshaped to one row per run' },
+  'rows-joined': { severities: ['info'], title: 'Records of one step joined into one row' },
   'source-skipped': { severities: ['info'], title: 'Files in a folder that are not run files, skipped' },
   'scan-limited': { severities: ['warning'], title: 'A folder scanned only in part (too large, too deep or too slow)' },
   'folder-no-runs': { severities: ['warning'], title: 'A folder without any run in it' },

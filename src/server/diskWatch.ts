@@ -12,6 +12,8 @@ export const DISK_REFIT_MS = 1000;
 interface Followed {
   path: string;
   signature: string | null;
+  /** The signature taken when following began: a check waits for it, so no change is seen before it is known. */
+  first: Promise<unknown>;
   pacer: Pacer;
   watch: Promise<WatchHandle>;
 }
@@ -31,15 +33,16 @@ export class DiskWatch {
     const entry: Followed = {
       path,
       signature: null,
+      first: signatureOf(path).then((signature) => (entry.signature ??= signature)),
       pacer: new Pacer(this.timing.minIntervalMs ?? DISK_REFIT_MS, () => this.check(uri, entry)),
       watch: watchPaths([path], () => entry.pacer.poke(), this.timing.pollMs),
     };
     this.followed.set(uri, entry);
-    void signatureOf(path).then((signature) => (entry.signature ??= signature));
   }
 
   /** Whether the file changed (and was handed on): a poll that found it unchanged does not delay the next change. */
   private async check(uri: string, entry: Followed): Promise<boolean> {
+    await entry.first;
     const signature = await signatureOf(entry.path);
     if (signature === entry.signature || !this.followed.has(uri)) return false;
     entry.signature = signature;

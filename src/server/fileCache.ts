@@ -2,12 +2,13 @@
 // run in flight (joined by lens and hover requests, aborted when its input goes stale), the edit debounce and the
 // summary last published. It holds no connection: documents, settings, the runner and what to tell the editor are
 // injected, so it is tested without one.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisOptions } from '../core/analysis/options';
 import type { Analysis, Series } from '../core/analysis/types';
+import { describeFsError } from '../core/table/problems';
 import type { FileOverrides, FitSummary, ScalingLensSettings } from '../shared/protocol';
 import { runSetMembers } from '../shared/runSet';
 import type { AnalysisJob, JobResult } from './job';
@@ -16,6 +17,7 @@ import { DiskWatch } from './diskWatch';
 import type { Followers } from './followers';
 import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfResult } from './summary';
+import { textIsOnDisk } from './textOnDisk';
 
 const EDIT_DEBOUNCE_MS = 300;
 
@@ -70,23 +72,14 @@ interface FileState {
 }
 
 /** Where a file's analysis comes from right now, and the part of the cache key that goes with it. */
-type Source = { job: Omit<AnalysisJob, 'options' | 'onlyIfRunFile'>; key: string } | { error: string };
+type Source =
+  | { job: Omit<AnalysisJob, 'options' | 'onlyIfRunFile'>; key: string }
+  /** Why there is no input; `missing` is the path of a file that does not exist (yet). */
+  | { error: string; missing?: string };
 
 /** The name a file's findings carry: its path on disk, or the URI itself for a file that is not on disk. */
 export function pathOfUri(uri: string): string {
   return diskPath(uri) ?? uri;
-}
-
-/**
- * Whether a document's text is the file on disk, ending in a line feed (a follower leaves an unfinished last line
- * out, where the text's own analysis reads it): compared by size, then byte by byte.
- */
-async function textIsOnDisk(path: string, text: string): Promise<boolean> {
-  if (!text.endsWith('\n')) return false;
-  const info = await stat(path).catch(() => null);
-  if (!info?.isFile() || info.size !== Buffer.byteLength(text, 'utf8')) return false;
-  const disk = await readFile(path).catch(() => null);
-  return disk !== null && disk.equals(Buffer.from(text, 'utf8'));
 }
 
 function diskPath(uri: string): string | null {
@@ -119,6 +112,8 @@ export class FileCache {
     const source = await this.sourceOf(uri, settings);
     if ('error' in source) {
       this.publish(summaryOf(uri, 'error', source.error, { fromDisk: !isOpen }));
+      // A file not there (deleted, or not written yet) is watched for: analysed again once it appears, not before.
+      if (source.missing !== undefined) this.disk.follow(uri, source.missing);
       return undefined;
     }
     const options = toAnalysisOptions(settings, this.overrides.get(uri));
@@ -255,7 +250,12 @@ export class FileCache {
       this.deps.followers?.stop(uri);
       this.files.delete(uri);
       this.deps.events.diagnostics(uri, undefined, undefined);
-    } else state.key = undefined; // the disk copy may differ from the closed editor's text
+    } else {
+      state.key = undefined; // the disk copy may differ from the closed editor's text
+      // Asked for, and now read from disk: followed there like any file fitted on request (its lenses, the Runs view).
+      const path = diskPath(uri);
+      if (path !== null) this.disk.follow(uri, path);
+    }
   }
 
   /** The settings changed: every file shown or asked for is re-fitted (the cache key decides what really reruns). */
@@ -385,7 +385,8 @@ export class FileCache {
       if (!info.isFile()) return { error: `${path} is not a file or a folder.` };
       return { job: { source: { kind: 'file' }, path, maxBytes, format }, key: `d${info.mtimeMs}:${info.size}` };
     } catch (error) {
-      return { error: `Cannot read ${path}: ${(error as Error).message}` };
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return { error: describeFsError(error, path) };
+      return { error: `${describeFsError(error, path)}; it is fitted once it appears`, missing: path };
     }
   }
 }

@@ -3,16 +3,28 @@
 // and re-fits the loss-curve law from the previous fit, so a followed file's lens, hover, Problems and chart update
 // cheaply as it grows. The worker has the analysis worker's memory and time limits (per analysis); a run that fails,
 // times out or is cancelled ends its worker, and the next analysis starts afresh. Other options (settings changed)
-// are another follower.
+// are another follower. A listener is told of each follower's analyses (the Runs view shows a followed run by them).
 import { Worker } from 'node:worker_threads';
+import type { Analysis, Series } from '../core/analysis/types';
 import { bundledWorker } from '../core/util/bundled';
 import type { FollowAnswer, FollowRequest, FollowStart } from './followJob';
 import type { AnalysisJob, JobResult } from './job';
 import { exitFailure, timeLimitFailure, WORKER_LIMITS, workerFailure, type WorkerLimits } from './runner';
 
+/** Told what the followers do, for what else shows a followed run (the Runs view): by the path followed. */
+export interface FollowListener {
+  /** A follower started: its analyses will follow. */
+  started(path: string): void;
+  /** A follower's analysis of its input as it is now, whether or not its asker still waits for it. */
+  analysed(path: string, analysis: Analysis<Series>): void;
+  /** A follower ended: the input is no longer followed (until a next analysis starts another). */
+  stopped(path: string): void;
+}
+
 interface Followed {
   /** What the follower was started for: its input and options. */
   key: string;
+  path: string;
   worker: Worker;
   /** The last request sent (the first analysis is request 0). */
   id: number;
@@ -21,7 +33,10 @@ interface Followed {
 export class Followers {
   private readonly followed = new Map<string, Followed>();
 
-  constructor(private readonly limits: WorkerLimits = WORKER_LIMITS) {}
+  constructor(
+    private readonly limits: WorkerLimits = WORKER_LIMITS,
+    private readonly listener?: FollowListener,
+  ) {}
 
   /** The file's analysis by its follower (started for this job's input and options if it has none yet). */
   run(uri: string, job: AnalysisJob, signal: AbortSignal): Promise<JobResult | 'cancelled'> {
@@ -38,8 +53,9 @@ export class Followers {
           message: 'The analysis worker (dist/analysisWorker.js) is missing: rebuild the extension (npm run build).',
         });
       const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
-      entry = { key, worker, id: 0 };
+      entry = { key, path, worker, id: 0 };
       this.followed.set(uri, entry);
+      this.tell(entry);
       // The first message starts the follower, which answers it with the first analysis.
       worker.postMessage({ follow: job } satisfies FollowStart);
     } else entry.worker.postMessage({ id: ++entry.id, onlyIfRunFile } satisfies FollowRequest);
@@ -89,6 +105,15 @@ export class Followers {
     if (!entry) return;
     this.followed.delete(uri);
     void entry.worker.terminate();
+    this.listener?.stopped(entry.path);
+  }
+
+  /** Tells the listener of a new follower and of every analysis it gives. */
+  private tell({ path, worker }: Followed): void {
+    const listener = this.listener;
+    if (!listener) return;
+    listener.started(path);
+    worker.on('message', ({ result }: FollowAnswer) => result.ok && listener.analysed(path, result.analysis));
   }
 
   dispose(): void {

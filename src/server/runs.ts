@@ -1,17 +1,21 @@
 // The Runs view's data: every run under the workspace folders, found by the core's folder scan, each fitted alone in
 // worker threads (two, one per core of a small machine) so the server keeps answering hovers meanwhile. An overview
 // is kept per run with the key of what it was computed from (size and time of the run's files), so a refresh fits
-// only the runs that changed; overviews go to the client as they finish.
+// only the runs that changed; overviews go to the client as they finish. A run the server follows (a file or run
+// folder fitted from disk, or open with the text on disk: followers.ts) is not fitted here: its overview comes from
+// its follower's latest analysis, and is sent each time the follower analyses it again (a live run refreshes itself).
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisOptions } from '../core/analysis/options';
-import type { RunOverview } from '../core/analysis/runOverview';
+import { overviewOfAnalysis, type RunOverview } from '../core/analysis/runOverview';
+import type { Analysis, Series } from '../core/analysis/types';
 import { findRuns, SOURCES, type SourceOptions } from '../core/sources';
 import { bundledWorker } from '../core/util/bundled';
 import type { ScalingLensSettings } from '../shared/protocol';
 import type { RunEntry, RunsResult } from '../shared/runs';
+import type { FollowListener } from './followers';
 import { toAnalysisOptions } from './settings';
 
 /** What one worker is sent: the runs to fit, in order, and how. */
@@ -42,14 +46,17 @@ interface Known {
   entry: RunEntry;
 }
 
-export class RunsIndex {
+export class RunsIndex implements FollowListener {
   private readonly known = new Map<string, Known>();
+  /** Paths the server follows, with the overview of the follower's latest analysis (none before its first). */
+  private readonly followed = new Map<string, RunOverview | undefined>();
   private workers: Worker[] = [];
   private pending: RunEntry[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Runs still to fit, kept while paused (see pause). */
   private waiting: RunEntry[] = [];
   private paused = false;
+  private disposed = false;
   private pauseLimit: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: RunsDeps) {}
@@ -100,27 +107,66 @@ export class RunsIndex {
         const { key, modifiedMs } = await signature(run.path);
         const uri = pathToFileURL(run.path).toString();
         const known = this.known.get(uri);
+        const followed = this.followed.has(resolve(run.path));
         const entry: RunEntry =
-          known?.key === key ? known.entry : { uri, name: run.name, root, modifiedMs, overview: undefined };
+          known?.key === key || (known && followed)
+            ? known.entry
+            : { uri, name: run.name, root, modifiedMs, overview: undefined };
+        if (followed) {
+          // Its follower's overview, or the last one until the follower's first analysis; never a fit here.
+          entry.overview = this.followed.get(resolve(run.path)) ?? entry.overview;
+          entry.modifiedMs = modifiedMs;
+        }
         this.known.set(uri, { key, entry });
         runs.push(entry);
-        if (entry.overview === undefined) stale.push(entry);
+        if (entry.overview === undefined && !followed) stale.push(entry);
       }
     }
     if (stale.length > 0) await this.fit(stale);
     return { runs, notes };
   }
 
+  /** A follower started on `path`: the run there (if it is one) gets its overview from it. */
+  started(path: string): void {
+    if (!this.followed.has(resolve(path))) this.followed.set(resolve(path), undefined);
+  }
+
+  /** A follower's analysis of `path`: a listed run there shows it, and the client is told at once. */
+  analysed(path: string, analysis: Analysis<Series>): void {
+    const overview = overviewOfAnalysis(path, analysis);
+    this.followed.set(resolve(path), overview);
+    const known = this.known.get(pathToFileURL(path).toString());
+    if (!known) return; // not listed (yet): list() takes the overview from `followed`
+    void signature(path).then(({ key, modifiedMs }) => {
+      // A newer analysis (sent after this one) came meanwhile, or the run is no longer listed or followed.
+      if (this.followed.get(resolve(path)) !== overview || this.known.get(known.entry.uri) !== known) return;
+      known.key = key;
+      known.entry.overview = overview;
+      known.entry.modifiedMs = modifiedMs;
+      this.queue(known.entry);
+    });
+  }
+
+  /** `path` is no longer followed: a listed run there without an overview yet is fitted by the workers. */
+  stopped(path: string): void {
+    if (!this.followed.delete(resolve(path))) return;
+    const known = this.known.get(pathToFileURL(path).toString());
+    if (known && known.entry.overview === undefined) void this.fit([known.entry]);
+  }
+
   dispose(): void {
+    this.disposed = true;
     this.stopWorkers();
     if (this.timer) clearTimeout(this.timer);
     clearTimeout(this.pauseLimit);
   }
 
-  /** Fits the runs in workers, round robin; each overview is kept and sent as it comes. */
-  private async fit(entries: RunEntry[]): Promise<void> {
+  /** Fits the runs in workers, round robin; each overview is kept and sent as it comes. Followed runs are not. */
+  private async fit(all: RunEntry[]): Promise<void> {
+    const entries = all.filter((e) => !this.isFollowed(e));
+    if (entries.length === 0) return;
     if (this.paused) {
-      this.waiting = entries;
+      this.waiting = [...new Set([...this.waiting, ...entries])];
       return;
     }
     const file = bundledWorker('runsWorker.js');
@@ -147,6 +193,8 @@ export class RunsIndex {
           return;
         }
         const entry = share[message.index];
+        // A follower began meanwhile: its analysis is the newer.
+        if (this.isFollowed(entry)) return;
         entry.overview = message.overview;
         this.queue(entry);
       });
@@ -156,7 +204,13 @@ export class RunsIndex {
     }
   }
 
+  private isFollowed(entry: RunEntry): boolean {
+    return this.followed.has(resolve(fileURLToPath(entry.uri)));
+  }
+
   private queue(entry: RunEntry): void {
+    // An overview that finishes after the server closed (a follower's, whose file time was still being read) is dropped.
+    if (this.disposed) return;
     this.pending.push(entry);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;

@@ -29,7 +29,7 @@ import { RunsIndex } from './runs';
 import { RunsRequest, RunsUpdatedNotification } from '../shared/runs';
 import { buildLenses, columnsOf, fileDiagnostics, hoverAt } from './present';
 import { Followers } from './followers';
-import { runInWorker, type Runner } from './runner';
+import { runInWorker, WORKER_LIMITS, type Runner } from './runner';
 import { columnSamples } from './samples';
 import { resolveSettings } from './settings';
 
@@ -58,7 +58,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     settings: (uri) => settingsFor(connection, peer.configuration, uri),
     runner: serverOptions.runner ?? runInWorker,
     // A runner given (a test's) takes every analysis.
-    followers: serverOptions.runner ? undefined : new Followers(),
+    // The Runs view shows a followed run by its follower's analyses.
+    followers: serverOptions.runner ? undefined : new Followers(WORKER_LIMITS, runs),
     events: {
       summary: (summary) => {
         void connection.sendNotification(StatusNotification, summary);

@@ -8,11 +8,14 @@ import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from '../shared
 type Defaults = WhatIfDefaults;
 
 /**
- * Two schedules to compare out of the box: a cosine against the file's own schedule as logged (held at its last LR
- * past the log), or against WSD when the file has no logged schedule.
+ * Two schedules to compare out of the box: A is the file's own schedule as logged (held at its last LR past the log),
+ * whatever its shape (WSD, constant, linear, cosine), B a cosine to weigh it against; without a logged schedule, a
+ * cosine against WSD.
  */
 export function defaultSpecs(d: Defaults): WhatIfSpec[] {
-  return [defaultSpec(d, 'cosine'), defaultSpec(d, d.logged ? 'logged' : 'wsd')];
+  return d.logged
+    ? [defaultSpec(d, 'logged'), defaultSpec(d, 'cosine')]
+    : [defaultSpec(d, 'cosine'), defaultSpec(d, 'wsd')];
 }
 
 interface Field {

@@ -167,10 +167,10 @@ test(
     assert.ok(datasets(s, 'secondary').some((d) => d.id === 'lr:cosine' && d.points === 200));
     const target = s.markers.find((m) => m.kind === 'target');
     assert.ok(target && target.x === 40000 && /L\(40k\) = 2\.\d+/.test(target.label), JSON.stringify(s.markers));
-    // What-if: cosine (A) and the file's own schedule as logged (B), both drawn, both with a final loss.
+    // What-if: the file's own schedule as logged (A) and a cosine (B), both drawn, both with a final loss.
     assert.deepEqual(
       s.whatIf.map((w) => w.shape),
-      ['cosine', 'logged'],
+      ['logged', 'cosine'],
     );
     assert.ok(s.whatIf.every((w) => w.finalLoss > 2 && w.finalLoss < 4));
     assert.ok(main.filter((d) => d.kind === 'whatif').length === 2);

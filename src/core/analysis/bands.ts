@@ -1,6 +1,6 @@
 // The band method every single-x sweep law shares (power law, downstream BLEU and CE): a residual bootstrap on log
 // residuals, so a band or an interval is computed one way wherever it is shown.
-import { bootstrapParams, percentileIntervals, type Replicate } from '../fit/bootstrap';
+import { bootstrapIntervals, bootstrapParams, type Replicate } from '../fit/bootstrap';
 import type { RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';
 import { quantile, type Random } from '../util/random';
@@ -90,16 +90,12 @@ export function predictWithBand<Data>(
   return { value: Array.from(value), low, high };
 }
 
-/** Intervals of derived coefficients: each bootstrap set mapped through `convert` first. */
+/** Intervals of derived coefficients (bootstrapIntervals): the estimate and each bootstrap set mapped through `convert`. */
 export function derivedIntervals(
   sets: Float64Array[],
   convert: (params: Float64Array) => Record<string, number>,
+  estimate: Float64Array,
 ): Record<string, [number, number]> | undefined {
   if (sets.length < 2) return undefined;
-  const converted = sets.map(convert);
-  const names = Object.keys(converted[0]);
-  return percentileIntervals(
-    converted.map((c) => Float64Array.from(names, (k) => c[k])),
-    names,
-  );
+  return bootstrapIntervals(convert(estimate), sets.map(convert));
 }

@@ -1,7 +1,7 @@
 // (N, D) sweeps: Chinchilla's L(N, D) = E + A/N^alpha + B/D^beta fitted exactly as the reference (summed Huber of
 // log residuals), case-bootstrap intervals, loss-versus-compute curves by model size, and the compute-optimal
 // N*, D* and loss at each budget the user asks for.
-import { bootstrapParams, percentileIntervals, resampleIndices } from '../fit/bootstrap';
+import { bootstrapIntervals, bootstrapParams, resampleIndices } from '../fit/bootstrap';
 import {
   CHINCHILLA_PARAMETERS,
   chinchillaCoefficients,
@@ -74,13 +74,7 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   const fitMs = performance.now() - started;
   const sets = caseBootstrap(points, observed, fit.params, options);
   const k = chinchillaCoefficients(fit.params);
-  const intervals =
-    sets.length >= 2
-      ? percentileIntervals(
-          sets.map((s) => Float64Array.from(Object.values(chinchillaCoefficients(s)))),
-          Object.keys(k),
-        )
-      : undefined;
+  const intervals = sets.length >= 2 ? bootstrapIntervals(k, sets.map(chinchillaCoefficients)) : undefined;
   const frontier = computeOptimal(k, 1);
   const onPoints = predictWithBand(chinchillaLaw, fit.params, sets, points);
   out.fits.push({

@@ -295,10 +295,14 @@ function bleuFitResult(
       params: { c: fitted.fit.params[0], alpha: fitted.fit.params[1], beta: fitted.fit.params[2] },
       note: `solver form (c + alpha*ln(D_p/D_ref))^beta with D_ref = ${formatCompact(fitted.frame.dRef)} tokens (geometric mean of the fitted D_p); ln A = c - alpha*ln D_ref`,
     },
-    intervals: derivedIntervals(sets, (p) => {
-      const c = bleuCoefficients(p, fitted.frame);
-      return { A: c.A, lnA: c.logA, alpha: c.alpha, beta: c.beta };
-    }),
+    intervals: derivedIntervals(
+      sets,
+      (p) => {
+        const c = bleuCoefficients(p, fitted.frame);
+        return { A: c.A, lnA: c.logA, alpha: c.alpha, beta: c.beta };
+      },
+      fitted.fit.params,
+    ),
     ...fitSummary(fitted.fit, bleuLaw),
     fittedOn: [group.label],
     points: range.length,
@@ -356,7 +360,11 @@ function analyseCe(
       params: { E: fitted.fit.params[0], A: fitted.fit.params[1], alpha: fitted.fit.params[2] },
       note: `fitted on D_p / D_ref with D_ref = ${formatCompact(fitted.xRef)} tokens; A = A~ * D_ref^alpha`,
     },
-    intervals: derivedIntervals(sets, (p) => ({ E: p[0], A: p[1] * Math.pow(fitted.xRef, p[2]), alpha: p[2] })),
+    intervals: derivedIntervals(
+      sets,
+      (p) => ({ E: p[0], A: p[1] * Math.pow(fitted.xRef, p[2]), alpha: p[2] }),
+      fitted.fit.params,
+    ),
     ...fitSummary(fitted.fit, downstreamCeLaw),
     fittedOn: [group.label],
     points: points.length,

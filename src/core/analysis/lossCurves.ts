@@ -1,9 +1,10 @@
 // From a parsed table to clean loss curves: one per run value (or per file), sorted by step, one value per step,
 // invalid cells reported with their line and left out. Real logs are messy; each cleaning rule says why below.
 import { finding, type FindingCode, type SeverityOf } from '../findings';
-import { plural } from '../util/format';
+import { formatCompact, plural } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
+import { sizesLoggedAtSeveralSteps } from '../table/roles';
 import { textAt, type RoleAssignment, type Table } from '../table/types';
 import { appendAll } from '../util/arrays';
 import { RowFindings } from './rowFindings';
@@ -115,12 +116,36 @@ function staleText(stale: readonly number[], rows: RunRows): string {
   );
 }
 
-function runKeyOf(table: Table, runColumn: number | undefined, row: number, fallback: string): string {
-  if (runColumn === undefined) return fallback;
+function runKeyOf(
+  table: Table,
+  runColumn: number | undefined,
+  row: number,
+  fallback: string,
+  sizes: Float64Array | undefined,
+): string {
+  if (runColumn === undefined) return sizes === undefined ? fallback : sizedCurveName(fallback, sizes[row]);
   const text = textAt(table.columns[runColumn], row);
   if (text !== undefined) return text;
   const v = table.columns[runColumn].values[row];
   return Number.isNaN(v) ? fallback : String(v);
+}
+
+/** A curve of one model size in a file of several without a run column: the file's name and N ("sweep N=25M"). */
+function sizedCurveName(fallback: string, size: number): string {
+  return Number.isNaN(size) ? fallback : `${fallback} N=${formatCompact(size)}`;
+}
+
+/**
+ * The params column's values when it holds several model sizes, each logged at several steps, and no run column
+ * tells the runs apart: then each size is a curve of its own (loss curves of several sizes in one file), not one
+ * curve whose steps repeat.
+ */
+function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Float64Array | undefined {
+  if (roles.params === undefined || roles.run !== undefined) return undefined;
+  const values = table.columns[roles.params].values;
+  const first = values.find((v) => !Number.isNaN(v));
+  const several = values.some((v) => !Number.isNaN(v) && v !== first);
+  return several && sizesLoggedAtSeveralSteps(table, roles) ? values : undefined;
 }
 
 export function extractLossCurves(
@@ -138,7 +163,8 @@ export function extractLossCurves(
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameOf(table);
   const byRun = new Map<string, { points: RunRows; lrs: RunRows; firstLine: number }>();
-  const oneRun = runCol === undefined;
+  const sizes = sizesSplittingRuns(table, assignment);
+  const oneRun = runCol === undefined && sizes === undefined;
   // Runs past MAX_RUNS: their names (to count them) and rows are left out, said once.
   const runsLeftOut = new Set<string>();
   let rowsOfRunsLeftOut = 0;
@@ -165,7 +191,7 @@ export function extractLossCurves(
       roundedSteps++;
       step = Math.round(step);
     }
-    const key = runKeyOf(table, runCol, r, fallback);
+    const key = runKeyOf(table, runCol, r, fallback, sizes);
     let run = byRun.get(key);
     if (!run && byRun.size >= MAX_RUNS) {
       runsLeftOut.add(key);

@@ -1,7 +1,7 @@
 // The multi-power law (Luo et al. 2025) as a loss-curve law of the shared pipeline: fitted on the compressed
 // loss-drop sum (multiPowerFit.ts), reported with the exact sum, and banded by a few warm-started refits on thinned
 // points with the compressed sum (a full refit costs ~1 s; the LR-annealing law's 200 would take minutes).
-import { bootstrapParams } from '../fit/bootstrap';
+import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';
 import { refineRobust } from '../fit/robust';
 import { COMPRESSION_WINDOW, type DropSchedule } from '../laws/lossDrop';
 import {
@@ -9,11 +9,9 @@ import {
   multiPowerCoefficients,
   multiPowerLaw,
   multiPowerPoints,
-  type MultiPowerCoefficients,
   type MultiPowerPoints,
 } from '../laws/multiPower';
 import { concat } from '../util/arrays';
-import { quantile } from '../util/random';
 import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
 import { fitMultiPower, modelSchedule, predictMultiPower, type MultiPowerFit } from './multiPowerFit';
@@ -170,8 +168,6 @@ function pointsAt(model: MultiPowerFit, ds: DropSchedule, queries: Float64Array,
   return multiPowerPoints(ds, steps, model.scale.s1Max / model.scale.etaRef);
 }
 
-const COEFFICIENTS: (keyof MultiPowerCoefficients)[] = ['L0', 'A', 'alpha', 'B', 'C', 'beta', 'gamma'];
-
 function describeMpl(
   input: LossFitInput,
   model: MultiPowerFit,
@@ -179,14 +175,10 @@ function describeMpl(
   band: string,
 ): LossLawDescription {
   const { options } = input;
-  const intervals: Record<string, [number, number]> = {};
-  if (paramSets.length > 1) {
-    const rawSets = paramSets.map((s) => multiPowerCoefficients(s, model.scale));
-    for (const name of COEFFICIENTS) {
-      const sorted = Float64Array.from(rawSets, (s) => s[name]).sort();
-      intervals[name] = [quantile(sorted, 0.025), quantile(sorted, 0.975)];
-    }
-  }
+  const intervals = bootstrapIntervals(
+    model.coefficients,
+    paramSets.map((s) => multiPowerCoefficients(s, model.scale)),
+  );
   const [l0, a, alpha, b, logC, beta, gamma] = model.params;
   const { etaRef, s1Max } = model.scale;
   return {

@@ -187,7 +187,7 @@ function bootstrap(
     residuals: concat(thin.map((t) => t.logResidual)),
     method: `${samples} moving-block bootstrap refits of the log residuals on ${BOOTSTRAP_POINTS} points per fit curve (all sizes refitted together), refined from the fit by damped Gauss-Newton (at most ${BOOTSTRAP_ITERATIONS} iterations, compressed loss-drop sum), plus residual noise; 95 % percentile band`,
   };
-  const intervals = derivedIntervals(sets, (set) => rawCoefficients(frame, set)) ?? {};
+  const intervals = derivedIntervals(sets, (set) => rawCoefficients(frame, set), params) ?? {};
   for (const name of Object.keys(frame.held)) delete intervals[name];
   return { replicates, intervals };
 }

@@ -71,7 +71,11 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
       params: { E: fitted.fit.params[0], A: fitted.fit.params[1], alpha: fitted.fit.params[2] },
       note: `fitted on x / x_ref with x_ref = ${formatCompact(fitted.xRef)} (geometric mean of x); A = A~ * x_ref^alpha`,
     },
-    intervals: derivedIntervals(sets, (p) => ({ E: p[0], A: p[1] * Math.pow(fitted.xRef, p[2]), alpha: p[2] })),
+    intervals: derivedIntervals(
+      sets,
+      (p) => ({ E: p[0], A: p[1] * Math.pow(fitted.xRef, p[2]), alpha: p[2] }),
+      fitted.fit.params,
+    ),
     ...fitSummary(fitted.fit, powerLaw),
     fittedOn: [curveName],
     points: rows.length,

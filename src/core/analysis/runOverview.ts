@@ -7,7 +7,8 @@ import type { FileFormat } from '../table/types';
 import { analyseTables } from './analyse';
 import type { AnalysisOptions } from './options';
 import { hasValue } from './trust';
-import type { Analysis, LawDeparture, LawId } from './types';
+import { fitLawName } from './lawNames';
+import type { Analysis, LawDeparture, LawId, Series } from './types';
 
 export interface RunOverview {
   /** The run's file or folder. */
@@ -16,7 +17,8 @@ export interface RunOverview {
   rows: number;
   lastStep?: number;
   lastLoss?: number;
-  prediction?: { step: number; value: number; low: number; high: number; law: LawId; why: string };
+  /** `lawName`: the law as every surface names it (an automatic choice's mean of two laws says so). */
+  prediction?: { step: number; value: number; low: number; high: number; law: LawId; lawName?: string; why: string };
   /** Why nothing is predicted (cannot be fitted, or a law the tool does not trust), or the first warning. */
   problem?: string;
   /** Where the run's latest points left its law; above it, `prediction` is absent (no optimistic number). */
@@ -45,12 +47,13 @@ export async function overviewOfRun(
     bootstrapSamples: Math.min(options.bootstrapSamples ?? OVERVIEW_BOOTSTRAP, OVERVIEW_BOOTSTRAP),
   };
   const analysis = analyseTables(tables, quick);
-  const overview = summarise(path, analysis);
+  const overview = overviewOfAnalysis(path, analysis);
   overview.errors += problems.filter((p) => p.severity === 'error').length;
   return overview;
 }
 
-function summarise(path: string, analysis: Analysis): RunOverview {
+/** The overview of a run's analysis, however it was made (a Runs worker's quick fit, or the follower of a live run). */
+export function overviewOfAnalysis(path: string, analysis: Analysis<Series>): RunOverview {
   const file = analysis.files[0];
   const curve = analysis.curves.find((c) => c.metric === 'loss');
   const count = (severity: string) => analysis.findings.filter((f) => f.severity === severity).length;
@@ -76,6 +79,7 @@ function summarise(path: string, analysis: Analysis): RunOverview {
       low: prediction.low,
       high: prediction.high,
       law: fit.law,
+      lawName: fitLawName(fit),
       why: prediction.reason,
     };
   const first =

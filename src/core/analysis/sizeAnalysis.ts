@@ -337,7 +337,7 @@ export const tissueSizeLaw: SizedLaw = {
       predict: (i) => predictions[i],
       bootstrap(samples) {
         const { replicates, sets } = bootstrapSized(law, chosen, input, predictions, samples);
-        return { replicates, intervals: sizeIntervals(sets, scales, fixed) };
+        return { replicates, intervals: sizeIntervals(sets, chosen.fit.params, scales, fixed) };
       },
       describe: () => ({ ...sizeDescription(chosen, scales), settings: sizeSettings(chosen, scales, fixed, options) }),
     };
@@ -455,10 +455,11 @@ function sizeSettings(
 /** 95 % intervals of the raw coefficients over the bootstrap refits; held coefficients have none. */
 function sizeIntervals(
   sets: Float64Array[],
+  estimate: Float64Array,
   { etaMax, nRef }: Scales,
   fixed: Partial<Record<SizeParameter, number>>,
 ): Record<string, [number, number]> {
-  const intervals = derivedIntervals(sets, (params) => denormaliseSized(params, etaMax, nRef)) ?? {};
+  const intervals = derivedIntervals(sets, (params) => denormaliseSized(params, etaMax, nRef), estimate) ?? {};
   for (const name of Object.keys(fixed)) delete intervals[name];
   return intervals;
 }

@@ -1,12 +1,11 @@
 // The LR-annealing law (Tissue et al. 2024) as a loss-curve law of the shared pipeline: lambda chosen by fit
 // objective, the LR areas of every curve computed once at all its queries, bootstrap refits on thinned points.
-import { bootstrapParams } from '../fit/bootstrap';
+import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
 import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
 import { StepLr } from '../laws/schedule';
 import { concat, pick, thinIndices } from '../util/arrays';
-import { quantile } from '../util/random';
 import { areasAt, concatAreas, normalisedAreas, predictAt } from './lossAreas';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
@@ -168,14 +167,10 @@ function describeTissue(
 ): LossLawDescription {
   const { prepared, fitted, options } = input;
   const raw = denormalise(fit.params, etaMax);
-  const intervals: Record<string, [number, number]> = {};
-  if (paramSets.length > 1) {
-    const rawSets = paramSets.map((s) => denormalise(s, etaMax));
-    for (const name of ['L0', 'A', 'alpha', 'C'] as const) {
-      const sorted = Float64Array.from(rawSets, (s) => s[name]).sort();
-      intervals[name] = [quantile(sorted, 0.025), quantile(sorted, 0.975)];
-    }
-  }
+  const intervals = bootstrapIntervals(
+    raw,
+    paramSets.map((s) => denormalise(s, etaMax)),
+  );
   const warmups = fitted.map((i) => new StepLr(prepared[i].curve.schedule, options.warmupSteps).warmupEnd);
   return {
     law: 'lr-annealing',

@@ -155,7 +155,7 @@ function lossSeries(analysis: Analysis): Parts {
       if (supported && c.points.low.some(Number.isFinite))
         series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
     }
-    if (fit?.runnerUpFit) series.push(...runnerUpSeries(c, fit.runnerUpFit));
+    if (fit?.runnerUpFit) series.push(...runnerUpSeries(c, fit.runnerUpFit, targets));
     if (c.schedule) {
       series.push({
         id: `lr:${c.name}`,
@@ -285,15 +285,21 @@ function chosenExtrapolation(c: CurveReport, fit: FitResult, targets: (Predictio
 
 /**
  * The runner-up law of an automatic choice over one curve (CurveReport.runnerUp, kept at some logged steps and the
- * targets) and on past the log like the chosen law, with its own band where it has one. Drawn only on request.
+ * targets) and on past the log like the chosen law, with its own band where it has one. Drawn only on request. Past
+ * the log it goes only to `targets`, the curve's predictions that have a number: where they are withheld (the run
+ * left its law, the fit is not supported) no law is drawn, the runner-up no more than the chosen one.
  */
-function runnerUpSeries(c: CurveReport, fit: LawOfFit & Pick<FitResult, 'law'>): ChartSeries[] {
+function runnerUpSeries(
+  c: CurveReport,
+  fit: LawOfFit & Pick<FitResult, 'law'>,
+  targets: readonly (PredictionBase & PredictedValue)[],
+): ChartSeries[] {
   const r = c.runnerUp;
   if (!r || r.x.length === 0 || c.points.x.length === 0) return [];
   const lastLogged = c.points.x[c.points.x.length - 1];
   const points = r.x.map((x, k) => ({ x, value: r.predicted[k], low: r.low[k], high: r.high[k] }));
   const logged = points.filter((p) => p.x <= lastLogged);
-  const beyond = points.filter((p) => p.x > lastLogged);
+  const beyond = points.filter((p) => p.x > lastLogged && targets.some((t) => t.x === p.x));
   const extra = logged.length
     ? lossExtrapolation(c.schedule, fit, logged[logged.length - 1], beyond, c.modelSize)
     : { x: [], y: [], low: [], high: [] };

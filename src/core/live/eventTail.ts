@@ -11,7 +11,7 @@ import { eventRunName } from '../sources/tensorboard';
 import { runFiles, type EventFileRef } from '../sources/tensorboard/layout';
 import { RunReader } from '../sources/tensorboard/run';
 import type { Table } from '../table/types';
-import type { Tail, TailUpdate } from './tail';
+import { notFound, type Tail, type TailUpdate } from './tail';
 
 /** What is known of one event file after a read: which file it was, and where its next read starts. */
 interface FileRead {
@@ -30,6 +30,8 @@ export class EventTail implements Tail {
   private table: Table | null = null;
   /** The followed path itself is gone: the next time it is there, it is another run, read from the start. */
   private deleted = false;
+  /** Never read, and not there: said once (see notFound). */
+  private absent = false;
   private readonly display: string;
 
   constructor(
@@ -40,12 +42,14 @@ export class EventTail implements Tail {
   }
 
   current(): SourceRead {
-    return { tables: this.table === null ? [] : [this.table], problems: [] };
+    if (this.table === null) return { tables: [], problems: this.absent ? [notFound(this.display)] : [] };
+    return { tables: [this.table], problems: [] };
   }
 
   async update(): Promise<TailUpdate> {
     const info = await stat(this.path).catch(() => null);
     if (info === null) return this.gone();
+    this.absent = false;
     const isFolder = info.isDirectory();
     const refs: EventFileRef[] = isFolder
       ? await runFiles(this.path)
@@ -143,8 +147,13 @@ export class EventTail implements Tail {
 
   /** The followed file or folder is gone: the points read are kept, and the table says so. */
   private gone(): TailUpdate {
-    if (this.reader === null || this.deleted)
-      return { change: this.reader === null ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
+    if (this.reader === null) {
+      // Never read: said once to be missing; unchanged after that, until it is there.
+      const first = !this.absent;
+      this.absent = true;
+      return { change: first ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
+    }
+    if (this.deleted) return { change: 'unchanged', rows: 0, bytes: 0 };
     this.deleted = true;
     this.reader.problems.addForFile(
       'file-changed',

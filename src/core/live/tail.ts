@@ -3,6 +3,8 @@
 // tables: textTail.ts; TensorBoard event files and run folders: eventTail.ts, which resumes the record reader at the
 // first unconsumed byte); any other source is read again whole when it changes (wholeTail.ts). tailFor() picks one.
 import type { SourceRead } from '../sources';
+import { describeFsError } from '../table/problems';
+import type { ParseProblem } from '../table/types';
 
 /** How an input changed at an update. */
 export type TailChange =
@@ -32,4 +34,13 @@ export interface Tail {
   update(): Promise<TailUpdate>;
   /** The tables as of the last update (views that later updates do not change), and problems about a folder. */
   current(): SourceRead;
+}
+
+/**
+ * What a tail says of an input that is not there and was never read (not written yet, or a wrong path), as a read of
+ * it says: once, at the first update; later updates find it unchanged until it appears, so nothing re-analyses it.
+ */
+export function notFound(file: string): ParseProblem {
+  const message = describeFsError(Object.assign(new Error(), { code: 'ENOENT' }), file);
+  return { code: 'file-unreadable', severity: 'error', message, file, line: 1, column: 1 };
 }

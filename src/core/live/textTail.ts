@@ -15,6 +15,9 @@ import type { SourceRead } from '../sources';
 import { LiveTable } from './liveTable';
 import type { Tail, TailUpdate } from './tail';
 
+/** The size a provisional read of a file that does not exist is kept under (no file has it). */
+const MISSING = -1;
+
 /** Bytes read per step when looking back from the end of the file for its last line feed. */
 const BACK_STEP = 64 * 1024;
 /** Bytes before the read end kept to tell a file rewritten in place (truncated, then written longer) from a grown one. */
@@ -58,6 +61,8 @@ export class TextTail implements Tail {
 
   async update(): Promise<TailUpdate> {
     const info = await stat(this.path, { bigint: true }).catch(() => null);
+    // Never read and not there: what a read says of it (it does not exist), read again only once it is there.
+    if (info === null && this.table === null) return this.readProvisional(MISSING);
     if (info === null || !info.isFile()) return this.gone();
     this.deleted = false;
     const at = this.position;

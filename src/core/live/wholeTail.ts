@@ -4,7 +4,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSource, type SourceOptions, type SourceRead } from '../sources';
-import type { Tail, TailUpdate } from './tail';
+import { notFound, type Tail, type TailUpdate } from './tail';
 
 /** Entries a folder's signature looks at, at most: a change deeper in a huge tree is found by the next read. */
 const SIGNATURE_ENTRIES = 10_000;
@@ -32,7 +32,10 @@ export class WholeTail implements Tail {
     const first = this.signature === null;
     this.signature = signature;
     if (signature === '') {
-      if (first) return { change: 'waiting', rows: 0, bytes: 0 };
+      if (first) {
+        this.read = { tables: [], problems: [notFound(this.options.displayName ?? this.path)] };
+        return { change: 'waiting', rows: 0, bytes: 0 };
+      }
       return { change: 'deleted', rows: 0, bytes: 0 }; // the tables read before are kept
     }
     this.read = await readSource(this.path, this.options);

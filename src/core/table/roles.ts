@@ -1,7 +1,7 @@
 // Which column plays which role, from column names. Exact aliases first (in the order listed: earlier aliases are
 // preferred), then a few name patterns, and user overrides above all. Documented in docs/column-roles.md.
 
-import type { Column, ColumnRole, FileKind, RoleAssignment, Table } from './types';
+import { textAt, type Column, type ColumnRole, type FileKind, type RoleAssignment, type Table } from './types';
 
 /** Aliases per role, in order of preference. Matching ignores case and treats '-', ' ' and '.' as '_'. */
 export const ROLE_ALIASES: Record<ColumnRole, readonly string[]> = {
@@ -378,18 +378,53 @@ function decideKind(context: Context): FileKind {
     roles.loss !== undefined;
   const curve = roles.step !== undefined && roles.loss !== undefined;
   if (compute && curve) {
-    // Checkpoints of one model (constant params) are a loss curve; several model sizes are a compute sweep.
+    // Checkpoints of one model (constant params) are a loss curve; several model sizes are decided by the data.
     const single = distinctNumbers(context.table.columns[roles.params as number]) <= 1;
+    if (single) {
+      context.notes.push('kind: loss-curve — the file has step and loss, and params has one value (one model).');
+      return 'loss-curve';
+    }
+    const curves = sizesLoggedAtSeveralSteps(context.table, roles);
     context.notes.push(
-      single
-        ? 'kind: loss-curve — the file has step and loss, and params has one value (one model).'
-        : 'kind: compute — the file has several model sizes (params), though it also has a step column.',
+      curves
+        ? 'kind: loss-curve — the file has several model sizes (params), each logged at several steps: loss curves ' +
+            'of several sizes (for the model-size law), not one final loss per (N, D) run; fit the (N, D) law by ' +
+            'name to read it as a sweep.'
+        : 'kind: compute — the file has several model sizes (params), each run at one step (one final loss per ' +
+            '(N, D) run): an (N, D) sweep, though it also has a step column.',
     );
-    return single ? 'loss-curve' : 'compute';
+    return curves ? 'loss-curve' : 'compute';
   }
   if (compute) return 'compute';
   if (curve) return 'loss-curve';
   return 'unknown';
+}
+
+/**
+ * Whether most runs of the file (rows of one model size and, with a run column, one run) are logged at several
+ * steps: loss curves of several sizes. A sweep has one row per run, its final loss (the step, if any, its last). A
+ * params column with one stray value in a curve is not a second size logged at several steps.
+ */
+export function sizesLoggedAtSeveralSteps(table: Table, roles: RoleAssignment['roles']): boolean {
+  if (roles.params === undefined || roles.step === undefined) return false;
+  const params = table.columns[roles.params];
+  const steps = table.columns[roles.step].values;
+  const run = roles.run === undefined ? undefined : table.columns[roles.run];
+  /** Per run: its first step, and whether another step was seen. */
+  const runs = new Map<number | string, { step: number; several: boolean }>();
+  for (let r = 0; r < table.rowCount; r++) {
+    const n = params.values[r];
+    const step = steps[r];
+    if (Number.isNaN(n) || Number.isNaN(step)) continue;
+    // Keyed by the size alone when there is no run column: no string per row of a long log.
+    const key = run === undefined ? n : `${n}\u0000${textAt(run, r) ?? run.values[r]}`;
+    const seen = runs.get(key);
+    if (seen === undefined) runs.set(key, { step, several: false });
+    else if (seen.step !== step) seen.several = true;
+  }
+  let several = 0;
+  for (const seen of runs.values()) if (seen.several) several++;
+  return several * 2 > runs.size;
 }
 
 function distinctNumbers(column: Column): number {

@@ -1,7 +1,7 @@
 // The CLI's flags come from the options table: the help lists each with its default, and each parses to its option.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCli, USAGE, type CliRequest } from '../../../src/cli/args';
+import { parseCli, unusedKindFlags, USAGE, type CliRequest } from '../../../src/cli/args';
 import { KNOBS } from '../../../src/core/options/schema';
 
 function request(...flags: string[]): CliRequest {
@@ -122,4 +122,19 @@ test('help and version need no file', () => {
     assert.deepEqual(parseCli(argv), { ok: true, request: { command: 'help', files: [], json: false, options: {} } });
   const version = parseCli(['--version']);
   assert.ok(version.ok && version.request.command === 'version');
+});
+
+test('a flag for a kind of file no input is says it was not used; flags of the kinds read are silent', () => {
+  const parsed = parseCli(['fit', 'a.csv', '--predict-at', '4B', '--predict-step', '2000', '--fit-first', '3']);
+  assert.ok(parsed.ok);
+  const onLoss = unusedKindFlags(parsed.request, ['loss-curve']);
+  assert.deepEqual(
+    onLoss.map((n) => n.split(' ')[0]),
+    ['--predict-at', '--fit-first'],
+  );
+  assert.match(onLoss[0], /downstream sweeps .* not used/);
+  assert.deepEqual(unusedKindFlags(parsed.request, ['loss-curve', 'downstream']), []);
+  const general = parseCli(['fit', 'a.csv', '--json']);
+  assert.ok(general.ok);
+  assert.deepEqual(unusedKindFlags(general.request, ['unknown']), [], 'general flags apply to every kind');
 });

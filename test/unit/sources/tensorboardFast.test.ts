@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32c } from '../../../src/core/sources/tensorboard/crc32c';
+import { crc32c, maskedCrc32c, viewOf } from '../../../src/core/sources/tensorboard/crc32c';
+import { headerValid } from '../../../src/core/sources/tensorboard/records';
 import { readSources } from '../../../src/core/sources';
 import { readEvents, type EventSink, type SkippedKind } from '../../../src/core/sources/tensorboard';
 import { EventFileWriter, Proto } from '../../helpers/eventWriter';
@@ -60,6 +61,41 @@ test('CRC-32C over words agrees with the bytewise definition at every length, of
           `${byteOffset}/${start}/${end}`,
         );
   }
+});
+
+test("a header's CRC is checked against its own bytes whichever length last used its remembered slot", () => {
+  // 5, 261 and 517 share a slot (the same low byte); 2^32 - 1 and 2^40 are lengths of eight bytes with a high word.
+  const lengths = [5, 261, 5, 517, 261, 2 ** 32 - 1, 2 ** 40, 5, 2 ** 40, 300, 44, 300];
+  for (const length of lengths) {
+    const header = new Uint8Array(12);
+    const view = viewOf(header);
+    view.setUint32(0, length % 2 ** 32, true);
+    view.setUint32(4, Math.floor(length / 2 ** 32), true);
+    const crc = maskedCrc32c(header, 0, 8);
+    view.setUint32(8, crc, true);
+    assert.equal(headerValid(view, 0), true, `length ${length}`);
+    for (const bit of [0, 7, 31]) {
+      view.setUint32(8, (crc ^ (1 << bit)) >>> 0, true);
+      assert.equal(headerValid(view, 0), false, `length ${length}, CRC bit ${bit} flipped`);
+    }
+    // The same CRC under another length of the same slot: the length's own CRC is what counts.
+    view.setUint32(8, crc, true);
+    header[0] ^= 1;
+    assert.equal(headerValid(view, 0), false, `length ${length} with its low bit flipped`);
+  }
+});
+
+test('tags that differ only in their first, a middle or their last byte stay apart', async () => {
+  const tags = ['train/lossA', 'train/lossB', 'xrain/lossA', 'train/loXsA', 'abcd', 'abce', 'abcdefgh', 'abcdefgi'];
+  const events: Uint8Array[] = [];
+  const expected: [string, number, number][] = [];
+  for (let step = 1; step <= 3; step++)
+    for (const tag of [...tags, ...tags.slice().reverse()]) {
+      events.push(scalarEvent(tag, step, step + tag.charCodeAt(tag.length - 1)));
+      expected.push([tag, step, step + tag.charCodeAt(tag.length - 1)]);
+    }
+  const { scalars } = await decodeAll(events);
+  assert.deepEqual(scalars, expected);
 });
 
 test('the fast path and the general decoder give the same scalars: steps at every varint length, tags of any length', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import { EventDecoder, readEvents, type EventSink } from '../../../src/core/sources/tensorboard';
-import { readEventsInTwo, type SplitEventsRead } from '../../../src/core/sources/tensorboard/split';
+import { coreIsFree, readEventsInTwo, type SplitEventsRead } from '../../../src/core/sources/tensorboard/split';
 import { bundledWorker } from '../../../src/core/util/bundled';
 import { EventFileWriter, Proto, recordOffset, tfrecord } from '../../helpers/eventWriter';
 
@@ -164,4 +164,14 @@ test('a file under the threshold is read by one thread when the choice is automa
   const read = await readEventsInTwo(path, sink, new EventDecoder(sink), { mode: 'auto' });
   assert.equal(read.split, null);
   assert.equal(read.records, w.events.length);
+});
+
+test('automatic: a second thread only while the load average leaves a core idle besides the reading one', () => {
+  assert.equal(coreIsFree(0, 2), true); // no load average (Windows), or a quiet machine
+  assert.equal(coreIsFree(0.9, 2), true);
+  assert.equal(coreIsFree(1, 2), true);
+  assert.equal(coreIsFree(1.2, 2), false);
+  assert.equal(coreIsFree(6.5, 2), false);
+  assert.equal(coreIsFree(6.5, 8), true);
+  assert.equal(coreIsFree(7.5, 8), false);
 });

@@ -1,6 +1,7 @@
 // A JSON document -> a Table, in one streaming walk. Three shapes are read: a Hugging Face trainer_state.json (the
 // entries of `log_history` as series on one step axis, its max_steps as the run's schedule end), an array of records
-// (one row each, as JSONL lines are), and an object of column arrays. Anything else is said, naming what was found.
+// (one row each, as JSONL lines are, then the records of one step joined: joinSteps.ts), and an object of column
+// arrays. Anything else is said, naming what was found.
 // A document cut short (a run writing it) keeps the records before the cut.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -15,6 +16,7 @@ import { readHead } from '../scan';
 import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
 import type { FileFormat, Table, TableHints } from '../../table/types';
+import { joinRowsOfOneStep } from '../joinSteps';
 import { StepTableBuilder } from '../stepTable';
 import type { JsonContainer, JsonPosition, JsonScalar, JsonStop } from './tokenizer';
 import { walkJsonFile, type JsonPath, type JsonValue, type JsonVisitor } from './walk';
@@ -279,7 +281,8 @@ function tableOf(visitor: DocumentVisitor, head: { format: FileFormat; bytesRead
         1,
         `${visitor.notRecords} element(s) of the array are not objects (records); they are left out`,
       );
-    return visitor.records.finish({ format: head.format, headerLine: 0, bytesRead: head.bytesRead });
+    // A log_history exported as an array: the entries of one step joined as a trainer state's are.
+    return joinRowsOfOneStep(visitor.records.finish({ format: head.format, headerLine: 0, bytesRead: head.bytesRead }));
   }
   // Columns only when every member is an array: a config's one list among its settings is not a table.
   const onlyArrays = visitor.counts.scalars === 0 && visitor.counts.objects === 0;

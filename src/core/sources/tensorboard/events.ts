@@ -2,6 +2,7 @@
 // 5 summary, 7 session_log, 8 tagged_run_metadata, 9 meta_graph_def}, Summary{1 repeated Value}, Value{1 tag,
 // 2 simple_value, 3/5 histograms, 4 image, 6 audio, 8 tensor, 9 metadata}, TensorProto{1 dtype, 2 tensor_shape,
 // 4 tensor_content, 5 float_val, 6 double_val} and SessionLog{1 status}. Everything else is skipped by wire type.
+import { viewOf } from './crc32c';
 import { littleEndianFloat, ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './protobuf';
 
 /** Summaries that hold no scalar, skipped and counted. */
@@ -32,26 +33,28 @@ const PLUGIN_KINDS: Record<string, SkippedKind | 'scalar'> = {
   text: 'text',
 };
 
-/** A tag seen before: its bytes, its text, and the tag that came after it the last time it was seen. */
+/** A tag seen before: its bytes (and a view of them as words), its text, and the tag after it the last time. */
 interface TagEntry {
   bytes: Uint8Array;
+  words: DataView;
   text: string;
   next: TagEntry | null;
 }
 
 /**
  * Tags decoded once: an event file repeats a handful of tags millions of times. A writer logs its tags in the same
- * order at every step, so the tag after the last one is guessed first (a compare of its bytes); a wrong guess falls
- * back to a hash of the bytes.
+ * order at every step, so the tag after the last one is guessed first (its bytes compared four at a time); a wrong
+ * guess falls back to a hash of the bytes.
  */
 class TagCache {
   private readonly entries = new Map<number, TagEntry>();
   private readonly decoder = new TextDecoder('utf-8');
   private last: TagEntry | null = null;
 
-  get(bytes: Uint8Array, start: number, end: number): string {
+  /** The tag in bytes[start, end), whose view is `view` (the same offsets). */
+  get(bytes: Uint8Array, view: DataView, start: number, end: number): string {
     const guess = this.last === null ? null : this.last.next;
-    if (guess !== null && sameBytes(guess.bytes, bytes, start, end)) {
+    if (guess !== null && sameBytes(guess, view, start, end)) {
       this.last = guess;
       return guess.text;
     }
@@ -59,13 +62,14 @@ class TagCache {
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
     hash = (hash ^ (end - start)) >>> 0;
     let entry = this.entries.get(hash);
-    if (entry !== undefined && !sameBytes(entry.bytes, bytes, start, end)) {
+    if (entry !== undefined && !sameBytes(entry, view, start, end)) {
       // Another tag with the same hash holds the slot: decoded every time, never guessed.
       this.last = null;
       return this.decoder.decode(bytes.subarray(start, end));
     }
     if (entry === undefined) {
-      entry = { bytes: bytes.slice(start, end), text: this.decoder.decode(bytes.subarray(start, end)), next: null };
+      const own = bytes.slice(start, end);
+      entry = { bytes: own, words: viewOf(own), text: this.decoder.decode(own), next: null };
       if (this.entries.size < 4096) this.entries.set(hash, entry);
     }
     if (this.last !== null) this.last.next = entry;
@@ -74,9 +78,14 @@ class TagCache {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
-  if (a.length !== end - start) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+/** Whether the tag's bytes are view[start, end): compared as 32-bit words, then the last few bytes. */
+function sameBytes(tag: TagEntry, view: DataView, start: number, end: number): boolean {
+  const n = tag.bytes.length;
+  if (n !== end - start) return false;
+  const { words } = tag;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (words.getInt32(i) !== view.getInt32(start + i)) return false;
+  for (; i < n; i++) if (words.getUint8(i) !== view.getUint8(start + i)) return false;
   return true;
 }
 
@@ -89,6 +98,9 @@ export class EventDecoder {
   private readonly eventReader = new ProtoReader(new Uint8Array(0), 0, 0);
   private readonly summaryReader = new ProtoReader(new Uint8Array(0), 0, 0);
   private readonly valueReader = new ProtoReader(new Uint8Array(0), 0, 0);
+  /** The bytes last decoded from and a view of them (the reader hands in the same chunk for many records). */
+  private viewed: Uint8Array | null = null;
+  private view = viewOf(new Uint8Array(0));
 
   constructor(private readonly visitor: EventVisitor) {}
 
@@ -170,10 +182,20 @@ export class EventDecoder {
     const tagStart = p + 2;
     p = tagStart + tagLength;
     if (bytes[p] !== 0x15 || p + 5 !== end) return false; // simple_value, fixed32
-    const tag = this.tags.get(bytes, tagStart, tagStart + tagLength);
+    const view = this.viewOf(bytes);
+    const tag = this.tags.get(bytes, view, tagStart, tagStart + tagLength);
     if (this.pluginOfTag.size > 0 && this.pluginOfTag.has(tag)) return false;
-    this.visitor.scalar(tag, step, littleEndianFloat(bytes, p + 1, 4));
+    this.visitor.scalar(tag, step, view.getFloat32(p + 1, true));
     return true;
+  }
+
+  /** A view of `bytes`, made once per buffer. */
+  private viewOf(bytes: Uint8Array): DataView {
+    if (bytes !== this.viewed) {
+      this.viewed = bytes;
+      this.view = viewOf(bytes);
+    }
+    return this.view;
   }
 
   private sessionLog(bytes: Uint8Array, start: number, end: number, step: number): boolean {
@@ -227,7 +249,7 @@ export class EventDecoder {
       }
     }
     if (r.failed) return false;
-    const tag = tagStart >= 0 ? this.tags.get(bytes, tagStart, tagEnd) : '';
+    const tag = tagStart >= 0 ? this.tags.get(bytes, this.viewOf(bytes), tagStart, tagEnd) : '';
     // A plugin is declared by a tag's first value; asked only when one names another plugin (rare), not per scalar.
     if (plugin !== null && plugin !== 'scalar' && !this.pluginOfTag.has(tag) && this.visitor.hasScalars?.(tag) !== true)
       this.pluginOfTag.set(tag, plugin);

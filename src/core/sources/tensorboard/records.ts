@@ -82,9 +82,31 @@ class Window {
   }
 }
 
+/**
+ * The masked CRC of a header whose length is below 2^32, by the length's low byte: the length and its CRC. A file's
+ * records have a few lengths, so the CRC of nearly every header is one already computed for the same eight bytes.
+ * Every entry is true (filled for the lengths 0-255 first), so a lookup needs no empty mark.
+ */
+const headerLengths = Uint32Array.from({ length: 256 }, (_, k) => k);
+const headerCrcs = Uint32Array.from(headerLengths, (length) => maskedHeaderCrc(length));
+
+function maskedHeaderCrc(length: number): number {
+  const header = new Uint8Array(8);
+  viewOf(header).setUint32(0, length, true);
+  return maskedCrc32c8(viewOf(header), 0);
+}
+
 /** Whether a valid header (length and its CRC) starts at offset `o` of the view. */
 export function headerValid(view: DataView, o: number): boolean {
-  return maskedCrc32c8(view, o) === view.getUint32(o + 8, true);
+  const stored = view.getUint32(o + 8, true);
+  if (view.getUint32(o + 4, true) !== 0) return maskedCrc32c8(view, o) === stored;
+  const length = view.getUint32(o, true);
+  const slot = length & 0xff;
+  if (headerLengths[slot] !== length) {
+    headerLengths[slot] = length;
+    headerCrcs[slot] = maskedCrc32c8(view, o);
+  }
+  return headerCrcs[slot] === stored;
 }
 
 /** The u64 length of the header at `o` (exact below 2^53). */

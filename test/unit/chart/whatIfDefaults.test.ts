@@ -1,0 +1,65 @@
+// The what-if panel's schedule A is the file's own schedule as logged, whatever its shape (WSD, constant, linear
+// decay, cosine), and B a cosine to weigh it against; a file without a logged schedule compares cosine with WSD.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
+import type { Analysis } from '../../../src/core/analysis/types';
+import { buildChart, referenceCurve } from '../../../src/core/chart/series';
+import { whatIfCurve } from '../../../src/core/chart/whatIf';
+import { parseText } from '../../../src/core/table';
+import { defaultSpecs } from '../../../src/webview/whatIfForm';
+import { REPO } from '../../helpers/shared';
+
+/** A linear decay from the peak to a tenth of it, with a loss that falls as the LR area grows. */
+function linearRun(): string {
+  const rows: string[] = [];
+  let area = 0;
+  for (let s = 1; s <= 2000; s++) {
+    const lr = 3e-4 * (1 - (0.9 * s) / 2000);
+    area += lr;
+    if (s % 10 === 0) rows.push(`${s},${lr},${2.5 + 0.8 * Math.pow(area, -0.4) - 30 * (3e-4 - lr) * 0.2}`);
+  }
+  return `step,lr,loss\n${rows.join('\n')}\n`;
+}
+
+/** Schedule A's LR at the file's logged steps against the LR the file logged there (relative). */
+function scheduleAOff(analysis: Analysis): { shapes: string[]; off: number } {
+  const model = buildChart(analysis);
+  const defaults = model.data.whatIf!;
+  const specs = defaultSpecs(defaults);
+  const fit = analysis.fits[0];
+  const own = referenceCurve(analysis, fit)!.schedule!;
+  const curve = whatIfCurve(fit, specs[0], 'A', {
+    fromStep: defaults.fromStep,
+    logged: { steps: Float64Array.from(own.steps), lr: Float64Array.from(own.lr) },
+  });
+  assert.ok(curve.ok, curve.ok ? '' : curve.message);
+  let off = 0;
+  curve.value.steps.forEach((s, k) => {
+    const at = own.steps.indexOf(s);
+    if (at >= 0) off = Math.max(off, Math.abs(curve.value.lr[k] / own.lr[at] - 1));
+  });
+  return { shapes: specs.map((s) => s.shape), off };
+}
+
+test("schedule A defaults to the file's own schedule: WSD, constant and linear decay runs", async () => {
+  const files = [join(REPO, 'examples/loss/wsd.jsonl'), join(REPO, 'examples/loss/constant.csv')];
+  const analyses = [
+    ...(await Promise.all(files.map((f) => analyseFiles([f], { law: 'lr-annealing', bootstrapSamples: 0 })))),
+    analyseTables([parseText(linearRun(), { fileName: 'linear.csv' })], { law: 'lr-annealing', bootstrapSamples: 0 }),
+  ];
+  for (const analysis of analyses) {
+    const { shapes, off } = scheduleAOff(analysis);
+    assert.deepEqual(shapes, ['logged', 'cosine'], analysis.files[0].file);
+    assert.ok(off < 1e-9, `${analysis.files[0].file}: schedule A is ${off} off the logged LR`);
+  }
+});
+
+test('without a logged schedule the what-if compares a cosine with WSD', () => {
+  const defaults = { peakLr: 3e-4, warmupSteps: 0, totalSteps: 1000, fromStep: 1 };
+  assert.deepEqual(
+    defaultSpecs(defaults).map((s) => s.shape),
+    ['cosine', 'wsd'],
+  );
+});
