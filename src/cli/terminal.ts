@@ -1,17 +1,18 @@
 // Text bound for a terminal. Headers, run names and messages come from files anyone can write; an escape sequence in
 // them could clear the screen, retitle the window or write the clipboard (OSC 52). Control characters are printed as
-// visible escapes instead, so a user sees exactly what the file holds.
+// visible escapes instead, so a user sees exactly what the file holds. Bidirectional formatting characters are shown
+// too: a right-to-left override in a run name reorders the rest of the line as the terminal draws it (a prediction's
+// digits read backwards), and line and paragraph separators break some terminals' lines.
 
-// C0 controls except tab and newline, DEL, and the C1 range (some terminals take U+009B as CSI).
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+import { BIDI_CLASS, visibleEscape } from '../core/util/controls';
 
-function visible(ch: string): string {
-  return `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
-}
+// C0 controls except tab and newline, DEL, the C1 range (some terminals take U+009B as CSI), and the bidirectional
+// formatting characters.
+const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${BIDI_CLASS}]`, 'g');
 
 /** Plain text for the terminal: every control character but tab and newline shown as `\xHH`. */
 export function terminalSafe(text: string): string {
-  return text.replace(CONTROL, visible);
+  return text.replace(CONTROL, visibleEscape);
 }
 
 /**
@@ -19,13 +20,15 @@ export function terminalSafe(text: string): string {
  * `\xHH` too, so a JSON key holding a newline can neither break a table row nor print a line that looks like ours.
  */
 export function oneLine(text: string): string {
-  return text.replace(/[\t\n\r]/g, visible);
+  return text.replace(/[\t\n\r]/g, visibleEscape);
 }
 
 /**
- * JSON for the terminal or a pipe: JSON.stringify already escapes C0 controls; DEL and C1 are valid raw in JSON
- * strings, so they are written as \u escapes (still the same JSON value).
+ * JSON for the terminal or a pipe: JSON.stringify already escapes C0 controls; DEL, C1 and the bidirectional
+ * formatting characters are valid raw in JSON strings, so they are written as \u escapes (still the same JSON value).
  */
 export function jsonSafe(json: string): string {
-  return json.replace(/[\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(JSON_RAW, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+const JSON_RAW = new RegExp(`[\\u007f-\\u009f${BIDI_CLASS}]`, 'g');

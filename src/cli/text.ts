@@ -69,13 +69,16 @@ export function cliHint(hint: Hint): string {
   }
 }
 
-/** A finding's message as the command line prints it: the core's words, then the flags that fix it. */
+/**
+ * A finding's message as the command line prints it: the core's words, then the flags that fix it; on one line, since
+ * it quotes file text (an MLflow param's value, a key) that may hold a newline and would print a line of its own.
+ */
 export function cliMessage(f: Pick<Finding, 'message' | 'hints'>): string {
-  return [f.message, ...(f.hints ?? []).map(cliHint)].join(' ');
+  return oneLine([f.message, ...(f.hints ?? []).map(cliHint)].join(' '));
 }
 
 function location(f: Finding): string {
-  return `${f.file}${f.line ? `:${f.line}` : ''}${f.line && f.column ? `:${f.column}` : ''}`;
+  return `${oneLine(f.file)}${f.line ? `:${f.line}` : ''}${f.line && f.column ? `:${f.column}` : ''}`;
 }
 
 export function formatFindings(findings: Finding[]): string {

@@ -1,7 +1,28 @@
 // File text inside hover Markdown. Run names, groups and column names come from files anyone can write; unescaped, a
-// name like `[x](command:...)` would become a link and `![t](https://...)` would load a remote image on hover.
+// name like `[x](command:...)` would become a link and `![t](https://...)` would load a remote image on hover. Lens
+// titles are plain text: there only invisible characters and VS Code's `$(icon)` syntax are escaped.
+import { BIDI_CLASS, visibleEscape } from '../core/util/controls';
 
-/** Every ASCII punctuation character backslash-escaped (CommonMark allows it for all of them), line breaks flattened. */
+/** Controls but the line feed, DEL, C1 and the bidirectional formatting characters. */
+const UNSEEN = new RegExp(`[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f${BIDI_CLASS}]`, 'g');
+
+/**
+ * Every ASCII punctuation character backslash-escaped (CommonMark allows it for all of them), line breaks flattened,
+ * controls and bidirectional formatting characters shown as `\xHH` / `\uHHHH` (see labelText).
+ */
 export function markdownText(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(UNSEEN, visibleEscape)
+    .replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/**
+ * File text in a plain-text label (a lens's title and tooltip): controls and bidirectional formatting characters
+ * shown as `\xHH` / `\uHHHH` (a right-to-left override would draw the prediction beside a run name backwards), a line
+ * feed too in a one-line title, and `$(` escaped so that a name cannot draw one of VS Code's icons.
+ */
+export function labelText(text: string, lines: 'one' | 'many' = 'one'): string {
+  const shown = text.replace(UNSEEN, visibleEscape).replace(/\$\(/g, '\\$(');
+  return lines === 'one' ? shown.replace(/\n/g, visibleEscape) : shown;
 }

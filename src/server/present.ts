@@ -48,7 +48,7 @@ import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
 import { Commands, type ColumnsResult } from '../shared/protocol';
 import { ANALYSIS_FAILED, editorHint, editorMessage, findingHref } from './hints';
-import { markdownText } from './markdown';
+import { labelText, markdownText } from './markdown';
 
 /** Wider than any line a diagnostic or related row spans to its end (LSP clamps ranges to the line). */
 const LINE_END = 1000;
@@ -58,11 +58,16 @@ function lineRange(line: number, character = 0, endLine = line, endCharacter = L
   return { start: { line, character }, end: { line: endLine, character: endCharacter } };
 }
 
-/** A lens on a 0-based line that runs one of the extension's commands. */
+/** A lens on a 0-based line that runs one of the extension's commands; its texts quote run names, shown as text. */
 function lens(line: number, title: string, command: string, args: unknown[], tooltip?: string): CodeLens {
   return {
     range: lineRange(line, 0, line, 0),
-    command: { title, command, arguments: args, ...(tooltip && { tooltip }) },
+    command: {
+      title: labelText(title),
+      command,
+      arguments: args,
+      ...(tooltip && { tooltip: labelText(tooltip, 'many') }),
+    },
   };
 }
 

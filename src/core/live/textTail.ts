@@ -20,6 +20,8 @@ const MISSING = -1;
 
 /** Bytes read per step when looking back from the end of the file for its last line feed. */
 const BACK_STEP = 64 * 1024;
+/** Bytes before the read end kept to tell a file rewritten in place (truncated, then written longer) from a grown one. */
+const SEAM_BYTES = 64;
 
 /** What is known of the file after a read: which file it was, and how far its complete lines were read. */
 interface Position {
@@ -31,6 +33,8 @@ interface Position {
   lines: number;
   /** How to parse the bytes after `consumed`; null: read the whole file again on a change. */
   shape: PartShape | null;
+  /** The last bytes before `consumed` (up to SEAM_BYTES): other bytes there mean the file was rewritten, not grown. */
+  seam: Buffer;
 }
 
 export class TextTail implements Tail {
@@ -108,40 +112,74 @@ export class TextTail implements Tail {
       const end = await completeEnd(handle, 0, Number(info.size));
       if (end === 0) return null;
       const reader = new TableReader(this.file, this.path, this.options, end);
-      if (reader.refuseSize(end)) return { reader, end, info };
+      if (reader.refuseSize(end)) return { reader, end, info, seam: Buffer.alloc(0) };
       await pump(reader, new ReadAhead(handle, reader.chunkSize, 0, end), this.file);
       if (!reader.done) reader.push(0); // the range ended at a line feed: its last record is complete
-      return { reader, end, info };
+      return { reader, end, info, seam: await seamBefore(handle, end) };
     });
     if ((read === null || read instanceof Error) && this.table === null) return this.readProvisional(size);
-    if (read === null || read instanceof Error) return this.unreadable(read);
-    const { reader, end, info } = read;
+    if (read === null) return this.emptied(size);
+    if (read instanceof Error) return this.unreadable(read);
+    const { reader, end, info, seam } = read;
     const lines = reader.part().linesConsumed;
     const shape = reader.shape();
     this.table = new LiveTable(reader.result());
     this.provisional = null;
-    this.position = { ino: info.ino, dev: info.dev, consumed: end, lines, shape };
+    this.position = { ino: info.ino, dev: info.dev, consumed: end, lines, shape, seam };
     return { change, rows: this.table.rowCount, bytes: end };
+  }
+
+  /**
+   * The file was cut to no complete line (truncated, to be written again): the rows read before are kept and the
+   * table says so; the next update reads it whole, so what is written after the cut is never read from the old offset.
+   */
+  private emptied(size: number): TailUpdate {
+    if (this.position === null) return { change: 'unchanged', rows: 0, bytes: 0 };
+    this.position = null;
+    this.table!.note({
+      code: 'file-changed',
+      severity: 'warning',
+      line: 1,
+      column: 1,
+      message: `${this.file} was truncated to ${size} bytes while it was followed; the ${this.table!.rowCount} rows read before are kept until it holds complete lines again`,
+    });
+    return { change: 'reread', rows: 0, bytes: 0 };
+  }
+
+  /** The file holds other bytes where the last read ended (rewritten in place, not grown): read again whole. */
+  private async rewritten(size: number): Promise<TailUpdate> {
+    this.position = null;
+    const update = await this.readWhole('reread', size);
+    this.table?.note({
+      code: 'file-changed',
+      severity: 'info',
+      line: 1,
+      column: 1,
+      message: `${this.file} was rewritten while it was followed (the bytes where the last read ended changed); it was read again whole`,
+    });
+    return update;
   }
 
   /** Parses the complete lines in [consumed, size) as a later part of the file and appends their rows. */
   private async readAppended(at: Position, shape: PartShape, size: number): Promise<TailUpdate> {
     const read = await this.withFile(async (handle) => {
+      if (!(await seamBefore(handle, at.consumed)).equals(at.seam)) return 'rewritten' as const;
       const end = await completeEnd(handle, at.consumed, size);
       if (end === at.consumed) return null;
       const options = { ...this.options, maxBytes: (this.options.maxBytes ?? DEFAULT_MAX_BYTES) - at.consumed };
       const reader = new TableReader(this.file, this.path, options, end - at.consumed, shape);
       await pump(reader, new ReadAhead(handle, reader.chunkSize, at.consumed, end), this.file);
       if (!reader.done) reader.push(0);
-      return { reader, end };
+      return { reader, end, seam: await seamBefore(handle, end) };
     });
     if (read === null) return { change: 'unchanged', rows: 0, bytes: 0 };
+    if (read === 'rewritten') return this.rewritten(size);
     if (read instanceof Error) return this.unreadable(read);
-    const { reader, end } = read;
+    const { reader, end, seam } = read;
     const lines = reader.part().linesConsumed;
     const part = reader.result();
     this.table!.append(part, at.lines);
-    this.position = { ...at, consumed: end, lines: at.lines + lines };
+    this.position = { ...at, consumed: end, lines: at.lines + lines, seam };
     return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
   }
 
@@ -179,6 +217,14 @@ export class TextTail implements Tail {
       await handle.close();
     }
   }
+}
+
+/** The up to SEAM_BYTES bytes before `end`. */
+async function seamBefore(handle: FileHandle, end: number): Promise<Buffer> {
+  const start = Math.max(0, end - SEAM_BYTES);
+  const buf = Buffer.alloc(end - start);
+  const { bytesRead } = await handle.read(buf, 0, buf.length, start);
+  return buf.subarray(0, bytesRead);
 }
 
 /** Offset after the last line feed in [from, size), or `from` when there is none: the end of the complete lines. */

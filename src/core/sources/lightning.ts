@@ -8,9 +8,9 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseNumberCell } from '../table/number';
 import { ProblemLog } from '../table/problems';
-import { readTable } from '../table/read';
 import type { Table, TableHints } from '../table/types';
 import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
+import { readFolderTable } from './regularFile';
 import { StepTableBuilder } from './stepTable';
 import { addColumnsByStep, withProblems } from './tableSeries';
 import { PROBE_BYTES, type Probe, type Source, type SourceOptions } from './types';
@@ -57,7 +57,7 @@ export const lightningSource: Source = {
 
 /** metrics.csv merged on step, with the hints of the hparams.yaml in `folder`. */
 async function readMetrics(csv: string, folder: string, display: string, options: SourceOptions): Promise<Table> {
-  const read = await readTable(csv, { ...options, displayName: display });
+  const read = await readFolderTable(csv, { ...options, displayName: display }, 'lightning');
   const log = new ProblemLog(display);
   const hints = await readHints(folder, dirname(display), log);
   const step = read.columns.findIndex((c) => c.name.trim().toLowerCase() === 'step');

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { describeFsError, formatBytes, type ProblemLog } from '../table/problems';
 import type { TableHints } from '../table/types';
+import { notRegularMessage, specialKind } from './regularFile';
 
 /** Configuration files larger than this are not parsed: a run's settings are a few KiB, a dataset listing is not. */
 export const MAX_CONFIG_BYTES = 1 << 20;
@@ -55,6 +56,11 @@ export async function readYamlFile(
       throw error;
     });
     if (info === null) return { ok: false };
+    const kind = specialKind(info);
+    if (kind !== null) {
+      log.addForFile('run-config-invalid', 'warning', 1, 1, notRegularMessage(display, kind));
+      return { ok: false };
+    }
     if (info.size > MAX_CONFIG_BYTES) {
       const size = formatBytes(info.size);
       log.addForFile(

@@ -2,10 +2,11 @@
 // whether a source recognises it: a recognised folder (a TensorBoard run, a Lightning version_N, an MLflow run) is
 // one run and is not entered; a recognised file is one run; anything else is skipped and counted. The walk is bounded
 // (entries, depth, runs, time), follows symbolic links once each, and never enters dependency or VCS folders.
-import { open, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { describeFsError, ProblemLog } from '../table/problems';
 import { recognise } from './registry';
+import { openRegularFile } from './regularFile';
 import { PROBE_BYTES, type Probe, type ScanLimits, type Source, type SourceOptions } from './types';
 import type { ParseProblem } from '../table/types';
 
@@ -39,10 +40,13 @@ export interface ScanResult {
   problems: ParseProblem[];
 }
 
-/** The first bytes of a file, for recognisers; empty when it cannot be read (the reader says why later). */
+/**
+ * The first bytes of a file, for recognisers; empty when it cannot be read or is not a regular file (a FIFO would
+ * block the read): the reader says why later.
+ */
 export async function readHead(path: string): Promise<Uint8Array> {
   try {
-    const handle = await open(path, 'r');
+    const handle = await openRegularFile(path);
     try {
       const buffer = new Uint8Array(PROBE_BYTES);
       const { bytesRead } = await handle.read(buffer, 0, PROBE_BYTES, 0);
@@ -74,6 +78,8 @@ export async function findRuns(root: string, sources: readonly Source[], options
   let entries = 0;
   let stoppedBy: string | null = null;
   const seen = new Set<string>();
+  const realRoot = await realpath(root).catch(() => root);
+  const linksUp: string[] = [];
   const queue: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
 
   const over = (): string | null => {
@@ -88,6 +94,11 @@ export async function findRuns(root: string, sources: readonly Source[], options
     const { path, depth } = queue.shift()!;
     const real = await realpath(path).catch(() => path);
     if (seen.has(real)) continue; // a symbolic link back into the tree
+    if (holds(real, realRoot)) {
+      // A link to a folder above the one given (`/`, the home folder) would scan everything around it.
+      linksUp.push(relative(root, path));
+      continue;
+    }
     seen.add(real);
     let names: string[];
     try {
@@ -141,7 +152,21 @@ export async function findRuns(root: string, sources: readonly Source[], options
     stoppedBy ??= over();
   }
   report(log, { runs: runs.length, skipped, skippedCount, stoppedBy });
+  if (linksUp.length > 0)
+    log.addForFile(
+      'source-skipped',
+      'info',
+      1,
+      1,
+      `${linksUp.length} symbolic link(s) to a folder that holds this one were not followed (${linksUp.slice(0, 5).join(', ')})`,
+    );
   return { runs, problems: log.sorted() };
+}
+
+/** Whether folder `outer` holds folder `inner` (both real paths), without being it. */
+function holds(outer: string, inner: string): boolean {
+  const rel = relative(outer, inner);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function report(

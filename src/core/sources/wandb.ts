@@ -8,6 +8,7 @@ import { ProblemLog } from '../table/problems';
 import { readTable } from '../table/read';
 import { firstLineKeys } from './json/shape';
 import { TableBuilder } from '../table/tableBuilder';
+import { readFolderTable } from './regularFile';
 import type { Table } from '../table/types';
 import type { Probe, Source } from './types';
 
@@ -43,7 +44,7 @@ export const wandbRunSource: Source = {
   async read(path, options) {
     if (!path.endsWith('.wandb')) {
       // A legacy run folder holds its history as JSON Lines: that is read.
-      const legacy = await readTable(join(path, HISTORY), options);
+      const legacy = await readFolderTable(join(path, HISTORY), options, 'wandb-history');
       if (!legacy.problems.some((p) => p.code === 'file-unreadable')) return [asWandbHistory(legacy)];
     }
     const file = options.displayName ?? path;

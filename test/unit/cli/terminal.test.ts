@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonSafe, oneLine, terminalSafe } from '../../../src/cli/terminal';
+import { cliMessage } from '../../../src/cli/text';
 import { REPO } from '../../helpers/shared';
 
 // Anything a terminal would act on: ESC, BEL, CR, backspace, DEL and C1's CSI.
@@ -77,4 +78,18 @@ test('inspect keeps a column whose name holds a newline on its own row', () => {
     run.stdout,
   );
   assert.ok(!lines.some((l) => /^\s+error forged/.test(l)), 'no line starts with text from the file');
+});
+
+test('bidirectional formatting characters from a file reach the terminal and --json as visible escapes', () => {
+  // A right-to-left override in a run name would make the terminal draw the rest of the line backwards.
+  const name = 'run\u202e1.2 = )k4(L\u2066x\u2069\u200f\u2028';
+  assert.equal(terminalSafe(name), 'run\\u202e1.2 = )k4(L\\u2066x\\u2069\\u200f\\u2028');
+  const json = jsonSafe(JSON.stringify({ name }));
+  assert.doesNotMatch(json, /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u2028]/);
+  assert.deepEqual(JSON.parse(json), { name });
+});
+
+test('a finding that quotes file text holding newlines prints on one line, its file too', () => {
+  const finding = { message: "the run's configuration says lr: 0.0003\n0.1", hints: [] };
+  assert.equal(cliMessage(finding), "the run's configuration says lr: 0.0003\\x0a0.1");
 });

@@ -4,12 +4,16 @@
 // arrays. Anything else is said, naming what was found.
 // A document cut short (a run writing it) keeps the records before the cut.
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ColumnBuilder } from '../../table/columnBuilder';
 import { JsonRecordWriter, type JsonObject } from '../../table/jsonRecord';
 import { describeFsError, formatBytes, ProblemLog, quote } from '../../table/problems';
 import { CELL_NUMBER, CELL_SUFFIXED, parseCell } from '../../table/record';
 import { TableBuilder } from '../../table/tableBuilder';
 import { DEFAULT_MAX_BYTES } from '../../table/tableReader';
+import { notRegularMessage, specialKind } from '../regularFile';
+import { readHead } from '../scan';
+import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
 import type { FileFormat, Table, TableHints } from '../../table/types';
 import { joinRowsOfOneStep } from '../joinSteps';
@@ -63,7 +67,9 @@ class DocumentVisitor implements JsonVisitor {
   readonly keys: { objects: string[]; arrays: string[]; scalars: string[] } = { objects: [], arrays: [], scalars: [] };
   readonly counts = { objects: 0, arrays: 0, scalars: 0 };
   logHistory = false;
-  readonly history = { entries: 0, noStep: 0, summaries: 0, notObjects: 0, firstNoStep: 0 };
+  readonly history = { entries: 0, noStep: 0, summaries: 0, notObjects: 0, firstNoStep: 0, notNumbers: 0 };
+  /** The first log_history value that is neither a number nor a numeric string, for the warning. */
+  firstNotNumber: { key: string; value: string; line: number } | null = null;
   /** The first step-less entry's first keys and its number of keys, for the warning. */
   noStepKeys: { named: string[]; count: number } = { named: [], count: 0 };
   readonly steps: StepTableBuilder;
@@ -185,6 +191,8 @@ class DocumentVisitor implements JsonVisitor {
       if (key === 'step') continue;
       const number = typeof cell === 'number' ? cell : typeof cell === 'string' ? numberIn(cell) : null;
       if (number !== null) this.steps.add(key, step, number, line);
+      else if (cell !== null && typeof cell !== 'boolean' && this.history.notNumbers++ === 0)
+        this.firstNotNumber = { key, value: typeof cell === 'string' ? quote(cell) : 'an array or object', line };
     }
   }
 }
@@ -221,20 +229,28 @@ export interface JsonDocumentOptions extends SourceOptions {
 export async function readJsonDocument(path: string, options: JsonDocumentOptions = {}): Promise<Table> {
   const file = options.displayName ?? path;
   const problems = new ProblemLog(file, options.maxProblems);
-  const size = await stat(path).then(
-    (s) => s.size,
-    () => -1,
-  );
+  const info = await stat(path).catch(() => null);
+  const size = info?.size ?? -1;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const failed = (message: string, code: 'file-unreadable' | 'file-too-large' | 'file-read-failed') => {
+  const failed = (
+    message: string,
+    code: 'file-unreadable' | 'file-too-large' | 'file-read-failed' | 'file-not-text',
+  ) => {
     problems.add(code, 'error', 1, 1, message);
     return new TableBuilder(problems).finish({ format: options.reportAs ?? 'json', headerLine: 0, bytesRead: 0 });
   };
+  // A trainer_state.json inside an output_dir that is a FIFO or a device: opening it would block, reading never end.
+  const kind = specialKind(info);
+  if (kind !== null) return failed(notRegularMessage(file, kind), 'file-unreadable');
   if (size > maxBytes)
     return failed(
       `${file} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; raise the file size limit or split it`,
       'file-too-large',
     );
+  // UTF-16 (PowerShell's default), gzip or binary: said as what it is, not as a JSON error at its first byte.
+  const head = await readHead(path);
+  const notText = binaryReason(head, hasBom(head, head.length) ? 3 : 0, head.length, basename(path));
+  if (notText !== null) return failed(`${file} ${notText}`, 'file-not-text');
   let bytesRead = 0;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const visitor = new DocumentVisitor(problems, () => Math.max(size, bytesRead), maxRecordBytes);
@@ -364,6 +380,16 @@ function reportHistory(visitor: DocumentVisitor): void {
       1,
       1,
       `${h.notObjects} log_history entr${h.notObjects === 1 ? 'y is' : 'ies are'} not an object; left out`,
+    );
+  const first = visitor.firstNotNumber;
+  if (first !== null)
+    visitor.problems.add(
+      'log-history',
+      'warning',
+      first.line,
+      1,
+      `${h.notNumbers} log_history value${h.notNumbers === 1 ? ' is' : 's are'} not a number (the first: ` +
+        `${quote(first.key)} = ${first.value} at line ${first.line}); left out`,
     );
 }
 

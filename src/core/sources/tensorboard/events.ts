@@ -13,6 +13,8 @@ export interface EventVisitor {
   /** A SessionLog START: the writer restarted at `step`. */
   sessionStart(step: number): void;
   skipped(kind: SkippedKind): void;
+  /** Whether the tag already has scalar values: metadata on a later value (a malformed one) does not re-declare it. */
+  hasScalars?(tag: string): boolean;
 }
 
 const DT_FLOAT = 1;
@@ -248,7 +250,9 @@ export class EventDecoder {
     }
     if (r.failed) return false;
     const tag = tagStart >= 0 ? this.tags.get(bytes, this.viewOf(bytes), tagStart, tagEnd) : '';
-    if (plugin !== null && plugin !== 'scalar' && !this.pluginOfTag.has(tag)) this.pluginOfTag.set(tag, plugin);
+    // A plugin is declared by a tag's first value; asked only when one names another plugin (rare), not per scalar.
+    if (plugin !== null && plugin !== 'scalar' && !this.pluginOfTag.has(tag) && this.visitor.hasScalars?.(tag) !== true)
+      this.pluginOfTag.set(tag, plugin);
     // Only tags declared with another plugin are held here: a scalars-only file skips the lookup.
     const declared = this.pluginOfTag.size > 0 ? this.pluginOfTag.get(tag) : undefined;
     if (kind !== null || declared !== undefined) {

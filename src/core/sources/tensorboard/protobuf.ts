@@ -138,13 +138,18 @@ export class ProtoReader {
     }
   }
 
-  /** Skips a group's fields up to its end-group key (groups nest). */
+  /**
+   * Skips a group's fields up to its matching end-group key. Groups nest; the nesting is counted, not recursed into,
+   * so a record of nested start-groups (a few bytes each) cannot exhaust the stack.
+   */
   private skipGroup(): void {
+    let depth = 1;
     while (!this.done) {
-      const key = this.key();
+      const wire = this.key() & 7;
       if (this.failed) return;
-      if ((key & 7) === WIRE_END_GROUP) return;
-      this.skip(key & 7);
+      if (wire === WIRE_START_GROUP) depth++;
+      else if (wire !== WIRE_END_GROUP) this.skip(wire);
+      else if (--depth === 0) return;
     }
     this.fail();
   }

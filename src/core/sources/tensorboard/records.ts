@@ -3,8 +3,9 @@
 // is skipped by its (checked) length; a header whose CRC fails is not trusted, so the reader scans forward byte by
 // byte for the next valid header. A record cut short at the end is a writer still running: it stays unconsumed and
 // the read says where it starts, so a later read resumes there. Memory is one chunk (or the largest record).
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { describeFsError } from '../../table/problems';
+import { NotRegularFileError, openRegularFile } from '../regularFile';
 import { crc32cOf, maskCrc, maskedCrc32c8, viewOf } from './crc32c';
 
 /** Bytes read per positional read. */
@@ -130,9 +131,11 @@ export async function readRecords(
 ): Promise<RecordsRead> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    // A FIFO or a device among a run's event files would block the read or never end it.
+    handle = await openRegularFile(path);
   } catch (error) {
-    return { end: from, records: 0, partial: null, error: describeFsError(error, path) };
+    const message = error instanceof NotRegularFileError ? error.message : describeFsError(error, path);
+    return { end: from, records: 0, partial: null, error: message };
   }
   const result: RecordsRead = { end: from, records: 0, partial: null };
   try {

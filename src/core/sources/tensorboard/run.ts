@@ -203,6 +203,7 @@ export class RunReader {
       scalar: (tag, step, value) => this.scalar(file, tags, tag, step, value),
       sessionStart: (step) => this.restart(file, tags, step),
       skipped: (kind) => this.leftOut.kinds[kind]++,
+      hasScalars: (tag) => tags.get(tag) !== undefined,
       record: (offset) => {
         this.record++;
         this.progress.offset = offset;

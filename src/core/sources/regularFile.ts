@@ -1,0 +1,63 @@
+// Files inside a run folder (an event file, metrics.csv, trainer_state.json, hparams.yaml, an MLflow metric) are read
+// only when they are regular files: opening a FIFO blocks until some process writes to it (forever, in a folder no one
+// writes to), and a device behind a symbolic link (/dev/zero) never ends. A file the user names is another matter: the
+// table reader reads a FIFO or /dev/stdin named on the command line as a stream.
+import { constants, type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { readTable } from '../table/read';
+import { ProblemLog } from '../table/problems';
+import { TableBuilder } from '../table/tableBuilder';
+import type { FileFormat, Table } from '../table/types';
+import type { SourceOptions } from './types';
+
+/** What a path that is neither a regular file nor a folder is, in words; null for those (or a path not there). */
+export function specialKind(info: Stats | null): string | null {
+  if (info === null || info.isFile() || info.isDirectory()) return null;
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** The message for a file of a run folder that is not read because of what it is. */
+export function notRegularMessage(display: string, kind: string): string {
+  return (
+    `${display} is ${kind}, not a regular file: a file inside a run folder is read only when it is a regular file, ` +
+    'so it is left out'
+  );
+}
+
+/** The special kind of the file at `path` (following symbolic links), or null for a regular file, a folder or none. */
+export async function specialKindAt(path: string): Promise<string | null> {
+  return specialKind(await stat(path).catch(() => null));
+}
+
+/** The error a read of a file that is not regular fails with; its message is notRegularMessage's. */
+export class NotRegularFileError extends Error {}
+
+/**
+ * Opens a file for reading without blocking on a FIFO (O_NONBLOCK, which changes nothing for a regular file) and
+ * refuses anything but a regular file, so the check and the read are of the same file.
+ */
+export async function openRegularFile(path: string, display = path): Promise<FileHandle> {
+  // O_NONBLOCK is POSIX; Windows has neither it nor FIFOs on disk.
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const kind = specialKind(await handle.stat().catch(() => null));
+  if (kind === null) return handle;
+  await handle.close().catch(() => undefined);
+  throw new NotRegularFileError(notRegularMessage(display, kind));
+}
+
+/** A table that holds nothing but the error of a file not read for what it is. */
+export function notRegularTable(display: string, kind: string, format: FileFormat): Table {
+  const problems = new ProblemLog(display);
+  problems.add('file-unreadable', 'error', 1, 1, notRegularMessage(display, kind));
+  return new TableBuilder(problems).finish({ format, headerLine: 0, bytesRead: 0 });
+}
+
+/** A text table inside a run folder (metrics.csv, a DVCLive .tsv, a W&B history): read when it is a regular file. */
+export async function readFolderTable(path: string, options: SourceOptions, format: FileFormat): Promise<Table> {
+  const kind = await specialKindAt(path);
+  return kind === null ? readTable(path, options) : notRegularTable(options.displayName ?? path, kind, format);
+}

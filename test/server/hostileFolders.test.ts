@@ -1,0 +1,71 @@
+// A workspace folder holding hostile entries beside its runs: an event file and an hparams.yaml that are FIFOs (a read
+// of either blocked forever), /dev/zero behind an event file's name, a symbolic link loop and a link to /. Fit on the
+// folder and the Runs view both answer, fit the good runs, and name each entry left out.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
+import { RunsRequest } from '../../src/shared/runs';
+import { startTestServer } from '../helpers/lsp';
+import { REPO } from '../helpers/shared';
+import { EventFileWriter } from '../helpers/eventWriter';
+
+const uriOf = (path: string) => pathToFileURL(path).toString();
+const root = mkdtempSync(join(tmpdir(), 'scaling-lens-hostile-folders-'));
+const fifos: string[] = [];
+after(() => {
+  // A read still blocked on a FIFO (the defect this guards against) is released so the process can end.
+  for (const fifo of fifos) {
+    try {
+      closeSync(openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK));
+    } catch {
+      // gone
+    }
+  }
+  rmSync(root, { recursive: true, force: true });
+});
+
+function hostileFolder(): string {
+  const runs = join(root, 'runs');
+  mkdirSync(join(runs, 'later'), { recursive: true });
+  copyFileSync(join(REPO, 'examples/loss/constant.csv'), join(runs, 'constant.csv'));
+  copyFileSync(join(REPO, 'examples/loss/cosine.csv'), join(runs, 'later', 'cosine.csv'));
+  const tb = join(runs, 'tb');
+  new EventFileWriter().scalar('train/loss', 10, 3).write(tb);
+  execFileSync('mkfifo', [join(tb, 'events.out.tfevents.1800000000.host.1.0')]);
+  fifos.push(join(tb, 'events.out.tfevents.1800000000.host.1.0'));
+  symlinkSync('/dev/zero', join(tb, 'events.out.tfevents.1900000000.host.1.0'));
+  symlinkSync(runs, join(runs, 'later', 'loop'));
+  symlinkSync('/', join(runs, 'slash'));
+  return runs;
+}
+
+test(
+  'Fit on a folder and the Runs view answer beside FIFOs, devices and link loops, naming what they left out',
+  { skip: process.platform === 'win32' && 'FIFOs and /dev/zero are POSIX', timeout: 60_000 },
+  async () => {
+    const client = await startTestServer();
+    try {
+      client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+      const folder = hostileFolder();
+      const uri = uriOf(folder);
+      const summary = await client.rpc.sendRequest(FitFileRequest, { uri });
+      const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri });
+      assert.deepEqual(analysis?.curves.map((c) => c.name).sort(), ['constant', 'later/cosine', 'tb'], summary.message);
+      assert.equal(analysis?.fits[0].fittedOn.length, 2, 'the good runs are fitted');
+      const said = analysis?.findings.map((f) => f.message).join('\n') ?? '';
+      assert.match(said, /events\.out\.tfevents\.1800000000\.host\.1\.0 is a FIFO \(named pipe\), not a regular file/);
+      assert.match(said, /events\.out\.tfevents\.1900000000\.host\.1\.0 is a character device/);
+      assert.match(said, /symbolic link\(s\) to a folder that holds this one were not followed \(slash\)/);
+
+      const listed = await client.rpc.sendRequest(RunsRequest, { roots: [uri] });
+      assert.deepEqual(listed.runs.map((r) => r.name).sort(), ['constant', 'later/cosine', 'tb']);
+    } finally {
+      client.dispose();
+    }
+  },
+);

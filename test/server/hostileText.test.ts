@@ -1,0 +1,55 @@
+// Run names holding terminal escapes, a right-to-left override and VS Code's `$(icon)` syntax: the lenses (plain
+// text) and hovers (Markdown) show them as visible text, never raw.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FitFileRequest } from '../../src/shared/protocol';
+import { startTestServer } from '../helpers/lsp';
+
+/** Characters no label should hold raw: controls, DEL, C1 and the bidirectional formatting characters. */
+const UNSEEN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+
+test('lenses and hovers show run names holding escapes, bidi overrides and $(icon) as visible text', async () => {
+  const names = ['a\u001b]0;owned\u0007', 'b\u202eevil', '$(alert) c'];
+  let text = 'step,lr,loss,run\n';
+  names.forEach((name, r) => {
+    for (let s = 100; s <= 3000; s += 100)
+      text += `${s},3e-4,${((1 + r / 50) * (2.5 + 3 * s ** -0.4)).toFixed(5)},"${name}"\n`;
+  });
+  const uri = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'scaling-lens-text-')), 'runs.csv')).toString();
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    await client.open(uri, text);
+    const summary = await client.rpc.sendRequest(FitFileRequest, { uri });
+    assert.equal(summary.state, 'done', summary.message);
+    const lenses = await client.lenses(uri);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.length >= 4, titles.join('\n'));
+    for (const l of lenses) {
+      assert.doesNotMatch(l.command?.title ?? '', UNSEEN, l.command?.title);
+      assert.doesNotMatch(String(l.command?.tooltip ?? ''), UNSEEN);
+      assert.doesNotMatch(l.command?.title ?? '', /(^|[^\\])\$\(/, 'no icon drawn from a name');
+    }
+    assert.ok(
+      titles.some((t) => t.includes('b\\u202eevil')),
+      titles.join('\n'),
+    );
+    assert.ok(
+      titles.some((t) => t.includes('a\\x1b]0;owned\\x07')),
+      titles.join('\n'),
+    );
+    const hovers: string[] = [];
+    for (const line of [1, 31, 61]) {
+      const contents = (await client.hover(uri, line))?.contents;
+      hovers.push(typeof contents === 'object' && 'value' in contents ? contents.value : String(contents));
+    }
+    assert.doesNotMatch(hovers.join('\n'), UNSEEN);
+    assert.match(hovers.join('\n'), /b\\\\u202eevil/, hovers.join('\n'));
+  } finally {
+    client.dispose();
+  }
+});

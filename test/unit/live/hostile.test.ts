@@ -1,0 +1,68 @@
+// A followed CSV that is truncated or rewritten in place (the same file, not a new one) while it is followed: what is
+// written after is read from the start, never from where the old content ended (which read the new content's middle
+// as rows and lost its beginning), and the rows read before a truncation are kept and said.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TextTail } from '../../../src/core/live/textTail';
+import type { Table } from '../../../src/core/table/types';
+
+/** A loss log of `rows` rows from step `first`, every 10 steps. */
+function log(rows: number, first: number): string {
+  let text = 'step,lr,loss\n';
+  for (let i = 0; i < rows; i++)
+    text += `${first + 10 * i},0.0003,${(2.5 + 3 / Math.sqrt(first + 10 * i)).toFixed(6)}\n`;
+  return text;
+}
+
+const table = (tail: TextTail): Table => tail.current().tables[0];
+const steps = (t: Table) => Array.from(t.columns.find((c) => c.name === 'step')!.values);
+const changed = (t: Table) => t.problems.filter((p) => p.code === 'file-changed');
+
+test('a followed file truncated to nothing keeps its rows with a warning, and what is written next is read whole', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'sl-live-hostile-')), 'run.csv');
+  writeFileSync(path, log(200, 10));
+  const tail = new TextTail(path);
+  assert.equal((await tail.update()).change, 'read');
+
+  truncateSync(path, 0);
+  const cut = await tail.update();
+  assert.equal(cut.change, 'reread');
+  assert.equal(table(tail).rowCount, 200, 'the rows read before are kept');
+  assert.match(
+    changed(table(tail))[0]?.message ?? '',
+    /run\.csv was truncated to 0 bytes .* 200 rows read before are kept/,
+  );
+  assert.equal((await tail.update()).change, 'unchanged', 'said once');
+
+  // The run starts again and writes more than the old file held before the next update.
+  writeFileSync(path, log(300, 5));
+  await tail.update();
+  assert.deepEqual(
+    steps(table(tail)),
+    Array.from({ length: 300 }, (_, i) => 5 + 10 * i),
+  );
+  assert.equal(changed(table(tail)).length, 0, 'the warning is gone with the rows it was about');
+});
+
+test('a followed file rewritten in place with other, longer content between two updates is read again whole', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'sl-live-hostile-')), 'run.csv');
+  writeFileSync(path, log(200, 10));
+  const tail = new TextTail(path);
+  await tail.update();
+
+  writeFileSync(path, log(300, 5)); // same inode: truncated and written again, longer than before
+  assert.equal((await tail.update()).change, 'reread');
+  assert.deepEqual(
+    steps(table(tail)),
+    Array.from({ length: 300 }, (_, i) => 5 + 10 * i),
+  );
+  assert.match(changed(table(tail))[0]?.message ?? '', /was rewritten while it was followed/);
+
+  // A file that only grows (the same bytes, more lines) is still read by its tail.
+  writeFileSync(path, log(300, 5) + '3005,0.0003,2.55\n');
+  assert.deepEqual(await tail.update(), { change: 'appended', rows: 1, bytes: 17 });
+  assert.equal(table(tail).rowCount, 301);
+});

@@ -1,0 +1,214 @@
+// Hostile run folders, one test per class of input that once hung, crashed or lost data: a protobuf record that
+// nests groups deeper than any stack, files inside a run folder that are FIFOs or devices (a read would block forever
+// or never end), and a symbolic link to a folder above the one given. Inputs are generated here.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSources } from '../../../src/core/sources';
+import type { Table } from '../../../src/core/table/types';
+import { EventFileWriter, Proto, recordOffset } from '../../helpers/eventWriter';
+import { mlflowLines, writeLightningMetrics, writeMlflowRun, lawCurve, constantLr } from '../../helpers/frameworkRuns';
+
+const root = mkdtempSync(join(tmpdir(), 'sl-hostile-sources-'));
+const fifos: string[] = [];
+after(() => {
+  // A reader still blocked on a FIFO (the defect these tests guard against) is released, so the process can end.
+  for (const fifo of fifos) {
+    try {
+      closeSync(openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK));
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(root, { recursive: true, force: true });
+});
+
+const posix = process.platform !== 'win32';
+
+function fifo(path: string): string {
+  execFileSync('mkfifo', [path]);
+  fifos.push(path);
+  return path;
+}
+
+const codes = (table: Table) => table.problems.map((p) => p.code);
+const columnValues = (table: Table, name: string) =>
+  Array.from(table.columns.find((c) => c.name === name)?.values ?? [], (v) => (Number.isNaN(v) ? null : v));
+
+test('a record of 100,000 nested protobuf groups is one corrupt record: the records around it are read', async () => {
+  const w = new EventFileWriter();
+  for (let s = 1; s <= 5; s++) w.scalar('loss', s, 3 - s / 10);
+  const groups = new Proto().double(1, 1.7e9).uint(2, 6);
+  for (let i = 0; i < 100_000; i++) groups.key(15, 3); // start-group, never ended
+  w.raw(groups.done());
+  const nested = w.events.length - 1;
+  for (let s = 6; s <= 10; s++) w.scalar('loss', s, 3 - s / 10);
+  const balanced = new Proto().double(1, 1.7e9);
+  for (let i = 0; i < 50_000; i++) balanced.key(15, 3);
+  for (let i = 0; i < 50_000; i++) balanced.key(15, 4);
+  w.raw(balanced.uint(2, 11).done()); // well-formed: groups are skipped, the event has no summary
+  for (let s = 12; s <= 14; s++) w.scalar('loss', s, 3 - s / 10);
+  const dir = join(root, 'groups');
+  w.write(dir);
+
+  const { tables } = await readSources([dir]);
+  const table = tables[0];
+  assert.deepEqual(
+    columnValues(table, 'step'),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14],
+    JSON.stringify(table.problems),
+  );
+  const corrupt = table.problems.filter((p) => p.code === 'event-record-corrupt');
+  assert.equal(corrupt.length, 1, JSON.stringify(table.problems));
+  assert.match(corrupt[0].message, new RegExp(`at byte ${recordOffset(w, nested)} `));
+  assert.ok(!codes(table).includes('file-unreadable'), JSON.stringify(table.problems));
+});
+
+test(
+  'files of run folders that are FIFOs or devices are left out, each named, and the rest of each run is read',
+  { skip: !posix && 'FIFOs and /dev/zero are POSIX', timeout: 20_000 },
+  async () => {
+    const points = lawCurve(constantLr, 2000, 100);
+    // Lightning: hparams.yaml a FIFO, then /dev/zero; metrics.csv still read.
+    const lightning = join(root, 'lightning');
+    writeLightningMetrics(join(lightning, 'version_0'), points);
+    fifo(join(lightning, 'version_0', 'hparams.yaml'));
+    writeLightningMetrics(join(lightning, 'version_1'), points);
+    symlinkSync('/dev/zero', join(lightning, 'version_1', 'hparams.yaml'));
+    // TensorBoard: a FIFO and /dev/zero named as event files beside the run's real one.
+    const tb = join(root, 'tb');
+    const w = new EventFileWriter();
+    for (const p of points) w.scalar('train/loss', p.step, p.loss);
+    w.write(join(tb, 'run'));
+    fifo(join(tb, 'run', 'events.out.tfevents.1800000000.host.1.0'));
+    symlinkSync('/dev/zero', join(tb, 'run', 'events.out.tfevents.1900000000.host.1.0'));
+    // MLflow: meta.yaml a FIFO, one metric /dev/zero, another a FIFO; the loss metric still read.
+    const mlflow = join(root, 'mlflow');
+    const run = writeMlflowRun(join(mlflow, 'mlruns', '1'), 'a'.repeat(32), {
+      metrics: { loss: mlflowLines(points.map((p) => ({ step: p.step, value: p.loss }))) },
+    });
+    rmSync(join(run, 'meta.yaml'));
+    fifo(join(run, 'meta.yaml'));
+    symlinkSync('/dev/zero', join(run, 'metrics', 'zero'));
+    fifo(join(run, 'metrics', 'pipe'));
+    // A Hugging Face output_dir whose trainer_state.json is a FIFO.
+    const hf = join(root, 'hf', 'out');
+    mkdirSync(hf, { recursive: true });
+    fifo(join(hf, 'trainer_state.json'));
+
+    const { tables } = await readSources([lightning, tb, mlflow, join(root, 'hf')]);
+    const said = (table: Table | undefined, name: string, kind: RegExp) =>
+      assert.ok(
+        table?.problems.some((p) => p.message.includes(name) && kind.test(p.message)),
+        `${name}: ${JSON.stringify(table?.problems)}`,
+      );
+    const loss = (table: Table | undefined) => table?.columns.find((c) => /loss/.test(c.name))?.numericCount ?? 0;
+
+    const [v0, v1] = tables.filter((t) => t.format === 'lightning');
+    said(v0, join('version_0', 'hparams.yaml'), /is a FIFO \(named pipe\), not a regular file/);
+    said(v1, join('version_1', 'hparams.yaml'), /is a character device, not a regular file/);
+    assert.equal(loss(v0), points.length);
+    assert.equal(loss(v1), points.length);
+
+    const events = tables.find((t) => t.format === 'tensorboard');
+    said(events, 'events.out.tfevents.1800000000.host.1.0', /is a FIFO \(named pipe\)/);
+    said(events, 'events.out.tfevents.1900000000.host.1.0', /is a character device/);
+    assert.equal(loss(events), points.length);
+
+    const ml = tables.find((t) => t.format === 'mlflow');
+    said(ml, 'meta.yaml', /is a FIFO/);
+    said(ml, join('metrics', 'zero'), /is a character device/);
+    said(ml, join('metrics', 'pipe'), /is a FIFO/);
+    assert.equal(loss(ml), points.length);
+
+    const state = tables.find((t) => t.run === 'out');
+    said(state, join('out', 'trainer_state.json'), /is a FIFO/);
+  },
+);
+
+test(
+  'a symbolic link to a folder above the one given is not followed, and the scan says so',
+  { timeout: 20_000 },
+  async () => {
+    const outer = join(root, 'outer');
+    const given = join(outer, 'runs');
+    mkdirSync(given, { recursive: true });
+    writeFileSync(join(outer, 'not-mine.csv'), 'step,loss\n1,3\n2,2.9\n');
+    writeFileSync(join(given, 'mine.csv'), 'step,loss\n1,3\n2,2.9\n');
+    symlinkSync(outer, join(given, 'up'));
+    symlinkSync('/', join(given, 'slash'));
+
+    const { tables, problems } = await readSources([given]);
+    assert.deepEqual(
+      tables.map((t) => t.run),
+      ['mine'],
+    );
+    const note = problems.find((p) => p.code === 'source-skipped' && /symbolic link/.test(p.message));
+    assert.ok(note, JSON.stringify(problems));
+    assert.match(note.message, /2 symbolic link\(s\) to a folder that holds this one were not followed \(slash, up\)/);
+  },
+);
+
+test('a trainer_state.json saved as UTF-16 or gzipped is said to be so, not reported as a JSON error at byte 1', async () => {
+  const text = JSON.stringify({ log_history: [{ step: 10, loss: 3 }] });
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const be = Buffer.from(le).swap16();
+  const noBom = Buffer.from(text, 'utf16le');
+  const gzip = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3, 0xab, 0x56, 0xca, 0xc9, 0x4f, 0x8f, 0xcf, 0xc8]);
+  const cases: [string, Buffer, RegExp][] = [
+    ['le', le, /is UTF-16 text; save it as UTF-8/],
+    ['be', be, /is UTF-16 text; save it as UTF-8/],
+    ['nobom', noBom, /is UTF-16 text; save it as UTF-8/],
+    ['gzip', gzip, /is gzip-compressed/],
+  ];
+  for (const [name, bytes, message] of cases) {
+    const dir = join(root, `encoding-${name}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'trainer_state.json'), bytes);
+    const { tables } = await readSources([join(dir, 'trainer_state.json')]);
+    const problem = tables[0].problems.find((p) => p.code === 'file-not-text');
+    assert.match(problem?.message ?? JSON.stringify(tables[0].problems), message, name);
+    assert.ok(problem?.message.includes(join(dir, 'trainer_state.json')), name);
+  }
+});
+
+test('log_history values that are not numbers (text, a duplicate key whose last value is text) are counted and named', async () => {
+  const entries = Array.from(
+    { length: 20 },
+    (_, i) => `{"step": ${10 * (i + 1)}, "loss": ${3 - i / 100}, "loss": "x"}`,
+  );
+  entries.push('{"step": 300, "loss": 2.5, "lr": {"a": 1}}');
+  const dir = join(root, 'not-numbers');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'trainer_state.json'), `{"log_history": [\n${entries.join(',\n')}\n]}`);
+  const { tables } = await readSources([join(dir, 'trainer_state.json')]);
+  const warning = tables[0].problems.find((p) => p.code === 'log-history');
+  assert.equal(
+    warning?.message,
+    '21 log_history values are not a number (the first: "loss" = "x" at line 2); left out',
+    JSON.stringify(tables[0].problems),
+  );
+  assert.equal(warning?.line, 2);
+  assert.deepEqual(columnValues(tables[0], 'loss'), [2.5], 'JSON keeps the last of duplicate keys');
+});
+
+test("a later value whose metadata names another plugin does not turn a scalar tag's remaining values away", async () => {
+  const w = new EventFileWriter();
+  for (let s = 1; s <= 5; s++) w.scalar('loss', s, 3 - s / 10);
+  // One value of `loss` carrying image-plugin metadata (a corrupt or foreign writer's), then scalars again.
+  const metadata = new Proto().bytes(1, new Proto().bytes(1, 'images'));
+  const value = new Proto().bytes(1, 'loss').bytes(9, metadata).float(2, 9);
+  w.raw(new Proto().double(1, 1.7e9).uint(2, 6).bytes(5, new Proto().bytes(1, value)).done());
+  for (let s = 7; s <= 10; s++) w.scalar('loss', s, 3 - s / 10);
+  const dir = join(root, 'plugin-later');
+  w.write(dir);
+  const { tables } = await readSources([dir]);
+  assert.deepEqual(
+    columnValues(tables[0], 'step'),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    JSON.stringify(tables[0].problems),
+  );
+});
