@@ -7,7 +7,7 @@ import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from 
 import { StepLr } from '../laws/schedule';
 import { concat, pick, thinIndices } from '../util/arrays';
 import { quantile } from '../util/random';
-import { areasAt, concatAreas, normalisedAreas, predictAt } from './lossAreas';
+import { areasAt, carriedAreas, concatAreas, predictAt, type AreaCarry, type PreparedCurve } from './lossAreas';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
 
@@ -35,24 +35,44 @@ interface LambdaFit {
   lambda: number;
   /** Normalised areas at every query of each prepared curve. */
   areas: AreaPoints[];
+  /** The same areas as the next fit of a grown run extends them. */
+  carries: AreaCarry[];
   fit: RobustFit;
 }
 
-/** Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it returns. */
-function chooseLambda(input: LossFitInput, etaMax: number, lambdas: number[], start?: Float64Array): LambdaFit | null {
+/**
+ * Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it
+ * returns. `previous`: a grown run's last fit, whose areas are extended rather than computed again.
+ */
+function chooseLambda(
+  input: LossFitInput,
+  etaMax: number,
+  lambdas: number[],
+  start?: Float64Array,
+  previous?: TissueFit,
+): LambdaFit | null {
   const { prepared, fitted, options } = input;
   const observed = concat(fitted.map((i) => prepared[i].curve.loss));
   let chosen: LambdaFit | null = null;
   for (const lambda of lambdas) {
-    const areas = prepared.map((p) => normalisedAreas(p, lambda, etaMax, options));
+    const carried = prepared.map((p) => carriedAreas(p, lambda, etaMax, options, carryOf(previous, p)));
+    const areas = carried.map((c) => c.areas);
     const data = concatAreas(fitted.map((i) => areasAt(areas[i], prepared[i].pointIndex)));
     const fit = fitAll(data, observed, options.lossDelta, start);
-    if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, areas, fit };
+    if (fit && (!chosen || fit.objective < chosen.fit.objective))
+      chosen = { lambda, areas, carries: carried.map((c) => c.carry), fit };
   }
   return chosen;
 }
 
+/** The previous fit's areas of the same curve (by name and file), if any. */
+function carryOf(previous: TissueFit | undefined, p: PreparedCurve): AreaCarry | undefined {
+  return previous?.carries.find((c) => c.curve.name === p.curve.name && c.curve.file === p.curve.file);
+}
+
 interface TissueFit extends LossLawFit {
+  /** Each prepared curve's areas, for the next fit of the same curves grown (a followed run). */
+  carries: AreaCarry[];
   lambda: number;
   /** The bootstrap refits' normalised parameters (empty until bootstrap() is called). */
   replicates(): Float64Array[];
@@ -74,8 +94,9 @@ export const tissueLossLaw: LossCurveLaw = {
     const previous =
       warmFrom(input.previous as TissueFit | undefined, etaMax, lambdas) ??
       warmFrom(warm as TissueFit | undefined, etaMax, lambdas);
+    // Its areas are extended (a grown run) or picked from (a part of the same curves) where they apply.
     const chosen = previous
-      ? chooseLambda(input, etaMax, [previous.lambda], previous.solver.params)
+      ? chooseLambda(input, etaMax, [previous.lambda], previous.solver.params, previous)
       : chooseLambda(input, etaMax, lambdas);
     if (!chosen) return null;
     return tissueFit(input, chosen, etaMax);
@@ -91,9 +112,13 @@ function warmFrom(previous: TissueFit | undefined, etaMax: number, lambdas: numb
   return previous;
 }
 
-function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): TissueFit {
+function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): TissueFit {
+  // The previous fit is let go once its refits are carried: kept, each fit would hold the one before it, and a
+  // followed run every fit since its last cold one.
+  let previous = given.previous as TissueFit | undefined;
+  const input = { ...given, previous: undefined };
   const { options } = input;
-  const { fit, areas, lambda } = chosen;
+  const { fit, areas, lambda, carries } = chosen;
   const predictions = new Map<number, Float64Array>();
   const predict = (i: number) => {
     let p = predictions.get(i);
@@ -103,6 +128,7 @@ function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
   let paramSets: Float64Array[] = [];
   return {
     law: 'lr-annealing',
+    carries,
     lambda,
     etaMax,
     solver: fit,
@@ -113,7 +139,8 @@ function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     bootstrap(samples: number): LossReplicates {
       const thin = thinFitted(input, predict, BOOTSTRAP_POINTS);
       const data = thin.map((t) => areasAt(areas[t.curve], t.queries));
-      const carried = carriedReplicates(input.previous as TissueFit | undefined, fit.params, etaMax, lambda, samples);
+      const carried = carriedReplicates(previous, fit.params, etaMax, lambda, samples);
+      previous = undefined;
       paramSets = carried
         ? carried
         : samples > 0
