@@ -100,10 +100,11 @@ export function carriedAreas(
   etaMax: number,
   options: AnalysisOptions,
   carry?: AreaCarry,
-): { areas: AreaPoints; carry: AreaCarry } {
+): { areas: AreaPoints; carry: AreaCarry; extended: number } {
   const schedule = p.curve.schedule;
   const picked = carry && pickedFrom(carry, p, lambda, etaMax, options);
-  if (carry && picked) return { areas: picked, carry: { ...carry, queries: p.queries, areas: picked, kept: 0 } };
+  if (carry && picked)
+    return { areas: picked, carry: { ...carry, queries: p.queries, areas: picked, kept: 0 }, extended: 0 };
   const stepLr = new StepLr(schedule, options.warmupSteps);
   const from = carry && extends_(carry, p, lambda, etaMax, options, stepLr) ? carry : undefined;
   const start = from?.kept ?? 0;
@@ -125,6 +126,7 @@ export function carriedAreas(
   while (kept < points.length && points[kept] === kept && p.queries[kept] <= rest.resume.step) kept++;
   return {
     areas,
+    extended: start,
     carry: {
       curve: p.curve,
       lambda,
@@ -216,7 +218,7 @@ function extends_(
 }
 
 /** Whether the first n values of two arrays are the same bits (a memory comparison, not n number comparisons). */
-function samePrefix(a: Float64Array, b: Float64Array, n: number): boolean {
+export function samePrefix(a: Float64Array, b: Float64Array, n: number): boolean {
   if (a.length < n || b.length < n) return false;
   const bytes = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, n * 8);
   return bytes(a).equals(bytes(b));

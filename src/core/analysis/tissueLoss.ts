@@ -2,12 +2,21 @@
 // objective, the LR areas of every curve computed once at all its queries, bootstrap refits on thinned points.
 import { bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
-import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
+import { evaluateAt, fitRobust, refineRobust, sumEvaluations, type Evaluation, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
 import { StepLr } from '../laws/schedule';
 import { concat, pick, thinIndices } from '../util/arrays';
 import { quantile } from '../util/random';
-import { areasAt, carriedAreas, concatAreas, predictAt, type AreaCarry, type PreparedCurve } from './lossAreas';
+import {
+  areasAt,
+  carriedAreas,
+  concatAreas,
+  predictAt,
+  samePrefix,
+  type AreaCarry,
+  type PreparedCurve,
+} from './lossAreas';
+import type { LossCurve } from './lossCurves';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
 
@@ -17,9 +26,15 @@ const THIN_FIT_POINTS = 5000;
 /** Points per curve used in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
 
-function fitAll(data: AreaPoints, observed: Float64Array, delta: number, start?: Float64Array): RobustFit | null {
+function fitAll(
+  data: AreaPoints,
+  observed: Float64Array,
+  delta: number,
+  start?: Float64Array,
+  atStart?: Evaluation,
+): RobustFit | null {
   // A warm start sits near the optimum: one refinement on every point, as the cold path ends with.
-  if (start) return refineRobust(lrAnnealingLaw, data, observed, start, { delta });
+  if (start) return refineRobust(lrAnnealingLaw, data, observed, start, { delta, atStart });
   if (observed.length <= THIN_FIT_POINTS)
     return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });
   const idx = thinIndices(observed.length, THIN_FIT_POINTS);
@@ -58,11 +73,51 @@ function chooseLambda(
     const carried = prepared.map((p) => carriedAreas(p, lambda, etaMax, options, carryOf(previous, p)));
     const areas = carried.map((c) => c.areas);
     const data = concatAreas(fitted.map((i) => areasAt(areas[i], prepared[i].pointIndex)));
-    const fit = fitAll(data, observed, options.lossDelta, start);
+    const atStart = start && previous && grownEvaluation(previous, input, carried, data, observed);
+    const fit = fitAll(data, observed, options.lossDelta, start, atStart || undefined);
     if (fit && (!chosen || fit.objective < chosen.fit.objective))
       chosen = { lambda, areas, carries: carried.map((c) => c.carry), fit };
   }
   return chosen;
+}
+
+/**
+ * The objective at the previous optimum over a grown curve: the previous fit's own evaluation there (its points are
+ * this fit's first points, their areas and losses the same bits) plus the appended points', so the refinement's first
+ * pass costs the rows appended. Null unless one curve is fitted, grown from the one fitted before, with every earlier
+ * point's areas carried.
+ */
+function grownEvaluation(
+  previous: TissueFit,
+  input: LossFitInput,
+  carried: { extended: number }[],
+  data: AreaPoints,
+  observed: Float64Array,
+): Evaluation | null {
+  const known = previous.solver.atOptimum;
+  const [i] = input.fitted;
+  const before = previous.fittedCurves[0];
+  if (
+    !known ||
+    input.fitted.length !== 1 ||
+    previous.fittedCurves.length !== 1 ||
+    previous.delta !== input.options.lossDelta
+  )
+    return null;
+  const now = input.prepared[i].curve;
+  const n = before.steps.length;
+  if (
+    now.name !== before.name ||
+    now.file !== before.file ||
+    carried[i].extended < n ||
+    !samePrefix(before.loss, now.loss, n)
+  )
+    return null;
+  const appended = { s1: data.s1.subarray(n), s2: data.s2.subarray(n) };
+  return sumEvaluations(
+    known,
+    evaluateAt(lrAnnealingLaw, appended, observed.subarray(n), known.params, previous.delta),
+  );
 }
 
 /** The previous fit's areas of the same curve (by name and file), if any. */
@@ -71,8 +126,12 @@ function carryOf(previous: TissueFit | undefined, p: PreparedCurve): AreaCarry |
 }
 
 interface TissueFit extends LossLawFit {
+  solver: RobustFit & { atOptimum?: Evaluation };
   /** Each prepared curve's areas, for the next fit of the same curves grown (a followed run). */
   carries: AreaCarry[];
+  /** The curves fitted and the Huber delta: what the solver's evaluation at its optimum is over. */
+  fittedCurves: LossCurve[];
+  delta: number;
   lambda: number;
   /** The bootstrap refits' normalised parameters (empty until bootstrap() is called). */
   replicates(): Float64Array[];
@@ -129,6 +188,8 @@ function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
   return {
     law: 'lr-annealing',
     carries,
+    fittedCurves: input.fitted.map((i) => input.prepared[i].curve),
+    delta: options.lossDelta,
     lambda,
     etaMax,
     solver: fit,
