@@ -74,7 +74,8 @@ export function findDeparture(
   const minPoints = Math.max(1, options.departurePoints);
   if (n - judgedFrom < minPoints) return null;
   // Each log residual once: the stretch search, its count and its shape read them several times each.
-  const residuals = Float64Array.from({ length: n }, (_, i) => Math.log(observed[i] / predicted[i]));
+  const residuals = new Float64Array(n);
+  for (let i = 0; i < n; i++) residuals[i] = Math.log(observed[i] / predicted[i]);
   const residual = (i: number) => residuals[i];
   const before = residuals.subarray(0, judgedFrom).filter(Number.isFinite);
   if (before.length < MIN_PREFIX_POINTS) return null;
