@@ -73,8 +73,11 @@ export function findDeparture(
   const n = observed.length;
   const minPoints = Math.max(1, options.departurePoints);
   if (n - judgedFrom < minPoints) return null;
-  const residual = (i: number) => Math.log(observed[i] / predicted[i]);
-  const before = Float64Array.from({ length: judgedFrom }, (_, i) => residual(i)).filter(Number.isFinite);
+  // Each log residual once: the stretch search, its count and its shape read them several times each.
+  const residuals = new Float64Array(n);
+  for (let i = 0; i < n; i++) residuals[i] = Math.log(observed[i] / predicted[i]);
+  const residual = (i: number) => residuals[i];
+  const before = residuals.subarray(0, judgedFrom).filter(Number.isFinite);
   if (before.length < MIN_PREFIX_POINTS) return null;
   const centre = median(before);
   const sigma = Math.max(MIN_SIGMA, MAD_TO_SIGMA * median(before.map((r) => Math.abs(r - centre))));

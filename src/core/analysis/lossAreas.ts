@@ -1,7 +1,7 @@
 // The steps a loss analysis evaluates the LR-annealing law at, and the LR areas there: each curve's logged steps
 // merged with its target steps into one ascending query list, so its areas are computed once, in one pass.
 import { lrAnnealingLaw, type AreaPoints } from '../laws/lrAnnealing';
-import { lrAreas } from '../laws/schedule';
+import { lrAreas, StepLr, type AreaResume } from '../laws/schedule';
 import { concat, pick } from '../util/arrays';
 import type { LossCurve } from './lossCurves';
 import { areaConvention, type AnalysisOptions } from './options';
@@ -64,16 +64,164 @@ export function normalisedAreas(
   etaMax: number,
   options: AnalysisOptions,
 ): AreaPoints {
-  const areas = lrAreas(p.curve.schedule, p.queries, {
-    lambda,
-    warmup: areaConvention(options.warmupConvention),
-    warmupSteps: options.warmupSteps,
-  });
-  for (let q = 0; q < areas.s1.length; q++) {
-    areas.s1[q] /= etaMax;
-    areas.s2[q] /= etaMax;
+  return carriedAreas(p, lambda, etaMax, options).areas;
+}
+
+/**
+ * A curve's normalised areas as one fit computed them, and where their pass stopped: a followed run that only grew
+ * since (its schedule and steps the same, then more) has the areas of its earlier points again, as they are, and
+ * only those of its new queries computed (src/core/live: an update's cost follows the rows appended).
+ */
+export interface AreaCarry {
+  /** The curve the areas are of: its arrays are compared with the grown curve's. */
+  curve: LossCurve;
+  lambda: number;
+  etaMax: number;
+  warmupConvention: AnalysisOptions['warmupConvention'];
+  warmupSteps: number | undefined;
+  /** The schedule's peak and warmup end: a grown schedule with others has other areas everywhere. */
+  peak: number;
+  warmupEnd: number;
+  /** The query steps the areas are at. */
+  queries: Float64Array;
+  areas: AreaPoints;
+  /** Leading queries that are points at or before resume.step: their areas hold whatever comes after. */
+  kept: number;
+  resume: AreaResume;
+}
+
+/**
+ * normalisedAreas, extending `carry` (the same curve's areas before it grew) when it applies, else from step 1; the
+ * values are the same either way (tested), only the work differs.
+ */
+export function carriedAreas(
+  p: PreparedCurve,
+  lambda: number,
+  etaMax: number,
+  options: AnalysisOptions,
+  carry?: AreaCarry,
+): { areas: AreaPoints; carry: AreaCarry; extended: number } {
+  const schedule = p.curve.schedule;
+  const picked = carry && pickedFrom(carry, p, lambda, etaMax, options);
+  if (carry && picked)
+    return { areas: picked, carry: { ...carry, queries: p.queries, areas: picked, kept: 0 }, extended: 0 };
+  const stepLr = new StepLr(schedule, options.warmupSteps);
+  const from = carry && extends_(carry, p, lambda, etaMax, options, stepLr) ? carry : undefined;
+  const start = from?.kept ?? 0;
+  const areaOptions = { lambda, warmup: areaConvention(options.warmupConvention), warmupSteps: options.warmupSteps };
+  const rest = lrAreas(schedule, p.queries.subarray(start), areaOptions, from?.resume);
+  const n = p.queries.length;
+  const areas = { s1: new Float64Array(n), s2: new Float64Array(n) };
+  if (from) {
+    areas.s1.set(from.areas.s1.subarray(0, start));
+    areas.s2.set(from.areas.s2.subarray(0, start));
   }
-  return areas;
+  for (let q = start; q < n; q++) {
+    areas.s1[q] = rest.s1[q - start] / etaMax;
+    areas.s2[q] = rest.s2[q - start] / etaMax;
+  }
+  // The points at or before where the pass stopped stepping keep their areas when the curve grows.
+  let kept = 0;
+  const points = p.pointIndex;
+  while (kept < points.length && points[kept] === kept && p.queries[kept] <= rest.resume.step) kept++;
+  return {
+    areas,
+    extended: start,
+    carry: {
+      curve: p.curve,
+      lambda,
+      etaMax,
+      warmupConvention: options.warmupConvention,
+      warmupSteps: options.warmupSteps,
+      peak: stepLr.peak,
+      warmupEnd: stepLr.warmupEnd,
+      queries: p.queries,
+      areas,
+      kept,
+      resume: rest.resume,
+    },
+  };
+}
+
+/** Whether a carry was computed with these settings (and so, on the same schedule, holds the same areas). */
+function sameSettings(carry: AreaCarry, lambda: number, etaMax: number, options: AnalysisOptions): boolean {
+  return (
+    carry.lambda === lambda &&
+    carry.etaMax === etaMax &&
+    carry.warmupConvention === options.warmupConvention &&
+    carry.warmupSteps === options.warmupSteps
+  );
+}
+
+/**
+ * The areas of a part of the same curve (a backtest's or a departure check's prefix, thinned, with later points as
+ * targets: the same schedule object) picked from the whole curve's, when every query is one of its steps: a lookup
+ * instead of a pass over the whole schedule. Null otherwise.
+ */
+function pickedFrom(
+  carry: AreaCarry,
+  p: PreparedCurve,
+  lambda: number,
+  etaMax: number,
+  options: AnalysisOptions,
+): AreaPoints | null {
+  if (carry.curve.schedule !== p.curve.schedule || !sameSettings(carry, lambda, etaMax, options)) return null;
+  const from = carry.queries;
+  const index = new Int32Array(p.queries.length);
+  let k = 0;
+  for (let q = 0; q < p.queries.length; q++) {
+    const step = p.queries[q];
+    while (k < from.length && from[k] < step) k++;
+    if (k === from.length || from[k] !== step) return null;
+    index[q] = k;
+  }
+  return { s1: pick(carry.areas.s1, index), s2: pick(carry.areas.s2, index) };
+}
+
+/**
+ * Whether a carry's areas are those of this curve's first `kept` queries: same settings, same peak and warmup, its
+ * schedule and points a prefix of this curve's (compared in full, by bytes: a rewrite, a restart or another schedule
+ * anywhere falls back to the pass from step 1), and the resumed pass steps past where the carried one stopped.
+ */
+function extends_(
+  carry: AreaCarry,
+  p: PreparedCurve,
+  lambda: number,
+  etaMax: number,
+  options: AnalysisOptions,
+  stepLr: StepLr,
+): boolean {
+  const old = carry.curve;
+  const now = p.curve;
+  const kept = carry.kept;
+  if (
+    !sameSettings(carry, lambda, etaMax, options) ||
+    carry.peak !== stepLr.peak ||
+    carry.warmupEnd !== stepLr.warmupEnd ||
+    kept === 0 ||
+    now.steps.length <= kept ||
+    now.schedule.steps.length < old.schedule.steps.length
+  )
+    return false;
+  // The first `kept` queries must be this curve's first points (no target before them), the next one after the resume.
+  if (p.pointIndex[kept - 1] !== kept - 1 || !(p.queries[kept] > carry.resume.step)) return false;
+  // The resumed pass must reach the carried step as the pass from step 1 does: at a logged row or a warmup end.
+  const resumeAt = carry.resume.step;
+  const lastRow = old.schedule.steps[old.schedule.steps.length - 1];
+  if (resumeAt !== lastRow && resumeAt !== stepLr.warmupEnd && resumeAt !== options.warmupSteps) return false;
+  if (Math.min(p.queries[p.queries.length - 1], stepLr.constantFrom) < resumeAt) return false;
+  return (
+    samePrefix(old.steps, now.steps, kept) &&
+    samePrefix(old.schedule.steps, now.schedule.steps, old.schedule.steps.length) &&
+    samePrefix(old.schedule.lr, now.schedule.lr, old.schedule.lr.length)
+  );
+}
+
+/** Whether the first n values of two arrays are the same bits (a memory comparison, not n number comparisons). */
+export function samePrefix(a: Float64Array, b: Float64Array, n: number): boolean {
+  if (a.length < n || b.length < n) return false;
+  const bytes = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, n * 8);
+  return bytes(a).equals(bytes(b));
 }
 
 /**

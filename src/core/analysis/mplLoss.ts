@@ -65,7 +65,8 @@ export const mplLossLaw: LossCurveLaw = {
         ...(!warmModel && previousModel && { warmStart: previousModel.coefficients }),
       },
     );
-    return model && mplFit(input, model);
+    // Not kept by the fit: each fit of a followed run would hold the one before it.
+    return model && mplFit({ ...input, previous: undefined }, model);
   },
 };
 

@@ -2,11 +2,20 @@
 // objective, the LR areas of every curve computed once at all its queries, bootstrap refits on thinned points.
 import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
-import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
+import { evaluateAt, fitRobust, refineRobust, sumEvaluations, type Evaluation, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
 import { StepLr } from '../laws/schedule';
 import { concat, pick, thinIndices } from '../util/arrays';
-import { areasAt, concatAreas, normalisedAreas, predictAt } from './lossAreas';
+import {
+  areasAt,
+  carriedAreas,
+  concatAreas,
+  predictAt,
+  samePrefix,
+  type AreaCarry,
+  type PreparedCurve,
+} from './lossAreas';
+import type { LossCurve } from './lossCurves';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
 
@@ -16,9 +25,15 @@ const THIN_FIT_POINTS = 5000;
 /** Points per curve used in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
 
-function fitAll(data: AreaPoints, observed: Float64Array, delta: number, start?: Float64Array): RobustFit | null {
+function fitAll(
+  data: AreaPoints,
+  observed: Float64Array,
+  delta: number,
+  start?: Float64Array,
+  atStart?: Evaluation,
+): RobustFit | null {
   // A warm start sits near the optimum: one refinement on every point, as the cold path ends with.
-  if (start) return refineRobust(lrAnnealingLaw, data, observed, start, { delta });
+  if (start) return refineRobust(lrAnnealingLaw, data, observed, start, { delta, atStart });
   if (observed.length <= THIN_FIT_POINTS)
     return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });
   const idx = thinIndices(observed.length, THIN_FIT_POINTS);
@@ -34,24 +49,88 @@ interface LambdaFit {
   lambda: number;
   /** Normalised areas at every query of each prepared curve. */
   areas: AreaPoints[];
+  /** The same areas as the next fit of a grown run extends them. */
+  carries: AreaCarry[];
   fit: RobustFit;
 }
 
-/** Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it returns. */
-function chooseLambda(input: LossFitInput, etaMax: number, lambdas: number[], start?: Float64Array): LambdaFit | null {
+/**
+ * Fits the law at each lambda tried and keeps the best. Its own frame, so the fit's inputs are garbage once it
+ * returns. `previous`: a grown run's last fit, whose areas are extended rather than computed again.
+ */
+function chooseLambda(
+  input: LossFitInput,
+  etaMax: number,
+  lambdas: number[],
+  start?: Float64Array,
+  previous?: TissueFit,
+): LambdaFit | null {
   const { prepared, fitted, options } = input;
   const observed = concat(fitted.map((i) => prepared[i].curve.loss));
   let chosen: LambdaFit | null = null;
   for (const lambda of lambdas) {
-    const areas = prepared.map((p) => normalisedAreas(p, lambda, etaMax, options));
+    const carried = prepared.map((p) => carriedAreas(p, lambda, etaMax, options, carryOf(previous, p)));
+    const areas = carried.map((c) => c.areas);
     const data = concatAreas(fitted.map((i) => areasAt(areas[i], prepared[i].pointIndex)));
-    const fit = fitAll(data, observed, options.lossDelta, start);
-    if (fit && (!chosen || fit.objective < chosen.fit.objective)) chosen = { lambda, areas, fit };
+    const atStart = start && previous && grownEvaluation(previous, input, carried, data, observed);
+    const fit = fitAll(data, observed, options.lossDelta, start, atStart || undefined);
+    if (fit && (!chosen || fit.objective < chosen.fit.objective))
+      chosen = { lambda, areas, carries: carried.map((c) => c.carry), fit };
   }
   return chosen;
 }
 
+/**
+ * The objective at the previous optimum over a grown curve: the previous fit's own evaluation there (its points are
+ * this fit's first points, their areas and losses the same bits) plus the appended points', so the refinement's first
+ * pass costs the rows appended. Null unless one curve is fitted, grown from the one fitted before, with every earlier
+ * point's areas carried.
+ */
+function grownEvaluation(
+  previous: TissueFit,
+  input: LossFitInput,
+  carried: { extended: number }[],
+  data: AreaPoints,
+  observed: Float64Array,
+): Evaluation | null {
+  const known = previous.solver.atOptimum;
+  const [i] = input.fitted;
+  const before = previous.fittedCurves[0];
+  if (
+    !known ||
+    input.fitted.length !== 1 ||
+    previous.fittedCurves.length !== 1 ||
+    previous.delta !== input.options.lossDelta
+  )
+    return null;
+  const now = input.prepared[i].curve;
+  const n = before.steps.length;
+  if (
+    now.name !== before.name ||
+    now.file !== before.file ||
+    carried[i].extended < n ||
+    !samePrefix(before.loss, now.loss, n)
+  )
+    return null;
+  const appended = { s1: data.s1.subarray(n), s2: data.s2.subarray(n) };
+  return sumEvaluations(
+    known,
+    evaluateAt(lrAnnealingLaw, appended, observed.subarray(n), known.params, previous.delta),
+  );
+}
+
+/** The previous fit's areas of the same curve (by name and file), if any. */
+function carryOf(previous: TissueFit | undefined, p: PreparedCurve): AreaCarry | undefined {
+  return previous?.carries.find((c) => c.curve.name === p.curve.name && c.curve.file === p.curve.file);
+}
+
 interface TissueFit extends LossLawFit {
+  solver: RobustFit & { atOptimum?: Evaluation };
+  /** Each prepared curve's areas, for the next fit of the same curves grown (a followed run). */
+  carries: AreaCarry[];
+  /** The curves fitted and the Huber delta: what the solver's evaluation at its optimum is over. */
+  fittedCurves: LossCurve[];
+  delta: number;
   lambda: number;
   /** The bootstrap refits' normalised parameters (empty until bootstrap() is called). */
   replicates(): Float64Array[];
@@ -73,8 +152,9 @@ export const tissueLossLaw: LossCurveLaw = {
     const previous =
       warmFrom(input.previous as TissueFit | undefined, etaMax, lambdas) ??
       warmFrom(warm as TissueFit | undefined, etaMax, lambdas);
+    // Its areas are extended (a grown run) or picked from (a part of the same curves) where they apply.
     const chosen = previous
-      ? chooseLambda(input, etaMax, [previous.lambda], previous.solver.params)
+      ? chooseLambda(input, etaMax, [previous.lambda], previous.solver.params, previous)
       : chooseLambda(input, etaMax, lambdas);
     if (!chosen) return null;
     return tissueFit(input, chosen, etaMax);
@@ -90,9 +170,13 @@ function warmFrom(previous: TissueFit | undefined, etaMax: number, lambdas: numb
   return previous;
 }
 
-function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): TissueFit {
+function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): TissueFit {
+  // The previous fit is let go once its refits are carried: kept, each fit would hold the one before it, and a
+  // followed run every fit since its last cold one.
+  let previous = given.previous as TissueFit | undefined;
+  const input = { ...given, previous: undefined };
   const { options } = input;
-  const { fit, areas, lambda } = chosen;
+  const { fit, areas, lambda, carries } = chosen;
   const predictions = new Map<number, Float64Array>();
   const predict = (i: number) => {
     let p = predictions.get(i);
@@ -102,6 +186,9 @@ function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
   let paramSets: Float64Array[] = [];
   return {
     law: 'lr-annealing',
+    carries,
+    fittedCurves: input.fitted.map((i) => input.prepared[i].curve),
+    delta: options.lossDelta,
     lambda,
     etaMax,
     solver: fit,
@@ -112,7 +199,8 @@ function tissueFit(input: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     bootstrap(samples: number): LossReplicates {
       const thin = thinFitted(input, predict, BOOTSTRAP_POINTS);
       const data = thin.map((t) => areasAt(areas[t.curve], t.queries));
-      const carried = carriedReplicates(input.previous as TissueFit | undefined, fit.params, etaMax, lambda, samples);
+      const carried = carriedReplicates(previous, fit.params, etaMax, lambda, samples);
+      previous = undefined;
       paramSets = carried
         ? carried
         : samples > 0

@@ -171,6 +171,48 @@ export function fitRobust<Data>(
 }
 
 /**
+ * The objective with its gradient and curvature at some parameters, over some points: a refinement's evaluation at
+ * its optimum, which a grown data set's next refinement (a followed run) extends by the points appended instead of
+ * evaluating every point again at its start.
+ */
+export interface Evaluation {
+  params: Float64Array;
+  f: number;
+  grad: Float64Array;
+  curvature: Float64Array;
+}
+
+/** Whether two parameter vectors are the same bits. */
+function sameParams(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, j) => Object.is(v, b[j]));
+}
+
+/** The objective and curvature at `params` over some points (a part of a grown data set). */
+export function evaluateAt<Data>(
+  law: Law<Data>,
+  data: Data,
+  observed: Float64Array,
+  params: Float64Array,
+  delta: number,
+): Evaluation {
+  const k = params.length;
+  const grad = new Float64Array(k);
+  const curvature = new Float64Array(k * k);
+  const f = observed.length ? logHuberObjective(law, data, observed, delta)(params, grad, curvature) : 0;
+  return { params, f, grad, curvature };
+}
+
+/** The sum of two evaluations at the same parameters over two sets of points: one over their union. */
+export function sumEvaluations(a: Evaluation, b: Evaluation): Evaluation {
+  return {
+    params: a.params,
+    f: a.f + b.f,
+    grad: a.grad.map((v, j) => v + b.grad[j]),
+    curvature: a.curvature.map((v, j) => v + b.curvature[j]),
+  };
+}
+
+/**
  * Polishes a start that is already in the optimum's basin (typically the fit of a thinned copy) on all points with
  * damped Gauss-Newton steps, which on a million points need a fraction of L-BFGS's evaluations. When the curvature
  * model stalls, L-BFGS finishes from wherever Newton got to, so the result is never worse than L-BFGS alone.
@@ -180,11 +222,31 @@ export function refineRobust<Data>(
   data: Data,
   observed: Float64Array,
   start: Float64Array,
-  options: Omit<RobustFitOptions, 'starts'>,
-): RobustFit | null {
-  const objective = logHuberObjective(law, data, observed, options.delta, options.weights);
+  options: Omit<RobustFitOptions, 'starts'> & {
+    /** The evaluation at `start` over these points, when the caller has it: Newton's first pass is skipped. */
+    atStart?: Evaluation;
+  },
+): (RobustFit & { atOptimum?: Evaluation }) | null {
+  const full = logHuberObjective(law, data, observed, options.delta, options.weights);
+  // The best evaluation with curvature is Newton's at the point it returns (it only moves to a lower objective).
+  let best: Evaluation | undefined = options.atStart;
+  const objective: RobustObjective = (params, grad, curvature) => {
+    const known = options.atStart;
+    if (known && curvature && sameParams(params, known.params)) {
+      grad.set(known.grad);
+      curvature.set(known.curvature);
+      return known.f;
+    }
+    const f = full(params, grad, curvature);
+    if (curvature && Number.isFinite(f) && !(best && best.f <= f))
+      best = { params: params.slice(), f, grad: grad.slice(), curvature: curvature.slice() };
+    return f;
+  };
   const newton = minimizeScaled(objective, start, law, options, 'newton');
-  if (newton.converged) return fitFrom(newton, newton.evaluations, 1, 0);
+  if (newton.converged) {
+    const atOptimum = best && sameParams(best.params, newton.x) ? best : undefined;
+    return { ...fitFrom(newton, newton.evaluations, 1, 0), ...(atOptimum && { atOptimum }) };
+  }
   const from = Number.isFinite(newton.f) ? newton.x : start;
   const rest = minimizeScaled(objective, from, law, options, 'quasi-newton');
   const winner = Number.isFinite(rest.f) ? rest : Number.isFinite(newton.f) ? newton : null;

@@ -129,17 +129,31 @@ interface AreaState {
 }
 
 /**
+ * Where lrAreas stopped stepping (the step from which the LR is held, or the last query before it) and its sums
+ * there: a schedule that only grew since (the same rows, then more) resumes from it instead of from step 1, with the
+ * same sums a pass from step 1 gives, since this step is a knot of that pass too.
+ */
+export interface AreaResume extends AreaState {
+  step: number;
+}
+
+/**
  * S1 and S2 at each query step (ascending integers >= 1). S1(s) = sum_{i<=s} eta_i; m_1 = 0,
  * m_i = lambda*m_{i-1} + (eta_{i-1} - eta_i); S2(s) = sum_{i<=s} m_i. Returned in the LR's own units (not normalised).
  */
-export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, options: AreaOptions): Areas {
+export function lrAreas(
+  schedule: LoggedSchedule,
+  queries: ArrayLike<number>,
+  options: AreaOptions,
+  from?: AreaResume,
+): Areas & { resume: AreaResume } {
   const stepLr = new StepLr(schedule, options.warmupSteps);
   const peak = stepLr.peak;
   const w = stepLr.warmupEnd;
   const q = queries.length;
   const s1 = new Float64Array(q);
   const s2 = new Float64Array(q);
-  if (q === 0) return { s1, s2 };
+  if (q === 0) return { s1, s2, resume: { step: 0, sum1: 0, sum2: 0, momentum: 0, previous: NaN } };
   const last = queries[q - 1];
   for (let k = 0; k < q; k++) {
     const s = queries[k];
@@ -151,7 +165,12 @@ export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, op
   // What step i adds to S1 and what it anneals from, by the warmup convention.
   const forwardAt = (i: number, eta: number) => (i <= w && options.warmup === 'peak' ? peak : eta);
   const annealedAt = (i: number, eta: number) => (i <= w ? peak : eta);
-  const state: AreaState = { sum1: 0, sum2: 0, momentum: 0, previous: NaN };
+  // Resumed: the queries start after `from.step` (the caller has the areas before it). A resume past where this pass
+  // stops stepping cannot be used: the pass then starts from step 1, which is only slower.
+  const resumed = from !== undefined && from.step <= Math.min(last, stepLr.constantFrom) ? from : undefined;
+  const state: AreaState = resumed
+    ? { sum1: resumed.sum1, sum2: resumed.sum2, momentum: resumed.momentum, previous: resumed.previous }
+    : { sum1: 0, sum2: 0, momentum: 0, previous: NaN };
   const advance = (i: number): void => {
     const eta = stepLr.at(i);
     const annealed = annealedAt(i, eta);
@@ -166,7 +185,7 @@ export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, op
   const stepped = Math.min(last, flatFrom);
   const knots = new KnotCursor(schedule.steps, [w, options.warmupSteps ?? 0, stepped], queries);
   let next = 0;
-  let i = 0;
+  let i = resumed ? resumed.step : 0;
   while (i < stepped) {
     const to = Math.min(stepped, knots.after(i));
     if (to - i <= LONG_STRETCH && to <= Number.MAX_SAFE_INTEGER) for (let t = i + 1; t <= to; t++) advance(t);
@@ -183,6 +202,7 @@ export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, op
       next++;
     }
   }
+  const resume = { step: stepped, ...state };
   const flatLr = stepLr.at(stepped + 1);
   for (; next < q; next++) {
     const ahead = queries[next] - stepped;
@@ -191,7 +211,7 @@ export function lrAreas(schedule: LoggedSchedule, queries: ArrayLike<number>, op
     const first = lambda * state.momentum + (state.previous - flatLr);
     s2[next] = state.sum2 + (lambda === 1 ? first * ahead : (first * (1 - Math.pow(lambda, ahead))) / (1 - lambda));
   }
-  return { s1, s2 };
+  return { s1, s2, resume };
 }
 
 /**

@@ -21,9 +21,11 @@ export function thinIndices(n: number, max: number): Int32Array {
   return Int32Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)));
 }
 
-/** a[idx[0]], a[idx[1]], ... */
+/** a[idx[0]], a[idx[1]], ... (a plain loop: Float64Array.from with a mapping function is ~10x slower). */
 export function pick(a: Float64Array, idx: Int32Array): Float64Array {
-  return Float64Array.from(idx, (i) => a[i]);
+  const out = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = a[idx[k]];
+  return out;
 }
 
 /** The parts end to end; a single part is returned as it is (no copy), so never write into the result. */

@@ -109,3 +109,61 @@ test('lr-annealing: a warm refit carries the bootstrap refits over (moved to the
   );
   assert.ok(w.low < w.value && w.value < w.high);
 });
+
+/**
+ * The live path's whole answer against a cold analysis of the same grown file, with the defaults (law auto, 200
+ * bootstrap refits) and several appends, so the carried state (areas extended, refits carried) has been carried more
+ * than once. Tolerances: the warm refit stops where the cold one's refinement stops, by the solver's relative-
+ * reduction test, so objectives agree to ~1e-9 and predictions to ~1e-6; the coefficients of the LR-annealing law
+ * may sit anywhere along its shallow A-alpha valley within that objective, ~1e-4 apart (1e-3 allowed). Bands: the
+ * carried refits are the previous ones moved with the optimum, not refits drawn on the grown data, so their ends may
+ * differ from the cold band's by a few per cent of its width (a quarter allowed); the band's ends relative to the
+ * prediction must agree as closely, so a band left from an earlier fit beside the new estimate fails.
+ */
+test('law auto, defaults: a warm analysis after several appends agrees with a cold one (fit, choice, bands, findings)', async () => {
+  const path = join(dir, 'auto-defaults.csv');
+  writeFileSync(path, `step,lr,loss\n${csv(0, 3000)}`);
+  const follower = await Follower.open([path]);
+  const first = await follower.update();
+  assert.equal(first?.start, 'cold');
+  let warm = null;
+  for (const [from, to] of [
+    [3000, 3100],
+    [3100, 3101],
+    [3101, 3400],
+  ]) {
+    appendFileSync(path, csv(from, to));
+    warm = await follower.update();
+    assert.equal(warm?.start, 'warm');
+  }
+  const w = plainAnalysis(warm!.analysis);
+  const cold = await analyseFiles([path]);
+  assert.equal(w.fits[0].law, cold.fits[0].law, 'the same law');
+  assert.equal(w.fits[0].selection?.chosen, cold.fits[0].selection?.chosen, 'the same choice');
+  assert.deepEqual(w.fits[0].selection?.weights, cold.fits[0].selection?.weights);
+  const { params, predictions, objective } = gap(w, cold);
+  process.stdout.write(
+    `# auto: warm vs cold: params ${params.toExponential(1)}, predictions ${predictions.toExponential(1)}, objective ${objective.toExponential(1)}\n`,
+  );
+  assert.ok(
+    objective < 1e-6 && predictions < 1e-5 && params < 1e-3,
+    JSON.stringify({ params, predictions, objective }),
+  );
+  const codes = (a: Analysis) => a.findings.map((f) => `${f.code}:${f.severity}`).sort();
+  assert.deepEqual(codes(w), codes(cold), 'the same findings');
+  cold.predictions.forEach((c, i) => {
+    const [pw, pc] = [valued(w.predictions[i]), valued(c)];
+    const width = pc.high - pc.low;
+    assert.ok(pw.low < pw.value && pw.value < pw.high, 'the band holds its own estimate');
+    assert.ok(Math.abs(pw.low - pc.low) < 0.25 * width && Math.abs(pw.high - pc.high) < 0.25 * width);
+    // The estimate moved since the first fit by more than the band tolerance: a band left from it would fail above.
+    assert.ok(Math.abs(valued(first.analysis.predictions[i]).value - pc.value) > 0.25 * width);
+  });
+  // Every point's band too: its ends are the current prediction times the band's log-ends.
+  const [pw, pc] = [w.curves[0].points, cold.curves[0].points];
+  for (let j = 0; j < pc.x.length; j += 97) {
+    const width = pc.high[j] - pc.low[j];
+    assert.ok(pw.low[j] < pw.predicted[j] && pw.predicted[j] < pw.high[j]);
+    assert.ok(Math.abs(pw.low[j] - pc.low[j]) < 0.25 * width && Math.abs(pw.high[j] - pc.high[j]) < 0.25 * width);
+  }
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { minimizeNewton } from '../../../src/core/fit/newton';
-import { fitRobust, logHuberObjective, refineRobust } from '../../../src/core/fit/robust';
+import { evaluateAt, fitRobust, logHuberObjective, refineRobust, sumEvaluations } from '../../../src/core/fit/robust';
 import { lrAnnealingLaw } from '../../../src/core/laws/lrAnnealing';
 import { seededRandom } from '../../../src/core/util/random';
 
@@ -127,4 +127,33 @@ test('refineRobust falls back to L-BFGS when the curvature model cannot make pro
   assert.ok(fit, 'a result, not null');
   const atStart = logHuberObjective(lrAnnealingLaw, data, far, 1e-3)(start, new Float64Array(4));
   assert.ok(fit.objective <= atStart, `${fit.objective} vs ${atStart} at the start`);
+});
+
+test('refineRobust from a grown data set: its optimum evaluation plus the appended points give the answer of a full first pass', () => {
+  const { data, observed } = noisyCurve(20_000, 0.01, 11);
+  const n = 18_000;
+  const head = { s1: data.s1.subarray(0, n), s2: data.s2.subarray(0, n) };
+  const before = refineRobust(lrAnnealingLaw, head, observed.subarray(0, n), Float64Array.of(2.5, 3, 0.45, 2e-3), {
+    delta: 1e-3,
+  })!;
+  assert.ok(before.atOptimum, 'the evaluation at its optimum is kept');
+  assert.deepEqual(before.atOptimum.params, before.params);
+  const tail = { s1: data.s1.subarray(n), s2: data.s2.subarray(n) };
+  const atStart = sumEvaluations(
+    before.atOptimum,
+    evaluateAt(lrAnnealingLaw, tail, observed.subarray(n), before.params, 1e-3),
+  );
+  const whole = evaluateAt(lrAnnealingLaw, data, observed, before.params, 1e-3);
+  assert.ok(Math.abs(atStart.f - whole.f) <= 1e-12 * whole.f, `${atStart.f} vs ${whole.f}`);
+  atStart.grad.forEach((g, j) => assert.ok(Math.abs(g - whole.grad[j]) <= 1e-9 * Math.abs(whole.grad[j]) + 1e-12));
+  const extended = refineRobust(lrAnnealingLaw, data, observed, before.params, { delta: 1e-3, atStart })!;
+  const fresh = refineRobust(lrAnnealingLaw, data, observed, before.params, { delta: 1e-3 })!;
+  extended.params.forEach((v, j) => assert.ok(Math.abs(v - fresh.params[j]) <= 1e-9 * Math.abs(fresh.params[j])));
+  assert.ok(Math.abs(extended.objective - fresh.objective) <= 1e-12 * fresh.objective);
+  // An evaluation at other parameters is not taken for the start's.
+  const elsewhere = { ...atStart, params: Float64Array.of(2.5, 3, 0.45, 2e-3), f: -1 };
+  assert.equal(
+    refineRobust(lrAnnealingLaw, data, observed, before.params, { delta: 1e-3, atStart: elsewhere })!.objective,
+    fresh.objective,
+  );
 });
