@@ -3,7 +3,13 @@
 import { parametersAtBounds, type BoundHit } from '../fit/bounds';
 import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';
-import { COMPRESSION_WINDOW, DropSchedule, exactLossDrop, type LossDropConvention } from '../laws/lossDrop';
+import {
+  COMPRESSION_WINDOW,
+  compressedLossDrop,
+  DropSchedule,
+  exactLossDrop,
+  type LossDropConvention,
+} from '../laws/lossDrop';
 import {
   concatPoints,
   multiPowerCoefficients,
@@ -16,6 +22,7 @@ import {
   type MultiPowerPoints,
   type MultiPowerScale,
 } from '../laws/multiPower';
+import { SaturationTable } from '../laws/saturation';
 import { StepLr, type LoggedSchedule } from '../laws/schedule';
 import { concat, minOf, pick, thinIndices } from '../util/arrays';
 import type { LossCurve } from './lossCurves';
@@ -249,9 +256,6 @@ export function modelSchedule(model: MultiPowerModel, schedule: LoggedSchedule):
   });
 }
 
-/** Points per chunk of a compressed prediction: bounds the memory of the terms (~500 per point). */
-const PREDICT_CHUNK = 4096;
-
 /**
  * The predicted loss at integer steps >= 1 of any schedule. 'exact' (for reports) costs O(K) per step, K = steps
  * where the LR changes; 'compressed' costs O(blocks) per step and stays within ~1e-6 of it (tested), for logs too
@@ -264,27 +268,22 @@ export function predictMultiPower(
   lossDrop: 'exact' | 'compressed' = 'exact',
 ): Float64Array {
   const ds = schedule instanceof DropSchedule ? schedule : modelSchedule(model, schedule);
-  const s1MaxNormalised = model.scale.s1Max / model.scale.etaRef;
-  if (lossDrop === 'compressed') return predictCompressed(model, ds, steps, s1MaxNormalised);
   const [l0, a, alpha, b, logC, beta, gamma] = model.params;
-  const ld = exactLossDrop(ds, steps, logC, beta, gamma);
-  const logS1Max = Math.log(s1MaxNormalised);
+  const ld =
+    lossDrop === 'exact' ? exactLossDrop(ds, steps, logC, beta, gamma) : compressedAt(ds, logC, beta, gamma, steps);
+  const logS1Max = Math.log(model.scale.s1Max / model.scale.etaRef);
   return Float64Array.from(ld, (v, i) => l0 + a * Math.exp(-alpha * (Math.log(ds.area(steps[i])) - logS1Max)) - b * v);
 }
 
-function predictCompressed(
-  model: MultiPowerModel,
+/** The compressed LD, summed without storing its terms (lossDrop.ts). */
+function compressedAt(
   ds: DropSchedule,
+  logC: number,
+  beta: number,
+  gamma: number,
   steps: ArrayLike<number>,
-  s1MaxNormalised: number,
 ): Float64Array {
-  // The box plays no part in a prediction.
-  const law = multiPowerLaw(Infinity);
-  const out = new Float64Array(steps.length);
-  for (let start = 0; start < steps.length; start += PREDICT_CHUNK) {
-    const end = Math.min(steps.length, start + PREDICT_CHUNK);
-    const chunk = Float64Array.from({ length: end - start }, (_, i) => steps[start + i]);
-    law.predict(model.params, multiPowerPoints(ds, chunk, s1MaxNormalised), out.subarray(start, end));
-  }
-  return out;
+  const table = new SaturationTable();
+  table.prepare(beta);
+  return compressedLossDrop(ds, steps, logC, gamma, table);
 }

@@ -109,8 +109,13 @@ export interface PointTerms {
   terms: DropTerms;
 }
 
+/** Where a point's terms go as they are built: stored for fitting, or summed at once for a prediction. */
+interface TermSink {
+  push(weight: number, logEta: number, area: number): void;
+}
+
 /** A growing store of terms: the count per point is known only once its blocks are split. */
-class TermBuffer {
+class TermBuffer implements TermSink {
   weight = new Float64Array(1024);
   logEta = new Float64Array(1024);
   logArea = new Float64Array(1024);
@@ -208,17 +213,57 @@ export function dropTerms(ds: DropSchedule, steps: ArrayLike<number>, window = C
   const sums = Number.isFinite(window) && ds.last - ds.firstDrop >= window ? blockSums(ds) : null;
   for (let i = 0; i < n; i++) {
     termStart[i] = out.length;
-    const s = steps[i];
-    const areaAtS = ds.area(s);
-    const exactFrom = sums ? Math.max(ds.firstDrop, s - window + 1) : ds.firstDrop;
-    for (let k = Math.min(s, ds.last); k >= exactFrom; k--) pushStep(ds, k, areaAtS, out);
-    if (sums) pushBlocks(ds, sums, s, areaAtS, window, out);
+    pushPoint(ds, sums, steps[i], window, out);
     termEnd[i] = out.length;
   }
   return { termStart, termEnd, terms: out.finish() };
 }
 
-function pushStep(ds: DropSchedule, k: number, areaAtS: number, out: TermBuffer): void {
+/** One point's terms: exact over the window before s, blocks behind it (when `sums` is given). */
+function pushPoint(ds: DropSchedule, sums: BlockSums | null, s: number, window: number, out: TermSink): void {
+  const areaAtS = ds.area(s);
+  const exactFrom = sums ? Math.max(ds.firstDrop, s - window + 1) : ds.firstDrop;
+  for (let k = Math.min(s, ds.last); k >= exactFrom; k--) pushStep(ds, k, areaAtS, out);
+  if (sums) pushBlocks(ds, sums, s, areaAtS, window, out);
+}
+
+/** Sums terms as they come (the same G as a stored term's, lossDropSum), so a prediction stores none. */
+class LossDropAccumulator implements TermSink {
+  sum = 0;
+  constructor(
+    private readonly logC: number,
+    private readonly gamma: number,
+    private readonly table: SaturationTable,
+  ) {}
+  push(weight: number, logEta: number, area: number): void {
+    this.sum += weight * this.table.g(this.logC - this.gamma * logEta + Math.log(Math.max(area, 0)));
+  }
+}
+
+/**
+ * The compressed LD at each step, summed as its terms are built: the value lossDropSum gives over dropTerms' terms,
+ * without storing them (a prediction at every row of a million-step log would store hundreds of millions).
+ */
+export function compressedLossDrop(
+  ds: DropSchedule,
+  steps: ArrayLike<number>,
+  logC: number,
+  gamma: number,
+  table: SaturationTable,
+  window = COMPRESSION_WINDOW,
+): Float64Array {
+  const sums = Number.isFinite(window) && ds.last - ds.firstDrop >= window ? blockSums(ds) : null;
+  const out = new Float64Array(steps.length);
+  const sink = new LossDropAccumulator(logC, gamma, table);
+  for (let i = 0; i < steps.length; i++) {
+    sink.sum = 0;
+    pushPoint(ds, sums, steps[i], window, sink);
+    out[i] = sink.sum;
+  }
+  return out;
+}
+
+function pushStep(ds: DropSchedule, k: number, areaAtS: number, out: TermSink): void {
   const d = ds.drop(k);
   if (d !== 0) out.push(d, ds.logEta(k), areaAtS - ds.cum[k - 1]);
 }
@@ -230,7 +275,7 @@ function pushBlocks(
   s: number,
   areaAtS: number,
   window: number,
-  out: TermBuffer,
+  out: TermSink,
 ): void {
   const maxSpread = 2 / window;
   let hi = s - window;
@@ -249,7 +294,7 @@ function pushBlock(
   hi: number,
   areaAtS: number,
   maxSpread: number,
-  out: TermBuffer,
+  out: TermSink,
 ): void {
   if (lo === hi) return pushStep(ds, lo, areaAtS, out);
   if (sums.variation[hi] - sums.variation[lo] > maxSpread) {
@@ -263,7 +308,7 @@ function pushBlock(
 }
 
 /** One sign's summed drop over steps lo..hi, at its drop-weighted mean ln(eta) and mean S_k(s). */
-function pushPart(p: SignedPrefix, lo: number, hi: number, areaAtS: number, out: TermBuffer): void {
+function pushPart(p: SignedPrefix, lo: number, hi: number, areaAtS: number, out: TermSink): void {
   const weight = p.weight[hi] - p.weight[lo - 1];
   if (weight === 0) return;
   const logEta = (p.logEta[hi] - p.logEta[lo - 1]) / weight;

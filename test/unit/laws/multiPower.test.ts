@@ -8,7 +8,13 @@ import { extractLossCurves } from '../../../src/core/analysis/lossCurves';
 import { scorePredictions } from '../../../src/core/analysis/metrics';
 import { fitMultiPower, predictMultiPower, type MultiPowerModel } from '../../../src/core/analysis/multiPowerFit';
 import { parametersAtBounds } from '../../../src/core/fit/bounds';
-import { DropSchedule, exactLossDrop, type LossDropConvention } from '../../../src/core/laws/lossDrop';
+import {
+  compressedLossDrop,
+  DropSchedule,
+  exactLossDrop,
+  type LossDropConvention,
+} from '../../../src/core/laws/lossDrop';
+import { SaturationTable } from '../../../src/core/laws/saturation';
 import {
   lossDropAtPoints,
   multiPowerCoefficients,
@@ -91,6 +97,10 @@ function compressionError(model: MultiPowerModel, schedule: LoggedSchedule, step
   });
   const [, , , b, logC, beta, gamma] = model.params;
   const compressed = lossDropAtPoints(multiPowerPoints(ds, steps, 1), logC, beta, gamma);
+  // Predictions sum the same terms as they are built, without storing them: the same values to the bit.
+  const table = new SaturationTable();
+  table.prepare(beta);
+  assert.deepEqual(compressedLossDrop(ds, steps, logC, gamma, table), compressed);
   const exact = exactLossDrop(ds, steps, logC, beta, gamma);
   return compressed.reduce((worst, v, i) => Math.max(worst, b * Math.abs(v - exact[i])), 0);
 }
