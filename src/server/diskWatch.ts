@@ -27,13 +27,16 @@ export class DiskWatch {
     private readonly timing: { minIntervalMs?: number; pollMs?: number } = {},
   ) {}
 
-  /** Follows a file just analysed from disk; `signature` is taken now, so only later changes count. */
-  follow(uri: string, path: string): void {
+  /**
+   * Follows a file analysed from disk. `before`: its signature taken before that analysis read it, so a change made
+   * while it was read still counts; without it the signature is taken now (a file watched for until it appears).
+   */
+  follow(uri: string, path: string, before: Promise<string> = signatureOf(path)): void {
     if (this.followed.has(uri)) return;
     const entry: Followed = {
       path,
       signature: null,
-      first: signatureOf(path).then((signature) => (entry.signature ??= signature)),
+      first: before.then((signature) => (entry.signature ??= signature)),
       pacer: new Pacer(this.timing.minIntervalMs ?? DISK_REFIT_MS, () => this.check(uri, entry)),
       watch: watchPaths([path], () => entry.pacer.poke(), this.timing.pollMs),
     };

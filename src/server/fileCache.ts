@@ -18,6 +18,7 @@ import type { Followers } from './followers';
 import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfResult } from './summary';
 import { textIsOnDisk } from './textOnDisk';
+import { signatureOf } from '../core/live/wholeTail';
 
 const EDIT_DEBOUNCE_MS = 300;
 
@@ -281,11 +282,15 @@ export class FileCache {
   ): Promise<Analysis<Series> | undefined> {
     const abort = new AbortController();
     const started = performance.now();
+    // The file as it was before this read: a change made while it is analysed is still a change to follow.
+    const path = diskPath(uri);
+    const before = fromDisk && path !== null ? signatureOf(path) : undefined;
     this.publish(summaryOf(uri, 'fitting', 'Fitting…', { kind: state.analysis?.kind, fromDisk }));
     const promise = this.runnerFor(uri, job)(job, abort.signal).then((result) => {
       // A run that was replaced hands over to its successor; one that was only stopped yields nothing.
       if (result === 'cancelled' || abort.signal.aborted)
         return state.pending?.key === key ? undefined : state.pending?.promise;
+      if (path !== null && before) this.disk.follow(uri, path, before);
       this.finish(uri, state, key, result, { ms: performance.now() - started, fromDisk });
       return state.analysis;
     });
@@ -303,8 +308,6 @@ export class FileCache {
   ): void {
     state.pending = undefined;
     state.fromDisk = fromDisk;
-    const path = diskPath(uri);
-    if (fromDisk && path !== null) this.disk.follow(uri, path);
     state.key = key;
     state.analysis = result.ok && !result.skipped ? result.analysis : undefined;
     // A file that does not look like a run file and was only opened gets no diagnostics: it is not ours.

@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { analyseFiles } from '../../src/core/analysis/analyse';
 import { COLD_START, WARM_START } from '../../src/core/analysis/lossAnalysis';
 import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
+import { signatureOf } from '../../src/core/live/wholeTail';
+import { DiskWatch } from '../../src/server/diskWatch';
 import { startTestServer } from '../helpers/lsp';
 
 const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-disk-'));
@@ -122,5 +124,20 @@ test('an open document that is the file on disk is followed there: reloaded grow
     assert.equal(own.fits[0].settings.start, undefined, 'not followed: no start to say');
   } finally {
     client.dispose();
+  }
+});
+
+test('a change made while a file was being analysed still counts: the signature is the one taken before the read', async () => {
+  const path = join(dir, 'raced.csv');
+  writeFileSync(path, `step,lr,loss\n${rows(0, 20)}`);
+  const before = await signatureOf(path);
+  appendFileSync(path, rows(20, 30)); // written after the read began, before following began
+  let changes = 0;
+  const watch = new DiskWatch(() => changes++, { minIntervalMs: 20, pollMs: 50 });
+  try {
+    watch.follow('file:///raced.csv', path, Promise.resolve(before));
+    await eventually('the change seen', 5_000, async () => (changes > 0 ? true : undefined));
+  } finally {
+    watch.dispose();
   }
 });
