@@ -1,33 +1,20 @@
 // A workspace folder holding hostile entries beside its runs: an event file and an hparams.yaml that are FIFOs (a read
 // of either blocked forever), /dev/zero behind an event file's name, a symbolic link loop and a link to /. Fit on the
 // folder and the Runs view both answer, fit the good runs, and name each entry left out.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { closeSync, constants, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
 import { RunsRequest } from '../../src/shared/runs';
+import { hostileScratch } from '../helpers/hostileScratch';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
 import { EventFileWriter } from '../helpers/eventWriter';
 
 const uriOf = (path: string) => pathToFileURL(path).toString();
-const root = mkdtempSync(join(tmpdir(), 'scaling-lens-hostile-folders-'));
-const fifos: string[] = [];
-after(() => {
-  // A read still blocked on a FIFO (the defect this guards against) is released so the process can end.
-  for (const fifo of fifos) {
-    try {
-      closeSync(openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK));
-    } catch {
-      // gone
-    }
-  }
-  rmSync(root, { recursive: true, force: true });
-});
+const { root, fifo } = hostileScratch('scaling-lens-hostile-folders-');
 
 function hostileFolder(): string {
   const runs = join(root, 'runs');
@@ -36,8 +23,7 @@ function hostileFolder(): string {
   copyFileSync(join(REPO, 'examples/loss/cosine.csv'), join(runs, 'later', 'cosine.csv'));
   const tb = join(runs, 'tb');
   new EventFileWriter().scalar('train/loss', 10, 3).write(tb);
-  execFileSync('mkfifo', [join(tb, 'events.out.tfevents.1800000000.host.1.0')]);
-  fifos.push(join(tb, 'events.out.tfevents.1800000000.host.1.0'));
+  fifo(join(tb, 'events.out.tfevents.1800000000.host.1.0'));
   symlinkSync('/dev/zero', join(tb, 'events.out.tfevents.1900000000.host.1.0'));
   symlinkSync(runs, join(runs, 'later', 'loop'));
   symlinkSync('/', join(runs, 'slash'));

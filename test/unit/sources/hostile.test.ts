@@ -1,38 +1,19 @@
 // Hostile run folders, one test per class of input that once hung, crashed or lost data: a protobuf record that
 // nests groups deeper than any stack, files inside a run folder that are FIFOs or devices (a read would block forever
 // or never end), and a symbolic link to a folder above the one given. Inputs are generated here.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import type { Table } from '../../../src/core/table/types';
 import { EventFileWriter, Proto, recordOffset } from '../../helpers/eventWriter';
+import { hostileScratch } from '../../helpers/hostileScratch';
 import { mlflowLines, writeLightningMetrics, writeMlflowRun, lawCurve, constantLr } from '../../helpers/frameworkRuns';
 
-const root = mkdtempSync(join(tmpdir(), 'sl-hostile-sources-'));
-const fifos: string[] = [];
-after(() => {
-  // A reader still blocked on a FIFO (the defect these tests guard against) is released, so the process can end.
-  for (const fifo of fifos) {
-    try {
-      closeSync(openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK));
-    } catch {
-      // already gone
-    }
-  }
-  rmSync(root, { recursive: true, force: true });
-});
+const { root, fifo } = hostileScratch('sl-hostile-sources-');
 
 const posix = process.platform !== 'win32';
-
-function fifo(path: string): string {
-  execFileSync('mkfifo', [path]);
-  fifos.push(path);
-  return path;
-}
 
 const codes = (table: Table) => table.problems.map((p) => p.code);
 const columnValues = (table: Table, name: string) =>
