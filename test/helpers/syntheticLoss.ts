@@ -71,3 +71,13 @@ export function mplTruth(kind: Kind, raw: MultiPowerCoefficients, seed: number, 
   };
   return curve(kind, schedule, predictMultiPower(model, schedule, schedule.steps), seed, noise);
 }
+
+/** CSV rows [from, to) of a clean power-law loss curve logged every 100 steps under a constant LR (no header). */
+export function powerLawRows(from: number, to: number): string {
+  let text = '';
+  for (let i = from; i < to; i++) {
+    const step = (i + 1) * 100;
+    text += `${step},0.0003,${(2.5 + 4 * Math.pow(step, -0.45)).toFixed(5)}\n`;
+  }
+  return text;
+}

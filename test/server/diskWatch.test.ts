@@ -12,19 +12,12 @@ import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
 import { signatureOf } from '../../src/core/live/wholeTail';
 import { DiskWatch } from '../../src/server/diskWatch';
 import { startTestServer } from '../helpers/lsp';
+import { powerLawRows } from '../helpers/syntheticLoss';
 
 const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-disk-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Rows [from, to) of a loss curve logged every 100 steps. */
-function rows(from: number, to: number): string {
-  let text = '';
-  for (let i = from; i < to; i++) {
-    const step = (i + 1) * 100;
-    text += `${step},0.0003,${(2.5 + 4 * Math.pow(step, -0.45)).toFixed(5)}\n`;
-  }
-  return text;
-}
+const rows = powerLawRows;
 
 /** Polls `probe` until it gives a value, for up to `ms`. */
 async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {

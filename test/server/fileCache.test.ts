@@ -15,17 +15,14 @@ import type { Runner } from '../../src/server/runner';
 import { resolveSettings } from '../../src/server/settings';
 import { summaryOf, summaryOfResult } from '../../src/server/summary';
 import type { FitSummary } from '../../src/shared/protocol';
+import { powerLawRows } from '../helpers/syntheticLoss';
 
 const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-cache-'));
 const uriIn = (name: string) => pathToFileURL(join(dir, name)).toString();
 
 /** A loss curve of `rows` rows on a power law (enough for the LR-annealing law to fit). */
 function lossCsv(rows = 30): string {
-  const lines = Array.from({ length: rows }, (_, i) => {
-    const step = (i + 1) * 100;
-    return `${step},0.0003,${(2.5 + 4 * Math.pow(step, -0.45)).toFixed(5)}`;
-  });
-  return `step,lr,loss\n${lines.join('\n')}\n`;
+  return `step,lr,loss\n${powerLawRows(0, rows)}`;
 }
 
 const NOT_A_RUN = 'name,colour\napple,red\npear,green\n';

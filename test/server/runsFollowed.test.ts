@@ -14,20 +14,13 @@ import { RunsRequest, RunsUpdatedNotification, TRAINING_WITHIN_MS, type RunEntry
 import { RunsIndex } from '../../src/server/runs';
 import { resolveSettings } from '../../src/server/settings';
 import { startTestServer } from '../helpers/lsp';
+import { powerLawRows } from '../helpers/syntheticLoss';
 
 const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-runs-followed-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 const uriOf = (path: string) => pathToFileURL(path).toString();
 
-/** Rows [from, to) of a loss curve logged every 100 steps. */
-function rows(from: number, to: number): string {
-  let text = '';
-  for (let i = from; i < to; i++) {
-    const step = (i + 1) * 100;
-    text += `${step},0.0003,${(2.5 + 4 * Math.pow(step, -0.45)).toFixed(5)}\n`;
-  }
-  return text;
-}
+const rows = powerLawRows;
 
 /** Resolves with the first value `probe` gives, polling; fails after `ms`. */
 async function eventually<T>(what: string, ms: number, probe: () => T | undefined): Promise<T> {
