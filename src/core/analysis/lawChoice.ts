@@ -37,8 +37,9 @@ export const MPL_MARGIN = 0.1;
  */
 export const DROP_END = 0.8;
 /**
- * Two drop levels are distinct when the LRs they end at differ by at least this factor: the drop response depends on
- * the LR through a power (eta^-gamma, gamma ~0.4-1), so closer levels probe nearly the same part of it.
+ * Two drop levels are distinct when the LRs they end at differ by at least this factor (from the top of the lower
+ * level's range, Level): the drop response depends on the LR through a power (eta^-gamma, gamma ~0.4-1), so closer
+ * levels probe nearly the same part of it.
  */
 export const LEVEL_FACTOR = 1.5;
 /** An LR is held while it stays within this fraction of where the stretch began (logged LRs carry rounding). */
@@ -198,43 +199,63 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
 }
 
 /**
+ * An LR level a curve drops to, as fractions of its peak: the range of LRs its loss rows there were logged at. A held
+ * LR is one value; a curve still decaying at its last loss row was logged, over its last interval, at LRs from its
+ * last row's up to its previous row's, so where it ends is known only to that range (a decay to zero logged every
+ * 200 steps "ends" at 2 % or 4 % of its peak depending on where logging stopped: the same drop).
+ */
+interface Level {
+  low: number;
+  high: number;
+}
+
+/**
  * The distinct LR levels the fit curves drop to, as fractions of each curve's peak LR (ascending): the LR at a
- * curve's last loss row and every LR it holds for a stretch (levelsOf), when below DROP_END of its peak; levels
- * within LEVEL_FACTOR of the previous distinct one are the same level.
+ * curve's last loss row and every LR it holds for a stretch (levelsOf), when below DROP_END of its peak. A level is
+ * distinct from the ones below it when its range starts at least LEVEL_FACTOR above the top of theirs; otherwise it
+ * is the same level (reported by the lowest LR of the group).
  */
 export function dropLevels(input: LossFitInput): number[] {
   const all = input.fitted.flatMap((i) => levelsOf(input.prepared[i].curve, input.options.warmupSteps));
-  all.sort((a, b) => a - b);
+  all.sort((a, b) => a.low - b.low);
   const levels: number[] = [];
+  let top = -Infinity;
   for (const e of all) {
-    const last = levels[levels.length - 1];
-    if (last === undefined || (e > last && e >= last * LEVEL_FACTOR)) levels.push(e);
+    if (levels.length === 0 || (e.low > top && e.low >= top * LEVEL_FACTOR)) levels.push(e.low);
+    top = Math.max(top, e.high);
   }
   return levels;
 }
 
 /**
- * The LRs one curve drops to, as fractions of its peak: where it ends, and every value its logged LR holds (within
- * PLATEAU_TOLERANCE) for at least PLATEAU_SHARE of the curve's logged steps (a step-down schedule's stages).
+ * The LRs one curve drops to, as fractions of its peak: where it ends (over its last logged interval, Level), and
+ * every value its logged LR holds (within PLATEAU_TOLERANCE) for at least PLATEAU_SHARE of the curve's logged steps
+ * (a step-down schedule's stages).
  */
-function levelsOf(curve: LossCurve, warmupSteps: number | undefined): number[] {
+function levelsOf(curve: LossCurve, warmupSteps: number | undefined): Level[] {
   const stepLr = new StepLr(curve.schedule, warmupSteps);
   const n = curve.steps.length;
   if (stepLr.peak <= 0 || n === 0) return [];
   const first = curve.steps[0];
   const last = curve.steps[n - 1];
-  const levels = [stepLr.at(last) / stepLr.peak];
+  // StepLr's cursor only moves forward: the previous row's LR first.
+  const before = n > 1 ? stepLr.at(curve.steps[n - 2]) / stepLr.peak : 0;
+  const end = stepLr.at(last) / stepLr.peak;
+  const levels: Level[] = [{ low: end, high: Math.max(end, before) }];
   const { steps, lr } = curve.schedule;
   let start = 0;
   for (let i = 1; i <= steps.length; i++) {
     const ends = i === steps.length || steps[i] > last;
     if (!ends && Math.abs(lr[i] - lr[start]) <= PLATEAU_TOLERANCE * lr[start]) continue;
     const held = Math.min(steps[i - 1], last) - Math.max(steps[start], first);
-    if (held >= PLATEAU_SHARE * (last - first)) levels.push(lr[start] / stepLr.peak);
+    if (held >= PLATEAU_SHARE * (last - first)) {
+      const level = lr[start] / stepLr.peak;
+      levels.push({ low: level, high: level });
+    }
     if (ends) break;
     start = i;
   }
-  return levels.filter((l) => l < DROP_END);
+  return levels.filter((l) => l.low < DROP_END);
 }
 
 /**

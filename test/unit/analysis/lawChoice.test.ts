@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
-import { chooseLossLaw, decide, MPL_MARGIN } from '../../../src/core/analysis/lawChoice';
+import { chooseLossLaw, decide, dropLevels, MPL_MARGIN } from '../../../src/core/analysis/lawChoice';
 import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
 import { prepare } from '../../../src/core/analysis/lossAreas';
 import { NO_REPLICATES, type LossLawFit } from '../../../src/core/analysis/lossLaw';
@@ -205,6 +205,34 @@ test('the rule: MPL alone needs drops to several levels, an identified drop term
     assert.equal(decide(tissue, mpl(0.0021), levels).chosen, 'lr-annealing');
   }
   assert.equal(decide(tissue, mpl(Infinity), several).chosen, 'lr-annealing');
+});
+
+test('drop levels: decays to zero that stop at different logged rows are one level; held LRs apart are two', () => {
+  // Logged every 200 steps up to 24,800 of 25,000 (LR and loss rows alike): a linear decay to zero over the last 20 %
+  // "ends" at 4 % of its peak, over the last 40 % at 2 %; the loss was logged, over the last interval, at 4-8 % and
+  // 2-4 %: the same drop, where the ratio of the last rows' LRs alone said two levels.
+  const steps = Float64Array.from({ length: 122 }, (_, i) => 600 + 200 * i);
+  const decay = (fraction: number) => (s: number) => 1e-3 * Math.min(1, (25_000 - s) / (25_000 * fraction));
+  const curve = (name: string, lrAt: (s: number) => number): LossCurve => ({
+    name,
+    file: `${name}.csv`,
+    steps,
+    loss: steps.map((s) => 3 + Math.pow(s, -0.3)),
+    lines: new Int32Array(steps.length),
+    schedule: { steps, lr: steps.map(lrAt) },
+    firstLine: 1,
+  });
+  const levels = (...curves: LossCurve[]) =>
+    dropLevels({
+      prepared: curves.map((c) => prepare(c, [])),
+      fitted: curves.map((_, i) => i),
+      options: withDefaults({ warmupSteps: 300 }),
+    }).map((l) => l.toFixed(2));
+  assert.deepEqual(levels(curve('wsd20', decay(0.2)), curve('wsd40', decay(0.4))), ['0.02']);
+  // A stage held at 30 % of the peak for half the run and a decay to 10 %: two levels, held or not at the end.
+  const twoStage = curve('two-stage', (s) => (s < 12_000 ? 1e-3 : 3e-4));
+  const toTenth = curve('to-10', (s) => 1e-3 * (1 - (0.9 * s) / 24_800));
+  assert.deepEqual(levels(twoStage, toTenth), ['0.10', '0.30']);
 });
 
 test('a combination: every prediction and band is, at each step, the spread-weighted mean of both laws', () => {
