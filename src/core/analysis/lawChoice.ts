@@ -7,7 +7,9 @@
 // So:
 //  - the multi-power law's backtest error not below the LR-annealing law's: the LR-annealing law;
 //  - drops to several levels: the multi-power law when its drop term is identified and its backtest error is clearly
-//    lower; the LR-annealing law when its drop term sits on its bounds; both laws' predictions averaged otherwise;
+//    lower; otherwise (its drop term on its bounds, or no clear margin) both laws' predictions averaged: the curves
+//    do not single the multi-power law out, nor does that make the LR-annealing law the better one on other
+//    schedules (held out, README), and the weights lean on the law the curves pin down;
 //  - drops to one level or none: the fit curves cannot tell which law carries drops to other schedules, and the
 //    backtest would favour the more flexible law, so both laws' predictions are averaged.
 // An average weighs each law, at each step of each curve, by the inverse of its bootstrap spread there
@@ -155,7 +157,9 @@ const EQUAL: Record<LossLawId, number> = { 'lr-annealing': 0.5, mpl: 0.5 };
 
 /**
  * The rule (README, Choosing the loss-curve law). `levels`: the distinct LR levels the fit curves drop to
- * (dropLevels); two or more pin the multi-power law's drop term down.
+ * (dropLevels); two or more pin the multi-power law's drop term down. The LR-annealing law alone when even the
+ * backtest does not favour the multi-power law; the multi-power law alone when the fit curves single it out;
+ * otherwise a mean of both laws (weighted by chooseLossLaw), with the reason it is not one law.
  */
 export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]): Verdict {
   if (!Number.isFinite(mpl.backtestError)) {
@@ -163,6 +167,12 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
   }
   const errors = `backtest errors: multi-power law ${percent(mpl.backtestError)}, LR-annealing law ${percent(tissue.backtestError)}`;
   const gain = 1 - mpl.backtestError / tissue.backtestError;
+  const shown = levels.map((l) => `${(l * 100).toFixed(0)} %`).join(', ');
+  const mean = (why: string): Verdict => ({
+    chosen: 'lr-annealing',
+    weights: EQUAL,
+    reason: `${why}; predictions are a mean of both laws' (${errors})`,
+  });
   // The backtest favours the more flexible law: when even it does not show the multi-power law better, nothing does.
   if (!(gain > 0)) {
     return {
@@ -170,20 +180,16 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
       reason: `the multi-power law's backtest error is not below the LR-annealing law's, although a backtest favours the more flexible law (${errors})`,
     };
   }
-  const shown = levels.map((l) => `${(l * 100).toFixed(0)} %`).join(', ');
   if (levels.length < 2) {
     const drops = levels.length ? `drops to one LR level only (${shown} of the peak)` : 'no LR drop';
-    return {
-      chosen: 'lr-annealing',
-      weights: EQUAL,
-      reason: `the fit curves show ${drops}, so they cannot tell which law carries LR drops to other schedules (a backtest favours the more flexible law); predictions are a mean of both laws' (${errors})`,
-    };
+    return mean(
+      `the fit curves show ${drops}, so they cannot tell which law carries LR drops to other schedules (a backtest favours the more flexible law)`,
+    );
   }
   if (!mpl.identified) {
-    return {
-      chosen: 'lr-annealing',
-      reason: `the fit curves drop to several LR levels (${shown} of the peak), yet the multi-power law's loss-drop term sits on its bounds (${mpl.atBounds.join(', ')}): the simpler law is kept (${errors})`,
-    };
+    return mean(
+      `the fit curves drop to several LR levels (${shown} of the peak), yet the multi-power law's loss-drop term sits on its bounds (${mpl.atBounds.join(', ')}), so they do not pin it down`,
+    );
   }
   if (gain >= MPL_MARGIN) {
     return {
@@ -191,11 +197,9 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
       reason: `the fit curves drop to several LR levels (${shown} of the peak), which pin the multi-power law's loss-drop term down, and its backtest error is ${(gain * 100).toFixed(0)} % below the LR-annealing law's (${errors})`,
     };
   }
-  return {
-    chosen: 'lr-annealing',
-    weights: EQUAL,
-    reason: `the fit curves pin the multi-power law down (drops to ${shown} of the peak) but its backtest error is not ${MPL_MARGIN * 100} % below the LR-annealing law's; predictions are a mean of both laws' (${errors})`,
-  };
+  return mean(
+    `the fit curves pin the multi-power law down (drops to ${shown} of the peak) but its backtest error is not ${MPL_MARGIN * 100} % below the LR-annealing law's`,
+  );
 }
 
 /**

@@ -188,11 +188,12 @@ test('the rule: MPL alone needs drops to several levels, an identified drop term
     'lr-annealing': 0.5,
     mpl: 0.5,
   });
-  // Drop term on its bounds although the curves pin it: the LR-annealing law alone, bounds named.
+  // Drop term on its bounds although the curves drop to several levels: they do not single MPL out, the mean of both
+  // (weighted by spread in chooseLossLaw, which discounts the law they do not pin down), bounds named.
   const unidentified = decide(tissue, mpl(0.001, false), several);
   assert.equal(unidentified.chosen, 'lr-annealing');
-  assert.equal(unidentified.weights, undefined);
-  assert.match(unidentified.reason, /ln c, beta, gamma/);
+  assert.deepEqual(unidentified.weights, { 'lr-annealing': 0.5, mpl: 0.5 });
+  assert.match(unidentified.reason, /sits on its bounds \(ln c, beta, gamma\)/);
   // One drop level or none: the mean of both, however good MPL's backtest.
   for (const levels of [[0.1], []]) {
     const one = decide(tissue, mpl(0.0005), levels);
