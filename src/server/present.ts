@@ -376,7 +376,9 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
     const note = c.identified
       ? ''
       : `its terms are not pinned down by the fit curves (${c.atBounds.join(', ')} at a bound)`;
-    const held = heldOut ? ` | ${formatPercent((chosen ? fit.heldOut : fit.runnerUpFit?.heldOut)?.predE ?? NaN)}` : '';
+    // Under a mean, the chosen law's own held-out error is not measured: the mean's has a row of its own.
+    const own = chosen ? (selection.weights ? undefined : fit.heldOut) : fit.runnerUpFit?.heldOut;
+    const held = heldOut ? ` | ${own ? formatPercent(own.predE) : '—'}` : '';
     const weight = selection.weights?.[c.law];
     const range = selection.weightRange?.[c.law];
     const mark =
@@ -390,7 +392,7 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
     return `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
   });
   const overlay = fit.runnerUpFit
-    ? ` Show Chart can overlay ${LAW_NAMES[selection.runnerUp]}, the runner-up (the toggle above the loss panel).`
+    ? ` Show Chart can overlay ${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}, the runner-up (the toggle above the loss panel).`
     : '';
   return [
     `Law chosen automatically: **${fitLawName(fit)}**${selection.weights ? ` (every prediction and band is the ${selection.weightRange ? 'weighted mean, each law weighted at each step by the inverse of its bootstrap spread there' : 'mean'}; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s)` : ''}. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
@@ -398,6 +400,9 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
       `| law | backtest error${heldOut ? ' | held-out PredE' : ''} | |`,
       `|---|---${heldOut ? '|---' : ''}|---|`,
       ...rows,
+      ...(selection.weights && fit.heldOut && heldOut
+        ? [`| ${fitLawName(fit)} (chosen) | — | ${formatPercent(fit.heldOut.predE)} | |`]
+        : []),
     ].join('\n'),
     `Why: ${markdownText(selection.reason)}.${overlay}`,
   ].join('\n\n');

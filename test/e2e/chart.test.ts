@@ -540,16 +540,21 @@ test(
     assert.ok(!datasets(s, 'main').some((d) => d.kind.startsWith('runner-up')), JSON.stringify(datasets(s, 'main')));
     assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
     const text = (await toggle.textContent()) ?? '';
-    const [, runnerUp] = /^runner-up \((MPL|LR-annealing law)\): hidden$/.exec(text) ?? [];
+    // A law chosen over the other, or a mean of both laws beside one of them alone ("MPL alone").
+    const [, runnerUp, alone] = /^runner-up \((MPL|LR-annealing law)( alone)?\): hidden$/.exec(text) ?? [];
     assert.ok(runnerUp, text);
-    const chosen = runnerUp === 'MPL' ? 'LR-annealing law' : 'MPL';
+    const chosen = alone
+      ? 'spread-weighted mean of LR-annealing law and MPL'
+      : runnerUp === 'MPL'
+        ? 'LR-annealing law'
+        : 'MPL';
     assert.match(
       (await toggle.getAttribute('title')) ?? '',
       new RegExp(`^Law chosen automatically: ${chosen}\\. Why: \\S`),
     );
     assert.match(
       (await chartFrame(page).locator('#title').textContent()) ?? '',
-      new RegExp(`multirun\\.csv · loss curves \\(${chosen}, chosen automatically over ${runnerUp}\\)`),
+      new RegExp(`multirun\\.csv · loss curves \\(${chosen}, chosen automatically over ${runnerUp}${alone ?? ''}\\)`),
     );
 
     const on = await clickAndRedraw('#runner-up-toggle', s);

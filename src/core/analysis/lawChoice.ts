@@ -64,7 +64,12 @@ export interface LawChoice {
   law: LossCurveLaw;
   fit: LossLawFit | null;
   selection?: LawSelection;
-  /** The other candidate's full fit, when both were fitted (what the chart can overlay, what the evaluation scores). */
+  /**
+   * The other candidate's full fit, when both were fitted (what the chart can overlay, what the evaluation scores).
+   * Under a combination, the member that does not name the fit (the multi-power law): the fit gives the
+   * LR-annealing law's coefficients and the runner-up the multi-power law's, and the chart sets that law alone beside
+   * the mean.
+   */
   runnerUp?: LossLawFit;
   /** Under a combination: each law with its own fit and weight (a followed run's next fit refits each). */
   members?: CombinedMember[];
@@ -134,6 +139,7 @@ function combination(
       ...(spread && { weightRange: { 'lr-annealing': spread.range[0], mpl: spread.range[1] } }),
     },
     members,
+    runnerUp: mpl,
   };
 }
 

@@ -1,6 +1,6 @@
 // The runner-up of the automatic choice of loss-curve law (lawChoice.ts): the law not chosen, already fitted on the
 // same curves, reported beside the chosen one so that a user can see what it would have predicted (the chart's
-// overlay). Its fit is described and scored like the chosen one's, with its own bootstrap band, but with the sums a
+// overlay); under a mean of both laws, the member whose coefficients the fit does not report (MPL) alone. Its fit is described and scored like the chosen one's, with its own bootstrap band, but with the sums a
 // backtest uses where a law has cheaper ones (LossLawFit.forComparison); each curve keeps its values only at the
 // steps a chart draws (RUNNER_UP_POINTS of its logged steps, and its targets), never at every row.
 import { concat, pick } from '../util/arrays';

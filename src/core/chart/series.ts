@@ -329,11 +329,15 @@ function runnerUpSeries(
   return [line, band];
 }
 
-/** Both laws of an automatic choice by name, and why, when the runner-up is drawn. */
+/**
+ * What an automatic choice drew and what it can overlay, by name, and why, when the runner-up is drawn. Under a mean
+ * of both laws the runner-up is one of them alone ("MPL alone"), beside the mean.
+ */
 function lawChoiceText(fit: FitResult | undefined, series: ChartSeries[]): LawChoiceText | undefined {
   const selection = fit?.selection;
   if (!selection || !fit.runnerUpFit || !series.some((s) => s.kind === 'runner-up')) return undefined;
-  return { chosen: LAW_NAMES[selection.chosen], runnerUp: LAW_NAMES[selection.runnerUp], reason: selection.reason };
+  const runnerUp = `${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}`;
+  return { chosen: fitLawName(fit), runnerUp, reason: selection.reason };
 }
 
 export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaults {

@@ -14,6 +14,7 @@ import { buildChart } from '../../../src/core/chart/series';
 import { lrAreas, type LoggedSchedule } from '../../../src/core/laws/schedule';
 import { normal, seededRandom } from '../../../src/core/util/random';
 import { LUO, LUO_FIT, luoFiles, skipUnless } from '../../helpers/shared';
+import { KINDS, mplTruth, SYNTH_WARMUP } from '../../helpers/syntheticLoss';
 
 /** How far a backtest's sums (MPL's compressed loss-drop sum) may be from the exact ones, relative (tested in laws/). */
 const SUMS = 1e-6;
@@ -121,9 +122,10 @@ test('without bootstrap the runner-up has no band (NaN), and the chart draws its
 test("the chart overlays the runner-up on every curve, through the log and on to each target's prediction", () => {
   const { data } = buildChart(auto);
   const names = { 'lr-annealing': 'LR-annealing law', mpl: 'MPL' };
+  // A law chosen over the other, or a mean of both laws beside one of them alone.
   assert.deepEqual(data.lawChoice, {
-    chosen: names[selection.chosen],
-    runnerUp: names[runnerUp],
+    chosen: selection.weights ? 'spread-weighted mean of LR-annealing law and MPL' : names[selection.chosen],
+    runnerUp: `${names[runnerUp]}${selection.weights ? ' alone' : ''}`,
     reason: selection.reason,
   });
   for (const c of auto.curves) {
@@ -143,6 +145,33 @@ test("the chart overlays the runner-up on every curve, through the log and on to
   }
   assert.equal(buildChart(forced).data.lawChoice, undefined, 'no overlay for a forced law');
   assert.ok(!buildChart(forced).data.series.some((s) => s.kind === 'runner-up'));
+});
+
+test('under a mean of both laws, the runner-up is MPL alone: the fit of it the mean weighs, named beside the mean', () => {
+  // Multi-power-law curves, a constant and a cosine fitted: one drop level, so a mean, however good MPL's backtest.
+  const truth = { L0: 2.9, A: 0.5, alpha: 0.5, B: 450, C: 0.5, beta: 0.5, gamma: 0.6 };
+  const curves = KINDS.map((k, i) => mplTruth(k, truth, 100 + i));
+  const options = withDefaults({ fitOn: ['constant', 'cosine'], warmupSteps: SYNTH_WARMUP, bootstrapSamples: 0 });
+  const analysis = plainAnalysis({
+    version: 1,
+    kind: 'loss-curve',
+    files: [],
+    ...analyseLossCurves(curves, options, seededRandom(1)),
+    timings: { parseMs: 0, fitMs: 0 },
+  });
+  const fit = analysis.fits[0];
+  const mean = fit.selection!;
+  assert.ok(mean.weights, mean.reason);
+  assert.equal(mean.runnerUp, 'mpl');
+  const alone = analyseLossCurves(curves, { ...options, law: 'mpl' }, seededRandom(1)).fits[0];
+  assert.equal(fit.runnerUpFit!.law, 'mpl');
+  for (const [name, value] of Object.entries(alone.params))
+    assert.ok(Math.abs(fit.runnerUpFit!.params[name] - value) <= 1e-12 * Math.abs(value), name);
+  assert.ok(analysis.curves.every((c) => c.runnerUp?.law === 'mpl'));
+  const { data } = buildChart(analysis);
+  assert.equal(data.lawChoice?.chosen, 'spread-weighted mean of LR-annealing law and MPL');
+  assert.equal(data.lawChoice?.runnerUp, 'MPL alone');
+  assert.ok(data.series.some((s) => s.kind === 'runner-up' && s.label === 'cosine · runner-up: MPL'));
 });
 
 test('memory: a long curve keeps the runner-up at a bounded number of steps, log- and evenly spaced, and its targets', () => {
