@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyseFiles } from '../../src/core/analysis/analyse';
-import { LAW_NAMES } from '../../src/core/analysis/lawNames';
+import { fitLawName, LAW_NAMES } from '../../src/core/analysis/lawNames';
 import { formatPercent } from '../../src/core/util/format';
 import { markdownText } from '../../src/server/markdown';
 import { hoverForHeader } from '../../src/server/present';
@@ -36,10 +36,16 @@ test('law auto: the lens names the law, the header hover compares both laws and 
     assert.ok(selection, 'law auto reports its choice');
     assert.equal(fit.runnerUpFit?.law, selection.runnerUp);
 
+    // These three curves do not single a law out (the LR-annealing law's backtest lead is within its scatter): the
+    // predictions are a mean of both laws, and the runner-up is MPL alone, which the chart can set beside it.
+    assert.ok(selection.weights && selection.weightRange, selection.reason);
+    assert.equal(selection.runnerUp, 'mpl');
+    const name = fitLawName(fit);
+    assert.equal(name, 'spread-weighted mean of LR-annealing law and MPL');
     const lenses = (await client.lenses(uri)).map((l) => l.command!.title);
-    assert.ok(lenses[0].startsWith(`Loss · ${LAW_NAMES[selection.chosen]} · fitted on 3 curves`), lenses[0]);
+    assert.ok(lenses[0].startsWith(`Loss · ${name} · fitted on 3 curves`), lenses[0]);
     assert.ok(
-      lenses.slice(1).every((t) => t.includes(` · ${LAW_NAMES[selection.chosen]} · `)),
+      lenses.slice(1).every((t) => t.includes(` · ${name} · `)),
       lenses.join('\n'),
     );
 
@@ -47,18 +53,18 @@ test('law auto: the lens names the law, the header hover compares both laws and 
     const markdown = hover ? (hover.contents as { value: string }).value : '';
     assert.ok(
       markdown.includes(
-        `Law chosen automatically: **${LAW_NAMES[selection.chosen]}**. Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
+        `Law chosen automatically: **${name}** (every prediction and band is the weighted mean, each law weighted at each step by the inverse of its bootstrap spread there; the coefficients below are the LR-annealing law's). Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
       ),
       markdown,
     );
     for (const c of selection.candidates) {
-      const row = `| ${LAW_NAMES[c.law]}${c.law === selection.chosen ? ' (chosen)' : ''} | ${formatPercent(c.backtestError)} |`;
+      const [lo, hi] = selection.weightRange![c.law];
+      const mark = ` (weight ${lo.toFixed(2)}-${hi.toFixed(2)}, mean ${selection.weights[c.law].toFixed(2)})`;
+      const row = `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)} |`;
       assert.ok(markdown.includes(row), `${row} in\n${markdown}`);
     }
     assert.ok(
-      markdown.includes(
-        `Why: ${markdownText(selection.reason)}. Show Chart can overlay ${LAW_NAMES[selection.runnerUp]}, the runner-up`,
-      ),
+      markdown.includes(`Why: ${markdownText(selection.reason)}. Show Chart can overlay MPL alone, the runner-up`),
       markdown,
     );
     // The run's name reaches the hover only escaped: no link, no command.
@@ -81,4 +87,41 @@ test("with curves held out, the hover's comparison gives each law's held-out Pre
     const row = `| ${LAW_NAMES[c.law]}${chosen ? ' (chosen)' : ''} | ${formatPercent(c.backtestError)} | ${formatPercent(heldOut)} |`;
     assert.ok(markdown.includes(row), `${row} in\n${markdown}`);
   }
+});
+
+test("under a mean of both laws, the held-out column gives the runner-up's own PredE and the mean's in a row of its own", async () => {
+  const file = join(REPO, 'examples', 'loss', 'sweep.csv');
+  const analysis = await analyseFiles([file], { fitOn: ['cosine_10k', 'wsd_10k'], bootstrapSamples: 0 });
+  const fit = analysis.fits[0];
+  // The presentation of a mean, whatever these curves chose: the same fit, its selection a mean of both laws.
+  const weights = { 'lr-annealing': 0.6, mpl: 0.4 };
+  const weightRange = { 'lr-annealing': [0.5, 0.7] as [number, number], mpl: [0.3, 0.5] as [number, number] };
+  const selection = {
+    ...fit.selection!,
+    chosen: 'lr-annealing' as const,
+    runnerUp: 'mpl' as const,
+    weights,
+    weightRange,
+  };
+  const runnerUpFit = {
+    ...fit.runnerUpFit!,
+    law: 'mpl' as const,
+    heldOut: { ...fit.runnerUpFit!.heldOut!, predE: 0.0042 },
+  };
+  const mean = {
+    ...fit,
+    law: 'lr-annealing' as const,
+    selection,
+    runnerUpFit,
+    heldOut: { ...fit.heldOut!, predE: 0.0017 },
+  };
+  const markdown = hoverForHeader({ ...analysis, fits: [mean] }, file) ?? '';
+  const bt = (law: string) => formatPercent(selection.candidates.find((c) => c.law === law)!.backtestError);
+  for (const row of [
+    `| LR-annealing law (weight 0.50-0.70, mean 0.60) | ${bt('lr-annealing')} | — |`,
+    `| MPL (weight 0.30-0.50, mean 0.40) | ${bt('mpl')} | ${formatPercent(0.0042)} |`,
+    `| spread-weighted mean of LR-annealing law and MPL (chosen) | — | ${formatPercent(0.0017)} | |`,
+  ])
+    assert.ok(markdown.includes(row), `${row} in\n${markdown}`);
+  assert.match(markdown, /Show Chart can overlay MPL alone, the runner-up/);
 });

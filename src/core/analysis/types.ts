@@ -18,6 +18,11 @@ export interface LawCandidate {
   law: LossLawId;
   /** Mean |p - y| / y on the rows after each backtest cut, averaged over cuts and fit curves (a fraction). */
   backtestError: number;
+  /**
+   * The backtest's errors one by one: each cut of each fit curve (cut by cut, curves in fit order; a fraction). What
+   * tells a clear verdict from a narrow one.
+   */
+  backtestErrors?: number[];
   /** Parameters of the full fit held by their bounds (solver's names), i.e. not pinned down by the fit curves. */
   atBounds: string[];
   /** Whether the fit curves pin the law's terms down (for MPL: its loss-drop term; the Tissue law always is). */
