@@ -237,7 +237,10 @@ interface LawPoint {
 /**
  * A law from the last logged step (`last`) to the furthest target, on a log grid, with the LR held at its last value
  * (as the analysis predicts targets). The band is interpolated in log(step) between its relative width at the last
- * point and at each target's prediction: the bootstrap sets behind it are not in the Analysis.
+ * point and at each target's prediction: the bootstrap sets behind it are not in the Analysis. So is the line's ratio
+ * to the analysis's own predictions there, which is 1 for one law; for a mean of two laws, drawn through the named
+ * law's coefficients, it is the mean's offset from that law, so the line meets the mean at the last point and at
+ * every target.
  */
 function lossExtrapolation(
   schedule: CurveReport['schedule'],
@@ -257,22 +260,31 @@ function lossExtrapolation(
   const steps = { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
   const y = predictLoss(settings.value, steps, grid);
   const edge = (v: number, pred: number) => Math.log(v / pred);
-  const anchors = [last, ...targets.filter((t) => t.x > last.x).sort((a, b) => a.x - b.x)].map((t) => ({
+  const points = [last, ...targets.filter((t) => t.x > last.x).sort((a, b) => a.x - b.x)];
+  const own = predictLoss(
+    settings.value,
+    steps,
+    points.map((t) => t.x),
+  );
+  const anchors = points.map((t, k) => ({
     x: t.x,
     lo: edge(t.low, t.value),
     hi: edge(t.high, t.value),
+    // A prediction without a finite value moves nothing.
+    shift: Number.isFinite(edge(t.value, own[k])) ? edge(t.value, own[k]) : 0,
   }));
-  const rel = (s: number, key: 'lo' | 'hi') =>
+  const rel = (s: number, key: 'lo' | 'hi' | 'shift') =>
     interpolateLog(
       anchors.map((a) => a.x),
       anchors.map((a) => a[key]),
       s,
     );
+  const line = grid.map((s, i) => y[i] * Math.exp(rel(s, 'shift')));
   return {
     x: grid,
-    y,
-    low: grid.map((s, i) => y[i] * Math.exp(rel(s, 'lo'))),
-    high: grid.map((s, i) => y[i] * Math.exp(rel(s, 'hi'))),
+    y: line,
+    low: grid.map((s, i) => line[i] * Math.exp(rel(s, 'lo'))),
+    high: grid.map((s, i) => line[i] * Math.exp(rel(s, 'hi'))),
   };
 }
 
