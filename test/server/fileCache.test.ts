@@ -109,7 +109,10 @@ test('an opened run file is fitted once: fitting, then its diagnostics, its summ
   const done = h.cache.summary(uri)!;
   assert.equal(done.kind, 'loss-curve');
   assert.equal(done.fromDisk, false);
-  assert.match(done.message, /^LR-annealing law fitted on run \(R² [\d.]+\) · run: L\(6k\) = \d/);
+  assert.match(
+    done.message,
+    /^spread-weighted mean of LR-annealing law and MPL fitted on run \(R² [\d.]+\) · run: L\(6k\) = \d/,
+  );
   assert.equal(h.diagnostics.length, 1);
   assert.equal(h.diagnostics[0].analysis, h.cache.cached(uri));
   // Nothing changed: asking again reuses the cached analysis.

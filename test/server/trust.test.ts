@@ -128,7 +128,7 @@ test('a rising loss curve: the lens names the low R², without a number', async 
   const [lens] = titles(a, path);
   assert.match(
     lens,
-    /^Loss · LR-annealing law · L\(10k\): ⚠ no prediction, not supported by the data: .*R² -?0\.\d+ on 50 points/,
+    /^Loss · spread-weighted mean of LR-annealing law and MPL · L\(10k\): ⚠ no prediction, not supported by the data: .*R² -?0\.\d+ on 50 points/,
   );
   assert.doesNotMatch(lens.split('R²')[0], DECIMAL);
 });
