@@ -134,11 +134,14 @@ test("the chart overlays the runner-up on every curve, through the log and on to
     assert.ok(line && band, c.name);
     assert.equal(line.label, `${c.name} · runner-up: ${names[runnerUp]}`);
     assert.deepEqual(band.x, line.x);
-    // The target lies past the log: the line ends there at the runner-up's own prediction (the same law and sums).
+    // The target lies past the log: the line ends there at the runner-up's own prediction kept at the target (a
+    // backtest's sums), within SUMS of the law's fitted alone.
     const target = forced.predictions.find((p) => p.curve === c.name)!;
     const end = line.x.length - 1;
     assert.equal(line.x[end], target.x);
-    assert.ok(Math.abs(line.y[end] - target.value!) <= 1e-9 * target.value!, `${line.y[end]} vs ${target.value}`);
+    const kept = c.runnerUp!.predicted[c.runnerUp!.x.indexOf(target.x)];
+    assert.ok(Math.abs(line.y[end] - kept) <= 1e-9 * kept, `${line.y[end]} vs ${kept}`);
+    assert.ok(Math.abs(line.y[end] - target.value!) <= SUMS * target.value!, `${line.y[end]} vs ${target.value}`);
     assert.ok(band.y[end] < line.y[end] && line.y[end] < band.y2![end], 'the band reaches the target');
     // The chosen law's line is still there, unchanged by the overlay.
     assert.ok(data.series.some((s) => s.id === `law:${c.name}` && s.kind === 'law'));
