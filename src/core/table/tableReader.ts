@@ -3,7 +3,8 @@
 // read (parallel.ts) drive it; it is separate from both so that each holds one thing: where the bytes come from,
 // how two parts of a file are joined, and what is done with the bytes.
 
-import { TableBuilder, type Placement, type TablePart } from './tableBuilder';
+import { TableBuilder } from './tableBuilder';
+import type { Placement, TablePart } from './tablePart';
 import { countByte, CR, LF } from './bytes';
 import {
   commaNumbers,
