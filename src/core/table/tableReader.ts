@@ -27,6 +27,7 @@ import { ChunkWindow, type ReadAhead } from './stream';
 import type { ColumnBuilder } from './columnBuilder';
 import type { FileFormat, ReadOptions, Table } from './types';
 import { WideToLongSink } from './wandb';
+import { asError } from '../util/errors';
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
 /** TableReader's totalBytes for a stream (a FIFO, /dev/stdin): its size is known only at its end. */
@@ -490,8 +491,4 @@ function validDelimiter(value: string | undefined, problems: ProblemLog): string
       'the delimiter is detected instead',
   );
   return undefined;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
