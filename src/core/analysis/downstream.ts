@@ -1,7 +1,7 @@
-// Downstream sweeps (Isik et al. 2024): BLEU and cross-entropy versus pretraining tokens D_p, one law per
+// Downstream sweeps (docs/laws-downstream.md): BLEU and cross-entropy versus pretraining tokens D_p, one law per
 // (pretraining mix, D_f) group. Fits both laws, predicts at larger D_p with bands, and says whether BLEU follows the
 // law, i.e. whether the pretraining data is aligned with the task (breaks.ts). Which rows are usable is decided in
-// downstreamRows.ts, how rows are grouped in downstreamGroups.ts. See docs/laws-downstream.md.
+// downstreamRows.ts, how rows are grouped in downstreamGroups.ts.
 import { maxOf } from '../util/arrays';
 import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '../laws/bleu';
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
