@@ -1,4 +1,4 @@
-// The LR-annealing law (Tissue et al. 2024) as a loss-curve law of the shared pipeline: lambda chosen by fit
+// The LR-annealing law (docs/laws-loss.md) as a loss-curve law of the shared pipeline: lambda chosen by fit
 // objective, the LR areas of every curve computed once at all its queries, bootstrap refits on thinned points.
 import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';

@@ -9,6 +9,7 @@ import { JsonRecordWriter, type JsonObject } from './jsonRecord';
 import { loneCrIn, type LoneCrWatch } from './lineEnds';
 import { formatBytes } from './problems';
 import type { ChunkParser } from './stream';
+import { asError } from '../util/errors';
 
 /** Fast-path misses in a row after which it rests for FAST_PAUSE lines (a file of lines it does not take). */
 const FAST_MISSES = 8;
@@ -215,7 +216,7 @@ export function parseJsonLine(text: string): unknown {
         // report the error of the text as written
       }
     }
-    return error instanceof Error ? error : new Error(String(error));
+    return asError(error);
   }
 }
 

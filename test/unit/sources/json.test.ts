@@ -7,12 +7,7 @@ import { readSources } from '../../../src/core/sources';
 import { detectRoles } from '../../../src/core/table';
 import type { Table } from '../../../src/core/table/types';
 import { tempDir, writeAt } from '../../helpers/jsonRuns';
-
-async function readOne(path: string, options = {}): Promise<Table> {
-  const { tables } = await readSources([path], options);
-  assert.equal(tables.length, 1);
-  return tables[0];
-}
+import { readOne } from '../../helpers/sourceTables';
 
 const names = (table: Table) => table.columns.map((c) => c.name);
 

@@ -10,6 +10,7 @@ import {
   type JsonScalar,
   type JsonStop,
 } from './tokenizer';
+import { asError } from '../../util/errors';
 
 export type JsonValue = JsonScalar | JsonValue[] | { [key: string]: JsonValue };
 export type JsonPath = readonly (string | number)[];
@@ -164,7 +165,7 @@ export async function walkJsonFile(
       await handle.close();
     }
   } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
+    return asError(error);
   }
   return { stop: tokenizer.stop, bytesRead };
 }
