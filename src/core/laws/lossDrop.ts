@@ -1,4 +1,4 @@
-// The loss-drop term of the multi-power law (Luo et al. 2025) and the per-curve structure it is computed from:
+// The loss-drop term of the multi-power law (docs/laws-loss.md) and the per-curve structure it is computed from:
 //
 //   LD(s) = sum_{k=k0..s} (eta_{k-1} - eta_k) * G(eta_k^(-gamma) * S_k(s)),   S_k(s) = sum_{tau=k..s} eta_tau,
 //   G(x)  = 1 - (c*x + 1)^(-beta)
