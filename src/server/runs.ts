@@ -37,6 +37,8 @@ export interface RunsDeps {
 
 /** Workers fitting runs at once. */
 const WORKERS = 2;
+/** Runs sent to a worker ahead of its answers: the next is there when a fit ends, not a message round trip later. */
+const SENT_AHEAD = 2;
 /** Finished overviews are sent together when they come faster than this (ms). */
 const NOTIFY_EVERY_MS = 250;
 /** The longest the view waits for the user's fits (the analysis worker's own time limit). */
@@ -57,10 +59,16 @@ interface Known {
 /** How the runs under a workspace folder are fitted (its settings). */
 type HowToFit = Pick<RunsTask, 'options' | 'read'>;
 
-/** A worker, and the run it is fitting with the signature that run had when its fit started. */
+/** A run sent to a worker, with the signature it had then. */
+interface Sent {
+  known: Known;
+  key: string;
+}
+
+/** A worker, and the runs sent to it in order: it is fitting the first, and the next waits in its queue. */
 interface Slot {
   worker: Worker;
-  fitting?: { known: Known; key: string };
+  sent: Sent[];
 }
 
 export class RunsIndex implements FollowListener {
@@ -89,8 +97,7 @@ export class RunsIndex implements FollowListener {
     this.paused = true;
     // Never paused for longer than any fit may take (a fit that never reports back must not stop the view).
     this.pauseLimit = setTimeout(() => this.resume(), PAUSE_LIMIT_MS);
-    const inFlight = this.slots.flatMap((slot) => (slot.fitting ? [slot.fitting.known] : []));
-    this.toFit = [...inFlight, ...this.toFit];
+    this.toFit = [...this.sentOut(), ...this.toFit];
     this.stopWorkers();
   }
 
@@ -137,7 +144,7 @@ export class RunsIndex implements FollowListener {
     }
     this.known = listed;
     this.stopChanged();
-    const inFlight = new Set(this.slots.map((slot) => slot.fitting?.known));
+    const inFlight = new Set(this.sentOut());
     this.toFit = due.filter((known) => !inFlight.has(known));
     this.pump();
     return { runs, notes };
@@ -198,19 +205,26 @@ export class RunsIndex implements FollowListener {
    */
   private stopChanged(): void {
     for (const slot of [...this.slots]) {
-      const fitting = slot.fitting;
+      const [fitting, ...waiting] = slot.sent;
       if (!fitting) continue;
       const listed = this.known.get(fitting.known.entry.uri) === fitting.known;
       if (listed && (fitting.known.key === fitting.key || fitting.known.stopped)) continue;
       fitting.known.stopped = listed;
       this.endSlot(slot);
+      // The run that waited in its queue goes first to the next worker.
+      this.toFit.unshift(...waiting.map((w) => w.known));
     }
+  }
+
+  /** The runs sent to workers and not answered yet. */
+  private sentOut(): Known[] {
+    return this.slots.flatMap((slot) => slot.sent.map((s) => s.known));
   }
 
   /** Gives each idle worker the next run, starting workers (up to WORKERS) while runs wait. */
   private pump(): void {
     if (this.paused || this.disposed) return;
-    for (const slot of [...this.slots]) if (!slot.fitting) this.next(slot);
+    for (const slot of [...this.slots]) this.next(slot);
     while (this.slots.length < WORKERS && this.toFit.length > 0) {
       const slot = this.startWorker();
       if (!slot) return;
@@ -218,16 +232,19 @@ export class RunsIndex implements FollowListener {
     }
   }
 
-  /** The worker's next run; a worker with none left ends (an idle worker would hold its memory). */
+  /** Sends the worker runs until SENT_AHEAD wait on it; a worker with none left ends (idle, it would hold memory). */
   private next(slot: Slot): void {
-    let known = this.toFit.shift();
-    // A run whose follower began while it waited gets its overview from the follower.
-    while (known && this.isFollowed(known.entry)) known = this.toFit.shift();
-    const how = known && this.how.get(known.entry.root);
-    if (!known || !how) return this.endSlot(slot);
-    slot.fitting = { known, key: known.key };
-    const task: RunsTask = { path: fileURLToPath(known.entry.uri), name: known.entry.name, ...how };
-    slot.worker.postMessage(task);
+    while (slot.sent.length < SENT_AHEAD) {
+      let known = this.toFit.shift();
+      // A run whose follower began while it waited gets its overview from the follower.
+      while (known && this.isFollowed(known.entry)) known = this.toFit.shift();
+      const how = known && this.how.get(known.entry.root);
+      if (!known || !how) break;
+      slot.sent.push({ known, key: known.key });
+      const task: RunsTask = { path: fileURLToPath(known.entry.uri), name: known.entry.name, ...how };
+      slot.worker.postMessage(task);
+    }
+    if (slot.sent.length === 0) this.endSlot(slot);
   }
 
   private startWorker(): Slot | undefined {
@@ -236,14 +253,17 @@ export class RunsIndex implements FollowListener {
       this.deps.log('The Runs worker (dist/runsWorker.js) is missing: rebuild the extension (npm run build).');
       return undefined;
     }
-    const slot: Slot = { worker: new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } }) };
+    const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const slot: Slot = { worker, sent: [] };
     slot.worker.on('message', (overview: RunOverview) => this.fitted(slot, overview));
     // A worker that fails (out of memory on a huge run) says so on that run; the next runs get a new worker.
     slot.worker.on('error', (error) => {
       this.deps.log(`Runs view: a worker failed: ${error.message}`);
-      const path = slot.fitting && fileURLToPath(slot.fitting.known.entry.uri);
+      const failed = slot.sent[0];
+      const path = failed && fileURLToPath(failed.known.entry.uri);
       if (path) this.fitted(slot, { path, rows: 0, warnings: 0, errors: 1, problem: error.message }, false);
       this.endSlot(slot);
+      this.toFit.unshift(...slot.sent.map((s) => s.known));
       this.pump();
     });
     this.slots.push(slot);
@@ -252,8 +272,7 @@ export class RunsIndex implements FollowListener {
 
   /** A run's overview came: kept and sent, unless the run was replaced or followed meanwhile; then the next run. */
   private fitted(slot: Slot, overview: RunOverview, goOn = true): void {
-    const fitting = slot.fitting;
-    slot.fitting = undefined;
+    const fitting = slot.sent.shift();
     if (fitting && this.known.get(fitting.known.entry.uri) === fitting.known && !this.isFollowed(fitting.known.entry)) {
       const { known, key } = fitting;
       known.entry.overview = overview;
