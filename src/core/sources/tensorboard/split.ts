@@ -16,10 +16,10 @@ import { open, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { wantsSplit, type ParallelMode, type SplitReport } from '../../table/parallel';
-import { doubled } from '../../util/arrays';
 import { bundledWorker } from '../../util/bundled';
 import { viewOf } from './crc32c';
 import { EventDecoder, readEvents, type EventSink, type SkippedKind } from './eventFile';
+import { EventLog, replay, type LoggedEvents } from './eventLog';
 import { dataValid, FOOTER_BYTES, HEADER_BYTES, headerValid, MAX_RECORD_BYTES, recordLength } from './records';
 import type { RecordsRead } from './records';
 
@@ -72,138 +72,6 @@ export type EventsMessage =
 /** What a read in two gives: the read, and whether the worker's part was used (and if not, why). */
 export interface SplitEventsRead extends RecordsRead {
   split: SplitReport | null;
-}
-
-// ---------------------------------------------------------------------------------------------------- the log
-
-const OP_RECORD = 0;
-const OP_SCALAR = 1;
-const OP_SESSION_START = 2;
-const OP_SKIPPED = 3;
-const OP_CORRUPT = 4;
-
-/** The sink calls of a part, in order: an op per call, its numbers and its strings (tags, kinds, reasons) by index. */
-export interface LoggedEvents {
-  ops: Uint8Array;
-  nums: Float64Array;
-  ints: Int32Array;
-  strings: string[];
-}
-
-/** Growable typed arrays: a sink that keeps every call as a few numbers, a few bytes per event. */
-export class EventLog implements EventSink {
-  /** Whole records logged since the last take. */
-  records = 0;
-  private ops = new Uint8Array(1 << 16);
-  private nums = new Float64Array(1 << 16);
-  private ints = new Int32Array(1 << 14);
-  private opCount = 0;
-  private numCount = 0;
-  private intCount = 0;
-  private readonly strings: string[] = [];
-  private readonly stringIds = new Map<string, number>();
-
-  record(offset: number): void {
-    this.records++;
-    this.op(OP_RECORD);
-    this.num(offset);
-  }
-
-  scalar(tag: string, step: number, value: number): void {
-    this.op(OP_SCALAR);
-    this.int(this.stringId(tag));
-    this.num(step);
-    this.num(value);
-  }
-
-  sessionStart(step: number): void {
-    this.op(OP_SESSION_START);
-    this.num(step);
-  }
-
-  skipped(kind: SkippedKind): void {
-    this.op(OP_SKIPPED);
-    this.int(this.stringId(kind));
-  }
-
-  corrupt(offset: number, reason: string): void {
-    this.op(OP_CORRUPT);
-    this.num(offset);
-    this.int(this.stringId(reason));
-  }
-
-  /**
-   * The log since the last take, as views of the arrays written (their buffers are then moved to the other thread);
-   * the next part is written into new arrays of the same capacity.
-   */
-  take(): LoggedEvents {
-    const log = {
-      ops: this.ops.subarray(0, this.opCount),
-      nums: this.nums.subarray(0, this.numCount),
-      ints: this.ints.subarray(0, this.intCount),
-      strings: this.strings.slice(),
-    };
-    this.ops = new Uint8Array(this.ops.length);
-    this.nums = new Float64Array(this.nums.length);
-    this.ints = new Int32Array(this.ints.length);
-    this.opCount = this.numCount = this.intCount = this.records = 0;
-    return log;
-  }
-
-  private stringId(s: string): number {
-    let id = this.stringIds.get(s);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(s);
-      this.stringIds.set(s, id);
-    }
-    return id;
-  }
-
-  private op(op: number): void {
-    if (this.opCount === this.ops.length) this.ops = doubled(this.ops);
-    this.ops[this.opCount++] = op;
-  }
-
-  private num(v: number): void {
-    if (this.numCount === this.nums.length) this.nums = doubled(this.nums);
-    this.nums[this.numCount++] = v;
-  }
-
-  private int(v: number): void {
-    if (this.intCount === this.ints.length) this.ints = doubled(this.ints);
-    this.ints[this.intCount++] = v;
-  }
-}
-
-/** Makes the sink calls the log holds, in order. */
-export function replay(log: LoggedEvents, sink: EventSink): void {
-  const { ops, nums, ints, strings } = log;
-  let n = 0;
-  let k = 0;
-  for (let i = 0; i < ops.length; i++) {
-    switch (ops[i]) {
-      case OP_RECORD:
-        sink.record?.(nums[n++]);
-        break;
-      case OP_SCALAR:
-        sink.scalar(strings[ints[k++]], nums[n], nums[n + 1]);
-        n += 2;
-        break;
-      case OP_SESSION_START:
-        sink.sessionStart(nums[n++]);
-        break;
-      case OP_SKIPPED:
-        sink.skipped(strings[ints[k++]] as SkippedKind);
-        break;
-      default:
-        sink.corrupt(nums[n++], strings[ints[k++]]);
-    }
-  }
-}
-
-export function transferList(log: LoggedEvents): ArrayBuffer[] {
-  return [log.ops.buffer, log.nums.buffer, log.ints.buffer] as ArrayBuffer[];
 }
 
 // ---------------------------------------------------------------------------------------------------- the worker's side
