@@ -121,6 +121,19 @@ test('a record framed inside another record at the middle: the chains differ, so
   assert.match(read.split?.reason ?? '', /ended at byte \d+, the worker started at \d+/);
 });
 
+test('a record at the middle longer than the first bytes searched: the worker reads further and starts on it', async () => {
+  const w = run(100);
+  // A 100 kB graph whose bytes hold a framed record: a search of only its first 64 KiB would start on the inner one,
+  // whose chain is not this thread's (then no split would be used).
+  const graph = new Uint8Array(100_000).fill(7);
+  graph.set(tfrecord(new EventFileWriter(false).scalar('inner', 1, 1).events[0]), 1000);
+  w.raw(new Proto().double(1, 1).uint(2, 100).bytes(4, graph).done());
+  for (let s = 101; s <= 200; s++) w.scalars(s, { loss: 4 - s / 100, lr: 1e-3 / s });
+  const path = writeFile(w.bytes());
+  const read = await sameAsOneThread(path, recordOffset(w, 101));
+  assert.equal(read.split?.merged, true, read.split?.reason);
+});
+
 test('a tag declared with another plugin before the middle: one thread reads on', async () => {
   const w = run(100);
   const meta = new Proto().bytes(1, new Proto().bytes(1, 'histograms'));

@@ -12,6 +12,22 @@ const OP_CORRUPT = 4;
 /** A record whose first call is a scalar (nearly every record of a run): one op instead of two. */
 const OP_RECORD_SCALAR = 5;
 
+/** Arrays given back are kept up to this many parts. */
+const MAX_SPARE = 4;
+
+/** The whole buffers of a part's log: moved to the reading thread with the part, and given back once replayed. */
+export interface LogBuffers {
+  ops: ArrayBuffer;
+  nums: ArrayBuffer;
+  ints: ArrayBuffer;
+}
+
+interface Spare {
+  ops: Uint8Array<ArrayBuffer>;
+  nums: Float64Array<ArrayBuffer>;
+  ints: Int32Array<ArrayBuffer>;
+}
+
 /** The sink calls of a part, in order: an op per call, its numbers and its strings (tags, kinds, reasons) by index. */
 export interface LoggedEvents {
   ops: Uint8Array;
@@ -37,6 +53,8 @@ export class EventLog implements EventSink {
   /** The id of the last tag logged, and for each tag's id the id of the tag logged after it the last time. */
   private lastTag = -1;
   private readonly tagAfter: number[] = [];
+  /** Arrays given back by the other thread, to write the next parts into. */
+  private readonly spare: Spare[] = [];
 
   record(offset: number): void {
     this.records++;
@@ -81,12 +99,26 @@ export class EventLog implements EventSink {
       ints: this.ints.subarray(0, this.intCount),
       strings: this.strings.slice(),
     };
-    this.ops = new Uint8Array(this.ops.length);
-    this.nums = new Float64Array(this.nums.length);
-    this.ints = new Int32Array(this.ints.length);
+    const reused = this.spare.pop();
+    this.ops = reused?.ops.length === this.ops.length ? reused.ops : new Uint8Array(this.ops.length);
+    this.nums = reused?.nums.length === this.nums.length ? reused.nums : new Float64Array(this.nums.length);
+    this.ints = reused?.ints.length === this.ints.length ? reused.ints : new Int32Array(this.ints.length);
     this.opCount = this.numCount = this.intCount = this.records = 0;
     this.recordOpen = false;
     return log;
+  }
+
+  /**
+   * The buffers of a part the other thread has replayed, given back to write the next parts into: buffers in use
+   * stay in the cache, where fresh ones would each cost a page fault per 4 KiB and a trip to memory.
+   */
+  recycle(buffers: LogBuffers): void {
+    if (this.spare.length < MAX_SPARE)
+      this.spare.push({
+        ops: new Uint8Array(buffers.ops),
+        nums: new Float64Array(buffers.nums),
+        ints: new Int32Array(buffers.ints),
+      });
   }
 
   /**
@@ -163,7 +195,13 @@ export function replay(log: LoggedEvents, sink: EventSink): void {
   }
 }
 
+/** The whole buffers of a part's log (its arrays are views of them). */
+export function logBuffers(log: LoggedEvents): LogBuffers {
+  const { ops, nums, ints } = log;
+  return { ops: ops.buffer as ArrayBuffer, nums: nums.buffer as ArrayBuffer, ints: ints.buffer as ArrayBuffer };
+}
+
 /** The buffers of a part's log, to move (not copy) to the other thread. */
-export function transferList(log: LoggedEvents): ArrayBuffer[] {
-  return [log.ops.buffer, log.nums.buffer, log.ints.buffer] as ArrayBuffer[];
+export function transferList(buffers: LogBuffers): ArrayBuffer[] {
+  return [buffers.ops, buffers.nums, buffers.ints];
 }
