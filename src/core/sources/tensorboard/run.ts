@@ -52,8 +52,7 @@ class FolderTags {
     const guess = this.last === null ? null : this.last.next;
     const link = guess !== null && guess.tag === tag ? guess : this.byTag.get(tag);
     if (link === undefined) return undefined;
-    // Written only when the guess was wrong: a pointer store costs a write barrier, and the guess is nearly always right.
-    if (link !== guess && this.last !== null) this.last.next = link;
+    if (this.last !== null) this.last.next = link;
     this.last = link;
     return link.state;
   }
