@@ -56,3 +56,35 @@ test('a part holds the records logged since the last take', () => {
   log.take();
   assert.equal(log.records, 0);
 });
+
+test('a part of records of one scalar each goes whole to a sink that takes it, and call by call when it declines', () => {
+  const log = new EventLog();
+  for (let i = 0; i < 10; i++) {
+    log.record(i * 40);
+    log.scalar(i % 2 === 0 ? 'loss' : 'lr', i, i / 7);
+  }
+  const part = log.take();
+  for (const takes of [true, false]) {
+    const { sink, calls } = recorder();
+    const whole: string[] = [];
+    sink.scalarRecords = ({ count, nums, tagIds, tags }) => {
+      for (let i = 0; i < count; i++)
+        whole.push(`${nums[3 * i]} ${tags[tagIds[i]]} ${nums[3 * i + 1]} ${nums[3 * i + 2]}`);
+      return takes;
+    };
+    replay(part, sink);
+    assert.equal(whole.length, 10);
+    assert.equal(whole[3], `120 lr 3 ${3 / 7}`);
+    assert.equal(calls.length, takes ? 0 : 20);
+  }
+  // A part with any other call is made call by call.
+  log.record(0);
+  log.scalar('loss', 1, 1);
+  log.skipped('image');
+  const { sink, calls } = recorder();
+  let offered = false;
+  sink.scalarRecords = () => (offered = true);
+  replay(log.take(), sink);
+  assert.equal(offered, false);
+  assert.deepEqual(calls, ['record 0', 'scalar loss 1 1', 'skipped image']);
+});

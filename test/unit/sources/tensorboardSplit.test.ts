@@ -170,6 +170,29 @@ test('restarts and duplicate steps across the middle: the same table from one th
   assert.ok(one.tables[0].problems.some((p) => p.code === 'event-restart'));
 });
 
+test("a run's table is the same from two threads when the worker's parts are taken whole or call by call", async () => {
+  // One scalar per record, as PyTorch writes: the worker's parts (2^14 records) go to the run whole, except the one
+  // where a tag goes back, the one where a new tag appears and the one with Lightning's placeholder, which are
+  // replayed call by call; the record numbers, restarts and columns must come out as one thread makes them.
+  const w = new EventFileWriter();
+  for (let s = 1; s <= 40_000; s++) {
+    w.scalar('train/loss', s, 4 - s / 20_000).scalar('train/lr', s, 1e-3 / Math.sqrt(s));
+    if (s === 27_000) for (let b = 26_990; b <= 27_000; b++) w.scalar('train/loss', b, 1 + b / 1e6); // goes back
+    if (s >= 33_000 && s % 100 === 0) w.scalar('eval/loss', s, 3 - s / 40_000); // a new tag
+    if (s === 100 || s === 20_000) w.scalar('hp_metric', s, s === 100 ? 0.5 : -1); // -1: the placeholder
+  }
+  const path = writeFile(w.bytes());
+  const one = await readSources([path], { parallel: false });
+  const two = await readSources([path], { parallel: true });
+  assert.deepEqual(two, one);
+  const table = one.tables[0];
+  assert.deepEqual(
+    table.columns.map((c) => c.name),
+    ['step', 'train/loss', 'train/lr', 'hp_metric', 'eval/loss'],
+  );
+  assert.ok(table.problems.some((p) => p.code === 'event-restart'));
+});
+
 test('a file under the threshold is read by one thread when the choice is automatic', async () => {
   const w = run(50);
   const path = writeFile(w.bytes());

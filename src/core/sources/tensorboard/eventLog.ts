@@ -164,9 +164,15 @@ export class EventLog implements EventSink {
   }
 }
 
-/** Makes the sink calls the log holds, in order. */
+/**
+ * Makes the sink calls the log holds, in order; a part of records of one scalar each goes whole to a sink that takes
+ * them so (`scalarRecords`: nums hold offset, step and value per record, ints the tags' ids, as this log writes them).
+ */
 export function replay(log: LoggedEvents, sink: EventSink): void {
   const { ops, nums, ints, strings } = log;
+  if (sink.scalarRecords !== undefined && onlyScalarRecords(ops)) {
+    if (sink.scalarRecords({ count: ops.length, nums, tagIds: ints, tags: strings })) return;
+  }
   let n = 0;
   let k = 0;
   for (let i = 0; i < ops.length; i++) {
@@ -193,6 +199,11 @@ export function replay(log: LoggedEvents, sink: EventSink): void {
         sink.corrupt(nums[n++], strings[ints[k++]]);
     }
   }
+}
+
+function onlyScalarRecords(ops: Uint8Array): boolean {
+  for (let i = 0; i < ops.length; i++) if (ops[i] !== OP_RECORD_SCALAR) return false;
+  return ops.length > 0;
 }
 
 /** The whole buffers of a part's log (its arrays are views of them). */
