@@ -90,7 +90,7 @@ export class EventLog implements EventSink {
 
   /**
    * The log since the last take, as views of the arrays written (their buffers are then moved to the other thread);
-   * the next part is written into new arrays of the same capacity.
+   * the next part is written into arrays given back (`recycle`) or new ones, of the same capacity.
    */
   take(): LoggedEvents {
     const log = {
