@@ -212,21 +212,27 @@ async function readFrom(
  */
 function consumeWindow(win: Window, at: number, visitor: RecordVisitor, result: RecordsRead, stopAt: number): number {
   const { bytes, view, base } = win;
-  const limit = base + win.length;
-  while (at + HEADER_BYTES <= limit && at < stopAt) {
-    const o = at - base;
-    if (!headerValid(view, o)) return at;
-    const length = recordLength(view, o);
-    if (length > MAX_RECORD_BYTES || at + HEADER_BYTES + length + FOOTER_BYTES > limit) return at;
+  // Offsets within the window and lengths below MAX_RECORD_BYTES are small integers: the loop keeps to int32 math
+  // (a length is read whole, as a double, only by the slow path).
+  const limit = win.length;
+  const end = Math.min(limit, stopAt - base);
+  let o = at - base;
+  while (o + HEADER_BYTES <= limit && o < end) {
+    if (!headerValid(view, o)) break;
+    // The high word is 0 for any length the fast path takes; a larger one goes to the slow path.
+    const length = view.getUint32(o + 4, true) === 0 ? view.getInt32(o, true) : -1;
+    if (length < 0 || length > MAX_RECORD_BYTES) break;
     const d = o + HEADER_BYTES;
-    if (!dataValid(view, d, length)) visitor.corrupt(at, 'its data fails its CRC check');
+    const next = d + length + FOOTER_BYTES;
+    if (next > limit) break;
+    if (!dataValid(view, d, length)) visitor.corrupt(base + o, 'its data fails its CRC check');
     else {
-      visitor.record(bytes, d, d + length, at);
+      visitor.record(bytes, d, d + length, base + o);
       result.records++;
     }
-    at += HEADER_BYTES + length + FOOTER_BYTES;
+    o = next;
   }
-  return at;
+  return base + o;
 }
 
 /** The offset of the next valid header at or after `from`, or null when there is none before the end. */
