@@ -148,6 +148,8 @@ function refitGrown(
 ): AnchoredFit | null {
   const n = anchor.points;
   const added = { s1: data.s1.subarray(n), s2: data.s2.subarray(n) };
+  // Converged far tighter (ftol) than a pass over every point could afford: its evaluations cost the points appended
+  // since the anchor, and the answer is the model's optimum, not any point within the full refinement's stopping rule.
   const model =
     observed.length - n <= MODEL_GROWTH * n
       ? refineOnModel(lrAnnealingLaw, added, observed.subarray(n), anchor.evaluation, start, { delta, ftol: 1e-14 })

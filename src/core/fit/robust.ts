@@ -260,7 +260,7 @@ export function addQuadraticModel(
 /**
  * A grown data set refined without a pass over its earlier points: their objective is the quadratic model around
  * `anchor` (their exact evaluation there: objective, gradient, Gauss-Newton curvature), the points added since are
- * evaluated exactly. Damped Newton on that sum, with the full refinement's stopping rule. Near the anchor this is the
+ * evaluated exactly. Damped Newton on that sum, stopped by the options' rule. Near the anchor this is the
  * full objective to second order in the move from it; how far to trust it is the caller's decision (a full pass,
  * refineRobust, when the move or the points added are large). Null when Newton does not converge on the model.
  */
