@@ -18,7 +18,14 @@ import type { SourceOptions } from '../types';
 import type { FileFormat, Table, TableHints } from '../../table/types';
 import { joinRowsOfOneStep } from '../joinSteps';
 import { StepTableBuilder } from '../stepTable';
-import type { JsonContainer, JsonPosition, JsonScalar, JsonStop } from './tokenizer';
+import {
+  MAX_JSON_DEPTH,
+  type JsonContainer,
+  type JsonPosition,
+  type JsonScalar,
+  type JsonSkipped,
+  type JsonStop,
+} from './tokenizer';
 import { walkJsonFile, type JsonPath, type JsonValue, type JsonVisitor } from './walk';
 
 /** Bytes one record (a log_history entry, an element of an array of records) may span. */
@@ -258,6 +265,7 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
   if (walk instanceof Error) return failed(describeFsError(walk, file), 'file-unreadable');
   bytesRead = walk.bytesRead;
   reportStop(problems, walk.stop, visitor);
+  reportSkipped(problems, walk.skipped);
   return tableOf(visitor, { format: options.reportAs ?? 'json', bytesRead, file });
 }
 
@@ -414,6 +422,20 @@ function trainerHints(scalars: ReadonlyMap<string, JsonScalar>): TableHints {
   return maxSteps === undefined ? { notes } : { maxSteps, notes };
 }
 
+/** Values nested too deep to read: left out, the rest of the document read. */
+function reportSkipped(problems: ProblemLog, skipped: JsonSkipped | null): void {
+  if (skipped === null) return;
+  const { line, column } = skipped.at;
+  const values = skipped.count === 1 ? 'a value' : `${skipped.count} values`;
+  problems.addForFile(
+    'json-too-deep',
+    'warning',
+    line,
+    column,
+    `${values} nested more than ${MAX_JSON_DEPTH} levels deep (the first at line ${line}, column ${column}) ${skipped.count === 1 ? 'is' : 'are'} left out; the rest of the document is read`,
+  );
+}
+
 /** Where and why the walk stopped early; the rows before it are kept. */
 function reportStop(problems: ProblemLog, stop: JsonStop | null, visitor: DocumentVisitor): void {
   if (stop === null) return;
@@ -424,16 +446,6 @@ function reportStop(problems: ProblemLog, stop: JsonStop | null, visitor: Docume
       ? `the ${visitor.recordCount} record(s) before it are read`
       : 'what comes before it is read';
   const anything = visitor.history.entries + visitor.recordCount + visitor.columns.length > 0;
-  if (stop.kind === 'too-deep') {
-    problems.addForFile(
-      'json-too-deep',
-      'error',
-      line,
-      column,
-      `${stop.message}, at line ${line}, column ${column}; the rest is not read (${kept})`,
-    );
-    return;
-  }
   const why =
     stop.kind === 'truncated'
       ? `the JSON document is cut short at line ${line}, column ${column} (${stop.message}: a run still writing it?)`
