@@ -49,6 +49,7 @@ import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
 import { Commands, type ColumnsResult } from '../shared/protocol';
 import { ANALYSIS_FAILED, editorHint, editorMessage, findingHref } from './hints';
 import { labelText, markdownText } from './markdown';
+import { shownOnOneLine } from '../core/util/controls';
 
 /** Wider than any line a diagnostic or related row spans to its end (LSP clamps ranges to the line). */
 const LINE_END = 1000;
@@ -553,7 +554,7 @@ function failureDiagnostic(message: string): Diagnostic {
     severity: DiagnosticSeverity.Error,
     source: 'Scaling Lens',
     ...ANALYSIS_FAILED,
-    message,
+    message: shownOnOneLine(message),
   };
 }
 
@@ -579,7 +580,7 @@ export function buildDiagnostics(
         source: 'Scaling Lens',
         code: f.code,
         codeDescription: { href: findingHref(f.code) },
-        message: editorMessage(f),
+        message: shownOnOneLine(editorMessage(f)),
         relatedInformation: relatedInformation ? relatedRows(f) : undefined,
       };
     });
@@ -589,7 +590,7 @@ export function buildDiagnostics(
 function relatedRows(finding: Finding): DiagnosticRelatedInformation[] {
   return (finding.related ?? []).map((r) => ({
     location: { uri: pathToFileURL(r.file).toString(), range: lineRange(Math.max(0, r.line - 1)) },
-    message: r.message,
+    message: shownOnOneLine(r.message),
   }));
 }
 
