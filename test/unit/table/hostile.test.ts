@@ -317,6 +317,26 @@ test('the whole file decides: a decimal comma seen only past the first 64 KiB st
   assert.equal(problem(table, 'decimal-comma').severity, 'info');
 });
 
+test('in a `,` file quoted decimal commas ("2,95") are left out by name, not as text unsaid; quoted thousands still read', () => {
+  const table = read('step,lr,loss\n1,"0,0003","2,95"\n2,"0,0003","2,9"\n', 'quoted.csv');
+  assert.deepEqual(texts(table, 'loss'), ['2,95', '2,9']);
+  const said = table.problems.filter((p) => p.code === 'decimal-comma');
+  assert.deepEqual(
+    said.map((p) => [p.severity, p.line]),
+    [
+      ['warning', 2],
+      ['warning', 2],
+    ],
+  );
+  assert.match(
+    said[1].message,
+    /column "loss" has "2,95" at line 2, a number with a decimal comma, quoted in a file whose delimiter is the comma/,
+  );
+  const thousands = read('step,tokens\n1,"12,000,000"\n2,"13,000,000"\n', 'tokens.csv');
+  assert.deepEqual(numbers(thousands, 'tokens'), [12e6, 13e6]);
+  assert.equal(thousands.problemCount, 0);
+});
+
 test('in a `,` file an unquoted decimal comma that splits a row is flagged and the row left out, not fitted', () => {
   const table = read('step,loss,lr\n1,3.1,0.001\n2,2,95,0.001\n3,2.9,0.001\n', 'split.csv');
   assert.deepEqual(numbers(table, 'step'), [1, 3]);
