@@ -26,6 +26,8 @@ const DECIMAL_COMMA = /^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$/;
 const DOT_GROUPED_DECIMAL_COMMA = /^[+-]?\d{1,3}(?:\.\d{3})+,\d+$/;
 /** An integer with dots grouping its thousands (1.000, 12.345.678): how a writer of decimal commas writes 1000. */
 const DOT_GROUPED_INTEGER = /^[+-]?[1-9]\d{0,2}(?:\.\d{3})+$/;
+/** Thousands grouped by a space, a no-break space or a narrow one (French: 1 000,5), in a file of decimal commas. */
+const SPACE_GROUPED = /^[+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?$/;
 const NAN = /^[+-]?nan$/i;
 const INF = /^([+-]?)(?:inf|infinity)$/i;
 
@@ -50,6 +52,7 @@ export function parseNumberCell(s: string, options?: NumberCellOptions): NumberC
   if (options?.decimalComma === true) {
     if (DECIMAL_COMMA.test(t)) return { value: Number(t.replace(',', '.')) };
     if (DOT_GROUPED_DECIMAL_COMMA.test(t)) return { value: Number(t.replace(/\./g, '').replace(',', '.')) };
+    if (SPACE_GROUPED.test(t)) return { value: Number(t.replace(/[ \u00a0\u202f]/g, '').replace(',', '.')) };
   }
   const suffixed = SUFFIXED.exec(t);
   if (suffixed) {

@@ -304,6 +304,9 @@ test('in a file of decimal commas a dot groups thousands: "1.000" is 1000, in `;
   }
   // In a file of decimal points a dot is a decimal point, as ever.
   assert.deepEqual(numbers(parseText('step;loss\n1.000;2.5\n2.000;2.4\n'), 'step'), [1, 2]);
+  // French: thousands grouped by a narrow no-break space (what toLocaleString('fr-FR') writes), or a no-break space.
+  const french = parseText('step;loss\n1\u202f000;2,5\n12\u00a0000;2,4\n1\u202f000\u202f000;2,3\n');
+  assert.deepEqual(numbers(french, 'step'), [1000, 12_000, 1_000_000]);
 });
 
 test('the whole file decides: a decimal comma seen only past the first 64 KiB still reads the earlier cells', () => {
