@@ -6,6 +6,7 @@ import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation 
 import type { Analysis, Finding, Series } from '../core/analysis/types';
 import { ANALYSIS_FAILED, editorMessage, findingHref } from './hints';
 import { lineRange } from './present';
+import { shownOnOneLine } from '../core/util/controls';
 
 const SEVERITY = {
   error: DiagnosticSeverity.Error,
@@ -33,7 +34,7 @@ function failureDiagnostic(message: string): Diagnostic {
     severity: DiagnosticSeverity.Error,
     source: 'Scaling Lens',
     ...ANALYSIS_FAILED,
-    message,
+    message: shownOnOneLine(message),
   };
 }
 
@@ -59,7 +60,7 @@ export function buildDiagnostics(
         source: 'Scaling Lens',
         code: f.code,
         codeDescription: { href: findingHref(f.code) },
-        message: editorMessage(f),
+        message: shownOnOneLine(editorMessage(f)),
         relatedInformation: relatedInformation ? relatedRows(f) : undefined,
       };
     });
@@ -69,6 +70,6 @@ export function buildDiagnostics(
 function relatedRows(finding: Finding): DiagnosticRelatedInformation[] {
   return (finding.related ?? []).map((r) => ({
     location: { uri: pathToFileURL(r.file).toString(), range: lineRange(Math.max(0, r.line - 1)) },
-    message: r.message,
+    message: shownOnOneLine(r.message),
   }));
 }

@@ -38,6 +38,18 @@ export const COMPRESSION_WINDOW = 64;
  */
 const ETA_FLOOR = 1e-12;
 
+/**
+ * The longest schedule a DropSchedule holds per step: 2^22 steps (three arrays of 32 MiB), or 8 per logged point for
+ * a log longer than that. Past it the loss-drop sum is not built: a token count logged as the step (3.5e10) would
+ * otherwise allocate per step, so work and memory would follow the step values instead of the rows.
+ */
+export function dropScheduleFits(schedule: LoggedSchedule, points: number, warmupSteps?: number): boolean {
+  return new StepLr(schedule, warmupSteps).constantFrom <= Math.max(MAX_DROP_STEPS, 8 * points);
+}
+
+/** See dropScheduleFits. */
+export const MAX_DROP_STEPS = 1 << 22;
+
 /** A curve's per-step LR in units of eta_ref and its running sum, from step 0 to the step where the LR stops changing. */
 export class DropSchedule {
   /** eta[i]: LR at step i; eta[0] is the LR "before" step 1, read only as eta_{k0-1} when k0 = 1. */

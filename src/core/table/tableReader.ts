@@ -12,7 +12,7 @@ import {
   commaNumbers,
   sampleCommaEvidence,
   settleCommaNumbers,
-  type CommaEvidence,
+  CommaEvidence,
   type CommaReading,
 } from './decimalComma';
 import { DelimitedParser } from './delimited';
@@ -457,8 +457,10 @@ export class TableReader {
 
   result(): Table {
     const parser = this.parser;
-    if (this.commaEvidence !== null)
-      settleCommaNumbers(this.table.columns, this.commaReading, this.commaEvidence, this.problems, (row) =>
+    // A `,` file has no evidence to weigh, but its quoted decimal commas ("2,95") are said, not left as text unsaid.
+    const evidence = this.commaEvidence ?? (this.chosenDelimiter === ',' ? new CommaEvidence() : null);
+    if (evidence !== null)
+      settleCommaNumbers(this.table.columns, this.commaReading, evidence, this.problems, (row) =>
         this.table.lineOf(row),
       );
     if (parser instanceof DelimitedParser && !parser.hasHeader) {

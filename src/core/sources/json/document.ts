@@ -21,7 +21,7 @@ import { joinRowsOfOneStep } from '../joinSteps';
 import { StepTableBuilder } from '../stepTable';
 import type { JsonContainer, JsonPosition, JsonScalar } from './tokenizer';
 import { walkJsonFile, type JsonPath, type JsonValue, type JsonVisitor } from './walk';
-import { reportHistory, reportShape, reportStop } from './documentReports';
+import { reportHistory, reportShape, reportSkipped, reportStop } from './documentReports';
 
 /** Bytes one record (a log_history entry, an element of an array of records) may span. */
 const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
@@ -254,6 +254,7 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
   if (walk instanceof Error) return failed(describeFsError(walk, file), 'file-unreadable');
   bytesRead = walk.bytesRead;
   reportStop(problems, walk.stop, visitor);
+  reportSkipped(problems, walk.skipped);
   return tableOf(visitor, { format: options.reportAs ?? 'json', bytesRead, file });
 }
 

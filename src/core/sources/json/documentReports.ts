@@ -3,7 +3,7 @@
 // line, so the user can act on it; the rows read before are kept.
 import { quote, type ProblemLog } from '../../table/problems';
 import type { DocumentVisitor } from './document';
-import type { JsonStop } from './tokenizer';
+import { MAX_JSON_DEPTH, type JsonSkipped, type JsonStop } from './tokenizer';
 
 /** What the document holds when it is none of the shapes read, named so the user knows what was given. */
 export function reportShape(visitor: DocumentVisitor, file: string): void {
@@ -77,6 +77,20 @@ export function reportHistory(visitor: DocumentVisitor): void {
     );
 }
 
+/** Values nested too deep to read: left out, the rest of the document read. */
+export function reportSkipped(problems: ProblemLog, skipped: JsonSkipped | null): void {
+  if (skipped === null) return;
+  const { line, column } = skipped.at;
+  const values = skipped.count === 1 ? 'a value' : `${skipped.count} values`;
+  problems.addForFile(
+    'json-too-deep',
+    'warning',
+    line,
+    column,
+    `${values} nested more than ${MAX_JSON_DEPTH} levels deep (the first at line ${line}, column ${column}) ${skipped.count === 1 ? 'is' : 'are'} left out; the rest of the document is read`,
+  );
+}
+
 /** Where and why the walk stopped early; the rows before it are kept. */
 export function reportStop(problems: ProblemLog, stop: JsonStop | null, visitor: DocumentVisitor): void {
   if (stop === null) return;
@@ -87,16 +101,6 @@ export function reportStop(problems: ProblemLog, stop: JsonStop | null, visitor:
       ? `the ${visitor.recordCount} record(s) before it are read`
       : 'what comes before it is read';
   const anything = visitor.history.entries + visitor.recordCount + visitor.columns.length > 0;
-  if (stop.kind === 'too-deep') {
-    problems.addForFile(
-      'json-too-deep',
-      'error',
-      line,
-      column,
-      `${stop.message}, at line ${line}, column ${column}; the rest is not read (${kept})`,
-    );
-    return;
-  }
   const why =
     stop.kind === 'truncated'
       ? `the JSON document is cut short at line ${line}, column ${column} (${stop.message}: a run still writing it?)`

@@ -186,8 +186,13 @@ async function readFrom(
     if (length > MAX_RECORD_BYTES) {
       const size = (await handle.stat()).size;
       if (at + total > size) {
-        result.partial = { offset: at, bytes: size - at };
-        break;
+        const next = await beyondEnd(win, at, length, size, visitor);
+        if (next === null) {
+          result.partial = { offset: at, bytes: size - at };
+          break;
+        }
+        at = next;
+        continue;
       }
       visitor.corrupt(
         at,
@@ -199,11 +204,51 @@ async function readFrom(
     // Not wholly in the window: read it in (consumeWindow then takes it), or it is cut short at the end.
     const got = await win.fill(at, total);
     if (got < total) {
-      result.partial = { offset: at, bytes: got };
-      break;
+      const next = await beyondEnd(win, at, length, at + got, visitor);
+      if (next === null) {
+        result.partial = { offset: at, bytes: got };
+        break;
+      }
+      at = next;
     }
   }
   result.end = at;
+}
+
+/**
+ * A header at `at` whose length runs past the end of the file (`size`): a record still being written when nothing
+ * whole follows it, else a corrupt length (a valid-CRC header claiming 2^60 bytes in the middle of a file). Then it
+ * is reported and the read goes on from the next whole record, whose offset is returned; null for a partial record.
+ */
+async function beyondEnd(
+  win: Window,
+  at: number,
+  length: number,
+  size: number,
+  visitor: RecordVisitor,
+): Promise<number | null> {
+  const next = await nextWholeRecord(win, at + 1);
+  if (next === null) return null;
+  const left = Math.max(0, size - at - HEADER_BYTES);
+  visitor.corrupt(
+    at,
+    `its length field claims ${length > Number.MAX_SAFE_INTEGER ? 'over 2^53' : length} bytes, only ${left} follow, and whole records follow from byte ${next}; read on from there`,
+  );
+  return next;
+}
+
+/** The offset of the next whole record (both CRCs valid, wholly in the file) at or after `from`, or null. */
+async function nextWholeRecord(win: Window, from: number): Promise<number | null> {
+  for (let at = from; ; at++) {
+    const next = await resync(win, at);
+    if (next === null) return null;
+    const length = recordLength(win.view, next - win.base);
+    const total = HEADER_BYTES + length + FOOTER_BYTES;
+    if (length <= MAX_RECORD_BYTES && (await win.fill(next, total)) === total) {
+      if (dataValid(win.view, next - win.base + HEADER_BYTES, length)) return next;
+    }
+    at = next;
+  }
 }
 
 /**
