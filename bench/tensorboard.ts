@@ -5,8 +5,8 @@
 //
 // The budget (within 15x of wc -l) is on wall time, what a user waits for. The read as users get it (`tensorboard`)
 // uses a second thread for a large file only when the load average leaves a core idle (split.ts), so the same read on
-// one thread and in two threads whatever the load are measured beside it, with CPU time (a busy machine inflates it
-// less than wall time) and the load average the run saw. Memory: the one-thread read at the full file and at half of
+// one thread and in two threads whatever the load are measured beside it (the three alternated), with CPU time (a
+// busy machine inflates it less than wall time) and the load average the run saw. Memory: the one-thread read at the full file and at half of
 // it (the worker's isolate and its log in flight add to a read in two; its peak is shown beside).
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -137,11 +137,17 @@ export function tensorboardBench(script: string, options: { quick: boolean; log:
     const wc = wcMs(full.events);
     const baseline = child(script, 'baseline', full.events);
     const load = loadavg()[0];
-    options.log(`  ours (${reps}x), load average ${load.toFixed(2)} on ${cpus().length} cores`);
-    const ours = Array.from({ length: reps }, () => child(script, 'tensorboard', full.events));
-    options.log(`  ours on one thread and in two (${reps}x each), and half the file`);
-    const oneThread = Array.from({ length: reps }, () => child(script, 'tensorboard-one', full.events));
-    const twoThreads = Array.from({ length: reps }, () => child(script, 'tensorboard-two', full.events));
+    options.log(`  ours, on one thread and in two, alternated (${reps}x each), load average ${load.toFixed(2)}`);
+    // Alternated, so a change in the machine's load over the run falls on the three alike.
+    const ours: TensorboardOutcome[] = [];
+    const oneThread: TensorboardOutcome[] = [];
+    const twoThreads: TensorboardOutcome[] = [];
+    for (let r = 0; r < reps; r++) {
+      ours.push(child(script, 'tensorboard', full.events));
+      oneThread.push(child(script, 'tensorboard-one', full.events));
+      twoThreads.push(child(script, 'tensorboard-two', full.events));
+    }
+    options.log('  half the file on one thread');
     const oneHalf = child(script, 'tensorboard-one', half.events);
     options.log('  the same data as JSONL');
     const jsonl = Array.from({ length: reps }, () => child(script, 'jsonl', full.jsonl));

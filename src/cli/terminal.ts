@@ -4,11 +4,11 @@
 // too: a right-to-left override in a run name reorders the rest of the line as the terminal draws it (a prediction's
 // digits read backwards), and line and paragraph separators break some terminals' lines.
 
-import { BIDI_CLASS, visibleEscape } from '../core/util/controls';
+import { BIDI_CLASS, controlPattern, visibleEscape } from '../core/util/controls';
 
 // C0 controls except tab and newline, DEL, the C1 range (some terminals take U+009B as CSI), and the bidirectional
 // formatting characters.
-const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${BIDI_CLASS}]`, 'g');
+const CONTROL = controlPattern('\t\n');
 
 /** Plain text for the terminal: every control character but tab and newline shown as `\xHH`. */
 export function terminalSafe(text: string): string {

@@ -2,6 +2,7 @@
 // server scans and fits (src/server/runs.ts); this only draws what it sends and maps clicks and menus to commands.
 import * as vscode from 'vscode';
 import { LAW_NAMES } from '../core/analysis/lawNames';
+import { Pacer } from '../core/live/pacer';
 import { departureDetail, departureLabel, departureReason } from '../core/analysis/departureText';
 import type { LawDeparture } from '../core/analysis/types';
 import { formatCompact, formatEstimate, formatNumber } from '../core/util/format';
@@ -27,20 +28,28 @@ export const RunsCommands = {
   reveal: 'scalingLens.runs.reveal',
 } as const;
 
-type Node = { kind: 'folder'; label: string; runs: RunEntry[] } | { kind: 'run'; entry: RunEntry };
+type RunNode = { kind: 'run'; entry: RunEntry };
+type Node = { kind: 'folder'; label: string; runs: RunEntry[] } | RunNode;
 
-/** Quiet time after a file change before the runs are listed again (the server refits only what changed). */
-const REFRESH_AFTER_MS = 1500;
+/**
+ * Files changed: the runs are listed again at once, then at most once per this interval while changes keep coming
+ * (the last change is always listed). The server refits only the runs that changed, and keeps fits in flight.
+ */
+const REFRESH_EVERY_MS = 5000;
 /** How often "updated N s ago" is redrawn while the view is visible. */
 const CLOCK_MS = 15_000;
 
 export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private runs = new Map<string, RunEntry>();
   private notes: string[] = [];
   private loaded = false;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly refresher = new Pacer(REFRESH_EVERY_MS, () => this.refresh());
+  /** The tree's run nodes by URI, kept across updates: an overview that comes redraws its own node only. */
+  private nodes = new Map<string, RunNode>();
+  /** Sorts runs by name: one collator instead of localeCompare's per call (a thousand runs at each redraw). */
+  private readonly byName = new Intl.Collator().compare;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly view: vscode.TreeView<Node>;
 
@@ -72,10 +81,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   /** Starts listening to the server's updates; called once the client runs (and again after a restart). */
   async attach(): Promise<void> {
     const client = await this.ctx.client();
-    client?.onNotification(RunsUpdatedNotification, ({ runs }) => {
-      for (const run of runs) this.runs.set(run.uri, run);
-      this.changed.fire(undefined);
-    });
+    client?.onNotification(RunsUpdatedNotification, ({ runs }) => this.updated(runs));
     if (this.view.visible) await this.refresh();
   }
 
@@ -92,26 +98,53 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     this.changed.fire(undefined);
   }
 
+  /**
+   * Overviews that finished: a listed run's node alone is redrawn (a thousand runs are not all redrawn at each batch);
+   * a run not listed yet redraws the tree.
+   */
+  private updated(runs: RunEntry[]): void {
+    const nodes = new Set<RunNode>();
+    let all = false;
+    for (const run of runs) {
+      this.runs.set(run.uri, run);
+      const node = this.nodes.get(run.uri);
+      if (node) nodes.add(Object.assign(node, { entry: run }));
+      else all = true;
+    }
+    this.changed.fire(all ? undefined : [...nodes]);
+  }
+
   /** The runs listed now, for tests. */
   entries(): RunEntry[] {
     return [...this.runs.values()];
   }
 
   private refreshSoon(): void {
-    if (!this.loaded) return;
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.refresh(), REFRESH_AFTER_MS);
+    if (this.loaded) this.refresher.poke();
   }
 
   getChildren(node?: Node): Node[] {
     if (node?.kind === 'run') return [];
-    if (node?.kind === 'folder') return node.runs.map((entry) => ({ kind: 'run', entry }));
+    if (node?.kind === 'folder') return node.runs.map((entry) => this.nodeOf(entry));
+    // Nodes of runs no longer listed are let go.
+    this.nodes = new Map([...this.nodes].filter(([uri]) => this.runs.has(uri)));
     const byFolder = new Map<string, RunEntry[]>();
-    for (const run of [...this.runs.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const run of [...this.runs.values()].sort((a, b) => this.byName(a.name, b.name))) {
       const folder = folderOf(run);
-      byFolder.set(folder, [...(byFolder.get(folder) ?? []), run]);
+      const runs = byFolder.get(folder);
+      if (runs) runs.push(run);
+      else byFolder.set(folder, [run]);
     }
     return [...byFolder].map(([label, runs]) => ({ kind: 'folder', label, runs }));
+  }
+
+  /** The run's node, the same object while it is listed (so it can be redrawn alone), with its latest entry. */
+  private nodeOf(listed: RunEntry): RunNode {
+    const entry = this.runs.get(listed.uri) ?? listed;
+    let node = this.nodes.get(entry.uri);
+    if (!node) this.nodes.set(entry.uri, (node = { kind: 'run', entry }));
+    node.entry = entry;
+    return node;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -127,10 +160,15 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     item.id = entry.uri;
     item.resourceUri = vscode.Uri.parse(entry.uri);
     item.description = describe(entry.overview, state);
-    item.tooltip = tooltip(entry, state);
     item.iconPath = iconOf(state);
     item.contextValue = 'scalingLens.run';
     item.command = { command: RunsCommands.showChart, title: 'Show Chart', arguments: [node] };
+    return item;
+  }
+
+  /** The tooltip, built when the run is hovered (resolveTreeItem) rather than for every run at each redraw. */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node.kind === 'run') item.tooltip = tooltip(node.entry, stateOf(node.entry, Date.now()));
     return item;
   }
 
@@ -162,7 +200,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refresher.stop();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -122,7 +122,7 @@ const READING = {
     severities: ['warning', 'error'],
     title: 'A JSON document with a syntax error or cut short; what comes before it is read',
   },
-  'json-too-deep': { severities: ['error'], title: 'A JSON document nested too deep to read on' },
+  'json-too-deep': { severities: ['warning'], title: 'A JSON value nested too deep to read, left out' },
   'json-shape': {
     severities: ['error'],
     title: 'A JSON document that is neither records, columns nor a trainer state',

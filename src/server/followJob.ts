@@ -3,8 +3,10 @@
 // fits the loss-curve law from the previous fit, as `scaling-lens watch` does.
 import type { MessagePort } from 'node:worker_threads';
 import { Follower } from '../core/live/follower';
+import type { Analysis, Series } from '../core/analysis/types';
+import { collectGarbage } from './gc';
 import type { AnalysisJob, JobResult } from './job';
-import { packAnalysis } from './transfer';
+import { copyForTransfer } from './transfer';
 
 /** The first message to a follow worker: the job whose input it follows (answered as request 0). */
 export interface FollowStart {
@@ -17,34 +19,60 @@ export interface FollowRequest {
   onlyIfRunFile: boolean;
 }
 
+/**
+ * The input has not changed since the worker's last analysis: that analysis is the answer. The worker moved it to the
+ * server's thread (followers.ts keeps it), so it is not sent again. `skipped` as for an analysis (see answer).
+ */
+export interface Unchanged {
+  ok: true;
+  unchanged: true;
+  skipped: boolean;
+}
+
 /** An answer, with the request it answers: one whose asker gave up is answered all the same, and ignored. */
 export interface FollowAnswer {
   id: number;
-  result: JobResult;
+  result: JobResult | Unchanged;
 }
 
-/** Answers the first message and each later one with an analysis of the input as it is then, one at a time. */
+/**
+ * Answers the first message and each later one with an analysis of the input as it is then, one at a time. Each
+ * analysis's series are moved to the server's thread, not copied (copyForTransfer): the worker keeps only what the
+ * follower needs for the next update.
+ */
 export async function serveFollow({ follow: job }: FollowStart, port: MessagePort): Promise<void> {
   const read = { displayName: job.path, maxBytes: job.maxBytes, format: job.format };
   let follower: Follower | null = null;
+  /** The kind of the last analysis sent: what an unchanged answer's `skipped` depends on. */
+  let kind: Analysis<Series>['kind'] | undefined;
   let queue = Promise.resolve();
+  // As runJob: an auto-fit on open gives up quietly on a file that does not look like a run file.
+  const skippedFor = (onlyIfRunFile: boolean) =>
+    onlyIfRunFile && kind === 'unknown' && (job.options.law ?? 'auto') === 'auto';
   const answer = async ({ id, onlyIfRunFile }: FollowRequest): Promise<void> => {
-    let result: JobResult;
+    let result: JobResult | Unchanged;
+    let transfer: ArrayBuffer[] = [];
     try {
       follower ??= await Follower.open([job.path], { analysis: job.options, read });
-      const { analysis } = (await follower.update(true))!;
-      // As runJob: an auto-fit on open gives up quietly on a file that does not look like a run file.
-      const skipped = onlyIfRunFile && analysis.kind === 'unknown' && (job.options.law ?? 'auto') === 'auto';
-      result = { ok: true, analysis, skipped };
+      // Null when nothing changed since the last analysis (the first update always analyses): the follower's last
+      // analysis was moved out, so the server answers with its own.
+      const update = await follower.update();
+      if (update === null) result = { ok: true, unchanged: true, skipped: skippedFor(onlyIfRunFile) };
+      else {
+        const { analysis } = update;
+        kind = analysis.kind;
+        transfer = copyForTransfer(analysis);
+        result = { ok: true, analysis, skipped: skippedFor(onlyIfRunFile) };
+      }
     } catch (error) {
       result = {
         ok: false,
         message: `Scaling Lens could not analyse ${job.path}: ${(error as Error)?.message ?? error}`,
       };
     }
-    // Packed but copied, not moved: the follower keeps the arrays it grows (its tables, the last fit) for the next.
-    if (result.ok) packAnalysis(result.analysis);
-    port.postMessage({ id, result } satisfies FollowAnswer);
+    port.postMessage({ id, result } satisfies FollowAnswer, transfer);
+    // What the fit left behind and the arrays just copied go before the next update allocates its own.
+    collectGarbage();
   };
   port.on('message', (request: FollowRequest) => (queue = queue.then(() => answer(request))));
   await answer({ id: 0, onlyIfRunFile: job.onlyIfRunFile });

@@ -4,10 +4,13 @@
 // cheaply as it grows. The worker has the analysis worker's memory and time limits (per analysis); a run that fails,
 // times out or is cancelled ends its worker, and the next analysis starts afresh. Other options (settings changed)
 // are another follower. A listener is told of each follower's analyses (the Runs view shows a followed run by them).
+// Each analysis is moved here from the worker, which keeps only what its next update needs; the last one is kept here
+// (it is the file cache's, not a second copy) and answers a request made while the input has not changed.
 import { Worker } from 'node:worker_threads';
 import type { Analysis, Series } from '../core/analysis/types';
 import { bundledWorker } from '../core/util/bundled';
-import type { FollowAnswer, FollowRequest, FollowStart } from './followJob';
+import { collectGarbage } from './gc';
+import type { FollowAnswer, FollowRequest, FollowStart, Unchanged } from './followJob';
 import type { AnalysisJob, JobResult } from './job';
 import { exitFailure, timeLimitFailure, WORKER_LIMITS, workerFailure, type WorkerLimits } from './runner';
 
@@ -28,6 +31,8 @@ interface Followed {
   worker: Worker;
   /** The last request sent (the first analysis is request 0). */
   id: number;
+  /** The worker's last analysis, moved here: the answer while the input has not changed. */
+  last?: Analysis<Series>;
 }
 
 export class Followers {
@@ -55,7 +60,7 @@ export class Followers {
       const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
       entry = { key, path, worker, id: 0 };
       this.followed.set(uri, entry);
-      this.tell(entry);
+      this.receive(entry);
       // The first message starts the follower, which answers it with the first analysis.
       worker.postMessage({ follow: job } satisfies FollowStart);
     } else entry.worker.postMessage({ id: ++entry.id, onlyIfRunFile } satisfies FollowRequest);
@@ -88,7 +93,9 @@ export class Followers {
       const deadline = setTimeout(() => finish(timeLimitFailure(path, this.limits), true), this.limits.timeMs);
       const onAbort = () => finish('cancelled', id === 0);
       const onMessage = (answer: FollowAnswer) => {
-        if (answer.id === id) finish(answer.result, !answer.result.ok);
+        if (answer.id !== id) return;
+        const result = this.resultOf(entry, answer.result);
+        finish(result, !result.ok);
       };
       const onError = (error: Error & { code?: string }) => finish(workerFailure(path, this.limits, error), true);
       const onExit = (code: number) => finish(exitFailure(path, code), true);
@@ -108,12 +115,28 @@ export class Followers {
     this.listener?.stopped(entry.path);
   }
 
-  /** Tells the listener of a new follower and of every analysis it gives. */
-  private tell({ path, worker }: Followed): void {
-    const listener = this.listener;
-    if (!listener) return;
-    listener.started(path);
-    worker.on('message', ({ result }: FollowAnswer) => result.ok && listener.analysed(path, result.analysis));
+  /**
+   * Keeps each analysis the worker sends (the previous one is let go at once) and tells the listener of the new
+   * follower and of each new analysis. Registered first, so it sees an answer before its asker does.
+   */
+  private receive(entry: Followed): void {
+    this.listener?.started(entry.path);
+    entry.worker.on('message', ({ result }: FollowAnswer) => {
+      if (!result.ok || 'unchanged' in result) return;
+      entry.last = result.analysis;
+      this.listener?.analysed(entry.path, result.analysis);
+      // Once the asker took it (its promise settles first), the previous analysis is garbage: collected now, as this
+      // thread barely allocates and would hold it (and each one before) until it does.
+      setImmediate(collectGarbage);
+    });
+  }
+
+  /** An answer as the asker takes it: an unchanged input's is the last analysis the worker sent. */
+  private resultOf({ last, path }: Followed, result: JobResult | Unchanged): JobResult {
+    if (!('unchanged' in result)) return result;
+    // Never without one (the first answer is an analysis, and a failed one ends the worker); said if it ever is.
+    if (!last) return { ok: false, message: `Scaling Lens lost the last analysis of ${path}; fit it again.` };
+    return { ok: true, analysis: last, skipped: result.skipped };
   }
 
   dispose(): void {

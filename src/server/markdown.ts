@@ -1,10 +1,10 @@
 // File text inside hover Markdown. Run names, groups and column names come from files anyone can write; unescaped, a
 // name like `[x](command:...)` would become a link and `![t](https://...)` would load a remote image on hover. Lens
 // titles are plain text: there only invisible characters and VS Code's `$(icon)` syntax are escaped.
-import { BIDI_CLASS, visibleEscape } from '../core/util/controls';
+import { controlPattern, visibleEscape } from '../core/util/controls';
 
 /** Controls but the line feed, DEL, C1 and the bidirectional formatting characters. */
-const UNSEEN = new RegExp(`[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f${BIDI_CLASS}]`, 'g');
+const UNSEEN = controlPattern('\n');
 
 /**
  * Every ASCII punctuation character backslash-escaped (CommonMark allows it for all of them), line breaks flattened,

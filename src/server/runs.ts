@@ -4,6 +4,8 @@
 // only the runs that changed; overviews go to the client as they finish. A run the server follows (a file or run
 // folder fitted from disk, or open with the text on disk: followers.ts) is not fitted here: its overview comes from
 // its follower's latest analysis, and is sent each time the follower analyses it again (a live run refreshes itself).
+// A refresh keeps the fits in flight of runs that did not change: the workers take one run at a time from a queue
+// that each listing rebuilds.
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,9 +20,10 @@ import type { RunEntry, RunsResult } from '../shared/runs';
 import type { FollowListener } from './followers';
 import { toAnalysisOptions } from './settings';
 
-/** What one worker is sent: the runs to fit, in order, and how. */
-export interface RunsWork {
-  runs: { path: string; name: string }[];
+/** What a Runs worker is sent, one at a time: a run to fit, and how. It answers with the run's overview. */
+export interface RunsTask {
+  path: string;
+  name: string;
   options: Partial<AnalysisOptions>;
   read: SourceOptions;
 }
@@ -34,6 +37,8 @@ export interface RunsDeps {
 
 /** Workers fitting runs at once. */
 const WORKERS = 2;
+/** Runs sent to a worker ahead of its answers: the next is there when a fit ends, not a message round trip later. */
+const SENT_AHEAD = 2;
 /** Finished overviews are sent together when they come faster than this (ms). */
 const NOTIFY_EVERY_MS = 250;
 /** The longest the view waits for the user's fits (the analysis worker's own time limit). */
@@ -42,19 +47,41 @@ const PAUSE_LIMIT_MS = 120_000;
 const WORKER_HEAP_MB = 2048;
 
 interface Known {
+  /** The run's signature (see signature) when it was last listed. */
   key: string;
   entry: RunEntry;
+  /** The signature its overview is of (fitted here or by its follower); undefined before its first. */
+  fitted?: string;
+  /** A fit of it was stopped because the run changed: the next one runs to its end (see stopChanged). */
+  stopped?: boolean;
+}
+
+/** How the runs under a workspace folder are fitted (its settings). */
+type HowToFit = Pick<RunsTask, 'options' | 'read'>;
+
+/** A run sent to a worker, with the signature it had then. */
+interface Sent {
+  known: Known;
+  key: string;
+}
+
+/** A worker, and the runs sent to it in order: it is fitting the first, and the next waits in its queue. */
+interface Slot {
+  worker: Worker;
+  sent: Sent[];
 }
 
 export class RunsIndex implements FollowListener {
-  private readonly known = new Map<string, Known>();
+  private known = new Map<string, Known>();
   /** Paths the server follows, with the overview of the follower's latest analysis (none before its first). */
   private readonly followed = new Map<string, RunOverview | undefined>();
-  private workers: Worker[] = [];
+  /** How each workspace folder's runs are fitted, as of its last listing. */
+  private readonly how = new Map<string, HowToFit>();
+  /** Runs waiting for a worker, in order. */
+  private toFit: Known[] = [];
+  private slots: Slot[] = [];
   private pending: RunEntry[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Runs still to fit, kept while paused (see pause). */
-  private waiting: RunEntry[] = [];
   private paused = false;
   private disposed = false;
   private pauseLimit: ReturnType<typeof setTimeout> | undefined;
@@ -63,16 +90,15 @@ export class RunsIndex implements FollowListener {
 
   /**
    * A fit the user is waiting for (an open file, a command) started: the view's workers stop, so the two cores are
-   * the user's; the runs they had not finished are fitted again on resume.
+   * the user's; the runs they were fitting go back to the front of the queue, fitted again on resume.
    */
   pause(): void {
     if (this.paused) return;
     this.paused = true;
     // Never paused for longer than any fit may take (a fit that never reports back must not stop the view).
     this.pauseLimit = setTimeout(() => this.resume(), PAUSE_LIMIT_MS);
-    if (this.workers.length === 0) return;
+    this.toFit = [...this.sentOut(), ...this.toFit];
     this.stopWorkers();
-    this.waiting = this.unfinished();
   }
 
   /** No fit in flight any more: the view's fits go on. */
@@ -80,25 +106,24 @@ export class RunsIndex implements FollowListener {
     if (!this.paused) return;
     this.paused = false;
     clearTimeout(this.pauseLimit);
-    const waiting = this.waiting.filter((e) => e.overview === undefined);
-    this.waiting = [];
-    if (waiting.length > 0) void this.fit(waiting);
+    this.pump();
   }
 
-  /** Listed runs without an overview yet. */
-  private unfinished(): RunEntry[] {
-    return [...this.known.values()].map((k) => k.entry).filter((e) => e.overview === undefined);
-  }
-
-  /** The runs under the roots (workspace folder URIs), with the overviews still valid; fits the others meanwhile. */
+  /**
+   * The runs under the roots (workspace folder URIs), each with its last overview; fits those that changed since (or
+   * were never fitted) meanwhile. Fits in flight go on unless their run changed (stopChanged): a refresh every few
+   * seconds in a workspace whose files keep changing still finishes its overviews. A run that changed keeps its last
+   * overview until its new fit finishes.
+   */
   async list(roots: string[]): Promise<RunsResult> {
-    this.stopWorkers();
     const notes: string[] = [];
     const runs: RunEntry[] = [];
-    const stale: RunEntry[] = [];
+    const listed = new Map<string, Known>();
+    const due: Known[] = [];
     for (const root of roots) {
       if (!root.startsWith('file:')) continue;
       const folder = fileURLToPath(root);
+      this.how.set(root, await this.howToFit(root));
       const scan = await findRuns(folder, SOURCES, { displayName: folder });
       // What the view says above its runs: only what the user must know (a scan cut short, a folder unreadable);
       // files skipped as not runs are as expected in a workspace.
@@ -106,23 +131,22 @@ export class RunsIndex implements FollowListener {
       for (const run of scan.runs) {
         const { key, modifiedMs } = await signature(run.path);
         const uri = pathToFileURL(run.path).toString();
-        const known = this.known.get(uri);
+        const known = this.known.get(uri) ?? { key, entry: { uri, name: run.name, root, modifiedMs } };
+        Object.assign(known.entry, { name: run.name, root, modifiedMs });
+        known.key = key;
         const followed = this.followed.has(resolve(run.path));
-        const entry: RunEntry =
-          known?.key === key || (known && followed)
-            ? known.entry
-            : { uri, name: run.name, root, modifiedMs, overview: undefined };
-        if (followed) {
-          // Its follower's overview, or the last one until the follower's first analysis; never a fit here.
-          entry.overview = this.followed.get(resolve(run.path)) ?? entry.overview;
-          entry.modifiedMs = modifiedMs;
-        }
-        this.known.set(uri, { key, entry });
-        runs.push(entry);
-        if (entry.overview === undefined && !followed) stale.push(entry);
+        // Its follower's overview, or the last one until the follower's first analysis; never a fit here.
+        if (followed) known.entry.overview = this.followed.get(resolve(run.path)) ?? known.entry.overview;
+        else if (known.fitted !== key) due.push(known);
+        listed.set(uri, known);
+        runs.push(known.entry);
       }
     }
-    if (stale.length > 0) await this.fit(stale);
+    this.known = listed;
+    this.stopChanged();
+    const inFlight = new Set(this.sentOut());
+    this.toFit = due.filter((known) => !inFlight.has(known));
+    this.pump();
     return { runs, notes };
   }
 
@@ -141,6 +165,7 @@ export class RunsIndex implements FollowListener {
       // A newer analysis (sent after this one) came meanwhile, or the run is no longer listed or followed.
       if (this.followed.get(resolve(path)) !== overview || this.known.get(known.entry.uri) !== known) return;
       known.key = key;
+      known.fitted = key;
       known.entry.overview = overview;
       known.entry.modifiedMs = modifiedMs;
       this.queue(known.entry);
@@ -151,7 +176,10 @@ export class RunsIndex implements FollowListener {
   stopped(path: string): void {
     if (!this.followed.delete(resolve(path))) return;
     const known = this.known.get(pathToFileURL(path).toString());
-    if (known && known.entry.overview === undefined) void this.fit([known.entry]);
+    if (known && known.entry.overview === undefined) {
+      this.toFit.push(known);
+      this.pump();
+    }
   }
 
   dispose(): void {
@@ -161,47 +189,98 @@ export class RunsIndex implements FollowListener {
     clearTimeout(this.pauseLimit);
   }
 
-  /** Fits the runs in workers, round robin; each overview is kept and sent as it comes. Followed runs are not. */
-  private async fit(all: RunEntry[]): Promise<void> {
-    const entries = all.filter((e) => !this.isFollowed(e));
-    if (entries.length === 0) return;
-    if (this.paused) {
-      this.waiting = [...new Set([...this.waiting, ...entries])];
-      return;
+  /** The fit options and read options of the runs under a workspace folder. */
+  private async howToFit(root: string): Promise<HowToFit> {
+    const settings = await this.deps.settings(root);
+    return {
+      options: toAnalysisOptions(settings),
+      read: { maxBytes: settings.maxFileSizeMB * 1024 * 1024, format: settings.format },
+    };
+  }
+
+  /**
+   * Stops the fits in flight whose run changed since they started, or is no longer listed; a changed run is fitted
+   * again from its new state. Only once in a row: a run that changes again while refitted is fitted to the end, so a
+   * run written faster than it is fitted still gets an overview (at most one fit old), and is fitted again after.
+   */
+  private stopChanged(): void {
+    for (const slot of [...this.slots]) {
+      const [fitting, ...waiting] = slot.sent;
+      if (!fitting) continue;
+      const listed = this.known.get(fitting.known.entry.uri) === fitting.known;
+      if (listed && (fitting.known.key === fitting.key || fitting.known.stopped)) continue;
+      fitting.known.stopped = listed;
+      this.endSlot(slot);
+      // The run that waited in its queue goes first to the next worker.
+      this.toFit.unshift(...waiting.map((w) => w.known));
     }
+  }
+
+  /** The runs sent to workers and not answered yet. */
+  private sentOut(): Known[] {
+    return this.slots.flatMap((slot) => slot.sent.map((s) => s.known));
+  }
+
+  /** Gives each idle worker the next run, starting workers (up to WORKERS) while runs wait. */
+  private pump(): void {
+    if (this.paused || this.disposed) return;
+    for (const slot of [...this.slots]) this.next(slot);
+    while (this.slots.length < WORKERS && this.toFit.length > 0) {
+      const slot = this.startWorker();
+      if (!slot) return;
+      this.next(slot);
+    }
+  }
+
+  /** Sends the worker runs until SENT_AHEAD wait on it; a worker with none left ends (idle, it would hold memory). */
+  private next(slot: Slot): void {
+    while (slot.sent.length < SENT_AHEAD) {
+      let known = this.toFit.shift();
+      // A run whose follower began while it waited gets its overview from the follower.
+      while (known && this.isFollowed(known.entry)) known = this.toFit.shift();
+      const how = known && this.how.get(known.entry.root);
+      if (!known || !how) break;
+      slot.sent.push({ known, key: known.key });
+      const task: RunsTask = { path: fileURLToPath(known.entry.uri), name: known.entry.name, ...how };
+      slot.worker.postMessage(task);
+    }
+    if (slot.sent.length === 0) this.endSlot(slot);
+  }
+
+  private startWorker(): Slot | undefined {
     const file = bundledWorker('runsWorker.js');
     if (!file) {
       this.deps.log('The Runs worker (dist/runsWorker.js) is missing: rebuild the extension (npm run build).');
-      return;
+      return undefined;
     }
-    const settings = await this.deps.settings(entries[0].root);
-    const options = toAnalysisOptions(settings);
-    const read: SourceOptions = { maxBytes: settings.maxFileSizeMB * 1024 * 1024, format: settings.format };
-    const shares = Array.from({ length: Math.min(WORKERS, entries.length) }, (_, w) =>
-      entries.filter((_, i) => i % WORKERS === w),
-    );
-    for (const share of shares) {
-      const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-      const work: RunsWork = {
-        runs: share.map((e) => ({ path: fileURLToPath(e.uri), name: e.name })),
-        options,
-        read,
-      };
-      worker.on('message', (message: { index: number; overview: RunOverview } | 'done') => {
-        if (message === 'done') {
-          void worker.terminate();
-          return;
-        }
-        const entry = share[message.index];
-        // A follower began meanwhile: its analysis is the newer.
-        if (this.isFollowed(entry)) return;
-        entry.overview = message.overview;
-        this.queue(entry);
-      });
-      worker.on('error', (error) => this.deps.log(`Runs view: a worker failed: ${error.message}`));
-      worker.postMessage(work);
-      this.workers.push(worker);
+    const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const slot: Slot = { worker, sent: [] };
+    slot.worker.on('message', (overview: RunOverview) => this.fitted(slot, overview));
+    // A worker that fails (out of memory on a huge run) says so on that run; the next runs get a new worker.
+    slot.worker.on('error', (error) => {
+      this.deps.log(`Runs view: a worker failed: ${error.message}`);
+      const failed = slot.sent[0];
+      const path = failed && fileURLToPath(failed.known.entry.uri);
+      if (path) this.fitted(slot, { path, rows: 0, warnings: 0, errors: 1, problem: error.message }, false);
+      this.endSlot(slot);
+      this.toFit.unshift(...slot.sent.map((s) => s.known));
+      this.pump();
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** A run's overview came: kept and sent, unless the run was replaced or followed meanwhile; then the next run. */
+  private fitted(slot: Slot, overview: RunOverview, goOn = true): void {
+    const fitting = slot.sent.shift();
+    if (fitting && this.known.get(fitting.known.entry.uri) === fitting.known && !this.isFollowed(fitting.known.entry)) {
+      const { known, key } = fitting;
+      known.entry.overview = overview;
+      known.fitted = key;
+      known.stopped = false;
+      this.queue(known.entry);
     }
+    if (goOn) this.next(slot);
   }
 
   private isFollowed(entry: RunEntry): boolean {
@@ -218,9 +297,14 @@ export class RunsIndex implements FollowListener {
     }, NOTIFY_EVERY_MS);
   }
 
+  private endSlot(slot: Slot): void {
+    void slot.worker.terminate();
+    this.slots = this.slots.filter((s) => s !== slot);
+  }
+
   private stopWorkers(): void {
-    for (const worker of this.workers) void worker.terminate();
-    this.workers = [];
+    for (const slot of this.slots) void slot.worker.terminate();
+    this.slots = [];
   }
 }
 

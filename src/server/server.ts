@@ -1,6 +1,6 @@
 // The language server: a thin listener. Document and configuration events go to the file cache (fileCache.ts),
 // which keeps one analysis per file; CodeLens, hover and the custom requests of src/shared/protocol.ts are answered
-// from it by present.ts, predict.ts and chart.ts.
+// from it by lenses.ts, hovers.ts, diagnostics.ts, predict.ts and chart.ts.
 import {
   CodeLensRefreshRequest,
   TextDocumentSyncKind,
@@ -27,7 +27,10 @@ import { FileCache, pathOfUri } from './fileCache';
 import { predict } from './predict';
 import { RunsIndex } from './runs';
 import { RunsRequest, RunsUpdatedNotification } from '../shared/runs';
-import { buildLenses, columnsOf, fileDiagnostics, hoverAt } from './present';
+import { columnsOf } from './present';
+import { buildLenses } from './lenses';
+import { hoverAt } from './hovers';
+import { fileDiagnostics } from './diagnostics';
 import { Followers } from './followers';
 import { runInWorker, WORKER_LIMITS, type Runner } from './runner';
 import { columnSamples } from './samples';

@@ -2,6 +2,9 @@
 // number[] element by element (about 0.5 s for a million-row log); typed arrays are handed over without a copy.
 // A loss curve's series are typed arrays already and travel as they are; other long series are packed into
 // Float64Arrays first. The server keeps them so (plainAnalysis gives number[] where JSON or the chart needs them).
+// A follower's analysis (followJob.ts) shares its arrays with what the follower keeps for the next update (its tables,
+// the warm start's curves, areas and predictions): it moves copies instead, so nothing is held in both threads but
+// what the follower needs.
 import { mapSeries } from '../core/analysis/series';
 import type { Analysis, Series } from '../core/analysis/types';
 
@@ -20,4 +23,21 @@ export function packAnalysis(analysis: Analysis<Series>): ArrayBuffer[] {
     return typed;
   });
   return [...buffers];
+}
+
+/**
+ * Replaces each long series by a copy in a buffer of its own, in place, and returns those buffers to transfer: the
+ * copies move, and once they have, the analysis left behind holds no series (its arrays are detached). The arrays it
+ * held stay only where something else holds them. A series met twice is copied once, so it stays one array.
+ */
+export function copyForTransfer(analysis: Analysis<Series>): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = [];
+  mapSeries(analysis, (values) => {
+    if (Array.isArray(values) && values.length < PACK_FROM) return values;
+    // slice() gives a buffer of its own, never shared memory, exactly the series' length.
+    const copy = Array.isArray(values) ? Float64Array.from(values) : values.slice();
+    buffers.push(copy.buffer as ArrayBuffer);
+    return copy;
+  });
+  return buffers;
 }

@@ -106,5 +106,13 @@ export const HOVER_COMMANDS: readonly string[] = [Commands.showChart, Commands.s
  */
 export const SERVER_EXEC_ARGV: readonly string[] = ['--expose-gc'];
 
+/**
+ * Environment the client adds to the language server's. glibc's malloc raises its mmap threshold each time it frees
+ * a large mapped block, so after the first re-fit a run's arrays (8 MB per million rows) are carved from its heaps
+ * and stay resident once freed: a followed run's server grew with each re-fit. A fixed threshold keeps every block of
+ * 1 MiB or more in a mapping of its own, given back to the system when freed. Other C libraries ignore it.
+ */
+export const SERVER_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: String(2 ** 20) };
+
 /** Where each finding code is documented (an anchor per code); diagnostics link there. */
 export const DOCS_BASE = 'https://github.com/scaling-lens/scaling-lens/blob/main/README.md';

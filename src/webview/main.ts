@@ -1,7 +1,7 @@
 /// <reference types="vscode-webview" />
 // The chart panel's page: receives downsampled series from the extension, draws one chart per panel, and sends back
-// zoom windows (for re-sampling), what-if schedules and exports. File-supplied names only ever reach the DOM as
-// textContent, and the canvas draws text as text.
+// zoom windows (for re-sampling), what-if schedules and exports (the PNG image: exportImage.ts). File-supplied names
+// only ever reach the DOM as textContent, and the canvas draws text as text.
 import './clock'; // first: its clock starts before chart.js evaluates
 import type {
   ChartData,
@@ -19,6 +19,7 @@ import type {
 } from '../shared/chart';
 import { applyView, createChart, type LensChart, type PanelView } from './charts';
 import { datasetsFor, groupColor, whatIfDatasets, type LensDataset } from './datasets';
+import { exportHeader, exportImage, kindLabel } from './exportImage';
 import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
@@ -99,18 +100,6 @@ function receive(next: ChartData, name: string, reason: 'load' | 'refresh' | 'wi
   }
   renderNotes();
   if (first || reason !== 'window') form.show(next.whatIf, state.whatIf);
-}
-
-/** What the chart shows; for loss curves the law drawn, and how it was chosen when it was chosen automatically. */
-function kindLabel({ kind, fits, lawChoice }: ChartData): string {
-  const law = fits[0]?.name ?? 'no law';
-  return kind === 'loss-curve'
-    ? `loss curves (${lawChoice ? `${lawChoice.chosen}, chosen automatically over ${lawChoice.runnerUp}` : law})`
-    : kind === 'downstream'
-      ? 'downstream sweep (BLEU and CE vs D_p)'
-      : kind === 'compute'
-        ? '(N, D) sweep'
-        : 'run file';
 }
 
 function setStatus(text: string, problem: boolean): void {
@@ -383,40 +372,14 @@ function exportAs(format: ExportFormat): void {
   if (format !== 'png') return post({ type: 'export', format, logX: logX() });
   const visible = [...charts.values()];
   if (!visible.length) return setStatus('Nothing to export yet.', true);
-  // One image: a title (the file, what it is, the laws), then every panel laid out as on screen.
-  const header = exportHeader();
-  const rects = visible.map((c) => c.canvas.getBoundingClientRect());
-  const left = Math.min(...rects.map((r) => r.left));
-  const top = Math.min(...rects.map((r) => r.top));
-  const scale = window.devicePixelRatio || 1;
-  const headerHeight = HEADER_LINE * header.length + 12;
-  const out = document.createElement('canvas');
-  out.width = Math.ceil((Math.max(...rects.map((r) => r.right)) - left) * scale);
-  out.height = Math.ceil((Math.max(...rects.map((r) => r.bottom)) - top + headerHeight) * scale);
-  const ctx = out.getContext('2d')!;
-  ctx.fillStyle = theme.background;
-  ctx.fillRect(0, 0, out.width, out.height);
-  ctx.scale(scale, scale);
-  ctx.fillStyle = theme.foreground;
-  ctx.textBaseline = 'top';
-  header.forEach((line, i) => {
-    ctx.font = `${i === 0 ? 'bold 14px' : '12px'} ${theme.font}`;
-    ctx.fillText(line, 8, 6 + i * HEADER_LINE, out.width / scale - 16);
-  });
-  visible.forEach((c, i) =>
-    ctx.drawImage(c.canvas, rects[i].left - left, rects[i].top - top + headerHeight, rects[i].width, rects[i].height),
+  const header = exportHeader(data, file);
+  const base64 = exportImage(
+    visible.map((c) => c.canvas),
+    header,
+    theme,
   );
   report({ exportHeader: header });
-  post({ type: 'export', format: 'png', base64: out.toDataURL('image/png').split(',')[1], logX: logX() });
-}
-
-const HEADER_LINE = 18;
-
-/** The exported image's title: the file and what it is, then each law drawn (its formula), once. */
-function exportHeader(): string[] {
-  if (!data) return [file];
-  const laws = [...new Set(data.fits.map((f) => f.formula))];
-  return [`${file} · ${kindLabel(data)}`, ...(laws.length ? [`law: ${laws.join('; ')}`] : [])];
+  post({ type: 'export', format: 'png', base64, logX: logX() });
 }
 
 for (const f of ['png', 'csv', 'json'] as const) $(`export-${f}`).addEventListener('click', () => exportAs(f));

@@ -106,3 +106,16 @@ export function writeDvclive(dir: string, metrics: Record<string, readonly { ste
   }
   return dir;
 }
+
+/**
+ * A sparse Lightning metrics.csv: five loss points at one LR for the four coefficients of the LR-annealing law, too
+ * few for a fit the data support (fit-points-few).
+ */
+export const SPARSE_LIGHTNING_LINES: readonly string[] = [
+  'epoch,step,train_loss,lr-AdamW',
+  '0,2000,3.41,0.0003',
+  '0,4000,3.02,0.0003',
+  '1,6000,2.85,0.0003',
+  '1,8000,2.76,0.0003',
+  '2,10000,2.70,0.0003',
+];

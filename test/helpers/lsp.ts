@@ -11,7 +11,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import type { CodeLens, Diagnostic, Hover, PublishDiagnosticsParams, Range } from 'vscode-languageserver';
-import { SERVER_EXEC_ARGV, StatusNotification, type FitSummary } from '../../src/shared/protocol';
+import { SERVER_ENV, SERVER_EXEC_ARGV, StatusNotification, type FitSummary } from '../../src/shared/protocol';
 import { startServer, type ServerOptions } from '../../src/server/server';
 import { REPO } from './shared';
 
@@ -57,6 +57,7 @@ export async function startTestServer(
 export async function spawnTestServer(capabilities: Capabilities = {}): Promise<TestClient & { pid: number }> {
   const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, join(REPO, 'dist', 'server.js'), '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...SERVER_ENV },
   });
   const client = await connectClient(child.stdout, child.stdin, capabilities, () => child.kill());
   return Object.assign(client, { pid: child.pid ?? -1 });

@@ -60,6 +60,8 @@ function cases(): Case[] {
       state: 'done',
     },
     { name: 'split.csv', content: split.join('\n'), code: 'row-ragged', state: 'done' },
+    // Zeros before the header on its own line (a log truncated while its writer kept its offset).
+    { name: 'truncated.csv', content: `${'\u0000'.repeat(70_000)}${clean}`, code: 'nul-bytes', state: 'done' },
   ];
 }
 
@@ -106,5 +108,43 @@ test('a crash-padded log open in the editor is fitted on open, not skipped as "n
     assert.ok((await client.lenses(uri)).length > 0);
   } finally {
     client.dispose();
+  }
+});
+
+test('steps logged as token counts, and steps written 1.000 in a decimal-comma file, are fitted at their values', async () => {
+  const client = await startTestServer();
+  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-server-steps-'));
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    const rows = clean.trim().split('\n').slice(1);
+    // Every step a token count (to 3.5e10 and beyond): the multi-power law once allocated per step and threw.
+    const tokens = ['step,lr,loss', ...rows.map((r) => r.replace(/^\d+/, (s) => String(Number(s) * 87_500_000)))];
+    // German: dots group thousands, commas are decimal ("40.000" is 40000, not 40).
+    const german = [
+      'step;lr;loss',
+      ...rows.map((r) =>
+        r
+          .split(',')
+          .map((c, k) => (k === 0 ? Number(c).toLocaleString('de-DE') : c.replace('.', ',')))
+          .join(';'),
+      ),
+    ];
+    for (const [name, lines, at] of [
+      ['tokens.csv', tokens, /L\(3\.5e12\)|L\(3\.5T\)/],
+      ['german.csv', german, /L\(40k\)/],
+    ] as const) {
+      const uri = uriOf(join(dir, name));
+      await client.open(uri, lines.join('\n'));
+      const summary = await client.rpc.sendRequest(FitFileRequest, { uri });
+      assert.equal(summary.state, 'done', `${name}: ${summary.message}`);
+      const titles = (await client.lenses(uri)).map((l) => l.command?.title ?? '');
+      assert.ok(
+        titles.some((t) => at.test(t)),
+        `${name}: ${titles.join(' | ')}`,
+      );
+    }
+  } finally {
+    client.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

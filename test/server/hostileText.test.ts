@@ -53,3 +53,42 @@ test('lenses and hovers show run names holding escapes, bidi overrides and $(ico
     client.dispose();
   }
 });
+
+test('Problems-panel diagnostics and the fit summary show control and bidi characters of a file as visible text', async () => {
+  // No LR column: each run gets an error quoting its name, and the summary quotes the first.
+  const names = ['a\u001b]52;c;eA==\u0007', 'b\u202eevil', 'c\u009b31m\nd'];
+  let text = '';
+  names.forEach((name, r) => {
+    for (let s = 100; s <= 3000; s += 100)
+      text += `${JSON.stringify({ run: name, step: s, loss: 2.5 + r + 3 * s ** -0.4 })}\n`;
+  });
+  const uri = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'scaling-lens-text-')), 'runs.jsonl')).toString();
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    await client.open(uri, text);
+    const summary = await client.rpc.sendRequest(FitFileRequest, { uri });
+    assert.equal(summary.state, 'error');
+    assert.doesNotMatch(summary.message, UNSEEN_OR_LINE, summary.message);
+    assert.match(summary.message, /a\\x1b\]52;c;eA==\\x07/, summary.message);
+    const diagnostics = await client.diagnostics(uri, (d) => d.length >= 3);
+    const messages = diagnostics.flatMap((d) => [
+      typeof d.message === 'string' ? d.message : d.message.value,
+      ...(d.relatedInformation ?? []).map((r) => r.message),
+    ]);
+    for (const m of messages) assert.doesNotMatch(m, UNSEEN_OR_LINE, m);
+    assert.ok(
+      messages.some((m) => m.includes('b\\u202eevil')),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) => m.includes('c\\x9b31m\\x0ad')),
+      messages.join('\n'),
+    );
+  } finally {
+    client.dispose();
+  }
+});
+
+/** UNSEEN and the line feed: a message is one line. */
+const UNSEEN_OR_LINE = new RegExp(`${UNSEEN.source}|\\n`);

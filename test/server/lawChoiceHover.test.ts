@@ -11,7 +11,7 @@ import { analyseFiles } from '../../src/core/analysis/analyse';
 import { fitLawName, LAW_NAMES } from '../../src/core/analysis/lawNames';
 import { formatPercent } from '../../src/core/util/format';
 import { markdownText } from '../../src/server/markdown';
-import { hoverForHeader } from '../../src/server/present';
+import { hoverForHeader } from '../../src/server/headerHover';
 import { AnalysisRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';

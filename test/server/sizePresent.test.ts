@@ -1,6 +1,6 @@
-// The model-size law in the editor (src/server/present.ts): each curve's lens names the size it is predicted at and
-// shows its band; the header hover says which sizes were fitted, whether other sizes are predicted, and why the law
-// was used, with an interval for every fitted coefficient.
+// The model-size law in the editor (src/server/lenses.ts, hovers.ts): each curve's lens names the size it is
+// predicted at and shows its band; the header hover says which sizes were fitted, whether other sizes are predicted,
+// and why the law was used, with an interval for every fitted coefficient.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Hover } from 'vscode-languageserver';
-import { buildLenses, hoverAt } from '../../src/server/present';
+import { buildLenses } from '../../src/server/lenses';
+import { hoverAt } from '../../src/server/hovers';
 import { FitFileRequest, PredictRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { analyse, log, SIZES, TRUE, type Kind } from '../helpers/sizedRuns';

@@ -11,7 +11,9 @@ import { describePrediction } from '../../src/core/analysis/describe';
 import type { Analysis } from '../../src/core/analysis/types';
 import { defaultHints, FINDING_CODES, HINT_OPTIONS, type Hint } from '../../src/core/findings';
 import { editorHint } from '../../src/server/hints';
-import { buildDiagnostics, buildLenses, hoverAt } from '../../src/server/present';
+import { buildDiagnostics } from '../../src/server/diagnostics';
+import { buildLenses } from '../../src/server/lenses';
+import { hoverAt } from '../../src/server/hovers';
 import { summaryOfResult } from '../../src/server/summary';
 import { CHINCHILLA, REPO, skipUnless } from '../helpers/shared';
 

@@ -4,7 +4,7 @@ import { analyseTables, collectTables, finishAnalysis } from '../../src/core/ana
 import { plainAnalysis } from '../../src/core/analysis/series';
 import type { Analysis, Series } from '../../src/core/analysis/types';
 import { parseText } from '../../src/core/table';
-import { packAnalysis } from '../../src/server/transfer';
+import { copyForTransfer, packAnalysis } from '../../src/server/transfer';
 
 const rows = Array.from({ length: 6000 }, (_, i) => `${i + 1},0.0003,${(2.5 + 4 * Math.pow(i + 1, -0.45)).toFixed(5)}`);
 const table = () => parseText(['step,lr,loss', ...rows].join('\n'), { fileName: 'run.csv' });
@@ -47,4 +47,19 @@ test('series in shared memory (tables of large files are parsed into it) cross w
   assert.ok(!buffers.some((b) => (b as unknown) instanceof SharedArrayBuffer));
   const moved = structuredClone(analysis, { transfer: buffers });
   assert.deepEqual(Array.from(moved.curves[0].points.observed), Array.from(shared));
+});
+
+test("a follower's analysis moves copies: what else holds its arrays keeps them, the analysis left behind holds none", () => {
+  const analysis = finishAnalysis(collectTables([table()], options));
+  const expected = withoutTimings(plainAnalysis(structuredClone(analysis)));
+  const held = analysis.curves[0].points.x as Float64Array; // as a follower's tables and warm start hold them
+  const heldValues = Array.from(held);
+  const buffers = copyForTransfer(analysis);
+  assert.equal(buffers.length, 7, 'the shared steps array is copied once');
+  const moved = structuredClone(analysis, { transfer: buffers });
+  assert.deepEqual(Array.from(held), heldValues, 'the arrays held elsewhere are untouched');
+  assert.equal(analysis.curves[0].points.x.length, 0, 'the analysis left behind holds no series: detached');
+  assert.equal(analysis.curves[0].points.predicted.length, 0);
+  assert.equal(moved.curves[0].schedule!.steps, moved.curves[0].points.x, 'one array on arrival too');
+  assert.deepEqual(withoutTimings(plainAnalysis(moved)), expected);
 });

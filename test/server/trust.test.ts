@@ -10,11 +10,14 @@ import { pathToFileURL } from 'node:url';
 import { analyseFiles } from '../../src/core/analysis/analyse';
 import type { AnalysisOptions } from '../../src/core/analysis/options';
 import type { Analysis } from '../../src/core/analysis/types';
-import { buildLenses, hoverForHeader, hoverForRow } from '../../src/server/present';
+import { buildLenses } from '../../src/server/lenses';
+import { hoverForHeader } from '../../src/server/headerHover';
+import { hoverForRow } from '../../src/server/hovers';
 import { summaryOfResult } from '../../src/server/summary';
 import { FitFileRequest, PredictRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
+import { SPARSE_LIGHTNING_LINES } from '../helpers/frameworkRuns';
 
 const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-trust-'));
 const uriOf = (path: string) => pathToFileURL(path).toString();
@@ -91,14 +94,7 @@ test('--fit-on: rows of a held-out curve are predictions, rows of a fitted curve
 });
 
 // A sparse Lightning log: five points for the four coefficients of the LR-annealing law.
-const SPARSE = file('metrics.csv', [
-  'epoch,step,train_loss,lr-AdamW',
-  '0,2000,3.41,0.0003',
-  '0,4000,3.02,0.0003',
-  '1,6000,2.85,0.0003',
-  '1,8000,2.76,0.0003',
-  '2,10000,2.70,0.0003',
-]);
+const SPARSE = file('metrics.csv', [...SPARSE_LIGHTNING_LINES]);
 
 test('an unsupported fit: the lens says why instead of a number, hovers show no law value', async () => {
   const a = await analyse(SPARSE);

@@ -1,6 +1,7 @@
-// Does BLEU follow the downstream law as pretraining grows? Isik et al. (2024): when the pretraining data is aligned
-// with the task, BLEU follows (log(A*D_p^alpha))^beta; when it is not, BLEU goes flat, falls or fluctuates while
-// cross-entropy still improves. The paper gives no numeric criterion; ours is below and in docs/findings.md.
+// Does BLEU follow the downstream law as pretraining grows? When the pretraining data is aligned with the task, BLEU
+// follows (log(A*D_p^alpha))^beta; when it is not, BLEU goes flat, falls or fluctuates while cross-entropy still
+// improves (the law's source: docs/laws-downstream.md, break detection). The source gives no numeric criterion; ours
+// is below and in docs/findings.md.
 //
 // Every criterion is in BLEU points (the user's tolerance), judged per group on points sorted by D_p.
 import { finding } from '../findings';

@@ -197,7 +197,8 @@ export function findDepartures(
     observed.set(head.loss);
     expected.set(atQueries(predicted, cut.prepared.pointIndex));
     observed.set(cut.curve.loss.subarray(cut.at), head.loss.length);
-    cut.prepared.targetIndex.forEach((q, t) => (expected[head.loss.length + t] = predicted[q]));
+    const tail = cut.prepared.targetIndex;
+    for (let t = 0; t < tail.length; t++) expected[head.loss.length + t] = predicted[tail[t]];
     const departure = findDeparture(observed, expected, head.loss.length, options);
     if (departure) {
       const shift = cut.at - head.loss.length; // tail indices back to the curve's own

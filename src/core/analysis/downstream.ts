@@ -1,39 +1,24 @@
-// Downstream sweeps (Isik et al. 2024): BLEU and cross-entropy versus pretraining tokens D_p, one law per
+// Downstream sweeps (docs/laws-downstream.md): BLEU and cross-entropy versus pretraining tokens D_p, one law per
 // (pretraining mix, D_f) group. Fits both laws, predicts at larger D_p with bands, and says whether BLEU follows the
 // law, i.e. whether the pretraining data is aligned with the task (breaks.ts). Which rows are usable is decided in
-// downstreamRows.ts. See docs/laws-downstream.md.
+// downstreamRows.ts, how rows are grouped in downstreamGroups.ts.
 import { maxOf } from '../util/arrays';
-import { finding } from '../findings';
 import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '../laws/bleu';
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
-import type { Column, RoleAssignment, Table } from '../table/types';
+import type { RoleAssignment, Table } from '../table/types';
 import { ceBleuDivergence, detectBleuBreaks, pretrainingNoGain, type BreakContext, type SweepPoint } from './breaks';
 import { formatCompact } from '../util/format';
-import { cellText, groupBy, mixedUnitFindings, unitNote } from './groups';
+import { mixedUnitFindings, unitNote } from './groups';
 import { scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets, type CurveSpec } from './reports';
 import { fitFailed, tooFewPoints } from './sweepFindings';
-import {
-  baselineCell,
-  bleuScaleFindings,
-  missingColumns,
-  validRows,
-  type SweepColumns,
-  type SweepRow,
-} from './downstreamRows';
+import { baselineCell, bleuScaleFindings, missingColumns, validRows, type SweepColumns } from './downstreamRows';
+import { groupRows, mergeDuplicates, type Group } from './downstreamGroups';
 import type { Finding, FitResult, LawAnalysis } from './types';
 import { lawBrokeReason, withheld } from './trust';
 import { appendAll } from '../util/arrays';
-
-interface Group {
-  label: string;
-  /** D_f as written compactly ('42M'), when the file has a D_f column. */
-  finetune?: string;
-  fields: Record<string, string | number>;
-  rows: SweepRow[];
-}
 
 export function analyseDownstream(table: Table, roles: RoleAssignment, options: AnalysisOptions): LawAnalysis {
   const out = emptyAnalysis();
@@ -58,81 +43,6 @@ export function analyseDownstream(table: Table, roles: RoleAssignment, options: 
   appendAll(out.findings, bleuScaleFindings(table, columns, rows));
   for (const group of groupRows(columns, rows)) analyseGroup(table, columns, group, options, out);
   return out;
-}
-
-/** How a row's group is named: `MIX, D_f=VALUE`, or the mix alone when the file has no D_f column. */
-export function groupLabeller(group: Column | undefined, df: Column | undefined): (row: number) => string {
-  return (row) => {
-    const mix = (group ? cellText(group, row) : '') || (group ? '(no mix)' : 'all rows');
-    return df ? `${mix}, D_f=${cellText(df, row) || '(empty)'}` : mix;
-  };
-}
-
-function groupRows(cols: SweepColumns, rows: SweepRow[]): Group[] {
-  const byRow = new Map(rows.map((r) => [r.row, r]));
-  const mixOf = (row: number) => (cols.group ? cellText(cols.group, row) : '');
-  const dfOf = (row: number) => (cols.df ? cellText(cols.df, row) : '');
-  const labelOf = groupLabeller(cols.group, cols.df);
-  const buckets = groupBy(byRow.keys(), (row) => `${mixOf(row)}\u0000${dfOf(row)}`);
-  return Array.from(buckets.values(), (members) => {
-    const first = members[0];
-    const mix = mixOf(first) || (cols.group ? '(no mix)' : 'all rows');
-    const fields: Record<string, string | number> = { mix };
-    if (cols.df) {
-      const df = cols.df.values[first];
-      fields.D_f = Number.isNaN(df) ? dfOf(first) : df;
-    }
-    return {
-      label: labelOf(first),
-      finetune: cols.df ? dfOf(first) : undefined,
-      fields,
-      rows: members.map((r) => byRow.get(r)!),
-    };
-  });
-}
-
-function mergeDuplicates(
-  table: Table,
-  group: Group,
-  rows: SweepRow[],
-  what: string,
-  findings: Finding[],
-): { bleu: SweepPoint[]; ce: SweepPoint[] } {
-  const byDp = groupBy(rows.keys(), (i) => String(rows[i].dp));
-  const bleu: SweepPoint[] = [];
-  const ce: SweepPoint[] = [];
-  for (const members of byDp.values()) {
-    const list = members.map((i) => rows[i]);
-    const mean = (f: (r: SweepRow) => number) => {
-      const v = list.map(f).filter((x) => !Number.isNaN(x));
-      return v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN;
-    };
-    const point = { dp: list[0].dp, line: list[0].line };
-    const b = mean((r) => r.bleu);
-    const c = mean((r) => r.ce);
-    if (!Number.isNaN(b)) bleu.push({ ...point, value: b });
-    if (!Number.isNaN(c)) ce.push({ ...point, value: c });
-    if (list.length > 1) {
-      const at = list[0].baseline ? 'the not-pretrained baseline' : `D_p=${formatCompact(list[0].dp)}`;
-      findings.push(
-        finding('duplicate-dp', 'warning', {
-          message: `${group.label}: ${list.length} rows for ${at} (${what}, lines ${list.map((r) => r.line).join(', ')}). They were averaged into one point (BLEU ${Number.isNaN(b) ? '–' : b.toFixed(2)}, CE ${Number.isNaN(c) ? '–' : c.toPrecision(4)}). If they are different runs on purpose (seeds), this is fine; if one is a stale row, delete it.`,
-          file: table.file,
-          line: list[1].line,
-          group: group.label,
-          related: list
-            .filter((_, k) => k !== 1)
-            .map((r) => ({
-              file: table.file,
-              line: r.line,
-              message: `same D_p: BLEU ${Number.isNaN(r.bleu) ? '–' : r.bleu}, CE ${Number.isNaN(r.ce) ? '–' : r.ce}`,
-            })),
-        }),
-      );
-    }
-  }
-  const byDpAscending = (p: SweepPoint, q: SweepPoint) => p.dp - q.dp;
-  return { bleu: bleu.sort(byDpAscending), ce: ce.sort(byDpAscending) };
 }
 
 function analyseGroup(

@@ -3,7 +3,7 @@ import { detectRoles } from '../table';
 import { readSources, type SourceOptions } from '../sources';
 import { textAt, type Table } from '../table/types';
 import { problemToFinding, summarise } from './analyse';
-import { groupLabeller } from './downstream';
+import { groupLabeller } from './downstreamGroups';
 import { curveNameOf, extractLossCurves } from './lossCurves';
 import type { AnalysisOptions } from './options';
 import type { FileSummary, Finding } from './types';

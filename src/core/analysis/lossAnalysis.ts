@@ -19,6 +19,8 @@ import type { AnalysisOptions } from './options';
 import { tissueLossLaw } from './tissueLoss';
 import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Series } from './types';
 import type { LossWarmStart } from './warmStart';
+import { dropScheduleFits, MAX_DROP_STEPS } from '../laws/lossDrop';
+import { formatNumber } from '../util/format';
 
 /** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
 const BAND_POINTS = 600;
@@ -94,7 +96,7 @@ export function analyseLossCurves(
   if (!fit) {
     findings.push(
       finding('fit-failed', 'error', {
-        message: `${chosen.law.name} could not be fitted: every start gave a non-finite loss. Check the LR and loss columns.`,
+        message: `${chosen.law.name} could not be fitted: ${whyNotFitted(chosen.law, fitting, options.warmupSteps)}`,
         file: fitting[0].file,
         line: fitting[0].firstLine,
       }),
@@ -360,4 +362,15 @@ function loggedSeries(c: LossCurve) {
     points: { x: c.steps, observed: c.loss, lines: c.lines },
     schedule: { steps: c.schedule.steps, lr: c.schedule.lr },
   };
+}
+
+/**
+ * Why a law gave no fit: the multi-power law sums its loss drops step by step, so a schedule too long for that (a
+ * token count logged as the step) is named; otherwise no start reached a finite loss.
+ */
+function whyNotFitted(law: LossCurveLaw, fitting: LossCurve[], warmupSteps?: number): string {
+  const long = fitting.find((c) => !dropScheduleFits(c.schedule, c.steps.length, warmupSteps));
+  if (law.id === 'mpl' && long)
+    return `"${long.name}" runs to step ${formatNumber(long.steps[long.steps.length - 1])}, and its loss-drop sum is built step by step (at most ${formatNumber(MAX_DROP_STEPS)} steps, or 8 per logged point). Fit it with the LR-annealing law, or log optimizer steps in the step column.`;
+  return 'every start gave a non-finite loss. Check the LR and loss columns.';
 }

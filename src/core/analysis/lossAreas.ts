@@ -1,6 +1,6 @@
 // The steps a loss analysis evaluates the LR-annealing law at, and the LR areas there: each curve's logged steps
 // merged with its target steps into one ascending query list, so its areas are computed once, in one pass.
-import { lrAnnealingLaw, type AreaPoints } from '../laws/lrAnnealing';
+import { carryLogOfS1, lrAnnealingLaw, type AreaPoints } from '../laws/lrAnnealing';
 import { lrAreas, StepLr, type AreaResume } from '../laws/schedule';
 import { concat, pick } from '../util/arrays';
 import type { LossCurve } from './lossCurves';
@@ -23,6 +23,8 @@ export function prepare(curve: LossCurve, targets: number[]): PreparedCurve {
   // Targets already ascending and unique (a curve's own later steps) need no sort and no lookup by value.
   const ascending = targets.every((s, t) => t === 0 || s > targets[t - 1]);
   const sortedTargets = ascending ? targets : Array.from(new Set(targets)).sort((a, b) => a - b);
+  if (ascending && (steps.length === 0 || targets.length === 0 || targets[0] > steps[steps.length - 1]))
+    return preparedPastLog(curve, targets);
   const queries = new Float64Array(steps.length + sortedTargets.length);
   const pointIndex = new Int32Array(steps.length);
   /** The query of each sorted target. */
@@ -51,6 +53,24 @@ export function prepare(curve: LossCurve, targets: number[]): PreparedCurve {
     pointIndex,
     targetIndex: positionOf ? Int32Array.from(targets, (s) => positionOf.get(s)!) : positions,
   };
+}
+
+/**
+ * prepare's answer when every target lies past the last logged step (the usual case: twice the last step, the end of
+ * the planned schedule): the steps, then the targets, without a merge step by step.
+ */
+function preparedPastLog(curve: LossCurve, targets: number[]): PreparedCurve {
+  const n = curve.steps.length;
+  const queries = new Float64Array(n + targets.length);
+  queries.set(curve.steps);
+  queries.set(targets, n);
+  const pointIndex = new Int32Array(n);
+  for (let i = 0; i < n; i++) pointIndex[i] = i;
+  // A departure check's tail is a quarter of the curve's points as targets: filled in a plain loop (a typed array's
+  // from() with a mapping function is several times slower).
+  const targetIndex = new Int32Array(targets.length);
+  for (let t = 0; t < targets.length; t++) targetIndex[t] = n + t;
+  return { curve, targets, queries, pointIndex, targetIndex };
 }
 
 /**
@@ -120,6 +140,8 @@ export function carriedAreas(
     areas.s1[q] = rest.s1[q - start] / etaMax;
     areas.s2[q] = rest.s2[q - start] / etaMax;
   }
+  // The law's ln S1 of the carried queries too: a million logs per update otherwise.
+  if (from) carryLogOfS1(areas.s1, from.areas.s1, start);
   // The points at or before where the pass stopped stepping keep their areas when the curve grows.
   let kept = 0;
   const points = p.pointIndex;

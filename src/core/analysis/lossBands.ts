@@ -85,8 +85,11 @@ export interface ThinBand {
 }
 
 /**
- * The band's ends at some queries (`at`: indices into the curve's queries): the prediction there times
- * exp(interpolated log-band); NaN without a band. Computed only where reported, never for every query.
+ * The band's ends at some queries (`at`: indices into the curve's queries): the prediction there times the band's
+ * factor exp(log-band), interpolated in step between the thinned queries; NaN without a band. Computed only where
+ * reported, never for every query. The factors are taken at the thinned queries and interpolated (not their logs):
+ * one exp per thinned query instead of two per point (a million-point curve's every point is reported), and between
+ * neighbouring thinned queries the two differ by the square of a log-band step, far below the band's own noise.
  */
 export function bandAt(
   band: ThinBand | null,
@@ -94,10 +97,12 @@ export function bandAt(
   predicted: Float64Array,
   at: Int32Array,
 ): { low: Float64Array; high: Float64Array } {
-  const low = new Float64Array(at.length).fill(NaN);
-  const high = new Float64Array(at.length).fill(NaN);
-  if (!band) return { low, high };
-  const { steps, lo, hi } = band;
+  if (!band) return { low: new Float64Array(at.length).fill(NaN), high: new Float64Array(at.length).fill(NaN) };
+  const low = new Float64Array(at.length);
+  const high = new Float64Array(at.length);
+  const { steps } = band;
+  const lo = band.lo.map(Math.exp);
+  const hi = band.hi.map(Math.exp);
   const last = steps.length - 1;
   let k = 0;
   for (let j = 0; j < at.length; j++) {
@@ -109,8 +114,8 @@ export function bandAt(
     const x0 = steps[k];
     const x1 = steps[Math.min(k + 1, last)];
     const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
-    low[j] = predicted[q] * Math.exp(lo[k] + t * (lo[Math.min(k + 1, last)] - lo[k]));
-    high[j] = predicted[q] * Math.exp(hi[k] + t * (hi[Math.min(k + 1, last)] - hi[k]));
+    low[j] = predicted[q] * (lo[k] + t * (lo[Math.min(k + 1, last)] - lo[k]));
+    high[j] = predicted[q] * (hi[k] + t * (hi[Math.min(k + 1, last)] - hi[k]));
   }
   return { low, high };
 }

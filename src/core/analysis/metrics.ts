@@ -1,4 +1,4 @@
-// The metrics of docs/laws-loss.md, Metrics, named and defined exactly as the papers use them.
+// The metrics of docs/laws-loss.md, Metrics, named and defined exactly as the laws' sources use them (listed there).
 import type { Metrics } from './types';
 
 export function scorePredictions(observed: ArrayLike<number>, predicted: ArrayLike<number>): Metrics {
@@ -29,7 +29,7 @@ export function scorePredictions(observed: ArrayLike<number>, predicted: ArrayLi
   };
 }
 
-/** Across several held-out curves: the average of the per-curve values (as the papers report). */
+/** Across several held-out curves: the average of the per-curve values (as the laws' sources report them: docs/laws-loss.md). */
 export function averageMetrics(perCurve: Metrics[]): Metrics | undefined {
   if (perCurve.length === 0) return undefined;
   const avg = (f: (m: Metrics) => number) => perCurve.reduce((s, m) => s + f(m), 0) / perCurve.length;

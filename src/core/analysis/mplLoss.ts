@@ -1,4 +1,4 @@
-// The multi-power law (Luo et al. 2025) as a loss-curve law of the shared pipeline: fitted on the compressed
+// The multi-power law (docs/laws-loss.md) as a loss-curve law of the shared pipeline: fitted on the compressed
 // loss-drop sum (multiPowerFit.ts), reported with the exact sum, and banded by a few warm-started refits on thinned
 // points with the compressed sum (a full refit costs ~1 s; the LR-annealing law's 200 would take minutes).
 import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';

@@ -7,6 +7,7 @@ import {
   COMPRESSION_WINDOW,
   compressedLossDrop,
   DropSchedule,
+  dropScheduleFits,
   exactLossDrop,
   type LossDropConvention,
 } from '../laws/lossDrop';
@@ -99,6 +100,7 @@ export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOp
   const options = { ...DEFAULT_MULTI_POWER_OPTIONS, ...partial };
   const fitting = curves.filter((c) => c.steps.length > 0 && c.schedule.steps.length > 0);
   if (fitting.length === 0) return null;
+  if (!fitting.every((c) => dropScheduleFits(c.schedule, c.steps.length, options.warmupSteps))) return null;
   const etaRef = Math.max(...fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
   if (!(etaRef > 0 && etaRef < Infinity)) return null;
   const schedules = fitting.map(

@@ -7,8 +7,9 @@ import type { WarmupConvention } from '../laws/schedule';
 import type { LawId } from './types';
 
 /**
- * How warmup enters the loss-curve laws: 'peak' is each law's paper convention, 'actual' Luo et al.'s forward area
- * (the multi-power law's paper convention already sums it), 'repository' the multi-power-law authors' code.
+ * How warmup enters the loss-curve laws (docs/laws-loss.md): 'peak' is each law's own convention, 'actual' sums the
+ * real warmup LR into the forward area (the multi-power law's own convention already does), 'repository' is the
+ * multi-power law's published code (the loss-drop sum from step 1).
  */
 export type WarmupConventionOption = WarmupConvention | 'repository';
 

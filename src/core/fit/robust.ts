@@ -172,8 +172,8 @@ export function fitRobust<Data>(
 
 /**
  * The objective with its gradient and curvature at some parameters, over some points: a refinement's evaluation at
- * its optimum, which a grown data set's next refinement (a followed run) extends by the points appended instead of
- * evaluating every point again at its start.
+ * its optimum, whose quadratic model stands for those points in a grown data set's next refinement (a followed run,
+ * refineOnModel) instead of a pass over them.
  */
 export interface Evaluation {
   params: Float64Array;
@@ -202,16 +202,6 @@ export function evaluateAt<Data>(
   return { params, f, grad, curvature };
 }
 
-/** The sum of two evaluations at the same parameters over two sets of points: one over their union. */
-export function sumEvaluations(a: Evaluation, b: Evaluation): Evaluation {
-  return {
-    params: a.params,
-    f: a.f + b.f,
-    grad: a.grad.map((v, j) => v + b.grad[j]),
-    curvature: a.curvature.map((v, j) => v + b.curvature[j]),
-  };
-}
-
 /**
  * Polishes a start that is already in the optimum's basin (typically the fit of a thinned copy) on all points with
  * damped Gauss-Newton steps, which on a million points need a fraction of L-BFGS's evaluations. When the curvature
@@ -222,21 +212,12 @@ export function refineRobust<Data>(
   data: Data,
   observed: Float64Array,
   start: Float64Array,
-  options: Omit<RobustFitOptions, 'starts'> & {
-    /** The evaluation at `start` over these points, when the caller has it: Newton's first pass is skipped. */
-    atStart?: Evaluation;
-  },
+  options: Omit<RobustFitOptions, 'starts'>,
 ): (RobustFit & { atOptimum?: Evaluation }) | null {
   const full = logHuberObjective(law, data, observed, options.delta, options.weights);
   // The best evaluation with curvature is Newton's at the point it returns (it only moves to a lower objective).
-  let best: Evaluation | undefined = options.atStart;
+  let best: Evaluation | undefined;
   const objective: RobustObjective = (params, grad, curvature) => {
-    const known = options.atStart;
-    if (known && curvature && sameParams(params, known.params)) {
-      grad.set(known.grad);
-      curvature.set(known.curvature);
-      return known.f;
-    }
     const f = full(params, grad, curvature);
     if (curvature && Number.isFinite(f) && !(best && best.f <= f))
       best = { params: params.slice(), f, grad: grad.slice(), curvature: curvature.slice() };
@@ -251,6 +232,53 @@ export function refineRobust<Data>(
   const rest = minimizeScaled(objective, from, law, options, 'quasi-newton');
   const winner = Number.isFinite(rest.f) ? rest : Number.isFinite(newton.f) ? newton : null;
   return winner && fitFrom(winner, newton.evaluations + rest.evaluations, 1, 0);
+}
+
+/**
+ * The quadratic model of an evaluation's objective at `params` (d = params - its params): f + g.d + d.H.d / 2, its
+ * gradient g + H.d and its curvature H, added to `grad` and `curvature`.
+ */
+export function addQuadraticModel(
+  at: Evaluation,
+  params: Float64Array,
+  grad: Float64Array,
+  curvature?: Float64Array,
+): number {
+  const k = params.length;
+  let f = at.f;
+  for (let j = 0; j < k; j++) {
+    const dj = params[j] - at.params[j];
+    let hd = 0;
+    for (let l = 0; l < k; l++) hd += at.curvature[j * k + l] * (params[l] - at.params[l]);
+    f += dj * (at.grad[j] + hd / 2);
+    grad[j] += at.grad[j] + hd;
+  }
+  if (curvature) for (let j = 0; j < k * k; j++) curvature[j] += at.curvature[j];
+  return f;
+}
+
+/**
+ * A grown data set refined without a pass over its earlier points: their objective is the quadratic model around
+ * `anchor` (their exact evaluation there: objective, gradient, Gauss-Newton curvature), the points added since are
+ * evaluated exactly. Damped Newton on that sum, stopped by the options' rule. Near the anchor this is the
+ * full objective to second order in the move from it; how far to trust it is the caller's decision (a full pass,
+ * refineRobust, when the move or the points added are large). Null when Newton does not converge on the model.
+ */
+export function refineOnModel<Data>(
+  law: Law<Data>,
+  added: Data,
+  addedObserved: Float64Array,
+  anchor: Evaluation,
+  start: Float64Array,
+  options: Omit<RobustFitOptions, 'starts'>,
+): RobustFit | null {
+  const exact = logHuberObjective(law, added, addedObserved, options.delta, options.weights);
+  const objective: RobustObjective = (params, grad, curvature) => {
+    const f = exact(params, grad, curvature);
+    return Number.isFinite(f) ? f + addQuadraticModel(anchor, params, grad, curvature) : f;
+  };
+  const newton = minimizeScaled(objective, start, law, options, 'newton');
+  return newton.converged ? fitFrom(newton, newton.evaluations, 1, 0) : null;
 }
 
 function fitFrom(result: MinimizeResult, evaluations: number, startsTried: number, bestStart: number): RobustFit {

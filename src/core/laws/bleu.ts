@@ -1,4 +1,4 @@
-// The downstream BLEU law (Isik et al. 2024):  f(D_p) = (log_b(A * D_p^alpha))^beta.
+// The downstream BLEU law (docs/laws-downstream.md):  f(D_p) = (log_b(A * D_p^alpha))^beta.
 //
 // Solver form: f = (c + alpha * u)^beta with u = log_b(D_p / D_ref), D_ref the geometric mean of the fitted D_p.
 // Centring u keeps c and alpha uncorrelated (raw ln D_p ~ 23 makes ln A and alpha nearly collinear), and

@@ -1,4 +1,4 @@
-// Chinchilla's parametric compute law (Hoffmann et al. 2022, approach 3; Besiroglu et al. 2024 replication):
+// Chinchilla's parametric compute law (its sources and our fit: docs/laws-downstream.md, Compute sweeps):
 //   L(N, D) = E + A / N^alpha + B / D^beta,   N parameters, D tokens (D = C / (6N) when only compute is logged).
 //
 // Solver parameters are exactly the reference's (a, b, e, alpha, beta) with A = e^a, B = e^b, E = e^e, and

@@ -1,4 +1,4 @@
-// Downstream cross-entropy versus pretraining tokens (Isik et al. 2024):  L(D_p) = E + A / D_p^alpha.
+// Downstream cross-entropy versus pretraining tokens (docs/laws-downstream.md):  L(D_p) = E + A / D_p^alpha.
 // The formula, gradient, bounds and starts are the saturating power law's (powerLaw.ts); only the id differs, so
 // the CE law and the generic power law can never drift apart.
 import { saturatingPowerLaw } from './powerLaw';

@@ -1,4 +1,4 @@
-// The loss-drop term of the multi-power law (Luo et al. 2025) and the per-curve structure it is computed from:
+// The loss-drop term of the multi-power law (docs/laws-loss.md) and the per-curve structure it is computed from:
 //
 //   LD(s) = sum_{k=k0..s} (eta_{k-1} - eta_k) * G(eta_k^(-gamma) * S_k(s)),   S_k(s) = sum_{tau=k..s} eta_tau,
 //   G(x)  = 1 - (c*x + 1)^(-beta)
@@ -37,6 +37,18 @@ export const COMPRESSION_WINDOW = 64;
  * infinite. With the floor, G tends to 1 when later steps still have LR, and to 0 when they do not: the limits.
  */
 const ETA_FLOOR = 1e-12;
+
+/**
+ * The longest schedule a DropSchedule holds per step: 2^22 steps (three arrays of 32 MiB), or 8 per logged point for
+ * a log longer than that. Past it the loss-drop sum is not built: a token count logged as the step (3.5e10) would
+ * otherwise allocate per step, so work and memory would follow the step values instead of the rows.
+ */
+export function dropScheduleFits(schedule: LoggedSchedule, points: number, warmupSteps?: number): boolean {
+  return new StepLr(schedule, warmupSteps).constantFrom <= Math.max(MAX_DROP_STEPS, 8 * points);
+}
+
+/** See dropScheduleFits. */
+export const MAX_DROP_STEPS = 1 << 22;
 
 /** A curve's per-step LR in units of eta_ref and its running sum, from step 0 to the step where the LR stops changing. */
 export class DropSchedule {

@@ -60,6 +60,19 @@ export function logOfS1(s1: Float64Array): Float64Array {
   return log;
 }
 
+/**
+ * Seeds the ln S1 cache of `s1`, whose first `n` entries are those of `from` (a grown run's areas extended from its
+ * last fit's): their logs are copied from `from`'s cache when it has one, and only the rest computed.
+ */
+export function carryLogOfS1(s1: Float64Array, from: Float64Array, n: number): void {
+  const known = LOG_S1.get(from);
+  if (!known || known.length !== from.length || n > from.length || n > s1.length) return;
+  const log = new Float64Array(s1.length);
+  log.set(known.subarray(0, n));
+  for (let i = n; i < s1.length; i++) log[i] = Math.log(s1[i]);
+  LOG_S1.set(s1, log);
+}
+
 const SCAN_POINTS = 2000;
 
 /** Exponents scanned for starting points: for each, (L0, A, C) follow from a non-negative linear solve. */

@@ -1,4 +1,4 @@
-// The multi-power law (Luo et al., ICLR 2025, arXiv 2503.12811):
+// The multi-power law (its source, conventions and figures: docs/laws-loss.md, The multi-power law):
 //
 //   L(s) = L0 + A * S1(s)^(-alpha) - B * LD(s),   LD as in lossDrop.ts with G(x) = 1 - (C*x + 1)^(-beta)
 //

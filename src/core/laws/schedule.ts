@@ -1,5 +1,5 @@
 // Learning-rate schedules as the LR-annealing law sees them: a per-step LR rebuilt from logged rows, and the two
-// areas under it, S1 (forward area) and S2 (annealing area), accumulated by O(T) recursions (Tissue et al. 2024).
+// areas under it, S1 (forward area) and S2 (annealing area), accumulated by O(T) recursions (docs/laws-loss.md, The schedule as the laws see it).
 
 import { maxOf } from '../util/arrays';
 

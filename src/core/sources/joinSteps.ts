@@ -5,7 +5,7 @@
 // every row has a step, no column holds text (a run or schedule name: rows of several runs share steps), and no two
 // rows of a step wrote different values in one column (several runs, a run that logged a step twice). Otherwise the
 // table is left as read, and the curve reader says what it finds (steps-repeated, step-missing).
-import { ROLE_ALIASES, normaliseColumnName } from '../table/roles';
+import { ROLE_ALIASES, normaliseColumnName } from '../table/roleNames';
 import { ProblemLog, quote } from '../table/problems';
 import { textAt, type Table } from '../table/types';
 import { StepTableBuilder } from './stepTable';

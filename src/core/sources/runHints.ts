@@ -7,6 +7,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { describeFsError, formatBytes, type ProblemLog } from '../table/problems';
 import type { TableHints } from '../table/types';
 import { notRegularMessage, specialKind } from './regularFile';
+import { asError } from '../util/errors';
 
 /** Configuration files larger than this are not parsed: a run's settings are a few KiB, a dataset listing is not. */
 export const MAX_CONFIG_BYTES = 1 << 20;
@@ -96,7 +97,7 @@ export async function readYamlFile(
     return { ok: true, config: doc.toJS({ maxAliasCount: 100 }) };
   } catch (error) {
     // An alias bomb or a cyclic alias: the parser refuses to expand it.
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = asError(error).message;
     log.addForFile('run-config-invalid', 'warning', 1, 1, `${display}: could not be read (${detail})`);
     return { ok: false };
   }

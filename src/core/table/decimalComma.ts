@@ -207,6 +207,8 @@ function reportLeftOut(
     message = `${cell}, a number with thousands separators, in a file written with decimal commas (${quote(decided.text)} at line ${decided.line}); ${leftOut} — write it without separators`;
   else if (reading === 'thousands' && decided !== undefined)
     message = `${cell}, a number with a decimal comma, in a file that groups thousands with commas (${quote(decided.text)} at line ${decided.line}); ${leftOut} — write it with a decimal point`;
+  else if (reading === 'thousands')
+    message = `${cell}, a number with a decimal comma, quoted in a file whose delimiter is the comma; ${leftOut} — write numbers with a decimal point, or separate fields with ";"`;
   else
     message = `${cell}: with a decimal comma it is ${commaValue(text, commaNumbers('decimal'))}, with a thousands separator ${commaValue(text, commaNumbers('thousands'))}, and nothing in the file tells which; ${leftOut} — write numbers with a decimal point and no separators`;
   problems.add('decimal-comma', 'warning', at.line, at.column, message);

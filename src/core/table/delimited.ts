@@ -11,7 +11,7 @@ import { PlainRecordScanner, unquotedText } from './delimitedFast';
 import type { TableBuilder } from './tableBuilder';
 import { plural } from '../util/format';
 import { formatBytes } from './problems';
-import { scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';
+import { isDotGroupedInteger, scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';
 import { parseCell, RecordCells, type RowSink } from './record';
 import type { ChunkParser } from './stream';
 
@@ -197,6 +197,12 @@ export class DelimitedParser implements ChunkParser {
 
   /** Scans a plain number at p into scanned[0]; returns its end (p when there is none). */
   private number(buf: Buffer, p: number, end: number): number {
+    const numberEnd = this.scanPlain(buf, p, end);
+    // A dot grouping thousands in a file of decimal commas (1.000): parseNumberCell reads it as 1000.
+    return this.options.numbers.decimalComma && isDotGroupedInteger(buf, p, numberEnd) ? p : numberEnd;
+  }
+
+  private scanPlain(buf: Buffer, p: number, end: number): number {
     if (p <= this.lastLf) return scanNumberTo(buf, p, this.scanned, 0);
     const numberEnd = scanNumber(buf, p, end, this.scan);
     this.scanned[0] = this.scan.value;

@@ -50,7 +50,8 @@ export class PlainRecordScanner {
     private readonly delimiter: number,
     numbers: NumberCellOptions,
   ) {
-    this.usable = !isNumberByte(delimiter);
+    // Not in a file of decimal commas either: its "1.000" is 1000, which the plain scan would read as 1.
+    this.usable = !isNumberByte(delimiter) && numbers.decimalComma !== true;
     this.memo = new TextMemo(numbers);
   }
 

@@ -5,5 +5,6 @@ export { textAt } from './types';
 export { readTable, parseText, parseBytes } from './read';
 export { DEFAULT_MAX_BYTES, type ReaderTuning, type ReadTableOptions } from './tableReader';
 export { parseNumberCell, type NumberCell, type NumberCellOptions } from './number';
-export { detectRoles, normaliseColumnName, ROLE_ALIASES } from './roles';
+export { detectRoles } from './roles';
+export { normaliseColumnName, ROLE_ALIASES } from './roleNames';
 export type { ParallelMode, SplitReport } from './parallel';

@@ -18,6 +18,8 @@ interface NulLine {
   nuls: number;
   /** Whether it held anything but NULs and blanks: a row, or part of one, is lost with it. */
   text: boolean;
+  /** The NULs began the line and nothing else has come yet: padding, after which the line may still be whole. */
+  leading: boolean;
 }
 
 export class NulLines {
@@ -61,7 +63,26 @@ export class NulLines {
         line += countByte(buf, LF, read, lineStart);
         read = lineStart;
         if (nul < 0) break;
-        this.open = { line, column: characterColumn(buf, lineStart, nul), nuls: 0, text: false };
+        this.open = {
+          line,
+          column: characterColumn(buf, lineStart, nul),
+          nuls: 0,
+          text: false,
+          leading: nul === lineStart,
+        };
+      }
+      if (this.open.leading) {
+        // Zeros before a line (a log truncated while its writer kept its offset is zeros up to where it wrote next):
+        // they are dropped and the text after them is read as the line, unless a NUL follows in it too.
+        const text = indexOfNonZero(buf, read, end);
+        this.open.nuls += text - read;
+        read = text;
+        if (read === end) break;
+        if (buf[read] !== LF) {
+          this.close(false);
+          continue;
+        }
+        this.open.leading = false; // a line of nothing but zeros
       }
       const lf = indexOfByte(buf, LF, read, end);
       const contentEnd = lf < 0 ? end : lf;
@@ -104,18 +125,30 @@ export class NulLines {
     const where = `line ${open.line}, column ${open.column}`;
     const nuls = open.nuls === 1 ? 'a NUL byte' : `${describeCount(open.nuls)} NUL bytes`;
     if (open.text) this.rejectRow();
-    const message = atEnd
-      ? `the file ends in ${nuls} from ${where} (a log cut off by a crash, or padded where a write never happened); ` +
-        (open.text ? 'they and the incomplete row before them are left out' : 'they are ignored')
-      : `${nuls} at ${where} (bytes of zeros, as a crash or a binary write leaves): ` +
-        (open.text
-          ? 'the line is left out — remove them or rewrite the row'
-          : 'the line holds nothing else and is ignored');
+    const message =
+      open.leading && !atEnd
+        ? `${nuls} before line ${open.line} (zeros, as a log truncated while its writer went on leaves): they are ignored and the line after them is read`
+        : atEnd
+          ? `the file ends in ${nuls} from ${where} (a log cut off by a crash, or padded where a write never happened); ` +
+            (open.text ? 'they and the incomplete row before them are left out' : 'they are ignored')
+          : `${nuls} at ${where} (bytes of zeros, as a crash or a binary write leaves): ` +
+            (open.text
+              ? 'the line is left out — remove them or rewrite the row'
+              : 'the line holds nothing else and is ignored');
     const severity = open.text ? 'warning' : 'info';
     // The end of the file is said once: kept however many row problems came before it.
     if (atEnd) this.problems.addForFile('nul-bytes', severity, open.line, open.column, message);
     else this.problems.add('nul-bytes', severity, open.line, open.column, message);
   }
+}
+
+/** The first byte of buf[from, end) that is not zero, or end. */
+function indexOfNonZero(buf: Buffer, from: number, end: number): number {
+  let at = from;
+  while (at + ZEROS.length <= end && buf.compare(ZEROS, 0, ZEROS.length, at, at + ZEROS.length) === 0)
+    at += ZEROS.length;
+  while (at < end && buf[at] === 0) at++;
+  return at;
 }
 
 /** "4096" for a few, "12 MiB of" for many: a tail of zeros is often megabytes. */

@@ -24,6 +24,10 @@ const GROUPED = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 const SUFFIXED = /^([+-]?(?:\d+\.?\d*|\.\d+)) ?([kKmMbBgGtT])$/;
 const DECIMAL_COMMA = /^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$/;
 const DOT_GROUPED_DECIMAL_COMMA = /^[+-]?\d{1,3}(?:\.\d{3})+,\d+$/;
+/** An integer with dots grouping its thousands (1.000, 12.345.678): how a writer of decimal commas writes 1000. */
+const DOT_GROUPED_INTEGER = /^[+-]?[1-9]\d{0,2}(?:\.\d{3})+$/;
+/** Thousands grouped by a space, a no-break space or a narrow one (French: 1 000,5), in a file of decimal commas. */
+const SPACE_GROUPED = /^[+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?$/;
 const NAN = /^[+-]?nan$/i;
 const INF = /^([+-]?)(?:inf|infinity)$/i;
 
@@ -37,6 +41,8 @@ const SUFFIX_EXPONENT: Readonly<Record<string, number>> = { K: 3, M: 6, B: 9, G:
 export function parseNumberCell(s: string, options?: NumberCellOptions): NumberCell | null {
   const t = s.trim();
   if (t === '') return null;
+  // In a file of decimal commas a dot groups thousands: "1.000" is 1000, never 1 (the plain reading).
+  if (options?.decimalComma === true && DOT_GROUPED_INTEGER.test(t)) return { value: Number(t.replace(/\./g, '')) };
   if (PLAIN.test(t)) return { value: Number(t) };
   if (NAN.test(t)) return { value: NaN };
   const inf = INF.exec(t);
@@ -46,6 +52,7 @@ export function parseNumberCell(s: string, options?: NumberCellOptions): NumberC
   if (options?.decimalComma === true) {
     if (DECIMAL_COMMA.test(t)) return { value: Number(t.replace(',', '.')) };
     if (DOT_GROUPED_DECIMAL_COMMA.test(t)) return { value: Number(t.replace(/\./g, '').replace(',', '.')) };
+    if (SPACE_GROUPED.test(t)) return { value: Number(t.replace(/[ \u00a0\u202f]/g, '').replace(',', '.')) };
   }
   const suffixed = SUFFIXED.exec(t);
   if (suffixed) {
@@ -254,4 +261,22 @@ function decimalValue(buf: Buffer, start: number, end: number, mantissa: number,
     return scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
   if (mantissa === 0) return 0;
   return Math.abs(Number(buf.toString('latin1', start, end)));
+}
+
+/**
+ * Whether buf[start, end) is an integer with dots grouping thousands (1.000): a plain number to scanNumber, 1000 in a
+ * file of decimal commas, so the scanners leave it to parseNumberCell there.
+ */
+export function isDotGroupedInteger(buf: Uint8Array, start: number, end: number): boolean {
+  let p = start;
+  if (buf[p] === PLUS || buf[p] === MINUS) p++;
+  const digits = p;
+  while (p < end && buf[p] >= ZERO && buf[p] <= NINE) p++;
+  if (p === digits || p - digits > 3 || buf[digits] === ZERO || p === end) return false;
+  while (p < end) {
+    if (buf[p] !== DOT || p + 4 > end) return false;
+    for (let k = 1; k <= 3; k++) if (!(buf[p + k] >= ZERO && buf[p + k] <= NINE)) return false;
+    p += 4;
+  }
+  return true;
 }

@@ -26,7 +26,7 @@ import { LF } from './bytes';
 import type { CommaReading } from './decimalComma';
 import { describeFsError } from './problems';
 import { RANGE_ISSUED, RANGE_LIMIT, ReadAhead } from './stream';
-import type { Placement, TablePart } from './tableBuilder';
+import type { Placement, TablePart } from './tablePart';
 import { DEFAULT_MAX_BYTES, pump, TableReader, type ReadTableOptions } from './tableReader';
 
 /** Below this a second thread costs more (its start, the merge) than it saves. */

@@ -3,6 +3,7 @@
 
 import type { CodeWithSeverity, ParseProblemCode, SeverityOf } from '../findings';
 import type { ParseProblem } from './types';
+import { asError } from '../util/errors';
 
 export const DEFAULT_MAX_PROBLEMS = 200;
 
@@ -88,6 +89,6 @@ export function describeFsError(error: unknown, file: string): string {
   if (code === 'EISDIR') return `${file} is a directory; open a CSV, TSV or JSONL file inside it`;
   if (code === 'ENXIO')
     return `${file} cannot be opened (a socket: a program's stdin may be one); pipe the data in with a shell (cat run.csv | ...) or save it to a file`;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = asError(error).message;
   return `${file} could not be read (${detail}); check that the file is accessible`;
 }

@@ -13,6 +13,7 @@ import { ReadAhead } from './stream';
 import { TableBuilder } from './tableBuilder';
 import { pump, TableReader, UNKNOWN_SIZE, type ReadTableOptions } from './tableReader';
 import type { ParseProblem, Table } from './types';
+import { asError } from '../util/errors';
 
 /** Reads a run file from disk in chunks. Never throws for bad input: problems are in Table.problems. */
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
@@ -92,7 +93,7 @@ async function readStream(handle: FileHandle, path: string, file: string, option
     const { offset, length } = reader.target();
     const read = await handle.read(reader.buffer, offset, length, null).then(
       (result) => result.bytesRead,
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => asError(error),
     );
     if (read instanceof Error) reader.fail('file-read-failed', describeFsError(read, file));
     else reader.push(read);

@@ -1,126 +1,21 @@
-// Which column plays which role, from column names. Exact aliases first (in the order listed: earlier aliases are
-// preferred), then a few name patterns, and user overrides above all. Documented in docs/column-roles.md.
+// Which column plays which role, from column names (the names each role goes by are in roleNames.ts). Exact aliases
+// first (in the order listed: earlier aliases are preferred), then a few name patterns, and user overrides above all.
+// Documented in docs/column-roles.md.
 
+import {
+  FALLBACK_WORDS,
+  NOT_A_STEP,
+  NOT_THE_QUANTITY,
+  ROLE_ALIASES,
+  CONDITIONAL_ALIASES,
+  isValidation,
+  normaliseColumnName,
+  strictAliases,
+  withoutAggregation,
+  words,
+  type Condition,
+} from './roleNames';
 import { textAt, type Column, type ColumnRole, type FileKind, type RoleAssignment, type Table } from './types';
-
-/** Aliases per role, in order of preference. Matching ignores case and treats '-', ' ' and '.' as '_'. */
-export const ROLE_ALIASES: Record<ColumnRole, readonly string[]> = {
-  step: [
-    'step',
-    'Step',
-    'global_step',
-    'trainer/global_step',
-    'train/global_step',
-    'iter',
-    'iteration',
-    'iterations',
-    'steps',
-    'current_steps',
-    '_step',
-  ],
-  // Validation losses come first: when a file has both, the validation loss is the one scaling laws are fitted to.
-  loss: [
-    'val_loss',
-    'eval/loss',
-    'validation/loss',
-    'validation loss',
-    'valid_loss',
-    'eval_loss',
-    'loss',
-    'train/loss',
-    'train_loss',
-    'lm_loss',
-    'Value',
-  ],
-  lr: [
-    'lr',
-    'learning_rate',
-    'learning rate',
-    'train_lr',
-    'train/learning_rate',
-    'trainer/lr',
-    'optimizer/lr',
-    'lr-AdamW',
-    'lr-Adam',
-    'lr-SGD',
-    'lr_0',
-    // Lightning's LearningRateMonitor with several parameter groups: the first group's.
-    'lr-AdamW/pg1',
-    'lr-Adam/pg1',
-    'lr-SGD/pg1',
-  ],
-  run: ['run', 'run_name', 'run_id', 'name', 'experiment', 'schedule', 'curve'],
-  group: ['group', 'mix', 'pretrain_mix', 'pretraining_mix', 'dataset', 'pretraining_dataset', 'data'],
-  pretrainData: [
-    'D_p',
-    'dp',
-    'pretrain_tokens',
-    'pretraining_tokens',
-    'tokens_pretrain',
-    'pretrain_data',
-    'pretraining_data',
-    'tokens',
-  ],
-  finetuneData: ['D_f', 'df', 'finetune_tokens', 'finetuning_tokens', 'finetune_data', 'task_tokens', 'ft_tokens'],
-  bleu: ['bleu', 'BLEU', 'bleu_score', 'comet', 'COMET', 'chrf', 'score'],
-  ce: ['ce', 'cross_entropy', 'downstream_ce', 'downstream_loss', 'xent', 'loss'],
-  params: [
-    'N',
-    'params',
-    'n_params',
-    'num_params',
-    'parameters',
-    'model_size',
-    'params_N',
-    'model_params',
-    'non_embedding_params',
-  ],
-  tokens: ['D', 'tokens', 'tokens_D', 'n_tokens', 'num_tokens', 'train_tokens', 'training_tokens', 'data_size'],
-  compute: ['C', 'flops', 'flop', 'compute', 'flop_C', 'training_flops', 'FLOPs'],
-};
-
-/** Aliases that only count in some files: they are too generic elsewhere. */
-const CONDITIONAL_ALIASES: Partial<Record<ColumnRole, Readonly<Record<string, Condition>>>> = {
-  loss: { value: 'tensorboard' },
-  pretrainData: { tokens: 'downstream' },
-  ce: { loss: 'downstream' },
-};
-
-type Condition = 'tensorboard' | 'downstream';
-
-/** Name patterns tried when no alias matches: the name ends (or starts) with one of these words. */
-const FALLBACK_WORDS: Partial<Record<ColumnRole, { last?: readonly string[]; first?: readonly string[] }>> = {
-  step: { last: ['step', 'steps', 'iter', 'iteration'] },
-  loss: { last: ['loss'], first: ['loss'] },
-  lr: { last: ['lr', 'learning_rate'], first: ['lr'] },
-  bleu: { last: ['bleu', 'comet', 'chrf'] },
-  ce: { last: ['ce', 'xent', 'cross_entropy'] },
-  params: { last: ['params', 'parameters'] },
-  compute: { last: ['flops', 'flop'] },
-};
-
-/** Words that make a pattern match a setting rather than the quantity: loss_scale, lr_warmup_steps, loss_weight. */
-const NOT_THE_QUANTITY: ReadonlySet<string> = new Set([
-  'scale',
-  'scaler',
-  'weight',
-  'coef',
-  'warmup',
-  'decay',
-  'ratio',
-  'factor',
-  'momentum',
-]);
-
-/**
- * Suffixes a logger appends to a metric's name to say how it was aggregated: Lightning's `self.log(on_step=True,
- * on_epoch=True)` writes `train_loss_step` and `train_loss_epoch`, other loops `train_loss_batch`. The loss pattern
- * looks through them; per-step values are preferred to epoch means (denser on the step axis).
- */
-const AGGREGATION_SUFFIXES: readonly string[] = ['step', 'batch', 'epoch'];
-
-/** Words that keep a name from the step pattern: `train_loss_step` is a loss logged per step, not a step count. */
-const NOT_A_STEP: ReadonlySet<string> = new Set(['loss', 'lr', 'acc', 'accuracy']);
 
 /** Roles whose column may hold text (names); every other role needs numbers. */
 const TEXT_ROLES: ReadonlySet<ColumnRole> = new Set<ColumnRole>(['run', 'group']);
@@ -140,33 +35,6 @@ const ROLE_ORDER: readonly ColumnRole[] = [
   'lr',
   'loss',
 ];
-
-const VALIDATION_WORDS: ReadonlySet<string> = new Set([
-  'val',
-  'valid',
-  'validation',
-  'eval',
-  'evaluation',
-  'test',
-  'dev',
-]);
-
-/** Lower case, '-', ' ' and '.' as '_' (runs collapsed), '/' kept: "lr-AdamW" -> "lr_adamw". */
-export function normaliseColumnName(name: string): string {
-  return name
-    .trim()
-    .toLowerCase()
-    .replace(/[-\s.]+/g, '_');
-}
-
-/** Words of a normalised name, split at '/' and '_'. */
-function words(normalised: string): string[] {
-  return normalised.split(/[/_]+/).filter((w) => w !== '');
-}
-
-function isValidation(name: string): boolean {
-  return words(normaliseColumnName(name)).some((w) => VALIDATION_WORDS.has(w));
-}
 
 interface Context {
   table: Table;
@@ -275,14 +143,6 @@ function assignByAlias(context: Context, role: ColumnRole, tensorboardLr: boolea
   assign(context, role, index, 'matched an alias');
 }
 
-/** A loss name without its aggregation suffix ("train_loss_step" -> "train_loss"), with the suffix's rank. */
-function withoutAggregation(name: string): { base: string; rank: number } {
-  for (const [rank, suffix] of AGGREGATION_SUFFIXES.entries())
-    if (name.endsWith(`_${suffix}`) && name.length > suffix.length + 1)
-      return { base: name.slice(0, -suffix.length - 1), rank: rank + 1 };
-  return { base: name, rank: 0 };
-}
-
 /**
  * Free, usable columns whose name ends (or starts) with one of the role's fallback words. Loss names are matched
  * through an aggregation suffix, and ordered so that the unsuffixed and per-step names come before epoch means.
@@ -361,12 +221,6 @@ function looksDownstream(context: Context): boolean {
   const genericLoss = findByAlias(context, 'ce', ['loss']) >= 0;
   const genericTokens = findByAlias(context, 'pretrainData', ['tokens']) >= 0;
   return (has('pretrainData') && (score || genericLoss)) || (genericTokens && score && !has('params'));
-}
-
-/** A role's aliases without the conditional ones, normalised. */
-function strictAliases(role: ColumnRole): string[] {
-  const conditional = CONDITIONAL_ALIASES[role] ?? {};
-  return ROLE_ALIASES[role].map(normaliseColumnName).filter((a) => conditional[a] === undefined);
 }
 
 function decideKind(context: Context): FileKind {

@@ -1,13 +1,14 @@
 // The table under construction: typed columns, pre-sized from an estimate of the row count, regrown (to a fresh
 // estimate, at most doubling) when it falls short, and trimmed at the end, so memory stays proportional to the
 // numeric data rather than to the text of the file. A part of a file parsed elsewhere (a worker, see parallel.ts)
-// comes back as a TablePart and is appended with absorb(). When the worker was given a Placement, it wrote its rows
+// comes back as a TablePart (tablePart.ts) and is appended with absorb(). When the worker was given a Placement, it wrote its rows
 // straight into the reading thread's arrays (shared memory) past the rows expected from the first part, so absorb()
 // only moves them down: no second copy of the table, and no page of it faulted twice.
 
-import { ColumnBuilder, trim, type ColumnPart } from './columnBuilder';
+import { ColumnBuilder, trim } from './columnBuilder';
 import { cellBudget, MAX_COLUMNS } from './limits';
 import { formatBytes, ProblemLog, quote } from './problems';
+import type { MultilineQuotes, Placement, TablePart } from './tablePart';
 import type { FileFormat, Table } from './types';
 
 /** Rows allocated before any estimate: small, so that a table of thousands of columns starts small too. */
@@ -16,41 +17,6 @@ const MIN_CAPACITY = 256;
 const PAST_BUDGET_ROWS = 1024;
 /** Files past 2^31 lines cannot be addressed by Table.lines (Int32Array). */
 const MAX_LINE = 0x7fffffff;
-
-/**
- * Where a worker writes its rows: in the reading thread's own arrays, from row `at` on (see TableBuilder.share).
- * Columns the reader did not have yet are the worker's own.
- */
-export interface Placement {
-  at: number;
-  /** Rows from `at` to the end of the arrays. */
-  room: number;
-  lines: SharedArrayBuffer;
-  columns: { name: string; values: SharedArrayBuffer }[];
-}
-
-/** Quoted fields holding line breaks: how many, and where the first opens and ends (see noteMultilineQuote). */
-export interface MultilineQuotes {
-  count: number;
-  line: number;
-  column: number;
-  lastLine: number;
-}
-
-/** Rows parsed from one part of a file, numbered from line 1 at the part's first byte; sent between threads. */
-export interface TablePart {
-  columns: ColumnPart[];
-  rowCount: number;
-  lines: Int32Array;
-  /** As ColumnPart.placed, for lines. */
-  linesPlaced: boolean;
-  rowsRejected: number;
-  problemCount: number;
-  bytesRead: number;
-  /** Lines the part's bytes hold (its rows' lines, blank and comment lines included). */
-  linesConsumed: number;
-  multilineQuotes: MultilineQuotes | null;
-}
 
 export interface TableHead {
   format: FileFormat;

@@ -1,31 +1,35 @@
 // One read of a run file, whoever supplies the bytes: TableReader sniffs the first bytes, picks a parser, feeds it
 // chunk by chunk and builds the table; pump() feeds it from a file. The entry points (read.ts) and the two-thread
 // read (parallel.ts) drive it; it is separate from both so that each holds one thing: where the bytes come from,
-// how two parts of a file are joined, and what is done with the bytes.
+// how two parts of a file are joined, and what is done with the bytes. It is long because it is one read's state (the
+// window, the parser, the table, the cleaning of line ends and NULs) and its methods share it; what needs none of it
+// lives beside it (detect.ts, lineEnds.ts, nulBytes.ts, decimalComma.ts, delimiterNames.ts, stream.ts, tablePart.ts).
 
-import { TableBuilder, type Placement, type TablePart } from './tableBuilder';
+import { TableBuilder } from './tableBuilder';
+import type { Placement, TablePart } from './tablePart';
 import { countByte, CR, LF } from './bytes';
 import {
   commaNumbers,
   sampleCommaEvidence,
   settleCommaNumbers,
-  type CommaEvidence,
+  CommaEvidence,
   type CommaReading,
 } from './decimalComma';
 import { DelimitedParser } from './delimited';
 import { binaryReason, classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
-import { delimiterFromName } from './delimiterNames';
+import { validDelimiter } from './delimiterNames';
 import { uniqueColumnNames } from './header';
 import { JsonlParser } from './jsonl';
 import { LineEnds } from './lineEnds';
 import { NulLines } from './nulBytes';
 import type { ParallelMode, PartShape, SplitReport } from './parallel';
-import { ProblemLog, describeFsError, formatBytes, quote, type ReadFailureCode } from './problems';
+import { ProblemLog, describeFsError, formatBytes, type ReadFailureCode } from './problems';
 import { TableRowSink, type RecordCells, type RowSink } from './record';
 import { ChunkWindow, type ReadAhead } from './stream';
 import type { ColumnBuilder } from './columnBuilder';
 import type { FileFormat, ReadOptions, Table } from './types';
 import { WideToLongSink } from './wandb';
+import { asError } from '../util/errors';
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
 /** TableReader's totalBytes for a stream (a FIFO, /dev/stdin): its size is known only at its end. */
@@ -453,8 +457,10 @@ export class TableReader {
 
   result(): Table {
     const parser = this.parser;
-    if (this.commaEvidence !== null)
-      settleCommaNumbers(this.table.columns, this.commaReading, this.commaEvidence, this.problems, (row) =>
+    // A `,` file has no evidence to weigh, but its quoted decimal commas ("2,95") are said, not left as text unsaid.
+    const evidence = this.commaEvidence ?? (this.chosenDelimiter === ',' ? new CommaEvidence() : null);
+    if (evidence !== null)
+      settleCommaNumbers(this.table.columns, this.commaReading, evidence, this.problems, (row) =>
         this.table.lineOf(row),
       );
     if (parser instanceof DelimitedParser && !parser.hasHeader) {
@@ -473,24 +479,4 @@ export class TableReader {
       bytesRead: this.bytesRead,
     });
   }
-}
-
-/** A forced delimiter must be one ASCII character that cannot be confused with quoting or line structure. */
-function validDelimiter(value: string | undefined, problems: ProblemLog): string | undefined {
-  if (value === undefined) return undefined;
-  const delimiter = delimiterFromName(value);
-  if (delimiter.length === 1 && delimiter.charCodeAt(0) < 128 && !'"\r\n#'.includes(delimiter)) return delimiter;
-  problems.add(
-    'delimiter-invalid',
-    'warning',
-    1,
-    1,
-    `delimiter ${quote(value)} cannot be used (it must be one ASCII character other than a quote, '#' or a newline); ` +
-      'the delimiter is detected instead',
-  );
-  return undefined;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { carriedAreas, prepare, type AreaCarry } from '../../../src/core/analysis/lossAreas';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { withDefaults, type AnalysisOptions } from '../../../src/core/analysis/options';
+import { logOfS1 } from '../../../src/core/laws/lrAnnealing';
 
 /** A curve logged every `every` steps up to `last`, with the LR `lr(step)` on the same rows. */
 function curve(last: number, every: number, lr: (s: number) => number): LossCurve {
@@ -105,4 +106,22 @@ test('a carry is used only when the past is unchanged: a rewritten LR, step or p
     carriedAreas(prepare(head(full, 6000), [12_000]), 0.99, 3e-4, options).areas,
     'another lambda',
   );
+});
+
+test("the law's ln S1 of extended areas: the carried queries' logs copied, the rest computed, as from scratch", () => {
+  const options = withDefaults({});
+  const full = curve(10_000, 1, cosine(10_000, 100));
+  const first = carriedAreas(prepare(head(full, 5000), [10_000]), 0.999, 3e-4, options);
+  const known = logOfS1(first.areas.s1);
+  const extended = carriedAreas(prepare(head(full, 6000), [12_000]), 0.999, 3e-4, options, first.carry);
+  assert.ok(extended.extended > 0, 'extended from the carry');
+  const log = logOfS1(extended.areas.s1);
+  assert.deepEqual(log, extended.areas.s1.map(Math.log), 'every entry, the bits of Math.log');
+  // The carried entries are the first fit's own logs (a poisoned cache shows through), the rest are new.
+  known.fill(-1);
+  const again = carriedAreas(prepare(head(full, 6000), [12_000]), 0.999, 3e-4, options, first.carry);
+  const carried = logOfS1(again.areas.s1);
+  assert.equal(carried[0], -1);
+  assert.equal(carried[again.extended - 1], -1);
+  assert.equal(carried[again.extended], Math.log(again.areas.s1[again.extended]));
 });

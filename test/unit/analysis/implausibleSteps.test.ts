@@ -45,3 +45,25 @@ test('dense early logging then sparse logging, or two long stretches at differen
     assert.equal(analysis.curves[0].points.x.length, steps.length);
   }
 });
+
+test(
+  'steps that are all token counts (to 3.5e10) are fitted by rows, not per step; the multi-power law says why it cannot be',
+  { timeout: 30_000 },
+  () => {
+    // Evenly spaced, so no step stands out as implausible: every step is a token count. The multi-power law sums its
+    // loss drops step by step, which would allocate 3.5e10 steps (it threw "Invalid typed array length").
+    const steps = Array.from({ length: 400 }, (_, i) => (i + 1) * 87_500_000);
+    const started = performance.now();
+    const auto = analyse(steps);
+    assert.ok(performance.now() - started < 20_000);
+    assert.equal(auto.fits.length, 1, JSON.stringify(auto.findings));
+    assert.equal(auto.fits[0].law, 'lr-annealing');
+    assert.equal(auto.predictions[0].step, 7e10);
+
+    const text = ['step,lr,loss', ...steps.map((s) => `${s},3e-4,${lossAt(s / 1e7)}`)].join('\n');
+    const mpl = analyseTables([parseText(text, { fileName: 'run.csv' })], { bootstrapSamples: 0, law: 'mpl' });
+    assert.equal(mpl.fits.length, 0);
+    const failed = mpl.findings.find((f) => f.code === 'fit-failed');
+    assert.match(failed?.message ?? '', /"run" runs to step 3\.5e10, and its loss-drop sum is built step by step/);
+  },
+);

@@ -11,6 +11,7 @@ import type { AnalysisOptions } from '../../../src/core/analysis/options';
 import { adjustedR2, fitProblems, FIT_VERDICT, hasValue, judgeFits } from '../../../src/core/analysis/trust';
 import type { Analysis, FitResult, LawAnalysis, Prediction, Series } from '../../../src/core/analysis/types';
 import { CHINCHILLA, LUO, LUO_FIT, luoFiles, REPO, skipUnless } from '../../helpers/shared';
+import { SPARSE_LIGHTNING_LINES } from '../../helpers/frameworkRuns';
 
 const VERDICT_CODES = ['fit-points-few', 'fit-at-bounds', 'fit-interval-wide', 'fit-r2-low'];
 const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-trust-'));
@@ -149,14 +150,7 @@ test('a flat loss curve: the law explains no more than noise, no prediction', as
 });
 
 test('a sparse Lightning log: five points for four coefficients, no prediction with a collapsed band', async () => {
-  const path = file('metrics.csv', [
-    'epoch,step,train_loss,lr-AdamW',
-    '0,2000,3.41,0.0003',
-    '0,4000,3.02,0.0003',
-    '1,6000,2.85,0.0003',
-    '1,8000,2.76,0.0003',
-    '2,10000,2.70,0.0003',
-  ]);
+  const path = file('metrics.csv', [...SPARSE_LIGHTNING_LINES]);
   const a = await analyseFiles([path]);
   assert.deepEqual(verdicts(a), ['fit-points-few (metrics)']);
   assert.equal(a.predictions[0].status, 'fit-unsupported');

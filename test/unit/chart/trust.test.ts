@@ -9,6 +9,7 @@ import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { buildChart, sampleChart } from '../../../src/core/chart/series';
 import { maxOf } from '../../../src/core/util/arrays';
 import { REPO } from '../../helpers/shared';
+import { SPARSE_LIGHTNING_LINES } from '../../helpers/frameworkRuns';
 
 const chartOf = async (path: string) => {
   const analysis = await analyseFiles([path], { bootstrapSamples: 20 });
@@ -38,17 +39,7 @@ test('a broken BLEU law is drawn only up to its break: no band, target or law pa
 test('an unsupported loss fit: the law over the data only, no band, no extrapolation, no target marker', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-chart-trust-'));
   const path = join(dir, 'metrics.csv');
-  writeFileSync(
-    path,
-    [
-      'epoch,step,train_loss,lr-AdamW',
-      '0,2000,3.41,0.0003',
-      '0,4000,3.02,0.0003',
-      '1,6000,2.85,0.0003',
-      '1,8000,2.76,0.0003',
-      '2,10000,2.70,0.0003',
-    ].join('\n'),
-  );
+  writeFileSync(path, SPARSE_LIGHTNING_LINES.join('\n'));
   const data = await chartOf(path);
   const law = data.series.find((s) => s.kind === 'law')!;
   assert.equal(maxOf(law.x), 10000, 'the law stops at the last logged step');

@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { minimizeNewton } from '../../../src/core/fit/newton';
-import { evaluateAt, fitRobust, logHuberObjective, refineRobust, sumEvaluations } from '../../../src/core/fit/robust';
+import {
+  addQuadraticModel,
+  evaluateAt,
+  fitRobust,
+  logHuberObjective,
+  refineOnModel,
+  refineRobust,
+} from '../../../src/core/fit/robust';
 import { lrAnnealingLaw } from '../../../src/core/laws/lrAnnealing';
 import { seededRandom } from '../../../src/core/util/random';
 
@@ -129,31 +136,55 @@ test('refineRobust falls back to L-BFGS when the curvature model cannot make pro
   assert.ok(fit.objective <= atStart, `${fit.objective} vs ${atStart} at the start`);
 });
 
-test('refineRobust from a grown data set: its optimum evaluation plus the appended points give the answer of a full first pass', () => {
+test('the quadratic model of an evaluation is it at its parameters, and the objective to second order nearby', () => {
   const { data, observed } = noisyCurve(20_000, 0.01, 11);
-  const n = 18_000;
-  const head = { s1: data.s1.subarray(0, n), s2: data.s2.subarray(0, n) };
-  const before = refineRobust(lrAnnealingLaw, head, observed.subarray(0, n), Float64Array.of(2.5, 3, 0.45, 2e-3), {
-    delta: 1e-3,
-  })!;
-  assert.ok(before.atOptimum, 'the evaluation at its optimum is kept');
-  assert.deepEqual(before.atOptimum.params, before.params);
-  const tail = { s1: data.s1.subarray(n), s2: data.s2.subarray(n) };
-  const atStart = sumEvaluations(
-    before.atOptimum,
-    evaluateAt(lrAnnealingLaw, tail, observed.subarray(n), before.params, 1e-3),
-  );
-  const whole = evaluateAt(lrAnnealingLaw, data, observed, before.params, 1e-3);
-  assert.ok(Math.abs(atStart.f - whole.f) <= 1e-12 * whole.f, `${atStart.f} vs ${whole.f}`);
-  atStart.grad.forEach((g, j) => assert.ok(Math.abs(g - whole.grad[j]) <= 1e-9 * Math.abs(whole.grad[j]) + 1e-12));
-  const extended = refineRobust(lrAnnealingLaw, data, observed, before.params, { delta: 1e-3, atStart })!;
-  const fresh = refineRobust(lrAnnealingLaw, data, observed, before.params, { delta: 1e-3 })!;
-  extended.params.forEach((v, j) => assert.ok(Math.abs(v - fresh.params[j]) <= 1e-9 * Math.abs(fresh.params[j])));
-  assert.ok(Math.abs(extended.objective - fresh.objective) <= 1e-12 * fresh.objective);
-  // An evaluation at other parameters is not taken for the start's.
-  const elsewhere = { ...atStart, params: Float64Array.of(2.5, 3, 0.45, 2e-3), f: -1 };
-  assert.equal(
-    refineRobust(lrAnnealingLaw, data, observed, before.params, { delta: 1e-3, atStart: elsewhere })!.objective,
-    fresh.objective,
-  );
+  const optimum = refineRobust(lrAnnealingLaw, data, observed, Float64Array.of(2.5, 3, 0.45, 2e-3), { delta: 1e-3 })!;
+  const at = optimum.atOptimum!;
+  assert.deepEqual(at.params, optimum.params, 'the evaluation at its optimum is kept');
+  const grad = new Float64Array(4);
+  assert.equal(addQuadraticModel(at, at.params, grad), at.f);
+  assert.deepEqual(grad, at.grad);
+  for (const move of [1e-5, 1e-4]) {
+    const params = at.params.map((v, j) => v * (1 + (j % 2 ? move : -move)));
+    const exact = evaluateAt(lrAnnealingLaw, data, observed, params, 1e-3);
+    const model = addQuadraticModel(at, params, new Float64Array(4));
+    // Second order: the model's error is a small part of the objective's change from the optimum.
+    const change = exact.f - at.f;
+    assert.ok(change > 0 && Math.abs(model - exact.f) < 0.1 * change, `move ${move}: ${model} vs ${exact.f} (${at.f})`);
+  }
+});
+
+test("refineOnModel: a grown data set's fit from its anchor's quadratic model and the appended points equals a full refinement", () => {
+  const { data, observed } = noisyCurve(100_000, 0.01, 11);
+  const head = (end: number) => ({ s1: data.s1.subarray(0, end), s2: data.s2.subarray(0, end) });
+  const n = 95_000;
+  const anchorFit = refineRobust(
+    lrAnnealingLaw,
+    head(n),
+    observed.subarray(0, n),
+    Float64Array.of(2.5, 3, 0.45, 2e-3),
+    {
+      delta: 1e-3,
+    },
+  )!;
+  const anchor = anchorFit.atOptimum!;
+  let params = anchorFit.params;
+  // Several appends, each started from the last one's optimum, all modelled around the same anchor.
+  for (const end of [95_100, 95_200, 96_000, 100_000]) {
+    const added = { s1: data.s1.subarray(n, end), s2: data.s2.subarray(n, end) };
+    const model = refineOnModel(lrAnnealingLaw, added, observed.subarray(n, end), anchor, params, { delta: 1e-3 })!;
+    assert.ok(model?.converged, 'converged on the model');
+    const full = refineRobust(lrAnnealingLaw, head(end), observed.subarray(0, end), params, { delta: 1e-3 })!;
+    model.params.forEach((v, j) =>
+      assert.ok(
+        Math.abs(v - full.params[j]) <= 1e-5 * Math.abs(full.params[j]),
+        `${end}: ${model.params} vs ${full.params}`,
+      ),
+    );
+    assert.ok(
+      Math.abs(model.objective - full.objective) <= 1e-9 * full.objective,
+      `${model.objective} vs ${full.objective}`,
+    );
+    params = model.params;
+  }
 });

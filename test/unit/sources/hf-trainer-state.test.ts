@@ -8,21 +8,10 @@ import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { detectRoles } from '../../../src/core/table';
-import type { Table } from '../../../src/core/table/types';
 import { logHistory, outputDir, tempDir, trainerState, writeAt } from '../../helpers/jsonRuns';
 import { LUO, skipUnless } from '../../helpers/shared';
-
-async function readOne(path: string): Promise<Table> {
-  const { tables } = await readSources([path]);
-  assert.equal(tables.length, 1);
-  return tables[0];
-}
-
-const column = (table: Table, name: string) => {
-  const found = table.columns.find((c) => c.name === name);
-  assert.ok(found, `column ${name} in ${table.columns.map((c) => c.name).join(', ')}`);
-  return found;
-};
+import { readOne } from '../../helpers/sourceTables';
+import { column } from '../table/helpers';
 
 test('training and evaluation entries are columns on one step axis; the summary entry is left out', async () => {
   const run = { globalStep: 1000, maxSteps: 2000, logging: 50, evalEvery: 250, finished: true };

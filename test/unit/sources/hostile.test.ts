@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import type { Table } from '../../../src/core/table/types';
 import { EventFileWriter, Proto, recordOffset } from '../../helpers/eventWriter';
+import { maskedCrc32c } from '../../../src/core/sources/tensorboard/crc32c';
 import { hostileScratch } from '../../helpers/hostileScratch';
 import { mlflowLines, writeLightningMetrics, writeMlflowRun, lawCurve, constantLr } from '../../helpers/frameworkRuns';
 
@@ -192,4 +193,52 @@ test("a later value whose metadata names another plugin does not turn a scalar t
     [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     JSON.stringify(tables[0].problems),
   );
+});
+
+test('a valid-CRC header claiming more bytes than the file holds, with whole records after it, is corrupt: the read resyncs', async () => {
+  const w = new EventFileWriter();
+  for (let s = 1; s <= 40; s++) w.scalar('loss', s, 3 - s / 100);
+  const clean = w.bytes();
+  const cut = recordOffset(w, 21); // record 0 is the file version: steps 1-20 come before the cut
+  for (const claim of [2n ** 60n, 2n ** 64n - 1n, 50n << 20n, 1n << 20n]) {
+    const header = Buffer.alloc(12);
+    header.writeBigUInt64LE(claim, 0);
+    header.writeUInt32LE(maskedCrc32c(header, 0, 8), 8);
+    const dir = join(root, `claims-${claim}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'events.out.tfevents.1.host'),
+      Buffer.concat([clean.subarray(0, cut), header, clean.subarray(cut)]),
+    );
+    const { tables } = await readSources([dir]);
+    const steps = columnValues(tables[0], 'step');
+    assert.equal(steps.length, 40, `${claim}: ${JSON.stringify(tables[0].problems)}`);
+    const corrupt = tables[0].problems.filter((p) => p.code === 'event-record-corrupt');
+    assert.equal(corrupt.length, 1, `${claim}`);
+    assert.match(corrupt[0].message, new RegExp(`record at byte ${cut} .*whole records follow from byte ${cut + 12}`));
+    assert.ok(!codes(tables[0]).includes('event-record-partial'), `${claim}`);
+  }
+  // The same header at the very end is a record still being written: the records before it are read, and no alarm.
+  const tail = join(root, 'claims-tail');
+  mkdirSync(tail, { recursive: true });
+  const header = Buffer.alloc(12);
+  header.writeBigUInt64LE(2n ** 60n, 0);
+  header.writeUInt32LE(maskedCrc32c(header, 0, 8), 8);
+  writeFileSync(join(tail, 'events.out.tfevents.1.host'), Buffer.concat([clean, header]));
+  const { tables } = await readSources([tail]);
+  assert.equal(columnValues(tables[0], 'step').length, 40);
+  assert.deepEqual(codes(tables[0]), ['event-record-partial']);
+});
+
+test('a trainer_state.json with a value nested 300,000 deep before log_history keeps its log_history', async () => {
+  const history = Array.from({ length: 30 }, (_, i) => `{"step": ${(i + 1) * 10}, "loss": ${3 - i / 100}}`);
+  const deep = `${'['.repeat(300_000)}${']'.repeat(300_000)}`;
+  const dir = join(root, 'deep-state');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'trainer_state.json'), `{"global_step": 300, "extra": ${deep}, "log_history": [${history}]}`);
+  const { tables } = await readSources([dir]);
+  assert.equal(columnValues(tables[0], 'step').length, 30, JSON.stringify(tables[0].problems));
+  const deepProblem = tables[0].problems.find((p) => p.code === 'json-too-deep');
+  assert.equal(deepProblem?.severity, 'warning');
+  assert.equal(deepProblem?.column, 31 + 63); // the 63 arrays after the root object fill the 64 levels
 });

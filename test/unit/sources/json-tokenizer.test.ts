@@ -71,13 +71,23 @@ test('a document cut short says so at its end; a bare number at the very end is 
   assert.deepEqual(tokens('42'), { events: ['number 42@1:1'], stop: null });
 });
 
-test('nesting past the limit stops the read, in bounded memory', () => {
-  const deep = '['.repeat(1_000_000);
-  const { events, stop } = tokens(deep);
-  assert.equal(events.length, MAX_JSON_DEPTH);
+test('a value nested past the limit is skipped whole and stands as null, in bounded memory; the read goes on', () => {
+  const open = '['.repeat(MAX_JSON_DEPTH);
+  const close = ']'.repeat(MAX_JSON_DEPTH);
+  // Brackets inside strings of the skipped value do not count; a value after it is read, at every chunking.
+  const deep = `${open}[{"a": "]]]\\"["}, ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}], 7${close}`;
+  for (const chunk of [Infinity, 4096, 7]) {
+    if (chunk === 7 && deep.length > 1e5) continue;
+    const { events, stop } = tokens(deep, chunk);
+    assert.equal(stop, null);
+    assert.equal(events[MAX_JSON_DEPTH], `object null@1:${MAX_JSON_DEPTH + 1}`);
+    assert.match(events[MAX_JSON_DEPTH + 1], /^number 7@1:\d+$/);
+  }
+  const cut = tokens('['.repeat(1_000_000));
+  assert.equal(cut.events.length, MAX_JSON_DEPTH);
   assert.equal(
-    stop,
-    `too-deep the document is nested more than ${MAX_JSON_DEPTH} levels deep here@1:${MAX_JSON_DEPTH + 1}`,
+    cut.stop,
+    `truncated the document ends inside a value nested over ${MAX_JSON_DEPTH} levels deep@1:1000001`,
   );
 });
 

@@ -5,21 +5,9 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
-import { readSources } from '../../../src/core/sources';
-import type { Table } from '../../../src/core/table/types';
 import { logHistory, pythonJson, tempDir, trainerState, writeAt, type TrainerRun } from '../../helpers/jsonRuns';
-
-async function readOne(path: string): Promise<Table> {
-  const { tables } = await readSources([path]);
-  assert.equal(tables.length, 1);
-  return tables[0];
-}
-
-const column = (table: Table, name: string) => {
-  const found = table.columns.find((c) => c.name === name);
-  assert.ok(found, `column ${name} in ${table.columns.map((c) => c.name).join(', ')}`);
-  return found;
-};
+import { readOne } from '../../helpers/sourceTables';
+import { column } from '../table/helpers';
 
 const RUN: TrainerRun = { globalStep: 2000, maxSteps: 2000, logging: 10, evalEvery: 200, finished: true };
 

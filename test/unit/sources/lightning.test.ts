@@ -11,6 +11,7 @@ import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { detectRoles } from '../../../src/core/table/roles';
 import { textAt, type Table } from '../../../src/core/table/types';
 import { constantLr, cosineLr, lawCurve, writeFile, writeLightningMetrics } from '../../helpers/frameworkRuns';
+import { readOne } from '../../helpers/sourceTables';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'sl-lightning-'));
 const column = (t: Table, name: string): (number | null)[] => {
@@ -18,12 +19,6 @@ const column = (t: Table, name: string): (number | null)[] => {
   assert.ok(c, `column ${name} in ${t.columns.map((x) => x.name).join(', ')}`);
   return Array.from(c.values, (v, r) => (Number.isNaN(v) ? (textAt(c, r) === 'NaN' ? NaN : null) : v));
 };
-
-async function readOne(path: string): Promise<Table> {
-  const { tables } = await readSources([path]);
-  assert.equal(tables.length, 1);
-  return tables[0];
-}
 
 test('training and validation rows of a step are merged; an empty cell is not logged, never 0; the later value wins', async () => {
   const dir = join(tmp(), 'version_0');

@@ -121,6 +121,19 @@ test('a record framed inside another record at the middle: the chains differ, so
   assert.match(read.split?.reason ?? '', /ended at byte \d+, the worker started at \d+/);
 });
 
+test('a record at the middle longer than the first bytes searched: the worker reads further and starts on it', async () => {
+  const w = run(100);
+  // A 100 kB graph whose bytes hold a framed record: a search of only its first 64 KiB would start on the inner one,
+  // whose chain is not this thread's (then no split would be used).
+  const graph = new Uint8Array(100_000).fill(7);
+  graph.set(tfrecord(new EventFileWriter(false).scalar('inner', 1, 1).events[0]), 1000);
+  w.raw(new Proto().double(1, 1).uint(2, 100).bytes(4, graph).done());
+  for (let s = 101; s <= 200; s++) w.scalars(s, { loss: 4 - s / 100, lr: 1e-3 / s });
+  const path = writeFile(w.bytes());
+  const read = await sameAsOneThread(path, recordOffset(w, 101));
+  assert.equal(read.split?.merged, true, read.split?.reason);
+});
+
 test('a tag declared with another plugin before the middle: one thread reads on', async () => {
   const w = run(100);
   const meta = new Proto().bytes(1, new Proto().bytes(1, 'histograms'));
@@ -155,6 +168,29 @@ test('restarts and duplicate steps across the middle: the same table from one th
   const two = await readSources([path], { parallel: true });
   assert.deepEqual(two, one);
   assert.ok(one.tables[0].problems.some((p) => p.code === 'event-restart'));
+});
+
+test("a run's table is the same from two threads when the worker's parts are taken whole or call by call", async () => {
+  // One scalar per record, as PyTorch writes: the worker's parts (2^14 records) go to the run whole, except the one
+  // where a tag goes back, the one where a new tag appears and the one with Lightning's placeholder, which are
+  // replayed call by call; the record numbers, restarts and columns must come out as one thread makes them.
+  const w = new EventFileWriter();
+  for (let s = 1; s <= 40_000; s++) {
+    w.scalar('train/loss', s, 4 - s / 20_000).scalar('train/lr', s, 1e-3 / Math.sqrt(s));
+    if (s === 27_000) for (let b = 26_990; b <= 27_000; b++) w.scalar('train/loss', b, 1 + b / 1e6); // goes back
+    if (s >= 33_000 && s % 100 === 0) w.scalar('eval/loss', s, 3 - s / 40_000); // a new tag
+    if (s === 100 || s === 20_000) w.scalar('hp_metric', s, s === 100 ? 0.5 : -1); // -1: the placeholder
+  }
+  const path = writeFile(w.bytes());
+  const one = await readSources([path], { parallel: false });
+  const two = await readSources([path], { parallel: true });
+  assert.deepEqual(two, one);
+  const table = one.tables[0];
+  assert.deepEqual(
+    table.columns.map((c) => c.name),
+    ['step', 'train/loss', 'train/lr', 'hp_metric', 'eval/loss'],
+  );
+  assert.ok(table.problems.some((p) => p.code === 'event-restart'));
 });
 
 test('a file under the threshold is read by one thread when the choice is automatic', async () => {

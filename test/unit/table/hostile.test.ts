@@ -51,6 +51,25 @@ test('a JSONL line nested 10,000 deep loses only what is below the nesting limit
   assert.ok(names(table).every((name) => name.length < 200));
 });
 
+test('a JSONL log of 200,000 bare NaN losses (as Python writes them) reads about as fast as one of text losses', () => {
+  let nan = '';
+  let text = '';
+  for (let i = 1; i <= 200_000; i++) {
+    nan += `{"step":${i},"loss":NaN}\n`;
+    text += `{"step":${i},"loss":"x"}\n`;
+  }
+  const timed = (content: string) => {
+    const started = performance.now();
+    const table = parseText(content, { fileName: 'run.jsonl' });
+    assert.equal(table.rowCount, 200_000);
+    return performance.now() - started;
+  };
+  const plain = timed(text);
+  // Each NaN line was parsed, failed, and parsed again quoted: 13 times the text file's time, 25 s for a million.
+  const nans = timed(nan);
+  assert.ok(nans < 6 * plain + 500, `NaN lines ${nans.toFixed(0)} ms, text lines ${plain.toFixed(0)} ms`);
+});
+
 test('a 2 MB JSONL file that adds a key on every line: keys past the budget are left out, memory stays with the bytes', () => {
   let text = '';
   for (let i = 0; text.length < 2 * 1024 * 1024; i++)
@@ -202,6 +221,30 @@ test('NUL bytes before the data (a log truncated under its writer) and a file of
   assert.match(problem(nothing, 'file-empty').message, /holds no text, only NUL bytes/);
 });
 
+test('zeros before a line on the same line (a log truncated while its writer kept its offset) keep the line after them', () => {
+  for (const zeros of [16, 100_000]) {
+    // At the start (the header after them), and in the middle (a row after them), as copytruncate leaves a log.
+    const text = `${'\u0000'.repeat(zeros)}step,lr,loss\n${lossRows(3)}${'\u0000'.repeat(zeros)}${lossRows(2, '\n', 4)}`;
+    const table = read(text, 'copytruncated.csv');
+    assert.equal(table.headerLine, 1);
+    assert.deepEqual(numbers(table, 'step'), [1, 2, 3, 4, 5]);
+    assert.equal(table.rowsRejected, 0);
+    const nuls = table.problems.filter((p) => p.code === 'nul-bytes');
+    assert.deepEqual(
+      nuls.map((p) => [p.severity, p.line]),
+      [
+        ['info', 1],
+        ['info', 5],
+      ],
+    );
+    assert.match(nuls[1].message, new RegExp(`^${zeros} NUL bytes before line 5 .*the line after them is read`));
+  }
+  // A NUL later in the same line still makes the line bad: only leading zeros are padding.
+  const bad = read(`step,lr,loss\n${lossRows(2)}\u0000\u00003,0.001,3.\u00001\n${lossRows(1, '\n', 4)}`, 'bad.csv');
+  assert.deepEqual(numbers(bad, 'step'), [1, 2, 4]);
+  assert.equal(bad.rowsRejected, 1);
+});
+
 test('binary data is still refused by name: NULs scattered through it, or UTF-16 without a byte order mark', () => {
   const ints = Buffer.alloc(8192);
   for (let i = 0; i < 1024; i++) ints.writeInt32LE(i * 37, i * 8);
@@ -245,6 +288,27 @@ test('thousands separators still read where they are unambiguous; a cell that co
   );
 });
 
+test('in a file of decimal commas a dot groups thousands: "1.000" is 1000, in `;`, tab and `|` files, quoted or not', () => {
+  const rows = Array.from({ length: 300 }, (_, i) => [`${(i + 1).toLocaleString('de-DE')}.000`, `${i % 9},5`]);
+  for (const [delimiter, quote] of [
+    [';', ''],
+    ['\t', ''],
+    ['|', ''],
+    [';', '"'],
+  ]) {
+    const text = `step${delimiter}loss\n${rows.map((r) => r.map((c) => `${quote}${c}${quote}`).join(delimiter)).join('\n')}\n`;
+    const table = read(text, 'de.csv');
+    const steps = numbers(table, 'step');
+    assert.deepEqual([steps[0], steps[1], steps[299]], [1000, 2000, 300_000], JSON.stringify(delimiter + quote));
+    assert.deepEqual(numbers(table, 'loss').slice(0, 2), [0.5, 1.5]);
+  }
+  // In a file of decimal points a dot is a decimal point, as ever.
+  assert.deepEqual(numbers(parseText('step;loss\n1.000;2.5\n2.000;2.4\n'), 'step'), [1, 2]);
+  // French: thousands grouped by a narrow no-break space (what toLocaleString('fr-FR') writes), or a no-break space.
+  const french = parseText('step;loss\n1\u202f000;2,5\n12\u00a0000;2,4\n1\u202f000\u202f000;2,3\n');
+  assert.deepEqual(numbers(french, 'step'), [1000, 12_000, 1_000_000]);
+});
+
 test('the whole file decides: a decimal comma seen only past the first 64 KiB still reads the earlier cells', () => {
   // Ambiguous cells among plain ones: the first 64 KiB cannot tell how to read them.
   const early = Array.from({ length: 8000 }, (_, i) => `${i}\t${i % 2 ? '2.5' : `${(i % 9) + 1},500`}\t1`).join('\n');
@@ -254,6 +318,26 @@ test('the whole file decides: a decimal comma seen only past the first 64 KiB st
   assert.equal(numbers(table, 'loss')[0], 1.5);
   assert.deepEqual(numbers(table, 'lr').slice(-1), [0.001]);
   assert.equal(problem(table, 'decimal-comma').severity, 'info');
+});
+
+test('in a `,` file quoted decimal commas ("2,95") are left out by name, not as text unsaid; quoted thousands still read', () => {
+  const table = read('step,lr,loss\n1,"0,0003","2,95"\n2,"0,0003","2,9"\n', 'quoted.csv');
+  assert.deepEqual(texts(table, 'loss'), ['2,95', '2,9']);
+  const said = table.problems.filter((p) => p.code === 'decimal-comma');
+  assert.deepEqual(
+    said.map((p) => [p.severity, p.line]),
+    [
+      ['warning', 2],
+      ['warning', 2],
+    ],
+  );
+  assert.match(
+    said[1].message,
+    /column "loss" has "2,95" at line 2, a number with a decimal comma, quoted in a file whose delimiter is the comma/,
+  );
+  const thousands = read('step,tokens\n1,"12,000,000"\n2,"13,000,000"\n', 'tokens.csv');
+  assert.deepEqual(numbers(thousands, 'tokens'), [12e6, 13e6]);
+  assert.equal(thousands.problemCount, 0);
 });
 
 test('in a `,` file an unquoted decimal comma that splits a row is flagged and the row left out, not fitted', () => {

@@ -2,7 +2,8 @@
 // entries of `log_history` as series on one step axis, its max_steps as the run's schedule end), an array of records
 // (one row each, as JSONL lines are, then the records of one step joined: joinSteps.ts), and an object of column
 // arrays. Anything else is said, naming what was found.
-// A document cut short (a run writing it) keeps the records before the cut.
+// A document cut short (a run writing it) keeps the records before the cut; what was left out is said by
+// documentReports.ts.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ColumnBuilder } from '../../table/columnBuilder';
@@ -18,8 +19,9 @@ import type { SourceOptions } from '../types';
 import type { FileFormat, Table, TableHints } from '../../table/types';
 import { joinRowsOfOneStep } from '../joinSteps';
 import { StepTableBuilder } from '../stepTable';
-import type { JsonContainer, JsonPosition, JsonScalar, JsonStop } from './tokenizer';
+import type { JsonContainer, JsonPosition, JsonScalar } from './tokenizer';
 import { walkJsonFile, type JsonPath, type JsonValue, type JsonVisitor } from './walk';
+import { reportHistory, reportShape, reportSkipped, reportStop } from './documentReports';
 
 /** Bytes one record (a log_history entry, an element of an array of records) may span. */
 const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
@@ -59,7 +61,8 @@ class ColumnArray {
   }
 }
 
-class DocumentVisitor implements JsonVisitor {
+/** The walk's record of a document: its shape, its rows as built, and what was left out (see documentReports.ts). */
+export class DocumentVisitor implements JsonVisitor {
   root: JsonContainer | 'scalar' | null = null;
   /** The top-level scalars a trainer state's hints come from (global_step, max_steps, logging_steps). */
   readonly scalars = new Map<string, JsonScalar>();
@@ -197,13 +200,6 @@ class DocumentVisitor implements JsonVisitor {
   }
 }
 
-/** The first few keys of an entry, quoted, for a message ("no keys" for an empty one). */
-function keysNamed({ named, count }: { named: readonly string[]; count: number }): string {
-  if (count === 0) return 'no keys';
-  const shown = named.map((k) => JSON.stringify(k.slice(0, 40)));
-  return shown.join(', ') + (count > named.length ? `, … (${count} keys)` : '');
-}
-
 /** A record's place: "element 3" of a top-level array, "log_history[12]" of a trainer state. */
 function describePath(path: JsonPath): string {
   if (path.length === 1 && typeof path[0] === 'number') return `element ${path[0] + 1}`;
@@ -258,6 +254,7 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
   if (walk instanceof Error) return failed(describeFsError(walk, file), 'file-unreadable');
   bytesRead = walk.bytesRead;
   reportStop(problems, walk.stop, visitor);
+  reportSkipped(problems, walk.skipped);
   return tableOf(visitor, { format: options.reportAs ?? 'json', bytesRead, file });
 }
 
@@ -321,78 +318,6 @@ function columnsTable(
   return table.finish({ format: head.format, headerLine: 0, bytesRead: head.bytesRead });
 }
 
-/** What the document holds when it is none of the shapes read, named so the user knows what was given. */
-function reportShape(visitor: DocumentVisitor, file: string): void {
-  const { keys, counts } = visitor;
-  const list = (names: string[], count: number) =>
-    names.map((n) => quote(n)).join(', ') + (count > names.length ? `, … (${count} in all)` : '');
-  let found: string;
-  if (visitor.root === 'array') found = `an array of ${visitor.notRecords} value(s), none of them an object`;
-  else if (visitor.root === 'scalar') found = 'a single value';
-  else if (visitor.root === null) found = 'no JSON value';
-  else {
-    const parts = [
-      counts.scalars > 0 ? `${counts.scalars} scalar key(s) (${list(keys.scalars, counts.scalars)})` : '',
-      counts.objects > 0 ? `${counts.objects} object key(s) (${list(keys.objects, counts.objects)})` : '',
-      counts.arrays > 0 ? `${counts.arrays} array key(s) (${list(keys.arrays, counts.arrays)})` : '',
-    ].filter((p) => p !== '');
-    found = `an object with ${parts.length > 0 ? parts.join(', ') : 'no keys'}`;
-  }
-  visitor.problems.add(
-    'json-shape',
-    'error',
-    1,
-    1,
-    `${file} holds ${found}: Scaling Lens reads a JSON document that is an array of records ` +
-      '([{"step": 1, "loss": 3.2}, ...]), an object of column arrays ({"step": [1, 2], "loss": [3.2, 3.1]}) or a ' +
-      'Hugging Face trainer_state.json (an object with a log_history array)',
-  );
-}
-
-/** Says what of log_history could not be used. */
-function reportHistory(visitor: DocumentVisitor): void {
-  const h = visitor.history;
-  const logging = visitor.scalars.get('logging_steps');
-  if (h.entries === 0 && h.notObjects === 0) {
-    const when = typeof logging === 'number' ? ` (the Trainer logs every ${logging} steps)` : '';
-    visitor.problems.addForFile(
-      'log-history',
-      'warning',
-      1,
-      1,
-      `log_history is empty: the run has not logged anything yet${when}; there is nothing to fit until it does`,
-    );
-    return;
-  }
-  if (h.noStep > 0)
-    visitor.problems.add(
-      'log-history',
-      'warning',
-      h.firstNoStep,
-      1,
-      `${h.noStep} log_history entr${h.noStep === 1 ? 'y has' : 'ies have'} no numeric "step" (the first at line ` +
-        `${h.firstNoStep}, holding ${keysNamed(visitor.noStepKeys)}); they are left out`,
-    );
-  if (h.notObjects > 0)
-    visitor.problems.add(
-      'log-history',
-      'warning',
-      1,
-      1,
-      `${h.notObjects} log_history entr${h.notObjects === 1 ? 'y is' : 'ies are'} not an object; left out`,
-    );
-  const first = visitor.firstNotNumber;
-  if (first !== null)
-    visitor.problems.add(
-      'log-history',
-      'warning',
-      first.line,
-      1,
-      `${h.notNumbers} log_history value${h.notNumbers === 1 ? ' is' : 's are'} not a number (the first: ` +
-        `${quote(first.key)} = ${first.value} at line ${first.line}); left out`,
-    );
-}
-
 /** The schedule facts of a trainer state: max_steps ends the schedule; global_step and logging_steps are said. */
 function trainerHints(scalars: ReadonlyMap<string, JsonScalar>): TableHints {
   const number = (key: string): number | undefined => {
@@ -412,31 +337,4 @@ function trainerHints(scalars: ReadonlyMap<string, JsonScalar>): TableHints {
     );
   if (logging !== undefined) notes.push(`it logs every ${logging} steps (logging_steps)`);
   return maxSteps === undefined ? { notes } : { maxSteps, notes };
-}
-
-/** Where and why the walk stopped early; the rows before it are kept. */
-function reportStop(problems: ProblemLog, stop: JsonStop | null, visitor: DocumentVisitor): void {
-  if (stop === null) return;
-  const { line, column } = stop.at;
-  const kept = visitor.logHistory
-    ? `the ${visitor.history.entries} log_history entries before it are read`
-    : visitor.root === 'array'
-      ? `the ${visitor.recordCount} record(s) before it are read`
-      : 'what comes before it is read';
-  const anything = visitor.history.entries + visitor.recordCount + visitor.columns.length > 0;
-  if (stop.kind === 'too-deep') {
-    problems.addForFile(
-      'json-too-deep',
-      'error',
-      line,
-      column,
-      `${stop.message}, at line ${line}, column ${column}; the rest is not read (${kept})`,
-    );
-    return;
-  }
-  const why =
-    stop.kind === 'truncated'
-      ? `the JSON document is cut short at line ${line}, column ${column} (${stop.message}: a run still writing it?)`
-      : `the JSON document has an error at line ${line}, column ${column}: ${stop.message}`;
-  problems.addForFile('json-invalid', anything ? 'warning' : 'error', line, column, `${why}; ${kept}`);
 }

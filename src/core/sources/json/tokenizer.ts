@@ -3,7 +3,10 @@
 // any size is read in memory bounded by its nesting (capped) and its longest string or number. It never throws: the
 // first syntax error (or a document cut short, as a run writing it leaves it) ends the read with a located message.
 
-/** Containers open at once; a deeper document is refused where it passes this (no real run log nests past 10). */
+/**
+ * Containers open at once (no real run log nests past 10). A value that opens deeper is skipped whole, by counting
+ * its brackets, and stands as null: the rest of the document is still read, and `skipped` says where.
+ */
 export const MAX_JSON_DEPTH = 64;
 
 /** Bytes of one string or number kept; a longer string keeps its first MAX_TOKEN_BYTES (no metric is that long). */
@@ -26,9 +29,15 @@ export interface JsonEvents {
   scalar(value: JsonScalar, at: JsonPosition): void;
 }
 
+/** Values skipped for nesting deeper than MAX_JSON_DEPTH: the first one's position, and how many. */
+export interface JsonSkipped {
+  at: JsonPosition;
+  count: number;
+}
+
 /** Why the read stopped early. `truncated`: the bytes ended inside the document (a file still being written). */
 export interface JsonStop {
-  kind: 'syntax' | 'truncated' | 'too-deep';
+  kind: 'syntax' | 'truncated';
   message: string;
   at: JsonPosition;
 }
@@ -94,6 +103,12 @@ export class JsonTokenizer {
   private bom = 0;
   /** Set when the read stopped: no more events come. */
   stop: JsonStop | null = null;
+  /** Values nested too deep, skipped (see MAX_JSON_DEPTH). */
+  skipped: JsonSkipped | null = null;
+  /** Brackets open inside the value being skipped (0: none is), and whether the skip is inside a string. */
+  private skipDepth = 0;
+  private skipInString = false;
+  private skipAt: JsonPosition = this.tokenAt;
 
   constructor(private readonly events: JsonEvents) {}
 
@@ -111,7 +126,8 @@ export class JsonTokenizer {
     let i = 0;
     // Strings and numbers are taken in runs: per byte, only a comparison or two.
     while (i < chunk.length && this.stop === null) {
-      if (this.token === STRING) i = this.stringRun(chunk, i);
+      if (this.skipDepth > 0) i = this.skipRun(chunk, i);
+      else if (this.token === STRING) i = this.stringRun(chunk, i);
       else if (this.token === BARE) i = this.bareRun(chunk, i);
       else i = this.step(chunk, i);
     }
@@ -182,6 +198,31 @@ export class JsonTokenizer {
     return i;
   }
 
+  /** The bytes of a value nested too deep, up to the bracket that closes it; it then stands as null. */
+  private skipRun(chunk: Uint8Array, from: number): number {
+    let i = from;
+    for (; i < chunk.length && this.skipDepth > 0; i++) {
+      const c = chunk[i];
+      this.offset++;
+      if (c === 0x0a) {
+        this.line++;
+        this.column = 1;
+      } else if ((c & 0xc0) !== 0x80) this.column++;
+      if (this.skipInString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 0x5c) this.escaped = true;
+        else if (c === 0x22) this.skipInString = false;
+      } else if (c === 0x22) this.skipInString = true;
+      else if (c === 0x7b || c === 0x5b) this.skipDepth++;
+      else if (c === 0x7d || c === 0x5d) this.skipDepth--;
+    }
+    if (this.skipDepth === 0) {
+      this.afterValue();
+      this.events.scalar(null, this.skipAt);
+    }
+    return i;
+  }
+
   private moveTo(from: number, to: number, column: number): void {
     this.offset += to - from;
     this.column = column;
@@ -223,8 +264,16 @@ export class JsonTokenizer {
   private value(c: number): void {
     const at = this.here();
     if (c === 0x7b || c === 0x5b) {
-      if (this.depth === MAX_JSON_DEPTH)
-        return this.fail('too-deep', `the document is nested more than ${MAX_JSON_DEPTH} levels deep here`, at);
+      if (this.depth === MAX_JSON_DEPTH) {
+        // Skipped with a counter, not a stack: a value nested 10^6 deep costs its bytes and no memory.
+        this.skipDepth = 1;
+        this.skipInString = false;
+        this.escaped = false;
+        this.skipAt = at;
+        if (this.skipped === null) this.skipped = { at, count: 0 };
+        this.skipped.count++;
+        return;
+      }
       const kind = c === 0x7b ? OBJECT : ARRAY;
       this.stack[this.depth++] = kind;
       this.expect = kind === OBJECT ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
@@ -317,6 +366,8 @@ export class JsonTokenizer {
     if (this.token === BARE) this.endBare();
     if (this.stop !== null || this.expect === END) return;
     const at = this.here();
+    if (this.skipDepth > 0)
+      return this.fail('truncated', `the document ends inside a value nested over ${MAX_JSON_DEPTH} levels deep`, at);
     if (this.token === STRING) return this.fail('truncated', 'the document ends inside a string', at);
     if (this.depth === 0 && this.expect === VALUE) return this.fail('syntax', 'the file holds no JSON value', at);
     this.fail('truncated', `the document ends with ${this.depth} array(s) or object(s) still open`, at);

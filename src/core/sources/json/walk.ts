@@ -8,8 +8,10 @@ import {
   type JsonEvents,
   type JsonPosition,
   type JsonScalar,
+  type JsonSkipped,
   type JsonStop,
 } from './tokenizer';
+import { asError } from '../../util/errors';
 
 export type JsonValue = JsonScalar | JsonValue[] | { [key: string]: JsonValue };
 export type JsonPath = readonly (string | number)[];
@@ -139,6 +141,8 @@ const CHUNK_BYTES = 1024 * 1024;
 /** How a walk of a file ended: where it stopped early (null: the whole document was read), and the bytes read. */
 export interface WalkEnd {
   stop: JsonStop | null;
+  /** Values nested too deep to read, left out (the rest was read). */
+  skipped: JsonSkipped | null;
   bytesRead: number;
 }
 
@@ -164,9 +168,9 @@ export async function walkJsonFile(
       await handle.close();
     }
   } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
+    return asError(error);
   }
-  return { stop: tokenizer.stop, bytesRead };
+  return { stop: tokenizer.stop, skipped: tokenizer.skipped, bytesRead };
 }
 
 /** Walks bytes already in memory (a probe's head: `eof` false, so a cut document is not an error). */

@@ -20,8 +20,23 @@ export type { RecordsRead as EventsRead } from './records';
 export interface EventSink extends EventVisitor {
   /** Called before each whole record's event is decoded (to number records). */
   record?(offset: number): void;
+  /**
+   * Optional, for a read in two (split.ts): records that each hold exactly one scalar and nothing else, as the calls
+   * `record(offset)` then `scalar(tag, step, value)` per record would give them. Taken whole (true), or not at all
+   * (false: the calls are then made one by one).
+   */
+  scalarRecords?(records: ScalarRecords): boolean;
   /** A record that cannot be read (CRC failed, or not an Event): where it starts, and why. */
   corrupt(offset: number, reason: string): void;
+}
+
+/** Records of one scalar each: per record its offset, step and value in `nums` (3 a record) and its tag's id. */
+export interface ScalarRecords {
+  count: number;
+  nums: Float64Array;
+  tagIds: Int32Array;
+  /** The tags by id. */
+  tags: readonly string[];
 }
 
 /** Reads the events of `path` from byte `from` to its current end (or of the records that start before `stopAt`). */

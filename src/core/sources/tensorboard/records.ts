@@ -186,8 +186,13 @@ async function readFrom(
     if (length > MAX_RECORD_BYTES) {
       const size = (await handle.stat()).size;
       if (at + total > size) {
-        result.partial = { offset: at, bytes: size - at };
-        break;
+        const next = await beyondEnd(win, at, length, size, visitor);
+        if (next === null) {
+          result.partial = { offset: at, bytes: size - at };
+          break;
+        }
+        at = next;
+        continue;
       }
       visitor.corrupt(
         at,
@@ -199,11 +204,51 @@ async function readFrom(
     // Not wholly in the window: read it in (consumeWindow then takes it), or it is cut short at the end.
     const got = await win.fill(at, total);
     if (got < total) {
-      result.partial = { offset: at, bytes: got };
-      break;
+      const next = await beyondEnd(win, at, length, at + got, visitor);
+      if (next === null) {
+        result.partial = { offset: at, bytes: got };
+        break;
+      }
+      at = next;
     }
   }
   result.end = at;
+}
+
+/**
+ * A header at `at` whose length runs past the end of the file (`size`): a record still being written when nothing
+ * whole follows it, else a corrupt length (a valid-CRC header claiming 2^60 bytes in the middle of a file). Then it
+ * is reported and the read goes on from the next whole record, whose offset is returned; null for a partial record.
+ */
+async function beyondEnd(
+  win: Window,
+  at: number,
+  length: number,
+  size: number,
+  visitor: RecordVisitor,
+): Promise<number | null> {
+  const next = await nextWholeRecord(win, at + 1);
+  if (next === null) return null;
+  const left = Math.max(0, size - at - HEADER_BYTES);
+  visitor.corrupt(
+    at,
+    `its length field claims ${length > Number.MAX_SAFE_INTEGER ? 'over 2^53' : length} bytes, only ${left} follow, and whole records follow from byte ${next}; read on from there`,
+  );
+  return next;
+}
+
+/** The offset of the next whole record (both CRCs valid, wholly in the file) at or after `from`, or null. */
+async function nextWholeRecord(win: Window, from: number): Promise<number | null> {
+  for (let at = from; ; at++) {
+    const next = await resync(win, at);
+    if (next === null) return null;
+    const length = recordLength(win.view, next - win.base);
+    const total = HEADER_BYTES + length + FOOTER_BYTES;
+    if (length <= MAX_RECORD_BYTES && (await win.fill(next, total)) === total) {
+      if (dataValid(win.view, next - win.base + HEADER_BYTES, length)) return next;
+    }
+    at = next;
+  }
 }
 
 /**
@@ -212,21 +257,27 @@ async function readFrom(
  */
 function consumeWindow(win: Window, at: number, visitor: RecordVisitor, result: RecordsRead, stopAt: number): number {
   const { bytes, view, base } = win;
-  const limit = base + win.length;
-  while (at + HEADER_BYTES <= limit && at < stopAt) {
-    const o = at - base;
-    if (!headerValid(view, o)) return at;
-    const length = recordLength(view, o);
-    if (length > MAX_RECORD_BYTES || at + HEADER_BYTES + length + FOOTER_BYTES > limit) return at;
+  // Offsets within the window and lengths below MAX_RECORD_BYTES are small integers: the loop keeps to int32 math
+  // (a length is read whole, as a double, only by the slow path).
+  const limit = win.length;
+  const end = Math.min(limit, stopAt - base);
+  let o = at - base;
+  while (o + HEADER_BYTES <= limit && o < end) {
+    if (!headerValid(view, o)) break;
+    // The high word is 0 for any length the fast path takes; a larger one goes to the slow path.
+    const length = view.getUint32(o + 4, true) === 0 ? view.getInt32(o, true) : -1;
+    if (length < 0 || length > MAX_RECORD_BYTES) break;
     const d = o + HEADER_BYTES;
-    if (!dataValid(view, d, length)) visitor.corrupt(at, 'its data fails its CRC check');
+    const next = d + length + FOOTER_BYTES;
+    if (next > limit) break;
+    if (!dataValid(view, d, length)) visitor.corrupt(base + o, 'its data fails its CRC check');
     else {
-      visitor.record(bytes, d, d + length, at);
+      visitor.record(bytes, d, d + length, base + o);
       result.records++;
     }
-    at += HEADER_BYTES + length + FOOTER_BYTES;
+    o = next;
   }
-  return at;
+  return base + o;
 }
 
 /** The offset of the next valid header at or after `from`, or null when there is none before the end. */

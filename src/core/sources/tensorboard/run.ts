@@ -17,6 +17,7 @@ import {
   readEvents,
   type EventSink,
   type EventsRead as RecordsRead,
+  type ScalarRecords,
   type SkippedKind,
 } from './eventFile';
 import { readEventsInTwo } from './split';
@@ -204,6 +205,7 @@ export class RunReader {
       sessionStart: (step) => this.restart(file, tags, step),
       skipped: (kind) => this.leftOut.kinds[kind]++,
       hasScalars: (tag) => tags.get(tag) !== undefined,
+      scalarRecords: (records) => this.scalarRecords(tags, records),
       record: (offset) => {
         this.record++;
         this.progress.offset = offset;
@@ -256,6 +258,40 @@ export class RunReader {
       if (state.series !== null) state.series.push(step, value, this.record);
       else this.builder.add(state.name, step, value, this.record);
     }
+  }
+
+  /**
+   * Records of one scalar each (a part read by the other thread), appended at once when every one is a point of a
+   * column this read already has (not an epoch tag, not the placeholder) whose step does not go back: what `scalar`
+   * would do for each, without its lookups. Otherwise false, and nothing was done.
+   */
+  private scalarRecords(tags: FolderTags, { count, nums, tagIds, tags: names }: ScalarRecords): boolean {
+    // By tag id: the tag's state, its series and its last step as the records go.
+    const states: (TagState | undefined)[] = [];
+    const series: SeriesSink[] = [];
+    const last = new Float64Array(names.length);
+    for (let i = 0; i < count; i++) {
+      const id = tagIds[i];
+      if (states[id] === undefined) {
+        const state = tags.get(names[id]);
+        if (state === undefined || state.epoch || state.placeholder || !state.series) return false;
+        states[id] = state;
+        series[id] = state.series;
+        last[id] = state.last;
+      }
+      const step = nums[3 * i + 1];
+      if (step < last[id]) return false;
+      last[id] = step;
+    }
+    for (let i = 0; i < count; i++) {
+      this.record++;
+      this.progress.offset = nums[3 * i];
+      series[tagIds[i]].push(nums[3 * i + 1], nums[3 * i + 2], this.record);
+    }
+    states.forEach((state, id) => {
+      if (state !== undefined) state.last = last[id];
+    });
+    return true;
   }
 
   /** A SessionLog START at `step`: the folder's points at or after it are orphaned. */

@@ -1,34 +1,43 @@
 // A large event file read by two threads, with exactly the result of one thread reading it in order.
 //
-// A worker (eventsWorker.ts, bundled as dist/eventsWorker.js) starts at FIRST_SHARE (40 %) of the file and looks
+// A worker (eventsWorker.ts, bundled as dist/eventsWorker.js) starts at FIRST_SHARE (half) of the file and looks
 // for the first offset where a whole record checks: its length's CRC and its data's CRC. It reads from there to the
-// end with its own decoder and keeps the sink calls it would make as a compact log (typed arrays), sent in parts as it
-// goes (moved, not copied). Meanwhile this thread reads the records that start before the worker's offset. The log is
-// replayed into the sink only when this thread's chain of records lands exactly on the worker's first offset (then
-// the worker read precisely what this thread would have read from there) and no tag was declared with another plugin
-// before it (the worker's decoder, started fresh, would not know it). Otherwise this thread reads on itself, as if
-// there had been no worker; and if the worker fails midway, this thread reads on from the end of the last part it
-// replayed. Bytes appended after the worker's end (a live writer) are read here after it.
+// end with its own decoder and keeps the sink calls it would make as a compact log (eventLog.ts), sent in parts as it
+// goes (moved, not copied; their buffers come back to it once replayed). Meanwhile this thread reads the records that
+// start before the worker's offset. The log is replayed into the sink only when this thread's chain of records lands
+// exactly on the worker's first offset (then the worker read precisely what this thread would have read from there)
+// and no tag was declared with another plugin before it (the worker's decoder, started fresh, would not know it).
+// Otherwise this thread reads on itself, as if there had been no worker; and if the worker fails midway, this thread
+// reads on from the end of the last part it replayed. Bytes appended after the worker's end (a live writer) are read
+// here after it.
 //
-// This thread replays the whole later part too, so it reads less than half of the file itself, and replays the parts
+// This thread replays the whole later part too, so it reads no more than half of the file itself (FIRST_SHARE
+// balances its read and replay against the worker's late start, read and log: docs/sources.md), and replays the parts
 // the worker sends as soon as it is free, not all at the worker's end.
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { wantsSplit, type ParallelMode, type SplitReport } from '../../table/parallel';
-import { doubled } from '../../util/arrays';
 import { bundledWorker } from '../../util/bundled';
 import { viewOf } from './crc32c';
 import { EventDecoder, readEvents, type EventSink, type SkippedKind } from './eventFile';
+import { EventLog, logBuffers, replay, transferList, type LoggedEvents } from './eventLog';
 import { dataValid, FOOTER_BYTES, HEADER_BYTES, headerValid, MAX_RECORD_BYTES, recordLength } from './records';
 import type { RecordsRead } from './records';
 
 /** Bytes searched from the split for a record that checks; a larger record there (a huge graph) means no split. */
 const SEARCH_BYTES = 4 << 20;
-/** The share of the file this thread reads itself (it also replays the rest: see above). */
-const FIRST_SHARE = 0.4;
-/** Records per part of the worker's log: parts small enough to replay while the worker reads on. */
-const RECORDS_PER_PART = 1 << 17;
+/**
+ * The share of the file this thread reads itself (it also replays the rest, and the worker starts late: see above);
+ * 0.4 while the replay went call by call, which cost this thread about twice as much as taking parts whole.
+ */
+const FIRST_SHARE = 0.5;
+/**
+ * Records per part of the worker's log: parts small enough to replay while the worker reads on, and whose buffers,
+ * given back once replayed and written again, stay in the cache (about 0.5 MB a part; 2^17 records took the worker
+ * some 15-20 % more CPU, writing 70 MB of fresh memory for the bench file).
+ */
+const RECORDS_PER_PART = 1 << 14;
 
 /** The worker's job: the file, where to start looking for a record, and how many records go in a part of its log. */
 export interface EventsJob {
@@ -74,155 +83,24 @@ export interface SplitEventsRead extends RecordsRead {
   split: SplitReport | null;
 }
 
-// ---------------------------------------------------------------------------------------------------- the log
-
-const OP_RECORD = 0;
-const OP_SCALAR = 1;
-const OP_SESSION_START = 2;
-const OP_SKIPPED = 3;
-const OP_CORRUPT = 4;
-
-/** The sink calls of a part, in order: an op per call, its numbers and its strings (tags, kinds, reasons) by index. */
-export interface LoggedEvents {
-  ops: Uint8Array;
-  nums: Float64Array;
-  ints: Int32Array;
-  strings: string[];
-}
-
-/** Growable typed arrays: a sink that keeps every call as a few numbers, a few bytes per event. */
-export class EventLog implements EventSink {
-  /** Whole records logged since the last take. */
-  records = 0;
-  private ops = new Uint8Array(1 << 16);
-  private nums = new Float64Array(1 << 16);
-  private ints = new Int32Array(1 << 14);
-  private opCount = 0;
-  private numCount = 0;
-  private intCount = 0;
-  private readonly strings: string[] = [];
-  private readonly stringIds = new Map<string, number>();
-
-  record(offset: number): void {
-    this.records++;
-    this.op(OP_RECORD);
-    this.num(offset);
-  }
-
-  scalar(tag: string, step: number, value: number): void {
-    this.op(OP_SCALAR);
-    this.int(this.stringId(tag));
-    this.num(step);
-    this.num(value);
-  }
-
-  sessionStart(step: number): void {
-    this.op(OP_SESSION_START);
-    this.num(step);
-  }
-
-  skipped(kind: SkippedKind): void {
-    this.op(OP_SKIPPED);
-    this.int(this.stringId(kind));
-  }
-
-  corrupt(offset: number, reason: string): void {
-    this.op(OP_CORRUPT);
-    this.num(offset);
-    this.int(this.stringId(reason));
-  }
-
-  /**
-   * The log since the last take, as views of the arrays written (their buffers are then moved to the other thread);
-   * the next part is written into new arrays of the same capacity.
-   */
-  take(): LoggedEvents {
-    const log = {
-      ops: this.ops.subarray(0, this.opCount),
-      nums: this.nums.subarray(0, this.numCount),
-      ints: this.ints.subarray(0, this.intCount),
-      strings: this.strings.slice(),
-    };
-    this.ops = new Uint8Array(this.ops.length);
-    this.nums = new Float64Array(this.nums.length);
-    this.ints = new Int32Array(this.ints.length);
-    this.opCount = this.numCount = this.intCount = this.records = 0;
-    return log;
-  }
-
-  private stringId(s: string): number {
-    let id = this.stringIds.get(s);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(s);
-      this.stringIds.set(s, id);
-    }
-    return id;
-  }
-
-  private op(op: number): void {
-    if (this.opCount === this.ops.length) this.ops = doubled(this.ops);
-    this.ops[this.opCount++] = op;
-  }
-
-  private num(v: number): void {
-    if (this.numCount === this.nums.length) this.nums = doubled(this.nums);
-    this.nums[this.numCount++] = v;
-  }
-
-  private int(v: number): void {
-    if (this.intCount === this.ints.length) this.ints = doubled(this.ints);
-    this.ints[this.intCount++] = v;
-  }
-}
-
-/** Makes the sink calls the log holds, in order. */
-export function replay(log: LoggedEvents, sink: EventSink): void {
-  const { ops, nums, ints, strings } = log;
-  let n = 0;
-  let k = 0;
-  for (let i = 0; i < ops.length; i++) {
-    switch (ops[i]) {
-      case OP_RECORD:
-        sink.record?.(nums[n++]);
-        break;
-      case OP_SCALAR:
-        sink.scalar(strings[ints[k++]], nums[n], nums[n + 1]);
-        n += 2;
-        break;
-      case OP_SESSION_START:
-        sink.sessionStart(nums[n++]);
-        break;
-      case OP_SKIPPED:
-        sink.skipped(strings[ints[k++]] as SkippedKind);
-        break;
-      default:
-        sink.corrupt(nums[n++], strings[ints[k++]]);
-    }
-  }
-}
-
-export function transferList(log: LoggedEvents): ArrayBuffer[] {
-  return [log.ops.buffer, log.nums.buffer, log.ints.buffer] as ArrayBuffer[];
-}
-
 // ---------------------------------------------------------------------------------------------------- the worker's side
+
+/** Bytes first searched from the split: a record nearly always starts within a few hundred. */
+const FIRST_SEARCH_BYTES = 64 << 10;
 
 /**
  * The first offset at or after `from` where a whole record checks (length CRC and data CRC), searched within
- * SEARCH_BYTES; -1 when there is none there.
+ * SEARCH_BYTES; -1 when there is none there. The first 64 KiB are read first (4 MiB read and scanned cost the worker
+ * some milliseconds before its first record), the rest only when a header there frames a record that runs past them.
  */
 export async function findRecordStart(path: string, from: number): Promise<number> {
   const handle = await open(path, 'r');
   try {
-    const bytes = new Uint8Array(SEARCH_BYTES);
-    const { bytesRead } = await handle.read(bytes, 0, bytes.length, from);
-    const view = viewOf(bytes);
-    for (let o = 0; o + HEADER_BYTES + FOOTER_BYTES <= bytesRead; o++) {
-      if (!headerValid(view, o)) continue;
-      const length = recordLength(view, o);
-      if (length <= MAX_RECORD_BYTES && o + HEADER_BYTES + length + FOOTER_BYTES <= bytesRead)
-        if (dataValid(view, o + HEADER_BYTES, length)) return from + o;
+    for (const size of [FIRST_SEARCH_BYTES, SEARCH_BYTES]) {
+      const bytes = new Uint8Array(size);
+      const { bytesRead } = await handle.read(bytes, 0, size, from);
+      const at = firstWholeRecord(viewOf(bytes), bytesRead, bytesRead === size && size < SEARCH_BYTES);
+      if (at !== NEEDS_MORE) return at < 0 ? -1 : from + at;
     }
     return -1;
   } finally {
@@ -230,15 +108,38 @@ export async function findRecordStart(path: string, from: number): Promise<numbe
   }
 }
 
+const NEEDS_MORE = -2;
+
+/**
+ * The offset of the first whole record that checks in the view's first `length` bytes, -1 when there is none, or
+ * NEEDS_MORE when `more` (a larger read would hold more) and a valid header frames a record that runs past them.
+ */
+function firstWholeRecord(view: DataView, length: number, more: boolean): number {
+  for (let o = 0; o + HEADER_BYTES + FOOTER_BYTES <= length; o++) {
+    if (!headerValid(view, o)) continue;
+    const size = recordLength(view, o);
+    if (size > MAX_RECORD_BYTES) continue;
+    if (o + HEADER_BYTES + size + FOOTER_BYTES > length) {
+      if (more) return NEEDS_MORE;
+      continue;
+    }
+    if (dataValid(view, o + HEADER_BYTES, size)) return o;
+  }
+  return more ? NEEDS_MORE : -1;
+}
+
 /**
  * The worker's whole job: find its start, read from there to the end, and send its log in parts (each cut where a
  * record starts, so a part ends on the chain of records). Never throws.
  */
-export async function readLaterPart(job: EventsJob, send: (message: EventsMessage) => void): Promise<void> {
+export async function readLaterPart(
+  job: EventsJob,
+  send: (message: EventsMessage) => void,
+  log = new EventLog(),
+): Promise<void> {
   try {
     const start = await findRecordStart(job.path, job.from);
     if (start < 0) return send({ ok: false, reason: 'no whole record starts near the split' });
-    const log = new EventLog();
     const sink: EventSink = {
       record(offset) {
         if (log.records >= job.recordsPerPart) {
@@ -295,6 +196,8 @@ class Inbox {
 
 interface EventsRun {
   inbox: Inbox;
+  /** Gives a replayed part's buffers back to the worker, which writes its next parts into them. */
+  giveBack(log: LoggedEvents): void;
   stop(): void;
 }
 
@@ -312,7 +215,11 @@ function startWorker(job: EventsJob): EventsRun | null {
   worker.on('message', (message: EventsMessage) => inbox.push(message));
   worker.once('error', (error) => inbox.push({ ok: false, reason: `worker failed: ${error.message}` }));
   worker.once('exit', (code) => inbox.push({ ok: false, reason: `worker exited (${code})` }));
-  return { inbox, stop: () => void worker.terminate() };
+  const giveBack = (log: LoggedEvents) => {
+    const buffers = logBuffers(log);
+    worker.postMessage(buffers, transferList(buffers));
+  };
+  return { inbox, giveBack, stop: () => void worker.terminate() };
 }
 
 /**
@@ -349,7 +256,7 @@ export async function readEventsInTwo(
       const rest = await readEvents(path, mine.end, sink, decoder);
       return { ...rest, records: mine.records + rest.records, split: { merged: false, reason } };
     }
-    const replayed = await replayParts(message, run.inbox, sink, decoder);
+    const replayed = await replayParts(message, run, sink, decoder);
     run.stop();
     const rest = await readEvents(path, replayed.end, sink, decoder);
     const records = mine.records + replayed.records + rest.records;
@@ -372,7 +279,7 @@ export function coreIsFree(load = loadavg()[0], cores = availableParallelism()):
 /** Replays the worker's parts from the first until its last, or until it fails; where the replayed records end. */
 async function replayParts(
   first: EventsMessage,
-  inbox: Inbox,
+  { inbox, giveBack }: EventsRun,
   sink: EventSink,
   decoder: EventDecoder,
 ): Promise<{ end: number; records: number; reason: string }> {
@@ -381,6 +288,7 @@ async function replayParts(
   for (let message = first; ; message = await inbox.next()) {
     if (!message.ok) return { end, records, reason: `the worker stopped midway (${message.reason}); read on here` };
     replay(message.log, sink);
+    if (!message.last) giveBack(message.log);
     decoder.adopt(message.declarations);
     end = message.end;
     records += message.records;

@@ -1,0 +1,203 @@
+// The header line's hover: the file's fits in a user's words (what was fitted, how well, what it predicts, how the law
+// was chosen, its coefficients) and what to watch out for. Pure functions of the analysis, tested directly
+// (test/server/hovers.test.ts, lawChoiceHover.test.ts).
+import type { Analysis, FitResult, LawId, LawSelection, Prediction, Series } from '../core/analysis/types';
+import { isSizeLaw } from '../core/analysis/lossLaw';
+import { hasValue } from '../core/analysis/trust';
+import { formatCompact, formatEstimate, formatFlop, formatNumber, formatPercent } from '../core/util/format';
+import {
+  beyondFittedText,
+  computeOptimumText,
+  downstreamTarget,
+  estimateText,
+  predictionAt,
+} from '../core/analysis/describe';
+import { FINDINGS } from '../core/findings';
+import { breakPoint } from '../core/analysis/breaks';
+import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
+import { Commands } from '../shared/protocol';
+import { markdownText } from './markdown';
+import { fileOf, groupLabel, UNSUPPORTED, withheldText } from './present';
+
+/** The fits the header hover of `file` tells about: those fitted on the file, its curves or groups, or on no curve. */
+function fitsOfFile(analysis: Analysis<Series>, file: string): FitResult[] {
+  return analysis.fits.filter(
+    (f) =>
+      f.fittedOn.length === 0 ||
+      f.fittedOn.includes(file) ||
+      analysis.curves.some((c) => c.file === file && (f.group ? c.group === f.group : f.fittedOn.includes(c.name))),
+  );
+}
+
+/** Where the details left out of hovers are: one click away. */
+const DETAILS_NOTE = `Solver settings and every fitted row: **Export Fit…** (command palette) or [Show Log](command:${Commands.showLog}).`;
+
+/**
+ * The header line's hover: what was fitted, how well, what it predicts and what to watch out for, in a user's words
+ * (the solver's settings are in Export Fit and the log). Downstream sweeps get one table for all their groups.
+ */
+export function hoverForHeader(analysis: Analysis<Series>, file: string, column?: string): string | null {
+  const fits = fitsOfFile(analysis, file);
+  if (fits.length === 0) return null;
+  const downstream = fits.every((f) => f.law === 'bleu' || f.law === 'downstream-ce');
+  const body = downstream
+    ? downstreamHeader(analysis, file, fits)
+    : fits.map((fit) => fitMarkdown(analysis, fit)).join('\n\n---\n\n');
+  return [column ? `column **${markdownText(column)}**` : '', body, watchOut(analysis, file), DETAILS_NOTE]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** "run a" or "3 curves": what a fit was fitted on, short enough for a hover's first line. */
+function fittedOnText(fit: FitResult): string {
+  if (fit.law === 'chinchilla') return `${fit.points} runs`;
+  const names = fit.fittedOn.length <= 2 ? fit.fittedOn.map(markdownText).join(', ') : `${fit.fittedOn.length} curves`;
+  return `${names} (${fit.points} points)`;
+}
+
+/** One fit: what, how well, what it predicts, how the law was chosen, its coefficients, and a non-converged fit. */
+function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
+  const held = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
+  const head = `**${fitLawName(fit)}** fitted on ${fittedOnText(fit)} · R² ${formatNumber(fit.quality.r2, 4)}${held}`;
+  const predictions = predictionsOf(analysis, fit).map((p) => `- ${predictionMarkdown(p)}`);
+  const coefficients = Object.entries(fit.params).map(([k, v]) => {
+    const ci = fit.intervals?.[k];
+    return `| ${k} | ${ci ? formatEstimate(v, ci[0], ci[1]) : formatNumber(v, 4)} | ${fit.units[k] ?? ''} |`;
+  });
+  return [
+    head,
+    fit.converged ? '' : '⚠ **The fit did not converge**: its coefficients and predictions are not reliable.',
+    fit.unsupported
+      ? `${UNSUPPORTED}: ${markdownText(fit.unsupported.map((p) => p.reason).join('; '))}. No prediction is shown from this fit.`
+      : '',
+    predictions.length ? ['Predicts:', ...predictions].join('\n') : '',
+    fit.selection ? selectionMarkdown(fit, fit.selection) : '',
+    isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
+    `\`${fit.formula}\``,
+    ['| coefficient | value [95 % interval] | unit |', '|---|---|---|', ...coefficients].join('\n'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** The predictions a fit makes: its curves' loss targets, its budgets, or its group's targets (at most 4). */
+function predictionsOf(analysis: Analysis<Series>, fit: FitResult): Prediction[] {
+  const belongs = (p: Prediction): boolean => {
+    switch (fit.law) {
+      case 'chinchilla':
+        return p.xName === 'C';
+      case 'bleu':
+      case 'downstream-ce':
+        return p.group === fit.group && (p.metric === 'bleu') === (fit.law === 'bleu');
+      case 'power':
+        return p.xName !== 'C' && p.curve !== undefined && fit.fittedOn.includes(p.curve);
+      default:
+        return p.metric === 'loss' && p.xName === 'step';
+    }
+  };
+  return analysis.predictions.filter(belongs).slice(0, 4);
+}
+
+/** One prediction as a hover line, with its extrapolation warning. */
+function predictionMarkdown(p: Prediction): string {
+  if (p.xName === 'C') return `at C = ${formatFlop(p.x)} FLOP: ${computeOptimumText(p)}`;
+  const beyond = beyondFittedText(p.beyondFitted);
+  const who = p.curve && p.xName === 'step' ? `${markdownText(p.curve)}: ` : '';
+  if (!hasValue(p)) return `${who}${markdownText(withheldText(predictionAt(p), p))}`;
+  return `${who}${markdownText(predictionAt(p))} = ${estimateText(p)}${beyond ? ` · ⚠ ${beyond}` : ''}`;
+}
+
+/** A downstream sweep: one row per group with each law's fit quality and first prediction, or its break. */
+function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitResult[]): string {
+  const groups = [...new Set(fits.map((f) => f.group ?? ''))];
+  const cell = (group: string, law: LawId): string => {
+    const fit = fits.find((f) => (f.group ?? '') === group && f.law === law);
+    if (!fit) return 'no fit';
+    const curve = fileOf(analysis, file).find(
+      (c) => c.group === group && c.metric === (law === 'bleu' ? 'bleu' : 'ce'),
+    );
+    const at = law === 'bleu' && curve ? breakPoint(analysis, curve) : undefined;
+    if (at !== undefined) return `⚠ law breaks at ${markdownText(`D_p = ${formatCompact(at)}`)}`;
+    const [first] = predictionsOf(analysis, fit);
+    const answer =
+      first && (hasValue(first) ? estimateText(first) : `no prediction (${markdownText(first.statusReason)})`);
+    return `R² ${formatNumber(fit.quality.r2, 3)}${first ? ` · ${markdownText(downstreamTarget(first))} → ${answer}` : ''}`;
+  };
+  const rows = groups.map((g) => {
+    const fit = fits.find((f) => (f.group ?? '') === g)!;
+    return `| ${markdownText(groupLabel(fit.groupFields, g))} | ${cell(g, 'bleu')} | ${cell(g, 'downstream-ce')} |`;
+  });
+  return [
+    `**Downstream laws** (Isik et al. 2024), fitted per group: BLEU \`${fits.find((f) => f.law === 'bleu')?.formula ?? '–'}\`, CE \`${fits.find((f) => f.law === 'downstream-ce')?.formula ?? '–'}\``,
+    ['| group | BLEU | CE |', '|---|---|---|', ...rows].join('\n'),
+  ].join('\n\n');
+}
+
+/**
+ * The model-size law's sizes: which were fitted, what was held, whether other sizes are predicted, and why this law.
+ * Every part is the analysis's own text (sizes in the number rule), none of it from the file.
+ */
+function sizesMarkdown(fit: FitResult): string {
+  const { sizesFitted, held, sizesExtrapolate, lawChoice } = fit.settings;
+  const heldText = held && held !== 'none' ? ` · held: ${held}` : '';
+  const reach = sizesExtrapolate
+    ? 'predicts any model size'
+    : 'predicts only the fitted sizes (fewer than three sizes fitted and no size exponent given)';
+  const why = lawChoice ? ` · law ${lawChoice}` : '';
+  return `Model sizes fitted: ${sizesFitted}${heldText} · ${reach}${why}.`;
+}
+
+/**
+ * How `law: 'auto'` chose: the law kept, what the backtest is, each law's backtest error (and the runner-up's held-out
+ * PredE when curves were held out), why, and where to see the runner-up.
+ */
+function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
+  const cuts = selection.cuts.map((c) => Math.round(c * 100));
+  const cutList = cuts.length > 1 ? `${cuts.slice(0, -1).join(', ')} and ${cuts[cuts.length - 1]}` : `${cuts[0]}`;
+  const heldOut = fit.heldOut && fit.runnerUpFit?.heldOut;
+  const rows = selection.candidates.map((c) => {
+    const chosen = c.law === selection.chosen;
+    const note = c.identified
+      ? ''
+      : `its terms are not pinned down by the fit curves (${c.atBounds.join(', ')} at a bound)`;
+    // Under a mean, the chosen law's own held-out error is not measured: the mean's has a row of its own.
+    const own = chosen ? (selection.weights ? undefined : fit.heldOut) : fit.runnerUpFit?.heldOut;
+    const held = heldOut ? ` | ${own ? formatPercent(own.predE) : '—'}` : '';
+    const weight = selection.weights?.[c.law];
+    const range = selection.weightRange?.[c.law];
+    const mark =
+      weight === undefined
+        ? chosen
+          ? ' (chosen)'
+          : ''
+        : range
+          ? ` (weight ${range[0].toFixed(2)}-${range[1].toFixed(2)}, mean ${weight.toFixed(2)})`
+          : ` (weight ${weight.toFixed(2)})`;
+    return `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
+  });
+  const overlay = fit.runnerUpFit
+    ? ` Show Chart can overlay ${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}, the runner-up (the toggle above the loss panel).`
+    : '';
+  return [
+    `Law chosen automatically: **${fitLawName(fit)}**${selection.weights ? ` (every prediction and band is the ${selection.weightRange ? 'weighted mean, each law weighted at each step by the inverse of its bootstrap spread there' : 'mean'}; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s)` : ''}. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
+    [
+      `| law | backtest error${heldOut ? ' | held-out PredE' : ''} | |`,
+      `|---|---${heldOut ? '|---' : ''}|---|`,
+      ...rows,
+      ...(selection.weights && fit.heldOut && heldOut
+        ? [`| ${fitLawName(fit)} (chosen) | — | ${formatPercent(fit.heldOut.predE)} | |`]
+        : []),
+    ].join('\n'),
+    `Why: ${markdownText(selection.reason)}.${overlay}`,
+  ].join('\n\n');
+}
+
+/** The warnings and errors of the file in a line: how many, and what they are about (titles of the catalogue). */
+function watchOut(analysis: Analysis<Series>, file: string): string {
+  const serious = analysis.findings.filter((f) => f.file === file && f.severity !== 'info');
+  if (serious.length === 0) return '';
+  // The catalogue's titles are the project's own words: no file text, nothing to escape.
+  const titles = [...new Set(serious.map((f) => FINDINGS[f.code].title))];
+  const shown = titles.slice(0, 3).join('; ') + (titles.length > 3 ? `; and ${titles.length - 3} more` : '');
+  return `**Watch out** (${serious.length} in the Problems panel): ${shown}.`;
+}

@@ -1,0 +1,152 @@
+// The hover at a position of a run file: on the header line the file's fits (headerHover.ts), on a data row that point
+// against its law (observed, predicted with its band, residual, whether it was fitted). Pure functions of the
+// analysis, tested directly (test/server/hovers.test.ts).
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import type { Analysis, CurveReport, FileSummary, Series } from '../core/analysis/types';
+import { fitOfCurve, pointWasFitted } from '../core/analysis/trust';
+import {
+  formatCompact,
+  formatCount,
+  formatEstimate,
+  formatFlop,
+  formatNumber,
+  formatPercent,
+} from '../core/util/format';
+import { breakPoint } from '../core/analysis/breaks';
+import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
+import { markdownText } from './markdown';
+import { hoverForHeader } from './headerHover';
+import { fileOf, groupLabel, METRIC_NAMES } from './present';
+
+/**
+ * The hover at a position: on the header line the file's fits (and the column under the cursor), on a data row that
+ * point against its law. `lineText` gives a line of the document when it is open, to find the column.
+ */
+export function hoverAt(
+  analysis: Analysis<Series>,
+  file: string,
+  position: Position,
+  lineText: (line: number) => string | undefined,
+): Hover | null {
+  const line = position.line + 1;
+  const summary = analysis.files.find((f) => f.file === file);
+  const value =
+    line === (summary?.headerLine ?? 0)
+      ? hoverForHeader(analysis, file, columnAt(summary, lineText(position.line), position.character))
+      : hoverForRow(analysis, file, line);
+  return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
+}
+
+/** The name of the column under `character` in the header line's text (delimited files only). */
+function columnAt(summary: FileSummary | undefined, text: string | undefined, character: number): string | undefined {
+  if (!summary?.delimiter || text === undefined) return undefined;
+  const index = text.slice(0, character).split(summary.delimiter).length - 1;
+  return summary.columns[index]?.name;
+}
+
+/** A data row's hover markdown (1-based `line`): observed, predicted with its band, residual; null off the data. */
+export function hoverForRow(analysis: Analysis<Series>, file: string, line: number): string | null {
+  const hit = pointAtLine(analysis, file, line);
+  if (!hit) return null;
+  const { curve, index } = hit;
+  const p = curve.points;
+  const observed = p.observed[index];
+  const predicted = p.predicted[index];
+  const x = curve.xName === 'C' ? `${formatFlop(p.x[index])} FLOP` : formatCount(p.x[index]);
+  const title = `**${markdownText(curve.group ? groupLabel(curve.groupFields, curve.group) : curve.name)}** · ${markdownText(curve.xName)} ${x} · ${METRIC_NAMES[curve.metric]}`;
+  const withheld = withheldPoint(analysis, curve, index);
+  if (withheld) return `${title}\n\nobserved ${formatNumber(observed, 5)} · ${withheld}`;
+  if (predicted === undefined || !Number.isFinite(predicted)) {
+    return `${title}\n\nobserved ${formatNumber(observed, 5)} · no law fitted to this ${curve.group ? 'group' : 'curve'} (see the Problems panel)`;
+  }
+  const low = p.low[index];
+  const high = p.high[index];
+  const residual = observed - predicted;
+  const inside =
+    Number.isFinite(low) && Number.isFinite(high)
+      ? observed >= low && observed <= high
+        ? 'inside the 95 % band'
+        : '**outside** the 95 % band'
+      : 'no band (bootstrap off)';
+  const fit = fitOfCurve(analysis.fits, curve);
+  const law = fit ? fitLawName(fit) : curve.law ? LAW_NAMES[curve.law] : 'law';
+  return [
+    title,
+    '',
+    '| | |',
+    '|---|---|',
+    `| observed | ${formatNumber(observed, 5)} |`,
+    `| predicted (${law}) | ${formatEstimate(predicted, low, high)} |`,
+    `| residual | ${residual >= 0 ? '+' : ''}${formatNumber(residual, 3)} (${residual >= 0 ? '+' : ''}${formatPercent(residual / observed)}) |`,
+    '',
+    `${inside} · ${fitRole(curve, index)}`,
+  ].join('\n');
+}
+
+/** Whether the fit used this point, said per point: a held-out curve, a point the fit left out, or a fitted one. */
+function fitRole(curve: CurveReport<Series>, index: number): string {
+  if (curve.role === 'heldout') return 'this curve was held out: a true prediction';
+  return pointWasFitted(curve, index)
+    ? 'this point was fitted'
+    : 'this point was not fitted: predicted from the points that were';
+}
+
+/**
+ * Why a row shows no law value, when the law must not be read there: the point lies past the group's law break, or
+ * the data do not support the fit. Undefined when the law's value at the point can be shown.
+ */
+function withheldPoint(analysis: Analysis<Series>, curve: CurveReport<Series>, index: number): string | undefined {
+  const fitted = pointWasFitted(curve, index);
+  // A fitted group's point without a law value lies past the law's break: the law does not hold there.
+  if (curve.role === 'fit' && !fitted && !Number.isFinite(curve.points.predicted[index])) {
+    const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
+    const where =
+      at !== undefined ? `past the law's break at D_p = ${formatCompact(at)}` : 'past where the data left the law';
+    return `${where}: ${METRIC_NAMES[curve.metric]} no longer follows the law, so it predicts nothing here · this point was not fitted`;
+  }
+  const fit = fitOfCurve(analysis.fits, curve);
+  if (!fit?.unsupported) return undefined;
+  const why = fit.unsupported.map((problem) => problem.reason).join('; ');
+  return `⚠ the law fitted here is not supported by the data (${markdownText(why)}), so no law value is shown · ${fitted ? 'this point was fitted' : curve.role === 'heldout' ? 'this curve was held out' : 'this point was not fitted'}`;
+}
+
+/** The curve point whose source line is `line` (1-based), found by binary search on each curve's lines. */
+export function pointAtLine(
+  analysis: Analysis<Series>,
+  file: string,
+  line: number,
+): { curve: CurveReport<Series>; index: number } | null {
+  for (const curve of fileOf(analysis, file)) {
+    const lines = curve.points.lines;
+    // Lines are ascending when rows were logged in step order; otherwise fall back to a scan.
+    const index = isAscending(lines) ? binarySearch(lines, line) : lines.indexOf(line);
+    if (index >= 0) return { curve, index };
+  }
+  return null;
+}
+
+/** Whether each curve's source lines ascend, checked once per curve (its lines array lives as long as it does). */
+const ascending = new WeakMap<Series, boolean>();
+
+function isAscending(values: Series): boolean {
+  let known = ascending.get(values);
+  if (known === undefined) {
+    known = true;
+    for (let i = 1; i < values.length && known; i++) known = values[i - 1] <= values[i];
+    ascending.set(values, known);
+  }
+  return known;
+}
+
+/** The index of `value` in ascending `values`, or -1. */
+function binarySearch(values: Series, value: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] === value) return mid;
+    if (values[mid] < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}

@@ -1,0 +1,143 @@
+// The CodeLenses of a run file, as the LSP lenses the server sends: a prediction lens per loss curve (and a summary
+// lens over several), per downstream group, and per compute budget, each running one of the extension's commands.
+// Pure functions of the analysis, tested directly (test/server/lenses.test.ts).
+import type { CodeLens } from 'vscode-languageserver';
+import type { Analysis, CurveReport, LawDeparture, LawId, Series } from '../core/analysis/types';
+import { hasValue } from '../core/analysis/trust';
+import { formatCompact, formatFlop, formatNumber, formatPercent } from '../core/util/format';
+import { computeOptimumText, estimateText, predictionAt } from '../core/analysis/describe';
+import { defaultHints } from '../core/findings';
+import { departureDetail, departureLabel } from '../core/analysis/departureText';
+import { breakPoint } from '../core/analysis/breaks';
+import { fitLawName } from '../core/analysis/lawNames';
+import { Commands } from '../shared/protocol';
+import { editorHint } from './hints';
+import { labelText } from './markdown';
+import { fileOf, groupLabel, lineRange, METRIC_NAMES, NO_PREDICTION, UNSUPPORTED, withheldText } from './present';
+
+/** The lenses of one file (`file` is the path findings carry, `uri` what the commands are given). */
+export function buildLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
+  return [
+    ...lossLenses(analysis, file, uri),
+    ...downstreamLenses(analysis, file, uri),
+    ...computeLenses(analysis, uri),
+  ];
+}
+
+/** A lens on a 0-based line that runs one of the extension's commands; its texts quote run names, shown as text. */
+function lens(line: number, title: string, command: string, args: unknown[], tooltip?: string): CodeLens {
+  return {
+    range: lineRange(line, 0, line, 0),
+    command: {
+      title: labelText(title),
+      command,
+      arguments: args,
+      ...(tooltip && { tooltip: labelText(tooltip, 'many') }),
+    },
+  };
+}
+
+/** The laws fitted across loss curves: one fit, a lens per curve. */
+const LOSS_CURVE_LAWS: ReadonlySet<LawId> = new Set<LawId>(['lr-annealing', 'mpl', 'lr-annealing-size', 'mpl-size']);
+
+function lossLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
+  const fit = analysis.fits.find((f) => LOSS_CURVE_LAWS.has(f.law));
+  const curves = fileOf(analysis, file).filter((c) => c.law === fit?.law);
+  if (!fit || curves.length === 0) return [];
+  const lawName = fitLawName(fit);
+  const single = curves.length === 1;
+  const lenses: CodeLens[] = [];
+  if (!single) {
+    const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
+    const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
+    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}${trust}`;
+    lenses.push(lens(0, title, Commands.showChart, [uri]));
+  }
+  for (const curve of curves) {
+    const line = single ? 0 : Math.max(0, curve.firstLine - 1);
+    const who = single ? 'Loss' : curve.name;
+    for (const p of analysis.predictions.filter((x) => x.curve === curve.name && x.metric === 'loss')) {
+      const at = `L(${formatCompact(p.step ?? p.x)})`;
+      if (!hasValue(p)) {
+        const title = `${who} · ${lawName} · ${withheldText(at, p)}`;
+        const tooltip = p.status === 'law-departed' && curve.departure ? departureTooltip(curve.departure) : undefined;
+        lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
+        continue;
+      }
+      const quality =
+        curve.role === 'heldout' && curve.metrics
+          ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
+          : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
+      // A run below its law keeps its number, flagged (a run above it has none: withheld in the core).
+      const departed = curve.departure ? ` · ⚠ ${departureLabel(curve.departure)}` : '';
+      const title = `${who} · ${lawName}${sizeText(curve)} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}${departed}`;
+      // What the prediction assumes past the log (the LR held), and how a departure was judged, on hover of the lens.
+      const tooltip = [
+        p.assumption && `${at} assumes the ${p.assumption}`,
+        curve.departure && departureTooltip(curve.departure),
+      ]
+        .filter(Boolean)
+        .join('. ');
+      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip || undefined));
+    }
+  }
+  return lenses;
+}
+
+/** How a run that left its law was judged (tolerance, points off and outside the band), and where to change it. */
+function departureTooltip(departure: LawDeparture): string {
+  const settings = defaultHints('law-departure').map(editorHint).join(' ');
+  return `${departureDetail(departure)} ${settings}`;
+}
+
+function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
+  const lenses: CodeLens[] = [];
+  const curves = fileOf(analysis, file).filter((c) => c.metric === 'bleu' || c.metric === 'ce');
+  for (const curve of curves) {
+    const line = Math.max(0, curve.firstLine - 1);
+    const label = groupLabel(curve.groupFields, curve.group ?? curve.name);
+    const metric = METRIC_NAMES[curve.metric];
+    const chart = (title: string) =>
+      lens(line, `${metric} · ${label} · ${title}`, Commands.showChart, [uri, curve.group]);
+    const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
+    const predictions = analysis.predictions.filter((p) => p.group === curve.group && p.metric === curve.metric);
+    if (predictions.length === 0) {
+      const fitted = analysis.fits.some(
+        (f) => f.group === curve.group && (f.law === 'bleu') === (curve.metric === 'bleu'),
+      );
+      if (at !== undefined) lenses.push(chart(`law breaks at D_p = ${formatCompact(at)}`));
+      else if (!fitted) lenses.push(chart('no fit (see Problems)'));
+      continue;
+    }
+    // Targets withheld for one reason (a break, an unsupported fit) share one lens that says why.
+    const reasons = new Set(predictions.flatMap((p) => (hasValue(p) ? [] : [p.statusReason])));
+    for (const reason of reasons) lenses.push(chart(`${NO_PREDICTION}${reason}`));
+    for (const p of predictions.filter(hasValue)) {
+      const what = p.dataMultiplier !== undefined ? `${p.dataMultiplier}×D_p` : `D_p ${formatCompact(p.x)}`;
+      lenses.push(chart(`${what} → ${estimateText(p)}`));
+    }
+  }
+  return lenses;
+}
+
+/** (N, D) sweeps lead with what to train at each budget (N*, D*, the loss, and whether that lies past the runs). */
+function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
+  const lenses: CodeLens[] = [];
+  for (const p of analysis.predictions.filter((x) => x.xName === 'C')) {
+    const title = hasValue(p)
+      ? `C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}`
+      : withheldText(`C = ${formatFlop(p.x)} FLOP`, p);
+    lenses.push(lens(0, title, Commands.predictAt, [uri, { kind: 'compute' }]));
+  }
+  for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla' || f.law === 'power')) {
+    const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
+    const title = `Loss · ${fitLawName(fit)} · fitted on ${fit.points} ${fit.law === 'chinchilla' ? 'runs' : 'points'} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
+    lenses.push(lens(0, title, Commands.showChart, [uri]));
+  }
+  return lenses;
+}
+
+/** The model size a model-size-law curve is predicted at, for its lens: " (N=25M)"; empty for other laws. */
+function sizeText(curve: CurveReport<Series>): string {
+  return curve.modelSize !== undefined ? ` (N=${formatCompact(curve.modelSize)})` : '';
+}

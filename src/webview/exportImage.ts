@@ -1,0 +1,52 @@
+// The PNG export of the chart panel: one image with a title (the file and what it shows, then each law drawn) above
+// every panel laid out as on screen. The title is text drawn on the canvas, never markup.
+import type { ChartData } from '../shared/chart';
+import type { Theme } from './theme';
+
+/** Height of a title line, in CSS pixels. */
+const HEADER_LINE = 18;
+
+/** What the chart shows; for loss curves the law drawn, and how it was chosen when it was chosen automatically. */
+export function kindLabel({ kind, fits, lawChoice }: ChartData): string {
+  const law = fits[0]?.name ?? 'no law';
+  return kind === 'loss-curve'
+    ? `loss curves (${lawChoice ? `${lawChoice.chosen}, chosen automatically over ${lawChoice.runnerUp}` : law})`
+    : kind === 'downstream'
+      ? 'downstream sweep (BLEU and CE vs D_p)'
+      : kind === 'compute'
+        ? '(N, D) sweep'
+        : 'run file';
+}
+
+/** The exported image's title: the file and what it is, then each law drawn (its formula), once. */
+export function exportHeader(data: ChartData | undefined, file: string): string[] {
+  if (!data) return [file];
+  const laws = [...new Set(data.fits.map((f) => f.formula))];
+  return [`${file} · ${kindLabel(data)}`, ...(laws.length ? [`law: ${laws.join('; ')}`] : [])];
+}
+
+/** The panels' canvases under the title lines, as a base64 PNG (without the data: prefix). */
+export function exportImage(canvases: HTMLCanvasElement[], header: string[], theme: Theme): string {
+  const rects = canvases.map((c) => c.getBoundingClientRect());
+  const left = Math.min(...rects.map((r) => r.left));
+  const top = Math.min(...rects.map((r) => r.top));
+  const scale = window.devicePixelRatio || 1;
+  const headerHeight = HEADER_LINE * header.length + 12;
+  const out = document.createElement('canvas');
+  out.width = Math.ceil((Math.max(...rects.map((r) => r.right)) - left) * scale);
+  out.height = Math.ceil((Math.max(...rects.map((r) => r.bottom)) - top + headerHeight) * scale);
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.scale(scale, scale);
+  ctx.fillStyle = theme.foreground;
+  ctx.textBaseline = 'top';
+  header.forEach((line, i) => {
+    ctx.font = `${i === 0 ? 'bold 14px' : '12px'} ${theme.font}`;
+    ctx.fillText(line, 8, 6 + i * HEADER_LINE, out.width / scale - 16);
+  });
+  canvases.forEach((canvas, i) =>
+    ctx.drawImage(canvas, rects[i].left - left, rects[i].top - top + headerHeight, rects[i].width, rects[i].height),
+  );
+  return out.toDataURL('image/png').split(',')[1];
+}

@@ -1,0 +1,56 @@
+// Direct tests of the diagnostics (src/server/diagnostics.ts) on analyses the core builds from small files: ranges,
+// severities, documentation links and related rows, and a failed analysis. No server, no connection.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildDiagnostics, fileDiagnostics } from '../../src/server/diagnostics';
+import { DOCS_BASE } from '../../src/shared/protocol';
+import { analyse, DOWNSTREAM, lines, LOSS, RAGGED, uriOf } from '../helpers/presentFiles';
+
+test('diagnostics: severity, code, documentation link, source, and a range on the reported cell', async () => {
+  const analysis = await analyse(RAGGED);
+  const diagnostics = buildDiagnostics(analysis, RAGGED);
+  const ragged = diagnostics.filter((d) => d.code === 'row-ragged');
+  assert.equal(ragged.length, 2);
+  const finding = analysis.findings.find((f) => f.code === 'row-ragged')!;
+  assert.deepEqual(ragged[0].range, {
+    start: { line: finding.line - 1, character: finding.column! - 1 },
+    end: { line: finding.line - 1, character: finding.column! },
+  });
+  assert.equal(ragged[0].severity, 2);
+  assert.equal(ragged[0].source, 'Scaling Lens');
+  assert.equal(ragged[0].codeDescription!.href, `${DOCS_BASE}#row-ragged`);
+  assert.equal(ragged[0].message, finding.message);
+  assert.deepEqual(buildDiagnostics(analysis, LOSS), [], 'findings of another file are not shown');
+});
+
+test('diagnostics carry related rows as locations only when the client can show them', async () => {
+  const analysis = await analyse(DOWNSTREAM);
+  const [withRelated] = buildDiagnostics(analysis, DOWNSTREAM, true).filter((d) => d.code === 'bleu-law-break');
+  const finding = analysis.findings.find((f) => f.code === 'bleu-law-break')!;
+  assert.equal(withRelated.range.start.line, finding.line - 1);
+  assert.match(lines(DOWNSTREAM)[withRelated.range.start.line], /^misaligned/);
+  const related = withRelated.relatedInformation!;
+  assert.equal(related.length, finding.related!.length);
+  assert.equal(related[0].location.uri, uriOf(DOWNSTREAM));
+  assert.equal(related[0].location.range.start.line, finding.related![0].line - 1);
+  assert.equal(related[0].message, finding.related![0].message);
+  const [without] = buildDiagnostics(analysis, DOWNSTREAM, false).filter((d) => d.code === 'bleu-law-break');
+  assert.equal(without.relatedInformation, undefined);
+});
+
+test("a file's diagnostics: a failed analysis is an error on the first line, before any findings", async () => {
+  const failed = fileDiagnostics(undefined, RAGGED, 'the worker stopped', true);
+  assert.deepEqual(failed, [
+    {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1000 } },
+      severity: 1,
+      source: 'Scaling Lens',
+      code: 'analysis-failed',
+      codeDescription: { href: `${DOCS_BASE}#analysis-failed` },
+      message: 'the worker stopped',
+    },
+  ]);
+  const analysis = await analyse(RAGGED);
+  assert.deepEqual(fileDiagnostics(analysis, RAGGED, undefined, true), buildDiagnostics(analysis, RAGGED, true));
+  assert.deepEqual(fileDiagnostics(undefined, RAGGED, undefined, true), [], 'nothing to show clears the panel');
+});

@@ -1,0 +1,61 @@
+// A follower's analyses are moved from its worker to the server's thread (src/server/followers.ts, followJob.ts): the
+// worker keeps only what its next update needs, so asked again while the file has not changed, the server answers with
+// the analysis it holds; once the file grows, the worker's next analysis is warm, its follower intact after the moves.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Analysis, Series } from '../../src/core/analysis/types';
+import { Followers } from '../../src/server/followers';
+import type { AnalysisJob, JobResult } from '../../src/server/job';
+import { WORKER_LIMITS } from '../../src/server/runner';
+import { powerLawRows } from '../helpers/syntheticLoss';
+
+const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-followers-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+function analysisOf(result: JobResult | 'cancelled'): Analysis<Series> {
+  assert.ok(result !== 'cancelled' && result.ok, `an analysis: ${JSON.stringify(result)}`);
+  return result.analysis;
+}
+
+test('an unchanged followed file is answered with the analysis the server holds; a grown one is re-fitted warm', async () => {
+  const path = join(dir, 'run.csv');
+  writeFileSync(path, `step,lr,loss\n${powerLawRows(0, 300)}`);
+  const uri = pathToFileURL(path).toString();
+  const analysed: Analysis<Series>[] = [];
+  const followers = new Followers(WORKER_LIMITS, {
+    started: () => undefined,
+    analysed: (_, analysis) => analysed.push(analysis),
+    stopped: () => undefined,
+  });
+  const job: AnalysisJob = {
+    source: { kind: 'file' },
+    path,
+    options: { bootstrapSamples: 10 },
+    maxBytes: 1e9,
+    onlyIfRunFile: false,
+  };
+  const signal = new AbortController().signal;
+  try {
+    const first = analysisOf(await followers.run(uri, job, signal));
+    assert.equal(first.curves[0].points.x.length, 300);
+    assert.ok(first.curves[0].points.x instanceof Float64Array, 'moved as it is: typed');
+
+    const again = analysisOf(await followers.run(uri, job, signal));
+    assert.equal(again, first, 'unchanged: the same analysis, not a copy sent again');
+    assert.equal(again.curves[0].points.x.length, 300, 'and whole');
+    assert.equal(analysed.length, 1, 'nothing new for the Runs view');
+
+    appendFileSync(path, powerLawRows(300, 320));
+    const grown = analysisOf(await followers.run(uri, job, signal));
+    assert.equal(grown.curves[0].points.x.length, 320);
+    assert.match(String(grown.fits[0].settings.start), /^warm/, 'the follower kept what its warm fit needs');
+    assert.equal(first.curves[0].points.x.length, 300, 'the analysis moved before is the server’s: untouched');
+    assert.deepEqual(analysed, [first, grown]);
+  } finally {
+    followers.dispose();
+  }
+});

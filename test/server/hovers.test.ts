@@ -1,0 +1,191 @@
+// Direct tests of the hovers (src/server/hovers.ts, headerHover.ts) on analyses the core builds from small files: a
+// data row against its law, the header's fits and law choice, and file text shown as plain text. No server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hoverAt } from '../../src/server/hovers';
+import { buildLenses } from '../../src/server/lenses';
+import { fitLawName } from '../../src/core/analysis/lawNames';
+import { lrAreas } from '../../src/core/laws/schedule';
+import { formatNumber } from '../../src/core/util/format';
+import { Commands } from '../../src/shared/protocol';
+import {
+  analyse,
+  DOWNSTREAM,
+  file,
+  LOSS,
+  lossAt,
+  markdown,
+  noText,
+  steps,
+  titles,
+  uriOf,
+} from '../helpers/presentFiles';
+
+test('a row hover: observed against the law, the residual, and whether the point was fitted', async () => {
+  const analysis = await analyse(LOSS);
+  // 0-based line 10 is the tenth data row: step 1000.
+  const text = markdown(hoverAt(analysis, LOSS, { line: 10, character: 3 }, noText));
+  assert.match(text, /^\*\*run\*\* · step 1000 · Loss/);
+  assert.ok(text.includes(`| observed | ${formatNumber(Number(lossAt(1000)), 5)} |`), text);
+  assert.match(text, /\| predicted \(LR-annealing law\) \| \d\.\d+ \|/);
+  assert.match(text, /\| residual \| [+-]/);
+  assert.match(text, /no band \(bootstrap off\) · this point was fitted$/);
+});
+
+test('a row hover finds rows logged out of step order', async () => {
+  const order = Array.from({ length: 30 }, (_, i) => (i * 7) % 30);
+  const path = file('shuffled.csv', [
+    'step,lr,loss',
+    ...order.map((i) => `${(i + 1) * 100},0.0003,${lossAt((i + 1) * 100)}`),
+  ]);
+  const analysis = await analyse(path);
+  // 0-based line 2 is the second data row: i = 7, step 800.
+  assert.match(markdown(hoverAt(analysis, path, { line: 2, character: 0 }, noText)), /step 800 /);
+});
+
+test('the header hover names the column under the cursor and lists the fit; none off the data', async () => {
+  const analysis = await analyse(LOSS);
+  const header = 'step,lr,loss';
+  const text = markdown(hoverAt(analysis, LOSS, { line: 0, character: 6 }, (line) => (line === 0 ? header : '')));
+  assert.match(text, /^column \*\*lr\*\*\n\n\*\*LR-annealing law\*\* fitted on run \(40 points\) · R² \d/);
+  assert.match(text, /^Predicts:\n- run: L\\\(8k\\\) = \d\.\d+$/m);
+  assert.match(text, /\| coefficient \| value \[95 % interval\] \| unit \|/);
+  assert.match(text, /\| alpha \| \d/);
+  // The solver's details are one click away, not in the hover.
+  assert.doesNotMatch(text, /objective|iterations|lambdaChosen|warmupStepsOption|fittedRows|huberDelta/);
+  assert.match(text, /Export Fit…/);
+  assert.match(text, /\[Show Log\]\(command:scalingLens\.showLog\)/);
+  // Without the document's text (not open) the column is not named, the fit still is.
+  assert.match(markdown(hoverAt(analysis, LOSS, { line: 0, character: 6 }, noText)), /^\*\*LR-annealing law\*\*/);
+  assert.equal(hoverAt(analysis, LOSS, { line: 200, character: 0 }, noText), null);
+});
+
+test('a downstream row hover is labelled by its group', async () => {
+  const analysis = await analyse(DOWNSTREAM);
+  const text = markdown(hoverAt(analysis, DOWNSTREAM, { line: 1, character: 0 }, noText));
+  assert.match(text, /^\*\*aligned \\\/ D\\_f 42M\*\* · D\\_p 500M · (BLEU|CE)/);
+});
+
+test('run names and columns from the file are plain text in hover Markdown: no link, no image, no command', async () => {
+  const link = '[x](command:scalingLens.exportFit)';
+  const image = '![t](https://example.com/t.png)';
+  const path = file('hostile.csv', [
+    `run,step,lr,${link}`,
+    ...steps(30).map((s) => `"${link}",${s},0.0003,${lossAt(s)}`),
+    ...steps(30).map((s) => `"${image}",${s},0.0006,${lossAt(s, 3)}`),
+  ]);
+  const analysis = await analyse(path, { columns: { loss: link } });
+  const header = `run,step,lr,${link}`;
+  const texts = [
+    markdown(hoverAt(analysis, path, { line: 0, character: header.length - 2 }, () => header)),
+    markdown(hoverAt(analysis, path, { line: 1, character: 0 }, noText)),
+    markdown(hoverAt(analysis, path, { line: 31, character: 0 }, noText)),
+  ];
+  // The header hover's own link to the log is the only link: none comes from the file.
+  const ours = `[Show Log](command:${Commands.showLog})`;
+  for (const text of texts.map((t) => t.replace(ours, ''))) {
+    assert.doesNotMatch(text, /(?<!\\)\]\(/, 'no unescaped link or image syntax');
+    assert.doesNotMatch(text, /https:\/\/|command:/, 'no raw URL or command URI');
+  }
+  assert.match(texts[0], /column \*\*\\\[x\\\]/, 'the column is named, escaped');
+  assert.match(
+    texts[1] + texts[2],
+    /\\\[x\\\]\\\(command\\:scalingLens\\\.exportFit\\\)/,
+    'the run name is shown as text',
+  );
+});
+
+/**
+ * Two runs of one LR-annealing law: a constant schedule, and a step decay to 0.3x at step 3000 whose loss anneals
+ * as the law has it (a drop that builds over the steps after the decay, then slower progress at the lower LR). The
+ * decay run once had the constant run's loss less 0.08 from step 3000 on: a drop at once and full-LR progress after
+ * it, which no LR-schedule law gives, so the run was rightly found to leave its law (law-departure) and its
+ * predictions were withheld, which these tests do not mean to exercise.
+ */
+const decayLr = (s: number) => (s > 3000 ? 0.0003 : 0.001);
+const DECAY_AREAS = lrAreas(
+  {
+    steps: Float64Array.from({ length: 6000 }, (_, i) => i + 1),
+    lr: Float64Array.from({ length: 6000 }, (_, i) => decayLr(i + 1)),
+  },
+  steps(60),
+  { lambda: 0.999, warmup: 'peak' },
+);
+const TWO_SCHEDULES = file('two_schedules.csv', [
+  'run,step,lr,loss',
+  ...steps(60).map((s) => `constant,${s},0.001,${lossAt(s)}`),
+  ...steps(60).map(
+    (s, k) =>
+      `decay,${s},${decayLr(s)},${(2.5 + 4 * Math.pow(DECAY_AREAS.s1[k] / 0.001, -0.45) - 0.2 * DECAY_AREAS.s2[k]).toFixed(5)}`,
+  ),
+]);
+
+test('law mpl: the lenses name MPL, the header hover gives its seven coefficients', async () => {
+  const analysis = await analyse(TWO_SCHEDULES, { law: 'mpl' });
+  assert.equal(analysis.fits[0].law, 'mpl');
+  const lenses = titles(buildLenses(analysis, TWO_SCHEDULES, uriOf(TWO_SCHEDULES)));
+  // Forced onto two schedules with one LR drop, which do not pin all its coefficients (L0 at its limit), MPL is not
+  // supported by the data: the lenses name the law and say why there is no number.
+  assert.match(
+    lenses[0],
+    /^Loss · MPL · fitted on 2 curves · R² \d\.\d+ · ⚠ not supported by the data \(see Problems\)$/,
+  );
+  assert.ok(
+    lenses
+      .slice(1)
+      .every((t) =>
+        / · MPL · L\(12k\): ⚠ no prediction, not supported by the data: .*held at the limit of its range/.test(t),
+      ),
+    lenses.join('\n'),
+  );
+  const text = markdown(hoverAt(analysis, TWO_SCHEDULES, { line: 0, character: 0 }, noText));
+  assert.match(text, /^\*\*MPL\*\* fitted on constant, decay \(\d+ points\)/);
+  assert.match(text, /^`L\(s\) = L0 \+ A·S1\(s\)\^\(-alpha\) - B·LD\(s\)/m);
+  for (const name of ['L0', 'A', 'alpha', 'B', 'C', 'beta', 'gamma'])
+    assert.match(text, new RegExp(`\\| ${name} \\| `));
+  assert.doesNotMatch(text, /Law chosen automatically/);
+});
+
+test('law auto on loss curves: the header hover lists both candidates with their backtest errors and the reason', async () => {
+  const analysis = await analyse(TWO_SCHEDULES);
+  const fit = analysis.fits[0];
+  assert.ok(fit.selection);
+  // A run that anneals as its law has it has not left it: its predictions are shown.
+  assert.deepEqual(
+    analysis.findings.filter((f) => f.code === 'law-departure').map((f) => f.message),
+    [],
+  );
+  assert.ok(analysis.predictions.every((p) => p.status === 'ok'));
+  const text = markdown(hoverAt(analysis, TWO_SCHEDULES, { line: 0, character: 0 }, noText));
+  const name = fitLawName(fit);
+  assert.ok(
+    text.includes(`Law chosen automatically: **${name}**`) &&
+      /Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest/.test(text),
+    text,
+  );
+  if (fit.selection.weightRange) {
+    // A spread-weighted mean of both laws: each law's row gives its range of weights and its mean weight, and the
+    // hover says how they vary and that the coefficients are one law's.
+    assert.equal(name, 'spread-weighted mean of LR-annealing law and MPL');
+    assert.match(
+      text,
+      /every prediction and band is the weighted mean, each law weighted at each step by the inverse of its bootstrap spread there; the coefficients below are the LR-annealing law's/,
+    );
+    for (const law of ['MPL', 'LR-annealing law'])
+      assert.match(
+        text,
+        new RegExp(`^\\| ${law} \\(weight \\d\\.\\d\\d-\\d\\.\\d\\d, mean \\d\\.\\d\\d\\) \\| \\d[\\d.]* % \\| `, 'm'),
+      );
+  } else if (fit.selection.weights) {
+    // A mean of both laws: each law's row gives its weight, and the hover says the coefficients are one law's.
+    assert.equal(name, 'mean of LR-annealing law and MPL');
+    assert.match(text, /every prediction and band is the mean; the coefficients below are the LR-annealing law's/);
+    assert.match(text, /^\| MPL \(weight 0\.50\) \| \d[\d.]* % \| /m);
+    assert.match(text, /^\| LR-annealing law \(weight 0\.50\) \| \d[\d.]* % \| /m);
+  } else {
+    assert.match(text, /^\| (MPL|LR-annealing law) \(chosen\) \| \d[\d.]* % \| /m);
+    assert.match(text, /^\| (MPL|LR-annealing law) \| \d[\d.]* % \| /m);
+  }
+  assert.match(text, /^Why: \S/m);
+  assert.ok(titles(buildLenses(analysis, TWO_SCHEDULES, uriOf(TWO_SCHEDULES)))[0].startsWith(`Loss · ${name} · `));
+});
