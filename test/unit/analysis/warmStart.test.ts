@@ -151,13 +151,17 @@ test('law auto, defaults: a warm analysis after several appends agrees with a co
   const cold = await analyseFiles([path]);
   assert.equal(w.fits[0].law, cold.fits[0].law, 'the same law');
   assert.equal(w.fits[0].selection?.chosen, cold.fits[0].selection?.chosen, 'the same choice');
-  assert.deepEqual(w.fits[0].selection?.weights, cold.fits[0].selection?.weights);
+  // A mean's weights are part of the choice: kept from the last cold fit while warm (their bootstrap spreads are not
+  // drawn again), made again with the choice once the points double. So a mean's predictions may differ from a cold
+  // fit's by the change of weights times the gap between the laws; each law's own fit must still agree.
+  const mean = cold.fits[0].selection?.weights !== undefined;
+  assert.deepEqual(w.fits[0].selection?.weights, (mean ? first.analysis : cold).fits[0].selection?.weights);
   const { params, predictions, objective } = gap(w, cold);
   process.stdout.write(
-    `# auto: warm vs cold: params ${params.toExponential(1)}, predictions ${predictions.toExponential(1)}, objective ${objective.toExponential(1)}\n`,
+    `# auto${mean ? ' (a mean)' : ''}: warm vs cold: params ${params.toExponential(1)}, predictions ${predictions.toExponential(1)}, objective ${objective.toExponential(1)}\n`,
   );
   assert.ok(
-    objective < 1e-8 && predictions < 1e-5 && params < 1e-3,
+    objective < 1e-8 && predictions < (mean ? 1e-2 : 1e-5) && params < 1e-3,
     JSON.stringify({ params, predictions, objective }),
   );
   const codes = (a: Analysis) => a.findings.map((f) => `${f.code}:${f.severity}`).sort();
