@@ -4,7 +4,7 @@ import { analyseFiles } from '../core/analysis/analyse';
 import { inspectFiles } from '../core/analysis/inspect';
 import { parseCli, unusedKindFlags, USAGE } from './args';
 import { toJsonReport } from './report';
-import { jsonSafe, terminalSafe } from './terminal';
+import { jsonSafe, jsonShown, terminalSafe } from './terminal';
 import { cliMessage, formatAnalysis, formatInspection } from './text';
 import { watchRuns } from './watch';
 
@@ -73,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     const inspection = await inspectFiles(request.files, request.options.columns, read);
     if (request.json)
       await write(
-        `${JSON.stringify({ files: inspection.files, series: Object.fromEntries(inspection.series), findings: inspection.findings }, null, 2)}\n`,
+        `${JSON.stringify({ files: inspection.files, series: Object.fromEntries(inspection.series), findings: inspection.findings }, jsonShown, 2)}\n`,
         'json',
       );
     else await write(formatInspection(inspection.files, inspection.series, inspection.findings));
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (request.command === 'watch') return watchRuns(request, VERSION, write, fail);
   const analysis = await analyseFiles(request.files, request.options, read);
-  if (request.json) await write(`${JSON.stringify(toJsonReport(analysis, VERSION), null, 2)}\n`, 'json');
+  if (request.json) await write(`${JSON.stringify(toJsonReport(analysis, VERSION), jsonShown, 2)}\n`, 'json');
   else await write(formatAnalysis(analysis));
   for (const note of unusedKindFlags(
     request,

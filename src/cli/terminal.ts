@@ -4,15 +4,15 @@
 // too: a right-to-left override in a run name reorders the rest of the line as the terminal draws it (a prediction's
 // digits read backwards), and line and paragraph separators break some terminals' lines.
 
-import { BIDI_CLASS, controlPattern, visibleEscape } from '../core/util/controls';
+import { BIDI_CLASS, controlPattern, shownText, visibleEscape } from '../core/util/controls';
 
 // C0 controls except tab and newline, DEL, the C1 range (some terminals take U+009B as CSI), and the bidirectional
 // formatting characters.
 const CONTROL = controlPattern('\t\n');
 
-/** Plain text for the terminal: every control character but tab and newline shown as `\xHH`. */
+/** Plain text for the terminal: every control character but tab and newline shown as `\xHH`, long names shortened. */
 export function terminalSafe(text: string): string {
-  return text.replace(CONTROL, visibleEscape);
+  return shownText(text).replace(CONTROL, visibleEscape);
 }
 
 /**
@@ -32,3 +32,16 @@ export function jsonSafe(json: string): string {
 }
 
 const JSON_RAW = new RegExp(`[\\u007f-\\u009f${BIDI_CLASS}]`, 'g');
+
+/** The `--json` fields that are sentences for a reader, not values a program matches on (names stay whole there). */
+const JSON_DISPLAY_FIELDS: ReadonlySet<string> = new Set(['message', 'reason', 'statusReason', 'hints', 'notes']);
+
+/**
+ * JSON.stringify's replacer for `--json`: long names and cells inside the display fields shortened (shownText), so a
+ * 6 MB header does not come back in every message; names, columns and files (identifiers) are left whole.
+ */
+export function jsonShown(key: string, value: unknown): unknown {
+  if (!JSON_DISPLAY_FIELDS.has(key)) return value;
+  if (typeof value === 'string') return shownText(value);
+  return Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? shownText(v) : v)) : value;
+}

@@ -18,11 +18,12 @@ import { formatBytes } from '../core/table/problems';
 import { formatBanded, formatFlop, formatNumber, formatPercent } from '../core/util/format';
 import { beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
 import { LAW_OPTIONS } from '../core/options/schema';
+import { shownName } from '../core/util/controls';
 import { oneLine } from './terminal';
 
-/** Left-aligned text columns, right-aligned numbers, two spaces apart. */
+/** Left-aligned text columns, right-aligned numbers, two spaces apart; a long name shortened before it sets a width. */
 export function table(header: string[], cells: string[][]): string {
-  const rows = cells.map((r) => r.map(oneLine));
+  const rows = cells.map((r) => r.map((cell) => oneLine(shownName(cell))));
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
   const numeric = header.map(
     (_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]/.test(r[j] ?? '') || r[j] === ''),
@@ -245,7 +246,7 @@ export function formatInspection(files: FileSummary[], curves: Map<string, strin
       `  format ${f.format}${f.delimiter ? ` (delimiter ${JSON.stringify(f.delimiter)})` : ''} · kind ${f.kind} · ${f.rows} rows read · ${f.rowsRejected} rejected${f.headerLine ? ` · header on line ${f.headerLine}` : ''} · ${f.bytes} bytes`,
       indent(table(['column', 'role', 'numeric', 'text', 'empty'], cols), 2),
       names.length
-        ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.map(oneLine).join('; ')}`
+        ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.map((name) => oneLine(shownName(name))).join('; ')}`
         : '',
       f.notes.length ? `  notes: ${f.notes.map(oneLine).join(' ')}` : '',
     ]

@@ -5,6 +5,7 @@ import { plainAnalysis } from '../core/analysis/series';
 import { followRuns, type LiveUpdate } from '../core/live/follower';
 import type { CliRequest } from './args';
 import { toJsonReport } from './report';
+import { jsonShown } from './terminal';
 import { formatAnalysis } from './text';
 
 /** How main prints: through its escaping. */
@@ -27,7 +28,10 @@ export async function watchRuns(request: CliRequest, version: string, write: Wri
   const print = (update: LiveUpdate) => {
     const analysis = plainAnalysis(update.analysis);
     return request.json
-      ? write(`${JSON.stringify({ ...toJsonReport(analysis, version, false), update: updateJson(update) })}\n`, 'json')
+      ? write(
+          `${JSON.stringify({ ...toJsonReport(analysis, version, false), update: updateJson(update) }, jsonShown)}\n`,
+          'json',
+        )
       : write(`${updateLine(update)}\n${formatAnalysis(analysis)}\n`);
   };
   const following = await followRuns(

@@ -1,17 +1,17 @@
 // File text inside hover Markdown. Run names, groups and column names come from files anyone can write; unescaped, a
 // name like `[x](command:...)` would become a link and `![t](https://...)` would load a remote image on hover. Lens
 // titles are plain text: there only invisible characters and VS Code's `$(icon)` syntax are escaped.
-import { controlPattern, visibleEscape } from '../core/util/controls';
+import { controlPattern, shownText, visibleEscape } from '../core/util/controls';
 
 /** Controls but the line feed, DEL, C1 and the bidirectional formatting characters. */
 const UNSEEN = controlPattern('\n');
 
 /**
  * Every ASCII punctuation character backslash-escaped (CommonMark allows it for all of them), line breaks flattened,
- * controls and bidirectional formatting characters shown as `\xHH` / `\uHHHH` (see labelText).
+ * controls and bidirectional formatting characters shown as `\xHH` / `\uHHHH` (see labelText), long names shortened.
  */
 export function markdownText(text: string): string {
-  return text
+  return shownText(text)
     .replace(/[\r\n]+/g, ' ')
     .replace(UNSEEN, visibleEscape)
     .replace(/[!-/:-@[-`{-~]/g, '\\$&');
@@ -23,6 +23,6 @@ export function markdownText(text: string): string {
  * feed too in a one-line title, and `$(` escaped so that a name cannot draw one of VS Code's icons.
  */
 export function labelText(text: string, lines: 'one' | 'many' = 'one'): string {
-  const shown = text.replace(UNSEEN, visibleEscape).replace(/\$\(/g, '\\$(');
+  const shown = shownText(text).replace(UNSEEN, visibleEscape).replace(/\$\(/g, '\\$(');
   return lines === 'one' ? shown.replace(/\n/g, visibleEscape) : shown;
 }

@@ -3,6 +3,7 @@
 import type { ChartDataset } from 'chart.js';
 import type { ChartSeries, DatasetKind, PanelId, WhatIfCurve } from '../shared/chart';
 import { withAlpha, type Theme } from './theme';
+import { shownText } from '../core/util/controls';
 
 export interface LensPoint {
   x: number;
@@ -60,7 +61,7 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
   // Rows the file flags to leave out of the fit are drawn greyed: there, not fitted.
   const color = s.role === 'excluded' ? withAlpha(ctx.theme.foreground, 0.45) : groupColor(s.group, ctx);
   const meta = (kind: LensMeta['kind'] = s.kind): LensMeta => ({ id: s.id, group: s.group, kind, total: s.total });
-  const base = { parsing: false as const, normalized: true, spanGaps: true, label: s.label };
+  const base = { parsing: false as const, normalized: true, spanGaps: true, label: shownText(s.label) };
   if (ctx.residuals && s.kind !== 'observed') return [];
   switch (s.kind) {
     case 'observed': {
@@ -105,7 +106,7 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
     case 'band': {
       const low: LensDataset = {
         ...base,
-        label: `${s.label} (low)`,
+        label: `${base.label} (low)`,
         lens: meta('band-low'),
         data: toPoints(s, false),
         borderWidth: 0,
@@ -204,7 +205,7 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
  * the primary reading.
  */
 function runnerUpDatasets(s: ChartSeries, color: string, meta: (kind?: LensMeta['kind']) => LensMeta): LensDataset[] {
-  const base = { parsing: false as const, normalized: true, spanGaps: true, pointRadius: 0, label: s.label };
+  const base = { parsing: false as const, normalized: true, spanGaps: true, pointRadius: 0, label: shownText(s.label) };
   if (s.kind === 'runner-up')
     return [
       {
@@ -228,7 +229,7 @@ function runnerUpDatasets(s: ChartSeries, color: string, meta: (kind?: LensMeta[
     order: 3,
   };
   return [
-    { ...edge, label: `${s.label} (low)`, lens: meta('runner-up-band-low'), data: toPoints(s, false) },
+    { ...edge, label: `${base.label} (low)`, lens: meta('runner-up-band-low'), data: toPoints(s, false) },
     { ...edge, lens: meta(), data: s.x.map((x, i) => ({ x, y: s.y2?.[i] ?? NaN })) },
   ];
 }
@@ -239,7 +240,7 @@ export function whatIfDatasets(curves: WhatIfCurve[], panel: PanelId, theme: The
   return curves.map((c, i) => ({
     parsing: false as const,
     normalized: true,
-    label: `${c.label} (${c.spec.shape})${panel === 'main' ? '' : ' · LR'}`,
+    label: `${shownText(c.label)} (${c.spec.shape})${panel === 'main' ? '' : ' · LR'}`,
     lens: { id: `whatif:${i}:${panel}`, group: '', kind: 'whatif' as const, total: c.steps.length },
     data: c.steps.map((x, k) => ({ x, y: panel === 'main' ? c.loss[k] : c.lr[k] })),
     borderColor: colors[i % 2],

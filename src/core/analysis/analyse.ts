@@ -5,6 +5,7 @@ import { readSources, type SourceOptions } from '../sources';
 import type { ParseProblem, RoleAssignment, Table } from '../table/types';
 import { seededRandom } from '../util/random';
 import { analyseCompute } from './compute';
+import { summariseCurveFindings } from './curveFindings';
 import { analyseDownstream } from './downstream';
 import { disambiguateCurveNames, extractLossCurves, mergeScheduleOnlyCurves, type LossCurve } from './lossCurves';
 import { analyseLossCurves } from './lossAnalysis';
@@ -182,6 +183,7 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
     );
   }
   judgeFits(out);
+  out.findings = summariseCurveFindings(out.findings);
   return {
     version: 1,
     kind: kinds.size === 1 ? [...kinds][0] : 'unknown',

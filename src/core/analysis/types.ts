@@ -72,6 +72,9 @@ export interface Finding {
   group?: string;
   /** For a finding about many rows of the same kind: how many (the first is `line`, the next few are `related`). */
   rows?: number;
+  /** For a finding about many curves or groups of the same kind: how many (the first is `curve` or `group`, the next few
+   * are `related`). */
+  curves?: number;
   /** Other rows that bear on the finding (e.g. the points that disagree with a break). */
   related?: { file: string; line: number; message: string }[];
   /** Fixes outside the file, as data; each shell says how in its own terms. */

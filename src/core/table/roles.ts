@@ -147,7 +147,11 @@ function assignByAlias(context: Context, role: ColumnRole, tensorboardLr: boolea
  * Free, usable columns whose name ends (or starts) with one of the role's fallback words. Loss names are matched
  * through an aggregation suffix, and ordered so that the unsuffixed and per-step names come before epoch means.
  */
-function patternMatches(context: Context, role: ColumnRole): { name: string; index: number; word: string }[] {
+function patternMatches(
+  context: Context,
+  role: ColumnRole,
+  accept: (column: Column) => boolean = (column) => usable(column, role),
+): { name: string; index: number; word: string }[] {
   const fallback = FALLBACK_WORDS[role];
   if (fallback === undefined) return [];
   const wordOf = (name: string): string | undefined =>
@@ -159,7 +163,7 @@ function patternMatches(context: Context, role: ColumnRole): { name: string; ind
     const word = wordOf(base);
     if (word === undefined || words(name).some((w) => NOT_THE_QUANTITY.has(w))) return;
     if (role === 'step' && words(name).some((w) => NOT_A_STEP.has(w))) return;
-    if (!context.taken.has(index) && usable(context.table.columns[index], role)) {
+    if (!context.taken.has(index) && accept(context.table.columns[index])) {
       matches.push({ name, index, word, rank });
     }
   });
@@ -298,6 +302,7 @@ function noteMissing(context: Context, kind: FileKind): void {
   }
   if (kind !== 'unknown') return;
   noteEpochAxis(context);
+  noteStepNotNumbers(context);
   notes.push(
     'Could not tell the kind of file: a loss curve needs step and loss (found: ' +
       found(['step', 'loss']) +
@@ -325,6 +330,31 @@ function noteEpochAxis(context: Context): void {
   context.notes.push(
     `no step column: "${context.table.columns[epoch].name}" counts epochs, not optimizer steps, so it is not taken ` +
       'as the step; map it to the step role if the learning rate was set once per epoch.',
+  );
+}
+
+/**
+ * A column named like the step whose cells are all text (`0x64`, `100 steps`) cannot be the step, and "no step" alone
+ * would hide why: the note names the column and the first cell that is not a number, where it is.
+ */
+function noteStepNotNumbers(context: Context): void {
+  if (context.roles.step !== undefined) return;
+  const { table } = context;
+  const textOnly = (column: Column) => column.numericCount === 0 && column.textCount > 0;
+  const aliases = new Set(ROLE_ALIASES.step.map(normaliseColumnName));
+  const byAlias = context.normalised.findIndex(
+    (n, i) => aliases.has(n) && !context.taken.has(i) && textOnly(table.columns[i]),
+  );
+  const index = byAlias >= 0 ? byAlias : (patternMatches(context, 'step', textOnly)[0]?.index ?? -1);
+  if (index < 0) return;
+  const column = table.columns[index];
+  let row = 0;
+  while (row < table.rowCount && textAt(column, row) === undefined) row++;
+  const cell = textAt(column, row);
+  if (cell === undefined) return;
+  context.notes.push(
+    `the step column looks like "${column.name}" (column ${index + 1}), but none of its cells is a number: ` +
+      `${table.file}:${table.lines[row]} holds "${cell}"; steps must be plain numbers (no hex, no units).`,
   );
 }
 

@@ -202,3 +202,26 @@ test('a log written per epoch: the epoch is named in a note, not taken as the st
   const mapped = roles('epoch,loss\n0,0.39\n1,0.23\n', { step: 'epoch' });
   assert.equal(mapped.assignment.kind, 'loss-curve');
 });
+
+test('a step column of hex or of numbers with units is named with its first cell that is not a number', () => {
+  const cases: [string, (i: number) => string][] = [
+    ['step', (i) => '0x' + (i * 10).toString(16)],
+    ['global_step', (i) => `${i * 10} steps`],
+  ];
+  for (const [name, cellOf] of cases) {
+    const rows = Array.from({ length: 50 }, (_, i) => `${cellOf(i + 1)},1e-3,${(3 - i / 100).toFixed(3)}`);
+    const { assignment } = roles(`${name},lr,loss\n,1e-3,3.5\n${rows.join('\n')}\n`, undefined, 'run.csv');
+    assert.equal(assignment.kind, 'unknown');
+    const note = assignment.notes.find((n) => n.startsWith('the step column'));
+    // The empty first cell is passed over: the first text cell is on line 3.
+    assert.equal(
+      note,
+      `the step column looks like "${name}" (column 1), but none of its cells is a number: run.csv:3 holds ` +
+        `"${cellOf(1)}"; steps must be plain numbers (no hex, no units).`,
+    );
+  }
+  // A numeric step column is taken, with no such note.
+  const { assignment } = roles('step,loss\n1,3\n2,2.9\n');
+  assert.equal(assignment.kind, 'loss-curve');
+  assert.ok(!assignment.notes.some((n) => n.startsWith('the step column')));
+});
