@@ -22,8 +22,15 @@ interface Group {
   linked: Finding[];
 }
 
+/**
+ * Codes kept whole on every curve: each is read back per group (a BLEU break's D_p marks the chart and counts in the
+ * editor's summary, breaks.ts `breakPoint`), and there is at most one per group.
+ */
+const READ_PER_CURVE: ReadonlySet<Finding['code']> = new Set<Finding['code']>(['bleu-law-break']);
+
 /** The curve or group a finding is about, or undefined for a finding about a file, a row or a fit as a whole. */
 function subjectOf(f: Finding): string | undefined {
+  if (READ_PER_CURVE.has(f.code)) return undefined;
   return f.rows === undefined ? (f.curve ?? f.group) : undefined;
 }
 

@@ -78,3 +78,15 @@ test('a curve counts once however many findings it has; file, row and other code
   assert.ok(out.some((f) => f.group === 'g'));
   assert.equal(summariseCurveFindings(input.slice(0, 5)).length, 5);
 });
+
+test('BLEU breaks stay one per group however many groups break: the chart marks each and the editor counts them', () => {
+  const breaks: Finding[] = Array.from({ length: 30 }, (_, g) => ({
+    code: 'bleu-law-break',
+    severity: 'warning',
+    file: 'sweep.csv',
+    line: 2 + g,
+    group: `task-${g}`,
+    message: `task-${g}: BLEU leaves its law`,
+  }));
+  assert.deepEqual(summariseCurveFindings(breaks), breaks);
+});
