@@ -252,7 +252,7 @@ test(
     assert.equal(s.exportHeader?.length, 2, String(s.exportHeader));
     assert.match(
       s.exportHeader![0],
-      /^cosine\.csv · loss curves \(LR-annealing law(, chosen automatically over MPL)?\)$/,
+      /^cosine\.csv · loss curves \((LR-annealing law(, chosen automatically over MPL)?|spread-weighted mean of LR-annealing law and MPL, chosen automatically over MPL alone)\)$/,
     );
     assert.equal(s.exportHeader![1], 'law: L(s) = L0 + A·S1(s)^(-alpha) - C·S2(s)');
     await host!.screenshot(join(shots, 'chart-after-export.png'));

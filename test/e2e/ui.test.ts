@@ -51,7 +51,7 @@ test(
     await expandFolder('loss');
     const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'cosine.csv' }).first();
     const toast = page().locator('.notifications-toasts .notification-list-item-message', {
-      hasText: 'LR-annealing law fitted',
+      hasText: 'fitted on cosine',
     });
     const chosen = await chooseFromContextMenu(host!, row, 'Fit Scaling Law', toast, {
       onMenu: () => host!.screenshot(join(SHOTS, 'ui-1-context-menu.png')),
@@ -59,7 +59,7 @@ test(
     assert.ok(chosen, 'the fit notification came');
     assert.match(
       await toast.innerText(),
-      /Scaling Lens: LR-annealing law fitted on cosine \(R² 0\.9\d*\) · cosine: L\(40k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\]/,
+      /Scaling Lens: (LR-annealing law|spread-weighted mean of LR-annealing law and MPL) fitted on cosine \(R² 0\.9\d*\) · cosine: L\(40k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\]/,
     );
     // The file was not open: open it and the lens (kept for a file fitted on request) is on its first line.
     await row.dblclick();
@@ -67,7 +67,7 @@ test(
     await lens.waitFor({ timeout: 60000 });
     assert.match(
       await lens.innerText(),
-      /^Loss · LR-annealing law · L\(40k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\] · R² 0\.9\d+/,
+      /^Loss · (LR-annealing law|spread-weighted mean of LR-annealing law and MPL) · L\(40k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\] · R² 0\.9\d+/,
     );
     await host!.screenshot(join(SHOTS, 'ui-2-lens.png'));
   },
@@ -81,7 +81,7 @@ test('hover a data row: observed against predicted, residual and band', { timeou
   await hover.waitFor({ timeout: 30000 });
   const text = await hover.innerText();
   assert.match(text, /step 2000/);
-  assert.match(text, /predicted \(LR-annealing law\)/);
+  assert.match(text, /predicted \((LR-annealing law|spread-weighted mean of LR-annealing law and MPL)\)/);
   assert.match(text, /residual/);
   assert.match(text, /95 % band/);
   await host!.screenshot(join(SHOTS, 'ui-3-hover.png'));
