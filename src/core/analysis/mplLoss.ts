@@ -94,8 +94,21 @@ function mplFit(input: LossFitInput, model: MultiPowerFit): MplFit {
       const ds = scheduleOf(i);
       const queries = prepared[i].queries;
       const cheap = input.purpose === 'backtest' || queries.length * Math.max(1, ds.last) > EXACT_TERMS;
-      const sums = cheap ? 'compressed' : 'exact';
-      predictions.set(i, (p = predictMultiPower(model, ds, queries, sums)));
+      // A long log's every row (hovers, residuals) is interpolated between checked sums; the targets a user reads
+      // are summed (a backtest's or the departure check's targets are the rows it scores, interpolated as rows).
+      const sums = cheap ? 'interpolated' : 'exact';
+      p = predictMultiPower(model, ds, queries, sums);
+      if (sums === 'interpolated' && input.purpose !== 'backtest') {
+        const targets = prepared[i].targetIndex;
+        const exact = predictMultiPower(
+          model,
+          ds,
+          Float64Array.from(targets, (q) => queries[q]),
+          'compressed',
+        );
+        targets.forEach((q, t) => (p![q] = exact[t]));
+      }
+      predictions.set(i, p);
     }
     return p;
   };

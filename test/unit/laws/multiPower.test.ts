@@ -228,6 +228,28 @@ test(`compressed loss-drop sum within ${COMPRESSION_BOUND} of the exact one on s
   console.log(`1M-step schedules: largest |compressed - exact| = ${worst.toExponential(2)} (loss units)`);
 });
 
+test('a long log is predicted at every row by interpolating checked sums: within 1e-6 of summing at each row, faster', () => {
+  const warmup = 2000;
+  const total = 150_000;
+  const truth = modelOf({ ...OPTIMA['25'].raw, gamma: 0.6 }, 'paper', warmup);
+  for (const kind of ['cosine', 'wsd', 'two-stage', 'rewarm'] as Kind[]) {
+    const schedule = loggedSchedule(kind, warmup, total, 1);
+    let started = performance.now();
+    const summed = predictMultiPower(truth, schedule, schedule.steps, 'compressed');
+    const summedMs = performance.now() - started;
+    started = performance.now();
+    const interpolated = predictMultiPower(truth, schedule, schedule.steps, 'interpolated');
+    const interpolatedMs = performance.now() - started;
+    let worst = 0;
+    for (let i = 0; i < summed.length; i++) worst = Math.max(worst, Math.abs(interpolated[i] - summed[i]));
+    console.log(
+      `${kind}, ${summed.length} rows: interpolated within ${worst.toExponential(1)} in ${interpolatedMs.toFixed(0)} ms, summed at each row ${summedMs.toFixed(0)} ms`,
+    );
+    assert.ok(worst <= 1e-6, `${kind}: ${worst}`);
+    assert.ok(interpolatedMs < summedMs / 2, `${kind}: ${interpolatedMs} ms against ${summedMs} ms`);
+  }
+});
+
 test('fits a 1,000,000-step cosine log in seconds (time printed)', () => {
   const warmup = 10_000;
   const total = 1_000_000;
