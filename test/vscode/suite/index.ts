@@ -68,7 +68,11 @@ it('activates on a CSV run file and shows the prediction lens with the numbers o
   const p = valued(core.predictions[0]);
   const expected = `L(40k) = ${formatEstimate(p.value, p.low, p.high)}`;
   assert.ok(
-    titles.some((t) => t.startsWith('Loss · LR-annealing law · ') && t.includes(expected)),
+    titles.some(
+      (t) =>
+        /^Loss · (LR-annealing law|spread-weighted mean of LR-annealing law and MPL) · /.test(t) &&
+        t.includes(expected),
+    ),
     `${titles.join(' | ')} should contain ${expected}`,
   );
 });
@@ -100,7 +104,10 @@ it('hovering a data row shows observed against predicted, the residual and the b
     .join('\n');
   assert.match(text, /step 2000/);
   assert.match(text, /\| observed \| \d/);
-  assert.match(text, /\| predicted \(LR-annealing law\) \| \d\.\d+ \[\d/);
+  assert.match(
+    text,
+    /\| predicted \((LR-annealing law|spread-weighted mean of LR-annealing law and MPL)\) \| \d\.\d+ \[\d/,
+  );
   assert.match(text, /\| residual \|/);
   assert.match(text, /95 % band/);
 });
