@@ -2,21 +2,10 @@
 // the calls (a record and its scalar joined into one op, several scalars per record, every other kind of call), and
 // when parts are written into buffers given back by the reading thread.
 import { test } from 'node:test';
+import { recorder } from '../../helpers/eventRecorder';
 import assert from 'node:assert/strict';
 import type { EventSink } from '../../../src/core/sources/tensorboard';
 import { EventLog, logBuffers, replay } from '../../../src/core/sources/tensorboard/eventLog';
-
-function recorder(): { sink: EventSink; calls: string[] } {
-  const calls: string[] = [];
-  const sink: EventSink = {
-    record: (offset) => calls.push(`record ${offset}`),
-    scalar: (tag, step, value) => calls.push(`scalar ${tag} ${step} ${value}`),
-    sessionStart: (step) => calls.push(`start ${step}`),
-    skipped: (kind) => calls.push(`skipped ${kind}`),
-    corrupt: (offset, reason) => calls.push(`corrupt ${offset} ${reason}`),
-  };
-  return { sink, calls };
-}
 
 /** Sink calls of every kind, in an order that varies with `i`: tags in a writer's order, and out of it. */
 function makeCalls(sink: EventSink, i: number): void {

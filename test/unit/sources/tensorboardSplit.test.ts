@@ -3,12 +3,13 @@
 // to one thread when its chain of records does not land where the worker started, or when a plugin was declared
 // before the middle. The worker is the built dist/eventsWorker.js (the test runner builds first).
 import { test } from 'node:test';
+import { recorder } from '../../helpers/eventRecorder';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
-import { EventDecoder, readEvents, type EventSink } from '../../../src/core/sources/tensorboard';
+import { EventDecoder, readEvents } from '../../../src/core/sources/tensorboard';
 import { coreIsFree, readEventsInTwo, type SplitEventsRead } from '../../../src/core/sources/tensorboard/split';
 import { bundledWorker } from '../../../src/core/util/bundled';
 import { EventFileWriter, Proto, recordOffset, tfrecord } from '../../helpers/eventWriter';
@@ -16,17 +17,6 @@ import { EventFileWriter, Proto, recordOffset, tfrecord } from '../../helpers/ev
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `sl-tbsplit-${prefix}-`));
 
 /** A sink that writes down every call. */
-function recorder(): { sink: EventSink; calls: string[] } {
-  const calls: string[] = [];
-  const sink: EventSink = {
-    record: (offset) => calls.push(`record ${offset}`),
-    scalar: (tag, step, value) => calls.push(`scalar ${tag} ${step} ${value}`),
-    sessionStart: (step) => calls.push(`start ${step}`),
-    skipped: (kind) => calls.push(`skipped ${kind}`),
-    corrupt: (offset, reason) => calls.push(`corrupt ${offset} ${reason}`),
-  };
-  return { sink, calls };
-}
 
 /**
  * Reads the file in two from `splitAt` (the worker's log in parts of 7 records, so parts end at every kind of record)
