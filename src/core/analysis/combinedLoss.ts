@@ -7,7 +7,8 @@
 import { concat } from '../util/arrays';
 import { thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
-import { curveKey, weightsAt, type StepWeights } from './spreadWeights';
+import { curveKey } from './lossCurves';
+import { weightsAt, type StepWeights } from './spreadWeights';
 
 /** One law of a combination: its fit and the weight of its predictions (the weights sum to 1). */
 export interface CombinedMember {

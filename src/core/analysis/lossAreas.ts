@@ -2,7 +2,7 @@
 // merged with its target steps into one ascending query list, so its areas are computed once, in one pass.
 import { carryLogOfS1, lrAnnealingLaw, type AreaPoints } from '../laws/lrAnnealing';
 import { lrAreas, StepLr, type AreaResume } from '../laws/schedule';
-import { concat, pick } from '../util/arrays';
+import { concat, pick, samePrefix } from '../util/arrays';
 import type { LossCurve } from './lossCurves';
 import { areaConvention, type AnalysisOptions } from './options';
 
@@ -237,13 +237,6 @@ function extends_(
     samePrefix(old.schedule.steps, now.schedule.steps, old.schedule.steps.length) &&
     samePrefix(old.schedule.lr, now.schedule.lr, old.schedule.lr.length)
   );
-}
-
-/** Whether the first n values of two arrays are the same bits (a memory comparison, not n number comparisons). */
-export function samePrefix(a: Float64Array, b: Float64Array, n: number): boolean {
-  if (a.length < n || b.length < n) return false;
-  const bytes = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, n * 8);
-  return bytes(a).equals(bytes(b));
 }
 
 /**

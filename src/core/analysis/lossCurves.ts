@@ -28,6 +28,9 @@ export interface LossCurve {
   modelSize?: number;
 }
 
+/** A curve as fits carried between analyses know it: by file and name (a followed run's prepared order may change). */
+export const curveKey = (c: LossCurve) => `${c.file}\n${c.name}`;
+
 /**
  * Curve name when the file has no run column: the file's base name without extension, except that TensorBoard's
  * exports ("run-<run>-tag-<tag>.csv", one tag per file) are named by their run, so a run's loss and LR files meet.

@@ -3,7 +3,7 @@
 // points with the compressed sum (a full refit costs ~1 s; the LR-annealing law's 200 would take minutes).
 import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';
 import { refineRobust } from '../fit/robust';
-import { COMPRESSION_WINDOW, type DropSchedule } from '../laws/lossDrop';
+import { COMPRESSION_WINDOW, dropScheduleFits, sameDropsUpTo, type DropSchedule } from '../laws/lossDrop';
 import {
   concatPoints,
   multiPowerCoefficients,
@@ -11,10 +11,21 @@ import {
   multiPowerPoints,
   type MultiPowerPoints,
 } from '../laws/multiPower';
-import { concat } from '../util/arrays';
+import { concat, pick, samePrefix } from '../util/arrays';
+import { grownFrom } from './grownFit';
 import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands';
+import { curveKey, type LossCurve } from './lossCurves';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
-import { fitMultiPower, modelSchedule, predictMultiPower, type MultiPowerFit } from './multiPowerFit';
+import {
+  fitMultiPower,
+  lossFromDrops,
+  scheduleIn,
+  type ScheduleCache,
+  multiPowerDrops,
+  refitGrownMultiPower,
+  sameDropTerm,
+  type MultiPowerFit,
+} from './multiPowerFit';
 import { lossDropConvention } from './options';
 
 /** Refits behind MPL's bands at most (the option's count applies up to this). */
@@ -40,6 +51,44 @@ const DROP_SHAPE = ['beta', 'gamma'];
 
 interface MplFit extends LossLawFit {
   model: MultiPowerFit;
+  /** The one curve fitted (a followed run's next fit checks it grew from it), and the Huber delta. */
+  fittedCurve?: LossCurve;
+  delta: number;
+  /** What the next fit of the same curves grown may carry (taken once: a fit must not hold the one before it). */
+  carry(): MplCarry;
+}
+
+/** A fit's loss-drop sums at every query of each curve and its bootstrap refits, for the next fit of a grown run. */
+interface MplCarry {
+  model: MultiPowerFit;
+  drops: Map<string, CurveDrops>;
+  drawn: Map<number, DrawnRefits>;
+}
+
+/** The loss-drop sums and ln S1 at a curve's queries, under its schedule as it was: what predictions are made of. */
+interface CurveDrops {
+  queries: Float64Array;
+  ld: Float64Array;
+  logArea: Float64Array;
+  schedule: DropSchedule;
+}
+
+/** Bootstrap refits and the refit of the unperturbed points they are read against. */
+interface DrawnRefits {
+  sets: Float64Array[];
+  centre: Float64Array;
+  method: string;
+  /** Each curve's replicate ratios at the queries its band was first drawn at (by curveKey). */
+  ratios: Map<string, RatioGrid>;
+}
+
+/**
+ * Each replicate's prediction over the centre's (what a band is made of) at some steps of a curve. Smooth in the
+ * step, so a grown run's band reads them interpolated between these steps instead of summing each refit again.
+ */
+interface RatioGrid {
+  steps: Float64Array;
+  ratios: Float64Array[];
 }
 
 export const mplLossLaw: LossCurveLaw = {
@@ -49,8 +98,13 @@ export const mplLossLaw: LossCurveLaw = {
   fit(input: LossFitInput, warm?: LossLawFit): MplFit | null {
     const { prepared, fitted, options } = input;
     const warmModel = (warm as MplFit | undefined)?.model;
-    // A grown run's previous optimum starts a refinement on every point, uncapped (the cold fit's answer).
-    const previousModel = input.previous?.law === 'mpl' ? (input.previous as MplFit).model : undefined;
+    const previous = input.previous?.law === 'mpl' ? (input.previous as MplFit) : undefined;
+    // The schedules the refit sums against are the fit's: each costs a pass over the run's steps.
+    const schedules: ScheduleCache = new Map();
+    const grown = !warmModel && previous ? refitGrown(previous, input, schedules) : null;
+    if (grown) return mplFit({ ...input, previous: undefined }, grown, previous!.carry(), schedules);
+    // Otherwise a grown run's previous optimum starts a refinement on every point, uncapped (the cold fit's answer).
+    const previousModel = previous?.model;
     const model = fitMultiPower(
       fitted.map((i) => prepared[i].curve),
       {
@@ -66,9 +120,26 @@ export const mplLossLaw: LossCurveLaw = {
       },
     );
     // Not kept by the fit: each fit of a followed run would hold the one before it.
-    return model && mplFit({ ...input, previous: undefined }, model);
+    return model && mplFit({ ...input, previous: undefined }, model, previous?.carry());
   },
 };
+
+/** A followed run's refit on its last full refinement's model (multiPowerFit.ts), when the run only grew. */
+function refitGrown(previous: MplFit, input: LossFitInput, schedules: ScheduleCache): MultiPowerFit | null {
+  const { model, fittedCurve } = previous;
+  const anchor = model.fit.anchor;
+  if (!anchor || !fittedCurve || input.fitted.length !== 1 || previous.delta !== input.options.lossDelta) return null;
+  const { options } = input;
+  if (model.convention !== lossDropConvention(options.warmupConvention) || model.warmupSteps !== options.warmupSteps)
+    return null;
+  const curve = input.prepared[input.fitted[0]].curve;
+  if (!grownFrom(fittedCurve, curve, anchor.points)) return null;
+  // The schedule it sums against, extended from the last fit's (the fit reports with the same one).
+  const earlier = previous.carry().drops.get(curveKey(curve))?.schedule;
+  if (earlier && dropScheduleFits(curve.schedule, curve.steps.length, model.warmupSteps))
+    scheduleIn(schedules, model, curve.schedule, earlier);
+  return refitGrownMultiPower(model, curve, options.lossDelta, schedules);
+}
 
 /**
  * The loss-drop term is identified when its scale (b, ln c) is off its bounds and at most one of its shape
@@ -79,100 +150,249 @@ export function dropTermIdentified(atBounds: string[]): boolean {
   return !atBounds.some((n) => DROP_SCALE.includes(n)) && shapeHeld <= 1;
 }
 
-function mplFit(input: LossFitInput, model: MultiPowerFit): MplFit {
+function mplFit(
+  input: LossFitInput,
+  model: MultiPowerFit,
+  carried?: MplCarry,
+  schedules: ScheduleCache = new Map(),
+): MplFit {
   const { prepared } = input;
-  const schedules = new Map<number, DropSchedule>();
+  // A grown run's earlier sums hold while the drop term is the same function (the model refit holds its shape).
+  const carriedDrops = carried && sameDropTerm(carried.model, model) ? carried.drops : new Map<string, CurveDrops>();
+  // Schedules do not depend on the drop term: a grown run's are extended whatever the fit.
+  const earlier = carried ? new Map([...carried.drops].map(([key, d]) => [key, d.schedule])) : undefined;
+  const drops = new Map<string, CurveDrops>();
   const scheduleOf = (i: number) => {
-    let ds = schedules.get(i);
-    if (!ds) schedules.set(i, (ds = modelSchedule(model, prepared[i].curve.schedule)));
-    return ds;
+    const { curve } = prepared[i];
+    return scheduleIn(schedules, model, curve.schedule, earlier?.get(curveKey(curve)));
+  };
+  /** The loss-drop sums at some queries of curve i (all when `at` is null). */
+  const dropsAt = (i: number, at: Int32Array | null): Float64Array => {
+    const ds = scheduleOf(i);
+    const { queries, targetIndex } = prepared[i];
+    const steps = at === null ? queries : pick(queries, at);
+    const cheap = input.purpose === 'backtest' || queries.length * Math.max(1, ds.last) > EXACT_TERMS;
+    // A long log's every row (hovers, residuals) is interpolated between checked sums; the targets a user reads
+    // are summed (a backtest's or the departure check's targets are the rows it scores, interpolated as rows).
+    const ld = multiPowerDrops(model, ds, steps, cheap ? 'interpolated' : 'exact');
+    if (cheap && input.purpose !== 'backtest') {
+      const targets = at === null ? targetIndex : positionsIn(at, targetIndex);
+      const summed = multiPowerDrops(model, ds, pick(steps, targets), 'compressed');
+      targets.forEach((k, t) => (ld[k] = summed[t]));
+    }
+    return ld;
   };
   const predictions = new Map<number, Float64Array>();
   const predict = (i: number) => {
     let p = predictions.get(i);
     if (!p) {
       const ds = scheduleOf(i);
-      const queries = prepared[i].queries;
-      const cheap = input.purpose === 'backtest' || queries.length * Math.max(1, ds.last) > EXACT_TERMS;
-      // A long log's every row (hovers, residuals) is interpolated between checked sums; the targets a user reads
-      // are summed (a backtest's or the departure check's targets are the rows it scores, interpolated as rows).
-      const sums = cheap ? 'interpolated' : 'exact';
-      p = predictMultiPower(model, ds, queries, sums);
-      if (sums === 'interpolated' && input.purpose !== 'backtest') {
-        const targets = prepared[i].targetIndex;
-        const exact = predictMultiPower(
-          model,
-          ds,
-          Float64Array.from(targets, (q) => queries[q]),
-          'compressed',
-        );
-        targets.forEach((q, t) => (p![q] = exact[t]));
-      }
-      predictions.set(i, p);
+      const { queries, curve } = prepared[i];
+      const key = curveKey(curve);
+      const before = carriedDrops.get(key);
+      carriedDrops.delete(key);
+      const sums = (at: Int32Array | null) => ({ ld: dropsAt(i, at), logArea: logAreas(ds, queries, at) });
+      const { ld, logArea } = before ? carriedSums(before, ds, queries, sums) : sums(null);
+      drops.set(key, { queries, ld, logArea, schedule: ds });
+      predictions.set(i, (p = lossFromDrops(model, ld, logArea)));
     }
     return p;
   };
   const atBounds = model.atBounds.map((h) => h.name);
   let paramSets: Float64Array[] = [];
-  const drawn = new Map<number, { sets: Float64Array[]; replicates: LossReplicates }>();
+  const drawn = new Map<number, { refits: DrawnRefits; replicates: LossReplicates }>();
+  /** The refits behind `samples` replicates: carried from a grown run's last fit (moved with its optimum), or drawn. */
+  const refitsFor = (samples: number, thin: ThinFitted[]): DrawnRefits => {
+    const before = carried && sameDropTerm(carried.model, model) ? carried.drawn.get(samples) : undefined;
+    if (before) return movedRefits(before, carried!.model.params, model);
+    const data = thin.map((t) => pointsAt(model, scheduleOf(t.curve), prepared[t.curve].queries, t.queries));
+    const sets =
+      samples > 0
+        ? bootstrapParams(model.law, model.params, residualBlockReplicate(thin, data, concatPoints), {
+            samples,
+            seed: input.options.seed,
+            delta: input.options.lossDelta,
+            maxIterations: BOOTSTRAP_ITERATIONS,
+            gaussNewton: true,
+          })
+        : [];
+    // Replicates are refitted on thinned points with the compressed sum, whose own optimum differs slightly from
+    // the fit's: each replicate is read relative to the refit of the unperturbed thinned points (the centre), and
+    // that ratio is applied to the fit's exact prediction, so the band is centred on what is reported.
+    const centre = sets.length ? centreOf(model, thin, data, input.options.lossDelta) : model.params;
+    const method =
+      samples > 0
+        ? `${samples} moving-block bootstrap refits of the log residuals on ${BOOTSTRAP_POINTS} points per fit curve, refined from the fit by damped Gauss-Newton (at most ${BOOTSTRAP_ITERATIONS} iterations, compressed loss-drop sum), plus residual noise; 95 % percentile band`
+        : 'none (0 bootstrap samples)';
+    return { sets, centre, method, ratios: new Map() };
+  };
   return {
     law: 'mpl',
     model,
+    fittedCurve: input.fitted.length === 1 ? prepared[input.fitted[0]].curve : undefined,
+    delta: input.options.lossDelta,
     solver: model.fit,
     atBounds,
     identified: dropTermIdentified(atBounds),
     predict,
+    carry: () => ({ model, drops, drawn: new Map([...drawn].map(([n, d]) => [n, d.refits])) }),
     bootstrap(requested: number): LossReplicates {
       const samples = Math.min(requested, MPL_BOOTSTRAP_SAMPLES);
       // The same refits are asked for twice under a spread-weighted combination (its weights, then its band).
       const known = drawn.get(samples);
       if (known) {
-        paramSets = known.sets;
+        paramSets = known.refits.sets;
         return known.replicates;
       }
       const thin = thinFitted(input, predict, BOOTSTRAP_POINTS);
-      const data = thin.map((t) => pointsAt(model, scheduleOf(t.curve), prepared[t.curve].queries, t.queries));
-      const sets =
-        samples > 0
-          ? bootstrapParams(model.law, model.params, residualBlockReplicate(thin, data, concatPoints), {
-              samples,
-              seed: input.options.seed,
-              delta: input.options.lossDelta,
-              maxIterations: BOOTSTRAP_ITERATIONS,
-              gaussNewton: true,
-            })
-          : [];
-      // Replicates are refitted on thinned points with the compressed sum, whose own optimum differs slightly from
-      // the fit's: each replicate is read relative to the refit of the unperturbed thinned points (the centre), and
-      // that ratio is applied to the fit's exact prediction, so the band is centred on what is reported.
+      const refits = refitsFor(samples, thin);
+      const { sets, centre } = refits;
       paramSets = sets;
-      const centre = sets.length ? centreOf(model, thin, data, input.options.lossDelta) : model.params;
       const law = multiPowerLaw(Infinity);
       const at = (params: Float64Array, points: MultiPowerPoints) => {
         const out = new Float64Array(points.logX1.length);
         law.predict(params, points, out);
         return out;
       };
+      /** Each replicate's ratio to the centre at some queries of curve i, summed. */
+      const ratiosAt = (i: number, queries: Int32Array): Float64Array[] => {
+        const points = pointsAt(model, scheduleOf(i), prepared[i].queries, queries);
+        const base = at(centre, points);
+        return sets.map((params) => at(params, points).map((v, k) => v / base[k]));
+      };
       const replicates: LossReplicates = {
         count: sets.length,
         at: (i, queries) => {
-          const points = pointsAt(model, scheduleOf(i), prepared[i].queries, queries);
           const exact = predict(i);
-          const base = at(centre, points);
-          return sets.map((params) => at(params, points).map((v, k) => (exact[queries[k]] * v) / base[k]));
+          const all = prepared[i].queries;
+          const key = curveKey(prepared[i].curve);
+          const grid = refits.ratios.get(key);
+          const ratios = grid ? ratiosOnGrid(grid, all, queries, (q) => ratiosAt(i, q)) : ratiosAt(i, queries);
+          if (!grid) refits.ratios.set(key, { steps: pick(all, queries), ratios });
+          return ratios.map((r) => r.map((v, k) => exact[queries[k]] * v));
         },
         residuals: concat(thin.map((t) => t.logResidual)),
-        method:
-          samples > 0
-            ? `${samples} moving-block bootstrap refits of the log residuals on ${BOOTSTRAP_POINTS} points per fit curve, refined from the fit by damped Gauss-Newton (at most ${BOOTSTRAP_ITERATIONS} iterations, compressed loss-drop sum), plus residual noise; 95 % percentile band`
-            : 'none (0 bootstrap samples)',
+        method: refits.method,
       };
-      drawn.set(samples, { sets, replicates });
+      drawn.set(samples, { refits, replicates });
       return replicates;
     },
     describe: (replicates) => describeMpl(input, model, paramSets, replicates.method),
     forComparison: () => mplFit({ ...input, purpose: 'backtest' }, model),
   };
+}
+
+/**
+ * A grown run's last refits moved with its optimum (`from` to the fit's parameters), instead of new ones: the
+ * parameters' uncertainty is the same around a nearby optimum, as the LR-annealing law carries its own (tissueLoss.ts).
+ * The refits are drawn again at the next full refinement, whose drop term differs.
+ */
+function movedRefits(before: DrawnRefits, from: Float64Array, model: MultiPowerFit): DrawnRefits {
+  const { lower, upper } = model.law;
+  const move = (set: Float64Array) =>
+    set.map((v, k) => Math.min(upper[k], Math.max(lower[k], v + model.params[k] - from[k])));
+  return { sets: before.sets.map(move), centre: move(before.centre), method: before.method, ratios: before.ratios };
+}
+
+/**
+ * Replicate ratios at some queries (indices into `all`): interpolated in step on the grid inside it, summed by
+ * `compute` outside it (a grown run's new rows and its targets past the log).
+ */
+function ratiosOnGrid(
+  grid: RatioGrid,
+  all: Float64Array,
+  queries: Int32Array,
+  compute: (queries: Int32Array) => Float64Array[],
+): Float64Array[] {
+  const { steps } = grid;
+  const last = steps.length - 1;
+  if (last < 1) return compute(queries);
+  const out = grid.ratios.map(() => new Float64Array(queries.length));
+  const outside: number[] = [];
+  let g = 0;
+  queries.forEach((q, k) => {
+    const s = all[q];
+    if (!(s >= steps[0] && s <= steps[last])) return void outside.push(k);
+    if (s < steps[g]) g = 0;
+    while (g < last - 1 && steps[g + 1] < s) g++;
+    const t = steps[g + 1] > steps[g] ? (s - steps[g]) / (steps[g + 1] - steps[g]) : 0;
+    grid.ratios.forEach((r, b) => (out[b][k] = r[g] + t * (r[g + 1] - r[g])));
+  });
+  if (outside.length > 0) {
+    const summed = compute(Int32Array.from(outside, (k) => queries[k]));
+    summed.forEach((r, b) => outside.forEach((k, j) => (out[b][k] = r[j])));
+  }
+  return out;
+}
+
+/** ln S1 at some queries (all when `at` is null), in the model's LR units. */
+function logAreas(ds: DropSchedule, queries: Float64Array, at: Int32Array | null): Float64Array {
+  return at === null
+    ? queries.map((s) => Math.log(ds.area(s)))
+    : Float64Array.from(at, (q) => Math.log(ds.area(queries[q])));
+}
+
+/**
+ * The sums at `queries` under `ds`: those of `before` (the same curve before it grew) wherever it has the same step
+ * and its schedule agrees up to it (sameDropsUpTo: LD and S1 read the LR up to the step only), the rest from
+ * `compute` (indices into queries).
+ */
+function carriedSums(
+  before: CurveDrops,
+  ds: DropSchedule,
+  queries: Float64Array,
+  compute: (at: Int32Array) => { ld: Float64Array; logArea: Float64Array },
+): { ld: Float64Array; logArea: Float64Array } {
+  const upTo = sameDropsUpTo(before.schedule, ds);
+  const ld = new Float64Array(queries.length);
+  const logArea = new Float64Array(queries.length);
+  const missing = new Int32Array(queries.length);
+  let count = 0;
+  // The usual case, a run that grew: its earlier queries are the same, copied whole.
+  const same = sharedPrefix(before.queries, queries, upTo);
+  ld.set(before.ld.subarray(0, same));
+  logArea.set(before.logArea.subarray(0, same));
+  let j = same;
+  for (let q = same; q < queries.length; q++) {
+    const step = queries[q];
+    while (j < before.queries.length && before.queries[j] < step) j++;
+    if (step <= upTo && j < before.queries.length && before.queries[j] === step) {
+      ld[q] = before.ld[j];
+      logArea[q] = before.logArea[j];
+    } else missing[count++] = q;
+  }
+  if (count > 0) {
+    const at = missing.subarray(0, count);
+    const summed = compute(at);
+    at.forEach((q, k) => {
+      ld[q] = summed.ld[k];
+      logArea[q] = summed.logArea[k];
+    });
+  }
+  return { ld, logArea };
+}
+
+/** How many leading queries `a` and `b` share, up to the step `upTo`. */
+function sharedPrefix(a: Float64Array, b: Float64Array, upTo: number): number {
+  // Queries ascend: those up to `upTo` are a prefix, found by bisection, then compared whole.
+  let lo = 0;
+  let hi = Math.min(a.length, b.length);
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (b[mid] <= upTo) lo = mid + 1;
+    else hi = mid;
+  }
+  return samePrefix(a, b, lo) ? lo : 0;
+}
+
+/** The positions in `at` (indices into a curve's queries) of the queries in `wanted`. */
+function positionsIn(at: Int32Array, wanted: Int32Array): Int32Array {
+  const set = new Set(wanted);
+  const out: number[] = [];
+  at.forEach((q, k) => {
+    if (set.has(q)) out.push(k);
+  });
+  return Int32Array.from(out);
 }
 
 /** The fit refined on the thinned points the replicates resample, unperturbed: where their refits are centred. */

@@ -1,7 +1,7 @@
 // Fit the multi-power law on loss curves and predict any schedule with it. The fit minimises the summed Huber of
 // log residuals (fitRobust) on the compressed loss-drop sum; predictions use the exact sum.
 import { parametersAtBounds, type BoundHit } from '../fit/bounds';
-import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
+import { fitRobust, refineOnModel, refineRobust, type RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';
 import {
   COMPRESSION_WINDOW,
@@ -26,6 +26,7 @@ import {
 import { SaturationTable } from '../laws/saturation';
 import { StepLr, type LoggedSchedule } from '../laws/schedule';
 import { concat, minOf, pick, thinIndices } from '../util/arrays';
+import { anchored, MODEL_GROWTH, MODEL_RISE, modelRise, type AnchoredFit } from './grownFit';
 import type { LossCurve } from './lossCurves';
 
 export interface MultiPowerOptions {
@@ -75,7 +76,9 @@ export interface MultiPowerFit extends MultiPowerModel {
    * The solver's result on normalised parameters. Its objective is the summed log-Huber over the points fitted with
    * the compressed loss-drop sum; when curves were thinned, points carry weights so it estimates the sum over all.
    */
-  fit: RobustFit;
+  fit: AnchoredFit;
+  /** Points the solver saw at the anchor's full refinement (a grown run's refits on its model add theirs). */
+  anchorPointsFitted: number;
   /** The law with the box it was fitted in (parametersAtBounds reads it). */
   law: Law<MultiPowerPoints>;
   /** Normalised parameters left on their bounds: not identified by the fit curves. */
@@ -114,13 +117,17 @@ export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOp
   const law = multiPowerLaw(Math.min(...fitting.map((c) => minOf(c.loss))));
   const warm = options.warmStart && intoBox(law, multiPowerParams(options.warmStart, scale));
   // A warm start sits near the optimum, where damped Gauss-Newton needs a handful of evaluations.
-  const fit = warm
-    ? refineRobust(law, points.data, points.observed, warm, {
-        delta: options.delta,
-        weights: points.weights,
-        maxIterations: options.maxIterations,
-      })
-    : solve(law, points, options);
+  const total = fitting.reduce((n, c) => n + c.steps.length, 0);
+  const fit = anchored(
+    warm
+      ? refineRobust(law, points.data, points.observed, warm, {
+          delta: options.delta,
+          weights: points.weights,
+          maxIterations: options.maxIterations,
+        })
+      : solve(law, points, options),
+    total,
+  );
   if (!fit) return null;
   return {
     params: fit.params,
@@ -132,8 +139,67 @@ export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOp
     law,
     atBounds: parametersAtBounds(law, fit.params),
     fittedOn: fitting.map((c) => c.name),
-    points: fitting.reduce((n, c) => n + c.steps.length, 0),
+    points: total,
     pointsFitted: points.observed.length,
+    anchorPointsFitted: points.observed.length,
+  };
+}
+
+/** Appended points past this many are thinned evenly (and weighted) for a refit on the anchor's model. */
+const MAX_APPENDED_POINTS = 256;
+/** Parameters 4-6 (ln c, beta, gamma): the shape of the loss-drop term. */
+const SHAPE_FROM = 4;
+
+/**
+ * A grown run's refit without a pass over the points the last full refinement covered (grownFit.ts): the points
+ * appended since are evaluated exactly, the earlier ones through the anchor's quadratic model, with the drop term's
+ * shape (ln c, beta, gamma) held where that refinement left it, so every earlier row's loss-drop sum is carried as it
+ * was (mplLoss.ts) and a followed run's update costs its appended rows, not its length. `curve` must be the one
+ * curve `previous` was fitted on, grown (the caller checks its earlier points are the same bits). Null when the
+ * anchor's model cannot be trusted: no anchor, appended points past MODEL_GROWTH of it, another peak LR, or a move
+ * that raises the anchor's points' objective past MODEL_RISE: the caller then refines on every fitted point (a new
+ * anchor, a new shape).
+ */
+export function refitGrownMultiPower(
+  previous: MultiPowerFit,
+  curve: LossCurve,
+  delta: number,
+  schedules: ScheduleCache = new Map(),
+): MultiPowerFit | null {
+  const anchor = previous.fit.anchor;
+  if (!anchor || previous.fittedOn.length !== 1) return null;
+  const appended = curve.steps.length - anchor.points;
+  if (appended < 0 || appended > MODEL_GROWTH * anchor.points) return null;
+  if (!dropScheduleFits(curve.schedule, curve.steps.length, previous.warmupSteps)) return null;
+  if (new StepLr(curve.schedule, previous.warmupSteps).peak !== previous.scale.etaRef) return null;
+  const ds = scheduleIn(schedules, previous, curve.schedule);
+  const kept = thinIndices(appended, Math.min(appended, MAX_APPENDED_POINTS)).map((k) => k + anchor.points);
+  const data = multiPowerPoints(ds, pick(curve.steps, kept), previous.scale.s1Max / previous.scale.etaRef);
+  const weights = kept.length < appended ? new Float64Array(kept.length).fill(appended / kept.length) : undefined;
+  const law = multiPowerLaw(minOf(curve.loss));
+  const held = {
+    ...law,
+    lower: law.lower.map((v, j) => (j >= SHAPE_FROM ? previous.params[j] : v)),
+    upper: law.upper.map((v, j) => (j >= SHAPE_FROM ? previous.params[j] : v)),
+  };
+  // Converged far tighter (ftol) than a full pass could afford: its evaluations cost only the appended points.
+  const model = refineOnModel(held, data, pick(curve.loss, kept), anchor.evaluation, previous.params, {
+    delta,
+    weights,
+    ftol: 1e-14,
+  });
+  if (!model || !(modelRise(anchor, model.params) <= MODEL_RISE)) return null;
+  // Held exactly: the box pins them, and a projected step could leave them a rounding away.
+  for (let j = SHAPE_FROM; j < model.params.length; j++) model.params[j] = previous.params[j];
+  return {
+    ...previous,
+    params: model.params,
+    coefficients: multiPowerCoefficients(model.params, previous.scale),
+    fit: { ...model, anchor },
+    law,
+    atBounds: parametersAtBounds(law, model.params),
+    points: curve.steps.length,
+    pointsFitted: previous.anchorPointsFitted + kept.length,
   };
 }
 
@@ -250,12 +316,28 @@ function fitPoints(
 }
 
 /** The schedule as the model sees it (LR in units of its eta_ref, its warmup convention). */
-export function modelSchedule(model: MultiPowerModel, schedule: LoggedSchedule): DropSchedule {
-  return new DropSchedule(schedule, {
-    etaRef: model.scale.etaRef,
-    convention: model.convention,
-    warmupSteps: model.warmupSteps,
-  });
+export function modelSchedule(
+  model: MultiPowerModel,
+  schedule: LoggedSchedule,
+  grownFrom?: DropSchedule,
+): DropSchedule {
+  const options = { etaRef: model.scale.etaRef, convention: model.convention, warmupSteps: model.warmupSteps };
+  return new DropSchedule(schedule, options, grownFrom);
+}
+
+/** Schedules as one model sees them, by the logged schedule they come from: each costs a pass over the steps. */
+export type ScheduleCache = Map<LoggedSchedule, DropSchedule>;
+
+/** The schedule as the model sees it, made once per cache (a cache serves one model's conventions and eta_ref). */
+export function scheduleIn(
+  cache: ScheduleCache,
+  model: MultiPowerModel,
+  schedule: LoggedSchedule,
+  grownFrom?: DropSchedule,
+): DropSchedule {
+  let ds = cache.get(schedule);
+  if (!ds) cache.set(schedule, (ds = modelSchedule(model, schedule, grownFrom)));
+  return ds;
 }
 
 /**
@@ -270,15 +352,42 @@ export function predictMultiPower(
   lossDrop: 'exact' | 'compressed' | 'interpolated' = 'exact',
 ): Float64Array {
   const ds = schedule instanceof DropSchedule ? schedule : modelSchedule(model, schedule);
-  const [l0, a, alpha, b, logC, beta, gamma] = model.params;
-  const ld =
-    lossDrop === 'exact'
-      ? exactLossDrop(ds, steps, logC, beta, gamma)
-      : lossDrop === 'compressed'
-        ? compressedAt(ds, logC, beta, gamma, steps)
-        : interpolatedAt(ds, logC, beta, gamma, steps, INTERPOLATION_TOLERANCE / Math.max(b, 1e-300));
+  const logArea = Float64Array.from(steps, (s) => Math.log(ds.area(s)));
+  return lossFromDrops(model, multiPowerDrops(model, ds, steps, lossDrop), logArea);
+}
+
+/** The loss-drop sum LD at each step (predictMultiPower's sums), in the model's LR units. */
+export function multiPowerDrops(
+  model: MultiPowerModel,
+  ds: DropSchedule,
+  steps: ArrayLike<number>,
+  lossDrop: 'exact' | 'compressed' | 'interpolated',
+): Float64Array {
+  const [, , , b, logC, beta, gamma] = model.params;
+  return lossDrop === 'exact'
+    ? exactLossDrop(ds, steps, logC, beta, gamma)
+    : lossDrop === 'compressed'
+      ? compressedAt(ds, logC, beta, gamma, steps)
+      : interpolatedAt(ds, logC, beta, gamma, steps, INTERPOLATION_TOLERANCE / Math.max(b, 1e-300));
+}
+
+/** The predicted loss at steps from their loss-drop sums `ld` (multiPowerDrops) and ln S1 (`logArea`) there. */
+export function lossFromDrops(model: MultiPowerModel, ld: Float64Array, logArea: Float64Array): Float64Array {
+  const [l0, a, alpha, b] = model.params;
   const logS1Max = Math.log(model.scale.s1Max / model.scale.etaRef);
-  return Float64Array.from(ld, (v, i) => l0 + a * Math.exp(-alpha * (Math.log(ds.area(steps[i])) - logS1Max)) - b * v);
+  const out = new Float64Array(ld.length);
+  for (let i = 0; i < out.length; i++) out[i] = l0 + a * Math.exp(-alpha * (logArea[i] - logS1Max)) - b * ld[i];
+  return out;
+}
+
+/** Whether two fits' loss-drop sums are the same function of the schedule: same shape, LR unit and conventions. */
+export function sameDropTerm(a: MultiPowerModel, b: MultiPowerModel): boolean {
+  return (
+    a.scale.etaRef === b.scale.etaRef &&
+    a.convention === b.convention &&
+    a.warmupSteps === b.warmupSteps &&
+    a.params.subarray(SHAPE_FROM).every((v, j) => Object.is(v, b.params[SHAPE_FROM + j]))
+  );
 }
 
 /**

@@ -8,7 +8,7 @@
 // followed run's refit (warmStart.ts) keeps them at the steps it grows by.
 import { thinIndices } from '../util/arrays';
 import type { LossFitInput, LossLawFit } from './lossLaw';
-import type { LossCurve } from './lossCurves';
+import { curveKey } from './lossCurves';
 import { MPL_BOOTSTRAP_SAMPLES } from './mplLoss';
 
 /**
@@ -33,9 +33,6 @@ export interface SpreadWeighting {
   mean: number[];
   range: [number, number][];
 }
-
-/** A curve as a combination's weights know it: by file and name (a followed run's prepared order may change). */
-export const curveKey = (c: LossCurve) => `${c.file}\n${c.name}`;
 
 /**
  * Each law's weight at SPREAD_POINTS steps of every curve (points and targets), proportional to the inverse of its

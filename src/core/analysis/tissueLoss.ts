@@ -2,19 +2,12 @@
 // objective, the LR areas of every curve computed once at all its queries, bootstrap refits on thinned points.
 import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
-import { fitRobust, refineOnModel, refineRobust, type Evaluation, type RobustFit } from '../fit/robust';
+import { fitRobust, refineOnModel, refineRobust, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
 import { StepLr } from '../laws/schedule';
 import { concat, pick, thinIndices } from '../util/arrays';
-import {
-  areasAt,
-  carriedAreas,
-  concatAreas,
-  predictAt,
-  samePrefix,
-  type AreaCarry,
-  type PreparedCurve,
-} from './lossAreas';
+import { areasAt, carriedAreas, concatAreas, predictAt, type AreaCarry, type PreparedCurve } from './lossAreas';
+import { anchored, grownFrom, MODEL_GROWTH, MODEL_MOVE, movedWithin, type Anchor, type AnchoredFit } from './grownFit';
 import type { LossCurve } from './lossCurves';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
@@ -24,32 +17,6 @@ export const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
 const THIN_FIT_POINTS = 5000;
 /** Points per curve used in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
-
-/**
- * A grown run's refit from its anchor's quadratic model is kept while no parameter has moved by more than this
- * fraction of its value since the anchor's full pass. Measured against a refinement on every point from the same
- * start (noisy synthetic runs of 18k-200k points, 100 rows a time): predictions within ~1e-6 and the exact objective
- * no higher while the move stays under ~3e-4 (the full refinement's own stopping rule leaves ~1e-5); the model's error
- * then grows faster than the move (1e-4 at a move of 2e-3, 1e-3 at 1e-2), so a larger move is refined on every point.
- */
-const MODEL_MOVE = 3e-4;
-/** ... and while the points appended since the anchor are at most this share of those it covers. */
-const MODEL_GROWTH = 0.05;
-
-/** The objective's exact evaluation (a full pass) over a run's first `points` fitted points. */
-interface Anchor {
-  evaluation: Evaluation;
-  points: number;
-}
-
-type AnchoredFit = RobustFit & { anchor?: Anchor };
-
-/** The fit with the anchor a refinement on every point leaves (its evaluation at the optimum). */
-function anchored(fit: (RobustFit & { atOptimum?: Evaluation }) | null, points: number): AnchoredFit | null {
-  if (!fit) return null;
-  const { atOptimum, ...rest } = fit;
-  return atOptimum ? { ...rest, anchor: { evaluation: atOptimum, points } } : rest;
-}
 
 function fitAll(data: AreaPoints, observed: Float64Array, delta: number, start?: Float64Array): AnchoredFit | null {
   // A warm start sits near the optimum: one refinement on every point, as the cold path ends with.
@@ -122,14 +89,7 @@ function grownAnchor(previous: TissueFit, input: LossFitInput, carried: { extend
   // The anchor's points are a prefix of the previous fit's, whose losses were checked against the anchor's the same
   // way: comparing with the previous curve compares with the anchor's.
   const n = before.steps.length;
-  if (
-    now.name !== before.name ||
-    now.file !== before.file ||
-    now.steps.length < n ||
-    carried[i].extended < n ||
-    !samePrefix(before.loss, now.loss, n)
-  )
-    return null;
+  if (carried[i].extended < n || !grownFrom(before, now, n)) return null;
   return anchor;
 }
 
@@ -156,11 +116,6 @@ function refitGrown(
       : null;
   if (model && movedWithin(anchor.evaluation.params, model.params, MODEL_MOVE)) return { ...model, anchor };
   return fitAll(data, observed, delta, model?.params ?? start);
-}
-
-/** Whether no parameter moved by more than `fraction` of its value. */
-function movedWithin(from: Float64Array, to: Float64Array, fraction: number): boolean {
-  return from.every((v, j) => Math.abs(to[j] - v) <= fraction * Math.abs(v));
 }
 
 /** The previous fit's areas of the same curve (by name and file), if any. */

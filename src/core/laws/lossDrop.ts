@@ -12,6 +12,7 @@
 // 2/window inside it. A block contributes its summed drop times G at the drop-weighted means of ln(eta_k) and of
 // S_k(s). Block sums come from prefix sums over the steps, so building a point's terms costs O(blocks), not O(s).
 import type { SaturationTable } from './saturation';
+import { samePrefix } from '../util/arrays';
 import { StepLr, type LoggedSchedule } from './schedule';
 
 /**
@@ -62,13 +63,28 @@ export class DropSchedule {
   readonly firstDrop: number;
   readonly warmupEnd: number;
 
-  constructor(schedule: LoggedSchedule, options: DropScheduleOptions) {
+  /**
+   * `grownFrom`: the same run's schedule before it grew (a followed run). Its steps up to its last logged LR are
+   * taken as they are when the logged rows before it are the same bits and the options the same (the LR at a step
+   * reads the logged rows around it only), and so are the per-step sums made from them: an update then costs the
+   * steps logged since, not the whole run.
+   */
+  constructor(
+    private readonly schedule: LoggedSchedule,
+    private readonly options: DropScheduleOptions,
+    grownFrom?: DropSchedule,
+  ) {
     const stepLr = new StepLr(schedule, options.warmupSteps);
     this.last = stepLr.constantFrom;
     this.warmupEnd = stepLr.warmupEnd;
     this.eta = new Float64Array(this.last + 1);
     this.cum = new Float64Array(this.last + 1);
-    for (let i = 1; i <= this.last; i++) {
+    const kept = grownFrom ? this.sameStepsAs(grownFrom) : 0;
+    if (kept > 0) {
+      this.eta.set(grownFrom!.eta.subarray(0, kept + 1));
+      this.cum.set(grownFrom!.cum.subarray(0, kept + 1));
+    }
+    for (let i = kept + 1; i <= this.last; i++) {
       this.eta[i] = stepLr.at(i) / options.etaRef;
       this.cum[i] = this.cum[i - 1] + this.eta[i];
     }
@@ -79,6 +95,24 @@ export class DropSchedule {
       this.firstDrop = 1;
       this.eta[0] = this.warmupEnd > 0 ? 0 : this.eta[1];
     }
+    // The per-step sums the earlier schedule had made, extended now: nothing of it is kept.
+    if (kept > 0 && grownFrom!.logEtaCache) this.logEtaCache = this.logEtas(grownFrom!.logEtaCache, kept);
+    if (kept > 0 && grownFrom!.blockSumsCache)
+      this.blockSumsCache = blockSums(this, { sums: grownFrom!.blockSumsCache, upTo: kept });
+  }
+
+  /** The last step whose LR this schedule takes from `earlier` (see the constructor); 0 when none. */
+  private sameStepsAs(earlier: DropSchedule): number {
+    const [a, b] = [earlier.options, this.options];
+    if (a.etaRef !== b.etaRef || a.convention !== b.convention || a.warmupSteps !== b.warmupSteps) return 0;
+    const m = earlier.schedule.steps.length;
+    if (m === 0 || earlier.warmupEnd !== this.warmupEnd) return 0;
+    const { steps, lr } = this.schedule;
+    if (!samePrefix(earlier.schedule.steps, steps, m) || !samePrefix(earlier.schedule.lr, lr, m)) return 0;
+    const lastLogged = Math.floor(earlier.schedule.steps[m - 1]);
+    // A synthesised warmup ramp ends at an LR read past the rows compared: not taken.
+    if (b.warmupSteps !== undefined && b.warmupSteps > lastLogged) return 0;
+    return Math.max(0, Math.min(lastLogged, earlier.last, this.last));
   }
 
   /** S1(s) = eta[1] + ... + eta[s] for any integer s >= 0. */
@@ -93,11 +127,44 @@ export class DropSchedule {
 
   /** ln(max(eta_k, floor)), computed once for every step: term building reads it several times per step. */
   logEta(k: number): number {
-    if (!this.logEtaCache) this.logEtaCache = this.eta.map((e) => Math.log(Math.max(e, ETA_FLOOR)));
+    if (!this.logEtaCache) this.logEtaCache = this.logEtas();
     return this.logEtaCache[k];
   }
 
+  /** ln(max(eta, floor)) at every step; those up to `upTo` taken from `earlier` (the same steps' logarithms). */
+  private logEtas(earlier?: Float64Array, upTo = -1): Float64Array {
+    const out = new Float64Array(this.eta.length);
+    if (earlier) out.set(earlier.subarray(0, upTo + 1));
+    for (let i = upTo + 1; i < out.length; i++) out[i] = Math.log(Math.max(this.eta[i], ETA_FLOOR));
+    return out;
+  }
+
   private logEtaCache: Float64Array | null = null;
+
+  /**
+   * The prefix sums compressed sums read (blockSums), made once per schedule: a followed run's update sums its
+   * appended rows, its refit's points and its band's queries against the same schedule, each an O(steps) pass.
+   */
+  blockSums(): BlockSums {
+    if (!this.blockSumsCache) this.blockSumsCache = blockSums(this);
+    return this.blockSumsCache;
+  }
+
+  private blockSumsCache: BlockSums | null = null;
+}
+
+/**
+ * The last step whose loss-drop sum is the same under both schedules (Infinity: every step): LD(s) reads the LR of
+ * steps 0..s only, so where two schedules agree on those (a followed run's schedule before and after it grew) a sum
+ * computed under one holds under the other. -1 when they differ from the start.
+ */
+export function sameDropsUpTo(a: DropSchedule, b: DropSchedule): number {
+  if (a.firstDrop !== b.firstDrop || !Object.is(a.eta[0], b.eta[0])) return -1;
+  const last = Math.min(a.last, b.last);
+  let s = 1;
+  while (s <= last && a.eta[s] === b.eta[s]) s++;
+  // Both hold the same LR from the same step on: they agree everywhere.
+  return s > last && a.last === b.last ? Infinity : s - 1;
 }
 
 /**
@@ -179,7 +246,11 @@ interface BlockSums {
   variation: Float64Array;
 }
 
-function blockSums(ds: DropSchedule): BlockSums {
+/**
+ * `earlier`: the sums of the same run's schedule before it grew, the same up to step `upTo` (DropSchedule's
+ * constructor): every prefix sum up to it is theirs, copied.
+ */
+function blockSums(ds: DropSchedule, earlier?: { sums: BlockSums; upTo: number }): BlockSums {
   const n = ds.last + 1;
   const prefix = (): SignedPrefix => ({
     weight: new Float64Array(n),
@@ -187,12 +258,24 @@ function blockSums(ds: DropSchedule): BlockSums {
     cumBefore: new Float64Array(n),
   });
   const positive = prefix();
-  let hasNegative = false;
-  for (let k = ds.firstDrop; k <= ds.last; k++) if (ds.drop(k) < 0) hasNegative = true;
+  const from = earlier && earlier.upTo >= ds.firstDrop ? earlier.upTo + 1 : ds.firstDrop;
+  let hasNegative = from > ds.firstDrop && earlier!.sums.negative !== null;
+  for (let k = from; k <= ds.last; k++) if (ds.drop(k) < 0) hasNegative = true;
   const negative = hasNegative ? prefix() : null;
   const variation = new Float64Array(n);
+  if (from > ds.firstDrop) {
+    const copy = (to: SignedPrefix | null, source: SignedPrefix | null) => {
+      if (!to || !source) return;
+      to.weight.set(source.weight.subarray(0, from));
+      to.logEta.set(source.logEta.subarray(0, from));
+      to.cumBefore.set(source.cumBefore.subarray(0, from));
+    };
+    copy(positive, earlier!.sums.positive);
+    copy(negative, earlier!.sums.negative);
+    variation.set(earlier!.sums.variation.subarray(0, from));
+  }
   // Entries below k0 stay 0: a block's sums read index lo - 1 >= k0 - 1.
-  for (let k = ds.firstDrop; k < n; k++) {
+  for (let k = from; k < n; k++) {
     carry(positive, k);
     if (negative) carry(negative, k);
     const logEta = ds.logEta(k);
@@ -222,7 +305,7 @@ export function dropTerms(ds: DropSchedule, steps: ArrayLike<number>, window = C
   const termStart = new Float64Array(n);
   const termEnd = new Float64Array(n);
   const out = new TermBuffer();
-  const sums = Number.isFinite(window) && ds.last - ds.firstDrop >= window ? blockSums(ds) : null;
+  const sums = Number.isFinite(window) && ds.last - ds.firstDrop >= window ? ds.blockSums() : null;
   for (let i = 0; i < n; i++) {
     termStart[i] = out.length;
     pushPoint(ds, sums, steps[i], window, out);
@@ -264,7 +347,7 @@ export function compressedLossDrop(
   table: SaturationTable,
   window = COMPRESSION_WINDOW,
 ): Float64Array {
-  const sums = Number.isFinite(window) && ds.last - ds.firstDrop >= window ? blockSums(ds) : null;
+  const sums = Number.isFinite(window) && ds.last - ds.firstDrop >= window ? ds.blockSums() : null;
   const out = new Float64Array(steps.length);
   const sink = new LossDropAccumulator(logC, gamma, table);
   for (let i = 0; i < steps.length; i++) {

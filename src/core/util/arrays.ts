@@ -51,3 +51,10 @@ export function doubled<T extends Uint8Array | Int32Array | Float64Array>(a: T):
   b.set(a);
   return b;
 }
+
+/** Whether the first n values of two arrays are the same bits (a memory comparison, not n number comparisons). */
+export function samePrefix(a: Float64Array, b: Float64Array, n: number): boolean {
+  if (a.length < n || b.length < n) return false;
+  const bytes = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, n * 8);
+  return bytes(a).equals(bytes(b));
+}

@@ -12,24 +12,13 @@ import { tissueLossLaw } from '../../../src/core/analysis/tissueLoss';
 import { huber } from '../../../src/core/fit/huber';
 import type { Evaluation } from '../../../src/core/fit/robust';
 import { lossRows } from '../../../bench/workloads';
+import { runCurve } from '../../helpers/runCurve';
 
 const ROWS = [...lossRows(100_000, 7, 0.01)];
 const options = withDefaults({ law: 'lr-annealing', bootstrapSamples: 0 });
 
 /** The log's first n rows as a curve; `shift` multiplies the losses from row `from` on (a run leaving its law). */
-function curve(n: number, shift = 1, from = Infinity): LossCurve {
-  const rows = ROWS.slice(0, n);
-  const steps = Float64Array.from(rows, (r) => r.step);
-  return {
-    name: 'run',
-    file: 'run.csv',
-    steps,
-    loss: Float64Array.from(rows, (r, i) => (i >= from ? r.loss * shift : r.loss)),
-    lines: Int32Array.from(rows, (_, i) => i + 2),
-    schedule: { steps, lr: Float64Array.from(rows, (r) => r.lr) },
-    firstLine: 2,
-  };
-}
+const curve = (n: number, shift = 1, from = Infinity): LossCurve => runCurve(ROWS, n, shift, from);
 
 function fit(c: LossCurve, previous?: LossLawFit): LossLawFit {
   const prepared = [prepare(c, [2 * c.steps[c.steps.length - 1]])];

@@ -8,7 +8,8 @@ import { backtestLead, chooseLossLaw, decide, dropLevels, MPL_MARGIN } from '../
 import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
 import { prepare } from '../../../src/core/analysis/lossAreas';
 import { NO_REPLICATES, type LossLawFit } from '../../../src/core/analysis/lossLaw';
-import { curveKey, spreadWeights, weightsAt } from '../../../src/core/analysis/spreadWeights';
+import { curveKey } from '../../../src/core/analysis/lossCurves';
+import { spreadWeights, weightsAt } from '../../../src/core/analysis/spreadWeights';
 import { LossWarmStart } from '../../../src/core/analysis/warmStart';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { withDefaults, type AnalysisOptions } from '../../../src/core/analysis/options';
