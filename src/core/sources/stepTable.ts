@@ -63,7 +63,7 @@ class SeriesPoints implements SeriesSink {
   push(step: number, value: number, line: number): void {
     if (this.length >= this.room) this.grow();
     if (this.length > 0 && step <= this.steps[this.length - 1]) this.increasing = false;
-    if (value !== value) this.mayHoldNaN = true;
+    if (Number.isNaN(value)) this.mayHoldNaN = true;
     this.steps[this.length] = step;
     this.values[this.length] = value;
     // As an Int32Array stores it, so a line read back is the same whether the progression or an array holds it.
