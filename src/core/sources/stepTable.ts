@@ -30,17 +30,26 @@ const ESTIMATE_MARGIN = 1.02;
  * points so far over the share read), clamped to [1.25x, 8x] its capacity, or by doubling when the share is unknown:
  * a large file's series grows a few times instead of some twenty, and ends near its final length, so `finish` can
  * hand its arrays to the table without a copy. Arrays handed out are shared: the next write copies them first.
+ *
+ * Lines are kept as `firstPointLine + k * lineStride` while they go up by the same stride (a writer that logs the same
+ * tags at every step: every n-th record), and as an array only from the first point that breaks the progression: the
+ * usual series then writes and keeps two arrays instead of three.
  */
 class SeriesPoints implements SeriesSink {
   steps = new Float64Array(16);
   values = new Float64Array(16);
-  lines = new Int32Array(16);
+  /** Each point's line, or null while they are the progression `firstPointLine + k * lineStride` (see `lineAt`). */
+  private lines: Int32Array | null = null;
+  private firstPointLine = 0;
+  private lineStride = 0;
   length = 0;
   /**
    * True while every step is above the one before (the usual series): `finish` then skips its scans for order and
    * repeats. Dropping points keeps it true (what is left is a subsequence); false means only "scan to know".
    */
   increasing = true;
+  /** False while no value written is NaN (then `finish` skips its scan for them); true means only "scan to know". */
+  mayHoldNaN = false;
   /** Points that may be written without growing: the capacity, or 0 while the arrays are shared with a table. */
   private room = 16;
 
@@ -54,10 +63,26 @@ class SeriesPoints implements SeriesSink {
   push(step: number, value: number, line: number): void {
     if (this.length >= this.room) this.grow();
     if (this.length > 0 && step <= this.steps[this.length - 1]) this.increasing = false;
+    if (Number.isNaN(value)) this.mayHoldNaN = true;
     this.steps[this.length] = step;
     this.values[this.length] = value;
-    this.lines[this.length] = line;
+    // As an Int32Array stores it, so a line read back is the same whether the progression or an array holds it.
+    const int = line | 0;
+    if (this.lines !== null) this.lines[this.length] = int;
+    else if (this.length === 0) this.firstPointLine = int;
+    else if (this.length === 1) this.lineStride = int - this.firstPointLine;
+    else if (int !== this.firstPointLine + this.length * this.lineStride) this.linesArray()[this.length] = int;
     this.length++;
+  }
+
+  /** The line of point `i` (below `length`). */
+  lineAt(i: number): number {
+    return this.lines !== null ? this.lines[i] : this.firstPointLine + i * this.lineStride;
+  }
+
+  /** Sets the line of point `i` (below `length`: dropping points moves them down). */
+  setLineAt(i: number, line: number): void {
+    if (this.lines !== null || line !== this.firstPointLine + i * this.lineStride) this.linesArray()[i] = line;
   }
 
   /** Marks the arrays as held by a table: the series copies them before its next write. */
@@ -68,6 +93,16 @@ class SeriesPoints implements SeriesSink {
   /** Own arrays before writing below `length` (dropping points rewrites them in place). */
   unshare(): void {
     if (this.room === 0) this.resize(this.steps.length);
+  }
+
+  /** The lines as an array, made from the progression the first time a line breaks it. */
+  private linesArray(): Int32Array {
+    if (this.lines === null) {
+      const lines = new Int32Array(this.steps.length);
+      for (let i = 0; i < this.length; i++) lines[i] = this.firstPointLine + i * this.lineStride;
+      this.lines = lines;
+    }
+    return this.lines;
   }
 
   /** Room for at least one more point: a larger capacity when full, else a private copy of shared arrays. */
@@ -86,7 +121,7 @@ class SeriesPoints implements SeriesSink {
   private resize(capacity: number): void {
     this.steps = resized(this.steps, capacity, this.length);
     this.values = resized(this.values, capacity, this.length);
-    this.lines = resized(this.lines, capacity, this.length);
+    if (this.lines !== null) this.lines = resized(this.lines, capacity, this.length);
     this.room = capacity;
   }
 }
@@ -178,7 +213,7 @@ export class StepTableBuilder {
         if (points.steps[i] >= step) continue;
         points.steps[kept] = points.steps[i];
         points.values[kept] = points.values[i];
-        points.lines[kept] = points.lines[i];
+        points.setLineAt(kept, points.lineAt(i));
         kept++;
       }
       points.length = kept;
@@ -383,7 +418,8 @@ function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array
     row = row >= 0 && row + 1 < steps.length && steps[row + 1] === step ? row + 1 : rowOf(steps, step);
     values[row] = points.values[i];
     written[row] = 1;
-    if (points.lines[i] < lines[row]) lines[row] = points.lines[i];
+    const line = points.lineAt(i);
+    if (line < lines[row]) lines[row] = line;
   }
   // As the text reader counts them: a written NaN is a number (coded 'NaN'), a step not logged an empty cell.
   let numericCount = 0;
@@ -419,11 +455,12 @@ function onEveryRow(points: SeriesPoints, steps: Float64Array): boolean {
 function fullColumn(points: SeriesPoints, lines: Int32Array): Column {
   const n = points.length;
   const values = fitted(points.values.subarray(0, n));
-  let nanCount = 0;
   for (let r = 0; r < n; r++) {
-    if (points.lines[r] < lines[r]) lines[r] = points.lines[r];
-    if (Number.isNaN(values[r])) nanCount++;
+    const line = points.lineAt(r);
+    if (line < lines[r]) lines[r] = line;
   }
+  let nanCount = 0;
+  if (points.mayHoldNaN) for (let r = 0; r < n; r++) if (Number.isNaN(values[r])) nanCount++;
   const column: Column = { name: points.name, values, numericCount: n, textCount: 0, emptyCount: 0, suffixes: [] };
   if (nanCount > 0) {
     const codes = new Int32Array(n).fill(-1);

@@ -167,3 +167,43 @@ test('a table made while points are still added keeps its values: the series cop
   const second = b.finish({ format: 'tensorboard', bytesRead: 1e6 });
   assert.deepEqual([...second.columns[1].values], [1, 2, 3, 4, -2]);
 });
+
+test('lines kept as a progression give the lines an array would: broken strides, drops, shared arrays', () => {
+  // Each point's line as given, the earliest of a row kept: what the table's lines must be whatever holds them.
+  const points: [string, number, number][] = [];
+  const add = (b: StepTableBuilder, name: string, step: number, line: number) => {
+    b.add(name, step, line, line);
+    points.push([name, step, line]);
+  };
+  const b = new StepTableBuilder(new ProblemLog('run'), () => 0);
+  for (let s = 1; s <= 40; s++) add(b, 'every', s, 3 * s); // one stride throughout
+  for (let s = 1; s <= 40; s++) add(b, 'broken', s, s < 20 ? 3 * s - 1 : 3 * s + 7); // stride broken at step 20
+  add(b, 'one', 5, 2); // a single point, earlier than the others on its row
+  for (let s = 1; s <= 10; s++) add(b, 'negative', s, 200 - 2 * s); // lines going down
+  [5, 1, 6, 2, 7].forEach((step, k) => add(b, 'unordered', step, k + 1)); // a drop then keeps points 2 and 4
+  const table = b.fork(new ProblemLog('run')).finish({ format: 'tensorboard', bytesRead: 1e6 });
+  const before = earliestLines(points, 40);
+  assert.deepEqual([...table.lines], before);
+  // Shared with that table now: dropping (which moves points down) and adding rewrite the series' own copies.
+  b.dropFrom(5, ['unordered']);
+  b.dropFrom(30, ['every', 'broken']);
+  const dropped = (name: string, step: number) =>
+    (name === 'unordered' && step >= 5) ||
+    (name !== 'unordered' && name !== 'one' && name !== 'negative' && step >= 30);
+  const kept = points.filter(([name, step]) => !dropped(name, step));
+  points.length = 0;
+  points.push(...kept);
+  add(b, 'every', 30, 1000); // breaks the stride after the drop
+  add(b, 'broken', 30, 1);
+  add(b, 'unordered', 3, 6);
+  const after = b.finish({ format: 'tensorboard', bytesRead: 1e6 });
+  assert.deepEqual([...after.lines], earliestLines(points, 30));
+  assert.deepEqual([...table.lines], before, 'the first table is as it was');
+});
+
+/** The earliest line of each step 1..`steps` among the points (1 where none). */
+function earliestLines(points: readonly [string, number, number][], steps: number): number[] {
+  const lines = Array.from({ length: steps }, () => Number.POSITIVE_INFINITY);
+  for (const [, step, line] of points) if (step <= steps) lines[step - 1] = Math.min(lines[step - 1], line);
+  return lines.map((l) => (l === Number.POSITIVE_INFINITY ? 1 : l));
+}

@@ -182,3 +182,70 @@ test('a run whose tags change order and grow midway: every column gets its own v
     );
   assert.deepEqual(column('dddd'), [null, null, null, null, null, 64, 74, 84, 94, 104]);
 });
+
+test('the decoder numbers each tag it keeps, on the fast path and the general one alike; a tag it does not keep has no number', async () => {
+  // Two tags whose FNV-1a hashes (with the length) are equal: the second is decoded at each value, without a number.
+  const [first, colliding] = ['tag/135zx', 'tag/1apcd'];
+  const general = (tag: string, step: number) =>
+    new Proto()
+      .double(1, 1)
+      .uint(2, step)
+      .bytes(5, new Proto().bytes(1, new Proto().bytes(1, tag).float(2, step)))
+      .uint(15, 1)
+      .done();
+  const events: Uint8Array[] = [];
+  for (let step = 1; step <= 3; step++) {
+    for (const tag of ['loss', 'lr', first, colliding]) events.push(scalarEvent(tag, step, step));
+    events.push(general('lr', step)); // an unknown field: the general decoder's
+  }
+  // More tags than the decoder keeps (4,096): the later ones have no number.
+  for (let k = 0; k < 4100; k++) events.push(scalarEvent(`many/${k}`, 1, k));
+  const w = new EventFileWriter(false);
+  for (const e of events) w.raw(e);
+  const path = join(tmp('ids'), 'x.tfevents');
+  writeFileSync(path, w.bytes());
+  const ids = new Map<string, Set<number>>();
+  const sink: EventSink = {
+    scalar: (tag, _step, _value, tagId) => {
+      if (!ids.has(tag)) ids.set(tag, new Set());
+      ids.get(tag)!.add(tagId ?? -2);
+    },
+    sessionStart: () => assert.fail('no restart'),
+    skipped: () => assert.fail('nothing skipped'),
+    corrupt: (offset, reason) => assert.fail(`corrupt at ${offset}: ${reason}`),
+  };
+  await readEvents(path, 0, sink);
+  const idOf = (tag: string) => [...ids.get(tag)!];
+  assert.deepEqual(idOf('loss'), [0]);
+  assert.deepEqual(idOf('lr'), [1], 'the same number from both paths');
+  assert.deepEqual(idOf(first), [2]);
+  assert.deepEqual(idOf(colliding), [-1]);
+  assert.deepEqual(idOf('many/0'), [3]);
+  assert.deepEqual(idOf('many/4092'), [4095]);
+  assert.deepEqual(idOf('many/4093'), [-1]);
+  assert.deepEqual(idOf('many/4099'), [-1]);
+});
+
+test('tag numbers are per file: files that number their tags in other orders, a sub-folder, unnumbered tags', async () => {
+  const run = join(tmp('numbers'), 'run');
+  const code: Record<string, number> = { loss: 1, lr: 2, 'tag/135zx': 3, 'tag/1apcd': 4, new: 5 };
+  const log = (w: EventFileWriter, steps: number[], tags: string[], offset = 0) => {
+    for (const s of steps) for (const t of tags) w.scalar(t, s, s * 10 + code[t] + offset);
+    return w;
+  };
+  log(new EventFileWriter(), [1, 2, 3, 4], ['loss', 'lr', 'tag/135zx', 'tag/1apcd']).write(run, 1_000_000_000);
+  log(new EventFileWriter(), [5, 6], ['lr', 'new', 'loss', 'tag/1apcd']).write(run, 1_000_000_001);
+  log(new EventFileWriter(), [1, 2, 3, 4], ['lr', 'loss'], 0.5).write(join(run, 'eval'));
+  const { tables } = await readSources([run], { parallel: false });
+  const column = (name: string) =>
+    Array.from(tables[0].columns.find((c) => c.name === name)?.values ?? [], (v) => (Number.isNaN(v) ? null : v));
+  const expected = (tag: string, steps: number[], offset = 0) =>
+    [1, 2, 3, 4, 5, 6].map((s) => (steps.includes(s) ? s * 10 + code[tag] + offset : null));
+  assert.deepEqual(column('loss'), expected('loss', [1, 2, 3, 4, 5, 6]));
+  assert.deepEqual(column('lr'), expected('lr', [1, 2, 3, 4, 5, 6]));
+  assert.deepEqual(column('tag/135zx'), expected('tag/135zx', [1, 2, 3, 4]));
+  assert.deepEqual(column('tag/1apcd'), expected('tag/1apcd', [1, 2, 3, 4, 5, 6]));
+  assert.deepEqual(column('new'), expected('new', [5, 6]));
+  assert.deepEqual(column('eval/loss'), expected('loss', [1, 2, 3, 4], 0.5));
+  assert.deepEqual(column('eval/lr'), expected('lr', [1, 2, 3, 4], 0.5));
+});

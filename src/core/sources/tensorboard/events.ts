@@ -9,7 +9,12 @@ import { littleEndianFloat, ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH
 export type SkippedKind = 'graph' | 'histogram' | 'image' | 'audio' | 'text' | 'other';
 
 export interface EventVisitor {
-  scalar(tag: string, step: number, value: number): void;
+  /**
+   * A scalar value of `tag`. `tagId`, from a decoder: its number for the tag, the same for every value of the tag it
+   * decodes (small, from 0), so a visitor may keep what it knows of a tag in an array by it; -1 (or absent: a replayed
+   * call) when it has none for the tag.
+   */
+  scalar(tag: string, step: number, value: number, tagId?: number): void;
   /** A SessionLog START: the writer restarted at `step`. */
   sessionStart(step: number): void;
   skipped(kind: SkippedKind): void;
@@ -33,13 +38,23 @@ const PLUGIN_KINDS: Record<string, SkippedKind | 'scalar'> = {
   text: 'text',
 };
 
-/** A tag seen before: its bytes (and a view of them as words), its text, and the tag after it the last time. */
+/** A tag seen before: its bytes (and a view of them as words), its text, its id, and the tag after it the last time. */
 interface TagEntry {
   bytes: Uint8Array;
   words: DataView;
   text: string;
+  /** The visitor's `tagId`: its order among the tags cached, or -1 when it is not cached. */
+  id: number;
   next: TagEntry | null;
 }
+
+const NO_BYTES = new Uint8Array(0);
+const NO_WORDS = viewOf(NO_BYTES);
+/** A value without a tag field: the empty tag, without an id. */
+const NO_TAG: TagEntry = { bytes: NO_BYTES, words: NO_WORDS, text: '', id: -1, next: null };
+
+/** Tags kept by a decoder; more are decoded at each value. */
+const MAX_CACHED_TAGS = 4096;
 
 /**
  * Tags decoded once: an event file repeats a handful of tags millions of times. A writer logs its tags in the same
@@ -47,46 +62,66 @@ interface TagEntry {
  * guess falls back to a hash of the bytes.
  */
 class TagCache {
+  // Entries are only added, so an entry's id (the count before it) is never reused.
   private readonly entries = new Map<number, TagEntry>();
   private readonly decoder = new TextDecoder('utf-8');
   private last: TagEntry | null = null;
 
   /** The tag in bytes[start, end), whose view is `view` (the same offsets). */
-  get(bytes: Uint8Array, view: DataView, start: number, end: number): string {
+  get(bytes: Uint8Array, view: DataView, start: number, end: number): TagEntry {
     const guess = this.last === null ? null : this.last.next;
     if (guess !== null && sameBytes(guess, view, start, end)) {
       this.last = guess;
-      return guess.text;
+      return guess;
     }
+    return this.lookup(bytes, view, start, end);
+  }
+
+  /** A tag that is not the guess, by a hash of its bytes (apart from `get`, which then stays small to inline). */
+  private lookup(bytes: Uint8Array, view: DataView, start: number, end: number): TagEntry {
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
     hash = (hash ^ (end - start)) >>> 0;
     let entry = this.entries.get(hash);
     if (entry !== undefined && !sameBytes(entry, view, start, end)) {
-      // Another tag with the same hash holds the slot: decoded every time, never guessed.
+      // Another tag with the same hash holds the slot: decoded every time, never guessed, no id.
       this.last = null;
-      return this.decoder.decode(bytes.subarray(start, end));
+      const text = this.decoder.decode(bytes.subarray(start, end));
+      return { bytes: NO_BYTES, words: NO_WORDS, text, id: -1, next: null };
     }
     if (entry === undefined) {
       const own = bytes.slice(start, end);
-      entry = { bytes: own, words: viewOf(own), text: this.decoder.decode(own), next: null };
-      if (this.entries.size < 4096) this.entries.set(hash, entry);
+      const cached = this.entries.size < MAX_CACHED_TAGS;
+      entry = {
+        bytes: own,
+        words: viewOf(own),
+        text: this.decoder.decode(own),
+        id: cached ? this.entries.size : -1,
+        next: null,
+      };
+      if (cached) this.entries.set(hash, entry);
     }
     if (this.last !== null) this.last.next = entry;
     this.last = entry;
-    return entry.text;
+    return entry;
   }
 }
 
-/** Whether the tag's bytes are view[start, end): compared as 32-bit words, then the last few bytes. */
+/**
+ * Whether the tag's bytes are view[start, end): compared as 32-bit words, the last word overlapping the one before
+ * when the length is not a multiple of 4 (one compare instead of up to three byte compares); a tag under 4 bytes
+ * byte by byte.
+ */
 function sameBytes(tag: TagEntry, view: DataView, start: number, end: number): boolean {
   const n = tag.bytes.length;
   if (n !== end - start) return false;
   const { words } = tag;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) if (words.getInt32(i) !== view.getInt32(start + i)) return false;
-  for (; i < n; i++) if (words.getUint8(i) !== view.getUint8(start + i)) return false;
-  return true;
+  if (n < 4) {
+    for (let i = 0; i < n; i++) if (words.getUint8(i) !== view.getUint8(start + i)) return false;
+    return true;
+  }
+  for (let i = 0; i + 4 < n; i += 4) if (words.getInt32(i) !== view.getInt32(start + i)) return false;
+  return words.getInt32(n - 4) === view.getInt32(end - 4);
 }
 
 /** Decodes events one record at a time; keeps what spans records (tags, the plugin each tag was declared with). */
@@ -114,9 +149,16 @@ export class EventDecoder {
     for (const [tag, kind] of declarations) if (!this.pluginOfTag.has(tag)) this.pluginOfTag.set(tag, kind);
   }
 
-  /** One event from bytes[start, end); false when it is not a well-formed Event message. */
+  /**
+   * One event from bytes[start, end); false when it is not a well-formed Event message. Kept this small so that V8
+   * inlines it into the record loop (the general reader apart).
+   */
   decode(bytes: Uint8Array, start: number, end: number): boolean {
-    if (this.simpleScalar(bytes, start, end)) return true;
+    return this.simpleScalar(bytes, start, end) || this.anyEvent(bytes, start, end);
+  }
+
+  /** `decode` for any shape of event, by the general reader. */
+  private anyEvent(bytes: Uint8Array, start: number, end: number): boolean {
     const r = this.eventReader.reset(bytes, start, end);
     let step = 0;
     let summary = -1;
@@ -183,9 +225,9 @@ export class EventDecoder {
     p = tagStart + tagLength;
     if (bytes[p] !== 0x15 || p + 5 !== end) return false; // simple_value, fixed32
     const view = this.viewOf(bytes);
-    const tag = this.tags.get(bytes, view, tagStart, tagStart + tagLength);
-    if (this.pluginOfTag.size > 0 && this.pluginOfTag.has(tag)) return false;
-    this.visitor.scalar(tag, step, view.getFloat32(p + 1, true));
+    const { text, id } = this.tags.get(bytes, view, tagStart, tagStart + tagLength);
+    if (this.pluginOfTag.size > 0 && this.pluginOfTag.has(text)) return false;
+    this.visitor.scalar(text, step, view.getFloat32(p + 1, true), id);
     return true;
   }
 
@@ -249,7 +291,7 @@ export class EventDecoder {
       }
     }
     if (r.failed) return false;
-    const tag = tagStart >= 0 ? this.tags.get(bytes, this.viewOf(bytes), tagStart, tagEnd) : '';
+    const { text: tag, id } = tagStart >= 0 ? this.tags.get(bytes, this.viewOf(bytes), tagStart, tagEnd) : NO_TAG;
     // A plugin is declared by a tag's first value; asked only when one names another plugin (rare), not per scalar.
     if (plugin !== null && plugin !== 'scalar' && !this.pluginOfTag.has(tag) && this.visitor.hasScalars?.(tag) !== true)
       this.pluginOfTag.set(tag, plugin);
@@ -260,11 +302,11 @@ export class EventDecoder {
       return true;
     }
     if (simple !== null) {
-      this.visitor.scalar(tag, step, simple);
+      this.visitor.scalar(tag, step, simple, id);
       return true;
     }
     const scalar = tensor === null ? null : tensorScalar(tensor);
-    if (typeof scalar === 'number') this.visitor.scalar(tag, step, scalar);
+    if (typeof scalar === 'number') this.visitor.scalar(tag, step, scalar, id);
     else if (scalar === 'malformed') return false;
     else this.visitor.skipped(scalar ?? 'other');
     return true;

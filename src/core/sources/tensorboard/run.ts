@@ -30,6 +30,8 @@ interface TagState {
   /** Keras epoch tag: held back until the run is known to have no batch tags. */
   epoch: boolean;
   placeholder: boolean;
+  /** Neither an epoch tag nor the placeholder: a point goes straight to its series. */
+  plain: boolean;
   /** The builder's series of the column, once it has a point (null: left out by the column cap). */
   series: SeriesSink | null | undefined;
 }
@@ -200,8 +202,24 @@ export class RunReader {
   }
 
   private sink(file: EventFileRef, tags: FolderTags): EventSink {
+    /** The folder's state of each tag by its decoder's id (a tag's state, once made, is never replaced). */
+    const stateById: (TagState | undefined)[] = [];
+    const stateOf = (tag: string, tagId: number): TagState | undefined => {
+      const state = tags.get(tag);
+      if (state !== undefined && tagId >= 0) stateById[tagId] = state;
+      return state;
+    };
     return {
-      scalar: (tag, step, value) => this.scalar(file, tags, tag, step, value),
+      // The usual point (a known column's, in step order) is pushed here, small enough to be inlined into the
+      // decoder with the series' push (a double handed to a call that is not inlined is boxed: garbage per point);
+      // anything else goes the whole way.
+      scalar: (tag, step, value, tagId = -1) => {
+        const state = (tagId >= 0 ? stateById[tagId] : undefined) ?? stateOf(tag, tagId);
+        if (state !== undefined && state.plain && state.series && step >= state.last) {
+          state.last = step;
+          state.series.push(step, value, this.record);
+        } else this.scalar(file, tags, tag, step, value);
+      },
       sessionStart: (step) => this.restart(file, tags, step),
       skipped: (kind) => this.leftOut.kinds[kind]++,
       hasScalars: (tag) => tags.get(tag) !== undefined,
@@ -229,11 +247,14 @@ export class RunReader {
     if (state === undefined) {
       // One state per column: a root tag `eval/loss` and an `eval/` sub-folder's `loss` share the column and its order.
       const name = file.prefix + tag;
+      const epoch = tag.startsWith('epoch_');
+      const placeholder = tag === 'hp_metric';
       state = this.columns.get(name) ?? {
         name,
         last: Number.NEGATIVE_INFINITY,
-        epoch: tag.startsWith('epoch_'),
-        placeholder: tag === 'hp_metric',
+        epoch,
+        placeholder,
+        plain: !epoch && !placeholder,
         series: undefined,
       };
       this.columns.set(name, state);
