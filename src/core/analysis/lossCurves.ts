@@ -84,6 +84,13 @@ function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Float64Arr
   return several && sizesLoggedAtSeveralSteps(table, roles) ? values : undefined;
 }
 
+/** One run's rows as they are read: its loss points, its logged LRs, and where it starts. */
+interface RunEntry {
+  points: RunRows;
+  lrs: RunRows;
+  firstLine: number;
+}
+
 export function extractLossCurves(
   table: Table,
   assignment: RoleAssignment,
@@ -98,7 +105,7 @@ export function extractLossCurves(
   const loss = lossCol === undefined ? new Float64Array(table.rowCount).fill(NaN) : table.columns[lossCol].values;
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameOf(table);
-  const byRun = new Map<string, { points: RunRows; lrs: RunRows; firstLine: number }>();
+  const byRun = new Map<string, RunEntry>();
   const sizes = sizesSplittingRuns(table, assignment);
   const oneRun = runCol === undefined && sizes === undefined;
   // Runs past MAX_RUNS: their names (to count them) and rows are left out, said once.
@@ -109,6 +116,7 @@ export function extractLossCurves(
   let stepZeroCount = 0;
   let roundedSteps = 0;
   let noStep = 0;
+  let onlyRun: RunEntry | undefined;
 
   for (let r = 0; r < table.rowCount; r++) {
     const line = table.lines[r];
@@ -127,23 +135,20 @@ export function extractLossCurves(
       roundedSteps++;
       step = Math.round(step);
     }
-    const key = runKeyOf(table, runCol, r, fallback, sizes);
-    let run = byRun.get(key);
+    // One run (no run column, no model sizes): its entry is looked up once, not at every row.
+    const key = oneRun ? fallback : runKeyOf(table, runCol, r, fallback, sizes);
+    let run = oneRun && onlyRun !== undefined ? onlyRun : byRun.get(key);
     if (!run && byRun.size >= MAX_RUNS) {
       runsLeftOut.add(key);
       rowsOfRunsLeftOut++;
       firstLineLeftOut ||= line;
       continue;
     }
-    if (!run)
-      byRun.set(
-        key,
-        (run = {
-          points: new RunRows(table.rowCount, oneRun),
-          lrs: new RunRows(table.rowCount, oneRun),
-          firstLine: line,
-        }),
-      );
+    if (!run) {
+      run = { points: new RunRows(table.rowCount, oneRun), lrs: new RunRows(table.rowCount, oneRun), firstLine: line };
+      byRun.set(key, run);
+      if (oneRun) onlyRun = run;
+    }
     if (hasLr) {
       const eta = lr![r];
       if (Number.isFinite(eta) && eta >= 0) run.lrs.push(step, eta, line);

@@ -164,7 +164,11 @@ function mplFit(
   const drops = new Map<string, CurveDrops>();
   const scheduleOf = (i: number) => {
     const { curve } = prepared[i];
-    return scheduleIn(schedules, model, curve.schedule, earlier?.get(curveKey(curve)));
+    const key = curveKey(curve);
+    const ds = scheduleIn(schedules, model, curve.schedule, earlier?.get(key));
+    // Extended once: the earlier schedule is not held by this fit.
+    earlier?.delete(key);
+    return ds;
   };
   /** The loss-drop sums at some queries of curve i (all when `at` is null). */
   const dropsAt = (i: number, at: Int32Array | null): Float64Array => {

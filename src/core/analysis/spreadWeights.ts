@@ -96,9 +96,12 @@ export function weightsAt(w: StepWeights, steps: Float64Array): Float64Array {
     const s = steps[j];
     if (j > 0 && s < steps[j - 1]) k = 0;
     while (k < last && w.steps[k + 1] <= s) k++;
-    const [x0, x1] = [w.steps[k], w.steps[Math.min(k + 1, last)]];
+    // No array per row: this runs at every row of a followed run's curve on each update.
+    const next = k < last ? k + 1 : last;
+    const x0 = w.steps[k];
+    const x1 = w.steps[next];
     const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
-    out[j] = w.weight[k] + t * (w.weight[Math.min(k + 1, last)] - w.weight[k]);
+    out[j] = w.weight[k] + t * (w.weight[next] - w.weight[k]);
   }
   return out;
 }

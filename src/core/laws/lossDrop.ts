@@ -12,7 +12,7 @@
 // 2/window inside it. A block contributes its summed drop times G at the drop-weighted means of ln(eta_k) and of
 // S_k(s). Block sums come from prefix sums over the steps, so building a point's terms costs O(blocks), not O(s).
 import type { SaturationTable } from './saturation';
-import { samePrefix } from '../util/arrays';
+import { grownArray, samePrefix } from '../util/arrays';
 import { StepLr, type LoggedSchedule } from './schedule';
 
 /**
@@ -77,13 +77,10 @@ export class DropSchedule {
     const stepLr = new StepLr(schedule, options.warmupSteps);
     this.last = stepLr.constantFrom;
     this.warmupEnd = stepLr.warmupEnd;
-    this.eta = new Float64Array(this.last + 1);
-    this.cum = new Float64Array(this.last + 1);
     const kept = grownFrom ? this.sameStepsAs(grownFrom) : 0;
-    if (kept > 0) {
-      this.eta.set(grownFrom!.eta.subarray(0, kept + 1));
-      this.cum.set(grownFrom!.cum.subarray(0, kept + 1));
-    }
+    // The earlier schedule's arrays, lengthened in place when they have room (grownArray).
+    this.eta = grownArray(kept > 0 ? grownFrom!.eta : null, kept + 1, this.last + 1);
+    this.cum = grownArray(kept > 0 ? grownFrom!.cum : null, kept + 1, this.last + 1);
     for (let i = kept + 1; i <= this.last; i++) {
       this.eta[i] = stepLr.at(i) / options.etaRef;
       this.cum[i] = this.cum[i - 1] + this.eta[i];
@@ -133,8 +130,7 @@ export class DropSchedule {
 
   /** ln(max(eta, floor)) at every step; those up to `upTo` taken from `earlier` (the same steps' logarithms). */
   private logEtas(earlier?: Float64Array, upTo = -1): Float64Array {
-    const out = new Float64Array(this.eta.length);
-    if (earlier) out.set(earlier.subarray(0, upTo + 1));
+    const out = grownArray(earlier, upTo + 1, this.eta.length);
     for (let i = upTo + 1; i < out.length; i++) out[i] = Math.log(Math.max(this.eta[i], ETA_FLOOR));
     return out;
   }
@@ -252,28 +248,19 @@ interface BlockSums {
  */
 function blockSums(ds: DropSchedule, earlier?: { sums: BlockSums; upTo: number }): BlockSums {
   const n = ds.last + 1;
-  const prefix = (): SignedPrefix => ({
-    weight: new Float64Array(n),
-    logEta: new Float64Array(n),
-    cumBefore: new Float64Array(n),
-  });
-  const positive = prefix();
   const from = earlier && earlier.upTo >= ds.firstDrop ? earlier.upTo + 1 : ds.firstDrop;
-  let hasNegative = from > ds.firstDrop && earlier!.sums.negative !== null;
+  // Below `from` every sum is the earlier schedule's (0 below k0), lengthened in place when it can be (grownArray).
+  const taken = from > ds.firstDrop ? earlier!.sums : null;
+  const prefix = (source: SignedPrefix | null | undefined): SignedPrefix => ({
+    weight: grownArray(source?.weight, source ? from : 0, n),
+    logEta: grownArray(source?.logEta, source ? from : 0, n),
+    cumBefore: grownArray(source?.cumBefore, source ? from : 0, n),
+  });
+  const positive = prefix(taken?.positive);
+  let hasNegative = taken !== null && taken.negative !== null;
   for (let k = from; k <= ds.last; k++) if (ds.drop(k) < 0) hasNegative = true;
-  const negative = hasNegative ? prefix() : null;
-  const variation = new Float64Array(n);
-  if (from > ds.firstDrop) {
-    const copy = (to: SignedPrefix | null, source: SignedPrefix | null) => {
-      if (!to || !source) return;
-      to.weight.set(source.weight.subarray(0, from));
-      to.logEta.set(source.logEta.subarray(0, from));
-      to.cumBefore.set(source.cumBefore.subarray(0, from));
-    };
-    copy(positive, earlier!.sums.positive);
-    copy(negative, earlier!.sums.negative);
-    variation.set(earlier!.sums.variation.subarray(0, from));
-  }
+  const negative = hasNegative ? prefix(taken?.negative) : null;
+  const variation = grownArray(taken?.variation, taken ? from : 0, n);
   // Entries below k0 stay 0: a block's sums read index lo - 1 >= k0 - 1.
   for (let k = from; k < n; k++) {
     carry(positive, k);
