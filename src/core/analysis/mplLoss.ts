@@ -11,7 +11,7 @@ import {
   multiPowerPoints,
   type MultiPowerPoints,
 } from '../laws/multiPower';
-import { concat, pick, samePrefix } from '../util/arrays';
+import { concat, grownArray, pick, samePrefix } from '../util/arrays';
 import { grownFrom } from './grownFit';
 import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands';
 import { curveKey, type LossCurve } from './lossCurves';
@@ -348,14 +348,15 @@ function carriedSums(
   compute: (at: Int32Array) => { ld: Float64Array; logArea: Float64Array },
 ): { ld: Float64Array; logArea: Float64Array } {
   const upTo = sameDropsUpTo(before.schedule, ds);
-  const ld = new Float64Array(queries.length);
-  const logArea = new Float64Array(queries.length);
-  const missing = new Int32Array(queries.length);
-  let count = 0;
-  // The usual case, a run that grew: its earlier queries are the same, copied whole.
+  // The usual case, a run that grew: its earlier queries are the same, taken whole.
   const same = sharedPrefix(before.queries, queries, upTo);
-  ld.set(before.ld.subarray(0, same));
-  logArea.set(before.logArea.subarray(0, same));
+  // When nothing of `before` past them is read (every later query lies past `upTo`: the new rows, targets past the
+  // log), its arrays are lengthened in place (`before` is the last fit's, used for this carry only).
+  const done = !queries.subarray(same).some((step) => step <= upTo);
+  const ld = grownArray(before.ld, same, queries.length, done);
+  const logArea = grownArray(before.logArea, same, queries.length, done);
+  const missing = new Int32Array(queries.length - same);
+  let count = 0;
   let j = same;
   for (let q = same; q < queries.length; q++) {
     const step = queries[q];

@@ -64,11 +64,18 @@ const GROWTH_ROOM = 0.05;
 
 /**
  * An array of `length` values whose first `kept` are `earlier`'s; the caller writes every value from `kept` on.
- * When `kept` is all of `earlier` and its buffer has room, that buffer lengthened in place (no copy, no second
- * array: `earlier` reads none of the values written past it); otherwise a new array, with room to grow.
+ * When its buffer has room and `kept` is all of `earlier` (or `earlierDone`: nothing reads `earlier` any more),
+ * that buffer lengthened in place (no copy, no second array: `earlier` reads none of the values written past
+ * `kept`); otherwise a new array, with room to grow.
  */
-export function grownArray(earlier: Float64Array | null | undefined, kept: number, length: number): Float64Array {
-  if (earlier && kept === earlier.length && earlier.byteOffset === 0 && earlier.buffer.byteLength >= length * 8)
+export function grownArray(
+  earlier: Float64Array | null | undefined,
+  kept: number,
+  length: number,
+  earlierDone = false,
+): Float64Array {
+  const inPlace = earlier && (kept === earlier.length || earlierDone) && kept <= earlier.length;
+  if (inPlace && earlier.byteOffset === 0 && earlier.buffer.byteLength >= length * 8)
     return new Float64Array(earlier.buffer, 0, length);
   const out = new Float64Array(new ArrayBuffer(Math.ceil(length * (1 + GROWTH_ROOM)) * 8), 0, length);
   if (earlier && kept > 0) out.set(earlier.subarray(0, kept));

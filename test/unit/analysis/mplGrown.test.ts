@@ -63,6 +63,11 @@ test("a grown run's earlier loss-drop sums are carried: the same numbers as summ
   const queries = input.prepared[0].queries;
   const fresh = predictMultiPower(second.model, grown.schedule, queries, 'exact');
   assert.ok(largestRelative(second.predict(0), fresh) < 1e-12, 'carried sums are the exact sums');
+  // Carried again: now into the last fit's own arrays, lengthened in place.
+  const again = inputOf(curveOf(3140), second);
+  const third = mplLossLaw.fit(again) as typeof second;
+  const summed = predictMultiPower(third.model, curveOf(3140).schedule, again.prepared[0].queries, 'exact');
+  assert.ok(largestRelative(third.predict(0), summed) < 1e-12, 'carried twice: still the exact sums');
   // The refits moved with the optimum: a band around the new prediction, not the old one.
   const replicates = second.bootstrap(8);
   assert.equal(replicates.count, 8);
