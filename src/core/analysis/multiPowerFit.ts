@@ -182,8 +182,11 @@ export function refitGrownMultiPower(
     lower: law.lower.map((v, j) => (j >= SHAPE_FROM ? previous.params[j] : v)),
     upper: law.upper.map((v, j) => (j >= SHAPE_FROM ? previous.params[j] : v)),
   };
+  // From inside the box: an appended row below every earlier loss lowers L0's bound under the last optimum's L0.
+  const start = intoBox(held, previous.params);
+  if (!start) return null;
   // Converged far tighter (ftol) than a full pass could afford: its evaluations cost only the appended points.
-  const model = refineOnModel(held, data, pick(curve.loss, kept), anchor.evaluation, previous.params, {
+  const model = refineOnModel(held, data, pick(curve.loss, kept), anchor.evaluation, start, {
     delta,
     weights,
     ftol: 1e-14,

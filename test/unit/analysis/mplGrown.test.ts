@@ -117,3 +117,14 @@ test("a grown run's schedule extends the last one's: the same LRs, sums and comp
     Array.from(new DropSchedule(changed, options).eta),
   );
 });
+
+test('appended rows below every earlier loss: the refit starts inside the lowered bound of L0, or refines in full', () => {
+  const before = fitMultiPower([curveOf(3000)]);
+  assert.ok(before);
+  const dropped = runCurve(ROWS, 3010, 0.7, 3000);
+  const refit = refitGrownMultiPower(before, dropped, DEFAULT_OPTIONS.lossDelta);
+  const lowest = Math.min(...dropped.loss);
+  if (refit) assert.ok(refit.params[0] <= lowest, `L0 ${refit.params[0]} under the lowest loss ${lowest}`);
+  const fit = mplLossLaw.fit(inputOf(dropped));
+  assert.ok(fit && fit.predict(0).every(Number.isFinite));
+});
