@@ -27,7 +27,8 @@ const BAND_POINTS = 600;
 const MIN_FIT_POINTS = 5;
 
 /** How a followed run's fit started (warmStart.ts). */
-export const WARM_START = 'warm: refined from the previous fit of this run, its law, lambda and bootstrap refits kept';
+export const WARM_START =
+  'warm: refined from the previous fit of this run, its law and lambda kept, its bootstrap refits moved with it (the multi-power law draws them again when it refines every parameter)';
 export const COLD_START = 'cold: the full search (the run is new, was replaced, or has doubled since its last one)';
 
 /** The law a forced `law` option names; undefined under 'auto' (chosen by backtest). */
