@@ -394,11 +394,12 @@ export function sameDropTerm(a: MultiPowerModel, b: MultiPowerModel): boolean {
 }
 
 /**
- * Largest loss error a stretch of interpolated predictions may show at its checked midpoint: a tenth of the compressed
- * sum's own error bound (1e-5, docs/laws-loss.md), and above its step-to-step jitter (a few 1e-7), so smooth stretches
- * pass and only real bends are summed row by row.
+ * Largest loss error a stretch of interpolated predictions may show at its checked midpoint: half the compressed
+ * sum's own error bound (1e-5, docs/laws-loss.md; 2e-6 measured), and above its step-to-step jitter (a few 1e-7, up
+ * to a few 1e-6 on a log whose LR is written to 5 digits), so smooth stretches pass and only real bends are summed
+ * row by row. At 1e-6 that jitter sent a third of a million-row log's rows to be summed one by one (5 s).
  */
-const INTERPOLATION_TOLERANCE = 1e-6;
+const INTERPOLATION_TOLERANCE = 5e-6;
 /** Logs shorter than this are summed at every row (interpolating saves little there). */
 const INTERPOLATE_FROM = 50_000;
 /** Stretches the queries are cut into before the midpoint checks (fewer for short logs: see interpolatedAt). */
