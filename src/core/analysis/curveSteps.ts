@@ -99,9 +99,18 @@ function multipliedPast(steps: Float64Array, ratio: number): boolean {
   return false;
 }
 
-/** The first `length` entries of `source`, or the entries at `indices`; without a copy when that is all of it. */
-export function gather<T extends Float64Array | Int32Array>(source: T, length: number, indices: number[] | null): T {
-  if (indices === null) return length === source.length ? source : (source.slice(0, length) as T);
+/**
+ * The first `length` entries of `source`, or the entries at `indices`; without a copy when that is all of it, or when
+ * `view` (rows that grow in place past `length`: entries before it are never written again).
+ */
+export function gather<T extends Float64Array | Int32Array>(
+  source: T,
+  length: number,
+  indices: number[] | null,
+  view = false,
+): T {
+  if (indices === null)
+    return length === source.length ? source : ((view ? source.subarray(0, length) : source.slice(0, length)) as T);
   const out = new (source.constructor as new (n: number) => T)(indices.length);
   for (let k = 0; k < indices.length; k++) out[k] = source[indices[k]];
   return out;
