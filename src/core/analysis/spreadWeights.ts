@@ -94,7 +94,8 @@ export function weightsAt(w: StepWeights, steps: Float64Array): Float64Array {
   for (let j = 0; j < steps.length; j++) {
     if (j > 0 && steps[j] < steps[j - 1]) k = 0;
     k = segmentOf(w.steps, steps[j], k);
-    out[j] = weightIn(w, k, steps[j]);
+    const next = nextOf(w.steps, k);
+    out[j] = between(w.weight, k, next, placeIn(w.steps, k, next, steps[j]));
   }
   return out;
 }
@@ -111,22 +112,22 @@ export type LawWeights = StepWeights | number;
 export function weightedAt(terms: { values: Float64Array; weights: LawWeights }[], steps: Float64Array): Float64Array {
   const stepped = terms.flatMap((t) => (typeof t.weights === 'number' ? [] : [t.weights]));
   if (stepped.some((w) => w.steps !== stepped[0].steps)) return weightedByArrays(terms, steps);
-  const knots = stepped.length ? stepped[0].steps : null;
+  const knots = stepped.length ? stepped[0].steps : new Float64Array(1);
   const values = terms.map((t) => t.values);
   const fixed = terms.map((t) => (typeof t.weights === 'number' ? t.weights : NaN));
-  const byStep = terms.map((t) => (typeof t.weights === 'number' ? null : t.weights));
+  const byStep = terms.map((t) => (typeof t.weights === 'number' ? null : t.weights.weight));
   const out = new Float64Array(steps.length);
   let k = 0;
   for (let j = 0; j < steps.length; j++) {
     const s = steps[j];
-    if (knots) {
-      if (j > 0 && s < steps[j - 1]) k = 0;
-      k = segmentOf(knots, s, k);
-    }
+    if (j > 0 && s < steps[j - 1]) k = 0;
+    k = segmentOf(knots, s, k);
+    const next = nextOf(knots, k);
+    const t = placeIn(knots, k, next, s);
     let sum = 0;
     for (let m = 0; m < terms.length; m++) {
       const w = byStep[m];
-      sum += (w === null ? fixed[m] : weightIn(w, k, s)) * values[m][j];
+      sum += (w === null ? fixed[m] : between(w, k, next, t)) * values[m][j];
     }
     out[j] = sum;
   }
@@ -150,11 +151,19 @@ function segmentOf(knots: Float64Array, s: number, from: number): number {
   return k;
 }
 
-/** The weight at step s, between estimated steps k and k + 1 (held past either end). */
-function weightIn(w: StepWeights, k: number, s: number): number {
-  const next = k < w.steps.length - 1 ? k + 1 : k;
-  const x0 = w.steps[k];
-  const x1 = w.steps[next];
-  const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
-  return w.weight[k] + t * (w.weight[next] - w.weight[k]);
+/** The estimated step after k (k itself at the last: the weight is held past the end). */
+function nextOf(knots: Float64Array, k: number): number {
+  return k < knots.length - 1 ? k + 1 : k;
+}
+
+/** Where step s lies between estimated steps k and `next`, from 0 to 1 (0 when they are one). */
+function placeIn(knots: Float64Array, k: number, next: number, s: number): number {
+  const x0 = knots[k];
+  const x1 = knots[next];
+  return x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
+}
+
+/** The weight at place t between estimated steps k and `next`. */
+function between(weight: Float64Array, k: number, next: number, t: number): number {
+  return weight[k] + t * (weight[next] - weight[k]);
 }
