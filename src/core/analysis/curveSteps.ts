@@ -19,9 +19,7 @@ export interface PerStep {
  */
 export function lastPerStep(rows: RunRows): PerStep {
   const { steps, length: n } = rows;
-  let increasing = true;
-  for (let i = 1; i < n && increasing; i++) increasing = steps[i] > steps[i - 1];
-  if (increasing) return { kept: null, repeated: [], stale: [] };
+  if (rows.increasing) return { kept: null, repeated: [], stale: [] };
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => steps[a] - steps[b] || a - b);
   const kept: number[] = [];
   const repeated: number[] = [];

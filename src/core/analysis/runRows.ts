@@ -35,8 +35,19 @@ export class RunRows {
     return this.growing;
   }
 
+  /** Whether every step so far is above the one before (kept as rows are pushed: a followed run's rows are not read
+   * again to tell). */
+  increasing = true;
+  /** Whether no step so far is below the one before. */
+  private sorted = true;
+
   push(step: number, value: number, line: number): void {
     if (this.length === this.steps.length) this.grow();
+    if (this.length > 0) {
+      const before = this.steps[this.length - 1];
+      if (step <= before) this.increasing = false;
+      if (step < before) this.sorted = false;
+    }
     this.steps[this.length] = step;
     this.values[this.length] = value;
     this.lines[this.length] = line;
@@ -52,8 +63,7 @@ export class RunRows {
   }
 
   isUnsorted(): boolean {
-    for (let i = 1; i < this.length; i++) if (this.steps[i] < this.steps[i - 1]) return true;
-    return false;
+    return !this.sorted;
   }
 }
 
