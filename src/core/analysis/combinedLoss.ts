@@ -4,11 +4,11 @@
 // fixed, or vary with the step of each curve (each law's inverse bootstrap spread there, spreadWeights.ts). The first
 // member (the simpler law) names the fit and gives its coefficients, whatever the weights: a combination exists
 // because the fit curves do not pin the other law's extra terms down, so the fit verdict (trust.ts) judges the first.
-import { concat } from '../util/arrays';
+import { concat, pick } from '../util/arrays';
 import { thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
 import { curveKey } from './lossCurves';
-import { weightsAt, type StepWeights } from './spreadWeights';
+import { weightedAt, type LawWeights, type StepWeights } from './spreadWeights';
 
 /** One law of a combination: its fit and the weight of its predictions (the weights sum to 1). */
 export interface CombinedMember {
@@ -41,8 +41,8 @@ export function combineFits(input: LossFitInput, members: CombinedMember[]): Com
   const predict = (i: number) => {
     let p = predictions.get(i);
     if (!p) {
-      const w = weightsOf(i);
-      predictions.set(i, (p = weighted(members.map((m, k) => ({ values: m.fit.predict(i), weight: w[k] })))));
+      const terms = weightsOf(i).map((weights, k) => ({ values: members[k].fit.predict(i), weights }));
+      predictions.set(i, (p = weightedAt(terms, input.prepared[i].queries)));
     }
     return p;
   };
@@ -74,24 +74,11 @@ function combinationText(members: CombinedMember[]): string {
   return `predictions are a weighted mean of ${laws}, each law weighted at each step by the inverse of its bootstrap spread there (mean weights: ${means}); coefficients of the first`;
 }
 
-/**
- * Each member's weight at every query of prepared curve i, as a function of i (cached): its step weights
- * interpolated at the queries, or its fixed weight.
- */
-function memberWeights(input: LossFitInput, members: CombinedMember[]): (i: number) => Float64Array[] {
-  const cache = new Map<number, Float64Array[]>();
+/** Each member's weights on prepared curve i (its step weights for the curve, or its fixed weight), as a function of i. */
+function memberWeights(input: LossFitInput, members: CombinedMember[]): (i: number) => LawWeights[] {
   return (i) => {
-    let w = cache.get(i);
-    if (!w) {
-      const p = input.prepared[i];
-      const key = curveKey(p.curve);
-      w = members.map((m) => {
-        const steps = m.steps?.get(key);
-        return steps ? weightsAt(steps, p.queries) : new Float64Array(p.queries.length).fill(m.weight);
-      });
-      cache.set(i, w);
-    }
-    return w;
+    const key = curveKey(input.prepared[i].curve);
+    return members.map((m) => m.steps?.get(key) ?? m.weight);
   };
 }
 
@@ -102,7 +89,7 @@ function memberWeights(input: LossFitInput, members: CombinedMember[]): (i: numb
 function combinedReplicates(
   input: LossFitInput,
   members: CombinedMember[],
-  weightsOf: (i: number) => Float64Array[],
+  weightsOf: (i: number) => LawWeights[],
   predict: (i: number) => Float64Array,
   samples: number,
 ): LossReplicates {
@@ -113,19 +100,16 @@ function combinedReplicates(
     count,
     at(i, queries) {
       const sets = parts.map((p) => p.at(i, queries));
-      const w = weightsOf(i).map((all) => Float64Array.from(queries, (q) => all[q]));
+      const steps = pick(input.prepared[i].queries, queries);
+      const w = weightsOf(i);
       return Array.from({ length: count }, (_, r) =>
-        weighted(members.map((_, k) => ({ values: sets[k][r], weight: w[k] }))),
+        weightedAt(
+          w.map((weights, k) => ({ values: sets[k][r], weights })),
+          steps,
+        ),
       );
     },
     residuals: concat(thin.map((t) => t.logResidual)),
     method: `${count} bootstrap refits of each law, combined with the same weights as the predictions (${parts.map((p) => p.method).join('; ')})`,
   };
-}
-
-/** The sum of each term's values times its weight at the same index. */
-function weighted(terms: { values: Float64Array; weight: Float64Array }[]): Float64Array {
-  const out = new Float64Array(terms[0].values.length);
-  for (const { values, weight } of terms) for (let k = 0; k < out.length; k++) out[k] += weight[k] * values[k];
-  return out;
 }

@@ -19,9 +19,7 @@ export interface PerStep {
  */
 export function lastPerStep(rows: RunRows): PerStep {
   const { steps, length: n } = rows;
-  let increasing = true;
-  for (let i = 1; i < n && increasing; i++) increasing = steps[i] > steps[i - 1];
-  if (increasing) return { kept: null, repeated: [], stale: [] };
+  if (rows.increasing) return { kept: null, repeated: [], stale: [] };
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => steps[a] - steps[b] || a - b);
   const kept: number[] = [];
   const repeated: number[] = [];
@@ -99,9 +97,18 @@ function multipliedPast(steps: Float64Array, ratio: number): boolean {
   return false;
 }
 
-/** The first `length` entries of `source`, or the entries at `indices`; without a copy when that is all of it. */
-export function gather<T extends Float64Array | Int32Array>(source: T, length: number, indices: number[] | null): T {
-  if (indices === null) return length === source.length ? source : (source.slice(0, length) as T);
+/**
+ * The first `length` entries of `source`, or the entries at `indices`; without a copy when that is all of it, or when
+ * `view` (rows that grow in place past `length`: entries before it are never written again).
+ */
+export function gather<T extends Float64Array | Int32Array>(
+  source: T,
+  length: number,
+  indices: number[] | null,
+  view = false,
+): T {
+  if (indices === null)
+    return length === source.length ? source : ((view ? source.subarray(0, length) : source.slice(0, length)) as T);
   const out = new (source.constructor as new (n: number) => T)(indices.length);
   for (let k = 0; k < indices.length; k++) out[k] = source[indices[k]];
   return out;

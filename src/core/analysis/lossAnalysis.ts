@@ -158,6 +158,7 @@ function reportCurves(
   // The fitted curves' points and predictions, for the in-sample quality over all of them.
   const fittedObserved: Float64Array[] = [];
   const fittedPredicted: Float64Array[] = [];
+  const fittedMetrics: Metrics[] = [];
   input.prepared.forEach((p, i) => {
     const isFit = fitNames.has(p.curve.name);
     const predicted = fit.predict(i);
@@ -167,6 +168,7 @@ function reportCurves(
     if (isFit) {
       fittedObserved.push(p.curve.loss);
       fittedPredicted.push(pointPredicted);
+      fittedMetrics.push(metrics);
     } else heldOutMetrics.push(metrics);
     reportCurve(out, p, predicted, pointPredicted, band, {
       law: fit.law,
@@ -175,8 +177,12 @@ function reportCurves(
       reason: (step) => targetReason(p.curve, step, options),
     });
   });
-  // Scored as one series over every fitted point, as the papers report it.
-  const quality = scorePredictions(concat(fittedObserved), concat(fittedPredicted));
+  // Scored as one series over every fitted point, as the papers report it (one fitted curve: its own score, which a
+  // million-point curve would otherwise pass over again).
+  const quality =
+    fittedMetrics.length === 1
+      ? { ...fittedMetrics[0] }
+      : scorePredictions(concat(fittedObserved), concat(fittedPredicted));
   const { settings, ...described } = fit.describe(replicates);
   out.fits.push({
     ...described,

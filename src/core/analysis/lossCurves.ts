@@ -84,6 +84,13 @@ function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Float64Arr
   return several && sizesLoggedAtSeveralSteps(table, roles) ? values : undefined;
 }
 
+/** The run column's values (its codes when it holds text), or undefined without one. */
+function runColumnValues(table: Table, runCol: number | undefined): ArrayBufferView | undefined {
+  if (runCol === undefined) return undefined;
+  const column = table.columns[runCol];
+  return column.text?.codes ?? column.values;
+}
+
 /** One run's rows as they are read: its loss points, its logged LRs, and where it starts. */
 interface RunEntry {
   points: RunRows;
@@ -91,12 +98,86 @@ interface RunEntry {
   firstLine: number;
 }
 
+/**
+ * Where a table's row pass stopped and what it found: a followed run's table (LiveTable) grows by appended rows and
+ * never changes the rows it has, so its next pass goes on from here instead of reading a million rows again.
+ */
+interface RowPass {
+  rows: number;
+  /** The arrays the pass read (lines, then the step, loss, LR and run columns): a table that views the same buffers
+   * from the same offsets, with at least as many rows, has these rows unchanged. */
+  sources: (ArrayBufferView | undefined)[];
+  file: string;
+  fallback: string;
+  byRun: Map<string, RunEntry>;
+  onlyRun?: RunEntry;
+  rowFindings: RowFindings;
+  // Runs past MAX_RUNS: their names (to count them) and rows are left out, said once.
+  runsLeftOut: Set<string>;
+  rowsOfRunsLeftOut: number;
+  firstLineLeftOut: number;
+  stepZeroLine: number;
+  stepZeroCount: number;
+  roundedSteps: number;
+  noStep: number;
+}
+
+/** Each table's last row pass, by its lines' buffer (a LiveTable's snapshots share it until it grows its arrays). */
+const passes = new WeakMap<ArrayBufferLike, RowPass>();
+
+/**
+ * The table's last pass when this table holds its rows unchanged (a grown snapshot of the same table), else a new
+ * one; `carried` false: a new one, not kept.
+ */
+function rowPassFor(
+  table: Table,
+  sources: (ArrayBufferView | undefined)[],
+  fallback: string,
+  carried: boolean,
+): RowPass {
+  const last = carried ? passes.get(table.lines.buffer) : undefined;
+  const same = (a: ArrayBufferView | undefined, b: ArrayBufferView | undefined) =>
+    a === b || (a !== undefined && b !== undefined && a.buffer === b.buffer && a.byteOffset === b.byteOffset);
+  if (
+    last &&
+    last.rows <= table.rowCount &&
+    last.file === table.file &&
+    last.fallback === fallback &&
+    last.sources.length === sources.length &&
+    last.sources.every((a, i) => same(a, sources[i]))
+  ) {
+    for (const run of last.byRun.values()) {
+      run.points.grownTo(table.rowCount);
+      run.lrs.grownTo(table.rowCount);
+    }
+    last.sources = sources;
+    return last;
+  }
+  const pass: RowPass = {
+    rows: 0,
+    sources,
+    file: table.file,
+    fallback,
+    byRun: new Map(),
+    rowFindings: new RowFindings(),
+    runsLeftOut: new Set(),
+    rowsOfRunsLeftOut: 0,
+    firstLineLeftOut: 0,
+    stepZeroLine: 0,
+    stepZeroCount: 0,
+    roundedSteps: 0,
+    noStep: 0,
+  };
+  if (carried) passes.set(table.lines.buffer, pass);
+  else passes.delete(table.lines.buffer);
+  return pass;
+}
+
 export function extractLossCurves(
   table: Table,
   assignment: RoleAssignment,
 ): { curves: LossCurve[]; findings: Finding[] } {
   const findings: Finding[] = [];
-  const rowFindings = new RowFindings();
   const file = table.file;
   const { step: stepCol, loss: lossCol, lr: lrCol, run: runCol } = assignment.roles;
   // A file may hold only the schedule (a TensorBoard export of the LR tag): it still gives curves, without points.
@@ -105,26 +186,21 @@ export function extractLossCurves(
   const loss = lossCol === undefined ? new Float64Array(table.rowCount).fill(NaN) : table.columns[lossCol].values;
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameOf(table);
-  const byRun = new Map<string, RunEntry>();
   const sizes = sizesSplittingRuns(table, assignment);
   const oneRun = runCol === undefined && sizes === undefined;
-  // Runs past MAX_RUNS: their names (to count them) and rows are left out, said once.
-  const runsLeftOut = new Set<string>();
-  let rowsOfRunsLeftOut = 0;
-  let firstLineLeftOut = 0;
-  let stepZeroLine = 0;
-  let stepZeroCount = 0;
-  let roundedSteps = 0;
-  let noStep = 0;
-  let onlyRun: RunEntry | undefined;
+  const sources = [table.lines, steps, lossCol === undefined ? undefined : loss, lr, runColumnValues(table, runCol)];
+  // Runs split by model size are not carried: whether the sizes split runs may change as rows are appended.
+  const pass = rowPassFor(table, sources, fallback, sizes === undefined);
+  const { byRun, rowFindings, runsLeftOut } = pass;
+  let onlyRun = pass.onlyRun;
 
-  for (let r = 0; r < table.rowCount; r++) {
+  for (let r = pass.rows; r < table.rowCount; r++) {
     const line = table.lines[r];
     let step = steps[r];
     const hasLoss = !Number.isNaN(loss[r]);
     const hasLr = lr !== undefined && !Number.isNaN(lr[r]);
     if (!Number.isFinite(step)) {
-      if (hasLoss || hasLr) noStep++;
+      if (hasLoss || hasLr) pass.noStep++;
       continue;
     }
     if (step < 0) {
@@ -132,7 +208,7 @@ export function extractLossCurves(
       continue;
     }
     if (!Number.isInteger(step)) {
-      roundedSteps++;
+      pass.roundedSteps++;
       step = Math.round(step);
     }
     // One run (no run column, no model sizes): its entry is looked up once, not at every row.
@@ -140,8 +216,8 @@ export function extractLossCurves(
     let run = oneRun && onlyRun !== undefined ? onlyRun : byRun.get(key);
     if (!run && byRun.size >= MAX_RUNS) {
       runsLeftOut.add(key);
-      rowsOfRunsLeftOut++;
-      firstLineLeftOut ||= line;
+      pass.rowsOfRunsLeftOut++;
+      pass.firstLineLeftOut ||= line;
       continue;
     }
     if (!run) {
@@ -187,14 +263,21 @@ export function extractLossCurves(
     }
     if (step === 0) {
       // S1(0) = 0 makes the law's S1^(-alpha) infinite: the initial loss is not on the curve the law describes.
-      stepZeroCount++;
-      stepZeroLine ||= line;
+      pass.stepZeroCount++;
+      pass.stepZeroLine ||= line;
       continue;
     }
     run.points.push(step, value, line);
   }
+  pass.rows = table.rowCount;
+  pass.onlyRun = onlyRun;
+  const { rowsOfRunsLeftOut, firstLineLeftOut, stepZeroCount, stepZeroLine, roundedSteps, noStep } = pass;
 
-  appendAll(findings, rowFindings.findings());
+  // Copies: the pass's findings are given again by the next pass of a grown table.
+  appendAll(
+    findings,
+    rowFindings.findings().map((f) => ({ ...f })),
+  );
   if (runsLeftOut.size) {
     findings.push(
       cellFinding(
@@ -272,11 +355,12 @@ export function extractLossCurves(
         curve: name,
       });
     }
-    let steps = gather(run.points.steps, run.points.length, points.kept);
-    let scheduleSteps = gather(run.lrs.steps, run.lrs.length, lrs.kept);
-    let loss = gather(run.points.values, run.points.length, points.kept);
-    let lines = gather(run.points.lines, run.points.length, points.kept);
-    let lrValues = gather(run.lrs.values, run.lrs.length, lrs.kept);
+    const [pointsViewed, lrsViewed] = [run.points.viewed, run.lrs.viewed];
+    let steps = gather(run.points.steps, run.points.length, points.kept, pointsViewed);
+    let scheduleSteps = gather(run.lrs.steps, run.lrs.length, lrs.kept, lrsViewed);
+    let loss = gather(run.points.values, run.points.length, points.kept, pointsViewed);
+    let lines = gather(run.points.lines, run.points.length, points.kept, pointsViewed);
+    let lrValues = gather(run.lrs.values, run.lrs.length, lrs.kept, lrsViewed);
     const cut = implausibleFrom(steps);
     if (cut < steps.length) {
       const limit = steps[cut - 1];

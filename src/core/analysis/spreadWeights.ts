@@ -90,18 +90,80 @@ function logSpread(sets: Float64Array[], j: number, predicted: number): number {
 /** A law's weight at some ascending steps: interpolated in step between those estimated, held past either end. */
 export function weightsAt(w: StepWeights, steps: Float64Array): Float64Array {
   const out = new Float64Array(steps.length);
-  const last = w.steps.length - 1;
+  let k = 0;
+  for (let j = 0; j < steps.length; j++) {
+    if (j > 0 && steps[j] < steps[j - 1]) k = 0;
+    k = segmentOf(w.steps, steps[j], k);
+    const next = nextOf(w.steps, k);
+    out[j] = between(w.weight, k, next, placeIn(w.steps, k, next, steps[j]));
+  }
+  return out;
+}
+
+/** A law's weights in a combination: at some steps of the curve (interpolated as weightsAt does), or fixed. */
+export type LawWeights = StepWeights | number;
+
+/**
+ * The laws' values weighted at each of some ascending steps, summed: each weight the number weightsAt gives there,
+ * and the sum taken law by law from 0 (so the same bits as summing weightsAt's arrays times the values), in one pass
+ * without an array per law. This runs at every row of a followed run's curve on each update; laws whose weights
+ * share their steps (spreadWeights gives every law of a curve the same) share the segment search.
+ */
+export function weightedAt(terms: { values: Float64Array; weights: LawWeights }[], steps: Float64Array): Float64Array {
+  const stepped = terms.flatMap((t) => (typeof t.weights === 'number' ? [] : [t.weights]));
+  if (stepped.some((w) => w.steps !== stepped[0].steps)) return weightedByArrays(terms, steps);
+  const knots = stepped.length ? stepped[0].steps : new Float64Array(1);
+  const values = terms.map((t) => t.values);
+  const fixed = terms.map((t) => (typeof t.weights === 'number' ? t.weights : NaN));
+  const byStep = terms.map((t) => (typeof t.weights === 'number' ? null : t.weights.weight));
+  const out = new Float64Array(steps.length);
   let k = 0;
   for (let j = 0; j < steps.length; j++) {
     const s = steps[j];
     if (j > 0 && s < steps[j - 1]) k = 0;
-    while (k < last && w.steps[k + 1] <= s) k++;
-    // No array per row: this runs at every row of a followed run's curve on each update.
-    const next = k < last ? k + 1 : last;
-    const x0 = w.steps[k];
-    const x1 = w.steps[next];
-    const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
-    out[j] = w.weight[k] + t * (w.weight[next] - w.weight[k]);
+    k = segmentOf(knots, s, k);
+    const next = nextOf(knots, k);
+    const t = placeIn(knots, k, next, s);
+    let sum = 0;
+    for (let m = 0; m < terms.length; m++) {
+      const w = byStep[m];
+      sum += (w === null ? fixed[m] : between(w, k, next, t)) * values[m][j];
+    }
+    out[j] = sum;
   }
   return out;
+}
+
+/** weightedAt's sum from each law's weight array (laws whose weights have different steps). */
+function weightedByArrays(terms: { values: Float64Array; weights: LawWeights }[], steps: Float64Array): Float64Array {
+  const out = new Float64Array(steps.length);
+  for (const { values, weights } of terms) {
+    const w = typeof weights === 'number' ? new Float64Array(steps.length).fill(weights) : weightsAt(weights, steps);
+    for (let j = 0; j < out.length; j++) out[j] += w[j] * values[j];
+  }
+  return out;
+}
+
+/** The last estimated step at or before `s` (0 when none is), searched on from `from` (a step at or before it). */
+function segmentOf(knots: Float64Array, s: number, from: number): number {
+  let k = from;
+  while (k < knots.length - 1 && knots[k + 1] <= s) k++;
+  return k;
+}
+
+/** The estimated step after k (k itself at the last: the weight is held past the end). */
+function nextOf(knots: Float64Array, k: number): number {
+  return k < knots.length - 1 ? k + 1 : k;
+}
+
+/** Where step s lies between estimated steps k and `next`, from 0 to 1 (0 when they are one). */
+function placeIn(knots: Float64Array, k: number, next: number, s: number): number {
+  const x0 = knots[k];
+  const x1 = knots[next];
+  return x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
+}
+
+/** The weight at place t between estimated steps k and `next`. */
+function between(weight: Float64Array, k: number, next: number, t: number): number {
+  return weight[k] + t * (weight[next] - weight[k]);
 }

@@ -28,6 +28,19 @@ export interface Areas {
   s2: Float64Array;
 }
 
+/**
+ * Peak LR of each logged LR column, by the column: several stages of one analysis (each law's scale, its drop
+ * schedule, the checks whether its sums fit) build a StepLr of the same schedule, and each would scan a million rows.
+ * A column is never written once its curve is made (a grown schedule is a new array), so its peak stays true.
+ */
+const peaks = new WeakMap<Float64Array, number>();
+
+function peakOf(lr: Float64Array): number {
+  let peak = peaks.get(lr);
+  if (peak === undefined) peaks.set(lr, (peak = Math.max(0, maxOf(lr))));
+  return peak;
+}
+
 /** The LR at every step 1..T, computed on the fly so a million-step curve never needs a per-step array. */
 export class StepLr {
   readonly peak: number;
@@ -39,7 +52,7 @@ export class StepLr {
     private readonly schedule: LoggedSchedule,
     private readonly warmupSteps?: number,
   ) {
-    this.peak = Math.max(0, maxOf(schedule.lr));
+    this.peak = peakOf(schedule.lr);
     this.warmupEnd = warmupSteps ?? detectWarmupEnd(schedule, this.peak);
   }
 

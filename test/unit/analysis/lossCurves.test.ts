@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseText, detectRoles } from '../../../src/core/table';
 import { extractLossCurves, disambiguateCurveNames } from '../../../src/core/analysis/lossCurves';
+import * as liveTableModule from '../../../src/core/live/liveTable';
 
 function curvesOf(text: string, fileName = 'run.csv') {
   const table = parseText(text, { fileName, displayName: fileName });
@@ -156,4 +157,80 @@ test('TensorBoard exports: a run loss file and its LR file are one curve named b
   assert.equal(analysis.fits.length, 1);
   assert.equal(analysis.curves[0].schedule!.lr.length, 40);
   assert.ok(!analysis.findings.some((f) => f.code === 'columns-unidentified' || f.code === 'lr-missing'));
+});
+
+/** A followed file as LiveTable holds it: the first rows, then each further part appended as the run writes it. */
+function followedSnapshots(header: string, parts: string[][], fileName = 'run.csv') {
+  const { LiveTable } = liveTableModule;
+  const live = new LiveTable(parseText([header, ...parts[0]].join('\n'), { fileName, displayName: fileName }));
+  const snapshots = [live.snapshot()];
+  let rows = parts[0].length;
+  for (const part of parts.slice(1)) {
+    live.append(parseText([header, ...part].join('\n'), { fileName, displayName: fileName }), rows);
+    rows += part.length;
+    snapshots.push(live.snapshot());
+  }
+  return snapshots;
+}
+
+/** What extractLossCurves gives, with arrays as plain ones (a carried pass's arrays are views). */
+function plainCurves(result: ReturnType<typeof extractLossCurves>) {
+  return {
+    findings: result.findings,
+    curves: result.curves.map((c) => ({
+      ...c,
+      steps: Array.from(c.steps),
+      loss: Array.from(c.loss),
+      lines: Array.from(c.lines),
+      schedule: { steps: Array.from(c.schedule.steps), lr: Array.from(c.schedule.lr) },
+    })),
+  };
+}
+
+test('a followed table that grows gives, update by update, the curves and findings of the whole file read at once', () => {
+  const header = 'run,step,lr,loss';
+  // Two runs; bad rows of several kinds (more nan losses than get a finding each), a resumed run repeating steps.
+  const row = (i: number) => {
+    const run = i % 3 === 0 ? 'b' : 'a';
+    const step = Math.floor(i / 2) + 1;
+    if (i % 97 === 5) return `${run},${step},1e-3,nan`;
+    if (i % 301 === 7) return `${run},-${step},1e-3,3`;
+    return `${run},${step},${i % 53 === 0 ? '-1' : '1e-3'},${(4 - i / 5000).toFixed(5)}`;
+  };
+  const rows = Array.from({ length: 4000 }, (_, i) => row(i));
+  rows.splice(3000, 0, 'a,1200,1e-3,2.5', 'a,1201,1e-3,2.4'); // a's resumed attempt
+  // Parts of 1 to 1500 rows: the live table grows its arrays (new buffers) in between.
+  const cuts = [0, 700, 701, 1500, 3000, 3001, 3050, rows.length];
+  const parts = cuts.slice(1).map((end, k) => rows.slice(cuts[k], end));
+  const snapshots = followedSnapshots(header, parts);
+  const earlier = extractLossCurves(snapshots[0], detectRoles(snapshots[0]));
+  const earlierSteps = Array.from(earlier.curves[0].steps);
+  snapshots.forEach((table, k) => {
+    const whole = parseText([header, ...rows.slice(0, cuts[k + 1])].join('\n'), { fileName: 'run.csv' });
+    assert.deepEqual(
+      plainCurves(extractLossCurves(table, detectRoles(table))),
+      plainCurves(extractLossCurves(whole, detectRoles(whole))),
+      `after ${cuts[k + 1]} rows`,
+    );
+  });
+  // An earlier update's curves are not changed by the rows appended since.
+  assert.deepEqual(Array.from(earlier.curves[0].steps), earlierSteps);
+});
+
+test('a followed one-run table: curves equal to the whole file read at once, its arrays grown in place', () => {
+  const header = 'step,lr,loss';
+  const rows = Array.from({ length: 3000 }, (_, i) => `${i},${i % 11 ? 1e-3 : ''},${(4 - i / 1000).toFixed(5)}`);
+  const cuts = [0, 2000, 2100, 2200, 2300, rows.length];
+  const snapshots = followedSnapshots(
+    header,
+    cuts.slice(1).map((end, k) => rows.slice(cuts[k], end)),
+  );
+  const results = snapshots.map((table) => extractLossCurves(table, detectRoles(table)));
+  results.forEach((result, k) => {
+    const whole = parseText([header, ...rows.slice(0, cuts[k + 1])].join('\n'), { fileName: 'run.csv' });
+    assert.deepEqual(plainCurves(result), plainCurves(extractLossCurves(whole, detectRoles(whole))));
+  });
+  // From the second append on, the points are appended in place: each update's steps view the last one's buffer.
+  assert.equal(results[3].curves[0].steps.buffer, results[2].curves[0].steps.buffer);
+  assert.equal(results[2].curves[0].steps.length + 100, results[3].curves[0].steps.length);
 });
