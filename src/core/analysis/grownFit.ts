@@ -58,6 +58,22 @@ export function modelRise(anchor: Anchor, params: Float64Array): number {
   return rise / Math.abs(evaluation.f);
 }
 
+/**
+ * Parameter sets (a fit's bootstrap refits) moved with its optimum from `from` to `to`, held inside the law's box: a
+ * run grown by a few rows has the same parameter uncertainty around a nearby optimum, so a refit carries its last
+ * refits instead of drawing new ones.
+ */
+export function movedWithOptimum(
+  sets: readonly Float64Array[],
+  from: Float64Array,
+  to: Float64Array,
+  box: { lower: readonly number[]; upper: readonly number[] },
+): Float64Array[] {
+  const { lower, upper } = box;
+  const shift = to.map((v, k) => v - from[k]);
+  return sets.map((set) => set.map((v, k) => Math.min(upper[k], Math.max(lower[k], v + shift[k]))));
+}
+
 /** Whether no parameter moved by more than `fraction` of its value. */
 export function movedWithin(from: Float64Array, to: Float64Array, fraction: number): boolean {
   return from.every((v, j) => Math.abs(to[j] - v) <= fraction * Math.abs(v));

@@ -12,7 +12,8 @@ import {
   type MultiPowerPoints,
 } from '../laws/multiPower';
 import { concat, grownArray, pick, samePrefix } from '../util/arrays';
-import { grownFrom } from './grownFit';
+import { valuesAtSteps } from '../util/stepInterpolation';
+import { grownFrom, movedWithOptimum } from './grownFit';
 import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands';
 import { curveKey, type LossCurve } from './lossCurves';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
@@ -292,10 +293,8 @@ function mplFit(
  * The refits are drawn again at the next full refinement, whose drop term differs.
  */
 function movedRefits(before: DrawnRefits, from: Float64Array, model: MultiPowerFit): DrawnRefits {
-  const { lower, upper } = model.law;
-  const move = (set: Float64Array) =>
-    set.map((v, k) => Math.min(upper[k], Math.max(lower[k], v + model.params[k] - from[k])));
-  return { sets: before.sets.map(move), centre: move(before.centre), method: before.method, ratios: before.ratios };
+  const [centre, ...sets] = movedWithOptimum([before.centre, ...before.sets], from, model.params, model.law);
+  return { sets, centre, method: before.method, ratios: before.ratios };
 }
 
 /**
@@ -309,18 +308,16 @@ function ratiosOnGrid(
   compute: (queries: Int32Array) => Float64Array[],
 ): Float64Array[] {
   const { steps } = grid;
-  const last = steps.length - 1;
-  if (last < 1) return compute(queries);
-  const out = grid.ratios.map(() => new Float64Array(queries.length));
+  if (steps.length < 2) return compute(queries);
+  const [first, last] = [steps[0], steps[steps.length - 1]];
+  const inside: number[] = [];
   const outside: number[] = [];
-  let g = 0;
-  queries.forEach((q, k) => {
-    const s = all[q];
-    if (!(s >= steps[0] && s <= steps[last])) return void outside.push(k);
-    if (s < steps[g]) g = 0;
-    while (g < last - 1 && steps[g + 1] < s) g++;
-    const t = steps[g + 1] > steps[g] ? (s - steps[g]) / (steps[g + 1] - steps[g]) : 0;
-    grid.ratios.forEach((r, b) => (out[b][k] = r[g] + t * (r[g + 1] - r[g])));
+  queries.forEach((q, k) => (all[q] >= first && all[q] <= last ? inside : outside).push(k));
+  const at = Float64Array.from(inside, (k) => all[queries[k]]);
+  const out = grid.ratios.map((ratios) => {
+    const row = new Float64Array(queries.length);
+    valuesAtSteps(steps, ratios, at).forEach((v, j) => (row[inside[j]] = v));
+    return row;
   });
   if (outside.length > 0) {
     const summed = compute(Int32Array.from(outside, (k) => queries[k]));

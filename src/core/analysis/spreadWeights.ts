@@ -7,6 +7,7 @@
 // Weights are estimated at some steps of each curve and interpolated in step in between (held past the ends), so a
 // followed run's refit (warmStart.ts) keeps them at the steps it grows by.
 import { thinIndices } from '../util/arrays';
+import { between, nextOf, placeIn, segmentOf, valuesAtSteps } from '../util/stepInterpolation';
 import type { LossFitInput, LossLawFit } from './lossLaw';
 import { curveKey } from './lossCurves';
 import { MPL_BOOTSTRAP_SAMPLES } from './mplLoss';
@@ -89,15 +90,7 @@ function logSpread(sets: Float64Array[], j: number, predicted: number): number {
 
 /** A law's weight at some ascending steps: interpolated in step between those estimated, held past either end. */
 export function weightsAt(w: StepWeights, steps: Float64Array): Float64Array {
-  const out = new Float64Array(steps.length);
-  let k = 0;
-  for (let j = 0; j < steps.length; j++) {
-    if (j > 0 && steps[j] < steps[j - 1]) k = 0;
-    k = segmentOf(w.steps, steps[j], k);
-    const next = nextOf(w.steps, k);
-    out[j] = between(w.weight, k, next, placeIn(w.steps, k, next, steps[j]));
-  }
-  return out;
+  return valuesAtSteps(w.steps, w.weight, steps);
 }
 
 /** A law's weights in a combination: at some steps of the curve (interpolated as weightsAt does), or fixed. */
@@ -142,28 +135,4 @@ function weightedByArrays(terms: { values: Float64Array; weights: LawWeights }[]
     for (let j = 0; j < out.length; j++) out[j] += w[j] * values[j];
   }
   return out;
-}
-
-/** The last estimated step at or before `s` (0 when none is), searched on from `from` (a step at or before it). */
-function segmentOf(knots: Float64Array, s: number, from: number): number {
-  let k = from;
-  while (k < knots.length - 1 && knots[k + 1] <= s) k++;
-  return k;
-}
-
-/** The estimated step after k (k itself at the last: the weight is held past the end). */
-function nextOf(knots: Float64Array, k: number): number {
-  return k < knots.length - 1 ? k + 1 : k;
-}
-
-/** Where step s lies between estimated steps k and `next`, from 0 to 1 (0 when they are one). */
-function placeIn(knots: Float64Array, k: number, next: number, s: number): number {
-  const x0 = knots[k];
-  const x1 = knots[next];
-  return x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
-}
-
-/** The weight at place t between estimated steps k and `next`. */
-function between(weight: Float64Array, k: number, next: number, t: number): number {
-  return weight[k] + t * (weight[next] - weight[k]);
 }

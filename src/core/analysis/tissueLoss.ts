@@ -7,7 +7,16 @@ import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from 
 import { StepLr } from '../laws/schedule';
 import { concat, pick, thinIndices } from '../util/arrays';
 import { areasAt, carriedAreas, concatAreas, predictAt, type AreaCarry, type PreparedCurve } from './lossAreas';
-import { anchored, grownFrom, MODEL_GROWTH, MODEL_MOVE, movedWithin, type Anchor, type AnchoredFit } from './grownFit';
+import {
+  anchored,
+  grownFrom,
+  MODEL_GROWTH,
+  MODEL_MOVE,
+  movedWithin,
+  movedWithOptimum,
+  type Anchor,
+  type AnchoredFit,
+} from './grownFit';
 import type { LossCurve } from './lossCurves';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
@@ -239,9 +248,7 @@ function carriedReplicates(
   const from = warmFrom(previous, etaMax, [lambda]);
   const sets = from?.replicates() ?? [];
   if (from === null || samples === 0 || sets.length === 0 || sets.length > samples) return null;
-  const shift = params.map((v, k) => v - from.solver.params[k]);
-  const { lower, upper } = lrAnnealingLaw;
-  return sets.map((set) => set.map((v, k) => Math.min(upper[k], Math.max(lower[k], v + shift[k]))));
+  return movedWithOptimum(sets, from.solver.params, params, lrAnnealingLaw);
 }
 
 function describeTissue(
