@@ -3,7 +3,7 @@
 // points with the compressed sum (a full refit costs ~1 s; the LR-annealing law's 200 would take minutes).
 import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';
 import { refineRobust } from '../fit/robust';
-import { COMPRESSION_WINDOW, dropScheduleFits, sameDropsUpTo, type DropSchedule } from '../laws/lossDrop';
+import { COMPRESSION_WINDOW, sameDropsUpTo, type DropSchedule } from '../laws/lossDrop';
 import {
   concatPoints,
   multiPowerCoefficients,
@@ -100,10 +100,11 @@ export const mplLossLaw: LossCurveLaw = {
     const { prepared, fitted, options } = input;
     const warmModel = (warm as MplFit | undefined)?.model;
     const previous = input.previous?.law === 'mpl' ? (input.previous as MplFit) : undefined;
+    const carried = previous?.carry();
     // The schedules the refit sums against are the fit's: each costs a pass over the run's steps.
     const schedules: ScheduleCache = new Map();
-    const grown = !warmModel && previous ? refitGrown(previous, input, schedules) : null;
-    if (grown) return mplFit({ ...input, previous: undefined }, grown, previous!.carry(), schedules);
+    const grown = !warmModel && previous ? refitGrown(previous, carried!, input, schedules) : null;
+    if (grown) return mplFit({ ...input, previous: undefined }, grown, carried, schedules);
     // Otherwise a grown run's previous optimum starts a refinement on every point, uncapped (the cold fit's answer).
     const previousModel = previous?.model;
     const model = fitMultiPower(
@@ -121,12 +122,17 @@ export const mplLossLaw: LossCurveLaw = {
       },
     );
     // Not kept by the fit: each fit of a followed run would hold the one before it.
-    return model && mplFit({ ...input, previous: undefined }, model, previous?.carry());
+    return model && mplFit({ ...input, previous: undefined }, model, carried);
   },
 };
 
 /** A followed run's refit on its last full refinement's model (multiPowerFit.ts), when the run only grew. */
-function refitGrown(previous: MplFit, input: LossFitInput, schedules: ScheduleCache): MultiPowerFit | null {
+function refitGrown(
+  previous: MplFit,
+  carried: MplCarry,
+  input: LossFitInput,
+  schedules: ScheduleCache,
+): MultiPowerFit | null {
   const { model, fittedCurve } = previous;
   const anchor = model.fit.anchor;
   if (!anchor || !fittedCurve || input.fitted.length !== 1 || previous.delta !== input.options.lossDelta) return null;
@@ -135,11 +141,9 @@ function refitGrown(previous: MplFit, input: LossFitInput, schedules: ScheduleCa
     return null;
   const curve = input.prepared[input.fitted[0]].curve;
   if (!grownFrom(fittedCurve, curve, anchor.points)) return null;
-  // The schedule it sums against, extended from the last fit's (the fit reports with the same one).
-  const earlier = previous.carry().drops.get(curveKey(curve))?.schedule;
-  if (earlier && dropScheduleFits(curve.schedule, curve.steps.length, model.warmupSteps))
-    scheduleIn(schedules, model, curve.schedule, earlier);
-  return refitGrownMultiPower(model, curve, options.lossDelta, schedules);
+  // The schedule it sums against is extended from the last fit's, and kept for the fit to report with.
+  const earlier = carried.drops.get(curveKey(curve))?.schedule;
+  return refitGrownMultiPower(model, curve, options.lossDelta, schedules, earlier);
 }
 
 /**

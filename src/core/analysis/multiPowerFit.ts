@@ -155,16 +155,18 @@ const SHAPE_FROM = 4;
  * appended since are evaluated exactly, the earlier ones through the anchor's quadratic model, with the drop term's
  * shape (ln c, beta, gamma) held where that refinement left it, so every earlier row's loss-drop sum is carried as it
  * was (mplLoss.ts) and a followed run's update costs its appended rows, not its length. `curve` must be the one
- * curve `previous` was fitted on, grown (the caller checks its earlier points are the same bits). Null when the
- * anchor's model cannot be trusted: no anchor, appended points past MODEL_GROWTH of it, another peak LR, or a move
- * that raises the anchor's points' objective past MODEL_RISE: the caller then refines on every fitted point (a new
- * anchor, a new shape).
+ * curve `previous` was fitted on, grown (the caller checks its earlier points are the same bits); `grownFrom`, the
+ * schedule the last fit summed against, is extended rather than built again (kept in `schedules` for the fit). Null
+ * when the anchor's model cannot be trusted: no anchor, appended points past MODEL_GROWTH of it, another peak LR, or
+ * a move that raises the anchor's points' objective past MODEL_RISE: the caller then refines on every fitted point
+ * (a new anchor, a new shape).
  */
 export function refitGrownMultiPower(
   previous: MultiPowerFit,
   curve: LossCurve,
   delta: number,
   schedules: ScheduleCache = new Map(),
+  grownFrom?: DropSchedule,
 ): MultiPowerFit | null {
   const anchor = previous.fit.anchor;
   if (!anchor || previous.fittedOn.length !== 1) return null;
@@ -172,7 +174,7 @@ export function refitGrownMultiPower(
   if (appended < 0 || appended > MODEL_GROWTH * anchor.points) return null;
   if (!dropScheduleFits(curve.schedule, curve.steps.length, previous.warmupSteps)) return null;
   if (new StepLr(curve.schedule, previous.warmupSteps).peak !== previous.scale.etaRef) return null;
-  const ds = scheduleIn(schedules, previous, curve.schedule);
+  const ds = scheduleIn(schedules, previous, curve.schedule, grownFrom);
   const kept = thinIndices(appended, Math.min(appended, MAX_APPENDED_POINTS)).map((k) => k + anchor.points);
   const data = multiPowerPoints(ds, pick(curve.steps, kept), previous.scale.s1Max / previous.scale.etaRef);
   const weights = kept.length < appended ? new Float64Array(kept.length).fill(appended / kept.length) : undefined;
