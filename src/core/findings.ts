@@ -197,6 +197,11 @@ const ANALYSIS = {
   'fit-at-bounds': { severities: ['warning'], title: 'A coefficient held at the limit of its range' },
   'fit-interval-wide': { severities: ['warning'], title: 'A coefficient whose interval spans orders of magnitude' },
   'fit-r2-low': { severities: ['warning'], title: 'The law explains no more of the data than noise' },
+  'drop-unseen': {
+    severities: ['warning'],
+    title: 'A prediction past an LR drop the fit curves never show',
+    hints: [{ kind: 'set-option', option: 'fitOn' }],
+  },
   'law-departure': {
     severities: ['warning'],
     title: "A run's latest points have left its law",

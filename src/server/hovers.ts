@@ -104,6 +104,10 @@ function withheldPoint(analysis: Analysis<Series>, curve: CurveReport<Series>, i
       at !== undefined ? `past the law's break at D_p = ${formatCompact(at)}` : 'past where the data left the law';
     return `${where}: ${METRIC_NAMES[curve.metric]} no longer follows the law, so it predicts nothing here · this point was not fitted`;
   }
+  // A loss curve whose LR falls lower than the fit curves' ever did: the law's value from there is a guess.
+  const drop = curve.withheldFrom;
+  if (drop && curve.points.x[index] >= drop.x)
+    return `⚠ no law value is shown here: ${markdownText(drop.reason)} · ${curve.role === 'heldout' ? 'this curve was held out' : 'this point was not fitted'}`;
   const fit = fitOfCurve(analysis.fits, curve);
   if (!fit?.unsupported) return undefined;
   const why = fit.unsupported.map((problem) => problem.reason).join('; ');

@@ -93,6 +93,29 @@ test('--fit-on: rows of a held-out curve are predictions, rows of a fitted curve
   assert.match(hoverForRow(a, path, 45) ?? '', /this curve was held out: a true prediction$/);
 });
 
+test('a held-out run whose LR falls lower than the fitted one ever did: rows and lens from the fall show no number', async () => {
+  const steps = Array.from({ length: 40 }, (_, i) => (i + 1) * 100);
+  const loss = (s: number) => (2.5 + 4 * Math.pow(s * 0.3, -0.45)).toFixed(5);
+  // Run a holds its LR, run b decays from step 1,100 (line 52 of the file; its first row is line 42).
+  const lr = (s: number) => (s <= 1000 ? 0.0003 : 0.0003 * (1 - (s - 1000) / 4000)).toFixed(7);
+  const path = file('decays.csv', [
+    'run,step,lr,loss',
+    ...steps.map((s) => `a,${s},0.0003,${loss(s)}`),
+    ...steps.map((s) => `b,${s},${lr(s)},${loss(s)}`),
+  ]);
+  const a = await analyse(path, { fitOn: ['a'], law: 'lr-annealing' });
+  assert.match(hoverForRow(a, path, 50) ?? '', /\| predicted \(LR-annealing law\) \| \d\.\d+/);
+  const fallen = hoverForRow(a, path, 52) ?? '';
+  assert.match(
+    fallen,
+    /⚠ no law value is shown here: the fit curves never lower their LR.* falls lower from step 1100.* · this curve was held out$/,
+  );
+  assert.doesNotMatch(fallen, /predicted|residual/);
+  const lens = titles(a, path).find((t) => t.startsWith('b · ')) ?? '';
+  assert.match(lens, /⚠ no prediction, the fit curves never lower their LR/);
+  assert.doesNotMatch(lens, DECIMAL);
+});
+
 // A sparse Lightning log: five points for the four coefficients of the LR-annealing law.
 const SPARSE = file('metrics.csv', [...SPARSE_LIGHTNING_LINES]);
 

@@ -17,9 +17,9 @@
 // An average weighs each law, at each step of each curve, by the inverse of its bootstrap spread there
 // (spreadWeights.ts): the law the fit curves pin down at that prediction gets the larger weight (a run three times
 // longer than the fit curves, an LR drop faster than theirs), and where both are pinned alike it is the plain mean.
-import { StepLr } from '../laws/schedule';
 import { pick, thinIndices } from '../util/arrays';
 import { combineFits, type CombinedMember } from './combinedLoss';
+import { dropLevels } from './dropLevels';
 import { prepare } from './lossAreas';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
@@ -35,24 +35,6 @@ export const BACKTEST_CUTS = [0.6, 0.7, 0.8];
  * law can cost 40 % on unseen schedules (docs/laws-loss.md).
  */
 export const MPL_MARGIN = 0.1;
-/**
- * A fit curve shows a drop when it ends below this fraction of its peak LR: a smaller decay barely moves the loss
- * (its drop term is within the noise) and says nothing about the response to a drop.
- */
-export const DROP_END = 0.8;
-/**
- * Two drop levels are distinct when the LRs they end at differ by at least this factor (from the top of the lower
- * level's range, Level): the drop response depends on the LR through a power (eta^-gamma, gamma ~0.4-1), so closer
- * levels probe nearly the same part of it.
- */
-export const LEVEL_FACTOR = 1.5;
-/** An LR is held while it stays within this fraction of where the stretch began (logged LRs carry rounding). */
-export const PLATEAU_TOLERANCE = 0.01;
-/**
- * A held LR is a drop level when held for at least this share of the curve's steps: long enough for the loss to show
- * its response to the drop (a cosine's flat bottom, a few per cent, is not; a step-down stage is).
- */
-export const PLATEAU_SHARE = 0.1;
 /**
  * The LR-annealing law's backtest lead is clear when its mean over the cuts and fit curves is at least this many times
  * its standard deviation over them (backtestLead): a one-sigma lead, which a user can read as "it wins by more than
@@ -100,7 +82,10 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
     candidate(tissue, backtestErrors(tissueLossLaw, tissue, input)),
     candidate(mpl, backtestErrors(mplLossLaw, mpl, input)),
   ];
-  const levels = dropLevels(input);
+  const levels = dropLevels(
+    input.fitted.map((i) => input.prepared[i].curve),
+    input.options.warmupSteps,
+  );
   const verdict = decide(candidates[0], candidates[1], levels);
   const selection = (chosen: LossLawId, reason: string): LawSelection => ({
     candidates,
@@ -249,66 +234,6 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
   return mean(
     `the fit curves pin the multi-power law down (drops to ${shown} of the peak) but its backtest error is not ${MPL_MARGIN * 100} % below the LR-annealing law's`,
   );
-}
-
-/**
- * An LR level a curve drops to, as fractions of its peak: the range of LRs its loss rows there were logged at. A held
- * LR is one value; a curve still decaying at its last loss row was logged, over its last interval, at LRs from its
- * last row's up to its previous row's, so where it ends is known only to that range (a decay to zero logged every
- * 200 steps "ends" at 2 % or 4 % of its peak depending on where logging stopped: the same drop).
- */
-interface Level {
-  low: number;
-  high: number;
-}
-
-/**
- * The distinct LR levels the fit curves drop to, as fractions of each curve's peak LR (ascending): the LR at a
- * curve's last loss row and every LR it holds for a stretch (levelsOf), when below DROP_END of its peak. A level is
- * distinct from the ones below it when its range starts at least LEVEL_FACTOR above the top of theirs; otherwise it
- * is the same level (reported by the lowest LR of the group).
- */
-export function dropLevels(input: LossFitInput): number[] {
-  const all = input.fitted.flatMap((i) => levelsOf(input.prepared[i].curve, input.options.warmupSteps));
-  all.sort((a, b) => a.low - b.low);
-  const levels: number[] = [];
-  let top = -Infinity;
-  for (const e of all) {
-    if (levels.length === 0 || (e.low > top && e.low >= top * LEVEL_FACTOR)) levels.push(e.low);
-    top = Math.max(top, e.high);
-  }
-  return levels;
-}
-
-/**
- * The LRs one curve drops to, as fractions of its peak: where it ends (over its last logged interval, Level), and
- * every value its logged LR holds (within PLATEAU_TOLERANCE) for at least PLATEAU_SHARE of the curve's logged steps
- * (a step-down schedule's stages).
- */
-function levelsOf(curve: LossCurve, warmupSteps: number | undefined): Level[] {
-  const stepLr = new StepLr(curve.schedule, warmupSteps);
-  const n = curve.steps.length;
-  if (stepLr.peak <= 0 || n === 0) return [];
-  const first = curve.steps[0];
-  const last = curve.steps[n - 1];
-  // StepLr's cursor only moves forward: the previous row's LR first.
-  const before = n > 1 ? stepLr.at(curve.steps[n - 2]) / stepLr.peak : 0;
-  const end = stepLr.at(last) / stepLr.peak;
-  const levels: Level[] = [{ low: end, high: Math.max(end, before) }];
-  const { steps, lr } = curve.schedule;
-  let start = 0;
-  for (let i = 1; i <= steps.length; i++) {
-    const ends = i === steps.length || steps[i] > last;
-    if (!ends && Math.abs(lr[i] - lr[start]) <= PLATEAU_TOLERANCE * lr[start]) continue;
-    const held = Math.min(steps[i - 1], last) - Math.max(steps[start], first);
-    if (held >= PLATEAU_SHARE * (last - first)) {
-      const level = lr[start] / stepLr.peak;
-      levels.push({ low: level, high: level });
-    }
-    if (ends) break;
-    start = i;
-  }
-  return levels.filter((l) => l.low < DROP_END);
 }
 
 /**

@@ -17,10 +17,12 @@ import { mplLossLaw } from './mplLoss';
 import { reportRunnerUp } from './runnerUp';
 import type { AnalysisOptions } from './options';
 import { tissueLossLaw } from './tissueLoss';
-import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Series } from './types';
+import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Prediction, Series } from './types';
 import type { LossWarmStart } from './warmStart';
 import { dropScheduleFits, MAX_DROP_STEPS } from '../laws/lossDrop';
 import { formatNumber } from '../util/format';
+import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
+import { withheld } from './trust';
 
 /** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
 const BAND_POINTS = 600;
@@ -114,15 +116,23 @@ export function analyseLossCurves(
       }),
     );
   }
-  reportCurves(input, fit, fitNames, random, result);
-  if (runnerUp) reportRunnerUp(input, runnerUp, fitNames, random, result);
+  const { floor, drops } = findUnseenDrops(
+    prepared.map((p) => p.curve),
+    (i) => input.fitted.includes(i),
+    options.warmupSteps,
+    findings,
+  );
+  reportCurves(input, fit, fitNames, drops, random, result);
+  if (runnerUp) reportRunnerUp(input, runnerUp, fitNames, drops, random, result);
   // A combination's fitted curves are checked against the law that names it, refitted from its own fit.
   const own = isCombined(fit) ? fit.primary.fit : fit;
   const departures = findDepartures(chosen.law, own, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex));
   applyDepartures(result, departures, options);
-  if (chosen.selection) result.fits[result.fits.length - 1].selection = chosen.selection;
+  const reported = result.fits[result.fits.length - 1];
+  if (chosen.selection) reported.selection = chosen.selection;
+  if (floor !== undefined) reported.lrFloor = floor;
   // A followed run says how its fit started: the hover and `watch --json` show it.
-  if (warm) result.fits[result.fits.length - 1].settings.start = previous ? WARM_START : COLD_START;
+  if (warm) reported.settings.start = previous ? WARM_START : COLD_START;
   return result;
 }
 
@@ -149,6 +159,7 @@ function reportCurves(
   input: LossFitInput,
   fit: LossLawFit,
   fitNames: Set<string>,
+  drops: (UnseenDrop | undefined)[],
   random: Random,
   out: LawAnalysis<Series>,
 ): void {
@@ -161,20 +172,22 @@ function reportCurves(
   const fittedMetrics: Metrics[] = [];
   input.prepared.forEach((p, i) => {
     const isFit = fitNames.has(p.curve.name);
-    const predicted = fit.predict(i);
-    const band = curveBand(replicates, i, p, predicted, random);
+    const own = fit.predict(i);
+    const band = curveBand(replicates, i, p, own, random);
+    const predicted = withheldFrom(own, p.queries, drops[i]);
     const pointPredicted = atQueries(predicted, p.pointIndex);
-    const metrics = scorePredictions(p.curve.loss, pointPredicted);
-    if (isFit) {
+    const metrics = scoreShown(p.curve, pointPredicted, drops[i]);
+    if (isFit && metrics) {
       fittedObserved.push(p.curve.loss);
       fittedPredicted.push(pointPredicted);
       fittedMetrics.push(metrics);
-    } else heldOutMetrics.push(metrics);
+    } else if (metrics) heldOutMetrics.push(metrics);
     reportCurve(out, p, predicted, pointPredicted, band, {
       law: fit.law,
       role: isFit ? 'fit' : 'heldout',
       metrics,
       reason: (step) => targetReason(p.curve, step, options),
+      withheldFrom: drops[i],
     });
   });
   // Scored as one series over every fitted point, as the papers report it (one fitted curve: its own score, which a
@@ -223,6 +236,8 @@ export interface CurveReportSpec {
   extra?: Record<string, number>;
   /** The model size the model-size law knows the curve by. */
   modelSize?: number;
+  /** Where the curve's predictions stop being shown (unseenDrop.ts): its targets from there on are withheld. */
+  withheldFrom?: UnseenDrop;
 }
 
 /**
@@ -251,10 +266,11 @@ export function reportCurve(
     metrics: spec.metrics,
     firstLine: p.curve.firstLine,
     ...(spec.modelSize !== undefined && { modelSize: spec.modelSize }),
+    ...(spec.withheldFrom && { withheldFrom: { x: spec.withheldFrom.from, reason: spec.withheldFrom.reason } }),
   });
   const targetBand = bandAt(band, p.queries, predicted, p.targetIndex);
   p.targets.forEach((step, t) => {
-    out.predictions.push({
+    const prediction: Prediction = {
       metric: 'loss',
       curve: p.curve.name,
       step,
@@ -267,7 +283,9 @@ export function reportCurve(
       reason: spec.reason(step),
       ...(spec.extra && { extra: spec.extra }),
       ...assumption(p.curve.schedule, step),
-    });
+    };
+    const drop = spec.withheldFrom;
+    out.predictions.push(drop && step >= drop.from ? withheld(prediction, 'fit-unsupported', drop.reason) : prediction);
   });
 }
 

@@ -10,6 +10,7 @@ import { logBand } from './lossBands';
 import type { LossFitInput, LossLawFit } from './lossLaw';
 import { averageMetrics, scorePredictions } from './metrics';
 import type { LawAnalysis, Metrics, RunnerUpSeries, Series } from './types';
+import { scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 
 /**
  * Bootstrap refits behind the runner-up's band at most: it is drawn for comparison, not read for a number, and the
@@ -27,6 +28,7 @@ export function reportRunnerUp(
   input: LossFitInput,
   runnerUp: LossLawFit,
   fitNames: ReadonlySet<string>,
+  drops: (UnseenDrop | undefined)[],
   random: Random,
   out: LawAnalysis<Series>,
 ): void {
@@ -38,10 +40,12 @@ export function reportRunnerUp(
   const fitted: { observed: Float64Array; predicted: Float64Array }[] = [];
   const heldOut: Metrics[] = [];
   input.prepared.forEach((p, i) => {
-    const predicted = fit.predict(i);
+    // Withheld where the chosen law's are: past an LR drop the fit curves never show, neither law knows the answer.
+    const predicted = withheldFrom(fit.predict(i), p.queries, drops[i]);
     const atPoints = atQueries(predicted, p.pointIndex);
+    const scored = scoreShown(p.curve, atPoints, drops[i]);
     if (fitNames.has(p.curve.name)) fitted.push({ observed: p.curve.loss, predicted: atPoints });
-    else heldOut.push(scorePredictions(p.curve.loss, atPoints));
+    else if (scored) heldOut.push(scored);
     const at = chartQueries(p, RUNNER_UP_POINTS);
     const base = pick(predicted, at);
     const band = replicates.count > 1 ? logBand(replicates.at(i, at), base, replicates.residuals, random) : null;

@@ -29,6 +29,7 @@ import type { LossCurve } from './lossCurves';
 import { averageMetrics, scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
+import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
 
 // ---- N per curve ----
 
@@ -237,15 +238,18 @@ export function analyseSizedCurves(
     );
 
   const { replicates, intervals } = fit.bootstrap(options.bootstrapSamples);
+  const sizedCurves = sized.map((s) => s.prepared.curve);
+  const { floor, drops } = findUnseenDrops(sizedCurves, (i) => fitted.includes(i), options.warmupSteps, findings);
   const heldOut: Metrics[] = [];
   const fittedObserved: Float64Array[] = [];
   const fittedPredicted: Float64Array[] = [];
   sized.forEach((s, i) => {
     const p = s.prepared;
-    const predicted = fit.predict(i);
-    const band = curveBand(replicates, i, p, predicted, random);
+    const own = fit.predict(i);
+    const band = curveBand(replicates, i, p, own, random);
+    const predicted = withheldFrom(own, p.queries, drops[i]);
     const pointPredicted = atQueries(predicted, p.pointIndex);
-    const metrics = s.hasLoss ? scorePredictions(p.curve.loss, pointPredicted) : undefined;
+    const metrics = s.hasLoss ? scoreShown(p.curve, pointPredicted, drops[i]) : undefined;
     const isFitted = fitted.includes(i);
     if (metrics && isFitted) {
       fittedObserved.push(p.curve.loss);
@@ -258,6 +262,7 @@ export function analyseSizedCurves(
       reason: (step) => `${targetReason(p.curve, step, options)}; model size N = ${formatCompact(s.size)}`,
       extra: { N: s.size },
       modelSize: s.size,
+      withheldFrom: drops[i],
     });
   });
 
@@ -285,6 +290,7 @@ export function analyseSizedCurves(
     quality,
     atBounds: fit.atBounds,
     ...(heldOut.length ? { heldOut: averageMetrics(heldOut) } : {}),
+    ...(floor !== undefined && { lrFloor: floor }),
   });
   return result;
 }

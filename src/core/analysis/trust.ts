@@ -48,8 +48,8 @@ export const FIT_VERDICT = {
  * exponent at its limit, a term's scale at 0); `spread`: coefficients (FitResult.params names) that carry the law's
  * shape. Left out on purpose: intercepts at x = 1 (BLEU's A, CE's and Chinchilla's A and B) are extrapolations many
  * decades from the data, wide even when the law is pinned down where the data are; the LR-annealing C is 0 or
- * unconstrained when no schedule anneals, and then no prediction depends on it; the multi-power law's loss-drop term
- * is judged by its own identification rule (mplLoss.ts).
+ * unconstrained when no fit curve anneals, and then every prediction that depends on it is withheld (unseenDrop.ts);
+ * the multi-power law's loss-drop term is judged by its own identification rule (mplLoss.ts).
  */
 const JUDGED: Record<LawId, { bounds: readonly string[]; spread: readonly string[] }> = {
   'lr-annealing': { bounds: ['L0', 'A', 'alpha'], spread: ['L0', 'A', 'alpha'] },

@@ -134,6 +134,12 @@ export interface FitResult {
    * fit's predictions have no value (Prediction.status 'fit-unsupported').
    */
   unsupported?: FitProblem[];
+  /**
+   * Loss-curve fits whose fit curves never lower their LR (unseenDrop.ts): the lowest LR they were logged at, as a
+   * fraction of their peak. A prediction (a curve's, a what-if's) whose LR falls lower is withheld: nothing in the fit
+   * curves shows how the loss answers that drop. Absent when they show a drop.
+   */
+  lrFloor?: number;
 }
 
 /** The runner-up law's fit as a fit reports it: its coefficients, the settings its predictions need, its scores. */
@@ -276,6 +282,11 @@ export interface CurveReport<S extends Series = number[]> {
   departure?: LawDeparture;
   /** The model size N (parameters) the model-size law knows this curve by (`lr-annealing-size` only). */
   modelSize?: number;
+  /**
+   * Loss curves: the step from which no law value is shown, and why (the curve's LR falls lower than the fit curves
+   * ever did: unseenDrop.ts); points from it on have a NaN prediction and are not scored.
+   */
+  withheldFrom?: { x: number; reason: string };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { FitResult } from '../analysis/types';
 import { lrAnnealingLaw } from '../laws/lrAnnealing';
 import { lrAnnealingSizeLaw } from '../laws/lrAnnealingSize';
 import { multiPowerCoefficients } from '../laws/multiPower';
+import { belowFloor, fell } from '../analysis/unseenDrop';
 import { lrAreas, StepLr, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
 import { maxOf } from '../util/arrays';
 import { formatCompact } from '../util/format';
@@ -173,9 +174,24 @@ export function whatIfCurve(
   const steps = querySteps(spec.totalSteps, options.points ?? 300, options.fromStep);
   const schedule = spec.shape === 'logged' ? loggedSchedule(spec, options.logged) : scheduleOf(spec);
   if (!schedule) return { ok: false, message: `${label}: this file has no logged LR schedule to continue.` };
-  const loss = predictLoss(law.value, schedule, steps);
   const lr = spec.shape === 'logged' ? lrOfSchedule(schedule, steps) : steps.map((s) => lrAt(spec, s));
+  const unseen = unseenDropProblem(fit, steps, lr);
+  if (unseen) return { ok: false, message: `${label}: ${unseen}` };
+  const loss = predictLoss(law.value, schedule, steps);
   return { ok: true, value: { label: named, spec, steps, loss, lr, finalLoss: loss[loss.length - 1] } };
+}
+
+/**
+ * Why the fit cannot predict a what-if whose LR falls lower than its fit curves' ever did (FitResult.lrFloor,
+ * unseenDrop.ts): nothing in them shows how the loss answers that drop. Null when it can.
+ */
+function unseenDropProblem(fit: FitResult, steps: number[], lr: number[]): string | null {
+  if (fit.lrFloor === undefined || lr.length === 0) return null;
+  const peak = Math.max(...lr);
+  const top = lr.indexOf(peak);
+  const k = lr.findIndex((v, i) => i > top && belowFloor(v / peak, fit.lrFloor!));
+  if (k < 0) return null;
+  return `its LR falls below what the fit curves were trained at from step ${formatCompact(steps[k])} (the fit curves ${fell(fit.lrFloor)}), so nothing in them shows how the loss answers that drop and this fit cannot predict the schedule. Fit on a run whose LR decays as well (a cosine, or a WSD cooldown).`;
 }
 
 /**

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
-import { backtestLead, chooseLossLaw, decide, dropLevels, MPL_MARGIN } from '../../../src/core/analysis/lawChoice';
+import { backtestLead, chooseLossLaw, decide, MPL_MARGIN } from '../../../src/core/analysis/lawChoice';
+import { dropLevels } from '../../../src/core/analysis/dropLevels';
 import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
 import { prepare } from '../../../src/core/analysis/lossAreas';
 import { NO_REPLICATES, type LossLawFit } from '../../../src/core/analysis/lossLaw';
@@ -265,12 +266,7 @@ test('drop levels: decays to zero that stop at different logged rows are one lev
     schedule: { steps, lr: steps.map(lrAt) },
     firstLine: 1,
   });
-  const levels = (...curves: LossCurve[]) =>
-    dropLevels({
-      prepared: curves.map((c) => prepare(c, [])),
-      fitted: curves.map((_, i) => i),
-      options: withDefaults({ warmupSteps: 300 }),
-    }).map((l) => l.toFixed(2));
+  const levels = (...curves: LossCurve[]) => dropLevels(curves, 300).map((l) => l.toFixed(2));
   assert.deepEqual(levels(curve('wsd20', decay(0.2)), curve('wsd40', decay(0.4))), ['0.02']);
   // A stage held at 30 % of the peak for half the run and a decay to 10 %: two levels, held or not at the end.
   const twoStage = curve('two-stage', (s) => (s < 12_000 ? 1e-3 : 3e-4));

@@ -58,6 +58,15 @@ const DIVERGING =
     const step = (i + 1) * 100;
     return `${step},0.001,${(2 + 1 / Math.sqrt(i + 1) + (i >= 60 ? 0.05 * (i - 59) : 0)).toFixed(4)}`;
   }).join('\n');
+/** Run a at a constant LR, run b decaying: fitted on a, b's decay is a drop the fit never saw. */
+const TWO_RUNS = [
+  'run,step,lr,loss',
+  ...Array.from({ length: 12 }, (_, i) => `a,${(i + 1) * 100},0.001,${(3 - i * 0.05).toFixed(3)}`),
+  ...Array.from(
+    { length: 12 },
+    (_, i) => `b,${(i + 1) * 100},${(0.001 * (1 - i / 12)).toFixed(6)},${(3 - i * 0.06).toFixed(3)}`,
+  ),
+].join('\n');
 const SWEEP = readFileSync(join(REPO, 'examples/downstream/downstream_sweep.csv'), 'utf8');
 
 /** Inputs that between them raise every code the catalogue gives a hint, each with the options that raise it. */
@@ -75,6 +84,7 @@ const BAD_INPUTS: { name: string; text: string; options?: Partial<AnalysisOption
   { name: 'no_size.csv', text: LOSS, options: { law: 'lr-annealing-size' } },
   { name: 'one_size.csv', text: LOSS, options: { law: 'lr-annealing-size', sizes: { one_size: 1e8 } } },
   { name: 'diverging.csv', text: DIVERGING, options: { law: 'lr-annealing' } },
+  { name: 'two_runs.csv', text: TWO_RUNS, options: { law: 'lr-annealing', fitOn: ['a'] } },
 ];
 
 /** Each bad input's analysis, by file name. */

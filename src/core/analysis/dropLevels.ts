@@ -1,0 +1,121 @@
+// The LR drops a loss curve shows, as fractions of its peak LR: what pins a loss-curve law's answer to an LR drop
+// down. The automatic choice of law counts the distinct levels the fit curves drop to (lawChoice.ts: several pin the
+// multi-power law's drop term down), and a fit whose curves show none cannot say how the loss answers a drop at all
+// (unseenDrop.ts withholds such predictions).
+import { StepLr } from '../laws/schedule';
+import type { LossCurve } from './lossCurves';
+
+/**
+ * A fit curve shows a drop when it ends below this fraction of its peak LR: a smaller decay barely moves the loss
+ * (its drop term is within the noise) and says nothing about the response to a drop.
+ */
+export const DROP_END = 0.8;
+/**
+ * Two drop levels are distinct when the LRs they end at differ by at least this factor (from the top of the lower
+ * level's range, Level): the drop response depends on the LR through a power (eta^-gamma, gamma ~0.4-1), so closer
+ * levels probe nearly the same part of it.
+ */
+export const LEVEL_FACTOR = 1.5;
+/** An LR is held while it stays within this fraction of where the stretch began (logged LRs carry rounding). */
+export const PLATEAU_TOLERANCE = 0.01;
+/**
+ * A held LR is a drop level when held for at least this share of the curve's steps: long enough for the loss to show
+ * its response to the drop (a cosine's flat bottom, a few per cent, is not; a step-down stage is).
+ */
+export const PLATEAU_SHARE = 0.1;
+
+/**
+ * An LR level a curve drops to, as fractions of its peak: the range of LRs its loss rows there were logged at. A held
+ * LR is one value; a curve still decaying at its last loss row was logged, over its last interval, at LRs from its
+ * last row's up to its previous row's, so where it ends is known only to that range (a decay to zero logged every
+ * 200 steps "ends" at 2 % or 4 % of its peak depending on where logging stopped: the same drop).
+ */
+interface Level {
+  low: number;
+  high: number;
+}
+
+/**
+ * The distinct LR levels the fit curves drop to, as fractions of each curve's peak LR (ascending): the LR at a
+ * curve's last loss row and every LR it holds for a stretch (levelsOf), when below DROP_END of its peak. A level is
+ * distinct from the ones below it when its range starts at least LEVEL_FACTOR above the top of theirs; otherwise it
+ * is the same level (reported by the lowest LR of the group).
+ */
+export function dropLevels(curves: readonly LossCurve[], warmupSteps: number | undefined): number[] {
+  const all = curves.flatMap((c) => levelsOf(c, warmupSteps));
+  all.sort((a, b) => a.low - b.low);
+  const levels: number[] = [];
+  let top = -Infinity;
+  for (const e of all) {
+    if (levels.length === 0 || (e.low > top && e.low >= top * LEVEL_FACTOR)) levels.push(e.low);
+    top = Math.max(top, e.high);
+  }
+  return levels;
+}
+
+/**
+ * The LRs one curve drops to, as fractions of its peak: where it ends (over its last logged interval, Level), and
+ * every value its logged LR holds (within PLATEAU_TOLERANCE) for at least PLATEAU_SHARE of the curve's logged steps
+ * (a step-down schedule's stages).
+ */
+function levelsOf(curve: LossCurve, warmupSteps: number | undefined): Level[] {
+  const stepLr = new StepLr(curve.schedule, warmupSteps);
+  const n = curve.steps.length;
+  if (stepLr.peak <= 0 || n === 0) return [];
+  const first = curve.steps[0];
+  const last = curve.steps[n - 1];
+  // StepLr's cursor only moves forward: the previous row's LR first.
+  const before = n > 1 ? stepLr.at(curve.steps[n - 2]) / stepLr.peak : 0;
+  const end = stepLr.at(last) / stepLr.peak;
+  // A curve that ends in its warmup has not dropped: its LR is still rising.
+  const levels: Level[] = last > stepLr.warmupEnd ? [{ low: end, high: Math.max(end, before) }] : [];
+  const { steps, lr } = curve.schedule;
+  let start = 0;
+  for (let i = 1; i <= steps.length; i++) {
+    const ends = i === steps.length || steps[i] > last;
+    if (!ends && Math.abs(lr[i] - lr[start]) <= PLATEAU_TOLERANCE * lr[start]) continue;
+    const held = Math.min(steps[i - 1], last) - Math.max(steps[start], first);
+    if (held >= PLATEAU_SHARE * (last - first)) {
+      const level = lr[start] / stepLr.peak;
+      levels.push({ low: level, high: level });
+    }
+    if (ends) break;
+    start = i;
+  }
+  return levels.filter((l) => l.low < DROP_END);
+}
+
+/** Index of a schedule's first row at its peak LR: a drop is a fall from there (a warmup's rise is none). */
+function peakIndex(lr: Float64Array, peak: number): number {
+  let k = 0;
+  while (k < lr.length && lr[k] < peak) k++;
+  return k;
+}
+
+/**
+ * The lowest LR a curve's loss rows were logged at after its peak, as a fraction of that peak (1 for a constant LR;
+ * NaN without a positive LR or loss rows): how far its LR ever fell while the loss was watched.
+ */
+export function lowestShare(curve: LossCurve): number {
+  const { steps, lr } = curve.schedule;
+  const peak = new StepLr(curve.schedule).peak;
+  const n = curve.steps.length;
+  if (!(peak > 0) || n === 0) return NaN;
+  const last = curve.steps[n - 1];
+  let lowest = 1;
+  for (let k = peakIndex(lr, peak); k < lr.length && steps[k] <= last; k++) lowest = Math.min(lowest, lr[k] / peak);
+  return lowest;
+}
+
+/**
+ * The first logged step after `after` at which a curve's LR is below `share` of its peak, past the peak (a warmup's
+ * rise is no drop); undefined when there is none. Past its last logged row a schedule holds its last LR, so a drop
+ * is only ever at a logged row.
+ */
+export function dropStart(curve: LossCurve, share: number, after = -Infinity): number | undefined {
+  const { steps, lr } = curve.schedule;
+  const peak = new StepLr(curve.schedule).peak;
+  if (!(peak > 0)) return undefined;
+  for (let k = peakIndex(lr, peak); k < lr.length; k++) if (steps[k] > after && lr[k] < share * peak) return steps[k];
+  return undefined;
+}
