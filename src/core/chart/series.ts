@@ -362,7 +362,15 @@ export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaul
   const logged = reference && last ? { curve: reference.name, lastStep: last.step, lastLr: last.lr } : undefined;
   const sizes = isSizeLaw(fit.law) ? fittedSizes(fitted, fit) : undefined;
   const peakLr = Number(fit.settings.etaMax ?? fit.settings.etaRef);
-  return { peakLr, warmupSteps, totalSteps, fromStep, logged, ...(sizes && { sizes }) };
+  return {
+    peakLr,
+    warmupSteps,
+    totalSteps,
+    fromStep,
+    logged,
+    ...(sizes && { sizes }),
+    ...(fit.lrFloor !== undefined && { lrFloor: fit.lrFloor }),
+  };
 }
 
 /** The model-size law's fitted sizes, ascending, and whether it predicts others (FitResult settings). */

@@ -92,6 +92,11 @@ export interface WhatIfDefaults {
    * the size exponent held); absent for the other laws.
    */
   sizes?: { fitted: number[]; extrapolates: boolean };
+  /**
+   * The fit's curves never lower their LR (FitResult.lrFloor): the lowest LR they were logged at, as a fraction of
+   * their peak. A what-if that falls lower is refused, so the defaults compare schedules that stay above it.
+   */
+  lrFloor?: number;
 }
 
 export interface ChartData {

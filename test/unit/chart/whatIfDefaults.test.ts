@@ -1,5 +1,6 @@
 // The what-if panel's schedule A is the file's own schedule as logged, whatever its shape (WSD, constant, linear
-// decay, cosine), and B a cosine to weigh it against; a file without a logged schedule compares cosine with WSD.
+// decay, cosine), and B a cosine to weigh it against (a constant-LR run, which cannot predict a decay: the same LR for
+// twice as long); a file without a logged schedule compares cosine with WSD.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -51,9 +52,26 @@ test("schedule A defaults to the file's own schedule: WSD, constant and linear d
   ];
   for (const analysis of analyses) {
     const { shapes, off } = scheduleAOff(analysis);
-    assert.deepEqual(shapes, ['logged', 'cosine'], analysis.files[0].file);
+    // A constant-LR run cannot predict a decay (unseenDrop.ts): B trains it longer at its LR instead.
+    const constant = analysis.fits[0].lrFloor !== undefined;
+    assert.equal(constant, analysis.files[0].file.endsWith('constant.csv'), analysis.files[0].file);
+    assert.deepEqual(shapes, ['logged', constant ? 'constant' : 'cosine'], analysis.files[0].file);
     assert.ok(off < 1e-9, `${analysis.files[0].file}: schedule A is ${off} off the logged LR`);
   }
+});
+
+test('a fit that never saw its LR lowered: B trains twice as long at the same LR, and is drawn', async () => {
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/constant.csv')], { bootstrapSamples: 0 });
+  const defaults = buildChart(analysis).data.whatIf!;
+  assert.ok(defaults.lrFloor !== undefined && defaults.lrFloor > 0.99, String(defaults.lrFloor));
+  const [, b] = defaultSpecs(defaults);
+  assert.equal(b.shape, 'constant');
+  assert.equal(b.totalSteps, 2 * defaults.totalSteps);
+  const drawn = whatIfCurve(analysis.fits[0], b, 'B', { fromStep: defaults.fromStep });
+  assert.ok(drawn.ok, drawn.ok ? '' : drawn.message);
+  // A cosine, picked by hand, is refused with the reason.
+  const cosine = whatIfCurve(analysis.fits[0], { ...b, shape: 'cosine' }, 'B', { fromStep: defaults.fromStep });
+  assert.ok(!cosine.ok && /never lower their LR/.test(cosine.message));
 });
 
 test('without a logged schedule the what-if compares a cosine with WSD', () => {
