@@ -56,9 +56,10 @@ export function dropLevels(curves: readonly LossCurve[], warmupSteps: number | u
 /**
  * The LRs one curve drops to, as fractions of its peak: where it ends (over its last logged interval, Level), and
  * every value its logged LR holds (within PLATEAU_TOLERANCE) for at least PLATEAU_SHARE of the curve's logged steps
- * (a step-down schedule's stages).
+ * (a step-down schedule's stages). `any`: stop at the first (whether the curve drops at all), which for a curve that
+ * ends low skips the pass over its schedule.
  */
-function levelsOf(curve: LossCurve, warmupSteps: number | undefined): Level[] {
+function levelsOf(curve: LossCurve, warmupSteps: number | undefined, any = false): Level[] {
   const stepLr = new StepLr(curve.schedule, warmupSteps);
   const n = curve.steps.length;
   if (stepLr.peak <= 0 || n === 0) return [];
@@ -68,21 +69,28 @@ function levelsOf(curve: LossCurve, warmupSteps: number | undefined): Level[] {
   const before = n > 1 ? stepLr.at(curve.steps[n - 2]) / stepLr.peak : 0;
   const end = stepLr.at(last) / stepLr.peak;
   // A curve that ends in its warmup has not dropped: its LR is still rising.
-  const levels: Level[] = last > stepLr.warmupEnd ? [{ low: end, high: Math.max(end, before) }] : [];
+  const levels: Level[] = last > stepLr.warmupEnd && end < DROP_END ? [{ low: end, high: Math.max(end, before) }] : [];
+  if (any && levels.length) return levels;
   const { steps, lr } = curve.schedule;
   let start = 0;
   for (let i = 1; i <= steps.length; i++) {
     const ends = i === steps.length || steps[i] > last;
     if (!ends && Math.abs(lr[i] - lr[start]) <= PLATEAU_TOLERANCE * lr[start]) continue;
     const held = Math.min(steps[i - 1], last) - Math.max(steps[start], first);
-    if (held >= PLATEAU_SHARE * (last - first)) {
-      const level = lr[start] / stepLr.peak;
+    const level = lr[start] / stepLr.peak;
+    if (held >= PLATEAU_SHARE * (last - first) && level < DROP_END) {
       levels.push({ low: level, high: level });
+      if (any) break;
     }
     if (ends) break;
     start = i;
   }
-  return levels.filter((l) => l.low < DROP_END);
+  return levels;
+}
+
+/** Whether any of the curves drops to a level (dropLevels would name one), at the cost of the first it finds. */
+export function showsDrop(curves: readonly LossCurve[], warmupSteps: number | undefined): boolean {
+  return curves.some((c) => levelsOf(c, warmupSteps, true).length > 0);
 }
 
 /** Index of a schedule's first row at its peak LR: a drop is a fall from there (a warmup's rise is none). */
@@ -116,6 +124,19 @@ export function dropStart(curve: LossCurve, share: number, after = -Infinity): n
   const { steps, lr } = curve.schedule;
   const peak = new StepLr(curve.schedule).peak;
   if (!(peak > 0)) return undefined;
-  for (let k = peakIndex(lr, peak); k < lr.length; k++) if (steps[k] > after && lr[k] < share * peak) return steps[k];
+  // From the first row past `after` (a fitted run's loss rows are behind it), but never before the peak.
+  let k = Math.max(firstAfter(steps, after), peakIndex(lr, peak));
+  for (; k < lr.length; k++) if (lr[k] < share * peak) return steps[k];
   return undefined;
+}
+
+/** The index of the first step above `after` (ascending steps), or their length. */
+function firstAfter(steps: Float64Array, after: number): number {
+  let [lo, hi] = [0, steps.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (steps[mid] <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -7,7 +7,7 @@
 // and scored. With drops in the fit curves a law carries them to deeper ones: that is what it is for.
 import { finding } from '../findings';
 import { formatCount } from '../util/format';
-import { dropLevels, dropStart, lowestShare, PLATEAU_TOLERANCE } from './dropLevels';
+import { dropStart, lowestShare, PLATEAU_TOLERANCE, showsDrop } from './dropLevels';
 import type { LossCurve } from './lossCurves';
 import { scorePredictions } from './metrics';
 import type { Finding, Metrics } from './types';
@@ -32,7 +32,7 @@ export const fell = (seen: number) =>
  * undefined when they show one (or have no LR to tell).
  */
 export function lrFloor(fitted: readonly LossCurve[], warmupSteps: number | undefined): number | undefined {
-  if (fitted.length === 0 || dropLevels(fitted, warmupSteps).length > 0) return undefined;
+  if (fitted.length === 0 || showsDrop(fitted, warmupSteps)) return undefined;
   const seen = Math.min(...fitted.map(lowestShare).filter(Number.isFinite));
   return Number.isFinite(seen) ? seen : undefined;
 }
