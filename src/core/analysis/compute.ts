@@ -16,7 +16,7 @@ import type { ColumnRole, RoleAssignment, Table } from '../table/types';
 import { quantile } from '../util/random';
 import { formatCompact } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
-import { scorePredictions } from './metrics';
+import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
 import { predictWithBand, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
@@ -105,7 +105,7 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
         : 'none',
       fitMs: Math.round(fitMs),
     },
-    quality: scorePredictions(data.loss, onPoints.value),
+    quality: scoreFit(data.loss, onPoints.value),
   });
   appendAll(out.curves, sizeCurves(table, data, onPoints));
   if (data.excluded.rows.length) out.curves.push(excludedCurve(table, data.excluded));

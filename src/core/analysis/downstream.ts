@@ -9,7 +9,7 @@ import type { RoleAssignment, Table } from '../table/types';
 import { ceBleuDivergence, detectBleuBreaks, pretrainingNoGain, type BreakContext, type SweepPoint } from './breaks';
 import { formatCompact } from '../util/format';
 import { mixedUnitFindings, unitNote } from './groups';
-import { scorePredictions } from './metrics';
+import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets, type CurveSpec } from './reports';
@@ -227,7 +227,7 @@ function bleuFitResult(
       fitFirst: options.fitFirst,
       band: sets.length ? BAND_METHOD : 'none (bootstrap disabled or too few points)',
     },
-    quality: scorePredictions(
+    quality: scoreFit(
       range.map((p) => p.value),
       fitPred,
     ),
@@ -285,7 +285,7 @@ function analyseCe(
       baselineExcluded: true,
       band: sets.length ? BAND_METHOD : 'none (bootstrap disabled or too few points)',
     },
-    quality: scorePredictions(observed, onPoints.value),
+    quality: scoreFit(observed, onPoints.value),
   });
   pushPredictions('ce', group, maxOf(x), at, options, out, undefined);
 }

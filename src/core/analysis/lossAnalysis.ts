@@ -12,7 +12,7 @@ import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { bandAt, logBand, type ThinBand } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
 import type { LossCurve } from './lossCurves';
-import { averageMetrics, scorePredictions } from './metrics';
+import { averageMetrics, scoreFit, withOutlierCheck } from './metrics';
 import { mplLossLaw } from './mplLoss';
 import { reportRunnerUp } from './runnerUp';
 import type { AnalysisOptions } from './options';
@@ -194,8 +194,8 @@ function reportCurves(
   // million-point curve would otherwise pass over again).
   const quality =
     fittedMetrics.length === 1
-      ? { ...fittedMetrics[0] }
-      : scorePredictions(concat(fittedObserved), concat(fittedPredicted));
+      ? withOutlierCheck(fittedMetrics[0], fittedObserved[0], fittedPredicted[0])
+      : scoreFit(concat(fittedObserved), concat(fittedPredicted));
   const { settings, ...described } = fit.describe(replicates);
   out.fits.push({
     ...described,

@@ -1,4 +1,5 @@
 // The metrics of docs/laws-loss.md, Metrics, named and defined exactly as the laws' sources use them (listed there).
+import { quantile } from '../util/random';
 import type { Metrics } from './types';
 
 export function scorePredictions(observed: ArrayLike<number>, predicted: ArrayLike<number>): Metrics {
@@ -41,4 +42,40 @@ export function averageMetrics(perCurve: Metrics[]): Metrics | undefined {
     rmse: avg((m) => m.rmse),
     points: perCurve.reduce((s, m) => s + m.points, 0),
   };
+}
+
+/** An in-sample R² at or below this is computed again without outliers (a sort: only where the verdict may use it). */
+export const RECHECK_R2 = 0.5;
+/** A point whose residual is this many robust standard deviations (1.4826 x MAD) from the median one is an outlier. */
+export const OUTLIER_SIGMAS = 5;
+
+/**
+ * A fit's in-sample scores, as scorePredictions gives them, with R² again over the points that are not gross
+ * outliers when R² is low (r2WithoutOutliers): the fit-quality verdict asks whether the law explains the data, and one
+ * spike (a loss of 50 among 2.6s) takes R² to 0 by itself while a robust fit passes through the rest.
+ */
+export function scoreFit(observed: ArrayLike<number>, predicted: ArrayLike<number>): Metrics {
+  return withOutlierCheck(scorePredictions(observed, predicted), observed, predicted);
+}
+
+/** Scores already computed (scorePredictions of these points), with r2WithoutOutliers when R² is low. */
+export function withOutlierCheck(metrics: Metrics, observed: ArrayLike<number>, predicted: ArrayLike<number>): Metrics {
+  if (!(metrics.r2 <= RECHECK_R2) || metrics.points < 3) return metrics;
+  return { ...metrics, r2WithoutOutliers: r2WithoutOutliers(observed, predicted) };
+}
+
+/** R² over the points whose residual lies within OUTLIER_SIGMAS robust standard deviations of the median one. */
+export function r2WithoutOutliers(observed: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  const residuals = Float64Array.from(observed, (y, i) => y - predicted[i]);
+  const sorted = Float64Array.from(residuals).sort();
+  const median = quantile(sorted, 0.5);
+  const deviations = Float64Array.from(sorted, (r) => Math.abs(r - median)).sort();
+  const sigma = 1.4826 * quantile(deviations, 0.5);
+  // No spread to measure (a law through every point): nothing is an outlier.
+  const kept = (i: number) => !(sigma > 0) || Math.abs(residuals[i] - median) <= OUTLIER_SIGMAS * sigma;
+  const keep = Array.from(residuals.keys()).filter(kept);
+  return scorePredictions(
+    keep.map((i) => observed[i]),
+    keep.map((i) => predicted[i]),
+  ).r2;
 }

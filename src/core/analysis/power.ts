@@ -7,7 +7,7 @@ import type { RoleAssignment, Table } from '../table/types';
 import { formatCompact } from '../util/format';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets } from './bands';
 import { findColumn, unitNote } from './groups';
-import { scorePredictions } from './metrics';
+import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets } from './reports';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
@@ -87,7 +87,7 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
       fittedRows: lineList(rows.map((r) => table.lines[r])),
       band: sets.length ? BAND_METHOD : 'none',
     },
-    quality: scorePredictions(y, atPoints.value),
+    quality: scoreFit(y, atPoints.value),
   });
   out.curves.push(
     curveReport({

@@ -26,7 +26,7 @@ import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import type { LossCurve } from './lossCurves';
-import { averageMetrics, scorePredictions } from './metrics';
+import { averageMetrics, scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
 import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
@@ -266,7 +266,7 @@ export function analyseSizedCurves(
     });
   });
 
-  const quality = scorePredictions(concat(fittedObserved), concat(fittedPredicted));
+  const quality = scoreFit(concat(fittedObserved), concat(fittedPredicted));
   const { settings, ...described } = fit.describe();
   result.fits.push({
     law: law.id,

@@ -95,11 +95,13 @@ export function fitProblems(fit: FitResult): FitProblem[] {
       code: 'fit-interval-wide',
       reason: `the 95 % interval of ${wide.map((name) => `${name} [${fit.intervals![name].map((v) => formatNumber(v, 3)).join(', ')}]`).join(', ')} spans more than ${FIT_VERDICT.maxIntervalDecades} orders of magnitude`,
     });
-  const adjusted = adjustedR2(fit.quality.r2, fit.points, k);
+  // Judged without gross outliers (metrics.ts scoreFit): one spike does not make a law that follows the rest fail.
+  const r2 = fit.quality.r2WithoutOutliers ?? fit.quality.r2;
+  const adjusted = adjustedR2(r2, fit.points, k);
   if (Number.isFinite(adjusted) && adjusted <= FIT_VERDICT.minAdjustedR2)
     problems.push({
       code: 'fit-r2-low',
-      reason: `R² ${formatNumber(fit.quality.r2, 3)} on ${fit.points} points with ${k} coefficients: the law explains no more of the data than noise would`,
+      reason: `R² ${formatNumber(r2, 3)} on ${fit.points} points with ${k} coefficients${fit.quality.r2WithoutOutliers !== undefined ? ' (leaving out points far off the law)' : ''}: the law explains no more of the data than noise would`,
     });
   return problems;
 }

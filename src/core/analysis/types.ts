@@ -89,6 +89,11 @@ export interface Metrics {
   mae: number;
   rmse: number;
   points: number;
+  /**
+   * A fit's in-sample R² over its points without gross outliers (metrics.ts scoreFit), when R² itself is low enough
+   * for the fit-quality verdict to turn on it: one spike of a loss log takes R² to 0 on its own.
+   */
+  r2WithoutOutliers?: number;
 }
 
 export interface FitResult {

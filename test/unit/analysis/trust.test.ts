@@ -149,6 +149,28 @@ test('a flat loss curve: the law explains no more than noise, no prediction', as
   assert.ok(a.predictions.every((p) => p.status === 'fit-unsupported'));
 });
 
+test('a loss curve that follows its law but for one spike: predicted, R² judged without the spike', async () => {
+  // The loss jumps to 50 at one row (a bad batch, a logging glitch): R² over every point is about 0 by that row alone.
+  const path = file('spike.csv', [
+    'step,lr,loss',
+    ...steps.map((s, i) => `${s},0.0003,${i === 30 ? 50 : (2.5 + 4 * Math.pow(s, -0.4) + wobble(i) / 10).toFixed(4)}`),
+  ]);
+  const a = await analyseFiles([path], { law: 'lr-annealing' });
+  const { quality } = a.fits[0];
+  assert.ok(quality.r2 < 0.1, String(quality.r2));
+  assert.ok(quality.r2WithoutOutliers! > 0.9, String(quality.r2WithoutOutliers));
+  assert.deepEqual(verdicts(a), []);
+  assert.equal(a.predictions[0].status, 'ok');
+  // The same curve without its law (flat) stays rejected with the spike in it.
+  const flat = file('flat-spike.csv', [
+    'step,lr,loss',
+    ...steps.map((s, i) => `${s},0.0003,${i === 30 ? 50 : (2.5 + wobble(i)).toFixed(4)}`),
+  ]);
+  const b = await analyseFiles([flat], { law: 'lr-annealing' });
+  assert.ok(verdicts(b).includes('fit-r2-low (flat-spike)'), verdicts(b).join(', '));
+  assert.match(b.predictions[0].statusReason ?? '', /leaving out points far off the law/);
+});
+
 test('a sparse Lightning log: five points for four coefficients, no prediction with a collapsed band', async () => {
   const path = file('metrics.csv', [...SPARSE_LIGHTNING_LINES]);
   const a = await analyseFiles([path]);
