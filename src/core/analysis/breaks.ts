@@ -7,6 +7,7 @@
 import { finding } from '../findings';
 import { BETA_GRID } from '../laws/bleu';
 import { formatCompact } from '../util/format';
+import { minOf } from '../util/arrays';
 import type { Analysis, CurveReport, Finding, Series } from './types';
 
 /** One (D_p, metric) point of a group after duplicates were merged. */
@@ -206,7 +207,7 @@ export function ceBleuDivergence(bleu: SweepPoint[], ce: SweepPoint[], ctx: Brea
   const after = shared.slice(peak + 1);
   if (!after.length) return [];
   const last = shared[shared.length - 1];
-  const maxDrop = Math.max(...after.map((p) => shared[peak].value - p.value));
+  const maxDrop = shared[peak].value - minOf(after.map((p) => p.value));
   const falling = maxDrop > ctx.tolerance;
   const flat = after.length >= 2 && last.dp >= FLAT_SPAN * shared[peak].dp;
   const ceFrom = ceAt.get(shared[peak].dp)!;

@@ -187,7 +187,7 @@ export function whatIfCurve(
  */
 function unseenDropProblem(fit: FitResult, steps: number[], lr: number[]): string | null {
   if (fit.lrFloor === undefined || lr.length === 0) return null;
-  const peak = Math.max(...lr);
+  const peak = maxOf(lr);
   const top = lr.indexOf(peak);
   const k = lr.findIndex((v, i) => i > top && belowFloor(v / peak, fit.lrFloor!));
   if (k < 0) return null;
