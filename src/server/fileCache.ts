@@ -64,6 +64,8 @@ interface FileState {
   analysis?: Analysis<Series>;
   /** The key of the run whose provisional analysis `analysis` is (showProvisional); unset once a final one is kept. */
   provisionalKey?: string;
+  /** Lens requests waiting for the run in flight: a provisional analysis answers them before its final one does. */
+  waiting: ((analysis: Analysis<Series>) => void)[];
   summary?: FitSummary;
   /** The run in flight, with its abort handle; lens and hover requests wait on it instead of starting another. */
   pending?: { key: string; promise: Promise<Analysis<Series> | undefined>; abort: AbortController };
@@ -179,7 +181,8 @@ export class FileCache {
     if (state.pending && state.analysis?.provisional && state.provisionalKey === state.pending.key)
       return state.analysis;
     if (state.timer || state.pending) {
-      const result = await (state.pending?.promise ?? this.ensure(uri, 'open'));
+      const provisional = new Promise<Analysis<Series>>((resolve) => state.waiting.push(resolve));
+      const result = await Promise.race([state.pending?.promise ?? this.ensure(uri, 'open'), provisional]);
       return result ?? state.analysis;
     }
     return state.analysis;
@@ -321,6 +324,8 @@ export class FileCache {
   ): void {
     state.pending = undefined;
     state.provisionalKey = undefined;
+    // Those still waiting had their answer from the run's promise: what they would wait for is garbage.
+    state.waiting = [];
     state.fromDisk = fromDisk;
     state.key = key;
     state.analysis = result.ok && !result.skipped ? result.analysis : undefined;
@@ -351,6 +356,7 @@ export class FileCache {
     state.key = undefined;
     state.analysis = analysis;
     state.provisionalKey = key;
+    for (const answer of state.waiting.splice(0)) answer(analysis);
     const summary = summaryOfProvisional(uri, analysis, ms, fromDisk);
     this.publish(summary);
     this.deps.events.log(`${uri}: provisional in ${ms.toFixed(0)} ms · ${summary.message}`);
@@ -394,7 +400,7 @@ export class FileCache {
 
   private stateOf(uri: string): FileState {
     let state = this.files.get(uri);
-    if (!state) this.files.set(uri, (state = { requested: false, fromDisk: false, generation: 0 }));
+    if (!state) this.files.set(uri, (state = { requested: false, fromDisk: false, generation: 0, waiting: [] }));
     return state;
   }
 

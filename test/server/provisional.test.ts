@@ -51,6 +51,8 @@ test('a long auto-law log: a provisional lens first, no diagnostics from it, the
     // A loss spike from step 540: the LR-annealing law's departure check finds it, so its analysis has a warning
     // that must not reach the Problems panel while it is provisional.
     await client.open(uri, lossRunCsv(STEPS, 3, 0.01, spikeFrom(540)));
+    // Asked for as the editor does on opening, before any analysis: answered by the provisional one.
+    const early = client.lenses(uri);
     const provisional = await shown.promise;
     assert.deepEqual(provisional.provisional, { law: 'lr-annealing' });
     assert.ok(
@@ -60,6 +62,11 @@ test('a long auto-law log: a provisional lens first, no diagnostics from it, the
 
     const lenses = (await client.lenses(uri)).map((l) => l.command?.title ?? '');
     assert.ok(lenses.length > 0, 'a lens before the full fit is in');
+    assert.deepEqual(
+      (await early).map((l) => l.command?.title),
+      lenses,
+      'a lens request made before the provisional analysis gets it',
+    );
     for (const title of lenses) assert.match(title, PROVISIONAL_NOTE_PATTERN, title);
     assert.match(lenses[0], /^Loss · LR-annealing law \(provisional: comparing with the multi-power law…\) · /);
     const status = await client.status(uri, () => true);
