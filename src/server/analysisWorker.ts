@@ -5,7 +5,8 @@ import { parentPort } from 'node:worker_threads';
 import type { Analysis, Series } from '../core/analysis/types';
 import { serveFollow, type FollowStart } from './followJob';
 import { runJob, type AnalysisJob, type WorkerMessage } from './job';
-import { copyForTransfer, packAnalysis } from './transfer';
+import { collectGarbage } from './gc';
+import { packAnalysis, provisionalForTransfer } from './transfer';
 
 // The job comes as a message rather than workerData, which a worker keeps for its whole life: the document text
 // (tens of MB) can then be dropped as soon as it is parsed.
@@ -14,8 +15,11 @@ parentPort?.once('message', (message: AnalysisJob | FollowStart) => {
   if ('follow' in message) void serveFollow(message, port);
   else {
     // A provisional analysis shares the curves' arrays with the tables the full one is fitted on: it moves copies.
-    const provisional = (analysis: Analysis<Series>) =>
-      port.postMessage({ provisional: analysis } satisfies WorkerMessage, copyForTransfer(analysis));
+    // Its own arrays (predictions, bands) are garbage once posted: collected before the full fit allocates.
+    const provisional = (analysis: Analysis<Series>) => {
+      port.postMessage({ provisional: analysis } satisfies WorkerMessage, provisionalForTransfer(analysis));
+      collectGarbage();
+    };
     void runJob(message, provisional).then((result) =>
       port.postMessage({ result } satisfies WorkerMessage, result.ok ? packAnalysis(result.analysis) : []),
     );

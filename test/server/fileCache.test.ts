@@ -10,8 +10,9 @@ import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis, Series } from '../../src/core/analysis/types';
 import { FileCache } from '../../src/server/fileCache';
+import { Followers } from '../../src/server/followers';
 import { runJob, type AnalysisJob, type JobResult } from '../../src/server/job';
-import type { Runner } from '../../src/server/runner';
+import { WORKER_LIMITS, type Runner } from '../../src/server/runner';
 import { resolveSettings } from '../../src/server/settings';
 import { summaryOf, summaryOfResult } from '../../src/server/summary';
 import type { FitSummary } from '../../src/shared/protocol';
@@ -375,4 +376,42 @@ test('a run stopped after its provisional analysis takes that analysis with it',
   assert.equal(h.cache.cached(uri), undefined);
   assert.equal(h.diagnostics.length, 0);
   h.cache.dispose();
+});
+
+test("an open file's follower ends once its document is edited: the edited text is fitted, not the file", async () => {
+  const path = join(dir, 'followed-then-edited.csv');
+  const text = lossCsv(60);
+  writeFileSync(path, text);
+  const uri = pathToFileURL(path).toString();
+  const events: string[] = [];
+  const followers = new Followers(WORKER_LIMITS, {
+    started: () => events.push('started'),
+    analysed: () => events.push('analysed'),
+    stopped: () => events.push('stopped'),
+  });
+  const h = harness();
+  const cache = new FileCache({
+    documents: h.docs,
+    settings: async () => resolveSettings(h.settings),
+    runner: (job) => runJob(job),
+    followers,
+    debounceMs: 20,
+    events: {
+      summary: () => undefined,
+      diagnostics: () => undefined,
+      analysed: (u) => h.analysed.push(u),
+      log: () => {},
+    },
+  });
+  caches.push(cache);
+  h.docs.set(uri, TextDocument.create(uri, 'csv', 1, text));
+  cache.schedule(uri, 'open');
+  await until('the follower to fit the file', () => events.includes('analysed'));
+  assert.deepEqual(events, ['started', 'analysed']);
+  h.docs.set(uri, TextDocument.create(uri, 'csv', 2, `${text}61,0.001,2.9\n`));
+  cache.edited(uri, 2);
+  await until('the edited text to be fitted', () => h.analysed.length === 2);
+  assert.deepEqual(events, ['started', 'analysed', 'stopped']);
+  assert.equal(cache.cached(uri)?.curves[0].points.x.length, 61);
+  cache.dispose();
 });
