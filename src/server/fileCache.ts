@@ -11,12 +11,12 @@ import type { Analysis, Series } from '../core/analysis/types';
 import { describeFsError } from '../core/table/problems';
 import type { FileOverrides, FitSummary, ScalingLensSettings } from '../shared/protocol';
 import { runSetMembers } from '../shared/runSet';
-import type { AnalysisJob, JobResult } from './job';
+import { PROVISIONAL_FROM_ROWS, type AnalysisJob, type JobResult } from './job';
 import type { Runner } from './runner';
 import { DiskWatch } from './diskWatch';
 import type { Followers } from './followers';
 import { toAnalysisOptions } from './settings';
-import { fitDetails, summaryOf, summaryOfResult } from './summary';
+import { fitDetails, summaryOf, summaryOfProvisional, summaryOfResult } from './summary';
 import { textIsOnDisk } from './textOnDisk';
 import { signatureOf } from '../core/live/wholeTail';
 
@@ -60,7 +60,12 @@ export interface FileCacheDeps {
 interface FileState {
   /** What the cached analysis was computed from: document version or disk mtime+size, plus the options. */
   key?: string;
+  /** The last analysis: a final one (of `key`), or a provisional one (of `provisionalKey`) while its run goes on. */
   analysis?: Analysis<Series>;
+  /** The key of the run whose provisional analysis `analysis` is (showProvisional); unset once a final one is kept. */
+  provisionalKey?: string;
+  /** Lens requests waiting for the run in flight: a provisional analysis answers them before its final one does. */
+  waiting: ((analysis: Analysis<Series>) => void)[];
   summary?: FitSummary;
   /** The run in flight, with its abort handle; lens and hover requests wait on it instead of starting another. */
   pending?: { key: string; promise: Promise<Analysis<Series> | undefined>; abort: AbortController };
@@ -127,7 +132,8 @@ export class FileCache {
     if (state.key === key && state.analysis) return state.analysis;
     if (state.pending?.key === key) return state.pending.promise;
     state.pending?.abort.abort();
-    return this.run(uri, state, key, { ...source.job, options, onlyIfRunFile }, !isOpen);
+    const job = { ...source.job, options, onlyIfRunFile, provisionalFromRows: PROVISIONAL_FROM_ROWS };
+    return this.run(uri, state, key, job, !isOpen);
   }
 
   /** Analyses a file soon: at once when opened, after the debounce when edited (a later edit restarts the wait). */
@@ -165,12 +171,18 @@ export class FileCache {
     state.pending = undefined;
   }
 
-  /** The analysis for a lens: the one in flight if any, else the cached one (never a new run per request). */
+  /**
+   * The analysis for a lens: the one in flight if any (its provisional analysis while it has one), else the cached
+   * one (never a new run per request).
+   */
   async current(uri: string): Promise<Analysis<Series> | undefined> {
     const state = this.files.get(uri);
     if (!state) return undefined;
+    if (state.pending && state.analysis?.provisional && state.provisionalKey === state.pending.key)
+      return state.analysis;
     if (state.timer || state.pending) {
-      const result = await (state.pending?.promise ?? this.ensure(uri, 'open'));
+      const provisional = new Promise<Analysis<Series>>((resolve) => state.waiting.push(resolve));
+      const result = await Promise.race([state.pending?.promise ?? this.ensure(uri, 'open'), provisional]);
       return result ?? state.analysis;
     }
     return state.analysis;
@@ -286,10 +298,14 @@ export class FileCache {
     const path = diskPath(uri);
     const before = fromDisk && path !== null ? signatureOf(path) : undefined;
     this.publish(summaryOf(uri, 'fitting', 'Fitting…', { kind: state.analysis?.kind, fromDisk }));
-    const promise = this.runnerFor(uri, job)(job, abort.signal).then((result) => {
+    const provisional = (analysis: Analysis<Series>) =>
+      this.showProvisional(uri, state, key, abort, analysis, { ms: performance.now() - started, fromDisk });
+    const promise = this.runnerFor(uri, job)(job, abort.signal, provisional).then((result) => {
       // A run that was replaced hands over to its successor; one that was only stopped yields nothing.
-      if (result === 'cancelled' || abort.signal.aborted)
+      if (result === 'cancelled' || abort.signal.aborted) {
+        this.dropProvisional(uri, state, key);
         return state.pending?.key === key ? undefined : state.pending?.promise;
+      }
       if (path !== null && before) this.disk.follow(uri, path, before);
       this.finish(uri, state, key, result, { ms: performance.now() - started, fromDisk });
       return state.analysis;
@@ -307,6 +323,9 @@ export class FileCache {
     { ms, fromDisk }: { ms: number; fromDisk: boolean },
   ): void {
     state.pending = undefined;
+    state.provisionalKey = undefined;
+    // Those still waiting had their answer from the run's promise: what they would wait for is garbage.
+    state.waiting = [];
     state.fromDisk = fromDisk;
     state.key = key;
     state.analysis = result.ok && !result.skipped ? result.analysis : undefined;
@@ -320,6 +339,39 @@ export class FileCache {
   }
 
   /**
+   * Shows a run's provisional analysis while the run goes on (law auto comparing the laws on a long log): lenses and
+   * hovers name it provisional, and no diagnostics come from it, since a law not chosen yet must not raise warnings
+   * that may vanish. Only while its run is the one in flight, so it never replaces a final analysis of its input.
+   */
+  private showProvisional(
+    uri: string,
+    state: FileState,
+    key: string,
+    abort: AbortController,
+    analysis: Analysis<Series>,
+    { ms, fromDisk }: { ms: number; fromDisk: boolean },
+  ): void {
+    if (abort.signal.aborted || state.pending?.abort !== abort) return;
+    // It replaces the analysis shown, so the key of that one no longer describes what is cached.
+    state.key = undefined;
+    state.analysis = analysis;
+    state.provisionalKey = key;
+    for (const answer of state.waiting.splice(0)) answer(analysis);
+    const summary = summaryOfProvisional(uri, analysis, ms, fromDisk);
+    this.publish(summary);
+    this.deps.events.log(`${uri}: provisional in ${ms.toFixed(0)} ms · ${summary.message}`);
+    this.deps.events.analysed(uri);
+  }
+
+  /** A run stopped before its result: its provisional analysis, if shown, goes too (it said a result would follow). */
+  private dropProvisional(uri: string, state: FileState, key: string): void {
+    if (state.provisionalKey !== key || !state.analysis?.provisional) return;
+    state.analysis = undefined;
+    state.provisionalKey = undefined;
+    this.deps.events.analysed(uri);
+  }
+
+  /**
    * A file or run folder read from disk is analysed by its follower, and so is an open document whose text is the
    * file on disk (the editor reloaded it, or it was saved); a document with unsaved edits, or a set, by the runner.
    */
@@ -328,11 +380,16 @@ export class FileCache {
     const path = diskPath(uri);
     if (!followers || path === null || job.paths !== undefined || job.source.kind === 'bytes') return this.deps.runner;
     const { source } = job;
-    if (source.kind === 'file') return (followed, signal) => followers.run(uri, followed, signal);
-    return async (followed, signal) =>
-      (await textIsOnDisk(path, source.text))
-        ? followers.run(uri, { ...followed, source: { kind: 'file' } }, signal)
-        : this.deps.runner(followed, signal);
+    if (source.kind === 'file')
+      return (followed, signal, provisional) => followers.run(uri, followed, signal, provisional);
+    return async (followed, signal, provisional) => {
+      if (await textIsOnDisk(path, source.text))
+        return followers.run(uri, { ...followed, source: { kind: 'file' } }, signal, provisional);
+      // The edited text is analysed now, not the file: the file's follower and all it keeps (its tables, warm start
+      // and last analysis: about 150 MB for a million rows) go before this fit allocates its own.
+      followers.stop(uri);
+      return this.deps.runner(followed, signal, provisional);
+    };
   }
 
   private refit(uri: string, state: FileState): void {
@@ -347,7 +404,7 @@ export class FileCache {
 
   private stateOf(uri: string): FileState {
     let state = this.files.get(uri);
-    if (!state) this.files.set(uri, (state = { requested: false, fromDisk: false, generation: 0 }));
+    if (!state) this.files.set(uri, (state = { requested: false, fromDisk: false, generation: 0, waiting: [] }));
     return state;
   }
 

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Analysis, Series } from '../core/analysis/types';
 import { bundledWorker } from '../core/util/bundled';
 import { collectGarbage } from './gc';
-import type { FollowAnswer, FollowRequest, FollowStart, Unchanged } from './followJob';
+import type { FollowMessage, FollowRequest, FollowStart, Unchanged } from './followJob';
 import type { AnalysisJob, JobResult } from './job';
 import { exitFailure, timeLimitFailure, WORKER_LIMITS, workerFailure, type WorkerLimits } from './runner';
 
@@ -43,8 +43,16 @@ export class Followers {
     private readonly listener?: FollowListener,
   ) {}
 
-  /** The file's analysis by its follower (started for this job's input and options if it has none yet). */
-  run(uri: string, job: AnalysisJob, signal: AbortSignal): Promise<JobResult | 'cancelled'> {
+  /**
+   * The file's analysis by its follower (started for this job's input and options if it has none yet); `provisional`
+   * as for a Runner, on a new follower's first (cold) analysis.
+   */
+  run(
+    uri: string,
+    job: AnalysisJob,
+    signal: AbortSignal,
+    provisional?: (analysis: Analysis<Series>) => void,
+  ): Promise<JobResult | 'cancelled'> {
     if (signal.aborted) return Promise.resolve('cancelled');
     const { path, format, maxBytes, options, onlyIfRunFile } = job;
     const key = JSON.stringify({ path, format, maxBytes, options });
@@ -61,10 +69,12 @@ export class Followers {
       entry = { key, path, worker, id: 0 };
       this.followed.set(uri, entry);
       this.receive(entry);
-      // The first message starts the follower, which answers it with the first analysis.
-      worker.postMessage({ follow: job } satisfies FollowStart);
+      // The first message starts the follower, which answers it with the first analysis (a provisional one before
+      // it only if someone is there to show it).
+      const follow = provisional ? job : { ...job, provisionalFromRows: undefined };
+      worker.postMessage({ follow } satisfies FollowStart);
     } else entry.worker.postMessage({ id: ++entry.id, onlyIfRunFile } satisfies FollowRequest);
-    return this.answer(uri, entry, entry.id, path, signal);
+    return this.answer(uri, entry, entry.id, path, signal, provisional);
   }
 
   /**
@@ -78,6 +88,7 @@ export class Followers {
     id: number,
     path: string,
     signal: AbortSignal,
+    provisional?: (analysis: Analysis<Series>) => void,
   ): Promise<JobResult | 'cancelled'> {
     const { worker } = entry;
     return new Promise((resolve) => {
@@ -92,8 +103,9 @@ export class Followers {
       };
       const deadline = setTimeout(() => finish(timeLimitFailure(path, this.limits), true), this.limits.timeMs);
       const onAbort = () => finish('cancelled', id === 0);
-      const onMessage = (answer: FollowAnswer) => {
+      const onMessage = (answer: FollowMessage) => {
         if (answer.id !== id) return;
+        if ('provisional' in answer) return provisional?.(answer.provisional);
         const result = this.resultOf(entry, answer.result);
         finish(result, !result.ok);
       };
@@ -121,7 +133,10 @@ export class Followers {
    */
   private receive(entry: Followed): void {
     this.listener?.started(entry.path);
-    entry.worker.on('message', ({ result }: FollowAnswer) => {
+    entry.worker.on('message', (message: FollowMessage) => {
+      // A provisional analysis is only the asker's to show: the listener (the Runs view) waits for the real one.
+      if ('provisional' in message) return;
+      const { result } = message;
       if (!result.ok || 'unchanged' in result) return;
       entry.last = result.analysis;
       this.listener?.analysed(entry.path, result.analysis);

@@ -17,7 +17,7 @@ import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
 import { markdownText } from './markdown';
-import { fileOf, groupLabel, UNSUPPORTED, withheldText } from './present';
+import { fileOf, groupLabel, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
 
 /** The fits the header hover of `file` tells about: those fitted on the file, its curves or groups, or on no curve. */
 function fitsOfFile(analysis: Analysis<Series>, file: string): FitResult[] {
@@ -43,7 +43,9 @@ export function hoverForHeader(analysis: Analysis<Series>, file: string, column?
   const body = downstream
     ? downstreamHeader(analysis, file, fits)
     : fits.map((fit) => fitMarkdown(analysis, fit)).join('\n\n---\n\n');
-  return [column ? `column **${markdownText(column)}**` : '', body, watchOut(analysis, file), DETAILS_NOTE]
+  // A provisional analysis raises no diagnostics (fileCache.ts): nothing to point at in the Problems panel yet.
+  const warnings = analysis.provisional ? '' : watchOut(analysis, file);
+  return [column ? `column **${markdownText(column)}**` : '', body, warnings, DETAILS_NOTE]
     .filter(Boolean)
     .join('\n\n');
 }
@@ -58,7 +60,7 @@ function fittedOnText(fit: FitResult): string {
 /** One fit: what, how well, what it predicts, how the law was chosen, its coefficients, and a non-converged fit. */
 function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
   const held = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
-  const head = `**${fitLawName(fit)}** fitted on ${fittedOnText(fit)} · R² ${formatNumber(fit.quality.r2, 4)}${held}`;
+  const head = `**${shownLawName(analysis, fit)}** fitted on ${fittedOnText(fit)} · R² ${formatNumber(fit.quality.r2, 4)}${held}`;
   const predictions = predictionsOf(analysis, fit).map((p) => `- ${predictionMarkdown(p)}`);
   const coefficients = Object.entries(fit.params).map(([k, v]) => {
     const ci = fit.intervals?.[k];
@@ -66,6 +68,9 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
   });
   return [
     head,
+    provisionalNote(analysis, fit.law)
+      ? `⏳ **Provisional**: the automatic choice of law is still fitting and backtesting both loss-curve laws on this long log. Meanwhile this is the ${LAW_NAMES[fit.law]}'s fit, replaced by the law chosen once the choice is made (its predictions may change); no warning is raised from it.`
+      : '',
     fit.converged ? '' : '⚠ **The fit did not converge**: its coefficients and predictions are not reliable.',
     fit.unsupported
       ? `${UNSUPPORTED}: ${markdownText(fit.unsupported.map((p) => p.reason).join('; '))}. No prediction is shown from this fit.`

@@ -13,10 +13,10 @@ import {
   formatPercent,
 } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
-import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
+import { LAW_NAMES } from '../core/analysis/lawNames';
 import { markdownText } from './markdown';
 import { hoverForHeader } from './headerHover';
-import { fileOf, groupLabel, METRIC_NAMES } from './present';
+import { fileOf, groupLabel, METRIC_NAMES, shownLawName } from './present';
 
 /**
  * The hover at a position: on the header line the file's fits (and the column under the cursor), on a data row that
@@ -69,7 +69,7 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
         : '**outside** the 95 % band'
       : 'no band (bootstrap off)';
   const fit = fitOfCurve(analysis.fits, curve);
-  const law = fit ? fitLawName(fit) : curve.law ? LAW_NAMES[curve.law] : 'law';
+  const law = fit ? shownLawName(analysis, fit) : curve.law ? LAW_NAMES[curve.law] : 'law';
   return [
     title,
     '',

@@ -13,7 +13,16 @@ import { fitLawName } from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
 import { editorHint } from './hints';
 import { labelText } from './markdown';
-import { fileOf, groupLabel, lineRange, METRIC_NAMES, NO_PREDICTION, UNSUPPORTED, withheldText } from './present';
+import {
+  fileOf,
+  groupLabel,
+  lineRange,
+  METRIC_NAMES,
+  NO_PREDICTION,
+  shownLawName,
+  UNSUPPORTED,
+  withheldText,
+} from './present';
 
 /** The lenses of one file (`file` is the path findings carry, `uri` what the commands are given). */
 export function buildLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
@@ -44,12 +53,13 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
   const fit = analysis.fits.find((f) => LOSS_CURVE_LAWS.has(f.law));
   const curves = fileOf(analysis, file).filter((c) => c.law === fit?.law);
   if (!fit || curves.length === 0) return [];
-  const lawName = fitLawName(fit);
+  // A provisional analysis's law says so on every lens, with every number it shows.
+  const lawName = shownLawName(analysis, fit);
   const single = curves.length === 1;
   const lenses: CodeLens[] = [];
   if (!single) {
     const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
-    const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
+    const trust = fit.unsupported ? ` · ${UNSUPPORTED}${analysis.provisional ? '' : ' (see Problems)'}` : '';
     const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}${trust}`;
     lenses.push(lens(0, title, Commands.showChart, [uri]));
   }

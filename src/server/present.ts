@@ -2,7 +2,17 @@
 // ranges, metric names, how a withheld prediction and a group are written, and the column picker's answer. Pure
 // functions of the analysis, tested directly (test/server/present.test.ts).
 import type { Range } from 'vscode-languageserver';
-import type { Analysis, CurveReport, Prediction, Series, WithheldValue } from '../core/analysis/types';
+import type {
+  Analysis,
+  CurveReport,
+  FitResult,
+  LawId,
+  LossLawId,
+  Prediction,
+  Series,
+  WithheldValue,
+} from '../core/analysis/types';
+import { fitLawName } from '../core/analysis/lawNames';
 import { formatCompact } from '../core/util/format';
 import type { ColumnsResult } from '../shared/protocol';
 
@@ -54,4 +64,23 @@ export function columnsOf(analysis: Analysis<Series> | undefined): ColumnsResult
   const roles: ColumnsResult['roles'] = {};
   for (const c of summary.columns) if (c.role) roles[c.role] = c.name;
   return { columns: summary.columns.map((c) => c.name), roles, kind: summary.kind };
+}
+
+/** The law a provisional analysis's law is still being compared with, in a user's words. */
+const COMPARED_WITH: Record<LossLawId, string> = { 'lr-annealing': 'the multi-power law', mpl: 'the LR-annealing law' };
+
+/**
+ * What a provisional analysis's law adds to its name (its numbers may change when auto's choice replaces it), or ''
+ * for any other fit: "provisional: comparing with the multi-power law…".
+ */
+export function provisionalNote(analysis: Analysis<Series>, law: LawId | undefined): string {
+  const provisional = analysis.provisional;
+  if (!provisional || law !== provisional.law) return '';
+  return `provisional: comparing with ${COMPARED_WITH[provisional.law]}…`;
+}
+
+/** A fit's law as lenses, hovers and the status write it: "LR-annealing law (provisional: comparing with …)". */
+export function shownLawName(analysis: Analysis<Series>, fit: Pick<FitResult, 'law' | 'selection'>): string {
+  const note = provisionalNote(analysis, fit.law);
+  return note ? `${fitLawName(fit)} (${note})` : fitLawName(fit);
 }

@@ -5,9 +5,18 @@
 import { Worker } from 'node:worker_threads';
 import { bundledWorker } from '../core/util/bundled';
 import { collectGarbage } from './gc';
-import type { AnalysisJob, JobResult } from './job';
+import type { Analysis, Series } from '../core/analysis/types';
+import type { AnalysisJob, JobResult, WorkerMessage } from './job';
 
-export type Runner = (job: AnalysisJob, signal: AbortSignal) => Promise<JobResult | 'cancelled'>;
+/**
+ * Runs a job; `provisional` is given a provisional analysis before the result when the job asks for one
+ * (AnalysisJob.provisionalFromRows) and the run is still wanted then.
+ */
+export type Runner = (
+  job: AnalysisJob,
+  signal: AbortSignal,
+  provisional?: (analysis: Analysis<Series>) => void,
+) => Promise<JobResult | 'cancelled'>;
 
 export interface WorkerLimits {
   /** V8 heap of the worker (typed-array column data lives outside it and is bounded by the file size limit). */
@@ -19,12 +28,14 @@ export interface WorkerLimits {
 /** Far above a million-row log (about 200 MB of heap, a second or two), far below what a runaway input would take. */
 export const WORKER_LIMITS: WorkerLimits = { heapMb: 2048, timeMs: 120_000 };
 
-export const runInWorker: Runner = (job, signal) => runLimited(job, signal, WORKER_LIMITS);
+export const runInWorker: Runner = (job, signal, provisional) => runLimited(job, signal, WORKER_LIMITS, provisional);
 
+/** The time limit counts from the job's start to its result: a provisional analysis on the way does not reset it. */
 export function runLimited(
   job: AnalysisJob,
   signal: AbortSignal,
   limits: WorkerLimits,
+  provisional?: (analysis: Analysis<Series>) => void,
 ): Promise<JobResult | 'cancelled'> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve('cancelled');
@@ -37,7 +48,8 @@ export function runLimited(
     const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: limits.heapMb } });
     // Before encoding a copy of the document: what the message that brought the text left behind goes first.
     collectGarbage();
-    const posted = toWorkerJob(job);
+    // Nobody to show a provisional analysis to: the worker does not make one.
+    const posted = toWorkerJob(provisional ? job : { ...job, provisionalFromRows: undefined });
     worker.postMessage(posted.job, posted.transfer);
     // This thread now waits for the worker: collect what the previous analysis and the edits left behind first.
     collectGarbage();
@@ -58,8 +70,12 @@ export function runLimited(
       finish('cancelled');
     };
     signal.addEventListener('abort', onAbort);
-    worker.once('message', (result: JobResult) => {
-      finish(result);
+    worker.on('message', (message: WorkerMessage) => {
+      if ('provisional' in message) {
+        if (!settled) provisional?.(message.provisional);
+        return;
+      }
+      finish(message.result);
       void worker.terminate();
     });
     worker.once('error', (error: Error & { code?: string }) => finish(workerFailure(job.path, limits, error)));

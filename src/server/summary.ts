@@ -7,7 +7,7 @@ import type { FitState, FitSummary } from '../shared/protocol';
 import type { JobResult } from './job';
 import { editorMessage } from './hints';
 import { shownOnOneLine } from '../core/util/controls';
-import { fitLawName } from '../core/analysis/lawNames';
+import { shownLawName } from './present';
 
 /** The counts and provenance of a summary; what is left out (or undefined) is zero, unknown or "not from disk". */
 export type SummaryDetails = Partial<Omit<FitSummary, 'uri' | 'state' | 'message'>>;
@@ -57,6 +57,24 @@ export function summaryOfResult(uri: string, result: JobResult, ms: number, from
   return summaryOf(uri, 'done', headline(a), details);
 }
 
+/**
+ * The summary while a provisional analysis is shown (fileCache.ts): still fitting, with what the provisional law
+ * predicts meanwhile; it counts no warnings or errors (none are published from it).
+ */
+export function summaryOfProvisional(
+  uri: string,
+  analysis: Analysis<Series>,
+  ms: number,
+  fromDisk: boolean,
+): FitSummary {
+  return summaryOf(uri, 'fitting', headline(analysis), {
+    kind: analysis.kind,
+    fits: analysis.fits.length,
+    ms,
+    fromDisk,
+  });
+}
+
 /** Why a prediction has no number, in a few words (the reason itself is in the lens and Predict at...). */
 const WITHHELD_WHY = {
   'law-broken': 'the law broke',
@@ -69,8 +87,8 @@ function headline(a: Analysis<Series>): string {
   const [fit] = a.fits;
   const what =
     a.fits.length === 1
-      ? `${fitLawName(fit)} fitted on ${fittedOn(fit)} (R² ${formatNumber(fit.quality.r2, 4)})`
-      : `${[...new Set(a.fits.map(fitLawName))].join(' and ')}: ${plural(a.fits.length, 'fit')}`;
+      ? `${shownLawName(a, fit)} fitted on ${fittedOn(fit)} (R² ${formatNumber(fit.quality.r2, 4)})`
+      : `${[...new Set(a.fits.map((f) => shownLawName(a, f)))].join(' and ')}: ${plural(a.fits.length, 'fit')}`;
   const first = a.predictions[0];
   const prediction = !first
     ? ''
@@ -78,7 +96,8 @@ function headline(a: Analysis<Series>): string {
       ? describePrediction(first)
       : `no ${first.metric} prediction (${WITHHELD_WHY[first.status]})`;
   const breaks = a.findings.filter((f) => f.code === 'bleu-law-break').length;
-  const warnings = a.findings.filter((f) => f.severity === 'warning').length;
+  // A provisional analysis's findings are not in the Problems panel (fileCache.ts).
+  const warnings = a.provisional ? 0 : a.findings.filter((f) => f.severity === 'warning').length;
   return [
     what,
     prediction,

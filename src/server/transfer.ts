@@ -41,3 +41,14 @@ export function copyForTransfer(analysis: Analysis<Series>): ArrayBuffer[] {
   });
   return buffers;
 }
+
+/**
+ * A provisional analysis (job.ts) as it moves to the server's thread: copies (its curves' arrays are the tables' the
+ * full analysis goes on with), without its curves' LR schedules. The server reads a provisional analysis only for
+ * lenses, hovers and the status; the chart, exports and predictions wait for the full one. A million-row schedule
+ * is 16 MB the server would hold beside the full fit for nothing.
+ */
+export function provisionalForTransfer(analysis: Analysis<Series>): ArrayBuffer[] {
+  for (const curve of analysis.curves) delete curve.schedule;
+  return copyForTransfer(analysis);
+}

@@ -25,6 +25,8 @@ export interface TestClient {
   hover(uri: string, line: number, character?: number): Promise<Hover | null>;
   /** Resolves with the newest diagnostics published for uri that satisfy the predicate (waiting for one if none has). */
   diagnostics(uri: string, predicate?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
+  /** Every set of diagnostics published for uri so far, newest first (without waiting). */
+  published(uri: string): Diagnostic[][];
   status(uri: string, predicate?: (s: FitSummary) => boolean): Promise<FitSummary>;
   /** Settings the server will read through workspace/configuration. */
   settings: Record<string, unknown>;
@@ -90,6 +92,7 @@ async function connectClient(
     hover: (uri, line, character = 0) =>
       rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }),
     diagnostics: (uri, predicate = () => true) => waitFor(() => (published.get(uri) ?? []).find(predicate)),
+    published: (uri) => [...(published.get(uri) ?? [])],
     status: (uri, predicate = (s) => s.state !== 'fitting') => waitFor(() => (statuses.get(uri) ?? []).find(predicate)),
     configurationChanged: () => rpc.sendNotification('workspace/didChangeConfiguration', { settings: {} }),
     dispose: () => {

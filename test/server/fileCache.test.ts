@@ -10,8 +10,9 @@ import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis, Series } from '../../src/core/analysis/types';
 import { FileCache } from '../../src/server/fileCache';
+import { Followers } from '../../src/server/followers';
 import { runJob, type AnalysisJob, type JobResult } from '../../src/server/job';
-import type { Runner } from '../../src/server/runner';
+import { WORKER_LIMITS, type Runner } from '../../src/server/runner';
 import { resolveSettings } from '../../src/server/settings';
 import { summaryOf, summaryOfResult } from '../../src/server/summary';
 import type { FitSummary } from '../../src/shared/protocol';
@@ -299,4 +300,118 @@ test('summaries of finished runs: the headline, why nothing was fitted, a failur
   assert.equal(summary.state, 'error');
   assert.ok(summary.message.length > 10, summary.message);
   assert.equal(summary.errors, result.analysis.findings.filter((f) => f.severity === 'error').length);
+});
+
+/**
+ * A cache whose runner runs the job in this thread (runJob, asking for a provisional analysis from one loss row) and
+ * hands the provisional analysis over when `deliver` says: before the result, after it, or never (the run waits for
+ * its abort).
+ */
+function provisionalHarness(deliver: 'before' | 'after' | 'then-wait') {
+  const h = harness();
+  const runner: Runner = async (job, signal, provisional) => {
+    let held: Analysis<Series> | undefined;
+    const result = await runJob({ ...job, provisionalFromRows: 1 }, (analysis) => (held = analysis));
+    assert.ok(held, 'runJob made a provisional analysis');
+    if (deliver === 'before') provisional?.(held);
+    if (deliver === 'after') setTimeout(() => provisional?.(held!), 0);
+    if (deliver === 'then-wait') {
+      provisional?.(held);
+      return new Promise((resolve) => signal.addEventListener('abort', () => resolve('cancelled')));
+    }
+    return result;
+  };
+  const cache = new FileCache({
+    documents: h.docs,
+    settings: async () => resolveSettings(h.settings),
+    runner,
+    events: {
+      summary: (s) => h.summaries.push(s),
+      diagnostics: (uri, analysis, failure) => h.diagnostics.push({ uri, analysis, failure }),
+      analysed: (uri) => h.analysed.push(uri),
+      log: () => undefined,
+    },
+  });
+  caches.push(cache);
+  return { ...h, cache };
+}
+
+test('a provisional analysis is shown while its run goes on, without diagnostics; the final one replaces it', async () => {
+  const h = provisionalHarness('before');
+  const uri = uriIn('provisional.csv');
+  open(h, uri, lossCsv(60));
+  await until('the final analysis', () => h.analysed.length === 2);
+  const final = h.cache.cached(uri)!;
+  assert.equal(final.provisional, undefined);
+  assert.deepEqual(states(h, uri), ['fitting', 'fitting', 'done']);
+  // Diagnostics once, from the final analysis only.
+  assert.equal(h.diagnostics.length, 1);
+  assert.equal(h.diagnostics[0].analysis, final);
+  h.cache.dispose();
+});
+
+test('a provisional analysis that comes after its run finished never replaces the final one', async () => {
+  const h = provisionalHarness('after');
+  const uri = uriIn('late.csv');
+  open(h, uri, lossCsv(60));
+  await until('the final analysis', () => h.analysed.length === 1);
+  const final = h.cache.cached(uri)!;
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(h.cache.cached(uri), final);
+  assert.equal(await h.cache.current(uri), final);
+  assert.equal(h.analysed.length, 1);
+  h.cache.dispose();
+});
+
+test('a run stopped after its provisional analysis takes that analysis with it', async () => {
+  const h = provisionalHarness('then-wait');
+  const uri = uriIn('stopped.csv');
+  open(h, uri, lossCsv(60));
+  await until('the provisional analysis', () => h.analysed.length === 1);
+  assert.deepEqual(h.cache.cached(uri)?.provisional, { law: 'lr-annealing' });
+  // A lens asked for meanwhile gets it at once, not after the run.
+  assert.equal(await h.cache.current(uri), h.cache.cached(uri));
+  h.cache.cancel(uri);
+  await until('the lenses to be refreshed', () => h.analysed.length === 2);
+  assert.equal(h.cache.cached(uri), undefined);
+  assert.equal(h.diagnostics.length, 0);
+  h.cache.dispose();
+});
+
+test("an open file's follower ends once its document is edited: the edited text is fitted, not the file", async () => {
+  const path = join(dir, 'followed-then-edited.csv');
+  const text = lossCsv(60);
+  writeFileSync(path, text);
+  const uri = pathToFileURL(path).toString();
+  const events: string[] = [];
+  const followers = new Followers(WORKER_LIMITS, {
+    started: () => events.push('started'),
+    analysed: () => events.push('analysed'),
+    stopped: () => events.push('stopped'),
+  });
+  const h = harness();
+  const cache = new FileCache({
+    documents: h.docs,
+    settings: async () => resolveSettings(h.settings),
+    runner: (job) => runJob(job),
+    followers,
+    debounceMs: 20,
+    events: {
+      summary: () => undefined,
+      diagnostics: () => undefined,
+      analysed: (u) => h.analysed.push(u),
+      log: () => {},
+    },
+  });
+  caches.push(cache);
+  h.docs.set(uri, TextDocument.create(uri, 'csv', 1, text));
+  cache.schedule(uri, 'open');
+  await until('the follower to fit the file', () => events.includes('analysed'));
+  assert.deepEqual(events, ['started', 'analysed']);
+  h.docs.set(uri, TextDocument.create(uri, 'csv', 2, `${text}61,0.001,2.9\n`));
+  cache.edited(uri, 2);
+  await until('the edited text to be fitted', () => h.analysed.length === 2);
+  assert.deepEqual(events, ['started', 'analysed', 'stopped']);
+  assert.equal(cache.cached(uri)?.curves[0].points.x.length, 61);
+  cache.dispose();
 });

@@ -59,3 +59,41 @@ test('an unchanged followed file is answered with the analysis the server holds;
     followers.dispose();
   }
 });
+
+test("a follower's first (cold) analysis is preceded by a provisional one for its asker only; warm ones are not", async () => {
+  const path = join(dir, 'provisional.csv');
+  writeFileSync(path, `step,lr,loss\n${powerLawRows(0, 300)}`);
+  const uri = pathToFileURL(path).toString();
+  const analysed: Analysis<Series>[] = [];
+  const followers = new Followers(WORKER_LIMITS, {
+    started: () => undefined,
+    analysed: (_, analysis) => analysed.push(analysis),
+    stopped: () => undefined,
+  });
+  const job: AnalysisJob = {
+    source: { kind: 'file' },
+    path,
+    options: { bootstrapSamples: 10 },
+    maxBytes: 1e9,
+    onlyIfRunFile: false,
+    provisionalFromRows: 100,
+  };
+  const signal = new AbortController().signal;
+  const provisionals: Analysis<Series>[] = [];
+  const shown = (analysis: Analysis<Series>) => provisionals.push(analysis);
+  try {
+    const first = analysisOf(await followers.run(uri, job, signal, shown));
+    assert.equal(provisionals.length, 1);
+    assert.deepEqual(provisionals[0].provisional, { law: 'lr-annealing' });
+    assert.equal(provisionals[0].curves[0].points.observed.length, 300);
+    assert.equal(first.provisional, undefined);
+    assert.deepEqual(analysed, [first], 'the Runs view is told of the full analysis only');
+
+    appendFileSync(path, powerLawRows(300, 320));
+    const grown = analysisOf(await followers.run(uri, job, signal, shown));
+    assert.match(String(grown.fits[0].settings.start), /^warm/);
+    assert.equal(provisionals.length, 1, 'a warm update is fast: no provisional analysis');
+  } finally {
+    followers.dispose();
+  }
+});

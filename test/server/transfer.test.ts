@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseTables, collectTables, finishAnalysis } from '../../src/core/analysis/analyse';
+import { analyseTables, collectTables, finishAnalysis, provisionalAnalysis } from '../../src/core/analysis/analyse';
 import { plainAnalysis } from '../../src/core/analysis/series';
 import type { Analysis, Series } from '../../src/core/analysis/types';
 import { parseText } from '../../src/core/table';
-import { copyForTransfer, packAnalysis } from '../../src/server/transfer';
+import { copyForTransfer, packAnalysis, provisionalForTransfer } from '../../src/server/transfer';
 
 const rows = Array.from({ length: 6000 }, (_, i) => `${i + 1},0.0003,${(2.5 + 4 * Math.pow(i + 1, -0.45)).toFixed(5)}`);
 const table = () => parseText(['step,lr,loss', ...rows].join('\n'), { fileName: 'run.csv' });
@@ -62,4 +62,17 @@ test("a follower's analysis moves copies: what else holds its arrays keeps them,
   assert.equal(analysis.curves[0].points.predicted.length, 0);
   assert.equal(moved.curves[0].schedule!.steps, moved.curves[0].points.x, 'one array on arrival too');
   assert.deepEqual(withoutTimings(plainAnalysis(moved)), expected);
+});
+
+test('a provisional analysis moves copies without its LR schedules, and the tables it came from go on intact', () => {
+  const collected = collectTables([table()], options);
+  const provisional = provisionalAnalysis(collected, 1)!;
+  const buffers = provisionalForTransfer(provisional);
+  const moved = structuredClone(provisional, { transfer: buffers });
+  assert.equal(moved.curves[0].schedule, undefined);
+  assert.equal(moved.curves[0].points.observed.length, rows.length);
+  // The curves' own arrays were copied, not moved: the full analysis is fitted on them and is a fresh one's.
+  assert.equal(collected.lossCurves[0].loss.length, rows.length);
+  const expected = withoutTimings(analyseTables([table()], options));
+  assert.deepEqual(withoutTimings(plainAnalysis(finishAnalysis(collected))), expected);
 });

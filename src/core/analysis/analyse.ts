@@ -16,7 +16,7 @@ import { analyseSizedCurves, attachModelSizes, sizeLawChoice } from './sizeAnaly
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { plainAnalysis } from './series';
 import { judgeFits } from './trust';
-import type { Analysis, FileSummary, Finding, LawAnalysis, Series } from './types';
+import type { Analysis, FileSummary, Finding, LawAnalysis, LossLawId, Series } from './types';
 import type { LossWarmStart } from './warmStart';
 import { appendAll } from '../util/arrays';
 
@@ -100,6 +100,8 @@ export interface CollectedTables {
   files: FileSummary[];
   lossCurves: LossCurve[];
   kinds: Set<RoleAssignment['kind']>;
+  /** The loss curves were merged and named apart (fittedCurves): done once, however often they are fitted. */
+  curvesReady?: boolean;
 }
 
 /**
@@ -168,10 +170,9 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
  * series are typed arrays here (the language server keeps them so); analyseTables gives the plain form.
  */
 export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: LossWarmStart): Analysis<Series> {
-  const { options, started, out, files, lossCurves, kinds } = collected;
-  if (lossCurves.length) {
-    const curves = mergeScheduleOnlyCurves(lossCurves);
-    disambiguateCurveNames(curves);
+  const { options, started, out, files, kinds } = collected;
+  const curves = fittedCurves(collected);
+  if (curves.length) {
     const random = seededRandom(options.seed + 7);
     const sized = sizeLawChoice(curves, options);
     const sizeLaw = options.law === 'mpl-size' ? mplSizeLaw : tissueSizeLaw;
@@ -191,6 +192,69 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
     ...out,
     timings: { parseMs, fitMs: performance.now() - started },
   };
+}
+
+/**
+ * The loss curves to fit: a schedule logged apart merged into its curve, same-named curves told apart. Both change
+ * the curves in place, so they are done once and kept: tables collected once may be finished twice
+ * (finishAnalysisWith).
+ */
+function fittedCurves(collected: CollectedTables): LossCurve[] {
+  if (!collected.curvesReady) {
+    collected.lossCurves = mergeScheduleOnlyCurves(collected.lossCurves);
+    disambiguateCurveNames(collected.lossCurves);
+    collected.curvesReady = true;
+  }
+  return collected.lossCurves;
+}
+
+/**
+ * The loss rows `law: 'auto'` compares both loss-curve laws on (lawChoice.ts): every loss row of the curves; 0 when
+ * it compares none (a law is forced, or the curves are of several model sizes and the model-size law is chosen).
+ */
+export function lawChoiceRows(collected: CollectedTables): number {
+  const curves = fittedCurves(collected);
+  if (collected.options.law !== 'auto' || sizeLawChoice(curves, collected.options) !== undefined) return 0;
+  return curves.reduce((rows, c) => rows + c.steps.length, 0);
+}
+
+/**
+ * The law a provisional first answer is fitted with while `law: 'auto'` compares both: the fast one (a million-row
+ * log in about a second, against auto's 15 s, which fits and backtests both laws).
+ */
+export const PROVISIONAL_LAW: LossLawId = 'lr-annealing';
+
+/**
+ * The analysis with the loss-curve law forced to `law`, flagged provisional: a cheap first answer from tables
+ * collected once while `law: 'auto'` compares the laws on them. `collected` is left as it was (its findings, fits
+ * and predictions are copied before this analysis adds to them), so finishAnalysis gives the full answer after it.
+ */
+export function finishAnalysisWith(collected: CollectedTables, law: LossLawId, parseMs = 0): Analysis<Series> {
+  fittedCurves(collected);
+  const { out } = collected;
+  const copy: CollectedTables = {
+    ...collected,
+    options: { ...collected.options, law },
+    out: {
+      curves: [...out.curves],
+      fits: [...out.fits],
+      predictions: [...out.predictions],
+      findings: [...out.findings],
+    },
+  };
+  return { ...finishAnalysis(copy, parseMs), provisional: { law } };
+}
+
+/**
+ * A provisional first answer (PROVISIONAL_LAW's analysis) when `law: 'auto'` is to compare the laws on at least
+ * `fromRows` loss rows, and its wait is worth shortening; null otherwise.
+ */
+export function provisionalAnalysis(
+  collected: CollectedTables,
+  fromRows: number,
+  parseMs = 0,
+): Analysis<Series> | null {
+  return lawChoiceRows(collected) >= fromRows ? finishAnalysisWith(collected, PROVISIONAL_LAW, parseMs) : null;
 }
 
 /** Analyse tables already read. */

@@ -354,6 +354,12 @@ export interface Analysis<S extends Series = number[]> {
   findings: Finding[];
   /** Milliseconds spent parsing and fitting, for the status item and benchmarks. */
   timings: { parseMs: number; fitMs: number };
+  /**
+   * Set only on a language server's first answer for a long log under `law: 'auto'` (finishAnalysisWith): the
+   * analysis with the loss-curve law forced to `law`, shown while the automatic choice is still being made and then
+   * replaced. Never set by `fit`.
+   */
+  provisional?: { law: LossLawId };
 }
 
 /** What one law's analysis of one file contributes to the Analysis. */

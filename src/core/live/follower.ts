@@ -2,7 +2,7 @@
 // changed, every table is analysed again, the loss-curve law starting from its previous fit (warmStart.ts). followRuns
 // adds the watching (watch.ts) and the pacing (pacer.ts): at most one update per interval, the last change always
 // analysed. Plain TypeScript over node:fs: the command line and the language server share it.
-import { collectTables, finishAnalysis, problemToFinding } from '../analysis/analyse';
+import { collectTables, finishAnalysis, problemToFinding, provisionalAnalysis } from '../analysis/analyse';
 import type { AnalysisOptions } from '../analysis/options';
 import type { Analysis, Series } from '../analysis/types';
 import { LossWarmStart } from '../analysis/warmStart';
@@ -39,6 +39,15 @@ export interface FollowOptions {
   read?: SourceOptions;
 }
 
+/**
+ * A first answer before the first (cold) analysis, when `law: 'auto'` compares the laws on at least `fromRows` loss
+ * rows: the LR-annealing law's analysis, flagged provisional (finishAnalysisWith). Later updates are warm and fast.
+ */
+export interface ProvisionalRequest {
+  fromRows: number;
+  show(analysis: Analysis<Series>): void;
+}
+
 export class Follower {
   private readonly warm = new LossWarmStart();
   /** The last analysis: what an update asked for while nothing changed gives again (a refit would lose nothing but
@@ -58,7 +67,7 @@ export class Follower {
    * Reads what changed; analyses again when anything did (always the first time). When nothing changed: null, or
    * with `always` (an analysis asked for) the last analysis again.
    */
-  async update(always = false): Promise<LiveUpdate | null> {
+  async update(always = false, provisional?: ProvisionalRequest): Promise<LiveUpdate | null> {
     const started = performance.now();
     const changes = await Promise.all(this.tails.map((tail) => tail.update()));
     if (this.last && changes.every((c) => c.change === 'unchanged')) {
@@ -78,6 +87,10 @@ export class Follower {
       this.options.analysis,
     );
     appendAll(collected.out.findings, reads.flatMap((r) => r.problems).map(problemToFinding));
+    // Only the first analysis, which is cold: the tables are read once and fitted twice.
+    const first =
+      provisional && this.last === null ? provisionalAnalysis(collected, provisional.fromRows, readMs) : null;
+    if (first) provisional?.show(first);
     this.warm.lastStart = 'none';
     const analysis = finishAnalysis(collected, readMs, this.warm);
     return (this.last = {
