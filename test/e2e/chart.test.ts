@@ -217,38 +217,6 @@ test(
 );
 
 test(
-  'a constant-LR run: the what-if trains it longer, and a decay picked by hand is refused with the reason',
-  { timeout: 180_000 },
-  async () => {
-    const page = host!.page;
-    await showChartFor('constant.csv');
-    const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
-    assert.deepEqual(
-      s.whatIf.map((w) => w.shape),
-      ['logged', 'constant'],
-    );
-    // Twice as long at the same LR ends lower.
-    assert.ok(s.whatIf[1].finalLoss < s.whatIf[0].finalLoss, JSON.stringify(s.whatIf));
-    await chartFrame(page).locator('.whatif-1 select[data-field="shape"]').selectOption('cosine');
-    const refused = await waitForChart(page, (x) => x.whatIf.length === 1, 20_000);
-    assert.equal(refused.whatIf[0].shape, 'logged');
-    const result = (await chartFrame(page).locator('#whatif-result').textContent()) ?? '';
-    assert.match(
-      result,
-      /what-if B: its LR falls below what the fit curves were trained at from step .*never lower their LR/,
-    );
-    assert.equal(datasets(refused, 'main').filter((d) => d.kind === 'whatif').length, 1);
-    await chartFrame(page).locator('#whatif').scrollIntoViewIfNeeded();
-    await page.waitForTimeout(300);
-    await host!.screenshot(join(shots, 'chart-constant-whatif-dark.png'));
-    await setTheme('Light Modern');
-    await waitForChart(page, (x) => x.timing.draws > refused.timing.draws);
-    await host!.screenshot(join(shots, 'chart-constant-whatif-light.png'));
-    await setTheme('Dark Modern');
-  },
-);
-
-test(
   'export: PNG through the save dialog writes a titled image; the dialog does not open beside the data',
   {
     timeout: 120_000,
@@ -289,6 +257,38 @@ test(
     );
     assert.equal(s.exportHeader![1], 'law: L(s) = L0 + A·S1(s)^(-alpha) - C·S2(s)');
     await host!.screenshot(join(shots, 'chart-after-export.png'));
+  },
+);
+
+test(
+  'a constant-LR run: the what-if trains it longer, and a decay picked by hand is refused with the reason',
+  { timeout: 180_000 },
+  async () => {
+    const page = host!.page;
+    await showChartFor('constant.csv');
+    const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
+    assert.deepEqual(
+      s.whatIf.map((w) => w.shape),
+      ['logged', 'constant'],
+    );
+    // Twice as long at the same LR ends lower.
+    assert.ok(s.whatIf[1].finalLoss < s.whatIf[0].finalLoss, JSON.stringify(s.whatIf));
+    await chartFrame(page).locator('.whatif-1 select[data-field="shape"]').selectOption('cosine');
+    const refused = await waitForChart(page, (x) => x.whatIf.length === 1, 20_000);
+    assert.equal(refused.whatIf[0].shape, 'logged');
+    const result = (await chartFrame(page).locator('#whatif-result').textContent()) ?? '';
+    assert.match(
+      result,
+      /what-if B: its LR falls below what the fit curves were trained at from step .*never lower their LR/,
+    );
+    assert.equal(datasets(refused, 'main').filter((d) => d.kind === 'whatif').length, 1);
+    await chartFrame(page).locator('#whatif').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-constant-whatif-dark.png'));
+    await setTheme('Light Modern');
+    await waitForChart(page, (x) => x.timing.draws > refused.timing.draws);
+    await host!.screenshot(join(shots, 'chart-constant-whatif-light.png'));
+    await setTheme('Dark Modern');
   },
 );
 
