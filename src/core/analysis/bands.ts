@@ -3,6 +3,7 @@
 import { bootstrapIntervals, bootstrapParams, type Replicate } from '../fit/bootstrap';
 import type { RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';
+import { pick, thinIndices } from '../util/arrays';
 import { quantile, type Random } from '../util/random';
 
 export const BAND_METHOD =
@@ -16,12 +17,21 @@ export interface BandedPrediction {
 }
 
 /**
+ * Points the refits of a bootstrap work on at most. A sweep of tens of points refits them all; a group of 200,000
+ * (a hostile file) would take minutes, 200 refits over every point, so its refits run on this many evenly spaced
+ * points, their resampled residuals scaled by sqrt(m/n): a parameter's spread goes as sigma/sqrt(points), so m
+ * points with sigma·sqrt(m/n) spread as n points with sigma do.
+ */
+export const BOOTSTRAP_POINTS = 2000;
+
+/**
  * Residual-bootstrap replicates on log residuals: y*_i = pred_i * exp(s * r_J), J drawn with replacement,
  * s = sqrt(n / (n - p)) undoing the shrinkage of in-sample residuals. Rows stay put, so even 4-point groups keep
  * distinct D_p in every replicate (a case bootstrap would often draw fewer distinct points than parameters).
+ * Over BOOTSTRAP_POINTS points, the replicates are of evenly spaced points with the residuals scaled down to match.
  * Returns null when n <= p: the fit is exact and the residuals say nothing about the noise.
  */
-export function logResidualDraw<Data>(
+export function logResidualDraw<Data extends object>(
   law: Law<Data>,
   data: Data,
   observed: Float64Array,
@@ -33,15 +43,28 @@ export function logResidualDraw<Data>(
   const pred = new Float64Array(n);
   law.predict(params, data, pred);
   const residuals = Float64Array.from(observed, (y, i) => Math.log(y) - Math.log(pred[i]));
-  const inflate = Math.sqrt(n / (n - p));
+  const kept = thinIndices(n, BOOTSTRAP_POINTS);
+  const m = kept.length;
+  const scale = Math.sqrt(n / (n - p)) * Math.sqrt(m / n);
+  const points = m < n ? pickPoints(data, kept, n) : data;
+  const base = m < n ? pick(pred, kept) : pred;
   return (random) => ({
-    data,
-    observed: Float64Array.from(pred, (v) => v * Math.exp(inflate * residuals[Math.floor(random() * n)])),
+    data: points,
+    observed: Float64Array.from(base, (v) => v * Math.exp(scale * residuals[Math.floor(random() * n)])),
   });
 }
 
+/** The points of a sweep law's data at `kept`: each of its per-point arrays (length n) picked there. */
+function pickPoints<Data extends object>(data: Data, kept: Int32Array, n: number): Data {
+  const entries = Object.entries(data).map(([key, value]) => [
+    key,
+    value instanceof Float64Array && value.length === n ? pick(value, kept) : value,
+  ]);
+  return Object.fromEntries(entries) as Data;
+}
+
 /** Bootstrap parameter sets of a fitted single-x law (empty when bands are disabled or impossible). */
-export function residualBootstrapSets<Data>(
+export function residualBootstrapSets<Data extends object>(
   law: Law<Data>,
   data: Data,
   observed: Float64Array,
