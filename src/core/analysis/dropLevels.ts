@@ -65,9 +65,8 @@ function levelsOf(curve: LossCurve, warmupSteps: number | undefined, any = false
   if (stepLr.peak <= 0 || n === 0) return [];
   const first = curve.steps[0];
   const last = curve.steps[n - 1];
-  // StepLr's cursor only moves forward: the previous row's LR first.
-  const before = n > 1 ? stepLr.at(curve.steps[n - 2]) / stepLr.peak : 0;
-  const end = stepLr.at(last) / stepLr.peak;
+  const before = n > 1 ? lrAt(curve, stepLr, curve.steps[n - 2]) / stepLr.peak : 0;
+  const end = lrAt(curve, stepLr, last) / stepLr.peak;
   // A curve that ends in its warmup has not dropped: its LR is still rising.
   const levels: Level[] = last > stepLr.warmupEnd && end < DROP_END ? [{ low: end, high: Math.max(end, before) }] : [];
   if (any && levels.length) return levels;
@@ -86,6 +85,19 @@ function levelsOf(curve: LossCurve, warmupSteps: number | undefined, any = false
     start = i;
   }
   return levels;
+}
+
+/**
+ * The LR at one step, as StepLr gives it: within the logged rows by a binary search (StepLr walks its rows from the
+ * first, a pass over a million-row schedule per call), before them (a synthesised warmup) by StepLr itself.
+ */
+function lrAt(curve: LossCurve, stepLr: StepLr, step: number): number {
+  const { steps, lr } = curve.schedule;
+  const n = steps.length;
+  if (n === 0 || step < steps[0]) return stepLr.at(step);
+  if (step >= steps[n - 1]) return lr[n - 1];
+  const k = firstAfter(steps, step) - 1;
+  return lr[k] + ((lr[k + 1] - lr[k]) * (step - steps[k])) / (steps[k + 1] - steps[k]);
 }
 
 /** Whether any of the curves drops to a level (dropLevels would name one), at the cost of the first it finds. */
