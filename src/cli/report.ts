@@ -21,6 +21,8 @@ function curveJson(c: CurveReport, points = true) {
     metrics: c.metrics ?? null,
     // Where the run's latest points left its law (the finding law-departure); its predictions are withheld.
     ...(c.departure && { departure: c.departure }),
+    // Where the curve's predictions stop, its LR lower than the fit curves' ever was (the finding drop-unseen).
+    ...(c.withheldFrom && { withheldFrom: c.withheldFrom }),
     // The model size N the model-size law knows the curve by.
     ...(c.modelSize !== undefined && { modelSize: c.modelSize }),
   };

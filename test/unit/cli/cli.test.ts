@@ -226,3 +226,29 @@ test('fit --law auto says which law was chosen and why, with both laws held-out 
     );
   }
 });
+
+test('--json: a curve whose LR falls lower than the fit curves ever did says from where, with no number there', () => {
+  const rows = ['run,step,lr,loss'];
+  for (let s = 100; s <= 4000; s += 100) rows.push(`a,${s},0.0003,${(2.5 + 4 * Math.pow(s * 0.3, -0.45)).toFixed(5)}`);
+  for (let s = 100; s <= 4000; s += 100) {
+    const lr = s <= 1000 ? 0.0003 : 0.0003 * (1 - (s - 1000) / 4000);
+    rows.push(`b,${s},${lr.toFixed(7)},${(2.5 + 4 * Math.pow(s * 0.3, -0.45)).toFixed(5)}`);
+  }
+  const path = tmpFile('decays.csv', rows.join('\n') + '\n');
+  const { code, stdout } = cli(['fit', path, '--fit-on', 'a', '--law', 'lr-annealing', '--bootstrap', '0', '--json']);
+  assert.equal(code, 0);
+  const report = JSON.parse(stdout) as {
+    curves: { name: string; withheldFrom?: { x: number; reason: string }; predicted: [number, number | null][] }[];
+    fits: { lrFloor?: number }[];
+    findings: { code: string }[];
+  };
+  const b = report.curves.find((c) => c.name === 'b')!;
+  assert.equal(b.withheldFrom?.x, 1100);
+  assert.match(b.withheldFrom!.reason, /never lower their LR/);
+  assert.ok(
+    b.predicted.every(([s, v]) => s < 1100 === (v !== null)),
+    JSON.stringify(b.predicted.slice(8, 12)),
+  );
+  assert.equal(report.fits[0].lrFloor, 1);
+  assert.ok(report.findings.some((f) => f.code === 'drop-unseen'));
+});
