@@ -21,6 +21,7 @@ import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { BACKTEST_ROWS, prefix, thinRows } from './lawChoice';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
+import { median, robustScale } from './metrics';
 import type { AnalysisOptions } from './options';
 import type { DepartureKind, Finding, LawAnalysis, LawDeparture, Series } from './types';
 
@@ -32,8 +33,6 @@ export const DEPARTURE_TAIL = 0.25;
 const MIN_PREFIX_POINTS = 10;
 /** Points a level of a departure's shape is the median of, at least. */
 const DEPARTURE_WINDOW = 5;
-/** 1.4826 × MAD estimates the standard deviation of normal residuals. */
-const MAD_TO_SIGMA = 1.4826;
 /** The residual scale never goes below this (0.01 % of the loss): noiseless curves would flag rounding. */
 const MIN_SIGMA = 1e-4;
 /**
@@ -79,8 +78,9 @@ export function findDeparture(
   const residual = (i: number) => residuals[i];
   const before = residuals.subarray(0, judgedFrom).filter(Number.isFinite);
   if (before.length < MIN_PREFIX_POINTS) return null;
-  const centre = median(before);
-  const sigma = Math.max(MIN_SIGMA, MAD_TO_SIGMA * median(before.map((r) => Math.abs(r - centre))));
+  const robust = robustScale(before);
+  const centre = robust.centre;
+  const sigma = Math.max(MIN_SIGMA, robust.sigma);
   const limit = Math.max(MIN_TOLERANCE, options.departureSigmas * sigma);
   let best: Departure | null = null;
   for (const sign of [1, -1] as const) {
@@ -278,10 +278,4 @@ function departureFinding(curve: LossCurve, d: LawDeparture): Finding {
     endLine: curve.lines[curve.lines.length - 1],
     curve: curve.name,
   });
-}
-
-function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const m = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }

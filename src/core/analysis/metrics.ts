@@ -1,5 +1,4 @@
 // The metrics of docs/laws-loss.md, Metrics, named and defined exactly as the laws' sources use them (listed there).
-import { quantile } from '../util/random';
 import type { Metrics } from './types';
 
 export function scorePredictions(observed: ArrayLike<number>, predicted: ArrayLike<number>): Metrics {
@@ -46,7 +45,7 @@ export function averageMetrics(perCurve: Metrics[]): Metrics | undefined {
 
 /** An in-sample R² at or below this is computed again without outliers (a sort: only where the verdict may use it). */
 export const RECHECK_R2 = 0.5;
-/** A point whose residual is this many robust standard deviations (1.4826 x MAD) from the median one is an outlier. */
+/** A point whose residual is this many robust standard deviations (robustScale) from the median one is an outlier. */
 export const OUTLIER_SIGMAS = 5;
 
 /**
@@ -67,15 +66,27 @@ export function withOutlierCheck(metrics: Metrics, observed: ArrayLike<number>, 
 /** R² over the points whose residual lies within OUTLIER_SIGMAS robust standard deviations of the median one. */
 export function r2WithoutOutliers(observed: ArrayLike<number>, predicted: ArrayLike<number>): number {
   const residuals = Float64Array.from(observed, (y, i) => y - predicted[i]);
-  const sorted = Float64Array.from(residuals).sort();
-  const median = quantile(sorted, 0.5);
-  const deviations = Float64Array.from(sorted, (r) => Math.abs(r - median)).sort();
-  const sigma = 1.4826 * quantile(deviations, 0.5);
+  const { centre, sigma } = robustScale(residuals);
   // No spread to measure (a law through every point): nothing is an outlier.
-  const kept = (i: number) => !(sigma > 0) || Math.abs(residuals[i] - median) <= OUTLIER_SIGMAS * sigma;
+  const kept = (i: number) => !(sigma > 0) || Math.abs(residuals[i] - centre) <= OUTLIER_SIGMAS * sigma;
   const keep = Array.from(residuals.keys()).filter(kept);
   return scorePredictions(
     keep.map((i) => observed[i]),
     keep.map((i) => predicted[i]),
   ).r2;
+}
+
+/** 1.4826 × MAD estimates the standard deviation of normal residuals. */
+export const MAD_TO_SIGMA = 1.4826;
+
+export function median(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
+/** The median of some residuals and their robust standard deviation (MAD_TO_SIGMA × their median absolute deviation). */
+export function robustScale(residuals: Float64Array): { centre: number; sigma: number } {
+  const centre = median(residuals);
+  return { centre, sigma: MAD_TO_SIGMA * median(residuals.map((r) => Math.abs(r - centre))) };
 }
