@@ -3,6 +3,8 @@
 // multi-power law's drop term down), and a fit whose curves show none cannot say how the loss answers a drop at all
 // (unseenDrop.ts withholds such predictions).
 import { StepLr } from '../laws/schedule';
+import { upperBound } from '../util/arrays';
+import { between, nextOf, placeIn } from '../util/stepInterpolation';
 import type { LossCurve } from './lossCurves';
 
 /**
@@ -93,11 +95,10 @@ function levelsOf(curve: LossCurve, warmupSteps: number | undefined, any = false
  */
 function lrAt(curve: LossCurve, stepLr: StepLr, step: number): number {
   const { steps, lr } = curve.schedule;
-  const n = steps.length;
-  if (n === 0 || step < steps[0]) return stepLr.at(step);
-  if (step >= steps[n - 1]) return lr[n - 1];
-  const k = firstAfter(steps, step) - 1;
-  return lr[k] + ((lr[k + 1] - lr[k]) * (step - steps[k])) / (steps[k + 1] - steps[k]);
+  if (steps.length === 0 || step < steps[0]) return stepLr.at(step);
+  const k = upperBound(steps, step) - 1;
+  const next = nextOf(steps, k);
+  return between(lr, k, next, placeIn(steps, k, next, step));
 }
 
 /** Whether any of the curves drops to a level (dropLevels would name one), at the cost of the first it finds. */
@@ -137,18 +138,7 @@ export function dropStart(curve: LossCurve, share: number, after = -Infinity): n
   const peak = new StepLr(curve.schedule).peak;
   if (!(peak > 0)) return undefined;
   // From the first row past `after` (a fitted run's loss rows are behind it), but never before the peak.
-  let k = Math.max(firstAfter(steps, after), peakIndex(lr, peak));
+  let k = Math.max(upperBound(steps, after), peakIndex(lr, peak));
   for (; k < lr.length; k++) if (lr[k] < share * peak) return steps[k];
   return undefined;
-}
-
-/** The index of the first step above `after` (ascending steps), or their length. */
-function firstAfter(steps: Float64Array, after: number): number {
-  let [lo, hi] = [0, steps.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (steps[mid] <= after) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

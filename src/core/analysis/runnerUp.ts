@@ -3,7 +3,7 @@
 // overlay); under a mean of both laws, the member whose coefficients the fit does not report (MPL) alone. Its fit is described and scored like the chosen one's, with its own bootstrap band, but with the sums a
 // backtest uses where a law has cheaper ones (LossLawFit.forComparison); each curve keeps its values only at the
 // steps a chart draws (RUNNER_UP_POINTS of its logged steps, and its targets), never at every row.
-import { concat, pick } from '../util/arrays';
+import { concat, lowerBound, pick } from '../util/arrays';
 import type { Random } from '../util/random';
 import { atQueries, type PreparedCurve } from './lossAreas';
 import { logBand } from './lossBands';
@@ -91,15 +91,4 @@ export function chartQueries(p: PreparedCurve, max: number): Int32Array {
     }
   }
   return Int32Array.from(chosen).sort();
-}
-
-/** The first index from `from` on whose value is at least `value` (ascending values), or their length. */
-function lowerBound(values: ArrayLike<number>, value: number, from: number): number {
-  let [lo, hi] = [from, values.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

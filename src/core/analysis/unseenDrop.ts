@@ -37,8 +37,11 @@ export function lrFloor(fitted: readonly LossCurve[], warmupSteps: number | unde
   return Number.isFinite(seen) ? seen : undefined;
 }
 
-/** Whether an LR, as a fraction of its peak, falls below what the fit curves saw (logged LRs carry rounding). */
-export const belowFloor = (share: number, seen: number) => share < seen * (1 - PLATEAU_TOLERANCE);
+/** The LR, as a fraction of its peak, below which a curve goes lower than the fit curves did (logged LRs carry rounding). */
+const floorOf = (seen: number) => seen * (1 - PLATEAU_TOLERANCE);
+
+/** Whether an LR, as a fraction of its peak, falls below what the fit curves saw. */
+export const belowFloor = (share: number, seen: number) => share < floorOf(seen);
 
 /**
  * Per curve (in the order given), the drop its predictions are withheld from; undefined where they are all shown.
@@ -50,7 +53,7 @@ export function unseenDrops(
   seen: number | undefined,
 ): (UnseenDrop | undefined)[] {
   if (seen === undefined) return curves.map(() => undefined);
-  const floor = seen * (1 - PLATEAU_TOLERANCE);
+  const floor = floorOf(seen);
   return curves.map((c, i) => {
     const from = dropStart(c, floor, isFitted(i) && c.steps.length ? c.steps[c.steps.length - 1] : -Infinity);
     return from === undefined

@@ -4,6 +4,7 @@
 // O(n) over plain loops (one pass to check or gather the drawable points, one to cut buckets, one for the
 // triangles), with no per-point closures, iterators or copies in the common case, so a million-row series samples in
 // milliseconds.
+import { lowerBound, upperBound } from '../util/arrays';
 
 /** Points per series at most, whatever the width: more would not show and would slow the draw. */
 export const MAX_POINTS_PER_SERIES = 4000;
@@ -152,20 +153,8 @@ function bucketStarts(t: ArrayLike<number>, first: number, last: number, count: 
 export function windowRange(x: ArrayLike<number>, xMin: number, xMax: number): [number, number] {
   const n = x.length;
   let from = lowerBound(x, xMin);
-  let to = lowerBound(x, xMax);
-  while (to < n && x[to] <= xMax) to++;
+  let to = upperBound(x, xMax);
   from = Math.max(0, from - 1);
   to = Math.min(n, to + 1);
   return [from, to];
-}
-
-function lowerBound(x: ArrayLike<number>, v: number): number {
-  let lo = 0;
-  let hi = x.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (x[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

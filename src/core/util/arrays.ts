@@ -81,3 +81,25 @@ export function grownArray(
   if (earlier && kept > 0) out.set(earlier.subarray(0, kept));
   return out;
 }
+
+/** The first index from `from` on whose value is at least `value` (ascending values), or their length. */
+export function lowerBound(values: ArrayLike<number>, value: number, from = 0): number {
+  let [lo, hi] = [from, values.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index from `from` on whose value is above `value` (ascending values), or their length. */
+export function upperBound(values: ArrayLike<number>, value: number, from = 0): number {
+  let [lo, hi] = [from, values.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
