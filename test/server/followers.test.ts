@@ -21,10 +21,10 @@ function analysisOf(result: JobResult | 'cancelled'): Analysis<Series> {
   return result.analysis;
 }
 
-test('an unchanged followed file is answered with the analysis the server holds; a grown one is re-fitted warm', async () => {
-  const path = join(dir, 'run.csv');
+/** A 300-row run on disk and a Followers that records what it tells the Runs view; `extra`: more of the job. */
+function followedRun(name: string, extra: Partial<AnalysisJob> = {}) {
+  const path = join(dir, name);
   writeFileSync(path, `step,lr,loss\n${powerLawRows(0, 300)}`);
-  const uri = pathToFileURL(path).toString();
   const analysed: Analysis<Series>[] = [];
   const followers = new Followers(WORKER_LIMITS, {
     started: () => undefined,
@@ -37,7 +37,13 @@ test('an unchanged followed file is answered with the analysis the server holds;
     options: { bootstrapSamples: 10 },
     maxBytes: 1e9,
     onlyIfRunFile: false,
+    ...extra,
   };
+  return { path, uri: pathToFileURL(path).toString(), analysed, followers, job };
+}
+
+test('an unchanged followed file is answered with the analysis the server holds; a grown one is re-fitted warm', async () => {
+  const { path, uri, analysed, followers, job } = followedRun('run.csv');
   const signal = new AbortController().signal;
   try {
     const first = analysisOf(await followers.run(uri, job, signal));
@@ -61,23 +67,7 @@ test('an unchanged followed file is answered with the analysis the server holds;
 });
 
 test("a follower's first (cold) analysis is preceded by a provisional one for its asker only; warm ones are not", async () => {
-  const path = join(dir, 'provisional.csv');
-  writeFileSync(path, `step,lr,loss\n${powerLawRows(0, 300)}`);
-  const uri = pathToFileURL(path).toString();
-  const analysed: Analysis<Series>[] = [];
-  const followers = new Followers(WORKER_LIMITS, {
-    started: () => undefined,
-    analysed: (_, analysis) => analysed.push(analysis),
-    stopped: () => undefined,
-  });
-  const job: AnalysisJob = {
-    source: { kind: 'file' },
-    path,
-    options: { bootstrapSamples: 10 },
-    maxBytes: 1e9,
-    onlyIfRunFile: false,
-    provisionalFromRows: 100,
-  };
+  const { path, uri, analysed, followers, job } = followedRun('provisional.csv', { provisionalFromRows: 100 });
   const signal = new AbortController().signal;
   const provisionals: Analysis<Series>[] = [];
   const shown = (analysis: Analysis<Series>) => provisionals.push(analysis);
