@@ -115,7 +115,8 @@ function peakIndex(lr: Float64Array, peak: number): number {
 
 /**
  * The lowest LR a curve's loss rows were logged at after its peak, as a fraction of that peak (1 for a constant LR;
- * NaN without a positive LR or loss rows): how far its LR ever fell while the loss was watched.
+ * NaN without a positive LR or loss rows), blips left out (blipBelow): how far its LR ever fell while the loss was
+ * watched.
  */
 export function lowestShare(curve: LossCurve): number {
   const { steps, lr } = curve.schedule;
@@ -124,13 +125,16 @@ export function lowestShare(curve: LossCurve): number {
   if (!(peak > 0) || n === 0) return NaN;
   const last = curve.steps[n - 1];
   let lowest = 1;
-  for (let k = peakIndex(lr, peak); k < lr.length && steps[k] <= last; k++) lowest = Math.min(lowest, lr[k] / peak);
+  for (let k = peakIndex(lr, peak); k < lr.length && steps[k] <= last; k++) {
+    if (!blipBelow(lr, k, (1 - PLATEAU_TOLERANCE) * Math.min(lr[k - 1], lr[k + 1])))
+      lowest = Math.min(lowest, lr[k] / peak);
+  }
   return lowest;
 }
 
 /**
  * The first logged step after `after` at which a curve's LR is below `share` of its peak, past the peak (a warmup's
- * rise is no drop); undefined when there is none. Past its last logged row a schedule holds its last LR, so a drop
+ * rise is no drop) and not a blip (blipBelow); undefined when there is none. Past its last logged row a schedule holds its last LR, so a drop
  * is only ever at a logged row.
  */
 export function dropStart(curve: LossCurve, share: number, after = -Infinity): number | undefined {
@@ -139,6 +143,15 @@ export function dropStart(curve: LossCurve, share: number, after = -Infinity): n
   if (!(peak > 0)) return undefined;
   // From the first row past `after` (a fitted run's loss rows are behind it), but never before the peak.
   let k = Math.max(upperBound(steps, after), peakIndex(lr, peak));
-  for (; k < lr.length; k++) if (lr[k] < share * peak) return steps[k];
+  for (; k < lr.length; k++) if (lr[k] < share * peak && !blipBelow(lr, k, share * peak)) return steps[k];
   return undefined;
+}
+
+/**
+ * Whether row k of a schedule is a blip below `threshold`: the one logged row under it, the rows on both sides at or
+ * above it (a logger's glitch, an LR of 0 written at a resumed run's first step). The loss has no time to answer
+ * it, and both laws' drop terms take its fall and the rise back as cancelling, so it is no drop.
+ */
+function blipBelow(lr: Float64Array, k: number, threshold: number): boolean {
+  return k > 0 && k + 1 < lr.length && lr[k] < threshold && lr[k - 1] >= threshold && lr[k + 1] >= threshold;
 }

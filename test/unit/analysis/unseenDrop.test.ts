@@ -119,3 +119,26 @@ test('a what-if whose LR falls lower than the fit curves ever did is refused wit
   const dropped = analyse(curves(['constant', 'wsd']), { law: 'lr-annealing' }).fits[0];
   assert.ok(whatIfCurve(dropped, { ...spec, shape: 'cosine' }, 'what-if C').ok);
 });
+
+test('a one-row LR blip (a logged 0 mid-run) is no drop: nothing withheld, and a fit curve with one keeps its floor', () => {
+  const [constant, held] = curves(['constant', 'constant']).map((c, i) => ({ ...c, name: `constant ${i}` }));
+  const blip = (c: LossCurve): LossCurve => {
+    const lr = Float64Array.from(c.schedule.lr);
+    lr[lr.length >> 1] = 0;
+    return { ...c, schedule: { ...c.schedule, lr } };
+  };
+  const heldBlip = blip(held);
+  assert.equal(dropStart(heldBlip, 0.99), undefined);
+  assert.equal(lowestShare(blip(constant)), 1);
+  const a = analyse([constant, heldBlip], { law: 'lr-annealing', fitOn: ['constant 0'] });
+  assert.equal(
+    a.findings.find((f) => f.code === 'drop-unseen'),
+    undefined,
+  );
+  assert.equal(a.predictions.find((p) => p.curve === 'constant 1')?.status, 'ok');
+  // Two rows below the floor are a drop, withheld from the first.
+  const lr = Float64Array.from(held.schedule.lr);
+  const k = lr.length >> 1;
+  lr[k] = lr[k + 1] = 0;
+  assert.equal(dropStart({ ...held, schedule: { ...held.schedule, lr } }, 0.99), held.schedule.steps[k]);
+});
