@@ -1,7 +1,7 @@
 // The band method every single-x sweep law shares (power law, downstream BLEU and CE): a residual bootstrap on log
 // residuals, so a band or an interval is computed one way wherever it is shown.
 import { bootstrapIntervals, bootstrapParams, type Replicate } from '../fit/bootstrap';
-import type { RobustFit } from '../fit/robust';
+import { pickData, type RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';
 import { pick, thinIndices } from '../util/arrays';
 import { quantile, type Random } from '../util/random';
@@ -46,21 +46,12 @@ export function logResidualDraw<Data extends object>(
   const kept = thinIndices(n, BOOTSTRAP_POINTS);
   const m = kept.length;
   const scale = Math.sqrt(n / (n - p)) * Math.sqrt(m / n);
-  const points = m < n ? pickPoints(data, kept, n) : data;
+  const points = m < n ? pickData(data, kept, n) : data;
   const base = m < n ? pick(pred, kept) : pred;
   return (random) => ({
     data: points,
     observed: Float64Array.from(base, (v) => v * Math.exp(scale * residuals[Math.floor(random() * n)])),
   });
-}
-
-/** The points of a sweep law's data at `kept`: each of its per-point arrays (length n) picked there. */
-function pickPoints<Data extends object>(data: Data, kept: Int32Array, n: number): Data {
-  const entries = Object.entries(data).map(([key, value]) => [
-    key,
-    value instanceof Float64Array && value.length === n ? pick(value, kept) : value,
-  ]);
-  return Object.fromEntries(entries) as Data;
 }
 
 /** Bootstrap parameter sets of a fitted single-x law (empty when bands are disabled or impossible). */
@@ -121,4 +112,42 @@ export function derivedIntervals(
 ): Record<string, [number, number]> | undefined {
   if (sets.length < 2) return undefined;
   return bootstrapIntervals(convert(estimate), sets.map(convert));
+}
+
+/**
+ * Points of a sweep a band is measured at, at most. A dense sweep (BLEU at every checkpoint of a pretraining run) has
+ * hundreds of thousands: 200 refits predicted at each of them took seconds and 200 numbers per point in memory.
+ */
+export const BAND_POINTS = 2000;
+
+/**
+ * Point prediction and band at every x of a sweep sorted by x > 0: the prediction exact at each, the band measured at
+ * BAND_POINTS evenly spaced ones and, between them, its ends as ratios to the prediction interpolated in ln x (a
+ * band is as smooth in x as the law itself). Sweeps of fewer points are measured point by point.
+ */
+export function predictSweepWithBand<Data>(
+  law: Law<Data>,
+  params: Float64Array,
+  sets: Float64Array[],
+  x: number[],
+  dataAt: (x: number[]) => Data,
+): BandedPrediction {
+  if (x.length <= BAND_POINTS || !sets.length) return predictWithBand(law, params, sets, dataAt(x));
+  const kept = thinIndices(x.length, BAND_POINTS);
+  const measured = predictWithBand(law, params, sets, dataAt(Array.from(kept, (i) => x[i])));
+  const { value } = predictWithBand(law, params, [], dataAt(x));
+  const low = new Array<number>(x.length);
+  const high = new Array<number>(x.length);
+  for (let k = 0; k + 1 < kept.length; k++) {
+    const [from, to] = [kept[k], kept[k + 1]];
+    const span = Math.log(x[to] / x[from]);
+    const ratio = (ends: number[], j: number) => ends[j] / measured.value[j];
+    for (let i = from; i <= to; i++) {
+      const t = span > 0 ? Math.log(x[i] / x[from]) / span : 0;
+      const at = (ends: number[]) => value[i] * (ratio(ends, k) + t * (ratio(ends, k + 1) - ratio(ends, k)));
+      low[i] = Math.min(at(measured.low), value[i]);
+      high[i] = Math.max(at(measured.high), value[i]);
+    }
+  }
+  return { value, low, high };
 }

@@ -8,6 +8,7 @@ import { finding } from '../findings';
 import { BETA_GRID } from '../laws/bleu';
 import { formatCompact } from '../util/format';
 import { minOf } from '../util/arrays';
+import { medianOf } from '../util/select';
 import type { Analysis, CurveReport, Finding, Series } from './types';
 
 /** One (D_p, metric) point of a group after duplicates were merged. */
@@ -30,18 +31,54 @@ export interface BreakResult {
   findings: Finding[];
   /** Index of the first point that leaves the law, when one does. */
   breakIndex?: number;
-  /** Lowest BLEU any tolerated prefix curve allows at each later point (index k..n-1), for display. */
+  /** Lowest BLEU any tolerated prefix curve allows at each later level (index k..): what a test can inspect. */
   lowerEdge?: number[];
 }
 
 const MIN_PREFIX = 3;
 
-function related(file: string, points: SweepPoint[], what: (p: SweepPoint) => string) {
-  return points.map((p) => ({ file, line: p.line, message: what(p) }));
+/** Past this many points a group is judged on the medians of runs of consecutive points (sweepLevels). */
+export const DENSE_POINTS = 24;
+
+/** A group's points as the break tests judge them: each level the median of `size` consecutive points or fewer. */
+export interface SweepLevels {
+  points: SweepPoint[];
+  /** Index of each level's first point in the group's points. */
+  starts: number[];
+  /** Points per level (1: the points themselves). */
+  size: number;
+}
+
+/**
+ * A dense sweep (BLEU evaluated at every checkpoint of a pretraining run) judged point by point would read its noise
+ * as breaks: a 0.3-BLEU scatter falls by more than 1 BLEU between some neighbours once there are a hundred of them,
+ * and a law-break prefix of four neighbours spans no D_p at all. So past DENSE_POINTS the points are cut into
+ * DENSE_POINTS runs of consecutive D_p and each run counts as one point: its median BLEU, at its middle point's D_p
+ * and line. A sweep of a few pretraining budgets, as in Isik et al., is judged point by point.
+ */
+export function sweepLevels(points: SweepPoint[]): SweepLevels {
+  const n = points.length;
+  if (n <= DENSE_POINTS) return { points, starts: points.map((_, i) => i), size: 1 };
+  const starts = Array.from({ length: DENSE_POINTS }, (_, b) => Math.floor((b * n) / DENSE_POINTS));
+  const levels = starts.map((from, b) => {
+    const run = points.slice(from, b + 1 < starts.length ? starts[b + 1] : n);
+    const middle = run[run.length >> 1];
+    return { dp: middle.dp, line: middle.line, value: medianOf(run.map((p) => p.value)) };
+  });
+  return { points: levels, starts, size: Math.ceil(n / DENSE_POINTS) };
+}
+
+/** How a finding names a level's BLEU: the value itself, or the median it is. */
+function levelNote(size: number): string {
+  return size > 1 ? ` (BLEU as the median of each run of about ${size} consecutive points of this dense sweep)` : '';
+}
+
+function related(file: string, points: SweepPoint[], what: (p: SweepPoint, i: number) => string) {
+  return points.map((p, i) => ({ file, line: p.line, message: what(p, i) }));
 }
 
 /** Drops between consecutive D_p points larger than the tolerance: the law (increasing in D_p) cannot fit them. */
-export function nonMonotonicFindings(points: SweepPoint[], ctx: BreakContext): Finding[] {
+export function nonMonotonicFindings(points: SweepPoint[], ctx: BreakContext, note = ''): Finding[] {
   const out: Finding[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
     const drop = points[i].value - points[i + 1].value;
@@ -49,7 +86,7 @@ export function nonMonotonicFindings(points: SweepPoint[], ctx: BreakContext): F
     const [from, to] = [points[i], points[i + 1]];
     out.push(
       finding('bleu-non-monotonic', 'warning', {
-        message: `BLEU falls by ${drop.toFixed(2)} points as pretraining grows from D_p=${formatCompact(from.dp)} (line ${from.line}, BLEU ${from.value.toFixed(2)}) to D_p=${formatCompact(to.dp)} (BLEU ${to.value.toFixed(2)}), more than the ${ctx.tolerance} BLEU tolerance. The downstream law only rises with D_p, so it cannot describe this group: the pretraining data looks poorly aligned with the task, and more pretraining on it will probably not help (Isik et al. 2024).`,
+        message: `BLEU falls by ${drop.toFixed(2)} points as pretraining grows from D_p=${formatCompact(from.dp)} (line ${from.line}, BLEU ${from.value.toFixed(2)}) to D_p=${formatCompact(to.dp)} (BLEU ${to.value.toFixed(2)}), more than the ${ctx.tolerance} BLEU tolerance${note}. The downstream law only rises with D_p, so it cannot describe this group: the pretraining data looks poorly aligned with the task, and more pretraining on it will probably not help (Isik et al. 2024).`,
         file: ctx.file,
         line: to.line,
         group: ctx.group,
@@ -131,7 +168,7 @@ const WIDEN_STEPS = 12;
  * beta in 0.1..10, alpha >= 0). Only shortfalls count: the finding that matters is BLEU stalling, not rising faster.
  * If no curve fits the prefix within tol, the tolerance is widened (×1.5 steps) until one does, and said so.
  */
-export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext): BreakResult {
+export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext, note = ''): BreakResult {
   const k = Math.max(MIN_PREFIX, ctx.fitFirst);
   if (points.length <= k) return { findings: [] };
   const u = points.map((p) => Math.log(p.dp));
@@ -157,7 +194,7 @@ export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext): Break
       ? ` (the first ${k} points scatter more than ±${ctx.tolerance}, so the tolerance was widened to ±${tol.toFixed(2)})`
       : '';
   const lawBreak = finding('bleu-law-break', 'warning', {
-    message: `The BLEU law breaks at D_p=${formatCompact(at.dp)} (line ${at.line}): observed BLEU ${at.value.toFixed(2)}, but every law curve that passes within ±${tol.toFixed(2)} BLEU of the first ${k} points (D_p ${formatCompact(prefix[0].dp)}–${formatCompact(prefix[k - 1].dp)}) predicts at least ${edge[first].toFixed(2)} there${widened}. BLEU follows the law at first and then leaves it: the pretraining data looks insufficiently aligned with the task, and more pretraining on this mix will probably not improve BLEU even if cross-entropy keeps falling (Isik et al. 2024).`,
+    message: `The BLEU law breaks at D_p=${formatCompact(at.dp)} (line ${at.line}): observed BLEU ${at.value.toFixed(2)}, but every law curve that passes within ±${tol.toFixed(2)} BLEU of the first ${k} points (D_p ${formatCompact(prefix[0].dp)}–${formatCompact(prefix[k - 1].dp)}) predicts at least ${edge[first].toFixed(2)} there${widened}${note}. BLEU follows the law at first and then leaves it: the pretraining data looks insufficiently aligned with the task, and more pretraining on this mix will probably not improve BLEU even if cross-entropy keeps falling (Isik et al. 2024).`,
     file: ctx.file,
     line: at.line,
     group: ctx.group,
@@ -173,16 +210,22 @@ export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext): Break
   return { findings: [lawBreak], breakIndex: k + first, lowerEdge: edge };
 }
 
-/** Non-monotonic drops and the prefix law-break test together. */
+/**
+ * Non-monotonic drops and the prefix law-break test together, on the group's levels (sweepLevels); the break index
+ * is of the group's points: the first point of the level where the law stops holding.
+ */
 export function detectBleuBreaks(points: SweepPoint[], ctx: BreakContext): BreakResult {
-  const law = lawBreakFindings(points, ctx);
-  const drops = nonMonotonicFindings(points, ctx);
+  const levels = sweepLevels(points);
+  const note = levelNote(levels.size);
+  const law = lawBreakFindings(levels.points, ctx, note);
+  const judged = levels.points;
+  const drops = nonMonotonicFindings(judged, ctx, note);
   // The fit should cover the part that follows the law: up to the first drop or the first break, whichever is first.
-  const firstDrop = points.findIndex((p, i) => i > 0 && points[i - 1].value - p.value > ctx.tolerance);
+  const firstDrop = judged.findIndex((p, i) => i > 0 && judged[i - 1].value - p.value > ctx.tolerance);
   const candidates = [law.breakIndex, firstDrop >= 0 ? firstDrop : undefined].filter(
     (v): v is number => v !== undefined,
   );
-  const breakIndex = candidates.length ? Math.min(...candidates) : undefined;
+  const breakIndex = candidates.length ? levels.starts[Math.min(...candidates)] : undefined;
   return { findings: [...drops, ...law.findings], breakIndex, lowerEdge: law.lowerEdge };
 }
 
@@ -198,8 +241,12 @@ const FLAT_SPAN = 4;
  */
 export function ceBleuDivergence(bleu: SweepPoint[], ce: SweepPoint[], ctx: BreakContext): Finding[] {
   const ceAt = new Map(ce.map((p) => [p.dp, p]));
-  const shared = bleu.filter((p) => ceAt.has(p.dp));
-  if (shared.length < 3) return [];
+  const both = bleu.filter((p) => ceAt.has(p.dp));
+  if (both.length < 3) return [];
+  // A dense sweep's peak and falls are its levels', not its noise's (sweepLevels); both metrics cut alike.
+  const levels = sweepLevels(both);
+  const shared = levels.points;
+  const ceLevels = sweepLevels(both.map((p) => ceAt.get(p.dp)!)).points;
   let peak = 0;
   shared.forEach((p, i) => {
     if (p.value > shared[peak].value) peak = i;
@@ -210,21 +257,22 @@ export function ceBleuDivergence(bleu: SweepPoint[], ce: SweepPoint[], ctx: Brea
   const maxDrop = shared[peak].value - minOf(after.map((p) => p.value));
   const falling = maxDrop > ctx.tolerance;
   const flat = after.length >= 2 && last.dp >= FLAT_SPAN * shared[peak].dp;
-  const ceFrom = ceAt.get(shared[peak].dp)!;
-  const ceTo = ceAt.get(last.dp)!;
+  const ceFrom = ceLevels[peak];
+  const ceTo = ceLevels[shared.length - 1];
   const improving = ceTo.value < ceFrom.value * (1 - CE_IMPROVEMENT);
   if (!(falling || flat) || !improving) return [];
   const trend = falling ? `falls by up to ${maxDrop.toFixed(2)} BLEU` : 'stays flat';
   return [
     finding('ce-bleu-divergence', 'warning', {
-      message: `Cross-entropy keeps improving (${ceFrom.value.toPrecision(4)} → ${ceTo.value.toPrecision(4)}, ${(100 * (1 - ceTo.value / ceFrom.value)).toFixed(1)} % lower) from D_p=${formatCompact(shared[peak].dp)} to D_p=${formatCompact(last.dp)} while BLEU ${trend} after its peak of ${shared[peak].value.toFixed(2)} (line ${shared[peak].line}). CE alone would suggest more pretraining helps; BLEU says this pretraining data is not aligned enough with the task for that (Isik et al. 2024). Decide on BLEU, not CE.`,
+      message: `Cross-entropy keeps improving (${ceFrom.value.toPrecision(4)} → ${ceTo.value.toPrecision(4)}, ${(100 * (1 - ceTo.value / ceFrom.value)).toFixed(1)} % lower) from D_p=${formatCompact(shared[peak].dp)} to D_p=${formatCompact(last.dp)} while BLEU ${trend} after its peak of ${shared[peak].value.toFixed(2)} (line ${shared[peak].line})${levelNote(levels.size).replace('BLEU as', 'BLEU and CE as')}. CE alone would suggest more pretraining helps; BLEU says this pretraining data is not aligned enough with the task for that (Isik et al. 2024). Decide on BLEU, not CE.`,
       file: ctx.file,
       line: last.line,
       group: ctx.group,
       related: related(
         ctx.file,
-        [shared[peak], ...after.slice(0, -1)],
-        (p) => `D_p=${formatCompact(p.dp)}: BLEU ${p.value.toFixed(2)}, CE ${ceAt.get(p.dp)!.value.toPrecision(4)}`,
+        shared.slice(peak, -1),
+        (p, j) =>
+          `D_p=${formatCompact(p.dp)}: BLEU ${p.value.toFixed(2)}, CE ${ceLevels[peak + j].value.toPrecision(4)}`,
       ),
     }),
   ];

@@ -11,7 +11,14 @@ import { formatCompact } from '../util/format';
 import { mixedUnitFindings, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
-import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets, type BandedPrediction } from './bands';
+import {
+  BAND_METHOD,
+  derivedIntervals,
+  predictSweepWithBand,
+  predictWithBand,
+  residualBootstrapSets,
+  type BandedPrediction,
+} from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets, type CurveSpec } from './reports';
 import { fitFailed, tooFewPoints } from './sweepFindings';
 import { baselineCell, bleuScaleFindings, missingColumns, validRows, type SweepColumns } from './downstreamRows';
@@ -162,7 +169,8 @@ function analyseBleu(
     seed: options.seed,
     delta: options.bleuDelta,
   });
-  const at = (dps: number[]) => predictWithBand(bleuLaw, fitted.fit.params, sets, bleuPoints(dps, fitted.frame));
+  const at = (dps: number[]) =>
+    predictSweepWithBand(bleuLaw, fitted.fit.params, sets, dps, (d) => bleuPoints(d, fitted.frame));
   const brokenAt = breaks.breakIndex === undefined ? undefined : points[breaks.breakIndex];
   const inRange = new Set(range);
   const notFitted = points.flatMap((p, i) => (inRange.has(p) ? [] : [i]));
@@ -256,7 +264,7 @@ function analyseCe(
     delta: options.ceDelta,
   });
   const at = (dps: number[]) =>
-    predictWithBand(downstreamCeLaw, fitted.fit.params, sets, downstreamCePoints(dps, fitted.xRef));
+    predictSweepWithBand(downstreamCeLaw, fitted.fit.params, sets, dps, (d) => downstreamCePoints(d, fitted.xRef));
   const onPoints = at(x);
   out.curves.push(curveReport({ ...series, fitted: onPoints }));
   out.fits.push({

@@ -2,10 +2,10 @@
 // objective, the LR areas of every curve computed once at all its queries, bootstrap refits on thinned points.
 import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
-import { fitRobust, refineOnModel, refineRobust, type RobustFit } from '../fit/robust';
+import { fitRobustThinned, refineOnModel, refineRobust, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
 import { StepLr } from '../laws/schedule';
-import { concat, pick, thinIndices } from '../util/arrays';
+import { concat } from '../util/arrays';
 import { areasAt, carriedAreas, concatAreas, predictAt, type AreaCarry, type PreparedCurve } from './lossAreas';
 import {
   anchored,
@@ -22,23 +22,13 @@ import { residualBlockReplicate, thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
 
 export const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
-/** Above this many fitted points, starts are searched on an evenly thinned copy and only the best is refined on all. */
-const THIN_FIT_POINTS = 5000;
 /** Points per curve used in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
 
 function fitAll(data: AreaPoints, observed: Float64Array, delta: number, start?: Float64Array): AnchoredFit | null {
   // A warm start sits near the optimum: one refinement on every point, as the cold path ends with.
   if (start) return anchored(refineRobust(lrAnnealingLaw, data, observed, start, { delta }), observed.length);
-  if (observed.length <= THIN_FIT_POINTS)
-    return fitRobust(lrAnnealingLaw, data, observed, { delta, starts: lrAnnealingStarts(data, observed) });
-  const idx = thinIndices(observed.length, THIN_FIT_POINTS);
-  const thinData = { s1: pick(data.s1, idx), s2: pick(data.s2, idx) };
-  const thinObs = pick(observed, idx);
-  const coarse = fitRobust(lrAnnealingLaw, thinData, thinObs, { delta, starts: lrAnnealingStarts(thinData, thinObs) });
-  if (!coarse) return null;
-  const fine = anchored(refineRobust(lrAnnealingLaw, data, observed, coarse.params, { delta }), observed.length);
-  return fine && { ...fine, startsTried: coarse.startsTried, bestStart: coarse.bestStart };
+  return anchored(fitRobustThinned(lrAnnealingLaw, data, observed, delta, lrAnnealingStarts), observed.length);
 }
 
 interface LambdaFit {

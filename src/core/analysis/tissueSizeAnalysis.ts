@@ -4,7 +4,7 @@
 // (lossBands.ts). The size parameters held depend on how many sizes were fitted (docs/laws-loss.md).
 import { bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
-import { fitRobust, refineRobust, type RobustFit } from '../fit/robust';
+import { fitRobustThinned, type RobustFit } from '../fit/robust';
 import {
   denormaliseSized,
   LR_ANNEALING_SIZE_PARAMETERS,
@@ -15,7 +15,7 @@ import {
 } from '../laws/lrAnnealingSize';
 import type { Law } from '../laws/law';
 import { StepLr } from '../laws/schedule';
-import { concat, pick, thinIndices } from '../util/arrays';
+import { concat } from '../util/arrays';
 import { derivedIntervals } from './bands';
 import { areasAt, atQueries, normalisedAreas } from './lossAreas';
 import { residualBlockReplicate, thinFitted } from './lossBands';
@@ -25,8 +25,6 @@ import type { AnalysisOptions } from './options';
 import type { SizedFitInput, SizedLaw } from './sizeAnalysis';
 import type { FitResult } from './types';
 
-/** Above this many fitted points, starts are searched on an evenly thinned copy and the best refined on all. */
-const THIN_FIT_POINTS = 5000;
 /** Points per fitted curve in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
 
@@ -114,18 +112,7 @@ function fitSized(
   observed: Float64Array,
   delta: number,
 ): RobustFit | null {
-  if (observed.length <= THIN_FIT_POINTS)
-    return fitRobust(law, data, observed, { delta, starts: lrAnnealingSizeStarts(data, observed, fixed) });
-  const idx = thinIndices(observed.length, THIN_FIT_POINTS);
-  const thin = { s1: pick(data.s1, idx), s2: pick(data.s2, idx), n: pick(data.n, idx) };
-  const thinObserved = pick(observed, idx);
-  const coarse = fitRobust(law, thin, thinObserved, {
-    delta,
-    starts: lrAnnealingSizeStarts(thin, thinObserved, fixed),
-  });
-  if (!coarse) return null;
-  const fine = refineRobust(law, data, observed, coarse.params, { delta });
-  return fine && { ...fine, startsTried: coarse.startsTried, bestStart: coarse.bestStart };
+  return fitRobustThinned(law, data, observed, delta, (d, o) => lrAnnealingSizeStarts(d, o, fixed));
 }
 
 function sizeDescription(

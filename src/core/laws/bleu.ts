@@ -6,7 +6,7 @@
 // and alpha; beta is the same in every base and unit.
 // Non-integer beta needs c + alpha*u > 0: outside that the prediction is NaN, so the solver backs off.
 import { leastSquares } from '../fit/linear';
-import { fitRobust, type RobustFit } from '../fit/robust';
+import { fitRobustThinned, type RobustFit } from '../fit/robust';
 import type { Law } from './law';
 
 /** u = log_b(D_p / D_ref) at each point. */
@@ -118,6 +118,6 @@ export function fitBleu(
   const frame = bleuFrame(dp, options.base);
   const points = bleuPoints(dp, frame);
   const observed = Float64Array.from(bleu);
-  const fit = fitRobust(bleuLaw, points, observed, { delta: options.delta, starts: bleuStarts(points, observed) });
+  const fit = fitRobustThinned(bleuLaw, points, observed, options.delta, bleuStarts);
   return fit && { fit, frame, points, coefficients: bleuCoefficients(fit.params, frame) };
 }

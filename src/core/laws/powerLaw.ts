@@ -4,7 +4,7 @@
 // x is divided by a reference value x_ref (the geometric mean of the fitted x) before fitting: with x in raw tokens
 // (~1e10) the amplitude A would be ~1e3..1e10 and badly scaled against alpha. A = A~ * x_ref^alpha converts back.
 import { boundedLeastSquares } from '../fit/linear';
-import { fitRobust, type RobustFit } from '../fit/robust';
+import { fitRobustThinned, type RobustFit } from '../fit/robust';
 import type { Law } from './law';
 
 /** x / x_ref at each point. */
@@ -109,6 +109,6 @@ export function fitPower(
   const xRef = geometricMean(x);
   const points = powerPoints(x, xRef);
   const observed = Float64Array.from(y);
-  const fit = fitRobust(law, points, observed, { delta, starts: powerStarts(points, observed) });
+  const fit = fitRobustThinned(law, points, observed, delta, powerStarts);
   return fit && { fit, xRef, points, coefficients: powerCoefficients(fit.params, xRef) };
 }

@@ -8,8 +8,12 @@ import { ceBleuDivergence, type SweepPoint } from '../../../src/core/analysis/br
 test('the CE-against-BLEU check on a group of 300,000 points', () => {
   const n = 300_000;
   const dp = (i: number) => 1e6 * (i + 1);
-  // BLEU peaks early and falls by 2 points; CE keeps improving.
-  const bleu: SweepPoint[] = Array.from({ length: n }, (_, i) => ({ dp: dp(i), value: i < 10 ? 30 : 28, line: i + 2 }));
+  // BLEU holds its peak over the first tenth and falls by 2 points; CE keeps improving.
+  const bleu: SweepPoint[] = Array.from({ length: n }, (_, i) => ({
+    dp: dp(i),
+    value: i < n / 10 ? 30 : 28,
+    line: i + 2,
+  }));
   const ce: SweepPoint[] = Array.from({ length: n }, (_, i) => ({ dp: dp(i), value: 3 - i / n, line: i + 2 }));
   const found = ceBleuDivergence(bleu, ce, { file: 'sweep.csv', group: 'all rows', tolerance: 1, fitFirst: 4 });
   assert.equal(found.length, 1);
