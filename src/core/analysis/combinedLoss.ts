@@ -8,7 +8,7 @@ import { concat, pick } from '../util/arrays';
 import { thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
 import { curveKey } from './lossCurves';
-import { weightedAt, type LawWeights, type StepWeights } from './spreadWeights';
+import { weightedAt, weightsAt, type LawWeights, type StepWeights } from './spreadWeights';
 
 /** One law of a combination: its fit and the weight of its predictions (the weights sum to 1). */
 export interface CombinedMember {
@@ -83,8 +83,12 @@ function memberWeights(input: LossFitInput, members: CombinedMember[]): (i: numb
 }
 
 /**
- * Replicate r of the combination is the weighted mean of each member's replicate r, so the band is that of the
- * combined prediction; as many replicates as the member with the fewest (the multi-power law caps its refits).
+ * The combination's replicates are a mixture of its members': at each step, replicate r is member k's replicate r
+ * for the k whose cumulative weight there first reaches (r + 1/2) / count. A combination exists because the fit
+ * curves cannot tell which law is right, so its band is that of both laws weighted as the prediction is (Bayesian
+ * model averaging): where the laws disagree by more than each one's own spread, it spans both predictions, which a
+ * band of the weighted mean (each law's refit r averaged) would leave out. As many replicates as the member with the
+ * fewest (the multi-power law caps its refits).
  */
 function combinedReplicates(
   input: LossFitInput,
@@ -101,15 +105,21 @@ function combinedReplicates(
     at(i, queries) {
       const sets = parts.map((p) => p.at(i, queries));
       const steps = pick(input.prepared[i].queries, queries);
-      const w = weightsOf(i);
-      return Array.from({ length: count }, (_, r) =>
-        weightedAt(
-          w.map((weights, k) => ({ values: sets[k][r], weights })),
-          steps,
-        ),
+      const w = weightsOf(i).map((weights) =>
+        typeof weights === 'number' ? new Float64Array(steps.length).fill(weights) : weightsAt(weights, steps),
       );
+      return Array.from({ length: count }, (_, r) => {
+        const share = (r + 0.5) / count;
+        const out = new Float64Array(steps.length);
+        for (let j = 0; j < steps.length; j++) {
+          let k = 0;
+          for (let cumulative = w[0][j]; cumulative < share && k + 1 < w.length;) cumulative += w[++k][j];
+          out[j] = sets[k][r][j];
+        }
+        return out;
+      });
     },
     residuals: concat(thin.map((t) => t.logResidual)),
-    method: `${count} bootstrap refits of each law, combined with the same weights as the predictions (${parts.map((p) => p.method).join('; ')})`,
+    method: `${count} bootstrap refits of each law, mixed with the predictions' weights (at each step, each law's share of the refits is its weight there: the band of both laws, not of their mean; ${parts.map((p) => p.method).join('; ')})`,
   };
 }

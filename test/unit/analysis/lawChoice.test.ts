@@ -376,3 +376,28 @@ test('a followed run keeps its combination: the warm refit refits both laws and 
   const apart = Math.abs(grown.heldOut!.predE - cold.heldOut!.predE) / cold.heldOut!.predE;
   assert.ok(apart <= 0.1, `warm ${grown.heldOut!.predE} against cold ${cold.heldOut!.predE}`);
 });
+
+test(
+  'a mean of both laws: its band is both laws weighted (a mixture), so it spans both where they disagree',
+  { skip },
+  async () => {
+    // One public cosine run alone: one drop level, so auto takes the mean; the laws disagree on the constant run twice
+    // as long by more than either one's band.
+    const dir = `${LUO}/csv_25`;
+    const files = [`${dir}/cosine_24000.csv`, `${dir}/constant_24000.csv`];
+    const options = { fitOn: ['cosine_24000'], warmupSteps: WARMUP, bootstrapSamples: 24 };
+    const [auto, tissue, mpl] = await Promise.all(
+      (['auto', 'lr-annealing', 'mpl'] as const).map((law) => analyseFiles(files, { ...options, law })),
+    );
+    assert.ok(auto.fits[0].selection?.weights, describeSelection(auto.fits[0]));
+    const target = (a: typeof auto) => valued(a.predictions.find((p) => p.curve === 'constant_24000')!);
+    const [t, m, got] = [target(tissue), target(mpl), target(auto)];
+    // The laws' own bands do not meet: the data cannot tell which is right.
+    assert.ok(m.high < t.low || t.high < m.low, `bands ${m.low}..${m.high} and ${t.low}..${t.high}`);
+    assert.ok(
+      got.low <= Math.min(t.value, m.value) && got.high >= Math.max(t.value, m.value),
+      `band ${got.low}..${got.high}`,
+    );
+    assert.match(String(auto.fits[0].settings.band), /mixed with the predictions' weights/);
+  },
+);
