@@ -70,6 +70,14 @@ interface FileState {
   /** The run in flight, with its abort handle; lens and hover requests wait on it instead of starting another. */
   pending?: { key: string; promise: Promise<Analysis<Series> | undefined>; abort: AbortController };
   timer?: ReturnType<typeof setTimeout>;
+  /**
+   * The run the debounce will start, for lens requests that come while it waits (VS Code asks for lenses after each
+   * edit): they wait for it instead of starting a fit of every keystroke's text. Kept across restarts of the wait.
+   */
+  debounced?: {
+    promise: Promise<Analysis<Series> | undefined>;
+    resolve: (run: Promise<Analysis<Series> | undefined>) => void;
+  };
   /** Fitted on request (the Fit command): keep lenses and diagnostics even when auto-fit is off. */
   requested: boolean;
   fromDisk: boolean;
@@ -140,6 +148,11 @@ export class FileCache {
   schedule(uri: string, reason: 'open' | 'edit'): void {
     const state = this.stateOf(uri);
     if (state.timer) clearTimeout(state.timer);
+    if (!state.debounced) {
+      let resolve!: (run: Promise<Analysis<Series> | undefined>) => void;
+      const promise = new Promise<Analysis<Series> | undefined>((r) => (resolve = r));
+      state.debounced = { promise, resolve };
+    }
     if (reason === 'edit') {
       // The aborted run stays `pending` until the next one replaces it: a lens asked for meanwhile waits on it (and
       // gets nothing) rather than starting a fit before the debounce ends.
@@ -152,7 +165,10 @@ export class FileCache {
     state.timer = setTimeout(
       () => {
         state.timer = undefined;
-        void this.ensure(uri, reason);
+        const debounced = state.debounced;
+        state.debounced = undefined;
+        const run = this.ensure(uri, reason);
+        debounced?.resolve(run);
       },
       reason === 'edit' ? (this.deps.debounceMs ?? EDIT_DEBOUNCE_MS) : 0,
     );
@@ -182,7 +198,9 @@ export class FileCache {
       return state.analysis;
     if (state.timer || state.pending) {
       const provisional = new Promise<Analysis<Series>>((resolve) => state.waiting.push(resolve));
-      const result = await Promise.race([state.pending?.promise ?? this.ensure(uri, 'open'), provisional]);
+      // While the debounce waits, the run it will start; else the run in flight, or one started now.
+      const next = state.timer && state.debounced ? state.debounced.promise : state.pending?.promise;
+      const result = await Promise.race([next ?? this.ensure(uri, 'open'), provisional]);
       return result ?? state.analysis;
     }
     return state.analysis;
@@ -415,6 +433,9 @@ export class FileCache {
   private stopTimer(state: FileState): void {
     if (state.timer) clearTimeout(state.timer);
     state.timer = undefined;
+    // Nothing will run: whoever waits for the debounce's run gets none.
+    state.debounced?.resolve(Promise.resolve(undefined));
+    state.debounced = undefined;
   }
 
   /**

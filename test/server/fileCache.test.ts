@@ -161,6 +161,22 @@ test('edits inside the debounce coalesce into one run of the newest text, and th
   h.cache.dispose();
 });
 
+test('a lens asked for while an edit waits out its debounce waits for that fit, and starts none of its own', async () => {
+  const h = harness();
+  const uri = uriIn('lens-in-debounce.csv');
+  open(h, uri, lossCsv(30));
+  await until('the first fit', () => h.analysed.length === 1);
+  h.docs.set(uri, TextDocument.create(uri, 'csv', 2, lossCsv(20)));
+  h.cache.edited(uri, 2);
+  const lens = h.cache.current(uri);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(h.runs.length, 1, 'no fit of the edited text before the debounce ends');
+  const analysis = await lens;
+  assert.equal(analysis?.curves[0].points.x.length, 20, 'the lens gets the fit of the edit');
+  assert.equal(h.runs.length, 2);
+  h.cache.dispose();
+});
+
 test('the change that follows opening is not an edit', async () => {
   const h = harness();
   const uri = uriIn('opened.csv');
