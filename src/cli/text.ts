@@ -157,7 +157,7 @@ function formatSelection(fit: FitResult, selection: LawSelection): string {
   });
   return [
     selection.weights
-      ? `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}): the ${fitLawName(fit)}; coefficients above are ${fit.law}'s, every prediction and band the mean's:`
+      ? `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}): the ${fitLawName(fit)}; coefficients above are ${fit.law}'s, every prediction the mean's, every band both laws' refits mixed by its weights:`
       : `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}):`,
     ...rows,
     `    why: ${selection.reason}`,

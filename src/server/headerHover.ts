@@ -184,7 +184,7 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
     ? ` Show Chart can overlay ${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}, the runner-up (the toggle above the loss panel).`
     : '';
   return [
-    `Law chosen automatically: **${fitLawName(fit)}**${selection.weights ? ` (every prediction and band is the ${selection.weightRange ? 'weighted mean, each law weighted at each step by the inverse of its bootstrap spread there' : 'mean'}; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s)` : ''}. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
+    `Law chosen automatically: **${fitLawName(fit)}**${selection.weights ? ` (every prediction is the ${selection.weightRange ? 'weighted mean, each law weighted at each step by the inverse of its bootstrap spread there' : 'mean'}, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s)` : ''}. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
     [
       `| law | backtest error${heldOut ? ' | held-out PredE' : ''} | |`,
       `|---|---${heldOut ? '|---' : ''}|---|`,

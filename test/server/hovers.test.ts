@@ -169,7 +169,7 @@ test('law auto on loss curves: the header hover lists both candidates with their
     assert.equal(name, 'spread-weighted mean of LR-annealing law and MPL');
     assert.match(
       text,
-      /every prediction and band is the weighted mean, each law weighted at each step by the inverse of its bootstrap spread there; the coefficients below are the LR-annealing law's/,
+      /every prediction is the weighted mean, each law weighted at each step by the inverse of its bootstrap spread there, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the LR-annealing law's/,
     );
     for (const law of ['MPL', 'LR-annealing law'])
       assert.match(
@@ -179,7 +179,10 @@ test('law auto on loss curves: the header hover lists both candidates with their
   } else if (fit.selection.weights) {
     // A mean of both laws: each law's row gives its weight, and the hover says the coefficients are one law's.
     assert.equal(name, 'mean of LR-annealing law and MPL');
-    assert.match(text, /every prediction and band is the mean; the coefficients below are the LR-annealing law's/);
+    assert.match(
+      text,
+      /every prediction is the mean, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the LR-annealing law's/,
+    );
     assert.match(text, /^\| MPL \(weight 0\.50\) \| \d[\d.]* % \| /m);
     assert.match(text, /^\| LR-annealing law \(weight 0\.50\) \| \d[\d.]* % \| /m);
   } else {

@@ -53,7 +53,7 @@ test('law auto: the lens names the law, the header hover compares both laws and 
     const markdown = hover ? (hover.contents as { value: string }).value : '';
     assert.ok(
       markdown.includes(
-        `Law chosen automatically: **${name}** (every prediction and band is the weighted mean, each law weighted at each step by the inverse of its bootstrap spread there; the coefficients below are the LR-annealing law's). Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
+        `Law chosen automatically: **${name}** (every prediction is the weighted mean, each law weighted at each step by the inverse of its bootstrap spread there, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the LR-annealing law's). Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
       ),
       markdown,
     );

@@ -274,7 +274,7 @@ test('drop levels: decays to zero that stop at different logged rows are one lev
   assert.deepEqual(levels(twoStage, toTenth), ['0.10', '0.30']);
 });
 
-test('a combination: every prediction and band is, at each step, the spread-weighted mean of both laws', () => {
+test('a combination: every prediction is, at each step, the spread-weighted mean of both laws, inside its band', () => {
   const fitOn = ['constant', 'cosine'];
   const curves = (['constant', 'cosine', 'wsd', 'two-stage'] as Kind[]).map((k, i) => tissueTruth(k, i + 1));
   const options = withDefaults({ law: 'auto', fitOn, warmupSteps: SYNTH_WARMUP, bootstrapSamples: 8 });
