@@ -67,6 +67,14 @@ test('NaN, Inf, negative and zero losses are left out with a warning each', () =
   assert.equal(a.fits[0].points, 26);
 });
 
+test('losses near the ends of the double range (1e300, 1e-300) are analysed, not an internal error', () => {
+  for (const scale of [1e300, 1e-300]) {
+    const rows = GOOD.map((r) => r.replace(/,([^,]+)$/, (_, loss: string) => `,${Number(loss) * scale}`));
+    const a = analyse(['step,lr,loss', ...rows].join('\n') + '\n');
+    assert.equal(a.fits.length, 1, `${scale}: ${codes(a).join(', ')}`);
+  }
+});
+
 test('duplicate and unsorted steps: sorted, the last value kept, both said', () => {
   const shuffled = [GOOD[2], GOOD[0], GOOD[1], ...GOOD.slice(3)];
   const a = analyse(['step,lr,loss', ...shuffled].join('\n') + '\n');
