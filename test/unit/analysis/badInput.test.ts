@@ -75,6 +75,16 @@ test('losses near the ends of the double range (1e300, 1e-300) are analysed, not
   }
 });
 
+test('every row left out (negative steps): the rows are warned and nothing-to-fit is said, located', () => {
+  const a = analyse(['step,lr,loss', ...GOOD.map((r) => `-${r}`)].join('\n') + '\n');
+  assert.equal(a.fits.length, 0);
+  assert.equal(a.findings.find((f) => f.code === 'step-negative')?.line, 2);
+  const none = finding(a, 'too-few-points');
+  assert.equal(none.severity, 'error');
+  assert.deepEqual([none.file, none.line], ['run.csv', 2]);
+  assert.match(none.message, /0 are available \(every row was left out/);
+});
+
 test('duplicate and unsorted steps: sorted, the last value kept, both said', () => {
   const shuffled = [GOOD[2], GOOD[0], GOOD[1], ...GOOD.slice(3)];
   const a = analyse(['step,lr,loss', ...shuffled].join('\n') + '\n');
