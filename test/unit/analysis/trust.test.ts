@@ -221,3 +221,34 @@ test('a loss or cross-entropy predicted at 0 or below is withheld, whatever else
   assert.match(zero.statusReason ?? '', /cross-entropy/);
   assert.equal(fine.status, 'ok');
 });
+
+// D_p near the largest double: 2 × the largest D_p overflowed to Infinity and the BLEU law's prediction there was
+// Infinity, shown as a number (status ok; --json wrote it as null).
+test('a prediction that is not a finite number, or at an x that is not, is withheld with the reason', async () => {
+  const dp = Array.from({ length: 8 }, (_, k) => 1e301 * 10 ** k);
+  const path = file('huge-dp.csv', ['mix,D_p,bleu', ...dp.map((d, i) => `m,${d},${20 + 2 * i + wobble(i)}`)]);
+  const a = await analyseFiles([path]);
+  assert.ok(a.predictions.length > 0);
+  for (const p of a.predictions) {
+    assert.equal(p.status, 'fit-unsupported', JSON.stringify(p));
+    assert.match(p.statusReason ?? '', /past the largest number a double holds/);
+  }
+  const at = (value: number): Prediction => ({
+    metric: 'bleu',
+    group: 'g',
+    x: 1e9,
+    xName: 'D_p',
+    reason: 'configured',
+    status: 'ok',
+    value,
+    low: Number.NaN,
+    high: Number.NaN,
+  });
+  const analysis = { fits: [], curves: [], findings: [], predictions: [at(Infinity), at(NaN), at(31.5)] };
+  judgeFits(analysis as unknown as LawAnalysis<Series>);
+  const [infinite, nan, fine] = analysis.predictions as Prediction[];
+  assert.equal(infinite.status, 'fit-unsupported');
+  assert.match(infinite.statusReason ?? '', /no finite BLEU at D_p = 1B \(Infinity\)/);
+  assert.equal(nan.status, 'fit-unsupported');
+  assert.equal(fine.status, 'ok', 'a finite value without a band (no bootstrap) is shown');
+});
