@@ -98,7 +98,8 @@ export function fitProblems(fit: FitResult): FitProblem[] {
   // Judged without gross outliers (metrics.ts scoreFit): one spike does not make a law that follows the rest fail.
   const r2 = fit.quality.r2WithoutOutliers ?? fit.quality.r2;
   const adjusted = adjustedR2(r2, fit.points, k);
-  if (Number.isFinite(adjusted) && adjusted <= FIT_VERDICT.minAdjustedR2)
+  // NaN (no more points than coefficients) is not judged here; -Infinity (a law that overflows) is.
+  if (adjusted <= FIT_VERDICT.minAdjustedR2)
     problems.push({
       code: 'fit-r2-low',
       reason: `R² ${formatNumber(r2, 3)} on ${fit.points} points with ${k} coefficients${fit.quality.r2WithoutOutliers !== undefined ? ' (leaving out points far off the law)' : ''}: the law explains no more of the data than noise would`,
