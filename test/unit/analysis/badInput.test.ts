@@ -85,6 +85,20 @@ test('every row left out (negative steps): the rows are warned and nothing-to-fi
   assert.match(none.message, /0 are available \(every row was left out/);
 });
 
+test('rows without a step, and steps rounded, are located at the first such row, in JSONL too (no header line)', () => {
+  const rows = GOOD.map((r) => r.split(',').map(Number));
+  const jsonl = rows.map(([step, lr, loss], i) =>
+    JSON.stringify({ step: i === 4 ? 'nan' : i === 7 ? step + 0.5 : step, lr, loss }),
+  );
+  const a = analyse(jsonl.join('\n') + '\n', 'run.jsonl');
+  assert.equal(finding(a, 'step-missing').line, 5);
+  assert.match(
+    finding(a, 'step-missing').message,
+    /^1 row had a loss or LR but no step .* was left out \(the first at line 5\)/,
+  );
+  assert.equal(finding(a, 'step-not-integer').line, 8);
+});
+
 test('duplicate and unsorted steps: sorted, the last value kept, both said', () => {
   const shuffled = [GOOD[2], GOOD[0], GOOD[1], ...GOOD.slice(3)];
   const a = analyse(['step,lr,loss', ...shuffled].join('\n') + '\n');
