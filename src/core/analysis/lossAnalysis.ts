@@ -336,7 +336,7 @@ export function unusableReason(c: LossCurve): Finding | null {
   if (c.schedule.steps.length === 0) {
     return finding('lr-missing', 'error', {
       ...base,
-      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column to the lr role; without an LR, the power law fits the loss against the step (no schedule in it, so it cannot foresee an LR decay).`,
+      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... holds a number, or every LR it logs is negative or not finite and was left out), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column to the lr role; without an LR, the power law fits the loss against the step (no schedule in it, so it cannot foresee an LR decay).`,
     });
   }
   if (c.schedule.lr.every((v) => v === 0)) {

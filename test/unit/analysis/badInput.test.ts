@@ -125,6 +125,14 @@ test('missing LR column: says what is missing and how to map one; nothing fitted
   assert.match(cliMessage(finding(a, 'lr-missing')), /--columns lr=NAME/);
 });
 
+test('LR column of text or of negative values only: lr-missing says so, not "no column named lr"', () => {
+  for (const lr of ['true', '-0.0003']) {
+    const a = analyse(['step,lr,loss', ...GOOD.map((r) => r.replace(',0.0003,', `,${lr},`))].join('\n') + '\n');
+    assert.equal(a.fits.length, 0);
+    assert.match(finding(a, 'lr-missing').message, /holds a number, or every LR it logs is negative or not finite/, lr);
+  }
+});
+
 test('LR all zero: an error naming the curve, nothing fitted', () => {
   const a = analyse(['step,lr,loss', ...GOOD.map((r) => r.replace(',0.0003,', ',0,'))].join('\n') + '\n');
   assert.equal(a.fits.length, 0);
