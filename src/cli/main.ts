@@ -89,10 +89,17 @@ export async function main(argv: string[]): Promise<number> {
   ))
     fail(`scaling-lens: ${note}\n`);
   if (analysis.fits.length === 0) {
-    const reasons = analysis.findings.filter((f) => f.severity === 'error').map(cliMessage);
-    fail(
-      `scaling-lens: nothing could be fitted${reasons.length ? `: ${reasons.slice(0, 3).join(' ')}` : ' (no file had the columns of a known law; see `scaling-lens inspect`)'}\n`,
-    );
+    // The errors say why; a sweep's too few points are an info (each group said); files without rows, or only files
+    // whose kind is unknown, are said as such, never a header-only file as one "without the columns of a law".
+    const errors = analysis.findings.filter((f) => f.severity === 'error');
+    const why = errors.length ? errors : analysis.findings.filter((f) => f.code === 'too-few-points');
+    const reasons = why.map(cliMessage);
+    const none = analysis.files.every((f) => f.rows === 0)
+      ? ' (no file holds data rows; see the findings above)'
+      : analysis.files.every((f) => f.kind === 'unknown')
+        ? ' (no file had the columns of a known law; see `scaling-lens inspect`)'
+        : ' (see the findings above)';
+    fail(`scaling-lens: nothing could be fitted${reasons.length ? `: ${reasons.slice(0, 3).join(' ')}` : none}\n`);
     return 1;
   }
   return 0;

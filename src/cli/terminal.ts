@@ -18,10 +18,14 @@ export function terminalSafe(text: string): string {
 /**
  * One line of text from a file (a table cell, a column or run name in a sentence): tab, newline and return shown as
  * `\xHH` too, so a JSON key holding a newline can neither break a table row nor print a line that looks like ours.
+ * Every other control is escaped here as well, not only by terminalSafe on the way out: a table measures its cells
+ * after this, and an ESC counted as one character but printed as four pushed the rest of its row out of line.
  */
 export function oneLine(text: string): string {
-  return text.replace(/[\t\n\r]/g, visibleEscape);
+  return text.replace(ONE_LINE_CONTROL, visibleEscape);
 }
+
+const ONE_LINE_CONTROL = controlPattern();
 
 /**
  * JSON for the terminal or a pipe: JSON.stringify already escapes C0 controls; DEL, C1 and the bidirectional

@@ -8,7 +8,7 @@ import { analyseCompute } from './compute';
 import { summariseCurveFindings } from './curveFindings';
 import { analyseDownstream } from './downstream';
 import { disambiguateCurveNames, extractLossCurves, mergeScheduleOnlyCurves, type LossCurve } from './lossCurves';
-import { analyseLossCurves } from './lossAnalysis';
+import { analyseLossCurves, tooFewLossPoints } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
 import { mplSizeLaw } from './mplSizeAnalysis';
@@ -102,6 +102,8 @@ export interface CollectedTables {
   kinds: Set<RoleAssignment['kind']>;
   /** The loss curves were merged and named apart (fittedCurves): done once, however often they are fitted. */
   curvesReady?: boolean;
+  /** The first loss log whose every row was left out (no curve from it), where "nothing to fit" is said. */
+  lossRowsLeftOut?: { file: string; line: number };
 }
 
 /**
@@ -138,6 +140,7 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
           break;
         }
         const extracted = extractLossCurves(table, assignment);
+        if (extracted.curves.length === 0) collected.lossRowsLeftOut ??= { file: table.file, line: table.lines[0] };
         appendAll(lossCurves, extracted.curves);
         appendAll(out.findings, extracted.findings);
         const params = assignment.roles.params;
@@ -182,6 +185,11 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
         ? analyseSizedCurves(curves, options, random, sized, sizeLaw)
         : analyseLossCurves(curves, options, random, warm),
     );
+  } else if (collected.lossRowsLeftOut) {
+    // Every row of the loss logs was left out (negative steps, no step): their findings say why, this that nothing
+    // was fitted, as it is said for curves with too few points.
+    const why = ' (every row was left out; the findings on its rows say why)';
+    out.findings.push(tooFewLossPoints(options, 0, why, collected.lossRowsLeftOut));
   }
   judgeFits(out);
   out.findings = summariseCurveFindings(out.findings);

@@ -22,7 +22,7 @@ import { predictWithBand, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
 import type { BeyondFitted, CurveReport, Finding, LawAnalysis, Prediction } from './types';
-import { appendAll, maxOf } from '../util/arrays';
+import { appendAll, maxOf, minOf } from '../util/arrays';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
 const EXCLUSION_COLUMNS = ['epoch_excluded', 'excluded', 'exclude'];
@@ -109,9 +109,12 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   });
   appendAll(out.curves, sizeCurves(table, data, onPoints));
   if (data.excluded.rows.length) out.curves.push(excludedCurve(table, data.excluded));
-  const largest = { N: maxOf(data.n), D: maxOf(data.d) };
+  const fitted: FittedRange = {
+    N: { smallest: minOf(data.n), largest: maxOf(data.n) },
+    D: { smallest: minOf(data.d), largest: maxOf(data.d) },
+  };
   for (const budget of budgetsOf(options, data))
-    out.predictions.push(budgetPrediction(budget, fit.params, sets, largest));
+    out.predictions.push(budgetPrediction(budget, fit.params, sets, fitted));
   return out;
 }
 
@@ -283,11 +286,23 @@ function budgetsOf(options: AnalysisOptions, data: ComputeRows): { C: number; re
   return [{ C: 10 ** Math.floor(Math.log10(maxOf(data.c)) + 1), reason: 'next power of ten above the largest run' }];
 }
 
-/** N* and D* where they lie past the largest N and D fitted: the budget's answer is then an extrapolation. */
-function beyondFitted(best: { N: number; D: number }, largest: { N: number; D: number }): BeyondFitted[] {
+/** The smallest and largest N and D of the runs fitted. */
+type FittedRange = Record<'N' | 'D', { smallest: number; largest: number }>;
+
+/**
+ * N* and D* where they lie outside the N and D fitted: the budget's answer is then an extrapolation. Past the largest
+ * is the usual case (the next scale up); below the smallest too (a small budget, or a compute column out of step
+ * with 6·N·D), where N* 1e-174 gave a loss of 2.9e55 unflagged.
+ */
+function beyondFitted(best: { N: number; D: number }, fitted: FittedRange): BeyondFitted[] {
   return (['N', 'D'] as const)
-    .filter((name) => best[name] > largest[name])
-    .map((name) => ({ name: `${name}*`, value: best[name], largestFitted: largest[name] }));
+    .filter((name) => best[name] > fitted[name].largest || best[name] < fitted[name].smallest)
+    .map((name) => ({
+      name: `${name}*`,
+      value: best[name],
+      largestFitted: fitted[name].largest,
+      ...(best[name] < fitted[name].smallest && { smallestFitted: fitted[name].smallest }),
+    }));
 }
 
 /** The compute-optimal point at a budget, with the bootstrap spread of its loss and where it lies past the data. */
@@ -295,7 +310,7 @@ function budgetPrediction(
   { C, reason }: { C: number; reason: string },
   params: Float64Array,
   sets: Float64Array[],
-  largest: { N: number; D: number },
+  fitted: FittedRange,
 ): Prediction {
   const best = computeOptimal(chinchillaCoefficients(params), C);
   const losses = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).loss)
@@ -320,6 +335,6 @@ function budgetPrediction(
       ratio: best.ratio,
       ...(ratios.length >= 2 ? { ratioLow: quantile(ratios, 0.025), ratioHigh: quantile(ratios, 0.975) } : {}),
     },
-    beyondFitted: beyondFitted(best, largest),
+    beyondFitted: beyondFitted(best, fitted),
   };
 }

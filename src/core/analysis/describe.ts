@@ -44,9 +44,12 @@ export function computeOptimumText(p: Prediction): string {
   return `N* ${formatCompact(extra.N)}${flag('N*')} · D* ${formatCompact(extra.D)}${flag('D*')} · loss ${estimateText(p)}${ratio}`;
 }
 
-/** "7× the largest N fitted, 7B": how far one input lies past the data. */
+/** "7× the largest N fitted, 7B" (or "1/20 of the smallest N fitted, 70M"): how far one input lies past the data. */
 function beyondPhrase(b: BeyondFitted): string {
-  return `${formatNumber(b.value / b.largestFitted, 2)}× the largest ${b.name.replace('*', '')} fitted, ${formatCompact(b.largestFitted)}`;
+  const name = b.name.replace('*', '');
+  if (b.smallestFitted !== undefined)
+    return `1/${formatNumber(b.smallestFitted / b.value, 2)} of the smallest ${name} fitted, ${formatCompact(b.smallestFitted)}`;
+  return `${formatNumber(b.value / b.largestFitted, 2)}× the largest ${name} fitted, ${formatCompact(b.largestFitted)}`;
 }
 
 /** Where a prediction's inputs lie past the runs fitted, for predictions other than compute budgets; '' when none. */

@@ -79,13 +79,14 @@ function analyseGroup(
     tolerance: options.breakTolerance,
     fitFirst: options.fitFirst,
   };
-  const few = [
-    cols.bleu && pretrained.bleu.length < 3 && `BLEU has ${pretrained.bleu.length}`,
-    cols.ce && pretrained.ce.length < 3 && `CE has ${pretrained.ce.length}`,
-  ].filter((s): s is string => !!s);
-  if (few.length) {
+  // Only the metrics short of points: a group whose CE has 8 points and BLEU none fits its CE law, and the finding
+  // said "only 8 usable points, so no law was fitted".
+  const short = (['bleu', 'ce'] as const).filter((m) => cols[m] && pretrained[m].length < 3);
+  if (short.length) {
     const lines = group.rows.filter((r) => !r.baseline).map((r) => r.line);
-    const distinct = new Set([...pretrained.bleu, ...pretrained.ce].map((p) => p.dp)).size;
+    const distinct = new Set(short.flatMap((m) => pretrained[m].map((p) => p.dp))).size;
+    const names = short.map((m) => (m === 'bleu' ? 'BLEU' : 'CE'));
+    const few = short.map((m, i) => `${names[i]} has ${pretrained[m].length}`);
     out.findings.push(
       tooFewPoints(
         table,
@@ -93,6 +94,7 @@ function analyseGroup(
         distinct,
         lines,
         `${few.join(', ')} point(s) with D_p > 0; each law has 3 coefficients`,
+        short.length === 2 ? 'law' : `${names[0]} law`,
       ),
     );
   }

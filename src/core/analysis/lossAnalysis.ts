@@ -41,6 +41,23 @@ function forcedLaw(options: AnalysisOptions): LossCurveLaw | undefined {
 }
 
 /**
+ * The error of loss curves with too few points to fit: `fitPoints` of them, `why` said after the count, located at
+ * the first curve (or at the file whose rows all were left out, when there is no curve).
+ */
+export function tooFewLossPoints(
+  options: AnalysisOptions,
+  fitPoints: number,
+  why: string,
+  at: { file: string; line: number },
+): Finding {
+  const named = forcedLaw(options) ?? tissueLossLaw;
+  return finding('too-few-points', 'error', {
+    message: `${named.name} has ${named.coefficients} coefficients and needs at least ${MIN_FIT_POINTS} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${why}.`,
+    ...at,
+  });
+}
+
+/**
  * `warm`: a followed run's previous fit (warmStart.ts); the law is fitted from its optimum when it allows, and the
  * fit made is recorded in it.
  */
@@ -62,18 +79,12 @@ export function analyseLossCurves(
   const reports: CurveReport<Series>[] = curves.filter((c) => !usable.includes(c)).map((c) => unfittedReport(c));
   const result: LawAnalysis<Series> = { curves: reports, fits: [], predictions: [], findings };
   const forced = forcedLaw(options);
-  const named = forced ?? tissueLossLaw;
 
   const fitPoints = fitting.reduce((n, c) => n + c.steps.length, 0);
   if (fitting.length === 0 || fitPoints < MIN_FIT_POINTS) {
     const first = fitting[0] ?? usable[0] ?? curves[0];
-    findings.push(
-      finding('too-few-points', 'error', {
-        message: `${named.name} has ${named.coefficients} coefficients and needs at least ${MIN_FIT_POINTS} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${usable.length ? '' : ' (no curve has both a loss and an LR)'}.`,
-        file: first?.file ?? '',
-        line: first?.firstLine ?? 0,
-      }),
-    );
+    const why = usable.length ? '' : ' (no curve has both a loss and an LR)';
+    findings.push(tooFewLossPoints(options, fitPoints, why, { file: first?.file ?? '', line: first?.firstLine ?? 0 }));
     reports.push(...usable.map((c) => unfittedReport(c)));
     return result;
   }
@@ -325,7 +336,7 @@ export function unusableReason(c: LossCurve): Finding | null {
   if (c.schedule.steps.length === 0) {
     return finding('lr-missing', 'error', {
       ...base,
-      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... or it is empty), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column to the lr role; without an LR, the power law fits the loss against the step (no schedule in it, so it cannot foresee an LR decay).`,
+      message: `"${c.name}" has no learning-rate values (no column named lr, learning_rate, train_lr, lr-AdamW, ... holds a number, or every LR it logs is negative or not finite and was left out), and the LR-annealing law needs the LR at each step. Log the LR next to the loss, or map an existing column to the lr role; without an LR, the power law fits the loss against the step (no schedule in it, so it cannot foresee an LR decay).`,
     });
   }
   if (c.schedule.lr.every((v) => v === 0)) {

@@ -119,7 +119,10 @@ interface RowPass {
   stepZeroLine: number;
   stepZeroCount: number;
   roundedSteps: number;
+  /** The first row's line, where the finding about all of them points (a JSONL file has no header line to use). */
+  roundedLine: number;
   noStep: number;
+  noStepLine: number;
 }
 
 /** Each table's last row pass, by its lines' buffer (a LiveTable's snapshots share it until it grows its arrays). */
@@ -166,7 +169,9 @@ function rowPassFor(
     stepZeroLine: 0,
     stepZeroCount: 0,
     roundedSteps: 0,
+    roundedLine: 0,
     noStep: 0,
+    noStepLine: 0,
   };
   if (carried) passes.set(table.lines.buffer, pass);
   else passes.delete(table.lines.buffer);
@@ -200,7 +205,10 @@ export function extractLossCurves(
     const hasLoss = !Number.isNaN(loss[r]);
     const hasLr = lr !== undefined && !Number.isNaN(lr[r]);
     if (!Number.isFinite(step)) {
-      if (hasLoss || hasLr) pass.noStep++;
+      if (hasLoss || hasLr) {
+        pass.noStep++;
+        pass.noStepLine ||= line;
+      }
       continue;
     }
     if (step < 0) {
@@ -209,6 +217,7 @@ export function extractLossCurves(
     }
     if (!Number.isInteger(step)) {
       pass.roundedSteps++;
+      pass.roundedLine ||= line;
       step = Math.round(step);
     }
     // One run (no run column, no model sizes): its entry is looked up once, not at every row.
@@ -272,6 +281,7 @@ export function extractLossCurves(
   pass.rows = table.rowCount;
   pass.onlyRun = onlyRun;
   const { rowsOfRunsLeftOut, firstLineLeftOut, stepZeroCount, stepZeroLine, roundedSteps, noStep } = pass;
+  const { roundedLine, noStepLine } = pass;
 
   // Copies: the pass's findings are given again by the next pass of a grown table.
   appendAll(
@@ -305,9 +315,9 @@ export function extractLossCurves(
       cellFinding(
         'step-not-integer',
         'info',
-        `${plural(roundedSteps, 'step')} were not whole numbers and were rounded.`,
+        `${plural(roundedSteps, 'step')} ${roundedSteps === 1 ? 'was not a whole number and was' : 'were not whole numbers and were'} rounded (the first at line ${roundedLine}).`,
         file,
-        table.headerLine,
+        roundedLine,
       ),
     );
   }
@@ -316,9 +326,9 @@ export function extractLossCurves(
       cellFinding(
         'step-missing',
         'info',
-        `${plural(noStep, 'row')} had a loss or LR but no step and were left out.`,
+        `${plural(noStep, 'row')} had a loss or LR but no step (empty, or not a finite number) and ${noStep === 1 ? 'was' : 'were'} left out (the first at line ${noStepLine}).`,
         file,
-        table.headerLine,
+        noStepLine,
       ),
     );
   }

@@ -9,6 +9,7 @@ export function scorePredictions(observed: ArrayLike<number>, predicted: ArrayLi
   let sumSq = 0;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += observed[i] / n;
+  const scale = squaringScale(observed);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const err = predicted[i] - observed[i];
@@ -16,17 +17,29 @@ export function scorePredictions(observed: ArrayLike<number>, predicted: ArrayLi
     sumRel += rel;
     worst = Math.max(worst, rel);
     sumAbs += Math.abs(err);
-    sumSq += err * err;
-    total += (observed[i] - mean) ** 2;
+    sumSq += (err / scale) ** 2;
+    total += ((observed[i] - mean) / scale) ** 2;
   }
   return {
     predE: n ? sumRel / n : NaN,
     worstE: n ? worst : NaN,
     r2: total > 0 ? 1 - sumSq / total : NaN,
     mae: n ? sumAbs / n : NaN,
-    rmse: n ? Math.sqrt(sumSq / n) : NaN,
+    rmse: n ? Math.sqrt(sumSq / n) * scale : NaN,
     points: n,
   };
+}
+
+/**
+ * The power of two the squares are taken over: about the largest observed magnitude. Values near the ends of the
+ * double range (losses of 1e300 or 1e-300) squared overflow to Infinity or underflow to 0, which made R² NaN, and
+ * the verdict cannot judge a NaN. Dividing by a power of two is exact, so every other R² and RMSE is the same to the
+ * last bit.
+ */
+function squaringScale(observed: ArrayLike<number>): number {
+  let largest = 0;
+  for (let i = 0; i < observed.length; i++) if (Math.abs(observed[i]) > largest) largest = Math.abs(observed[i]);
+  return largest > 0 && Number.isFinite(largest) ? 2 ** Math.floor(Math.log2(largest)) : 1;
 }
 
 /** Across several held-out curves: the average of the per-curve values (as the laws' sources report them: docs/laws-loss.md). */

@@ -4,9 +4,17 @@ import { finding } from '../findings';
 import type { Table } from '../table/types';
 import type { Finding } from './types';
 
-export function tooFewPoints(table: Table, group: string, count: number, lines: number[], why: string): Finding {
+/** `law`: which law was not fitted, when a group has others that were (a downstream group's BLEU or CE law). */
+export function tooFewPoints(
+  table: Table,
+  group: string,
+  count: number,
+  lines: number[],
+  why: string,
+  law = 'law',
+): Finding {
   return finding('too-few-points', 'info', {
-    message: `${group}: only ${count} usable point(s), so no law was fitted. ${why}; the paper's guideline is to fit once there are at least 3 points. Add runs at more sizes to this group.`,
+    message: `${group}: only ${count} usable point(s), so no ${law} was fitted. ${why}; the paper's guideline is to fit once there are at least 3 points. Add runs at more sizes to this group.`,
     file: table.file,
     line: lines[0] ?? (table.headerLine || 1),
     group,

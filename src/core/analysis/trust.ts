@@ -98,7 +98,8 @@ export function fitProblems(fit: FitResult): FitProblem[] {
   // Judged without gross outliers (metrics.ts scoreFit): one spike does not make a law that follows the rest fail.
   const r2 = fit.quality.r2WithoutOutliers ?? fit.quality.r2;
   const adjusted = adjustedR2(r2, fit.points, k);
-  if (Number.isFinite(adjusted) && adjusted <= FIT_VERDICT.minAdjustedR2)
+  // NaN (no more points than coefficients) is not judged here; -Infinity (a law that overflows) is.
+  if (adjusted <= FIT_VERDICT.minAdjustedR2)
     problems.push({
       code: 'fit-r2-low',
       reason: `R² ${formatNumber(r2, 3)} on ${fit.points} points with ${k} coefficients${fit.quality.r2WithoutOutliers !== undefined ? ' (leaving out points far off the law)' : ''}: the law explains no more of the data than noise would`,
@@ -148,18 +149,24 @@ export function judgeFits(analysis: LawAnalysis<Series>): void {
 
 /**
  * A cross-entropy (loss, CE) is never 0 or below: a law that predicts one has left the data behind (an annealing term
- * fitted huge on a short log, for one), so the number is withheld whatever the fit's other checks say.
+ * fitted huge on a short log, for one), so the number is withheld whatever the fit's other checks say. Nor is a
+ * prediction anything but finite, at a finite x: data near the largest double (a D_p of 1e308, whose double
+ * overflows) give Infinity or NaN, which no surface can show as a number (JSON writes it as null). The band is not
+ * judged: NaN there means no band (no bootstrap).
  */
 function withholdImpossible(analysis: LawAnalysis<Series>): void {
   analysis.predictions.forEach((p, i) => {
-    if (p.status !== 'ok' || p.metric === 'bleu' || !(p.value <= 0)) return;
-    const what = p.metric === 'loss' ? 'loss' : 'cross-entropy';
+    if (p.status !== 'ok') return;
+    const what = p.metric === 'loss' ? 'loss' : p.metric === 'bleu' ? 'BLEU' : 'cross-entropy';
     const at = `${p.xName === 'step' ? 'step ' : `${p.xName} = `}${formatCompact(p.x)}`;
-    analysis.predictions[i] = withheld(
-      p,
-      'fit-unsupported',
-      `the law predicts a ${what} of ${formatNumber(p.value)} at ${at}, and a ${what} cannot be 0 or below: the fit does not describe the run that far`,
-    );
+    const reason = !Number.isFinite(p.x)
+      ? `${at} is past the largest number a double holds (the data's values are near it), so nothing can be predicted there`
+      : !Number.isFinite(p.value)
+        ? `the law gives no finite ${what} at ${at} (${formatNumber(p.value)}): its numbers overflow there, so the fit does not describe the data that far`
+        : p.metric !== 'bleu' && p.value <= 0
+          ? `the law predicts a ${what} of ${formatNumber(p.value)} at ${at}, and a ${what} cannot be 0 or below: the fit does not describe the run that far`
+          : null;
+    if (reason !== null) analysis.predictions[i] = withheld(p, 'fit-unsupported', reason);
   });
 }
 

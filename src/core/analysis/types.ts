@@ -208,11 +208,16 @@ export interface PredictionBase {
   beyondFitted?: BeyondFitted[];
 }
 
-/** One input of a prediction past the data: its value and the largest value of the same input among the fitted rows. */
+/**
+ * One input of a prediction outside the data: its value and the largest value of the same input among the fitted rows
+ * (and the smallest, when it lies below that).
+ */
 export interface BeyondFitted {
   name: string;
   value: number;
   largestFitted: number;
+  /** Set when the value lies below the smallest value of the input fitted (an extrapolation downward). */
+  smallestFitted?: number;
 }
 
 /** A prediction with its value and 95 % band (NaN band ends when no bootstrap ran). */

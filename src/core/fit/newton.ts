@@ -36,6 +36,10 @@ function dampedStep(g: Float64Array, h: Float64Array, free: Uint8Array, damping:
   const index = Array.from({ length: n }, (_, i) => i).filter((i) => free[i]);
   const step = new Float64Array(n);
   if (index.length === 0) return step;
+  // A curvature or gradient that overflowed (losses near 1e300 square to Infinity, and Infinity - Infinity is NaN)
+  // gives no model to step on: treated as a matrix that is not positive, so the step is refused (and the caller falls
+  // back to L-BFGS) instead of the factorisation throwing, since NaN fails its symmetry test.
+  if (!index.every((i) => Number.isFinite(g[i]) && index.every((j) => Number.isFinite(h[i * n + j])))) return null;
   // A zero diagonal (a parameter no point constrains to second order) is still damped: relative to the largest, or
   // with no curvature at all, to the gradient, so that damping 1 means a step of about one unit of the (scaled)
   // parameters.

@@ -101,7 +101,7 @@ export class LiveTable {
     const { file, format, run, delimiter, headerLine } = first;
     this.head = { file, format, run, delimiter, headerLine };
     this.lines = new Int32Array(roomFor(first.rowCount));
-    this.append(first, 0);
+    this.append(first);
   }
 
   get rowCount(): number {
@@ -109,10 +109,10 @@ export class LiveTable {
   }
 
   /**
-   * Appends a table read from the bytes that follow the ones read so far, whose line 1 is line `lineShift` + 1 of the
-   * file: columns match by name, a column new in it (a JSONL key) joins with empty cells before.
+   * Appends a table read from the bytes that follow the ones read so far, numbered by the file's lines (read with
+   * ReadTableOptions.firstLine): columns match by name, a column new in it (a JSONL key) joins with empty cells before.
    */
-  append(part: Table, lineShift: number): void {
+  append(part: Table): void {
     const rows = this.rows + part.rowCount;
     if (rows > this.lines.length) this.grow(Math.max(roomFor(rows), Math.ceil(1.5 * this.lines.length)));
     const byName = new Map(part.columns.map((column) => [column.name, column]));
@@ -125,21 +125,21 @@ export class LiveTable {
       added.write(this.rows, part.rowCount, column);
       this.columns.push(added);
     }
-    for (let i = 0; i < part.rowCount; i++) this.lines[this.rows + i] = part.lines[i] + lineShift;
+    this.lines.set(part.lines.subarray(0, part.rowCount), this.rows);
     this.rows = rows;
     this.rowsRejected += part.rowsRejected;
     this.bytesRead += part.bytesRead;
-    this.addProblems(part, lineShift);
+    this.addProblems(part);
   }
 
   /** A part's problems on the file's lines; "no data rows yet" only stands while the file has none. */
-  private addProblems(part: Table, lineShift: number): void {
+  private addProblems(part: Table): void {
     const kept = part.problems.filter((p) => p.code !== 'no-data-rows' || this.rows === 0);
     if (this.rows > 0) this.dropProblem('no-data-rows');
     this.problemCount += kept.length + (part.problemCount - part.problems.length);
     for (const problem of kept) {
       if (this.problems.length >= DEFAULT_MAX_PROBLEMS) break;
-      this.problems.push({ ...problem, line: problem.line + lineShift, file: this.head.file });
+      this.problems.push({ ...problem, file: this.head.file });
     }
   }
 

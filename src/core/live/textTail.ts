@@ -166,7 +166,9 @@ export class TextTail implements Tail {
       if (!(await seamBefore(handle, at.consumed)).equals(at.seam)) return 'rewritten' as const;
       const end = await completeEnd(handle, at.consumed, size);
       if (end === at.consumed) return null;
-      const options = { ...this.options, maxBytes: (this.options.maxBytes ?? DEFAULT_MAX_BYTES) - at.consumed };
+      // Numbered from the file's line where the part starts: a problem's message names its line as its location does.
+      const maxBytes = (this.options.maxBytes ?? DEFAULT_MAX_BYTES) - at.consumed;
+      const options = { ...this.options, maxBytes, firstLine: at.lines + 1 };
       const reader = new TableReader(this.file, this.path, options, end - at.consumed, shape);
       await pump(reader, new ReadAhead(handle, reader.chunkSize, at.consumed, end), this.file);
       if (!reader.done) reader.push(0);
@@ -178,7 +180,7 @@ export class TextTail implements Tail {
     const { reader, end, seam } = read;
     const lines = reader.part().linesConsumed;
     const part = reader.result();
-    this.table!.append(part, at.lines);
+    this.table!.append(part);
     this.position = { ...at, consumed: end, lines: at.lines + lines, seam };
     return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
   }

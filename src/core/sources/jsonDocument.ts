@@ -13,10 +13,14 @@ export const jsonDocumentSource: Source = {
     const shape = jsonShape(probe.head);
     const ext = extensionOf(probe.name);
     const table = shape === 'records' || shape === 'columns';
+    const lines = ext === 'jsonl' || ext === 'ndjson';
+    // A JSON Lines name over one array of records (json.dump of a list of dicts) is that document: the content
+    // decides, as JSON Lines in a .json file stay JSON Lines. Read as lines, its one line was skipped, every row lost.
+    if (lines && shape === 'records') return true;
     if (probe.scanned) return ext === 'json' && table;
     // Named by the user: a document of a shape read, or any other .json (it is said what it holds). JSON Lines, and
     // a file of JSON lines too long for the probe to see one end, stay text.
-    return ext !== 'jsonl' && ext !== 'ndjson' && (table || (ext === 'json' && shape === 'other'));
+    return !lines && (table || (ext === 'json' && shape === 'other'));
   },
   async read(path, options) {
     return [await readJsonDocument(path, { ...options, reportAs: 'json' })];

@@ -370,7 +370,18 @@ async function readStore(path: string, display: string, entries: readonly string
     const experiment = await readExperiment(join(path, id), join(display, id), limit - tables.length);
     for (const t of experiment.tables) tables.push({ ...t, run: `${experiment.name}/${t.run ?? id}` });
   }
-  return tables;
+  if (tables.length > 0) return tables;
+  // Said, not an empty answer: a fresh store, or runs copied in under names MLflow never gives them.
+  const log = new ProblemLog(display);
+  log.addForFile(
+    'no-data-rows',
+    'info',
+    1,
+    1,
+    `no MLflow run was found in ${display}: runs are read from folders named by their 32-hex-digit run id under an ` +
+      'experiment folder (mlruns/0/<run id>/ with meta.yaml and metrics/); open a run folder itself to read it whatever its name',
+  );
+  return [new TableBuilder(log).finish({ format: 'mlflow', headerLine: 0, bytesRead: 0 })];
 }
 
 function quoteList(names: readonly string[], max = 5): string {

@@ -34,11 +34,13 @@ export interface DelimitedOptions {
   sink?: RowSink;
   /** In a CRLF file, the records the fast path does not take are looked at for a lone CR (see LineEnds). */
   lineEnds?: LoneCrWatch;
+  /** The file's line the first byte is on (a later part of a file; default 1). */
+  firstLine?: number;
 }
 
 export class DelimitedParser implements ChunkParser {
-  /** 1-based line of the next record. */
-  private line = 1;
+  /** 1-based line of the next record, in the file (from options.firstLine). */
+  private line: number;
   headerLine = 0;
   private sink: RowSink | null = null;
   private record = new RecordCells(0, true);
@@ -69,6 +71,7 @@ export class DelimitedParser implements ChunkParser {
 
   constructor(private readonly options: DelimitedOptions) {
     this.delimiter = options.delimiter;
+    this.line = options.firstLine ?? 1;
     this.plain = new PlainRecordScanner(options.delimiter, options.numbers);
     if (options.sink !== undefined) this.openData(options.sink);
   }
@@ -79,7 +82,7 @@ export class DelimitedParser implements ChunkParser {
 
   /** Lines consumed so far (every line feed before the next record). */
   get linesConsumed(): number {
-    return this.line - 1;
+    return this.line - (this.options.firstLine ?? 1);
   }
 
   /** True between records: nothing of a line is left to skip (the consumed bytes ended a record). */

@@ -21,10 +21,13 @@ export interface JsonlOptions {
   maxRecordBytes: number;
   /** In a CRLF file, the lines the fast path does not take are looked at for a lone CR (see LineEnds). */
   lineEnds?: LoneCrWatch;
+  /** The file's line the first byte is on (a later part of a file; default 1). */
+  firstLine?: number;
 }
 
 export class JsonlParser implements ChunkParser {
-  private line = 1;
+  /** 1-based line of the next record, in the file (from options.firstLine). */
+  private line: number;
   /** Writes each line's object into the table's columns. */
   private readonly writer: JsonRecordWriter;
   private skipping = false;
@@ -42,12 +45,13 @@ export class JsonlParser implements ChunkParser {
   private keyCursor = 0;
 
   constructor(private readonly options: JsonlOptions) {
+    this.line = options.firstLine ?? 1;
     this.writer = new JsonRecordWriter(options.table, (column, key) => this.where(column, key));
   }
 
   /** Lines consumed so far (every line feed before the next record). */
   get linesConsumed(): number {
-    return this.line - 1;
+    return this.line - (this.options.firstLine ?? 1);
   }
 
   /** True between records: nothing of a line is left to skip. */

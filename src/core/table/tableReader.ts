@@ -54,6 +54,11 @@ export interface ReaderTuning {
    * first), after noting the file's size and time, so a test can change the file under the read.
    */
   duringRead?: (attempt: number) => void | Promise<void>;
+  /**
+   * A later part of a file (a followed file's appended lines, read with `resume`): the line its first byte is on, so
+   * rows and problems, messages included, name the file's lines (default 1).
+   */
+  firstLine?: number;
 }
 
 export type ReadTableOptions = ReadOptions & ReaderTuning;
@@ -243,7 +248,7 @@ export class TableReader {
 
   /** The line of the window's first byte: the parser's next line (the parsers consume whole lines). */
   private windowLine(): number {
-    return (this.parser?.linesConsumed ?? 0) + 1;
+    return (this.parser?.linesConsumed ?? 0) + (this.options.firstLine ?? 1);
   }
 
   /** The table reached its cell budget (see TableBuilder.beginRows): the read ends, saying which rows were left out. */
@@ -398,7 +403,12 @@ export class TableReader {
 
   private openJsonl(): JsonlParser {
     this.format = 'jsonl';
-    return new JsonlParser({ table: this.table, maxRecordBytes: this.maxRecordBytes, lineEnds: this.lineEnds });
+    return new JsonlParser({
+      table: this.table,
+      maxRecordBytes: this.maxRecordBytes,
+      lineEnds: this.lineEnds,
+      firstLine: this.options.firstLine,
+    });
   }
 
   private openDelimited(delimiter: string, reading: CommaReading, sink?: RowSink): DelimitedParser {
@@ -412,6 +422,7 @@ export class TableReader {
       openSink: (header, record) => this.openSink(header, record),
       sink,
       lineEnds: this.lineEnds,
+      firstLine: this.options.firstLine,
     });
   }
 

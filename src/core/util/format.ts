@@ -93,10 +93,15 @@ export function formatEstimate(value: number, low: number, high: number): string
   return banded ? `${banded.value} [${banded.low}, ${banded.high}]` : formatNumber(value, 4);
 }
 
-/** `v` rounded to the decimal place 10^place, trailing zeros kept (they are digits the band resolves). */
-function atPlace(v: number, place: number): string {
+/**
+ * `v` rounded to the decimal place 10^place, trailing zeros kept (they are digits the band resolves). A bound decades
+ * above its value (a band over orders of magnitude, such as D/N [0, 4e43] of 5e-6) is not given the value's place:
+ * it keeps at most one digit more than a value is ever given, where it would have printed 52.
+ */
+function atPlace(v: number, requested: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
+  const place = Math.max(requested, Math.floor(Math.log10(a)) - BAND_MAX_DIGITS);
   if (a >= 1e6 || a < 1e-3) {
     const digits = Math.floor(Math.log10(a)) - place + 1;
     return digits >= 1 ? v.toExponential(digits - 1).replace('e+', 'e') : '0';

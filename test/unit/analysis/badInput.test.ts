@@ -67,6 +67,38 @@ test('NaN, Inf, negative and zero losses are left out with a warning each', () =
   assert.equal(a.fits[0].points, 26);
 });
 
+test('losses near the ends of the double range (1e300, 1e-300) are analysed, not an internal error', () => {
+  for (const scale of [1e300, 1e-300]) {
+    const rows = GOOD.map((r) => r.replace(/,([^,]+)$/, (_, loss: string) => `,${Number(loss) * scale}`));
+    const a = analyse(['step,lr,loss', ...rows].join('\n') + '\n');
+    assert.equal(a.fits.length, 1, `${scale}: ${codes(a).join(', ')}`);
+  }
+});
+
+test('every row left out (negative steps): the rows are warned and nothing-to-fit is said, located', () => {
+  const a = analyse(['step,lr,loss', ...GOOD.map((r) => `-${r}`)].join('\n') + '\n');
+  assert.equal(a.fits.length, 0);
+  assert.equal(a.findings.find((f) => f.code === 'step-negative')?.line, 2);
+  const none = finding(a, 'too-few-points');
+  assert.equal(none.severity, 'error');
+  assert.deepEqual([none.file, none.line], ['run.csv', 2]);
+  assert.match(none.message, /0 are available \(every row was left out/);
+});
+
+test('rows without a step, and steps rounded, are located at the first such row, in JSONL too (no header line)', () => {
+  const rows = GOOD.map((r) => r.split(',').map(Number));
+  const jsonl = rows.map(([step, lr, loss], i) =>
+    JSON.stringify({ step: i === 4 ? 'nan' : i === 7 ? step + 0.5 : step, lr, loss }),
+  );
+  const a = analyse(jsonl.join('\n') + '\n', 'run.jsonl');
+  assert.equal(finding(a, 'step-missing').line, 5);
+  assert.match(
+    finding(a, 'step-missing').message,
+    /^1 row had a loss or LR but no step .* was left out \(the first at line 5\)/,
+  );
+  assert.equal(finding(a, 'step-not-integer').line, 8);
+});
+
 test('duplicate and unsorted steps: sorted, the last value kept, both said', () => {
   const shuffled = [GOOD[2], GOOD[0], GOOD[1], ...GOOD.slice(3)];
   const a = analyse(['step,lr,loss', ...shuffled].join('\n') + '\n');
@@ -91,6 +123,14 @@ test('missing LR column: says what is missing and how to map one; nothing fitted
   assert.equal(a.fits.length, 0);
   assert.match(finding(a, 'lr-missing').message, /map an existing column to the lr role/);
   assert.match(cliMessage(finding(a, 'lr-missing')), /--columns lr=NAME/);
+});
+
+test('LR column of text or of negative values only: lr-missing says so, not "no column named lr"', () => {
+  for (const lr of ['true', '-0.0003']) {
+    const a = analyse(['step,lr,loss', ...GOOD.map((r) => r.replace(',0.0003,', `,${lr},`))].join('\n') + '\n');
+    assert.equal(a.fits.length, 0);
+    assert.match(finding(a, 'lr-missing').message, /holds a number, or every LR it logs is negative or not finite/, lr);
+  }
 });
 
 test('LR all zero: an error naming the curve, nothing fitted', () => {

@@ -166,7 +166,7 @@ function followedSnapshots(header: string, parts: string[][], fileName = 'run.cs
   const snapshots = [live.snapshot()];
   let rows = parts[0].length;
   for (const part of parts.slice(1)) {
-    live.append(parseText([header, ...part].join('\n'), { fileName, displayName: fileName }), rows);
+    live.append(parseText([header, ...part].join('\n'), { fileName, displayName: fileName, firstLine: rows + 1 }));
     rows += part.length;
     snapshots.push(live.snapshot());
   }

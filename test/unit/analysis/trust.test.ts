@@ -3,7 +3,7 @@
 // rejects or a law that broke gives no number anywhere in the analysis.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
@@ -220,4 +220,53 @@ test('a loss or cross-entropy predicted at 0 or below is withheld, whatever else
   assert.equal(zero.status, 'fit-unsupported');
   assert.match(zero.statusReason ?? '', /cross-entropy/);
   assert.equal(fine.status, 'ok');
+});
+
+// D_p near the largest double: 2 × the largest D_p overflowed to Infinity and the BLEU law's prediction there was
+// Infinity, shown as a number (status ok; --json wrote it as null).
+test('a prediction that is not a finite number, or at an x that is not, is withheld with the reason', async () => {
+  const dp = Array.from({ length: 8 }, (_, k) => 1e301 * 10 ** k);
+  const path = file('huge-dp.csv', ['mix,D_p,bleu', ...dp.map((d, i) => `m,${d},${20 + 2 * i + wobble(i)}`)]);
+  const a = await analyseFiles([path]);
+  assert.ok(a.predictions.length > 0);
+  for (const p of a.predictions) {
+    assert.equal(p.status, 'fit-unsupported', JSON.stringify(p));
+    assert.match(p.statusReason ?? '', /past the largest number a double holds/);
+  }
+  const at = (value: number): Prediction => ({
+    metric: 'bleu',
+    group: 'g',
+    x: 1e9,
+    xName: 'D_p',
+    reason: 'configured',
+    status: 'ok',
+    value,
+    low: Number.NaN,
+    high: Number.NaN,
+  });
+  const analysis = { fits: [], curves: [], findings: [], predictions: [at(Infinity), at(NaN), at(31.5)] };
+  judgeFits(analysis as unknown as LawAnalysis<Series>);
+  const [infinite, nan, fine] = analysis.predictions as Prediction[];
+  assert.equal(infinite.status, 'fit-unsupported');
+  assert.match(infinite.statusReason ?? '', /no finite BLEU at D_p = 1B \(Infinity\)/);
+  assert.equal(nan.status, 'fit-unsupported');
+  assert.equal(fine.status, 'ok', 'a finite value without a band (no bootstrap) is shown');
+});
+
+// Losses near 1e300 squared to Infinity in R²'s sums: R² was NaN, which the verdict does not judge, and a Chinchilla
+// fit that misses its points by 17 % gave a compute-optimal loss as a number.
+test('R² of values near the ends of the double range is computed, and judged', async () => {
+  const rows = readFileSync(join(REPO, 'examples/compute/compute_sweep.csv'), 'utf8').trim().split('\n');
+  const scaled = rows.slice(1).map((r) => r.replace(/,([^,]+)$/, (_, loss: string) => `,${Number(loss) * 1e300}`));
+  const a = await analyseFiles([file('compute-1e300.csv', [rows[0], ...scaled])]);
+  assert.ok(Number.isFinite(a.fits[0].quality.r2), `R² ${a.fits[0].quality.r2}`);
+  assert.ok(
+    verdicts(a).some((v) => v.startsWith('fit-r2-low')),
+    verdicts(a).join(', '),
+  );
+  assert.ok(a.predictions.every((p) => p.status !== 'ok'));
+  const loss = readFileSync(join(REPO, 'examples/loss/cosine.csv'), 'utf8').trim().split('\n');
+  const curve = loss.slice(1).map((r) => r.replace(/,([^,]+)$/, (_, l: string) => `,${Number(l) * 1e300}`));
+  const fitted = await analyseFiles([file('cosine-1e300.csv', [loss[0], ...curve])], { bootstrapSamples: 0 });
+  assert.ok(fitted.fits[0].quality.r2 > 0.9, `R² ${fitted.fits[0].quality.r2}`);
 });

@@ -176,3 +176,18 @@ test(
     assert.match(capped[0].message, /more than 2,000 runs: 98000 more runs/);
   },
 );
+
+test('nothing fitted: the reason on stderr is what the findings say, never "no file had the columns" for a known file', () => {
+  const sweep = readFileSync(join(REPO, 'examples/downstream/downstream_sweep.csv'), 'utf8').split('\n');
+  const oneDp = file('one-dp.csv', [sweep[0], ...sweep.filter((l) => l.includes(',0.5B,'))].join('\n'));
+  const cases: [string, RegExp][] = [
+    [oneDp, /nothing could be fitted: aligned-en-de, D_f=42M: only 1 usable point/],
+    [file('header-only.csv', 'step,lr,loss\n'), /nothing could be fitted \(no file holds data rows/],
+    [file('notes.csv', 'alpha,beta\n1,2\n'), /no file had the columns of a known law/],
+  ];
+  for (const [path, said] of cases) {
+    const run = cli(['fit', path, '--bootstrap', '0']);
+    assert.equal(run.code, 1, path);
+    assert.match(run.stderr, said, path);
+  }
+});

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonSafe, oneLine, terminalSafe } from '../../../src/cli/terminal';
-import { cliMessage } from '../../../src/cli/text';
+import { cliMessage, table } from '../../../src/cli/text';
 import { REPO } from '../../helpers/shared';
 
 // Anything a terminal would act on: ESC, BEL, CR, backspace, DEL and C1's CSI.
@@ -92,4 +92,19 @@ test('bidirectional formatting characters from a file reach the terminal and --j
 test('a finding that quotes file text holding newlines prints on one line, its file too', () => {
   const finding = { message: "the run's configuration says lr: 0.0003\n0.1", hints: [] };
   assert.equal(cliMessage(finding), "the run's configuration says lr: 0.0003\\x0a0.1");
+});
+
+test('a table row whose run name holds escape sequences stays in line with the others', () => {
+  // Measured before its ESCs were shown as `\x1b` (one character printed as four), the row ran past the others.
+  const shown = terminalSafe(
+    table(
+      ['curve', 'metric'],
+      [
+        ['run\u001b[2J\u001b[H0', 'loss'],
+        ['plain', 'loss'],
+      ],
+    ),
+  );
+  const columnTwo = shown.split('\n').map((l) => l.search(/ {2}\S/));
+  assert.deepEqual(columnTwo, [17, 17, 17, 17], shown);
 });

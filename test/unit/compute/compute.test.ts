@@ -8,6 +8,7 @@ import { withDefaults } from '../../../src/core/analysis/options';
 import { analysePower } from '../../../src/core/analysis/power';
 import type { LawAnalysis } from '../../../src/core/analysis/types';
 import { computeOptimal } from '../../../src/core/laws/chinchilla';
+import { computeOptimumText } from '../../../src/core/analysis/describe';
 import { parseText, readTable } from '../../../src/core/table';
 import type { ColumnRole, RoleAssignment, Table } from '../../../src/core/table/types';
 import { computeRows, generate, TRUE_COEFFICIENTS } from '../../../scripts/examples/compute';
@@ -85,6 +86,20 @@ test('compute: with no budget asked for, the answer is at the next power of ten 
   assert.equal(a.predictions[0].x, 10 ** Math.ceil(Math.log10(largest)));
   assert.ok(a.predictions[0].x > largest && a.predictions[0].x <= 10 * largest);
   assert.equal(a.predictions[0].reason, 'next power of ten above the largest run');
+});
+
+test('compute: N* or D* below the smallest run fitted is flagged as an extrapolation too, and said so', async () => {
+  // A budget far below the sweep put N* at 1e-174 and its loss at 2.9e55, unflagged: only "past the largest" was.
+  const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
+  const table = await readTable(path);
+  const options = withDefaults({ bootstrapSamples: 0, computeBudgets: [1e-300, 1e20] });
+  const [tiny, inside] = analyseCompute(table, rolesFor(table, ROLES), options).predictions;
+  const smallestN = Math.min(...table.columns.find((c) => c.name === 'params')!.values);
+  const n = tiny.beyondFitted!.find((b) => b.name === 'N*');
+  assert.equal(n?.smallestFitted, smallestN);
+  assert.ok(n!.value < smallestN);
+  assert.match(computeOptimumText(tiny), /N\* [^(]+\(⚠ extrapolated: 1\/[\d.e]+ of the smallest N fitted, /);
+  assert.deepEqual(inside.beyondFitted, [], 'a budget inside the sweep is an interpolation');
 });
 
 test('compute: rows flagged epoch_excluded = 1 are left out (and noted); D = C/(6N) without a tokens column', () => {

@@ -168,6 +168,21 @@ test('downstream: groups with 1-2 points get too-few-points and no fit, without 
   assert.ok(a.curves.every((c) => c.role === 'unfitted' && c.points.predicted.length === 0));
 });
 
+test('downstream: a group whose BLEU is short of points but whose CE is not says which law was not fitted', () => {
+  // BLEU of 1e300 on every row is left out; the CE law is fitted on the 8 points, and the finding said "only 8 usable
+  // point(s), so no law was fitted".
+  const rows = alignedRows(seededRandom(5), { mix: 'm' }).map((r) => [r[0], r[1], r[2], 1e300, r[4]]);
+  const a = run(rows);
+  assert.deepEqual(
+    a.fits.map((f) => f.law),
+    ['downstream-ce'],
+  );
+  assert.match(
+    find(a, 'too-few-points').message,
+    /^m, D_f=42M: only 0 usable point\(s\), so no BLEU law was fitted\. BLEU has 0/,
+  );
+});
+
 test('downstream: D_p <= 0, BLEU outside [0, 100], BLEU = 0 and bad CE are located findings, never exceptions', () => {
   const rows = [
     ...alignedRows(seededRandom(5), { mix: 'm' }),

@@ -70,6 +70,21 @@ test('a curvature matrix with no information (all zero) still yields a descent, 
   if (r.converged) assert.ok(Math.abs(r.x[0] - 3) < 1e-3, `claimed convergence at ${r.x}`);
 });
 
+test('a curvature or gradient that overflowed (NaN, Infinity) refuses the Newton step instead of throwing', () => {
+  // Losses near 1e300 square to Infinity in the Gauss-Newton sum; the factorisation threw on the NaN this makes.
+  for (const bad of [NaN, Infinity]) {
+    const overflowed = (x: Float64Array, g: Float64Array, h: Float64Array) => {
+      g[0] = 2 * (x[0] - 3);
+      g[1] = 2 * x[1];
+      h.set([2, bad, bad, 2]);
+      return (x[0] - 3) ** 2 + x[1] ** 2;
+    };
+    const r = minimizeNewton(overflowed, [0, 1], { pgtol: 1e-8, ftolFloor: 1e-300 });
+    assert.equal(r.reason, 'line-search-failed', `${bad}`);
+    assert.deepEqual(Array.from(r.x), [0, 1], 'no step taken on a model that does not exist');
+  }
+});
+
 /** A noisy LR-annealing curve: per-step noise well above the Huber threshold, as in real logs. */
 function noisyCurve(n: number, noise: number, seed: number) {
   const random = seededRandom(seed);

@@ -218,3 +218,17 @@ test('entries without a step are left out with a warning naming what they hold; 
     /2 log_history entries have no numeric "step" \(the first at line \d+, holding "epoch", "predict_loss", "predict_runtime"\)/,
   );
 });
+
+// A state rewritten by a tool that stringifies numbers: its values were read as numbers, its steps were not, so
+// every entry was dropped as having no numeric step.
+test('numbers written as text ("100") are read alike in the step and in the values', async () => {
+  const run = { globalStep: 300, maxSteps: 300, logging: 50 };
+  const history = logHistory(run).map((entry) =>
+    Object.fromEntries(Object.entries(entry).map(([key, value]) => [key, String(value)])),
+  );
+  history[2].step = 'NaN';
+  const table = await readOne(writeAt(tempDir('state'), 'trainer_state.json', trainerState(run, history)));
+  assert.deepEqual(Array.from(column(table, 'step').values), [50, 100, 200, 250, 300]);
+  assert.equal(column(table, 'loss').numericCount, 5);
+  assert.match(table.problems.find((p) => p.code === 'log-history')?.message ?? '', /^1 log_history entry has no/);
+});

@@ -132,3 +132,24 @@ test('JSON Lines in a .json file stay JSON Lines; a folder scan skips other JSON
   assert.deepEqual(tables.map((t) => `${t.run}:${t.format}`).sort(), ['a:json', 'b:json']);
   assert.ok(problems.some((p) => p.code === 'source-skipped' && /2 file\(s\)/.test(p.message)));
 });
+
+test('one array of records in a .jsonl file is read as that document, not skipped as a line that is no object', async () => {
+  const dir = tempDir('json');
+  const records = [1, 2, 3].map((step) => ({ step, loss: 3 / step, lr: 1e-3 }));
+  for (const [name, text] of [
+    ['dumped.jsonl', JSON.stringify(records)],
+    ['pretty.ndjson', JSON.stringify(records, null, 2)],
+  ]) {
+    const table = await readOne(writeAt(dir, name, text));
+    assert.deepEqual([table.format, table.rowCount], ['json', 3], name);
+  }
+  writeAt(dir, 'runs/dumped.jsonl', JSON.stringify(records));
+  const { tables } = await readSources([`${dir}/runs`]);
+  assert.deepEqual(
+    tables.map((t) => [t.format, t.rowCount]),
+    [['json', 3]],
+  );
+  // Lines that each hold an array stay JSON Lines (each said to be no object).
+  const arrays = await readOne(writeAt(dir, 'arrays.jsonl', '[{"step": 1}]\n[{"step": 2}]\n'));
+  assert.equal(arrays.format, 'jsonl');
+});

@@ -260,3 +260,14 @@ test('fit on an experiment: two runs fitted, the third predicted, the constant-L
   assert.equal(heldout?.role, 'heldout');
   assert.ok(heldout.metrics !== undefined && heldout.metrics.predE < 0.001);
 });
+
+test('a store without a run (fresh, or runs copied in under other names) says so instead of giving nothing', async () => {
+  const store = join(tmp(), 'mlruns');
+  writeMlflowExperiment(store, '0', 'Default');
+  writeMlflowRun(writeMlflowExperiment(store, '1', 'copied'), 'baseline', { metrics: { loss: '1 3.0 1\n' } });
+  const { tables } = await readSources([store]);
+  assert.equal(tables.length, 1);
+  const note = tables[0].problems.find((p) => p.code === 'no-data-rows');
+  assert.match(note?.message ?? JSON.stringify(tables[0].problems), /no MLflow run was found in .*32-hex-digit run id/);
+  assert.equal((await readSources([join(store, '1', 'baseline')])).tables[0].rowCount, 1, 'the run folder itself');
+});

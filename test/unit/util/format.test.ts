@@ -68,3 +68,9 @@ test('counts read as the file, lens and legend write them; exponents without "+"
   assert.equal(formatNumber(3e-4), '3e-4');
   assert.equal(formatNumber(2.61437), '2.614');
 });
+
+test('a bound decades above its value gets about as many digits as a value, not the decimal place of the value', () => {
+  // A compute-optimal D/N of 5.32e-6 with a band up to 4.4e43 printed its high bound with 52 digits.
+  assert.equal(formatEstimate(5.32e-6, 0, 4.402466202045131e43), '5.32e-6 [0, 4.4024662e43]');
+  assert.equal(formatEstimate(5.32e-6, 0, 402466.2020451), '5.32e-6 [0, 402466.20]');
+});

@@ -176,7 +176,8 @@ export class DocumentVisitor implements JsonVisitor {
   /** A log_history entry: its numbers as points at its step; the run's closing summary is not a step's log. */
   private entry(value: JsonObject, line: number): void {
     this.history.entries++;
-    const step = value.step;
+    // A step written as text ("100") is read as the values are (numberIn), so one rule decides what is a number.
+    const step = typeof value.step === 'string' ? numberIn(value.step) : value.step;
     if (typeof step !== 'number' || !Number.isFinite(step)) {
       // Named in the warning: `predict_*` results of trainer.predict() are not a step's log, a broken entry is.
       if (this.history.noStep++ === 0) {
