@@ -128,7 +128,8 @@ test('lr-annealing: a warm refit carries the bootstrap refits over (moved to the
  * reduction test, so objectives agree to ~1e-9 and predictions to ~1e-6; the coefficients of the LR-annealing law
  * may sit anywhere along its shallow A-alpha valley within that objective, ~1e-4 apart (1e-3 allowed). Bands: the
  * carried refits are the previous ones moved with the optimum, not refits drawn on the grown data, so their ends may
- * differ from the cold band's by a few per cent of its width (a quarter allowed); the band's ends relative to the
+ * differ from the cold band's by a few per cent of its width (a quarter allowed; a tenth for the targets, whose
+ * band under a mean spans both laws); the band's ends relative to the
  * prediction must agree as closely, so a band left from an earlier fit beside the new estimate fails.
  */
 test('law auto, defaults: a warm analysis after several appends agrees with a cold one (fit, choice, bands, findings)', async () => {
@@ -170,9 +171,10 @@ test('law auto, defaults: a warm analysis after several appends agrees with a co
     const [pw, pc] = [valued(w.predictions[i]), valued(c)];
     const width = pc.high - pc.low;
     assert.ok(pw.low < pw.value && pw.value < pw.high, 'the band holds its own estimate');
-    assert.ok(Math.abs(pw.low - pc.low) < 0.25 * width && Math.abs(pw.high - pc.high) < 0.25 * width);
+    // A tenth of the width: a mean's band spans both laws, which disagree here by more than the estimate moved.
+    assert.ok(Math.abs(pw.low - pc.low) < 0.1 * width && Math.abs(pw.high - pc.high) < 0.1 * width);
     // The estimate moved since the first fit by more than the band tolerance: a band left from it would fail above.
-    assert.ok(Math.abs(valued(first.analysis.predictions[i]).value - pc.value) > 0.25 * width);
+    assert.ok(Math.abs(valued(first.analysis.predictions[i]).value - pc.value) > 0.1 * width);
   });
   // Every point's band too: its ends are the current prediction times the band's log-ends.
   const [pw, pc] = [w.curves[0].points, cold.curves[0].points];
