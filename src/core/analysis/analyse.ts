@@ -90,7 +90,7 @@ function unidentified(table: Table, assignment: RoleAssignment, law: AnalysisOpt
  */
 function textOnlyFinding(table: Table, c: TextOnlyColumn): Finding {
   return finding('cell-not-numeric', 'warning', {
-    message: `column "${c.name}" holds no number (the first of its cells, "${c.cell}" at line ${c.line}, is text, as are the others), so it is not taken as the ${c.role}; fix its cells, or map another column to the ${c.role} role.`,
+    message: `column "${c.name}" holds no number, only text (the first: "${c.cell}" at line ${c.line}), so it is not taken as the ${c.role}; fix its cells, or map another column to the ${c.role} role.`,
     file: table.file,
     line: c.line,
     hints: [{ kind: 'map-role', roles: [c.role] }],
