@@ -69,7 +69,7 @@ const READING = {
   'file-too-many-lines': { severities: ['error'], title: 'The file has more lines than a table can index' },
   'row-ragged': { severities: ['warning'], title: 'A row has more or fewer fields than the header' },
   'quote-unclosed': { severities: ['error'], title: 'A quote opened and never closed' },
-  'cell-not-numeric': { severities: ['warning'], title: 'Text in a mostly numeric column' },
+  'cell-not-numeric': { severities: ['warning'], title: 'Text in a numeric column' },
   'jsonl-bad-line': { severities: ['warning'], title: 'A JSONL line that is not a JSON object' },
   'jsonl-value-ignored': { severities: ['info'], title: 'A JSONL value that is not a scalar' },
   'header-duplicate': { severities: ['warning'], title: 'A column name repeated in the header' },

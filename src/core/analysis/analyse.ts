@@ -2,7 +2,7 @@
 import { finding } from '../findings';
 import { detectRoles } from '../table';
 import { readSources, type SourceOptions } from '../sources';
-import type { ParseProblem, RoleAssignment, Table } from '../table/types';
+import type { ParseProblem, RoleAssignment, Table, TextOnlyColumn } from '../table/types';
 import { seededRandom } from '../util/random';
 import { analyseCompute } from './compute';
 import { summariseCurveFindings } from './curveFindings';
@@ -84,6 +84,19 @@ function unidentified(table: Table, assignment: RoleAssignment, law: AnalysisOpt
   });
 }
 
+/**
+ * A column named like the step, loss or LR without a single number: every row's value is left out, and without this
+ * the analysis would only say the curve has no loss (or no LR), not which column and cell were the reason.
+ */
+function textOnlyFinding(table: Table, c: TextOnlyColumn): Finding {
+  return finding('cell-not-numeric', 'warning', {
+    message: `column "${c.name}" holds no number, only text (the first: "${c.cell}" at line ${c.line}), so it is not taken as the ${c.role}; fix its cells, or map another column to the ${c.role} role.`,
+    file: table.file,
+    line: c.line,
+    hints: [{ kind: 'map-role', roles: [c.role] }],
+  });
+}
+
 function merge(into: LawAnalysis<Series>, part: LawAnalysis<Series>): void {
   appendAll(into.curves, part.curves);
   appendAll(into.fits, part.fits);
@@ -132,6 +145,10 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
     switch (kind) {
       case 'loss-curve': {
         kinds.add('loss-curve');
+        appendAll(
+          out.findings,
+          (assignment.textOnly ?? []).map((c) => textOnlyFinding(table, c)),
+        );
         if (
           assignment.roles.step === undefined ||
           (assignment.roles.loss === undefined && assignment.roles.lr === undefined)

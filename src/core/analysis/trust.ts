@@ -151,8 +151,8 @@ export function judgeFits(analysis: LawAnalysis<Series>): void {
  * A cross-entropy (loss, CE) is never 0 or below: a law that predicts one has left the data behind (an annealing term
  * fitted huge on a short log, for one), so the number is withheld whatever the fit's other checks say. Nor is a
  * prediction anything but finite, at a finite x: data near the largest double (a D_p of 1e308, whose double
- * overflows) give Infinity or NaN, which no surface can show as a number (JSON writes it as null). The band is not
- * judged: NaN there means no band (no bootstrap).
+ * overflows) give Infinity, the BLEU law below the D_p where its logarithm turns negative gives NaN, and no surface
+ * can show either as a number (JSON writes it as null). The band is not judged: NaN there means no band (no bootstrap).
  */
 function withholdImpossible(analysis: LawAnalysis<Series>): void {
   analysis.predictions.forEach((p, i) => {
@@ -162,7 +162,7 @@ function withholdImpossible(analysis: LawAnalysis<Series>): void {
     const reason = !Number.isFinite(p.x)
       ? `${at} is past the largest number a double holds (the data's values are near it), so nothing can be predicted there`
       : !Number.isFinite(p.value)
-        ? `the law gives no finite ${what} at ${at} (${formatNumber(p.value)}): its numbers overflow there, so the fit does not describe the data that far`
+        ? `the law gives no finite ${what} at ${at} (${formatNumber(p.value)}): the fit does not describe the data there`
         : p.metric !== 'bleu' && p.value <= 0
           ? `the law predicts a ${what} of ${formatNumber(p.value)} at ${at}, and a ${what} cannot be 0 or below: the fit does not describe the run that far`
           : null;

@@ -4,6 +4,7 @@ import { extensionOf } from '../table/detect';
 import { readTable, withProblem } from '../table/read';
 import type { Table } from '../table/types';
 import { firstLineKeys } from './json/shape';
+import { positiveInteger } from './runHints';
 import type { Probe, Source } from './types';
 
 export const llamaFactorySource: Source = {
@@ -22,9 +23,10 @@ export const llamaFactorySource: Source = {
 export function withScheduleEnd(read: Table): Table {
   const table: Table = { ...read, format: 'llama-factory' };
   const total = table.columns.find((c) => c.name === 'total_steps');
-  let maxSteps = NaN;
-  for (let r = (total?.values.length ?? 0) - 1; r >= 0 && Number.isNaN(maxSteps); r--) maxSteps = total!.values[r];
-  if (!(maxSteps > 0)) return table;
+  let last = NaN;
+  for (let r = (total?.values.length ?? 0) - 1; r >= 0 && Number.isNaN(last); r--) last = total!.values[r];
+  const maxSteps = positiveInteger(last);
+  if (maxSteps === undefined) return table;
   const note = `the schedule ends at step ${maxSteps} (total_steps)`;
   return withProblem(
     { ...table, hints: { maxSteps, notes: [note] } },

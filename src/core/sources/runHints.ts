@@ -131,8 +131,11 @@ function scalars(config: unknown): Map<string, (string | number | boolean)[]> {
   return found;
 }
 
-/** A positive whole number, from a number or its text ("10_000", "1e4"); undefined otherwise (Lightning's -1). */
-function positiveInteger(value: string | number | boolean): number | undefined {
+/**
+ * A positive whole number, from a number or its text ("10_000", "1e4"); undefined otherwise (Lightning's -1). The one
+ * rule for a step count a run's files state (max_steps, total_steps, warmup): 1e300 or 2.5 is not a plan to predict at.
+ */
+export function positiveInteger(value: string | number | boolean): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(/_/g, '')) : NaN;
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }

@@ -15,7 +15,15 @@ import {
   words,
   type Condition,
 } from './roleNames';
-import { textAt, type Column, type ColumnRole, type FileKind, type RoleAssignment, type Table } from './types';
+import {
+  textAt,
+  type Column,
+  type ColumnRole,
+  type FileKind,
+  type RoleAssignment,
+  type Table,
+  type TextOnlyColumn,
+} from './types';
 
 /** Roles whose column may hold text (names); every other role needs numbers. */
 const TEXT_ROLES: ReadonlySet<ColumnRole> = new Set<ColumnRole>(['run', 'group']);
@@ -67,7 +75,8 @@ export function detectRoles(table: Table, overrides: Partial<Record<ColumnRole, 
   noteLossChoice(context);
   const kind = decideKind(context);
   noteMissing(context, kind);
-  return { kind, roles: context.roles, notes: context.notes };
+  const textOnly = TEXT_CHECKED_ROLES.flatMap((role) => textOnlyColumn(context, role) ?? []);
+  return { kind, roles: context.roles, notes: context.notes, ...(textOnly.length > 0 && { textOnly }) };
 }
 
 function applyOverrides(context: Context, overrides: Partial<Record<ColumnRole, string>>): void {
@@ -338,24 +347,38 @@ function noteEpochAxis(context: Context): void {
  * would hide why: the note names the column and the first cell that is not a number, where it is.
  */
 function noteStepNotNumbers(context: Context): void {
-  if (context.roles.step !== undefined) return;
+  const found = textOnlyColumn(context, 'step');
+  if (found === null) return;
+  context.notes.push(
+    `the step column looks like "${found.name}" (column ${found.index + 1}), but none of its cells is a number: ` +
+      `${context.table.file}:${found.line} holds "${found.cell}"; steps must be plain numbers (no hex, no units).`,
+  );
+}
+
+/** The roles whose text-only columns are reported (TextOnlyColumn): the numbers a loss curve is made of. */
+const TEXT_CHECKED_ROLES: readonly ColumnRole[] = ['step', 'loss', 'lr'];
+
+/**
+ * A free column named like `role` whose cells are all text, when the role is unassigned: by alias, or for the step by
+ * pattern too (for the loss and the LR a pattern also finds text columns that are not values, such as
+ * lr_scheduler_type = "cosine").
+ */
+function textOnlyColumn(context: Context, role: ColumnRole): TextOnlyColumn | null {
+  if (context.roles[role] !== undefined) return null;
   const { table } = context;
   const textOnly = (column: Column) => column.numericCount === 0 && column.textCount > 0;
-  const aliases = new Set(ROLE_ALIASES.step.map(normaliseColumnName));
+  const aliases = new Set(ROLE_ALIASES[role].map(normaliseColumnName));
   const byAlias = context.normalised.findIndex(
     (n, i) => aliases.has(n) && !context.taken.has(i) && textOnly(table.columns[i]),
   );
-  const index = byAlias >= 0 ? byAlias : (patternMatches(context, 'step', textOnly)[0]?.index ?? -1);
-  if (index < 0) return;
+  const byPattern = role === 'step' ? (patternMatches(context, role, textOnly)[0]?.index ?? -1) : -1;
+  const index = byAlias >= 0 ? byAlias : byPattern;
+  if (index < 0) return null;
   const column = table.columns[index];
   let row = 0;
   while (row < table.rowCount && textAt(column, row) === undefined) row++;
   const cell = textAt(column, row);
-  if (cell === undefined) return;
-  context.notes.push(
-    `the step column looks like "${column.name}" (column ${index + 1}), but none of its cells is a number: ` +
-      `${table.file}:${table.lines[row]} holds "${cell}"; steps must be plain numbers (no hex, no units).`,
-  );
+  return cell === undefined ? null : { role, name: column.name, index, line: table.lines[row], cell };
 }
 
 /**

@@ -130,4 +130,18 @@ export interface RoleAssignment {
   roles: Partial<Record<ColumnRole, number>>;
   /** Human-readable notes, e.g. which alias matched, or which roles are missing and how to map them. */
   notes: string[];
+  /**
+   * Columns named like a role left unassigned (step, loss, lr) whose cells are all text, so they could not take it:
+   * where their first cell is, for a located warning (a loss column of "diverged" is otherwise only "no loss").
+   */
+  textOnly?: TextOnlyColumn[];
+}
+
+/** A column named like `role` without a single number: its name, index and first cell, with that cell's line. */
+export interface TextOnlyColumn {
+  role: ColumnRole;
+  name: string;
+  index: number;
+  line: number;
+  cell: string;
 }

@@ -133,6 +133,25 @@ test('LR column of text or of negative values only: lr-missing says so, not "no 
   }
 });
 
+test('a loss or LR column with no number in it is named, with its first cell and line, not only "no loss"', () => {
+  const diverged = analyse(['step,lr,loss', ...GOOD.map((r) => r.replace(/,[^,]+$/, ',diverged'))].join('\n') + '\n');
+  const loss = finding(diverged, 'cell-not-numeric');
+  assert.equal(loss.line, 2);
+  assert.match(
+    loss.message,
+    /^column "loss" holds no number, only text \(the first: "diverged" at line 2\), so it is not taken as the loss/,
+  );
+  assert.match(cliMessage(loss), /--columns loss=NAME/);
+  const lr = analyse(['step,lr,loss', ...GOOD.map((r) => r.replace(',0.0003,', ',3e-4x,'))].join('\n') + '\n');
+  assert.match(
+    finding(lr, 'cell-not-numeric').message,
+    /^column "lr" holds no number, only text .* not taken as the lr;/,
+  );
+  // A loss column of numbers among which one is text keeps its own, per-column warning.
+  const one = analyse(['step,lr,loss', ...GOOD.slice(0, 5), '600,0.0003,x', ...GOOD.slice(6)].join('\n') + '\n');
+  assert.ok(!one.findings.some((f) => /holds no number/.test(f.message)));
+});
+
 test('LR all zero: an error naming the curve, nothing fitted', () => {
   const a = analyse(['step,lr,loss', ...GOOD.map((r) => r.replace(',0.0003,', ',0,'))].join('\n') + '\n');
   assert.equal(a.fits.length, 0);

@@ -270,3 +270,14 @@ test('R² of values near the ends of the double range is computed, and judged', 
   const fitted = await analyseFiles([file('cosine-1e300.csv', [loss[0], ...curve])], { bootstrapSamples: 0 });
   assert.ok(fitted.fits[0].quality.r2 > 0.9, `R² ${fitted.fits[0].quality.r2}`);
 });
+
+test('the BLEU law asked below the D_p where it is defined (NaN) is withheld, not shown as NaN', async () => {
+  const a = await analyseFiles([join(REPO, 'examples/downstream/downstream_sweep.csv')], {
+    bootstrapSamples: 0,
+    predictAt: [1],
+  });
+  const tiny = a.predictions.filter((p) => p.metric === 'bleu' && p.x === 1);
+  assert.ok(tiny.length > 0);
+  assert.ok(tiny.every((p) => p.status !== 'ok'));
+  assert.ok(tiny.some((p) => !hasValue(p) && /no finite BLEU at D_p = 1 \(NaN\)/.test(p.statusReason)));
+});

@@ -232,3 +232,11 @@ test('numbers written as text ("100") are read alike in the step and in the valu
   assert.equal(column(table, 'loss').numericCount, 5);
   assert.match(table.problems.find((p) => p.code === 'log-history')?.message ?? '', /^1 log_history entry has no/);
 });
+
+test('a max_steps that is no whole step count (1e300, 2.5) is no schedule end, as in every other run config', async () => {
+  for (const maxSteps of [1e300, 2.5]) {
+    const run = { globalStep: 300, maxSteps, logging: 50 };
+    const table = await readOne(writeAt(tempDir('state'), 'trainer_state.json', trainerState(run)));
+    assert.equal(table.hints?.maxSteps, undefined, String(maxSteps));
+  }
+});

@@ -27,3 +27,11 @@ test('in a folder scan it is a run by its keys; other JSON Lines stay plain JSON
   const { tables } = await readSources([dir]);
   assert.deepEqual(tables.map((t) => `${t.run}:${t.format}`).sort(), ['a/trainer_log:llama-factory', 'b/log:jsonl']);
 });
+
+test('a total_steps that is no whole step count (1e300, 2.5) is no schedule end: the run is not predicted there', async () => {
+  for (const total of [1e300, 2.5]) {
+    const log = llamaFactoryLog(500, 2000).replace(/"total_steps": ?2000/g, `"total_steps": ${total}`);
+    const [table] = (await readSources([writeAt(tempDir('llama'), 'trainer_log.jsonl', log)])).tables;
+    assert.equal(table.hints?.maxSteps, undefined, String(total));
+  }
+});

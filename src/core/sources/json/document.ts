@@ -13,6 +13,7 @@ import { CELL_NUMBER, CELL_SUFFIXED, parseCell } from '../../table/record';
 import { TableBuilder } from '../../table/tableBuilder';
 import { DEFAULT_MAX_BYTES } from '../../table/tableReader';
 import { notRegularMessage, specialKind } from '../regularFile';
+import { positiveInteger } from '../runHints';
 import { readHead } from '../scan';
 import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
@@ -321,9 +322,10 @@ function columnsTable(
 
 /** The schedule facts of a trainer state: max_steps ends the schedule; global_step and logging_steps are said. */
 function trainerHints(scalars: ReadonlyMap<string, JsonScalar>): TableHints {
+  // Step counts: whole and positive, as in every other run's configuration (a max_steps of 1e300 is no plan).
   const number = (key: string): number | undefined => {
     const value = scalars.get(key);
-    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+    return typeof value === 'number' ? positiveInteger(value) : undefined;
   };
   const maxSteps = number('max_steps');
   const globalStep = number('global_step');
