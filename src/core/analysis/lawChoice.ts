@@ -18,6 +18,7 @@
 // (spreadWeights.ts): the law the fit curves pin down at that prediction gets the larger weight (a run three times
 // longer than the fit curves, an LR drop faster than theirs), and where both are pinned alike it is the plain mean.
 import { pick, thinIndices } from '../util/arrays';
+import { formatPercent } from '../util/format';
 import { combineFits, type CombinedMember } from './combinedLoss';
 import { dropLevels } from './dropLevels';
 import { prepare } from './lossAreas';
@@ -171,7 +172,6 @@ export function backtestLead(tissue: LawCandidate, mpl: LawCandidate): { mean: n
   return { mean, sigmas: sd > 0 ? mean / sd : mean > 0 ? Infinity : NaN };
 }
 
-const percent = (e: number) => `${(e * 100).toFixed(3)} %`;
 /**
  * A combination's weights as decide() states them, and its fallback: equal (with no evidence of which law carries
  * drops better, the mean is at most halfway to the worse); chooseLossLaw weighs them by their spread where it can.
@@ -188,7 +188,7 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
   if (!Number.isFinite(mpl.backtestError)) {
     return { chosen: 'lr-annealing', reason: 'the multi-power law could not be backtested on these curves' };
   }
-  const errors = `backtest errors: multi-power law ${percent(mpl.backtestError)}, LR-annealing law ${percent(tissue.backtestError)}`;
+  const errors = `backtest errors: multi-power law ${formatPercent(mpl.backtestError)}, LR-annealing law ${formatPercent(tissue.backtestError)}`;
   const gain = 1 - mpl.backtestError / tissue.backtestError;
   const shown = levels.map((l) => `${(l * 100).toFixed(0)} %`).join(', ');
   const mean = (why: string): Verdict => ({

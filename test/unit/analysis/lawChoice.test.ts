@@ -401,3 +401,14 @@ test(
     assert.match(String(auto.fits[0].settings.band), /mixed with the predictions' weights/);
   },
 );
+
+test('the reason gives backtest errors to three significant digits, however small (never "0.000 %" for both)', () => {
+  const law = (id: 'lr-annealing' | 'mpl', backtestError: number): LawCandidate => ({
+    law: id,
+    backtestError,
+    atBounds: [],
+    identified: true,
+  });
+  const verdict = decide(law('lr-annealing', 4.2e-7), law('mpl', 1.3e-7), [0.1, 0.5]);
+  assert.match(verdict.reason, /multi-power law 0\.000013 %, LR-annealing law 0\.000042 %/);
+});
