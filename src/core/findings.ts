@@ -154,7 +154,10 @@ const ANALYSIS = {
   'steps-repeated': { severities: ['info'], title: 'A resumed run logged steps again' },
   'steps-unsorted': { severities: ['info'], title: 'Rows were not in step order' },
   'loss-invalid': { severities: ['warning'], title: 'A loss the law cannot fit' },
-  'lr-invalid': { severities: ['warning'], title: 'A learning rate that is not a finite non-negative number' },
+  'lr-invalid': {
+    severities: ['warning'],
+    title: 'A learning rate that is not a finite non-negative number, or a stray spike far above its neighbours',
+  },
   'lr-missing': {
     severities: ['error'],
     title: 'No learning rate for a curve',

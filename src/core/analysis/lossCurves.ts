@@ -215,6 +215,18 @@ export function extractLossCurves(
       rowFindings.add('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, file, line);
       continue;
     }
+    if (step > Number.MAX_SAFE_INTEGER) {
+      // Past 2^53 doubles are no longer whole numbers apart: no training run has such steps, and a law over them is
+      // fitted on noise of the step column's rounding.
+      rowFindings.add(
+        'step-implausible',
+        'warning',
+        `Step ${step} is beyond any training run's (above 2^53, where steps are no longer whole numbers); the row is left out.`,
+        file,
+        line,
+      );
+      continue;
+    }
     if (!Number.isInteger(step)) {
       pass.roundedSteps++;
       pass.roundedLine ||= line;
@@ -388,6 +400,24 @@ export function extractLossCurves(
       [steps, loss, lines] = [steps.slice(0, cut), loss.slice(0, cut), lines.slice(0, cut)];
       if (lrCut >= 0) [scheduleSteps, lrValues] = [scheduleSteps.slice(0, lrCut), lrValues.slice(0, lrCut)];
     }
+    const spikes = lrSpikes(lrValues);
+    if (spikes.length) {
+      const lrLines = gather(run.lrs.lines, run.lrs.length, lrs.kept, lrsViewed);
+      const k = spikes[0];
+      findings.push({
+        ...cellFinding(
+          'lr-invalid',
+          'warning',
+          `Learning rate ${lrValues[k]} of "${name}" at step ${scheduleSteps[k]} is over ${LR_SPIKE_FACTOR.toLocaleString('en-US')} times the LRs logged on either side of it: no schedule jumps so, so it is a stray value. ${spikes.length === 1 ? 'It is' : `It and ${plural(spikes.length - 1, 'more like it')} are`} left out of the schedule (the LR there is read between its neighbours); the loss rows stay.`,
+          file,
+          lrLines[k],
+        ),
+        curve: name,
+      });
+      const kept = new Set(spikes);
+      const keep = (a: Float64Array) => a.filter((_, i) => !kept.has(i));
+      [scheduleSteps, lrValues] = [keep(scheduleSteps), keep(lrValues)];
+    }
     curves.push({
       name,
       file,
@@ -448,4 +478,23 @@ export function disambiguateCurveNames(curves: LossCurve[]): void {
     while (depth < longest && new Set(parts.map(tail)).size < new Set(parts.map((p) => p.join('/'))).size) depth++;
     same.forEach((c, i) => (c.name = `${name} (${tail(parts[i])})`));
   }
+}
+
+/** An LR this many times above every LR logged beside it is a stray value (lrSpikes). */
+export const LR_SPIKE_FACTOR = 1000;
+
+/**
+ * Indices of a schedule's LR spikes: a logged LR more than LR_SPIKE_FACTOR times the ones on either side of it (on
+ * its one side at an end). No schedule jumps so in one logged step (a warmup rises from 0 to its next value, which it
+ * is not above), so it is a stray value, and one of 1e300 among 3e-4 would set the peak every LR is read against.
+ */
+export function lrSpikes(lr: Float64Array): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < lr.length; k++) {
+    const before = k > 0 ? lr[k - 1] : -Infinity;
+    const after = k + 1 < lr.length ? lr[k + 1] : -Infinity;
+    const beside = Math.max(before, after);
+    if (beside > 0 && lr[k] > LR_SPIKE_FACTOR * beside) out.push(k);
+  }
+  return out;
 }

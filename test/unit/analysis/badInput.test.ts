@@ -200,3 +200,28 @@ test('a power-law file with 300,000 rows is fitted (no argument-spread limits on
   assert.equal(a.fits.length, 1);
   assert.ok(Math.abs(a.fits[0].params.alpha - 0.3) < 1e-3, `alpha ${a.fits[0].params.alpha}`);
 });
+
+test('a stray LR of 1e300 among 3e-4: left out of the schedule with a finding on its line, the rest fitted as before', () => {
+  const rows = GOOD.map((r, i) => (i === 12 ? r.replace(',0.0003,', ',1e300,') : r));
+  const a = analyse(['step,lr,loss', ...rows].join('\n'));
+  const clean = analyse(['step,lr,loss', ...GOOD].join('\n'));
+  const f = finding(a, 'lr-invalid');
+  assert.equal(f.line, 14);
+  assert.match(
+    f.message,
+    /Learning rate 1e\+300 of "run" at step 1300 is over 1,000 times the LRs logged on either side/,
+  );
+  assert.equal(a.curves[0].points.x.length, 30, 'every loss row stays');
+  assert.equal(a.predictions[0].status, 'ok');
+  assert.ok(Math.abs(a.predictions[0].value! / clean.predictions[0].value! - 1) < 1e-6, 'as if the LR were not there');
+});
+
+test('steps above 2^53 (no longer whole numbers apart) are left out with step-implausible, never fitted', () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `${(i + 1) * 1e20},0.0003,${(3 - i * 0.01).toFixed(3)}`);
+  const a = analyse(['step,lr,loss', ...rows].join('\n'));
+  const f = finding(a, 'step-implausible');
+  assert.equal(f.line, 2);
+  assert.match(f.message, /above 2\^53/);
+  assert.equal(a.fits.length, 0);
+  finding(a, 'too-few-points');
+});
