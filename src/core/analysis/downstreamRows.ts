@@ -57,15 +57,31 @@ export function missingColumns(table: Table, cols: Partial<SweepColumns>): Findi
   });
 }
 
+/**
+ * D_p above this many tokens is no pretraining budget (the largest corpora hold about 1e13-1e14 tokens): a stray
+ * value, which as a point of the sweep would set the law's reach and every target beyond it.
+ */
+export const MAX_DP = 1e18;
+
 /** Rows with a usable D_p; every rejected cell becomes a located finding. Metric cells out of range become NaN. */
 export function validRows(table: Table, cols: SweepColumns, findings: Finding[]): SweepRow[] {
-  const bad = { dp: [] as number[], bleu: [] as number[], zero: [] as number[], ce: [] as number[] };
+  const bad = {
+    dp: [] as number[],
+    huge: [] as number[],
+    bleu: [] as number[],
+    zero: [] as number[],
+    ce: [] as number[],
+  };
   const rows: SweepRow[] = [];
   for (let row = 0; row < table.rowCount; row++) {
     const baseline = baselineCell(cols.dp, row);
     const dp = cols.dp.values[row];
     if (!baseline && !(dp > 0 && Number.isFinite(dp))) {
       bad.dp.push(row);
+      continue;
+    }
+    if (!baseline && dp > MAX_DP) {
+      bad.huge.push(row);
       continue;
     }
     let bleu = cols.bleu ? cols.bleu.values[row] : NaN;
@@ -109,6 +125,13 @@ export function validRows(table: Table, cols: SweepColumns, findings: Finding[])
     'dp-invalid',
     'warning',
     `{n} row(s) have a pretraining-token count D_p ('${cols.dp.name}') that is negative, empty or not a number ({first}); they were skipped. D_p must be > 0, or 0 / 'none' / 'baseline' / 'not pretrained' for the not-pretrained baseline.`,
+    cols.dp,
+  );
+  report(
+    bad.huge,
+    'dp-invalid',
+    'warning',
+    `{n} row(s) have a pretraining-token count D_p ('${cols.dp.name}') above ${MAX_DP.toExponential(0)} ({first}), a million times the largest corpora: a stray value, or a column that is not a token count; they were skipped.`,
     cols.dp,
   );
   report(

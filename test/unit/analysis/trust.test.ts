@@ -228,8 +228,14 @@ test('a prediction that is not a finite number, or at an x that is not, is withh
   const dp = Array.from({ length: 8 }, (_, k) => 1e301 * 10 ** k);
   const path = file('huge-dp.csv', ['mix,D_p,bleu', ...dp.map((d, i) => `m,${d},${20 + 2 * i + wobble(i)}`)]);
   const a = await analyseFiles([path]);
-  assert.ok(a.predictions.length > 0);
-  for (const p of a.predictions) {
+  // D_p that large is no token count: skipped with a finding, so no law reaches past the largest double.
+  assert.ok(a.findings.some((f) => f.code === 'dp-invalid' && /above 1e\+18/.test(f.message)));
+  assert.equal(a.predictions.filter((p) => p.status === 'ok').length, 0);
+  // A power law over such x (its x column any quantity) predicts at twice the largest: past the largest double.
+  const x = file('huge-x.csv', ['x,loss', ...dp.map((d, i) => `${d},${(3 + 5 * (i + 1) ** -0.5).toFixed(4)}`)]);
+  const power = await analyseFiles([x], { law: 'power', powerX: 'x' });
+  assert.ok(power.predictions.length > 0);
+  for (const p of power.predictions) {
     assert.equal(p.status, 'fit-unsupported', JSON.stringify(p));
     assert.match(p.statusReason ?? '', /past the largest number a double holds/);
   }

@@ -255,3 +255,16 @@ test('downstream: without mix or D_f columns all rows form one group', () => {
     ['all rows'],
   );
 });
+
+test('downstream: a stray D_p of 1e300 is skipped with dp-invalid on its line; the sweep is fitted and predicted without it', () => {
+  const rows = alignedRows(seededRandom(8), { mix: 'm' });
+  const clean = run(rows);
+  const stray = run([...rows, ['m', '42M', 1e300, 30.5, 1.9]]);
+  const f = find(stray, 'dp-invalid');
+  assert.equal(f.line, rows.length + 2);
+  assert.match(f.message, /above 1e\+18/);
+  assert.deepEqual(
+    stray.predictions.map((p) => [p.metric, p.x, valued(p).value]),
+    clean.predictions.map((p) => [p.metric, p.x, valued(p).value]),
+  );
+});
