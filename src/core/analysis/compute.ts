@@ -20,7 +20,7 @@ import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
 import { predictWithBand, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
-import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
+import { fitFailed, invalidRows, MAX_PARAMS, MAX_TOKENS, tooFewPoints } from './sweepFindings';
 import type { BeyondFitted, CurveReport, Finding, LawAnalysis, Prediction } from './types';
 import { appendAll, maxOf, minOf } from '../util/arrays';
 
@@ -143,6 +143,7 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
   const excludedIndex = findColumn(table, EXCLUSION_COLUMNS);
   const excluded: number[] = [];
   const bad: number[] = [];
+  const huge: number[] = [];
   const out: ComputeRows = {
     rows: [],
     n: [],
@@ -168,6 +169,10 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
       bad.push(r);
       continue;
     }
+    if (n > MAX_PARAMS || d > MAX_TOKENS) {
+      huge.push(r);
+      continue;
+    }
     out.rows.push(r);
     out.n.push(n);
     out.d.push(d);
@@ -187,6 +192,15 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
   if (bad.length)
     findings.push(
       invalidRows(table, bad, 'N, D (or C) and the loss must all be positive numbers', 'compute-invalid-row'),
+    );
+  if (huge.length)
+    findings.push(
+      invalidRows(
+        table,
+        huge,
+        `N above ${MAX_PARAMS.toExponential(0)} parameters or D above ${MAX_TOKENS.toExponential(0)} tokens, a thousand times past any model and a million times past any corpus: a stray value, or a column that is not a count`,
+        'compute-invalid-row',
+      ),
     );
   return out;
 }

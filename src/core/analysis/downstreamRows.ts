@@ -1,6 +1,7 @@
 // Which rows of a downstream sweep are usable: a D_p (or the not-pretrained baseline marker), BLEU in [0, 100] and a
 // positive CE. Every rejected cell becomes a located finding, and so does a sweep missing a column it needs.
 import { maxOf } from '../util/arrays';
+import { MAX_TOKENS } from './sweepFindings';
 import { finding, type SeverityOf } from '../findings';
 import { textAt, type Column, type ColumnRole, type Table } from '../table/types';
 import { cellText } from './groups';
@@ -57,12 +58,6 @@ export function missingColumns(table: Table, cols: Partial<SweepColumns>): Findi
   });
 }
 
-/**
- * D_p above this many tokens is no pretraining budget (the largest corpora hold about 1e13-1e14 tokens): a stray
- * value, which as a point of the sweep would set the law's reach and every target beyond it.
- */
-export const MAX_DP = 1e18;
-
 /** Rows with a usable D_p; every rejected cell becomes a located finding. Metric cells out of range become NaN. */
 export function validRows(table: Table, cols: SweepColumns, findings: Finding[]): SweepRow[] {
   const bad = {
@@ -80,7 +75,7 @@ export function validRows(table: Table, cols: SweepColumns, findings: Finding[])
       bad.dp.push(row);
       continue;
     }
-    if (!baseline && dp > MAX_DP) {
+    if (!baseline && dp > MAX_TOKENS) {
       bad.huge.push(row);
       continue;
     }
@@ -131,7 +126,7 @@ export function validRows(table: Table, cols: SweepColumns, findings: Finding[])
     bad.huge,
     'dp-invalid',
     'warning',
-    `{n} row(s) have a pretraining-token count D_p ('${cols.dp.name}') above ${MAX_DP.toExponential(0)} ({first}), a million times the largest corpora: a stray value, or a column that is not a token count; they were skipped.`,
+    `{n} row(s) have a pretraining-token count D_p ('${cols.dp.name}') above ${MAX_TOKENS.toExponential(0)} ({first}), a million times the largest corpora: a stray value, or a column that is not a token count; they were skipped.`,
     cols.dp,
   );
   report(

@@ -180,3 +180,23 @@ test('power: L(x) = E + A x^-alpha on the column named by powerX; missing x is a
   assert.deepEqual(codes(analysePower(table, roles, withDefaults())), ['power-missing-column']);
   assert.deepEqual(codes(analysePower(table, roles, withDefaults({ powerX: 'nope' }))), ['power-missing-column']);
 });
+
+test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; the fit and the default budget ignore it', async () => {
+  const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
+  const clean = await readTable(path);
+  const text = `${clean.columns.map((c) => c.name).join(',')}\n${Array.from({ length: clean.rowCount }, (_, r) =>
+    clean.columns.map((c) => c.values[r]).join(','),
+  ).join('\n')}\n1e300,2e11,1.2e312,2.1\n`;
+  const stray = parseText(text, { fileName: 'stray.csv' });
+  const options = withDefaults({ bootstrapSamples: 0 });
+  const [a, b] = [
+    analyseCompute(clean, rolesFor(clean, ROLES), options),
+    analyseCompute(stray, rolesFor(stray, ROLES), options),
+  ];
+  const f = b.findings.find((x) => x.code === 'compute-invalid-row');
+  assert.ok(f, codes(b).join(', '));
+  assert.equal(f.line, clean.rowCount + 2);
+  assert.match(f.message, /N above 1e\+15 parameters/);
+  assert.equal(b.predictions[0].x, a.predictions[0].x, 'the default budget');
+  assert.deepEqual(b.fits[0].params, a.fits[0].params);
+});
