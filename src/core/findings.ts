@@ -255,6 +255,10 @@ const ANALYSIS = {
   },
   'compute-invalid-row': { severities: ['warning'], title: 'A row with an unusable N, D, C or loss' },
   'rows-excluded': { severities: ['info'], title: 'Rows flagged as excluded are left out' },
+  'compute-units': {
+    severities: ['warning'],
+    title: 'The compute column is not 6·N·D: other units, or another count',
+  },
   'power-missing-column': {
     severities: ['error'],
     title: 'The power law has no x or no loss column',

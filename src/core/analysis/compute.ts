@@ -14,6 +14,7 @@ import {
 import { finding, type Hint } from '../findings';
 import type { ColumnRole, RoleAssignment, Table } from '../table/types';
 import { quantile } from '../util/random';
+import { medianOf } from '../util/select';
 import { formatCompact } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scoreFit } from './metrics';
@@ -179,6 +180,7 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
     out.c.push(C && C[r] > 0 ? C[r] : 6 * n * d);
     out.loss.push(L[r]);
   }
+  if (C && D) checkComputeUnits(table, roles.roles.compute!, out, findings);
   if (excluded.length) {
     findings.push(
       finding('rows-excluded', 'info', {
@@ -203,6 +205,30 @@ function readRows(table: Table, roles: RoleAssignment, findings: Finding[]): Com
       ),
     );
   return out;
+}
+
+/** C / (6·N·D) at its median beyond this factor either way: the compute column is not FLOP of C = 6·N·D. */
+const COMPUTE_UNITS_FACTOR = 3;
+
+/**
+ * The compute-optimal answer is for C = 6·N·D; a compute column in other units (PF-days, GFLOP) or of another count
+ * would set the default budget and the rows' C a thousandfold off with nothing said. When N and D are both given,
+ * the column is checked against them; off, 6·N·D is used instead, and said.
+ */
+function checkComputeUnits(table: Table, column: number, out: ComputeRows, findings: Finding[]): void {
+  if (!out.rows.length) return;
+  const ratios = out.rows.map((_, k) => out.c[k] / (6 * out.n[k] * out.d[k]));
+  const ratio = medianOf(ratios);
+  if (ratio >= 1 / COMPUTE_UNITS_FACTOR && ratio <= COMPUTE_UNITS_FACTOR) return;
+  const name = table.columns[column].name;
+  findings.push(
+    finding('compute-units', 'warning', {
+      message: `Column '${name}' is ${Number(ratio.toPrecision(3))} times 6·N·D on the rows fitted (at their median): not FLOP of C = 6·N·D, which the compute-optimal answer is for (other units, such as PF-days, or another count). Each row's compute and the default budget are taken as 6·N·D instead; convert the column to FLOP to use it.`,
+      file: table.file,
+      line: table.lines[out.rows[0]],
+    }),
+  );
+  out.c = out.rows.map((_, k) => 6 * out.n[k] * out.d[k]);
 }
 
 function keepExcluded(excluded: ComputeRows['excluded'], row: number, c: number, loss: number): void {

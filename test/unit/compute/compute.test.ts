@@ -200,3 +200,25 @@ test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; t
   assert.equal(b.predictions[0].x, a.predictions[0].x, 'the default budget');
   assert.deepEqual(b.fits[0].params, a.fits[0].params);
 });
+
+test('compute: a compute column in PF-days (not 6·N·D FLOP) is said, and 6·N·D is used for the budget instead', async () => {
+  const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
+  const clean = await readTable(path);
+  const flops = clean.columns.findIndex((c) => c.name === 'flops');
+  const rows = Array.from({ length: clean.rowCount }, (_, r) =>
+    clean.columns.map((c, j) => (j === flops ? c.values[r] / 8.64e19 : c.values[r])).join(','),
+  );
+  const days = parseText(`${clean.columns.map((c) => c.name).join(',')}\n${rows.join('\n')}\n`, {
+    fileName: 'pfd.csv',
+  });
+  const options = withDefaults({ bootstrapSamples: 0 });
+  const [a, b] = [
+    analyseCompute(clean, rolesFor(clean, ROLES), options),
+    analyseCompute(days, rolesFor(days, ROLES), options),
+  ];
+  assert.ok(!codes(a).includes('compute-units'));
+  const f = b.findings.find((x) => x.code === 'compute-units');
+  assert.ok(f, codes(b).join(', '));
+  assert.match(f.message, /Column 'flops' is 1\.16e-20 times 6·N·D on the rows fitted/);
+  assert.equal(b.predictions[0].x, a.predictions[0].x, 'the default budget, as if in FLOP');
+});
