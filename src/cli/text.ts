@@ -21,13 +21,17 @@ import { LAW_OPTIONS } from '../core/options/schema';
 import { shownName } from '../core/util/controls';
 import { oneLine } from './terminal';
 
+/**
+ * A cell that is a number, with a unit or per cent sign at most (`0.945 %`, `4.4e-5`, `42M`, `1.9 s`), or empty: a
+ * run named `0/run` or `2024-run` is a name, and its column is left-aligned.
+ */
+const NUMBER_CELL = /^([-+]?(\d[\d,]*\.?\d*|\.\d+)(e[-+]?\d+)?( ?(%|[kMBTG]|ms|s|x))?)?$/;
+
 /** Left-aligned text columns, right-aligned numbers, two spaces apart; a long name shortened before it sets a width. */
 export function table(header: string[], cells: string[][]): string {
   const rows = cells.map((r) => r.map((cell) => oneLine(shownName(cell))));
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
-  const numeric = header.map(
-    (_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]/.test(r[j] ?? '') || r[j] === ''),
-  );
+  const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => NUMBER_CELL.test(r[j] ?? '')));
   const line = (cells: string[]) =>
     cells
       .map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j])))

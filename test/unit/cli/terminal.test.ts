@@ -108,3 +108,14 @@ test('a table row whose run name holds escape sequences stays in line with the o
   const columnTwo = shown.split('\n').map((l) => l.search(/ {2}\S/));
   assert.deepEqual(columnTwo, [17, 17, 17, 17], shown);
 });
+
+test('CLI tables: names that start with a digit (MLflow run ids, 2024-run) stay left-aligned; numbers with units right', () => {
+  const out = table(
+    ['curve', 'PredE', 'points'],
+    [
+      ['0/run', '0.945 %', '8'],
+      ['2024-run', '12.5 %', '120'],
+    ],
+  ).split('\n');
+  assert.deepEqual(out.slice(2), ['0/run     0.945 %       8', '2024-run   12.5 %     120']);
+});
