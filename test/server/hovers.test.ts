@@ -21,8 +21,11 @@ import {
   uriOf,
 } from '../helpers/presentFiles';
 
+/** One law's presentation (a constant-LR run under law auto takes the mean of both laws: one drop level or none). */
+const ONE_LAW = { law: 'lr-annealing' } as const;
+
 test('a row hover: observed against the law, the residual, and whether the point was fitted', async () => {
-  const analysis = await analyse(LOSS);
+  const analysis = await analyse(LOSS, ONE_LAW);
   // 0-based line 10 is the tenth data row: step 1000.
   const text = markdown(hoverAt(analysis, LOSS, { line: 10, character: 3 }, noText));
   assert.match(text, /^\*\*run\*\* · step 1000 · Loss/);
@@ -44,7 +47,7 @@ test('a row hover finds rows logged out of step order', async () => {
 });
 
 test('the header hover names the column under the cursor and lists the fit; none off the data', async () => {
-  const analysis = await analyse(LOSS);
+  const analysis = await analyse(LOSS, ONE_LAW);
   const header = 'step,lr,loss';
   const text = markdown(hoverAt(analysis, LOSS, { line: 0, character: 6 }, (line) => (line === 0 ? header : '')));
   assert.match(text, /^column \*\*lr\*\*\n\n\*\*LR-annealing law\*\* fitted on run \(40 points\) · R² \d/);

@@ -196,6 +196,16 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
     weights: EQUAL,
     reason: `${why}; predictions are a mean of both laws' (${errors})`,
   });
+  // One drop level or none: nothing in the fit curves tells how either law carries LR drops to other schedules, and
+  // a lead in a backtest on their own tails does not carry there either (either way round: it favours the more
+  // flexible law, and on a single cosine the LR-annealing law led it by 1-2 times its scatter where the multi-power
+  // law was the better held out, README).
+  if (levels.length < 2) {
+    const drops = levels.length ? `drops to one LR level only (${shown} of the peak)` : 'no LR drop';
+    return mean(
+      `the fit curves show ${drops}, so they cannot tell which law carries LR drops to other schedules, and a backtest on their own tails cannot either`,
+    );
+  }
   // The backtest favours the more flexible law: when even it does not show the multi-power law better, and the
   // LR-annealing law's lead is clear, nothing does; a narrow lead is no verdict.
   if (!(gain > 0)) {
@@ -212,12 +222,6 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
       };
     return mean(
       `the LR-annealing law's backtest error is the lower, but not clearly (its lead is ${spread}, under ${CLEAR_LEAD}), and a backtest on the fit curves' tails is weak evidence of other schedules`,
-    );
-  }
-  if (levels.length < 2) {
-    const drops = levels.length ? `drops to one LR level only (${shown} of the peak)` : 'no LR drop';
-    return mean(
-      `the fit curves show ${drops}, so they cannot tell which law carries LR drops to other schedules (a backtest favours the more flexible law)`,
     );
   }
   if (!mpl.identified) {

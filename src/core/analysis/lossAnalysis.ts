@@ -134,7 +134,9 @@ export function analyseLossCurves(
     findings,
   );
   reportCurves(input, fit, fitNames, drops, random, result);
-  if (runnerUp) reportRunnerUp(input, runnerUp, fitNames, drops, random, result);
+  // A member of the mean has its predictions already (the mean is made of them): reported as they are.
+  const member = isCombined(fit) && fit.members.some((m) => m.fit === runnerUp);
+  if (runnerUp) reportRunnerUp(input, runnerUp, fitNames, drops, random, result, member);
   // A combination's fitted curves are checked against the law that names it, refitted from its own fit.
   const own = isCombined(fit) ? fit.primary.fit : fit;
   const departures = findDepartures(chosen.law, own, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex));

@@ -31,11 +31,14 @@ export function reportRunnerUp(
   drops: (UnseenDrop | undefined)[],
   random: Random,
   out: LawAnalysis<Series>,
+  predicted = false,
 ): void {
   const chosen = out.fits[out.fits.length - 1];
   if (!chosen) return;
-  // Compared and drawn, never a reported prediction: the cheaper sums do (MPL's exact ones cost ~0.7 s per fit).
-  const fit = runnerUp.forComparison?.() ?? runnerUp;
+  // Compared and drawn, never a reported prediction: the cheaper sums do (MPL's exact ones cost ~0.7 s per fit),
+  // unless its predictions are made already (`predicted`: a member of the mean), whose second copy in the cheaper
+  // sums would cost a million-row log about 25 MB and the time to sum them.
+  const fit = predicted ? runnerUp : (runnerUp.forComparison?.() ?? runnerUp);
   const replicates = fit.bootstrap(Math.min(input.options.bootstrapSamples, RUNNER_UP_BOOTSTRAP));
   const fitted: { observed: Float64Array; predicted: Float64Array }[] = [];
   const heldOut: Metrics[] = [];
