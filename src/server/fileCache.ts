@@ -72,7 +72,8 @@ interface FileState {
   timer?: ReturnType<typeof setTimeout>;
   /**
    * The run the debounce will start, for lens requests that come while it waits (VS Code asks for lenses after each
-   * edit): they wait for it instead of starting a fit of every keystroke's text. Kept across restarts of the wait.
+   * edit): they wait for it instead of starting a fit of every keystroke's text. Set exactly while `timer` is, and
+   * kept across restarts of the wait.
    */
   debounced?: {
     promise: Promise<Analysis<Series> | undefined>;
@@ -154,8 +155,8 @@ export class FileCache {
       state.debounced = { promise, resolve };
     }
     if (reason === 'edit') {
-      // The aborted run stays `pending` until the next one replaces it: a lens asked for meanwhile waits on it (and
-      // gets nothing) rather than starting a fit before the debounce ends.
+      // The aborted run stays `pending` until the next one replaces it; a lens asked for meanwhile waits for the run
+      // the debounce starts (`debounced`) rather than starting a fit of this keystroke's text.
       state.pending?.abort.abort();
       // The edit moved rows: the old analysis's line numbers no longer match the text, and keeping it while the
       // new one is computed would hold two million-row analyses at once. Hovers and lenses wait for the new one.
@@ -199,7 +200,7 @@ export class FileCache {
     if (state.timer || state.pending) {
       const provisional = new Promise<Analysis<Series>>((resolve) => state.waiting.push(resolve));
       // While the debounce waits, the run it will start; else the run in flight, or one started now.
-      const next = state.timer && state.debounced ? state.debounced.promise : state.pending?.promise;
+      const next = state.debounced?.promise ?? state.pending?.promise;
       const result = await Promise.race([next ?? this.ensure(uri, 'open'), provisional]);
       return result ?? state.analysis;
     }

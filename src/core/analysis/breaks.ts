@@ -216,9 +216,9 @@ export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext, note =
  */
 export function detectBleuBreaks(points: SweepPoint[], ctx: BreakContext): BreakResult {
   const levels = sweepLevels(points);
-  const note = levelNote(levels.size);
-  const law = lawBreakFindings(levels.points, ctx, note);
   const judged = levels.points;
+  const note = levelNote(levels.size);
+  const law = lawBreakFindings(judged, ctx, note);
   const drops = nonMonotonicFindings(judged, ctx, note);
   // The fit should cover the part that follows the law: up to the first drop or the first break, whichever is first.
   const firstDrop = judged.findIndex((p, i) => i > 0 && judged[i - 1].value - p.value > ctx.tolerance);

@@ -126,8 +126,8 @@ export function lowestShare(curve: LossCurve): number {
   const last = curve.steps[n - 1];
   let lowest = 1;
   for (let k = peakIndex(lr, peak); k < lr.length && steps[k] <= last; k++) {
-    if (!blipBelow(lr, k, (1 - PLATEAU_TOLERANCE) * Math.min(lr[k - 1], lr[k + 1])))
-      lowest = Math.min(lowest, lr[k] / peak);
+    const beside = k > 0 && k + 1 < lr.length ? Math.min(lr[k - 1], lr[k + 1]) : NaN;
+    if (!blipBelow(lr, k, (1 - PLATEAU_TOLERANCE) * beside)) lowest = Math.min(lowest, lr[k] / peak);
   }
   return lowest;
 }

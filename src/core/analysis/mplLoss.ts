@@ -160,7 +160,6 @@ function mplFit(
   model: MultiPowerFit,
   carried?: MplCarry,
   schedules: ScheduleCache = new Map(),
-  refitsDrawn = new Map<number, DrawnRefits>(),
 ): MplFit {
   const { prepared } = input;
   // A grown run's earlier sums hold while the drop term is the same function (the model refit holds its shape).
@@ -213,8 +212,6 @@ function mplFit(
   const drawn = new Map<number, { refits: DrawnRefits; replicates: LossReplicates }>();
   /** The refits behind `samples` replicates: carried from a grown run's last fit (moved with its optimum), or drawn. */
   const refitsFor = (samples: number, thin: ThinFitted[]): DrawnRefits => {
-    const known = refitsDrawn.get(samples);
-    if (known) return known;
     const before = carried && sameDropTerm(carried.model, model) ? carried.drawn.get(samples) : undefined;
     if (before) return movedRefits(before, carried!.model.params, model);
     const data = thin.map((t) => pointsAt(model, scheduleOf(t.curve), prepared[t.curve].queries, t.queries));
@@ -258,7 +255,6 @@ function mplFit(
       }
       const thin = thinFitted(input, predict, BOOTSTRAP_POINTS);
       const refits = refitsFor(samples, thin);
-      refitsDrawn.set(samples, refits);
       const { sets, centre } = refits;
       paramSets = sets;
       const law = multiPowerLaw(Infinity);
@@ -291,9 +287,7 @@ function mplFit(
       return replicates;
     },
     describe: (replicates) => describeMpl(input, model, paramSets, replicates.method),
-    // The same fit with the cheaper sums shares its refits (they do not depend on the sums a prediction reads):
-    // under a mean of both laws the runner-up's band is drawn from the refits the weights were, not 24 more.
-    forComparison: () => mplFit({ ...input, purpose: 'backtest' }, model, undefined, new Map(), refitsDrawn),
+    forComparison: () => mplFit({ ...input, purpose: 'backtest' }, model),
   };
 }
 
