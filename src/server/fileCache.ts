@@ -79,6 +79,11 @@ interface FileState {
     promise: Promise<Analysis<Series> | undefined>;
     resolve: (run: Promise<Analysis<Series> | undefined>) => void;
   };
+  /**
+   * The run the debounce started, from when its timer fires until it settles: `ensure` reads the settings and the
+   * source before the run is `pending`, and a lens asked for in between waits for it instead of finding nothing.
+   */
+  starting?: Promise<Analysis<Series> | undefined>;
   /** Fitted on request (the Fit command): keep lenses and diagnostics even when auto-fit is off. */
   requested: boolean;
   fromDisk: boolean;
@@ -169,6 +174,11 @@ export class FileCache {
         const debounced = state.debounced;
         state.debounced = undefined;
         const run = this.ensure(uri, reason);
+        state.starting = run;
+        const settled = () => {
+          if (state.starting === run) state.starting = undefined;
+        };
+        run.then(settled, settled);
         debounced?.resolve(run);
       },
       reason === 'edit' ? (this.deps.debounceMs ?? EDIT_DEBOUNCE_MS) : 0,
@@ -197,10 +207,10 @@ export class FileCache {
     if (!state) return undefined;
     if (state.pending && state.analysis?.provisional && state.provisionalKey === state.pending.key)
       return state.analysis;
-    if (state.timer || state.pending) {
+    if (state.timer || state.starting || state.pending) {
       const provisional = new Promise<Analysis<Series>>((resolve) => state.waiting.push(resolve));
-      // While the debounce waits, the run it will start; else the run in flight, or one started now.
-      const next = state.debounced?.promise ?? state.pending?.promise;
+      // While the debounce waits, the run it will start; else the run it started, the run in flight, or one now.
+      const next = state.debounced?.promise ?? state.starting ?? state.pending?.promise;
       const result = await Promise.race([next ?? this.ensure(uri, 'open'), provisional]);
       return result ?? state.analysis;
     }

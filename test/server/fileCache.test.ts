@@ -49,6 +49,8 @@ interface Harness {
   hold(): void;
   release(): void;
   settings: Record<string, unknown>;
+  /** Reading the settings waits here (it starts open): the client's answer to workspace/configuration. */
+  settingsRead: Promise<void>;
 }
 
 /** Every cache made, disposed at the end: a file fitted from disk is watched there until then. */
@@ -66,6 +68,7 @@ function harness(): Harness {
     diagnostics: [],
     analysed: [],
     settings: { fit: { bootstrapSamples: 0 } },
+    settingsRead: Promise.resolve(),
     hold: () => (gate = new Promise((r) => (open = r))),
     release: () => open(),
   };
@@ -80,7 +83,7 @@ function harness(): Harness {
   };
   h.cache = new FileCache({
     documents: h.docs,
-    settings: async () => resolveSettings(h.settings),
+    settings: async () => (await h.settingsRead, resolveSettings(h.settings)),
     runner,
     debounceMs: 20,
     events: {
@@ -174,6 +177,23 @@ test('a lens asked for while an edit waits out its debounce waits for that fit, 
   const analysis = await lens;
   assert.equal(analysis?.curves[0].points.x.length, 20, 'the lens gets the fit of the edit');
   assert.equal(h.runs.length, 2);
+  h.cache.dispose();
+});
+
+test('a lens asked for while an opened file reads its settings waits for its fit instead of finding none', async () => {
+  const h = harness();
+  const uri = uriIn('lens-before-run.csv');
+  let answer = () => {};
+  h.settingsRead = new Promise((r) => (answer = r));
+  open(h, uri, lossCsv(30));
+  // The open's timer has fired: its fit is asking for the settings, not yet a run in flight.
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(h.runs.length, 0);
+  const lens = h.cache.current(uri);
+  answer();
+  const analysis = await lens;
+  assert.equal(analysis?.curves[0].points.x.length, 30, "the lens gets the open's fit");
+  assert.equal(h.runs.length, 1);
   h.cache.dispose();
 });
 
