@@ -341,7 +341,7 @@ async function main(): Promise<void> {
       run: () => {
         const w = lossLog(quick ? 'quick-lsp' : 'lsp-1m', 'csv', SIZES.lspRows, { columns: 4, log });
         log('9. live run');
-        return liveBench(w, quick ? 2 : 5, log);
+        return liveBench(w, quick ? 2 : 5, bundle('liveChild.ts'), log);
       },
     },
   ];

@@ -62,7 +62,7 @@ export async function serveFollow({ follow: job }: FollowStart, port: MessagePor
     let result: JobResult | Unchanged;
     let transfer: ArrayBuffer[] = [];
     try {
-      follower ??= await Follower.open([job.path], { analysis: job.options, read });
+      follower ??= await Follower.open([job.path], { analysis: job.options, read, collectGarbage });
       // Null when nothing changed since the last analysis (the first update always analyses): the follower's last
       // analysis was moved out, so the server answers with its own.
       const update = await follower.update(false, provisionalFor(id));

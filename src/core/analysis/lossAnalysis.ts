@@ -95,17 +95,9 @@ export function analyseLossCurves(
     fitted: prepared.flatMap((p, i) => (fitNames.has(p.curve.name) ? [i] : [])),
     options,
   };
-  const last = warm?.startFor(fitPoints, fitNames) ?? null;
-  // A law forced since the last fit (or since a combination) is fitted cold.
-  const previous = last && (!forced || (last.law === forced && !last.members)) ? last : null;
-  const chosen: LawChoice = previous
-    ? warmChoice(previous, input)
-    : forced
-      ? { fit: forced.fit(input), law: forced }
-      : chooseLossLaw(input);
-  // The runner-up is reported once and not kept: a followed run's next update refits the chosen law only.
-  const { runnerUp, ...kept } = chosen;
-  warm?.remember(kept, fitPoints, fitNames, previous !== null);
+  const { chosen, warmStarted } = chooseOrRefit(input, forced, warm, fitPoints, fitNames);
+  warm?.released();
+  const { runnerUp } = chosen;
   const fit = chosen.fit;
   if (!fit) {
     findings.push(
@@ -145,8 +137,35 @@ export function analyseLossCurves(
   if (chosen.selection) reported.selection = chosen.selection;
   if (floor !== undefined) reported.lrFloor = floor;
   // A followed run says how its fit started: the hover and `watch --json` show it.
-  if (warm) reported.settings.start = previous ? WARM_START : COLD_START;
+  if (warm) reported.settings.start = warmStarted ? WARM_START : COLD_START;
   return result;
+}
+
+/**
+ * The law chosen (or forced) and fitted; for a followed run, the previous choice refitted from its optimum when it
+ * may be, and the new one remembered in its place. The previous fit is referenced from this frame only, so that it
+ * (its predictions, areas and curves: about 80 MB for a million-row run) is garbage once this returns, not held
+ * through the reports and bands that follow.
+ */
+function chooseOrRefit(
+  input: LossFitInput,
+  forced: LossCurveLaw | undefined,
+  warm: LossWarmStart | undefined,
+  fitPoints: number,
+  fitNames: Set<string>,
+): { chosen: LawChoice; warmStarted: boolean } {
+  const last = warm?.startFor(fitPoints, fitNames) ?? null;
+  // A law forced since the last fit (or since a combination) is fitted cold.
+  const previous = last && (!forced || (last.law === forced && !last.members)) ? last : null;
+  const chosen: LawChoice = previous
+    ? warmChoice(previous, input)
+    : forced
+      ? { fit: forced.fit(input), law: forced }
+      : chooseLossLaw(input);
+  // The runner-up is reported once and not kept: a followed run's next update refits the chosen law only.
+  const { runnerUp: _reportedOnce, ...kept } = chosen;
+  warm?.remember(kept, fitPoints, fitNames, previous !== null);
+  return { chosen, warmStarted: previous !== null };
 }
 
 /**

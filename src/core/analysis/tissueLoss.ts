@@ -169,12 +169,12 @@ function warmFrom(previous: TissueFit | undefined, etaMax: number, lambdas: numb
 }
 
 function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): TissueFit {
-  // The previous fit is let go once its refits are carried: kept, each fit would hold the one before it, and a
-  // followed run every fit since its last cold one.
-  let previous = given.previous as TissueFit | undefined;
+  // Of the previous fit only its refits are kept, to be carried: kept whole, each fit would hold the one before it
+  // (a followed run every fit since its last cold one), and the previous fit's arrays would live until the bands.
+  const { fit, areas, lambda, carries } = chosen;
+  const earlier = earlierRefits(given.previous as TissueFit | undefined, etaMax, lambda);
   const input = { ...given, previous: undefined };
   const { options } = input;
-  const { fit, areas, lambda, carries } = chosen;
   const predictions = new Map<number, Float64Array>();
   const predict = (i: number) => {
     let p = predictions.get(i);
@@ -197,8 +197,7 @@ function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     bootstrap(samples: number): LossReplicates {
       const thin = thinFitted(input, predict, BOOTSTRAP_POINTS);
       const data = thin.map((t) => areasAt(areas[t.curve], t.queries));
-      const carried = carriedReplicates(previous, fit.params, etaMax, lambda, samples);
-      previous = undefined;
+      const carried = carriedReplicates(earlier, fit.params, samples);
       paramSets = carried
         ? carried
         : samples > 0
@@ -223,22 +222,30 @@ function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
   };
 }
 
+/** A previous fit's optimum and bootstrap refits: what a warm refit's bootstrap carries (carriedReplicates). */
+interface EarlierRefits {
+  params: Float64Array;
+  sets: Float64Array[];
+}
+
+/** The previous fit's optimum and refits, when its parameters are in this fit's units (see warmFrom). */
+function earlierRefits(previous: TissueFit | undefined, etaMax: number, lambda: number): EarlierRefits | null {
+  const from = warmFrom(previous, etaMax, [lambda]);
+  return from && { params: from.solver.params, sets: from.replicates() };
+}
+
 /**
  * A warm refit's bootstrap: the previous fit's refits moved by the change of the optimum, instead of `samples` new
  * refits (most of a live update's time). A run that grew by a few rows has the same parameter uncertainty around a
  * nearby optimum; the refits are drawn again by the next cold fit (warmStart.ts). Null when they cannot be carried.
  */
 function carriedReplicates(
-  previous: TissueFit | undefined,
+  earlier: EarlierRefits | null,
   params: Float64Array,
-  etaMax: number,
-  lambda: number,
   samples: number,
 ): Float64Array[] | null {
-  const from = warmFrom(previous, etaMax, [lambda]);
-  const sets = from?.replicates() ?? [];
-  if (from === null || samples === 0 || sets.length === 0 || sets.length > samples) return null;
-  return movedWithOptimum(sets, from.solver.params, params, lrAnnealingLaw);
+  if (earlier === null || samples === 0 || earlier.sets.length === 0 || earlier.sets.length > samples) return null;
+  return movedWithOptimum(earlier.sets, earlier.params, params, lrAnnealingLaw);
 }
 
 function describeTissue(

@@ -37,6 +37,8 @@ export interface LiveUpdate {
 export interface FollowOptions {
   analysis?: Partial<AnalysisOptions>;
   read?: SourceOptions;
+  /** Collects garbage on demand, where the shell can: each update's previous fit is freed as soon as it is let go. */
+  collectGarbage?: () => void;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface ProvisionalRequest {
 }
 
 export class Follower {
-  private readonly warm = new LossWarmStart();
+  private readonly warm: LossWarmStart;
   /** The last analysis: what an update asked for while nothing changed gives again (a refit would lose nothing but
    * what only a cold fit reports, such as an automatic choice's runner-up). */
   private last: LiveUpdate | null = null;
@@ -57,7 +59,9 @@ export class Follower {
   private constructor(
     private readonly tails: Tail[],
     private readonly options: FollowOptions,
-  ) {}
+  ) {
+    this.warm = new LossWarmStart(options.collectGarbage);
+  }
 
   static async open(paths: readonly string[], options: FollowOptions = {}): Promise<Follower> {
     return new Follower(await Promise.all(paths.map((path) => tailFor(path, options.read))), options);

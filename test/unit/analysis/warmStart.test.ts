@@ -13,6 +13,14 @@ import type { AnalysisOptions } from '../../../src/core/analysis/options';
 import type { Analysis } from '../../../src/core/analysis/types';
 import { Follower } from '../../../src/core/live/follower';
 import { lossRows } from '../../../bench/workloads';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
+import type { LossCurve } from '../../../src/core/analysis/lossCurves';
+import { withDefaults } from '../../../src/core/analysis/options';
+import { LossWarmStart } from '../../../src/core/analysis/warmStart';
+import { seededRandom } from '../../../src/core/util/random';
+import { mplTruth, SYNTH_WARMUP, type Kind } from '../../helpers/syntheticLoss';
 
 const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-warm-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -183,4 +191,41 @@ test('law auto, defaults: a warm analysis after several appends agrees with a co
     assert.ok(pw.low[j] < pw.predicted[j] && pw.predicted[j] < pw.high[j]);
     assert.ok(Math.abs(pw.low[j] - pc.low[j]) < 0.25 * width && Math.abs(pw.high[j] - pc.high[j]) < 0.25 * width);
   }
+});
+
+test('a warm refit lets the previous fit go before its reports: released() is called with nothing holding it', async () => {
+  // gc() without --expose-gc on the command line: the flag set now, the function read from a fresh context.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // The multi-power law's truth, one drop level: auto takes the mean of both laws, so three fits are let go.
+  const truth = { L0: 2.9, A: 0.5, alpha: 0.5, B: 450, C: 0.5, beta: 0.5, gamma: 0.6 };
+  const full = (['constant', 'cosine'] as Kind[]).map((k, i) => mplTruth(k, truth, i + 1));
+  const cut = (c: LossCurve): LossCurve => {
+    const n = Math.floor(c.steps.length * 0.95);
+    return { ...c, steps: c.steps.subarray(0, n), loss: c.loss.subarray(0, n), lines: c.lines.subarray(0, n) };
+  };
+  const options = withDefaults({ warmupSteps: SYNTH_WARMUP, bootstrapSamples: 8 });
+  let previous: WeakRef<object>[] = [];
+  const alive: number[] = [];
+  const warm = new LossWarmStart(() => {
+    gc();
+    alive.push(previous.filter((ref) => ref.deref() !== undefined).length);
+  });
+  // Weak references to the remembered fit and its members, made in a frame of their own: a variable of this async
+  // function would hold them through the next analysis.
+  const remembered = () => {
+    const kept = warm.startFor(1, new Set(full.map((c) => c.name)));
+    assert.ok(kept?.fit && kept.members?.length === 2, 'a mean of both laws is remembered');
+    return [kept.fit, ...kept.members.map((m) => m.fit)].map((fit) => new WeakRef(fit));
+  };
+  for (const [i, curves] of [full.map(cut), full].entries()) {
+    // A job of its own: a WeakRef holds its target to the end of the job that made it.
+    await new Promise((resolve) => setImmediate(resolve));
+    analyseLossCurves(curves, options, seededRandom(i), warm);
+    previous = remembered();
+  }
+  assert.equal(warm.lastStart, 'warm');
+  // Cold: nothing before it. Warm: the mean and both laws' previous fits are garbage by then.
+  assert.deepEqual(alive, [0, 0]);
+  assert.equal(previous.length, 3);
 });
