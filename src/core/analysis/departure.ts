@@ -21,7 +21,8 @@ import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { BACKTEST_ROWS, prefix, thinRows } from './lawChoice';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
-import { median, robustScale } from './metrics';
+import { robustScale } from './metrics';
+import { medianOf } from '../util/select';
 import type { AnalysisOptions } from './options';
 import type { DepartureKind, Finding, LawAnalysis, LawDeparture, Series } from './types';
 
@@ -117,7 +118,7 @@ function departureKind(
   const end = observed.length;
   const w = Math.max(DEPARTURE_WINDOW, Math.floor((end - from) / 4));
   const level = (f: (i: number) => number, a: number, b: number) =>
-    b > a ? median(Float64Array.from({ length: b - a }, (_, k) => f(a + k))) : 0;
+    b > a ? medianOf(Float64Array.from({ length: b - a }, (_, k) => f(a + k))) : 0;
   const logLoss = (i: number) => Math.log(observed[i]);
   if (level(logLoss, end - w, end) - level(logLoss, from, from + w) > limit) return 'divergence';
   const jump = level(offset, from, from + w) - level(offset, Math.max(0, from - w), from);

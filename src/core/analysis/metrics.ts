@@ -1,5 +1,6 @@
 // The metrics of docs/laws-loss.md, Metrics, named and defined exactly as the laws' sources use them (listed there).
 import type { Metrics } from './types';
+import { medianOf } from '../util/select';
 
 export function scorePredictions(observed: ArrayLike<number>, predicted: ArrayLike<number>): Metrics {
   const n = observed.length;
@@ -92,14 +93,8 @@ export function r2WithoutOutliers(observed: ArrayLike<number>, predicted: ArrayL
 /** 1.4826 × MAD estimates the standard deviation of normal residuals. */
 export const MAD_TO_SIGMA = 1.4826;
 
-export function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const m = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-}
-
 /** The median of some residuals and their robust standard deviation (MAD_TO_SIGMA × their median absolute deviation). */
 export function robustScale(residuals: Float64Array): { centre: number; sigma: number } {
-  const centre = median(residuals);
-  return { centre, sigma: MAD_TO_SIGMA * median(residuals.map((r) => Math.abs(r - centre))) };
+  const centre = medianOf(residuals);
+  return { centre, sigma: MAD_TO_SIGMA * medianOf(residuals.map((r) => Math.abs(r - centre))) };
 }
