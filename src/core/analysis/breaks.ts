@@ -77,28 +77,30 @@ function related(file: string, points: SweepPoint[], what: (p: SweepPoint, i: nu
   return points.map((p, i) => ({ file, line: p.line, message: what(p, i) }));
 }
 
+/** The indices of the points that fall below the one before by more than the tolerance. */
+function dropIndices(points: SweepPoint[], tolerance: number): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < points.length; i++) if (points[i - 1].value - points[i].value > tolerance) out.push(i);
+  return out;
+}
+
 /** Drops between consecutive D_p points larger than the tolerance: the law (increasing in D_p) cannot fit them. */
 export function nonMonotonicFindings(points: SweepPoint[], ctx: BreakContext, note = ''): Finding[] {
-  const out: Finding[] = [];
-  for (let i = 0; i + 1 < points.length; i++) {
-    const drop = points[i].value - points[i + 1].value;
-    if (!(drop > ctx.tolerance)) continue;
-    const [from, to] = [points[i], points[i + 1]];
-    out.push(
-      finding('bleu-non-monotonic', 'warning', {
-        message: `BLEU falls by ${drop.toFixed(2)} points as pretraining grows from D_p=${formatCompact(from.dp)} (line ${from.line}, BLEU ${from.value.toFixed(2)}) to D_p=${formatCompact(to.dp)} (BLEU ${to.value.toFixed(2)}), more than the ${ctx.tolerance} BLEU tolerance${note}. The downstream law only rises with D_p, so it cannot describe this group: the pretraining data looks poorly aligned with the task, and more pretraining on it will probably not help (Isik et al. 2024).`,
-        file: ctx.file,
-        line: to.line,
-        group: ctx.group,
-        related: related(
-          ctx.file,
-          [from],
-          (p) => `BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)} before the drop`,
-        ),
-      }),
-    );
-  }
-  return out;
+  return dropIndices(points, ctx.tolerance).map((i) => {
+    const [from, to] = [points[i - 1], points[i]];
+    const drop = from.value - to.value;
+    return finding('bleu-non-monotonic', 'warning', {
+      message: `BLEU falls by ${drop.toFixed(2)} points as pretraining grows from D_p=${formatCompact(from.dp)} (line ${from.line}, BLEU ${from.value.toFixed(2)}) to D_p=${formatCompact(to.dp)} (BLEU ${to.value.toFixed(2)}), more than the ${ctx.tolerance} BLEU tolerance${note}. The downstream law only rises with D_p, so it cannot describe this group: the pretraining data looks poorly aligned with the task, and more pretraining on it will probably not help (Isik et al. 2024).`,
+      file: ctx.file,
+      line: to.line,
+      group: ctx.group,
+      related: related(
+        ctx.file,
+        [from],
+        (p) => `BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)} before the drop`,
+      ),
+    });
+  });
 }
 
 /**
@@ -221,10 +223,8 @@ export function detectBleuBreaks(points: SweepPoint[], ctx: BreakContext): Break
   const law = lawBreakFindings(judged, ctx, note);
   const drops = nonMonotonicFindings(judged, ctx, note);
   // The fit should cover the part that follows the law: up to the first drop or the first break, whichever is first.
-  const firstDrop = judged.findIndex((p, i) => i > 0 && judged[i - 1].value - p.value > ctx.tolerance);
-  const candidates = [law.breakIndex, firstDrop >= 0 ? firstDrop : undefined].filter(
-    (v): v is number => v !== undefined,
-  );
+  const firstDrop = dropIndices(judged, ctx.tolerance)[0];
+  const candidates = [law.breakIndex, firstDrop].filter((v): v is number => v !== undefined);
   const breakIndex = candidates.length ? levels.starts[Math.min(...candidates)] : undefined;
   return { findings: [...drops, ...law.findings], breakIndex, lowerEdge: law.lowerEdge };
 }
