@@ -12,7 +12,7 @@ import { analyseLossCurves, tooFewLossPoints } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
 import { mplSizeLaw } from './mplSizeAnalysis';
-import { analyseSizedCurves, attachModelSizes, sizeLawChoice } from './sizeAnalysis';
+import { analyseSizedCurves, attachModelSizes, sizeLawChoice, unmatchedSizes } from './sizeAnalysis';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { plainAnalysis } from './series';
 import { judgeFits } from './trust';
@@ -196,6 +196,7 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
     const random = seededRandom(options.seed + 7);
     const sized = sizeLawChoice(curves, options);
     const sizeLaw = options.law === 'mpl-size' ? mplSizeLaw : tissueSizeLaw;
+    appendAll(out.findings, unmatchedSizes(curves, options.sizes));
     merge(
       out,
       sized

@@ -80,19 +80,48 @@ function rowOfLine(lines: Int32Array, line: number): number {
  * then a folder of its file (`csv_25`, or `runs/csv_25`). Among keys of the same kind, the longest wins.
  */
 export function sizeFromOption(curve: LossCurve, sizes: Record<string, number>): number | undefined {
+  let best: { rank: number; length: number; value: number } | undefined;
+  for (const [key, value] of Object.entries(sizes)) {
+    const rank = sizeKeyRank(curve, key);
+    const length = sizeKey(key).length;
+    if (rank && (!best || rank > best.rank || (rank === best.rank && length > best.length)))
+      best = { rank, length, value };
+  }
+  return best?.value;
+}
+
+/** A `sizes` key as paths are compared: forward slashes, no trailing one. */
+function sizeKey(key: string): string {
+  return key.replace(/\\/g, '/').replace(/\/+$/, '');
+}
+
+/** How specifically a `sizes` key names a curve: 3 its name, 2 its file path without extension, 1 a folder, 0 not. */
+function sizeKeyRank(curve: LossCurve, key: string): number {
+  const k = sizeKey(key);
   const path = curve.file.replace(/\\/g, '/');
   const stem = path.replace(/\.[^./]*$/, '');
   const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
-  const endsWith = (whole: string, key: string) => whole === key || whole.endsWith(`/${key}`);
-  let best: { rank: number; length: number; value: number } | undefined;
-  for (const [key, value] of Object.entries(sizes)) {
-    const k = key.replace(/\\/g, '/').replace(/\/+$/, '');
-    const rank =
-      curve.name === k || curve.name.startsWith(`${k} (`) ? 3 : endsWith(stem, k) ? 2 : endsWith(folder, k) ? 1 : 0;
-    if (rank && (!best || rank > best.rank || (rank === best.rank && k.length > best.length)))
-      best = { rank, length: k.length, value };
-  }
-  return best?.value;
+  const endsWith = (whole: string, part: string) => whole === part || whole.endsWith(`/${part}`);
+  return curve.name === k || curve.name.startsWith(`${k} (`) ? 3 : endsWith(stem, k) ? 2 : endsWith(folder, k) ? 1 : 0;
+}
+
+/**
+ * A finding per `sizes` key that names no curve, file or folder: a misspelt key was dropped unsaid, its curve then
+ * called "no size was given" (or, under 'auto', the set fitted as one size by a loss-curve law).
+ */
+export function unmatchedSizes(curves: LossCurve[], sizes: Record<string, number>): Finding[] {
+  if (!curves.length) return [];
+  const names = curves.slice(0, 5).map((c) => `"${c.name}"`);
+  const found = names.join(', ') + (curves.length > 5 ? ` and ${curves.length - 5} more` : '');
+  return Object.entries(sizes)
+    .filter(([key]) => curves.every((c) => sizeKeyRank(c, key) === 0))
+    .map(([key, value]) =>
+      finding('size-unmatched', 'warning', {
+        message: `A model size (N = ${formatCompact(value)}) was given for "${key}", but no curve, file or folder has that name, so it was not used. Curves found: ${found}.`,
+        file: curves[0].file,
+        line: 0,
+      }),
+    );
 }
 
 // ---- the choice of law ----

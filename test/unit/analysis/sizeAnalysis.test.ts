@@ -99,6 +99,15 @@ test('sizes by folder from the option; a curve with no size is left out with a f
   assert.equal(a.fits[0].settings.sizesFitted, '25M, 100M');
 });
 
+test('a size key that names no curve, file or folder is said, with the curves found; keys that match are not', () => {
+  const a = analyse(['m25', 'm100', 'm400'], { sizes: { m25: 25e6, m100: 1e8, m40: 4e8 } }, false);
+  const unmatched = a.findings.filter((f) => f.code === 'size-unmatched');
+  assert.equal(unmatched.length, 1);
+  assert.equal(unmatched[0].severity, 'warning');
+  assert.match(unmatched[0].message, /"m40".*not used.*Curves found: "constant \(m25\/constant\.csv\)"/);
+  assert.deepEqual(unmatched[0].hints, [{ kind: 'set-option', option: 'sizes' }]);
+});
+
 test('a params column that changes within a curve: its median, with a finding', () => {
   const text = log('constant', 1e8, true).replace(/,100000000\n/, ',5e8\n');
   const table = parseText(text, { fileName: 'varies.csv', displayName: 'varies.csv' });
