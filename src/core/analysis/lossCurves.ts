@@ -418,6 +418,13 @@ export function extractLossCurves(
       const keep = (a: Float64Array) => a.filter((_, i) => !kept.has(i));
       [scheduleSteps, lrValues] = [keep(scheduleSteps), keep(lrValues)];
     }
+    const strayLosses = lossSpikes(loss);
+    if (strayLosses.length) {
+      findings.push(strayLossFinding(name, strayLosses, steps, loss, lines, file));
+      const stray = new Set(strayLosses);
+      const keep = <T extends Float64Array | Int32Array>(a: T): T => a.filter((_, i) => !stray.has(i)) as T;
+      [steps, loss, lines] = [keep(steps), keep(loss), keep(lines)];
+    }
     curves.push({
       name,
       file,
@@ -431,6 +438,30 @@ export function extractLossCurves(
     });
   }
   return { curves, findings };
+}
+
+/** The finding of a curve's stray losses (lossSpikes), on the line of the first. */
+function strayLossFinding(
+  name: string,
+  stray: number[],
+  steps: Float64Array,
+  loss: Float64Array,
+  lines: Int32Array,
+  file: string,
+): Finding {
+  const k = stray[0];
+  const factor = LR_SPIKE_FACTOR.toLocaleString('en-US');
+  const more = stray.length === 1 ? 'It is' : `It and ${plural(stray.length - 1, 'more like it')} are`;
+  return {
+    ...cellFinding(
+      'loss-invalid',
+      'warning',
+      `Loss ${loss[k]} of "${name}" at step ${steps[k]} is over ${factor} times the losses logged on either side of it, or under a ${factor}th of them: no run's loss moves so between two logged steps, so it is a stray value. ${more} left out.`,
+      file,
+      lines[k],
+    ),
+    curve: name,
+  };
 }
 
 function cellFinding<C extends FindingCode>(
@@ -480,7 +511,7 @@ export function disambiguateCurveNames(curves: LossCurve[]): void {
   }
 }
 
-/** An LR this many times above every LR logged beside it is a stray value (lrSpikes). */
+/** An LR or loss this many times above (a loss: or below) every one logged beside it is a stray value. */
 export const LR_SPIKE_FACTOR = 1000;
 
 /**
@@ -495,6 +526,27 @@ export function lrSpikes(lr: Float64Array): number[] {
     const after = k + 1 < lr.length ? lr[k + 1] : -Infinity;
     const beside = Math.max(before, after);
     if (beside > 0 && lr[k] > LR_SPIKE_FACTOR * beside) out.push(k);
+  }
+  return out;
+}
+
+/**
+ * Indices of stray losses (all > 0 here): over LR_SPIKE_FACTOR times the losses logged on either side, or under a
+ * LR_SPIKE_FACTOR-th of them. No run's loss moves so between two logged steps (a diverging one rises to a few times
+ * its value, or to NaN), while one 1e300 among 3.5 set the closed-form starts of every law, and the multi-power law
+ * then spent its whole iteration budget on each start (90 s for one row).
+ */
+export function lossSpikes(loss: Float64Array): number[] {
+  const out: number[] = [];
+  const n = loss.length;
+  for (let k = 0; k < n; k++) {
+    if (n < 2) break;
+    const before = k > 0 ? loss[k - 1] : loss[k + 1];
+    const after = k + 1 < n ? loss[k + 1] : loss[k - 1];
+    const x = loss[k];
+    const above = x > LR_SPIKE_FACTOR * Math.max(before, after);
+    const below = x * LR_SPIKE_FACTOR < Math.min(before, after);
+    if (above || below) out.push(k);
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cliMessage } from '../../../src/cli/text';
 import { analyseTables } from '../../../src/core/analysis/analyse';
+import { lossSpikes } from '../../../src/core/analysis/lossCurves';
 import type { Analysis } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table';
 
@@ -214,6 +215,31 @@ test('a stray LR of 1e300 among 3e-4: left out of the schedule with a finding on
   assert.equal(a.curves[0].points.x.length, 30, 'every loss row stays');
   assert.equal(a.predictions[0].status, 'ok');
   assert.ok(Math.abs(a.predictions[0].value! / clean.predictions[0].value! - 1) < 1e-6, 'as if the LR were not there');
+});
+
+test('a stray loss of 1e300 or 1e-300 among 3: left out with a finding on its line, the rest fitted as before', () => {
+  const clean = analyseTables(
+    [parseText(['step,lr,loss', ...GOOD.filter((_, i) => i !== 12 && i !== 29)].join('\n'), { fileName: 'run.csv' })],
+    { law: 'lr-annealing', bootstrapSamples: 0 },
+  );
+  const rows = GOOD.map((r, i) => (i === 12 ? '1300,0.0003,1e300' : i === 29 ? '3000,0.0003,1e-300' : r));
+  const table = parseText(['step,lr,loss', ...rows].join('\n'), { fileName: 'run.csv', displayName: 'run.csv' });
+  const a = analyseTables([table], { law: 'lr-annealing', bootstrapSamples: 0 });
+  const f = finding(a, 'loss-invalid');
+  assert.equal(f.line, 14);
+  assert.match(f.message, /Loss 1e\+300 of "run" at step 1300 is over 1,000 times the losses logged on either side/);
+  assert.match(f.message, /It and 1 more like it are left out/);
+  assert.equal(a.curves[0].points.x.length, 28);
+  assert.equal(a.predictions[0].status, 'ok');
+  assert.equal(a.predictions[0].value, clean.predictions[0].value, 'as if the rows were not there');
+});
+
+test('lossSpikes: a loss 1,000 times off both neighbours (its one neighbour at an end), up or down; a jump is not', () => {
+  assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 5000, 3, 3])), [2]);
+  assert.deepEqual(lossSpikes(Float64Array.from([3e4, 3, 3, 1e-3])), [0, 3]);
+  assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 2000, 2000, 3])), [], 'two in a row are a level, not a stray');
+  assert.deepEqual(lossSpikes(Float64Array.from([10.8, 7, 3, 2.9])), []);
+  assert.deepEqual(lossSpikes(Float64Array.from([1e300])), []);
 });
 
 test('steps above 2^53 (no longer whole numbers apart) are left out with step-implausible, never fitted', () => {
