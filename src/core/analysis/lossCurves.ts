@@ -257,6 +257,17 @@ export function extractLossCurves(
           file,
           line,
         );
+    } else {
+      // Text where an LR should be ("NaN", "nan") is a logged failure, not an empty cell: say so, as for the loss.
+      const written = lrCol === undefined ? undefined : textAt(table.columns[lrCol], r);
+      if (written !== undefined)
+        rowFindings.add(
+          'lr-invalid',
+          'warning',
+          `Learning rate "${written}" is not a number; the schedule skips this row.`,
+          file,
+          line,
+        );
     }
     if (!hasLoss) {
       // Text where a loss should be ("nan", "diverged") is a logged failure, not an empty cell: say so.

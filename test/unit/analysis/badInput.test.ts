@@ -234,6 +234,18 @@ test('a stray loss of 1e300 or 1e-300 among 3: left out with a finding on its li
   assert.equal(a.predictions[0].value, clean.predictions[0].value, 'as if the rows were not there');
 });
 
+test('an LR written as NaN is said on its line like a NaN loss, and the schedule reads across it; an empty LR is not', () => {
+  const rows = GOOD.map((r, i) =>
+    i === 12 ? '1300,NaN,' + r.split(',')[2] : i === 14 ? '1500,,' + r.split(',')[2] : r,
+  );
+  const a = analyse(['step,lr,loss', ...rows].join('\n'));
+  const f = finding(a, 'lr-invalid');
+  assert.equal(f.line, 14);
+  assert.match(f.message, /Learning rate "NaN" is not a number; the schedule skips this row/);
+  assert.equal(a.findings.filter((x) => x.code === 'lr-invalid').length, 1, 'the empty cell is no finding');
+  assert.equal(a.curves[0].points.x.length, 30, 'every loss row stays');
+});
+
 test('lossSpikes: a loss 1,000 times off both neighbours (its one neighbour at an end), up or down; a jump is not', () => {
   assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 5000, 3, 3])), [2]);
   assert.deepEqual(lossSpikes(Float64Array.from([3e4, 3, 3, 1e-3])), [0, 3]);
