@@ -467,7 +467,7 @@ function strayLossFinding(
     ...cellFinding(
       'loss-invalid',
       'warning',
-      `Loss ${loss[k]} of "${name}" at step ${steps[k]} is over ${factor} times the losses logged on either side of it, or under a ${factor}th of them: no run's loss moves so between two logged steps, so it is a stray value. ${more} left out.`,
+      `Loss ${loss[k]} of "${name}" at step ${steps[k]} is over ${factor} times the two losses logged nearest it, or under a ${factor}th of both: no run's loss moves so between two logged steps, so it is a stray value. ${more} left out.`,
       file,
       lines[k],
     ),
@@ -542,22 +542,20 @@ export function lrSpikes(lr: Float64Array): number[] {
 }
 
 /**
- * Indices of stray losses (all > 0 here): over LR_SPIKE_FACTOR times the losses logged on either side, or under a
- * LR_SPIKE_FACTOR-th of them. No run's loss moves so between two logged steps (a diverging one rises to a few times
+ * Indices of stray losses (all > 0 here): over LR_SPIKE_FACTOR times both of its two nearest losses, or under a
+ * LR_SPIKE_FACTOR-th of both. No run's loss moves so between two logged steps (a diverging one rises to a few times
  * its value, or to NaN), while one 1e300 among 3.5 set the closed-form starts of every law, and the multi-power law
- * then spent its whole iteration budget on each start (90 s for one row).
+ * then spent its whole iteration budget on each start (90 s for one row). The nearest two are the losses on either
+ * side, and at an end the two on its one side: the last loss beside a stray would be judged by the stray alone.
  */
 export function lossSpikes(loss: Float64Array): number[] {
   const out: number[] = [];
   const n = loss.length;
-  for (let k = 0; k < n; k++) {
-    if (n < 2) break;
-    const before = k > 0 ? loss[k - 1] : loss[k + 1];
-    const after = k + 1 < n ? loss[k + 1] : loss[k - 1];
+  for (let k = 0; k < n && n >= 3; k++) {
+    const [a, b] = k === 0 ? [1, 2] : k === n - 1 ? [n - 2, n - 3] : [k - 1, k + 1];
     const x = loss[k];
-    const above = x > LR_SPIKE_FACTOR * Math.max(before, after);
-    const below = x * LR_SPIKE_FACTOR < Math.min(before, after);
-    if (above || below) out.push(k);
+    if (x > LR_SPIKE_FACTOR * Math.max(loss[a], loss[b]) || x * LR_SPIKE_FACTOR < Math.min(loss[a], loss[b]))
+      out.push(k);
   }
   return out;
 }

@@ -227,7 +227,7 @@ test('a stray loss of 1e300 or 1e-300 among 3: left out with a finding on its li
   const a = analyseTables([table], { law: 'lr-annealing', bootstrapSamples: 0 });
   const f = finding(a, 'loss-invalid');
   assert.equal(f.line, 14);
-  assert.match(f.message, /Loss 1e\+300 of "run" at step 1300 is over 1,000 times the losses logged on either side/);
+  assert.match(f.message, /Loss 1e\+300 of "run" at step 1300 is over 1,000 times the two losses logged nearest it/);
   assert.match(f.message, /It and 1 more like it are left out/);
   assert.equal(a.curves[0].points.x.length, 28);
   assert.equal(a.predictions[0].status, 'ok');
@@ -246,10 +246,13 @@ test('an LR written as NaN is said on its line like a NaN loss, and the schedule
   assert.equal(a.curves[0].points.x.length, 30, 'every loss row stays');
 });
 
-test('lossSpikes: a loss 1,000 times off both neighbours (its one neighbour at an end), up or down; a jump is not', () => {
+test('lossSpikes: a loss 1,000 times off both nearest losses (both on one side at an end), up or down', () => {
   assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 5000, 3, 3])), [2]);
   assert.deepEqual(lossSpikes(Float64Array.from([3e4, 3, 3, 1e-3])), [0, 3]);
-  assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 2000, 2000, 3])), [], 'two in a row are a level, not a stray');
+  assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 3.5, 1e300, 3.4])), [3], 'the last row beside a stray is kept');
+  assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 3.5, 1e-300, 3.4])), [3]);
+  assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 5e3, 5e3, 3, 3])), [], 'two in a row are a level');
+  assert.deepEqual(lossSpikes(Float64Array.from([5e4, 100, 40, 30])), [], 'a perplexity logged sparsely');
   assert.deepEqual(lossSpikes(Float64Array.from([10.8, 7, 3, 2.9])), []);
   assert.deepEqual(lossSpikes(Float64Array.from([1e300])), []);
 });
