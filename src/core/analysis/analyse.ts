@@ -16,6 +16,7 @@ import { analyseSizedCurves, attachModelSizes, sizeLawChoice, unmatchedSizes } f
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { plainAnalysis } from './series';
 import { judgeFits } from './trust';
+import { warmupFalls } from './warmupFall';
 import type { Analysis, FileSummary, Finding, LawAnalysis, LossLawId, Series } from './types';
 import type { LossWarmStart } from './warmStart';
 import { appendAll } from '../util/arrays';
@@ -197,6 +198,7 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
     const sized = sizeLawChoice(curves, options);
     const sizeLaw = options.law === 'mpl-size' ? mplSizeLaw : tissueSizeLaw;
     appendAll(out.findings, unmatchedSizes(curves, options.sizes));
+    appendAll(out.findings, warmupFalls(curves, options.warmupSteps));
     merge(
       out,
       sized
