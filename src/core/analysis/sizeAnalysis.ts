@@ -326,7 +326,7 @@ export function analyseSizedCurves(
 
 function missingSize(c: LossCurve): Finding {
   return finding('size-missing', 'warning', {
-    message: `"${c.name}" has no model size N (its file has no params column and no size was given for it), so the model-size law can neither fit nor predict it.`,
+    message: `"${c.name}" has no model size N (no params value above 0 in its rows, and no size given for it), so the model-size law can neither fit nor predict it.`,
     file: c.file,
     line: c.firstLine,
     curve: c.name,

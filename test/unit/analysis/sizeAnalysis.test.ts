@@ -108,6 +108,21 @@ test('a size key that names no curve, file or folder is said, with the curves fo
   assert.deepEqual(unmatched[0].hints, [{ kind: 'set-option', option: 'sizes' }]);
 });
 
+test('a row whose params cell is NaN: its curve has no size, and the finding does not say the file has no params column', () => {
+  const rows = log('constant', 1e8, true).split('\n');
+  rows[3] = rows[3].replace(/,100000000$/, ',NaN');
+  const text = [...rows, ...log('cosine', 4e8, true).split('\n').slice(1)].join('\n');
+  const a = analyseTables([parseText(text, { fileName: 'nan.csv', displayName: 'nan.csv' })], {
+    law: 'lr-annealing-size',
+    bootstrapSamples: 0,
+  });
+  const missing = a.findings.find((f) => f.code === 'size-missing');
+  assert.ok(missing, a.findings.map((f) => f.code).join(', '));
+  assert.equal(missing.line, 4);
+  assert.doesNotMatch(missing.message, /no params column/);
+  assert.match(missing.message, /no params value above 0 in its rows/);
+});
+
 test('a params column that changes within a curve: its median, with a finding', () => {
   const text = log('constant', 1e8, true).replace(/,100000000\n/, ',5e8\n');
   const table = parseText(text, { fileName: 'varies.csv', displayName: 'varies.csv' });
