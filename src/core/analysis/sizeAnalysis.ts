@@ -27,6 +27,7 @@ import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scoreFit } from './metrics';
+import { MAX_PARAMS } from './sweepFindings';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
 import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
@@ -44,7 +45,7 @@ export function attachModelSizes(table: Table, paramsColumn: number, curves: Los
     const seen: number[] = [];
     for (const line of curve.lines) {
       const v = values[rowOfLine(table.lines, line)];
-      if (Number.isFinite(v) && v > 0) seen.push(v);
+      if (Number.isFinite(v) && v > 0 && v <= MAX_PARAMS) seen.push(v);
     }
     if (!seen.length) continue;
     seen.sort((a, b) => a - b);
@@ -326,7 +327,7 @@ export function analyseSizedCurves(
 
 function missingSize(c: LossCurve): Finding {
   return finding('size-missing', 'warning', {
-    message: `"${c.name}" has no model size N (no params value above 0 in its rows, and no size given for it), so the model-size law can neither fit nor predict it.`,
+    message: `"${c.name}" has no model size N (no params value in its rows is a parameter count, above 0 and at most ${MAX_PARAMS.toExponential()}, and no size was given for it), so the model-size law can neither fit nor predict it.`,
     file: c.file,
     line: c.firstLine,
     curve: c.name,

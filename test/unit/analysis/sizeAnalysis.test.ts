@@ -7,6 +7,7 @@ import { toJsonReport } from '../../../src/cli/report';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { sizeFromOption } from '../../../src/core/analysis/sizeAnalysis';
 import { parseText } from '../../../src/core/table';
+import { OPTION_SCHEMA } from '../../../src/core/options/schema';
 import { analyse, log, SIZES, TRUE } from '../../helpers/sizedRuns';
 
 test('three sizes from a params column: the law is recovered and a held-out schedule of every size is predicted', () => {
@@ -120,7 +121,21 @@ test('a row whose params cell is NaN: its curve has no size, and the finding doe
   assert.ok(missing, a.findings.map((f) => f.code).join(', '));
   assert.equal(missing.line, 4);
   assert.doesNotMatch(missing.message, /no params column/);
-  assert.match(missing.message, /no params value above 0 in its rows/);
+  assert.match(missing.message, /no params value in its rows is a parameter count, above 0 and at most 1e\+15/);
+});
+
+test('a size above 1e15 parameters is no size: a --size of 1e30 is a usage error, a params cell of 1e30 no size', () => {
+  const read = OPTION_SCHEMA.sizes.kind.fromArgs(['m400=1e30']);
+  assert.equal(read.ok, false);
+  assert.deepEqual(OPTION_SCHEMA.sizes.kind.fromArgs(['m400=4e8']), { ok: true, value: { m400: 4e8 } });
+  assert.deepEqual(OPTION_SCHEMA.sizes.kind.fromJson({ m400: 1e30, m25: 25e6 }), { m25: 25e6 });
+  const text = log('constant', 1e8, true).replace(/,100000000\n/g, ',1e30\n');
+  const a = analyseTables([parseText(text, { fileName: 'huge.csv', displayName: 'huge.csv' })], {
+    law: 'lr-annealing-size',
+    bootstrapSamples: 0,
+  });
+  assert.ok(a.findings.some((f) => f.code === 'size-missing'));
+  assert.equal(a.fits.length, 0);
 });
 
 test('a params column that changes within a curve: its median, with a finding', () => {
