@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { analyseFiles } from '../core/analysis/analyse';
 import { inspectFiles } from '../core/analysis/inspect';
 import { parseCli, unusedKindFlags, USAGE } from './args';
-import { toJsonReport } from './report';
+import { writeJsonReport } from './report';
 import { jsonSafe, jsonShown, terminalSafe } from './terminal';
 import { cliMessage, formatAnalysis, formatInspection } from './text';
 import { watchRuns } from './watch';
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (request.command === 'watch') return watchRuns(request, VERSION, write, fail);
   const analysis = await analyseFiles(request.files, request.options, read);
-  if (request.json) await write(`${JSON.stringify(toJsonReport(analysis, VERSION), jsonShown, 2)}\n`, 'json');
+  if (request.json) await writeJsonReport(analysis, VERSION, (text) => write(text, 'json'));
   else await write(formatAnalysis(analysis));
   for (const note of unusedKindFlags(
     request,

@@ -1,13 +1,26 @@
 // The `--json` document. Its field names are a public contract (other tools read them): curves, fits, predictions,
 // findings, files. Pairs like [step, loss] are what plotting scripts expect, so series are emitted as pairs here.
+import { randomUUID } from 'node:crypto';
 import type { Analysis, CurveReport } from '../core/analysis/types';
+import { jsonShown } from './terminal';
 
-function pairs(xs: number[], ys: number[]): [number, number][] {
-  return xs.map((x, i) => [x, ys[i]]);
+/** A per-point array of a curve, made row by row when it is written (a million-row log has four of them per curve). */
+interface PointRows {
+  length: number;
+  row(i: number): number | number[];
+}
+
+/** How a curve's per-point arrays enter the document: as arrays, or as stand-ins written later (writeJsonReport). */
+type PointArrays = (rows: PointRows) => unknown;
+
+const asArray: PointArrays = (rows) => Array.from({ length: rows.length }, (_, i) => rows.row(i));
+
+function pairs(xs: number[], ys: number[]): PointRows {
+  return { length: xs.length, row: (i) => [xs[i], ys[i]] };
 }
 
 /** A curve of the document; without `points` (a watch update), its per-point arrays are left out. */
-function curveJson(c: CurveReport, points = true) {
+function curveJson(c: CurveReport, points = true, arrays: PointArrays = asArray) {
   const head = {
     name: c.name,
     file: c.file,
@@ -27,12 +40,13 @@ function curveJson(c: CurveReport, points = true) {
     ...(c.modelSize !== undefined && { modelSize: c.modelSize }),
   };
   if (!points) return head;
+  const { x, observed, predicted, low, high, lines } = c.points;
   return {
     ...head,
-    observed: pairs(c.points.x, c.points.observed),
-    predicted: c.points.predicted.length ? pairs(c.points.x, c.points.predicted) : [],
-    band: c.points.low.length ? c.points.x.map((x, i) => [x, c.points.low[i], c.points.high[i]]) : [],
-    lines: c.points.lines,
+    observed: arrays(pairs(x, observed)),
+    predicted: predicted.length ? arrays(pairs(x, predicted)) : [],
+    band: low.length ? arrays({ length: x.length, row: (i) => [x[i], low[i], high[i]] }) : [],
+    lines: arrays({ length: lines.length, row: (i) => lines[i] }),
     // Indices into `observed` of the points a fitted curve's law did not use (a BLEU group's from its break on).
     ...(c.notFitted && { notFitted: c.notFitted }),
     metrics: c.metrics ?? null,
@@ -47,16 +61,60 @@ function curveJson(c: CurveReport, points = true) {
   };
 }
 
-export function toJsonReport(analysis: Analysis, version: string, points = true) {
+export function toJsonReport(analysis: Analysis, version: string, points = true, arrays: PointArrays = asArray) {
   return {
     tool: 'scaling-lens',
     version,
     kind: analysis.kind,
     files: analysis.files,
-    curves: analysis.curves.map((c) => curveJson(c, points)),
+    curves: analysis.curves.map((c) => curveJson(c, points, arrays)),
     fits: analysis.fits,
     predictions: analysis.predictions,
     findings: analysis.findings,
     timings: analysis.timings,
   };
+}
+
+/** Rows of a per-point array written at a time: a chunk of a few hundred kB. */
+const ROWS_PER_CHUNK = 4096;
+
+/**
+ * The document as `JSON.stringify(toJsonReport(...), jsonShown, 2)` writes it, to the byte, written in chunks: the
+ * per-point arrays are stand-ins in the stringified rest and are written row by row in their place. Stringified
+ * whole, a 2,000,000-row log's document (480 MB of text, its pairs as arrays, and the text copied on the way out)
+ * peaked at 3.2 GB. A stand-in holds a random id, so no text from a file can be taken for one.
+ */
+export async function writeJsonReport(
+  analysis: Analysis,
+  version: string,
+  write: (text: string) => Promise<void>,
+): Promise<void> {
+  const mark = `scaling-lens-points-${randomUUID()}`;
+  const deferred: PointRows[] = [];
+  const standIn: PointArrays = (rows) => `${mark}:${deferred.push(rows) - 1}`;
+  const text = JSON.stringify(toJsonReport(analysis, version, true, standIn), jsonShown, 2);
+  const found = new RegExp(`"${mark}:(\\d+)"`, 'g');
+  let from = 0;
+  for (const m of text.matchAll(found)) {
+    await write(text.slice(from, m.index));
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    const indent = /^ */.exec(text.slice(lineStart, m.index))![0];
+    await writeRows(deferred[Number(m[1])], indent, write);
+    from = m.index + m[0].length;
+  }
+  await write(`${text.slice(from)}\n`);
+}
+
+/** One per-point array as JSON.stringify(array, null, 2) writes it at this indent. */
+async function writeRows(rows: PointRows, indent: string, write: (text: string) => Promise<void>): Promise<void> {
+  if (rows.length === 0) return write('[]');
+  const inner = `${indent}  `;
+  await write('[\n');
+  for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
+    const end = Math.min(rows.length, start + ROWS_PER_CHUNK);
+    const parts: string[] = [];
+    for (let i = start; i < end; i++)
+      parts.push(`${inner}${JSON.stringify(rows.row(i), null, 2).replace(/\n/g, `\n${inner}`)}`);
+    await write(parts.join(',\n') + (end < rows.length ? ',\n' : `\n${indent}]`));
+  }
 }

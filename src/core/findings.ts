@@ -182,6 +182,15 @@ const ANALYSIS = {
       { kind: 'map-role', roles: ['params'] },
     ],
   },
+  'warmup-falls': {
+    severities: ['warning'],
+    title: 'The logged LR falls before the warmup given ends',
+  },
+  'size-unmatched': {
+    severities: ['warning'],
+    title: 'A model size given for a name no curve, file or folder has',
+    hints: [{ kind: 'set-option', option: 'sizes' }],
+  },
   'size-varies': { severities: ['warning'], title: 'The params column changes within a curve' },
   'sizes-too-few': {
     severities: ['warning'],

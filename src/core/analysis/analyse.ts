@@ -12,10 +12,11 @@ import { analyseLossCurves, tooFewLossPoints } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
 import { mplSizeLaw } from './mplSizeAnalysis';
-import { analyseSizedCurves, attachModelSizes, sizeLawChoice } from './sizeAnalysis';
+import { analyseSizedCurves, attachModelSizes, sizeLawChoice, unmatchedSizes } from './sizeAnalysis';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { plainAnalysis } from './series';
 import { judgeFits } from './trust';
+import { warmupFalls } from './warmupFall';
 import type { Analysis, FileSummary, Finding, LawAnalysis, LossLawId, Series } from './types';
 import type { LossWarmStart } from './warmStart';
 import { appendAll } from '../util/arrays';
@@ -196,6 +197,8 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
     const random = seededRandom(options.seed + 7);
     const sized = sizeLawChoice(curves, options);
     const sizeLaw = options.law === 'mpl-size' ? mplSizeLaw : tissueSizeLaw;
+    appendAll(out.findings, unmatchedSizes(curves, options.sizes));
+    appendAll(out.findings, warmupFalls(curves, options.warmupSteps));
     merge(
       out,
       sized

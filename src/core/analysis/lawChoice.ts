@@ -27,6 +27,7 @@ import type { LossCurve } from './lossCurves';
 import { mplLossLaw } from './mplLoss';
 import { spreadWeights, type SpreadWeighting } from './spreadWeights';
 import { tissueLossLaw } from './tissueLoss';
+import { FIT_VERDICT } from './trust';
 import type { LawCandidate, LawSelection, LossLawId } from './types';
 
 export const BACKTEST_CUTS = [0.6, 0.7, 0.8];
@@ -79,10 +80,12 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
     // One law could not be fitted at all: the other one, with no comparison to report.
     return mpl && !tissue ? { law: mplLossLaw, fit: mpl } : { law: tissueLossLaw, fit: tissue };
   }
+  const short = tooFewPointsForMpl(input);
   const candidates: LawCandidate[] = [
     candidate(tissue, backtestErrors(tissueLossLaw, tissue, input)),
-    candidate(mpl, backtestErrors(mplLossLaw, mpl, input)),
+    candidate(mpl, short ? null : backtestErrors(mplLossLaw, mpl, input)),
   ];
+  if (short) return { law: tissueLossLaw, fit: tissue, selection: soleSelection(candidates, short) };
   const levels = dropLevels(
     input.fitted.map((i) => input.prepared[i].curve),
     input.options.warmupSteps,
@@ -105,6 +108,23 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
     runnerUp: chosenMpl ? tissue : mpl,
     selection: selection(verdict.chosen, verdict.reason),
   };
+}
+
+/**
+ * Why the multi-power law is no candidate when the fit curves have fewer loss points than the fit verdict asks for
+ * its coefficients (trust.ts, fit-points-few): alone it would be withheld, so a mean must not carry its numbers
+ * (ten points gave it 0.79 of the weight), nor a runner-up show them. Undefined when it is a candidate.
+ */
+function tooFewPointsForMpl(input: LossFitInput): string | undefined {
+  const points = input.fitted.reduce((n, i) => n + input.prepared[i].curve.steps.length, 0);
+  const needed = FIT_VERDICT.pointsPerCoefficient * mplLossLaw.coefficients;
+  if (points >= needed) return undefined;
+  return `the fit curves have ${points} loss points, too few for the multi-power law's ${mplLossLaw.coefficients} coefficients (at least ${needed}), so it is neither backtested nor averaged in: the LR-annealing law alone`;
+}
+
+/** The selection of the LR-annealing law alone, the multi-power law no candidate (tooFewPointsForMpl). */
+function soleSelection(candidates: LawCandidate[], reason: string): LawSelection {
+  return { candidates, chosen: 'lr-annealing', runnerUp: 'mpl', reason, cuts: BACKTEST_CUTS, dropLevels: [] };
 }
 
 /**

@@ -257,6 +257,17 @@ export function extractLossCurves(
           file,
           line,
         );
+    } else {
+      // Text where an LR should be ("NaN", "nan") is a logged failure, not an empty cell: say so, as for the loss.
+      const written = lrCol === undefined ? undefined : textAt(table.columns[lrCol], r);
+      if (written !== undefined)
+        rowFindings.add(
+          'lr-invalid',
+          'warning',
+          `Learning rate "${written}" is not a number; the schedule skips this row.`,
+          file,
+          line,
+        );
     }
     if (!hasLoss) {
       // Text where a loss should be ("nan", "diverged") is a logged failure, not an empty cell: say so.
@@ -418,6 +429,13 @@ export function extractLossCurves(
       const keep = (a: Float64Array) => a.filter((_, i) => !kept.has(i));
       [scheduleSteps, lrValues] = [keep(scheduleSteps), keep(lrValues)];
     }
+    const strayLosses = lossSpikes(loss);
+    if (strayLosses.length) {
+      findings.push(strayLossFinding(name, strayLosses, steps, loss, lines, file));
+      const stray = new Set(strayLosses);
+      const keep = <T extends Float64Array | Int32Array>(a: T): T => a.filter((_, i) => !stray.has(i)) as T;
+      [steps, loss, lines] = [keep(steps), keep(loss), keep(lines)];
+    }
     curves.push({
       name,
       file,
@@ -431,6 +449,30 @@ export function extractLossCurves(
     });
   }
   return { curves, findings };
+}
+
+/** The finding of a curve's stray losses (lossSpikes), on the line of the first. */
+function strayLossFinding(
+  name: string,
+  stray: number[],
+  steps: Float64Array,
+  loss: Float64Array,
+  lines: Int32Array,
+  file: string,
+): Finding {
+  const k = stray[0];
+  const factor = LR_SPIKE_FACTOR.toLocaleString('en-US');
+  const more = stray.length === 1 ? 'It is' : `It and ${plural(stray.length - 1, 'more like it')} are`;
+  return {
+    ...cellFinding(
+      'loss-invalid',
+      'warning',
+      `Loss ${loss[k]} of "${name}" at step ${steps[k]} is over ${factor} times the two losses logged nearest it, or under a ${factor}th of both: no run's loss moves so between two logged steps, so it is a stray value. ${more} left out.`,
+      file,
+      lines[k],
+    ),
+    curve: name,
+  };
 }
 
 function cellFinding<C extends FindingCode>(
@@ -480,7 +522,7 @@ export function disambiguateCurveNames(curves: LossCurve[]): void {
   }
 }
 
-/** An LR this many times above every LR logged beside it is a stray value (lrSpikes). */
+/** An LR or loss this many times above (a loss: or below) every one logged beside it is a stray value. */
 export const LR_SPIKE_FACTOR = 1000;
 
 /**
@@ -495,6 +537,25 @@ export function lrSpikes(lr: Float64Array): number[] {
     const after = k + 1 < lr.length ? lr[k + 1] : -Infinity;
     const beside = Math.max(before, after);
     if (beside > 0 && lr[k] > LR_SPIKE_FACTOR * beside) out.push(k);
+  }
+  return out;
+}
+
+/**
+ * Indices of stray losses (all > 0 here): over LR_SPIKE_FACTOR times both of its two nearest losses, or under a
+ * LR_SPIKE_FACTOR-th of both. No run's loss moves so between two logged steps (a diverging one rises to a few times
+ * its value, or to NaN), while one 1e300 among 3.5 set the closed-form starts of every law, and the multi-power law
+ * then spent its whole iteration budget on each start (90 s for one row). The nearest two are the losses on either
+ * side, and at an end the two on its one side: the last loss beside a stray would be judged by the stray alone.
+ */
+export function lossSpikes(loss: Float64Array): number[] {
+  const out: number[] = [];
+  const n = loss.length;
+  for (let k = 0; k < n && n >= 3; k++) {
+    const [a, b] = k === 0 ? [1, 2] : k === n - 1 ? [n - 2, n - 3] : [k - 1, k + 1];
+    const x = loss[k];
+    if (x > LR_SPIKE_FACTOR * Math.max(loss[a], loss[b]) || x * LR_SPIKE_FACTOR < Math.min(loss[a], loss[b]))
+      out.push(k);
   }
   return out;
 }

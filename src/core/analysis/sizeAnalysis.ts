@@ -27,6 +27,7 @@ import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scoreFit } from './metrics';
+import { MAX_PARAMS } from './sweepFindings';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
 import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
@@ -44,7 +45,7 @@ export function attachModelSizes(table: Table, paramsColumn: number, curves: Los
     const seen: number[] = [];
     for (const line of curve.lines) {
       const v = values[rowOfLine(table.lines, line)];
-      if (Number.isFinite(v) && v > 0) seen.push(v);
+      if (Number.isFinite(v) && v > 0 && v <= MAX_PARAMS) seen.push(v);
     }
     if (!seen.length) continue;
     seen.sort((a, b) => a - b);
@@ -80,19 +81,48 @@ function rowOfLine(lines: Int32Array, line: number): number {
  * then a folder of its file (`csv_25`, or `runs/csv_25`). Among keys of the same kind, the longest wins.
  */
 export function sizeFromOption(curve: LossCurve, sizes: Record<string, number>): number | undefined {
+  let best: { rank: number; length: number; value: number } | undefined;
+  for (const [key, value] of Object.entries(sizes)) {
+    const rank = sizeKeyRank(curve, key);
+    const length = sizeKey(key).length;
+    if (rank && (!best || rank > best.rank || (rank === best.rank && length > best.length)))
+      best = { rank, length, value };
+  }
+  return best?.value;
+}
+
+/** A `sizes` key as paths are compared: forward slashes, no trailing one. */
+function sizeKey(key: string): string {
+  return key.replace(/\\/g, '/').replace(/\/+$/, '');
+}
+
+/** How specifically a `sizes` key names a curve: 3 its name, 2 its file path without extension, 1 a folder, 0 not. */
+function sizeKeyRank(curve: LossCurve, key: string): number {
+  const k = sizeKey(key);
   const path = curve.file.replace(/\\/g, '/');
   const stem = path.replace(/\.[^./]*$/, '');
   const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
-  const endsWith = (whole: string, key: string) => whole === key || whole.endsWith(`/${key}`);
-  let best: { rank: number; length: number; value: number } | undefined;
-  for (const [key, value] of Object.entries(sizes)) {
-    const k = key.replace(/\\/g, '/').replace(/\/+$/, '');
-    const rank =
-      curve.name === k || curve.name.startsWith(`${k} (`) ? 3 : endsWith(stem, k) ? 2 : endsWith(folder, k) ? 1 : 0;
-    if (rank && (!best || rank > best.rank || (rank === best.rank && k.length > best.length)))
-      best = { rank, length: k.length, value };
-  }
-  return best?.value;
+  const endsWith = (whole: string, part: string) => whole === part || whole.endsWith(`/${part}`);
+  return curve.name === k || curve.name.startsWith(`${k} (`) ? 3 : endsWith(stem, k) ? 2 : endsWith(folder, k) ? 1 : 0;
+}
+
+/**
+ * A finding per `sizes` key that names no curve, file or folder: a misspelt key was dropped unsaid, its curve then
+ * called "no size was given" (or, under 'auto', the set fitted as one size by a loss-curve law).
+ */
+export function unmatchedSizes(curves: LossCurve[], sizes: Record<string, number>): Finding[] {
+  if (!curves.length) return [];
+  const names = curves.slice(0, 5).map((c) => `"${c.name}"`);
+  const found = names.join(', ') + (curves.length > 5 ? ` and ${curves.length - 5} more` : '');
+  return Object.entries(sizes)
+    .filter(([key]) => curves.every((c) => sizeKeyRank(c, key) === 0))
+    .map(([key, value]) =>
+      finding('size-unmatched', 'warning', {
+        message: `A model size (N = ${formatCompact(value)}) was given for "${key}", but no curve, file or folder has that name, so it was not used. Curves found: ${found}.`,
+        file: curves[0].file,
+        line: 0,
+      }),
+    );
 }
 
 // ---- the choice of law ----
@@ -297,7 +327,7 @@ export function analyseSizedCurves(
 
 function missingSize(c: LossCurve): Finding {
   return finding('size-missing', 'warning', {
-    message: `"${c.name}" has no model size N (its file has no params column and no size was given for it), so the model-size law can neither fit nor predict it.`,
+    message: `"${c.name}" has no model size N (no params value in its rows is a parameter count, above 0 and at most ${MAX_PARAMS.toExponential()}, and no size was given for it), so the model-size law can neither fit nor predict it.`,
     file: c.file,
     line: c.firstLine,
     curve: c.name,

@@ -283,16 +283,16 @@ export const delimiterChar: ValueKind<string> = (() => {
 })();
 
 /**
- * Numbers (> 0) by name: a settings object `{ "csv_25": 25e6 }`, or flags `NAME=N` (each may be a comma-separated
- * list). Entries that do not fit are dropped from a setting, as list items are.
+ * Numbers (> 0, at most `max`) by name: a settings object `{ "csv_25": 25e6 }`, or flags `NAME=N` (each may be a
+ * comma-separated list). Entries that do not fit are dropped from a setting, as list items are.
  */
-export const positiveNumberMap: ValueKind<Record<string, number>> = (() => {
-  const fits = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
+export function positiveNumberMap(max: number): ValueKind<Record<string, number>> {
+  const fits = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= max;
   const kind: ValueKind<Record<string, number>> = {
     arity: 'many',
     metavar: 'NAME=N',
-    expects: 'NAME=N with N a number > 0',
-    schema: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 } },
+    expects: `NAME=N with N a number > 0 and at most ${max.toExponential()}`,
+    schema: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0, maximum: max } },
     fromJson: (value) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
       return Object.fromEntries(Object.entries(value).filter(([name, n]) => name !== '' && fits(n)));
@@ -310,4 +310,4 @@ export const positiveNumberMap: ValueKind<Record<string, number>> = (() => {
     },
   };
   return kind;
-})();
+}

@@ -5,6 +5,7 @@
 // config table, it is plain data: the core keeps it, and the shells phrase it. It is long because it is one table (a
 // row per knob with its descriptions); splitting it would scatter what the tests check as one.
 import type { AnalysisOptions } from '../analysis/options';
+import { MAX_PARAMS } from '../analysis/sweepFindings';
 import type { LawId } from '../analysis/types';
 import type { ColumnRole, FileFormat } from '../table/types';
 import {
@@ -358,7 +359,8 @@ export const OPTION_SCHEMA = {
   }),
   sizes: knob({
     option: 'sizes',
-    kind: positiveNumberMap,
+    // No model holds more parameters than the (N, D) sweeps' bound: a 1e30 is a stray value, not a size.
+    kind: positiveNumberMap(MAX_PARAMS),
     default: {},
     setting: {
       key: 'fit.sizes',

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cliMessage } from '../../../src/cli/text';
 import { analyseTables } from '../../../src/core/analysis/analyse';
+import { lossSpikes } from '../../../src/core/analysis/lossCurves';
 import type { Analysis } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table';
 
@@ -214,6 +215,46 @@ test('a stray LR of 1e300 among 3e-4: left out of the schedule with a finding on
   assert.equal(a.curves[0].points.x.length, 30, 'every loss row stays');
   assert.equal(a.predictions[0].status, 'ok');
   assert.ok(Math.abs(a.predictions[0].value! / clean.predictions[0].value! - 1) < 1e-6, 'as if the LR were not there');
+});
+
+test('a stray loss of 1e300 or 1e-300 among 3: left out with a finding on its line, the rest fitted as before', () => {
+  const clean = analyseTables(
+    [parseText(['step,lr,loss', ...GOOD.filter((_, i) => i !== 12 && i !== 29)].join('\n'), { fileName: 'run.csv' })],
+    { law: 'lr-annealing', bootstrapSamples: 0 },
+  );
+  const rows = GOOD.map((r, i) => (i === 12 ? '1300,0.0003,1e300' : i === 29 ? '3000,0.0003,1e-300' : r));
+  const table = parseText(['step,lr,loss', ...rows].join('\n'), { fileName: 'run.csv', displayName: 'run.csv' });
+  const a = analyseTables([table], { law: 'lr-annealing', bootstrapSamples: 0 });
+  const f = finding(a, 'loss-invalid');
+  assert.equal(f.line, 14);
+  assert.match(f.message, /Loss 1e\+300 of "run" at step 1300 is over 1,000 times the two losses logged nearest it/);
+  assert.match(f.message, /It and 1 more like it are left out/);
+  assert.equal(a.curves[0].points.x.length, 28);
+  assert.equal(a.predictions[0].status, 'ok');
+  assert.equal(a.predictions[0].value, clean.predictions[0].value, 'as if the rows were not there');
+});
+
+test('an LR written as NaN is said on its line like a NaN loss, and the schedule reads across it; an empty LR is not', () => {
+  const rows = GOOD.map((r, i) =>
+    i === 12 ? '1300,NaN,' + r.split(',')[2] : i === 14 ? '1500,,' + r.split(',')[2] : r,
+  );
+  const a = analyse(['step,lr,loss', ...rows].join('\n'));
+  const f = finding(a, 'lr-invalid');
+  assert.equal(f.line, 14);
+  assert.match(f.message, /Learning rate "NaN" is not a number; the schedule skips this row/);
+  assert.equal(a.findings.filter((x) => x.code === 'lr-invalid').length, 1, 'the empty cell is no finding');
+  assert.equal(a.curves[0].points.x.length, 30, 'every loss row stays');
+});
+
+test('lossSpikes: a loss 1,000 times off both nearest losses (both on one side at an end), up or down', () => {
+  assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 5000, 3, 3])), [2]);
+  assert.deepEqual(lossSpikes(Float64Array.from([3e4, 3, 3, 1e-3])), [0, 3]);
+  assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 3.5, 1e300, 3.4])), [3], 'the last row beside a stray is kept');
+  assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 3.5, 1e-300, 3.4])), [3]);
+  assert.deepEqual(lossSpikes(Float64Array.from([3, 3, 5e3, 5e3, 3, 3])), [], 'two in a row are a level');
+  assert.deepEqual(lossSpikes(Float64Array.from([5e4, 100, 40, 30])), [], 'a perplexity logged sparsely');
+  assert.deepEqual(lossSpikes(Float64Array.from([10.8, 7, 3, 2.9])), []);
+  assert.deepEqual(lossSpikes(Float64Array.from([1e300])), []);
 });
 
 test('steps above 2^53 (no longer whole numbers apart) are left out with step-implausible, never fitted', () => {

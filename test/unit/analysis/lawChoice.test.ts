@@ -418,3 +418,17 @@ test('the reason gives backtest errors to three significant digits, however smal
   const verdict = decide(law('lr-annealing', 4.2e-7), law('mpl', 1.3e-7), [0.1, 0.5]);
   assert.match(verdict.reason, /multi-power law 0\.000013 %, LR-annealing law 0\.000042 %/);
 });
+
+test('too few loss points for the multi-power law (10 for its 7 coefficients): the LR-annealing law alone, no mean', () => {
+  const full = tissueTruth('cosine', 1);
+  const keep = new Set(Array.from({ length: 10 }, (_, k) => Math.round((k * (full.steps.length - 1)) / 9)));
+  const pick = <T extends Float64Array | Int32Array>(a: T): T => a.filter((_, i) => keep.has(i)) as T;
+  const curve = { ...full, steps: pick(full.steps), loss: pick(full.loss), lines: pick(full.lines) };
+  const options = withDefaults({ law: 'auto', warmupSteps: SYNTH_WARMUP, bootstrapSamples: 0 });
+  const choice = chooseLossLaw({ prepared: [prepare(curve, [20_000])], fitted: [0], options });
+  assert.equal(choice.law.id, 'lr-annealing');
+  assert.equal(choice.members, undefined, 'no mean carries the multi-power law');
+  assert.equal(choice.runnerUp, undefined, 'no runner-up shows its numbers');
+  assert.equal(choice.selection?.weights, undefined);
+  assert.match(choice.selection!.reason, /10 loss points, too few for the multi-power law's 7 coefficients/);
+});

@@ -7,6 +7,7 @@ import { toJsonReport } from '../../../src/cli/report';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { sizeFromOption } from '../../../src/core/analysis/sizeAnalysis';
 import { parseText } from '../../../src/core/table';
+import { OPTION_SCHEMA } from '../../../src/core/options/schema';
 import { analyse, log, SIZES, TRUE } from '../../helpers/sizedRuns';
 
 test('three sizes from a params column: the law is recovered and a held-out schedule of every size is predicted', () => {
@@ -97,6 +98,44 @@ test('sizes by folder from the option; a curve with no size is left out with a f
     { kind: 'map-role', roles: ['params'] },
   ]);
   assert.equal(a.fits[0].settings.sizesFitted, '25M, 100M');
+});
+
+test('a size key that names no curve, file or folder is said, with the curves found; keys that match are not', () => {
+  const a = analyse(['m25', 'm100', 'm400'], { sizes: { m25: 25e6, m100: 1e8, m40: 4e8 } }, false);
+  const unmatched = a.findings.filter((f) => f.code === 'size-unmatched');
+  assert.equal(unmatched.length, 1);
+  assert.equal(unmatched[0].severity, 'warning');
+  assert.match(unmatched[0].message, /"m40".*not used.*Curves found: "constant \(m25\/constant\.csv\)"/);
+  assert.deepEqual(unmatched[0].hints, [{ kind: 'set-option', option: 'sizes' }]);
+});
+
+test('a row whose params cell is NaN: its curve has no size, and the finding does not say the file has no params column', () => {
+  const rows = log('constant', 1e8, true).split('\n');
+  rows[3] = rows[3].replace(/,100000000$/, ',NaN');
+  const text = [...rows, ...log('cosine', 4e8, true).split('\n').slice(1)].join('\n');
+  const a = analyseTables([parseText(text, { fileName: 'nan.csv', displayName: 'nan.csv' })], {
+    law: 'lr-annealing-size',
+    bootstrapSamples: 0,
+  });
+  const missing = a.findings.find((f) => f.code === 'size-missing');
+  assert.ok(missing, a.findings.map((f) => f.code).join(', '));
+  assert.equal(missing.line, 4);
+  assert.doesNotMatch(missing.message, /no params column/);
+  assert.match(missing.message, /no params value in its rows is a parameter count, above 0 and at most 1e\+15/);
+});
+
+test('a size above 1e15 parameters is no size: a --size of 1e30 is a usage error, a params cell of 1e30 no size', () => {
+  const read = OPTION_SCHEMA.sizes.kind.fromArgs(['m400=1e30']);
+  assert.equal(read.ok, false);
+  assert.deepEqual(OPTION_SCHEMA.sizes.kind.fromArgs(['m400=4e8']), { ok: true, value: { m400: 4e8 } });
+  assert.deepEqual(OPTION_SCHEMA.sizes.kind.fromJson({ m400: 1e30, m25: 25e6 }), { m25: 25e6 });
+  const text = log('constant', 1e8, true).replace(/,100000000\n/g, ',1e30\n');
+  const a = analyseTables([parseText(text, { fileName: 'huge.csv', displayName: 'huge.csv' })], {
+    law: 'lr-annealing-size',
+    bootstrapSamples: 0,
+  });
+  assert.ok(a.findings.some((f) => f.code === 'size-missing'));
+  assert.equal(a.fits.length, 0);
 });
 
 test('a params column that changes within a curve: its median, with a finding', () => {

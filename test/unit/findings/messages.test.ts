@@ -83,6 +83,7 @@ const BAD_INPUTS: { name: string; text: string; options?: Partial<AnalysisOption
   { name: 'large.csv', text: LOSS, maxBytes: 64 },
   { name: 'no_size.csv', text: LOSS, options: { law: 'lr-annealing-size' } },
   { name: 'one_size.csv', text: LOSS, options: { law: 'lr-annealing-size', sizes: { one_size: 1e8 } } },
+  { name: 'size_typo.csv', text: LOSS, options: { law: 'lr-annealing-size', sizes: { size_typ: 1e8 } } },
   { name: 'diverging.csv', text: DIVERGING, options: { law: 'lr-annealing' } },
   { name: 'two_runs.csv', text: TWO_RUNS, options: { law: 'lr-annealing', fitOn: ['a'] } },
 ];
