@@ -167,6 +167,7 @@ const ANALYSIS = {
     ],
   },
   'lr-all-zero': { severities: ['error'], title: 'The learning rate is 0 at every logged step' },
+  'loss-scale': { severities: ['error'], title: 'Losses too small for the loss-curve laws to be fitted on' },
   'loss-missing': { severities: ['info'], title: 'A curve with an LR schedule but no loss' },
   'fit-on-unknown': {
     severities: ['error'],

@@ -20,7 +20,8 @@ import { tissueLossLaw } from './tissueLoss';
 import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Prediction, Series } from './types';
 import type { LossWarmStart } from './warmStart';
 import { dropScheduleFits, MAX_DROP_STEPS } from '../laws/lossDrop';
-import { formatNumber } from '../util/format';
+import { formatCompact, formatNumber } from '../util/format';
+import { medianOf } from '../util/select';
 import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 import { withheld } from './trust';
 
@@ -83,7 +84,7 @@ export function analyseLossCurves(
   const fitPoints = fitting.reduce((n, c) => n + c.steps.length, 0);
   if (fitting.length === 0 || fitPoints < MIN_FIT_POINTS) {
     const first = fitting[0] ?? usable[0] ?? curves[0];
-    const why = usable.length ? '' : ' (no curve has both a loss and an LR)';
+    const why = usable.length ? '' : ' (no curve can be fitted: see why in the findings on each)';
     findings.push(tooFewLossPoints(options, fitPoints, why, { file: first?.file ?? '', line: first?.firstLine ?? 0 }));
     reports.push(...usable.map((c) => unfittedReport(c)));
     return result;
@@ -372,8 +373,21 @@ export function unusableReason(c: LossCurve): Finding | null {
       message: `"${c.name}" has an LR schedule but no loss values; it can only be predicted, not fitted or scored.`,
     });
   }
+  const typical = medianOf(c.loss);
+  if (typical < MIN_TYPICAL_LOSS) {
+    return finding('loss-scale', 'error', {
+      ...base,
+      message: `The losses of "${c.name}" are around ${formatCompact(typical)} (their median), and the loss-curve laws are fitted on losses of 1e-6 and above only: their solvers' bounds and tolerances are absolute, and below that they stop pinning the law down (or run for minutes). Is this column a loss in nats or bits? If it is in other units, log it scaled up (times 1e${Math.ceil(-Math.log10(typical))} brings it to about 1).`,
+    });
+  }
   return null;
 }
+
+/**
+ * The smallest median loss a curve is fitted with. The laws' fits give the same answer for any scale of the loss from
+ * 1e-7 up (measured on a public curve multiplied by 1e-9 to 1e12); at 1e-10 they break, at 1e-30 they run 40-120 s.
+ */
+const MIN_TYPICAL_LOSS = 1e-6;
 
 export function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[]): Set<string> {
   if (fitOn.length === 0) return new Set(curves.map((c) => c.name));

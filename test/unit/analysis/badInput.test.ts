@@ -69,11 +69,15 @@ test('NaN, Inf, negative and zero losses are left out with a warning each', () =
 });
 
 test('losses near the ends of the double range (1e300, 1e-300) are analysed, not an internal error', () => {
-  for (const scale of [1e300, 1e-300]) {
+  const scaled = (scale: number) => {
     const rows = GOOD.map((r) => r.replace(/,([^,]+)$/, (_, loss: string) => `,${Number(loss) * scale}`));
-    const a = analyse(['step,lr,loss', ...rows].join('\n') + '\n');
-    assert.equal(a.fits.length, 1, `${scale}: ${codes(a).join(', ')}`);
-  }
+    return analyse(['step,lr,loss', ...rows].join('\n') + '\n');
+  };
+  const large = scaled(1e300);
+  assert.equal(large.fits.length, 1, codes(large).join(', '));
+  // Too small for the laws' solvers (see the loss-scale test): said, not fitted.
+  const small = scaled(1e-300);
+  assert.deepEqual([small.fits.length, finding(small, 'loss-scale').severity], [0, 'error']);
 });
 
 test('every row left out (negative steps): the rows are warned and nothing-to-fit is said, located', () => {
@@ -157,6 +161,25 @@ test('LR all zero: an error naming the curve, nothing fitted', () => {
   const a = analyse(['step,lr,loss', ...GOOD.map((r) => r.replace(',0.0003,', ',0,'))].join('\n') + '\n');
   assert.equal(a.fits.length, 0);
   assert.match(finding(a, 'lr-all-zero').message, /0 at every logged step/);
+});
+
+test('losses around 1e-30: an error saying the scale and how to fix it, nothing fitted, at once', () => {
+  const tiny = GOOD.map((r) => {
+    const [step, lr, loss] = r.split(',');
+    return `${step},${lr},${Number(loss) * 1e-30}`;
+  });
+  const started = performance.now();
+  const a = analyse(['step,lr,loss', ...tiny].join('\n') + '\n');
+  // Fitted, the laws ran their whole iteration budget on every start: a minute or two.
+  assert.ok(performance.now() - started < 2000);
+  assert.equal(a.fits.length, 0);
+  assert.match(finding(a, 'loss-scale').message, /around 2\.\d+e-30 \(their median\).*times 1e30 brings it to about 1/);
+  // Losses of 1e-4 are fitted as they are.
+  const small = GOOD.map((r) => {
+    const [step, lr, loss] = r.split(',');
+    return `${step},${lr},${Number(loss) * 1e-4}`;
+  });
+  assert.equal(analyse(['step,lr,loss', ...small].join('\n') + '\n').fits.length, 1);
 });
 
 test('ragged rows: warned with line and column; a short row keeps its step and LR, an overlong one its first fields', () => {
