@@ -20,10 +20,8 @@ parentPort?.once('message', (message: AnalysisJob | FollowStart) => {
       port.postMessage({ provisional: analysis } satisfies WorkerMessage, provisionalForTransfer(analysis));
       collectGarbage();
     };
-    void runJob(message, provisional).then((result) => {
-      // What the fit left behind (the law choice's refits, the backtests) goes before the result is packed.
-      collectGarbage();
-      port.postMessage({ result } satisfies WorkerMessage, result.ok ? packAnalysis(result.analysis) : []);
-    });
+    void runJob(message, provisional).then((result) =>
+      port.postMessage({ result } satisfies WorkerMessage, result.ok ? packAnalysis(result.analysis) : []),
+    );
   }
 });
