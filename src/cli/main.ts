@@ -1,6 +1,7 @@
 // `scaling-lens`: the command-line shell around the core. Exit codes: 0 success, 1 nothing fitted, 2 usage error.
 import { spawn } from 'node:child_process';
 import { analyseFiles } from '../core/analysis/analyse';
+import { withCellColumns } from './cellLines';
 import { inspectFiles } from '../core/analysis/inspect';
 import { parseCli, unusedKindFlags, USAGE } from './args';
 import { writeJsonReport } from './report';
@@ -81,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (request.command === 'watch') return watchRuns(request, VERSION, write, fail);
   const analysis = await analyseFiles(request.files, request.options, read);
+  analysis.findings = await withCellColumns(analysis.findings);
   if (request.json) await writeJsonReport(analysis, VERSION, (text) => write(text, 'json'));
   else await write(formatAnalysis(analysis));
   for (const note of unusedKindFlags(

@@ -7,6 +7,7 @@ import type { Analysis, Finding, Series } from '../core/analysis/types';
 import { ANALYSIS_FAILED, editorMessage, findingHref } from './hints';
 import { lineRange } from './present';
 import { shownOnOneLine } from '../core/util/controls';
+import { locatedCell } from '../core/analysis/cellColumn';
 
 const SEVERITY = {
   error: DiagnosticSeverity.Error,
@@ -20,12 +21,16 @@ export function fileDiagnostics(
   file: string,
   failure: string | undefined,
   relatedInformation: boolean,
+  lineText?: LineText,
 ): Diagnostic[] {
   return [
     ...(failure ? [failureDiagnostic(failure)] : []),
-    ...(analysis ? buildDiagnostics(analysis, file, relatedInformation) : []),
+    ...(analysis ? buildDiagnostics(analysis, file, relatedInformation, undefined, lineText) : []),
   ];
 }
+
+/** The text of a 1-based line of the file, when the server has it (an open document): where findings' cells are. */
+export type LineText = (line: number) => string | undefined;
 
 /** An analysis that failed outright (a bug, or a worker that ran out of memory), on the first line. */
 function failureDiagnostic(message: string): Diagnostic {
@@ -47,9 +52,11 @@ export function buildDiagnostics(
   file: string,
   relatedInformation = true,
   maxChar = 10000,
+  lineText?: LineText,
 ): Diagnostic[] {
   return analysis.findings
     .filter((f) => f.file === file)
+    .map((f) => (lineText ? locatedCell(f, (_, line) => lineText(line)) : f))
     .map((f) => {
       const line = Math.max(0, (f.line || 1) - 1);
       const character = f.column ? f.column - 1 : 0;

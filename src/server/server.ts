@@ -73,7 +73,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       diagnostics: (uri, analysis, failure) =>
         void connection.sendDiagnostics({
           uri,
-          diagnostics: fileDiagnostics(analysis, pathOfUri(uri), failure, peer.relatedInformation),
+          diagnostics: fileDiagnostics(analysis, pathOfUri(uri), failure, peer.relatedInformation, (line) =>
+            documents.get(uri)?.getText(wholeLine(line - 1)),
+          ),
         }),
       analysed: () => lenses.refresh(),
       log: (message) => connection.console.info(message),

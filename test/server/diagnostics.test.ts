@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDiagnostics, fileDiagnostics } from '../../src/server/diagnostics';
 import { DOCS_BASE } from '../../src/shared/protocol';
-import { analyse, DOWNSTREAM, lines, LOSS, RAGGED, uriOf } from '../helpers/presentFiles';
+import { analyse, DOWNSTREAM, file, lines, LOSS, lossAt, RAGGED, steps, uriOf } from '../helpers/presentFiles';
 
 test('diagnostics: severity, code, documentation link, source, and a range on the reported cell', async () => {
   const analysis = await analyse(RAGGED);
@@ -53,4 +53,16 @@ test("a file's diagnostics: a failed analysis is an error on the first line, bef
   const analysis = await analyse(RAGGED);
   assert.deepEqual(fileDiagnostics(analysis, RAGGED, undefined, true), buildDiagnostics(analysis, RAGGED, true));
   assert.deepEqual(fileDiagnostics(undefined, RAGGED, undefined, true), [], 'nothing to show clears the panel');
+});
+
+test('a finding about a cell is ranged on the cell when the line is at hand (an open document), else on the line', async () => {
+  const rows = steps(40).map((s, i) => `${s},0.0003,${i === 9 ? 'nan' : lossAt(s)}`);
+  const path = file('nan-cell.csv', ['step,lr,loss', ...rows]);
+  const analysis = await analyse(path);
+  const text = lines(path);
+  const onCell = buildDiagnostics(analysis, path, true, undefined, (line) => text[line - 1]);
+  const [nan] = onCell.filter((d) => d.code === 'loss-invalid');
+  assert.deepEqual(nan.range.start, { line: 10, character: text[10].indexOf('nan') });
+  const [onLine] = buildDiagnostics(analysis, path).filter((d) => d.code === 'loss-invalid');
+  assert.deepEqual(onLine.range.start, { line: 10, character: 0 });
 });

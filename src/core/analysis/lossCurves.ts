@@ -1,16 +1,15 @@
 // From a parsed table to clean loss curves: one per run value (or per file), sorted by step, one value per step,
 // invalid cells reported with their line and left out. Real logs are messy; each cleaning rule says why below.
-import { finding, type FindingCode, type SeverityOf } from '../findings';
 import { formatCompact, plural } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
 import { sizesLoggedAtSeveralSteps } from '../table/roles';
 import { textAt, type RoleAssignment, type Table } from '../table/types';
 import { appendAll } from '../util/arrays';
-import { RowFindings } from './rowFindings';
+import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
 import { gather, implausibleFrom, lastPerStep, sameValues, staleText } from './curveSteps';
-import type { Finding } from './types';
+import type { Finding, FindingCell } from './types';
 
 export interface LossCurve {
   name: string;
@@ -191,6 +190,7 @@ export function extractLossCurves(
   const loss = lossCol === undefined ? new Float64Array(table.rowCount).fill(NaN) : table.columns[lossCol].values;
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameOf(table);
+  const cells = { step: cellOf(table, stepCol), loss: cellOf(table, lossCol), lr: cellOf(table, lrCol) };
   const sizes = sizesSplittingRuns(table, assignment);
   const oneRun = runCol === undefined && sizes === undefined;
   const sources = [table.lines, steps, lossCol === undefined ? undefined : loss, lr, runColumnValues(table, runCol)];
@@ -212,7 +212,14 @@ export function extractLossCurves(
       continue;
     }
     if (step < 0) {
-      rowFindings.add('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, file, line);
+      rowFindings.add(
+        'step-negative',
+        'warning',
+        `Step ${step} is negative; the row is left out.`,
+        file,
+        line,
+        cells.step,
+      );
       continue;
     }
     if (step > Number.MAX_SAFE_INTEGER) {
@@ -224,6 +231,7 @@ export function extractLossCurves(
         `Step ${step} is beyond any training run's (above 2^53, where steps are no longer whole numbers); the row is left out.`,
         file,
         line,
+        cells.step,
       );
       continue;
     }
@@ -256,6 +264,7 @@ export function extractLossCurves(
           `Learning rate ${eta} is not a finite non-negative number; the schedule skips this row.`,
           file,
           line,
+          cells.lr,
         );
     } else {
       // Text where an LR should be ("NaN", "nan") is a logged failure, not an empty cell: say so, as for the loss.
@@ -267,6 +276,7 @@ export function extractLossCurves(
           `Learning rate "${written}" is not a number; the schedule skips this row.`,
           file,
           line,
+          cells.lr,
         );
     }
     if (!hasLoss) {
@@ -279,6 +289,7 @@ export function extractLossCurves(
           `Loss "${written}" is not a number; the row is left out.`,
           file,
           line,
+          cells.loss,
         );
       continue;
     }
@@ -290,6 +301,7 @@ export function extractLossCurves(
         `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`,
         file,
         line,
+        cells.loss,
       );
       continue;
     }
@@ -313,7 +325,7 @@ export function extractLossCurves(
   );
   if (runsLeftOut.size) {
     findings.push(
-      cellFinding(
+      rowFinding(
         'runs-capped',
         'warning',
         `The file holds more than ${MAX_RUNS.toLocaleString('en-US')} runs: ${plural(runsLeftOut.size, 'more run')} (${plural(rowsOfRunsLeftOut, 'row')}) from this line on are left out. Split the file, or analyse the runs you need.`,
@@ -324,7 +336,7 @@ export function extractLossCurves(
   }
   if (stepZeroCount) {
     findings.push(
-      cellFinding(
+      rowFinding(
         'step-zero',
         'info',
         `${plural(stepZeroCount, 'row')} at step 0 left out of the fit: the law is undefined before any training step (S1 = 0).`,
@@ -335,7 +347,7 @@ export function extractLossCurves(
   }
   if (roundedSteps) {
     findings.push(
-      cellFinding(
+      rowFinding(
         'step-not-integer',
         'info',
         `${plural(roundedSteps, 'step')} ${roundedSteps === 1 ? 'was not a whole number and was' : 'were not whole numbers and were'} rounded (the first at line ${roundedLine}).`,
@@ -346,7 +358,7 @@ export function extractLossCurves(
   }
   if (noStep) {
     findings.push(
-      cellFinding(
+      rowFinding(
         'step-missing',
         'info',
         `${plural(noStep, 'row')} had a loss or LR but no step (empty, or not a finite number) and ${noStep === 1 ? 'was' : 'were'} left out (the first at line ${noStepLine}).`,
@@ -364,7 +376,7 @@ export function extractLossCurves(
       const dropped = [...points.repeated, ...points.stale];
       const firstLine = dropped.reduce((m, i) => Math.min(m, run.points.lines[i]), Infinity);
       findings.push({
-        ...cellFinding(
+        ...rowFinding(
           'steps-repeated',
           'info',
           `${plural(points.repeated.length, 'step')} of "${name}" logged more than once (a resumed run?); the value logged last is used for each.` +
@@ -378,7 +390,7 @@ export function extractLossCurves(
     // A resumed run is out of order by nature; only an otherwise shuffled log deserves its own note.
     if (!points.repeated.length && run.points.isUnsorted()) {
       findings.push({
-        ...cellFinding(
+        ...rowFinding(
           'steps-unsorted',
           'info',
           `Rows of "${name}" are not in step order; they were sorted by step.`,
@@ -399,12 +411,13 @@ export function extractLossCurves(
       const limit = steps[cut - 1];
       const lrCut = scheduleSteps.findIndex((s) => s > limit);
       findings.push({
-        ...cellFinding(
+        ...rowFinding(
           'step-implausible',
           'warning',
           `${plural(steps.length - cut, 'row')} of "${name}" from step ${steps[cut]} on lie far beyond the curve's own spacing (its steps before reach ${limit}): a token count or a stray value in the step column? They are left out, with the learning rates logged there.`,
           file,
           lines[cut],
+          cells.step,
         ),
         curve: name,
       });
@@ -416,12 +429,13 @@ export function extractLossCurves(
       const lrLines = gather(run.lrs.lines, run.lrs.length, lrs.kept, lrsViewed);
       const k = spikes[0];
       findings.push({
-        ...cellFinding(
+        ...rowFinding(
           'lr-invalid',
           'warning',
           `Learning rate ${lrValues[k]} of "${name}" at step ${scheduleSteps[k]} is over ${LR_SPIKE_FACTOR.toLocaleString('en-US')} times the LRs logged on either side of it: no schedule jumps so, so it is a stray value. ${spikes.length === 1 ? 'It is' : `It and ${plural(spikes.length - 1, 'more like it')} are`} left out of the schedule (the LR there is read between its neighbours); the loss rows stay.`,
           file,
           lrLines[k],
+          cells.lr,
         ),
         curve: name,
       });
@@ -431,7 +445,7 @@ export function extractLossCurves(
     }
     const strayLosses = lossSpikes(loss);
     if (strayLosses.length) {
-      findings.push(strayLossFinding(name, strayLosses, steps, loss, lines, file));
+      findings.push(strayLossFinding(name, strayLosses, steps, loss, lines, file, cells.loss));
       const stray = new Set(strayLosses);
       const keep = <T extends Float64Array | Int32Array>(a: T): T => a.filter((_, i) => !stray.has(i)) as T;
       [steps, loss, lines] = [keep(steps), keep(loss), keep(lines)];
@@ -459,30 +473,35 @@ function strayLossFinding(
   loss: Float64Array,
   lines: Int32Array,
   file: string,
+  cell: FindingCell | undefined,
 ): Finding {
   const k = stray[0];
   const factor = LR_SPIKE_FACTOR.toLocaleString('en-US');
   const more = stray.length === 1 ? 'It is' : `It and ${plural(stray.length - 1, 'more like it')} are`;
   return {
-    ...cellFinding(
+    ...rowFinding(
       'loss-invalid',
       'warning',
       `Loss ${loss[k]} of "${name}" at step ${steps[k]} is over ${factor} times the two losses logged nearest it, or under a ${factor}th of both: no run's loss moves so between two logged steps, so it is a stray value. ${more} left out.`,
       file,
       lines[k],
+      cell,
     ),
     curve: name,
   };
 }
 
-function cellFinding<C extends FindingCode>(
-  code: C,
-  severity: SeverityOf<C>,
-  message: string,
-  file: string,
-  line: number,
-): Finding {
-  return finding(code, severity, { message, file, line });
+/**
+ * A column's cells for findings (Finding.cell): by position for plain delimited text, whose table columns are its
+ * header's fields in order; by key for JSON Lines; none for formats whose rows are not lines of their own.
+ */
+function cellOf(table: Table, column: number | undefined): FindingCell | undefined {
+  if (column === undefined) return undefined;
+  const name = table.columns[column].name;
+  if (table.format === 'jsonl') return { name };
+  if ((table.format === 'csv' || table.format === 'tsv') && table.delimiter !== undefined)
+    return { name, field: column, delimiter: table.delimiter };
+  return undefined;
 }
 
 /**

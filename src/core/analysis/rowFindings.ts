@@ -3,7 +3,7 @@
 // each code keep a finding each, so a few bad rows are marked where they are; the rest become one finding with their
 // count and the first of them linked.
 import { finding, type FindingCode, type SeverityOf } from '../findings';
-import type { Finding } from './types';
+import type { Finding, FindingCell } from './types';
 
 /** Rows of one code that get a finding of their own. */
 const ROWS_SHOWN = 20;
@@ -17,14 +17,34 @@ interface Group {
   linked: { file: string; line: number; message: string }[];
 }
 
+/** A finding on a row's line, with the cell at fault when the table knows it (Finding.cell). */
+export function rowFinding<C extends FindingCode>(
+  code: C,
+  severity: SeverityOf<C>,
+  message: string,
+  file: string,
+  line: number,
+  cell?: FindingCell,
+): Finding {
+  return finding(code, severity, { message, file, line, ...(cell && { cell }) });
+}
+
 export class RowFindings {
   private readonly groups = new Map<string, Group>();
 
-  add<C extends FindingCode>(code: C, severity: SeverityOf<C>, message: string, file: string, line: number): void {
+  /** A row's finding (rowFinding): its own while its code has few, else counted into one (and never built). */
+  add<C extends FindingCode>(
+    code: C,
+    severity: SeverityOf<C>,
+    message: string,
+    file: string,
+    line: number,
+    cell?: FindingCell,
+  ): void {
     const key = `${code}\u0000${severity}\u0000${file}`;
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { shown: [], more: 0, linked: [] }));
-    if (group.shown.length < ROWS_SHOWN) group.shown.push(finding(code, severity, { message, file, line }));
+    if (group.shown.length < ROWS_SHOWN) group.shown.push(rowFinding(code, severity, message, file, line, cell));
     else {
       group.more++;
       if (group.linked.length < ROWS_LINKED) group.linked.push({ file, line, message });
@@ -45,6 +65,7 @@ export class RowFindings {
         related: linked,
       };
       delete summary.column;
+      delete summary.cell;
       return [...shown, summary];
     });
   }

@@ -56,6 +56,15 @@ export interface LawSelection {
   dropLevels?: number[];
 }
 
+/** A cell by its column: a JSON key, or a field of delimited text by its position on the row. */
+export interface FindingCell {
+  /** The column's name (a header name, or a JSON key). */
+  name: string;
+  /** Delimited text: the field's 0-based position on the row and the delimiter; absent for a JSON line. */
+  field?: number;
+  delimiter?: string;
+}
+
 /** Where a finding points. Lines and columns are 1-based; line 0 means the file as a whole. */
 export interface Finding {
   /** A code of the catalogue (src/core/findings.ts), documented under the same anchor in README.md. */
@@ -66,6 +75,11 @@ export interface Finding {
   file: string;
   line: number;
   column?: number;
+  /**
+   * The cell of the row a finding is about, where the table knows it but not its character column (the parsed table
+   * keeps no positions): the shells find the column on the line's text (cellColumn.ts).
+   */
+  cell?: FindingCell;
   /** Last line of the range the finding covers (defaults to `line`). */
   endLine?: number;
   curve?: string;

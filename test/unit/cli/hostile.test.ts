@@ -191,3 +191,19 @@ test('nothing fitted: the reason on stderr is what the findings say, never "no f
     assert.match(run.stderr, said, path);
   }
 });
+
+test('a finding about a cell shows its line and column, in text and in --json, as a parse problem does', () => {
+  const lines = clean.split('\n');
+  const at = 7; // 1-based line of the row made bad
+  const cells = lines[at - 1].split(',');
+  const lossField = lines[0].split(',').indexOf('loss');
+  cells[lossField] = 'nan';
+  lines[at - 1] = cells.join(',');
+  const path = file('cell.csv', lines.join('\n'));
+  const column = cells.slice(0, lossField).join(',').length + 2;
+  const text = cli(['fit', path, '--bootstrap', '0']);
+  assert.match(text.stdout, new RegExp(`cell\\.csv:${at}:${column} `));
+  const report = json(['fit', path, '--bootstrap', '0']);
+  const found = report.findings.find((f) => f.code === 'loss-invalid') as Finding & { column?: number; cell?: unknown };
+  assert.deepEqual([found.line, found.column, found.cell], [at, column, undefined]);
+});

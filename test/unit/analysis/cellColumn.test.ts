@@ -1,0 +1,52 @@
+// Findings about a row's cell carry the cell (Finding.cell), and the shells find its character column on the line:
+// the parsed table keeps no positions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseTables } from '../../../src/core/analysis/analyse';
+import { cellColumn, locatedCell } from '../../../src/core/analysis/cellColumn';
+import type { Finding } from '../../../src/core/analysis/types';
+import { parseText } from '../../../src/core/table';
+
+test('a delimited field by its position (quoted delimiters do not count), a JSON value by its key', () => {
+  assert.equal(cellColumn('100,0.0003,nan', { name: 'loss', field: 2, delimiter: ',' }), 12);
+  assert.equal(cellColumn('100,0.0003,nan', { name: 'step', field: 0, delimiter: ',' }), 1);
+  assert.equal(cellColumn('"a,b",100\t7', { name: 'x', field: 1, delimiter: ',' }), 7);
+  assert.equal(cellColumn('100\t0.0003\tnan', { name: 'loss', field: 2, delimiter: '\t' }), 12);
+  assert.equal(cellColumn('1,2', { name: 'loss', field: 5, delimiter: ',' }), undefined);
+  // The key as a key, not inside a value; spaces after the colon skipped.
+  const line = '{"note": "loss", "loss":  NaN, "step": 3}';
+  assert.equal(cellColumn(line, { name: 'loss' }), line.indexOf('NaN') + 1);
+  assert.equal(cellColumn('{"step": 3}', { name: 'loss' }), undefined);
+});
+
+const GOOD = Array.from({ length: 30 }, (_, i) => [(i + 1) * 100, 0.0003, 2.5 + 4 * Math.pow((i + 1) * 100, -0.45)]);
+
+function findingsOf(text: string, fileName: string): Finding[] {
+  const table = parseText(text, { fileName, displayName: fileName });
+  return analyseTables([table], { law: 'lr-annealing', bootstrapSamples: 0 }).findings;
+}
+
+test('a NaN loss in CSV and in JSON Lines, and a negative step: each finding located at its cell', () => {
+  const rows = GOOD.map((r) => [...r]);
+  const lines = ['step,lr,loss', ...rows.map((r, i) => (i === 6 ? `${r[0]},${r[1]},nan` : r.join(',')))];
+  lines[12] = `-5,0.0003,3.1`;
+  const csv = lines.join('\n') + '\n';
+  const lineText = (_: string, line: number) => csv.split('\n')[line - 1];
+  const located = findingsOf(csv, 'run.csv').map((f) => locatedCell(f, lineText));
+  const loss = located.find((f) => f.code === 'loss-invalid')!;
+  assert.deepEqual([loss.line, loss.column], [8, lines[7].indexOf('nan') + 1]);
+  const step = located.find((f) => f.code === 'step-negative')!;
+  assert.deepEqual([step.line, step.column], [13, 1]);
+  assert.ok(
+    located.every((f) => f.cell === undefined),
+    'the cell is dropped once located',
+  );
+
+  const jsonl =
+    rows.map((r, i) => JSON.stringify({ step: r[0], lr: i === 4 ? 'NaN' : r[1], loss: r[2] })).join('\n') + '\n';
+  const lr = findingsOf(jsonl, 'run.jsonl')
+    .map((f) => locatedCell(f, (_, line) => jsonl.split('\n')[line - 1]))
+    .find((f) => f.code === 'lr-invalid')!;
+  const row = jsonl.split('\n')[4];
+  assert.deepEqual([lr.line, lr.column], [5, row.indexOf('"NaN"') + 1]);
+});
