@@ -373,7 +373,8 @@ export function unusableReason(c: LossCurve): Finding | null {
       message: `"${c.name}" has an LR schedule but no loss values; it can only be predicted, not fitted or scored.`,
     });
   }
-  const typical = medianOf(c.loss);
+  // The scale only: the median of evenly spaced losses (of all, it cost a followed million-row run 20 ms an update).
+  const typical = medianOf(pick(c.loss, thinIndices(c.loss.length, SCALE_SAMPLE)));
   if (typical < MIN_TYPICAL_LOSS) {
     return finding('loss-scale', 'error', {
       ...base,
@@ -388,6 +389,8 @@ export function unusableReason(c: LossCurve): Finding | null {
  * 1e-7 up (measured on a public curve multiplied by 1e-9 to 1e12); at 1e-10 they break, at 1e-30 they run 40-120 s.
  */
 const MIN_TYPICAL_LOSS = 1e-6;
+/** Losses the scale is read from (see unusableReason). */
+const SCALE_SAMPLE = 1001;
 
 export function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[]): Set<string> {
   if (fitOn.length === 0) return new Set(curves.map((c) => c.name));

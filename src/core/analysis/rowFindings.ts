@@ -64,8 +64,8 @@ export class RowFindings {
         rows: more,
         related: linked,
       };
+      // Its line is another row's: the column is found there again from the cell, which is the same column's.
       delete summary.column;
-      delete summary.cell;
       return [...shown, summary];
     });
   }
