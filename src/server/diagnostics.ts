@@ -62,7 +62,7 @@ export function buildDiagnostics(
       const character = f.column ? f.column - 1 : 0;
       const endLine = Math.max(line, (f.endLine ?? f.line ?? 1) - 1);
       return {
-        range: lineRange(line, character, endLine, f.column ? character + 1 : maxChar),
+        range: lineRange(line, character, endLine, f.column ? (f.endColumn ?? f.column + 1) - 1 : maxChar),
         severity: SEVERITY[f.severity],
         source: 'Scaling Lens',
         code: f.code,

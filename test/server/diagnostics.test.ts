@@ -55,14 +55,15 @@ test("a file's diagnostics: a failed analysis is an error on the first line, bef
   assert.deepEqual(fileDiagnostics(undefined, RAGGED, undefined, true), [], 'nothing to show clears the panel');
 });
 
-test('a finding about a cell is ranged on the cell when the line is at hand (an open document), else on the line', async () => {
+test('a finding about a cell is ranged on the whole cell when the line is at hand (an open document), else on the line', async () => {
   const rows = steps(40).map((s, i) => `${s},0.0003,${i === 9 ? 'nan' : lossAt(s)}`);
   const path = file('nan-cell.csv', ['step,lr,loss', ...rows]);
   const analysis = await analyse(path);
   const text = lines(path);
   const onCell = buildDiagnostics(analysis, path, true, undefined, (line) => text[line - 1]);
   const [nan] = onCell.filter((d) => d.code === 'loss-invalid');
-  assert.deepEqual(nan.range.start, { line: 10, character: text[10].indexOf('nan') });
+  const at = text[10].indexOf('nan');
+  assert.deepEqual(nan.range, { start: { line: 10, character: at }, end: { line: 10, character: at + 3 } });
   const [onLine] = buildDiagnostics(analysis, path).filter((d) => d.code === 'loss-invalid');
   assert.deepEqual(onLine.range.start, { line: 10, character: 0 });
 });

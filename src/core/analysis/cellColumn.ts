@@ -2,26 +2,42 @@
 // keeps no positions, so the shells, which have the text or the file, find it on the line when they show the finding.
 import type { Finding, FindingCell } from './types';
 
-/** The 1-based character column where the cell's value starts on `line`, or undefined when it is not there. */
-export function cellColumn(line: string, cell: FindingCell): number | undefined {
-  return cell.field === undefined ? jsonValueColumn(line, cell.name) : fieldColumn(line, cell.field, cell.delimiter);
+/**
+ * Where the cell's value lies on `line`: its 1-based first column and the column just past it (so an editor can
+ * underline the whole value), or undefined when it is not there.
+ */
+export function cellColumn(line: string, cell: FindingCell): CellSpan | undefined {
+  return cell.field === undefined ? jsonValueSpan(line, cell.name) : fieldSpan(line, cell.field, cell.delimiter);
 }
 
-/** Where field `field` starts: delimiters inside double quotes (RFC 4180) do not count. */
-function fieldColumn(line: string, field: number, delimiter = ','): number | undefined {
-  if (field === 0) return 1;
+export interface CellSpan {
+  column: number;
+  endColumn: number;
+}
+
+/** Field `field` of a delimited line: delimiters inside double quotes (RFC 4180) do not count. */
+function fieldSpan(line: string, field: number, delimiter = ','): CellSpan | undefined {
   let seen = 0;
+  let start = field === 0 ? 0 : -1;
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (ch === '"') quoted = !quoted;
-    else if (!quoted && ch === delimiter && ++seen === field) return i + 2;
+    else if (!quoted && (ch === delimiter || ch === '\r')) {
+      if (start >= 0) return fieldCells(start, i);
+      if (ch === delimiter && ++seen === field) start = i + 1;
+    }
   }
-  return undefined;
+  return start >= 0 ? fieldCells(start, line.length) : undefined;
 }
 
-/** Where the value of key `name` starts on a JSON line (the key as a key: followed by a colon). */
-function jsonValueColumn(line: string, name: string): number | undefined {
+/** A field from index `start` to before index `end`; an empty one still spans a character, to be seen. */
+function fieldCells(start: number, end: number): CellSpan {
+  return { column: start + 1, endColumn: Math.max(end, start + 1) + 1 };
+}
+
+/** The value of key `name` on a JSON line (the key as a key: followed by a colon). */
+function jsonValueSpan(line: string, name: string): CellSpan | undefined {
   const key = JSON.stringify(name);
   for (let at = line.indexOf(key); at >= 0; at = line.indexOf(key, at + 1)) {
     let i = at + key.length;
@@ -29,19 +45,33 @@ function jsonValueColumn(line: string, name: string): number | undefined {
     if (line[i] !== ':') continue;
     i++;
     while (line[i] === ' ' || line[i] === '\t') i++;
-    return i < line.length ? i + 1 : undefined;
+    return i < line.length ? { column: i + 1, endColumn: jsonValueEnd(line, i) + 1 } : undefined;
   }
   return undefined;
 }
 
+/** Just past a JSON scalar starting at `i`: a string to its closing quote, anything else to `,`, `}`, `]` or a space. */
+function jsonValueEnd(line: string, i: number): number {
+  if (line[i] === '"') {
+    for (let j = i + 1; j < line.length; j++) {
+      if (line[j] === '\\') j++;
+      else if (line[j] === '"') return j + 1;
+    }
+    return line.length;
+  }
+  let j = i;
+  while (j < line.length && !',}] \t\r'.includes(line[j])) j++;
+  return Math.max(j, i + 1);
+}
+
 /**
- * The finding with its cell's column found on its line's text (`lineText` of its file and line, undefined when the
+ * The finding with its cell's columns found on its line's text (`lineText` of its file and line, undefined when the
  * shell cannot read it), and its `cell` dropped: the column is what the shells show.
  */
 export function locatedCell(finding: Finding, lineText: (file: string, line: number) => string | undefined): Finding {
   const { cell, ...rest } = finding;
   if (!cell || finding.column !== undefined || finding.line <= 0) return rest;
   const text = lineText(finding.file, finding.line);
-  const column = text === undefined ? undefined : cellColumn(text, cell);
-  return column === undefined ? rest : { ...rest, column };
+  const span = text === undefined ? undefined : cellColumn(text, cell);
+  return span === undefined ? rest : { ...rest, ...span };
 }

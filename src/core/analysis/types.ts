@@ -75,6 +75,8 @@ export interface Finding {
   file: string;
   line: number;
   column?: number;
+  /** The column just past what the finding points at on `line`, when known (a located cell); else one character. */
+  endColumn?: number;
   /**
    * The cell of the row a finding is about, where the table knows it but not its character column (the parsed table
    * keeps no positions): the shells find the column on the line's text (cellColumn.ts).

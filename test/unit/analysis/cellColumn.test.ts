@@ -8,14 +8,22 @@ import type { Finding } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table';
 
 test('a delimited field by its position (quoted delimiters do not count), a JSON value by its key', () => {
-  assert.equal(cellColumn('100,0.0003,nan', { name: 'loss', field: 2, delimiter: ',' }), 12);
-  assert.equal(cellColumn('100,0.0003,nan', { name: 'step', field: 0, delimiter: ',' }), 1);
-  assert.equal(cellColumn('"a,b",100\t7', { name: 'x', field: 1, delimiter: ',' }), 7);
-  assert.equal(cellColumn('100\t0.0003\tnan', { name: 'loss', field: 2, delimiter: '\t' }), 12);
+  const at = (column: number, endColumn: number) => ({ column, endColumn });
+  assert.deepEqual(cellColumn('100,0.0003,nan', { name: 'loss', field: 2, delimiter: ',' }), at(12, 15));
+  assert.deepEqual(cellColumn('100,0.0003,nan\r', { name: 'loss', field: 2, delimiter: ',' }), at(12, 15));
+  assert.deepEqual(cellColumn('100,0.0003,nan', { name: 'step', field: 0, delimiter: ',' }), at(1, 4));
+  assert.deepEqual(cellColumn('"a,b",100\t7', { name: 'x', field: 1, delimiter: ',' }), at(7, 12));
+  assert.deepEqual(cellColumn('"a,b",100,7', { name: 'x', field: 0, delimiter: ',' }), at(1, 6));
+  assert.deepEqual(cellColumn('100\t0.0003\tnan', { name: 'loss', field: 1, delimiter: '\t' }), at(5, 11));
+  // An empty field still spans a character, so the editor's underline can be seen.
+  assert.deepEqual(cellColumn('100,,3', { name: 'lr', field: 1, delimiter: ',' }), at(5, 6));
   assert.equal(cellColumn('1,2', { name: 'loss', field: 5, delimiter: ',' }), undefined);
-  // The key as a key, not inside a value; spaces after the colon skipped.
+  // The key as a key, not inside a value; spaces after the colon skipped; a string value to its closing quote.
   const line = '{"note": "loss", "loss":  NaN, "step": 3}';
-  assert.equal(cellColumn(line, { name: 'loss' }), line.indexOf('NaN') + 1);
+  assert.deepEqual(cellColumn(line, { name: 'loss' }), at(line.indexOf('NaN') + 1, line.indexOf('NaN') + 4));
+  const quoted = '{"lr": "N\\"aN", "step": 3}';
+  assert.deepEqual(cellColumn(quoted, { name: 'lr' }), at(8, quoted.indexOf(', "step"') + 1));
+  assert.deepEqual(cellColumn('{"step": 3}', { name: 'step' }), at(10, 11));
   assert.equal(cellColumn('{"step": 3}', { name: 'loss' }), undefined);
 });
 
@@ -34,9 +42,9 @@ test('a NaN loss in CSV and in JSON Lines, and a negative step: each finding loc
   const lineText = (_: string, line: number) => csv.split('\n')[line - 1];
   const located = findingsOf(csv, 'run.csv').map((f) => locatedCell(f, lineText));
   const loss = located.find((f) => f.code === 'loss-invalid')!;
-  assert.deepEqual([loss.line, loss.column], [8, lines[7].indexOf('nan') + 1]);
+  assert.deepEqual([loss.line, loss.column, loss.endColumn], [8, lines[7].indexOf('nan') + 1, lines[7].length + 1]);
   const step = located.find((f) => f.code === 'step-negative')!;
-  assert.deepEqual([step.line, step.column], [13, 1]);
+  assert.deepEqual([step.line, step.column, step.endColumn], [13, 1, 3]);
   assert.ok(
     located.every((f) => f.cell === undefined),
     'the cell is dropped once located',
@@ -48,5 +56,5 @@ test('a NaN loss in CSV and in JSON Lines, and a negative step: each finding loc
     .map((f) => locatedCell(f, (_, line) => jsonl.split('\n')[line - 1]))
     .find((f) => f.code === 'lr-invalid')!;
   const row = jsonl.split('\n')[4];
-  assert.deepEqual([lr.line, lr.column], [5, row.indexOf('"NaN"') + 1]);
+  assert.deepEqual([lr.line, lr.column, lr.endColumn], [5, row.indexOf('"NaN"') + 1, row.indexOf('"NaN"') + 6]);
 });
