@@ -183,6 +183,7 @@ const ANALYSIS = {
       { kind: 'map-role', roles: ['params'] },
     ],
   },
+  'data-repeated': { severities: ['warning'], title: 'A run past its first epoch, on data it has seen' },
   'warmup-falls': {
     severities: ['warning'],
     title: 'The logged LR falls before the warmup given ends',

@@ -9,6 +9,7 @@ import { appendAll } from '../util/arrays';
 import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
 import { gather, implausibleFrom, lastPerStep, sameValues, staleText } from './curveSteps';
+import { EpochCount, EpochTrack, epochColumn } from './epochs';
 import type { Finding, FindingCell } from './types';
 
 export interface LossCurve {
@@ -95,6 +96,7 @@ interface RunEntry {
   points: RunRows;
   lrs: RunRows;
   firstLine: number;
+  epochs: EpochTrack;
 }
 
 /**
@@ -103,7 +105,7 @@ interface RunEntry {
  */
 interface RowPass {
   rows: number;
-  /** The arrays the pass read (lines, then the step, loss, LR and run columns): a table that views the same buffers
+  /** The arrays the pass read (lines, then the step, loss, LR, run and epoch columns): a table that views the same buffers
    * from the same offsets, with at least as many rows, has these rows unchanged. */
   sources: (ArrayBufferView | undefined)[];
   file: string;
@@ -122,6 +124,7 @@ interface RowPass {
   roundedLine: number;
   noStep: number;
   noStepLine: number;
+  epochCount: EpochCount;
 }
 
 /** Each table's last row pass, by its lines' buffer (a LiveTable's snapshots share it until it grows its arrays). */
@@ -171,6 +174,7 @@ function rowPassFor(
     roundedLine: 0,
     noStep: 0,
     noStepLine: 0,
+    epochCount: new EpochCount(),
   };
   if (carried) passes.set(table.lines.buffer, pass);
   else passes.delete(table.lines.buffer);
@@ -193,7 +197,15 @@ export function extractLossCurves(
   const cells = { step: cellOf(table, stepCol), loss: cellOf(table, lossCol), lr: cellOf(table, lrCol) };
   const sizes = sizesSplittingRuns(table, assignment);
   const oneRun = runCol === undefined && sizes === undefined;
-  const sources = [table.lines, steps, lossCol === undefined ? undefined : loss, lr, runColumnValues(table, runCol)];
+  const epochs = epochColumn(table, stepCol);
+  const sources = [
+    table.lines,
+    steps,
+    lossCol === undefined ? undefined : loss,
+    lr,
+    runColumnValues(table, runCol),
+    epochs,
+  ];
   // Runs split by model size are not carried: whether the sizes split runs may change as rows are appended.
   const pass = rowPassFor(table, sources, fallback, sizes === undefined);
   const { byRun, rowFindings, runsLeftOut } = pass;
@@ -250,9 +262,18 @@ export function extractLossCurves(
       continue;
     }
     if (!run) {
-      run = { points: new RunRows(table.rowCount, oneRun), lrs: new RunRows(table.rowCount, oneRun), firstLine: line };
+      run = {
+        points: new RunRows(table.rowCount, oneRun),
+        lrs: new RunRows(table.rowCount, oneRun),
+        firstLine: line,
+        epochs: new EpochTrack(),
+      };
       byRun.set(key, run);
       if (oneRun) onlyRun = run;
+    }
+    if (epochs !== undefined && Number.isFinite(epochs[r]) && epochs[r] >= 0) {
+      run.epochs.push(step, epochs[r], line);
+      pass.epochCount.note(epochs[r]);
     }
     if (hasLr) {
       const eta = lr![r];
@@ -400,6 +421,8 @@ export function extractLossCurves(
         curve: name,
       });
     }
+    const repeated = run.epochs.finding(name, file, pass.epochCount);
+    if (repeated) findings.push(repeated);
     const [pointsViewed, lrsViewed] = [run.points.viewed, run.lrs.viewed];
     let steps = gather(run.points.steps, run.points.length, points.kept, pointsViewed);
     let scheduleSteps = gather(run.lrs.steps, run.lrs.length, lrs.kept, lrsViewed);
