@@ -194,6 +194,10 @@ const ANALYSIS = {
     hints: [{ kind: 'set-option', option: 'sizes' }],
   },
   'size-varies': { severities: ['warning'], title: 'The params column changes within a curve' },
+  'size-invalid': {
+    severities: ['warning'],
+    title: 'A row whose params cell is no model size, in a file of several sizes, is left out',
+  },
   'sizes-too-few': {
     severities: ['warning'],
     title: 'Too few model sizes to pin the size term',

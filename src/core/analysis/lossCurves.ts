@@ -4,12 +4,13 @@ import { formatCompact, plural } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
 import { sizesLoggedAtSeveralSteps } from '../table/roles';
-import { textAt, type RoleAssignment, type Table } from '../table/types';
+import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
 import { appendAll } from '../util/arrays';
 import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
 import { gather, implausibleFrom, lastPerStep, sameValues, staleText } from './curveSteps';
 import { EpochCount, EpochTrack, epochColumn } from './epochs';
+import { isModelSize, MAX_PARAMS } from './sweepFindings';
 import type { Finding, FindingCell } from './types';
 
 export interface LossCurve {
@@ -68,20 +69,36 @@ function runKeyOf(
 
 /** A curve of one model size in a file of several without a run column: the file's name and N ("sweep N=25M"). */
 function sizedCurveName(fallback: string, size: number): string {
-  return Number.isNaN(size) ? fallback : `${fallback} N=${formatCompact(size)}`;
+  return `${fallback} N=${formatCompact(size)}`;
 }
 
 /**
- * The params column's values when it holds several model sizes, each logged at several steps, and no run column
- * tells the runs apart: then each size is a curve of its own (loss curves of several sizes in one file), not one
- * curve whose steps repeat.
+ * The size-invalid message of a row whose params cell is no model size (isModelSize), in a file whose runs are told
+ * apart by their size: the row belongs to no curve.
  */
-function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Float64Array | undefined {
+function invalidSizeMessage(column: Column, row: number): string {
+  const written = textAt(column, row);
+  const value = column.values[row];
+  const cell =
+    written !== undefined
+      ? `Model size "${written}" is not a number`
+      : Number.isNaN(value)
+        ? 'The params cell is empty'
+        : `Model size ${value} is not a parameter count (above 0 and at most ${MAX_PARAMS.toExponential()})`;
+  return `${cell}: in this file of several model sizes without a run column, a row's size says which curve it belongs to, so the row is left out.`;
+}
+
+/**
+ * The params column when it holds several model sizes, each logged at several steps, and no run column tells the
+ * runs apart: then each size is a curve of its own (loss curves of several sizes in one file), not one curve whose
+ * steps repeat.
+ */
+function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Column | undefined {
   if (roles.params === undefined || roles.run !== undefined) return undefined;
-  const values = table.columns[roles.params].values;
-  const first = values.find((v) => !Number.isNaN(v));
-  const several = values.some((v) => !Number.isNaN(v) && v !== first);
-  return several && sizesLoggedAtSeveralSteps(table, roles) ? values : undefined;
+  const column = table.columns[roles.params];
+  const first = column.values.find((v) => !Number.isNaN(v));
+  const several = column.values.some((v) => !Number.isNaN(v) && v !== first);
+  return several && sizesLoggedAtSeveralSteps(table, roles) ? column : undefined;
 }
 
 /** The run column's values (its codes when it holds text), or undefined without one. */
@@ -194,8 +211,14 @@ export function extractLossCurves(
   const loss = lossCol === undefined ? new Float64Array(table.rowCount).fill(NaN) : table.columns[lossCol].values;
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameOf(table);
-  const cells = { step: cellOf(table, stepCol), loss: cellOf(table, lossCol), lr: cellOf(table, lrCol) };
-  const sizes = sizesSplittingRuns(table, assignment);
+  const cells = {
+    step: cellOf(table, stepCol),
+    loss: cellOf(table, lossCol),
+    lr: cellOf(table, lrCol),
+    params: cellOf(table, assignment.roles.params),
+  };
+  const sizeColumn = sizesSplittingRuns(table, assignment);
+  const sizes = sizeColumn?.values;
   const oneRun = runCol === undefined && sizes === undefined;
   const epochs = epochColumn(table, stepCol);
   const sources = [
@@ -251,6 +274,13 @@ export function extractLossCurves(
       pass.roundedSteps++;
       pass.roundedLine ||= line;
       step = Math.round(step);
+    }
+    // Runs told apart by their model size: a row without a usable one belongs to none (as a run of its own it was a
+    // one-row curve without a size), so it is left out and said, as an invalid loss is.
+    if (sizeColumn !== undefined && !isModelSize(sizeColumn.values[r])) {
+      if (hasLoss || hasLr)
+        rowFindings.add('size-invalid', 'warning', invalidSizeMessage(sizeColumn, r), file, line, cells.params);
+      continue;
     }
     // One run (no run column, no model sizes): its entry is looked up once, not at every row.
     const key = oneRun ? fallback : runKeyOf(table, runCol, r, fallback, sizes);

@@ -27,7 +27,7 @@ import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import type { LossCurve } from './lossCurves';
 import { averageMetrics, scoreFit } from './metrics';
-import { MAX_PARAMS } from './sweepFindings';
+import { isModelSize, MAX_PARAMS } from './sweepFindings';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
 import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
@@ -45,7 +45,7 @@ export function attachModelSizes(table: Table, paramsColumn: number, curves: Los
     const seen: number[] = [];
     for (const line of curve.lines) {
       const v = values[rowOfLine(table.lines, line)];
-      if (Number.isFinite(v) && v > 0 && v <= MAX_PARAMS) seen.push(v);
+      if (isModelSize(v)) seen.push(v);
     }
     if (!seen.length) continue;
     seen.sort((a, b) => a - b);

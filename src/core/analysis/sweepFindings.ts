@@ -52,4 +52,6 @@ export function invalidRows(
  * sweep it would set the law's reach, its targets and the default compute budget, so it is left out with a finding.
  */
 export const MAX_PARAMS = 1e15;
+/** A params value that is a model size N: a parameter count above 0 and at most MAX_PARAMS. */
+export const isModelSize = (n: number): boolean => Number.isFinite(n) && n > 0 && n <= MAX_PARAMS;
 export const MAX_TOKENS = 1e18;

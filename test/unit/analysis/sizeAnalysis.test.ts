@@ -6,6 +6,7 @@ import { analyseTables } from '../../../src/core/analysis/analyse';
 import { toJsonReport } from '../../../src/cli/report';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { sizeFromOption } from '../../../src/core/analysis/sizeAnalysis';
+import { locatedCell } from '../../../src/core/analysis/cellColumn';
 import { parseText } from '../../../src/core/table';
 import { OPTION_SCHEMA } from '../../../src/core/options/schema';
 import { analyse, log, SIZES, TRUE } from '../../helpers/sizedRuns';
@@ -109,19 +110,56 @@ test('a size key that names no curve, file or folder is said, with the curves fo
   assert.deepEqual(unmatched[0].hints, [{ kind: 'set-option', option: 'sizes' }]);
 });
 
-test('a row whose params cell is NaN: its curve has no size, and the finding does not say the file has no params column', () => {
-  const rows = log('constant', 1e8, true).split('\n');
-  rows[3] = rows[3].replace(/,100000000$/, ',NaN');
-  const text = [...rows, ...log('cosine', 4e8, true).split('\n').slice(1)].join('\n');
-  const a = analyseTables([parseText(text, { fileName: 'nan.csv', displayName: 'nan.csv' })], {
-    law: 'lr-annealing-size',
-    bootstrapSamples: 0,
-  });
-  const missing = a.findings.find((f) => f.code === 'size-missing');
-  assert.ok(missing, a.findings.map((f) => f.code).join(', '));
-  assert.equal(missing.line, 4);
-  assert.doesNotMatch(missing.message, /no params column/);
-  assert.match(missing.message, /no params value in its rows is a parameter count, above 0 and at most 1e\+15/);
+/** A log of two sizes in one file (no run column) whose fourth row's params cell is `cell`, as CSV or JSON Lines. */
+function twoSizesOneBadCell(cell: string, format: 'csv' | 'jsonl'): string {
+  const rows = log('constant', 1e8, true).trim().split('\n');
+  rows[4] = rows[4].replace(/,100000000$/, `,${cell}`);
+  const csv = [...rows, ...log('cosine', 4e8, true).trim().split('\n').slice(1)];
+  if (format === 'csv') return csv.join('\n');
+  const json = (v: string) => (v === '' ? 'null' : v === 'NaN' || Number.isFinite(Number(v)) ? v : JSON.stringify(v));
+  return csv
+    .slice(1)
+    .map((row) => {
+      const [step, lr, loss, params] = row.split(',');
+      return `{"step": ${step}, "lr": ${lr}, "loss": ${loss}, "params": ${json(params)}}`;
+    })
+    .join('\n');
+}
+
+test('a row whose params cell is no model size, in a file of several sizes: left out with a finding on its cell', () => {
+  for (const format of ['csv', 'jsonl'] as const)
+    for (const cell of ['NaN', '', 'big', '0', '-5', '1e30']) {
+      const text = twoSizesOneBadCell(cell, format);
+      const fileName = `bad.${format}`;
+      const a = analyseTables([parseText(text, { fileName, displayName: fileName })], {
+        law: 'lr-annealing-size',
+        bootstrapSamples: 0,
+      });
+      const what = `${format} ${JSON.stringify(cell)}`;
+      const invalid = a.findings.filter((f) => f.code === 'size-invalid');
+      assert.equal(invalid.length, 1, `${what}: ${a.findings.map((f) => f.code).join(', ')}`);
+      // The fourth row: line 5 of the CSV (under its header), line 4 of the JSON Lines.
+      const line = format === 'csv' ? 5 : 4;
+      assert.equal(invalid[0].line, line, what);
+      assert.equal(invalid[0].severity, 'warning');
+      assert.match(invalid[0].message, /left out/, what);
+      // Its column is the params cell's: after the last comma of the CSV row, at the value of the JSON key.
+      const lineText = text.split('\n')[line - 1];
+      const key = '"params": ';
+      const column = format === 'csv' ? lineText.lastIndexOf(',') + 2 : lineText.indexOf(key) + key.length + 1;
+      assert.equal(locatedCell(invalid[0], () => lineText).column, column, what);
+      // No curve of its own: two curves, the 100M one with every other row, and no curve without a size.
+      assert.ok(!a.findings.some((f) => f.code === 'size-missing'), what);
+      const points = new Map(a.curves.map((c) => [c.modelSize, c.points.observed.length]));
+      assert.deepEqual(
+        points,
+        new Map([
+          [1e8, 99],
+          [4e8, 100],
+        ]),
+        what,
+      );
+    }
 });
 
 test('a size above 1e15 parameters is no size: a --size of 1e30 is a usage error, a params cell of 1e30 no size', () => {
