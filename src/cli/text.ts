@@ -51,6 +51,7 @@ const OPTION_FLAGS: Record<HintOption, string | null> = {
   sizeExponent: '--size-exponent X',
   departureSigmas: '--departure-sigmas X',
   departurePoints: '--departure-points K',
+  warmupSteps: '--warmup-steps N',
 };
 
 /** One hint as a sentence naming the flag. */

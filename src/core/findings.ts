@@ -18,6 +18,7 @@ export const HINT_OPTIONS = [
   'sizeExponent',
   'departureSigmas',
   'departurePoints',
+  'warmupSteps',
 ] as const satisfies readonly (keyof AnalysisOptions | keyof ReadOptions)[];
 export type HintOption = (typeof HINT_OPTIONS)[number];
 
@@ -32,6 +33,7 @@ export const HINT_OPTION_LABELS: Record<HintOption, string> = {
   sizeExponent: 'the size exponent',
   departureSigmas: 'the distance off the law that counts (robust standard deviations)',
   departurePoints: 'the points a departure from the law must last',
+  warmupSteps: 'the length of the warmup the log leaves out (steps)',
 };
 
 /** A fix the user can make outside the file, as data: the shell says how (a flag, a setting, a command). */
@@ -187,6 +189,11 @@ const ANALYSIS = {
   'warmup-falls': {
     severities: ['warning'],
     title: 'The logged LR falls before the warmup given ends',
+  },
+  'warmup-covers-log': {
+    severities: ['error'],
+    title: "The warmup given ends at or after a curve's last logged step",
+    hints: [{ kind: 'set-option', option: 'warmupSteps' }],
   },
   'size-unmatched': {
     severities: ['warning'],

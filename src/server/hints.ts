@@ -19,6 +19,7 @@ const OPTION_PLACES: Record<HintOption, string> = {
   sizeExponent: 'with the setting scalingLens.fit.sizeExponent',
   departureSigmas: 'with the setting scalingLens.fit.departureSigmas',
   departurePoints: 'with the setting scalingLens.fit.departurePoints',
+  warmupSteps: 'with the setting scalingLens.fit.warmupSteps',
   fitOn: 'on the command line (README, Command line); the extension fits every curve',
 };
 

@@ -24,6 +24,7 @@ import { formatCompact, formatNumber } from '../util/format';
 import { medianOf } from '../util/select';
 import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 import { withheld } from './trust';
+import { warmupCoversFinding, warmupCoversLog } from './warmupFall';
 
 /** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
 const BAND_POINTS = 600;
@@ -71,7 +72,7 @@ export function analyseLossCurves(
   const findings: Finding[] = [];
   const usable: LossCurve[] = [];
   for (const c of curves) {
-    const problem = unusableReason(c);
+    const problem = unusableReason(c, options.warmupSteps);
     if (problem) findings.push(problem);
     else usable.push(c);
   }
@@ -353,7 +354,8 @@ export function targetReason(curve: LossCurve, step: number, options: AnalysisOp
   return `${why}, ${where}`;
 }
 
-export function unusableReason(c: LossCurve): Finding | null {
+/** Why a curve cannot be fitted (or, loss-missing, only predicted); null when it can. */
+export function unusableReason(c: LossCurve, warmupSteps: number | undefined): Finding | null {
   const base = { file: c.file, line: c.firstLine, curve: c.name };
   if (c.schedule.steps.length === 0) {
     return finding('lr-missing', 'error', {
@@ -373,6 +375,7 @@ export function unusableReason(c: LossCurve): Finding | null {
       message: `"${c.name}" has an LR schedule but no loss values; it can only be predicted, not fitted or scored.`,
     });
   }
+  if (warmupCoversLog(c, warmupSteps)) return warmupCoversFinding(c, warmupSteps);
   // The scale only: the median of evenly spaced losses (of all, it cost a followed million-row run 20 ms an update).
   const typical = medianOf(pick(c.loss, thinIndices(c.loss.length, SCALE_SAMPLE)));
   if (typical < MIN_TYPICAL_LOSS) {

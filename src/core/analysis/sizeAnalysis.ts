@@ -204,7 +204,7 @@ export function analyseSizedCurves(
   const result: LawAnalysis<Series> = { curves: reports, fits: [], predictions: [], findings };
   const candidates: { curve: LossCurve; size: number; hasLoss: boolean }[] = [];
   for (const c of curves) {
-    const problem = unusableReason(c);
+    const problem = unusableReason(c, options.warmupSteps);
     if (problem) findings.push(problem);
     const size = sizeOf(c, options);
     if (problem && problem.code !== 'loss-missing') reports.push(unfittedReport(c));

@@ -1,7 +1,8 @@
 // A warmup given as an option (`warmupSteps`) against the LR the log shows within it. A warmup only rises, and both
 // laws read every step of it so (S2 and the multi-power law's loss drop leave it out), so a logged LR that falls
 // well before the warmup given ends is a schedule the laws do not see: a 100000-step warmup given for a 24000-step
-// cosine run made the whole decay warmup, and the run was fitted and predicted as if its LR never fell.
+// cosine run made the whole decay warmup, and the run was fitted and predicted as if its LR never fell. A warmup that
+// reaches a curve's last logged point leaves nothing of it to fit: that curve is not fitted (warmupCoversLog).
 import { finding } from '../findings';
 import { formatCount, formatNumber } from '../util/format';
 import type { LossCurve } from './lossCurves';
@@ -10,10 +11,14 @@ import type { Finding } from './types';
 /** A fall below this fraction of the LR's highest logged value so far counts (logging noise is far smaller). */
 const FALL = 0.9;
 
-/** A warning per curve whose logged LR falls before the warmup given ends. */
+/**
+ * A warning per curve whose logged LR falls before the warmup given ends; a curve the warmup covers whole has the
+ * error of warmupCoversLog instead, which says more.
+ */
 export function warmupFalls(curves: readonly LossCurve[], warmupSteps: number | undefined): Finding[] {
   if (warmupSteps === undefined) return [];
   return curves.flatMap((c) => {
+    if (warmupCoversLog(c, warmupSteps)) return [];
     const { steps, lr } = c.schedule;
     let top = 0;
     for (let k = 0; k < steps.length && steps[k] <= warmupSteps; k++) {
@@ -36,4 +41,30 @@ function fallFinding(c: LossCurve, warmupSteps: number, top: number, k: number):
     }),
     curve: c.name,
   };
+}
+
+/** The step of a curve's last loss point; undefined without one (a schedule-only curve is predicted, never fitted). */
+function lastLoggedStep(c: LossCurve): number | undefined {
+  return c.steps.length ? c.steps[c.steps.length - 1] : undefined;
+}
+
+/**
+ * Whether the warmup given ends at or after a curve's last loss point: every point then lies in a warmup the laws
+ * synthesise as a ramp from 0 (S1 from it, no annealing in it), so the fit would read the option, not the log. At
+ * 2^53 steps the multi-power law's loss-drop sum was refused as too long for the log, which blamed the log.
+ */
+export function warmupCoversLog(c: LossCurve, warmupSteps: number | undefined): warmupSteps is number {
+  const last = lastLoggedStep(c);
+  return warmupSteps !== undefined && last !== undefined && warmupSteps >= last;
+}
+
+/** The error of a curve the warmup given covers whole (warmupCoversLog): the option is at fault, not the log. */
+export function warmupCoversFinding(c: LossCurve, warmupSteps: number): Finding {
+  const last = lastLoggedStep(c) ?? 0;
+  return finding('warmup-covers-log', 'error', {
+    message: `The warmup given ends at step ${formatCount(warmupSteps)}, and "${c.name}" logs its last loss at step ${formatCount(last)}: every logged point lies within the warmup, which the laws take as a ramp from 0 without annealing, so the curve is not fitted. Give the length of the warmup the log leaves out (below ${formatCount(last)}), or none when the log has its warmup rows.`,
+    file: c.file,
+    line: c.firstLine,
+    curve: c.name,
+  });
 }

@@ -1,7 +1,9 @@
-// A warmup given as an option that ends after the logged LR has fallen: said on the row where it falls.
+// A warmup given as an option that ends after the logged LR has fallen: said on the row where it falls; one that
+// ends at or after a curve's last logged step leaves nothing of it to fit: an error naming the option's fault.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseTables } from '../../../src/core/analysis/analyse';
+import type { AnalysisOptions } from '../../../src/core/analysis/options';
 import { parseText } from '../../../src/core/table';
 
 /** A cosine run from its peak (its warmup not logged), 60 rows to step 6000. */
@@ -14,22 +16,22 @@ const COSINE = [
   }),
 ].join('\n');
 
-const analyse = (warmupSteps?: number) =>
+const analyse = (warmupSteps?: number, law: AnalysisOptions['law'] = 'lr-annealing') =>
   analyseTables([parseText(COSINE, { fileName: 'cos.csv', displayName: 'cos.csv' })], {
-    law: 'lr-annealing',
+    law,
     bootstrapSamples: 0,
     warmupSteps,
   });
 
 test('a warmup given past the logged LR fall: warmup-falls on the row where the LR is below 90 % of its top', () => {
-  const found = analyse(100_000).findings.filter((f) => f.code === 'warmup-falls');
+  const found = analyse(3000).findings.filter((f) => f.code === 'warmup-falls');
   assert.equal(found.length, 1);
   assert.equal(found[0].severity, 'warning');
   assert.equal(found[0].curve, 'cos');
   assert.equal(found[0].line, 15, 'step 1400: the first LR under 90 % of the one at step 100');
   assert.match(
     found[0].message,
-    /falls to 2\.65e-4 at step 1400, from 3e-4 before it, while the warmup given ends only at step 100000/,
+    /falls to 2\.65e-4 at step 1400, from 3e-4 before it, while the warmup given ends only at step 3000/,
   );
 });
 
@@ -37,4 +39,28 @@ test('a warmup that ends before the LR falls, or none given, says nothing', () =
   assert.equal(analyse(100).findings.filter((f) => f.code === 'warmup-falls').length, 0);
   assert.equal(analyse(1300).findings.filter((f) => f.code === 'warmup-falls').length, 0);
   assert.equal(analyse().findings.filter((f) => f.code === 'warmup-falls').length, 0);
+});
+
+test('a warmup at or past the last logged step: the error warmup-covers-log names the option, not the log', () => {
+  for (const law of ['lr-annealing', 'mpl', 'auto', 'lr-annealing-size'] as const)
+    for (const warmup of [6000, 100_000, 2 ** 53]) {
+      const a = analyse(warmup, law);
+      const what = `${law}, warmup ${warmup}`;
+      const codes = a.findings.map((f) => f.code);
+      const covers = a.findings.filter((f) => f.code === 'warmup-covers-log');
+      assert.equal(covers.length, 1, `${what}: ${codes.join(', ')}`);
+      assert.equal(covers[0].severity, 'error');
+      assert.equal(covers[0].curve, 'cos');
+      assert.match(
+        covers[0].message,
+        /"cos" logs its last loss at step 6000: every logged point lies within the warmup/,
+      );
+      assert.deepEqual(covers[0].hints, [{ kind: 'set-option', option: 'warmupSteps' }]);
+      // Not the log's length (the multi-power law's loss-drop sum), nor a fall the option explains already.
+      assert.ok(!codes.includes('fit-failed') && !codes.includes('warmup-falls'), `${what}: ${codes.join(', ')}`);
+      assert.equal(a.fits.length, 0, what);
+      assert.ok(a.predictions.every((p) => p.value === null) || a.predictions.length === 0, what);
+    }
+  // One step short of the last, the last point is past the warmup: fitted (said with warmup-falls).
+  assert.ok(!analyse(5999).findings.some((f) => f.code === 'warmup-covers-log'));
 });

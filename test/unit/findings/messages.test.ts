@@ -86,6 +86,7 @@ const BAD_INPUTS: { name: string; text: string; options?: Partial<AnalysisOption
   { name: 'size_typo.csv', text: LOSS, options: { law: 'lr-annealing-size', sizes: { size_typ: 1e8 } } },
   { name: 'diverging.csv', text: DIVERGING, options: { law: 'lr-annealing' } },
   { name: 'two_runs.csv', text: TWO_RUNS, options: { law: 'lr-annealing', fitOn: ['a'] } },
+  { name: 'all_warmup.csv', text: LOSS, options: { law: 'lr-annealing', warmupSteps: 1200 } },
 ];
 
 /** Each bad input's analysis, by file name. */
