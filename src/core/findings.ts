@@ -201,6 +201,10 @@ const ANALYSIS = {
     hints: [{ kind: 'set-option', option: 'sizes' }],
   },
   'size-varies': { severities: ['warning'], title: 'The params column changes within a curve' },
+  'size-runs-merged': {
+    severities: ['warning'],
+    title: 'The steps of one model size go back, in a file of several sizes without a run column',
+  },
   'size-invalid': {
     severities: ['warning'],
     title: 'A row whose params cell is no model size, in a file of several sizes, is left out',

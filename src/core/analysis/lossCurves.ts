@@ -8,7 +8,7 @@ import { textAt, type Column, type RoleAssignment, type Table } from '../table/t
 import { appendAll } from '../util/arrays';
 import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
-import { gather, implausibleFrom, lastPerStep, sameValues, staleText } from './curveSteps';
+import { gather, implausibleFrom, lastPerStep, sameValues, staleText, type PerStep } from './curveSteps';
 import { EpochCount, EpochTrack, epochColumn } from './epochs';
 import { isModelSize, MAX_PARAMS } from './sweepFindings';
 import type { Finding, FindingCell } from './types';
@@ -423,34 +423,7 @@ export function extractLossCurves(
   for (const [name, run] of byRun) {
     const points = lastPerStep(run.points);
     const lrs = lastPerStep(run.lrs);
-    if (points.repeated.length) {
-      const dropped = [...points.repeated, ...points.stale];
-      const firstLine = dropped.reduce((m, i) => Math.min(m, run.points.lines[i]), Infinity);
-      findings.push({
-        ...rowFinding(
-          'steps-repeated',
-          'info',
-          `${plural(points.repeated.length, 'step')} of "${name}" logged more than once (a resumed run?); the value logged last is used for each.` +
-            staleText(points.stale, run.points),
-          file,
-          firstLine,
-        ),
-        curve: name,
-      });
-    }
-    // A resumed run is out of order by nature; only an otherwise shuffled log deserves its own note.
-    if (!points.repeated.length && run.points.isUnsorted()) {
-      findings.push({
-        ...rowFinding(
-          'steps-unsorted',
-          'info',
-          `Rows of "${name}" are not in step order; they were sorted by step.`,
-          file,
-          run.firstLine,
-        ),
-        curve: name,
-      });
-    }
+    appendAll(findings, stepOrderFindings(name, run, points, file, sizes !== undefined));
     const repeated = run.epochs.finding(name, file, pass.epochCount);
     if (repeated) findings.push(repeated);
     const [pointsViewed, lrsViewed] = [run.points.viewed, run.lrs.viewed];
@@ -516,6 +489,40 @@ export function extractLossCurves(
     });
   }
   return { curves, findings };
+}
+
+/**
+ * What a curve's step order says: steps logged again (a resumed run) or rows out of order. In a file whose runs are
+ * told apart by model size alone (`bySize`), a size's steps going back may as well be a second run of that size
+ * (another schedule) merged into its curve, LRs and all: that is a warning of its own, which says how it was read.
+ */
+function stepOrderFindings(name: string, run: RunEntry, points: PerStep, file: string, bySize: boolean): Finding[] {
+  const { repeated, stale } = points;
+  const rows = run.points;
+  const curve = { curve: name };
+  if (bySize && !rows.increasing) {
+    let k = 1;
+    while (k < rows.length && rows.steps[k] > rows.steps[k - 1]) k++;
+    const read = repeated.length
+      ? `the value logged last is used at each of the ${plural(repeated.length, 'step')} logged more than once.${staleText(stale, rows)}`
+      : 'they were sorted by step into that curve.';
+    const message = `The steps of "${name}" go back from ${rows.steps[k - 1]} to ${rows.steps[k]} here: a resumed run, or a second run of this model size? In a file of several sizes without a run column, the rows of one size are one curve with one schedule, so ${read} If the file holds several runs of one size, add a run column that tells them apart.`;
+    return [{ ...rowFinding('size-runs-merged', 'warning', message, file, rows.lines[k]), ...curve }];
+  }
+  if (repeated.length) {
+    const dropped = [...repeated, ...stale];
+    const firstLine = dropped.reduce((m, i) => Math.min(m, rows.lines[i]), Infinity);
+    const message =
+      `${plural(repeated.length, 'step')} of "${name}" logged more than once (a resumed run?); the value logged last is used for each.` +
+      staleText(stale, rows);
+    return [{ ...rowFinding('steps-repeated', 'info', message, file, firstLine), ...curve }];
+  }
+  // A resumed run is out of order by nature; only an otherwise shuffled log deserves its own note.
+  if (rows.isUnsorted()) {
+    const message = `Rows of "${name}" are not in step order; they were sorted by step.`;
+    return [{ ...rowFinding('steps-unsorted', 'info', message, file, run.firstLine), ...curve }];
+  }
+  return [];
 }
 
 /** The finding of a curve's stray losses (lossSpikes), on the line of the first. */

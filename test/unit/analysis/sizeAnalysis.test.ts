@@ -162,6 +162,44 @@ test('a row whose params cell is no model size, in a file of several sizes: left
     }
 });
 
+test('two runs of one size in a file of several sizes without a run column: read as one curve, and said', () => {
+  const rest = (text: string) => text.trim().split('\n').slice(1);
+  const text = [...log('constant', 1e8, true).trim().split('\n'), ...rest(log('cosine', 1e8, true))];
+  text.push(...rest(log('constant', 4e8, true)));
+  const a = analyseTables([parseText(text.join('\n'), { fileName: 'two.csv', displayName: 'two.csv' })], {
+    law: 'lr-annealing-size',
+    bootstrapSamples: 0,
+  });
+  const merged = a.findings.filter((f) => f.code === 'size-runs-merged');
+  assert.equal(merged.length, 1, a.findings.map((f) => f.code).join(', '));
+  assert.equal(merged[0].severity, 'warning');
+  assert.equal(merged[0].curve, 'two N=100M');
+  assert.equal(merged[0].line, 102, "the cosine run's first row, where the steps go back");
+  assert.match(
+    merged[0].message,
+    /go back from 10000 to 100 here: a resumed run, or a second run of this model size\?/,
+  );
+  assert.match(merged[0].message, /the value logged last is used at each of the 100 steps logged more than once/);
+  assert.match(merged[0].message, /add a run column that tells them apart/);
+  // Said once, not again as a resumed run's repeated steps.
+  assert.ok(!a.findings.some((f) => f.code === 'steps-repeated'));
+});
+
+test('two folders given one size: their curves stay apart, and the size term counts one distinct size', () => {
+  const sizes = { m25: 25e6, m100: 25e6 };
+  const a = analyse(['m25', 'm100'], { sizes }, false);
+  assert.deepEqual(a.fits[0].fittedOn.length, 6, 'one curve per file, none merged');
+  assert.ok(a.curves.every((c) => c.modelSize === 25e6 && c.points.observed.length === 100));
+  const few = a.findings.filter((f) => f.code === 'sizes-too-few');
+  assert.equal(few.length, 1);
+  assert.match(few[0].message, /^The fitted curves are of one model size \(N = 25M\)/);
+  assert.equal(a.fits[0].settings.sizesFitted, '25M');
+  // Under 'auto', one size is no size term: a loss-curve law fits the six curves, still apart.
+  const auto = analyse(['m25', 'm100'], { sizes, law: 'auto' }, false);
+  assert.notEqual(auto.fits[0].law, 'lr-annealing-size');
+  assert.equal(auto.fits[0].fittedOn.length, 6);
+});
+
 test('a size above 1e15 parameters is no size: a --size of 1e30 is a usage error, a params cell of 1e30 no size', () => {
   const read = OPTION_SCHEMA.sizes.kind.fromArgs(['m400=1e30']);
   assert.equal(read.ok, false);
