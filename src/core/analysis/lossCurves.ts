@@ -564,16 +564,29 @@ function cellOf(table: Table, column: number | undefined): FindingCell | undefin
   return undefined;
 }
 
+/** The folder of a curve's file, with forward slashes ('' for a bare file name). */
+export function folderOf(file: string): string {
+  const path = file.replace(/\\/g, '/');
+  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
+}
+
 /**
  * A run logged in two files, one with the loss and one with only the LR (TensorBoard writes one tag per file), is
- * one curve: the schedule-only curve lends its schedule to the curve with points when that one has none.
+ * one curve: the schedule-only curve lends its schedule to the curve with points when that one has none. Only within
+ * a folder: files of one name in two folders are two runs (a folder per model size), and one's LR lent to the other
+ * fitted a run on another run's schedule without a word.
  */
 export function mergeScheduleOnlyCurves(curves: LossCurve[]): LossCurve[] {
   const scheduleOnly = curves.filter((c) => c.steps.length === 0 && c.schedule.steps.length > 0);
   const merged = new Set<LossCurve>();
   for (const donor of scheduleOnly) {
     const takers = curves.filter(
-      (c) => c !== donor && c.name === donor.name && c.steps.length > 0 && c.schedule.steps.length === 0,
+      (c) =>
+        c !== donor &&
+        c.name === donor.name &&
+        folderOf(c.file) === folderOf(donor.file) &&
+        c.steps.length > 0 &&
+        c.schedule.steps.length === 0,
     );
     if (takers.length !== 1) continue;
     takers[0].schedule = donor.schedule;

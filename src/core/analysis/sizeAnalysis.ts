@@ -25,7 +25,7 @@ import {
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
-import type { LossCurve } from './lossCurves';
+import { folderOf, type LossCurve } from './lossCurves';
 import { averageMetrics, scoreFit } from './metrics';
 import { isModelSize, MAX_PARAMS } from './sweepFindings';
 import type { AnalysisOptions } from './options';
@@ -101,7 +101,7 @@ function sizeKeyRank(curve: LossCurve, key: string): number {
   const k = sizeKey(key);
   const path = curve.file.replace(/\\/g, '/');
   const stem = path.replace(/\.[^./]*$/, '');
-  const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+  const folder = folderOf(path);
   const endsWith = (whole: string, part: string) => whole === part || whole.endsWith(`/${part}`);
   return curve.name === k || curve.name.startsWith(`${k} (`) ? 3 : endsWith(stem, k) ? 2 : endsWith(folder, k) ? 1 : 0;
 }

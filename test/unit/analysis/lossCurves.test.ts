@@ -159,6 +159,25 @@ test('TensorBoard exports: a run loss file and its LR file are one curve named b
   assert.ok(!analysis.findings.some((f) => f.code === 'columns-unidentified' || f.code === 'lr-missing'));
 });
 
+test('a loss file and an LR file of one name in two folders are two runs: neither lends the other its schedule', async () => {
+  const { analyseTables } = await import('../../../src/core/analysis/analyse');
+  const steps = Array.from({ length: 40 }, (_, i) => (i + 1) * 100);
+  const lossCsv = 'step,loss\n' + steps.map((s) => `${s},${(2.5 + 4 * Math.pow(s, -0.45)).toFixed(5)}`).join('\n');
+  const lrCsv = 'step,lr\n' + steps.map((s) => `${s},0.0003`).join('\n');
+  const tables = [
+    parseText(lossCsv, { fileName: '/runs/m25/cosine.csv', displayName: 'm25/cosine.csv' }),
+    parseText(lrCsv, { fileName: '/runs/m100/cosine.csv', displayName: 'm100/cosine.csv' }),
+  ];
+  const analysis = analyseTables(tables, { law: 'lr-annealing', bootstrapSamples: 0 });
+  assert.deepEqual(analysis.curves.map((c) => c.name).sort(), ['cosine (m100/cosine.csv)', 'cosine (m25/cosine.csv)']);
+  assert.equal(analysis.fits.length, 0);
+  const missing = analysis.findings.filter((f) => f.code === 'lr-missing');
+  assert.deepEqual(
+    missing.map((f) => f.curve),
+    ['cosine (m25/cosine.csv)'],
+  );
+});
+
 /** A followed file as LiveTable holds it: the first rows, then each further part appended as the run writes it. */
 function followedSnapshots(header: string, parts: string[][], fileName = 'run.csv') {
   const { LiveTable } = liveTableModule;
