@@ -28,7 +28,6 @@ import { warmupCoversFinding, warmupCoversLog } from './warmupFall';
 
 /** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
 const BAND_POINTS = 600;
-const MIN_FIT_POINTS = 5;
 
 /** How a followed run's fit started (warmStart.ts). */
 export const WARM_START =
@@ -43,6 +42,14 @@ function forcedLaw(options: AnalysisOptions): LossCurveLaw | undefined {
 }
 
 /**
+ * Loss points a fit needs at least: one more than the law's coefficients (auto falls back to the LR-annealing law
+ * alone below the multi-power law's own count), else the solver has more freedom than the data has points.
+ */
+function minFitPoints(options: AnalysisOptions): number {
+  return (forcedLaw(options) ?? tissueLossLaw).coefficients + 1;
+}
+
+/**
  * The error of loss curves with too few points to fit: `fitPoints` of them, `why` said after the count, located at
  * the first curve (or at the file whose rows all were left out, when there is no curve).
  */
@@ -54,7 +61,7 @@ export function tooFewLossPoints(
 ): Finding {
   const named = forcedLaw(options) ?? tissueLossLaw;
   return finding('too-few-points', 'error', {
-    message: `${named.name} has ${named.coefficients} coefficients and needs at least ${MIN_FIT_POINTS} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${why}.`,
+    message: `${named.name} has ${named.coefficients} coefficients and needs at least ${minFitPoints(options)} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${why}.`,
     ...at,
   });
 }
@@ -83,7 +90,7 @@ export function analyseLossCurves(
   const forced = forcedLaw(options);
 
   const fitPoints = fitting.reduce((n, c) => n + c.steps.length, 0);
-  if (fitting.length === 0 || fitPoints < MIN_FIT_POINTS) {
+  if (fitting.length === 0 || fitPoints < minFitPoints(options)) {
     const first = fitting[0] ?? usable[0] ?? curves[0];
     const why = usable.length ? '' : ' (no curve can be fitted: see why in the findings on each)';
     findings.push(tooFewLossPoints(options, fitPoints, why, { file: first?.file ?? '', line: first?.firstLine ?? 0 }));

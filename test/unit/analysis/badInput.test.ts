@@ -46,6 +46,19 @@ test('one row: too few points for a 4-coefficient law, said so', () => {
   assert.match(finding(a, 'too-few-points').message, /at least 5 loss points/);
 });
 
+test('six rows under the multi-power law: too few for its 7 coefficients (it needs 8), no fit made', () => {
+  const text = ['step,lr,loss', ...GOOD.slice(0, 6)].join('\n') + '\n';
+  const table = parseText(text, { fileName: 'run.csv', displayName: 'run.csv' });
+  const a = analyseTables([table], { law: 'mpl', bootstrapSamples: 0 });
+  assert.equal(a.fits.length, 0);
+  assert.match(
+    finding(a, 'too-few-points').message,
+    /multi-power law has 7 coefficients and needs at least 8 loss points with an LR to fit; 6 are available/,
+  );
+  // The LR-annealing law (4 coefficients) fits them.
+  assert.equal(analyse(text).fits.length, 1);
+});
+
 test('non-numeric cells: reported with line and column, the other rows fitted', () => {
   const a = analyse(['step,lr,loss', ...GOOD.slice(0, 10), '1100,0.0003,oops', ...GOOD.slice(11)].join('\n') + '\n');
   assert.equal(a.fits.length, 1);
