@@ -1,7 +1,7 @@
 // `scaling-lens`: the command-line shell around the core. Exit codes: 0 success, 1 nothing fitted, 2 usage error.
 import { spawn } from 'node:child_process';
 import { analyseFiles } from '../core/analysis/analyse';
-import { withCellColumns } from './cellLines';
+import { withCellColumns } from '../core/sources/cellLines';
 import { inspectFiles } from '../core/analysis/inspect';
 import { parseCli, unusedKindFlags, USAGE } from './args';
 import { writeJsonReport } from './report';

@@ -10,6 +10,7 @@ import {
 import type { AnalysisOptions } from '../core/analysis/options';
 import type { Analysis, Series } from '../core/analysis/types';
 import { isTextTable, PROBE_BYTES, readSources, type SourceOptions, type SourceRead } from '../core/sources';
+import { withCellColumns } from '../core/sources/cellLines';
 import { detectRoles, parseBytes, parseText } from '../core/table';
 import type { FileFormat } from '../core/table/types';
 import { appendAll } from '../core/util/arrays';
@@ -55,11 +56,15 @@ export const PROVISIONAL_FROM_ROWS = 500;
 /** `provisional`: given a provisional analysis first when the job asks for one and the laws compare enough rows. */
 export async function runJob(job: AnalysisJob, provisional?: (analysis: Analysis<Series>) => void): Promise<JobResult> {
   try {
+    // An open document's findings are located on its text by the server (diagnostics.ts); a file's, here.
+    const fromDisk = job.source.kind === 'file';
     const { collected, parseMs, skipped } = await collect(job);
     const from = job.provisionalFromRows;
     const first = provisional && from !== undefined && !skipped ? provisionalAnalysis(collected, from, parseMs) : null;
     if (first) provisional?.(first);
-    return { ok: true, analysis: finishAnalysis(collected, parseMs), skipped };
+    const analysis = finishAnalysis(collected, parseMs);
+    if (fromDisk) analysis.findings = await withCellColumns(analysis.findings);
+    return { ok: true, analysis, skipped };
   } catch (error) {
     // The core reports bad input as findings; an exception here is a bug, reported instead of crashing the server.
     return {

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDiagnostics, fileDiagnostics } from '../../src/server/diagnostics';
+import { runJob } from '../../src/server/job';
 import { DOCS_BASE } from '../../src/shared/protocol';
 import { analyse, DOWNSTREAM, file, lines, LOSS, lossAt, RAGGED, steps, uriOf } from '../helpers/presentFiles';
 
@@ -66,4 +67,19 @@ test('a finding about a cell is ranged on the whole cell when the line is at han
   assert.deepEqual(nan.range, { start: { line: 10, character: at }, end: { line: 10, character: at + 3 } });
   const [onLine] = buildDiagnostics(analysis, path).filter((d) => d.code === 'loss-invalid');
   assert.deepEqual(onLine.range.start, { line: 10, character: 0 });
+});
+
+test('a file fitted from disk (not open): its cell findings are located by the job, read again from the file', async () => {
+  const rows = steps(40).map((s, i) => `${s},0.0003,${i === 9 ? 'nan' : lossAt(s)}`);
+  const path = file('nan-cell-disk.csv', ['step,lr,loss', ...rows]);
+  const job = { path, options: { bootstrapSamples: 0 }, maxBytes: 1e6, onlyIfRunFile: false };
+  const result = await runJob({ ...job, source: { kind: 'file' } });
+  assert.ok(result.ok);
+  const [nan] = buildDiagnostics(result.analysis, path).filter((d) => d.code === 'loss-invalid');
+  const at = lines(path)[10].indexOf('nan');
+  assert.deepEqual(nan.range, { start: { line: 10, character: at }, end: { line: 10, character: at + 3 } });
+  // An open document's text is not read from disk: the server locates its cells on the text it holds.
+  const text = await runJob({ ...job, source: { kind: 'text', text: ['step,lr,loss', ...rows].join('\n') } });
+  assert.ok(text.ok);
+  assert.ok(text.analysis.findings.some((f) => f.code === 'loss-invalid' && f.cell && f.column === undefined));
 });

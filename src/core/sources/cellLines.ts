@@ -1,9 +1,9 @@
-// The command line's side of Finding.cell: the lines of the findings' cells, read from their files, so each finding
-// shows its character column as a parse problem does.
+// The shells' side of Finding.cell for files read from disk (the CLI's, the server's unopened files): the lines of
+// the findings' cells, read from their files, so each finding shows its character column as a parse problem does.
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { locatedCell } from '../core/analysis/cellColumn';
-import type { Finding } from '../core/analysis/types';
+import { locatedCell } from '../analysis/cellColumn';
+import type { Finding } from '../analysis/types';
 
 /** Files larger than this are not read again for columns: their findings keep file and line only. */
 const MAX_BYTES = 256 * 2 ** 20;
