@@ -72,12 +72,13 @@ export async function main(argv: string[]): Promise<number> {
   const read = { delimiter: request.delimiter, format: request.format };
   if (request.command === 'inspect') {
     const inspection = await inspectFiles(request.files, request.options.columns, read);
+    const findings = await withCellColumns(inspection.findings);
     if (request.json)
       await write(
-        `${JSON.stringify({ files: inspection.files, series: Object.fromEntries(inspection.series), findings: inspection.findings }, jsonShown, 2)}\n`,
+        `${JSON.stringify({ files: inspection.files, series: Object.fromEntries(inspection.series), findings }, jsonShown, 2)}\n`,
         'json',
       );
-    else await write(formatInspection(inspection.files, inspection.series, inspection.findings));
+    else await write(formatInspection(inspection.files, inspection.series, findings));
     return inspection.files.some((f) => f.rows > 0) ? 0 : 1;
   }
   if (request.command === 'watch') return watchRuns(request, VERSION, write, fail);

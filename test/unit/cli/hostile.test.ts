@@ -206,6 +206,12 @@ test('a finding about a cell shows its line and column, in text and in --json, a
   const report = json(['fit', path, '--bootstrap', '0']);
   const found = report.findings.find((f) => f.code === 'loss-invalid') as Finding & { column?: number; cell?: unknown };
   assert.deepEqual([found.line, found.column, found.cell], [at, column, undefined]);
+  // inspect shows the same place, in text and in --json.
+  assert.match(cli(['inspect', path]).stdout, new RegExp(`cell\\.csv:${at}:${column} `));
+  const inspected = json(['inspect', path]).findings.find((f) => f.code === 'loss-invalid') as Finding & {
+    cell?: unknown;
+  };
+  assert.deepEqual([inspected.line, inspected.column, inspected.cell], [at, column, undefined]);
 });
 
 test("a warmup at or past the log's last step is the option's fault, said with the flag; a bad one a usage error", () => {
