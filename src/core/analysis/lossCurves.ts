@@ -81,7 +81,7 @@ function invalidSizeMessage(column: Column, row: number): string {
   const value = column.values[row];
   const cell =
     written !== undefined
-      ? `Model size "${written}" is not a number`
+      ? `Model size ${quotedCell(written)} is not a number`
       : Number.isNaN(value)
         ? 'The params cell is empty'
         : `Model size ${value} is not a parameter count (above 0 and at most ${MAX_PARAMS.toExponential()})`;
@@ -324,7 +324,7 @@ export function extractLossCurves(
         rowFindings.add(
           'lr-invalid',
           'warning',
-          `Learning rate "${written}" is not a number; the schedule skips this row.`,
+          `Learning rate ${quotedCell(written)} is not a number; the schedule skips this row.`,
           file,
           line,
           cells.lr,
@@ -337,7 +337,7 @@ export function extractLossCurves(
         rowFindings.add(
           'loss-invalid',
           'warning',
-          `Loss "${written}" is not a number; the row is left out.`,
+          `Loss ${quotedCell(written)} is not a number; the row is left out.`,
           file,
           line,
           cells.loss,
@@ -562,6 +562,14 @@ function cellOf(table: Table, column: number | undefined): FindingCell | undefin
   if ((table.format === 'csv' || table.format === 'tsv') && table.delimiter !== undefined)
     return { name, field: column, delimiter: table.delimiter };
   return undefined;
+}
+
+/**
+ * A text cell as a message quotes it: the table codes every written NaN ("nan", "NaN", "-nan") as 'NaN', so that one
+ * is named, not quoted as if it were the cell's text.
+ */
+function quotedCell(written: string): string {
+  return written === 'NaN' ? 'NaN' : `"${written}"`;
 }
 
 /** The folder of a curve's file, with forward slashes ('' for a bare file name). */

@@ -277,7 +277,7 @@ test('an LR written as NaN is said on its line like a NaN loss, and the schedule
   const a = analyse(['step,lr,loss', ...rows].join('\n'));
   const f = finding(a, 'lr-invalid');
   assert.equal(f.line, 14);
-  assert.match(f.message, /Learning rate "NaN" is not a number; the schedule skips this row/);
+  assert.match(f.message, /Learning rate NaN is not a number; the schedule skips this row/);
   assert.equal(a.findings.filter((x) => x.code === 'lr-invalid').length, 1, 'the empty cell is no finding');
   assert.equal(a.curves[0].points.x.length, 30, 'every loss row stays');
 });

@@ -208,9 +208,7 @@ test('a finding about a cell shows its line and column, in text and in --json, a
   assert.deepEqual([found.line, found.column, found.cell], [at, column, undefined]);
   // inspect shows the same place, in text and in --json.
   assert.match(cli(['inspect', path]).stdout, new RegExp(`cell\\.csv:${at}:${column} `));
-  const inspected = json(['inspect', path]).findings.find((f) => f.code === 'loss-invalid') as Finding & {
-    cell?: unknown;
-  };
+  const inspected = json(['inspect', path]).findings.find((f) => f.code === 'loss-invalid') as typeof found;
   assert.deepEqual([inspected.line, inspected.column, inspected.cell], [at, column, undefined]);
 });
 
