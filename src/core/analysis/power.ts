@@ -3,7 +3,7 @@
 import { maxOf } from '../util/arrays';
 import { finding, type Hint } from '../findings';
 import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
-import type { RoleAssignment, Table } from '../table/types';
+import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
 import { formatCompact } from '../util/format';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets } from './bands';
 import { findColumn, unitNote } from './groups';
@@ -26,6 +26,7 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
   const rows: number[] = [];
   const bad: number[] = [];
   for (let r = 0; r < table.rowCount; r++) {
+    if (notLogged(xs, r) || notLogged(ys, r)) continue;
     const ok = xs.values[r] > 0 && ys.values[r] > 0 && Number.isFinite(xs.values[r]) && Number.isFinite(ys.values[r]);
     (ok ? rows : bad).push(r);
   }
@@ -126,6 +127,14 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     }),
   );
   return out;
+}
+
+/**
+ * An empty cell: the value was not logged on this row (Lightning's training rows have no val_loss, a trainer state's
+ * training entries no eval_loss). Such a row is no point of the law and nothing wrong, so it is passed over unsaid.
+ */
+function notLogged(column: Column, row: number): boolean {
+  return Number.isNaN(column.values[row]) && textAt(column, row) === undefined;
 }
 
 /** What the power law lacks (the x column, the loss, or both), and only the fixes for what is missing. */

@@ -181,6 +181,28 @@ test('power: L(x) = E + A x^-alpha on the column named by powerX; missing x is a
   assert.deepEqual(codes(analysePower(table, roles, withDefaults({ powerX: 'nope' }))), ['power-missing-column']);
 });
 
+test('power: rows whose loss is not logged (empty cells of training rows beside validation rows) are passed over unsaid; a 0 still is not', () => {
+  // Lightning's CSVLogger shape: training rows with val_loss empty, one validation row per epoch.
+  const lines = ['epoch,step,train_loss_step,val_loss'];
+  [286, 573, 860, 1147, 1434, 1721].forEach((step, epoch) => {
+    lines.push(`${epoch},${step - 37},${(7 - epoch * 0.2).toFixed(3)},`);
+    lines.push(`${epoch},${step},,${(2 + 60 * step ** -0.5).toFixed(5)}`);
+  });
+  const table = parseText(lines.join('\n'), { fileName: 'metrics.csv' });
+  const roles = rolesFor(table, { val_loss: 'loss' });
+  const clean = analysePower(table, roles, withDefaults({ powerX: 'step', bootstrapSamples: 0 }));
+  assert.deepEqual(codes(clean), []);
+  assert.equal(clean.fits[0].points, 6);
+  const zero = parseText(`${lines.join('\n')}\n6,2008,,0`, { fileName: 'metrics.csv' });
+  const withZero = analysePower(
+    zero,
+    rolesFor(zero, { val_loss: 'loss' }),
+    withDefaults({ powerX: 'step', bootstrapSamples: 0 }),
+  );
+  const f = withZero.findings.find((x) => x.code === 'power-invalid-row');
+  assert.ok(f && f.message.startsWith('1 row(s)'), codes(withZero).join(', '));
+});
+
 test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; the fit and the default budget ignore it', async () => {
   const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
   const clean = await readTable(path);
