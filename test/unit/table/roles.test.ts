@@ -225,3 +225,22 @@ test('a step column of hex or of numbers with units is named with its first cell
   assert.equal(assignment.kind, 'loss-curve');
   assert.ok(!assignment.notes.some((n) => n.startsWith('the step column')));
 });
+
+// A trainer state four evaluations in: eval_loss every 200 steps, the training loss every 15.
+test('a validation loss logged too few times to fit yields to the training loss, with a note; mapped, it is kept', () => {
+  const rows = ['step,loss,eval_loss,learning_rate'];
+  for (let step = 15; step <= 855; step += 15) rows.push(`${step},${(2 - step / 1000).toFixed(3)},,1e-5`);
+  for (const step of [200, 400, 600, 800]) rows.push(`${step},,${(1.7 - step / 2000).toFixed(3)},`);
+  const text = `${rows.join('\n')}\n`;
+  const { assignment, named: n } = roles(text);
+  assert.equal(n.loss, 'loss');
+  const notes = assignment.notes.join(' ');
+  assert.match(
+    notes,
+    /validation loss "eval_loss" has 4 value\(s\), too few to fit .* training loss "loss" \(57 values\)/,
+  );
+  assert.doesNotMatch(notes, /loss → "eval_loss"/);
+  assert.equal(roles(text, { loss: 'eval_loss' }).named.loss, 'eval_loss');
+  const fifth = `${text}1000,,1.2,\n`;
+  assert.equal(roles(fifth).named.loss, 'eval_loss', 'five evaluations are enough to fit');
+});
