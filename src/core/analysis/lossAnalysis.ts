@@ -24,7 +24,7 @@ import { formatCompact, formatNumber } from '../util/format';
 import { medianOf } from '../util/select';
 import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 import { withheld } from './trust';
-import { warmupCoversFinding, warmupCoversLog } from './warmupFall';
+import { warmupCoversFinding, warmupCoversLog, warmupUnfinished, warmupUnfinishedFinding } from './warmupFall';
 
 /** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
 const BAND_POINTS = 600;
@@ -383,6 +383,7 @@ export function unusableReason(c: LossCurve, warmupSteps: number | undefined): F
     });
   }
   if (warmupCoversLog(c, warmupSteps)) return warmupCoversFinding(c, warmupSteps);
+  if (warmupUnfinished(c, warmupSteps)) return warmupUnfinishedFinding(c);
   // The scale only: the median of evenly spaced losses (of all, it cost a followed million-row run 20 ms an update).
   const typical = medianOf(pick(c.loss, thinIndices(c.loss.length, SCALE_SAMPLE)));
   if (typical < MIN_TYPICAL_LOSS) {
