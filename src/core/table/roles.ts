@@ -354,11 +354,12 @@ function noteMissing(context: Context, kind: FileKind): void {
   if (kind !== 'unknown') return;
   noteEpochAxis(context);
   noteStepNotNumbers(context);
+  noteTokenAxis(context);
   notes.push(
     'Could not tell the kind of file: a loss curve needs step and loss (found: ' +
       found(['step', 'loss']) +
       '); ' +
-      'a compute sweep needs params, tokens or compute, and loss (found: ' +
+      'a compute sweep needs params, loss, and tokens or compute (found: ' +
       found(['params', 'tokens', 'compute', 'loss']) +
       '); ' +
       'a downstream sweep needs pretrainData and bleu or ce (found: ' +
@@ -381,6 +382,22 @@ function noteEpochAxis(context: Context): void {
   context.notes.push(
     `no step column: "${context.table.columns[epoch].name}" counts epochs, not optimizer steps, so it is not taken ` +
       'as the step; map it to the step role if the learning rate was set once per epoch.',
+  );
+}
+
+/**
+ * A loss logged against tokens seen, with no step and no model size (a pretraining script's `tokens, loss, lr`): the
+ * kind note alone read as an (N, D) sweep short of params, while the run is a loss curve on a token axis. The note
+ * names the column to take as the step; the laws then read the LR per token instead of per step, a change of units
+ * their fit absorbs.
+ */
+function noteTokenAxis(context: Context): void {
+  const { roles, table } = context;
+  if (roles.step !== undefined || roles.params !== undefined || roles.tokens === undefined) return;
+  if (roles.loss === undefined) return;
+  context.notes.push(
+    `no step column: the loss is logged against "${table.columns[roles.tokens].name}" (tokens seen); map the step ` +
+      `role to it to fit it as a loss curve on tokens.`,
   );
 }
 
