@@ -5,6 +5,7 @@ import { finding, type Hint } from '../findings';
 import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
 import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
 import { formatCompact } from '../util/format';
+import { EpochCount, EpochTrack, epochColumn, POWER_LAW } from './epochs';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets } from './bands';
 import { findColumn, unitNote } from './groups';
 import { scoreFit } from './metrics';
@@ -36,6 +37,8 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     );
   rows.sort((a, b) => xs.values[a] - xs.values[b]);
   const curveName = `${ys.name} vs ${xs.name}`;
+  const repeated = dataRepeated(table, roles, xIndex, curveName);
+  if (repeated) out.findings.push(repeated);
   if (rows.length < 3) {
     out.findings.push(
       tooFewPoints(
@@ -127,6 +130,27 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     }),
   );
   return out;
+}
+
+/**
+ * A loss curve fitted against its step (what the lr-missing error suggests for a log without an LR) that passes its
+ * first epoch: said as the loss-curve laws say it (epochs.ts), or the power law's prediction of a ten-epoch run's
+ * flattening validation loss came without a word.
+ */
+function dataRepeated(table: Table, roles: RoleAssignment, xIndex: number, curve: string): Finding | undefined {
+  if (xIndex !== roles.roles.step) return undefined;
+  const epochs = epochColumn(table, xIndex);
+  if (!epochs) return undefined;
+  const steps = table.columns[xIndex].values;
+  const count = new EpochCount();
+  const track = new EpochTrack();
+  // Every row with a step and an epoch, as the loss-curve path counts them: a second pass starts on a training row.
+  for (let r = 0; r < table.rowCount; r++) {
+    if (Number.isNaN(epochs[r]) || !Number.isFinite(steps[r])) continue;
+    count.note(epochs[r]);
+    track.push(steps[r], epochs[r], table.lines[r]);
+  }
+  return track.finding(curve, table.file, count, POWER_LAW);
 }
 
 /**

@@ -203,6 +203,35 @@ test('power: rows whose loss is not logged (empty cells of training rows beside 
   assert.ok(f && f.message.startsWith('1 row(s)'), codes(withZero).join(', '));
 });
 
+test('power on a loss curve past its first epoch (against its step): data-repeated, as the loss-curve laws say it', () => {
+  const lines = ['epoch,step,train_loss_step,val_loss'];
+  [286, 573, 860, 1147, 1434, 1721].forEach((step, epoch) => {
+    lines.push(`${epoch},${step - 37},${(7 - epoch * 0.2).toFixed(3)},`);
+    lines.push(`${epoch},${step},,${(2 + 60 * step ** -0.5).toFixed(5)}`);
+  });
+  const table = parseText(lines.join('\n'), { fileName: 'metrics.csv' });
+  const options = withDefaults({ powerX: 'step', bootstrapSamples: 0 });
+  const a = analysePower(table, rolesFor(table, { step: 'step', val_loss: 'loss' }), options);
+  const f = a.findings.find((x) => x.code === 'data-repeated');
+  assert.ok(f, codes(a).join(', '));
+  assert.equal(f.line, 4, 'the first row of the second pass (epoch index 1), a training row');
+  assert.match(
+    f.message,
+    /passes its first epoch at step 536 .* The power law L\(x\) = E \+ A\*x\^\(-alpha\) describes/,
+  );
+  const one = parseText(
+    lines
+      .slice(0, 3)
+      .concat(lines.slice(3).map((l) => l.replace(/^\d+,/, '0,')))
+      .join('\n'),
+    {
+      fileName: 'metrics.csv',
+    },
+  );
+  const single = analysePower(one, rolesFor(one, { step: 'step', val_loss: 'loss' }), options);
+  assert.ok(!single.findings.some((x) => x.code === 'data-repeated'), 'one pass says nothing');
+});
+
 test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; the fit and the default budget ignore it', async () => {
   const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
   const clean = await readTable(path);
