@@ -26,11 +26,24 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
   const ys = table.columns[yIndex];
   const rows: number[] = [];
   const bad: number[] = [];
+  const stepZero: number[] = [];
+  const onSteps = xIndex === roles.roles.step;
   for (let r = 0; r < table.rowCount; r++) {
     if (notLogged(xs, r) || notLogged(ys, r)) continue;
-    const ok = xs.values[r] > 0 && ys.values[r] > 0 && Number.isFinite(xs.values[r]) && Number.isFinite(ys.values[r]);
-    (ok ? rows : bad).push(r);
+    const y = ys.values[r];
+    const ok = xs.values[r] > 0 && y > 0 && Number.isFinite(xs.values[r]) && Number.isFinite(y);
+    // A step-0 row (the loss before training, or a Keras epoch index) is no fault of the file: x^(-alpha) is undefined.
+    if (!ok && onSteps && xs.values[r] === 0 && y > 0 && Number.isFinite(y)) stepZero.push(r);
+    else (ok ? rows : bad).push(r);
   }
+  if (stepZero.length)
+    out.findings.push(
+      finding('step-zero', 'info', {
+        message: `${stepZero.length} row(s) at step 0 left out of the fit: the power law is undefined there (x^(-alpha) at x = 0).`,
+        file: table.file,
+        line: table.lines[stepZero[0]],
+      }),
+    );
   if (bad.length)
     out.findings.push(
       invalidRows(table, bad, `'${xs.name}' and '${ys.name}' must both be positive numbers`, 'power-invalid-row'),

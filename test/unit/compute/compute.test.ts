@@ -232,6 +232,21 @@ test('power on a loss curve past its first epoch (against its step): data-repeat
   assert.ok(!single.findings.some((x) => x.code === 'data-repeated'), 'one pass says nothing');
 });
 
+test('power against the step: a step-0 row is step-zero (info), not a row to fix; a step of 0 in another column still is', () => {
+  // An MLflow Keras autolog: the loss per epoch, its step the epoch index from 0.
+  const losses = [332.68, 297.6, 270.32, 248.31, 239.03, 238.03, 235.68, 235.41, 235.13, 234.8];
+  const text = ['step,loss', ...losses.map((l, i) => `${i},${l}`)].join('\n');
+  const table = parseText(text, { fileName: 'loss.csv' });
+  const options = withDefaults({ powerX: 'step', bootstrapSamples: 0 });
+  const a = analysePower(table, rolesFor(table, { step: 'step', loss: 'loss' }), options);
+  assert.deepEqual(codes(a), ['step-zero']);
+  assert.equal(a.findings[0].severity, 'info');
+  assert.equal(a.findings[0].line, 2);
+  assert.equal(a.fits[0].points, 9);
+  const notStep = analysePower(table, rolesFor(table, { loss: 'loss' }), options);
+  assert.deepEqual(codes(notStep), ['power-invalid-row']);
+});
+
 test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; the fit and the default budget ignore it', async () => {
   const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
   const clean = await readTable(path);
