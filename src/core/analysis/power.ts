@@ -48,10 +48,56 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     out.findings.push(
       invalidRows(table, bad, `'${xs.name}' and '${ys.name}' must both be positive numbers`, 'power-invalid-row'),
     );
-  rows.sort((a, b) => xs.values[a] - xs.values[b]);
-  const curveName = `${ys.name} vs ${xs.name}`;
-  const repeated = dataRepeated(table, roles, xIndex, curveName);
-  if (repeated) out.findings.push(repeated);
+  for (const run of runsOf(table, roles, rows)) {
+    const curveName = run.name === undefined ? `${ys.name} vs ${xs.name}` : `${run.name}: ${ys.name} vs ${xs.name}`;
+    const repeated = dataRepeated(table, roles, xIndex, run.all, curveName);
+    if (repeated) out.findings.push(repeated);
+    fitCurve(table, xs, ys, run.rows, { name: curveName, run: run.name }, options, out);
+  }
+  return out;
+}
+
+/**
+ * The rows of each run, when the table has a run column (a W&B chart export of eight runs reshaped to one row per
+ * run and step): each is a curve of its own, or eight models' losses were pooled into one law and one prediction.
+ * `rows` are a run's usable rows, `all` every row of it (its epochs are counted over them).
+ */
+function runsOf(
+  table: Table,
+  roles: RoleAssignment,
+  usable: readonly number[],
+): { name?: string; rows: number[]; all: number[] }[] {
+  const runCol = roles.roles.run === undefined ? undefined : table.columns[roles.roles.run];
+  if (runCol === undefined) return [{ rows: [...usable], all: Array.from({ length: table.rowCount }, (_, r) => r) }];
+  const nameAt = (r: number) => textAt(runCol, r) ?? formatCompact(runCol.values[r]);
+  const runs = new Map<string, { name: string; rows: number[]; all: number[] }>();
+  const runFor = (r: number) => {
+    const name = nameAt(r);
+    let run = runs.get(name);
+    if (run === undefined) runs.set(name, (run = { name, rows: [], all: [] }));
+    return run;
+  };
+  for (let r = 0; r < table.rowCount; r++) runFor(r).all.push(r);
+  for (const r of usable) runFor(r).rows.push(r);
+  return [...runs.values()];
+}
+
+/**
+ * One curve's power law: its fit, report and predictions, or the finding why it has none. A run's fit and curve carry
+ * its name as their group, which ties each fit's verdict (trust.ts) to its own curve's predictions.
+ */
+function fitCurve(
+  table: Table,
+  xs: Column,
+  ys: Column,
+  usable: number[],
+  curve: { name: string; run?: string },
+  options: AnalysisOptions,
+  out: LawAnalysis,
+): void {
+  const curveName = curve.name;
+  const group = curve.run === undefined ? undefined : { label: curve.run, fields: { run: curve.run } };
+  const rows = usable.sort((a, b) => xs.values[a] - xs.values[b]);
   if (rows.length < 3) {
     out.findings.push(
       tooFewPoints(
@@ -62,14 +108,14 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
         'The power law has 3 coefficients',
       ),
     );
-    return out;
+    return;
   }
   const x = rows.map((r) => xs.values[r]);
   const y = rows.map((r) => ys.values[r]);
   const fitted = fitPower(powerLaw, x, y, options.lossDelta);
   if (!fitted) {
     out.findings.push(fitFailed(table, curveName, table.lines[rows[0]]));
-    return out;
+    return;
   }
   const observed = Float64Array.from(y);
   const sets = residualBootstrapSets(powerLaw, fitted.points, observed, fitted.fit, {
@@ -81,6 +127,7 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
   const xUnit = unitNote(xs, 'x');
   out.fits.push({
     law: 'power',
+    ...(curve.run !== undefined && { group: curve.run }),
     formula: `${ys.name} = E + A * ${xs.name}^(-alpha)`,
     params: { ...fitted.coefficients },
     units: { E: `${ys.name} units`, A: `${ys.name} units · (${xs.name})^alpha`, alpha: '1' },
@@ -117,6 +164,7 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
       observed: y,
       lines: rows.map((r) => table.lines[r]),
       fitted: atPoints,
+      group,
     }),
   );
   const targets = predictionTargets(maxOf(x), options);
@@ -142,7 +190,6 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
       reason: t.reason,
     }),
   );
-  return out;
 }
 
 /**
@@ -150,15 +197,22 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
  * first epoch: said as the loss-curve laws say it (epochs.ts), or the power law's prediction of a ten-epoch run's
  * flattening validation loss came without a word.
  */
-function dataRepeated(table: Table, roles: RoleAssignment, xIndex: number, curve: string): Finding | undefined {
+function dataRepeated(
+  table: Table,
+  roles: RoleAssignment,
+  xIndex: number,
+  rows: readonly number[],
+  curve: string,
+): Finding | undefined {
   if (xIndex !== roles.roles.step) return undefined;
   const epochs = epochColumn(table, xIndex);
   if (!epochs) return undefined;
   const steps = table.columns[xIndex].values;
   const count = new EpochCount();
   const track = new EpochTrack();
-  // Every row with a step and an epoch, as the loss-curve path counts them: a second pass starts on a training row.
-  for (let r = 0; r < table.rowCount; r++) {
+  // Every row of the run with a step and an epoch, as the loss-curve path counts them: a second pass starts on a
+  // training row.
+  for (const r of rows) {
     if (Number.isNaN(epochs[r]) || !Number.isFinite(steps[r])) continue;
     count.note(epochs[r]);
     track.push(steps[r], epochs[r], table.lines[r]);

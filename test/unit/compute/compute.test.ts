@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { analyseCompute } from '../../../src/core/analysis/compute';
 import { withDefaults } from '../../../src/core/analysis/options';
 import { analysePower } from '../../../src/core/analysis/power';
+import { judgeFits } from '../../../src/core/analysis/trust';
 import type { LawAnalysis } from '../../../src/core/analysis/types';
 import { computeOptimal } from '../../../src/core/laws/chinchilla';
 import { computeOptimumText } from '../../../src/core/analysis/describe';
@@ -245,6 +246,39 @@ test('power against the step: a step-0 row is step-zero (info), not a row to fix
   assert.equal(a.fits[0].points, 9);
   const notStep = analysePower(table, rolesFor(table, { loss: 'loss' }), options);
   assert.deepEqual(codes(notStep), ['power-invalid-row']);
+});
+
+test('power on a file of several runs: one law per run, each prediction judged by its own fit', () => {
+  // A W&B chart export reshaped to one row per (step, run): a run that follows the law and one of flat noise.
+  const lines = ['run,Step,train/loss'];
+  for (let step = 1; step <= 28; step++) {
+    lines.push(`gpt2,${step},${(3 + 8 * step ** -0.7 * (1 + 0.003 * Math.sin(step))).toFixed(5)}`);
+    lines.push(`noisy,${step},${(8.5 + 0.6 * Math.sin(step * 2.7)).toFixed(5)}`);
+  }
+  const table = parseText(lines.join('\n'), { fileName: 'wandb_export.csv' });
+  const roles = rolesFor(table, { run: 'run', Step: 'step', 'train/loss': 'loss' });
+  const a = analysePower(table, roles, withDefaults({ powerX: 'Step', bootstrapSamples: 50 }));
+  assert.deepEqual(
+    a.fits.map((f) => [f.group, f.points]),
+    [
+      ['gpt2', 28],
+      ['noisy', 28],
+    ],
+  );
+  assert.deepEqual(
+    a.curves.map((c) => c.name),
+    ['gpt2: train/loss vs Step', 'noisy: train/loss vs Step'],
+  );
+  const gpt2 = a.fits[0].params;
+  assert.ok(Math.abs(gpt2.E - 3) < 0.1 && Math.abs(gpt2.alpha - 0.7) < 0.1, JSON.stringify(gpt2));
+  judgeFits(a);
+  assert.deepEqual(
+    a.predictions.map((p) => [p.curve, p.status]),
+    [
+      ['gpt2: train/loss vs Step', 'ok'],
+      ['noisy: train/loss vs Step', 'fit-unsupported'],
+    ],
+  );
 });
 
 test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; the fit and the default budget ignore it', async () => {
