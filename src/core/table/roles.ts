@@ -55,8 +55,15 @@ interface Context {
   notes: string[];
 }
 
-/** Assigns roles to columns and decides what kind of file this is. Overrides name columns exactly. */
-export function detectRoles(table: Table, overrides: Partial<Record<ColumnRole, string>> = {}): RoleAssignment {
+/**
+ * Assigns roles to columns and decides what kind of file this is. Overrides name columns exactly. `alone`: the table
+ * is fitted on its own, not with others (fallBackFromSparseValidation).
+ */
+export function detectRoles(
+  table: Table,
+  overrides: Partial<Record<ColumnRole, string>> = {},
+  alone = true,
+): RoleAssignment {
   const context: Context = {
     table,
     normalised: table.columns.map((c) => normaliseColumnName(c.name)),
@@ -72,7 +79,7 @@ export function detectRoles(table: Table, overrides: Partial<Record<ColumnRole, 
   if (looksDownstream(context)) context.conditions.add('downstream');
   for (const role of ROLE_ORDER) assignByAlias(context, role, tensorboardLr);
   for (const role of ROLE_ORDER) assignByPattern(context, role);
-  if (!fallBackFromSparseValidation(context)) noteLossChoice(context);
+  if (!(alone && fallBackFromSparseValidation(context))) noteLossChoice(context);
   const kind = decideKind(context);
   noteMissing(context, kind);
   const textOnly = TEXT_CHECKED_ROLES.flatMap((role) => textOnlyColumn(context, role) ?? []);
@@ -216,7 +223,8 @@ function otherLosses(context: Context, chosen: number): number[] {
 /**
  * A validation loss logged too few times to fit (a trainer state four evaluations in, beside 57 training losses)
  * would leave nothing fitted while the training loss could be: the training loss is used then, and the note says
- * why and how to ask for the validation loss. True when it fell back.
+ * why and how to ask for the validation loss. True when it fell back. Only for a table fitted alone: runs fitted
+ * together are one law over one metric, and a run's few validation points count among the others'.
  */
 function fallBackFromSparseValidation(context: Context): boolean {
   const chosen = context.roles.loss;

@@ -243,6 +243,9 @@ test('a validation loss logged too few times to fit yields to the training loss,
   assert.equal(roles(text, { loss: 'eval_loss' }).named.loss, 'eval_loss');
   const fifth = `${text}1000,,1.2,\n`;
   assert.equal(roles(fifth).named.loss, 'eval_loss', 'five evaluations are enough to fit');
+  // Fitted with other runs, the run keeps the validation loss: one law over one metric, its points among theirs.
+  const table = parseText(text);
+  assert.equal(table.columns[detectRoles(table, {}, false).roles.loss!].name, 'eval_loss');
 });
 
 // A pretraining script's log without a step: the loss against tokens seen, with its LR.
