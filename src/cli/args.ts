@@ -45,12 +45,23 @@ export type KindSection = keyof typeof SECTION_KIND;
  * used, and a user who gave them should hear it rather than read a prediction made without them.
  */
 export function unusedKindFlags(request: CliRequest, kinds: readonly FileKind[]): string[] {
-  return (request.kindFlags ?? [])
-    .filter(({ section }) => !kinds.includes(SECTION_KIND[section]))
-    .map(
-      ({ flag, section }) => `--${flag} applies to ${KIND_WORDS[section]} only; no input is one, so it was not used`,
-    );
+  return (request.kindFlags ?? []).flatMap(({ flag, section }) => {
+    const law = LAW_FLAGS[flag];
+    if (law !== undefined)
+      return request.options.law === law
+        ? []
+        : [`--${flag} applies to --law ${law} only, which was not given, so it was not used`];
+    return kinds.includes(SECTION_KIND[section])
+      ? []
+      : [`--${flag} applies to ${KIND_WORDS[section]} only; no input is one, so it was not used`];
+  });
 }
+
+/**
+ * Flags one law reads, whatever kind the file is: `--law power --power-x step` fits a loss curve's loss against its
+ * step (the lr-missing hint suggests just that), so the flag is used exactly when that law is.
+ */
+const LAW_FLAGS: Partial<Record<string, AnalysisOptions['law']>> = { 'power-x': 'power' };
 
 export type Parsed = { ok: true; request: CliRequest } | { ok: false; error: string };
 

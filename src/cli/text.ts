@@ -16,7 +16,7 @@ import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
 import { formatBanded, formatFlop, formatNumber, formatPercent } from '../core/util/format';
-import { beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
+import { assumptionText, beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
 import { LAW_OPTIONS } from '../core/options/schema';
 import { shownName } from '../core/util/controls';
 import { oneLine } from './terminal';
@@ -194,7 +194,9 @@ function formatPredictions(predictions: Prediction[], curves: CurveReport[]): st
         predictionAt(p),
         banded ? banded.value : formatNumber(p.value, 5),
         banded ? `[${banded.low}, ${banded.high}]` : '',
-        [beyondFittedText(p.beyondFitted), departed.get(p.curve ?? '') ?? ''].filter(Boolean).join('; '),
+        [beyondFittedText(p.beyondFitted), assumptionText(p), departed.get(p.curve ?? '') ?? '']
+          .filter(Boolean)
+          .join('; '),
       ];
     });
   if (!rows.length) return '';

@@ -195,6 +195,10 @@ const ANALYSIS = {
     title: "The warmup given ends at or after a curve's last logged step",
     hints: [{ kind: 'set-option', option: 'warmupSteps' }],
   },
+  'warmup-unfinished': {
+    severities: ['error'],
+    title: "A curve's logged LR still rises at its last loss point (its warmup is not over)",
+  },
   'size-unmatched': {
     severities: ['warning'],
     title: 'A model size given for a name no curve, file or folder has',

@@ -141,7 +141,9 @@ function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
   }
   for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla' || f.law === 'power')) {
     const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
-    const title = `Loss · ${fitLawName(fit)} · fitted on ${fit.points} ${fit.law === 'chinchilla' ? 'runs' : 'points'} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
+    // A power law per run of a file of several runs: each lens names its run.
+    const run = fit.group !== undefined ? `${fit.group} · ` : '';
+    const title = `Loss · ${run}${fitLawName(fit)} · fitted on ${fit.points} ${fit.law === 'chinchilla' ? 'runs' : 'points'} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
     lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   return lenses;

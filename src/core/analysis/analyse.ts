@@ -139,7 +139,7 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
 
   for (const table of tables) {
     appendAll(out.findings, table.problems.map(problemToFinding));
-    const assignment = detectRoles(table, options.columns);
+    const assignment = detectRoles(table, options.columns, tables.length === 1);
     files.push(summarise(table, assignment));
     const kind = kindFor(options.law, assignment);
     if (table.rowCount === 0) continue;

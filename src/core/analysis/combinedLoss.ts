@@ -67,11 +67,16 @@ function combinationText(members: CombinedMember[]): string {
   const name = (m: CombinedMember) => m.law.name.replace(/^The /, 'the ');
   if (!members.some((m) => m.steps)) {
     const terms = members.map((m) => `${m.weight.toFixed(2)} × ${name(m)}`).join(' + ');
-    return `predictions are ${terms} predictions; coefficients of the first`;
+    return `predictions are ${terms} predictions; ${coefficientsOf(members)}`;
   }
   const means = members.map((m) => `${name(m)} ${m.weight.toFixed(2)}`).join(', ');
   const laws = members.map((m) => `${name(m)}'s`).join(' and ');
-  return `predictions are a weighted mean of ${laws}, each law weighted at each step by the inverse of its bootstrap spread there (mean weights: ${means}); coefficients of the first`;
+  return `predictions are a weighted mean of ${laws}, each law weighted at each step by the inverse of its bootstrap spread there (mean weights: ${means}); ${coefficientsOf(members)}`;
+}
+
+/** Whose coefficients a mean reports (its first member's): "coefficients of the first" read as a sentence cut off. */
+function coefficientsOf(members: CombinedMember[]): string {
+  return `the coefficients shown are ${members[0].law.name.replace(/^The /, 'the ')}'s`;
 }
 
 /** Each member's weights on prepared curve i (its step weights for the curve, or its fixed weight), as a function of i. */

@@ -58,12 +58,20 @@ export function beyondFittedText(beyond: readonly BeyondFitted[] | undefined): s
   return `extrapolation: ${beyond.map((b) => `${b.name} ${formatCompact(b.value)} is ${beyondPhrase(b)}`).join('; ')}`;
 }
 
+/**
+ * What a loss prediction past the logged schedule assumes of the LR (`assumes the LR held at 5.7e-4 after step
+ * 1.5k`); '' when it assumes nothing. A run whose LR was still decaying will train below such a prediction.
+ */
+export function assumptionText(p: Prediction): string {
+  return p.assumption ? `assumes the ${p.assumption}` : '';
+}
+
 /** One prediction in one line, for lists (Predict at..., the fit notification, the log). */
 export function describePrediction(p: Prediction): string {
   const who = p.curve ?? p.group ?? '';
   if (p.xName === 'C') return `${who ? `${who}: ` : ''}C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}`;
   if (!hasValue(p)) return `${who ? `${who}: ` : ''}${predictionAt(p)}: no prediction — ${p.statusReason}`;
   const beyond = beyondFittedText(p.beyondFitted);
-  const assumes = p.assumption ? ` (assumes the ${p.assumption})` : '';
+  const assumes = p.assumption ? ` (${assumptionText(p)})` : '';
   return `${who ? `${who}: ` : ''}${predictionAt(p)} = ${estimateText(p)}${beyond ? ` (${beyond})` : ''}${assumes}`;
 }

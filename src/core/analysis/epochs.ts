@@ -11,6 +11,17 @@ import type { Table } from '../table/types';
 import { formatCompact } from '../util/format';
 import type { Finding } from './types';
 
+/** How the data-repeated message names the laws fitted: the subject of "describe", and that they do not model it. */
+export interface EpochLaws {
+  subject: string;
+  none: string;
+}
+const LOSS_CURVE_LAWS: EpochLaws = { subject: 'The loss-curve laws describe', none: 'neither law models' };
+export const POWER_LAW: EpochLaws = {
+  subject: 'The power law L(x) = E + A*x^(-alpha) describes',
+  none: 'it does not model',
+};
+
 /** Past this many epochs beyond the first, the overshoot is the logger's float rounding, not a second pass. */
 const ROUNDING = 1e-6;
 
@@ -63,8 +74,11 @@ export class EpochTrack {
     if (epoch > 1 + ROUNDING && (!this.pastOne || step < this.pastOne.step)) this.pastOne = { step, line };
   }
 
-  /** The data-repeated finding of the run, on the row where its second pass starts; undefined for a single pass. */
-  finding(curve: string, file: string, count: EpochCount): Finding | undefined {
+  /**
+   * The data-repeated finding of the run, on the row where its second pass starts; undefined for a single pass.
+   * `laws` names what is fitted: the loss-curve laws, or the power law fitted to a curve without an LR.
+   */
+  finding(curve: string, file: string, count: EpochCount, laws = LOSS_CURVE_LAWS): Finding | undefined {
     const start = count.isIndex ? this.fromOne : this.pastOne;
     if (!start) return undefined;
     const reached = count.isIndex
@@ -74,9 +88,9 @@ export class EpochTrack {
       ...finding('data-repeated', 'warning', {
         message:
           `"${curve}" passes its first epoch at step ${start.step} (${reached}): from there it trains on ` +
-          `examples it has already seen. The loss-curve laws describe a run that meets fresh data at every step; on ` +
+          `examples it has already seen. ${laws.subject} a run that meets fresh data at every step; on ` +
           `repeated data the training loss falls at each new epoch and the validation loss flattens or rises as the ` +
-          `model overfits, which neither law models, so its fit and predictions past that step may not hold.`,
+          `model overfits, which ${laws.none}, so its fit and predictions past that step may not hold.`,
         file,
         line: start.line,
       }),

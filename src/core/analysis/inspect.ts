@@ -33,7 +33,7 @@ export function inspectTables(tables: Table[], columns: AnalysisOptions['columns
   const series = new Map<string, string[]>();
   const findings: Finding[] = [];
   for (const table of tables) {
-    const assignment = detectRoles(table, columns);
+    const assignment = detectRoles(table, columns, tables.length === 1);
     files.push(summarise(table, assignment));
     appendAll(findings, table.problems.map(problemToFinding));
     if (assignment.kind === 'loss-curve') {

@@ -1,7 +1,7 @@
 // Fit a law of the loss under an LR schedule on some loss curves, predict the others and any target step, and score
 // every prediction: one pipeline for every loss-curve law (lossLaw.ts). The law is the one asked for, or under
 // 'auto' the one lawChoice.ts picks. Query steps and LR areas are in lossAreas.ts, the bootstrap bands in lossBands.ts.
-import { finding } from '../findings';
+import { finding, type Hint } from '../findings';
 import { assumedLrPhrase } from './assumedLr';
 import { pick, thinIndices, concat } from '../util/arrays';
 import type { Random } from '../util/random';
@@ -24,7 +24,7 @@ import { formatCompact, formatNumber } from '../util/format';
 import { medianOf } from '../util/select';
 import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 import { withheld } from './trust';
-import { warmupCoversFinding, warmupCoversLog } from './warmupFall';
+import { warmupCoversFinding, warmupCoversLog, warmupUnfinished, warmupUnfinishedFinding } from './warmupFall';
 
 /** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
 const BAND_POINTS = 600;
@@ -58,12 +58,28 @@ export function tooFewLossPoints(
   fitPoints: number,
   why: string,
   at: { file: string; line: number },
+  hints?: Hint[],
 ): Finding {
   const named = forcedLaw(options) ?? tissueLossLaw;
   return finding('too-few-points', 'error', {
     message: `${named.name} has ${named.coefficients} coefficients and needs at least ${minFitPoints(options)} loss points with an LR to fit; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available${why}.`,
     ...at,
+    ...(hints && { hints }),
   });
+}
+
+/**
+ * Why no curve can be fitted, after the count: when none has a loss at all (a log whose loss goes by a name no role
+ * knows, `total` beside `lr`), the loss column is what to map, which "see the findings on each" (each an info that
+ * the curve has a schedule and no loss) did not say.
+ */
+function noCurveWhy(curves: readonly LossCurve[]): { why: string; hints?: Hint[] } {
+  if (curves.length > 0 && curves.every((c) => c.steps.length === 0))
+    return {
+      why: ' (no curve has a loss value: no column was recognised as the loss; map the one that holds it)',
+      hints: [{ kind: 'map-role', roles: ['loss'] }],
+    };
+  return { why: ' (no curve can be fitted: see why in the findings on each)' };
 }
 
 /**
@@ -92,8 +108,9 @@ export function analyseLossCurves(
   const fitPoints = fitting.reduce((n, c) => n + c.steps.length, 0);
   if (fitting.length === 0 || fitPoints < minFitPoints(options)) {
     const first = fitting[0] ?? usable[0] ?? curves[0];
-    const why = usable.length ? '' : ' (no curve can be fitted: see why in the findings on each)';
-    findings.push(tooFewLossPoints(options, fitPoints, why, { file: first?.file ?? '', line: first?.firstLine ?? 0 }));
+    const { why, hints } = usable.length ? { why: '' } : noCurveWhy(curves);
+    const at = { file: first?.file ?? '', line: first?.firstLine ?? 0 };
+    findings.push(tooFewLossPoints(options, fitPoints, why, at, hints));
     reports.push(...usable.map((c) => unfittedReport(c)));
     return result;
   }
@@ -383,6 +400,7 @@ export function unusableReason(c: LossCurve, warmupSteps: number | undefined): F
     });
   }
   if (warmupCoversLog(c, warmupSteps)) return warmupCoversFinding(c, warmupSteps);
+  if (warmupUnfinished(c, warmupSteps)) return warmupUnfinishedFinding(c);
   // The scale only: the median of evenly spaced losses (of all, it cost a followed million-row run 20 ms an update).
   const typical = medianOf(pick(c.loss, thinIndices(c.loss.length, SCALE_SAMPLE)));
   if (typical < MIN_TYPICAL_LOSS) {

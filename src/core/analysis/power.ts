@@ -3,8 +3,9 @@
 import { maxOf } from '../util/arrays';
 import { finding, type Hint } from '../findings';
 import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
-import type { RoleAssignment, Table } from '../table/types';
+import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
 import { formatCompact } from '../util/format';
+import { EpochCount, EpochTrack, epochColumn, POWER_LAW } from './epochs';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets } from './bands';
 import { findColumn, unitNote } from './groups';
 import { scoreFit } from './metrics';
@@ -25,16 +26,78 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
   const ys = table.columns[yIndex];
   const rows: number[] = [];
   const bad: number[] = [];
+  const stepZero: number[] = [];
+  const onSteps = xIndex === roles.roles.step;
   for (let r = 0; r < table.rowCount; r++) {
-    const ok = xs.values[r] > 0 && ys.values[r] > 0 && Number.isFinite(xs.values[r]) && Number.isFinite(ys.values[r]);
-    (ok ? rows : bad).push(r);
+    if (notLogged(xs, r) || notLogged(ys, r)) continue;
+    const y = ys.values[r];
+    const ok = xs.values[r] > 0 && y > 0 && Number.isFinite(xs.values[r]) && Number.isFinite(y);
+    // A step-0 row (the loss before training, or a Keras epoch index) is no fault of the file: x^(-alpha) is undefined.
+    if (!ok && onSteps && xs.values[r] === 0 && y > 0 && Number.isFinite(y)) stepZero.push(r);
+    else (ok ? rows : bad).push(r);
   }
+  if (stepZero.length)
+    out.findings.push(
+      finding('step-zero', 'info', {
+        message: `${stepZero.length} row(s) at step 0 left out of the fit: the power law is undefined there (x^(-alpha) at x = 0).`,
+        file: table.file,
+        line: table.lines[stepZero[0]],
+      }),
+    );
   if (bad.length)
     out.findings.push(
       invalidRows(table, bad, `'${xs.name}' and '${ys.name}' must both be positive numbers`, 'power-invalid-row'),
     );
-  rows.sort((a, b) => xs.values[a] - xs.values[b]);
-  const curveName = `${ys.name} vs ${xs.name}`;
+  for (const run of runsOf(table, roles, rows)) {
+    const curveName = run.name === undefined ? `${ys.name} vs ${xs.name}` : `${run.name}: ${ys.name} vs ${xs.name}`;
+    const repeated = dataRepeated(table, roles, xIndex, run.all, curveName);
+    if (repeated) out.findings.push(repeated);
+    fitCurve(table, xs, ys, run.rows, { name: curveName, run: run.name }, options, out);
+  }
+  return out;
+}
+
+/**
+ * The rows of each run, when the table has a run column (a W&B chart export of eight runs reshaped to one row per
+ * run and step): each is a curve of its own, or eight models' losses were pooled into one law and one prediction.
+ * `rows` are a run's usable rows, `all` every row of it (its epochs are counted over them).
+ */
+function runsOf(
+  table: Table,
+  roles: RoleAssignment,
+  usable: readonly number[],
+): { name?: string; rows: number[]; all: number[] }[] {
+  const runCol = roles.roles.run === undefined ? undefined : table.columns[roles.roles.run];
+  if (runCol === undefined) return [{ rows: [...usable], all: Array.from({ length: table.rowCount }, (_, r) => r) }];
+  const nameAt = (r: number) => textAt(runCol, r) ?? formatCompact(runCol.values[r]);
+  const runs = new Map<string, { name: string; rows: number[]; all: number[] }>();
+  const runFor = (r: number) => {
+    const name = nameAt(r);
+    let run = runs.get(name);
+    if (run === undefined) runs.set(name, (run = { name, rows: [], all: [] }));
+    return run;
+  };
+  for (let r = 0; r < table.rowCount; r++) runFor(r).all.push(r);
+  for (const r of usable) runFor(r).rows.push(r);
+  return [...runs.values()];
+}
+
+/**
+ * One curve's power law: its fit, report and predictions, or the finding why it has none. A run's fit and curve carry
+ * its name as their group, which ties each fit's verdict (trust.ts) to its own curve's predictions.
+ */
+function fitCurve(
+  table: Table,
+  xs: Column,
+  ys: Column,
+  usable: number[],
+  curve: { name: string; run?: string },
+  options: AnalysisOptions,
+  out: LawAnalysis,
+): void {
+  const curveName = curve.name;
+  const group = curve.run === undefined ? undefined : { label: curve.run, fields: { run: curve.run } };
+  const rows = usable.sort((a, b) => xs.values[a] - xs.values[b]);
   if (rows.length < 3) {
     out.findings.push(
       tooFewPoints(
@@ -45,14 +108,14 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
         'The power law has 3 coefficients',
       ),
     );
-    return out;
+    return;
   }
   const x = rows.map((r) => xs.values[r]);
   const y = rows.map((r) => ys.values[r]);
   const fitted = fitPower(powerLaw, x, y, options.lossDelta);
   if (!fitted) {
     out.findings.push(fitFailed(table, curveName, table.lines[rows[0]]));
-    return out;
+    return;
   }
   const observed = Float64Array.from(y);
   const sets = residualBootstrapSets(powerLaw, fitted.points, observed, fitted.fit, {
@@ -64,6 +127,7 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
   const xUnit = unitNote(xs, 'x');
   out.fits.push({
     law: 'power',
+    ...(curve.run !== undefined && { group: curve.run }),
     formula: `${ys.name} = E + A * ${xs.name}^(-alpha)`,
     params: { ...fitted.coefficients },
     units: { E: `${ys.name} units`, A: `${ys.name} units · (${xs.name})^alpha`, alpha: '1' },
@@ -100,6 +164,7 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
       observed: y,
       lines: rows.map((r) => table.lines[r]),
       fitted: atPoints,
+      group,
     }),
   );
   const targets = predictionTargets(maxOf(x), options);
@@ -125,7 +190,42 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
       reason: t.reason,
     }),
   );
-  return out;
+}
+
+/**
+ * A loss curve fitted against its step (what the lr-missing error suggests for a log without an LR) that passes its
+ * first epoch: said as the loss-curve laws say it (epochs.ts), or the power law's prediction of a ten-epoch run's
+ * flattening validation loss came without a word.
+ */
+function dataRepeated(
+  table: Table,
+  roles: RoleAssignment,
+  xIndex: number,
+  rows: readonly number[],
+  curve: string,
+): Finding | undefined {
+  if (xIndex !== roles.roles.step) return undefined;
+  const epochs = epochColumn(table, xIndex);
+  if (!epochs) return undefined;
+  const steps = table.columns[xIndex].values;
+  const count = new EpochCount();
+  const track = new EpochTrack();
+  // Every row of the run with a step and an epoch, as the loss-curve path counts them: a second pass starts on a
+  // training row.
+  for (const r of rows) {
+    if (Number.isNaN(epochs[r]) || !Number.isFinite(steps[r])) continue;
+    count.note(epochs[r]);
+    track.push(steps[r], epochs[r], table.lines[r]);
+  }
+  return track.finding(curve, table.file, count, POWER_LAW);
+}
+
+/**
+ * An empty cell: the value was not logged on this row (Lightning's training rows have no val_loss, a trainer state's
+ * training entries no eval_loss). Such a row is no point of the law and nothing wrong, so it is passed over unsaid.
+ */
+function notLogged(column: Column, row: number): boolean {
+  return Number.isNaN(column.values[row]) && textAt(column, row) === undefined;
 }
 
 /** What the power law lacks (the x column, the loss, or both), and only the fixes for what is missing. */

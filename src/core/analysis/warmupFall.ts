@@ -2,8 +2,10 @@
 // laws read every step of it so (S2 and the multi-power law's loss drop leave it out), so a logged LR that falls
 // well before the warmup given ends is a schedule the laws do not see: a 100000-step warmup given for a 24000-step
 // cosine run made the whole decay warmup, and the run was fitted and predicted as if its LR never fell. A warmup that
-// reaches a curve's last logged point leaves nothing of it to fit: that curve is not fitted (warmupCoversLog).
+// reaches a curve's last logged point leaves nothing of it to fit: that curve is not fitted (warmupCoversLog). So is
+// a curve whose own logged LR still rises at its last point (warmupUnfinished): a run still warming up.
 import { finding } from '../findings';
+import { StepLr } from '../laws/schedule';
 import { formatCount, formatNumber } from '../util/format';
 import type { LossCurve } from './lossCurves';
 import type { Finding } from './types';
@@ -65,6 +67,33 @@ export function warmupCoversFinding(c: LossCurve, warmupSteps: number): Finding 
     message: `The warmup given ends at step ${formatCount(warmupSteps)}, and "${c.name}" logs its last loss at step ${formatCount(last)}: every logged point lies within the warmup, which the laws take as a ramp from 0 without annealing, so the curve is not fitted. Give the length of the warmup the log leaves out (below ${formatCount(last)}), or none when the log has its warmup rows.`,
     file: c.file,
     line: c.firstLine,
+    curve: c.name,
+  });
+}
+
+/**
+ * Whether a curve's logged LR still rises at its last loss point, no warmup given: every point lies in a warmup whose
+ * peak is not logged yet. Both laws read warmup steps with the LR at its peak (S1 under `peak`, no annealing in
+ * either), so the fit would take the LR reached so far for the peak and hold it there to every target: a fine-tune
+ * logged 640 steps into an 866-step warmup to 5e-5 was predicted at its last step 8660 with the LR held at 3.7e-5.
+ */
+export function warmupUnfinished(c: LossCurve, warmupSteps: number | undefined): boolean {
+  const last = lastLoggedStep(c);
+  if (warmupSteps !== undefined || last === undefined || c.schedule.steps.length < 2) return false;
+  const end = new StepLr(c.schedule).warmupEnd;
+  return end > 0 && end >= last;
+}
+
+/** The error of a curve still in its warmup (warmupUnfinished): the log stops before the schedule says anything. */
+export function warmupUnfinishedFinding(c: LossCurve): Finding {
+  const { steps, lr } = c.schedule;
+  const last = lastLoggedStep(c) ?? 0;
+  let at = steps.length - 1;
+  while (at > 0 && steps[at] > last) at--;
+  return finding('warmup-unfinished', 'error', {
+    message: `The LR of "${c.name}" still rises at its last logged loss (${formatNumber(lr[0], 3)} at step ${formatCount(steps[0])}, ${formatNumber(lr[at], 3)} at step ${formatCount(last)}): the run is in its warmup. The laws read warmup steps with the LR at its peak, which is not logged yet, so the curve is not fitted: a prediction would hold the LR at its warmup value to the end. Fit it once the log passes the end of its warmup.`,
+    file: c.file,
+    line: c.lines[c.lines.length - 1] ?? c.firstLine,
     curve: c.name,
   });
 }

@@ -55,8 +55,15 @@ interface Context {
   notes: string[];
 }
 
-/** Assigns roles to columns and decides what kind of file this is. Overrides name columns exactly. */
-export function detectRoles(table: Table, overrides: Partial<Record<ColumnRole, string>> = {}): RoleAssignment {
+/**
+ * Assigns roles to columns and decides what kind of file this is. Overrides name columns exactly. `alone`: the table
+ * is fitted on its own, not with others (fallBackFromSparseValidation).
+ */
+export function detectRoles(
+  table: Table,
+  overrides: Partial<Record<ColumnRole, string>> = {},
+  alone = true,
+): RoleAssignment {
   const context: Context = {
     table,
     normalised: table.columns.map((c) => normaliseColumnName(c.name)),
@@ -72,7 +79,7 @@ export function detectRoles(table: Table, overrides: Partial<Record<ColumnRole, 
   if (looksDownstream(context)) context.conditions.add('downstream');
   for (const role of ROLE_ORDER) assignByAlias(context, role, tensorboardLr);
   for (const role of ROLE_ORDER) assignByPattern(context, role);
-  noteLossChoice(context);
+  if (!(alone && fallBackFromSparseValidation(context))) noteLossChoice(context);
   const kind = decideKind(context);
   noteMissing(context, kind);
   const textOnly = TEXT_CHECKED_ROLES.flatMap((role) => textOnlyColumn(context, role) ?? []);
@@ -189,14 +196,18 @@ function assignByPattern(context: Context, role: ColumnRole): void {
 }
 
 /**
- * Says which loss was chosen when both a validation and a training loss exist. A validation loss column without a
- * number (LLaMA-Factory writes `"eval_loss": null` on every training line) is said to be empty, not passed over.
+ * Loss values the loss-curve laws need at least: the LR-annealing law's 4 coefficients and one more (lossAnalysis.ts
+ * minFitPoints). A validation loss with fewer cannot be fitted at all.
  */
-function noteLossChoice(context: Context): void {
-  const chosen = context.roles.loss;
-  if (chosen === undefined || context.overridden.has('loss')) return;
+const FEWEST_FITTED_LOSSES = 5;
+
+/**
+ * The training and validation losses of a loss column's kind other than the chosen one, best first: candidates for
+ * the other half of the choice noteLossChoice and fallBackFromSparseValidation say.
+ */
+function otherLosses(context: Context, chosen: number): number[] {
   const columns = context.table.columns;
-  const candidates = context.normalised
+  return context.normalised
     .map((name, i) => ({ name, i }))
     .filter(
       ({ name, i }) =>
@@ -205,9 +216,48 @@ function noteLossChoice(context: Context): void {
         words(withoutAggregation(name).base).includes('loss') &&
         isValidation(name) !== isValidation(columns[chosen].name),
     )
-    .sort((a, b) => withoutAggregation(a.name).rank - withoutAggregation(b.name).rank || a.i - b.i);
-  const other = candidates.find(({ i }) => usable(columns[i], 'loss'))?.i ?? -1;
-  const empty = candidates.find(({ i }) => !usable(columns[i], 'loss'))?.i ?? -1;
+    .sort((a, b) => withoutAggregation(a.name).rank - withoutAggregation(b.name).rank || a.i - b.i)
+    .map(({ i }) => i);
+}
+
+/**
+ * A validation loss logged too few times to fit (a trainer state four evaluations in, beside 57 training losses)
+ * would leave nothing fitted while the training loss could be: the training loss is used then, and the note says
+ * why and how to ask for the validation loss. True when it fell back. Only for a table fitted alone: runs fitted
+ * together are one law over one metric, and a run's few validation points count among the others'.
+ */
+function fallBackFromSparseValidation(context: Context): boolean {
+  const chosen = context.roles.loss;
+  if (chosen === undefined || context.overridden.has('loss')) return false;
+  const columns = context.table.columns;
+  const validation = columns[chosen];
+  if (!isValidation(validation.name) || validation.numericCount >= FEWEST_FITTED_LOSSES) return false;
+  const training = otherLosses(context, chosen).find((i) => columns[i].numericCount >= FEWEST_FITTED_LOSSES);
+  if (training === undefined) return false;
+  context.taken.delete(chosen);
+  context.roles.loss = training;
+  context.taken.add(training);
+  // The note of the first choice would contradict this one.
+  context.notes = context.notes.filter((n) => !n.startsWith(`loss → "${validation.name}"`));
+  context.notes.push(
+    `loss → "${columns[training].name}": the validation loss "${validation.name}" has ${validation.numericCount} value(s), too few to fit a ` +
+      `loss-curve law (${FEWEST_FITTED_LOSSES} at least), so the training loss "${columns[training].name}" ` +
+      `(${columns[training].numericCount} values) is used; map the loss role to "${validation.name}" to fit it.`,
+  );
+  return true;
+}
+
+/**
+ * Says which loss was chosen when both a validation and a training loss exist. A validation loss column without a
+ * number (LLaMA-Factory writes `"eval_loss": null` on every training line) is said to be empty, not passed over.
+ */
+function noteLossChoice(context: Context): void {
+  const chosen = context.roles.loss;
+  if (chosen === undefined || context.overridden.has('loss')) return;
+  const columns = context.table.columns;
+  const candidates = otherLosses(context, chosen);
+  const other = candidates.find((i) => usable(columns[i], 'loss')) ?? -1;
+  const empty = candidates.find((i) => !usable(columns[i], 'loss')) ?? -1;
   if (other < 0 && empty >= 0 && !isValidation(columns[chosen].name)) {
     context.notes.push(
       `loss: the validation loss "${columns[empty].name}" has no numeric values, so the training loss ` +
@@ -312,11 +362,12 @@ function noteMissing(context: Context, kind: FileKind): void {
   if (kind !== 'unknown') return;
   noteEpochAxis(context);
   noteStepNotNumbers(context);
+  noteTokenAxis(context);
   notes.push(
     'Could not tell the kind of file: a loss curve needs step and loss (found: ' +
       found(['step', 'loss']) +
       '); ' +
-      'a compute sweep needs params, tokens or compute, and loss (found: ' +
+      'a compute sweep needs params, loss, and tokens or compute (found: ' +
       found(['params', 'tokens', 'compute', 'loss']) +
       '); ' +
       'a downstream sweep needs pretrainData and bleu or ce (found: ' +
@@ -339,6 +390,22 @@ function noteEpochAxis(context: Context): void {
   context.notes.push(
     `no step column: "${context.table.columns[epoch].name}" counts epochs, not optimizer steps, so it is not taken ` +
       'as the step; map it to the step role if the learning rate was set once per epoch.',
+  );
+}
+
+/**
+ * A loss logged against tokens seen, with no step and no model size (a pretraining script's `tokens, loss, lr`): the
+ * kind note alone read as an (N, D) sweep short of params, while the run is a loss curve on a token axis. The note
+ * names the column to take as the step; the laws then read the LR per token instead of per step, a change of units
+ * their fit absorbs.
+ */
+function noteTokenAxis(context: Context): void {
+  const { roles, table } = context;
+  if (roles.step !== undefined || roles.params !== undefined || roles.tokens === undefined) return;
+  if (roles.loss === undefined) return;
+  context.notes.push(
+    `no step column: the loss is logged against "${table.columns[roles.tokens].name}" (tokens seen); map the step ` +
+      `role to it to fit it as a loss curve on tokens.`,
   );
 }
 

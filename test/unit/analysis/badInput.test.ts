@@ -302,3 +302,19 @@ test('steps above 2^53 (no longer whole numbers apart) are left out with step-im
   assert.equal(a.fits.length, 0);
   finding(a, 'too-few-points');
 });
+
+test('a log whose loss goes by a name no role knows: the error says to map the loss column, with the hint', () => {
+  // A distillation log: the objective is `total`, beside `lr`; step and lr alone make a schedule-only curve.
+  const a = analyse(
+    ['step,phase,total,lr', ...GOOD.map((row) => row.replace(/^(\d+),([^,]+),(.+)$/, '$1,P1,$3,$2'))].join('\n'),
+  );
+  const f = finding(a, 'too-few-points');
+  assert.equal(f.severity, 'error');
+  assert.match(f.message, /no curve has a loss value: no column was recognised as the loss; map the one that holds it/);
+  assert.deepEqual(f.hints, [{ kind: 'map-role', roles: ['loss'] }]);
+  assert.match(cliMessage(f), /--columns loss=NAME/);
+  // A curve without an LR still points at the findings on each.
+  const noLr = finding(analyse('step,loss\n100,3.1\n200,3.0\n'), 'too-few-points');
+  assert.match(noLr.message, /see why in the findings on each/);
+  assert.equal(noLr.hints, undefined);
+});

@@ -290,7 +290,10 @@ test('a combination: every prediction is, at each step, the spread-weighted mean
   const { members, fit, selection } = choice;
   assert.ok(members && fit && selection?.weightRange, selection?.reason);
   assert.match(selection.reason, /inverse of its bootstrap spread/);
-  assert.match(String(fit.describe(fit.bootstrap(0)).settings.combination), /weighted at each step by the inverse/);
+  const combination = String(fit.describe(fit.bootstrap(0)).settings.combination);
+  assert.match(combination, /weighted at each step by the inverse/);
+  // Whose coefficients are reported is said whole, not as "coefficients of the first".
+  assert.match(combination, /; the coefficients shown are the LR-annealing law's$/);
   prepared.forEach((p, i) => {
     const [lr, mpl] = members.map((m) => weightsAt(m.steps!.get(curveKey(p.curve))!, p.queries));
     const combined = fit.predict(i);

@@ -64,3 +64,38 @@ test('a warmup at or past the last logged step: the error warmup-covers-log name
   // One step short of the last, the last point is past the warmup: fitted (said with warmup-falls).
   assert.ok(!analyse(5999).findings.some((f) => f.code === 'warmup-covers-log'));
 });
+
+/** A fine-tune logged into its warmup: the LR rises linearly to 5e-5 at step 866; `rows` rows every 10 steps. */
+const warming = (rows: number, after = 0) =>
+  [
+    'step,lr,loss',
+    ...Array.from({ length: rows + after }, (_, i) => {
+      const s = (i + 1) * 10;
+      return `${s},${(5e-5 * Math.min(1, s / (10 * rows))).toPrecision(6)},${(0.5 + 2 / Math.sqrt(s)).toFixed(5)}`;
+    }),
+  ].join('\n');
+
+test('a curve whose logged LR still rises at its last loss point: warmup-unfinished, and it is not fitted', () => {
+  for (const law of ['lr-annealing', 'mpl', 'auto'] as const) {
+    const a = analyseTables([parseText(warming(64), { fileName: 'ft.csv', displayName: 'ft.csv' })], {
+      law,
+      bootstrapSamples: 0,
+    });
+    const found = a.findings.filter((f) => f.code === 'warmup-unfinished');
+    assert.equal(found.length, 1, `${law}: ${a.findings.map((f) => f.code).join(', ')}`);
+    assert.equal(found[0].severity, 'error');
+    assert.equal(found[0].line, 65, 'the last loss row');
+    assert.match(
+      found[0].message,
+      /"ft" still rises at its last logged loss \(7\.81e-7 at step 10, 5e-5 at step 640\)/,
+    );
+    assert.equal(a.fits.length, 0);
+  }
+  // Past its warmup, or with the warmup given (the option decides then), the curve is fitted.
+  const past = analyseTables([parseText(warming(30, 34), { fileName: 'ft.csv' })], {
+    law: 'lr-annealing',
+    bootstrapSamples: 0,
+  });
+  assert.ok(!past.findings.some((f) => f.code === 'warmup-unfinished'));
+  assert.equal(past.fits.length, 1);
+});

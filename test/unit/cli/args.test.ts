@@ -117,6 +117,17 @@ test('a single-value flag given twice keeps the last', () => {
   assert.equal(request('--lambda', '0.9', '--lambda', '0.99').options.lambda, 0.99);
 });
 
+test('--power-x is used whenever --law power is, whatever kind the input is, and said unused without it', () => {
+  const withLaw = parseCli(['fit', 'metrics.csv', '--law', 'power', '--power-x', 'step']);
+  assert.ok(withLaw.ok);
+  assert.deepEqual(unusedKindFlags(withLaw.request, ['loss-curve']), []);
+  const without = parseCli(['fit', 'metrics.csv', '--power-x', 'step']);
+  assert.ok(without.ok);
+  const notes = unusedKindFlags(without.request, ['compute']);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /^--power-x applies to --law power only/);
+});
+
 test('help and version need no file', () => {
   for (const argv of [[], ['--help'], ['-h'], ['fit', '--help']])
     assert.deepEqual(parseCli(argv), { ok: true, request: { command: 'help', files: [], json: false, options: {} } });

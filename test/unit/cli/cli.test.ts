@@ -107,6 +107,22 @@ test('fit on an example prints coefficients, curves and predictions, exit 0', ()
   assert.match(run.stdout, /step-zero/);
 });
 
+test('a loss prediction past the logged schedule says in its note what it assumes of the LR', () => {
+  // A cosine still decaying when the log stops: the prediction holds the last LR, which the table must say.
+  const rows = ['step,lr,loss'];
+  let area = 0;
+  for (let step = 50; step <= 2000; step += 50) {
+    const lr = 3e-4 * (1 + Math.cos((Math.PI * step) / 4000));
+    area += lr * 50;
+    rows.push(`${step},${lr.toPrecision(6)},${(2 + 0.4 * area ** -0.3).toFixed(5)}`);
+  }
+  const file = tmpFile('cosine_half.csv', `${rows.join('\n')}\n`);
+  const run = cli(['fit', file, '--law', 'lr-annealing', '--bootstrap', '0']);
+  assert.equal(run.code, 0, run.stderr);
+  const predictions = run.stdout.slice(run.stdout.indexOf('Predictions'));
+  assert.match(predictions, /L\(4k\).*assumes the LR held at 3e-4 after step 2k/);
+});
+
 test('fit on an (N, D) sweep leads with N*, D* and the loss at each budget, and the extrapolation', () => {
   const run = cli(['fit', 'examples/compute/compute_sweep.csv', '--bootstrap', '20', '--compute', '1e20,1e24']);
   assert.equal(run.code, 0, run.stderr);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { analyseCompute } from '../../../src/core/analysis/compute';
 import { withDefaults } from '../../../src/core/analysis/options';
 import { analysePower } from '../../../src/core/analysis/power';
+import { judgeFits } from '../../../src/core/analysis/trust';
 import type { LawAnalysis } from '../../../src/core/analysis/types';
 import { computeOptimal } from '../../../src/core/laws/chinchilla';
 import { computeOptimumText } from '../../../src/core/analysis/describe';
@@ -179,6 +180,105 @@ test('power: L(x) = E + A x^-alpha on the column named by powerX; missing x is a
   assert.ok(target.low <= target.value && target.value <= target.high);
   assert.deepEqual(codes(analysePower(table, roles, withDefaults())), ['power-missing-column']);
   assert.deepEqual(codes(analysePower(table, roles, withDefaults({ powerX: 'nope' }))), ['power-missing-column']);
+});
+
+test('power: rows whose loss is not logged (empty cells of training rows beside validation rows) are passed over unsaid; a 0 still is not', () => {
+  // Lightning's CSVLogger shape: training rows with val_loss empty, one validation row per epoch.
+  const lines = ['epoch,step,train_loss_step,val_loss'];
+  [286, 573, 860, 1147, 1434, 1721].forEach((step, epoch) => {
+    lines.push(`${epoch},${step - 37},${(7 - epoch * 0.2).toFixed(3)},`);
+    lines.push(`${epoch},${step},,${(2 + 60 * step ** -0.5).toFixed(5)}`);
+  });
+  const table = parseText(lines.join('\n'), { fileName: 'metrics.csv' });
+  const roles = rolesFor(table, { val_loss: 'loss' });
+  const clean = analysePower(table, roles, withDefaults({ powerX: 'step', bootstrapSamples: 0 }));
+  assert.deepEqual(codes(clean), []);
+  assert.equal(clean.fits[0].points, 6);
+  const zero = parseText(`${lines.join('\n')}\n6,2008,,0`, { fileName: 'metrics.csv' });
+  const withZero = analysePower(
+    zero,
+    rolesFor(zero, { val_loss: 'loss' }),
+    withDefaults({ powerX: 'step', bootstrapSamples: 0 }),
+  );
+  const f = withZero.findings.find((x) => x.code === 'power-invalid-row');
+  assert.ok(f && f.message.startsWith('1 row(s)'), codes(withZero).join(', '));
+});
+
+test('power on a loss curve past its first epoch (against its step): data-repeated, as the loss-curve laws say it', () => {
+  const lines = ['epoch,step,train_loss_step,val_loss'];
+  [286, 573, 860, 1147, 1434, 1721].forEach((step, epoch) => {
+    lines.push(`${epoch},${step - 37},${(7 - epoch * 0.2).toFixed(3)},`);
+    lines.push(`${epoch},${step},,${(2 + 60 * step ** -0.5).toFixed(5)}`);
+  });
+  const table = parseText(lines.join('\n'), { fileName: 'metrics.csv' });
+  const options = withDefaults({ powerX: 'step', bootstrapSamples: 0 });
+  const a = analysePower(table, rolesFor(table, { step: 'step', val_loss: 'loss' }), options);
+  const f = a.findings.find((x) => x.code === 'data-repeated');
+  assert.ok(f, codes(a).join(', '));
+  assert.equal(f.line, 4, 'the first row of the second pass (epoch index 1), a training row');
+  assert.match(
+    f.message,
+    /passes its first epoch at step 536 .* The power law L\(x\) = E \+ A\*x\^\(-alpha\) describes/,
+  );
+  const one = parseText(
+    lines
+      .slice(0, 3)
+      .concat(lines.slice(3).map((l) => l.replace(/^\d+,/, '0,')))
+      .join('\n'),
+    {
+      fileName: 'metrics.csv',
+    },
+  );
+  const single = analysePower(one, rolesFor(one, { step: 'step', val_loss: 'loss' }), options);
+  assert.ok(!single.findings.some((x) => x.code === 'data-repeated'), 'one pass says nothing');
+});
+
+test('power against the step: a step-0 row is step-zero (info), not a row to fix; a step of 0 in another column still is', () => {
+  // An MLflow Keras autolog: the loss per epoch, its step the epoch index from 0.
+  const losses = [332.68, 297.6, 270.32, 248.31, 239.03, 238.03, 235.68, 235.41, 235.13, 234.8];
+  const text = ['step,loss', ...losses.map((l, i) => `${i},${l}`)].join('\n');
+  const table = parseText(text, { fileName: 'loss.csv' });
+  const options = withDefaults({ powerX: 'step', bootstrapSamples: 0 });
+  const a = analysePower(table, rolesFor(table, { step: 'step', loss: 'loss' }), options);
+  assert.deepEqual(codes(a), ['step-zero']);
+  assert.equal(a.findings[0].severity, 'info');
+  assert.equal(a.findings[0].line, 2);
+  assert.equal(a.fits[0].points, 9);
+  const notStep = analysePower(table, rolesFor(table, { loss: 'loss' }), options);
+  assert.deepEqual(codes(notStep), ['power-invalid-row']);
+});
+
+test('power on a file of several runs: one law per run, each prediction judged by its own fit', () => {
+  // A W&B chart export reshaped to one row per (step, run): a run that follows the law and one of flat noise.
+  const lines = ['run,Step,train/loss'];
+  for (let step = 1; step <= 28; step++) {
+    lines.push(`gpt2,${step},${(3 + 8 * step ** -0.7 * (1 + 0.003 * Math.sin(step))).toFixed(5)}`);
+    lines.push(`noisy,${step},${(8.5 + 0.6 * Math.sin(step * 2.7)).toFixed(5)}`);
+  }
+  const table = parseText(lines.join('\n'), { fileName: 'wandb_export.csv' });
+  const roles = rolesFor(table, { run: 'run', Step: 'step', 'train/loss': 'loss' });
+  const a = analysePower(table, roles, withDefaults({ powerX: 'Step', bootstrapSamples: 50 }));
+  assert.deepEqual(
+    a.fits.map((f) => [f.group, f.points]),
+    [
+      ['gpt2', 28],
+      ['noisy', 28],
+    ],
+  );
+  assert.deepEqual(
+    a.curves.map((c) => c.name),
+    ['gpt2: train/loss vs Step', 'noisy: train/loss vs Step'],
+  );
+  const gpt2 = a.fits[0].params;
+  assert.ok(Math.abs(gpt2.E - 3) < 0.1 && Math.abs(gpt2.alpha - 0.7) < 0.1, JSON.stringify(gpt2));
+  judgeFits(a);
+  assert.deepEqual(
+    a.predictions.map((p) => [p.curve, p.status]),
+    [
+      ['gpt2: train/loss vs Step', 'ok'],
+      ['noisy: train/loss vs Step', 'fit-unsupported'],
+    ],
+  );
 });
 
 test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; the fit and the default budget ignore it', async () => {

@@ -225,3 +225,37 @@ test('a step column of hex or of numbers with units is named with its first cell
   assert.equal(assignment.kind, 'loss-curve');
   assert.ok(!assignment.notes.some((n) => n.startsWith('the step column')));
 });
+
+// A trainer state four evaluations in: eval_loss every 200 steps, the training loss every 15.
+test('a validation loss logged too few times to fit yields to the training loss, with a note; mapped, it is kept', () => {
+  const rows = ['step,loss,eval_loss,learning_rate'];
+  for (let step = 15; step <= 855; step += 15) rows.push(`${step},${(2 - step / 1000).toFixed(3)},,1e-5`);
+  for (const step of [200, 400, 600, 800]) rows.push(`${step},,${(1.7 - step / 2000).toFixed(3)},`);
+  const text = `${rows.join('\n')}\n`;
+  const { assignment, named: n } = roles(text);
+  assert.equal(n.loss, 'loss');
+  const notes = assignment.notes.join(' ');
+  assert.match(
+    notes,
+    /validation loss "eval_loss" has 4 value\(s\), too few to fit .* training loss "loss" \(57 values\)/,
+  );
+  assert.doesNotMatch(notes, /loss → "eval_loss"/);
+  assert.equal(roles(text, { loss: 'eval_loss' }).named.loss, 'eval_loss');
+  const fifth = `${text}1000,,1.2,\n`;
+  assert.equal(roles(fifth).named.loss, 'eval_loss', 'five evaluations are enough to fit');
+  // Fitted with other runs, the run keeps the validation loss: one law over one metric, its points among theirs.
+  const table = parseText(text);
+  assert.equal(table.columns[detectRoles(table, {}, false).roles.loss!].name, 'eval_loss');
+});
+
+// A pretraining script's log without a step: the loss against tokens seen, with its LR.
+test('a loss logged against tokens without a step or a model size: the note names the token column to take as the step', () => {
+  const { assignment, named: n } = roles('tokens,loss,lr\n10485760,8.56,3e-5\n20971520,7.95,6.1e-5\n');
+  assert.equal(assignment.kind, 'unknown');
+  assert.equal(n.step, undefined);
+  const notes = assignment.notes.join(' ');
+  assert.match(notes, /no step column: the loss is logged against "tokens" \(tokens seen\); map the step role to it/);
+  assert.match(notes, /a compute sweep needs params, loss, and tokens or compute \(found: tokens, loss\)/);
+  // With a model size it may be a sweep short of something else: no such note.
+  assert.doesNotMatch(roles('params,tokens,loss\n1e8,1e9,3.1\n').assignment.notes.join(' '), /no step column/);
+});
