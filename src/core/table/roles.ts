@@ -196,10 +196,11 @@ function assignByPattern(context: Context, role: ColumnRole): void {
 }
 
 /**
- * Loss values the loss-curve laws need at least: the LR-annealing law's 4 coefficients and one more (lossAnalysis.ts
- * minFitPoints). A validation loss with fewer cannot be fitted at all.
+ * Loss values a loss-curve fit needs to be shown: two per coefficient of the LR-annealing law's 4 (trust.ts,
+ * FIT_VERDICT.pointsPerCoefficient; tied by a test). A validation loss with fewer is fitted, if at all, only to be
+ * withheld as unsupported, while the training loss beside it could give a prediction.
  */
-const FEWEST_FITTED_LOSSES = 5;
+export const FEWEST_SUPPORTED_LOSSES = 8;
 
 /**
  * The training and validation losses of a loss column's kind other than the chosen one, best first: candidates for
@@ -231,8 +232,8 @@ function fallBackFromSparseValidation(context: Context): boolean {
   if (chosen === undefined || context.overridden.has('loss')) return false;
   const columns = context.table.columns;
   const validation = columns[chosen];
-  if (!isValidation(validation.name) || validation.numericCount >= FEWEST_FITTED_LOSSES) return false;
-  const training = otherLosses(context, chosen).find((i) => columns[i].numericCount >= FEWEST_FITTED_LOSSES);
+  if (!isValidation(validation.name) || validation.numericCount >= FEWEST_SUPPORTED_LOSSES) return false;
+  const training = otherLosses(context, chosen).find((i) => columns[i].numericCount >= FEWEST_SUPPORTED_LOSSES);
   if (training === undefined) return false;
   context.taken.delete(chosen);
   context.roles.loss = training;
@@ -240,8 +241,8 @@ function fallBackFromSparseValidation(context: Context): boolean {
   // The note of the first choice would contradict this one.
   context.notes = context.notes.filter((n) => !n.startsWith(`loss → "${validation.name}"`));
   context.notes.push(
-    `loss → "${columns[training].name}": the validation loss "${validation.name}" has ${validation.numericCount} value(s), too few to fit a ` +
-      `loss-curve law (${FEWEST_FITTED_LOSSES} at least), so the training loss "${columns[training].name}" ` +
+    `loss → "${columns[training].name}": the validation loss "${validation.name}" has ${validation.numericCount} value(s), too few for a ` +
+      `loss-curve fit the data supports (${FEWEST_SUPPORTED_LOSSES} at least), so the training loss "${columns[training].name}" ` +
       `(${columns[training].numericCount} values) is used; map the loss role to "${validation.name}" to fit it.`,
   );
   return true;

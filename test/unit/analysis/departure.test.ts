@@ -242,7 +242,8 @@ test('fit text and --json: a spike has no number and says why, a drop keeps its 
   const droppedStep = dropped.curves[0].departure!.step;
   assert.match(
     row(formatAnalysis(dropped)),
-    new RegExp(`\\d\\.\\d+\\s+⚠ left its law at step ${droppedStep} \\(drop\\)$`),
+    // After what the prediction assumes of the LR past the log (held at its last value), when it says so.
+    new RegExp(`\\d\\.\\d+\\s+(assumes the LR held at [^;]+; )?⚠ left its law at step ${droppedStep} \\(drop\\)$`),
   );
   for (const [analysis, kind] of [
     [spiked, 'spike'],

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { detectRoles, normaliseColumnName, parseText, readTable, ROLE_ALIASES } from '../../../src/core/table';
 import type { ColumnRole, RoleAssignment, Table } from '../../../src/core/table/types';
+import { FEWEST_SUPPORTED_LOSSES } from '../../../src/core/table/roles';
+import { FIT_VERDICT } from '../../../src/core/analysis/trust';
+import { tissueLossLaw } from '../../../src/core/analysis/tissueLoss';
 
 /** Role -> column name, for readable assertions. */
 function named(table: Table, assignment: RoleAssignment): Partial<Record<ColumnRole, string>> {
@@ -237,12 +240,16 @@ test('a validation loss logged too few times to fit yields to the training loss,
   const notes = assignment.notes.join(' ');
   assert.match(
     notes,
-    /validation loss "eval_loss" has 4 value\(s\), too few to fit .* training loss "loss" \(57 values\)/,
+    /validation loss "eval_loss" has 4 value\(s\), too few for a loss-curve fit the data supports \(8 at least\).* training loss "loss" \(57 values\)/,
   );
   assert.doesNotMatch(notes, /loss → "eval_loss"/);
   assert.equal(roles(text, { loss: 'eval_loss' }).named.loss, 'eval_loss');
-  const fifth = `${text}1000,,1.2,\n`;
-  assert.equal(roles(fifth).named.loss, 'eval_loss', 'five evaluations are enough to fit');
+  const seventh = `${text}1000,,1.2,\n1200,,1.15,\n1400,,1.1,\n`;
+  assert.equal(roles(seventh).named.loss, 'loss', 'seven evaluations give a fit too sparse to be shown');
+  const eighth = `${seventh}1600,,1.05,\n`;
+  assert.equal(roles(eighth).named.loss, 'eval_loss', 'eight evaluations are enough');
+  // The count is the fit verdict's: two points per coefficient of the LR-annealing law.
+  assert.equal(FEWEST_SUPPORTED_LOSSES, FIT_VERDICT.pointsPerCoefficient * tissueLossLaw.coefficients);
   // Fitted with other runs, the run keeps the validation loss: one law over one metric, its points among theirs.
   const table = parseText(text);
   assert.equal(table.columns[detectRoles(table, {}, false).roles.loss!].name, 'eval_loss');
