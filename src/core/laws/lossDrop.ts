@@ -439,13 +439,18 @@ export function exactLossDrop(
     cumBefore[j++] = ds.cum[k - 1];
   }
   const out = new Float64Array(steps.length);
+  const negBeta = -beta;
+  // Drops at or before the step: a pointer that only moves on while the steps ascend (they do for every curve).
+  let reached = 0;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
+    if (i > 0 && s < steps[i - 1]) reached = 0;
+    while (reached < m && dropStep[reached] <= s) reached++;
     const areaAtS = ds.area(s);
     let sum = 0;
-    for (let j = 0; j < m && dropStep[j] <= s; j++) {
+    for (let j = 0; j < reached; j++) {
       const u = scale[j] * (areaAtS - cumBefore[j]);
-      sum += weight[j] * (1 - Math.exp(-beta * Math.log1p(u)));
+      sum += weight[j] * (1 - Math.exp(negBeta * Math.log1p(u)));
     }
     out[i] = sum;
   }

@@ -102,6 +102,9 @@ function compressionError(model: MultiPowerModel, schedule: LoggedSchedule, step
   table.prepare(beta);
   assert.deepEqual(compressedLossDrop(ds, steps, logC, gamma, table), compressed);
   const exact = exactLossDrop(ds, steps, logC, beta, gamma);
+  // The exact sum reads drops up to each step as the steps ascend; steps in any order give the same sums.
+  const reversed = Float64Array.from(steps).reverse();
+  assert.deepEqual(exactLossDrop(ds, reversed, logC, beta, gamma), Float64Array.from(exact).reverse());
   return compressed.reduce((worst, v, i) => Math.max(worst, b * Math.abs(v - exact[i])), 0);
 }
 
