@@ -158,7 +158,11 @@ function formatSelection(fit: FitResult, selection: LawSelection): string {
           ? '  <- chosen'
           : ''
         : `  <- weight ${range ? `${range[0].toFixed(2)}-${range[1].toFixed(2)} by step, mean ` : ''}${weight.toFixed(2)}`;
-    return `    ${c.law.padEnd(13)} backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}${mark}`;
+    // A law with no backtest was no candidate (too few points, said under why): how its terms sat is beside the point.
+    const backtest = c.backtestErrors
+      ? `backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}`
+      : `not backtested${held}`;
+    return `    ${c.law.padEnd(13)} ${backtest}${mark}`;
   });
   return [
     selection.weights

@@ -162,9 +162,11 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
   const heldOut = fit.heldOut && fit.runnerUpFit?.heldOut;
   const rows = selection.candidates.map((c) => {
     const chosen = c.law === selection.chosen;
-    const note = c.identified
-      ? ''
-      : `its terms are not pinned down by the fit curves (${c.atBounds.join(', ')} at a bound)`;
+    const note = !c.backtestErrors
+      ? 'not backtested (no candidate: see why)'
+      : c.identified
+        ? ''
+        : `its terms are not pinned down by the fit curves (${c.atBounds.join(', ')} at a bound)`;
     // Under a mean, the chosen law's own held-out error is not measured: the mean's has a row of its own.
     const own = chosen ? (selection.weights ? undefined : fit.heldOut) : fit.runnerUpFit?.heldOut;
     const held = heldOut ? ` | ${own ? formatPercent(own.predE) : '—'}` : '';

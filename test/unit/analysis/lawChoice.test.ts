@@ -3,7 +3,9 @@
 // with only a constant and a cosine to fit (MPL not identified), and on synthetic curves where each law is the truth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseFiles } from '../../../src/core/analysis/analyse';
+import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
+import { formatAnalysis } from '../../../src/cli/text';
+import { parseText } from '../../../src/core/table';
 import { backtestLead, chooseLossLaw, decide, MPL_MARGIN } from '../../../src/core/analysis/lawChoice';
 import { dropLevels } from '../../../src/core/analysis/dropLevels';
 import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
@@ -434,4 +436,14 @@ test('too few loss points for the multi-power law (10 for its 7 coefficients): t
   assert.equal(choice.runnerUp, undefined, 'no runner-up shows its numbers');
   assert.equal(choice.selection?.weights, undefined);
   assert.match(choice.selection!.reason, /10 loss points, too few for the multi-power law's 7 coefficients/);
+  // The command line says it was not backtested, not how the terms of a law that was no candidate sat.
+  const rows = Array.from({ length: 10 }, (_, k) => {
+    const step = (k + 1) * 1000;
+    const lr = 3e-4 * (0.55 + 0.45 * Math.cos((Math.PI * step) / 10_000));
+    return `${step},${lr},${(2.5 + 4 * Math.pow(step, -0.45) - 50 * (3e-4 - lr)).toFixed(5)}`;
+  });
+  const table = parseText(['step,lr,loss', ...rows].join('\n'), { fileName: 'short.csv', displayName: 'short.csv' });
+  const text = formatAnalysis(analyseTables([table], { law: 'auto', bootstrapSamples: 0 }));
+  const mplRow = text.split('\n').find((l) => /^\s+mpl\s/.test(l)) ?? '';
+  assert.match(mplRow, /^\s+mpl\s+not backtested$/);
 });
