@@ -182,13 +182,18 @@ test('power: L(x) = E + A x^-alpha on the column named by powerX; missing x is a
   assert.deepEqual(codes(analysePower(table, roles, withDefaults({ powerX: 'nope' }))), ['power-missing-column']);
 });
 
-test('power: rows whose loss is not logged (empty cells of training rows beside validation rows) are passed over unsaid; a 0 still is not', () => {
-  // Lightning's CSVLogger shape: training rows with val_loss empty, one validation row per epoch.
+/** Lightning's CSVLogger shape over six epochs: training rows with val_loss empty, one validation row per epoch. */
+function lightningLines(): string[] {
   const lines = ['epoch,step,train_loss_step,val_loss'];
   [286, 573, 860, 1147, 1434, 1721].forEach((step, epoch) => {
     lines.push(`${epoch},${step - 37},${(7 - epoch * 0.2).toFixed(3)},`);
     lines.push(`${epoch},${step},,${(2 + 60 * step ** -0.5).toFixed(5)}`);
   });
+  return lines;
+}
+
+test('power: rows whose loss is not logged (empty cells of training rows beside validation rows) are passed over unsaid; a 0 still is not', () => {
+  const lines = lightningLines();
   const table = parseText(lines.join('\n'), { fileName: 'metrics.csv' });
   const roles = rolesFor(table, { val_loss: 'loss' });
   const clean = analysePower(table, roles, withDefaults({ powerX: 'step', bootstrapSamples: 0 }));
@@ -205,11 +210,7 @@ test('power: rows whose loss is not logged (empty cells of training rows beside 
 });
 
 test('power on a loss curve past its first epoch (against its step): data-repeated, as the loss-curve laws say it', () => {
-  const lines = ['epoch,step,train_loss_step,val_loss'];
-  [286, 573, 860, 1147, 1434, 1721].forEach((step, epoch) => {
-    lines.push(`${epoch},${step - 37},${(7 - epoch * 0.2).toFixed(3)},`);
-    lines.push(`${epoch},${step},,${(2 + 60 * step ** -0.5).toFixed(5)}`);
-  });
+  const lines = lightningLines();
   const table = parseText(lines.join('\n'), { fileName: 'metrics.csv' });
   const options = withDefaults({ powerX: 'step', bootstrapSamples: 0 });
   const a = analysePower(table, rolesFor(table, { step: 'step', val_loss: 'loss' }), options);
