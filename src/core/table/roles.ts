@@ -396,17 +396,18 @@ function noteEpochAxis(context: Context): void {
 
 /**
  * A loss logged against tokens seen, with no step and no model size (a pretraining script's `tokens, loss, lr`): the
- * kind note alone read as an (N, D) sweep short of params, while the run is a loss curve on a token axis. The note
- * names the column to take as the step; the laws then read the LR per token instead of per step, a change of units
- * their fit absorbs.
+ * kind note alone read as an (N, D) sweep short of params, while the run is a loss curve on a token axis. The
+ * loss-curve laws count optimizer steps (the LR-annealing law's momentum decays per step), so the token column is no
+ * step as it stands: the note says what to log instead.
  */
 function noteTokenAxis(context: Context): void {
   const { roles, table } = context;
   if (roles.step !== undefined || roles.params !== undefined || roles.tokens === undefined) return;
   if (roles.loss === undefined) return;
   context.notes.push(
-    `no step column: the loss is logged against "${table.columns[roles.tokens].name}" (tokens seen); map the step ` +
-      `role to it to fit it as a loss curve on tokens.`,
+    `no step column: the loss is logged against "${table.columns[roles.tokens].name}" (tokens seen); the loss-curve ` +
+      `laws count optimizer steps (their LR areas and annealing run per step), so log the step, or the tokens ` +
+      `divided by the tokens per step, beside the loss.`,
   );
 }
 

@@ -256,12 +256,15 @@ test('a validation loss logged too few times to fit yields to the training loss,
 });
 
 // A pretraining script's log without a step: the loss against tokens seen, with its LR.
-test('a loss logged against tokens without a step or a model size: the note names the token column to take as the step', () => {
+test('a loss logged against tokens without a step or a model size: the note names the token column and asks for the step', () => {
   const { assignment, named: n } = roles('tokens,loss,lr\n10485760,8.56,3e-5\n20971520,7.95,6.1e-5\n');
   assert.equal(assignment.kind, 'unknown');
   assert.equal(n.step, undefined);
   const notes = assignment.notes.join(' ');
-  assert.match(notes, /no step column: the loss is logged against "tokens" \(tokens seen\); map the step role to it/);
+  assert.match(
+    notes,
+    /no step column: the loss is logged against "tokens" \(tokens seen\); the loss-curve laws count optimizer steps .* so log the step, or the tokens divided by the tokens per step/,
+  );
   assert.match(notes, /a compute sweep needs params, loss, and tokens or compute \(found: tokens, loss\)/);
   // With a model size it may be a sweep short of something else: no such note.
   assert.doesNotMatch(roles('params,tokens,loss\n1e8,1e9,3.1\n').assignment.notes.join(' '), /no step column/);
