@@ -2,9 +2,8 @@
 // one of its FIFOs (the defect such tests guard against) released first, so the test process can end.
 import { after } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, constants, openSync } from 'node:fs';
+import { scratchDir } from './scratch';
 
 export interface HostileScratch {
   root: string;
@@ -13,8 +12,8 @@ export interface HostileScratch {
 }
 
 export function hostileScratch(prefix: string): HostileScratch {
-  const root = mkdtempSync(join(tmpdir(), prefix));
   const fifos: string[] = [];
+  // Registered before the folder is made: `after` hooks run in order, so the readers are released, then it is removed.
   after(() => {
     for (const fifo of fifos) {
       try {
@@ -23,8 +22,8 @@ export function hostileScratch(prefix: string): HostileScratch {
         // already gone
       }
     }
-    rmSync(root, { recursive: true, force: true });
   });
+  const root = scratchDir(prefix);
   return {
     root,
     fifo(path) {
