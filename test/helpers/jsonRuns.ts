@@ -1,9 +1,9 @@
 // Run files in the JSON shapes training frameworks write, made by the tests: a Hugging Face trainer_state.json as
 // Python's json.dumps(indent=2, sort_keys=True) writes it (bare NaN and Infinity included), LLaMA-Factory's
 // trainer_log.jsonl and W&B's legacy wandb-history.jsonl. The shapes follow public run folders (see FORMATS.md).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './scratch';
 
 type Entry = Record<string, number | string>;
 
@@ -84,9 +84,9 @@ export function trainerState(run: TrainerRun, history: Entry[] = logHistory(run)
   });
 }
 
-/** A fresh temporary folder. */
+/** A fresh temporary folder, removed after the test (or file) that made it. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `sl-${prefix}-`));
+  return scratchDir(`sl-${prefix}-`);
 }
 
 /** Writes `text` at `dir/relative`, making its folders; returns the path. */

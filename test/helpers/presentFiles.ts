@@ -2,16 +2,16 @@
 // hovers, diagnostics and present tests) read them with: a loss curve, two runs, a downstream sweep with a law break,
 // a Chinchilla sweep and a ragged file.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Hover } from 'vscode-languageserver';
 import { analyseFiles } from '../../src/core/analysis/analyse';
 import type { AnalysisOptions } from '../../src/core/analysis/options';
 import type { Analysis } from '../../src/core/analysis/types';
+import { scratchDir } from './scratch';
 
-export const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-present-'));
+export const dir = scratchDir('scaling-lens-present-');
 
 /** Writes a small run file and returns its path (the name its findings and curves carry). */
 export function file(name: string, lines: string[]): string {

@@ -3,8 +3,7 @@
 // how the departure was judged (tolerance, points off and outside the band) and where the tolerances are set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyseFiles } from '../../src/core/analysis/analyse';
@@ -13,11 +12,12 @@ import { buildLenses } from '../../src/server/lenses';
 import { PredictRequest } from '../../src/shared/protocol';
 import { clean, lossRunCsv, spikeFrom } from '../helpers/departureRuns';
 import { startTestServer } from '../helpers/lsp';
+import { scratchDir } from '../helpers/scratch';
 
 const STEPS = 600;
 
 test('the lens, the diagnostic and Predict at... of a run with a loss spike agree on the step', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-departure-'));
+  const dir = scratchDir('scaling-lens-departure-');
   const client = await startTestServer();
   try {
     const path = join(dir, 'spiked.csv');
@@ -67,12 +67,11 @@ test('the lens, the diagnostic and Predict at... of a run with a loss spike agre
     assert.match(p.statusReason, new RegExp(`left its law from step ${step}: a loss spike`));
   } finally {
     client.dispose();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('a clean run has no departure: its lens predicts, and no law-departure diagnostic', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-departure-'));
+  const dir = scratchDir('scaling-lens-departure-');
   const client = await startTestServer();
   try {
     const path = join(dir, 'clean.csv');
@@ -93,31 +92,26 @@ test('a clean run has no departure: its lens predicts, and no law-departure diag
     );
   } finally {
     client.dispose();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('a run below its law keeps its number on the lens, flagged with the step the diagnostic names', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-departure-'));
-  try {
-    const path = join(dir, 'dropped.csv');
-    writeFileSync(
-      path,
-      lossRunCsv(STEPS, 8, 0.01, (s, loss) => (s >= 540 ? loss * 0.85 : loss)),
-    );
-    const analysis = await analyseFiles([path], { law: 'lr-annealing', bootstrapSamples: 20 });
-    const [diagnostic] = buildDiagnostics(analysis, path).filter((d) => d.code === 'law-departure');
-    const step = Number(/from step (\d+): a drop/.exec(String(diagnostic?.message))?.[1]);
-    assert.ok(step >= 535 && step <= 552, String(diagnostic?.message));
-    const [lens] = buildLenses(analysis, path, pathToFileURL(path).toString());
-    assert.match(
-      lens.command?.title ?? '',
-      new RegExp(
-        `^Loss · LR-annealing law · L\\(1\\.2k\\) = \\d\\.\\d+ \\[.* · ⚠ left its law at step ${step} \\(drop\\)$`,
-      ),
-    );
-    assert.match(lens.command?.tooltip ?? '', /of the \d+ points from step \d+ to 600 are below the law/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = scratchDir('scaling-lens-departure-');
+  const path = join(dir, 'dropped.csv');
+  writeFileSync(
+    path,
+    lossRunCsv(STEPS, 8, 0.01, (s, loss) => (s >= 540 ? loss * 0.85 : loss)),
+  );
+  const analysis = await analyseFiles([path], { law: 'lr-annealing', bootstrapSamples: 20 });
+  const [diagnostic] = buildDiagnostics(analysis, path).filter((d) => d.code === 'law-departure');
+  const step = Number(/from step (\d+): a drop/.exec(String(diagnostic?.message))?.[1]);
+  assert.ok(step >= 535 && step <= 552, String(diagnostic?.message));
+  const [lens] = buildLenses(analysis, path, pathToFileURL(path).toString());
+  assert.match(
+    lens.command?.title ?? '',
+    new RegExp(
+      `^Loss · LR-annealing law · L\\(1\\.2k\\) = \\d\\.\\d+ \\[.* · ⚠ left its law at step ${step} \\(drop\\)$`,
+    ),
+  );
+  assert.match(lens.command?.tooltip ?? '', /of the \d+ points from step \d+ to 600 are below the law/);
 });

@@ -2,8 +2,7 @@
 // fitted once, gets new lenses when it grows on disk, without any request, re-fitted from its previous fit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyseFiles } from '../../src/core/analysis/analyse';
@@ -13,9 +12,9 @@ import { signatureOf } from '../../src/core/live/wholeTail';
 import { DiskWatch } from '../../src/server/diskWatch';
 import { startTestServer } from '../helpers/lsp';
 import { powerLawRows } from '../helpers/syntheticLoss';
+import { scratchDir } from '../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-disk-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-disk-');
 
 const rows = powerLawRows;
 

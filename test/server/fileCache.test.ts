@@ -2,8 +2,7 @@
 // runner analyses in this thread with the worker's own runJob), and what the cache tells the editor is recorded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
@@ -16,9 +15,14 @@ import { WORKER_LIMITS, type Runner } from '../../src/server/runner';
 import { resolveSettings } from '../../src/server/settings';
 import { summaryOf, summaryOfResult } from '../../src/server/summary';
 import type { FitSummary } from '../../src/shared/protocol';
+import { scratchDir } from '../helpers/scratch';
 import { powerLawRows } from '../helpers/syntheticLoss';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-cache-'));
+/** Every cache made, disposed at the end: a file fitted from disk is watched there until then. */
+const caches: FileCache[] = [];
+test.after(() => caches.forEach((cache) => cache.dispose()));
+// Made after the caches' teardown is registered, so it is removed once they stopped watching files in it.
+const dir = scratchDir('scaling-lens-cache-');
 const uriIn = (name: string) => pathToFileURL(join(dir, name)).toString();
 
 /** A loss curve of `rows` rows on a power law (enough for the LR-annealing law to fit). */
@@ -52,10 +56,6 @@ interface Harness {
   /** Reading the settings waits here (it starts open): the client's answer to workspace/configuration. */
   settingsRead: Promise<void>;
 }
-
-/** Every cache made, disposed at the end: a file fitted from disk is watched there until then. */
-const caches: FileCache[] = [];
-test.after(() => caches.forEach((cache) => cache.dispose()));
 
 function harness(): Harness {
   let gate: Promise<void> = Promise.resolve();

@@ -3,8 +3,7 @@
 // the analysis it holds; once the file grows, the worker's next analysis is warm, its follower intact after the moves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Analysis, Series } from '../../src/core/analysis/types';
@@ -12,9 +11,9 @@ import { Followers } from '../../src/server/followers';
 import type { AnalysisJob, JobResult } from '../../src/server/job';
 import { WORKER_LIMITS } from '../../src/server/runner';
 import { powerLawRows } from '../helpers/syntheticLoss';
+import { scratchDir } from '../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-followers-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-followers-');
 
 function analysisOf(result: JobResult | 'cancelled'): Analysis<Series> {
   assert.ok(result !== 'cancelled' && result.ok, `an analysis: ${JSON.stringify(result)}`);

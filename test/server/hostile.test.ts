@@ -3,13 +3,14 @@
 // again after an edit makes it good.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ColumnsRequest, FitFileRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 const uriOf = (path: string) => pathToFileURL(path).toString();
 const clean = readFileSync(join(REPO, 'examples/loss/cosine.csv'), 'utf8');
@@ -67,7 +68,7 @@ function cases(): Case[] {
 
 test('each hostile document gets its diagnostic, the server answers for other files, and a good edit is fitted', async () => {
   const client = await startTestServer();
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-server-hostile-'));
+  const dir = scratchDir('scaling-lens-server-hostile-');
   try {
     client.settings = { fit: { bootstrapSamples: 0 } };
     for (const { name, content, code, state } of cases()) {
@@ -91,7 +92,6 @@ test('each hostile document gets its diagnostic, the server answers for other fi
     }
   } finally {
     client.dispose();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -113,7 +113,7 @@ test('a crash-padded log open in the editor is fitted on open, not skipped as "n
 
 test('steps logged as token counts, and steps written 1.000 in a decimal-comma file, are fitted at their values', async () => {
   const client = await startTestServer();
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-server-steps-'));
+  const dir = scratchDir('scaling-lens-server-steps-');
   try {
     client.settings = { fit: { bootstrapSamples: 0 } };
     const rows = clean.trim().split('\n').slice(1);
@@ -145,6 +145,5 @@ test('steps logged as token counts, and steps written 1.000 in a decimal-comma f
     }
   } finally {
     client.dispose();
-    rmSync(dir, { recursive: true, force: true });
   }
 });

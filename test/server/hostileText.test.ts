@@ -2,12 +2,11 @@
 // text) and hovers (Markdown) show them as visible text, never raw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FitFileRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
+import { scratchDir } from '../helpers/scratch';
 
 /** Characters no label should hold raw: controls, DEL, C1 and the bidirectional formatting characters. */
 const UNSEEN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
@@ -19,7 +18,7 @@ test('lenses and hovers show run names holding escapes, bidi overrides and $(ico
     for (let s = 100; s <= 3000; s += 100)
       text += `${s},3e-4,${((1 + r / 50) * (2.5 + 3 * s ** -0.4)).toFixed(5)},"${name}"\n`;
   });
-  const uri = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'scaling-lens-text-')), 'runs.csv')).toString();
+  const uri = pathToFileURL(join(scratchDir('scaling-lens-text-'), 'runs.csv')).toString();
   const client = await startTestServer();
   try {
     client.settings = { fit: { bootstrapSamples: 0 } };
@@ -62,7 +61,7 @@ test('Problems-panel diagnostics and the fit summary show control and bidi chara
     for (let s = 100; s <= 3000; s += 100)
       text += `${JSON.stringify({ run: name, step: s, loss: 2.5 + r + 3 * s ** -0.4 })}\n`;
   });
-  const uri = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'scaling-lens-text-')), 'runs.jsonl')).toString();
+  const uri = pathToFileURL(join(scratchDir('scaling-lens-text-'), 'runs.jsonl')).toString();
   const client = await startTestServer();
   try {
     client.settings = { fit: { bootstrapSamples: 0 } };

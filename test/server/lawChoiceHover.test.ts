@@ -3,8 +3,7 @@
 // the file's own text escaped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyseFiles } from '../../src/core/analysis/analyse';
@@ -15,13 +14,14 @@ import { hoverForHeader } from '../../src/server/headerHover';
 import { AnalysisRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 /** A run name that would be a command link if it reached the hover's Markdown unescaped. */
 const HOSTILE = 'cos*10k*[x](command:evil)';
 
 test('law auto: the lens names the law, the header hover compares both laws and says why, file text escaped', async () => {
   const text = readFileSync(join(REPO, 'examples', 'loss', 'sweep.csv'), 'utf8').replaceAll('cosine_10k', HOSTILE);
-  const path = join(mkdtempSync(join(tmpdir(), 'scaling-lens-auto-')), 'sweep.csv');
+  const path = join(scratchDir('scaling-lens-auto-'), 'sweep.csv');
   writeFileSync(path, text);
   const uri = pathToFileURL(path).toString();
   const client = await startTestServer();

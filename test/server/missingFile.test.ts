@@ -2,8 +2,7 @@
 // once, with its path, and watched for: fitted once it appears, and not analysed again at every poll meanwhile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
@@ -11,9 +10,9 @@ import { FileCache } from '../../src/server/fileCache';
 import { runJob } from '../../src/server/job';
 import { resolveSettings } from '../../src/server/settings';
 import type { FitSummary } from '../../src/shared/protocol';
+import { scratchDir } from '../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-missing-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-missing-');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

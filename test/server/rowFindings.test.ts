@@ -2,18 +2,18 @@
 // then one diagnostic with the count and links to the next rows, not one per row.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FitFileRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
+import { scratchDir } from '../helpers/scratch';
 
 test('300,000 negative steps give 20 diagnostics and one with the count; the file is still fitted', async () => {
   const lines = ['step,lr,loss'];
   for (let i = 1; i <= 300_000; i++) lines.push(`${-i},3e-4,2.5`);
   for (let s = 100; s <= 20_000; s += 100) lines.push(`${s},3e-4,${(2.5 + 3 * s ** -0.4).toFixed(5)}`);
-  const path = join(mkdtempSync(join(tmpdir(), 'scaling-lens-rows-')), 'negative.csv');
+  const path = join(scratchDir('scaling-lens-rows-'), 'negative.csv');
   writeFileSync(path, lines.join('\n') + '\n');
   const uri = pathToFileURL(path).toString();
   const client = await startTestServer();

@@ -2,8 +2,7 @@
 // on its URI answers with a summary, and the analysis, predictions and findings belong to that set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
@@ -13,11 +12,12 @@ import { RunsIndex } from '../../src/server/runs';
 import { resolveSettings } from '../../src/server/settings';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 const uriOf = (path: string) => pathToFileURL(path).toString();
 
 function runsFolder(): string {
-  const root = mkdtempSync(join(tmpdir(), 'scaling-lens-runs-'));
+  const root = scratchDir('scaling-lens-runs-');
   mkdirSync(join(root, 'runs', 'later'), { recursive: true });
   copyFileSync(join(REPO, 'examples/loss/constant.csv'), join(root, 'runs', 'constant.csv'));
   copyFileSync(join(REPO, 'examples/loss/cosine.csv'), join(root, 'runs', 'later', 'cosine.csv'));

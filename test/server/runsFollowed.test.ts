@@ -3,8 +3,7 @@
 // time by the view's workers, and sent to the client each time the follower re-fits it as it grows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fitLawName } from '../../src/core/analysis/lawNames';
@@ -15,9 +14,8 @@ import { RunsIndex } from '../../src/server/runs';
 import { resolveSettings } from '../../src/server/settings';
 import { startTestServer } from '../helpers/lsp';
 import { powerLawRows } from '../helpers/syntheticLoss';
+import { scratchDir } from '../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-runs-followed-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
 const uriOf = (path: string) => pathToFileURL(path).toString();
 
 const rows = powerLawRows;
@@ -34,7 +32,7 @@ async function eventually<T>(what: string, ms: number, probe: () => T | undefine
 }
 
 test('a followed run is listed with its follower overview and updated, unasked, as it grows on disk', async () => {
-  const root = mkdtempSync(join(dir, 'root-'));
+  const root = scratchDir('scaling-lens-runs-followed-root-');
   const live = join(root, 'live.csv');
   writeFileSync(live, `step,lr,loss\n${rows(0, 300)}`);
   writeFileSync(join(root, 'other.csv'), `step,lr,loss\n${rows(0, 200)}`);
@@ -75,7 +73,7 @@ test('a followed run is listed with its follower overview and updated, unasked, 
 });
 
 test('a run fitted on request while open is still followed once closed: its entry moves on as it grows', async () => {
-  const root = mkdtempSync(join(dir, 'root-'));
+  const root = scratchDir('scaling-lens-runs-followed-root-');
   const path = join(root, 'asked.csv');
   const text = `step,lr,loss\n${rows(0, 200)}`;
   writeFileSync(path, text);
@@ -104,7 +102,7 @@ test('a run fitted on request while open is still followed once closed: its entr
 });
 
 test('a run whose follower ends before its first analysis goes back to the Runs workers', async () => {
-  const root = mkdtempSync(join(dir, 'root-'));
+  const root = scratchDir('scaling-lens-runs-followed-root-');
   const path = join(root, 'run.csv');
   writeFileSync(path, `step,lr,loss\n${rows(0, 100)}`);
   const updated: RunEntry[] = [];

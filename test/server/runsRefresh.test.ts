@@ -3,17 +3,14 @@
 // Each run here takes longer to fit than the refreshes are apart, as in a workspace whose files change every second.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunEntry } from '../../src/shared/runs';
 import { RunsIndex } from '../../src/server/runs';
 import { resolveSettings } from '../../src/server/settings';
 import { powerLawRows } from '../helpers/syntheticLoss';
-
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-runs-refresh-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+import { scratchDir } from '../helpers/scratch';
 
 /** Rows per run: a few hundred ms to fit on an idle machine (a worker's start and read included), seconds if busy. */
 const ROWS = 30_000;
@@ -50,7 +47,7 @@ async function refreshUntil<T>(
 }
 
 test('refreshes while a run is fitted let its fit finish when it did not change, and do not fit it again', async () => {
-  const folder = mkdtempSync(join(dir, 'still-'));
+  const folder = scratchDir('scaling-lens-runs-refresh-still-');
   writeFileSync(join(folder, 'still.csv'), `step,lr,loss\n${powerLawRows(0, ROWS)}`);
   const updated: RunEntry[] = [];
   const index = indexWith(updated);
@@ -71,7 +68,7 @@ test('refreshes while a run is fitted let its fit finish when it did not change,
 });
 
 test('a run that changed while it was fitted is fitted again from its new state; the others fits go on', async () => {
-  const folder = mkdtempSync(join(dir, 'changed-'));
+  const folder = scratchDir('scaling-lens-runs-refresh-changed-');
   const grows = join(folder, 'grows.csv');
   writeFileSync(grows, `step,lr,loss\n${powerLawRows(0, ROWS)}`);
   writeFileSync(join(folder, 'still.csv'), `step,lr,loss\n${powerLawRows(0, ROWS)}`);
@@ -103,7 +100,7 @@ test('a run that changed while it was fitted is fitted again from its new state;
 });
 
 test('a run written to before every refresh, faster than it is fitted, still gets its overviews', async () => {
-  const folder = mkdtempSync(join(dir, 'busy-'));
+  const folder = scratchDir('scaling-lens-runs-refresh-busy-');
   const path = join(folder, 'busy.csv');
   writeFileSync(path, `step,lr,loss\n${powerLawRows(0, ROWS)}`);
   const updated: RunEntry[] = [];

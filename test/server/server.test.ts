@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -16,13 +15,14 @@ import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
 import { valued } from '../helpers/predictions';
 import { formatEstimate } from '../../src/core/util/format';
+import { scratchDir } from '../helpers/scratch';
 
 const example = (rel: string) => join(REPO, 'examples', rel);
 const uriOf = (path: string) => pathToFileURL(path).toString();
 const hoverText = (h: { contents: unknown } | null) => (h ? (h.contents as { value: string }).value : '');
 
 function tmpCopy(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-server-'));
+  const dir = scratchDir('scaling-lens-server-');
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;

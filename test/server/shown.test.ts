@@ -3,18 +3,18 @@
 // length), never whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FitFileRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
+import { scratchDir } from '../helpers/scratch';
 
 test('100,000 runs without an LR: ten lr-missing diagnostics and one with the count, not 2,000', async () => {
   let text = '';
   for (let r = 0; r < 100_000; r++)
     text += `{"run":"r${r}","step":${(r % 7) + 1},"loss":${(3 - (r % 7) / 10).toFixed(2)}}\n`;
-  const path = join(mkdtempSync(join(tmpdir(), 'scaling-lens-shown-')), 'runs.jsonl');
+  const path = join(scratchDir('scaling-lens-shown-'), 'runs.jsonl');
   writeFileSync(path, text);
   const uri = pathToFileURL(path).toString();
   const client = await startTestServer();
@@ -43,7 +43,7 @@ test('run names of 5,000 characters are shortened in lenses, hovers and diagnost
     for (let s = 100; s <= 3000; s += 100)
       text += `${s},${((1 + r / 50) * (2.5 + 3 * s ** -0.4)).toFixed(5)},${name}\n`;
   });
-  const uri = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'scaling-lens-shown-')), 'runs.csv')).toString();
+  const uri = pathToFileURL(join(scratchDir('scaling-lens-shown-'), 'runs.csv')).toString();
   const client = await startTestServer();
   try {
     client.settings = { fit: { bootstrapSamples: 0 } };

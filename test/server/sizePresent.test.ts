@@ -3,8 +3,7 @@
 // and why the law was used, with an interval for every fitted coefficient.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Hover } from 'vscode-languageserver';
@@ -13,6 +12,7 @@ import { hoverAt } from '../../src/server/hovers';
 import { FitFileRequest, PredictRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { analyse, log, SIZES, TRUE, type Kind } from '../helpers/sizedRuns';
+import { scratchDir } from '../helpers/scratch';
 
 const FILE = '/runs/m25/cosine.csv';
 const URI = 'file:///runs/m25/cosine.csv';
@@ -69,7 +69,7 @@ test('Predict at... on one file of runs of three sizes (a params column): every 
         .map((row) => `${kind}-${folder},${row}`),
     ),
   );
-  const path = join(mkdtempSync(join(tmpdir(), 'scaling-lens-size-')), 'sizes.csv');
+  const path = join(scratchDir('scaling-lens-size-'), 'sizes.csv');
   writeFileSync(path, `run,step,lr,loss,params\n${rows.join('\n')}\n`);
   const uri = pathToFileURL(path).toString();
   const client = await startTestServer();

@@ -2,18 +2,18 @@
 // at mapping the columns of a file that auto-fit left alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ColumnsRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 const uriOf = (path: string) => pathToFileURL(path).toString();
 
 function tmpFile(name: string, text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'scaling-lens-start-')), name);
+  const path = join(scratchDir('scaling-lens-start-'), name);
   writeFileSync(path, text);
   return path;
 }

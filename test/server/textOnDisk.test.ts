@@ -3,13 +3,12 @@
 // pairs) and the server's thread never held for the whole of a large file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textIsOnDisk } from '../../src/server/textOnDisk';
+import { scratchDir } from '../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-ondisk-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-ondisk-');
 
 /** Writes `bytes` (a string as UTF-8, or raw bytes) to a file of the test folder. */
 function file(name: string, bytes: string | Buffer): string {

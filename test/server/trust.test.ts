@@ -3,8 +3,7 @@
 // called directly on core analyses; Predict at... goes through the in-process server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyseFiles } from '../../src/core/analysis/analyse';
@@ -18,8 +17,9 @@ import { FitFileRequest, PredictRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { REPO } from '../helpers/shared';
 import { SPARSE_LIGHTNING_LINES } from '../helpers/frameworkRuns';
+import { scratchDir } from '../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-trust-'));
+const dir = scratchDir('scaling-lens-trust-');
 const uriOf = (path: string) => pathToFileURL(path).toString();
 
 function file(name: string, lines: string[]): string {

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { generateAll } from '../../scripts/generate-examples';
 import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 test('the committed examples are exactly what the generator writes', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-examples-'));
+  const dir = scratchDir('scaling-lens-examples-');
   const files = generateAll(dir);
   assert.ok(files.length > 0);
   for (const file of files) {

@@ -5,8 +5,7 @@
 // the chart carry it too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
 import type { AnalysisOptions } from '../../../src/core/analysis/options';
@@ -18,6 +17,7 @@ import type { DepartureKind, Finding } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table/read';
 import { clean, lossRunCsv, spikeFrom, type Bend } from '../../helpers/departureRuns';
 import { LUO, luoFiles, skipUnless } from '../../helpers/shared';
+import { scratchDir } from '../../helpers/scratch';
 
 const STEPS = 600;
 const OPTIONS: Partial<AnalysisOptions> = { law: 'lr-annealing', bootstrapSamples: 0 };
@@ -170,23 +170,19 @@ test('without a band the departure says so (outsideBand null); a clean curve has
 });
 
 test("the Runs view's overview of a run that left its law carries the departure instead of a prediction", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'departure-'));
-  try {
-    const file = join(dir, 'spiked.csv');
-    writeFileSync(file, runText(5, 0.01, spikeFrom(540)));
-    const overview = await overviewOfRun(file, 'spiked', {});
-    assert.equal(overview.prediction, undefined);
-    assert.equal(overview.departure?.kind, 'spike');
-    assert.ok(overview.departure!.step >= 535 && overview.departure!.step <= 552, `step ${overview.departure?.step}`);
-    assert.match(overview.problem ?? '', new RegExp(`left its law from step ${overview.departure!.step}`));
-    const cleanFile = join(dir, 'clean.csv');
-    writeFileSync(cleanFile, runText(5, 0.01, clean));
-    const kept = await overviewOfRun(cleanFile, 'clean', {});
-    assert.equal(kept.departure, undefined);
-    assert.ok(kept.prediction);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = scratchDir('departure-');
+  const file = join(dir, 'spiked.csv');
+  writeFileSync(file, runText(5, 0.01, spikeFrom(540)));
+  const overview = await overviewOfRun(file, 'spiked', {});
+  assert.equal(overview.prediction, undefined);
+  assert.equal(overview.departure?.kind, 'spike');
+  assert.ok(overview.departure!.step >= 535 && overview.departure!.step <= 552, `step ${overview.departure?.step}`);
+  assert.match(overview.problem ?? '', new RegExp(`left its law from step ${overview.departure!.step}`));
+  const cleanFile = join(dir, 'clean.csv');
+  writeFileSync(cleanFile, runText(5, 0.01, clean));
+  const kept = await overviewOfRun(cleanFile, 'clean', {});
+  assert.equal(kept.departure, undefined);
+  assert.ok(kept.prediction);
 });
 
 test('the chart marks the step where the run left its law, on that curve only', () => {

@@ -3,8 +3,7 @@
 // rejects or a law that broke gives no number anywhere in the analysis.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
 import type { AnalysisOptions } from '../../../src/core/analysis/options';
@@ -12,9 +11,10 @@ import { adjustedR2, fitProblems, FIT_VERDICT, hasValue, judgeFits } from '../..
 import type { Analysis, FitResult, LawAnalysis, Prediction, Series } from '../../../src/core/analysis/types';
 import { CHINCHILLA, LUO, LUO_FIT, luoFiles, REPO, skipUnless } from '../../helpers/shared';
 import { SPARSE_LIGHTNING_LINES } from '../../helpers/frameworkRuns';
+import { scratchDir } from '../../helpers/scratch';
 
 const VERDICT_CODES = ['fit-points-few', 'fit-at-bounds', 'fit-interval-wide', 'fit-r2-low'];
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-trust-'));
+const dir = scratchDir('scaling-lens-trust-');
 
 function file(name: string, lines: string[]): string {
   const path = join(dir, name);

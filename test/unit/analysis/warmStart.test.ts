@@ -4,8 +4,7 @@
 import { valued } from '../../helpers/predictions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { plainAnalysis } from '../../../src/core/analysis/series';
@@ -21,9 +20,9 @@ import { withDefaults } from '../../../src/core/analysis/options';
 import { LossWarmStart } from '../../../src/core/analysis/warmStart';
 import { seededRandom } from '../../../src/core/util/random';
 import { mplTruth, SYNTH_WARMUP, type Kind } from '../../helpers/syntheticLoss';
+import { scratchDir } from '../../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-warm-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-warm-');
 
 const ROWS = [...lossRows(8000, 5, 0.01)];
 const csv = (from: number, to: number) =>

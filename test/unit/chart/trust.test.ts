@@ -2,14 +2,14 @@
 // a fit the data do not support gets no band, no extrapolation and no target marker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { buildChart, sampleChart } from '../../../src/core/chart/series';
 import { maxOf } from '../../../src/core/util/arrays';
 import { REPO } from '../../helpers/shared';
 import { SPARSE_LIGHTNING_LINES } from '../../helpers/frameworkRuns';
+import { scratchDir } from '../../helpers/scratch';
 
 const chartOf = async (path: string) => {
   const analysis = await analyseFiles([path], { bootstrapSamples: 20 });
@@ -37,7 +37,7 @@ test('a broken BLEU law is drawn only up to its break: no band, target or law pa
 });
 
 test('an unsupported loss fit: the law over the data only, no band, no extrapolation, no target marker', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-chart-trust-'));
+  const dir = scratchDir('scaling-lens-chart-trust-');
   const path = join(dir, 'metrics.csv');
   writeFileSync(path, SPARSE_LIGHTNING_LINES.join('\n'));
   const data = await chartOf(path);
@@ -54,7 +54,7 @@ test('an unsupported loss fit: the law over the data only, no band, no extrapola
 });
 
 test('an unsupported (N, D) fit: observed runs only, no law lines, frontier or budget markers', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-chart-trust-nd-'));
+  const dir = scratchDir('scaling-lens-chart-trust-nd-');
   const path = join(dir, 'sweep.csv');
   // Six runs for five coefficients: the fit passes through them and says nothing about the noise.
   const rows = [

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCli } from '../../../src/cli/args';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { LUO, LUO_FIT, luoFiles, REPO, skipUnless } from '../../helpers/shared';
+import { scratchDir } from '../../helpers/scratch';
 
 function cli(args: string[]) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], {
@@ -17,7 +17,7 @@ function cli(args: string[]) {
 }
 
 function tmpFile(name: string, text: string | Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-cli-'));
+  const dir = scratchDir('scaling-lens-cli-');
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
@@ -37,7 +37,7 @@ test('usage errors exit 2 with a message', () => {
 });
 
 test('each input stands alone: a missing file or a folder without runs gets its message, the others are analysed', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'scaling-lens-cli-dir-'));
+  const folder = scratchDir('scaling-lens-cli-dir-');
   const good = join(REPO, 'examples/loss/cosine.csv');
   const run = cli(['fit', good, folder, '/definitely/not/here.csv', '--bootstrap', '0', '--json']);
   assert.equal(run.code, 0, run.stderr);

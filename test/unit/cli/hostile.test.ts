@@ -2,13 +2,13 @@
 // padded with NUL bytes by a crash, decimal commas) gives the same fit as the clean file, with a finding that says
 // how it was read; the shapes that used to take minutes or gigabytes are answered in seconds; and a FIFO or
 // /dev/stdin is read as a stream. Inputs are generated here, never committed.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../../helpers/shared';
+import { scratchDir } from '../../helpers/scratch';
 
 interface Finding {
   code: string;
@@ -39,8 +39,7 @@ function cli(args: string[], stdinFrom?: string) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, seconds: (performance.now() - started) / 1000 };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-hostile-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-hostile-');
 
 function file(name: string, content: string | Buffer): string {
   const path = join(dir, name);

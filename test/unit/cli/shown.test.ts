@@ -2,18 +2,17 @@
 // its length) by `inspect` and `fit`, text and `--json` messages, while the name itself stays whole where it is an
 // identifier (`curves[].name`, `--fit-on`); many runs with one finding each come out as a bounded list with a count;
 // a step column of hex is named with its first cell. Inputs are generated here, never committed.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shownName, shownText } from '../../../src/core/util/controls';
 import { REPO } from '../../helpers/shared';
+import { scratchDir } from '../../helpers/scratch';
 
 const CLI = [process.execPath, '--import', 'tsx', join(REPO, 'src/cli/main.ts')];
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-shown-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-shown-');
 
 function cli(args: string[]) {
   const run = spawnSync(CLI[0], [...CLI.slice(1), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonSafe, oneLine, terminalSafe } from '../../../src/cli/terminal';
 import { cliMessage, table } from '../../../src/cli/text';
 import { REPO } from '../../helpers/shared';
+import { scratchDir } from '../../helpers/scratch';
 
 // Anything a terminal would act on: ESC, BEL, CR, backspace, DEL and C1's CSI.
 const ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
@@ -27,7 +27,7 @@ test('jsonSafe keeps the same JSON value and leaves no raw DEL or C1', () => {
 });
 
 test('fit and inspect print run names and headers holding escape sequences as visible text', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-term-'));
+  const dir = scratchDir('scaling-lens-term-');
   const file = join(dir, 'evil.csv');
   const osc52 = '\u001b]52;c;ZXZpbA==\u0007';
   const rows = ['step,lr,loss,run,\u001b[2Jnote'];
@@ -60,7 +60,7 @@ test('oneLine also shows tab, newline and return as \\xHH', () => {
 
 // A public log_history.json held JSON keys with newlines ("bs:8\nin:64\nout:64"); each broke inspect's table.
 test('inspect keeps a column whose name holds a newline on its own row', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-term-'));
+  const dir = scratchDir('scaling-lens-term-');
   const file = join(dir, 'bench.json');
   writeFileSync(
     file,

@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Prediction } from '../../../src/core/analysis/types';
 import { REPO } from '../../helpers/shared';
+import { scratchDir } from '../../helpers/scratch';
 
 function cli(args: string[]) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], {
@@ -40,7 +40,7 @@ test('--json: a prediction past a BLEU law break has value null and the status l
 });
 
 test('--json and text: an unsupported fit predicts nothing and says why', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-cli-trust-'));
+  const dir = scratchDir('scaling-lens-cli-trust-');
   const path = join(dir, 'metrics.csv');
   writeFileSync(
     path,

@@ -4,15 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO } from '../../helpers/shared';
 import { lossRows } from '../../../bench/workloads';
+import { scratchDir } from '../../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-watch-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-watch-');
 
 const ROWS = [...lossRows(800, 9, 0.005)];
 const csv = (from: number, to: number, bend = 1) =>

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyseCompute } from '../../../src/core/analysis/compute';
 import { withDefaults } from '../../../src/core/analysis/options';
@@ -14,6 +12,7 @@ import { parseText, readTable } from '../../../src/core/table';
 import type { ColumnRole, RoleAssignment, Table } from '../../../src/core/table/types';
 import { computeRows, generate, TRUE_COEFFICIENTS } from '../../../scripts/examples/compute';
 import { valued } from '../../helpers/predictions';
+import { scratchDir } from '../../helpers/scratch';
 
 function rolesFor(table: Table, byName: Record<string, ColumnRole>): RoleAssignment {
   const roles: RoleAssignment['roles'] = {};
@@ -26,7 +25,7 @@ const ROLES: Record<string, ColumnRole> = { params: 'params', tokens: 'tokens', 
 const codes = (a: LawAnalysis) => a.findings.map((f) => f.code);
 
 test('compute: the generated sweep recovers the Chinchilla coefficients, with intervals, curves and budgets', async () => {
-  const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
+  const [path] = generate(scratchDir('compute-'));
   const table = await readTable(path);
   const started = performance.now();
   const a = analyseCompute(
@@ -79,7 +78,7 @@ test('compute: the generated sweep recovers the Chinchilla coefficients, with in
 });
 
 test('compute: with no budget asked for, the answer is at the next power of ten above the largest run', async () => {
-  const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
+  const [path] = generate(scratchDir('compute-'));
   const table = await readTable(path);
   const a = analyseCompute(table, rolesFor(table, ROLES), withDefaults({ bootstrapSamples: 0 }));
   const largest = Math.max(...table.columns.find((c) => c.name === 'flops')!.values);
@@ -91,7 +90,7 @@ test('compute: with no budget asked for, the answer is at the next power of ten 
 
 test('compute: N* or D* below the smallest run fitted is flagged as an extrapolation too, and said so', async () => {
   // A budget far below the sweep put N* at 1e-174 and its loss at 2.9e55, unflagged: only "past the largest" was.
-  const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
+  const [path] = generate(scratchDir('compute-'));
   const table = await readTable(path);
   const options = withDefaults({ bootstrapSamples: 0, computeBudgets: [1e-300, 1e20] });
   const [tiny, inside] = analyseCompute(table, rolesFor(table, ROLES), options).predictions;
@@ -283,7 +282,7 @@ test('power on a file of several runs: one law per run, each prediction judged b
 });
 
 test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; the fit and the default budget ignore it', async () => {
-  const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
+  const [path] = generate(scratchDir('compute-'));
   const clean = await readTable(path);
   const text = `${clean.columns.map((c) => c.name).join(',')}\n${Array.from({ length: clean.rowCount }, (_, r) =>
     clean.columns.map((c) => c.values[r]).join(','),
@@ -303,7 +302,7 @@ test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; t
 });
 
 test('compute: a compute column in PF-days (not 6·N·D FLOP) is said, and 6·N·D is used for the budget instead', async () => {
-  const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
+  const [path] = generate(scratchDir('compute-'));
   const clean = await readTable(path);
   const flops = clean.columns.findIndex((c) => c.name === 'flops');
   const rows = Array.from({ length: clean.rowCount }, (_, r) =>

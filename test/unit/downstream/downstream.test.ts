@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { analyseDownstream } from '../../../src/core/analysis/downstream';
 import { withDefaults } from '../../../src/core/analysis/options';
 import type { Finding, LawAnalysis } from '../../../src/core/analysis/types';
@@ -12,6 +10,7 @@ import { generate } from '../../../scripts/examples/downstream';
 import { alignedLaw, alignedRows, ceLaw, dpGrid, HEADER, sweepTable } from './sweep';
 import { valued } from '../../helpers/predictions';
 import { hasValue } from '../../../src/core/analysis/trust';
+import { scratchDir } from '../../helpers/scratch';
 
 const FAST = withDefaults({ bootstrapSamples: 0 });
 
@@ -76,7 +75,7 @@ test('downstream: a clean aligned group fits both laws, predicts with bands and 
 });
 
 test('downstream: the generated example shows an aligned mix, a broken misaligned mix and a no-gain large-D_f group', () => {
-  const [path] = generate(mkdtempSync(join(tmpdir(), 'downstream-')));
+  const [path] = generate(scratchDir('downstream-'));
   const table = parseText(readFileSync(path, 'utf8'), { fileName: 'downstream_sweep.csv' });
   const { roles } = sweepTable([]);
   const a = analyseDownstream(table, roles, withDefaults({ bootstrapSamples: 50 }));

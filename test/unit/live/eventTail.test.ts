@@ -4,8 +4,7 @@
 // from the start, with a note; a deleted one keeps its points.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventTail } from '../../../src/core/live/eventTail';
 import { tailFor } from '../../../src/core/live/tails';
@@ -14,9 +13,9 @@ import { readSource } from '../../../src/core/sources';
 import type { Table } from '../../../src/core/table/types';
 import { seededRandom } from '../../../src/core/util/random';
 import { EventFileWriter, recordOffset } from '../../helpers/eventWriter';
+import { scratchDir } from '../../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-event-tail-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-event-tail-');
 
 /** The table's content as plain data, to compare a followed table with a whole read. */
 function content(table: Table) {

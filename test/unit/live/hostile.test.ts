@@ -3,11 +3,11 @@
 // as rows and lost its beginning), and the rows read before a truncation are kept and said.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextTail } from '../../../src/core/live/textTail';
 import type { Table } from '../../../src/core/table/types';
+import { scratchDir } from '../../helpers/scratch';
 
 /** A loss log of `rows` rows from step `first`, every 10 steps. */
 function log(rows: number, first: number): string {
@@ -22,7 +22,7 @@ const steps = (t: Table) => Array.from(t.columns.find((c) => c.name === 'step')!
 const changed = (t: Table) => t.problems.filter((p) => p.code === 'file-changed');
 
 test('a followed file truncated to nothing keeps its rows with a warning, and what is written next is read whole', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'sl-live-hostile-')), 'run.csv');
+  const path = join(scratchDir('sl-live-hostile-'), 'run.csv');
   writeFileSync(path, log(200, 10));
   const tail = new TextTail(path);
   assert.equal((await tail.update()).change, 'read');
@@ -48,7 +48,7 @@ test('a followed file truncated to nothing keeps its rows with a warning, and wh
 });
 
 test('a followed file rewritten in place with other, longer content between two updates is read again whole', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'sl-live-hostile-')), 'run.csv');
+  const path = join(scratchDir('sl-live-hostile-'), 'run.csv');
   writeFileSync(path, log(200, 10));
   const tail = new TextTail(path);
   await tail.update();

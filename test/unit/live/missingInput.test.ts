@@ -3,17 +3,16 @@
 // it as soon as it appears.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventTail } from '../../../src/core/live/eventTail';
 import { Follower } from '../../../src/core/live/follower';
 import type { Tail } from '../../../src/core/live/tail';
 import { TextTail } from '../../../src/core/live/textTail';
 import { WholeTail } from '../../../src/core/live/wholeTail';
+import { scratchDir } from '../../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-missing-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-missing-');
 
 /** The problems a tail's current read reports, its tables' and its own. */
 function problemsOf(tail: Tail): string[] {

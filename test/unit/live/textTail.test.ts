@@ -3,8 +3,7 @@
 // file that shrinks, is replaced or deleted is handled as documented.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTable } from '../../../src/core/table/read';
 import type { Table } from '../../../src/core/table/types';
@@ -12,9 +11,9 @@ import { TextTail } from '../../../src/core/live/textTail';
 import { tailFor } from '../../../src/core/live/tails';
 import { WholeTail } from '../../../src/core/live/wholeTail';
 import { seededRandom } from '../../../src/core/util/random';
+import { scratchDir } from '../../helpers/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-tail-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('scaling-lens-tail-');
 
 /** The table's content as plain data, to compare a followed table with a whole read. */
 function content(table: Table) {

@@ -2,8 +2,7 @@
 // by their path; a bad line is reported with its line and column, and a folder without metrics says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import { dvcliveSource } from '../../../src/core/sources/dvclive';
@@ -11,8 +10,9 @@ import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { detectRoles } from '../../../src/core/table/roles';
 import type { Table } from '../../../src/core/table/types';
 import { constantLr, cosineLr, lawCurve, writeDvclive, writeFile, type RunPoint } from '../../helpers/frameworkRuns';
+import { scratchDir } from '../../helpers/scratch';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'sl-dvclive-'));
+const tmp = (): string => scratchDir('sl-dvclive-');
 const values = (t: Table, name: string): (number | null)[] => {
   const c = t.columns.find((x) => x.name === name);
   assert.ok(c, `column ${name} in ${t.columns.map((x) => x.name).join(', ')}`);

@@ -2,8 +2,7 @@
 // column as the LR, hparams.yaml's hints shown, a version_N folder as one run, and bad input reported, never thrown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import { lightningSource, looksLikeLightning } from '../../../src/core/sources/lightning';
@@ -12,8 +11,9 @@ import { detectRoles } from '../../../src/core/table/roles';
 import { textAt, type Table } from '../../../src/core/table/types';
 import { constantLr, cosineLr, lawCurve, writeFile, writeLightningMetrics } from '../../helpers/frameworkRuns';
 import { readOne } from '../../helpers/sourceTables';
+import { scratchDir } from '../../helpers/scratch';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'sl-lightning-'));
+const tmp = (): string => scratchDir('sl-lightning-');
 const column = (t: Table, name: string): (number | null)[] => {
   const c = t.columns.find((x) => x.name === name);
   assert.ok(c, `column ${name} in ${t.columns.map((x) => x.name).join(', ')}`);

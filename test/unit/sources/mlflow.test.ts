@@ -3,8 +3,7 @@
 // (corrupt meta.yaml, a bad metric line, an unreadable file, a run without scalars) reported, never thrown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import { mlflowSource, parseMetricLine } from '../../../src/core/sources/mlflow';
@@ -20,8 +19,9 @@ import {
   writeMlflowRun,
   type RunPoint,
 } from '../../helpers/frameworkRuns';
+import { scratchDir } from '../../helpers/scratch';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'sl-mlflow-'));
+const tmp = (): string => scratchDir('sl-mlflow-');
 const id = (c: string): string => c.repeat(32);
 const values = (t: Table, name: string): (number | null)[] => {
   const c = t.columns.find((x) => x.name === name);

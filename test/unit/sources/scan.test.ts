@@ -2,11 +2,11 @@
 // folder given, skips the rest with a count, stays inside its bounds, and never loops on a symbolic link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
+import { scratchDir } from '../../helpers/scratch';
 
 function curve(schedule: (s: number) => number, steps = 60): string {
   const rows = ['step,lr,loss'];
@@ -19,7 +19,7 @@ function curve(schedule: (s: number) => number, steps = 60): string {
 }
 
 function tree(): string {
-  const root = mkdtempSync(join(tmpdir(), 'sl-scan-'));
+  const root = scratchDir('sl-scan-');
   mkdirSync(join(root, 'runs', 'deeper'), { recursive: true });
   mkdirSync(join(root, 'runs', 'node_modules'), { recursive: true });
   writeFileSync(
@@ -62,7 +62,7 @@ test('a symbolic link back up the tree is followed once, never in a loop', async
 });
 
 test('a folder of many files is scanned within its bounds, and says it stopped', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'sl-many-'));
+  const root = scratchDir('sl-many-');
   for (let i = 0; i < 300; i++) writeFileSync(join(root, `note${i}.txt`), 'x');
   const { tables, problems } = await readSources([root], { scan: { maxEntries: 100 } });
   assert.equal(tables.length, 0);
@@ -70,7 +70,7 @@ test('a folder of many files is scanned within its bounds, and says it stopped',
 });
 
 test('an empty folder says no run was found; a missing path says it does not exist; each input stands alone', async () => {
-  const empty = mkdtempSync(join(tmpdir(), 'sl-empty-'));
+  const empty = scratchDir('sl-empty-');
   const { tables, problems } = await readSources([empty, join(empty, 'missing.csv'), tree()]);
   assert.ok(problems.some((p) => p.code === 'folder-no-runs'));
   assert.ok(tables.some((t) => t.problems.some((p) => p.code === 'file-unreadable')));

@@ -3,8 +3,7 @@
 // incremental tail read, Keras' and Lightning's quirks, and fits on runs written from a known law.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import { crc32c, maskedCrc32c } from '../../../src/core/sources/tensorboard/crc32c';
@@ -12,8 +11,9 @@ import { ProtoReader } from '../../../src/core/sources/tensorboard/protobuf';
 import { readEvents, type EventSink } from '../../../src/core/sources/tensorboard';
 import type { Table } from '../../../src/core/table/types';
 import { EventFileWriter, recordOffset, tfrecord, type ScalarEncoding } from '../../helpers/eventWriter';
+import { scratchDir } from '../../helpers/scratch';
 
-const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `sl-tb-${prefix}-`));
+const tmp = (prefix: string) => scratchDir(`sl-tb-${prefix}-`);
 
 async function readOne(path: string): Promise<Table> {
   const { tables } = await readSources([path]);

@@ -3,16 +3,16 @@
 // and the tag cache's guess of the next tag when a writer changes the order of its tags.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32c, maskedCrc32c, viewOf } from '../../../src/core/sources/tensorboard/crc32c';
 import { headerValid } from '../../../src/core/sources/tensorboard/records';
 import { readSources } from '../../../src/core/sources';
 import { readEvents, type EventSink, type SkippedKind } from '../../../src/core/sources/tensorboard';
 import { EventFileWriter, Proto } from '../../helpers/eventWriter';
+import { scratchDir } from '../../helpers/scratch';
 
-const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `sl-tbfast-${prefix}-`));
+const tmp = (prefix: string) => scratchDir(`sl-tbfast-${prefix}-`);
 
 function bitwiseCrc32c(bytes: Uint8Array): number {
   let crc = ~0;

@@ -4,14 +4,13 @@
 // two predicts the third through analyseFiles on the folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { denormalise, lrAnnealingLaw } from '../../../src/core/laws/lrAnnealing';
 import { lrAreas } from '../../../src/core/laws/schedule';
 import { normal, seededRandom } from '../../../src/core/util/random';
 import { writeCurveRun, type ScalarEncoding } from '../../helpers/eventWriter';
+import { scratchDir } from '../../helpers/scratch';
 
 const PEAK = 3e-4;
 const TOTAL = 8000;
@@ -43,7 +42,7 @@ function run(kind: Kind, seed: number): { step: number; loss: number; lr: number
 }
 
 function writeRuns(encoding: ScalarEncoding): string {
-  const root = join(mkdtempSync(join(tmpdir(), 'sl-tbfit-')), 'runs');
+  const root = join(scratchDir('sl-tbfit-'), 'runs');
   writeCurveRun(join(root, 'constant'), run('constant', 1), { files: 2, encoding });
   writeCurveRun(join(root, 'cosine'), run('cosine', 2), { files: 3, encoding });
   writeCurveRun(join(root, 'wsd'), run('wsd', 3), { encoding });

@@ -5,16 +5,16 @@
 import { test } from 'node:test';
 import { recorder } from '../../helpers/eventRecorder';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import { EventDecoder, readEvents } from '../../../src/core/sources/tensorboard';
 import { coreIsFree, readEventsInTwo, type SplitEventsRead } from '../../../src/core/sources/tensorboard/split';
 import { bundledWorker } from '../../../src/core/util/bundled';
 import { EventFileWriter, Proto, recordOffset, tfrecord } from '../../helpers/eventWriter';
+import { scratchDir } from '../../helpers/scratch';
 
-const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `sl-tbsplit-${prefix}-`));
+const tmp = (prefix: string) => scratchDir(`sl-tbsplit-${prefix}-`);
 
 /** A sink that writes down every call. */
 

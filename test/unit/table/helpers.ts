@@ -1,9 +1,9 @@
 // Shared helpers for the table reader tests: column lookup by name and temporary files.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textAt, type Column, type ParseProblem, type Table } from '../../../src/core/table/types';
+import { makeScratch, removeScratch } from '../../helpers/scratch';
 
 export function column(table: Table, name: string): Column {
   const found = table.columns.find((c) => c.name === name);
@@ -41,9 +41,9 @@ export function tempFiles(files: Record<string, string | Buffer>): {
   path: (name: string) => string;
   cleanup: () => void;
 } {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-table-'));
+  const dir = makeScratch('scaling-lens-table-');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-  return { path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { path: (name) => join(dir, name), cleanup: () => removeScratch(dir) };
 }
 
 /** Plain-object view of a table (typed arrays as arrays) for deepEqual comparisons. */

@@ -4,12 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectRoles, parseText } from '../../../src/core/table';
 import { log, SIZES } from '../../helpers/sizedRuns';
 import { REPO } from '../../helpers/shared';
+import { scratchDir } from '../../helpers/scratch';
 
 const TOKENS_PER_STEP = 524288;
 
@@ -73,7 +73,7 @@ function cli(args: string[]) {
 }
 
 test('CLI: curves of three sizes in one file are inspected as loss curves and fitted by the model-size law', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-sized-'));
+  const dir = scratchDir('scaling-lens-sized-');
   for (const [name, text] of [
     ['runs.csv', curvesCsv(true)],
     ['sizes.csv', curvesCsv(false)],
@@ -99,7 +99,7 @@ test('CLI: curves of three sizes in one file are inspected as loss curves and fi
 });
 
 test('CLI: an (N, D) sweep with a step column is inspected as a sweep and fitted by the Chinchilla law', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'scaling-lens-sweep-')), 'sweep.csv');
+  const path = join(scratchDir('scaling-lens-sweep-'), 'sweep.csv');
   writeFileSync(path, sweepCsv(true));
   const inspect = cli(['inspect', path]);
   assert.equal(inspect.code, 0, inspect.stderr);
