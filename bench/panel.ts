@@ -8,13 +8,13 @@
 // (performance.timeOrigin + mark), so playwright's polling is not in the figure; the playwright wall time is kept
 // beside it as a cross-check. The first Show Chart after the fit is the figure; two more (chart closed, fit re-run,
 // which the server answers from its cache) show the repeat cost.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ChartHook, WebviewTiming } from '../src/shared/chart';
 import { REPO_DIR } from './paths';
 import { fmtMs, median, type BenchRow } from './report';
+import { makeScratch, removeScratch } from '../test/helpers/scratch';
 
 const BUDGET_MS = 1000;
 const REPEATS = 2;
@@ -87,11 +87,11 @@ export async function panelBench(options: {
       null,
     );
 
-  const workspace = mkdtempSync(join(tmpdir(), 'sl-bench-panel-'));
+  const workspace = makeScratch('sl-bench-panel-');
   const name = basename(options.file);
-  copyFileSync(options.file, join(workspace, name));
   let host: Host | undefined;
   try {
+    copyFileSync(options.file, join(workspace, name));
     const lib = (await import(pathToFileURL(join(REPO_DIR, 'scripts', 'vscode-host', 'host.mjs')).href)) as {
       startHost(o: unknown): Promise<Host>;
     };
@@ -137,7 +137,7 @@ export async function panelBench(options: {
     return row(`not measured: ${(error as Error).message.split('\n')[0]}`, null);
   } finally {
     await host?.stop().catch(() => undefined);
-    rmSync(workspace, { recursive: true, force: true });
+    removeScratch(workspace);
   }
 }
 

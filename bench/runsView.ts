@@ -2,14 +2,14 @@
 // (code-server, scripts/vscode-host) until every run is listed with its prediction, and the longest the extension
 // host's event loop was held up meanwhile. The peer is the same 1,000 overviews computed one after another in this
 // process by the core (src/core/analysis/runOverview.ts): what the server's two workers divide between them.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { runExtensionTests } from '../scripts/vscode-host/host.mjs';
 import { overviewOfRun } from '../src/core/analysis/runOverview';
 import { BUILD_DIR, REPO_DIR } from './paths';
 import { fmtMs, type BenchRow } from './report';
+import { makeScratch, removeScratch } from '../test/helpers/scratch';
 
 const BUDGET_MS = 10_000;
 const BLOCK_BUDGET_MS = 50;
@@ -39,7 +39,7 @@ function runLog(seed: number, rows: number): string {
 
 export async function runsViewBench(options: { quick: boolean; log: (s: string) => void }): Promise<BenchRow[]> {
   const count = options.quick ? 50 : 1000;
-  const workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-runs-bench-'));
+  const workspace = makeScratch('scaling-lens-runs-bench-');
   try {
     const paths: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -106,6 +106,6 @@ export async function runsViewBench(options: { quick: boolean; log: (s: string) 
       },
     ];
   } finally {
-    rmSync(workspace, { recursive: true, force: true });
+    removeScratch(workspace);
   }
 }

@@ -9,12 +9,13 @@
 // busy machine inflates it less than wall time) and the load average the run saw. Memory: the one-thread read at the full file and at half of
 // it (the worker's isolate and its log in flight add to a read in two; its peak is shown beside).
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { maskedCrc32c } from '../src/core/sources/tensorboard/crc32c';
 import { fmtMB, fmtMs, median, speedRatio, type BenchRow } from './report';
 import type { TensorboardMode, TensorboardOutcome } from './tensorboardChild';
+import { makeScratch, removeScratch } from '../test/helpers/scratch';
 
 const TAGS = ['train/loss', 'train/lr'] as const;
 
@@ -129,7 +130,7 @@ function wcMs(file: string): { ms: number; cpuMs: number } {
 export function tensorboardBench(script: string, options: { quick: boolean; log: (s: string) => void }): BenchRow[] {
   const steps = options.quick ? 50_000 : 2_000_000;
   const reps = options.quick ? 1 : 3;
-  const dir = mkdtempSync(join(tmpdir(), 'sl-bench-tb-'));
+  const dir = makeScratch('sl-bench-tb-');
   try {
     options.log(`  generating ${(2 * steps) / 1e6}M scalars (and half of them) into ${dir}`);
     const full = writeWorkload(dir, steps);
@@ -156,7 +157,7 @@ export function tensorboardBench(script: string, options: { quick: boolean; log:
     const measured = { full, wc, baseline, ours, oneHalf, oneThread, twoThreads, jsonl, jsonlBytes };
     return rows({ ...measured, load: [load, loadAfter] });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeScratch(dir);
   }
 }
 
