@@ -5,17 +5,7 @@
 // .vscode-test/shots/chart-*.png. All host-based chart tests live in this one file: one host at a time.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  copyFileSync,
-  createWriteStream,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, createWriteStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type PlaywrightPage, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import {
@@ -25,17 +15,19 @@ import {
 } from '../helpers/workbench';
 import type { ChartHook, ChartSnapshot as Snapshot, DrawnPanel } from '../../src/shared/chart';
 import { CHINCHILLA, skipUnless } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 const root = join(__dirname, '..', '..');
 const shots = join(root, '.vscode-test', 'shots');
 const XSS = '<img src=x onerror=alert(1)>';
 
 let host: VsCodeHost | undefined;
-let workspace = '';
+after(() => host?.stop());
+// Made after the host's teardown is registered: `after` hooks run in order, so it is removed once code-server let go.
+const workspace = scratchDir('lens-chart-');
 const alerts: string[] = [];
 
 before(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'lens-chart-'));
   copyFileSync(join(root, 'examples/loss/cosine.csv'), join(workspace, 'cosine.csv'));
   copyFileSync(join(root, 'examples/loss/constant.csv'), join(workspace, 'constant.csv'));
   copyFileSync(join(root, 'examples/downstream/downstream_sweep.csv'), join(workspace, 'downstream_sweep.csv'));
@@ -56,11 +48,6 @@ before(async () => {
   });
   await host.waitForExtensionHost();
   await setTheme('Dark Modern');
-});
-
-after(async () => {
-  await host?.stop();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
 /** A loss log whose run name is markup: it must reach the screen as these characters. */

@@ -4,23 +4,24 @@
 // .vscode-test/shots/departure-*.png (look at them when changing these surfaces).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import type { ChartHook, ChartSnapshot } from '../../src/shared/chart';
 import { clean, lossRunCsv, spikeFrom } from '../helpers/departureRuns';
 import { REPO } from '../helpers/shared';
 import { openFile, setTheme, widenSideBar } from '../helpers/workbench';
+import { scratchDir } from '../helpers/scratch';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
 const STEPS = 600;
 let host: VsCodeHost | undefined;
-let workspace = '';
+after(() => host?.stop());
+// Made after the host's teardown is registered: `after` hooks run in order, so it is removed once code-server let go.
+const workspace = scratchDir('scaling-lens-departure-');
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-departure-'));
   mkdirSync(join(workspace, 'runs'));
   writeFileSync(join(workspace, 'runs', 'spiked.csv'), lossRunCsv(STEPS, 3, 0.01, spikeFrom(540)));
   writeFileSync(join(workspace, 'runs', 'steady.csv'), lossRunCsv(STEPS, 4, 0.01, clean));
@@ -31,11 +32,6 @@ before(async () => {
   });
   await host.waitForExtensionHost();
   await setTheme(host!, 'Dark Modern');
-});
-
-after(async () => {
-  await host?.stop();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
 function page() {

@@ -4,18 +4,20 @@
 // theme go to .vscode-test/shots/predict-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
 let host: VsCodeHost | undefined;
+after(() => host?.stop());
+// Made after the host's teardown is registered: `after` hooks run in order, so it is removed once code-server let go.
+const workspace = scratchDir('scaling-lens-predict-');
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-predict-'));
   for (const sub of ['loss', 'compute']) cpSync(join(REPO, 'examples', sub), join(workspace, sub), { recursive: true });
   host = await startHost({
     workspace,
@@ -24,8 +26,6 @@ before(async () => {
   });
   await host.waitForExtensionHost();
 });
-
-after(() => host?.stop());
 
 function page() {
   assert.ok(host, 'host started');

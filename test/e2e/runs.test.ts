@@ -3,16 +3,18 @@
 // Screenshots go to .vscode-test/shots/ (look at them when changing the view).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { chooseFromContextMenu, setTheme as setWorkbenchTheme } from '../helpers/workbench';
 import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
 let host: VsCodeHost | undefined;
-let workspace = '';
+after(() => host?.stop());
+// Made after the host's teardown is registered: `after` hooks run in order, so it is removed once code-server let go.
+const workspace = scratchDir('scaling-lens-runs-ui-');
 
 /** A run logged under a schedule, from the LR-annealing law with known parameters and a little noise. */
 function run(schedule: (step: number) => number, steps: number): string {
@@ -35,7 +37,6 @@ function run(schedule: (step: number) => number, steps: number): string {
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-runs-ui-'));
   const peak = 3e-4;
   const runs: Record<string, string> = {
     'sweep/constant.csv': run(() => peak, 8000),
@@ -54,11 +55,6 @@ before(async () => {
   });
   await host.waitForExtensionHost();
   await setTheme('Dark Modern');
-});
-
-after(async () => {
-  await host?.stop();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
 function page() {

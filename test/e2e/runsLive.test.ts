@@ -3,16 +3,18 @@
 // on to the new last step and says it is training, updated seconds ago — from the follower's re-fit.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { openFile, widenSideBar } from '../helpers/workbench';
 import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
 let host: VsCodeHost | undefined;
-let workspace = '';
+after(() => host?.stop());
+// Made after the host's teardown is registered: `after` hooks run in order, so it is removed once code-server let go.
+const workspace = scratchDir('scaling-lens-runs-live-');
 
 /** Rows logged every 50 steps in (from, to], under a constant LR, from a power law with a little noise. */
 function rows(from: number, to: number): string {
@@ -24,7 +26,6 @@ function rows(from: number, to: number): string {
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-runs-live-'));
   mkdirSync(join(workspace, 'live'));
   writeFileSync(join(workspace, 'live', 'train.csv'), `step,lr,loss\n${rows(0, 4000)}`);
   host = await startHost({
@@ -33,11 +34,6 @@ before(async () => {
     settings: { 'scalingLens.fit.bootstrapSamples': 20, 'workbench.colorTheme': 'Default Dark Modern' },
   });
   await host.waitForExtensionHost();
-});
-
-after(async () => {
-  await host?.stop();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
 test(

@@ -3,20 +3,21 @@
 // .vscode-test/shots/ (look at them when changing the UI).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { REPO } from '../helpers/shared';
 import { chooseFromContextMenu } from '../helpers/workbench';
+import { scratchDir } from '../helpers/scratch';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
 let host: VsCodeHost | undefined;
-let workspace = '';
+after(() => host?.stop());
+// Made after the host's teardown is registered: `after` hooks run in order, so it is removed once code-server let go.
+const workspace = scratchDir('scaling-lens-ui-');
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-ui-'));
   for (const sub of ['loss', 'downstream'])
     cpSync(join(REPO, 'examples', sub), join(workspace, sub), { recursive: true });
   host = await startHost({
@@ -30,8 +31,6 @@ before(async () => {
   });
   await host.waitForExtensionHost();
 });
-
-after(() => host?.stop());
 
 function page() {
   assert.ok(host, 'host started');

@@ -4,11 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runExtensionTests } from '../../scripts/vscode-host/host.mjs';
+import { scratchDir } from '../helpers/scratch';
 import { REPO } from '../helpers/shared';
 import { makeWorkspace } from './workspace';
 
 test('the extension in a real VS Code', { timeout: 600_000 }, async (t) => {
-  const workspace = makeWorkspace();
+  // Removed after this test: runExtensionTests has stopped the host by then.
+  const workspace = makeWorkspace(scratchDir('scaling-lens-ws-'));
   const run = await runExtensionTests({
     workspace,
     extensionDevelopmentPath: REPO,

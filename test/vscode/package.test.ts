@@ -3,17 +3,19 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 let host: VsCodeHost | undefined;
 after(() => host?.stop());
+// Made after the host's teardown is registered: `after` hooks run in order, so it is removed once code-server let go.
+const workspace = scratchDir('scaling-lens-pkg-');
 
 test('the packaged .vsix installs, activates and shows a lens', { timeout: 300_000 }, async () => {
-  const vsix = join(mkdtempSync(join(tmpdir(), 'scaling-lens-vsix-')), 'scaling-lens.vsix');
+  const vsix = join(scratchDir('scaling-lens-vsix-'), 'scaling-lens.vsix');
   const pack = spawnSync(
     process.execPath,
     [join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix],
@@ -21,7 +23,6 @@ test('the packaged .vsix installs, activates and shows a lens', { timeout: 300_0
   );
   assert.equal(pack.status, 0, pack.stderr + pack.stdout);
   assert.ok(existsSync(vsix));
-  const workspace = mkdtempSync(join(tmpdir(), 'scaling-lens-pkg-'));
   cpSync(join(REPO, 'examples', 'loss'), join(workspace, 'loss'), { recursive: true });
   host = await startHost({ workspace, installVsix: vsix, settings: { 'scalingLens.fit.bootstrapSamples': 50 } });
   await host.waitForExtensionHost();

@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost, type PlaywrightPage, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
 
 const SHOTS = process.env.SCALING_LENS_SHOTS ?? join(REPO, '.vscode-test', 'shots', 'start');
 const THEMES = [
@@ -29,7 +29,7 @@ function unrecognisedLog(): string {
 }
 
 function makeWorkspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-start-'));
+  const dir = scratchDir('scaling-lens-start-');
   for (const sub of ['loss', 'downstream']) cpSync(join(REPO, 'examples', sub), join(dir, sub), { recursive: true });
   writeFileSync(join(dir, 'metrics.csv'), unrecognisedLog());
   return dir;

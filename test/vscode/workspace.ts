@@ -1,12 +1,13 @@
 // The workspace the in-host suite runs in, for both launchers: the examples plus a loss log over 50 MB.
-import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, cpSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../helpers/shared';
 
-/** A workspace with the examples and a loss log over 50 MB (VS Code never syncs such files to extensions). */
-export function makeWorkspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-ws-'));
+/**
+ * Fills the empty folder `dir` (a scratch folder the launcher removes once VS Code is done with it) with the examples
+ * and a loss log over 50 MB (VS Code never syncs such files to extensions); returns it.
+ */
+export function makeWorkspace(dir: string): string {
   for (const sub of ['loss', 'downstream', 'compute'])
     cpSync(join(REPO, 'examples', sub), join(dir, sub), { recursive: true });
   mkdirSync(join(dir, 'big'));
