@@ -1,6 +1,6 @@
-// Scratch folders for tests, benches and scripts: made under the OS temp dir and removed when whoever made them is
-// done, pass or fail, so a run of the suite leaves nothing behind in /tmp. The one place that makes them: a unit test
-// (test/unit/scratch.test.ts) fails on any other mkdtemp in the test tree.
+// Scratch folders for tests and benches: made under the OS temp dir and removed when whoever made them is done, pass
+// or fail, so a run of the suite leaves nothing behind in /tmp. The one place that makes them: a unit test
+// (test/unit/scratch.test.ts) fails on any other mkdtemp or tmpdir() call in the repo's sources.
 import { after } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
