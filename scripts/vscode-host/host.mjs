@@ -247,6 +247,13 @@ export async function startHost(opts = {}) {
     },
   };
 
+  const killWatchdog = () => {
+    if (!watchdog) return;
+    try {
+      process.kill(watchdog.pid, 'SIGKILL');
+    } catch {}
+  };
+
   const stop = async () => {
     if (stopped) return;
     stopped = true;
@@ -272,11 +279,7 @@ export async function startHost(opts = {}) {
         process.kill(-server.pid, 'SIGKILL');
       } catch {}
     }
-    if (watchdog) {
-      try {
-        process.kill(watchdog.pid, 'SIGKILL');
-      } catch {}
-    }
+    killWatchdog();
     await new Promise((r) => serverLog.end(r));
     active.delete(host);
     if (!keepTemp) rmSync(root, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 });
@@ -331,6 +334,7 @@ export async function startHost(opts = {}) {
       child.stderr.on('data', onData('stderr'));
       child.on('error', (e) => addLog('server', 'error', String(e)));
       child.on('exit', (code, sig) => addLog('server', 'exit', `code-server exited: ${code ?? sig}`));
+      killWatchdog(); // a failed attempt's: its code-server is gone, and the new one watches the same temp dir
       watchdog = spawnWatchdog(child.pid, keepTemp ? null : root);
 
       const healthy = await waitHealthy(p, child, readyTimeoutMs);
@@ -558,22 +562,23 @@ function tail(logs, n) {
     .join('\n');
 }
 
-// A detached process that outlives us: if this Node process dies without cleaning up (SIGKILL, crash), it kills
-// code-server's process group and removes the temp dir. It exits on its own once the group is gone.
+// A detached process that outlives us: if this Node process dies without cleaning up (SIGKILL, SIGINT, crash), it
+// kills code-server's process group and removes the temp dir. stop() kills it, so it acts only when this process
+// died without stopping the host. It watches this process alone: code-server exits on its own within 2 s of this
+// process's end, often before the watchdog looks, and the temp dir must go then too (it used to give up once the
+// group was gone, leaving vsch-* behind).
 function spawnWatchdog(pgid, dirToRemove) {
   const code = `
     const [parent, pgid, dir] = [Number(process.argv[1]), Number(process.argv[2]), process.argv[3]];
     const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
     const t = setInterval(() => {
-      if (!alive(-pgid)) { clearInterval(t); return; }
-      if (!alive(parent)) {
-        clearInterval(t);
-        try { process.kill(-pgid, 'SIGTERM'); } catch {}
-        setTimeout(() => {
-          try { process.kill(-pgid, 'SIGKILL'); } catch {}
-          if (dir) try { require('fs').rmSync(dir, { recursive: true, force: true }); } catch {}
-        }, 3000);
-      }
+      if (alive(parent)) return;
+      clearInterval(t);
+      try { process.kill(-pgid, 'SIGTERM'); } catch {}
+      setTimeout(() => {
+        try { process.kill(-pgid, 'SIGKILL'); } catch {}
+        if (dir) try { require('fs').rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch {}
+      }, 3000);
     }, 1000);`;
   const w = spawn(process.execPath, ['-e', code, String(process.pid), String(pgid), dirToRemove ?? ''], {
     detached: true,
