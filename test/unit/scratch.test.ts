@@ -57,35 +57,57 @@ test('no source makes a temporary folder or file but through test/helpers/scratc
   assert.deepEqual(stale, [], 'allow-list entries that no longer make temporary folders');
 });
 
-test('a scratch folder is removed after its test fails, and only after the teardowns registered before it', () => {
-  const dir = scratchDir('sl-scratch-test-');
-  const file = join(dir, 'probe.test.ts');
-  writeFileSync(
-    file,
-    [
-      "import { after, test } from 'node:test';",
-      "import { existsSync } from 'node:fs';",
-      `import { scratchDir } from ${JSON.stringify(join(REPO, 'test', 'helpers', 'scratch.ts'))};`,
-      "test('fails', () => {",
-      '  let folder = "";',
-      '  after(() => console.log(`teardown sees it: ${existsSync(folder)}`));',
-      "  folder = scratchDir('sl-scratch-probe-');",
-      '  console.log(`made ${folder}`);',
-      "  throw new Error('on purpose');",
-      '});',
-    ].join('\n'),
-  );
-  // A test process of its own (without this runner's context, which would make it skip its tests).
+/** Runs a test file of `body` lines (scratchDir, after, test and existsSync in scope) in a node:test process of its own. */
+function probe(body: string[]): { output: string; status: number | null; signal: NodeJS.Signals | null } {
+  const file = join(scratchDir('sl-scratch-test-'), 'probe.test.ts');
+  const helper = JSON.stringify(join(REPO, 'test', 'helpers', 'scratch.ts'));
+  const imports = [
+    "import { after, test } from 'node:test';",
+    "import { existsSync } from 'node:fs';",
+    `import { scratchDir } from ${helper};`,
+  ];
+  writeFileSync(file, [...imports, ...body].join('\n'));
+  // Without this runner's context, which would make the probe skip its tests.
   const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--test-reporter=tap', file], {
     cwd: REPO,
     encoding: 'utf8',
     env,
   });
-  const output = run.stdout + run.stderr;
+  return { output: run.stdout + run.stderr, status: run.status, signal: run.signal };
+}
+
+const madeIn = (output: string): string => {
   const made = /made (\S+)/.exec(output)?.[1];
-  assert.notEqual(run.status, 0, output);
   assert.ok(made, output);
-  assert.match(output, /teardown sees it: true/);
+  return made;
+};
+
+test('a scratch folder is removed after its test fails, and only after the teardowns registered before it', () => {
+  const run = probe([
+    "test('fails', () => {",
+    "  let folder = '';",
+    '  after(() => console.log(`teardown sees it: ${existsSync(folder)}`));',
+    "  folder = scratchDir('sl-scratch-probe-');",
+    '  console.log(`made ${folder}`);',
+    "  throw new Error('on purpose');",
+    '});',
+  ]);
+  assert.notEqual(run.status, 0, run.output);
+  assert.match(run.output, /teardown sees it: true/);
+  const made = madeIn(run.output);
+  assert.equal(existsSync(made), false, `${made} is left behind`);
+});
+
+test('a scratch folder is removed when the run is interrupted (Ctrl-C) before its after hooks, and the run still ends', () => {
+  const run = probe([
+    "test('interrupted', async () => {",
+    "  console.log(`made ${scratchDir('sl-scratch-probe-')}`);",
+    "  process.kill(process.pid, 'SIGINT');",
+    '  await new Promise((resolve) => setTimeout(resolve, 10_000));',
+    '});',
+  ]);
+  assert.equal(run.signal, 'SIGINT', run.output);
+  const made = madeIn(run.output);
   assert.equal(existsSync(made), false, `${made} is left behind`);
 });
