@@ -17,7 +17,7 @@ import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { plainAnalysis } from './series';
 import { judgeFits } from './trust';
 import { warmupFalls } from './warmupFall';
-import type { Analysis, FileSummary, Finding, LawAnalysis, LossLawId, Series } from './types';
+import type { Analysis, AnalysisKind, FileSummary, Finding, LawAnalysis, LossLawId, Series } from './types';
 import type { LossWarmStart } from './warmStart';
 import { appendAll } from '../util/arrays';
 
@@ -113,7 +113,7 @@ export interface CollectedTables {
   out: LawAnalysis<Series>;
   files: FileSummary[];
   lossCurves: LossCurve[];
-  kinds: Set<RoleAssignment['kind']>;
+  kinds: Set<AnalysisKind>;
   /** The loss curves were merged and named apart (fittedCurves): done once, however often they are fitted. */
   curvesReady?: boolean;
   /** The first loss log whose every row was left out (no curve from it), where "nothing to fit" is said. */
@@ -176,7 +176,7 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
         merge(out, analyseCompute(table, assignment, options));
         break;
       case 'power':
-        kinds.add('compute');
+        kinds.add('power');
         merge(out, analysePower(table, assignment, options));
         break;
       default:

@@ -181,6 +181,8 @@ function fitCurve(
     out.predictions.push({
       metric: 'loss',
       curve: curveName,
+      // A run's predictions carry its group as its fit and curve do: the chart draws each run's targets on its law.
+      ...(curve.run !== undefined && { group: curve.run }),
       x: t.x,
       xName: xs.name,
       status: 'ok',
