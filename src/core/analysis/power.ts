@@ -11,7 +11,7 @@ import { findColumn, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets } from './reports';
-import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
+import { fitFailed, invalidRows, tooFewPoints, type ShortGroup, type TooFewWords } from './sweepFindings';
 import type { Finding, LawAnalysis } from './types';
 
 export function analysePower(table: Table, roles: RoleAssignment, options: AnalysisOptions): LawAnalysis {
@@ -48,13 +48,32 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     out.findings.push(
       invalidRows(table, bad, `'${xs.name}' and '${ys.name}' must both be positive numbers`, 'power-invalid-row'),
     );
+  const short: ShortGroup[] = [];
   for (const run of runsOf(table, roles, rows)) {
     const curveName = run.name === undefined ? `${ys.name} vs ${xs.name}` : `${run.name}: ${ys.name} vs ${xs.name}`;
     const repeated = dataRepeated(table, roles, xIndex, run.all, curveName);
     if (repeated) out.findings.push(repeated);
-    fitCurve(table, xs, ys, run.rows, { name: curveName, run: run.name }, options, out);
+    const few = fitCurve(table, xs, ys, run.rows, { name: curveName, run: run.name }, options, out);
+    if (few) short.push(few);
   }
+  const onCurve = roles.kind === 'loss-curve' || xIndex === roles.roles.step;
+  const few = tooFewPoints(table, short, tooFewWords(onCurve, xs.name));
+  if (few) out.findings.push(few);
   return out;
+}
+
+/**
+ * What the power law lacks, and the remedy for what it was fitted to: a loss curve (its step, or another column of a
+ * run's log) gets points from logging more often or training longer, a sweep over x from runs at other values of x.
+ */
+function tooFewWords(onLossCurve: boolean, x: string): TooFewWords {
+  return {
+    why: 'The power law has 3 coefficients and needs at least 3 points',
+    remedy: onLossCurve
+      ? 'Log the loss more often, or train for longer: a loss curve gets its points from its logged steps.'
+      : `Add runs at more values of '${x}'.`,
+    plural: 'curves',
+  };
 }
 
 /**
@@ -83,8 +102,9 @@ function runsOf(
 }
 
 /**
- * One curve's power law: its fit, report and predictions, or the finding why it has none. A run's fit and curve carry
- * its name as their group, which ties each fit's verdict (trust.ts) to its own curve's predictions.
+ * One curve's power law: its fit, report and predictions, or why it has none (a failed fit's finding, or the curve
+ * returned as too short: the short curves of a file are said in one finding). A run's fit and curve carry its name as
+ * their group, which ties each fit's verdict (trust.ts) to its own curve's predictions.
  */
 function fitCurve(
   table: Table,
@@ -94,28 +114,17 @@ function fitCurve(
   curve: { name: string; run?: string },
   options: AnalysisOptions,
   out: LawAnalysis,
-): void {
+): ShortGroup | undefined {
   const curveName = curve.name;
   const group = curve.run === undefined ? undefined : { label: curve.run, fields: { run: curve.run } };
   const rows = usable.sort((a, b) => xs.values[a] - xs.values[b]);
-  if (rows.length < 3) {
-    out.findings.push(
-      tooFewPoints(
-        table,
-        curveName,
-        rows.length,
-        rows.map((r) => table.lines[r]),
-        'The power law has 3 coefficients',
-      ),
-    );
-    return;
-  }
+  if (rows.length < 3) return { name: curveName, count: rows.length, lines: rows.map((r) => table.lines[r]) };
   const x = rows.map((r) => xs.values[r]);
   const y = rows.map((r) => ys.values[r]);
   const fitted = fitPower(powerLaw, x, y, options.lossDelta);
   if (!fitted) {
     out.findings.push(fitFailed(table, curveName, table.lines[rows[0]]));
-    return;
+    return undefined;
   }
   const observed = Float64Array.from(y);
   const sets = residualBootstrapSets(powerLaw, fitted.points, observed, fitted.fit, {

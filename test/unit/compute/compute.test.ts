@@ -282,6 +282,32 @@ test('power on a file of several runs: one law per run, each prediction judged b
   );
 });
 
+test('power: runs too short for the law are one too-few-points naming each, and a loss curve is told to log more, not to add sizes', () => {
+  const lines = ['run,step,loss', 'a,100,4.0', 'a,200,3.5', 'b,100,4.1', 'b,200,3.6', 'c,100,4.2'];
+  const table = parseText(lines.join('\n'), { fileName: 'runs.csv' });
+  const onSteps = rolesFor(table, { run: 'run', step: 'step', loss: 'loss' });
+  const a = analysePower(table, onSteps, withDefaults({ powerX: 'step', bootstrapSamples: 0 }));
+  assert.deepEqual(codes(a), ['too-few-points']);
+  const [f] = a.findings;
+  assert.deepEqual([f.line, f.curves, f.related?.map((r) => r.line)], [2, 3, [4, 6]]);
+  assert.equal(
+    f.message,
+    '3 curves have too few usable points, so no law was fitted: "a: loss vs step" (2 usable points), "b: loss vs step" (2 usable points), "c: loss vs step" (1 usable point). The power law has 3 coefficients and needs at least 3 points. Log the loss more often, or train for longer: a loss curve gets its points from its logged steps.',
+  );
+  // One run: its own message, with the remedy for a loss curve.
+  const one = parseText('step,loss\n100,4.0\n200,3.5', { fileName: 'run.csv' });
+  const single = analysePower(one, rolesFor(one, { step: 'step', loss: 'loss' }), withDefaults({ powerX: 'step' }));
+  assert.match(
+    single.findings[0].message,
+    /^loss vs step: only 2 usable point\(s\), so no law was fitted\. .* Log the loss more often/,
+  );
+  assert.doesNotMatch(single.findings[0].message, /sizes|runs at/);
+  // A sweep over another column (one row per run): more runs are the remedy.
+  const sweep = parseText('tokens,loss\n1e9,4.0\n2e9,3.5', { fileName: 'sweep.csv' });
+  const swept = analysePower(sweep, rolesFor(sweep, { loss: 'loss' }), withDefaults({ powerX: 'tokens' }));
+  assert.match(swept.findings[0].message, /Add runs at more values of 'tokens'\.$/);
+});
+
 test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; the fit and the default budget ignore it', async () => {
   const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
   const clean = await readTable(path);
