@@ -51,9 +51,9 @@ export function unusedKindFlags(request: CliRequest, kinds: readonly FileKind[])
       return request.options.law === law
         ? []
         : [`--${flag} applies to --law ${law} only, which was not given, so it was not used`];
-    return kinds.includes(SECTION_KIND[section])
-      ? []
-      : [`--${flag} applies to ${KIND_WORDS[section]} only; no input is one, so it was not used`];
+    const reader = ALSO_READ_BY[flag];
+    if (kinds.includes(SECTION_KIND[section]) || (reader !== undefined && request.options.law === reader)) return [];
+    return [`--${flag} applies to ${KIND_WORDS[section]} only; no input is one, so it was not used`];
   });
 }
 
@@ -62,6 +62,16 @@ export function unusedKindFlags(request: CliRequest, kinds: readonly FileKind[])
  * step (the lr-missing hint suggests just that), so the flag is used exactly when that law is.
  */
 const LAW_FLAGS: Partial<Record<string, AnalysisOptions['law']>> = { 'power-x': 'power' };
+
+/**
+ * Flags of a kind of file that one law reads too, whatever the file is: the power law is predicted at
+ * `--predict-data-multiplier` × its largest x and at each `--predict-at` (reports.ts predictionTargets), so on a loss
+ * curve they are used, not "for downstream sweeps only".
+ */
+const ALSO_READ_BY: Partial<Record<string, AnalysisOptions['law']>> = {
+  'predict-at': 'power',
+  'predict-data-multiplier': 'power',
+};
 
 export type Parsed = { ok: true; request: CliRequest } | { ok: false; error: string };
 

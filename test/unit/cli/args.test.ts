@@ -128,6 +128,16 @@ test('--power-x is used whenever --law power is, whatever kind the input is, and
   assert.match(notes[0], /^--power-x applies to --law power only/);
 });
 
+test("--predict-at and --predict-data-multiplier set the power law's targets on a loss curve: used, not said unused", () => {
+  const flags = ['--predict-at', '100k', '--predict-data-multiplier', '4'];
+  const power = parseCli(['fit', 'run.csv', '--law', 'power', '--power-x', 'step', ...flags]);
+  assert.ok(power.ok);
+  assert.deepEqual(unusedKindFlags(power.request, ['loss-curve']), []);
+  const auto = parseCli(['fit', 'run.csv', ...flags]);
+  assert.ok(auto.ok);
+  assert.equal(unusedKindFlags(auto.request, ['loss-curve']).length, 2);
+});
+
 test('help and version need no file', () => {
   for (const argv of [[], ['--help'], ['-h'], ['fit', '--help']])
     assert.deepEqual(parseCli(argv), { ok: true, request: { command: 'help', files: [], json: false, options: {} } });
