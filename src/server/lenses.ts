@@ -31,7 +31,7 @@ export function buildLenses(analysis: Analysis<Series>, file: string, uri: strin
     ...lossLenses(analysis, file, uri),
     ...downstreamLenses(analysis, file, uri),
     ...computeLenses(analysis, uri),
-    ...powerLenses(analysis, uri),
+    ...powerLenses(analysis, file, uri),
   ];
 }
 
@@ -149,9 +149,11 @@ function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
  * A power law (one per run of a file of several runs, each lens naming its run): how well it fits, then the loss at
  * each target over its own x, which Predict at... asks again at another value of that x (never a compute budget).
  */
-function powerLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
+function powerLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
   const lenses: CodeLens[] = [];
-  for (const fit of analysis.fits.filter((f) => f.law === 'power')) {
+  // Only this file's fits: files fitted together each show their own (a fit is fitted on one curve of one file).
+  const curves = new Set(fileOf(analysis, file).map((c) => c.name));
+  for (const fit of analysis.fits.filter((f) => f.law === 'power' && f.fittedOn.some((name) => curves.has(name)))) {
     lenses.push(sweepFitLens(fit, 'points', uri));
     const run = fit.group !== undefined ? `${fit.group} · ` : '';
     for (const p of analysis.predictions.filter((x) => x.metric === 'loss' && x.group === fit.group)) {

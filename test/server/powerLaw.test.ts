@@ -4,10 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyseFiles } from '../../src/core/analysis/analyse';
 import { plainAnalysis } from '../../src/core/analysis/series';
 import { buildChart, sampleChart } from '../../src/core/chart/series';
 import { FileCache } from '../../src/server/fileCache';
@@ -18,6 +19,7 @@ import { resolveSettings } from '../../src/server/settings';
 import { powerLawRows } from '../helpers/syntheticLoss';
 
 const COMPUTE_WORDS = /compute|\(N, D\)|FLOP|C = /;
+const steps = Array.from({ length: 30 }, (_, i) => (i + 1) * 100);
 
 function powerCache(): FileCache {
   return new FileCache({
@@ -77,5 +79,21 @@ test('Predict at... on a power law answers at a value of its x, and asks no comp
     assert.equal(budget.message, 'No (N, D) fit in this file to predict from.');
   } finally {
     cache.dispose();
+  }
+});
+
+test('power laws of files fitted together: each file lenses its own fit and predictions, named by its file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-power-set-'));
+  const paths = ['a.csv', 'b.csv'].map((name, i) => {
+    const path = join(dir, name);
+    writeFileSync(path, `step,loss\n${steps.map((s) => `${s},${(2.5 + i + 4 * s ** -0.45).toFixed(5)}`).join('\n')}\n`);
+    return path;
+  });
+  const analysis = await analyseFiles(paths, { law: 'power', powerX: 'step', bootstrapSamples: 0 });
+  for (const path of paths) {
+    const name = basename(path, '.csv');
+    const titles = buildLenses(analysis, path, pathToFileURL(path).toString()).map((l) => l.command!.title);
+    assert.equal(titles.length, 2, titles.join('\n'));
+    for (const title of titles) assert.match(title, new RegExp(`^Loss · ${name} · power law · `));
   }
 });

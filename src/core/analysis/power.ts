@@ -14,7 +14,16 @@ import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets } f
 import { fitFailed, invalidRows, tooFewPoints, type ShortGroup, type TooFewWords } from './sweepFindings';
 import type { Finding, LawAnalysis } from './types';
 
-export function analysePower(table: Table, roles: RoleAssignment, options: AnalysisOptions): LawAnalysis {
+/**
+ * `source`: the table's name among several fitted together (analyse.ts sourceNames), which names its curves and
+ * groups them, so curves of several files are told apart on every surface and tied to their own fits.
+ */
+export function analysePower(
+  table: Table,
+  roles: RoleAssignment,
+  options: AnalysisOptions,
+  source?: string,
+): LawAnalysis {
   const out = emptyAnalysis();
   const yIndex = roles.roles.loss;
   const xIndex = options.powerX ? findColumn(table, [options.powerX]) : undefined;
@@ -50,10 +59,11 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     );
   const short: ShortGroup[] = [];
   for (const run of runsOf(table, roles, rows)) {
-    const curveName = run.name === undefined ? `${ys.name} vs ${xs.name}` : `${run.name}: ${ys.name} vs ${xs.name}`;
+    const label = [source, run.name].filter((part) => part !== undefined).join(' · ') || undefined;
+    const curveName = label === undefined ? `${ys.name} vs ${xs.name}` : `${label}: ${ys.name} vs ${xs.name}`;
     const repeated = dataRepeated(table, roles, xIndex, run.all, curveName);
     if (repeated) out.findings.push(repeated);
-    const few = fitCurve(table, xs, ys, run.rows, { name: curveName, run: run.name }, options, out);
+    const few = fitCurve(table, xs, ys, run.rows, { name: curveName, run: label }, options, out);
     if (few) short.push(few);
   }
   const onCurve = roles.kind === 'loss-curve' || xIndex === roles.roles.step;
@@ -103,8 +113,9 @@ function runsOf(
 
 /**
  * One curve's power law: its fit, report and predictions, or why it has none (a failed fit's finding, or the curve
- * returned as too short: the short curves of a file are said in one finding). A run's fit and curve carry its name as
- * their group, which ties each fit's verdict (trust.ts) to its own curve's predictions.
+ * returned as too short: the short curves of a file are said in one finding). A run's fit, curve and predictions carry
+ * its name (and its file's, among several) as their group, which ties each fit's verdict (trust.ts), lens and chart
+ * line to its own curve's predictions.
  */
 function fitCurve(
   table: Table,

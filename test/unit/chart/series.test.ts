@@ -143,6 +143,28 @@ test('series: a power law of runs against their step is loss vs step per run, ea
   }
 });
 
+test('series: power laws of several files are named by their files and each drawn with its own law', () => {
+  const tables = [
+    ['a/run.csv', 2.5],
+    ['b/run.csv', 2.9],
+  ].map(([name, e]) => {
+    const rows = ['step,loss'];
+    for (let step = 100; step <= 3000; step += 100) rows.push(`${step},${(Number(e) + 4 * step ** -0.45).toFixed(5)}`);
+    return parseText(rows.join('\n'), { fileName: String(name) });
+  });
+  const analysis = analyseTables(tables, { law: 'power', powerX: 'step', bootstrapSamples: 0 });
+  assert.deepEqual(
+    analysis.curves.map((c) => c.name),
+    ['run (a/run.csv): loss vs step', 'run (b/run.csv): loss vs step'],
+  );
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  for (const c of analysis.curves) {
+    const law = data.series.find((s) => s.id === `law:${c.name}`)!;
+    const p = valued(analysis.predictions.find((x) => x.curve === c.name)!);
+    assert.ok(Math.abs(law.y[law.y.length - 1] - p.value) < 1e-9, `${c.name}: its own law, on to its own target`);
+  }
+});
+
 test('export: CSV quotes names from the file, JSON carries fits and predictions', async () => {
   assert.equal(csvCell('<img src=x onerror=alert(1)>'), '<img src=x onerror=alert(1)>');
   assert.equal(csvCell('a,"b"'), '"a,""b"""');
