@@ -159,3 +159,13 @@ test('a flag for a kind of file no input is says it was not used; flags of the k
   assert.ok(general.ok);
   assert.deepEqual(unusedKindFlags(general.request, ['unknown']), [], 'general flags apply to every kind');
 });
+
+test('the help lists --power-x under the power law, which fits any file, not under (N, D) sweeps', () => {
+  const lines = USAGE.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('  --power-x '));
+  const heading = lines
+    .slice(0, at)
+    .filter((l) => /^ \S.*:$/.test(l))
+    .pop();
+  assert.equal(heading, ' The power law (--law power, any file):');
+});
