@@ -93,7 +93,7 @@ function invalidSizeMessage(column: Column, row: number): string {
  * runs apart: then each size is a curve of its own (loss curves of several sizes in one file), not one curve whose
  * steps repeat.
  */
-function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Column | undefined {
+export function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Column | undefined {
   if (roles.params === undefined || roles.run !== undefined) return undefined;
   const column = table.columns[roles.params];
   const first = column.values.find((v) => !Number.isNaN(v));

@@ -6,6 +6,7 @@ import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
 import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
 import { formatCompact } from '../util/format';
 import { EpochCount, EpochTrack, epochColumn, POWER_LAW } from './epochs';
+import { sizesSplittingRuns } from './lossCurves';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets } from './bands';
 import { findColumn, unitNote } from './groups';
 import { scoreFit } from './metrics';
@@ -88,7 +89,8 @@ function tooFewWords(onLossCurve: boolean, x: string): TooFewWords {
 
 /**
  * The rows of each run, when the table has a run column (a W&B chart export of eight runs reshaped to one row per
- * run and step): each is a curve of its own, or eight models' losses were pooled into one law and one prediction.
+ * run and step), or, without one, loss curves of several model sizes (told apart as the loss-curve laws tell them,
+ * `N=25M`): each is a curve of its own, or eight models' losses were pooled into one law and one prediction.
  * `rows` are a run's usable rows, `all` every row of it (its epochs are counted over them).
  */
 function runsOf(
@@ -97,8 +99,11 @@ function runsOf(
   usable: readonly number[],
 ): { name?: string; rows: number[]; all: number[] }[] {
   const runCol = roles.roles.run === undefined ? undefined : table.columns[roles.roles.run];
-  if (runCol === undefined) return [{ rows: [...usable], all: Array.from({ length: table.rowCount }, (_, r) => r) }];
-  const nameAt = (r: number) => textAt(runCol, r) ?? formatCompact(runCol.values[r]);
+  const sizes = runCol === undefined ? sizesSplittingRuns(table, roles) : undefined;
+  if (runCol === undefined && sizes === undefined)
+    return [{ rows: [...usable], all: Array.from({ length: table.rowCount }, (_, r) => r) }];
+  const nameAt = (r: number) =>
+    runCol ? (textAt(runCol, r) ?? formatCompact(runCol.values[r])) : `N=${formatCompact(sizes!.values[r])}`;
   const runs = new Map<string, { name: string; rows: number[]; all: number[] }>();
   const runFor = (r: number) => {
     const name = nameAt(r);

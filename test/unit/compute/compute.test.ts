@@ -308,6 +308,37 @@ test('power: runs too short for the law are one too-few-points naming each, and 
   assert.match(swept.findings[0].message, /Add runs at more values of 'tokens'\.$/);
 });
 
+test('power on a loss log of several model sizes without a run column: a law per size, as the loss-curve laws split them', () => {
+  const lines = ['params,step,loss'];
+  for (const [n, e] of [
+    ['25M', 3.2],
+    ['100M', 2.9],
+  ] as const)
+    for (let step = 100; step <= 3000; step += 100) lines.push(`${n},${step},${(e + 4 * step ** -0.45).toFixed(5)}`);
+  const table = parseText(lines.join('\n'), { fileName: 'sizes.csv' });
+  const roles = rolesFor(table, { params: 'params', step: 'step', loss: 'loss' });
+  const a = analysePower(table, roles, withDefaults({ powerX: 'step', bootstrapSamples: 0 }));
+  assert.deepEqual(
+    a.fits.map((f) => [f.group, f.points, Number(f.params.E.toFixed(2))]),
+    [
+      ['N=25M', 30, 3.2],
+      ['N=100M', 30, 2.9],
+    ],
+  );
+  const short = parseText('params,step,loss\n25M,100,4\n25M,200,3.5\n100M,100,3.9\n100M,200,3.4', {
+    fileName: 's.csv',
+  });
+  const few = analysePower(
+    short,
+    rolesFor(short, { params: 'params', step: 'step', loss: 'loss' }),
+    withDefaults({ powerX: 'step' }),
+  );
+  assert.deepEqual(
+    few.findings.map((f) => [f.code, f.curves]),
+    [['too-few-points', 2]],
+  );
+});
+
 test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; the fit and the default budget ignore it', async () => {
   const [path] = generate(mkdtempSync(join(tmpdir(), 'compute-')));
   const clean = await readTable(path);
