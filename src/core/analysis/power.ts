@@ -12,7 +12,7 @@ import { findColumn, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets } from './reports';
-import { fitFailed, invalidRows, tooFewPoints, type ShortGroup, type TooFewWords } from './sweepFindings';
+import { fitFailed, invalidRows, isModelSize, tooFewPoints, type ShortGroup, type TooFewWords } from './sweepFindings';
 import type { Finding, LawAnalysis } from './types';
 
 /**
@@ -38,8 +38,15 @@ export function analysePower(
   const bad: number[] = [];
   const stepZero: number[] = [];
   const onSteps = xIndex === roles.roles.step;
+  // Curves of several model sizes told apart by their size: a row without a usable one belongs to none.
+  const sizes = roles.roles.run === undefined ? sizesSplittingRuns(table, roles) : undefined;
+  const unsized: number[] = [];
   for (let r = 0; r < table.rowCount; r++) {
     if (notLogged(xs, r) || notLogged(ys, r)) continue;
+    if (sizes && !isModelSize(sizes.values[r])) {
+      unsized.push(r);
+      continue;
+    }
     const y = ys.values[r];
     const ok = xs.values[r] > 0 && y > 0 && Number.isFinite(xs.values[r]) && Number.isFinite(y);
     // A step-0 row (the loss before training, or a Keras epoch index) is no fault of the file: x^(-alpha) is undefined.
@@ -58,8 +65,12 @@ export function analysePower(
     out.findings.push(
       invalidRows(table, bad, `'${xs.name}' and '${ys.name}' must both be positive numbers`, 'power-invalid-row'),
     );
+  if (sizes && unsized.length) {
+    const rule = `'${sizes.name}' must be a model size, which tells this file's curves apart (it has no run column)`;
+    out.findings.push(invalidRows(table, unsized, rule, 'power-invalid-row'));
+  }
   const short: ShortGroup[] = [];
-  for (const run of runsOf(table, roles, rows)) {
+  for (const run of runsOf(table, roles, rows, sizes)) {
     const label = [source, run.name].filter((part) => part !== undefined).join(' · ') || undefined;
     const curveName = label === undefined ? `${ys.name} vs ${xs.name}` : `${label}: ${ys.name} vs ${xs.name}`;
     const repeated = dataRepeated(table, roles, xIndex, run.all, curveName);
@@ -97,22 +108,24 @@ function runsOf(
   table: Table,
   roles: RoleAssignment,
   usable: readonly number[],
+  sizes: Column | undefined,
 ): { name?: string; rows: number[]; all: number[] }[] {
   const runCol = roles.roles.run === undefined ? undefined : table.columns[roles.roles.run];
-  const sizes = runCol === undefined ? sizesSplittingRuns(table, roles) : undefined;
-  if (runCol === undefined && sizes === undefined)
-    return [{ rows: [...usable], all: Array.from({ length: table.rowCount }, (_, r) => r) }];
-  const nameAt = (r: number) =>
-    runCol ? (textAt(runCol, r) ?? formatCompact(runCol.values[r])) : `N=${formatCompact(sizes!.values[r])}`;
+  const nameOf = runCol
+    ? (r: number) => textAt(runCol, r) ?? formatCompact(runCol.values[r])
+    : sizes && ((r: number) => (isModelSize(sizes.values[r]) ? `N=${formatCompact(sizes.values[r])}` : undefined));
+  if (nameOf === undefined) return [{ rows: [...usable], all: Array.from({ length: table.rowCount }, (_, r) => r) }];
   const runs = new Map<string, { name: string; rows: number[]; all: number[] }>();
+  // A row of no run (a size that is no model size, said by the caller) is in none.
   const runFor = (r: number) => {
-    const name = nameAt(r);
+    const name = nameOf(r);
+    if (name === undefined) return undefined;
     let run = runs.get(name);
     if (run === undefined) runs.set(name, (run = { name, rows: [], all: [] }));
     return run;
   };
-  for (let r = 0; r < table.rowCount; r++) runFor(r).all.push(r);
-  for (const r of usable) runFor(r).rows.push(r);
+  for (let r = 0; r < table.rowCount; r++) runFor(r)?.all.push(r);
+  for (const r of usable) runFor(r)?.rows.push(r);
   return [...runs.values()];
 }
 

@@ -315,9 +315,14 @@ test('power on a loss log of several model sizes without a run column: a law per
     ['100M', 2.9],
   ] as const)
     for (let step = 100; step <= 3000; step += 100) lines.push(`${n},${step},${(e + 4 * step ** -0.45).toFixed(5)}`);
-  const table = parseText(lines.join('\n'), { fileName: 'sizes.csv' });
+  // A row without a size belongs to no curve: left out and said, not a curve "N=NaN".
+  const table = parseText([...lines, ',3100,3.0'].join('\n'), { fileName: 'sizes.csv' });
   const roles = rolesFor(table, { params: 'params', step: 'step', loss: 'loss' });
   const a = analysePower(table, roles, withDefaults({ powerX: 'step', bootstrapSamples: 0 }));
+  assert.deepEqual(
+    a.findings.map((f) => [f.code, f.line]),
+    [['power-invalid-row', 62]],
+  );
   assert.deepEqual(
     a.fits.map((f) => [f.group, f.points, Number(f.params.E.toFixed(2))]),
     [
