@@ -27,8 +27,11 @@ export interface CliRequest {
   format?: FileFormat | 'auto';
   /** Seconds the whole command may take (--deadline). */
   deadline?: number;
-  /** The flags given that apply to one kind of file only (loss curves, downstream or (N, D) sweeps), by that kind. */
-  kindFlags?: { flag: string; section: KindSection }[];
+  /**
+   * The flags given that apply to one kind of file only (loss curves, downstream or (N, D) sweeps), or to one law
+   * (LAW_FLAGS), by their help section.
+   */
+  kindFlags?: { flag: string; section: CliSection }[];
 }
 
 /** The help sections that belong to one kind of file, and that kind. */
@@ -39,6 +42,7 @@ const KIND_WORDS: Record<KindSection, string> = {
   compute: '(N, D) sweeps',
 };
 export type KindSection = keyof typeof SECTION_KIND;
+const isKindSection = (section: CliSection): section is KindSection => section in SECTION_KIND;
 
 /**
  * The flags given for a kind of file that no input turned out to be (`--predict-at` on a loss curve): they were not
@@ -51,9 +55,10 @@ export function unusedKindFlags(request: CliRequest, kinds: readonly FileKind[])
       return request.options.law === law
         ? []
         : [`--${flag} applies to --law ${law} only, which was not given, so it was not used`];
-    return kinds.includes(SECTION_KIND[section])
-      ? []
-      : [`--${flag} applies to ${KIND_WORDS[section]} only; no input is one, so it was not used`];
+    const reader = ALSO_READ_BY[flag];
+    if (!isKindSection(section) || kinds.includes(SECTION_KIND[section])) return [];
+    if (reader !== undefined && request.options.law === reader) return [];
+    return [`--${flag} applies to ${KIND_WORDS[section]} only; no input is one, so it was not used`];
   });
 }
 
@@ -62,6 +67,16 @@ export function unusedKindFlags(request: CliRequest, kinds: readonly FileKind[])
  * step (the lr-missing hint suggests just that), so the flag is used exactly when that law is.
  */
 const LAW_FLAGS: Partial<Record<string, AnalysisOptions['law']>> = { 'power-x': 'power' };
+
+/**
+ * Flags of a kind of file that one law reads too, whatever the file is: the power law is predicted at
+ * `--predict-data-multiplier` × its largest x and at each `--predict-at` (reports.ts predictionTargets), so on a loss
+ * curve they are used, not "for downstream sweeps only".
+ */
+const ALSO_READ_BY: Partial<Record<string, AnalysisOptions['law']>> = {
+  'predict-at': 'power',
+  'predict-data-multiplier': 'power',
+};
 
 export type Parsed = { ok: true; request: CliRequest } | { ok: false; error: string };
 
@@ -156,8 +171,8 @@ export function parseCli(argv: string[]): Parsed {
   const deadline = given.get(OPTION_SCHEMA.deadline) as number | undefined;
   const format = given.get(OPTION_SCHEMA.format) as CliRequest['format'];
   const kindFlags = [...given.keys()].flatMap((knob) => {
-    const section = (knob as FlagKnob).flag.section;
-    return section in SECTION_KIND ? [{ flag: (knob as FlagKnob).flag.name, section: section as KindSection }] : [];
+    const { name, section } = (knob as FlagKnob).flag;
+    return isKindSection(section) || LAW_FLAGS[name] !== undefined ? [{ flag: name, section }] : [];
   });
   return { ok: true, request: { command: commandWord, files, json, options, delimiter, format, deadline, kindFlags } };
 }

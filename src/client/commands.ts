@@ -79,8 +79,11 @@ interface TargetChoice extends vscode.QuickPickItem {
   target: PredictTarget['kind'];
   prompt: string;
   placeholder: string;
-  /** The question as the answers' document heads it: the value as typed, or (a multiple) as read. */
-  question: (typed: string, value: number) => string;
+  /**
+   * The question as the answers' document heads it: the value as typed, or (a multiple) as read; `xName` is the
+   * column the answers were predicted over (a power law's x, known only from them).
+   */
+  question: (typed: string, value: number, xName?: string) => string;
 }
 
 const TARGETS: Record<string, TargetChoice[]> = {
@@ -107,6 +110,16 @@ const TARGETS: Record<string, TargetChoice[]> = {
       prompt: 'Pretraining tokens D_p (e.g. 1.2e11 or 120B)',
       placeholder: '120B',
       question: (typed) => `BLEU and CE at D_p = ${typed}`,
+    },
+  ],
+  // A power law's x is whatever column it was fitted over (a loss curve's step, tokens): asked for as that value.
+  power: [
+    {
+      label: "Loss at a value of the power law's x…",
+      target: 'powerX',
+      prompt: 'A value of the column the power law was fitted over, e.g. a step (200000 or 200k)',
+      placeholder: '200k',
+      question: (typed, _value, xName = 'x') => `Loss at ${xName} = ${typed} (power law)`,
     },
   ],
   compute: [
@@ -156,7 +169,7 @@ async function predictAt(
     void vscode.window.showWarningMessage(`Scaling Lens: ${result.message ?? 'no prediction.'}`);
     return [];
   }
-  await ctx.predictions.show(uri, choice.question(raw.trim(), value), result.predictions);
+  await ctx.predictions.show(uri, choice.question(raw.trim(), value, result.predictions[0].xName), result.predictions);
   return result.predictions;
 }
 

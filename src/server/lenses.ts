@@ -1,8 +1,9 @@
 // The CodeLenses of a run file, as the LSP lenses the server sends: a prediction lens per loss curve (and a summary
-// lens over several), per downstream group, and per compute budget, each running one of the extension's commands.
+// lens over several), per downstream group, per compute budget and per power-law target, each running one of the
+// extension's commands.
 // Pure functions of the analysis, tested directly (test/server/lenses.test.ts).
 import type { CodeLens } from 'vscode-languageserver';
-import type { Analysis, CurveReport, LawDeparture, LawId, Series } from '../core/analysis/types';
+import type { Analysis, CurveReport, FitResult, LawDeparture, LawId, Series } from '../core/analysis/types';
 import { hasValue } from '../core/analysis/trust';
 import { formatCompact, formatFlop, formatNumber, formatPercent } from '../core/util/format';
 import { computeOptimumText, estimateText, predictionAt } from '../core/analysis/describe';
@@ -30,6 +31,7 @@ export function buildLenses(analysis: Analysis<Series>, file: string, uri: strin
     ...lossLenses(analysis, file, uri),
     ...downstreamLenses(analysis, file, uri),
     ...computeLenses(analysis, uri),
+    ...powerLenses(analysis, file, uri),
   ];
 }
 
@@ -139,14 +141,35 @@ function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
       : withheldText(`C = ${formatFlop(p.x)} FLOP`, p);
     lenses.push(lens(0, title, Commands.predictAt, [uri, { kind: 'compute' }]));
   }
-  for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla' || f.law === 'power')) {
-    const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
-    // A power law per run of a file of several runs: each lens names its run.
+  for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla')) lenses.push(sweepFitLens(fit, 'runs', uri));
+  return lenses;
+}
+
+/**
+ * A power law (one per run of a file of several runs, each lens naming its run): how well it fits, then the loss at
+ * each target over its own x, which Predict at... asks again at another value of that x (never a compute budget).
+ */
+function powerLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
+  const lenses: CodeLens[] = [];
+  // Only this file's fits: files fitted together each show their own (a fit is fitted on one curve of one file).
+  const curves = new Set(fileOf(analysis, file).map((c) => c.name));
+  for (const fit of analysis.fits.filter((f) => f.law === 'power' && f.fittedOn.some((name) => curves.has(name)))) {
+    lenses.push(sweepFitLens(fit, 'points', uri));
     const run = fit.group !== undefined ? `${fit.group} · ` : '';
-    const title = `Loss · ${run}${fitLawName(fit)} · fitted on ${fit.points} ${fit.law === 'chinchilla' ? 'runs' : 'points'} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
-    lenses.push(lens(0, title, Commands.showChart, [uri]));
+    for (const p of analysis.predictions.filter((x) => x.metric === 'loss' && x.group === fit.group)) {
+      const title = hasValue(p) ? `${predictionAt(p)} = ${estimateText(p)}` : withheldText(predictionAt(p), p);
+      lenses.push(lens(0, `Loss · ${run}${fitLawName(fit)} · ${title}`, Commands.predictAt, [uri, { kind: 'powerX' }]));
+    }
   }
   return lenses;
+}
+
+/** A sweep law's fit in one lens, what it was fitted on and how well, opening the chart. */
+function sweepFitLens(fit: FitResult, unit: 'runs' | 'points', uri: string): CodeLens {
+  const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
+  const run = fit.group !== undefined ? `${fit.group} · ` : '';
+  const title = `Loss · ${run}${fitLawName(fit)} · fitted on ${fit.points} ${unit} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
+  return lens(0, title, Commands.showChart, [uri]);
 }
 
 /** The model size a model-size-law curve is predicted at, for its lens: " (N=25M)"; empty for other laws. */

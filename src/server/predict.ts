@@ -24,6 +24,8 @@ function targetOptions(target: PredictTarget): Partial<AnalysisOptions> {
     case 'dataMultiplier':
       return { dataMultipliers: [target.value], predictAt: [] };
     case 'dataValue':
+    case 'powerX':
+      // The power law is predicted where the downstream laws are: at the values asked, without the multiples.
       return { predictAt: [target.value], dataMultipliers: [] };
     case 'compute':
       return { computeBudgets: [target.value] };
@@ -36,12 +38,22 @@ function matchesTarget(p: Prediction, target: PredictTarget): boolean {
       return p.metric === 'loss' && p.step === Math.round(target.value);
     case 'compute':
       return p.xName === 'C';
+    case 'powerX':
+      return p.metric === 'loss' && p.step === undefined && p.x === target.value;
     default:
       return p.metric === 'bleu' || p.metric === 'ce';
   }
 }
 
 /** The kind of fit a target needs, as the user knows it. */
+const FIT_FOR: Record<PredictTarget['kind'], string> = {
+  step: 'loss curve',
+  compute: '(N, D) fit',
+  powerX: 'power-law fit',
+  dataMultiplier: 'downstream fit',
+  dataValue: 'downstream fit',
+};
+
 function fitFor(target: PredictTarget): string {
-  return target.kind === 'step' ? 'loss curve' : target.kind === 'compute' ? '(N, D) fit' : 'downstream fit';
+  return FIT_FOR[target.kind];
 }

@@ -1,7 +1,7 @@
 // Every message between the extension client and the language server, typed once. The client, the server and the
 // tests import these; no method name or payload shape is written anywhere else.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { Analysis, LawId, Prediction } from '../core/analysis/types';
+import type { Analysis, AnalysisKind, LawId, Prediction } from '../core/analysis/types';
 import type { ColumnRole, FileKind } from '../core/table/types';
 import { settingsDefaults, type Settings } from '../core/options/settings';
 
@@ -29,7 +29,7 @@ export type FitState = 'fitting' | 'done' | 'error' | 'skipped';
 export interface FitSummary {
   uri: string;
   state: FitState;
-  kind: FileKind;
+  kind: AnalysisKind;
   /** One line a person reads: what was fitted and the headline prediction, or why nothing was. */
   message: string;
   fits: number;
@@ -51,7 +51,9 @@ export type PredictTarget =
   | { kind: 'step'; value: number }
   | { kind: 'dataMultiplier'; value: number }
   | { kind: 'dataValue'; value: number }
-  | { kind: 'compute'; value: number };
+  | { kind: 'compute'; value: number }
+  /** A value of the power law's x column (law 'power': the step of a loss curve, tokens, ...). */
+  | { kind: 'powerX'; value: number };
 
 export interface PredictResult {
   predictions: Prediction[];

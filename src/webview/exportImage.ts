@@ -6,8 +6,11 @@ import type { Theme } from './theme';
 /** Height of a title line, in CSS pixels. */
 const HEADER_LINE = 18;
 
-/** What the chart shows; for loss curves the law drawn, and how it was chosen when it was chosen automatically. */
-export function kindLabel({ kind, fits, lawChoice }: ChartData): string {
+/**
+ * What the chart shows; for loss curves the law drawn, and how it was chosen when it was chosen automatically; for a
+ * power law the panel's own title (the loss against the column it was fitted over).
+ */
+export function kindLabel({ kind, fits, lawChoice, panels }: ChartData): string {
   const law = fits[0]?.name ?? 'no law';
   return kind === 'loss-curve'
     ? `loss curves (${lawChoice ? `${lawChoice.chosen}, chosen automatically over ${lawChoice.runnerUp}` : law})`
@@ -15,7 +18,9 @@ export function kindLabel({ kind, fits, lawChoice }: ChartData): string {
       ? 'downstream sweep (BLEU and CE vs D_p)'
       : kind === 'compute'
         ? '(N, D) sweep'
-        : 'run file';
+        : kind === 'power'
+          ? (panels[0]?.title ?? 'power law')
+          : 'run file';
 }
 
 /** The exported image's title: the file and what it is, then each law drawn (its formula), once. */

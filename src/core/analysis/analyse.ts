@@ -7,7 +7,13 @@ import { seededRandom } from '../util/random';
 import { analyseCompute } from './compute';
 import { summariseCurveFindings } from './curveFindings';
 import { analyseDownstream } from './downstream';
-import { disambiguateCurveNames, extractLossCurves, mergeScheduleOnlyCurves, type LossCurve } from './lossCurves';
+import {
+  curveNameOf,
+  disambiguateCurveNames,
+  extractLossCurves,
+  mergeScheduleOnlyCurves,
+  type LossCurve,
+} from './lossCurves';
 import { analyseLossCurves, tooFewLossPoints } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
@@ -17,7 +23,7 @@ import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { plainAnalysis } from './series';
 import { judgeFits } from './trust';
 import { warmupFalls } from './warmupFall';
-import type { Analysis, FileSummary, Finding, LawAnalysis, LossLawId, Series } from './types';
+import type { Analysis, AnalysisKind, FileSummary, Finding, LawAnalysis, LossLawId, Series } from './types';
 import type { LossWarmStart } from './warmStart';
 import { appendAll } from '../util/arrays';
 
@@ -113,7 +119,7 @@ export interface CollectedTables {
   out: LawAnalysis<Series>;
   files: FileSummary[];
   lossCurves: LossCurve[];
-  kinds: Set<RoleAssignment['kind']>;
+  kinds: Set<AnalysisKind>;
   /** The loss curves were merged and named apart (fittedCurves): done once, however often they are fitted. */
   curvesReady?: boolean;
   /** The first loss log whose every row was left out (no curve from it), where "nothing to fit" is said. */
@@ -136,8 +142,9 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
     kinds: new Set(),
   };
   const { out, files, lossCurves, kinds } = collected;
+  const sources = sourceNames(tables);
 
-  for (const table of tables) {
+  for (const [i, table] of tables.entries()) {
     appendAll(out.findings, table.problems.map(problemToFinding));
     const assignment = detectRoles(table, options.columns, tables.length === 1);
     files.push(summarise(table, assignment));
@@ -176,14 +183,26 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
         merge(out, analyseCompute(table, assignment, options));
         break;
       case 'power':
-        kinds.add('compute');
-        merge(out, analysePower(table, assignment, options));
+        kinds.add('power');
+        merge(out, analysePower(table, assignment, options, sources?.[i]));
         break;
       default:
         out.findings.push(unidentified(table, assignment, options.law));
     }
   }
   return collected;
+}
+
+/**
+ * Each table's name among several (a folder's runs, files fitted together), told apart as loss curves' names are:
+ * the power law, fitted per table, names its curves by them, or every run's curve was "loss vs step". Undefined for
+ * one table, whose curve needs no name of its file.
+ */
+function sourceNames(tables: readonly Table[]): string[] | undefined {
+  if (tables.length < 2) return undefined;
+  const names = tables.map((t) => ({ name: curveNameOf(t), file: t.file }));
+  disambiguateCurveNames(names);
+  return names.map((n) => n.name);
 }
 
 /**

@@ -53,15 +53,10 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   }
   const data = readRows(table, roles, out.findings);
   if (data.rows.length < MIN_ROWS) {
-    out.findings.push(
-      tooFewPoints(
-        table,
-        'L(N, D)',
-        data.rows.length,
-        data.rows.map((r) => table.lines[r]),
-        'L(N, D) has 5 coefficients and needs at least 6 runs',
-      ),
-    );
+    const short = { name: 'L(N, D)', count: data.rows.length, lines: data.rows.map((r) => table.lines[r]) };
+    const words = { why: 'L(N, D) has 5 coefficients and needs at least 6 runs', remedy: 'Add runs at more sizes.' };
+    const few = tooFewPoints(table, [short], words);
+    if (few) out.findings.push(few);
     return out;
   }
   const points = chinchillaPoints(data.n, data.d);

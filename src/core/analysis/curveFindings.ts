@@ -8,9 +8,9 @@ import type { Finding } from './types';
 /** Curves (or groups) of one code whose findings are kept whole. */
 const CURVES_SHOWN = 10;
 /** Curves past those, named in the summary's message. */
-const CURVES_NAMED = 5;
+export const CURVES_NAMED = 5;
 /** Curves past those, linked in the summary's related list (the Problems panel links each). */
-const CURVES_LINKED = 20;
+export const CURVES_LINKED = 20;
 
 interface Group {
   /** Curves seen, in order, up to the first one past CURVES_SHOWN: which of them keep their findings. */

@@ -20,7 +20,7 @@ import {
   type BandedPrediction,
 } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets, type CurveSpec } from './reports';
-import { fitFailed, tooFewPoints } from './sweepFindings';
+import { fitFailed, tooFewPoints, type ShortGroup, type TooFewWords } from './sweepFindings';
 import { baselineCell, bleuScaleFindings, missingColumns, validRows, type SweepColumns } from './downstreamRows';
 import { groupRows, mergeDuplicates, type Group } from './downstreamGroups';
 import type { Finding, FitResult, LawAnalysis } from './types';
@@ -48,17 +48,33 @@ export function analyseDownstream(table: Table, roles: RoleAssignment, options: 
     appendAll(out.findings, mixedUnitFindings(table, roles.roles.finetuneData));
   const rows = validRows(table, columns, out.findings);
   appendAll(out.findings, bleuScaleFindings(table, columns, rows));
-  for (const group of groupRows(columns, rows)) analyseGroup(table, columns, group, options, out);
+  // Groups short of points for the same law are said in one finding, each named with its points.
+  const short = new Map<string, ShortGroup[]>();
+  for (const group of groupRows(columns, rows)) {
+    const few = analyseGroup(table, columns, group, options, out);
+    if (few) short.set(few.law, [...(short.get(few.law) ?? []), few.group]);
+  }
+  for (const [law, groups] of short) {
+    const few = tooFewPoints(table, groups, { ...TOO_FEW, law });
+    if (few) out.findings.push(few);
+  }
   return out;
 }
 
+/** What a downstream law short of points lacks, and what adds them. */
+const TOO_FEW: TooFewWords = {
+  why: "Each law has 3 coefficients; the paper's guideline is to fit once there are at least 3 points",
+  remedy: 'Add runs at more pretraining amounts (D_p).',
+};
+
+/** A group's laws into `out`; a group short of points for a law is returned (its name, points and that law). */
 function analyseGroup(
   table: Table,
   cols: SweepColumns,
   group: Group,
   options: AnalysisOptions,
   out: LawAnalysis,
-): void {
+): { group: ShortGroup; law: string } | undefined {
   const pretrained = mergeDuplicates(
     table,
     group,
@@ -82,21 +98,16 @@ function analyseGroup(
   // Only the metrics short of points: a group whose CE has 8 points and BLEU none fits its CE law, and the finding
   // said "only 8 usable points, so no law was fitted".
   const short = (['bleu', 'ce'] as const).filter((m) => cols[m] && pretrained[m].length < 3);
+  let few: { group: ShortGroup; law: string } | undefined;
   if (short.length) {
     const lines = group.rows.filter((r) => !r.baseline).map((r) => r.line);
     const distinct = new Set(short.flatMap((m) => pretrained[m].map((p) => p.dp))).size;
     const names = short.map((m) => (m === 'bleu' ? 'BLEU' : 'CE'));
-    const few = short.map((m, i) => `${names[i]} has ${pretrained[m].length}`);
-    out.findings.push(
-      tooFewPoints(
-        table,
-        group.label,
-        distinct,
-        lines,
-        `${few.join(', ')} point(s) with D_p > 0; each law has 3 coefficients`,
-        short.length === 2 ? 'law' : `${names[0]} law`,
-      ),
-    );
+    const detail = `${short.map((m, i) => `${names[i]} has ${pretrained[m].length}`).join(', ')} point(s) with D_p > 0`;
+    few = {
+      group: { name: group.label, count: distinct, lines, detail },
+      law: short.length === 2 ? 'law' : `${names[0]} law`,
+    };
   }
   const dpUnit = unitNote(cols.dp, 'tokens');
   const firstCurve = out.curves.length;
@@ -106,6 +117,7 @@ function analyseGroup(
   appendAll(out.findings, ceBleuDivergence(pretrained.bleu, pretrained.ce, ctx));
   if (base.bleu.length)
     appendAll(out.findings, pretrainingNoGain(pretrained.bleu, base.bleu[0], { ...ctx, finetune: group.finetune }));
+  return few;
 }
 
 /** The chart draws the baseline beside the law it is excluded from, so each curve carries its group's. */

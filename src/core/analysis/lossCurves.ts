@@ -93,7 +93,7 @@ function invalidSizeMessage(column: Column, row: number): string {
  * runs apart: then each size is a curve of its own (loss curves of several sizes in one file), not one curve whose
  * steps repeat.
  */
-function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Column | undefined {
+export function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Column | undefined {
   if (roles.params === undefined || roles.run !== undefined) return undefined;
   const column = table.columns[roles.params];
   const first = column.values.find((v) => !Number.isNaN(v));
@@ -608,8 +608,8 @@ export function mergeScheduleOnlyCurves(curves: LossCurve[]): LossCurve[] {
  * as it takes when the file names are the same too (`cosine_24000 (csv_25/cosine_24000.csv)`: one schedule logged
  * for models of several sizes, a folder per size).
  */
-export function disambiguateCurveNames(curves: LossCurve[]): void {
-  const byName = new Map<string, LossCurve[]>();
+export function disambiguateCurveNames(curves: { name: string; file: string }[]): void {
+  const byName = new Map<string, { name: string; file: string }[]>();
   for (const c of curves) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
   for (const [name, same] of byName) {
     if (same.length < 2) continue;

@@ -6,15 +6,25 @@ import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
 import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
 import { formatCompact } from '../util/format';
 import { EpochCount, EpochTrack, epochColumn, POWER_LAW } from './epochs';
+import { sizesSplittingRuns } from './lossCurves';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets } from './bands';
 import { findColumn, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets } from './reports';
-import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
+import { fitFailed, invalidRows, isModelSize, tooFewPoints, type ShortGroup, type TooFewWords } from './sweepFindings';
 import type { Finding, LawAnalysis } from './types';
 
-export function analysePower(table: Table, roles: RoleAssignment, options: AnalysisOptions): LawAnalysis {
+/**
+ * `source`: the table's name among several fitted together (analyse.ts sourceNames), which names its curves and
+ * groups them, so curves of several files are told apart on every surface and tied to their own fits.
+ */
+export function analysePower(
+  table: Table,
+  roles: RoleAssignment,
+  options: AnalysisOptions,
+  source?: string,
+): LawAnalysis {
   const out = emptyAnalysis();
   const yIndex = roles.roles.loss;
   const xIndex = options.powerX ? findColumn(table, [options.powerX]) : undefined;
@@ -28,8 +38,15 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
   const bad: number[] = [];
   const stepZero: number[] = [];
   const onSteps = xIndex === roles.roles.step;
+  // Curves of several model sizes told apart by their size: a row without a usable one belongs to none.
+  const sizes = roles.roles.run === undefined ? sizesSplittingRuns(table, roles) : undefined;
+  const unsized: number[] = [];
   for (let r = 0; r < table.rowCount; r++) {
     if (notLogged(xs, r) || notLogged(ys, r)) continue;
+    if (sizes && !isModelSize(sizes.values[r])) {
+      unsized.push(r);
+      continue;
+    }
     const y = ys.values[r];
     const ok = xs.values[r] > 0 && y > 0 && Number.isFinite(xs.values[r]) && Number.isFinite(y);
     // A step-0 row (the loss before training, or a Keras epoch index) is no fault of the file: x^(-alpha) is undefined.
@@ -48,43 +65,75 @@ export function analysePower(table: Table, roles: RoleAssignment, options: Analy
     out.findings.push(
       invalidRows(table, bad, `'${xs.name}' and '${ys.name}' must both be positive numbers`, 'power-invalid-row'),
     );
-  for (const run of runsOf(table, roles, rows)) {
-    const curveName = run.name === undefined ? `${ys.name} vs ${xs.name}` : `${run.name}: ${ys.name} vs ${xs.name}`;
+  if (sizes && unsized.length) {
+    const rule = `'${sizes.name}' must be a model size, which tells this file's curves apart (it has no run column)`;
+    out.findings.push(invalidRows(table, unsized, rule, 'power-invalid-row'));
+  }
+  const short: ShortGroup[] = [];
+  for (const run of runsOf(table, roles, rows, sizes)) {
+    const label = [source, run.name].filter((part) => part !== undefined).join(' · ') || undefined;
+    const curveName = label === undefined ? `${ys.name} vs ${xs.name}` : `${label}: ${ys.name} vs ${xs.name}`;
     const repeated = dataRepeated(table, roles, xIndex, run.all, curveName);
     if (repeated) out.findings.push(repeated);
-    fitCurve(table, xs, ys, run.rows, { name: curveName, run: run.name }, options, out);
+    const few = fitCurve(table, xs, ys, run.rows, { name: curveName, run: label }, options, out);
+    if (few) short.push(few);
   }
+  const onCurve = roles.kind === 'loss-curve' || xIndex === roles.roles.step;
+  const few = tooFewPoints(table, short, tooFewWords(onCurve, xs.name));
+  if (few) out.findings.push(few);
   return out;
 }
 
 /**
+ * What the power law lacks, and the remedy for what it was fitted to: a loss curve (its step, or another column of a
+ * run's log) gets points from logging more often or training longer, a sweep over x from runs at other values of x.
+ */
+function tooFewWords(onLossCurve: boolean, x: string): TooFewWords {
+  return {
+    why: 'The power law has 3 coefficients and needs at least 3 points',
+    remedy: onLossCurve
+      ? 'Log the loss more often, or train for longer: a loss curve gets its points from its logged steps.'
+      : `Add runs at more values of '${x}'.`,
+    plural: 'curves',
+  };
+}
+
+/**
  * The rows of each run, when the table has a run column (a W&B chart export of eight runs reshaped to one row per
- * run and step): each is a curve of its own, or eight models' losses were pooled into one law and one prediction.
+ * run and step), or, without one, loss curves of several model sizes (told apart as the loss-curve laws tell them,
+ * `N=25M`): each is a curve of its own, or eight models' losses were pooled into one law and one prediction.
  * `rows` are a run's usable rows, `all` every row of it (its epochs are counted over them).
  */
 function runsOf(
   table: Table,
   roles: RoleAssignment,
   usable: readonly number[],
+  sizes: Column | undefined,
 ): { name?: string; rows: number[]; all: number[] }[] {
   const runCol = roles.roles.run === undefined ? undefined : table.columns[roles.roles.run];
-  if (runCol === undefined) return [{ rows: [...usable], all: Array.from({ length: table.rowCount }, (_, r) => r) }];
-  const nameAt = (r: number) => textAt(runCol, r) ?? formatCompact(runCol.values[r]);
+  const nameOf = runCol
+    ? (r: number) => textAt(runCol, r) ?? formatCompact(runCol.values[r])
+    : sizes && ((r: number) => (isModelSize(sizes.values[r]) ? `N=${formatCompact(sizes.values[r])}` : undefined));
+  if (nameOf === undefined) return [{ rows: [...usable], all: Array.from({ length: table.rowCount }, (_, r) => r) }];
   const runs = new Map<string, { name: string; rows: number[]; all: number[] }>();
+  // A row of no run (a size that is no model size, said by the caller) is in none.
   const runFor = (r: number) => {
-    const name = nameAt(r);
+    const name = nameOf(r);
+    if (name === undefined) return undefined;
     let run = runs.get(name);
     if (run === undefined) runs.set(name, (run = { name, rows: [], all: [] }));
     return run;
   };
-  for (let r = 0; r < table.rowCount; r++) runFor(r).all.push(r);
-  for (const r of usable) runFor(r).rows.push(r);
+  for (let r = 0; r < table.rowCount; r++) runFor(r)?.all.push(r);
+  for (const r of usable) runFor(r)?.rows.push(r);
   return [...runs.values()];
 }
 
 /**
- * One curve's power law: its fit, report and predictions, or the finding why it has none. A run's fit and curve carry
- * its name as their group, which ties each fit's verdict (trust.ts) to its own curve's predictions.
+ * One curve's power law: its fit, report and predictions, or why it has none (a failed fit's finding, or the curve
+ * returned as too short: the short curves of a file are said in one finding). A run's fit, curve and predictions carry
+ * its name (and its file's, among several) as their group, which ties each fit's verdict (trust.ts), lens and chart
+ * line to its own curve's predictions.
  */
 function fitCurve(
   table: Table,
@@ -94,28 +143,17 @@ function fitCurve(
   curve: { name: string; run?: string },
   options: AnalysisOptions,
   out: LawAnalysis,
-): void {
+): ShortGroup | undefined {
   const curveName = curve.name;
   const group = curve.run === undefined ? undefined : { label: curve.run, fields: { run: curve.run } };
   const rows = usable.sort((a, b) => xs.values[a] - xs.values[b]);
-  if (rows.length < 3) {
-    out.findings.push(
-      tooFewPoints(
-        table,
-        curveName,
-        rows.length,
-        rows.map((r) => table.lines[r]),
-        'The power law has 3 coefficients',
-      ),
-    );
-    return;
-  }
+  if (rows.length < 3) return { name: curveName, count: rows.length, lines: rows.map((r) => table.lines[r]) };
   const x = rows.map((r) => xs.values[r]);
   const y = rows.map((r) => ys.values[r]);
   const fitted = fitPower(powerLaw, x, y, options.lossDelta);
   if (!fitted) {
     out.findings.push(fitFailed(table, curveName, table.lines[rows[0]]));
-    return;
+    return undefined;
   }
   const observed = Float64Array.from(y);
   const sets = residualBootstrapSets(powerLaw, fitted.points, observed, fitted.fit, {
@@ -181,6 +219,8 @@ function fitCurve(
     out.predictions.push({
       metric: 'loss',
       curve: curveName,
+      // A run's predictions carry its group as its fit and curve do: the chart draws each run's targets on its law.
+      ...(curve.run !== undefined && { group: curve.run }),
       x: t.x,
       xName: xs.name,
       status: 'ok',

@@ -365,9 +365,16 @@ export interface FileSummary {
   bytes: number;
 }
 
+/**
+ * What an analysis fitted: a kind of file (a loss curve, a downstream or an (N, D) sweep), or `power`: the one-variable
+ * power law L(x) = E + A*x^(-alpha) over the column the user named (law 'power'), whatever the file is. A power law
+ * fitted to a loss curve's steps is no (N, D) fit, so it is never said, charted or predicted as one.
+ */
+export type AnalysisKind = FileKind | 'power';
+
 export interface Analysis<S extends Series = number[]> {
   version: 1;
-  kind: FileKind;
+  kind: AnalysisKind;
   files: FileSummary[];
   curves: CurveReport<S>[];
   fits: FitResult[];

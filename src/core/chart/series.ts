@@ -11,7 +11,7 @@ import { departureLabel } from '../analysis/departureText';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
 import { band, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
-import { computeSeries, downstreamSeries } from './sweepSeries';
+import { computeSeries, downstreamSeries, powerSeries } from './sweepSeries';
 import type {
   ChartData,
   ChartFit,
@@ -48,7 +48,9 @@ export function buildChart(analysis: Analysis): ChartModel {
       ? downstreamSeries(analysis)
       : analysis.kind === 'compute'
         ? computeSeries(analysis)
-        : lossSeries(analysis);
+        : analysis.kind === 'power'
+          ? powerSeries(analysis)
+          : lossSeries(analysis);
   const fits: ChartFit[] = analysis.fits.map((f) => ({
     law: f.law,
     name: fitLawName(f),

@@ -1,5 +1,6 @@
-// The charts of sweeps: downstream BLEU and CE against D_p per group (laws, the break, the baseline), and (N, D) sweeps
-// as loss against compute per model size with the compute-optimal frontier.
+// The charts of sweeps: downstream BLEU and CE against D_p per group (laws, the break, the baseline), a power law as
+// the loss against its x column per run, and (N, D) sweeps as loss against compute per model size with the
+// compute-optimal frontier.
 import { breakPoint } from '../analysis/breaks';
 import { hasValue } from '../analysis/trust';
 import type { Analysis, FitResult } from '../analysis/types';
@@ -15,61 +16,8 @@ import type { ChartMarker, ChartPanelSpec, ChartSeries } from './types';
 export function downstreamSeries(analysis: Analysis): Parts {
   const series: ChartSeries[] = [];
   const markers: ChartMarker[] = [];
-  for (const c of analysis.curves) {
-    const panel = c.metric === 'ce' ? 'secondary' : 'main';
-    const group = c.group ?? c.name;
-    const fit = analysis.fits.find((f) => f.law === c.law && f.group === c.group);
-    // Only predictions with a number are drawn: past a break or from an unsupported fit there is no line, band or marker.
-    const targets = analysis.predictions.filter((p) => p.group === c.group && p.metric === c.metric).filter(hasValue);
-    const supported = !fit?.unsupported;
-    const breakX = c.metric === 'bleu' ? breakPoint(analysis, c) : undefined;
-    series.push({ ...observed(c, panel), breakX });
-    if (breakX !== undefined)
-      markers.push({
-        panel,
-        kind: 'break',
-        x: breakX,
-        group,
-        label: `${group}: law breaks at D_p = ${formatCompact(breakX)}`,
-      });
-    const xMax = Math.max(maxOf(c.points.x), maxOf(targets.map((t) => t.x)));
-    if (fit) {
-      const grid = logGrid(minOf(c.points.x), lawEnd(c, targets), LAW_GRID);
-      series.push(law(c, panel, grid, evaluateLaw(fit, grid)));
-    }
-    if (supported && c.points.low.some(Number.isFinite)) {
-      const rows = [
-        ...c.points.x.map((x, i) => ({ x, lo: c.points.low[i], hi: c.points.high[i] })),
-        ...targets.map((t) => ({ x: t.x, lo: t.low, hi: t.high })),
-      ]
-        .filter((r) => Number.isFinite(r.lo))
-        .sort((a, b) => a.x - b.x);
-      series.push(
-        band(
-          c,
-          panel,
-          rows.map((r) => r.x),
-          rows.map((r) => r.lo),
-          rows.map((r) => r.hi),
-        ),
-      );
-    }
-    if (targets.length) series.push(targetSeries(c, panel, group, targets));
-    if (c.baseline) {
-      const xMin = minOf(c.points.x);
-      series.push({
-        id: `baseline:${c.name}`,
-        label: `${c.name} · not pretrained`,
-        kind: 'baseline',
-        panel,
-        group,
-        x: [xMin, xMax],
-        y: [c.baseline.value, c.baseline.value],
-        lines: [c.baseline.line, c.baseline.line],
-        total: 1,
-      });
-    }
-  }
+  for (const c of analysis.curves)
+    singleXSeries(analysis, c, c.metric === 'ce' ? 'secondary' : 'main', series, markers);
   const dp = columnName(analysis, 'pretrainData') ?? 'D_p';
   const panels: ChartPanelSpec[] = [
     {
@@ -90,6 +38,89 @@ export function downstreamSeries(analysis: Analysis): Parts {
     },
   ];
   return { panels, series, markers };
+}
+
+/**
+ * The power law L(x) = E + A*x^(-alpha) (law 'power'): the loss against the column the law was fitted over (the
+ * step of a loss curve, tokens, FLOP), one curve per run, drawn as a downstream group's law is: the law to its
+ * targets, its band and the target markers. The axes name the fit's own columns, so it is never read as compute.
+ */
+export function powerSeries(analysis: Analysis): Parts {
+  const series: ChartSeries[] = [];
+  const markers: ChartMarker[] = [];
+  for (const c of analysis.curves) singleXSeries(analysis, c, 'main', series, markers);
+  const fit = analysis.fits.find((f) => f.law === 'power');
+  const x = String(fit?.settings.x ?? analysis.curves[0]?.xName ?? 'x');
+  const y = String(fit?.settings.y ?? columnName(analysis, 'loss') ?? 'loss');
+  const panels: ChartPanelSpec[] = [
+    { id: 'main', title: `${y} vs ${x} (power law)`, xLabel: x, yLabel: y, logX: true, logY: true },
+  ];
+  return { panels, series, markers };
+}
+
+/**
+ * One curve of a single-x law (BLEU, CE, power): its points, the law up to its last valued point or furthest target,
+ * the band, the targets, and a BLEU law's break and a group's not-pretrained baseline.
+ */
+function singleXSeries(
+  analysis: Analysis,
+  c: Analysis['curves'][number],
+  panel: ChartSeries['panel'],
+  series: ChartSeries[],
+  markers: ChartMarker[],
+): void {
+  const group = c.group ?? c.name;
+  const fit = analysis.fits.find((f) => f.law === c.law && f.group === c.group);
+  // Only predictions with a number are drawn: past a break or from an unsupported fit there is no line, band or marker.
+  const targets = analysis.predictions.filter((p) => p.group === c.group && p.metric === c.metric).filter(hasValue);
+  const supported = !fit?.unsupported;
+  const breakX = c.metric === 'bleu' ? breakPoint(analysis, c) : undefined;
+  series.push({ ...observed(c, panel), breakX });
+  if (breakX !== undefined)
+    markers.push({
+      panel,
+      kind: 'break',
+      x: breakX,
+      group,
+      label: `${group}: law breaks at D_p = ${formatCompact(breakX)}`,
+    });
+  const xMax = Math.max(maxOf(c.points.x), maxOf(targets.map((t) => t.x)));
+  if (fit) {
+    const grid = logGrid(minOf(c.points.x), lawEnd(c, targets), LAW_GRID);
+    series.push(law(c, panel, grid, evaluateLaw(fit, grid)));
+  }
+  if (supported && c.points.low.some(Number.isFinite)) {
+    const rows = [
+      ...c.points.x.map((x, i) => ({ x, lo: c.points.low[i], hi: c.points.high[i] })),
+      ...targets.map((t) => ({ x: t.x, lo: t.low, hi: t.high })),
+    ]
+      .filter((r) => Number.isFinite(r.lo))
+      .sort((a, b) => a.x - b.x);
+    series.push(
+      band(
+        c,
+        panel,
+        rows.map((r) => r.x),
+        rows.map((r) => r.lo),
+        rows.map((r) => r.hi),
+      ),
+    );
+  }
+  if (targets.length) series.push(targetSeries(c, panel, group, targets));
+  if (c.baseline) {
+    const xMin = minOf(c.points.x);
+    series.push({
+      id: `baseline:${c.name}`,
+      label: `${c.name} · not pretrained`,
+      kind: 'baseline',
+      panel,
+      group,
+      x: [xMin, xMax],
+      y: [c.baseline.value, c.baseline.value],
+      lines: [c.baseline.line, c.baseline.line],
+      total: 1,
+    });
+  }
 }
 
 /** Where a law's line ends: its last point with a law value (none past a break) or its furthest drawn target. */
@@ -116,7 +147,7 @@ export function computeSeries(analysis: Analysis): Parts {
   // A fit the data do not support draws no law, frontier or band: only the observed points (its findings say why).
   const found = analysis.fits.find((f) => f.law === 'chinchilla');
   const fit = found?.unsupported ? undefined : found;
-  const unsupported = analysis.fits.some((f) => (f.law === 'chinchilla' || f.law === 'power') && f.unsupported);
+  const unsupported = found?.unsupported !== undefined;
   const budgets = analysis.predictions.filter((p) => p.xName === 'C').filter(hasValue);
   const fitted = analysis.curves.filter((c) => !c.excludedBy);
   const allX = [...fitted.flatMap((c) => c.points.x), ...budgets.map((p) => p.x)].filter((v) => v > 0);
@@ -129,8 +160,6 @@ export function computeSeries(analysis: Analysis): Parts {
       const grid = logGrid(minOf(c.points.x), maxOf(c.points.x) * 4, LAW_GRID);
       series.push(law(c, 'main', grid, chinchillaAt(fit, n, grid)));
     } else if (!unsupported && c.points.predicted.length) series.push(law(c, 'main', c.points.x, c.points.predicted));
-    if (!found && !unsupported && c.points.low.some(Number.isFinite))
-      series.push(band(c, 'main', c.points.x, c.points.low, c.points.high));
   }
   if (fit && fit.law === 'chinchilla' && allX.length) {
     const k = { A: fit.params.A, B: fit.params.B, E: fit.params.E, alpha: fit.params.alpha, beta: fit.params.beta };
@@ -154,13 +183,11 @@ export function computeSeries(analysis: Analysis): Parts {
       group: '',
       label: `C = ${formatFlop(p.x)}: L* = ${estimateText(p)}${p.extra ? `, N* = ${formatCompact(p.extra.N)}, D* = ${formatCompact(p.extra.D)}` : ''}`,
     });
-  const power = analysis.fits.find((f) => f.law === 'power');
-  const xLabel = power ? String(power.settings.x ?? 'x') : 'compute C (FLOP)';
   const panels: ChartPanelSpec[] = [
     {
       id: 'main',
-      title: power ? 'Loss (power law)' : 'Loss vs compute',
-      xLabel,
+      title: 'Loss vs compute',
+      xLabel: 'compute C (FLOP)',
       yLabel: columnName(analysis, 'loss') ?? 'loss',
       logX: true,
       logY: true,

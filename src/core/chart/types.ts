@@ -1,7 +1,6 @@
 // The chart panel's view model: what the server sends the webview, already downsampled. Plain JSON, like Analysis.
 // Everything a file supplied (curve, group and column names) travels here as data and is rendered as text.
-import type { LawId, Prediction } from '../analysis/types';
-import type { FileKind } from '../table/types';
+import type { AnalysisKind, LawId, Prediction } from '../analysis/types';
 
 export type PanelId = 'main' | 'secondary';
 
@@ -100,7 +99,7 @@ export interface WhatIfDefaults {
 }
 
 export interface ChartData {
-  kind: FileKind;
+  kind: AnalysisKind;
   panels: ChartPanelSpec[];
   series: ChartSeries[];
   markers: ChartMarker[];

@@ -45,6 +45,8 @@ export const CLI_SECTIONS = {
   loss: 'Loss curves (LR-annealing law)',
   downstream: 'Downstream sweeps (BLEU / cross-entropy vs pretraining data)',
   compute: '(N, D) sweeps',
+  // Not a kind of file: the power law fits the loss against any one column, a loss curve's step included.
+  power: 'The power law (--law power, any file)',
 } as const;
 export type CliSection = keyof typeof CLI_SECTIONS;
 
@@ -508,7 +510,7 @@ export const OPTION_SCHEMA = {
     option: 'powerX',
     kind: orNull(anyText),
     default: null,
-    flag: { name: 'power-x', section: 'compute', help: 'for the power law: the x column of L(x) = E + A*x^(-alpha)' },
+    flag: { name: 'power-x', section: 'power', help: 'for the power law: the x column of L(x) = E + A*x^(-alpha)' },
   }),
   maxFileSizeMB: knob({
     kind: numberIn({ min: 1 }),

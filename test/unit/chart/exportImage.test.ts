@@ -34,6 +34,11 @@ test('an (N, D) sweep and loss curves are named by their kind; loss curves by th
   assert.equal(kindLabel(loss), `loss curves (${loss.fits[0].name})`);
 });
 
+test('a power law of a loss curve is named by what it draws, the loss against its x, never as an (N, D) sweep', async () => {
+  const data = await chartOf(['examples/loss/cosine.csv'], { law: 'power', powerX: 'step' });
+  assert.equal(kindLabel(data), 'loss vs step (power law)');
+});
+
 test('before any data the title is the file alone', () => {
   assert.deepEqual(exportHeader(undefined, 'run.csv'), ['run.csv']);
 });

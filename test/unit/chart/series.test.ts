@@ -117,6 +117,54 @@ test('series: (N, D) sweeps get a law per size and the compute-optimal frontier'
   }
 });
 
+test('series: a power law of runs against their step is loss vs step per run, each law on to its own target', () => {
+  const lines = ['run,step,loss'];
+  for (let step = 100; step <= 3000; step += 100)
+    for (const [run, e] of [
+      ['a', 2.5],
+      ['b', 2.8],
+    ] as const)
+      lines.push(`${run},${step},${(e + 4 * step ** -0.45).toFixed(5)}`);
+  const table = parseText(lines.join('\n'), { fileName: 'runs.csv' });
+  const analysis = analyseTables([table], { law: 'power', powerX: 'step', bootstrapSamples: 20 });
+  assert.equal(analysis.kind, 'power');
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  assert.deepEqual(
+    data.panels.map((p) => [p.title, p.xLabel, p.yLabel]),
+    [['loss vs step (power law)', 'step', 'loss']],
+  );
+  for (const run of ['a', 'b']) {
+    const name = `${run}: loss vs step`;
+    const target = data.series.find((s) => s.id === `target:${name}`);
+    const p = valued(analysis.predictions.find((x) => x.curve === name)!);
+    assert.deepEqual(target?.y, [p.value], `${run}: its own prediction marked`);
+    const band = data.series.find((s) => s.id === `band:${name}`)!;
+    assert.equal(band.x[band.x.length - 1], 6000, `${run}: the band runs on to the target`);
+  }
+});
+
+test('series: power laws of several files are named by their files and each drawn with its own law', () => {
+  const tables = [
+    ['a/run.csv', 2.5],
+    ['b/run.csv', 2.9],
+  ].map(([name, e]) => {
+    const rows = ['step,loss'];
+    for (let step = 100; step <= 3000; step += 100) rows.push(`${step},${(Number(e) + 4 * step ** -0.45).toFixed(5)}`);
+    return parseText(rows.join('\n'), { fileName: String(name) });
+  });
+  const analysis = analyseTables(tables, { law: 'power', powerX: 'step', bootstrapSamples: 0 });
+  assert.deepEqual(
+    analysis.curves.map((c) => c.name),
+    ['run (a/run.csv): loss vs step', 'run (b/run.csv): loss vs step'],
+  );
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  for (const c of analysis.curves) {
+    const law = data.series.find((s) => s.id === `law:${c.name}`)!;
+    const p = valued(analysis.predictions.find((x) => x.curve === c.name)!);
+    assert.ok(Math.abs(law.y[law.y.length - 1] - p.value) < 1e-9, `${c.name}: its own law, on to its own target`);
+  }
+});
+
 test('export: CSV quotes names from the file, JSON carries fits and predictions', async () => {
   assert.equal(csvCell('<img src=x onerror=alert(1)>'), '<img src=x onerror=alert(1)>');
   assert.equal(csvCell('a,"b"'), '"a,""b"""');

@@ -128,6 +128,16 @@ test('--power-x is used whenever --law power is, whatever kind the input is, and
   assert.match(notes[0], /^--power-x applies to --law power only/);
 });
 
+test("--predict-at and --predict-data-multiplier set the power law's targets on a loss curve: used, not said unused", () => {
+  const flags = ['--predict-at', '100k', '--predict-data-multiplier', '4'];
+  const power = parseCli(['fit', 'run.csv', '--law', 'power', '--power-x', 'step', ...flags]);
+  assert.ok(power.ok);
+  assert.deepEqual(unusedKindFlags(power.request, ['loss-curve']), []);
+  const auto = parseCli(['fit', 'run.csv', ...flags]);
+  assert.ok(auto.ok);
+  assert.equal(unusedKindFlags(auto.request, ['loss-curve']).length, 2);
+});
+
 test('help and version need no file', () => {
   for (const argv of [[], ['--help'], ['-h'], ['fit', '--help']])
     assert.deepEqual(parseCli(argv), { ok: true, request: { command: 'help', files: [], json: false, options: {} } });
@@ -148,4 +158,14 @@ test('a flag for a kind of file no input is says it was not used; flags of the k
   const general = parseCli(['fit', 'a.csv', '--json']);
   assert.ok(general.ok);
   assert.deepEqual(unusedKindFlags(general.request, ['unknown']), [], 'general flags apply to every kind');
+});
+
+test('the help lists --power-x under the power law, which fits any file, not under (N, D) sweeps', () => {
+  const lines = USAGE.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('  --power-x '));
+  const heading = lines
+    .slice(0, at)
+    .filter((l) => /^ \S.*:$/.test(l))
+    .pop();
+  assert.equal(heading, ' The power law (--law power, any file):');
 });

@@ -276,3 +276,14 @@ test('--json: a curve whose LR falls lower than the fit curves ever did says fro
   assert.equal(report.fits[0].lrFloor, 1);
   assert.ok(report.findings.some((f) => f.code === 'drop-unseen'));
 });
+
+test('--law power on a loss curve reports kind power, in the header and --json, not compute', () => {
+  const file = join(REPO, 'examples/loss/cosine.csv');
+  const args = ['fit', file, '--law', 'power', '--power-x', 'step', '--bootstrap', '0'];
+  const text = cli(args);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout.split('\n')[0], /^Scaling Lens · 1 file · power · /);
+  assert.doesNotMatch(text.stdout, /compute|\(N, D\)/);
+  const json = cli([...args, '--json']);
+  assert.equal(JSON.parse(json.stdout).kind, 'power');
+});

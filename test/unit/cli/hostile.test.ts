@@ -180,7 +180,7 @@ test('nothing fitted: the reason on stderr is what the findings say, never "no f
   const sweep = readFileSync(join(REPO, 'examples/downstream/downstream_sweep.csv'), 'utf8').split('\n');
   const oneDp = file('one-dp.csv', [sweep[0], ...sweep.filter((l) => l.includes(',0.5B,'))].join('\n'));
   const cases: [string, RegExp][] = [
-    [oneDp, /nothing could be fitted: aligned-en-de, D_f=42M: only 1 usable point/],
+    [oneDp, /nothing could be fitted: 2 groups have too few usable points, .*: "aligned-en-de, D_f=42M" \(BLEU has 1,/],
     [file('header-only.csv', 'step,lr,loss\n'), /nothing could be fitted \(no file holds data rows/],
     [file('notes.csv', 'alpha,beta\n1,2\n'), /no file had the columns of a known law/],
   ];

@@ -281,6 +281,68 @@ test('power on a file of several runs: one law per run, each prediction judged b
   );
 });
 
+test('power: runs too short for the law are one too-few-points naming each, and a loss curve is told to log more, not to add sizes', () => {
+  const lines = ['run,step,loss', 'a,100,4.0', 'a,200,3.5', 'b,100,4.1', 'b,200,3.6', 'c,100,4.2'];
+  const table = parseText(lines.join('\n'), { fileName: 'runs.csv' });
+  const onSteps = rolesFor(table, { run: 'run', step: 'step', loss: 'loss' });
+  const a = analysePower(table, onSteps, withDefaults({ powerX: 'step', bootstrapSamples: 0 }));
+  assert.deepEqual(codes(a), ['too-few-points']);
+  const [f] = a.findings;
+  assert.deepEqual([f.line, f.curves, f.related?.map((r) => r.line)], [2, 3, [4, 6]]);
+  assert.equal(
+    f.message,
+    '3 curves have too few usable points, so no law was fitted: "a: loss vs step" (2 usable points), "b: loss vs step" (2 usable points), "c: loss vs step" (1 usable point). The power law has 3 coefficients and needs at least 3 points. Log the loss more often, or train for longer: a loss curve gets its points from its logged steps.',
+  );
+  // One run: its own message, with the remedy for a loss curve.
+  const one = parseText('step,loss\n100,4.0\n200,3.5', { fileName: 'run.csv' });
+  const single = analysePower(one, rolesFor(one, { step: 'step', loss: 'loss' }), withDefaults({ powerX: 'step' }));
+  assert.match(
+    single.findings[0].message,
+    /^loss vs step: only 2 usable point\(s\), so no law was fitted\. .* Log the loss more often/,
+  );
+  assert.doesNotMatch(single.findings[0].message, /sizes|runs at/);
+  // A sweep over another column (one row per run): more runs are the remedy.
+  const sweep = parseText('tokens,loss\n1e9,4.0\n2e9,3.5', { fileName: 'sweep.csv' });
+  const swept = analysePower(sweep, rolesFor(sweep, { loss: 'loss' }), withDefaults({ powerX: 'tokens' }));
+  assert.match(swept.findings[0].message, /Add runs at more values of 'tokens'\.$/);
+});
+
+test('power on a loss log of several model sizes without a run column: a law per size, as the loss-curve laws split them', () => {
+  const lines = ['params,step,loss'];
+  for (const [n, e] of [
+    ['25M', 3.2],
+    ['100M', 2.9],
+  ] as const)
+    for (let step = 100; step <= 3000; step += 100) lines.push(`${n},${step},${(e + 4 * step ** -0.45).toFixed(5)}`);
+  // A row without a size belongs to no curve: left out and said, not a curve "N=NaN".
+  const table = parseText([...lines, ',3100,3.0'].join('\n'), { fileName: 'sizes.csv' });
+  const roles = rolesFor(table, { params: 'params', step: 'step', loss: 'loss' });
+  const a = analysePower(table, roles, withDefaults({ powerX: 'step', bootstrapSamples: 0 }));
+  assert.deepEqual(
+    a.findings.map((f) => [f.code, f.line]),
+    [['power-invalid-row', 62]],
+  );
+  assert.deepEqual(
+    a.fits.map((f) => [f.group, f.points, Number(f.params.E.toFixed(2))]),
+    [
+      ['N=25M', 30, 3.2],
+      ['N=100M', 30, 2.9],
+    ],
+  );
+  const short = parseText('params,step,loss\n25M,100,4\n25M,200,3.5\n100M,100,3.9\n100M,200,3.4', {
+    fileName: 's.csv',
+  });
+  const few = analysePower(
+    short,
+    rolesFor(short, { params: 'params', step: 'step', loss: 'loss' }),
+    withDefaults({ powerX: 'step' }),
+  );
+  assert.deepEqual(
+    few.findings.map((f) => [f.code, f.curves]),
+    [['too-few-points', 2]],
+  );
+});
+
 test('compute: a stray row with N = 1e300 is skipped with compute-invalid-row; the fit and the default budget ignore it', async () => {
   const [path] = generate(scratchDir('compute-'));
   const clean = await readTable(path);

@@ -149,19 +149,21 @@ test('downstream: no pretraining-no-gain when pretraining clearly beats the base
   assert.ok(!codes(run(rows)).includes('pretraining-no-gain'));
 });
 
-test('downstream: groups with 1-2 points get too-few-points and no fit, without throwing', () => {
+test('downstream: groups with 1-2 points get one too-few-points that names each, and no fit, without throwing', () => {
   const a = run([
     ['one', '42M', 1e9, 20, 2.5],
     ['two', '42M', 1e9, 20, 2.5],
     ['two', '42M', 2e9, 22, 2.4],
   ]);
+  // One finding for both groups: the law's needs and the remedy said once, each group named with its points.
   const few = a.findings.filter((f) => f.code === 'too-few-points');
   assert.deepEqual(
-    few.map((f) => [f.group, f.severity, f.line]),
-    [
-      ['one, D_f=42M', 'info', 2],
-      ['two, D_f=42M', 'info', 3],
-    ],
+    few.map((f) => [f.group, f.severity, f.line, f.curves, f.related?.map((r) => r.line)]),
+    [['one, D_f=42M', 'info', 2, 2, [3]]],
+  );
+  assert.equal(
+    few[0].message,
+    '2 groups have too few usable points, so no law was fitted: "one, D_f=42M" (BLEU has 1, CE has 1 point(s) with D_p > 0), "two, D_f=42M" (BLEU has 2, CE has 2 point(s) with D_p > 0). Each law has 3 coefficients; the paper\'s guideline is to fit once there are at least 3 points. Add runs at more pretraining amounts (D_p).',
   );
   assert.equal(a.fits.length, 0);
   assert.ok(a.curves.every((c) => c.role === 'unfitted' && c.points.predicted.length === 0));
