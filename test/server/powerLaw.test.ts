@@ -4,8 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyseFiles } from '../../src/core/analysis/analyse';
@@ -17,6 +16,7 @@ import { buildLenses } from '../../src/server/lenses';
 import { predict } from '../../src/server/predict';
 import { resolveSettings } from '../../src/server/settings';
 import { powerLawRows } from '../helpers/syntheticLoss';
+import { scratchDir } from '../helpers/scratch';
 
 const COMPUTE_WORDS = /compute|\(N, D\)|FLOP|C = /;
 const steps = Array.from({ length: 30 }, (_, i) => (i + 1) * 100);
@@ -30,7 +30,7 @@ function powerCache(): FileCache {
   });
 }
 
-const URI = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'scaling-lens-power-')), 'run.csv')).toString();
+const URI = pathToFileURL(join(scratchDir('scaling-lens-power-'), 'run.csv')).toString();
 
 test('a power law on a loss curve is kind power: its lenses, chart and summary speak of the loss against the step', async () => {
   const cache = powerCache();
@@ -83,7 +83,7 @@ test('Predict at... on a power law answers at a value of its x, and asks no comp
 });
 
 test('power laws of files fitted together: each file lenses its own fit and predictions, named by its file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-power-set-'));
+  const dir = scratchDir('scaling-lens-power-set-');
   const paths = ['a.csv', 'b.csv'].map((name, i) => {
     const path = join(dir, name);
     writeFileSync(path, `step,loss\n${steps.map((s) => `${s},${(2.5 + i + 4 * s ** -0.45).toFixed(5)}`).join('\n')}\n`);
