@@ -14,7 +14,7 @@ const OPTION_PLACES: Record<HintOption, string> = {
   breakTolerance: 'with the setting scalingLens.breaks.tolerance',
   fitFirst: 'with the setting scalingLens.breaks.fitFirst',
   maxBytes: 'with the setting scalingLens.maxFileSizeMB',
-  powerX: 'on the command line (README, Command line); the extension has no setting for it',
+  powerX: 'with the setting scalingLens.fit.powerX',
   sizes: 'with the setting scalingLens.fit.sizes',
   sizeExponent: 'with the setting scalingLens.fit.sizeExponent',
   departureSigmas: 'with the setting scalingLens.fit.departureSigmas',

@@ -21,6 +21,7 @@ test('nothing sent, or not an object: every setting at its default', () => {
       warmupSteps: null,
       huberDelta: 1e-3,
       sizes: {},
+      powerX: null,
       sizeExponent: null,
       bleuHuberDelta: 0.1,
       ceHuberDelta: 1e-3,

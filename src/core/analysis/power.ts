@@ -1,5 +1,6 @@
-// Law 'power': L(x) = E + A*x^(-alpha) on any column the user names (option powerX), y = the loss column. Its
-// bands, reports and findings are the ones every sweep law shares (bands.ts, reports.ts, sweepFindings.ts).
+// Law 'power': L(x) = E + A*x^(-alpha) on any column the user names (option powerX; the step column when none is
+// named), y = the loss column. Its bands, reports and findings are the ones every sweep law shares (bands.ts,
+// reports.ts, sweepFindings.ts).
 import { maxOf } from '../util/arrays';
 import { finding, type Hint } from '../findings';
 import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
@@ -27,7 +28,8 @@ export function analysePower(
 ): LawAnalysis {
   const out = emptyAnalysis();
   const yIndex = roles.roles.loss;
-  const xIndex = options.powerX ? findColumn(table, [options.powerX]) : undefined;
+  // Unnamed, x is the step: the one x every loss curve has, and what a fit of the power law to a run means.
+  const xIndex = options.powerX ? findColumn(table, [options.powerX]) : roles.roles.step;
   if (xIndex === undefined || yIndex === undefined) {
     out.findings.push(missingColumn(table, options.powerX, xIndex === undefined, yIndex === undefined));
     return out;
@@ -271,7 +273,7 @@ function notLogged(column: Column, row: number): boolean {
 /** What the power law lacks (the x column, the loss, or both), and only the fixes for what is missing. */
 function missingColumn(table: Table, powerX: string | undefined, noX: boolean, noLoss: boolean): Finding {
   const missing = [
-    noX && `the x column${powerX ? ` '${powerX}' (not found)` : ' (none was named)'}`,
+    noX && `the x column${powerX ? ` '${powerX}' (not found)` : ' (none was named, and the file has no step column)'}`,
     noLoss && 'a loss column',
   ]
     .filter(Boolean)

@@ -181,13 +181,17 @@ export const onOff: ValueKind<boolean> = {
   fromArgs: () => ok(true),
 };
 
-/** Any text, e.g. a column name. */
+/**
+ * Any text, e.g. a column name. A number in settings JSON is read as its text, as the same digits are on the command
+ * line: a column may be named `2020`.
+ */
 export const anyText: ValueKind<string> = {
   arity: 'one',
   metavar: 'NAME',
   expects: 'text',
   schema: { type: 'string' },
-  fromJson: (value) => (typeof value === 'string' ? value : undefined),
+  fromJson: (value) =>
+    typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined,
   fromArgs: (occurrences) => ok(last(occurrences)),
 };
 

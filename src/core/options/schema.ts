@@ -510,7 +510,18 @@ export const OPTION_SCHEMA = {
     option: 'powerX',
     kind: orNull(anyText),
     default: null,
-    flag: { name: 'power-x', section: 'power', help: 'for the power law: the x column of L(x) = E + A*x^(-alpha)' },
+    setting: {
+      key: 'fit.powerX',
+      group: 'Fitting',
+      description:
+        'For the law `power`: the column x of L(x) = E + A*x^(-alpha), by its name in the file (e.g. `tokens`, `epoch`). Empty: the step column of a loss curve.',
+    },
+    flag: {
+      name: 'power-x',
+      section: 'power',
+      help: 'for the power law: the x column of L(x) = E + A*x^(-alpha)',
+      note: 'default: the step column',
+    },
   }),
   maxFileSizeMB: knob({
     kind: numberIn({ min: 1 }),

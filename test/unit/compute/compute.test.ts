@@ -181,6 +181,22 @@ test('power: L(x) = E + A x^-alpha on the column named by powerX; missing x is a
   assert.deepEqual(codes(analysePower(table, roles, withDefaults({ powerX: 'nope' }))), ['power-missing-column']);
 });
 
+test('power with no x named fits a loss curve against its step (what the extension, which names none, fits); a file with no step column is told to name one', () => {
+  const xs = [1e3, 2e3, 4e3, 8e3, 16e3, 32e3];
+  const text = ['step,loss', ...xs.map((x) => `${x},${(2 + 30 * x ** -0.5).toFixed(5)}`)].join('\n');
+  const table = parseText(text, { fileName: 'p.csv' });
+  const roles = rolesFor(table, { step: 'step', loss: 'loss' });
+  const unnamed = analysePower(table, roles, withDefaults({ bootstrapSamples: 0 }));
+  const named = analysePower(table, roles, withDefaults({ powerX: 'step', bootstrapSamples: 0 }));
+  assert.deepEqual(codes(unnamed), []);
+  assert.equal(unnamed.fits[0].settings.x, 'step');
+  assert.deepEqual(unnamed.fits[0].params, named.fits[0].params);
+  const sweep = parseText('tokens,loss\n1e9,3.1\n2e9,3.0\n4e9,2.9\n8e9,2.85', { fileName: 's.csv' });
+  const missing = analysePower(sweep, rolesFor(sweep, { loss: 'loss' }), withDefaults());
+  assert.deepEqual(codes(missing), ['power-missing-column']);
+  assert.match(missing.findings[0].message, /none was named, and the file has no step column/);
+});
+
 /** Lightning's CSVLogger shape over six epochs: training rows with val_loss empty, one validation row per epoch. */
 function lightningLines(): string[] {
   const lines = ['epoch,step,train_loss_step,val_loss'];

@@ -92,6 +92,7 @@ type ExpectedSettings = {
     huberDelta: number;
     sizes: Record<string, number>;
     sizeExponent: number | null;
+    powerX: string | null;
     departureSigmas: number;
     departurePoints: number;
     bleuHuberDelta: number;
