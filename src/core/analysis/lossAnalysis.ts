@@ -352,16 +352,42 @@ export function reportCurve(
  * plans (max_steps) when the log has not reached it, else twice the curve's last logged step.
  */
 export function targetSteps(curve: LossCurve, options: AnalysisOptions): number[] {
-  const configured = options.predictSteps.filter((s) => Number.isFinite(s) && s >= 1).map(Math.round);
-  if (configured.length) return Array.from(new Set(configured)).sort((a, b) => a - b);
+  const configured = configuredSteps(options);
+  if (configured.length) return configured;
   const planned = plannedEnd(curve);
   return [planned ?? 2 * curve.steps[curve.steps.length - 1]];
 }
 
+/** The target steps the user set (`--predict-step`, scalingLens.predict.steps), whole, ascending, each once. */
+export function configuredSteps(options: AnalysisOptions): number[] {
+  const configured = options.predictSteps.filter((s) => Number.isFinite(s) && s >= 1).map(Math.round);
+  return Array.from(new Set(configured)).sort((a, b) => a - b);
+}
+
 /** The planned last step, when the run's configuration states one past its last logged step. */
 function plannedEnd(curve: LossCurve): number | undefined {
-  const last = curve.steps[curve.steps.length - 1];
-  return curve.plannedSteps !== undefined && curve.plannedSteps > last ? Math.round(curve.plannedSteps) : undefined;
+  return plannedPast(curve.steps[curve.steps.length - 1], curve.plannedSteps);
+}
+
+function plannedPast(lastStep: number, plannedSteps: number | undefined): number | undefined {
+  return plannedSteps !== undefined && plannedSteps > lastStep ? Math.round(plannedSteps) : undefined;
+}
+
+/**
+ * The steps to predict a run's curve at when it is fitted against its step by a law without a schedule (the power
+ * law): the configured steps, else the planned end as targetSteps gives it, else none (the caller's own defaults).
+ */
+export function plannedStepTargets(
+  lastStep: number,
+  plannedSteps: number | undefined,
+  options: AnalysisOptions,
+): { step: number; reason: string }[] {
+  const configured = configuredSteps(options);
+  if (configured.length) return configured.map((step) => ({ step, reason: 'configured target step' }));
+  const planned = plannedPast(lastStep, plannedSteps);
+  return planned === undefined
+    ? []
+    : [{ step: planned, reason: "the end of the run's schedule (the max steps its files state)" }];
 }
 
 export function targetReason(curve: LossCurve, step: number, options: AnalysisOptions): string {

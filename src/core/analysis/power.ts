@@ -8,6 +8,7 @@ import { textAt, type Column, type RoleAssignment, type Table } from '../table/t
 import { formatCompact } from '../util/format';
 import { EpochCount, EpochTrack, epochColumn, POWER_LAW } from './epochs';
 import { sizesSplittingRuns } from './lossCurves';
+import { plannedStepTargets } from './lossAnalysis';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets } from './bands';
 import { findColumn, unitNote } from './groups';
 import { scoreFit } from './metrics';
@@ -77,7 +78,7 @@ export function analysePower(
     const curveName = label === undefined ? `${ys.name} vs ${xs.name}` : `${label}: ${ys.name} vs ${xs.name}`;
     const repeated = dataRepeated(table, roles, xIndex, run.all, curveName);
     if (repeated) out.findings.push(repeated);
-    const few = fitCurve(table, xs, ys, run.rows, { name: curveName, run: label }, options, out);
+    const few = fitCurve(table, xs, ys, run.rows, { name: curveName, run: label, onSteps }, options, out);
     if (few) short.push(few);
   }
   const onCurve = roles.kind === 'loss-curve' || xIndex === roles.roles.step;
@@ -142,7 +143,7 @@ function fitCurve(
   xs: Column,
   ys: Column,
   usable: number[],
-  curve: { name: string; run?: string },
+  curve: { name: string; run?: string; onSteps: boolean },
   options: AnalysisOptions,
   out: LawAnalysis,
 ): ShortGroup | undefined {
@@ -207,7 +208,7 @@ function fitCurve(
       group,
     }),
   );
-  const targets = predictionTargets(maxOf(x), options);
+  const targets = targetsOf(maxOf(x), curve.onSteps ? table.hints?.maxSteps : undefined, curve.onSteps, options);
   const at = predictWithBand(
     powerLaw,
     fitted.fit.params,
@@ -232,6 +233,26 @@ function fitCurve(
       reason: t.reason,
     }),
   );
+}
+
+/**
+ * Where a curve is predicted. Against its step, at the steps the loss-curve laws would predict (the configured
+ * `--predict-step`s, else the end the run's configuration plans) in place of the multiples of its last step (twice
+ * it by default, which is also their fallback); always at each `--predict-at`.
+ */
+function targetsOf(
+  maxX: number,
+  plannedSteps: number | undefined,
+  onSteps: boolean,
+  options: AnalysisOptions,
+): ReturnType<typeof predictionTargets> {
+  const general = predictionTargets(maxX, options);
+  const steps = onSteps ? plannedStepTargets(maxX, plannedSteps, options) : [];
+  if (!steps.length) return general;
+  return [
+    ...steps.map((t) => ({ x: t.step, reason: t.reason })),
+    ...general.filter((t) => t.dataMultiplier === undefined),
+  ];
 }
 
 /**

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { analyseCompute } from '../../../src/core/analysis/compute';
-import { withDefaults } from '../../../src/core/analysis/options';
+import { withDefaults, type AnalysisOptions } from '../../../src/core/analysis/options';
 import { analysePower } from '../../../src/core/analysis/power';
 import { judgeFits } from '../../../src/core/analysis/trust';
 import type { LawAnalysis } from '../../../src/core/analysis/types';
@@ -195,6 +195,34 @@ test('power with no x named fits a loss curve against its step (what the extensi
   const missing = analysePower(sweep, rolesFor(sweep, { loss: 'loss' }), withDefaults());
   assert.deepEqual(codes(missing), ['power-missing-column']);
   assert.match(missing.findings[0].message, /none was named, and the file has no step column/);
+});
+
+test('power against the step predicts where the loss-curve laws do: the configured steps, else the planned end, else twice the last step; --predict-at too', () => {
+  const xs = [1e3, 2e3, 4e3, 8e3, 16e3, 32e3];
+  const text = ['step,loss', ...xs.map((x) => `${x},${(2 + 30 * x ** -0.5).toFixed(5)}`)].join('\n');
+  const table = parseText(text, { fileName: 'p.csv' });
+  const roles = rolesFor(table, { step: 'step', loss: 'loss' });
+  const at = (options: Partial<AnalysisOptions>, t: Table = table) =>
+    analysePower(t, roles, withDefaults({ bootstrapSamples: 0, ...options })).predictions.map((p) => [p.x, p.reason]);
+  assert.deepEqual(at({}), [[64e3, 'data-multiplier ×2']]);
+  assert.deepEqual(at({ predictSteps: [50e3, 40e3], predictAt: [1e5] }), [
+    [40e3, 'configured target step'],
+    [50e3, 'configured target step'],
+    [1e5, 'configured'],
+  ]);
+  const planned = { ...table, hints: { maxSteps: 48e3, notes: [] } };
+  assert.deepEqual(at({}, planned), [[48e3, "the end of the run's schedule (the max steps its files state)"]]);
+  // Against another column, the steps are no targets of it.
+  const tokens = parseText(text.replace('step,loss', 'tokens,loss'), { fileName: 't.csv' });
+  const onTokens = analysePower(
+    tokens,
+    rolesFor(tokens, { loss: 'loss' }),
+    withDefaults({ powerX: 'tokens', predictSteps: [50e3], bootstrapSamples: 0 }),
+  );
+  assert.deepEqual(
+    onTokens.predictions.map((p) => p.x),
+    [64e3],
+  );
 });
 
 /** Lightning's CSVLogger shape over six epochs: training rows with val_loss empty, one validation row per epoch. */
