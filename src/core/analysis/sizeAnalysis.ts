@@ -27,6 +27,7 @@ import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { folderOf, type LossCurve } from './lossCurves';
 import { averageMetrics, scoreFit } from './metrics';
+import { dropSumsTooLong } from './multiPowerFit';
 import { isModelSize, MAX_PARAMS } from './sweepFindings';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
@@ -249,7 +250,7 @@ export function analyseSizedCurves(
   if (!fit) {
     findings.push(
       finding('fit-failed', 'error', {
-        message: `${law.name} could not be fitted: every start gave a non-finite loss. Check the LR, loss and model sizes.`,
+        message: `${law.name} could not be fitted: ${whySizedNotFitted(law, sized, options.warmupSteps)}`,
         file: fitting[0].curve.file,
         line: fitting[0].curve.firstLine,
       }),
@@ -323,6 +324,15 @@ export function analyseSizedCurves(
     ...(floor !== undefined && { lrFloor: floor }),
   });
   return result;
+}
+
+/** Why a model-size law gave no fit: schedules too long for the loss-drop sums (named), or no finite start. */
+function whySizedNotFitted(law: SizedLaw, sized: SizedCurve[], warmupSteps?: number): string {
+  const curves = sized.map((s) => s.prepared.curve);
+  const long = law.id === 'mpl-size' ? dropSumsTooLong(curves, warmupSteps) : undefined;
+  if (long)
+    return `${long}. Fit with the LR-annealing law with model size, leave the longest curves out, or log optimizer steps in the step column.`;
+  return 'every start gave a non-finite loss. Check the LR, loss and model sizes.';
 }
 
 function missingSize(c: LossCurve): Finding {
