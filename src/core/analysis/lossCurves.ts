@@ -10,7 +10,7 @@ import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
 import { gather, implausibleFrom, lastPerStep, sameValues, staleText, type PerStep } from './curveSteps';
 import { EpochCount, EpochTrack, epochColumn } from './epochs';
-import { isModelSize, MAX_PARAMS } from './sweepFindings';
+import { isModelSize, MAX_PARAMS } from '../util/counts';
 import type { Finding, FindingCell } from './types';
 
 export interface LossCurve {
@@ -96,8 +96,9 @@ function invalidSizeMessage(column: Column, row: number): string {
 function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Column | undefined {
   if (roles.params === undefined || roles.run !== undefined) return undefined;
   const column = table.columns[roles.params];
-  const first = column.values.find((v) => !Number.isNaN(v));
-  const several = column.values.some((v) => !Number.isNaN(v) && v !== first);
+  // Sizes only: cells that are none (0, -1, 1e400) split no runs, and are said as size-invalid when sizes do.
+  const first = column.values.find(isModelSize);
+  const several = column.values.some((v) => isModelSize(v) && v !== first);
   return several && sizesLoggedAtSeveralSteps(table, roles) ? column : undefined;
 }
 

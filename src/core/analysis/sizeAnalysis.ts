@@ -28,7 +28,7 @@ import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { folderOf, type LossCurve } from './lossCurves';
 import { averageMetrics, scoreFit } from './metrics';
 import { dropSumsTooLong } from './multiPowerFit';
-import { isModelSize, MAX_PARAMS } from './sweepFindings';
+import { isModelSize, MAX_PARAMS } from '../util/counts';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
 import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';

@@ -162,6 +162,35 @@ test('a row whose params cell is no model size, in a file of several sizes: left
     }
 });
 
+test('stray params cells that are no model size outvote no sizes: a file of two sizes stays two curves', () => {
+  // Three distinct stray values (0, -5, 1e30) were each counted as a run logged at one step, so the two sizes logged
+  // at many steps lost the vote and the file was read as one curve whose steps repeat: both sizes merged.
+  const rows = log('constant', 1e8, true).trim().split('\n');
+  for (const [row, cell] of [
+    [4, '0'],
+    [6, '-5'],
+    [8, '1e30'],
+  ] as const)
+    rows[row] = rows[row].replace(/,100000000$/, `,${cell}`);
+  const text = [...rows, ...log('cosine', 4e8, true).trim().split('\n').slice(1)].join('\n');
+  const a = analyseTables([parseText(text, { fileName: 'bad.csv', displayName: 'bad.csv' })], {
+    law: 'lr-annealing-size',
+    bootstrapSamples: 0,
+  });
+  const invalid = a.findings.filter((f) => f.code === 'size-invalid');
+  assert.deepEqual(
+    invalid.map((f) => f.line),
+    [5, 7, 9],
+  );
+  assert.deepEqual(
+    new Map(a.curves.map((c) => [c.modelSize, c.points.observed.length])),
+    new Map([
+      [1e8, 97],
+      [4e8, 100],
+    ]),
+  );
+});
+
 test('two runs of one size in a file of several sizes without a run column: read as one curve, and said', () => {
   const rest = (text: string) => text.trim().split('\n').slice(1);
   const text = [...log('constant', 1e8, true).trim().split('\n'), ...rest(log('cosine', 1e8, true))];
