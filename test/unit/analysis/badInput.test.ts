@@ -227,6 +227,22 @@ test('a file whose columns match no law gets one actionable warning naming its c
   assert.match(cliMessage(finding(a, 'columns-unidentified')), /\(alpha, beta\).*--columns role=NAME/);
 });
 
+test('a loss-curve law asked of a downstream or compute sweep says what the file is, not that it could not be told', () => {
+  const files = {
+    'D_p,bleu,ce\n1e6,10,3\n1e7,13,2.8\n1e8,16,2.6\n': /make it a downstream sweep/,
+    'N,D,loss\n1e7,1e9,3.1\n4e7,1e9,2.9\n1e8,2e9,2.7\n': /make it an \(N, D\) compute sweep/,
+  };
+  for (const [text, said] of Object.entries(files))
+    for (const law of ['mpl', 'lr-annealing-size'] as const) {
+      const table = parseText(text, { fileName: 'sweep.csv', displayName: 'sweep.csv' });
+      const a = analyseTables([table], { bootstrapSamples: 0, law });
+      const message = cliMessage(finding(a, 'columns-unidentified'));
+      assert.match(message, new RegExp(`The ${law} law fits loss curves`));
+      assert.match(message, said);
+      assert.doesNotMatch(message, /Could not tell/);
+    }
+});
+
 test('a power-law file with 300,000 rows is fitted (no argument-spread limits on long columns)', () => {
   const rows = Array.from(
     { length: 300_000 },
