@@ -213,10 +213,10 @@ export function extractLossCurves(
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameOf(table);
   const cells = {
-    step: cellOf(table, stepCol),
-    loss: cellOf(table, lossCol),
-    lr: cellOf(table, lrCol),
-    params: cellOf(table, assignment.roles.params),
+    step: findingCell(table, stepCol),
+    loss: findingCell(table, lossCol),
+    lr: findingCell(table, lrCol),
+    params: findingCell(table, assignment.roles.params),
   };
   const sizeColumn = sizesSplittingRuns(table, assignment);
   const sizes = sizeColumn?.values;
@@ -556,7 +556,7 @@ function strayLossFinding(
  * A column's cells for findings (Finding.cell): by position for plain delimited text, whose table columns are its
  * header's fields in order; by key for JSON Lines; none for formats whose rows are not lines of their own.
  */
-function cellOf(table: Table, column: number | undefined): FindingCell | undefined {
+export function findingCell(table: Table, column: number | undefined): FindingCell | undefined {
   if (column === undefined) return undefined;
   const name = table.columns[column].name;
   if (table.format === 'jsonl') return { name };

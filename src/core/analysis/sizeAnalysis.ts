@@ -25,7 +25,7 @@ import {
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
-import { folderOf, type LossCurve } from './lossCurves';
+import { findingCell, folderOf, type LossCurve } from './lossCurves';
 import { averageMetrics, scoreFit } from './metrics';
 import { dropSumsTooLong } from './multiPowerFit';
 import { isModelSize, MAX_PARAMS } from '../util/counts';
@@ -41,25 +41,31 @@ import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
  */
 export function attachModelSizes(table: Table, paramsColumn: number, curves: LossCurve[]): Finding[] {
   const values = table.columns[paramsColumn].values;
+  const sizeAt = (line: number) => values[rowOfLine(table.lines, line)];
+  const cell = findingCell(table, paramsColumn);
   const findings: Finding[] = [];
   for (const curve of curves) {
     const seen: number[] = [];
     for (const line of curve.lines) {
-      const v = values[rowOfLine(table.lines, line)];
+      const v = sizeAt(line);
       if (isModelSize(v)) seen.push(v);
     }
     if (!seen.length) continue;
     seen.sort((a, b) => a - b);
-    curve.modelSize = seen[Math.floor(seen.length / 2)];
-    if (seen[0] !== seen[seen.length - 1])
-      findings.push(
-        finding('size-varies', 'warning', {
-          message: `The params column of "${curve.name}" takes several values (${formatCompact(seen[0])} to ${formatCompact(seen[seen.length - 1])}); a curve is one model, so its median ${formatCompact(curve.modelSize)} is used as its size N. Is the column the parameter count?`,
-          file: curve.file,
-          line: curve.firstLine,
-          curve: curve.name,
-        }),
-      );
+    const size = seen[Math.floor(seen.length / 2)];
+    curve.modelSize = size;
+    if (seen[0] === seen[seen.length - 1]) continue;
+    // Said at the first row whose size is not the one used, on its params cell: where the column is off.
+    const line = curve.lines.find((l) => isModelSize(sizeAt(l)) && sizeAt(l) !== size) ?? curve.firstLine;
+    findings.push(
+      finding('size-varies', 'warning', {
+        message: `The params column of "${curve.name}" takes several values (${formatCompact(seen[0])} to ${formatCompact(seen[seen.length - 1])}; ${formatCompact(sizeAt(line))} on this row); a curve is one model, so its median ${formatCompact(size)} is used as its size N. Is the column the parameter count?`,
+        file: curve.file,
+        line,
+        curve: curve.name,
+        ...(cell && { cell }),
+      }),
+    );
   }
   return findings;
 }

@@ -250,6 +250,12 @@ test('a params column that changes within a curve: its median, with a finding', 
   const varies = a.findings.find((f) => f.code === 'size-varies');
   assert.ok(varies);
   assert.match(varies.message, /median 100M/);
+  // Said on the row whose size is off, at its params cell (it was the curve's first line, with no column).
+  const line = text.split('\n').findIndex((l) => l.endsWith(',5e8')) + 1;
+  assert.equal(varies.line, line);
+  assert.match(varies.message, /500M on this row/);
+  const lineText = text.split('\n')[line - 1];
+  assert.equal(locatedCell(varies, () => lineText).column, lineText.lastIndexOf(',') + 2);
 });
 
 test('a size key matches by curve name, then file path, then folder; the longest key of a kind wins', () => {
