@@ -115,6 +115,8 @@ interface RunEntry {
   lrs: RunRows;
   firstLine: number;
   epochs: EpochTrack;
+  /** The step of the run's last row as written, before rounding (NaN before its first). */
+  lastWritten: number;
 }
 
 /**
@@ -140,6 +142,8 @@ interface RowPass {
   roundedSteps: number;
   /** The first row's line, where the finding about all of them points (a JSONL file has no header line to use). */
   roundedLine: number;
+  /** Rows that rounding put on the whole step of their run's row before (0.5 after 0.4): one of the two is lost. */
+  roundedOntoAnother: number;
   noStep: number;
   noStepLine: number;
   epochCount: EpochCount;
@@ -190,6 +194,7 @@ function rowPassFor(
     stepZeroCount: 0,
     roundedSteps: 0,
     roundedLine: 0,
+    roundedOntoAnother: 0,
     noStep: 0,
     noStepLine: 0,
     epochCount: new EpochCount(),
@@ -271,6 +276,7 @@ export function extractLossCurves(
       );
       continue;
     }
+    const written = step;
     if (!Number.isInteger(step)) {
       pass.roundedSteps++;
       pass.roundedLine ||= line;
@@ -298,10 +304,15 @@ export function extractLossCurves(
         lrs: new RunRows(table.rowCount, oneRun),
         firstLine: line,
         epochs: new EpochTrack(),
+        lastWritten: NaN,
       };
       byRun.set(key, run);
       if (oneRun) onlyRun = run;
     }
+    // Two steps written apart that round to one (0.5 and 1, 0.01 and 0.02: fractions, an epoch or tokens in millions)
+    // are one step: one row is lost.
+    if (run.lastWritten !== written && Math.round(run.lastWritten) === step) pass.roundedOntoAnother++;
+    run.lastWritten = written;
     if (epochs !== undefined && Number.isFinite(epochs[r]) && epochs[r] >= 0) {
       run.epochs.push(step, epochs[r], line);
       pass.epochCount.note(epochs[r]);
@@ -368,7 +379,7 @@ export function extractLossCurves(
   pass.rows = table.rowCount;
   pass.onlyRun = onlyRun;
   const { rowsOfRunsLeftOut, firstLineLeftOut, stepZeroCount, stepZeroLine, roundedSteps, noStep } = pass;
-  const { roundedLine, noStepLine } = pass;
+  const { roundedLine, roundedOntoAnother, noStepLine } = pass;
 
   // Copies: the pass's findings are given again by the next pass of a grown table.
   appendAll(
@@ -397,17 +408,7 @@ export function extractLossCurves(
       ),
     );
   }
-  if (roundedSteps) {
-    findings.push(
-      rowFinding(
-        'step-not-integer',
-        'info',
-        `${plural(roundedSteps, 'step')} ${roundedSteps === 1 ? 'was not a whole number and was' : 'were not whole numbers and were'} rounded (the first at line ${roundedLine}).`,
-        file,
-        roundedLine,
-      ),
-    );
-  }
+  if (roundedSteps) findings.push(roundedFinding(roundedSteps, roundedOntoAnother, file, roundedLine, cells.step));
   if (noStep) {
     findings.push(
       rowFinding(
@@ -490,6 +491,21 @@ export function extractLossCurves(
     });
   }
   return { curves, findings };
+}
+
+/**
+ * Steps that were not whole numbers, rounded: an info while each stays a step of its own (0.5, 1.5, ...), a warning
+ * with the fix when rounding put rows on the step of the row before (0.01, 0.02, ... or 0.5, 1, 1.5): those rows are
+ * lost as repeats, so the column is no optimizer step.
+ */
+function roundedFinding(rounded: number, onto: number, file: string, line: number, cell?: FindingCell): Finding {
+  const was = `${plural(rounded, 'step')} ${rounded === 1 ? 'was not a whole number and was' : 'were not whole numbers and were'} rounded (the first at line ${line})`;
+  if (!onto) return rowFinding('step-not-integer', 'info', `${was}.`, file, line, cell);
+  const message = `${was}, and rounding put ${plural(onto, 'row')} on the step of the row before, where only one of them is kept: a step column of fractions counts no optimizer steps (epochs? tokens in millions?).`;
+  return {
+    ...rowFinding('step-not-integer', 'warning', message, file, line, cell),
+    hints: [{ kind: 'map-role', roles: ['step'] }],
+  };
 }
 
 /**

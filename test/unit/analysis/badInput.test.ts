@@ -117,6 +117,24 @@ test('rows without a step, and steps rounded, are located at the first such row,
   assert.equal(finding(a, 'step-not-integer').line, 8);
 });
 
+test('steps written as fractions that round onto one step: a warning that the column counts no optimizer steps', () => {
+  const curve = (step: (i: number) => number) =>
+    [
+      'step,lr,loss',
+      ...Array.from({ length: 200 }, (_, i) => `${step(i + 1)},3e-4,${(2.5 + 3 * (i + 1) ** -0.4).toFixed(5)}`),
+    ].join('\n');
+  // 0.5, 1, 1.5, ...: half the rows land on the step of the row before (it said "rounded", an info, and "a resumed run?").
+  const halves = finding(analyse(curve((i) => i / 2)), 'step-not-integer');
+  assert.equal(halves.severity, 'warning');
+  assert.match(halves.message, /rounding put 100 rows on the step of the row before.*counts no optimizer steps/);
+  assert.deepEqual(halves.hints, [{ kind: 'map-role', roles: ['step'] }]);
+  assert.equal(halves.cell?.name, 'step');
+  // 0.5, 1.5, 2.5, ...: each still a step of its own, so rounding is only said.
+  const apart = finding(analyse(curve((i) => i - 0.5)), 'step-not-integer');
+  assert.equal(apart.severity, 'info');
+  assert.doesNotMatch(apart.message, /rounding put/);
+});
+
 test('duplicate and unsorted steps: sorted, the last value kept, both said', () => {
   const shuffled = [GOOD[2], GOOD[0], GOOD[1], ...GOOD.slice(3)];
   const a = analyse(['step,lr,loss', ...shuffled].join('\n') + '\n');
