@@ -35,6 +35,7 @@ export const mplSizeLaw: SizedLaw = {
   id: 'mpl-size',
   name: 'The multi-power law with model size',
   coefficients: MULTI_POWER_SIZE_PARAMETERS.length,
+  sizeTerm: ['e', 'eps'],
   fit: fitMplSize,
 };
 

@@ -192,6 +192,8 @@ export interface SizedLaw {
   /** The law in a sentence, for messages: "The model-size law". */
   name: string;
   coefficients: number;
+  /** The size term's scale and exponent (solver names): held by their bounds, the fit has not found the term. */
+  sizeTerm: readonly string[];
   fit(input: SizedFitInput): SizedLawFit | null;
 }
 
@@ -274,6 +276,16 @@ export function analyseSizedCurves(
       }),
     );
 
+  // A size term the box held (its scale at 0, its exponent at a limit) was not found in the data: as with two sizes,
+  // only the fitted sizes are predicted (three sizes labelled out of order once extrapolated with B = 0).
+  const heldTerm = law.sizeTerm.filter((name) => fit.atBounds.includes(name));
+  const reach = extrapolates && heldTerm.length === 0;
+  if (extrapolates && !reach) {
+    const others = sized
+      .filter((s) => !fittedSizes.includes(s.size))
+      .map((s) => ({ curve: s.prepared.curve, size: s.size }));
+    findings.push(sizeTermHeld(fittedSizes, heldTerm, others, fitting[0].curve));
+  }
   const { replicates, intervals } = fit.bootstrap(options.bootstrapSamples);
   const sizedCurves = sized.map((s) => s.prepared.curve);
   const { floor, drops } = findUnseenDrops(sizedCurves, (i) => fitted.includes(i), options.warmupSteps, findings);
@@ -282,6 +294,10 @@ export function analyseSizedCurves(
   const fittedPredicted: Float64Array[] = [];
   sized.forEach((s, i) => {
     const p = s.prepared;
+    if (!reach && !fittedSizes.includes(s.size)) {
+      reports.push({ ...unfittedReport(p.curve), modelSize: s.size });
+      return;
+    }
     const own = fit.predict(i);
     const band = curveBand(replicates, i, p, own, random);
     const predicted = withheldFrom(own, p.queries, drops[i]);
@@ -321,7 +337,7 @@ export function analyseSizedCurves(
       ...settings,
       nRef: fittedSizes[fittedSizes.length - 1],
       sizesFitted: fittedSizes.map((n) => formatCompact(n)).join(', '),
-      sizesExtrapolate: extrapolates,
+      sizesExtrapolate: reach,
       band: replicates.method,
     },
     quality,
@@ -350,14 +366,38 @@ function missingSize(c: LossCurve): Finding {
   });
 }
 
+/** The sizes-too-few finding of a fit on three sizes or more whose size term sat on its bounds (`held`). */
+function sizeTermHeld(
+  fittedSizes: number[],
+  held: string[],
+  withheld: { curve: LossCurve; size: number }[],
+  at: LossCurve,
+): Finding {
+  const sizes = fittedSizes.map((n) => formatCompact(n)).join(', ');
+  const why = `The fitted curves are of ${fittedSizes.length} model sizes (N = ${sizes}), but the size term's ${held.join(' and ')} held at the limit of ${held.length === 1 ? 'its' : 'their'} range: the sizes do not pin the term down (are they the curves' parameter counts?), so other sizes are not predicted. Check the sizes, or give the size exponent.`;
+  return finding('sizes-too-few', 'warning', {
+    message: why + notPredicted(withheld),
+    file: at.file,
+    line: at.firstLine,
+  });
+}
+
 function tooFewSizes(fittedSizes: number[], withheld: { curve: LossCurve; size: number }[], at: LossCurve): Finding {
   const sizes = fittedSizes.map((n) => formatCompact(n)).join(' and ');
   const why =
     fittedSizes.length === 1
       ? `The fitted curves are of one model size (N = ${sizes}), so the size term (a scale times N to a power) cannot be told from L0 and is left out.`
       : `The fitted curves are of two model sizes (N = ${sizes}): L0 and the size term's scale and exponent are three unknowns for two values, so fits of the same quality extrapolate to a third size a percent or more apart. Give the size exponent, or fit curves of a third size.`;
-  const left = withheld.length
+  return finding('sizes-too-few', 'warning', {
+    message: why + notPredicted(withheld),
+    file: at.file,
+    line: at.firstLine,
+  });
+}
+
+/** The curves of sizes not fitted, named, that a fit which does not pin its size term leaves without predictions. */
+function notPredicted(withheld: { curve: LossCurve; size: number }[]): string {
+  return withheld.length
     ? ` Not predicted: ${withheld.map((c) => `"${c.curve.name}" (N = ${formatCompact(c.size)})`).join(', ')}.`
     : ' Only curves of the fitted sizes are predicted.';
-  return finding('sizes-too-few', 'warning', { message: why + left, file: at.file, line: at.firstLine });
 }

@@ -11,6 +11,8 @@ import { parseText } from '../../../src/core/table';
 import { OPTION_SCHEMA } from '../../../src/core/options/schema';
 import { analyse, log, SIZES, TRUE } from '../../helpers/sizedRuns';
 
+const THREE_FOLDERS = ['m25', 'm100', 'm400'];
+
 test('three sizes from a params column: the law is recovered and a held-out schedule of every size is predicted', () => {
   const a = analyse(['m25', 'm100', 'm400'], { fitOn: ['constant', 'cosine'] });
   const fit = a.fits[0];
@@ -241,6 +243,20 @@ test('a size above 1e15 parameters is no size: a --size of 1e30 is a usage error
   });
   assert.ok(a.findings.some((f) => f.code === 'size-missing'));
   assert.equal(a.fits.length, 0);
+});
+
+test('three sizes whose size term sits on its bounds predict the fitted sizes only, and say why', () => {
+  // 25M labelled 1e9: the losses fall with N except there, so the fit drops the size term (B = 0) and, before, still
+  // extrapolated to any size with it (sizesExtrapolate true, nothing said).
+  const a = analyse(THREE_FOLDERS, { sizes: { m25: 1e9, m100: 1e8, m400: 4e8 }, fitOn: ['constant', 'cosine'] }, false);
+  const fit = a.fits[0];
+  assert.ok(fit.atBounds?.includes('B'), JSON.stringify(fit.atBounds));
+  assert.equal(fit.settings.sizesExtrapolate, false);
+  const held = a.findings.filter((f) => f.code === 'sizes-too-few');
+  assert.equal(held.length, 1);
+  assert.match(held[0].message, /3 model sizes .* size term's B held at the limit of its range/);
+  // The fitted sizes' own curves, held-out schedules included, are still predicted.
+  assert.ok(a.predictions.length > 0 && a.predictions.every((p) => p.status === 'ok'));
 });
 
 test('a params column that changes within a curve: its median, with a finding', () => {
