@@ -146,7 +146,7 @@ const ANALYSIS = {
   // Loss curves
   'step-negative': { severities: ['warning'], title: 'A negative step' },
   'runs-capped': { severities: ['warning'], title: 'Runs past the limit of one file are left out' },
-  'step-not-integer': { severities: ['info'], title: 'Steps that are not whole numbers were rounded' },
+  'step-not-integer': { severities: ['info', 'warning'], title: 'Steps that are not whole numbers were rounded' },
   'step-missing': { severities: ['info'], title: 'Rows with a loss or LR but no step' },
   'step-zero': { severities: ['info'], title: 'A step-0 row is left out of the fit' },
   'step-implausible': {

@@ -2,7 +2,7 @@
 import { finding } from '../findings';
 import { detectRoles } from '../table';
 import { readSources, type SourceOptions } from '../sources';
-import type { ParseProblem, RoleAssignment, Table, TextOnlyColumn } from '../table/types';
+import type { FileKind, ParseProblem, RoleAssignment, Table, TextOnlyColumn } from '../table/types';
 import { seededRandom } from '../util/random';
 import { analyseCompute } from './compute';
 import { summariseCurveFindings } from './curveFindings';
@@ -78,12 +78,29 @@ function kindFor(law: AnalysisOptions['law'], assignment: RoleAssignment): RoleA
   }
 }
 
+/** Each known kind of file in words, for a law asked of a file of another kind. */
+const KIND_NAMES: Record<Exclude<FileKind, 'unknown'>, string> = {
+  'loss-curve': 'loss curves',
+  downstream: 'a downstream sweep (D_p with BLEU or cross-entropy)',
+  compute: 'an (N, D) compute sweep',
+};
+
 function unidentified(table: Table, assignment: RoleAssignment, law: AnalysisOptions['law']): Finding {
   const names = table.columns.map((c) => c.name).join(', ') || 'none';
   const wanted = law === 'auto' ? '' : ` for the ${law} law`;
+  // A law asked of a file the columns tell is of another kind: say both, not that the file could not be told.
+  const needs = kindFor(law, assignment);
+  const detected = assignment.kind;
+  const mismatch =
+    law !== 'auto' && detected !== 'unknown' && needs !== 'power' && needs !== 'unknown' && needs !== detected
+      ? `The ${law} law fits ${KIND_NAMES[needs]}, and the columns of this file (${names}) make it ${KIND_NAMES[detected]}: fit it with --law auto or a law of that kind.`
+      : undefined;
   // Only tables with rows get here: an empty one has its own finding (no-data-rows, file-empty).
   return finding('columns-unidentified', 'warning', {
-    message: `Could not tell what this file holds${wanted} from its columns (${names}). ${assignment.notes.join(' ')}`
+    message: (
+      mismatch ??
+      `Could not tell what this file holds${wanted} from its columns (${names}). ${assignment.notes.join(' ')}`
+    )
       .replace(/\s+/g, ' ')
       .trim(),
     file: table.file,

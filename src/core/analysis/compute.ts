@@ -21,7 +21,8 @@ import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
 import { predictWithBand, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
-import { fitFailed, invalidRows, MAX_PARAMS, MAX_TOKENS, tooFewPoints } from './sweepFindings';
+import { MAX_PARAMS, MAX_TOKENS } from '../util/counts';
+import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
 import type { BeyondFitted, CurveReport, Finding, LawAnalysis, Prediction } from './types';
 import { appendAll, maxOf, minOf } from '../util/arrays';
 

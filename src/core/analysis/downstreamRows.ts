@@ -1,7 +1,7 @@
 // Which rows of a downstream sweep are usable: a D_p (or the not-pretrained baseline marker), BLEU in [0, 100] and a
 // positive CE. Every rejected cell becomes a located finding, and so does a sweep missing a column it needs.
 import { maxOf } from '../util/arrays';
-import { MAX_TOKENS } from './sweepFindings';
+import { MAX_TOKENS } from '../util/counts';
 import { finding, type SeverityOf } from '../findings';
 import { textAt, type Column, type ColumnRole, type Table } from '../table/types';
 import { cellText } from './groups';

@@ -25,6 +25,7 @@ import { prepare } from './lossAreas';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import { mplLossLaw } from './mplLoss';
+import { dropSumsTooLong } from './multiPowerFit';
 import { spreadWeights, type SpreadWeighting } from './spreadWeights';
 import { tissueLossLaw } from './tissueLoss';
 import { FIT_VERDICT } from './trust';
@@ -77,8 +78,10 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
   const tissue = tissueLossLaw.fit(input);
   const mpl = mplLossLaw.fit(input);
   if (!tissue || !mpl) {
-    // One law could not be fitted at all: the other one, with no comparison to report.
-    return mpl && !tissue ? { law: mplLossLaw, fit: mpl } : { law: tissueLossLaw, fit: tissue };
+    // One law could not be fitted at all: the other one, with no comparison to report (but why, when it is MPL).
+    if (mpl && !tissue) return { law: mplLossLaw, fit: mpl };
+    const alone = tissue && [candidate(tissue, backtestErrors(tissueLossLaw, tissue, input))];
+    return { law: tissueLossLaw, fit: tissue, ...(alone && { selection: soleSelection(alone, mplFailed(input)) }) };
   }
   const short = tooFewPointsForMpl(input);
   const candidates: LawCandidate[] = [
@@ -122,7 +125,16 @@ function tooFewPointsForMpl(input: LossFitInput): string | undefined {
   return `the fit curves have ${points} loss points, too few for the multi-power law's ${mplLossLaw.coefficients} coefficients (at least ${needed}), so it is neither backtested nor averaged in: the LR-annealing law alone`;
 }
 
-/** The selection of the LR-annealing law alone, the multi-power law no candidate (tooFewPointsForMpl). */
+/** Why the multi-power law gave no fit under auto (its loss-drop sums too long, or no finite start). */
+function mplFailed(input: LossFitInput): string {
+  const long = dropSumsTooLong(
+    input.prepared.map((p) => p.curve),
+    input.options.warmupSteps,
+  );
+  return `the multi-power law could not be fitted, so it is neither backtested nor averaged in: the LR-annealing law alone (${long ?? 'no start gave a finite loss'})`;
+}
+
+/** The selection of the LR-annealing law alone, the multi-power law no candidate (tooFewPointsForMpl, mplFailed). */
 function soleSelection(candidates: LawCandidate[], reason: string): LawSelection {
   return { candidates, chosen: 'lr-annealing', runnerUp: 'mpl', reason, cuts: BACKTEST_CUTS, dropLevels: [] };
 }

@@ -19,8 +19,8 @@ import type { AnalysisOptions } from './options';
 import { tissueLossLaw } from './tissueLoss';
 import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Prediction, Series } from './types';
 import type { LossWarmStart } from './warmStart';
-import { dropScheduleFits, MAX_DROP_STEPS } from '../laws/lossDrop';
-import { formatCompact, formatNumber } from '../util/format';
+import { dropSumsTooLong } from './multiPowerFit';
+import { formatCompact } from '../util/format';
 import { medianOf } from '../util/select';
 import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 import { withheld } from './trust';
@@ -128,7 +128,7 @@ export function analyseLossCurves(
   if (!fit) {
     findings.push(
       finding('fit-failed', 'error', {
-        message: `${chosen.law.name} could not be fitted: ${whyNotFitted(chosen.law, fitting, options.warmupSteps)}`,
+        message: `${chosen.law.name} could not be fitted: ${whyNotFitted(chosen.law, usable, options.warmupSteps)}`,
         file: fitting[0].file,
         line: fitting[0].firstLine,
       }),
@@ -493,12 +493,13 @@ function loggedSeries(c: LossCurve) {
 }
 
 /**
- * Why a law gave no fit: the multi-power law sums its loss drops step by step, so a schedule too long for that (a
- * token count logged as the step) is named; otherwise no start reached a finite loss.
+ * Why a law gave no fit: the multi-power law sums its loss drops step by step over every curve it fits or predicts,
+ * so schedules too long for that (a token count logged as the step) are named; otherwise no start reached a finite
+ * loss.
  */
-function whyNotFitted(law: LossCurveLaw, fitting: LossCurve[], warmupSteps?: number): string {
-  const long = fitting.find((c) => !dropScheduleFits(c.schedule, c.steps.length, warmupSteps));
-  if (law.id === 'mpl' && long)
-    return `"${long.name}" runs to step ${formatNumber(long.steps[long.steps.length - 1])}, and its loss-drop sum is built step by step (at most ${formatNumber(MAX_DROP_STEPS)} steps, or 8 per logged point). Fit it with the LR-annealing law, or log optimizer steps in the step column.`;
+function whyNotFitted(law: LossCurveLaw, curves: LossCurve[], warmupSteps?: number): string {
+  const long = law.id === 'mpl' ? dropSumsTooLong(curves, warmupSteps) : undefined;
+  if (long)
+    return `${long}. Fit with the LR-annealing law, leave the longest curves out, or log optimizer steps in the step column.`;
   return 'every start gave a non-finite loss. Check the LR and loss columns.';
 }

@@ -10,7 +10,7 @@ import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
 import { gather, implausibleFrom, lastPerStep, sameValues, staleText, type PerStep } from './curveSteps';
 import { EpochCount, EpochTrack, epochColumn } from './epochs';
-import { isModelSize, MAX_PARAMS } from './sweepFindings';
+import { isModelSize, MAX_PARAMS } from '../util/counts';
 import type { Finding, FindingCell } from './types';
 
 export interface LossCurve {
@@ -96,8 +96,9 @@ function invalidSizeMessage(column: Column, row: number): string {
 export function sizesSplittingRuns(table: Table, { roles }: RoleAssignment): Column | undefined {
   if (roles.params === undefined || roles.run !== undefined) return undefined;
   const column = table.columns[roles.params];
-  const first = column.values.find((v) => !Number.isNaN(v));
-  const several = column.values.some((v) => !Number.isNaN(v) && v !== first);
+  // Sizes only: cells that are none (0, -1, 1e400) split no runs, and are said as size-invalid when sizes do.
+  const first = column.values.find(isModelSize);
+  const several = column.values.some((v) => isModelSize(v) && v !== first);
   return several && sizesLoggedAtSeveralSteps(table, roles) ? column : undefined;
 }
 
@@ -114,6 +115,8 @@ interface RunEntry {
   lrs: RunRows;
   firstLine: number;
   epochs: EpochTrack;
+  /** The step of the run's last row as written, before rounding (NaN before its first). */
+  lastWritten: number;
 }
 
 /**
@@ -139,6 +142,8 @@ interface RowPass {
   roundedSteps: number;
   /** The first row's line, where the finding about all of them points (a JSONL file has no header line to use). */
   roundedLine: number;
+  /** Rows that rounding put on the whole step of their run's row before (0.5 after 0.4): one of the two is lost. */
+  roundedOntoAnother: number;
   noStep: number;
   noStepLine: number;
   epochCount: EpochCount;
@@ -189,6 +194,7 @@ function rowPassFor(
     stepZeroCount: 0,
     roundedSteps: 0,
     roundedLine: 0,
+    roundedOntoAnother: 0,
     noStep: 0,
     noStepLine: 0,
     epochCount: new EpochCount(),
@@ -212,10 +218,10 @@ export function extractLossCurves(
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameOf(table);
   const cells = {
-    step: cellOf(table, stepCol),
-    loss: cellOf(table, lossCol),
-    lr: cellOf(table, lrCol),
-    params: cellOf(table, assignment.roles.params),
+    step: findingCell(table, stepCol),
+    loss: findingCell(table, lossCol),
+    lr: findingCell(table, lrCol),
+    params: findingCell(table, assignment.roles.params),
   };
   const sizeColumn = sizesSplittingRuns(table, assignment);
   const sizes = sizeColumn?.values;
@@ -270,6 +276,7 @@ export function extractLossCurves(
       );
       continue;
     }
+    const written = step;
     if (!Number.isInteger(step)) {
       pass.roundedSteps++;
       pass.roundedLine ||= line;
@@ -297,10 +304,15 @@ export function extractLossCurves(
         lrs: new RunRows(table.rowCount, oneRun),
         firstLine: line,
         epochs: new EpochTrack(),
+        lastWritten: NaN,
       };
       byRun.set(key, run);
       if (oneRun) onlyRun = run;
     }
+    // Two steps written apart that round to one (0.5 and 1, 0.01 and 0.02: fractions, an epoch or tokens in millions)
+    // are one step: one row is lost.
+    if (run.lastWritten !== written && Math.round(run.lastWritten) === step) pass.roundedOntoAnother++;
+    run.lastWritten = written;
     if (epochs !== undefined && Number.isFinite(epochs[r]) && epochs[r] >= 0) {
       run.epochs.push(step, epochs[r], line);
       pass.epochCount.note(epochs[r]);
@@ -367,7 +379,7 @@ export function extractLossCurves(
   pass.rows = table.rowCount;
   pass.onlyRun = onlyRun;
   const { rowsOfRunsLeftOut, firstLineLeftOut, stepZeroCount, stepZeroLine, roundedSteps, noStep } = pass;
-  const { roundedLine, noStepLine } = pass;
+  const { roundedLine, roundedOntoAnother, noStepLine } = pass;
 
   // Copies: the pass's findings are given again by the next pass of a grown table.
   appendAll(
@@ -396,17 +408,7 @@ export function extractLossCurves(
       ),
     );
   }
-  if (roundedSteps) {
-    findings.push(
-      rowFinding(
-        'step-not-integer',
-        'info',
-        `${plural(roundedSteps, 'step')} ${roundedSteps === 1 ? 'was not a whole number and was' : 'were not whole numbers and were'} rounded (the first at line ${roundedLine}).`,
-        file,
-        roundedLine,
-      ),
-    );
-  }
+  if (roundedSteps) findings.push(roundedFinding(roundedSteps, roundedOntoAnother, file, roundedLine, cells.step));
   if (noStep) {
     findings.push(
       rowFinding(
@@ -492,6 +494,21 @@ export function extractLossCurves(
 }
 
 /**
+ * Steps that were not whole numbers, rounded: an info while each stays a step of its own (0.5, 1.5, ...), a warning
+ * with the fix when rounding put rows on the step of the row before (0.01, 0.02, ... or 0.5, 1, 1.5): those rows are
+ * lost as repeats, so the column is no optimizer step.
+ */
+function roundedFinding(rounded: number, onto: number, file: string, line: number, cell?: FindingCell): Finding {
+  const was = `${plural(rounded, 'step')} ${rounded === 1 ? 'was not a whole number and was' : 'were not whole numbers and were'} rounded (the first at line ${line})`;
+  if (!onto) return rowFinding('step-not-integer', 'info', `${was}.`, file, line, cell);
+  const message = `${was}, and rounding put ${plural(onto, 'row')} on the step of the row before, where only one of them is kept: a step column of fractions counts no optimizer steps (epochs? tokens in millions?).`;
+  return {
+    ...rowFinding('step-not-integer', 'warning', message, file, line, cell),
+    hints: [{ kind: 'map-role', roles: ['step'] }],
+  };
+}
+
+/**
  * What a curve's step order says: steps logged again (a resumed run) or rows out of order. In a file whose runs are
  * told apart by model size alone (`bySize`), a size's steps going back may as well be a second run of that size
  * (another schedule) merged into its curve, LRs and all: that is a warning of its own, which says how it was read.
@@ -555,7 +572,7 @@ function strayLossFinding(
  * A column's cells for findings (Finding.cell): by position for plain delimited text, whose table columns are its
  * header's fields in order; by key for JSON Lines; none for formats whose rows are not lines of their own.
  */
-function cellOf(table: Table, column: number | undefined): FindingCell | undefined {
+export function findingCell(table: Table, column: number | undefined): FindingCell | undefined {
   if (column === undefined) return undefined;
   const name = table.columns[column].name;
   if (table.format === 'jsonl') return { name };

@@ -18,6 +18,7 @@ import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands
 import { curveKey, type LossCurve } from './lossCurves';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
 import {
+  dropSumsTooLong,
   fitMultiPower,
   lossFromDrops,
   scheduleIn,
@@ -98,6 +99,14 @@ export const mplLossLaw: LossCurveLaw = {
   coefficients: 7,
   fit(input: LossFitInput, warm?: LossLawFit): MplFit | null {
     const { prepared, fitted, options } = input;
+    // Every curve it would predict sums its drops too, not only the fitted ones (a held-out run logged from 1e9).
+    if (
+      dropSumsTooLong(
+        prepared.map((p) => p.curve),
+        options.warmupSteps,
+      )
+    )
+      return null;
     const warmModel = (warm as MplFit | undefined)?.model;
     const previous = input.previous?.law === 'mpl' ? (input.previous as MplFit) : undefined;
     const carried = previous?.carry();

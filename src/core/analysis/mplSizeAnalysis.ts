@@ -5,7 +5,7 @@
 import { bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
 import type { Law } from '../laws/law';
-import { COMPRESSION_WINDOW, DropSchedule, dropScheduleFits, exactLossDrop } from '../laws/lossDrop';
+import { COMPRESSION_WINDOW, DropSchedule, exactLossDrop } from '../laws/lossDrop';
 import { concatPoints, multiPowerCoefficients, multiPowerPoints, type MultiPowerScale } from '../laws/multiPower';
 import {
   MULTI_POWER_SIZE_PARAMETERS,
@@ -19,7 +19,7 @@ import { derivedIntervals } from './bands';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import { NO_REPLICATES, type LossReplicates } from './lossLaw';
 import { EXACT_TERMS, MPL_BOOTSTRAP_SAMPLES } from './mplLoss';
-import { keptPoints, solveFromStarts } from './multiPowerFit';
+import { dropSumsTooLong, keptPoints, solveFromStarts } from './multiPowerFit';
 import { lossDropConvention } from './options';
 import type { SizedFitInput, SizedLaw, SizedLawFit } from './sizeAnalysis';
 
@@ -35,6 +35,7 @@ export const mplSizeLaw: SizedLaw = {
   id: 'mpl-size',
   name: 'The multi-power law with model size',
   coefficients: MULTI_POWER_SIZE_PARAMETERS.length,
+  sizeTerm: ['e', 'eps'],
   fit: fitMplSize,
 };
 
@@ -53,10 +54,13 @@ function fitMplSize(input: SizedFitInput): SizedLawFit | null {
   const curves = fitted.map((i) => sized[i].prepared.curve);
   const etaRef = Math.max(...curves.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
   if (!(etaRef > 0 && etaRef < Infinity)) return null;
-  const long = sized.some(
-    (s) => !dropScheduleFits(s.prepared.curve.schedule, s.prepared.curve.steps.length, options.warmupSteps),
-  );
-  if (long) return null;
+  if (
+    dropSumsTooLong(
+      sized.map((s) => s.prepared.curve),
+      options.warmupSteps,
+    )
+  )
+    return null;
   const convention = lossDropConvention(options.warmupConvention);
   const schedules = sized.map(
     (s) => new DropSchedule(s.prepared.curve.schedule, { etaRef, convention, warmupSteps: options.warmupSteps }),

@@ -7,8 +7,11 @@ import {
   COMPRESSION_WINDOW,
   compressedLossDrop,
   DropSchedule,
-  dropScheduleFits,
+  dropSchedulesFit,
   exactLossDrop,
+  dropScheduleSteps,
+  longestDropSchedule,
+  MAX_DROP_STEPS,
   type LossDropConvention,
 } from '../laws/lossDrop';
 import {
@@ -26,6 +29,7 @@ import {
 import { SaturationTable } from '../laws/saturation';
 import { StepLr, type LoggedSchedule } from '../laws/schedule';
 import { concat, minOf, pick, thinIndices } from '../util/arrays';
+import { formatNumber } from '../util/format';
 import { anchored, MODEL_GROWTH, MODEL_RISE, modelRise, type AnchoredFit } from './grownFit';
 import type { LossCurve } from './lossCurves';
 
@@ -89,6 +93,24 @@ export interface MultiPowerFit extends MultiPowerModel {
   pointsFitted: number;
 }
 
+/**
+ * Why the multi-power laws cannot sum loss drops over these curves (every curve the analysis fits or predicts),
+ * naming the longest, in a clause; undefined when they can (lossDrop.ts, dropSchedulesFit).
+ */
+export function dropSumsTooLong(curves: readonly LossCurve[], warmupSteps?: number): string | undefined {
+  if (curves.length === 0 || dropSchedulesFit(curves, warmupSteps)) return undefined;
+  const long = longestDropSchedule(curves, warmupSteps);
+  const last = Math.max(
+    long.steps[long.steps.length - 1] ?? 0,
+    long.schedule.steps[long.schedule.steps.length - 1] ?? 0,
+  );
+  const together =
+    curves.length > 1
+      ? ` (here ${formatNumber(dropScheduleSteps(curves, warmupSteps))} over ${curves.length} curves, fitted and predicted together)`
+      : '';
+  return `"${long.name}" runs to step ${formatNumber(last)}, and its loss-drop sum is built step by step: at most ${formatNumber(MAX_DROP_STEPS)} steps in all, or 8 per logged point${together}`;
+}
+
 export interface FitPoints {
   data: MultiPowerPoints;
   observed: Float64Array;
@@ -103,7 +125,7 @@ export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOp
   const options = { ...DEFAULT_MULTI_POWER_OPTIONS, ...partial };
   const fitting = curves.filter((c) => c.steps.length > 0 && c.schedule.steps.length > 0);
   if (fitting.length === 0) return null;
-  if (!fitting.every((c) => dropScheduleFits(c.schedule, c.steps.length, options.warmupSteps))) return null;
+  if (!dropSchedulesFit(fitting, options.warmupSteps)) return null;
   const etaRef = Math.max(...fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
   if (!(etaRef > 0 && etaRef < Infinity)) return null;
   const schedules = fitting.map(
@@ -172,7 +194,7 @@ export function refitGrownMultiPower(
   if (!anchor || previous.fittedOn.length !== 1) return null;
   const appended = curve.steps.length - anchor.points;
   if (appended < 0 || appended > MODEL_GROWTH * anchor.points) return null;
-  if (!dropScheduleFits(curve.schedule, curve.steps.length, previous.warmupSteps)) return null;
+  if (!dropSchedulesFit([curve], previous.warmupSteps)) return null;
   if (new StepLr(curve.schedule, previous.warmupSteps).peak !== previous.scale.etaRef) return null;
   const ds = scheduleIn(schedules, previous, curve.schedule, grownFrom);
   const kept = thinIndices(appended, Math.min(appended, MAX_APPENDED_POINTS)).map((k) => k + anchor.points);

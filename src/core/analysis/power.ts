@@ -14,7 +14,8 @@ import { findColumn, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets } from './reports';
-import { fitFailed, invalidRows, isModelSize, tooFewPoints, type ShortGroup, type TooFewWords } from './sweepFindings';
+import { fitFailed, invalidRows, tooFewPoints, type ShortGroup, type TooFewWords } from './sweepFindings';
+import { isModelSize } from '../util/counts';
 import type { Finding, LawAnalysis } from './types';
 
 /**

@@ -25,9 +25,10 @@ import {
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
-import { folderOf, type LossCurve } from './lossCurves';
+import { findingCell, folderOf, type LossCurve } from './lossCurves';
 import { averageMetrics, scoreFit } from './metrics';
-import { isModelSize, MAX_PARAMS } from './sweepFindings';
+import { dropSumsTooLong } from './multiPowerFit';
+import { isModelSize, MAX_PARAMS } from '../util/counts';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
 import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
@@ -40,25 +41,31 @@ import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
  */
 export function attachModelSizes(table: Table, paramsColumn: number, curves: LossCurve[]): Finding[] {
   const values = table.columns[paramsColumn].values;
+  const sizeAt = (line: number) => values[rowOfLine(table.lines, line)];
+  const cell = findingCell(table, paramsColumn);
   const findings: Finding[] = [];
   for (const curve of curves) {
     const seen: number[] = [];
     for (const line of curve.lines) {
-      const v = values[rowOfLine(table.lines, line)];
+      const v = sizeAt(line);
       if (isModelSize(v)) seen.push(v);
     }
     if (!seen.length) continue;
     seen.sort((a, b) => a - b);
-    curve.modelSize = seen[Math.floor(seen.length / 2)];
-    if (seen[0] !== seen[seen.length - 1])
-      findings.push(
-        finding('size-varies', 'warning', {
-          message: `The params column of "${curve.name}" takes several values (${formatCompact(seen[0])} to ${formatCompact(seen[seen.length - 1])}); a curve is one model, so its median ${formatCompact(curve.modelSize)} is used as its size N. Is the column the parameter count?`,
-          file: curve.file,
-          line: curve.firstLine,
-          curve: curve.name,
-        }),
-      );
+    const size = seen[Math.floor(seen.length / 2)];
+    curve.modelSize = size;
+    if (seen[0] === seen[seen.length - 1]) continue;
+    // Said at the first row whose size is not the one used, on its params cell: where the column is off.
+    const line = curve.lines.find((l) => isModelSize(sizeAt(l)) && sizeAt(l) !== size) ?? curve.firstLine;
+    findings.push(
+      finding('size-varies', 'warning', {
+        message: `The params column of "${curve.name}" takes several values (${formatCompact(seen[0])} to ${formatCompact(seen[seen.length - 1])}; ${formatCompact(sizeAt(line))} on this row); a curve is one model, so its median ${formatCompact(size)} is used as its size N. Is the column the parameter count?`,
+        file: curve.file,
+        line,
+        curve: curve.name,
+        ...(cell && { cell }),
+      }),
+    );
   }
   return findings;
 }
@@ -185,6 +192,8 @@ export interface SizedLaw {
   /** The law in a sentence, for messages: "The model-size law". */
   name: string;
   coefficients: number;
+  /** The size term's scale and exponent (solver names): held by their bounds, the fit has not found the term. */
+  sizeTerm: readonly string[];
   fit(input: SizedFitInput): SizedLawFit | null;
 }
 
@@ -249,7 +258,7 @@ export function analyseSizedCurves(
   if (!fit) {
     findings.push(
       finding('fit-failed', 'error', {
-        message: `${law.name} could not be fitted: every start gave a non-finite loss. Check the LR, loss and model sizes.`,
+        message: `${law.name} could not be fitted: ${whySizedNotFitted(law, sized, options.warmupSteps)}`,
         file: fitting[0].curve.file,
         line: fitting[0].curve.firstLine,
       }),
@@ -267,6 +276,16 @@ export function analyseSizedCurves(
       }),
     );
 
+  // A size term the box held (its scale at 0, its exponent at a limit) was not found in the data: as with two sizes,
+  // only the fitted sizes are predicted (three sizes labelled out of order once extrapolated with B = 0).
+  const heldTerm = law.sizeTerm.filter((name) => fit.atBounds.includes(name));
+  const reach = extrapolates && heldTerm.length === 0;
+  if (extrapolates && !reach) {
+    const others = sized
+      .filter((s) => !fittedSizes.includes(s.size))
+      .map((s) => ({ curve: s.prepared.curve, size: s.size }));
+    findings.push(sizeTermHeld(fittedSizes, heldTerm, others, fitting[0].curve));
+  }
   const { replicates, intervals } = fit.bootstrap(options.bootstrapSamples);
   const sizedCurves = sized.map((s) => s.prepared.curve);
   const { floor, drops } = findUnseenDrops(sizedCurves, (i) => fitted.includes(i), options.warmupSteps, findings);
@@ -275,6 +294,10 @@ export function analyseSizedCurves(
   const fittedPredicted: Float64Array[] = [];
   sized.forEach((s, i) => {
     const p = s.prepared;
+    if (!reach && !fittedSizes.includes(s.size)) {
+      reports.push({ ...unfittedReport(p.curve), modelSize: s.size });
+      return;
+    }
     const own = fit.predict(i);
     const band = curveBand(replicates, i, p, own, random);
     const predicted = withheldFrom(own, p.queries, drops[i]);
@@ -314,7 +337,7 @@ export function analyseSizedCurves(
       ...settings,
       nRef: fittedSizes[fittedSizes.length - 1],
       sizesFitted: fittedSizes.map((n) => formatCompact(n)).join(', '),
-      sizesExtrapolate: extrapolates,
+      sizesExtrapolate: reach,
       band: replicates.method,
     },
     quality,
@@ -323,6 +346,15 @@ export function analyseSizedCurves(
     ...(floor !== undefined && { lrFloor: floor }),
   });
   return result;
+}
+
+/** Why a model-size law gave no fit: schedules too long for the loss-drop sums (named), or no finite start. */
+function whySizedNotFitted(law: SizedLaw, sized: SizedCurve[], warmupSteps?: number): string {
+  const curves = sized.map((s) => s.prepared.curve);
+  const long = law.id === 'mpl-size' ? dropSumsTooLong(curves, warmupSteps) : undefined;
+  if (long)
+    return `${long}. Fit with the LR-annealing law with model size, leave the longest curves out, or log optimizer steps in the step column.`;
+  return 'every start gave a non-finite loss. Check the LR, loss and model sizes.';
 }
 
 function missingSize(c: LossCurve): Finding {
@@ -334,14 +366,38 @@ function missingSize(c: LossCurve): Finding {
   });
 }
 
+/** The sizes-too-few finding of a fit on three sizes or more whose size term sat on its bounds (`held`). */
+function sizeTermHeld(
+  fittedSizes: number[],
+  held: string[],
+  withheld: { curve: LossCurve; size: number }[],
+  at: LossCurve,
+): Finding {
+  const sizes = fittedSizes.map((n) => formatCompact(n)).join(', ');
+  const why = `The fitted curves are of ${fittedSizes.length} model sizes (N = ${sizes}), but the size term's ${held.join(' and ')} held at the limit of ${held.length === 1 ? 'its' : 'their'} range: the sizes do not pin the term down (are they the curves' parameter counts?), so other sizes are not predicted. Check the sizes, or give the size exponent.`;
+  return finding('sizes-too-few', 'warning', {
+    message: why + notPredicted(withheld),
+    file: at.file,
+    line: at.firstLine,
+  });
+}
+
 function tooFewSizes(fittedSizes: number[], withheld: { curve: LossCurve; size: number }[], at: LossCurve): Finding {
   const sizes = fittedSizes.map((n) => formatCompact(n)).join(' and ');
   const why =
     fittedSizes.length === 1
       ? `The fitted curves are of one model size (N = ${sizes}), so the size term (a scale times N to a power) cannot be told from L0 and is left out.`
       : `The fitted curves are of two model sizes (N = ${sizes}): L0 and the size term's scale and exponent are three unknowns for two values, so fits of the same quality extrapolate to a third size a percent or more apart. Give the size exponent, or fit curves of a third size.`;
-  const left = withheld.length
+  return finding('sizes-too-few', 'warning', {
+    message: why + notPredicted(withheld),
+    file: at.file,
+    line: at.firstLine,
+  });
+}
+
+/** The curves of sizes not fitted, named, that a fit which does not pin its size term leaves without predictions. */
+function notPredicted(withheld: { curve: LossCurve; size: number }[]): string {
+  return withheld.length
     ? ` Not predicted: ${withheld.map((c) => `"${c.curve.name}" (N = ${formatCompact(c.size)})`).join(', ')}.`
     : ' Only curves of the fitted sizes are predicted.';
-  return finding('sizes-too-few', 'warning', { message: why + left, file: at.file, line: at.firstLine });
 }

@@ -40,6 +40,7 @@ export const tissueSizeLaw: SizedLaw = {
   id: 'lr-annealing-size',
   name: 'The model-size law',
   coefficients: LR_ANNEALING_SIZE_PARAMETERS.length,
+  sizeTerm: ['B', 'beta'],
   fit(input) {
     const { sized, fitted, fittedSizes, options } = input;
     const scales: Scales = {

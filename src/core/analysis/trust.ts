@@ -49,7 +49,7 @@ export const FIT_VERDICT = {
  * shape. Left out on purpose: intercepts at x = 1 (BLEU's A, CE's and Chinchilla's A and B) are extrapolations many
  * decades from the data, wide even when the law is pinned down where the data are; the LR-annealing C is 0 or
  * unconstrained when no fit curve anneals, and then every prediction that depends on it is withheld (unseenDrop.ts);
- * the multi-power law's loss-drop term is judged by its own identification rule (mplLoss.ts).
+ * the multi-power laws' loss-drop term is judged by its own identification rule (mplLoss.ts).
  */
 const JUDGED: Record<LawId, { bounds: readonly string[]; spread: readonly string[] }> = {
   'lr-annealing': { bounds: ['L0', 'A', 'alpha'], spread: ['L0', 'A', 'alpha'] },
@@ -83,7 +83,9 @@ export function fitProblems(fit: FitResult): FitProblem[] {
       reason: `${fit.points} points for ${k} coefficients: too few to tell the law from the noise`,
     });
   const held = (fit.atBounds ?? []).filter((name) => judged.bounds.includes(name));
-  if (fit.law === 'mpl' && fit.atBounds && !dropTermIdentified(fit.atBounds)) held.push('its loss-drop term');
+  // Both multi-power laws: with model size the drop term is the same G(x) over the same schedules, as loosely held.
+  const multiPower = fit.law === 'mpl' || fit.law === 'mpl-size';
+  if (multiPower && fit.atBounds && !dropTermIdentified(fit.atBounds)) held.push('its loss-drop term');
   if (held.length)
     problems.push({
       code: 'fit-at-bounds',

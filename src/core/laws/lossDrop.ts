@@ -39,16 +39,36 @@ export const COMPRESSION_WINDOW = 64;
  */
 const ETA_FLOOR = 1e-12;
 
-/**
- * The longest schedule a DropSchedule holds per step: 2^22 steps (three arrays of 32 MiB), or 8 per logged point for
- * a log longer than that. Past it the loss-drop sum is not built: a token count logged as the step (3.5e10) would
- * otherwise allocate per step, so work and memory would follow the step values instead of the rows.
- */
-export function dropScheduleFits(schedule: LoggedSchedule, points: number, warmupSteps?: number): boolean {
-  return new StepLr(schedule, warmupSteps).constantFrom <= Math.max(MAX_DROP_STEPS, 8 * points);
+/** A curve's logged schedule and its loss points' steps: what a loss-drop sum over it costs and pays for. */
+export interface DropScheduleDemand {
+  schedule: LoggedSchedule;
+  steps: ArrayLike<number>;
 }
 
-/** See dropScheduleFits. */
+/**
+ * Whether the schedules an analysis sums loss drops over fit its budget together: 2^22 steps in all (three arrays of
+ * 32 MiB), or 8 per logged point for logs longer than that. Past it no loss-drop sum is built: a token count logged as
+ * the step (3.5e10) would otherwise allocate per step, so work and memory would follow the step values instead of the
+ * rows. The budget is shared by every curve (fitted, held out or only predicted): held per curve, 20 runs of 20 rows
+ * each to step 4e6 took 4.5 GB, and one held-out run logged from step 1e9 took 23 GB.
+ */
+export function dropSchedulesFit(curves: readonly DropScheduleDemand[], warmupSteps?: number): boolean {
+  const points = curves.reduce((n, c) => n + c.steps.length, 0);
+  return dropScheduleSteps(curves, warmupSteps) <= Math.max(MAX_DROP_STEPS, 8 * points);
+}
+
+/** The steps the loss-drop sums over these schedules hold together. */
+export function dropScheduleSteps(curves: readonly DropScheduleDemand[], warmupSteps?: number): number {
+  return curves.reduce((n, c) => n + new StepLr(c.schedule, warmupSteps).constantFrom, 0);
+}
+
+/** The curve whose schedule costs the loss-drop sums most steps (the one to name when they do not fit). */
+export function longestDropSchedule<T extends DropScheduleDemand>(curves: readonly T[], warmupSteps?: number): T {
+  const steps = (c: T) => new StepLr(c.schedule, warmupSteps).constantFrom;
+  return curves.reduce((a, b) => (steps(b) > steps(a) ? b : a));
+}
+
+/** See dropSchedulesFit. */
 export const MAX_DROP_STEPS = 1 << 22;
 
 /** A curve's per-step LR in units of eta_ref and its running sum, from step 0 to the step where the LR stops changing. */

@@ -308,6 +308,9 @@ export function positiveNumberMap(max: number): ValueKind<Record<string, number>
         const name = pair.slice(0, eq).trim();
         const value = numberFromText(pair.slice(eq + 1));
         if (eq < 1 || name === '' || !fits(value)) return wrong(kind, pair);
+        // The same name twice with two values: which was meant is not ours to guess (the same value twice is fine).
+        if (name in out && out[name] !== value)
+          return { ok: false, message: `gives "${name}" two values, ${out[name]} and ${value}; give it once` };
         out[name] = value;
       }
       return ok(out);

@@ -5,7 +5,7 @@
 // config table, it is plain data: the core keeps it, and the shells phrase it. It is long because it is one table (a
 // row per knob with its descriptions); splitting it would scatter what the tests check as one.
 import type { AnalysisOptions } from '../analysis/options';
-import { MAX_PARAMS } from '../analysis/sweepFindings';
+import { MAX_PARAMS } from '../util/counts';
 import type { LawId } from '../analysis/types';
 import type { ColumnRole, FileFormat } from '../table/types';
 import {

@@ -2,6 +2,7 @@
 // first (in the order listed: earlier aliases are preferred), then a few name patterns, and user overrides above all.
 // Documented in docs/column-roles.md.
 
+import { isModelSize } from '../util/counts';
 import {
   FALLBACK_WORDS,
   NOT_A_STEP,
@@ -321,7 +322,8 @@ function decideKind(context: Context): FileKind {
 /**
  * Whether most runs of the file (rows of one model size and, with a run column, one run) are logged at several
  * steps: loss curves of several sizes. A sweep has one row per run, its final loss (the step, if any, its last). A
- * params column with one stray value in a curve is not a second size logged at several steps.
+ * params column with one stray value in a curve is not a second size logged at several steps, and a cell that is no
+ * model size at all is no run.
  */
 export function sizesLoggedAtSeveralSteps(table: Table, roles: RoleAssignment['roles']): boolean {
   if (roles.params === undefined || roles.step === undefined) return false;
@@ -333,7 +335,8 @@ export function sizesLoggedAtSeveralSteps(table: Table, roles: RoleAssignment['r
   for (let r = 0; r < table.rowCount; r++) {
     const n = params.values[r];
     const step = steps[r];
-    if (Number.isNaN(n) || Number.isNaN(step)) continue;
+    // A cell that is no model size (0, -1, 1e400) is no run: three such stray cells once outvoted three sizes.
+    if (!isModelSize(n) || Number.isNaN(step)) continue;
     // Keyed by the size alone when there is no run column: no string per row of a long log.
     const key = run === undefined ? n : `${n}\u0000${textAt(run, r) ?? run.values[r]}`;
     const seen = runs.get(key);

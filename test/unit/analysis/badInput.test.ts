@@ -117,6 +117,24 @@ test('rows without a step, and steps rounded, are located at the first such row,
   assert.equal(finding(a, 'step-not-integer').line, 8);
 });
 
+test('steps written as fractions that round onto one step: a warning that the column counts no optimizer steps', () => {
+  const curve = (step: (i: number) => number) =>
+    [
+      'step,lr,loss',
+      ...Array.from({ length: 200 }, (_, i) => `${step(i + 1)},3e-4,${(2.5 + 3 * (i + 1) ** -0.4).toFixed(5)}`),
+    ].join('\n');
+  // 0.5, 1, 1.5, ...: half the rows land on the step of the row before (it said "rounded", an info, and "a resumed run?").
+  const halves = finding(analyse(curve((i) => i / 2)), 'step-not-integer');
+  assert.equal(halves.severity, 'warning');
+  assert.match(halves.message, /rounding put 100 rows on the step of the row before.*counts no optimizer steps/);
+  assert.deepEqual(halves.hints, [{ kind: 'map-role', roles: ['step'] }]);
+  assert.equal(halves.cell?.name, 'step');
+  // 0.5, 1.5, 2.5, ...: each still a step of its own, so rounding is only said.
+  const apart = finding(analyse(curve((i) => i - 0.5)), 'step-not-integer');
+  assert.equal(apart.severity, 'info');
+  assert.doesNotMatch(apart.message, /rounding put/);
+});
+
 test('duplicate and unsorted steps: sorted, the last value kept, both said', () => {
   const shuffled = [GOOD[2], GOOD[0], GOOD[1], ...GOOD.slice(3)];
   const a = analyse(['step,lr,loss', ...shuffled].join('\n') + '\n');
@@ -225,6 +243,22 @@ test('binary garbage: file-not-text, no crash', () => {
 test('a file whose columns match no law gets one actionable warning naming its columns', () => {
   const a = analyse('alpha,beta\n1,2\n3,4\n');
   assert.match(cliMessage(finding(a, 'columns-unidentified')), /\(alpha, beta\).*--columns role=NAME/);
+});
+
+test('a loss-curve law asked of a downstream or compute sweep says what the file is, not that it could not be told', () => {
+  const files = {
+    'D_p,bleu,ce\n1e6,10,3\n1e7,13,2.8\n1e8,16,2.6\n': /make it a downstream sweep/,
+    'N,D,loss\n1e7,1e9,3.1\n4e7,1e9,2.9\n1e8,2e9,2.7\n': /make it an \(N, D\) compute sweep/,
+  };
+  for (const [text, said] of Object.entries(files))
+    for (const law of ['mpl', 'lr-annealing-size'] as const) {
+      const table = parseText(text, { fileName: 'sweep.csv', displayName: 'sweep.csv' });
+      const a = analyseTables([table], { bootstrapSamples: 0, law });
+      const message = cliMessage(finding(a, 'columns-unidentified'));
+      assert.match(message, new RegExp(`The ${law} law fits loss curves`));
+      assert.match(message, said);
+      assert.doesNotMatch(message, /Could not tell/);
+    }
 });
 
 test('a power-law file with 300,000 rows is fitted (no argument-spread limits on long columns)', () => {

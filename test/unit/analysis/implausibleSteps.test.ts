@@ -67,3 +67,39 @@ test(
     assert.match(failed?.message ?? '', /"run" runs to step 3\.5e10, and its loss-drop sum is built step by step/);
   },
 );
+
+test(
+  'the loss-drop budget is shared by every curve: a held-out run logged from step 1e9, or 20 runs to step 4e6, are refused by the multi-power law in bounded memory',
+  { timeout: 30_000 },
+  () => {
+    // Held per fitted curve, a held-out run from step 1e9 was summed step by step (23 GB, then killed), and 20 runs of
+    // 20 rows each to step 4e6 built 20 schedules of 4e6 steps (4.5 GB, over a minute).
+    const rows = (steps: number[], run = '') => steps.map((s, i) => `${run}${s},3e-4,${lossAt(i + 1)}`);
+    const fit = parseText(['step,lr,loss', ...rows(regular)].join('\n'), { fileName: 'fit.csv' });
+    const far = parseText(['step,lr,loss', ...rows(regular.map((s) => 1e9 + s))].join('\n'), { fileName: 'far.csv' });
+    const runs = Array.from({ length: 20 }, (_, r) =>
+      rows(
+        Array.from({ length: 20 }, (_, i) => (i + 1) * 200_000),
+        `r${r},`,
+      ),
+    );
+    const many = parseText(['run,step,lr,loss', ...runs.flat()].join('\n'), { fileName: 'runs.csv' });
+    for (const [tables, fitOn, longest] of [
+      [[fit, far], ['fit'], 'far'],
+      [[many], undefined, 'r0'],
+    ] as const) {
+      const started = performance.now();
+      const options = { bootstrapSamples: 0, ...(fitOn && { fitOn: [...fitOn] }) };
+      const mpl = analyseTables([...tables], { ...options, law: 'mpl' });
+      const failed = mpl.findings.find((f) => f.code === 'fit-failed');
+      assert.match(
+        failed?.message ?? '',
+        new RegExp(`"${longest}" runs to step .*loss-drop sum is built step by step`),
+      );
+      const auto = analyseTables([...tables], options);
+      assert.equal(auto.fits[0]?.law, 'lr-annealing');
+      assert.match(auto.fits[0].selection?.reason ?? '', /multi-power law could not be fitted/);
+      assert.ok(performance.now() - started < 20_000);
+    }
+  },
+);

@@ -11,6 +11,8 @@ import { parseText } from '../../../src/core/table';
 import { OPTION_SCHEMA } from '../../../src/core/options/schema';
 import { analyse, log, SIZES, TRUE } from '../../helpers/sizedRuns';
 
+const THREE_FOLDERS = ['m25', 'm100', 'm400'];
+
 test('three sizes from a params column: the law is recovered and a held-out schedule of every size is predicted', () => {
   const a = analyse(['m25', 'm100', 'm400'], { fitOn: ['constant', 'cosine'] });
   const fit = a.fits[0];
@@ -162,6 +164,35 @@ test('a row whose params cell is no model size, in a file of several sizes: left
     }
 });
 
+test('stray params cells that are no model size outvote no sizes: a file of two sizes stays two curves', () => {
+  // Three distinct stray values (0, -5, 1e30) were each counted as a run logged at one step, so the two sizes logged
+  // at many steps lost the vote and the file was read as one curve whose steps repeat: both sizes merged.
+  const rows = log('constant', 1e8, true).trim().split('\n');
+  for (const [row, cell] of [
+    [4, '0'],
+    [6, '-5'],
+    [8, '1e30'],
+  ] as const)
+    rows[row] = rows[row].replace(/,100000000$/, `,${cell}`);
+  const text = [...rows, ...log('cosine', 4e8, true).trim().split('\n').slice(1)].join('\n');
+  const a = analyseTables([parseText(text, { fileName: 'bad.csv', displayName: 'bad.csv' })], {
+    law: 'lr-annealing-size',
+    bootstrapSamples: 0,
+  });
+  const invalid = a.findings.filter((f) => f.code === 'size-invalid');
+  assert.deepEqual(
+    invalid.map((f) => f.line),
+    [5, 7, 9],
+  );
+  assert.deepEqual(
+    new Map(a.curves.map((c) => [c.modelSize, c.points.observed.length])),
+    new Map([
+      [1e8, 97],
+      [4e8, 100],
+    ]),
+  );
+});
+
 test('two runs of one size in a file of several sizes without a run column: read as one curve, and said', () => {
   const rest = (text: string) => text.trim().split('\n').slice(1);
   const text = [...log('constant', 1e8, true).trim().split('\n'), ...rest(log('cosine', 1e8, true))];
@@ -214,6 +245,20 @@ test('a size above 1e15 parameters is no size: a --size of 1e30 is a usage error
   assert.equal(a.fits.length, 0);
 });
 
+test('three sizes whose size term sits on its bounds predict the fitted sizes only, and say why', () => {
+  // 25M labelled 1e9: the losses fall with N except there, so the fit drops the size term (B = 0) and, before, still
+  // extrapolated to any size with it (sizesExtrapolate true, nothing said).
+  const a = analyse(THREE_FOLDERS, { sizes: { m25: 1e9, m100: 1e8, m400: 4e8 }, fitOn: ['constant', 'cosine'] }, false);
+  const fit = a.fits[0];
+  assert.ok(fit.atBounds?.includes('B'), JSON.stringify(fit.atBounds));
+  assert.equal(fit.settings.sizesExtrapolate, false);
+  const held = a.findings.filter((f) => f.code === 'sizes-too-few');
+  assert.equal(held.length, 1);
+  assert.match(held[0].message, /3 model sizes .* size term's B held at the limit of its range/);
+  // The fitted sizes' own curves, held-out schedules included, are still predicted.
+  assert.ok(a.predictions.length > 0 && a.predictions.every((p) => p.status === 'ok'));
+});
+
 test('a params column that changes within a curve: its median, with a finding', () => {
   const text = log('constant', 1e8, true).replace(/,100000000\n/, ',5e8\n');
   const table = parseText(text, { fileName: 'varies.csv', displayName: 'varies.csv' });
@@ -221,6 +266,12 @@ test('a params column that changes within a curve: its median, with a finding', 
   const varies = a.findings.find((f) => f.code === 'size-varies');
   assert.ok(varies);
   assert.match(varies.message, /median 100M/);
+  // Said on the row whose size is off, at its params cell (it was the curve's first line, with no column).
+  const line = text.split('\n').findIndex((l) => l.endsWith(',5e8')) + 1;
+  assert.equal(varies.line, line);
+  assert.match(varies.message, /500M on this row/);
+  const lineText = text.split('\n')[line - 1];
+  assert.equal(locatedCell(varies, () => lineText).column, lineText.lastIndexOf(',') + 2);
 });
 
 test('a size key matches by curve name, then file path, then folder; the longest key of a kind wins', () => {

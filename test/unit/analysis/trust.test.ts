@@ -65,6 +65,15 @@ test('each criterion of the verdict on a fit result, and a clean fit has none', 
   assert.deepEqual(codes({ intervals: { E: [0, 2.1] } }), ['fit-interval-wide']);
   assert.deepEqual(codes({ quality: { ...good.quality, r2: 0.3 } }), ['fit-r2-low']);
   assert.match(fitProblems({ ...good, points: 5 })[0].reason, /5 points for 3 coefficients/);
+  // Both multi-power laws judge the loss-drop term by its identification rule: with model size it was not judged, so
+  // a fit of cosine runs whose ln c, beta and gamma all sat at bounds showed its predictions.
+  const params = { L0: 2, A: 1, alpha: 0.4, C: 1, beta: 0.5, gamma: 0.5 };
+  for (const law of ['mpl', 'mpl-size'] as const) {
+    const multiPower = { ...good, law, params, intervals: {}, points: 300 };
+    assert.deepEqual(codes({ ...multiPower, atBounds: ['beta'] }), [], law);
+    assert.deepEqual(codes({ ...multiPower, atBounds: ['ln c', 'beta', 'gamma'] }), ['fit-at-bounds'], law);
+    assert.match(fitProblems({ ...multiPower, atBounds: ['b'] })[0].reason, /its loss-drop term held/, law);
+  }
 });
 
 /** Fits whose withheld predictions and verdict findings must match `expected` (group or curve -> codes). */

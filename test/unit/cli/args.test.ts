@@ -111,6 +111,12 @@ test('a bad value is a usage error that names the flag and says what it takes', 
   assert.match(error('--delimiter', 'xx'), /^--delimiter must be one character or one of comma, .*space/);
   assert.match(error('--columns', 'colour=x'), /^--columns must be role=name with role one of step, loss/);
   assert.match(error('--nope'), /Unknown option '--nope'/);
+  // One curve's size given twice with two values is refused (the last one was used without a word); the same twice is not.
+  assert.equal(
+    error('--size', 'a=25e6', '--size', 'a=50e6'),
+    '--size gives "a" two values, 25000000 and 50000000; give it once',
+  );
+  assert.deepEqual(request('--size', 'a=25e6,a=25M').options.sizes, { a: 25e6 });
 });
 
 test('a single-value flag given twice keeps the last', () => {
