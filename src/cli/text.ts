@@ -63,7 +63,7 @@ export function cliHint(hint: Hint): string {
         : 'Map columns with --columns role=NAME,... (e.g. --columns step=iter,loss=val_loss,lr=learning_rate).';
     case 'choose-law':
       return hint.law
-        ? `Or choose the law with --law ${hint.law}${hint.law === 'power' ? ' --power-x step' : ''}.`
+        ? `Or choose the law with --law ${hint.law}.`
         : `Choose the law with --law ${LAW_OPTIONS.filter((law) => law !== 'auto').join('|')}.`;
     case 'set-option': {
       const label = HINT_OPTION_LABELS[hint.option];

@@ -41,7 +41,7 @@ export type Hint =
   /** Map columns to these roles (none listed: to whichever roles the file has). */
   | { kind: 'map-role'; roles: readonly ColumnRole[] }
   /** Choose the law instead of letting the columns decide (`law`: the one that fits the case, when one does). */
-  | { kind: 'choose-law'; law?: LawId }
+  | { kind: 'choose-law'; law?: LawId | 'auto' }
   /** Change an analysis or reading option. */
   | { kind: 'set-option'; option: HintOption };
 

@@ -93,7 +93,7 @@ function unidentified(table: Table, assignment: RoleAssignment, law: AnalysisOpt
   const detected = assignment.kind;
   const mismatch =
     law !== 'auto' && detected !== 'unknown' && needs !== 'power' && needs !== 'unknown' && needs !== detected
-      ? `The ${law} law fits ${KIND_NAMES[needs]}, and the columns of this file (${names}) make it ${KIND_NAMES[detected]}: fit it with --law auto or a law of that kind.`
+      ? `The ${law} law fits ${KIND_NAMES[needs]}, and the columns of this file (${names}) make it ${KIND_NAMES[detected]}.`
       : undefined;
   // Only tables with rows get here: an empty one has its own finding (no-data-rows, file-empty).
   return finding('columns-unidentified', 'warning', {
@@ -105,6 +105,8 @@ function unidentified(table: Table, assignment: RoleAssignment, law: AnalysisOpt
       .trim(),
     file: table.file,
     line: table.headerLine || 1,
+    // Each shell names its own way to choose the law (a flag, a setting, the picker).
+    ...(mismatch && { hints: [{ kind: 'choose-law', law: 'auto' }] }),
   });
 }
 

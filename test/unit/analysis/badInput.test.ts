@@ -257,6 +257,7 @@ test('a loss-curve law asked of a downstream or compute sweep says what the file
       const message = cliMessage(finding(a, 'columns-unidentified'));
       assert.match(message, new RegExp(`The ${law} law fits loss curves`));
       assert.match(message, said);
+      assert.match(message, /Or choose the law with --law auto\./);
       assert.doesNotMatch(message, /Could not tell/);
     }
 });

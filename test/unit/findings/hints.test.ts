@@ -69,7 +69,7 @@ test("a shell's message is the core's words, then each of the finding's hints in
   assert.equal(hints.length, 2);
   assert.equal(cliMessage(f), `The LR is missing. ${hints.map(cliHint).join(' ')}`);
   assert.equal(editorMessage(f), `The LR is missing. ${hints.map(editorHint).join(' ')}`);
-  assert.match(cliMessage(f), /Or choose the law with --law power --power-x step\./);
+  assert.match(cliMessage(f), /Or choose the law with --law power\./);
   assert.match(editorMessage(f), /Or choose the law "power" with/);
   const plain: Finding = finding('row-ragged', 'warning', place);
   assert.equal(cliMessage(plain), 'The LR is missing.');
