@@ -6,11 +6,10 @@ import { assumedLrPhrase, lastLogged } from '../analysis/assumedLr';
 import { isSizeLaw } from '../analysis/lossLaw';
 import { fitOfCurve, hasValue } from '../analysis/trust';
 import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
-import { estimateText, predictionAt } from '../analysis/describe';
 import { departureLabel } from '../analysis/departureText';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
-import { band, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
+import { band, columnName, interpolateLog, law, logGrid, observed, targetMarker, type Parts } from './seriesParts';
 import { computeSeries, downstreamSeries, powerSeries } from './sweepSeries';
 import type {
   ChartData,
@@ -172,14 +171,7 @@ function lossSeries(analysis: Analysis): Parts {
       const assumed = assumedSchedule(c, targets);
       if (assumed) series.push(assumed);
     }
-    for (const p of targets)
-      markers.push({
-        panel: 'main',
-        kind: 'target',
-        x: p.x,
-        group,
-        label: `${c.name}: ${predictionAt(p)} = ${estimateText(p)}`,
-      });
+    for (const p of targets) markers.push(targetMarker('main', c.name, group, p));
   }
   const panels: ChartPanelSpec[] = [
     { id: 'main', title: 'Loss', xLabel: 'step', yLabel: lossColumn, logX: true, logY: true },

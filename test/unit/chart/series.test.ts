@@ -141,6 +141,15 @@ test('series: a power law of runs against their step is loss vs step per run, ea
     const band = data.series.find((s) => s.id === `band:${name}`)!;
     assert.equal(band.x[band.x.length - 1], 6000, `${run}: the band runs on to the target`);
   }
+  // Each target is labelled with its value, named by its run alone (the title says what x and y are).
+  assert.deepEqual(
+    data.markers.map((m) => [m.kind, m.x, m.group, m.label.replace(/ = .*/, '')]),
+    [
+      ['target', 6000, 'a', 'a: L(6k)'],
+      ['target', 6000, 'b', 'b: L(6k)'],
+    ],
+  );
+  assert.match(data.markers[0].label, /^a: L\(6k\) = 2\.5\d* \[2\.5\d*, 2\.5\d*\]$/);
 });
 
 test('series: power laws of several files are named by their files and each drawn with its own law', () => {
