@@ -657,6 +657,8 @@ test(
         assert.ok(of('band'), `${run}: its band is drawn`);
         assert.equal(of('target')?.points, 1, `${run}: its target is drawn`);
       }
+      // The legend names each run alone: the title already says the loss is drawn against tokens.
+      assert.deepEqual([...(main.legend ?? [])].sort(), ['large', 'large · law', 'small', 'small · law']);
       // Each target is marked at 2 × the largest x and labelled with its prediction, the labels drawn apart.
       for (const m of s.markers) {
         assert.equal(m.kind, 'target');

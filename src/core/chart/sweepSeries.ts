@@ -59,11 +59,13 @@ export function downstreamSeries(analysis: Analysis): Parts {
 export function powerSeries(analysis: Analysis): Parts {
   const series: ChartSeries[] = [];
   const markers: ChartMarker[] = [];
-  for (const c of analysis.curves) {
-    const group = c.group ?? c.name;
-    // Each target is labelled with its value, as a loss curve's is: a run of several is named by its run alone.
+  for (const reported of analysis.curves) {
+    // A run of several is named by its run alone (`small`, not `small: loss vs step`): the title says what is
+    // plotted against what, as a loss curve's chart names its runs.
+    const c = { ...reported, name: reported.group ?? reported.name };
+    // Each target is labelled with its value, as a loss curve's is.
     for (const p of singleXSeries(analysis, c, 'main', series, markers))
-      markers.push(targetMarker('main', group, group, p));
+      markers.push(targetMarker('main', c.name, c.name, p));
   }
   const fit = analysis.fits.find((f) => f.law === 'power');
   const x = String(fit?.settings.x ?? analysis.curves[0]?.xName ?? 'x');
