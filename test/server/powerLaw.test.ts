@@ -97,3 +97,28 @@ test('power laws of files fitted together: each file lenses its own fit and pred
     for (const title of titles) assert.match(title, new RegExp(`^Loss · ${name} · power law · `));
   }
 });
+
+test("a power law per run: each run's lenses sit on its first row, not all on the first line", () => {
+  const rows = ['run,step,loss'];
+  for (const [run, e] of [
+    ['small', 2.9],
+    ['large', 2.4],
+  ] as const)
+    for (const step of steps) rows.push(`${run},${step},${(e + 4 * step ** -0.45).toFixed(5)}`);
+  const dir = scratchDir('scaling-lens-power-runs-');
+  const path = join(dir, 'runs.csv');
+  writeFileSync(path, rows.join('\n') + '\n');
+  return analyseFiles([path], { law: 'power', powerX: 'step', bootstrapSamples: 0 }).then((analysis) => {
+    const lenses = buildLenses(analysis, path, pathToFileURL(path).toString());
+    // small's rows are lines 2-31 (0-based 1-30), large's 32-61.
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command!.title.split(' · ')[1]]),
+      [
+        [1, 'small'],
+        [1, 'small'],
+        [31, 'large'],
+        [31, 'large'],
+      ],
+    );
+  });
+});
