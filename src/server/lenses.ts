@@ -11,7 +11,7 @@ import { defaultHints } from '../core/findings';
 import { departureDetail, departureLabel } from '../core/analysis/departureText';
 import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName } from '../core/analysis/lawNames';
-import { Commands } from '../shared/protocol';
+import { Commands, type PredictAtHint } from '../shared/protocol';
 import { editorHint } from './hints';
 import { labelText } from './markdown';
 import {
@@ -165,11 +165,16 @@ function powerLenses(analysis: Analysis<Series>, file: string, uri: string): Cod
     for (const p of analysis.predictions.filter((x) => x.metric === 'loss' && x.group === fit.group)) {
       const title = hasValue(p) ? `${predictionAt(p)} = ${estimateText(p)}` : withheldText(predictionAt(p), p);
       lenses.push(
-        lens(line, `Loss · ${run}${fitLawName(fit)} · ${title}`, Commands.predictAt, [uri, { kind: 'powerX' }]),
+        lens(line, `Loss · ${run}${fitLawName(fit)} · ${title}`, Commands.predictAt, [uri, predictHint(p.xName)]),
       );
     }
   }
   return lenses;
+}
+
+/** What a power law's lens tells Predict at...: a value of its x, named (the column it was fitted over). */
+function predictHint(xName: string): PredictAtHint {
+  return { kind: 'powerX', xName };
 }
 
 /** A sweep law's fit in one lens (on 0-based `line`), what it was fitted on and how well, opening the chart. */

@@ -47,7 +47,7 @@ test('a power law on a loss curve is kind power: its lenses, chart and summary s
     const titles = lenses.map((l) => l.command!.title);
     assert.match(titles[0], /^Loss · power law · fitted on 60 points · R² [\d.]+$/);
     assert.match(titles[1], /^Loss · power law · L\(12k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\]$/);
-    assert.deepEqual(lenses[1].command!.arguments, [URI, { kind: 'powerX' }]);
+    assert.deepEqual(lenses[1].command!.arguments, [URI, { kind: 'powerX', xName: 'step' }], 'Predict at... names x');
     for (const title of titles) assert.doesNotMatch(title, COMPUTE_WORDS);
 
     const chart = sampleChart(buildChart(plainAnalysis(analysis)), { width: 800, logX: true });
