@@ -67,7 +67,7 @@ export function buildChart(analysis: Analysis): ChartModel {
       groups,
       fits,
       predictions: analysis.predictions,
-      notes: [],
+      notes: unsupportedNotes(analysis.fits),
       whatIf: parts.whatIf,
       ...(parts.legendByGroup && { legendByGroup: true }),
       ...(parts.lawChoice && { lawChoice: parts.lawChoice }),
@@ -75,6 +75,20 @@ export function buildChart(analysis: Analysis): ChartModel {
     },
     logAxes: new WeakMap(),
   };
+}
+
+/**
+ * A note per fit the data do not support: the chart draws its data (and a loss or power law over the data only) but
+ * no band or prediction from it, which without a word reads as a chart that lost them.
+ */
+function unsupportedNotes(fits: readonly FitResult[]): string[] {
+  return fits.flatMap((f) =>
+    f.unsupported
+      ? [
+          `${f.group !== undefined ? `${f.group}: the` : 'The'} ${fitLawName(f)} fit is not supported by the data (${f.unsupported.map((u) => u.reason).join('; ')}), so no band or prediction is drawn from it (see the Problems panel).`,
+        ]
+      : [],
+  );
 }
 
 /** The window and point budget applied to every series; bands and laws keep their own grids inside the window. */
@@ -86,8 +100,11 @@ export function sampleChart(model: ChartModel, options: SampleOptions): ChartDat
     return sampleSeries(s, options, budget, options.logX ? logAxisOf(model, s.x) : s.x);
   });
   const notes = hidden
-    ? [`${hidden} observed row(s) with x ≤ 0 are not drawn on the log x-axis; switch x to linear to see them.`]
-    : [];
+    ? [
+        ...model.data.notes,
+        `${hidden} observed row(s) with x ≤ 0 are not drawn on the log x-axis; switch x to linear to see them.`,
+      ]
+    : model.data.notes;
   return { ...model.data, series, notes, window: options.window, logX: options.logX };
 }
 
