@@ -13,6 +13,7 @@ import {
   SetOverridesNotification,
   type FileOverrides,
   type FitSummary,
+  type PredictAtHint,
   type PredictTarget,
 } from '../shared/protocol';
 import { pickColumnsAndLaw } from './columnPicker';
@@ -77,7 +78,8 @@ async function fit(
 
 interface TargetChoice extends vscode.QuickPickItem {
   target: PredictTarget['kind'];
-  prompt: string;
+  /** What to type; `xName`, a power law's x column as its lens names it (none from the palette). */
+  prompt: string | ((xName?: string) => string);
   placeholder: string;
   /**
    * The question as the answers' document heads it: the value as typed, or (a multiple) as read; `xName` is the
@@ -117,7 +119,10 @@ const TARGETS: Record<string, TargetChoice[]> = {
     {
       label: "Loss at a value of the power law's x…",
       target: 'powerX',
-      prompt: 'A value of the column the power law was fitted over, e.g. a step (200000 or 200k)',
+      prompt: (xName) =>
+        xName
+          ? `A value of ${xName}, the column the power law was fitted over (e.g. 200000, 200k or 2B)`
+          : 'A value of the column the power law was fitted over, e.g. a step (200000 or 200k)',
       placeholder: '200k',
       question: (typed, _value, xName = 'x') => `Loss at ${xName} = ${typed} (power law)`,
     },
@@ -137,7 +142,7 @@ async function predictAt(
   ctx: ClientContext,
   client: LanguageClient,
   arg: unknown,
-  hint?: { kind?: PredictTarget['kind'] },
+  hint?: PredictAtHint,
 ): Promise<Prediction[] | undefined> {
   const uri = targetUri(arg);
   if (!uri) return undefined;
@@ -152,7 +157,7 @@ async function predictAt(
   if (!choice) return undefined;
   const raw = await vscode.window.showInputBox({
     title: `Scaling Lens: ${choice.label}`,
-    prompt: choice.prompt,
+    prompt: typeof choice.prompt === 'string' ? choice.prompt : choice.prompt(hint?.xName),
     placeHolder: choice.placeholder,
     // Run from the walkthrough, the box opens as the step's media loads, which takes focus: keep it open.
     ignoreFocusOut: true,
@@ -237,8 +242,7 @@ const SERVER_COMMANDS: Record<
 > = {
   [Commands.fit]: (ctx, client, arg, selection) => fit(ctx, client, arg, selection),
   [Commands.showChart]: (ctx, _client, arg, selection) => ctx.charts.show(subjectUri(arg, selection)),
-  [Commands.predictAt]: (ctx, client, arg, hint) =>
-    predictAt(ctx, client, arg, hint as { kind?: PredictTarget['kind'] } | undefined),
+  [Commands.predictAt]: (ctx, client, arg, hint) => predictAt(ctx, client, arg, hint as PredictAtHint | undefined),
   [Commands.selectColumns]: (ctx, client, arg) => selectColumns(ctx, client, arg),
   [Commands.exportFit]: (_ctx, client, arg) => exportFit(client, arg),
   [Commands.restartServer]: (ctx, client) => restartServer(ctx, client),

@@ -11,7 +11,7 @@ import { defaultHints } from '../core/findings';
 import { departureDetail, departureLabel } from '../core/analysis/departureText';
 import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName } from '../core/analysis/lawNames';
-import { Commands } from '../shared/protocol';
+import { Commands, type PredictAtHint } from '../shared/protocol';
 import { editorHint } from './hints';
 import { labelText } from './markdown';
 import {
@@ -152,24 +152,37 @@ function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
 function powerLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
   const lenses: CodeLens[] = [];
   // Only this file's fits: files fitted together each show their own (a fit is fitted on one curve of one file).
-  const curves = new Set(fileOf(analysis, file).map((c) => c.name));
-  for (const fit of analysis.fits.filter((f) => f.law === 'power' && f.fittedOn.some((name) => curves.has(name)))) {
-    lenses.push(sweepFitLens(fit, 'points', uri));
+  const curves = fileOf(analysis, file);
+  const fits = analysis.fits.filter(
+    (f) => f.law === 'power' && f.fittedOn.some((n) => curves.some((c) => c.name === n)),
+  );
+  for (const fit of fits) {
+    // Several runs' lenses sit on each run's first row, as loss curves' do: on one line they ran past the editor.
+    const curve = curves.find((c) => fit.fittedOn.includes(c.name));
+    const line = fits.length > 1 && curve ? Math.max(0, curve.firstLine - 1) : 0;
+    lenses.push(sweepFitLens(fit, 'points', uri, line));
     const run = fit.group !== undefined ? `${fit.group} · ` : '';
     for (const p of analysis.predictions.filter((x) => x.metric === 'loss' && x.group === fit.group)) {
       const title = hasValue(p) ? `${predictionAt(p)} = ${estimateText(p)}` : withheldText(predictionAt(p), p);
-      lenses.push(lens(0, `Loss · ${run}${fitLawName(fit)} · ${title}`, Commands.predictAt, [uri, { kind: 'powerX' }]));
+      lenses.push(
+        lens(line, `Loss · ${run}${fitLawName(fit)} · ${title}`, Commands.predictAt, [uri, predictHint(p.xName)]),
+      );
     }
   }
   return lenses;
 }
 
-/** A sweep law's fit in one lens, what it was fitted on and how well, opening the chart. */
-function sweepFitLens(fit: FitResult, unit: 'runs' | 'points', uri: string): CodeLens {
+/** What a power law's lens tells Predict at...: a value of its x, named (the column it was fitted over). */
+function predictHint(xName: string): PredictAtHint {
+  return { kind: 'powerX', xName };
+}
+
+/** A sweep law's fit in one lens (on 0-based `line`), what it was fitted on and how well, opening the chart. */
+function sweepFitLens(fit: FitResult, unit: 'runs' | 'points', uri: string, line = 0): CodeLens {
   const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
   const run = fit.group !== undefined ? `${fit.group} · ` : '';
   const title = `Loss · ${run}${fitLawName(fit)} · fitted on ${fit.points} ${unit} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
-  return lens(0, title, Commands.showChart, [uri]);
+  return lens(line, title, Commands.showChart, [uri]);
 }
 
 /** The model size a model-size-law curve is predicted at, for its lens: " (N=25M)"; empty for other laws. */

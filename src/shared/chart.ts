@@ -165,7 +165,8 @@ export interface DrawnPanel {
   ticks?: { x: string[]; y: string[] };
   /** The target and break labels as drawn: their lines of text and boxes in px. */
   labels?: { text: string[]; box: { left: number; top: number; right: number; bottom: number } }[];
-  /** The y-axis title. */
+  /** The axes' titles. */
+  xTitle?: string;
   yTitle?: string;
   /** The legend's entries as shown. */
   legend?: string[];

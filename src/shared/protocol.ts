@@ -55,6 +55,15 @@ export type PredictTarget =
   /** A value of the power law's x column (law 'power': the step of a loss curve, tokens, ...). */
   | { kind: 'powerX'; value: number };
 
+/**
+ * What a lens tells Predict at... (its second argument): the target to ask for, and for a power law the column its x
+ * is (`tokens`), so the question names it.
+ */
+export interface PredictAtHint {
+  kind?: PredictTarget['kind'];
+  xName?: string;
+}
+
 export interface PredictResult {
   predictions: Prediction[];
   /** Why there is no prediction, when there is none. */

@@ -54,6 +54,11 @@ function tickTexts(chart: LensChart, axis: 'x' | 'y'): string[] {
   return (chart.scales[axis]?.ticks ?? []).map((t) => String(t.label ?? ''));
 }
 
+/** An axis's title as drawn (the column it names, or what a view plots). */
+function axisTitle(chart: LensChart, axis: 'x' | 'y'): string | undefined {
+  return (chart.options.scales?.[axis] as { title?: { text?: string } } | undefined)?.title?.text;
+}
+
 /** Replaces the snapshot with what `view` shows; fields of `extra` (the last export) stay until replaced. */
 export function publish(view: PageView, extra: Pick<ChartSnapshot, 'lastExport' | 'exportHeader'>): void {
   const panels = [...view.charts].map(([id, c]) => ({
@@ -64,7 +69,8 @@ export function publish(view: PageView, extra: Pick<ChartSnapshot, 'lastExport' 
     xMax: c.scales.x?.max,
     ticks: { x: tickTexts(c, 'x'), y: tickTexts(c, 'y') },
     labels: labelsOf(c),
-    yTitle: (c.options.scales?.y as { title?: { text?: string } } | undefined)?.title?.text,
+    xTitle: axisTitle(c, 'x'),
+    yTitle: axisTitle(c, 'y'),
     legend: (c.legend?.legendItems ?? []).map((item) => item.text),
     datasets: (c.data.datasets as LensDataset[]).map((d) => ({
       id: d.lens.id,

@@ -5,7 +5,7 @@
 // .vscode-test/shots/chart-*.png. All host-based chart tests live in this one file: one host at a time.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, createWriteStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type PlaywrightPage, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import {
@@ -552,6 +552,9 @@ test(
   { timeout: 240_000 },
   async () => {
     const page = host!.page;
+    // The tests before leave the light theme on (the xss and compute charts are shot in it): dark first, so the
+    // switch to light below redraws.
+    await setTheme('Dark Modern');
     await showChartFor('multirun.csv');
     const curves = ['cosine_10k', 'wsd_10k', 'cosine_30k'];
     const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.markers.length === 3);
@@ -613,5 +616,76 @@ test(
     const off = await clickAndRedraw('#runner-up-toggle', now);
     assert.ok(!datasets(off, 'main').some((d) => d.kind.startsWith('runner-up')));
     assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+  },
+);
+
+/** Two runs' loss against the tokens seen (no step column), a power law in tokens each, with a little noise. */
+function powerTokensCsv(): string {
+  const rows = ['run,tokens,loss'];
+  let seed = 7;
+  for (const [run, e, a] of [
+    ['small', 2.9, 0.3],
+    ['large', 2.4, 0.32],
+  ] as const)
+    for (let i = 1; i <= 40; i++) {
+      const tokens = i * 25e6;
+      seed = (seed * 16807) % 2147483647;
+      rows.push(`${run},${tokens},${(e + 1200 * tokens ** -a + 0.004 * (seed / 2147483647 - 0.5)).toFixed(4)}`);
+    }
+  return rows.join('\n') + '\n';
+}
+
+test(
+  'power law: the loss against the x column named by scalingLens.fit.powerX, each run with its law, band and labelled target',
+  { timeout: 240_000 },
+  async () => {
+    const page = host!.page;
+    // The law and its x are workspace settings here, as a user sets them; put back for any test after this one.
+    const settings = join(workspace, '.vscode', 'settings.json');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ 'scalingLens.law': 'power', 'scalingLens.fit.powerX': 'tokens' }));
+    writeFileSync(join(workspace, 'power_tokens.csv'), powerTokensCsv());
+    // The settings reach the server a moment after the file changes: opened before, the file (no loss-curve columns
+    // under the law auto) would be fitted once as unrecognised, with a notification over the chart.
+    await page.waitForTimeout(3000);
+    try {
+      // Dark first, whatever the test before left on, so the switch to light below redraws.
+      await setTheme('Dark Modern');
+      await showChartFor('power_tokens.csv');
+      const s = await waitForChart(page, (x) => x.kind === 'power' && x.markers.length === 2, 90_000);
+      const main = panel(s, 'main');
+      assert.equal(main.xTitle, 'tokens', 'the x axis names the column the law was fitted over');
+      assert.equal(main.yTitle, 'loss');
+      assert.equal(main.xType, 'logarithmic');
+      assert.match((await chartFrame(page).locator('#title').textContent()) ?? '', /loss vs tokens \(power law\)/);
+      for (const run of ['small', 'large']) {
+        const of = (kind: string) => main.datasets.find((d) => d.group === run && d.kind === kind);
+        assert.ok(of('observed')?.points === 40, `${run}: ${JSON.stringify(main.datasets)}`);
+        assert.ok((of('law')?.points ?? 0) > 40, `${run}: its law is drawn`);
+        assert.ok(of('band'), `${run}: its band is drawn`);
+        assert.equal(of('target')?.points, 1, `${run}: its target is drawn`);
+      }
+      // The legend names each run alone: the title already says the loss is drawn against tokens.
+      assert.deepEqual([...(main.legend ?? [])].sort(), ['large', 'large · law', 'small', 'small · law']);
+      // Each target is marked at 2 × the largest x and labelled with its prediction, the labels drawn apart.
+      for (const m of s.markers) {
+        assert.equal(m.kind, 'target');
+        assert.equal(m.x, 2e9);
+        assert.match(m.label, new RegExp(`^${m.group}: loss at tokens 2B = \\d\\.\\d+ \\[\\d\\.\\d+, \\d\\.\\d+\\]$`));
+      }
+      const drawn = main.labels ?? [];
+      assert.deepEqual(drawn.flatMap((l) => l.text).sort(), s.markers.map((m) => m.label).sort());
+      for (const [i, a] of drawn.entries())
+        for (const b of drawn.slice(i + 1)) assert.ok(!boxesOverlap(a.box, b.box), JSON.stringify(drawn));
+      await page.waitForTimeout(300);
+      await host!.screenshot(join(shots, 'chart-power-dark.png'));
+      await setTheme('Light Modern');
+      await waitForChart(page, (x) => x.timing.draws > s.timing.draws);
+      await page.waitForTimeout(300);
+      await host!.screenshot(join(shots, 'chart-power-light.png'));
+    } finally {
+      writeFileSync(settings, '{}');
+      await setTheme('Dark Modern');
+    }
   },
 );

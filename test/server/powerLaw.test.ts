@@ -47,7 +47,7 @@ test('a power law on a loss curve is kind power: its lenses, chart and summary s
     const titles = lenses.map((l) => l.command!.title);
     assert.match(titles[0], /^Loss · power law · fitted on 60 points · R² [\d.]+$/);
     assert.match(titles[1], /^Loss · power law · L\(12k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\]$/);
-    assert.deepEqual(lenses[1].command!.arguments, [URI, { kind: 'powerX' }]);
+    assert.deepEqual(lenses[1].command!.arguments, [URI, { kind: 'powerX', xName: 'step' }], 'Predict at... names x');
     for (const title of titles) assert.doesNotMatch(title, COMPUTE_WORDS);
 
     const chart = sampleChart(buildChart(plainAnalysis(analysis)), { width: 800, logX: true });
@@ -96,4 +96,29 @@ test('power laws of files fitted together: each file lenses its own fit and pred
     assert.equal(titles.length, 2, titles.join('\n'));
     for (const title of titles) assert.match(title, new RegExp(`^Loss · ${name} · power law · `));
   }
+});
+
+test("a power law per run: each run's lenses sit on its first row, not all on the first line", () => {
+  const rows = ['run,step,loss'];
+  for (const [run, e] of [
+    ['small', 2.9],
+    ['large', 2.4],
+  ] as const)
+    for (const step of steps) rows.push(`${run},${step},${(e + 4 * step ** -0.45).toFixed(5)}`);
+  const dir = scratchDir('scaling-lens-power-runs-');
+  const path = join(dir, 'runs.csv');
+  writeFileSync(path, rows.join('\n') + '\n');
+  return analyseFiles([path], { law: 'power', powerX: 'step', bootstrapSamples: 0 }).then((analysis) => {
+    const lenses = buildLenses(analysis, path, pathToFileURL(path).toString());
+    // small's rows are lines 2-31 (0-based 1-30), large's 32-61.
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command!.title.split(' · ')[1]]),
+      [
+        [1, 'small'],
+        [1, 'small'],
+        [31, 'large'],
+        [31, 'large'],
+      ],
+    );
+  });
 });

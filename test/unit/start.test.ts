@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { iconPng } from '../../scripts/generate-icon';
+import { RUN_FILE_NAME } from '../../src/client/patterns';
 import { parseTargetValue } from '../../src/client/targetValue';
 import { REPO } from '../helpers/shared';
 
@@ -12,7 +13,7 @@ interface Manifest {
   icon?: string;
   contributes: {
     commands: { command: string }[];
-    menus: { commandPalette: { command: string; when?: string }[] };
+    menus: Record<string, { command: string; when?: string }[]>;
     walkthroughs: {
       id: string;
       steps: { id: string; description: string; media: { markdown?: string; image?: string } }[];
@@ -70,6 +71,22 @@ test('Fit Scaling Law is in the palette with no file open; the file commands onl
   // The file commands need a run file; the Runs view's item commands (they act on a view item) never show there.
   for (const entry of palette)
     assert.match(entry.when ?? '', entry.command.startsWith('scalingLens.runs.') ? /^false$/ : /resourceExtname/);
+});
+
+test("an editor's file commands show for exactly the files the editor serves (trainer_state.json too)", () => {
+  // A trainer_state.json gets its lens, hovers and diagnostics (RUN_FILE_NAME), but its editor had no Show Chart
+  // button, context menu item or palette entry: the menus knew the run files' extensions only.
+  const served = (when: string, name: string) =>
+    [...when.matchAll(/resourceExtname =~ \/(.+?)\/(?= |\)|$)/g)].some((m) => new RegExp(m[1]).test(extname(name))) ||
+    [...when.matchAll(/resourceFilename == (\S+?)(?=\)|$| )/g)].some((m) => m[1] === name);
+  const { menus } = manifest.contributes;
+  const fileEntries = [...menus['editor/title'], ...menus['editor/context'], ...menus.commandPalette].filter((e) =>
+    e.when?.includes('resourceExtname'),
+  );
+  assert.ok(fileEntries.length >= 7, JSON.stringify(fileEntries));
+  for (const entry of fileEntries)
+    for (const name of ['run.csv', 'run.tsv', 'log.jsonl', 'log.ndjson', 'trainer_state.json', 'package.json', 'a.txt'])
+      assert.equal(served(entry.when!, name), RUN_FILE_NAME.test(name), `${entry.command} (${entry.when}) on ${name}`);
 });
 
 test('a multiple of D_p is accepted as 4, 4x, 4× or x4; other targets take numbers with suffixes', () => {

@@ -6,11 +6,10 @@ import { assumedLrPhrase, lastLogged } from '../analysis/assumedLr';
 import { isSizeLaw } from '../analysis/lossLaw';
 import { fitOfCurve, hasValue } from '../analysis/trust';
 import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
-import { estimateText, predictionAt } from '../analysis/describe';
 import { departureLabel } from '../analysis/departureText';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
-import { band, columnName, interpolateLog, law, logGrid, observed, type Parts } from './seriesParts';
+import { band, columnName, interpolateLog, law, logGrid, observed, targetMarker, type Parts } from './seriesParts';
 import { computeSeries, downstreamSeries, powerSeries } from './sweepSeries';
 import type {
   ChartData,
@@ -68,7 +67,7 @@ export function buildChart(analysis: Analysis): ChartModel {
       groups,
       fits,
       predictions: analysis.predictions,
-      notes: [],
+      notes: unsupportedNotes(analysis.fits),
       whatIf: parts.whatIf,
       ...(parts.legendByGroup && { legendByGroup: true }),
       ...(parts.lawChoice && { lawChoice: parts.lawChoice }),
@@ -76,6 +75,20 @@ export function buildChart(analysis: Analysis): ChartModel {
     },
     logAxes: new WeakMap(),
   };
+}
+
+/**
+ * A note per fit the data do not support: the chart draws its data (and a loss or power law over the data only) but
+ * no band or prediction from it, which without a word reads as a chart that lost them.
+ */
+function unsupportedNotes(fits: readonly FitResult[]): string[] {
+  return fits.flatMap((f) =>
+    f.unsupported
+      ? [
+          `${f.group !== undefined ? `${f.group}: the` : 'The'} ${fitLawName(f)} fit is not supported by the data (${f.unsupported.map((u) => u.reason).join('; ')}), so no band or prediction is drawn from it (see the Problems panel).`,
+        ]
+      : [],
+  );
 }
 
 /** The window and point budget applied to every series; bands and laws keep their own grids inside the window. */
@@ -87,8 +100,11 @@ export function sampleChart(model: ChartModel, options: SampleOptions): ChartDat
     return sampleSeries(s, options, budget, options.logX ? logAxisOf(model, s.x) : s.x);
   });
   const notes = hidden
-    ? [`${hidden} observed row(s) with x ≤ 0 are not drawn on the log x-axis; switch x to linear to see them.`]
-    : [];
+    ? [
+        ...model.data.notes,
+        `${hidden} observed row(s) with x ≤ 0 are not drawn on the log x-axis; switch x to linear to see them.`,
+      ]
+    : model.data.notes;
   return { ...model.data, series, notes, window: options.window, logX: options.logX };
 }
 
@@ -172,14 +188,7 @@ function lossSeries(analysis: Analysis): Parts {
       const assumed = assumedSchedule(c, targets);
       if (assumed) series.push(assumed);
     }
-    for (const p of targets)
-      markers.push({
-        panel: 'main',
-        kind: 'target',
-        x: p.x,
-        group,
-        label: `${c.name}: ${predictionAt(p)} = ${estimateText(p)}`,
-      });
+    for (const p of targets) markers.push(targetMarker('main', c.name, group, p));
   }
   const panels: ChartPanelSpec[] = [
     { id: 'main', title: 'Loss', xLabel: 'step', yLabel: lossColumn, logX: true, logY: true },

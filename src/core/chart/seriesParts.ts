@@ -1,10 +1,11 @@
 // The pieces every chart series is built from: a kind's panels, series and markers (Parts), and the observed points,
 // law lines, bands and target markers of one curve, shared by the loss, downstream and compute charts.
+import { estimateText, predictionAt } from '../analysis/describe';
 import type { Analysis, CurveReport, PredictedValue, PredictionBase } from '../analysis/types';
 import type { ChartMarker, ChartPanelSpec, ChartSeries, LawChoiceText, WhatIfDefaults } from './types';
 
 /** A prediction with a number: the only kind a chart draws (a withheld one has none to draw). */
-type ValuedPrediction = PredictionBase & PredictedValue;
+export type ValuedPrediction = PredictionBase & PredictedValue;
 
 /** Points on a law's dense grid: smooth on screen, cheap to send. */
 export const LAW_GRID = 160;
@@ -90,6 +91,19 @@ export function targetSeries(
     predicted: sorted.map((t) => t.low),
     total: sorted.length,
   };
+}
+
+/**
+ * A target's labelled marker: who is predicted (a curve or run) and the value with its band, written at the target
+ * (`cosine: L(40k) = 2.48 [2.47, 2.49]`), so the chart reads without its tooltips.
+ */
+export function targetMarker(
+  panel: ChartSeries['panel'],
+  who: string,
+  group: string,
+  p: ValuedPrediction,
+): ChartMarker {
+  return { panel, kind: 'target', x: p.x, group, label: `${who}: ${predictionAt(p)} = ${estimateText(p)}` };
 }
 
 export function columnName(analysis: Analysis, role: string): string | undefined {

@@ -10,7 +10,18 @@ import { powerLaw } from '../laws/powerLaw';
 import { maxOf, minOf } from '../util/arrays';
 import { formatCompact, formatFlop } from '../util/format';
 import { estimateText } from '../analysis/describe';
-import { band, columnName, LAW_GRID, law, logGrid, observed, targetSeries, type Parts } from './seriesParts';
+import {
+  band,
+  columnName,
+  LAW_GRID,
+  law,
+  logGrid,
+  observed,
+  targetMarker,
+  targetSeries,
+  type Parts,
+  type ValuedPrediction,
+} from './seriesParts';
 import type { ChartMarker, ChartPanelSpec, ChartSeries } from './types';
 
 export function downstreamSeries(analysis: Analysis): Parts {
@@ -48,7 +59,14 @@ export function downstreamSeries(analysis: Analysis): Parts {
 export function powerSeries(analysis: Analysis): Parts {
   const series: ChartSeries[] = [];
   const markers: ChartMarker[] = [];
-  for (const c of analysis.curves) singleXSeries(analysis, c, 'main', series, markers);
+  for (const reported of analysis.curves) {
+    // A run of several is named by its run alone (`small`, not `small: loss vs step`): the title says what is
+    // plotted against what, as a loss curve's chart names its runs.
+    const c = { ...reported, name: reported.group ?? reported.name };
+    // Each target is labelled with its value, as a loss curve's is.
+    for (const p of singleXSeries(analysis, c, 'main', series, markers))
+      markers.push(targetMarker('main', c.name, c.name, p));
+  }
   const fit = analysis.fits.find((f) => f.law === 'power');
   const x = String(fit?.settings.x ?? analysis.curves[0]?.xName ?? 'x');
   const y = String(fit?.settings.y ?? columnName(analysis, 'loss') ?? 'loss');
@@ -60,7 +78,7 @@ export function powerSeries(analysis: Analysis): Parts {
 
 /**
  * One curve of a single-x law (BLEU, CE, power): its points, the law up to its last valued point or furthest target,
- * the band, the targets, and a BLEU law's break and a group's not-pretrained baseline.
+ * the band, the targets, and a BLEU law's break and a group's not-pretrained baseline. Returns the targets drawn.
  */
 function singleXSeries(
   analysis: Analysis,
@@ -68,7 +86,7 @@ function singleXSeries(
   panel: ChartSeries['panel'],
   series: ChartSeries[],
   markers: ChartMarker[],
-): void {
+): ValuedPrediction[] {
   const group = c.group ?? c.name;
   const fit = analysis.fits.find((f) => f.law === c.law && f.group === c.group);
   // Only predictions with a number are drawn: past a break or from an unsupported fit there is no line, band or marker.
@@ -121,6 +139,7 @@ function singleXSeries(
       total: 1,
     });
   }
+  return targets;
 }
 
 /** Where a law's line ends: its last point with a law value (none past a break) or its furthest drawn target. */

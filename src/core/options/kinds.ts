@@ -196,6 +196,19 @@ export const anyText: ValueKind<string> = {
 };
 
 /**
+ * Text that may be left out (a column to name or not): none is `null`, and also an empty or blank setting, because
+ * VS Code's settings editor shows a text box only for a setting typed `string` (a `["string", "null"]` one is
+ * "Edit in settings.json"), and clearing that box leaves `""`.
+ */
+export const optionalText: ValueKind<string | null> = {
+  ...anyText,
+  fromJson: (value) =>
+    value === null || (typeof value === 'string' && !value.trim()) ? null : anyText.fromJson(value),
+  // An empty flag (`--power-x ""`) is none too, as the cleared box is.
+  fromArgs: (occurrences) => ok(last(occurrences).trim() ? last(occurrences) : null),
+};
+
+/**
  * A list of numbers (all > 0 when `positive`). An empty list from a setting counts as not given, so a default such
  * as [2] holds for `[]` too; `prefix` is text a flag's items may start with (the CLI's `D_p=1B`).
  */

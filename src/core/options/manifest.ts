@@ -18,10 +18,18 @@ function property(knob: SettingKnob, order: number): SettingProperty {
   return {
     ...knob.kind.schema,
     scope: knob.setting.scope ?? 'resource',
-    default: knob.default,
+    default: editorDefault(knob),
     order,
     markdownDescription: knob.setting.description,
   };
+}
+
+/**
+ * The default the settings editor shows: a text setting without one is an empty box (its kind reads `""` as none), as
+ * a `null` default would not fit its `string` type.
+ */
+function editorDefault(knob: SettingKnob): unknown {
+  return knob.default === null && knob.kind.schema.type === 'string' ? '' : knob.default;
 }
 
 /** One group per SETTINGS_GROUPS entry, its settings in table order (`order` makes the editor keep that order). */

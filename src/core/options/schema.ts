@@ -9,7 +9,6 @@ import { MAX_PARAMS } from '../util/counts';
 import type { LawId } from '../analysis/types';
 import type { ColumnRole, FileFormat } from '../table/types';
 import {
-  anyText,
   autoOr,
   delimiterChar,
   nameList,
@@ -17,6 +16,7 @@ import {
   numberList,
   oneOf,
   onOff,
+  optionalText,
   orNull,
   positiveNumberMap,
   roleMap,
@@ -508,7 +508,7 @@ export const OPTION_SCHEMA = {
   }),
   powerX: knob({
     option: 'powerX',
-    kind: orNull(anyText),
+    kind: optionalText,
     default: null,
     setting: {
       key: 'fit.powerX',

@@ -134,13 +134,25 @@ test('series: a power law of runs against their step is loss vs step per run, ea
     [['loss vs step (power law)', 'step', 'loss']],
   );
   for (const run of ['a', 'b']) {
-    const name = `${run}: loss vs step`;
-    const target = data.series.find((s) => s.id === `target:${name}`);
-    const p = valued(analysis.predictions.find((x) => x.curve === name)!);
+    const target = data.series.find((s) => s.id === `target:${run}`);
+    const p = valued(analysis.predictions.find((x) => x.curve === `${run}: loss vs step`)!);
     assert.deepEqual(target?.y, [p.value], `${run}: its own prediction marked`);
-    const band = data.series.find((s) => s.id === `band:${name}`)!;
+    const band = data.series.find((s) => s.id === `band:${run}`)!;
     assert.equal(band.x[band.x.length - 1], 6000, `${run}: the band runs on to the target`);
   }
+  // Each run is named by its run alone in the legend and on its target's label (the title says what x and y are).
+  assert.deepEqual(
+    data.series.filter((s) => s.kind === 'observed' || s.kind === 'law').map((s) => s.label),
+    ['a', 'a · law', 'b', 'b · law'],
+  );
+  assert.deepEqual(
+    data.markers.map((m) => [m.kind, m.x, m.group, m.label.replace(/ = .*/, '')]),
+    [
+      ['target', 6000, 'a', 'a: L(6k)'],
+      ['target', 6000, 'b', 'b: L(6k)'],
+    ],
+  );
+  assert.match(data.markers[0].label, /^a: L\(6k\) = 2\.5\d* \[2\.5\d*, 2\.5\d*\]$/);
 });
 
 test('series: power laws of several files are named by their files and each drawn with its own law', () => {
@@ -159,7 +171,7 @@ test('series: power laws of several files are named by their files and each draw
   );
   const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
   for (const c of analysis.curves) {
-    const law = data.series.find((s) => s.id === `law:${c.name}`)!;
+    const law = data.series.find((s) => s.id === `law:${c.group}`)!;
     const p = valued(analysis.predictions.find((x) => x.curve === c.name)!);
     assert.ok(Math.abs(law.y[law.y.length - 1] - p.value) < 1e-9, `${c.name}: its own law, on to its own target`);
   }

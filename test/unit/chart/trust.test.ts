@@ -51,6 +51,9 @@ test('an unsupported loss fit: the law over the data only, no band, no extrapola
     data.markers.filter((m) => m.kind === 'target'),
     [],
   );
+  // The chart says why: without a word, the missing band and prediction read as a chart that lost them.
+  assert.equal(data.notes.length, 1, JSON.stringify(data.notes));
+  assert.match(data.notes[0], /fit is not supported by the data \(.+\), so no band or prediction is drawn from it/);
 });
 
 test('an unsupported (N, D) fit: observed runs only, no law lines, frontier or budget markers', async () => {

@@ -1,7 +1,7 @@
 // A setting and its flag take the same values: the kind reads JSON and command-line text alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { delimiterChar, numberList, orNull, numberIn, roleMap } from '../../../src/core/options/kinds';
+import { delimiterChar, numberList, optionalText, orNull, numberIn, roleMap } from '../../../src/core/options/kinds';
 import { COLUMN_ROLES, KNOBS } from '../../../src/core/options/schema';
 import { DELIMITER_NAMES, delimiterFromName } from '../../../src/core/table/delimiterNames';
 
@@ -73,4 +73,14 @@ test('delimiter names: one table, case-insensitive, with space; any single chara
   assert.equal(delimiterChar.fromArgs(['xx']).ok, false);
   assert.equal(delimiterChar.fromArgs(['']).ok, false);
   assert.match(delimiterChar.expects, /comma, semicolon, tab, pipe, space/);
+});
+
+test('optional text: empty or blank (a cleared box in the settings editor) and null are none; numbers are names', () => {
+  for (const none of [null, '', '   ']) assert.equal(optionalText.fromJson(none), null, JSON.stringify(none));
+  assert.equal(optionalText.fromJson('tokens'), 'tokens');
+  assert.equal(optionalText.fromJson(2020), '2020');
+  assert.equal(optionalText.fromJson(true), undefined);
+  assert.deepEqual(optionalText.schema, { type: 'string' });
+  assert.deepEqual(optionalText.fromArgs(['tokens']), { ok: true, value: 'tokens' });
+  assert.deepEqual(optionalText.fromArgs(['']), { ok: true, value: null });
 });

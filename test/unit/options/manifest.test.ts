@@ -44,3 +44,16 @@ test('every setting of the table is declared once, in its group, in table order'
   }
   assert.equal(groups.at(-1)!.properties['scalingLens.trace.server'].scope, 'window');
 });
+
+test('every text setting is one the settings editor can edit: typed string, its default a string', () => {
+  // VS Code's settings editor shows "Edit in settings.json" instead of a text box for a ["string", "null"] setting
+  // (scalingLens.fit.powerX was one); it edits a nullable number, not a nullable string.
+  const properties = Object.fromEntries(configurationContribution().flatMap((g) => Object.entries(g.properties)));
+  for (const [key, p] of Object.entries(properties)) {
+    const types = [p.type ?? []].flat();
+    if (!types.includes('string')) continue;
+    assert.ok(!types.includes('null'), `${key}: ${JSON.stringify(p.type)}`);
+    if (types.length === 1) assert.equal(typeof p.default, 'string', `${key}: default ${JSON.stringify(p.default)}`);
+  }
+  assert.equal(properties['scalingLens.fit.powerX'].default, '');
+});
