@@ -3,6 +3,7 @@
 // analysis, tested directly (test/server/hovers.test.ts).
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { Analysis, CurveReport, FileSummary, Series } from '../core/analysis/types';
+import type { FileFormat } from '../core/table/types';
 import { fitOfCurve, pointWasFitted } from '../core/analysis/trust';
 import {
   formatCompact,
@@ -33,8 +34,45 @@ export function hoverAt(
   const value =
     line === (summary?.headerLine ?? 0)
       ? hoverForHeader(analysis, file, columnAt(summary, lineText(position.line), position.character))
-      : hoverForRow(analysis, file, line);
+      : (hoverForRow(analysis, file, line) ?? hoverForField(analysis, file, summary, line, lineText));
   return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
+}
+
+/** Formats whose rows are pretty-printed JSON objects, each row located at the line of its opening brace. */
+const OBJECT_ROW_FORMATS: ReadonlySet<FileFormat> = new Set(['hf-trainer-state', 'json']);
+/** How far up a field's line the opening brace of its entry is looked for (a log entry has a dozen fields). */
+const ENTRY_SCAN_LINES = 200;
+
+/**
+ * The hover of a field inside a pretty-printed log entry (`"loss": 2.31,` of a trainer_state.json): its entry's row,
+ * which the reader located at the entry's `{` line. Lines outside any entry (the file's own keys) get none.
+ */
+function hoverForField(
+  analysis: Analysis<Series>,
+  file: string,
+  summary: FileSummary | undefined,
+  line: number,
+  lineText: (line: number) => string | undefined,
+): string | null {
+  if (!summary || !OBJECT_ROW_FORMATS.has(summary.format)) return null;
+  const start = entryStart(line, lineText);
+  return start === undefined ? null : hoverForRow(analysis, file, start);
+}
+
+/**
+ * The line (1-based) of the `{` that opens the object around `line`, when no other brace lies between them: the
+ * hovered line may close the entry (`},`), but a `}` above it ends another object, so the line is in none.
+ */
+function entryStart(line: number, lineText: (line: number) => string | undefined): number | undefined {
+  for (let l = line; l >= Math.max(1, line - ENTRY_SCAN_LINES); l--) {
+    const text = lineText(l - 1);
+    if (text === undefined) return undefined;
+    const open = text.lastIndexOf('{');
+    const close = text.lastIndexOf('}');
+    if (open > close) return l;
+    if (close >= 0 && (l !== line || open >= 0)) return undefined;
+  }
+  return undefined;
 }
 
 /** The name of the column under `character` in the header line's text (delimited files only). */

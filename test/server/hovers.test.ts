@@ -46,6 +46,26 @@ test('a row hover finds rows logged out of step order', async () => {
   assert.match(markdown(hoverAt(analysis, path, { line: 2, character: 0 }, noText)), /step 800 /);
 });
 
+test("a pretty-printed trainer_state.json: a field's line hovers as its entry; the file's own keys and the lines between entries as none", async () => {
+  const entries = Array.from({ length: 30 }, (_, i) => {
+    const step = (i + 1) * 100;
+    return `    {\n      "learning_rate": 0.0003,\n      "loss": ${lossAt(step)},\n      "step": ${step}\n    }`;
+  });
+  const text = `{\n  "global_step": 3000,\n  "log_history": [\n${entries.join(',\n')}\n  ],\n  "max_steps": 3000\n}`;
+  const lines = text.split('\n');
+  const path = file('trainer_state.json', lines);
+  const analysis = await analyse(path, ONE_LAW);
+  const lineText = (line: number) => lines[line];
+  // 0-based: line 3 opens the first entry (step 100); its "loss" field is line 5, its closing brace line 7.
+  const at = (line: number) => hoverAt(analysis, path, { line, character: 8 }, lineText);
+  assert.match(markdown(at(3)), /step 100 /);
+  assert.match(markdown(at(5)), /step 100 /);
+  assert.match(markdown(at(7)), /step 100 /);
+  assert.match(markdown(at(5 + 5 * 5)), /step 600 /);
+  assert.equal(at(1), null, 'global_step is no entry');
+  assert.equal(at(lines.length - 2), null, 'max_steps, after the log, is no entry');
+});
+
 test('the header hover names the column under the cursor and lists the fit; none off the data', async () => {
   const analysis = await analyse(LOSS, ONE_LAW);
   const header = 'step,lr,loss';
