@@ -110,7 +110,9 @@ async function run(argv: string[], work: Work, write: Writer, progress: Progress
   const parsed = parseCli(argv);
   if (!parsed.ok) {
     fail(`scaling-lens: ${parsed.error}\n\n${USAGE}\n`);
-    if (wantsJson(argv)) await writeErrorDocument({ kind: 'usage', message: parsed.error, exitCode: 2 });
+    // Under watch a document is a line, even one that ends the command before it began.
+    progress.lines = argv.find((a) => !a.startsWith('-')) === 'watch';
+    if (wantsJson(argv)) await writeErrorDocument({ kind: 'usage', message: parsed.error, exitCode: 2 }, progress);
     return 2;
   }
   const { request } = parsed;

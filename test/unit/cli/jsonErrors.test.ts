@@ -62,6 +62,11 @@ test('usage errors, missing, empty and unreadable inputs each end in one JSON do
     assert.ok(Array.isArray(document.findings), label);
     if (kind !== 'no-data') assert.ok(run.stderr.includes(document.error!.message), `${label}: ${run.stderr}`);
   }
+  // Under watch every document is one line, a usage error's too.
+  const watch = cli(['watch', '--json', '--bogus']);
+  assert.equal(watch.code, 2);
+  assert.equal(watch.stdout.trim().split('\n').length, 1);
+  assert.equal(documentOf(watch).error?.kind, 'usage');
   // The report made so far comes with the error: the missing file's finding.
   const missing = documentOf(cli(['fit', '--json', '/nonexistent.csv']));
   assert.deepEqual(missing.fits, []);
