@@ -176,3 +176,12 @@ export function parseCli(argv: string[]): Parsed {
   });
   return { ok: true, request: { command: commandWord, files, json, options, delimiter, format, deadline, kindFlags } };
 }
+
+/**
+ * Whether the arguments ask for --json, read before (and whatever) parsing them: a usage error's document is JSON when
+ * they do. Arguments after `--` are file names.
+ */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}

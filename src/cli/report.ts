@@ -61,9 +61,51 @@ function curveJson(c: CurveReport, points = true, arrays: PointArrays = asArray)
   };
 }
 
-export function toJsonReport(analysis: Analysis, version: string, points = true, arrays: PointArrays = asArray) {
+/**
+ * How a command ended without doing what it was asked, as `--json` says it: `usage` (exit 2, the arguments), `no-data`
+ * (exit 1, no input held data rows), `nothing-fitted` (exit 1), `internal` (exit 1, a bug to report), `deadline`
+ * (exit 3). Scripts that pipe `--json` into another tool read this instead of an empty stdout.
+ */
+export type CliErrorKind = 'usage' | 'no-data' | 'nothing-fitted' | 'internal' | 'deadline';
+
+export interface CliJsonError {
+  kind: CliErrorKind;
+  /** The sentence also printed on stderr, without the `scaling-lens: ` prefix. */
+  message: string;
+  /** The process's exit status. */
+  exitCode: number;
+}
+
+/**
+ * The `--json` document of a command that ended on an error: the report made so far (a fit's or an inspection's,
+ * whole when the error came after it; `findings` empty when none was made) with `error` added. A successful
+ * command's document has no `error`.
+ */
+export type JsonErrorDocument = {
+  tool: 'scaling-lens';
+  version: string;
+  error: CliJsonError;
+  findings: unknown[];
+} & Record<string, unknown>;
+
+/** The error document around whatever report exists (`partial`), or a bare one. */
+export function jsonErrorDocument(
+  error: CliJsonError,
+  version: string,
+  partial: Record<string, unknown> = {},
+): JsonErrorDocument {
   return {
     tool: 'scaling-lens',
+    version,
+    ...partial,
+    findings: (partial.findings as unknown[] | undefined) ?? [],
+    error,
+  };
+}
+
+export function toJsonReport(analysis: Analysis, version: string, points = true, arrays: PointArrays = asArray) {
+  return {
+    tool: 'scaling-lens' as const,
     version,
     kind: analysis.kind,
     files: analysis.files,
@@ -88,11 +130,13 @@ export async function writeJsonReport(
   analysis: Analysis,
   version: string,
   write: (text: string) => Promise<void>,
+  error?: CliJsonError,
 ): Promise<void> {
   const mark = `scaling-lens-points-${randomUUID()}`;
   const deferred: PointRows[] = [];
   const standIn: PointArrays = (rows) => `${mark}:${deferred.push(rows) - 1}`;
-  const text = JSON.stringify(toJsonReport(analysis, version, true, standIn), jsonShown, 2);
+  const report = toJsonReport(analysis, version, true, standIn);
+  const text = JSON.stringify(error ? jsonErrorDocument(error, version, report) : report, jsonShown, 2);
   const found = new RegExp(`"${mark}:(\\d+)"`, 'g');
   let from = 0;
   for (const m of text.matchAll(found)) {

@@ -205,6 +205,11 @@ const ANALYSIS = {
     hints: [{ kind: 'set-option', option: 'sizes' }],
   },
   'size-varies': { severities: ['warning'], title: 'The params column changes within a curve' },
+  'size-overridden': {
+    severities: ['info'],
+    title: 'A model size given for a curve that its params column gives another',
+    hints: [{ kind: 'set-option', option: 'sizes' }],
+  },
   'size-runs-merged': {
     severities: ['warning'],
     title: 'The steps of one model size go back, in a file of several sizes without a run column',

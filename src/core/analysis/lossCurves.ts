@@ -73,10 +73,11 @@ function sizedCurveName(fallback: string, size: number): string {
 }
 
 /**
- * The size-invalid message of a row whose params cell is no model size (isModelSize), in a file whose runs are told
- * apart by their size: the row belongs to no curve.
+ * The size-invalid message of a row whose params cell is no model size (isModelSize), and what becomes of it
+ * (`consequence`): in a file whose runs are told apart by their size the row belongs to no curve; elsewhere only the
+ * cell is not used.
  */
-function invalidSizeMessage(column: Column, row: number): string {
+function invalidSizeMessage(column: Column, row: number, consequence: string): string {
   const written = textAt(column, row);
   const value = column.values[row];
   const cell =
@@ -85,7 +86,20 @@ function invalidSizeMessage(column: Column, row: number): string {
       : Number.isNaN(value)
         ? 'The params cell is empty'
         : `Model size ${value} is not a parameter count (above 0 and at most ${MAX_PARAMS.toExponential()})`;
-  return `${cell}: in this file of several model sizes without a run column, a row's size says which curve it belongs to, so the row is left out.`;
+  return `${cell}: ${consequence}`;
+}
+
+const SIZE_SPLITS_ROW =
+  "in this file of several model sizes without a run column, a row's size says which curve it belongs to, so the row is left out.";
+const SIZE_CELL_UNUSED = "the run's model size N is taken from its other rows' params cells; this one is not used.";
+
+/**
+ * Whether a params cell holds something that is no model size (text, a written NaN, 0, a negative, above 1e15): an
+ * empty cell is a size not logged on that row, not a stray one.
+ */
+function strayParamsCell(column: Column, row: number): boolean {
+  const v = column.values[row];
+  return !isModelSize(v) && (!Number.isNaN(v) || textAt(column, row) !== undefined);
 }
 
 /**
@@ -125,7 +139,7 @@ interface RunEntry {
  */
 interface RowPass {
   rows: number;
-  /** The arrays the pass read (lines, then the step, loss, LR, run and epoch columns): a table that views the same buffers
+  /** The arrays the pass read (lines, then the step, loss, LR, run, epoch and params columns): a table that views the same buffers
    * from the same offsets, with at least as many rows, has these rows unchanged. */
   sources: (ArrayBufferView | undefined)[];
   file: string;
@@ -225,6 +239,11 @@ export function extractLossCurves(
   };
   const sizeColumn = sizesSplittingRuns(table, assignment);
   const sizes = sizeColumn?.values;
+  // The params column whose cells are checked one by one, when the sizes do not split the runs.
+  const paramsColumn =
+    sizeColumn === undefined && assignment.roles.params !== undefined
+      ? table.columns[assignment.roles.params]
+      : undefined;
   const oneRun = runCol === undefined && sizes === undefined;
   const epochs = epochColumn(table, stepCol);
   const sources = [
@@ -234,6 +253,7 @@ export function extractLossCurves(
     lr,
     runColumnValues(table, runCol),
     epochs,
+    paramsColumn?.values,
   ];
   // Runs split by model size are not carried: whether the sizes split runs may change as rows are appended.
   const pass = rowPassFor(table, sources, fallback, sizes === undefined);
@@ -286,9 +306,27 @@ export function extractLossCurves(
     // one-row curve without a size), so it is left out and said, as an invalid loss is.
     if (sizeColumn !== undefined && !isModelSize(sizeColumn.values[r])) {
       if (hasLoss || hasLr)
-        rowFindings.add('size-invalid', 'warning', invalidSizeMessage(sizeColumn, r), file, line, cells.params);
+        rowFindings.add(
+          'size-invalid',
+          'warning',
+          invalidSizeMessage(sizeColumn, r, SIZE_SPLITS_ROW),
+          file,
+          line,
+          cells.params,
+        );
       continue;
     }
+    // Runs told apart otherwise (a run column, or one run): a stray params cell is passed over for the run's valid
+    // ones (attachModelSizes), and said, or a run whose every cell is stray loses its size unexplained.
+    if (paramsColumn !== undefined && (hasLoss || hasLr) && strayParamsCell(paramsColumn, r))
+      rowFindings.add(
+        'size-invalid',
+        'warning',
+        invalidSizeMessage(paramsColumn, r, SIZE_CELL_UNUSED),
+        file,
+        line,
+        cells.params,
+      );
     // One run (no run column, no model sizes): its entry is looked up once, not at every row.
     const key = oneRun ? fallback : runKeyOf(table, runCol, r, fallback, sizes);
     let run = oneRun && onlyRun !== undefined ? onlyRun : byRun.get(key);

@@ -216,6 +216,8 @@ export function analyseSizedCurves(
     const problem = unusableReason(c, options.warmupSteps);
     if (problem) findings.push(problem);
     const size = sizeOf(c, options);
+    if (size !== undefined && c.modelSize !== undefined && size !== c.modelSize)
+      findings.push(sizeOverridden(c, c.modelSize, size));
     if (problem && problem.code !== 'loss-missing') reports.push(unfittedReport(c));
     else if (size === undefined) {
       findings.push(missingSize(c));
@@ -355,6 +357,19 @@ function whySizedNotFitted(law: SizedLaw, sized: SizedCurve[], warmupSteps?: num
   if (long)
     return `${long}. Fit with the LR-annealing law with model size, leave the longest curves out, or log optimizer steps in the step column.`;
   return 'every start gave a non-finite loss. Check the LR, loss and model sizes.';
+}
+
+/**
+ * The size option's entry for a curve wins over its params column (the documented precedence), but the two disagree:
+ * said, or a column that is right loses to a stale option without a word.
+ */
+function sizeOverridden(c: LossCurve, column: number, given: number): Finding {
+  return finding('size-overridden', 'info', {
+    message: `The params column gives "${c.name}" N = ${formatCompact(column)}, but the model size given for it is N = ${formatCompact(given)}; the size given is used.`,
+    file: c.file,
+    line: c.firstLine,
+    curve: c.name,
+  });
 }
 
 function missingSize(c: LossCurve): Finding {

@@ -345,3 +345,101 @@ test('law auto: one model size leaves the choice to the loss-curve laws', () => 
   assert.ok(a.fits[0].selection, 'the loss-curve choice ran');
   assert.ok(!a.findings.some((f) => f.code.startsWith('size')));
 });
+
+test('a size given for a curve whose params column says another: the size given is used, and said once per curve', () => {
+  const a = analyse(THREE_FOLDERS, { sizes: { m25: 1e9, m100: 1e8 } });
+  const overridden = a.findings.filter((f) => f.code === 'size-overridden');
+  // The three curves of m25 (column 25M, given 1B); m100's entry agrees with its column, so it says nothing.
+  assert.deepEqual(overridden.map((f) => f.curve).sort(), [
+    'constant (m25/constant.csv)',
+    'cosine (m25/cosine.csv)',
+    'wsd (m25/wsd.csv)',
+  ]);
+  for (const f of overridden) {
+    assert.equal(f.severity, 'info');
+    assert.match(
+      f.message,
+      /params column gives .* N = 25M, but the model size given for it is N = 1B; the size given is used/,
+    );
+  }
+  assert.ok(a.curves.filter((c) => c.name.includes('m25')).every((c) => c.modelSize === 1e9));
+});
+
+/** The three sizes' constant logs in one file with a run column; `cell(run, row)` rewrites a params cell. */
+function withRunColumn(cell: (run: string, row: number) => string | undefined): string {
+  const rows = THREE_FOLDERS.flatMap((run) =>
+    log('constant', SIZES[run], true)
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((row, i) => {
+        const written = cell(run, i);
+        return `${run},${written === undefined ? row : row.replace(/,[^,]*$/, `,${written}`)}`;
+      }),
+  );
+  return ['run,step,lr,loss,params', ...rows].join('\n');
+}
+
+function analyseText(text: string, law: 'auto' | 'lr-annealing-size' = 'lr-annealing-size') {
+  return analyseTables([parseText(text, { fileName: 'runs.csv', displayName: 'runs.csv' })], {
+    law,
+    bootstrapSamples: 0,
+  });
+}
+
+test('with a run column, a stray params cell is not used and said on its cell; many are one finding with a count', () => {
+  const stray: Record<number, string> = { 3: 'NaN', 5: '0', 7: '-1', 9: '1e400', 11: 'big' };
+  const text = withRunColumn((run, i) => (run === 'm100' ? stray[i] : run === 'm400' && i >= 50 ? '0' : undefined));
+  const a = analyseText(text);
+  const invalid = a.findings.filter((f) => f.code === 'size-invalid');
+  // m100's five rows are lines 105.. (header, then 100 rows of m25); m400's fifty follow, capped after 20 in all.
+  const m100 = [3, 5, 7, 9, 11].map((i) => 102 + i);
+  assert.deepEqual(
+    invalid.slice(0, 5).map((f) => f.line),
+    m100,
+  );
+  const lines = text.split('\n');
+  for (const f of invalid.slice(0, 5)) {
+    assert.equal(f.severity, 'warning');
+    assert.match(
+      f.message,
+      /is not (a number|a parameter count).*taken from its other rows' params cells; this one is not used/,
+    );
+    const lineText = lines[f.line - 1];
+    assert.equal(locatedCell(f, () => lineText).column, lineText.lastIndexOf(',') + 2);
+  }
+  const capped = invalid[invalid.length - 1];
+  assert.equal(invalid.length, 21);
+  assert.equal(capped.rows, 55 - 20);
+  // The rows are kept and each run keeps the size of its valid cells.
+  assert.deepEqual(
+    new Map(a.curves.map((c) => [c.name, [c.modelSize, c.points.observed.length]])),
+    new Map([
+      ['m25', [25e6, 100]],
+      ['m100', [1e8, 100]],
+      ['m400', [4e8, 100]],
+    ]),
+  );
+  // Empty cells are a size not logged on that row, not stray ones.
+  const sparse = analyseText(withRunColumn((_, i) => (i > 0 ? '' : undefined)));
+  assert.ok(!sparse.findings.some((f) => f.code === 'size-invalid'));
+  assert.equal(sparse.fits.length, 1);
+});
+
+test('a run of several whose params cells are all invalid: size-missing names it, the others are fitted', () => {
+  for (const law of ['lr-annealing-size', 'auto'] as const) {
+    const a = analyseText(
+      withRunColumn((run, i) => (run === 'm25' ? (i % 2 ? 'n/a' : '0') : undefined)),
+      law,
+    );
+    const missing = a.findings.filter((f) => f.code === 'size-missing');
+    assert.deepEqual(
+      missing.map((f) => f.curve),
+      ['m25'],
+      law,
+    );
+    assert.match(missing[0].message, /"m25" has no model size N/);
+    assert.equal(a.fits.length, 1, law);
+    assert.deepEqual(a.fits[0].fittedOn.sort(), ['m100', 'm400'], law);
+  }
+});

@@ -1,7 +1,7 @@
 // The CLI's flags come from the options table: the help lists each with its default, and each parses to its option.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCli, unusedKindFlags, USAGE, type CliRequest } from '../../../src/cli/args';
+import { parseCli, unusedKindFlags, USAGE, wantsJson, type CliRequest } from '../../../src/cli/args';
 import { KNOBS } from '../../../src/core/options/schema';
 
 function request(...flags: string[]): CliRequest {
@@ -174,4 +174,10 @@ test('the help lists --power-x under the power law, which fits any file, not und
     .filter((l) => /^ \S.*:$/.test(l))
     .pop();
   assert.equal(heading, ' The power law (--law power, any file):');
+});
+
+test('--json is seen before parsing, so a usage error can answer in JSON; after `--` it is a file name', () => {
+  assert.equal(wantsJson(['fit', '--bogus', '--json']), true);
+  assert.equal(wantsJson(['fit', 'a.csv']), false);
+  assert.equal(wantsJson(['fit', '--', '--json']), false);
 });

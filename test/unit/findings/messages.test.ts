@@ -84,6 +84,11 @@ const BAD_INPUTS: { name: string; text: string; options?: Partial<AnalysisOption
   { name: 'no_size.csv', text: LOSS, options: { law: 'lr-annealing-size' } },
   { name: 'one_size.csv', text: LOSS, options: { law: 'lr-annealing-size', sizes: { one_size: 1e8 } } },
   { name: 'size_typo.csv', text: LOSS, options: { law: 'lr-annealing-size', sizes: { size_typ: 1e8 } } },
+  {
+    name: 'size_given.csv',
+    text: LOSS.replace('loss\n', 'loss,params\n').replace(/\n(.*)/g, '\n$1,25000000'),
+    options: { law: 'lr-annealing-size', sizes: { size_given: 1e9 } },
+  },
   { name: 'diverging.csv', text: DIVERGING, options: { law: 'lr-annealing' } },
   { name: 'two_runs.csv', text: TWO_RUNS, options: { law: 'lr-annealing', fitOn: ['a'] } },
   { name: 'all_warmup.csv', text: LOSS, options: { law: 'lr-annealing', warmupSteps: 1200 } },
