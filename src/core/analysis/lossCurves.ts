@@ -91,7 +91,8 @@ function invalidSizeMessage(column: Column, row: number, consequence: string): s
 
 const SIZE_SPLITS_ROW =
   "in this file of several model sizes without a run column, a row's size says which curve it belongs to, so the row is left out.";
-const SIZE_CELL_UNUSED = "the run's model size N is taken from its other rows' params cells; this one is not used.";
+const SIZE_CELL_UNUSED =
+  "this cell is not used: the run's model size N comes from the params cells of its rows that hold one (a run with none has no size).";
 
 /**
  * Whether a params cell holds something that is no model size (text, a written NaN, 0, a negative, above 1e15): an

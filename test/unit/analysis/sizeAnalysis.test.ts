@@ -403,7 +403,7 @@ test('with a run column, a stray params cell is not used and said on its cell; m
     assert.equal(f.severity, 'warning');
     assert.match(
       f.message,
-      /is not (a number|a parameter count).*taken from its other rows' params cells; this one is not used/,
+      /is not (a number|a parameter count).*this cell is not used: the run's model size N comes from the params cells of its rows that hold one/,
     );
     const lineText = lines[f.line - 1];
     assert.equal(locatedCell(f, () => lineText).column, lineText.lastIndexOf(',') + 2);
