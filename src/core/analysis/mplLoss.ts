@@ -35,10 +35,11 @@ export const MPL_BOOTSTRAP_SAMPLES = 24;
 /** Points per fitted curve in each bootstrap refit. */
 const BOOTSTRAP_POINTS = 120;
 /**
- * Points in all in each bootstrap refit (thinFitted keeps a subset of the fit curves past it): 4 curves' worth, so a
- * refit of a sweep of thousands of runs costs what one of a few runs does.
+ * Points in all in each bootstrap refit (thinFitted keeps a subset of the fit curves past it): 10 curves' worth, so
+ * that a directory of curves (the public MPL curves: 9) is banded as before, and a refit of a sweep of thousands of
+ * runs costs what one of ten curves does.
  */
-const BOOTSTRAP_TOTAL_POINTS = 4 * BOOTSTRAP_POINTS;
+const BOOTSTRAP_TOTAL_POINTS = 10 * BOOTSTRAP_POINTS;
 const BOOTSTRAP_ITERATIONS = 60;
 /** Points a backtest refit (warm-started) sees in all. */
 const WARM_FIT_POINTS = 600;
