@@ -15,9 +15,19 @@ export interface ThinFitted {
   logResidual: Float64Array;
 }
 
-/** At most `perCurve` points of each fitted curve, with `predict(i)`'s values (every query of curve i) there. */
-export function thinFitted(input: LossFitInput, predict: (i: number) => Float64Array, perCurve: number): ThinFitted[] {
-  return input.fitted.map((i) => {
+/**
+ * At most `perCurve` points of each fitted curve, with `predict(i)`'s values (every query of curve i) there. Past
+ * about `total` points in all, an evenly spaced subset of the fit curves is kept (each still with its `perCurve`):
+ * a refit costs the points it takes, and a sweep of thousands of short runs made each refit cost the whole sweep.
+ * The refits then see fewer runs than the fit did, so their spread is, if anything, wider.
+ */
+export function thinFitted(
+  input: LossFitInput,
+  predict: (i: number) => Float64Array,
+  perCurve: number,
+  total = Infinity,
+): ThinFitted[] {
+  return bandCurves(input, perCurve, total).map((i) => {
     const p = input.prepared[i];
     const idx = thinIndices(p.curve.steps.length, perCurve);
     const queries = Int32Array.from(idx, (k) => p.pointIndex[k]);
@@ -26,6 +36,15 @@ export function thinFitted(input: LossFitInput, predict: (i: number) => Float64A
     const logResidual = Float64Array.from(observed, (o, k) => Math.log(o / predicted[k]));
     return { curve: i, queries, predicted, logResidual };
   });
+}
+
+/** The fitted curves thinFitted keeps: all of them, or an evenly spaced subset holding about `total` points. */
+function bandCurves(input: LossFitInput, perCurve: number, total: number): number[] {
+  const { fitted, prepared } = input;
+  const points = fitted.reduce((n, i) => n + Math.min(perCurve, prepared[i].curve.steps.length), 0);
+  if (points <= total) return fitted;
+  const kept = Math.max(2, Math.floor((total * fitted.length) / points));
+  return Array.from(thinIndices(fitted.length, kept), (k) => fitted[k]);
 }
 
 /**

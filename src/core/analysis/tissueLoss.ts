@@ -24,6 +24,8 @@ import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossRe
 export const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
 /** Points per curve used in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
+/** Points in all per bootstrap refit (thinFitted keeps a subset of the fit curves past it): 10 curves' worth. */
+const BOOTSTRAP_TOTAL_POINTS = 10 * BOOTSTRAP_POINTS;
 
 function fitAll(data: AreaPoints, observed: Float64Array, delta: number, start?: Float64Array): AnchoredFit | null {
   // A warm start sits near the optimum: one refinement on every point, as the cold path ends with.
@@ -195,7 +197,7 @@ function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     predict,
     replicates: () => paramSets,
     bootstrap(samples: number): LossReplicates {
-      const thin = thinFitted(input, predict, BOOTSTRAP_POINTS);
+      const thin = thinFitted(input, predict, BOOTSTRAP_POINTS, BOOTSTRAP_TOTAL_POINTS);
       const data = thin.map((t) => areasAt(areas[t.curve], t.queries));
       const carried = carriedReplicates(earlier, fit.params, samples);
       paramSets = carried
