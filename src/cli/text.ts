@@ -15,7 +15,7 @@ import { fitLawName } from '../core/analysis/lawNames';
 import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
-import { formatBanded, formatFlop, formatNumber, formatPercent } from '../core/util/format';
+import { formatBanded, formatFlop, formatNumber, formatR2, formatPercent } from '../core/util/format';
 import { assumptionText, beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
 import { LAW_OPTIONS } from '../core/options/schema';
 import { shownName } from '../core/util/controls';
@@ -118,9 +118,9 @@ function formatFit(fit: FitResult): string {
     ];
   });
   const q = fit.quality;
-  const quality = `in-sample: R² ${formatNumber(q.r2, 5)} · RMSE ${formatNumber(q.rmse)} · PredE ${formatPercent(q.predE)}`;
+  const quality = `in-sample: R² ${formatR2(q.r2, 5)} · RMSE ${formatNumber(q.rmse)} · PredE ${formatPercent(q.predE)}`;
   const heldOut = fit.heldOut
-    ? `\n  held-out mean: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatNumber(fit.heldOut.r2, 5)}`
+    ? `\n  held-out mean: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatR2(fit.heldOut.r2, 5)}`
     : '';
   const chosen = fit.selection ? `\n${formatSelection(fit, fit.selection)}` : '';
   const normal = fit.normalized
@@ -228,7 +228,7 @@ function formatCurves(analysis: Analysis): string {
     String(c.points.x.length),
     c.metrics ? formatPercent(c.metrics.predE) : '',
     c.metrics ? formatPercent(c.metrics.worstE) : '',
-    c.metrics ? formatNumber(c.metrics.r2, 5) : '',
+    c.metrics ? formatR2(c.metrics.r2, 5) : '',
     c.metrics ? formatNumber(c.metrics.mae) : '',
     c.metrics ? formatNumber(c.metrics.rmse) : '',
   ]);

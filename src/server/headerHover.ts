@@ -4,7 +4,7 @@
 import type { Analysis, FitResult, LawId, LawSelection, Prediction, Series } from '../core/analysis/types';
 import { isSizeLaw } from '../core/analysis/lossLaw';
 import { hasValue } from '../core/analysis/trust';
-import { formatCompact, formatEstimate, formatFlop, formatNumber, formatPercent } from '../core/util/format';
+import { formatCompact, formatEstimate, formatFlop, formatNumber, formatR2, formatPercent } from '../core/util/format';
 import {
   beyondFittedText,
   computeOptimumText,
@@ -60,7 +60,7 @@ function fittedOnText(fit: FitResult): string {
 /** One fit: what, how well, what it predicts, how the law was chosen, its coefficients, and a non-converged fit. */
 function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
   const held = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
-  const head = `**${shownLawName(analysis, fit)}** fitted on ${fittedOnText(fit)} · R² ${formatNumber(fit.quality.r2, 4)}${held}`;
+  const head = `**${shownLawName(analysis, fit)}** fitted on ${fittedOnText(fit)} · R² ${formatR2(fit.quality.r2, 4)}${held}`;
   const predictions = predictionsOf(analysis, fit).map((p) => `- ${predictionMarkdown(p)}`);
   const coefficients = Object.entries(fit.params).map(([k, v]) => {
     const ci = fit.intervals?.[k];
@@ -126,7 +126,7 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
     const [first] = predictionsOf(analysis, fit);
     const answer =
       first && (hasValue(first) ? estimateText(first) : `no prediction (${markdownText(first.statusReason)})`);
-    return `R² ${formatNumber(fit.quality.r2, 3)}${first ? ` · ${markdownText(downstreamTarget(first))} → ${answer}` : ''}`;
+    return `R² ${formatR2(fit.quality.r2, 3)}${first ? ` · ${markdownText(downstreamTarget(first))} → ${answer}` : ''}`;
   };
   const rows = groups.map((g) => {
     const fit = fits.find((f) => (f.group ?? '') === g)!;

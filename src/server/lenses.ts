@@ -5,7 +5,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { Analysis, CurveReport, FitResult, LawDeparture, LawId, Series } from '../core/analysis/types';
 import { hasValue } from '../core/analysis/trust';
-import { formatCompact, formatFlop, formatNumber, formatPercent } from '../core/util/format';
+import { formatCompact, formatFlop, formatR2, formatPercent } from '../core/util/format';
 import { computeOptimumText, estimateText, predictionAt } from '../core/analysis/describe';
 import { defaultHints } from '../core/findings';
 import { departureDetail, departureLabel } from '../core/analysis/departureText';
@@ -62,7 +62,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
   if (!single) {
     const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
     const trust = fit.unsupported ? ` · ${UNSUPPORTED}${analysis.provisional ? '' : ' (see Problems)'}` : '';
-    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatNumber(fit.quality.r2, 4)}${heldOut}${trust}`;
+    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatR2(fit.quality.r2, 4)}${heldOut}${trust}`;
     lenses.push(lens(0, title, Commands.showChart, [uri]));
   }
   for (const curve of curves) {
@@ -79,7 +79,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
       const quality =
         curve.role === 'heldout' && curve.metrics
           ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
-          : `R² ${formatNumber(curve.metrics?.r2 ?? NaN, 4)}`;
+          : `R² ${formatR2(curve.metrics?.r2 ?? NaN, 4)}`;
       // A run below its law keeps its number, flagged (a run above it has none: withheld in the core).
       const departed = curve.departure ? ` · ⚠ ${departureLabel(curve.departure)}` : '';
       const title = `${who} · ${lawName}${sizeText(curve)} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}${departed}`;
@@ -181,7 +181,7 @@ function predictHint(xName: string): PredictAtHint {
 function sweepFitLens(fit: FitResult, unit: 'runs' | 'points', uri: string, line = 0): CodeLens {
   const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
   const run = fit.group !== undefined ? `${fit.group} · ` : '';
-  const title = `Loss · ${run}${fitLawName(fit)} · fitted on ${fit.points} ${unit} · R² ${formatNumber(fit.quality.r2, 4)}${trust}`;
+  const title = `Loss · ${run}${fitLawName(fit)} · fitted on ${fit.points} ${unit} · R² ${formatR2(fit.quality.r2, 4)}${trust}`;
   return lens(line, title, Commands.showChart, [uri]);
 }
 

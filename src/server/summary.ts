@@ -2,7 +2,7 @@
 // only, so every state (fitting, done, skipped, error) carries the same fields.
 import { describePrediction } from '../core/analysis/describe';
 import type { Analysis, FitResult, Series } from '../core/analysis/types';
-import { formatNumber, plural } from '../core/util/format';
+import { formatNumber, formatR2, plural } from '../core/util/format';
 import type { FitState, FitSummary } from '../shared/protocol';
 import type { JobResult } from './job';
 import { editorMessage } from './hints';
@@ -87,7 +87,7 @@ function headline(a: Analysis<Series>): string {
   const [fit] = a.fits;
   const what =
     a.fits.length === 1
-      ? `${shownLawName(a, fit)} fitted on ${fittedOn(fit)} (R² ${formatNumber(fit.quality.r2, 4)})`
+      ? `${shownLawName(a, fit)} fitted on ${fittedOn(fit)} (R² ${formatR2(fit.quality.r2, 4)})`
       : `${[...new Set(a.fits.map((f) => shownLawName(a, f)))].join(' and ')}: ${plural(a.fits.length, 'fit')}`;
   const first = a.predictions[0];
   const prediction = !first

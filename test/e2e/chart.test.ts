@@ -671,7 +671,7 @@ test(
       for (const m of s.markers) {
         assert.equal(m.kind, 'target');
         assert.equal(m.x, 2e9);
-        assert.match(m.label, new RegExp(`^${m.group}: loss at tokens 2B = \\d\\.\\d+ \\[\\d\\.\\d+, \\d\\.\\d+\\]$`));
+        assert.match(m.label, new RegExp(`^${m.group}: L\\(tokens = 2B\\) = \\d\\.\\d+ \\[\\d\\.\\d+, \\d\\.\\d+\\]$`));
       }
       const drawn = main.labels ?? [];
       assert.deepEqual(drawn.flatMap((l) => l.text).sort(), s.markers.map((m) => m.label).sort());

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { buildLenses } from '../../src/server/lenses';
 import { fitLawName } from '../../src/core/analysis/lawNames';
 import { Commands } from '../../src/shared/protocol';
-import { formatBanded, formatNumber } from '../../src/core/util/format';
+import { formatBanded, formatNumber, formatR2 } from '../../src/core/util/format';
 import { valued } from '../helpers/predictions';
 import { analyse, COMPUTE, DOWNSTREAM, LOSS, RUNS, titles, uriOf } from '../helpers/presentFiles';
 
@@ -18,7 +18,7 @@ test('a single loss curve: one prediction lens on line 0 with the core value, ru
   const p = valued(analysis.predictions[0]);
   assert.equal(
     lens.command!.title,
-    `Loss · LR-annealing law · L(8k) = ${formatNumber(p.value, 4)} · R² ${formatNumber(analysis.curves[0].metrics!.r2, 4)}`,
+    `Loss · LR-annealing law · L(8k) = ${formatNumber(p.value, 4)} · R² ${formatR2(analysis.curves[0].metrics!.r2, 4)}`,
   );
   assert.deepEqual(lens.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
   assert.equal(lens.command!.command, Commands.predictAt);

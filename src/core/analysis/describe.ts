@@ -5,11 +5,11 @@ import { formatCompact, formatEstimate, formatFlop, formatNumber } from '../util
 import { hasValue } from './trust';
 import type { BeyondFitted, Prediction } from './types';
 
-/** What a prediction is of and where: "L(20k)", "BLEU at 2×D_p (D_p 32B)", "loss at C = 1e23 FLOP", "loss at x 5M". */
+/** What a prediction is of and where: "L(20k)", "BLEU at 2×D_p (D_p 32B)", "loss at C = 1e23 FLOP", "L(tokens = 5M)". */
 export function predictionAt(p: Prediction): string {
   if (p.xName === 'step') return `L(${formatCompact(p.step ?? p.x)})`;
   if (p.xName === 'C') return `loss at C = ${formatFlop(p.x)} FLOP`;
-  if (p.metric === 'loss') return `loss at ${p.xName} ${formatCompact(p.x)}`;
+  if (p.metric === 'loss') return `L(${p.xName} = ${formatCompact(p.x)})`;
   return `${p.metric.toUpperCase()} at ${downstreamTarget(p)}`;
 }
 

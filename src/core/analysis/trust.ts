@@ -3,7 +3,7 @@
 // chart, CLI, --json) reads one verdict: whether the data support each fit (judgeFits), the findings that say why
 // not, and predictions withheld as data (value null, a status, a reason) rather than left to each surface to hide.
 import { finding } from '../findings';
-import { formatCompact, formatNumber } from '../util/format';
+import { formatCompact, formatNumber, formatR2 } from '../util/format';
 import { dropTermIdentified } from './mplLoss';
 import type { SweepPoint } from './breaks';
 import type {
@@ -104,7 +104,7 @@ export function fitProblems(fit: FitResult): FitProblem[] {
   if (adjusted <= FIT_VERDICT.minAdjustedR2)
     problems.push({
       code: 'fit-r2-low',
-      reason: `R² ${formatNumber(r2, 3)} on ${fit.points} points with ${k} coefficients${fit.quality.r2WithoutOutliers !== undefined ? ' (leaving out points far off the law)' : ''}: the law explains no more of the data than noise would`,
+      reason: `R² ${formatR2(r2, 3)} on ${fit.points} points with ${k} coefficients${fit.quality.r2WithoutOutliers !== undefined ? ' (leaving out points far off the law)' : ''}: the law explains no more of the data than noise would`,
     });
   return problems;
 }

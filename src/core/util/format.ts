@@ -14,6 +14,15 @@ export function formatNumber(v: number, digits = 4): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
+/**
+ * R² to `digits` significant digits, never rounded up to a perfect fit it is not: 0.99996 is "0.9999", not "1" (a
+ * user reads "R² 1" as a law that passes through every point).
+ */
+export function formatR2(r2: number, digits = 4): string {
+  const shown = formatNumber(r2, digits);
+  return shown === '1' && r2 < 1 ? (1 - 10 ** -digits).toFixed(digits) : shown;
+}
+
 /** `v` in exponent notation with `digits` significant digits, trailing zeros and the "+" dropped: "1.6e10". */
 function exponent(v: number, digits: number): string {
   return v

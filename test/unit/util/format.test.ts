@@ -9,6 +9,7 @@ import {
   formatEstimate,
   formatFlop,
   formatNumber,
+  formatR2,
 } from '../../../src/core/util/format';
 
 test('a value gets as many digits as it takes to tell it from its bounds, and its bounds the same decimal place', () => {
@@ -73,4 +74,13 @@ test('a bound decades above its value gets about as many digits as a value, not 
   // A compute-optimal D/N of 5.32e-6 with a band up to 4.4e43 printed its high bound with 52 digits.
   assert.equal(formatEstimate(5.32e-6, 0, 4.402466202045131e43), '5.32e-6 [0, 4.4024662e43]');
   assert.equal(formatEstimate(5.32e-6, 0, 402466.2020451), '5.32e-6 [0, 402466.20]');
+});
+
+test('R² is never rounded up to a perfect fit it is not', () => {
+  assert.equal(formatR2(0.99996), '0.9999');
+  assert.equal(formatR2(0.999996, 5), '0.99999');
+  assert.equal(formatR2(1), '1');
+  assert.equal(formatR2(0.98765), '0.9877');
+  assert.equal(formatR2(-0.5), '-0.5');
+  assert.equal(formatR2(NaN), 'NaN');
 });
