@@ -21,7 +21,7 @@ import zoomPlugin from 'chartjs-plugin-zoom';
 import type { ChartMarker, ChartPanelSpec, DatasetKind } from '../shared/chart';
 import type { LensDataset, LensPoint } from './datasets';
 import { formatNumber } from '../core/util/format';
-import { tickLabels } from './format';
+import { logGridValues, tickLabels } from './format';
 import { layoutLabels, type PlacedBox } from './labelLayout';
 import { withAlpha, type Theme } from './theme';
 
@@ -116,6 +116,7 @@ export function optionsFor(view: PanelView): ChartOptions<'line'> {
     title: { display: true, text: title, color: theme.foreground },
     grid: { color: withAlpha(theme.grid, 0.6) },
     border: { color: theme.grid },
+    afterBuildTicks: log ? logGrid : undefined,
     // Every tick keeps its grid line; labels go to ticks far enough apart, with digits enough to tell them apart.
     ticks: {
       color: theme.foreground,
@@ -271,6 +272,12 @@ function drawLabelBox(ctx: CanvasRenderingContext2D, view: PanelView, markers: C
     ctx.fillStyle = theme.foreground;
     ctx.fillText(m.label, box.left + LABEL_PAD + 10, y);
   });
+}
+
+/** A log axis' ticks (so its grid lines) at round values, never crowded: logGridValues in format.ts. */
+function logGrid(scale: Scale): void {
+  const values = logGridValues(scale.min, scale.max, scale.isHorizontal() ? scale.width : scale.height);
+  if (values.length) scale.ticks = values.map((value) => ({ value, major: Number.isInteger(Math.log10(value)) }));
 }
 
 /** Tick labels of one scale, computed once per tick list (chart.js asks per tick). */

@@ -88,3 +88,76 @@ export function distinctDigits(values: number[]): number {
   for (let d = 1; d < 6; d++) if (new Set(values.map((v) => tick(v, d))).size === distinct) return d;
   return 6;
 }
+
+/** At most this many grid lines on a log axis: more read as clutter rather than as a scale. */
+export const MAX_LOG_GRID = 12;
+/** Least mean distance between a log axis' grid lines (px): a short panel gets fewer. */
+const LOG_GRID_GAP_PX = 24;
+/** Below this many lines a decade set leaves a narrow axis bare, and even steps of a round size serve instead. */
+const MIN_LOG_GRID = 4;
+/** Least distance (px) between the closest lines of a full 1..9 decade grid (9 and 10) for it to read as a log scale. */
+const MINOR_GAP_PX = 6;
+
+/**
+ * The values a log axis draws a grid line at (each a tick; tickLabels then labels those far enough apart).
+ * chart.js's own log ticks step by the first digits of the axis' minimum and crowd a narrow axis near its bottom
+ * (2.42, 2.43, … 2.49 under a bare 2.5 to 3.2), and a wide one (FLOPs over 7 decades) with 9 lines a decade. Here:
+ * an axis of a decade or more keeps 1..9 a decade while those lines are MINOR_GAP_PX apart; otherwise the densest of
+ * whole decades (every nth of them on a very wide axis), 1-2-5 or 1..9 a decade with at most MAX_LOG_GRID lines (fewer
+ * in a short panel), so the axis keeps its log look; an axis within one decade, or narrower than a decade where
+ * that leaves fewer than MIN_LOG_GRID lines, gets even round steps when they give more (2.5, 2.6, … 3.2).
+ * [] when the range is not a log range (min ≤ 0, min ≥ max): the caller keeps chart.js's ticks.
+ */
+export function logGridValues(min: number, max: number, lengthPx: number): number[] {
+  if (!(min > 0) || !(max > min) || !Number.isFinite(max)) return [];
+  const maxLines = Math.max(2, Math.min(MAX_LOG_GRID, Math.floor(lengthPx / LOG_GRID_GAP_PX)));
+  const inRange = (vs: number[]) => vs.filter((v) => v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9));
+  const sets = decadeSets(min, max);
+  // Over a decade or more, the classic 1..9 grid is what makes a log axis read as one: kept while it has room.
+  const nines = inRange(sets[sets.length - 1]);
+  if (max / min >= 10 && (Math.log10(10 / 9) / Math.log10(max / min)) * lengthPx >= MINOR_GAP_PX) return nines;
+  let best: number[] = [];
+  for (const set of sets) {
+    const vs = inRange(set);
+    if (vs.length > maxLines) break; // the sets go from sparse to dense
+    if (vs.length >= best.length) best = vs;
+  }
+  // Within one decade (2 to 5) even steps are that decade's finer digits: taken when they give more lines. Across a
+  // power of ten (0.8 to 5) they would leave the part under it bare, so only an axis left too bare takes them.
+  const oneDecade = Math.floor(Math.log10(min)) === Math.floor(Math.log10(max * (1 - 1e-9)));
+  if (max / min >= 10 || (!oneDecade && best.length >= MIN_LOG_GRID)) return best;
+  const even = evenSteps(min, max, maxLines);
+  return even.length > best.length ? even : best;
+}
+
+/** Per-decade value sets from sparse to dense: every nth decade (n = 100, 50, … 2), each decade, 1-2-5, 1..9. */
+function decadeSets(min: number, max: number): number[][] {
+  const lo = Math.floor(Math.log10(min));
+  const hi = Math.floor(Math.log10(max));
+  const decades = (mantissas: number[], every = 1) => {
+    const out: number[] = [];
+    for (let k = lo; k <= hi; k++)
+      if (k % every === 0) for (const m of mantissas) out.push(Number((m * 10 ** k).toPrecision(12)));
+    return out;
+  };
+  return [
+    ...[100, 50, 20, 10, 5, 2].map((n) => decades([1], n)),
+    decades([1]),
+    decades([1, 2, 5]),
+    decades([1, 2, 3, 4, 5, 6, 7, 8, 9]),
+  ];
+}
+
+/** Multiples of the smallest round step (1, 2 or 5 times a power of ten) that keeps at most maxLines of them. */
+function evenSteps(min: number, max: number, maxLines: number): number[] {
+  const top = 10 ** Math.ceil(Math.log10(max - min));
+  for (const step of [top, top / 2, top / 5, top / 10, top / 20, top / 50, top / 100, top / 200, top / 500].reverse()) {
+    const first = Math.ceil(min / step - 1e-9);
+    const last = Math.floor(max / step + 1e-9);
+    if (last - first + 1 > maxLines) continue;
+    const out: number[] = [];
+    for (let i = first; i <= last; i++) out.push(Number((i * step).toPrecision(12)));
+    return out;
+  }
+  return [];
+}

@@ -16,6 +16,7 @@ import {
 import type { ChartHook, ChartSnapshot as Snapshot, DrawnPanel } from '../../src/shared/chart';
 import { CHINCHILLA, skipUnless } from '../helpers/shared';
 import { scratchDir } from '../helpers/scratch';
+import { MAX_LOG_GRID } from '../../src/webview/format';
 
 const root = join(__dirname, '..', '..');
 const shots = join(root, '.vscode-test', 'shots');
@@ -32,6 +33,8 @@ before(async () => {
   copyFileSync(join(root, 'examples/loss/constant.csv'), join(workspace, 'constant.csv'));
   copyFileSync(join(root, 'examples/downstream/downstream_sweep.csv'), join(workspace, 'downstream_sweep.csv'));
   writeFileSync(join(workspace, 'xss.csv'), xssCsv());
+  writeFileSync(join(workspace, 'finetune.csv'), decayCsv(3.4, 2.6, 0.7));
+  writeFileSync(join(workspace, 'wide.csv'), decayCsv(10, 2, 1));
   copyFileSync(join(root, 'examples/compute/compute_sweep.csv'), join(workspace, 'compute_sweep.csv'));
   copyFileSync(join(root, 'examples/loss/sweep.csv'), join(workspace, 'multirun.csv'));
   if (!skipUnless(CHINCHILLA))
@@ -50,13 +53,29 @@ before(async () => {
   await setTheme('Dark Modern');
 });
 
+/** The LR of the scratch logs at a step: warmup to 3e-4 by step 500, then a cosine to 3e-5 at step 3000. */
+function cosineLr(s: number): number {
+  return s <= 500 ? (3e-4 * s) / 500 : 3e-4 * (0.1 + 0.45 * (1 + Math.cos((Math.PI * (s - 500)) / 2500)));
+}
+
 /** A loss log whose run name is markup: it must reach the screen as these characters. */
 function xssCsv(): string {
   const rows = ['step,lr,loss,run'];
   for (let s = 100; s <= 3000; s += 100) {
-    const lr = s <= 500 ? (3e-4 * s) / 500 : 3e-4 * (0.1 + 0.45 * (1 + Math.cos((Math.PI * (s - 500)) / 2500)));
-    rows.push(`${s},${lr.toPrecision(4)},${(2.6 + 0.5 * Math.pow(s / 100, -0.4) - 0.0000002 * s).toFixed(4)},"${XSS}"`);
+    rows.push(
+      `${s},${cosineLr(s).toPrecision(4)},${(2.6 + 0.5 * Math.pow(s / 100, -0.4) - 0.0000002 * s).toFixed(4)},"${XSS}"`,
+    );
   }
+  return rows.join('\n') + '\n';
+}
+
+/** A loss log falling from `top` at step 100 towards `floor` (a fine-tune's narrow range, or a wide one). */
+function decayCsv(top: number, floor: number, exponent: number): string {
+  const rows = ['step,lr,loss'];
+  for (let s = 100; s <= 3000; s += 100)
+    rows.push(
+      `${s},${cosineLr(s).toPrecision(4)},${(floor + (top - floor) * Math.pow(s / 100, -exponent)).toFixed(4)}`,
+    );
   return rows.join('\n') + '\n';
 }
 
@@ -101,6 +120,13 @@ function assertTicksDistinct(p: DrawnPanel): void {
   const shown = (p.ticks?.y ?? []).filter(Boolean);
   assert.ok(shown.length >= 2, JSON.stringify(p.ticks));
   assert.equal(new Set(shown).size, shown.length, JSON.stringify(p.ticks));
+}
+
+/** A log y-axis draws at most MAX_LOG_GRID grid lines (one per tick), with distinct labels to read. */
+function assertLogGrid(p: DrawnPanel): void {
+  assert.equal(p.yType, 'logarithmic');
+  assert.ok((p.ticks?.y.length ?? 0) <= MAX_LOG_GRID, JSON.stringify(p.ticks));
+  assertTicksDistinct(p);
 }
 
 /** Clicks a control in the chart and waits for the redraw it causes. */
@@ -174,6 +200,8 @@ test(
     assert.ok(lr.legend?.includes(assumed.label), JSON.stringify(lr.legend));
     // LR ticks read as distinct numbers; the target's label is drawn.
     assertTicksDistinct(lr);
+    // The loss axis is log over a narrow range (2.4 to 3.2): a few round grid lines, not a crowd near its bottom.
+    assertLogGrid(loss);
     assert.deepEqual(
       loss.labels?.map((l) => l.text),
       [[target.label]],
@@ -379,6 +407,13 @@ test(
     assert.deepEqual(s.groups, ['aligned-en-de, D_f=42M', 'misaligned-en-fr, D_f=42M', 'aligned-en-de, D_f=1.2B']);
     await page.waitForTimeout(300);
     await host!.screenshot(join(shots, 'chart-downstream-dark.png'));
+    // BLEU on a log axis (15 to 40, under a decade) and CE (log by default): a few round grid lines each.
+    const bleuLog = await clickAndRedraw('#y-scale-main', s);
+    assertLogGrid(panel(bleuLog, 'main'));
+    assertLogGrid(panel(bleuLog, 'secondary'));
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-downstream-bleu-log-dark.png'));
+    await clickAndRedraw('#y-scale-main', bleuLog);
 
     // The group filter hides a group's series in both panels.
     await chartFrame(page).locator('#groups summary').click();
@@ -425,6 +460,28 @@ test('a run named like HTML shows as text and runs nothing', { timeout: 180_000 
   await page.waitForTimeout(300);
   await host!.screenshot(join(shots, 'chart-loss-light.png'));
 });
+
+test(
+  'a log loss axis over a narrow range (2.6 to 3.4) or a wide one (2 to 10): a few round grid lines',
+  { timeout: 180_000 },
+  async () => {
+    const page = host!.page;
+    // Dark first, whatever the test before left on, so the switch to light below redraws.
+    await setTheme('Dark Modern');
+    for (const name of ['finetune', 'wide']) {
+      await showChartFor(`${name}.csv`);
+      const s = await waitForChart(page, (x) => x.file.endsWith(`${name}.csv`) && datasets(x, 'main').length > 0);
+      assertLogGrid(panel(s, 'main'));
+      await page.waitForTimeout(300);
+      await host!.screenshot(join(shots, `chart-grid-${name}-dark.png`));
+      await setTheme('Light Modern');
+      await waitForChart(page, (x) => x.timing.draws > s.timing.draws);
+      await page.waitForTimeout(300);
+      await host!.screenshot(join(shots, `chart-grid-${name}-light.png`));
+      await setTheme('Dark Modern');
+    }
+  },
+);
 
 test(
   '(N, D) sweep: loss against compute per model size with the compute-optimal frontier',

@@ -1,7 +1,7 @@
 // The chart panel's axis labels and marker-label layout: pure functions of the webview, tested without a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { distinctDigits, tick, tickLabels } from '../../../src/webview/format';
+import { distinctDigits, logGridValues, MAX_LOG_GRID, tick, tickLabels } from '../../../src/webview/format';
 import { layoutLabels, overlaps, type PlacedBox } from '../../../src/webview/labelLayout';
 
 test('axis ticks: an LR axis gets distinct labels (never "3e-4, 3e-4, 2e-4")', () => {
@@ -26,6 +26,69 @@ test('axis ticks: a log axis in a short panel labels ticks at least a label apar
   assert.ok(shown.length >= 3 && shown.includes(3), shown.join(', '));
   // Every tick keeps its grid line: '' is an unlabelled tick, not a missing one.
   assert.equal(labels.length, values.length);
+});
+
+/** The grid values of a log axis 330 px long, and which of them a y-axis labels. */
+function logGrid(min: number, max: number, lengthPx = 330): { grid: number[]; labelled: number[] } {
+  const grid = logGridValues(min, max, lengthPx);
+  const labels = tickLabels(grid, { log: true, min, max, lengthPx, minGapPx: 20 });
+  return { grid, labelled: grid.filter((_, i) => labels[i] !== '') };
+}
+
+test('log grid: a narrow loss range gets even round lines, not a crowd near its bottom', () => {
+  // A fine-tune's 2.6 to 3.4: chart.js drew 2.6, 2.61, 2.62 … 2.69 then 2.7, 2.8 …; here one line per 0.1, all labelled.
+  assert.deepEqual(logGrid(2.6, 3.4), {
+    grid: [2.6, 2.7, 2.8, 2.9, 3, 3.1, 3.2, 3.3, 3.4],
+    labelled: [2.6, 2.7, 2.8, 2.9, 3, 3.1, 3.2, 3.3, 3.4],
+  });
+  // The cosine example near its end (2.42 to 3.2): no line at the odd minimum.
+  assert.deepEqual(logGrid(2.42, 3.2).grid, [2.5, 2.6, 2.7, 2.8, 2.9, 3, 3.1, 3.2]);
+  // A short panel gets fewer lines, still round.
+  assert.deepEqual(logGridValues(2.42, 3.2, 100), [2.6, 2.8, 3, 3.2]);
+  // Just across a decade: 0.8 to 1.3 in steps of 0.05, not 0.8, 0.81, … under a bare 1 to 1.3.
+  assert.deepEqual(logGridValues(0.8, 1.3, 330), [0.8, 0.85, 0.9, 0.95, 1, 1.05, 1.1, 1.15, 1.2, 1.25, 1.3]);
+});
+
+test('log grid: a wider range keeps its log look (1..9 or 1-2-5 a decade), labels where there is room', () => {
+  // 2 to 10: a line per unit, closer together upwards as on any log axis; in a shorter panel the top ones keep their
+  // line without a label, for lack of room.
+  assert.deepEqual(logGrid(2, 10).labelled, [2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const short = logGrid(2, 10, 250);
+  assert.deepEqual(short.grid, [2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(short.labelled, [2, 3, 4, 5, 6, 7, 8, 10]);
+  // A step axis from 100 to 40k: 1..9 a decade (labelled 100, 300, 1K, …) while they stand 6 px apart, else 1-2-5.
+  const steps = logGrid(100, 40_000, 380);
+  assert.equal(steps.grid.length, 9 + 9 + 4);
+  assert.deepEqual(steps.labelled.slice(0, 5), [100, 200, 300, 500, 700]);
+  assert.deepEqual(logGridValues(100, 40_000, 200), [100, 200, 500, 1000, 2000, 5000, 10_000, 20_000]);
+  // A compute sweep's loss from 2 to 5 (within a decade): halves, not a bare 2, 3, 4, 5; 0.8 to 5 crosses 1 and
+  // keeps 1..9 a decade (halves would leave 0.8 to 1 bare).
+  assert.deepEqual(logGridValues(2, 5, 330), [2, 2.5, 3, 3.5, 4, 4.5, 5]);
+  assert.deepEqual(logGridValues(0.8, 5, 330), [0.8, 0.9, 1, 2, 3, 4, 5]);
+  // BLEU from 5 to 35, and from 20 to 35 (under a decade: even steps of 2).
+  assert.deepEqual(logGridValues(5, 35, 300), [5, 6, 7, 8, 9, 10, 20, 30]);
+  assert.deepEqual(logGridValues(20, 35, 300), [20, 22, 24, 26, 28, 30, 32, 34]);
+  // FLOPs over 7 decades: each power of ten (chart.js drew 9 lines a decade, 2.5 px apart); over 20, every other one.
+  assert.deepEqual(logGridValues(1e17, 1e24, 380), [1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24]);
+  assert.deepEqual(logGridValues(1e10, 1e30, 380), [1e10, 1e12, 1e14, 1e16, 1e18, 1e20, 1e22, 1e24, 1e26, 1e28, 1e30]);
+});
+
+test('log grid: under a decade never more than MAX_LOG_GRID lines, and nothing for a range that is not one', () => {
+  for (const [min, max] of [
+    [2.5, 2.51],
+    [1.7, 9.9],
+    [0.31, 0.97],
+    [3e-5, 2.9e-4],
+  ]) {
+    const grid = logGridValues(min, max, 2000);
+    assert.ok(grid.length >= 2 && grid.length <= MAX_LOG_GRID, `${min}..${max}: ${grid}`);
+    assert.ok(
+      grid.every((v) => v >= min && v <= max),
+      `${min}..${max}: ${grid}`,
+    );
+  }
+  assert.deepEqual(logGridValues(0, 10, 300), []);
+  assert.deepEqual(logGridValues(3, 3, 300), []);
 });
 
 test('marker labels: boxes at one x or side by side never overlap, and stay in the plot', () => {
