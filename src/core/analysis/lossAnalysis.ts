@@ -19,7 +19,7 @@ import type { AnalysisOptions } from './options';
 import { tissueLossLaw } from './tissueLoss';
 import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Prediction, Series } from './types';
 import type { LossWarmStart } from './warmStart';
-import { dropSumsTooLong } from './multiPowerFit';
+import { dropSumsTooLongFix } from './multiPowerFit';
 import { formatCompact } from '../util/format';
 import { medianOf } from '../util/select';
 import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
@@ -498,8 +498,6 @@ function loggedSeries(c: LossCurve) {
  * loss.
  */
 function whyNotFitted(law: LossCurveLaw, curves: LossCurve[], warmupSteps?: number): string {
-  const long = law.id === 'mpl' ? dropSumsTooLong(curves, warmupSteps) : undefined;
-  if (long)
-    return `${long}. Fit with the LR-annealing law, leave the longest curves out, or log optimizer steps in the step column.`;
-  return 'every start gave a non-finite loss. Check the LR and loss columns.';
+  const long = law.id === 'mpl' ? dropSumsTooLongFix(curves, warmupSteps, 'the LR-annealing law') : undefined;
+  return long ?? 'every start gave a non-finite loss. Check the LR and loss columns.';
 }

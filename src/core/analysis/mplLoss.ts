@@ -3,7 +3,7 @@
 // points with the compressed sum (a full refit costs ~1 s; the LR-annealing law's 200 would take minutes).
 import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';
 import { refineRobust } from '../fit/robust';
-import { COMPRESSION_WINDOW, sameDropsUpTo, type DropSchedule } from '../laws/lossDrop';
+import { COMPRESSION_WINDOW, dropSchedulesFit, sameDropsUpTo, type DropSchedule } from '../laws/lossDrop';
 import {
   concatPoints,
   multiPowerCoefficients,
@@ -18,7 +18,6 @@ import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands
 import { curveKey, type LossCurve } from './lossCurves';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
 import {
-  dropSumsTooLong,
   fitMultiPower,
   lossFromDrops,
   scheduleIn,
@@ -107,7 +106,7 @@ export const mplLossLaw: LossCurveLaw = {
     const { prepared, fitted, options } = input;
     // Every curve it would predict sums its drops too, not only the fitted ones (a held-out run logged from 1e9).
     if (
-      dropSumsTooLong(
+      !dropSchedulesFit(
         prepared.map((p) => p.curve),
         options.warmupSteps,
       )

@@ -5,7 +5,7 @@
 import { bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
 import type { Law } from '../laws/law';
-import { COMPRESSION_WINDOW, DropSchedule, exactLossDrop } from '../laws/lossDrop';
+import { COMPRESSION_WINDOW, DropSchedule, dropSchedulesFit, exactLossDrop } from '../laws/lossDrop';
 import { concatPoints, multiPowerCoefficients, multiPowerPoints, type MultiPowerScale } from '../laws/multiPower';
 import {
   MULTI_POWER_SIZE_PARAMETERS,
@@ -19,7 +19,7 @@ import { derivedIntervals } from './bands';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import { NO_REPLICATES, type LossReplicates } from './lossLaw';
 import { EXACT_TERMS, MPL_BOOTSTRAP_SAMPLES } from './mplLoss';
-import { dropSumsTooLong, keptPoints, solveFromStarts } from './multiPowerFit';
+import { keptPoints, solveFromStarts } from './multiPowerFit';
 import { lossDropConvention } from './options';
 import type { SizedFitInput, SizedLaw, SizedLawFit } from './sizeAnalysis';
 
@@ -55,7 +55,7 @@ function fitMplSize(input: SizedFitInput): SizedLawFit | null {
   const etaRef = Math.max(...curves.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
   if (!(etaRef > 0 && etaRef < Infinity)) return null;
   if (
-    dropSumsTooLong(
+    !dropSchedulesFit(
       sized.map((s) => s.prepared.curve),
       options.warmupSteps,
     )

@@ -111,6 +111,21 @@ export function dropSumsTooLong(curves: readonly LossCurve[], warmupSteps?: numb
   return `"${long.name}" runs to step ${formatNumber(last)}, and its loss-drop sum is built step by step: at most ${formatNumber(MAX_DROP_STEPS)} steps in all, or 8 per logged point${together}`;
 }
 
+/**
+ * dropSumsTooLong as a sentence a user acts on: what to do instead, `instead` being the law without loss-drop sums
+ * ("the LR-annealing law").
+ */
+export function dropSumsTooLongFix(
+  curves: readonly LossCurve[],
+  warmupSteps: number | undefined,
+  instead: string,
+): string | undefined {
+  const long = dropSumsTooLong(curves, warmupSteps);
+  return (
+    long && `${long}. Fit with ${instead}, leave the longest curves out, or log optimizer steps in the step column.`
+  );
+}
+
 export interface FitPoints {
   data: MultiPowerPoints;
   observed: Float64Array;

@@ -27,7 +27,7 @@ import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { findingCell, folderOf, type LossCurve } from './lossCurves';
 import { averageMetrics, scoreFit } from './metrics';
-import { dropSumsTooLong } from './multiPowerFit';
+import { dropSumsTooLongFix } from './multiPowerFit';
 import { isModelSize, MAX_PARAMS } from '../util/counts';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
@@ -353,10 +353,9 @@ export function analyseSizedCurves(
 /** Why a model-size law gave no fit: schedules too long for the loss-drop sums (named), or no finite start. */
 function whySizedNotFitted(law: SizedLaw, sized: SizedCurve[], warmupSteps?: number): string {
   const curves = sized.map((s) => s.prepared.curve);
-  const long = law.id === 'mpl-size' ? dropSumsTooLong(curves, warmupSteps) : undefined;
-  if (long)
-    return `${long}. Fit with the LR-annealing law with model size, leave the longest curves out, or log optimizer steps in the step column.`;
-  return 'every start gave a non-finite loss. Check the LR, loss and model sizes.';
+  const long =
+    law.id === 'mpl-size' ? dropSumsTooLongFix(curves, warmupSteps, 'the LR-annealing law with model size') : undefined;
+  return long ?? 'every start gave a non-finite loss. Check the LR, loss and model sizes.';
 }
 
 /**
