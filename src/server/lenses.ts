@@ -68,21 +68,26 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
   for (const curve of curves) {
     const line = single ? 0 : Math.max(0, curve.firstLine - 1);
     const who = single ? 'Loss' : curve.name;
+    const quality =
+      curve.role === 'heldout' && curve.metrics
+        ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
+        : `R² ${formatR2(curve.metrics?.r2 ?? NaN, 4)}`;
+    // A run below its law keeps its number, flagged (a run above it has none: withheld in the core).
+    const departed = curve.departure ? ` · ⚠ ${departureLabel(curve.departure)}` : '';
+    // VS Code strings a line's lenses together: the curve and its law are named once, on its first lens, and its
+    // quality on its first number, so several targets read "a · law · L(8k) = 2.57 · R² 0.99 | L(16k) = 2.55".
+    let head = `${who} · ${lawName}${sizeText(curve)} · `;
+    let tail = ` · ${quality}${departed}`;
     for (const p of analysis.predictions.filter((x) => x.curve === curve.name && x.metric === 'loss')) {
       const at = `L(${formatCompact(p.step ?? p.x)})`;
       if (!hasValue(p)) {
-        const title = `${who} · ${lawName} · ${withheldText(at, p)}`;
         const tooltip = p.status === 'law-departed' && curve.departure ? departureTooltip(curve.departure) : undefined;
-        lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
+        lenses.push(lens(line, `${head}${withheldText(at, p)}`, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
+        head = '';
         continue;
       }
-      const quality =
-        curve.role === 'heldout' && curve.metrics
-          ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
-          : `R² ${formatR2(curve.metrics?.r2 ?? NaN, 4)}`;
-      // A run below its law keeps its number, flagged (a run above it has none: withheld in the core).
-      const departed = curve.departure ? ` · ⚠ ${departureLabel(curve.departure)}` : '';
-      const title = `${who} · ${lawName}${sizeText(curve)} · ${predictionAt(p)} = ${estimateText(p)} · ${quality}${departed}`;
+      const title = `${head}${predictionAt(p)} = ${estimateText(p)}${tail}`;
+      [head, tail] = ['', ''];
       // What the prediction assumes past the log (the LR held), and how a departure was judged, on hover of the lens.
       const tooltip = [
         p.assumption && `${at} assumes the ${p.assumption}`,
@@ -161,12 +166,10 @@ function powerLenses(analysis: Analysis<Series>, file: string, uri: string): Cod
     const curve = curves.find((c) => fit.fittedOn.includes(c.name));
     const line = fits.length > 1 && curve ? Math.max(0, curve.firstLine - 1) : 0;
     lenses.push(sweepFitLens(fit, 'points', uri, line));
-    const run = fit.group !== undefined ? `${fit.group} · ` : '';
+    // The fit's lens before them names the run and the law: each target's lens gives its prediction alone.
     for (const p of analysis.predictions.filter((x) => x.metric === 'loss' && x.group === fit.group)) {
       const title = hasValue(p) ? `${predictionAt(p)} = ${estimateText(p)}` : withheldText(predictionAt(p), p);
-      lenses.push(
-        lens(line, `Loss · ${run}${fitLawName(fit)} · ${title}`, Commands.predictAt, [uri, predictHint(p.xName)]),
-      );
+      lenses.push(lens(line, title, Commands.predictAt, [uri, predictHint(p.xName)]));
     }
   }
   return lenses;

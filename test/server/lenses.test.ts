@@ -63,6 +63,32 @@ test('lenses are only for the file asked about', async () => {
   assert.deepEqual(buildLenses(analysis, RUNS, uriOf(RUNS)), []);
 });
 
+test('several targets of one run: the first lens names the run, the law and the fit quality, the next ones their number alone', async () => {
+  const analysis = await analyse(RUNS, { law: 'lr-annealing', predictSteps: [8000, 16000] });
+  const shown = buildLenses(analysis, RUNS, uriOf(RUNS)).map((l) => [l.range.start.line, l.command!.title]);
+  const number = String.raw`\d\.\d+`;
+  const expected = [
+    [0, new RegExp(`^Loss · LR-annealing law · fitted on 2 curves · R² ${number}$`)],
+    [1, new RegExp(`^a · LR-annealing law · L\\(8k\\) = ${number} · R² ${number}$`)],
+    [1, new RegExp(`^L\\(16k\\) = ${number}$`)],
+    [31, new RegExp(`^b · LR-annealing law · L\\(8k\\) = ${number} · R² ${number}$`)],
+    [31, new RegExp(`^L\\(16k\\) = ${number}$`)],
+  ] as const;
+  assert.equal(shown.length, expected.length, shown.join('\n'));
+  expected.forEach(([line, title], i) => {
+    assert.equal(shown[i][0], line);
+    assert.match(shown[i][1] as string, title);
+  });
+  // A power law's fit lens names the run and the law; its targets' lenses follow it with their numbers alone.
+  const power = await analyse(RUNS, { law: 'power', predictSteps: [8000, 16000] });
+  const powerShown = titles(buildLenses(power, RUNS, uriOf(RUNS)));
+  assert.match(powerShown[0], /^Loss · a · power law · fitted on 30 points · R² [\d.]+$/);
+  assert.deepEqual(
+    powerShown.slice(1, 3).map((t) => t.replace(/[\d.]+$/, 'x')),
+    ['L(8k) = x', 'L(16k) = x'],
+  );
+});
+
 test('downstream: a prediction lens for the aligned group, a law-break lens for the misaligned one, both open the chart', async () => {
   const analysis = await analyse(DOWNSTREAM);
   const uri = uriOf(DOWNSTREAM);
