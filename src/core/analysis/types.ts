@@ -2,7 +2,7 @@
 // Plain JSON-serialisable data (numbers, strings, arrays), so the language server, the chart panel and the CLI's
 // `--json` all share it without conversion. Field names here are a public contract: other tools read them.
 import type { FindingCode, Hint } from '../findings';
-import type { ColumnRole, FileFormat, FileKind, Severity } from '../table/types';
+import type { ColumnRole, FileFormat, FileKind, JoinedLines, Severity } from '../table/types';
 
 export type LawId =
   'lr-annealing' | 'mpl' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power' | 'mpl-size';
@@ -273,6 +273,11 @@ export interface SeriesPoints<S extends Series = number[]> {
   high: S;
   /** Source line of each point in `file`. */
   lines: S;
+  /**
+   * Where a point's row was joined from records on several lines (Table.joinedLines): the other records' lines and
+   * their rows' (a point's line), so a position on any record of a row finds its point.
+   */
+  joinedLines?: JoinedLines<S>;
 }
 
 export interface CurveReport<S extends Series = number[]> {
