@@ -1,5 +1,6 @@
 // The character column of a cell on a line of text, for findings about a row's cell (Finding.cell): the parsed table
 // keeps no positions, so the shells, which have the text or the file, find it on the line when they show the finding.
+import { quote } from '../table/problems';
 import type { Finding, FindingCell } from './types';
 
 /**
@@ -66,12 +67,21 @@ function jsonValueEnd(line: string, i: number): number {
 
 /**
  * The finding with its cell's columns found on its line's text (`lineText` of its file and line, undefined when the
- * shell cannot read it), and its `cell` dropped: the column is what the shells show.
+ * shell cannot read it), and its `cell` dropped: the column is what the shells show. A value the message shows
+ * otherwise than the file writes it (FindingCell.shown: Infinity for `1e400`) is replaced there by the cell's text.
  */
 export function locatedCell(finding: Finding, lineText: (file: string, line: number) => string | undefined): Finding {
   const { cell, ...rest } = finding;
   if (!cell || finding.column !== undefined || finding.line <= 0) return rest;
   const text = lineText(finding.file, finding.line);
   const span = text === undefined ? undefined : cellColumn(text, cell);
-  return span === undefined ? rest : { ...rest, ...span };
+  if (span === undefined) return rest;
+  if (cell.shown === undefined) return { ...rest, ...span };
+  const written = quote(unquoted(text!.slice(span.column - 1, span.endColumn - 1).trim()));
+  return { ...rest, ...span, message: rest.message.replace(cell.shown, () => written) };
+}
+
+/** A cell's text without the double quotes around it (a quoted CSV field, a JSON string): quote() adds its own. */
+function unquoted(text: string): string {
+  return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
 }

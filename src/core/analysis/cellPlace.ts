@@ -30,10 +30,11 @@ export function findingCell(table: Table, column: number | undefined): FindingCe
 
 /**
  * The places of a table's cells, each column's worked out once: `at(column, row)` in O(1), `atLine(column, line)` for
- * a row known by its line (a curve's point), found by a binary search.
+ * a row known by its line (a curve's point), found by a binary search. `value`: the cell's value as the finding's
+ * message shows it, an infinity to be replaced there by the cell as written (FindingCell.shown).
  */
 export function cellPlaces(table: Table): {
-  at(column: number | undefined, row: number): CellPlace;
+  at(column: number | undefined, row: number, value?: number): CellPlace;
   atLine(column: number | undefined, line: number): CellPlace;
 } {
   const cells = new Map<number, FindingCell | undefined>();
@@ -41,12 +42,15 @@ export function cellPlaces(table: Table): {
     if (!cells.has(column)) cells.set(column, findingCell(table, column));
     return cells.get(column);
   };
-  const at = (column: number | undefined, row: number): CellPlace => {
+  const at = (column: number | undefined, row: number, value?: number): CellPlace => {
     if (column === undefined) return [table.file, table.lines[row], undefined];
     const source = table.columns[column].cells;
     // A row's cell not logged on another line (0) is the row's: what a finding about an empty cell points at.
     const line = source?.lines?.[row] || table.lines[row];
-    return [source?.file ?? table.file, line, cellOf(column)];
+    const cell = cellOf(column);
+    const shown =
+      cell && value !== undefined && Math.abs(value) === Infinity ? { ...cell, shown: String(value) } : cell;
+    return [source?.file ?? table.file, line, shown];
   };
   return {
     at,

@@ -302,7 +302,7 @@ export function extractLossCurves(
           'size-invalid',
           'warning',
           invalidSizeMessage(sizeColumn, r, SIZE_SPLITS_ROW),
-          ...at(paramsCol, r),
+          ...at(paramsCol, r, sizeColumn.values[r]),
         );
       continue;
     }
@@ -313,7 +313,7 @@ export function extractLossCurves(
         'size-invalid',
         'warning',
         invalidSizeMessage(paramsColumn, r, SIZE_CELL_UNUSED),
-        ...at(paramsCol, r),
+        ...at(paramsCol, r, paramsColumn.values[r]),
       );
     // One run (no run column, no model sizes): its entry is looked up once, not at every row.
     const key = oneRun ? fallback : runKeyOf(table, runCol, r, fallback, sizes);
@@ -351,7 +351,7 @@ export function extractLossCurves(
           'lr-invalid',
           'warning',
           `Learning rate ${eta} is not a finite non-negative number; the schedule skips this row.`,
-          ...at(lrCol, r),
+          ...at(lrCol, r, eta),
         );
     } else {
       // Text where an LR should be ("NaN", "nan") is a logged failure, not an empty cell: say so, as for the loss.
@@ -382,7 +382,7 @@ export function extractLossCurves(
         'loss-invalid',
         'warning',
         `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`,
-        ...at(lossCol, r),
+        ...at(lossCol, r, value),
       );
       continue;
     }

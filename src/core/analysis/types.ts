@@ -63,6 +63,11 @@ export interface FindingCell {
   /** Delimited text: the field's 0-based position on the row and the delimiter; absent for a JSON line. */
   field?: number;
   delimiter?: string;
+  /**
+   * The cell's value as the message shows it, where that is not how the file writes it: the table holds `1e400`
+   * (past the doubles) or `inf` as Infinity, so the shells quote the cell's text in its place (locatedCell).
+   */
+  shown?: string;
 }
 
 /** Where a finding points. Lines and columns are 1-based; line 0 means the file as a whole. */

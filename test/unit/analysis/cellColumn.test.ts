@@ -58,3 +58,27 @@ test('a NaN loss in CSV and in JSON Lines, and a negative step: each finding loc
   const row = jsonl.split('\n')[4];
   assert.deepEqual([lr.line, lr.column, lr.endColumn], [5, row.indexOf('"NaN"') + 1, row.indexOf('"NaN"') + 6]);
 });
+
+test('a cell past the doubles (1e400) or written inf is quoted as written, not as the Infinity the table holds', () => {
+  const lines = ['step,lr,loss,params', ...GOOD.map((r) => `${r.join(',')},1e8`)];
+  lines[5] = `500,0.0003,1e400,1e8`;
+  lines[6] = `600,inf,2.9,1e8`;
+  lines[7] = `700,0.0003,2.9,-1e400`;
+  lines[8] = `800,0.0003,"1e400",1e8`;
+  const csv = lines.join('\n') + '\n';
+  const findings = findingsOf(csv, 'run.csv');
+  const located = findings.map((f) => locatedCell(f, (_, line) => csv.split('\n')[line - 1]));
+  const said = (line: number) => located.find((f) => f.line === line)?.message ?? '';
+  assert.match(said(6), /^Loss "1e400" cannot be fitted/);
+  assert.match(said(7), /^Learning rate "inf" is not a finite non-negative number/);
+  assert.match(said(8), /^Model size "-1e400" is not a parameter count/);
+  assert.match(said(9), /^Loss "1e400" cannot be fitted/);
+  // Where the line is not at hand the message keeps the value the table holds.
+  assert.match(findings.find((f) => f.line === 6)!.message, /^Loss Infinity cannot be fitted/);
+
+  const jsonl = GOOD.map((r, i) => `{"step": ${r[0]}, "lr": ${r[1]}, "loss": ${i === 3 ? '1e400' : r[2]}}`).join('\n');
+  const [loss] = findingsOf(jsonl, 'run.jsonl')
+    .map((f) => locatedCell(f, (_, line) => jsonl.split('\n')[line - 1]))
+    .filter((f) => f.code === 'loss-invalid');
+  assert.deepEqual([loss.line, loss.message.slice(0, 12)], [4, 'Loss "1e400"']);
+});
