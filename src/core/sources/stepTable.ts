@@ -437,20 +437,31 @@ function offRowLines(cellLines: Int32Array, rowLines: Int32Array): boolean {
 
 /**
  * The lines of cells off their row's line, each with its row's line, ascending and once each (Table.joinedLines);
- * undefined when every cell is on its row's line.
+ * undefined when every cell is on its row's line. Indexed by line (4 bytes a line of the file, linear): a log of a
+ * million steps logs them in a few million lines, which a map of pairs or a sort would cost far more to order.
  */
 function joinedLinesOf(columns: readonly Column[], rowLines: Int32Array): JoinedLines | undefined {
-  const pairs = new Map<number, number>();
-  for (const { cells } of columns) {
-    const lines = cells?.lines;
-    // Lines of another file (a metric file of its own) are not lines of the table's.
-    if (lines === undefined || cells?.file !== undefined) continue;
-    for (let r = 0; r < lines.length; r++)
-      if (lines[r] !== 0 && lines[r] !== rowLines[r]) pairs.set(lines[r], rowLines[r]);
+  // Lines of another file (a metric file of its own) are not lines of the table's.
+  const joined = columns.flatMap(({ cells }) => (cells?.lines && cells.file === undefined ? [cells.lines] : []));
+  let last = 0;
+  for (const lines of joined) for (let r = 0; r < lines.length; r++) if (lines[r] > last) last = lines[r];
+  const rowOf = new Int32Array(last + 1);
+  let count = 0;
+  for (const lines of joined)
+    for (let r = 0; r < lines.length; r++) {
+      const line = lines[r];
+      if (line === 0 || line === rowLines[r] || rowOf[line] !== 0) continue;
+      rowOf[line] = rowLines[r];
+      count++;
+    }
+  if (count === 0) return undefined;
+  const result = { lines: new Int32Array(count), rowLines: new Int32Array(count) };
+  for (let line = 1, k = 0; line <= last; line++) {
+    if (rowOf[line] === 0) continue;
+    result.lines[k] = line;
+    result.rowLines[k++] = rowOf[line];
   }
-  if (pairs.size === 0) return undefined;
-  const lines = Int32Array.from(pairs.keys()).sort();
-  return { lines, rowLines: lines.map((line) => pairs.get(line)!) };
+  return result;
 }
 
 /**
