@@ -82,3 +82,16 @@ test('a cell past the doubles (1e400) or written inf is quoted as written, not a
     .filter((f) => f.code === 'loss-invalid');
   assert.deepEqual([loss.line, loss.message.slice(0, 12)], [4, 'Loss "1e400"']);
 });
+
+test('the summary of many bad rows quotes the first row it counts as written (1e400), where the rows shown were nan', () => {
+  const lines = ['step,lr,loss', ...GOOD.map((r) => r.join(','))];
+  // Twenty nan losses get a finding each; the 21st bad loss, 1e400 on line 23, opens the summary.
+  for (let i = 1; i <= 20; i++) lines[i] = `${i * 100},0.0003,nan`;
+  lines[22] = `2200,0.0003,1e400`;
+  const csv = lines.join('\n') + '\n';
+  const summary = findingsOf(csv, 'run.csv')
+    .map((f) => locatedCell(f, (_, line) => csv.split('\n')[line - 1]))
+    .find((f) => f.code === 'loss-invalid' && f.rows !== undefined)!;
+  assert.equal(summary.line, 23);
+  assert.match(summary.message, /^1 more row like line 2 \(line 23\): Loss "1e400" cannot be fitted/);
+});
