@@ -11,12 +11,16 @@ export type CellPlace = [file: string, line: number, cell: FindingCell | undefin
 
 /** JSON Lines read by the text reader, one row a line, under the format of the tool that wrote them. */
 const JSON_LINES: ReadonlySet<FileFormat> = new Set(['jsonl', 'wandb-history', 'llama-factory']);
+/**
+ * Delimited text whose table columns are its header's fields in order: a CSV, a TSV, a TensorBoard export, a
+ * Lightning log read as written (one it could not merge). Not a W&B chart export: it is reshaped to a row per run.
+ */
+const FIELDS_AS_WRITTEN: ReadonlySet<FileFormat> = new Set(['csv', 'tsv', 'tensorboard-csv', 'lightning']);
 
 /**
  * A column's cells for findings (Finding.cell): where a joined table read them (Column.cells), by their field there;
- * by position for delimited text as the text reader read it (its table columns are the header's fields in order: a
- * CSV, a TSV, an export, a Lightning log it could not merge); by key for JSON Lines; none for formats whose rows are
- * not lines of their own.
+ * by position for delimited text whose columns are its fields (FIELDS_AS_WRITTEN); by key for JSON Lines; none for
+ * formats whose rows are not lines of their own.
  */
 export function findingCell(table: Table, column: number | undefined): FindingCell | undefined {
   if (column === undefined) return undefined;
@@ -24,7 +28,8 @@ export function findingCell(table: Table, column: number | undefined): FindingCe
   if (cells !== undefined)
     return cells.field === undefined ? undefined : { name, field: cells.field, delimiter: cells.delimiter };
   if (JSON_LINES.has(table.format)) return { name };
-  if (table.delimiter !== undefined) return { name, field: column, delimiter: table.delimiter };
+  if (FIELDS_AS_WRITTEN.has(table.format) && table.delimiter !== undefined)
+    return { name, field: column, delimiter: table.delimiter };
   return undefined;
 }
 

@@ -95,3 +95,16 @@ test('the summary of many bad rows quotes the first row it counts as written (1e
   assert.equal(summary.line, 23);
   assert.match(summary.message, /^1 more row like line 2 \(line 23\): Loss "1e400" cannot be fitted/);
 });
+
+test("a TensorBoard export's cell is found by its field; a W&B chart export's, reshaped to a row per run, is not guessed", () => {
+  const loss = (i: number, r: number[]) => (i === 6 ? 'nan' : String(r[2]));
+  const tensorboard = ['Wall time,Step,Value', ...GOOD.map((r, i) => `1700000000.5,${r[0]},${loss(i, r)}`)].join('\n');
+  const [onField] = findingsOf(tensorboard, 'run-a-tag-loss.csv')
+    .map((f) => locatedCell(f, (_, line) => tensorboard.split('\n')[line - 1]))
+    .filter((f) => f.code === 'loss-invalid');
+  assert.deepEqual([onField.line, onField.column], [8, tensorboard.split('\n')[7].indexOf('nan') + 1]);
+  const header = 'Step,run - loss,run - loss__MIN,run - loss__MAX';
+  const wandb = [header, ...GOOD.map((r, i) => `${r[0]},${loss(i, r)},${r[2]},${r[2]}`)].join('\n');
+  const [reshaped] = findingsOf(wandb, 'wandb_export.csv').filter((f) => f.code === 'loss-invalid');
+  assert.deepEqual([reshaped.line, reshaped.cell], [8, undefined]);
+});
