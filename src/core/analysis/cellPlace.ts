@@ -25,8 +25,8 @@ const FIELDS_AS_WRITTEN: ReadonlySet<FileFormat> = new Set(['csv', 'tsv', 'tenso
 export function findingCell(table: Table, column: number | undefined): FindingCell | undefined {
   if (column === undefined) return undefined;
   const { name, cells } = table.columns[column];
-  if (cells !== undefined)
-    return cells.field === undefined ? undefined : { name, field: cells.field, delimiter: cells.delimiter };
+  if (cells?.field !== undefined) return { name, field: cells.field, delimiter: cells.delimiter };
+  if (cells !== undefined) return cells.inObject ? { name, inObject: true } : undefined;
   if (JSON_LINES.has(table.format)) return { name };
   if (FIELDS_AS_WRITTEN.has(table.format) && table.delimiter !== undefined)
     return { name, field: column, delimiter: table.delimiter };

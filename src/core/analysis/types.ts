@@ -64,6 +64,11 @@ export interface FindingCell {
   field?: number;
   delimiter?: string;
   /**
+   * JSON whose records are pretty-printed objects (a trainer_state.json's log_history entries): the finding's line is
+   * the record's opening `{`, and the key lies on a line of its own below it.
+   */
+  inObject?: true;
+  /**
    * The cell's value as the message shows it, where that is not how the file writes it: the table holds `1e400`
    * (past the doubles) or `inf` as Infinity, so the shells quote the cell's text in its place (locatedCell).
    */

@@ -2,7 +2,7 @@
 // the findings' cells, read from their files, so each finding shows its character column as a parse problem does.
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { locatedCell } from '../analysis/cellColumn';
+import { locatedCell, OBJECT_LINES } from '../analysis/cellColumn';
 import type { Finding } from '../analysis/types';
 
 /** Files larger than this are not read again for columns: their findings keep file and line only. */
@@ -47,14 +47,15 @@ export class CellLines {
   }
 }
 
-/** The lines of the findings' cells still to locate, by file. */
+/** The lines of the findings' cells still to locate, by file (a pretty-printed object's: the lines below its `{`). */
 function linesWanted(findings: Finding[]): Map<string, Set<number>> {
   const wanted = new Map<string, Set<number>>();
   for (const f of findings) {
     if (!f.cell || f.column !== undefined || f.line <= 0) continue;
     let lines = wanted.get(f.file);
     if (!lines) wanted.set(f.file, (lines = new Set()));
-    lines.add(f.line);
+    const last = f.cell.inObject ? f.line + OBJECT_LINES : f.line;
+    for (let line = f.line; line <= last; line++) lines.add(line);
   }
   return wanted;
 }

@@ -108,3 +108,31 @@ test("a TensorBoard export's cell is found by its field; a W&B chart export's, r
   const [reshaped] = findingsOf(wandb, 'wandb_export.csv').filter((f) => f.code === 'loss-invalid');
   assert.deepEqual([reshaped.line, reshaped.cell], [8, undefined]);
 });
+
+test("a cell of a pretty-printed object is found at its own key below the `{`, not a nested object's, else kept on the `{`", () => {
+  const text = [
+    '[',
+    '  {',
+    '    "note": "a } in a string",',
+    '    "nested": {"loss": 1},',
+    '    "loss": -1.5,',
+    '    "step": 10',
+    '  },',
+    '  {"loss": 2, "step": 20}',
+    ']',
+  ];
+  const lineText = (_: string, line: number) => text[line - 1];
+  const at = (line: number): Finding => ({
+    code: 'loss-invalid',
+    severity: 'warning',
+    message: 'Loss -1.5',
+    file: 'h.json',
+    line,
+    cell: { name: 'loss', inObject: true },
+  });
+  const found = locatedCell(at(2), lineText);
+  assert.deepEqual([found.line, found.column, found.endColumn], [5, 13, 17]);
+  // An object on one line is not searched: which of its line's records is meant is not known.
+  const inline = locatedCell(at(8), lineText);
+  assert.deepEqual([inline.line, inline.column, inline.cell], [8, undefined, undefined]);
+});

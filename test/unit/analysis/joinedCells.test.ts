@@ -49,7 +49,7 @@ test("Lightning: a bad value on a step's validation line (not its first) is loca
   assert.deepEqual(placeOf(lr), cellOf(path, `1200,0,${lossAt(1200) + 0.01},,-0.0003`, '-0.0003'));
 });
 
-test("trainer_state.json: an eval entry's bad value is on that entry's line; hovering the eval entry shows its step's row", async () => {
+test("trainer_state.json: an eval entry's bad value is on that entry's key; hovering the eval entry shows its step's row", async () => {
   const history = STEPS.flatMap((step) => [
     { loss: lossAt(step) + 0.01, learning_rate: 0.0003, epoch: step / 3000, step },
     { eval_loss: step === 1000 ? -1.5 : lossAt(step), epoch: step / 3000, step },
@@ -64,6 +64,12 @@ test("trainer_state.json: an eval entry's bad value is on that entry's line; hov
   const loss = analysis.findings.find((f) => f.code === 'loss-invalid')!;
   // The entry's opening brace, as its row is located: the line before `"eval_loss": -1.5`.
   assert.equal(lines[loss.line].trim(), '"eval_loss": -1.5,');
+  // Located on the file's lines, it moves to its key's line, at the value (a minified document keeps the line).
+  const [onKey] = (await withCellColumns([loss])).map(placeOf);
+  assert.deepEqual(onKey, cellOf(path, '      "eval_loss": -1.5,', '-1.5'));
+  const minified = writeFile(join(scratchDir('scaling-lens-joined-'), 'trainer_state.json'), JSON.stringify(state));
+  const oneLine = (await located(minified)).find((f) => f.code === 'loss-invalid');
+  assert.deepEqual([oneLine?.line, oneLine?.column], [1, undefined]);
   // Step 2000: its train entry's line is its row's; a field of its eval entry hovers the same row.
   const evalLine = lines.findIndex((l, i) => l.includes('"eval_loss"') && lines[i + 2]?.includes('"step": 2000'));
   const lineText = (line: number) => lines[line];
