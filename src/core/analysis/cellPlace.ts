@@ -17,16 +17,20 @@ const JSON_LINES: ReadonlySet<FileFormat> = new Set(['jsonl', 'wandb-history', '
  */
 const FIELDS_AS_WRITTEN: ReadonlySet<FileFormat> = new Set(['csv', 'tsv', 'tensorboard-csv', 'lightning']);
 
+/** JSON documents, whose records are objects located at their opening `{` (often pretty-printed, a key a line). */
+const JSON_OBJECTS: ReadonlySet<FileFormat> = new Set(['json', 'hf-trainer-state']);
+
 /**
- * A column's cells for findings (Finding.cell): where a joined table read them (Column.cells), by their field there;
- * by position for delimited text whose columns are its fields (FIELDS_AS_WRITTEN); by key for JSON Lines; none for
- * formats whose rows are not lines of their own.
+ * A column's cells for findings (Finding.cell): where a joined table read them from delimited text (Column.cells), by
+ * their field there; by position for delimited text whose columns are its fields (FIELDS_AS_WRITTEN); by key for
+ * JSON Lines, and inside the record's object for JSON documents; none for formats whose rows are not lines of text.
  */
 export function findingCell(table: Table, column: number | undefined): FindingCell | undefined {
   if (column === undefined) return undefined;
   const { name, cells } = table.columns[column];
   if (cells?.field !== undefined) return { name, field: cells.field, delimiter: cells.delimiter };
-  if (cells !== undefined) return cells.inObject ? { name, inObject: true } : undefined;
+  if (JSON_OBJECTS.has(table.format)) return { name, inObject: true };
+  if (cells !== undefined) return undefined;
   if (JSON_LINES.has(table.format)) return { name };
   if (FIELDS_AS_WRITTEN.has(table.format) && table.delimiter !== undefined)
     return { name, field: column, delimiter: table.delimiter };

@@ -110,7 +110,7 @@ export function joinRowsOfOneStep(table: Table): Table {
     format: table.format,
     bytesRead: table.bytesRead,
     stepName: table.columns[step].name,
-    cells: { inObject: true },
+    cells: {},
   });
   const { row, keys, with: base } = sharing.first;
   const line = table.lines[row];

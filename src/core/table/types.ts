@@ -67,8 +67,6 @@ export interface CellSource {
   /** Delimited text: the cell's 0-based field on its line, and the delimiter; absent where no field locates it. */
   field?: number;
   delimiter?: string;
-  /** JSON records read at their opening `{` (JSON documents): a cell is its key's value inside that object. */
-  inObject?: true;
   /** Per row, the line its cell was read from (0 where the row has none), when some cell is not on its row's line. */
   lines?: Int32Array;
 }

@@ -104,3 +104,10 @@ test("W&B's legacy history (JSON Lines): a bad value is located at its key", asy
   const loss = (await located(path)).find((f) => f.code === 'loss-invalid');
   assert.deepEqual(placeOf(loss), cellOf(path, rows[9], '-1.5'));
 });
+
+test('a pretty-printed JSON array of records, one a step: a bad value is located at its key in its record', async () => {
+  const records = STEPS.map((step) => ({ step, loss: step === 1000 ? -1.5 : lossAt(step), lr: 0.0003 }));
+  const path = writeFile(join(scratchDir('scaling-lens-joined-'), 'log.json'), JSON.stringify(records, null, 2));
+  const loss = (await located(path)).find((f) => f.code === 'loss-invalid');
+  assert.deepEqual(placeOf(loss), cellOf(path, '    "loss": -1.5,', '-1.5'));
+});

@@ -268,8 +268,7 @@ function tableOf(visitor: DocumentVisitor, head: { format: FileFormat; bytesRead
     if (hints.notes.length > 0)
       visitor.problems.addForFile('run-hints', 'info', 1, 1, `trainer_state.json: ${hints.notes.join('; ')}`);
     // Each entry's values keep its line (the entry's `{`), for findings about one of them.
-    const cells = { inObject: true } as const;
-    const table = visitor.steps.finish({ format: 'hf-trainer-state', bytesRead: head.bytesRead, cells });
+    const table = visitor.steps.finish({ format: 'hf-trainer-state', bytesRead: head.bytesRead, cells: {} });
     return { ...table, hints };
   }
   if (visitor.root === 'array') {
