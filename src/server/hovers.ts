@@ -152,19 +152,29 @@ function withheldPoint(analysis: Analysis<Series>, curve: CurveReport<Series>, i
   return `⚠ the law fitted here is not supported by the data (${markdownText(why)}), so no law value is shown · ${fitted ? 'this point was fitted' : curve.role === 'heldout' ? 'this curve was held out' : 'this point was not fitted'}`;
 }
 
-/** The curve point whose source line is `line` (1-based), found by binary search on each curve's lines. */
+/**
+ * The curve point whose source line is `line` (1-based), found by binary search on each curve's lines; or whose row
+ * was joined from a record on `line` (a Lightning step's validation line, a trainer state's eval entry): the row's.
+ */
 export function pointAtLine(
   analysis: Analysis<Series>,
   file: string,
   line: number,
 ): { curve: CurveReport<Series>; index: number } | null {
   for (const curve of fileOf(analysis, file)) {
-    const lines = curve.points.lines;
-    // Lines are ascending when rows were logged in step order; otherwise fall back to a scan.
-    const index = isAscending(lines) ? binarySearch(lines, line) : lines.indexOf(line);
+    const index = indexOfLine(curve.points.lines, line);
     if (index >= 0) return { curve, index };
+    const joined = curve.points.joinedLines;
+    const record = joined ? binarySearch(joined.lines, line) : -1;
+    const row = record >= 0 ? indexOfLine(curve.points.lines, joined!.rowLines[record]) : -1;
+    if (row >= 0) return { curve, index: row };
   }
   return null;
+}
+
+/** The index of `line` in a curve's lines: searched while they ascend (rows logged in step order), else scanned. */
+function indexOfLine(lines: Series, line: number): number {
+  return isAscending(lines) ? binarySearch(lines, line) : lines.indexOf(line);
 }
 
 /** Whether each curve's source lines ascend, checked once per curve (its lines array lives as long as it does). */

@@ -86,3 +86,18 @@ test("a follower's first (cold) analysis is preceded by a provisional one for it
     followers.dispose();
   }
 });
+
+test("a followed file's row that arrives by an update gets its cell's column, as a fit from disk gives it", async () => {
+  const { path, uri, followers, job } = followedRun('cells.csv');
+  const signal = new AbortController().signal;
+  try {
+    analysisOf(await followers.run(uri, job, signal));
+    appendFileSync(path, '30100,0.0003,nan\n');
+    const grown = analysisOf(await followers.run(uri, job, signal));
+    const nan = grown.findings.find((f) => f.code === 'loss-invalid');
+    // Line 302 (the header, 300 rows, then this one): `30100,0.0003,nan`, its loss from column 14 to 17.
+    assert.deepEqual(nan && [nan.line, nan.column, nan.endColumn], [302, 14, 17]);
+  } finally {
+    followers.dispose();
+  }
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -256,6 +256,36 @@ test('cancelling a Fit request ends the running fit and says so', async () => {
     assert.equal(summary.state, 'skipped');
     assert.equal(summary.message, 'Fit cancelled.');
     assert.equal(aborted, true, 'the running fit was aborted');
+  } finally {
+    client.dispose();
+  }
+});
+
+test("a Lightning metrics.csv: a bad value on a step's second line is ranged on that line's cell, and either line of the step hovers its row", async () => {
+  const client = await startTestServer();
+  try {
+    const dir = join(scratchDir('scaling-lens-server-'), 'version_0');
+    mkdirSync(dir);
+    // Each step's training values on one line, its validation loss on the next; step 100's val_loss is negative.
+    const lines = ['step,epoch,train_loss,val_loss,lr-AdamW'];
+    for (let step = 10; step <= 400; step += 10) {
+      const loss = (1 + 3 * step ** -0.1).toFixed(4);
+      lines.push(`${step},0,${loss},,0.001`, `${step},0,,${step === 100 ? '-1.5' : loss},`);
+    }
+    const path = join(dir, 'metrics.csv');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const uri = uriOf(path);
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    await client.open(uri, readFileSync(path, 'utf8'));
+    const diagnostics = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'loss-invalid'));
+    const [bad] = diagnostics.filter((d) => d.code === 'loss-invalid');
+    // Line 21 (0-based 20) is step 100's validation line: `100,0,,-1.5,`.
+    const at = lines[20].indexOf('-1.5');
+    assert.deepEqual(bad.range, { start: { line: 20, character: at }, end: { line: 20, character: at + 4 } });
+    // Step 200: its training line (0-based 39) and its validation line (40) are one row.
+    const onFirst = hoverText(await client.hover(uri, 39));
+    assert.match(onFirst, /step 200/);
+    assert.equal(hoverText(await client.hover(uri, 40)), onFirst);
   } finally {
     client.dispose();
   }

@@ -1,5 +1,6 @@
 // The character column of a cell on a line of text, for findings about a row's cell (Finding.cell): the parsed table
 // keeps no positions, so the shells, which have the text or the file, find it on the line when they show the finding.
+import { quote } from '../table/problems';
 import type { Finding, FindingCell } from './types';
 
 /**
@@ -64,14 +65,84 @@ function jsonValueEnd(line: string, i: number): number {
   return Math.max(j, i + 1);
 }
 
+/** Lines below a record's `{` searched for a key of it (a log entry has a dozen keys). */
+export const OBJECT_LINES = 200;
+
 /**
  * The finding with its cell's columns found on its line's text (`lineText` of its file and line, undefined when the
- * shell cannot read it), and its `cell` dropped: the column is what the shells show.
+ * shell cannot read it), and its `cell` dropped: the column is what the shells show. A cell in a pretty-printed
+ * object (FindingCell.inObject) moves the finding to its key's line below the `{`. A value the message shows
+ * otherwise than the file writes it (FindingCell.shown: Infinity for `1e400`) is replaced there by the cell's text.
  */
 export function locatedCell(finding: Finding, lineText: (file: string, line: number) => string | undefined): Finding {
   const { cell, ...rest } = finding;
   if (!cell || finding.column !== undefined || finding.line <= 0) return rest;
-  const text = lineText(finding.file, finding.line);
+  const found = cell.inObject
+    ? keyInObject(cell.name, finding.line, (line) => lineText(finding.file, line))
+    : onLine(lineText(finding.file, finding.line), finding.line, cell);
+  if (found === undefined) return rest;
+  const { line, text, span } = found;
+  const message =
+    cell.shown === undefined
+      ? rest.message
+      : rest.message.replace(cell.shown, () => quote(unquoted(text.slice(span.column - 1, span.endColumn - 1).trim())));
+  return { ...rest, line, ...span, message };
+}
+
+interface FoundCell {
+  line: number;
+  text: string;
+  span: CellSpan;
+}
+
+function onLine(text: string | undefined, line: number, cell: FindingCell): FoundCell | undefined {
   const span = text === undefined ? undefined : cellColumn(text, cell);
-  return span === undefined ? rest : { ...rest, ...span };
+  return span === undefined ? undefined : { line, text: text!, span };
+}
+
+/**
+ * Key `name` of the object that opens on line `start` and closes below it (a pretty-printed record): the first line
+ * below, before the object closes, holding it as a key. Undefined for an object that closes on its own line (records
+ * written on one line: which of them is meant is not known from the line) or a key not found.
+ */
+function keyInObject(
+  name: string,
+  start: number,
+  lineText: (line: number) => string | undefined,
+): FoundCell | undefined {
+  const first = lineText(start);
+  if (first === undefined) return undefined;
+  const open = first.lastIndexOf('{');
+  let depth = open < 0 ? 0 : depthChange(first.slice(open));
+  if (depth <= 0) return undefined;
+  for (let line = start + 1; line <= start + OBJECT_LINES && depth > 0; line++) {
+    const text = lineText(line);
+    if (text === undefined) return undefined;
+    // A key of the record itself, not of an object nested in it (the depth where its value starts).
+    const span = cellColumn(text, { name });
+    if (span !== undefined && depth + depthChange(text.slice(0, span.column - 1)) === 1) return { line, text, span };
+    depth += depthChange(text);
+  }
+  return undefined;
+}
+
+/** How much a line opens objects and arrays minus what it closes, outside JSON strings. */
+function depthChange(text: string): number {
+  let change = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === '{' || ch === '[') change++;
+    else if (ch === '}' || ch === ']') change--;
+  }
+  return change;
+}
+
+/** A cell's text without the double quotes around it (a quoted CSV field, a JSON string): quote() adds its own. */
+function unquoted(text: string): string {
+  return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
 }

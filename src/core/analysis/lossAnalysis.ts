@@ -487,7 +487,7 @@ function assumption(schedule: LossCurve['schedule'], step: number): { assumption
 
 function loggedSeries(c: LossCurve) {
   return {
-    points: { x: c.steps, observed: c.loss, lines: c.lines },
+    points: { x: c.steps, observed: c.loss, lines: c.lines, ...(c.joinedLines && { joinedLines: c.joinedLines }) },
     schedule: { steps: c.schedule.steps, lr: c.schedule.lr },
   };
 }

@@ -4,7 +4,7 @@ import { formatCompact, plural } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
 import { sizesLoggedAtSeveralSteps } from '../table/roles';
-import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
+import { textAt, type Column, type JoinedLines, type RoleAssignment, type Table } from '../table/types';
 import { appendAll } from '../util/arrays';
 import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
@@ -12,6 +12,7 @@ import { gather, implausibleFrom, lastPerStep, sameValues, staleText, type PerSt
 import { EpochCount, EpochTrack, epochColumn } from './epochs';
 import { isModelSize, MAX_PARAMS } from '../util/counts';
 import type { Finding, FindingCell } from './types';
+import { cellPlaces, type CellPlace } from './cellPlace';
 
 export interface LossCurve {
   name: string;
@@ -20,6 +21,8 @@ export interface LossCurve {
   steps: Float64Array;
   loss: Float64Array;
   lines: Int32Array;
+  /** Records joined into a point's row from other lines, and their rows' lines (Table.joinedLines). */
+  joinedLines?: JoinedLines;
   /** Every row with a usable LR (rows without a loss still give the schedule). */
   schedule: LoggedSchedule;
   firstLine: number;
@@ -232,12 +235,9 @@ export function extractLossCurves(
   const loss = lossCol === undefined ? new Float64Array(table.rowCount).fill(NaN) : table.columns[lossCol].values;
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameOf(table);
-  const cells = {
-    step: findingCell(table, stepCol),
-    loss: findingCell(table, lossCol),
-    lr: findingCell(table, lrCol),
-    params: findingCell(table, assignment.roles.params),
-  };
+  // Where a finding about a row's cell points: a joined row's cell may lie on another line than the row's.
+  const { at, atLine } = cellPlaces(table);
+  const paramsCol = assignment.roles.params;
   const sizeColumn = sizesSplittingRuns(table, assignment);
   const sizes = sizeColumn?.values;
   // The params column whose cells are checked one by one, when the sizes do not split the runs.
@@ -274,14 +274,7 @@ export function extractLossCurves(
       continue;
     }
     if (step < 0) {
-      rowFindings.add(
-        'step-negative',
-        'warning',
-        `Step ${step} is negative; the row is left out.`,
-        file,
-        line,
-        cells.step,
-      );
+      rowFindings.add('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, ...at(stepCol, r));
       continue;
     }
     if (step > Number.MAX_SAFE_INTEGER) {
@@ -291,9 +284,7 @@ export function extractLossCurves(
         'step-implausible',
         'warning',
         `Step ${step} is beyond any training run's (above 2^53, where steps are no longer whole numbers); the row is left out.`,
-        file,
-        line,
-        cells.step,
+        ...at(stepCol, r),
       );
       continue;
     }
@@ -311,9 +302,7 @@ export function extractLossCurves(
           'size-invalid',
           'warning',
           invalidSizeMessage(sizeColumn, r, SIZE_SPLITS_ROW),
-          file,
-          line,
-          cells.params,
+          ...at(paramsCol, r, sizeColumn.values[r]),
         );
       continue;
     }
@@ -324,9 +313,7 @@ export function extractLossCurves(
         'size-invalid',
         'warning',
         invalidSizeMessage(paramsColumn, r, SIZE_CELL_UNUSED),
-        file,
-        line,
-        cells.params,
+        ...at(paramsCol, r, paramsColumn.values[r]),
       );
     // One run (no run column, no model sizes): its entry is looked up once, not at every row.
     const key = oneRun ? fallback : runKeyOf(table, runCol, r, fallback, sizes);
@@ -364,9 +351,7 @@ export function extractLossCurves(
           'lr-invalid',
           'warning',
           `Learning rate ${eta} is not a finite non-negative number; the schedule skips this row.`,
-          file,
-          line,
-          cells.lr,
+          ...at(lrCol, r, eta),
         );
     } else {
       // Text where an LR should be ("NaN", "nan") is a logged failure, not an empty cell: say so, as for the loss.
@@ -376,9 +361,7 @@ export function extractLossCurves(
           'lr-invalid',
           'warning',
           `Learning rate ${quotedCell(written)} is not a number; the schedule skips this row.`,
-          file,
-          line,
-          cells.lr,
+          ...at(lrCol, r),
         );
     }
     if (!hasLoss) {
@@ -389,9 +372,7 @@ export function extractLossCurves(
           'loss-invalid',
           'warning',
           `Loss ${quotedCell(written)} is not a number; the row is left out.`,
-          file,
-          line,
-          cells.loss,
+          ...at(lossCol, r),
         );
       continue;
     }
@@ -401,9 +382,7 @@ export function extractLossCurves(
         'loss-invalid',
         'warning',
         `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`,
-        file,
-        line,
-        cells.loss,
+        ...at(lossCol, r, value),
       );
       continue;
     }
@@ -447,7 +426,7 @@ export function extractLossCurves(
       ),
     );
   }
-  if (roundedSteps) findings.push(roundedFinding(roundedSteps, roundedOntoAnother, file, roundedLine, cells.step));
+  if (roundedSteps) findings.push(roundedFinding(roundedSteps, roundedOntoAnother, ...atLine(stepCol, roundedLine)));
   if (noStep) {
     findings.push(
       rowFinding(
@@ -482,9 +461,7 @@ export function extractLossCurves(
           'step-implausible',
           'warning',
           `${plural(steps.length - cut, 'row')} of "${name}" from step ${steps[cut]} on lie far beyond the curve's own spacing (its steps before reach ${limit}): a token count or a stray value in the step column? They are left out, with the learning rates logged there.`,
-          file,
-          lines[cut],
-          cells.step,
+          ...atLine(stepCol, lines[cut]),
         ),
         curve: name,
       });
@@ -500,9 +477,7 @@ export function extractLossCurves(
           'lr-invalid',
           'warning',
           `Learning rate ${lrValues[k]} of "${name}" at step ${scheduleSteps[k]} is over ${LR_SPIKE_FACTOR.toLocaleString('en-US')} times the LRs logged on either side of it: no schedule jumps so, so it is a stray value. ${spikes.length === 1 ? 'It is' : `It and ${plural(spikes.length - 1, 'more like it')} are`} left out of the schedule (the LR there is read between its neighbours); the loss rows stay.`,
-          file,
-          lrLines[k],
-          cells.lr,
+          ...atLine(lrCol, lrLines[k]),
         ),
         curve: name,
       });
@@ -512,7 +487,7 @@ export function extractLossCurves(
     }
     const strayLosses = lossSpikes(loss);
     if (strayLosses.length) {
-      findings.push(strayLossFinding(name, strayLosses, steps, loss, lines, file, cells.loss));
+      findings.push(strayLossFinding(name, strayLosses, steps, loss, atLine(lossCol, lines[strayLosses[0]])));
       const stray = new Set(strayLosses);
       const keep = <T extends Float64Array | Int32Array>(a: T): T => a.filter((_, i) => !stray.has(i)) as T;
       [steps, loss, lines] = [keep(steps), keep(loss), keep(lines)];
@@ -523,6 +498,7 @@ export function extractLossCurves(
       steps,
       loss,
       lines,
+      ...(table.joinedLines && { joinedLines: table.joinedLines }),
       // Usually every row has both a loss and an LR: then the two step arrays are one.
       schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: lrValues },
       firstLine: run.firstLine,
@@ -581,15 +557,13 @@ function stepOrderFindings(name: string, run: RunEntry, points: PerStep, file: s
   return [];
 }
 
-/** The finding of a curve's stray losses (lossSpikes), on the line of the first. */
+/** The finding of a curve's stray losses (lossSpikes), at the first's cell (`place`). */
 function strayLossFinding(
   name: string,
   stray: number[],
   steps: Float64Array,
   loss: Float64Array,
-  lines: Int32Array,
-  file: string,
-  cell: FindingCell | undefined,
+  place: CellPlace,
 ): Finding {
   const k = stray[0];
   const factor = LR_SPIKE_FACTOR.toLocaleString('en-US');
@@ -599,25 +573,10 @@ function strayLossFinding(
       'loss-invalid',
       'warning',
       `Loss ${loss[k]} of "${name}" at step ${steps[k]} is over ${factor} times the two losses logged nearest it, or under a ${factor}th of both: no run's loss moves so between two logged steps, so it is a stray value. ${more} left out.`,
-      file,
-      lines[k],
-      cell,
+      ...place,
     ),
     curve: name,
   };
-}
-
-/**
- * A column's cells for findings (Finding.cell): by position for plain delimited text, whose table columns are its
- * header's fields in order; by key for JSON Lines; none for formats whose rows are not lines of their own.
- */
-export function findingCell(table: Table, column: number | undefined): FindingCell | undefined {
-  if (column === undefined) return undefined;
-  const name = table.columns[column].name;
-  if (table.format === 'jsonl') return { name };
-  if ((table.format === 'csv' || table.format === 'tsv') && table.delimiter !== undefined)
-    return { name, field: column, delimiter: table.delimiter };
-  return undefined;
 }
 
 /**

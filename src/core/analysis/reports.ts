@@ -3,7 +3,7 @@
 import { parametersAtBounds } from '../fit/bounds';
 import type { RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';
-import type { Table } from '../table/types';
+import type { JoinedLines, Table } from '../table/types';
 import { minOf } from '../util/arrays';
 import type { BandedPrediction } from './bands';
 import { scorePredictions } from './metrics';
@@ -75,6 +75,7 @@ export function curveReport(spec: CurveSpec): CurveReport {
     low: fitted ? fitted.low : [],
     high: fitted ? fitted.high : [],
     lines,
+    ...(table.joinedLines && { joinedLines: plainJoinedLines(table.joinedLines) }),
   };
   return {
     name: spec.name,
@@ -90,6 +91,11 @@ export function curveReport(spec: CurveSpec): CurveReport {
     group: group?.label,
     groupFields: group?.fields,
   };
+}
+
+/** A table's joined lines as a report's number[] series. */
+function plainJoinedLines({ lines, rowLines }: JoinedLines): JoinedLines<number[]> {
+  return { lines: Array.from(lines), rowLines: Array.from(rowLines) };
 }
 
 /** In-sample metrics: on the points the fit used only (a law is not scored where it was not fitted or broke). */

@@ -15,6 +15,8 @@ interface Group {
   /** The rows past ROWS_SHOWN: how many, and the first ROWS_LINKED of them. */
   more: number;
   linked: { file: string; line: number; message: string }[];
+  /** The cell of the first of them, where the summary is said (its value as its message shows it: FindingCell.shown). */
+  firstCell?: FindingCell;
 }
 
 /** A finding on a row's line, with the cell at fault when the table knows it (Finding.cell). */
@@ -46,14 +48,14 @@ export class RowFindings {
     if (!group) this.groups.set(key, (group = { shown: [], more: 0, linked: [] }));
     if (group.shown.length < ROWS_SHOWN) group.shown.push(rowFinding(code, severity, message, file, line, cell));
     else {
-      group.more++;
+      if (group.more++ === 0) group.firstCell = cell;
       if (group.linked.length < ROWS_LINKED) group.linked.push({ file, line, message });
     }
   }
 
   /** Each code's first rows as they are, then one finding for the rest of them with their count. */
   findings(): Finding[] {
-    return [...this.groups.values()].flatMap(({ shown, more, linked }) => {
+    return [...this.groups.values()].flatMap(({ shown, more, linked, firstCell }) => {
       if (more === 0) return shown;
       const [first] = linked;
       const lines = linked.slice(0, 5).map((r) => r.line);
@@ -64,8 +66,10 @@ export class RowFindings {
         rows: more,
         related: linked,
       };
-      // Its line is another row's: the column is found there again from the cell, which is the same column's.
+      // Its line is another row's: the column is found there again from that row's cell (the same column's).
       delete summary.column;
+      delete summary.cell;
+      if (firstCell) summary.cell = firstCell;
       return [...shown, summary];
     });
   }

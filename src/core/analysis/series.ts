@@ -2,7 +2,15 @@
 // arrays as the loss analysis computes them and the language server keeps them.
 import type { Analysis, CurveReport, Series } from './types';
 
-const POINT_KEYS: readonly (keyof CurveReport['points'])[] = ['x', 'observed', 'predicted', 'low', 'high', 'lines'];
+/** The parallel per-point series (joinedLines, two series of its own length, is converted beside them). */
+const POINT_KEYS: readonly Exclude<keyof CurveReport['points'], 'joinedLines'>[] = [
+  'x',
+  'observed',
+  'predicted',
+  'low',
+  'high',
+  'lines',
+];
 
 /**
  * Applies `convert` to every per-point series of the analysis, in place. A series met twice (a schedule logged at
@@ -17,6 +25,8 @@ export function mapSeries(analysis: Analysis<Series>, convert: (values: Series) 
   };
   for (const curve of analysis.curves) {
     for (const key of POINT_KEYS) curve.points[key] = once(curve.points[key]);
+    const joined = curve.points.joinedLines;
+    if (joined) curve.points.joinedLines = { lines: once(joined.lines), rowLines: once(joined.rowLines) };
     if (curve.schedule) curve.schedule = { steps: once(curve.schedule.steps), lr: once(curve.schedule.lr) };
   }
 }

@@ -25,7 +25,8 @@ import {
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
-import { findingCell, folderOf, type LossCurve } from './lossCurves';
+import { folderOf, type LossCurve } from './lossCurves';
+import { cellPlaces, rowOfLine } from './cellPlace';
 import { averageMetrics, scoreFit } from './metrics';
 import { dropSumsTooLongFix } from './multiPowerFit';
 import { isModelSize, MAX_PARAMS } from '../util/counts';
@@ -42,7 +43,7 @@ import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
 export function attachModelSizes(table: Table, paramsColumn: number, curves: LossCurve[]): Finding[] {
   const values = table.columns[paramsColumn].values;
   const sizeAt = (line: number) => values[rowOfLine(table.lines, line)];
-  const cell = findingCell(table, paramsColumn);
+  const { atLine } = cellPlaces(table);
   const findings: Finding[] = [];
   for (const curve of curves) {
     const seen: number[] = [];
@@ -57,29 +58,18 @@ export function attachModelSizes(table: Table, paramsColumn: number, curves: Los
     if (seen[0] === seen[seen.length - 1]) continue;
     // Said at the first row whose size is not the one used, on its params cell: where the column is off.
     const line = curve.lines.find((l) => isModelSize(sizeAt(l)) && sizeAt(l) !== size) ?? curve.firstLine;
+    const [file, cellLine, cell] = atLine(paramsColumn, line);
     findings.push(
       finding('size-varies', 'warning', {
         message: `The params column of "${curve.name}" takes several values (${formatCompact(seen[0])} to ${formatCompact(seen[seen.length - 1])}; ${formatCompact(sizeAt(line))} on this row); a curve is one model, so its median ${formatCompact(size)} is used as its size N. Is the column the parameter count?`,
-        file: curve.file,
-        line,
+        file,
+        line: cellLine,
         curve: curve.name,
         ...(cell && { cell }),
       }),
     );
   }
   return findings;
-}
-
-/** Binary search of the row whose source line is `line` (lines ascend with rows). */
-function rowOfLine(lines: Int32Array, line: number): number {
-  let lo = 0;
-  let hi = lines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (lines[mid] < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

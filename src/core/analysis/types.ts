@@ -2,7 +2,7 @@
 // Plain JSON-serialisable data (numbers, strings, arrays), so the language server, the chart panel and the CLI's
 // `--json` all share it without conversion. Field names here are a public contract: other tools read them.
 import type { FindingCode, Hint } from '../findings';
-import type { ColumnRole, FileFormat, FileKind, Severity } from '../table/types';
+import type { ColumnRole, FileFormat, FileKind, JoinedLines, Severity } from '../table/types';
 
 export type LawId =
   'lr-annealing' | 'mpl' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power' | 'mpl-size';
@@ -63,6 +63,16 @@ export interface FindingCell {
   /** Delimited text: the field's 0-based position on the row and the delimiter; absent for a JSON line. */
   field?: number;
   delimiter?: string;
+  /**
+   * JSON whose records are pretty-printed objects (a trainer_state.json's log_history entries): the finding's line is
+   * the record's opening `{`, and the key lies on a line of its own below it.
+   */
+  inObject?: true;
+  /**
+   * The cell's value as the message shows it, where that is not how the file writes it: the table holds `1e400`
+   * (past the doubles) or `inf` as Infinity, so the shells quote the cell's text in its place (locatedCell).
+   */
+  shown?: string;
 }
 
 /** Where a finding points. Lines and columns are 1-based; line 0 means the file as a whole. */
@@ -273,6 +283,11 @@ export interface SeriesPoints<S extends Series = number[]> {
   high: S;
   /** Source line of each point in `file`. */
   lines: S;
+  /**
+   * Where a point's row was joined from records on several lines (Table.joinedLines): the other records' lines and
+   * their rows' (a point's line), so a position on any record of a row finds its point.
+   */
+  joinedLines?: JoinedLines<S>;
 }
 
 export interface CurveReport<S extends Series = number[]> {

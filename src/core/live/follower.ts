@@ -7,6 +7,7 @@ import type { AnalysisOptions } from '../analysis/options';
 import type { Analysis, Series } from '../analysis/types';
 import { LossWarmStart } from '../analysis/warmStart';
 import type { SourceOptions } from '../sources';
+import { CellLines } from '../sources/cellLines';
 import { appendAll } from '../util/arrays';
 import { Pacer } from './pacer';
 import type { Tail, TailChange } from './tail';
@@ -55,6 +56,8 @@ export class Follower {
   /** The last analysis: what an update asked for while nothing changed gives again (a refit would lose nothing but
    * what only a cold fit reports, such as an automatic choice's runner-up). */
   private last: LiveUpdate | null = null;
+  /** The lines of the findings' cells, read from the files (as `fit` locates them), kept while the files grow. */
+  private readonly cells = new CellLines();
 
   private constructor(
     private readonly tails: Tail[],
@@ -84,6 +87,8 @@ export class Follower {
         fitMs: 0,
       };
     }
+    // A file read again whole (rewritten, replaced, gone) may have moved its lines: they are read again.
+    if (changes.some((c) => c.change !== 'appended' && c.change !== 'unchanged')) this.cells.forget();
     const reads = this.tails.map((tail) => tail.current());
     const readMs = performance.now() - started;
     const collected = collectTables(
@@ -97,6 +102,8 @@ export class Follower {
     if (first) provisional?.show(first);
     this.warm.lastStart = 'none';
     const analysis = finishAnalysis(collected, readMs, this.warm);
+    // Each update's findings are located as a fit's are: a bad row that arrives by an update gets its column too.
+    analysis.findings = await this.cells.located(analysis.findings);
     return (this.last = {
       analysis,
       inputs: this.tails.map((tail, i) => ({

@@ -109,5 +109,10 @@ function addMetric(builder: StepTableBuilder, tsv: Table, name: string, log: Pro
     .map((c, index) => ({ index, name: c.name }))
     .filter((c) => !NOT_METRICS.has(c.name.trim().toLowerCase()));
   const series = values.map((c) => ({ index: c.index, name: values.length === 1 ? name : `${name}/${c.name}` }));
-  addColumnsByStep(builder, tsv, step, series, log, tsv.file);
+  // Each metric's cells are fields of its own file's lines.
+  addColumnsByStep(builder, tsv, step, series, log, tsv.file, (field) => ({
+    file: tsv.file,
+    field,
+    delimiter: tsv.delimiter ?? '\t',
+  }));
 }

@@ -105,10 +105,12 @@ export function joinRowsOfOneStep(table: Table): Table {
   const builder = new StepTableBuilder(log);
   const series = table.columns.map((c, index) => ({ index, name: c.name })).filter((c) => c.index !== step);
   addColumnsByStep(builder, table, step, series, log, table.file);
+  // A joined row's cell lies in the record that logged it: the object opening on its line.
   const joined = builder.finish({
     format: table.format,
     bytesRead: table.bytesRead,
     stepName: table.columns[step].name,
+    cells: {},
   });
   const { row, keys, with: base } = sharing.first;
   const line = table.lines[row];

@@ -69,8 +69,16 @@ async function readMetrics(csv: string, folder: string, display: string, options
   }
   const builder = new StepTableBuilder(log);
   const series = read.columns.map((c, index) => ({ index, name: c.name })).filter((c) => c.index !== step);
-  addColumnsByStep(builder, read, step, series, log, display);
-  const merged = builder.finish({ format: 'lightning', bytesRead: read.bytesRead, stepName: read.columns[step].name });
+  // A cell of a merged row lies on the line of the record that logged it, at its header field.
+  const delimiter = read.delimiter ?? ',';
+  const cells = (field: number) => ({ field, delimiter });
+  addColumnsByStep(builder, read, step, series, log, display, cells);
+  const merged = builder.finish({
+    format: 'lightning',
+    bytesRead: read.bytesRead,
+    stepName: read.columns[step].name,
+    stepCells: cells(step),
+  });
   const table: Table = { ...merged, delimiter: read.delimiter, headerLine: read.headerLine };
   return withProblems(hints === null ? table : { ...table, hints }, read.problems, read.problemCount);
 }

@@ -123,6 +123,8 @@ async function readRun(path: string, display: string): Promise<RunRead> {
     partCount += fileLog.count;
     bytesRead += points.bytes;
     if (addPoints(builder, key, points)) stepless.push(key);
+    // A metric's value is the second field of its file's lines ("timestamp value step").
+    builder.cellsOf(key, { file, field: 1, delimiter: ' ' });
   }
   if (stepless.length > 0)
     log.addForFile(

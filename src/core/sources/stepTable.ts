@@ -5,7 +5,7 @@
 
 import { cellBudget, MAX_COLUMNS } from '../table/limits';
 import type { ProblemLog } from '../table/problems';
-import type { Column, FileFormat, Table } from '../table/types';
+import type { CellSource, Column, FileFormat, JoinedLines, Table } from '../table/types';
 
 /** One series to add points to, held by a source so its hot loop does not look the series up by name per point. */
 export interface SeriesSink {
@@ -52,6 +52,8 @@ class SeriesPoints implements SeriesSink {
   mayHoldNaN = false;
   /** Points that may be written without growing: the capacity, or 0 while the arrays are shared with a table. */
   private room = 16;
+  /** Where the points were read, when their source has lines a finding can point at (StepTableBuilder.cellsOf). */
+  cells: Omit<CellSource, 'lines'> | undefined;
 
   constructor(
     readonly name: string,
@@ -146,6 +148,10 @@ export interface StepTableHead {
   bytesRead: number;
   /** The name of the step column (default `step`). */
   stepName?: string;
+  /** Where the step column's cells lie, when they are fields of lines of text (each row's line holds its step). */
+  stepCells?: Omit<CellSource, 'lines'>;
+  /** Where the cells of every series lie that cellsOf placed nowhere, when the points' lines are lines of text. */
+  cells?: Omit<CellSource, 'lines'>;
   run?: string;
 }
 
@@ -195,6 +201,16 @@ export class StepTableBuilder {
       this.series.set(name, points);
     }
     return points;
+  }
+
+  /**
+   * Where the cells of series `name` lie (their file when not the table's, their field on a line of delimited text):
+   * the source's lines are lines of text, so the joined column keeps the line of each cell (Column.cells), for
+   * findings about one to point at the record that holds it, not at its row's first. Series without it keep none.
+   */
+  cellsOf(name: string, cells: Omit<CellSource, 'lines'>): void {
+    const points = this.series.get(name);
+    if (points !== undefined) points.cells = cells;
   }
 
   /** How many series so far. */
@@ -248,9 +264,17 @@ export class StepTableBuilder {
   finish(head: StepTableHead): Table {
     const { kept, steps } = this.withinBudget(head.bytesRead);
     const lines = new Int32Array(steps.length).fill(0x7fffffff);
-    const columns: Column[] = [stepColumn(head.stepName ?? 'step', steps)];
-    for (const points of kept) columns.push(joinSeries(points, steps, lines));
+    const columns: Column[] = [stepColumn(head.stepName ?? 'step', steps, head.stepCells)];
+    // Each cell's line, for the series whose source has lines of text: only known once every row's line is.
+    const cellsOf = (points: SeriesPoints) => points.cells ?? head.cells;
+    const cellLines = kept.map((points) => (cellsOf(points) ? new Int32Array(steps.length) : null));
+    kept.forEach((points, i) => columns.push(joinSeries(points, steps, lines, cellLines[i])));
     for (let r = 0; r < lines.length; r++) if (lines[r] === 0x7fffffff) lines[r] = 1;
+    kept.forEach((points, i) => {
+      const [where, cells] = [cellsOf(points), cellLines[i]];
+      if (where && cells) columns[i + 1].cells = offRowLines(cells, lines) ? { ...where, lines: cells } : where;
+    });
+    const joinedLines = joinedLinesOf(columns, lines);
     // The table may hold the series' own arrays: a source that goes on adding (a live read) copies them first.
     for (const points of kept) points.share();
     this.reportLeftOut();
@@ -270,6 +294,7 @@ export class StepTableBuilder {
       columns,
       rowCount: steps.length,
       lines,
+      ...(joinedLines && { joinedLines }),
       problems: this.problems.sorted(),
       problemCount: this.problems.count,
       rowsRejected: 0,
@@ -392,7 +417,7 @@ function rowOf(steps: Float64Array, step: number): number {
   return lo;
 }
 
-function stepColumn(name: string, steps: Float64Array): Column {
+function stepColumn(name: string, steps: Float64Array, cells: CellSource | undefined): Column {
   return {
     name,
     values: steps,
@@ -400,15 +425,57 @@ function stepColumn(name: string, steps: Float64Array): Column {
     textCount: 0,
     emptyCount: 0,
     suffixes: [],
+    ...(cells && { cells }),
   };
+}
+
+/** Whether some cell (a line above 0) lies on a line other than its row's. */
+function offRowLines(cellLines: Int32Array, rowLines: Int32Array): boolean {
+  for (let r = 0; r < cellLines.length; r++) if (cellLines[r] !== 0 && cellLines[r] !== rowLines[r]) return true;
+  return false;
+}
+
+/**
+ * The lines of cells off their row's line, each with its row's line, ascending and once each (Table.joinedLines);
+ * undefined when every cell is on its row's line. Indexed by line (4 bytes a line of the file, linear): a log of a
+ * million steps logs them in a few million lines, which a map of pairs or a sort would cost far more to order.
+ */
+function joinedLinesOf(columns: readonly Column[], rowLines: Int32Array): JoinedLines | undefined {
+  // Lines of another file (a metric file of its own) are not lines of the table's.
+  const joined = columns.flatMap(({ cells }) => (cells?.lines && cells.file === undefined ? [cells.lines] : []));
+  let last = 0;
+  for (const lines of joined) for (let r = 0; r < lines.length; r++) if (lines[r] > last) last = lines[r];
+  const rowOf = new Int32Array(last + 1);
+  let count = 0;
+  for (const lines of joined)
+    for (let r = 0; r < lines.length; r++) {
+      const line = lines[r];
+      if (line === 0 || line === rowLines[r] || rowOf[line] !== 0) continue;
+      rowOf[line] = rowLines[r];
+      count++;
+    }
+  if (count === 0) return undefined;
+  const result = { lines: new Int32Array(count), rowLines: new Int32Array(count) };
+  for (let line = 1, k = 0; line <= last; line++) {
+    if (rowOf[line] === 0) continue;
+    result.lines[k] = line;
+    result.rowLines[k++] = rowOf[line];
+  }
+  return result;
 }
 
 /**
  * One series as a column on the joined rows; the last point of a step wins. A non-finite value logged (a diverged
- * loss) stays a written NaN, told apart from a step the series did not log. Each row's line is its earliest point's.
+ * loss) stays a written NaN, told apart from a step the series did not log. Each row's line is its earliest point's;
+ * `cellLines`, when given, gets each cell's: the line of the point that won.
  */
-function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array): Column {
-  if (onEveryRow(points, steps)) return fullColumn(points, lines);
+function joinSeries(
+  points: SeriesPoints,
+  steps: Float64Array,
+  lines: Int32Array,
+  cellLines: Int32Array | null,
+): Column {
+  if (onEveryRow(points, steps)) return fullColumn(points, lines, cellLines);
   const values = new Float64Array(steps.length).fill(NaN);
   const written = new Uint8Array(steps.length);
   let row = -1;
@@ -420,6 +487,7 @@ function joinSeries(points: SeriesPoints, steps: Float64Array, lines: Int32Array
     written[row] = 1;
     const line = points.lineAt(i);
     if (line < lines[row]) lines[row] = line;
+    if (cellLines) cellLines[row] = line;
   }
   // As the text reader counts them: a written NaN is a number (coded 'NaN'), a step not logged an empty cell.
   let numericCount = 0;
@@ -452,12 +520,13 @@ function onEveryRow(points: SeriesPoints, steps: Float64Array): boolean {
  * joinSeries for a series on every row: its values whole (no row search, no cell left empty), the series' own array
  * when it fills its buffer.
  */
-function fullColumn(points: SeriesPoints, lines: Int32Array): Column {
+function fullColumn(points: SeriesPoints, lines: Int32Array, cellLines: Int32Array | null): Column {
   const n = points.length;
   const values = fitted(points.values.subarray(0, n));
   for (let r = 0; r < n; r++) {
     const line = points.lineAt(r);
     if (line < lines[r]) lines[r] = line;
+    if (cellLines) cellLines[r] = line;
   }
   let nanCount = 0;
   if (points.mayHoldNaN) for (let r = 0; r < n; r++) if (Number.isNaN(values[r])) nanCount++;

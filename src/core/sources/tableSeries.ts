@@ -3,7 +3,7 @@
 // which joins them on step. Shared here so the two read cells the same way: a number or a written NaN is a point,
 // an empty cell is "not logged" (never 0), a text cell was already reported by the reader.
 import { DEFAULT_MAX_PROBLEMS, type ProblemLog } from '../table/problems';
-import { textAt, type ParseProblem, type Table } from '../table/types';
+import { textAt, type CellSource, type ParseProblem, type Table } from '../table/types';
 import type { StepTableBuilder } from './stepTable';
 
 /** A column of a table and the series name it is added under. */
@@ -16,7 +16,8 @@ export interface SeriesColumn {
  * Adds each written cell of `columns` as a point at its row's step, column by column (so the series keep the table's
  * column order; within a series the rows' order, so the later of two values of a step wins). A row whose step cell
  * is empty or not a number is reported once (the first such row, with the count) on `log`, naming `display`; its
- * values are left out.
+ * values are left out. `cells` says where a column's cells lie on their lines (StepTableBuilder.cellsOf): the joined
+ * table then keeps the line of each, for findings about one.
  */
 export function addColumnsByStep(
   builder: StepTableBuilder,
@@ -25,6 +26,7 @@ export function addColumnsByStep(
   columns: readonly SeriesColumn[],
   log: ProblemLog,
   display: string,
+  cells?: (index: number) => Omit<CellSource, 'lines'>,
 ): void {
   const steps = table.columns[stepIndex].values;
   for (const { index, name } of columns) {
@@ -35,6 +37,7 @@ export function addColumnsByStep(
       if (Number.isFinite(steps[r]) && (value === value || written(table, index, r)))
         builder.add(name, steps[r], value, table.lines[r]);
     }
+    if (cells) builder.cellsOf(name, cells(index));
   }
   let stepless = 0;
   let firstLine = 0;

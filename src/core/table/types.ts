@@ -52,6 +52,23 @@ export interface Column {
   emptyCount: number;
   /** Unit suffixes seen in numeric cells (e.g. 'B' for "12B"); more than one means mixed notation. */
   suffixes: string[];
+  /** Where its cells were read, when the table joined them from records on other lines or in other files. */
+  cells?: CellSource;
+}
+
+/**
+ * Where a joined column's cells lie (a table joined on step, stepTable.ts: a step's training and validation records,
+ * one file per metric): what a finding about one of them points at, where that is not its row's line in the table's
+ * file.
+ */
+export interface CellSource {
+  /** The file the cells were read from, when not the table's (a DVCLive metric TSV, an MLflow metric file). */
+  file?: string;
+  /** Delimited text: the cell's 0-based field on its line, and the delimiter; absent where no field locates it. */
+  field?: number;
+  delimiter?: string;
+  /** Per row, the line its cell was read from (0 where the row has none), when some cell is not on its row's line. */
+  lines?: Int32Array;
 }
 
 /** A text cell's text (a written NaN reads 'NaN'); undefined when the cell is a usable number or empty. */
@@ -78,6 +95,8 @@ export interface Table {
   rowCount: number;
   /** 1-based source line of each row (Float64Array would waste memory; files past 2^31 lines are refused). */
   lines: Int32Array;
+  /** Where rows were joined from records on several lines: those records' lines and their rows' (JoinedLines). */
+  joinedLines?: JoinedLines;
   problems: ParseProblem[];
   /** How many problems there were in all; `problems` keeps only the first few hundred. */
   problemCount: number;
@@ -85,6 +104,15 @@ export interface Table {
   bytesRead: number;
   /** What the run's own configuration says about its schedule (hparams.yaml, MLflow params), when a source read it. */
   hints?: TableHints;
+}
+
+/**
+ * The lines of records joined into a row whose line is another (a step's validation record joined to its training
+ * record), ascending, each with its row's line: a position on any record of a row finds the row (a hover).
+ */
+export interface JoinedLines<S extends ArrayLike<number> = Int32Array> {
+  lines: S;
+  rowLines: S;
 }
 
 /** Schedule facts a run's configuration states; each absent when it does not say. */

@@ -58,3 +58,81 @@ test('a NaN loss in CSV and in JSON Lines, and a negative step: each finding loc
   const row = jsonl.split('\n')[4];
   assert.deepEqual([lr.line, lr.column, lr.endColumn], [5, row.indexOf('"NaN"') + 1, row.indexOf('"NaN"') + 6]);
 });
+
+test('a cell past the doubles (1e400) or written inf is quoted as written, not as the Infinity the table holds', () => {
+  const lines = ['step,lr,loss,params', ...GOOD.map((r) => `${r.join(',')},1e8`)];
+  lines[5] = `500,0.0003,1e400,1e8`;
+  lines[6] = `600,inf,2.9,1e8`;
+  lines[7] = `700,0.0003,2.9,-1e400`;
+  lines[8] = `800,0.0003,"1e400",1e8`;
+  const csv = lines.join('\n') + '\n';
+  const findings = findingsOf(csv, 'run.csv');
+  const located = findings.map((f) => locatedCell(f, (_, line) => csv.split('\n')[line - 1]));
+  const said = (line: number) => located.find((f) => f.line === line)?.message ?? '';
+  assert.match(said(6), /^Loss "1e400" cannot be fitted/);
+  assert.match(said(7), /^Learning rate "inf" is not a finite non-negative number/);
+  assert.match(said(8), /^Model size "-1e400" is not a parameter count/);
+  assert.match(said(9), /^Loss "1e400" cannot be fitted/);
+  // Where the line is not at hand the message keeps the value the table holds.
+  assert.match(findings.find((f) => f.line === 6)!.message, /^Loss Infinity cannot be fitted/);
+
+  const jsonl = GOOD.map((r, i) => `{"step": ${r[0]}, "lr": ${r[1]}, "loss": ${i === 3 ? '1e400' : r[2]}}`).join('\n');
+  const [loss] = findingsOf(jsonl, 'run.jsonl')
+    .map((f) => locatedCell(f, (_, line) => jsonl.split('\n')[line - 1]))
+    .filter((f) => f.code === 'loss-invalid');
+  assert.deepEqual([loss.line, loss.message.slice(0, 12)], [4, 'Loss "1e400"']);
+});
+
+test('the summary of many bad rows quotes the first row it counts as written (1e400), where the rows shown were nan', () => {
+  const lines = ['step,lr,loss', ...GOOD.map((r) => r.join(','))];
+  // Twenty nan losses get a finding each; the 21st bad loss, 1e400 on line 23, opens the summary.
+  for (let i = 1; i <= 20; i++) lines[i] = `${i * 100},0.0003,nan`;
+  lines[22] = `2200,0.0003,1e400`;
+  const csv = lines.join('\n') + '\n';
+  const summary = findingsOf(csv, 'run.csv')
+    .map((f) => locatedCell(f, (_, line) => csv.split('\n')[line - 1]))
+    .find((f) => f.code === 'loss-invalid' && f.rows !== undefined)!;
+  assert.equal(summary.line, 23);
+  assert.match(summary.message, /^1 more row like line 2 \(line 23\): Loss "1e400" cannot be fitted/);
+});
+
+test("a TensorBoard export's cell is found by its field; a W&B chart export's, reshaped to a row per run, is not guessed", () => {
+  const loss = (i: number, r: number[]) => (i === 6 ? 'nan' : String(r[2]));
+  const tensorboard = ['Wall time,Step,Value', ...GOOD.map((r, i) => `1700000000.5,${r[0]},${loss(i, r)}`)].join('\n');
+  const [onField] = findingsOf(tensorboard, 'run-a-tag-loss.csv')
+    .map((f) => locatedCell(f, (_, line) => tensorboard.split('\n')[line - 1]))
+    .filter((f) => f.code === 'loss-invalid');
+  assert.deepEqual([onField.line, onField.column], [8, tensorboard.split('\n')[7].indexOf('nan') + 1]);
+  const header = 'Step,run - loss,run - loss__MIN,run - loss__MAX';
+  const wandb = [header, ...GOOD.map((r, i) => `${r[0]},${loss(i, r)},${r[2]},${r[2]}`)].join('\n');
+  const [reshaped] = findingsOf(wandb, 'wandb_export.csv').filter((f) => f.code === 'loss-invalid');
+  assert.deepEqual([reshaped.line, reshaped.cell], [8, undefined]);
+});
+
+test("a cell of a pretty-printed object is found at its own key below the `{`, not a nested object's, else kept on the `{`", () => {
+  const text = [
+    '[',
+    '  {',
+    '    "note": "a } in a string",',
+    '    "nested": {"loss": 1},',
+    '    "loss": -1.5,',
+    '    "step": 10',
+    '  },',
+    '  {"loss": 2, "step": 20}',
+    ']',
+  ];
+  const lineText = (_: string, line: number) => text[line - 1];
+  const at = (line: number): Finding => ({
+    code: 'loss-invalid',
+    severity: 'warning',
+    message: 'Loss -1.5',
+    file: 'h.json',
+    line,
+    cell: { name: 'loss', inObject: true },
+  });
+  const found = locatedCell(at(2), lineText);
+  assert.deepEqual([found.line, found.column, found.endColumn], [5, 13, 17]);
+  // An object on one line is not searched: which of its line's records is meant is not known.
+  const inline = locatedCell(at(8), lineText);
+  assert.deepEqual([inline.line, inline.column, inline.cell], [8, undefined, undefined]);
+});

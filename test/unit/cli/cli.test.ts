@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCli } from '../../../src/cli/args';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
@@ -286,4 +286,22 @@ test('--law power on a loss curve reports kind power, in the header and --json, 
   assert.doesNotMatch(text.stdout, /compute|\(N, D\)/);
   const json = cli([...args, '--json']);
   assert.equal(JSON.parse(json.stdout).kind, 'power');
+});
+
+test("fit on a Lightning metrics.csv says a bad value on a step's validation line there, with its column (text and --json)", () => {
+  const dir = join(scratchDir('scaling-lens-cli-'), 'version_0');
+  mkdirSync(dir);
+  const lines = ['step,epoch,train_loss,val_loss,lr-AdamW'];
+  for (let step = 100; step <= 3000; step += 100) {
+    const loss = (2.5 + 4 * step ** -0.45).toFixed(5);
+    lines.push(`${step},0,${loss},,0.0003`, `${step},0,,${step === 1000 ? '1e400' : loss},`);
+  }
+  const path = join(dir, 'metrics.csv');
+  writeFileSync(path, lines.join('\n') + '\n');
+  // Line 21 is step 1000's validation line `1000,0,,1e400,`: its loss from column 9; line 20 is its training line.
+  const text = cli(['fit', path, '--bootstrap', '0']);
+  assert.ok(text.stdout.includes(`${path}:21:9  Loss "1e400" cannot be fitted`), text.stdout);
+  const json = JSON.parse(cli(['fit', path, '--bootstrap', '0', '--json']).stdout);
+  const loss = json.findings.find((f: { code: string }) => f.code === 'loss-invalid');
+  assert.deepEqual([loss.file, loss.line, loss.column, loss.endColumn], [path, 21, 9, 14]);
 });

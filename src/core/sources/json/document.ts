@@ -267,7 +267,8 @@ function tableOf(visitor: DocumentVisitor, head: { format: FileFormat; bytesRead
     const hints = trainerHints(visitor.scalars);
     if (hints.notes.length > 0)
       visitor.problems.addForFile('run-hints', 'info', 1, 1, `trainer_state.json: ${hints.notes.join('; ')}`);
-    const table = visitor.steps.finish({ format: 'hf-trainer-state', bytesRead: head.bytesRead });
+    // Each entry's values keep its line (the entry's `{`), for findings about one of them.
+    const table = visitor.steps.finish({ format: 'hf-trainer-state', bytesRead: head.bytesRead, cells: {} });
     return { ...table, hints };
   }
   if (visitor.root === 'array') {

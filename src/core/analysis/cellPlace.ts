@@ -1,0 +1,86 @@
+// Where a finding about one cell of a table points: its file, its line and the cell on it (Finding.cell), whose
+// character column the shells find on the line's text (cellColumn.ts). Usually the row's own line in the table's
+// file; a row joined from several records (a Lightning step's training and validation lines, a trainer_state.json's
+// train and eval entries) or from several files (DVCLive, MLflow: a file per metric) holds each cell where its record
+// was read (Column.cells), and the finding points there, not at the row's first line where that cell is empty.
+import type { FileFormat, Table } from '../table/types';
+import type { FindingCell } from './types';
+
+/** A finding's place: spread into rowFinding / RowFindings.add as their (file, line, cell) arguments. */
+export type CellPlace = [file: string, line: number, cell: FindingCell | undefined];
+
+/** JSON Lines read by the text reader, one row a line, under the format of the tool that wrote them. */
+const JSON_LINES: ReadonlySet<FileFormat> = new Set(['jsonl', 'wandb-history', 'llama-factory']);
+/**
+ * Delimited text whose table columns are its header's fields in order: a CSV, a TSV, a TensorBoard export, a
+ * Lightning log read as written (one it could not merge). Not a W&B chart export: it is reshaped to a row per run.
+ */
+const FIELDS_AS_WRITTEN: ReadonlySet<FileFormat> = new Set(['csv', 'tsv', 'tensorboard-csv', 'lightning']);
+
+/** JSON documents, whose records are objects located at their opening `{` (often pretty-printed, a key a line). */
+const JSON_OBJECTS: ReadonlySet<FileFormat> = new Set(['json', 'hf-trainer-state']);
+
+/**
+ * A column's cells for findings (Finding.cell): where a joined table read them from delimited text (Column.cells), by
+ * their field there; by position for delimited text whose columns are its fields (FIELDS_AS_WRITTEN); by key for
+ * JSON Lines, and inside the record's object for JSON documents; none for formats whose rows are not lines of text.
+ */
+export function findingCell(table: Table, column: number | undefined): FindingCell | undefined {
+  if (column === undefined) return undefined;
+  const { name, cells } = table.columns[column];
+  if (cells?.field !== undefined) return { name, field: cells.field, delimiter: cells.delimiter };
+  if (JSON_OBJECTS.has(table.format)) return { name, inObject: true };
+  if (cells !== undefined) return undefined;
+  if (JSON_LINES.has(table.format)) return { name };
+  if (FIELDS_AS_WRITTEN.has(table.format) && table.delimiter !== undefined)
+    return { name, field: column, delimiter: table.delimiter };
+  return undefined;
+}
+
+/**
+ * The places of a table's cells, each column's worked out once: `at(column, row)` in O(1), `atLine(column, line)` for
+ * a row known by its line (a curve's point), found by a binary search. `value`: the cell's value as the finding's
+ * message shows it, an infinity to be replaced there by the cell as written (FindingCell.shown).
+ */
+export function cellPlaces(table: Table): {
+  at(column: number | undefined, row: number, value?: number): CellPlace;
+  atLine(column: number | undefined, line: number): CellPlace;
+} {
+  const cells = new Map<number, FindingCell | undefined>();
+  const cellOf = (column: number) => {
+    if (!cells.has(column)) cells.set(column, findingCell(table, column));
+    return cells.get(column);
+  };
+  const at = (column: number | undefined, row: number, value?: number): CellPlace => {
+    if (column === undefined) return [table.file, table.lines[row], undefined];
+    const source = table.columns[column].cells;
+    // A row's cell not logged on another line (0) is the row's: what a finding about an empty cell points at.
+    const line = source?.lines?.[row] || table.lines[row];
+    const cell = cellOf(column);
+    const shown =
+      cell && value !== undefined && Math.abs(value) === Infinity ? { ...cell, shown: String(value) } : cell;
+    return [source?.file ?? table.file, line, shown];
+  };
+  return {
+    at,
+    atLine(column, line) {
+      // Only a joined column's cells may lie off their row's line; a row not found by its line (lines that do not
+      // ascend) keeps the finding on that line.
+      const row = column !== undefined && table.columns[column].cells ? rowOfLine(table.lines, line) : -1;
+      if (row >= 0 && table.lines[row] === line) return at(column, row);
+      return [table.file, line, column === undefined ? undefined : cellOf(column)];
+    },
+  };
+}
+
+/** Binary search of the row whose source line is `line` (lines ascend with rows in a log written in step order). */
+export function rowOfLine(lines: Int32Array, line: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lines[mid] < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
