@@ -90,9 +90,7 @@ export class WhatIfForm {
   private render(): void {
     this.root.replaceChildren();
     const title = document.createElement('h2');
-    title.textContent = this.defaults?.sizes
-      ? 'What-if schedule and model size'
-      : 'What-if schedule (LR-annealing law)';
+    title.textContent = `What-if ${this.defaults?.sizes ? 'schedule and model size' : 'schedule'} (${this.defaults?.law})`;
     const hint = document.createElement('p');
     hint.className = 'hint';
     hint.textContent = 'Predicted loss for a schedule you have not run, from the fitted law. Compare two.';

@@ -21,7 +21,7 @@ import type {
   WhatIfDefaults,
   XWindow,
 } from './types';
-import { lawSettings, predictLoss, predictsSchedules, sizeGroup, type LawOfFit } from './whatIf';
+import { lawSettings, predictLoss, predictsSchedules, sizeGroup, whatIfLawName, type LawOfFit } from './whatIf';
 
 export { evaluateLaw } from './sweepSeries';
 export { logGrid } from './seriesParts';
@@ -366,7 +366,8 @@ function lawChoiceText(fit: FitResult | undefined, series: ChartSeries[]): LawCh
 export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaults {
   const fitted = analysis.curves.filter((c) => fit.fittedOn.includes(c.name));
   const totalSteps = Math.max(...fitted.map((c) => c.points.x[c.points.x.length - 1]).filter(Number.isFinite), 2);
-  const warmupSteps = Number(String(fit.settings.warmupEndSteps ?? '0').split(',')[0]) || 0;
+  // The LR-annealing law records each curve's warmup; the other laws only the one asked for (--warmup-steps).
+  const warmupSteps = Number(String(fit.settings.warmupEndSteps ?? fit.settings.warmupStepsOption).split(',')[0]) || 0;
   const fromStep = Math.min(...fitted.map((c) => c.points.x[0]).filter((x) => x > 0), totalSteps);
   const reference = referenceCurve(analysis, fit);
   const last = reference?.schedule && lastLogged(reference.schedule);
@@ -374,6 +375,7 @@ export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaul
   const sizes = isSizeLaw(fit.law) ? fittedSizes(fitted, fit) : undefined;
   const peakLr = Number(fit.settings.etaMax ?? fit.settings.etaRef);
   return {
+    law: whatIfLawName(fit),
     peakLr,
     warmupSteps,
     totalSteps,

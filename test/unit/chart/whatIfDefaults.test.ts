@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
 import type { Analysis } from '../../../src/core/analysis/types';
 import { buildChart, referenceCurve } from '../../../src/core/chart/series';
-import { whatIfCurve } from '../../../src/core/chart/whatIf';
+import { whatIfCurve, whatIfLawName } from '../../../src/core/chart/whatIf';
 import { parseText } from '../../../src/core/table';
 import { defaultSpecs } from '../../../src/webview/whatIfForm';
 import { REPO } from '../../helpers/shared';
@@ -75,9 +75,29 @@ test('a fit that never saw its LR lowered: B trains twice as long at the same LR
 });
 
 test('without a logged schedule the what-if compares a cosine with WSD', () => {
-  const defaults = { peakLr: 3e-4, warmupSteps: 0, totalSteps: 1000, fromStep: 1 };
+  const defaults = { law: 'LR-annealing law', peakLr: 3e-4, warmupSteps: 0, totalSteps: 1000, fromStep: 1 };
   assert.deepEqual(
     defaultSpecs(defaults).map((s) => s.shape),
     ['cosine', 'wsd'],
   );
+});
+
+test('the what-if names the law it predicts with, and starts with the warmup the fit was given, under MPL too', async () => {
+  // The form's title said "LR-annealing law" over MPL's what-ifs, and MPL's fits gave schedule B no warmup.
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/sweep.csv')], {
+    law: 'mpl',
+    warmupSteps: 300,
+    bootstrapSamples: 0,
+  });
+  const defaults = buildChart(analysis).data.whatIf!;
+  assert.equal(defaults.law, 'MPL');
+  assert.equal(defaults.warmupSteps, 300);
+  assert.deepEqual(
+    defaultSpecs(defaults).map((s) => s.warmupSteps),
+    [300, 300],
+  );
+  // Under a mean of both laws a what-if is the reported law's alone (the weights belong to the logged curves).
+  const weights = { 'lr-annealing': 0.6, mpl: 0.4 };
+  assert.equal(whatIfLawName({ law: 'lr-annealing', selection: { weights } }), 'LR-annealing law alone');
+  assert.equal(whatIfLawName({ law: 'mpl' }), 'MPL');
 });
