@@ -46,7 +46,7 @@ test('a row hover finds rows logged out of step order', async () => {
   assert.match(markdown(hoverAt(analysis, path, { line: 2, character: 0 }, noText)), /step 800 /);
 });
 
-test("a pretty-printed trainer_state.json: a field's line hovers as its entry; the file's own keys and the lines between entries as none", async () => {
+test("a pretty-printed trainer_state.json: a field's line hovers as its entry, its first line as the header; the file's own keys and the lines between entries as none", async () => {
   const entries = Array.from({ length: 30 }, (_, i) => {
     const step = (i + 1) * 100;
     return `    {\n      "learning_rate": 0.0003,\n      "loss": ${lossAt(step)},\n      "step": ${step}\n    }`;
@@ -63,6 +63,8 @@ test("a pretty-printed trainer_state.json: a field's line hovers as its entry; t
   assert.match(markdown(at(7)), /step 100 /);
   assert.match(markdown(at(5 + 5 * 5)), /step 600 /);
   assert.equal(at(1), null, 'global_step is no entry');
+  // The document's first line, where its lens is, hovers as a header would: the fit and how the law was chosen.
+  assert.match(markdown(at(0)), /^\*\*LR-annealing law\*\* fitted on /);
   assert.equal(at(lines.length - 2), null, 'max_steps, after the log, is no entry');
 });
 
