@@ -85,6 +85,16 @@ test('the header hover names the column under the cursor and lists the fit; none
   assert.equal(hoverAt(analysis, LOSS, { line: 200, character: 0 }, noText), null);
 });
 
+test('the header hover lists four predictions and counts the rest, which it left out unsaid', async () => {
+  const runs = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const rows = runs.flatMap((run) => steps(30).map((s) => `${run},${s},0.0003,${lossAt(s)}`));
+  const path = file('six.csv', ['run,step,lr,loss', ...rows]);
+  const analysis = await analyse(path, ONE_LAW);
+  const text = markdown(hoverAt(analysis, path, { line: 0, character: 0 }, noText));
+  assert.equal(text.match(/^- [a-f]: L/gm)?.length, 4, text);
+  assert.match(text, /^- and 2 more, each on its curve's lens$/m);
+});
+
 test('a downstream row hover is labelled by its group', async () => {
   const analysis = await analyse(DOWNSTREAM);
   const text = markdown(hoverAt(analysis, DOWNSTREAM, { line: 1, character: 0 }, noText));
@@ -194,7 +204,7 @@ test('law auto on loss curves: the header hover lists both candidates with their
     assert.equal(name, 'spread-weighted mean of LR-annealing law and MPL');
     assert.match(
       text,
-      /every prediction is the weighted mean, each law weighted at each step by the inverse of its bootstrap spread there, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the LR-annealing law's/,
+      /every prediction is the weighted mean, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the LR-annealing law's/,
     );
     for (const law of ['MPL', 'LR-annealing law'])
       assert.match(
