@@ -185,8 +185,8 @@ function lossSeries(analysis: Analysis): Parts {
         y: c.schedule.lr,
         total: c.schedule.steps.length,
       });
-      const assumed = assumedSchedule(c, targets);
-      if (assumed) series.push(assumed);
+      const assumed = assumedSchedule(c, targets, bySize);
+      if (assumed && !series.some((s) => s.id === assumed.id)) series.push(assumed);
     }
     for (const p of targets) markers.push(targetMarker('main', c.name, group, p));
   }
@@ -218,19 +218,21 @@ function sizeOrder(curves: CurveReport[]): CurveReport[] {
 
 /**
  * The LR every prediction past the log assumes (held at its last logged value), from the last logged step to the
- * furthest target: the LR panel then spans the loss panel's x range, and the legend names the assumption.
+ * furthest target: the LR panel then spans the loss panel's x range, and the legend names the assumption. Under the
+ * model-size law (a legend of sizes) curves that assume the same are one series, named by the assumption alone: the
+ * same schedule run at three sizes listed it three times, and the short LR panel's legend was cut off.
  */
-function assumedSchedule(c: CurveReport, targets: Prediction[]): ChartSeries | undefined {
+function assumedSchedule(c: CurveReport, targets: Prediction[], shared: boolean): ChartSeries | undefined {
   const last = c.schedule && lastLogged(c.schedule);
   const end = Math.max(...targets.map((t) => t.x));
   const phrase = c.schedule && assumedLrPhrase(c.schedule, end);
   if (!last || !phrase) return undefined;
   return {
-    id: `lr-assumed:${c.name}`,
-    label: `${c.name} · assumed: ${phrase}`,
+    id: shared ? `lr-assumed:${last.step}:${last.lr}:${end}` : `lr-assumed:${c.name}`,
+    label: shared ? `assumed: ${phrase}` : `${c.name} · assumed: ${phrase}`,
     kind: 'schedule-assumed',
     panel: 'secondary',
-    group: c.group ?? c.name,
+    group: shared ? '' : (c.group ?? c.name),
     x: [last.step, end],
     y: [last.lr, last.lr],
     total: 2,
