@@ -189,7 +189,7 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
     return `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
   });
   const overlay = fit.runnerUpFit
-    ? ` The chart's **runner-up** toggle overlays ${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}.`
+    ? ` The chart's **runner-up** toggle overlays the runner-up's predictions (${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}).`
     : '';
   // What a mean is; how a spread-weighted one weighs the laws is the reason's to say (said twice, it filled the hover).
   const mean = !selection.weights

@@ -64,7 +64,9 @@ test('law auto: the lens names the law, the header hover compares both laws and 
       assert.ok(markdown.includes(row), `${row} in\n${markdown}`);
     }
     assert.ok(
-      markdown.includes(`Why: ${markdownText(selection.reason)}. The chart's **runner-up** toggle overlays MPL alone.`),
+      markdown.includes(
+        `Why: ${markdownText(selection.reason)}. The chart's **runner-up** toggle overlays the runner-up's predictions (MPL alone).`,
+      ),
       markdown,
     );
     // How the weights vary is said once, by the reason (the lead said it too, and the hover's window held neither).
@@ -130,5 +132,5 @@ test("under a mean of both laws, the held-out column gives the runner-up's own P
     `| spread-weighted mean of LR-annealing law and MPL (chosen) | — | ${formatPercent(0.0017)} | |`,
   ])
     assert.ok(markdown.includes(row), `${row} in\n${markdown}`);
-  assert.match(markdown, /The chart's \*\*runner-up\*\* toggle overlays MPL alone\./);
+  assert.match(markdown, /The chart's \*\*runner-up\*\* toggle overlays the runner-up's predictions \(MPL alone\)\./);
 });
