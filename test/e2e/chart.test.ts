@@ -664,6 +664,8 @@ test(
 
     const on = await clickAndRedraw('#runner-up-toggle', s);
     assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    // Shown, it says how far it lies from the chosen law at the targets (on its line, it seemed to do nothing).
+    assert.match((await toggle.textContent()) ?? '', /: shown · \d[\d.]* % off$/);
     const main = datasets(on, 'main');
     const legend = panel(on, 'main').legend ?? [];
     for (const name of curves) {

@@ -207,7 +207,7 @@ function lossSeries(analysis: Analysis): Parts {
     markers,
     whatIf: fit ? whatIfDefaults(analysis, fit) : undefined,
     legendByGroup: bySize,
-    lawChoice: lawChoiceText(fit, series),
+    lawChoice: lawChoiceText(fit, series, runnerUpGap(curves, analysis.predictions)),
   };
 }
 
@@ -358,11 +358,35 @@ function runnerUpSeries(
  * What an automatic choice drew and what it can overlay, by name, and why, when the runner-up is drawn. Under a mean
  * of both laws the runner-up is one of them alone ("MPL alone"), beside the mean.
  */
-function lawChoiceText(fit: FitResult | undefined, series: ChartSeries[]): LawChoiceText | undefined {
+function lawChoiceText(
+  fit: FitResult | undefined,
+  series: ChartSeries[],
+  targetGap: number | undefined,
+): LawChoiceText | undefined {
   const selection = fit?.selection;
   if (!selection || !fit.runnerUpFit || !series.some((s) => s.kind === 'runner-up')) return undefined;
   const runnerUp = `${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}`;
-  return { chosen: fitLawName(fit), runnerUp, reason: selection.reason };
+  return { chosen: fitLawName(fit), runnerUp, reason: selection.reason, ...(targetGap !== undefined && { targetGap }) };
+}
+
+/**
+ * The largest relative difference between the runner-up's prediction and the chosen law's at the curves' targets:
+ * where the laws agree the runner-up's dots lie on the chosen law's line, and the toggle says so instead of seeming
+ * to do nothing. Undefined without a target both predict.
+ */
+function runnerUpGap(curves: CurveReport[], predictions: Prediction[]): number | undefined {
+  let gap: number | undefined;
+  for (const c of curves) {
+    const r = c.runnerUp;
+    if (!r) continue;
+    for (const p of predictions) {
+      if (p.curve !== c.name || p.xName !== 'step' || !hasValue(p)) continue;
+      const k = r.x.indexOf(p.x);
+      const off = k < 0 ? NaN : Math.abs(r.predicted[k] / p.value - 1);
+      if (Number.isFinite(off)) gap = Math.max(gap ?? 0, off);
+    }
+  }
+  return gap;
 }
 
 export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaults {

@@ -127,6 +127,8 @@ export interface LawChoiceText {
   chosen: string;
   runnerUp: string;
   reason: string;
+  /** The largest relative difference of the runner-up's predictions from the chosen law's at the targets. */
+  targetGap?: number;
 }
 
 export interface XWindow {
