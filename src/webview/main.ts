@@ -24,6 +24,7 @@ import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
 import { formatNumber, formatPercent } from '../core/util/format';
+import { LAW_NAMES } from '../core/analysis/lawNames';
 
 const vscode = acquireVsCodeApi<ChartViewState>();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -359,7 +360,10 @@ function renderFits(): void {
     const params = Object.entries(f.params)
       .map(([k, v]) => `${k} = ${formatNumber(v, 4)}`)
       .join(', ');
-    row.textContent = `${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}`;
+    // Under a mean of laws the coefficients are one law's and the predictions the mean's: say so, as the hover does.
+    const mean =
+      f.name === LAW_NAMES[f.law] ? '' : ` (the ${LAW_NAMES[f.law]}'s coefficients; every prediction is the ${f.name})`;
+    row.textContent = `${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}${mean}`;
     root.append(row);
   }
 }

@@ -211,6 +211,15 @@ test(
         ? 'MPL'
         : 'LR-annealing law';
     assert.equal(await chartFrame(page).locator('#whatif h2').textContent(), `What-if schedule (${law})`);
+    // Under a mean the fitted law shown under the chart is one law's coefficients, and it says so.
+    const fits = (await chartFrame(page).locator('#fits').textContent()) ?? '';
+    assert.equal(
+      fits.includes(
+        "(the LR-annealing law's coefficients; every prediction is the spread-weighted mean of LR-annealing law and MPL)",
+      ),
+      law === 'LR-annealing law alone',
+      fits,
+    );
     // Both panels share one x range, to past the target; the LR assumed after the log is drawn there and named.
     const [loss, lr] = [panel(s, 'main'), panel(s, 'secondary')];
     assert.equal(loss.xMin, lr.xMin);
