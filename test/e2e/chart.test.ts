@@ -202,7 +202,8 @@ test(
     assert.ok(s.whatIf.every((w) => w.finalLoss > 2 && w.finalLoss < 4));
     assert.ok(main.filter((d) => d.kind === 'whatif').length === 2);
     const result = await chartFrame(page).locator('#whatif-result').textContent();
-    assert.match(result ?? '', /B − A = /);
+    // B − A to the final losses' decimal place (it printed -0.00000189 beside two equal 2.4853).
+    assert.match(result ?? '', /B − A = -?\d+\.\d{4} \(([AB] ends lower|the same to 4 decimals)\)/);
     // The form names the law its curves come from: under a mean of both laws, the LR-annealing law alone.
     const title = (await chartFrame(page).locator('#title').textContent()) ?? '';
     const law = /spread-weighted mean/.test(title)
