@@ -61,7 +61,10 @@ function fittedOnText(fit: FitResult): string {
 function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
   const held = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
   const head = `**${shownLawName(analysis, fit)}** fitted on ${fittedOnText(fit)} · R² ${formatR2(fit.quality.r2, 4)}${held}`;
-  const predictions = predictionsOf(analysis, fit).map((p) => `- ${predictionMarkdown(p)}`);
+  const all = predictionsOf(analysis, fit);
+  const predictions = all.slice(0, HOVER_PREDICTIONS).map((p) => `- ${predictionMarkdown(p)}`);
+  if (all.length > HOVER_PREDICTIONS)
+    predictions.push(`- and ${all.length - HOVER_PREDICTIONS} more, each on its curve's lens`);
   const coefficients = Object.entries(fit.params).map(([k, v]) => {
     const ci = fit.intervals?.[k];
     return `| ${k} | ${ci ? formatEstimate(v, ci[0], ci[1]) : formatNumber(v, 4)} | ${fit.units[k] ?? ''} |`;
@@ -85,7 +88,7 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
     .join('\n\n');
 }
 
-/** The predictions a fit makes: its curves' loss targets, its budgets, or its group's targets (at most 4). */
+/** The predictions a fit makes: its curves' loss targets, its budgets, or its group's targets. */
 function predictionsOf(analysis: Analysis<Series>, fit: FitResult): Prediction[] {
   const belongs = (p: Prediction): boolean => {
     switch (fit.law) {
@@ -100,8 +103,11 @@ function predictionsOf(analysis: Analysis<Series>, fit: FitResult): Prediction[]
         return p.metric === 'loss' && p.xName === 'step';
     }
   };
-  return analysis.predictions.filter(belongs).slice(0, 4);
+  return analysis.predictions.filter(belongs);
 }
+
+/** Predictions a header hover lists; the rest are counted (each is on its curve's lens). */
+const HOVER_PREDICTIONS = 4;
 
 /** One prediction as a hover line, with its extrapolation warning. */
 function predictionMarkdown(p: Prediction): string {
@@ -183,10 +189,14 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
     return `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
   });
   const overlay = fit.runnerUpFit
-    ? ` Show Chart can overlay ${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}, the runner-up (the toggle above the loss panel).`
+    ? ` The chart's **runner-up** toggle overlays the runner-up's predictions (${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}).`
     : '';
+  // What a mean is; how a spread-weighted one weighs the laws is the reason's to say (said twice, it filled the hover).
+  const mean = !selection.weights
+    ? ''
+    : ` (every prediction is the ${selection.weightRange ? 'weighted ' : ''}mean, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s)`;
   return [
-    `Law chosen automatically: **${fitLawName(fit)}**${selection.weights ? ` (every prediction is the ${selection.weightRange ? 'weighted mean, each law weighted at each step by the inverse of its bootstrap spread there' : 'mean'}, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s)` : ''}. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
+    `Law chosen automatically: **${fitLawName(fit)}**${mean}. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
     [
       `| law | backtest error${heldOut ? ' | held-out PredE' : ''} | |`,
       `|---|---${heldOut ? '|---' : ''}|---|`,

@@ -34,12 +34,21 @@ export function hoverAt(
   const value =
     line === (summary?.headerLine ?? 0)
       ? hoverForHeader(analysis, file, columnAt(summary, lineText(position.line), position.character))
-      : (hoverForRow(analysis, file, line) ?? hoverForField(analysis, file, summary, line, lineText));
+      : (hoverForRow(analysis, file, line) ??
+        hoverForField(analysis, file, summary, line, lineText) ??
+        (opensDocument(summary, line) ? hoverForHeader(analysis, file) : null));
   return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
 }
 
 /** Formats whose rows are pretty-printed JSON objects, each row located at the line of its opening brace. */
 const OBJECT_ROW_FORMATS: ReadonlySet<FileFormat> = new Set(['hf-trainer-state', 'json']);
+/**
+ * A pretty-printed JSON run file has no header line (headerLine 0): its first line (the `{` of a trainer_state.json,
+ * under the lens) hovers as the header, with the fits and how the law was chosen, when no row is on it.
+ */
+function opensDocument(summary: FileSummary | undefined, line: number): boolean {
+  return line === 1 && summary?.headerLine === 0 && OBJECT_ROW_FORMATS.has(summary.format);
+}
 /** How far up a field's line the opening brace of its entry is looked for (a log entry has a dozen fields). */
 const ENTRY_SCAN_LINES = 200;
 

@@ -170,6 +170,8 @@ export interface DrawnPanel {
   yTitle?: string;
   /** The legend's entries as shown. */
   legend?: string[];
+  /** Each entry's key, as chart.js names its point style ('line' for a line's key, 'circle', 'rect'...). */
+  legendKeys?: string[];
 }
 
 /** What the panel shows, as read-only numbers and labels. */

@@ -338,11 +338,20 @@ function groupedLegend(datasets: LensDataset[], byGroup = false): boolean {
   return byGroup || new Set(datasets.map((d) => d.lens.group).filter((g) => g !== '')).size > LEGEND_GROUPS;
 }
 
-/** chart.js's legend items; a group listed by its name stands as the group's name (N=25M), not its first series'. */
+/**
+ * chart.js's legend items, lines keyed as lines; a group listed by its name stands as the group's name (N=25M), not its
+ * first series'.
+ */
 function legendLabels(chart: LensChart, byGroup = false): LegendItem[] {
-  const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
-  if (!byGroup) return items;
   const datasets = chart.data.datasets as LensDataset[];
+  // A series drawn as a line is keyed by a line in its own dash (a law's, the runner-up's dots), not by a circle
+  // that reads as the observed points: only observed points are keyed by their point.
+  const items = Chart.defaults.plugins.legend.labels
+    .generateLabels(chart)
+    .map((item) =>
+      datasets[item.datasetIndex ?? 0]?.lens.kind === 'observed' ? item : { ...item, pointStyle: 'line' as const },
+    );
+  if (!byGroup) return items;
   return items.map((item) => {
     const ds = datasets[item.datasetIndex ?? 0];
     const named = ds.lens.group !== '' && ds.lens.kind !== 'schedule-assumed' && ds.lens.kind !== 'runner-up';

@@ -72,6 +72,7 @@ export function publish(view: PageView, extra: Pick<ChartSnapshot, 'lastExport' 
     xTitle: axisTitle(c, 'x'),
     yTitle: axisTitle(c, 'y'),
     legend: (c.legend?.legendItems ?? []).map((item) => item.text),
+    legendKeys: (c.legend?.legendItems ?? []).map((item) => String(item.pointStyle ?? '')),
     datasets: (c.data.datasets as LensDataset[]).map((d) => ({
       id: d.lens.id,
       label: d.label ?? '', // every dataset is given one (datasets.ts); Chart.js types it optional

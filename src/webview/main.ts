@@ -23,7 +23,8 @@ import { exportHeader, exportImage, kindLabel } from './exportImage';
 import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
-import { formatNumber } from '../core/util/format';
+import { formatNumber, formatPercent } from '../core/util/format';
+import { LAW_NAMES } from '../core/analysis/lawNames';
 
 const vscode = acquireVsCodeApi<ChartViewState>();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -240,8 +241,12 @@ function runnerUpToggle(choice: LawChoiceText): HTMLElement {
   button.type = 'button';
   button.className = 'axis-toggle';
   button.id = 'runner-up-toggle';
-  button.textContent = `runner-up (${choice.runnerUp}): ${on ? 'shown' : 'hidden'}`;
-  button.title = `Law chosen automatically: ${choice.chosen}. Why: ${choice.reason}. Click to ${on ? 'hide' : 'overlay'} the runner-up, ${choice.runnerUp} (dotted, with its band where it has one), on every curve.`;
+  // Shown, it says how far it is from the chosen law: where both agree its dots lie on the chosen law's line, and the
+  // toggle would seem to do nothing.
+  const gap = choice.targetGap === undefined ? undefined : formatPercent(choice.targetGap, 2);
+  button.textContent = `runner-up (${choice.runnerUp}): ${on ? `shown${gap ? ` · ${gap} off` : ''}` : 'hidden'}`;
+  const apart = gap ? ` At the targets its predictions are at most ${gap} off the chosen law's.` : '';
+  button.title = `Law chosen automatically: ${choice.chosen}. Why: ${choice.reason}. Click to ${on ? 'hide' : 'overlay'} the runner-up, ${choice.runnerUp} (dotted, with its band where it has one), on every curve.${apart}`;
   button.setAttribute('aria-pressed', String(on));
   button.addEventListener('click', () => {
     saveState({ runnerUp: !on });
@@ -355,7 +360,10 @@ function renderFits(): void {
     const params = Object.entries(f.params)
       .map(([k, v]) => `${k} = ${formatNumber(v, 4)}`)
       .join(', ');
-    row.textContent = `${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}`;
+    // Under a mean of laws the coefficients are one law's and the predictions the mean's: say so, as the hover does.
+    const mean =
+      f.name === LAW_NAMES[f.law] ? '' : ` (the ${LAW_NAMES[f.law]}'s coefficients; every prediction is the ${f.name})`;
+    row.textContent = `${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}${mean}`;
     root.append(row);
   }
 }

@@ -90,9 +90,7 @@ export class WhatIfForm {
   private render(): void {
     this.root.replaceChildren();
     const title = document.createElement('h2');
-    title.textContent = this.defaults?.sizes
-      ? 'What-if schedule and model size'
-      : 'What-if schedule (LR-annealing law)';
+    title.textContent = `What-if ${this.defaults?.sizes ? 'schedule and model size' : 'schedule'} (${this.defaults?.law})`;
     const hint = document.createElement('p');
     hint.className = 'hint';
     hint.textContent = 'Predicted loss for a schedule you have not run, from the fitted law. Compare two.';
@@ -199,20 +197,36 @@ export class WhatIfForm {
 
   /** The outcome line: each final loss, and B − A when both are on. */
   showResults(results: Outcome<WhatIfCurve>[]): void {
-    const lines: string[] = [];
-    const ok: WhatIfCurve[] = [];
-    for (const r of results) {
-      if (r.ok) {
-        ok.push(r.value);
-        lines.push(
-          `${r.value.label} (${r.value.spec.shape}, ${r.value.spec.totalSteps.toLocaleString('en-US')} steps): final loss ${r.value.finalLoss.toPrecision(5)}`,
-        );
-      } else lines.push(r.message);
-    }
-    if (ok.length === 2)
-      lines.push(
-        `B − A = ${(ok[1].finalLoss - ok[0].finalLoss).toPrecision(3)} (${ok[1].finalLoss < ok[0].finalLoss ? 'B' : 'A'} ends lower)`,
-      );
+    const lines = outcomeLines(results);
     this.result.replaceChildren(...lines.map((l) => Object.assign(document.createElement('div'), { textContent: l })));
   }
+}
+
+/** Significant digits of a what-if's final loss. */
+const FINAL_DIGITS = 5;
+
+/**
+ * Each final loss (5 significant digits), and B − A to the same decimal place when both are on: a difference below
+ * it is no difference the final losses show ("B − A = -0.00000189 (B ends lower)" beside two equal 2.4853).
+ */
+export function outcomeLines(results: Outcome<WhatIfCurve>[]): string[] {
+  const lines: string[] = [];
+  const ok: WhatIfCurve[] = [];
+  for (const r of results) {
+    if (r.ok) {
+      ok.push(r.value);
+      lines.push(
+        `${r.value.label} (${r.value.spec.shape}, ${r.value.spec.totalSteps.toLocaleString('en-US')} steps): final loss ${r.value.finalLoss.toPrecision(FINAL_DIGITS)}`,
+      );
+    } else lines.push(r.message);
+  }
+  if (ok.length !== 2) return lines;
+  const [a, b] = ok.map((c) => c.finalLoss);
+  const decimals = Math.max(0, FINAL_DIGITS - 1 - Math.floor(Math.log10(Math.max(Math.abs(a), Math.abs(b)))));
+  const diff = (b - a).toFixed(Math.min(20, decimals));
+  const same = Number(diff) === 0;
+  lines.push(
+    `B − A = ${same ? (0).toFixed(decimals) : diff} (${same ? `the same to ${decimals} decimals` : `${b < a ? 'B' : 'A'} ends lower`})`,
+  );
+  return lines;
 }

@@ -14,7 +14,7 @@ import {
   setTheme as setWorkbenchTheme,
 } from '../helpers/workbench';
 import type { ChartHook, ChartSnapshot as Snapshot, DrawnPanel } from '../../src/shared/chart';
-import { CHINCHILLA, skipUnless } from '../helpers/shared';
+import { CHINCHILLA, LUO, LUO_FIT, luoRunsCsv, skipUnless } from '../helpers/shared';
 import { scratchDir } from '../helpers/scratch';
 import { MAX_LOG_GRID } from '../../src/webview/format';
 
@@ -129,6 +129,19 @@ function assertLogGrid(p: DrawnPanel): void {
   assertTicksDistinct(p);
 }
 
+/**
+ * Every legend entry of a series drawn as a line (a law, the runner-up, a what-if) is keyed by a line in its dash, and
+ * only observed points by a point: a law keyed by a hollow circle read as points.
+ */
+function assertLineKeys(p: DrawnPanel): void {
+  const keys = p.legendKeys ?? [];
+  assert.equal(keys.length, p.legend?.length, JSON.stringify(p));
+  for (const [i, text] of (p.legend ?? []).entries()) {
+    const observed = p.datasets.some((d) => d.kind === 'observed' && d.label === text);
+    assert.equal(keys[i] === 'line', !observed, `${text}: ${keys[i]}`);
+  }
+}
+
 /** Clicks a control in the chart and waits for the redraw it causes. */
 async function clickAndRedraw(selector: string, before: Snapshot): Promise<Snapshot> {
   await chartFrame(host!.page).locator(selector).click();
@@ -189,7 +202,25 @@ test(
     assert.ok(s.whatIf.every((w) => w.finalLoss > 2 && w.finalLoss < 4));
     assert.ok(main.filter((d) => d.kind === 'whatif').length === 2);
     const result = await chartFrame(page).locator('#whatif-result').textContent();
-    assert.match(result ?? '', /B − A = /);
+    // B − A to the final losses' decimal place (it printed -0.00000189 beside two equal 2.4853).
+    assert.match(result ?? '', /B − A = -?\d+\.\d{4} \(([AB] ends lower|the same to 4 decimals)\)/);
+    // The form names the law its curves come from: under a mean of both laws, the LR-annealing law alone.
+    const title = (await chartFrame(page).locator('#title').textContent()) ?? '';
+    const law = /spread-weighted mean/.test(title)
+      ? 'LR-annealing law alone'
+      : /\(MPL/.test(title)
+        ? 'MPL'
+        : 'LR-annealing law';
+    assert.equal(await chartFrame(page).locator('#whatif h2').textContent(), `What-if schedule (${law})`);
+    // Under a mean the fitted law shown under the chart is one law's coefficients, and it says so.
+    const fits = (await chartFrame(page).locator('#fits').textContent()) ?? '';
+    assert.equal(
+      fits.includes(
+        "(the LR-annealing law's coefficients; every prediction is the spread-weighted mean of LR-annealing law and MPL)",
+      ),
+      law === 'LR-annealing law alone',
+      fits,
+    );
     // Both panels share one x range, to past the target; the LR assumed after the log is drawn there and named.
     const [loss, lr] = [panel(s, 'main'), panel(s, 'secondary')];
     assert.equal(loss.xMin, lr.xMin);
@@ -434,11 +465,14 @@ test(
     await setTheme('Light Modern');
     await waitForChart(page, (x) => x.timing.draws > s.timing.draws);
     await host!.screenshot(join(shots, 'chart-downstream-light.png'));
+    await setTheme('Dark Modern');
   },
 );
 
 test('a run named like HTML shows as text and runs nothing', { timeout: 180_000 }, async () => {
   const page = host!.page;
+  // Shot in the light theme (each test that sets a theme puts dark back for the next one).
+  await setTheme('Light Modern');
   await showChartFor('xss.csv');
   const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && datasets(x, 'main').length > 0);
   assert.ok(
@@ -459,6 +493,7 @@ test('a run named like HTML shows as text and runs nothing', { timeout: 180_000 
   await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
   await page.waitForTimeout(300);
   await host!.screenshot(join(shots, 'chart-loss-light.png'));
+  await setTheme('Dark Modern');
 });
 
 test(
@@ -496,8 +531,11 @@ test(
       main.some((d) => /frontier/i.test(d.label) && d.points > 1),
       JSON.stringify(main.map((d) => d.label)),
     );
+    await setTheme('Light Modern');
+    await waitForChart(page, (x) => x.timing.draws > s.timing.draws);
     await page.waitForTimeout(300);
     await host!.screenshot(join(shots, 'chart-compute-light.png'));
+    await setTheme('Dark Modern');
   },
 );
 
@@ -609,9 +647,6 @@ test(
   { timeout: 240_000 },
   async () => {
     const page = host!.page;
-    // The tests before leave the light theme on (the xss and compute charts are shot in it): dark first, so the
-    // switch to light below redraws.
-    await setTheme('Dark Modern');
     await showChartFor('multirun.csv');
     const curves = ['cosine_10k', 'wsd_10k', 'cosine_30k'];
     const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.markers.length === 3);
@@ -639,6 +674,8 @@ test(
 
     const on = await clickAndRedraw('#runner-up-toggle', s);
     assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    // Shown, it says how far it lies from the chosen law at the targets (on its line, it seemed to do nothing).
+    assert.match((await toggle.textContent()) ?? '', /: shown · \d[\d.]* % off$/);
     const main = datasets(on, 'main');
     const legend = panel(on, 'main').legend ?? [];
     for (const name of curves) {
@@ -655,6 +692,7 @@ test(
       assert.ok(legend.includes(`${name} · runner-up: ${runnerUp}`), JSON.stringify(legend));
     }
     assert.ok(!legend.some((l) => l.includes('95 % band')), 'bands are not listed');
+    assertLineKeys(panel(on, 'main'));
     await page.waitForTimeout(300);
     await host!.screenshot(join(shots, 'chart-runner-up-dark.png'));
     await chartFrame(page)
@@ -740,6 +778,56 @@ test(
       await waitForChart(page, (x) => x.timing.draws > s.timing.draws);
       await page.waitForTimeout(300);
       await host!.screenshot(join(shots, 'chart-power-light.png'));
+    } finally {
+      writeFileSync(settings, '{}');
+      await setTheme('Dark Modern');
+    }
+  },
+);
+
+test(
+  'law auto on the public 25M runs (constant, cosine, wsdcon_9): MPL named on the title, the toggle and the what-if',
+  { timeout: 300_000, skip: skipUnless(LUO) },
+  async () => {
+    const page = host!.page;
+    // The runs start logging at step 2160, where their warmup ended (README: --warmup-steps 2160).
+    const settings = join(workspace, '.vscode', 'settings.json');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ 'scalingLens.fit.warmupSteps': 2160 }));
+    writeFileSync(join(workspace, 'luo25.csv'), luoRunsCsv('25', LUO_FIT));
+    await page.waitForTimeout(3000);
+    try {
+      await showChartFor('luo25.csv');
+      const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2, 120_000);
+      const frame = chartFrame(page);
+      assert.equal(
+        await frame.locator('#title').textContent(),
+        'luo25.csv · loss curves (MPL, chosen automatically over LR-annealing law)',
+      );
+      // The what-if is MPL's, and its schedules start with the warmup the fit was given (B had none under MPL).
+      assert.equal(await frame.locator('#whatif h2').textContent(), 'What-if schedule (MPL)');
+      assert.equal(await frame.locator('.whatif-1 input[data-field="warmupSteps"]').inputValue(), '2160');
+      const toggle = frame.locator('#runner-up-toggle');
+      assert.equal(await toggle.textContent(), 'runner-up (LR-annealing law): hidden');
+      await page.waitForTimeout(300);
+      await host!.screenshot(join(shots, 'chart-luo25-dark.png'));
+      const on = await clickAndRedraw('#runner-up-toggle', s);
+      const legend = panel(on, 'main').legend ?? [];
+      for (const name of LUO_FIT) {
+        assert.ok(legend.includes(`${name} · runner-up: LR-annealing law`), JSON.stringify(legend));
+        assert.ok(datasets(on, 'main').some((d) => d.id === `runner-up:${name}` && d.points > 50));
+      }
+      assertLineKeys(panel(on, 'main'));
+      await setTheme('Light Modern');
+      const light = await waitForChart(page, (x) => x.timing.draws > on.timing.draws);
+      await page.waitForTimeout(300);
+      await host!.screenshot(join(shots, 'chart-luo25-runner-up-light.png'));
+      await frame.locator('#whatif').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      await host!.screenshot(join(shots, 'chart-luo25-whatif-light.png'));
+      await frame.locator('#title').scrollIntoViewIfNeeded();
+      const off = await clickAndRedraw('#runner-up-toggle', light);
+      assert.ok(!datasets(off, 'main').some((d) => d.kind.startsWith('runner-up')));
     } finally {
       writeFileSync(settings, '{}');
       await setTheme('Dark Modern');

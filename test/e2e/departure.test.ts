@@ -120,4 +120,5 @@ test('the chart marks the step where the run left its law', { timeout: 180_000 }
   await host!.screenshot(join(SHOTS, 'departure-6-chart-dark.png'));
   await setTheme(host!, 'Light Modern');
   await host!.screenshot(join(SHOTS, 'departure-7-chart-light.png'));
+  await setTheme(host!, 'Dark Modern');
 });

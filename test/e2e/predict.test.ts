@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { REPO } from '../helpers/shared';
 import { scratchDir } from '../helpers/scratch';
+import { setTheme } from '../helpers/workbench';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
 let host: VsCodeHost | undefined;
@@ -124,5 +125,7 @@ test(
     await toast.waitFor({ timeout: 60000 });
     assert.match(await toast.innerText(), /Chinchilla law fitted on 36 runs \(R² 0\.9\d*\) · C = 1e23 FLOP → N\* /);
     await host!.screenshot(join(SHOTS, 'predict-6-notification-light.png'));
+    // Put the theme back for whatever test comes after.
+    await setTheme(host!, 'Dark Modern');
   },
 );

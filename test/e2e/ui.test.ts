@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
-import { REPO } from '../helpers/shared';
+import { LUO, luoTrainerState, REPO, skipUnless } from '../helpers/shared';
 import { chooseFromContextMenu } from '../helpers/workbench';
 import { scratchDir } from '../helpers/scratch';
 
@@ -135,3 +135,41 @@ test('Select Columns and Law...: map unrecognised columns and the file is fitted
   assert.match(await lens.innerText(), /^Loss · LR-annealing law · L\(6k\) = \d/);
   await host!.screenshot(join(SHOTS, 'ui-6-columns.png'));
 });
+
+test(
+  "a trainer_state.json: its first line hovers as the header (how the law was chosen), a field's line as its entry",
+  { timeout: 180_000, skip: skipUnless(LUO) },
+  async () => {
+    mkdirSync(join(workspace, 'hf'));
+    writeFileSync(join(workspace, 'hf', 'trainer_state.json'), luoTrainerState('25', 'cosine_24000'));
+    await expandFolder('hf');
+    await page()
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: 'trainer_state.json' })
+      .first()
+      .dblclick();
+    await page().locator('.monaco-editor .view-line', { hasText: '"log_history"' }).first().waitFor({ timeout: 30000 });
+    await host!.executeCommand('Scaling Lens: Fit Scaling Law');
+    await page().locator('.codelens-decoration', { hasText: 'Loss ·' }).first().waitFor({ timeout: 90000 });
+    // The document's `{`, under the lens: JSON has no header line, and the comparison of the laws was on none.
+    await page()
+      .locator('.monaco-editor .view-line', { hasText: /^\{$/ })
+      .first()
+      .locator('span > span')
+      .first()
+      .hover();
+    const header = page().locator('.monaco-hover-content', { hasText: 'Law chosen automatically' }).first();
+    await header.waitFor({ timeout: 30000 });
+    const text = (await header.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /fitted on \S+ \(171 points\)/);
+    assert.match(text, /Why: /);
+    await host!.screenshot(join(SHOTS, 'ui-7-trainer-state-header.png'));
+    await page().keyboard.press('Escape');
+    const field = page().locator('.monaco-editor .view-line', { hasText: '"loss": 4.0342' }).first();
+    await field.locator('span > span').first().hover();
+    const row = page().locator('.monaco-hover-content', { hasText: 'observed' }).first();
+    await row.waitFor({ timeout: 30000 });
+    assert.match(await row.innerText(), /step 2288/);
+    await host!.screenshot(join(SHOTS, 'ui-8-trainer-state-field.png'));
+    await page().keyboard.press('Escape');
+  },
+);

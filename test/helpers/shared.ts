@@ -1,5 +1,5 @@
 // Where the real data lives (../shared/data beside the repo), and the skip reason when it is absent.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -22,3 +22,26 @@ export const LUO_HELDOUT = [
   'wsdcon_18',
 ];
 export const luoFiles = (size: string) => [...LUO_FIT, ...LUO_HELDOUT].map((n) => join(LUO, `csv_${size}`, `${n}.csv`));
+
+/** The rows (step,lr,loss) of one public Luo et al. curve; its files end lines with CRLF. */
+function luoRows(size: string, name: string): string[] {
+  return readFileSync(join(LUO, `csv_${size}`, `${name}.csv`), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1);
+}
+
+/** One CSV with a run column holding the named curves of a size (the look of a sweep logged to one file). */
+export function luoRunsCsv(size: string, names: string[]): string {
+  return ['step,lr,loss,run', ...names.flatMap((n) => luoRows(size, n).map((r) => `${r},${n}`))].join('\n') + '\n';
+}
+
+/** A pretty-printed Hugging Face trainer_state.json whose log_history is one curve (entries as the Trainer writes). */
+export function luoTrainerState(size: string, name: string): string {
+  const log_history = luoRows(size, name).map((r) => {
+    const [step, learning_rate, loss] = r.split(',').map(Number);
+    return { epoch: Number((step / 24000).toFixed(4)), learning_rate, loss, step };
+  });
+  const last = log_history[log_history.length - 1].step;
+  return JSON.stringify({ global_step: last, max_steps: last, log_history }, null, 2) + '\n';
+}

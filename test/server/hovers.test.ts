@@ -46,7 +46,7 @@ test('a row hover finds rows logged out of step order', async () => {
   assert.match(markdown(hoverAt(analysis, path, { line: 2, character: 0 }, noText)), /step 800 /);
 });
 
-test("a pretty-printed trainer_state.json: a field's line hovers as its entry; the file's own keys and the lines between entries as none", async () => {
+test("a pretty-printed trainer_state.json: a field's line hovers as its entry, its first line as the header; the file's own keys and the lines between entries as none", async () => {
   const entries = Array.from({ length: 30 }, (_, i) => {
     const step = (i + 1) * 100;
     return `    {\n      "learning_rate": 0.0003,\n      "loss": ${lossAt(step)},\n      "step": ${step}\n    }`;
@@ -63,6 +63,8 @@ test("a pretty-printed trainer_state.json: a field's line hovers as its entry; t
   assert.match(markdown(at(7)), /step 100 /);
   assert.match(markdown(at(5 + 5 * 5)), /step 600 /);
   assert.equal(at(1), null, 'global_step is no entry');
+  // The document's first line, where its lens is, hovers as a header would: the fit and how the law was chosen.
+  assert.match(markdown(at(0)), /^\*\*LR-annealing law\*\* fitted on /);
   assert.equal(at(lines.length - 2), null, 'max_steps, after the log, is no entry');
 });
 
@@ -81,6 +83,16 @@ test('the header hover names the column under the cursor and lists the fit; none
   // Without the document's text (not open) the column is not named, the fit still is.
   assert.match(markdown(hoverAt(analysis, LOSS, { line: 0, character: 6 }, noText)), /^\*\*LR-annealing law\*\*/);
   assert.equal(hoverAt(analysis, LOSS, { line: 200, character: 0 }, noText), null);
+});
+
+test('the header hover lists four predictions and counts the rest, which it left out unsaid', async () => {
+  const runs = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const rows = runs.flatMap((run) => steps(30).map((s) => `${run},${s},0.0003,${lossAt(s)}`));
+  const path = file('six.csv', ['run,step,lr,loss', ...rows]);
+  const analysis = await analyse(path, ONE_LAW);
+  const text = markdown(hoverAt(analysis, path, { line: 0, character: 0 }, noText));
+  assert.equal(text.match(/^- [a-f]: L/gm)?.length, 4, text);
+  assert.match(text, /^- and 2 more, each on its curve's lens$/m);
 });
 
 test('a downstream row hover is labelled by its group', async () => {
@@ -192,7 +204,7 @@ test('law auto on loss curves: the header hover lists both candidates with their
     assert.equal(name, 'spread-weighted mean of LR-annealing law and MPL');
     assert.match(
       text,
-      /every prediction is the weighted mean, each law weighted at each step by the inverse of its bootstrap spread there, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the LR-annealing law's/,
+      /every prediction is the weighted mean, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the LR-annealing law's/,
     );
     for (const law of ['MPL', 'LR-annealing law'])
       assert.match(

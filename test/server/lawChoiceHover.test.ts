@@ -53,7 +53,7 @@ test('law auto: the lens names the law, the header hover compares both laws and 
     const markdown = hover ? (hover.contents as { value: string }).value : '';
     assert.ok(
       markdown.includes(
-        `Law chosen automatically: **${name}** (every prediction is the weighted mean, each law weighted at each step by the inverse of its bootstrap spread there, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the LR-annealing law's). Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
+        `Law chosen automatically: **${name}** (every prediction is the weighted mean, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the LR-annealing law's). Each law was refitted on the first 60, 70 and 80 % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
       ),
       markdown,
     );
@@ -64,9 +64,13 @@ test('law auto: the lens names the law, the header hover compares both laws and 
       assert.ok(markdown.includes(row), `${row} in\n${markdown}`);
     }
     assert.ok(
-      markdown.includes(`Why: ${markdownText(selection.reason)}. Show Chart can overlay MPL alone, the runner-up`),
+      markdown.includes(
+        `Why: ${markdownText(selection.reason)}. The chart's **runner-up** toggle overlays the runner-up's predictions (MPL alone).`,
+      ),
       markdown,
     );
+    // How the weights vary is said once, by the reason (the lead said it too, and the hover's window held neither).
+    assert.equal(markdown.split('inverse of its bootstrap spread').length, 2, markdown);
     // The run's name reaches the hover only escaped: no link, no command.
     assert.ok(markdown.includes(markdownText(HOSTILE)), markdown);
     assert.ok(!markdown.includes('[x](command:evil)'), markdown);
@@ -128,5 +132,5 @@ test("under a mean of both laws, the held-out column gives the runner-up's own P
     `| spread-weighted mean of LR-annealing law and MPL (chosen) | — | ${formatPercent(0.0017)} | |`,
   ])
     assert.ok(markdown.includes(row), `${row} in\n${markdown}`);
-  assert.match(markdown, /Show Chart can overlay MPL alone, the runner-up/);
+  assert.match(markdown, /The chart's \*\*runner-up\*\* toggle overlays the runner-up's predictions \(MPL alone\)\./);
 });

@@ -21,7 +21,7 @@ import type {
   WhatIfDefaults,
   XWindow,
 } from './types';
-import { lawSettings, predictLoss, predictsSchedules, sizeGroup, type LawOfFit } from './whatIf';
+import { lawSettings, predictLoss, predictsSchedules, sizeGroup, whatIfLawName, type LawOfFit } from './whatIf';
 
 export { evaluateLaw } from './sweepSeries';
 export { logGrid } from './seriesParts';
@@ -185,8 +185,8 @@ function lossSeries(analysis: Analysis): Parts {
         y: c.schedule.lr,
         total: c.schedule.steps.length,
       });
-      const assumed = assumedSchedule(c, targets);
-      if (assumed) series.push(assumed);
+      const assumed = assumedSchedule(c, targets, bySize);
+      if (assumed && !series.some((s) => s.id === assumed.id)) series.push(assumed);
     }
     for (const p of targets) markers.push(targetMarker('main', c.name, group, p));
   }
@@ -207,7 +207,7 @@ function lossSeries(analysis: Analysis): Parts {
     markers,
     whatIf: fit ? whatIfDefaults(analysis, fit) : undefined,
     legendByGroup: bySize,
-    lawChoice: lawChoiceText(fit, series),
+    lawChoice: lawChoiceText(fit, series, runnerUpGap(curves, analysis.predictions)),
   };
 }
 
@@ -218,19 +218,21 @@ function sizeOrder(curves: CurveReport[]): CurveReport[] {
 
 /**
  * The LR every prediction past the log assumes (held at its last logged value), from the last logged step to the
- * furthest target: the LR panel then spans the loss panel's x range, and the legend names the assumption.
+ * furthest target: the LR panel then spans the loss panel's x range, and the legend names the assumption. Under the
+ * model-size law (a legend of sizes) curves that assume the same are one series, named by the assumption alone: the
+ * same schedule run at three sizes listed it three times, and the short LR panel's legend was cut off.
  */
-function assumedSchedule(c: CurveReport, targets: Prediction[]): ChartSeries | undefined {
+function assumedSchedule(c: CurveReport, targets: Prediction[], shared: boolean): ChartSeries | undefined {
   const last = c.schedule && lastLogged(c.schedule);
   const end = Math.max(...targets.map((t) => t.x));
   const phrase = c.schedule && assumedLrPhrase(c.schedule, end);
   if (!last || !phrase) return undefined;
   return {
-    id: `lr-assumed:${c.name}`,
-    label: `${c.name} · assumed: ${phrase}`,
+    id: shared ? `lr-assumed:${last.step}:${last.lr}:${end}` : `lr-assumed:${c.name}`,
+    label: shared ? `assumed: ${phrase}` : `${c.name} · assumed: ${phrase}`,
     kind: 'schedule-assumed',
     panel: 'secondary',
-    group: c.group ?? c.name,
+    group: shared ? '' : (c.group ?? c.name),
     x: [last.step, end],
     y: [last.lr, last.lr],
     total: 2,
@@ -356,17 +358,42 @@ function runnerUpSeries(
  * What an automatic choice drew and what it can overlay, by name, and why, when the runner-up is drawn. Under a mean
  * of both laws the runner-up is one of them alone ("MPL alone"), beside the mean.
  */
-function lawChoiceText(fit: FitResult | undefined, series: ChartSeries[]): LawChoiceText | undefined {
+function lawChoiceText(
+  fit: FitResult | undefined,
+  series: ChartSeries[],
+  targetGap: number | undefined,
+): LawChoiceText | undefined {
   const selection = fit?.selection;
   if (!selection || !fit.runnerUpFit || !series.some((s) => s.kind === 'runner-up')) return undefined;
   const runnerUp = `${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}`;
-  return { chosen: fitLawName(fit), runnerUp, reason: selection.reason };
+  return { chosen: fitLawName(fit), runnerUp, reason: selection.reason, ...(targetGap !== undefined && { targetGap }) };
+}
+
+/**
+ * The largest relative difference between the runner-up's prediction and the chosen law's at the curves' targets:
+ * where the laws agree the runner-up's dots lie on the chosen law's line, and the toggle says so instead of seeming
+ * to do nothing. Undefined without a target both predict.
+ */
+function runnerUpGap(curves: CurveReport[], predictions: Prediction[]): number | undefined {
+  let gap: number | undefined;
+  for (const c of curves) {
+    const r = c.runnerUp;
+    if (!r) continue;
+    for (const p of predictions) {
+      if (p.curve !== c.name || p.xName !== 'step' || !hasValue(p)) continue;
+      const k = r.x.indexOf(p.x);
+      const off = k < 0 ? NaN : Math.abs(r.predicted[k] / p.value - 1);
+      if (Number.isFinite(off)) gap = Math.max(gap ?? 0, off);
+    }
+  }
+  return gap;
 }
 
 export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaults {
   const fitted = analysis.curves.filter((c) => fit.fittedOn.includes(c.name));
   const totalSteps = Math.max(...fitted.map((c) => c.points.x[c.points.x.length - 1]).filter(Number.isFinite), 2);
-  const warmupSteps = Number(String(fit.settings.warmupEndSteps ?? '0').split(',')[0]) || 0;
+  // The LR-annealing law records each curve's warmup; the other laws only the one asked for (--warmup-steps).
+  const warmupSteps = Number(String(fit.settings.warmupEndSteps ?? fit.settings.warmupStepsOption).split(',')[0]) || 0;
   const fromStep = Math.min(...fitted.map((c) => c.points.x[0]).filter((x) => x > 0), totalSteps);
   const reference = referenceCurve(analysis, fit);
   const last = reference?.schedule && lastLogged(reference.schedule);
@@ -374,6 +401,7 @@ export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaul
   const sizes = isSizeLaw(fit.law) ? fittedSizes(fitted, fit) : undefined;
   const peakLr = Number(fit.settings.etaMax ?? fit.settings.etaRef);
   return {
+    law: whatIfLawName(fit),
     peakLr,
     warmupSteps,
     totalSteps,

@@ -79,6 +79,8 @@ export interface ChartFit {
 
 /** Defaults for the what-if form, from the loss-curve fit; absent when the file has no such fit. */
 export interface WhatIfDefaults {
+  /** The law the what-if curves are predicted with, named for the form's title (whatIfLawName). */
+  law: string;
   peakLr: number;
   warmupSteps: number;
   totalSteps: number;
@@ -125,6 +127,8 @@ export interface LawChoiceText {
   chosen: string;
   runnerUp: string;
   reason: string;
+  /** The largest relative difference of the runner-up's predictions from the chosen law's at the targets. */
+  targetGap?: number;
 }
 
 export interface XWindow {

@@ -3,9 +3,10 @@
 // areas from lrAreas, the multi-power law's exact loss-drop sum), exactly as in the fit: a what-if is the fit's own
 // prediction.
 import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
+import { LAW_NAMES } from '../analysis/lawNames';
 import { predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
 import { areaConvention, type WarmupConventionOption } from '../analysis/options';
-import type { FitResult } from '../analysis/types';
+import type { FitResult, LawId, LawSelection } from '../analysis/types';
 import { lrAnnealingLaw } from '../laws/lrAnnealing';
 import { lrAnnealingSizeLaw } from '../laws/lrAnnealingSize';
 import { multiPowerCoefficients } from '../laws/multiPower';
@@ -73,6 +74,15 @@ export function sizeGroup(modelSize: number): string {
 /** Whether a fit predicts loss curves under any schedule: what lenses' extrapolations and what-ifs are drawn from. */
 export function predictsSchedules(fit: FitResult): boolean {
   return isLossLaw(fit.law) || isSizeLaw(fit.law);
+}
+
+/**
+ * The law a what-if curve is predicted with, as the what-if form names it: the fit's own law (lawSettings). Under a
+ * mean of both laws that is the law whose coefficients the fit reports, alone: the mean's weights are each law's
+ * bootstrap spread along the logged curves, which a schedule never run does not have.
+ */
+export function whatIfLawName(fit: { law: LawId; selection?: Pick<LawSelection, 'weights'> }): string {
+  return `${LAW_NAMES[fit.law]}${fit.selection?.weights ? ' alone' : ''}`;
 }
 
 /** `modelSize`: the N to predict, for the model-size law (which needs one). */

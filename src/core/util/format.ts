@@ -93,8 +93,13 @@ export function formatBanded(value: number, low: number, high: number): BandedTe
     ? Math.min(BAND_MAX_DIGITS, Math.max(BAND_MIN_DIGITS, magnitude - gapPlace + 1))
     : ZERO_BAND_DIGITS;
   const place = magnitude - digits + 1;
-  return { value: atPlace(value, place), low: atPlace(low, place), high: atPlace(high, place) };
+  // A bound two decades or more above the value (a coefficient's interval out to its bound) is told apart from the
+  // value by its magnitude: it gets the value's significant digits, not its decimal place (0.0520 [0.0372, 156]).
+  const bound = (v: number) => atPlace(v, place, magnitudeOf(v) - magnitude >= 2 ? digits - 1 : BAND_MAX_DIGITS);
+  return { value: atPlace(value, place), low: bound(low), high: bound(high) };
 }
+
+const magnitudeOf = (v: number): number => (v === 0 ? -Infinity : Math.floor(Math.log10(Math.abs(v))));
 
 /** "value [low, high]" by the band rule, or the value alone (4 significant digits) when there is no band. */
 export function formatEstimate(value: number, low: number, high: number): string {
@@ -103,14 +108,13 @@ export function formatEstimate(value: number, low: number, high: number): string
 }
 
 /**
- * `v` rounded to the decimal place 10^place, trailing zeros kept (they are digits the band resolves). A bound decades
- * above its value (a band over orders of magnitude, such as D/N [0, 4e43] of 5e-6) is not given the value's place:
- * it keeps at most one digit more than a value is ever given, where it would have printed 52.
+ * `v` rounded to the decimal place 10^place, trailing zeros kept (they are digits the band resolves), and to at most
+ * `maxDigits` + 1 significant digits: a bound decades above its value (D/N [0, 4e43] of 5e-6) printed 52 at its place.
  */
-function atPlace(v: number, requested: number): string {
+function atPlace(v: number, requested: number, maxDigits = BAND_MAX_DIGITS): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  const place = Math.max(requested, Math.floor(Math.log10(a)) - BAND_MAX_DIGITS);
+  const place = Math.max(requested, Math.floor(Math.log10(a)) - maxDigits);
   if (a >= 1e6 || a < 1e-3) {
     const digits = Math.floor(Math.log10(a)) - place + 1;
     return digits >= 1 ? v.toExponential(digits - 1).replace('e+', 'e') : '0';

@@ -46,6 +46,14 @@ test('chart of the model-size law: one group per size, smallest first, named N=2
   }
   assert.ok(data.markers.every((m) => data.groups.includes(m.group)));
   assert.deepEqual(data.whatIf?.sizes, { fitted: [25e6, 1e8, 4e8], extrapolates: true });
+  // The LR held past the log is listed once per assumption, not once per curve (three sizes of one schedule).
+  const assumed = data.series.filter((s) => s.kind === 'schedule-assumed').map((s) => s.label);
+  assert.equal(new Set(assumed).size, assumed.length, JSON.stringify(assumed));
+  assert.ok(assumed.length < analysis.curves.length, JSON.stringify(assumed));
+  assert.ok(
+    assumed.every((l) => l.startsWith('assumed: LR held at ')),
+    JSON.stringify(assumed),
+  );
 });
 
 test('what-if of the model-size law: any size under any schedule, exactly the law', () => {

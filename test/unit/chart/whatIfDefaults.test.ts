@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
 import type { Analysis } from '../../../src/core/analysis/types';
 import { buildChart, referenceCurve } from '../../../src/core/chart/series';
-import { whatIfCurve } from '../../../src/core/chart/whatIf';
+import { defaultSpec, whatIfCurve, whatIfLawName } from '../../../src/core/chart/whatIf';
 import { parseText } from '../../../src/core/table';
-import { defaultSpecs } from '../../../src/webview/whatIfForm';
+import { defaultSpecs, outcomeLines } from '../../../src/webview/whatIfForm';
 import { REPO } from '../../helpers/shared';
 
 /** A linear decay from the peak to a tenth of it, with a loss that falls as the LR area grows. */
@@ -75,9 +75,50 @@ test('a fit that never saw its LR lowered: B trains twice as long at the same LR
 });
 
 test('without a logged schedule the what-if compares a cosine with WSD', () => {
-  const defaults = { peakLr: 3e-4, warmupSteps: 0, totalSteps: 1000, fromStep: 1 };
+  const defaults = { law: 'LR-annealing law', peakLr: 3e-4, warmupSteps: 0, totalSteps: 1000, fromStep: 1 };
   assert.deepEqual(
     defaultSpecs(defaults).map((s) => s.shape),
     ['cosine', 'wsd'],
+  );
+});
+
+test('the what-if names the law it predicts with, and starts with the warmup the fit was given, under MPL too', async () => {
+  // The form's title said "LR-annealing law" over MPL's what-ifs, and MPL's fits gave schedule B no warmup.
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/sweep.csv')], {
+    law: 'mpl',
+    warmupSteps: 300,
+    bootstrapSamples: 0,
+  });
+  const defaults = buildChart(analysis).data.whatIf!;
+  assert.equal(defaults.law, 'MPL');
+  assert.equal(defaults.warmupSteps, 300);
+  assert.deepEqual(
+    defaultSpecs(defaults).map((s) => s.warmupSteps),
+    [300, 300],
+  );
+  // Under a mean of both laws a what-if is the reported law's alone (the weights belong to the logged curves).
+  const weights = { 'lr-annealing': 0.6, mpl: 0.4 };
+  assert.equal(whatIfLawName({ law: 'lr-annealing', selection: { weights } }), 'LR-annealing law alone');
+  assert.equal(whatIfLawName({ law: 'mpl' }), 'MPL');
+});
+
+test('B − A is printed to the decimal place of the final losses: a difference they do not show is none', () => {
+  const spec = defaultSpec({ peakLr: 3e-4, warmupSteps: 0, totalSteps: 20000 });
+  const curve = (label: string, finalLoss: number) => ({
+    ok: true as const,
+    value: { label, spec, steps: [], loss: [], lr: [], finalLoss },
+  });
+  // The cosine.csv what-ifs (its own cosine against a cosine) read "B − A = -0.00000189 (B ends lower)".
+  assert.equal(
+    outcomeLines([curve('what-if A', 2.485301), curve('what-if B', 2.485299)])[2],
+    'B − A = 0.0000 (the same to 4 decimals)',
+  );
+  assert.equal(
+    outcomeLines([curve('what-if A', 3.34986), curve('what-if B', 3.3078)])[2],
+    'B − A = -0.0421 (B ends lower)',
+  );
+  assert.equal(
+    outcomeLines([curve('what-if A', 2.5796), curve('what-if B', 2.8305)]).at(-1),
+    'B − A = 0.2509 (A ends lower)',
   );
 });

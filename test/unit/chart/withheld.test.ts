@@ -36,6 +36,17 @@ test('a clean run: the chosen law, its band and the runner-up are drawn out to t
   assert.ok(analysis.fits[0].runnerUpFit, 'law auto kept a runner-up');
   assert.ok(analysis.predictions.every((p) => p.status === 'ok'));
   assert.deepEqual(reach(analysis), { law: 1200, band: 1200, 'runner-up': 1200, 'runner-up-band': 1200 });
+  // The toggle says how far the runner-up lies from the chosen law at the target (it can lie on its line).
+  const runnerUp = analysis.curves[0].runnerUp!;
+  const target = analysis.predictions[0];
+  const expected = Math.abs(runnerUp.predicted[runnerUp.x.indexOf(1200)] / target.value! - 1);
+  const gap = buildChart(analysis).data.lawChoice?.targetGap;
+  assert.ok(gap !== undefined && Math.abs(gap - expected) < 1e-12, `${gap} vs ${expected}`);
+});
+
+test('a withheld target gives the toggle no gap to tell', () => {
+  const analysis = analyse(divergeFrom(550), 'diverged.csv');
+  assert.equal(buildChart(analysis).data.lawChoice?.targetGap, undefined);
 });
 
 test('a run that left its law: no law, band or runner-up is drawn into its withheld region', () => {

@@ -70,10 +70,14 @@ test('counts read as the file, lens and legend write them; exponents without "+"
   assert.equal(formatNumber(2.61437), '2.614');
 });
 
-test('a bound decades above its value gets about as many digits as a value, not the decimal place of the value', () => {
+test('a bound decades above its value gets as many digits as the value, not the decimal place of the value', () => {
   // A compute-optimal D/N of 5.32e-6 with a band up to 4.4e43 printed its high bound with 52 digits.
-  assert.equal(formatEstimate(5.32e-6, 0, 4.402466202045131e43), '5.32e-6 [0, 4.4024662e43]');
-  assert.equal(formatEstimate(5.32e-6, 0, 402466.2020451), '5.32e-6 [0, 402466.20]');
+  assert.equal(formatEstimate(5.32e-6, 0, 4.402466202045131e43), '5.32e-6 [0, 4.40e43]');
+  assert.equal(formatEstimate(5.32e-6, 0, 402466.2020451), '5.32e-6 [0, 402000]');
+  // MPL's C on the public 25M runs, its interval out to its bound: the header hover showed [0.0372, 156.0114].
+  assert.equal(formatEstimate(0.05203, 0.03716, 156.01138), '0.0520 [0.0372, 156]');
+  // A bound one decade up keeps the value's decimal place (the band rule): 9.95 [9.93, 10.07], never 10.1.
+  assert.equal(formatEstimate(9.95, 9.93, 10.07), '9.95 [9.93, 10.07]');
 });
 
 test('R² is never rounded up to a perfect fit it is not', () => {
