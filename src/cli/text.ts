@@ -11,7 +11,7 @@ import type {
 } from '../core/analysis/types';
 import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
-import { fitLawName } from '../core/analysis/lawNames';
+import { fitLawName, LAW_NAMES, meanWeighing } from '../core/analysis/lawNames';
 import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
@@ -104,7 +104,8 @@ function formatFit(fit: FitResult): string {
   const head = `${fit.law}${mean}${fit.group ? ` · ${fit.group}` : ''}: ${fit.formula}`;
   const status = `${fit.converged ? 'converged' : 'NOT converged'} (${fit.stopReason}, ${fit.iterations} iterations, ${fit.startsTried} starts) · objective ${formatNumber(fit.objective, 6)}`;
   const settings = Object.entries(fit.settings)
-    .filter(([k]) => !['objective', 'band'].includes(k))
+    // A mean's weights are the law choice's to list (formatSelection), once.
+    .filter(([k]) => !['objective', 'band', 'combination'].includes(k))
     .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : v}`)
     .join(', ');
   const rows = Object.entries(fit.params).map(([name, value]) => {
@@ -143,6 +144,9 @@ function unsupportedText(fit: FitResult): string {
   return (fit.unsupported ?? []).map((p) => p.reason).join('; ');
 }
 
+/** The candidates' names column: as wide as the longer name ("LR-annealing law"). */
+const LAW_COLUMN = Math.max(LAW_NAMES['lr-annealing'].length, LAW_NAMES.mpl.length);
+
 /** How `--law auto` chose the loss-curve law: each candidate's backtest error (and held-out PredE), then the reason. */
 function formatSelection(fit: FitResult, selection: LawSelection): string {
   const heldOut = (law: string) =>
@@ -162,11 +166,11 @@ function formatSelection(fit: FitResult, selection: LawSelection): string {
     const backtest = c.backtestErrors
       ? `backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}`
       : `not backtested${held}`;
-    return `    ${c.law.padEnd(13)} ${backtest}${mark}`;
+    return `    ${LAW_NAMES[c.law].padEnd(LAW_COLUMN)} ${backtest}${mark}`;
   });
   return [
     selection.weights
-      ? `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}): the ${fitLawName(fit)}; coefficients above are ${fit.law}'s, every prediction the mean's, every band both laws' refits mixed by its weights:`
+      ? `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}): the ${fitLawName(fit)} (${meanWeighing(!!selection.weightRange)}); coefficients above are the ${LAW_NAMES[fit.law]}'s, every prediction the mean's, every band both laws' refits mixed by its weights:`
       : `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}):`,
     ...rows,
     `    why: ${selection.reason}`,

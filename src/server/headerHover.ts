@@ -14,7 +14,7 @@ import {
 } from '../core/analysis/describe';
 import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
-import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
+import { fitLawName, LAW_NAMES, meanWeighing, shortLawName } from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
 import { markdownText } from './markdown';
 import { fileOf, groupLabel, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
@@ -78,6 +78,8 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
     fit.unsupported
       ? `${UNSUPPORTED}: ${markdownText(fit.unsupported.map((p) => p.reason).join('; '))}. No prediction is shown from this fit.`
       : '',
+    // The answer first: which law predicts and why, then the numbers (VS Code shows ~250 px before it scrolls).
+    fit.selection ? choiceLine(fit, fit.selection) : '',
     predictions.length ? ['Predicts:', ...predictions].join('\n') : '',
     fit.selection ? selectionMarkdown(fit, fit.selection) : '',
     isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
@@ -158,9 +160,15 @@ function sizesMarkdown(fit: FitResult): string {
   return `Model sizes fitted: ${sizesFitted}${heldText} · ${reach}${why}.`;
 }
 
+/** How `law: 'auto'` chose, in a line: the law that predicts (or the mean) and the rule that applied. */
+function choiceLine(fit: FitResult, selection: LawSelection): string {
+  return `Law chosen automatically: ${shortLawName(fit)}, because ${markdownText(selection.reason)}.`;
+}
+
 /**
- * How `law: 'auto'` chose: the law kept, what the backtest is, each law's backtest error (and the runner-up's held-out
- * PredE when curves were held out), why, and where to see the runner-up.
+ * The numbers behind the choice: each law's backtest error (and the runner-up's held-out PredE when curves were held
+ * out) and weight, what a backtest is, how a mean weighs the laws, and where to see the runner-up. No sentence says
+ * what the table shows.
  */
 function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
   const cuts = selection.cuts.map((c) => Math.round(c * 100));
@@ -169,7 +177,7 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
   const rows = selection.candidates.map((c) => {
     const chosen = c.law === selection.chosen;
     const note = !c.backtestErrors
-      ? 'not backtested (no candidate: see why)'
+      ? 'not backtested (no candidate: see why above)'
       : c.identified
         ? ''
         : `its terms are not pinned down by the fit curves (${c.atBounds.join(', ')} at a bound)`;
@@ -191,12 +199,11 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
   const overlay = fit.runnerUpFit
     ? ` The chart's **runner-up** toggle overlays the runner-up's predictions (${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}).`
     : '';
-  // What a mean is; how a spread-weighted one weighs the laws is the reason's to say (said twice, it filled the hover).
-  const mean = !selection.weights
-    ? ''
-    : ` (every prediction is the ${selection.weightRange ? 'weighted ' : ''}mean, every band both laws' bootstrap refits mixed by the same weights; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s)`;
+  // How a mean weighs the laws, said once (the reason says why it is a mean).
+  const mean = selection.weights
+    ? ` The mean: ${meanWeighing(!!selection.weightRange)}; every band mixes both laws' bootstrap refits by the same weights; the coefficients below are the ${LAW_NAMES[selection.chosen]}'s.`
+    : '';
   return [
-    `Law chosen automatically: **${fitLawName(fit)}**${mean}. Each law was refitted on the first ${cutList} % of every fit curve and scored on the rest (backtest error: the mean relative error there).`,
     [
       `| law | backtest error${heldOut ? ' | held-out PredE' : ''} | |`,
       `|---|---${heldOut ? '|---' : ''}|---|`,
@@ -205,7 +212,7 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
         ? [`| ${fitLawName(fit)} (chosen) | — | ${formatPercent(fit.heldOut.predE)} | |`]
         : []),
     ].join('\n'),
-    `Why: ${markdownText(selection.reason)}.${overlay}`,
+    `Backtest error: each law refitted on the first ${cutList} % of every fit curve, its mean relative error on the rest.${mean}${overlay}`,
   ].join('\n\n');
 }
 

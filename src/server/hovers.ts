@@ -14,7 +14,7 @@ import {
   formatPercent,
 } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
-import { LAW_NAMES } from '../core/analysis/lawNames';
+import { LAW_NAMES, shortLawName } from '../core/analysis/lawNames';
 import { markdownText } from './markdown';
 import { hoverForHeader } from './headerHover';
 import { fileOf, groupLabel, METRIC_NAMES, shownLawName } from './present';
@@ -116,7 +116,8 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
         : '**outside** the 95 % band'
       : 'no band (bootstrap off)';
   const fit = fitOfCurve(analysis.fits, curve);
-  const law = fit ? shownLawName(analysis, fit) : curve.law ? LAW_NAMES[curve.law] : 'law';
+  // The short name: a mean's full one widened the row's table (the header hover names both laws).
+  const law = fit ? shownLawName(analysis, fit, shortLawName) : curve.law ? LAW_NAMES[curve.law] : 'law';
   return [
     title,
     '',

@@ -80,7 +80,11 @@ export function provisionalNote(analysis: Analysis<Series>, law: LawId | undefin
 }
 
 /** A fit's law as lenses, hovers and the status write it: "LR-annealing law (provisional: comparing with …)". */
-export function shownLawName(analysis: Analysis<Series>, fit: Pick<FitResult, 'law' | 'selection'>): string {
+export function shownLawName(
+  analysis: Analysis<Series>,
+  fit: Pick<FitResult, 'law' | 'selection'>,
+  name: (fit: Pick<FitResult, 'law' | 'selection'>) => string = fitLawName,
+): string {
   const note = provisionalNote(analysis, fit.law);
-  return note ? `${fitLawName(fit)} (${note})` : fitLawName(fit);
+  return note ? `${name(fit)} (${note})` : name(fit);
 }

@@ -80,7 +80,7 @@ test('hover a data row: observed against predicted, residual and band', { timeou
   await hover.waitFor({ timeout: 30000 });
   const text = await hover.innerText();
   assert.match(text, /step 2000/);
-  assert.match(text, /predicted \((LR-annealing law|spread-weighted mean of LR-annealing law and MPL)\)/);
+  assert.match(text, /predicted \((LR-annealing law|weighted mean of both laws)\)/);
   assert.match(text, /residual/);
   assert.match(text, /95 % band/);
   await host!.screenshot(join(SHOTS, 'ui-3-hover.png'));
@@ -161,7 +161,16 @@ test(
     await header.waitFor({ timeout: 30000 });
     const text = (await header.innerText()).replace(/\u00a0/g, ' ');
     assert.match(text, /fitted on \S+ \(171 points\)/);
-    assert.match(text, /Why: /);
+    // The answer first: which law predicts and why in one line, before the predictions and the laws' numbers, and
+    // inside what VS Code shows of a hover before it scrolls (~250 px: the comparison and the reason were below it).
+    const answer = /Law chosen automatically: (.*), because (.*)\./.exec(text);
+    assert.ok(answer, text);
+    assert.ok(text.indexOf(answer[0]) < text.indexOf('Predicts:'), text);
+    assert.ok(text.indexOf('Predicts:') < text.indexOf('backtest error'), text);
+    assert.doesNotMatch(answer[2], /backtest errors|weight|multi-power/);
+    const shown = await page().locator('.monaco-hover:visible').first().boundingBox();
+    const line = await header.locator('p', { hasText: 'Law chosen automatically' }).first().boundingBox();
+    assert.ok(shown && line && line.y + line.height <= shown.y + shown.height, JSON.stringify([shown, line]));
     await host!.screenshot(join(SHOTS, 'ui-7-trainer-state-header.png'));
     await page().keyboard.press('Escape');
     const field = page().locator('.monaco-editor .view-line', { hasText: '"loss": 4.0342' }).first();

@@ -53,7 +53,7 @@ test('an opened loss curve gets a prediction lens on its first line, a row hover
     const hover = hoverText(await client.hover(uri, 10));
     assert.match(hover, /step 1000/);
     assert.match(hover, /observed/);
-    assert.match(hover, /predicted \(spread-weighted mean of LR-annealing law and MPL\)/);
+    assert.match(hover, /predicted \(weighted mean of both laws\)/);
     assert.match(hover, /residual/);
     assert.match(hover, /(inside|outside)\*{0,2} the 95 % band/);
     const header = hoverText(await client.hover(uri, 0, 6)); // on `lr` in `step,lr,loss`

@@ -8,6 +8,7 @@ import { concat, pick } from '../util/arrays';
 import { thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
 import { curveKey } from './lossCurves';
+import { LAW_NAMES, meanWeighing } from './lawNames';
 import { weightedAt, weightsAt, type LawWeights, type StepWeights } from './spreadWeights';
 
 /** One law of a combination: its fit and the weight of its predictions (the weights sum to 1). */
@@ -62,21 +63,23 @@ export function combineFits(input: LossFitInput, members: CombinedMember[]): Com
   };
 }
 
-/** What settings.combination says: the weights, or how they vary with the step and their means. */
+/**
+ * What settings.combination says: the weights, or how they vary with the step and their means. The laws are named as
+ * the fit's name (fitLawName) and the candidates' table name them.
+ */
 function combinationText(members: CombinedMember[]): string {
-  const name = (m: CombinedMember) => m.law.name.replace(/^The /, 'the ');
+  const name = (m: CombinedMember) => LAW_NAMES[m.law.id];
   if (!members.some((m) => m.steps)) {
     const terms = members.map((m) => `${m.weight.toFixed(2)} × ${name(m)}`).join(' + ');
-    return `predictions are ${terms} predictions; ${coefficientsOf(members)}`;
+    return `predictions are ${terms}; ${coefficientsOf(members)}`;
   }
   const means = members.map((m) => `${name(m)} ${m.weight.toFixed(2)}`).join(', ');
-  const laws = members.map((m) => `${name(m)}'s`).join(' and ');
-  return `predictions are a weighted mean of ${laws}, each law weighted at each step by the inverse of its bootstrap spread there (mean weights: ${means}); ${coefficientsOf(members)}`;
+  return `predictions are a weighted mean of ${members.map(name).join(' and ')}, ${meanWeighing(true)} (mean weights: ${means}); ${coefficientsOf(members)}`;
 }
 
 /** Whose coefficients a mean reports (its first member's): "coefficients of the first" read as a sentence cut off. */
 function coefficientsOf(members: CombinedMember[]): string {
-  return `the coefficients shown are ${members[0].law.name.replace(/^The /, 'the ')}'s`;
+  return `the coefficients shown are the ${LAW_NAMES[members[0].law.id]}'s`;
 }
 
 /** Each member's weights on prepared curve i (its step weights for the curve, or its fixed weight), as a function of i. */

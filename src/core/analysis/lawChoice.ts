@@ -18,20 +18,23 @@
 // (spreadWeights.ts): the law the fit curves pin down at that prediction gets the larger weight (a run three times
 // longer than the fit curves, an LR drop faster than theirs), and where both are pinned alike it is the plain mean.
 import { pick, thinIndices } from '../util/arrays';
-import { formatPercent } from '../util/format';
 import { combineFits, type CombinedMember } from './combinedLoss';
 import { dropLevels } from './dropLevels';
+import { LAW_NAMES } from './lawNames';
 import { prepare } from './lossAreas';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
 import type { LossCurve } from './lossCurves';
 import { mplLossLaw } from './mplLoss';
 import { dropSumsTooLong } from './multiPowerFit';
-import { spreadWeights, type SpreadWeighting } from './spreadWeights';
+import { spreadWeights } from './spreadWeights';
 import { tissueLossLaw } from './tissueLoss';
 import { FIT_VERDICT } from './trust';
 import type { LawCandidate, LawSelection, LossLawId } from './types';
 
 export const BACKTEST_CUTS = [0.6, 0.7, 0.8];
+/** The laws as the reasons name them: as the candidates' table beside them does (LAW_NAMES). */
+const LR = `the ${LAW_NAMES['lr-annealing']}`;
+const MPL = LAW_NAMES.mpl;
 /**
  * The multi-power law's backtest error must be at least this fraction below the LR-annealing law's to count as a
  * clear win: the backtest's own scatter between cuts is several per cent, and a marginal win for the more flexible
@@ -94,22 +97,21 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
     input.options.warmupSteps,
   );
   const verdict = decide(candidates[0], candidates[1], levels);
-  const selection = (chosen: LossLawId, reason: string): LawSelection => ({
+  const chosenMpl = verdict.chosen === 'mpl';
+  const selection: LawSelection = {
     candidates,
-    chosen,
-    runnerUp: chosen === 'mpl' ? 'lr-annealing' : 'mpl',
-    reason,
+    chosen: verdict.chosen,
+    runnerUp: chosenMpl ? 'lr-annealing' : 'mpl',
+    reason: verdict.reason,
     cuts: BACKTEST_CUTS,
     dropLevels: levels,
-  });
-  if (verdict.weights)
-    return combination(input, tissue, mpl, (chosen, weighing) => selection(chosen, `${verdict.reason}; ${weighing}`));
-  const chosenMpl = verdict.chosen === 'mpl';
+  };
+  if (verdict.weights) return combination(input, tissue, mpl, selection);
   return {
     law: chosenMpl ? mplLossLaw : tissueLossLaw,
     fit: chosenMpl ? mpl : tissue,
     runnerUp: chosenMpl ? tissue : mpl,
-    selection: selection(verdict.chosen, verdict.reason),
+    selection,
   };
 }
 
@@ -122,7 +124,7 @@ function tooFewPointsForMpl(input: LossFitInput): string | undefined {
   const points = input.fitted.reduce((n, i) => n + input.prepared[i].curve.steps.length, 0);
   const needed = FIT_VERDICT.pointsPerCoefficient * mplLossLaw.coefficients;
   if (points >= needed) return undefined;
-  return `the fit curves have ${points} loss points, too few for the multi-power law's ${mplLossLaw.coefficients} coefficients (at least ${needed}), so it is neither backtested nor averaged in: the LR-annealing law alone`;
+  return `the fit curves have ${points} loss points, too few for ${MPL}'s ${mplLossLaw.coefficients} coefficients (at least ${needed}), so it is neither backtested nor averaged in: ${LR} alone`;
 }
 
 /** Why the multi-power law gave no fit under auto (its loss-drop sums too long, or no finite start). */
@@ -131,7 +133,7 @@ function mplFailed(input: LossFitInput): string {
     input.prepared.map((p) => p.curve),
     input.options.warmupSteps,
   );
-  return `the multi-power law could not be fitted, so it is neither backtested nor averaged in: the LR-annealing law alone (${long ?? 'no start gave a finite loss'})`;
+  return `${MPL} could not be fitted, so it is neither backtested nor averaged in: ${LR} alone (${long ?? 'no start gave a finite loss'})`;
 }
 
 /** The selection of the LR-annealing law alone, the multi-power law no candidate (tooFewPointsForMpl, mplFailed). */
@@ -144,12 +146,7 @@ function soleSelection(candidates: LawCandidate[], reason: string): LawSelection
  * equally when a law has no spread to measure. The LR-annealing law names the fit and gives its coefficients
  * (combinedLoss.ts), whatever the weights.
  */
-function combination(
-  input: LossFitInput,
-  tissue: LossLawFit,
-  mpl: LossLawFit,
-  selection: (chosen: LossLawId, weighing: string) => LawSelection,
-): LawChoice {
+function combination(input: LossFitInput, tissue: LossLawFit, mpl: LossLawFit, selection: LawSelection): LawChoice {
   const spread = spreadWeights(input, [tissue, mpl]);
   const laws = [tissueLossLaw, mplLossLaw];
   const members: CombinedMember[] = [tissue, mpl].map((fit, k) => ({
@@ -162,20 +159,13 @@ function combination(
     law: tissueLossLaw,
     fit: combineFits(input, members),
     selection: {
-      ...selection('lr-annealing', weighingText(spread)),
+      ...selection,
       weights: { 'lr-annealing': members[0].weight, mpl: members[1].weight },
       ...(spread && { weightRange: { 'lr-annealing': spread.range[0], mpl: spread.range[1] } }),
     },
     members,
     runnerUp: mpl,
   };
-}
-
-/** How a combination weighs the laws, in words. */
-function weighingText(spread: SpreadWeighting | null): string {
-  if (!spread) return 'equal weights (a law has no bootstrap refits to measure its spread by)';
-  const [lr, mpl] = spread.range.map(([lo, hi]) => `${lo.toFixed(2)}-${hi.toFixed(2)}`);
-  return `each prediction weighs each law by the inverse of its bootstrap spread at that step, so the law the fit curves pin down there counts more (weights: LR-annealing law ${lr}, multi-power law ${mpl})`;
 }
 
 function candidate(fit: LossLawFit, errors: number[] | null): LawCandidate {
@@ -217,25 +207,22 @@ const EQUAL: Record<LossLawId, number> = { 'lr-annealing': 0.5, mpl: 0.5 };
  * otherwise a mean of both laws (weighted by chooseLossLaw), with the reason it is not one law.
  */
 export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]): Verdict {
+  // The reason says which rule applied; the candidates' backtest errors and weights are listed beside it on every
+  // surface (CLI, hover, JSON), so it does not repeat them. Laws are named as LAW_NAMES names them.
   if (!Number.isFinite(mpl.backtestError)) {
-    return { chosen: 'lr-annealing', reason: 'the multi-power law could not be backtested on these curves' };
+    return { chosen: 'lr-annealing', reason: `${MPL} could not be backtested on these curves` };
   }
-  const errors = `backtest errors: multi-power law ${formatPercent(mpl.backtestError)}, LR-annealing law ${formatPercent(tissue.backtestError)}`;
   const gain = 1 - mpl.backtestError / tissue.backtestError;
   const shown = levels.map((l) => `${(l * 100).toFixed(0)} %`).join(', ');
-  const mean = (why: string): Verdict => ({
-    chosen: 'lr-annealing',
-    weights: EQUAL,
-    reason: `${why}; predictions are a mean of both laws' (${errors})`,
-  });
+  const mean = (why: string): Verdict => ({ chosen: 'lr-annealing', weights: EQUAL, reason: why });
   // One drop level or none: nothing in the fit curves tells how either law carries LR drops to other schedules, and
   // a lead in a backtest on their own tails does not carry there either (either way round: it favours the more
   // flexible law, and on a single cosine the LR-annealing law led it by 1-2 times its scatter where the multi-power
   // law was the better held out, README).
   if (levels.length < 2) {
-    const drops = levels.length ? `drops to one LR level only (${shown} of the peak)` : 'no LR drop';
+    const drops = levels.length ? `drop to one LR level only (${shown} of the peak)` : 'show no LR drop';
     return mean(
-      `the fit curves show ${drops}, so they cannot tell which law carries LR drops to other schedules, and a backtest on their own tails cannot either`,
+      `the fit curves ${drops}: neither they nor a backtest on their tails can tell which law carries LR drops to other schedules`,
     );
   }
   // The backtest favours the more flexible law: when even it does not show the multi-power law better, and the
@@ -250,25 +237,25 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
     if (lead.sigmas >= CLEAR_LEAD)
       return {
         chosen: 'lr-annealing',
-        reason: `the multi-power law's backtest error is not below the LR-annealing law's, although a backtest favours the more flexible law, and the LR-annealing law's lead is clear (${spread}; ${errors})`,
+        reason: `${LR}'s backtest lead is clear (${spread}), and a backtest favours the more flexible ${MPL}`,
       };
     return mean(
-      `the LR-annealing law's backtest error is the lower, but not clearly (its lead is ${spread}, under ${CLEAR_LEAD}), and a backtest on the fit curves' tails is weak evidence of other schedules`,
+      `${LR}'s backtest lead is not clear (${spread}, under ${CLEAR_LEAD}), and a backtest on the fit curves' tails is weak evidence of other schedules`,
     );
   }
   if (!mpl.identified) {
     return mean(
-      `the fit curves drop to several LR levels (${shown} of the peak), yet the multi-power law's loss-drop term sits on its bounds (${mpl.atBounds.join(', ')}), so they do not pin it down`,
+      `the fit curves drop to several LR levels (${shown} of the peak), yet ${MPL}'s loss-drop term sits on its bounds, so they do not pin it down`,
     );
   }
   if (gain >= MPL_MARGIN) {
     return {
       chosen: 'mpl',
-      reason: `the fit curves drop to several LR levels (${shown} of the peak), which pin the multi-power law's loss-drop term down, and its backtest error is ${(gain * 100).toFixed(0)} % below the LR-annealing law's (${errors})`,
+      reason: `the fit curves drop to several LR levels (${shown} of the peak), which pin ${MPL}'s loss-drop term down, and its backtest error is at least ${MPL_MARGIN * 100} % below ${LR}'s`,
     };
   }
   return mean(
-    `the fit curves pin the multi-power law down (drops to ${shown} of the peak) but its backtest error is not ${MPL_MARGIN * 100} % below the LR-annealing law's`,
+    `the fit curves pin ${MPL} down (drops to ${shown} of the peak), but its backtest error is not ${MPL_MARGIN * 100} % below ${LR}'s`,
   );
 }
 

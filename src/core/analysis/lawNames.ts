@@ -28,3 +28,25 @@ export function fitLawName(fit: { law: LawId; selection?: Pick<LawSelection, 'we
     ? `mean of ${laws.map(([law]) => LAW_NAMES[law]).join(' and ')}`
     : laws.map(([law, w]) => `${w.toFixed(2)} × ${LAW_NAMES[law]}`).join(' + ');
 }
+
+/**
+ * fitLawName in a few words, for where a line must stay narrow (a data row's hover, the law choice's answer line
+ * beside the full name): "weighted mean of both laws", "mean of both laws" (equal weights), or the law's own name.
+ */
+export function shortLawName(fit: { law: LawId; selection?: Pick<LawSelection, 'weights' | 'weightRange'> }): string {
+  const weights = fit.selection?.weights;
+  if (!weights) return LAW_NAMES[fit.law];
+  const w = Object.values(weights);
+  const equal = !fit.selection?.weightRange && w.every((x) => Math.abs(x - w[0]) < 1e-9);
+  return `${equal ? '' : 'weighted '}mean of both laws`;
+}
+
+/**
+ * How a mean of laws weighs them (by spread: `selection.weightRange` is set), said once beside its name by every surface
+ * that lists the weights: the reason is why it is a mean, this is how.
+ */
+export function meanWeighing(bySpread: boolean): string {
+  return bySpread
+    ? 'each law weighted at each step by the inverse of its bootstrap spread there'
+    : 'equal weights (a law has no bootstrap refits to measure its spread by)';
+}

@@ -98,7 +98,7 @@ test(
       );
       const auto = analyseTables([...tables], options);
       assert.equal(auto.fits[0]?.law, 'lr-annealing');
-      assert.match(auto.fits[0].selection?.reason ?? '', /multi-power law could not be fitted/);
+      assert.match(auto.fits[0].selection?.reason ?? '', /MPL could not be fitted/);
       assert.ok(performance.now() - started < 20_000);
     }
   },

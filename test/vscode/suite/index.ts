@@ -104,10 +104,7 @@ it('hovering a data row shows observed against predicted, the residual and the b
     .join('\n');
   assert.match(text, /step 2000/);
   assert.match(text, /\| observed \| \d/);
-  assert.match(
-    text,
-    /\| predicted \((LR-annealing law|spread-weighted mean of LR-annealing law and MPL)\) \| \d\.\d+ \[\d/,
-  );
+  assert.match(text, /\| predicted \((LR-annealing law|weighted mean of both laws)\) \| \d\.\d+ \[\d/);
   assert.match(text, /\| residual \|/);
   assert.match(text, /95 % band/);
 });
