@@ -150,6 +150,8 @@ export interface DrawnDataset {
   group: string;
   points: number;
   total: number;
+  /** Its place in the drawing order: 0 is drawn first (under the rest); -1 hidden. */
+  layer: number;
 }
 
 export interface DrawnPanel {

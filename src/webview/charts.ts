@@ -350,13 +350,20 @@ function legendLabels(chart: LensChart, byGroup = false): LegendItem[] {
     .generateLabels(chart)
     .map((item) =>
       datasets[item.datasetIndex ?? 0]?.lens.kind === 'observed' ? item : { ...item, pointStyle: 'line' as const },
-    );
+    )
+    // chart.js lists by drawing order; a series drawn over others may be listed elsewhere (stable sort).
+    .sort((a, b) => legendOrder(datasets[a.datasetIndex ?? 0]) - legendOrder(datasets[b.datasetIndex ?? 0]));
   if (!byGroup) return items;
   return items.map((item) => {
     const ds = datasets[item.datasetIndex ?? 0];
     const named = ds.lens.group !== '' && ds.lens.kind !== 'schedule-assumed' && ds.lens.kind !== 'runner-up';
     return named ? { ...item, text: ds.lens.group } : item;
   });
+}
+
+/** Where a dataset is listed: its lens's legend order, else its drawing order (chart.js's default). */
+function legendOrder(d: LensDataset | undefined): number {
+  return d?.lens.legendOrder ?? d?.order ?? 0;
 }
 
 /** Datasets that follow their group and are never listed: bands and prediction markers. */

@@ -22,6 +22,8 @@ export interface LensMeta {
   kind: DatasetKind;
   /** Rows behind the series before downsampling. */
   total: number;
+  /** Where the legend lists it, when not where it is drawn (chart.js lists by `order`, the drawing order). */
+  legendOrder?: number;
 }
 
 export type LensDataset = ChartDataset<'line', LensPoint[]> & { lens: LensMeta };
@@ -200,24 +202,28 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
 
 /**
  * The runner-up law of an automatic choice: round dots (a pattern no chosen law line uses, so it stays apart without
- * telling colours apart) in its curve's colour, over the chosen law's line but under the data; its legend key is a
- * dotted line, not a point. Its band is two fine dotted edges, unfilled, so the chosen law's line and filled band stay
+ * telling colours apart) in its curve's colour, over the chosen law's line and over the data (under the observed points,
+ * in their colour, its dots vanished where it matched them); listed after the chosen law's line, which is the primary
+ * reading. Its legend key is a dotted line, not a point. Its band is two fine dotted edges, unfilled, so the chosen law's line and filled band stay
  * the primary reading.
  */
+/** The runner-up's place in the legend: after the chosen law's lines (order 2), before the bands (never listed). */
+const RUNNER_UP_LEGEND = 2.5;
+
 function runnerUpDatasets(s: ChartSeries, color: string, meta: (kind?: LensMeta['kind']) => LensMeta): LensDataset[] {
   const base = { parsing: false as const, normalized: true, spanGaps: true, pointRadius: 0, label: shownText(s.label) };
   if (s.kind === 'runner-up')
     return [
       {
         ...base,
-        lens: meta(),
+        lens: { ...meta(), legendOrder: RUNNER_UP_LEGEND },
         data: toPoints(s, false),
         borderColor: color,
         borderWidth: 3,
         borderDash: [0.5, 6],
         borderCapStyle: 'round',
         pointStyle: 'line',
-        order: 1.5,
+        order: 0.5,
       },
     ];
   const edge = {

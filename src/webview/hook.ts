@@ -59,29 +59,44 @@ function axisTitle(chart: LensChart, axis: 'x' | 'y'): string | undefined {
   return (chart.options.scales?.[axis] as { title?: { text?: string } } | undefined)?.title?.text;
 }
 
+/**
+ * The visible datasets' indices in the order chart.js draws them, first (bottom) to last (top): it sorts them by
+ * `order` and draws the sorted list from its end.
+ */
+function layers(c: LensChart): number[] {
+  return c
+    .getSortedVisibleDatasetMetas()
+    .map((m) => m.index)
+    .reverse();
+}
+
 /** Replaces the snapshot with what `view` shows; fields of `extra` (the last export) stay until replaced. */
 export function publish(view: PageView, extra: Pick<ChartSnapshot, 'lastExport' | 'exportHeader'>): void {
-  const panels = [...view.charts].map(([id, c]) => ({
-    id,
-    xType: c.options.scales?.x?.type,
-    yType: c.options.scales?.y?.type,
-    xMin: c.scales.x?.min,
-    xMax: c.scales.x?.max,
-    ticks: { x: tickTexts(c, 'x'), y: tickTexts(c, 'y') },
-    labels: labelsOf(c),
-    xTitle: axisTitle(c, 'x'),
-    yTitle: axisTitle(c, 'y'),
-    legend: (c.legend?.legendItems ?? []).map((item) => item.text),
-    legendKeys: (c.legend?.legendItems ?? []).map((item) => String(item.pointStyle ?? '')),
-    datasets: (c.data.datasets as LensDataset[]).map((d) => ({
-      id: d.lens.id,
-      label: d.label ?? '', // every dataset is given one (datasets.ts); Chart.js types it optional
-      kind: d.lens.kind,
-      group: d.lens.group,
-      points: d.data.length,
-      total: d.lens.total,
-    })),
-  }));
+  const panels = [...view.charts].map(([id, c]) => {
+    const drawn = layers(c);
+    return {
+      id,
+      xType: c.options.scales?.x?.type,
+      yType: c.options.scales?.y?.type,
+      xMin: c.scales.x?.min,
+      xMax: c.scales.x?.max,
+      ticks: { x: tickTexts(c, 'x'), y: tickTexts(c, 'y') },
+      labels: labelsOf(c),
+      xTitle: axisTitle(c, 'x'),
+      yTitle: axisTitle(c, 'y'),
+      legend: (c.legend?.legendItems ?? []).map((item) => item.text),
+      legendKeys: (c.legend?.legendItems ?? []).map((item) => String(item.pointStyle ?? '')),
+      datasets: (c.data.datasets as LensDataset[]).map((d, i) => ({
+        id: d.lens.id,
+        label: d.label ?? '', // every dataset is given one (datasets.ts); Chart.js types it optional
+        kind: d.lens.kind,
+        group: d.lens.group,
+        points: d.data.length,
+        total: d.lens.total,
+        layer: drawn.indexOf(i),
+      })),
+    };
+  });
   const hook = window as unknown as ChartHook;
   hook.__scalingLensChart = {
     ...hook.__scalingLensChart,

@@ -690,6 +690,15 @@ test(
       assert.ok(main.some((d) => d.id === `law:${name}` && d.kind === 'law'));
       assert.ok(main.some((d) => d.id === `band:${name}` && d.kind === 'band'));
       assert.ok(legend.includes(`${name} · runner-up: ${runnerUp}`), JSON.stringify(legend));
+      // Drawn over the observed points (under them, in their colour, its dots vanished where they matched the data)
+      // and listed after the chosen law's line.
+      const observed = main.find((d) => d.kind === 'observed' && d.label === name);
+      assert.ok(observed && line.layer > observed.layer, `${name}: ${JSON.stringify([line, observed])}`);
+      const law = main.find((d) => d.id === `law:${name}`)!;
+      assert.ok(
+        legend.indexOf(`${name} · runner-up: ${runnerUp}`) > legend.indexOf(law.label),
+        `runner-up listed after ${law.label}: ${JSON.stringify(legend)}`,
+      );
     }
     assert.ok(!legend.some((l) => l.includes('95 % band')), 'bands are not listed');
     assertLineKeys(panel(on, 'main'));
