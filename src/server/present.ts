@@ -12,7 +12,7 @@ import type {
   Series,
   WithheldValue,
 } from '../core/analysis/types';
-import { fitLawName } from '../core/analysis/lawNames';
+import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
 import { formatCompact } from '../core/util/format';
 import type { ColumnsResult } from '../shared/protocol';
 
@@ -67,11 +67,14 @@ export function columnsOf(analysis: Analysis<Series> | undefined): ColumnsResult
 }
 
 /** The law a provisional analysis's law is still being compared with, in a user's words. */
-const COMPARED_WITH: Record<LossLawId, string> = { 'lr-annealing': 'the multi-power law', mpl: 'the LR-annealing law' };
+const COMPARED_WITH: Record<LossLawId, string> = {
+  'lr-annealing': LAW_NAMES.mpl,
+  mpl: `the ${LAW_NAMES['lr-annealing']}`,
+};
 
 /**
  * What a provisional analysis's law adds to its name (its numbers may change when auto's choice replaces it), or ''
- * for any other fit: "provisional: comparing with the multi-power law…".
+ * for any other fit: "provisional: comparing with MPL…" (the laws named as the name beside it names them).
  */
 export function provisionalNote(analysis: Analysis<Series>, law: LawId | undefined): string {
   const provisional = analysis.provisional;

@@ -15,7 +15,7 @@ import { startTestServer } from '../helpers/lsp';
 
 const STEPS = 600;
 /** What a provisional analysis's law says on every lens, hover and status. */
-const PROVISIONAL_NOTE_PATTERN = /\(provisional: comparing with the multi-power law…\)/;
+const PROVISIONAL_NOTE_PATTERN = /\(provisional: comparing with MPL…\)/;
 
 /** A hover's Markdown. */
 function markdownOf(hover: Hover | null): string {
@@ -68,7 +68,7 @@ test('a long auto-law log: a provisional lens first, no diagnostics from it, the
       'a lens request made before the provisional analysis gets it',
     );
     for (const title of lenses) assert.match(title, PROVISIONAL_NOTE_PATTERN, title);
-    assert.match(lenses[0], /^Loss · LR-annealing law \(provisional: comparing with the multi-power law…\) · /);
+    assert.match(lenses[0], /^Loss · LR-annealing law \(provisional: comparing with MPL…\) · /);
     const status = await client.status(uri, () => true);
     assert.equal(status.state, 'fitting', 'the status still says fitting');
     assert.match(status.message, PROVISIONAL_NOTE_PATTERN);
@@ -78,7 +78,7 @@ test('a long auto-law log: a provisional lens first, no diagnostics from it, the
     assert.doesNotMatch(headerText, /Watch out/);
     const row = await client.hover(uri, 100);
     const rowText = markdownOf(row);
-    assert.match(rowText, /predicted \(LR-annealing law \(provisional: comparing with the multi-power law…\)\)/);
+    assert.match(rowText, /predicted \(LR-annealing law \(provisional: comparing with MPL…\)\)/);
     // No diagnostics at all from the provisional analysis (none were published before it either).
     assert.deepEqual(client.published(uri), []);
 
