@@ -1,8 +1,9 @@
 // What-if schedules for the loss-curve laws: build a per-step LR from a few knobs (constant, cosine, WSD,
 // multi-step, each with a linear warmup), then predict its loss curve with the fitted law (the LR-annealing law's
-// areas from lrAreas, the multi-power law's exact loss-drop sum, compressed but for the final step on a long schedule),
-// as in the fit: a what-if is the fit's own prediction. Under a mean of both laws it is the mean, each law weighted at each step of the schedule by the inverse
-// of its bootstrap spread there, from the refits the analysis weighed the logged curves with (spreadWeights.ts).
+// areas from lrAreas, the multi-power law's exact loss-drop sum, compressed but for the final step on a long
+// schedule), as in the fit: a what-if is the fit's own prediction. Under a mean of both laws it is the mean, each law
+// weighted at each step of the schedule by the inverse of its bootstrap spread there, from the refits the analysis
+// weighed the logged curves with (spreadWeights.ts).
 import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { modelSchedule, predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
@@ -201,8 +202,8 @@ function annealingAt(
 /**
  * A law's loss at some steps of a schedule, and each bootstrap refit's at some of them (`at`), as the analysis's
  * replicates of a curve (tissueLoss.ts, mplLoss.ts): the LR-annealing law's refits predict alone; the multi-power
- * law's scale its exact prediction by refit / centre, both with the compressed loss-drop sum (a refit's exact sum over
- * a long schedule would cost as much as the prediction itself, times the refits).
+ * law's scale its prediction by refit / centre, both with the compressed loss-drop sum (a refit's exact sum over a
+ * long schedule would cost as much as the prediction itself, times the refits).
  */
 function withRefits(
   law: LawSettings,
