@@ -165,6 +165,9 @@ function combination(
       ...selection('lr-annealing', weighingText(spread)),
       weights: { 'lr-annealing': members[0].weight, mpl: members[1].weight },
       ...(spread && { weightRange: { 'lr-annealing': spread.range[0], mpl: spread.range[1] } }),
+      ...(spread?.refits.every(Boolean) && {
+        spreadRefits: { 'lr-annealing': spread.refits[0]!, mpl: spread.refits[1]! },
+      }),
     },
     members,
     runnerUp: mpl,
