@@ -36,6 +36,8 @@ import { concat, minOf, thinIndices } from '../src/core/util/arrays';
 import { normal, seededRandom } from '../src/core/util/random';
 import { MAX_ITER, OBJECTIVE_TOLERANCE, PGTOL, luoDir, readCurves, scipyFtol, timeFits, type PeerFit } from './fits';
 import { REPO_DIR } from './paths';
+import { analyseFiles } from '../src/core/analysis/analyse';
+import { defaultSpec, lawSettings, scheduleOf, whatIfCurve } from '../src/core/chart/whatIf';
 import { KEEP_FREED_MEMORY, pythonPeer, runPython, writeArrays } from './python';
 import { fmtMs, median, speedRatio, type BenchRow } from './report';
 
@@ -58,7 +60,13 @@ interface Options {
 }
 
 export async function mplBench(options: Options): Promise<BenchRow[]> {
-  return [await publicFitRow(options), longLogRow(options), everyRowRow(options), cliRow(options)];
+  return [
+    await publicFitRow(options),
+    longLogRow(options),
+    everyRowRow(options),
+    await whatIfRow(options),
+    cliRow(options),
+  ];
 }
 
 // ------------------------------------------------------------------------------------------ the 400M fit set vs scipy
@@ -382,6 +390,43 @@ function everyRowRow(options: Options): BenchRow {
     budget: `<= ${INTERPOLATED_BUDGET}x the time, within 5e-6`,
     met: ours <= INTERPOLATED_BUDGET * peer && worst <= 5e-6,
     data: { rows: schedule.steps.length, reps, interpolatedMs: interpolated.ms, summedMs: summed.ms, worst },
+  };
+}
+
+/** A what-if is recomputed as the user types: its curve within this many ms. */
+const WHATIF_BUDGET_MS = 300;
+
+/**
+ * A what-if of a 100,000-step cosine under a mean of both laws (examples/loss/cosine.csv's fit: each law's curve and
+ * 24 refits of each for the weights), per keystroke once warm, against the exact loss-drop sum at its query steps
+ * for the multi-power law alone (how its curve was summed before).
+ */
+async function whatIfRow(options: Options): Promise<BenchRow> {
+  const analysis = await analyseFiles([join(REPO_DIR, 'examples/loss/cosine.csv')], {});
+  const fit = analysis.fits[0];
+  const workload =
+    'What-if of a 100,000-step cosine under a mean of both laws (examples/loss/cosine.csv), per keystroke';
+  const mpl = fit.runnerUpFit && lawSettings(fit.runnerUpFit);
+  if (!fit.selection?.weights || !mpl?.ok || mpl.value.law !== 'mpl')
+    return skipped(workload, `auto did not take the mean of both laws on the example (${fit.law})`);
+  const spec = { ...defaultSpec({ peakLr: 3e-4, warmupSteps: 500, totalSteps: 100_000 }), minLrRatio: 0.1 };
+  const reps = options.quick ? 3 : 7;
+  options.log(`  what-if under a mean x${reps}`);
+  const ours = timeFits(reps, () => whatIfCurve(fit, spec, 'A'));
+  if (!ours.result.ok) return skipped(workload, ours.result.message);
+  const steps = ours.result.value.steps;
+  const model = mpl.value.model;
+  const peer = timeFits(reps, () => predictMultiPower(model, scheduleOf(spec), steps, 'exact'));
+  const [ms, peerMs] = [median(ours.ms), median(peer.ms)];
+  return {
+    group: GROUP,
+    workload,
+    ours: `${fmtMs(ms)} (${steps.length} query steps)`,
+    peer: `MPL alone, exact sum at every query step: ${fmtMs(peerMs)}`,
+    ratio: `${(ms / peerMs).toFixed(2)}x the time`,
+    budget: `< ${fmtMs(WHATIF_BUDGET_MS)}`,
+    met: ms < WHATIF_BUDGET_MS,
+    data: { reps, ms: ours.ms, peerMs: peer.ms, querySteps: steps.length },
   };
 }
 

@@ -171,7 +171,7 @@ test("what-if under a mean of both laws: the file's own schedule gives the lens'
   assert.ok(Math.abs(share - selection.weights!['lr-annealing']) < 1e-9, `${share}`);
 });
 
-test('a long what-if under the multi-power law: the compressed sum but for its final step, fast enough to type', async () => {
+test('a long what-if under the multi-power law: the compressed sum but for its final step', async () => {
   // The exact sum at every query step of a 100k-step cosine took 0.5-0.8 s, recomputed at each keystroke.
   const analysis = await analyseFiles([join(REPO, 'examples/loss/cosine.csv')], { bootstrapSamples: 0 });
   const fit = analysis.fits[0];
@@ -187,12 +187,6 @@ test('a long what-if under the multi-power law: the compressed sum but for its f
   assert.equal(mpl.value.loss[last], exact[last], 'the final loss is the exact sum');
   const off = Math.max(...mpl.value.loss.map((v, k) => Math.abs(v / exact[k] - 1)));
   assert.ok(off < 1e-5, `${off}`);
-  // The mean of both laws (each law's prediction and 24 refits of each) at a keystroke, once warm.
-  const times = [0, 1, 2, 3].map(() => {
-    const started = performance.now();
-    assert.ok(whatIfCurve(fit, spec, 'A').ok);
-    return performance.now() - started;
-  });
-  const median = times.slice(1).sort((x, y) => x - y)[1];
-  assert.ok(median < 300, `${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  // The mean of both laws (each law's prediction and 24 refits of each): its time per keystroke is a bench row.
+  assert.ok(whatIfCurve(fit, spec, 'A').ok);
 });
