@@ -36,6 +36,8 @@ import { concat, minOf, thinIndices } from '../src/core/util/arrays';
 import { normal, seededRandom } from '../src/core/util/random';
 import { MAX_ITER, OBJECTIVE_TOLERANCE, PGTOL, luoDir, readCurves, scipyFtol, timeFits, type PeerFit } from './fits';
 import { REPO_DIR } from './paths';
+import { analyseFiles } from '../src/core/analysis/analyse';
+import { defaultSpec, lawSettings, scheduleOf, whatIfCurve } from '../src/core/chart/whatIf';
 import { KEEP_FREED_MEMORY, pythonPeer, runPython, writeArrays } from './python';
 import { fmtMs, median, speedRatio, type BenchRow } from './report';
 
@@ -58,7 +60,13 @@ interface Options {
 }
 
 export async function mplBench(options: Options): Promise<BenchRow[]> {
-  return [await publicFitRow(options), longLogRow(options), cliRow(options)];
+  return [
+    await publicFitRow(options),
+    longLogRow(options),
+    everyRowRow(options),
+    await whatIfRow(options),
+    cliRow(options),
+  ];
 }
 
 // ------------------------------------------------------------------------------------------ the 400M fit set vs scipy
@@ -250,21 +258,20 @@ function cosineSchedule(total: number) {
 /** Computed by the law every this many steps and interpolated between (the curve is smooth there): cheap to make. */
 const LOSS_GRID = 100;
 
+/** The 25M model's coefficients (docs/laws-loss.md, the multi-power law), gamma 0.6, on a schedule of this peak. */
+function cosineTruth(peak: number, warmup: number): MultiPowerModel {
+  const raw = { L0: 3.1558, A: 0.5166, alpha: 0.5086, B: 445.56, C: 0.05203, beta: 0.4056, gamma: 0.6 };
+  const scale = { etaRef: peak, s1Max: 7 };
+  return { params: multiPowerParams(raw, scale), coefficients: raw, scale, convention: 'paper', warmupSteps: warmup };
+}
+
 /**
  * A cosine log whose loss is the law itself (the 25M model's coefficients of docs/laws-loss.md, the multi-power law, gamma 0.6) times 0.2 %
  * lognormal noise, one row per step after warmup.
  */
 function cosineLog(total: number): { curve: LossCurve; warmup: number } {
   const { warmup, peak, schedule } = cosineSchedule(total);
-  const raw = { L0: 3.1558, A: 0.5166, alpha: 0.5086, B: 445.56, C: 0.05203, beta: 0.4056, gamma: 0.6 };
-  const scale = { etaRef: peak, s1Max: 7 };
-  const truth: MultiPowerModel = {
-    params: multiPowerParams(raw, scale),
-    coefficients: raw,
-    scale,
-    convention: 'paper',
-    warmupSteps: warmup,
-  };
+  const truth = cosineTruth(peak, warmup);
   const grid = Float64Array.from({ length: (total - warmup) / LOSS_GRID + 1 }, (_, i) => warmup + i * LOSS_GRID);
   const onGrid = predictMultiPower(truth, schedule, grid, 'compressed');
   const random = seededRandom(1);
@@ -351,6 +358,75 @@ function longLogRow(options: Options): BenchRow {
       agreement,
     },
     note: `both objectives at the fitted parameters on ${agreement.rows} evenly sampled rows, scaled to all ${curve.steps.length.toLocaleString('en')} (the exact sum costs O(drops) per row: ${fmtMs(agreement.exactMs)} there, the compressed ${fmtMs(agreement.compressedMs)}); ${fit.fit.evaluations} evaluations, ${fit.fit.reason}; at bounds: ${held} (one cosine does not identify c, beta, gamma: docs/laws-loss.md, the multi-power law)`,
+  };
+}
+
+/** Issue 11's long-log predictions: interpolating checked sums at most this share of the time of summing every row. */
+const INTERPOLATED_BUDGET = 0.5;
+
+/**
+ * Predicting a long log at every row (what a fit reports for each logged step): the loss-drop sum interpolated
+ * between checked sums against the compressed sum at each row, same law and schedule, time and largest difference.
+ */
+function everyRowRow(options: Options): BenchRow {
+  // Interpolation pays off on long logs only (it checks its sums on a grid): --quick keeps the length, fewer repeats.
+  const total = 150_000;
+  const { warmup, peak, schedule } = cosineSchedule(total);
+  const truth = cosineTruth(peak, warmup);
+  const reps = options.quick ? 1 : 3;
+  options.log(
+    `  predicting every row of a ${total.toLocaleString('en')}-step cosine, interpolated and summed x${reps}`,
+  );
+  const summed = timeFits(reps, () => predictMultiPower(truth, schedule, schedule.steps, 'compressed'));
+  const interpolated = timeFits(reps, () => predictMultiPower(truth, schedule, schedule.steps, 'interpolated'));
+  const worst = summed.result.reduce((m, v, i) => Math.max(m, Math.abs(v - interpolated.result[i])), 0);
+  const [ours, peer] = [median(interpolated.ms), median(summed.ms)];
+  return {
+    group: GROUP,
+    workload: `Multi-power prediction at every row of a ${total.toLocaleString('en')}-step cosine (${schedule.steps.length.toLocaleString('en')} rows)`,
+    ours: `interpolated: ${fmtMs(ours)}`,
+    peer: `summed at each row: ${fmtMs(peer)}`,
+    ratio: `${(ours / peer).toFixed(2)}x the time; max |loss diff| ${worst.toExponential(1)}`,
+    budget: `<= ${INTERPOLATED_BUDGET}x the time, within 5e-6`,
+    met: ours <= INTERPOLATED_BUDGET * peer && worst <= 5e-6,
+    data: { rows: schedule.steps.length, reps, interpolatedMs: interpolated.ms, summedMs: summed.ms, worst },
+  };
+}
+
+/** A what-if is recomputed as the user types: its curve within this many ms. */
+const WHATIF_BUDGET_MS = 300;
+
+/**
+ * A what-if of a 100,000-step cosine under a mean of both laws (examples/loss/cosine.csv's fit: each law's curve and
+ * 24 refits of each for the weights), per keystroke once warm, against the exact loss-drop sum at its query steps
+ * for the multi-power law alone (how its curve was summed before).
+ */
+async function whatIfRow(options: Options): Promise<BenchRow> {
+  const analysis = await analyseFiles([join(REPO_DIR, 'examples/loss/cosine.csv')], {});
+  const fit = analysis.fits[0];
+  const workload =
+    'What-if of a 100,000-step cosine under a mean of both laws (examples/loss/cosine.csv), per keystroke';
+  const mpl = fit.runnerUpFit && lawSettings(fit.runnerUpFit);
+  if (!fit.selection?.weights || !mpl?.ok || mpl.value.law !== 'mpl')
+    return skipped(workload, `auto did not take the mean of both laws on the example (${fit.law})`);
+  const spec = { ...defaultSpec({ peakLr: 3e-4, warmupSteps: 500, totalSteps: 100_000 }), minLrRatio: 0.1 };
+  const reps = options.quick ? 3 : 7;
+  options.log(`  what-if under a mean x${reps}`);
+  const ours = timeFits(reps, () => whatIfCurve(fit, spec, 'A'));
+  if (!ours.result.ok) return skipped(workload, ours.result.message);
+  const steps = ours.result.value.steps;
+  const model = mpl.value.model;
+  const peer = timeFits(reps, () => predictMultiPower(model, scheduleOf(spec), steps, 'exact'));
+  const [ms, peerMs] = [median(ours.ms), median(peer.ms)];
+  return {
+    group: GROUP,
+    workload,
+    ours: `${fmtMs(ms)} (${steps.length} query steps)`,
+    peer: `MPL alone, exact sum at every query step: ${fmtMs(peerMs)}`,
+    ratio: `${(ms / peerMs).toFixed(2)}x the time`,
+    budget: `< ${fmtMs(WHATIF_BUDGET_MS)}`,
+    met: ms < WHATIF_BUDGET_MS,
+    data: { reps, ms: ours.ms, peerMs: peer.ms, querySteps: steps.length },
   };
 }
 

@@ -204,13 +204,10 @@ test(
     const result = await chartFrame(page).locator('#whatif-result').textContent();
     // B − A to the final losses' decimal place (it printed -0.00000189 beside two equal 2.4853).
     assert.match(result ?? '', /B − A = -?\d+\.\d{4} \(([AB] ends lower|the same to 4 decimals)\)/);
-    // The form names the law its curves come from: under a mean of both laws, the LR-annealing law alone.
+    // The form names the law its curves come from as the title does: under a mean of both laws, the mean.
     const title = (await chartFrame(page).locator('#title').textContent()) ?? '';
-    const law = /spread-weighted mean/.test(title)
-      ? 'LR-annealing law alone'
-      : /\(MPL/.test(title)
-        ? 'MPL'
-        : 'LR-annealing law';
+    const mean = 'spread-weighted mean of LR-annealing law and MPL';
+    const law = title.includes(mean) ? mean : /\(MPL/.test(title) ? 'MPL' : 'LR-annealing law';
     assert.equal(await chartFrame(page).locator('#whatif h2').textContent(), `What-if schedule (${law})`);
     // Under a mean the fitted law shown under the chart is one law's coefficients, and it says so.
     const fits = (await chartFrame(page).locator('#fits').textContent()) ?? '';
@@ -218,7 +215,7 @@ test(
       fits.includes(
         "(the LR-annealing law's coefficients; every prediction is the spread-weighted mean of LR-annealing law and MPL)",
       ),
-      law === 'LR-annealing law alone',
+      law === mean,
       fits,
     );
     // Both panels share one x range, to past the target; the LR assumed after the log is drawn there and named.

@@ -58,6 +58,10 @@ const BANDED = new RegExp(`(${NUMBER}) \\[(${NUMBER}), (${NUMBER})\\]`, 'g');
 /** The decimal places a fixed-notation number is printed to (exponent notation: null). */
 const decimals = (s: string) => (/e/.test(s) ? null : (s.split('.')[1] ?? '').length);
 
+const magnitude = (s: string) => Math.floor(Math.log10(Math.abs(Number(s))));
+/** Significant digits as printed (leading zeros of a fraction not counted). */
+const significant = (s: string) => s.replace(/e.*$/, '').replace(/[-.]/g, '').replace(/^0+/, '').length;
+
 function checkRules(where: string, text: string): void {
   const plain = shown(text);
   assert.doesNotMatch(plain, /(^|[\s(`])--[a-z]/, `${where} names a command-line flag: ${plain}`);
@@ -67,7 +71,11 @@ function checkRules(where: string, text: string): void {
   for (const [, value, low, high] of plain.matchAll(BANDED)) {
     const context = `${where}: "${value} [${low}, ${high}]" in ${plain}`;
     assert.equal(decimals(value), decimals(low), `the value and its low bound to one decimal place: ${context}`);
-    assert.equal(decimals(value), decimals(high), `the value and its high bound to one decimal place: ${context}`);
+    // A bound two decades or more above its value is told apart by its magnitude: it keeps the value's significant
+    // digits instead of its decimal place (0.0520 [0.0372, 156]), never more.
+    if (magnitude(high) - magnitude(value) >= 2)
+      assert.ok(significant(high) <= significant(value), `a far bound with no more digits than its value: ${context}`);
+    else assert.equal(decimals(value), decimals(high), `the value and its high bound to one decimal place: ${context}`);
     if (Number(low) !== Number(high))
       assert.ok(value !== low || value !== high, `the value told apart from its bounds: ${context}`);
   }

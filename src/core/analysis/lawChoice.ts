@@ -162,6 +162,9 @@ function combination(input: LossFitInput, tissue: LossLawFit, mpl: LossLawFit, s
       ...selection,
       weights: { 'lr-annealing': members[0].weight, mpl: members[1].weight },
       ...(spread && { weightRange: { 'lr-annealing': spread.range[0], mpl: spread.range[1] } }),
+      ...(spread?.refits.every(Boolean) && {
+        spreadRefits: { 'lr-annealing': spread.refits[0]!, mpl: spread.refits[1]! },
+      }),
     },
     members,
     runnerUp: mpl,

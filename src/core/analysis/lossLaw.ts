@@ -5,7 +5,7 @@
 import type { RobustFit } from '../fit/robust';
 import type { PreparedCurve } from './lossAreas';
 import type { AnalysisOptions } from './options';
-import type { FitResult, LawId, LossLawId, SizeLawId } from './types';
+import type { FitResult, LawId, LawRefits, LossLawId, SizeLawId } from './types';
 
 /** What a fit sees: every usable curve with the steps it is queried at, and which of them are fitted. */
 export interface LossFitInput {
@@ -31,6 +31,8 @@ export interface LossReplicates {
   residuals: Float64Array;
   /** How the replicates were drawn and refitted, for the fit's settings.band. */
   method: string;
+  /** The refits' solver parameters: what predicts a schedule never logged the way `at` predicts a curve. */
+  refits?: LawRefits;
 }
 
 /** The FitResult fields a law owns; the pipeline adds quality, held-out metrics and the selection. */

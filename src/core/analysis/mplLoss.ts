@@ -296,6 +296,7 @@ function mplFit(
         },
         residuals: concat(thin.map((t) => t.logResidual)),
         method: refits.method,
+        refits: { sets: sets.map((p) => Array.from(p)), centre: Array.from(centre) },
       };
       drawn.set(samples, { refits, replicates });
       return replicates;

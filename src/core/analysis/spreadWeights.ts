@@ -6,9 +6,10 @@
 // the fit curves pin down gets the larger weight, and where both are pinned alike the combination is the plain mean.
 // Weights are estimated at some steps of each curve and interpolated in step in between (held past the ends), so a
 // followed run's refit (warmStart.ts) keeps them at the steps it grows by.
-import { thinIndices } from '../util/arrays';
+import { pick, thinIndices } from '../util/arrays';
 import { between, nextOf, placeIn, segmentOf, valuesAtSteps } from '../util/stepInterpolation';
 import type { LossFitInput, LossLawFit } from './lossLaw';
+import type { LawRefits } from './types';
 import { curveKey } from './lossCurves';
 import { MPL_BOOTSTRAP_SAMPLES } from './mplLoss';
 
@@ -33,6 +34,8 @@ export interface SpreadWeighting {
   byCurve: Map<string, StepWeights>[];
   mean: number[];
   range: [number, number][];
+  /** Each law's refits the spreads were measured from: what weighs a schedule never logged (a what-if) alike. */
+  refits: (LawRefits | undefined)[];
 }
 
 /**
@@ -49,23 +52,38 @@ export function spreadWeights(input: LossFitInput, fits: LossLawFit[]): SpreadWe
   input.prepared.forEach((p, i) => {
     const at = thinIndices(p.queries.length, SPREAD_POINTS);
     const steps = Float64Array.from(at, (q) => p.queries[q]);
-    const inverse = fits.map((f, k) => {
-      const predicted = f.predict(i);
-      const sets = replicates[k].at(i, at);
-      // A spread of zero (a law whose refits all agree) is floored, so that it takes the whole weight, not NaN.
-      return Float64Array.from(at, (q, j) => 1 / Math.max(logSpread(sets, j, predicted[q]), MIN_SPREAD));
-    });
-    fits.forEach((_, k) => {
-      const weight = Float64Array.from(steps, (_, j) => {
-        const total = inverse.reduce((s, v) => s + v[j], 0);
-        // No spread at all (or none measurable) for every law: nothing tells them apart, equal weights.
-        return Number.isFinite(total) && total > 0 ? inverse[k][j] / total : 1 / fits.length;
-      });
-      byCurve[k].set(curveKey(p.curve), { steps, weight });
-    });
+    const predicted = fits.map((f) => pick(f.predict(i), at));
+    const weights = inverseSpreadWeights(
+      predicted,
+      replicates.map((r) => r.at(i, at)),
+    );
+    weights.forEach((weight, k) => byCurve[k].set(curveKey(p.curve), { steps, weight }));
   });
   const summaries = byCurve.map(summary);
-  return { byCurve, mean: summaries.map((s) => s.mean), range: summaries.map((s) => s.range) };
+  return {
+    byCurve,
+    mean: summaries.map((s) => s.mean),
+    range: summaries.map((s) => s.range),
+    refits: replicates.map((r) => r.refits),
+  };
+}
+
+/**
+ * Each law's weight at some points, from its predictions there (`predicted[k]`) and its replicates' (`sets[k][r]`):
+ * its inverse spread over the laws' summed. One rule for the curves' weights (spreadWeights) and a what-if's.
+ */
+export function inverseSpreadWeights(predicted: Float64Array[], sets: Float64Array[][]): Float64Array[] {
+  const inverse = predicted.map((own, k) =>
+    // A spread of zero (a law whose refits all agree) is floored, so that it takes the whole weight, not NaN.
+    Float64Array.from(own, (v, j) => 1 / Math.max(logSpread(sets[k], j, v), MIN_SPREAD)),
+  );
+  return inverse.map((mine) =>
+    Float64Array.from(mine, (v, j) => {
+      const total = inverse.reduce((s, w) => s + w[j], 0);
+      // No spread at all (or none measurable) for every law: nothing tells them apart, equal weights.
+      return Number.isFinite(total) && total > 0 ? v / total : 1 / inverse.length;
+    }),
+  );
 }
 
 /** One law's mean weight and its range over every step of every curve it was estimated at. */

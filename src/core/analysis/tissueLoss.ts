@@ -218,6 +218,7 @@ function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
         },
         residuals: concat(thin.map((t) => t.logResidual)),
         method: `${samples} moving-block bootstrap refits of the log residuals, plus residual noise; 95 % percentile band`,
+        refits: { sets: paramSets.map((p) => Array.from(p)) },
       };
     },
     describe: (replicates) => describeTissue(input, fit, etaMax, lambda, paramSets, replicates.method),

@@ -29,6 +29,17 @@ export interface LawCandidate {
   identified: boolean;
 }
 
+/**
+ * Bootstrap refits as solver parameters (the LR-annealing law's L0, A, alpha, C of `normalized`; the multi-power
+ * law's MULTI_POWER_PARAMETERS, ln c for c). `centre`: for a law whose replicates are read relative to a refit of the
+ * unperturbed points (the multi-power law: replicate = prediction × refit / centre, both with the compressed sum),
+ * that refit; absent when a replicate is the refit's own prediction.
+ */
+export interface LawRefits {
+  sets: number[][];
+  centre?: number[];
+}
+
 /** Why a loss fit used its law, when the law was chosen automatically (`law: 'auto'`). */
 export interface LawSelection {
   candidates: LawCandidate[];
@@ -49,6 +60,12 @@ export interface LawSelection {
    * bootstrap spread there): each law's lowest and highest weight; `weights` then holds each law's mean weight.
    */
   weightRange?: Record<LossLawId, [number, number]>;
+  /**
+   * With `weightRange`: each law's bootstrap refits its spreads were measured from (solver parameters), so that a
+   * schedule never logged (a what-if) is weighed as the curves were (whatIf.ts). The LR-annealing law's coefficients
+   * are the fit's `normalized`, the multi-power law's its runnerUpFit's.
+   */
+  spreadRefits?: Record<LossLawId, LawRefits>;
   /**
    * The LRs the fit curves drop to (where each ends, and any it holds for a tenth of its steps), as fractions of
    * their peak LR below 0.8, distinct levels only (ascending): two or more pin the multi-power law's drop term down.

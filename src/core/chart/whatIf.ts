@@ -1,18 +1,22 @@
 // What-if schedules for the loss-curve laws: build a per-step LR from a few knobs (constant, cosine, WSD,
 // multi-step, each with a linear warmup), then predict its loss curve with the fitted law (the LR-annealing law's
-// areas from lrAreas, the multi-power law's exact loss-drop sum), exactly as in the fit: a what-if is the fit's own
-// prediction.
+// areas from lrAreas, the multi-power law's exact loss-drop sum, compressed but for the final step on a long
+// schedule), as in the fit: a what-if is the fit's own prediction. Under a mean of both laws it is the mean, each law
+// weighted at each step of the schedule by the inverse of its bootstrap spread there, from the refits the analysis
+// weighed the logged curves with (spreadWeights.ts).
 import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
-import { LAW_NAMES } from '../analysis/lawNames';
-import { predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
+import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
+import { modelSchedule, predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
+import { inverseSpreadWeights, SPREAD_POINTS, weightedAt, type LawWeights } from '../analysis/spreadWeights';
 import { areaConvention, type WarmupConventionOption } from '../analysis/options';
-import type { FitResult, LawId, LawSelection } from '../analysis/types';
+import type { FitResult, LawRefits, LossLawId } from '../analysis/types';
 import { lrAnnealingLaw } from '../laws/lrAnnealing';
 import { lrAnnealingSizeLaw } from '../laws/lrAnnealingSize';
-import { multiPowerCoefficients } from '../laws/multiPower';
+import { multiPowerCoefficients, multiPowerLaw, multiPowerPoints } from '../laws/multiPower';
 import { belowFloor, fell } from '../analysis/unseenDrop';
+import type { DropSchedule } from '../laws/lossDrop';
 import { lrAreas, StepLr, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
-import { maxOf } from '../util/arrays';
+import { maxOf, pick, thinIndices } from '../util/arrays';
 import { formatCompact } from '../util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from './types';
 import { checkSpec, lrAt } from './whatIfSpec';
@@ -77,12 +81,13 @@ export function predictsSchedules(fit: FitResult): boolean {
 }
 
 /**
- * The law a what-if curve is predicted with, as the what-if form names it: the fit's own law (lawSettings). Under a
- * mean of both laws that is the law whose coefficients the fit reports, alone: the mean's weights are each law's
- * bootstrap spread along the logged curves, which a schedule never run does not have.
+ * The law a what-if curve is predicted with, as the what-if form names it: the fit's own (fitLawName), a mean of both
+ * laws too. A mean whose multi-power fit was not reported (a followed run's warm refit keeps no runner-up) predicts
+ * with the law whose coefficients the fit reports, alone.
  */
-export function whatIfLawName(fit: { law: LawId; selection?: Pick<LawSelection, 'weights'> }): string {
-  return `${LAW_NAMES[fit.law]}${fit.selection?.weights ? ' alone' : ''}`;
+export function whatIfLawName(fit: Pick<FitResult, 'law' | 'selection' | 'runnerUpFit'>): string {
+  if (!fit.selection?.weights) return LAW_NAMES[fit.law];
+  return fit.runnerUpFit ? fitLawName(fit) : `${LAW_NAMES[fit.law]} alone`;
 }
 
 /** `modelSize`: the N to predict, for the model-size law (which needs one). */
@@ -157,14 +162,106 @@ function mplSettings(fit: LawOfFit): Outcome<LawSettings> {
 
 /** The law's loss at ascending integer steps of a logged schedule, exactly as the analysis predicts it. */
 export function predictLoss(law: LawSettings, schedule: LoggedSchedule, steps: ArrayLike<number>): number[] {
-  if (law.law === 'mpl') return Array.from(predictMultiPower(law.model, schedule, steps));
+  if (law.law === 'mpl') return Array.from(multiPowerCurve(law.model, modelSchedule(law.model, schedule), steps));
+  return Array.from(annealingAt(law, schedule, steps)(law.params));
+}
+
+/**
+ * Loss-drop terms (query steps x schedule steps) above which a what-if's multi-power curve is summed with the
+ * compressed sum (within ~1e-6 of the exact one, tested), its final step still exactly: the exact sum at 600 query
+ * steps of a 100k-step schedule took 0.5-0.8 s, recomputed as the user types; this is about 50 ms of it.
+ */
+const WHATIF_EXACT_TERMS = 5e6;
+
+/** The multi-power law's loss at ascending steps of a schedule: exactly, or compressed but for the final step. */
+function multiPowerCurve(model: MultiPowerModel, ds: DropSchedule, steps: ArrayLike<number>): Float64Array {
+  if (steps.length * ds.last <= WHATIF_EXACT_TERMS) return predictMultiPower(model, ds, steps);
+  const loss = predictMultiPower(model, ds, steps, 'compressed');
+  const last = steps.length - 1;
+  loss[last] = predictMultiPower(model, ds, [steps[last]])[0];
+  return loss;
+}
+
+/** The LR-annealing laws' loss at some steps of a schedule for any parameters: the LR areas are summed once. */
+function annealingAt(
+  law: Exclude<LawSettings, { law: 'mpl' }>,
+  schedule: LoggedSchedule,
+  steps: ArrayLike<number>,
+): (params: Float64Array) => Float64Array {
   const areas = lrAreas(schedule, steps, { lambda: law.lambda, warmup: law.warmup });
   const points = { s1: areas.s1.map((v) => v / law.etaMax), s2: areas.s2.map((v) => v / law.etaMax) };
-  const out = new Float64Array(steps.length);
-  if (law.law === 'lr-annealing-size')
-    lrAnnealingSizeLaw().predict(law.params, { ...points, n: new Float64Array(steps.length).fill(law.n) }, out);
-  else lrAnnealingLaw.predict(law.params, points, out);
-  return Array.from(out);
+  const sized = law.law === 'lr-annealing-size' && { ...points, n: new Float64Array(steps.length).fill(law.n) };
+  return (params) => {
+    const out = new Float64Array(steps.length);
+    if (sized) lrAnnealingSizeLaw().predict(params, sized, out);
+    else lrAnnealingLaw.predict(params, points, out);
+    return out;
+  };
+}
+
+/**
+ * A law's loss at some steps of a schedule, and each bootstrap refit's at some of them (`at`), as the analysis's
+ * replicates of a curve (tissueLoss.ts, mplLoss.ts): the LR-annealing law's refits predict alone; the multi-power
+ * law's scale its prediction by refit / centre, both with the compressed loss-drop sum (a refit's exact sum over a
+ * long schedule would cost as much as the prediction itself, times the refits).
+ */
+function withRefits(
+  law: LawSettings,
+  refits: LawRefits,
+  schedule: LoggedSchedule,
+  steps: Float64Array,
+  at: Int32Array,
+): { loss: Float64Array; sets: Float64Array[] } {
+  const thin = pick(steps, at);
+  if (law.law !== 'mpl') {
+    const refit = annealingAt(law, schedule, thin);
+    const loss = annealingAt(law, schedule, steps)(law.params);
+    return { loss, sets: refits.sets.map((p) => refit(Float64Array.from(p))) };
+  }
+  const { model } = law;
+  const ds = modelSchedule(model, schedule);
+  const loss = multiPowerCurve(model, ds, steps);
+  const points = multiPowerPoints(ds, thin, model.scale.s1Max / model.scale.etaRef);
+  const compressed = multiPowerLaw(Infinity);
+  const refit = (params: ArrayLike<number>) => {
+    const out = new Float64Array(thin.length);
+    compressed.predict(Float64Array.from(params), points, out);
+    return out;
+  };
+  const centre = refit(refits.centre ?? model.params);
+  return { loss, sets: refits.sets.map((p) => refit(p).map((v, j) => (loss[at[j]] * v) / centre[j])) };
+}
+
+/**
+ * Under a mean of both laws (selection.weights, the multi-power law's fit its runnerUpFit): each law's prediction of
+ * the schedule weighted at each step as the analysis weighs a curve's (spreadWeights.ts): by the inverse of its
+ * spread over the same refits, at SPREAD_POINTS steps of this schedule and interpolated between them, so a schedule
+ * unlike the curves gets its own weights; the weights the selection states when the spreads were not measured
+ * (equal). Null when the fit is no mean.
+ */
+function meanLoss(fit: FitResult, schedule: LoggedSchedule, steps: Float64Array): Outcome<number[]> | null {
+  const weights = fit.selection?.weights;
+  if (!weights || !fit.runnerUpFit) return null;
+  const laws = [lawSettings(fit), lawSettings(fit.runnerUpFit)];
+  const ids = [fit.law, fit.runnerUpFit.law] as LossLawId[];
+  const refits = ids.map((id) => fit.selection?.spreadRefits?.[id]);
+  const terms: { values: Float64Array; weights: LawWeights }[] = [];
+  for (const law of laws) if (!law.ok) return law;
+  const settings = laws.map((law) => (law as { ok: true; value: LawSettings }).value);
+  if (refits.every((r) => r && r.sets.length >= 2)) {
+    const at = thinIndices(steps.length, SPREAD_POINTS);
+    const parts = settings.map((law, k) => withRefits(law, refits[k]!, schedule, steps, at));
+    const shares = inverseSpreadWeights(
+      parts.map((p) => pick(p.loss, at)),
+      parts.map((p) => p.sets),
+    );
+    const knots = pick(steps, at);
+    parts.forEach((p, k) => terms.push({ values: p.loss, weights: { steps: knots, weight: shares[k] } }));
+  } else
+    settings.forEach((law, k) =>
+      terms.push({ values: Float64Array.from(predictLoss(law, schedule, steps)), weights: weights[ids[k]] }),
+    );
+  return { ok: true, value: Array.from(weightedAt(terms, steps)) };
 }
 
 /** `sizes`: the model-size law's fitted sizes (WhatIfDefaults.sizes), which bound the sizes it may predict. */
@@ -187,7 +284,9 @@ export function whatIfCurve(
   const lr = spec.shape === 'logged' ? lrOfSchedule(schedule, steps) : steps.map((s) => lrAt(spec, s));
   const unseen = unseenDropProblem(fit, steps, lr);
   if (unseen) return { ok: false, message: `${label}: ${unseen}` };
-  const loss = predictLoss(law.value, schedule, steps);
+  const mean = meanLoss(fit, schedule, Float64Array.from(steps));
+  if (mean && !mean.ok) return mean;
+  const loss = mean ? mean.value : predictLoss(law.value, schedule, steps);
   return { ok: true, value: { label: named, spec, steps, loss, lr, finalLoss: loss[loss.length - 1] } };
 }
 

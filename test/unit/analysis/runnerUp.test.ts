@@ -129,10 +129,16 @@ test("the chart overlays the runner-up on every curve, through the log and on to
   const { data } = buildChart(auto);
   const names = { 'lr-annealing': 'LR-annealing law', mpl: 'MPL' };
   // A law chosen over the other, or a mean of both laws beside one of them alone.
+  // How far the runner-up lies from the chosen law at the targets: the largest relative gap over every curve's.
+  const gaps = auto.predictions.map((p) => {
+    const r = auto.curves.find((c) => c.name === p.curve)!.runnerUp!;
+    return Math.abs(r.predicted[r.x.indexOf(p.x)] / p.value! - 1);
+  });
   assert.deepEqual(data.lawChoice, {
     chosen: selection.weights ? 'spread-weighted mean of LR-annealing law and MPL' : names[selection.chosen],
     runnerUp: `${names[runnerUp]}${selection.weights ? ' alone' : ''}`,
     reason: selection.reason,
+    targetGap: Math.max(...gaps),
   });
   for (const c of auto.curves) {
     const line = data.series.find((s) => s.id === `runner-up:${c.name}`)!;

@@ -8,6 +8,7 @@ import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse'
 import type { Analysis } from '../../../src/core/analysis/types';
 import { buildChart, referenceCurve } from '../../../src/core/chart/series';
 import { defaultSpec, whatIfCurve, whatIfLawName } from '../../../src/core/chart/whatIf';
+import { fitLawName } from '../../../src/core/analysis/lawNames';
 import { parseText } from '../../../src/core/table';
 import { defaultSpecs, outcomeLines } from '../../../src/webview/whatIfForm';
 import { REPO } from '../../helpers/shared';
@@ -96,9 +97,13 @@ test('the what-if names the law it predicts with, and starts with the warmup the
     defaultSpecs(defaults).map((s) => s.warmupSteps),
     [300, 300],
   );
-  // Under a mean of both laws a what-if is the reported law's alone (the weights belong to the logged curves).
-  const weights = { 'lr-annealing': 0.6, mpl: 0.4 };
-  assert.equal(whatIfLawName({ law: 'lr-annealing', selection: { weights } }), 'LR-annealing law alone');
+  // Under a mean of both laws a what-if is the mean, named as the lens names it; without the multi-power law's fit
+  // (a followed run's warm refit reports no runner-up) the reported law's alone.
+  const mean = await analyseFiles([join(REPO, 'examples/loss/cosine.csv')], { bootstrapSamples: 0 });
+  const fit = mean.fits[0];
+  assert.ok(fit.selection?.weights && fit.runnerUpFit);
+  assert.equal(whatIfLawName(fit), fitLawName(fit));
+  assert.equal(whatIfLawName({ ...fit, runnerUpFit: undefined }), 'LR-annealing law alone');
   assert.equal(whatIfLawName({ law: 'mpl' }), 'MPL');
 });
 
