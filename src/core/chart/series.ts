@@ -21,7 +21,18 @@ import type {
   WhatIfDefaults,
   XWindow,
 } from './types';
-import { lawSettings, predictLoss, predictsSchedules, sizeGroup, whatIfLawName, type LawOfFit } from './whatIf';
+import {
+  lawSettings,
+  meanLoss,
+  predictLoss,
+  predictsSchedules,
+  sizeGroup,
+  whatIfLawName,
+  type LawOfFit,
+  type LawSettings,
+  type MeanOfFit,
+} from './whatIf';
+import type { LoggedSchedule } from '../laws/schedule';
 
 export { evaluateLaw } from './sweepSeries';
 export { logGrid } from './seriesParts';
@@ -251,13 +262,14 @@ interface LawPoint {
  * A law from the last logged step (`last`) to the furthest target, on a log grid, with the LR held at its last value
  * (as the analysis predicts targets). The band is interpolated in log(step) between its relative width at the last
  * point and at each target's prediction: the bootstrap sets behind it are not in the Analysis. So is the line's ratio
- * to the analysis's own predictions there, which is 1 for one law; for a mean of two laws, drawn through the named
- * law's coefficients, it is the mean's offset from that law, so the line meets the mean at the last point and at
- * every target.
+ * to the analysis's own predictions there, which is 1 up to rounding (the multi-power law's compressed sum, a mean's
+ * weights measured at other steps): it makes the line meet the lens's numbers exactly. Under a mean of both laws the
+ * line is the mean at each drawn step (meanLoss, as a what-if's), not one law's shape scaled to meet it: where the
+ * weights move between the last point and a target, the shape of either law alone is neither's nor the mean's.
  */
 function lossExtrapolation(
   schedule: CurveReport['schedule'],
-  fit: LawOfFit,
+  fit: MeanOfFit,
   last: LawPoint,
   targets: LawPoint[],
   modelSize?: number,
@@ -267,18 +279,18 @@ function lossExtrapolation(
   const end = Math.max(...targets.map((t) => t.x));
   const settings = lawSettings(fit, modelSize);
   if (!settings.ok || !schedule || !(end > last.x)) return empty;
+  const points = [last, ...targets.filter((t) => t.x > last.x).sort((a, b) => a.x - b.x)];
+  // Every target is a drawn step too: the line passes through each target's marker, not between grid steps.
   const grid = logGrid(last.x, end, 60)
     .map(Math.round)
+    .concat(points.slice(1).map((t) => t.x))
+    .sort((a, b) => a - b)
     .filter((s, i, a) => s > last.x && s !== a[i - 1]);
   const steps = { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
-  const y = predictLoss(settings.value, steps, grid);
   const edge = (v: number, pred: number) => Math.log(v / pred);
-  const points = [last, ...targets.filter((t) => t.x > last.x).sort((a, b) => a.x - b.x)];
-  const own = predictLoss(
-    settings.value,
-    steps,
-    points.map((t) => t.x),
-  );
+  const loss = drawnLoss(fit, settings.value, steps, grid, points);
+  if (!loss) return empty;
+  const { y, own } = loss;
   const anchors = points.map((t, k) => ({
     x: t.x,
     lo: edge(t.low, t.value),
@@ -299,6 +311,26 @@ function lossExtrapolation(
     low: grid.map((s, i) => line[i] * Math.exp(rel(s, 'lo'))),
     high: grid.map((s, i) => line[i] * Math.exp(rel(s, 'hi'))),
   };
+}
+
+/**
+ * The law's loss at the drawn steps (`grid`, ascending past the first anchor, the targets among them) and at its
+ * anchors (`points`), in one pass: a mean of both laws is summed and weighed once over both (each law's sum over a
+ * long schedule is the cost). Undefined when a mean's laws cannot be read (no line rather than the wrong one).
+ */
+function drawnLoss(
+  fit: MeanOfFit,
+  settings: LawSettings,
+  schedule: LoggedSchedule,
+  grid: number[],
+  points: LawPoint[],
+): { y: number[]; own: number[] } | undefined {
+  const at = [points[0].x, ...grid];
+  const mean = meanLoss(fit, schedule, Float64Array.from(at));
+  if (mean && !mean.ok) return undefined;
+  const values = mean ? mean.value : predictLoss(settings, schedule, at);
+  const byStep = new Map(at.map((s, k) => [s, values[k]]));
+  return { y: grid.map((s) => byStep.get(s)!), own: points.map((p) => byStep.get(p.x)!) };
 }
 
 /** The chosen law past a curve's log: from its last point's prediction to its targets' predictions. */

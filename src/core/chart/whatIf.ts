@@ -69,6 +69,8 @@ export const NO_LOSS_FIT =
 
 /** What of a fit (the chosen one or a runner-up) its predictions need. */
 export type LawOfFit = Pick<FitResult, 'law' | 'normalized' | 'settings'>;
+/** A fit a mean of both laws may be (meanLoss reads its selection and the multi-power law's fit; a runner-up has neither). */
+export type MeanOfFit = LawOfFit & Partial<Pick<FitResult, 'selection' | 'runnerUpFit'>>;
 
 /** A model size as the chart names it (its group, a what-if's label): N=25M, by the one number rule. */
 export function sizeGroup(modelSize: number): string {
@@ -215,7 +217,8 @@ function withRefits(
   const thin = pick(steps, at);
   if (law.law !== 'mpl') {
     const refit = annealingAt(law, schedule, thin);
-    const loss = annealingAt(law, schedule, steps)(law.params);
+    // Refits at every step (a few, as past a curve's log): the areas are summed once, a million-row log's cost.
+    const loss = (at.length === steps.length ? refit : annealingAt(law, schedule, steps))(law.params);
     return { loss, sets: refits.sets.map((p) => refit(Float64Array.from(p))) };
   }
   const { model } = law;
@@ -237,9 +240,9 @@ function withRefits(
  * the schedule weighted at each step as the analysis weighs a curve's (spreadWeights.ts): by the inverse of its
  * spread over the same refits, at SPREAD_POINTS steps of this schedule and interpolated between them, so a schedule
  * unlike the curves gets its own weights; the weights the selection states when the spreads were not measured
- * (equal). Null when the fit is no mean.
+ * (equal). Null when the fit is no mean. One mean for a what-if and for the chart's line past a curve's log.
  */
-function meanLoss(fit: FitResult, schedule: LoggedSchedule, steps: Float64Array): Outcome<number[]> | null {
+export function meanLoss(fit: MeanOfFit, schedule: LoggedSchedule, steps: Float64Array): Outcome<number[]> | null {
   const weights = fit.selection?.weights;
   if (!weights || !fit.runnerUpFit) return null;
   const laws = [lawSettings(fit), lawSettings(fit.runnerUpFit)];

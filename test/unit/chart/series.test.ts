@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
 import { chartToCsv, chartToJson, csvCell } from '../../../src/core/chart/export';
 import { buildChart, evaluateLaw, sampleChart } from '../../../src/core/chart/series';
+import { meanLoss } from '../../../src/core/chart/whatIf';
 import { parseText } from '../../../src/core/table';
 import { CHINCHILLA, REPO, skipUnless } from '../../helpers/shared';
 import { valued } from '../../helpers/predictions';
@@ -253,4 +254,31 @@ test('series: the Chinchilla sweep draws one smooth law per size bin and its exc
     data.series.some((s) => s.kind === 'law' && s.group === excluded[0].group),
     false,
   );
+});
+
+test("past the log, a mean of both laws is drawn as the mean at each step, meeting the lens's targets", async () => {
+  // It was the LR-annealing law's shape scaled to meet the mean at the last step and the targets: 7.7e-4 off the
+  // mean between them on this run (the weights move along the way).
+  const analysis = await analyseFiles([example('loss/cosine.csv')], { predictSteps: [50_000, 100_000] });
+  const fit = analysis.fits[0];
+  assert.ok(fit.selection?.weights && fit.runnerUpFit, 'auto takes the mean of both laws');
+  const model = buildChart(analysis);
+  const full = new Map(model.data.series.map((s) => [s.id, s]));
+  const law = full.get('law:cosine')!;
+  const band = full.get('band:cosine')!;
+  const curve = analysis.curves[0];
+  const last = curve.points.x[curve.points.x.length - 1];
+  const from = law.x.findIndex((x) => x > last);
+  const steps = Float64Array.from(law.x.slice(from));
+  const schedule = { steps: Float64Array.from(curve.schedule!.steps), lr: Float64Array.from(curve.schedule!.lr) };
+  const mean = meanLoss(fit, schedule, steps);
+  assert.ok(mean?.ok && steps.length > 50);
+  const off = Math.max(...mean.value.map((v, k) => Math.abs(law.y[from + k] / v - 1)));
+  assert.ok(off < 1e-6, `the drawn line is ${off} off the mean`);
+  for (const p of analysis.predictions.map(valued)) {
+    const k = law.x.indexOf(p.x);
+    assert.ok(k >= from, `a drawn step at the target ${p.x}`);
+    assert.equal(law.y[k], p.value, 'the line meets the lens at the target');
+    assert.ok(Math.abs(band.y[k] / p.low - 1) < 1e-12 && Math.abs(band.y2![k] / p.high - 1) < 1e-12, 'and its band');
+  }
 });
