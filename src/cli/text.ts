@@ -11,7 +11,7 @@ import type {
 } from '../core/analysis/types';
 import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
-import { fitLawName, LAW_NAMES, meanWeighing } from '../core/analysis/lawNames';
+import { fitLawName, LAW_NAMES, meanWeighing, shortLawName } from '../core/analysis/lawNames';
 import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
@@ -100,8 +100,8 @@ export function formatFindings(findings: Finding[]): string {
 }
 
 function formatFit(fit: FitResult): string {
-  const mean = fit.selection?.weights ? ` (predictions: the ${fitLawName(fit)})` : '';
-  const head = `${fit.law}${mean}${fit.group ? ` · ${fit.group}` : ''}: ${fit.formula}`;
+  // Titled by what predicts, as every surface names it; the law choice below gives a mean's full name and weighing.
+  const head = `${shortLawName(fit)}${fit.group ? ` · ${fit.group}` : ''}${coefficientsOf(fit)}: ${fit.formula}`;
   const status = `${fit.converged ? 'converged' : 'NOT converged'} (${fit.stopReason}, ${fit.iterations} iterations, ${fit.startsTried} starts) · objective ${formatNumber(fit.objective, 6)}`;
   const settings = Object.entries(fit.settings)
     // A mean's weights are the law choice's to list (formatSelection), once.
@@ -139,6 +139,11 @@ function formatFit(fit: FitResult): string {
   ].join('\n');
 }
 
+/** Under a mean, whose coefficients and formula follow: one law's, though the mean predicts. */
+function coefficientsOf(fit: FitResult): string {
+  return fit.selection?.weights ? ` · ${LAW_NAMES[fit.law]}'s coefficients` : '';
+}
+
 /** Why the data do not support a fit, its problems in one line. */
 function unsupportedText(fit: FitResult): string {
   return (fit.unsupported ?? []).map((p) => p.reason).join('; ');
@@ -170,9 +175,11 @@ function formatSelection(fit: FitResult, selection: LawSelection): string {
   });
   return [
     selection.weights
-      ? `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}): the ${fitLawName(fit)} (${meanWeighing(!!selection.weightRange)}); coefficients above are the ${LAW_NAMES[fit.law]}'s, every prediction the mean's, every band both laws' refits mixed by its weights:`
+      ? `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}): the ${fitLawName(fit)}, in predictions and bands:`
       : `  law chosen automatically by backtest (cuts ${selection.cuts.join(', ')}):`,
     ...rows,
+    // How the weights beside the rows are made, said once under them.
+    ...(selection.weights ? [`    weights: ${meanWeighing(!!selection.weightRange)}`] : []),
     `    why: ${selection.reason}`,
   ].join('\n');
 }

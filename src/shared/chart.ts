@@ -118,7 +118,7 @@ export type FromWebview =
 // ---- the webview's test hook ---------------------------------------------------------------------------------------
 
 /** What a drawn dataset is: a server series' kind, or one the webview adds (what-if, a band's lower edge, y = 0). */
-export type DatasetKind = SeriesKind | 'whatif' | 'band-low' | 'runner-up-band-low' | 'zero';
+export type DatasetKind = SeriesKind | 'whatif' | 'band-low' | 'runner-up-band-low' | 'runner-up-halo' | 'zero';
 
 /**
  * Marks of the webview's load and draws in ms since its frame's time origin (`origin`, epoch ms, turns them into
@@ -152,6 +152,9 @@ export interface DrawnDataset {
   total: number;
   /** Its place in the drawing order: 0 is drawn first (under the rest); -1 hidden. */
   layer: number;
+  /** Its line's (or points' border) colour and dash as given to chart.js, so a test tells series apart by look. */
+  stroke: string;
+  dash: number[];
 }
 
 export interface DrawnPanel {

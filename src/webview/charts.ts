@@ -164,7 +164,7 @@ export function optionsFor(view: PanelView): ChartOptions<'line'> {
       },
       tooltip: {
         callbacks: { label: tooltipLabel },
-        filter: (item) => !['band-low', 'runner-up-band-low'].includes((item.dataset as LensDataset).lens.kind),
+        filter: (item) => !UNTIPPED.includes((item.dataset as LensDataset).lens.kind),
       },
       zoom: {
         limits: { x: { min: 'original', max: 'original' } },
@@ -367,7 +367,17 @@ function legendOrder(d: LensDataset | undefined): number {
 }
 
 /** Datasets that follow their group and are never listed: bands and prediction markers. */
-const UNLISTED: DatasetKind[] = ['band-low', 'band', 'target', 'runner-up-band', 'runner-up-band-low'];
+const UNLISTED: DatasetKind[] = [
+  'band-low',
+  'band',
+  'target',
+  'runner-up-band',
+  'runner-up-band-low',
+  'runner-up-halo',
+];
+
+/** Datasets with no tooltip of their own: a band's lower edge (its upper edge speaks for it), the runner-up's halo. */
+const UNTIPPED: DatasetKind[] = ['band-low', 'runner-up-band-low', 'runner-up-halo'];
 
 function representative(datasets: LensDataset[], group: string): LensDataset | undefined {
   const mine = datasets.filter(

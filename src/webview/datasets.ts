@@ -183,7 +183,7 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
       ];
     case 'runner-up':
     case 'runner-up-band':
-      return runnerUpDatasets(s, color, meta);
+      return runnerUpDatasets(s, color, ctx.theme.background, meta);
     case 'frontier':
       return [
         {
@@ -202,30 +202,45 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
 
 /**
  * The runner-up law of an automatic choice: round dots (a pattern no chosen law line uses, so it stays apart without
- * telling colours apart) in its curve's colour, over the chosen law's line and over the data (under the observed points,
- * in their colour, its dots vanished where it matched them); listed after the chosen law's line, which is the primary
- * reading. Its legend key is a dotted line, not a point. Its band is two fine dotted edges, unfilled, so the chosen law's line and filled band stay
+ * telling colours apart) in its curve's colour, each ringed by a halo of the editor background, over the chosen law's
+ * line and over the data: where it matches the data its dots sit on observed markers of the same colour, and the halo
+ * is what keeps them apart. Listed after the chosen law's line, which is the primary reading; its legend key is a
+ * dotted line, not a point. Its band is two fine dotted edges, unfilled, so the chosen law's line and filled band stay
  * the primary reading.
  */
 /** The runner-up's place in the legend: after the chosen law's lines (order 2), before the bands (never listed). */
 const RUNNER_UP_LEGEND = 2.5;
+/** Dots 3 px across, 9.5 px apart; the halo rings each with 1.5 px of background, leaving a gap between halos. */
+const RUNNER_UP_DOT = { width: 3, halo: 6, dash: [0.5, 9] };
 
-function runnerUpDatasets(s: ChartSeries, color: string, meta: (kind?: LensMeta['kind']) => LensMeta): LensDataset[] {
+function runnerUpDatasets(
+  s: ChartSeries,
+  color: string,
+  background: string,
+  meta: (kind?: LensMeta['kind']) => LensMeta,
+): LensDataset[] {
   const base = { parsing: false as const, normalized: true, spanGaps: true, pointRadius: 0, label: shownText(s.label) };
-  if (s.kind === 'runner-up')
+  if (s.kind === 'runner-up') {
+    // The halo is the same dotted path, wider, in the background colour, drawn just under the dots (same data and
+    // dash, so each halo lies under its dot) and over the observed points (order 1).
+    const dots = {
+      ...base,
+      data: toPoints(s, false),
+      borderDash: RUNNER_UP_DOT.dash,
+      borderCapStyle: 'round' as const,
+      pointStyle: 'line' as const,
+    };
     return [
+      { ...dots, lens: meta('runner-up-halo'), borderColor: background, borderWidth: RUNNER_UP_DOT.halo, order: 0.75 },
       {
-        ...base,
+        ...dots,
         lens: { ...meta(), legendOrder: RUNNER_UP_LEGEND },
-        data: toPoints(s, false),
         borderColor: color,
-        borderWidth: 3,
-        borderDash: [0.5, 6],
-        borderCapStyle: 'round',
-        pointStyle: 'line',
+        borderWidth: RUNNER_UP_DOT.width,
         order: 0.5,
       },
     ];
+  }
   const edge = {
     ...base,
     borderColor: withAlpha(color, 0.7),

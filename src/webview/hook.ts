@@ -94,6 +94,8 @@ export function publish(view: PageView, extra: Pick<ChartSnapshot, 'lastExport' 
         points: d.data.length,
         total: d.lens.total,
         layer: drawn.indexOf(i),
+        stroke: typeof d.borderColor === 'string' ? d.borderColor : '',
+        dash: Array.isArray(d.borderDash) ? d.borderDash.filter((n): n is number => typeof n === 'number') : [],
       })),
     };
   });

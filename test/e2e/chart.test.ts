@@ -675,6 +675,9 @@ test(
     assert.match((await toggle.textContent()) ?? '', /: shown · \d[\d.]* % off$/);
     const main = datasets(on, 'main');
     const legend = panel(on, 'main').legend ?? [];
+    const background = await chartFrame(page)
+      .locator('body')
+      .evaluate(() => getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim());
     for (const name of curves) {
       const line = main.find((d) => d.id === `runner-up:${name}` && d.kind === 'runner-up');
       assert.ok(line && line.points > 100, `${name}: ${JSON.stringify(line)}`);
@@ -691,6 +694,13 @@ test(
       // and listed after the chosen law's line.
       const observed = main.find((d) => d.kind === 'observed' && d.label === name);
       assert.ok(observed && line.layer > observed.layer, `${name}: ${JSON.stringify([line, observed])}`);
+      // Where it matches the data its dots sit on markers of their own colour: each is ringed by a halo of the editor
+      // background (the same dotted path, wider, between the points and the dots), so they stay apart there too.
+      const halo = main.find((d) => d.id === `runner-up:${name}` && d.kind === 'runner-up-halo');
+      assert.ok(halo && halo.layer > observed.layer && halo.layer < line.layer, `${name}: ${JSON.stringify(halo)}`);
+      assert.deepEqual(halo.dash, line.dash);
+      assert.equal(halo.stroke.toLowerCase(), background.toLowerCase());
+      assert.notEqual(line.stroke, halo.stroke);
       const law = main.find((d) => d.id === `law:${name}`)!;
       assert.ok(
         legend.indexOf(`${name} · runner-up: ${runnerUp}`) > legend.indexOf(law.label),

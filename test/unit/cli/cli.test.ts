@@ -101,7 +101,8 @@ test('fit on an example prints coefficients, curves and predictions, exit 0', ()
     '20',
   ]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /lr-annealing/);
+  // Titled by the law's name (or a mean's), with the LR-annealing law's coefficients.
+  assert.match(run.stdout, /^(weighted mean of both laws · LR-annealing law's coefficients|LR-annealing law): L\(s\)/m);
   assert.match(run.stdout, /alpha/);
   assert.match(run.stdout, /wsd\s+loss\s+heldout/);
   assert.match(run.stdout, /step-zero/);
@@ -223,6 +224,22 @@ test('fit --law auto says which law was chosen and why, with both laws held-out 
   const header = /^ {2}law chosen automatically by backtest \(cuts 0\.6, 0\.7, 0\.8\):(.*)$/m.exec(text.stdout);
   assert.ok(header, text.stdout);
   const mean = /spread-weighted mean of LR-annealing law and MPL/.test(header[1]);
+  // The fit is titled by what predicts, as every surface names it, not by a law id; under a mean the coefficients
+  // are said to be one law's, and the law choice says each fact once: predictions and bands are the mean's (its
+  // header), how the weights are made (under the weights).
+  const title = text.stdout.split('\n').find((l) => /: L\(s\) = /.test(l)) ?? '';
+  assert.match(
+    title,
+    mean ? /^weighted mean of both laws · (LR-annealing law|MPL)'s coefficients: / : /^(LR-annealing law|MPL): /,
+  );
+  if (mean) {
+    assert.match(header[1], /^ the spread-weighted mean of LR-annealing law and MPL, in predictions and bands:$/);
+    assert.equal(text.stdout.match(/inverse of its bootstrap spread/g)?.length, 1, text.stdout);
+    assert.match(
+      text.stdout,
+      /^ {4}weights: each law weighted at each step by the inverse of its bootstrap spread there$/m,
+    );
+  }
   // Each law named as the header and the reason name it.
   const rows = text.stdout.split('\n').filter((l) => /^ {4}(LR-annealing law|MPL) +backtest error /.test(l));
   assert.equal(rows.length, 2, text.stdout);
