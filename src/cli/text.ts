@@ -107,7 +107,8 @@ function formatFit(fit: FitResult): string {
     // A mean's weights are the law choice's to list (formatSelection), once.
     .filter(([k]) => !['objective', 'band', 'combination'].includes(k))
     .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : v}`)
-    .join(', ');
+    // Some values are lists themselves ("500, 500": one per curve): the settings are told apart by a semicolon.
+    .join('; ');
   const rows = Object.entries(fit.params).map(([name, value]) => {
     const ci = fit.intervals?.[name];
     const banded = ci ? formatBanded(value, ci[0], ci[1]) : null;

@@ -104,6 +104,8 @@ test('fit on an example prints coefficients, curves and predictions, exit 0', ()
   // Titled by the law's name (or a mean's), with the LR-annealing law's coefficients.
   assert.match(run.stdout, /^(weighted mean of both laws · LR-annealing law's coefficients|LR-annealing law): L\(s\)/m);
   assert.match(run.stdout, /alpha/);
+  // A setting with one value per fit curve keeps its list whole: settings are told apart by semicolons.
+  assert.match(run.stdout, /; warmupEndSteps=\d+, \d+; /);
   assert.match(run.stdout, /wsd\s+loss\s+heldout/);
   assert.match(run.stdout, /step-zero/);
 });
