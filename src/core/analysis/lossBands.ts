@@ -72,7 +72,9 @@ export function residualBlockReplicate<D>(fitted: ThinFitted[], data: D[], join:
 
 /**
  * Band quantiles of ln(draw / base) + noise at some points: `draws` are the replicates' predictions there, `base`
- * the fit's; the noise is a residual drawn from the fit.
+ * the fit's; the noise is a residual drawn from the fit, one per replicate for all its points. A residual drawn
+ * afresh at every point gave each point's quantile of a few dozen draws its own noise, and the band's edges jumped
+ * up and down from step to step where the law is smooth; each point's spread is the same either way.
  */
 export function logBand(
   draws: Float64Array[],
@@ -84,11 +86,10 @@ export function logBand(
   const lo = new Float64Array(n);
   const hi = new Float64Array(n);
   const column = new Float64Array(draws.length);
+  const noise = draws.map(() => (residuals.length ? residuals[Math.floor(random() * residuals.length)] : 0));
   for (let i = 0; i < n; i++) {
-    for (let b = 0; b < draws.length; b++) {
-      const noise = residuals.length ? residuals[Math.floor(random() * residuals.length)] : 0;
-      column[b] = draws[b][i] > 0 ? Math.log(draws[b][i] / base[i]) + noise : Infinity;
-    }
+    for (let b = 0; b < draws.length; b++)
+      column[b] = draws[b][i] > 0 ? Math.log(draws[b][i] / base[i]) + noise[b] : Infinity;
     const sorted = column.slice().sort();
     lo[i] = quantile(sorted, 0.025);
     hi[i] = quantile(sorted, 0.975);
