@@ -116,18 +116,28 @@ function combinedReplicates(
       const w = weightsOf(i).map((weights) =>
         typeof weights === 'number' ? new Float64Array(steps.length).fill(weights) : weightsAt(weights, steps),
       );
-      return Array.from({ length: count }, (_, r) => {
-        const share = (r + 0.5) / count;
-        const out = new Float64Array(steps.length);
-        for (let j = 0; j < steps.length; j++) {
-          let k = 0;
-          for (let cumulative = w[0][j]; cumulative < share && k + 1 < w.length;) cumulative += w[++k][j];
-          out[j] = sets[k][r][j];
-        }
-        return out;
-      });
+      return mixReplicates(sets, w, count);
     },
     residuals: concat(thin.map((t) => t.logResidual)),
     method: `${count} bootstrap refits of each law, mixed with the predictions' weights (at each step, each law's share of the refits is its weight there: the band of both laws, not of their mean; ${parts.map((p) => p.method).join('; ')})`,
   };
+}
+
+/**
+ * The mixture of some laws' replicates at some points (`sets[k][r]`: law k's replicate r there; `weights[k]`: its
+ * weight at each point): replicate r at point j is law k's replicate r for the k whose cumulative weight at j first
+ * reaches (r + 1/2) / count. One rule for a combination's band and the chart's band past a curve's log.
+ */
+export function mixReplicates(sets: Float64Array[][], weights: ArrayLike<number>[], count: number): Float64Array[] {
+  const n = weights[0].length;
+  return Array.from({ length: count }, (_, r) => {
+    const share = (r + 0.5) / count;
+    const out = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      let k = 0;
+      for (let cumulative = weights[0][j]; cumulative < share && k + 1 < weights.length;) cumulative += weights[++k][j];
+      out[j] = sets[k][r][j];
+    }
+    return out;
+  });
 }

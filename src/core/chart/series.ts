@@ -4,6 +4,7 @@
 // The loss-curve chart is built here; the sweeps' charts in sweepSeries.ts, from the pieces in seriesParts.ts.
 import { assumedLrPhrase, lastLogged } from '../analysis/assumedLr';
 import { isSizeLaw } from '../analysis/lossLaw';
+import { logBand } from '../analysis/lossBands';
 import { fitOfCurve, hasValue } from '../analysis/trust';
 import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
 import { departureLabel } from '../analysis/departureText';
@@ -23,7 +24,7 @@ import type {
 } from './types';
 import {
   lawSettings,
-  meanLoss,
+  meanWithRefits,
   predictLoss,
   predictsSchedules,
   sizeGroup,
@@ -260,12 +261,15 @@ interface LawPoint {
 
 /**
  * A law from the last logged step (`last`) to the furthest target, on a log grid, with the LR held at its last value
- * (as the analysis predicts targets). The band is interpolated in log(step) between its relative width at the last
- * point and at each target's prediction: the bootstrap sets behind it are not in the Analysis. So is the line's ratio
- * to the analysis's own predictions there, which is 1 up to rounding (the multi-power law's compressed sum, a mean's
- * weights measured at other steps): it makes the line meet the lens's numbers exactly. Under a mean of both laws the
- * line is the mean at each drawn step (meanLoss, as a what-if's), not one law's shape scaled to meet it: where the
- * weights move between the last point and a target, the shape of either law alone is neither's nor the mean's.
+ * (as the analysis predicts targets). Under a mean of both laws the line is the mean at each drawn step (meanLoss, as a
+ * what-if's), not one law's shape scaled to meet it: where the weights move between the last point and a target, the
+ * shape of either law alone is neither's nor the mean's. Its band is the mixture of both laws' refits at each drawn
+ * step (meanWithRefits), as the analysis's band of a mean is; elsewhere (one law: its refits are not in the Analysis) it
+ * is interpolated in log(step) between its relative width at the last point and at each target's prediction. Either
+ * is then moved to meet the lens's own numbers at the anchors exactly, by their log ratio there interpolated in
+ * log(step) in between; so is the line, whose ratio is 1 up to rounding (the multi-power law's compressed sum, a
+ * mean's weights measured at other steps). The mixture's edges move little (the analysis's band adds the residuals'
+ * noise and has its own refits), but their shape between targets is the mixture's, not a straight line.
  */
 function lossExtrapolation(
   schedule: CurveReport['schedule'],
@@ -290,11 +294,14 @@ function lossExtrapolation(
   const edge = (v: number, pred: number) => Math.log(v / pred);
   const loss = drawnLoss(fit, settings.value, steps, grid, points);
   if (!loss) return empty;
-  const { y, own } = loss;
+  const { y, own, band } = loss;
+  // The band's own log edges at the drawn steps and the anchors: the mixture's, or none (0, interpolated below).
+  const lo = (k: number) => band?.lo[k] ?? 0;
+  const hi = (k: number) => band?.hi[k] ?? 0;
   const anchors = points.map((t, k) => ({
     x: t.x,
-    lo: edge(t.low, t.value),
-    hi: edge(t.high, t.value),
+    lo: edge(t.low, t.value) - lo(grid.length + k),
+    hi: edge(t.high, t.value) - hi(grid.length + k),
     // A prediction without a finite value moves nothing.
     shift: Number.isFinite(edge(t.value, own[k])) ? edge(t.value, own[k]) : 0,
   }));
@@ -308,15 +315,16 @@ function lossExtrapolation(
   return {
     x: grid,
     y: line,
-    low: grid.map((s, i) => line[i] * Math.exp(rel(s, 'lo'))),
-    high: grid.map((s, i) => line[i] * Math.exp(rel(s, 'hi'))),
+    low: grid.map((s, i) => line[i] * Math.exp(lo(i) + rel(s, 'lo'))),
+    high: grid.map((s, i) => line[i] * Math.exp(hi(i) + rel(s, 'hi'))),
   };
 }
 
 /**
  * The law's loss at the drawn steps (`grid`, ascending past the first anchor, the targets among them) and at its
  * anchors (`points`), in one pass: a mean of both laws is summed and weighed once over both (each law's sum over a
- * long schedule is the cost). Undefined when a mean's laws cannot be read (no line rather than the wrong one).
+ * long schedule is the cost). A mean's band is the log quantiles of its refits' mixture there (`band`: at the grid's
+ * steps, then the anchors'). Undefined when a mean's laws cannot be read (no line rather than the wrong one).
  */
 function drawnLoss(
   fit: MeanOfFit,
@@ -324,13 +332,22 @@ function drawnLoss(
   schedule: LoggedSchedule,
   grid: number[],
   points: LawPoint[],
-): { y: number[]; own: number[] } | undefined {
+): { y: number[]; own: number[]; band?: { lo: Float64Array; hi: Float64Array } } | undefined {
   const at = [points[0].x, ...grid];
-  const mean = meanLoss(fit, schedule, Float64Array.from(at));
+  const mean = meanWithRefits(fit, schedule, Float64Array.from(at));
   if (mean && !mean.ok) return undefined;
-  const values = mean ? mean.value : predictLoss(settings, schedule, at);
-  const byStep = new Map(at.map((s, k) => [s, values[k]]));
-  return { y: grid.map((s) => byStep.get(s)!), own: points.map((p) => byStep.get(p.x)!) };
+  const values = mean ? mean.value.loss : predictLoss(settings, schedule, at);
+  const index = new Map(at.map((s, k) => [s, k]));
+  const order = grid.concat(points.map((p) => p.x)).map((s) => index.get(s)!);
+  const y = order.slice(0, grid.length).map((k) => values[k]);
+  const own = order.slice(grid.length).map((k) => values[k]);
+  const mixture = mean?.value.mixture;
+  if (!mixture) return { y, own };
+  // The analysis's quantiles (logBand) of the mixture against the mean, without the residuals' noise (not in the
+  // Analysis: the anchors' log ratio carries it).
+  const all = logBand(mixture, Float64Array.from(values), new Float64Array(0), () => 0);
+  const reorder = (a: Float64Array) => Float64Array.from(order, (k) => a[k]);
+  return { y, own, band: { lo: reorder(all.lo), hi: reorder(all.hi) } };
 }
 
 /** The chosen law past a curve's log: from its last point's prediction to its targets' predictions. */

@@ -4,6 +4,7 @@
 // schedule), as in the fit: a what-if is the fit's own prediction. Under a mean of both laws it is the mean, each law
 // weighted at each step of the schedule by the inverse of its bootstrap spread there, from the refits the analysis
 // weighed the logged curves with (spreadWeights.ts).
+import { mixReplicates } from '../analysis/combinedLoss';
 import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { modelSchedule, predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
@@ -243,6 +244,20 @@ function withRefits(
  * (equal). Null when the fit is no mean. One mean for a what-if and for the chart's line past a curve's log.
  */
 export function meanLoss(fit: MeanOfFit, schedule: LoggedSchedule, steps: Float64Array): Outcome<number[]> | null {
+  const mean = meanWithRefits(fit, schedule, steps);
+  return mean && (mean.ok ? { ok: true, value: mean.value.loss } : mean);
+}
+
+/**
+ * meanLoss, and when the refits were measured at every step (no more steps than SPREAD_POINTS, as the chart's past a
+ * curve's log) the mixture of both laws' refits there, each law's share its weight at each step: the replicates the
+ * analysis's band of a mean is the quantiles of (combinedLoss.ts), so the chart's band between targets is that band.
+ */
+export function meanWithRefits(
+  fit: MeanOfFit,
+  schedule: LoggedSchedule,
+  steps: Float64Array,
+): Outcome<{ loss: number[]; mixture?: Float64Array[] }> | null {
   const weights = fit.selection?.weights;
   if (!weights || !fit.runnerUpFit) return null;
   const laws = [lawSettings(fit), lawSettings(fit.runnerUpFit)];
@@ -251,6 +266,7 @@ export function meanLoss(fit: MeanOfFit, schedule: LoggedSchedule, steps: Float6
   const terms: { values: Float64Array; weights: LawWeights }[] = [];
   for (const law of laws) if (!law.ok) return law;
   const settings = laws.map((law) => (law as { ok: true; value: LawSettings }).value);
+  let mixture: Float64Array[] | undefined;
   if (refits.every((r) => r && r.sets.length >= 2)) {
     const at = thinIndices(steps.length, SPREAD_POINTS);
     const parts = settings.map((law, k) => withRefits(law, refits[k]!, schedule, steps, at));
@@ -260,11 +276,17 @@ export function meanLoss(fit: MeanOfFit, schedule: LoggedSchedule, steps: Float6
     );
     const knots = pick(steps, at);
     parts.forEach((p, k) => terms.push({ values: p.loss, weights: { steps: knots, weight: shares[k] } }));
+    if (at.length === steps.length)
+      mixture = mixReplicates(
+        parts.map((p) => p.sets),
+        shares,
+        Math.min(...parts.map((p) => p.sets.length)),
+      );
   } else
     settings.forEach((law, k) =>
       terms.push({ values: Float64Array.from(predictLoss(law, schedule, steps)), weights: weights[ids[k]] }),
     );
-  return { ok: true, value: Array.from(weightedAt(terms, steps)) };
+  return { ok: true, value: { loss: Array.from(weightedAt(terms, steps)), ...(mixture && { mixture }) } };
 }
 
 /** `sizes`: the model-size law's fitted sizes (WhatIfDefaults.sizes), which bound the sizes it may predict. */

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
 import { chartToCsv, chartToJson, csvCell } from '../../../src/core/chart/export';
 import { buildChart, evaluateLaw, sampleChart } from '../../../src/core/chart/series';
-import { meanLoss } from '../../../src/core/chart/whatIf';
+import { meanLoss, meanWithRefits } from '../../../src/core/chart/whatIf';
+import { interpolateLog } from '../../../src/core/chart/seriesParts';
+import { logBand } from '../../../src/core/analysis/lossBands';
 import { parseText } from '../../../src/core/table';
 import { CHINCHILLA, REPO, skipUnless } from '../../helpers/shared';
 import { valued } from '../../helpers/predictions';
@@ -280,5 +282,32 @@ test("past the log, a mean of both laws is drawn as the mean at each step, meeti
     assert.ok(k >= from, `a drawn step at the target ${p.x}`);
     assert.equal(law.y[k], p.value, 'the line meets the lens at the target');
     assert.ok(Math.abs(band.y[k] / p.low - 1) < 1e-12 && Math.abs(band.y2![k] / p.high - 1) < 1e-12, 'and its band');
+  }
+  // Between them the band is the mixture of both laws' refits at each drawn step (the analysis's band of a mean),
+  // moved to meet the lens's numbers by their log ratio at the anchors, interpolated in log(step). It was
+  // interpolated between the widths at the anchors: 2.6e-2 off the mixture's low edge on this run.
+  const at = Float64Array.from([last, ...steps]);
+  const mixed = meanWithRefits(fit, schedule, at);
+  assert.ok(mixed?.ok && mixed.value.mixture, 'the refits are mixed at every drawn step');
+  const { lo, hi } = logBand(mixed.value.mixture, Float64Array.from(mixed.value.loss), new Float64Array(0), () => 0);
+  const lastPoint = {
+    low: curve.points.low.at(-1)!,
+    value: curve.points.predicted.at(-1)!,
+    high: curve.points.high.at(-1)!,
+  };
+  const anchors = [lastPoint, ...analysis.predictions.map(valued)];
+  const ax = [last, ...analysis.predictions.map((p) => p.x)];
+  for (const [edge, mix, key] of [
+    [band.y, lo, 'low'],
+    [band.y2!, hi, 'high'],
+  ] as const) {
+    const offAt = ax.map((x, a) => Math.log(anchors[a][key] / anchors[a].value) - mix[at.indexOf(x)]);
+    const off = Math.max(
+      ...steps.map((s, k) => {
+        const drawn = Math.log(edge[from + k] / law.y[from + k]) - mix[k + 1];
+        return Math.abs(drawn - interpolateLog(ax, offAt, s));
+      }),
+    );
+    assert.ok(off < 1e-6, `the drawn ${key} edge is ${off} off the mixture's`);
   }
 });
