@@ -264,12 +264,12 @@ interface LawPoint {
  * (as the analysis predicts targets). Under a mean of both laws the line is the mean at each drawn step (meanLoss, as a
  * what-if's), not one law's shape scaled to meet it: where the weights move between the last point and a target, the
  * shape of either law alone is neither's nor the mean's. Its band is the mixture of both laws' refits at each drawn
- * step (meanWithRefits), as the analysis's band of a mean is; elsewhere (one law: its refits are not in the Analysis) it
- * is interpolated in log(step) between its relative width at the last point and at each target's prediction. Either
- * is then moved to meet the lens's own numbers at the anchors exactly, by their log ratio there interpolated in
- * log(step) in between; so is the line, whose ratio is 1 up to rounding (the multi-power law's compressed sum, a
- * mean's weights measured at other steps). The mixture's edges move little (the analysis's band adds the residuals'
- * noise and has its own refits), but their shape between targets is the mixture's, not a straight line.
+ * step (meanWithRefits), as the analysis's band of a mean is; elsewhere (one law: its refits are not in the
+ * Analysis) it is interpolated in log(step) between its relative width at the last point and at each target's
+ * prediction. Either is then moved to meet the lens's own numbers at the anchors exactly, by their log ratio there
+ * interpolated in log(step) in between; so is the line, whose ratio is 1 up to rounding (the multi-power law's
+ * compressed sum, a mean's weights measured at other steps). The mixture's edges move little (the analysis's band
+ * adds the residuals' noise and has its own refits), but their shape between targets is the mixture's, not a line.
  */
 function lossExtrapolation(
   schedule: CurveReport['schedule'],
