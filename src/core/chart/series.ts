@@ -6,7 +6,15 @@ import { assumedLrPhrase, lastLogged } from '../analysis/assumedLr';
 import { isSizeLaw } from '../analysis/lossLaw';
 import { logBand } from '../analysis/lossBands';
 import { fitOfCurve, hasValue } from '../analysis/trust';
-import type { Analysis, CurveReport, FitResult, PredictedValue, Prediction, PredictionBase } from '../analysis/types';
+import type {
+  Analysis,
+  CurveReport,
+  FitResult,
+  LawRefits,
+  PredictedValue,
+  Prediction,
+  PredictionBase,
+} from '../analysis/types';
 import { departureLabel } from '../analysis/departureText';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
@@ -24,6 +32,7 @@ import type {
 } from './types';
 import {
   lawSettings,
+  lawWithRefits,
   meanWithRefits,
   predictLoss,
   predictsSchedules,
@@ -185,7 +194,7 @@ function lossSeries(analysis: Analysis): Parts {
       if (supported && c.points.low.some(Number.isFinite))
         series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
     }
-    if (fit?.runnerUpFit) series.push(...runnerUpSeries(c, fit.runnerUpFit, targets));
+    if (fit?.runnerUpFit) series.push(...runnerUpSeries(c, fit.runnerUpFit, targets, fit.selection?.spreadRefits));
     if (c.schedule) {
       series.push({
         id: `lr:${c.name}`,
@@ -264,9 +273,9 @@ interface LawPoint {
  * (as the analysis predicts targets). Under a mean of both laws the line is the mean at each drawn step (meanLoss, as a
  * what-if's), not one law's shape scaled to meet it: where the weights move between the last point and a target, the
  * shape of either law alone is neither's nor the mean's. Its band is the mixture of both laws' refits at each drawn
- * step (meanWithRefits), as the analysis's band of a mean is; elsewhere (one law: its refits are not in the
- * Analysis) it is interpolated in log(step) between its relative width at the last point and at each target's
- * prediction. Either is then moved to meet the lens's own numbers at the anchors exactly, by their log ratio there
+ * step (meanWithRefits), as the analysis's band of a mean is; MPL alone beside a mean (the runner-up) takes its own
+ * refits' (`refits`, the same kept in selection.spreadRefits); one law without kept refits has its band interpolated
+ * in log(step) between its relative width at the last point and at each target's prediction. Either is then moved to meet the lens's own numbers at the anchors exactly, by their log ratio there
  * interpolated in log(step) in between; so is the line, whose ratio is 1 up to rounding (the multi-power law's
  * compressed sum, a mean's weights measured at other steps). The mixture's edges move little (the analysis's band
  * adds the residuals' noise and has its own refits), but their shape between targets is the mixture's, not a line.
@@ -277,6 +286,7 @@ function lossExtrapolation(
   last: LawPoint,
   targets: LawPoint[],
   modelSize?: number,
+  refits?: LawRefits,
 ): { x: number[]; y: number[]; low: number[]; high: number[] } {
   const empty = { x: [], y: [], low: [], high: [] };
   // No target with a number, no extrapolation: -Infinity fails the test below.
@@ -292,7 +302,7 @@ function lossExtrapolation(
     .filter((s, i, a) => s > last.x && s !== a[i - 1]);
   const steps = { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
   const edge = (v: number, pred: number) => Math.log(v / pred);
-  const loss = drawnLoss(fit, settings.value, steps, grid, points);
+  const loss = drawnLoss(fit, settings.value, steps, grid, points, refits);
   if (!loss) return empty;
   const { y, own, band } = loss;
   // The band's own log edges at the drawn steps and the anchors: the mixture's, or none (0, interpolated below).
@@ -332,19 +342,25 @@ function drawnLoss(
   schedule: LoggedSchedule,
   grid: number[],
   points: LawPoint[],
+  refits?: LawRefits,
 ): { y: number[]; own: number[]; band?: { lo: Float64Array; hi: Float64Array } } | undefined {
   const at = [points[0].x, ...grid];
   const mean = meanWithRefits(fit, schedule, Float64Array.from(at));
   if (mean && !mean.ok) return undefined;
-  const values = mean ? mean.value.loss : predictLoss(settings, schedule, at);
+  // One law's band from its own refits where they are kept (the runner-up of a mean), in the same pass as its loss.
+  const alone =
+    !mean && refits && refits.sets.length >= 2
+      ? lawWithRefits(settings, refits, schedule, Float64Array.from(at))
+      : undefined;
+  const values = mean ? mean.value.loss : alone ? Array.from(alone.loss) : predictLoss(settings, schedule, at);
   const index = new Map(at.map((s, k) => [s, k]));
   const order = grid.concat(points.map((p) => p.x)).map((s) => index.get(s)!);
   const y = order.slice(0, grid.length).map((k) => values[k]);
   const own = order.slice(grid.length).map((k) => values[k]);
-  const mixture = mean?.value.mixture;
+  const mixture = mean?.value.mixture ?? alone?.sets;
   if (!mixture) return { y, own };
-  // The analysis's quantiles (logBand) of the mixture against the mean, without the residuals' noise (not in the
-  // Analysis: the anchors' log ratio carries it).
+  // The analysis's quantiles (logBand) of the refits (a mean's mixed) against the line, without the residuals' noise
+  // (not in the Analysis: the anchors' log ratio carries it).
   const all = logBand(mixture, Float64Array.from(values), new Float64Array(0), () => 0);
   const reorder = (a: Float64Array) => Float64Array.from(order, (k) => a[k]);
   return { y, own, band: { lo: reorder(all.lo), hi: reorder(all.hi) } };
@@ -367,6 +383,7 @@ function runnerUpSeries(
   c: CurveReport,
   fit: LawOfFit & Pick<FitResult, 'law'>,
   targets: readonly (PredictionBase & PredictedValue)[],
+  spreadRefits: Partial<Record<string, LawRefits>> = {},
 ): ChartSeries[] {
   const r = c.runnerUp;
   if (!r || r.x.length === 0 || c.points.x.length === 0) return [];
@@ -375,7 +392,7 @@ function runnerUpSeries(
   const logged = points.filter((p) => p.x <= lastLogged);
   const beyond = points.filter((p) => p.x > lastLogged && targets.some((t) => t.x === p.x));
   const extra = logged.length
-    ? lossExtrapolation(c.schedule, fit, logged[logged.length - 1], beyond, c.modelSize)
+    ? lossExtrapolation(c.schedule, fit, logged[logged.length - 1], beyond, c.modelSize, spreadRefits?.[fit.law])
     : { x: [], y: [], low: [], high: [] };
   const x = logged.map((p) => p.x).concat(extra.x);
   const group = c.group ?? c.name;

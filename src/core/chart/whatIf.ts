@@ -237,6 +237,25 @@ function withRefits(
 }
 
 /**
+ * One law's loss at a few steps and each of its refits' at every one of them (withRefits): the chart's band of one law
+ * past a curve's log, where its refits are kept (selection.spreadRefits: the runner-up of a mean, MPL alone).
+ */
+export function lawWithRefits(
+  law: LawSettings,
+  refits: LawRefits,
+  schedule: LoggedSchedule,
+  steps: Float64Array,
+): { loss: Float64Array; sets: Float64Array[] } {
+  return withRefits(
+    law,
+    refits,
+    schedule,
+    steps,
+    Int32Array.from(steps, (_, i) => i),
+  );
+}
+
+/**
  * Under a mean of both laws (selection.weights, the multi-power law's fit its runnerUpFit): each law's prediction of
  * the schedule weighted at each step as the analysis weighs a curve's (spreadWeights.ts): by the inverse of its
  * spread over the same refits, at SPREAD_POINTS steps of this schedule and interpolated between them, so a schedule

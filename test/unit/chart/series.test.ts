@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
 import { chartToCsv, chartToJson, csvCell } from '../../../src/core/chart/export';
 import { buildChart, evaluateLaw, sampleChart } from '../../../src/core/chart/series';
-import { meanLoss, meanWithRefits } from '../../../src/core/chart/whatIf';
+import { lawSettings, lawWithRefits, meanLoss, meanWithRefits } from '../../../src/core/chart/whatIf';
 import { interpolateLog } from '../../../src/core/chart/seriesParts';
 import { logBand } from '../../../src/core/analysis/lossBands';
+import type { ChartSeries } from '../../../src/core/chart/types';
 import { parseText } from '../../../src/core/table';
 import { CHINCHILLA, REPO, skipUnless } from '../../helpers/shared';
 import { valued } from '../../helpers/predictions';
@@ -289,25 +290,67 @@ test("past the log, a mean of both laws is drawn as the mean at each step, meeti
   const at = Float64Array.from([last, ...steps]);
   const mixed = meanWithRefits(fit, schedule, at);
   assert.ok(mixed?.ok && mixed.value.mixture, 'the refits are mixed at every drawn step');
-  const { lo, hi } = logBand(mixed.value.mixture, Float64Array.from(mixed.value.loss), new Float64Array(0), () => 0);
-  const lastPoint = {
-    low: curve.points.low.at(-1)!,
-    value: curve.points.predicted.at(-1)!,
-    high: curve.points.high.at(-1)!,
-  };
-  const anchors = [lastPoint, ...analysis.predictions.map(valued)];
-  const ax = [last, ...analysis.predictions.map((p) => p.x)];
-  for (const [edge, mix, key] of [
+  const anchorOf = (k: number) => ({
+    x: curve.points.x[k],
+    low: curve.points.low[k],
+    value: curve.points.predicted[k],
+    high: curve.points.high[k],
+  });
+  const anchors = [anchorOf(curve.points.x.length - 1), ...analysis.predictions.map(valued)];
+  assertRefitBand(law, band, anchors, mixed.value.mixture, mixed.value.loss, 'mixture');
+  // MPL alone beside the mean (the runner-up) is its own refits' band there (the same kept in spreadRefits): it was
+  // interpolated, 1.3e-2 off its refits' low edge.
+  const runnerUp = curve.runnerUp!;
+  const ruLine = full.get('runner-up:cosine')!;
+  const ruLast = runnerUp.x.filter((x) => x <= last).length - 1;
+  const ruAt = Float64Array.from([runnerUp.x[ruLast], ...ruLine.x.filter((x) => x > last)]);
+  const mpl = lawSettings(fit.runnerUpFit);
+  assert.ok(mpl.ok);
+  const refits = lawWithRefits(mpl.value, fit.selection!.spreadRefits!.mpl, schedule, ruAt);
+  const ruAnchors = [
+    {
+      x: runnerUp.x[ruLast],
+      low: runnerUp.low[ruLast],
+      value: runnerUp.predicted[ruLast],
+      high: runnerUp.high[ruLast],
+    },
+    ...analysis.predictions.map((p) => {
+      const k = runnerUp.x.indexOf(p.x);
+      return { x: p.x, low: runnerUp.low[k], value: runnerUp.predicted[k], high: runnerUp.high[k] };
+    }),
+  ];
+  assertRefitBand(ruLine, full.get('runner-up-band:cosine')!, ruAnchors, refits.sets, refits.loss, 'runner-up refits');
+});
+
+/**
+ * A band past the log (`band`, beside `line`) is its refits' quantiles at each drawn step (`sets`, at the first
+ * anchor's step then the drawn steps past it, against `base`), moved to meet the anchors' intervals by their log ratio
+ * there, interpolated in log(step): within 1e-6.
+ */
+function assertRefitBand(
+  line: ChartSeries,
+  band: ChartSeries,
+  anchors: { x: number; low: number; value: number; high: number }[],
+  sets: Float64Array[],
+  base: ArrayLike<number>,
+  what: string,
+): void {
+  const { lo, hi } = logBand(sets, Float64Array.from(base), new Float64Array(0), () => 0);
+  const from = line.x.findIndex((x) => x > anchors[0].x);
+  const steps = line.x.slice(from);
+  const at = [anchors[0].x, ...steps];
+  const ax = anchors.map((a) => a.x);
+  for (const [edge, q, key] of [
     [band.y, lo, 'low'],
     [band.y2!, hi, 'high'],
   ] as const) {
-    const offAt = ax.map((x, a) => Math.log(anchors[a][key] / anchors[a].value) - mix[at.indexOf(x)]);
+    const offAt = anchors.map((a) => Math.log(a[key] / a.value) - q[at.indexOf(a.x)]);
     const off = Math.max(
       ...steps.map((s, k) => {
-        const drawn = Math.log(edge[from + k] / law.y[from + k]) - mix[k + 1];
+        const drawn = Math.log(edge[from + k] / line.y[from + k]) - q[k + 1];
         return Math.abs(drawn - interpolateLog(ax, offAt, s));
       }),
     );
-    assert.ok(off < 1e-6, `the drawn ${key} edge is ${off} off the mixture's`);
+    assert.ok(off < 1e-6, `${what}: the drawn ${key} edge is ${off} off`);
   }
-});
+}
