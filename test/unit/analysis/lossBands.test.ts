@@ -28,3 +28,19 @@ test('a band of smooth refits plus residual noise is smooth: its edges do not ju
   // Each point still carries the residuals' noise: the band is wider than the refits' alone at the start.
   assert.ok(hi[0] - lo[0] > 0.01, 'the residual noise widens the band');
 });
+
+test('a band holds the prediction it surrounds, even when every refit falls on one side of it', () => {
+  // Ten refits all above the fit (a --bootstrap of 10 whose draws fell one way by chance): the quantiles alone gave
+  // a band above its own prediction, printed "2.9826 [2.9827, 2.9849]".
+  const base = Float64Array.of(3, 2.9, 2.8);
+  const draws = Array.from({ length: 10 }, (_, b) => base.map((v) => v * (1.001 + b * 1e-4)));
+  const below = Array.from({ length: 10 }, (_, b) => base.map((v) => v * (0.999 - b * 1e-4)));
+  for (const set of [draws, below]) {
+    const { lo, hi } = logBand(set, base, new Float64Array(0), seededRandom(1));
+    for (let i = 0; i < base.length; i++) assert.ok(lo[i] <= 0 && 0 <= hi[i], `[${lo[i]}, ${hi[i]}] around 0`);
+  }
+  // A band of refits on both sides keeps its quantiles.
+  const both = [...draws, ...below];
+  const { lo, hi } = logBand(both, base, new Float64Array(0), seededRandom(1));
+  assert.ok(lo[0] < -1e-3 && hi[0] > 1e-3);
+});
