@@ -14,7 +14,7 @@ import {
 } from '../core/analysis/describe';
 import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
-import { fitLawName, LAW_NAMES, meanWeighing, shortLawName } from '../core/analysis/lawNames';
+import { fitLawName, LAW_NAMES, meanWeighing, runnerUpLawName, shortLawName } from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
 import { markdownText } from './markdown';
 import { fileOf, groupLabel, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
@@ -197,7 +197,7 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
     return `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
   });
   const overlay = fit.runnerUpFit
-    ? ` The chart's **runner-up** toggle overlays the runner-up's predictions (${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}).`
+    ? ` The chart's **runner-up** toggle overlays the runner-up's predictions (${runnerUpLawName(selection)}).`
     : '';
   // How a mean weighs the laws, said once (the reason says why it is a mean).
   const mean = selection.weights

@@ -42,11 +42,16 @@ export function shortLawName(fit: { law: LawId; selection?: Pick<LawSelection, '
 }
 
 /**
- * How a mean of laws weighs them (by spread: `selection.weightRange` is set), said once beside its name by every surface
- * that lists the weights: the reason is why it is a mean, this is how.
+ * How a mean of laws weighs them (by spread: `selection.weightRange` is set), said once beside its name by every
+ * surface that lists the weights: the reason is why it is a mean, this is how.
  */
 export function meanWeighing(bySpread: boolean): string {
   return bySpread
     ? 'each law weighted at each step by the inverse of its bootstrap spread there'
     : 'equal weights (a law has no bootstrap refits to measure its spread by)';
+}
+
+/** The law the chart's runner-up toggle overlays: the other law, or beside a mean one of its laws "alone". */
+export function runnerUpLawName(selection: Pick<LawSelection, 'runnerUp' | 'weights'>): string {
+  return `${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}`;
 }

@@ -16,7 +16,7 @@ import type {
   PredictionBase,
 } from '../analysis/types';
 import { departureLabel } from '../analysis/departureText';
-import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
+import { fitLawName, LAW_NAMES, runnerUpLawName } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
 import { band, columnName, interpolateLog, law, logGrid, observed, targetMarker, type Parts } from './seriesParts';
 import { computeSeries, downstreamSeries, powerSeries } from './sweepSeries';
@@ -275,8 +275,8 @@ interface LawPoint {
  * shape of either law alone is neither's nor the mean's. Its band is the mixture of both laws' refits at each drawn
  * step (meanWithRefits), as the analysis's band of a mean is; MPL alone beside a mean (the runner-up) takes its own
  * refits' (`refits`, the same kept in selection.spreadRefits); one law without kept refits has its band interpolated
- * in log(step) between its relative width at the last point and at each target's prediction. Either is then moved to meet the lens's own numbers at the anchors exactly, by their log ratio there
- * interpolated in log(step) in between; so is the line, whose ratio is 1 up to rounding (the multi-power law's
+ * in log(step) between its relative width at the last point and at each target's prediction. Either is then moved
+ * to meet the lens's own numbers at the anchors exactly, by their log ratio there interpolated in log(step) in between; so is the line, whose ratio is 1 up to rounding (the multi-power law's
  * compressed sum, a mean's weights measured at other steps). The mixture's edges move little (the analysis's band
  * adds the residuals' noise and has its own refits), but their shape between targets is the mixture's, not a line.
  */
@@ -383,7 +383,7 @@ function runnerUpSeries(
   c: CurveReport,
   fit: LawOfFit & Pick<FitResult, 'law'>,
   targets: readonly (PredictionBase & PredictedValue)[],
-  spreadRefits: Partial<Record<string, LawRefits>> = {},
+  spreadRefits: Partial<Record<string, LawRefits>> | undefined,
 ): ChartSeries[] {
   const r = c.runnerUp;
   if (!r || r.x.length === 0 || c.points.x.length === 0) return [];
@@ -431,7 +431,7 @@ function lawChoiceText(
 ): LawChoiceText | undefined {
   const selection = fit?.selection;
   if (!selection || !fit.runnerUpFit || !series.some((s) => s.kind === 'runner-up')) return undefined;
-  const runnerUp = `${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}`;
+  const runnerUp = runnerUpLawName(selection);
   return { chosen: fitLawName(fit), runnerUp, reason: selection.reason, ...(targetGap !== undefined && { targetGap }) };
 }
 
