@@ -400,8 +400,19 @@ export function targetReason(curve: LossCurve, step: number, options: AnalysisOp
     ? 'configured target'
     : plannedEnd(curve) !== undefined
       ? "the end of the run's schedule (the max steps its files state)"
-      : 'twice the last logged step';
+      : `twice the last logged step${finishedNote(curve)}`;
   return `${why}, ${where}`;
+}
+
+/**
+ * Why a run whose files state its max steps is still predicted at twice its last step: it has reached them (a
+ * finished run), which the reason says, as "twice the last logged step" alone read as if the plan had been missed.
+ */
+function finishedNote(curve: LossCurve): string {
+  const last = curve.steps[curve.steps.length - 1];
+  return curve.plannedSteps !== undefined && curve.plannedSteps <= last
+    ? ` (the run has reached step ${Math.round(curve.plannedSteps)}, the max steps its files state)`
+    : '';
 }
 
 /** Why a curve cannot be fitted (or, loss-missing, only predicted); null when it can. */

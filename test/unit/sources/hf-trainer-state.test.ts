@@ -177,10 +177,13 @@ test('a run still training is predicted at the end of its schedule (max_steps) u
     'run/trainer_state.json',
     trainerState({ globalStep: 1500, maxSteps: 1500, logging: 25 }),
   );
+  const finished = (await analyseFiles([done], { bootstrapSamples: 0 })).predictions;
   assert.deepEqual(
-    (await analyseFiles([done], { bootstrapSamples: 0 })).predictions.map((p) => p.step),
+    finished.map((p) => p.step),
     [3000],
   );
+  // Its reason says the plan was reached, not missed.
+  assert.match(finished[0].reason, /^twice the last logged step \(the run has reached step 1500, the max steps/);
 });
 
 test('recognised by log_history, not by the name alone: a small trainer_state.json without it says what it holds', async () => {
