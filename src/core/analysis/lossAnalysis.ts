@@ -20,7 +20,7 @@ import { tissueLossLaw } from './tissueLoss';
 import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Prediction, Series } from './types';
 import type { LossWarmStart } from './warmStart';
 import { dropSumsTooLongFix } from './multiPowerFit';
-import { formatCompact } from '../util/format';
+import { formatCompact, plural } from '../util/format';
 import { medianOf } from '../util/select';
 import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 import { withheld } from './trust';
@@ -74,11 +74,18 @@ export function tooFewLossPoints(
  * the curve has a schedule and no loss) did not say.
  */
 function noCurveWhy(curves: readonly LossCurve[]): { why: string; hints?: Hint[] } {
-  if (curves.length > 0 && curves.every((c) => c.steps.length === 0))
+  if (curves.length > 0 && curves.every((c) => c.steps.length === 0)) {
+    // A loss column whose every cell was left out was recognised: mapping it again would change nothing.
+    const leftOut = curves.reduce((n, c) => n + (c.lossesLeftOut ?? 0), 0);
+    if (leftOut > 0)
+      return {
+        why: ` (every loss value was left out, ${plural(leftOut, 'row')}: a loss must be a finite number > 0 at a step >= 1; see the findings on the rows)`,
+      };
     return {
       why: ' (no curve has a loss value: no column was recognised as the loss; map the one that holds it)',
       hints: [{ kind: 'map-role', roles: ['loss'] }],
     };
+  }
   return { why: ' (no curve can be fitted: see why in the findings on each)' };
 }
 

@@ -28,6 +28,8 @@ export interface LossCurve {
   firstLine: number;
   /** The last step the run's own configuration plans (Table.hints.maxSteps), when it states one. */
   plannedSteps?: number;
+  /** Rows with a loss cell that gave no point (text, a loss <= 0 or not finite, step 0): each said by a finding. */
+  lossesLeftOut?: number;
   /** Model size N from the file's params column, for the model-size law (set by sizeAnalysis.ts). */
   modelSize?: number;
 }
@@ -135,6 +137,8 @@ interface RunEntry {
   epochs: EpochTrack;
   /** The step of the run's last row as written, before rounding (NaN before its first). */
   lastWritten: number;
+  /** Rows whose loss cell holds something that is no point (text, a loss <= 0 or not finite, step 0). */
+  lossesLeftOut: number;
 }
 
 /**
@@ -331,6 +335,7 @@ export function extractLossCurves(
         firstLine: line,
         epochs: new EpochTrack(),
         lastWritten: NaN,
+        lossesLeftOut: 0,
       };
       byRun.set(key, run);
       if (oneRun) onlyRun = run;
@@ -367,17 +372,20 @@ export function extractLossCurves(
     if (!hasLoss) {
       // Text where a loss should be ("nan", "diverged") is a logged failure, not an empty cell: say so.
       const written = lossCol === undefined ? undefined : textAt(table.columns[lossCol], r);
-      if (written !== undefined)
+      if (written !== undefined) {
+        run.lossesLeftOut++;
         rowFindings.add(
           'loss-invalid',
           'warning',
           `Loss ${quotedCell(written)} is not a number; the row is left out.`,
           ...at(lossCol, r),
         );
+      }
       continue;
     }
     const value = loss[r];
     if (!Number.isFinite(value) || value <= 0) {
+      run.lossesLeftOut++;
       rowFindings.add(
         'loss-invalid',
         'warning',
@@ -390,6 +398,7 @@ export function extractLossCurves(
       // S1(0) = 0 makes the law's S1^(-alpha) infinite: the initial loss is not on the curve the law describes.
       pass.stepZeroCount++;
       pass.stepZeroLine ||= line;
+      run.lossesLeftOut++;
       continue;
     }
     run.points.push(step, value, line);
@@ -502,6 +511,7 @@ export function extractLossCurves(
       // Usually every row has both a loss and an LR: then the two step arrays are one.
       schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: lrValues },
       firstLine: run.firstLine,
+      lossesLeftOut: run.lossesLeftOut,
       ...(table.hints?.maxSteps !== undefined && { plannedSteps: table.hints.maxSteps }),
     });
   }

@@ -353,3 +353,13 @@ test('a log whose loss goes by a name no role knows: the error says to map the l
   assert.match(noLr.message, /see why in the findings on each/);
   assert.equal(noLr.hints, undefined);
 });
+
+test('a loss column whose every value is left out (negative, text, step 0) was recognised: the error says so, and asks for no mapping', () => {
+  const rows = ['0,0.001,3.9', ...Array.from({ length: 12 }, (_, i) => `${(i + 1) * 100},0.001,-${3 - i * 0.01}`)];
+  const a = analyse(['step,lr,loss', ...rows, '1300,0.001,nan'].join('\n'));
+  const f = finding(a, 'too-few-points');
+  assert.match(f.message, /every loss value was left out, 14 rows: a loss must be a finite number > 0 at a step >= 1/);
+  assert.doesNotMatch(f.message, /no column was recognised/);
+  assert.equal(f.hints, undefined);
+  assert.ok(a.findings.some((x) => x.code === 'loss-invalid'));
+});
