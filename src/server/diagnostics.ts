@@ -1,6 +1,7 @@
 // The Problems panel's entries for a file, as the LSP diagnostics the server sends: why its analysis failed, and its
 // findings, each linked to its documentation with the rows that bear on it. Pure functions of the analysis, tested
 // directly (test/server/diagnostics.test.ts).
+import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { Analysis, Finding, Series } from '../core/analysis/types';
@@ -15,18 +16,40 @@ const SEVERITY = {
   info: DiagnosticSeverity.Information,
 } as const;
 
-/** Everything the Problems panel shows for a file: why its analysis failed, if it did, then its findings. */
-export function fileDiagnostics(
+/**
+ * What one analysis shows in the Problems panel, by URI: the analysed URI's own entries (why it failed, its
+ * findings; empty when it has none, which clears them), and the findings of every other file it read (a folder's
+ * runs: a DVCLive or MLflow metric file, a run file under it) at that file's URI, so they show without the file
+ * being open. `path` is the name the analysed URI's own findings carry; findings of a file that is not a path on disk
+ * have no URI to go to and are left out. `lineText` gives a line of an open document at a URI.
+ */
+export function analysisDiagnostics(
   analysis: Analysis<Series> | undefined,
-  file: string,
+  uri: string,
+  path: string,
   failure: string | undefined,
   relatedInformation: boolean,
-  lineText?: LineText,
-): Diagnostic[] {
-  return [
-    ...(failure ? [failureDiagnostic(failure)] : []),
-    ...(analysis ? buildDiagnostics(analysis, file, relatedInformation, undefined, lineText) : []),
-  ];
+  lineText: (uri: string, line: number) => string | undefined,
+): Map<string, Diagnostic[]> {
+  const byUri = new Map<string, Diagnostic[]>([[uri, failure ? [failureDiagnostic(failure)] : []]]);
+  for (const [file, findings] of findingsByFile(analysis?.findings ?? [])) {
+    const target = file === path ? uri : isAbsolute(file) ? pathToFileURL(file).toString() : undefined;
+    if (target === undefined) continue;
+    const shown = diagnosticsOf(findings, relatedInformation, undefined, (line) => lineText(target, line));
+    byUri.set(target, [...(byUri.get(target) ?? []), ...shown]);
+  }
+  return byUri;
+}
+
+/** Findings grouped by the file they are in, in the order the files first come. */
+function findingsByFile(findings: readonly Finding[]): Map<string, Finding[]> {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
+  return byFile;
 }
 
 /** The text of a 1-based line of the file, when the server has it (an open document): where findings' cells are. */
@@ -54,8 +77,22 @@ export function buildDiagnostics(
   maxChar = 10000,
   lineText?: LineText,
 ): Diagnostic[] {
-  return analysis.findings
-    .filter((f) => f.file === file)
+  return diagnosticsOf(
+    analysis.findings.filter((f) => f.file === file),
+    relatedInformation,
+    maxChar,
+    lineText,
+  );
+}
+
+/** Findings of one file as diagnostics (see buildDiagnostics). */
+function diagnosticsOf(
+  findings: readonly Finding[],
+  relatedInformation: boolean,
+  maxChar = 10000,
+  lineText?: LineText,
+): Diagnostic[] {
+  return findings
     .map((f) => (lineText ? locatedCell(f, (_, line) => lineText(line)) : f))
     .map((f) => {
       const line = Math.max(0, (f.line || 1) - 1);

@@ -30,7 +30,8 @@ import { RunsRequest, RunsUpdatedNotification } from '../shared/runs';
 import { columnsOf } from './present';
 import { buildLenses } from './lenses';
 import { hoverAt } from './hovers';
-import { fileDiagnostics } from './diagnostics';
+import { analysisDiagnostics } from './diagnostics';
+import { ProblemsPanel } from './problems';
 import { Followers } from './followers';
 import { runInWorker, WORKER_LIMITS, type Runner } from './runner';
 import { columnSamples } from './samples';
@@ -50,6 +51,7 @@ interface Peer {
 export function startServer(connection: Connection, serverOptions: ServerOptions = {}): { dispose(): void } {
   const documents = new TextDocuments(TextDocument);
   let peer: Peer = { configuration: false, lensRefresh: false, relatedInformation: false };
+  const problems = new ProblemsPanel((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }));
   const lenses = lensRefresher(connection, () => peer.lensRefresh);
   const runs = new RunsIndex({
     settings: (uri) => settingsFor(connection, peer.configuration, uri),
@@ -71,12 +73,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         else queueMicrotask(() => cache.inFlight() === 0 && runs.resume());
       },
       diagnostics: (uri, analysis, failure) =>
-        void connection.sendDiagnostics({
+        problems.report(
           uri,
-          diagnostics: fileDiagnostics(analysis, pathOfUri(uri), failure, peer.relatedInformation, (line) =>
-            documents.get(uri)?.getText(wholeLine(line - 1)),
+          analysisDiagnostics(analysis, uri, pathOfUri(uri), failure, peer.relatedInformation, (at, line) =>
+            documents.get(at)?.getText(wholeLine(line - 1)),
           ),
-        }),
+        ),
       analysed: () => lenses.refresh(),
       log: (message) => connection.console.info(message),
     },

@@ -2,10 +2,12 @@
 // severities, documentation links and related rows, and a failed analysis. No server, no connection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDiagnostics, fileDiagnostics } from '../../src/server/diagnostics';
+import { join } from 'node:path';
+import { analysisDiagnostics, buildDiagnostics } from '../../src/server/diagnostics';
 import { runJob } from '../../src/server/job';
 import { DOCS_BASE } from '../../src/shared/protocol';
-import { analyse, DOWNSTREAM, file, lines, LOSS, lossAt, RAGGED, steps, uriOf } from '../helpers/presentFiles';
+import { analyse, dir, DOWNSTREAM, file, lines, LOSS, lossAt, RAGGED, steps, uriOf } from '../helpers/presentFiles';
+import { writeDvclive } from '../helpers/frameworkRuns';
 
 test('diagnostics: severity, code, documentation link, source, and a range on the reported cell', async () => {
   const analysis = await analyse(RAGGED);
@@ -39,21 +41,51 @@ test('diagnostics carry related rows as locations only when the client can show 
   assert.equal(without.relatedInformation, undefined);
 });
 
-test("a file's diagnostics: a failed analysis is an error on the first line, before any findings", async () => {
-  const failed = fileDiagnostics(undefined, RAGGED, 'the worker stopped', true);
-  assert.deepEqual(failed, [
-    {
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1000 } },
-      severity: 1,
-      source: 'Scaling Lens',
-      code: 'analysis-failed',
-      codeDescription: { href: `${DOCS_BASE}#analysis-failed` },
-      message: 'the worker stopped',
-    },
-  ]);
+test("an analysis's diagnostics: a failed analysis is an error on the first line, before any findings", async () => {
+  const uri = uriOf(RAGGED);
+  const failed = analysisDiagnostics(undefined, uri, RAGGED, 'the worker stopped', true, () => undefined);
+  assert.deepEqual(
+    failed,
+    new Map([
+      [
+        uri,
+        [
+          {
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1000 } },
+            severity: 1,
+            source: 'Scaling Lens',
+            code: 'analysis-failed',
+            codeDescription: { href: `${DOCS_BASE}#analysis-failed` },
+            message: 'the worker stopped',
+          },
+        ],
+      ],
+    ]),
+  );
   const analysis = await analyse(RAGGED);
-  assert.deepEqual(fileDiagnostics(analysis, RAGGED, undefined, true), buildDiagnostics(analysis, RAGGED, true));
-  assert.deepEqual(fileDiagnostics(undefined, RAGGED, undefined, true), [], 'nothing to show clears the panel');
+  const shown = analysisDiagnostics(analysis, uri, RAGGED, undefined, true, () => undefined);
+  assert.deepEqual(shown, new Map([[uri, buildDiagnostics(analysis, RAGGED, true)]]));
+  const cleared = analysisDiagnostics(undefined, uri, RAGGED, undefined, true, () => undefined);
+  assert.deepEqual(cleared, new Map([[uri, []]]), 'nothing to show clears the panel');
+});
+
+test("a folder's analysis reports each metric file's findings at that file's URI, not only the folder's", async () => {
+  const folder = join(dir, 'dvc-diagnostics', 'dvclive');
+  const points = steps(40).map((step) => ({ step, value: Number(lossAt(step)) }));
+  writeDvclive(folder, {
+    loss: points.map((p, i) => (i === 9 ? { ...p, value: NaN } : p)),
+    lr: points.map((p) => ({ step: p.step, value: 3e-4 })),
+  });
+  const analysis = await analyse(folder);
+  const tsv = join(folder, 'plots', 'metrics', 'loss.tsv');
+  const text = lines(tsv);
+  const byUri = analysisDiagnostics(analysis, uriOf(folder), folder, undefined, true, (at, line) =>
+    at === uriOf(tsv) ? text[line - 1] : undefined,
+  );
+  assert.deepEqual(byUri.get(uriOf(folder)), [], "the folder's own entry, empty: cleared");
+  const [nan] = byUri.get(uriOf(tsv))!.filter((d) => d.code === 'loss-invalid');
+  const at = text[10].indexOf('NaN');
+  assert.deepEqual(nan.range, { start: { line: 10, character: at }, end: { line: 10, character: at + 3 } });
 });
 
 test('a finding about a cell is ranged on the whole cell when the line is at hand (an open document), else on the line', async () => {

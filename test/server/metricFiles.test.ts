@@ -1,0 +1,54 @@
+// Run folders whose runs are metric files (DVCLive's plots/metrics/*.tsv, MLflow's metrics/<key>), through the
+// language server in this process: a folder fitted from the explorer puts the findings of its metric files in the
+// Problems panel at those files, none of them open, and a metric file's row hovers as the row it was joined into.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FitFileRequest } from '../../src/shared/protocol';
+import { startTestServer } from '../helpers/lsp';
+import { scratchDir } from '../helpers/scratch';
+import { cosineLr, lawCurve, writeDvclive } from '../helpers/frameworkRuns';
+
+const uriOf = (path: string) => pathToFileURL(path).toString();
+
+/** A DVCLive run folder whose loss.tsv has a NaN on its 11th data row (line 12); the loss TSV's path. */
+function dvcliveRun(nanAt: number | null): { folder: string; tsv: string } {
+  const folder = join(scratchDir('scaling-lens-metric-files-'), 'dvclive');
+  const points = lawCurve(cosineLr(6000));
+  writeDvclive(folder, {
+    'train/loss': points.map((p, i) => ({ step: p.step, value: i === nanAt ? NaN : p.loss })),
+    lr: points.map((p) => ({ step: p.step, value: p.lr })),
+  });
+  return { folder, tsv: join(folder, 'plots', 'metrics', 'train', 'loss.tsv') };
+}
+
+test('Fit on a DVCLive folder: its metric file findings reach the Problems panel without the file open', async () => {
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+    const { folder, tsv } = dvcliveRun(10);
+    const uri = uriOf(folder);
+    const summary = await client.rpc.sendRequest(FitFileRequest, { uri });
+    assert.equal(summary.state, 'done', summary.message);
+    const shown = await client.diagnostics(uriOf(tsv), (d) => d.length > 0);
+    const [nan] = shown.filter((d) => d.code === 'loss-invalid');
+    assert.ok(nan, JSON.stringify(shown));
+    assert.equal(nan.range.start.line, 11, 'on the NaN row of loss.tsv');
+    assert.ok(nan.range.start.character > 0, 'on its cell, read from the file on disk');
+    // Opened and closed: the file's own analysis comes and goes, the folder's findings stay.
+    const published = client.published(uriOf(tsv)).length;
+    await client.open(uriOf(tsv), readFileSync(tsv, 'utf8'));
+    await client.status(uriOf(tsv));
+    await client.close(uriOf(tsv));
+    const afterClose = await client.diagnostics(uriOf(tsv), () => client.published(uriOf(tsv)).length > published + 1);
+    assert.ok(afterClose.some((d) => d.code === 'loss-invalid' && d.range.start.line === 11));
+    // The row fixed and the folder fitted again: the file's entry goes.
+    writeFileSync(tsv, readFileSync(tsv, 'utf8').replace('\tNaN', '\t2.9'));
+    await client.rpc.sendRequest(FitFileRequest, { uri });
+    await client.diagnostics(uriOf(tsv), (d) => d.length === 0);
+  } finally {
+    client.dispose();
+  }
+});
