@@ -5,5 +5,11 @@
  */
 export const RUN_FILE_PATTERN = '**/{*.csv,*.tsv,*.jsonl,*.ndjson,trainer_state.json}';
 
+/**
+ * MLflow's metric files (`mlruns/<experiment>/<run>/metrics/<key>`, no extension): served for their hovers, the row
+ * each record went into when their run folder is fitted; the server fits them only as part of their run.
+ */
+export const MLFLOW_METRIC_PATTERN = '**/mlruns/*/*/metrics/**';
+
 /** The same files as RUN_FILE_PATTERN, by name. */
 export const RUN_FILE_NAME = /(\.(csv|tsv|jsonl|ndjson)|(^|[\\/])trainer_state\.json)$/i;

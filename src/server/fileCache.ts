@@ -19,6 +19,7 @@ import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfProvisional, summaryOfResult } from './summary';
 import { textIsOnDisk } from './textOnDisk';
 import { signatureOf } from '../core/live/wholeTail';
+import { isMlflowMetricFile } from '../core/sources/mlflow';
 
 const EDIT_DEBOUNCE_MS = 300;
 
@@ -138,6 +139,8 @@ export class FileCache {
     }
     const options = toAnalysisOptions(settings, this.overrides.get(uri));
     const onlyIfRunFile = !state.requested && !this.overrides.has(uri);
+    // An MLflow metric file is opened for its hovers (its run folder's fit); alone it holds no run, so it is not fitted.
+    if (onlyIfRunFile && isMlflowMetricFile(pathOfUri(uri))) return undefined;
     if (onlyIfRunFile && !settings.autoFit) {
       this.publish(summaryOf(uri, 'skipped', 'Auto-fit is off: run "Fit Scaling Law" to fit this file.'));
       return undefined;
@@ -225,6 +228,19 @@ export class FileCache {
   /** The cached analysis, without waiting for anything. */
   cached(uri: string): Analysis<Series> | undefined {
     return this.files.get(uri)?.analysis;
+  }
+
+  /**
+   * The cached analyses of other URIs (a run folder, a set) that read `path` as a metric file of a run (DVCLive,
+   * MLflow): a hover on one of its records shows the row the record went into, which its own analysis cannot join.
+   */
+  readersOf(path: string): Analysis<Series>[] {
+    const readers: Analysis<Series>[] = [];
+    for (const [uri, { analysis }] of this.files) {
+      if (analysis === undefined || pathOfUri(uri) === path) continue;
+      if (analysis.curves.some((c) => c.points.metricFiles?.some((f) => f.file === path))) readers.push(analysis);
+    }
+    return readers;
   }
 
   /** How many analyses are running now. */

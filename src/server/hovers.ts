@@ -164,7 +164,8 @@ function withheldPoint(analysis: Analysis<Series>, curve: CurveReport<Series>, i
 
 /**
  * The curve point whose source line is `line` (1-based), found by binary search on each curve's lines; or whose row
- * was joined from a record on `line` (a Lightning step's validation line, a trainer state's eval entry): the row's.
+ * was joined from a record on `line` (a Lightning step's validation line, a trainer state's eval entry): the row's;
+ * or, in a metric file a run folder's curve was read from (DVCLive, MLflow), the point at the step of that line.
  */
 export function pointAtLine(
   analysis: Analysis<Series>,
@@ -179,10 +180,29 @@ export function pointAtLine(
     const row = record >= 0 ? indexOfLine(curve.points.lines, joined!.rowLines[record]) : -1;
     if (row >= 0) return { curve, index: row };
   }
+  return pointOfMetricFile(analysis, file, line);
+}
+
+/**
+ * The point a metric file's record went into: its row's step among the curve's steps (a step written as a fraction
+ * was rounded to its point's). Null for a record whose step has no point (an LR logged between losses, a NaN loss).
+ */
+function pointOfMetricFile(
+  analysis: Analysis<Series>,
+  file: string,
+  line: number,
+): { curve: CurveReport<Series>; index: number } | null {
+  for (const curve of analysis.curves) {
+    const records = curve.points.metricFiles?.find((f) => f.file === file);
+    const row = records ? indexOfLine(records.lines, line) : -1;
+    if (row < 0) continue;
+    const index = indexOfLine(curve.points.x, Math.round(records!.steps[row]));
+    if (index >= 0) return { curve, index };
+  }
   return null;
 }
 
-/** The index of `line` in a curve's lines: searched while they ascend (rows logged in step order), else scanned. */
+/** The index of `line` (or a step) in ascending values (rows logged in step order) by binary search, else scanned. */
 function indexOfLine(lines: Series, line: number): number {
   return isAscending(lines) ? binarySearch(lines, line) : lines.indexOf(line);
 }

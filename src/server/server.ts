@@ -107,9 +107,15 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     return analysis ? buildLenses(analysis, pathOfUri(uri), uri) : [];
   });
   connection.onHover(async ({ textDocument: { uri }, position }) => {
-    const analysis = await cache.latest(uri);
     const lineText = (line: number) => documents.get(uri)?.getText(wholeLine(line));
-    return analysis ? hoverAt(analysis, pathOfUri(uri), position, lineText) : null;
+    const path = pathOfUri(uri);
+    // A metric file's record hovers as the row its run folder's fit joined it into, when that folder was fitted.
+    for (const reader of cache.readersOf(path)) {
+      const hover = hoverAt(reader, path, position, lineText);
+      if (hover) return hover;
+    }
+    const analysis = await cache.latest(uri);
+    return analysis ? hoverAt(analysis, path, position, lineText) : null;
   });
 
   connection.onRequest(FitFileRequest, ({ uri, overrides }, token) => cache.fit(uri, overrides, token));

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { FitFileRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { scratchDir } from '../helpers/scratch';
-import { cosineLr, lawCurve, writeDvclive } from '../helpers/frameworkRuns';
+import { cosineLr, lawCurve, mlflowLines, writeDvclive, writeMlflowRun } from '../helpers/frameworkRuns';
 
 const uriOf = (path: string) => pathToFileURL(path).toString();
 
@@ -48,6 +48,41 @@ test('Fit on a DVCLive folder: its metric file findings reach the Problems panel
     writeFileSync(tsv, readFileSync(tsv, 'utf8').replace('\tNaN', '\t2.9'));
     await client.rpc.sendRequest(FitFileRequest, { uri });
     await client.diagnostics(uriOf(tsv), (d) => d.length === 0);
+  } finally {
+    client.dispose();
+  }
+});
+
+test("a metric file's record hovers as the row its run folder's fit joined it into: DVCLive and MLflow", async () => {
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+    const { folder, tsv } = dvcliveRun(null);
+    const points = lawCurve(cosineLr(6000));
+    const run = writeMlflowRun(join(scratchDir('scaling-lens-metric-files-'), 'mlruns', '1'), 'a'.repeat(32), {
+      name: 'cosine',
+      metrics: {
+        loss: mlflowLines(points.map((p) => ({ step: p.step, value: p.loss }))),
+        lr: mlflowLines(points.map((p) => ({ step: p.step, value: p.lr }))),
+      },
+    });
+    for (const [root, metric, line] of [
+      [folder, tsv, 5],
+      [run, join(run, 'metrics', 'loss'), 4],
+      [run, join(run, 'metrics', 'lr'), 4],
+    ] as const) {
+      assert.equal((await client.rpc.sendRequest(FitFileRequest, { uri: uriOf(root) })).state, 'done');
+      await client.open(uriOf(metric), readFileSync(metric, 'utf8'));
+      const hover = await client.hover(uriOf(metric), line - 1, 2);
+      const text = (hover?.contents as { value: string } | undefined)?.value ?? '';
+      // Line 5 of the TSV (under its header) and line 4 of the MLflow files: the fourth point, step 400.
+      assert.match(text, /step 400 · Loss/, `${metric}: ${text}`);
+      assert.match(text, new RegExp(`\\| observed \\| ${points[3].loss.toPrecision(5)}`), text);
+      assert.match(text, /\| predicted \(LR-annealing law\) \|/, text);
+      assert.match(text, /\| residual \|/, text);
+      assert.match(text, /this point was fitted/, text);
+      await client.close(uriOf(metric));
+    }
   } finally {
     client.dispose();
   }

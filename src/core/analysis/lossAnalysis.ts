@@ -505,7 +505,13 @@ function assumption(schedule: LossCurve['schedule'], step: number): { assumption
 
 function loggedSeries(c: LossCurve) {
   return {
-    points: { x: c.steps, observed: c.loss, lines: c.lines, ...(c.joinedLines && { joinedLines: c.joinedLines }) },
+    points: {
+      x: c.steps,
+      observed: c.loss,
+      lines: c.lines,
+      ...(c.joinedLines && { joinedLines: c.joinedLines }),
+      ...(c.metricFiles && { metricFiles: c.metricFiles }),
+    },
     schedule: { steps: c.schedule.steps, lr: c.schedule.lr },
   };
 }

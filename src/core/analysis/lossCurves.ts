@@ -4,7 +4,14 @@ import { formatCompact, plural } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
 import { sizesLoggedAtSeveralSteps } from '../table/roles';
-import { textAt, type Column, type JoinedLines, type RoleAssignment, type Table } from '../table/types';
+import {
+  textAt,
+  type Column,
+  type JoinedLines,
+  type MetricFileLines,
+  type RoleAssignment,
+  type Table,
+} from '../table/types';
 import { appendAll } from '../util/arrays';
 import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
@@ -23,6 +30,8 @@ export interface LossCurve {
   lines: Int32Array;
   /** Records joined into a point's row from other lines, and their rows' lines (Table.joinedLines). */
   joinedLines?: JoinedLines;
+  /** The metric files the loss and LR were read from, when each is a file of its own (Table MetricFileLines). */
+  metricFiles?: MetricFileLines[];
   /** Every row with a usable LR (rows without a loss still give the schedule). */
   schedule: LoggedSchedule;
   firstLine: number;
@@ -251,6 +260,7 @@ export function extractLossCurves(
       : undefined;
   const oneRun = runCol === undefined && sizes === undefined;
   const epochs = epochColumn(table, stepCol);
+  const metricFiles = metricFilesOf(table, steps, [lossCol, lrCol]);
   const sources = [
     table.lines,
     steps,
@@ -508,6 +518,7 @@ export function extractLossCurves(
       loss,
       lines,
       ...(table.joinedLines && { joinedLines: table.joinedLines }),
+      ...(metricFiles.length > 0 && { metricFiles }),
       // Usually every row has both a loss and an LR: then the two step arrays are one.
       schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: lrValues },
       firstLine: run.firstLine,
@@ -683,4 +694,15 @@ export function lossSpikes(loss: Float64Array): number[] {
       out.push(k);
   }
   return out;
+}
+
+/** The metric files of a table joined from a file per metric, for `columns` (the loss's and the LR's), each once. */
+function metricFilesOf(table: Table, steps: Float64Array, columns: (number | undefined)[]): MetricFileLines[] {
+  const files: MetricFileLines[] = [];
+  for (const column of columns) {
+    const cells = column === undefined ? undefined : table.columns[column].cells;
+    if (cells?.file === undefined || cells.lines === undefined || files.some((f) => f.file === cells.file)) continue;
+    files.push({ file: cells.file, lines: cells.lines, steps });
+  }
+  return files;
 }

@@ -2,8 +2,8 @@
 // arrays as the loss analysis computes them and the language server keeps them.
 import type { Analysis, CurveReport, Series } from './types';
 
-/** The parallel per-point series (joinedLines, two series of its own length, is converted beside them). */
-const POINT_KEYS: readonly Exclude<keyof CurveReport['points'], 'joinedLines'>[] = [
+/** The parallel per-point series (joinedLines and metricFiles, series of their own length, are converted beside them). */
+const POINT_KEYS: readonly Exclude<keyof CurveReport['points'], 'joinedLines' | 'metricFiles'>[] = [
   'x',
   'observed',
   'predicted',
@@ -27,6 +27,9 @@ export function mapSeries(analysis: Analysis<Series>, convert: (values: Series) 
     for (const key of POINT_KEYS) curve.points[key] = once(curve.points[key]);
     const joined = curve.points.joinedLines;
     if (joined) curve.points.joinedLines = { lines: once(joined.lines), rowLines: once(joined.rowLines) };
+    const files = curve.points.metricFiles;
+    if (files)
+      curve.points.metricFiles = files.map((f) => ({ file: f.file, lines: once(f.lines), steps: once(f.steps) }));
     if (curve.schedule) curve.schedule = { steps: once(curve.schedule.steps), lr: once(curve.schedule.lr) };
   }
 }

@@ -2,7 +2,7 @@
 // Plain JSON-serialisable data (numbers, strings, arrays), so the language server, the chart panel and the CLI's
 // `--json` all share it without conversion. Field names here are a public contract: other tools read them.
 import type { FindingCode, Hint } from '../findings';
-import type { ColumnRole, FileFormat, FileKind, JoinedLines, Severity } from '../table/types';
+import type { ColumnRole, FileFormat, FileKind, JoinedLines, MetricFileLines, Severity } from '../table/types';
 
 export type LawId =
   'lr-annealing' | 'mpl' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power' | 'mpl-size';
@@ -305,6 +305,8 @@ export interface SeriesPoints<S extends Series = number[]> {
    * their rows' (a point's line), so a position on any record of a row finds its point.
    */
   joinedLines?: JoinedLines<S>;
+  /** The metric files of its own the points' values were read from (a run folder of DVCLive or MLflow), each line's step. */
+  metricFiles?: MetricFileLines<S, S>[];
 }
 
 export interface CurveReport<S extends Series = number[]> {

@@ -40,6 +40,14 @@ const LR_PARAMS = ['learning_rate', 'lr', 'base_lr', 'peak_lr', 'max_lr', 'initi
 
 type FolderKind = 'run' | 'experiment' | 'store';
 
+/**
+ * Whether a path is a metric file of a run in a file store (`mlruns/<experiment>/<run id>/metrics/<key>`): a part of
+ * its run, read with the run's other metrics when the run folder is fitted, never a run file of its own.
+ */
+export function isMlflowMetricFile(path: string): boolean {
+  return /[\\/]mlruns[\\/][^\\/]+[\\/][0-9a-f]{32}[\\/]metrics[\\/]/.test(path);
+}
+
 /** What a folder of the store is, from its entries. */
 function folderKind(name: string, entries: readonly string[]): FolderKind | null {
   if (entries.includes(META)) {

@@ -272,7 +272,9 @@ export class StepTableBuilder {
     for (let r = 0; r < lines.length; r++) if (lines[r] === 0x7fffffff) lines[r] = 1;
     kept.forEach((points, i) => {
       const [where, cells] = [cellsOf(points), cellLines[i]];
-      if (where && cells) columns[i + 1].cells = offRowLines(cells, lines) ? { ...where, lines: cells } : where;
+      // A metric file's lines are kept whole: a hover on one of its records finds its row by them (MetricFileLines).
+      const keep = where?.file !== undefined || (cells !== null && offRowLines(cells, lines));
+      if (where && cells) columns[i + 1].cells = keep ? { ...where, lines: cells } : where;
     });
     const joinedLines = joinedLinesOf(columns, lines);
     // The table may hold the series' own arrays: a source that goes on adding (a live read) copies them first.

@@ -67,7 +67,10 @@ export interface CellSource {
   /** Delimited text: the cell's 0-based field on its line, and the delimiter; absent where no field locates it. */
   field?: number;
   delimiter?: string;
-  /** Per row, the line its cell was read from (0 where the row has none), when some cell is not on its row's line. */
+  /**
+   * Per row, the line its cell was read from (0 where the row has none): always for cells in a file of their own,
+   * else when some cell is not on its row's line.
+   */
   lines?: Int32Array;
 }
 
@@ -172,4 +175,15 @@ export interface TextOnlyColumn {
   index: number;
   line: number;
   cell: string;
+}
+
+/**
+ * A metric file's records joined into a table's rows on step (DVCLive's plots/metrics/*.tsv, MLflow's metrics/<key>):
+ * per row, the line of its record in `file` (0 where the file logged none at that step) and the row's step. A hover
+ * on one of the file's lines finds the step of the row it went into. The table's own arrays, not copies.
+ */
+export interface MetricFileLines<L extends ArrayLike<number> = Int32Array, S extends ArrayLike<number> = Float64Array> {
+  file: string;
+  lines: L;
+  steps: S;
 }
