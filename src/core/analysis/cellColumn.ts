@@ -8,6 +8,8 @@ import type { Finding, FindingCell } from './types';
  * underline the whole value), or undefined when it is not there.
  */
 export function cellColumn(line: string, cell: FindingCell): CellSpan | undefined {
+  if (cell.at !== undefined)
+    return cell.at <= line.length ? { column: cell.at, endColumn: jsonValueEnd(line, cell.at - 1) + 1 } : undefined;
   return cell.field === undefined ? jsonValueSpan(line, cell.name) : fieldSpan(line, cell.field, cell.delimiter);
 }
 

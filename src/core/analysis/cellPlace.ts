@@ -29,6 +29,8 @@ export function findingCell(table: Table, column: number | undefined): FindingCe
   if (column === undefined) return undefined;
   const { name, cells } = table.columns[column];
   if (cells?.field !== undefined) return { name, field: cells.field, delimiter: cells.delimiter };
+  // A value in an array: its column on the line is the row's (CellSource.columns, put in by `at` below).
+  if (cells?.columns !== undefined) return { name };
   if (JSON_OBJECTS.has(table.format)) return { name, inObject: true };
   if (cells !== undefined) return undefined;
   if (JSON_LINES.has(table.format)) return { name };
@@ -56,7 +58,8 @@ export function cellPlaces(table: Table): {
     const source = table.columns[column].cells;
     // A row's cell not logged on another line (0) is the row's: what a finding about an empty cell points at.
     const line = source?.lines?.[row] || table.lines[row];
-    const cell = cellOf(column);
+    const charAt = source?.columns?.[row];
+    const cell = charAt ? { ...cellOf(column)!, at: charAt } : cellOf(column);
     const shown =
       cell && value !== undefined && Math.abs(value) === Infinity ? { ...cell, shown: String(value) } : cell;
     return [source?.file ?? table.file, line, shown];

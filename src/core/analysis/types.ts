@@ -85,6 +85,8 @@ export interface FindingCell {
    * the record's opening `{`, and the key lies on a line of its own below it.
    */
   inObject?: true;
+  /** The value's 1-based character column on its line, where the table knows it (a value in a JSON column array). */
+  at?: number;
   /**
    * The cell's value as the message shows it, where that is not how the file writes it: the table holds `1e400`
    * (past the doubles) or `inf` as Infinity, so the shells quote the cell's text in its place (locatedCell).

@@ -72,6 +72,11 @@ export interface CellSource {
    * else when some cell is not on its row's line.
    */
   lines?: Int32Array;
+  /**
+   * Per row, the 1-based character column of its cell on its line (0 where the row has none), where no field locates
+   * it: an object of JSON column arrays (`{"step": [...], "loss": [...]}`), whose cells are values in an array.
+   */
+  columns?: Int32Array;
 }
 
 /** A text cell's text (a written NaN reads 'NaN'); undefined when the cell is a usable number or empty. */

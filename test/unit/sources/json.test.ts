@@ -3,7 +3,9 @@
 // with a located message, the rest kept; JSON Lines named .json still read as JSON Lines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { readSources } from '../../../src/core/sources';
+import { withCellColumns } from '../../../src/core/sources/cellLines';
 import { detectRoles } from '../../../src/core/table';
 import type { Table } from '../../../src/core/table/types';
 import { tempDir, writeAt } from '../../helpers/jsonRuns';
@@ -152,4 +154,33 @@ test('one array of records in a .jsonl file is read as that document, not skippe
   // Lines that each hold an array stay JSON Lines (each said to be no object).
   const arrays = await readOne(writeAt(dir, 'arrays.jsonl', '[{"step": 1}]\n[{"step": 2}]\n'));
   assert.equal(arrays.format, 'jsonl');
+});
+
+test('an object of column arrays: a finding about a value points at it in its array, on one line or pretty-printed', async () => {
+  const n = 30;
+  const step = Array.from({ length: n }, (_, i) => (i + 1) * 100);
+  const loss = step.map((s) => Number((2.5 + 4 * Math.pow(s, -0.45)).toFixed(5)));
+  loss[7] = -1;
+  step[9] = -5;
+  const columns = { step, lr: step.map(() => 3e-4), loss };
+  for (const [name, text] of [
+    ['cols.json', JSON.stringify(columns)],
+    ['cols-pretty.json', JSON.stringify(columns, null, 2)],
+  ] as const) {
+    const path = writeAt(tempDir('json'), name, text);
+    const lines = text.split('\n');
+    const analysis = await analyseFiles([path], { law: 'lr-annealing', bootstrapSamples: 0 });
+    const findings = await withCellColumns(analysis.findings);
+    const said = (code: string) => findings.find((f) => f.code === code)!;
+    for (const [code, written] of [
+      ['loss-invalid', '-1'],
+      ['step-negative', '-5'],
+    ] as const) {
+      const f = said(code);
+      const cell = lines[f.line - 1].slice(f.column! - 1, f.endColumn! - 1);
+      assert.equal(cell, written, `${name} ${code}: line ${f.line}:${f.column}`);
+    }
+    // Pretty-printed, the loss is on its own line in the loss array, not on the step array's line of its row.
+    if (name === 'cols-pretty.json') assert.ok(said('loss-invalid').line > lines.indexOf('  "loss": [') + 1);
+  }
 });

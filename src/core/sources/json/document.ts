@@ -17,7 +17,7 @@ import { positiveInteger } from '../runHints';
 import { readHead } from '../scan';
 import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
-import type { FileFormat, Table, TableHints } from '../../table/types';
+import type { CellSource, FileFormat, Table, TableHints } from '../../table/types';
 import { joinRowsOfOneStep } from '../joinSteps';
 import { StepTableBuilder } from '../stepTable';
 import type { JsonContainer, JsonPosition, JsonScalar } from './tokenizer';
@@ -35,22 +35,26 @@ const KEYS_NAMED = 6;
 class ColumnArray {
   private numbers = new Float64Array(16);
   private lineOf = new Int32Array(16);
+  private columnOf = new Int32Array(16);
   private readonly others = new Map<number, JsonScalar>();
   length = 0;
   containers = 0;
   constructor(readonly name: string) {}
 
-  push(value: JsonScalar, line: number): void {
+  push(value: JsonScalar, at: { line: number; column: number }): void {
     if (this.length === this.numbers.length) {
       const numbers = new Float64Array(this.length * 2);
       numbers.set(this.numbers);
       const lines = new Int32Array(this.length * 2);
       lines.set(this.lineOf);
-      [this.numbers, this.lineOf] = [numbers, lines];
+      const columns = new Int32Array(this.length * 2);
+      columns.set(this.columnOf);
+      [this.numbers, this.lineOf, this.columnOf] = [numbers, lines, columns];
     }
     if (typeof value === 'number') this.numbers[this.length] = value;
     else this.others.set(this.length, value);
-    this.lineOf[this.length++] = line;
+    this.columnOf[this.length] = at.column;
+    this.lineOf[this.length++] = at.line;
   }
 
   value(row: number): JsonScalar {
@@ -59,6 +63,19 @@ class ColumnArray {
 
   line(row: number): number {
     return this.lineOf[row];
+  }
+
+  /**
+   * Where each of `rows` rows' cell lies (0 past the array's end): a finding about a value points at it in its array,
+   * not at its row's line (the first array's element).
+   */
+  cells(rows: number): CellSource {
+    const lines = new Int32Array(rows);
+    const columns = new Int32Array(rows);
+    const n = Math.min(rows, this.length);
+    lines.set(this.lineOf.subarray(0, n));
+    columns.set(this.columnOf.subarray(0, n));
+    return { lines, columns };
   }
 }
 
@@ -135,7 +152,7 @@ export class DocumentVisitor implements JsonVisitor {
       else this.history.notObjects++;
     } else {
       const column = this.columns[this.columns.length - 1];
-      column.push(value as JsonScalar, at.line);
+      column.push(value as JsonScalar, at);
     }
   }
 
@@ -318,7 +335,12 @@ function columnsTable(
       `column ${quote(nested[0].name)}${nested.length > 1 ? ` and ${nested.length - 1} more` : ''} hold arrays or ` +
         'objects among their values; those are not scalars and are ignored',
     );
-  return table.finish({ format: head.format, headerLine: 0, bytesRead: head.bytesRead });
+  const finished = table.finish({ format: head.format, headerLine: 0, bytesRead: head.bytesRead });
+  for (const { array } of builders) {
+    const column = finished.columns.find((c) => c.name === array.name);
+    if (column) column.cells = array.cells(finished.rowCount);
+  }
+  return finished;
 }
 
 /** The schedule facts of a trainer state: max_steps ends the schedule; global_step and logging_steps are said. */
