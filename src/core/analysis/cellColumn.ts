@@ -1,5 +1,6 @@
 // The character column of a cell on a line of text, for findings about a row's cell (Finding.cell): the parsed table
 // keeps no positions, so the shells, which have the text or the file, find it on the line when they show the finding.
+import { parseNumberCell } from '../table/number';
 import { quote } from '../table/problems';
 import type { Finding, FindingCell } from './types';
 
@@ -82,7 +83,7 @@ export function locatedCell(finding: Finding, lineText: (file: string, line: num
   const found = cell.inObject
     ? keyInObject(cell.name, finding.line, (line) => lineText(finding.file, line))
     : onLine(lineText(finding.file, finding.line), finding.line, cell);
-  if (found === undefined) return rest;
+  if (found === undefined) return cell.shown === undefined ? rest : withWrittenValue(rest, cell.shown, lineText);
   const { line, text, span } = found;
   const message =
     cell.shown === undefined
@@ -90,6 +91,29 @@ export function locatedCell(finding: Finding, lineText: (file: string, line: num
       : rest.message.replace(cell.shown, () => quote(unquoted(text.slice(span.column - 1, span.endColumn - 1).trim())));
   return { ...rest, line, ...span, message };
 }
+
+/**
+ * A finding whose cell was not found on its line (a JSON record written on one line among others, a nested key), with
+ * the infinity its message shows replaced by the value as the line writes it, when the line writes exactly one
+ * number that reads as that infinity (`1e400`, `inf`): the message then quotes the file, as a located cell's does.
+ */
+function withWrittenValue(
+  finding: Finding,
+  shown: string,
+  lineText: (file: string, line: number) => string | undefined,
+): Finding {
+  const text = lineText(finding.file, finding.line);
+  if (text === undefined) return finding;
+  const written = new Set<string>();
+  for (const [token] of text.matchAll(NUMBER_TOKENS))
+    if (String(parseNumberCell(token, {})?.value) === shown) written.add(token);
+  if (written.size !== 1) return finding;
+  const [token] = written;
+  return { ...finding, message: finding.message.replace(shown, () => quote(token)) };
+}
+
+/** Number-like words on a line: decimal and exponent literals with their sign, and spelled infinities. */
+const NUMBER_TOKENS = /[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|inf(?:inity)?\b)/gi;
 
 interface FoundCell {
   line: number;

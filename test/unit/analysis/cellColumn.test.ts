@@ -2,7 +2,10 @@
 // the parsed table keeps no positions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseTables } from '../../../src/core/analysis/analyse';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
+import { scratchDir } from '../../helpers/scratch';
 import { cellColumn, locatedCell } from '../../../src/core/analysis/cellColumn';
 import type { Finding } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table';
@@ -135,4 +138,31 @@ test("a cell of a pretty-printed object is found at its own key below the `{`, n
   // An object on one line is not searched: which of its line's records is meant is not known.
   const inline = locatedCell(at(8), lineText);
   assert.deepEqual([inline.line, inline.column, inline.cell], [8, undefined, undefined]);
+});
+
+test('1e400 whose cell is not found on its line (records on one line, a nested key) is still quoted as written', async () => {
+  const dir = scratchDir('scaling-lens-cell-');
+  const records = GOOD.map(([step, lr, loss], i) => ({ step, lr, loss: i === 3 ? 1 : loss }));
+  // A JSON array of records on one line: which record the line's "loss" key belongs to is not known from the line.
+  const array = JSON.stringify(records).replace('"loss":1}', '"loss":1e400}');
+  const path = join(dir, 'run.json');
+  writeFileSync(path, array);
+  const [loss] = (await analyseFiles([path], { law: 'lr-annealing', bootstrapSamples: 0 })).findings
+    .map((f) => locatedCell(f, () => array))
+    .filter((f) => f.code === 'loss-invalid');
+  assert.deepEqual([loss.line, loss.column, loss.message.slice(0, 12)], [1, undefined, 'Loss "1e400"']);
+  // A nested key (train/loss) is not a key the line writes.
+  const jsonl = records
+    .map((r, i) => `{"step": ${r.step}, "lr": ${r.lr}, "train": {"loss": ${i === 3 ? '1e400' : r.loss}}}`)
+    .join('\n');
+  const [nested] = findingsOf(jsonl, 'run.jsonl')
+    .map((f) => locatedCell(f, (_, line) => jsonl.split('\n')[line - 1]))
+    .filter((f) => f.code === 'loss-invalid');
+  assert.equal(nested.message.slice(0, 12), 'Loss "1e400"');
+  // Two different infinities written on the line: which one is meant is not known, so the table's value is kept.
+  const two = '{"step": 400, "lr": -1e999, "train": {"loss": 1e400}, "grad": 2e500}';
+  const [kept] = findingsOf(`${jsonl.split('\n').slice(0, 3).join('\n')}\n${two}`, 'two.jsonl')
+    .map((f) => locatedCell(f, () => two))
+    .filter((f) => f.code === 'loss-invalid');
+  assert.match(kept.message, /^Loss Infinity/);
 });
