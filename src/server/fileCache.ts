@@ -19,7 +19,7 @@ import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfProvisional, summaryOfResult } from './summary';
 import { textIsOnDisk } from './textOnDisk';
 import { signatureOf } from '../core/live/wholeTail';
-import { isMlflowMetricFile } from '../core/sources/mlflow';
+import { isPartOfRun } from '../core/sources';
 
 const EDIT_DEBOUNCE_MS = 300;
 
@@ -139,8 +139,9 @@ export class FileCache {
     }
     const options = toAnalysisOptions(settings, this.overrides.get(uri));
     const onlyIfRunFile = !state.requested && !this.overrides.has(uri);
-    // An MLflow metric file is opened for its hovers (its run folder's fit); alone it holds no run, so it is not fitted.
-    if (onlyIfRunFile && isMlflowMetricFile(pathOfUri(uri))) return undefined;
+    // A metric file of a run folder (MLflow, DVCLive) is opened for its hovers, its folder's fit: alone it holds no run
+    // (a loss without its LR), and fitting it would only fill the Problems panel with what its folder's fit has not.
+    if (onlyIfRunFile && (await isPartOfRun(pathOfUri(uri)))) return undefined;
     if (onlyIfRunFile && !settings.autoFit) {
       this.publish(summaryOf(uri, 'skipped', 'Auto-fit is off: run "Fit Scaling Law" to fit this file.'));
       return undefined;

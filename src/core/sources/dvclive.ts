@@ -2,8 +2,8 @@
 // each (columns `timestamp`, `step` and the metric), named by their path under plots/metrics (`train/loss`). Each TSV
 // is read by the text reader (so a bad line is reported with its line and column, and the rest read), and the
 // metrics are joined on step.
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, sep } from 'node:path';
 import { extensionOf } from '../table/detect';
 import { ProblemLog } from '../table/problems';
 import { readTable } from '../table/read';
@@ -66,6 +66,19 @@ export const dvcliveSource: Source = {
     return [withProblems(hints === null ? table : { ...table, hints }, parts, partCount)];
   },
 };
+
+/**
+ * Whether a file is a metric TSV of a DVCLive run (`<run>/plots/metrics/<name>.tsv`, the run a folder recognised as
+ * one): a part of its run, read with the run's other metrics when the run folder is fitted, never a run of its own.
+ */
+export async function isDvcliveMetricFile(path: string): Promise<boolean> {
+  const at = path.lastIndexOf(`${sep}${METRICS_DIR}${sep}`);
+  if (extensionOf(path) !== 'tsv' || at < 0) return false;
+  const run = path.slice(0, at);
+  const entries = await readdir(run).catch(() => null);
+  const probe = { path: run, name: basename(run), isDirectory: true, head: new Uint8Array(0), scanned: false };
+  return entries !== null && dvcliveSource.recognise({ ...probe, entries });
+}
 
 /**
  * Hugging Face's TrainingArguments, as its DVCLive callback logs them to params.yaml. That callback calls
