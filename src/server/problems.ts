@@ -3,6 +3,7 @@
 // URI's diagnostics are replaced whole by each publish, so each URI is sent what all analyses report on it together.
 // An analysis that stops reporting a file (fitted again without the problem, or a closed file forgotten) clears its
 // part there. Tested directly (test/server/problems.test.ts).
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
 
 export class ProblemsPanel {
@@ -14,6 +15,7 @@ export class ProblemsPanel {
   /** The analysis of `analysed` now reports these (analysisDiagnostics); every URI it reported or reports is sent. */
   report(analysed: string, byUri: Map<string, Diagnostic[]>): void {
     const before = this.byAnalysis.get(analysed);
+    byUri = new Map([...byUri].map(([uri, diagnostics]) => [oneSpelling(uri), diagnostics]));
     const reported = new Map([...byUri].filter(([, diagnostics]) => diagnostics.length > 0));
     if (reported.size > 0) this.byAnalysis.set(analysed, reported);
     else this.byAnalysis.delete(analysed);
@@ -34,4 +36,12 @@ export class ProblemsPanel {
     }
     return shown;
   }
+}
+
+/**
+ * One spelling of a file's URI: the editor's (an open document, an analysed folder) and Node's (a finding's file)
+ * escape some characters differently, and the editor takes both for one file, each publish replacing the other's.
+ */
+function oneSpelling(uri: string): string {
+  return uri.startsWith('file:') ? pathToFileURL(fileURLToPath(uri)).toString() : uri;
 }

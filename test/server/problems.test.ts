@@ -51,3 +51,12 @@ test('a file reported by its own analysis and by its folder shows both, a findin
   problems.report('file:///runs/loss.tsv', new Map([['file:///runs/loss.tsv', []]]));
   assert.deepEqual(sent.get('file:///runs/loss.tsv'), [nan]);
 });
+
+test("a file's URI as the editor escapes it and as Node does is one file: both reports are sent together", () => {
+  const { sent, problems } = panel();
+  const nan = diagnostic(10, 'Loss NaN');
+  const own = diagnostic(0, 'only its own');
+  problems.report('file:///runs', new Map([['file:///runs/a%2Bb.csv', [nan]]]));
+  problems.report('file:///runs/a+b.csv', new Map([['file:///runs/a+b.csv', [own]]]));
+  assert.deepEqual(sent.get('file:///runs/a+b.csv'), [nan, own]);
+});
