@@ -144,9 +144,15 @@ function soleSelection(candidates: LawCandidate[], reason: string): LawSelection
 /**
  * Both laws' predictions combined: each weighted at each step by the inverse of its bootstrap spread there, or
  * equally when a law has no spread to measure. The LR-annealing law names the fit and gives its coefficients
- * (combinedLoss.ts), whatever the weights.
+ * (combinedLoss.ts), whatever the weights. A followed run's warm refit of a mean weighs its refitted laws here again
+ * (lossAnalysis.ts), so the weights, the refits a what-if weighs a schedule by and the runner-up stay the fit's own.
  */
-function combination(input: LossFitInput, tissue: LossLawFit, mpl: LossLawFit, selection: LawSelection): LawChoice {
+export function combination(
+  input: LossFitInput,
+  tissue: LossLawFit,
+  mpl: LossLawFit,
+  selection: LawSelection,
+): LawChoice {
   const spread = spreadWeights(input, [tissue, mpl]);
   const laws = [tissueLossLaw, mplLossLaw];
   const members: CombinedMember[] = [tissue, mpl].map((fit, k) => ({

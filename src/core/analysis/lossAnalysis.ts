@@ -6,8 +6,8 @@ import { assumedLrPhrase } from './assumedLr';
 import { pick, thinIndices, concat } from '../util/arrays';
 import type { Random } from '../util/random';
 import { applyDepartures, findDepartures } from './departure';
-import { combineFits, isCombined, type CombinedMember } from './combinedLoss';
-import { chooseLossLaw, type LawChoice } from './lawChoice';
+import { isCombined } from './combinedLoss';
+import { chooseLossLaw, combination, type LawChoice } from './lawChoice';
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
 import { bandAt, logBand, type ThinBand } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
@@ -195,22 +195,26 @@ function chooseOrRefit(
     : forced
       ? { fit: forced.fit(input), law: forced }
       : chooseLossLaw(input);
-  // The runner-up is reported once and not kept: a followed run's next update refits the chosen law only.
+  // The runner-up is reported, not kept: a followed run's next update refits the chosen law only (a mean: both of
+  // its members, MPL its runner-up again).
   const { runnerUp: _reportedOnce, ...kept } = chosen;
   warm?.remember(kept, fitPoints, fitNames, previous !== null);
   return { chosen, warmStarted: previous !== null };
 }
 
 /**
- * The previous choice's law refitted from its optimum (each law of a combination, recombined with the same weights);
- * its selection (the reasons it was chosen) is kept.
+ * The previous choice's law refitted from its optimum; its selection (the reasons it was chosen) is kept. A mean of
+ * both laws refits each and weighs them again by their spreads (combination): their refits are the previous ones
+ * moved to the new optima, so that costs little, and the mean keeps its runner-up (MPL alone) and the refits a
+ * what-if and the chart's line past the log weigh a schedule by (selection.spreadRefits), as its cold fit has them.
  */
 function warmChoice(previous: LawChoice, input: LossFitInput): LawChoice {
   const kept = previous.selection && { selection: previous.selection };
-  if (previous.members) {
-    const members = previous.members.map((m) => ({ ...m, fit: m.law.fit({ ...input, previous: m.fit }) }));
-    if (members.every((m): m is CombinedMember => m.fit !== null))
-      return { law: previous.law, fit: combineFits(input, members), members, ...kept };
+  if (previous.members && previous.selection) {
+    // A mean's members are the LR-annealing law and MPL, in that order (combination).
+    const [tissue, mpl] = previous.members.map((m) => m.law.fit({ ...input, previous: m.fit }));
+    const { weights: _weights, weightRange: _range, spreadRefits: _refits, ...reasons } = previous.selection;
+    if (tissue && mpl) return combination(input, tissue, mpl, reasons);
   }
   const fit = previous.law.fit({
     ...input,

@@ -91,7 +91,8 @@ interface DrawnRefits {
 
 /**
  * Each replicate's prediction over the centre's (what a band is made of) at some steps of a curve. Smooth in the
- * step, so a grown run's band reads them interpolated between these steps instead of summing each refit again.
+ * step, so a fit's later asks (a mean's band after its weights) read them interpolated between these steps instead of
+ * summing each refit again.
  */
 interface RatioGrid {
   steps: Float64Array;
@@ -309,11 +310,14 @@ function mplFit(
 /**
  * A grown run's last refits moved with its optimum (`from` to the fit's parameters), instead of new ones: the
  * parameters' uncertainty is the same around a nearby optimum, as the LR-annealing law carries its own (tissueLoss.ts).
- * The refits are drawn again at the next full refinement, whose drop term differs.
+ * The refits are drawn again at the next full refinement, whose drop term differs. Their ratios to the centre are
+ * summed again (at the few hundred steps per curve a band or a mean's weights ask for first), not carried: the last
+ * ones were the unmoved refits', and a mean's weights must come from the refits it keeps (selection.spreadRefits),
+ * or a what-if of the file's own schedule misses the lens's number (by 4e-4 on the example cosine run).
  */
 function movedRefits(before: DrawnRefits, from: Float64Array, model: MultiPowerFit): DrawnRefits {
   const [centre, ...sets] = movedWithOptimum([before.centre, ...before.sets], from, model.params, model.law);
-  return { sets, centre, method: before.method, ratios: before.ratios };
+  return { sets, centre, method: before.method, ratios: new Map() };
 }
 
 /**

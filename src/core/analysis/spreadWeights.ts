@@ -4,8 +4,8 @@
 // where a law is asked to go beyond what they show (a run longer than any fit curve, an LR drop faster than any they
 // drop), and grows faster for the law whose extra terms they do not determine. So, prediction by prediction, the law
 // the fit curves pin down gets the larger weight, and where both are pinned alike the combination is the plain mean.
-// Weights are estimated at some steps of each curve and interpolated in step in between (held past the ends), so a
-// followed run's refit (warmStart.ts) keeps them at the steps it grows by.
+// Weights are estimated at some steps of each curve and interpolated in step in between (held past the ends); a
+// followed run's warm refit estimates them again from its moved refits (lossAnalysis.ts, warmChoice).
 import { pick, thinIndices } from '../util/arrays';
 import { between, nextOf, placeIn, segmentOf, valuesAtSteps } from '../util/stepInterpolation';
 import type { LossFitInput, LossLawFit } from './lossLaw';

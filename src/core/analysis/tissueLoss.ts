@@ -132,8 +132,11 @@ interface TissueFit extends LossLawFit {
   fittedCurves: LossCurve[];
   delta: number;
   lambda: number;
-  /** The bootstrap refits' normalised parameters (empty until bootstrap() is called). */
-  replicates(): Float64Array[];
+  /**
+   * The bootstrap refits' normalised parameters, by the number of samples asked for: a mean of both laws asks for
+   * the spread's 24 and the band's (spreadWeights.ts), and a warm refit carries each.
+   */
+  replicates(): ReadonlyMap<number, Float64Array[]>;
   /** The peak LR the normalised parameters are in units of. */
   etaMax: number;
 }
@@ -184,6 +187,7 @@ function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     return p;
   };
   let paramSets: Float64Array[] = [];
+  const drawn = new Map<number, Float64Array[]>();
   return {
     law: 'lr-annealing',
     carries,
@@ -195,21 +199,22 @@ function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     atBounds: parametersAtBounds(lrAnnealingLaw, fit.params).map((h) => h.name),
     identified: true,
     predict,
-    replicates: () => paramSets,
+    replicates: () => drawn,
     bootstrap(samples: number): LossReplicates {
       const thin = thinFitted(input, predict, BOOTSTRAP_POINTS, BOOTSTRAP_TOTAL_POINTS);
       const data = thin.map((t) => areasAt(areas[t.curve], t.queries));
-      const carried = carriedReplicates(earlier, fit.params, samples);
-      paramSets = carried
-        ? carried
-        : samples > 0
+      paramSets =
+        drawn.get(samples) ??
+        carriedReplicates(earlier, fit.params, samples) ??
+        (samples > 0
           ? bootstrapParams(lrAnnealingLaw, fit.params, residualBlockReplicate(thin, data, concatAreas), {
               samples,
               seed: options.seed,
               delta: options.lossDelta,
               maxIterations: 200,
             })
-          : [];
+          : []);
+      drawn.set(samples, paramSets);
       return {
         count: paramSets.length,
         at: (i, queries) => {
@@ -228,13 +233,13 @@ function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
 /** A previous fit's optimum and bootstrap refits: what a warm refit's bootstrap carries (carriedReplicates). */
 interface EarlierRefits {
   params: Float64Array;
-  sets: Float64Array[];
+  drawn: ReadonlyMap<number, Float64Array[]>;
 }
 
 /** The previous fit's optimum and refits, when its parameters are in this fit's units (see warmFrom). */
 function earlierRefits(previous: TissueFit | undefined, etaMax: number, lambda: number): EarlierRefits | null {
   const from = warmFrom(previous, etaMax, [lambda]);
-  return from && { params: from.solver.params, sets: from.replicates() };
+  return from && { params: from.solver.params, drawn: from.replicates() };
 }
 
 /**
@@ -247,8 +252,9 @@ function carriedReplicates(
   params: Float64Array,
   samples: number,
 ): Float64Array[] | null {
-  if (earlier === null || samples === 0 || earlier.sets.length === 0 || earlier.sets.length > samples) return null;
-  return movedWithOptimum(earlier.sets, earlier.params, params, lrAnnealingLaw);
+  const sets = earlier?.drawn.get(samples);
+  if (!earlier || !sets || sets.length === 0) return null;
+  return movedWithOptimum(sets, earlier.params, params, lrAnnealingLaw);
 }
 
 function describeTissue(

@@ -85,8 +85,8 @@ export function predictsSchedules(fit: FitResult): boolean {
 
 /**
  * The law a what-if curve is predicted with, as the what-if form names it: the fit's own (fitLawName), a mean of both
- * laws too. A mean whose multi-power fit was not reported (a followed run's warm refit keeps no runner-up) predicts
- * with the law whose coefficients the fit reports, alone.
+ * laws too. A mean whose multi-power fit was not reported (none is now: a followed run's warm refit keeps its
+ * runner-up) predicts with the law whose coefficients the fit reports, alone, and says so.
  */
 export function whatIfLawName(fit: Pick<FitResult, 'law' | 'selection' | 'runnerUpFit'>): string {
   if (!fit.selection?.weights) return LAW_NAMES[fit.law];

@@ -363,7 +363,7 @@ test('spread weights: the law whose bootstrap refits scatter more at a step gets
   assert.equal(spreadWeights(input, [law(() => 0.01), none]), null);
 });
 
-test('a followed run keeps its combination: the warm refit refits both laws and keeps their weights by step', () => {
+test('a followed run keeps its combination: the warm refit refits both laws and weighs them again', () => {
   const fitOn = ['constant', 'cosine'];
   // The multi-power law as the truth, one drop level: its backtest is clearly lower, so auto averages.
   const truth = { L0: 2.9, A: 0.5, alpha: 0.5, B: 450, C: 0.5, beta: 0.5, gamma: 0.6 };
@@ -379,14 +379,17 @@ test('a followed run keeps its combination: the warm refit refits both laws and 
   assert.ok(first.selection?.weights, describeSelection(first));
   const grown = analyseLossCurves(full, options, seededRandom(1), warm).fits[0];
   assert.equal(warm.lastStart, 'warm');
-  assert.deepEqual(grown.selection?.weights, first.selection!.weights);
-  assert.deepEqual(grown.selection?.weightRange, first.selection!.weightRange);
+  // Weighed again by each law's spread at the grown curves' steps (the refits moved to the new optima), with MPL alone
+  // beside the mean and the refits a what-if weighs a schedule by: what the cold fit reports too.
+  assert.ok(grown.selection?.weights && grown.selection.weightRange && grown.selection.spreadRefits);
+  assert.notDeepEqual(grown.selection.weights, first.selection!.weights);
+  assert.equal(grown.runnerUpFit?.law, 'mpl');
   assert.match(String(grown.settings.combination), /weighted at each step by the inverse of its bootstrap spread/);
   const cold = synthetic(full, 'auto', fitOn);
-  // The warm refit keeps the weights its last full fit estimated, held past the steps it had (here the held-out wsd
-  // curve's anneal, cut off before), so it is near the cold fit's, not equal (measured 6.7 % apart).
+  // Its refits are the last ones moved, not drawn again: near the cold fit, not equal (1.3 % apart; 6.7 % when it
+  // kept the weights of its last full fit, held past the steps it had: the held-out wsd curve's anneal, cut off).
   const apart = Math.abs(grown.heldOut!.predE - cold.heldOut!.predE) / cold.heldOut!.predE;
-  assert.ok(apart <= 0.1, `warm ${grown.heldOut!.predE} against cold ${cold.heldOut!.predE}`);
+  assert.ok(apart <= 0.04, `warm ${grown.heldOut!.predE} against cold ${cold.heldOut!.predE}`);
 });
 
 test(
