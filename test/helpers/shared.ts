@@ -1,6 +1,7 @@
 // Where the real data lives (../shared/data beside the repo), and the skip reason when it is absent.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { seededRandom } from '../../src/core/util/random';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const SHARED_DATA = resolve(REPO, '..', 'shared', 'data');
@@ -29,6 +30,25 @@ function luoRows(size: string, name: string): string[] {
     .trim()
     .split(/\r?\n/)
     .slice(1);
+}
+
+/**
+ * One public curve logged at every step (a long live log): the LR and log-loss interpolated linearly between its
+ * logged rows, each loss times 1 + uniform noise of `noise` in all (seeded). Rows `step,lr,loss`, no header.
+ */
+export function luoEveryStep(size: string, name: string, noise = 0.002): string[] {
+  const rows = luoRows(size, name).map((r) => r.split(',').map(Number));
+  const random = seededRandom(7);
+  const out: string[] = [];
+  for (let k = 0; k + 1 < rows.length; k++) {
+    const [[s0, lr0, l0], [s1, lr1, l1]] = [rows[k], rows[k + 1]];
+    for (let step = s0; step < s1 || (k + 2 === rows.length && step === s1); step++) {
+      const t = (step - s0) / (s1 - s0);
+      const loss = Math.exp(Math.log(l0) * (1 - t) + Math.log(l1) * t) * (1 + noise * (random() - 0.5));
+      out.push(`${step},${(lr0 + (lr1 - lr0) * t).toPrecision(6)},${loss.toFixed(5)}`);
+    }
+  }
+  return out;
 }
 
 /** One CSV with a run column holding the named curves of a size (the look of a sweep logged to one file). */

@@ -61,17 +61,20 @@ export function modelRise(anchor: Anchor, params: Float64Array): number {
 /**
  * Parameter sets (a fit's bootstrap refits) moved with its optimum from `from` to `to`, held inside the law's box: a
  * run grown by a few rows has the same parameter uncertainty around a nearby optimum, so a refit carries its last
- * refits instead of drawing new ones.
+ * refits instead of drawing new ones. `relative`: a parameter positive at both optima is scaled by their ratio rather
+ * than shifted by their difference, so each refit keeps its relative distance from the optimum.
  */
 export function movedWithOptimum(
   sets: readonly Float64Array[],
   from: Float64Array,
   to: Float64Array,
   box: { lower: readonly number[]; upper: readonly number[] },
+  relative = false,
 ): Float64Array[] {
   const { lower, upper } = box;
-  const shift = to.map((v, k) => v - from[k]);
-  return sets.map((set) => set.map((v, k) => Math.min(upper[k], Math.max(lower[k], v + shift[k]))));
+  const scaled = (k: number) => relative && from[k] > 0 && to[k] > 0;
+  const move = (v: number, k: number) => (scaled(k) ? (v * to[k]) / from[k] : v + to[k] - from[k]);
+  return sets.map((set) => set.map((v, k) => Math.min(upper[k], Math.max(lower[k], move(v, k)))));
 }
 
 /** Whether no parameter moved by more than `fraction` of its value. */
