@@ -271,17 +271,14 @@ function mplFit(
       const refits = refitsFor(samples, thin);
       const { sets, centre } = refits;
       paramSets = sets;
-      const law = multiPowerLaw(Infinity);
-      const at = (params: Float64Array, points: MultiPowerPoints) => {
-        const out = new Float64Array(points.logX1.length);
-        law.predict(params, points, out);
-        return out;
-      };
+      // One law per parameter set: a law's table is built for one beta, and each set has its own, so a law shared
+      // by all rebuilt it 25 times per curve (most of a sweep's replicate predictions).
+      const [centreAt, ...setsAt] = [centre, ...sets].map(predictorOf);
       /** Each replicate's ratio to the centre at some queries of curve i, summed. */
       const ratiosAt = (i: number, queries: Int32Array): Float64Array[] => {
         const points = pointsAt(model, scheduleOf(i), prepared[i].queries, queries);
-        const base = at(centre, points);
-        return sets.map((params) => at(params, points).map((v, k) => v / base[k]));
+        const base = centreAt(points);
+        return setsAt.map((at) => at(points).map((v, k) => v / base[k]));
       };
       const replicates: LossReplicates = {
         count: sets.length,
@@ -425,6 +422,16 @@ function centreOf(model: MultiPowerFit, thin: ThinFitted[], data: MultiPowerPoin
     maxIterations: BOOTSTRAP_ITERATIONS,
   });
   return refit?.params ?? model.params;
+}
+
+/** The law's predictions at some points for one parameter set, with a table of its own (built once for its beta). */
+function predictorOf(params: Float64Array): (points: MultiPowerPoints) => Float64Array {
+  const law = multiPowerLaw(Infinity);
+  return (points) => {
+    const out = new Float64Array(points.logX1.length);
+    law.predict(params, points, out);
+    return out;
+  };
 }
 
 /** The law's data (compressed loss-drop terms) at some queries of a curve. */

@@ -497,6 +497,13 @@ function interpolatedAt(
   return out;
 }
 
+/**
+ * compressedAt's table, built again only when beta changes (prepare): a fit predicts every curve with one beta, and a
+ * table per call cost a sweep's hundreds of curves one build each (per backtest cut too). Its nodes depend on beta
+ * alone, so the sums are the same bits whichever call built it.
+ */
+const compressedTable = new SaturationTable();
+
 /** The compressed LD, summed without storing its terms (lossDrop.ts). */
 function compressedAt(
   ds: DropSchedule,
@@ -505,7 +512,6 @@ function compressedAt(
   gamma: number,
   steps: ArrayLike<number>,
 ): Float64Array {
-  const table = new SaturationTable();
-  table.prepare(beta);
-  return compressedLossDrop(ds, steps, logC, gamma, table);
+  compressedTable.prepare(beta);
+  return compressedLossDrop(ds, steps, logC, gamma, compressedTable);
 }
