@@ -17,6 +17,7 @@ import { grownFrom, movedWithOptimum } from './grownFit';
 import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands';
 import { curveKey, type LossCurve } from './lossCurves';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
+import { firstReplicates } from './lossLaw';
 import {
   fitMultiPower,
   lossFromDrops,
@@ -282,14 +283,15 @@ function mplFit(
       };
       const replicates: LossReplicates = {
         count: sets.length,
-        at: (i, queries) => {
+        at: (i, queries, count) => {
           const exact = predict(i);
           const all = prepared[i].queries;
           const key = curveKey(prepared[i].curve);
           const grid = refits.ratios.get(key);
           const ratios = grid ? ratiosOnGrid(grid, all, queries, (q) => ratiosAt(i, q)) : ratiosAt(i, queries);
           if (!grid) refits.ratios.set(key, { steps: pick(all, queries), ratios });
-          return ratios.map((r) => r.map((v, k) => exact[queries[k]] * v));
+          // The ratios of every refit are kept (the grid serves later calls); the first `count` are predicted.
+          return firstReplicates(ratios, count).map((r) => r.map((v, k) => exact[queries[k]] * v));
         },
         residuals: concat(thin.map((t) => t.logResidual)),
         method: refits.method,
