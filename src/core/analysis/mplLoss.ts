@@ -59,6 +59,8 @@ const DROP_SHAPE = ['beta', 'gamma'];
 
 interface MplFit extends LossLawFit {
   model: MultiPowerFit;
+  /** The schedules its sums are made against (a backtest's refits of its curves share them). */
+  schedules: ScheduleCache;
   /** The one curve fitted (a followed run's next fit checks it grew from it), and the Huber delta. */
   fittedCurve?: LossCurve;
   delta: number;
@@ -116,8 +118,9 @@ export const mplLossLaw: LossCurveLaw = {
     const warmModel = (warm as MplFit | undefined)?.model;
     const previous = input.previous?.law === 'mpl' ? (input.previous as MplFit) : undefined;
     const carried = previous?.carry();
-    // The schedules the refit sums against are the fit's: each costs a pass over the run's steps.
-    const schedules: ScheduleCache = new Map();
+    // The schedules the refit sums against are the fit's: each costs a pass over the run's steps. A backtest's
+    // refits of the full fit's curves (`warm`) share its schedules, the same logged ones.
+    const schedules: ScheduleCache = (warm as MplFit | undefined)?.schedules ?? new Map();
     const grown = !warmModel && previous ? refitGrown(previous, carried!, input, schedules) : null;
     if (grown) return mplFit({ ...input, previous: undefined }, grown, carried, schedules);
     // Otherwise a grown run's previous optimum starts a refinement on every point, uncapped (the cold fit's answer).
@@ -135,9 +138,10 @@ export const mplLossLaw: LossCurveLaw = {
         }),
         ...(!warmModel && previousModel && { warmStart: previousModel.coefficients }),
       },
+      schedules,
     );
     // Not kept by the fit: each fit of a followed run would hold the one before it.
-    return model && mplFit({ ...input, previous: undefined }, model, carried);
+    return model && mplFit({ ...input, previous: undefined }, model, carried, schedules);
   },
 };
 
@@ -253,6 +257,7 @@ function mplFit(
   return {
     law: 'mpl',
     model,
+    schedules,
     fittedCurve: input.fitted.length === 1 ? prepared[input.fitted[0]].curve : undefined,
     delta: input.options.lossDelta,
     solver: model.fit,

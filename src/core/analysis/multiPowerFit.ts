@@ -12,6 +12,7 @@ import {
   dropScheduleSteps,
   longestDropSchedule,
   MAX_DROP_STEPS,
+  type DropScheduleOptions,
   type LossDropConvention,
 } from '../laws/lossDrop';
 import {
@@ -136,16 +137,19 @@ export interface FitPoints {
  * Fits the law on every given curve with loss points and an LR (the caller picks the fit curves, and reports the
  * others); null when there is none, the LR is 0 throughout, or no start gave a finite fit.
  */
-export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOptions> = {}): MultiPowerFit | null {
+export function fitMultiPower(
+  curves: LossCurve[],
+  partial: Partial<MultiPowerOptions> = {},
+  cache: ScheduleCache = new Map(),
+): MultiPowerFit | null {
   const options = { ...DEFAULT_MULTI_POWER_OPTIONS, ...partial };
   const fitting = curves.filter((c) => c.steps.length > 0 && c.schedule.steps.length > 0);
   if (fitting.length === 0) return null;
   if (!dropSchedulesFit(fitting, options.warmupSteps)) return null;
   const etaRef = Math.max(...fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
   if (!(etaRef > 0 && etaRef < Infinity)) return null;
-  const schedules = fitting.map(
-    (c) => new DropSchedule(c.schedule, { etaRef, convention: options.convention, warmupSteps: options.warmupSteps }),
-  );
+  const units = { etaRef, convention: options.convention, warmupSteps: options.warmupSteps };
+  const schedules = fitting.map((c) => cachedSchedule(cache, c.schedule, units));
   const kept = keptPoints(fitting, options.maxFitPoints);
   // Steps ascend, so each curve's largest S1 is at its last point.
   const s1MaxNormalised = Math.max(...fitting.map((c, i) => schedules[i].area(c.steps[c.steps.length - 1])));
@@ -367,18 +371,39 @@ export function modelSchedule(
   return new DropSchedule(schedule, options, grownFrom);
 }
 
-/** Schedules as one model sees them, by the logged schedule they come from: each costs a pass over the steps. */
+/**
+ * Schedules as fits see them, by the logged schedule they come from: each costs a pass over the steps, and its
+ * block sums another. A fit's cache serves its predictions, and the refits of its backtest (the same schedules, cut
+ * later: 4 builds of every fit curve's schedule in one).
+ */
 export type ScheduleCache = Map<LoggedSchedule, DropSchedule>;
 
-/** The schedule as the model sees it, made once per cache (a cache serves one model's conventions and eta_ref). */
+/** The schedule as the model sees it, made once per cache (cachedSchedule). */
 export function scheduleIn(
   cache: ScheduleCache,
   model: MultiPowerModel,
   schedule: LoggedSchedule,
   grownFrom?: DropSchedule,
 ): DropSchedule {
-  let ds = cache.get(schedule);
-  if (!ds) cache.set(schedule, (ds = modelSchedule(model, schedule, grownFrom)));
+  const units = { etaRef: model.scale.etaRef, convention: model.convention, warmupSteps: model.warmupSteps };
+  return cachedSchedule(cache, schedule, units, grownFrom);
+}
+
+/**
+ * The cache's schedule when it is in these units (eta_ref, conventions), else one made and cached in its place: a
+ * backtest's refit of fewer curves can have another eta_ref than the fit whose cache it shares. A schedule is a
+ * function of the logged one and its units only, so a cached one gives the same sums as a new one.
+ */
+function cachedSchedule(
+  cache: ScheduleCache,
+  schedule: LoggedSchedule,
+  units: DropScheduleOptions,
+  grownFrom?: DropSchedule,
+): DropSchedule {
+  const known = cache.get(schedule);
+  if (known?.sameOptions(units)) return known;
+  const ds = new DropSchedule(schedule, units, grownFrom);
+  cache.set(schedule, ds);
   return ds;
 }
 
