@@ -10,6 +10,7 @@ import {
   multiPowerLaw,
   multiPowerPoints,
   type MultiPowerPoints,
+  withRepeats,
 } from '../laws/multiPower';
 import { concat, grownArray, pick, samePrefix } from '../util/arrays';
 import { valuesAtSteps } from '../util/stepInterpolation';
@@ -26,6 +27,7 @@ import {
   multiPowerDrops,
   refitGrownMultiPower,
   sameDropTerm,
+  scheduleKeys,
   type MultiPowerFit,
 } from './multiPowerFit';
 import { lossDropConvention } from './options';
@@ -234,9 +236,10 @@ function mplFit(
     const before = carried && sameDropTerm(carried.model, model) ? carried.drawn.get(samples) : undefined;
     if (before) return movedRefits(before, carried!.model.params, model);
     const data = thin.map((t) => pointsAt(model, scheduleOf(t.curve), prepared[t.curve].queries, t.queries));
+    const join = joinedWithRepeats(thin, prepared);
     const sets =
       samples > 0
-        ? bootstrapParams(model.law, model.params, residualBlockReplicate(thin, data, concatPoints), {
+        ? bootstrapParams(model.law, model.params, residualBlockReplicate(thin, data, join), {
             samples,
             seed: input.options.seed,
             delta: input.options.lossDelta,
@@ -247,7 +250,7 @@ function mplFit(
     // Replicates are refitted on thinned points with the compressed sum, whose own optimum differs slightly from
     // the fit's: each replicate is read relative to the refit of the unperturbed thinned points (the centre), and
     // that ratio is applied to the fit's exact prediction, so the band is centred on what is reported.
-    const centre = sets.length ? centreOf(model, thin, data, input.options.lossDelta) : model.params;
+    const centre = sets.length ? centreOf(model, thin, join(data), input.options.lossDelta) : model.params;
     const method =
       samples > 0
         ? `${samples} moving-block bootstrap refits of the log residuals on ${BOOTSTRAP_POINTS} points per fit curve (${BOOTSTRAP_TOTAL_POINTS} in all at most, over evenly chosen fit curves), refined from the fit by damped Gauss-Newton (at most ${BOOTSTRAP_ITERATIONS} iterations, compressed loss-drop sum), plus residual noise; 95 % percentile band`
@@ -420,11 +423,24 @@ function positionsIn(at: Int32Array, wanted: Int32Array): Int32Array {
   return Int32Array.from(out);
 }
 
+/**
+ * The refits' points joined, those of runs on the same schedule at the same step marked as repeats (withRepeats):
+ * the law sums each once.
+ */
+function joinedWithRepeats(
+  thin: ThinFitted[],
+  prepared: LossFitInput['prepared'],
+): (parts: MultiPowerPoints[]) => MultiPowerPoints {
+  const keys = scheduleKeys(thin.map((t) => prepared[t.curve].curve.schedule));
+  const pointKeys = thin.flatMap((t, c) => Array.from(t.queries, (q) => `${keys[c]}:${prepared[t.curve].queries[q]}`));
+  return (parts) => withRepeats(concatPoints(parts), pointKeys);
+}
+
 /** The fit refined on the thinned points the replicates resample, unperturbed: where their refits are centred. */
-function centreOf(model: MultiPowerFit, thin: ThinFitted[], data: MultiPowerPoints[], delta: number): Float64Array {
+function centreOf(model: MultiPowerFit, thin: ThinFitted[], data: MultiPowerPoints, delta: number): Float64Array {
   const observed = concat(thin.map((t) => t.predicted.map((v, k) => v * Math.exp(t.logResidual[k]))));
   // The same solver, start and cap as each replicate's refit (bootstrapParams).
-  const refit = refineRobust(model.law, concatPoints(data), observed, model.params, {
+  const refit = refineRobust(model.law, data, observed, model.params, {
     delta,
     maxIterations: BOOTSTRAP_ITERATIONS,
   });

@@ -26,10 +26,11 @@ import {
   type MultiPowerCoefficients,
   type MultiPowerPoints,
   type MultiPowerScale,
+  withRepeats,
 } from '../laws/multiPower';
 import { SaturationTable } from '../laws/saturation';
 import { StepLr, type LoggedSchedule } from '../laws/schedule';
-import { concat, minOf, pick, thinIndices } from '../util/arrays';
+import { concat, minOf, pick, samePrefix, thinIndices } from '../util/arrays';
 import { formatNumber } from '../util/format';
 import { anchored, MODEL_GROWTH, MODEL_RISE, modelRise, type AnchoredFit } from './grownFit';
 import type { LossCurve } from './lossCurves';
@@ -352,13 +353,54 @@ function fitPoints(
 ): FitPoints {
   const parts = curves.map((c, i) => multiPowerPoints(schedules[i], pick(c.steps, kept[i]), s1MaxNormalised, window));
   const isThinned = curves.some((c, i) => kept[i].length < c.steps.length);
+  const keys = scheduleKeys(curves.map((c) => c.schedule));
   return {
-    data: concatPoints(parts),
+    data: withRepeats(
+      concatPoints(parts),
+      curves.flatMap((c, i) => Array.from(kept[i], (k) => `${keys[i]}:${c.steps[k]}`)),
+    ),
     observed: concat(curves.map((c, i) => pick(c.loss, kept[i]))),
     weights: isThinned
       ? concat(curves.map((c, i) => new Float64Array(kept[i].length).fill(c.steps.length / kept[i].length)))
       : undefined,
   };
+}
+
+/**
+ * A key per schedule naming its content (its steps and LRs, the same bits): runs of a sweep on one schedule share
+ * it, so their points at the same step are the same data (withRepeats), whose sums the law makes once. Schedules
+ * are told apart by a hash, and those that share one by their bits.
+ */
+export function scheduleKeys(schedules: readonly LoggedSchedule[]): string[] {
+  const byHash = new Map<number, LoggedSchedule[]>();
+  return schedules.map((schedule) => {
+    const hash = contentHash(schedule);
+    const seen = byHash.get(hash) ?? [];
+    byHash.set(hash, seen);
+    let k = seen.findIndex((other) => sameContent(other, schedule));
+    if (k < 0) k = seen.push(schedule) - 1;
+    return `${hash}.${k}`;
+  });
+}
+
+/** FNV-1a over the bits of a schedule's steps and LRs. */
+function contentHash({ steps, lr }: LoggedSchedule): number {
+  let hash = 0x811c9dc5;
+  for (const values of [steps, lr]) {
+    const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+    for (let i = 0; i < words.length; i++) hash = Math.imul(hash ^ words[i], 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function sameContent(a: LoggedSchedule, b: LoggedSchedule): boolean {
+  const n = a.steps.length;
+  return (
+    n === b.steps.length &&
+    a.lr.length === b.lr.length &&
+    samePrefix(a.steps, b.steps, n) &&
+    samePrefix(a.lr, b.lr, a.lr.length)
+  );
 }
 
 /** The schedule as the model sees it (LR in units of its eta_ref, its warmup convention). */
