@@ -213,14 +213,25 @@ function mplFit(
     return ld;
   };
   const predictions = new Map<number, Float64Array>();
-  const predict = (i: number) => {
+  let twins: Int32Array | undefined;
+  /** The first prepared curve whose predictions are curve i's (twinCurves), i itself when none is. */
+  const twinOf = (i: number) => (twins ??= twinCurves(prepared))[i];
+  const predict = (i: number): Float64Array => {
     let p = predictions.get(i);
     if (!p) {
-      const ds = scheduleOf(i);
       const { queries, curve } = prepared[i];
       const key = curveKey(curve);
       const before = carriedDrops.get(key);
       carriedDrops.delete(key);
+      const twin = before ? i : twinOf(i);
+      if (twin !== i) {
+        // The same sums as the twin's, copied: a grown run's next fit may lengthen a carried array in place.
+        predictions.set(i, (p = predict(twin).slice()));
+        const made = drops.get(curveKey(prepared[twin].curve))!;
+        drops.set(key, { ...made, queries, ld: made.ld.slice(), logArea: made.logArea.slice() });
+        return p;
+      }
+      const ds = scheduleOf(i);
       const sums = (at: Int32Array | null) => ({ ld: dropsAt(i, at), logArea: logAreas(ds, queries, at) });
       const { ld, logArea } = before ? carriedSums(before, ds, queries, sums) : sums(null);
       drops.set(key, { queries, ld, logArea, schedule: ds });
@@ -283,11 +294,19 @@ function mplFit(
       // One law per parameter set: a law's table is built for one beta, and each set has its own, so a law shared
       // by all rebuilt it 25 times per curve (most of a sweep's replicate predictions).
       const [centreAt, ...setsAt] = [centre, ...sets].map(predictorOf);
-      /** Each replicate's ratio to the centre at some queries of curve i, summed. */
+      // Ratios by twin curve (twinCurves) and the queries they were summed at: a twin's at the same queries are its.
+      const summedRatios = new Map<number, { queries: Int32Array; ratios: Float64Array[] }[]>();
+      /** Each replicate's ratio to the centre at some queries of curve i, summed (or copied from its twin's). */
       const ratiosAt = (i: number, queries: Int32Array): Float64Array[] => {
+        const twin = twinOf(i);
+        const made = summedRatios.get(twin) ?? [];
+        const same = made.find((m) => sameQueries(m.queries, queries));
+        if (same) return same.ratios.map((r) => r.slice());
         const points = pointsAt(model, scheduleOf(i), prepared[i].queries, queries);
         const base = centreAt(points);
-        return setsAt.map((at) => at(points).map((v, k) => v / base[k]));
+        const ratios = setsAt.map((at) => at(points).map((v, k) => v / base[k]));
+        summedRatios.set(twin, [...made, { queries, ratios }]);
+        return ratios;
       };
       const replicates: LossReplicates = {
         count: sets.length,
@@ -412,6 +431,32 @@ function sharedPrefix(a: Float64Array, b: Float64Array, upTo: number): number {
   }
   return samePrefix(a, b, lo) ? lo : 0;
 }
+
+/**
+ * For each prepared curve, the first one whose predictions are its own: a schedule of the same content
+ * (scheduleKeys), the same query steps and the same targets among them (runs of a sweep on one schedule, logged at
+ * the same steps). Sums depend on nothing else, so a twin's are the curve's, to the bit.
+ */
+function twinCurves(prepared: LossFitInput['prepared']): Int32Array {
+  const keys = scheduleKeys(prepared.map((p) => p.curve.schedule));
+  const seen = new Map<string, number[]>();
+  return Int32Array.from(prepared, (p, i) => {
+    const group = seen.get(keys[i]) ?? [];
+    seen.set(keys[i], group);
+    const twin = group.find(
+      (j) =>
+        sameSteps(prepared[j].queries, p.queries) &&
+        sameQueries(prepared[j].targetIndex, p.targetIndex) &&
+        sameQueries(prepared[j].pointIndex, p.pointIndex),
+    );
+    if (twin !== undefined) return twin;
+    group.push(i);
+    return i;
+  });
+}
+
+const sameSteps = (a: Float64Array, b: Float64Array) => a.length === b.length && samePrefix(a, b, a.length);
+const sameQueries = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((q, k) => q === b[k]);
 
 /** The positions in `at` (indices into a curve's queries) of the queries in `wanted`. */
 function positionsIn(at: Int32Array, wanted: Int32Array): Int32Array {
