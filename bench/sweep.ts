@@ -3,9 +3,9 @@
 // measured in the same run on the same file: `--law lr-annealing`, one law without a backtest, a second bootstrap or
 // spread weights. The figure is CPU time (the process's, every thread), not wall time: on 2 shared cores the wall
 // time is mostly waiting. Auto fits, backtests and bootstraps both laws, so it costs a few times one law; the budget
-// holds that multiple (3.9x before the replicate tables, the continued bootstrap, the shared schedules and the
-// repeated points summed once; 2.3x after), so that work repeated per run (a table, a schedule, a sum or a prediction
-// made per curve more often than needed) shows up as a ratio past it. The runs' 33 schedules (3 shapes x 11 lengths)
+// holds that multiple (3.9x before the replicate tables, the continued bootstrap, the shared schedules, the repeated
+// points summed once and the twin runs' predictions copied; 2.2x after), so that work repeated per run (a table, a
+// schedule, a sum or a prediction made per curve more often than needed) shows up as a ratio past it. The runs' 33 schedules (3 shapes x 11 lengths)
 // are shared by several runs each, as in a sweep over anything but the LR. --quick runs each law once on the same 200 runs (about 8 s).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
