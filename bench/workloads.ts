@@ -33,6 +33,22 @@ export function scheduleLr(s: number, total: number): number {
 }
 
 /**
+ * The law's loss step by step (steps 1, 2, ...): each call takes the step's LR as the areas count it (the peak during
+ * warmup, the paper's convention) and returns the noise-free loss there.
+ */
+function lawSteps(): (annealed: number) => number {
+  let [s1, s2, momentum, previous, first] = [0, 0, 0, PEAK_LR, true];
+  return (annealed) => {
+    s1 += annealed;
+    if (!first) momentum = TRUE_LAW.lambda * momentum + (previous - annealed);
+    s2 += momentum;
+    previous = annealed;
+    first = false;
+    return TRUE_LAW.L0 + TRUE_LAW.A * Math.pow(s1 / PEAK_LR, -TRUE_LAW.alpha) - TRUE_LAW.C * (s2 / PEAK_LR);
+  };
+}
+
+/**
  * Streams the rows of a loss log: per-step LR, and the law's loss on the paper's areas (warmup counted at the peak)
  * times exp(noise). O(1) memory per row, so a 4M-row log never sits in memory.
  */
@@ -43,19 +59,11 @@ export function* lossRows(
 ): Generator<LossRow & { gradNorm: number; throughput: number; wallTime: number }> {
   const random = seededRandom(seed);
   const warmup = Math.max(1, Math.round(total * 0.01));
-  let s1 = 0;
-  let s2 = 0;
-  let momentum = 0;
-  let previous = PEAK_LR;
+  const law = lawSteps();
   let wall = 0;
   for (let step = 1; step <= total; step++) {
     const lr = scheduleLr(step, total);
-    const annealed = step <= warmup ? PEAK_LR : lr;
-    s1 += step <= warmup ? PEAK_LR : lr;
-    if (step > 1) momentum = TRUE_LAW.lambda * momentum + (previous - annealed);
-    s2 += momentum;
-    previous = annealed;
-    const clean = TRUE_LAW.L0 + TRUE_LAW.A * Math.pow(s1 / PEAK_LR, -TRUE_LAW.alpha) - TRUE_LAW.C * (s2 / PEAK_LR);
+    const clean = law(step <= warmup ? PEAK_LR : lr);
     const loss = clean * Math.exp(noise * normal(random));
     const throughput = 52000 + 1500 * normal(random);
     wall += TOKENS_PER_STEP / throughput;
@@ -206,4 +214,51 @@ export function syntheticCurve(steps: number, seed = 7): { steps: Float64Array; 
     i++;
   }
   return out;
+}
+
+/** Schedules of a sweep's runs, one after another: a cosine to 10 % of the peak, a constant LR, WSD (20 % linear decay). */
+const SWEEP_SCHEDULES = ['cosine', 'constant', 'wsd'] as const;
+
+/** Run r's LR at step s of `total` (2 % linear warmup, then its schedule). */
+function sweepLr(kind: (typeof SWEEP_SCHEDULES)[number], s: number, total: number): number {
+  const warmup = Math.round(total * 0.02);
+  if (s <= warmup) return (PEAK_LR * s) / warmup;
+  const t = (s - warmup) / (total - warmup);
+  if (kind === 'constant') return PEAK_LR;
+  if (kind === 'cosine') return PEAK_LR * (0.1 + 0.45 * (1 + Math.cos(Math.PI * t)));
+  return t < 0.8 ? PEAK_LR : PEAK_LR * (1 - (0.9 * (t - 0.8)) / 0.2);
+}
+
+/**
+ * A sweep's export of many short runs, one CSV with a run column (`run,step,lr,loss`): `runs` runs of `rowsPerRun`
+ * loss rows each, their schedules cycling through cosine, constant and WSD and their lengths through 2,000-4,000
+ * steps, the loss the LR-annealing law's on each schedule times 0.5 % noise.
+ */
+export function sweepLog(name: string, runs: number, rowsPerRun: number, log?: (s: string) => void): Workload {
+  mkdirSync(WORKLOAD_DIR, { recursive: true });
+  const path = join(WORKLOAD_DIR, `${name}.csv`);
+  const kind = `sweep:${runs}:${rowsPerRun}`;
+  const rows = runs * rowsPerRun;
+  const existing = upToDate(path, kind, rows);
+  if (existing) return { path, rows, bytes: existing.bytes, numericBytes: rows * 3 * 8, columns: 4, reused: true };
+  log?.(`generating ${path} (${runs} runs x ${rowsPerRun} rows)...`);
+  const random = seededRandom(42);
+  const out = blockWriter(path);
+  out.write('run,step,lr,loss\n');
+  for (let r = 0; r < runs; r++) {
+    const schedule = SWEEP_SCHEDULES[r % SWEEP_SCHEDULES.length];
+    const total = rowsPerRun * (100 + 10 * (r % 11));
+    const every = total / rowsPerRun;
+    const law = lawSteps();
+    for (let step = 1; step <= total; step++) {
+      const lr = sweepLr(schedule, step, total);
+      const clean = law(step <= Math.round(total * 0.02) ? PEAK_LR : lr);
+      if (step % every !== 0) continue;
+      const loss = clean * Math.exp(0.005 * normal(random));
+      out.write(`run_${String(r).padStart(4, '0')}_${schedule},${step},${lr.toPrecision(8)},${loss.toFixed(6)}\n`);
+    }
+  }
+  const bytes = out.close();
+  writeFileSync(`${path}.meta.json`, JSON.stringify({ version: GENERATOR_VERSION, kind, rows, bytes }));
+  return { path, rows, bytes, numericBytes: rows * 3 * 8, columns: 4, reused: false };
 }

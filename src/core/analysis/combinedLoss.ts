@@ -111,7 +111,9 @@ function combinedReplicates(
   return {
     count,
     at(i, queries) {
-      const sets = parts.map((p) => p.at(i, queries));
+      // The mixture reads replicates 0..count-1 of each law: the law with more (the LR-annealing law's 200) predicts
+      // only those.
+      const sets = parts.map((p) => p.at(i, queries, count));
       const steps = pick(input.prepared[i].queries, queries);
       const w = weightsOf(i).map((weights) =>
         typeof weights === 'number' ? new Float64Array(steps.length).fill(weights) : weightsAt(weights, steps),

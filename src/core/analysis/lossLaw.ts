@@ -25,8 +25,11 @@ export interface LossFitInput {
 /** Bootstrap refits of a fit: what bands and intervals are made of. */
 export interface LossReplicates {
   count: number;
-  /** Each replicate's predicted loss at some queries (ascending indices) of prepared curve i. */
-  at(i: number, queries: Int32Array): Float64Array[];
+  /**
+   * Each replicate's predicted loss at some queries (ascending indices) of prepared curve i; only the first `count`
+   * replicates when given (a mean's band mixes as many of each law's as the law with the fewest has: 24 of 200).
+   */
+  at(i: number, queries: Int32Array, count?: number): Float64Array[];
   /** Log residuals of the fit at the points the replicates resampled: the noise a band adds. */
   residuals: Float64Array;
   /** How the replicates were drawn and refitted, for the fit's settings.band. */
@@ -69,6 +72,11 @@ export interface LossCurveLaw {
    * (a backtest's prefixes), to start from with fewer starts and points.
    */
   fit(input: LossFitInput, warm?: LossLawFit): LossLawFit | null;
+}
+
+/** The first `count` of some replicates' sets (all when undefined): what LossReplicates.at predicts with. */
+export function firstReplicates<T>(sets: T[], count?: number): T[] {
+  return count === undefined ? sets : sets.slice(0, count);
 }
 
 /** No replicates: bands and intervals are off. */

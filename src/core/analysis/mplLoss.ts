@@ -10,6 +10,7 @@ import {
   multiPowerLaw,
   multiPowerPoints,
   type MultiPowerPoints,
+  withRepeats,
 } from '../laws/multiPower';
 import { concat, grownArray, pick, samePrefix } from '../util/arrays';
 import { valuesAtSteps } from '../util/stepInterpolation';
@@ -17,6 +18,7 @@ import { grownFrom, movedWithOptimum } from './grownFit';
 import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands';
 import { curveKey, type LossCurve } from './lossCurves';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
+import { firstReplicates } from './lossLaw';
 import {
   fitMultiPower,
   lossFromDrops,
@@ -25,6 +27,7 @@ import {
   multiPowerDrops,
   refitGrownMultiPower,
   sameDropTerm,
+  scheduleKeys,
   type MultiPowerFit,
 } from './multiPowerFit';
 import { lossDropConvention } from './options';
@@ -58,6 +61,8 @@ const DROP_SHAPE = ['beta', 'gamma'];
 
 interface MplFit extends LossLawFit {
   model: MultiPowerFit;
+  /** The schedules its sums are made against (a backtest's refits of its curves share them). */
+  schedules: ScheduleCache;
   /** The one curve fitted (a followed run's next fit checks it grew from it), and the Huber delta. */
   fittedCurve?: LossCurve;
   delta: number;
@@ -116,8 +121,9 @@ export const mplLossLaw: LossCurveLaw = {
     const warmModel = (warm as MplFit | undefined)?.model;
     const previous = input.previous?.law === 'mpl' ? (input.previous as MplFit) : undefined;
     const carried = previous?.carry();
-    // The schedules the refit sums against are the fit's: each costs a pass over the run's steps.
-    const schedules: ScheduleCache = new Map();
+    // The schedules the refit sums against are the fit's: each costs a pass over the run's steps. A backtest's
+    // refits of the full fit's curves (`warm`) share its schedules, the same logged ones.
+    const schedules: ScheduleCache = (warm as MplFit | undefined)?.schedules ?? new Map();
     const grown = !warmModel && previous ? refitGrown(previous, carried!, input, schedules) : null;
     if (grown) return mplFit({ ...input, previous: undefined }, grown, carried, schedules);
     // Otherwise a grown run's previous optimum starts a refinement on every point, uncapped (the cold fit's answer).
@@ -135,9 +141,10 @@ export const mplLossLaw: LossCurveLaw = {
         }),
         ...(!warmModel && previousModel && { warmStart: previousModel.coefficients }),
       },
+      schedules,
     );
     // Not kept by the fit: each fit of a followed run would hold the one before it.
-    return model && mplFit({ ...input, previous: undefined }, model, carried);
+    return model && mplFit({ ...input, previous: undefined }, model, carried, schedules);
   },
 };
 
@@ -207,14 +214,25 @@ function mplFit(
     return ld;
   };
   const predictions = new Map<number, Float64Array>();
-  const predict = (i: number) => {
+  let twins: Int32Array | undefined;
+  /** The first prepared curve whose predictions are curve i's (twinCurves), i itself when none is. */
+  const twinOf = (i: number) => (twins ??= twinCurves(prepared))[i];
+  const predict = (i: number): Float64Array => {
     let p = predictions.get(i);
     if (!p) {
-      const ds = scheduleOf(i);
       const { queries, curve } = prepared[i];
       const key = curveKey(curve);
       const before = carriedDrops.get(key);
       carriedDrops.delete(key);
+      const twin = before ? i : twinOf(i);
+      if (twin !== i) {
+        // The same sums as the twin's, copied: a grown run's next fit may lengthen a carried array in place.
+        predictions.set(i, (p = predict(twin).slice()));
+        const made = drops.get(curveKey(prepared[twin].curve))!;
+        drops.set(key, { ...made, queries, ld: made.ld.slice(), logArea: made.logArea.slice() });
+        return p;
+      }
+      const ds = scheduleOf(i);
       const sums = (at: Int32Array | null) => ({ ld: dropsAt(i, at), logArea: logAreas(ds, queries, at) });
       const { ld, logArea } = before ? carriedSums(before, ds, queries, sums) : sums(null);
       drops.set(key, { queries, ld, logArea, schedule: ds });
@@ -230,9 +248,10 @@ function mplFit(
     const before = carried && sameDropTerm(carried.model, model) ? carried.drawn.get(samples) : undefined;
     if (before) return movedRefits(before, carried!.model.params, model);
     const data = thin.map((t) => pointsAt(model, scheduleOf(t.curve), prepared[t.curve].queries, t.queries));
+    const join = joinedWithRepeats(thin, prepared);
     const sets =
       samples > 0
-        ? bootstrapParams(model.law, model.params, residualBlockReplicate(thin, data, concatPoints), {
+        ? bootstrapParams(model.law, model.params, residualBlockReplicate(thin, data, join), {
             samples,
             seed: input.options.seed,
             delta: input.options.lossDelta,
@@ -243,7 +262,7 @@ function mplFit(
     // Replicates are refitted on thinned points with the compressed sum, whose own optimum differs slightly from
     // the fit's: each replicate is read relative to the refit of the unperturbed thinned points (the centre), and
     // that ratio is applied to the fit's exact prediction, so the band is centred on what is reported.
-    const centre = sets.length ? centreOf(model, thin, data, input.options.lossDelta) : model.params;
+    const centre = sets.length ? centreOf(model, thin, join(data), input.options.lossDelta) : model.params;
     const method =
       samples > 0
         ? `${samples} moving-block bootstrap refits of the log residuals on ${BOOTSTRAP_POINTS} points per fit curve (${BOOTSTRAP_TOTAL_POINTS} in all at most, over evenly chosen fit curves), refined from the fit by damped Gauss-Newton (at most ${BOOTSTRAP_ITERATIONS} iterations, compressed loss-drop sum), plus residual noise; 95 % percentile band`
@@ -253,6 +272,7 @@ function mplFit(
   return {
     law: 'mpl',
     model,
+    schedules,
     fittedCurve: input.fitted.length === 1 ? prepared[input.fitted[0]].curve : undefined,
     delta: input.options.lossDelta,
     solver: model.fit,
@@ -272,28 +292,34 @@ function mplFit(
       const refits = refitsFor(samples, thin);
       const { sets, centre } = refits;
       paramSets = sets;
-      const law = multiPowerLaw(Infinity);
-      const at = (params: Float64Array, points: MultiPowerPoints) => {
-        const out = new Float64Array(points.logX1.length);
-        law.predict(params, points, out);
-        return out;
-      };
-      /** Each replicate's ratio to the centre at some queries of curve i, summed. */
+      // One law per parameter set: a law's table is built for one beta, and each set has its own, so a law shared
+      // by all rebuilt it 25 times per curve (most of a sweep's replicate predictions).
+      const [centreAt, ...setsAt] = [centre, ...sets].map(predictorOf);
+      // Ratios by twin curve (twinCurves) and the queries they were summed at: a twin's at the same queries are its.
+      const summedRatios = new Map<number, { queries: Int32Array; ratios: Float64Array[] }[]>();
+      /** Each replicate's ratio to the centre at some queries of curve i, summed (or copied from its twin's). */
       const ratiosAt = (i: number, queries: Int32Array): Float64Array[] => {
+        const twin = twinOf(i);
+        const made = summedRatios.get(twin) ?? [];
+        const same = made.find((m) => sameQueries(m.queries, queries));
+        if (same) return same.ratios.map((r) => r.slice());
         const points = pointsAt(model, scheduleOf(i), prepared[i].queries, queries);
-        const base = at(centre, points);
-        return sets.map((params) => at(params, points).map((v, k) => v / base[k]));
+        const base = centreAt(points);
+        const ratios = setsAt.map((at) => at(points).map((v, k) => v / base[k]));
+        summedRatios.set(twin, [...made, { queries, ratios }]);
+        return ratios;
       };
       const replicates: LossReplicates = {
         count: sets.length,
-        at: (i, queries) => {
+        at: (i, queries, count) => {
           const exact = predict(i);
           const all = prepared[i].queries;
           const key = curveKey(prepared[i].curve);
           const grid = refits.ratios.get(key);
           const ratios = grid ? ratiosOnGrid(grid, all, queries, (q) => ratiosAt(i, q)) : ratiosAt(i, queries);
           if (!grid) refits.ratios.set(key, { steps: pick(all, queries), ratios });
-          return ratios.map((r) => r.map((v, k) => exact[queries[k]] * v));
+          // The ratios of every refit are kept (the grid serves later calls); the first `count` are predicted.
+          return firstReplicates(ratios, count).map((r) => r.map((v, k) => exact[queries[k]] * v));
         },
         residuals: concat(thin.map((t) => t.logResidual)),
         method: refits.method,
@@ -414,6 +440,32 @@ function sharedPrefix(a: Float64Array, b: Float64Array, upTo: number): number {
   return samePrefix(a, b, lo) ? lo : 0;
 }
 
+/**
+ * For each prepared curve, the first one whose predictions are its own: a schedule of the same content
+ * (scheduleKeys), the same query steps and the same targets among them (runs of a sweep on one schedule, logged at
+ * the same steps). Sums depend on nothing else, so a twin's are the curve's, to the bit.
+ */
+function twinCurves(prepared: LossFitInput['prepared']): Int32Array {
+  const keys = scheduleKeys(prepared.map((p) => p.curve.schedule));
+  const seen = new Map<string, number[]>();
+  return Int32Array.from(prepared, (p, i) => {
+    const group = seen.get(keys[i]) ?? [];
+    seen.set(keys[i], group);
+    const twin = group.find(
+      (j) =>
+        sameSteps(prepared[j].queries, p.queries) &&
+        sameQueries(prepared[j].targetIndex, p.targetIndex) &&
+        sameQueries(prepared[j].pointIndex, p.pointIndex),
+    );
+    if (twin !== undefined) return twin;
+    group.push(i);
+    return i;
+  });
+}
+
+const sameSteps = (a: Float64Array, b: Float64Array) => a.length === b.length && samePrefix(a, b, a.length);
+const sameQueries = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((q, k) => q === b[k]);
+
 /** The positions in `at` (indices into a curve's queries) of the queries in `wanted`. */
 function positionsIn(at: Int32Array, wanted: Int32Array): Int32Array {
   const set = new Set(wanted);
@@ -424,15 +476,38 @@ function positionsIn(at: Int32Array, wanted: Int32Array): Int32Array {
   return Int32Array.from(out);
 }
 
+/**
+ * The refits' points joined, those of runs on the same schedule at the same step marked as repeats (withRepeats):
+ * the law sums each once.
+ */
+function joinedWithRepeats(
+  thin: ThinFitted[],
+  prepared: LossFitInput['prepared'],
+): (parts: MultiPowerPoints[]) => MultiPowerPoints {
+  const keys = scheduleKeys(thin.map((t) => prepared[t.curve].curve.schedule));
+  const pointKeys = thin.flatMap((t, c) => Array.from(t.queries, (q) => `${keys[c]}:${prepared[t.curve].queries[q]}`));
+  return (parts) => withRepeats(concatPoints(parts), pointKeys);
+}
+
 /** The fit refined on the thinned points the replicates resample, unperturbed: where their refits are centred. */
-function centreOf(model: MultiPowerFit, thin: ThinFitted[], data: MultiPowerPoints[], delta: number): Float64Array {
+function centreOf(model: MultiPowerFit, thin: ThinFitted[], data: MultiPowerPoints, delta: number): Float64Array {
   const observed = concat(thin.map((t) => t.predicted.map((v, k) => v * Math.exp(t.logResidual[k]))));
   // The same solver, start and cap as each replicate's refit (bootstrapParams).
-  const refit = refineRobust(model.law, concatPoints(data), observed, model.params, {
+  const refit = refineRobust(model.law, data, observed, model.params, {
     delta,
     maxIterations: BOOTSTRAP_ITERATIONS,
   });
   return refit?.params ?? model.params;
+}
+
+/** The law's predictions at some points for one parameter set, with a table of its own (built once for its beta). */
+function predictorOf(params: Float64Array): (points: MultiPowerPoints) => Float64Array {
+  const law = multiPowerLaw(Infinity);
+  return (points) => {
+    const out = new Float64Array(points.logX1.length);
+    law.predict(params, points, out);
+    return out;
+  };
 }
 
 /** The law's data (compressed loss-drop terms) at some queries of a curve. */

@@ -17,7 +17,7 @@ import { StepLr } from '../laws/schedule';
 import { concat, minOf, pick } from '../util/arrays';
 import { derivedIntervals } from './bands';
 import { residualBlockReplicate, thinFitted } from './lossBands';
-import { NO_REPLICATES, type LossReplicates } from './lossLaw';
+import { firstReplicates, NO_REPLICATES, type LossReplicates } from './lossLaw';
 import { EXACT_TERMS, MPL_BOOTSTRAP_SAMPLES } from './mplLoss';
 import { keptPoints, solveFromStarts } from './multiPowerFit';
 import { lossDropConvention } from './options';
@@ -185,10 +185,10 @@ function bootstrap(
   });
   const replicates: LossReplicates = {
     count: sets.length,
-    at: (i, queries) => {
+    at: (i, queries, count) => {
       const steps = pick(prepared[i].queries, queries);
       const base = predictCompressed(frame, params, i, steps);
-      return sets.map((set) =>
+      return firstReplicates(sets, count).map((set) =>
         predictCompressed(frame, set, i, steps).map((v, k) => (predictions[i][queries[k]] * v) / base[k]),
       );
     },

@@ -12,6 +12,7 @@ import {
   dropScheduleSteps,
   longestDropSchedule,
   MAX_DROP_STEPS,
+  type DropScheduleOptions,
   type LossDropConvention,
 } from '../laws/lossDrop';
 import {
@@ -25,10 +26,11 @@ import {
   type MultiPowerCoefficients,
   type MultiPowerPoints,
   type MultiPowerScale,
+  withRepeats,
 } from '../laws/multiPower';
 import { SaturationTable } from '../laws/saturation';
 import { StepLr, type LoggedSchedule } from '../laws/schedule';
-import { concat, minOf, pick, thinIndices } from '../util/arrays';
+import { concat, minOf, pick, samePrefix, thinIndices } from '../util/arrays';
 import { formatNumber } from '../util/format';
 import { anchored, MODEL_GROWTH, MODEL_RISE, modelRise, type AnchoredFit } from './grownFit';
 import type { LossCurve } from './lossCurves';
@@ -136,16 +138,19 @@ export interface FitPoints {
  * Fits the law on every given curve with loss points and an LR (the caller picks the fit curves, and reports the
  * others); null when there is none, the LR is 0 throughout, or no start gave a finite fit.
  */
-export function fitMultiPower(curves: LossCurve[], partial: Partial<MultiPowerOptions> = {}): MultiPowerFit | null {
+export function fitMultiPower(
+  curves: LossCurve[],
+  partial: Partial<MultiPowerOptions> = {},
+  cache: ScheduleCache = new Map(),
+): MultiPowerFit | null {
   const options = { ...DEFAULT_MULTI_POWER_OPTIONS, ...partial };
   const fitting = curves.filter((c) => c.steps.length > 0 && c.schedule.steps.length > 0);
   if (fitting.length === 0) return null;
   if (!dropSchedulesFit(fitting, options.warmupSteps)) return null;
   const etaRef = Math.max(...fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
   if (!(etaRef > 0 && etaRef < Infinity)) return null;
-  const schedules = fitting.map(
-    (c) => new DropSchedule(c.schedule, { etaRef, convention: options.convention, warmupSteps: options.warmupSteps }),
-  );
+  const units = { etaRef, convention: options.convention, warmupSteps: options.warmupSteps };
+  const schedules = fitting.map((c) => cachedSchedule(cache, c.schedule, units));
   const kept = keptPoints(fitting, options.maxFitPoints);
   // Steps ascend, so each curve's largest S1 is at its last point.
   const s1MaxNormalised = Math.max(...fitting.map((c, i) => schedules[i].area(c.steps[c.steps.length - 1])));
@@ -348,13 +353,54 @@ function fitPoints(
 ): FitPoints {
   const parts = curves.map((c, i) => multiPowerPoints(schedules[i], pick(c.steps, kept[i]), s1MaxNormalised, window));
   const isThinned = curves.some((c, i) => kept[i].length < c.steps.length);
+  const keys = scheduleKeys(curves.map((c) => c.schedule));
   return {
-    data: concatPoints(parts),
+    data: withRepeats(
+      concatPoints(parts),
+      curves.flatMap((c, i) => Array.from(kept[i], (k) => `${keys[i]}:${c.steps[k]}`)),
+    ),
     observed: concat(curves.map((c, i) => pick(c.loss, kept[i]))),
     weights: isThinned
       ? concat(curves.map((c, i) => new Float64Array(kept[i].length).fill(c.steps.length / kept[i].length)))
       : undefined,
   };
+}
+
+/**
+ * A key per schedule naming its content (its steps and LRs, the same bits): runs of a sweep on one schedule share
+ * it, so their points at the same step are the same data (withRepeats), whose sums the law makes once. Schedules
+ * are told apart by a hash, and those that share one by their bits.
+ */
+export function scheduleKeys(schedules: readonly LoggedSchedule[]): string[] {
+  const byHash = new Map<number, LoggedSchedule[]>();
+  return schedules.map((schedule) => {
+    const hash = contentHash(schedule);
+    const seen = byHash.get(hash) ?? [];
+    byHash.set(hash, seen);
+    let k = seen.findIndex((other) => sameContent(other, schedule));
+    if (k < 0) k = seen.push(schedule) - 1;
+    return `${hash}.${k}`;
+  });
+}
+
+/** FNV-1a over the bits of a schedule's steps and LRs. */
+function contentHash({ steps, lr }: LoggedSchedule): number {
+  let hash = 0x811c9dc5;
+  for (const values of [steps, lr]) {
+    const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+    for (let i = 0; i < words.length; i++) hash = Math.imul(hash ^ words[i], 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function sameContent(a: LoggedSchedule, b: LoggedSchedule): boolean {
+  const n = a.steps.length;
+  return (
+    n === b.steps.length &&
+    a.lr.length === b.lr.length &&
+    samePrefix(a.steps, b.steps, n) &&
+    samePrefix(a.lr, b.lr, a.lr.length)
+  );
 }
 
 /** The schedule as the model sees it (LR in units of its eta_ref, its warmup convention). */
@@ -367,18 +413,39 @@ export function modelSchedule(
   return new DropSchedule(schedule, options, grownFrom);
 }
 
-/** Schedules as one model sees them, by the logged schedule they come from: each costs a pass over the steps. */
+/**
+ * Schedules as fits see them, by the logged schedule they come from: each costs a pass over the steps, and its
+ * block sums another. A fit's cache serves its predictions, and the refits of its backtest (the same schedules, cut
+ * later: 4 builds of every fit curve's schedule in one).
+ */
 export type ScheduleCache = Map<LoggedSchedule, DropSchedule>;
 
-/** The schedule as the model sees it, made once per cache (a cache serves one model's conventions and eta_ref). */
+/** The schedule as the model sees it, made once per cache (cachedSchedule). */
 export function scheduleIn(
   cache: ScheduleCache,
   model: MultiPowerModel,
   schedule: LoggedSchedule,
   grownFrom?: DropSchedule,
 ): DropSchedule {
-  let ds = cache.get(schedule);
-  if (!ds) cache.set(schedule, (ds = modelSchedule(model, schedule, grownFrom)));
+  const units = { etaRef: model.scale.etaRef, convention: model.convention, warmupSteps: model.warmupSteps };
+  return cachedSchedule(cache, schedule, units, grownFrom);
+}
+
+/**
+ * The cache's schedule when it is in these units (eta_ref, conventions), else one made and cached in its place: a
+ * backtest's refit of fewer curves can have another eta_ref than the fit whose cache it shares. A schedule is a
+ * function of the logged one and its units only, so a cached one gives the same sums as a new one.
+ */
+function cachedSchedule(
+  cache: ScheduleCache,
+  schedule: LoggedSchedule,
+  units: DropScheduleOptions,
+  grownFrom?: DropSchedule,
+): DropSchedule {
+  const known = cache.get(schedule);
+  if (known?.sameOptions(units)) return known;
+  const ds = new DropSchedule(schedule, units, grownFrom);
+  cache.set(schedule, ds);
   return ds;
 }
 
@@ -497,6 +564,13 @@ function interpolatedAt(
   return out;
 }
 
+/**
+ * compressedAt's table, built again only when beta changes (prepare): a fit predicts every curve with one beta, and a
+ * table per call cost a sweep's hundreds of curves one build each (per backtest cut too). Its nodes depend on beta
+ * alone, so the sums are the same bits whichever call built it.
+ */
+const compressedTable = new SaturationTable();
+
 /** The compressed LD, summed without storing its terms (lossDrop.ts). */
 function compressedAt(
   ds: DropSchedule,
@@ -505,7 +579,6 @@ function compressedAt(
   gamma: number,
   steps: ArrayLike<number>,
 ): Float64Array {
-  const table = new SaturationTable();
-  table.prepare(beta);
-  return compressedLossDrop(ds, steps, logC, gamma, table);
+  compressedTable.prepare(beta);
+  return compressedLossDrop(ds, steps, logC, gamma, compressedTable);
 }

@@ -1,6 +1,6 @@
 // The LR-annealing law (docs/laws-loss.md) as a loss-curve law of the shared pipeline: lambda chosen by fit
 // objective, the LR areas of every curve computed once at all its queries, bootstrap refits on thinned points.
-import { bootstrapIntervals, bootstrapParams } from '../fit/bootstrap';
+import { bootstrapIntervals, bootstrapStream } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
 import { fitRobustThinned, refineOnModel, refineRobust, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
@@ -18,8 +18,9 @@ import {
   type AnchoredFit,
 } from './grownFit';
 import type { LossCurve } from './lossCurves';
-import { residualBlockReplicate, thinFitted } from './lossBands';
+import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
+import { firstReplicates } from './lossLaw';
 
 export const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
 /** Points per curve used in each bootstrap refit: bands need shape, not every row. */
@@ -187,7 +188,22 @@ function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     return p;
   };
   let paramSets: Float64Array[] = [];
+  // The refits of each sample count asked for, kept for a warm refit to carry (carriedReplicates).
   const drawn = new Map<number, Float64Array[]>();
+  // Made on the first bootstrap and kept: a mean's spread weights ask for 24 refits, its band then for 200, whose
+  // first 24 are those (bootstrapStream), so the band refits 176.
+  let stream: { thin: ThinFitted[]; refits: (samples: number) => Float64Array[] } | undefined;
+  const draws = () => {
+    if (stream) return stream;
+    const thin = thinFitted(input, predict, BOOTSTRAP_POINTS, BOOTSTRAP_TOTAL_POINTS);
+    const data = thin.map((t) => areasAt(areas[t.curve], t.queries));
+    const refits = bootstrapStream(lrAnnealingLaw, fit.params, residualBlockReplicate(thin, data, concatAreas), {
+      seed: options.seed,
+      delta: options.lossDelta,
+      maxIterations: 200,
+    });
+    return (stream = { thin, refits });
+  };
   return {
     law: 'lr-annealing',
     carries,
@@ -201,25 +217,15 @@ function tissueFit(given: LossFitInput, chosen: LambdaFit, etaMax: number): Tiss
     predict,
     replicates: () => drawn,
     bootstrap(samples: number): LossReplicates {
-      const thin = thinFitted(input, predict, BOOTSTRAP_POINTS, BOOTSTRAP_TOTAL_POINTS);
-      const data = thin.map((t) => areasAt(areas[t.curve], t.queries));
+      const { thin, refits } = draws();
       paramSets =
-        drawn.get(samples) ??
-        carriedReplicates(earlier, fit.params, samples) ??
-        (samples > 0
-          ? bootstrapParams(lrAnnealingLaw, fit.params, residualBlockReplicate(thin, data, concatAreas), {
-              samples,
-              seed: options.seed,
-              delta: options.lossDelta,
-              maxIterations: 200,
-            })
-          : []);
+        drawn.get(samples) ?? carriedReplicates(earlier, fit.params, samples) ?? (samples > 0 ? refits(samples) : []);
       drawn.set(samples, paramSets);
       return {
         count: paramSets.length,
-        at: (i, queries) => {
+        at: (i, queries, count) => {
           const points = areasAt(areas[i], queries);
-          return paramSets.map((params) => predictAt(params, points));
+          return firstReplicates(paramSets, count).map((params) => predictAt(params, points));
         },
         residuals: concat(thin.map((t) => t.logResidual)),
         method: `${samples} moving-block bootstrap refits of the log residuals, plus residual noise; 95 % percentile band`,

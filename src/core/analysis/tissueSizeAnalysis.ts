@@ -19,7 +19,7 @@ import { concat } from '../util/arrays';
 import { derivedIntervals } from './bands';
 import { areasAt, atQueries, normalisedAreas } from './lossAreas';
 import { residualBlockReplicate, thinFitted } from './lossBands';
-import { NO_REPLICATES, type LossReplicates } from './lossLaw';
+import { firstReplicates, NO_REPLICATES, type LossReplicates } from './lossLaw';
 import { LAMBDA_GRID } from './tissueLoss';
 import type { AnalysisOptions } from './options';
 import type { SizedFitInput, SizedLaw } from './sizeAnalysis';
@@ -204,9 +204,9 @@ function bootstrapSized(
   });
   const replicates: LossReplicates = {
     count: sets.length,
-    at: (i, queries) => {
+    at: (i, queries, count) => {
       const points = sizedAt(areas[i], queries);
-      return sets.map((params) => predictWith(law, params, points));
+      return firstReplicates(sets, count).map((params) => predictWith(law, params, points));
     },
     residuals: concat(thin.map((t) => t.logResidual)),
     method: `${samples} moving-block bootstrap refits of the log residuals of every fitted curve (all sizes refitted together), plus residual noise; 95 % percentile band`,

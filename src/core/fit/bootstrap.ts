@@ -30,24 +30,49 @@ export function bootstrapParams<Data>(
   draw: (random: Random) => Replicate<Data> | null,
   options: BootstrapOptions,
 ): Float64Array[] {
+  return bootstrapStream(law, pointEstimate, draw, options)(options.samples);
+}
+
+/**
+ * bootstrapParams as a stream: the parameter sets of the first `samples` replicates, drawn and refitted in order
+ * from one seeded generator, so asking for more continues where the last call stopped. The first n of any count are
+ * the sets of a count of n (each replicate's draw follows the ones before it, its refit depends on nothing else): a
+ * law asked for a few refits (a mean's spread weights) and then more (its band) refits only the ones it lacks.
+ */
+export function bootstrapStream<Data>(
+  law: Law<Data>,
+  pointEstimate: Float64Array,
+  draw: (random: Random) => Replicate<Data> | null,
+  options: Omit<BootstrapOptions, 'samples'>,
+): (samples: number) => Float64Array[] {
   const random = seededRandom(options.seed);
-  const sets: Float64Array[] = [];
-  for (let b = 0; b < options.samples; b++) {
-    const replicate = draw(random);
-    if (!replicate) continue;
-    const fit = options.gaussNewton
-      ? refineRobust(law, replicate.data, replicate.observed, pointEstimate, {
-          delta: options.delta,
-          maxIterations: options.maxIterations,
-        })
-      : fitRobust(law, replicate.data, replicate.observed, {
-          delta: options.delta,
-          starts: [pointEstimate, ...(options.extraStarts ?? [])],
-          maxIterations: options.maxIterations ?? 500,
-        });
-    if (fit) sets.push(fit.params);
-  }
-  return sets;
+  // Replicate b's refit, null when it drew nothing or its refit failed (it takes its draws all the same).
+  const refits: (Float64Array | null)[] = [];
+  return (samples) => {
+    while (refits.length < samples) refits.push(refit(law, pointEstimate, draw(random), options));
+    return refits.slice(0, samples).filter((p): p is Float64Array => p !== null);
+  };
+}
+
+/** One replicate's refit from the point estimate (bootstrapParams' options), or null. */
+function refit<Data>(
+  law: Law<Data>,
+  pointEstimate: Float64Array,
+  replicate: Replicate<Data> | null,
+  options: Omit<BootstrapOptions, 'samples'>,
+): Float64Array | null {
+  if (!replicate) return null;
+  const fit = options.gaussNewton
+    ? refineRobust(law, replicate.data, replicate.observed, pointEstimate, {
+        delta: options.delta,
+        maxIterations: options.maxIterations,
+      })
+    : fitRobust(law, replicate.data, replicate.observed, {
+        delta: options.delta,
+        starts: [pointEstimate, ...(options.extraStarts ?? [])],
+        maxIterations: options.maxIterations ?? 500,
+      });
+  return fit ? fit.params : null;
 }
 
 /** Indices 0..n-1 drawn with replacement (case resampling). */

@@ -118,10 +118,16 @@ export class DropSchedule {
       this.blockSumsCache = blockSums(this, { sums: grownFrom!.blockSumsCache, upTo: kept });
   }
 
+  /** Whether this schedule is in the LR unit and conventions of `options` (one built with them would be the same). */
+  sameOptions(options: DropScheduleOptions): boolean {
+    const a = this.options;
+    return a.etaRef === options.etaRef && a.convention === options.convention && a.warmupSteps === options.warmupSteps;
+  }
+
   /** The last step whose LR this schedule takes from `earlier` (see the constructor); 0 when none. */
   private sameStepsAs(earlier: DropSchedule): number {
-    const [a, b] = [earlier.options, this.options];
-    if (a.etaRef !== b.etaRef || a.convention !== b.convention || a.warmupSteps !== b.warmupSteps) return 0;
+    const b = this.options;
+    if (!earlier.sameOptions(b)) return 0;
     const m = earlier.schedule.steps.length;
     if (m === 0 || earlier.warmupEnd !== this.warmupEnd) return 0;
     const { steps, lr } = this.schedule;

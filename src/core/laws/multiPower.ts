@@ -14,6 +14,13 @@ import { SaturationTable, type SaturationSums } from './saturation';
 /** The law's data: per point ln(x1) and its LD terms (see PointTerms for why the offsets are Float64Arrays). */
 export interface MultiPowerPoints extends PointTerms {
   logX1: Float64Array;
+  /**
+   * Per point, how many points back the same point is (the same schedule's content at the same step: the same ln x1
+   * and terms), or 0: its prediction and Jacobian row are copied from there instead of summed again (runs of a sweep
+   * that share a schedule). Relative, and a Float64Array, so that a block of the points (robust.ts) keeps it; a copy
+   * is made only from inside the block. Points picked from these (pickPoints) do not carry it.
+   */
+  repeatOf?: Float64Array;
 }
 
 export const MULTI_POWER_PARAMETERS = ['L0', 'a', 'alpha', 'b', 'ln c', 'beta', 'gamma'] as const;
@@ -58,10 +65,15 @@ export function multiPowerLaw(maxL0: number): Law<MultiPowerPoints> {
     size: (data) => data.logX1.length,
     predict(params, data, out, jacobian) {
       const [l0, a, alpha, b, logC, beta, gamma] = params;
-      const { logX1, termStart, termEnd, terms } = data;
+      const { logX1, termStart, termEnd, terms, repeatOf } = data;
       const { weight, logEta, logArea } = terms;
       table.prepare(beta);
       for (let i = 0; i < logX1.length; i++) {
+        const back = repeatOf ? repeatOf[i] : 0;
+        if (back > 0 && i >= back) {
+          copyPoint(out, jacobian, i, i - back);
+          continue;
+        }
         const power = Math.exp(-alpha * logX1[i]);
         if (!jacobian) {
           out[i] = l0 + a * power - b * lossDropSum(terms, termStart[i], termEnd[i], logC, gamma, table);
@@ -81,6 +93,31 @@ export function multiPowerLaw(maxL0: number): Law<MultiPowerPoints> {
       }
     },
   };
+}
+
+/** Point `from`'s prediction and Jacobian row (when asked for) as point i's: the same data give the same bits. */
+function copyPoint(out: Float64Array, jacobian: Float64Array[] | undefined, i: number, from: number): void {
+  out[i] = out[from];
+  if (jacobian) for (const column of jacobian) column[i] = column[from];
+}
+
+/**
+ * Marks the points that repeat an earlier one (MultiPowerPoints.repeatOf): `keys[i]` names point i's data (equal keys,
+ * equal ln x1 and terms). Unchanged when no point repeats.
+ */
+export function withRepeats(data: MultiPowerPoints, keys: readonly string[]): MultiPowerPoints {
+  const first = new Map<string, number>();
+  const repeatOf = new Float64Array(keys.length);
+  let repeats = 0;
+  keys.forEach((key, i) => {
+    const at = first.get(key);
+    if (at === undefined) first.set(key, i);
+    else {
+      repeatOf[i] = i - at;
+      repeats++;
+    }
+  });
+  return repeats > 0 ? { ...data, repeatOf } : data;
 }
 
 /**

@@ -1,0 +1,91 @@
+// Workload 10: a sweep's export of many short runs (one CSV with a run column: 200 runs of 20 loss rows, cosine,
+// constant and WSD schedules) fitted by the command line under `--law auto`, the default, whole process. Its peer,
+// measured in the same run on the same file: `--law lr-annealing`, one law without a backtest, a second bootstrap or
+// spread weights. The figure is CPU time (the process's, every thread), not wall time: on 2 shared cores the wall
+// time is mostly waiting. Auto fits, backtests and bootstraps both laws, so it costs a few times one law; the budget
+// holds that multiple (3.9x before the replicate tables, the continued bootstrap, the shared schedules, the repeated
+// points summed once and the twin runs' predictions copied; 2.2x after), so that work repeated per run (a table, a
+// schedule, a sum or a prediction made per curve more often than needed) shows up as a ratio past it. The runs' 33 schedules (3 shapes x 11 lengths)
+// are shared by several runs each, as in a sweep over anything but the LR. --quick runs each law once on the same 200 runs (about 8 s).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_DIR } from './paths';
+import { fmtMs, median, type BenchRow } from './report';
+import { sweepLog } from './workloads';
+
+const GROUP = 10;
+/** Auto's CPU time at most this many times the LR-annealing law's on the same sweep. */
+const RATIO_BUDGET = 3;
+/** Prints the process's CPU time (user + system, every thread, in µs) on stderr as it exits. */
+const CPU_AT_EXIT =
+  'data:text/javascript,process.on("exit",()=>process.stderr.write("\\ncpu-us "+JSON.stringify(process.cpuUsage())+"\\n"))';
+
+interface Options {
+  quick: boolean;
+  log: (s: string) => void;
+}
+
+/** One `fit` of the sweep under a law: its CPU and wall time, and the law its JSON reports. */
+interface SweepRun {
+  cpuMs: number;
+  wallMs: number;
+  law: string;
+  weights?: Record<string, number>;
+}
+
+export function sweepBench(options: Options): BenchRow[] {
+  const runs = 200;
+  const workload = `CLI \`fit\` of a sweep (${runs} runs x 20 loss rows, cosine/constant/WSD, one CSV), --law auto: CPU time, whole process`;
+  const cli = join(REPO_DIR, 'dist', 'cli.js');
+  if (!existsSync(cli)) return [skipped(workload, `${cli} not found: run node esbuild.mjs`)];
+  const w = sweepLog(`sweep-${runs}x20`, runs, 20, options.log);
+  const fit = (law: string): SweepRun => {
+    const t0 = performance.now();
+    const out = spawnSync(process.execPath, ['--import', CPU_AT_EXIT, cli, 'fit', w.path, '--law', law, '--json'], {
+      encoding: 'utf8',
+      maxBuffer: 256 << 20,
+    });
+    const wallMs = performance.now() - t0;
+    const cpu = out.stderr.match(/cpu-us (\{.*\})/)?.[1];
+    if (out.status !== 0 || !cpu) throw new Error(`fit --law ${law} failed: exit ${out.status}, ${out.stderr.trim()}`);
+    const { user, system } = JSON.parse(cpu) as { user: number; system: number };
+    const report = JSON.parse(out.stdout) as {
+      fits: { law: string; selection?: { weights?: Record<string, number> } }[];
+    };
+    return {
+      cpuMs: (user + system) / 1000,
+      wallMs,
+      law: report.fits[0]?.law,
+      weights: report.fits[0]?.selection?.weights,
+    };
+  };
+  const reps = options.quick ? 1 : 3;
+  options.log(`10. sweep: fit --law auto and --law lr-annealing x${reps}, alternated`);
+  const auto: SweepRun[] = [];
+  const single: SweepRun[] = [];
+  for (let r = 0; r < reps; r++) {
+    auto.push(fit('auto'));
+    single.push(fit('lr-annealing'));
+  }
+  const [ours, peer] = [auto, single].map((runs) => median(runs.map((x) => x.cpuMs)));
+  const ratio = ours / peer;
+  const mean = auto[0].weights ? ` (a mean of both laws, weights ${JSON.stringify(auto[0].weights)})` : '';
+  return [
+    {
+      group: GROUP,
+      workload,
+      ours: `${fmtMs(ours)} CPU (wall ${fmtMs(median(auto.map((x) => x.wallMs)))})`,
+      peer: `--law lr-annealing ${fmtMs(peer)} CPU (wall ${fmtMs(median(single.map((x) => x.wallMs)))})`,
+      ratio: `${ratio.toFixed(2)}x the LR-annealing law's CPU`,
+      budget: `<= ${RATIO_BUDGET}x --law lr-annealing`,
+      met: ratio <= RATIO_BUDGET,
+      data: { file: w.path, runs, auto, single },
+      note: `auto fitted ${auto[0].law}${mean}; CPU medians of ${reps}`,
+    },
+  ];
+}
+
+function skipped(workload: string, note: string): BenchRow {
+  return { group: GROUP, workload, ours: 'skipped', peer: '', ratio: '', budget: '', met: null, note };
+}
