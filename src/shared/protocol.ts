@@ -40,6 +40,19 @@ export interface FitSummary {
   fromDisk: boolean;
   /** Auto-fit left the file alone: its columns do not look like a run file's (the client hints at mapping them). */
   unrecognised?: boolean;
+  /** A metric file of a run folder (DVCLive, MLflow): the summary is its run's fit, said of the file as part of it. */
+  partOf?: RunPartOf;
+}
+
+/** The run folder a metric file is a part of: its fit, lens, hovers and Problems are the run's. */
+export interface RunPartOf {
+  format: 'dvclive' | 'mlflow';
+  /** The metric's name in its run (`train/loss`, `loss`). */
+  metric: string;
+  /** The run: its folder's name (DVCLive), its id (MLflow). */
+  run: string;
+  /** The run folder's URI: what the fit, the chart and the predictions are of. */
+  uri: string;
 }
 
 /** Fit a file by URI, from the open document or from disk; enables lenses and diagnostics for it. */
