@@ -4,7 +4,7 @@
 // Screenshots go to .vscode-test/shots/ (look at them when changing the lens or the status).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { setTheme } from '../helpers/workbench';
@@ -30,6 +30,14 @@ const POINTS = lawCurve(cosineLr(6000));
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   writeDvclive(join(workspace, 'dvclive'), {
+    'train/loss': POINTS.map((p) => ({ step: p.step, value: p.loss })),
+    lr: POINTS.map((p) => ({ step: p.step, value: p.lr })),
+  });
+  // The workspace's settings exist from the start, so the host follows the file the third test writes.
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), '{}\n');
+  // A run opened once auto-fit is off (the third test): DVCLive names it by its folder.
+  writeDvclive(join(workspace, 'later'), {
     'train/loss': POINTS.map((p) => ({ step: p.step, value: p.loss })),
     lr: POINTS.map((p) => ({ step: p.step, value: p.lr })),
   });
@@ -63,6 +71,17 @@ function page() {
 function explorerRow(name: string) {
   const label = page().locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) });
   return page().locator('.explorer-folders-view .monaco-list-row').filter({ has: label }).first();
+}
+
+/** Folds a folder of the explorer if it is open, so its rows are not taken for another folder's of the same name. */
+async function fold(name: string): Promise<void> {
+  const row = explorerRow(name);
+  await row.waitFor({ timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'true') await row.click();
+  await page()
+    .locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]', { hasText: name })
+    .first()
+    .waitFor();
 }
 
 /** Clicks down the explorer: each folder expanded if it is not, then the file opened (a single click previews it). */
@@ -118,10 +137,7 @@ test(
 
 test("an MLflow run's metrics/lr opened alone shows the same run's lens", { timeout: 300_000 }, async () => {
   // DVCLive's folder folded, so its metrics/ is not taken for the run's.
-  await explorerRow('dvclive').click();
-  await page()
-    .locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]', { hasText: 'dvclive' })
-    .waitFor();
+  await fold('dvclive');
   await openFromExplorer(['mlruns', '1', RUN_ID, 'metrics'], 'lr');
   const lens = await lensText();
   assert.match(lens, /^Loss · LR-annealing law · L\(12k\) = /, lens);
@@ -134,3 +150,29 @@ test("an MLflow run's metrics/lr opened alone shows the same run's lens", { time
   await lensText();
   await host!.screenshot(join(SHOTS, 'metric-open-4-mlflow-dark.png'));
 });
+
+test(
+  'auto-fit off: the lens of a metric file offers Fit Scaling Law, which fits its run',
+  { timeout: 300_000 },
+  async () => {
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'scalingLens.autoFit': false }));
+    // The settings reach the server a moment after the file changes.
+    await page().waitForTimeout(3000);
+    await fold('mlruns');
+    await openFromExplorer(['later', 'plots', 'metrics', 'train'], 'loss.tsv');
+    const offer = page().locator('.codelens-decoration', { hasText: 'auto-fit is off' }).first();
+    await offer.waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+      await host!.screenshot(join(SHOTS, 'metric-open-failed.png'));
+      throw error;
+    });
+    assert.match(await offer.innerText(), /Fit Scaling Law on run later/);
+    await host!.screenshot(join(SHOTS, 'metric-open-5-autofit-off-dark.png'));
+    await offer.locator('a').first().click();
+    const lens = await lensText();
+    assert.match(lens, /^Loss · LR-annealing law · L\(12k\) = /, lens);
+    await setTheme(host!, 'Light Modern');
+    await page().locator('.monaco-workbench.vs').first().waitFor({ timeout: 30_000 });
+    await lensText();
+    await host!.screenshot(join(SHOTS, 'metric-open-6-fitted-light.png'));
+  },
+);
