@@ -148,6 +148,8 @@ test("an MLflow run's metrics/lr opened alone shows the same run's lens", { time
   await setTheme(host!, 'Dark Modern');
   await page().locator('.monaco-workbench.vs-dark').first().waitFor({ timeout: 30_000 });
   await lensText();
+  // Its editor has the Show Chart button a CSV's has (the menus know an MLflow metric file by its path).
+  await page().locator('.editor-actions [aria-label*="Show Chart"]').first().waitFor({ timeout: 30_000 });
   await host!.screenshot(join(SHOTS, 'metric-open-4-mlflow-dark.png'));
 });
 
