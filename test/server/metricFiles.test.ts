@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FitFileRequest } from '../../src/shared/protocol';
+import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { scratchDir } from '../helpers/scratch';
 import { cosineLr, lawCurve, mlflowLines, writeDvclive, writeMlflowRun } from '../helpers/frameworkRuns';
@@ -162,6 +162,12 @@ test("an MLflow metric file opened alone, its loss's or its LR's, shows its run'
       assert.deepEqual(status.partOf, { format: 'mlflow', metric: key, run: 'b'.repeat(32), uri: uriOf(run) });
       const hover = await client.hover(uriOf(file), 3, 2);
       assert.match((hover?.contents as { value: string } | undefined)?.value ?? '', /step 400 · Loss/);
+      // Asked of the file (its editor's Show Chart, Predict at...), the analysis is its run's.
+      const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri: uriOf(file) });
+      assert.deepEqual(
+        analysis?.curves.map((c) => c.name),
+        ['cosine'],
+      );
     } finally {
       client.dispose();
     }
