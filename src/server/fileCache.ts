@@ -253,8 +253,10 @@ export class FileCache {
   async current(uri: string): Promise<Analysis<Series> | undefined> {
     const state = this.files.get(uri);
     if (!state) return undefined;
-    // A metric file of a run, once its open has settled, shows its run's analysis (a refit as the run grows).
-    if (state.part && !state.timer && !state.starting) return this.current(state.part.uri);
+    // A metric file of a run shows its run's analysis (a refit as the run grows) once its open has settled, or at once
+    // while its run is fitted: a long run's provisional analysis answers then, as it does for a file of its own.
+    const run = state.part && this.files.get(state.part.uri);
+    if (state.part && (!(state.timer || state.starting) || run?.pending)) return this.current(state.part.uri);
     if (state.pending && state.analysis?.provisional && state.provisionalKey === state.pending.key)
       return state.analysis;
     if (state.timer || state.starting || state.pending) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
+import { runInWorker, type Runner } from '../../src/server/runner';
 import { scratchDir } from '../helpers/scratch';
 import { cosineLr, lawCurve, mlflowLines, writeDvclive, writeMlflowRun } from '../helpers/frameworkRuns';
 
@@ -91,6 +92,13 @@ test("a metric file's record hovers as the row its run folder's fit joined it in
     client.dispose();
   }
 });
+
+/** A promise and its resolver. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 /** An MLflow run folder (its loss and LR metric files) in a fresh store; the run folder's path. */
 function mlflowRun(): string {
@@ -215,6 +223,43 @@ test("an open metric file's lens follows its run as the run grows on disk", asyn
     appendFileSync(tsv, rows('loss').join(''));
     await lensesUntil(client, uriOf(tsv), (t) => /L\(16k\)/.test(t[0] ?? ''));
   } finally {
+    client.dispose();
+  }
+});
+
+test("a long run's metric file gets its run's provisional lens while both laws are compared", async () => {
+  const [shown, release] = [deferred(), deferred()];
+  // The full fit is held back until the provisional lens was seen; the short log's threshold is lowered.
+  const runner: Runner = async (job, signal, provisional) => {
+    const result = await runInWorker({ ...job, provisionalFromRows: 100 }, signal, (analysis) => {
+      provisional?.(analysis);
+      shown.resolve();
+    });
+    await release.promise;
+    return result;
+  };
+  const client = await startTestServer({ runner });
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    const folder = join(scratchDir('scaling-lens-metric-files-'), 'dvclive');
+    const points = lawCurve(cosineLr(6000), 6000, 10);
+    writeDvclive(folder, {
+      'train/loss': points.map((p) => ({ step: p.step, value: p.loss })),
+      lr: points.map((p) => ({ step: p.step, value: p.lr })),
+    });
+    const tsv = join(folder, 'plots', 'metrics', 'train', 'loss.tsv');
+    await client.open(uriOf(tsv), readFileSync(tsv, 'utf8'));
+    await shown.promise;
+    const early = await Promise.race([
+      client.lenses(uriOf(tsv)),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000)),
+    ]);
+    assert.ok(early, 'the lens came before the full fit');
+    assert.match(early[0]?.command?.title ?? '', /^Loss · LR-annealing law \(provisional: comparing with MPL…\) · /);
+    release.resolve();
+    await lensesUntil(client, uriOf(tsv), (t) => t.length > 0 && !/provisional/.test(t[0]));
+  } finally {
+    release.resolve();
     client.dispose();
   }
 });
