@@ -8,14 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { setTheme } from '../helpers/workbench';
-import {
-  cosineLr,
-  lawCurve,
-  mlflowLines,
-  writeDvclive,
-  writeMlflowExperiment,
-  writeMlflowRun,
-} from '../helpers/frameworkRuns';
+import { cosineLr, lawCurve, writeDvclive, writeMetricRuns } from '../helpers/frameworkRuns';
 import { REPO } from '../helpers/shared';
 import { scratchDir } from '../helpers/scratch';
 
@@ -29,10 +22,7 @@ const POINTS = lawCurve(cosineLr(6000));
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  writeDvclive(join(workspace, 'dvclive'), {
-    'train/loss': POINTS.map((p) => ({ step: p.step, value: p.loss })),
-    lr: POINTS.map((p) => ({ step: p.step, value: p.lr })),
-  });
+  writeMetricRuns(workspace, RUN_ID, POINTS);
   // The workspace's settings exist from the start, so the host follows the file the third test writes.
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(workspace, '.vscode', 'settings.json'), '{}\n');
@@ -40,13 +30,6 @@ before(async () => {
   writeDvclive(join(workspace, 'later'), {
     'train/loss': POINTS.map((p) => ({ step: p.step, value: p.loss })),
     lr: POINTS.map((p) => ({ step: p.step, value: p.lr })),
-  });
-  writeMlflowRun(writeMlflowExperiment(join(workspace, 'mlruns'), '1', 'sweep'), RUN_ID, {
-    name: 'cosine',
-    metrics: {
-      loss: mlflowLines(POINTS.map((p) => ({ step: p.step, value: p.loss }))),
-      lr: mlflowLines(POINTS.map((p) => ({ step: p.step, value: p.lr }))),
-    },
   });
   host = await startHost({
     workspace,
