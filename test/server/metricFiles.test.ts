@@ -148,8 +148,17 @@ test("a metric file opened alone shows its run's fit: lens, hover, Problems and 
       shown.every((d) => d.code === 'loss-invalid'),
       "only its run folder's findings, none of the file alone",
     );
-    // Closed, the run it kept analysed is let go: its findings leave the Problems panel.
+    // Its run stays while one of its metric files is open (lr.tsv), and is let go with the last: its findings go.
+    const lr = join(folder, 'plots', 'metrics', 'lr.tsv');
+    await client.open(uriOf(lr), readFileSync(lr, 'utf8'));
+    await lensesUntil(client, uriOf(lr), (t) => t.length > 0);
     await client.close(uriOf(tsv));
+    await client.lenses(uriOf(lr)); // answered after the close is handled
+    assert.ok(
+      client.published(uriOf(tsv))[0].some((d) => d.code === 'loss-invalid'),
+      'kept while lr.tsv is open',
+    );
+    await client.close(uriOf(lr));
     await client.diagnostics(uriOf(tsv), (d) => d.length === 0);
   } finally {
     client.dispose();
