@@ -3,7 +3,8 @@
 // summary last published. It holds no connection: documents, settings, the runner and what to tell the editor are
 // injected, so it is tested without one.
 import { stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisOptions } from '../core/analysis/options';
@@ -20,8 +21,6 @@ import { fitDetails, summaryOf, summaryOfProvisional, summaryOfResult } from './
 import { textIsOnDisk } from './textOnDisk';
 import { signatureOf } from '../core/live/wholeTail';
 import { runOfPart } from '../core/sources';
-import { basename } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 const EDIT_DEBOUNCE_MS = 300;
 

@@ -3,6 +3,7 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Analysis, AnalysisKind, LawId, Prediction } from '../core/analysis/types';
 import type { ColumnRole, FileKind } from '../core/table/types';
+import type { RunPart } from '../core/sources/types';
 import { settingsDefaults, type Settings } from '../core/options/settings';
 
 /**
@@ -44,11 +45,8 @@ export interface FitSummary {
   partOf?: RunPartOf;
 }
 
-/** The run folder a metric file is a part of: its fit, lens, hovers and Problems are the run's. */
-export interface RunPartOf {
-  format: 'dvclive' | 'mlflow';
-  /** The metric's name in its run (`train/loss`, `loss`). */
-  metric: string;
+/** The run folder a metric file is a part of (its format and metric as the source names them): its fit is the run's. */
+export interface RunPartOf extends Pick<RunPart, 'format' | 'metric'> {
   /** The run: its folder's name (DVCLive), its id (MLflow). */
   run: string;
   /** The run folder's URI: what the fit, the chart and the predictions are of. */
