@@ -16,7 +16,7 @@ import { HOVER_COMMANDS, SERVER_ENV, SERVER_EXEC_ARGV, StatusNotification, type 
 import { ChartPanels } from './chartPanel';
 import { registerCommands, sendStoredOverrides } from './commands';
 import { runningClient, type ClientContext } from './context';
-import { MLFLOW_METRIC_PATTERN, RUN_FILE_PATTERN } from './patterns';
+import { SERVED_DOCUMENTS } from './patterns';
 import { PredictionsView, PREDICTIONS_SCHEME } from './predictions';
 import { RunsView } from './runsView';
 import { noteFitted, UnrecognisedHint } from './start';
@@ -106,10 +106,7 @@ function serverOptions(context: vscode.ExtensionContext): ServerOptions {
 
 function clientOptions(log: vscode.LogOutputChannel, crashes: Crashes): LanguageClientOptions {
   return {
-    documentSelector: [
-      { scheme: 'file', pattern: RUN_FILE_PATTERN },
-      { scheme: 'file', pattern: MLFLOW_METRIC_PATTERN },
-    ],
+    documentSelector: SERVED_DOCUMENTS,
     synchronize: { configurationSection: 'scalingLens' },
     outputChannel: log,
     // Hover links may only open views (a chart, the column picker); no command that writes or restarts is trusted.

@@ -11,5 +11,11 @@ export const RUN_FILE_PATTERN = '**/{*.csv,*.tsv,*.jsonl,*.ndjson,trainer_state.
  */
 export const MLFLOW_METRIC_PATTERN = '**/mlruns/*/*/metrics/**';
 
+/** The documents the language server serves: run files, and MLflow's metric files (DVCLive's are TSVs already). */
+export const SERVED_DOCUMENTS = [
+  { scheme: 'file', pattern: RUN_FILE_PATTERN },
+  { scheme: 'file', pattern: MLFLOW_METRIC_PATTERN },
+];
+
 /** The same files as RUN_FILE_PATTERN, by name. */
 export const RUN_FILE_NAME = /(\.(csv|tsv|jsonl|ndjson)|(^|[\\/])trainer_state\.json)$/i;

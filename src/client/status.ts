@@ -1,7 +1,7 @@
 // A language status item for run files: what the server detected and how the fit went, for the active editor.
 import * as vscode from 'vscode';
-import { Commands, type FitSummary } from '../shared/protocol';
-import { RUN_FILE_PATTERN } from './patterns';
+import { Commands, type FitSummary, type RunPartOf } from '../shared/protocol';
+import { SERVED_DOCUMENTS } from './patterns';
 
 const SEVERITY: Record<FitSummary['state'], vscode.LanguageStatusSeverity> = {
   fitting: vscode.LanguageStatusSeverity.Information,
@@ -11,15 +11,11 @@ const SEVERITY: Record<FitSummary['state'], vscode.LanguageStatusSeverity> = {
 };
 
 export class FileStatus implements vscode.Disposable {
-  private readonly item = vscode.languages.createLanguageStatusItem('scalingLens.status', {
-    scheme: 'file',
-    pattern: RUN_FILE_PATTERN,
-  });
+  private readonly item = vscode.languages.createLanguageStatusItem('scalingLens.status', SERVED_DOCUMENTS);
   private readonly listener = vscode.window.onDidChangeActiveTextEditor(() => this.update());
 
   constructor(private readonly summaries: Map<string, FitSummary>) {
     this.item.name = 'Scaling Lens';
-    this.item.command = { title: 'Show Log', command: Commands.showLog };
     this.update();
   }
 
@@ -28,12 +24,21 @@ export class FileStatus implements vscode.Disposable {
     const summary = uri ? this.summaries.get(uri) : undefined;
     this.item.busy = summary?.state === 'fitting';
     this.item.severity = summary ? SEVERITY[summary.state] : vscode.LanguageStatusSeverity.Information;
+    // A metric file whose run is not fitted (auto-fit off) offers to fit it; otherwise the log tells more.
+    this.item.command =
+      summary?.partOf && summary.state === 'skipped'
+        ? { title: 'Fit Scaling Law', command: Commands.fit, arguments: [summary.uri] }
+        : { title: 'Show Log', command: Commands.showLog };
     if (!summary) {
       this.item.text = 'Scaling Lens';
       this.item.detail = 'not fitted';
       return;
     }
-    const kind = summary.kind === 'unknown' ? '' : `${summary.kind} · `;
+    const kind = summary.partOf
+      ? `${partLabel(summary.partOf)} · `
+      : summary.kind === 'unknown'
+        ? ''
+        : `${summary.kind} · `;
     const time =
       summary.state === 'fitting'
         ? ''
@@ -49,4 +54,9 @@ export class FileStatus implements vscode.Disposable {
     this.item.dispose();
     this.listener.dispose();
   }
+}
+
+/** What a metric file of a run is: "DVCLive metric 'train/loss' of run dvclive", "MLflow metric 'loss' of run 0f3…". */
+function partLabel(part: RunPartOf): string {
+  return `${part.format === 'dvclive' ? 'DVCLive' : 'MLflow'} metric '${part.metric}' of run ${part.run}`;
 }

@@ -3,13 +3,14 @@
 // summary last published. It holds no connection: documents, settings, the runner and what to tell the editor are
 // injected, so it is tested without one.
 import { stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisOptions } from '../core/analysis/options';
 import type { Analysis, Series } from '../core/analysis/types';
 import { describeFsError } from '../core/table/problems';
-import type { FileOverrides, FitSummary, ScalingLensSettings } from '../shared/protocol';
+import type { FileOverrides, FitSummary, RunPartOf, ScalingLensSettings } from '../shared/protocol';
 import { runSetMembers } from '../shared/runSet';
 import { PROVISIONAL_FROM_ROWS, type AnalysisJob, type JobResult } from './job';
 import type { Runner } from './runner';
@@ -19,7 +20,7 @@ import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfProvisional, summaryOfResult } from './summary';
 import { textIsOnDisk } from './textOnDisk';
 import { signatureOf } from '../core/live/wholeTail';
-import { isPartOfRun } from '../core/sources';
+import { runOfPart } from '../core/sources';
 
 const EDIT_DEBOUNCE_MS = 300;
 
@@ -90,6 +91,13 @@ interface FileState {
   fromDisk: boolean;
   /** Fits asked for (see fit): part of the key of a folder or a set, whose input is not looked at on each request. */
   generation: number;
+  /**
+   * A metric file of a run folder (DVCLive, MLflow): the run it shows (its analysis, its summary); null for any other
+   * file, undefined until looked at (runPartOf).
+   */
+  part?: RunPartOf | null;
+  /** A run folder: the open metric files that show it (their editors keep it analysed and followed on disk). */
+  parts: Set<string>;
 }
 
 /** Where a file's analysis comes from right now, and the part of the cache key that goes with it. */
@@ -123,13 +131,15 @@ export class FileCache {
    * in flight for the same input, and cancels one for stale input.
    */
   async ensure(uri: string, reason: FitReason): Promise<Analysis<Series> | undefined> {
+    const part = await this.runPartOf(uri);
+    if (part) return this.ensurePart(uri, part, reason);
     const state = this.stateOf(uri);
     if (reason === 'request') state.requested = true;
     // A followed folder changed on disk: its key (see sourceOf) must change too for it to be read again.
     if (reason === 'disk') state.generation++;
     const settings = await this.deps.settings(uri);
     const isOpen = this.isOpen(uri);
-    if (!isOpen && !state.requested) return undefined;
+    if (!this.isShown(uri, state)) return undefined;
     const source = await this.sourceOf(uri, settings);
     if ('error' in source) {
       this.publish(summaryOf(uri, 'error', source.error, { fromDisk: !isOpen }));
@@ -139,9 +149,6 @@ export class FileCache {
     }
     const options = toAnalysisOptions(settings, this.overrides.get(uri));
     const onlyIfRunFile = !state.requested && !this.overrides.has(uri);
-    // A metric file of a run folder (MLflow, DVCLive) is opened for its hovers, its folder's fit: alone it holds no run
-    // (a loss without its LR), and fitting it would only fill the Problems panel with what its folder's fit has not.
-    if (onlyIfRunFile && (await isPartOfRun(pathOfUri(uri)))) return undefined;
     if (onlyIfRunFile && !settings.autoFit) {
       this.publish(summaryOf(uri, 'skipped', 'Auto-fit is off: run "Fit Scaling Law" to fit this file.'));
       return undefined;
@@ -152,6 +159,42 @@ export class FileCache {
     state.pending?.abort.abort();
     const job = { ...source.job, options, onlyIfRunFile, provisionalFromRows: PROVISIONAL_FROM_ROWS };
     return this.run(uri, state, key, job, !isOpen);
+  }
+
+  /**
+   * A metric file of a run folder (DVCLive, MLflow) is analysed as its run, never alone (a loss without its LR): its
+   * run folder is fitted as Fit Scaling Law on it would (auto-fit, or asked for), kept while the file is open, and
+   * followed on disk as the run grows; the file's status says what it is a part of.
+   */
+  private async ensurePart(uri: string, part: RunPartOf, reason: FitReason): Promise<Analysis<Series> | undefined> {
+    const run = this.stateOf(part.uri);
+    if (reason === 'request') run.requested = true;
+    if (this.isOpen(uri)) run.parts.add(uri);
+    if (!run.requested && !(await this.deps.settings(part.uri)).autoFit) {
+      const message = `Auto-fit is off: run "Fit Scaling Law" to fit its run ${part.run}.`;
+      this.publish({ ...summaryOf(uri, 'skipped', message, { fromDisk: true }), partOf: part });
+      return undefined;
+    }
+    // What its run's fit says now (a cached one publishes nothing more); each later summary of the run follows.
+    if (run.summary) this.publish({ ...run.summary, uri, partOf: part });
+    return this.ensure(part.uri, reason === 'request' ? 'request' : 'open');
+  }
+
+  /** The run folder a file is a metric file of (looked up once per file state), or null. */
+  private async runPartOf(uri: string): Promise<RunPartOf | null> {
+    const state = this.stateOf(uri);
+    const path = diskPath(uri);
+    if (state.part === undefined) {
+      const part = path === null || runSetMembers(uri) !== null ? null : await runOfPart(path);
+      // The run by its folder's name: DVCLive's (as its curve is named), MLflow's run id.
+      state.part = part && { ...part, run: basename(part.run), uri: pathToFileURL(part.run).toString() };
+    }
+    return state.part;
+  }
+
+  /** The URI whose analysis a file shows: its run folder's for a metric file of one, else its own. */
+  shownAs(uri: string): string {
+    return this.files.get(uri)?.part?.uri ?? uri;
   }
 
   /** Analyses a file soon: at once when opened, after the debounce when edited (a later edit restarts the wait). */
@@ -209,6 +252,10 @@ export class FileCache {
   async current(uri: string): Promise<Analysis<Series> | undefined> {
     const state = this.files.get(uri);
     if (!state) return undefined;
+    // A metric file of a run shows its run's analysis (a refit as the run grows) once its open has settled, or at once
+    // while its run is fitted: a long run's provisional analysis answers then, as it does for a file of its own.
+    const run = state.part && this.files.get(state.part.uri);
+    if (state.part && (!(state.timer || state.starting) || run?.pending)) return this.current(state.part.uri);
     if (state.pending && state.analysis?.provisional && state.provisionalKey === state.pending.key)
       return state.analysis;
     if (state.timer || state.starting || state.pending) {
@@ -216,7 +263,7 @@ export class FileCache {
       // While the debounce waits, the run it will start; else the run it started, the run in flight, or one now.
       const next = state.debounced?.promise ?? state.starting ?? state.pending?.promise;
       const result = await Promise.race([next ?? this.ensure(uri, 'open'), provisional]);
-      return result ?? state.analysis;
+      return result ?? (state.part ? this.cached(state.part.uri) : state.analysis);
     }
     return state.analysis;
   }
@@ -261,6 +308,9 @@ export class FileCache {
    * request ends the fit itself (its worker), not just the wait for it.
    */
   async fit(uri: string, chosen: FileOverrides | undefined, token: CancellationToken): Promise<FitSummary> {
+    // Fit Scaling Law on a metric file fits its run: the summary is the run's, said of the file.
+    const part = await this.runPartOf(uri);
+    if (part) return { ...(await this.fit(part.uri, chosen, token)), uri, partOf: part };
     if (chosen) this.overrides.set(uri, chosen);
     // A folder or a set is read again on each request for a fit: its runs may have grown or been added.
     this.stateOf(uri).generation++;
@@ -281,6 +331,8 @@ export class FileCache {
 
   /** A one-off run with options added to the file's own (a prediction target): not cached and not cancelled. */
   async analyseWith(uri: string, extra: Partial<AnalysisOptions>): Promise<JobResult> {
+    const part = await this.runPartOf(uri);
+    if (part) return this.analyseWith(part.uri, extra);
     const settings = await this.deps.settings(uri);
     const source = await this.sourceOf(uri, settings);
     if ('error' in source) return { ok: false, message: source.error };
@@ -294,8 +346,10 @@ export class FileCache {
 
   /** The user chose columns or a law for a file: remember them and re-fit it if it is shown or was asked for. */
   setOverrides(uri: string, chosen: FileOverrides): void {
-    this.overrides.set(uri, chosen);
-    this.refit(uri, this.stateOf(uri));
+    // A metric file's columns are its run's (the picker listed the run's).
+    const shown = this.shownAs(uri);
+    this.overrides.set(shown, chosen);
+    this.refit(shown, this.stateOf(shown));
   }
 
   /** A document was closed: a file never asked for is forgotten (and its diagnostics cleared). */
@@ -304,17 +358,30 @@ export class FileCache {
     if (!state) return;
     this.stopTimer(state);
     this.cancel(uri);
-    if (!state.requested) {
-      this.disk.unfollow(uri);
-      this.deps.followers?.stop(uri);
+    if (state.part) {
+      // Its run is let go with the last metric file that showed it, unless it was fitted on request.
       this.files.delete(uri);
-      this.deps.events.diagnostics(uri, undefined, undefined);
+      const run = this.files.get(state.part.uri);
+      run?.parts.delete(uri);
+      if (run && !this.isShown(state.part.uri, run)) this.forget(state.part.uri, run);
+    } else if (!state.requested) {
+      this.forget(uri, state);
     } else {
       state.key = undefined; // the disk copy may differ from the closed editor's text
       // Asked for, and now read from disk: followed there like any file fitted on request (its lenses, the Runs view).
       const path = diskPath(uri);
       if (path !== null) this.disk.follow(uri, path);
     }
+  }
+
+  /** A file neither shown nor asked for: its run stops, it is no longer followed, and its diagnostics are cleared. */
+  private forget(uri: string, state: FileState): void {
+    this.stopTimer(state);
+    this.cancel(uri);
+    this.disk.unfollow(uri);
+    this.deps.followers?.stop(uri);
+    this.files.delete(uri);
+    this.deps.events.diagnostics(uri, undefined, undefined);
   }
 
   /** The settings changed: every file shown or asked for is re-fitted (the cache key decides what really reruns). */
@@ -440,22 +507,37 @@ export class FileCache {
 
   private refit(uri: string, state: FileState): void {
     state.key = undefined;
-    if (this.isOpen(uri) || state.requested) void this.ensure(uri, 'settings');
+    if (this.isShown(uri, state)) void this.ensure(uri, 'settings');
   }
 
+  /** Tells the editor a file's summary, and a run folder's to each open metric file of it, said of that file. */
   private publish(summary: FitSummary): void {
-    this.stateOf(summary.uri).summary = summary;
+    const state = this.stateOf(summary.uri);
+    state.summary = summary;
     this.deps.events.summary(summary);
+    for (const uri of state.parts) {
+      const part = this.files.get(uri)?.part;
+      if (part) this.publish({ ...summary, uri, partOf: part });
+    }
   }
 
   private stateOf(uri: string): FileState {
     let state = this.files.get(uri);
-    if (!state) this.files.set(uri, (state = { requested: false, fromDisk: false, generation: 0, waiting: [] }));
+    if (!state)
+      this.files.set(
+        uri,
+        (state = { requested: false, fromDisk: false, generation: 0, waiting: [], parts: new Set() }),
+      );
     return state;
   }
 
   private isOpen(uri: string): boolean {
     return this.deps.documents.get(uri) !== undefined;
+  }
+
+  /** Whether a file is analysed: open in an editor, asked for, or a run folder an open metric file of it shows. */
+  private isShown(uri: string, state: FileState): boolean {
+    return this.isOpen(uri) || state.requested || state.parts.size > 0;
   }
 
   private stopTimer(state: FileState): void {

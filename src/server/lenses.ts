@@ -11,7 +11,7 @@ import { defaultHints } from '../core/findings';
 import { departureDetail, departureLabel } from '../core/analysis/departureText';
 import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName } from '../core/analysis/lawNames';
-import { Commands, type PredictAtHint } from '../shared/protocol';
+import { Commands, type PredictAtHint, type RunPartOf } from '../shared/protocol';
 import { editorHint } from './hints';
 import { labelText } from './markdown';
 import {
@@ -33,6 +33,11 @@ export function buildLenses(analysis: Analysis<Series>, file: string, uri: strin
     ...computeLenses(analysis, uri),
     ...powerLenses(analysis, file, uri),
   ];
+}
+
+/** A metric file whose run is not fitted (auto-fit off): a lens at its top that fits the run, as its status says. */
+export function fitRunLens(uri: string, part: RunPartOf): CodeLens {
+  return lens(0, `Scaling Lens: auto-fit is off · Fit Scaling Law on run ${part.run}`, Commands.fit, [uri]);
 }
 
 /** A lens on a 0-based line that runs one of the extension's commands; its texts quote run names, shown as text. */

@@ -28,7 +28,7 @@ import { predict } from './predict';
 import { RunsIndex } from './runs';
 import { RunsRequest, RunsUpdatedNotification } from '../shared/runs';
 import { columnsOf } from './present';
-import { buildLenses } from './lenses';
+import { buildLenses, fitRunLens } from './lenses';
 import { hoverAt } from './hovers';
 import { analysisDiagnostics } from './diagnostics';
 import { ProblemsPanel } from './problems';
@@ -104,7 +104,11 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
 
   connection.onCodeLens(async ({ textDocument: { uri } }) => {
     const analysis = await cache.current(uri);
-    return analysis ? buildLenses(analysis, pathOfUri(uri), uri) : [];
+    // A metric file of a run shows its run folder's lenses, whose commands act on the run.
+    const shown = cache.shownAs(uri);
+    if (analysis) return buildLenses(analysis, pathOfUri(shown), shown);
+    const summary = cache.summary(uri);
+    return summary?.partOf && summary.state === 'skipped' ? [fitRunLens(uri, summary.partOf)] : [];
   });
   connection.onHover(async ({ textDocument: { uri }, position }) => {
     const lineText = (line: number) => documents.get(uri)?.getText(wholeLine(line));

@@ -3,6 +3,7 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Analysis, AnalysisKind, LawId, Prediction } from '../core/analysis/types';
 import type { ColumnRole, FileKind } from '../core/table/types';
+import type { RunPart } from '../core/sources/types';
 import { settingsDefaults, type Settings } from '../core/options/settings';
 
 /**
@@ -40,6 +41,16 @@ export interface FitSummary {
   fromDisk: boolean;
   /** Auto-fit left the file alone: its columns do not look like a run file's (the client hints at mapping them). */
   unrecognised?: boolean;
+  /** A metric file of a run folder (DVCLive, MLflow): the summary is its run's fit, said of the file as part of it. */
+  partOf?: RunPartOf;
+}
+
+/** The run folder a metric file is a part of (its format and metric as the source names them): its fit is the run's. */
+export interface RunPartOf extends Pick<RunPart, 'format' | 'metric'> {
+  /** The run: its folder's name (DVCLive), its id (MLflow). */
+  run: string;
+  /** The run folder's URI: what the fit, the chart and the predictions are of. */
+  uri: string;
 }
 
 /** Fit a file by URI, from the open document or from disk; enables lenses and diagnostics for it. */

@@ -8,14 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { chooseFromContextMenu, setTheme } from '../helpers/workbench';
-import {
-  cosineLr,
-  lawCurve,
-  mlflowLines,
-  writeDvclive,
-  writeMlflowExperiment,
-  writeMlflowRun,
-} from '../helpers/frameworkRuns';
+import { cosineLr, lawCurve, writeMetricRuns } from '../helpers/frameworkRuns';
 import { REPO } from '../helpers/shared';
 import { scratchDir } from '../helpers/scratch';
 
@@ -33,18 +26,7 @@ const NAN_AT = 10;
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const losses = POINTS.map((p, i) => ({ step: p.step, value: i === NAN_AT ? NaN : p.loss }));
-  writeDvclive(join(workspace, 'dvclive'), {
-    'train/loss': losses,
-    lr: POINTS.map((p) => ({ step: p.step, value: p.lr })),
-  });
-  const experiment = writeMlflowExperiment(join(workspace, 'mlruns'), '1', 'sweep');
-  writeMlflowRun(experiment, RUN_ID, {
-    name: 'cosine',
-    metrics: {
-      loss: mlflowLines(losses),
-      lr: mlflowLines(POINTS.map((p) => ({ step: p.step, value: p.lr }))),
-    },
-  });
+  writeMetricRuns(workspace, RUN_ID, POINTS, losses);
   host = await startHost({
     workspace,
     extensionDevelopmentPath: REPO,

@@ -119,3 +119,22 @@ export const SPARSE_LIGHTNING_LINES: readonly string[] = [
   '1,8000,2.76,0.0003',
   '2,10000,2.70,0.0003',
 ];
+
+/**
+ * A workspace's DVCLive run (`<workspace>/<dvclive>/`) and MLflow run (`mlruns/1/<runId>`, experiment "sweep", run
+ * "cosine") of one curve: `losses` for the loss (a NaN where a test wants one), the points' LR for the LR.
+ */
+export function writeMetricRuns(
+  workspace: string,
+  runId: string,
+  points: readonly RunPoint[],
+  losses: readonly { step: number; value: number }[] = points.map((p) => ({ step: p.step, value: p.loss })),
+  dvclive = 'dvclive',
+): void {
+  const lr = points.map((p) => ({ step: p.step, value: p.lr }));
+  writeDvclive(join(workspace, dvclive), { 'train/loss': losses, lr });
+  writeMlflowRun(writeMlflowExperiment(join(workspace, 'mlruns'), '1', 'sweep'), runId, {
+    name: 'cosine',
+    metrics: { loss: mlflowLines(losses), lr: mlflowLines(lr) },
+  });
+}

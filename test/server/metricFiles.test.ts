@@ -3,11 +3,12 @@
 // Problems panel at those files, none of them open, and a metric file's row hovers as the row it was joined into.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FitFileRequest } from '../../src/shared/protocol';
+import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
+import { runInWorker, type Runner } from '../../src/server/runner';
 import { scratchDir } from '../helpers/scratch';
 import { cosineLr, lawCurve, mlflowLines, writeDvclive, writeMlflowRun } from '../helpers/frameworkRuns';
 
@@ -38,11 +39,11 @@ test('Fit on a DVCLive folder: its metric file findings reach the Problems panel
     assert.equal(nan.range.start.line, 11, 'on the NaN row of loss.tsv');
     assert.ok(nan.range.start.character > 0, 'on its cell, read from the file on disk');
     // Opened and closed: the file is not fitted alone (a loss without its LR: lr-missing), the folder's findings stay.
-    const published = client.published(uriOf(tsv)).length;
     await client.open(uriOf(tsv), readFileSync(tsv, 'utf8'));
     await client.hover(uriOf(tsv), 0);
     await client.close(uriOf(tsv));
-    const afterClose = await client.diagnostics(uriOf(tsv), () => client.published(uriOf(tsv)).length > published);
+    await client.lenses(uriOf(tsv)); // answered after the close is handled
+    const [afterClose] = client.published(uriOf(tsv));
     assert.ok(afterClose.some((d) => d.code === 'loss-invalid' && d.range.start.line === 11));
     const codes = client.published(uriOf(tsv)).flatMap((shown) => shown.map((d) => d.code));
     assert.deepEqual([...new Set(codes)], ['loss-invalid'], 'nothing from a fit of the file alone');
@@ -75,6 +76,8 @@ test("a metric file's record hovers as the row its run folder's fit joined it in
     ] as const) {
       assert.equal((await client.rpc.sendRequest(FitFileRequest, { uri: uriOf(root) })).state, 'done');
       await client.open(uriOf(metric), readFileSync(metric, 'utf8'));
+      // Its open settled (the run's lens at its top) before the hover, so nothing is in flight at the end.
+      assert.equal((await client.lenses(uriOf(metric))).length, 1);
       const hover = await client.hover(uriOf(metric), line - 1, 2);
       const text = (hover?.contents as { value: string } | undefined)?.value ?? '';
       // Line 5 of the TSV (under its header) and line 4 of the MLflow files: the fourth point, step 400.
@@ -86,6 +89,186 @@ test("a metric file's record hovers as the row its run folder's fit joined it in
       await client.close(uriOf(metric));
     }
   } finally {
+    client.dispose();
+  }
+});
+
+/** A promise and its resolver. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** An MLflow run folder (its loss and LR metric files) in a fresh store; the run folder's path. */
+function mlflowRun(): string {
+  const points = lawCurve(cosineLr(6000));
+  return writeMlflowRun(join(scratchDir('scaling-lens-metric-files-'), 'mlruns', '1'), 'b'.repeat(32), {
+    name: 'cosine',
+    metrics: {
+      loss: mlflowLines(points.map((p) => ({ step: p.step, value: p.loss }))),
+      lr: mlflowLines(points.map((p) => ({ step: p.step, value: p.lr }))),
+    },
+  });
+}
+
+/** The lenses of a document, polled until one satisfies `wanted` (the server refits, the client asks again). */
+async function lensesUntil(
+  client: Awaited<ReturnType<typeof startTestServer>>,
+  uri: string,
+  wanted: (titles: string[]) => boolean,
+  ms = 15000,
+): Promise<{ titles: string[]; args: unknown[][] }> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const lenses = await client.lenses(uri);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    if (wanted(titles)) return { titles, args: lenses.map((l) => l.command?.arguments ?? []) };
+    if (Date.now() > deadline) assert.fail(`lenses of ${uri}: ${JSON.stringify(titles)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test("a metric file opened alone shows its run's fit: lens, hover, Problems and status (DVCLive)", async () => {
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+    const { folder, tsv } = dvcliveRun(10);
+    await client.open(uriOf(tsv), readFileSync(tsv, 'utf8'));
+    const { titles, args } = await lensesUntil(client, uriOf(tsv), (t) => t.length > 0);
+    assert.match(titles[0], /^Loss · LR-annealing law · L\(12k\) = /, titles[0]);
+    assert.deepEqual(args[0][0], uriOf(folder), 'its commands act on the run folder');
+    const status = await client.status(uriOf(tsv), (s) => s.state === 'done');
+    assert.deepEqual(status.partOf, { format: 'dvclive', metric: 'train/loss', run: 'dvclive', uri: uriOf(folder) });
+    assert.match(status.message, /LR-annealing law fitted on dvclive/);
+    const hover = await client.hover(uriOf(tsv), 4, 2);
+    assert.match((hover?.contents as { value: string } | undefined)?.value ?? '', /step 400 · Loss/);
+    const shown = await client.diagnostics(uriOf(tsv), (d) => d.some((x) => x.code === 'loss-invalid'));
+    assert.ok(
+      shown.every((d) => d.code === 'loss-invalid'),
+      "only its run folder's findings, none of the file alone",
+    );
+    // Its run stays while one of its metric files is open (lr.tsv), and is let go with the last: its findings go.
+    const lr = join(folder, 'plots', 'metrics', 'lr.tsv');
+    await client.open(uriOf(lr), readFileSync(lr, 'utf8'));
+    await lensesUntil(client, uriOf(lr), (t) => t.length > 0);
+    await client.close(uriOf(tsv));
+    await client.lenses(uriOf(lr)); // answered after the close is handled
+    assert.ok(
+      client.published(uriOf(tsv))[0].some((d) => d.code === 'loss-invalid'),
+      'kept while lr.tsv is open',
+    );
+    await client.close(uriOf(lr));
+    await client.diagnostics(uriOf(tsv), (d) => d.length === 0);
+  } finally {
+    client.dispose();
+  }
+});
+
+test("an MLflow metric file opened alone, its loss's or its LR's, shows its run's fit and says so", async () => {
+  for (const key of ['loss', 'lr']) {
+    const client = await startTestServer();
+    try {
+      client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+      const run = mlflowRun();
+      const file = join(run, 'metrics', key);
+      await client.open(uriOf(file), readFileSync(file, 'utf8'));
+      const { titles } = await lensesUntil(client, uriOf(file), (t) => t.length > 0);
+      assert.match(titles[0], /^Loss · LR-annealing law · L\(12k\) = /, `${key}: ${titles[0]}`);
+      const status = await client.status(uriOf(file), (s) => s.state === 'done');
+      assert.deepEqual(status.partOf, { format: 'mlflow', metric: key, run: 'b'.repeat(32), uri: uriOf(run) });
+      const hover = await client.hover(uriOf(file), 3, 2);
+      assert.match((hover?.contents as { value: string } | undefined)?.value ?? '', /step 400 · Loss/);
+      // Asked of the file (its editor's Show Chart, Predict at...), the analysis is its run's.
+      const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri: uriOf(file) });
+      assert.deepEqual(
+        analysis?.curves.map((c) => c.name),
+        ['cosine'],
+      );
+    } finally {
+      client.dispose();
+    }
+  }
+});
+
+test('auto-fit off: a metric file says to run Fit Scaling Law, which on it fits its run', async () => {
+  const client = await startTestServer();
+  try {
+    client.settings = { autoFit: false, fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+    const { folder, tsv } = dvcliveRun(null);
+    await client.open(uriOf(tsv), readFileSync(tsv, 'utf8'));
+    const skipped = await client.status(uriOf(tsv), (s) => s.state === 'skipped');
+    assert.match(skipped.message, /Auto-fit is off: run "Fit Scaling Law" to fit its run dvclive/);
+    const { titles, args } = await lensesUntil(client, uriOf(tsv), (t) => t.length > 0);
+    assert.deepEqual(titles, ['Scaling Lens: auto-fit is off · Fit Scaling Law on run dvclive']);
+    assert.deepEqual(args[0], [uriOf(tsv)]);
+    const summary = await client.rpc.sendRequest(FitFileRequest, { uri: uriOf(tsv) });
+    assert.equal(summary.state, 'done', summary.message);
+    assert.equal(summary.uri, uriOf(tsv));
+    assert.equal(summary.partOf?.uri, uriOf(folder));
+    await lensesUntil(client, uriOf(tsv), (t) => /L\(12k\)/.test(t[0] ?? ''));
+  } finally {
+    client.dispose();
+  }
+});
+
+test("an open metric file's lens follows its run as the run grows on disk", async () => {
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+    const folder = join(scratchDir('scaling-lens-metric-files-'), 'dvclive');
+    const points = lawCurve(cosineLr(12000), 8000);
+    const upTo = (last: number, from = 0) => points.filter((p) => p.step > from && p.step <= last);
+    writeDvclive(folder, {
+      'train/loss': upTo(6000).map((p) => ({ step: p.step, value: p.loss })),
+      lr: upTo(6000).map((p) => ({ step: p.step, value: p.lr })),
+    });
+    const tsv = join(folder, 'plots', 'metrics', 'train', 'loss.tsv');
+    await client.open(uriOf(tsv), readFileSync(tsv, 'utf8'));
+    await lensesUntil(client, uriOf(tsv), (t) => /L\(12k\)/.test(t[0] ?? ''));
+    // The run trains on: both metric files are appended, as DVCLive does at each step.
+    const rows = (key: 'loss' | 'lr') => upTo(8000, 6000).map((p, i) => `${1721460000000 + i}\t${p.step}\t${p[key]}\n`);
+    appendFileSync(join(folder, 'plots', 'metrics', 'lr.tsv'), rows('lr').join(''));
+    appendFileSync(tsv, rows('loss').join(''));
+    await lensesUntil(client, uriOf(tsv), (t) => /L\(16k\)/.test(t[0] ?? ''));
+  } finally {
+    client.dispose();
+  }
+});
+
+test("a long run's metric file gets its run's provisional lens while both laws are compared", async () => {
+  const [shown, release] = [deferred(), deferred()];
+  // The full fit is held back until the provisional lens was seen; the short log's threshold is lowered.
+  const runner: Runner = async (job, signal, provisional) => {
+    const result = await runInWorker({ ...job, provisionalFromRows: 100 }, signal, (analysis) => {
+      provisional?.(analysis);
+      shown.resolve();
+    });
+    await release.promise;
+    return result;
+  };
+  const client = await startTestServer({ runner });
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    const folder = join(scratchDir('scaling-lens-metric-files-'), 'dvclive');
+    const points = lawCurve(cosineLr(6000), 6000, 10);
+    writeDvclive(folder, {
+      'train/loss': points.map((p) => ({ step: p.step, value: p.loss })),
+      lr: points.map((p) => ({ step: p.step, value: p.lr })),
+    });
+    const tsv = join(folder, 'plots', 'metrics', 'train', 'loss.tsv');
+    await client.open(uriOf(tsv), readFileSync(tsv, 'utf8'));
+    await shown.promise;
+    const early = await Promise.race([
+      client.lenses(uriOf(tsv)),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000)),
+    ]);
+    assert.ok(early, 'the lens came before the full fit');
+    assert.match(early[0]?.command?.title ?? '', /^Loss · LR-annealing law \(provisional: comparing with MPL…\) · /);
+    release.resolve();
+    await lensesUntil(client, uriOf(tsv), (t) => t.length > 0 && !/provisional/.test(t[0]));
+  } finally {
+    release.resolve();
     client.dispose();
   }
 });

@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { iconPng } from '../../scripts/generate-icon';
 import { RUN_FILE_NAME } from '../../src/client/patterns';
 import { parseTargetValue } from '../../src/client/targetValue';
+import { runOfPart } from '../../src/core/sources';
 import { REPO } from '../helpers/shared';
 
 interface Manifest {
@@ -73,12 +74,15 @@ test('Fit Scaling Law is in the palette with no file open; the file commands onl
     assert.match(entry.when ?? '', entry.command.startsWith('scalingLens.runs.') ? /^false$/ : /resourceExtname/);
 });
 
-test("an editor's file commands show for exactly the files the editor serves (trainer_state.json too)", () => {
+test("an editor's file commands show for exactly the files the editor serves (trainer_state.json too)", async () => {
   // A trainer_state.json gets its lens, hovers and diagnostics (RUN_FILE_NAME), but its editor had no Show Chart
   // button, context menu item or palette entry: the menus knew the run files' extensions only.
-  const served = (when: string, name: string) =>
-    [...when.matchAll(/resourceExtname =~ \/(.+?)\/(?= |\)|$)/g)].some((m) => new RegExp(m[1]).test(extname(name))) ||
-    [...when.matchAll(/resourceFilename == (\S+?)(?=\)|$| )/g)].some((m) => m[1] === name);
+  // An MLflow metric file (no extension) is served too, by its path: the clause agrees with the recogniser.
+  const served = (when: string, path: string) =>
+    [...when.matchAll(/resourceExtname =~ \/(.+?)\/(?= |\)|$)/g)].some((m) => new RegExp(m[1]).test(extname(path))) ||
+    [...when.matchAll(/resourceFilename == (\S+?)(?=\)|$| )/g)].some((m) => m[1] === basename(path)) ||
+    [...when.matchAll(/resourcePath =~ \/(.+?)\/(?= |\)|$)/g)].some((m) => new RegExp(m[1]).test(path));
+  const mlflowRun = join('/w', 'mlruns', '1', 'a'.repeat(32));
   const { menus } = manifest.contributes;
   const fileEntries = [...menus['editor/title'], ...menus['editor/context'], ...menus.commandPalette].filter((e) =>
     e.when?.includes('resourceExtname'),
@@ -86,7 +90,12 @@ test("an editor's file commands show for exactly the files the editor serves (tr
   assert.ok(fileEntries.length >= 7, JSON.stringify(fileEntries));
   for (const entry of fileEntries)
     for (const name of ['run.csv', 'run.tsv', 'log.jsonl', 'log.ndjson', 'trainer_state.json', 'package.json', 'a.txt'])
-      assert.equal(served(entry.when!, name), RUN_FILE_NAME.test(name), `${entry.command} (${entry.when}) on ${name}`);
+      for (const path of [join('/w', name), join(mlflowRun, 'metrics', 'loss'), join(mlflowRun, 'params', 'lr')])
+        assert.equal(
+          served(entry.when!, path),
+          RUN_FILE_NAME.test(path) || (await runOfPart(path)) !== null,
+          `${entry.command} (${entry.when}) on ${path}`,
+        );
 });
 
 test('a multiple of D_p is accepted as 4, 4x, 4× or x4; other targets take numbers with suffixes', () => {

@@ -12,7 +12,7 @@ import { filesUnder } from './fileTree';
 import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
 import { StepTableBuilder } from './stepTable';
 import { addColumnsByStep, withProblems } from './tableSeries';
-import type { Probe, Source, SourceOptions } from './types';
+import type { Probe, RunPart, Source, SourceOptions } from './types';
 
 const METRICS_DIR = join('plots', 'metrics');
 const PARAMS_FILE = 'params.yaml';
@@ -46,15 +46,7 @@ export const dvcliveSource: Source = {
       parts.push(...tsv.problems);
       partCount += tsv.problemCount;
       bytesRead += tsv.bytesRead;
-      addMetric(
-        builder,
-        tsv,
-        file
-          .replace(/\.tsv$/, '')
-          .split('\\')
-          .join('/'),
-        log,
-      );
+      addMetric(builder, tsv, metricName(file), log);
     }
     // DVCLive writes the params the script logged beside plots/: their schedule hints.
     const params = nested ? await readYamlFile(join(path, PARAMS_FILE), join(display, PARAMS_FILE), log, false) : null;
@@ -68,16 +60,26 @@ export const dvcliveSource: Source = {
 };
 
 /**
- * Whether a file is a metric TSV of a DVCLive run (`<run>/plots/metrics/<name>.tsv`, the run a folder recognised as
- * one): a part of its run, read with the run's other metrics when the run folder is fitted, never a run of its own.
+ * The DVCLive run a file is a metric TSV of (`<run>/plots/metrics/<name>.tsv`, the run a folder recognised as one),
+ * with the metric's name as the run's table names it (`train/loss`): a part of its run, read with the run's other
+ * metrics when the run folder is fitted, never a run of its own. Null for any other file.
  */
-export async function isDvcliveMetricFile(path: string): Promise<boolean> {
+export async function dvcliveRunOf(path: string): Promise<RunPart | null> {
   const at = path.lastIndexOf(`${sep}${METRICS_DIR}${sep}`);
-  if (extensionOf(path) !== 'tsv' || at < 0) return false;
+  if (extensionOf(path) !== 'tsv' || at < 0) return null;
   const run = path.slice(0, at);
   const entries = await readdir(run).catch(() => null);
   const probe = { path: run, name: basename(run), isDirectory: true, head: new Uint8Array(0), scanned: false };
-  return entries !== null && dvcliveSource.recognise({ ...probe, entries });
+  if (entries === null || !dvcliveSource.recognise({ ...probe, entries })) return null;
+  return { run, format: 'dvclive', metric: metricName(path.slice(at + METRICS_DIR.length + 2)) };
+}
+
+/** A metric's name from its TSV's path under plots/metrics: `train/loss` on every platform. */
+function metricName(file: string): string {
+  return file
+    .replace(/\.tsv$/, '')
+    .split('\\')
+    .join('/');
 }
 
 /**

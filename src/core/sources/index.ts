@@ -9,20 +9,28 @@ import type { Table } from '../table/types';
 import { recognise, sourceOf, SOURCES } from './registry';
 import { findRuns, readHead } from './scan';
 import { textSource } from './text';
-import { isDvcliveMetricFile } from './dvclive';
-import { isMlflowMetricFile } from './mlflow';
-import type { Probe, Source, SourceOptions, SourceRead } from './types';
+import { dvcliveRunOf } from './dvclive';
+import { mlflowRunOf } from './mlflow';
+import type { Probe, RunPart, Source, SourceOptions, SourceRead } from './types';
 
-export { PROBE_BYTES, type Probe, type Source, type SourceOptions, type SourceRead, type ScanLimits } from './types';
+export {
+  PROBE_BYTES,
+  type Probe,
+  type RunPart,
+  type Source,
+  type SourceOptions,
+  type SourceRead,
+  type ScanLimits,
+} from './types';
 export { findRuns, type FoundRun } from './scan';
 export { forceableFormats, SOURCES } from './registry';
 
 /**
- * Whether a file is a part of a run folder rather than a run (an MLflow or DVCLive metric file, one metric each): it
- * is read with its run's other files when the folder is fitted, and alone it holds no run to fit.
+ * The run folder a file is a part of (an MLflow or DVCLive metric file, one metric each), or null: it is read with
+ * its run's other files when the folder is fitted, and alone it holds no run to fit.
  */
-export async function isPartOfRun(path: string): Promise<boolean> {
-  return isMlflowMetricFile(path) || (await isDvcliveMetricFile(path));
+export async function runOfPart(path: string): Promise<RunPart | null> {
+  return mlflowRunOf(path) ?? (await dvcliveRunOf(path));
 }
 
 /** Runs read from a folder at once: enough to overlap disk waits, few enough to bound memory in flight. */

@@ -23,7 +23,7 @@ import { filesUnder } from './fileTree';
 import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
 import { StepTableBuilder } from './stepTable';
 import { withProblems } from './tableSeries';
-import type { Probe, Source, SourceOptions } from './types';
+import type { Probe, RunPart, Source, SourceOptions } from './types';
 
 const META = 'meta.yaml';
 const RUN_ID = /^[0-9a-f]{32}$/;
@@ -40,12 +40,17 @@ const LR_PARAMS = ['learning_rate', 'lr', 'base_lr', 'peak_lr', 'max_lr', 'initi
 
 type FolderKind = 'run' | 'experiment' | 'store';
 
+/** A metric file of a run in a file store: its run folder (`mlruns/<experiment>/<run id>`), then its key. */
+const METRIC_FILE = /^(.*[\\/]mlruns[\\/][^\\/]+[\\/][0-9a-f]{32})[\\/]metrics[\\/](.+)$/;
+
 /**
- * Whether a path is a metric file of a run in a file store (`mlruns/<experiment>/<run id>/metrics/<key>`): a part of
- * its run, read with the run's other metrics when the run folder is fitted, never a run file of its own.
+ * The MLflow run a path is a metric file of (`mlruns/<experiment>/<run id>/metrics/<key>`, the key as the run's table
+ * names it): a part of its run, read with the run's other metrics when the run folder is fitted, never a run file of
+ * its own. Null for any other path.
  */
-export function isMlflowMetricFile(path: string): boolean {
-  return /[\\/]mlruns[\\/][^\\/]+[\\/][0-9a-f]{32}[\\/]metrics[\\/]/.test(path);
+export function mlflowRunOf(path: string): RunPart | null {
+  const match = METRIC_FILE.exec(path);
+  return match ? { run: match[1], format: 'mlflow', metric: match[2].split('\\').join('/') } : null;
 }
 
 /** What a folder of the store is, from its entries. */

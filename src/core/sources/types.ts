@@ -23,6 +23,16 @@ export interface ScanLimits {
   timeMs: number;
 }
 
+/**
+ * A file that is a part of a run folder rather than a run (a DVCLive or MLflow metric file, one metric each): the run
+ * folder it is read with, its format, and the metric's name in the run's table (`train/loss`, `loss`).
+ */
+export interface RunPart {
+  run: string;
+  format: 'dvclive' | 'mlflow';
+  metric: string;
+}
+
 /** What a recogniser sees of a path: its name, and the first bytes of a file or the entry names of a folder. */
 export interface Probe {
   path: string;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSources } from '../../../src/core/sources';
+import { readSources, runOfPart } from '../../../src/core/sources';
 import { dvcliveSource } from '../../../src/core/sources/dvclive';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { detectRoles } from '../../../src/core/table/roles';
@@ -143,4 +143,15 @@ test("Trainer arguments' max_steps is shown but not taken as a step of a run who
   writeFile(join(dir, 'params.yaml'), 'max_steps: 7500\n');
   const [own] = (await readSources([dir])).tables;
   assert.equal(own.hints?.maxSteps, 7500);
+});
+
+test("a metric TSV is a part of its DVCLive run, named as the run's table names it; a TSV elsewhere is not", async () => {
+  const run = writeDvclive(join(tmp(), 'dvclive'), metrics(lawCurve(constantLr, 600)));
+  const loss = join(run, 'plots', 'metrics', 'train', 'loss.tsv');
+  assert.deepEqual(await runOfPart(loss), { run, format: 'dvclive', metric: 'train/loss' });
+  assert.deepEqual(await runOfPart(join(run, 'plots', 'metrics', 'lr.tsv')), { run, format: 'dvclive', metric: 'lr' });
+  // plots/metrics under a folder DVCLive did not write (no metrics.json, dvc.yaml, ...) is no run.
+  const other = join(tmp(), 'results');
+  writeFile(join(other, 'plots', 'metrics', 'loss.tsv'), 'step\tloss\n1\t2\n');
+  assert.equal(await runOfPart(join(other, 'plots', 'metrics', 'loss.tsv')), null);
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSources } from '../../../src/core/sources';
+import { readSources, runOfPart } from '../../../src/core/sources';
 import { mlflowSource, parseMetricLine } from '../../../src/core/sources/mlflow';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
 import { detectRoles } from '../../../src/core/table/roles';
@@ -270,4 +270,16 @@ test('a store without a run (fresh, or runs copied in under other names) says so
   const note = tables[0].problems.find((p) => p.code === 'no-data-rows');
   assert.match(note?.message ?? JSON.stringify(tables[0].problems), /no MLflow run was found in .*32-hex-digit run id/);
   assert.equal((await readSources([join(store, '1', 'baseline')])).tables[0].rowCount, 1, 'the run folder itself');
+});
+
+test('a metric file is a part of its MLflow run folder, its key as the run names it (a nested key with /)', async () => {
+  const run = join('/data', 'mlruns', '3', id('c'));
+  assert.deepEqual(await runOfPart(join(run, 'metrics', 'loss')), { run, format: 'mlflow', metric: 'loss' });
+  assert.deepEqual(await runOfPart(join(run, 'metrics', 'train', 'loss')), {
+    run,
+    format: 'mlflow',
+    metric: 'train/loss',
+  });
+  assert.equal(await runOfPart(join(run, 'params', 'lr')), null);
+  assert.equal(await runOfPart(join('/data', 'mlruns', '3', 'not-a-run-id', 'metrics', 'loss')), null);
 });

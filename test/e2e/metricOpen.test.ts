@@ -1,0 +1,163 @@
+// A metric file opened from the explorer with nothing fitted, in a real browser against the real VS Code host: click
+// down to a DVCLive run's plots/metrics/train/loss.tsv and its run's lens comes at its top, and the language status
+// says what the file is; an MLflow run's metrics/lr, opened alone, shows the same run's lens. Dark and light themes.
+// Screenshots go to .vscode-test/shots/ (look at them when changing the lens or the status).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
+import { setTheme } from '../helpers/workbench';
+import { cosineLr, lawCurve, writeDvclive, writeMetricRuns } from '../helpers/frameworkRuns';
+import { REPO } from '../helpers/shared';
+import { scratchDir } from '../helpers/scratch';
+
+const SHOTS = join(REPO, '.vscode-test', 'shots');
+let host: VsCodeHost | undefined;
+after(() => host?.stop());
+// Made after the host's teardown is registered: `after` hooks run in order, so it is removed once code-server let go.
+const workspace = scratchDir('scaling-lens-metric-open-ui-');
+const RUN_ID = 'feed'.padEnd(32, '0');
+const POINTS = lawCurve(cosineLr(6000));
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  writeMetricRuns(workspace, RUN_ID, POINTS);
+  // The workspace's settings exist from the start, so the host follows the file the third test writes.
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), '{}\n');
+  // A run opened once auto-fit is off (the third test): DVCLive names it by its folder.
+  writeDvclive(join(workspace, 'later'), {
+    'train/loss': POINTS.map((p) => ({ step: p.step, value: p.loss })),
+    lr: POINTS.map((p) => ({ step: p.step, value: p.lr })),
+  });
+  host = await startHost({
+    workspace,
+    extensionDevelopmentPath: REPO,
+    settings: {
+      'scalingLens.fit.bootstrapSamples': 40,
+      'scalingLens.law': 'lr-annealing',
+      'workbench.colorTheme': 'Default Dark Modern',
+      // One row per folder: plots/ and metrics/ are clicked one by one, as a tree without compaction shows them.
+      'explorer.compactFolders': false,
+    },
+  });
+  await host.waitForExtensionHost();
+});
+
+function page() {
+  assert.ok(host, 'host started');
+  return host.page;
+}
+
+/** The explorer's row named exactly `name` (a name two rows share, metrics/, is clicked with one of them hidden). */
+function explorerRow(name: string) {
+  const label = page().locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) });
+  return page().locator('.explorer-folders-view .monaco-list-row').filter({ has: label }).first();
+}
+
+/** Folds a folder of the explorer if it is open, so its rows are not taken for another folder's of the same name. */
+async function fold(name: string): Promise<void> {
+  const row = explorerRow(name);
+  await row.waitFor({ timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'true') await row.click();
+  await page()
+    .locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]', { hasText: name })
+    .first()
+    .waitFor();
+}
+
+/** Clicks down the explorer: each folder expanded if it is not, then the file opened (a single click previews it). */
+async function openFromExplorer(folders: string[], file: string): Promise<void> {
+  for (const name of folders) {
+    const row = explorerRow(name);
+    await row.waitFor({ timeout: 30_000 });
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  }
+  const row = explorerRow(file);
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  await page().locator('.tabs-container .tab', { hasText: file }).first().waitFor({ timeout: 30_000 });
+}
+
+/** The lens at the top of the editor, once its run's fit is in. */
+async function lensText(): Promise<string> {
+  const lens = page().locator('.codelens-decoration', { hasText: 'LR-annealing law' }).first();
+  await lens.waitFor({ timeout: 90_000 }).catch(async (error: unknown) => {
+    await host!.screenshot(join(SHOTS, 'metric-open-failed.png'));
+    throw error;
+  });
+  return (await lens.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** The language status item's hover (the `{}` in the status bar), with the Scaling Lens item in it. */
+async function languageStatus(): Promise<string> {
+  await page().locator('[id="status.languageStatus"]').first().click();
+  const hover = page().locator('.monaco-hover', { hasText: 'Scaling Lens' }).first();
+  await hover.waitFor({ timeout: 30_000 });
+  return (await hover.innerText()).replace(/\u00a0/g, ' ');
+}
+
+test(
+  "a DVCLive loss.tsv opened from the explorer, nothing fitted, shows its run's lens and says what it is",
+  { timeout: 300_000 },
+  async () => {
+    await openFromExplorer(['dvclive', 'plots', 'metrics', 'train'], 'loss.tsv');
+    const lens = await lensText();
+    assert.match(lens, /^Loss · LR-annealing law · L\(12k\) = /, lens);
+    const status = await languageStatus();
+    assert.match(status, /DVCLive metric 'train\/loss' of run dvclive/, status);
+    await host!.screenshot(join(SHOTS, 'metric-open-1-dvclive-dark.png'));
+    await page().keyboard.press('Escape');
+    await setTheme(host!, 'Light Modern');
+    await page().locator('.monaco-workbench.vs').first().waitFor({ timeout: 30_000 });
+    await lensText();
+    await languageStatus();
+    await host!.screenshot(join(SHOTS, 'metric-open-2-dvclive-light.png'));
+    await page().keyboard.press('Escape');
+  },
+);
+
+test("an MLflow run's metrics/lr opened alone shows the same run's lens", { timeout: 300_000 }, async () => {
+  // DVCLive's folder folded, so its metrics/ is not taken for the run's.
+  await fold('dvclive');
+  await openFromExplorer(['mlruns', '1', RUN_ID, 'metrics'], 'lr');
+  const lens = await lensText();
+  assert.match(lens, /^Loss · LR-annealing law · L\(12k\) = /, lens);
+  const status = await languageStatus();
+  assert.match(status, new RegExp(`MLflow metric 'lr' of run ${RUN_ID}`), status);
+  await host!.screenshot(join(SHOTS, 'metric-open-3-mlflow-light.png'));
+  await page().keyboard.press('Escape');
+  await setTheme(host!, 'Dark Modern');
+  await page().locator('.monaco-workbench.vs-dark').first().waitFor({ timeout: 30_000 });
+  await lensText();
+  // Its editor has the Show Chart button a CSV's has (the menus know an MLflow metric file by its path).
+  await page().locator('.editor-actions [aria-label*="Show Chart"]').first().waitFor({ timeout: 30_000 });
+  await host!.screenshot(join(SHOTS, 'metric-open-4-mlflow-dark.png'));
+});
+
+test(
+  'auto-fit off: the lens of a metric file offers Fit Scaling Law, which fits its run',
+  { timeout: 300_000 },
+  async () => {
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'scalingLens.autoFit': false }));
+    // The settings reach the server a moment after the file changes.
+    await page().waitForTimeout(3000);
+    await fold('mlruns');
+    await openFromExplorer(['later', 'plots', 'metrics', 'train'], 'loss.tsv');
+    const offer = page().locator('.codelens-decoration', { hasText: 'auto-fit is off' }).first();
+    await offer.waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+      await host!.screenshot(join(SHOTS, 'metric-open-failed.png'));
+      throw error;
+    });
+    assert.match(await offer.innerText(), /Fit Scaling Law on run later/);
+    await host!.screenshot(join(SHOTS, 'metric-open-5-autofit-off-dark.png'));
+    await offer.locator('a').first().click();
+    const lens = await lensText();
+    assert.match(lens, /^Loss · LR-annealing law · L\(12k\) = /, lens);
+    await setTheme(host!, 'Light Modern');
+    await page().locator('.monaco-workbench.vs').first().waitFor({ timeout: 30_000 });
+    await lensText();
+    await host!.screenshot(join(SHOTS, 'metric-open-6-fitted-light.png'));
+  },
+);
