@@ -36,6 +36,7 @@ import { Followers } from './followers';
 import { runInWorker, WORKER_LIMITS, type Runner } from './runner';
 import { columnSamples } from './samples';
 import { resolveSettings } from './settings';
+import { logVia, Outbox } from './outbox';
 
 export interface ServerOptions {
   runner?: Runner;
@@ -51,12 +52,18 @@ interface Peer {
 export function startServer(connection: Connection, serverOptions: ServerOptions = {}): { dispose(): void } {
   const documents = new TextDocuments(TextDocument);
   let peer: Peer = { configuration: false, lensRefresh: false, relatedInformation: false };
-  const problems = new ProblemsPanel((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }));
-  const lenses = lensRefresher(connection, () => peer.lensRefresh);
+  // Fits settle when they settle, perhaps after the connection is gone: every send that nobody awaits goes here.
+  const outbox = new Outbox();
+  const log = logVia(outbox, connection);
+  const problems = new ProblemsPanel((uri, diagnostics) =>
+    outbox.send('diagnostics', () => connection.sendDiagnostics({ uri, diagnostics })),
+  );
+  const lenses = lensRefresher(connection, outbox, () => peer.lensRefresh);
   const runs = new RunsIndex({
     settings: (uri) => settingsFor(connection, peer.configuration, uri),
-    updated: (entries) => void connection.sendNotification(RunsUpdatedNotification, { runs: entries }),
-    log: (message) => connection.console.info(message),
+    updated: (entries) =>
+      outbox.send('Runs view update', () => connection.sendNotification(RunsUpdatedNotification, { runs: entries })),
+    log,
   });
   const cache = new FileCache({
     documents,
@@ -67,7 +74,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     followers: serverOptions.runner ? undefined : new Followers(WORKER_LIMITS, runs),
     events: {
       summary: (summary) => {
-        void connection.sendNotification(StatusNotification, summary);
+        outbox.send('status', () => connection.sendNotification(StatusNotification, summary));
         // The Runs view's background fits give way to a fit someone waits for.
         if (summary.state === 'fitting') runs.pause();
         else queueMicrotask(() => cache.inFlight() === 0 && runs.resume());
@@ -80,7 +87,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
           ),
         ),
       analysed: () => lenses.refresh(),
-      log: (message) => connection.console.info(message),
+      log,
     },
   });
   const charts = new ChartRequests((uri) => cache.ensure(uri, 'request'));
@@ -141,6 +148,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   connection.listen();
   return {
     dispose() {
+      outbox.close();
       cache.dispose();
       runs.dispose();
       lenses.dispose();
@@ -168,13 +176,20 @@ async function settingsFor(connection: Connection, canAsk: boolean, uri: string)
 }
 
 /** Asks the client to request lenses again, once per burst of finished runs (50 ms), when it can be asked. */
-function lensRefresher(connection: Connection, supported: () => boolean): { refresh(): void; dispose(): void } {
+function lensRefresher(
+  connection: Connection,
+  outbox: Outbox,
+  supported: () => boolean,
+): { refresh(): void; dispose(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return {
     refresh() {
       if (!supported()) return;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined), 50);
+      timer = setTimeout(
+        () => outbox.send('lens refresh', () => connection.sendRequest(CodeLensRefreshRequest.type)),
+        50,
+      );
     },
     dispose() {
       if (timer) clearTimeout(timer);

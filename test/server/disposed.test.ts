@@ -1,0 +1,54 @@
+// A server disposed while a document's open is still settling (its settings asked for, not answered yet): whatever it
+// would have sent afterwards (the fit's status, diagnostics, log lines, a lens refresh) goes nowhere, quietly. Before,
+// each send threw "Connection is disposed" into a promise nobody awaited: an unhandled rejection, which ends a Node
+// process run with default flags.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer } from '../helpers/lsp';
+import { lossRunCsv } from '../helpers/departureRuns';
+import { Outbox } from '../../src/server/outbox';
+
+test('disposing the server mid-open raises no unhandled rejection or uncaught exception', async () => {
+  const escaped: unknown[] = [];
+  const record = (error: unknown) => escaped.push(error);
+  process.on('unhandledRejection', record);
+  process.on('uncaughtException', record);
+  try {
+    const client = await startTestServer();
+    let asked!: () => void;
+    const settingsAsked = new Promise<void>((resolve) => (asked = resolve));
+    // The open's settings are asked for and never answered: the server is disposed while it waits.
+    client.rpc.onRequest('workspace/configuration', () => {
+      asked();
+      return new Promise(() => undefined);
+    });
+    await client.open(
+      'untitled:settling.csv',
+      lossRunCsv(200, 3, 0.01, (_step, loss) => loss),
+    );
+    await settingsAsked;
+    client.dispose();
+    // Long enough for the open to go on with default settings, fit, and try to send its status and lenses.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.deepEqual(escaped.map(String), []);
+  } finally {
+    process.off('unhandledRejection', record);
+    process.off('uncaughtException', record);
+  }
+});
+
+test('the outbox drops failed sends, notes the first only, and tries none after it is closed', async () => {
+  const notes: string[] = [];
+  const outbox = new Outbox((message) => notes.push(message));
+  outbox.send('status', () => {
+    throw new Error('Connection is disposed.');
+  });
+  outbox.send('diagnostics', () => Promise.reject(new Error('Connection is closed.')));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(notes.length, 1, notes.join('\n'));
+  assert.match(notes[0], /status not sent \(Connection is disposed\.\)/);
+  outbox.close();
+  let tried = false;
+  outbox.send('status', () => void (tried = true));
+  assert.equal(tried, false);
+});
