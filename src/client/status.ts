@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Commands, type FitSummary, type RunPartOf } from '../shared/protocol';
 import { SERVED_DOCUMENTS } from './patterns';
+import { plural, shortRunId } from '../core/util/format';
 
 const SEVERITY: Record<FitSummary['state'], vscode.LanguageStatusSeverity> = {
   fitting: vscode.LanguageStatusSeverity.Information,
@@ -39,15 +40,16 @@ export class FileStatus implements vscode.Disposable {
       : summary.kind === 'unknown'
         ? ''
         : `${summary.kind} · `;
-    const time =
-      summary.state === 'fitting'
-        ? ''
-        : ` · ${summary.ms < 1000 ? `${summary.ms.toFixed(0)} ms` : `${(summary.ms / 1000).toFixed(1)} s`}`;
-    this.item.text =
-      summary.state === 'fitting'
-        ? 'Scaling Lens: fitting…'
-        : `Scaling Lens: ${kind}${summary.state === 'done' ? `${summary.fits} fit${summary.fits === 1 ? '' : 's'}` : summary.state}${time}`;
-    this.item.detail = summary.message;
+    const outcome = summary.state === 'done' ? plural(summary.fits, 'fit') : summary.state;
+    this.item.text = summary.state === 'fitting' ? 'Scaling Lens: fitting…' : `Scaling Lens: ${kind}${outcome}`;
+    // The hover shows the item on one line that never wraps, with room for about 70 characters at the status bar of a
+    // 1400-px window: a fit's headline (the lens above the file says the same), its time and a metric file's whole run
+    // id go to the tooltip of the item's link; a failure's or a skip's reason stays in sight, as it tells what to do.
+    this.item.detail = summary.state === 'done' ? undefined : summary.message;
+    const time = summary.state === 'fitting' ? undefined : formatMs(summary.ms);
+    this.item.command.tooltip = [summary.message, time, summary.partOf && `run ${summary.partOf.run}`]
+      .filter(Boolean)
+      .join(' · ');
   }
 
   dispose(): void {
@@ -56,7 +58,17 @@ export class FileStatus implements vscode.Disposable {
   }
 }
 
-/** What a metric file of a run is: "DVCLive metric 'train/loss' of run dvclive", "MLflow metric 'loss' of run 0f3…". */
-function partLabel(part: RunPartOf): string {
-  return `${part.format === 'dvclive' ? 'DVCLive' : 'MLflow'} metric '${part.metric}' of run ${part.run}`;
+/**
+ * What a metric file of a run is: "DVCLive metric 'train/loss' of run dvclive", "MLflow metric 'loss' of run 0f3a9c1e…".
+ * An MLflow run id is cut to MLflow's short form: its 32 digits pushed the fit headline past a 1400-px window's edge.
+ */
+export function partLabel(part: RunPartOf): string {
+  const run =
+    part.format === 'mlflow' && part.run.length > shortRunId(part.run).length ? `${shortRunId(part.run)}…` : part.run;
+  return `${part.format === 'dvclive' ? 'DVCLive' : 'MLflow'} metric '${part.metric}' of run ${run}`;
+}
+
+/** A fit's time as the status says it: "238 ms", "1.4 s". */
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

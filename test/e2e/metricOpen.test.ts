@@ -90,11 +90,23 @@ async function lensText(): Promise<string> {
   return (await lens.innerText()).replace(/\u00a0/g, ' ');
 }
 
-/** The language status item's hover (the `{}` in the status bar), with the Scaling Lens item in it. */
+/**
+ * The language status item's hover (the `{}` in the status bar), with the Scaling Lens item in it; its text, once
+ * the item is seen whole inside the window (an MLflow run id in full pushed its fit headline past the right edge).
+ */
 async function languageStatus(): Promise<string> {
   await page().locator('[id="status.languageStatus"]').first().click();
   const hover = page().locator('.monaco-hover', { hasText: 'Scaling Lens' }).first();
   await hover.waitFor({ timeout: 30_000 });
+  const item = hover.locator('.hover-language-status > .element', { hasText: 'Scaling Lens' }).first();
+  const box = await item.boundingBox();
+  const window = page().viewportSize();
+  assert.ok(box && window, 'the item and the window have a size');
+  assert.ok(box.x >= 0 && box.x + box.width <= window.width, `item at ${box.x}+${box.width} in ${window.width} px`);
+  const cut = await item.evaluate((e: Element) =>
+    Array.from(e.querySelectorAll('*')).some((c) => c.scrollWidth > c.clientWidth + 1),
+  );
+  assert.equal(cut, false, 'no part of the item is cut');
   return (await hover.innerText()).replace(/\u00a0/g, ' ');
 }
 
@@ -125,7 +137,8 @@ test("an MLflow run's metrics/lr opened alone shows the same run's lens", { time
   const lens = await lensText();
   assert.match(lens, /^Loss · LR-annealing law · L\(12k\) = /, lens);
   const status = await languageStatus();
-  assert.match(status, new RegExp(`MLflow metric 'lr' of run ${RUN_ID}`), status);
+  // The run id as MLflow's UI shortens it: the whole one is the item's link's tooltip.
+  assert.match(status, /MLflow metric 'lr' of run feed0000… · 1 fit/, status);
   await host!.screenshot(join(SHOTS, 'metric-open-3-mlflow-light.png'));
   await page().keyboard.press('Escape');
   await setTheme(host!, 'Dark Modern');

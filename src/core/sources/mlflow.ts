@@ -13,6 +13,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseNumberCell } from '../table/number';
+import { shortRunId } from '../util/format';
 import { describeFsError, ProblemLog } from '../table/problems';
 import { detectRoles } from '../table/roles';
 import { normaliseColumnName } from '../table/roleNames';
@@ -372,9 +373,9 @@ async function readExperiment(
   return { tables, name };
 }
 
-/** A run's id, short: the folder name's first 8 characters. */
+/** A run's id, short: its folder's name is the id. */
 function idOf(run: RunRead): string {
-  return basename(run.table.file).slice(0, 8);
+  return shortRunId(basename(run.table.file));
 }
 
 /** The store (mlruns/): every experiment folder but the trash; runs named `<experiment>/<run>`. */

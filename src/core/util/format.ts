@@ -127,3 +127,8 @@ function atPlace(v: number, requested: number, maxDigits = BAND_MAX_DIGITS): str
 export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/** An MLflow run id (32 hex digits) short, as MLflow's own UI shows it: its first 8 characters. */
+export function shortRunId(id: string): string {
+  return id.slice(0, 8);
+}
