@@ -1,8 +1,10 @@
 // Sample values of each column, for the "Select Columns and Law" picker: read from the head of the file only (at most
-// SAMPLE_BYTES, whatever its size), with the same reader as the fit, so a column is shown as the fit will read it.
-import { open } from 'node:fs/promises';
+// SAMPLE_BYTES, whatever its size), or a run folder's joined table, with the same reader as the fit, so a column is
+// shown as the fit will read it.
+import { open, stat } from 'node:fs/promises';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseBytes, textAt, type Column } from '../core/table';
+import { readSource } from '../core/sources';
+import { parseBytes, textAt, type Column, type Table } from '../core/table';
 import { formatNumber } from '../core/util/format';
 
 /** How much of a file the samples are read from: a few hundred rows of a typical log. */
@@ -19,14 +21,25 @@ export async function columnSamples(
   document: TextDocument | undefined,
   columns: string[],
 ): Promise<string[][]> {
-  const head = document ? Buffer.from(document.getText().slice(0, SAMPLE_BYTES), 'utf8') : await fileHead(path);
-  if (!head) return columns.map(() => []);
-  const table = parseBytes(completeLines(head), { fileName: path, displayName: path });
+  const table = await sampleTable(path, document);
+  if (!table) return columns.map(() => []);
   const byName = new Map(table.columns.map((c) => [c.name, c]));
   return columns.map((name) => {
     const column = byName.get(name);
     return column ? firstValues(column, table.rowCount) : [];
   });
+}
+
+/**
+ * What the samples are read from: a run folder (a metric file's run, a run fitted from the explorer) as its fit reads
+ * it, its metric files joined on the step, so each column has its own values; else the head of the file or document.
+ */
+async function sampleTable(path: string, document: TextDocument | undefined): Promise<Table | undefined> {
+  if (!document && (await stat(path).catch(() => null))?.isDirectory())
+    // A folder of runs shows its first run's columns (analysis.files[0]): only that run is read.
+    return (await readSource(path, { scan: { maxRuns: 1 } }).catch(() => undefined))?.tables[0];
+  const head = document ? Buffer.from(document.getText().slice(0, SAMPLE_BYTES), 'utf8') : await fileHead(path);
+  return head && parseBytes(completeLines(head), { fileName: path, displayName: path });
 }
 
 /** The first SAMPLE_BYTES of a file on disk, or undefined when it cannot be read. */

@@ -136,7 +136,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   });
   connection.onRequest(ColumnsRequest, async ({ uri }) => {
     const columns = columnsOf((await cache.ensure(uri, 'request')) ?? cache.cached(uri));
-    return { ...columns, samples: await columnSamples(pathOfUri(uri), documents.get(uri), columns.columns) };
+    // A metric file's columns are its run's: their samples come from the run's table too, not from the file's text.
+    const shown = cache.shownAs(uri);
+    const document = shown === uri ? documents.get(uri) : undefined;
+    return { ...columns, samples: await columnSamples(pathOfUri(shown), document, columns.columns) };
   });
   connection.onRequest(PredictRequest, ({ uri, target }) => predict(cache, uri, target));
   connection.onRequest(ChartDataRequest, (params) => charts.data(params));

@@ -6,11 +6,19 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
+import { AnalysisRequest, ColumnsRequest, FitFileRequest } from '../../src/shared/protocol';
+import { formatNumber } from '../../src/core/util/format';
 import { startTestServer } from '../helpers/lsp';
 import { runInWorker, type Runner } from '../../src/server/runner';
 import { scratchDir } from '../helpers/scratch';
-import { cosineLr, lawCurve, mlflowLines, writeDvclive, writeMlflowRun } from '../helpers/frameworkRuns';
+import {
+  cosineLr,
+  lawCurve,
+  mlflowLines,
+  writeDvclive,
+  writeMetricRuns,
+  writeMlflowRun,
+} from '../helpers/frameworkRuns';
 
 const uriOf = (path: string) => pathToFileURL(path).toString();
 
@@ -269,6 +277,51 @@ test("a long run's metric file gets its run's provisional lens while both laws a
     await lensesUntil(client, uriOf(tsv), (t) => t.length > 0 && !/provisional/.test(t[0]));
   } finally {
     release.resolve();
+    client.dispose();
+  }
+});
+
+test("Select Columns on a metric file or its run folder samples each of the run's columns from its joined table", async () => {
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+    const workspace = scratchDir('scaling-lens-metric-samples-');
+    const runId = 'cafe'.padEnd(32, '0');
+    const points = lawCurve(cosineLr(6000));
+    writeMetricRuns(workspace, runId, points);
+    const first = points.slice(0, 3);
+    const metricFiles = [
+      join(workspace, 'dvclive', 'plots', 'metrics', 'train', 'loss.tsv'),
+      join(workspace, 'mlruns', '1', runId, 'metrics', 'loss'),
+    ];
+    // The run folders themselves too, as Select Columns from the explorer asks for them.
+    const folders = [join(workspace, 'dvclive'), join(workspace, 'mlruns', '1', runId)];
+    for (const file of [...metricFiles, ...folders]) {
+      const uri = uriOf(file);
+      // Opened, as the picker is asked for from the file's editor: its text is one metric's, not the run's.
+      if (metricFiles.includes(file)) await client.open(uri, readFileSync(file, 'utf8'));
+      const { columns, roles, samples } = await client.rpc.sendRequest(ColumnsRequest, { uri });
+      assert.ok(samples && samples.length === columns.length, file);
+      const sampled = new Map(columns.map((name, i) => [name, samples[i]]));
+      const of = (role: 'step' | 'loss' | 'lr') => sampled.get(roles[role] ?? '') ?? [];
+      assert.deepEqual(
+        of('step'),
+        first.map((p) => String(p.step)),
+        `${file}: ${JSON.stringify(sampled)}`,
+      );
+      assert.deepEqual(
+        of('loss').map(Number),
+        first.map((p) => Number(formatNumber(p.loss, 6))),
+        file,
+      );
+      assert.deepEqual(
+        of('lr').map(Number),
+        first.map((p) => Number(formatNumber(p.lr, 6))),
+        file,
+      );
+      if (metricFiles.includes(file)) await client.close(uri);
+    }
+  } finally {
     client.dispose();
   }
 });
