@@ -10,6 +10,7 @@ import { startHost, type VsCodeHost } from '../../scripts/vscode-host/host.mjs';
 import { setTheme } from '../helpers/workbench';
 import { cosineLr, lawCurve, writeDvclive, writeMetricRuns } from '../helpers/frameworkRuns';
 import { REPO } from '../helpers/shared';
+import { formatNumber } from '../../src/core/util/format';
 import { scratchDir } from '../helpers/scratch';
 
 const SHOTS = join(REPO, '.vscode-test', 'shots');
@@ -147,6 +148,17 @@ test("an MLflow run's metrics/lr opened alone shows the same run's lens", { time
   // Its editor has the Show Chart button a CSV's has (the menus know an MLflow metric file by its path).
   await page().locator('.editor-actions [aria-label*="Show Chart"]').first().waitFor({ timeout: 30_000 });
   await host!.screenshot(join(SHOTS, 'metric-open-4-mlflow-dark.png'));
+  // Select Columns and Law... on it: past the law, the run's columns, each with its own first values (the file's
+  // text has the LR's only).
+  await host!.executeCommand('Scaling Lens: Select Columns and Law...');
+  const row = (text: string) => page().locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+  await row('LR-annealing loss law').click({ timeout: 30_000 });
+  await row('detected').waitFor({ timeout: 30_000 });
+  await host!.screenshot(join(SHOTS, 'metric-open-4b-mlflow-columns-dark.png'));
+  const picker = await page().locator('.quick-input-widget').first().innerText();
+  const [step, loss, lr] = [POINTS[0].step, POINTS[0].loss, POINTS[0].lr].map((v) => formatNumber(v, 6));
+  for (const sample of [`${step}, `, `\n${loss}, `, `\n${lr}, `]) assert.ok(picker.includes(sample), picker);
+  await page().keyboard.press('Escape');
 });
 
 test(
