@@ -176,7 +176,10 @@ test(
       throw error;
     });
     assert.match(await offer.innerText(), /Fit Scaling Law on run later/);
+    const status = await languageStatus();
+    assert.match(status, /DVCLive metric 'train\/loss' of run later · skipped\s*Fit Scaling Law/, status);
     await host!.screenshot(join(SHOTS, 'metric-open-5-autofit-off-dark.png'));
+    await page().keyboard.press('Escape');
     await offer.locator('a').first().click();
     const lens = await lensText();
     assert.match(lens, /^Loss · LR-annealing law · L\(12k\) = /, lens);
