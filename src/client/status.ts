@@ -41,16 +41,18 @@ export class FileStatus implements vscode.Disposable {
         ? ''
         : `${summary.kind} · `;
     const outcome = summary.state === 'done' ? plural(summary.fits, 'fit') : summary.state;
-    this.item.text = summary.state === 'fitting' ? 'Scaling Lens: fitting…' : `Scaling Lens: ${kind}${outcome}`;
-    // The hover shows the item on one line that never wraps, with room for about 70 characters at the status bar of a
-    // 1400-px window: a fit's headline (the lens above the file says the same), its time and a metric file's whole run
-    // id go to the tooltip of the item's link. A failure's or a skip's reason stays in sight, as it tells what to do,
-    // but on a metric file, whose label fills the line: its lens says the same, as its link (Fit Scaling Law) does.
-    this.item.detail = summary.state === 'done' || summary.partOf ? undefined : summary.message;
     const time = summary.state === 'fitting' ? undefined : formatMs(summary.ms);
-    this.item.command.tooltip = [summary.message, time, summary.partOf && `run ${summary.partOf.run}`]
-      .filter(Boolean)
-      .join(' · ');
+    // The hover shows the item on one line that never wraps, with room for about 70 characters at the status bar of a
+    // 1400-px window: a fit's headline (the lens above the file says the same) and a metric file's whole run id go to
+    // the tooltip of the item's link, and so does a metric file's time, whose label fills the line (a file's own
+    // label is short: its time stays in sight). A failure's or a skip's reason stays in sight, as it tells what to
+    // do, but on a metric file: its lens says the same, as its link (Fit Scaling Law) does.
+    const shownTime = time && !summary.partOf ? ` · ${time}` : '';
+    this.item.text =
+      summary.state === 'fitting' ? 'Scaling Lens: fitting…' : `Scaling Lens: ${kind}${outcome}${shownTime}`;
+    this.item.detail = summary.state === 'done' || summary.partOf ? undefined : summary.message;
+    const hidden = [summary.message, summary.partOf && time, summary.partOf && `run ${summary.partOf.run}`];
+    this.item.command.tooltip = hidden.filter(Boolean).join(' · ');
   }
 
   dispose(): void {
