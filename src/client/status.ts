@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { Commands, type FitSummary, type RunPartOf } from '../shared/protocol';
 import { SERVED_DOCUMENTS } from './patterns';
-import { plural, shortRunId } from '../core/util/format';
+import { plural } from '../core/util/format';
+import { shownRun } from '../shared/runPart';
 
 const SEVERITY: Record<FitSummary['state'], vscode.LanguageStatusSeverity> = {
   fitting: vscode.LanguageStatusSeverity.Information,
@@ -66,9 +67,7 @@ export class FileStatus implements vscode.Disposable {
  * An MLflow run id is cut to MLflow's short form: its 32 digits pushed the fit headline past a 1400-px window's edge.
  */
 export function partLabel(part: RunPartOf): string {
-  const run =
-    part.format === 'mlflow' && part.run.length > shortRunId(part.run).length ? `${shortRunId(part.run)}…` : part.run;
-  return `${part.format === 'dvclive' ? 'DVCLive' : 'MLflow'} metric '${part.metric}' of run ${run}`;
+  return `${part.format === 'dvclive' ? 'DVCLive' : 'MLflow'} metric '${part.metric}' of run ${shownRun(part)}`;
 }
 
 /** A fit's time as the status says it: "238 ms", "1.4 s". */

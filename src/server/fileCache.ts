@@ -21,6 +21,7 @@ import { fitDetails, summaryOf, summaryOfProvisional, summaryOfResult } from './
 import { textIsOnDisk } from './textOnDisk';
 import { signatureOf } from '../core/live/wholeTail';
 import { runOfPart } from '../core/sources';
+import { shownRun } from '../shared/runPart';
 
 const EDIT_DEBOUNCE_MS = 300;
 
@@ -171,7 +172,7 @@ export class FileCache {
     if (reason === 'request') run.requested = true;
     if (this.isOpen(uri)) run.parts.add(uri);
     if (!run.requested && !(await this.deps.settings(part.uri)).autoFit) {
-      const message = `Auto-fit is off: run "Fit Scaling Law" to fit its run ${part.run}.`;
+      const message = `Auto-fit is off: run "Fit Scaling Law" to fit its run ${shownRun(part)}.`;
       this.publish({ ...summaryOf(uri, 'skipped', message, { fromDisk: true }), partOf: part });
       return undefined;
     }

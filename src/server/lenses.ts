@@ -24,6 +24,7 @@ import {
   UNSUPPORTED,
   withheldText,
 } from './present';
+import { shownRun } from '../shared/runPart';
 
 /** The lenses of one file (`file` is the path findings carry, `uri` what the commands are given). */
 export function buildLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
@@ -37,7 +38,7 @@ export function buildLenses(analysis: Analysis<Series>, file: string, uri: strin
 
 /** A metric file whose run is not fitted (auto-fit off): a lens at its top that fits the run, as its status says. */
 export function fitRunLens(uri: string, part: RunPartOf): CodeLens {
-  return lens(0, `Scaling Lens: auto-fit is off · Fit Scaling Law on run ${part.run}`, Commands.fit, [uri]);
+  return lens(0, `Scaling Lens: auto-fit is off · Fit Scaling Law on run ${shownRun(part)}`, Commands.fit, [uri]);
 }
 
 /** A lens on a 0-based line that runs one of the extension's commands; its texts quote run names, shown as text. */

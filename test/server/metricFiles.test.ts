@@ -215,6 +215,13 @@ test('auto-fit off: a metric file says to run Fit Scaling Law, which on it fits 
     assert.equal(summary.uri, uriOf(tsv));
     assert.equal(summary.partOf?.uri, uriOf(folder));
     await lensesUntil(client, uriOf(tsv), (t) => /L\(12k\)/.test(t[0] ?? ''));
+    // An MLflow run is named by its id as MLflow's UI shortens it: 32 digits ran the lens past a narrow editor.
+    const lr = join(mlflowRun(), 'metrics', 'lr');
+    await client.open(uriOf(lr), readFileSync(lr, 'utf8'));
+    const mlflow = await client.status(uriOf(lr), (s) => s.state === 'skipped');
+    assert.match(mlflow.message, /to fit its run bbbbbbbb…\.$/);
+    const offered = await lensesUntil(client, uriOf(lr), (t) => t.length > 0);
+    assert.deepEqual(offered.titles, ['Scaling Lens: auto-fit is off · Fit Scaling Law on run bbbbbbbb…']);
   } finally {
     client.dispose();
   }

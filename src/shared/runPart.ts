@@ -1,0 +1,13 @@
+// How a metric file's run is named wherever it is shown (the status item, the lens, the server's messages): one rule.
+import { shortRunId } from '../core/util/format';
+import type { RunPartOf } from './protocol';
+
+/**
+ * The run a metric file is a part of, as shown: a DVCLive run's folder name; an MLflow run id cut to MLflow's short
+ * form (its 32 digits ran the status hover past a 1400-px window and the lens past a narrow editor).
+ */
+export function shownRun(part: RunPartOf): string {
+  return part.format === 'mlflow' && part.run.length > shortRunId(part.run).length
+    ? `${shortRunId(part.run)}…`
+    : part.run;
+}
