@@ -185,10 +185,12 @@ export interface TextOnlyColumn {
 /**
  * A metric file's records joined into a table's rows on step (DVCLive's plots/metrics/*.tsv, MLflow's metrics/<key>):
  * per row, the line of its record in `file` (0 where the file logged none at that step) and the row's step. A hover
- * on one of the file's lines finds the step of the row it went into. The table's own arrays, not copies.
+ * on one of the file's lines finds the step of the row it went into. The table's own arrays, not copies. `role`: the
+ * column the file gave (an LR record at a step without a loss hovers as its row; a loss record there was left out).
  */
 export interface MetricFileLines<L extends ArrayLike<number> = Int32Array, S extends ArrayLike<number> = Float64Array> {
   file: string;
+  role: 'loss' | 'lr';
   lines: L;
   steps: S;
 }
