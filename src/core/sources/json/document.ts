@@ -19,7 +19,7 @@ import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
 import type { CellSource, FileFormat, Table, TableHints } from '../../table/types';
 import { joinRowsOfOneStep } from '../joinSteps';
-import { StepTableBuilder } from '../stepTable';
+import { joinedLinesOf, StepTableBuilder } from '../stepTable';
 import type { JsonContainer, JsonPosition, JsonScalar } from './tokenizer';
 import { walkJsonFile, type JsonPath, type JsonValue, type JsonVisitor } from './walk';
 import { reportHistory, reportShape, reportSkipped, reportStop } from './documentReports';
@@ -340,7 +340,9 @@ function columnsTable(
     const column = finished.columns.find((c) => c.name === array.name);
     if (column) column.cells = array.cells(finished.rowCount);
   }
-  return finished;
+  // Arrays spread over lines (json.dump(indent=2)): a value's line off its row's (the first array's) finds the row.
+  const joinedLines = joinedLinesOf(finished.columns, finished.lines);
+  return joinedLines ? { ...finished, joinedLines } : finished;
 }
 
 /** The schedule facts of a trainer state: max_steps ends the schedule; global_step and logging_steps are said. */
