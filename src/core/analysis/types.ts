@@ -85,6 +85,11 @@ export interface FindingCell {
    * the record's opening `{`, and the key lies on a line of its own below it.
    */
   inObject?: true;
+  /**
+   * With inObject, where the table knows it: the 1-based column of the record's `{` on the finding's line, so a record
+   * written on one line among others is searched alone (Table.objectColumns).
+   */
+  objectAt?: number;
   /** The value's 1-based character column on its line, where the table knows it (a value in a JSON column array). */
   at?: number;
   /**

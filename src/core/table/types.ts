@@ -105,6 +105,11 @@ export interface Table {
   lines: Int32Array;
   /** Where rows were joined from records on several lines: those records' lines and their rows' (JoinedLines). */
   joinedLines?: JoinedLines;
+  /**
+   * A JSON array of records: per row, the 1-based character column of its record's `{` on its line, so a finding
+   * about a cell of a record written on one line among others (a whole array on one line) finds it in that record.
+   */
+  objectColumns?: Int32Array;
   problems: ParseProblem[];
   /** How many problems there were in all; `problems` keeps only the first few hundred. */
   problemCount: number;
