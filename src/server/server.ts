@@ -135,9 +135,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     return analysis ? plainAnalysis(analysis) : null;
   });
   connection.onRequest(ColumnsRequest, async ({ uri }) => {
-    const columns = columnsOf((await cache.ensure(uri, 'request')) ?? cache.cached(uri));
+    const analysis = (await cache.ensure(uri, 'request')) ?? cache.cached(uri);
     // A metric file's columns are its run's: their samples come from the run's table too, not from the file's text.
     const shown = cache.shownAs(uri);
+    const columns = columnsOf(analysis, pathOfUri(shown));
     const document = shown === uri ? documents.get(uri) : undefined;
     return { ...columns, samples: await columnSamples(pathOfUri(shown), document, columns.columns) };
   });

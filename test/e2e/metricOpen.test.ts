@@ -156,6 +156,9 @@ test("an MLflow run's metrics/lr opened alone shows the same run's lens", { time
   await row('detected').waitFor({ timeout: 30_000 });
   await host!.screenshot(join(SHOTS, 'metric-open-4b-mlflow-columns-dark.png'));
   const picker = await page().locator('.quick-input-widget').first().innerText();
+  // Its title names the run as the status item does: the path's 32-digit id wrapped it.
+  const title = await page().locator('.quick-input-widget .quick-input-title').first().innerText();
+  assert.match(title, /^Scaling Lens: MLflow run feed0000… · column for /, title);
   const [step, loss, lr] = [POINTS[0].step, POINTS[0].loss, POINTS[0].lr].map((v) => formatNumber(v, 6));
   for (const sample of [`${step}, `, `\n${loss}, `, `\n${lr}, `]) assert.ok(picker.includes(sample), picker);
   await page().keyboard.press('Escape');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisRequest, ColumnsRequest, FitFileRequest } from '../../src/shared/protocol';
 import { formatNumber } from '../../src/core/util/format';
+import { runTitle } from '../../src/shared/runPart';
 import { startTestServer } from '../helpers/lsp';
 import { runInWorker, type Runner } from '../../src/server/runner';
 import { scratchDir } from '../helpers/scratch';
@@ -307,8 +308,12 @@ test("Select Columns on a metric file or its run folder samples each of the run'
       const uri = uriOf(file);
       // Opened, as the picker is asked for from the file's editor: its text is one metric's, not the run's.
       if (metricFiles.includes(file)) await client.open(uri, readFileSync(file, 'utf8'));
-      const { columns, roles, samples } = await client.rpc.sendRequest(ColumnsRequest, { uri });
+      const { columns, roles, samples, run } = await client.rpc.sendRequest(ColumnsRequest, { uri });
       assert.ok(samples && samples.length === columns.length, file);
+      // The run named for the picker's title as the status item names it (an MLflow id's 32 digits wrapped it).
+      const mlflow = file.includes('mlruns');
+      assert.deepEqual(run, mlflow ? { format: 'mlflow', run: runId } : { format: 'dvclive', run: 'dvclive' }, file);
+      assert.equal(run && runTitle(run), mlflow ? 'MLflow run cafe0000…' : 'DVCLive run dvclive');
       const sampled = new Map(columns.map((name, i) => [name, samples[i]]));
       const of = (role: 'step' | 'loss' | 'lr') => sampled.get(roles[role] ?? '') ?? [];
       assert.deepEqual(
