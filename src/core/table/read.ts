@@ -74,6 +74,7 @@ async function readFile(
   options: ReadTableOptions,
   size: number,
 ): Promise<Table> {
+  if (options.headBytes !== undefined) return readHead(handle, path, file, options, size);
   const reader = new TableReader(file, path, options, size);
   if (reader.refuseSize(size)) return reader.result();
   const split = wantsSplit(options.parallel ?? 'auto', size) ? await findSplit(handle, size) : -1;
@@ -84,6 +85,27 @@ async function readFile(
     await readSplit(reader, handle, { path, file, size, split, options });
   }
   return reader.result();
+}
+
+/**
+ * The rows of a file's first bytes (options.headBytes), its complete lines there: a line cut by the limit would read as
+ * a malformed row. Parsed as a document of that size is, so its rows are not estimated from the whole file's size.
+ */
+async function readHead(handle: FileHandle, path: string, file: string, options: ReadTableOptions, size: number) {
+  const head = Buffer.alloc(Math.min(size, options.headBytes ?? size));
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  return parseBytes(completeLines(head.subarray(0, bytesRead), bytesRead < size), {
+    ...options,
+    fileName: path,
+    displayName: file,
+  });
+}
+
+/** The bytes up to their last line break when more of the file follows (`cut`); all of them when none does. */
+export function completeLines(head: Buffer, cut: boolean): Buffer {
+  if (!cut) return head;
+  const end = head.lastIndexOf(0x0a);
+  return end > 0 ? head.subarray(0, end + 1) : head;
 }
 
 /** A FIFO or a character device: read in order from where it is, until a read returns nothing. */

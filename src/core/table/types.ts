@@ -145,6 +145,11 @@ export interface ReadOptions {
   displayName?: string;
   /** Keep at most this many problems in `problems` (default 200). */
   maxProblems?: number;
+  /**
+   * Read only the first this many bytes of each file (a sample of its first rows: the Select Columns picker's of a
+   * run folder), its complete lines there; the rows past them are not read.
+   */
+  headBytes?: number;
 }
 
 /** What a column is for. The same names are used by the CLI's `--columns role=name` and the extension's settings. */
