@@ -1,6 +1,7 @@
 // The hover at a position of a run file: on the header line the file's fits (headerHover.ts), on a data row that point
 // against its law (observed, predicted with its band, residual, whether it was fitted). Pure functions of the
 // analysis, tested directly (test/server/hovers.test.ts).
+import { basename } from 'node:path';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { Analysis, CurveReport, FileSummary, Series } from '../core/analysis/types';
 import type { FileFormat } from '../core/table/types';
@@ -141,13 +142,14 @@ function lawOf(analysis: Analysis<Series>, curve: CurveReport<Series>): string {
 }
 
 /**
- * The hover of an LR metric file's record at a step where its run logged no loss (an LR logged between losses, or past
- * the last): its joined row, the LR at that step and the law's prediction there when the fit made one (a target step).
+ * The hover of an LR metric file's record at a step where its curve has no point (an LR logged between losses, or past
+ * the last; a loss left out): its joined row, the LR at that step, what the loss file logged there, and the law's
+ * prediction there when the fit made one (a target step).
  */
 function hoverForLrRecord(analysis: Analysis<Series>, file: string, line: number): string | null {
   const record = metricRecordsAt(analysis, file, line).find((r) => r.role === 'lr');
   if (!record) return null;
-  const { curve, step } = record;
+  const { curve, step, row } = record;
   const schedule = curve.schedule;
   const at = schedule ? indexOfLine(schedule.steps, step) : -1;
   const prediction = analysis.predictions.find((p) => p.metric === 'loss' && p.curve === curve.name && p.step === step);
@@ -162,13 +164,25 @@ function hoverForLrRecord(analysis: Analysis<Series>, file: string, line: number
     '| | |',
     '|---|---|',
     ...(at >= 0 ? [`| LR | ${formatNumber(schedule!.lr[at], 5)} |`] : []),
-    '| observed | no loss logged at this step |',
+    `| observed | ${lossAtRow(curve, row)} |`,
     ...predicted,
     '',
     prediction
       ? 'a target step: predicted, not fitted'
       : 'no law value here: the fit predicts at the logged losses and its target steps (scalingLens.predict.steps)',
   ].join('\n');
+}
+
+/**
+ * What a run's loss file logged at a row without a point: nothing, or a record the curve left out (a NaN, a negative
+ * loss: said in the Problems panel), at its line.
+ */
+function lossAtRow(curve: CurveReport<Series>, row: number): string {
+  const loss = curve.points.metricFiles?.find((f) => f.role === 'loss');
+  const line = loss ? loss.lines[row] : 0;
+  return line > 0
+    ? `the loss logged at line ${line} of ${markdownText(basename(loss!.file))} is left out of the curve (see the Problems panel)`
+    : 'no loss logged at this step';
 }
 
 /** Whether the fit used this point, said per point: a held-out curve, a point the fit left out, or a fitted one. */
@@ -241,17 +255,17 @@ function pointOfMetricFile(
 
 /**
  * The records of a metric file on `line` (1-based) as the curves read them: each curve, the file's role in it (its
- * loss or its LR) and the step of the row the record was joined into (a step written as a fraction rounded).
+ * loss or its LR), the row of the run's table the record was joined into and its step (a fraction rounded).
  */
 function metricRecordsAt(
   analysis: Analysis<Series>,
   file: string,
   line: number,
-): { curve: CurveReport<Series>; role: 'loss' | 'lr'; step: number }[] {
+): { curve: CurveReport<Series>; role: 'loss' | 'lr'; step: number; row: number }[] {
   return analysis.curves.flatMap((curve) => {
     const records = curve.points.metricFiles?.find((f) => f.file === file);
     const row = records ? indexOfLine(records.lines, line) : -1;
-    return row < 0 ? [] : [{ curve, role: records!.role, step: Math.round(records!.steps[row]) }];
+    return row < 0 ? [] : [{ curve, role: records!.role, step: Math.round(records!.steps[row]), row }];
   });
 }
 

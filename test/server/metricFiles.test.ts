@@ -373,3 +373,25 @@ test("an LR record of a DVCLive run at a step without a loss hovers as its joine
     client.dispose();
   }
 });
+
+test('an LR record at the step of a loss left out (a NaN) says the loss logged there is not a point, not that none was', async () => {
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+    const { folder } = dvcliveRun(10);
+    const lr = join(folder, 'plots', 'metrics', 'lr.tsv');
+    await client.open(uriOf(lr), readFileSync(lr, 'utf8'));
+    await lensesUntil(client, uriOf(lr), (t) => t.length > 0);
+    // 0-based line 11: the eleventh record, step 1100, where loss.tsv logged NaN (its line 12).
+    const text = ((await client.hover(uriOf(lr), 11, 2))?.contents as { value: string } | undefined)?.value ?? '';
+    assert.match(text, /step 1100 · Loss/, text);
+    assert.doesNotMatch(text, /no loss logged/, text);
+    assert.match(
+      text,
+      /the loss logged at line 12 of loss\\?\.tsv is left out of the curve \(see the Problems panel\)/,
+      text,
+    );
+  } finally {
+    client.dispose();
+  }
+});
