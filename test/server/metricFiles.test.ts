@@ -338,37 +338,47 @@ test("Select Columns on a metric file or its run folder samples each of the run'
   }
 });
 
-test("an LR record of a DVCLive run at a step without a loss hovers as its joined row: the LR, no loss, the law's value", async () => {
+test("an LR record at a step without a loss hovers as its joined row: the LR, no loss, the law's value (DVCLive, MLflow)", async () => {
   const client = await startTestServer();
   try {
     // The target step 6100 lies past the last loss (6000) on the last LR record: the fit has a value there.
     client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing', predict: { steps: [6100] } };
-    const folder = join(scratchDir('scaling-lens-metric-files-'), 'dvclive');
     // The LR logged every 50 steps to 6100, the loss every 100 to 6000.
     const lrPoints = lawCurve(cosineLr(6100), 6100, 50);
-    writeDvclive(folder, {
-      'train/loss': lrPoints
-        .filter((p) => p.step % 100 === 0 && p.step <= 6000)
-        .map((p) => ({ step: p.step, value: p.loss })),
-      lr: lrPoints.map((p) => ({ step: p.step, value: p.lr })),
+    const losses = lrPoints
+      .filter((p) => p.step % 100 === 0 && p.step <= 6000)
+      .map((p) => ({ step: p.step, value: p.loss }));
+    const lrs = lrPoints.map((p) => ({ step: p.step, value: p.lr }));
+    const folder = writeDvclive(join(scratchDir('scaling-lens-metric-files-'), 'dvclive'), {
+      'train/loss': losses,
+      lr: lrs,
     });
-    const lr = join(folder, 'plots', 'metrics', 'lr.tsv');
-    await client.open(uriOf(lr), readFileSync(lr, 'utf8'));
-    await lensesUntil(client, uriOf(lr), (t) => t.length > 0);
-    const hoverText = async (line: number) =>
-      ((await client.hover(uriOf(lr), line, 2))?.contents as { value: string } | undefined)?.value ?? '';
-    // Line 4 (0-based 3): step 150, between the losses of 100 and 200.
-    const between = await hoverText(3);
-    assert.match(between, /step 150 · Loss/, between);
-    assert.ok(between.includes(`| LR | ${formatNumber(lrPoints[2].lr, 5)} |`), between);
-    assert.match(between, /no loss logged at this step/, between);
-    // The last record (step 6100): the law's prediction there.
-    const last = await hoverText(lrPoints.length);
-    assert.match(last, /step 6\.1k|step 6100/, last);
-    assert.match(last, /no loss logged at this step/, last);
-    assert.match(last, /\| predicted \(LR-annealing law\) \| \d/, last);
-    // A loss's step still hovers as its point.
-    assert.match(await hoverText(4), /\| observed \|/);
+    const run = writeMlflowRun(join(scratchDir('scaling-lens-metric-files-'), 'mlruns', '1'), 'c'.repeat(32), {
+      metrics: { loss: mlflowLines(losses), lr: mlflowLines(lrs) },
+    });
+    // The TSV's records lie a line below the MLflow file's (under its header).
+    for (const [lr, below] of [
+      [join(folder, 'plots', 'metrics', 'lr.tsv'), 1],
+      [join(run, 'metrics', 'lr'), 0],
+    ] as const) {
+      await client.open(uriOf(lr), readFileSync(lr, 'utf8'));
+      await lensesUntil(client, uriOf(lr), (t) => t.length > 0);
+      const hoverText = async (record: number) =>
+        ((await client.hover(uriOf(lr), record + below, 2))?.contents as { value: string } | undefined)?.value ?? '';
+      // The third record: step 150, between the losses of 100 and 200.
+      const between = await hoverText(2);
+      assert.match(between, /step 150 · Loss/, between);
+      assert.ok(between.includes(`| LR | ${formatNumber(lrPoints[2].lr, 5)} |`), between);
+      assert.match(between, /no loss logged at this step/, between);
+      // The last record (step 6100): the law's prediction there.
+      const last = await hoverText(lrPoints.length - 1);
+      assert.match(last, /step 6100 · Loss/, last);
+      assert.match(last, /no loss logged at this step/, last);
+      assert.match(last, /\| predicted \(LR-annealing law\) \| \d/, last);
+      // A loss's step still hovers as its point.
+      assert.match(await hoverText(3), /\| observed \|/);
+      await client.close(uriOf(lr));
+    }
   } finally {
     client.dispose();
   }
