@@ -1,10 +1,10 @@
 // Sample values of each column, for the "Select Columns and Law" picker: read from the head of the file only (at most
 // SAMPLE_BYTES, whatever its size), or a run folder's joined table of the heads of its files (RUN_HEAD_BYTES each),
 // with the same reader as the fit, so a column is shown as the fit will read it.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { readSource } from '../core/sources';
-import { completeLines, parseBytes, textAt, type Column, type Table } from '../core/table';
+import { completeLines, parseBytes, readTable, textAt, type Column, type Table } from '../core/table';
 import { formatNumber } from '../core/util/format';
 
 /** How much of a file the samples are read from: a few hundred rows of a typical log. */
@@ -44,24 +44,9 @@ async function sampleTable(path: string, document: TextDocument | undefined): Pr
     // A folder of runs shows its first run's columns (analysis.files[0]): only that run is read, the head of each file.
     return (await readSource(path, { scan: { maxRuns: 1 }, headBytes: RUN_HEAD_BYTES }).catch(() => undefined))
       ?.tables[0];
-  const head = document ? Buffer.from(document.getText().slice(0, SAMPLE_BYTES), 'utf8') : await fileHead(path);
-  return head && parseBytes(completeLines(head, head.length >= SAMPLE_BYTES), { fileName: path, displayName: path });
-}
-
-/** The first SAMPLE_BYTES of a file on disk, or undefined when it cannot be read. */
-async function fileHead(path: string): Promise<Buffer | undefined> {
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const buffer = Buffer.alloc(SAMPLE_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return undefined;
-  }
+  if (!document) return readTable(path, { headBytes: SAMPLE_BYTES });
+  const head = Buffer.from(document.getText().slice(0, SAMPLE_BYTES), 'utf8');
+  return parseBytes(completeLines(head, head.length >= SAMPLE_BYTES), { fileName: path, displayName: path });
 }
 
 /** A column's first non-empty cells as the user would read them. */
