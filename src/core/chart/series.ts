@@ -34,6 +34,7 @@ import {
   lawSettings,
   lawWithRefits,
   meanWithRefits,
+  pastLogSums,
   predictLoss,
   predictsSchedules,
   sizeGroup,
@@ -41,8 +42,8 @@ import {
   type LawOfFit,
   type LawSettings,
   type MeanOfFit,
+  type PastLogSums,
 } from './whatIf';
-import type { LoggedSchedule } from '../laws/schedule';
 
 export { evaluateLaw } from './sweepSeries';
 export { logGrid } from './seriesParts';
@@ -186,15 +187,18 @@ function lossSeries(analysis: Analysis): Parts {
         group: c.name,
         label: `${c.name}: ${departureLabel(departed)}`,
       });
+    // The chosen law and the runner-up past the log read one copy of the schedule and share their sums over it.
+    const sums = fit && c.schedule ? pastLogSums(c.schedule) : undefined;
     if (c.points.predicted.length) {
-      const extra = fit ? chosenExtrapolation(c, fit, targets) : { x: [], y: [], low: [], high: [] };
+      const extra = fit ? chosenExtrapolation(c, fit, targets, sums) : { x: [], y: [], low: [], high: [] };
       // concat, not spread (a million rows), and one x shared by the law and its band.
       const x = c.points.x.concat(extra.x);
       series.push(law(c, 'main', x, c.points.predicted.concat(extra.y)));
       if (supported && c.points.low.some(Number.isFinite))
         series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
     }
-    if (fit?.runnerUpFit) series.push(...runnerUpSeries(c, fit.runnerUpFit, targets, fit.selection?.spreadRefits));
+    if (fit?.runnerUpFit)
+      series.push(...runnerUpSeries(c, fit.runnerUpFit, targets, fit.selection?.spreadRefits, sums));
     if (c.schedule) {
       series.push({
         id: `lr:${c.name}`,
@@ -281,7 +285,7 @@ interface LawPoint {
  * adds the residuals' noise and has its own refits), but their shape between targets is the mixture's, not a line.
  */
 function lossExtrapolation(
-  schedule: CurveReport['schedule'],
+  schedule: PastLogSums | undefined,
   fit: MeanOfFit,
   last: LawPoint,
   targets: LawPoint[],
@@ -300,9 +304,8 @@ function lossExtrapolation(
     .concat(points.slice(1).map((t) => t.x))
     .sort((a, b) => a - b)
     .filter((s, i, a) => s > last.x && s !== a[i - 1]);
-  const steps = { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
   const edge = (v: number, pred: number) => Math.log(v / pred);
-  const loss = drawnLoss(fit, settings.value, steps, grid, points, refits);
+  const loss = drawnLoss(fit, settings.value, schedule, grid, points, refits);
   if (!loss) return empty;
   const { y, own, band } = loss;
   // The band's own log edges at the drawn steps and the anchors: the mixture's, or none (0, interpolated below).
@@ -339,7 +342,7 @@ function lossExtrapolation(
 function drawnLoss(
   fit: MeanOfFit,
   settings: LawSettings,
-  schedule: LoggedSchedule,
+  schedule: PastLogSums,
   grid: number[],
   points: LawPoint[],
   refits?: LawRefits,
@@ -352,7 +355,7 @@ function drawnLoss(
     !mean && refits && refits.sets.length >= 2
       ? lawWithRefits(settings, refits, schedule, Float64Array.from(at))
       : undefined;
-  const values = mean ? mean.value.loss : alone ? Array.from(alone.loss) : predictLoss(settings, schedule, at);
+  const values = mean ? mean.value.loss : alone ? Array.from(alone.loss) : predictLoss(settings, schedule.schedule, at);
   const index = new Map(at.map((s, k) => [s, k]));
   const order = grid.concat(points.map((p) => p.x)).map((s) => index.get(s)!);
   const y = order.slice(0, grid.length).map((k) => values[k]);
@@ -367,10 +370,15 @@ function drawnLoss(
 }
 
 /** The chosen law past a curve's log: from its last point's prediction to its targets' predictions. */
-function chosenExtrapolation(c: CurveReport, fit: FitResult, targets: (PredictionBase & PredictedValue)[]) {
+function chosenExtrapolation(
+  c: CurveReport,
+  fit: FitResult,
+  targets: (PredictionBase & PredictedValue)[],
+  sums: PastLogSums | undefined,
+) {
   const n = c.points.x.length - 1;
   const last = { x: c.points.x[n], value: c.points.predicted[n], low: c.points.low[n], high: c.points.high[n] };
-  return lossExtrapolation(c.schedule, fit, last, targets, c.modelSize);
+  return lossExtrapolation(sums, fit, last, targets, c.modelSize);
 }
 
 /**
@@ -384,6 +392,7 @@ function runnerUpSeries(
   fit: LawOfFit & Pick<FitResult, 'law'>,
   targets: readonly (PredictionBase & PredictedValue)[],
   spreadRefits: Partial<Record<string, LawRefits>> | undefined,
+  sums: PastLogSums | undefined,
 ): ChartSeries[] {
   const r = c.runnerUp;
   if (!r || r.x.length === 0 || c.points.x.length === 0) return [];
@@ -392,7 +401,7 @@ function runnerUpSeries(
   const logged = points.filter((p) => p.x <= lastLogged);
   const beyond = points.filter((p) => p.x > lastLogged && targets.some((t) => t.x === p.x));
   const extra = logged.length
-    ? lossExtrapolation(c.schedule, fit, logged[logged.length - 1], beyond, c.modelSize, spreadRefits?.[fit.law])
+    ? lossExtrapolation(sums, fit, logged[logged.length - 1], beyond, c.modelSize, spreadRefits?.[fit.law])
     : { x: [], y: [], low: [], high: [] };
   const x = logged.map((p) => p.x).concat(extra.x);
   const group = c.group ?? c.name;
