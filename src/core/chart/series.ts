@@ -14,7 +14,10 @@ import type {
   PredictedValue,
   Prediction,
   PredictionBase,
+  Series,
 } from '../analysis/types';
+import { plainAnalysis } from '../analysis/series';
+import { concat } from '../util/arrays';
 import { departureLabel } from '../analysis/departureText';
 import { fitLawName, LAW_NAMES, runnerUpLawName } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
@@ -49,9 +52,9 @@ export { evaluateLaw } from './sweepSeries';
 export { logGrid } from './seriesParts';
 
 export interface ChartModel {
-  data: ChartData;
+  data: ChartData<Series>;
   /** log of each series' x, computed on the first log-axis sample and kept (the law and its band share one x). */
-  logAxes: WeakMap<number[], ArrayLike<number>>;
+  logAxes: WeakMap<Series, ArrayLike<number>>;
 }
 
 export interface SampleOptions {
@@ -63,15 +66,8 @@ export interface SampleOptions {
   full?: boolean;
 }
 
-export function buildChart(analysis: Analysis): ChartModel {
-  const parts =
-    analysis.kind === 'downstream'
-      ? downstreamSeries(analysis)
-      : analysis.kind === 'compute'
-        ? computeSeries(analysis)
-        : analysis.kind === 'power'
-          ? powerSeries(analysis)
-          : lossSeries(analysis);
+export function buildChart(analysis: Analysis<Series>): ChartModel {
+  const parts = chartParts(analysis);
   const fits: ChartFit[] = analysis.fits.map((f) => ({
     law: f.law,
     name: fitLawName(f),
@@ -97,6 +93,18 @@ export function buildChart(analysis: Analysis): ChartModel {
     },
     logAxes: new WeakMap(),
   };
+}
+
+/**
+ * The series of the analysis's kind. The loss chart reads the analysis's own arrays, typed in the language server (a
+ * million-row log's number[] copies cost 0.2 s of Show Chart); the sweeps' charts read number[] (plainAnalysis, in
+ * place).
+ */
+function chartParts(analysis: Analysis<Series>): Parts {
+  if (analysis.kind === 'downstream') return downstreamSeries(plainAnalysis(analysis));
+  if (analysis.kind === 'compute') return computeSeries(plainAnalysis(analysis));
+  if (analysis.kind === 'power') return powerSeries(plainAnalysis(analysis));
+  return lossSeries(analysis);
 }
 
 /**
@@ -131,24 +139,29 @@ export function sampleChart(model: ChartModel, options: SampleOptions): ChartDat
 }
 
 /** Rows a log x-axis cannot show. A counting loop: a filter would copy a million-row column on every request. */
-function countNonPositive(x: number[]): number {
+function countNonPositive(x: Series): number {
   let count = 0;
   for (let i = 0; i < x.length; i++) if (!(x[i] > 0)) count++;
   return count;
 }
 
-function logAxisOf(model: ChartModel, x: number[]): ArrayLike<number> {
+function logAxisOf(model: ChartModel, x: Series): ArrayLike<number> {
   let t = model.logAxes.get(x);
   if (!t) model.logAxes.set(x, (t = axisValues(x, true)));
   return t;
 }
 
-function sampleSeries(s: ChartSeries, options: SampleOptions, budget: number, axis: ArrayLike<number>): ChartSeries {
+function sampleSeries(
+  s: ChartSeries<Series>,
+  options: SampleOptions,
+  budget: number,
+  axis: ArrayLike<number>,
+): ChartSeries {
   const [from, to] = options.window ? windowRange(s.x, options.window.xMin, options.window.xMax) : [0, s.x.length];
   // Indices into the full arrays: no slice of the window is copied first.
   const keep = lttbIndices(s.x, s.y, budget, options.logX, from, to, axis);
-  const pick = (a: number[]) => keep.map((i) => a[i]);
-  const pickOptional = (a: number[] | undefined) => (a ? pick(a) : undefined);
+  const pick = (a: Series) => keep.map((i) => a[i]);
+  const pickOptional = (a: Series | undefined) => (a ? pick(a) : undefined);
   return {
     ...s,
     x: pick(s.x),
@@ -161,10 +174,10 @@ function sampleSeries(s: ChartSeries, options: SampleOptions, budget: number, ax
 
 // ---- loss curves -----------------------------------------------------------------------------------------------
 
-function lossSeries(analysis: Analysis): Parts {
+function lossSeries(analysis: Analysis<Series>): Parts {
   const fit = analysis.fits.find(predictsSchedules);
   const lossColumn = columnName(analysis, 'loss') ?? 'loss';
-  const series: ChartSeries[] = [];
+  const series: ChartSeries<Series>[] = [];
   const markers: ChartMarker[] = [];
   // The model-size law's curves are drawn one colour per size, smallest first, and listed by size in the legend.
   const bySize = analysis.fits.some((f) => isSizeLaw(f.law));
@@ -192,10 +205,10 @@ function lossSeries(analysis: Analysis): Parts {
     if (c.points.predicted.length) {
       const extra = fit ? chosenExtrapolation(c, fit, targets, sums) : { x: [], y: [], low: [], high: [] };
       // concat, not spread (a million rows), and one x shared by the law and its band.
-      const x = c.points.x.concat(extra.x);
-      series.push(law(c, 'main', x, c.points.predicted.concat(extra.y)));
+      const x = concat([c.points.x, extra.x]);
+      series.push(law(c, 'main', x, concat([c.points.predicted, extra.y])));
       if (supported && c.points.low.some(Number.isFinite))
-        series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
+        series.push(band(c, 'main', x, concat([c.points.low, extra.low]), concat([c.points.high, extra.high])));
     }
     if (fit?.runnerUpFit)
       series.push(...runnerUpSeries(c, fit.runnerUpFit, targets, fit.selection?.spreadRefits, sums));
@@ -237,7 +250,7 @@ function lossSeries(analysis: Analysis): Parts {
 }
 
 /** Curves by ascending model size (a stable sort: the file's order within a size); curves without one last. */
-function sizeOrder(curves: CurveReport[]): CurveReport[] {
+function sizeOrder<S extends Series>(curves: CurveReport<S>[]): CurveReport<S>[] {
   return [...curves].sort((a, b) => (a.modelSize ?? Infinity) - (b.modelSize ?? Infinity));
 }
 
@@ -247,7 +260,7 @@ function sizeOrder(curves: CurveReport[]): CurveReport[] {
  * model-size law (a legend of sizes) curves that assume the same are one series, named by the assumption alone: the
  * same schedule run at three sizes listed it three times, and the short LR panel's legend was cut off.
  */
-function assumedSchedule(c: CurveReport, targets: Prediction[], shared: boolean): ChartSeries | undefined {
+function assumedSchedule(c: CurveReport<Series>, targets: Prediction[], shared: boolean): ChartSeries | undefined {
   const last = c.schedule && lastLogged(c.schedule);
   const end = Math.max(...targets.map((t) => t.x));
   const phrase = c.schedule && assumedLrPhrase(c.schedule, end);
@@ -371,7 +384,7 @@ function drawnLoss(
 
 /** The chosen law past a curve's log: from its last point's prediction to its targets' predictions. */
 function chosenExtrapolation(
-  c: CurveReport,
+  c: CurveReport<Series>,
   fit: FitResult,
   targets: (PredictionBase & PredictedValue)[],
   sums: PastLogSums | undefined,
@@ -388,7 +401,7 @@ function chosenExtrapolation(
  * left its law, the fit is not supported) no law is drawn, the runner-up no more than the chosen one.
  */
 function runnerUpSeries(
-  c: CurveReport,
+  c: CurveReport<Series>,
   fit: LawOfFit & Pick<FitResult, 'law'>,
   targets: readonly (PredictionBase & PredictedValue)[],
   spreadRefits: Partial<Record<string, LawRefits>> | undefined,
@@ -435,7 +448,7 @@ function runnerUpSeries(
  */
 function lawChoiceText(
   fit: FitResult | undefined,
-  series: ChartSeries[],
+  series: ChartSeries<Series>[],
   targetGap: number | undefined,
 ): LawChoiceText | undefined {
   const selection = fit?.selection;
@@ -449,7 +462,7 @@ function lawChoiceText(
  * where the laws agree the runner-up's dots lie on the chosen law's line, and the toggle says so instead of seeming
  * to do nothing. Undefined without a target both predict.
  */
-function runnerUpGap(curves: CurveReport[], predictions: Prediction[]): number | undefined {
+function runnerUpGap(curves: CurveReport<Series>[], predictions: Prediction[]): number | undefined {
   let gap: number | undefined;
   for (const c of curves) {
     const r = c.runnerUp;
@@ -464,7 +477,7 @@ function runnerUpGap(curves: CurveReport[], predictions: Prediction[]): number |
   return gap;
 }
 
-export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaults {
+export function whatIfDefaults(analysis: Analysis<Series>, fit: FitResult): WhatIfDefaults {
   const fitted = analysis.curves.filter((c) => fit.fittedOn.includes(c.name));
   const totalSteps = Math.max(...fitted.map((c) => c.points.x[c.points.x.length - 1]).filter(Number.isFinite), 2);
   // The LR-annealing law records each curve's warmup; the other laws only the one asked for (--warmup-steps).
@@ -488,14 +501,14 @@ export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaul
 }
 
 /** The model-size law's fitted sizes, ascending, and whether it predicts others (FitResult settings). */
-function fittedSizes(fitted: CurveReport[], fit: FitResult): WhatIfDefaults['sizes'] {
+function fittedSizes(fitted: CurveReport<Series>[], fit: FitResult): WhatIfDefaults['sizes'] {
   const sizes = [...new Set(fitted.flatMap((c) => c.modelSize ?? []))].sort((a, b) => a - b);
   return { fitted: sizes, extrapolates: fit.settings.sizesExtrapolate === true };
 }
 
 /** The fitted run logged longest: its schedule is the file's own, which a 'logged' what-if continues. */
-export function referenceCurve(analysis: Analysis, fit: FitResult): CurveReport | undefined {
-  let best: CurveReport | undefined;
+export function referenceCurve<S extends Series>(analysis: Analysis<S>, fit: FitResult): CurveReport<S> | undefined {
+  let best: CurveReport<S> | undefined;
   for (const c of analysis.curves) {
     const n = c.schedule?.steps.length ?? 0;
     if (!fit.fittedOn.includes(c.name) || n === 0) continue;
