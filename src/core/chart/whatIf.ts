@@ -10,7 +10,7 @@ import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { modelSchedule, predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
 import { inverseSpreadWeights, SPREAD_POINTS, weightedAt, type LawWeights } from '../analysis/spreadWeights';
 import { areaConvention, type WarmupConventionOption } from '../analysis/options';
-import type { FitResult, LawRefits, LossLawId, Series } from '../analysis/types';
+import type { FitResult, LawRefits, LossLawId } from '../analysis/types';
 import { lrAnnealingLaw } from '../laws/lrAnnealing';
 import { lrAnnealingSizeLaw } from '../laws/lrAnnealingSize';
 import { multiPowerCoefficients, multiPowerLaw, multiPowerPoints } from '../laws/multiPower';
@@ -229,13 +229,12 @@ export interface PastLogSums {
   kept: WeakMap<LawRefits, Map<string, LawAndRefits>>;
 }
 
-/**
- * A curve's schedule with nothing summed over it yet: its Float64Arrays as they are (the language server's; the sums
- * only read them), number[] copied once.
- */
-export function pastLogSums(schedule: { steps: Series; lr: Series }): PastLogSums {
-  const typed = (a: Series) => (a instanceof Float64Array ? a : Float64Array.from(a));
-  return { schedule: { steps: typed(schedule.steps), lr: typed(schedule.lr) }, kept: new WeakMap() };
+/** A curve's schedule (number[] or typed, copied once) with nothing summed over it yet. */
+export function pastLogSums(schedule: { steps: ArrayLike<number>; lr: ArrayLike<number> }): PastLogSums {
+  return {
+    schedule: { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) },
+    kept: new WeakMap(),
+  };
 }
 
 /** The logged schedule itself, of a chart's sums or as it is. */
