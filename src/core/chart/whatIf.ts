@@ -229,7 +229,11 @@ export interface PastLogSums {
   kept: WeakMap<LawRefits, Map<string, LawAndRefits>>;
 }
 
-/** A curve's schedule (number[] or typed, copied once) with nothing summed over it yet. */
+/**
+ * A curve's schedule (number[] or typed, copied once) with nothing summed over it yet. Typed ones are copied too: in
+ * the language server the per-step sums read the arrays the worker transferred about 4x slower than a fresh copy
+ * (the LR-annealing law's areas over a million-row log 210 ms against 53 ms, profiled there); the copy costs 10 ms.
+ */
 export function pastLogSums(schedule: { steps: ArrayLike<number>; lr: ArrayLike<number> }): PastLogSums {
   return {
     schedule: { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) },
