@@ -33,3 +33,15 @@ test('Show Chart reads the analysis in its typed arrays: none is copied to numbe
   assert.ok(whatIf.ok, whatIf.ok ? '' : whatIf.message);
   assert.ok(typed.curves[0].points.x instanceof Float64Array, 'nor does a what-if');
 });
+
+test('after a fit the user asked for, the chart model is built ahead of Show Chart, and the request samples it', async () => {
+  const plain = await analyseFiles([join(REPO, 'examples/loss/cosine.csv')], { bootstrapSamples: 30 });
+  const requests = new ChartRequests(async () => plain);
+  await requests.prepare('file:///cosine.csv');
+  // Changed once the model was built (the law's line is its own copy): a model built on the request would draw it.
+  const first = plain.curves[0].points.predicted[0];
+  plain.curves[0].points.predicted[0] = 123;
+  const answer = await requests.data({ uri: 'file:///cosine.csv', width: 800, logX: true, full: true });
+  assert.ok(answer.ok, answer.ok ? '' : answer.message);
+  assert.equal(answer.value.series.find((s) => s.id === 'law:cosine')?.y[0], first);
+});
