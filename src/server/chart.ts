@@ -1,6 +1,7 @@
 // The chart panel's requests: series cut to a window and a point budget from the file's cached analysis, and
-// what-if curves under its loss-curve fit. The full-resolution chart model is built once per analysis, and the
-// whole-range samples of it are kept, so reopening a chart or resetting its zoom costs no re-sampling.
+// what-if curves under its loss-curve fit. The full-resolution chart model is built once per analysis (on the first
+// request, or ahead of it after a fit the user asked for: prepare), and the whole-range samples of it are kept, so
+// reopening a chart or resetting its zoom costs no re-sampling.
 import type { Analysis, Series } from '../core/analysis/types';
 import { pointBudget } from '../core/chart/lttb';
 import {
