@@ -129,7 +129,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     return analysis ? hoverAt(analysis, path, position, lineText) : null;
   });
 
-  connection.onRequest(FitFileRequest, ({ uri, overrides }, token) => cache.fit(uri, overrides, token));
+  connection.onRequest(FitFileRequest, async ({ uri, overrides }, token) => {
+    const summary = await cache.fit(uri, overrides, token);
+    // Its notification offers Show Chart: the chart's model is built once the answer is on its way, not on the click.
+    if (summary.state === 'done') setImmediate(() => void charts.prepare(uri));
+    return summary;
+  });
   connection.onRequest(AnalysisRequest, async ({ uri }) => {
     const analysis = await cache.ensure(uri, 'request');
     return analysis ? plainAnalysis(analysis) : null;

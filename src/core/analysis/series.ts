@@ -33,7 +33,10 @@ export function mapSeries(analysis: Analysis<Series>, convert: (values: Series) 
   }
 }
 
-/** The analysis with number[] series (for JSON and the chart), converted in place so it is never held twice. */
+/**
+ * The analysis with number[] series (for JSON, text and the sweeps' charts), converted in place so it is never held
+ * twice.
+ */
 export function plainAnalysis(analysis: Analysis<Series>): Analysis {
   mapSeries(analysis, (values) => (Array.isArray(values) ? values : toNumbers(values)));
   // Every series is a number[] now.
