@@ -28,7 +28,12 @@ if (files.length === 0) {
 // Files that start a VS Code host (code-server + Chromium) must not run two at a time on a 2-core machine.
 const hostLayers = layers.some((l) => l === 'vscode' || l === 'e2e');
 const concurrency = hostLayers ? 1 : 2;
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
-  stdio: 'inherit',
-});
+// A test file whose process never exits (a handle left open: a watcher, a timer, a fit started after its server was
+// disposed) fails after this long instead of holding the run until CI's own limit; the longest e2e file takes minutes.
+const TIMEOUT_MS = 20 * 60 * 1000;
+const run = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${TIMEOUT_MS}`, ...files],
+  { stdio: 'inherit' },
+);
 process.exit(run.status ?? 1);

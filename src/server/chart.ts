@@ -57,12 +57,12 @@ export class ChartRequests {
   }
 
   /**
-   * Builds the file's chart model ahead of its first request: after a fit the user asked for, whose notification
-   * offers Show Chart (a million-row log's model was 0.2-0.4 s of the click's wait). A model that cannot be built is
-   * left for the request, which says why.
+   * Builds the chart model of a file's analysis ahead of its first request: after a fit the user asked for, whose
+   * notification offers Show Chart (a million-row log's model was 0.2-0.4 s of the click's wait). Only the analysis
+   * the fit left in the cache: asking for one here would start a fit (or a follower) of its own, even after the
+   * server is gone. A model that cannot be built is left for the request, which says why.
    */
-  async prepare(uri: string): Promise<void> {
-    const analysis = await this.analysisOf(uri);
+  prepare(analysis: Analysis<Series> | undefined): void {
     try {
       if (analysis) this.chartOf(analysis);
     } catch {

@@ -132,7 +132,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   connection.onRequest(FitFileRequest, async ({ uri, overrides }, token) => {
     const summary = await cache.fit(uri, overrides, token);
     // Its notification offers Show Chart: the chart's model is built once the answer is on its way, not on the click.
-    if (summary.state === 'done') setImmediate(() => void charts.prepare(uri));
+    if (summary.state === 'done') setImmediate(() => charts.prepare(cache.cached(uri)));
     return summary;
   });
   connection.onRequest(AnalysisRequest, async ({ uri }) => {

@@ -37,7 +37,7 @@ test('Show Chart reads the analysis in its typed arrays: none is copied to numbe
 test('after a fit the user asked for, the chart model is built ahead of Show Chart, and the request samples it', async () => {
   const plain = await analyseFiles([join(REPO, 'examples/loss/cosine.csv')], { bootstrapSamples: 30 });
   const requests = new ChartRequests(async () => plain);
-  await requests.prepare('file:///cosine.csv');
+  requests.prepare(plain);
   // Changed once the model was built (the law's line is its own copy): a model built on the request would draw it.
   const first = plain.curves[0].points.predicted[0];
   plain.curves[0].points.predicted[0] = 123;
