@@ -668,13 +668,17 @@ export const LR_SPIKE_FACTOR = 1000;
  */
 export function lrSpikes(lr: Float64Array): number[] {
   const out: number[] = [];
-  for (let k = 0; k < lr.length; k++) {
-    const before = k > 0 ? lr[k - 1] : -Infinity;
-    const after = k + 1 < lr.length ? lr[k + 1] : -Infinity;
-    const beside = Math.max(before, after);
-    if (beside > 0 && lr[k] > LR_SPIKE_FACTOR * beside) out.push(k);
-  }
+  const n = lr.length;
+  // The ends apart (one side each) and the middle in a plain loop, as lossSpikes: it runs on each followed update.
+  if (n > 1 && lrAbove(lr[0], lr[1])) out.push(0);
+  for (let k = 1; k < n - 1; k++) if (lrAbove(lr[k], Math.max(lr[k - 1], lr[k + 1]))) out.push(k);
+  if (n > 1 && lrAbove(lr[n - 1], lr[n - 2])) out.push(n - 1);
   return out;
+}
+
+/** Whether an LR is LR_SPIKE_FACTOR times above the larger LR beside it (none above when that one is not > 0). */
+function lrAbove(lr: number, beside: number): boolean {
+  return beside > 0 && lr > LR_SPIKE_FACTOR * beside;
 }
 
 /**
