@@ -21,6 +21,7 @@ import type { ClientContext } from './context';
 import { completing, openExample, pickRunFile } from './start';
 import { subjectLabel, subjectUri } from './subject';
 import { targetUri } from './target';
+import { runTitle } from '../shared/runPart';
 import { parseTargetValue, targetValueHint } from './targetValue';
 
 /** A command that asks the server; the registration hands it a running client. */
@@ -193,7 +194,9 @@ async function selectColumns(
     return undefined;
   }
   const all = storedOverrides(ctx.context);
-  const file = vscode.workspace.asRelativePath(uri);
+  // A run folder's columns (a metric file's are its run's) are titled by the run as the status item names it: an MLflow
+  // run's path wrapped the picker's title on its 32-digit id.
+  const file = info.run ? runTitle(info.run) : vscode.workspace.asRelativePath(uri);
   const overrides = await pickColumnsAndLaw({ file, info, current: all[uri.toString()] });
   if (!overrides) return undefined;
   all[uri.toString()] = overrides;

@@ -1,9 +1,9 @@
 // A language status item for run files: what the server detected and how the fit went, for the active editor.
 import * as vscode from 'vscode';
-import { Commands, type FitSummary, type RunPartOf } from '../shared/protocol';
+import { Commands, type FitSummary } from '../shared/protocol';
 import { SERVED_DOCUMENTS } from './patterns';
 import { plural } from '../core/util/format';
-import { shownRun } from '../shared/runPart';
+import { partLabel, shownMetric } from '../shared/runPart';
 
 const SEVERITY: Record<FitSummary['state'], vscode.LanguageStatusSeverity> = {
   fitting: vscode.LanguageStatusSeverity.Information,
@@ -52,7 +52,10 @@ export class FileStatus implements vscode.Disposable {
     this.item.text =
       summary.state === 'fitting' ? 'Scaling Lens: fitting…' : `Scaling Lens: ${kind}${outcome}${shownTime}`;
     this.item.detail = summary.state === 'done' || summary.partOf ? undefined : summary.message;
-    const hidden = [summary.message, summary.partOf && time, summary.partOf && `run ${summary.partOf.run}`];
+    const part = summary.partOf;
+    // A metric file's whole metric name, when the label cut it, and its run's whole id.
+    const metric = part && shownMetric(part) !== part.metric && `metric ${part.metric}`;
+    const hidden = [summary.message, part && time, metric, part && `run ${part.run}`];
     this.item.command.tooltip = hidden.filter(Boolean).join(' · ');
   }
 
@@ -60,14 +63,6 @@ export class FileStatus implements vscode.Disposable {
     this.item.dispose();
     this.listener.dispose();
   }
-}
-
-/**
- * What a metric file of a run is: "DVCLive metric 'train/loss' of run dvclive", "MLflow metric 'loss' of run 0f3a9c1e…".
- * An MLflow run id is cut to MLflow's short form: its 32 digits pushed the fit headline past a 1400-px window's edge.
- */
-export function partLabel(part: RunPartOf): string {
-  return `${part.format === 'dvclive' ? 'DVCLive' : 'MLflow'} metric '${part.metric}' of run ${shownRun(part)}`;
 }
 
 /** A fit's time as the status says it: "238 ms", "1.4 s". */

@@ -1,10 +1,11 @@
 // The hover at a position of a run file: on the header line the file's fits (headerHover.ts), on a data row that point
 // against its law (observed, predicted with its band, residual, whether it was fitted). Pure functions of the
 // analysis, tested directly (test/server/hovers.test.ts).
+import { basename } from 'node:path';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { Analysis, CurveReport, FileSummary, Series } from '../core/analysis/types';
 import type { FileFormat } from '../core/table/types';
-import { fitOfCurve, pointWasFitted } from '../core/analysis/trust';
+import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
 import {
   formatCompact,
   formatCount,
@@ -35,6 +36,7 @@ export function hoverAt(
     line === (summary?.headerLine ?? 0)
       ? hoverForHeader(analysis, file, columnAt(summary, lineText(position.line), position.character))
       : (hoverForRow(analysis, file, line) ??
+        hoverForLrRecord(analysis, file, line) ??
         hoverForField(analysis, file, summary, line, lineText) ??
         (opensDocument(summary, line) ? hoverForHeader(analysis, file) : null));
   return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
@@ -99,8 +101,7 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
   const p = curve.points;
   const observed = p.observed[index];
   const predicted = p.predicted[index];
-  const x = curve.xName === 'C' ? `${formatFlop(p.x[index])} FLOP` : formatCount(p.x[index]);
-  const title = `**${markdownText(curve.group ? groupLabel(curve.groupFields, curve.group) : curve.name)}** · ${markdownText(curve.xName)} ${x} · ${METRIC_NAMES[curve.metric]}`;
+  const title = pointTitle(curve, p.x[index]);
   const withheld = withheldPoint(analysis, curve, index);
   if (withheld) return `${title}\n\nobserved ${formatNumber(observed, 5)} · ${withheld}`;
   if (predicted === undefined || !Number.isFinite(predicted)) {
@@ -115,20 +116,73 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
         ? 'inside the 95 % band'
         : '**outside** the 95 % band'
       : 'no band (bootstrap off)';
-  const fit = fitOfCurve(analysis.fits, curve);
-  // The short name: a mean's full one widened the row's table (the header hover names both laws).
-  const law = fit ? shownLawName(analysis, fit, shortLawName) : curve.law ? LAW_NAMES[curve.law] : 'law';
   return [
     title,
     '',
     '| | |',
     '|---|---|',
     `| observed | ${formatNumber(observed, 5)} |`,
-    `| predicted (${law}) | ${formatEstimate(predicted, low, high)} |`,
+    `| predicted (${lawOf(analysis, curve)}) | ${formatEstimate(predicted, low, high)} |`,
     `| residual | ${residual >= 0 ? '+' : ''}${formatNumber(residual, 3)} (${residual >= 0 ? '+' : ''}${formatPercent(residual / observed)}) |`,
     '',
     `${inside} · ${fitRole(curve, index)}`,
   ].join('\n');
+}
+
+/** A point's hover title: its curve (or group), its x and its metric. */
+function pointTitle(curve: CurveReport<Series>, x: number): string {
+  const at = curve.xName === 'C' ? `${formatFlop(x)} FLOP` : formatCount(x);
+  return `**${markdownText(curve.group ? groupLabel(curve.groupFields, curve.group) : curve.name)}** · ${markdownText(curve.xName)} ${at} · ${METRIC_NAMES[curve.metric]}`;
+}
+
+/** The law a curve's values are predicted by, by its short name (a mean's full one widened the row's table). */
+function lawOf(analysis: Analysis<Series>, curve: CurveReport<Series>): string {
+  const fit = fitOfCurve(analysis.fits, curve);
+  return fit ? shownLawName(analysis, fit, shortLawName) : curve.law ? LAW_NAMES[curve.law] : 'law';
+}
+
+/**
+ * The hover of an LR metric file's record at a step where its curve has no point (an LR logged between losses, or past
+ * the last; a loss left out): its joined row, the LR at that step, what the loss file logged there, and the law's
+ * prediction there when the fit made one (a target step).
+ */
+function hoverForLrRecord(analysis: Analysis<Series>, file: string, line: number): string | null {
+  const record = metricRecordsAt(analysis, file, line).find((r) => r.role === 'lr');
+  if (!record) return null;
+  const { curve, step, row } = record;
+  const schedule = curve.schedule;
+  const at = schedule ? indexOfLine(schedule.steps, step) : -1;
+  const prediction = analysis.predictions.find((p) => p.metric === 'loss' && p.curve === curve.name && p.step === step);
+  const predicted = prediction
+    ? [
+        `| predicted (${lawOf(analysis, curve)}) | ${hasValue(prediction) ? formatEstimate(prediction.value, prediction.low, prediction.high) : markdownText(prediction.statusReason)} |`,
+      ]
+    : [];
+  return [
+    pointTitle(curve, step),
+    '',
+    '| | |',
+    '|---|---|',
+    ...(at >= 0 ? [`| LR | ${formatNumber(schedule!.lr[at], 5)} |`] : []),
+    `| observed | ${lossAtRow(curve, row)} |`,
+    ...predicted,
+    '',
+    prediction
+      ? 'a target step: predicted, not fitted'
+      : 'no law value here: the fit predicts at the logged losses and its target steps (scalingLens.predict.steps)',
+  ].join('\n');
+}
+
+/**
+ * What a run's loss file logged at a row without a point: nothing, or a record the curve left out (a NaN, a negative
+ * loss: said in the Problems panel), at its line.
+ */
+function lossAtRow(curve: CurveReport<Series>, row: number): string {
+  const loss = curve.points.metricFiles?.find((f) => f.role === 'loss');
+  const line = loss ? loss.lines[row] : 0;
+  return line > 0
+    ? `the loss logged at line ${line} of ${markdownText(basename(loss!.file))} is left out of the curve (see the Problems panel)`
+    : 'no loss logged at this step';
 }
 
 /** Whether the fit used this point, said per point: a held-out curve, a point the fit left out, or a fitted one. */
@@ -192,14 +246,27 @@ function pointOfMetricFile(
   file: string,
   line: number,
 ): { curve: CurveReport<Series>; index: number } | null {
-  for (const curve of analysis.curves) {
-    const records = curve.points.metricFiles?.find((f) => f.file === file);
-    const row = records ? indexOfLine(records.lines, line) : -1;
-    if (row < 0) continue;
-    const index = indexOfLine(curve.points.x, Math.round(records!.steps[row]));
+  for (const { curve, step } of metricRecordsAt(analysis, file, line)) {
+    const index = indexOfLine(curve.points.x, step);
     if (index >= 0) return { curve, index };
   }
   return null;
+}
+
+/**
+ * The records of a metric file on `line` (1-based) as the curves read them: each curve, the file's role in it (its
+ * loss or its LR), the row of the run's table the record was joined into and its step (a fraction rounded).
+ */
+function metricRecordsAt(
+  analysis: Analysis<Series>,
+  file: string,
+  line: number,
+): { curve: CurveReport<Series>; role: 'loss' | 'lr'; step: number; row: number }[] {
+  return analysis.curves.flatMap((curve) => {
+    const records = curve.points.metricFiles?.find((f) => f.file === file);
+    const row = records ? indexOfLine(records.lines, line) : -1;
+    return row < 0 ? [] : [{ curve, role: records!.role, step: Math.round(records!.steps[row]), row }];
+  });
 }
 
 /** The index of `line` (or a step) in ascending values (rows logged in step order) by binary search, else scanned. */

@@ -1,6 +1,7 @@
 // The words shared by what a user reads in the editor (lenses.ts, hovers.ts and headerHover.ts, diagnostics.ts): line
 // ranges, metric names, how a withheld prediction and a group are written, and the column picker's answer. Pure
 // functions of the analysis, tested directly (test/server/present.test.ts).
+import { basename } from 'node:path';
 import type { Range } from 'vscode-languageserver';
 import type {
   Analysis,
@@ -14,7 +15,7 @@ import type {
 } from '../core/analysis/types';
 import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
 import { formatCompact } from '../core/util/format';
-import type { ColumnsResult } from '../shared/protocol';
+import type { ColumnsResult, RunNamed } from '../shared/protocol';
 
 /** Wider than any line a diagnostic or related row spans to its end (LSP clamps ranges to the line). */
 const LINE_END = 1000;
@@ -58,12 +59,24 @@ export function fileOf(analysis: Analysis<Series>, file: string): CurveReport<Se
 }
 
 /** The columns of a file and the role each was taken for, for the "Select Columns and Law" picker. */
-export function columnsOf(analysis: Analysis<Series> | undefined): ColumnsResult {
+export function columnsOf(analysis: Analysis<Series> | undefined, path?: string): ColumnsResult {
   const summary = analysis?.files[0];
   if (!summary) return { columns: [], roles: {}, kind: 'unknown' };
   const roles: ColumnsResult['roles'] = {};
   for (const c of summary.columns) if (c.role) roles[c.role] = c.name;
-  return { columns: summary.columns.map((c) => c.name), roles, kind: summary.kind };
+  const run = runNamedOf(analysis, path);
+  return { columns: summary.columns.map((c) => c.name), roles, kind: summary.kind, ...(run && { run }) };
+}
+
+/**
+ * The run folder an analysis is of, when it is one DVCLive or MLflow run and `path` is that folder: named by its folder
+ * (a DVCLive run's name, an MLflow run's id), as a metric file's run is (fileCache runPartOf).
+ */
+function runNamedOf(analysis: Analysis<Series>, path: string | undefined): RunNamed | undefined {
+  const [only, ...others] = analysis.files;
+  if (others.length > 0 || only.file !== path || (only.format !== 'dvclive' && only.format !== 'mlflow'))
+    return undefined;
+  return { format: only.format, run: basename(path) };
 }
 
 /** The law a provisional analysis's law is still being compared with, in a user's words. */

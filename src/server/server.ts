@@ -129,15 +129,21 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     return analysis ? hoverAt(analysis, path, position, lineText) : null;
   });
 
-  connection.onRequest(FitFileRequest, ({ uri, overrides }, token) => cache.fit(uri, overrides, token));
+  connection.onRequest(FitFileRequest, async ({ uri, overrides }, token) => {
+    const summary = await cache.fit(uri, overrides, token);
+    // Its notification offers Show Chart: the chart's model is built once the answer is on its way, not on the click.
+    if (summary.state === 'done') setImmediate(() => void charts.prepare(uri));
+    return summary;
+  });
   connection.onRequest(AnalysisRequest, async ({ uri }) => {
     const analysis = await cache.ensure(uri, 'request');
     return analysis ? plainAnalysis(analysis) : null;
   });
   connection.onRequest(ColumnsRequest, async ({ uri }) => {
-    const columns = columnsOf((await cache.ensure(uri, 'request')) ?? cache.cached(uri));
+    const analysis = (await cache.ensure(uri, 'request')) ?? cache.cached(uri);
     // A metric file's columns are its run's: their samples come from the run's table too, not from the file's text.
     const shown = cache.shownAs(uri);
+    const columns = columnsOf(analysis, pathOfUri(shown));
     const document = shown === uri ? documents.get(uri) : undefined;
     return { ...columns, samples: await columnSamples(pathOfUri(shown), document, columns.columns) };
   });

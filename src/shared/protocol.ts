@@ -45,6 +45,9 @@ export interface FitSummary {
   partOf?: RunPartOf;
 }
 
+/** A run folder of a framework as it is named: its format, and its folder's name (DVCLive) or its id (MLflow). */
+export type RunNamed = Pick<RunPartOf, 'format' | 'run'>;
+
 /** The run folder a metric file is a part of (its format and metric as the source names them): its fit is the run's. */
 export interface RunPartOf extends Pick<RunPart, 'format' | 'metric'> {
   /** The run: its folder's name (DVCLive), its id (MLflow). */
@@ -94,6 +97,8 @@ export interface ColumnsResult {
   kind: FileKind;
   /** The first few values of each column, in the order of `columns` (from the head of the file), for the picker. */
   samples?: string[][];
+  /** The run folder the columns are of (DVCLive, MLflow), asked of it or of a metric file: the picker names it. */
+  run?: RunNamed;
 }
 
 /** The columns of a file and what the server took each for, to build the "Select Columns and Law" picker. */

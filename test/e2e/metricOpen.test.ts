@@ -20,6 +20,9 @@ after(() => host?.stop());
 const workspace = scratchDir('scaling-lens-metric-open-ui-');
 const RUN_ID = 'feed'.padEnd(32, '0');
 const POINTS = lawCurve(cosineLr(6000));
+// A metric logged under nested folders with a long name (120 characters): the status item's hover must still fit.
+const LONG_FOLDERS = ['evaluation_suite', 'downstream_tasks', 'multilingual_benchmark_v2', 'per_language_breakdown'];
+const LONG_METRIC = [...LONG_FOLDERS, 'validation_cross_entropy_loss_exp_avg'].join('/');
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -31,6 +34,11 @@ before(async () => {
   writeDvclive(join(workspace, 'later'), {
     'train/loss': POINTS.map((p) => ({ step: p.step, value: p.loss })),
     lr: POINTS.map((p) => ({ step: p.step, value: p.lr })),
+  });
+  writeDvclive(join(workspace, 'long'), {
+    'train/loss': POINTS.map((p) => ({ step: p.step, value: p.loss })),
+    lr: POINTS.map((p) => ({ step: p.step, value: p.lr })),
+    [LONG_METRIC]: POINTS.map((p) => ({ step: p.step, value: p.loss + 0.1 })),
   });
   host = await startHost({
     workspace,
@@ -156,10 +164,36 @@ test("an MLflow run's metrics/lr opened alone shows the same run's lens", { time
   await row('detected').waitFor({ timeout: 30_000 });
   await host!.screenshot(join(SHOTS, 'metric-open-4b-mlflow-columns-dark.png'));
   const picker = await page().locator('.quick-input-widget').first().innerText();
+  // Its title names the run as the status item does: the path's 32-digit id wrapped it.
+  const title = await page().locator('.quick-input-widget .quick-input-title').first().innerText();
+  assert.match(title, /^Scaling Lens: MLflow run feed0000… · column for /, title);
   const [step, loss, lr] = [POINTS[0].step, POINTS[0].loss, POINTS[0].lr].map((v) => formatNumber(v, 6));
   for (const sample of [`${step}, `, `\n${loss}, `, `\n${lr}, `]) assert.ok(picker.includes(sample), picker);
   await page().keyboard.press('Escape');
 });
+
+test(
+  "a DVCLive metric of a 120-character name is shortened in the middle in the status item's hover",
+  { timeout: 300_000 },
+  async () => {
+    assert.equal(LONG_METRIC.length, 120);
+    await fold('mlruns');
+    await openFromExplorer(['long', 'plots', 'metrics', ...LONG_FOLDERS], 'validation_cross_entropy_loss_exp_avg.tsv');
+    await lensText();
+    // Seen whole inside the window (languageStatus), its start and its end kept; the whole name in the link's tooltip.
+    const status = await languageStatus();
+    assert.match(status, /DVCLive metric 'eval…[^']*_exp_avg' of run long · 1 fit/, status);
+    assert.ok(!status.includes(LONG_METRIC), status);
+    const link = page().locator('.monaco-hover .hover-language-status a', { hasText: 'Show Log' }).first();
+    const tooltip = (await link.getAttribute('title')) ?? (await link.evaluate((e: Element) => e.outerHTML));
+    assert.ok(tooltip.includes(`metric ${LONG_METRIC}`), tooltip);
+    await host!.screenshot(join(SHOTS, 'metric-open-4c-long-metric-light.png'));
+    await page().keyboard.press('Escape');
+    // Its editor closed, so the next test's lens is its own file's.
+    await host!.executeCommand('View: Close All Editors');
+    await fold('long');
+  },
+);
 
 test(
   'auto-fit off: the lens of a metric file offers Fit Scaling Law, which fits its run',

@@ -69,6 +69,27 @@ test("a pretty-printed trainer_state.json: a field's line hovers as its entry, i
   assert.equal(at(lines.length - 2), null, 'max_steps, after the log, is no entry');
 });
 
+test('a pretty-printed object of column arrays (json.dump(indent=2)): a value on any line of any array hovers its row', async () => {
+  const stepsLogged = Array.from({ length: 30 }, (_, i) => (i + 1) * 100);
+  const columns = {
+    step: stepsLogged,
+    lr: stepsLogged.map(() => 0.0003),
+    loss: stepsLogged.map((s) => Number(lossAt(s))),
+  };
+  const lines = JSON.stringify(columns, null, 2).split('\n');
+  const path = file('columns.json', lines);
+  const analysis = await analyse(path, ONE_LAW);
+  const lineText = (line: number) => lines[line];
+  const at = (line: number) => hoverAt(analysis, path, { line, character: 4 }, lineText);
+  // 0-based: line 1 opens the step array, its values on lines 2-31; "lr" opens on 33, "loss" on 65 (values 66-95).
+  assert.match(markdown(at(2)), /step 100 /);
+  assert.match(markdown(at(34)), /step 100 /, 'the first LR');
+  assert.match(markdown(at(66)), /step 100 /, 'the first loss');
+  const tenth = markdown(at(75));
+  assert.match(tenth, /step 1000 /, 'the tenth loss');
+  assert.ok(tenth.includes(`| observed | ${formatNumber(Number(lossAt(1000)), 5)} |`), tenth);
+});
+
 test('the header hover names the column under the cursor and lists the fit; none off the data', async () => {
   const analysis = await analyse(LOSS, ONE_LAW);
   const header = 'step,lr,loss';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisRequest, ColumnsRequest, FitFileRequest } from '../../src/shared/protocol';
 import { formatNumber } from '../../src/core/util/format';
+import { runTitle } from '../../src/shared/runPart';
 import { startTestServer } from '../helpers/lsp';
 import { runInWorker, type Runner } from '../../src/server/runner';
 import { scratchDir } from '../helpers/scratch';
@@ -307,8 +308,12 @@ test("Select Columns on a metric file or its run folder samples each of the run'
       const uri = uriOf(file);
       // Opened, as the picker is asked for from the file's editor: its text is one metric's, not the run's.
       if (metricFiles.includes(file)) await client.open(uri, readFileSync(file, 'utf8'));
-      const { columns, roles, samples } = await client.rpc.sendRequest(ColumnsRequest, { uri });
+      const { columns, roles, samples, run } = await client.rpc.sendRequest(ColumnsRequest, { uri });
       assert.ok(samples && samples.length === columns.length, file);
+      // The run named for the picker's title as the status item names it (an MLflow id's 32 digits wrapped it).
+      const mlflow = file.includes('mlruns');
+      assert.deepEqual(run, mlflow ? { format: 'mlflow', run: runId } : { format: 'dvclive', run: 'dvclive' }, file);
+      assert.equal(run && runTitle(run), mlflow ? 'MLflow run cafe0000…' : 'DVCLive run dvclive');
       const sampled = new Map(columns.map((name, i) => [name, samples[i]]));
       const of = (role: 'step' | 'loss' | 'lr') => sampled.get(roles[role] ?? '') ?? [];
       assert.deepEqual(
@@ -328,6 +333,74 @@ test("Select Columns on a metric file or its run folder samples each of the run'
       );
       if (metricFiles.includes(file)) await client.close(uri);
     }
+  } finally {
+    client.dispose();
+  }
+});
+
+test("an LR record at a step without a loss hovers as its joined row: the LR, no loss, the law's value (DVCLive, MLflow)", async () => {
+  const client = await startTestServer();
+  try {
+    // The target step 6100 lies past the last loss (6000) on the last LR record: the fit has a value there.
+    client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing', predict: { steps: [6100] } };
+    // The LR logged every 50 steps to 6100, the loss every 100 to 6000.
+    const lrPoints = lawCurve(cosineLr(6100), 6100, 50);
+    const losses = lrPoints
+      .filter((p) => p.step % 100 === 0 && p.step <= 6000)
+      .map((p) => ({ step: p.step, value: p.loss }));
+    const lrs = lrPoints.map((p) => ({ step: p.step, value: p.lr }));
+    const folder = writeDvclive(join(scratchDir('scaling-lens-metric-files-'), 'dvclive'), {
+      'train/loss': losses,
+      lr: lrs,
+    });
+    const run = writeMlflowRun(join(scratchDir('scaling-lens-metric-files-'), 'mlruns', '1'), 'c'.repeat(32), {
+      metrics: { loss: mlflowLines(losses), lr: mlflowLines(lrs) },
+    });
+    // The TSV's records lie a line below the MLflow file's (under its header).
+    for (const [lr, below] of [
+      [join(folder, 'plots', 'metrics', 'lr.tsv'), 1],
+      [join(run, 'metrics', 'lr'), 0],
+    ] as const) {
+      await client.open(uriOf(lr), readFileSync(lr, 'utf8'));
+      await lensesUntil(client, uriOf(lr), (t) => t.length > 0);
+      const hoverText = async (record: number) =>
+        ((await client.hover(uriOf(lr), record + below, 2))?.contents as { value: string } | undefined)?.value ?? '';
+      // The third record: step 150, between the losses of 100 and 200.
+      const between = await hoverText(2);
+      assert.match(between, /step 150 · Loss/, between);
+      assert.ok(between.includes(`| LR | ${formatNumber(lrPoints[2].lr, 5)} |`), between);
+      assert.match(between, /no loss logged at this step/, between);
+      // The last record (step 6100): the law's prediction there.
+      const last = await hoverText(lrPoints.length - 1);
+      assert.match(last, /step 6100 · Loss/, last);
+      assert.match(last, /no loss logged at this step/, last);
+      assert.match(last, /\| predicted \(LR-annealing law\) \| \d/, last);
+      // A loss's step still hovers as its point.
+      assert.match(await hoverText(3), /\| observed \|/);
+      await client.close(uriOf(lr));
+    }
+  } finally {
+    client.dispose();
+  }
+});
+
+test('an LR record at the step of a loss left out (a NaN) says the loss logged there is not a point, not that none was', async () => {
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+    const { folder } = dvcliveRun(10);
+    const lr = join(folder, 'plots', 'metrics', 'lr.tsv');
+    await client.open(uriOf(lr), readFileSync(lr, 'utf8'));
+    await lensesUntil(client, uriOf(lr), (t) => t.length > 0);
+    // 0-based line 11: the eleventh record, step 1100, where loss.tsv logged NaN (its line 12).
+    const text = ((await client.hover(uriOf(lr), 11, 2))?.contents as { value: string } | undefined)?.value ?? '';
+    assert.match(text, /step 1100 · Loss/, text);
+    assert.doesNotMatch(text, /no loss logged/, text);
+    assert.match(
+      text,
+      /the loss logged at line 12 of loss\\?\.tsv is left out of the curve \(see the Problems panel\)/,
+      text,
+    );
   } finally {
     client.dispose();
   }

@@ -31,3 +31,32 @@ test('300,000 negative steps give 20 diagnostics and one with the count; the fil
     client.dispose();
   }
 });
+
+test('a NaN loss in a JSON array of records written on one line is underlined at its value in its record', async () => {
+  const records = Array.from({ length: 30 }, (_, i) => {
+    const step = (i + 1) * 100;
+    return `{"step":${step},"lr":3e-4,"loss":${i === 5 ? '"NaN"' : (2.5 + 3 * step ** -0.4).toFixed(5)}}`;
+  });
+  const text = `[${records.join(',')}]`;
+  const path = join(scratchDir('scaling-lens-rows-'), 'one-line.json');
+  writeFileSync(path, text);
+  const uri = pathToFileURL(path).toString();
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
+    await client.open(uri, text);
+    const [nan] = (await client.diagnostics(uri, (d) => d.some((x) => x.code === 'loss-invalid'))).filter(
+      (d) => d.code === 'loss-invalid',
+    );
+    const at = text.indexOf('"NaN"');
+    assert.deepEqual(
+      [nan.range.start, nan.range.end],
+      [
+        { line: 0, character: at },
+        { line: 0, character: at + 5 },
+      ],
+    );
+  } finally {
+    client.dispose();
+  }
+});

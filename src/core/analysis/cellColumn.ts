@@ -11,7 +11,9 @@ import type { Finding, FindingCell } from './types';
 export function cellColumn(line: string, cell: FindingCell): CellSpan | undefined {
   if (cell.at !== undefined)
     return cell.at <= line.length ? { column: cell.at, endColumn: jsonValueEnd(line, cell.at - 1) + 1 } : undefined;
-  return cell.field === undefined ? jsonValueSpan(line, cell.name) : fieldSpan(line, cell.field, cell.delimiter);
+  return cell.field === undefined
+    ? recordValueSpan(line, line.indexOf('{'), cell.name)
+    : fieldSpan(line, cell.field, cell.delimiter);
 }
 
 export interface CellSpan {
@@ -54,6 +56,62 @@ function jsonValueSpan(line: string, name: string): CellSpan | undefined {
   return undefined;
 }
 
+/**
+ * The value of `name` in the object opening at index `open` of `line`, named as the table flattens a record: a key of
+ * the record, or "a/b" for key b of an object under key a (a JSON line's `{"train": {"loss": 2.3}}`). Undefined when
+ * the object does not close on the line, or the name is not found in it or found twice (a key "a/b" beside an object
+ * a with a key b): a column is never guessed.
+ */
+function recordValueSpan(line: string, open: number, name: string): CellSpan | undefined {
+  if (open < 0 || line[open] !== '{') return undefined;
+  // The flattened prefix of each object open around the position ('' for the record); null for an array (or an
+  // object in one), whose keys the table does not read.
+  const prefixes: (string | null)[] = [];
+  let key: string | null = null;
+  let found: CellSpan | undefined;
+  let count = 0;
+  for (let i = open; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '{' || ch === '[') {
+      const outer = prefixes.length === 0 ? '' : prefixes[prefixes.length - 1];
+      prefixes.push(ch === '[' || outer === null ? null : prefixes.length === 0 ? '' : `${outer}${key}/`);
+      key = null;
+    } else if (ch === '}' || ch === ']') {
+      prefixes.pop();
+      if (prefixes.length === 0) return count === 1 ? found : undefined;
+    } else if (ch === '"') {
+      const end = jsonValueEnd(line, i);
+      let j = skipSpaces(line, end);
+      const prefix = prefixes[prefixes.length - 1];
+      if (line[j] === ':' && typeof prefix === 'string') {
+        key = jsonKey(line.slice(i, end));
+        j = skipSpaces(line, j + 1);
+        if (line[j] !== '{' && line[j] !== '[' && j < line.length && prefix + key === name) {
+          count++;
+          found = { column: j + 1, endColumn: jsonValueEnd(line, j) + 1 };
+        }
+      }
+      i = j - 1;
+    }
+  }
+  return undefined;
+}
+
+/** Index of the first character from `i` that is no space or tab. */
+function skipSpaces(line: string, i: number): number {
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  return i;
+}
+
+/** A JSON key's text from its quoted form (escapes read); as written when it does not parse. */
+function jsonKey(quoted: string): string {
+  try {
+    return String(JSON.parse(quoted));
+  } catch {
+    return quoted.slice(1, -1);
+  }
+}
+
 /** Just past a JSON scalar starting at `i`: a string to its closing quote, anything else to `,`, `}`, `]` or a space. */
 function jsonValueEnd(line: string, i: number): number {
   if (line[i] === '"') {
@@ -81,7 +139,7 @@ export function locatedCell(finding: Finding, lineText: (file: string, line: num
   const { cell, ...rest } = finding;
   if (!cell || finding.column !== undefined || finding.line <= 0) return rest;
   const found = cell.inObject
-    ? keyInObject(cell.name, finding.line, (line) => lineText(finding.file, line))
+    ? keyInObject(cell, finding.line, (line) => lineText(finding.file, line))
     : onLine(lineText(finding.file, finding.line), finding.line, cell);
   if (found === undefined) return cell.shown === undefined ? rest : withWrittenValue(rest, cell.shown, lineText);
   const { line, text, span } = found;
@@ -127,25 +185,32 @@ function onLine(text: string | undefined, line: number, cell: FindingCell): Foun
 }
 
 /**
- * Key `name` of the object that opens on line `start` and closes below it (a pretty-printed record): the first line
- * below, before the object closes, holding it as a key. Undefined for an object that closes on its own line (records
- * written on one line: which of them is meant is not known from the line) or a key not found.
+ * The cell's key in the object that opens on line `start` and closes below it (a pretty-printed record): the first
+ * line below, before the object closes, holding it as a key. An object that closes on its own line is searched where
+ * the table says it opens (FindingCell.objectAt); without that, which of the line's records is meant is not known,
+ * and it is undefined, as is a key not found.
  */
 function keyInObject(
-  name: string,
+  cell: FindingCell,
   start: number,
   lineText: (line: number) => string | undefined,
 ): FoundCell | undefined {
+  const { name, objectAt } = cell;
   const first = lineText(start);
   if (first === undefined) return undefined;
-  const open = first.lastIndexOf('{');
+  const open = objectAt !== undefined ? objectAt - 1 : first.lastIndexOf('{');
   let depth = open < 0 ? 0 : depthChange(first.slice(open));
+  // A record on one line, known by where it opens (Table.objectColumns): searched alone.
+  if (depth <= 0 && objectAt !== undefined) {
+    const span = recordValueSpan(first, open, name);
+    return span && { line: start, text: first, span };
+  }
   if (depth <= 0) return undefined;
   for (let line = start + 1; line <= start + OBJECT_LINES && depth > 0; line++) {
     const text = lineText(line);
     if (text === undefined) return undefined;
     // A key of the record itself, not of an object nested in it (the depth where its value starts).
-    const span = cellColumn(text, { name });
+    const span = jsonValueSpan(text, name);
     if (span !== undefined && depth + depthChange(text.slice(0, span.column - 1)) === 1) return { line, text, span };
     depth += depthChange(text);
   }

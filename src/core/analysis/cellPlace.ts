@@ -58,8 +58,7 @@ export function cellPlaces(table: Table): {
     const source = table.columns[column].cells;
     // A row's cell not logged on another line (0) is the row's: what a finding about an empty cell points at.
     const line = source?.lines?.[row] || table.lines[row];
-    const charAt = source?.columns?.[row];
-    const cell = charAt ? { ...cellOf(column)!, at: charAt } : cellOf(column);
+    const cell = cellOfRow(cellOf(column), source?.columns?.[row], table.objectColumns?.[row]);
     const shown =
       cell && value !== undefined && Math.abs(value) === Infinity ? { ...cell, shown: String(value) } : cell;
     return [source?.file ?? table.file, line, shown];
@@ -74,6 +73,19 @@ export function cellPlaces(table: Table): {
       return [table.file, line, column === undefined ? undefined : cellOf(column)];
     },
   };
+}
+
+/**
+ * A column's cell for one row: at its value's column on the line where the table knows it (a value in a JSON column
+ * array), or in its record's object where the table knows where that opens (records written several to a line).
+ */
+function cellOfRow(
+  cell: FindingCell | undefined,
+  charAt: number | undefined,
+  objectAt: number | undefined,
+): FindingCell | undefined {
+  if (cell && charAt) return { ...cell, at: charAt };
+  return cell?.inObject && objectAt ? { ...cell, objectAt } : cell;
 }
 
 /** Binary search of the row whose source line is `line` (lines ascend with rows in a log written in step order). */

@@ -260,7 +260,7 @@ export function extractLossCurves(
       : undefined;
   const oneRun = runCol === undefined && sizes === undefined;
   const epochs = epochColumn(table, stepCol);
-  const metricFiles = metricFilesOf(table, steps, [lossCol, lrCol]);
+  const metricFiles = metricFilesOf(table, steps, { loss: lossCol, lr: lrCol });
   const sources = [
     table.lines,
     steps,
@@ -705,12 +705,17 @@ function strayBeside(x: number, a: number, b: number): boolean {
 }
 
 /** The metric files of a table joined from a file per metric, for `columns` (the loss's and the LR's), each once. */
-function metricFilesOf(table: Table, steps: Float64Array, columns: (number | undefined)[]): MetricFileLines[] {
+function metricFilesOf(
+  table: Table,
+  steps: Float64Array,
+  columns: Record<MetricFileLines['role'], number | undefined>,
+): MetricFileLines[] {
   const files: MetricFileLines[] = [];
-  for (const column of columns) {
+  for (const role of ['loss', 'lr'] as const) {
+    const column = columns[role];
     const cells = column === undefined ? undefined : table.columns[column].cells;
     if (cells?.file === undefined || cells.lines === undefined || files.some((f) => f.file === cells.file)) continue;
-    files.push({ file: cells.file, lines: cells.lines, steps });
+    files.push({ file: cells.file, role, lines: cells.lines, steps });
   }
   return files;
 }

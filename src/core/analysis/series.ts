@@ -28,13 +28,15 @@ export function mapSeries(analysis: Analysis<Series>, convert: (values: Series) 
     const joined = curve.points.joinedLines;
     if (joined) curve.points.joinedLines = { lines: once(joined.lines), rowLines: once(joined.rowLines) };
     const files = curve.points.metricFiles;
-    if (files)
-      curve.points.metricFiles = files.map((f) => ({ file: f.file, lines: once(f.lines), steps: once(f.steps) }));
+    if (files) curve.points.metricFiles = files.map((f) => ({ ...f, lines: once(f.lines), steps: once(f.steps) }));
     if (curve.schedule) curve.schedule = { steps: once(curve.schedule.steps), lr: once(curve.schedule.lr) };
   }
 }
 
-/** The analysis with number[] series (for JSON and the chart), converted in place so it is never held twice. */
+/**
+ * The analysis with number[] series (for JSON, text and the sweeps' charts), converted in place so it is never held
+ * twice.
+ */
 export function plainAnalysis(analysis: Analysis<Series>): Analysis {
   mapSeries(analysis, (values) => (Array.isArray(values) ? values : toNumbers(values)));
   // Every series is a number[] now.

@@ -85,6 +85,11 @@ export interface FindingCell {
    * the record's opening `{`, and the key lies on a line of its own below it.
    */
   inObject?: true;
+  /**
+   * With inObject, where the table knows it: the 1-based column of the record's `{` on the finding's line, so a record
+   * written on one line among others is searched alone (Table.objectColumns).
+   */
+  objectAt?: number;
   /** The value's 1-based character column on its line, where the table knows it (a value in a JSON column array). */
   at?: number;
   /**
@@ -286,9 +291,9 @@ export interface WithheldValue {
 export type Prediction = PredictionBase & (PredictedValue | WithheldValue);
 
 /**
- * A per-point series. The Analysis as written out (JSON, the chart, the CLI) holds number[]; inside the language
- * server a loss curve's series stay the typed arrays the analysis computed them in (a million-row log would
- * otherwise be copied to number[] and back on its way between threads). plainAnalysis turns one into the other.
+ * A per-point series. The Analysis as written out (JSON, the CLI) holds number[]; inside the language server a loss
+ * curve's series stay the typed arrays the analysis computed them in (a million-row log would otherwise be copied to
+ * number[] and back on its way between threads), and its chart reads them so. plainAnalysis turns one into the other.
  */
 export type Series = number[] | Float64Array | Int32Array;
 

@@ -14,7 +14,10 @@ import type {
   PredictedValue,
   Prediction,
   PredictionBase,
+  Series,
 } from '../analysis/types';
+import { plainAnalysis } from '../analysis/series';
+import { concat } from '../util/arrays';
 import { departureLabel } from '../analysis/departureText';
 import { fitLawName, LAW_NAMES, runnerUpLawName } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
@@ -34,6 +37,7 @@ import {
   lawSettings,
   lawWithRefits,
   meanWithRefits,
+  pastLogSums,
   predictLoss,
   predictsSchedules,
   sizeGroup,
@@ -41,16 +45,16 @@ import {
   type LawOfFit,
   type LawSettings,
   type MeanOfFit,
+  type PastLogSums,
 } from './whatIf';
-import type { LoggedSchedule } from '../laws/schedule';
 
 export { evaluateLaw } from './sweepSeries';
 export { logGrid } from './seriesParts';
 
 export interface ChartModel {
-  data: ChartData;
+  data: ChartData<Series>;
   /** log of each series' x, computed on the first log-axis sample and kept (the law and its band share one x). */
-  logAxes: WeakMap<number[], ArrayLike<number>>;
+  logAxes: WeakMap<Series, ArrayLike<number>>;
 }
 
 export interface SampleOptions {
@@ -62,15 +66,8 @@ export interface SampleOptions {
   full?: boolean;
 }
 
-export function buildChart(analysis: Analysis): ChartModel {
-  const parts =
-    analysis.kind === 'downstream'
-      ? downstreamSeries(analysis)
-      : analysis.kind === 'compute'
-        ? computeSeries(analysis)
-        : analysis.kind === 'power'
-          ? powerSeries(analysis)
-          : lossSeries(analysis);
+export function buildChart(analysis: Analysis<Series>): ChartModel {
+  const parts = chartParts(analysis);
   const fits: ChartFit[] = analysis.fits.map((f) => ({
     law: f.law,
     name: fitLawName(f),
@@ -96,6 +93,18 @@ export function buildChart(analysis: Analysis): ChartModel {
     },
     logAxes: new WeakMap(),
   };
+}
+
+/**
+ * The series of the analysis's kind. The loss chart reads the analysis's own arrays, typed in the language server (a
+ * million-row log's number[] copies cost 0.2 s of Show Chart); the sweeps' charts read number[] (plainAnalysis, in
+ * place).
+ */
+function chartParts(analysis: Analysis<Series>): Parts {
+  if (analysis.kind === 'downstream') return downstreamSeries(plainAnalysis(analysis));
+  if (analysis.kind === 'compute') return computeSeries(plainAnalysis(analysis));
+  if (analysis.kind === 'power') return powerSeries(plainAnalysis(analysis));
+  return lossSeries(analysis);
 }
 
 /**
@@ -130,24 +139,29 @@ export function sampleChart(model: ChartModel, options: SampleOptions): ChartDat
 }
 
 /** Rows a log x-axis cannot show. A counting loop: a filter would copy a million-row column on every request. */
-function countNonPositive(x: number[]): number {
+function countNonPositive(x: Series): number {
   let count = 0;
   for (let i = 0; i < x.length; i++) if (!(x[i] > 0)) count++;
   return count;
 }
 
-function logAxisOf(model: ChartModel, x: number[]): ArrayLike<number> {
+function logAxisOf(model: ChartModel, x: Series): ArrayLike<number> {
   let t = model.logAxes.get(x);
   if (!t) model.logAxes.set(x, (t = axisValues(x, true)));
   return t;
 }
 
-function sampleSeries(s: ChartSeries, options: SampleOptions, budget: number, axis: ArrayLike<number>): ChartSeries {
+function sampleSeries(
+  s: ChartSeries<Series>,
+  options: SampleOptions,
+  budget: number,
+  axis: ArrayLike<number>,
+): ChartSeries {
   const [from, to] = options.window ? windowRange(s.x, options.window.xMin, options.window.xMax) : [0, s.x.length];
   // Indices into the full arrays: no slice of the window is copied first.
   const keep = lttbIndices(s.x, s.y, budget, options.logX, from, to, axis);
-  const pick = (a: number[]) => keep.map((i) => a[i]);
-  const pickOptional = (a: number[] | undefined) => (a ? pick(a) : undefined);
+  const pick = (a: Series) => keep.map((i) => a[i]);
+  const pickOptional = (a: Series | undefined) => (a ? pick(a) : undefined);
   return {
     ...s,
     x: pick(s.x),
@@ -160,10 +174,10 @@ function sampleSeries(s: ChartSeries, options: SampleOptions, budget: number, ax
 
 // ---- loss curves -----------------------------------------------------------------------------------------------
 
-function lossSeries(analysis: Analysis): Parts {
+function lossSeries(analysis: Analysis<Series>): Parts {
   const fit = analysis.fits.find(predictsSchedules);
   const lossColumn = columnName(analysis, 'loss') ?? 'loss';
-  const series: ChartSeries[] = [];
+  const series: ChartSeries<Series>[] = [];
   const markers: ChartMarker[] = [];
   // The model-size law's curves are drawn one colour per size, smallest first, and listed by size in the legend.
   const bySize = analysis.fits.some((f) => isSizeLaw(f.law));
@@ -186,15 +200,18 @@ function lossSeries(analysis: Analysis): Parts {
         group: c.name,
         label: `${c.name}: ${departureLabel(departed)}`,
       });
+    // The chosen law and the runner-up past the log read one copy of the schedule and share their sums over it.
+    const sums = fit && c.schedule ? pastLogSums(c.schedule) : undefined;
     if (c.points.predicted.length) {
-      const extra = fit ? chosenExtrapolation(c, fit, targets) : { x: [], y: [], low: [], high: [] };
+      const extra = fit ? chosenExtrapolation(c, fit, targets, sums) : { x: [], y: [], low: [], high: [] };
       // concat, not spread (a million rows), and one x shared by the law and its band.
-      const x = c.points.x.concat(extra.x);
-      series.push(law(c, 'main', x, c.points.predicted.concat(extra.y)));
+      const x = concat([c.points.x, extra.x]);
+      series.push(law(c, 'main', x, concat([c.points.predicted, extra.y])));
       if (supported && c.points.low.some(Number.isFinite))
-        series.push(band(c, 'main', x, c.points.low.concat(extra.low), c.points.high.concat(extra.high)));
+        series.push(band(c, 'main', x, concat([c.points.low, extra.low]), concat([c.points.high, extra.high])));
     }
-    if (fit?.runnerUpFit) series.push(...runnerUpSeries(c, fit.runnerUpFit, targets, fit.selection?.spreadRefits));
+    if (fit?.runnerUpFit)
+      series.push(...runnerUpSeries(c, fit.runnerUpFit, targets, fit.selection?.spreadRefits, sums));
     if (c.schedule) {
       series.push({
         id: `lr:${c.name}`,
@@ -233,7 +250,7 @@ function lossSeries(analysis: Analysis): Parts {
 }
 
 /** Curves by ascending model size (a stable sort: the file's order within a size); curves without one last. */
-function sizeOrder(curves: CurveReport[]): CurveReport[] {
+function sizeOrder<S extends Series>(curves: CurveReport<S>[]): CurveReport<S>[] {
   return [...curves].sort((a, b) => (a.modelSize ?? Infinity) - (b.modelSize ?? Infinity));
 }
 
@@ -243,7 +260,7 @@ function sizeOrder(curves: CurveReport[]): CurveReport[] {
  * model-size law (a legend of sizes) curves that assume the same are one series, named by the assumption alone: the
  * same schedule run at three sizes listed it three times, and the short LR panel's legend was cut off.
  */
-function assumedSchedule(c: CurveReport, targets: Prediction[], shared: boolean): ChartSeries | undefined {
+function assumedSchedule(c: CurveReport<Series>, targets: Prediction[], shared: boolean): ChartSeries | undefined {
   const last = c.schedule && lastLogged(c.schedule);
   const end = Math.max(...targets.map((t) => t.x));
   const phrase = c.schedule && assumedLrPhrase(c.schedule, end);
@@ -281,7 +298,7 @@ interface LawPoint {
  * adds the residuals' noise and has its own refits), but their shape between targets is the mixture's, not a line.
  */
 function lossExtrapolation(
-  schedule: CurveReport['schedule'],
+  schedule: PastLogSums | undefined,
   fit: MeanOfFit,
   last: LawPoint,
   targets: LawPoint[],
@@ -300,9 +317,8 @@ function lossExtrapolation(
     .concat(points.slice(1).map((t) => t.x))
     .sort((a, b) => a - b)
     .filter((s, i, a) => s > last.x && s !== a[i - 1]);
-  const steps = { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
   const edge = (v: number, pred: number) => Math.log(v / pred);
-  const loss = drawnLoss(fit, settings.value, steps, grid, points, refits);
+  const loss = drawnLoss(fit, settings.value, schedule, grid, points, refits);
   if (!loss) return empty;
   const { y, own, band } = loss;
   // The band's own log edges at the drawn steps and the anchors: the mixture's, or none (0, interpolated below).
@@ -339,7 +355,7 @@ function lossExtrapolation(
 function drawnLoss(
   fit: MeanOfFit,
   settings: LawSettings,
-  schedule: LoggedSchedule,
+  schedule: PastLogSums,
   grid: number[],
   points: LawPoint[],
   refits?: LawRefits,
@@ -352,7 +368,7 @@ function drawnLoss(
     !mean && refits && refits.sets.length >= 2
       ? lawWithRefits(settings, refits, schedule, Float64Array.from(at))
       : undefined;
-  const values = mean ? mean.value.loss : alone ? Array.from(alone.loss) : predictLoss(settings, schedule, at);
+  const values = mean ? mean.value.loss : alone ? Array.from(alone.loss) : predictLoss(settings, schedule.schedule, at);
   const index = new Map(at.map((s, k) => [s, k]));
   const order = grid.concat(points.map((p) => p.x)).map((s) => index.get(s)!);
   const y = order.slice(0, grid.length).map((k) => values[k]);
@@ -367,10 +383,15 @@ function drawnLoss(
 }
 
 /** The chosen law past a curve's log: from its last point's prediction to its targets' predictions. */
-function chosenExtrapolation(c: CurveReport, fit: FitResult, targets: (PredictionBase & PredictedValue)[]) {
+function chosenExtrapolation(
+  c: CurveReport<Series>,
+  fit: FitResult,
+  targets: (PredictionBase & PredictedValue)[],
+  sums: PastLogSums | undefined,
+) {
   const n = c.points.x.length - 1;
   const last = { x: c.points.x[n], value: c.points.predicted[n], low: c.points.low[n], high: c.points.high[n] };
-  return lossExtrapolation(c.schedule, fit, last, targets, c.modelSize);
+  return lossExtrapolation(sums, fit, last, targets, c.modelSize);
 }
 
 /**
@@ -380,10 +401,11 @@ function chosenExtrapolation(c: CurveReport, fit: FitResult, targets: (Predictio
  * left its law, the fit is not supported) no law is drawn, the runner-up no more than the chosen one.
  */
 function runnerUpSeries(
-  c: CurveReport,
+  c: CurveReport<Series>,
   fit: LawOfFit & Pick<FitResult, 'law'>,
   targets: readonly (PredictionBase & PredictedValue)[],
   spreadRefits: Partial<Record<string, LawRefits>> | undefined,
+  sums: PastLogSums | undefined,
 ): ChartSeries[] {
   const r = c.runnerUp;
   if (!r || r.x.length === 0 || c.points.x.length === 0) return [];
@@ -392,7 +414,7 @@ function runnerUpSeries(
   const logged = points.filter((p) => p.x <= lastLogged);
   const beyond = points.filter((p) => p.x > lastLogged && targets.some((t) => t.x === p.x));
   const extra = logged.length
-    ? lossExtrapolation(c.schedule, fit, logged[logged.length - 1], beyond, c.modelSize, spreadRefits?.[fit.law])
+    ? lossExtrapolation(sums, fit, logged[logged.length - 1], beyond, c.modelSize, spreadRefits?.[fit.law])
     : { x: [], y: [], low: [], high: [] };
   const x = logged.map((p) => p.x).concat(extra.x);
   const group = c.group ?? c.name;
@@ -426,7 +448,7 @@ function runnerUpSeries(
  */
 function lawChoiceText(
   fit: FitResult | undefined,
-  series: ChartSeries[],
+  series: ChartSeries<Series>[],
   targetGap: number | undefined,
 ): LawChoiceText | undefined {
   const selection = fit?.selection;
@@ -440,7 +462,7 @@ function lawChoiceText(
  * where the laws agree the runner-up's dots lie on the chosen law's line, and the toggle says so instead of seeming
  * to do nothing. Undefined without a target both predict.
  */
-function runnerUpGap(curves: CurveReport[], predictions: Prediction[]): number | undefined {
+function runnerUpGap(curves: CurveReport<Series>[], predictions: Prediction[]): number | undefined {
   let gap: number | undefined;
   for (const c of curves) {
     const r = c.runnerUp;
@@ -455,7 +477,7 @@ function runnerUpGap(curves: CurveReport[], predictions: Prediction[]): number |
   return gap;
 }
 
-export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaults {
+export function whatIfDefaults(analysis: Analysis<Series>, fit: FitResult): WhatIfDefaults {
   const fitted = analysis.curves.filter((c) => fit.fittedOn.includes(c.name));
   const totalSteps = Math.max(...fitted.map((c) => c.points.x[c.points.x.length - 1]).filter(Number.isFinite), 2);
   // The LR-annealing law records each curve's warmup; the other laws only the one asked for (--warmup-steps).
@@ -479,14 +501,14 @@ export function whatIfDefaults(analysis: Analysis, fit: FitResult): WhatIfDefaul
 }
 
 /** The model-size law's fitted sizes, ascending, and whether it predicts others (FitResult settings). */
-function fittedSizes(fitted: CurveReport[], fit: FitResult): WhatIfDefaults['sizes'] {
+function fittedSizes(fitted: CurveReport<Series>[], fit: FitResult): WhatIfDefaults['sizes'] {
   const sizes = [...new Set(fitted.flatMap((c) => c.modelSize ?? []))].sort((a, b) => a - b);
   return { fitted: sizes, extrapolates: fit.settings.sizesExtrapolate === true };
 }
 
 /** The fitted run logged longest: its schedule is the file's own, which a 'logged' what-if continues. */
-export function referenceCurve(analysis: Analysis, fit: FitResult): CurveReport | undefined {
-  let best: CurveReport | undefined;
+export function referenceCurve<S extends Series>(analysis: Analysis<S>, fit: FitResult): CurveReport<S> | undefined {
+  let best: CurveReport<S> | undefined;
   for (const c of analysis.curves) {
     const n = c.schedule?.steps.length ?? 0;
     if (!fit.fittedOn.includes(c.name) || n === 0) continue;

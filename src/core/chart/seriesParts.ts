@@ -1,7 +1,7 @@
 // The pieces every chart series is built from: a kind's panels, series and markers (Parts), and the observed points,
 // law lines, bands and target markers of one curve, shared by the loss, downstream and compute charts.
 import { estimateText, predictionAt } from '../analysis/describe';
-import type { Analysis, CurveReport, PredictedValue, PredictionBase } from '../analysis/types';
+import type { Analysis, CurveReport, PredictedValue, PredictionBase, Series } from '../analysis/types';
 import type { ChartMarker, ChartPanelSpec, ChartSeries, LawChoiceText, WhatIfDefaults } from './types';
 
 /** A prediction with a number: the only kind a chart draws (a withheld one has none to draw). */
@@ -12,14 +12,15 @@ export const LAW_GRID = 160;
 
 export interface Parts {
   panels: ChartPanelSpec[];
-  series: ChartSeries[];
+  /** At full resolution, in the analysis's own arrays (ChartSeries). */
+  series: ChartSeries<Series>[];
   markers: ChartMarker[];
   whatIf?: WhatIfDefaults;
   legendByGroup?: boolean;
   lawChoice?: LawChoiceText;
 }
 
-export function observed(c: CurveReport, panel: ChartSeries['panel']): ChartSeries {
+export function observed<S extends Series>(c: CurveReport<S>, panel: ChartSeries['panel']): ChartSeries<S> {
   const held = c.role === 'heldout' ? ' (held out)' : '';
   return {
     id: `obs:${c.name}`,
@@ -36,7 +37,7 @@ export function observed(c: CurveReport, panel: ChartSeries['panel']): ChartSeri
   };
 }
 
-export function law(c: CurveReport, panel: ChartSeries['panel'], x: number[], y: number[]): ChartSeries {
+export function law<S extends Series>(c: CurveReport<Series>, panel: ChartSeries['panel'], x: S, y: S): ChartSeries<S> {
   const what = c.role === 'heldout' ? 'predicted' : 'law';
   return {
     id: `law:${c.name}`,
@@ -51,13 +52,13 @@ export function law(c: CurveReport, panel: ChartSeries['panel'], x: number[], y:
   };
 }
 
-export function band(
-  c: CurveReport,
+export function band<S extends Series>(
+  c: CurveReport<Series>,
   panel: ChartSeries['panel'],
-  x: number[],
-  low: number[],
-  high: number[],
-): ChartSeries {
+  x: S,
+  low: S,
+  high: S,
+): ChartSeries<S> {
   return {
     id: `band:${c.name}`,
     label: `${c.name} · 95 % band`,
@@ -106,7 +107,7 @@ export function targetMarker(
   return { panel, kind: 'target', x: p.x, group, label: `${who}: ${predictionAt(p)} = ${estimateText(p)}` };
 }
 
-export function columnName(analysis: Analysis, role: string): string | undefined {
+export function columnName(analysis: Analysis<Series>, role: string): string | undefined {
   return analysis.files[0]?.columns.find((c) => c.role === role)?.name;
 }
 

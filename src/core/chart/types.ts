@@ -1,6 +1,6 @@
 // The chart panel's view model: what the server sends the webview, already downsampled. Plain JSON, like Analysis.
 // Everything a file supplied (curve, group and column names) travels here as data and is rendered as text.
-import type { AnalysisKind, LawId, Prediction } from '../analysis/types';
+import type { AnalysisKind, LawId, Prediction, Series } from '../analysis/types';
 
 export type PanelId = 'main' | 'secondary';
 
@@ -36,7 +36,11 @@ export type SeriesKind =
   /** The runner-up law's own band: y = low, y2 = high. */
   | 'runner-up-band';
 
-export interface ChartSeries {
+/**
+ * `S`: number[] as sent (sampled); the full-resolution model (series.ts ChartModel) holds the analysis's own arrays,
+ * typed in the language server, where converting a million-row log's to number[] for the chart cost it 0.2 s.
+ */
+export interface ChartSeries<S extends Series = number[]> {
   /** Stable across refreshes and windows: the webview matches datasets by it. */
   id: string;
   label: string;
@@ -46,14 +50,14 @@ export interface ChartSeries {
   group: string;
   /** Fitted, held out (predicted from other curves), not fitted, or flagged in the file to leave out (greyed). */
   role?: 'fit' | 'heldout' | 'unfitted' | 'excluded';
-  x: number[];
-  y: number[];
+  x: S;
+  y: S;
   /** Upper edge of a band. */
-  y2?: number[];
+  y2?: S;
   /** The law's prediction at each observed point (residuals, tooltips). */
-  predicted?: number[];
+  predicted?: S;
   /** Source line of each point, for tooltips. */
-  lines?: number[];
+  lines?: S;
   /** Points at or after this x left the law (a BLEU break, a loss curve's law-departure): drawn highlighted. */
   breakX?: number;
   /** Points before downsampling (and windowing). */
@@ -100,10 +104,11 @@ export interface WhatIfDefaults {
   lrFloor?: number;
 }
 
-export interface ChartData {
+/** `S`: as ChartSeries's. */
+export interface ChartData<S extends Series = number[]> {
   kind: AnalysisKind;
   panels: ChartPanelSpec[];
-  series: ChartSeries[];
+  series: ChartSeries<S>[];
   markers: ChartMarker[];
   /** Group-filter entries in display order. */
   groups: string[];

@@ -176,12 +176,21 @@ export function predictLoss(law: LawSettings, schedule: LoggedSchedule, steps: A
  */
 const WHATIF_EXACT_TERMS = 5e6;
 
-/** The multi-power law's loss at ascending steps of a schedule: exactly, or compressed but for the final step. */
-function multiPowerCurve(model: MultiPowerModel, ds: DropSchedule, steps: ArrayLike<number>): Float64Array {
+/**
+ * The multi-power law's loss at ascending steps of a schedule: exactly, or compressed but for the final step (a
+ * what-if's final loss is a number shown); `exactLast` false: compressed there too (the chart's, anchored to the
+ * analysis's exact predictions, where the final step's exact sum over a million-step log cost 50 ms).
+ */
+function multiPowerCurve(
+  model: MultiPowerModel,
+  ds: DropSchedule,
+  steps: ArrayLike<number>,
+  exactLast = true,
+): Float64Array {
   if (steps.length * ds.last <= WHATIF_EXACT_TERMS) return predictMultiPower(model, ds, steps);
   const loss = predictMultiPower(model, ds, steps, 'compressed');
   const last = steps.length - 1;
-  loss[last] = predictMultiPower(model, ds, [steps[last]])[0];
+  if (exactLast) loss[last] = predictMultiPower(model, ds, [steps[last]])[0];
   return loss;
 }
 
@@ -202,11 +211,67 @@ function annealingAt(
   };
 }
 
+/** A law's loss at some steps and its refits' at some of them (withRefits). */
+interface LawAndRefits {
+  loss: Float64Array;
+  sets: Float64Array[];
+}
+
+/**
+ * One curve's schedule as the chart's laws past its log read it, and their sums over it kept: under a mean of both
+ * laws the runner-up drawn beside it (MPL alone) is the mean's own member, the same law and refits summed over the
+ * same schedule at the same drawn steps, which on a million-step log cost a few hundred ms each time. Its laws are
+ * anchored to the analysis's exact predictions, so their multi-power sums are compressed throughout (multiPowerCurve).
+ */
+export interface PastLogSums {
+  schedule: LoggedSchedule;
+  /** withRefits' answers, by the refits and the steps (and which of them the refits are at). */
+  kept: WeakMap<LawRefits, Map<string, LawAndRefits>>;
+}
+
+/**
+ * A curve's schedule (number[] or typed, copied once) with nothing summed over it yet. Typed ones are copied too: a
+ * profile of the language server read the arrays the worker transferred markedly slower in these sums (the
+ * LR-annealing law's areas 210 ms against 53 ms, at load 5, once each; a simulation saw no difference), and a copy
+ * of a million-row schedule costs 10 ms.
+ */
+export function pastLogSums(schedule: { steps: ArrayLike<number>; lr: ArrayLike<number> }): PastLogSums {
+  return {
+    schedule: { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) },
+    kept: new WeakMap(),
+  };
+}
+
+/** The logged schedule itself, of a chart's sums or as it is. */
+function loggedOf(schedule: LoggedSchedule | PastLogSums): LoggedSchedule {
+  return 'kept' in schedule ? schedule.schedule : schedule;
+}
+
+/**
+ * withRefits over a schedule of the chart's (`sums`), each law, refits and steps summed once; a LoggedSchedule: as a
+ * what-if's, its final loss exact.
+ */
+function withRefitsOver(
+  law: LawSettings,
+  refits: LawRefits,
+  schedule: LoggedSchedule | PastLogSums,
+  steps: Float64Array,
+  at: Int32Array,
+): LawAndRefits {
+  if (!('kept' in schedule)) return withRefits(law, refits, schedule, steps, at, true);
+  let byRefits = schedule.kept.get(refits);
+  if (!byRefits) schedule.kept.set(refits, (byRefits = new Map()));
+  const key = `${law.law}|${steps.join(',')}|${at.join(',')}`;
+  let answer = byRefits.get(key);
+  if (!answer) byRefits.set(key, (answer = withRefits(law, refits, schedule.schedule, steps, at, false)));
+  return answer;
+}
+
 /**
  * A law's loss at some steps of a schedule, and each bootstrap refit's at some of them (`at`), as the analysis's
  * replicates of a curve (tissueLoss.ts, mplLoss.ts): the LR-annealing law's refits predict alone; the multi-power
  * law's scale its prediction by refit / centre, both with the compressed loss-drop sum (a refit's exact sum over a
- * long schedule would cost as much as the prediction itself, times the refits).
+ * long schedule would cost as much as the prediction itself, times the refits). `exactLast`: see multiPowerCurve.
  */
 function withRefits(
   law: LawSettings,
@@ -214,7 +279,8 @@ function withRefits(
   schedule: LoggedSchedule,
   steps: Float64Array,
   at: Int32Array,
-): { loss: Float64Array; sets: Float64Array[] } {
+  exactLast: boolean,
+): LawAndRefits {
   const thin = pick(steps, at);
   if (law.law !== 'mpl') {
     const refit = annealingAt(law, schedule, thin);
@@ -224,7 +290,7 @@ function withRefits(
   }
   const { model } = law;
   const ds = modelSchedule(model, schedule);
-  const loss = multiPowerCurve(model, ds, steps);
+  const loss = multiPowerCurve(model, ds, steps, exactLast);
   const points = multiPowerPoints(ds, thin, model.scale.s1Max / model.scale.etaRef);
   const compressed = multiPowerLaw(Infinity);
   const refit = (params: ArrayLike<number>) => {
@@ -243,10 +309,10 @@ function withRefits(
 export function lawWithRefits(
   law: LawSettings,
   refits: LawRefits,
-  schedule: LoggedSchedule,
+  schedule: LoggedSchedule | PastLogSums,
   steps: Float64Array,
-): { loss: Float64Array; sets: Float64Array[] } {
-  return withRefits(
+): LawAndRefits {
+  return withRefitsOver(
     law,
     refits,
     schedule,
@@ -274,7 +340,7 @@ export function meanLoss(fit: MeanOfFit, schedule: LoggedSchedule, steps: Float6
  */
 export function meanWithRefits(
   fit: MeanOfFit,
-  schedule: LoggedSchedule,
+  schedule: LoggedSchedule | PastLogSums,
   steps: Float64Array,
 ): Outcome<{ loss: number[]; mixture?: Float64Array[] }> | null {
   const weights = fit.selection?.weights;
@@ -288,7 +354,7 @@ export function meanWithRefits(
   let mixture: Float64Array[] | undefined;
   if (refits.every((r) => r && r.sets.length >= 2)) {
     const at = thinIndices(steps.length, SPREAD_POINTS);
-    const parts = settings.map((law, k) => withRefits(law, refits[k]!, schedule, steps, at));
+    const parts = settings.map((law, k) => withRefitsOver(law, refits[k]!, schedule, steps, at));
     const shares = inverseSpreadWeights(
       parts.map((p) => pick(p.loss, at)),
       parts.map((p) => p.sets),
@@ -303,7 +369,7 @@ export function meanWithRefits(
       );
   } else
     settings.forEach((law, k) =>
-      terms.push({ values: Float64Array.from(predictLoss(law, schedule, steps)), weights: weights[ids[k]] }),
+      terms.push({ values: Float64Array.from(predictLoss(law, loggedOf(schedule), steps)), weights: weights[ids[k]] }),
     );
   return { ok: true, value: { loss: Array.from(weightedAt(terms, steps)), ...(mixture && { mixture }) } };
 }

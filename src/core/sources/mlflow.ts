@@ -79,12 +79,12 @@ export const mlflowSource: Source = {
     const limit = options.scan?.maxRuns ?? DEFAULT_SCAN_LIMITS.maxRuns;
     switch (folderKind(basename(path), entries)) {
       case 'experiment':
-        return (await readExperiment(path, display, limit)).tables;
+        return (await readExperiment(path, display, limit, options.headBytes)).tables;
       case 'store':
-        return readStore(path, display, entries, limit);
+        return readStore(path, display, entries, limit, options.headBytes);
       default: {
         // A run folder, or any folder forced to be read as one.
-        const run = await readRun(path, display);
+        const run = await readRun(path, display, options.headBytes);
         return [run.table];
       }
     }
@@ -114,8 +114,8 @@ interface RunRead {
   deleted: boolean;
 }
 
-/** One run folder: meta.yaml, metrics/, params/. */
-async function readRun(path: string, display: string): Promise<RunRead> {
+/** One run folder: meta.yaml, metrics/, params/ (of each metric file its first `headBytes` only, when given). */
+async function readRun(path: string, display: string, headBytes?: number): Promise<RunRead> {
   const log = new ProblemLog(display);
   const meta = await readMeta(path, display, log);
   const name = meta.name ?? (await readText(join(path, 'tags', 'mlflow.runName'))) ?? basename(path);
@@ -132,7 +132,7 @@ async function readRun(path: string, display: string): Promise<RunRead> {
   for (const key of await filesUnder(join(path, 'metrics'), log, MAX_KEY_DEPTH)) {
     const file = join(display, 'metrics', key);
     const fileLog = new ProblemLog(file);
-    const points = await readMetricFile(join(path, 'metrics', key), file, fileLog);
+    const points = await readMetricFile(join(path, 'metrics', key), file, fileLog, headBytes);
     parts.push(...fileLog.sorted());
     partCount += fileLog.count;
     bytesRead += points.bytes;
@@ -200,11 +200,16 @@ interface MetricPoints {
  * that is reported with its line and the column of the field at fault, and the rest read. A last line without its
  * newline is a value MLflow is still writing: it is read next time, once complete.
  */
-async function readMetricFile(path: string, display: string, log: ProblemLog): Promise<MetricPoints> {
+async function readMetricFile(
+  path: string,
+  display: string,
+  log: ProblemLog,
+  headBytes?: number,
+): Promise<MetricPoints> {
   const points: MetricPoints = { timestamps: [], values: [], steps: [], lines: [], bytes: 0 };
   let lineNo = 0;
   try {
-    for await (const line of completeLines(path)) {
+    for await (const line of completeLines(path, headBytes)) {
       lineNo++;
       points.bytes += (line?.length ?? MAX_LINE_BYTES) + 1;
       if (line === null) {
@@ -241,12 +246,16 @@ async function readMetricFile(path: string, display: string, log: ProblemLog): P
   return points;
 }
 
-/** The newline-ended lines of a file, streaming; a line over MAX_LINE_BYTES comes as null, its bytes not kept. */
-async function* completeLines(path: string): AsyncGenerator<string | null> {
+/**
+ * The newline-ended lines of a file (of its first `headBytes`, when given), streaming; a line over MAX_LINE_BYTES
+ * comes as null, its bytes not kept.
+ */
+async function* completeLines(path: string, headBytes?: number): AsyncGenerator<string | null> {
   let carry: Buffer[] = [];
   let carried = 0;
   let overlong = false;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  const range = headBytes === undefined ? undefined : { end: headBytes - 1 };
+  for await (const chunk of createReadStream(path, range) as AsyncIterable<Buffer>) {
     let start = 0;
     for (let end = chunk.indexOf(10, start); end >= 0; end = chunk.indexOf(10, start)) {
       const part = chunk.subarray(start, end);
@@ -335,6 +344,7 @@ async function readExperiment(
   path: string,
   display: string,
   limit: number,
+  headBytes?: number,
 ): Promise<{ tables: Table[]; name: string }> {
   const log = new ProblemLog(display);
   const meta = await readYamlFile(join(path, META), join(display, META), log);
@@ -345,7 +355,7 @@ async function readExperiment(
   const runs: RunRead[] = [];
   for (const id of ids.slice(0, limit)) {
     const info = await stat(join(path, id)).catch(() => null);
-    if (info?.isDirectory() === true) runs.push(await readRun(join(path, id), join(display, id)));
+    if (info?.isDirectory() === true) runs.push(await readRun(join(path, id), join(display, id), headBytes));
   }
   const kept = runs.filter((r) => !r.deleted);
   const taken = new Map<string, number>();
@@ -379,11 +389,17 @@ function idOf(run: RunRead): string {
 }
 
 /** The store (mlruns/): every experiment folder but the trash; runs named `<experiment>/<run>`. */
-async function readStore(path: string, display: string, entries: readonly string[], limit: number): Promise<Table[]> {
+async function readStore(
+  path: string,
+  display: string,
+  entries: readonly string[],
+  limit: number,
+  headBytes?: number,
+): Promise<Table[]> {
   const tables: Table[] = [];
   for (const id of entries.filter((e) => /^\d+$/.test(e)).sort((a, b) => Number(a) - Number(b))) {
     if (tables.length >= limit) break;
-    const experiment = await readExperiment(join(path, id), join(display, id), limit - tables.length);
+    const experiment = await readExperiment(join(path, id), join(display, id), limit - tables.length, headBytes);
     for (const t of experiment.tables) tables.push({ ...t, run: `${experiment.name}/${t.run ?? id}` });
   }
   if (tables.length > 0) return tables;

@@ -442,7 +442,7 @@ function offRowLines(cellLines: Int32Array, rowLines: Int32Array): boolean {
  * undefined when every cell is on its row's line. Indexed by line (4 bytes a line of the file, linear): a log of a
  * million steps logs them in a few million lines, which a map of pairs or a sort would cost far more to order.
  */
-function joinedLinesOf(columns: readonly Column[], rowLines: Int32Array): JoinedLines | undefined {
+export function joinedLinesOf(columns: readonly Column[], rowLines: Int32Array): JoinedLines | undefined {
   // Lines of another file (a metric file of its own) are not lines of the table's.
   const joined = columns.flatMap(({ cells }) => (cells?.lines && cells.file === undefined ? [cells.lines] : []));
   let last = 0;

@@ -2,7 +2,7 @@
 
 export type * from './types';
 export { textAt } from './types';
-export { readTable, parseText, parseBytes } from './read';
+export { readTable, parseText, parseBytes, completeLines } from './read';
 export { DEFAULT_MAX_BYTES, type ReaderTuning, type ReadTableOptions } from './tableReader';
 export { parseNumberCell, type NumberCell, type NumberCellOptions } from './number';
 export { detectRoles } from './roles';

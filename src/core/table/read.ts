@@ -66,7 +66,10 @@ async function readOnce(
   }
 }
 
-/** A regular file of known size: positional reads ahead of the parser, on two threads when it is large. */
+/**
+ * A regular file of known size: positional reads ahead of the parser, on two threads when it is large; its head only
+ * with options.headBytes.
+ */
 async function readFile(
   handle: FileHandle,
   path: string,
@@ -74,6 +77,14 @@ async function readFile(
   options: ReadTableOptions,
   size: number,
 ): Promise<Table> {
+  if (options.headBytes !== undefined) {
+    // Its first bytes only, their complete lines (a line cut by the limit would read as a malformed row), parsed as a
+    // document of that size is: its rows are not estimated from the whole file's size.
+    const head = Buffer.alloc(Math.min(size, options.headBytes));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const lines = completeLines(head.subarray(0, bytesRead), bytesRead < size);
+    return parseBytes(lines, { ...options, fileName: path, displayName: file });
+  }
   const reader = new TableReader(file, path, options, size);
   if (reader.refuseSize(size)) return reader.result();
   const split = wantsSplit(options.parallel ?? 'auto', size) ? await findSplit(handle, size) : -1;
@@ -84,6 +95,13 @@ async function readFile(
     await readSplit(reader, handle, { path, file, size, split, options });
   }
   return reader.result();
+}
+
+/** The bytes up to their last line break when more of the file follows (`cut`); all of them when none does. */
+export function completeLines(head: Buffer, cut: boolean): Buffer {
+  if (!cut) return head;
+  const end = head.lastIndexOf(0x0a);
+  return end > 0 ? head.subarray(0, end + 1) : head;
 }
 
 /** A FIFO or a character device: read in order from where it is, until a read returns nothing. */

@@ -105,6 +105,11 @@ export interface Table {
   lines: Int32Array;
   /** Where rows were joined from records on several lines: those records' lines and their rows' (JoinedLines). */
   joinedLines?: JoinedLines;
+  /**
+   * A JSON array of records: per row, the 1-based character column of its record's `{` on its line, so a finding
+   * about a cell of a record written on one line among others (a whole array on one line) finds it in that record.
+   */
+  objectColumns?: Int32Array;
   problems: ParseProblem[];
   /** How many problems there were in all; `problems` keeps only the first few hundred. */
   problemCount: number;
@@ -140,6 +145,11 @@ export interface ReadOptions {
   displayName?: string;
   /** Keep at most this many problems in `problems` (default 200). */
   maxProblems?: number;
+  /**
+   * Read only the first this many bytes of each file (a sample of its first rows: the Select Columns picker's of a
+   * run folder), its complete lines there; the rows past them are not read.
+   */
+  headBytes?: number;
 }
 
 /** What a column is for. The same names are used by the CLI's `--columns role=name` and the extension's settings. */
@@ -185,10 +195,12 @@ export interface TextOnlyColumn {
 /**
  * A metric file's records joined into a table's rows on step (DVCLive's plots/metrics/*.tsv, MLflow's metrics/<key>):
  * per row, the line of its record in `file` (0 where the file logged none at that step) and the row's step. A hover
- * on one of the file's lines finds the step of the row it went into. The table's own arrays, not copies.
+ * on one of the file's lines finds the step of the row it went into. The table's own arrays, not copies. `role`: the
+ * column the file gave (an LR record at a step without a loss hovers as its row; a loss record there was left out).
  */
 export interface MetricFileLines<L extends ArrayLike<number> = Int32Array, S extends ArrayLike<number> = Float64Array> {
   file: string;
+  role: 'loss' | 'lr';
   lines: L;
   steps: S;
 }

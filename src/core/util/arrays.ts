@@ -38,9 +38,12 @@ export function pick(a: Float64Array, idx: Int32Array): Float64Array {
   return out;
 }
 
-/** The parts end to end; a single part is returned as it is (no copy), so never write into the result. */
-export function concat(parts: Float64Array[]): Float64Array {
-  if (parts.length === 1) return parts[0];
+/**
+ * The parts end to end (typed or number[]); a single Float64Array part is returned as it is (no copy), so never write
+ * into the result.
+ */
+export function concat(parts: readonly ArrayLike<number>[]): Float64Array {
+  if (parts.length === 1 && parts[0] instanceof Float64Array) return parts[0];
   const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {

@@ -140,29 +140,55 @@ test("a cell of a pretty-printed object is found at its own key below the `{`, n
   assert.deepEqual([inline.line, inline.column, inline.cell], [8, undefined, undefined]);
 });
 
-test('1e400 whose cell is not found on its line (records on one line, a nested key) is still quoted as written', async () => {
+test('one-line JSON records: a cell is found in its own record (a whole array on one line, a nested key of a JSON line), never guessed', async () => {
   const dir = scratchDir('scaling-lens-cell-');
   const records = GOOD.map(([step, lr, loss], i) => ({ step, lr, loss: i === 3 ? 1 : loss }));
-  // A JSON array of records on one line: which record the line's "loss" key belongs to is not known from the line.
+  // A JSON array of records on one line: the record is known by where its `{` opens (Table.objectColumns).
   const array = JSON.stringify(records).replace('"loss":1}', '"loss":1e400}');
   const path = join(dir, 'run.json');
   writeFileSync(path, array);
   const [loss] = (await analyseFiles([path], { law: 'lr-annealing', bootstrapSamples: 0 })).findings
     .map((f) => locatedCell(f, () => array))
     .filter((f) => f.code === 'loss-invalid');
-  assert.deepEqual([loss.line, loss.column, loss.message.slice(0, 12)], [1, undefined, 'Loss "1e400"']);
-  // A nested key (train/loss) is not a key the line writes.
+  const at = array.indexOf('1e400') + 1;
+  assert.deepEqual(
+    [loss.line, loss.column, loss.endColumn, loss.message.slice(0, 12)],
+    [1, at, at + 5, 'Loss "1e400"'],
+  );
+  // A nested key (train/loss) is found under its object.
   const jsonl = records
     .map((r, i) => `{"step": ${r.step}, "lr": ${r.lr}, "train": {"loss": ${i === 3 ? '1e400' : r.loss}}}`)
     .join('\n');
   const [nested] = findingsOf(jsonl, 'run.jsonl')
     .map((f) => locatedCell(f, (_, line) => jsonl.split('\n')[line - 1]))
     .filter((f) => f.code === 'loss-invalid');
+  const line4 = jsonl.split('\n')[3];
+  assert.deepEqual([nested.line, nested.column], [4, line4.indexOf('1e400') + 1]);
   assert.equal(nested.message.slice(0, 12), 'Loss "1e400"');
+  // A top-level key beside an object holding one of the same name: the record's own.
+  const line = '{"eval": {"loss": 1}, "loss": NaN, "step": 3}';
+  assert.deepEqual(cellColumn(line, { name: 'loss' }), {
+    column: line.indexOf('NaN') + 1,
+    endColumn: line.indexOf('NaN') + 4,
+  });
+  assert.equal(cellColumn('{"step": 3, "loss": [1, 2]}', { name: 'loss' }), undefined, 'an array is no cell');
+  assert.equal(cellColumn('{"step": 3, "loss": 2', { name: 'loss' }), undefined, 'a record cut short');
+});
+
+test('1e400 whose cell is not found on its line (a name written twice) is still quoted as written', () => {
+  const records = GOOD.map(([step, lr, loss]) => ({ step, lr, loss }));
+  const jsonl = records.map((r) => `{"step": ${r.step}, "lr": ${r.lr}, "train": {"loss": ${r.loss}}}`).join('\n');
+  // "train/loss" both as a key and as train's loss: which is the cell is not known, so no column is given.
+  const once = '{"step": 400, "lr": 0.0003, "train": {"loss": 3}, "train/loss": 1e400}';
+  const [quoted] = findingsOf(`${jsonl.split('\n').slice(0, 3).join('\n')}\n${once}`, 'once.jsonl')
+    .map((f) => locatedCell(f, () => once))
+    .filter((f) => f.code === 'loss-invalid');
+  assert.deepEqual([quoted.column, quoted.message.slice(0, 12)], [undefined, 'Loss "1e400"']);
   // Two different infinities written on the line: which one is meant is not known, so the table's value is kept.
-  const two = '{"step": 400, "lr": -1e999, "train": {"loss": 1e400}, "grad": 2e500}';
+  const two = '{"step": 400, "lr": -1e999, "train": {"loss": 2e500}, "train/loss": 1e400}';
   const [kept] = findingsOf(`${jsonl.split('\n').slice(0, 3).join('\n')}\n${two}`, 'two.jsonl')
     .map((f) => locatedCell(f, () => two))
     .filter((f) => f.code === 'loss-invalid');
   assert.match(kept.message, /^Loss Infinity/);
+  assert.equal(kept.column, undefined);
 });

@@ -8,6 +8,7 @@ import { lawSettings, lawWithRefits, meanLoss, meanWithRefits } from '../../../s
 import { interpolateLog } from '../../../src/core/chart/seriesParts';
 import { logBand } from '../../../src/core/analysis/lossBands';
 import type { ChartSeries } from '../../../src/core/chart/types';
+import type { Series } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table';
 import { CHINCHILLA, REPO, skipUnless } from '../../helpers/shared';
 import { valued } from '../../helpers/predictions';
@@ -328,8 +329,8 @@ test("past the log, a mean of both laws is drawn as the mean at each step, meeti
  * there, interpolated in log(step): within 1e-6.
  */
 function assertRefitBand(
-  line: ChartSeries,
-  band: ChartSeries,
+  line: ChartSeries<Series>,
+  band: ChartSeries<Series>,
   anchors: { x: number; low: number; value: number; high: number }[],
   sets: Float64Array[],
   base: ArrayLike<number>,

@@ -14,12 +14,13 @@ import { TableBuilder } from '../../table/tableBuilder';
 import { DEFAULT_MAX_BYTES } from '../../table/tableReader';
 import { notRegularMessage, specialKind } from '../regularFile';
 import { positiveInteger } from '../runHints';
+import { doubled } from '../../util/arrays';
 import { readHead } from '../scan';
 import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
 import type { CellSource, FileFormat, Table, TableHints } from '../../table/types';
 import { joinRowsOfOneStep } from '../joinSteps';
-import { StepTableBuilder } from '../stepTable';
+import { joinedLinesOf, StepTableBuilder } from '../stepTable';
 import type { JsonContainer, JsonPosition, JsonScalar } from './tokenizer';
 import { walkJsonFile, type JsonPath, type JsonValue, type JsonVisitor } from './walk';
 import { reportHistory, reportShape, reportSkipped, reportStop } from './documentReports';
@@ -101,6 +102,8 @@ export class DocumentVisitor implements JsonVisitor {
   recordCount = 0;
   notRecords = 0;
   readonly columns: ColumnArray[] = [];
+  /** Per row of an array of records, the column of its `{` (Table.objectColumns). */
+  private objectColumns = new Int32Array(16);
 
   constructor(
     readonly problems: ProblemLog,
@@ -141,7 +144,7 @@ export class DocumentVisitor implements JsonVisitor {
   value(path: JsonPath, value: JsonValue, at: JsonPosition): void {
     if (path.length === 0) this.root = 'scalar';
     else if (this.root === 'array') {
-      if (isObject(value)) this.record(value, at.line);
+      if (isObject(value)) this.record(value, at);
       else this.notRecords++;
     } else if (path.length === 1) {
       const key = path[0] as string;
@@ -182,13 +185,20 @@ export class DocumentVisitor implements JsonVisitor {
     else this.writer.setCell(builder, row, parseCell(value, {}), '');
   }
 
-  /** An element of an array of records: one row. */
-  private record(value: JsonObject, line: number): void {
+  /** An element of an array of records: one row, its `{` at `at`. */
+  private record(value: JsonObject, at: JsonPosition): void {
     const row = this.records.beginRow();
-    this.line = this.writer.line = line;
+    this.line = this.writer.line = at.line;
     this.writer.write(value, row);
-    this.records.endRow(line);
+    this.records.endRow(at.line);
     this.recordCount++;
+    if (row >= this.objectColumns.length) this.objectColumns = doubled(this.objectColumns);
+    this.objectColumns[row] = at.column;
+  }
+
+  /** The column of each row's record's `{` (Table.objectColumns), for the `rows` rows the table kept. */
+  objectColumnsOf(rows: number): Int32Array {
+    return this.objectColumns.slice(0, rows);
   }
 
   /** A log_history entry: its numbers as points at its step; the run's closing summary is not a step's log. */
@@ -299,7 +309,9 @@ function tableOf(visitor: DocumentVisitor, head: { format: FileFormat; bytesRead
         `${visitor.notRecords} element(s) of the array are not objects (records); they are left out`,
       );
     // A log_history exported as an array: the entries of one step joined as a trainer state's are.
-    return joinRowsOfOneStep(visitor.records.finish({ format: head.format, headerLine: 0, bytesRead: head.bytesRead }));
+    const table = visitor.records.finish({ format: head.format, headerLine: 0, bytesRead: head.bytesRead });
+    // Joined rows' records are many (the join keeps their lines only): only an unjoined table keeps the columns.
+    return joinRowsOfOneStep({ ...table, objectColumns: visitor.objectColumnsOf(table.rowCount) });
   }
   // Columns only when every member is an array: a config's one list among its settings is not a table.
   const onlyArrays = visitor.counts.scalars === 0 && visitor.counts.objects === 0;
@@ -340,7 +352,9 @@ function columnsTable(
     const column = finished.columns.find((c) => c.name === array.name);
     if (column) column.cells = array.cells(finished.rowCount);
   }
-  return finished;
+  // Arrays spread over lines (json.dump(indent=2)): a value's line off its row's (the first array's) finds the row.
+  const joinedLines = joinedLinesOf(finished.columns, finished.lines);
+  return joinedLines ? { ...finished, joinedLines } : finished;
 }
 
 /** The schedule facts of a trainer state: max_steps ends the schedule; global_step and logging_steps are said. */

@@ -1,0 +1,39 @@
+// The Select Columns picker's samples of a run folder: read from the head of each of its files, not the whole run (a
+// 2M-row run read whole held the server's thread for seconds), so a run of any size gets its first values at once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, truncateSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { columnSamples } from '../../src/server/samples';
+import { formatNumber } from '../../src/core/util/format';
+import { scratchDir } from '../helpers/scratch';
+import { cosineLr, lawCurve, writeMetricRuns } from '../helpers/frameworkRuns';
+
+const POINTS = lawCurve(cosineLr(60000), 60000, 10);
+const first = (key: 'step' | 'loss' | 'lr') => POINTS.slice(0, 3).map((p) => formatNumber(p[key], 6));
+
+test("a run folder's samples are its files' first values, read from their heads only", async () => {
+  const workspace = scratchDir('scaling-lens-samples-');
+  const runId = 'beef'.padEnd(32, '0');
+  writeMetricRuns(workspace, runId, POINTS);
+  const dvclive = join(workspace, 'dvclive');
+  const mlflow = join(workspace, 'mlruns', '1', runId);
+  // DVCLive's lr.tsv past the 4 GiB a whole read refuses (a sparse tail): its head still has the first values.
+  const lr = join(dvclive, 'plots', 'metrics', 'lr.tsv');
+  truncateSync(lr, 5 * 1024 ** 3);
+  assert.deepEqual(await columnSamples(dvclive, undefined, ['step', 'train/loss', 'lr']), [
+    first('step'),
+    first('loss'),
+    first('lr'),
+  ]);
+  // MLflow's loss file logs step 1 again at its end (a run resumed from an early checkpoint), far past its head: the
+  // samples are the file's first records, as the picker shows them, not what the whole run's join put first.
+  const loss = join(mlflow, 'metrics', 'loss');
+  assert.ok(statSync(loss).size > 64 * 1024);
+  appendFileSync(loss, `1721460000000 9.5 1\n`);
+  assert.deepEqual(await columnSamples(mlflow, undefined, ['step', 'loss', 'lr']), [
+    first('step'),
+    first('loss'),
+    first('lr'),
+  ]);
+});
