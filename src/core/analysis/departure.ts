@@ -15,6 +15,7 @@
 // test/unit/analysis/departure.test.ts holds it to zero alarms on clean noisy curves over 200 seeds.
 import { finding } from '../findings';
 import { formatCount, formatPercent } from '../util/format';
+import { numbersOf } from '../util/arrays';
 import { departureDetail, departureReason, KIND_PHRASES } from './departureText';
 import { withheld } from './trust';
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
@@ -176,7 +177,7 @@ export function findDepartures(
     const n = curve.steps.length;
     const at = n - Math.max(options.departurePoints, Math.ceil(DEPARTURE_TAIL * n));
     if (at < MIN_PREFIX_POINTS) return [];
-    const prepared = prepare(thinRows(prefix(curve, at), BACKTEST_ROWS), Array.from(curve.steps.subarray(at)));
+    const prepared = prepare(thinRows(prefix(curve, at), BACKTEST_ROWS), numbersOf(curve.steps.subarray(at)));
     return [{ curve, at, prepared }];
   });
   if (cuts.length === 0) return found;

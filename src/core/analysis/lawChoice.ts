@@ -17,7 +17,7 @@
 // An average weighs each law, at each step of each curve, by the inverse of its bootstrap spread there
 // (spreadWeights.ts): the law the fit curves pin down at that prediction gets the larger weight (a run three times
 // longer than the fit curves, an LR drop faster than theirs), and where both are pinned alike it is the plain mean.
-import { pick, thinIndices } from '../util/arrays';
+import { numbersOf, pick, thinIndices } from '../util/arrays';
 import { combineFits, type CombinedMember } from './combinedLoss';
 import { dropLevels } from './dropLevels';
 import { LAW_NAMES } from './lawNames';
@@ -282,7 +282,7 @@ export function backtestErrors(law: LossCurveLaw, full: LossLawFit, input: LossF
       if (n < MIN_PREFIX_ROWS || n >= curve.steps.length) return [];
       // The scored rows are the prefix's targets, so one fit-and-predict gives them.
       return [
-        { prepared: prepare(prefix(curve, n), Array.from(curve.steps.subarray(n))), rest: curve.loss.subarray(n) },
+        { prepared: prepare(prefix(curve, n), numbersOf(curve.steps.subarray(n))), rest: curve.loss.subarray(n) },
       ];
     });
     if (parts.length === 0) continue;

@@ -3,6 +3,7 @@
 import { concat, pick, thinIndices } from '../util/arrays';
 import { quantile, type Random } from '../util/random';
 import { atQueries } from './lossAreas';
+import { placeBetween } from '../util/stepInterpolation';
 import type { LossFitInput } from './lossLaw';
 
 /** Some evenly spaced points of one fitted curve with the fit's prediction and log residual there. */
@@ -127,17 +128,26 @@ export function bandAt(
   const hi = band.hi.map(Math.exp);
   const last = steps.length - 1;
   let k = 0;
-  for (let j = 0; j < at.length; j++) {
-    const q = at[j];
-    const s = queries[q];
+  for (let j = 0; j < at.length;) {
+    const first = queries[at[j]];
     // The segment search resumes where the previous query left it: queries come in ascending order.
-    if (j > 0 && s < queries[at[j - 1]]) k = 0;
-    while (k < last - 1 && steps[k + 1] < s) k++;
-    const x0 = steps[k];
-    const x1 = steps[Math.min(k + 1, last)];
-    const t = x1 > x0 ? Math.min(1, Math.max(0, (s - x0) / (x1 - x0))) : 0;
-    low[j] = predicted[q] * (lo[k] + t * (lo[Math.min(k + 1, last)] - lo[k]));
-    high[j] = predicted[q] * (hi[k] + t * (hi[Math.min(k + 1, last)] - hi[k]));
+    if (j > 0 && first < queries[at[j - 1]]) k = 0;
+    while (k < last - 1 && steps[k + 1] < first) k++;
+    // The queries up to the segment's end share its steps and factors, read once (a million-point curve's every point
+    // is reported on each update of a followed run).
+    const next = Math.min(k + 1, last);
+    const end = k < last - 1 ? steps[k + 1] : Infinity;
+    const [x0, x1, lo0, hi0] = [steps[k], steps[next], lo[k], hi[k]];
+    const [loSlope, hiSlope] = [lo[next] - lo0, hi[next] - hi0];
+    for (let before = first; j < at.length; j++) {
+      const q = at[j];
+      const s = queries[q];
+      if (s > end || s < before) break;
+      before = s;
+      const t = placeBetween(x0, x1, s);
+      low[j] = predicted[q] * (lo0 + t * loSlope);
+      high[j] = predicted[q] * (hi0 + t * hiSlope);
+    }
   }
   return { low, high };
 }

@@ -668,13 +668,17 @@ export const LR_SPIKE_FACTOR = 1000;
  */
 export function lrSpikes(lr: Float64Array): number[] {
   const out: number[] = [];
-  for (let k = 0; k < lr.length; k++) {
-    const before = k > 0 ? lr[k - 1] : -Infinity;
-    const after = k + 1 < lr.length ? lr[k + 1] : -Infinity;
-    const beside = Math.max(before, after);
-    if (beside > 0 && lr[k] > LR_SPIKE_FACTOR * beside) out.push(k);
-  }
+  const n = lr.length;
+  // The ends apart (one side each) and the middle in a plain loop, as lossSpikes: it runs on each followed update.
+  if (n > 1 && lrAbove(lr[0], lr[1])) out.push(0);
+  for (let k = 1; k < n - 1; k++) if (lrAbove(lr[k], Math.max(lr[k - 1], lr[k + 1]))) out.push(k);
+  if (n > 1 && lrAbove(lr[n - 1], lr[n - 2])) out.push(n - 1);
   return out;
+}
+
+/** Whether an LR is LR_SPIKE_FACTOR times above the larger LR beside it (none above when that one is not > 0). */
+function lrAbove(lr: number, beside: number): boolean {
+  return beside > 0 && lr > LR_SPIKE_FACTOR * beside;
 }
 
 /**
@@ -687,13 +691,17 @@ export function lrSpikes(lr: Float64Array): number[] {
 export function lossSpikes(loss: Float64Array): number[] {
   const out: number[] = [];
   const n = loss.length;
-  for (let k = 0; k < n && n >= 3; k++) {
-    const [a, b] = k === 0 ? [1, 2] : k === n - 1 ? [n - 2, n - 3] : [k - 1, k + 1];
-    const x = loss[k];
-    if (x > LR_SPIKE_FACTOR * Math.max(loss[a], loss[b]) || x * LR_SPIKE_FACTOR < Math.min(loss[a], loss[b]))
-      out.push(k);
-  }
+  if (n < 3) return out;
+  // The ends apart and the middle in a plain loop: this runs at every row of a followed run's log on each update.
+  if (strayBeside(loss[0], loss[1], loss[2])) out.push(0);
+  for (let k = 1; k < n - 1; k++) if (strayBeside(loss[k], loss[k - 1], loss[k + 1])) out.push(k);
+  if (strayBeside(loss[n - 1], loss[n - 2], loss[n - 3])) out.push(n - 1);
   return out;
+}
+
+/** Whether loss x is LR_SPIKE_FACTOR times above both of a and b, or as many times below both. */
+function strayBeside(x: number, a: number, b: number): boolean {
+  return x > LR_SPIKE_FACTOR * Math.max(a, b) || x * LR_SPIKE_FACTOR < Math.min(a, b);
 }
 
 /** The metric files of a table joined from a file per metric, for `columns` (the loss's and the LR's), each once. */

@@ -446,21 +446,35 @@ function sharedPrefix(a: Float64Array, b: Float64Array, upTo: number): number {
  * the same steps). Sums depend on nothing else, so a twin's are the curve's, to the bit.
  */
 function twinCurves(prepared: LossFitInput['prepared']): Int32Array {
-  const keys = scheduleKeys(prepared.map((p) => p.curve.schedule));
-  const seen = new Map<string, number[]>();
-  return Int32Array.from(prepared, (p, i) => {
-    const group = seen.get(keys[i]) ?? [];
-    seen.set(keys[i], group);
-    const twin = group.find(
-      (j) =>
-        sameSteps(prepared[j].queries, p.queries) &&
-        sameQueries(prepared[j].targetIndex, p.targetIndex) &&
-        sameQueries(prepared[j].pointIndex, p.pointIndex),
-    );
-    if (twin !== undefined) return twin;
-    group.push(i);
-    return i;
+  const twins = Int32Array.from(prepared, (_, i) => i);
+  // Only curves of one shape (query count, target count, last query) can be twins: a curve alone in its shape (a
+  // followed run's one curve, on each update) is its own without hashing its schedule (a million steps of it).
+  const byShape = new Map<string, number[]>();
+  prepared.forEach((p, i) => {
+    const shape = `${p.queries.length}:${p.targetIndex.length}:${p.queries[p.queries.length - 1]}`;
+    const group = byShape.get(shape);
+    if (group) group.push(i);
+    else byShape.set(shape, [i]);
   });
+  for (const group of byShape.values()) {
+    if (group.length < 2) continue;
+    const keys = scheduleKeys(group.map((i) => prepared[i].curve.schedule));
+    const seen = new Map<string, number[]>();
+    group.forEach((i, g) => {
+      const p = prepared[i];
+      const same = seen.get(keys[g]) ?? [];
+      seen.set(keys[g], same);
+      const twin = same.find(
+        (j) =>
+          sameSteps(prepared[j].queries, p.queries) &&
+          sameQueries(prepared[j].targetIndex, p.targetIndex) &&
+          sameQueries(prepared[j].pointIndex, p.pointIndex),
+      );
+      if (twin === undefined) same.push(i);
+      else twins[i] = twin;
+    });
+  }
+  return twins;
 }
 
 const sameSteps = (a: Float64Array, b: Float64Array) => a.length === b.length && samePrefix(a, b, a.length);

@@ -7,7 +7,7 @@
 // Weights are estimated at some steps of each curve and interpolated in step in between (held past the ends); a
 // followed run's warm refit estimates them again from its moved refits (lossAnalysis.ts, warmChoice).
 import { pick, thinIndices } from '../util/arrays';
-import { between, nextOf, placeIn, segmentOf, valuesAtSteps } from '../util/stepInterpolation';
+import { between, forEachSegment, placeBetween, placeIn, valuesAtSteps } from '../util/stepInterpolation';
 import type { LossFitInput, LossLawFit } from './lossLaw';
 import type { LawRefits } from './types';
 import { curveKey } from './lossCurves';
@@ -124,25 +124,52 @@ export function weightedAt(terms: { values: Float64Array; weights: LawWeights }[
   const stepped = terms.flatMap((t) => (typeof t.weights === 'number' ? [] : [t.weights]));
   if (stepped.some((w) => w.steps !== stepped[0].steps)) return weightedByArrays(terms, steps);
   const knots = stepped.length ? stepped[0].steps : new Float64Array(1);
+  const out = new Float64Array(steps.length);
   const values = terms.map((t) => t.values);
   const fixed = terms.map((t) => (typeof t.weights === 'number' ? t.weights : NaN));
   const byStep = terms.map((t) => (typeof t.weights === 'number' ? null : t.weights.weight));
-  const out = new Float64Array(steps.length);
-  let k = 0;
-  for (let j = 0; j < steps.length; j++) {
-    const s = steps[j];
-    if (j > 0 && s < steps[j - 1]) k = 0;
-    k = segmentOf(knots, s, k);
-    const next = nextOf(knots, k);
-    const t = placeIn(knots, k, next, s);
-    let sum = 0;
-    for (let m = 0; m < terms.length; m++) {
-      const w = byStep[m];
-      sum += (w === null ? fixed[m] : between(w, k, next, t)) * values[m][j];
+  const [first, second] = byStep;
+  const pair = byStep.length === 2 && first !== null && second !== null ? [first, second] : null;
+  forEachSegment(knots, steps, (k, next, from, to) => {
+    if (pair) return weighPair(out, pair, values, knots, k, next, steps, from, to);
+    for (let j = from; j < to; j++) {
+      const t = placeIn(knots, k, next, steps[j]);
+      let sum = 0;
+      for (let m = 0; m < terms.length; m++) {
+        const w = byStep[m];
+        sum += (w === null ? fixed[m] : between(w, k, next, t)) * values[m][j];
+      }
+      out[j] = sum;
     }
+  });
+  return out;
+}
+
+/**
+ * weightedAt along one segment for two laws weighted by step (a mean of both laws: every row of a followed run's curve
+ * on each update): each law's weight there and its slope read once, the rows in one tight loop. between's and
+ * weightedAt's arithmetic in the same order, so the same bits.
+ */
+function weighPair(
+  out: Float64Array,
+  [a, b]: Float64Array[],
+  [va, vb]: Float64Array[],
+  knots: Float64Array,
+  k: number,
+  next: number,
+  steps: Float64Array,
+  from: number,
+  to: number,
+): void {
+  const [a0, b0, x0, x1] = [a[k], b[k], knots[k], knots[next]];
+  const [aSlope, bSlope] = [a[next] - a0, b[next] - b0];
+  for (let j = from; j < to; j++) {
+    const t = placeBetween(x0, x1, steps[j]);
+    let sum = 0;
+    sum += (a0 + t * aSlope) * va[j];
+    sum += (b0 + t * bSlope) * vb[j];
     out[j] = sum;
   }
-  return out;
 }
 
 /** weightedAt's sum from each law's weight array (laws whose weights have different steps). */

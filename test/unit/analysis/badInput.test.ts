@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cliMessage } from '../../../src/cli/text';
 import { analyseTables } from '../../../src/core/analysis/analyse';
-import { lossSpikes } from '../../../src/core/analysis/lossCurves';
+import { lossSpikes, lrSpikes } from '../../../src/core/analysis/lossCurves';
 import type { Analysis } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table';
 
@@ -326,6 +326,16 @@ test('lossSpikes: a loss 1,000 times off both nearest losses (both on one side a
   assert.deepEqual(lossSpikes(Float64Array.from([5e4, 100, 40, 30])), [], 'a perplexity logged sparsely');
   assert.deepEqual(lossSpikes(Float64Array.from([10.8, 7, 3, 2.9])), []);
   assert.deepEqual(lossSpikes(Float64Array.from([1e300])), []);
+});
+
+test('lrSpikes: an LR over 1,000 times the larger LR beside it (its one neighbour at an end); none beside a zero', () => {
+  assert.deepEqual(lrSpikes(Float64Array.from([3e-4, 3e-4, 1, 3e-4, 3e-4])), [2]);
+  assert.deepEqual(lrSpikes(Float64Array.from([1, 3e-4, 3e-4, 1])), [0, 3]);
+  assert.deepEqual(lrSpikes(Float64Array.from([1, 3e-4])), [0]);
+  assert.deepEqual(lrSpikes(Float64Array.from([0, 3e-4, 0])), [], 'a warmup rising from 0 is no spike');
+  assert.deepEqual(lrSpikes(Float64Array.from([3e-4, 1, 3e-1])), [], 'the larger side is below 1,000 times');
+  assert.deepEqual(lrSpikes(Float64Array.from([1])), []);
+  assert.deepEqual(lrSpikes(Float64Array.from([3e-4, Number.NaN, 3e-4])), []);
 });
 
 test('steps above 2^53 (no longer whole numbers apart) are left out with step-implausible, never fitted', () => {
