@@ -43,6 +43,18 @@ export function plainAnalysis(analysis: Analysis<Series>): Analysis {
   return analysis as Analysis;
 }
 
+/**
+ * A number[] copy of the analysis for a message (Export Fit's request), leaving the analysis as it is: the server's
+ * cached one keeps the typed arrays its chart model shares, and the copy is garbage once sent.
+ */
+export function plainCopy(analysis: Analysis<Series>): Analysis {
+  // mapSeries replaces whole series, schedules and file lists: copying the objects that hold them is enough.
+  return plainAnalysis({
+    ...analysis,
+    curves: analysis.curves.map((curve) => ({ ...curve, points: { ...curve.points } })),
+  });
+}
+
 /** A number[] copy allocated at its final length: Array.from grows as it goes and is ~3x slower on a million. */
 function toNumbers(values: Float64Array | Int32Array): number[] {
   const out = new Array<number>(values.length);
