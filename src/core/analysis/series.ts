@@ -2,8 +2,8 @@
 // arrays as the loss analysis computes them and the language server keeps them.
 import type { Analysis, CurveReport, Series } from './types';
 
-/** The parallel per-point series (joinedLines and metricFiles, series of their own length, are converted beside them). */
-const POINT_KEYS: readonly Exclude<keyof CurveReport['points'], 'joinedLines' | 'metricFiles'>[] = [
+/** The parallel per-point series (joinedLines, metricFiles and cellSteps, of their own lengths, are converted beside them). */
+const POINT_KEYS: readonly Exclude<keyof CurveReport['points'], 'joinedLines' | 'metricFiles' | 'cellSteps'>[] = [
   'x',
   'observed',
   'predicted',
@@ -29,6 +29,9 @@ export function mapSeries(analysis: Analysis<Series>, convert: (values: Series) 
     if (joined) curve.points.joinedLines = { lines: once(joined.lines), rowLines: once(joined.rowLines) };
     const files = curve.points.metricFiles;
     if (files) curve.points.metricFiles = files.map((f) => ({ ...f, lines: once(f.lines), steps: once(f.steps) }));
+    const cells = curve.points.cellSteps;
+    if (cells)
+      curve.points.cellSteps = { lines: once(cells.lines), columns: once(cells.columns), steps: once(cells.steps) };
     if (curve.schedule) curve.schedule = { steps: once(curve.schedule.steps), lr: once(curve.schedule.lr) };
   }
 }
