@@ -8,6 +8,7 @@ import { columnSamples } from '../../src/server/samples';
 import { formatNumber } from '../../src/core/util/format';
 import { scratchDir } from '../helpers/scratch';
 import { cosineLr, lawCurve, writeMetricRuns } from '../helpers/frameworkRuns';
+import { EventFileWriter, tfrecord, writeCurveRun } from '../helpers/eventWriter';
 
 const POINTS = lawCurve(cosineLr(60000), 60000, 10);
 const first = (key: 'step' | 'loss' | 'lr') => POINTS.slice(0, 3).map((p) => formatNumber(p[key], 6));
@@ -32,6 +33,20 @@ test("a run folder's samples are its files' first values, read from their heads 
   assert.ok(statSync(loss).size > 64 * 1024);
   appendFileSync(loss, `1721460000000 9.5 1\n`);
   assert.deepEqual(await columnSamples(mlflow, undefined, ['step', 'loss', 'lr']), [
+    first('step'),
+    first('loss'),
+    first('lr'),
+  ]);
+});
+
+test("a TensorBoard run folder's samples are its event file's first records, not the whole file's", async () => {
+  const run = join(scratchDir('scaling-lens-samples-'), 'tb');
+  const [events] = writeCurveRun(run, POINTS);
+  // Step 1 logged again at the file's end (a run resumed from an early checkpoint), far past its head: a whole read
+  // puts the resumed value first, the picker shows the file's first records.
+  assert.ok(statSync(events).size > 64 * 1024);
+  appendFileSync(events, tfrecord(new EventFileWriter(false).scalar('train/loss', 1, 9.5).events[0]));
+  assert.deepEqual(await columnSamples(run, undefined, ['step', 'train/loss', 'train/lr']), [
     first('step'),
     first('loss'),
     first('lr'),
