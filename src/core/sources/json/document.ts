@@ -289,7 +289,8 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
   // A trainer_state.json inside an output_dir that is a FIFO or a device: opening it would block, reading never end.
   const kind = specialKind(info);
   if (kind !== null) return failed(notRegularMessage(file, kind), 'file-unreadable');
-  if (size > maxBytes)
+  // A sample of the head (SourceOptions.headBytes) is read whatever the size.
+  if (size > maxBytes && options.headBytes === undefined)
     return failed(
       `${file} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; raise the file size limit or split it`,
       'file-too-large',
@@ -301,7 +302,7 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
   let bytesRead = 0;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const visitor = new DocumentVisitor(problems, () => Math.max(size, bytesRead), maxRecordBytes);
-  const walk = await walkJsonFile(path, visitor, maxRecordBytes);
+  const walk = await walkJsonFile(path, visitor, maxRecordBytes, options.headBytes);
   if (walk instanceof Error) return failed(describeFsError(walk, file), 'file-unreadable');
   bytesRead = walk.bytesRead;
   reportStop(problems, walk.stop, visitor);
