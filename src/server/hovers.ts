@@ -3,7 +3,8 @@
 // analysis, tested directly (test/server/hovers.test.ts).
 import { basename } from 'node:path';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import type { Analysis, CurveReport, FileSummary, Series } from '../core/analysis/types';
+import type { Analysis, CellSteps, CurveReport, FileSummary, Series } from '../core/analysis/types';
+import { lowerBound, upperBound } from '../core/util/arrays';
 import type { FileFormat } from '../core/table/types';
 import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
 import {
@@ -35,7 +36,7 @@ export function hoverAt(
   const value =
     line === (summary?.headerLine ?? 0)
       ? hoverForHeader(analysis, file, columnAt(summary, lineText(position.line), position.character))
-      : (hoverForRow(analysis, file, line) ??
+      : (hoverForRow(analysis, file, line, position.character) ??
         hoverForLrRecord(analysis, file, line) ??
         hoverForField(analysis, file, summary, line, lineText) ??
         (opensDocument(summary, line) ? hoverForHeader(analysis, file) : null));
@@ -93,9 +94,12 @@ function columnAt(summary: FileSummary | undefined, text: string | undefined, ch
   return summary.columns[index]?.name;
 }
 
-/** A data row's hover markdown (1-based `line`): observed, predicted with its band, residual; null off the data. */
-export function hoverForRow(analysis: Analysis<Series>, file: string, line: number): string | null {
-  const hit = pointAtLine(analysis, file, line);
+/**
+ * A data row's hover markdown (1-based `line`; `character`, 0-based, picks the value under it where a line holds
+ * several): observed, predicted with its band, residual; null off the data.
+ */
+export function hoverForRow(analysis: Analysis<Series>, file: string, line: number, character?: number): string | null {
+  const hit = pointAtLine(analysis, file, line, character);
   if (!hit) return null;
   const { curve, index } = hit;
   const p = curve.points;
@@ -225,8 +229,16 @@ export function pointAtLine(
   analysis: Analysis<Series>,
   file: string,
   line: number,
+  character?: number,
 ): { curve: CurveReport<Series>; index: number } | null {
   for (const curve of fileOf(analysis, file)) {
+    const cell = character === undefined ? undefined : stepOfCell(curve.points.cellSteps, line, character);
+    // A line of several values: the one under the cursor is this curve's point, or another curve's.
+    if (cell !== undefined) {
+      const index = Number.isNaN(cell) ? -1 : indexOfLine(curve.points.x, cell);
+      if (index >= 0) return { curve, index };
+      continue;
+    }
     const index = indexOfLine(curve.points.lines, line);
     if (index >= 0) return { curve, index };
     const joined = curve.points.joinedLines;
@@ -235,6 +247,18 @@ export function pointAtLine(
     if (row >= 0) return { curve, index: row };
   }
   return pointOfMetricFile(analysis, file, line);
+}
+
+/**
+ * The step of the value under 0-based `character` of a line that holds several (CellSteps): the last to start at or
+ * before it, or the line's first; NaN where its row has no point; undefined where the line holds none of them.
+ */
+function stepOfCell(cells: CellSteps<Series, Series> | undefined, line: number, character: number): number | undefined {
+  if (!cells) return undefined;
+  const from = lowerBound(cells.lines, line);
+  const to = upperBound(cells.lines, line, from);
+  if (from === to) return undefined;
+  return cells.steps[Math.max(from, upperBound(cells.columns, character + 1, from, to) - 1)];
 }
 
 /**

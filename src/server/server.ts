@@ -11,7 +11,7 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { plainAnalysis } from '../core/analysis/series';
+import { plainCopy } from '../core/analysis/series';
 import { ChartDataRequest, WhatIfRequest } from '../shared/chart';
 import {
   AnalysisRequest,
@@ -137,7 +137,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   });
   connection.onRequest(AnalysisRequest, async ({ uri }) => {
     const analysis = await cache.ensure(uri, 'request');
-    return analysis ? plainAnalysis(analysis) : null;
+    // A copy: the cached analysis keeps the typed arrays its chart shares (converting it would hold both).
+    return analysis ? plainCopy(analysis) : null;
   });
   connection.onRequest(ColumnsRequest, async ({ uri }) => {
     const analysis = (await cache.ensure(uri, 'request')) ?? cache.cached(uri);

@@ -1,7 +1,7 @@
 // Moving an Analysis from the worker thread to the server's thread. Structured clone copies a million-element
 // number[] element by element (about 0.5 s for a million-row log); typed arrays are handed over without a copy.
 // A loss curve's series are typed arrays already and travel as they are; other long series are packed into
-// Float64Arrays first. The server keeps them so (plainAnalysis gives number[] where JSON needs them).
+// Float64Arrays first. The server keeps them so (plainCopy gives number[] where JSON needs them).
 // A follower's analysis (followJob.ts) shares its arrays with what the follower keeps for the next update (its tables,
 // the warm start's curves, areas and predictions): it moves copies instead, so nothing is held in both threads but
 // what the follower needs.

@@ -69,14 +69,14 @@ test("a pretty-printed trainer_state.json: a field's line hovers as its entry, i
   assert.equal(at(lines.length - 2), null, 'max_steps, after the log, is no entry');
 });
 
+/** An object of column arrays of 30 rows (steps 100 to 3000), as a JSON file's. */
+function columnArrays(): { step: number[]; lr: number[]; loss: number[] } {
+  const step = Array.from({ length: 30 }, (_, i) => (i + 1) * 100);
+  return { step, lr: step.map(() => 0.0003), loss: step.map((s) => Number(lossAt(s))) };
+}
+
 test('a pretty-printed object of column arrays (json.dump(indent=2)): a value on any line of any array hovers its row', async () => {
-  const stepsLogged = Array.from({ length: 30 }, (_, i) => (i + 1) * 100);
-  const columns = {
-    step: stepsLogged,
-    lr: stepsLogged.map(() => 0.0003),
-    loss: stepsLogged.map((s) => Number(lossAt(s))),
-  };
-  const lines = JSON.stringify(columns, null, 2).split('\n');
+  const lines = JSON.stringify(columnArrays(), null, 2).split('\n');
   const path = file('columns.json', lines);
   const analysis = await analyse(path, ONE_LAW);
   const lineText = (line: number) => lines[line];
@@ -88,6 +88,35 @@ test('a pretty-printed object of column arrays (json.dump(indent=2)): a value on
   const tenth = markdown(at(75));
   assert.match(tenth, /step 1000 /, 'the tenth loss');
   assert.ok(tenth.includes(`| observed | ${formatNumber(Number(lossAt(1000)), 5)} |`), tenth);
+});
+
+test('column arrays with ten values to a line, or all on one line: the value under the cursor hovers its own row', async () => {
+  const arrays = columnArrays();
+  // Ten values a line, as numpy's or a formatter's output: 0-based line 1 opens "step", lines 2-4 hold its values.
+  const tens = (values: number[]) =>
+    Array.from({ length: values.length / 10 }, (_, k) => `    ${values.slice(k * 10, k * 10 + 10).join(', ')}`).join(
+      ',\n',
+    );
+  const body = Object.entries(arrays).map(([name, v]) => `  "${name}": [\n${tens(v)}\n  ]`);
+  const lines = `{\n${body.join(',\n')}\n}`.split('\n');
+  const path = file('tens.json', lines);
+  const analysis = await analyse(path, ONE_LAW);
+  const at = (text: string[], line: number, value: string, p = path) =>
+    markdown(hoverAt(analysis, p, { line, character: text[line].indexOf(value) + 1 }, (l) => text[l]));
+  assert.match(at(lines, 2, '600'), /step 600 /, 'the sixth step');
+  assert.match(at(lines, 3, '1300'), /step 1300 /);
+  const loss = String(arrays.loss[16]);
+  const seventeenth = at(lines, 13, loss);
+  assert.match(seventeenth, /step 1700 /, 'the seventeenth loss');
+  assert.ok(seventeenth.includes(`| observed | ${formatNumber(arrays.loss[16], 5)} |`), seventeenth);
+  // json.dump without indent: every array on the one line.
+  const one = [JSON.stringify(arrays)];
+  const onePath = file('one.json', one);
+  const oneAnalysis = await analyse(onePath, ONE_LAW);
+  const hovered = markdown(
+    hoverAt(oneAnalysis, onePath, { line: 0, character: one[0].indexOf(`${loss},`) + 2 }, (l) => one[l]),
+  );
+  assert.match(hovered, /step 1700 /, 'the seventeenth loss of a one-line document');
 });
 
 test('the header hover names the column under the cursor and lists the fit; none off the data', async () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver';
 import { FitFileRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
 import { scratchDir } from '../helpers/scratch';
@@ -32,31 +33,53 @@ test('300,000 negative steps give 20 diagnostics and one with the count; the fil
   }
 });
 
-test('a NaN loss in a JSON array of records written on one line is underlined at its value in its record', async () => {
-  const records = Array.from({ length: 30 }, (_, i) => {
-    const step = (i + 1) * 100;
-    return `{"step":${step},"lr":3e-4,"loss":${i === 5 ? '"NaN"' : (2.5 + 3 * step ** -0.4).toFixed(5)}}`;
-  });
-  const text = `[${records.join(',')}]`;
-  const path = join(scratchDir('scaling-lens-rows-'), 'one-line.json');
+/** The loss-invalid diagnostics of a JSON document opened in the server. */
+async function lossInvalid(name: string, text: string): Promise<Diagnostic[]> {
+  const path = join(scratchDir('scaling-lens-rows-'), name);
   writeFileSync(path, text);
   const uri = pathToFileURL(path).toString();
   const client = await startTestServer();
   try {
     client.settings = { fit: { bootstrapSamples: 0 }, law: 'lr-annealing' };
     await client.open(uri, text);
-    const [nan] = (await client.diagnostics(uri, (d) => d.some((x) => x.code === 'loss-invalid'))).filter(
-      (d) => d.code === 'loss-invalid',
-    );
-    const at = text.indexOf('"NaN"');
-    assert.deepEqual(
-      [nan.range.start, nan.range.end],
-      [
-        { line: 0, character: at },
-        { line: 0, character: at + 5 },
-      ],
-    );
+    const published = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'loss-invalid'));
+    return published.filter((d) => d.code === 'loss-invalid');
   } finally {
     client.dispose();
   }
+}
+
+/** A range on the first line. */
+const onFirstLine = (from: number, to: number) => ({
+  start: { line: 0, character: from },
+  end: { line: 0, character: to },
+});
+
+test('a NaN loss in a JSON array of records written on one line is underlined at its value in its record', async () => {
+  const records = Array.from({ length: 30 }, (_, i) => {
+    const step = (i + 1) * 100;
+    return `{"step":${step},"lr":3e-4,"loss":${i === 5 ? '"NaN"' : (2.5 + 3 * step ** -0.4).toFixed(5)}}`;
+  });
+  const text = `[${records.join(',')}]`;
+  const [nan] = await lossInvalid('one-line.json', text);
+  const at = text.indexOf('"NaN"');
+  assert.deepEqual(nan.range, onFirstLine(at, at + 5));
+});
+
+test('a NaN loss in a trainer_state.json written on one line is underlined at its value in its entry, where the step has that entry only', async () => {
+  const entries: string[] = [];
+  for (let i = 1; i <= 30; i++) {
+    const step = i * 100;
+    const loss = i === 6 || i === 10 ? 'NaN' : (2.5 + 3 * step ** -0.4).toFixed(5);
+    entries.push(`{"epoch":${i / 30},"learning_rate":3e-4,"loss":${loss},"step":${step}}`);
+    // An evaluation entry every tenth step: its row joins two entries of the one line.
+    if (i % 10 === 0) entries.push(`{"epoch":${i / 30},"eval_loss":2.9,"step":${step}}`);
+  }
+  const text = `{"global_step":3000,"log_history":[${entries.join(',')}],"max_steps":3000}`;
+  const invalid = await lossInvalid('trainer_state.json', text);
+  const at = text.indexOf('NaN');
+  assert.deepEqual(invalid[0].range, onFirstLine(at, at + 3));
+  // Step 1000's row joins its training and evaluation entries: which one a value is in is not known, so no column.
+  assert.equal(invalid.length, 2);
+  assert.equal(invalid[1].range.start.character, 0);
 });

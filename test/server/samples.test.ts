@@ -2,15 +2,18 @@
 // 2M-row run read whole held the server's thread for seconds), so a run of any size gets its first values at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, truncateSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { columnSamples } from '../../src/server/samples';
 import { formatNumber } from '../../src/core/util/format';
 import { scratchDir } from '../helpers/scratch';
 import { cosineLr, lawCurve, writeMetricRuns } from '../helpers/frameworkRuns';
+import { EventFileWriter, tfrecord, writeCurveRun } from '../helpers/eventWriter';
 
 const POINTS = lawCurve(cosineLr(60000), 60000, 10);
 const first = (key: 'step' | 'loss' | 'lr') => POINTS.slice(0, 3).map((p) => formatNumber(p[key], 6));
+/** The samples of the step, loss and LR columns: their first three values. */
+const FIRST_VALUES = [first('step'), first('loss'), first('lr')];
 
 test("a run folder's samples are its files' first values, read from their heads only", async () => {
   const workspace = scratchDir('scaling-lens-samples-');
@@ -21,19 +24,32 @@ test("a run folder's samples are its files' first values, read from their heads 
   // DVCLive's lr.tsv past the 4 GiB a whole read refuses (a sparse tail): its head still has the first values.
   const lr = join(dvclive, 'plots', 'metrics', 'lr.tsv');
   truncateSync(lr, 5 * 1024 ** 3);
-  assert.deepEqual(await columnSamples(dvclive, undefined, ['step', 'train/loss', 'lr']), [
-    first('step'),
-    first('loss'),
-    first('lr'),
-  ]);
+  assert.deepEqual(await columnSamples(dvclive, undefined, ['step', 'train/loss', 'lr']), FIRST_VALUES);
   // MLflow's loss file logs step 1 again at its end (a run resumed from an early checkpoint), far past its head: the
   // samples are the file's first records, as the picker shows them, not what the whole run's join put first.
   const loss = join(mlflow, 'metrics', 'loss');
   assert.ok(statSync(loss).size > 64 * 1024);
   appendFileSync(loss, `1721460000000 9.5 1\n`);
-  assert.deepEqual(await columnSamples(mlflow, undefined, ['step', 'loss', 'lr']), [
-    first('step'),
-    first('loss'),
-    first('lr'),
-  ]);
+  assert.deepEqual(await columnSamples(mlflow, undefined, ['step', 'loss', 'lr']), FIRST_VALUES);
+});
+
+test("a TensorBoard run folder's samples are its event file's first records, not the whole file's", async () => {
+  const run = join(scratchDir('scaling-lens-samples-'), 'tb');
+  const [events] = writeCurveRun(run, POINTS);
+  // Step 1 logged again at the file's end (a run resumed from an early checkpoint), far past its head: a whole read
+  // puts the resumed value first, the picker shows the file's first records.
+  assert.ok(statSync(events).size > 64 * 1024);
+  appendFileSync(events, tfrecord(new EventFileWriter(false).scalar('train/loss', 1, 9.5).events[0]));
+  assert.deepEqual(await columnSamples(run, undefined, ['step', 'train/loss', 'train/lr']), FIRST_VALUES);
+});
+
+test("a Hugging Face output folder's samples are its trainer_state.json's first entries, read from its head only", async () => {
+  const run = join(scratchDir('scaling-lens-samples-'), 'out');
+  mkdirSync(run);
+  const entries = POINTS.map((p) => JSON.stringify({ learning_rate: p.lr, loss: p.loss, step: p.step }));
+  // Past the 4 GiB limit a whole read refuses (a sparse tail): the head still has the first entries.
+  const state = join(run, 'trainer_state.json');
+  writeFileSync(state, `{"log_history": [\n${entries.join(',\n')}\n]}\n`);
+  truncateSync(state, 5 * 1024 ** 3);
+  assert.deepEqual(await columnSamples(run, undefined, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
 });

@@ -515,6 +515,7 @@ function loggedSeries(c: LossCurve) {
       lines: c.lines,
       ...(c.joinedLines && { joinedLines: c.joinedLines }),
       ...(c.metricFiles && { metricFiles: c.metricFiles }),
+      ...(c.cellSteps && { cellSteps: c.cellSteps }),
     },
     schedule: { steps: c.schedule.steps, lr: c.schedule.lr },
   };

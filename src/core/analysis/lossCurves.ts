@@ -12,13 +12,13 @@ import {
   type RoleAssignment,
   type Table,
 } from '../table/types';
-import { appendAll } from '../util/arrays';
+import { appendAll, lowerBound } from '../util/arrays';
 import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
 import { gather, implausibleFrom, lastPerStep, sameValues, staleText, type PerStep } from './curveSteps';
 import { EpochCount, EpochTrack, epochColumn } from './epochs';
 import { isModelSize, MAX_PARAMS } from '../util/counts';
-import type { Finding, FindingCell } from './types';
+import type { CellSteps, Finding, FindingCell } from './types';
 import { cellPlaces, type CellPlace } from './cellPlace';
 
 export interface LossCurve {
@@ -32,6 +32,8 @@ export interface LossCurve {
   joinedLines?: JoinedLines;
   /** The metric files the loss and LR were read from, when each is a file of its own (Table MetricFileLines). */
   metricFiles?: MetricFileLines[];
+  /** The step, loss and LR cells on lines that hold several values, with their points' steps (CellSteps). */
+  cellSteps?: CellSteps<Int32Array, Float64Array>;
   /** Every row with a usable LR (rows without a loss still give the schedule). */
   schedule: LoggedSchedule;
   firstLine: number;
@@ -511,6 +513,7 @@ export function extractLossCurves(
       const keep = <T extends Float64Array | Int32Array>(a: T): T => a.filter((_, i) => !stray.has(i)) as T;
       [steps, loss, lines] = [keep(steps), keep(loss), keep(lines)];
     }
+    const cellSteps = cellStepsOf(table, stepCol, [stepCol, lossCol, lrCol], { steps, lines });
     curves.push({
       name,
       file,
@@ -518,6 +521,7 @@ export function extractLossCurves(
       loss,
       lines,
       ...(table.joinedLines && { joinedLines: table.joinedLines }),
+      ...(cellSteps && { cellSteps }),
       ...(metricFiles.length > 0 && { metricFiles }),
       // Usually every row has both a loss and an LR: then the two step arrays are one.
       schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: lrValues },
@@ -534,6 +538,42 @@ export function extractLossCurves(
  * with the fix when rounding put rows on the step of the row before (0.01, 0.02, ... or 0.5, 1, 1.5): those rows are
  * lost as repeats, so the column is no optimizer step.
  */
+/**
+ * The cells of the step, loss and LR columns where lines hold several values (CellSteps), each with its point's step
+ * in this curve: a row's point is the one at its (rounded) step on its row's line, which a row another point
+ * replaced, or another run's, is not. Undefined where every line holds one value: a line finds its row then.
+ */
+function cellStepsOf(
+  table: Table,
+  stepCol: number,
+  roles: readonly (number | undefined)[],
+  { steps, lines }: { steps: Float64Array; lines: Int32Array },
+): CellSteps<Int32Array, Float64Array> | undefined {
+  const placed = roles.flatMap((c) => {
+    const cells = c === undefined ? undefined : table.columns[c].cells;
+    return cells?.lines && cells.columns && cells.file === undefined
+      ? [{ lines: cells.lines, columns: cells.columns }]
+      : [];
+  });
+  if (!placed.some((cells) => cells.lines.some((line, r) => line !== 0 && line === cells.lines[r - 1])))
+    return undefined;
+  // Each array's values lie together, in order: the arrays in the order they open are in order as a whole.
+  placed.sort((a, b) => a.lines[0] - b.lines[0] || a.columns[0] - b.columns[0]);
+  const count = placed.reduce((n, cells) => n + cells.lines.reduce((k, line) => k + (line === 0 ? 0 : 1), 0), 0);
+  const out = { lines: new Int32Array(count), columns: new Int32Array(count), steps: new Float64Array(count) };
+  const stepValues = table.columns[stepCol].values;
+  let k = 0;
+  for (const cells of placed)
+    for (let r = 0; r < cells.lines.length; r++) {
+      if (cells.lines[r] === 0) continue;
+      const step = Math.round(stepValues[r]);
+      const point = lowerBound(steps, step);
+      const found = steps[point] === step && lines[point] === table.lines[r];
+      [out.lines[k], out.columns[k], out.steps[k++]] = [cells.lines[r], cells.columns[r], found ? step : NaN];
+    }
+  return out;
+}
+
 function roundedFinding(rounded: number, onto: number, file: string, line: number, cell?: FindingCell): Finding {
   const was = `${plural(rounded, 'step')} ${rounded === 1 ? 'was not a whole number and was' : 'were not whole numbers and were'} rounded (the first at line ${line})`;
   if (!onto) return rowFinding('step-not-integer', 'info', `${was}.`, file, line, cell);

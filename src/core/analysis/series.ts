@@ -2,8 +2,8 @@
 // arrays as the loss analysis computes them and the language server keeps them.
 import type { Analysis, CurveReport, Series } from './types';
 
-/** The parallel per-point series (joinedLines and metricFiles, series of their own length, are converted beside them). */
-const POINT_KEYS: readonly Exclude<keyof CurveReport['points'], 'joinedLines' | 'metricFiles'>[] = [
+/** The parallel per-point series (joinedLines, metricFiles and cellSteps, of their own lengths, are converted beside them). */
+const POINT_KEYS: readonly Exclude<keyof CurveReport['points'], 'joinedLines' | 'metricFiles' | 'cellSteps'>[] = [
   'x',
   'observed',
   'predicted',
@@ -29,6 +29,9 @@ export function mapSeries(analysis: Analysis<Series>, convert: (values: Series) 
     if (joined) curve.points.joinedLines = { lines: once(joined.lines), rowLines: once(joined.rowLines) };
     const files = curve.points.metricFiles;
     if (files) curve.points.metricFiles = files.map((f) => ({ ...f, lines: once(f.lines), steps: once(f.steps) }));
+    const cells = curve.points.cellSteps;
+    if (cells)
+      curve.points.cellSteps = { lines: once(cells.lines), columns: once(cells.columns), steps: once(cells.steps) };
     if (curve.schedule) curve.schedule = { steps: once(curve.schedule.steps), lr: once(curve.schedule.lr) };
   }
 }
@@ -41,6 +44,18 @@ export function plainAnalysis(analysis: Analysis<Series>): Analysis {
   mapSeries(analysis, (values) => (Array.isArray(values) ? values : toNumbers(values)));
   // Every series is a number[] now.
   return analysis as Analysis;
+}
+
+/**
+ * A number[] copy of the analysis for a message (Export Fit's request), leaving the analysis as it is: the server's
+ * cached one keeps the typed arrays its chart model shares, and the copy is garbage once sent.
+ */
+export function plainCopy(analysis: Analysis<Series>): Analysis {
+  // mapSeries replaces whole series, schedules and file lists: copying the objects that hold them is enough.
+  return plainAnalysis({
+    ...analysis,
+    curves: analysis.curves.map((curve) => ({ ...curve, points: { ...curve.points } })),
+  });
 }
 
 /** A number[] copy allocated at its final length: Array.from grows as it goes and is ~3x slower on a million. */

@@ -314,6 +314,19 @@ export interface SeriesPoints<S extends Series = number[]> {
   joinedLines?: JoinedLines<S>;
   /** The metric files of its own the points' values were read from (a run folder of DVCLive or MLflow), each line's step. */
   metricFiles?: MetricFileLines<S, S>[];
+  /** Where lines hold several values (JSON column arrays written ten to a line, or on one line): CellSteps. */
+  cellSteps?: CellSteps<S, S>;
+}
+
+/**
+ * The step, loss and LR cells of a curve on lines that hold several values, by line and then 1-based character
+ * column, each with its point's step (NaN where its row gave the curve no point), so a position finds the value under
+ * it rather than its line's first row.
+ */
+export interface CellSteps<L extends ArrayLike<number> = number[], S extends ArrayLike<number> = number[]> {
+  lines: L;
+  columns: L;
+  steps: S;
 }
 
 export interface CurveReport<S extends Series = number[]> {

@@ -147,7 +147,7 @@ export interface ReadOptions {
   maxProblems?: number;
   /**
    * Read only the first this many bytes of each file (a sample of its first rows: the Select Columns picker's of a
-   * run folder), its complete lines there; the rows past them are not read.
+   * run folder), its complete lines there (an event file's records that start there); the rows past them are not read.
    */
   headBytes?: number;
 }

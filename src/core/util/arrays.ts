@@ -106,9 +106,9 @@ export function lowerBound(values: ArrayLike<number>, value: number, from = 0): 
   return lo;
 }
 
-/** The first index from `from` on whose value is above `value` (ascending values), or their length. */
-export function upperBound(values: ArrayLike<number>, value: number, from = 0): number {
-  let [lo, hi] = [from, values.length];
+/** The first index in [from, to) whose value is above `value` (ascending values there), or `to`. */
+export function upperBound(values: ArrayLike<number>, value: number, from = 0, to = values.length): number {
+  let [lo, hi] = [from, to];
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (values[mid] <= value) lo = mid + 1;

@@ -14,7 +14,7 @@ import { TableBuilder } from '../../table/tableBuilder';
 import { DEFAULT_MAX_BYTES } from '../../table/tableReader';
 import { notRegularMessage, specialKind } from '../regularFile';
 import { positiveInteger } from '../runHints';
-import { doubled } from '../../util/arrays';
+import { doubled, lowerBound } from '../../util/arrays';
 import { readHead } from '../scan';
 import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
@@ -104,6 +104,10 @@ export class DocumentVisitor implements JsonVisitor {
   readonly columns: ColumnArray[] = [];
   /** Per row of an array of records, the column of its `{` (Table.objectColumns). */
   private objectColumns = new Int32Array(16);
+  /** Each log_history entry's step and the column of its `{`: a row made of one entry opens there. */
+  private entrySteps = new Float64Array(16);
+  private entryColumns = new Int32Array(16);
+  private entryCount = 0;
 
   constructor(
     readonly problems: ProblemLog,
@@ -151,7 +155,7 @@ export class DocumentVisitor implements JsonVisitor {
       this.note('scalars', key);
       if (HINT_KEYS.has(key)) this.scalars.set(key, value as JsonScalar);
     } else if (path[0] === 'log_history') {
-      if (isObject(value)) this.entry(value, at.line);
+      if (isObject(value)) this.entry(value, at);
       else this.history.notObjects++;
     } else {
       const column = this.columns[this.columns.length - 1];
@@ -196,13 +200,28 @@ export class DocumentVisitor implements JsonVisitor {
     this.objectColumns[row] = at.column;
   }
 
+  /**
+   * Per row of a trainer state's table (rows by ascending step), the column of its entry's `{` where one entry made
+   * it (Table.objectColumns); 0 where several did (a step's training and evaluation entries), whose cells' entry is
+   * not known.
+   */
+  entryColumnsOf(steps: Float64Array): Int32Array {
+    const columns = new Int32Array(steps.length);
+    for (let k = 0; k < this.entryCount; k++) {
+      const row = lowerBound(steps, this.entrySteps[k]);
+      if (steps[row] === this.entrySteps[k]) columns[row] = columns[row] === 0 ? this.entryColumns[k] : -1;
+    }
+    for (let row = 0; row < columns.length; row++) if (columns[row] < 0) columns[row] = 0;
+    return columns;
+  }
+
   /** The column of each row's record's `{` (Table.objectColumns), for the `rows` rows the table kept. */
   objectColumnsOf(rows: number): Int32Array {
     return this.objectColumns.slice(0, rows);
   }
 
   /** A log_history entry: its numbers as points at its step; the run's closing summary is not a step's log. */
-  private entry(value: JsonObject, line: number): void {
+  private entry(value: JsonObject, { line, column }: JsonPosition): void {
     this.history.entries++;
     // A step written as text ("100") is read as the values are (numberIn), so one rule decides what is a number.
     const step = typeof value.step === 'string' ? numberIn(value.step) : value.step;
@@ -219,6 +238,9 @@ export class DocumentVisitor implements JsonVisitor {
       this.history.summaries++;
       return;
     }
+    if (this.entryCount === this.entrySteps.length)
+      [this.entrySteps, this.entryColumns] = [doubled(this.entrySteps), doubled(this.entryColumns)];
+    [this.entrySteps[this.entryCount], this.entryColumns[this.entryCount++]] = [step, column];
     for (const [key, cell] of Object.entries(value)) {
       if (key === 'step') continue;
       const number = typeof cell === 'number' ? cell : typeof cell === 'string' ? numberIn(cell) : null;
@@ -267,7 +289,8 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
   // A trainer_state.json inside an output_dir that is a FIFO or a device: opening it would block, reading never end.
   const kind = specialKind(info);
   if (kind !== null) return failed(notRegularMessage(file, kind), 'file-unreadable');
-  if (size > maxBytes)
+  // A sample of the head (SourceOptions.headBytes) is read whatever the size.
+  if (size > maxBytes && options.headBytes === undefined)
     return failed(
       `${file} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; raise the file size limit or split it`,
       'file-too-large',
@@ -279,7 +302,7 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
   let bytesRead = 0;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const visitor = new DocumentVisitor(problems, () => Math.max(size, bytesRead), maxRecordBytes);
-  const walk = await walkJsonFile(path, visitor, maxRecordBytes);
+  const walk = await walkJsonFile(path, visitor, maxRecordBytes, options.headBytes);
   if (walk instanceof Error) return failed(describeFsError(walk, file), 'file-unreadable');
   bytesRead = walk.bytesRead;
   reportStop(problems, walk.stop, visitor);
@@ -296,7 +319,8 @@ function tableOf(visitor: DocumentVisitor, head: { format: FileFormat; bytesRead
       visitor.problems.addForFile('run-hints', 'info', 1, 1, `trainer_state.json: ${hints.notes.join('; ')}`);
     // Each entry's values keep its line (the entry's `{`), for findings about one of them.
     const table = visitor.steps.finish({ format: 'hf-trainer-state', bytesRead: head.bytesRead, cells: {} });
-    return { ...table, hints };
+    // ...and where its entry opens, for an entry written on one line among others (no indent).
+    return { ...table, hints, objectColumns: visitor.entryColumnsOf(table.columns[0].values) };
   }
   if (visitor.root === 'array') {
     if (visitor.recordCount === 0) reportShape(visitor, head.file);

@@ -146,11 +146,15 @@ export interface WalkEnd {
   bytesRead: number;
 }
 
-/** Walks the JSON document in a file, chunk by chunk. Never throws: a read failure comes back as the error. */
+/**
+ * Walks the JSON document in a file, chunk by chunk; with `headBytes`, its first that many only, a document cut there
+ * not an error (a sample of its first records). Never throws: a read failure comes back as the error.
+ */
 export async function walkJsonFile(
   path: string,
   visitor: JsonVisitor,
   maxRecordBytes: number,
+  headBytes = Number.POSITIVE_INFINITY,
 ): Promise<WalkEnd | Error> {
   const tokenizer = new JsonTokenizer(new JsonWalker(visitor, maxRecordBytes));
   let bytesRead = 0;
@@ -159,9 +163,10 @@ export async function walkJsonFile(
     try {
       const buffer = Buffer.alloc(CHUNK_BYTES);
       for (;;) {
-        const { bytesRead: n } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+        const wanted = Math.min(CHUNK_BYTES, headBytes - bytesRead);
+        const { bytesRead: n } = wanted > 0 ? await handle.read(buffer, 0, wanted, null) : { bytesRead: 0 };
         bytesRead += n;
-        tokenizer.push(buffer.subarray(0, n), n === 0);
+        tokenizer.push(buffer.subarray(0, n), n === 0 && wanted > 0);
         if (n === 0 || tokenizer.stop !== null) break;
       }
     } finally {

@@ -129,9 +129,12 @@ export class RunReader {
 
   /** Whether a large file is read by two threads (split.ts). */
   private readonly parallel: ParallelMode;
+  /** Only the records that start in a file's first this many bytes are read (SourceOptions.headBytes: a sample). */
+  private readonly headBytes: number | undefined;
 
   constructor(display: string, options: SourceOptions) {
     this.parallel = options.parallel ?? 'auto';
+    this.headBytes = options.headBytes;
     this.problems = new ProblemLog(display, options.maxProblems);
     const { progress } = this;
     this.builder = new StepTableBuilder(this.problems, () =>
@@ -170,11 +173,14 @@ export class RunReader {
       const sink = this.sink(file, tags);
       this.decoders.set(file.path, (resumed = { sink, decoder: new EventDecoder(sink) }));
     }
-    // A whole file may be read by two threads (split.ts); what a follower appends, from where it stopped, by one.
+    // A whole file may be read by two threads (split.ts); what a follower appends, from where it stopped, by one; a
+    // sample, the head of the file.
     const read =
-      from === 0
-        ? await readEventsInTwo(file.path, resumed.sink, resumed.decoder, { mode: this.parallel })
-        : await readEvents(file.path, from, resumed.sink, resumed.decoder);
+      this.headBytes !== undefined
+        ? await readEvents(file.path, from, resumed.sink, resumed.decoder, this.headBytes)
+        : from === 0
+          ? await readEventsInTwo(file.path, resumed.sink, resumed.decoder, { mode: this.parallel })
+          : await readEvents(file.path, from, resumed.sink, resumed.decoder);
     this.bytesRead += read.end - from;
     this.fileNotes.set(file.path, {
       shown: file.shown,
