@@ -2,7 +2,7 @@
 // merged with its target steps into one ascending query list, so its areas are computed once, in one pass.
 import { carryLogOfS1, lrAnnealingLaw, type AreaPoints } from '../laws/lrAnnealing';
 import { lrAreas, StepLr, type AreaResume } from '../laws/schedule';
-import { concat, pick, samePrefix } from '../util/arrays';
+import { concat, lowerBound, pick, samePrefix } from '../util/arrays';
 import type { LossCurve } from './lossCurves';
 import { areaConvention, type AnalysisOptions } from './options';
 
@@ -199,7 +199,10 @@ function pickedFrom(
   let k = 0;
   for (let q = 0; q < p.queries.length; q++) {
     const step = p.queries[q];
-    while (k < from.length && from[k] < step) k++;
+    // The next query is most often the next step (a tail); a thinned prefix's jumps are searched, not walked: a
+    // followed million-row run's departure check otherwise steps through the three quarters of the curve it thins.
+    if (k < from.length && from[k] < step)
+      k = k + 1 < from.length && from[k + 1] >= step ? k + 1 : lowerBound(from, step, k + 1);
     if (k === from.length || from[k] !== step) return null;
     index[q] = k;
   }
