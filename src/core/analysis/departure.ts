@@ -75,8 +75,7 @@ export function findDeparture(
   const minPoints = Math.max(1, options.departurePoints);
   if (n - judgedFrom < minPoints) return null;
   // Each log residual once: the stretch search, its count and its shape read them several times each.
-  const residuals = new Float64Array(n);
-  for (let i = 0; i < n; i++) residuals[i] = Math.log(observed[i] / predicted[i]);
+  const residuals = logRatios(observed, predicted);
   const before = residuals.subarray(0, judgedFrom).filter(Number.isFinite);
   if (before.length < MIN_PREFIX_POINTS) return null;
   const robust = robustScale(before);
@@ -98,6 +97,17 @@ export function findDeparture(
     best = { from, points: n - from, side, worst, off, kind, tolerance: Math.expm1(limit) };
   }
   return best;
+}
+
+/**
+ * ln(observed / predicted) at every point. A function of its own: inside findDeparture the quarter-million-row loop
+ * was compiled on the stack mid-loop and thrown away on the code after it, which had run too rarely to be typed (a
+ * followed run's update recompiled it each time: "Insufficient type feedback" under --trace-deopt).
+ */
+function logRatios(observed: ArrayLike<number>, predicted: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(observed.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.log(observed[i] / predicted[i]);
+  return out;
 }
 
 /**
