@@ -75,9 +75,7 @@ export function findDeparture(
   const minPoints = Math.max(1, options.departurePoints);
   if (n - judgedFrom < minPoints) return null;
   // Each log residual once: the stretch search, its count and its shape read them several times each.
-  const residuals = new Float64Array(n);
-  for (let i = 0; i < n; i++) residuals[i] = Math.log(observed[i] / predicted[i]);
-  const residual = (i: number) => residuals[i];
+  const residuals = logRatios(observed, predicted);
   const before = residuals.subarray(0, judgedFrom).filter(Number.isFinite);
   if (before.length < MIN_PREFIX_POINTS) return null;
   const robust = robustScale(before);
@@ -86,19 +84,30 @@ export function findDeparture(
   const limit = Math.max(MIN_TOLERANCE, options.departureSigmas * sigma);
   let best: Departure | null = null;
   for (const sign of [1, -1] as const) {
-    const from = longestOffStretch(judgedFrom, n, (i) => sign * (residual(i) - centre) > limit, minPoints);
+    const from = longestOffStretch(residuals, judgedFrom, sign, centre, limit, minPoints);
     if (from === null || (best !== null && n - from <= best.points)) continue;
     let worst = 0;
     let off = 0;
     for (let i = from; i < n; i++) {
       worst = Math.max(worst, Math.abs(observed[i] / predicted[i] - 1));
-      if (sign * (residual(i) - centre) > limit) off++;
+      if (sign * (residuals[i] - centre) > limit) off++;
     }
     const side = sign > 0 ? 'above' : 'below';
-    const kind = departureKind(observed, (i) => residual(i) - centre, from, side, limit);
+    const kind = departureKind(observed, (i) => residuals[i] - centre, from, side, limit);
     best = { from, points: n - from, side, worst, off, kind, tolerance: Math.expm1(limit) };
   }
   return best;
+}
+
+/**
+ * ln(observed / predicted) at every point. A function of its own: inside findDeparture the quarter-million-row loop
+ * was compiled on the stack mid-loop and thrown away on the code after it, which had run too rarely to be typed (a
+ * followed run's update recompiled it each time: "Insufficient type feedback" under --trace-deopt).
+ */
+function logRatios(observed: ArrayLike<number>, predicted: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(observed.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.log(observed[i] / predicted[i]);
+  return out;
 }
 
 /**
@@ -127,14 +136,24 @@ function departureKind(
 }
 
 /**
- * The start of the longest stretch [i, n) with i >= first whose first point is off and in which at least
- * DEPARTURE_SHARE of the points are, at least minPoints long; null when there is none. One pass from the end.
+ * The start of the longest stretch [i, n) with i >= first whose first point is off (its residual more than `limit`
+ * from `centre` on `sign`'s side) and in which at least DEPARTURE_SHARE of the points are, at least minPoints long;
+ * null when there is none. One pass from the end, reading the residuals in a plain loop: a followed million-row run's
+ * tail is a quarter million points, twice per update, and a predicate called per point cost 3-4 ms of it.
  */
-function longestOffStretch(first: number, n: number, off: (i: number) => boolean, minPoints: number): number | null {
+export function longestOffStretch(
+  residuals: Float64Array,
+  first: number,
+  sign: 1 | -1,
+  centre: number,
+  limit: number,
+  minPoints: number,
+): number | null {
+  const n = residuals.length;
   let count = 0;
   let start: number | null = null;
   for (let i = n - 1; i >= first; i--) {
-    if (!off(i)) continue;
+    if (!(sign * (residuals[i] - centre) > limit)) continue;
     count++;
     if (n - i >= minPoints && count >= DEPARTURE_SHARE * (n - i)) start = i;
   }

@@ -2,7 +2,7 @@
 // merged with its target steps into one ascending query list, so its areas are computed once, in one pass.
 import { carryLogOfS1, lrAnnealingLaw, type AreaPoints } from '../laws/lrAnnealing';
 import { lrAreas, StepLr, type AreaResume } from '../laws/schedule';
-import { concat, pick, samePrefix } from '../util/arrays';
+import { concat, lowerBound, pick, samePrefix } from '../util/arrays';
 import type { LossCurve } from './lossCurves';
 import { areaConvention, type AnalysisOptions } from './options';
 
@@ -142,16 +142,12 @@ export function carriedAreas(
     areas.s1.set(from.areas.s1.subarray(0, start));
     areas.s2.set(from.areas.s2.subarray(0, start));
   }
-  for (let q = start; q < n; q++) {
-    areas.s1[q] = rest.s1[q - start] / etaMax;
-    areas.s2[q] = rest.s2[q - start] / etaMax;
-  }
+  dividedInto(areas.s1, rest.s1, start, etaMax);
+  dividedInto(areas.s2, rest.s2, start, etaMax);
   // The law's ln S1 of the carried queries too: a million logs per update otherwise.
   if (from) carryLogOfS1(areas.s1, from.areas.s1, start);
   // The points at or before where the pass stopped stepping keep their areas when the curve grows.
-  let kept = 0;
-  const points = p.pointIndex;
-  while (kept < points.length && points[kept] === kept && p.queries[kept] <= rest.resume.step) kept++;
+  const kept = keptPoints(p, rest.resume.step);
   return {
     areas,
     extended: start,
@@ -169,6 +165,23 @@ export function carriedAreas(
       resume: rest.resume,
     },
   };
+}
+
+/**
+ * out[start + k] = values[k] / by. A function of its own: inside carriedAreas the million-row loop was compiled on the
+ * stack mid-loop and thrown away on the code after it, which had run too rarely to be typed (a followed run's update
+ * recompiled it each time: "Insufficient type feedback" under --trace-deopt).
+ */
+function dividedInto(out: Float64Array, values: Float64Array, start: number, by: number): void {
+  for (let k = 0; k < values.length; k++) out[start + k] = values[k] / by;
+}
+
+/** The leading queries that are points at or before `step` (a function of its own, as dividedInto). */
+function keptPoints(p: PreparedCurve, step: number): number {
+  const points = p.pointIndex;
+  let kept = 0;
+  while (kept < points.length && points[kept] === kept && p.queries[kept] <= step) kept++;
+  return kept;
 }
 
 /** Whether a carry was computed with these settings (and so, on the same schedule, holds the same areas). */
@@ -199,7 +212,10 @@ function pickedFrom(
   let k = 0;
   for (let q = 0; q < p.queries.length; q++) {
     const step = p.queries[q];
-    while (k < from.length && from[k] < step) k++;
+    // The next query is most often the next step (a tail); a thinned prefix's jumps are searched, not walked: a
+    // followed million-row run's departure check otherwise steps through the three quarters of the curve it thins.
+    if (k < from.length && from[k] < step)
+      k = k + 1 < from.length && from[k + 1] >= step ? k + 1 : lowerBound(from, step, k + 1);
     if (k === from.length || from[k] !== step) return null;
     index[q] = k;
   }

@@ -125,3 +125,29 @@ test("the law's ln S1 of extended areas: the carried queries' logs copied, the r
   assert.equal(carried[again.extended - 1], -1);
   assert.equal(carried[again.extended], Math.log(again.areas.s1[again.extended]));
 });
+
+test("a thinned prefix with its tail as targets: areas picked from the whole curve's, the same bits as a pass", () => {
+  const options = withDefaults({});
+  const whole = curve(9000, 3, cosine(9000, 300));
+  const full = carriedAreas(prepare(whole, [2 * last(whole)]), 0.999, 3e-4, options);
+  const at = 2000;
+  const n = whole.steps.length;
+  // Every 7th row of the prefix (jumps the pick searches), then every later row (steps it walks one by one).
+  const keep = Int32Array.from({ length: Math.ceil(at / 7) }, (_, k) => 7 * k);
+  const head: LossCurve = {
+    ...whole,
+    steps: Float64Array.from(keep, (k) => whole.steps[k]),
+    loss: Float64Array.from(keep, (k) => whole.loss[k]),
+    lines: Int32Array.from(keep, (k) => whole.lines[k]),
+  };
+  const tail = Array.from(whole.steps.subarray(at));
+  for (const targets of [tail, [...tail.slice(0, -1), whole.steps[n - 1] + 1]]) {
+    const p = prepare(head, targets);
+    const picked = carriedAreas(p, 0.999, 3e-4, options, full.carry);
+    const fresh = carriedAreas(p, 0.999, 3e-4, options);
+    assert.deepEqual(picked.areas.s1, fresh.areas.s1);
+    assert.deepEqual(picked.areas.s2, fresh.areas.s2);
+  }
+  // The first is a pick (no pass: nothing kept to resume from), the second (a step the whole curve lacks) a pass.
+  assert.equal(carriedAreas(prepare(head, tail), 0.999, 3e-4, options, full.carry).carry.kept, 0);
+});

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
+import { DEPARTURE_SHARE, longestOffStretch } from '../../../src/core/analysis/departure';
 import type { AnalysisOptions } from '../../../src/core/analysis/options';
 import { overviewOfRun } from '../../../src/core/analysis/runOverview';
 import { buildChart } from '../../../src/core/chart/series';
@@ -15,6 +16,7 @@ import { toJsonReport } from '../../../src/cli/report';
 import { formatAnalysis } from '../../../src/cli/text';
 import type { DepartureKind, Finding } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table/read';
+import { seededRandom } from '../../../src/core/util/random';
 import { clean, lossRunCsv, spikeFrom, type Bend } from '../../helpers/departureRuns';
 import { LUO, luoFiles, skipUnless } from '../../helpers/shared';
 import { scratchDir } from '../../helpers/scratch';
@@ -265,4 +267,27 @@ test('the public multi-power-law curves, each fitted alone: no law-departure', {
         alarms.push(`${size}M: ${f.message}`);
     }
   assert.deepEqual(alarms, []);
+});
+
+test('longestOffStretch: the longest qualifying stretch, as its definition reads, on random residuals either side', () => {
+  // Definition: the least i >= first whose point is off, at least minPoints from the end, with at least
+  // DEPARTURE_SHARE of [i, n) off. The plain loop reads residuals directly (a followed run's quarter-million-row tail).
+  const random = seededRandom(11);
+  for (let trial = 0; trial < 300; trial++) {
+    const n = 20 + Math.floor(random() * 60);
+    const residuals = Float64Array.from({ length: n }, () => (random() - 0.3) * 0.1);
+    const first = Math.floor(random() * n * 0.5);
+    const minPoints = 1 + Math.floor(random() * 8);
+    const centre = (random() - 0.5) * 0.02;
+    for (const sign of [1, -1] as const) {
+      const off = (i: number) => sign * (residuals[i] - centre) > 0.02;
+      let expected: number | null = null;
+      for (let i = first; i <= n - minPoints && expected === null; i++) {
+        let count = 0;
+        for (let j = i; j < n; j++) if (off(j)) count++;
+        if (off(i) && count >= DEPARTURE_SHARE * (n - i)) expected = i;
+      }
+      assert.equal(longestOffStretch(residuals, first, sign, centre, 0.02, minPoints), expected, `trial ${trial}`);
+    }
+  }
 });
