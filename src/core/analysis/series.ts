@@ -1,5 +1,6 @@
 // The two forms of an Analysis's per-point series (see Series in types.ts): number[] as it is written out, typed
 // arrays as the loss analysis computes them and the language server keeps them.
+import { numbersOf } from '../util/arrays';
 import type { Analysis, CurveReport, Series } from './types';
 
 /** The parallel per-point series (joinedLines, metricFiles and cellSteps, of their own lengths, are converted beside them). */
@@ -41,7 +42,7 @@ export function mapSeries(analysis: Analysis<Series>, convert: (values: Series) 
  * twice.
  */
 export function plainAnalysis(analysis: Analysis<Series>): Analysis {
-  mapSeries(analysis, (values) => (Array.isArray(values) ? values : toNumbers(values)));
+  mapSeries(analysis, (values) => (Array.isArray(values) ? values : numbersOf(values)));
   // Every series is a number[] now.
   return analysis as Analysis;
 }
@@ -56,11 +57,4 @@ export function plainCopy(analysis: Analysis<Series>): Analysis {
     ...analysis,
     curves: analysis.curves.map((curve) => ({ ...curve, points: { ...curve.points } })),
   });
-}
-
-/** A number[] copy allocated at its final length: Array.from grows as it goes and is ~3x slower on a million. */
-function toNumbers(values: Float64Array | Int32Array): number[] {
-  const out = new Array<number>(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i];
-  return out;
 }

@@ -25,7 +25,7 @@ export function thinIndices(n: number, max: number): Int32Array {
  * A typed array's values as numbers (a plain loop: Array.from goes through the typed array's iterator, 5x slower, and
  * a departure check's tail is a quarter of a followed run's rows as targets, on each update).
  */
-export function numbersOf(a: Float64Array): number[] {
+export function numbersOf(a: Float64Array | Int32Array): number[] {
   const out = new Array<number>(a.length);
   for (let k = 0; k < a.length; k++) out[k] = a[k];
   return out;
