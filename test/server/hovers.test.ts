@@ -279,3 +279,21 @@ test('law auto on loss curves: the header hover lists both candidates with their
   }
   assert.ok(titles(buildLenses(analysis, TWO_SCHEDULES, uriOf(TWO_SCHEDULES)))[0].startsWith(`Loss · ${name} · `));
 });
+
+test('column arrays of several runs on a line each: no curve carries every run’s cells (work and memory grow with the file, not runs x cells)', async () => {
+  const one = columnArrays();
+  const runs = ['a', 'b', 'c'];
+  const arrays = {
+    run: runs.flatMap((r) => one.step.map(() => r)),
+    step: runs.flatMap(() => one.step),
+    lr: runs.flatMap(() => one.lr),
+    loss: runs.flatMap(() => one.loss),
+  };
+  const lines = [JSON.stringify(arrays)];
+  const path = file('runs.json', lines);
+  const analysis = await analyse(path, ONE_LAW);
+  assert.equal(analysis.curves.length, 3);
+  for (const c of analysis.curves) assert.equal(c.points.cellSteps, undefined, c.name);
+  // The line still hovers a row of its own.
+  assert.ok(markdown(hoverAt(analysis, path, { line: 0, character: 10 }, (l) => lines[l])).includes('step'));
+});

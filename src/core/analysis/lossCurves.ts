@@ -513,7 +513,10 @@ export function extractLossCurves(
       const keep = <T extends Float64Array | Int32Array>(a: T): T => a.filter((_, i) => !stray.has(i)) as T;
       [steps, loss, lines] = [keep(steps), keep(loss), keep(lines)];
     }
-    const cellSteps = cellStepsOf(table, stepCol, [stepCol, lossCol, lrCol], { steps, lines });
+    // A file of one run only: each curve's cells would span every run's rows (R curves x N cells), and its runs'
+    // values share lines anyway; a line of several runs' values hovers its first row, as any line did before.
+    const cellSteps =
+      byRun.size === 1 ? cellStepsOf(table, stepCol, [stepCol, lossCol, lrCol], { steps, lines }) : undefined;
     curves.push({
       name,
       file,
@@ -533,11 +536,6 @@ export function extractLossCurves(
   return { curves, findings };
 }
 
-/**
- * Steps that were not whole numbers, rounded: an info while each stays a step of its own (0.5, 1.5, ...), a warning
- * with the fix when rounding put rows on the step of the row before (0.01, 0.02, ... or 0.5, 1, 1.5): those rows are
- * lost as repeats, so the column is no optimizer step.
- */
 /**
  * The cells of the step, loss and LR columns where lines hold several values (CellSteps), each with its point's step
  * in this curve: a row's point is the one at its (rounded) step on its row's line, which a row another point
@@ -574,6 +572,11 @@ function cellStepsOf(
   return out;
 }
 
+/**
+ * Steps that were not whole numbers, rounded: an info while each stays a step of its own (0.5, 1.5, ...), a warning
+ * with the fix when rounding put rows on the step of the row before (0.01, 0.02, ... or 0.5, 1, 1.5): those rows are
+ * lost as repeats, so the column is no optimizer step.
+ */
 function roundedFinding(rounded: number, onto: number, file: string, line: number, cell?: FindingCell): Finding {
   const was = `${plural(rounded, 'step')} ${rounded === 1 ? 'was not a whole number and was' : 'were not whole numbers and were'} rounded (the first at line ${line})`;
   if (!onto) return rowFinding('step-not-integer', 'info', `${was}.`, file, line, cell);
