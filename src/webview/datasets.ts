@@ -255,20 +255,24 @@ function runnerUpDatasets(
   ];
 }
 
-/** What-if curves: loss on the main panel, LR on the schedule panel; A and B told apart by dash as well as colour. */
+/**
+ * What-if curves: loss on the main panel, LR on the schedule panel; A and B told apart by dash as well as colour.
+ * Drawn over the data but under the runner-up's dots and halos (order 0.5 and 0.75), which a solid stroke would hide
+ * where the two run together; still listed first in the legend.
+ */
 export function whatIfDatasets(curves: WhatIfCurve[], panel: PanelId, theme: Theme): LensDataset[] {
   const colors = [theme.palette[4 % theme.palette.length], theme.palette[5 % theme.palette.length]];
   return curves.map((c, i) => ({
     parsing: false as const,
     normalized: true,
     label: `${shownText(c.label)} (${c.spec.shape})${panel === 'main' ? '' : ' · LR'}`,
-    lens: { id: `whatif:${i}:${panel}`, group: '', kind: 'whatif' as const, total: c.steps.length },
+    lens: { id: `whatif:${i}:${panel}`, group: '', kind: 'whatif' as const, total: c.steps.length, legendOrder: 0 },
     data: c.steps.map((x, k) => ({ x, y: panel === 'main' ? c.loss[k] : c.lr[k] })),
     borderColor: colors[i % 2],
     borderWidth: 2.5,
     borderDash: i === 0 ? [2, 2] : [10, 3, 2, 3],
     pointRadius: 0,
-    order: 0,
+    order: 0.9,
   }));
 }
 

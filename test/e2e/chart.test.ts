@@ -829,9 +829,19 @@ test(
       await host!.screenshot(join(shots, 'chart-luo25-dark.png'));
       const on = await clickAndRedraw('#runner-up-toggle', s);
       const legend = panel(on, 'main').legend ?? [];
+      // The what-if lines run through the runner-up's dots: drawn under them (a solid stroke hid the dots), yet
+      // listed first.
+      const whatIfs = datasets(on, 'main').filter((d) => d.kind === 'whatif');
+      assert.equal(whatIfs.length, 2);
+      assert.ok(legend.indexOf(whatIfs[0].label) === 0, JSON.stringify(legend));
       for (const name of LUO_FIT) {
         assert.ok(legend.includes(`${name} · runner-up: LR-annealing law`), JSON.stringify(legend));
-        assert.ok(datasets(on, 'main').some((d) => d.id === `runner-up:${name}` && d.points > 50));
+        const dots = datasets(on, 'main').find((d) => d.id === `runner-up:${name}` && d.kind === 'runner-up');
+        assert.ok(dots && dots.points > 50, JSON.stringify(dots));
+        assert.ok(
+          whatIfs.every((w) => w.layer < dots.layer),
+          `${name}: ${JSON.stringify([dots, whatIfs])}`,
+        );
       }
       assertLineKeys(panel(on, 'main'));
       await setTheme('Light Modern');
