@@ -37,7 +37,7 @@ test('disposing the server mid-open raises no unhandled rejection or uncaught ex
   }
 });
 
-test('the outbox drops failed sends, notes the first only, and tries none after it is closed', async () => {
+test('the outbox drops failed sends, notes a closed connection once and each other fault, and tries none after it is closed', async () => {
   const notes: string[] = [];
   const outbox = new Outbox((message) => notes.push(message));
   outbox.send('status', () => {
@@ -47,6 +47,17 @@ test('the outbox drops failed sends, notes the first only, and tries none after 
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(notes.length, 1, notes.join('\n'));
   assert.match(notes[0], /status not sent \(Connection is disposed\.\)/);
+  // Another fault is not hidden by the closing connection's note: each distinct one once, a bounded number.
+  for (let i = 0; i < 50; i++) {
+    outbox.send('diagnostics', () => {
+      throw new TypeError(`Do not know how to serialize a BigInt (${i % 25})`);
+    });
+  }
+  outbox.send('diagnostics', () => Promise.reject(new Error('Connection is disposed.')));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(notes.length, 21, notes.join('\n'));
+  assert.match(notes[1], /diagnostics not sent \(Do not know how to serialize a BigInt \(0\)\)\.$/);
+  assert.match(notes[20], /\(19\)\) \(the last distinct failure noted\)\.$/);
   outbox.close();
   let tried = false;
   outbox.send('status', () => void (tried = true));
