@@ -75,6 +75,16 @@ function columnArrays(): { step: number[]; lr: number[]; loss: number[] } {
   return { step, lr: step.map(() => 0.0003), loss: step.map((s) => Number(lossAt(s))) };
 }
 
+/** The lines of an object of column arrays written ten values to a line, as numpy's or a formatter's output. */
+function tenToALine(arrays: Record<string, number[]>): string[] {
+  const tens = (values: number[]) =>
+    Array.from({ length: values.length / 10 }, (_, k) => `    ${values.slice(k * 10, k * 10 + 10).join(', ')}`).join(
+      ',\n',
+    );
+  const body = Object.entries(arrays).map(([name, v]) => `  "${name}": [\n${tens(v)}\n  ]`);
+  return `{\n${body.join(',\n')}\n}`.split('\n');
+}
+
 test('a pretty-printed object of column arrays (json.dump(indent=2)): a value on any line of any array hovers its row', async () => {
   const lines = JSON.stringify(columnArrays(), null, 2).split('\n');
   const path = file('columns.json', lines);
@@ -92,13 +102,8 @@ test('a pretty-printed object of column arrays (json.dump(indent=2)): a value on
 
 test('column arrays with ten values to a line, or all on one line: the value under the cursor hovers its own row', async () => {
   const arrays = columnArrays();
-  // Ten values a line, as numpy's or a formatter's output: 0-based line 1 opens "step", lines 2-4 hold its values.
-  const tens = (values: number[]) =>
-    Array.from({ length: values.length / 10 }, (_, k) => `    ${values.slice(k * 10, k * 10 + 10).join(', ')}`).join(
-      ',\n',
-    );
-  const body = Object.entries(arrays).map(([name, v]) => `  "${name}": [\n${tens(v)}\n  ]`);
-  const lines = `{\n${body.join(',\n')}\n}`.split('\n');
+  // 0-based line 1 opens "step", lines 2-4 hold its values.
+  const lines = tenToALine(arrays);
   const path = file('tens.json', lines);
   const analysis = await analyse(path, ONE_LAW);
   const at = (text: string[], line: number, value: string, p = path) =>
@@ -117,6 +122,27 @@ test('column arrays with ten values to a line, or all on one line: the value und
     hoverAt(oneAnalysis, onePath, { line: 0, character: one[0].indexOf(`${loss},`) + 2 }, (l) => one[l]),
   );
   assert.match(hovered, /step 1700 /, 'the seventeenth loss of a one-line document');
+});
+
+test('column arrays of any column with several values to a line (grad_norm, a metric not fitted): the value under the cursor hovers its own row', async () => {
+  const fitted = columnArrays();
+  const arrays = { ...fitted, grad_norm: fitted.step.map((s) => s / 1e4), tokens: fitted.step.map((s) => s * 4096) };
+  const lines = tenToALine(arrays);
+  const path = file('others.json', lines);
+  const analysis = await analyse(path, ONE_LAW);
+  const at = (text: string[], p: string, line: number, value: string) =>
+    markdown(hoverAt(analysis, p, { line, character: text[line].indexOf(value) + 1 }, (l) => text[l]));
+  // 0-based: "grad_norm" opens on line 16, its values on lines 17-19; "tokens" opens on 21, values on 22-24.
+  assert.match(at(lines, path, 18, '0.17'), /step 1700 /, 'the seventeenth grad_norm');
+  assert.match(at(lines, path, 24, String(2900 * 4096)), /step 2900 /, 'the twenty-ninth tokens');
+  // json.dump without indent: every array on the one line.
+  const one = [JSON.stringify(arrays)];
+  const onePath = file('others-one.json', one);
+  const oneAnalysis = await analyse(onePath, ONE_LAW);
+  const hovered = markdown(
+    hoverAt(oneAnalysis, onePath, { line: 0, character: one[0].indexOf('0.23,') + 1 }, (l) => one[l]),
+  );
+  assert.match(hovered, /step 2300 /, 'the twenty-third grad_norm of a one-line document');
 });
 
 test('the header hover names the column under the cursor and lists the fit; none off the data', async () => {

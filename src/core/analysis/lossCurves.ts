@@ -32,7 +32,7 @@ export interface LossCurve {
   joinedLines?: JoinedLines;
   /** The metric files the loss and LR were read from, when each is a file of its own (Table MetricFileLines). */
   metricFiles?: MetricFileLines[];
-  /** The step, loss and LR cells on lines that hold several values, with their points' steps (CellSteps). */
+  /** The cells of every column on lines that hold several values, with their points' steps (CellSteps). */
   cellSteps?: CellSteps<Int32Array, Float64Array>;
   /** Every row with a usable LR (rows without a loss still give the schedule). */
   schedule: LoggedSchedule;
@@ -515,8 +515,7 @@ export function extractLossCurves(
     }
     // A file of one run only: each curve's cells would span every run's rows (R curves x N cells), and its runs'
     // values share lines anyway; a line of several runs' values hovers its first row, as any line did before.
-    const cellSteps =
-      byRun.size === 1 ? cellStepsOf(table, stepCol, [stepCol, lossCol, lrCol], { steps, lines }) : undefined;
+    const cellSteps = byRun.size === 1 ? cellStepsOf(table, stepCol, { steps, lines }) : undefined;
     curves.push({
       name,
       file,
@@ -537,22 +536,19 @@ export function extractLossCurves(
 }
 
 /**
- * The cells of the step, loss and LR columns where lines hold several values (CellSteps), each with its point's step
- * in this curve: a row's point is the one at its (rounded) step on its row's line, which a row another point
- * replaced, or another run's, is not. Undefined where every line holds one value: a line finds its row then.
+ * The cells of every column (step, loss and LR, and grad_norm or any other array beside them) where lines hold several
+ * values (CellSteps), each with its point's step in this curve: a row's point is the one at its (rounded) step on its
+ * row's line, which a row another point replaced, or another run's, is not. Undefined where every line holds one
+ * value: a line finds its row then.
  */
 function cellStepsOf(
   table: Table,
   stepCol: number,
-  roles: readonly (number | undefined)[],
   { steps, lines }: { steps: Float64Array; lines: Int32Array },
 ): CellSteps<Int32Array, Float64Array> | undefined {
-  const placed = roles.flatMap((c) => {
-    const cells = c === undefined ? undefined : table.columns[c].cells;
-    return cells?.lines && cells.columns && cells.file === undefined
-      ? [{ lines: cells.lines, columns: cells.columns }]
-      : [];
-  });
+  const placed = table.columns.flatMap(({ cells }) =>
+    cells?.lines && cells.columns && cells.file === undefined ? [{ lines: cells.lines, columns: cells.columns }] : [],
+  );
   if (!placed.some((cells) => cells.lines.some((line, r) => line !== 0 && line === cells.lines[r - 1])))
     return undefined;
   // Each array's values lie together, in order: the arrays in the order they open are in order as a whole.

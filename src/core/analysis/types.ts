@@ -319,9 +319,9 @@ export interface SeriesPoints<S extends Series = number[]> {
 }
 
 /**
- * The step, loss and LR cells of a curve on lines that hold several values, by line and then 1-based character
- * column, each with its point's step (NaN where its row gave the curve no point), so a position finds the value under
- * it rather than its line's first row.
+ * The cells of a curve's file (its step, loss and LR, and any other column: grad_norm, tokens) on lines that hold
+ * several values, by line and then 1-based character column, each with its point's step (NaN where its row gave the
+ * curve no point), so a position finds the value under it rather than its line's first row.
  */
 export interface CellSteps<L extends ArrayLike<number> = number[], S extends ArrayLike<number> = number[]> {
   lines: L;
