@@ -58,7 +58,8 @@ export function cellPlaces(table: Table): {
     const source = table.columns[column].cells;
     // A row's cell not logged on another line (0) is the row's: what a finding about an empty cell points at.
     const line = source?.lines?.[row] || table.lines[row];
-    const cell = cellOfRow(cellOf(column), source?.columns?.[row], table.objectColumns?.[row]);
+    const objectAt = table.joinedObjectColumns?.get(row)?.[column] || table.objectColumns?.[row];
+    const cell = cellOfRow(cellOf(column), source?.columns?.[row], objectAt);
     const shown =
       cell && value !== undefined && Math.abs(value) === Infinity ? { ...cell, shown: String(value) } : cell;
     return [source?.file ?? table.file, line, shown];

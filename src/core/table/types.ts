@@ -110,6 +110,12 @@ export interface Table {
    * about a cell of a record written on one line among others (a whole array on one line) finds it in that record.
    */
   objectColumns?: Int32Array;
+  /**
+   * A trainer state's rows joined from several entries written on one line (a document without indent: a step's
+   * train and eval entries), where objectColumns has none: per such row, per column, the 1-based character column of
+   * the `{` of the entry its cell came from (0 where not known).
+   */
+  joinedObjectColumns?: ReadonlyMap<number, Int32Array>;
   problems: ParseProblem[];
   /** How many problems there were in all; `problems` keeps only the first few hundred. */
   problemCount: number;

@@ -67,9 +67,6 @@ test("trainer_state.json: an eval entry's bad value is on that entry's key; hove
   // Located on the file's lines, it moves to its key's line, at the value (a minified document keeps the line).
   const [onKey] = (await withCellColumns([loss])).map(placeOf);
   assert.deepEqual(onKey, cellOf(path, '      "eval_loss": -1.5,', '-1.5'));
-  const minified = writeFile(join(scratchDir('scaling-lens-joined-'), 'trainer_state.json'), JSON.stringify(state));
-  const oneLine = (await located(minified)).find((f) => f.code === 'loss-invalid');
-  assert.deepEqual([oneLine?.line, oneLine?.column], [1, undefined]);
   // Step 2000: its train entry's line is its row's; a field of its eval entry hovers the same row.
   const evalLine = lines.findIndex((l, i) => l.includes('"eval_loss"') && lines[i + 2]?.includes('"step": 2000'));
   const lineText = (line: number) => lines[line];
@@ -77,6 +74,31 @@ test("trainer_state.json: an eval entry's bad value is on that entry's key; hove
   const onTrain = hover(lines.findIndex((l, i) => l.includes('"loss"') && lines[i + 3]?.includes('"step": 2000')));
   assert.match(JSON.stringify(onTrain), /step 2000/);
   assert.deepEqual(hover(evalLine), onTrain);
+});
+
+test('trainer_state.json on one line: a bad value of a step joined from its train and eval entries is located in the entry that holds it', async () => {
+  const history = STEPS.flatMap((step) => [
+    { loss: lossAt(step) + 0.01, learning_rate: step === 1200 ? -0.0003 : 0.0003, epoch: step / 3000, step },
+    { eval_loss: step === 1000 ? -1.5 : lossAt(step), epoch: step / 3000, step },
+  ]);
+  const text = JSON.stringify({ global_step: 3000, max_steps: 3000, log_history: history });
+  const path = writeFile(join(scratchDir('scaling-lens-joined-'), 'trainer_state.json'), text);
+  const findings = await located(path);
+  // The eval entry's value (the later entry of its step) and the train entry's (the earlier one).
+  assert.deepEqual(placeOf(findings.find((f) => f.code === 'loss-invalid')), cellOf(path, text, '-1.5'));
+  assert.deepEqual(placeOf(findings.find((f) => f.code === 'lr-invalid')), cellOf(path, text, '-0.0003'));
+  // Step 1200's eval entry logged apart from its train entry (after step 1300's): which entry holds the LR is not
+  // known from the entries seen together, so the finding keeps its line and no column, never another entry's.
+  const apart = history.filter((e) => e.step !== 1200 || 'loss' in e);
+  apart.splice(
+    apart.findIndex((e) => e.step === 1400),
+    0,
+    history.find((e) => e.step === 1200 && 'eval_loss' in e)!,
+  );
+  const apartText = JSON.stringify({ global_step: 3000, max_steps: 3000, log_history: apart });
+  const apartPath = writeFile(join(scratchDir('scaling-lens-joined-'), 'trainer_state.json'), apartText);
+  const lr = (await located(apartPath)).find((f) => f.code === 'lr-invalid');
+  assert.deepEqual([lr?.line, lr?.column], [1, undefined]);
 });
 
 test('DVCLive and MLflow: a bad value is located in its own metric file, at its line and field', async () => {

@@ -18,7 +18,7 @@ import { doubled, lowerBound } from '../../util/arrays';
 import { readHead } from '../scan';
 import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
-import type { CellSource, FileFormat, Table, TableHints } from '../../table/types';
+import type { CellSource, Column, FileFormat, Table, TableHints } from '../../table/types';
 import { joinRowsOfOneStep } from '../joinSteps';
 import { joinedLinesOf, StepTableBuilder } from '../stepTable';
 import type { JsonContainer, JsonPosition, JsonScalar } from './tokenizer';
@@ -108,6 +108,13 @@ export class DocumentVisitor implements JsonVisitor {
   private entrySteps = new Float64Array(16);
   private entryColumns = new Int32Array(16);
   private entryCount = 0;
+  /** The last log_history entry: its step, line, `{` column and the keys it logged numbers for. */
+  private lastEntry: { step: number; line: number; column: number; keys: string[] } | null = null;
+  /**
+   * Per step logged by entries written on one line (a trainer state without indent: a step's train and eval entries),
+   * per key the `{` column of the last of them to log a number for it: the one whose value the step table keeps.
+   */
+  private readonly sharedLineSteps = new Map<number, Map<string, number>>();
 
   constructor(
     readonly problems: ProblemLog,
@@ -241,13 +248,49 @@ export class DocumentVisitor implements JsonVisitor {
     if (this.entryCount === this.entrySteps.length)
       [this.entrySteps, this.entryColumns] = [doubled(this.entrySteps), doubled(this.entryColumns)];
     [this.entrySteps[this.entryCount], this.entryColumns[this.entryCount++]] = [step, column];
+    const keys: string[] = [];
     for (const [key, cell] of Object.entries(value)) {
       if (key === 'step') continue;
       const number = typeof cell === 'number' ? cell : typeof cell === 'string' ? numberIn(cell) : null;
-      if (number !== null) this.steps.add(key, step, number, line);
-      else if (cell !== null && typeof cell !== 'boolean' && this.history.notNumbers++ === 0)
+      if (number !== null) {
+        this.steps.add(key, step, number, line);
+        keys.push(key);
+      } else if (cell !== null && typeof cell !== 'boolean' && this.history.notNumbers++ === 0)
         this.firstNotNumber = { key, value: typeof cell === 'string' ? quote(cell) : 'an array or object', line };
     }
+    this.noteSharedLine({ step, line, column, keys });
+  }
+
+  /**
+   * Which entry each key of a step came from, for a step whose entries share a line (sharedLineSteps): known from the
+   * second entry in a row at that step on the first's line, and kept up by any later entry at that step. A step whose
+   * first entry came apart from the others leaves that entry's keys unknown (no column rather than a wrong one).
+   */
+  private noteSharedLine(entry: { step: number; line: number; column: number; keys: string[] }): void {
+    const last = this.lastEntry;
+    let shared = this.sharedLineSteps.get(entry.step);
+    if (shared === undefined && last?.step === entry.step && last.line === entry.line) {
+      shared = new Map(last.keys.map((key) => [key, last.column]));
+      this.sharedLineSteps.set(entry.step, shared);
+    }
+    if (shared !== undefined) for (const key of entry.keys) shared.set(key, entry.column);
+    this.lastEntry = entry;
+  }
+
+  /**
+   * Per row of a trainer state's table joined from entries on one line (sharedLineSteps), per table column the `{`
+   * column of the entry its cell came from, 0 where not known (Table.joinedObjectColumns).
+   */
+  joinedObjectColumnsOf(table: Table): Map<number, Int32Array> {
+    const steps = table.columns[0].values;
+    const byRow = new Map<number, Int32Array>();
+    for (const [step, keys] of this.sharedLineSteps) {
+      const row = lowerBound(steps, step);
+      if (steps[row] !== step) continue;
+      const entryOf = ({ name }: Column) => keys.get(name) ?? 0;
+      byRow.set(row, Int32Array.from(table.columns, entryOf));
+    }
+    return byRow;
   }
 }
 
@@ -320,7 +363,9 @@ function tableOf(visitor: DocumentVisitor, head: { format: FileFormat; bytesRead
     // Each entry's values keep its line (the entry's `{`), for findings about one of them.
     const table = visitor.steps.finish({ format: 'hf-trainer-state', bytesRead: head.bytesRead, cells: {} });
     // ...and where its entry opens, for an entry written on one line among others (no indent).
-    return { ...table, hints, objectColumns: visitor.entryColumnsOf(table.columns[0].values) };
+    const objectColumns = visitor.entryColumnsOf(table.columns[0].values);
+    const joinedObjectColumns = visitor.joinedObjectColumnsOf(table);
+    return { ...table, hints, objectColumns, ...(joinedObjectColumns.size > 0 && { joinedObjectColumns }) };
   }
   if (visitor.root === 'array') {
     if (visitor.recordCount === 0) reportShape(visitor, head.file);
