@@ -1,10 +1,10 @@
 // Sample values of each column, for the "Select Columns and Law" picker: read from the head of the file only (at most
-// SAMPLE_BYTES, whatever its size), or a run folder's joined table of the heads of its files (RUN_HEAD_BYTES each),
-// with the same reader as the fit, so a column is shown as the fit will read it.
+// SAMPLE_BYTES, whatever its size and format: a CSV, a TensorBoard event file), or a run folder's joined table of the
+// heads of its files (RUN_HEAD_BYTES each), with the same reader as the fit, so a column is shown as the fit reads it.
 import { stat } from 'node:fs/promises';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { readSource } from '../core/sources';
-import { completeLines, parseBytes, readTable, textAt, type Column, type Table } from '../core/table';
+import { completeLines, parseBytes, textAt, type Column, type Table } from '../core/table';
 import { formatNumber } from '../core/util/format';
 
 /** How much of a file the samples are read from: a few hundred rows of a typical log. */
@@ -36,15 +36,17 @@ export async function columnSamples(
 }
 
 /**
- * What the samples are read from: a run folder (a metric file's run, a run fitted from the explorer) as its fit reads
- * it, its metric files joined on the step, so each column has its own values; else the head of the file or document.
+ * What the samples are read from, by the source that reads it for the fit: a run folder (a metric file's run, a run
+ * fitted from the explorer), its metric files joined on the step, so each column has its own values; a file on disk
+ * (a CSV, an event file, a trainer_state.json), its head; an open document, the head of its text.
  */
 async function sampleTable(path: string, document: TextDocument | undefined): Promise<Table | undefined> {
-  if (!document && (await stat(path).catch(() => null))?.isDirectory())
+  if (!document) {
     // A folder of runs shows its first run's columns (analysis.files[0]): only that run is read, the head of each file.
-    return (await readSource(path, { scan: { maxRuns: 1 }, headBytes: RUN_HEAD_BYTES }).catch(() => undefined))
-      ?.tables[0];
-  if (!document) return readTable(path, { headBytes: SAMPLE_BYTES });
+    const folder = (await stat(path).catch(() => null))?.isDirectory() === true;
+    const options = folder ? { scan: { maxRuns: 1 }, headBytes: RUN_HEAD_BYTES } : { headBytes: SAMPLE_BYTES };
+    return (await readSource(path, options).catch(() => undefined))?.tables[0];
+  }
   const head = Buffer.from(document.getText().slice(0, SAMPLE_BYTES), 'utf8');
   return parseBytes(completeLines(head, head.length >= SAMPLE_BYTES), { fileName: path, displayName: path });
 }

@@ -1,4 +1,4 @@
-// The Select Columns picker's samples of a run folder: read from the head of each of its files, not the whole run (a
+// The Select Columns picker's samples of a run folder or a file: read from the head of each file, not the whole run (a
 // 2M-row run read whole held the server's thread for seconds), so a run of any size gets its first values at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,7 +33,7 @@ test("a run folder's samples are its files' first values, read from their heads 
   assert.deepEqual(await columnSamples(mlflow, undefined, ['step', 'loss', 'lr']), FIRST_VALUES);
 });
 
-test("a TensorBoard run folder's samples are its event file's first records, not the whole file's", async () => {
+test("a TensorBoard run folder's samples, or its event file's named itself, are the file's first records, not the whole file's", async () => {
   const run = join(scratchDir('scaling-lens-samples-'), 'tb');
   const [events] = writeCurveRun(run, POINTS);
   // Step 1 logged again at the file's end (a run resumed from an early checkpoint), far past its head: a whole read
@@ -41,9 +41,10 @@ test("a TensorBoard run folder's samples are its event file's first records, not
   assert.ok(statSync(events).size > 64 * 1024);
   appendFileSync(events, tfrecord(new EventFileWriter(false).scalar('train/loss', 1, 9.5).events[0]));
   assert.deepEqual(await columnSamples(run, undefined, ['step', 'train/loss', 'train/lr']), FIRST_VALUES);
+  assert.deepEqual(await columnSamples(events, undefined, ['step', 'train/loss', 'train/lr']), FIRST_VALUES);
 });
 
-test("a Hugging Face output folder's samples are its trainer_state.json's first entries, read from its head only", async () => {
+test("a Hugging Face output folder's samples, or its trainer_state.json's named itself, are its first entries, read from its head only", async () => {
   const run = join(scratchDir('scaling-lens-samples-'), 'out');
   mkdirSync(run);
   const entries = POINTS.map((p) => JSON.stringify({ learning_rate: p.lr, loss: p.loss, step: p.step }));
@@ -52,4 +53,19 @@ test("a Hugging Face output folder's samples are its trainer_state.json's first 
   writeFileSync(state, `{"log_history": [\n${entries.join(',\n')}\n]}\n`);
   truncateSync(state, 5 * 1024 ** 3);
   assert.deepEqual(await columnSamples(run, undefined, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
+  // ...and the document named itself, read by the reader its fit uses (the text reader reads no trainer state).
+  assert.deepEqual(await columnSamples(state, undefined, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
+});
+
+test('a CSV or JSON Lines metric file given itself: its samples are read from its head only', async () => {
+  const dir = scratchDir('scaling-lens-samples-');
+  const csv = join(dir, 'log.csv');
+  writeFileSync(csv, ['step,loss,lr', ...POINTS.map((p) => `${p.step},${p.loss},${p.lr}`)].join('\n') + '\n');
+  const jsonl = join(dir, 'log.jsonl');
+  writeFileSync(jsonl, POINTS.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  // Past the 4 GiB a whole read refuses (a sparse tail): the head still has the first values.
+  for (const file of [csv, jsonl]) {
+    truncateSync(file, 5 * 1024 ** 3);
+    assert.deepEqual(await columnSamples(file, undefined, ['step', 'loss', 'lr']), FIRST_VALUES, file);
+  }
 });
