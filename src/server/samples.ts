@@ -3,7 +3,7 @@
 // heads of its files (RUN_HEAD_BYTES each), with the same reader as the fit, so a column is shown as the fit reads it.
 import { stat } from 'node:fs/promises';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { readSource } from '../core/sources';
+import { isTextTable, PROBE_BYTES, readSource } from '../core/sources';
 import { completeLines, parseBytes, textAt, type Column, type Table } from '../core/table';
 import { formatNumber } from '../core/util/format';
 
@@ -38,17 +38,17 @@ export async function columnSamples(
 /**
  * What the samples are read from, by the source that reads it for the fit: a run folder (a metric file's run, a run
  * fitted from the explorer), its metric files joined on the step, so each column has its own values; a file on disk
- * (a CSV, an event file, a trainer_state.json), its head; an open document, the head of its text.
+ * (a CSV, an event file, a trainer_state.json), its head; an open CSV, TSV or JSONL document, the head of its text.
  */
 async function sampleTable(path: string, document: TextDocument | undefined): Promise<Table | undefined> {
-  if (!document) {
-    // A folder of runs shows its first run's columns (analysis.files[0]): only that run is read, the head of each file.
-    const folder = (await stat(path).catch(() => null))?.isDirectory() === true;
-    const options = folder ? { scan: { maxRuns: 1 }, headBytes: RUN_HEAD_BYTES } : { headBytes: SAMPLE_BYTES };
-    return (await readSource(path, options).catch(() => undefined))?.tables[0];
-  }
-  const head = Buffer.from(document.getText().slice(0, SAMPLE_BYTES), 'utf8');
-  return parseBytes(completeLines(head, head.length >= SAMPLE_BYTES), { fileName: path, displayName: path });
+  const head = document && Buffer.from(document.getText().slice(0, SAMPLE_BYTES), 'utf8');
+  // An open text table is fitted from its text, unsaved edits included (job.ts); any other file from disk.
+  if (head && isTextTable(path, head.subarray(0, PROBE_BYTES), undefined))
+    return parseBytes(completeLines(head, head.length >= SAMPLE_BYTES), { fileName: path, displayName: path });
+  // A folder of runs shows its first run's columns (analysis.files[0]): only that run is read, the head of each file.
+  const folder = !document && (await stat(path).catch(() => null))?.isDirectory() === true;
+  const options = folder ? { scan: { maxRuns: 1 }, headBytes: RUN_HEAD_BYTES } : { headBytes: SAMPLE_BYTES };
+  return (await readSource(path, options).catch(() => undefined))?.tables[0];
 }
 
 /** A column's first non-empty cells as the user would read them. */

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, truncateSync, statSync, writeFileSync } from 'node:fs';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { join } from 'node:path';
 import { columnSamples } from '../../src/server/samples';
 import { formatNumber } from '../../src/core/util/format';
@@ -50,11 +51,15 @@ test("a Hugging Face output folder's samples, or its trainer_state.json's named 
   const entries = POINTS.map((p) => JSON.stringify({ learning_rate: p.lr, loss: p.loss, step: p.step }));
   // Past the 4 GiB limit a whole read refuses (a sparse tail): the head still has the first entries.
   const state = join(run, 'trainer_state.json');
-  writeFileSync(state, `{"log_history": [\n${entries.join(',\n')}\n]}\n`);
+  const text = `{"log_history": [\n${entries.join(',\n')}\n]}\n`;
+  writeFileSync(state, text);
   truncateSync(state, 5 * 1024 ** 3);
   assert.deepEqual(await columnSamples(run, undefined, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
   // ...and the document named itself, read by the reader its fit uses (the text reader reads no trainer state).
   assert.deepEqual(await columnSamples(state, undefined, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
+  // Open in the editor too: its fit reads it from disk (the text reader reads no JSON document), as its samples do.
+  const open = TextDocument.create(`file://${state}`, 'json', 1, text);
+  assert.deepEqual(await columnSamples(state, open, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
 });
 
 test('a CSV or JSON Lines metric file given itself: its samples are read from its head only', async () => {
