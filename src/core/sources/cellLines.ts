@@ -1,14 +1,18 @@
 // The shells' side of Finding.cell for files read from disk (the CLI's, the server's unopened files): the lines of
 // the findings' cells, read from their files, so each finding shows its character column as a parse problem does.
 // A followed run asks again at every update: each file is read on from where the last read stopped (its byte offset
-// and line number), so the work over a whole run grows with the file's length, however many bad rows arrive.
+// and line number), so the work over a whole run grows with the file's length, however many bad rows arrive. A read
+// goes up to the last line wanted, however far into the file, holding only the wanted lines' bytes.
 import { open } from 'node:fs/promises';
 import { LF, CR } from '../table/bytes';
 import { locatedCell, OBJECT_LINES } from '../analysis/cellColumn';
 import type { Finding } from '../analysis/types';
 
-/** Bytes of a file read for columns at most: findings on lines past them keep file and line only. */
-const MAX_BYTES = 256 * 2 ** 20;
+/**
+ * Bytes of one line kept to find a column on (a JSON document written on one line): a longer line's findings keep file
+ * and line only. Only the wanted lines are kept, so this bounds the memory of a read, whatever the file's size.
+ */
+const MAX_LINE_BYTES = 256 * 2 ** 20;
 /**
  * Lines between two line starts a file's index keeps: a line below the read end whose text was not kept (a finding
  * of an old row seen for the first time) is read from the indexed start before it, at most this many lines.
@@ -87,54 +91,98 @@ export class CellLines {
       const want = new Set(lines);
       // The block's lines end where the next block starts (or at the read end).
       const [from, to] = [state.starts[block], state.starts[block + 1] ?? state.end];
-      await this.scan(file, from, block * INDEX_EVERY + 1, Math.max(...lines), to, (n, bytes) => {
-        if (want.has(n)) found.set(n, lineText(bytes));
-      });
+      const wants = (n: number) => want.has(n);
+      await this.scan(
+        file,
+        { from, first: block * INDEX_EVERY + 1, last: Math.max(...lines), limit: to },
+        wants,
+        (n, bytes) => {
+          if (bytes) found.set(n, lineText(bytes));
+        },
+      );
     }
     if (last > 0) {
-      const partial = await this.scan(file, state.end, state.lines + 1, last, MAX_BYTES, (n, bytes, start) => {
-        if ((n - 1) % INDEX_EVERY === 0) state.starts.push(start);
-        if (wanted.has(n)) found.set(n, lineText(bytes));
-        state.end = start + bytes.length + 1;
-        state.lines = n;
-      });
-      if (partial && wanted.has(state.lines + 1)) found.set(state.lines + 1, lineText(partial));
+      // The index's new line starts, kept once the read has succeeded (a failed one leaves the state as it was).
+      const starts: number[] = [];
+      const indexed = (n: number) => (n - 1) % INDEX_EVERY === 0;
+      const from = { from: state.end, first: state.lines + 1, last, limit: Number.POSITIVE_INFINITY };
+      const read = await this.scan(
+        file,
+        from,
+        (n) => wanted.has(n) || indexed(n),
+        (n, bytes, start) => {
+          if (indexed(n)) starts.push(start);
+          if (bytes && wanted.has(n)) found.set(n, lineText(bytes));
+        },
+      );
+      state.starts.push(...starts);
+      [state.end, state.lines] = [read.end, read.lines];
+      if (read.partial && wanted.has(state.lines + 1)) found.set(state.lines + 1, lineText(read.partial));
     }
     state.kept = new Map([...found].filter(([line]) => line <= state.lines));
     return found;
   }
 
   /**
-   * Reads the complete lines from offset `from` (the start of line `first`) up to line `last`, handing each to
-   * `onLine` with its number, its bytes (without the line feed) and its offset; never past byte `limit`. Returns the
-   * bytes after the last line feed when the file ends there without one (a partial line), else null.
+   * Reads the complete lines from offset `from` (the start of line `first`) up to line `last`, never past byte
+   * `limit`, handing each line `wants` to `onLine` with its number, its offset and its bytes (without the line feed;
+   * null for a line over MAX_LINE_BYTES). Only a wanted line's bytes are held, so memory is one line, not the file.
+   * Returns the number of the last complete line read, the offset past its line feed, and the bytes after it when the
+   * file ends there without one (a partial line, when wanted), else null.
    */
   private async scan(
     file: string,
-    from: number,
-    first: number,
-    last: number,
-    limit: number,
-    onLine: (line: number, bytes: Uint8Array, start: number) => void,
-  ): Promise<Uint8Array | null> {
-    // The bytes of the line under way, as read (a long line is joined once, when its line feed comes).
-    let parts: Uint8Array[] = [];
+    { from, first, last, limit }: { from: number; first: number; last: number; limit: number },
+    wants: (line: number) => boolean,
+    onLine: (line: number, bytes: Uint8Array | null, start: number) => void,
+  ): Promise<{ lines: number; end: number; partial: Uint8Array | null }> {
+    // The bytes of the line under way, as read, when it is wanted (a long line is joined once, when its line feed comes).
+    const held = new HeldLine();
     let [at, line, lineStart] = [from, first, from];
+    held.reset(wants(line));
     while (line <= last && at < limit) {
       const read = await this.read(file, at, Math.min(CHUNK, limit - at));
-      if (read.length === 0) return parts.length > 0 ? joinBytes(parts) : null;
+      if (read.length === 0) return { lines: line - 1, end: lineStart, partial: held.size > 0 ? held.bytes() : null };
       let start = 0;
       for (let lf = read.indexOf(LF); lf >= 0 && line <= last; lf = read.indexOf(LF, start)) {
-        parts.push(read.subarray(start, lf));
-        onLine(line++, joinBytes(parts), lineStart);
-        parts = [];
+        if (held.wanted) {
+          held.add(read.subarray(start, lf));
+          onLine(line, held.bytes(), lineStart);
+        }
+        held.reset(wants(++line));
         lineStart = at + lf + 1;
         start = lf + 1;
       }
-      if (start < read.length) parts.push(read.subarray(start));
+      if (line <= last && start < read.length) held.add(read.subarray(start));
       at += read.length;
     }
-    return null;
+    return { lines: line - 1, end: lineStart, partial: null };
+  }
+}
+
+/** The bytes read of a wanted line, up to MAX_LINE_BYTES: past them only counted. */
+class HeldLine {
+  wanted = false;
+  size = 0;
+  private parts: Uint8Array[] = [];
+
+  /** Starts the next line: held when `wanted` (most are not: nothing is allocated for them). */
+  reset(wanted: boolean): void {
+    this.wanted = wanted;
+    this.size = 0;
+    if (this.parts.length > 0) this.parts = [];
+  }
+
+  add(bytes: Uint8Array): void {
+    if (!this.wanted) return;
+    this.size += bytes.length;
+    if (this.size <= MAX_LINE_BYTES) this.parts.push(bytes);
+    else this.parts = [];
+  }
+
+  /** The line's bytes so far; null when there are too many. */
+  bytes(): Uint8Array | null {
+    return this.size > MAX_LINE_BYTES ? null : joinBytes(this.parts);
   }
 }
 

@@ -134,3 +134,46 @@ test('a file finished without a line feed: its last line is still located (a one
   writeFileSync(path, 'step,lr,loss\n1,0.0003,3.5\n2,0.0003,nan');
   assert.deepEqual(places(await new CellLines().located([bad(path, 3)])), [[3, 10, 13]]);
 });
+
+/**
+ * A file of lines of `widths` bytes (line feed included) that is never written: spaces, but for the lines of `texts`
+ * (1-based), which end with their text. Reads of it are counted, as on disk.
+ */
+function virtualFile(widths: number[], texts: Map<number, string>): { read: ReadBytes; bytes: () => number } {
+  const ends: number[] = [];
+  widths.reduce((end, width) => (ends.push(end + width), end + width), 0);
+  let bytes = 0;
+  const read: ReadBytes = async (_file, position, asked) => {
+    const length = Math.max(0, Math.min(asked, ends.at(-1)! - position));
+    const out = Buffer.alloc(length, 0x20);
+    for (let k = ends.findIndex((end) => end > position); k >= 0 && k < ends.length; k++) {
+      const lf = ends[k] - 1 - position;
+      if (lf + 1 - widths[k] >= length) break;
+      // The line's text and line feed where they fall in this read (a read may cut them).
+      const tail = Buffer.from(`${texts.get(k + 1) ?? ''}\n`);
+      for (let i = 0, at = lf + 1 - tail.length; i < tail.length; i++, at++)
+        if (at >= 0 && at < length) out[at] = tail[i];
+    }
+    bytes += length;
+    return out;
+  };
+  return { read, bytes: () => bytes };
+}
+
+test('a bad row past the first 256 MB gets its column: the file is read up to its line, holding only the lines wanted', async () => {
+  // 300 MB of 64 KB lines: the bad row is line 4700, 293 MB in.
+  const width = 64 * 1024;
+  const { read, bytes } = virtualFile(new Array(4800).fill(width), new Map([[4700, '4699,0.0003,nan']]));
+  const [found] = await new CellLines(read).located([bad('big.csv', 4700)]);
+  assert.deepEqual([found.line, found.column, found.endColumn], [4700, width - 3, width]);
+  assert.equal(bytes(), 4700 * width, 'read up to the line wanted, no further');
+});
+
+test('a wanted line over 256 MB (a document on one line) keeps file and line only; the lines after it are located', async () => {
+  const { read } = virtualFile([257 * 2 ** 20, 20], new Map([[2, '2,0.0003,nan']]));
+  const located = await new CellLines(read).located([bad('one-line.json', 1), bad('one-line.json', 2)]);
+  assert.deepEqual(places(located), [
+    [1, undefined, undefined],
+    [2, 17, 20],
+  ]);
+});
