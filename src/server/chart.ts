@@ -1,11 +1,11 @@
 // The chart panel's requests: series cut to a window and a point budget from the file's cached analysis, and
 // what-if curves under its loss-curve fit. The full-resolution chart model is built once per analysis (on the first
-// request, or ahead of it after a fit the user asked for: prepare), and the whole-range samples of it are kept, so
-// reopening a chart or resetting its zoom costs no re-sampling.
+// request, or ahead of it after a fit the user asked for: prepare, in slices between the server's other work), and
+// the whole-range samples of it are kept, so reopening a chart or resetting its zoom costs no re-sampling.
 import type { Analysis, Series } from '../core/analysis/types';
 import { pointBudget } from '../core/chart/lttb';
 import {
-  buildChart,
+  chartSteps,
   referenceCurve,
   sampleChart,
   whatIfDefaults,
@@ -14,6 +14,7 @@ import {
 } from '../core/chart/series';
 import type { ChartData, Outcome, WhatIfCurve } from '../core/chart/types';
 import { NO_LOSS_FIT, predictsSchedules, whatIfCurve } from '../core/chart/whatIf';
+import { runFor, runToEnd, type Steps } from '../core/util/steps';
 import type { ChartDataParams, ChartDataResult, WhatIfParams } from '../shared/chart';
 
 /** A file's analysis brought up to date (the file cache's ensure for a request). */
@@ -21,6 +22,12 @@ type AnalysisOf = (uri: string) => Promise<Analysis<Series> | undefined>;
 
 const NO_ANALYSIS =
   'This file has no fit to chart yet. Run "Scaling Lens: Fit Scaling Law" on it, or map its columns with "Select Columns and Law...".';
+
+/**
+ * The longest a slice of a prebuild runs before the server's other requests (hovers, lenses) get their turn: the
+ * server has one thread, and a 200-run sweep's model is seconds of work. A slice ends after the curve that passes it.
+ */
+const SLICE_MS = 10;
 
 /** Whole-range samples kept per analysis: a few widths and both x spaces; each is a few hundred kB at most. */
 const KEPT_SAMPLES = 4;
@@ -34,8 +41,13 @@ interface CachedChart {
 /** Answers ChartDataRequest and WhatIfRequest; a chart lives as long as the analysis it was built from. */
 export class ChartRequests {
   private readonly charts = new WeakMap<Analysis<Series>, CachedChart>();
+  /** Models a prebuild has begun: a request finishes what is left of one at once. */
+  private readonly building = new WeakMap<Analysis<Series>, Steps<ChartModel>>();
 
-  constructor(private readonly analysisOf: AnalysisOf) {}
+  constructor(
+    private readonly analysisOf: AnalysisOf,
+    private readonly sliceMs = SLICE_MS,
+  ) {}
 
   async data({ uri, width, logX, window, full }: ChartDataParams): Promise<ChartDataResult> {
     const started = performance.now();
@@ -59,15 +71,27 @@ export class ChartRequests {
   /**
    * Builds the chart model of a file's analysis ahead of its first request: after a fit the user asked for, whose
    * notification offers Show Chart (a million-row log's model was 0.2-0.4 s of the click's wait). Only the analysis
-   * the fit left in the cache: asking for one here would start a fit (or a follower) of its own, even after the
-   * server is gone. A model that cannot be built is left for the request, which says why.
+   * the fit left in the cache (`current`): asking for one here would start a fit (or a follower) of its own, even
+   * after the server is gone. It is built a slice at a time after the fit's answer, and given up once the cache holds
+   * another analysis (an edit, a re-fit). A model that cannot be built is left for the request, which says why.
+   * Settles when the prebuild ends, whichever way (for a test or the bench to wait on; the server does not).
    */
-  prepare(analysis: Analysis<Series> | undefined): void {
-    try {
-      if (analysis) this.chartOf(analysis);
-    } catch {
-      // The request builds it again and reports the error.
-    }
+  prepare(current: () => Analysis<Series> | undefined): Promise<void> {
+    const analysis = current();
+    if (!analysis || this.charts.has(analysis) || this.building.has(analysis)) return Promise.resolve();
+    const steps = chartSteps(analysis);
+    this.building.set(analysis, steps);
+    return new Promise((resolve) => {
+      const slice = () => {
+        // Not when a request finished it meanwhile (or found it failed).
+        if (this.building.get(analysis) === steps) {
+          if (current() !== analysis) this.building.delete(analysis);
+          else if (!this.step(analysis, steps)) return void setImmediate(slice);
+        }
+        resolve();
+      };
+      setImmediate(slice);
+    });
   }
 
   async whatIf({ uri, specs }: WhatIfParams): Promise<Outcome<WhatIfCurve>[]> {
@@ -86,10 +110,28 @@ export class ChartRequests {
     );
   }
 
+  /** One slice of a prebuild; whether it has ended (built, or failed: the request builds it again and says why). */
+  private step(analysis: Analysis<Series>, steps: Steps<ChartModel>): boolean {
+    try {
+      const built = runFor(steps, this.sliceMs);
+      if (!built) return false;
+      this.charts.set(analysis, { model: built.value, samples: new Map() });
+    } catch {
+      // Reported by the request.
+    }
+    this.building.delete(analysis);
+    return true;
+  }
+
+  /** The analysis's model: kept, or what is left of a prebuild's, or all of it, at once. */
   private chartOf(analysis: Analysis<Series>): CachedChart {
     let chart = this.charts.get(analysis);
+    if (chart) return chart;
+    const steps = this.building.get(analysis) ?? chartSteps(analysis);
+    // Taken before it runs: steps that throw are not run again by a slice, nor by the next request.
+    this.building.delete(analysis);
     // The model holds the analysis's own (typed) arrays: nothing of a million-row log is copied to number[] for it.
-    if (!chart) this.charts.set(analysis, (chart = { model: buildChart(analysis), samples: new Map() }));
+    this.charts.set(analysis, (chart = { model: runToEnd(steps), samples: new Map() }));
     return chart;
   }
 }

@@ -131,8 +131,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
 
   connection.onRequest(FitFileRequest, async ({ uri, overrides }, token) => {
     const summary = await cache.fit(uri, overrides, token);
-    // Its notification offers Show Chart: the chart's model is built once the answer is on its way, not on the click.
-    if (summary.state === 'done') setImmediate(() => charts.prepare(cache.cached(uri)));
+    // Its notification offers Show Chart: the chart's model is built in slices after the answer, not on the click.
+    // From the next turn: the connection writes the answer in a setImmediate queued after this one, and the first
+    // slice (a whole million-row curve) would come before it.
+    if (summary.state === 'done') setImmediate(() => void charts.prepare(() => cache.cached(uri)));
     return summary;
   });
   connection.onRequest(AnalysisRequest, async ({ uri }) => {

@@ -18,6 +18,7 @@ import type {
 } from '../analysis/types';
 import { plainAnalysis } from '../analysis/series';
 import { concat } from '../util/arrays';
+import { runToEnd, type Steps } from '../util/steps';
 import { departureLabel } from '../analysis/departureText';
 import { fitLawName, LAW_NAMES, runnerUpLawName } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
@@ -67,7 +68,15 @@ export interface SampleOptions {
 }
 
 export function buildChart(analysis: Analysis<Series>): ChartModel {
-  const parts = chartParts(analysis);
+  return runToEnd(chartSteps(analysis));
+}
+
+/**
+ * buildChart in steps, one per loss curve: a sweep of hundreds of runs is seconds of work, which the language server
+ * does between its other requests after a fit (a step is the unit it can stop at).
+ */
+export function* chartSteps(analysis: Analysis<Series>): Steps<ChartModel> {
+  const parts = yield* chartParts(analysis);
   const fits: ChartFit[] = analysis.fits.map((f) => ({
     law: f.law,
     name: fitLawName(f),
@@ -97,14 +106,14 @@ export function buildChart(analysis: Analysis<Series>): ChartModel {
 
 /**
  * The series of the analysis's kind. The loss chart reads the analysis's own arrays, typed in the language server (a
- * million-row log's number[] copies cost 0.2 s of Show Chart); the sweeps' charts read number[] (plainAnalysis, in
- * place).
+ * million-row log's number[] copies cost 0.2 s of Show Chart), a step per curve; the sweeps' charts read number[]
+ * (plainAnalysis, in place), in one step (a few groups' laws).
  */
-function chartParts(analysis: Analysis<Series>): Parts {
+function* chartParts(analysis: Analysis<Series>): Steps<Parts> {
   if (analysis.kind === 'downstream') return downstreamSeries(plainAnalysis(analysis));
   if (analysis.kind === 'compute') return computeSeries(plainAnalysis(analysis));
   if (analysis.kind === 'power') return powerSeries(plainAnalysis(analysis));
-  return lossSeries(analysis);
+  return yield* lossSeries(analysis);
 }
 
 /**
@@ -174,7 +183,8 @@ function sampleSeries(
 
 // ---- loss curves -----------------------------------------------------------------------------------------------
 
-function lossSeries(analysis: Analysis<Series>): Parts {
+/** A step per curve: a curve's series are the unit of work (its extrapolations, runner-up and schedule). */
+function* lossSeries(analysis: Analysis<Series>): Steps<Parts> {
   const fit = analysis.fits.find(predictsSchedules);
   const lossColumn = columnName(analysis, 'loss') ?? 'loss';
   const series: ChartSeries<Series>[] = [];
@@ -227,6 +237,7 @@ function lossSeries(analysis: Analysis<Series>): Parts {
       if (assumed && !series.some((s) => s.id === assumed.id)) series.push(assumed);
     }
     for (const p of targets) markers.push(targetMarker('main', c.name, group, p));
+    yield;
   }
   const panels: ChartPanelSpec[] = [
     { id: 'main', title: 'Loss', xLabel: 'step', yLabel: lossColumn, logX: true, logY: true },
