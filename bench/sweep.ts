@@ -10,7 +10,8 @@
 // A second row: the language server's thread after "Fit Scaling Law" on the same sweep, while it prepares the chart
 // for Show Chart (ChartRequests.prepare, in slices between other requests): its longest block, against the model
 // built in one piece (buildChart, as the server did), alternated in this process on the analysis as the server keeps
-// it (packAnalysis: its long series typed).
+// it (packAnalysis: its long series typed). --quick measures each once, after its own analysis of the sweep (about
+// 3 s more).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
