@@ -7,12 +7,10 @@ import { withCellColumns } from '../core/sources/cellLines';
 import { inspectFiles } from '../core/analysis/inspect';
 import { parseCli, unusedKindFlags, USAGE, wantsJson } from './args';
 import { jsonErrorDocument, writeJsonReport, type CliJsonError } from './report';
-import { jsonSafe, jsonShown, terminalSafe } from './terminal';
+import { documentJson, jsonShown, VERSION } from '../core/report/fitDocument';
+import { jsonSafe, terminalSafe } from './terminal';
 import { cliMessage, formatAnalysis, formatInspection } from './text';
 import { watchRuns, type Writer } from './watch';
-
-declare const SCALING_LENS_VERSION: string | undefined;
-const VERSION = typeof SCALING_LENS_VERSION === 'string' ? SCALING_LENS_VERSION : '0.0.0-dev';
 
 /** Every byte printed goes through here or through fail(): file text never reaches the terminal raw. */
 function write(text: string, kind: 'text' | 'json' = 'text'): Promise<void> {
@@ -139,10 +137,7 @@ async function run(argv: string[], work: Work, write: Writer, progress: Progress
       const error: CliJsonError | undefined = code
         ? { kind: 'no-data', message: 'no input holds data rows (see the findings)', exitCode: code }
         : undefined;
-      await write(
-        `${JSON.stringify(error ? jsonErrorDocument(error, VERSION, report) : report, jsonShown, 2)}\n`,
-        'json',
-      );
+      await write(`${documentJson(error ? jsonErrorDocument(error, VERSION, report) : report)}\n`, 'json');
     } else await write(formatInspection(inspection.files, inspection.series, findings));
     return code;
   }

@@ -36,16 +36,3 @@ export function jsonSafe(json: string): string {
 }
 
 const JSON_RAW = new RegExp(`[\\u007f-\\u009f${BIDI_CLASS}]`, 'g');
-
-/** The `--json` fields that are sentences for a reader, not values a program matches on (names stay whole there). */
-const JSON_DISPLAY_FIELDS: ReadonlySet<string> = new Set(['message', 'reason', 'statusReason', 'hints', 'notes']);
-
-/**
- * JSON.stringify's replacer for `--json`: long names and cells inside the display fields shortened (shownText), so a
- * 6 MB header does not come back in every message; names, columns and files (identifiers) are left whole.
- */
-export function jsonShown(key: string, value: unknown): unknown {
-  if (!JSON_DISPLAY_FIELDS.has(key)) return value;
-  if (typeof value === 'string') return shownText(value);
-  return Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? shownText(v) : v)) : value;
-}

@@ -4,8 +4,7 @@
 import { plainAnalysis } from '../core/analysis/series';
 import { followRuns, type LiveUpdate } from '../core/live/follower';
 import type { CliRequest } from './args';
-import { toJsonReport } from './report';
-import { jsonShown } from './terminal';
+import { fitHeadDocument, jsonShown } from '../core/report/fitDocument';
 import { formatAnalysis } from './text';
 
 /** How main prints: through its escaping. */
@@ -29,7 +28,7 @@ export async function watchRuns(request: CliRequest, version: string, write: Wri
     const analysis = plainAnalysis(update.analysis);
     return request.json
       ? write(
-          `${JSON.stringify({ ...toJsonReport(analysis, version, false), update: updateJson(update) }, jsonShown)}\n`,
+          `${JSON.stringify({ ...fitHeadDocument(analysis, version), update: updateJson(update) }, jsonShown)}\n`,
           'json',
         )
       : write(`${updateLine(update)}\n${formatAnalysis(analysis)}\n`);

@@ -4,10 +4,11 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Prediction } from '../core/analysis/types';
+import { documentJson } from '../core/report/fitDocument';
 import {
-  AnalysisRequest,
   ColumnsRequest,
   Commands,
+  FitDocumentRequest,
   FitFileRequest,
   PredictRequest,
   SetOverridesNotification,
@@ -209,8 +210,8 @@ async function selectColumns(
 async function exportFit(client: LanguageClient, arg: unknown): Promise<vscode.Uri | undefined> {
   const uri = targetUri(arg);
   if (!uri) return undefined;
-  const analysis = await client.sendRequest(AnalysisRequest, { uri: uri.toString() });
-  if (!analysis) {
+  const document = await client.sendRequest(FitDocumentRequest, { uri: uri.toString() });
+  if (!document) {
     void vscode.window.showWarningMessage('Scaling Lens: this file has no fit to export.');
     return undefined;
   }
@@ -227,7 +228,8 @@ async function exportFit(client: LanguageClient, arg: unknown): Promise<vscode.U
     );
     return undefined;
   }
-  await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(analysis, null, 2)));
+  // Written as `fit --json` prints it (which also escapes the characters a terminal would act on).
+  await vscode.workspace.fs.writeFile(target, Buffer.from(`${documentJson(document)}\n`));
   void vscode.window.showInformationMessage(`Scaling Lens: fit exported to ${vscode.workspace.asRelativePath(target)}`);
   return target;
 }

@@ -16,6 +16,7 @@ import { ChartDataRequest, WhatIfRequest } from '../shared/chart';
 import {
   AnalysisRequest,
   ColumnsRequest,
+  FitDocumentRequest,
   FitFileRequest,
   PredictRequest,
   SetOverridesNotification,
@@ -35,6 +36,7 @@ import { ProblemsPanel } from './problems';
 import { Followers } from './followers';
 import { runInWorker, WORKER_LIMITS, type Runner } from './runner';
 import { columnSamples } from './samples';
+import { exportedFit } from './exportFit';
 import { resolveSettings } from './settings';
 import { logVia, Outbox } from './outbox';
 
@@ -55,6 +57,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   // Fits settle when they settle, perhaps after the connection is gone: every send that nobody awaits goes here.
   const outbox = new Outbox();
   const log = logVia(outbox, connection);
+  /** A 1-based line of an open document: where its findings' cells are found (the CLI reads the file's lines). */
+  const openLine = (uri: string, line: number) => documents.get(uri)?.getText(wholeLine(line - 1));
   const problems = new ProblemsPanel((uri, diagnostics) =>
     outbox.send('diagnostics', () => connection.sendDiagnostics({ uri, diagnostics })),
   );
@@ -82,9 +86,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       diagnostics: (uri, analysis, failure) =>
         problems.report(
           uri,
-          analysisDiagnostics(analysis, uri, pathOfUri(uri), failure, peer.relatedInformation, (at, line) =>
-            documents.get(at)?.getText(wholeLine(line - 1)),
-          ),
+          analysisDiagnostics(analysis, uri, pathOfUri(uri), failure, peer.relatedInformation, openLine),
         ),
       analysed: () => lenses.refresh(),
       log,
@@ -141,6 +143,11 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     const analysis = await cache.ensure(uri, 'request');
     // A copy: the cached analysis keeps the typed arrays its chart shares (converting it would hold both).
     return analysis ? plainCopy(analysis) : null;
+  });
+  connection.onRequest(FitDocumentRequest, async ({ uri }) => {
+    const analysis = await cache.ensure(uri, 'request');
+    const path = pathOfUri(uri);
+    return analysis ? exportedFit(analysis, (file, line) => (file === path ? openLine(uri, line) : undefined)) : null;
   });
   connection.onRequest(ColumnsRequest, async ({ uri }) => {
     const analysis = (await cache.ensure(uri, 'request')) ?? cache.cached(uri);

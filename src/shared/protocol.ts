@@ -2,6 +2,7 @@
 // tests import these; no method name or payload shape is written anywhere else.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Analysis, AnalysisKind, LawId, Prediction } from '../core/analysis/types';
+import type { FitDocument } from '../core/report/fitDocument';
 import type { ColumnRole, FileKind } from '../core/table/types';
 import type { RunPart } from '../core/sources/types';
 import { settingsDefaults, type Settings } from '../core/options/settings';
@@ -88,8 +89,17 @@ export const PredictRequest = new RequestType<UriParams & { target: PredictTarge
   'scalingLens/predict',
 );
 
-/** The whole analysis of a file (export, chart). */
+/**
+ * The server's own analysis of a file, hover data included (a curve's cell and joined-line maps, its metric files):
+ * what the tests inspect. No file format: Export Fit writes FitDocumentRequest's document.
+ */
 export const AnalysisRequest = new RequestType<UriParams, Analysis | null, void>('scalingLens/analysis');
+
+/**
+ * A file's fit as the document `scaling-lens fit --json` prints (its public field names), which Export Fit writes:
+ * one script reads an export and the CLI's output alike. Null when the file has no analysis.
+ */
+export const FitDocumentRequest = new RequestType<UriParams, FitDocument | null, void>('scalingLens/fitDocument');
 
 export interface ColumnsResult {
   columns: string[];

@@ -1,19 +1,22 @@
-// Export Fit's request (AnalysisRequest) answers with number[] series, but the file cache keeps the analysis in the
-// typed arrays its chart model shares: converting the cached analysis itself would hold a million-row log twice.
+// Export Fit writes the document `scaling-lens fit --json` prints (FitDocumentRequest), built from the file cache's
+// analysis: its typed arrays are read row by row (converting the cached analysis itself would hold a million-row log
+// twice), and the hover-only data (a one-run column-array file's cell of every column) stays out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Analysis, Series } from '../../src/core/analysis/types';
 import { plainCopy } from '../../src/core/analysis/series';
 import { runJob } from '../../src/server/job';
 import { ChartDataRequest } from '../../src/shared/chart';
-import { AnalysisRequest } from '../../src/shared/protocol';
+import { AnalysisRequest, FitDocumentRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';
+import { scratchDir } from '../helpers/scratch';
 import { REPO } from '../helpers/shared';
 
-test('Export Fit sends number[] series and leaves the cached analysis (and its chart) in typed arrays', async () => {
+test('Export Fit reads the cached typed arrays into its pairs and leaves the cached analysis (and its chart) as it is', async () => {
   let cached: Analysis<Series> | undefined;
   const client = await startTestServer({
     runner: async (job) => {
@@ -30,13 +33,71 @@ test('Export Fit sends number[] series and leaves the cached analysis (and its c
     assert.equal((await client.status(uri)).state, 'done');
     const chart = await client.rpc.sendRequest(ChartDataRequest, { uri, width: 800, logX: false });
     assert.ok(chart.ok);
-    const exported = await client.rpc.sendRequest(AnalysisRequest, { uri });
+    const exported = await client.rpc.sendRequest(FitDocumentRequest, { uri });
     assert.ok(exported && cached);
     const points = cached.curves[0].points;
     assert.ok(points.x instanceof Float64Array, 'the cached series are still the typed arrays the chart holds');
     assert.ok(cached.curves[0].schedule?.lr instanceof Float64Array);
-    assert.deepEqual(exported.curves[0].points.x, Array.from(points.x));
-    assert.deepEqual(exported.curves[0].schedule?.lr, Array.from(cached.curves[0].schedule!.lr));
+    assert.deepEqual(
+      exported.curves[0].observed,
+      Array.from(points.x, (x, i) => [x, points.observed[i]]),
+    );
+    assert.deepEqual(exported.curves[0].lines, Array.from(points.lines));
+  } finally {
+    client.dispose();
+  }
+});
+
+/** A one-run object of column arrays written ten values to a line (numpy's or a formatter's output), one bad loss. */
+function columnArrayRun(): string {
+  const step = Array.from({ length: 200 }, (_, i) => (i + 1) * 10);
+  const columns: Record<string, (number | string)[]> = {
+    step,
+    lr: step.map((s) => 3e-4 * (0.55 + 0.45 * Math.cos((Math.PI * s) / 2000))),
+    loss: step.map((s) => Number((2.5 + 3 / Math.sqrt(s)).toFixed(5))),
+    grad_norm: step.map(() => 1.5),
+  };
+  columns.loss[57] = '"oops"';
+  const tens = (values: (number | string)[]) =>
+    Array.from({ length: values.length / 10 }, (_, k) => `    ${values.slice(k * 10, k * 10 + 10).join(', ')}`).join(
+      ',\n',
+    );
+  const body = Object.entries(columns).map(([name, v]) => `  "${name}": [\n${tens(v)}\n  ]`);
+  return `{\n${body.join(',\n')}\n}\n`;
+}
+
+test("Export Fit's document is the CLI's `fit --json` document of the same file, with no hover data in it", async () => {
+  const path = join(scratchDir('scaling-lens-export-'), 'run.json');
+  const text = columnArrayRun();
+  writeFileSync(path, text);
+  const client = await startTestServer();
+  try {
+    const uri = pathToFileURL(path).toString();
+    client.settings = { fit: { bootstrapSamples: 30 } };
+    await client.open(uri, text);
+    assert.equal((await client.status(uri)).state, 'done');
+    const exported = await client.rpc.sendRequest(FitDocumentRequest, { uri });
+    const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri });
+    assert.ok(exported && analysis);
+    assert.ok(analysis.curves[0].points.cellSteps, 'the server holds every column’s cells for its hovers');
+    const cli = spawnSync(process.execPath, [join(REPO, 'dist/cli.js'), 'fit', path, '--json', '--bootstrap', '30'], {
+      encoding: 'utf8',
+    });
+    assert.equal(cli.status, 0, cli.stderr);
+    const printed = JSON.parse(cli.stdout);
+    const written = JSON.parse(JSON.stringify(exported));
+    for (const hoverOnly of ['cellSteps', 'joinedLines', 'metricFiles', 'firstLine', 'schedule'])
+      assert.doesNotMatch(JSON.stringify(exported), new RegExp(`"${hoverOnly}"`), hoverOnly);
+    assert.ok(
+      printed.findings.some((f: { column?: number }) => f.column),
+      'a finding located on its cell',
+    );
+    // What differs, and why: the timings (how long each took), and the editor follows the file as it grows, so its
+    // fit says how it started (`settings.start`, as `watch --json` does); every other key and number is the same.
+    assert.ok(written.timings.fitMs > 0);
+    assert.match(written.fits[0].settings.start, /^cold: /);
+    delete written.fits[0].settings.start;
+    assert.deepEqual({ ...written, timings: null }, { ...printed, timings: null });
   } finally {
     client.dispose();
   }

@@ -12,7 +12,7 @@ import { DEPARTURE_SHARE, longestOffStretch } from '../../../src/core/analysis/d
 import type { AnalysisOptions } from '../../../src/core/analysis/options';
 import { overviewOfRun } from '../../../src/core/analysis/runOverview';
 import { buildChart } from '../../../src/core/chart/series';
-import { toJsonReport } from '../../../src/cli/report';
+import { fitDocument, fitHeadDocument } from '../../../src/core/report/fitDocument';
 import { formatAnalysis } from '../../../src/cli/text';
 import type { DepartureKind, Finding } from '../../../src/core/analysis/types';
 import { parseText } from '../../../src/core/table/read';
@@ -247,13 +247,13 @@ test('fit text and --json: a spike has no number and says why, a drop keeps its 
     [spiked, 'spike'],
     [dropped, 'drop'],
   ] as const) {
-    const json = JSON.parse(JSON.stringify(toJsonReport(analysis, 'test')));
+    const json = JSON.parse(JSON.stringify(fitDocument(analysis, 'test')));
     assert.equal(json.curves[0].departure.kind, kind);
     assert.equal(json.curves[0].departure.step, analysis.curves[0].departure!.step);
     // A watch update leaves the per-point arrays out, not the departure.
-    assert.equal(toJsonReport(analysis, 'test', false).curves[0].departure?.kind, kind);
+    assert.equal(fitHeadDocument(analysis, 'test').curves[0].departure?.kind, kind);
   }
-  assert.equal(JSON.parse(JSON.stringify(toJsonReport(spiked, 'test'))).predictions[0].status, 'law-departed');
+  assert.equal(JSON.parse(JSON.stringify(fitDocument(spiked, 'test'))).predictions[0].status, 'law-departed');
 });
 
 // Healthy real runs: every public multi-power-law curve, opened alone as a user opens one file, is smooth enough that

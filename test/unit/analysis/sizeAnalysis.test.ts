@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseTables } from '../../../src/core/analysis/analyse';
-import { toJsonReport } from '../../../src/cli/report';
+import { fitDocument } from '../../../src/core/report/fitDocument';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { sizeFromOption } from '../../../src/core/analysis/sizeAnalysis';
 import { locatedCell } from '../../../src/core/analysis/cellColumn';
@@ -309,7 +309,7 @@ test('bands and intervals: bootstrap refits give every prediction a band and eve
   for (const p of a.predictions) assert.ok(p.low! < p.value! && p.value! < p.high!, `${p.curve}: ${p.low} ${p.high}`);
   assert.ok(a.curves.every((c) => c.modelSize === SIZES[c.file.split('/')[2]]));
   assert.deepEqual(
-    toJsonReport(a, 'test').curves.map((c) => c.modelSize),
+    fitDocument(a, 'test').curves.map((c) => c.modelSize),
     a.curves.map((c) => SIZES[c.file.split('/')[2]]),
   );
   // Bootstrap off: no band, no interval.

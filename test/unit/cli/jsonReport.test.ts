@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseTables } from '../../../src/core/analysis/analyse';
-import { toJsonReport, writeJsonReport } from '../../../src/cli/report';
-import { jsonShown } from '../../../src/cli/terminal';
+import { writeJsonReport } from '../../../src/cli/report';
+import { documentJson, fitDocument } from '../../../src/core/report/fitDocument';
 import { parseText } from '../../../src/core/table';
 
 function run(name: string, rows: number, drop: number): string {
@@ -28,7 +28,7 @@ test('written in chunks, the document is the one JSON.stringify writes: every fi
   );
   const chunks: string[] = [];
   await writeJsonReport(analysis, 'test', async (text) => void chunks.push(text));
-  assert.equal(chunks.join(''), `${JSON.stringify(toJsonReport(analysis, 'test'), jsonShown, 2)}\n`);
+  assert.equal(chunks.join(''), `${documentJson(fitDocument(analysis, 'test'))}\n`);
   assert.ok(chunks.length > 4, 'the per-point arrays are written apart');
 });
 

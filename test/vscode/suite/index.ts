@@ -179,7 +179,7 @@ it('changing settings re-fits: a configured target step shows up in the lens', a
   await openLenses('loss/cosine.csv', (t) => t.some((x) => x.includes('L(40k)')));
 });
 
-it('Export Fit writes the analysis as JSON to a new file and never touches the run file', async () => {
+it('Export Fit writes the fit as the `fit --json` document to a new file and never touches the run file', async () => {
   const source = fileUri('loss/cosine.csv');
   const before = await vscode.workspace.fs.readFile(source);
   const target = fileUri('exported.json');
@@ -196,8 +196,14 @@ it('Export Fit writes the analysis as JSON to a new file and never touches the r
     window.showSaveDialog = dialog;
   }
   assert.equal(written?.toString(), target.toString());
-  const doc = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8'));
+  const text = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
+  const doc = JSON.parse(text);
+  assert.equal(doc.tool, 'scaling-lens');
   assert.equal(doc.fits[0].law, 'lr-annealing');
+  // The CLI's shape: [step, loss] pairs, and none of the server's own fields (the hovers' line maps, the schedule).
+  assert.equal(doc.curves[0].observed[0].length, 2);
+  assert.equal(doc.curves[0].points, doc.curves[0].observed.length);
+  assert.doesNotMatch(text, /"(schedule|firstLine|cellSteps|joinedLines)"/);
   assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(source)), Buffer.from(before));
 });
 
