@@ -5,9 +5,10 @@
 import { shownText } from '../util/controls';
 import type { Analysis, AnalysisKind, CurveReport, Series } from '../analysis/types';
 
-declare const SCALING_LENS_VERSION: string | undefined;
-/** The tool's version as the document states it (a build may define SCALING_LENS_VERSION). */
-export const VERSION = typeof SCALING_LENS_VERSION === 'string' ? SCALING_LENS_VERSION : '0.0.0-dev';
+import { version } from '../../../package.json';
+
+/** The tool's version as the document (and `--version`) states it: the package's, one number for CLI and extension. */
+export const VERSION: string = version;
 
 /** A per-point array of a curve, made row by row when it is written (a million-row log has four of them per curve). */
 export interface PointRows {

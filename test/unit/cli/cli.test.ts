@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCli } from '../../../src/cli/args';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
@@ -57,6 +57,15 @@ test('each input stands alone: a missing file or a folder without runs gets its 
   const alone = cli(['fit', '/definitely/not/here.csv']);
   assert.equal(alone.code, 1);
   assert.match(alone.stderr, /nothing could be fitted: \/definitely\/not\/here\.csv does not exist/);
+});
+
+test('--version and the --json document state the package version', () => {
+  const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+  const printed = cli(['--version']);
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.equal(printed.stdout.trim(), version);
+  const json = cli(['fit', join(REPO, 'examples/loss/constant.csv'), '--json']);
+  assert.equal((JSON.parse(json.stdout) as { version: string }).version, version);
 });
 
 test('flags map onto analysis options', () => {
