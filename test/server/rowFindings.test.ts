@@ -66,7 +66,7 @@ test('a NaN loss in a JSON array of records written on one line is underlined at
   assert.deepEqual(nan.range, onFirstLine(at, at + 5));
 });
 
-test('a NaN loss in a trainer_state.json written on one line is underlined at its value in its entry, where the step has that entry only', async () => {
+test('a NaN loss in a trainer_state.json written on one line is underlined at its value in its entry, also where the step joins an evaluation entry', async () => {
   const entries: string[] = [];
   for (let i = 1; i <= 30; i++) {
     const step = i * 100;
@@ -79,7 +79,8 @@ test('a NaN loss in a trainer_state.json written on one line is underlined at it
   const invalid = await lossInvalid('trainer_state.json', text);
   const at = text.indexOf('NaN');
   assert.deepEqual(invalid[0].range, onFirstLine(at, at + 3));
-  // Step 1000's row joins its training and evaluation entries: which one a value is in is not known, so no column.
+  // Step 1000's row joins its training and evaluation entries on the one line: the loss is the training entry's.
   assert.equal(invalid.length, 2);
-  assert.equal(invalid[1].range.start.character, 0);
+  const joined = text.indexOf('NaN', at + 3);
+  assert.deepEqual(invalid[1].range, onFirstLine(joined, joined + 3));
 });
