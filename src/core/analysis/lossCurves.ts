@@ -621,22 +621,27 @@ function stepOrderFindings(name: string, run: RunEntry, points: PerStep, file: s
   return [];
 }
 
-/** The finding of a curve's stray losses (lossSpikes), at the first's cell (`place`). */
-function strayLossFinding(
+/**
+ * The finding of a curve's stray losses (lossSpikes), at the first's cell (`place`). `xName`: what the curve's x is
+ * when not its step (the power law's `--power-x` column).
+ */
+export function strayLossFinding(
   name: string,
   stray: number[],
-  steps: Float64Array,
-  loss: Float64Array,
+  steps: ArrayLike<number>,
+  loss: ArrayLike<number>,
   place: CellPlace,
+  xName?: string,
 ): Finding {
   const k = stray[0];
   const factor = LR_SPIKE_FACTOR.toLocaleString('en-US');
   const more = stray.length === 1 ? 'It is' : `It and ${plural(stray.length - 1, 'more like it')} are`;
+  const [at, between] = xName === undefined ? ['step', 'logged steps'] : [`${xName} =`, `points next to each other`];
   return {
     ...rowFinding(
       'loss-invalid',
       'warning',
-      `Loss ${loss[k]} of "${name}" at step ${steps[k]} is over ${factor} times the two losses logged nearest it, or under a ${factor}th of both: no run's loss moves so between two logged steps, so it is a stray value. ${more} left out.`,
+      `Loss ${loss[k]} of "${name}" at ${at} ${steps[k]} is over ${factor} times the two losses logged nearest it, or under a ${factor}th of both: no run's loss moves so between two ${between}, so it is a stray value. ${more} left out.`,
       ...place,
     ),
     curve: name,
