@@ -208,7 +208,8 @@ export const OPTION_SCHEMA = {
     flag: { name: 'json', section: 'general', help: 'one JSON document on stdout' },
   }),
   deadline: knob({
-    kind: orNull(numberIn({ exclusiveMin: 0 })),
+    // A timer holds at most 2^31 - 1 ms (24.8 days): a longer one fired at once, ending the command as it began.
+    kind: orNull(numberIn({ exclusiveMin: 0, max: 2_147_483 })),
     default: null,
     flag: {
       name: 'deadline',
