@@ -154,6 +154,8 @@ export const COLUMN_ROLES = [
 type _EveryRoleListed = Assert<Exclude<ColumnRole, (typeof COLUMN_ROLES)[number]> extends never ? true : false>;
 
 const positiveNumbers = numberList({ positive: true });
+/** Steps to predict at: a step below 1 rounds to step 0, where the law is undefined (it fell back to the default). */
+const stepNumbers = numberList({ positive: true, min: 1 });
 
 /**
  * The table. Its order is the order of the settings within their group and of the flags within their help section.
@@ -235,7 +237,7 @@ export const OPTION_SCHEMA = {
   }),
   predictSteps: knob({
     option: 'predictSteps',
-    kind: positiveNumbers,
+    kind: stepNumbers,
     default: [],
     setting: {
       key: 'predict.steps',
