@@ -180,6 +180,21 @@ function nothingFitted(analysis: Analysis): string {
   return `nothing could be fitted${reasons.length ? `: ${reasons.slice(0, 3).join(' ')}` : none}`;
 }
 
+/**
+ * A reader that went away (`fit ... --json | head`) ends the output: the rest would go nowhere, so the command ends
+ * quietly instead of dying on the stream's EPIPE with a stack trace. Any other failure to print is said once, on
+ * stderr while it can still be written, with exit code 1.
+ */
+function endOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (stream !== process.stderr) fail(`scaling-lens: cannot print: ${error.message}\n`);
+    process.exit(1);
+  });
+}
+
 if (require.main === module) {
+  endOnClosedPipe(process.stdout);
+  endOnClosedPipe(process.stderr);
   void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

@@ -10,12 +10,16 @@ const MULTIPLE = /^\s*[x×]?\s*(.*?)\s*[x×]?\s*$/i;
 export function parseTargetValue(kind: PredictTarget['kind'], text: string): number | undefined {
   const number = kind === 'dataMultiplier' ? (MULTIPLE.exec(text)?.[1] ?? text) : text;
   const value = parseNumberCell(number)?.value;
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+  // A step below 1 rounds to step 0, where the loss-curve laws are undefined: no prediction would match it.
+  const least = kind === 'step' ? 1 : Number.MIN_VALUE;
+  return value !== undefined && Number.isFinite(value) && value >= least ? value : undefined;
 }
 
 /** What to say when parseTargetValue gives nothing. */
 export function targetValueHint(kind: PredictTarget['kind']): string {
   return kind === 'dataMultiplier'
     ? 'Enter a positive multiple such as 4, 4x or 4×.'
-    : 'Enter a positive number; suffixes K, M, B, T are allowed.';
+    : kind === 'step'
+      ? 'Enter a step of 1 or more; suffixes K, M, B, T are allowed.'
+      : 'Enter a positive number; suffixes K, M, B, T are allowed.';
 }

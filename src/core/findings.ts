@@ -119,6 +119,8 @@ const READING = {
     severities: ['info'],
     title: 'TensorBoard values that are not scalars of the step axis, left out',
   },
+  // Raised by step-keyed sources (a metric file or log_history appended to by a resumed run) and by the curve reader.
+  'steps-repeated': { severities: ['info'], title: 'A resumed run logged steps again' },
   'event-restart': { severities: ['info'], title: 'A TensorBoard run restarted: earlier points at its steps replaced' },
   'json-invalid': {
     severities: ['warning', 'error'],
@@ -153,7 +155,6 @@ const ANALYSIS = {
     severities: ['warning'],
     title: "Steps far beyond the curve's own spacing (a token count in the step column?) are left out",
   },
-  'steps-repeated': { severities: ['info'], title: 'A resumed run logged steps again' },
   'steps-unsorted': { severities: ['info'], title: 'Rows were not in step order' },
   'loss-invalid': { severities: ['warning'], title: 'A loss the law cannot fit' },
   'lr-invalid': {

@@ -246,7 +246,10 @@ function runnerUpToggle(choice: LawChoiceText): HTMLElement {
   const gap = choice.targetGap === undefined ? undefined : formatPercent(choice.targetGap, 2);
   button.textContent = `runner-up (${choice.runnerUp}): ${on ? `shown${gap ? ` · ${gap} off` : ''}` : 'hidden'}`;
   const apart = gap ? ` At the targets its predictions are at most ${gap} off the chosen law's.` : '';
-  button.title = `Law chosen automatically: ${choice.chosen}. Why: ${choice.reason}. Click to ${on ? 'hide' : 'overlay'} the runner-up, ${choice.runnerUp} (dotted, with its band where it has one), on every curve.${apart}`;
+  const through = choice.unsupported
+    ? ` It is drawn through the log only, with no prediction: not supported by the data (${choice.unsupported}).`
+    : '';
+  button.title = `Law chosen automatically: ${choice.chosen}. Why: ${choice.reason}. Click to ${on ? 'hide' : 'overlay'} the runner-up, ${choice.runnerUp} (dotted, with its band where it has one), on every curve.${apart}${through}`;
   button.setAttribute('aria-pressed', String(on));
   button.addEventListener('click', () => {
     saveState({ runnerUp: !on });

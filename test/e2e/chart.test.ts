@@ -671,8 +671,16 @@ test(
 
     const on = await clickAndRedraw('#runner-up-toggle', s);
     assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
-    // Shown, it says how far it lies from the chosen law at the targets (on its line, it seemed to do nothing).
-    assert.match((await toggle.textContent()) ?? '', /: shown · \d[\d.]* % off$/);
+    // Shown, it says how far it lies from the chosen law at the targets (on its line, it seemed to do nothing); a
+    // runner-up the data do not support (the bundled sweep's MPL, its loss-drop term at its bound) predicts at none,
+    // and its tooltip says why.
+    const shown = (await toggle.textContent()) ?? '';
+    assert.match(shown, /: shown( · \d[\d.]* % off)?$/);
+    if (!shown.includes('off'))
+      assert.match(
+        (await toggle.getAttribute('title')) ?? '',
+        /drawn through the log only, with no prediction: not supported by the data \(/,
+      );
     const main = datasets(on, 'main');
     const legend = panel(on, 'main').legend ?? [];
     const background = await chartFrame(page)
@@ -680,7 +688,7 @@ test(
       .evaluate(() => getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim());
     for (const name of curves) {
       const line = main.find((d) => d.id === `runner-up:${name}` && d.kind === 'runner-up');
-      assert.ok(line && line.points > 100, `${name}: ${JSON.stringify(line)}`);
+      assert.ok(line && line.points >= 100, `${name}: ${JSON.stringify(line)}`);
       assert.ok(
         main.some((d) => d.id === `runner-up-band:${name}` && d.kind === 'runner-up-band'),
         `${name} band`,

@@ -108,6 +108,10 @@ test('a multiple of D_p is accepted as 4, 4x, 4× or x4; other targets take numb
   assert.equal(parseTargetValue('dataValue', '120B'), 120e9);
   assert.equal(parseTargetValue('compute', '1e24'), 1e24);
   assert.equal(parseTargetValue('step', '4x'), undefined);
+  // A step below 1 is step 0 rounded, where no law is defined: refused in the box, not answered "no loss curve".
+  assert.equal(parseTargetValue('step', '0.3'), undefined);
+  assert.equal(parseTargetValue('step', '1'), 1);
+  assert.equal(parseTargetValue('dataMultiplier', '0.5'), 0.5);
 });
 
 test('the package ships every bundle the extension runs (each dist/ entry of esbuild.mjs but the CLI)', () => {

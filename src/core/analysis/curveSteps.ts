@@ -18,8 +18,11 @@ export interface PerStep {
  * steps is a resumed one and is resolved as TensorBoard does (`restarted`); one that only is out of order is sorted.
  */
 export function lastPerStep(rows: RunRows): PerStep {
-  const { steps, length: n } = rows;
-  if (rows.increasing) return { kept: null, repeated: [], stale: [] };
+  return rows.increasing ? { kept: null, repeated: [], stale: [] } : stepsPerStep(rows.steps, rows.length);
+}
+
+/** lastPerStep of the first `n` steps as logged, known not to be in strictly increasing order. */
+export function stepsPerStep(steps: ArrayLike<number>, n: number): PerStep {
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => steps[a] - steps[b] || a - b);
   const kept: number[] = [];
   const repeated: number[] = [];
@@ -38,7 +41,7 @@ export function lastPerStep(rows: RunRows): PerStep {
  * the attempt that was abandoned, including the steps the new attempt has not reached yet (a crash after the last
  * checkpoint, a run still catching up). Each row drops the rows before it at its step or later; O(n).
  */
-function restarted(steps: Float64Array, n: number): PerStep {
+function restarted(steps: ArrayLike<number>, n: number): PerStep {
   const kept: number[] = [];
   const dropped: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -55,12 +58,25 @@ function restarted(steps: Float64Array, n: number): PerStep {
 
 /** What was dropped of the abandoned attempt beyond the steps logged again, in words; empty when nothing was. */
 export function staleText(stale: readonly number[], rows: RunRows): string {
+  return staleSpanText(
+    stale,
+    (i) => rows.steps[i],
+    (i) => rows.lines[i],
+  );
+}
+
+/** staleText of points whose step and line `stepOf` and `lineOf` give (a step table's series). */
+export function staleSpanText(
+  stale: readonly number[],
+  stepOf: (i: number) => number,
+  lineOf: (i: number) => number,
+): string {
   if (stale.length === 0) return '';
   let [from, to, line] = [Infinity, -Infinity, Infinity];
   for (const i of stale) {
-    from = Math.min(from, rows.steps[i]);
-    to = Math.max(to, rows.steps[i]);
-    line = Math.min(line, rows.lines[i]);
+    from = Math.min(from, stepOf(i));
+    to = Math.max(to, stepOf(i));
+    line = Math.min(line, lineOf(i));
   }
   const span = from === to ? `step ${from}` : `steps ${from} to ${to}`;
   return (

@@ -170,7 +170,8 @@ interface RowPass {
   runsLeftOut: Set<string>;
   rowsOfRunsLeftOut: number;
   firstLineLeftOut: number;
-  stepZeroLine: number;
+  /** The first step-0 row's step cell, or its loss's where the step has no cell of its own (a run's metric files). */
+  stepZeroAt: CellPlace | undefined;
   stepZeroCount: number;
   roundedSteps: number;
   /** The first row's line, where the finding about all of them points (a JSONL file has no header line to use). */
@@ -223,7 +224,7 @@ function rowPassFor(
     runsLeftOut: new Set(),
     rowsOfRunsLeftOut: 0,
     firstLineLeftOut: 0,
-    stepZeroLine: 0,
+    stepZeroAt: undefined,
     stepZeroCount: 0,
     roundedSteps: 0,
     roundedLine: 0,
@@ -409,7 +410,10 @@ export function extractLossCurves(
     if (step === 0) {
       // S1(0) = 0 makes the law's S1^(-alpha) infinite: the initial loss is not on the curve the law describes.
       pass.stepZeroCount++;
-      pass.stepZeroLine ||= line;
+      if (pass.stepZeroAt === undefined) {
+        const stepCell = at(stepCol, r);
+        pass.stepZeroAt = stepCell[2] ? stepCell : at(lossCol, r);
+      }
       run.lossesLeftOut++;
       continue;
     }
@@ -417,7 +421,7 @@ export function extractLossCurves(
   }
   pass.rows = table.rowCount;
   pass.onlyRun = onlyRun;
-  const { rowsOfRunsLeftOut, firstLineLeftOut, stepZeroCount, stepZeroLine, roundedSteps, noStep } = pass;
+  const { rowsOfRunsLeftOut, firstLineLeftOut, stepZeroCount, stepZeroAt, roundedSteps, noStep } = pass;
   const { roundedLine, roundedOntoAnother, noStepLine } = pass;
 
   // Copies: the pass's findings are given again by the next pass of a grown table.
@@ -436,14 +440,13 @@ export function extractLossCurves(
       ),
     );
   }
-  if (stepZeroCount) {
+  if (stepZeroCount && stepZeroAt) {
     findings.push(
       rowFinding(
         'step-zero',
         'info',
         `${plural(stepZeroCount, 'row')} at step 0 left out of the fit: the law is undefined before any training step (S1 = 0).`,
-        file,
-        stepZeroLine,
+        ...stepZeroAt,
       ),
     );
   }
@@ -617,22 +620,27 @@ function stepOrderFindings(name: string, run: RunEntry, points: PerStep, file: s
   return [];
 }
 
-/** The finding of a curve's stray losses (lossSpikes), at the first's cell (`place`). */
-function strayLossFinding(
+/**
+ * The finding of a curve's stray losses (lossSpikes), at the first's cell (`place`). `xName`: what the curve's x is
+ * when not its step (the power law's `--power-x` column).
+ */
+export function strayLossFinding(
   name: string,
   stray: number[],
-  steps: Float64Array,
-  loss: Float64Array,
+  steps: ArrayLike<number>,
+  loss: ArrayLike<number>,
   place: CellPlace,
+  xName?: string,
 ): Finding {
   const k = stray[0];
   const factor = LR_SPIKE_FACTOR.toLocaleString('en-US');
   const more = stray.length === 1 ? 'It is' : `It and ${plural(stray.length - 1, 'more like it')} are`;
+  const [at, between] = xName === undefined ? ['step', 'logged steps'] : [`${xName} =`, `points next to each other`];
   return {
     ...rowFinding(
       'loss-invalid',
       'warning',
-      `Loss ${loss[k]} of "${name}" at step ${steps[k]} is over ${factor} times the two losses logged nearest it, or under a ${factor}th of both: no run's loss moves so between two logged steps, so it is a stray value. ${more} left out.`,
+      `Loss ${loss[k]} of "${name}" at ${at} ${steps[k]} is over ${factor} times the two losses logged nearest it, or under a ${factor}th of both: no run's loss moves so between two ${between}, so it is a stray value. ${more} left out.`,
       ...place,
     ),
     curve: name,

@@ -7,7 +7,8 @@ import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
 import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
 import { formatCompact } from '../util/format';
 import { EpochCount, EpochTrack, epochColumn, POWER_LAW } from './epochs';
-import { sizesSplittingRuns } from './lossCurves';
+import { lossSpikes, sizesSplittingRuns, strayLossFinding } from './lossCurves';
+import { cellPlaces } from './cellPlace';
 import { plannedStepTargets } from './lossAnalysis';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets } from './bands';
 import { findColumn, unitNote } from './groups';
@@ -150,7 +151,14 @@ function fitCurve(
 ): ShortGroup | undefined {
   const curveName = curve.name;
   const group = curve.run === undefined ? undefined : { label: curve.run, fields: { run: curve.run } };
-  const rows = usable.sort((a, b) => xs.values[a] - xs.values[b]);
+  const rows = withoutStrayLosses(
+    table,
+    xs,
+    ys,
+    usable.sort((a, b) => xs.values[a] - xs.values[b]),
+    curve,
+    out,
+  );
   if (rows.length < 3) return { name: curveName, count: rows.length, lines: rows.map((r) => table.lines[r]) };
   const x = rows.map((r) => xs.values[r]);
   const y = rows.map((r) => ys.values[r]);
@@ -234,6 +242,28 @@ function fitCurve(
       reason: t.reason,
     }),
   );
+}
+
+/**
+ * The rows (in x order) without stray losses, each said as the loss-curve laws say them (lossSpikes): one 1e-320
+ * among losses of 3 gave no finite objective from any start, and the whole curve was "not fitted" with no row named.
+ */
+function withoutStrayLosses(
+  table: Table,
+  xs: Column,
+  ys: Column,
+  rows: number[],
+  curve: { name: string; onSteps: boolean },
+  out: LawAnalysis,
+): number[] {
+  const stray = lossSpikes(Float64Array.from(rows, (r) => ys.values[r]));
+  if (stray.length === 0) return rows;
+  const x = rows.map((r) => xs.values[r]);
+  const y = rows.map((r) => ys.values[r]);
+  const place = cellPlaces(table).at(table.columns.indexOf(ys), rows[stray[0]]);
+  out.findings.push(strayLossFinding(curve.name, stray, x, y, place, curve.onSteps ? undefined : `'${xs.name}'`));
+  const left = new Set(stray);
+  return rows.filter((_, i) => !left.has(i));
 }
 
 /**

@@ -8,7 +8,8 @@ import type { Random } from '../util/random';
 import { atQueries, type PreparedCurve } from './lossAreas';
 import { logBand } from './lossBands';
 import type { LossFitInput, LossLawFit } from './lossLaw';
-import { averageMetrics, scorePredictions } from './metrics';
+import { averageMetrics, scoreFit, withOutlierCheck } from './metrics';
+import { fitProblems } from './trust';
 import type { LawAnalysis, Metrics, RunnerUpSeries, Series } from './types';
 import { scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 
@@ -62,12 +63,34 @@ export function reportRunnerUp(
     const report = out.curves.find((c) => c.name === p.curve.name && c.file === p.curve.file && c.role !== 'unfitted');
     if (report) report.runnerUp = series;
   });
+  const quality = fittedQuality(fitted);
   chosen.runnerUpFit = {
     ...fit.describe(replicates),
     objective: fit.solver.objective,
     converged: fit.solver.converged,
-    quality: fittedQuality(fitted),
+    quality,
     heldOut: averageMetrics(heldOut),
+  };
+  // Judged as the chosen fit is (trust.ts): a runner-up the data do not support shows no prediction either, only
+  // its course through the log, and says why.
+  const unsupported = fitProblems({ ...chosen.runnerUpFit, atBounds: fit.atBounds, points: quality.points });
+  if (unsupported.length === 0) return;
+  chosen.runnerUpFit.unsupported = unsupported;
+  input.prepared.forEach((p) => {
+    const report = out.curves.find((c) => c.name === p.curve.name && c.file === p.curve.file && c.runnerUp);
+    if (report?.runnerUp) report.runnerUp = withinLog(report.runnerUp, p.curve.steps[p.curve.steps.length - 1]);
+  });
+}
+
+/** A runner-up series without its points past `lastStep` (its targets). */
+function withinLog(series: RunnerUpSeries, lastStep: number): RunnerUpSeries {
+  const n = lowerBound(series.x, lastStep + 1);
+  return {
+    ...series,
+    x: series.x.slice(0, n),
+    predicted: series.predicted.slice(0, n),
+    low: series.low.slice(0, n),
+    high: series.high.slice(0, n),
   };
 }
 
@@ -84,8 +107,10 @@ interface FittedCurve {
  */
 function fittedQuality(fitted: FittedCurve[]): Metrics {
   const [only] = fitted;
-  if (fitted.length === 1 && only.scored?.points === only.observed.length) return only.scored;
-  return scorePredictions(concat(fitted.map((f) => f.observed)), concat(fitted.map((f) => f.predicted)));
+  // With the chosen fit's outlier check (r2WithoutOutliers), which the verdict reads: one spike fails neither law.
+  if (fitted.length === 1 && only.scored?.points === only.observed.length)
+    return withOutlierCheck(only.scored, only.observed, only.predicted);
+  return scoreFit(concat(fitted.map((f) => f.observed)), concat(fitted.map((f) => f.predicted)));
 }
 
 /**

@@ -63,7 +63,7 @@ const JUDGED: Record<LawId, { bounds: readonly string[]; spread: readonly string
 };
 
 /** Coefficients the solver fitted: the solver's parametrisation when it differs from the reported one. */
-export function fittedCoefficients(fit: FitResult): number {
+export function fittedCoefficients(fit: Pick<FitResult, 'params' | 'normalized'>): number {
   return Object.keys(fit.normalized?.params ?? fit.params).length;
 }
 
@@ -72,8 +72,14 @@ export function adjustedR2(r2: number, points: number, coefficients: number): nu
   return points > coefficients ? 1 - ((1 - r2) * (points - 1)) / (points - coefficients) : NaN;
 }
 
+/** What the verdict reads of a fit: a fit's result, or the runner-up's with the points and bounds of its solver. */
+export type JudgedFit = Pick<
+  FitResult,
+  'law' | 'params' | 'normalized' | 'atBounds' | 'intervals' | 'quality' | 'points'
+>;
+
 /** Every reason the data do not support `fit`; empty when they do. */
-export function fitProblems(fit: FitResult): FitProblem[] {
+export function fitProblems(fit: JudgedFit): FitProblem[] {
   const problems: FitProblem[] = [];
   const k = fittedCoefficients(fit);
   const judged = JUDGED[fit.law];

@@ -200,7 +200,16 @@ export interface FitResult {
 /** The runner-up law's fit as a fit reports it: its coefficients, the settings its predictions need, its scores. */
 export type RunnerUpFit = Pick<
   FitResult,
-  'law' | 'formula' | 'params' | 'units' | 'normalized' | 'intervals' | 'settings' | 'objective' | 'converged'
+  | 'law'
+  | 'formula'
+  | 'params'
+  | 'units'
+  | 'normalized'
+  | 'intervals'
+  | 'settings'
+  | 'objective'
+  | 'converged'
+  | 'unsupported'
 > & {
   /** In-sample quality on the fitted points, and the mean over held-out curves when some were held out. */
   quality: Metrics;

@@ -465,7 +465,14 @@ function lawChoiceText(
   const selection = fit?.selection;
   if (!selection || !fit.runnerUpFit || !series.some((s) => s.kind === 'runner-up')) return undefined;
   const runnerUp = runnerUpLawName(selection);
-  return { chosen: fitLawName(fit), runnerUp, reason: selection.reason, ...(targetGap !== undefined && { targetGap }) };
+  const unsupported = fit.runnerUpFit.unsupported?.map((p) => p.reason).join('; ');
+  return {
+    chosen: fitLawName(fit),
+    runnerUp,
+    reason: selection.reason,
+    ...(targetGap !== undefined && { targetGap }),
+    ...(unsupported !== undefined && { unsupported }),
+  };
 }
 
 /**

@@ -134,6 +134,8 @@ export interface LawChoiceText {
   reason: string;
   /** The largest relative difference of the runner-up's predictions from the chosen law's at the targets. */
   targetGap?: number;
+  /** Why the data do not support the runner-up (RunnerUpFit.unsupported), which is then drawn through the log only. */
+  unsupported?: string;
 }
 
 export interface XWindow {

@@ -154,6 +154,8 @@ export const COLUMN_ROLES = [
 type _EveryRoleListed = Assert<Exclude<ColumnRole, (typeof COLUMN_ROLES)[number]> extends never ? true : false>;
 
 const positiveNumbers = numberList({ positive: true });
+/** Steps to predict at: a step below 1 rounds to step 0, where the law is undefined (it fell back to the default). */
+const stepNumbers = numberList({ positive: true, min: 1 });
 
 /**
  * The table. Its order is the order of the settings within their group and of the flags within their help section.
@@ -208,7 +210,8 @@ export const OPTION_SCHEMA = {
     flag: { name: 'json', section: 'general', help: 'one JSON document on stdout' },
   }),
   deadline: knob({
-    kind: orNull(numberIn({ exclusiveMin: 0 })),
+    // A timer holds at most 2^31 - 1 ms (24.8 days): a longer one fired at once, ending the command as it began.
+    kind: orNull(numberIn({ exclusiveMin: 0, max: 2_147_483 })),
     default: null,
     flag: {
       name: 'deadline',
@@ -234,7 +237,7 @@ export const OPTION_SCHEMA = {
   }),
   predictSteps: knob({
     option: 'predictSteps',
-    kind: positiveNumbers,
+    kind: stepNumbers,
     default: [],
     setting: {
       key: 'predict.steps',

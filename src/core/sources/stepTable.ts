@@ -4,7 +4,9 @@
 // the bytes read (a source whose series share no steps would otherwise make rows x series cells).
 
 import { cellBudget, MAX_COLUMNS } from '../table/limits';
-import type { ProblemLog } from '../table/problems';
+import { stepsPerStep, staleSpanText } from '../analysis/curveSteps';
+import { quote, type ProblemLog } from '../table/problems';
+import { plural } from '../util/format';
 import type { CellSource, Column, FileFormat, JoinedLines, Table } from '../table/types';
 
 /** One series to add points to, held by a source so its hot loop does not look the series up by name per point. */
@@ -54,6 +56,13 @@ class SeriesPoints implements SeriesSink {
   private room = 16;
   /** Where the points were read, when their source has lines a finding can point at (StepTableBuilder.cellsOf). */
   cells: Omit<CellSource, 'lines'> | undefined;
+  /** The first step below the one before it (a resumed run going back to its checkpoint), for the finding. */
+  wentBack: { from: number; to: number; line: number } | null = null;
+  /** Whether a step went back since the last `resolveRestarts`. */
+  private backSinceResolved = false;
+  /** Steps logged again that `resolveRestarts` resolved to their last value, and what it left out, in words. */
+  relogged = 0;
+  abandoned = '';
 
   constructor(
     readonly name: string,
@@ -64,7 +73,10 @@ class SeriesPoints implements SeriesSink {
 
   push(step: number, value: number, line: number): void {
     if (this.length >= this.room) this.grow();
-    if (this.length > 0 && step <= this.steps[this.length - 1]) this.increasing = false;
+    if (this.length > 0 && step <= this.steps[this.length - 1]) {
+      this.increasing = false;
+      if (step < this.steps[this.length - 1]) this.noteBack(step, line);
+    }
     if (Number.isNaN(value)) this.mayHoldNaN = true;
     this.steps[this.length] = step;
     this.values[this.length] = value;
@@ -75,6 +87,39 @@ class SeriesPoints implements SeriesSink {
     else if (this.length === 1) this.lineStride = int - this.firstPointLine;
     else if (int !== this.firstPointLine + this.length * this.lineStride) this.linesArray()[this.length] = int;
     this.length++;
+  }
+
+  private noteBack(step: number, line: number): void {
+    this.wentBack ??= { from: this.steps[this.length - 1], to: step, line };
+    this.backSinceResolved = true;
+  }
+
+  /**
+   * A series whose steps went back and repeat is a resumed run's, resolved as a log file's curve is (curveSteps.ts):
+   * each step keeps the value logged last, and what the abandoned attempt logged past the step the run resumed from
+   * is left out. Steps that only come out of order (no step twice) stay for the join to sort. Equal steps in a row
+   * alone (a trainer_state's train and eval entries both logging `epoch`) are no restart.
+   */
+  resolveRestarts(): void {
+    if (!this.backSinceResolved) return;
+    this.backSinceResolved = false;
+    const { kept, repeated, stale } = stepsPerStep(this.steps, this.length);
+    if (repeated.length === 0 || kept === null) return;
+    this.relogged += repeated.length;
+    this.abandoned ||= staleSpanText(
+      stale,
+      (i) => this.steps[i],
+      (i) => this.lineAt(i),
+    );
+    this.unshare();
+    // Kept indices ascend, so each point moves down over points already read.
+    kept.forEach((i, k) => {
+      this.steps[k] = this.steps[i];
+      this.values[k] = this.values[i];
+      this.setLineAt(k, this.lineAt(i));
+    });
+    this.length = kept.length;
+    this.increasing = true;
   }
 
   /** The line of point `i` (below `length`). */
@@ -157,8 +202,9 @@ export interface StepTableHead {
 
 /**
  * Collects points by series name and joins them on step. Within a series a step logged twice keeps the value added
- * last (a resumed run re-logs the steps since its checkpoint); sources that know better (TensorBoard's restarts)
- * drop the orphaned points themselves before adding.
+ * last, and a series whose steps go back to repeat earlier ones is a resumed run's: what the abandoned attempt logged
+ * past its restart is left out and said (SeriesPoints.resolveRestarts); sources that know better (TensorBoard's
+ * restarts) drop the orphaned points themselves before adding.
  */
 export class StepTableBuilder {
   private readonly series = new Map<string, SeriesPoints>();
@@ -262,6 +308,8 @@ export class StepTableBuilder {
   }
 
   finish(head: StepTableHead): Table {
+    for (const points of this.series.values()) points.resolveRestarts();
+    this.reportRestarts();
     const { kept, steps } = this.withinBudget(head.bytesRead);
     const lines = new Int32Array(steps.length).fill(0x7fffffff);
     const columns: Column[] = [stepColumn(head.stepName ?? 'step', steps, head.stepCells)];
@@ -324,6 +372,26 @@ export class StepTableBuilder {
       }
     }
     return { kept, steps: distinctSteps(kept) };
+  }
+
+  /** Series a resumed run logged again (SeriesPoints.resolveRestarts): one finding, at the first one's step back. */
+  private reportRestarts(): void {
+    const resumed = [...this.series.values()].filter((points) => points.relogged > 0);
+    const [first] = resumed;
+    if (first?.wentBack == null) return;
+    const { from, to, line } = first.wentBack;
+    const others = resumed.slice(1).map((points) => quote(points.name));
+    const also = others.length
+      ? ` So did ${others.length === 1 ? 'the steps of' : `${others.length} other series:`} ${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}, resolved alike.`
+      : '';
+    this.problems.addForFile(
+      'steps-repeated',
+      'info',
+      line,
+      1,
+      `the steps of ${quote(first.name)} go back from ${from} to ${to} here (a resumed run?): the value logged last is used at each of its ${plural(first.relogged, 'step')} logged more than once.${first.abandoned}${also}`,
+      first.cells?.file,
+    );
   }
 
   private reportLeftOut(): void {

@@ -44,7 +44,8 @@ export function uniqueColumnNames(
       'warning',
       at.line,
       at.column,
-      `column name ${quote(name)} appears more than once in the header; this one is called ${quote(renamed)} — ` +
+      // The suffix after the name as quoted: a long name shortened alike in both would hide which one this is.
+      `column name ${quote(name)} appears more than once in the header; this one is called ${quote(name).slice(0, -1)} (${n})" — ` +
         'rename the columns in the file to choose which is which',
     );
     return renamed;

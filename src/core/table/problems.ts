@@ -33,6 +33,7 @@ export class ProblemLog {
   /**
    * A problem about the file as a whole, of which a read has a handful at most (what a limit left out, how its line
    * ends or numbers are read): kept even once the list is full, so that a flood of row problems cannot hide it.
+   * `file`: the file its line is in, when not this log's (a run folder's metric file).
    */
   addForFile<C extends ParseProblemCode>(
     code: C,
@@ -40,8 +41,9 @@ export class ProblemLog {
     line: number,
     column: number,
     message: string,
+    file = this.file,
   ): void {
-    this.record({ code, severity, message, file: this.file, line, column }, true);
+    this.record({ code, severity, message, file, line, column }, true);
   }
 
   private record(problem: ParseProblem, keep: boolean): void {

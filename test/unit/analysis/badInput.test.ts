@@ -305,6 +305,24 @@ test('a stray loss of 1e300 or 1e-300 among 3: left out with a finding on its li
   assert.equal(a.predictions[0].value, clean.predictions[0].value, 'as if the rows were not there');
 });
 
+test('under the power law too: a stray loss of 1e-320 or 1e300 is left out with a finding on its cell, not the whole fit', () => {
+  const fit = (rows: string[]) =>
+    analyseTables([parseText(['step,lr,loss', ...rows].join('\n'), { fileName: 'run.csv', displayName: 'run.csv' })], {
+      law: 'power',
+      bootstrapSamples: 0,
+    });
+  const clean = fit(GOOD.filter((_, i) => i !== 12));
+  for (const stray of ['1e-320', '1e300']) {
+    const a = fit(GOOD.map((r, i) => (i === 12 ? `1300,0.0003,${stray}` : r)));
+    const f = finding(a, 'loss-invalid');
+    assert.equal(f.line, 14);
+    assert.equal(f.cell?.field, 2);
+    assert.match(f.message, /of "loss vs step" at step 1300 is over 1,000 times the two losses logged nearest it/);
+    assert.equal(a.fits.length, 1, codes(a).join(', '));
+    assert.equal(a.predictions[0].value, clean.predictions[0].value, 'as if the row were not there');
+  }
+});
+
 test('an LR written as NaN is said on its line like a NaN loss, and the schedule reads across it; an empty LR is not', () => {
   const rows = GOOD.map((r, i) =>
     i === 12 ? '1300,NaN,' + r.split(',')[2] : i === 14 ? '1500,,' + r.split(',')[2] : r,

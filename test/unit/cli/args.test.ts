@@ -106,11 +106,16 @@ test('a bad value is a usage error that names the flag and says what it takes', 
   assert.equal(error('--fit-first', '2'), '--fit-first must be an integer >= 3; got "2"');
   assert.equal(error('--lambda', '1'), '--lambda must be a number > 0 and < 1, or auto; got "1"');
   assert.match(error('--law', 'nope'), /^--law must be one of auto, lr-annealing, .*power; got "nope"$/);
-  assert.match(error('--predict-step', '100,-1'), /^--predict-step must be numbers > 0; got "-1"$/);
+  assert.match(error('--predict-step', '100,-1'), /^--predict-step must be numbers >= 1; got "-1"$/);
+  // A step below 1 rounds to step 0: it fell back to the default target, reported as the one configured.
+  assert.match(error('--predict-step', '0.3'), /^--predict-step must be numbers >= 1; got "0.3"$/);
   assert.match(error('--seed', '1.5'), /^--seed must be an integer/);
   assert.match(error('--delimiter', 'xx'), /^--delimiter must be one character or one of comma, .*space/);
   assert.match(error('--columns', 'colour=x'), /^--columns must be role=name with role one of step, loss/);
   assert.match(error('--nope'), /Unknown option '--nope'/);
+  // Past a timer's 2^31 - 1 ms the deadline fired at once: the command stopped as it began, with exit code 3.
+  assert.equal(error('--deadline', '1e12'), '--deadline must be a number > 0 and <= 2147483; got "1e12"');
+  assert.equal(request('--deadline', '2147483').deadline, 2_147_483);
   // One curve's size given twice with two values is refused (the last one was used without a word); the same twice is not.
   assert.equal(
     error('--size', 'a=25e6', '--size', 'a=50e6'),

@@ -142,6 +142,23 @@ test('/dev/stdin and a FIFO are read as streams', async () => {
   assert.equal((JSON.parse(stdout) as Report).files[0].rows, 200);
 });
 
+test('a reader that goes away (`| head`) ends the output quietly: no EPIPE stack trace, in text and --json', async () => {
+  const path = file('piped-away.csv', clean);
+  for (const args of [
+    ['fit', path, '--bootstrap', '0', '--json'],
+    ['inspect', path],
+  ]) {
+    const child = spawn(CLI[0], [...CLI.slice(1), ...args], { cwd: REPO });
+    // Closed before the command prints: its first write meets a pipe nobody reads.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.doesNotMatch(stderr, /EPIPE|\n\s+at /, stderr);
+    assert.equal(code, 0, `${args.join(' ')}: ${stderr}`);
+  }
+});
+
 test('a log appended to while it is read is read, and says it grew', async () => {
   const rows = Array.from({ length: 400_000 }, (_, i) => `${i + 1},0.001,${3 - i / 1e6}`).join('\n');
   const path = file('live.csv', `step,lr,loss\n${rows}\n`);

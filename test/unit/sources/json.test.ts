@@ -25,7 +25,7 @@ test('an array of records is a table, one row per record at its line, nested obj
   assert.equal(detectRoles(table).kind, 'loss-curve');
 });
 
-test('an object of column arrays is a table; a shorter column leaves its cells empty', async () => {
+test('an object of column arrays is a table; a shorter column leaves its cells empty, said', async () => {
   const path = writeAt(
     tempDir('json'),
     'cols.json',
@@ -37,6 +37,10 @@ test('an object of column arrays is a table; a shorter column leaves its cells e
   assert.equal(table.rowCount, 3);
   assert.deepEqual(Array.from(table.columns[1].values), [3, 2.5, 2.2]);
   assert.equal(table.columns[2].emptyCount, 1);
+  // Its values pair with the others' by position, wherever its steps were: never without a word.
+  const [short] = table.problems.filter((p) => p.code === 'row-ragged');
+  assert.match(short?.message ?? '', /^array "lr" holds 2 values where "step" holds 3: .* row 3 has no "lr"/);
+  assert.equal(short.severity, 'warning');
   const mixed = await readOne(
     writeAt(tempDir('json'), 'mixed.json', '{"step": [1, 2, 3], "loss": [3, null, "NaN"], "phase": ["a", "b", true]}'),
   );

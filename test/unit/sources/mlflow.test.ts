@@ -283,3 +283,18 @@ test('a metric file is a part of its MLflow run folder, its key as the run names
   assert.equal(await runOfPart(join(run, 'params', 'lr')), null);
   assert.equal(await runOfPart(join('/data', 'mlruns', '3', 'not-a-run-id', 'metrics', 'loss')), null);
 });
+
+test("a record at step 0 (a two-field line of early MLflow) is said in its metric file, not at the run folder's line", async () => {
+  const exp = writeMlflowExperiment(tmp(), '1', 'sweep');
+  const k = lawCurve(cosineLr(6000));
+  const run = writeMlflowRun(exp, id('d'), {
+    name: 'cosine',
+    metrics: { loss: `1721450800000 9.5\n${loss(k)}`, lr: lr(k) },
+  });
+  const analysis = await analyseFiles([run], { law: 'lr-annealing', bootstrapSamples: 0 });
+  const zero = analysis.findings.find((f) => f.code === 'step-zero');
+  assert.ok(zero, JSON.stringify(analysis.findings.map((f) => f.code)));
+  assert.equal(zero.file, join(run, 'metrics', 'loss'));
+  assert.equal(zero.line, 1);
+  assert.equal(zero.cell?.field, 1, 'at the value of the record');
+});

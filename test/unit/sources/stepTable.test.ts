@@ -8,10 +8,10 @@ import { textAt } from '../../../src/core/table/types';
 
 test('series join on one sorted step axis; a step logged twice keeps the later value', () => {
   const b = new StepTableBuilder(new ProblemLog('run'));
-  b.add('train/loss', 10, 3.0, 1);
-  b.add('train/loss', 20, 2.9, 2);
+  b.add('train/loss', 5, 3.2, 1);
+  b.add('train/loss', 10, 3.0, 2);
   b.add('eval/loss', 20, 3.1, 3);
-  b.add('train/loss', 5, 3.2, 4);
+  b.add('train/loss', 20, 2.9, 4);
   b.add('train/loss', 20, 2.8, 5);
   const t = b.finish({ format: 'tensorboard', bytesRead: 1000 });
   assert.deepEqual([...t.columns[0].values], [5, 10, 20]);
@@ -21,7 +21,47 @@ test('series join on one sorted step axis; a step logged twice keeps the later v
     [null, null, 3.1],
   );
   assert.equal(t.columns[2].emptyCount, 2);
-  assert.deepEqual([...t.lines], [4, 1, 2]);
+  assert.deepEqual([...t.lines], [1, 2, 3]);
+});
+
+test("a series a resumed run appended to (an MLflow metric file) is resolved as a log file's curve is, and said", () => {
+  const log = new ProblemLog('run');
+  const b = new StepTableBuilder(log);
+  // Steps 1-8, then the run resumed from its checkpoint at 5 and crashed again at 6: 7 and 8 are the abandoned try's.
+  for (let s = 1; s <= 8; s++) b.add('loss', s, 10 - s, s);
+  for (let s = 5; s <= 6; s++) b.add('loss', s, 20 - s, 4 + s);
+  b.cellsOf('loss', { file: 'run/metrics/loss', field: 1, delimiter: ' ' });
+  const t = b.finish({ format: 'mlflow', bytesRead: 1000 });
+  assert.deepEqual([...t.columns[0].values], [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual([...t.columns[1].values], [9, 8, 7, 6, 15, 14]);
+  const said = t.problems.filter((p) => p.code === 'steps-repeated');
+  assert.equal(said.length, 1, JSON.stringify(t.problems));
+  assert.equal(said[0].file, 'run/metrics/loss');
+  assert.equal(said[0].line, 9);
+  assert.match(
+    said[0].message,
+    /"loss" go back from 8 to 5 .* 2 steps logged more than once\. 2 points at steps 7 to 8 \(from line 7\)/,
+  );
+});
+
+test("equal steps in a row (a trainer_state's train and eval entries both logging epoch), or a shuffle, are no restart", () => {
+  const b = new StepTableBuilder(new ProblemLog('run'));
+  for (const [step, line] of [
+    [10, 1],
+    [10, 2],
+    [20, 3],
+    [20, 4],
+  ])
+    b.add('epoch', step, step / 100, line);
+  for (const [step, line] of [
+    [10, 5],
+    [30, 6],
+    [20, 7],
+  ])
+    b.add('lr', step, 1e-3, line);
+  const t = b.finish({ format: 'hf-trainer-state', bytesRead: 1000 });
+  assert.deepEqual([...t.columns[0].values], [10, 20, 30]);
+  assert.equal(t.problems.length, 0, JSON.stringify(t.problems));
 });
 
 test('a NaN logged is a written NaN; a restart drops the orphaned steps', () => {

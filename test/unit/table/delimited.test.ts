@@ -262,6 +262,11 @@ test('duplicate header names are disambiguated with a warning', () => {
   const warnings = table.problems.filter((p) => p.code === 'header-duplicate');
   assert.equal(warnings.length, 2);
   assert.deepEqual([warnings[0].line, warnings[0].column], [1, 11]);
+  assert.match(warnings[1].message, /this one is called "loss \(3\)"/);
+  // A long name is shortened in the message, never its suffix.
+  const long = 'validation/perplexity_ema_0.999/'.repeat(2);
+  const [twice] = parseText(`step,${long},${long}\n1,2,3\n`).problems.filter((p) => p.code === 'header-duplicate');
+  assert.match(twice.message, /this one is called "validation\/perplexity_ema_0\.999\/validat… \(2\)"/);
 });
 
 test('empty header names get a placeholder name', () => {

@@ -406,6 +406,7 @@ function columnsTable(
     }
     table.endRow(columns.find((c) => r < c.length)!.line(r));
   }
+  reportShortArrays(visitor, columns, rows);
   const nested = columns.filter((c) => c.containers > 0);
   if (nested.length > 0)
     visitor.problems.add(
@@ -424,6 +425,28 @@ function columnsTable(
   // Arrays spread over lines (json.dump(indent=2)): a value's line off its row's (the first array's) finds the row.
   const joinedLines = joinedLinesOf(finished.columns, finished.lines);
   return joinedLines ? { ...finished, joinedLines } : finished;
+}
+
+/**
+ * Arrays shorter than the longest, said once: their elements pair with the others' by position, so an `eval_loss`
+ * logged every tenth step sits at the first steps, and its values are fitted there, unless the arrays line up.
+ */
+function reportShortArrays(visitor: DocumentVisitor, columns: readonly ColumnArray[], rows: number): void {
+  const short = columns.filter((c) => c.length < rows);
+  if (short.length === 0) return;
+  const [first] = short;
+  const longest = columns.find((c) => c.length === rows)!;
+  const more = short.length > 1 ? ` (and ${short.length - 1} more array${short.length > 2 ? 's' : ''})` : '';
+  visitor.problems.add(
+    'row-ragged',
+    'warning',
+    first.line(Math.max(first.length - 1, 0)) || 1,
+    1,
+    `array ${quote(first.name)} holds ${first.length} values where ${quote(longest.name)} holds ${rows}${more}: ` +
+      `element r of each array makes row r, so ${first.length + 1 === rows ? `row ${rows} has` : `rows ${first.length + 1} to ${rows} have`} no ${quote(first.name)}, and ` +
+      'its values sit at the first rows whatever step logged them — give every array one value per row (null where ' +
+      'none was logged)',
+  );
 }
 
 /** The schedule facts of a trainer state: max_steps ends the schedule; global_step and logging_steps are said. */
