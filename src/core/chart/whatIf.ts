@@ -13,9 +13,9 @@ import { areaConvention, type WarmupConventionOption } from '../analysis/options
 import type { FitResult, LawRefits, LossLawId } from '../analysis/types';
 import { lrAnnealingLaw } from '../laws/lrAnnealing';
 import { lrAnnealingSizeLaw } from '../laws/lrAnnealingSize';
-import { multiPowerCoefficients, multiPowerLaw, multiPowerPoints } from '../laws/multiPower';
+import { multiPowerCoefficients, multiPowerLaw, multiPowerPoints, type MultiPowerPoints } from '../laws/multiPower';
 import { belowFloor, fell } from '../analysis/unseenDrop';
-import type { DropSchedule } from '../laws/lossDrop';
+import { CarriedDrops, type DropSchedule } from '../laws/lossDrop';
 import { lrAreas, StepLr, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
 import { maxOf, pick, thinIndices } from '../util/arrays';
 import { formatCompact } from '../util/format';
@@ -290,14 +290,24 @@ function withRefits(
   }
   const { model } = law;
   const ds = modelSchedule(model, schedule);
-  const loss = multiPowerCurve(model, ds, steps, exactLast);
-  const points = multiPowerPoints(ds, thin, model.scale.s1Max / model.scale.etaRef);
+  const s1Max = model.scale.s1Max / model.scale.etaRef;
+  // Past a long log (the chart's, no exact final step, a sum multiPowerCurve compresses): the compressed sum's terms at
+  // the log's end carried forward, one pass over the schedule instead of prefix sums over all of it for blocks placed
+  // from each step (CarriedDrops). A short log's loss stays exact.
+  const carried =
+    !exactLast && steps.length > 0 && steps[0] >= ds.last && steps.length * ds.last > WHATIF_EXACT_TERMS
+      ? new CarriedDrops(ds)
+      : undefined;
+  const points = multiPowerPoints(ds, thin, s1Max, carried);
   const compressed = multiPowerLaw(Infinity);
-  const refit = (params: ArrayLike<number>) => {
-    const out = new Float64Array(thin.length);
-    compressed.predict(Float64Array.from(params), points, out);
+  const predictAt = (params: ArrayLike<number>, at: MultiPowerPoints) => {
+    const out = new Float64Array(at.logX1.length);
+    compressed.predict(Float64Array.from(params), at, out);
     return out;
   };
+  const all = carried && (thin.length === steps.length ? points : multiPowerPoints(ds, steps, s1Max, carried));
+  const loss = all ? predictAt(model.params, all) : multiPowerCurve(model, ds, steps, exactLast);
+  const refit = (params: ArrayLike<number>) => predictAt(params, points);
   const centre = refit(refits.centre ?? model.params);
   return { loss, sets: refits.sets.map((p) => refit(p).map((v, j) => (loss[at[j]] * v) / centre[j])) };
 }
