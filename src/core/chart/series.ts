@@ -211,7 +211,7 @@ function* lossSeries(analysis: Analysis<Series>): Steps<Parts> {
         label: `${c.name}: ${departureLabel(departed)}`,
       });
     // The chosen law and the runner-up past the log read one copy of the schedule and share their sums over it.
-    const sums = fit && c.schedule ? pastLogSums(c.schedule) : undefined;
+    const sums = fit && c.schedule ? pastLogSums(c.schedule, c.logEnd) : undefined;
     if (c.points.predicted.length) {
       const extra = fit ? chosenExtrapolation(c, fit, targets, sums) : { x: [], y: [], low: [], high: [] };
       // concat, not spread (a million rows), and one x shared by the law and its band.

@@ -379,69 +379,79 @@ export function compressedLossDrop(
  * arrays of the schedule's length, most of a million-step chart's 0.2 s): only ln(eta) and its variation are per step.
  */
 export class CarriedDrops {
-  private readonly weight: number[] = [];
-  private readonly logEta: number[] = [];
-  private readonly cumBefore: number[] = [];
+  /** `terms`: carriedTerms' (of a schedule, maybe summed in another thread). */
+  constructor(readonly terms: CarriedTerms) {}
 
-  constructor(
-    private readonly ds: DropSchedule,
-    window = COMPRESSION_WINDOW,
-  ) {
-    const end = ds.last;
-    const compressed = Number.isFinite(window) && ds.last - ds.firstDrop >= window;
-    for (let k = end; k >= (compressed ? Math.max(ds.firstDrop, end - window + 1) : ds.firstDrop); k--) this.step(k);
-    if (compressed) blocksBehind(ds, etaVariation(ds), end, window, (lo, hi) => this.block(lo, hi));
+  /** S1(s) past the last change of LR, as DropSchedule.area gives it. */
+  area(s: number): number {
+    return this.terms.area + (s - this.terms.last) * this.terms.eta;
   }
 
   /** The terms at each of `steps` (none before the schedule's last change of LR). */
   at(steps: ArrayLike<number>): PointTerms {
-    const m = this.weight.length;
+    const { weight, logEta, cumBefore, last } = this.terms;
+    const m = weight.length;
     const n = steps.length;
-    const terms = {
-      weight: new Float64Array(n * m),
-      logEta: new Float64Array(n * m),
-      logArea: new Float64Array(n * m),
-    };
+    const out = { weight: new Float64Array(n * m), logEta: new Float64Array(n * m), logArea: new Float64Array(n * m) };
     const termStart = Float64Array.from({ length: n }, (_, i) => i * m);
     const termEnd = Float64Array.from({ length: n }, (_, i) => (i + 1) * m);
     for (let i = 0; i < n; i++) {
-      if (!(steps[i] >= this.ds.last)) throw new RangeError('CarriedDrops: a step before the LR stops changing');
-      const areaAtS = this.ds.area(steps[i]);
+      if (!(steps[i] >= last)) throw new RangeError('CarriedDrops: a step before the LR stops changing');
+      const areaAtS = this.area(steps[i]);
       for (let t = 0; t < m; t++) {
-        terms.weight[i * m + t] = this.weight[t];
-        terms.logEta[i * m + t] = this.logEta[t];
+        out.weight[i * m + t] = weight[t];
+        out.logEta[i * m + t] = logEta[t];
         // As TermBuffer: an S a hair below 0 from rounding is ln 0 (G = 0).
-        terms.logArea[i * m + t] = Math.log(Math.max(areaAtS - this.cumBefore[t], 0));
+        out.logArea[i * m + t] = Math.log(Math.max(areaAtS - cumBefore[t], 0));
       }
     }
-    return { termStart, termEnd, terms };
+    return { termStart, termEnd, terms: out };
   }
+}
 
-  private push(weight: number, logEta: number, cumBefore: number): void {
-    this.weight.push(weight);
-    this.logEta.push(logEta);
-    this.cumBefore.push(cumBefore);
-  }
+/** CarriedDrops' data: plain numbers, so an analysis can carry them from its worker to the chart. */
+export interface CarriedTerms {
+  /** The schedule's last change of LR (DropSchedule.last), its S1 there and the LR held from it (eta_ref units). */
+  last: number;
+  area: number;
+  eta: number;
+  /** Per term: its summed drop, drop-weighted mean ln eta and mean cum[k-1]. */
+  weight: number[];
+  logEta: number[];
+  cumBefore: number[];
+}
 
-  /** One step's drop, as pushStep's term. */
-  private step(k: number): void {
-    const d = this.ds.drop(k);
-    if (d !== 0) this.push(d, this.ds.logEta(k), this.ds.cum[k - 1]);
-  }
-
-  /** A block's drops of each sign at their drop-weighted means, as pushPart's terms (summed here, not from prefixes). */
-  private block(lo: number, hi: number): void {
-    if (lo === hi) return this.step(lo);
+/** The compressed sum's terms at the schedule's last change of LR (CarriedDrops), in one pass over the schedule. */
+export function carriedTerms(ds: DropSchedule, window = COMPRESSION_WINDOW): CarriedTerms {
+  const end = ds.last;
+  const out: CarriedTerms = { last: end, area: ds.area(end), eta: ds.eta[end], weight: [], logEta: [], cumBefore: [] };
+  const push = (weight: number, logEta: number, cumBefore: number) => {
+    out.weight.push(weight);
+    out.logEta.push(logEta);
+    out.cumBefore.push(cumBefore);
+  };
+  // One step's drop, as pushStep's term.
+  const step = (k: number) => {
+    const d = ds.drop(k);
+    if (d !== 0) push(d, ds.logEta(k), ds.cum[k - 1]);
+  };
+  // A block's drops of each sign at their drop-weighted means, as pushPart's terms (summed here, not from prefixes).
+  const block = (lo: number, hi: number) => {
+    if (lo === hi) return step(lo);
     const sums = [0, 0, 0, 0, 0, 0];
     for (let k = lo; k <= hi; k++) {
-      const d = this.ds.drop(k);
+      const d = ds.drop(k);
       const o = d > 0 ? 0 : 3;
       sums[o] += d;
-      sums[o + 1] += d * this.ds.logEta(k);
-      sums[o + 2] += d * this.ds.cum[k - 1];
+      sums[o + 1] += d * ds.logEta(k);
+      sums[o + 2] += d * ds.cum[k - 1];
     }
-    for (const o of [0, 3]) if (sums[o] !== 0) this.push(sums[o], sums[o + 1] / sums[o], sums[o + 2] / sums[o]);
-  }
+    for (const o of [0, 3]) if (sums[o] !== 0) push(sums[o], sums[o + 1] / sums[o], sums[o + 2] / sums[o]);
+  };
+  const compressed = Number.isFinite(window) && ds.last - ds.firstDrop >= window;
+  for (let k = end; k >= (compressed ? Math.max(ds.firstDrop, end - window + 1) : ds.firstDrop); k--) step(k);
+  if (compressed) blocksBehind(ds, etaVariation(ds), end, window, block);
+  return out;
 }
 
 /** BlockSums.variation alone: the prefix of |ln eta_k - ln eta_(k-1)| from k0 (0 up to it). */

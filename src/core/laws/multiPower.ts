@@ -12,7 +12,7 @@ import {
   COMPRESSION_WINDOW,
   dropTerms,
   lossDropSum,
-  type CarriedDrops,
+  CarriedDrops,
   type DropSchedule,
   type PointTerms,
 } from './lossDrop';
@@ -129,18 +129,18 @@ export function withRepeats(data: MultiPowerPoints, keys: readonly string[]): Mu
 
 /**
  * The law's data at some steps of one schedule. `s1MaxNormalised`: the largest S1 of the fit in units of eta_ref
- * (x1 = S1/S1max). `window` = Infinity gives the exact loss-drop sum; a CarriedDrops (of `ds`), the compressed sum's
- * terms at the schedule's last change of LR carried to steps past it.
+ * (x1 = S1/S1max). `window` = Infinity gives the exact loss-drop sum. Of a CarriedDrops: its terms, carried from the
+ * schedule's last change of LR to steps past it.
  */
 export function multiPowerPoints(
-  ds: DropSchedule,
+  ds: DropSchedule | CarriedDrops,
   steps: ArrayLike<number>,
   s1MaxNormalised: number,
-  window: number | CarriedDrops = COMPRESSION_WINDOW,
+  window = COMPRESSION_WINDOW,
 ): MultiPowerPoints {
   const logS1Max = Math.log(s1MaxNormalised);
   const logX1 = Float64Array.from({ length: steps.length }, (_, i) => Math.log(ds.area(steps[i])) - logS1Max);
-  return { ...(typeof window === 'number' ? dropTerms(ds, steps, window) : window.at(steps)), logX1 };
+  return { ...(ds instanceof CarriedDrops ? ds.at(steps) : dropTerms(ds, steps, window)), logX1 };
 }
 
 /** LD at every point for one (ln c, beta, gamma). */
