@@ -393,6 +393,25 @@ function withRefits(
   return { loss, sets: refits.sets.map((p) => refit(p).map((v, j) => (loss[at[j]] * v) / centre[j])) };
 }
 
+/** No refits: a law's own loss through withRefitsOver (pastLoss). */
+const NO_REFITS: LawRefits = { sets: [] };
+
+/**
+ * One law's loss past a curve's log where no refits of it are kept (a law chosen, not auto's): summed as the chart's
+ * other sums are, from the log end's sums where they apply and compressed throughout (the lens's numbers anchor it).
+ */
+export function pastLoss(law: LawSettings, sums: PastLogSums, steps: Float64Array): number[] {
+  return Array.from(
+    withRefitsOver(
+      law,
+      NO_REFITS,
+      sums,
+      steps,
+      Int32Array.from(steps, (_, i) => i),
+    ).loss,
+  );
+}
+
 /**
  * One law's loss at a few steps and each of its refits' at every one of them (withRefits): the chart's band of one law
  * past a curve's log, where its refits are kept (selection.spreadRefits: the runner-up of a mean, MPL alone).

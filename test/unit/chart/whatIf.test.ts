@@ -12,6 +12,7 @@ import {
   logEndSums,
   meanWithRefits,
   pastLogSums,
+  pastLoss,
   querySteps,
   scheduleOf,
   whatIfCurve,
@@ -260,6 +261,10 @@ test("the chart past a long log starts from the analysis's sums at the log's end
   });
   assert.ok(off(alone[0], direct[0]) < 1e-12, `the LR-annealing law: ${off(alone[0], direct[0])}`);
   assert.ok(off(alone[1], direct[1]) < 1e-6, `the multi-power law: ${off(alone[1], direct[1])}`);
+  // A law chosen alone (no refits kept) reads them too.
+  const sums = pastLogSums(schedule, end);
+  assert.ok(off(pastLoss(tissue.value, sums, steps), direct[0]) < 1e-12, 'the LR-annealing law alone');
+  assert.ok(off(pastLoss(mpl.value, sums, steps), direct[1]) < 1e-6, 'the multi-power law alone');
   // Sums under other settings (a stale analysis's) are not read: the chart sums its own.
   const stale = { ...end, areas: { ...end.areas, lambda: 0.99 }, drops: { ...end.drops, etaRef: 1 } };
   const resummed = meanWithRefits(fit, pastLogSums(schedule, stale), steps);
