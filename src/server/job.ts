@@ -14,6 +14,7 @@ import { withCellColumns } from '../core/sources/cellLines';
 import { detectRoles, parseBytes, parseText } from '../core/table';
 import type { FileFormat } from '../core/table/types';
 import { appendAll } from '../core/util/arrays';
+import { addLogEnds } from '../core/chart/whatIf';
 
 export interface AnalysisJob {
   /** An open document: its text in this thread, encoded UTF-8 bytes when sent to the worker (see toWorkerJob). */
@@ -63,6 +64,8 @@ export async function runJob(job: AnalysisJob, provisional?: (analysis: Analysis
     const first = provisional && from !== undefined && !skipped ? provisionalAnalysis(collected, from, parseMs) : null;
     if (first) provisional?.(first);
     const analysis = finishAnalysis(collected, parseMs);
+    // The chart's sums at each log's end, here in the worker rather than on the server's thread (whatIf.ts).
+    addLogEnds(analysis);
     if (fromDisk) analysis.findings = await withCellColumns(analysis.findings);
     return { ok: true, analysis, skipped };
   } catch (error) {

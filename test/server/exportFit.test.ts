@@ -121,3 +121,14 @@ test('plainCopy gives number[] series (a shared schedule stays shared) without t
   assert.equal(typed.curves[0].schedule?.steps, steps);
   assert.ok(typed.curves[0].points.lines instanceof Int32Array);
 });
+
+test("the analysis job sums each loss curve's log end for the chart; plainCopy (a message's) leaves them out", async () => {
+  const path = join(REPO, 'examples/loss/cosine.csv');
+  const result = await runJob({ source: { kind: 'file' }, path, options: {}, maxBytes: 1e8, onlyIfRunFile: false });
+  assert.ok(result.ok);
+  const end = result.analysis.curves[0].logEnd;
+  assert.ok(end?.areas && end.drops, "under auto's mean, both laws' sums at the log's end");
+  assert.equal(end.areas.resume.step, 20_000);
+  assert.equal(plainCopy(result.analysis).curves[0].logEnd, undefined);
+  assert.equal(result.analysis.curves[0].logEnd, end, 'the cached analysis keeps them');
+});

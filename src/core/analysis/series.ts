@@ -55,6 +55,7 @@ export function plainCopy(analysis: Analysis<Series>): Analysis {
   // mapSeries replaces whole series, schedules and file lists: copying the objects that hold them is enough.
   return plainAnalysis({
     ...analysis,
-    curves: analysis.curves.map((curve) => ({ ...curve, points: { ...curve.points } })),
+    // Not the sums at the log's end (CurveReport.logEnd): the server's chart reads them, no message needs them.
+    curves: analysis.curves.map(({ logEnd: _sums, ...curve }) => ({ ...curve, points: { ...curve.points } })),
   });
 }

@@ -3,6 +3,8 @@
 // `--json` all share it without conversion. Field names here are a public contract: other tools read them.
 import type { FindingCode, Hint } from '../findings';
 import type { ColumnRole, FileFormat, FileKind, JoinedLines, MetricFileLines, Severity } from '../table/types';
+import type { CarriedTerms, LossDropConvention } from '../laws/lossDrop';
+import type { AreaResume, WarmupConvention } from '../laws/schedule';
 
 export type LawId =
   'lr-annealing' | 'mpl' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power' | 'mpl-size';
@@ -369,6 +371,8 @@ export interface CurveReport<S extends Series = number[]> {
   runnerUp?: RunnerUpSeries;
   /** Loss curves: where its latest points left its law (the finding law-departure); absent when they did not. */
   departure?: LawDeparture;
+  /** Loss curves with a schedule: its laws' sums at the log's end, to carry on past it (LogEndSums). */
+  logEnd?: LogEndSums;
   /** The model size N (parameters) the model-size law knows this curve by (`lr-annealing-size` only). */
   modelSize?: number;
   /**
@@ -376,6 +380,19 @@ export interface CurveReport<S extends Series = number[]> {
    * ever did: unseenDrop.ts); points from it on have a NaN prediction and are not scored.
    */
   withheldFrom?: { x: number; reason: string };
+}
+
+/**
+ * A curve's sums over its schedule at the log's end under its fit's laws (the chosen and the runner-up, or a mean's
+ * two), as the chart carries them past the log (chart/whatIf.ts logEndSums): summed with the analysis in its worker,
+ * so the server's chart makes no pass over a long schedule. Each says what it was summed under; the chart sums again
+ * for anything else.
+ */
+export interface LogEndSums {
+  /** The LR-annealing law's areas where lrAreas stops stepping (its resume), under this lambda and convention. */
+  areas?: { lambda: number; warmup: WarmupConvention; resume: AreaResume };
+  /** The multi-power law's compressed loss-drop terms at the last change of LR, in this LR unit and conventions. */
+  drops?: { etaRef: number; convention: LossDropConvention; warmupSteps?: number; terms: CarriedTerms };
 }
 
 /**

@@ -39,7 +39,7 @@ import {
   lawWithRefits,
   meanWithRefits,
   pastLogSums,
-  predictLoss,
+  pastLoss,
   predictsSchedules,
   sizeGroup,
   whatIfLawName,
@@ -211,7 +211,7 @@ function* lossSeries(analysis: Analysis<Series>): Steps<Parts> {
         label: `${c.name}: ${departureLabel(departed)}`,
       });
     // The chosen law and the runner-up past the log read one copy of the schedule and share their sums over it.
-    const sums = fit && c.schedule ? pastLogSums(c.schedule) : undefined;
+    const sums = fit && c.schedule ? pastLogSums(c.schedule, c.logEnd) : undefined;
     if (c.points.predicted.length) {
       const extra = fit ? chosenExtrapolation(c, fit, targets, sums) : { x: [], y: [], low: [], high: [] };
       // concat, not spread (a million rows), and one x shared by the law and its band.
@@ -379,7 +379,11 @@ function drawnLoss(
     !mean && refits && refits.sets.length >= 2
       ? lawWithRefits(settings, refits, schedule, Float64Array.from(at))
       : undefined;
-  const values = mean ? mean.value.loss : alone ? Array.from(alone.loss) : predictLoss(settings, schedule.schedule, at);
+  const values = mean
+    ? mean.value.loss
+    : alone
+      ? Array.from(alone.loss)
+      : pastLoss(settings, schedule, Float64Array.from(at));
   const index = new Map(at.map((s, k) => [s, k]));
   const order = grid.concat(points.map((p) => p.x)).map((s) => index.get(s)!);
   const y = order.slice(0, grid.length).map((k) => values[k]);

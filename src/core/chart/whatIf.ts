@@ -10,13 +10,13 @@ import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { modelSchedule, predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
 import { inverseSpreadWeights, SPREAD_POINTS, weightedAt, type LawWeights } from '../analysis/spreadWeights';
 import { areaConvention, type WarmupConventionOption } from '../analysis/options';
-import type { FitResult, LawRefits, LossLawId } from '../analysis/types';
+import type { Analysis, FitResult, LawRefits, LogEndSums, LossLawId, Series } from '../analysis/types';
 import { lrAnnealingLaw } from '../laws/lrAnnealing';
 import { lrAnnealingSizeLaw } from '../laws/lrAnnealingSize';
-import { multiPowerCoefficients, multiPowerLaw, multiPowerPoints } from '../laws/multiPower';
+import { multiPowerCoefficients, multiPowerLaw, multiPowerPoints, type MultiPowerPoints } from '../laws/multiPower';
 import { belowFloor, fell } from '../analysis/unseenDrop';
-import type { DropSchedule } from '../laws/lossDrop';
-import { lrAreas, StepLr, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
+import { CarriedDrops, carriedTerms, type DropSchedule } from '../laws/lossDrop';
+import { lrAreas, StepLr, type AreaResume, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
 import { maxOf, pick, thinIndices } from '../util/arrays';
 import { formatCompact } from '../util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from './types';
@@ -199,8 +199,9 @@ function annealingAt(
   law: Exclude<LawSettings, { law: 'mpl' }>,
   schedule: LoggedSchedule,
   steps: ArrayLike<number>,
+  end?: LogEndSums,
 ): (params: Float64Array) => Float64Array {
-  const areas = lrAreas(schedule, steps, { lambda: law.lambda, warmup: law.warmup });
+  const areas = lrAreas(schedule, steps, { lambda: law.lambda, warmup: law.warmup }, resumeFor(law, steps, end));
   const points = { s1: areas.s1.map((v) => v / law.etaMax), s2: areas.s2.map((v) => v / law.etaMax) };
   const sized = law.law === 'lr-annealing-size' && { ...points, n: new Float64Array(steps.length).fill(law.n) };
   return (params) => {
@@ -209,6 +210,77 @@ function annealingAt(
     else lrAnnealingLaw.predict(params, points, out);
     return out;
   };
+}
+
+/**
+ * Where the areas of a log's end (LogEndSums) let lrAreas resume: summed under the law's lambda and convention, and
+ * the steps start at or after it (lrAreas gives a resumed pass's queries from there on only).
+ */
+function resumeFor(
+  law: Exclude<LawSettings, { law: 'mpl' }>,
+  steps: ArrayLike<number>,
+  end: LogEndSums | undefined,
+): AreaResume | undefined {
+  const areas = end?.areas;
+  if (!areas || areas.lambda !== law.lambda || areas.warmup !== law.warmup) return undefined;
+  return steps.length > 0 && steps[0] >= areas.resume.step ? areas.resume : undefined;
+}
+
+/** The multi-power law's carried terms of a log's end (LogEndSums), when summed in the model's unit and conventions. */
+function carriedFor(model: MultiPowerModel, end: LogEndSums | undefined): CarriedDrops | undefined {
+  const drops = end?.drops;
+  const same =
+    drops &&
+    drops.etaRef === model.scale.etaRef &&
+    drops.convention === model.convention &&
+    drops.warmupSteps === model.warmupSteps;
+  return same ? new CarriedDrops(drops.terms) : undefined;
+}
+
+/**
+ * A curve's sums at its log's end under the fit's laws (LogEndSums; under a mean, both), summed with the analysis so
+ * the chart carries them on without a pass over the schedule. Undefined for a law that predicts no schedule alone.
+ */
+export function logEndSums(
+  fit: MeanOfFit,
+  schedule: { steps: ArrayLike<number>; lr: ArrayLike<number> },
+): LogEndSums | undefined {
+  const n = schedule.steps.length;
+  if (n === 0) return undefined;
+  const logged = { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
+  const out: LogEndSums = {};
+  for (const f of fit.runnerUpFit ? [fit, fit.runnerUpFit] : [fit]) {
+    const law = lawSettings(f);
+    if (!law.ok) continue;
+    const v = law.value;
+    if (v.law === 'lr-annealing') {
+      const { resume } = lrAreas(logged, [Math.ceil(logged.steps[n - 1])], { lambda: v.lambda, warmup: v.warmup });
+      out.areas = { lambda: v.lambda, warmup: v.warmup, resume };
+    } else if (v.law === 'mpl') {
+      const { scale, convention, warmupSteps } = v.model;
+      const terms = carriedTerms(modelSchedule(v.model, logged));
+      out.drops = { etaRef: scale.etaRef, convention, ...(warmupSteps !== undefined && { warmupSteps }), terms };
+    }
+  }
+  return out.areas || out.drops ? out : undefined;
+}
+
+/** Whether ascending `steps` all lie past a schedule's last change of LR (`last`), in a sum multiPowerCurve compresses. */
+function pastLongLog(last: number, steps: ArrayLike<number>): boolean {
+  return steps.length > 0 && steps[0] >= last && steps.length * last > WHATIF_EXACT_TERMS;
+}
+
+/**
+ * Each loss curve's sums at its log's end (CurveReport.logEnd) under the fit that predicts schedules, in place: the
+ * analysis worker sums them after the fit, so the server's chart does not (a million-row log's pass is 0.1 s there).
+ */
+export function addLogEnds(analysis: Pick<Analysis<Series>, 'fits' | 'curves'>): void {
+  const fit = analysis.fits.find(predictsSchedules);
+  if (!fit) return;
+  for (const c of analysis.curves) {
+    const end = c.schedule && logEndSums(fit, c.schedule);
+    if (end) c.logEnd = end;
+  }
 }
 
 /** A law's loss at some steps and its refits' at some of them (withRefits). */
@@ -225,6 +297,8 @@ interface LawAndRefits {
  */
 export interface PastLogSums {
   schedule: LoggedSchedule;
+  /** The analysis's sums at the log's end (CurveReport.logEnd): where its laws' sums start past the log. */
+  end?: LogEndSums;
   /** withRefits' answers, by the refits and the steps (and which of them the refits are at). */
   kept: WeakMap<LawRefits, Map<string, LawAndRefits>>;
 }
@@ -235,9 +309,13 @@ export interface PastLogSums {
  * LR-annealing law's areas 210 ms against 53 ms, at load 5, once each; a simulation saw no difference), and a copy
  * of a million-row schedule costs 10 ms.
  */
-export function pastLogSums(schedule: { steps: ArrayLike<number>; lr: ArrayLike<number> }): PastLogSums {
+export function pastLogSums(
+  schedule: { steps: ArrayLike<number>; lr: ArrayLike<number> },
+  end?: LogEndSums,
+): PastLogSums {
   return {
     schedule: { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) },
+    ...(end && { end }),
     kept: new WeakMap(),
   };
 }
@@ -263,7 +341,7 @@ function withRefitsOver(
   if (!byRefits) schedule.kept.set(refits, (byRefits = new Map()));
   const key = `${law.law}|${steps.join(',')}|${at.join(',')}`;
   let answer = byRefits.get(key);
-  if (!answer) byRefits.set(key, (answer = withRefits(law, refits, schedule.schedule, steps, at, false)));
+  if (!answer) byRefits.set(key, (answer = withRefits(law, refits, schedule.schedule, steps, at, false, schedule.end)));
   return answer;
 }
 
@@ -280,26 +358,58 @@ function withRefits(
   steps: Float64Array,
   at: Int32Array,
   exactLast: boolean,
+  end?: LogEndSums,
 ): LawAndRefits {
   const thin = pick(steps, at);
   if (law.law !== 'mpl') {
-    const refit = annealingAt(law, schedule, thin);
+    const refit = annealingAt(law, schedule, thin, end);
     // Refits at every step (a few, as past a curve's log): the areas are summed once, a million-row log's cost.
-    const loss = (at.length === steps.length ? refit : annealingAt(law, schedule, steps))(law.params);
+    const loss = (at.length === steps.length ? refit : annealingAt(law, schedule, steps, end))(law.params);
     return { loss, sets: refits.sets.map((p) => refit(Float64Array.from(p))) };
   }
   const { model } = law;
-  const ds = modelSchedule(model, schedule);
-  const loss = multiPowerCurve(model, ds, steps, exactLast);
-  const points = multiPowerPoints(ds, thin, model.scale.s1Max / model.scale.etaRef);
+  const s1Max = model.scale.s1Max / model.scale.etaRef;
+  const fromEnd = exactLast ? undefined : carriedFor(model, end);
+  const ds = fromEnd && pastLongLog(fromEnd.terms.last, steps) ? undefined : modelSchedule(model, schedule);
+  // Past a long log (the chart's, no exact final step, a sum multiPowerCurve compresses): the compressed sum's terms at
+  // the log's end carried forward (CarriedDrops), the analysis's or one pass over the schedule here, instead of prefix
+  // sums over all of it for blocks placed from each step. A short log's loss stays exact.
+  const carried = ds
+    ? !exactLast && pastLongLog(ds.last, steps)
+      ? new CarriedDrops(carriedTerms(ds))
+      : undefined
+    : fromEnd;
+  const points = multiPowerPoints(carried ?? ds!, thin, s1Max);
   const compressed = multiPowerLaw(Infinity);
-  const refit = (params: ArrayLike<number>) => {
-    const out = new Float64Array(thin.length);
-    compressed.predict(Float64Array.from(params), points, out);
+  const predictAt = (params: ArrayLike<number>, at: MultiPowerPoints) => {
+    const out = new Float64Array(at.logX1.length);
+    compressed.predict(Float64Array.from(params), at, out);
     return out;
   };
+  const all = carried && (thin.length === steps.length ? points : multiPowerPoints(carried, steps, s1Max));
+  const loss = all ? predictAt(model.params, all) : multiPowerCurve(model, ds!, steps, exactLast);
+  const refit = (params: ArrayLike<number>) => predictAt(params, points);
   const centre = refit(refits.centre ?? model.params);
   return { loss, sets: refits.sets.map((p) => refit(p).map((v, j) => (loss[at[j]] * v) / centre[j])) };
+}
+
+/** No refits: a law's own loss through withRefitsOver (pastLoss). */
+const NO_REFITS: LawRefits = { sets: [] };
+
+/**
+ * One law's loss past a curve's log where no refits of it are kept (a law chosen, not auto's): summed as the chart's
+ * other sums are, from the log end's sums where they apply and compressed throughout (the lens's numbers anchor it).
+ */
+export function pastLoss(law: LawSettings, sums: PastLogSums, steps: Float64Array): number[] {
+  return Array.from(
+    withRefitsOver(
+      law,
+      NO_REFITS,
+      sums,
+      steps,
+      Int32Array.from(steps, (_, i) => i),
+    ).loss,
+  );
 }
 
 /**

@@ -371,6 +371,97 @@ export function compressedLossDrop(
   return out;
 }
 
+/**
+ * The compressed LD's terms at the step from which the LR holds (ds.last), carried forward to later steps: no step
+ * past it drops, so at a later step s every term's S_k(s) is its S_k(last) plus the held LR times (s - last), and the
+ * same terms (summed drop, mean ln eta, mean cum[k-1]) give LD(s). Their blocks are those of the sum at `last`, finer
+ * relative to s than s's own. One pass over the schedule builds them, without BlockSums' per-step prefix sums (seven
+ * arrays of the schedule's length, most of a million-step chart's 0.2 s): only ln(eta) and its variation are per step.
+ */
+export class CarriedDrops {
+  /** `terms`: carriedTerms' (of a schedule, maybe summed in another thread). */
+  constructor(readonly terms: CarriedTerms) {}
+
+  /** S1(s) past the last change of LR, as DropSchedule.area gives it. */
+  area(s: number): number {
+    return this.terms.area + (s - this.terms.last) * this.terms.eta;
+  }
+
+  /** The terms at each of `steps` (none before the schedule's last change of LR). */
+  at(steps: ArrayLike<number>): PointTerms {
+    const { weight, logEta, cumBefore, last } = this.terms;
+    const m = weight.length;
+    const n = steps.length;
+    const out = { weight: new Float64Array(n * m), logEta: new Float64Array(n * m), logArea: new Float64Array(n * m) };
+    const termStart = Float64Array.from({ length: n }, (_, i) => i * m);
+    const termEnd = Float64Array.from({ length: n }, (_, i) => (i + 1) * m);
+    for (let i = 0; i < n; i++) {
+      if (!(steps[i] >= last)) throw new RangeError('CarriedDrops: a step before the LR stops changing');
+      const areaAtS = this.area(steps[i]);
+      for (let t = 0; t < m; t++) {
+        out.weight[i * m + t] = weight[t];
+        out.logEta[i * m + t] = logEta[t];
+        // As TermBuffer: an S a hair below 0 from rounding is ln 0 (G = 0).
+        out.logArea[i * m + t] = Math.log(Math.max(areaAtS - cumBefore[t], 0));
+      }
+    }
+    return { termStart, termEnd, terms: out };
+  }
+}
+
+/** CarriedDrops' data: plain numbers, so an analysis can carry them from its worker to the chart. */
+export interface CarriedTerms {
+  /** The schedule's last change of LR (DropSchedule.last), its S1 there and the LR held from it (eta_ref units). */
+  last: number;
+  area: number;
+  eta: number;
+  /** Per term: its summed drop, drop-weighted mean ln eta and mean cum[k-1]. */
+  weight: number[];
+  logEta: number[];
+  cumBefore: number[];
+}
+
+/** The compressed sum's terms at the schedule's last change of LR (CarriedDrops), in one pass over the schedule. */
+export function carriedTerms(ds: DropSchedule, window = COMPRESSION_WINDOW): CarriedTerms {
+  const end = ds.last;
+  const out: CarriedTerms = { last: end, area: ds.area(end), eta: ds.eta[end], weight: [], logEta: [], cumBefore: [] };
+  const push = (weight: number, logEta: number, cumBefore: number) => {
+    out.weight.push(weight);
+    out.logEta.push(logEta);
+    out.cumBefore.push(cumBefore);
+  };
+  // One step's drop, as pushStep's term.
+  const step = (k: number) => {
+    const d = ds.drop(k);
+    if (d !== 0) push(d, ds.logEta(k), ds.cum[k - 1]);
+  };
+  // A block's drops of each sign at their drop-weighted means, as pushPart's terms (summed here, not from prefixes).
+  const block = (lo: number, hi: number) => {
+    if (lo === hi) return step(lo);
+    const sums = [0, 0, 0, 0, 0, 0];
+    for (let k = lo; k <= hi; k++) {
+      const d = ds.drop(k);
+      const o = d > 0 ? 0 : 3;
+      sums[o] += d;
+      sums[o + 1] += d * ds.logEta(k);
+      sums[o + 2] += d * ds.cum[k - 1];
+    }
+    for (const o of [0, 3]) if (sums[o] !== 0) push(sums[o], sums[o + 1] / sums[o], sums[o + 2] / sums[o]);
+  };
+  const compressed = Number.isFinite(window) && ds.last - ds.firstDrop >= window;
+  for (let k = end; k >= (compressed ? Math.max(ds.firstDrop, end - window + 1) : ds.firstDrop); k--) step(k);
+  if (compressed) blocksBehind(ds, etaVariation(ds), end, window, block);
+  return out;
+}
+
+/** BlockSums.variation alone: the prefix of |ln eta_k - ln eta_(k-1)| from k0 (0 up to it). */
+function etaVariation(ds: DropSchedule): Float64Array {
+  const variation = new Float64Array(ds.last + 1);
+  for (let k = ds.firstDrop + 1; k <= ds.last; k++)
+    variation[k] = variation[k - 1] + Math.abs(ds.logEta(k) - ds.logEta(k - 1));
+  return variation;
+}
+
 function pushStep(ds: DropSchedule, k: number, areaAtS: number, out: TermSink): void {
   const d = ds.drop(k);
   if (d !== 0) out.push(d, ds.logEta(k), areaAtS - ds.cum[k - 1]);
@@ -385,34 +476,39 @@ function pushBlocks(
   window: number,
   out: TermSink,
 ): void {
+  blocksBehind(ds, sums.variation, s, window, (lo, hi) => {
+    if (lo === hi) return pushStep(ds, lo, areaAtS, out);
+    pushPart(sums.positive, lo, hi, areaAtS, out);
+    if (sums.negative) pushPart(sums.negative, lo, hi, areaAtS, out);
+  });
+}
+
+/**
+ * The blocks of the compressed sum at step s behind its exact window, latest first: window/2 blocks of 2 steps, then
+ * of 4, 8, ... back to k0, each split in halves (the later first) while ln(eta) varies by more than 2/window inside it
+ * (`variation`: BlockSums.variation). `visit` gets each block's first and last step.
+ */
+function blocksBehind(
+  ds: DropSchedule,
+  variation: Float64Array,
+  s: number,
+  window: number,
+  visit: (lo: number, hi: number) => void,
+): void {
   const maxSpread = 2 / window;
+  const split = (lo: number, hi: number): void => {
+    if (lo === hi || !(variation[hi] - variation[lo] > maxSpread)) return visit(lo, hi);
+    const mid = (lo + hi) >> 1;
+    split(mid + 1, hi);
+    split(lo, mid);
+  };
   let hi = s - window;
   for (let size = 2; hi >= ds.firstDrop; size *= 2) {
     for (let b = 0; b < window / 2 && hi >= ds.firstDrop; b++, hi -= size) {
       const lo = Math.max(ds.firstDrop, hi - size + 1);
-      if (lo <= ds.last) pushBlock(ds, sums, lo, Math.min(hi, ds.last), areaAtS, maxSpread, out);
+      if (lo <= ds.last) split(lo, Math.min(hi, ds.last));
     }
   }
-}
-
-function pushBlock(
-  ds: DropSchedule,
-  sums: BlockSums,
-  lo: number,
-  hi: number,
-  areaAtS: number,
-  maxSpread: number,
-  out: TermSink,
-): void {
-  if (lo === hi) return pushStep(ds, lo, areaAtS, out);
-  if (sums.variation[hi] - sums.variation[lo] > maxSpread) {
-    const mid = (lo + hi) >> 1;
-    pushBlock(ds, sums, mid + 1, hi, areaAtS, maxSpread, out);
-    pushBlock(ds, sums, lo, mid, areaAtS, maxSpread, out);
-    return;
-  }
-  pushPart(sums.positive, lo, hi, areaAtS, out);
-  if (sums.negative) pushPart(sums.negative, lo, hi, areaAtS, out);
 }
 
 /** One sign's summed drop over steps lo..hi, at its drop-weighted mean ln(eta) and mean S_k(s). */

@@ -8,7 +8,14 @@
 import { boundedLeastSquares } from '../fit/linear';
 import { minOf, thinIndices } from '../util/arrays';
 import type { Law } from './law';
-import { COMPRESSION_WINDOW, dropTerms, lossDropSum, type DropSchedule, type PointTerms } from './lossDrop';
+import {
+  COMPRESSION_WINDOW,
+  dropTerms,
+  lossDropSum,
+  CarriedDrops,
+  type DropSchedule,
+  type PointTerms,
+} from './lossDrop';
 import { SaturationTable, type SaturationSums } from './saturation';
 
 /** The law's data: per point ln(x1) and its LD terms (see PointTerms for why the offsets are Float64Arrays). */
@@ -122,17 +129,18 @@ export function withRepeats(data: MultiPowerPoints, keys: readonly string[]): Mu
 
 /**
  * The law's data at some steps of one schedule. `s1MaxNormalised`: the largest S1 of the fit in units of eta_ref
- * (x1 = S1/S1max). `window` = Infinity gives the exact loss-drop sum.
+ * (x1 = S1/S1max). `window` = Infinity gives the exact loss-drop sum. Of a CarriedDrops: its terms, carried from the
+ * schedule's last change of LR to steps past it.
  */
 export function multiPowerPoints(
-  ds: DropSchedule,
+  ds: DropSchedule | CarriedDrops,
   steps: ArrayLike<number>,
   s1MaxNormalised: number,
   window = COMPRESSION_WINDOW,
 ): MultiPowerPoints {
   const logS1Max = Math.log(s1MaxNormalised);
   const logX1 = Float64Array.from({ length: steps.length }, (_, i) => Math.log(ds.area(steps[i])) - logS1Max);
-  return { ...dropTerms(ds, steps, window), logX1 };
+  return { ...(ds instanceof CarriedDrops ? ds.at(steps) : dropTerms(ds, steps, window)), logX1 };
 }
 
 /** LD at every point for one (ln c, beta, gamma). */

@@ -9,8 +9,10 @@ import {
   lawSettings,
   lawWithRefits,
   loggedSchedule,
+  logEndSums,
   meanWithRefits,
   pastLogSums,
+  pastLoss,
   querySteps,
   scheduleOf,
   whatIfCurve,
@@ -221,4 +223,50 @@ test("the chart's laws past a long log: each law and its refits summed once per 
   assert.equal(sums.kept.get(refits)?.size, 1, 'the runner-up read the sums the mean made');
   assert.equal(alone, lawWithRefits(mpl.value, refits, sums, steps));
   assert.ok(off(alone.loss, lawWithRefits(mpl.value, refits, schedule, steps).loss) < 1e-5);
+  // Its sums are the compressed sum's terms at the log's end carried forward (CarriedDrops): against the exact sum at
+  // every drawn step (7e-7 on this log; the blocks placed from each step were as far off).
+  const exactLoss = predictMultiPower(mpl.value.model, schedule, steps, 'exact');
+  assert.ok(off(alone.loss, exactLoss) < 1e-6, `${off(alone.loss, exactLoss)} off the exact sum`);
+});
+
+test("the chart past a long log starts from the analysis's sums at the log's end: the same numbers, none of a pass", async () => {
+  // On the bench's million-row log the chart's slice summed both laws over the whole schedule on the server's thread
+  // (0.2-0.25 s): the LR-annealing law's areas and the multi-power law's loss-drop terms at the log's end are summed
+  // with the analysis (addLogEnds, in its worker) and carried on from there.
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/cosine.csv')], { bootstrapSamples: 30 });
+  const fit = analysis.fits[0];
+  assert.ok(fit.selection?.weights && fit.runnerUpFit, 'a mean of both laws');
+  const schedule = scheduleOf({
+    ...defaultSpec({ peakLr: 3e-4, warmupSteps: 500, totalSteps: 200_000 }),
+    minLrRatio: 0.1,
+  });
+  const end = logEndSums(fit, schedule);
+  assert.ok(end?.areas && end.drops, "both laws' sums");
+  const steps = Float64Array.from({ length: 60 }, (_, k) => Math.round(200_000 * Math.pow(2, k / 59)));
+  const summedHere = meanWithRefits(fit, pastLogSums(schedule), steps);
+  const carried = meanWithRefits(fit, pastLogSums(schedule, end), steps);
+  assert.ok(summedHere?.ok && carried?.ok && summedHere.value.mixture && carried.value.mixture);
+  const off = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+    Math.max(...Array.from(a, (v, k) => Math.abs(v / b[k] - 1)));
+  assert.ok(off(carried.value.loss, summedHere.value.loss) < 1e-12, 'the line');
+  carried.value.mixture.forEach((set, r) => assert.ok(off(set, summedHere.value.mixture![r]) < 1e-12, `refit ${r}`));
+  // Against the direct computation: each law summed from step 1 at every drawn step, the multi-power law exactly.
+  const tissue = lawSettings(fit);
+  const mpl = lawSettings(fit.runnerUpFit);
+  assert.ok(tissue.ok && mpl.ok && mpl.value.law === 'mpl');
+  const direct = [predictLoss(tissue.value, schedule, steps), predictMultiPower(mpl.value.model, schedule, steps)];
+  const alone = [tissue.value, mpl.value].map((law, k) => {
+    const refits = fit.selection!.spreadRefits![k === 0 ? 'lr-annealing' : 'mpl']!;
+    return lawWithRefits(law, refits, pastLogSums(schedule, end), steps).loss;
+  });
+  assert.ok(off(alone[0], direct[0]) < 1e-12, `the LR-annealing law: ${off(alone[0], direct[0])}`);
+  assert.ok(off(alone[1], direct[1]) < 1e-6, `the multi-power law: ${off(alone[1], direct[1])}`);
+  // A law chosen alone (no refits kept) reads them too.
+  const sums = pastLogSums(schedule, end);
+  assert.ok(off(pastLoss(tissue.value, sums, steps), direct[0]) < 1e-12, 'the LR-annealing law alone');
+  assert.ok(off(pastLoss(mpl.value, sums, steps), direct[1]) < 1e-6, 'the multi-power law alone');
+  // Sums under other settings (a stale analysis's) are not read: the chart sums its own.
+  const stale = { ...end, areas: { ...end.areas, lambda: 0.99 }, drops: { ...end.drops, etaRef: 1 } };
+  const resummed = meanWithRefits(fit, pastLogSums(schedule, stale), steps);
+  assert.ok(resummed?.ok && off(resummed.value.loss, summedHere.value.loss) < 1e-12);
 });
