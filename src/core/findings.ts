@@ -78,6 +78,7 @@ const READING = {
   'header-empty-name': { severities: ['info'], title: 'A header field without a name' },
   'line-too-long': { severities: ['error'], title: 'A line too long to be a record' },
   'delimiter-invalid': { severities: ['warning'], title: 'A forced delimiter that cannot be used' },
+  'delimiter-declared': { severities: ['info'], title: 'A first line "sep=;" named the delimiter (Excel)' },
   'wandb-reshaped': { severities: ['info'], title: 'A W&B chart export reshaped to one row per run' },
   'rows-joined': { severities: ['info'], title: 'Records of one step joined into one row' },
   'source-skipped': { severities: ['info'], title: 'Files in a folder that are not run files, skipped' },

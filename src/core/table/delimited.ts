@@ -85,6 +85,11 @@ export class DelimitedParser implements ChunkParser {
     return this.line - (this.options.firstLine ?? 1);
   }
 
+  /** The reader consumed a line before the first record itself (Excel's "sep=" line): line numbers count it. */
+  skipLine(): void {
+    this.line++;
+  }
+
   /** True between records: nothing of a line is left to skip (the consumed bytes ended a record). */
   get idle(): boolean {
     return !this.skipping;

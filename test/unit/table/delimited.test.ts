@@ -94,6 +94,41 @@ test('delimiter override accepts "tab" and "\\t"; an unusable one is reported an
   assert.equal(problem(table, 'delimiter-invalid').severity, 'warning');
 });
 
+test("Excel's sep= line names the delimiter, is not data, and lines are counted from it (BOM, CRLF, decimal commas)", () => {
+  const rows = 'step;lr;loss\r\n1;0,001;4,5\r\n2;0,001;x\r\n';
+  for (const text of [`sep=;\r\n${rows}`, `\ufeffsep=;\r\n${rows}`]) {
+    const table = parseText(text, { chunkSize: 3 });
+    assert.equal(table.delimiter, ';');
+    assert.equal(table.headerLine, 2);
+    assert.deepEqual(names(table), ['step', 'lr', 'loss']);
+    assert.deepEqual(numbers(table, 'lr'), [0.001, 0.001]);
+    assert.deepEqual(numbers(table, 'loss').slice(0, 1), [4.5]);
+    assert.deepEqual(Array.from(table.lines), [3, 4]);
+    assert.ok(!codes(table).includes('row-ragged'), JSON.stringify(table.problems));
+    assert.equal(problem(table, 'delimiter-declared').severity, 'info');
+    assert.equal(problem(table, 'delimiter-declared').line, 1);
+    assert.equal(problem(table, 'decimal-comma').line, 3);
+    assert.equal(problem(table, 'cell-not-numeric').line, 4);
+  }
+  for (const [line, delimiter] of [
+    ['sep=,', ','],
+    ['sep=\t', '\t'],
+    ['sep=\\t', '\t'],
+    ['SEP=|', '|'],
+  ]) {
+    const table = parseText(`${line}\na${delimiter}b\n1${delimiter}2\n`);
+    assert.equal(table.delimiter, delimiter, line);
+    assert.deepEqual(names(table), ['a', 'b'], line);
+  }
+});
+
+test('a forced delimiter wins over a sep= line, which is still not data', () => {
+  const table = parseText('sep=|\na,b\n1,2\n', { delimiter: ',' });
+  assert.equal(table.delimiter, ',');
+  assert.deepEqual(names(table), ['a', 'b']);
+  assert.match(problem(table, 'delimiter-declared').message, /forced delimiter "," is used/);
+});
+
 test('.tsv extension breaks ties toward tab', () => {
   const table = parseText('a,b\tc,d\n1,2\t3,4\n', { fileName: 'x.tsv' });
   assert.equal(table.delimiter, '\t');
