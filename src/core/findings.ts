@@ -75,6 +75,7 @@ const READING = {
   'jsonl-bad-line': { severities: ['warning'], title: 'A JSONL line that is not a JSON object' },
   'jsonl-value-ignored': { severities: ['info'], title: 'A JSONL value that is not a scalar' },
   'header-duplicate': { severities: ['warning'], title: 'A column name repeated in the header' },
+  'header-repeated': { severities: ['info'], title: 'A line that repeats the header, left out' },
   'header-empty-name': { severities: ['info'], title: 'A header field without a name' },
   'line-too-long': { severities: ['error'], title: 'A line too long to be a record' },
   'delimiter-invalid': { severities: ['warning'], title: 'A forced delimiter that cannot be used' },

@@ -344,7 +344,7 @@ export class TableReader {
     } else {
       const sink = new TableRowSink(this.table, this.admitColumns(shape.names));
       this.commaReading = shape.reading;
-      this.parser = this.openDelimited(shape.delimiter, shape.reading, sink);
+      this.parser = this.openDelimited(shape.delimiter, shape.reading, sink, shape.names);
     }
     return true;
   }
@@ -448,7 +448,12 @@ export class TableReader {
     });
   }
 
-  private openDelimited(delimiter: string, reading: CommaReading, sink?: RowSink): DelimitedParser {
+  private openDelimited(
+    delimiter: string,
+    reading: CommaReading,
+    sink?: RowSink,
+    header?: readonly string[],
+  ): DelimitedParser {
     this.chosenDelimiter = delimiter;
     this.format = delimiter === '\t' ? 'tsv' : 'csv';
     return new DelimitedParser({
@@ -458,6 +463,7 @@ export class TableReader {
       numbers: commaNumbers(reading),
       openSink: (header, record) => this.openSink(header, record),
       sink,
+      header,
       lineEnds: this.lineEnds,
       firstLine: this.options.firstLine,
     });

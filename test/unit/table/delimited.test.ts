@@ -304,6 +304,46 @@ test('duplicate header names are disambiguated with a warning', () => {
   assert.match(twice.message, /this one is called "validation\/perplexity_ema_0\.999\/validat… \(2\)"/);
 });
 
+test('a header repeated mid-file (cat of two logs, a resumed run) is one info finding; the line is left out', () => {
+  const rows = (from: number, eol = '\n') =>
+    Array.from({ length: 600 }, (_, i) => `${from + i},0.001,${(4 - i / 1000).toFixed(3)}${eol}`).join('');
+  const cases = [
+    { header: 'step,lr,loss\n', again: 'step,lr,loss\n' },
+    { header: '"step","lr","loss"\n', again: '"step","lr","loss"\r\n' },
+    { header: 'step, lr, loss\n', again: 'step,lr ,loss\n' },
+    { header: 'step,lr,loss\r\n', again: '"step" , lr,loss\r\n' },
+  ];
+  for (const { header, again } of cases) {
+    for (const chunkSize of [7, 1 << 20]) {
+      const table = parseText(header + rows(1) + again + rows(601), { chunkSize });
+      const label = JSON.stringify({ again, chunkSize });
+      assert.deepEqual(codes(table), ['header-repeated'], label);
+      const repeated = problem(table, 'header-repeated');
+      assert.deepEqual([repeated.severity, repeated.line, repeated.column], ['info', 602, 1], label);
+      assert.match(repeated.message, /^line 602 repeats the header \("step,lr,loss"/, label);
+      assert.equal(table.rowCount, 1200, label);
+      assert.equal(table.rowsRejected, 1, label);
+      assert.equal(table.lines[600], 603, label);
+    }
+  }
+});
+
+test('a repeated header is told with a text first column and with an empty first name (pandas)', () => {
+  const named = Array.from({ length: 300 }, (_, i) => `run-a,${i + 1},3.5\n`).join('');
+  const table = parseText(`run,step,loss\n${named}run,step,loss\n${named}`);
+  assert.deepEqual(codes(table), ['header-repeated']);
+  assert.equal(table.rowCount, 600);
+  const indexed = Array.from({ length: 300 }, (_, i) => `${i},${i + 1},3.5\n`).join('');
+  const pandas = parseText(`,step,loss\n${indexed},step,loss\n${indexed}`);
+  assert.deepEqual(
+    codes(pandas).filter((code) => code !== 'header-empty-name'),
+    ['header-repeated'],
+  );
+  // A row that only shares some names is data, and says its text as before.
+  const partial = parseText('step,loss\n1,2\nstep,3\n');
+  assert.deepEqual(codes(partial), ['cell-not-numeric']);
+});
+
 test('empty header names get a placeholder name', () => {
   const table = parseText(',step,loss\n0,1,2\n');
   assert.deepEqual(names(table), ['column_1', 'step', 'loss']);
