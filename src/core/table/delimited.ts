@@ -395,6 +395,7 @@ export class DelimitedParser implements ChunkParser {
         at.column,
         `${has}; the extra fields from column ${at.column} on are ignored — add names for them to the header or remove ` +
           'the extra delimiters',
+        at.field,
       );
     }
     return true;

@@ -455,6 +455,7 @@ export class TableReader {
     header?: readonly string[],
   ): DelimitedParser {
     this.chosenDelimiter = delimiter;
+    this.problems.delimiter = delimiter;
     this.format = delimiter === '\t' ? 'tsv' : 'csv';
     return new DelimitedParser({
       delimiter: delimiter.charCodeAt(0),
