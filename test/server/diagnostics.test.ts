@@ -101,6 +101,34 @@ test('a finding about a cell is ranged on the whole cell when the line is at han
   assert.deepEqual(onLine.range.start, { line: 10, character: 0 });
 });
 
+test('a reading problem about a cell is ranged on the whole cell: a text cell, a repeated name, an extra field', async () => {
+  const rows = steps(40).map(
+    (s, i) => `${s},0.0003,${i === 9 ? '"oops here"' : lossAt(s)},x${i === 20 ? ',extra' : ''}`,
+  );
+  const content = ['step,lr,loss,loss', ...rows];
+  const path = file('reading-cells.csv', content);
+  const spans = (ranged: ReturnType<typeof buildDiagnostics>) =>
+    ['cell-not-numeric', 'header-duplicate', 'row-ragged'].map((code) => {
+      const { range } = ranged.find((d) => d.code === code)!;
+      assert.equal(range.start.line, range.end.line, code);
+      return content[range.start.line].slice(range.start.character, range.end.character);
+    });
+  const expected = ['"oops here"', 'loss', 'extra'];
+  // An open document: its text is at hand.
+  const analysis = await analyse(path);
+  assert.deepEqual(spans(buildDiagnostics(analysis, path, true, undefined, (line) => content[line - 1])), expected);
+  // A file fitted from disk: the job reads the cells' lines again.
+  const result = await runJob({
+    path,
+    options: { bootstrapSamples: 0 },
+    maxBytes: 1e6,
+    onlyIfRunFile: false,
+    source: { kind: 'file' },
+  });
+  assert.ok(result.ok);
+  assert.deepEqual(spans(buildDiagnostics(result.analysis, path)), expected);
+});
+
 test('a file fitted from disk (not open): its cell findings are located by the job, read again from the file', async () => {
   const rows = steps(40).map((s, i) => `${s},0.0003,${i === 9 ? 'nan' : lossAt(s)}`);
   const path = file('nan-cell-disk.csv', ['step,lr,loss', ...rows]);

@@ -29,7 +29,10 @@ import { appendAll } from '../util/arrays';
 
 /** A reading problem as a finding, with the hints the catalogue gives its code. */
 export function problemToFinding(p: ParseProblem): Finding {
-  return finding(p.code, p.severity, { message: p.message, file: p.file, line: p.line, column: p.column });
+  const { message, file, line, column } = p;
+  // A delimited field is found on its line by position (cellColumn.ts): its name is not needed.
+  const cell = p.cell && { cell: { name: '', ...p.cell } };
+  return finding(p.code, p.severity, { message, file, line, column, ...cell });
 }
 
 export function summarise(table: Table, assignment: RoleAssignment): FileSummary {

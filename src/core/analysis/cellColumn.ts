@@ -137,7 +137,8 @@ export const OBJECT_LINES = 200;
  */
 export function locatedCell(finding: Finding, lineText: (file: string, line: number) => string | undefined): Finding {
   const { cell, ...rest } = finding;
-  if (!cell || finding.column !== undefined || finding.line <= 0) return rest;
+  if (!cell || finding.line <= 0) return rest;
+  if (finding.column !== undefined) return withCellEnd(rest, cell, lineText);
   const found = cell.inObject
     ? keyInObject(cell, finding.line, (line) => lineText(finding.file, line))
     : onLine(lineText(finding.file, finding.line), finding.line, cell);
@@ -148,6 +149,19 @@ export function locatedCell(finding: Finding, lineText: (file: string, line: num
       ? rest.message
       : rest.message.replace(cell.shown, () => quote(unquoted(text.slice(span.column - 1, span.endColumn - 1).trim())));
   return { ...rest, line, ...span, message };
+}
+
+/**
+ * A finding that has its column (a reading problem about a cell, whose reader knew where it starts), given the end of
+ * the cell found there, so the editor underlines the whole cell; as it is when the line's cell starts elsewhere.
+ */
+function withCellEnd(
+  finding: Finding,
+  cell: FindingCell,
+  lineText: (file: string, line: number) => string | undefined,
+): Finding {
+  const span = onLine(lineText(finding.file, finding.line), finding.line, cell)?.span;
+  return span !== undefined && span.column === finding.column ? { ...finding, endColumn: span.endColumn } : finding;
 }
 
 /**

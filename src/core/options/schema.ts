@@ -462,7 +462,8 @@ export const OPTION_SCHEMA = {
   }),
   bootstrapSamples: knob({
     option: 'bootstrapSamples',
-    kind: numberIn({ integer: true, min: 0 }),
+    // Percentile bands settle within a few thousand refits; 1e9 only ran until the deadline.
+    kind: numberIn({ integer: true, min: 0, max: 10_000 }),
     default: 200,
     setting: {
       key: 'fit.bootstrapSamples',

@@ -212,7 +212,7 @@ async function readFileBytes(file: string, position: number, length: number): Pr
 function linesWanted(findings: Finding[]): Map<string, Set<number>> {
   const wanted = new Map<string, Set<number>>();
   for (const f of findings) {
-    if (!f.cell || f.column !== undefined || f.line <= 0) continue;
+    if (!f.cell || f.line <= 0) continue;
     let lines = wanted.get(f.file);
     if (!lines) wanted.set(f.file, (lines = new Set()));
     const last = f.cell.inObject ? f.line + OBJECT_LINES : f.line;

@@ -29,6 +29,8 @@ export interface ColumnPart {
 export interface CellLocation {
   line: number;
   column: number;
+  /** The cell's 0-based field on a delimited line (absent for JSON). */
+  field?: number;
 }
 
 /** Cells of one column, row by row; its arrays are sized and regrown by the TableBuilder that owns it. */
@@ -154,7 +156,8 @@ export class ColumnBuilder {
     this.reach(row);
     this.values[row] = NaN;
     this.setCode(row, text);
-    if (this.firstText === null) this.firstText = { line: where?.line ?? 1, column: where?.column ?? 1, text };
+    if (this.firstText === null)
+      this.firstText = { line: where?.line ?? 1, column: where?.column ?? 1, field: where?.field, text };
     this.textCount++;
     this.lastKind = KIND_TEXT;
   }

@@ -118,10 +118,19 @@ export class CommaEvidence {
   }
 }
 
-/** The evidence of the data cells of the sample buf[start, end) (its first record is the header). */
-export function sampleCommaEvidence(buf: Buffer, start: number, end: number, delimiter: number): CommaEvidence {
+/**
+ * The evidence of the data cells of the sample buf[start, end) (its first record is the header); `firstLine`: the
+ * file's line `start` is on (2 after Excel's "sep=" line).
+ */
+export function sampleCommaEvidence(
+  buf: Buffer,
+  start: number,
+  end: number,
+  delimiter: number,
+  firstLine = 1,
+): CommaEvidence {
   const evidence = new CommaEvidence();
-  let line = 1;
+  let line = firstLine;
   let lineStart = start;
   let counted = start; // line feeds before here are counted in `line`
   fieldCounts(buf, start, end, delimiter, (record, field, from, to) => {

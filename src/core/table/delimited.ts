@@ -10,9 +10,9 @@ import { loneCrIn, type LoneCrWatch } from './lineEnds';
 import { PlainRecordScanner, unquotedText } from './delimitedFast';
 import type { TableBuilder } from './tableBuilder';
 import { plural } from '../util/format';
-import { formatBytes } from './problems';
+import { formatBytes, quote } from './problems';
 import { isDotGroupedInteger, scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';
-import { parseCell, RecordCells, type RowSink } from './record';
+import { CELL_EMPTY, CELL_TEXT, parseCell, RecordCells, type RowSink } from './record';
 import type { ChunkParser } from './stream';
 
 /** The record needs bytes past the end of the window. */
@@ -32,6 +32,8 @@ export interface DelimitedOptions {
   openSink(header: string[], record: RecordCells): RowSink;
   /** Data only: a later part of a file whose header was read elsewhere; records go straight to this sink. */
   sink?: RowSink;
+  /** With `sink`: the names of that header, so that a line repeating it is told (see repeatsHeader). */
+  header?: readonly string[];
   /** In a CRLF file, the records the fast path does not take are looked at for a lone CR (see LineEnds). */
   lineEnds?: LoneCrWatch;
   /** The file's line the first byte is on (a later part of a file; default 1). */
@@ -43,6 +45,8 @@ export class DelimitedParser implements ChunkParser {
   private line: number;
   headerLine = 0;
   private sink: RowSink | null = null;
+  /** The header's names, trimmed: a data line with just these is the header again (see repeatsHeader). */
+  private headerNames: readonly string[] = [];
   private record = new RecordCells(0, true);
   /** The fast path for the usual records (delimitedFast.ts). */
   private readonly plain: PlainRecordScanner;
@@ -73,7 +77,7 @@ export class DelimitedParser implements ChunkParser {
     this.delimiter = options.delimiter;
     this.line = options.firstLine ?? 1;
     this.plain = new PlainRecordScanner(options.delimiter, options.numbers);
-    if (options.sink !== undefined) this.openData(options.sink);
+    if (options.sink !== undefined) this.openData(options.sink, options.header ?? []);
   }
 
   get hasHeader(): boolean {
@@ -83,6 +87,11 @@ export class DelimitedParser implements ChunkParser {
   /** Lines consumed so far (every line feed before the next record). */
   get linesConsumed(): number {
     return this.line - (this.options.firstLine ?? 1);
+  }
+
+  /** The reader consumed a line before the first record itself (Excel's "sep=" line): line numbers count it. */
+  skipLine(): void {
+    this.line++;
   }
 
   /** True between records: nothing of a line is left to skip (the consumed bytes ended a record). */
@@ -295,6 +304,7 @@ export class DelimitedParser implements ChunkParser {
       this.openHeader(record);
       return next;
     }
+    if (this.repeatsHeader(record)) return this.leaveOutHeaderRepeat(record, next);
     if (fields !== this.sink.width && !this.keepsRagged(record, contentEnd)) return next;
     this.sink.row(record);
     return next;
@@ -303,14 +313,47 @@ export class DelimitedParser implements ChunkParser {
   private openHeader(header: RecordCells): void {
     this.headerLine = header.line;
     const names = header.texts.slice(0, header.count);
-    this.openData(this.options.openSink(names, header));
+    this.openData(this.options.openSink(names, header), names);
   }
 
-  private openData(sink: RowSink): void {
+  private openData(sink: RowSink, header: readonly string[]): void {
     this.sink = sink;
     this.record = new RecordCells(sink.fields);
+    this.headerNames = header.map((name) => name.trim());
     // The fast path stages every field of a record: not for a header cut to its first columns.
-    this.plain.open(sink.width, sink.fields === sink.width);
+    this.plain.open(sink.width, sink.fields === sink.width, this.headerNames);
+  }
+
+  /**
+   * Whether a data record is the header again (two logs joined with `cat`, a resumed run that wrote its header
+   * anew): as many fields, each the header's name (quoted or not, spaces around it aside) or empty where it is.
+   */
+  private repeatsHeader(record: RecordCells): boolean {
+    const names = this.headerNames;
+    if (names.length === 0 || record.count !== names.length) return false;
+    const kept = Math.min(record.count, this.sink?.fields ?? 0);
+    for (let i = 0; i < kept; i++) {
+      const kind = record.kinds[i];
+      if (names[i] === '' ? kind !== CELL_EMPTY : kind !== CELL_TEXT || record.texts[i].trim() !== names[i])
+        return false;
+    }
+    return true;
+  }
+
+  /** Says a repeated header once, as what it is, instead of a non-numeric cell per column; the line is left out. */
+  private leaveOutHeaderRepeat(record: RecordCells, next: number): number {
+    const table = this.options.table;
+    const header = quote(this.headerNames.join(String.fromCharCode(this.delimiter)), 60);
+    table.rowsRejected++;
+    table.problems.add(
+      'header-repeated',
+      'info',
+      record.line,
+      1,
+      `line ${record.line} repeats the header (${header}: two logs joined into one, or a resumed run that wrote its ` +
+        'header again); the line is left out and the rows after it are read',
+    );
+    return next;
   }
 
   /**
@@ -352,6 +395,7 @@ export class DelimitedParser implements ChunkParser {
         at.column,
         `${has}; the extra fields from column ${at.column} on are ignored — add names for them to the header or remove ` +
           'the extra delimiters',
+        at.field,
       );
     }
     return true;

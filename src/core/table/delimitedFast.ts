@@ -7,7 +7,7 @@
 
 import { CR, HASH, LF, QUOTE, SPACE } from './bytes';
 import { isNumberByte, scanNumberTo, type NumberCellOptions } from './number';
-import { CELL_EMPTY, CELL_NUMBER, PlainRows, type RowSink } from './record';
+import { CELL_EMPTY, CELL_NUMBER, CELL_TEXT, PlainRows, type RowSink } from './record';
 import { TextMemo } from './textMemo';
 
 /** Records missed in a row after which the fast path rests for PLAIN_PAUSE records (quoted fields make all miss). */
@@ -43,6 +43,9 @@ export class PlainRecordScanner {
   private readonly usable: boolean;
   /** False when the sink reads fewer fields than a record has (a header cut to its first columns). */
   private staging = true;
+  /** The header's first name that is not empty, and its field: a record with it there may repeat the header. */
+  private firstName = '';
+  private firstNamed = -1;
   /** Records taken by the last records() call. */
   recordsTaken = 0;
 
@@ -60,9 +63,14 @@ export class PlainRecordScanner {
     this.base = -1;
   }
 
-  /** The header is read: data records have `width` fields, staged when `staging` (see there). */
-  open(width: number, staging: boolean): void {
+  /**
+   * The header is read: data records have `width` fields, staged when `staging` (see there); `header`: its names,
+   * trimmed (none for a part whose header is not known).
+   */
+  open(width: number, staging: boolean, header: readonly string[]): void {
     this.staging = staging;
+    this.firstNamed = header.findIndex((name) => name !== '');
+    this.firstName = header[this.firstNamed] ?? '';
     if (staging) this.rows = new PlainRows(width, PLAIN);
   }
 
@@ -97,7 +105,8 @@ export class PlainRecordScanner {
     // Blank lines (which may be just a line ending, or spaces when they delimit) are the general path's.
     while (at < length && PLAIN[at] > SPACE) {
       let next = plainFields(at, 0, this.delimiter, last, rows.values, rows.base, stop);
-      if (next === NOT_NUMBER) next = textRecord(at, this.delimiter, last, rows, this.memo, stop);
+      if (next === NOT_NUMBER)
+        next = this.mayRepeatHeader() ? -1 : textRecord(at, this.delimiter, last, rows, this.memo, stop);
       if (next < 0) {
         rows.discard();
         break;
@@ -115,6 +124,19 @@ export class PlainRecordScanner {
     if (taken === pos) this.miss();
     else this.misses = 0;
     return taken;
+  }
+
+  /**
+   * Whether the field plainFields stopped at holds the header's first name where the header has it: the record may be
+   * the header again, which the general path tells and says (DelimitedParser.repeatsHeader). Memoized like any text.
+   */
+  private mayRepeatHeader(): boolean {
+    if (this.stop[0] !== this.firstNamed) return false;
+    const start = this.stop[1];
+    let end = start;
+    while (PLAIN[end] !== this.delimiter && PLAIN[end] !== LF && PLAIN[end] !== CR) end++;
+    const cell = this.memo.cell(PLAIN, start, end, unquotedText);
+    return cell?.kind === CELL_TEXT && cell.text === this.firstName;
   }
 
   /**

@@ -2,6 +2,7 @@
 // delimiter, and (from the header) the two export conventions people feed in most: TensorBoard and W&B panels.
 
 import { CR, HASH, indexOfByte, lastIndexOfByte, LF, QUOTE, SPACE, TAB } from './bytes';
+import { delimiterFromName } from './delimiterNames';
 import type { FileFormat } from './types';
 
 const OPEN_BRACE = 123;
@@ -69,6 +70,20 @@ export function sniff(buf: Buffer, start: number, end: number, fileName: string,
   const preferred = ext === 'tsv' ? '\t' : ',';
   const chosen = delimiter ?? chooseDelimiter(buf, start, end, preferred);
   return { kind: 'delimited', delimiter: chosen, recordBytes: meanRecordBytes(buf, start, end, chosen.charCodeAt(0)) };
+}
+
+/**
+ * The delimiter named by a first line "sep=;" (Excel's CSV export writes one in locales whose list separator is not
+ * a comma), and the offset of the line after it; null when the sample at start has no such line.
+ */
+export function declaredDelimiter(buf: Buffer, start: number, end: number): { delimiter: string; next: number } | null {
+  const lf = indexOfByte(buf, LF, start, end);
+  const lineEnd = lf < 0 ? end : lf;
+  if (lineEnd - start > 8) return null; // "sep=", a delimiter (or the two characters \t), a CR
+  const match = /^sep=(.+?)\r?$/i.exec(buf.toString('latin1', start, lineEnd));
+  const delimiter = match === null ? '' : delimiterFromName(match[1]);
+  if (!(CANDIDATES as readonly string[]).includes(delimiter)) return null;
+  return { delimiter, next: lf < 0 ? end : lf + 1 };
 }
 
 /** First byte of the first line that is neither blank nor a '#' comment, or -1. */

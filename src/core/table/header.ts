@@ -26,6 +26,7 @@ export function uniqueColumnNames(
         at.line,
         at.column,
         `header field ${index + 1} has no name; it is called ${quote(name)} — give it a name in the file to refer to it`,
+        at.field,
       );
     }
     const times = (seen.get(name) ?? 0) + 1;
@@ -47,6 +48,7 @@ export function uniqueColumnNames(
       // The suffix after the name as quoted: a long name shortened alike in both would hide which one this is.
       `column name ${quote(name)} appears more than once in the header; this one is called ${quote(name).slice(0, -1)} (${n})" — ` +
         'rename the columns in the file to choose which is which',
+      at.field,
     );
     return renamed;
   });

@@ -13,21 +13,29 @@ export type ReadFailureCode = ParseProblemCode & CodeWithSeverity<'error'>;
 export class ProblemLog {
   readonly items: ParseProblem[] = [];
   count = 0;
+  /** The delimiter of the file being read, once known: a problem about a field names its cell with it (see add). */
+  delimiter: string | undefined;
 
   constructor(
     readonly file: string,
     private readonly max: number = DEFAULT_MAX_PROBLEMS,
   ) {}
 
-  /** Records one problem; its code must be in the catalogue, with a severity the catalogue allows for it. */
+  /**
+   * Records one problem; its code must be in the catalogue, with a severity the catalogue allows for it. `field`: the
+   * 0-based field of a delimited line the problem is about (a cell, a header name), when it is about one.
+   */
   add<C extends ParseProblemCode>(
     code: C,
     severity: SeverityOf<C>,
     line: number,
     column: number,
     message: string,
+    field?: number,
   ): void {
-    this.record({ code, severity, message, file: this.file, line, column }, this.items.length < this.max);
+    const delimiter = this.delimiter;
+    const cell = field !== undefined && delimiter !== undefined && { cell: { field, delimiter } };
+    this.record({ code, severity, message, file: this.file, line, column, ...cell }, this.items.length < this.max);
   }
 
   /**
@@ -54,6 +62,7 @@ export class ProblemLog {
   /** A log holding the same problems, that takes more without changing this one (a live reader's snapshot). */
   copy(): ProblemLog {
     const copy = new ProblemLog(this.file, this.max);
+    copy.delimiter = this.delimiter;
     copy.items.push(...this.items);
     copy.count = this.count;
     return copy;

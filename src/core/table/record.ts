@@ -151,7 +151,7 @@ export class RecordCells {
   }
 
   where(field: number): CellLocation {
-    return this.locate(this.starts[Math.min(field, this.capacity)]);
+    return { ...this.locate(this.starts[Math.min(field, this.capacity)]), field };
   }
 }
 
@@ -235,6 +235,7 @@ export class PlainRows {
     return {
       line: this.lines[row],
       column: characterColumn(this.source, this.starts[row], this.parsedStarts[row * this.width + field]),
+      field,
     };
   }
 }

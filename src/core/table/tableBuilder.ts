@@ -398,6 +398,7 @@ export class TableBuilder {
         first.column,
         `column ${quote(column.name)} has ${column.textCount} non-numeric ${cells} (first ${quote(first.text)} at line ` +
           `${first.line}); they are treated as missing — fix them or remove those rows`,
+        first.field,
       );
     }
   }

@@ -16,7 +16,15 @@ import {
   type CommaReading,
 } from './decimalComma';
 import { DelimitedParser } from './delimited';
-import { binaryReason, classifyHeader, formatFromExtension, hasBom, sampleEnd, sniff } from './detect';
+import {
+  binaryReason,
+  classifyHeader,
+  declaredDelimiter,
+  formatFromExtension,
+  hasBom,
+  sampleEnd,
+  sniff,
+} from './detect';
 import { validDelimiter } from './delimiterNames';
 import { uniqueColumnNames } from './header';
 import { JsonlParser } from './jsonl';
@@ -273,7 +281,9 @@ export class TableReader {
     const end = sampleEnd(buf, this.window.filled, this.eof, this.sniffBytes, this.maxRecordBytes);
     if (end < 0) return false;
     this.from = hasBom(buf, end) ? 3 : 0;
-    const sniffed = sniff(buf, this.from, end, this.fileName, this.delimiter);
+    const declared = (this.options.firstLine ?? 1) === 1 ? declaredDelimiter(buf, this.from, end) : null;
+    if (declared !== null) this.from = declared.next;
+    const sniffed = sniff(buf, this.from, end, this.fileName, this.delimiter ?? declared?.delimiter);
     if (sniffed.kind === 'empty') {
       this.fail('file-empty', this.emptyMessage());
     } else {
@@ -284,13 +294,40 @@ export class TableReader {
       } else {
         // A comma in a number of a `;`, tab or `|` file may be a decimal comma: the sample says which, if it can.
         if (sniffed.delimiter !== ',') {
-          this.commaEvidence = sampleCommaEvidence(buf, this.from, end, sniffed.delimiter.charCodeAt(0));
+          this.commaEvidence = sampleCommaEvidence(
+            buf,
+            this.from,
+            end,
+            sniffed.delimiter.charCodeAt(0),
+            declared === null ? 1 : 2,
+          );
           this.commaReading = this.commaEvidence.reading();
         }
         this.parser = this.openDelimited(sniffed.delimiter, this.commaReading);
+        if (declared !== null) this.skipDeclaration(declared.delimiter, this.parser);
       }
     }
     return true;
+  }
+
+  /**
+   * Excel's "sep=" line is not data: the parser starts after it (on line 2), and `inspect` notes it quietly. A forced
+   * delimiter wins over it, as over detection.
+   */
+  private skipDeclaration(declared: string, parser: DelimitedParser): void {
+    parser.skipLine();
+    const named = JSON.stringify(declared);
+    const used =
+      this.delimiter === undefined || this.delimiter === declared
+        ? ''
+        : `; the forced delimiter ${JSON.stringify(this.delimiter)} is used instead`;
+    this.problems.addForFile(
+      'delimiter-declared',
+      'info',
+      1,
+      1,
+      `line 1 ("sep=") names the delimiter ${named}, as Excel's CSV export writes it; the line is not data${used}`,
+    );
   }
 
   private emptyMessage(): string {
@@ -307,7 +344,7 @@ export class TableReader {
     } else {
       const sink = new TableRowSink(this.table, this.admitColumns(shape.names));
       this.commaReading = shape.reading;
-      this.parser = this.openDelimited(shape.delimiter, shape.reading, sink);
+      this.parser = this.openDelimited(shape.delimiter, shape.reading, sink, shape.names);
     }
     return true;
   }
@@ -411,8 +448,14 @@ export class TableReader {
     });
   }
 
-  private openDelimited(delimiter: string, reading: CommaReading, sink?: RowSink): DelimitedParser {
+  private openDelimited(
+    delimiter: string,
+    reading: CommaReading,
+    sink?: RowSink,
+    header?: readonly string[],
+  ): DelimitedParser {
     this.chosenDelimiter = delimiter;
+    this.problems.delimiter = delimiter;
     this.format = delimiter === '\t' ? 'tsv' : 'csv';
     return new DelimitedParser({
       delimiter: delimiter.charCodeAt(0),
@@ -421,6 +464,7 @@ export class TableReader {
       numbers: commaNumbers(reading),
       openSink: (header, record) => this.openSink(header, record),
       sink,
+      header,
       lineEnds: this.lineEnds,
       firstLine: this.options.firstLine,
     });

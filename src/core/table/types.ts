@@ -33,6 +33,14 @@ export interface ParseProblem {
   file: string;
   line: number; // 1-based line in the file
   column: number; // 1-based character column in that line
+  /** The delimited field the problem is about, when it is about one cell: the shells underline the whole cell. */
+  cell?: ProblemCell;
+}
+
+/** A field of a delimited line: its 0-based position and the delimiter (as Finding.cell finds it on the line). */
+export interface ProblemCell {
+  field: number;
+  delimiter: string;
 }
 
 /** Non-numeric cells, dictionary-coded: run names and mixes repeat, so memory stays proportional to rows. */

@@ -116,6 +116,9 @@ test('a bad value is a usage error that names the flag and says what it takes', 
   // Past a timer's 2^31 - 1 ms the deadline fired at once: the command stopped as it began, with exit code 3.
   assert.equal(error('--deadline', '1e12'), '--deadline must be a number > 0 and <= 2147483; got "1e12"');
   assert.equal(request('--deadline', '2147483').deadline, 2_147_483);
+  // Without a cap, a billion refits ran until --deadline stopped them.
+  assert.equal(error('--bootstrap', '1e9'), '--bootstrap must be an integer >= 0 and <= 10000; got "1e9"');
+  assert.equal(request('--bootstrap', '10k').options.bootstrapSamples, 10_000);
   // One curve's size given twice with two values is refused (the last one was used without a word); the same twice is not.
   assert.equal(
     error('--size', 'a=25e6', '--size', 'a=50e6'),

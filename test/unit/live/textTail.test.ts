@@ -105,6 +105,21 @@ test('a last line without its line feed is not data until the line feed comes', 
   assert.deepEqual(Array.from(table.lines), [2, 3, 4]);
 });
 
+test('a resumed run that appends its header again to a followed file: said once, the line left out', async () => {
+  const path = join(dir, 'resumed.csv');
+  writeFileSync(path, 'step,lr,loss\n1,1e-3,3.0\n2,1e-3,2.9\n');
+  const tail = new TextTail(path);
+  await tail.update();
+  appendFileSync(path, 'step,lr,loss\n2,1e-3,2.9\n3,1e-3,2.8\n');
+  assert.equal((await tail.update()).change, 'appended');
+  const table = tail.current().tables[0];
+  assert.deepEqual(
+    table.problems.map((p) => [p.code, p.line]),
+    [['header-repeated', 4]],
+  );
+  assert.deepEqual(Array.from(table.lines), [2, 3, 5, 6]);
+});
+
 test('a snapshot taken before an append is not changed by it', async () => {
   const path = join(dir, 'snapshot.csv');
   writeFileSync(path, 'step,loss\n1,3\n');

@@ -94,6 +94,41 @@ test('delimiter override accepts "tab" and "\\t"; an unusable one is reported an
   assert.equal(problem(table, 'delimiter-invalid').severity, 'warning');
 });
 
+test("Excel's sep= line names the delimiter, is not data, and lines are counted from it (BOM, CRLF, decimal commas)", () => {
+  const rows = 'step;lr;loss\r\n1;0,001;4,5\r\n2;0,001;x\r\n';
+  for (const text of [`sep=;\r\n${rows}`, `\ufeffsep=;\r\n${rows}`]) {
+    const table = parseText(text, { chunkSize: 3 });
+    assert.equal(table.delimiter, ';');
+    assert.equal(table.headerLine, 2);
+    assert.deepEqual(names(table), ['step', 'lr', 'loss']);
+    assert.deepEqual(numbers(table, 'lr'), [0.001, 0.001]);
+    assert.deepEqual(numbers(table, 'loss').slice(0, 1), [4.5]);
+    assert.deepEqual(Array.from(table.lines), [3, 4]);
+    assert.ok(!codes(table).includes('row-ragged'), JSON.stringify(table.problems));
+    assert.equal(problem(table, 'delimiter-declared').severity, 'info');
+    assert.equal(problem(table, 'delimiter-declared').line, 1);
+    assert.equal(problem(table, 'decimal-comma').line, 3);
+    assert.equal(problem(table, 'cell-not-numeric').line, 4);
+  }
+  for (const [line, delimiter] of [
+    ['sep=,', ','],
+    ['sep=\t', '\t'],
+    ['sep=\\t', '\t'],
+    ['SEP=|', '|'],
+  ]) {
+    const table = parseText(`${line}\na${delimiter}b\n1${delimiter}2\n`);
+    assert.equal(table.delimiter, delimiter, line);
+    assert.deepEqual(names(table), ['a', 'b'], line);
+  }
+});
+
+test('a forced delimiter wins over a sep= line, which is still not data', () => {
+  const table = parseText('sep=|\na,b\n1,2\n', { delimiter: ',' });
+  assert.equal(table.delimiter, ',');
+  assert.deepEqual(names(table), ['a', 'b']);
+  assert.match(problem(table, 'delimiter-declared').message, /forced delimiter "," is used/);
+});
+
 test('.tsv extension breaks ties toward tab', () => {
   const table = parseText('a,b\tc,d\n1,2\t3,4\n', { fileName: 'x.tsv' });
   assert.equal(table.delimiter, '\t');
@@ -267,6 +302,46 @@ test('duplicate header names are disambiguated with a warning', () => {
   const long = 'validation/perplexity_ema_0.999/'.repeat(2);
   const [twice] = parseText(`step,${long},${long}\n1,2,3\n`).problems.filter((p) => p.code === 'header-duplicate');
   assert.match(twice.message, /this one is called "validation\/perplexity_ema_0\.999\/validat… \(2\)"/);
+});
+
+test('a header repeated mid-file (cat of two logs, a resumed run) is one info finding; the line is left out', () => {
+  const rows = (from: number, eol = '\n') =>
+    Array.from({ length: 600 }, (_, i) => `${from + i},0.001,${(4 - i / 1000).toFixed(3)}${eol}`).join('');
+  const cases = [
+    { header: 'step,lr,loss\n', again: 'step,lr,loss\n' },
+    { header: '"step","lr","loss"\n', again: '"step","lr","loss"\r\n' },
+    { header: 'step, lr, loss\n', again: 'step,lr ,loss\n' },
+    { header: 'step,lr,loss\r\n', again: '"step" , lr,loss\r\n' },
+  ];
+  for (const { header, again } of cases) {
+    for (const chunkSize of [7, 1 << 20]) {
+      const table = parseText(header + rows(1) + again + rows(601), { chunkSize });
+      const label = JSON.stringify({ again, chunkSize });
+      assert.deepEqual(codes(table), ['header-repeated'], label);
+      const repeated = problem(table, 'header-repeated');
+      assert.deepEqual([repeated.severity, repeated.line, repeated.column], ['info', 602, 1], label);
+      assert.match(repeated.message, /^line 602 repeats the header \("step,lr,loss"/, label);
+      assert.equal(table.rowCount, 1200, label);
+      assert.equal(table.rowsRejected, 1, label);
+      assert.equal(table.lines[600], 603, label);
+    }
+  }
+});
+
+test('a repeated header is told with a text first column and with an empty first name (pandas)', () => {
+  const named = Array.from({ length: 300 }, (_, i) => `run-a,${i + 1},3.5\n`).join('');
+  const table = parseText(`run,step,loss\n${named}run,step,loss\n${named}`);
+  assert.deepEqual(codes(table), ['header-repeated']);
+  assert.equal(table.rowCount, 600);
+  const indexed = Array.from({ length: 300 }, (_, i) => `${i},${i + 1},3.5\n`).join('');
+  const pandas = parseText(`,step,loss\n${indexed},step,loss\n${indexed}`);
+  assert.deepEqual(
+    codes(pandas).filter((code) => code !== 'header-empty-name'),
+    ['header-repeated'],
+  );
+  // A row that only shares some names is data, and says its text as before.
+  const partial = parseText('step,loss\n1,2\nstep,3\n');
+  assert.deepEqual(codes(partial), ['cell-not-numeric']);
 });
 
 test('empty header names get a placeholder name', () => {
