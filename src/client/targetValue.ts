@@ -1,7 +1,7 @@
 // The number typed into "Predict at...": a step, a D_p, a compute budget or a multiple of the largest D_p seen. Kept
 // apart from the command (no `vscode` import) so the rule is tested on its own.
 import { parseNumberCell } from '../core/table/number';
-import type { PredictTarget } from '../shared/protocol';
+import { targetValueProblem, type PredictTarget } from '../shared/protocol';
 
 /** "4x", "4×", "x4", "× 4": a multiple is written with its sign on either side as often as without. */
 const MULTIPLE = /^\s*[x×]?\s*(.*?)\s*[x×]?\s*$/i;
@@ -10,9 +10,7 @@ const MULTIPLE = /^\s*[x×]?\s*(.*?)\s*[x×]?\s*$/i;
 export function parseTargetValue(kind: PredictTarget['kind'], text: string): number | undefined {
   const number = kind === 'dataMultiplier' ? (MULTIPLE.exec(text)?.[1] ?? text) : text;
   const value = parseNumberCell(number)?.value;
-  // A step below 1 rounds to step 0, where the loss-curve laws are undefined: no prediction would match it.
-  const least = kind === 'step' ? 1 : Number.MIN_VALUE;
-  return value !== undefined && Number.isFinite(value) && value >= least ? value : undefined;
+  return value !== undefined && targetValueProblem({ kind, value }) === undefined ? value : undefined;
 }
 
 /** What to say when parseTargetValue gives nothing. */

@@ -2,10 +2,13 @@
 // predictions at that target. The cached analysis is left as it is (the lenses keep the configured targets).
 import type { AnalysisOptions } from '../core/analysis/options';
 import type { Prediction } from '../core/analysis/types';
-import type { PredictResult, PredictTarget } from '../shared/protocol';
+import { targetValueProblem, type PredictResult, type PredictTarget } from '../shared/protocol';
 import type { FileCache } from './fileCache';
 
 export async function predict(cache: FileCache, uri: string, target: PredictTarget): Promise<PredictResult> {
+  // A raw request may ask where no law answers (step 0.3): say so, not that the file has no curve.
+  const problem = targetValueProblem(target);
+  if (problem) return { predictions: [], message: problem };
   if (!(await cache.ensure(uri, 'request')))
     return { predictions: [], message: cache.summary(uri)?.message ?? 'This file has no fit to predict from.' };
   const result = await cache.analyseWith(uri, targetOptions(target));

@@ -71,6 +71,18 @@ export type PredictTarget =
   | { kind: 'powerX'; value: number };
 
 /**
+ * Why no law can be asked at this target, or undefined when one can: the one rule for the input box and a raw request.
+ * A step below 1 rounds to step 0, where the loss-curve laws are undefined (worded as --predict-step's usage error);
+ * the other targets are amounts, positive. A NaN sent over JSON arrives as null, hence the finite check.
+ */
+export function targetValueProblem(target: PredictTarget): string | undefined {
+  const { kind, value } = target;
+  const least = kind === 'step' ? 1 : Number.MIN_VALUE;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= least) return undefined;
+  return `${kind === 'step' ? 'A target step must be a number >= 1' : 'A target must be a number > 0'}; got ${String(value)}.`;
+}
+
+/**
  * What a lens tells Predict at... (its second argument): the target to ask for, and for a power law the column its x
  * is (`tokens`), so the question names it.
  */

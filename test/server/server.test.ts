@@ -121,6 +121,12 @@ test('Fit on a file that is not open reads it from disk and publishes diagnostic
     const p = valued(predicted.predictions[0]);
     assert.equal(p.step, 123456);
     assert.ok(p.low < p.value && p.value < p.high);
+    // A raw request below step 1 (the input box refuses it) is told why, not that the file has no loss curve.
+    for (const value of [NaN, -5, 0, 0.3]) {
+      const refused = await client.rpc.sendRequest(PredictRequest, { uri, target: { kind: 'step', value } });
+      assert.deepEqual(refused.predictions, []);
+      assert.match(refused.message ?? '', /^A target step must be a number >= 1; got (null|-5|0|0\.3)\.$/);
+    }
   } finally {
     client.dispose();
   }
