@@ -20,18 +20,19 @@ import { lrAreas, StepLr, type AreaResume, type LoggedSchedule, type WarmupConve
 import { maxOf, pick, thinIndices } from '../util/arrays';
 import { formatCompact } from '../util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from './types';
-import { checkSpec, lrAt } from './whatIfSpec';
+import { checkSpec, lrOfSpec } from './whatIfSpec';
 
-export { checkSpec, defaultSpec, lrAt, MAX_WHATIF_STEPS } from './whatIfSpec';
+export { checkSpec, defaultSpec, lrAt, lrOfSpec, MAX_WHATIF_STEPS } from './whatIfSpec';
 
 /** The spec as a logged schedule at every step, the form lrAreas reads. */
 export function scheduleOf(spec: WhatIfSpec): LoggedSchedule {
   const T = Math.round(spec.totalSteps);
   const steps = new Float64Array(T);
   const lr = new Float64Array(T);
+  const lrOf = lrOfSpec(spec);
   for (let i = 0; i < T; i++) {
     steps[i] = i + 1;
-    lr[i] = lrAt(spec, i + 1);
+    lr[i] = lrOf(i + 1);
   }
   return { steps, lr };
 }
@@ -501,7 +502,7 @@ export function whatIfCurve(
   const steps = querySteps(spec.totalSteps, options.points ?? 300, options.fromStep);
   const schedule = spec.shape === 'logged' ? loggedSchedule(spec, options.logged) : scheduleOf(spec);
   if (!schedule) return { ok: false, message: `${label}: this file has no logged LR schedule to continue.` };
-  const lr = spec.shape === 'logged' ? lrOfSchedule(schedule, steps) : steps.map((s) => lrAt(spec, s));
+  const lr = spec.shape === 'logged' ? lrOfSchedule(schedule, steps) : steps.map(lrOfSpec(spec));
   const unseen = unseenDropProblem(fit, steps, lr);
   if (unseen) return { ok: false, message: `${label}: ${unseen}` };
   const mean = meanLoss(fit, schedule, Float64Array.from(steps));

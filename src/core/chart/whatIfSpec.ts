@@ -1,5 +1,6 @@
 // What-if schedule knobs and the LR they give at each step. No law here, so the webview can share the defaults.
 import type { WhatIfDefaults, WhatIfSpec } from './types';
+import { lowerBound } from '../util/arrays';
 
 /** A million steps is already a long run; the recursion is O(steps), so cap what a slider can ask for. */
 export const MAX_WHATIF_STEPS = 2_000_000;
@@ -25,37 +26,58 @@ export function defaultSpec(
 
 /**
  * The LR at step s (1..T) of a spec. Warmup rises linearly from peak/W to the peak over the first W steps. A 'logged'
- * spec's LR is the log's, not the knobs' (whatIf.ts reads it): NaN here.
+ * spec's LR is the log's, not the knobs' (whatIf.ts reads it): NaN here. For many steps, take lrOfSpec once.
  */
 export function lrAt(spec: WhatIfSpec, s: number): number {
+  return lrOfSpec(spec)(s);
+}
+
+/**
+ * The LR of a spec as a function of the step, its milestones sorted once: a whole schedule costs O(T log M), not the
+ * O(T * M) of walking every milestone at every step (1000 milestones over 2M steps took 5 s).
+ */
+export function lrOfSpec(spec: WhatIfSpec): (s: number) => number {
   const { peakLr: peak, totalSteps: T } = spec;
-  if (spec.shape === 'logged') return NaN;
   const W = Math.min(spec.warmupSteps, T);
-  if (W > 0 && s <= W) return (peak * s) / W;
   const floor = peak * spec.minLrRatio;
-  const progress = T > W ? (s - W) / (T - W) : 1;
+  const decayed = decayedLr(spec, W, floor);
+  return (s) => {
+    if (spec.shape === 'logged') return NaN;
+    if (W > 0 && s <= W) return (peak * s) / W;
+    return decayed(s, T > W ? (s - W) / (T - W) : 1);
+  };
+}
+
+/** The LR after warmup of each shape, at step s, `progress` the fraction of the steps after warmup done. */
+function decayedLr(spec: WhatIfSpec, W: number, floor: number): (s: number, progress: number) => number {
+  const { peakLr: peak, totalSteps: T } = spec;
   switch (spec.shape) {
     case 'constant':
-      return peak;
+    case 'logged':
+      return () => peak;
     case 'cosine':
-      return floor + 0.5 * (peak - floor) * (1 + Math.cos(Math.PI * progress));
+      return (_, progress) => floor + 0.5 * (peak - floor) * (1 + Math.cos(Math.PI * progress));
     case 'wsd': {
       const decaySteps = Math.max(1, Math.round(spec.decayFraction * (T - W)));
-      const into = s - (T - decaySteps);
-      if (into <= 0) return peak;
-      const t = into / decaySteps;
-      const fall =
-        spec.decayShape === 'cosine'
-          ? 0.5 * (1 - Math.cos(Math.PI * t))
-          : spec.decayShape === 'sqrt'
-            ? Math.sqrt(t)
-            : t;
-      return peak - (peak - floor) * fall;
+      return (s) => {
+        const into = s - (T - decaySteps);
+        if (into <= 0) return peak;
+        const t = into / decaySteps;
+        const fall =
+          spec.decayShape === 'cosine'
+            ? 0.5 * (1 - Math.cos(Math.PI * t))
+            : spec.decayShape === 'sqrt'
+              ? Math.sqrt(t)
+              : t;
+        return peak - (peak - floor) * fall;
+      };
     }
     case 'multistep': {
-      let lr = peak;
-      for (const m of spec.milestones) if (s > m * T) lr *= spec.factor;
-      return lr;
+      // The LR once k milestones are passed (s > m*T), multiplied down one drop at a time as it always was.
+      const bounds = spec.milestones.map((m) => m * T).sort((a, b) => a - b);
+      const levels = [peak];
+      for (let k = 0; k < bounds.length; k++) levels.push(levels[k] * spec.factor);
+      return (s) => levels[lowerBound(bounds, s)];
     }
   }
 }

@@ -44,6 +44,30 @@ test('what-if schedules: warmup, cosine, WSD and multi-step shapes', () => {
   assert.equal(scheduleOf(base).lr.length, 1000);
 });
 
+/** A multi-step LR as first written: warmup, else one drop per milestone passed, walked at every step. */
+function multistepDirect(spec: WhatIfSpec, s: number): number {
+  const W = Math.min(spec.warmupSteps, spec.totalSteps);
+  if (W > 0 && s <= W) return (spec.peakLr * s) / W;
+  let lr = spec.peakLr;
+  for (const m of spec.milestones) if (s > m * spec.totalSteps) lr *= spec.factor;
+  return lr;
+}
+
+test('what-if multi-step schedule: the direct construction exactly, in time linear in steps plus milestones', () => {
+  // Unsorted, repeated, one inside warmup, one on a whole step (0.5 * 1000: the drop comes after it).
+  const small = { ...base, shape: 'multistep' as const, milestones: [0.75, 0.05, 0.5, 0.75, 0.333], factor: 0.3 };
+  const lr = scheduleOf(small).lr;
+  for (let s = 1; s <= 1000; s++) assert.equal(lr[s - 1], multistepDirect(small, s), `step ${s}`);
+  // 1000 milestones over 2M steps (the most a what-if allows) took 5 s at a milestone walk per step.
+  const milestones = Array.from({ length: 1000 }, (_, i) => (i + 1) / 1001);
+  const large = { ...base, shape: 'multistep' as const, totalSteps: 2_000_000, milestones, factor: 0.999 };
+  const big = scheduleOf(large).lr;
+  assert.equal(big.length, 2_000_000);
+  const around = milestones.flatMap((m) => [Math.floor(m * 2_000_000), Math.floor(m * 2_000_000) + 1]);
+  for (const s of [1, 100, 101, 1_999_999, 2_000_000, ...around])
+    assert.equal(big[s - 1], multistepDirect(large, s), `step ${s}`);
+});
+
 test('what-if: invalid knobs come back as messages, not exceptions', () => {
   assert.match(checkSpec({ ...base, totalSteps: 0 }) ?? '', /Total steps/);
   assert.match(checkSpec({ ...base, warmupSteps: 1000 }) ?? '', /Warmup/);
