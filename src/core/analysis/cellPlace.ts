@@ -47,6 +47,8 @@ export function findingCell(table: Table, column: number | undefined): FindingCe
 export function cellPlaces(table: Table): {
   at(column: number | undefined, row: number, value?: number): CellPlace;
   atLine(column: number | undefined, line: number): CellPlace;
+  atRow(row: number, columns: readonly (number | undefined)[]): CellPlace;
+  atRowOfLine(line: number, columns: readonly (number | undefined)[]): CellPlace;
 } {
   const cells = new Map<number, FindingCell | undefined>();
   const cellOf = (column: number) => {
@@ -64,14 +66,32 @@ export function cellPlaces(table: Table): {
       cell && value !== undefined && Math.abs(value) === Infinity ? { ...cell, shown: String(value) } : cell;
     return [source?.file ?? table.file, line, shown];
   };
+  // The row whose line is `line`, or -1 where lines that do not ascend hide it.
+  const rowAt = (line: number) => {
+    const row = rowOfLine(table.lines, line);
+    return table.lines[row] === line ? row : -1;
+  };
+  /**
+   * A whole row's place (a step left out, repeated, rounded): its cell of the first of `columns` that has one there,
+   * the step's as a rule. A run folder's step has none (its metric files are joined on it): then the record of the
+   * loss or LR in its metric file, not the folder with that file's line, which no editor can show.
+   */
+  const atRow = (row: number, columns: readonly (number | undefined)[]): CellPlace => {
+    const placed = columns.find((c) => c !== undefined && cellOf(c) && (table.columns[c].cells?.lines?.[row] ?? 1));
+    return at(placed ?? columns[0], row);
+  };
   return {
     at,
     atLine(column, line) {
-      // Only a joined column's cells may lie off their row's line; a row not found by its line (lines that do not
-      // ascend) keeps the finding on that line.
-      const row = column !== undefined && table.columns[column].cells ? rowOfLine(table.lines, line) : -1;
-      if (row >= 0 && table.lines[row] === line) return at(column, row);
+      // Only a joined column's cells may lie off their row's line; a row not found by its line keeps the finding there.
+      const row = column !== undefined && table.columns[column].cells ? rowAt(line) : -1;
+      if (row >= 0) return at(column, row);
       return [table.file, line, column === undefined ? undefined : cellOf(column)];
+    },
+    atRow,
+    atRowOfLine(line, columns) {
+      const row = rowAt(line);
+      return row >= 0 ? atRow(row, columns) : [table.file, line, undefined];
     },
   };
 }

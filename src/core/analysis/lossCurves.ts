@@ -174,12 +174,13 @@ interface RowPass {
   stepZeroAt: CellPlace | undefined;
   stepZeroCount: number;
   roundedSteps: number;
-  /** The first row's line, where the finding about all of them points (a JSONL file has no header line to use). */
-  roundedLine: number;
+  /** The first rounded row's place (CellPlaces.atRow), where the finding about all of them points. */
+  roundedAt: CellPlace | undefined;
   /** Rows that rounding put on the whole step of their run's row before (0.5 after 0.4): one of the two is lost. */
   roundedOntoAnother: number;
   noStep: number;
-  noStepLine: number;
+  /** The first row without a step's place (CellPlaces.atRow). */
+  noStepAt: CellPlace | undefined;
   epochCount: EpochCount;
 }
 
@@ -227,10 +228,10 @@ function rowPassFor(
     stepZeroAt: undefined,
     stepZeroCount: 0,
     roundedSteps: 0,
-    roundedLine: 0,
+    roundedAt: undefined,
     roundedOntoAnother: 0,
     noStep: 0,
-    noStepLine: 0,
+    noStepAt: undefined,
     epochCount: new EpochCount(),
   };
   if (carried) passes.set(table.lines.buffer, pass);
@@ -252,7 +253,9 @@ export function extractLossCurves(
   const lr = lrCol === undefined ? undefined : table.columns[lrCol].values;
   const fallback = curveNameOf(table);
   // Where a finding about a row's cell points: a joined row's cell may lie on another line than the row's.
-  const { at, atLine } = cellPlaces(table);
+  const { at, atLine, atRow, atRowOfLine } = cellPlaces(table);
+  // A finding about a whole row points at its step cell, or where a run folder's row was logged (CellPlaces.atRow).
+  const rowColumns = [stepCol, lossCol, lrCol];
   const paramsCol = assignment.roles.params;
   const sizeColumn = sizesSplittingRuns(table, assignment);
   const sizes = sizeColumn?.values;
@@ -286,12 +289,13 @@ export function extractLossCurves(
     if (!Number.isFinite(step)) {
       if (hasLoss || hasLr) {
         pass.noStep++;
-        pass.noStepLine ||= line;
+        pass.noStepAt ??= atRow(r, rowColumns);
       }
       continue;
     }
     if (step < 0) {
-      rowFindings.add('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, ...at(stepCol, r));
+      const place = atRow(r, rowColumns);
+      rowFindings.add('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, ...place);
       continue;
     }
     if (step > Number.MAX_SAFE_INTEGER) {
@@ -308,7 +312,7 @@ export function extractLossCurves(
     const written = step;
     if (!Number.isInteger(step)) {
       pass.roundedSteps++;
-      pass.roundedLine ||= line;
+      pass.roundedAt ??= atRow(r, rowColumns);
       step = Math.round(step);
     }
     // Runs told apart by their model size: a row without a usable one belongs to none (as a run of its own it was a
@@ -410,10 +414,7 @@ export function extractLossCurves(
     if (step === 0) {
       // S1(0) = 0 makes the law's S1^(-alpha) infinite: the initial loss is not on the curve the law describes.
       pass.stepZeroCount++;
-      if (pass.stepZeroAt === undefined) {
-        const stepCell = at(stepCol, r);
-        pass.stepZeroAt = stepCell[2] ? stepCell : at(lossCol, r);
-      }
+      pass.stepZeroAt ??= atRow(r, rowColumns);
       run.lossesLeftOut++;
       continue;
     }
@@ -422,7 +423,7 @@ export function extractLossCurves(
   pass.rows = table.rowCount;
   pass.onlyRun = onlyRun;
   const { rowsOfRunsLeftOut, firstLineLeftOut, stepZeroCount, stepZeroAt, roundedSteps, noStep } = pass;
-  const { roundedLine, roundedOntoAnother, noStepLine } = pass;
+  const { roundedAt, roundedOntoAnother, noStepAt } = pass;
 
   // Copies: the pass's findings are given again by the next pass of a grown table.
   appendAll(
@@ -450,15 +451,14 @@ export function extractLossCurves(
       ),
     );
   }
-  if (roundedSteps) findings.push(roundedFinding(roundedSteps, roundedOntoAnother, ...atLine(stepCol, roundedLine)));
-  if (noStep) {
+  if (roundedSteps && roundedAt) findings.push(roundedFinding(roundedSteps, roundedOntoAnother, ...roundedAt));
+  if (noStep && noStepAt) {
     findings.push(
       rowFinding(
         'step-missing',
         'info',
-        `${plural(noStep, 'row')} had a loss or LR but no step (empty, or not a finite number) and ${noStep === 1 ? 'was' : 'were'} left out (the first at line ${noStepLine}).`,
-        file,
-        noStepLine,
+        `${plural(noStep, 'row')} had a loss or LR but no step (empty, or not a finite number) and ${noStep === 1 ? 'was' : 'were'} left out (the first at line ${noStepAt[1]}).`,
+        ...noStepAt,
       ),
     );
   }
@@ -467,7 +467,10 @@ export function extractLossCurves(
   for (const [name, run] of byRun) {
     const points = lastPerStep(run.points);
     const lrs = lastPerStep(run.lrs);
-    appendAll(findings, stepOrderFindings(name, run, points, file, sizes !== undefined));
+    appendAll(
+      findings,
+      stepOrderFindings(name, run, points, (line) => atRowOfLine(line, rowColumns), sizes !== undefined),
+    );
     const repeated = run.epochs.finding(name, file, pass.epochCount);
     if (repeated) findings.push(repeated);
     const [pointsViewed, lrsViewed] = [run.points.viewed, run.lrs.viewed];
@@ -591,7 +594,13 @@ function roundedFinding(rounded: number, onto: number, file: string, line: numbe
  * told apart by model size alone (`bySize`), a size's steps going back may as well be a second run of that size
  * (another schedule) merged into its curve, LRs and all: that is a warning of its own, which says how it was read.
  */
-function stepOrderFindings(name: string, run: RunEntry, points: PerStep, file: string, bySize: boolean): Finding[] {
+function stepOrderFindings(
+  name: string,
+  run: RunEntry,
+  points: PerStep,
+  placeOf: (line: number) => CellPlace,
+  bySize: boolean,
+): Finding[] {
   const { repeated, stale } = points;
   const rows = run.points;
   const curve = { curve: name };
@@ -602,7 +611,7 @@ function stepOrderFindings(name: string, run: RunEntry, points: PerStep, file: s
       ? `the value logged last is used at each of the ${plural(repeated.length, 'step')} logged more than once.${staleText(stale, rows)}`
       : 'they were sorted by step into that curve.';
     const message = `The steps of "${name}" go back from ${rows.steps[k - 1]} to ${rows.steps[k]} here: a resumed run, or a second run of this model size? In a file of several sizes without a run column, the rows of one size are one curve with one schedule, so ${read} If the file holds several runs of one size, add a run column that tells them apart.`;
-    return [{ ...rowFinding('size-runs-merged', 'warning', message, file, rows.lines[k]), ...curve }];
+    return [{ ...rowFinding('size-runs-merged', 'warning', message, ...placeOf(rows.lines[k])), ...curve }];
   }
   if (repeated.length) {
     const dropped = [...repeated, ...stale];
@@ -610,12 +619,12 @@ function stepOrderFindings(name: string, run: RunEntry, points: PerStep, file: s
     const message =
       `${plural(repeated.length, 'step')} of "${name}" logged more than once (a resumed run?); the value logged last is used for each.` +
       staleText(stale, rows);
-    return [{ ...rowFinding('steps-repeated', 'info', message, file, firstLine), ...curve }];
+    return [{ ...rowFinding('steps-repeated', 'info', message, ...placeOf(firstLine)), ...curve }];
   }
   // A resumed run is out of order by nature; only an otherwise shuffled log deserves its own note.
   if (rows.isUnsorted()) {
     const message = `Rows of "${name}" are not in step order; they were sorted by step.`;
-    return [{ ...rowFinding('steps-unsorted', 'info', message, file, run.firstLine), ...curve }];
+    return [{ ...rowFinding('steps-unsorted', 'info', message, ...placeOf(run.firstLine)), ...curve }];
   }
   return [];
 }

@@ -78,6 +78,24 @@ test('a bad line in a metric file is reported with file, line and column; the re
   assert.match(stepless.message, /loss\.tsv, line 5: 1 row\(s\) have values but no number in the "step" column/);
 });
 
+test("a negative, rounded or repeated step is said at its record in the metric file, not at the run folder's line", async () => {
+  const points = lawCurve(constantLr, 3000, 100);
+  const loss = points.map((p) => ({ step: p.step, value: p.loss }));
+  loss.splice(2, 0, { step: -5, value: 3.1 }, { step: 200.4, value: 2.9 });
+  const dir = writeDvclive(join(tmp(), 'dvclive'), { loss, lr: points.map((p) => ({ step: p.step, value: p.lr })) });
+  const analysis = await analyseFiles([dir], { law: 'lr-annealing', bootstrapSamples: 0 });
+  const file = join(dir, 'plots', 'metrics', 'loss.tsv');
+  const place = (code: string) => {
+    const f = analysis.findings.find((x) => x.code === code);
+    assert.ok(f, `${code} in ${analysis.findings.map((x) => x.code).join(', ')}`);
+    return [f.file, f.line, f.cell?.field];
+  };
+  // Lines of loss.tsv: the header, steps 100 and 200, -5, 200.4 (rounded onto 200, the record before it is dropped).
+  assert.deepEqual(place('step-negative'), [file, 4, 2]);
+  assert.deepEqual(place('step-not-integer'), [file, 5, 2]);
+  assert.deepEqual(place('steps-repeated'), [file, 3, 2]);
+});
+
 test('a folder without metrics says no scalars yet; an unreadable metric file is an error naming it', async () => {
   const root = tmp();
   const empty = join(root, 'dvclive');
