@@ -133,7 +133,7 @@ export const OBJECT_LINES = 200;
  * The finding with its cell's columns found on its line's text (`lineText` of its file and line, undefined when the
  * shell cannot read it), and its `cell` dropped: the column is what the shells show. A cell in a pretty-printed
  * object (FindingCell.inObject) moves the finding to its key's line below the `{`. A value the message shows
- * otherwise than the file writes it (FindingCell.shown: Infinity for `1e400`) is replaced there by the cell's text.
+ * otherwise than the file writes it (FindingCell.shown: Infinity for `1e400`, 0 for `-0`) is replaced there by the cell's text.
  */
 export function locatedCell(finding: Finding, lineText: (file: string, line: number) => string | undefined): Finding {
   const { cell, ...rest } = finding;
@@ -144,10 +144,7 @@ export function locatedCell(finding: Finding, lineText: (file: string, line: num
     : onLine(lineText(finding.file, finding.line), finding.line, cell);
   if (found === undefined) return cell.shown === undefined ? rest : withWrittenValue(rest, cell.shown, lineText);
   const { line, text, span } = found;
-  const message =
-    cell.shown === undefined
-      ? rest.message
-      : rest.message.replace(cell.shown, () => quote(unquoted(text.slice(span.column - 1, span.endColumn - 1).trim())));
+  const message = asWritten(rest.message, cell.shown, unquoted(text.slice(span.column - 1, span.endColumn - 1).trim()));
   return { ...rest, line, ...span, message };
 }
 
@@ -181,7 +178,19 @@ function withWrittenValue(
     if (String(parseNumberCell(token, {})?.value) === shown) written.add(token);
   if (written.size !== 1) return finding;
   const [token] = written;
-  return { ...finding, message: finding.message.replace(shown, () => quote(token)) };
+  return { ...finding, message: asWritten(finding.message, shown, token) };
+}
+
+/**
+ * The message with the value it shows (FindingCell.shown) quoted as the cell writes it; as it is where they agree
+ * (`0`). The value is found as a word of its own: a summary's "line 20" holds a 0 before the value does.
+ */
+function asWritten(message: string, shown: string | undefined, written: string): string {
+  if (shown === undefined || written === shown) return message;
+  const apart = (i: number) => !/[\w.]/.test(message[i - 1] ?? ' ') && !/[\w.]/.test(message[i + shown.length] ?? ' ');
+  for (let i = message.indexOf(shown); i >= 0; i = message.indexOf(shown, i + 1))
+    if (apart(i)) return message.slice(0, i) + quote(written) + message.slice(i + shown.length);
+  return message;
 }
 
 /** Number-like words on a line: decimal and exponent literals with their sign, and spelled infinities. */

@@ -42,7 +42,7 @@ export function findingCell(table: Table, column: number | undefined): FindingCe
 /**
  * The places of a table's cells, each column's worked out once: `at(column, row)` in O(1), `atLine(column, line)` for
  * a row known by its line (a curve's point), found by a binary search. `value`: the cell's value as the finding's
- * message shows it, an infinity to be replaced there by the cell as written (FindingCell.shown).
+ * message shows it, an infinity or a zero to be replaced there by the cell as written (FindingCell.shown).
  */
 export function cellPlaces(table: Table): {
   at(column: number | undefined, row: number, value?: number): CellPlace;
@@ -63,7 +63,7 @@ export function cellPlaces(table: Table): {
     const objectAt = table.joinedObjectColumns?.get(row)?.[column] || table.objectColumns?.[row];
     const cell = cellOfRow(cellOf(column), source?.columns?.[row], objectAt);
     const shown =
-      cell && value !== undefined && Math.abs(value) === Infinity ? { ...cell, shown: String(value) } : cell;
+      cell && value !== undefined && mayBeWrittenOtherwise(value) ? { ...cell, shown: String(value) } : cell;
     return [source?.file ?? table.file, line, shown];
   };
   // The row whose line is `line`, or -1 where lines that do not ascend hide it.
@@ -94,6 +94,14 @@ export function cellPlaces(table: Table): {
       return row >= 0 ? atRow(row, columns) : [table.file, line, undefined];
     },
   };
+}
+
+/**
+ * Whether a value may read otherwise than the file writes it: an infinity (`1e400`, `inf`), or a zero a cell may write
+ * as `-0` or as a number too small for a double (`1e-400`, read as 0). The shells quote such a cell as written.
+ */
+function mayBeWrittenOtherwise(value: number): boolean {
+  return value === 0 || Math.abs(value) === Infinity;
 }
 
 /**

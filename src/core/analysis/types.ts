@@ -95,8 +95,9 @@ export interface FindingCell {
   /** The value's 1-based character column on its line, where the table knows it (a value in a JSON column array). */
   at?: number;
   /**
-   * The cell's value as the message shows it, where that is not how the file writes it: the table holds `1e400`
-   * (past the doubles) or `inf` as Infinity, so the shells quote the cell's text in its place (locatedCell).
+   * The cell's value as the message shows it, where that may not be how the file writes it: the table holds `1e400`
+   * (past the doubles) or `inf` as Infinity, `-0` or `1e-400` (below them) as 0, so the shells quote the cell's text
+   * in its place where it differs (locatedCell).
    */
   shown?: string;
 }

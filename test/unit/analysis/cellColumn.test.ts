@@ -99,6 +99,37 @@ test('the summary of many bad rows quotes the first row it counts as written (1e
   assert.match(summary.message, /^1 more row like line 2 \(line 23\): Loss "1e400" cannot be fitted/);
 });
 
+test('a loss read as 0 is quoted as written (an underflow, -0, 0.0), a plain 0 as it is, in a summary too', () => {
+  const lines = ['step,lr,loss', ...GOOD.map((r) => r.join(','))];
+  lines[5] = '500,0.0003,1e-99999999999';
+  lines[6] = '600,0.0003,-0';
+  lines[7] = '700,0.0003,0';
+  lines[8] = '800,0.0003,0.0';
+  const csv = lines.join('\n') + '\n';
+  const located = findingsOf(csv, 'run.csv').map((f) => locatedCell(f, (_, line) => csv.split('\n')[line - 1]));
+  const said = (line: number) => located.find((f) => f.line === line)?.message ?? '';
+  assert.match(said(6), /^Loss "1e-99999999999" cannot be fitted/);
+  assert.match(said(7), /^Loss "-0" cannot be fitted/);
+  assert.match(said(8), /^Loss 0 cannot be fitted/);
+  assert.match(said(9), /^Loss "0.0" cannot be fitted/);
+
+  const jsonl = GOOD.map((r, i) => `{"step": ${r[0]}, "lr": ${r[1]}, "loss": ${i === 3 ? '1e-400' : r[2]}}`).join('\n');
+  const loss = findingsOf(jsonl, 'run.jsonl')
+    .map((f) => locatedCell(f, (_, line) => jsonl.split('\n')[line - 1]))
+    .find((f) => f.code === 'loss-invalid')!;
+  assert.deepEqual([loss.line, loss.message.slice(0, 13)], [4, 'Loss "1e-400"']);
+
+  // Twenty nan losses shown, then ten underflows summed up: the 0 of "10 more rows" and "line 30" is not the value.
+  const many = ['step,lr,loss', ...GOOD.map((r) => r.join(','))];
+  for (let i = 1; i <= 20; i++) many[i] = `${i * 100},0.0003,nan`;
+  for (let i = 22; i <= 31; i++) many[i] = `${i * 100},0.0003,1e-400`;
+  const text = many.join('\n') + '\n';
+  const summary = findingsOf(text, 'run.csv')
+    .map((f) => locatedCell(f, (_, line) => text.split('\n')[line - 1]))
+    .find((f) => f.code === 'loss-invalid' && f.rows !== undefined)!;
+  assert.match(summary.message, /^10 more rows like line 2 \(lines 23, .*\): Loss "1e-400" cannot be fitted/);
+});
+
 test("a TensorBoard export's cell is found by its field; a W&B chart export's, reshaped to a row per run, is not guessed", () => {
   const loss = (i: number, r: number[]) => (i === 6 ? 'nan' : String(r[2]));
   const tensorboard = ['Wall time,Step,Value', ...GOOD.map((r, i) => `1700000000.5,${r[0]},${loss(i, r)}`)].join('\n');
