@@ -119,9 +119,10 @@ export interface Table {
    */
   objectColumns?: Int32Array;
   /**
-   * A trainer state's rows joined from several entries written on one line (a document without indent: a step's
-   * train and eval entries), where objectColumns has none: per such row, per column, the 1-based character column of
-   * the `{` of the entry its cell came from (0 where not known).
+   * Rows joined from several records written on one line (a trainer state without indent: a step's train and eval
+   * entries; a JSON array of records on one line whose records share steps, joinSteps.ts), where objectColumns has
+   * none: per such row, per column, the 1-based character column of the `{` of the record its cell came from (0 where
+   * not known).
    */
   joinedObjectColumns?: ReadonlyMap<number, Int32Array>;
   problems: ParseProblem[];

@@ -101,6 +101,29 @@ test('trainer_state.json on one line: a bad value of a step joined from its trai
   assert.deepEqual([lr?.line, lr?.column], [1, undefined]);
 });
 
+test("a JSON array of records on one line whose records share steps: a joined row's bad value is located in its record", async () => {
+  const records = STEPS.flatMap((step) => [
+    { loss: lossAt(step) + 0.01, learning_rate: step === 1200 ? -0.0003 : 0.0003, epoch: step / 3000, step },
+    { eval_loss: step === 1000 ? -1.5 : lossAt(step), epoch: step / 3000, step },
+  ]);
+  // Step 1200's eval record logged apart, after step 1300's: each record's place is known, so its LR is still found.
+  const evalOf1200 = records.splice(
+    records.findIndex((e) => e.step === 1200 && 'eval_loss' in e),
+    1,
+  )[0];
+  records.splice(
+    records.findIndex((e) => e.step === 1400),
+    0,
+    evalOf1200,
+  );
+  const text = JSON.stringify(records);
+  const path = writeFile(join(scratchDir('scaling-lens-joined-'), 'log.json'), text);
+  const findings = await located(path);
+  assert.ok(findings.some((f) => f.code === 'rows-joined'));
+  assert.deepEqual(placeOf(findings.find((f) => f.code === 'loss-invalid')), cellOf(path, text, '-1.5'));
+  assert.deepEqual(placeOf(findings.find((f) => f.code === 'lr-invalid')), cellOf(path, text, '-0.0003'));
+});
+
 test('DVCLive and MLflow: a bad value is located in its own metric file, at its line and field', async () => {
   const points = STEPS.map((step) => ({ step, value: step === 1000 ? -1.5 : lossAt(step) }));
   const lrs = STEPS.map((step) => ({ step, value: 0.0003 }));

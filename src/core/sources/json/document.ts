@@ -379,7 +379,7 @@ function tableOf(visitor: DocumentVisitor, head: { format: FileFormat; bytesRead
       );
     // A log_history exported as an array: the entries of one step joined as a trainer state's are.
     const table = visitor.records.finish({ format: head.format, headerLine: 0, bytesRead: head.bytesRead });
-    // Joined rows' records are many (the join keeps their lines only): only an unjoined table keeps the columns.
+    // Joined rows keep where each cell's record opens (joinRowsOfOneStep: Table.joinedObjectColumns).
     return joinRowsOfOneStep({ ...table, objectColumns: visitor.objectColumnsOf(table.rowCount) });
   }
   // Columns only when every member is an array: a config's one list among its settings is not a table.
