@@ -38,11 +38,11 @@ export function lrAt(spec: WhatIfSpec, s: number): number {
  */
 export function lrOfSpec(spec: WhatIfSpec): (s: number) => number {
   const { peakLr: peak, totalSteps: T } = spec;
+  if (spec.shape === 'logged') return () => NaN;
   const W = Math.min(spec.warmupSteps, T);
   const floor = peak * spec.minLrRatio;
   const decayed = decayedLr(spec, W, floor);
   return (s) => {
-    if (spec.shape === 'logged') return NaN;
     if (W > 0 && s <= W) return (peak * s) / W;
     return decayed(s, T > W ? (s - W) / (T - W) : 1);
   };
@@ -52,8 +52,9 @@ export function lrOfSpec(spec: WhatIfSpec): (s: number) => number {
 function decayedLr(spec: WhatIfSpec, W: number, floor: number): (s: number, progress: number) => number {
   const { peakLr: peak, totalSteps: T } = spec;
   switch (spec.shape) {
+    case 'logged': // its LR is the log's: lrOfSpec answers NaN before warmup
+      return () => NaN;
     case 'constant':
-    case 'logged':
       return () => peak;
     case 'cosine':
       return (_, progress) => floor + 0.5 * (peak - floor) * (1 + Math.cos(Math.PI * progress));
