@@ -101,23 +101,19 @@ test('a finding about a cell is ranged on the whole cell when the line is at han
   assert.deepEqual(onLine.range.start, { line: 10, character: 0 });
 });
 
-test('a reading problem about a cell is ranged on the whole cell: a text cell, a repeated name, an extra field', async () => {
-  const rows = steps(40).map(
-    (s, i) => `${s},0.0003,${i === 9 ? '"oops here"' : lossAt(s)},x${i === 20 ? ',extra' : ''}`,
-  );
-  const content = ['step,lr,loss,loss', ...rows];
-  const path = file('reading-cells.csv', content);
+/**
+ * The text the first diagnostic of each code underlines in the file of `content` at `path`, as a document open in the
+ * editor shows it (its text at hand) and as a file fitted from disk does (the job reads the cells' lines again).
+ */
+async function underlined(path: string, content: readonly string[], codes: readonly string[]): Promise<string[][]> {
   const spans = (ranged: ReturnType<typeof buildDiagnostics>) =>
-    ['cell-not-numeric', 'header-duplicate', 'row-ragged'].map((code) => {
+    codes.map((code) => {
       const { range } = ranged.find((d) => d.code === code)!;
       assert.equal(range.start.line, range.end.line, code);
       return content[range.start.line].slice(range.start.character, range.end.character);
     });
-  const expected = ['"oops here"', 'loss', 'extra'];
-  // An open document: its text is at hand.
   const analysis = await analyse(path);
-  assert.deepEqual(spans(buildDiagnostics(analysis, path, true, undefined, (line) => content[line - 1])), expected);
-  // A file fitted from disk: the job reads the cells' lines again.
+  const open = spans(buildDiagnostics(analysis, path, true, undefined, (line) => content[line - 1]));
   const result = await runJob({
     path,
     options: { bootstrapSamples: 0 },
@@ -126,7 +122,33 @@ test('a reading problem about a cell is ranged on the whole cell: a text cell, a
     source: { kind: 'file' },
   });
   assert.ok(result.ok);
-  assert.deepEqual(spans(buildDiagnostics(result.analysis, path)), expected);
+  return [open, spans(buildDiagnostics(result.analysis, path))];
+}
+
+test('a reading problem about a cell is ranged on the whole cell: a text cell, a repeated name, an extra field', async () => {
+  const rows = steps(40).map(
+    (s, i) => `${s},0.0003,${i === 9 ? '"oops here"' : lossAt(s)},x${i === 20 ? ',extra' : ''}`,
+  );
+  const content = ['step,lr,loss,loss', ...rows];
+  const path = file('reading-cells.csv', content);
+  const expected = ['"oops here"', 'loss', 'extra'];
+  assert.deepEqual(await underlined(path, content, ['cell-not-numeric', 'header-duplicate', 'row-ragged']), [
+    expected,
+    expected,
+  ]);
+});
+
+test('decimal-comma is ranged on the cell it quotes: the one that shows decimal commas, one left out', async () => {
+  const decimal = ['step;lr;loss', ...steps(40).map((s) => `${s};0,0003;${String(lossAt(s)).replace('.', ',')}`)];
+  const shown = await underlined(file('decimal-commas.csv', decimal), decimal, ['decimal-comma']);
+  assert.deepEqual(shown, [['0,0003'], ['0,0003']], 'the info, at the cell that decided');
+  // "1,234": 1.234 or 1234, and nothing else in the file tells which.
+  const either = [
+    'step;lr;loss;tokens',
+    ...steps(40).map((s, i) => `${s};0.0003;${lossAt(s)};${i === 6 ? '1,234' : s}`),
+  ];
+  const leftOut = await underlined(file('comma-either.csv', either), either, ['decimal-comma']);
+  assert.deepEqual(leftOut, [['1,234'], ['1,234']], 'the warning, at the cell left out');
 });
 
 test('a file fitted from disk (not open): its cell findings are located by the job, read again from the file', async () => {

@@ -390,7 +390,7 @@ export class StepTableBuilder {
       line,
       1,
       `the steps of ${quote(first.name)} go back from ${from} to ${to} here (a resumed run?): the value logged last is used at each of its ${plural(first.relogged, 'step')} logged more than once.${first.abandoned}${also}`,
-      first.cells?.file,
+      { file: first.cells?.file },
     );
   }
 

@@ -56,7 +56,7 @@ export function addColumnsByStep(
       `${display}, line ${firstLine}: ${stepless} row(s) have values but no number in the "${column}" column; ` +
         'their values are left out',
       // At the line of the file read (a run folder's metric file), not of the run's log.
-      table.file,
+      { file: table.file },
     );
   }
 }

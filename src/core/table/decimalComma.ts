@@ -43,11 +43,12 @@ export function commaNumbers(reading: CommaReading): NumberCellOptions {
   return { thousands: reading === 'thousands' };
 }
 
-/** A cell that shows a kind, and where. */
+/** A cell that shows a kind, and where (`field`: its 0-based field on the line, when known, to underline it whole). */
 export interface CommaExample {
   text: string;
   line: number;
   column: number;
+  field?: number;
 }
 
 /** Per column of the sample: `d,ddd` cells, and other non-empty cells. */
@@ -63,7 +64,7 @@ export class CommaEvidence {
   private readonly columns: ColumnTally[] = [];
 
   /** Records one data cell of column `field` (`text` as read: unquoted; `at` locates it, asked for examples only). */
-  add(field: number, text: string, at: () => { line: number; column: number }): void {
+  add(field: number, text: string, at: () => Omit<CommaExample, 'text'>): void {
     const t = text.trim();
     if (t === '') return;
     const tally = (this.columns[field] ??= { oneDigit: 0, other: 0, first: null });
@@ -145,6 +146,7 @@ export function sampleCommaEvidence(
       evidence.add(field, fieldText(buf, from, to), () => ({
         line: at,
         column: characterColumn(buf, lineStart, from),
+        field,
       }));
   });
   return evidence;
@@ -189,6 +191,7 @@ export function settleCommaNumbers(
       decided.column,
       `numbers are written with a decimal comma (as ${quote(decided.text)} at line ${decided.line} shows), so they ` +
         `are read as decimals: ${quote(decided.text)} is ${commaValue(decided.text, commaNumbers('decimal'))}`,
+      { field: decided.field },
     );
   for (const column of columns) reportLeftOut(column, final, decided, problems, where(column));
 }
@@ -220,13 +223,14 @@ function reportLeftOut(
     message = `${cell}, a number with a decimal comma, quoted in a file whose delimiter is the comma; ${leftOut} — write numbers with a decimal point, or separate fields with ";"`;
   else
     message = `${cell}: with a decimal comma it is ${commaValue(text, commaNumbers('decimal'))}, with a thousands separator ${commaValue(text, commaNumbers('thousands'))}, and nothing in the file tells which; ${leftOut} — write numbers with a decimal point and no separators`;
-  problems.add('decimal-comma', 'warning', at.line, at.column, message);
+  problems.add('decimal-comma', 'warning', at.line, at.column, message, at.field);
 }
 
 /** Where a column's text first is: its first cell's location when that is the text, else its first row's line. */
 function locate(column: ColumnBuilder, text: string, lineOf: (row: number) => number): CommaExample {
   const first = column.firstText;
-  if (first !== null && first.text === text) return { text, line: first.line, column: first.column };
+  if (first !== null && first.text === text)
+    return { text, line: first.line, column: first.column, field: first.field };
   const row = column.firstRowOf(text);
   return { text, line: row < 0 ? 1 : lineOf(row), column: 1 };
 }

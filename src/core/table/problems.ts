@@ -33,15 +33,17 @@ export class ProblemLog {
     message: string,
     field?: number,
   ): void {
-    const delimiter = this.delimiter;
-    const cell = field !== undefined && delimiter !== undefined && { cell: { field, delimiter } };
-    this.record({ code, severity, message, file: this.file, line, column, ...cell }, this.items.length < this.max);
+    this.record(
+      { code, severity, message, file: this.file, line, column, ...this.cellOf(field) },
+      this.items.length < this.max,
+    );
   }
 
   /**
    * A problem about the file as a whole, of which a read has a handful at most (what a limit left out, how its line
    * ends or numbers are read): kept even once the list is full, so that a flood of row problems cannot hide it.
-   * `file`: the file its line is in, when not this log's (a run folder's metric file).
+   * `at.file`: the file its line is in, when not this log's (a run folder's metric file); `at.field`: the field of a
+   * delimited line it points at, as for add (the cell that shows how the file's numbers are written).
    */
   addForFile<C extends ParseProblemCode>(
     code: C,
@@ -49,9 +51,16 @@ export class ProblemLog {
     line: number,
     column: number,
     message: string,
-    file = this.file,
+    at: { file?: string; field?: number } = {},
   ): void {
-    this.record({ code, severity, message, file, line, column }, true);
+    const { file = this.file, field } = at;
+    this.record({ code, severity, message, file, line, column, ...this.cellOf(field) }, true);
+  }
+
+  /** The cell of a problem about field `field` of a delimited line, once the delimiter is known. */
+  private cellOf(field: number | undefined): Pick<ParseProblem, 'cell'> {
+    const delimiter = this.delimiter;
+    return field !== undefined && delimiter !== undefined ? { cell: { field, delimiter } } : {};
   }
 
   private record(problem: ParseProblem, keep: boolean): void {
