@@ -151,6 +151,14 @@ test('decimal-comma is ranged on the cell it quotes: the one that shows decimal 
   assert.deepEqual(leftOut, [['1,234'], ['1,234']], 'the warning, at the cell left out');
 });
 
+test('quote-unclosed is ranged from the quote that opens to the end of its line', async () => {
+  const rows = steps(40).map((s, i) => `${s},${i === 9 ? '"0.0003,' : '0.0003,'}${lossAt(s)}`);
+  const content = ['step,lr,loss', ...rows];
+  const unclosed = `"0.0003,${lossAt(steps(40)[9])}`;
+  const shown = await underlined(file('quote-unclosed.csv', content), content, ['quote-unclosed']);
+  assert.deepEqual(shown, [[unclosed], [unclosed]]);
+});
+
 test('a file fitted from disk (not open): its cell findings are located by the job, read again from the file', async () => {
   const rows = steps(40).map((s, i) => `${s},0.0003,${i === 9 ? 'nan' : lossAt(s)}`);
   const path = file('nan-cell-disk.csv', ['step,lr,loss', ...rows]);

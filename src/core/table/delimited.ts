@@ -65,6 +65,8 @@ export class DelimitedParser implements ChunkParser {
   private multilineQuote = -1;
   /** Offset of the quote still open when the last parse stopped, or -1. */
   private openQuote = -1;
+  /** The field that quote opens: quote-unclosed is underlined from it to the line's end (the field as the line has it). */
+  private openQuoteField = 0;
   /** Discarding the rest of an over-long line. */
   private skipping = false;
   /**
@@ -257,6 +259,7 @@ export class DelimitedParser implements ChunkParser {
     for (;;) {
       if (i >= end) {
         this.openQuote = open;
+        this.openQuoteField = field;
         return eof ? UNCLOSED : INCOMPLETE;
       }
       const c = buf[i];
@@ -425,6 +428,7 @@ export class DelimitedParser implements ChunkParser {
       at.column,
       `the quote opened at line ${at.line}, column ${at.column} ${state}, so the row at line ${this.record.line} is ` +
         'skipped — close the quote (or double it, "", for a literal quote)',
+      this.openQuoteField,
     );
     this.line = at.line;
     const lf = indexOfByte(buf, LF, this.openQuote, end);
