@@ -125,7 +125,7 @@ function addMetric(builder: StepTableBuilder, tsv: Table, name: string, log: Pro
     .filter((c) => !NOT_METRICS.has(c.name.trim().toLowerCase()));
   const series = values.map((c) => ({ index: c.index, name: values.length === 1 ? name : `${name}/${c.name}` }));
   // Each metric's cells are fields of its own file's lines.
-  addColumnsByStep(builder, tsv, step, series, log, tsv.file, (field) => ({
+  addColumnsByStep(builder, tsv, step, series, log, (field) => ({
     file: tsv.file,
     field,
     delimiter: tsv.delimiter ?? '\t',

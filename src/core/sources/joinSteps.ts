@@ -105,7 +105,7 @@ export function joinRowsOfOneStep(table: Table): Table {
   const log = new ProblemLog(table.file);
   const builder = new StepTableBuilder(log);
   const series = table.columns.map((c, index) => ({ index, name: c.name })).filter((c) => c.index !== step);
-  addColumnsByStep(builder, table, step, series, log, table.file);
+  addColumnsByStep(builder, table, step, series, log);
   // A joined row's cell lies in the record that logged it: the object opening on its line.
   const joined = builder.finish({
     format: table.format,

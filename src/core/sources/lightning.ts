@@ -72,7 +72,7 @@ async function readMetrics(csv: string, folder: string, display: string, options
   // A cell of a merged row lies on the line of the record that logged it, at its header field.
   const delimiter = read.delimiter ?? ',';
   const cells = (field: number) => ({ field, delimiter });
-  addColumnsByStep(builder, read, step, series, log, display, cells);
+  addColumnsByStep(builder, read, step, series, log, cells);
   const merged = builder.finish({
     format: 'lightning',
     bytesRead: read.bytesRead,

@@ -15,7 +15,7 @@ export interface SeriesColumn {
 /**
  * Adds each written cell of `columns` as a point at its row's step, column by column (so the series keep the table's
  * column order; within a series the rows' order, so the later of two values of a step wins). A row whose step cell
- * is empty or not a number is reported once (the first such row, with the count) on `log`, naming `display`; its
+ * is empty or not a number is reported once on `log`, at the first such row of the table's file, with the count; its
  * values are left out. `cells` says where a column's cells lie on their lines (StepTableBuilder.cellsOf): the joined
  * table then keeps the line of each, for findings about one.
  */
@@ -25,7 +25,6 @@ export function addColumnsByStep(
   stepIndex: number,
   columns: readonly SeriesColumn[],
   log: ProblemLog,
-  display: string,
   cells?: (index: number) => Omit<CellSource, 'lines'>,
 ): void {
   const steps = table.columns[stepIndex].values;
@@ -53,7 +52,8 @@ export function addColumnsByStep(
       'warning',
       firstLine,
       1,
-      `${display}, line ${firstLine}: ${stepless} row(s) have values but no number in the "${column}" column; ` +
+      // The file and line are the finding's own (the CLI prints them before it, the Problems panel lists it there).
+      `${stepless} row(s), the first on this line, have values but no number in the "${column}" column; ` +
         'their values are left out',
       // At the line of the file read (a run folder's metric file), not of the run's log.
       { file: table.file },

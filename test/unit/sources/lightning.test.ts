@@ -224,7 +224,7 @@ test('rows without a step are left out, said once with the first line and the co
   const stepless = t.problems.find((p) => p.code === 'metric-line-invalid');
   assert.ok(stepless);
   assert.equal(stepless.line, 3);
-  assert.match(stepless.message, /metrics\.csv, line 3: 2 row\(s\) have values but no number in the "step" column/);
+  assert.match(stepless.message, /^2 row\(s\), the first on this line, have values but no number in the "step" column/);
   assert.ok(t.problems.some((p) => p.code === 'cell-not-numeric' && p.line === 5));
 });
 
