@@ -108,15 +108,16 @@ function offAxis(hints: TableHints): TableHints {
 function addMetric(builder: StepTableBuilder, tsv: Table, name: string, log: ProblemLog): void {
   const step = tsv.columns.findIndex((c) => c.name.trim().toLowerCase() === 'step');
   if (step < 0) {
-    // An empty or unreadable file was already reported by the reader; a table without steps is said here.
+    // An empty or unreadable file was already reported by the reader; a table without steps is said here, at its
+    // header in that file (not at the run folder).
     if (tsv.columns.length > 0)
       log.addForFile(
         'metric-line-invalid',
         'warning',
         1,
         1,
-        `${tsv.file}, line 1: no "step" column (columns: ${tsv.columns.map((c) => c.name).join(', ')}); ` +
-          'the metric is left out',
+        `no "step" column (columns: ${tsv.columns.map((c) => c.name).join(', ')}); the metric is left out`,
+        { file: tsv.file },
       );
     return;
   }

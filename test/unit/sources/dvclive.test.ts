@@ -125,7 +125,12 @@ test('a TSV without a step column is left out with a warning naming it', async (
     t.columns.map((c) => c.name),
     ['step', 'loss'],
   );
-  assert.match(t.problems.find((p) => p.code === 'metric-line-invalid')?.message ?? '', /acc\.tsv, line 1: no "step"/);
+  const stepless = t.problems.find((p) => p.code === 'metric-line-invalid');
+  assert.deepEqual(
+    stepless && [stepless.file, stepless.line, stepless.message],
+    [join(dir, 'plots', 'metrics', 'acc.tsv'), 1, 'no "step" column (columns: timestamp, acc); the metric is left out'],
+    'at the header of the metric file, not at the run folder',
+  );
 });
 
 test('fit on DVCLive runs in a folder: two fitted, the third predicted', async () => {
