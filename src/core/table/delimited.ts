@@ -329,12 +329,13 @@ export class DelimitedParser implements ChunkParser {
 
   /**
    * Whether a data record is the header again (two logs joined with `cat`, a resumed run that wrote its header
-   * anew): as many fields, each the header's name (quoted or not, spaces around it aside) or empty where it is.
+   * anew): as many fields, each the header's name (quoted or not, spaces around it aside) or empty where it is. A
+   * header cut to its first columns (a wide file) is compared on those: its names past them are not kept.
    */
   private repeatsHeader(record: RecordCells): boolean {
     const names = this.headerNames;
-    if (names.length === 0 || record.count !== names.length) return false;
-    const kept = Math.min(record.count, this.sink?.fields ?? 0);
+    if (names.length === 0 || record.count !== this.sink?.width) return false;
+    const kept = Math.min(record.count, this.sink.fields);
     for (let i = 0; i < kept; i++) {
       const kind = record.kinds[i];
       if (names[i] === '' ? kind !== CELL_EMPTY : kind !== CELL_TEXT || record.texts[i].trim() !== names[i])

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseText, readTable } from '../../../src/core/table';
+import { MAX_COLUMNS } from '../../../src/core/table/limits';
 import type { Table } from '../../../src/core/table/types';
 import { codes, column, names, numbers, problem, tempFiles, texts } from './helpers';
 
@@ -342,6 +343,16 @@ test('a repeated header is told with a text first column and with an empty first
   // A row that only shares some names is data, and says its text as before.
   const partial = parseText('step,loss\n1,2\nstep,3\n');
   assert.deepEqual(codes(partial), ['cell-not-numeric']);
+});
+
+test('a repeated header of a file wider than the column limit is told: its kept names are compared', () => {
+  const header = ['step', 'loss', ...Array.from({ length: MAX_COLUMNS }, (_, i) => `m${i}`)].join(',') + '\n';
+  const rows = (from: number) =>
+    Array.from({ length: 3 }, (_, i) => `${from + i},3.5${',1'.repeat(MAX_COLUMNS)}\n`).join('');
+  const table = parseText(header + rows(1) + header + rows(4));
+  assert.deepEqual(codes(table), ['columns-capped', 'header-repeated']);
+  assert.equal(problem(table, 'header-repeated').line, 5);
+  assert.equal(table.rowCount, 6);
 });
 
 test('empty header names get a placeholder name', () => {
