@@ -12,7 +12,7 @@ import type { TableBuilder } from './tableBuilder';
 import { plural } from '../util/format';
 import { formatBytes, quote } from './problems';
 import { isDotGroupedInteger, scanNumber, scanNumberTo, type NumberCellOptions, type NumberScan } from './number';
-import { CELL_EMPTY, CELL_TEXT, parseCell, RecordCells, type RowSink } from './record';
+import { CELL_EMPTY, CELL_SUFFIXED, CELL_TEXT, parseCell, RecordCells, type ParsedCell, type RowSink } from './record';
 import type { ChunkParser } from './stream';
 
 /** The record needs bytes past the end of the window. */
@@ -47,6 +47,11 @@ export class DelimitedParser implements ChunkParser {
   private sink: RowSink | null = null;
   /** The header's names, trimmed: a data line with just these is the header again (see repeatsHeader). */
   private headerNames: readonly string[] = [];
+  /**
+   * Those names as a data line's cells read (a column called "1" reads as a number there); none when no name is text:
+   * such a header cannot be told from a row of numbers.
+   */
+  private headerCells: readonly ParsedCell[] = [];
   private record = new RecordCells(0, true);
   /** The fast path for the usual records (delimitedFast.ts). */
   private readonly plain: PlainRecordScanner;
@@ -323,8 +328,10 @@ export class DelimitedParser implements ChunkParser {
     this.sink = sink;
     this.record = new RecordCells(sink.fields);
     this.headerNames = header.map((name) => name.trim());
+    const cells = this.headerNames.map((name) => parseCell(name, this.options.numbers));
+    this.headerCells = cells.some((cell) => cell.kind === CELL_TEXT) ? cells : [];
     // The fast path stages every field of a record: not for a header cut to its first columns.
-    this.plain.open(sink.width, sink.fields === sink.width, this.headerNames);
+    this.plain.open(sink.width, sink.fields === sink.width, this.headerCells);
   }
 
   /**
@@ -333,14 +340,10 @@ export class DelimitedParser implements ChunkParser {
    * header cut to its first columns (a wide file) is compared on those: its names past them are not kept.
    */
   private repeatsHeader(record: RecordCells): boolean {
-    const names = this.headerNames;
-    if (names.length === 0 || record.count !== this.sink?.width) return false;
+    const cells = this.headerCells;
+    if (cells.length === 0 || record.count !== this.sink?.width) return false;
     const kept = Math.min(record.count, this.sink.fields);
-    for (let i = 0; i < kept; i++) {
-      const kind = record.kinds[i];
-      if (names[i] === '' ? kind !== CELL_EMPTY : kind !== CELL_TEXT || record.texts[i].trim() !== names[i])
-        return false;
-    }
+    for (let i = 0; i < kept; i++) if (!sameCell(cells[i], record, i)) return false;
     return true;
   }
 
@@ -463,4 +466,17 @@ export class DelimitedParser implements ChunkParser {
     this.skipping = false;
     return this.nextLine(lf + 1);
   }
+}
+
+/**
+ * Whether field `i` of a record reads as `name`, a header name read as a data cell: the same text (spaces around it
+ * aside), empty where it is, or the same number where the name reads as one (a column called "1").
+ */
+function sameCell(name: ParsedCell, record: RecordCells, i: number): boolean {
+  const kind = record.kinds[i];
+  if (kind !== name.kind) return false;
+  if (kind === CELL_EMPTY) return true;
+  if (kind === CELL_TEXT) return record.texts[i].trim() === name.text;
+  // A suffixed number ("12B") keeps its suffix as text.
+  return Object.is(record.values[i], name.value) && (kind !== CELL_SUFFIXED || record.texts[i] === name.text);
 }

@@ -7,7 +7,7 @@
 
 import { CR, HASH, LF, QUOTE, SPACE } from './bytes';
 import { isNumberByte, scanNumberTo, type NumberCellOptions } from './number';
-import { CELL_EMPTY, CELL_NUMBER, CELL_TEXT, PlainRows, type RowSink } from './record';
+import { CELL_EMPTY, CELL_NUMBER, CELL_TEXT, PlainRows, type ParsedCell, type RowSink } from './record';
 import { TextMemo } from './textMemo';
 
 /** Records missed in a row after which the fast path rests for PLAIN_PAUSE records (quoted fields make all miss). */
@@ -43,7 +43,7 @@ export class PlainRecordScanner {
   private readonly usable: boolean;
   /** False when the sink reads fewer fields than a record has (a header cut to its first columns). */
   private staging = true;
-  /** The header's first name that is not empty, and its field: a record with it there may repeat the header. */
+  /** The header's first name that is text, and its field: a record with it there may repeat the header. */
   private firstName = '';
   private firstNamed = -1;
   /** Records taken by the last records() call. */
@@ -65,12 +65,13 @@ export class PlainRecordScanner {
 
   /**
    * The header is read: data records have `width` fields, staged when `staging` (see there); `header`: its names,
-   * trimmed (none for a part whose header is not known).
+   * trimmed, as data cells read them (none for a part whose header is not known, or that has no text name).
    */
-  open(width: number, staging: boolean, header: readonly string[]): void {
+  open(width: number, staging: boolean, header: readonly ParsedCell[]): void {
     this.staging = staging;
-    this.firstNamed = header.findIndex((name) => name !== '');
-    this.firstName = header[this.firstNamed] ?? '';
+    // Names that read as numbers (a column called "1") are scanned as numbers: the first text one is where to look.
+    this.firstNamed = header.findIndex((name) => name.kind === CELL_TEXT);
+    this.firstName = header[this.firstNamed]?.text ?? '';
     if (staging) this.rows = new PlainRows(width, PLAIN);
   }
 

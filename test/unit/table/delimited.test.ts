@@ -345,6 +345,26 @@ test('a repeated header is told with a text first column and with an empty first
   assert.deepEqual(codes(partial), ['cell-not-numeric']);
 });
 
+test('a repeated header with a name that reads as a number (a column called "1") is told, first or last', () => {
+  const rows = (from: number, line: (step: number) => string) =>
+    Array.from({ length: 300 }, (_, i) => `${line(from + i)}\n`).join('');
+  const cases = [
+    { header: 'step,loss,1', line: (step: number) => `${step},3.5,7` },
+    { header: '1,step,loss', line: (step: number) => `7,${step},3.5` },
+  ];
+  for (const { header, line } of cases) {
+    for (const chunkSize of [7, 1 << 20]) {
+      const table = parseText(`${header}\n${rows(1, line)}${header}\n${rows(301, line)}`, { chunkSize });
+      const label = JSON.stringify({ header, chunkSize });
+      assert.deepEqual(codes(table), ['header-repeated'], label);
+      assert.equal(problem(table, 'header-repeated').line, 302, label);
+      assert.equal(table.rowCount, 600, label);
+    }
+  }
+  // Names that are all numbers cannot be told from a row: such a line is data.
+  assert.equal(parseText('1,2\n3,4\n1,2\n').rowCount, 2);
+});
+
 test('a repeated header of a file wider than the column limit is told: its kept names are compared', () => {
   const header = ['step', 'loss', ...Array.from({ length: MAX_COLUMNS }, (_, i) => `m${i}`)].join(',') + '\n';
   const rows = (from: number) =>
