@@ -37,7 +37,15 @@ const SPLIT_SEARCH_BYTES = 64 * 1024;
 /** How the second half is to be parsed: what the first thread learned from the sample and the header. */
 export type PartShape =
   | { kind: 'jsonl'; recordBytes: number }
-  | { kind: 'delimited'; delimiter: string; names: string[]; recordBytes: number; reading: CommaReading };
+  | {
+      kind: 'delimited';
+      delimiter: string;
+      /** The columns' names (unique), and the header's names as written (to tell the header repeated). */
+      names: string[];
+      header: string[];
+      recordBytes: number;
+      reading: CommaReading;
+    };
 
 /** What a worker is asked to do: parse [start, end of file) of `path` with this shape. */
 export interface PartJob {

@@ -117,9 +117,12 @@ export class TableReader {
   private parser: DelimitedParser | JsonlParser | null = null;
   private format: FileFormat;
   private chosenDelimiter: string | undefined;
-  /** Mean record size in the sample, and the column names when field i maps to column i: see shape(). */
+  /**
+   * Mean record size in the sample, and the column names when field i maps to column i, with the header's names as
+   * written (a later part tells a repeated header by those: "loss" twice, not "loss (2)"): see shape().
+   */
   private recordBytes = 0;
-  private plainNames: string[] | null = null;
+  private plainNames: { names: string[]; header: string[] } | null = null;
   /**
    * How comma numbers are parsed, and the sample's evidence for it (see decimalComma.ts): in a `,` file a comma in a
    * number can only group thousands, so there is nothing to weigh (null).
@@ -344,7 +347,7 @@ export class TableReader {
     } else {
       const sink = new TableRowSink(this.table, this.admitColumns(shape.names));
       this.commaReading = shape.reading;
-      this.parser = this.openDelimited(shape.delimiter, shape.reading, sink, shape.names);
+      this.parser = this.openDelimited(shape.delimiter, shape.reading, sink, shape.header);
     }
     return true;
   }
@@ -357,7 +360,7 @@ export class TableReader {
     return {
       kind: 'delimited',
       delimiter: this.chosenDelimiter,
-      names: this.plainNames,
+      ...this.plainNames,
       recordBytes: this.recordBytes,
       reading: this.commaReading,
     };
@@ -496,7 +499,7 @@ export class TableReader {
     const names = uniqueColumnNames(header.slice(0, kept), this.problems, where);
     const columns = names.map((name) => this.table.addColumn(name, record.line)!); // admissible: never null
     // A later part of the file is parsed with these names only when every field has its column.
-    if (columns.length === width) this.plainNames = names;
+    if (columns.length === width) this.plainNames = { names, header };
     return new TableRowSink(this.table, columns, width);
   }
 

@@ -120,6 +120,25 @@ test('a resumed run that appends its header again to a followed file: said once,
   assert.deepEqual(Array.from(table.lines), [2, 3, 5, 6]);
 });
 
+test('a followed file repeats a header with an empty or a repeated name (pandas, two "loss"): told as written', async () => {
+  for (const header of [',step,loss', 'step,loss,loss']) {
+    const path = join(dir, 'resumed-names.csv');
+    writeFileSync(path, `${header}\n0,1,3.0\n1,2,2.9\n`);
+    const tail = new TextTail(path);
+    await tail.update();
+    appendFileSync(path, `${header}\n2,3,2.9\n3,4,2.8\n`);
+    assert.equal((await tail.update()).change, 'appended', header);
+    const table = tail.current().tables[0];
+    const later = table.problems.filter((p) => p.line > 1);
+    assert.deepEqual(
+      later.map((p) => [p.code, p.line]),
+      [['header-repeated', 4]],
+      header,
+    );
+    assert.equal(table.rowCount, 4, header);
+  }
+});
+
 test('a snapshot taken before an append is not changed by it', async () => {
   const path = join(dir, 'snapshot.csv');
   writeFileSync(path, 'step,loss\n1,3\n');
