@@ -218,21 +218,15 @@ async function readMetricFile(
           'warning',
           lineNo,
           1,
-          `${display}, line ${lineNo}: over ${MAX_LINE_BYTES} bytes, not a metric line; it is left out`,
+          // Said in the metric file at its line: the message does not say them again.
+          `over ${MAX_LINE_BYTES} bytes, not a metric line; it is left out`,
         );
         continue;
       }
       if (line.trim() === '') continue;
       const parsed = parseMetricLine(line);
       if ('error' in parsed) {
-        const where = `${display}, line ${lineNo}, column ${parsed.column}`;
-        log.add(
-          'metric-line-invalid',
-          'warning',
-          lineNo,
-          parsed.column,
-          `${where}: ${parsed.error}; the line is left out`,
-        );
+        log.add('metric-line-invalid', 'warning', lineNo, parsed.column, `${parsed.error}; the line is left out`);
         continue;
       }
       points.timestamps.push(parsed.timestamp);

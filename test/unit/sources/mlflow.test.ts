@@ -160,7 +160,8 @@ test('a bad metric line is reported with its file, line and column; the rest of 
   );
   const file = join(run, 'metrics', 'train', 'loss');
   assert.ok(bad.every((p) => p.file === file));
-  assert.match(bad[0].message, /train\/loss, line 2, column 6: the value "abc" is not a number; the line is left out/);
+  // The file, line and column are the finding's: its message does not say them again.
+  assert.equal(bad[0].message, 'the value "abc" is not a number; the line is left out');
   assert.match(bad[1].message, /found 4 field\(s\)/);
   assert.match(bad[2].message, /the step "5.5" is not a whole number/);
 });
@@ -175,7 +176,7 @@ test('a line too long to be a value (a binary file among the metrics) is left ou
   assert.deepEqual(values(t, 'step'), [1, 3, 4]);
   const long = t.problems.find((p) => p.code === 'metric-line-invalid');
   assert.equal(long?.line, 2);
-  assert.match(long.message, /line 2: over 4096 bytes, not a metric line/);
+  assert.match(long.message, /^over 4096 bytes, not a metric line/);
   writeFileSync(join(run, 'metrics', 'loss'), '1 3.0 1\n3 2.8 3\n4 2.7 4\n5 2.6 5\n');
   const [later] = (await readSources([run])).tables;
   assert.deepEqual(values(later, 'step'), [1, 3, 4, 5]);
