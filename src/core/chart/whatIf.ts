@@ -402,15 +402,7 @@ const NO_REFITS: LawRefits = { sets: [] };
  * other sums are, from the log end's sums where they apply and compressed throughout (the lens's numbers anchor it).
  */
 export function pastLoss(law: LawSettings, sums: PastLogSums, steps: Float64Array): number[] {
-  return Array.from(
-    withRefitsOver(
-      law,
-      NO_REFITS,
-      sums,
-      steps,
-      Int32Array.from(steps, (_, i) => i),
-    ).loss,
-  );
+  return Array.from(lawWithRefits(law, NO_REFITS, sums, steps).loss);
 }
 
 /**
