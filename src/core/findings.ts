@@ -76,6 +76,10 @@ const READING = {
   'jsonl-value-ignored': { severities: ['info'], title: 'A JSONL value that is not a scalar' },
   'header-duplicate': { severities: ['warning'], title: 'A column name repeated in the header' },
   'header-repeated': { severities: ['info'], title: 'A line that repeats the header, left out' },
+  'value-cut-off': {
+    severities: ['warning'],
+    title: "A number cut off at the file's end (no last line end), left out",
+  },
   'header-empty-name': { severities: ['info'], title: 'A header field without a name' },
   'line-too-long': { severities: ['error'], title: 'A line too long to be a record' },
   'delimiter-invalid': { severities: ['warning'], title: 'A forced delimiter that cannot be used' },

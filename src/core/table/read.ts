@@ -8,6 +8,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { formatFromExtension } from './detect';
 import { findSplit, readSplit, wantsSplit } from './parallel';
+import { leaveOutCutValue, TAIL_BYTES } from './cutValue';
 import { describeFsError, formatBytes, ProblemLog, type ReadFailureCode } from './problems';
 import { ReadAhead } from './stream';
 import { TableBuilder } from './tableBuilder';
@@ -94,7 +95,16 @@ async function readFile(
     reader.allocateShared();
     await readSplit(reader, handle, { path, file, size, split, options });
   }
-  return reader.result();
+  const table = reader.result();
+  const tail = Buffer.alloc(Math.min(size, TAIL_BYTES));
+  const { bytesRead } = await handle.read(tail, 0, tail.length, size - tail.length);
+  return withCutValueLeftOut(table, tail.subarray(0, bytesRead), bytesRead === size);
+}
+
+/** The table, with its last value left out and said when the file's end cut it off (cutValue.ts). */
+function withCutValueLeftOut(table: Table, tail: Uint8Array, wholeFile: boolean): Table {
+  const problem = leaveOutCutValue(table, tail, wholeFile);
+  return problem === null ? table : withProblem(table, problem);
 }
 
 /** The bytes up to their last line break when more of the file follows (`cut`); all of them when none does. */
@@ -169,7 +179,8 @@ export function parseBytes(bytes: Uint8Array, options: ReadTableOptions & { file
     position += copied;
     reader.push(copied);
   }
-  return reader.result();
+  const tailStart = Math.max(0, source.length - TAIL_BYTES);
+  return withCutValueLeftOut(reader.result(), source.subarray(tailStart), tailStart === 0);
 }
 
 /** A table with no rows and one error, for files that cannot be read at all. */
