@@ -89,7 +89,7 @@ export class JsonlParser implements ChunkParser {
         lf = end;
       }
       if (this.skipping) this.skipping = false;
-      else this.parseLine(buf.toString('utf8', pos, buf[lf - 1] === CR && lf > pos ? lf - 1 : lf));
+      else this.parseLine(buf.toString('utf8', pos, buf[lf - 1] === CR && lf > pos ? lf - 1 : lf), lf === end);
       this.line++;
       pos = Math.min(lf + 1, end);
     }
@@ -152,11 +152,17 @@ export class JsonlParser implements ChunkParser {
     return end;
   }
 
-  private parseLine(text: string): void {
+  /** `last`: the file's last line, without a line end (a writer may have stopped in the middle of it). */
+  private parseLine(text: string, last: boolean): void {
     const trimmed = text.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     const parsed = parseJsonLine(text);
-    if (parsed instanceof Error) return this.reject(parsed.message, errorColumn(text, parsed));
+    if (parsed instanceof Error) {
+      const column = errorColumn(text, parsed);
+      // JSON that stops short at the end of an unended last line was cut off, not written wrong.
+      if (last && column > text.trimEnd().length) return this.rejectCutOff(parsed.message, column);
+      return this.reject(parsed.message, column);
+    }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       const what = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;
       return this.reject(`it is ${what}`, text.length - text.trimStart().length + 1);
@@ -168,6 +174,18 @@ export class JsonlParser implements ChunkParser {
     this.writer.line = this.line;
     this.writer.write(parsed as JsonObject, row);
     table.endRow(this.line);
+  }
+
+  private rejectCutOff(why: string, column: number): void {
+    this.options.table.rowsRejected++;
+    this.options.table.problems.add(
+      'jsonl-bad-line',
+      'warning',
+      this.line,
+      column,
+      `the last line has no line end and its JSON stops short (${why}): a record cut off by a writer that crashed ` +
+        'or is still writing; it is skipped until it is written whole',
+    );
   }
 
   private reject(why: string, column: number): void {

@@ -75,3 +75,17 @@ test('a last line that is not its row, or is quoted, is not judged', () => {
   const short = parseText('step,lr,loss\n1,0.001,3.1234\n2,0.001,3.0123\n3,0.001,2.');
   assert.equal(numbers(short, 'loss')[2], 2);
 });
+
+test('a JSONL record cut off at the end of the file is said to be cut off; JSON wrong elsewhere is said as before', () => {
+  const rows = Array.from({ length: 10 }, (_, i) => `{"step": ${i + 1}, "loss": ${(3 - i / 100).toFixed(4)}}`);
+  const cut = parseText(rows.join('\n') + '\n{"step": 11, "loss": 2.', { fileName: 'cut.jsonl' });
+  assert.equal(cut.rowCount, 10);
+  const said = problem(cut, 'jsonl-bad-line');
+  assert.deepEqual([said.line, said.column], [11, 24]);
+  assert.match(said.message, /^the last line has no line end and its JSON stops short .*cut off/);
+  // Wrong before its end, or wrong on a line that ends: not a cut.
+  for (const tail of ['{"step": 11 "loss": 2.9}', '{"step": 11, "loss": 2.\n']) {
+    const bad = problem(parseText(rows.join('\n') + '\n' + tail, { fileName: 'bad.jsonl' }), 'jsonl-bad-line');
+    assert.match(bad.message, /^line 11 is not a JSON object/);
+  }
+});
