@@ -120,7 +120,7 @@ export class DocumentVisitor implements JsonVisitor {
   private lastEntry: LogEntry | null = null;
   /** The steps logged by entries written on one line (a trainer state without indent: a step's train and eval entries). */
   private readonly sharedLineSteps = new Set<number>();
-  /** Their entries, in the order read, from the second in a row at the step on the first's line (noteSharedLine). */
+  /** Their entries in the order read, from the first of two in a row at the step on one line (noteSharedLine). */
   private readonly sharedLineEntries: LogEntry[] = [];
 
   constructor(
