@@ -8,9 +8,8 @@
 import { ROLE_ALIASES, normaliseColumnName } from '../table/roleNames';
 import { ProblemLog, quote } from '../table/problems';
 import { textAt, type Table } from '../table/types';
-import { StepTableBuilder } from './stepTable';
+import { joinedObjectColumnsOf, StepTableBuilder } from './stepTable';
 import { addColumnsByStep, withProblems } from './tableSeries';
-import { lowerBound } from '../util/arrays';
 
 /** Keys named in the note about what was joined. */
 const KEYS_NAMED = 4;
@@ -125,7 +124,7 @@ export function joinRowsOfOneStep(table: Table): Table {
       `joined into one row, as a trainer_state.json's log_history is, so training and evaluation values sit on one ` +
       `step axis (${table.rowCount} records, ${joined.rowCount} steps)`,
   );
-  const joinedObjectColumns = joinedObjectColumnsOf(table, step, joined);
+  const joinedObjectColumns = joinedObjectColumnsOfRecords(table, step, joined);
   const noted: Table = {
     ...joined,
     ...(joinedObjectColumns && { joinedObjectColumns }),
@@ -138,29 +137,21 @@ export function joinRowsOfOneStep(table: Table): Table {
 }
 
 /**
- * Where each joined cell's record opens (Table.joinedObjectColumns), from the records' own (Table.objectColumns): per
- * joined row, per column, the `{` column of the last record of its step that wrote the cell on the line the joined
- * table places it. The records of a step agree on every value they share, so any of them holds it; 0 where none is
- * on that line (no column rather than a wrong one). Undefined for records whose places are not known.
+ * Where each joined cell's record opens (Table.joinedObjectColumns), from the records' own (Table.objectColumns): the
+ * records of a step agree on every value they share, so any of them on the cell's line holds it. Undefined for
+ * records whose places are not known.
  */
-function joinedObjectColumnsOf(table: Table, step: number, joined: Table): Map<number, Int32Array> | undefined {
+function joinedObjectColumnsOfRecords(table: Table, step: number, joined: Table): Map<number, Int32Array> | undefined {
   const objectColumns = table.objectColumns;
   if (objectColumns === undefined) return undefined;
   const byName = new Map(table.columns.map((c, j) => [c.name, j]));
   const sources = joined.columns.map((c, k) => (k === 0 ? step : byName.get(c.name)));
   const steps = table.columns[step].values;
-  const joinedSteps = joined.columns[0].values;
-  const out = new Map<number, Int32Array>();
-  for (let r = 0; r < table.rowCount; r++) {
-    const row = lowerBound(joinedSteps, steps[r]);
-    if (joinedSteps[row] !== steps[r] || !objectColumns[r]) continue;
-    let columns = out.get(row);
-    if (columns === undefined) out.set(row, (columns = new Int32Array(joined.columns.length)));
-    for (let k = 0; k < sources.length; k++) {
-      const j = sources[k];
-      const line = joined.columns[k].cells?.lines?.[row] || joined.lines[row];
-      if (j !== undefined && cellOf(table, j, r) !== null && table.lines[r] === line) columns[k] = objectColumns[r];
-    }
-  }
-  return out;
+  return joinedObjectColumnsOf(joined, {
+    count: table.rowCount,
+    step: (r) => steps[r],
+    line: (r) => table.lines[r],
+    opensAt: (r) => objectColumns[r],
+    wrote: (r, k) => sources[k] !== undefined && cellOf(table, sources[k], r) !== null,
+  });
 }

@@ -7,6 +7,7 @@ import { cellBudget, MAX_COLUMNS } from '../table/limits';
 import { stepsPerStep, staleSpanText } from '../analysis/curveSteps';
 import { quote, type ProblemLog } from '../table/problems';
 import { plural } from '../util/format';
+import { lowerBound } from '../util/arrays';
 import type { CellSource, Column, FileFormat, JoinedLines, Table } from '../table/types';
 
 /** One series to add points to, held by a source so its hot loop does not look the series up by name per point. */
@@ -532,6 +533,41 @@ export function joinedLinesOf(columns: readonly Column[], rowLines: Int32Array):
     result.rowLines[k++] = rowOf[line];
   }
   return result;
+}
+
+/**
+ * The records a joined table was made of, in the order they were read: each one's step, line, the column of its `{`
+ * on that line (0 when not known) and whether it wrote a cell of the joined table's column `column`.
+ */
+export interface JoinedRecords {
+  readonly count: number;
+  step(record: number): number;
+  line(record: number): number;
+  opensAt(record: number): number;
+  wrote(record: number, column: number): boolean;
+}
+
+/**
+ * Where each joined cell's record opens (Table.joinedObjectColumns): per row of `joined` some record lands on, per
+ * column, the `{` column of the last record of its step that wrote the cell on the line the joined table places it
+ * (the value a step's later record wrote wins the join, and its line is the cell's); 0 where none is on that line (no
+ * column rather than a wrong one). One rule for a trainer state's log_history entries and a JSON array's records.
+ */
+export function joinedObjectColumnsOf(joined: Table, records: JoinedRecords): Map<number, Int32Array> {
+  const steps = joined.columns[0].values;
+  const out = new Map<number, Int32Array>();
+  for (let r = 0; r < records.count; r++) {
+    const [step, opensAt] = [records.step(r), records.opensAt(r)];
+    const row = lowerBound(steps, step);
+    if (steps[row] !== step || opensAt === 0) continue;
+    let columns = out.get(row);
+    if (columns === undefined) out.set(row, (columns = new Int32Array(joined.columns.length)));
+    for (let k = 0; k < joined.columns.length; k++) {
+      const line = joined.columns[k].cells?.lines?.[row] || joined.lines[row];
+      if (records.line(r) === line && records.wrote(r, k)) columns[k] = opensAt;
+    }
+  }
+  return out;
 }
 
 /**

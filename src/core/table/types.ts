@@ -122,7 +122,7 @@ export interface Table {
    * Rows joined from several records written on one line (a trainer state without indent: a step's train and eval
    * entries; a JSON array of records on one line whose records share steps, joinSteps.ts), where objectColumns has
    * none: per such row, per column, the 1-based character column of the `{` of the record its cell came from (0 where
-   * not known).
+   * not known; both made by stepTable.ts's joinedObjectColumnsOf).
    */
   joinedObjectColumns?: ReadonlyMap<number, Int32Array>;
   problems: ParseProblem[];

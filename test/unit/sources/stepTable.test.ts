@@ -2,7 +2,7 @@
 // from a step not logged, orphaned points dropped on a restart, and the joined cells bounded by the bytes read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StepTableBuilder } from '../../../src/core/sources/stepTable';
+import { joinedObjectColumnsOf, StepTableBuilder } from '../../../src/core/sources/stepTable';
 import { ProblemLog } from '../../../src/core/table/problems';
 import { textAt } from '../../../src/core/table/types';
 
@@ -247,3 +247,36 @@ function earliestLines(points: readonly [string, number, number][], steps: numbe
   for (const [, step, line] of points) if (step <= steps) lines[step - 1] = Math.min(lines[step - 1], line);
   return lines.map((l) => (l === Number.POSITIVE_INFINITY ? 1 : l));
 }
+
+test("a joined cell's record is the last of its step that wrote it on the cell's line; none elsewhere, none unplaced", () => {
+  // [step, line, `{` column, key, value]: a step's records on one line (a trainer state without indent), one re-logged.
+  const records: [number, number, number, string, number][] = [
+    [10, 1, 2, 'loss', 3.0],
+    [10, 1, 30, 'eval_loss', 3.1],
+    [10, 1, 60, 'loss', 2.9],
+    [20, 2, 1, 'loss', 2.5],
+    [20, 3, 5, 'eval_loss', 2.4],
+    [30, 3, 0, 'loss', 2.0],
+  ];
+  const b = new StepTableBuilder(new ProblemLog('run'));
+  for (const [step, line, , key, value] of records) b.add(key, step, value, line);
+  const t = b.finish({ format: 'json', bytesRead: 1000, cells: {} });
+  const names = t.columns.map((c) => c.name);
+  const byRow = joinedObjectColumnsOf(t, {
+    count: records.length,
+    step: (r) => records[r][0],
+    line: (r) => records[r][1],
+    opensAt: (r) => records[r][2],
+    wrote: (r, k) => k === 0 || records[r][3] === names[k],
+  });
+  assert.deepEqual(names, ['step', 'loss', 'eval_loss']);
+  // Step 10: the re-logged loss is the later record's. Step 20: its eval_loss lies on line 3, in the record there; its
+  // step on the row's line 2. Step 30's record has no known place: no row.
+  assert.deepEqual(
+    [...byRow].map(([row, columns]) => [row, [...columns]]),
+    [
+      [0, [60, 60, 30]],
+      [1, [1, 1, 5]],
+    ],
+  );
+});

@@ -18,9 +18,9 @@ import { doubled, lowerBound } from '../../util/arrays';
 import { readHead } from '../scan';
 import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
-import type { CellSource, Column, FileFormat, Table, TableHints } from '../../table/types';
+import type { CellSource, FileFormat, Table, TableHints } from '../../table/types';
 import { joinRowsOfOneStep } from '../joinSteps';
-import { joinedLinesOf, StepTableBuilder } from '../stepTable';
+import { joinedLinesOf, joinedObjectColumnsOf, StepTableBuilder } from '../stepTable';
 import type { JsonContainer, JsonPosition, JsonScalar } from './tokenizer';
 import { walkJsonFile, type JsonPath, type JsonValue, type JsonVisitor } from './walk';
 import { reportHistory, reportShape, reportSkipped, reportStop } from './documentReports';
@@ -31,6 +31,14 @@ const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
 const HINT_KEYS: ReadonlySet<string> = new Set(['max_steps', 'global_step', 'logging_steps']);
 /** Top-level keys remembered for the message about a document of another shape. */
 const KEYS_NAMED = 6;
+
+/** A log_history entry: its step, line, `{` column and the keys it logged numbers for. */
+interface LogEntry {
+  step: number;
+  line: number;
+  column: number;
+  keys: string[];
+}
 
 /** One array of an object of columns: numbers in a typed array, the rare other cells (text, booleans, null) aside. */
 class ColumnArray {
@@ -108,13 +116,12 @@ export class DocumentVisitor implements JsonVisitor {
   private entrySteps = new Float64Array(16);
   private entryColumns = new Int32Array(16);
   private entryCount = 0;
-  /** The last log_history entry: its step, line, `{` column and the keys it logged numbers for. */
-  private lastEntry: { step: number; line: number; column: number; keys: string[] } | null = null;
-  /**
-   * Per step logged by entries written on one line (a trainer state without indent: a step's train and eval entries),
-   * per key the `{` column of the last of them to log a number for it: the one whose value the step table keeps.
-   */
-  private readonly sharedLineSteps = new Map<number, Map<string, number>>();
+  /** The last log_history entry. */
+  private lastEntry: LogEntry | null = null;
+  /** The steps logged by entries written on one line (a trainer state without indent: a step's train and eval entries). */
+  private readonly sharedLineSteps = new Set<number>();
+  /** Their entries in the order read, from the first of two in a row at the step on one line (noteSharedLine). */
+  private readonly sharedLineEntries: LogEntry[] = [];
 
   constructor(
     readonly problems: ProblemLog,
@@ -262,35 +269,36 @@ export class DocumentVisitor implements JsonVisitor {
   }
 
   /**
-   * Which entry each key of a step came from, for a step whose entries share a line (sharedLineSteps): known from the
-   * second entry in a row at that step on the first's line, and kept up by any later entry at that step. A step whose
-   * first entry came apart from the others leaves that entry's keys unknown (no column rather than a wrong one).
+   * Keeps the entries of a step whose entries share a line (sharedLineSteps), for which entry each key came from: known
+   * from the second entry in a row at that step on the first's line, and kept up by any later entry at that step. A
+   * step whose first entry came apart from the others leaves that entry's keys unknown (no column rather than a wrong
+   * one).
    */
-  private noteSharedLine(entry: { step: number; line: number; column: number; keys: string[] }): void {
+  private noteSharedLine(entry: LogEntry): void {
     const last = this.lastEntry;
-    let shared = this.sharedLineSteps.get(entry.step);
-    if (shared === undefined && last?.step === entry.step && last.line === entry.line) {
-      shared = new Map(last.keys.map((key) => [key, last.column]));
-      this.sharedLineSteps.set(entry.step, shared);
+    if (!this.sharedLineSteps.has(entry.step) && last?.step === entry.step && last.line === entry.line) {
+      this.sharedLineSteps.add(entry.step);
+      this.sharedLineEntries.push(last);
     }
-    if (shared !== undefined) for (const key of entry.keys) shared.set(key, entry.column);
+    if (this.sharedLineSteps.has(entry.step)) this.sharedLineEntries.push(entry);
     this.lastEntry = entry;
   }
 
   /**
    * Per row of a trainer state's table joined from entries on one line (sharedLineSteps), per table column the `{`
-   * column of the entry its cell came from, 0 where not known (Table.joinedObjectColumns).
+   * column of the entry its cell came from, 0 where not known (Table.joinedObjectColumns). An entry's keys leave out
+   * its step: a joined row's step cell is placed at its line.
    */
-  joinedObjectColumnsOf(table: Table): Map<number, Int32Array> {
-    const steps = table.columns[0].values;
-    const byRow = new Map<number, Int32Array>();
-    for (const [step, keys] of this.sharedLineSteps) {
-      const row = lowerBound(steps, step);
-      if (steps[row] !== step) continue;
-      const entryOf = ({ name }: Column) => keys.get(name) ?? 0;
-      byRow.set(row, Int32Array.from(table.columns, entryOf));
-    }
-    return byRow;
+  joinedEntryColumnsOf(table: Table): Map<number, Int32Array> {
+    const entries = this.sharedLineEntries;
+    const names = table.columns.map((c) => c.name);
+    return joinedObjectColumnsOf(table, {
+      count: entries.length,
+      step: (e) => entries[e].step,
+      line: (e) => entries[e].line,
+      opensAt: (e) => entries[e].column,
+      wrote: (e, k) => entries[e].keys.includes(names[k]),
+    });
   }
 }
 
@@ -364,7 +372,7 @@ function tableOf(visitor: DocumentVisitor, head: { format: FileFormat; bytesRead
     const table = visitor.steps.finish({ format: 'hf-trainer-state', bytesRead: head.bytesRead, cells: {} });
     // ...and where its entry opens, for an entry written on one line among others (no indent).
     const objectColumns = visitor.entryColumnsOf(table.columns[0].values);
-    const joinedObjectColumns = visitor.joinedObjectColumnsOf(table);
+    const joinedObjectColumns = visitor.joinedEntryColumnsOf(table);
     return { ...table, hints, objectColumns, ...(joinedObjectColumns.size > 0 && { joinedObjectColumns }) };
   }
   if (visitor.root === 'array') {
