@@ -476,18 +476,6 @@ function mergeUnique(a: Float64Array, b: Float64Array): Float64Array {
   return out.slice(0, n);
 }
 
-/** Row of `step` in the sorted distinct steps. */
-function rowOf(steps: Float64Array, step: number): number {
-  let lo = 0;
-  let hi = steps.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (steps[mid] < step) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 function stepColumn(name: string, steps: Float64Array, cells: CellSource | undefined): Column {
   return {
     name,
@@ -586,9 +574,10 @@ function joinSeries(
   const written = new Uint8Array(steps.length);
   let row = -1;
   for (let i = 0; i < points.length; i++) {
-    // A series in step order lands on the next row, or one a little further: searched only when it does not.
+    // A series in step order lands on the next row, or one a little further: searched only when it does not (every
+    // step of a series is one of the distinct steps, so the search finds its row).
     const step = points.steps[i];
-    row = row >= 0 && row + 1 < steps.length && steps[row + 1] === step ? row + 1 : rowOf(steps, step);
+    row = row >= 0 && row + 1 < steps.length && steps[row + 1] === step ? row + 1 : lowerBound(steps, step);
     values[row] = points.values[i];
     written[row] = 1;
     const line = points.lineAt(i);
