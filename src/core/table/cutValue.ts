@@ -102,15 +102,38 @@ function valuesBefore(
 }
 
 /**
- * Written shorter than on every line before, and further from the value before it than any two lines before are
- * apart: a value that only lost digits its neighbours' scatter covers does little harm, and an epoch's `1.0` after
- * `0.99` is where its trend goes.
+ * Written shorter than on every line before; further from the value before it than any two lines before are apart
+ * (a value that only lost digits its neighbours' scatter covers does little harm, and an epoch's `1.0` after `0.99` is
+ * where its trend goes); and the first digits of a value among them (a resumed run's first loss, `2.5` after `3.4`,
+ * is no number's first digits there). A number with an exponent is not judged: its cut is no prefix of its value's
+ * size, and a stray size is the laws' to leave out.
  */
 function looksCut(text: string, value: number, before: ReadonlyArray<{ length: number; value: number }>): boolean {
-  if (!before.every((b) => text.length < b.length)) return false;
+  if (/[eE]/.test(text) || !before.every((b) => text.length < b.length)) return false;
   let widest = 0;
   for (let i = 1; i < before.length; i++) widest = Math.max(widest, Math.abs(before[i - 1].value - before[i].value));
-  return Math.abs(value - before[0].value) > widest;
+  const previous = before[0].value;
+  return Math.abs(value - previous) > widest && startsNumberIn(text, previous - widest, previous + widest);
+}
+
+/** Does some number in [lo, hi] start with the digits `text` (a plain decimal without exponent) as written? */
+function startsNumberIn(text: string, lo: number, hi: number): boolean {
+  if (text.startsWith('-')) return startsNumberIn(text.slice(1), -hi, -lo);
+  const digits = text.replace(/^\+/, '');
+  const value = Number(digits);
+  const point = digits.indexOf('.');
+  if (point >= 0) return overlaps(value, value + 10 ** -(digits.length - point - 1), lo, hi);
+  // Digits without a point go on as more digits (12 of 1234: [1200, 1300)) or as decimals (12 of 12.5); a 0 only
+  // as decimals. Scales stop at the largest double, whatever hi is.
+  if (value === 0) return overlaps(0, 1, lo, hi);
+  for (let scale = 1; scale < 1e308 && value * scale <= hi; scale *= 10)
+    if (overlaps(value * scale, (value + 1) * scale, lo, hi)) return true;
+  return false;
+}
+
+/** Do [from, to) and [lo, hi] meet? */
+function overlaps(from: number, to: number, lo: number, hi: number): boolean {
+  return from <= hi && to > lo;
 }
 
 /** Reads the cut value as an empty cell; returns the warning at it. */
@@ -134,6 +157,7 @@ function leaveOut(
     message:
       `the last line has no line end, and its last value ${quote(cut.text)} is shorter than the ` +
       `${quote(column.name)} values before it and far from them: a number cut off by a writer that crashed or is ` +
-      'still writing, left out (the rest of the row is read) until the line is written whole',
+      'still writing, left out (the rest of the row is read) until the line is written whole; if the line is ' +
+      'complete, end it with a line end',
   };
 }

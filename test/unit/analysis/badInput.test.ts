@@ -227,11 +227,14 @@ test('ragged rows: warned with line and column; a short row keeps its step and L
   assert.equal(a.fits[0].points, 29);
 });
 
-test('truncated last line (no newline, cut mid-number) is still a row', () => {
+test('truncated last line (no newline, cut mid-number): its row is read, its cut loss left out and said', () => {
   const text = ['step,lr,loss', ...GOOD].join('\n');
-  const a = analyse(text.slice(0, -2));
+  const a = analyse(text.slice(0, -4)); // 2.6 of 2.60898
   assert.equal(a.fits.length, 1);
-  assert.equal(a.fits[0].points, 30);
+  assert.equal(a.fits[0].points, 29);
+  assert.equal(finding(a, 'value-cut-off').line, 31);
+  // Cut by one digit only (2.6089), within the curve's own step-to-step change: read as written.
+  assert.equal(analyse(text.slice(0, -1)).fits[0].points, 30);
 });
 
 test('binary garbage: file-not-text, no crash', () => {

@@ -359,7 +359,7 @@ test('power on a loss log of several model sizes without a run column: a law per
   ] as const)
     for (let step = 100; step <= 3000; step += 100) lines.push(`${n},${step},${(e + 4 * step ** -0.45).toFixed(5)}`);
   // A row without a size belongs to no curve: left out and said, not a curve "N=NaN".
-  const table = parseText([...lines, ',3100,3.0'].join('\n'), { fileName: 'sizes.csv' });
+  const table = parseText([...lines, ',3100,3.0'].join('\n') + '\n', { fileName: 'sizes.csv' });
   const roles = rolesFor(table, { params: 'params', step: 'step', loss: 'loss' });
   const a = analysePower(table, roles, withDefaults({ powerX: 'step', bootstrapSamples: 0 }));
   assert.deepEqual(

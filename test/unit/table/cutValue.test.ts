@@ -40,12 +40,12 @@ test('a loss cut to its first digits at the end of a file on disk is left out, t
 
 test('a cut loss is found past the bytes of the tail read whole, with CRLF lines, and with decimal commas', () => {
   const long = lossLog(20_000); // about 400 KB: the tail read is the file's last 64 KB only
-  for (const text of [long + '20001,0.001,3.2', long.replace(/\n/g, '\r\n') + '20001,0.001,3.2']) {
+  for (const text of [long + '20001,0.001,3.', long.replace(/\n/g, '\r\n') + '20001,0.001,3.']) {
     const table = parseText(text, { fileName: 'long.csv' });
     assert.ok(Number.isNaN(numbers(table, 'loss')[20_000]));
     assert.equal(problem(table, 'value-cut-off').line, 20_002);
   }
-  const semicolons = parseText(lossLog(50, ';') + '51;0,001;3', { fileName: 'comma.csv' });
+  const semicolons = parseText(lossLog(50, ';') + '51;0,001;4', { fileName: 'comma.csv' });
   assert.ok(Number.isNaN(numbers(semicolons, 'loss')[50]));
   assert.equal(problem(semicolons, 'value-cut-off').column, 10);
 });
@@ -88,4 +88,22 @@ test('a JSONL record cut off at the end of the file is said to be cut off; JSON 
     const bad = problem(parseText(rows.join('\n') + '\n' + tail, { fileName: 'bad.jsonl' }), 'jsonl-bad-line');
     assert.match(bad.message, /^line 11 is not a JSON object/);
   }
+});
+
+test('a value that is no nearby number cut short is kept: a resumed run, an exponent; signs and integers are cut too', () => {
+  const log = lossLog(300);
+  // A resumed run's first loss, far below, is not the first digits of a loss near the one before it.
+  const resumed = parseText(log + '1,0.001,2.5');
+  assert.equal(numbers(resumed, 'loss')[300], 2.5);
+  assert.ok(!codes(resumed).includes('value-cut-off'));
+  // A number with an exponent is not judged (a stray size is the laws' to leave out).
+  assert.equal(numbers(parseText(log + '301,0.001,1e-9'), 'loss')[300], 1e-9);
+  // Negative log-likelihoods and integer counts: `-3.` of `-3.5782`, `12` of `1234`.
+  const negative = lossLog(300).replace(/,(\d\.\d+)\n/g, ',-$1\n');
+  assert.ok(Number.isNaN(numbers(parseText(negative + '301,0.001,-3.'), 'loss')[300]));
+  const counts = 'step,tokens\n' + [1, 2, 3, 4, 5].map((s) => `${s},${1228 + s}`).join('\n') + '\n6,12';
+  assert.ok(Number.isNaN(numbers(parseText(counts), 'tokens')[5]));
+  // A cut to nothing but a 0 (`0` of `0.0010`) is one too, and ends.
+  const lrs = 'step,lr\n' + [1, 2, 3, 4, 5].map((s) => `${s},0.0010`).join('\n') + '\n6,0';
+  assert.ok(Number.isNaN(numbers(parseText(lrs), 'lr')[5]));
 });
