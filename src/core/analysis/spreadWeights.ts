@@ -92,7 +92,7 @@ export function inverseSpreadWeights(predicted: Float64Array[], sets: Float64Arr
 }
 
 /** Whether a value can be a loss (a cross-entropy): finite and above 0. */
-function isLoss(v: number): boolean {
+export function isLoss(v: number): boolean {
   return v > 0 && Number.isFinite(v);
 }
 
