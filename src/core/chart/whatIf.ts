@@ -484,7 +484,7 @@ export function whatIfCurve(
   label: string,
   options: { points?: number; fromStep?: number; logged?: LoggedSchedule; sizes?: WhatIfDefaults['sizes'] } = {},
 ): Outcome<WhatIfCurve> {
-  const problem = checkSpec(spec) ?? sizeProblem(fit, spec, options.sizes);
+  const problem = checkSpec(spec) ?? unsupportedProblem(fit) ?? sizeProblem(fit, spec, options.sizes);
   if (problem) return { ok: false, message: `${label}: ${problem}` };
   const modelSize = spec.modelSize ?? options.sizes?.fitted.at(-1);
   const law = lawSettings(fit, modelSize);
@@ -518,6 +518,16 @@ function impossibleLoss(loss: number[], steps: number[]): string | null {
     ? `a loss of ${formatNumber(loss[k])} at ${at}, and a loss cannot be 0 or below`
     : `no finite loss at ${at} (${formatNumber(loss[k])})`;
   return `the law gives ${what}: the fit does not describe this schedule (an LR far from the fit curves', or a run far longer), so it predicts nothing for it.`;
+}
+
+/**
+ * Why a fit the data do not support (trust.ts: FitResult.unsupported) predicts no schedule: the analysis withholds its
+ * every prediction, and a what-if is one more. Null when it is supported. A mean is judged by the law that names it,
+ * as the analysis judges it.
+ */
+function unsupportedProblem(fit: Pick<FitResult, 'law' | 'unsupported' | 'selection' | 'runnerUpFit'>): string | null {
+  if (!fit.unsupported?.length) return null;
+  return `the ${whatIfLawName(fit)} fit is not supported by the data (${fit.unsupported.map((u) => u.reason).join('; ')}), so it predicts no schedule: see the Problems panel.`;
 }
 
 /**

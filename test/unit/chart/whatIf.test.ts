@@ -132,6 +132,21 @@ test('what-if: a peak LR the law cannot take, or a loss of 0 or below, says why 
   );
 });
 
+test('what-if from a fit the data do not support: no curve, the verdict instead', async () => {
+  // MPL alone on the example sweep's schedules: L0 and its loss-drop term on their bounds, every prediction withheld.
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/sweep.csv')], { law: 'mpl', bootstrapSamples: 0 });
+  const fit = analysis.fits[0];
+  assert.ok(fit.unsupported?.length, 'the example is unsupported under MPL alone');
+  assert.ok(analysis.predictions.every((p) => p.value === null));
+  const spec = defaultSpec({ peakLr: 3e-4, warmupSteps: 500, totalSteps: 20_000 });
+  const curve = whatIfCurve(fit, spec, 'A');
+  assert.ok(!curve.ok, `a final loss of ${curve.ok && curve.value.finalLoss} was shown`);
+  assert.match(
+    curve.message,
+    /^A: the MPL fit is not supported by the data \(.*held at the limit.*\), so it predicts no schedule/,
+  );
+});
+
 test('what-if without an LR-annealing fit says why', async () => {
   const analysis = await analyseFiles([join(REPO, 'examples/downstream/downstream_sweep.csv')], {
     bootstrapSamples: 0,
