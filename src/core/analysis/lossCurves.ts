@@ -537,9 +537,10 @@ export function extractLossCurves(
       const keep = <T extends Float64Array | Int32Array>(a: T): T => a.filter((_, i) => !stray.has(i)) as T;
       [steps, loss, lines] = [keep(steps), keep(loss), keep(lines)];
     }
+    // A run that diverged had a loss before: a loss column with no number at all is said as such, not as this.
     const tail = run.failedTail;
     const diverged =
-      tail && !(tail.step <= steps[steps.length - 1])
+      tail && steps.length > 0 && tail.step > steps[steps.length - 1]
         ? { step: tail.step, line: tail.place[1], rows: tail.rows }
         : undefined;
     if (tail && diverged) findings.push({ ...divergedFinding(name, diverged, tail.place), curve: name });

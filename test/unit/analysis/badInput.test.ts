@@ -410,6 +410,9 @@ test('a run whose loss is NaN, then inf, to the end of its log diverged: said at
   // A NaN the run logged on from, or a last loss of 0 or below (a log-likelihood), is no divergence.
   const recovered = analyse(['step,lr,loss', ...GOOD.slice(0, 20), '2100,0.0003,NaN', ...GOOD.slice(21)].join('\n'));
   const negative = analyse(['step,lr,loss', ...GOOD, '3100,0.0003,-1', '3200,0.0003,0'].join('\n'));
+  // A loss column with no number at all is not a run that diverged: it is named as such (loss-missing, lr-missing...).
+  const none = analyse(['step,lr,loss', ...GOOD.map((row) => row.replace(/[^,]+$/, 'nan'))].join('\n'));
+  assert.ok(!codes(none).includes('loss-diverged'), codes(none).join(', '));
   for (const ok of [recovered, negative]) {
     assert.ok(!codes(ok).includes('loss-diverged'), codes(ok).join(', '));
     assert.ok(ok.predictions.some((p) => p.status === 'ok' && p.value !== null));
