@@ -163,6 +163,10 @@ const ANALYSIS = {
   },
   'steps-unsorted': { severities: ['info'], title: 'Rows were not in step order' },
   'loss-invalid': { severities: ['warning'], title: 'A loss the law cannot fit' },
+  'loss-diverged': {
+    severities: ['warning'],
+    title: 'The loss is no number from some step to the end of the log (a diverged run): no prediction for it',
+  },
   'lr-invalid': {
     severities: ['warning'],
     title: 'A learning rate that is not a finite non-negative number, or a stray spike far above its neighbours',

@@ -22,6 +22,7 @@ import { analyseSizedCurves, attachModelSizes, sizeLawChoice, unmatchedSizes } f
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { plainAnalysis } from './series';
 import { judgeFits } from './trust';
+import { withholdDiverged } from './departure';
 import { warmupFalls } from './warmupFall';
 import type { Analysis, AnalysisKind, FileSummary, Finding, LawAnalysis, LossLawId, Series } from './types';
 import type { LossWarmStart } from './warmStart';
@@ -246,6 +247,7 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
         ? analyseSizedCurves(curves, options, random, sized, sizeLaw)
         : analyseLossCurves(curves, options, random, warm),
     );
+    withholdDiverged(out, curves);
   } else if (collected.lossRowsLeftOut) {
     // Every row of the loss logs was left out (negative steps, no step): their findings say why, this that nothing
     // was fitted, as it is said for curves with too few points.

@@ -248,6 +248,21 @@ export function applyDepartures(out: LawAnalysis<Series>, found: FoundDeparture[
   }
 }
 
+/**
+ * A run whose loss stopped being a number for good (LossCurve.diverged, the finding loss-diverged) has left any law:
+ * its predictions are withheld as a departed run's are, the reason naming the step. Its rows before are still fitted.
+ */
+export function withholdDiverged(out: LawAnalysis<Series>, curves: readonly LossCurve[]): void {
+  for (const curve of curves) {
+    const d = curve.diverged;
+    if (!d) continue;
+    const reason = `the run diverged: its loss is no number from step ${formatCount(d.step)} (line ${d.line}) to the end of the log`;
+    out.predictions.forEach((p, i) => {
+      if (p.status === 'ok' && p.curve === curve.name) out.predictions[i] = withheld(p, 'law-departed', reason);
+    });
+  }
+}
+
 /** Whether a departure withholds the run's predictions: above the law, the law's number is optimistic. */
 function withholds(d: Pick<LawDeparture, 'side'>): boolean {
   return d.side === 'above';

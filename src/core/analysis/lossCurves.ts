@@ -1,6 +1,6 @@
 // From a parsed table to clean loss curves: one per run value (or per file), sorted by step, one value per step,
 // invalid cells reported with their line and left out. Real logs are messy; each cleaning rule says why below.
-import { formatCompact, plural } from '../util/format';
+import { formatCompact, formatCount, plural } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
 import { sizesLoggedAtSeveralSteps } from '../table/roles';
@@ -41,8 +41,20 @@ export interface LossCurve {
   plannedSteps?: number;
   /** Rows with a loss cell that gave no point (text, a loss <= 0 or not finite, step 0): each said by a finding. */
   lossesLeftOut?: number;
+  /**
+   * The loss is no number (NaN, infinite, text) on every row that logs one from this step to the log's end, past the
+   * last point: the run diverged, so no prediction is shown for it (the finding loss-diverged).
+   */
+  diverged?: LossDiverged;
   /** Model size N from the file's params column, for the model-size law (set by sizeAnalysis.ts). */
   modelSize?: number;
+}
+
+/** Where a run's loss stopped being a number for good: the first such row's step and line, and how many rows. */
+export interface LossDiverged {
+  step: number;
+  line: number;
+  rows: number;
 }
 
 /** A curve as fits carried between analyses know it: by file and name (a followed run's prepared order may change). */
@@ -150,6 +162,8 @@ interface RunEntry {
   lastWritten: number;
   /** Rows whose loss cell holds something that is no point (text, a loss <= 0 or not finite, step 0). */
   lossesLeftOut: number;
+  /** The rows whose loss is no number (NaN, infinite, text) since the run's last point, and the first's place. */
+  failedTail?: { rows: number; step: number; place: CellPlace };
 }
 
 /**
@@ -391,6 +405,7 @@ export function extractLossCurves(
       const written = lossCol === undefined ? undefined : textAt(table.columns[lossCol], r);
       if (written !== undefined) {
         run.lossesLeftOut++;
+        failed(run, step, at(lossCol, r));
         rowFindings.add(
           'loss-invalid',
           'warning',
@@ -403,6 +418,8 @@ export function extractLossCurves(
     const value = loss[r];
     if (!Number.isFinite(value) || value <= 0) {
       run.lossesLeftOut++;
+      // A loss of 0 or below is a log-likelihood or a toy's, not a run that broke down.
+      if (!Number.isFinite(value)) failed(run, step, at(lossCol, r, value));
       rowFindings.add(
         'loss-invalid',
         'warning',
@@ -419,6 +436,7 @@ export function extractLossCurves(
       continue;
     }
     run.points.push(step, value, line);
+    run.failedTail = undefined;
   }
   pass.rows = table.rowCount;
   pass.onlyRun = onlyRun;
@@ -519,6 +537,13 @@ export function extractLossCurves(
       const keep = <T extends Float64Array | Int32Array>(a: T): T => a.filter((_, i) => !stray.has(i)) as T;
       [steps, loss, lines] = [keep(steps), keep(loss), keep(lines)];
     }
+    // A run that diverged had a loss before: a loss column with no number at all is said as such, not as this.
+    const tail = run.failedTail;
+    const diverged =
+      tail && steps.length > 0 && tail.step > steps[steps.length - 1]
+        ? { step: tail.step, line: tail.place[1], rows: tail.rows }
+        : undefined;
+    if (tail && diverged) findings.push({ ...divergedFinding(name, diverged, tail.place), curve: name });
     // A file of one run only: each curve's cells would span every run's rows (R curves x N cells), and its runs'
     // values share lines anyway; a line of several runs' values hovers its first row, as any line did before.
     const cellSteps = byRun.size === 1 ? cellStepsOf(table, stepCol, { steps, lines }) : undefined;
@@ -535,6 +560,7 @@ export function extractLossCurves(
       schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: lrValues },
       firstLine: run.firstLine,
       lossesLeftOut: run.lossesLeftOut,
+      ...(diverged && { diverged }),
       ...(table.hints?.maxSteps !== undefined && { plannedSteps: table.hints.maxSteps }),
     });
   }
@@ -654,6 +680,23 @@ export function strayLossFinding(
     ),
     curve: name,
   };
+}
+
+/** A row whose loss is no number: the run's failed tail grows (or starts here); its next point ends it. */
+function failed(run: RunEntry, step: number, place: CellPlace): void {
+  if (run.failedTail) run.failedTail.rows++;
+  else run.failedTail = { rows: 1, step, place };
+}
+
+/** The finding of a run whose loss is no number from some step to its log's end, at the first such cell. */
+function divergedFinding(name: string, d: LossDiverged, place: CellPlace): Finding {
+  const rows = d.rows === 1 ? 'its last row that logs a loss' : `all ${formatCount(d.rows)} rows that log a loss`;
+  return rowFinding(
+    'loss-diverged',
+    'warning',
+    `The loss of "${name}" is not a number (NaN, infinite or text) from step ${formatCount(d.step)} on, in ${rows} from there to the end of the log: the run diverged, or its loss stopped being logged. Its law describes the run before, not since, so no prediction is shown for it.`,
+    ...place,
+  );
 }
 
 /**

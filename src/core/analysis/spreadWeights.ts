@@ -73,17 +73,27 @@ export function spreadWeights(input: LossFitInput, fits: LossLawFit[]): SpreadWe
  * its inverse spread over the laws' summed. One rule for the curves' weights (spreadWeights) and a what-if's.
  */
 export function inverseSpreadWeights(predicted: Float64Array[], sets: Float64Array[][]): Float64Array[] {
+  // A law that predicts no possible loss at a point (0 or below, not finite: MPL's drop term fitted huge, far past its
+  // curves) has left its data behind there: no weight, or the mean would carry its impossible number.
   const inverse = predicted.map((own, k) =>
     // A spread of zero (a law whose refits all agree) is floored, so that it takes the whole weight, not NaN.
-    Float64Array.from(own, (v, j) => 1 / Math.max(logSpread(sets[k], j, v), MIN_SPREAD)),
+    Float64Array.from(own, (v, j) => (isLoss(v) ? 1 / Math.max(logSpread(sets[k], j, v), MIN_SPREAD) : 0)),
   );
-  return inverse.map((mine) =>
+  return inverse.map((mine, k) =>
     Float64Array.from(mine, (v, j) => {
       const total = inverse.reduce((s, w) => s + w[j], 0);
-      // No spread at all (or none measurable) for every law: nothing tells them apart, equal weights.
-      return Number.isFinite(total) && total > 0 ? v / total : 1 / inverse.length;
+      if (Number.isFinite(total) && total > 0) return v / total;
+      // No spread to tell the laws apart (none measurable, or every possible one infinite): equal weights among the
+      // laws that predict a possible loss there (all of them when none does: the mean is then no loss either).
+      const possible = predicted.filter((p) => isLoss(p[j])).length;
+      return possible === 0 ? 1 / inverse.length : isLoss(predicted[k][j]) ? 1 / possible : 0;
     }),
   );
+}
+
+/** Whether a value can be a loss (a cross-entropy): finite and above 0. */
+export function isLoss(v: number): boolean {
+  return v > 0 && Number.isFinite(v);
 }
 
 /** One law's mean weight and its range over every step of every curve it was estimated at. */
@@ -99,10 +109,13 @@ function summary(curves: Map<string, StepWeights>): { mean: number; range: [numb
   return { mean: sum / count, range: [lo, hi] };
 }
 
-/** The RMS over replicates of log(replicate / prediction) at thinned query j. */
+/**
+ * The RMS over replicates of log(replicate / prediction) at thinned query j: infinite when a refit predicts no possible
+ * loss there (its log distance is unbounded; as NaN it made every law's weight equal).
+ */
 function logSpread(sets: Float64Array[], j: number, predicted: number): number {
   let sum = 0;
-  for (const set of sets) sum += Math.log(set[j] / predicted) ** 2;
+  for (const set of sets) sum += isLoss(set[j]) ? Math.log(set[j] / predicted) ** 2 : Infinity;
   return Math.sqrt(sum / sets.length);
 }
 

@@ -79,9 +79,12 @@ export function warmupCoversFinding(c: LossCurve, warmupSteps: number): Finding 
  */
 export function warmupUnfinished(c: LossCurve, warmupSteps: number | undefined): boolean {
   const last = lastLoggedStep(c);
-  if (warmupSteps !== undefined || last === undefined || c.schedule.steps.length < 2) return false;
+  const { steps } = c.schedule;
+  if (warmupSteps !== undefined || last === undefined || steps.length < 2) return false;
   const end = new StepLr(c.schedule).warmupEnd;
-  return end > 0 && end >= last;
+  // An LR logged past the warmup's end has its peak logged: the run is past its warmup, and what ends inside it is
+  // the curve's losses (left out: negative, NaN), which their own findings say. Fitted, it may have too few points.
+  return end > 0 && end >= last && end >= steps[steps.length - 1];
 }
 
 /** The error of a curve still in its warmup (warmupUnfinished): the log stops before the schedule says anything. */

@@ -8,7 +8,7 @@ import { mixReplicates } from '../analysis/combinedLoss';
 import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { modelSchedule, predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
-import { inverseSpreadWeights, SPREAD_POINTS, weightedAt, type LawWeights } from '../analysis/spreadWeights';
+import { inverseSpreadWeights, isLoss, SPREAD_POINTS, weightedAt, type LawWeights } from '../analysis/spreadWeights';
 import { areaConvention, type WarmupConventionOption } from '../analysis/options';
 import type { Analysis, FitResult, LawRefits, LogEndSums, LossLawId, Series } from '../analysis/types';
 import { lrAnnealingLaw } from '../laws/lrAnnealing';
@@ -18,7 +18,7 @@ import { belowFloor, fell } from '../analysis/unseenDrop';
 import { CarriedDrops, carriedTerms, type DropSchedule } from '../laws/lossDrop';
 import { lrAreas, StepLr, type AreaResume, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
 import { maxOf, pick, thinIndices } from '../util/arrays';
-import { formatCompact } from '../util/format';
+import { formatCompact, formatNumber } from '../util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from './types';
 import { checkSpec, lrOfSpec } from './whatIfSpec';
 
@@ -484,7 +484,7 @@ export function whatIfCurve(
   label: string,
   options: { points?: number; fromStep?: number; logged?: LoggedSchedule; sizes?: WhatIfDefaults['sizes'] } = {},
 ): Outcome<WhatIfCurve> {
-  const problem = checkSpec(spec) ?? sizeProblem(fit, spec, options.sizes);
+  const problem = checkSpec(spec) ?? unsupportedProblem(fit) ?? sizeProblem(fit, spec, options.sizes);
   if (problem) return { ok: false, message: `${label}: ${problem}` };
   const modelSize = spec.modelSize ?? options.sizes?.fitted.at(-1);
   const law = lawSettings(fit, modelSize);
@@ -500,7 +500,34 @@ export function whatIfCurve(
   const mean = meanLoss(fit, schedule, Float64Array.from(steps));
   if (mean && !mean.ok) return mean;
   const loss = mean ? mean.value : predictLoss(law.value, schedule, steps);
+  const impossible = impossibleLoss(loss, steps);
+  if (impossible) return { ok: false, message: `${label}: ${impossible}` };
   return { ok: true, value: { label: named, spec, steps, loss, lr, finalLoss: loss[loss.length - 1] } };
+}
+
+/**
+ * Why a what-if curve is no loss curve: the law gives a loss of 0 or below, or none, at some step of the schedule (a
+ * peak LR thousands of times the fit curves', a drop term carried far past them), as the analysis withholds such a
+ * prediction (trust.ts). Null when every step has a possible loss.
+ */
+function impossibleLoss(loss: number[], steps: number[]): string | null {
+  const k = loss.findIndex((v) => !isLoss(v));
+  if (k < 0) return null;
+  const at = `step ${formatCompact(steps[k])}`;
+  const what = Number.isFinite(loss[k])
+    ? `a loss of ${formatNumber(loss[k])} at ${at}, and a loss cannot be 0 or below`
+    : `no finite loss at ${at} (${formatNumber(loss[k])})`;
+  return `the law gives ${what}: the fit does not describe this schedule (an LR far from the fit curves', or a run far longer), so it predicts nothing for it.`;
+}
+
+/**
+ * Why a fit the data do not support (trust.ts: FitResult.unsupported) predicts no schedule: the analysis withholds its
+ * every prediction, and a what-if is one more. Null when it is supported. A mean is judged by the law that names it,
+ * as the analysis judges it.
+ */
+function unsupportedProblem(fit: Pick<FitResult, 'law' | 'unsupported' | 'selection' | 'runnerUpFit'>): string | null {
+  if (!fit.unsupported?.length) return null;
+  return `the ${whatIfLawName(fit)} fit is not supported by the data (${fit.unsupported.map((u) => u.reason).join('; ')}), so it predicts no schedule: see the Problems panel.`;
 }
 
 /**

@@ -87,7 +87,7 @@ function decayedLr(spec: WhatIfSpec, W: number, floor: number): (s: number, prog
 export function checkSpec(spec: WhatIfSpec): string | null {
   if (!(spec.totalSteps >= 2) || spec.totalSteps > MAX_WHATIF_STEPS)
     return `Total steps must be between 2 and ${MAX_WHATIF_STEPS.toLocaleString('en-US')}.`;
-  if (!(spec.peakLr > 0)) return 'The peak LR must be a positive number.';
+  if (!(spec.peakLr > 0 && Number.isFinite(spec.peakLr))) return 'The peak LR must be a positive finite number.';
   if (spec.modelSize !== undefined && !(spec.modelSize > 0 && Number.isFinite(spec.modelSize)))
     return 'The model size N must be a positive number of parameters (e.g. 1e9).';
   // A logged schedule has its own warmup: the knob is not shown for it, so it is not checked either.

@@ -394,3 +394,30 @@ test('a loss column whose every value is left out (negative, text, step 0) was r
   assert.equal(f.hints, undefined);
   assert.ok(a.findings.some((x) => x.code === 'loss-invalid'));
 });
+
+test('a run whose loss is NaN, then inf, to the end of its log diverged: said at its first cell, no prediction', () => {
+  const tail = [3100, 3200, 3300].map((s) => `${s},0.0003,NaN`).concat([3400, 3500].map((s) => `${s},0.0003,inf`));
+  // An LR-only row after the tail logs no loss: the tail still runs to the end of the log.
+  const a = analyse(['step,lr,loss', ...GOOD, ...tail, '3600,0.0003,'].join('\n'));
+  const diverged = finding(a, 'loss-diverged');
+  assert.equal(diverged.line, 32);
+  assert.deepEqual([diverged.cell?.name, diverged.cell?.field], ['loss', 2], 'the first NaN cell');
+  assert.match(diverged.message, /from step 3,?100 on, in all 5 rows that log a loss/);
+  assert.equal(a.fits.length, 1, 'the rows before are still fitted');
+  assert.ok(a.predictions.length > 0);
+  for (const p of a.predictions) {
+    assert.equal(p.status, 'law-departed');
+    assert.equal(p.value, null);
+    assert.match(p.statusReason ?? '', /diverged: its loss is no number from step 3,?100 \(line 32\)/);
+  }
+  // A NaN the run logged on from, or a last loss of 0 or below (a log-likelihood), is no divergence.
+  const recovered = analyse(['step,lr,loss', ...GOOD.slice(0, 20), '2100,0.0003,NaN', ...GOOD.slice(21)].join('\n'));
+  const negative = analyse(['step,lr,loss', ...GOOD, '3100,0.0003,-1', '3200,0.0003,0'].join('\n'));
+  // A loss column with no number at all is not a run that diverged: it is named as such (loss-missing, lr-missing...).
+  const none = analyse(['step,lr,loss', ...GOOD.map((row) => row.replace(/[^,]+$/, 'nan'))].join('\n'));
+  assert.ok(!codes(none).includes('loss-diverged'), codes(none).join(', '));
+  for (const ok of [recovered, negative]) {
+    assert.ok(!codes(ok).includes('loss-diverged'), codes(ok).join(', '));
+    assert.ok(ok.predictions.some((p) => p.status === 'ok' && p.value !== null));
+  }
+});

@@ -12,7 +12,7 @@ import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
 import { prepare } from '../../../src/core/analysis/lossAreas';
 import { NO_REPLICATES, type LossLawFit } from '../../../src/core/analysis/lossLaw';
 import { curveKey } from '../../../src/core/analysis/lossCurves';
-import { spreadWeights, weightsAt } from '../../../src/core/analysis/spreadWeights';
+import { inverseSpreadWeights, spreadWeights, weightsAt } from '../../../src/core/analysis/spreadWeights';
 import { LossWarmStart } from '../../../src/core/analysis/warmStart';
 import type { LossCurve } from '../../../src/core/analysis/lossCurves';
 import { withDefaults, type AnalysisOptions } from '../../../src/core/analysis/options';
@@ -361,6 +361,36 @@ test('spread weights: the law whose bootstrap refits scatter more at a step gets
   // A law without refits: no spread to weigh by.
   const none = { ...law(() => 0.01), bootstrap: () => NO_REPLICATES };
   assert.equal(spreadWeights(input, [law(() => 0.01), none]), null);
+});
+
+test('spread weights: a law predicting no possible loss at a step (0 or below, not finite) gets no weight there', () => {
+  // Law 0 predicts 2.4 with refits 1 % apart. Law 1 (an MPL drop term fitted huge) predicts, at each of five steps:
+  // 2.4 as law 0 (an equal share), -0.6 with refits that agree closely (a tight spread would have given it most of the
+  // weight), NaN, 2.3 with one refit at -1 (its spread is unbounded: as NaN it gave both laws equal weights), and 0.
+  const predicted = [Float64Array.of(2.4, 2.4, 2.4, 2.4, 2.4), Float64Array.of(2.4, -0.6, NaN, 2.3, 0)];
+  const at = (values: number[]) => Float64Array.from(values);
+  const sets = [
+    [at([2.42, 2.42, 2.42, 2.42, 2.42]), at([2.38, 2.38, 2.38, 2.38, 2.38])],
+    [at([2.42, -0.6001, NaN, 2.32, 0]), at([2.38, -0.5999, NaN, -1, 0])],
+  ];
+  const [first, second] = inverseSpreadWeights(predicted, sets);
+  assert.ok(Math.abs(first[0] - 0.5) < 1e-9, `a possible loss keeps its share: ${first[0]}`);
+  for (let j = 1; j < 5; j++) {
+    assert.equal(first[j], 1, `step ${j}: ${first[j]}`);
+    assert.equal(second[j], 0, `step ${j}: ${second[j]}`);
+  }
+  // Neither law predicts a possible loss: equal weights, and the mean is no loss either (trust.ts withholds it).
+  const none = inverseSpreadWeights([Float64Array.of(-1), Float64Array.of(NaN)], [[at([-1])], [at([NaN])]]);
+  assert.deepEqual(
+    none.map((w) => w[0]),
+    [0.5, 0.5],
+  );
+  // Law 0's refits scatter without end (Infinity) and law 1 predicts none: law 0 alone, not an equal share.
+  const lone = inverseSpreadWeights([Float64Array.of(2.4), Float64Array.of(-1)], [[at([Infinity])], [at([-1])]]);
+  assert.deepEqual(
+    lone.map((w) => w[0]),
+    [1, 0],
+  );
 });
 
 test('a followed run keeps its combination: the warm refit refits both laws and weighs them again', () => {

@@ -255,3 +255,24 @@ test('a followed one-run table: curves equal to the whole file read at once, its
   assert.equal(results[3].curves[0].steps.buffer, results[2].curves[0].steps.buffer);
   assert.equal(results[2].curves[0].steps.length + 100, results[3].curves[0].steps.length);
 });
+
+test('a followed run whose loss turns NaN is diverged while the NaN rows end its log, and not once it logs a loss again', () => {
+  const header = 'step,lr,loss';
+  const good = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) => `${from + i},1e-3,${(4 - (from + i) / 1000).toFixed(5)}`);
+  const parts = [good(1, 100), ['100,1e-3,nan', '101,1e-3,inf'], ['102,1e-3,'], good(103, 110)];
+  const results = followedSnapshots(header, parts).map((table) => extractLossCurves(table, detectRoles(table)));
+  assert.deepEqual(
+    results.map((r) => r.curves[0].diverged),
+    [undefined, { step: 100, line: 101, rows: 2 }, { step: 100, line: 101, rows: 2 }, undefined],
+  );
+  assert.deepEqual(
+    results.map((r) => r.findings.filter((f) => f.code === 'loss-diverged').length),
+    [0, 1, 1, 0],
+  );
+  results.forEach((result, k) => {
+    const rows = parts.slice(0, k + 1).flat();
+    const whole = parseText([header, ...rows].join('\n'), { fileName: 'run.csv' });
+    assert.deepEqual(plainCurves(result), plainCurves(extractLossCurves(whole, detectRoles(whole))), `part ${k}`);
+  });
+});

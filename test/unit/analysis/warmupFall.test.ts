@@ -98,4 +98,16 @@ test('a curve whose logged LR still rises at its last loss point: warmup-unfinis
   });
   assert.ok(!past.findings.some((f) => f.code === 'warmup-unfinished'));
   assert.equal(past.fits.length, 1);
+  // Past its warmup by its LR, its losses from step 210 on negative (a log-likelihood): those are at fault, not the
+  // warmup, which the error said was still going ("the run is in its warmup... fit it once the log passes it").
+  const negative = warming(30, 34).replace(/^(\d+),([^,]+),.*$/gm, (row, s: string, lr: string) =>
+    Number(s) > 200 ? `${s},${lr},-${(0.5 + 2 / Math.sqrt(Number(s))).toFixed(5)}` : row,
+  );
+  const left = analyseTables([parseText(negative, { fileName: 'ft.csv' })], {
+    law: 'lr-annealing',
+    bootstrapSamples: 0,
+  });
+  const codes = left.findings.map((f) => f.code);
+  assert.ok(!codes.includes('warmup-unfinished'), codes.join(', '));
+  assert.ok(codes.includes('loss-invalid'), codes.join(', '));
 });

@@ -111,6 +111,42 @@ test('what-if under the cosine fit: reproduces the fit on its own schedule; anne
   assert.ok(cosine.value.loss.every(Number.isFinite));
 });
 
+test('what-if: a peak LR the law cannot take, or a loss of 0 or below, says why instead of a number', async () => {
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/cosine.csv')], {
+    law: 'lr-annealing',
+    bootstrapSamples: 0,
+  });
+  const fit = analysis.fits.find((f) => f.law === 'lr-annealing')!;
+  const spec = defaultSpec({ peakLr: 3e-4, warmupSteps: 500, totalSteps: 20_000 });
+  assert.ok(whatIfCurve(fit, spec, 'A').ok);
+  // An infinite peak (a typed "1e999") threw a TypeError deep in the sums.
+  assert.match(checkSpec({ ...spec, peakLr: Infinity }) ?? '', /peak LR/);
+  const infinite = whatIfCurve(fit, { ...spec, peakLr: Infinity }, 'A');
+  assert.ok(!infinite.ok && /peak LR/.test(infinite.message), JSON.stringify(infinite));
+  // A peak 1e303 times the fit's: the annealing term outgrows everything and the law gave a final loss of -2e302.
+  const huge = whatIfCurve(fit, { ...spec, peakLr: 1e300 }, 'B');
+  assert.ok(!huge.ok, `final loss ${huge.ok && huge.value.finalLoss}`);
+  assert.match(
+    huge.message,
+    /^B: the law gives a loss of -[\d.e+]+ at step [\d.]+\w*, and a loss cannot be 0 or below/,
+  );
+});
+
+test('what-if from a fit the data do not support: no curve, the verdict instead', async () => {
+  // MPL alone on the example sweep's schedules: L0 and its loss-drop term on their bounds, every prediction withheld.
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/sweep.csv')], { law: 'mpl', bootstrapSamples: 0 });
+  const fit = analysis.fits[0];
+  assert.ok(fit.unsupported?.length, 'the example is unsupported under MPL alone');
+  assert.ok(analysis.predictions.every((p) => p.value === null));
+  const spec = defaultSpec({ peakLr: 3e-4, warmupSteps: 500, totalSteps: 20_000 });
+  const curve = whatIfCurve(fit, spec, 'A');
+  assert.ok(!curve.ok, `a final loss of ${curve.ok && curve.value.finalLoss} was shown`);
+  assert.match(
+    curve.message,
+    /^A: the MPL fit is not supported by the data \(.*held at the limit.*\), so it predicts no schedule/,
+  );
+});
+
 test('what-if without an LR-annealing fit says why', async () => {
   const analysis = await analyseFiles([join(REPO, 'examples/downstream/downstream_sweep.csv')], {
     bootstrapSamples: 0,
