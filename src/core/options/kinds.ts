@@ -212,20 +212,27 @@ export const optionalText: ValueKind<string | null> = {
  * A list of numbers (all > 0 when `positive`). An empty list from a setting counts as not given, so a default such
  * as [2] holds for `[]` too; `prefix` is text a flag's items may start with (the CLI's `D_p=1B`).
  */
-export function numberList(options: { positive: boolean; prefix?: RegExp; min?: number }): ValueKind<number[]> {
+export function numberList(options: {
+  positive: boolean;
+  prefix?: RegExp;
+  min?: number;
+  integer?: boolean;
+}): ValueKind<number[]> {
   const fits = (x: unknown): x is number =>
     typeof x === 'number' &&
     Number.isFinite(x) &&
+    (!options.integer || Number.isInteger(x)) &&
     (!options.positive || x > 0) &&
     (options.min === undefined || x >= options.min);
+  const numbers = options.integer ? 'integers' : 'numbers';
   const kind: ValueKind<number[]> = {
     arity: 'many',
-    metavar: 'X',
-    expects: options.min !== undefined ? `numbers >= ${options.min}` : options.positive ? 'numbers > 0' : 'numbers',
+    metavar: options.integer ? 'N' : 'X',
+    expects: options.min !== undefined ? `${numbers} >= ${options.min}` : options.positive ? `${numbers} > 0` : numbers,
     schema: {
       type: 'array',
       items: defined({
-        type: 'number',
+        type: options.integer ? 'integer' : 'number',
         exclusiveMinimum: options.positive && options.min === undefined ? 0 : undefined,
         minimum: options.min,
       }),

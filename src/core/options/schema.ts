@@ -155,7 +155,8 @@ type _EveryRoleListed = Assert<Exclude<ColumnRole, (typeof COLUMN_ROLES)[number]
 
 const positiveNumbers = numberList({ positive: true });
 /** Steps to predict at: a step below 1 rounds to step 0, where the law is undefined (it fell back to the default). */
-const stepNumbers = numberList({ positive: true, min: 1 });
+// Steps are counted: a step 1.5 is a typo, not step 2.
+const stepNumbers = numberList({ positive: true, min: 1, integer: true });
 
 /**
  * The table. Its order is the order of the settings within their group and of the flags within their help section.

@@ -21,8 +21,8 @@ test('for every knob with a setting and a flag, JSON and flag text accept the sa
 
 test('for every list knob, a JSON list and comma-separated flag text give the same list', () => {
   for (const knob of KNOBS.filter((k) => k.setting && k.flag && k.kind.schema.type === 'array')) {
-    const json = knob.kind.fromJson([1, 2.5, 3000]);
-    assert.deepEqual(knob.kind.fromArgs(['1,2.5', '3k']), { ok: true, value: json }, knob.flag!.name);
+    const json = knob.kind.fromJson([1, 2, 3000]);
+    assert.deepEqual(knob.kind.fromArgs(['1,2', '3k']), { ok: true, value: json }, knob.flag!.name);
   }
 });
 
@@ -34,6 +34,11 @@ test('lists: settings drop items that do not fit (an empty list counts as not gi
   assert.equal(positive.fromJson('3'), undefined);
   assert.deepEqual(positive.fromArgs(['']), { ok: true, value: [] });
   assert.equal(positive.fromArgs(['3,-1']).ok, false);
+  // Counted things (steps): a fraction is dropped from a setting and refused as a flag.
+  const steps = numberList({ positive: true, min: 1, integer: true });
+  assert.deepEqual(steps.fromJson([1, 2.5, 3000]), [1, 3000]);
+  assert.deepEqual(steps.fromArgs(['2.5']), { ok: false, message: 'must be integers >= 1; got "2.5"' });
+  assert.deepEqual(steps.schema, { type: 'array', items: { type: 'integer', minimum: 1 } });
   const prefixed = numberList({ positive: false, prefix: /^D_p\s*=/i });
   assert.deepEqual(prefixed.fromArgs(['D_p=1B', 'd_p = 2M,-3']), { ok: true, value: [1e9, 2e6, -3] });
 });
