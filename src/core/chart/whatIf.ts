@@ -22,7 +22,7 @@ import { formatCompact } from '../util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from './types';
 import { checkSpec, lrOfSpec } from './whatIfSpec';
 
-export { checkSpec, defaultSpec, lrAt, lrOfSpec, MAX_WHATIF_STEPS } from './whatIfSpec';
+export { checkSpec, defaultSpec, lrAt, lrOfSpec, MAX_WHATIF_SPECS, MAX_WHATIF_STEPS } from './whatIfSpec';
 
 /** The spec as a logged schedule at every step, the form lrAreas reads. */
 export function scheduleOf(spec: WhatIfSpec): LoggedSchedule {
@@ -500,7 +500,20 @@ export function whatIfCurve(
   const mean = meanLoss(fit, schedule, Float64Array.from(steps));
   if (mean && !mean.ok) return mean;
   const loss = mean ? mean.value : predictLoss(law.value, schedule, steps);
+  const unusable = unusableLossProblem(steps, loss);
+  if (unusable) return { ok: false, message: `${label}: ${unusable}` };
   return { ok: true, value: { label: named, spec, steps, loss, lr, finalLoss: loss[loss.length - 1] } };
+}
+
+/**
+ * Why the law's curve for a schedule is no prediction: a loss below zero or not a number somewhere, as an LR far past
+ * any the fit saw gives (a peak LR of 1e300: -7e302, then NaN). Null when every loss is a number >= 0.
+ */
+function unusableLossProblem(steps: number[], loss: number[]): string | null {
+  const k = loss.findIndex((v) => !(v >= 0 && v < Infinity));
+  if (k < 0) return null;
+  const what = loss[k] < 0 ? 'below zero' : 'not a finite number';
+  return `the law's loss for this schedule is ${what} from step ${formatCompact(steps[k])}, so it predicts nothing here: its LR is far from any the fit curves were trained at. Try a peak LR nearer the logged one.`;
 }
 
 /**

@@ -1,0 +1,83 @@
+// Chart and what-if requests with hostile values, as a raw JSON-RPC client may send them (the panel never does): each
+// bad value is an answer saying what is wrong, one per what-if, never an exception that loses the request's other
+// what-ifs, a chart of two points, or seconds of the server's only thread.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { analyseFiles } from '../../src/core/analysis/analyse';
+import { mapSeries } from '../../src/core/analysis/series';
+import type { Analysis, Series } from '../../src/core/analysis/types';
+import { defaultSpec, MAX_WHATIF_STEPS } from '../../src/core/chart/whatIf';
+import type { WhatIfSpec } from '../../src/core/chart/types';
+import { ChartRequests } from '../../src/server/chart';
+import { REPO } from '../helpers/shared';
+
+async function cosineRequests(): Promise<ChartRequests> {
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/cosine.csv')], { bootstrapSamples: 30 });
+  mapSeries(analysis as Analysis<Series>, (values) => Float64Array.from(values));
+  return new ChartRequests(async () => analysis as Analysis<Series>);
+}
+
+const uri = 'file:///cosine.csv';
+
+test('a chart asked for a width that is no number is drawn at the narrowest width, not with two points a series', async () => {
+  const requests = await cosineRequests();
+  const narrow = await requests.data({ uri, width: 1, logX: true });
+  assert.ok(narrow.ok, narrow.ok ? '' : narrow.message);
+  for (const width of [NaN, null, -5, 0]) {
+    const answer = await requests.data({ uri, width: width as number, logX: true });
+    assert.ok(answer.ok, answer.ok ? '' : answer.message);
+    assert.deepEqual(
+      answer.value.series.map((s) => s.x.length),
+      narrow.value.series.map((s) => s.x.length),
+      `width ${width}`,
+    );
+  }
+});
+
+test('what-ifs with hostile knobs are each answered with what is wrong, and the good one beside them is predicted', async () => {
+  const requests = await cosineRequests();
+  const data = await requests.data({ uri, width: 800, logX: true });
+  assert.ok(data.ok && data.value.whatIf);
+  const base = defaultSpec(data.value.whatIf, 'cosine');
+  const hostile: [unknown, RegExp][] = [
+    [{ ...base, peakLr: Infinity }, /peak LR must be a positive number/],
+    [{ ...base, peakLr: '3e-4' }, /peak LR must be a positive number/],
+    [{ ...base, totalSteps: '5000' }, /Total steps must be between/],
+    [{ ...base, warmupSteps: null }, /Warmup steps/],
+    [{ ...base, shape: '<b>bogus</b>' }, /shape must be one of constant, cosine, wsd, multistep, logged\.$/],
+    [{ ...base, shape: 'wsd', decayShape: 'exp' }, /decay shape must be one of linear, cosine, sqrt/],
+    [{ ...base, shape: 'multistep', milestones: null }, /Multi-step needs/],
+    [{ ...base, shape: 'multistep', milestones: ['0.5'] }, /Multi-step needs/],
+    [null, /must be a schedule/],
+    ['cosine', /must be a schedule/],
+    // Finite and positive, but an LR so far past the log's that the law's loss falls below zero.
+    [{ ...base, peakLr: 1e300 }, /loss for this schedule is below zero from step .*predicts nothing here/],
+  ];
+  for (const [spec, message] of hostile) {
+    const [bad, good] = await requests.whatIf({ uri, specs: [spec as WhatIfSpec, base] });
+    assert.ok(!bad.ok, `${JSON.stringify(spec)}: refused`);
+    assert.match(bad.message, message, JSON.stringify(spec));
+    assert.ok(good.ok && Number.isFinite(good.value.finalLoss), `${JSON.stringify(spec)}: the other one is predicted`);
+  }
+});
+
+test('a request for many long what-ifs predicts the two the form compares and says so of the rest, in bounded time', async () => {
+  const requests = await cosineRequests();
+  const data = await requests.data({ uri, width: 800, logX: true });
+  assert.ok(data.ok && data.value.whatIf);
+  const long = { ...defaultSpec(data.value.whatIf, 'cosine'), totalSteps: MAX_WHATIF_STEPS };
+  const started = performance.now();
+  // Forty took 35 s of the server's thread: every one was predicted.
+  const answers = await requests.whatIf({ uri, specs: Array.from({ length: 40 }, () => long) });
+  const ms = performance.now() - started;
+  assert.equal(answers.length, 40, 'one answer per what-if');
+  assert.deepEqual(
+    answers.map((a) => a.ok),
+    [true, true, ...Array<boolean>(38).fill(false)],
+  );
+  assert.match(answers[2].ok ? '' : answers[2].message, /At most 2 what-ifs are predicted at once/);
+  assert.ok(ms < 10_000, `${ms.toFixed(0)} ms`);
+  const notAList = await requests.whatIf({ uri, specs: null as unknown as WhatIfSpec[] });
+  assert.match(notAList[0]?.ok === false ? notAList[0].message : '', /must list its schedules/);
+});
