@@ -8,7 +8,7 @@ import { LF } from '../table/bytes';
 import { describeFsError } from '../table/problems';
 import { readTable } from '../table/read';
 import { ReadAhead } from '../table/stream';
-import { DEFAULT_MAX_BYTES, pump, TableReader, type ReadTableOptions } from '../table/tableReader';
+import { DEFAULT_MAX_BYTES, pump, TableReader, tooLargeMessage, type ReadTableOptions } from '../table/tableReader';
 import type { PartShape } from '../table/parallel';
 import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
@@ -43,6 +43,8 @@ export class TextTail implements Tail {
   /** Until a complete line is read: what a whole read of the file says (empty, unreadable), and the size it read. */
   private provisional: { table: Table; size: number } | null = null;
   private deleted = false;
+  /** The file grew past the size limit: said once, its rows before kept, nothing after read until it is read whole. */
+  private tooLarge = false;
   private readonly file: string;
 
   constructor(
@@ -124,6 +126,7 @@ export class TextTail implements Tail {
     const lines = reader.part().linesConsumed;
     const shape = reader.shape();
     this.table = new LiveTable(reader.result());
+    this.tooLarge = false;
     this.provisional = null;
     this.position = { ino: info.ino, dev: info.dev, consumed: end, lines, shape, seam };
     return { change, rows: this.table.rowCount, bytes: end };
@@ -162,12 +165,15 @@ export class TextTail implements Tail {
 
   /** Parses the complete lines in [consumed, size) as a later part of the file and appends their rows. */
   private async readAppended(at: Position, shape: PartShape, size: number): Promise<TailUpdate> {
+    const max = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
+    // Over the limit as a whole file, as a read of it refuses it (a part's own limit is only what is left of it).
+    if (size > max) return this.refused(size, max);
     const read = await this.withFile(async (handle) => {
       if (!(await seamBefore(handle, at.consumed)).equals(at.seam)) return 'rewritten' as const;
       const end = await completeEnd(handle, at.consumed, size);
       if (end === at.consumed) return null;
       // Numbered from the file's line where the part starts: a problem's message names its line as its location does.
-      const maxBytes = (this.options.maxBytes ?? DEFAULT_MAX_BYTES) - at.consumed;
+      const maxBytes = max - at.consumed;
       const options = { ...this.options, maxBytes, firstLine: at.lines + 1 };
       const reader = new TableReader(this.file, this.path, options, end - at.consumed, shape);
       await pump(reader, new ReadAhead(handle, reader.chunkSize, at.consumed, end), this.file);
@@ -183,6 +189,23 @@ export class TextTail implements Tail {
     this.table!.append(part);
     this.position = { ...at, consumed: end, lines: at.lines + lines, seam };
     return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
+  }
+
+  /**
+   * The file grew past the size limit: said once (an error, as a read of it says), its rows read before kept; what
+   * it appends is not read (the limit bounds memory), until it is rewritten smaller and read whole.
+   */
+  private refused(size: number, max: number): TailUpdate {
+    if (this.tooLarge) return { change: 'unchanged', rows: 0, bytes: 0 };
+    this.tooLarge = true;
+    this.table!.note({
+      code: 'file-too-large',
+      severity: 'error',
+      line: 1,
+      column: 1,
+      message: `${tooLargeMessage(this.file, size, max)}; the ${this.table!.rowCount} rows read before are kept, and what it appends is not read`,
+    });
+    return { change: 'appended', rows: 0, bytes: 0 };
   }
 
   /**

@@ -66,3 +66,36 @@ test('a followed file rewritten in place with other, longer content between two 
   assert.deepEqual(await tail.update(), { change: 'appended', rows: 1, bytes: 17 });
   assert.equal(table(tail).rowCount, 301);
 });
+
+test('a followed file that grows past the size limit says so once with its real size, and keeps its rows', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'run.csv');
+  const first = log(20, 10);
+  writeFileSync(path, first);
+  const max = first.length + 100;
+  const tail = new TextTail(path, { maxBytes: max });
+  await tail.update();
+  const grown = log(40, 10);
+  writeFileSync(path, grown); // the same bytes, and more: it grew
+  assert.deepEqual(await tail.update(), { change: 'appended', rows: 0, bytes: 0 }, 'analysed again, to say so');
+  const tooLarge = () => table(tail).problems.filter((p) => p.code === 'file-too-large');
+  // Each part was held to what was left of the limit: "24 bytes, over the 8 bytes limit", then "over the -16 bytes".
+  assert.deepEqual(
+    tooLarge().map((p) => [p.severity, p.line, p.message]),
+    [
+      [
+        'error',
+        1,
+        `${path} is ${grown.length} bytes, over the ${max} bytes limit; raise the size limit or read a downsampled copy (e.g. every 10th row); the 20 rows read before are kept, and what it appends is not read`,
+      ],
+    ],
+  );
+  assert.equal(table(tail).rowCount, 20);
+  writeFileSync(path, log(50, 10));
+  assert.equal((await tail.update()).change, 'unchanged', 'said once');
+  assert.equal(tooLarge().length, 1);
+
+  writeFileSync(path, log(5, 10)); // rewritten smaller: read whole again, under the limit
+  await tail.update();
+  assert.equal(table(tail).rowCount, 5);
+  assert.equal(tooLarge().length, 0);
+});
