@@ -43,6 +43,8 @@ export class TextTail implements Tail {
   /** Until a complete line is read: what a whole read of the file says (empty, unreadable), and the size it read. */
   private provisional: { table: Table; size: number } | null = null;
   private deleted = false;
+  /** A read of the followed file failed (permission removed): said once, and cleared by the next read that works. */
+  private failed = false;
   /** The file grew past the size limit: said once, its rows before kept, nothing after read until it is read whole. */
   private tooLarge = false;
   private readonly file: string;
@@ -81,7 +83,8 @@ export class TextTail implements Tail {
   /** A last line without its line feed is not data yet: said, so a file finished without one loses no line unsaid. */
   private noteUnfinished(size: number): void {
     const at = this.position;
-    if (this.table === null || at === null) return;
+    // Bytes a failed read left unread are not an unfinished line.
+    if (this.table === null || at === null || this.failed) return;
     if (size <= at.consumed) return this.table.clear('line-unfinished');
     this.table.note({
       code: 'line-unfinished',
@@ -127,6 +130,7 @@ export class TextTail implements Tail {
     const shape = reader.shape();
     this.table = new LiveTable(reader.result());
     this.tooLarge = false;
+    this.failed = false;
     this.provisional = null;
     this.position = { ino: info.ino, dev: info.dev, consumed: end, lines, shape, seam };
     return { change, rows: this.table.rowCount, bytes: end };
@@ -187,6 +191,8 @@ export class TextTail implements Tail {
     const lines = reader.part().linesConsumed;
     const part = reader.result();
     this.table!.append(part);
+    if (this.failed) this.table!.clear('file-read-failed');
+    this.failed = false;
     this.position = { ...at, consumed: end, lines: at.lines + lines, seam };
     return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
   }
@@ -218,11 +224,18 @@ export class TextTail implements Tail {
     return { change: 'waiting', rows: 0, bytes: 0 };
   }
 
-  /** Nothing complete to read yet, or the file could not be read (kept for the next update to try again). */
+  /**
+   * Nothing complete to read yet, or the file could not be read (kept for the next update to try again). A failure
+   * after rows were read is said once, as a change (so it is shown, not left for the next append to reveal), and
+   * stands until a read works again.
+   */
   private unreadable(error: Error | null): TailUpdate {
-    if (error !== null && this.table !== null)
-      this.table.note({ code: 'file-read-failed', severity: 'error', line: 1, column: 1, message: error.message });
-    return { change: this.table === null ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
+    if (error === null || this.table === null || this.failed)
+      return { change: this.table === null ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
+    this.failed = true;
+    this.table.clear('line-unfinished');
+    this.table.note({ code: 'file-read-failed', severity: 'error', line: 1, column: 1, message: error.message });
+    return { change: 'appended', rows: 0, bytes: 0 };
   }
 
   private async withFile<T>(

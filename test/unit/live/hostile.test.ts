@@ -3,7 +3,7 @@
 // as rows and lost its beginning), and the rows read before a truncation are kept and said.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextTail } from '../../../src/core/live/textTail';
 import type { Table } from '../../../src/core/table/types';
@@ -99,3 +99,30 @@ test('a followed file that grows past the size limit says so once with its real 
   assert.equal(table(tail).rowCount, 5);
   assert.equal(tooLarge().length, 0);
 });
+
+// Root reads a file whatever its permissions: this runs as another user (as CI and editors do).
+const asRoot = process.getuid?.() === 0;
+
+test(
+  'a followed file whose read permission is removed says so at once, and once it is readable again the error goes',
+  { skip: asRoot && 'run as root, who reads a file whatever its permissions' },
+  async () => {
+    const path = join(scratchDir('sl-live-hostile-'), 'run.csv');
+    writeFileSync(path, log(20, 10));
+    const tail = new TextTail(path);
+    await tail.update();
+    appendFileSync(path, '300,0.0003,2.6\n');
+    chmodSync(path, 0o200);
+    // It was 'unchanged' (the error shown only at the next append), and said the unread line had no line feed yet.
+    assert.deepEqual(await tail.update(), { change: 'appended', rows: 0, bytes: 0 });
+    const codes = () => table(tail).problems.map((p) => p.code);
+    assert.deepEqual(codes(), ['file-read-failed']);
+    assert.match(table(tail).problems[0].message, /run\.csv cannot be read \(permission denied\)/);
+    assert.equal((await tail.update()).change, 'unchanged', 'said once');
+
+    chmodSync(path, 0o644);
+    assert.deepEqual(await tail.update(), { change: 'appended', rows: 1, bytes: 15 });
+    assert.deepEqual(codes(), [], 'the error went with the failure: it stood for good');
+    assert.equal(table(tail).rowCount, 21);
+  },
+);
