@@ -10,6 +10,9 @@ import type { Analysis, Series } from '../../src/core/analysis/types';
 import { defaultSpec, MAX_WHATIF_STEPS } from '../../src/core/chart/whatIf';
 import type { WhatIfSpec } from '../../src/core/chart/types';
 import { ChartRequests } from '../../src/server/chart';
+import type { FileCache } from '../../src/server/fileCache';
+import { predict } from '../../src/server/predict';
+import type { PredictTarget } from '../../src/shared/protocol';
 import { REPO } from '../helpers/shared';
 
 async function cosineRequests(): Promise<ChartRequests> {
@@ -80,4 +83,25 @@ test('a request for many long what-ifs predicts the two the form compares and sa
   assert.ok(ms < 10_000, `${ms.toFixed(0)} ms`);
   const notAList = await requests.whatIf({ uri, specs: null as unknown as WhatIfSpec[] });
   assert.match(notAList[0]?.ok === false ? notAList[0].message : '', /must list its schedules/);
+});
+
+test('Predict at a target that is no target (none, an unknown kind, a value that is no step) says so, analysing nothing', async () => {
+  // Any use of the file's analysis fails the test: a bad target is answered before one is made.
+  const cache = new Proxy({}, { get: () => assert.fail('the file was analysed') }) as FileCache;
+  const cases: [unknown, RegExp][] = [
+    [null, /A target must be one of step, dataMultiplier, dataValue, compute, powerX, with its value\./],
+    [{ kind: 'bogus', value: 5000 }, /A target must be one of step/],
+    [{ kind: 'toString', value: 5000 }, /A target must be one of step/],
+    [{ value: 5000 }, /A target must be one of step/],
+    [{ kind: 'step', value: NaN }, /A target step must be a number >= 1; got NaN/],
+    [{ kind: 'step', value: -3 }, /A target step must be a number >= 1; got -3/],
+    [{ kind: 'step', value: '5000' }, /A target step must be a number >= 1/],
+    [{ kind: 'compute', value: Infinity }, /A target must be a number > 0; got Infinity/],
+  ];
+  for (const [target, message] of cases) {
+    // A null target threw ("Cannot destructure property 'kind'"); kind "bogus" answered "No undefined in this file".
+    const answer = await predict(cache, uri, target as PredictTarget);
+    assert.deepEqual(answer.predictions, [], JSON.stringify(target));
+    assert.match(answer.message ?? '', message, JSON.stringify(target));
+  }
 });
