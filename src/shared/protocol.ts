@@ -91,7 +91,9 @@ export function targetValueProblem(target: PredictTarget): string | undefined {
   const { kind, value } = target;
   const least = kind === 'step' ? 1 : Number.MIN_VALUE;
   if (typeof value === 'number' && Number.isFinite(value) && value >= least) return undefined;
-  return `${kind === 'step' ? 'A target step must be a number >= 1' : 'A target must be a number > 0'}; got ${String(value)}.`;
+  // A value that is not a number is named by its type: a raw request's string may be megabytes long.
+  const got = typeof value === 'string' || (typeof value === 'object' && value !== null) ? typeof value : String(value);
+  return `${kind === 'step' ? 'A target step must be a number >= 1' : 'A target must be a number > 0'}; got ${got}.`;
 }
 
 /**

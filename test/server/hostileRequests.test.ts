@@ -95,7 +95,10 @@ test('Predict at a target that is no target (none, an unknown kind, a value that
     [{ value: 5000 }, /A target must be one of step/],
     [{ kind: 'step', value: NaN }, /A target step must be a number >= 1; got NaN/],
     [{ kind: 'step', value: -3 }, /A target step must be a number >= 1; got -3/],
-    [{ kind: 'step', value: '5000' }, /A target step must be a number >= 1/],
+    [{ kind: 'step', value: '5000' }, /A target step must be a number >= 1; got string\.$/],
+    // Echoed whole, a string value made a message of its size.
+    [{ kind: 'step', value: '<b>'.repeat(1e6) }, /^A target step must be a number >= 1; got string\.$/],
+    [{ kind: 'dataValue', value: [1] }, /^A target must be a number > 0; got object\.$/],
     [{ kind: 'compute', value: Infinity }, /A target must be a number > 0; got Infinity/],
   ];
   for (const [target, message] of cases) {
