@@ -3,9 +3,11 @@
 // as rows and lost its beginning), and the rows read before a truncation are kept and said.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tailFor } from '../../../src/core/live/tails';
 import { TextTail } from '../../../src/core/live/textTail';
+import { WholeTail } from '../../../src/core/live/wholeTail';
 import type { Table } from '../../../src/core/table/types';
 import { scratchDir } from '../../helpers/scratch';
 
@@ -126,3 +128,31 @@ test(
     assert.equal(table(tail).rowCount, 21);
   },
 );
+
+test('a followed JSON document deleted keeps its rows with a warning saying so, once; written again, it is read', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'history.json');
+  const records = (n: number) =>
+    JSON.stringify(Array.from({ length: n }, (_, i) => ({ step: 10 * (i + 1), loss: 3 / (i + 1) })));
+  writeFileSync(path, records(30));
+  const tail = await tailFor(path);
+  assert.ok(tail instanceof WholeTail, 'a JSON document is read again whole');
+  await tail.update();
+  rmSync(path);
+  assert.equal((await tail.update()).change, 'deleted');
+  const said = () => tail.current().problems.filter((p) => p.code === 'file-changed');
+  // Its fit went on being shown with nothing said.
+  assert.deepEqual(
+    said().map((p) => [p.severity, p.message]),
+    [
+      [
+        'warning',
+        `${path} was deleted while it was followed; the 30 rows read before are kept until it is written again`,
+      ],
+    ],
+  );
+  assert.equal(tail.current().tables[0].rowCount, 30);
+  assert.equal((await tail.update()).change, 'unchanged', 'said once');
+  writeFileSync(path, records(5));
+  assert.equal((await tail.update()).change, 'reread');
+  assert.deepEqual([tail.current().tables[0].rowCount, said().length], [5, 0]);
+});
