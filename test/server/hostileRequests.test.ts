@@ -3,7 +3,9 @@
 // what-ifs, a chart of two points, or seconds of the server's only thread.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { analyseFiles } from '../../src/core/analysis/analyse';
 import { mapSeries } from '../../src/core/analysis/series';
 import type { Analysis, Series } from '../../src/core/analysis/types';
@@ -12,7 +14,10 @@ import type { WhatIfSpec } from '../../src/core/chart/types';
 import { ChartRequests } from '../../src/server/chart';
 import type { FileCache } from '../../src/server/fileCache';
 import { predict } from '../../src/server/predict';
+import { RunsIndex } from '../../src/server/runs';
+import { resolveSettings } from '../../src/server/settings';
 import type { PredictTarget } from '../../src/shared/protocol';
+import { scratchDir } from '../helpers/scratch';
 import { REPO } from '../helpers/shared';
 
 async function cosineRequests(): Promise<ChartRequests> {
@@ -106,5 +111,37 @@ test('Predict at a target that is no target (none, an unknown kind, a value that
     const answer = await predict(cache, uri, target as PredictTarget);
     assert.deepEqual(answer.predictions, [], JSON.stringify(target));
     assert.match(answer.message ?? '', message, JSON.stringify(target));
+  }
+});
+
+test('a Runs listing with a root that names no local folder lists the other roots, and says why that one is not', async () => {
+  const dir = scratchDir('sl-hostile-roots-');
+  writeFileSync(join(dir, 'run.csv'), 'step,lr,loss\n1,3e-4,3\n2,3e-4,2.9\n');
+  const index = new RunsIndex({
+    settings: async () => resolveSettings({}),
+    updated: () => undefined,
+    log: () => undefined,
+  });
+  try {
+    const good = pathToFileURL(dir).toString();
+    // Each failed the whole listing: "URI malformed", "File URL host must be...", "root.startsWith is not a function".
+    for (const bad of ['file:///%ZZ', 'file://otherhost/share', 5]) {
+      const listed = await index.list([bad as string, good]);
+      assert.deepEqual(
+        listed.runs.map((r) => r.name),
+        ['run'],
+        String(bad),
+      );
+      assert.equal(listed.notes.length, 1, String(bad));
+      assert.match(listed.notes[0], /A workspace folder.*; it is not scanned\.$/);
+    }
+    assert.deepEqual(await index.list(null as unknown as string[]), { runs: [], notes: [] });
+    assert.deepEqual(
+      (await index.list(['vscode-remote://ssh/x', good])).notes,
+      [],
+      'a remote root is not ours to scan',
+    );
+  } finally {
+    index.dispose();
   }
 });
