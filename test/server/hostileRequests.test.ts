@@ -16,7 +16,8 @@ import type { FileCache } from '../../src/server/fileCache';
 import { predict } from '../../src/server/predict';
 import { RunsIndex } from '../../src/server/runs';
 import { resolveSettings } from '../../src/server/settings';
-import type { PredictTarget } from '../../src/shared/protocol';
+import { FitFileRequest, SetOverridesNotification, type PredictTarget } from '../../src/shared/protocol';
+import { startTestServer } from '../helpers/lsp';
 import { scratchDir } from '../helpers/scratch';
 import { REPO } from '../helpers/shared';
 
@@ -143,5 +144,30 @@ test('a Runs listing with a root that names no local folder lists the other root
     );
   } finally {
     index.dispose();
+  }
+});
+
+test("a file's chosen law or columns that are no law or column name are left out, as a setting's would be", async () => {
+  const dir = scratchDir('sl-hostile-overrides-');
+  const path = join(dir, 'run.csv');
+  let text = 'step,lr,loss\n';
+  for (let i = 1; i <= 300; i++) text += `${i * 10},0.0003,${(2.5 + 4 * (i * 10) ** -0.45).toFixed(5)}\n`;
+  writeFileSync(path, text);
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    const uri = pathToFileURL(path).toString();
+    const plain = await client.rpc.sendRequest(FitFileRequest, { uri });
+    assert.equal(plain.state, 'done', plain.message);
+    // "The bogus law fits undefined, ...", and "could not analyse ...: name.trim is not a function".
+    for (const overrides of [{ law: 'bogus' }, { law: '__proto__' }, { columns: { loss: 5 } }, { columns: 'loss' }]) {
+      const summary = await client.rpc.sendRequest(FitFileRequest, { uri, overrides: overrides as never });
+      assert.deepEqual([summary.state, summary.message], [plain.state, plain.message], JSON.stringify(overrides));
+    }
+    await client.rpc.sendNotification(SetOverridesNotification, { uri, overrides: { law: 'bogus' } as never });
+    const after = await client.rpc.sendRequest(FitFileRequest, { uri });
+    assert.deepEqual([after.state, after.message], [plain.state, plain.message], 'nor by a notification');
+  } finally {
+    client.dispose();
   }
 });
