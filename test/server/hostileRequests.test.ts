@@ -29,7 +29,7 @@ async function cosineRequests(): Promise<ChartRequests> {
 
 const uri = 'file:///cosine.csv';
 
-test('a chart asked for a width that is no number is drawn at the narrowest width, not with two points a series', async () => {
+test('a chart asked for a width that is no number is drawn at the narrowest width, and a window that is no range whole', async () => {
   const requests = await cosineRequests();
   const narrow = await requests.data({ uri, width: 1, logX: true });
   assert.ok(narrow.ok, narrow.ok ? '' : narrow.message);
@@ -40,6 +40,18 @@ test('a chart asked for a width that is no number is drawn at the narrowest widt
       answer.value.series.map((s) => s.x.length),
       narrow.value.series.map((s) => s.x.length),
       `width ${width}`,
+    );
+  }
+  // A window that is no range of x drew one point a series (none, inverted): it is the whole range.
+  const whole = await requests.data({ uri, width: 800, logX: true });
+  assert.ok(whole.ok);
+  for (const window of [{ xMin: NaN, xMax: 5000 }, { xMin: 5000, xMax: 10 }, { xMin: null, xMax: null }, 'x']) {
+    const answer = await requests.data({ uri, width: 800, logX: true, window: window as never });
+    assert.ok(answer.ok, answer.ok ? '' : answer.message);
+    assert.deepEqual(
+      answer.value.series.map((s) => s.x.length),
+      whole.value.series.map((s) => s.x.length),
+      JSON.stringify(window),
     );
   }
 });
