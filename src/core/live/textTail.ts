@@ -6,17 +6,19 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { LF } from '../table/bytes';
 import { describeFsError } from '../table/problems';
-import { readTable } from '../table/read';
+import { failedTable, readTable } from '../table/read';
 import { ReadAhead } from '../table/stream';
 import { DEFAULT_MAX_BYTES, pump, TableReader, tooLargeMessage, type ReadTableOptions } from '../table/tableReader';
 import type { PartShape } from '../table/parallel';
 import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
 import { LiveTable } from './liveTable';
-import type { Tail, TailUpdate } from './tail';
+import { followable, notFollowableMessage, type Tail, type TailUpdate } from './tail';
 
 /** The size a provisional read of a file that does not exist is kept under (no file has it). */
 const MISSING = -1;
+/** The same, of a path that cannot be followed (a FIFO, a device). */
+const NOT_FOLLOWABLE = -2;
 
 /** Bytes read per step when looking back from the end of the file for its last line feed. */
 const BACK_STEP = 64 * 1024;
@@ -67,6 +69,7 @@ export class TextTail implements Tail {
     const info = await stat(this.path, { bigint: true }).catch(() => null);
     // Never read and not there: what a read says of it (it does not exist), read again only once it is there.
     if (info === null && this.table === null) return this.readProvisional(MISSING);
+    if (info !== null && !followable(info) && this.table === null) return this.notFollowable();
     if (info === null || !info.isFile()) return this.gone();
     this.deleted = false;
     const at = this.position;
@@ -221,6 +224,14 @@ export class TextTail implements Tail {
   private async readProvisional(size: number): Promise<TailUpdate> {
     if (this.provisional?.size === size) return { change: 'unchanged', rows: 0, bytes: 0 };
     this.provisional = { table: await readTable(this.path, this.options), size };
+    return { change: 'waiting', rows: 0, bytes: 0 };
+  }
+
+  /** Never read, and a FIFO, a device or a socket: said once, never opened (see followable). */
+  private notFollowable(): TailUpdate {
+    if (this.provisional?.size === NOT_FOLLOWABLE) return { change: 'unchanged', rows: 0, bytes: 0 };
+    const table = failedTable(this.file, this.path, 'file-unreadable', notFollowableMessage(this.file));
+    this.provisional = { table, size: NOT_FOLLOWABLE };
     return { change: 'waiting', rows: 0, bytes: 0 };
   }
 

@@ -5,7 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSource, type SourceOptions, type SourceRead } from '../sources';
 import type { ParseProblem } from '../table/types';
-import { notFound, type Tail, type TailUpdate } from './tail';
+import { followable, notFollowableMessage, notFound, type Tail, type TailUpdate } from './tail';
 
 /** Entries a folder's signature looks at, at most: a change deeper in a huge tree is found by the next read. */
 const SIGNATURE_ENTRIES = 10_000;
@@ -39,11 +39,24 @@ export class WholeTail implements Tail {
       }
       return this.gone();
     }
+    const info = await stat(this.path).catch(() => null);
+    if (info !== null && !followable(info)) return this.notFollowable(first);
     this.read = await readSource(this.path, this.options);
     const { tables } = this.read;
     const rows = tables.reduce((n, t) => n + t.rowCount, 0);
     const bytes = tables.reduce((n, t) => n + t.bytesRead, 0);
     return { change: first ? 'read' : 'reread', rows, bytes };
+  }
+
+  /** The input is a FIFO, a device or a socket: said, never opened (see followable). */
+  private notFollowable(first: boolean): TailUpdate {
+    const file = this.options.displayName ?? this.path;
+    const message = notFollowableMessage(file);
+    this.read = {
+      tables: [],
+      problems: [{ code: 'file-unreadable', severity: 'error', message, file, line: 1, column: 1 }],
+    };
+    return { change: first ? 'waiting' : 'reread', rows: 0, bytes: 0 };
   }
 
   /**

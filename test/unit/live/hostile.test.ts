@@ -1,9 +1,19 @@
 // A followed CSV that is truncated or rewritten in place (the same file, not a new one) while it is followed: what is
 // written after is read from the start, never from where the old content ended (which read the new content's middle
 // as rows and lost its beginning), and the rows read before a truncation are kept and said.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  closeSync,
+  constants,
+  openSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tailFor } from '../../../src/core/live/tails';
 import { TextTail } from '../../../src/core/live/textTail';
@@ -155,4 +165,35 @@ test('a followed JSON document deleted keeps its rows with a warning saying so, 
   writeFileSync(path, records(5));
   assert.equal((await tail.update()).change, 'reread');
   assert.deepEqual([tail.current().tables[0].rowCount, said().length], [5, 0]);
+});
+
+test('a FIFO to follow is said not to be followable, never opened: opening it waited for a writer for good', async () => {
+  const fifo = join(scratchDir('sl-live-hostile-'), 'run.csv');
+  execFileSync('mkfifo', [fifo]);
+  // A read left waiting in open() (the bug) is let go by a writer's open, so a failing run still ends.
+  after(() => {
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      // No reader waiting: nothing to let go.
+    }
+  });
+  for (const tail of [await tailFor(fifo), new TextTail(fifo), new WholeTail(fifo)]) {
+    // Each update hung in open(): `watch` never printed, and did not end on SIGTERM.
+    const update = await Promise.race([
+      tail.update(),
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000).unref()),
+    ]);
+    assert.notEqual(update, 'hung', tail.constructor.name);
+    const read = tail.current();
+    const said = [...read.problems, ...read.tables.flatMap((t) => t.problems)].map((p) => p.message);
+    assert.deepEqual(
+      said,
+      [
+        `${fifo} is not a file or a folder (a FIFO, a device or a socket), so it cannot be followed: what is read from it is gone; fit it once with \`scaling-lens fit\`, or follow the file its writer writes`,
+      ],
+      tail.constructor.name,
+    );
+    assert.equal((await tail.update()).change, 'unchanged', 'said once');
+  }
 });
