@@ -13,7 +13,7 @@ import {
   type SampleOptions,
 } from '../core/chart/series';
 import type { ChartData, Outcome, WhatIfCurve } from '../core/chart/types';
-import { NO_LOSS_FIT, predictsSchedules, whatIfCurve } from '../core/chart/whatIf';
+import { MAX_WHATIF_SPECS, NO_LOSS_FIT, predictsSchedules, whatIfCurve } from '../core/chart/whatIf';
 import { runFor, runToEnd, type Steps } from '../core/util/steps';
 import type { ChartDataParams, ChartDataResult, WhatIfParams } from '../shared/chart';
 
@@ -95,6 +95,7 @@ export class ChartRequests {
   }
 
   async whatIf({ uri, specs }: WhatIfParams): Promise<Outcome<WhatIfCurve>[]> {
+    if (!Array.isArray(specs)) return [{ ok: false, message: 'A what-if request must list its schedules.' }];
     const analysis = await this.analysisOf(uri);
     const fit = analysis?.fits.find(predictsSchedules);
     if (!analysis || !fit)
@@ -106,7 +107,9 @@ export class ChartRequests {
     const schedule = referenceCurve(analysis, fit)?.schedule;
     const logged = schedule && { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
     return specs.map((spec, i) =>
-      whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep, logged, sizes }),
+      i < MAX_WHATIF_SPECS
+        ? whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep, logged, sizes })
+        : { ok: false, message: `At most ${MAX_WHATIF_SPECS} what-ifs are predicted at once; this one was not.` },
     );
   }
 

@@ -56,6 +56,24 @@ interface Known {
   stopped?: boolean;
 }
 
+/**
+ * The local folder a workspace root names; null for a root that is not a file (a remote one: not this server's to
+ * scan); an error for one that names no local path (a raw request's, or a host's share): said in the view's notes,
+ * and the other roots still listed (one bad root failed the whole listing).
+ */
+function folderOf(root: unknown): string | null | Error {
+  if (typeof root !== 'string')
+    return new Error('A workspace folder was sent as something other than a URI; it is not scanned.');
+  if (!root.startsWith('file:')) return null;
+  try {
+    return fileURLToPath(root);
+  } catch (error) {
+    return new Error(
+      `A workspace folder's URI names no local folder (${(error as Error).message}); it is not scanned.`,
+    );
+  }
+}
+
 /** How the runs under a workspace folder are fitted (its settings). */
 type HowToFit = Pick<RunsTask, 'options' | 'read'>;
 
@@ -120,9 +138,13 @@ export class RunsIndex implements FollowListener {
     const runs: RunEntry[] = [];
     const listed = new Map<string, Known>();
     const due: Known[] = [];
-    for (const root of roots) {
-      if (!root.startsWith('file:')) continue;
-      const folder = fileURLToPath(root);
+    for (const root of Array.isArray(roots) ? roots : []) {
+      const folder = folderOf(root);
+      if (folder instanceof Error) {
+        notes.push(folder.message);
+        continue;
+      }
+      if (folder === null) continue;
       this.how.set(root, await this.howToFit(root));
       const scan = await findRuns(folder, SOURCES, { displayName: folder });
       // What the view says above its runs: only what the user must know (a scan cut short, a folder unreadable);

@@ -37,7 +37,7 @@ import { Followers } from './followers';
 import { runInWorker, WORKER_LIMITS, type Runner } from './runner';
 import { columnSamples } from './samples';
 import { exportedFit } from './exportFit';
-import { resolveSettings } from './settings';
+import { checkOverrides, resolveSettings } from './settings';
 import { logVia, Outbox } from './outbox';
 
 export interface ServerOptions {
@@ -132,7 +132,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   });
 
   connection.onRequest(FitFileRequest, async ({ uri, overrides }, token) => {
-    const summary = await cache.fit(uri, overrides, token);
+    const summary = await cache.fit(uri, overrides == null ? undefined : checkOverrides(overrides), token);
     // Its notification offers Show Chart: the chart's model is built in slices after the answer, not on the click.
     // From the next turn: the connection writes the answer in a setImmediate queued after this one, and the first
     // slice (a whole million-row curve) would come before it.
@@ -161,7 +161,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   connection.onRequest(ChartDataRequest, (params) => charts.data(params));
   connection.onRequest(WhatIfRequest, (params) => charts.whatIf(params));
   connection.onRequest(RunsRequest, ({ roots }) => runs.list(roots));
-  connection.onNotification(SetOverridesNotification, ({ uri, overrides }) => cache.setOverrides(uri, overrides));
+  connection.onNotification(SetOverridesNotification, ({ uri, overrides }) =>
+    cache.setOverrides(uri, checkOverrides(overrides)),
+  );
 
   documents.listen(connection);
   connection.listen();

@@ -70,16 +70,30 @@ export type PredictTarget =
   /** A value of the power law's x column (law 'power': the step of a loss curve, tokens, ...). */
   | { kind: 'powerX'; value: number };
 
+/** The kinds of target, as a set a raw request's kind is checked against. */
+const TARGET_KINDS: Record<PredictTarget['kind'], true> = {
+  step: true,
+  dataMultiplier: true,
+  dataValue: true,
+  compute: true,
+  powerX: true,
+};
+
 /**
  * Why no law can be asked at this target, or undefined when one can: the one rule for the input box and a raw request.
  * A step below 1 rounds to step 0, where the loss-curve laws are undefined (worded as --predict-step's usage error);
  * the other targets are amounts, positive. A NaN sent over JSON arrives as null, hence the finite check.
  */
 export function targetValueProblem(target: PredictTarget): string | undefined {
+  // A raw request may send no target, or a kind no law answers ("No undefined in this file to predict from.").
+  if (typeof target !== 'object' || target === null || !Object.hasOwn(TARGET_KINDS, target.kind))
+    return `A target must be one of ${Object.keys(TARGET_KINDS).join(', ')}, with its value.`;
   const { kind, value } = target;
   const least = kind === 'step' ? 1 : Number.MIN_VALUE;
   if (typeof value === 'number' && Number.isFinite(value) && value >= least) return undefined;
-  return `${kind === 'step' ? 'A target step must be a number >= 1' : 'A target must be a number > 0'}; got ${String(value)}.`;
+  // A value that is not a number is named by its type: a raw request's string may be megabytes long.
+  const got = typeof value === 'string' || (typeof value === 'object' && value !== null) ? typeof value : String(value);
+  return `${kind === 'step' ? 'A target step must be a number >= 1' : 'A target must be a number > 0'}; got ${got}.`;
 }
 
 /**

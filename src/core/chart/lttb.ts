@@ -8,10 +8,14 @@ import { lowerBound, upperBound } from '../util/arrays';
 
 /** Points per series at most, whatever the width: more would not show and would slow the draw. */
 export const MAX_POINTS_PER_SERIES = 4000;
+/** Points per series at least, however narrow the plot. */
+const MIN_POINTS_PER_SERIES = 200;
 
 /** The point budget of one series for a plot `width` CSS pixels wide: about two points per pixel. */
 export function pointBudget(width: number): number {
-  return Math.min(MAX_POINTS_PER_SERIES, Math.max(200, Math.round(2 * width)));
+  // A width that is no number (NaN, null from a raw request) is the narrowest plot's, not a budget of NaN points.
+  if (!(width > 0)) return MIN_POINTS_PER_SERIES;
+  return Math.min(MAX_POINTS_PER_SERIES, Math.max(MIN_POINTS_PER_SERIES, Math.round(2 * width)));
 }
 
 /**

@@ -131,7 +131,9 @@ function unsupportedNotes(fits: readonly FitResult[]): string[] {
 }
 
 /** The window and point budget applied to every series; bands and laws keep their own grids inside the window. */
-export function sampleChart(model: ChartModel, options: SampleOptions): ChartData {
+export function sampleChart(model: ChartModel, given: SampleOptions): ChartData {
+  // A window that is no range (NaN, inverted, not an object: a raw request's) is the whole range, not one point a series.
+  const options = isRange(given.window) ? given : { ...given, window: undefined };
   const budget = options.full ? Infinity : pointBudget(options.width);
   let hidden = 0;
   const series = model.data.series.map((s) => {
@@ -145,6 +147,17 @@ export function sampleChart(model: ChartModel, options: SampleOptions): ChartDat
       ]
     : model.data.notes;
   return { ...model.data, series, notes, window: options.window, logX: options.logX };
+}
+
+/** Whether a window is a range of x: finite ends, the first below the second. */
+function isRange(window: XWindow | undefined): boolean {
+  return (
+    typeof window === 'object' &&
+    window !== null &&
+    Number.isFinite(window.xMin) &&
+    Number.isFinite(window.xMax) &&
+    window.xMin < window.xMax
+  );
 }
 
 /** Rows a log x-axis cannot show. A counting loop: a filter would copy a million-row column on every request. */

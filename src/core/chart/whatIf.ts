@@ -22,7 +22,7 @@ import { formatCompact, formatNumber } from '../util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from './types';
 import { checkSpec, lrOfSpec } from './whatIfSpec';
 
-export { checkSpec, defaultSpec, lrAt, lrOfSpec, MAX_WHATIF_STEPS } from './whatIfSpec';
+export { checkSpec, defaultSpec, lrAt, lrOfSpec, MAX_WHATIF_SPECS, MAX_WHATIF_STEPS } from './whatIfSpec';
 
 /** The spec as a logged schedule at every step, the form lrAreas reads. */
 export function scheduleOf(spec: WhatIfSpec): LoggedSchedule {

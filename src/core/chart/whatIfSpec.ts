@@ -5,6 +5,12 @@ import { lowerBound } from '../util/arrays';
 /** A million steps is already a long run; the recursion is O(steps), so cap what a slider can ask for. */
 export const MAX_WHATIF_STEPS = 2_000_000;
 
+/**
+ * What-ifs one request predicts, at most: the form compares two (A and B). Each may be 2M steps of the server's only
+ * thread (about a second), so a request of forty held hovers and lenses for 35 s.
+ */
+export const MAX_WHATIF_SPECS = 2;
+
 export function defaultSpec(
   defaults: Pick<WhatIfDefaults, 'peakLr' | 'warmupSteps' | 'totalSteps' | 'sizes'>,
   shape: WhatIfSpec['shape'] = 'cosine',
@@ -83,22 +89,44 @@ function decayedLr(spec: WhatIfSpec, W: number, floor: number): (s: number, prog
   }
 }
 
-/** Why a spec cannot be predicted, or null when it can. */
+/** The shapes a what-if may take, and a WSD decay's: a raw request may name others, which no schedule knows. */
+const SHAPES: readonly WhatIfSpec['shape'][] = ['constant', 'cosine', 'wsd', 'multistep', 'logged'];
+const DECAY_SHAPES: readonly WhatIfSpec['decayShape'][] = ['linear', 'cosine', 'sqrt'];
+
+/** A finite number: what a knob must be (a raw request may send a string, null, or an overflowed 1e999). */
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/**
+ * Why a spec cannot be predicted, or null when it can. A spec from a raw request is any JSON: every knob is checked
+ * for its type as well as its range, so a bad one is this message, never an exception that loses the other specs.
+ */
 export function checkSpec(spec: WhatIfSpec): string | null {
-  if (!(spec.totalSteps >= 2) || spec.totalSteps > MAX_WHATIF_STEPS)
+  if (typeof spec !== 'object' || spec === null) return 'A what-if must be a schedule: a shape and its knobs.';
+  if (!SHAPES.includes(spec.shape)) return `The schedule shape must be one of ${SHAPES.join(', ')}.`;
+  if (!isNumber(spec.totalSteps) || spec.totalSteps < 2 || spec.totalSteps > MAX_WHATIF_STEPS)
     return `Total steps must be between 2 and ${MAX_WHATIF_STEPS.toLocaleString('en-US')}.`;
-  if (!(spec.peakLr > 0 && Number.isFinite(spec.peakLr))) return 'The peak LR must be a positive finite number.';
-  if (spec.modelSize !== undefined && !(spec.modelSize > 0 && Number.isFinite(spec.modelSize)))
+  if (!(isNumber(spec.peakLr) && spec.peakLr > 0)) return 'The peak LR must be a positive finite number.';
+  if (spec.modelSize !== undefined && !(isNumber(spec.modelSize) && spec.modelSize > 0))
     return 'The model size N must be a positive number of parameters (e.g. 1e9).';
   // A logged schedule has its own warmup: the knob is not shown for it, so it is not checked either.
-  if (spec.shape !== 'logged' && (!(spec.warmupSteps >= 0) || spec.warmupSteps >= spec.totalSteps))
+  if (
+    spec.shape !== 'logged' &&
+    !(isNumber(spec.warmupSteps) && spec.warmupSteps >= 0 && spec.warmupSteps < spec.totalSteps)
+  )
     return 'Warmup steps must be at least 0 and fewer than the total steps.';
-  if (!(spec.minLrRatio >= 0 && spec.minLrRatio <= 1)) return 'The final LR ratio must be between 0 and 1.';
-  if (spec.shape === 'wsd' && !(spec.decayFraction > 0 && spec.decayFraction <= 1))
+  if (!(isNumber(spec.minLrRatio) && spec.minLrRatio >= 0 && spec.minLrRatio <= 1))
+    return 'The final LR ratio must be between 0 and 1.';
+  if (spec.shape === 'wsd' && !(isNumber(spec.decayFraction) && spec.decayFraction > 0 && spec.decayFraction <= 1))
     return 'The WSD decay fraction must be in (0, 1].';
+  if (spec.shape === 'wsd' && !DECAY_SHAPES.includes(spec.decayShape))
+    return `The WSD decay shape must be one of ${DECAY_SHAPES.join(', ')}.`;
   if (
     spec.shape === 'multistep' &&
-    (!(spec.factor > 0 && spec.factor <= 1) || spec.milestones.some((m) => !(m > 0 && m < 1)))
+    (!(isNumber(spec.factor) && spec.factor > 0 && spec.factor <= 1) ||
+      !Array.isArray(spec.milestones) ||
+      spec.milestones.some((m) => !(isNumber(m) && m > 0 && m < 1)))
   )
     return 'Multi-step needs a factor in (0, 1] and milestones between 0 and 1 (fractions of the steps).';
   return null;

@@ -27,6 +27,8 @@ export class EventTail implements Tail {
   private readonly files = new Map<string, FileRead>();
   /** Known files found gone: said once each. */
   private readonly missing = new Set<string>();
+  /** Files whose last read failed (permission removed): said once each, and again once a read of them works. */
+  private readonly failing = new Set<string>();
   private table: Table | null = null;
   /** The followed path itself is gone: the next time it is there, it is another run, read from the start. */
   private deleted = false;
@@ -67,6 +69,7 @@ export class EventTail implements Tail {
     const reader = new RunReader(this.display, this.options);
     this.files.clear();
     this.missing.clear();
+    this.failing.clear();
     this.deleted = false;
     let bytes = 0;
     for (let i = 0; i < refs.length; i++) {
@@ -74,6 +77,7 @@ export class EventTail implements Tail {
       if (info === null) continue;
       const read = await reader.readFile(refs[i], 0);
       this.files.set(refs[i].path, { ino: info.ino, dev: info.dev, end: read.end });
+      if (read.error !== undefined) this.failing.add(refs[i].path);
       bytes += read.end;
     }
     if (why !== null)
@@ -125,6 +129,12 @@ export class EventTail implements Tail {
       const read = await reader.readFile(refs[i], from);
       this.files.set(refs[i].path, { ino: info.ino, dev: info.dev, end: read.end });
       bytes += read.end - from;
+      // A read that failed consumes nothing: without this the table stood, and the failure went unsaid.
+      if ((read.error !== undefined) !== this.failing.has(refs[i].path)) {
+        noted = true;
+        if (read.error !== undefined) this.failing.add(refs[i].path);
+        else this.failing.delete(refs[i].path);
+      }
     }
     for (const path of this.files.keys()) {
       if (present.has(path) || this.missing.has(path)) continue;

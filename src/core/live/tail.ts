@@ -2,6 +2,7 @@
 // tables() are the rows as of the last update. A format that can read only its new bytes has its own tail (the text
 // tables: textTail.ts; TensorBoard event files and run folders: eventTail.ts, which resumes the record reader at the
 // first unconsumed byte); any other source is read again whole when it changes (wholeTail.ts). tailFor() picks one.
+import type { Stats } from 'node:fs';
 import type { SourceRead } from '../sources';
 import { describeFsError } from '../table/problems';
 import type { ParseProblem } from '../table/types';
@@ -43,4 +44,17 @@ export interface Tail {
 export function notFound(file: string): ParseProblem {
   const message = describeFsError(Object.assign(new Error(), { code: 'ENOENT' }), file);
   return { code: 'file-unreadable', severity: 'error', message, file, line: 1, column: 1 };
+}
+
+/**
+ * Whether a path that is there can be followed: a file or a folder. A FIFO, a device or a socket is never opened by a
+ * tail: opening a FIFO waits for a writer (`watch` hung, even past SIGTERM), and a stream's bytes, once read, are gone.
+ */
+export function followable(info: Pick<Stats, 'isFile' | 'isDirectory'>): boolean {
+  return info.isFile() || info.isDirectory();
+}
+
+/** What a tail says, once, of an input that is there but cannot be followed (see followable). */
+export function notFollowableMessage(file: string): string {
+  return `${file} is not a file or a folder (a FIFO, a device or a socket), so it cannot be followed: what is read from it is gone; fit it once with \`scaling-lens fit\`, or follow the file its writer writes`;
 }

@@ -6,17 +6,19 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { LF } from '../table/bytes';
 import { describeFsError } from '../table/problems';
-import { readTable } from '../table/read';
+import { failedTable, readTable } from '../table/read';
 import { ReadAhead } from '../table/stream';
-import { DEFAULT_MAX_BYTES, pump, TableReader, type ReadTableOptions } from '../table/tableReader';
+import { DEFAULT_MAX_BYTES, pump, TableReader, tooLargeMessage, type ReadTableOptions } from '../table/tableReader';
 import type { PartShape } from '../table/parallel';
 import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
 import { LiveTable } from './liveTable';
-import type { Tail, TailUpdate } from './tail';
+import { followable, notFollowableMessage, type Tail, type TailUpdate } from './tail';
 
 /** The size a provisional read of a file that does not exist is kept under (no file has it). */
 const MISSING = -1;
+/** The same, of a path that cannot be followed (a FIFO, a device). */
+const NOT_FOLLOWABLE = -2;
 
 /** Bytes read per step when looking back from the end of the file for its last line feed. */
 const BACK_STEP = 64 * 1024;
@@ -43,6 +45,10 @@ export class TextTail implements Tail {
   /** Until a complete line is read: what a whole read of the file says (empty, unreadable), and the size it read. */
   private provisional: { table: Table; size: number } | null = null;
   private deleted = false;
+  /** A read of the followed file failed (permission removed): said once, and cleared by the next read that works. */
+  private failed = false;
+  /** The file grew past the size limit: said once, its rows before kept, nothing after read until it is read whole. */
+  private tooLarge = false;
   private readonly file: string;
 
   constructor(
@@ -63,6 +69,7 @@ export class TextTail implements Tail {
     const info = await stat(this.path, { bigint: true }).catch(() => null);
     // Never read and not there: what a read says of it (it does not exist), read again only once it is there.
     if (info === null && this.table === null) return this.readProvisional(MISSING);
+    if (info !== null && !followable(info) && this.table === null) return this.notFollowable();
     if (info === null || !info.isFile()) return this.gone();
     this.deleted = false;
     const at = this.position;
@@ -79,7 +86,8 @@ export class TextTail implements Tail {
   /** A last line without its line feed is not data yet: said, so a file finished without one loses no line unsaid. */
   private noteUnfinished(size: number): void {
     const at = this.position;
-    if (this.table === null || at === null) return;
+    // Bytes a failed read left unread are not an unfinished line.
+    if (this.table === null || at === null || this.failed) return;
     if (size <= at.consumed) return this.table.clear('line-unfinished');
     this.table.note({
       code: 'line-unfinished',
@@ -124,6 +132,8 @@ export class TextTail implements Tail {
     const lines = reader.part().linesConsumed;
     const shape = reader.shape();
     this.table = new LiveTable(reader.result());
+    this.tooLarge = false;
+    this.failed = false;
     this.provisional = null;
     this.position = { ino: info.ino, dev: info.dev, consumed: end, lines, shape, seam };
     return { change, rows: this.table.rowCount, bytes: end };
@@ -162,12 +172,15 @@ export class TextTail implements Tail {
 
   /** Parses the complete lines in [consumed, size) as a later part of the file and appends their rows. */
   private async readAppended(at: Position, shape: PartShape, size: number): Promise<TailUpdate> {
+    const max = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
+    // Over the limit as a whole file, as a read of it refuses it (a part's own limit is only what is left of it).
+    if (size > max) return this.refused(size, max);
     const read = await this.withFile(async (handle) => {
       if (!(await seamBefore(handle, at.consumed)).equals(at.seam)) return 'rewritten' as const;
       const end = await completeEnd(handle, at.consumed, size);
       if (end === at.consumed) return null;
       // Numbered from the file's line where the part starts: a problem's message names its line as its location does.
-      const maxBytes = (this.options.maxBytes ?? DEFAULT_MAX_BYTES) - at.consumed;
+      const maxBytes = max - at.consumed;
       const options = { ...this.options, maxBytes, firstLine: at.lines + 1 };
       const reader = new TableReader(this.file, this.path, options, end - at.consumed, shape);
       await pump(reader, new ReadAhead(handle, reader.chunkSize, at.consumed, end), this.file);
@@ -181,8 +194,27 @@ export class TextTail implements Tail {
     const lines = reader.part().linesConsumed;
     const part = reader.result();
     this.table!.append(part);
+    if (this.failed) this.table!.clear('file-read-failed');
+    this.failed = false;
     this.position = { ...at, consumed: end, lines: at.lines + lines, seam };
     return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
+  }
+
+  /**
+   * The file grew past the size limit: said once (an error, as a read of it says), its rows read before kept; what
+   * it appends is not read (the limit bounds memory), until it is rewritten smaller and read whole.
+   */
+  private refused(size: number, max: number): TailUpdate {
+    if (this.tooLarge) return { change: 'unchanged', rows: 0, bytes: 0 };
+    this.tooLarge = true;
+    this.table!.note({
+      code: 'file-too-large',
+      severity: 'error',
+      line: 1,
+      column: 1,
+      message: `${tooLargeMessage(this.file, size, max)}; the ${this.table!.rowCount} rows read before are kept, and what it appends is not read`,
+    });
+    return { change: 'appended', rows: 0, bytes: 0 };
   }
 
   /**
@@ -195,11 +227,26 @@ export class TextTail implements Tail {
     return { change: 'waiting', rows: 0, bytes: 0 };
   }
 
-  /** Nothing complete to read yet, or the file could not be read (kept for the next update to try again). */
+  /** Never read, and a FIFO, a device or a socket: said once, never opened (see followable). */
+  private notFollowable(): TailUpdate {
+    if (this.provisional?.size === NOT_FOLLOWABLE) return { change: 'unchanged', rows: 0, bytes: 0 };
+    const table = failedTable(this.file, this.path, 'file-unreadable', notFollowableMessage(this.file));
+    this.provisional = { table, size: NOT_FOLLOWABLE };
+    return { change: 'waiting', rows: 0, bytes: 0 };
+  }
+
+  /**
+   * Nothing complete to read yet, or the file could not be read (kept for the next update to try again). A failure
+   * after rows were read is said once, as a change (so it is shown, not left for the next append to reveal), and
+   * stands until a read works again.
+   */
   private unreadable(error: Error | null): TailUpdate {
-    if (error !== null && this.table !== null)
-      this.table.note({ code: 'file-read-failed', severity: 'error', line: 1, column: 1, message: error.message });
-    return { change: this.table === null ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
+    if (error === null || this.table === null || this.failed)
+      return { change: this.table === null ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
+    this.failed = true;
+    this.table.clear('line-unfinished');
+    this.table.note({ code: 'file-read-failed', severity: 'error', line: 1, column: 1, message: error.message });
+    return { change: 'appended', rows: 0, bytes: 0 };
   }
 
   private async withFile<T>(

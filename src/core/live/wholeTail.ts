@@ -4,7 +4,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSource, type SourceOptions, type SourceRead } from '../sources';
-import { notFound, type Tail, type TailUpdate } from './tail';
+import type { ParseProblem } from '../table/types';
+import { followable, notFollowableMessage, notFound, type Tail, type TailUpdate } from './tail';
 
 /** Entries a folder's signature looks at, at most: a change deeper in a huge tree is found by the next read. */
 const SIGNATURE_ENTRIES = 10_000;
@@ -36,13 +37,39 @@ export class WholeTail implements Tail {
         this.read = { tables: [], problems: [notFound(this.options.displayName ?? this.path)] };
         return { change: 'waiting', rows: 0, bytes: 0 };
       }
-      return { change: 'deleted', rows: 0, bytes: 0 }; // the tables read before are kept
+      return this.gone();
     }
+    const info = await stat(this.path).catch(() => null);
+    if (info !== null && !followable(info)) return this.notFollowable(first);
     this.read = await readSource(this.path, this.options);
     const { tables } = this.read;
     const rows = tables.reduce((n, t) => n + t.rowCount, 0);
     const bytes = tables.reduce((n, t) => n + t.bytesRead, 0);
     return { change: first ? 'read' : 'reread', rows, bytes };
+  }
+
+  /** The input is a FIFO, a device or a socket: said, never opened (see followable). */
+  private notFollowable(first: boolean): TailUpdate {
+    const file = this.options.displayName ?? this.path;
+    const message = notFollowableMessage(file);
+    this.read = {
+      tables: [],
+      problems: [{ code: 'file-unreadable', severity: 'error', message, file, line: 1, column: 1 }],
+    };
+    return { change: first ? 'waiting' : 'reread', rows: 0, bytes: 0 };
+  }
+
+  /**
+   * The input is gone: the tables read before are kept, and a warning says so, as the text and event tails say it
+   * (the analysis went on showing a deleted file's fit with nothing said). A read of it written again replaces both.
+   */
+  private gone(): TailUpdate {
+    const file = this.options.displayName ?? this.path;
+    const rows = this.read.tables.reduce((n, t) => n + t.rowCount, 0);
+    const message = `${file} was deleted while it was followed; the ${rows} rows read before are kept until it is written again`;
+    const problem: ParseProblem = { code: 'file-changed', severity: 'warning', message, file, line: 1, column: 1 };
+    this.read = { tables: this.read.tables, problems: [...this.read.problems, problem] };
+    return { change: 'deleted', rows: 0, bytes: 0 };
   }
 }
 

@@ -184,7 +184,7 @@ export function parseBytes(bytes: Uint8Array, options: ReadTableOptions & { file
 }
 
 /** A table with no rows and one error, for files that cannot be read at all. */
-function failedTable(file: string, fileName: string, code: ReadFailureCode, message: string): Table {
+export function failedTable(file: string, fileName: string, code: ReadFailureCode, message: string): Table {
   const problems = new ProblemLog(file);
   problems.add(code, 'error', 1, 1, message);
   return new TableBuilder(problems).finish({ format: formatFromExtension(fileName), headerLine: 0, bytesRead: 0 });

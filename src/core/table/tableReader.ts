@@ -40,6 +40,12 @@ import { WideToLongSink } from './wandb';
 import { asError } from '../util/errors';
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+
+/** What a read says of a file of `size` bytes over the limit `max` (a followed file's tail says it too). */
+export function tooLargeMessage(file: string, size: number, max: number): string {
+  const exact = size < 1024 ? '' : ` (${size} bytes)`;
+  return `${file} is ${formatBytes(size)}${exact}, over the ${formatBytes(max)} limit; raise the size limit or read a downsampled copy (e.g. every 10th row)`;
+}
 /** TableReader's totalBytes for a stream (a FIFO, /dev/stdin): its size is known only at its end. */
 export const UNKNOWN_SIZE = -1;
 
@@ -185,12 +191,7 @@ export class TableReader {
   refuseSize(size: number): boolean {
     const max = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
     if (size <= max) return false;
-    const exact = size < 1024 ? '' : ` (${size} bytes)`;
-    this.fail(
-      'file-too-large',
-      `${this.problems.file} is ${formatBytes(size)}${exact}, over the ${formatBytes(max)} ` +
-        'limit; raise the size limit or read a downsampled copy (e.g. every 10th row)',
-    );
+    this.fail('file-too-large', tooLargeMessage(this.problems.file, size, max));
     return true;
   }
 

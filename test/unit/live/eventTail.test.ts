@@ -4,7 +4,7 @@
 // from the start, with a note; a deleted one keeps its points.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventTail } from '../../../src/core/live/eventTail';
 import { tailFor } from '../../../src/core/live/tails';
@@ -191,3 +191,27 @@ test('a file that does not exist yet is waited for; JSON Lines formats of their 
   assert.equal(table.rowCount, 3);
   assert.equal(table.hints?.maxSteps, 1000);
 });
+
+test(
+  'an event file whose read permission is removed says so at once, and once it is readable again the error goes',
+  { skip: process.getuid?.() === 0 && 'run as root, who reads a file whatever its permissions' },
+  async () => {
+    const folder = join(dir, 'unreadable');
+    const w = run(20);
+    const path = w.write(folder);
+    const tail = new EventTail(folder);
+    await tail.update();
+    const before = w.bytes().length;
+    for (let i = 21; i <= 30; i++) w.scalar('train/loss', 10 * i, 2.5 + 3 / Math.sqrt(10 * i));
+    appendFileSync(path, w.bytes().subarray(before));
+    chmodSync(path, 0o200);
+    // It was 'unchanged': the table stood as it was, and nothing said the file could not be read.
+    assert.equal((await tail.update()).change, 'appended');
+    const unreadable = () => tail.current().tables[0].problems.filter((p) => p.code === 'file-unreadable');
+    assert.match(unreadable()[0]?.message ?? '', /permission denied/);
+    assert.equal((await tail.update()).change, 'unchanged', 'said once');
+    chmodSync(path, 0o644);
+    assert.deepEqual(await tail.update(), { change: 'appended', rows: 10, bytes: w.bytes().length - before });
+    assert.equal(unreadable().length, 0);
+  },
+);

@@ -1,11 +1,23 @@
 // A followed CSV that is truncated or rewritten in place (the same file, not a new one) while it is followed: what is
 // written after is read from the start, never from where the old content ended (which read the new content's middle
 // as rows and lost its beginning), and the rows read before a truncation are kept and said.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  closeSync,
+  constants,
+  openSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { tailFor } from '../../../src/core/live/tails';
 import { TextTail } from '../../../src/core/live/textTail';
+import { WholeTail } from '../../../src/core/live/wholeTail';
 import type { Table } from '../../../src/core/table/types';
 import { scratchDir } from '../../helpers/scratch';
 
@@ -65,4 +77,123 @@ test('a followed file rewritten in place with other, longer content between two 
   writeFileSync(path, log(300, 5) + '3005,0.0003,2.55\n');
   assert.deepEqual(await tail.update(), { change: 'appended', rows: 1, bytes: 17 });
   assert.equal(table(tail).rowCount, 301);
+});
+
+test('a followed file that grows past the size limit says so once with its real size, and keeps its rows', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'run.csv');
+  const first = log(20, 10);
+  writeFileSync(path, first);
+  const max = first.length + 100;
+  const tail = new TextTail(path, { maxBytes: max });
+  await tail.update();
+  const grown = log(40, 10);
+  writeFileSync(path, grown); // the same bytes, and more: it grew
+  assert.deepEqual(await tail.update(), { change: 'appended', rows: 0, bytes: 0 }, 'analysed again, to say so');
+  const tooLarge = () => table(tail).problems.filter((p) => p.code === 'file-too-large');
+  // Each part was held to what was left of the limit: "24 bytes, over the 8 bytes limit", then "over the -16 bytes".
+  assert.deepEqual(
+    tooLarge().map((p) => [p.severity, p.line, p.message]),
+    [
+      [
+        'error',
+        1,
+        `${path} is ${grown.length} bytes, over the ${max} bytes limit; raise the size limit or read a downsampled copy (e.g. every 10th row); the 20 rows read before are kept, and what it appends is not read`,
+      ],
+    ],
+  );
+  assert.equal(table(tail).rowCount, 20);
+  writeFileSync(path, log(50, 10));
+  assert.equal((await tail.update()).change, 'unchanged', 'said once');
+  assert.equal(tooLarge().length, 1);
+
+  writeFileSync(path, log(5, 10)); // rewritten smaller: read whole again, under the limit
+  await tail.update();
+  assert.equal(table(tail).rowCount, 5);
+  assert.equal(tooLarge().length, 0);
+});
+
+// Root reads a file whatever its permissions: this runs as another user (as CI and editors do).
+const asRoot = process.getuid?.() === 0;
+
+test(
+  'a followed file whose read permission is removed says so at once, and once it is readable again the error goes',
+  { skip: asRoot && 'run as root, who reads a file whatever its permissions' },
+  async () => {
+    const path = join(scratchDir('sl-live-hostile-'), 'run.csv');
+    writeFileSync(path, log(20, 10));
+    const tail = new TextTail(path);
+    await tail.update();
+    appendFileSync(path, '300,0.0003,2.6\n');
+    chmodSync(path, 0o200);
+    // It was 'unchanged' (the error shown only at the next append), and said the unread line had no line feed yet.
+    assert.deepEqual(await tail.update(), { change: 'appended', rows: 0, bytes: 0 });
+    const codes = () => table(tail).problems.map((p) => p.code);
+    assert.deepEqual(codes(), ['file-read-failed']);
+    assert.match(table(tail).problems[0].message, /run\.csv cannot be read \(permission denied\)/);
+    assert.equal((await tail.update()).change, 'unchanged', 'said once');
+
+    chmodSync(path, 0o644);
+    assert.deepEqual(await tail.update(), { change: 'appended', rows: 1, bytes: 15 });
+    assert.deepEqual(codes(), [], 'the error went with the failure: it stood for good');
+    assert.equal(table(tail).rowCount, 21);
+  },
+);
+
+test('a followed JSON document deleted keeps its rows with a warning saying so, once; written again, it is read', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'history.json');
+  const records = (n: number) =>
+    JSON.stringify(Array.from({ length: n }, (_, i) => ({ step: 10 * (i + 1), loss: 3 / (i + 1) })));
+  writeFileSync(path, records(30));
+  const tail = await tailFor(path);
+  assert.ok(tail instanceof WholeTail, 'a JSON document is read again whole');
+  await tail.update();
+  rmSync(path);
+  assert.equal((await tail.update()).change, 'deleted');
+  const said = () => tail.current().problems.filter((p) => p.code === 'file-changed');
+  // Its fit went on being shown with nothing said.
+  assert.deepEqual(
+    said().map((p) => [p.severity, p.message]),
+    [
+      [
+        'warning',
+        `${path} was deleted while it was followed; the 30 rows read before are kept until it is written again`,
+      ],
+    ],
+  );
+  assert.equal(tail.current().tables[0].rowCount, 30);
+  assert.equal((await tail.update()).change, 'unchanged', 'said once');
+  writeFileSync(path, records(5));
+  assert.equal((await tail.update()).change, 'reread');
+  assert.deepEqual([tail.current().tables[0].rowCount, said().length], [5, 0]);
+});
+
+test('a FIFO to follow is said not to be followable, never opened: opening it waited for a writer for good', async () => {
+  const fifo = join(scratchDir('sl-live-hostile-'), 'run.csv');
+  execFileSync('mkfifo', [fifo]);
+  // A read left waiting in open() (the bug) is let go by a writer's open, so a failing run still ends.
+  after(() => {
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      // No reader waiting: nothing to let go.
+    }
+  });
+  for (const tail of [await tailFor(fifo), new TextTail(fifo), new WholeTail(fifo)]) {
+    // Each update hung in open(): `watch` never printed, and did not end on SIGTERM.
+    const update = await Promise.race([
+      tail.update(),
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000).unref()),
+    ]);
+    assert.notEqual(update, 'hung', tail.constructor.name);
+    const read = tail.current();
+    const said = [...read.problems, ...read.tables.flatMap((t) => t.problems)].map((p) => p.message);
+    assert.deepEqual(
+      said,
+      [
+        `${fifo} is not a file or a folder (a FIFO, a device or a socket), so it cannot be followed: what is read from it is gone; fit it once with \`scaling-lens fit\`, or follow the file its writer writes`,
+      ],
+      tail.constructor.name,
+    );
+    assert.equal((await tail.update()).change, 'unchanged', 'said once');
+  }
 });
