@@ -18,6 +18,6 @@ export function targetValueHint(kind: PredictTarget['kind']): string {
   return kind === 'dataMultiplier'
     ? 'Enter a positive multiple such as 4, 4x or 4×.'
     : kind === 'step'
-      ? 'Enter a step of 1 or more; suffixes K, M, B, T are allowed.'
+      ? 'Enter a whole step of 1 or more; suffixes K, M, B, T are allowed.'
       : 'Enter a positive number; suffixes K, M, B, T are allowed.';
 }

@@ -89,11 +89,13 @@ export function targetValueProblem(target: PredictTarget): string | undefined {
   if (typeof target !== 'object' || target === null || !Object.hasOwn(TARGET_KINDS, target.kind))
     return `A target must be one of ${Object.keys(TARGET_KINDS).join(', ')}, with its value.`;
   const { kind, value } = target;
-  const least = kind === 'step' ? 1 : Number.MIN_VALUE;
-  if (typeof value === 'number' && Number.isFinite(value) && value >= least) return undefined;
+  // Steps are counted: step 2.5 is a typo, which was predicted as step 3 unsaid.
+  const step = kind === 'step';
+  const fits = (v: number) => (step ? Number.isInteger(v) && v >= 1 : v >= Number.MIN_VALUE);
+  if (typeof value === 'number' && Number.isFinite(value) && fits(value)) return undefined;
   // A value that is not a number is named by its type: a raw request's string may be megabytes long.
   const got = typeof value === 'string' || (typeof value === 'object' && value !== null) ? typeof value : String(value);
-  return `${kind === 'step' ? 'A target step must be a number >= 1' : 'A target must be a number > 0'}; got ${got}.`;
+  return `${step ? 'A target step must be an integer >= 1' : 'A target must be a number > 0'}; got ${got}.`;
 }
 
 /**

@@ -111,11 +111,12 @@ test('Predict at a target that is no target (none, an unknown kind, a value that
     [{ kind: 'bogus', value: 5000 }, /A target must be one of step/],
     [{ kind: 'toString', value: 5000 }, /A target must be one of step/],
     [{ value: 5000 }, /A target must be one of step/],
-    [{ kind: 'step', value: NaN }, /A target step must be a number >= 1; got NaN/],
-    [{ kind: 'step', value: -3 }, /A target step must be a number >= 1; got -3/],
-    [{ kind: 'step', value: '5000' }, /A target step must be a number >= 1; got string\.$/],
+    [{ kind: 'step', value: NaN }, /A target step must be an integer >= 1; got NaN/],
+    [{ kind: 'step', value: -3 }, /A target step must be an integer >= 1; got -3/],
+    [{ kind: 'step', value: 2.5 }, /A target step must be an integer >= 1; got 2\.5/],
+    [{ kind: 'step', value: '5000' }, /A target step must be an integer >= 1; got string\.$/],
     // Echoed whole, a string value made a message of its size.
-    [{ kind: 'step', value: '<b>'.repeat(1e6) }, /^A target step must be a number >= 1; got string\.$/],
+    [{ kind: 'step', value: '<b>'.repeat(1e6) }, /^A target step must be an integer >= 1; got string\.$/],
     [{ kind: 'dataValue', value: [1] }, /^A target must be a number > 0; got object\.$/],
     [{ kind: 'compute', value: Infinity }, /A target must be a number > 0; got Infinity/],
   ];

@@ -111,6 +111,9 @@ test('a multiple of D_p is accepted as 4, 4x, 4× or x4; other targets take numb
   // A step below 1 is step 0 rounded, where no law is defined: refused in the box, not answered "no loss curve".
   assert.equal(parseTargetValue('step', '0.3'), undefined);
   assert.equal(parseTargetValue('step', '1'), 1);
+  // Steps are counted: 2.5 is a typo (it was predicted as step 3); 2.5k is a step.
+  assert.equal(parseTargetValue('step', '2.5'), undefined);
+  assert.equal(parseTargetValue('step', '2.5k'), 2500);
   assert.equal(parseTargetValue('dataMultiplier', '0.5'), 0.5);
 });
 
