@@ -4,7 +4,7 @@
 // too: a right-to-left override in a run name reorders the rest of the line as the terminal draws it (a prediction's
 // digits read backwards), and line and paragraph separators break some terminals' lines.
 
-import { BIDI_CLASS, controlPattern, shownText, visibleEscape } from '../core/util/controls';
+import { BIDI_CLASS, controlPattern, shownName, shownText, visibleEscape } from '../core/util/controls';
 
 // C0 controls except tab and newline, DEL, the C1 range (some terminals take U+009B as CSI), and the bidirectional
 // formatting characters.
@@ -26,6 +26,14 @@ export function oneLine(text: string): string {
 }
 
 const ONE_LINE_CONTROL = controlPattern();
+
+/**
+ * A name from a file or the disk (a run, group or column, a file's path: Linux allows a newline or an escape in a file
+ * name) on one line, long ones shortened: every place the command line prints a name goes through here.
+ */
+export function nameOnLine(name: string): string {
+  return oneLine(shownName(name));
+}
 
 /**
  * JSON for the terminal or a pipe: JSON.stringify already escapes C0 controls; DEL, C1 and the bidirectional
