@@ -19,6 +19,7 @@ import type { ScalingLensSettings } from '../shared/protocol';
 import type { RunEntry, RunsResult } from '../shared/runs';
 import type { FollowListener } from './followers';
 import { toAnalysisOptions } from './settings';
+import { diskPath } from './uris';
 
 /** What a Runs worker is sent, one at a time: a run to fit, and how. It answers with the run's overview. */
 export interface RunsTask {
@@ -121,8 +122,8 @@ export class RunsIndex implements FollowListener {
     const listed = new Map<string, Known>();
     const due: Known[] = [];
     for (const root of roots) {
-      if (!root.startsWith('file:')) continue;
-      const folder = fileURLToPath(root);
+      const folder = diskPath(root);
+      if (folder === null) continue;
       this.how.set(root, await this.howToFit(root));
       const scan = await findRuns(folder, SOURCES, { displayName: folder });
       // What the view says above its runs: only what the user must know (a scan cut short, a folder unreadable);
