@@ -44,3 +44,18 @@ export function jsonSafe(json: string): string {
 }
 
 const JSON_RAW = new RegExp(`[\\u007f-\\u009f${BIDI_CLASS}]`, 'g');
+
+/**
+ * Columns a terminal gives the text: a combining mark or a zero-width joiner or variation selector takes none, an
+ * East Asian wide or full-width character or an emoji shown as one takes two. Tables pad by it, so a run named
+ * `e\u0301`, `損失` or with an emoji keeps the next column in line.
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += ZERO_WIDTH.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
+  return width;
+}
+
+const ZERO_WIDTH = /^[\p{M}\u200b-\u200d\u2060\ufeff]$/u;
+const WIDE =
+  /^[\p{Emoji_Presentation}\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]$/u;
