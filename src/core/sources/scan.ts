@@ -84,6 +84,7 @@ export async function findRuns(root: string, sources: readonly Source[], options
   /** Each run file's index in `runs` by its real path; the links to a file found twice, as `link -> file`. */
   const fileRuns = new Map<string, number>();
   const aliases: string[] = [];
+  const notUtf8: string[] = [];
   const queue: { path: string; depth: number; deferred?: boolean }[] = [{ path: root, depth: 0 }];
 
   const over = (): string | null => {
@@ -139,7 +140,11 @@ export async function findRuns(root: string, sources: readonly Source[], options
       if ((stoppedBy = over()) !== null) break;
       const child = join(path, name);
       const info = await stat(child).catch(() => null);
-      if (info === null) continue;
+      if (info === null) {
+        // Node reads a name that is not UTF-8 with U+FFFD in place of its bytes: that path names no file.
+        if (name.includes('\ufffd')) notUtf8.push(relative(root, child));
+        continue;
+      }
       if (info.isDirectory()) {
         if (SKIPPED_FOLDERS.has(name)) continue;
         if (depth + 1 <= limits.maxDepth) queue.push({ path: child, depth: depth + 1 });
@@ -184,6 +189,14 @@ export async function findRuns(root: string, sources: readonly Source[], options
       1,
       1,
       `${linksUp.length} symbolic link(s) to a folder that holds this one were not followed (${linksUp.slice(0, 5).join(', ')})`,
+    );
+  if (notUtf8.length > 0)
+    log.addForFile(
+      'file-unreadable',
+      'error',
+      1,
+      1,
+      `${notUtf8.length} entr${notUtf8.length === 1 ? 'y' : 'ies'} whose name is not UTF-8 could not be opened (${notUtf8.slice(0, 5).join(', ')}; each byte that is not UTF-8 shown as \ufffd): rename them to read them`,
     );
   if (aliases.length > 0)
     log.addForFile(

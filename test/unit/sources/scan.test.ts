@@ -111,3 +111,24 @@ test("a link to a folder inside the one given (wandb's latest-run) is read as th
   const { tables } = await readSources([root]);
   assert.deepEqual(tables.map((t) => t.run).sort(), ['run-1/log', 'run-2/log']);
 });
+
+// Linux names are bytes: `caf\xe9.csv` (Latin-1) reads as `caf\ufffd.csv`, a path no file has. It was left out
+// without a word.
+test(
+  'a run file whose name is not UTF-8 is named as unreadable, the other runs read',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    const root = tree();
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.csv')]),
+      curve(() => 3e-4),
+    );
+    const { tables, problems } = await readSources([root]);
+    assert.deepEqual(tables.map((t) => t.run).sort(), ['constant', 'deeper/cosine']);
+    const said = problems.find((p) => p.code === 'file-unreadable');
+    assert.match(
+      said?.message ?? '',
+      /1 entry whose name is not UTF-8 could not be opened \(caf\ufffd\.csv;.*rename them/,
+    );
+  },
+);
