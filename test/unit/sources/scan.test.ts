@@ -132,3 +132,21 @@ test(
     );
   },
 );
+
+test(
+  'a file given by a name that is not UTF-8 is said so, not "does not exist"',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    // A shell passes `caf\xe9.csv`'s bytes; Node's argv holds `caf\ufffd.csv`.
+    const root = tree();
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.csv')]),
+      curve(() => 3e-4),
+    );
+    const { tables } = await readSources([join(root, 'caf\ufffd.csv')]);
+    assert.match(
+      tables[0]?.problems[0]?.message ?? '',
+      /caf\ufffd\.csv cannot be opened: its name is not UTF-8 .*rename the file/,
+    );
+  },
+);
