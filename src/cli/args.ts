@@ -140,12 +140,26 @@ function occurrences(value: string | boolean | (string | boolean)[] | undefined)
   return [value].flat().map(String);
 }
 
+/**
+ * A file or folder named with a leading `-` taken for options: node's message named only its first letter (`-w` of
+ * `-weird.csv`); this names the whole word and the two ways to pass it. Null when the unknown word is a `--` flag.
+ */
+function dashedName(argv: string[]): string | null {
+  const end = argv.indexOf('--');
+  const word = (end < 0 ? argv : argv.slice(0, end)).find((a) => /^-[^-]/.test(a) && a !== '-h');
+  if (word === undefined) return null;
+  const shown = JSON.stringify(word);
+  const command = ['fit', 'inspect', 'watch'].includes(argv[0]) ? argv[0] : 'fit';
+  return `unknown option ${shown}; a file or folder whose name starts with "-" goes after "--" (scaling-lens ${command} -- ${shown}) or as ${JSON.stringify(`./${word}`)}`;
+}
+
 export function parseCli(argv: string[]): Parsed {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: PARSE_OPTIONS });
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    const word = (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? dashedName(argv) : null;
+    return { ok: false, error: word ?? (error as Error).message };
   }
   const { values, positionals } = parsed;
   if (values.version) return { ok: true, request: { command: 'version', files: [], json: false, options: {} } };

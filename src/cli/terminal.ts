@@ -4,7 +4,7 @@
 // too: a right-to-left override in a run name reorders the rest of the line as the terminal draws it (a prediction's
 // digits read backwards), and line and paragraph separators break some terminals' lines.
 
-import { BIDI_CLASS, controlPattern, shownText, visibleEscape } from '../core/util/controls';
+import { BIDI_CLASS, controlPattern, shownName, shownText, visibleEscape } from '../core/util/controls';
 
 // C0 controls except tab and newline, DEL, the C1 range (some terminals take U+009B as CSI), and the bidirectional
 // formatting characters.
@@ -28,6 +28,14 @@ export function oneLine(text: string): string {
 const ONE_LINE_CONTROL = controlPattern();
 
 /**
+ * A name from a file or the disk (a run, group or column, a file's path: Linux allows a newline or an escape in a file
+ * name) on one line, long ones shortened: every place the command line prints a name goes through here.
+ */
+export function nameOnLine(name: string): string {
+  return oneLine(shownName(name));
+}
+
+/**
  * JSON for the terminal or a pipe: JSON.stringify already escapes C0 controls; DEL, C1 and the bidirectional
  * formatting characters are valid raw in JSON strings, so they are written as \u escapes (still the same JSON value).
  */
@@ -36,3 +44,18 @@ export function jsonSafe(json: string): string {
 }
 
 const JSON_RAW = new RegExp(`[\\u007f-\\u009f${BIDI_CLASS}]`, 'g');
+
+/**
+ * Columns a terminal gives the text: a combining mark or a zero-width joiner or variation selector takes none, an
+ * East Asian wide or full-width character or an emoji shown as one takes two. Tables pad by it, so a run named
+ * `e\u0301`, `損失` or with an emoji keeps the next column in line.
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += ZERO_WIDTH.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
+  return width;
+}
+
+const ZERO_WIDTH = /^[\p{M}\u200b-\u200d\u2060\ufeff]$/u;
+const WIDE =
+  /^[\p{Emoji_Presentation}\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]$/u;

@@ -18,8 +18,7 @@ import { formatBytes } from '../core/table/problems';
 import { formatBanded, formatFlop, formatNumber, formatR2, formatPercent } from '../core/util/format';
 import { assumptionText, beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
 import { LAW_OPTIONS } from '../core/options/schema';
-import { shownName } from '../core/util/controls';
-import { oneLine } from './terminal';
+import { displayWidth, nameOnLine, oneLine } from './terminal';
 
 /**
  * A cell that is a number, with a unit or per cent sign at most (`0.945 %`, `4.4e-5`, `42M`, `1.9 s`), or empty: a
@@ -29,12 +28,15 @@ const NUMBER_CELL = /^([-+]?(\d[\d,]*\.?\d*|\.\d+)(e[-+]?\d+)?( ?(%|[kMBTG]|ms|s
 
 /** Left-aligned text columns, right-aligned numbers, two spaces apart; a long name shortened before it sets a width. */
 export function table(header: string[], cells: string[][]): string {
-  const rows = cells.map((r) => r.map((cell) => oneLine(shownName(cell))));
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
+  const rows = cells.map((r) => r.map(nameOnLine));
+  const widths = header.map((h, j) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[j] ?? ''))));
   const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => NUMBER_CELL.test(r[j] ?? '')));
   const line = (cells: string[]) =>
     cells
-      .map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+      .map((c, j) => {
+        const pad = ' '.repeat(widths[j] - displayWidth(c));
+        return numeric[j] ? pad + c : c + pad;
+      })
       .join('  ')
       .trimEnd();
   return [line(header), line(header.map((_, j) => '-'.repeat(widths[j]))), ...rows.map(line)].join('\n');
@@ -84,7 +86,7 @@ export function cliMessage(f: Pick<Finding, 'message' | 'hints'>): string {
 }
 
 function location(f: Finding): string {
-  return `${oneLine(f.file)}${f.line ? `:${f.line}` : ''}${f.line && f.column ? `:${f.column}` : ''}`;
+  return `${nameOnLine(f.file)}${f.line ? `:${f.line}` : ''}${f.line && f.column ? `:${f.column}` : ''}`;
 }
 
 export function formatFindings(findings: Finding[]): string {
@@ -94,14 +96,15 @@ export function formatFindings(findings: Finding[]): string {
   return [
     'Findings',
     ...sorted.map(
-      (f) => `  ${f.severity.padEnd(7)} ${location(f)}  ${cliMessage(f)} [${f.code}]${f.group ? ` (${f.group})` : ''}`,
+      (f) =>
+        `  ${f.severity.padEnd(7)} ${location(f)}  ${cliMessage(f)} [${f.code}]${f.group ? ` (${nameOnLine(f.group)})` : ''}`,
     ),
   ].join('\n');
 }
 
 function formatFit(fit: FitResult): string {
   // Titled by what predicts, as every surface names it; the law choice below gives a mean's full name and weighing.
-  const head = `${shortLawName(fit)}${fit.group ? ` · ${fit.group}` : ''}${coefficientsOf(fit)}: ${fit.formula}`;
+  const head = `${shortLawName(fit)}${fit.group ? ` · ${nameOnLine(fit.group)}` : ''}${coefficientsOf(fit)}: ${fit.formula}`;
   const status = `${fit.converged ? 'converged' : 'NOT converged'} (${fit.stopReason}, ${fit.iterations} iterations, ${fit.startsTried} starts) · objective ${formatNumber(fit.objective, 6)}`;
   const settings = Object.entries(fit.settings)
     // A mean's weights are the law choice's to list (formatSelection), once.
@@ -132,7 +135,7 @@ function formatFit(fit: FitResult): string {
     : '';
   return [
     head,
-    `  fitted on ${fit.fittedOn.join(', ')} (${fit.points} points) · ${status}`,
+    `  fitted on ${fit.fittedOn.map(nameOnLine).join(', ')} (${fit.points} points) · ${status}`,
     `  ${settings}`,
     indent(table(['coefficient', 'value', '95 % interval', 'unit'], rows), 2),
     `  ${quality}${heldOut}${chosen}${normal}`,
@@ -265,11 +268,11 @@ export function formatInspection(files: FileSummary[], curves: Map<string, strin
     const cols = f.columns.map((c) => [c.name, c.role ?? '', String(c.numeric), String(c.text), String(c.empty)]);
     const names = curves.get(f.file) ?? [];
     return [
-      `${f.file}`,
+      nameOnLine(f.file),
       `  format ${f.format}${f.delimiter ? ` (delimiter ${JSON.stringify(f.delimiter)})` : ''} · kind ${f.kind} · ${f.rows} rows read · ${f.rowsRejected} rejected${f.headerLine ? ` · header on line ${f.headerLine}` : ''} · ${f.bytes} bytes`,
       indent(table(['column', 'role', 'numeric', 'text', 'empty'], cols), 2),
       names.length
-        ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.map((name) => oneLine(shownName(name))).join('; ')}`
+        ? `  ${f.kind === 'downstream' ? 'groups' : 'curves'} (${names.length}): ${names.map(nameOnLine).join('; ')}`
         : '',
       f.notes.length ? `  notes: ${f.notes.map(oneLine).join(' ')}` : '',
     ]

@@ -6,6 +6,7 @@ import { followRuns, type LiveUpdate } from '../core/live/follower';
 import type { CliRequest } from './args';
 import { fitHeadDocument, jsonShown } from '../core/report/fitDocument';
 import { formatAnalysis } from './text';
+import { nameOnLine, oneLine } from './terminal';
 
 /** How main prints: through its escaping. */
 export type Writer = (text: string, kind?: 'text' | 'json') => Promise<void>;
@@ -39,7 +40,7 @@ export async function watchRuns(request: CliRequest, version: string, write: Wri
     (update) => (printing = printing.then(() => print(update))),
     (error) =>
       fail(
-        `scaling-lens: an update failed (${error instanceof Error ? error.message : String(error)}); following goes on\n`,
+        `scaling-lens: an update failed (${oneLine(error instanceof Error ? error.message : String(error))}); following goes on\n`,
       ),
   );
   await signalled;
@@ -61,7 +62,7 @@ function updateJson(update: LiveUpdate) {
 /** "== 12:03:04 run.csv: 100 rows appended (3,100 rows); warm fit in 45 ms". */
 function updateLine(update: LiveUpdate): string {
   const inputs = update.inputs.map(
-    (input) => `${input.path}: ${input.change} (${input.rows.toLocaleString('en-US')} rows)`,
+    (input) => `${nameOnLine(input.path)}: ${input.change} (${input.rows.toLocaleString('en-US')} rows)`,
   );
   const fit = update.start === 'none' ? 'no loss-curve fit' : `${update.start} fit`;
   const time = new Date().toISOString().slice(11, 19);

@@ -6,6 +6,7 @@ import { Pacer } from '../core/live/pacer';
 import { departureDetail, departureLabel, departureReason } from '../core/analysis/departureText';
 import type { LawDeparture } from '../core/analysis/types';
 import { formatCompact, formatEstimate, formatNumber } from '../core/util/format';
+import { shownOnOneLine } from '../core/util/controls';
 import { Commands } from '../shared/protocol';
 import { runSetUri } from '../shared/runSet';
 import {
@@ -16,6 +17,7 @@ import {
   type RunOverview,
 } from '../shared/runs';
 import type { ClientContext } from './context';
+import { groupRuns, runLabel } from './runGroups';
 
 export const RUNS_VIEW_ID = 'scalingLens.runs';
 
@@ -128,14 +130,8 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (node?.kind === 'folder') return node.runs.map((entry) => this.nodeOf(entry));
     // Nodes of runs no longer listed are let go.
     this.nodes = new Map([...this.nodes].filter(([uri]) => this.runs.has(uri)));
-    const byFolder = new Map<string, RunEntry[]>();
-    for (const run of [...this.runs.values()].sort((a, b) => this.byName(a.name, b.name))) {
-      const folder = folderOf(run);
-      const runs = byFolder.get(folder);
-      if (runs) runs.push(run);
-      else byFolder.set(folder, [run]);
-    }
-    return [...byFolder].map(([label, runs]) => ({ kind: 'folder', label, runs }));
+    const sorted = [...this.runs.values()].sort((a, b) => this.byName(a.name, b.name));
+    return groupRuns(sorted, rootName).map(({ label, runs }) => ({ kind: 'folder', label, runs }));
   }
 
   /** The run's node, the same object while it is listed (so it can be redrawn alone), with its latest entry. */
@@ -155,7 +151,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       return item;
     }
     const { entry } = node;
-    const item = new vscode.TreeItem(entry.name.split('/').pop() ?? entry.name);
+    const item = new vscode.TreeItem(runLabel(entry));
     const state = stateOf(entry, Date.now());
     item.id = entry.uri;
     item.resourceUri = vscode.Uri.parse(entry.uri);
@@ -222,11 +218,9 @@ function stateOf(entry: RunEntry, now: number): RunState {
   return ago < TRAINING_WITHIN_MS ? { kind: 'training', agoMs: ago } : { kind: 'finished' };
 }
 
-/** The group a run is listed under: its folder under the workspace folder, or the workspace folder's own name. */
-function folderOf(run: RunEntry): string {
-  const parts = run.name.split('/');
-  if (parts.length > 1) return parts.slice(0, -1).join('/');
-  return vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(run.root))?.name ?? vscode.Uri.parse(run.root).path;
+/** A workspace folder's name, for the group of the runs directly in it. */
+function rootName(root: string): string {
+  return vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(root))?.name ?? vscode.Uri.parse(root).path;
 }
 
 function ago(ms: number): string {
@@ -252,7 +246,7 @@ function describe(o: RunOverview | undefined, state: RunState): string {
 
 function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendText(entry.name);
+  md.appendText(shownOnOneLine(entry.name));
   md.appendMarkdown('\n\n');
   const o = entry.overview;
   const lines: string[] = [];

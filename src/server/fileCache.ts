@@ -4,7 +4,7 @@
 // injected, so it is tested without one.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisOptions } from '../core/analysis/options';
@@ -19,8 +19,9 @@ import type { Followers } from './followers';
 import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfProvisional, summaryOfResult } from './summary';
 import { textIsOnDisk } from './textOnDisk';
+import { diskPath } from './uris';
 import { signatureOf } from '../core/live/wholeTail';
-import { runOfPart } from '../core/sources';
+import { isTextTable, PROBE_BYTES, runOfPart } from '../core/sources';
 import { shownRun } from '../shared/runPart';
 
 const EDIT_DEBOUNCE_MS = 300;
@@ -110,10 +111,6 @@ type Source =
 /** The name a file's findings carry: its path on disk, or the URI itself for a file that is not on disk. */
 export function pathOfUri(uri: string): string {
   return diskPath(uri) ?? uri;
-}
-
-function diskPath(uri: string): string | null {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : null;
 }
 
 export class FileCache {
@@ -565,11 +562,15 @@ export class FileCache {
       return { job: { source: { kind: 'file' }, path: `${paths.length} runs`, paths, maxBytes, format }, key: 'set' };
     }
     const doc = this.deps.documents.get(uri);
-    if (doc)
-      return {
-        job: { source: { kind: 'text', text: doc.getText() }, path, maxBytes, format },
-        key: `v${doc.version}`,
-      };
+    if (doc) {
+      const text = doc.getText();
+      // Another format's reader reads the file from disk, as last saved: a document on no disk has none to read.
+      if (!diskPath(uri) && !isTextTable(path, Buffer.from(text.slice(0, PROBE_BYTES), 'utf8'), format))
+        return {
+          error: `${uri} is not a file on disk: only a CSV, TSV or JSON Lines document is fitted from its text; save it to a file to fit it.`,
+        };
+      return { job: { source: { kind: 'text', text }, path, maxBytes, format }, key: `v${doc.version}` };
+    }
     if (!diskPath(uri)) return { error: `${uri} is not open and is not a file on disk.` };
     try {
       const info = await stat(path);

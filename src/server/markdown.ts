@@ -26,3 +26,12 @@ export function labelText(text: string, lines: 'one' | 'many' = 'one'): string {
   const shown = shownText(text).replace(UNSEEN, visibleEscape).replace(/\$\(/g, '\\$(');
   return lines === 'one' ? shown.replace(/\n/g, visibleEscape) : shown;
 }
+
+/**
+ * File text in a notification or the language status item: a one-line label (labelText), and `](` shown as `]\(`.
+ * VS Code makes `[label](command:...)` (or an https: or file: target) in a notification's message a link that runs
+ * the command or opens its target on a click, so a run or file named `[Open](command:...)` would offer one.
+ */
+export function notificationText(text: string): string {
+  return labelText(text).replace(/\]\(/g, ']\\(');
+}

@@ -4,6 +4,7 @@ import type { AnalysisOptions } from '../core/analysis/options';
 import type { Prediction } from '../core/analysis/types';
 import { targetValueProblem, type PredictResult, type PredictTarget } from '../shared/protocol';
 import type { FileCache } from './fileCache';
+import { notificationText } from './markdown';
 
 export async function predict(cache: FileCache, uri: string, target: PredictTarget): Promise<PredictResult> {
   // A raw request may ask where no law answers (step 0.3): say so, not that the file has no curve.
@@ -12,7 +13,8 @@ export async function predict(cache: FileCache, uri: string, target: PredictTarg
   if (!(await cache.ensure(uri, 'request')))
     return { predictions: [], message: cache.summary(uri)?.message ?? 'This file has no fit to predict from.' };
   const result = await cache.analyseWith(uri, targetOptions(target));
-  if (!result.ok) return { predictions: [], message: result.message };
+  // Shown in a notification: a file's name or text in it must not become a link.
+  if (!result.ok) return { predictions: [], message: notificationText(result.message) };
   const predictions = result.analysis.predictions.filter((p) => matchesTarget(p, target));
   return predictions.length
     ? { predictions }

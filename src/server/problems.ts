@@ -3,8 +3,9 @@
 // URI's diagnostics are replaced whole by each publish, so each URI is sent what all analyses report on it together.
 // An analysis that stops reporting a file (fitted again without the problem, or a closed file forgotten) clears its
 // part there. Tested directly (test/server/problems.test.ts).
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
+import { diskPath } from './uris';
 
 export class ProblemsPanel {
   /** Per analysed URI, the diagnostics it reports, by the URI they are on. */
@@ -43,5 +44,6 @@ export class ProblemsPanel {
  * escape some characters differently, and the editor takes both for one file, each publish replacing the other's.
  */
 function oneSpelling(uri: string): string {
-  return uri.startsWith('file:') ? pathToFileURL(fileURLToPath(uri)).toString() : uri;
+  const path = diskPath(uri);
+  return path === null ? uri : pathToFileURL(path).toString();
 }

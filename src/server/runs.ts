@@ -19,6 +19,7 @@ import type { ScalingLensSettings } from '../shared/protocol';
 import type { RunEntry, RunsResult } from '../shared/runs';
 import type { FollowListener } from './followers';
 import { toAnalysisOptions } from './settings';
+import { diskPath } from './uris';
 
 /** What a Runs worker is sent, one at a time: a run to fit, and how. It answers with the run's overview. */
 export interface RunsTask {
@@ -65,13 +66,13 @@ function folderOf(root: unknown): string | null | Error {
   if (typeof root !== 'string')
     return new Error('A workspace folder was sent as something other than a URI; it is not scanned.');
   if (!root.startsWith('file:')) return null;
-  try {
-    return fileURLToPath(root);
-  } catch (error) {
-    return new Error(
-      `A workspace folder's URI names no local folder (${(error as Error).message}); it is not scanned.`,
-    );
-  }
+  return (
+    diskPath(root) ??
+    new Error(
+      "A workspace folder's URI names no folder on this machine (a share on another host, or a name no path can " +
+        'spell); it is not scanned.',
+    )
+  );
 }
 
 /** How the runs under a workspace folder are fitted (its settings). */

@@ -23,10 +23,11 @@ const RUN_HEAD_BYTES = 16 * 1024;
  */
 export async function columnSamples(
   path: string,
+  onDisk: boolean,
   document: TextDocument | undefined,
   columns: string[],
 ): Promise<string[][]> {
-  const table = await sampleTable(path, document);
+  const table = await sampleTable(path, onDisk, document);
   if (!table) return columns.map(() => []);
   const byName = new Map(table.columns.map((c) => [c.name, c]));
   return columns.map((name) => {
@@ -40,11 +41,17 @@ export async function columnSamples(
  * fitted from the explorer), its metric files joined on the step, so each column has its own values; a file on disk
  * (a CSV, an event file, a trainer_state.json), its head; an open CSV, TSV or JSONL document, the head of its text.
  */
-async function sampleTable(path: string, document: TextDocument | undefined): Promise<Table | undefined> {
+async function sampleTable(
+  path: string,
+  onDisk: boolean,
+  document: TextDocument | undefined,
+): Promise<Table | undefined> {
   const head = document && Buffer.from(document.getText().slice(0, SAMPLE_BYTES), 'utf8');
   // An open text table is fitted from its text, unsaved edits included (job.ts); any other file from disk.
   if (head && isTextTable(path, head.subarray(0, PROBE_BYTES), undefined))
     return parseBytes(completeLines(head, head.length >= SAMPLE_BYTES), { fileName: path, displayName: path });
+  // A document on no disk (untitled, a git revision, a remote file) has only its text: no path to read.
+  if (!onDisk) return undefined;
   // A folder of runs shows its first run's columns (analysis.files[0]): only that run is read, the head of each file.
   const folder = !document && (await stat(path).catch(() => null))?.isDirectory() === true;
   const options = folder ? { scan: { maxRuns: 1 }, headBytes: RUN_HEAD_BYTES } : { headBytes: SAMPLE_BYTES };

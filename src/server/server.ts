@@ -25,6 +25,7 @@ import {
 } from '../shared/protocol';
 import { ChartRequests } from './chart';
 import { FileCache, pathOfUri } from './fileCache';
+import { diskPath } from './uris';
 import { predict } from './predict';
 import { RunsIndex } from './runs';
 import { RunsRequest, RunsUpdatedNotification } from '../shared/runs';
@@ -155,7 +156,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     const shown = cache.shownAs(uri);
     const columns = columnsOf(analysis, pathOfUri(shown));
     const document = shown === uri ? documents.get(uri) : undefined;
-    return { ...columns, samples: await columnSamples(pathOfUri(shown), document, columns.columns) };
+    const onDisk = diskPath(shown) !== null;
+    return { ...columns, samples: await columnSamples(pathOfUri(shown), onDisk, document, columns.columns) };
   });
   connection.onRequest(PredictRequest, ({ uri, target }) => predict(cache, uri, target));
   connection.onRequest(ChartDataRequest, (params) => charts.data(params));

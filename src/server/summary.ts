@@ -6,7 +6,7 @@ import { formatNumber, formatR2, plural } from '../core/util/format';
 import type { FitState, FitSummary } from '../shared/protocol';
 import type { JobResult } from './job';
 import { editorMessage } from './hints';
-import { shownOnOneLine } from '../core/util/controls';
+import { notificationText } from './markdown';
 import { shownLawName } from './present';
 
 /** The counts and provenance of a summary; what is left out (or undefined) is zero, unknown or "not from disk". */
@@ -18,8 +18,8 @@ export function summaryOf(uri: string, state: FitState, message: string, details
     uri,
     state,
     kind: details.kind ?? 'unknown',
-    // File text (run names, a file's own words in a finding) reaches a notification and the status item.
-    message: shownOnOneLine(message),
+    // File text (run and file names, a file's own words in a finding) reaches a notification and the status item.
+    message: notificationText(message),
     fits: details.fits ?? 0,
     warnings: details.warnings ?? 0,
     errors: details.errors ?? (state === 'error' ? 1 : 0),

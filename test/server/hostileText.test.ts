@@ -91,3 +91,36 @@ test('Problems-panel diagnostics and the fit summary show control and bidi chara
 
 /** UNSEEN and the line feed: a message is one line. */
 const UNSEEN_OR_LINE = new RegExp(`${UNSEEN.source}|\\n`);
+
+// VS Code's notifications make `[label](command:...)` a link (src/vs/base/common/linkedText.ts, this pattern); the
+// language status item draws `$(icon)`.
+const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/i;
+
+test('a file named like a command link, an icon or with a newline is plain text in the fit summary', async () => {
+  const name = '[Open](command:workbench.action.quit) $(alert)\n[x](file:etc) <img src=x onerror=1>';
+  const path = join(scratchDir('scaling-lens-text-'), `${name}.csv`);
+  const uri = pathToFileURL(path).toString();
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    let text = 'step,lr,loss\n';
+    for (let s = 100; s <= 3000; s += 100) text += `${s},3e-4,${(2.5 + 3 * s ** -0.4).toFixed(5)}\n`;
+    await client.open(uri, text);
+    const done = await client.rpc.sendRequest(FitFileRequest, { uri });
+    // Its name has no loss column: the failure names the file.
+    await client.change(uri, 'step,lr\n1,2\n', 2);
+    const failed = await client.rpc.sendRequest(FitFileRequest, { uri });
+    for (const summary of [done, failed]) {
+      assert.doesNotMatch(summary.message, NOTIFICATION_LINK, summary.message);
+      assert.doesNotMatch(summary.message, /(^|[^\\])\$\(/, summary.message);
+      assert.doesNotMatch(summary.message, UNSEEN_OR_LINE, summary.message);
+    }
+    assert.match(
+      done.message,
+      /\[Open\]\\\(command:workbench\.action\.quit\) \\\$\(alert\)\\x0a\[x\]\\\(file:etc/,
+      done.message,
+    );
+  } finally {
+    client.dispose();
+  }
+});

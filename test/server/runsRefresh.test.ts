@@ -3,7 +3,7 @@
 // Each run here takes longer to fit than the refreshes are apart, as in a workspace whose files change every second.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunEntry } from '../../src/shared/runs';
@@ -124,6 +124,35 @@ test('a run written to before every refresh, faster than it is fitted, still get
       grow,
     );
     assert.ok(second.overview?.prediction, 'and the next, as it keeps changing');
+  } finally {
+    index.dispose();
+  }
+});
+
+test('a run deleted between its listing and its fit is said gone, and left out of the next listing', async () => {
+  const folder = scratchDir('scaling-lens-runs-gone-');
+  writeFileSync(join(folder, 'kept.csv'), `step,lr,loss\n${powerLawRows(0, 300)}`);
+  writeFileSync(join(folder, 'gone.csv'), `step,lr,loss\n${powerLawRows(0, 300)}`);
+  const updated: RunEntry[] = [];
+  const index = indexWith(updated);
+  const root = pathToFileURL(folder).toString();
+  try {
+    const first = await index.list([root]);
+    assert.deepEqual(first.runs.map((r) => r.name).sort(), ['gone', 'kept']);
+    rmSync(join(folder, 'gone.csv'));
+    const deadline = Date.now() + 60_000;
+    while (!['gone', 'kept'].every((name) => updated.some((u) => u.name === name))) {
+      assert.ok(Date.now() < deadline, 'both runs get an overview');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const gone = updated.find((u) => u.name === 'gone')!;
+    assert.match(gone.overview?.problem ?? '', /gone\.csv does not exist/, JSON.stringify(gone.overview));
+    assert.ok(updated.find((u) => u.name === 'kept')?.overview?.prediction, 'the other run is fitted');
+    const again = await index.list([root]);
+    assert.deepEqual(
+      again.runs.map((r) => r.name),
+      ['kept'],
+    );
   } finally {
     index.dispose();
   }

@@ -25,13 +25,13 @@ test("a run folder's samples are its files' first values, read from their heads 
   // DVCLive's lr.tsv past the 4 GiB a whole read refuses (a sparse tail): its head still has the first values.
   const lr = join(dvclive, 'plots', 'metrics', 'lr.tsv');
   truncateSync(lr, 5 * 1024 ** 3);
-  assert.deepEqual(await columnSamples(dvclive, undefined, ['step', 'train/loss', 'lr']), FIRST_VALUES);
+  assert.deepEqual(await columnSamples(dvclive, true, undefined, ['step', 'train/loss', 'lr']), FIRST_VALUES);
   // MLflow's loss file logs step 1 again at its end (a run resumed from an early checkpoint), far past its head: the
   // samples are the file's first records, as the picker shows them, not what the whole run's join put first.
   const loss = join(mlflow, 'metrics', 'loss');
   assert.ok(statSync(loss).size > 64 * 1024);
   appendFileSync(loss, `1721460000000 9.5 1\n`);
-  assert.deepEqual(await columnSamples(mlflow, undefined, ['step', 'loss', 'lr']), FIRST_VALUES);
+  assert.deepEqual(await columnSamples(mlflow, true, undefined, ['step', 'loss', 'lr']), FIRST_VALUES);
 });
 
 test("a TensorBoard run folder's samples, or its event file's named itself, are the file's first records, not the whole file's", async () => {
@@ -41,8 +41,8 @@ test("a TensorBoard run folder's samples, or its event file's named itself, are 
   // puts the resumed value first, the picker shows the file's first records.
   assert.ok(statSync(events).size > 64 * 1024);
   appendFileSync(events, tfrecord(new EventFileWriter(false).scalar('train/loss', 1, 9.5).events[0]));
-  assert.deepEqual(await columnSamples(run, undefined, ['step', 'train/loss', 'train/lr']), FIRST_VALUES);
-  assert.deepEqual(await columnSamples(events, undefined, ['step', 'train/loss', 'train/lr']), FIRST_VALUES);
+  assert.deepEqual(await columnSamples(run, true, undefined, ['step', 'train/loss', 'train/lr']), FIRST_VALUES);
+  assert.deepEqual(await columnSamples(events, true, undefined, ['step', 'train/loss', 'train/lr']), FIRST_VALUES);
 });
 
 test("a Hugging Face output folder's samples, or its trainer_state.json's named itself, are its first entries, read from its head only", async () => {
@@ -54,12 +54,12 @@ test("a Hugging Face output folder's samples, or its trainer_state.json's named 
   const text = `{"log_history": [\n${entries.join(',\n')}\n]}\n`;
   writeFileSync(state, text);
   truncateSync(state, 5 * 1024 ** 3);
-  assert.deepEqual(await columnSamples(run, undefined, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
+  assert.deepEqual(await columnSamples(run, true, undefined, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
   // ...and the document named itself, read by the reader its fit uses (the text reader reads no trainer state).
-  assert.deepEqual(await columnSamples(state, undefined, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
+  assert.deepEqual(await columnSamples(state, true, undefined, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
   // Open in the editor too: its fit reads it from disk (the text reader reads no JSON document), as its samples do.
   const open = TextDocument.create(`file://${state}`, 'json', 1, text);
-  assert.deepEqual(await columnSamples(state, open, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
+  assert.deepEqual(await columnSamples(state, true, open, ['step', 'loss', 'learning_rate']), FIRST_VALUES);
 });
 
 test('a CSV or JSON Lines metric file given itself: its samples are read from its head only', async () => {
@@ -71,6 +71,6 @@ test('a CSV or JSON Lines metric file given itself: its samples are read from it
   // Past the 4 GiB a whole read refuses (a sparse tail): the head still has the first values.
   for (const file of [csv, jsonl]) {
     truncateSync(file, 5 * 1024 ** 3);
-    assert.deepEqual(await columnSamples(file, undefined, ['step', 'loss', 'lr']), FIRST_VALUES, file);
+    assert.deepEqual(await columnSamples(file, true, undefined, ['step', 'loss', 'lr']), FIRST_VALUES, file);
   }
 });

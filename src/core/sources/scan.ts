@@ -1,8 +1,9 @@
 // A folder given as input is a set of runs. The scan walks it breadth first and asks each folder, then each file,
 // whether a source recognises it: a recognised folder (a TensorBoard run, a Lightning version_N, an MLflow run) is
 // one run and is not entered; a recognised file is one run; anything else is skipped and counted. The walk is bounded
-// (entries, depth, runs, time), follows symbolic links once each, and never enters dependency or VCS folders.
-import { readdir, realpath, stat } from 'node:fs/promises';
+// (entries, depth, runs, time), follows symbolic links once each (a file reached through a link and its own path is
+// one run), and never enters dependency or VCS folders.
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { describeFsError, ProblemLog } from '../table/problems';
 import { recognise } from './registry';
@@ -80,7 +81,11 @@ export async function findRuns(root: string, sources: readonly Source[], options
   const seen = new Set<string>();
   const realRoot = await realpath(root).catch(() => root);
   const linksUp: string[] = [];
-  const queue: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
+  /** Each run file's index in `runs` by its real path; the links to a file found twice, as `link -> file`. */
+  const fileRuns = new Map<string, number>();
+  const aliases: string[] = [];
+  const notUtf8: string[] = [];
+  const queue: { path: string; depth: number; deferred?: boolean }[] = [{ path: root, depth: 0 }];
 
   const over = (): string | null => {
     if (options.signal?.aborted) return 'it was cancelled';
@@ -91,9 +96,19 @@ export async function findRuns(root: string, sources: readonly Source[], options
   };
 
   while (queue.length > 0 && stoppedBy === null) {
-    const { path, depth } = queue.shift()!;
+    const { path, depth, deferred } = queue.shift()!;
     const real = await realpath(path).catch(() => path);
     if (seen.has(real)) continue; // a symbolic link back into the tree
+    // A link to a folder inside this one (wandb's `latest-run`) waits for the folder itself, met by its own name.
+    if (
+      !deferred &&
+      path !== root &&
+      holds(realRoot, real) &&
+      (await lstat(path).catch(() => null))?.isSymbolicLink()
+    ) {
+      queue.push({ path, depth, deferred: true });
+      continue;
+    }
     if (holds(real, realRoot)) {
       // A link to a folder above the one given (`/`, the home folder) would scan everything around it.
       linksUp.push(relative(root, path));
@@ -125,7 +140,11 @@ export async function findRuns(root: string, sources: readonly Source[], options
       if ((stoppedBy = over()) !== null) break;
       const child = join(path, name);
       const info = await stat(child).catch(() => null);
-      if (info === null) continue;
+      if (info === null) {
+        // Node reads a name that is not UTF-8 with U+FFFD in place of its bytes: that path names no file.
+        if (name.includes('\ufffd')) notUtf8.push(relative(root, child));
+        continue;
+      }
       if (info.isDirectory()) {
         if (SKIPPED_FOLDERS.has(name)) continue;
         if (depth + 1 <= limits.maxDepth) queue.push({ path: child, depth: depth + 1 });
@@ -147,7 +166,18 @@ export async function findRuns(root: string, sources: readonly Source[], options
         if (skipped.length < 5) skipped.push(relative(root, child));
         continue;
       }
-      runs.push({ path: child, source, name: runName(root, child, false) });
+      const run = { path: child, source, name: runName(root, child, false) };
+      const real = await realpath(child).catch(() => child);
+      const twin = fileRuns.get(real);
+      if (twin === undefined) {
+        fileRuns.set(real, runs.push(run) - 1);
+        continue;
+      }
+      // One file reached twice (a `latest.csv` link beside the run it names): one run, named by the file itself.
+      const childIsLink = (await lstat(child).catch(() => null))?.isSymbolicLink() ?? true;
+      const [kept, link] = childIsLink ? [runs[twin], run] : [run, runs[twin]];
+      runs[twin] = kept;
+      aliases.push(`${relative(root, link.path)} -> ${relative(root, kept.path)}`);
     }
     stoppedBy ??= over();
   }
@@ -159,6 +189,22 @@ export async function findRuns(root: string, sources: readonly Source[], options
       1,
       1,
       `${linksUp.length} symbolic link(s) to a folder that holds this one were not followed (${linksUp.slice(0, 5).join(', ')})`,
+    );
+  if (notUtf8.length > 0)
+    log.addForFile(
+      'file-unreadable',
+      'error',
+      1,
+      1,
+      `${notUtf8.length} entr${notUtf8.length === 1 ? 'y' : 'ies'} whose name is not UTF-8 could not be opened (${notUtf8.slice(0, 5).join(', ')}; each byte that is not UTF-8 shown as \ufffd): rename them to read them`,
+    );
+  if (aliases.length > 0)
+    log.addForFile(
+      'source-skipped',
+      'info',
+      1,
+      1,
+      `${aliases.length} symbolic link(s) to a run file found in this folder were read once, as that file (${aliases.slice(0, 5).join(', ')})`,
     );
   return { runs, problems: log.sorted() };
 }

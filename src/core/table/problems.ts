@@ -104,6 +104,9 @@ export function quote(text: string, maxLength = 40): string {
 /** Why a file could not be opened or read, and what to do about it. */
 export function describeFsError(error: unknown, file: string): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // A name that is not UTF-8 (Linux names are bytes) reaches Node with U+FFFD in place of its bytes: no file has it.
+  if (code === 'ENOENT' && file.includes('\ufffd'))
+    return `${file} cannot be opened: its name is not UTF-8 (each such byte shown as \ufffd); rename the file`;
   if (code === 'ENOENT') return `${file} does not exist; check the path`;
   if (code === 'EACCES' || code === 'EPERM') return `${file} cannot be read (permission denied); check its permissions`;
   if (code === 'EISDIR') return `${file} is a directory; open a CSV, TSV or JSONL file inside it`;

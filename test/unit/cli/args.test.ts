@@ -115,6 +115,12 @@ test('a bad value is a usage error that names the flag and says what it takes', 
   assert.match(error('--delimiter', 'xx'), /^--delimiter must be one character or one of comma, .*space/);
   assert.match(error('--columns', 'colour=x'), /^--columns must be role=name with role one of step, loss/);
   assert.match(error('--nope'), /Unknown option '--nope'/);
+  // node named only `-w` of a file `-weird.csv`, the rest of the word taken for more short flags.
+  assert.equal(
+    error('-weird.csv'),
+    'unknown option "-weird.csv"; a file or folder whose name starts with "-" goes after "--" (scaling-lens fit -- "-weird.csv") or as "./-weird.csv"',
+  );
+  assert.equal(parseCli(['fit', '--', '-weird.csv']).ok, true);
   // Past a timer's 2^31 - 1 ms the deadline fired at once: the command stopped as it began, with exit code 3.
   assert.equal(error('--deadline', '1e12'), '--deadline must be a number > 0 and <= 2147483; got "1e12"');
   assert.equal(request('--deadline', '2147483').deadline, 2_147_483);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsonSafe, oneLine, terminalSafe } from '../../../src/cli/terminal';
+import { displayWidth, jsonSafe, oneLine, terminalSafe } from '../../../src/cli/terminal';
 import { cliMessage, table } from '../../../src/cli/text';
 import { REPO } from '../../helpers/shared';
 import { scratchDir } from '../../helpers/scratch';
@@ -118,4 +118,22 @@ test('CLI tables: names that start with a digit (MLflow run ids, 2024-run) stay 
     ],
   ).split('\n');
   assert.deepEqual(out.slice(2), ['0/run     0.945 %       8', '2024-run   12.5 %     120']);
+});
+
+test('a table keeps its columns in line past names with combining marks, wide characters and emoji', () => {
+  // Padded by UTF-16 length, `e\u0301` (one column) and `損失` or an emoji (two each) pushed the next column off.
+  const names = ['plain', 'e\u0301\u0301x', '損失曲線', 'run😀', 'a\u200db'];
+  const shown = table(
+    ['curve', 'metric'],
+    names.map((n) => [n, 'loss']),
+  ).split('\n');
+  const column = (line: string) => displayWidth(line.slice(0, line.lastIndexOf('  ') + 2));
+  assert.deepEqual(
+    shown.map(column),
+    shown.map(() => 10),
+    shown.join('\n'),
+  );
+  assert.equal(displayWidth('e\u0301'), 1);
+  assert.equal(displayWidth('損失'), 4);
+  assert.equal(displayWidth('©→λ'), 3);
 });

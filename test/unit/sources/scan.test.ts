@@ -76,3 +76,77 @@ test('an empty folder says no run was found; a missing path says it does not exi
   assert.ok(tables.some((t) => t.problems.some((p) => p.code === 'file-unreadable')));
   assert.equal(tables.filter((t) => t.run !== undefined).length, 2);
 });
+
+// `latest.csv -> run-7.csv` beside its run: the same rows twice would count double in a shared fit. A link to a file
+// outside the folder is the only way to that run, and is kept under its own name.
+test('a run file reached through a link and its own path is one run, named by the file; a link out is kept', async () => {
+  const root = tree();
+  symlinkSync('constant.csv', join(root, 'a-latest.csv'));
+  symlinkSync(join(root, 'deeper', 'cosine.csv'), join(root, 'deeper', 'b-link.csv'));
+  const outside = join(scratchDir('sl-outside-'), 'elsewhere.csv');
+  writeFileSync(
+    outside,
+    curve(() => 2e-4),
+  );
+  symlinkSync(outside, join(root, 'out.csv'));
+  const { tables, problems } = await readSources([root]);
+  assert.deepEqual(tables.map((t) => t.run).sort(), ['constant', 'deeper/cosine', 'out']);
+  const note = problems.find((p) => /read once/.test(p.message));
+  assert.match(
+    note?.message ?? '',
+    /2 symbolic link\(s\).*a-latest\.csv -> constant\.csv.*deeper\/b-link\.csv -> deeper\/cosine\.csv/,
+  );
+});
+
+test("a link to a folder inside the one given (wandb's latest-run) is read as that folder, by its own name", async () => {
+  const root = scratchDir('sl-latest-');
+  for (const run of ['run-1', 'run-2']) {
+    mkdirSync(join(root, run));
+    writeFileSync(
+      join(root, run, 'log.csv'),
+      curve(() => 3e-4),
+    );
+  }
+  symlinkSync('run-2', join(root, 'latest-run'));
+  const { tables } = await readSources([root]);
+  assert.deepEqual(tables.map((t) => t.run).sort(), ['run-1/log', 'run-2/log']);
+});
+
+// Linux names are bytes: `caf\xe9.csv` (Latin-1) reads as `caf\ufffd.csv`, a path no file has. It was left out
+// without a word.
+test(
+  'a run file whose name is not UTF-8 is named as unreadable, the other runs read',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    const root = tree();
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.csv')]),
+      curve(() => 3e-4),
+    );
+    const { tables, problems } = await readSources([root]);
+    assert.deepEqual(tables.map((t) => t.run).sort(), ['constant', 'deeper/cosine']);
+    const said = problems.find((p) => p.code === 'file-unreadable');
+    assert.match(
+      said?.message ?? '',
+      /1 entry whose name is not UTF-8 could not be opened \(caf\ufffd\.csv;.*rename them/,
+    );
+  },
+);
+
+test(
+  'a file given by a name that is not UTF-8 is said so, not "does not exist"',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    // A shell passes `caf\xe9.csv`'s bytes; Node's argv holds `caf\ufffd.csv`.
+    const root = tree();
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.csv')]),
+      curve(() => 3e-4),
+    );
+    const { tables } = await readSources([join(root, 'caf\ufffd.csv')]);
+    assert.match(
+      tables[0]?.problems[0]?.message ?? '',
+      /caf\ufffd\.csv cannot be opened: its name is not UTF-8 .*rename the file/,
+    );
+  },
+);
