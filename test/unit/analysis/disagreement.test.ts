@@ -126,7 +126,7 @@ test(
         `Largest offset from the shared law, in the law's typical errors (bound ${DISAGREE_SIGMAS})`,
         ...agreeing.map(line),
         ...disagreeing.map(line),
-        `public fit sets: at most ${most.toFixed(2)}; sets that disagree: at least ${least.toFixed(2)}`,
+        `fit sets of the law-choice tests: at most ${most.toFixed(2)}; sets that disagree: at least ${least.toFixed(2)}`,
       ].join('\n'),
     );
     for (const r of agreeing) assert.equal(r.found, 0, `${r.name}: ${r.value}`);
