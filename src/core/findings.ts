@@ -246,6 +246,15 @@ const ANALYSIS = {
   'fit-at-bounds': { severities: ['warning'], title: 'A coefficient held at the limit of its range' },
   'fit-interval-wide': { severities: ['warning'], title: 'A coefficient whose interval spans orders of magnitude' },
   'fit-r2-low': { severities: ['warning'], title: 'The law explains no more of the data than noise' },
+  // Curves fitted together whose levels one law does not give (analysis/disagreement.ts): the fit predicts nothing.
+  'curves-disagree': {
+    severities: ['warning'],
+    title: 'Curves fitted together that one law does not describe',
+    hints: [
+      { kind: 'set-option', option: 'sizes' },
+      { kind: 'set-option', option: 'fitOn' },
+    ],
+  },
   'drop-unseen': {
     severities: ['warning'],
     title: 'A prediction past an LR drop the fit curves never show',

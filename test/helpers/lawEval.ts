@@ -10,6 +10,7 @@ import { scorePredictions } from '../../src/core/analysis/metrics';
 import { withDefaults, type AnalysisOptions } from '../../src/core/analysis/options';
 import type { LawSelection, LossLawId } from '../../src/core/analysis/types';
 import { readSources } from '../../src/core/sources';
+import { KINDS, mplTruth, tissueTruth } from './syntheticLoss';
 
 export interface EvalCase {
   name: string;
@@ -111,4 +112,35 @@ export const LUO_FIT_SETS: { name: string; fitOn: string[]; heldOut?: string[] }
     heldOut: ['constant_72000', 'cosine_72000'],
   },
   { name: 'cosine_72000 alone', fitOn: ['cosine_72000'] },
+];
+
+/**
+ * Synthetic fit sets: one to three schedules, one drop level (cosine and WSD end at 10 % of the peak) or several
+ * (linear ends at 5 %, two-stage holds 30 %, step-down 50 % then 10 %), each predicting the other schedules.
+ */
+export const SYNTHETIC_FIT_SETS = [
+  ['constant', 'cosine'],
+  ['constant', 'wsd'],
+  ['cosine'],
+  ['wsd', 'linear'],
+  ['constant', 'cosine', 'two-stage'],
+  ['constant', 'wsd', 'step-down'],
+];
+/** Six schedules' curves under each truth (one law, 0.05 % noise), from a seed. */
+export const TRUTHS: { name: string; mpl: boolean; curves: (seed: number) => LossCurve[] }[] = [
+  { name: 'LR-annealing truth', mpl: false, curves: (seed) => KINDS.map((k, i) => tissueTruth(k, seed + i)) },
+  {
+    name: 'MPL truth A',
+    mpl: true,
+    curves: (seed) =>
+      KINDS.map((k, i) =>
+        mplTruth(k, { L0: 2.9, A: 0.5, alpha: 0.5, B: 450, C: 0.5, beta: 0.5, gamma: 0.6 }, seed + i),
+      ),
+  },
+  {
+    name: 'MPL truth B',
+    mpl: true,
+    curves: (seed) =>
+      KINDS.map((k, i) => mplTruth(k, { L0: 2.6, A: 0.6, alpha: 0.4, B: 800, C: 2, beta: 0.7, gamma: 0.4 }, seed + i)),
+  },
 ];

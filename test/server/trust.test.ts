@@ -152,6 +152,38 @@ test('a rising loss curve: the lens names the low R², without a number', async 
   assert.doesNotMatch(lens.split('R²')[0], DECIMAL);
 });
 
+test('runs at levels one law does not give, fitted together: each lens and the header say why, no number', async () => {
+  // Two runs of one schedule 0.5 apart in loss: two model sizes with no size given.
+  const path = file('two_sizes.csv', [
+    'run,step,lr,loss',
+    ...['small', 'large'].flatMap((run, k) =>
+      Array.from({ length: 40 }, (_, i) => {
+        const loss = 2.5 - 0.5 * k + 1 / Math.sqrt(i + 1) + 0.002 * Math.sin(i * 12.9898 + k);
+        return `${run},${(i + 1) * 100},${(3e-4 * (1 - i / 50)).toFixed(8)},${loss.toFixed(4)}`;
+      }),
+    ),
+  ]);
+  const a = await analyse(path, { law: 'lr-annealing' });
+  assert.deepEqual(
+    a.findings.filter((f) => f.code === 'curves-disagree').map((f) => [f.curve, f.line]),
+    [
+      ['small', 2],
+      ['large', 42],
+    ],
+  );
+  const lenses = titles(a, path).filter((t) => t.includes('L('));
+  assert.equal(lenses.length, 2, titles(a, path).join('\n'));
+  for (const lens of lenses) {
+    const [before, why] = lens.split('not supported by the data: ');
+    assert.match(
+      why,
+      /^one law does not describe the curves fitted together: "(small|large)" sits [\d.]+ % (above|below) it/,
+    );
+    assert.doesNotMatch(before, DECIMAL);
+  }
+  assert.match(hoverForHeader(a, path) ?? '', /not supported by the data: one law does not describe the curves/);
+});
+
 test('Predict at... answers a broken law and an unsupported fit with no number and the reason', async () => {
   const client = await startTestServer();
   try {

@@ -6,6 +6,7 @@ import { assumedLrPhrase } from './assumedLr';
 import { pick, thinIndices, concat } from '../util/arrays';
 import type { Random } from '../util/random';
 import { applyDepartures, findDepartures } from './departure';
+import { applyDisagreement } from './disagreement';
 import { isCombined } from './combinedLoss';
 import { chooseLossLaw, combination, type LawChoice } from './lawChoice';
 import { atQueries, prepare, type PreparedCurve } from './lossAreas';
@@ -167,6 +168,8 @@ export function analyseLossCurves(
   const departures = findDepartures(chosen.law, own, input, (i) => atQueries(fit.predict(i), prepared[i].pointIndex));
   applyDepartures(result, departures, options);
   const reported = result.fits[result.fits.length - 1];
+  // Curves whose levels the shared law does not give: the fit is a compromise, so nothing is predicted from it.
+  applyDisagreement(result, reported);
   if (chosen.selection) reported.selection = chosen.selection;
   if (floor !== undefined) reported.lrFloor = floor;
   // A followed run says how its fit started: the hover and `watch --json` show it.

@@ -76,10 +76,15 @@ export function reportRunnerUp(
   const unsupported = fitProblems({ ...chosen.runnerUpFit, atBounds: fit.atBounds, points: quality.points });
   if (unsupported.length === 0) return;
   chosen.runnerUpFit.unsupported = unsupported;
-  input.prepared.forEach((p) => {
-    const report = out.curves.find((c) => c.name === p.curve.name && c.file === p.curve.file && c.runnerUp);
-    if (report?.runnerUp) report.runnerUp = withinLog(report.runnerUp, p.curve.steps[p.curve.steps.length - 1]);
-  });
+  runnerUpsWithinLogs(out);
+}
+
+/** Every curve's runner-up series cut at its last logged step: a runner-up the data do not support predicts nothing. */
+export function runnerUpsWithinLogs(out: LawAnalysis<Series>): void {
+  for (const c of out.curves) {
+    const x = c.points.x;
+    if (c.runnerUp && x.length) c.runnerUp = withinLog(c.runnerUp, x[x.length - 1]);
+  }
 }
 
 /** A runner-up series without its points past `lastStep` (its targets). */

@@ -132,6 +132,8 @@ const CONSEQUENCE: Record<FitProblem['code'], string> = {
     'Refits on resampled data disagree about the shape of the law, so its extrapolation is not determined.',
   'fit-r2-low':
     'The data do not follow the law (they stay flat, rise, or change no more than their noise), so its extrapolation means nothing.',
+  'curves-disagree':
+    'Its shared coefficients are a compromise between levels, so it predicts none of the curves by its own law.',
 };
 
 /**
@@ -143,7 +145,8 @@ export function judgeFits(analysis: LawAnalysis<Series>): void {
   for (const fit of analysis.fits) {
     const problems = fitProblems(fit);
     if (!problems.length) continue;
-    fit.unsupported = problems;
+    // Problems found before the verdict (curves-disagree) are kept: their findings are said where they were found.
+    fit.unsupported = [...(fit.unsupported ?? []), ...problems];
     const where = fitLocation(analysis.curves, fit);
     const who = fit.group ? `${fit.group}: ` : '';
     for (const p of problems) analysis.findings.push(verdictFinding(p, `${who}The fit of ${fit.formula}`, where));

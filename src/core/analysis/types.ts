@@ -235,7 +235,10 @@ export interface RunnerUpSeries {
 
 /** One reason the data do not support a fit, with the finding code that reports it. */
 export interface FitProblem {
-  code: Extract<FindingCode, 'fit-points-few' | 'fit-at-bounds' | 'fit-interval-wide' | 'fit-r2-low'>;
+  code: Extract<
+    FindingCode,
+    'fit-points-few' | 'fit-at-bounds' | 'fit-interval-wide' | 'fit-r2-low' | 'curves-disagree'
+  >;
   /** What is wrong, in a user's words, short enough for a lens ("R² -0.02: the law explains none of the loss"). */
   reason: string;
 }

@@ -6,10 +6,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateCase, formatRows, LUO_FIT_SETS, readCurves, rest, type EvalRow } from '../../helpers/lawEval';
+import {
+  evaluateCase,
+  formatRows,
+  LUO_FIT_SETS,
+  readCurves,
+  rest,
+  SYNTHETIC_FIT_SETS,
+  TRUTHS,
+  type EvalRow,
+} from '../../helpers/lawEval';
 import { LUO, skipUnless } from '../../helpers/shared';
-import { KINDS, mplTruth, SYNTH_WARMUP, tissueTruth } from '../../helpers/syntheticLoss';
-import type { LossCurve } from '../../../src/core/analysis/lossCurves';
+import { SYNTH_WARMUP } from '../../helpers/syntheticLoss';
 
 const skip = skipUnless(LUO);
 /** Issue 11: auto never loses more than this fraction of PredE to the better of the two laws. */
@@ -51,36 +59,6 @@ for (const size of ['25', '100', '400']) {
     },
   );
 }
-
-/**
- * Synthetic fit sets: one to three schedules, one drop level (cosine and WSD end at 10 % of the peak) or several
- * (linear ends at 5 %, two-stage holds 30 %, step-down 50 % then 10 %), each predicting the other schedules.
- */
-const SYNTHETIC_FIT_SETS = [
-  ['constant', 'cosine'],
-  ['constant', 'wsd'],
-  ['cosine'],
-  ['wsd', 'linear'],
-  ['constant', 'cosine', 'two-stage'],
-  ['constant', 'wsd', 'step-down'],
-];
-const TRUTHS: { name: string; mpl: boolean; curves: (seed: number) => LossCurve[] }[] = [
-  { name: 'LR-annealing truth', mpl: false, curves: (seed) => KINDS.map((k, i) => tissueTruth(k, seed + i)) },
-  {
-    name: 'MPL truth A',
-    mpl: true,
-    curves: (seed) =>
-      KINDS.map((k, i) =>
-        mplTruth(k, { L0: 2.9, A: 0.5, alpha: 0.5, B: 450, C: 0.5, beta: 0.5, gamma: 0.6 }, seed + i),
-      ),
-  },
-  {
-    name: 'MPL truth B',
-    mpl: true,
-    curves: (seed) =>
-      KINDS.map((k, i) => mplTruth(k, { L0: 2.6, A: 0.6, alpha: 0.4, B: 800, C: 2, beta: 0.7, gamma: 0.4 }, seed + i)),
-  },
-];
 
 for (const truth of TRUTHS) {
   test(`auto on synthetic curves, ${truth.name} (0.05 % noise): the law, or a combination of both`, () => {

@@ -67,6 +67,17 @@ const TWO_RUNS = [
     (_, i) => `b,${(i + 1) * 100},${(0.001 * (1 - i / 12)).toFixed(6)},${(3 - i * 0.06).toFixed(3)}`,
   ),
 ].join('\n');
+/** Runs a and b of one schedule whose losses sit 0.5 apart (two model sizes, no size given): one law for both. */
+const TWO_LEVELS = [
+  'run,step,lr,loss',
+  ...['a', 'b'].flatMap((run, k) =>
+    Array.from(
+      { length: 30 },
+      (_, i) =>
+        `${run},${(i + 1) * 100},${(0.001 * (1 - i / 40)).toFixed(6)},${(2 + 0.5 * k + 1 / Math.sqrt(i + 1)).toFixed(4)}`,
+    ),
+  ),
+].join('\n');
 const SWEEP = readFileSync(join(REPO, 'examples/downstream/downstream_sweep.csv'), 'utf8');
 
 /** Inputs that between them raise every code the catalogue gives a hint, each with the options that raise it. */
@@ -91,6 +102,7 @@ const BAD_INPUTS: { name: string; text: string; options?: Partial<AnalysisOption
   },
   { name: 'diverging.csv', text: DIVERGING, options: { law: 'lr-annealing' } },
   { name: 'two_runs.csv', text: TWO_RUNS, options: { law: 'lr-annealing', fitOn: ['a'] } },
+  { name: 'two_levels.csv', text: TWO_LEVELS, options: { law: 'lr-annealing' } },
   { name: 'all_warmup.csv', text: LOSS, options: { law: 'lr-annealing', warmupSteps: 1200 } },
 ];
 

@@ -1,0 +1,132 @@
+// Curves fitted together that one law does not describe (README, Findings, curves-disagree; docs/findings.md). A loss
+// fit over several curves shares one set of coefficients: right for runs of one model under different schedules,
+// wrong for runs of different model sizes (no size given) or on different data, whose losses sit apart by a level
+// the shared law cannot give each. Such a curve's log residuals stay on one side of the law all along: its mean
+// residual (its offset) is large against the law's typical error on the set, the spread of every fitted curve's
+// residuals about its own offset (the law's shape error and the noise; the point-to-point noise, from successive
+// differences, is a floor). That scale is used as the standard error of an offset on purpose: a law's shape error is
+// smooth, so a curve's residuals are far from independent and the offset may count as one draw of it. A curve more
+// than DISAGREE_SIGMAS of it off has a level the law does not describe. The shared coefficients are then a compromise
+// between levels, and no curve of the set is predicted by its own law: the fit is not supported (FitResult.unsupported)
+// and every prediction from it is withheld. test/unit/analysis/disagreement.test.ts measures the statistic on every
+// public fit set (at most 0.6) and on curves of two and three sizes fitted as one (at least 6 for the curve furthest off).
+import { finding } from '../findings';
+import { formatPercent } from '../util/format';
+import { runnerUpsWithinLogs } from './runnerUp';
+import { withheld } from './trust';
+import type { CurveReport, FitProblem, FitResult, LawAnalysis, Series } from './types';
+
+/** Offsets beyond this many standard errors (the law's typical error on the set) are a level the law does not give. */
+export const DISAGREE_SIGMAS = 3;
+/** The error scale never goes below this (0.01 % of the loss): noiseless curves would flag rounding. */
+const MIN_SCALE = 1e-4;
+/** Points a curve needs for an offset and a spread worth judging. */
+const MIN_POINTS = 10;
+
+/** A fitted curve's residuals against the shared law, summarised. */
+export interface CurveOffset {
+  curve: CurveReport<Series>;
+  /** Mean log residual, ln(observed / predicted): > 0 above the law. */
+  offset: number;
+  /** Standard deviation of its log residuals about their mean. */
+  spread: number;
+  /** Point-to-point noise of its log residuals, from successive differences (smooth misfit cancels). */
+  noise: number;
+  points: number;
+}
+
+/** The offsets of a fit's curves, the error scale they are judged by, and each curve's offset in units of it. */
+export interface Disagreement {
+  offsets: CurveOffset[];
+  /** The law's typical error on the set: root mean square of the curves' spreads, at least their noise. */
+  scale: number;
+  /** offset / scale per curve, parallel to `offsets`. */
+  sigmas: number[];
+  /** The curves more than DISAGREE_SIGMAS off. */
+  off: CurveOffset[];
+}
+
+/** One fitted curve's offset, spread and noise over the points with a finite law value; null with too few. */
+export function curveOffset(curve: CurveReport<Series>): CurveOffset | null {
+  const { observed, predicted } = curve.points;
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  let diffSq = 0;
+  let last = NaN;
+  for (let i = 0; i < observed.length; i++) {
+    const r = Math.log(observed[i] / predicted[i]);
+    if (!Number.isFinite(r)) continue;
+    if (n > 0) diffSq += (r - last) ** 2;
+    n++;
+    sum += r;
+    sumSq += r * r;
+    last = r;
+  }
+  if (n < MIN_POINTS) return null;
+  const offset = sum / n;
+  const spread = Math.sqrt(Math.max(0, sumSq - n * offset * offset) / (n - 1));
+  return { curve, offset, spread, noise: Math.sqrt(diffSq / (2 * (n - 1))), points: n };
+}
+
+/** How far each fitted curve of a loss fit sits off the shared law, in units of the law's error on the set. */
+export function judgeOffsets(curves: readonly CurveReport<Series>[]): Disagreement {
+  const offsets = curves.flatMap((c) => (c.role === 'fit' ? (curveOffset(c) ?? []) : []));
+  const meanSquare = (f: (o: CurveOffset) => number) =>
+    offsets.reduce((s, o) => s + f(o) ** 2, 0) / Math.max(1, offsets.length);
+  const scale = Math.max(MIN_SCALE, Math.sqrt(meanSquare((o) => o.spread)), Math.sqrt(meanSquare((o) => o.noise)));
+  const sigmas = offsets.map((o) => o.offset / scale);
+  return { offsets, scale, sigmas, off: offsets.filter((_, i) => Math.abs(sigmas[i]) > DISAGREE_SIGMAS) };
+}
+
+/**
+ * After a loss fit over several curves: each curve the shared law does not describe gets a finding at its first row;
+ * the fit is marked unsupported and every prediction from it withheld, with the reason.
+ */
+export function applyDisagreement(out: LawAnalysis<Series>, fit: FitResult): void {
+  // One curve has no other to disagree with (its offset from its own fit is near 0: at most 0.17 on the public runs),
+  // and a followed million-row run is spared a pass over its points on each update.
+  if (out.curves.filter((c) => c.role === 'fit').length < 2) return;
+  const judged = judgeOffsets(out.curves);
+  if (judged.off.length === 0) return;
+  const fitted = judged.offsets.length;
+  for (const o of judged.off) out.findings.push(disagreeFinding(o, judged.scale, fitted));
+  const worst = judged.off.reduce((a, b) => (Math.abs(b.offset) > Math.abs(a.offset) ? b : a));
+  const problem: FitProblem = {
+    code: 'curves-disagree',
+    reason: `one law does not describe the curves fitted together: "${worst.curve.name}" sits ${offsetPhrase(worst.offset)} it (${(Math.abs(worst.offset) / judged.scale).toFixed(1)} times its typical error on them)`,
+  };
+  fit.unsupported = [...(fit.unsupported ?? []), problem];
+  if (fit.runnerUpFit) {
+    fit.runnerUpFit.unsupported = [...(fit.runnerUpFit.unsupported ?? []), problem];
+    runnerUpsWithinLogs(out);
+  }
+  const reason = `not supported by the data: ${problem.reason}`;
+  out.predictions.forEach((p, i) => {
+    if (p.status === 'ok') out.predictions[i] = withheld(p, 'fit-unsupported', reason);
+  });
+}
+
+/** "4.2 % above" / "3.1 % below": a log offset as the relative distance of the loss from the law. */
+function offsetPhrase(offset: number): string {
+  return `${formatPercent(Math.abs(Math.expm1(offset)), 2)} ${offset > 0 ? 'above' : 'below'}`;
+}
+
+function sigmasPhrase(offset: number, scale: number): string {
+  return `${(Math.abs(offset) / scale).toFixed(1)} times the law's typical error on the set, ${formatPercent(scale, 2)}; more than ${DISAGREE_SIGMAS} is a level the law does not describe`;
+}
+
+function disagreeFinding(o: CurveOffset, scale: number, fitted: number) {
+  const c = o.curve;
+  return finding('curves-disagree', 'warning', {
+    message:
+      `"${c.name}" sits ${offsetPhrase(o.offset)} the law fitted to the ${fitted} curves together, on average over its ` +
+      `${o.points} points (${sigmasPhrase(o.offset, scale)}; its own point-to-point noise is ${formatPercent(o.noise, 2)}). ` +
+      'One set of coefficients describes runs of one model under different schedules, not runs of different model sizes or on different data. ' +
+      "Give each run's model size (the model-size law then fits them together), or fit the runs apart. " +
+      'No prediction is shown from this fit: its coefficients are a compromise between the curves.',
+    file: c.file,
+    line: c.firstLine,
+    curve: c.name,
+  });
+}

@@ -1,0 +1,137 @@
+// Curves fitted together that one law does not describe (curves-disagree, disagreement.ts): runs of different model
+// sizes fitted as one model are said and predict nothing; the same runs with their sizes under the model-size law, and
+// one noisy run alone, are not. The statistic (a curve's offset from the shared law in units of the law's typical
+// error on the set) is measured on every public fit set the law-choice tests fit and on sets that disagree, and the
+// margin on both sides of DISAGREE_SIGMAS printed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
+import { DISAGREE_SIGMAS, judgeOffsets } from '../../../src/core/analysis/disagreement';
+import { withDefaults, type AnalysisOptions } from '../../../src/core/analysis/options';
+import type { LossCurve } from '../../../src/core/analysis/lossCurves';
+import type { Analysis, CurveReport, Series } from '../../../src/core/analysis/types';
+import { seededRandom } from '../../../src/core/util/random';
+import { analyse, type Kind } from '../../helpers/sizedRuns';
+import { SYNTH_WARMUP, tissueTruth } from '../../helpers/syntheticLoss';
+import { LUO_FIT_SETS, readCurves, SYNTHETIC_FIT_SETS, TRUTHS } from '../../helpers/lawEval';
+import { LUO, LUO_FIT, skipUnless } from '../../helpers/shared';
+
+const disagree = (a: Pick<Analysis, 'findings'>) => a.findings.filter((f) => f.code === 'curves-disagree');
+/** The largest offset of a fit's curves, in units of the law's typical error on the set. */
+const worst = (curves: readonly CurveReport<Series>[]) => Math.max(...judgeOffsets(curves).sigmas.map(Math.abs));
+/** Runs of one schedule (or two) for models of several sizes, with 0.2 % noise; `sized`: a params column. */
+const sizes = (folders: string[], kinds: Kind[], options: Partial<AnalysisOptions>, sized = false) =>
+  analyse(folders, { predictSteps: [20_000], ...options }, sized, kinds, 0.002);
+
+test('two model sizes fitted as one model without their sizes: said at each curve, nothing predicted', () => {
+  const a = sizes(['m25', 'm100'], ['cosine'], { law: 'lr-annealing' });
+  const found = disagree(a);
+  assert.equal(found.length, 2, found.map((f) => f.message).join('\n'));
+  const m25 = found.find((f) => f.file === '/runs/m25/cosine.csv')!;
+  assert.equal(m25.line, 2, 'at the curve’s first row');
+  assert.equal(m25.severity, 'warning');
+  assert.match(m25.message, /sits \d+\.\d+ % above the law fitted to the 2 curves together/);
+  assert.match(m25.message, /model size/);
+  assert.deepEqual(
+    m25.hints?.map((h) => h.kind === 'set-option' && h.option),
+    ['sizes', 'fitOn'],
+  );
+  assert.ok(a.fits[0].unsupported?.some((p) => p.code === 'curves-disagree'));
+  assert.ok(a.predictions.length >= 2);
+  for (const p of a.predictions) {
+    if (p.status === 'ok') assert.fail(`${p.curve} at ${p.step}: ${p.value}`);
+    assert.equal(p.status, 'fit-unsupported');
+    assert.match(
+      p.statusReason,
+      /one law does not describe the curves fitted together: "cosine \(m\d+\/cosine.csv\)" sits [\d.]+ % (above|below) it \(\d+\.\d times/,
+    );
+  }
+});
+
+test('under auto the runner-up law predicts nothing either: said unsupported, its series stop at the log', () => {
+  const a = sizes(['m25', 'm100', 'm400'], ['cosine'], { law: 'auto' });
+  assert.ok(disagree(a).length > 0);
+  assert.ok(a.fits[0].runnerUpFit?.unsupported?.some((p) => p.code === 'curves-disagree'));
+  const withRunnerUp = a.curves.filter((c) => c.runnerUp);
+  assert.ok(withRunnerUp.length > 0);
+  for (const c of withRunnerUp) assert.ok(Math.max(...c.runnerUp!.x) <= Math.max(...c.points.x), c.name);
+});
+
+test('the same runs with their sizes under the model-size law: no finding, predictions shown', () => {
+  const a = sizes(['m25', 'm100'], ['cosine'], { law: 'lr-annealing-size' }, true);
+  assert.deepEqual(disagree(a), []);
+  assert.ok(a.predictions.length >= 2 && a.predictions.every((p) => p.status === 'ok'));
+});
+
+test('one noisy run fitted alone: no finding, its offset far inside the bound', () => {
+  const curve = tissueTruth('cosine', 3, 0.01);
+  const a = analyseLossCurves(
+    [curve],
+    withDefaults({ warmupSteps: SYNTH_WARMUP, bootstrapSamples: 0 }),
+    seededRandom(1),
+  );
+  assert.deepEqual(disagree(a), []);
+  assert.ok(worst(a.curves) < 1, `${worst(a.curves)}`);
+});
+
+/** A fit's worst offset in standard errors, the law (or laws) fitted on `fitOn` of `curves`. */
+function worstOf(curves: LossCurve[], fitOn: string[], options: Partial<AnalysisOptions>) {
+  const chosen = curves.filter((c) => fitOn.includes(c.name));
+  const a = analyseLossCurves(chosen, withDefaults({ fitOn, bootstrapSamples: 0, ...options }), seededRandom(1));
+  return { value: worst(a.curves), found: disagree(a).length };
+}
+
+test(
+  'the statistic on every fit set of the law-choice tests, and on sets that disagree: the margin on both sides',
+  { skip: skipUnless(LUO) },
+  async () => {
+    const agreeing: { name: string; value: number; found: number }[] = [];
+    for (const size of ['25', '100', '400']) {
+      const dir = join(LUO, `csv_${size}`);
+      const curves = await readCurves(readdirSync(dir).map((f) => join(dir, f)));
+      for (const set of LUO_FIT_SETS)
+        agreeing.push({ name: `${size}M ${set.name}, auto`, ...worstOf(curves, set.fitOn, { warmupSteps: 2160 }) });
+      // lawChoice.test.ts fits the official split under each law.
+      for (const law of ['lr-annealing', 'mpl'] as const)
+        agreeing.push({
+          name: `${size}M official split, ${law}`,
+          ...worstOf(curves, LUO_FIT, { warmupSteps: 2160, law }),
+        });
+    }
+    // The synthetic fit sets of lawChoiceEval.test.ts: each law the truth, 0.05 % noise.
+    for (const truth of TRUTHS) {
+      const curves = truth.curves(100);
+      for (const fitOn of SYNTHETIC_FIT_SETS)
+        agreeing.push({
+          name: `${truth.name}: ${fitOn.join(' + ')}`,
+          ...worstOf(curves, fitOn, { warmupSteps: SYNTH_WARMUP }),
+        });
+    }
+    const disagreeing = [
+      ...(['lr-annealing', 'mpl', 'auto'] as const).flatMap((law) => [
+        { name: `25M + 100M cosine, ${law}`, a: sizes(['m25', 'm100'], ['cosine'], { law }) },
+        { name: `25M + 100M + 400M cosine, ${law}`, a: sizes(['m25', 'm100', 'm400'], ['cosine'], { law }) },
+        { name: `25M + 100M constant + cosine, ${law}`, a: sizes(['m25', 'm100'], ['constant', 'cosine'], { law }) },
+        { name: `100M + 400M wsd, ${law}`, a: sizes(['m100', 'm400'], ['wsd'], { law }) },
+      ]),
+    ].map(({ name, a }) => ({ name, value: worst(a.curves), found: disagree(a).length }));
+    const line = (r: { name: string; value: number; found: number }) =>
+      `${r.name.padEnd(40)} ${r.value.toFixed(2).padStart(6)}  ${r.found ? 'curves-disagree' : ''}`;
+    const most = Math.max(...agreeing.map((r) => r.value));
+    const least = Math.min(...disagreeing.map((r) => r.value));
+    console.log(
+      [
+        `Largest offset from the shared law, in the law's typical errors (bound ${DISAGREE_SIGMAS})`,
+        ...agreeing.map(line),
+        ...disagreeing.map(line),
+        `fit sets of the law-choice tests: at most ${most.toFixed(2)}; sets that disagree: at least ${least.toFixed(2)}`,
+      ].join('\n'),
+    );
+    for (const r of agreeing) assert.equal(r.found, 0, `${r.name}: ${r.value}`);
+    for (const r of disagreeing) assert.ok(r.found > 0, `${r.name}: ${r.value}`);
+    // Both sides at least a factor 2 from the bound: it is not tuned to either.
+    assert.ok(most < DISAGREE_SIGMAS / 2 && least > 2 * DISAGREE_SIGMAS, `${most} / ${least}`);
+  },
+);
