@@ -22,6 +22,7 @@ import type { ClientContext } from './context';
 import { completing, openExample, pickRunFile } from './start';
 import { subjectLabel, subjectUri } from './subject';
 import { targetUri } from './target';
+import { notificationText } from '../shared/markdown';
 import { runTitle } from '../shared/runPart';
 import { parseTargetValue, targetValueHint } from './targetValue';
 
@@ -230,7 +231,8 @@ async function exportFit(client: LanguageClient, arg: unknown): Promise<vscode.U
   }
   // Written as `fit --json` prints it (which also escapes the characters a terminal would act on).
   await vscode.workspace.fs.writeFile(target, Buffer.from(`${documentJson(document)}\n`));
-  void vscode.window.showInformationMessage(`Scaling Lens: fit exported to ${vscode.workspace.asRelativePath(target)}`);
+  const exported = notificationText(vscode.workspace.asRelativePath(target));
+  void vscode.window.showInformationMessage(`Scaling Lens: fit exported to ${exported}`);
   return target;
 }
 

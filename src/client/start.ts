@@ -2,6 +2,7 @@
 // active (picked from the workspace or a dialog), and the hint shown when an opened file is not recognised.
 import * as vscode from 'vscode';
 import { Commands, type FitSummary } from '../shared/protocol';
+import { notificationText } from '../shared/markdown';
 import { RUN_FILE_PATTERN } from './patterns';
 
 /** The bundled examples the walkthrough opens, relative to the extension's examples/ folder. */
@@ -124,7 +125,8 @@ export class UnrecognisedHint {
   }
 
   private async show(uri: vscode.Uri): Promise<void> {
-    const name = vscode.workspace.asRelativePath(uri);
+    // A file's name is anyone's to choose: `[Open](command:...)` in a notification would be a link that runs it.
+    const name = notificationText(vscode.workspace.asRelativePath(uri));
     const choice = await vscode.window.showInformationMessage(
       `Scaling Lens: ${name} was not recognised as a run file (no loss curve, downstream or (N, D) columns were found). Map its columns to a law to fit it.`,
       'Select Columns…',

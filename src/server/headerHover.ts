@@ -16,7 +16,7 @@ import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName, LAW_NAMES, meanWeighing, runnerUpLawName, shortLawName } from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
-import { markdownText } from './markdown';
+import { markdownText } from '../shared/markdown';
 import { fileOf, groupLabel, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
 
 /** The fits the header hover of `file` tells about: those fitted on the file, its curves or groups, or on no curve. */

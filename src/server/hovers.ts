@@ -17,7 +17,7 @@ import {
 } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
 import { LAW_NAMES, shortLawName } from '../core/analysis/lawNames';
-import { markdownText } from './markdown';
+import { markdownText } from '../shared/markdown';
 import { hoverForHeader } from './headerHover';
 import { fileOf, groupLabel, METRIC_NAMES, shownLawName } from './present';
 

@@ -13,7 +13,7 @@ import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName } from '../core/analysis/lawNames';
 import { Commands, type PredictAtHint, type RunPartOf } from '../shared/protocol';
 import { editorHint } from './hints';
-import { labelText } from './markdown';
+import { labelText } from '../shared/markdown';
 import {
   fileOf,
   groupLabel,

@@ -4,7 +4,7 @@ import type { AnalysisOptions } from '../core/analysis/options';
 import type { Prediction } from '../core/analysis/types';
 import { targetValueProblem, type PredictResult, type PredictTarget } from '../shared/protocol';
 import type { FileCache } from './fileCache';
-import { notificationText } from './markdown';
+import { notificationText } from '../shared/markdown';
 
 export async function predict(cache: FileCache, uri: string, target: PredictTarget): Promise<PredictResult> {
   // A raw request may ask where no law answers (step 0.3): say so, not that the file has no curve.

@@ -6,7 +6,7 @@ import { formatNumber, formatR2, plural } from '../core/util/format';
 import type { FitState, FitSummary } from '../shared/protocol';
 import type { JobResult } from './job';
 import { editorMessage } from './hints';
-import { notificationText } from './markdown';
+import { notificationText } from '../shared/markdown';
 import { shownLawName } from './present';
 
 /** The counts and provenance of a summary; what is left out (or undefined) is zero, unknown or "not from disk". */

@@ -8,7 +8,7 @@ import { fitLawName, shortLawName } from '../../src/core/analysis/lawNames';
 import { lrAreas } from '../../src/core/laws/schedule';
 import { formatNumber } from '../../src/core/util/format';
 import { Commands } from '../../src/shared/protocol';
-import { markdownText } from '../../src/server/markdown';
+import { markdownText } from '../../src/shared/markdown';
 import {
   analyse,
   DOWNSTREAM,

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { analyseFiles } from '../../src/core/analysis/analyse';
 import { fitLawName, LAW_NAMES } from '../../src/core/analysis/lawNames';
 import { formatPercent } from '../../src/core/util/format';
-import { markdownText } from '../../src/server/markdown';
+import { markdownText } from '../../src/shared/markdown';
 import { hoverForHeader } from '../../src/server/headerHover';
 import { AnalysisRequest } from '../../src/shared/protocol';
 import { startTestServer } from '../helpers/lsp';

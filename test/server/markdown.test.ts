@@ -1,8 +1,8 @@
-// Direct tests of how file text is shown in hovers and lens titles (src/server/markdown.ts): Markdown syntax from a
+// Direct tests of how file text is shown in hovers and lens titles (src/shared/markdown.ts): Markdown syntax from a
 // file is text, never a link, an image or a command; invisible and reordering characters are shown, not acted on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelText, markdownText } from '../../src/server/markdown';
+import { labelText, markdownText } from '../../src/shared/markdown';
 
 test('markdownText: every ASCII punctuation character is escaped, so a link or an image from a file is text', () => {
   assert.equal(markdownText('[x](command:a)'), '\\[x\\]\\(command\\:a\\)');
