@@ -10,8 +10,12 @@
 // between levels, and no curve of the set is predicted by its own law: the fit is not supported (FitResult.unsupported)
 // and every prediction from it is withheld. test/unit/analysis/disagreement.test.ts measures the statistic on every
 // public fit set (at most 0.6) and on curves of two and three sizes fitted as one (at least 6 for the curve furthest off).
+// The model-size laws (sizeAnalysis.ts) are judged alike: they give each size one level, so a curve off it has a size
+// that is not its parameter count (a typo in a size given, a params column counting embeddings for one run only) or
+// another data set; test/unit/analysis/sizeDisagreement.test.ts measures the statistic there.
 import { finding } from '../findings';
-import { formatPercent } from '../util/format';
+import { formatCompact, formatPercent } from '../util/format';
+import { isSizeLaw } from './lossLaw';
 import { runnerUpsWithinLogs } from './runnerUp';
 import { withheld } from './trust';
 import type { CurveReport, FitProblem, FitResult, LawAnalysis, Series } from './types';
@@ -90,11 +94,12 @@ export function applyDisagreement(out: LawAnalysis<Series>, fit: FitResult): voi
   const judged = judgeOffsets(out.curves);
   if (judged.off.length === 0) return;
   const fitted = judged.offsets.length;
-  for (const o of judged.off) out.findings.push(disagreeFinding(o, judged.scale, fitted));
+  const sized = isSizeLaw(fit.law);
+  for (const o of judged.off) out.findings.push(disagreeFinding(o, judged.scale, fitted, sized));
   const worst = judged.off.reduce((a, b) => (Math.abs(b.offset) > Math.abs(a.offset) ? b : a));
   const problem: FitProblem = {
     code: 'curves-disagree',
-    reason: `one law does not describe the curves fitted together: "${worst.curve.name}" sits ${offsetPhrase(worst.offset)} it (${(Math.abs(worst.offset) / judged.scale).toFixed(1)} times its typical error on them)`,
+    reason: `one law does not describe the curves fitted together: "${worst.curve.name}"${sizePhrase(worst.curve, sized)} sits ${offsetPhrase(worst.offset)} it (${(Math.abs(worst.offset) / judged.scale).toFixed(1)} times its typical error on them)`,
   };
   fit.unsupported = [...(fit.unsupported ?? []), problem];
   if (fit.runnerUpFit) {
@@ -116,14 +121,29 @@ function sigmasPhrase(offset: number, scale: number): string {
   return `${(Math.abs(offset) / scale).toFixed(1)} times the law's typical error on the set, ${formatPercent(scale, 2)}; more than ${DISAGREE_SIGMAS} is a level the law does not describe`;
 }
 
-function disagreeFinding(o: CurveOffset, scale: number, fitted: number) {
+/** " (N = 100M)": the size a model-size law (`sized`) fitted a curve at; nothing for a loss-curve law's curve. */
+function sizePhrase(c: CurveReport<Series>, sized: boolean): string {
+  return sized && c.modelSize !== undefined ? ` (N = ${formatCompact(c.modelSize)})` : '';
+}
+
+/** What the curves fitted together can be, and what to do, by the kind of law that fitted them. */
+const ADVICE = {
+  loss:
+    'One set of coefficients describes runs of one model under different schedules, not runs of different model sizes or on different data. ' +
+    "Give each run's model size (the model-size law then fits them together), or fit the runs apart. ",
+  sized:
+    'The model-size law gives each model size one level, so the runs fitted together are not all of the sizes given ' +
+    '(a typo in a size, a params column that counts embeddings for some runs only) or not all on the same data. ' +
+    'Check the sizes given (the law then fits the runs together), or fit the runs apart. ',
+};
+
+function disagreeFinding(o: CurveOffset, scale: number, fitted: number, sized: boolean) {
   const c = o.curve;
   return finding('curves-disagree', 'warning', {
     message:
-      `"${c.name}" sits ${offsetPhrase(o.offset)} the law fitted to the ${fitted} curves together, on average over its ` +
+      `"${c.name}"${sizePhrase(c, sized)} sits ${offsetPhrase(o.offset)} the law fitted to the ${fitted} curves together, on average over its ` +
       `${o.points} points (${sigmasPhrase(o.offset, scale)}; its own point-to-point noise is ${formatPercent(o.noise, 2)}). ` +
-      'One set of coefficients describes runs of one model under different schedules, not runs of different model sizes or on different data. ' +
-      "Give each run's model size (the model-size law then fits them together), or fit the runs apart. " +
+      (sized ? ADVICE.sized : ADVICE.loss) +
       'No prediction is shown from this fit: its coefficients are a compromise between the curves.',
     file: c.file,
     line: c.firstLine,

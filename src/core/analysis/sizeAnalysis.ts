@@ -27,6 +27,7 @@ import type { LossReplicates } from './lossLaw';
 import { tissueSizeLaw } from './tissueSizeAnalysis';
 import { folderOf, type LossCurve } from './lossCurves';
 import { cellPlaces, rowOfLine } from './cellPlace';
+import { applyDisagreement } from './disagreement';
 import { averageMetrics, scoreFit } from './metrics';
 import { dropSumsTooLongFix } from './multiPowerFit';
 import { isModelSize, MAX_PARAMS } from '../util/counts';
@@ -337,6 +338,8 @@ export function analyseSizedCurves(
     ...(heldOut.length ? { heldOut: averageMetrics(heldOut) } : {}),
     ...(floor !== undefined && { lrFloor: floor }),
   });
+  // A curve whose level the law does not give at its size (a wrong size, other data): nothing is predicted.
+  applyDisagreement(result, result.fits[0]);
   return result;
 }
 

@@ -245,7 +245,7 @@ test('a size above 1e15 parameters is no size: a --size of 1e30 is a usage error
   assert.equal(a.fits.length, 0);
 });
 
-test('three sizes whose size term sits on its bounds predict the fitted sizes only, and say why', () => {
+test('three sizes whose size term sits on its bounds extrapolate to no other size, and say why', () => {
   // 25M labelled 1e9: the losses fall with N except there, so the fit drops the size term (B = 0) and, before, still
   // extrapolated to any size with it (sizesExtrapolate true, nothing said).
   const a = analyse(THREE_FOLDERS, { sizes: { m25: 1e9, m100: 1e8, m400: 4e8 }, fitOn: ['constant', 'cosine'] }, false);
@@ -255,8 +255,9 @@ test('three sizes whose size term sits on its bounds predict the fitted sizes on
   const held = a.findings.filter((f) => f.code === 'sizes-too-few');
   assert.equal(held.length, 1);
   assert.match(held[0].message, /3 model sizes .* size term's B held at the limit of its range/);
-  // The fitted sizes' own curves, held-out schedules included, are still predicted.
-  assert.ok(a.predictions.length > 0 && a.predictions.every((p) => p.status === 'ok'));
+  // The mislabelled curves sit some 20 % off the law (curves-disagree, disagreement.ts), so nothing is predicted.
+  assert.ok(a.findings.some((f) => f.code === 'curves-disagree' && f.file === '/runs/m25/cosine.csv'));
+  assert.ok(a.predictions.length > 0 && a.predictions.every((p) => p.status === 'fit-unsupported'));
 });
 
 test('a params column that changes within a curve: its median, with a finding', () => {
