@@ -9,7 +9,8 @@
 // than DISAGREE_SIGMAS of it off has a level the law does not describe. The shared coefficients are then a compromise
 // between levels, and no curve of the set is predicted by its own law: the fit is not supported (FitResult.unsupported)
 // and every prediction from it is withheld. test/unit/analysis/disagreement.test.ts measures the statistic on every
-// public fit set (at most 0.74; 1.42 for the model-size laws over three sizes) and on curves of two and three sizes fitted as one (at least 6 for the curve furthest off).
+// public fit set (at most 0.74; 1.42 for the model-size laws over three sizes) and on curves of two and three sizes
+// fitted as one (at least 6 for the curve furthest off).
 // The model-size laws (sizeAnalysis.ts) are judged alike: they give each size one level, so a curve off it has a size
 // that is not its parameter count (a typo in a size given, a params column counting embeddings for one run only) or
 // another data set; test/unit/analysis/sizeDisagreement.test.ts measures the statistic there.
