@@ -75,6 +75,9 @@ test('what-if of the model-size law: any size under any schedule, exactly the la
   const small = whatIfCurve(fit, { ...spec, modelSize: 25e6 }, 'B', { sizes: defaults.sizes });
   assert.ok(big.ok && small.ok && big.value.finalLoss < small.value.finalLoss);
   assert.equal(big.value.label, 'A · N=1B');
+  // A size that reads as a fitted one at 4 digits is labelled with the digits that tell it apart.
+  const near = whatIfCurve(fit, { ...spec, modelSize: 1e8 + 1 }, 'C', { sizes: defaults.sizes });
+  assert.equal(near.ok && near.value.label, 'C · N=100.000001M');
   assert.match(
     checkMessage(whatIfCurve(fit, { ...spec, modelSize: -1 }, 'A', { sizes: defaults.sizes })),
     /model size/,
