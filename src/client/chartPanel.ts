@@ -21,6 +21,7 @@ import {
   type XWindow,
 } from '../shared/chart';
 import type { FitSummary } from '../shared/protocol';
+import { chartTabTitle } from './chartTitle';
 import type { ClientContext } from './context';
 import { targetUri } from './target';
 
@@ -87,7 +88,7 @@ export class ChartPanels implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       CHART_VIEW_TYPE,
-      titleOf(uri),
+      chartTabTitle(uri.path),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       webviewOptions(this.ctx.context.extensionUri),
     );
@@ -142,10 +143,6 @@ function closeBudget(sampled: number, actual: number): boolean {
 
 function isViewState(state: unknown): state is ChartViewState {
   return typeof state === 'object' && state !== null && typeof (state as { uri?: unknown }).uri === 'string';
-}
-
-function titleOf(uri: vscode.Uri): string {
-  return `Chart: ${uri.path.split('/').pop() ?? uri.path}`;
 }
 
 /** Scripts on, and only the built bundle and the stylesheet reachable. */

@@ -5,7 +5,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { Analysis, CurveReport, FitResult, LawDeparture, LawId, Series } from '../core/analysis/types';
 import { hasValue } from '../core/analysis/trust';
-import { formatCompact, formatFlop, formatR2, formatPercent } from '../core/util/format';
+import { distinctDigits, formatCompact, formatFlop, formatR2, formatPercent } from '../core/util/format';
 import { computeOptimumText, estimateText, predictionAt } from '../core/analysis/describe';
 import { defaultHints } from '../core/findings';
 import { departureDetail, departureLabel } from '../core/analysis/departureText';
@@ -64,6 +64,8 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
   // A provisional analysis's law says so on every lens, with every number it shows.
   const lawName = shownLawName(analysis, fit);
   const single = curves.length === 1;
+  // Sizes to as many digits as tell the fit's sizes apart, in every file of it.
+  const sizeDigits = distinctDigits(analysis.curves.flatMap((c) => c.modelSize ?? []));
   const lenses: CodeLens[] = [];
   if (!single) {
     const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
@@ -82,7 +84,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
     const departed = curve.departure ? ` · ⚠ ${departureLabel(curve.departure)}` : '';
     // VS Code strings a line's lenses together: the curve and its law are named once, on its first lens, and its
     // quality on its first number, so several targets read "a · law · L(8k) = 2.57 · R² 0.99 | L(16k) = 2.55".
-    let head = `${who} · ${lawName}${sizeText(curve)} · `;
+    let head = `${who} · ${lawName}${sizeText(curve, sizeDigits)} · `;
     let tail = ` · ${quality}${departed}`;
     for (const p of analysis.predictions.filter((x) => x.curve === curve.name && x.metric === 'loss')) {
       const at = `L(${formatCompact(p.step ?? p.x)})`;
@@ -195,6 +197,6 @@ function sweepFitLens(fit: FitResult, unit: 'runs' | 'points', uri: string, line
 }
 
 /** The model size a model-size-law curve is predicted at, for its lens: " (N=25M)"; empty for other laws. */
-function sizeText(curve: CurveReport<Series>): string {
-  return curve.modelSize !== undefined ? ` (N=${formatCompact(curve.modelSize)})` : '';
+function sizeText(curve: CurveReport<Series>, digits: number): string {
+  return curve.modelSize !== undefined ? ` (N=${formatCompact(curve.modelSize, digits)})` : '';
 }

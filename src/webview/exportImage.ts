@@ -1,6 +1,7 @@
 // The PNG export of the chart panel: one image with a title (the file and what it shows, then each law drawn) above
 // every panel laid out as on screen. The title is text drawn on the canvas, never markup.
 import type { ChartData } from '../shared/chart';
+import { shownOnOneLine } from '../core/util/controls';
 import type { Theme } from './theme';
 
 /** Height of a title line, in CSS pixels. */
@@ -23,11 +24,20 @@ export function kindLabel({ kind, fits, lawChoice, panels }: ChartData): string 
           : 'run file';
 }
 
-/** The exported image's title: the file and what it is, then each law drawn (its formula), once. */
+/**
+ * The chart's heading (the page's and the exported image's first line): the file and what it shows, as one line of
+ * plain text. The page sets it as textContent, the image draws it on a canvas: neither is markup, but a right-to-left
+ * override in the file's or a column's name would still draw it backwards, and a newline or an escape show raw.
+ */
+export function chartHeading(file: string, data: ChartData | undefined): string {
+  return shownOnOneLine(data ? `${file} · ${kindLabel(data)}` : file);
+}
+
+/** The exported image's title: the chart's heading, then each law drawn (its formula), once. */
 export function exportHeader(data: ChartData | undefined, file: string): string[] {
-  if (!data) return [file];
+  if (!data) return [chartHeading(file, data)];
   const laws = [...new Set(data.fits.map((f) => f.formula))];
-  return [`${file} · ${kindLabel(data)}`, ...(laws.length ? [`law: ${laws.join('; ')}`] : [])];
+  return [chartHeading(file, data), ...(laws.length ? [`law: ${laws.join('; ')}`] : [])];
 }
 
 /** The panels' canvases under the title lines, as a base64 PNG (without the data: prefix). */

@@ -19,12 +19,13 @@ import type {
 } from '../shared/chart';
 import { applyView, createChart, type LensChart, type PanelView } from './charts';
 import { datasetsFor, groupColor, whatIfDatasets, type LensDataset } from './datasets';
-import { exportHeader, exportImage, kindLabel } from './exportImage';
+import { chartHeading, exportHeader, exportImage } from './exportImage';
 import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
 import { formatNumber, formatPercent } from '../core/util/format';
 import { LAW_NAMES } from '../core/analysis/lawNames';
+import { shownOnOneLine } from '../core/util/controls';
 
 const vscode = acquireVsCodeApi<ChartViewState>();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -92,7 +93,7 @@ function receive(next: ChartData, name: string, reason: 'load' | 'refresh' | 'wi
   const sameSpace = data?.logX === next.logX;
   data = next;
   setStatus('', false);
-  $('title').textContent = `${name} · ${kindLabel(next)}`;
+  $('title').textContent = chartHeading(name, next);
   if (reason === 'window' && charts.size && sameSpace) replaceData();
   else {
     renderGroups();
@@ -228,7 +229,8 @@ function panelHeader(panel: PanelId, title: string): HTMLElement {
   head.className = 'panel-head';
   const name = document.createElement('span');
   name.className = 'panel-title';
-  name.textContent = title;
+  // A power law's panel is titled by its columns: file text, shown as one line (see chartHeading).
+  name.textContent = shownOnOneLine(title);
   head.append(name, axisToggle(panel, 'x'), axisToggle(panel, 'y'));
   if (panel === 'main' && data?.lawChoice) head.append(runnerUpToggle(data.lawChoice));
   return head;

@@ -8,6 +8,9 @@ import { Commands } from '../../src/shared/protocol';
 import { formatBanded, formatNumber, formatR2 } from '../../src/core/util/format';
 import { valued } from '../helpers/predictions';
 import { analyse, COMPUTE, DOWNSTREAM, LOSS, RUNS, titles, uriOf } from '../helpers/presentFiles';
+import { log } from '../helpers/sizedRuns';
+import { analyseTables } from '../../src/core/analysis/analyse';
+import { parseText } from '../../src/core/table';
 
 test('a single loss curve: one prediction lens on line 0 with the core value, running Predict at...', async () => {
   // One law's lens (under law auto, a constant-LR run takes the mean of both laws, named instead).
@@ -139,4 +142,17 @@ test('compute: with no budget set, the lens answers at the next power of ten abo
   assert.equal(p.x, 1e21);
   assert.equal(p.reason, 'next power of ten above the largest run');
   assert.match(titles(buildLenses(analysis, COMPUTE, uriOf(COMPUTE)))[0], /^C = 1e21 FLOP → N\* /);
+});
+
+test('model sizes that read alike at 4 digits (1e8, 1e8+1) are told apart in their lenses', () => {
+  const tables = [1e8, 1e8 + 1, 4e8].map((n, i) => {
+    const name = `/runs/near${i}/cosine.csv`;
+    return parseText(log('cosine', n, true), { fileName: name, displayName: name });
+  });
+  const analysis = analyseTables(tables, { law: 'lr-annealing-size', bootstrapSamples: 0, lambda: 0.999 });
+  const sizeOf = (i: number) => {
+    const file = `/runs/near${i}/cosine.csv`;
+    return titles(buildLenses(analysis, file, `file://${file}`))[0].match(/\(N=[^)]*\)/)?.[0];
+  };
+  assert.deepEqual([0, 1, 2].map(sizeOf), ['(N=100M)', '(N=100.000001M)', '(N=400M)']);
 });

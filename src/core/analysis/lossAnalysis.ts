@@ -22,6 +22,7 @@ import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Prediction, Ser
 import type { LossWarmStart } from './warmStart';
 import { dropSumsTooLongFix } from './multiPowerFit';
 import { formatCompact, plural } from '../util/format';
+import { listItems } from '../options/kinds';
 import { medianOf } from '../util/select';
 import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 import { withheld } from './trust';
@@ -471,20 +472,33 @@ const MIN_TYPICAL_LOSS = 1e-6;
 /** Losses the scale is read from (see unusableReason). */
 const SCALE_SAMPLE = 1001;
 
+/**
+ * The curves `--fit-on` names. Each occurrence is first tried whole as one name, so a run named `lr=3e-4,bs=512` can
+ * be named; one that matches no curve is a comma-separated list of names. A name matches a curve of that name, or
+ * every size of it (`name (file)`).
+ */
 export function resolveFitOn(curves: LossCurve[], fitOn: string[], findings: Finding[]): Set<string> {
   if (fitOn.length === 0) return new Set(curves.map((c) => c.name));
+  const named = (wanted: string) => curves.filter((c) => c.name === wanted || c.name.startsWith(`${wanted} (`));
   const names = new Set<string>();
-  for (const wanted of fitOn) {
-    const match = curves.filter((c) => c.name === wanted || c.name.startsWith(`${wanted} (`));
-    if (match.length) match.forEach((c) => names.add(c.name));
-    else
-      findings.push(
-        finding('fit-on-unknown', 'error', {
-          message: `"${wanted}" was named as a curve to fit, but no curve has that name. Curves found: ${curves.map((c) => c.name).join(', ') || 'none'}.`,
-          file: curves[0]?.file ?? '',
-          line: 0,
-        }),
-      );
+  for (const given of fitOn) {
+    const whole = named(given);
+    if (whole.length) {
+      whole.forEach((c) => names.add(c.name));
+      continue;
+    }
+    for (const wanted of listItems([given])) {
+      const match = named(wanted);
+      if (match.length) match.forEach((c) => names.add(c.name));
+      else
+        findings.push(
+          finding('fit-on-unknown', 'error', {
+            message: `"${wanted}" was named as a curve to fit, but no curve has that name. Curves found: ${curves.map((c) => c.name).join(', ') || 'none'}.`,
+            file: curves[0]?.file ?? '',
+            line: 0,
+          }),
+        );
+    }
   }
   return names;
 }

@@ -11,7 +11,7 @@ import type { RobustFit } from '../fit/robust';
 import { finding } from '../findings';
 import type { Table } from '../table/types';
 import { concat } from '../util/arrays';
-import { formatCompact } from '../util/format';
+import { distinctDigits, formatCompact } from '../util/format';
 import type { Random } from '../util/random';
 import {
   curveBand,
@@ -136,7 +136,7 @@ export function sizeLawChoice(curves: LossCurve[], options: AnalysisOptions): st
   if (options.law !== 'auto') return undefined;
   const sizes = new Set(curves.flatMap((c) => sizeOf(c, options) ?? []));
   if (sizes.size < 2) return undefined;
-  const listed = [...sizes].sort((a, b) => a - b).map(formatCompact);
+  const listed = sizesShown([...sizes].sort((a, b) => a - b));
   return `chosen automatically: the curves are of ${sizes.size} model sizes (${listed.join(', ')}), fitted together`;
 }
 
@@ -329,7 +329,7 @@ export function analyseSizedCurves(
       lawChoice: why,
       ...settings,
       nRef: fittedSizes[fittedSizes.length - 1],
-      sizesFitted: fittedSizes.map((n) => formatCompact(n)).join(', '),
+      sizesFitted: sizesShown(fittedSizes).join(', '),
       sizesExtrapolate: reach,
       band: replicates.method,
     },
@@ -380,7 +380,7 @@ function sizeTermHeld(
   withheld: { curve: LossCurve; size: number }[],
   at: LossCurve,
 ): Finding {
-  const sizes = fittedSizes.map((n) => formatCompact(n)).join(', ');
+  const sizes = sizesShown(fittedSizes).join(', ');
   const why = `The fitted curves are of ${fittedSizes.length} model sizes (N = ${sizes}), but the size term's ${held.join(' and ')} held at the limit of ${held.length === 1 ? 'its' : 'their'} range: the sizes do not pin the term down (are they the curves' parameter counts?), so other sizes are not predicted. Check the sizes, or give the size exponent.`;
   return finding('sizes-too-few', 'warning', {
     message: why + notPredicted(withheld),
@@ -390,7 +390,7 @@ function sizeTermHeld(
 }
 
 function tooFewSizes(fittedSizes: number[], withheld: { curve: LossCurve; size: number }[], at: LossCurve): Finding {
-  const sizes = fittedSizes.map((n) => formatCompact(n)).join(' and ');
+  const sizes = sizesShown(fittedSizes).join(' and ');
   const why =
     fittedSizes.length === 1
       ? `The fitted curves are of one model size (N = ${sizes}), so the size term (a scale times N to a power) cannot be told from L0 and is left out.`
@@ -400,6 +400,12 @@ function tooFewSizes(fittedSizes: number[], withheld: { curve: LossCurve; size: 
     file: at.file,
     line: at.firstLine,
   });
+}
+
+/** Sizes as a fit's text lists them, each to as many digits as tell it from the others (distinctDigits). */
+function sizesShown(sizes: readonly number[]): string[] {
+  const digits = distinctDigits(sizes);
+  return sizes.map((n) => formatCompact(n, digits));
 }
 
 /** The curves of sizes not fitted, named, that a fit which does not pin its size term leaves without predictions. */

@@ -17,6 +17,7 @@ import type {
   Series,
 } from '../analysis/types';
 import { plainAnalysis } from '../analysis/series';
+import { distinctDigits } from '../util/format';
 import { concat } from '../util/arrays';
 import { runToEnd, type Steps } from '../util/steps';
 import { departureLabel } from '../analysis/departureText';
@@ -205,9 +206,12 @@ function* lossSeries(analysis: Analysis<Series>): Steps<Parts> {
   // The model-size law's curves are drawn one colour per size, smallest first, and listed by size in the legend.
   const bySize = analysis.fits.some((f) => isSizeLaw(f.law));
   const curves = bySize ? sizeOrder(analysis.curves) : analysis.curves;
+  const digits = distinctDigits(curves.flatMap((c) => c.modelSize ?? []));
   for (const reported of curves) {
     const c =
-      bySize && reported.modelSize !== undefined ? { ...reported, group: sizeGroup(reported.modelSize) } : reported;
+      bySize && reported.modelSize !== undefined
+        ? { ...reported, group: sizeGroup(reported.modelSize, digits) }
+        : reported;
     const group = c.group ?? c.name;
     // Only predictions with a number are drawn; a withheld one (unsupported fit) has no line, band or marker.
     const targets = analysis.predictions.filter((p) => p.curve === c.name && p.xName === 'step').filter(hasValue);

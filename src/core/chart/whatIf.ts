@@ -18,7 +18,7 @@ import { belowFloor, fell } from '../analysis/unseenDrop';
 import { CarriedDrops, carriedTerms, type DropSchedule } from '../laws/lossDrop';
 import { lrAreas, StepLr, type AreaResume, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
 import { maxOf, pick, thinIndices } from '../util/arrays';
-import { formatCompact, formatNumber } from '../util/format';
+import { distinctDigits, formatCompact, formatNumber } from '../util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from './types';
 import { checkSpec, lrOfSpec } from './whatIfSpec';
 
@@ -74,9 +74,12 @@ export type LawOfFit = Pick<FitResult, 'law' | 'normalized' | 'settings'>;
 /** A fit a mean of both laws may be (meanLoss reads its selection and the multi-power law's fit; a runner-up has neither). */
 export type MeanOfFit = LawOfFit & Partial<Pick<FitResult, 'selection' | 'runnerUpFit'>>;
 
-/** A model size as the chart names it (its group, a what-if's label): N=25M, by the one number rule. */
-export function sizeGroup(modelSize: number): string {
-  return `N=${formatCompact(modelSize)}`;
+/**
+ * A model size as the chart names it (its group, a what-if's label): N=25M, by the one number rule, to `digits`
+ * significant digits: as many as tell the sizes of its fit apart (distinctDigits, worked out once for them all).
+ */
+export function sizeGroup(modelSize: number, digits: number): string {
+  return `N=${formatCompact(modelSize, digits)}`;
 }
 
 /** Whether a fit predicts loss curves under any schedule: what lenses' extrapolations and what-ifs are drawn from. */
@@ -490,7 +493,10 @@ export function whatIfCurve(
   const law = lawSettings(fit, modelSize);
   if (!law.ok) return law;
   // A model-size what-if names the size it predicts: two of them may differ in N alone.
-  const named = isSizeLaw(fit.law) && modelSize ? `${label} · ${sizeGroup(modelSize)}` : label;
+  const named =
+    isSizeLaw(fit.law) && modelSize
+      ? `${label} · ${sizeGroup(modelSize, distinctDigits([...(options.sizes?.fitted ?? []), modelSize]))}`
+      : label;
   const steps = querySteps(spec.totalSteps, options.points ?? 300, options.fromStep);
   const schedule = spec.shape === 'logged' ? loggedSchedule(spec, options.logged) : scheduleOf(spec);
   if (!schedule) return { ok: false, message: `${label}: this file has no logged LR schedule to continue.` };

@@ -54,7 +54,7 @@ function defined(schema: JsonSchema): JsonSchema {
 const last = (occurrences: readonly string[]): string => occurrences[occurrences.length - 1] ?? '';
 
 /** Every occurrence of a repeatable flag, split at commas, trimmed, empty items dropped. */
-function listItems(occurrences: readonly string[]): string[] {
+export function listItems(occurrences: readonly string[]): string[] {
   return occurrences
     .flatMap((v) => v.split(','))
     .map((v) => v.trim())
@@ -254,7 +254,11 @@ export function numberList(options: {
   return kind;
 }
 
-/** A list of names (curve names). */
+/**
+ * A list of names (curve names). A flag's occurrences are kept whole, not split at commas here: a run's name may hold
+ * a comma, and only the curves tell whether `a,b` names one of them or two (resolveFitOn). Occurrences that name
+ * nothing (empty, or only commas and spaces) are dropped, as before.
+ */
 export const nameList: ValueKind<string[]> = {
   arity: 'many',
   metavar: 'NAME[,NAME...]',
@@ -264,7 +268,7 @@ export const nameList: ValueKind<string[]> = {
     const names = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
     return names.length ? names : undefined;
   },
-  fromArgs: (occurrences) => ok(listItems(occurrences)),
+  fromArgs: (occurrences) => ok(occurrences.filter((v) => listItems([v]).length > 0)),
 };
 
 type RoleMap = Partial<Record<ColumnRole, string>>;

@@ -44,14 +44,33 @@ const COUNT_UNITS: [number, string][] = [
   [1e3, 'k'],
 ];
 
-/** Compact step or token counts as users write them: 200000 -> "200k", 42e6 -> "42M", 1.5e9 -> "1.5B". */
-export function formatCompact(v: number): string {
+/**
+ * Compact step or token counts as users write them: 200000 -> "200k", 42e6 -> "42M", 1.5e9 -> "1.5B"; to `digits`
+ * significant digits (4 unless more are needed to tell values apart: distinctDigits).
+ */
+export function formatCompact(v: number, digits = 4): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
   // Past a thousand T (FLOP counts, 1e15 and up) a suffix would read "100000T": exponent notation reads better.
-  if (a >= 1e15) return exponent(v, 4);
-  for (const [scale, suffix] of COUNT_UNITS) if (a >= scale) return `${Number((v / scale).toPrecision(4))}${suffix}`;
-  return String(Number(v.toPrecision(6)));
+  if (a >= 1e15) return exponent(v, digits);
+  for (const [scale, suffix] of COUNT_UNITS)
+    if (a >= scale) return `${Number((v / scale).toPrecision(digits))}${suffix}`;
+  return String(Number(v.toPrecision(Math.max(6, digits))));
+}
+
+/** A double's significant digits: enough to tell any two apart. */
+const MAX_DIGITS = 17;
+
+/**
+ * The fewest significant digits, 4 or more, with which formatCompact tells the different values of `values` apart:
+ * model sizes 1e8, 1e8+1 and 1e8+2 all read "100M" at 4 digits, so their curves looked like one size; at 9 they read
+ * "100M", "100.000001M" and "100.000002M". Work grows with the number of values (at most 14 passes over them).
+ */
+export function distinctDigits(values: readonly number[]): number {
+  const distinct = new Set(values);
+  for (let digits = 4; digits < MAX_DIGITS; digits++)
+    if (new Set([...distinct].map((v) => formatCompact(v, digits))).size === distinct.size) return digits;
+  return MAX_DIGITS;
 }
 
 /**

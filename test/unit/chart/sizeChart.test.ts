@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { buildChart, whatIfDefaults } from '../../../src/core/chart/series';
 import type { WhatIfSpec } from '../../../src/core/chart/types';
 import { defaultSpec, whatIfCurve } from '../../../src/core/chart/whatIf';
-import { analyse, TRUE } from '../../helpers/sizedRuns';
+import { analyseTables } from '../../../src/core/analysis/analyse';
+import { parseText } from '../../../src/core/table';
+import { analyse, log, TRUE } from '../../helpers/sizedRuns';
 
 const FIT_TWO_SIZES = [
   'constant (m25/constant.csv)',
@@ -73,6 +75,9 @@ test('what-if of the model-size law: any size under any schedule, exactly the la
   const small = whatIfCurve(fit, { ...spec, modelSize: 25e6 }, 'B', { sizes: defaults.sizes });
   assert.ok(big.ok && small.ok && big.value.finalLoss < small.value.finalLoss);
   assert.equal(big.value.label, 'A · N=1B');
+  // A size that reads as a fitted one at 4 digits is labelled with the digits that tell it apart.
+  const near = whatIfCurve(fit, { ...spec, modelSize: 1e8 + 1 }, 'C', { sizes: defaults.sizes });
+  assert.equal(near.ok && near.value.label, 'C · N=100.000001M');
   assert.match(
     checkMessage(whatIfCurve(fit, { ...spec, modelSize: -1 }, 'A', { sizes: defaults.sizes })),
     /model size/,
@@ -103,3 +108,24 @@ test('what-if of the model-size law fitted on two sizes: the fitted sizes only, 
 function checkMessage(outcome: { ok: true } | { ok: false; message: string }): string {
   return outcome.ok ? '' : outcome.message;
 }
+
+test('sizes that read alike at 4 digits (1e8, 1e8+1, 1e8+2) get groups and a fit summary that tell them apart', () => {
+  const sizes = [1e8, 1e8 + 1, 1e8 + 2];
+  const tables = sizes.map((n, i) => {
+    const name = `/runs/near${i}/cosine.csv`;
+    return parseText(log('cosine', n, true), { fileName: name, displayName: name });
+  });
+  const analysis = analyseTables(tables, { law: 'lr-annealing-size', bootstrapSamples: 0, lambda: 0.999 });
+  assert.deepEqual(
+    analysis.curves.map((c) => c.modelSize),
+    sizes,
+  );
+  const { data } = buildChart(analysis);
+  assert.deepEqual(data.groups, ['N=100M', 'N=100.000001M', 'N=100.000002M']);
+  assert.equal(analysis.fits[0].settings.sizesFitted, '100M, 100.000001M, 100.000002M');
+  // Sizes of another fit that read apart at 4 digits keep them.
+  assert.deepEqual(buildChart(analyse(['m25', 'm100'], { fitOn: ['constant', 'cosine'] })).data.groups, [
+    'N=25M',
+    'N=100M',
+  ]);
+});

@@ -27,7 +27,12 @@ const ROUND_TRIPS: Record<string, { args: string[]; expect: (r: CliRequest) => u
   delimiter: { args: ['--delimiter', 'space'], expect: (r) => r.delimiter, value: ' ' },
   format: { args: ['--format', 'tensorboard'], expect: (r) => r.format, value: 'tensorboard' },
   json: { args: ['--json'], expect: (r) => r.json, value: true },
-  'fit-on': { args: ['--fit-on', 'a,b', '--fit-on', 'c'], expect: (r) => r.options.fitOn, value: ['a', 'b', 'c'] },
+  // Kept whole: whether `a,b` is one run's name or two names, only the curves tell (resolveFitOn).
+  'fit-on': {
+    args: ['--fit-on', 'a,b', '--fit-on', 'c', '--fit-on', ' , '],
+    expect: (r) => r.options.fitOn,
+    value: ['a,b', 'c'],
+  },
   'predict-step': {
     args: ['--predict-step', '100k', '--predict-step', '2e5'],
     expect: (r) => r.options.predictSteps,

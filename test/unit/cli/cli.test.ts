@@ -90,7 +90,7 @@ test('flags map onto analysis options', () => {
   assert.ok(parsed.ok);
   if (!parsed.ok) return;
   const o = parsed.request.options;
-  assert.deepEqual(o.fitOn, ['x', 'y']);
+  assert.deepEqual(o.fitOn, ['x,y'], 'kept whole: the curves tell one name from two (resolveFitOn)');
   assert.deepEqual(o.predictSteps, [100000, 200000]);
   assert.equal(o.lambda, 'auto');
   assert.equal(o.warmupConvention, 'actual');
@@ -336,4 +336,33 @@ test("fit on a Lightning metrics.csv says a bad value on a step's validation lin
   const json = JSON.parse(cli(['fit', path, '--bootstrap', '0', '--json']).stdout);
   const loss = json.findings.find((f: { code: string }) => f.code === 'loss-invalid');
   assert.deepEqual([loss.file, loss.line, loss.column, loss.endColumn], [path, 21, 9, 14]);
+});
+
+test('--fit-on: a run whose name holds a comma is named whole; a list of names is still split at commas', () => {
+  // Three runs of one LR schedule: "lr=3e-4,bs=512" (quoted in the CSV), a and b.
+  const rows = ['run,step,lr,loss'];
+  const runs: [string, number][] = [
+    ['"lr=3e-4,bs=512"', 2.5],
+    ['a', 2.6],
+    ['b', 2.7],
+  ];
+  for (const [name, floor] of runs)
+    for (let s = 100; s <= 4000; s += 100) {
+      const lr = 0.0003 * (1 - s / 5000);
+      rows.push(`${name},${s},${lr.toFixed(8)},${(floor + 4 * Math.pow(s * 0.3, -0.45)).toFixed(5)}`);
+    }
+  const path = tmpFile('comma runs.csv', rows.join('\n') + '\n');
+  const fitted = (...fitOn: string[]) => {
+    const args = ['fit', path, '--law', 'lr-annealing', '--bootstrap', '0', '--json'];
+    const { code, stdout, stderr } = cli([...args, ...fitOn.flatMap((f) => ['--fit-on', f])]);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as { curves: { name: string; role: string }[]; findings: { code: string }[] };
+    const unknown = report.findings.filter((f) => f.code === 'fit-on-unknown').length;
+    return { fit: report.curves.filter((c) => c.role === 'fit').map((c) => c.name), unknown };
+  };
+  assert.deepEqual(fitted('lr=3e-4,bs=512'), { fit: ['lr=3e-4,bs=512'], unknown: 0 });
+  assert.deepEqual(fitted('a,b'), { fit: ['a', 'b'], unknown: 0 });
+  assert.deepEqual(fitted('lr=3e-4,bs=512', 'a'), { fit: ['lr=3e-4,bs=512', 'a'], unknown: 0 });
+  // Split, "lr=3e-4" and "bs=512" name no curve: each is an error, as any unknown name is.
+  assert.deepEqual(fitted('lr=3e-4, bs=512 ,a'), { fit: ['a'], unknown: 2 });
 });

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  distinctDigits,
   formatBanded,
   formatCompact,
   formatCount,
@@ -87,4 +88,22 @@ test('R² is never rounded up to a perfect fit it is not', () => {
   assert.equal(formatR2(0.98765), '0.9877');
   assert.equal(formatR2(-0.5), '-0.5');
   assert.equal(formatR2(NaN), 'NaN');
+});
+
+test('counts that read alike at 4 digits get the digits that tell them apart, and no more', () => {
+  const near = [1e8, 1e8 + 1, 1e8 + 2];
+  const digits = distinctDigits(near);
+  assert.equal(digits, 9);
+  assert.deepEqual(
+    near.map((n) => formatCompact(n, digits)),
+    ['100M', '100.000001M', '100.000002M'],
+  );
+  assert.equal(distinctDigits([25e6, 1e8, 4e8]), 4, 'sizes apart at 4 digits keep 4');
+  assert.equal(distinctDigits([1e8, 1e8, 1e8]), 4, 'one size given thrice is one label');
+  assert.equal(distinctDigits([]), 4);
+  // Two doubles one apart in the last place are told apart at 17 digits.
+  const x = 123456789.12345678;
+  const next = x + 2 ** -26;
+  assert.notEqual(formatCompact(x, distinctDigits([x, next])), formatCompact(next, distinctDigits([x, next])));
+  assert.equal(formatCompact(512, 9), '512', 'below a thousand, as before');
 });
