@@ -12,6 +12,7 @@ import {
 } from '../../src/shared/protocol';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { startTestServer } from '../helpers/lsp';
+import type { Runner } from '../../src/server/runner';
 import { REPO } from '../helpers/shared';
 import { valued } from '../helpers/predictions';
 import { formatEstimate } from '../../src/core/util/format';
@@ -240,28 +241,55 @@ test('a file that does not look like a run file is left alone on open (no diagno
   }
 });
 
-test('cancelling a Fit request ends the running fit and says so', async () => {
+/** A runner that never finishes on its own (only cancellation ends it), and says when it was started. */
+function endlessRunner(): { runner: Runner; started: Promise<void>; aborted: () => boolean } {
   let aborted = false;
-  // A runner that never finishes on its own: only cancellation can end it.
-  const client = await startTestServer({
-    runner: (_job, signal) =>
-      new Promise((resolve) =>
-        signal.addEventListener('abort', () => {
-          aborted = true;
-          resolve('cancelled');
-        }),
-      ),
-  });
+  let start = () => {};
+  const started = new Promise<void>((r) => (start = r));
+  const runner: Runner = (_job, signal) =>
+    new Promise((resolve) => {
+      start();
+      signal.addEventListener('abort', () => {
+        aborted = true;
+        resolve('cancelled');
+      });
+    });
+  return { runner, started, aborted: () => aborted };
+}
+
+test('cancelling a Fit request ends the running fit and says so', async () => {
+  const endless = endlessRunner();
+  const client = await startTestServer({ runner: endless.runner });
   try {
     const uri = uriOf(example('loss/cosine.csv'));
     const source = new CancellationTokenSource();
     const reply = client.rpc.sendRequest(FitFileRequest, { uri }, source.token);
-    await new Promise((r) => setTimeout(r, 100));
+    // Cancelled once the fit runs: it first reads the settings and the file (a fixed wait lost that race under load).
+    await endless.started;
     source.cancel();
     const summary = await reply;
     assert.equal(summary.state, 'skipped');
     assert.equal(summary.message, 'Fit cancelled.');
-    assert.equal(aborted, true, 'the running fit was aborted');
+    assert.equal(endless.aborted(), true, 'the running fit was aborted');
+  } finally {
+    client.dispose();
+  }
+});
+
+test('a Fit request cancelled before its fit starts is answered "Fit cancelled." and starts none', async () => {
+  const endless = endlessRunner();
+  const client = await startTestServer({ runner: endless.runner });
+  try {
+    const uri = uriOf(example('loss/cosine.csv'));
+    const source = new CancellationTokenSource();
+    const reply = client.rpc.sendRequest(FitFileRequest, { uri }, source.token);
+    // The cancellation reaches the server before its answer to workspace/configuration: no run exists yet.
+    source.cancel();
+    const first = await Promise.race([reply.then(() => 'answered'), endless.started.then(() => 'a run started')]);
+    assert.equal(first, 'answered');
+    const summary = await reply;
+    assert.equal(summary.state, 'skipped');
+    assert.equal(summary.message, 'Fit cancelled.');
   } finally {
     client.dispose();
   }
