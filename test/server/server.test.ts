@@ -9,10 +9,10 @@ import {
   FitFileRequest,
   PredictRequest,
   SetOverridesNotification,
+  type FitSummary,
 } from '../../src/shared/protocol';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { startTestServer } from '../helpers/lsp';
-import type { Runner } from '../../src/server/runner';
 import { REPO } from '../helpers/shared';
 import { valued } from '../helpers/predictions';
 import { formatEstimate } from '../../src/core/util/format';
@@ -241,58 +241,51 @@ test('a file that does not look like a run file is left alone on open (no diagno
   }
 });
 
-/** A runner that never finishes on its own (only cancellation ends it), and says when it was started. */
-function endlessRunner(): { runner: Runner; started: Promise<void>; aborted: () => boolean } {
+/**
+ * Sends Fit to a server whose fit never ends on its own (only cancellation ends it) and cancels the request once the
+ * fit is `running`, or at once (`sent`). Its answer, or undefined when a run started before the answer (a run then
+ * waits for a cancellation already gone by), and whether the run was aborted.
+ */
+async function cancelledFit(when: 'running' | 'sent'): Promise<{ summary?: FitSummary; aborted: boolean }> {
   let aborted = false;
   let start = () => {};
-  const started = new Promise<void>((r) => (start = r));
-  const runner: Runner = (_job, signal) =>
-    new Promise((resolve) => {
-      start();
-      signal.addEventListener('abort', () => {
-        aborted = true;
-        resolve('cancelled');
-      });
-    });
-  return { runner, started, aborted: () => aborted };
+  const running = new Promise<undefined>((r) => (start = () => r(undefined)));
+  const client = await startTestServer({
+    runner: (_job, signal) =>
+      new Promise((resolve) => {
+        start();
+        signal.addEventListener('abort', () => {
+          aborted = true;
+          resolve('cancelled');
+        });
+      }),
+  });
+  try {
+    const source = new CancellationTokenSource();
+    const reply = client.rpc.sendRequest(FitFileRequest, { uri: uriOf(example('loss/cosine.csv')) }, source.token);
+    // Not a fixed wait: the fit first reads the settings and the file, which under load took over 100 ms.
+    if (when === 'running') await running;
+    source.cancel();
+    const summary = await (when === 'running' ? reply : Promise.race([reply, running]));
+    return { summary, aborted };
+  } finally {
+    client.dispose();
+  }
 }
 
 test('cancelling a Fit request ends the running fit and says so', async () => {
-  const endless = endlessRunner();
-  const client = await startTestServer({ runner: endless.runner });
-  try {
-    const uri = uriOf(example('loss/cosine.csv'));
-    const source = new CancellationTokenSource();
-    const reply = client.rpc.sendRequest(FitFileRequest, { uri }, source.token);
-    // Cancelled once the fit runs: it first reads the settings and the file (a fixed wait lost that race under load).
-    await endless.started;
-    source.cancel();
-    const summary = await reply;
-    assert.equal(summary.state, 'skipped');
-    assert.equal(summary.message, 'Fit cancelled.');
-    assert.equal(endless.aborted(), true, 'the running fit was aborted');
-  } finally {
-    client.dispose();
-  }
+  const { summary, aborted } = await cancelledFit('running');
+  assert.equal(summary?.state, 'skipped');
+  assert.equal(summary?.message, 'Fit cancelled.');
+  assert.equal(aborted, true, 'the running fit was aborted');
 });
 
 test('a Fit request cancelled before its fit starts is answered "Fit cancelled." and starts none', async () => {
-  const endless = endlessRunner();
-  const client = await startTestServer({ runner: endless.runner });
-  try {
-    const uri = uriOf(example('loss/cosine.csv'));
-    const source = new CancellationTokenSource();
-    const reply = client.rpc.sendRequest(FitFileRequest, { uri }, source.token);
-    // The cancellation reaches the server before its answer to workspace/configuration: no run exists yet.
-    source.cancel();
-    const first = await Promise.race([reply.then(() => 'answered'), endless.started.then(() => 'a run started')]);
-    assert.equal(first, 'answered');
-    const summary = await reply;
-    assert.equal(summary.state, 'skipped');
-    assert.equal(summary.message, 'Fit cancelled.');
-  } finally {
-    client.dispose();
-  }
+  // The cancellation reaches the server before the client's answer to workspace/configuration: no run exists yet.
+  const { summary } = await cancelledFit('sent');
+  assert.ok(summary, 'a run started after the request was cancelled');
+  assert.equal(summary.state, 'skipped');
+  assert.equal(summary.message, 'Fit cancelled.');
 });
 
 test("a Lightning metrics.csv: a bad value on a step's second line is ranged on that line's cell, and either line of the step hovers its row", async () => {
