@@ -126,9 +126,10 @@ export class FileCache {
 
   /**
    * Brings a file's analysis up to date and returns it. Reuses the cache when nothing changed, joins a run already
-   * in flight for the same input, and cancels one for stale input.
+   * in flight for the same input, and cancels one for stale input. `token`: a request's (see fit), cancelled perhaps
+   * before a run exists to stop.
    */
-  async ensure(uri: string, reason: FitReason): Promise<Analysis<Series> | undefined> {
+  async ensure(uri: string, reason: FitReason, token?: CancellationToken): Promise<Analysis<Series> | undefined> {
     const part = await this.runPartOf(uri);
     if (part) return this.ensurePart(uri, part, reason);
     const state = this.stateOf(uri);
@@ -151,6 +152,8 @@ export class FileCache {
       this.publish(summaryOf(uri, 'skipped', 'Auto-fit is off: run "Fit Scaling Law" to fit this file.'));
       return undefined;
     }
+    // Cancelled while the settings and the source were read: no run was there to stop, so none may start now.
+    if (token?.isCancellationRequested) return undefined;
     const key = `${source.key}${source.key === 'folder' || source.key === 'set' ? state.generation : ''}|${JSON.stringify(options)}|${onlyIfRunFile}`;
     if (state.key === key && state.analysis) return state.analysis;
     if (state.pending?.key === key) return state.pending.promise;
@@ -313,7 +316,7 @@ export class FileCache {
     // A folder or a set is read again on each request for a fit: its runs may have grown or been added.
     this.stateOf(uri).generation++;
     const started = performance.now();
-    const run = this.ensure(uri, 'request');
+    const run = this.ensure(uri, 'request', token);
     const cancelled = token.onCancellationRequested(() => this.cancel(uri));
     await run;
     cancelled.dispose();

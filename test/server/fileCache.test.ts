@@ -283,6 +283,31 @@ test('cancelling a fit stops its run and answers "Fit cancelled."', async () => 
   h.cache.dispose();
 });
 
+test('a fit cancelled while it reads its settings starts no run and answers "Fit cancelled."', async () => {
+  const h = harness();
+  const uri = uriIn('cancelled-early.csv');
+  h.docs.set(uri, TextDocument.create(uri, 'csv', 1, lossCsv()));
+  h.hold(); // a run, once started, would wait for a cancellation that has already come and gone
+  let answer = () => {};
+  h.settingsRead = new Promise((r) => (answer = r));
+  const source = new CancellationTokenSource();
+  let settled = false;
+  const reply = h.cache.fit(uri, undefined, source.token).finally(() => (settled = true));
+  // Cancelled before any run exists (the client has not answered workspace/configuration yet).
+  await new Promise((r) => setTimeout(r, 10));
+  source.cancel();
+  await new Promise((r) => setTimeout(r, 10));
+  answer();
+  await until('the fit to answer or a run to start', () => settled || h.runs.length > 0);
+  assert.equal(h.runs.length, 0, 'no run starts for a fit already cancelled');
+  const summary = await reply;
+  assert.equal(summary.state, 'skipped');
+  assert.equal(summary.message, 'Fit cancelled.');
+  assert.equal(h.cache.inFlight(), 0);
+  h.release();
+  h.cache.dispose();
+});
+
 test('a file neither open nor on disk is an error the user can read', async () => {
   const h = harness();
   const uri = 'untitled:Untitled-1';

@@ -9,6 +9,7 @@ import {
   FitFileRequest,
   PredictRequest,
   SetOverridesNotification,
+  type FitSummary,
 } from '../../src/shared/protocol';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { startTestServer } from '../helpers/lsp';
@@ -240,31 +241,51 @@ test('a file that does not look like a run file is left alone on open (no diagno
   }
 });
 
-test('cancelling a Fit request ends the running fit and says so', async () => {
+/**
+ * Sends Fit to a server whose fit never ends on its own (only cancellation ends it) and cancels the request once the
+ * fit is `running`, or at once (`sent`). Its answer, or undefined when a run started before the answer (a run then
+ * waits for a cancellation already gone by), and whether the run was aborted.
+ */
+async function cancelledFit(when: 'running' | 'sent'): Promise<{ summary?: FitSummary; aborted: boolean }> {
   let aborted = false;
-  // A runner that never finishes on its own: only cancellation can end it.
+  let start = () => {};
+  const running = new Promise<undefined>((r) => (start = () => r(undefined)));
   const client = await startTestServer({
     runner: (_job, signal) =>
-      new Promise((resolve) =>
+      new Promise((resolve) => {
+        start();
         signal.addEventListener('abort', () => {
           aborted = true;
           resolve('cancelled');
-        }),
-      ),
+        });
+      }),
   });
   try {
-    const uri = uriOf(example('loss/cosine.csv'));
     const source = new CancellationTokenSource();
-    const reply = client.rpc.sendRequest(FitFileRequest, { uri }, source.token);
-    await new Promise((r) => setTimeout(r, 100));
+    const reply = client.rpc.sendRequest(FitFileRequest, { uri: uriOf(example('loss/cosine.csv')) }, source.token);
+    // Not a fixed wait: the fit first reads the settings and the file, which under load took over 100 ms.
+    if (when === 'running') await running;
     source.cancel();
-    const summary = await reply;
-    assert.equal(summary.state, 'skipped');
-    assert.equal(summary.message, 'Fit cancelled.');
-    assert.equal(aborted, true, 'the running fit was aborted');
+    const summary = await (when === 'running' ? reply : Promise.race([reply, running]));
+    return { summary, aborted };
   } finally {
     client.dispose();
   }
+}
+
+test('cancelling a Fit request ends the running fit and says so', async () => {
+  const { summary, aborted } = await cancelledFit('running');
+  assert.equal(summary?.state, 'skipped');
+  assert.equal(summary?.message, 'Fit cancelled.');
+  assert.equal(aborted, true, 'the running fit was aborted');
+});
+
+test('a Fit request cancelled before its fit starts is answered "Fit cancelled." and starts none', async () => {
+  // The cancellation reaches the server before the client's answer to workspace/configuration: no run exists yet.
+  const { summary } = await cancelledFit('sent');
+  assert.ok(summary, 'a run started after the request was cancelled');
+  assert.equal(summary.state, 'skipped');
+  assert.equal(summary.message, 'Fit cancelled.');
 });
 
 test("a Lightning metrics.csv: a bad value on a step's second line is ranged on that line's cell, and either line of the step hovers its row", async () => {
