@@ -100,7 +100,9 @@ async function connectClient(
       disposeServer();
     },
   };
-  function waitFor<T>(probe: () => T | undefined, timeoutMs = 20000): Promise<T> {
+  // Generous: a fit with its bootstrap refits takes over 20 s on a 2-core machine under load; a wait that is met
+  // returns at once, so only a test that would fail anyway waits this long.
+  function waitFor<T>(probe: () => T | undefined, timeoutMs = 90_000): Promise<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timed out waiting for the server')), timeoutMs);
       const check = () => {
