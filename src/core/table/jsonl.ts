@@ -176,12 +176,9 @@ export class JsonlParser implements ChunkParser {
     table.endRow(this.line);
   }
 
+  /** A record cut off at the file's end: its writer stopped mid-line, not wrote it wrong. */
   private rejectCutOff(why: string, column: number): void {
-    this.options.table.rowsRejected++;
-    this.options.table.problems.add(
-      'jsonl-bad-line',
-      'warning',
-      this.line,
+    this.rejectSaying(
       column,
       `the last line has no line end and its JSON stops short (${why}): a record cut off by a writer that crashed ` +
         'or is still writing; it is skipped until it is written whole',
@@ -189,15 +186,16 @@ export class JsonlParser implements ChunkParser {
   }
 
   private reject(why: string, column: number): void {
-    this.options.table.rowsRejected++;
-    this.options.table.problems.add(
-      'jsonl-bad-line',
-      'warning',
-      this.line,
+    this.rejectSaying(
       column,
       `line ${this.line} is not a JSON object (${why}); it is skipped — each line must be one JSON object such as ` +
         '{"step": 1, "loss": 3.2}',
     );
+  }
+
+  private rejectSaying(column: number, message: string): void {
+    this.options.table.rowsRejected++;
+    this.options.table.problems.add('jsonl-bad-line', 'warning', this.line, column, message);
   }
 
   /**
