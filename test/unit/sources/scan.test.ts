@@ -112,6 +112,14 @@ test("a link to a folder inside the one given (wandb's latest-run) is read as th
   assert.deepEqual(tables.map((t) => t.run).sort(), ['run-1/log', 'run-2/log']);
 });
 
+/** A run file named `caf\xe9.csv` in Latin-1 bytes (not UTF-8) in `root`. */
+function writeLatin1Run(root: string): void {
+  writeFileSync(
+    Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.csv')]),
+    curve(() => 3e-4),
+  );
+}
+
 // Linux names are bytes: `caf\xe9.csv` (Latin-1) reads as `caf\ufffd.csv`, a path no file has. It was left out
 // without a word.
 test(
@@ -119,10 +127,7 @@ test(
   { skip: process.platform !== 'linux' },
   async () => {
     const root = tree();
-    writeFileSync(
-      Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.csv')]),
-      curve(() => 3e-4),
-    );
+    writeLatin1Run(root);
     const { tables, problems } = await readSources([root]);
     assert.deepEqual(tables.map((t) => t.run).sort(), ['constant', 'deeper/cosine']);
     const said = problems.find((p) => p.code === 'file-unreadable');
@@ -139,10 +144,7 @@ test(
   async () => {
     // A shell passes `caf\xe9.csv`'s bytes; Node's argv holds `caf\ufffd.csv`.
     const root = tree();
-    writeFileSync(
-      Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.csv')]),
-      curve(() => 3e-4),
-    );
+    writeLatin1Run(root);
     const { tables } = await readSources([join(root, 'caf\ufffd.csv')]);
     assert.match(
       tables[0]?.problems[0]?.message ?? '',
