@@ -21,6 +21,7 @@ import zoomPlugin from 'chartjs-plugin-zoom';
 import type { ChartMarker, ChartPanelSpec, DatasetKind } from '../shared/chart';
 import type { LensDataset, LensPoint } from './datasets';
 import { formatNumber } from '../core/util/format';
+import { shownOnOneLine } from '../core/util/controls';
 import { logGridValues, tickLabels } from './format';
 import { layoutLabels, type PlacedBox } from './labelLayout';
 import { withAlpha, type Theme } from './theme';
@@ -357,7 +358,7 @@ function legendLabels(chart: LensChart, byGroup = false): LegendItem[] {
   return items.map((item) => {
     const ds = datasets[item.datasetIndex ?? 0];
     const named = ds.lens.group !== '' && ds.lens.kind !== 'schedule-assumed' && ds.lens.kind !== 'runner-up';
-    return named ? { ...item, text: ds.lens.group } : item;
+    return named ? { ...item, text: shownOnOneLine(ds.lens.group) } : item;
   });
 }
 

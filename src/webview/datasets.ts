@@ -3,7 +3,7 @@
 import type { ChartDataset } from 'chart.js';
 import type { ChartSeries, DatasetKind, PanelId, WhatIfCurve } from '../shared/chart';
 import { withAlpha, type Theme } from './theme';
-import { shownText } from '../core/util/controls';
+import { shownOnOneLine } from '../core/util/controls';
 
 export interface LensPoint {
   x: number;
@@ -63,7 +63,9 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
   // Rows the file flags to leave out of the fit are drawn greyed: there, not fitted.
   const color = s.role === 'excluded' ? withAlpha(ctx.theme.foreground, 0.45) : groupColor(s.group, ctx);
   const meta = (kind: LensMeta['kind'] = s.kind): LensMeta => ({ id: s.id, group: s.group, kind, total: s.total });
-  const base = { parsing: false as const, normalized: true, spanGaps: true, label: shownText(s.label) };
+  // A label is file text drawn on the canvas (legend, tooltip): one line, its controls and bidirectional formatting
+  // characters shown escaped, or a run name's right-to-left override would draw the legend entry backwards.
+  const base = { parsing: false as const, normalized: true, spanGaps: true, label: shownOnOneLine(s.label) };
   if (ctx.residuals && s.kind !== 'observed') return [];
   switch (s.kind) {
     case 'observed': {
@@ -219,7 +221,13 @@ function runnerUpDatasets(
   background: string,
   meta: (kind?: LensMeta['kind']) => LensMeta,
 ): LensDataset[] {
-  const base = { parsing: false as const, normalized: true, spanGaps: true, pointRadius: 0, label: shownText(s.label) };
+  const base = {
+    parsing: false as const,
+    normalized: true,
+    spanGaps: true,
+    pointRadius: 0,
+    label: shownOnOneLine(s.label),
+  };
   if (s.kind === 'runner-up') {
     // The halo is the same dotted path, wider, in the background colour, drawn just under the dots (same data and
     // dash, so each halo lies under its dot) and over the observed points (order 1).
@@ -265,7 +273,7 @@ export function whatIfDatasets(curves: WhatIfCurve[], panel: PanelId, theme: The
   return curves.map((c, i) => ({
     parsing: false as const,
     normalized: true,
-    label: `${shownText(c.label)} (${c.spec.shape})${panel === 'main' ? '' : ' · LR'}`,
+    label: `${shownOnOneLine(c.label)} (${c.spec.shape})${panel === 'main' ? '' : ' · LR'}`,
     lens: { id: `whatif:${i}:${panel}`, group: '', kind: 'whatif' as const, total: c.steps.length, legendOrder: 0 },
     data: c.steps.map((x, k) => ({ x, y: panel === 'main' ? c.loss[k] : c.lr[k] })),
     borderColor: colors[i % 2],

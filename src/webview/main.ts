@@ -143,9 +143,10 @@ function viewOf(panel: PanelId, xRange?: PanelView['xRange']): PanelView {
   const spec = data!.panels.find((p) => p.id === panel)!;
   const hidden = new Set(state.hiddenGroups ?? []);
   // Targets are predictions beyond the data: the residual view has none to show; breaks stay (they are in the data).
-  const markers = data!.markers.filter(
-    (m) => m.panel === panel && !hidden.has(m.group) && !(state.residuals && m.kind === 'target'),
-  );
+  // A marker's label names its run: file text, drawn on the canvas as one line (see datasetsFor).
+  const markers = data!.markers
+    .filter((m) => m.panel === panel && !hidden.has(m.group) && !(state.residuals && m.kind === 'target'))
+    .map((m) => ({ ...m, label: shownOnOneLine(m.label) }));
   return {
     spec,
     logX: logX(),
@@ -331,7 +332,7 @@ function renderGroups(): void {
     box.checked = !hidden.has(g);
     box.addEventListener('change', () => setGroupHidden(g, !box.checked));
     const text = document.createElement('span');
-    text.textContent = g;
+    text.textContent = shownOnOneLine(g);
     label.append(box, text);
     list.append(label);
   }
