@@ -11,7 +11,7 @@ import type { RobustFit } from '../fit/robust';
 import { finding } from '../findings';
 import type { Table } from '../table/types';
 import { concat } from '../util/arrays';
-import { distinctDigits, formatCompact } from '../util/format';
+import { formatCompact, formatSizes } from '../util/format';
 import type { Random } from '../util/random';
 import {
   curveBand,
@@ -60,9 +60,10 @@ export function attachModelSizes(table: Table, paramsColumn: number, curves: Los
     // Said at the first row whose size is not the one used, on its params cell: where the column is off.
     const line = curve.lines.find((l) => isModelSize(sizeAt(l)) && sizeAt(l) !== size) ?? curve.firstLine;
     const [file, cellLine, cell] = atLine(paramsColumn, line);
+    const [least, most, here, median] = formatSizes([seen[0], seen[seen.length - 1], sizeAt(line), size]);
     findings.push(
       finding('size-varies', 'warning', {
-        message: `The params column of "${curve.name}" takes several values (${formatCompact(seen[0])} to ${formatCompact(seen[seen.length - 1])}; ${formatCompact(sizeAt(line))} on this row); a curve is one model, so its median ${formatCompact(size)} is used as its size N. Is the column the parameter count?`,
+        message: `The params column of "${curve.name}" takes several values (${least} to ${most}; ${here} on this row); a curve is one model, so its median ${median} is used as its size N. Is the column the parameter count?`,
         file,
         line: cellLine,
         curve: curve.name,
@@ -136,7 +137,7 @@ export function sizeLawChoice(curves: LossCurve[], options: AnalysisOptions): st
   if (options.law !== 'auto') return undefined;
   const sizes = new Set(curves.flatMap((c) => sizeOf(c, options) ?? []));
   if (sizes.size < 2) return undefined;
-  const listed = sizesShown([...sizes].sort((a, b) => a - b));
+  const listed = formatSizes([...sizes].sort((a, b) => a - b));
   return `chosen automatically: the curves are of ${sizes.size} model sizes (${listed.join(', ')}), fitted together`;
 }
 
@@ -329,7 +330,7 @@ export function analyseSizedCurves(
       lawChoice: why,
       ...settings,
       nRef: fittedSizes[fittedSizes.length - 1],
-      sizesFitted: sizesShown(fittedSizes).join(', '),
+      sizesFitted: formatSizes(fittedSizes).join(', '),
       sizesExtrapolate: reach,
       band: replicates.method,
     },
@@ -356,8 +357,9 @@ function whySizedNotFitted(law: SizedLaw, sized: SizedCurve[], warmupSteps?: num
  * said, or a column that is right loses to a stale option without a word.
  */
 function sizeOverridden(c: LossCurve, column: number, given: number): Finding {
+  const [fromColumn, fromOption] = formatSizes([column, given]);
   return finding('size-overridden', 'info', {
-    message: `The params column gives "${c.name}" N = ${formatCompact(column)}, but the model size given for it is N = ${formatCompact(given)}; the size given is used.`,
+    message: `The params column gives "${c.name}" N = ${fromColumn}, but the model size given for it is N = ${fromOption}; the size given is used.`,
     file: c.file,
     line: c.firstLine,
     curve: c.name,
@@ -380,37 +382,45 @@ function sizeTermHeld(
   withheld: { curve: LossCurve; size: number }[],
   at: LossCurve,
 ): Finding {
-  const sizes = sizesShown(fittedSizes).join(', ');
+  const shown = sizesWithWithheld(fittedSizes, withheld);
+  const sizes = shown.fitted.join(', ');
   const why = `The fitted curves are of ${fittedSizes.length} model sizes (N = ${sizes}), but the size term's ${held.join(' and ')} held at the limit of ${held.length === 1 ? 'its' : 'their'} range: the sizes do not pin the term down (are they the curves' parameter counts?), so other sizes are not predicted. Check the sizes, or give the size exponent.`;
   return finding('sizes-too-few', 'warning', {
-    message: why + notPredicted(withheld),
+    message: why + notPredicted(withheld, shown.withheld),
     file: at.file,
     line: at.firstLine,
   });
 }
 
 function tooFewSizes(fittedSizes: number[], withheld: { curve: LossCurve; size: number }[], at: LossCurve): Finding {
-  const sizes = sizesShown(fittedSizes).join(' and ');
+  const shown = sizesWithWithheld(fittedSizes, withheld);
+  const sizes = shown.fitted.join(' and ');
   const why =
     fittedSizes.length === 1
       ? `The fitted curves are of one model size (N = ${sizes}), so the size term (a scale times N to a power) cannot be told from L0 and is left out.`
       : `The fitted curves are of two model sizes (N = ${sizes}): L0 and the size term's scale and exponent are three unknowns for two values, so fits of the same quality extrapolate to a third size a percent or more apart. Give the size exponent, or fit curves of a third size.`;
   return finding('sizes-too-few', 'warning', {
-    message: why + notPredicted(withheld),
+    message: why + notPredicted(withheld, shown.withheld),
     file: at.file,
     line: at.firstLine,
   });
 }
 
-/** Sizes as a fit's text lists them, each to as many digits as tell it from the others (distinctDigits). */
-function sizesShown(sizes: readonly number[]): string[] {
-  const digits = distinctDigits(sizes);
-  return sizes.map((n) => formatCompact(n, digits));
+/** The fitted sizes and the withheld curves' sizes, each to the digits that tell all of them apart (one message). */
+function sizesWithWithheld(
+  fittedSizes: number[],
+  withheld: { size: number }[],
+): { fitted: string[]; withheld: string[] } {
+  const shown = formatSizes([...fittedSizes, ...withheld.map((c) => c.size)]);
+  return { fitted: shown.slice(0, fittedSizes.length), withheld: shown.slice(fittedSizes.length) };
 }
 
-/** The curves of sizes not fitted, named, that a fit which does not pin its size term leaves without predictions. */
-function notPredicted(withheld: { curve: LossCurve; size: number }[]): string {
+/**
+ * The curves of sizes not fitted, named with their sizes as shown (`sizes`, one per curve), that a fit which does not
+ * pin its size term leaves without predictions.
+ */
+function notPredicted(withheld: { curve: LossCurve }[], sizes: string[]): string {
   return withheld.length
-    ? ` Not predicted: ${withheld.map((c) => `"${c.curve.name}" (N = ${formatCompact(c.size)})`).join(', ')}.`
+    ? ` Not predicted: ${withheld.map((c, i) => `"${c.curve.name}" (N = ${sizes[i]})`).join(', ')}.`
     : ' Only curves of the fitted sizes are predicted.';
 }

@@ -18,7 +18,7 @@ import { belowFloor, fell } from '../analysis/unseenDrop';
 import { CarriedDrops, carriedTerms, type DropSchedule } from '../laws/lossDrop';
 import { lrAreas, StepLr, type AreaResume, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
 import { maxOf, pick, thinIndices } from '../util/arrays';
-import { distinctDigits, formatCompact, formatNumber } from '../util/format';
+import { distinctDigits, formatCompact, formatNumber, formatSizes } from '../util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from './types';
 import { checkSpec, lrOfSpec } from './whatIfSpec';
 
@@ -556,8 +556,13 @@ function unseenDropProblem(fit: FitResult, steps: number[], lr: number[]): strin
 function sizeProblem(fit: FitResult, spec: WhatIfSpec, sizes: WhatIfDefaults['sizes']): string | null {
   if (!isSizeLaw(fit.law) || !sizes || sizes.extrapolates) return null;
   if (spec.modelSize === undefined || sizes.fitted.includes(spec.modelSize)) return null;
-  const fitted = sizes.fitted.map((n) => `N = ${formatCompact(n)}`).join(' and ');
-  return `the model-size law was fitted on curves of ${fitted} only, which do not pin down how the loss scales with N, so it predicts no other size (N = ${formatCompact(spec.modelSize)}). Give the size exponent, or fit curves of a third size.`;
+  // Sizes to the digits that tell them apart: a size 1 away from a fitted one must not read as that one.
+  const shown = formatSizes([...sizes.fitted, spec.modelSize]);
+  const fitted = shown
+    .slice(0, -1)
+    .map((n) => `N = ${n}`)
+    .join(' and ');
+  return `the model-size law was fitted on curves of ${fitted} only, which do not pin down how the loss scales with N, so it predicts no other size (N = ${shown[shown.length - 1]}). Give the size exponent, or fit curves of a third size.`;
 }
 
 /**

@@ -74,6 +74,16 @@ export function distinctDigits(values: readonly number[]): number {
 }
 
 /**
+ * Model sizes as a text that names several of them writes them (a fit's sizes, a size given against its column's, the
+ * sizes fitted against the one asked for): each to as many digits as tell it from the others (distinctDigits), so
+ * 1e8 and 1e8+1 never read alike in one message.
+ */
+export function formatSizes(sizes: readonly number[]): string[] {
+  const digits = distinctDigits(sizes);
+  return sizes.map((n) => formatCompact(n, digits));
+}
+
+/**
  * A count read off a row (a step, tokens, parameters): exact while it is short enough to read ("12345"), compact
  * beyond ("16B", "1.2M"), so a hover names the row as the file does without "1.6e10" or "7000000000".
  */

@@ -444,3 +444,28 @@ test('a run of several whose params cells are all invalid: size-missing names it
     assert.deepEqual(a.fits[0].fittedOn.sort(), ['m100', 'm400'], law);
   }
 });
+
+test('sizes 1 apart read apart in every message that compares them: size given against column, varies, too few', () => {
+  // The option gives m100's curves 1e8 + 1 against their column's 1e8: "N = 100M" twice would say nothing.
+  const given = analyse(['m25', 'm100'], { sizes: { m100: 1e8 + 1 } });
+  const overridden = given.findings.find((f) => f.code === 'size-overridden');
+  assert.ok(overridden);
+  assert.match(overridden.message, /gives .* N = 100M, but the model size given for it is N = 100\.000001M;/);
+  // A column 1 off on one row: the range, the row and the median at the digits that tell them apart.
+  const text = log('constant', 1e8, true).replace(/,100000000\n/, ',100000001\n');
+  const table = parseText(text, { fileName: 'varies.csv', displayName: 'varies.csv' });
+  const varies = analyseTables([table], { law: 'lr-annealing-size', bootstrapSamples: 0 }).findings.find(
+    (f) => f.code === 'size-varies',
+  );
+  assert.ok(varies);
+  assert.match(varies.message, /\(100M to 100\.000001M; 100\.000001M on this row\).* median 100M /);
+  // Two fitted sizes, and a curve withheld whose size is 1 above one of them.
+  const near = analyse(['m25', 'm100', 'm400'], {
+    sizes: { m400: 1e8 + 1 },
+    fitOn: ['constant (m25/constant.csv)', 'cosine (m25/cosine.csv)', 'constant (m100/constant.csv)'],
+  });
+  const few = near.findings.find((f) => f.code === 'sizes-too-few');
+  assert.ok(few);
+  assert.match(few.message, /\(N = 25M and 100M\)/);
+  assert.match(few.message, /Not predicted: .*"constant \(m400\/constant\.csv\)" \(N = 100\.000001M\)/);
+});

@@ -94,6 +94,11 @@ test('what-if of the model-size law fitted on two sizes: the fitted sizes only, 
     /^what-if A: the model-size law was fitted on curves of N = 25M and N = 100M only.*\(N = 400M\)/,
   );
   assert.ok(whatIfCurve(free.fits[0], { ...spec, modelSize: 25e6 }, 'A', { sizes: defaults.sizes }).ok);
+  // A size 1 above a fitted one is refused too, and the refusal tells the two apart.
+  assert.match(
+    checkMessage(whatIfCurve(free.fits[0], { ...spec, modelSize: 1e8 + 1 }, 'B', { sizes: defaults.sizes })),
+    /curves of N = 25M and N = 100M only.*\(N = 100\.000001M\)/,
+  );
 
   const held = analyse(['m25', 'm100', 'm400'], { fitOn: FIT_TWO_SIZES, sizeExponent: TRUE.beta });
   const heldDefaults = whatIfDefaults(held, held.fits[0]);
