@@ -10,7 +10,7 @@ import { computeOptimumText, estimateText, predictionAt } from '../core/analysis
 import { defaultHints } from '../core/findings';
 import { departureDetail, departureLabel } from '../core/analysis/departureText';
 import { breakPoint } from '../core/analysis/breaks';
-import { fitLawName } from '../core/analysis/lawNames';
+import { fitLawName, meanWeighing, shortLawName } from '../core/analysis/lawNames';
 import { Commands, type PredictAtHint, type RunPartOf } from '../shared/protocol';
 import { editorHint } from './hints';
 import { labelText } from '../shared/markdown';
@@ -61,8 +61,10 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
   const fit = analysis.fits.find((f) => LOSS_CURVE_LAWS.has(f.law));
   const curves = fileOf(analysis, file).filter((c) => c.law === fit?.law);
   if (!fit || curves.length === 0) return [];
-  // A provisional analysis's law says so on every lens, with every number it shows.
-  const lawName = shownLawName(analysis, fit);
+  // A provisional analysis's law says so on every lens, with every number it shows. A mean of both laws is named
+  // short ("weighted mean of both laws"), its full name in the tooltip: a long name pushed the number off the editor.
+  const lawName = shownLawName(analysis, fit, shortLawName);
+  const account = lawAccount(fit);
   const single = curves.length === 1;
   // Sizes to as many digits as tell the fit's sizes apart, in every file of it.
   const sizeDigits = distinctDigits(analysis.curves.flatMap((c) => c.modelSize ?? []));
@@ -71,42 +73,78 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
     const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
     const trust = fit.unsupported ? ` · ${UNSUPPORTED}${analysis.provisional ? '' : ' (see Problems)'}` : '';
     const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatR2(fit.quality.r2, 4)}${heldOut}${trust}`;
-    lenses.push(lens(0, title, Commands.showChart, [uri]));
+    lenses.push(lens(0, title, Commands.showChart, [uri], account));
   }
   for (const curve of curves) {
     const line = single ? 0 : Math.max(0, curve.firstLine - 1);
-    const who = single ? 'Loss' : curve.name;
-    const quality =
-      curve.role === 'heldout' && curve.metrics
-        ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
-        : `R² ${formatR2(curve.metrics?.r2 ?? NaN, 4)}`;
-    // A run below its law keeps its number, flagged (a run above it has none: withheld in the core).
-    const departed = curve.departure ? ` · ⚠ ${departureLabel(curve.departure)}` : '';
-    // VS Code strings a line's lenses together: the curve and its law are named once, on its first lens, and its
-    // quality on its first number, so several targets read "a · law · L(8k) = 2.57 · R² 0.99 | L(16k) = 2.55".
-    let head = `${who} · ${lawName}${sizeText(curve, sizeDigits)} · `;
-    let tail = ` · ${quality}${departed}`;
+    const shown: Shown[] = [];
     for (const p of analysis.predictions.filter((x) => x.curve === curve.name && x.metric === 'loss')) {
       const at = `L(${formatCompact(p.step ?? p.x)})`;
       if (!hasValue(p)) {
         const tooltip = p.status === 'law-departed' && curve.departure ? departureTooltip(curve.departure) : undefined;
-        lenses.push(lens(line, `${head}${withheldText(at, p)}`, Commands.predictAt, [uri, { kind: 'step' }], tooltip));
-        head = '';
+        shown.push({ title: withheldText(at, p), tooltip });
         continue;
       }
-      const title = `${head}${predictionAt(p)} = ${estimateText(p)}${tail}`;
-      [head, tail] = ['', ''];
-      // What the prediction assumes past the log (the LR held), and how a departure was judged, on hover of the lens.
+      // The law in full, what the prediction assumes past the log (the LR held), and how a departure was judged.
       const tooltip = [
+        account,
         p.assumption && `${at} assumes the ${p.assumption}`,
         curve.departure && departureTooltip(curve.departure),
       ]
         .filter(Boolean)
         .join('. ');
-      lenses.push(lens(line, title, Commands.predictAt, [uri, { kind: 'step' }], tooltip || undefined));
+      shown.push({ title: `${predictionAt(p)} = ${estimateText(p)}`, tooltip: tooltip || undefined, valued: true });
     }
+    // VS Code strings a line's lenses together: the numbers come first, then, once, what they are (the run, its law
+    // and the fit quality), so "L(8k) = 2.57 | L(16k) = 2.55 · a · LR-annealing law · R² 0.99" shows the numbers
+    // in a narrow editor. A run below its law keeps its numbers, flagged (one above has none: withheld in the core).
+    const valued = shown.some((x) => x.valued);
+    const quality =
+      curve.role === 'heldout' && curve.metrics
+        ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
+        : `R² ${formatR2(curve.metrics?.r2 ?? NaN, 4)}`;
+    const about = [
+      valued && curve.departure && `⚠ ${departureLabel(curve.departure)}`,
+      single ? '' : curve.name,
+      `${lawName}${sizeText(curve, sizeDigits)}`,
+      valued && quality,
+    ];
+    lenses.push(...linedUp(shown, about, line, Commands.predictAt, [uri, { kind: 'step' }]));
   }
   return lenses;
+}
+
+/** A lens's title and tooltip before it is placed; `valued`: it gives a number. */
+interface Shown {
+  title: string;
+  tooltip?: string;
+  valued?: boolean;
+}
+
+/**
+ * One line's lenses, each its number (or why it has none) first, what they are about said once after the last of them
+ * (`about`, its empty parts left out), all running one command.
+ */
+function linedUp(
+  shown: Shown[],
+  about: (string | false | undefined)[],
+  line: number,
+  command: string,
+  args: unknown[],
+): CodeLens[] {
+  const tail = about.filter(Boolean).join(' · ');
+  return shown.map((x, i) =>
+    lens(line, i === shown.length - 1 && tail ? `${x.title} · ${tail}` : x.title, command, args, x.tooltip),
+  );
+}
+
+/**
+ * A mean of both laws in full, for a lens's tooltip where its title names it short (shortLawName), and how it weighs
+ * them; undefined for a law whose title gives its full name.
+ */
+function lawAccount(fit: FitResult): string | undefined {
+  if (!fit.selection?.weights) return undefined;
+  return `Predicted by the ${fitLawName(fit)}: ${meanWeighing(!!fit.selection.weightRange)}`;
 }
 
 /** How a run that left its law was judged (tolerance, points off and outside the band), and where to change it. */
@@ -120,27 +158,26 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
   const curves = fileOf(analysis, file).filter((c) => c.metric === 'bleu' || c.metric === 'ce');
   for (const curve of curves) {
     const line = Math.max(0, curve.firstLine - 1);
-    const label = groupLabel(curve.groupFields, curve.group ?? curve.name);
-    const metric = METRIC_NAMES[curve.metric];
-    const chart = (title: string) =>
-      lens(line, `${metric} · ${label} · ${title}`, Commands.showChart, [uri, curve.group]);
+    // As a loss curve's: the numbers (or why there are none) first, then the metric and the group, once.
+    const about = [METRIC_NAMES[curve.metric], groupLabel(curve.groupFields, curve.group ?? curve.name)];
     const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
     const predictions = analysis.predictions.filter((p) => p.group === curve.group && p.metric === curve.metric);
+    const shown: Shown[] = [];
     if (predictions.length === 0) {
       const fitted = analysis.fits.some(
         (f) => f.group === curve.group && (f.law === 'bleu') === (curve.metric === 'bleu'),
       );
-      if (at !== undefined) lenses.push(chart(`law breaks at D_p = ${formatCompact(at)}`));
-      else if (!fitted) lenses.push(chart('no fit (see Problems)'));
-      continue;
+      if (at !== undefined) shown.push({ title: `law breaks at D_p = ${formatCompact(at)}` });
+      else if (!fitted) shown.push({ title: 'no fit (see Problems)' });
     }
     // Targets withheld for one reason (a break, an unsupported fit) share one lens that says why.
     const reasons = new Set(predictions.flatMap((p) => (hasValue(p) ? [] : [p.statusReason])));
-    for (const reason of reasons) lenses.push(chart(`${NO_PREDICTION}${reason}`));
+    for (const reason of reasons) shown.push({ title: `${NO_PREDICTION}${reason}` });
     for (const p of predictions.filter(hasValue)) {
       const what = p.dataMultiplier !== undefined ? `${p.dataMultiplier}×D_p` : `D_p ${formatCompact(p.x)}`;
-      lenses.push(chart(`${what} → ${estimateText(p)}`));
+      shown.push({ title: `${what} → ${estimateText(p)}` });
     }
+    lenses.push(...linedUp(shown, about, line, Commands.showChart, [uri, curve.group]));
   }
   return lenses;
 }
@@ -173,12 +210,12 @@ function powerLenses(analysis: Analysis<Series>, file: string, uri: string): Cod
     // Several runs' lenses sit on each run's first row, as loss curves' do: on one line they ran past the editor.
     const curve = curves.find((c) => fit.fittedOn.includes(c.name));
     const line = fits.length > 1 && curve ? Math.max(0, curve.firstLine - 1) : 0;
-    lenses.push(sweepFitLens(fit, 'points', uri, line));
-    // The fit's lens before them names the run and the law: each target's lens gives its prediction alone.
+    // Each target's lens gives its prediction alone, first; the fit's lens after them names the run and the law.
     for (const p of analysis.predictions.filter((x) => x.metric === 'loss' && x.group === fit.group)) {
       const title = hasValue(p) ? `${predictionAt(p)} = ${estimateText(p)}` : withheldText(predictionAt(p), p);
       lenses.push(lens(line, title, Commands.predictAt, [uri, predictHint(p.xName)]));
     }
+    lenses.push(sweepFitLens(fit, 'points', uri, line));
   }
   return lenses;
 }

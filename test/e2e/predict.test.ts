@@ -90,7 +90,7 @@ test(
   'Predict at... on a loss curve: the answer with its band in a document beside the file',
   { timeout: 240_000 },
   async () => {
-    await openRunFile('loss', 'cosine.csv', 'LR-annealing law');
+    await openRunFile('loss', 'cosine.csv', 'L(40k)');
     await predictAt('100k');
     const text = await answerText('Predictions for cosine.csv', 'L(100k)');
     assert.match(text, /## Loss at step 100k- cosine: L\(100k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\]/);

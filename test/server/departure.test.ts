@@ -43,9 +43,7 @@ test('the lens, the diagnostic and Predict at... of a run with a loss spike agre
     assert.equal(lens.range.start.line, 0, 'the lens is on the first line');
     assert.match(
       lens.command.title,
-      new RegExp(
-        `^Loss · [^·]+ · L\\(1\\.2k\\): ⚠ no prediction, the run left its law from step ${step}: a loss spike`,
-      ),
+      new RegExp(`^L\\(1\\.2k\\): ⚠ no prediction, the run left its law from step ${step}: a loss spike.* · [^·]+$`),
     );
     // No number from the law the run left: no "= value" and no band on any lens.
     for (const title of titles) assert.doesNotMatch(title, /= \d|\[\d/, title);
@@ -87,7 +85,7 @@ test('a clean run has no departure: its lens predicts, and no law-departure diag
     );
     const titles = (await client.lenses(uri)).map((l) => l.command?.title ?? '');
     assert.ok(
-      titles.some((t) => /^Loss · [^·]+ · L\(1\.2k\) = \d/.test(t)),
+      titles.some((t) => /^L\(1\.2k\) = \d.* · [^·]+ · R² /.test(t)),
       titles.join('\n'),
     );
   } finally {
@@ -110,7 +108,7 @@ test('a run below its law keeps its number on the lens, flagged with the step th
   assert.match(
     lens.command?.title ?? '',
     new RegExp(
-      `^Loss · LR-annealing law · L\\(1\\.2k\\) = \\d\\.\\d+ \\[.* · ⚠ left its law at step ${step} \\(drop\\)$`,
+      `^L\\(1\\.2k\\) = \\d\\.\\d+ \\[.* · ⚠ left its law at step ${step} \\(drop\\) · LR-annealing law · R² `,
     ),
   );
   assert.match(lens.command?.tooltip ?? '', /of the \d+ points from step \d+ to 600 are below the law/);

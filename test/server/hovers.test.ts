@@ -246,7 +246,7 @@ test('law mpl: the lenses name MPL, the header hover gives its seven coefficient
     lenses
       .slice(1)
       .every((t) =>
-        / · MPL · L\(12k\): ⚠ no prediction, not supported by the data: .*held at the limit of its range/.test(t),
+        /^L\(12k\): ⚠ no prediction, not supported by the data: .*held at the limit of its range.* · MPL$/.test(t),
       ),
     lenses.join('\n'),
   );
@@ -303,7 +303,9 @@ test('law auto on loss curves: the header hover lists both candidates with their
     assert.match(text, /^\| (MPL|LR-annealing law) \(chosen\) \| \d[\d.]* % \| /m);
     assert.match(text, /^\| (MPL|LR-annealing law) \| \d[\d.]* % \| /m);
   }
-  assert.ok(titles(buildLenses(analysis, TWO_SCHEDULES, uriOf(TWO_SCHEDULES)))[0].startsWith(`Loss · ${name} · `));
+  assert.ok(
+    titles(buildLenses(analysis, TWO_SCHEDULES, uriOf(TWO_SCHEDULES)))[0].startsWith(`Loss · ${shortLawName(fit)} · `),
+  );
 });
 
 test('column arrays of several runs on a line each: no curve carries every run’s cells (work and memory grow with the file, not runs x cells)', async () => {

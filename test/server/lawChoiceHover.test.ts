@@ -42,11 +42,17 @@ test('law auto: the lens names the law, the header hover compares both laws and 
     assert.equal(selection.runnerUp, 'mpl');
     const name = fitLawName(fit);
     assert.equal(name, 'spread-weighted mean of LR-annealing law and MPL');
-    const lenses = (await client.lenses(uri)).map((l) => l.command!.title);
-    assert.ok(lenses[0].startsWith(`Loss · ${name} · fitted on 3 curves`), lenses[0]);
+    // The lenses name it short, the number first; the full name is in their tooltips.
+    const shown = await client.lenses(uri);
+    const lenses = shown.map((l) => l.command!.title);
+    assert.ok(lenses[0].startsWith('Loss · weighted mean of both laws · fitted on 3 curves'), lenses[0]);
     assert.ok(
-      lenses.slice(1).every((t) => t.includes(` · ${name} · `)),
+      lenses.slice(1).every((t) => /^L\(.* · weighted mean of both laws · /.test(t)),
       lenses.join('\n'),
+    );
+    assert.ok(
+      shown.every((l) => l.command!.tooltip?.startsWith(`Predicted by the ${name}: `)),
+      shown.map((l) => l.command!.tooltip).join('\n'),
     );
 
     const hover = await client.hover(uri, 0, 2);

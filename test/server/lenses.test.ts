@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildLenses } from '../../src/server/lenses';
-import { fitLawName } from '../../src/core/analysis/lawNames';
+import { fitLawName, shortLawName } from '../../src/core/analysis/lawNames';
 import { Commands } from '../../src/shared/protocol';
 import { formatBanded, formatNumber, formatR2 } from '../../src/core/util/format';
 import { valued } from '../helpers/predictions';
@@ -21,7 +21,7 @@ test('a single loss curve: one prediction lens on line 0 with the core value, ru
   const p = valued(analysis.predictions[0]);
   assert.equal(
     lens.command!.title,
-    `Loss · LR-annealing law · L(8k) = ${formatNumber(p.value, 4)} · R² ${formatR2(analysis.curves[0].metrics!.r2, 4)}`,
+    `L(8k) = ${formatNumber(p.value, 4)} · LR-annealing law · R² ${formatR2(analysis.curves[0].metrics!.r2, 4)}`,
   );
   assert.deepEqual(lens.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
   assert.equal(lens.command!.command, Commands.predictAt);
@@ -29,12 +29,30 @@ test('a single loss curve: one prediction lens on line 0 with the core value, ru
 });
 
 test("a prediction past the log says in its lens tooltip that it holds the LR at the log's last value", async () => {
-  const analysis = await analyse(LOSS);
+  const analysis = await analyse(LOSS, { law: 'lr-annealing' });
   const [lens] = buildLenses(analysis, LOSS, uriOf(LOSS));
   assert.equal(lens.command!.tooltip, 'L(8k) assumes the LR held at 3e-4 after step 4k');
   // Within the logged schedule nothing is assumed, and the lens has no such tooltip.
-  const within = await analyse(LOSS, { predictSteps: [2000] });
+  const within = await analyse(LOSS, { law: 'lr-annealing', predictSteps: [2000] });
   assert.equal(buildLenses(within, LOSS, uriOf(LOSS))[0].command!.tooltip, undefined);
+});
+
+test('a mean of both laws: the number first, the law named short, its full name and weighing in the tooltip', async () => {
+  // Under law auto this constant-LR run takes the spread-weighted mean of both laws, whose full name ran 50
+  // characters before the number ("spread-weighted mean of LR-annealing law and MPL · L(8k) = ...").
+  const analysis = await analyse(LOSS);
+  const fit = analysis.fits[0];
+  assert.ok(fit.selection?.weightRange, 'a spread-weighted mean');
+  const [lens] = buildLenses(analysis, LOSS, uriOf(LOSS));
+  const p = valued(analysis.predictions[0]);
+  assert.equal(
+    lens.command!.title,
+    `L(8k) = ${formatNumber(p.value, 4)} · weighted mean of both laws · R² ${formatR2(analysis.curves[0].metrics!.r2, 4)}`,
+  );
+  assert.equal(
+    lens.command!.tooltip,
+    `Predicted by the ${fitLawName(fit)}: each law weighted at each step by the inverse of its bootstrap spread there. L(8k) assumes the LR held at 3e-4 after step 4k`,
+  );
 });
 
 test('a loss curve with bootstrap bands shows the interval in its lens', async () => {
@@ -48,12 +66,12 @@ test('a loss curve with bootstrap bands shows the interval in its lens', async (
 test('a multi-run file: a summary lens on line 0, then one lens on the first row of each run', async () => {
   const analysis = await analyse(RUNS);
   const lenses = buildLenses(analysis, RUNS, uriOf(RUNS));
-  // Law auto names the law its predictions come from: one law, or the mean of both (lawNames.ts fitLawName).
-  const law = fitLawName(analysis.fits[0]).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Law auto names the law its predictions come from: one law, or the mean of both, short (lawNames.ts shortLawName).
+  const law = shortLawName(analysis.fits[0]).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   assert.match(lenses[0].command!.title, new RegExp(`^Loss · ${law} · fitted on 2 curves · R² \\d\\.\\d+$`));
   assert.equal(lenses[0].command!.command, Commands.showChart);
   assert.deepEqual(
-    lenses.slice(1).map((l) => [l.range.start.line, l.command!.title.split(' · ')[0]]),
+    lenses.slice(1).map((l) => [l.range.start.line, l.command!.title.split(' · ')[1]]),
     [
       [1, 'a'],
       [31, 'b'],
@@ -66,30 +84,30 @@ test('lenses are only for the file asked about', async () => {
   assert.deepEqual(buildLenses(analysis, RUNS, uriOf(RUNS)), []);
 });
 
-test('several targets of one run: the first lens names the run, the law and the fit quality, the next ones their number alone', async () => {
+test('several targets of one run: each lens its number first, the last naming the run, the law and the fit quality', async () => {
   const analysis = await analyse(RUNS, { law: 'lr-annealing', predictSteps: [8000, 16000] });
   const shown = buildLenses(analysis, RUNS, uriOf(RUNS)).map((l) => [l.range.start.line, l.command!.title]);
   const number = String.raw`\d\.\d+`;
   const expected = [
     [0, new RegExp(`^Loss · LR-annealing law · fitted on 2 curves · R² ${number}$`)],
-    [1, new RegExp(`^a · LR-annealing law · L\\(8k\\) = ${number} · R² ${number}$`)],
-    [1, new RegExp(`^L\\(16k\\) = ${number}$`)],
-    [31, new RegExp(`^b · LR-annealing law · L\\(8k\\) = ${number} · R² ${number}$`)],
-    [31, new RegExp(`^L\\(16k\\) = ${number}$`)],
+    [1, new RegExp(`^L\\(8k\\) = ${number}$`)],
+    [1, new RegExp(`^L\\(16k\\) = ${number} · a · LR-annealing law · R² ${number}$`)],
+    [31, new RegExp(`^L\\(8k\\) = ${number}$`)],
+    [31, new RegExp(`^L\\(16k\\) = ${number} · b · LR-annealing law · R² ${number}$`)],
   ] as const;
   assert.equal(shown.length, expected.length, shown.join('\n'));
   expected.forEach(([line, title], i) => {
     assert.equal(shown[i][0], line);
     assert.match(shown[i][1] as string, title);
   });
-  // A power law's fit lens names the run and the law; its targets' lenses follow it with their numbers alone.
+  // A power law's targets' lenses give their numbers alone, first; its fit lens after them names the run and the law.
   const power = await analyse(RUNS, { law: 'power', predictSteps: [8000, 16000] });
   const powerShown = titles(buildLenses(power, RUNS, uriOf(RUNS)));
-  assert.match(powerShown[0], /^Loss · a · power law · fitted on 30 points · R² [\d.]+$/);
   assert.deepEqual(
-    powerShown.slice(1, 3).map((t) => t.replace(/[\d.]+$/, 'x')),
+    powerShown.slice(0, 2).map((t) => t.replace(/[\d.]+$/, 'x')),
     ['L(8k) = x', 'L(16k) = x'],
   );
+  assert.match(powerShown[2], /^Loss · a · power law · fitted on 30 points · R² [\d.]+$/);
 });
 
 test('downstream: a prediction lens for the aligned group, a law-break lens for the misaligned one, both open the chart', async () => {
@@ -98,21 +116,21 @@ test('downstream: a prediction lens for the aligned group, a law-break lens for 
   const lenses = buildLenses(analysis, DOWNSTREAM, uri);
   const shown = titles(lenses);
   assert.ok(
-    shown.some((t) => /^BLEU · aligned \/ D_f 42M · 2×D_p → \d+(\.\d+)?$/.test(t)),
+    shown.some((t) => /^2×D_p → \d+(\.\d+)? · BLEU · aligned \/ D_f 42M$/.test(t)),
     shown.join('\n'),
   );
   assert.ok(
-    shown.some((t) => /^CE · aligned \/ D_f 42M · 2×D_p → \d\.\d+$/.test(t)),
+    shown.some((t) => /^2×D_p → \d\.\d+ · CE · aligned \/ D_f 42M$/.test(t)),
     shown.join('\n'),
   );
   // The broken law gives no number: its lens says where it broke and what that means, once for every target.
   const broken = lenses.find((l) =>
-    /^BLEU · misaligned \/ D_f 42M · ⚠ no prediction, the BLEU law broke at D_p = 8B \(line 14\): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU$/.test(
+    /^⚠ no prediction, the BLEU law broke at D_p = 8B \(line 14\): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU · BLEU · misaligned \/ D_f 42M$/.test(
       l.command!.title,
     ),
   );
   assert.ok(broken, shown.join('\n'));
-  assert.ok(shown.filter((t) => t.startsWith('BLEU · misaligned')).length === 1, shown.join('\n'));
+  assert.ok(shown.filter((t) => t.endsWith('BLEU · misaligned / D_f 42M')).length === 1, shown.join('\n'));
   assert.equal(broken.range.start.line, 9, 'the first row of the misaligned group');
   const group = analysis.curves.find((c) => c.group?.startsWith('misaligned'))!.group;
   assert.deepEqual(broken.command!.arguments, [uri, group]);

@@ -45,9 +45,9 @@ test('a power law on a loss curve is kind power: its lenses, chart and summary s
     );
     const lenses = buildLenses(analysis, analysis.curves[0].file, URI);
     const titles = lenses.map((l) => l.command!.title);
-    assert.match(titles[0], /^Loss · power law · fitted on 60 points · R² [\d.]+$/);
-    assert.match(titles[1], /^L\(12k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\]$/);
-    assert.deepEqual(lenses[1].command!.arguments, [URI, { kind: 'powerX', xName: 'step' }], 'Predict at... names x');
+    assert.match(titles[0], /^L\(12k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\]$/);
+    assert.match(titles[1], /^Loss · power law · fitted on 60 points · R² [\d.]+$/);
+    assert.deepEqual(lenses[0].command!.arguments, [URI, { kind: 'powerX', xName: 'step' }], 'Predict at... names x');
     for (const title of titles) assert.doesNotMatch(title, COMPUTE_WORDS);
 
     const chart = sampleChart(buildChart(plainAnalysis(analysis)), { width: 800, logX: true });
@@ -94,9 +94,9 @@ test('power laws of files fitted together: each file lenses its own fit and pred
     const name = basename(path, '.csv');
     const titles = buildLenses(analysis, path, pathToFileURL(path).toString()).map((l) => l.command!.title);
     assert.equal(titles.length, 2, titles.join('\n'));
-    // The fit's lens names the file; its target's lens beside it gives the number alone.
-    assert.match(titles[0], new RegExp(`^Loss · ${name} · power law · fitted on `));
-    assert.match(titles[1], /^L\(6k\) = [\d.]+$/);
+    // The target's lens gives the number alone, first; the fit's lens beside it names the file.
+    assert.match(titles[0], /^L\(6k\) = [\d.]+$/);
+    assert.match(titles[1], new RegExp(`^Loss · ${name} · power law · fitted on `));
   }
 });
 
@@ -116,10 +116,10 @@ test("a power law per run: each run's lenses sit on its first row, not all on th
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command!.title.split(' · ')[1] ?? l.command!.title.split(' = ')[0]]),
       [
-        [1, 'small'],
         [1, 'L(6k)'],
-        [31, 'large'],
+        [1, 'small'],
         [31, 'L(6k)'],
+        [31, 'large'],
       ],
     );
   });

@@ -30,7 +30,7 @@ test('three sizes: the lens names N and gives a band; the header hover lists the
   assert.equal(lenses.length, 1);
   assert.match(
     lenses[0],
-    /^Loss · LR-annealing law with model size \(N=25M\) · L\(20k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\] · R² /,
+    /^L\(20k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\] · LR-annealing law with model size \(N=25M\) · R² /,
   );
   const hover = markdown(hoverAt(analysis, FILE, { line: 0, character: 0 }, () => undefined));
   assert.match(hover, /Model sizes fitted: 25M, 100M, 400M · predicts any model size · law asked for\./);
@@ -55,7 +55,7 @@ test('two sizes: the header hover says only the fitted sizes are predicted, unti
   const heldText = markdown(hoverAt(held, FILE, { line: 0, character: 0 }, () => undefined));
   assert.match(heldText, /Model sizes fitted: 25M, 100M · held: beta = 0\.35 · predicts any model size/);
   const lens400 = buildLenses(held, '/runs/m400/wsd.csv', 'file:///runs/m400/wsd.csv').map((l) => l.command!.title);
-  assert.match(lens400[0], /\(N=400M\) · L\(20k\) = .* · held-out PredE /);
+  assert.match(lens400[0], /^L\(20k\) = .* \(N=400M\) · held-out PredE /);
 });
 
 test('Predict at... on one file of runs of three sizes (a params column): every run of every size, with N and a band', async () => {

@@ -30,7 +30,7 @@ test('the packaged .vsix installs, activates and shows a lens', { timeout: 300_0
   await folder.waitFor({ timeout: 30000 });
   await folder.click();
   await host.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'cosine.csv' }).first().dblclick();
-  const lens = host.page.locator('.codelens-decoration', { hasText: 'LR-annealing law' }).first();
+  const lens = host.page.locator('.codelens-decoration', { hasText: 'L(40k)' }).first();
   await lens.waitFor({ timeout: 90000 });
   assert.match(await lens.innerText(), /L\(40k\) = \d\.\d+/);
   await host.screenshot(join(REPO, '.vscode-test', 'shots', 'package-lens.png'));
