@@ -19,7 +19,7 @@ import type { Followers } from './followers';
 import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfProvisional, summaryOfResult } from './summary';
 import { textIsOnDisk } from './textOnDisk';
-import { diskPath } from './uris';
+import { diskPath, realDiskPath } from './uris';
 import { signatureOf } from '../core/live/wholeTail';
 import { isTextTable, PROBE_BYTES, runOfPart } from '../core/sources';
 import { shownRun } from '../shared/runPart';
@@ -100,6 +100,13 @@ interface FileState {
   part?: RunPartOf | null;
   /** A run folder: the open metric files that show it (their editors keep it analysed and followed on disk). */
   parts: Set<string>;
+  /** The result of the last run kept (its analysis is `analysis`), which another URI of the same file may share. */
+  result?: JobResult;
+  /**
+   * The input of the run last started or joined, as another URI of the same file would have it (`input`: the real
+   * path, the source and the options), and that run's `key`: what twinOf matches.
+   */
+  shared?: { input: string; key: string };
 }
 
 /** Where a file's analysis comes from right now, and the part of the cache key that goes with it. */
@@ -108,9 +115,12 @@ type Source =
   /** Why there is no input; `missing` is the path of a file that does not exist (yet). */
   | { error: string; missing?: string };
 
-/** The name a file's findings carry: its path on disk, or the URI itself for a file that is not on disk. */
+/**
+ * The name a file's findings carry: its real path on disk (a symbolic link and its target name one file, analysed
+ * once), or the URI itself for a file that is not on disk.
+ */
 export function pathOfUri(uri: string): string {
-  return diskPath(uri) ?? uri;
+  return realDiskPath(uri) ?? uri;
 }
 
 export class FileCache {
@@ -154,10 +164,20 @@ export class FileCache {
     }
     // Cancelled while the settings and the source were read: no run was there to stop, so none may start now.
     if (token?.isCancellationRequested) return undefined;
-    const key = `${source.key}${source.key === 'folder' || source.key === 'set' ? state.generation : ''}|${JSON.stringify(options)}|${onlyIfRunFile}`;
+    const rest = `|${JSON.stringify(options)}|${onlyIfRunFile}`;
+    const key = `${source.key}${source.key === 'folder' || source.key === 'set' ? state.generation : ''}${rest}`;
     if (state.key === key && state.analysis) return state.analysis;
     if (state.pending?.key === key) return state.pending.promise;
     state.pending?.abort.abort();
+    const text = source.job.source.kind === 'text' ? source.job.source.text : undefined;
+    // A file's input as any URI of it has it: an open document's text (compared in twinOf), or the file on disk.
+    const input =
+      text !== undefined || source.key.startsWith('d')
+        ? `${source.job.path}|${text === undefined ? source.key : 'text'}${rest}`
+        : undefined;
+    const twin = input === undefined ? undefined : this.twinOf(uri, input, text);
+    if (twin) return this.join(uri, state, key, reason, twin, !isOpen);
+    state.shared = input === undefined ? undefined : { input, key };
     const job = { ...source.job, options, onlyIfRunFile, provisionalFromRows: PROVISIONAL_FROM_ROWS };
     return this.run(uri, state, key, job, !isOpen);
   }
@@ -214,6 +234,7 @@ export class FileCache {
       // The edit moved rows: the old analysis's line numbers no longer match the text, and keeping it while the
       // new one is computed would hold two million-row analyses at once. Hovers and lenses wait for the new one.
       state.analysis = undefined;
+      state.result = undefined;
       state.key = undefined;
     }
     state.timer = setTimeout(
@@ -406,24 +427,89 @@ export class FileCache {
     job: AnalysisJob,
     fromDisk: boolean,
   ): Promise<Analysis<Series> | undefined> {
-    const abort = new AbortController();
-    const started = performance.now();
-    // The file as it was before this read: a change made while it is analysed is still a change to follow.
-    const path = diskPath(uri);
-    const before = fromDisk && path !== null ? signatureOf(path) : undefined;
-    this.publish(summaryOf(uri, 'fitting', 'Fitting…', { kind: state.analysis?.kind, fromDisk }));
+    const { abort, ms, follow } = this.begin(uri, state, fromDisk);
     const provisional = (analysis: Analysis<Series>) =>
-      this.showProvisional(uri, state, key, abort, analysis, { ms: performance.now() - started, fromDisk });
+      this.showProvisional(uri, state, key, abort, analysis, { ms: ms(), fromDisk });
     const promise = this.runnerFor(uri, job)(job, abort.signal, provisional).then((result) => {
       // A run that was replaced hands over to its successor; one that was only stopped yields nothing.
       if (result === 'cancelled' || abort.signal.aborted) {
         this.dropProvisional(uri, state, key);
         return state.pending?.key === key ? undefined : state.pending?.promise;
       }
-      if (path !== null && before) this.disk.follow(uri, path, before);
-      this.finish(uri, state, key, result, { ms: performance.now() - started, fromDisk });
+      follow();
+      this.finish(uri, state, key, result, { ms: ms(), fromDisk });
       return state.analysis;
     });
+    state.pending = { key, promise, abort };
+    return promise;
+  }
+
+  /**
+   * What a run of a file, its own or its twin's joined, starts with: the editor told it is fitting, an abort handle,
+   * the time since, and how to follow the file on disk once the run read it.
+   */
+  private begin(
+    uri: string,
+    state: FileState,
+    fromDisk: boolean,
+  ): { abort: AbortController; ms: () => number; follow: () => void } {
+    const started = performance.now();
+    // The file as it was before this read: a change made while it is analysed is still a change to follow.
+    const path = diskPath(uri);
+    const before = fromDisk && path !== null ? signatureOf(path) : undefined;
+    this.publish(summaryOf(uri, 'fitting', 'Fitting…', { kind: state.analysis?.kind, fromDisk }));
+    return {
+      abort: new AbortController(),
+      ms: () => performance.now() - started,
+      follow: () => {
+        if (path !== null && before) this.disk.follow(uri, path, before);
+      },
+    };
+  }
+
+  /**
+   * Another URI of the same file (a symbolic link and its target, `input` alike) whose analysis of this input is done
+   * or under way. Two open documents share only while their texts are the same (each counts its own versions).
+   */
+  private twinOf(uri: string, input: string, text: string | undefined): FileState | undefined {
+    for (const [other, state] of this.files) {
+      if (other === uri || state.shared?.input !== input) continue;
+      const { key } = state.shared;
+      const live = state.pending?.key === key && !state.pending.abort.signal.aborted;
+      if (!live && !(state.key === key && state.result)) continue;
+      if (text !== undefined && this.deps.documents.get(other)?.getText() !== text) continue;
+      return state;
+    }
+    return undefined;
+  }
+
+  /**
+   * A file analysed as its twin's (twinOf) run, not again: that run's result, when it comes, is kept and told under
+   * this URI as this file's own run's would be (its diagnostics, summary and lenses). A twin's run stopped or replaced
+   * before its result leaves this file to a run of its own.
+   */
+  private join(
+    uri: string,
+    state: FileState,
+    key: string,
+    reason: FitReason,
+    twin: FileState,
+    fromDisk: boolean,
+  ): Promise<Analysis<Series> | undefined> {
+    const shared = twin.shared!;
+    const { abort, ms, follow } = this.begin(uri, state, fromDisk);
+    const settled = twin.pending?.key === shared.key ? twin.pending.promise : Promise.resolve(twin.analysis);
+    const promise = settled.then((): Promise<Analysis<Series> | undefined> | Analysis<Series> | undefined => {
+      if (abort.signal.aborted) return state.pending?.key === key ? undefined : state.pending?.promise;
+      if (twin.key !== shared.key || !twin.result) {
+        state.pending = undefined;
+        return this.ensure(uri, reason);
+      }
+      follow();
+      this.finish(uri, state, key, twin.result, { ms: ms(), fromDisk });
+      return state.analysis;
+    });
+    state.shared = { input: shared.input, key };
     state.pending = { key, promise, abort };
     return promise;
   }
@@ -442,6 +528,7 @@ export class FileCache {
     state.waiting = [];
     state.fromDisk = fromDisk;
     state.key = key;
+    state.result = result;
     state.analysis = result.ok && !result.skipped ? result.analysis : undefined;
     // A file that does not look like a run file and was only opened gets no diagnostics: it is not ours.
     this.deps.events.diagnostics(uri, state.analysis, result.ok ? undefined : result.message);
@@ -468,6 +555,7 @@ export class FileCache {
     if (abort.signal.aborted || state.pending?.abort !== abort) return;
     // It replaces the analysis shown, so the key of that one no longer describes what is cached.
     state.key = undefined;
+    state.result = undefined;
     state.analysis = analysis;
     state.provisionalKey = key;
     for (const answer of state.waiting.splice(0)) answer(analysis);

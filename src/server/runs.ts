@@ -19,7 +19,7 @@ import type { ScalingLensSettings } from '../shared/protocol';
 import type { RunEntry, RunsResult } from '../shared/runs';
 import type { FollowListener } from './followers';
 import { toAnalysisOptions } from './settings';
-import { diskPath } from './uris';
+import { diskPath, realPath } from './uris';
 
 /** What a Runs worker is sent, one at a time: a run to fit, and how. It answers with the run's overview. */
 export interface RunsTask {
@@ -92,8 +92,10 @@ interface Slot {
 
 export class RunsIndex implements FollowListener {
   private known = new Map<string, Known>();
-  /** Paths the server follows, with the overview of the follower's latest analysis (none before its first). */
+  /** Real paths the server follows, with the overview of the follower's latest analysis (none before its first). */
   private readonly followed = new Map<string, RunOverview | undefined>();
+  /** The URI of each listed run by its file's real path (what followers name it by). */
+  private byReal = new Map<string, string>();
   /** How each workspace folder's runs are fitted, as of its last listing. */
   private readonly how = new Map<string, HowToFit>();
   /** Runs waiting for a worker, in order. */
@@ -138,6 +140,7 @@ export class RunsIndex implements FollowListener {
     const notes: string[] = [];
     const runs: RunEntry[] = [];
     const listed = new Map<string, Known>();
+    const byReal = new Map<string, string>();
     const due: Known[] = [];
     for (const root of Array.isArray(roots) ? roots : []) {
       const folder = folderOf(root);
@@ -157,15 +160,19 @@ export class RunsIndex implements FollowListener {
         const known = this.known.get(uri) ?? { key, entry: { uri, name: run.name, root, modifiedMs } };
         Object.assign(known.entry, { name: run.name, root, modifiedMs });
         known.key = key;
-        const followed = this.followed.has(resolve(run.path));
+        // Followers name a file by its real path (a run under a linked folder is one file with the editor's).
+        const real = realPath(resolve(run.path));
+        byReal.set(real, uri);
+        const followed = this.followed.has(real);
         // Its follower's overview, or the last one until the follower's first analysis; never a fit here.
-        if (followed) known.entry.overview = this.followed.get(resolve(run.path)) ?? known.entry.overview;
+        if (followed) known.entry.overview = this.followed.get(real) ?? known.entry.overview;
         else if (known.fitted !== key) due.push(known);
         listed.set(uri, known);
         runs.push(known.entry);
       }
     }
     this.known = listed;
+    this.byReal = byReal;
     this.stopChanged();
     const inFlight = new Set(this.sentOut());
     this.toFit = due.filter((known) => !inFlight.has(known));
@@ -175,18 +182,20 @@ export class RunsIndex implements FollowListener {
 
   /** A follower started on `path`: the run there (if it is one) gets its overview from it. */
   started(path: string): void {
-    if (!this.followed.has(resolve(path))) this.followed.set(resolve(path), undefined);
+    const real = realPath(resolve(path));
+    if (!this.followed.has(real)) this.followed.set(real, undefined);
   }
 
   /** A follower's analysis of `path`: a listed run there shows it, and the client is told at once. */
   analysed(path: string, analysis: Analysis<Series>): void {
     const overview = overviewOfAnalysis(path, analysis);
-    this.followed.set(resolve(path), overview);
-    const known = this.known.get(pathToFileURL(path).toString());
+    const real = realPath(resolve(path));
+    this.followed.set(real, overview);
+    const known = this.knownAt(real);
     if (!known) return; // not listed (yet): list() takes the overview from `followed`
     void signature(path).then(({ key, modifiedMs }) => {
       // A newer analysis (sent after this one) came meanwhile, or the run is no longer listed or followed.
-      if (this.followed.get(resolve(path)) !== overview || this.known.get(known.entry.uri) !== known) return;
+      if (this.followed.get(real) !== overview || this.known.get(known.entry.uri) !== known) return;
       known.key = key;
       known.fitted = key;
       known.entry.overview = overview;
@@ -197,8 +206,9 @@ export class RunsIndex implements FollowListener {
 
   /** `path` is no longer followed: a listed run there without an overview yet is fitted by the workers. */
   stopped(path: string): void {
-    if (!this.followed.delete(resolve(path))) return;
-    const known = this.known.get(pathToFileURL(path).toString());
+    const real = realPath(resolve(path));
+    if (!this.followed.delete(real)) return;
+    const known = this.knownAt(real);
     if (known && known.entry.overview === undefined) {
       this.toFit.push(known);
       this.pump();
@@ -307,7 +317,12 @@ export class RunsIndex implements FollowListener {
   }
 
   private isFollowed(entry: RunEntry): boolean {
-    return this.followed.has(resolve(fileURLToPath(entry.uri)));
+    return this.followed.has(realPath(fileURLToPath(entry.uri)));
+  }
+
+  /** The listed run of the file at real path `real`, however the scan named it. */
+  private knownAt(real: string): Known | undefined {
+    return this.known.get(this.byReal.get(real) ?? pathToFileURL(real).toString());
   }
 
   private queue(entry: RunEntry): void {

@@ -2,13 +2,14 @@
 // runner analyses in this thread with the worker's own runJob), and what the cache tells the editor is recorded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis, Series } from '../../src/core/analysis/types';
-import { FileCache } from '../../src/server/fileCache';
+import { FileCache, pathOfUri } from '../../src/server/fileCache';
+import { buildLenses } from '../../src/server/lenses';
 import { Followers } from '../../src/server/followers';
 import { runJob, type AnalysisJob, type JobResult } from '../../src/server/job';
 import { WORKER_LIMITS, type Runner } from '../../src/server/runner';
@@ -478,4 +479,50 @@ test("an open file's follower ends once its document is edited: the edited text 
   assert.deepEqual(events, ['started', 'analysed', 'stopped']);
   assert.equal(cache.cached(uri)?.curves[0].points.x.length, 61);
   cache.dispose();
+});
+
+test('a file opened by a symbolic link and by its real path is fitted once, each document told under its own URI', async () => {
+  const h = harness();
+  const text = lossCsv();
+  writeFileSync(join(dir, 'target.csv'), text);
+  symlinkSync(join(dir, 'target.csv'), join(dir, 'alias.csv'));
+  const [real, link] = [uriIn('target.csv'), uriIn('alias.csv')];
+  // Both open while the first run is under way: the second joins it.
+  h.hold();
+  open(h, real, text);
+  await until('the run to start', () => h.runs.length === 1);
+  open(h, link, text);
+  await new Promise((r) => setTimeout(r, 50));
+  h.release();
+  await until('both fits', () => h.analysed.includes(real) && h.analysed.includes(link));
+  assert.equal(h.runs.length, 1, 'one analysis of one file');
+  const analysis = h.cache.cached(real);
+  assert.ok(analysis);
+  assert.equal(h.cache.cached(link), analysis, 'shared, not copied');
+  // Each document has its own summary and diagnostics, under its own URI, from the one analysis.
+  assert.deepEqual(states(h, link), ['fitting', 'done']);
+  assert.deepEqual(
+    h.diagnostics.map((d) => [d.uri, d.analysis === analysis]),
+    [
+      [real, true],
+      [link, true],
+    ],
+  );
+  // Its findings and curves name the real file, which both URIs name: each document gets the lenses.
+  assert.equal(pathOfUri(link), pathOfUri(real));
+  for (const uri of [real, link]) assert.ok(buildLenses(analysis, pathOfUri(uri), uri).length > 0, uri);
+  // Opened later, with the analysis done: the cached one, no second run.
+  const later = uriIn('alias2.csv');
+  symlinkSync(join(dir, 'alias.csv'), join(dir, 'alias2.csv'));
+  open(h, later, text);
+  await until('the later fit', () => h.analysed.includes(later));
+  assert.equal(h.runs.length, 1);
+  assert.equal(h.cache.cached(later), analysis);
+  // An edit to one document is its own text: fitted on its own, the others keep theirs.
+  h.docs.set(link, TextDocument.create(link, 'csv', 2, `${text}31,0.001,2.5\n`));
+  h.cache.edited(link, 2);
+  await until('the edit fit', () => h.runs.length === 2 && h.analysed.filter((u) => u === link).length === 2);
+  assert.notEqual(h.cache.cached(link), analysis);
+  assert.equal(h.cache.cached(real), analysis);
+  h.cache.dispose();
 });

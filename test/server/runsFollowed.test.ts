@@ -3,7 +3,7 @@
 // time by the view's workers, and sent to the client each time the follower re-fits it as it grows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fitLawName } from '../../src/core/analysis/lawNames';
@@ -12,7 +12,7 @@ import { AnalysisRequest, FitFileRequest } from '../../src/shared/protocol';
 import { RunsRequest, RunsUpdatedNotification, TRAINING_WITHIN_MS, type RunEntry } from '../../src/shared/runs';
 import { RunsIndex } from '../../src/server/runs';
 import { resolveSettings } from '../../src/server/settings';
-import { startTestServer } from '../helpers/lsp';
+import { startTestServer, type TestClient } from '../helpers/lsp';
 import { powerLawRows } from '../helpers/syntheticLoss';
 import { scratchDir } from '../helpers/scratch';
 
@@ -31,6 +31,15 @@ async function eventually<T>(what: string, ms: number, probe: () => T | undefine
   }
 }
 
+/** The Runs view's entries the server sends the client unasked, as they come. */
+function runsUpdates(client: TestClient): RunEntry[] {
+  const updates: RunEntry[] = [];
+  client.rpc.onNotification(RunsUpdatedNotification, ({ runs }) => {
+    updates.push(...runs);
+  });
+  return updates;
+}
+
 test('a followed run is listed with its follower overview and updated, unasked, as it grows on disk', async () => {
   const root = scratchDir('scaling-lens-runs-followed-root-');
   const live = join(root, 'live.csv');
@@ -39,10 +48,7 @@ test('a followed run is listed with its follower overview and updated, unasked, 
   const client = await startTestServer();
   try {
     client.settings = { fit: { bootstrapSamples: 0 } };
-    const updates: RunEntry[] = [];
-    client.rpc.onNotification(RunsUpdatedNotification, ({ runs }) => {
-      updates.push(...runs);
-    });
+    const updates = runsUpdates(client);
     assert.equal((await client.rpc.sendRequest(FitFileRequest, { uri: uriOf(live) })).state, 'done');
     const analysis = (await client.rpc.sendRequest(AnalysisRequest, { uri: uriOf(live) }))!;
 
@@ -81,10 +87,7 @@ test('a run fitted on request while open is still followed once closed: its entr
   const client = await startTestServer();
   try {
     client.settings = { fit: { bootstrapSamples: 0 } };
-    const updates: RunEntry[] = [];
-    client.rpc.onNotification(RunsUpdatedNotification, ({ runs }) => {
-      updates.push(...runs);
-    });
+    const updates = runsUpdates(client);
     await client.open(uri, text);
     assert.equal((await client.rpc.sendRequest(FitFileRequest, { uri })).state, 'done');
     const listed = await client.rpc.sendRequest(RunsRequest, { roots: [uriOf(root)] });
@@ -134,5 +137,29 @@ test('a run whose follower ends before its first analysis goes back to the Runs 
     assert.equal(fitted.overview?.lastStep, 12_000);
   } finally {
     index.dispose();
+  }
+});
+
+test('a workspace folder reached through a symbolic link: its followed run is still listed with its follower overview', async () => {
+  // The server names a file by its real path (one analysis for a file and a link to it); the view scans the folder
+  // by the path the workspace gives.
+  const real = scratchDir('scaling-lens-runs-followed-real-');
+  const root = join(scratchDir('scaling-lens-runs-followed-link-'), 'project');
+  symlinkSync(real, root);
+  const live = join(root, 'live.csv');
+  writeFileSync(live, `step,lr,loss\n${rows(0, 300)}`);
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    const updates = runsUpdates(client);
+    assert.equal((await client.rpc.sendRequest(FitFileRequest, { uri: uriOf(live) })).state, 'done');
+    const listed = await client.rpc.sendRequest(RunsRequest, { roots: [uriOf(root)] });
+    assert.equal(listed.runs.find((r) => r.name === 'live')!.overview?.lastStep, 30_000, "the follower's overview");
+    appendFileSync(live, rows(300, 400));
+    await eventually('the grown run sent to the client', 15_000, () =>
+      updates.find((u) => u.name === 'live' && u.overview?.lastStep === 40_000),
+    );
+  } finally {
+    client.dispose();
   }
 });
