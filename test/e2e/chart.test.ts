@@ -21,6 +21,10 @@ import { MAX_LOG_GRID } from '../../src/webview/format';
 const root = join(__dirname, '..', '..');
 const shots = join(root, '.vscode-test', 'shots');
 const XSS = '<img src=x onerror=alert(1)>';
+/** The run name of xss.csv: markup, then a right-to-left override that would draw the rest of a label backwards. */
+const HOSTILE_RUN = `${XSS} \u202e2.5 = L`;
+/** The name as every label shows it: the override escaped. */
+const HOSTILE_SHOWN = `${XSS} \\u202e2.5 = L`;
 
 let host: VsCodeHost | undefined;
 after(() => host?.stop());
@@ -58,12 +62,12 @@ function cosineLr(s: number): number {
   return s <= 500 ? (3e-4 * s) / 500 : 3e-4 * (0.1 + 0.45 * (1 + Math.cos((Math.PI * (s - 500)) / 2500)));
 }
 
-/** A loss log whose run name is markup: it must reach the screen as these characters. */
+/** A loss log whose run name is markup and a bidi override: it must reach the screen as these characters, escaped. */
 function xssCsv(): string {
   const rows = ['step,lr,loss,run'];
   for (let s = 100; s <= 3000; s += 100) {
     rows.push(
-      `${s},${cosineLr(s).toPrecision(4)},${(2.6 + 0.5 * Math.pow(s / 100, -0.4) - 0.0000002 * s).toFixed(4)},"${XSS}"`,
+      `${s},${cosineLr(s).toPrecision(4)},${(2.6 + 0.5 * Math.pow(s / 100, -0.4) - 0.0000002 * s).toFixed(4)},"${HOSTILE_RUN}"`,
     );
   }
   return rows.join('\n') + '\n';
@@ -466,32 +470,40 @@ test(
   },
 );
 
-test('a run named like HTML shows as text and runs nothing', { timeout: 180_000 }, async () => {
-  const page = host!.page;
-  // Shot in the light theme (each test that sets a theme puts dark back for the next one).
-  await setTheme('Light Modern');
-  await showChartFor('xss.csv');
-  const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && datasets(x, 'main').length > 0);
-  assert.ok(
-    datasets(s, 'main').some((d) => d.label === XSS && d.kind === 'observed'),
-    JSON.stringify(datasets(s, 'main').map((d) => d.label)),
-  );
-  const frame = chartFrame(page);
-  assert.equal(await frame.locator('img').count(), 0, 'no <img> element was created');
-  const groups = await frame.locator('#group-list').textContent();
-  assert.ok((groups ?? '').includes(XSS), `group list shows the literal name: ${groups}`);
-  const title = await frame.locator('#title').textContent();
-  assert.match(title ?? '', /xss\.csv/);
-  assert.deepEqual(alerts, []);
-  await page.waitForTimeout(300);
-  await host!.screenshot(join(shots, 'chart-xss-light.png'));
-  // The light-theme loss chart, for a look.
-  await showChartFor('cosine.csv');
-  await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
-  await page.waitForTimeout(300);
-  await host!.screenshot(join(shots, 'chart-loss-light.png'));
-  await setTheme('Dark Modern');
-});
+test(
+  'a run named like HTML with a bidi override shows as text, escaped, and runs nothing',
+  { timeout: 180_000 },
+  async () => {
+    const page = host!.page;
+    // Shot in the light theme (each test that sets a theme puts dark back for the next one).
+    await setTheme('Light Modern');
+    await showChartFor('xss.csv');
+    const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && datasets(x, 'main').length > 0);
+    assert.ok(
+      datasets(s, 'main').some((d) => d.label === HOSTILE_SHOWN && d.kind === 'observed'),
+      JSON.stringify(datasets(s, 'main').map((d) => d.label)),
+    );
+    // The legend drawn on the canvas: the override shown as \u202e, never acted on.
+    const legend = panel(s, 'main').legend ?? [];
+    assert.ok(legend.includes(HOSTILE_SHOWN), JSON.stringify(legend));
+    assert.ok(!legend.some((t) => t.includes('\u202e')), JSON.stringify(legend));
+    const frame = chartFrame(page);
+    assert.equal(await frame.locator('img').count(), 0, 'no <img> element was created');
+    const groups = await frame.locator('#group-list').textContent();
+    assert.ok((groups ?? '').includes(HOSTILE_SHOWN), `group list shows the literal name: ${groups}`);
+    const title = await frame.locator('#title').textContent();
+    assert.match(title ?? '', /xss\.csv/);
+    assert.deepEqual(alerts, []);
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-xss-light.png'));
+    // The light-theme loss chart, for a look.
+    await showChartFor('cosine.csv');
+    await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, 'chart-loss-light.png'));
+    await setTheme('Dark Modern');
+  },
+);
 
 test(
   'a log loss axis over a narrow range (2.6 to 3.4) or a wide one (2 to 10): a few round grid lines',
