@@ -225,7 +225,7 @@ const markerLabels: Plugin<'line'> = {
       width: Math.max(...st.markers.map((m) => ctx.measureText(m.label).width)) + 2 * LABEL_PAD + 10,
       height: st.markers.length * LABEL_LINE + LABEL_PAD,
     }));
-    const placed = layoutLabels(boxes, area, drawnPoints(chart));
+    const placed = boxes.length ? layoutLabels(boxes, area, drawnPoints(chart)) : [];
     const drawn: { text: string[]; box: PlacedBox }[] = [];
     stacks.forEach((st, k) => {
       const box = placed[k];
