@@ -309,6 +309,10 @@ const ANALYSIS = {
     hints: [{ kind: 'map-role', roles: ['params', 'tokens', 'loss'] }],
   },
   'compute-invalid-row': { severities: ['warning'], title: 'A row with an unusable N, D, C or loss' },
+  'compute-levels-few': {
+    severities: ['warning'],
+    title: 'Too few model sizes or token counts to pin the Chinchilla law',
+  },
   'rows-excluded': { severities: ['info'], title: 'Rows flagged as excluded are left out' },
   'compute-units': {
     severities: ['warning'],

@@ -237,7 +237,7 @@ export interface RunnerUpSeries {
 export interface FitProblem {
   code: Extract<
     FindingCode,
-    'fit-points-few' | 'fit-at-bounds' | 'fit-interval-wide' | 'fit-r2-low' | 'curves-disagree'
+    'fit-points-few' | 'fit-at-bounds' | 'fit-interval-wide' | 'fit-r2-low' | 'curves-disagree' | 'compute-levels-few'
   >;
   /** What is wrong, in a user's words, short enough for a lens ("R² -0.02: the law explains none of the loss"). */
   reason: string;
