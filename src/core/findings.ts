@@ -327,6 +327,10 @@ const ANALYSIS = {
     ],
   },
   'power-invalid-row': { severities: ['warning'], title: 'A row with an unusable x or loss' },
+  'power-range-short': {
+    severities: ['warning'],
+    title: 'A power-law prediction further past the data than they span',
+  },
   // Raised by the language server when the analysis itself throws.
   'analysis-failed': { severities: ['error'], title: 'The analysis itself failed (a bug)' },
 } as const satisfies Record<string, CatalogueEntry>;

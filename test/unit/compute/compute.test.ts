@@ -483,3 +483,26 @@ test('compute: one or two model sizes, or one token count, give no compute-optim
   const b = analyseCompute(near, roles(near), options);
   assert.match(b.findings.find((f) => f.code === 'compute-levels-few')?.message ?? '', /one model size/);
 });
+
+test('power fitted over a short range of x: targets further past the data than they span are withheld and said', () => {
+  // 2 + 5 x^-0.3 at steps 1000-1029 with 0.05 % noise: the fit's alpha is the noise's (3.2 here), its band narrow.
+  const noise = [0.0004, -0.0006, 0.0002, 0.0007, -0.0003, 0, -0.0005, 0.0001];
+  const rows = Array.from({ length: 30 }, (_, i) => {
+    const step = 1000 + i;
+    return `${step},${((2 + 5 * step ** -0.3) * (1 + noise[i % 8])).toFixed(6)}`;
+  });
+  const table = parseText(['step,loss', ...rows].join('\n'), { fileName: 'short.csv' });
+  const roles = rolesFor(table, { step: 'step', loss: 'loss' });
+  const far = analysePower(table, roles, withDefaults({ bootstrapSamples: 40 }));
+  assert.equal(far.predictions[0].x, 2058);
+  assert.equal(far.predictions[0].value, null, JSON.stringify(far.predictions[0]));
+  assert.match(far.predictions[0].statusReason ?? '', /too far past the data: step = 2\.058k is 24\.\d times/);
+  const said = far.findings.find((f) => f.code === 'power-range-short');
+  assert.ok(said, codes(far).join(', '));
+  assert.equal(said.line, 2);
+  // A target within one span past the data (1059 here) is predicted, and near the truth.
+  const near = analysePower(table, roles, withDefaults({ bootstrapSamples: 40, predictSteps: [1050] }));
+  const value = valued(near.predictions[0]).value;
+  assert.ok(Math.abs(value - (2 + 5 * 1050 ** -0.3)) < 0.002, String(value));
+  assert.ok(!near.findings.some((f) => f.code === 'power-range-short'), codes(near).join(', '));
+});
