@@ -72,8 +72,10 @@ test('what-ifs with hostile knobs are each answered with what is wrong, and the 
     [{ ...base, shape: 'multistep', milestones: ['0.5'] }, /Multi-step needs/],
     [null, /must be a schedule/],
     ['cosine', /must be a schedule/],
-    // Finite and positive, but an LR so far past the log's that the law's loss falls below zero.
-    [{ ...base, peakLr: 1e300 }, /the law gives a loss of .* at step .*cannot be 0 or below.*predicts nothing for it/],
+    // Finite and positive, but an LR so far past the log's that the law's loss fell below zero, or so far under it
+    // that it gave losses of 1e151 and more: outside the fit curves' peak LRs.
+    [{ ...base, peakLr: 1e300 }, /its LR of .* at step .* is over 3 times the highest peak LR .*cannot predict/],
+    [{ ...base, peakLr: 1e-300 }, /its highest LR, 1e-300 at step .* is over 10 times lower than the lowest peak LR/],
   ];
   for (const [spec, message] of hostile) {
     const [bad, good] = await requests.whatIf({ uri, specs: [spec as WhatIfSpec, base] });

@@ -27,6 +27,7 @@ import { listItems } from '../options/kinds';
 import { medianOf } from '../util/select';
 import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 import { withheld } from './trust';
+import { fittedLrPeaks } from './lrPeaks';
 import { warmupCoversFinding, warmupCoversLog, warmupUnfinished, warmupUnfinishedFinding } from './warmupFall';
 
 /** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
@@ -174,6 +175,11 @@ export function analyseLossCurves(
   applyDisagreement(result, reported);
   if (chosen.selection) reported.selection = chosen.selection;
   if (floor !== undefined) reported.lrFloor = floor;
+  const peaks = fittedLrPeaks(
+    input.fitted.map((i) => prepared[i].curve),
+    options.warmupSteps,
+  );
+  if (peaks) reported.lrPeaks = peaks;
   // A followed run says how its fit started: the hover and `watch --json` show it.
   if (warm) reported.settings.start = warmStarted ? WARM_START : COLD_START;
   return result;

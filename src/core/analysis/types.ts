@@ -198,6 +198,11 @@ export interface FitResult {
    * curves shows how the loss answers that drop. Absent when they show a drop.
    */
   lrFloor?: number;
+  /**
+   * Loss-curve fits: the lowest and highest peak LR of the fit curves (lrPeaks.ts). A what-if schedule whose LR lies
+   * far outside them is refused (whatIf.ts).
+   */
+  lrPeaks?: { lowest: number; highest: number };
 }
 
 /** The runner-up law's fit as a fit reports it: its coefficients, the settings its predictions need, its scores. */
