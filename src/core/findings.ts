@@ -111,6 +111,7 @@ const READING = {
   'mlflow-run-deleted': { severities: ['info'], title: 'MLflow runs marked deleted are left out' },
   'mlflow-lr-param': { severities: ['info'], title: "An MLflow run's constant learning-rate param used as its LR" },
   'mlflow-steps-missing': { severities: ['info'], title: 'MLflow metrics logged without steps, ordered by time' },
+  'steps-are-epochs': { severities: ['warning'], title: "A run's step axis counts epochs, not optimizer steps" },
   'mlflow-db': { severities: ['error'], title: "MLflow's SQLite store (mlflow.db) is not read directly" },
   'event-record-corrupt': {
     severities: ['warning'],
