@@ -14,13 +14,14 @@ import type { FileOverrides, FitSummary, RunPartOf, ScalingLensSettings } from '
 import { runSetMembers } from '../shared/runSet';
 import { PROVISIONAL_FROM_ROWS, type AnalysisJob, type JobResult } from './job';
 import type { Runner } from './runner';
-import { DiskWatch } from './diskWatch';
+import { DiskWatch, type DiskWatchTiming } from './diskWatch';
 import type { Followers } from './followers';
 import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfProvisional, summaryOfResult } from './summary';
 import { textIsOnDisk } from './textOnDisk';
 import { diskPath } from './uris';
 import { signatureOf } from '../core/live/wholeTail';
+import { READ_FAILURES } from '../core/live/tail';
 import { isTextTable, PROBE_BYTES, runOfPart } from '../core/sources';
 import { shownRun } from '../shared/runPart';
 
@@ -53,7 +54,7 @@ export interface FileCacheDeps {
   /** Quiet time after an edit before the file is re-fitted (ms). */
   debounceMs?: number;
   /** How files analysed from disk are followed there (tests shorten the intervals). */
-  diskWatch?: { minIntervalMs?: number; pollMs?: number };
+  diskWatch?: DiskWatchTiming;
   /**
    * Analyses files read from disk by followers that read only what a run appended and re-fit from the last fit
    * (followers.ts); without it they go to `runner` like the others.
@@ -443,6 +444,16 @@ export class FileCache {
     state.fromDisk = fromDisk;
     state.key = key;
     state.analysis = result.ok && !result.skipped ? result.analysis : undefined;
+    // A file on disk its analysis could not read (permission removed): analysed again once it can be read.
+    if (
+      fromDisk &&
+      key.startsWith('d') &&
+      result.ok &&
+      result.analysis.findings.some((f) => READ_FAILURES.has(f.code))
+    ) {
+      state.key = undefined;
+      this.disk.unreadable(uri);
+    }
     // A file that does not look like a run file and was only opened gets no diagnostics: it is not ours.
     this.deps.events.diagnostics(uri, state.analysis, result.ok ? undefined : result.message);
     const summary = summaryOfResult(uri, result, ms, fromDisk);

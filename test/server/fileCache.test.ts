@@ -479,3 +479,40 @@ test("an open file's follower ends once its document is edited: the edited text 
   assert.equal(cache.cached(uri)?.curves[0].points.x.length, 61);
   cache.dispose();
 });
+
+test('a file from disk its analysis could not read is analysed again once it can be read, though unchanged', async () => {
+  const path = join(dir, 'unreadable.csv');
+  writeFileSync(path, lossCsv(30));
+  const uri = pathToFileURL(path).toString();
+  // Root reads a file whatever its permissions: the read fails as it does for a user whose permission was removed.
+  let denied = true;
+  const h = harness();
+  const runs: boolean[] = [];
+  const cache = new FileCache({
+    documents: h.docs,
+    settings: async () => resolveSettings(h.settings),
+    runner: (job) => {
+      runs.push(denied);
+      return runJob(denied ? { ...job, path: join(dir, 'no such file.csv') } : job);
+    },
+    diskWatch: { pollMs: 10, minIntervalMs: 0, readable: async () => !denied },
+    events: {
+      summary: () => undefined,
+      diagnostics: (u, analysis) => h.diagnostics.push({ uri: u, analysis }),
+      analysed: (u) => h.analysed.push(u),
+      log: () => undefined,
+    },
+  });
+  caches.push(cache);
+  await cache.fit(uri, undefined, new CancellationTokenSource().token);
+  const codes = () => h.diagnostics.at(-1)?.analysis?.findings.map((f) => f.code) ?? [];
+  assert.ok(codes().includes('file-unreadable'));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(runs, [true], 'still unreadable: not analysed again');
+  denied = false; // chmod 644: neither its content nor its time changed
+  await until('the file read again', () => h.analysed.length === 2);
+  assert.deepEqual(runs, [true, false]);
+  assert.ok(!codes().includes('file-unreadable'), 'the error goes');
+  assert.equal(cache.cached(uri)?.kind, 'loss-curve');
+  cache.dispose();
+});
