@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { startTestServer } from '../helpers/lsp';
 import { lossRunCsv } from '../helpers/departureRuns';
 import { Outbox } from '../../src/server/outbox';
+import { runJob } from '../../src/server/job';
+import type { Runner } from '../../src/server/runner';
+import { AnalysisRequest, ColumnsRequest, FitFileRequest } from '../../src/shared/protocol';
 
 test('disposing the server mid-open raises no unhandled rejection or uncaught exception', async () => {
   const escaped: unknown[] = [];
@@ -62,4 +65,50 @@ test('the outbox drops failed sends, notes a closed connection once and each oth
   let tried = false;
   outbox.send('status', () => void (tried = true));
   assert.equal(tried, false);
+});
+
+test('requests answered after the server is disposed raise no unhandled rejection: they are answered never', async () => {
+  const escaped: unknown[] = [];
+  const record = (error: unknown) => escaped.push(error);
+  process.on('unhandledRejection', record);
+  process.on('uncaughtException', record);
+  try {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const finished: Promise<unknown>[] = [];
+    // The fits wait until the server is gone, then finish: their requests are answered late.
+    const runner: Runner = (job) => {
+      started();
+      const run = gate.then(() => runJob(job));
+      finished.push(run);
+      return run;
+    };
+    const client = await startTestServer({ runner });
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    const uri = 'untitled:late.csv';
+    await client.open(
+      uri,
+      lossRunCsv(200, 3, 0.01, (_step, loss) => loss),
+    );
+    const asked = [
+      client.rpc.sendRequest(FitFileRequest, { uri }),
+      client.rpc.sendRequest(AnalysisRequest, { uri }),
+      client.rpc.sendRequest(ColumnsRequest, { uri }),
+      client.lenses(uri),
+      client.hover(uri, 3),
+    ].map((request) => request.catch(() => undefined));
+    await running;
+    client.dispose();
+    release();
+    await Promise.all(finished);
+    // The answers' writes and the connection's handling of their failure, a few turns after the fits end.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(escaped.map(String), []);
+    void asked;
+  } finally {
+    process.off('unhandledRejection', record);
+    process.off('uncaughtException', record);
+  }
 });
