@@ -132,7 +132,7 @@ export class FileCache {
    */
   async ensure(uri: string, reason: FitReason, token?: CancellationToken): Promise<Analysis<Series> | undefined> {
     const part = await this.runPartOf(uri);
-    if (part) return this.ensurePart(uri, part, reason);
+    if (part) return this.ensurePart(uri, part, reason, token);
     const state = this.stateOf(uri);
     if (reason === 'request') state.requested = true;
     // A followed folder changed on disk: its key (see sourceOf) must change too for it to be read again.
@@ -168,7 +168,12 @@ export class FileCache {
    * run folder is fitted as Fit Scaling Law on it would (auto-fit, or asked for), kept while the file is open, and
    * followed on disk as the run grows; the file's status says what it is a part of.
    */
-  private async ensurePart(uri: string, part: RunPartOf, reason: FitReason): Promise<Analysis<Series> | undefined> {
+  private async ensurePart(
+    uri: string,
+    part: RunPartOf,
+    reason: FitReason,
+    token?: CancellationToken,
+  ): Promise<Analysis<Series> | undefined> {
     const run = this.stateOf(part.uri);
     if (reason === 'request') run.requested = true;
     if (this.isOpen(uri)) run.parts.add(uri);
@@ -177,9 +182,11 @@ export class FileCache {
       this.publish({ ...summaryOf(uri, 'skipped', message, { fromDisk: true }), partOf: part });
       return undefined;
     }
+    // Cancelled while the settings were read: as ensure, no run may start now (its own check comes after its reads).
+    if (token?.isCancellationRequested) return undefined;
     // What its run's fit says now (a cached one publishes nothing more); each later summary of the run follows.
     if (run.summary) this.publish({ ...run.summary, uri, partOf: part });
-    return this.ensure(part.uri, reason === 'request' ? 'request' : 'open');
+    return this.ensure(part.uri, reason === 'request' ? 'request' : 'open', token);
   }
 
   /** The run folder a file is a metric file of (looked up once per file state), or null. */
