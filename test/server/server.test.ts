@@ -147,7 +147,8 @@ test('an edit re-fits after the debounce and the lens follows the new data', asy
     const half = text.split('\n').slice(0, 101).join('\n') + '\n';
     await client.change(uri, half, 2);
     await client.change(uri, half + '\n', 3); // a second edit inside the debounce cancels the first
-    await new Promise((r) => setTimeout(r, 600));
+    // The re-fit's status, not a fixed 600 ms: under load the debounced fit may take longer.
+    await client.status(uri, (s) => s.state === 'done' && /L\(19\.8k\)/.test(s.message));
     const after = (await client.lenses(uri))[0].command!.title;
     assert.notEqual(after, before);
     assert.match(after, /L\(19\.8k\)/);
@@ -167,7 +168,8 @@ test('settings changes re-fit: a configured target step changes the lens', async
     assert.match((await client.lenses(uri))[0].command!.title, /L\(40k\)/);
     client.settings = { fit: { bootstrapSamples: 0 }, predict: { steps: [100000] } };
     await client.configurationChanged();
-    await new Promise((r) => setTimeout(r, 300));
+    // The re-fit's status: its analysis is in place before it is told (a fixed 300 ms wait flaked under load).
+    await client.status(uri, (s) => s.state === 'done' && /L\(100k\)/.test(s.message));
     assert.match((await client.lenses(uri))[0].command!.title, /L\(100k\)/);
   } finally {
     client.dispose();
