@@ -11,12 +11,23 @@ import { runJob } from '../../src/server/job';
 import type { Runner } from '../../src/server/runner';
 import { AnalysisRequest, ColumnsRequest, FitFileRequest } from '../../src/shared/protocol';
 
-test('disposing the server mid-open raises no unhandled rejection or uncaught exception', async () => {
+/** The unhandled rejections and uncaught exceptions raised while `body` runs. */
+async function escapedFrom(body: () => Promise<void>): Promise<string[]> {
   const escaped: unknown[] = [];
   const record = (error: unknown) => escaped.push(error);
   process.on('unhandledRejection', record);
   process.on('uncaughtException', record);
   try {
+    await body();
+  } finally {
+    process.off('unhandledRejection', record);
+    process.off('uncaughtException', record);
+  }
+  return escaped.map(String);
+}
+
+test('disposing the server mid-open raises no unhandled rejection or uncaught exception', async () => {
+  const escaped = await escapedFrom(async () => {
     const client = await startTestServer();
     let asked!: () => void;
     const settingsAsked = new Promise<void>((resolve) => (asked = resolve));
@@ -33,11 +44,8 @@ test('disposing the server mid-open raises no unhandled rejection or uncaught ex
     client.dispose();
     // Long enough for the open to go on with default settings, fit, and try to send its status and lenses.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    assert.deepEqual(escaped.map(String), []);
-  } finally {
-    process.off('unhandledRejection', record);
-    process.off('uncaughtException', record);
-  }
+  });
+  assert.deepEqual(escaped, []);
 });
 
 test('the outbox drops failed sends, notes a closed connection once and each other fault, and tries none after it is closed', async () => {
@@ -68,11 +76,7 @@ test('the outbox drops failed sends, notes a closed connection once and each oth
 });
 
 test('requests answered after the server is disposed raise no unhandled rejection: they are answered never', async () => {
-  const escaped: unknown[] = [];
-  const record = (error: unknown) => escaped.push(error);
-  process.on('unhandledRejection', record);
-  process.on('uncaughtException', record);
-  try {
+  const escaped = await escapedFrom(async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let started!: () => void;
@@ -105,10 +109,7 @@ test('requests answered after the server is disposed raise no unhandled rejectio
     await Promise.all(finished);
     // The answers' writes and the connection's handling of their failure, a few turns after the fits end.
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(escaped.map(String), []);
     void asked;
-  } finally {
-    process.off('unhandledRejection', record);
-    process.off('uncaughtException', record);
-  }
+  });
+  assert.deepEqual(escaped, []);
 });
