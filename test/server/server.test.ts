@@ -189,7 +189,9 @@ test('bad input never crashes the server: each case becomes diagnostics and the 
       ],
       ['nolr.csv', 'step,loss\n1,4\n2,3.5\n3,3.3\n4,3.2\n5,3.1\n', 'lr-missing'],
       ['zero-lr.csv', 'step,lr,loss\n1,0,4\n2,0,3.5\n3,0,3.3\n4,0,3.2\n5,0,3.1\n', 'lr-all-zero'],
-      ['quote.csv', 'step,lr,loss\n1,1e-3,4\n2,1e-3,"3.5\n', 'quote-unclosed'],
+      // Followed from disk, a quote still open at the end is a field its run may still be writing: held and said
+      // (`fit`, reading the file whole, says quote-unclosed; so does the tail once 64 KiB follow the quote).
+      ['quote.csv', 'step,lr,loss\n1,1e-3,4\n2,1e-3,"3.5\n', 'line-unfinished'],
       ['garbage.csv', Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 31) % 256)), 'file-not-text'],
       ['bad.jsonl', '{"step":1,"lr":0.001,"loss":4}\n{"step":2,\n{"step":3,"lr":0.001,"loss":3.5}\n', 'jsonl-bad-line'],
     ];
