@@ -120,7 +120,7 @@ const READING = {
   'event-record-partial': { severities: ['info'], title: 'The last TensorBoard event record is not written yet' },
   'line-unfinished': {
     severities: ['info'],
-    title: 'A followed file ends in a line without its line feed, not read yet',
+    title: 'A followed file ends in a line without its line feed (or in a quoted field still open), not read yet',
   },
   'event-values-skipped': {
     severities: ['info'],
