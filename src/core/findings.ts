@@ -111,6 +111,7 @@ const READING = {
   'mlflow-run-deleted': { severities: ['info'], title: 'MLflow runs marked deleted are left out' },
   'mlflow-lr-param': { severities: ['info'], title: "An MLflow run's constant learning-rate param used as its LR" },
   'mlflow-steps-missing': { severities: ['info'], title: 'MLflow metrics logged without steps, ordered by time' },
+  'steps-are-epochs': { severities: ['warning'], title: "A run's step axis counts epochs, not optimizer steps" },
   'mlflow-db': { severities: ['error'], title: "MLflow's SQLite store (mlflow.db) is not read directly" },
   'event-record-corrupt': {
     severities: ['warning'],
@@ -119,7 +120,7 @@ const READING = {
   'event-record-partial': { severities: ['info'], title: 'The last TensorBoard event record is not written yet' },
   'line-unfinished': {
     severities: ['info'],
-    title: 'A followed file ends in a line without its line feed, not read yet',
+    title: 'A followed file ends in a line without its line feed (or in a quoted field still open), not read yet',
   },
   'event-values-skipped': {
     severities: ['info'],
@@ -309,6 +310,10 @@ const ANALYSIS = {
     hints: [{ kind: 'map-role', roles: ['params', 'tokens', 'loss'] }],
   },
   'compute-invalid-row': { severities: ['warning'], title: 'A row with an unusable N, D, C or loss' },
+  'compute-levels-few': {
+    severities: ['warning'],
+    title: 'Too few model sizes or token counts to pin the Chinchilla law',
+  },
   'rows-excluded': { severities: ['info'], title: 'Rows flagged as excluded are left out' },
   'compute-units': {
     severities: ['warning'],
@@ -323,6 +328,10 @@ const ANALYSIS = {
     ],
   },
   'power-invalid-row': { severities: ['warning'], title: 'A row with an unusable x or loss' },
+  'power-range-short': {
+    severities: ['warning'],
+    title: 'A power-law prediction further past the data than they span',
+  },
   // Raised by the language server when the analysis itself throws.
   'analysis-failed': { severities: ['error'], title: 'The analysis itself failed (a bug)' },
 } as const satisfies Record<string, CatalogueEntry>;

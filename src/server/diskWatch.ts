@@ -1,13 +1,22 @@
 // Files the server analyses from disk (not open, or over the 50 MB VS Code never hands to extensions) are followed
 // there: when one changes on disk — a run still writing its log — it is analysed again, at most once per interval
 // (trailing edge), through the file cache's ordinary path. Notices come from fs.watch and polling (src/core/live/
-// watch.ts); a notice leads to a re-analysis only when the file's identity, size or time changed.
+// watch.ts); a notice leads to a re-analysis only when the file's identity, size or time changed, or when a file whose
+// analysis could not read it (its permission removed) can be read again: giving it back changes neither.
+import { open } from 'node:fs/promises';
 import { Pacer } from '../core/live/pacer';
 import { watchPaths, type WatchHandle } from '../core/live/watch';
 import { signatureOf } from '../core/live/wholeTail';
 
 /** Least time between two analyses of a followed file. */
 export const DISK_REFIT_MS = 1000;
+
+/** How files are followed: tests shorten the intervals, and stand in for the check that a file can be read. */
+export interface DiskWatchTiming {
+  minIntervalMs?: number;
+  pollMs?: number;
+  readable?: (path: string) => Promise<boolean>;
+}
 
 interface Followed {
   path: string;
@@ -16,6 +25,8 @@ interface Followed {
   first: Promise<unknown>;
   pacer: Pacer;
   watch: Promise<WatchHandle>;
+  /** Its last analysis could not read it: handed on once it can be read, changed or not. */
+  unread: boolean;
 }
 
 export class DiskWatch {
@@ -24,7 +35,7 @@ export class DiskWatch {
   constructor(
     /** Called when a followed file changed on disk. */
     private readonly changed: (uri: string) => void,
-    private readonly timing: { minIntervalMs?: number; pollMs?: number } = {},
+    private readonly timing: DiskWatchTiming = {},
   ) {}
 
   /**
@@ -39,18 +50,36 @@ export class DiskWatch {
       first: before.then((signature) => (entry.signature ??= signature)),
       pacer: new Pacer(this.timing.minIntervalMs ?? DISK_REFIT_MS, () => this.check(uri, entry)),
       watch: watchPaths([path], () => entry.pacer.poke(), this.timing.pollMs),
+      unread: false,
     };
     this.followed.set(uri, entry);
+  }
+
+  /** The last analysis of a followed file could not read it: it is handed on at the first poll that can. */
+  unreadable(uri: string): void {
+    const entry = this.followed.get(uri);
+    if (entry) entry.unread = true;
   }
 
   /** Whether the file changed (and was handed on): a poll that found it unchanged does not delay the next change. */
   private async check(uri: string, entry: Followed): Promise<boolean> {
     await entry.first;
     const signature = await signatureOf(entry.path);
-    if (signature === entry.signature || !this.followed.has(uri)) return false;
+    if (!this.followed.has(uri)) return false;
+    const readAgain = signature === entry.signature && entry.unread && (await this.readable(entry.path));
+    if (signature === entry.signature && !readAgain) return false;
     entry.signature = signature;
+    entry.unread = false;
     this.changed(uri);
     return true;
+  }
+
+  private readable(path: string): Promise<boolean> {
+    if (this.timing.readable) return this.timing.readable(path);
+    return open(path, 'r').then(
+      (handle) => handle.close().then(() => true),
+      () => false,
+    );
   }
 
   unfollow(uri: string): void {

@@ -14,13 +14,14 @@ import type { FileOverrides, FitSummary, RunPartOf, ScalingLensSettings } from '
 import { runSetMembers } from '../shared/runSet';
 import { PROVISIONAL_FROM_ROWS, type AnalysisJob, type JobResult } from './job';
 import type { Runner } from './runner';
-import { DiskWatch } from './diskWatch';
+import { DiskWatch, type DiskWatchTiming } from './diskWatch';
 import type { Followers } from './followers';
 import { toAnalysisOptions } from './settings';
 import { fitDetails, summaryOf, summaryOfProvisional, summaryOfResult } from './summary';
 import { textIsOnDisk } from './textOnDisk';
 import { diskPath, realDiskPath } from './uris';
 import { signatureOf } from '../core/live/wholeTail';
+import { READ_FAILURES } from '../core/live/tail';
 import { isTextTable, PROBE_BYTES, runOfPart } from '../core/sources';
 import { shownRun } from '../shared/runPart';
 
@@ -53,7 +54,7 @@ export interface FileCacheDeps {
   /** Quiet time after an edit before the file is re-fitted (ms). */
   debounceMs?: number;
   /** How files analysed from disk are followed there (tests shorten the intervals). */
-  diskWatch?: { minIntervalMs?: number; pollMs?: number };
+  diskWatch?: DiskWatchTiming;
   /**
    * Analyses files read from disk by followers that read only what a run appended and re-fit from the last fit
    * (followers.ts); without it they go to `runner` like the others.
@@ -141,7 +142,7 @@ export class FileCache {
    */
   async ensure(uri: string, reason: FitReason, token?: CancellationToken): Promise<Analysis<Series> | undefined> {
     const part = await this.runPartOf(uri);
-    if (part) return this.ensurePart(uri, part, reason);
+    if (part) return this.ensurePart(uri, part, reason, token);
     const state = this.stateOf(uri);
     if (reason === 'request') state.requested = true;
     // A followed folder changed on disk: its key (see sourceOf) must change too for it to be read again.
@@ -187,7 +188,12 @@ export class FileCache {
    * run folder is fitted as Fit Scaling Law on it would (auto-fit, or asked for), kept while the file is open, and
    * followed on disk as the run grows; the file's status says what it is a part of.
    */
-  private async ensurePart(uri: string, part: RunPartOf, reason: FitReason): Promise<Analysis<Series> | undefined> {
+  private async ensurePart(
+    uri: string,
+    part: RunPartOf,
+    reason: FitReason,
+    token?: CancellationToken,
+  ): Promise<Analysis<Series> | undefined> {
     const run = this.stateOf(part.uri);
     if (reason === 'request') run.requested = true;
     if (this.isOpen(uri)) run.parts.add(uri);
@@ -196,9 +202,11 @@ export class FileCache {
       this.publish({ ...summaryOf(uri, 'skipped', message, { fromDisk: true }), partOf: part });
       return undefined;
     }
+    // Cancelled while the settings were read: as ensure, no run may start now (its own check comes after its reads).
+    if (token?.isCancellationRequested) return undefined;
     // What its run's fit says now (a cached one publishes nothing more); each later summary of the run follows.
     if (run.summary) this.publish({ ...run.summary, uri, partOf: part });
-    return this.ensure(part.uri, reason === 'request' ? 'request' : 'open');
+    return this.ensure(part.uri, reason === 'request' ? 'request' : 'open', token);
   }
 
   /** The run folder a file is a metric file of (looked up once per file state), or null. */
@@ -530,6 +538,16 @@ export class FileCache {
     state.key = key;
     state.result = result;
     state.analysis = result.ok && !result.skipped ? result.analysis : undefined;
+    // A file on disk its analysis could not read (permission removed): analysed again once it can be read.
+    if (
+      fromDisk &&
+      key.startsWith('d') &&
+      result.ok &&
+      result.analysis.findings.some((f) => READ_FAILURES.has(f.code))
+    ) {
+      state.key = undefined;
+      this.disk.unreadable(uri);
+    }
     // A file that does not look like a run file and was only opened gets no diagnostics: it is not ours.
     this.deps.events.diagnostics(uri, state.analysis, result.ok ? undefined : result.message);
     const summary = summaryOfResult(uri, result, ms, fromDisk);

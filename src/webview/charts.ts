@@ -23,7 +23,7 @@ import type { LensDataset, LensPoint } from './datasets';
 import { formatNumber } from '../core/util/format';
 import { shownOnOneLine } from '../core/util/controls';
 import { logGridValues, tickLabels } from './format';
-import { layoutLabels, type PlacedBox } from './labelLayout';
+import { layoutLabels, type PlacedBox, type ScreenPoints } from './labelLayout';
 import { withAlpha, type Theme } from './theme';
 
 Chart.register(
@@ -226,7 +226,7 @@ const markerLabels: Plugin<'line'> = {
       width: Math.max(...st.markers.map((m) => ctx.measureText(m.label).width)) + 2 * LABEL_PAD + 10,
       height: st.markers.length * LABEL_LINE + LABEL_PAD,
     }));
-    const placed = layoutLabels(boxes, area);
+    const placed = boxes.length ? layoutLabels(boxes, area, drawnPoints(chart)) : [];
     const drawn: { text: string[]; box: PlacedBox }[] = [];
     stacks.forEach((st, k) => {
       const box = placed[k];
@@ -238,6 +238,21 @@ const markerLabels: Plugin<'line'> = {
     ctx.restore();
   },
 };
+
+/** Where the visible series' points lie on screen, for labels to keep off them (lines are drawn through them). */
+function drawnPoints(chart: LensChart): ScreenPoints {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (const meta of chart.getSortedVisibleDatasetMetas()) {
+    for (const el of meta.data) {
+      if (Number.isFinite(el.x) && Number.isFinite(el.y)) {
+        x.push(el.x);
+        y.push(el.y);
+      }
+    }
+  }
+  return { x, y };
+}
 
 /** Markers inside the plot, grouped by their x on screen (within 2 px), left to right. */
 function markerStacks(

@@ -57,6 +57,7 @@ export function writeMlflowRun(
     deleted?: boolean;
     metrics?: Record<string, string>;
     params?: Record<string, string>;
+    tags?: Record<string, string>;
     meta?: string;
   },
 ): string {
@@ -78,6 +79,7 @@ export function writeMlflowRun(
   mkdirSync(join(dir, 'metrics'), { recursive: true });
   for (const [key, text] of Object.entries(run.metrics ?? {})) write(join(dir, 'metrics', key), text);
   for (const [key, text] of Object.entries(run.params ?? {})) write(join(dir, 'params', key), text);
+  for (const [key, text] of Object.entries(run.tags ?? {})) write(join(dir, 'tags', key), text);
   return dir;
 }
 

@@ -7,13 +7,27 @@ import assert from 'node:assert/strict';
 import { startTestServer } from '../helpers/lsp';
 import { lossRunCsv } from '../helpers/departureRuns';
 import { Outbox } from '../../src/server/outbox';
+import { runJob } from '../../src/server/job';
+import type { Runner } from '../../src/server/runner';
+import { AnalysisRequest, ColumnsRequest, FitFileRequest } from '../../src/shared/protocol';
 
-test('disposing the server mid-open raises no unhandled rejection or uncaught exception', async () => {
+/** The unhandled rejections and uncaught exceptions raised while `body` runs. */
+async function escapedFrom(body: () => Promise<void>): Promise<string[]> {
   const escaped: unknown[] = [];
   const record = (error: unknown) => escaped.push(error);
   process.on('unhandledRejection', record);
   process.on('uncaughtException', record);
   try {
+    await body();
+  } finally {
+    process.off('unhandledRejection', record);
+    process.off('uncaughtException', record);
+  }
+  return escaped.map(String);
+}
+
+test('disposing the server mid-open raises no unhandled rejection or uncaught exception', async () => {
+  const escaped = await escapedFrom(async () => {
     const client = await startTestServer();
     let asked!: () => void;
     const settingsAsked = new Promise<void>((resolve) => (asked = resolve));
@@ -30,11 +44,8 @@ test('disposing the server mid-open raises no unhandled rejection or uncaught ex
     client.dispose();
     // Long enough for the open to go on with default settings, fit, and try to send its status and lenses.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    assert.deepEqual(escaped.map(String), []);
-  } finally {
-    process.off('unhandledRejection', record);
-    process.off('uncaughtException', record);
-  }
+  });
+  assert.deepEqual(escaped, []);
 });
 
 test('the outbox drops failed sends, notes a closed connection once and each other fault, and tries none after it is closed', async () => {
@@ -62,4 +73,43 @@ test('the outbox drops failed sends, notes a closed connection once and each oth
   let tried = false;
   outbox.send('status', () => void (tried = true));
   assert.equal(tried, false);
+});
+
+test('requests answered after the server is disposed raise no unhandled rejection: they are answered never', async () => {
+  const escaped = await escapedFrom(async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const finished: Promise<unknown>[] = [];
+    // The fits wait until the server is gone, then finish: their requests are answered late.
+    const runner: Runner = (job) => {
+      started();
+      const run = gate.then(() => runJob(job));
+      finished.push(run);
+      return run;
+    };
+    const client = await startTestServer({ runner });
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    const uri = 'untitled:late.csv';
+    await client.open(
+      uri,
+      lossRunCsv(200, 3, 0.01, (_step, loss) => loss),
+    );
+    const asked = [
+      client.rpc.sendRequest(FitFileRequest, { uri }),
+      client.rpc.sendRequest(AnalysisRequest, { uri }),
+      client.rpc.sendRequest(ColumnsRequest, { uri }),
+      client.lenses(uri),
+      client.hover(uri, 3),
+    ].map((request) => request.catch(() => undefined));
+    await running;
+    client.dispose();
+    release();
+    await Promise.all(finished);
+    // The answers' writes and the connection's handling of their failure, a few turns after the fits end.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    void asked;
+  });
+  assert.deepEqual(escaped, []);
 });

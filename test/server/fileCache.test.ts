@@ -18,6 +18,7 @@ import { summaryOf, summaryOfResult } from '../../src/server/summary';
 import type { FitSummary } from '../../src/shared/protocol';
 import { scratchDir } from '../helpers/scratch';
 import { powerLawRows } from '../helpers/syntheticLoss';
+import { cosineLr, lawCurve, writeDvclive } from '../helpers/frameworkRuns';
 
 /** Every cache made, disposed at the end: a file fitted from disk is watched there until then. */
 const caches: FileCache[] = [];
@@ -525,4 +526,72 @@ test('a file opened by a symbolic link and by its real path is fitted once, each
   assert.notEqual(h.cache.cached(link), analysis);
   assert.equal(h.cache.cached(real), analysis);
   h.cache.dispose();
+});
+
+test('a file from disk its analysis could not read is analysed again once it can be read, though unchanged', async () => {
+  const path = join(dir, 'unreadable.csv');
+  writeFileSync(path, lossCsv(30));
+  const uri = pathToFileURL(path).toString();
+  // Root reads a file whatever its permissions: the read fails as it does for a user whose permission was removed.
+  let denied = true;
+  const h = harness();
+  const runs: boolean[] = [];
+  const cache = new FileCache({
+    documents: h.docs,
+    settings: async () => resolveSettings(h.settings),
+    runner: (job) => {
+      runs.push(denied);
+      return runJob(denied ? { ...job, path: join(dir, 'no such file.csv') } : job);
+    },
+    diskWatch: { pollMs: 10, minIntervalMs: 0, readable: async () => !denied },
+    events: {
+      summary: () => undefined,
+      diagnostics: (u, analysis) => h.diagnostics.push({ uri: u, analysis }),
+      analysed: (u) => h.analysed.push(u),
+      log: () => undefined,
+    },
+  });
+  caches.push(cache);
+  await cache.fit(uri, undefined, new CancellationTokenSource().token);
+  const codes = () => h.diagnostics.at(-1)?.analysis?.findings.map((f) => f.code) ?? [];
+  assert.ok(codes().includes('file-unreadable'));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(runs, [true], 'still unreadable: not analysed again');
+  denied = false; // chmod 644: neither its content nor its time changed
+  await until('the file read again', () => h.analysed.length === 2);
+  assert.deepEqual(runs, [true, false]);
+  assert.ok(!codes().includes('file-unreadable'), 'the error goes');
+  assert.equal(cache.cached(uri)?.kind, 'loss-curve');
+  cache.dispose();
+});
+
+test("a fit or request on a run folder's metric file, cancelled while settings are read, starts no run of its run", async () => {
+  const folder = join(scratchDir('scaling-lens-cache-part-'), 'dvclive');
+  const points = lawCurve(cosineLr(6000));
+  writeDvclive(folder, {
+    'train/loss': points.map((p) => ({ step: p.step, value: p.loss })),
+    lr: points.map((p) => ({ step: p.step, value: p.lr })),
+  });
+  const uri = pathToFileURL(join(folder, 'plots', 'metrics', 'train', 'loss.tsv')).toString();
+  for (const how of ['fit', 'ensure'] as const) {
+    const h = harness();
+    h.hold(); // a run, once started, would wait for a cancellation that has already come and gone
+    let answer = () => {};
+    h.settingsRead = new Promise((r) => (answer = r));
+    const source = new CancellationTokenSource();
+    let settled = false;
+    const reply =
+      how === 'fit' ? h.cache.fit(uri, undefined, source.token) : h.cache.ensure(uri, 'request', source.token);
+    void reply.finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 10));
+    source.cancel();
+    await new Promise((r) => setTimeout(r, 10));
+    answer();
+    await until('the fit to answer or a run to start', () => settled || h.runs.length > 0);
+    assert.equal(h.runs.length, 0, `${how}: no run of its run starts for a fit already cancelled`);
+    await reply;
+    assert.equal(h.cache.inFlight(), 0, how);
+    h.release();
+    h.cache.dispose();
+  }
 });

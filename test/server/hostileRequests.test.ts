@@ -16,7 +16,16 @@ import type { FileCache } from '../../src/server/fileCache';
 import { predict } from '../../src/server/predict';
 import { RunsIndex } from '../../src/server/runs';
 import { resolveSettings } from '../../src/server/settings';
-import { FitFileRequest, SetOverridesNotification, type PredictTarget } from '../../src/shared/protocol';
+import {
+  AnalysisRequest,
+  ColumnsRequest,
+  FitDocumentRequest,
+  FitFileRequest,
+  PredictRequest,
+  SetOverridesNotification,
+  type PredictTarget,
+} from '../../src/shared/protocol';
+import { ChartDataRequest, WhatIfRequest } from '../../src/shared/chart';
 import { startTestServer } from '../helpers/lsp';
 import { scratchDir } from '../helpers/scratch';
 import { REPO } from '../helpers/shared';
@@ -72,8 +81,10 @@ test('what-ifs with hostile knobs are each answered with what is wrong, and the 
     [{ ...base, shape: 'multistep', milestones: ['0.5'] }, /Multi-step needs/],
     [null, /must be a schedule/],
     ['cosine', /must be a schedule/],
-    // Finite and positive, but an LR so far past the log's that the law's loss falls below zero.
-    [{ ...base, peakLr: 1e300 }, /the law gives a loss of .* at step .*cannot be 0 or below.*predicts nothing for it/],
+    // Finite and positive, but an LR so far past the log's that the law's loss fell below zero, or so far under it
+    // that it gave losses of 1e151 and more: outside the fit curves' peak LRs.
+    [{ ...base, peakLr: 1e300 }, /its LR of .* at step .* is over 3 times the highest peak LR .*cannot predict/],
+    [{ ...base, peakLr: 1e-300 }, /its highest LR, 1e-300 at step .* is over 10 times lower than the lowest peak LR/],
   ];
   for (const [spec, message] of hostile) {
     const [bad, good] = await requests.whatIf({ uri, specs: [spec as WhatIfSpec, base] });
@@ -180,6 +191,40 @@ test("a file's chosen law or columns that are no law or column name are left out
     await client.rpc.sendNotification(SetOverridesNotification, { uri, overrides: { law: 'bogus' } as never });
     const after = await client.rpc.sendRequest(FitFileRequest, { uri });
     assert.deepEqual([after.state, after.message], [plain.state, plain.message], 'nor by a notification');
+  } finally {
+    client.dispose();
+  }
+});
+
+test('a request whose URI is malformed or no string at all is answered, saying so where the answer can', async () => {
+  const client = await startTestServer();
+  try {
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    const target = { kind: 'step', value: 1000 } as PredictTarget;
+    // Malformed strings were answered already (a file that is not on disk); null, a number or nothing was
+    // "uri.startsWith is not a function", a JSON-RPC error the user cannot act on.
+    for (const uri of ['file://%zz', '::::', 5, null, undefined]) {
+      const at = { uri } as never;
+      const said = JSON.stringify(uri);
+      const fit = await client.rpc.sendRequest(FitFileRequest, at);
+      assert.equal(fit.state, 'error', said);
+      assert.match(fit.message, /is not open and is not a file on disk|names no file/, said);
+      assert.equal(await client.rpc.sendRequest(AnalysisRequest, at), null, said);
+      assert.equal(await client.rpc.sendRequest(FitDocumentRequest, at), null, said);
+      assert.deepEqual((await client.rpc.sendRequest(ColumnsRequest, at)).columns, [], said);
+      const predicted = await client.rpc.sendRequest(PredictRequest, { uri, target } as never);
+      assert.match(predicted.message ?? '', /is not open and is not a file on disk|names no file/, said);
+      assert.equal(
+        (await client.rpc.sendRequest(ChartDataRequest, { uri, width: 800, logX: true } as never)).ok,
+        false,
+      );
+      const [whatIf] = await client.rpc.sendRequest(WhatIfRequest, { uri, specs: [{}] } as never);
+      assert.equal(whatIf.ok, false, said);
+      assert.deepEqual(await client.lenses(uri as string), [], said);
+      assert.equal(await client.hover(uri as string, 0), null, said);
+      await client.rpc.sendNotification(SetOverridesNotification, { uri, overrides: { law: 'power' } } as never);
+    }
+    assert.equal((await client.rpc.sendRequest(FitFileRequest, null as never)).state, 'error', 'no params at all');
   } finally {
     client.dispose();
   }

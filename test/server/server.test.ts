@@ -144,7 +144,8 @@ test('an edit re-fits after the debounce and the lens follows the new data', asy
     const half = text.split('\n').slice(0, 101).join('\n') + '\n';
     await client.change(uri, half, 2);
     await client.change(uri, half + '\n', 3); // a second edit inside the debounce cancels the first
-    await new Promise((r) => setTimeout(r, 600));
+    // The re-fit's status, not a fixed 600 ms: under load the debounced fit may take longer.
+    await client.status(uri, (s) => s.state === 'done' && /L\(19\.8k\)/.test(s.message));
     const after = (await client.lenses(uri))[0].command!.title;
     assert.notEqual(after, before);
     assert.match(after, /L\(19\.8k\)/);
@@ -164,7 +165,8 @@ test('settings changes re-fit: a configured target step changes the lens', async
     assert.match((await client.lenses(uri))[0].command!.title, /L\(40k\)/);
     client.settings = { fit: { bootstrapSamples: 0 }, predict: { steps: [100000] } };
     await client.configurationChanged();
-    await new Promise((r) => setTimeout(r, 300));
+    // The re-fit's status: its analysis is in place before it is told (a fixed 300 ms wait flaked under load).
+    await client.status(uri, (s) => s.state === 'done' && /L\(100k\)/.test(s.message));
     assert.match((await client.lenses(uri))[0].command!.title, /L\(100k\)/);
   } finally {
     client.dispose();
@@ -184,7 +186,9 @@ test('bad input never crashes the server: each case becomes diagnostics and the 
       ],
       ['nolr.csv', 'step,loss\n1,4\n2,3.5\n3,3.3\n4,3.2\n5,3.1\n', 'lr-missing'],
       ['zero-lr.csv', 'step,lr,loss\n1,0,4\n2,0,3.5\n3,0,3.3\n4,0,3.2\n5,0,3.1\n', 'lr-all-zero'],
-      ['quote.csv', 'step,lr,loss\n1,1e-3,4\n2,1e-3,"3.5\n', 'quote-unclosed'],
+      // Followed from disk, a quote still open at the end is a field its run may still be writing: held and said
+      // (`fit`, reading the file whole, says quote-unclosed; so does the tail once 64 KiB follow the quote).
+      ['quote.csv', 'step,lr,loss\n1,1e-3,4\n2,1e-3,"3.5\n', 'line-unfinished'],
       ['garbage.csv', Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 31) % 256)), 'file-not-text'],
       ['bad.jsonl', '{"step":1,"lr":0.001,"loss":4}\n{"step":2,\n{"step":3,"lr":0.001,"loss":3.5}\n', 'jsonl-bad-line'],
     ];

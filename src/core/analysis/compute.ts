@@ -15,7 +15,7 @@ import { finding, type Hint } from '../findings';
 import type { ColumnRole, RoleAssignment, Table } from '../table/types';
 import { quantile } from '../util/random';
 import { medianOf } from '../util/select';
-import { formatCompact } from '../util/format';
+import { distinctDigits, formatCompact } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -23,7 +23,8 @@ import { predictWithBand, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
 import { MAX_PARAMS, MAX_TOKENS } from '../util/counts';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
-import type { BeyondFitted, CurveReport, Finding, LawAnalysis, Prediction } from './types';
+import type { BeyondFitted, CurveReport, Finding, FitProblem, LawAnalysis, Prediction } from './types';
+import { verdictFinding, withheld } from './trust';
 import { appendAll, maxOf, minOf } from '../util/arrays';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
@@ -112,7 +113,57 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   };
   for (const budget of budgetsOf(options, data))
     out.predictions.push(budgetPrediction(budget, fit.params, sets, fitted));
+  const levels = levelsProblem(data);
+  if (levels) withholdAll(out, levels, { file: table.file, line: table.lines[data.rows[0]] });
   return out;
+}
+
+/**
+ * Fewer distinct values than this in N (or D) leave E + A/N^alpha (or E + B/D^beta) one number per value: three
+ * unknowns for one or two values, so the term's exponent, and with it the compute-optimal split, is not pinned down.
+ * The bootstrap does not show it: every refit stops where the solver's path does (E on its bound, intervals narrow).
+ */
+const MIN_LEVELS = 3;
+/** Values within this ratio of the one below are one level (a size written 1.0e8 in one row and 1.004e8 in another). */
+const SAME_LEVEL = 1.01;
+
+/** The distinct levels of a quantity, ascending, values within SAME_LEVEL of a level's first counted as it. */
+function levelsOf(values: readonly number[]): number[] {
+  const levels: number[] = [];
+  for (const v of [...values].sort((a, b) => a - b))
+    if (!levels.length || v > levels[levels.length - 1] * SAME_LEVEL) levels.push(v);
+  return levels;
+}
+
+/** Why the fitted rows cannot pin the law's N or D term (too few model sizes, too few token counts), or undefined. */
+function levelsProblem(data: ComputeRows): FitProblem | undefined {
+  const few = [
+    { levels: levelsOf(data.n), what: 'model size', symbol: 'N', term: 'A/N^alpha' },
+    { levels: levelsOf(data.d), what: 'token count', symbol: 'D', term: 'B/D^beta' },
+  ].filter((q) => q.levels.length < MIN_LEVELS);
+  if (!few.length) return undefined;
+  const reasons = few.map(({ levels, what, symbol, term }) => {
+    const digits = distinctDigits(levels);
+    const shown = levels.map((v) => formatCompact(v, digits)).join(' and ');
+    return levels.length === 1
+      ? `the runs are of one ${what} (${symbol} = ${shown}), so ${term} cannot be told from E`
+      : `the runs are of two ${what}s (${symbol} = ${shown}): E and ${term} are three unknowns for two values`;
+  });
+  return {
+    code: 'compute-levels-few',
+    reason: `${reasons.join('; ')}: the law needs runs of at least three ${few.map((q) => `${q.what}s`).join(' and three ')}`,
+  };
+}
+
+/** The fit is not supported (`problem`): said where its rows start, and every prediction of the sweep withheld. */
+function withholdAll(out: LawAnalysis, problem: FitProblem, where: { file: string; line: number }): void {
+  const fit = out.fits[out.fits.length - 1];
+  fit.unsupported = [...(fit.unsupported ?? []), problem];
+  out.findings.push(verdictFinding(problem, `The fit of ${fit.formula}`, where));
+  const reason = `not supported by the data: ${problem.reason}`;
+  out.predictions.forEach((p, i) => {
+    if (p.status === 'ok') out.predictions[i] = withheld(p, 'fit-unsupported', reason);
+  });
 }
 
 /** What the law lacks, with the roles to map for exactly that (tokens stands for tokens or compute). */

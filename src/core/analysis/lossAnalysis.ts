@@ -22,10 +22,12 @@ import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Prediction, Ser
 import type { LossWarmStart } from './warmStart';
 import { dropSumsTooLongFix } from './multiPowerFit';
 import { formatCompact, plural } from '../util/format';
+import { StepLr } from '../laws/schedule';
 import { listItems } from '../options/kinds';
 import { medianOf } from '../util/select';
 import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
 import { withheld } from './trust';
+import { fittedLrPeaks } from './lrPeaks';
 import { warmupCoversFinding, warmupCoversLog, warmupUnfinished, warmupUnfinishedFinding } from './warmupFall';
 
 /** Points per curve at which bands are estimated (and interpolated in between): bands need shape, not every row. */
@@ -173,6 +175,11 @@ export function analyseLossCurves(
   applyDisagreement(result, reported);
   if (chosen.selection) reported.selection = chosen.selection;
   if (floor !== undefined) reported.lrFloor = floor;
+  const peaks = fittedLrPeaks(
+    input.fitted.map((i) => prepared[i].curve),
+    options.warmupSteps,
+  );
+  if (peaks) reported.lrPeaks = peaks;
   // A followed run says how its fit started: the hover and `watch --json` show it.
   if (warm) reported.settings.start = warmStarted ? WARM_START : COLD_START;
   return result;
@@ -364,13 +371,20 @@ export function reportCurve(
 
 /**
  * The steps to predict on a curve: the configured ones, else the end of the schedule the run's own configuration
- * plans (max_steps) when the log has not reached it, else twice the curve's last logged step.
+ * plans (max_steps) when the log has not reached it, else twice the steps it trained: twice its last logged step, or
+ * when its warmup is logged from a counter far past 1 (StepLr.untrained), twice the steps since the warmup started.
  */
 export function targetSteps(curve: LossCurve, options: AnalysisOptions): number[] {
   const configured = configuredSteps(options);
   if (configured.length) return configured;
   const planned = plannedEnd(curve);
-  return [planned ?? 2 * curve.steps[curve.steps.length - 1]];
+  const start = untrainedSteps(curve, options);
+  return [planned ?? start + 2 * (curve.steps[curve.steps.length - 1] - start)];
+}
+
+/** The steps before a curve's logged warmup starts, not trained (StepLr.untrained); 0 for most logs. */
+function untrainedSteps(curve: LossCurve, options: AnalysisOptions): number {
+  return new StepLr(curve.schedule, options.warmupSteps).untrained;
 }
 
 /** The target steps the user set (`--predict-step`, scalingLens.predict.steps), whole, ascending, each once. */
@@ -415,8 +429,16 @@ export function targetReason(curve: LossCurve, step: number, options: AnalysisOp
     ? 'configured target'
     : plannedEnd(curve) !== undefined
       ? "the end of the run's schedule (the max steps its files state)"
-      : `twice the last logged step${finishedNote(curve)}`;
+      : `${twiceWhat(curve, options)}${finishedNote(curve)}`;
   return `${why}, ${where}`;
+}
+
+/** What the default target doubles: the last logged step, or the steps since a logged warmup started. */
+function twiceWhat(curve: LossCurve, options: AnalysisOptions): string {
+  const start = untrainedSteps(curve, options);
+  return start > 0
+    ? `twice the steps trained since step ${start}, where the logged warmup starts from an LR of 0`
+    : 'twice the last logged step';
 }
 
 /**

@@ -1,7 +1,7 @@
 // Law 'power': L(x) = E + A*x^(-alpha) on any column the user names (option powerX; the step column when none is
 // named), y = the loss column. Its bands, reports and findings are the ones every sweep law shares (bands.ts,
 // reports.ts, sweepFindings.ts).
-import { maxOf } from '../util/arrays';
+import { maxOf, minOf } from '../util/arrays';
 import { finding, type Hint } from '../findings';
 import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
 import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
@@ -18,6 +18,7 @@ import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets } f
 import { fitFailed, invalidRows, tooFewPoints, type ShortGroup, type TooFewWords } from './sweepFindings';
 import { isModelSize } from '../util/counts';
 import type { Finding, LawAnalysis } from './types';
+import { withheld } from './trust';
 
 /**
  * `source`: the table's name among several fitted together (analyse.ts sourceNames), which names its curves and
@@ -227,21 +228,66 @@ function fitCurve(
       fitted.xRef,
     ),
   );
-  targets.forEach((t, i) =>
-    out.predictions.push({
-      metric: 'loss',
+  const reach = reachOf(x);
+  const far = targets.filter((t) => t.x > reach.limit);
+  if (far.length) out.findings.push(rangeShort(table, curveName, xs.name, reach, far[0].x, table.lines[rows[0]]));
+  targets.forEach((t, i) => {
+    const base = {
+      metric: 'loss' as const,
       curve: curveName,
       // A run's predictions carry its group as its fit and curve do: the chart draws each run's targets on its law.
       ...(curve.run !== undefined && { group: curve.run }),
       x: t.x,
       xName: xs.name,
-      status: 'ok',
-      value: at.value[i],
-      low: at.low[i],
-      high: at.high[i],
       reason: t.reason,
-    }),
-  );
+    };
+    out.predictions.push(
+      t.x > reach.limit
+        ? withheld(base, 'fit-unsupported', farReason(xs.name, reach, t.x))
+        : { ...base, status: 'ok', value: at.value[i], low: at.low[i], high: at.high[i] },
+    );
+  });
+}
+
+/**
+ * How far past its data a power law is asked to predict, in spans of the data's own log-x range: E, A and alpha are
+ * told apart only by the curvature the data show, and over a short range (steps 1000-1029) any alpha fits as well
+ * with E and A moved, so the fit's alpha is the noise's and its bootstrap (refits started at the fit) stays by it:
+ * a curve of 2 + 5x^-0.3 logged there was predicted 2.576 [2.574, 2.578] at twice the last step, where it is 2.507.
+ * Past one span the prediction is withheld: the rule of thumb of extrapolating no further than the data reach.
+ */
+const REACH_SPANS = 1;
+
+interface Reach {
+  low: number;
+  high: number;
+  /** The largest x predicted: high * (high / low)^REACH_SPANS. */
+  limit: number;
+}
+
+function reachOf(x: readonly number[]): Reach {
+  const low = minOf(x);
+  const high = maxOf(x);
+  return { low, high, limit: high * Math.pow(high / low, REACH_SPANS) };
+}
+
+/** "x = 2.058k is 24 times as far past the fitted x (1k-1.029k) as they span, in log x". */
+function pastPhrase(xName: string, reach: Reach, at: number): string {
+  const spans = Math.log(at / reach.high) / Math.log(reach.high / reach.low);
+  return `${xName} = ${formatCompact(at)} is ${spans.toFixed(1)} times as far past the fitted ${xName} (${formatCompact(reach.low)}–${formatCompact(reach.high)}) as they span, in log ${xName}`;
+}
+
+function farReason(xName: string, reach: Reach, at: number): string {
+  return `too far past the data: ${pastPhrase(xName, reach, at)}; the law is trusted at most one span past its data`;
+}
+
+function rangeShort(table: Table, curve: string, xName: string, reach: Reach, at: number, line: number): Finding {
+  return finding('power-range-short', 'warning', {
+    message: `The power law of "${curve}" is asked to predict further past its data than they reach: ${pastPhrase(xName, reach, at)}. Over a short range the data show too little curvature to tell E, A and alpha apart (refits agree only because they start at the fit), so predictions beyond ${xName} = ${formatCompact(reach.limit)} (one span of the data past its end) are withheld. Fit over a longer range of ${xName}, or predict nearer.`,
+    file: table.file,
+    line,
+    curve,
+  });
 }
 
 /**

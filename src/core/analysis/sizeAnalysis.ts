@@ -34,6 +34,7 @@ import { isModelSize, MAX_PARAMS } from '../util/counts';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
 import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
+import { fittedLrPeaks } from './lrPeaks';
 
 // ---- N per curve ----
 
@@ -283,6 +284,10 @@ export function analyseSizedCurves(
   const { replicates, intervals } = fit.bootstrap(options.bootstrapSamples);
   const sizedCurves = sized.map((s) => s.prepared.curve);
   const { floor, drops } = findUnseenDrops(sizedCurves, (i) => fitted.includes(i), options.warmupSteps, findings);
+  const peaks = fittedLrPeaks(
+    fitted.map((i) => sizedCurves[i]),
+    options.warmupSteps,
+  );
   const heldOut: Metrics[] = [];
   const fittedObserved: Float64Array[] = [];
   const fittedPredicted: Float64Array[] = [];
@@ -338,6 +343,7 @@ export function analyseSizedCurves(
     atBounds: fit.atBounds,
     ...(heldOut.length ? { heldOut: averageMetrics(heldOut) } : {}),
     ...(floor !== undefined && { lrFloor: floor }),
+    ...(peaks && { lrPeaks: peaks }),
   });
   // A curve whose level the law does not give at its size (a wrong size, other data): nothing is predicted.
   applyDisagreement(result, result.fits[0]);

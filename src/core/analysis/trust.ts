@@ -134,6 +134,8 @@ const CONSEQUENCE: Record<FitProblem['code'], string> = {
     'The data do not follow the law (they stay flat, rise, or change no more than their noise), so its extrapolation means nothing.',
   'curves-disagree':
     'Its shared coefficients are a compromise between levels, so it predicts none of the curves by its own law.',
+  'compute-levels-few':
+    'Fits of the same quality put the compute-optimal model anywhere, and the bootstrap does not show it (every refit lands where the solver stops).',
 };
 
 /**
@@ -181,7 +183,12 @@ function withholdImpossible(analysis: LawAnalysis<Series>): void {
   });
 }
 
-function verdictFinding(problem: FitProblem, what: string, where: Pick<Finding, 'file' | 'line' | 'curve' | 'group'>) {
+/** The finding of a problem with a fit: what is wrong, what it means, and that nothing is predicted from it. */
+export function verdictFinding(
+  problem: FitProblem,
+  what: string,
+  where: Pick<Finding, 'file' | 'line' | 'curve' | 'group'>,
+) {
   const message = `${what} is not supported by the data: ${problem.reason}. ${CONSEQUENCE[problem.code]} No prediction is shown from it.`;
   return finding(problem.code, 'warning', { ...where, message });
 }

@@ -198,6 +198,11 @@ export interface FitResult {
    * curves shows how the loss answers that drop. Absent when they show a drop.
    */
   lrFloor?: number;
+  /**
+   * Loss-curve fits: the lowest and highest peak LR of the fit curves (lrPeaks.ts). A what-if schedule whose LR lies
+   * far outside them is refused (whatIf.ts).
+   */
+  lrPeaks?: { lowest: number; highest: number };
 }
 
 /** The runner-up law's fit as a fit reports it: its coefficients, the settings its predictions need, its scores. */
@@ -237,7 +242,7 @@ export interface RunnerUpSeries {
 export interface FitProblem {
   code: Extract<
     FindingCode,
-    'fit-points-few' | 'fit-at-bounds' | 'fit-interval-wide' | 'fit-r2-low' | 'curves-disagree'
+    'fit-points-few' | 'fit-at-bounds' | 'fit-interval-wide' | 'fit-r2-low' | 'curves-disagree' | 'compute-levels-few'
   >;
   /** What is wrong, in a user's words, short enough for a lens ("R² -0.02: the law explains none of the loss"). */
   reason: string;

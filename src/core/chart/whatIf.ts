@@ -501,7 +501,7 @@ export function whatIfCurve(
   const schedule = spec.shape === 'logged' ? loggedSchedule(spec, options.logged) : scheduleOf(spec);
   if (!schedule) return { ok: false, message: `${label}: this file has no logged LR schedule to continue.` };
   const lr = spec.shape === 'logged' ? lrOfSchedule(schedule, steps) : steps.map(lrOfSpec(spec));
-  const unseen = unseenDropProblem(fit, steps, lr);
+  const unseen = lrReachProblem(fit, steps, lr) ?? unseenDropProblem(fit, steps, lr);
   if (unseen) return { ok: false, message: `${label}: ${unseen}` };
   const mean = meanLoss(fit, schedule, Float64Array.from(steps));
   if (mean && !mean.ok) return mean;
@@ -547,6 +547,47 @@ function unseenDropProblem(fit: FitResult, steps: number[], lr: number[]): strin
   const k = lr.findIndex((v, i) => i > top && belowFloor(v / peak, fit.lrFloor!));
   if (k < 0) return null;
   return `its LR falls below what the fit curves were trained at from step ${formatCompact(steps[k])} (the fit curves ${fell(fit.lrFloor)}), so nothing in them shows how the loss answers that drop and this fit cannot predict the schedule. Fit on a run whose LR decays as well (a cosine, or a WSD cooldown).`;
+}
+
+/**
+ * How far a what-if's LR may go past the peak LRs of the fit curves (FitResult.lrPeaks), as factors. The laws take the
+ * LR through its areas, S1 and the drop term, and the two ends differ in what the runs show:
+ * - Below: a decade under the lowest peak. A peak k times lower is a run whose S1 is k times smaller at every step:
+ *   a decade down, at the runs' own length, S1 is where their logs were at a tenth of their steps, which a run's log
+ *   usually spans (the public runs': steps 2160 to 24000), and their own decays ran at LRs that low. Further down,
+ *   A·S1^(-alpha) is carried to areas no run had: a peak of 1e-300 gave losses of 1e151 to 1e273.
+ * - Above: three times the highest peak. No run shows an LR above its peak, and the laws' answer to one is only a
+ *   larger drop term (linear in the LR): on examples/loss/cosine.csv a cosine at 2× the runs' peak ends 0.19-0.24
+ *   under the runs' cosine, more than the whole gain of their annealing over a constant LR (0.16), at 3× 0.38-0.47
+ *   under, at 10× 1.6-2.1 under (a loss of 0.4-0.9 for 2.5): gains no LR sweep shows (its loss rises again past a
+ *   tuned LR). Half a decade leaves a tuning step of room; the losses there are the law's form alone.
+ */
+export const WHATIF_LR_BELOW = 10;
+export const WHATIF_LR_ABOVE = 3;
+
+/**
+ * Why the fit cannot predict a what-if whose LR goes past the peak LRs of its fit curves by more than those factors:
+ * above WHATIF_LR_ABOVE times their highest at some step, or its own peak under their lowest by WHATIF_LR_BELOW. The
+ * law was never seen to hold there. Null when it can.
+ */
+function lrReachProblem(fit: FitResult, steps: number[], lr: number[]): string | null {
+  const peaks = fit.lrPeaks;
+  if (!peaks || lr.length === 0) return null;
+  const trained = `the fit curves were trained at (${lrSpan(peaks)})`;
+  const advice = `Choose a peak LR from ${formatNumber(peaks.lowest / WHATIF_LR_BELOW)} to ${formatNumber(peaks.highest * WHATIF_LR_ABOVE)}, or fit runs trained near this LR.`;
+  const above = lr.findIndex((v) => v > peaks.highest * WHATIF_LR_ABOVE);
+  if (above >= 0)
+    return `its LR of ${formatNumber(lr[above])} at step ${formatCompact(steps[above])} is over ${WHATIF_LR_ABOVE} times the highest peak LR ${trained}: nothing in them shows how the loss answers such an LR, so this fit cannot predict the schedule. ${advice}`;
+  const top = maxOf(lr);
+  if (top * WHATIF_LR_BELOW >= peaks.lowest) return null;
+  return `its highest LR, ${formatNumber(top)} at step ${formatCompact(steps[lr.indexOf(top)])}, is over ${WHATIF_LR_BELOW} times lower than the lowest peak LR ${trained}: the law would be carried to LR areas no run had, so this fit cannot predict the schedule. ${advice}`;
+}
+
+/** The fit curves' peak LRs, in words: one value or a range. */
+function lrSpan(peaks: { lowest: number; highest: number }): string {
+  return peaks.lowest === peaks.highest
+    ? formatNumber(peaks.lowest)
+    : `${formatNumber(peaks.lowest)} to ${formatNumber(peaks.highest)}`;
 }
 
 /**

@@ -46,6 +46,11 @@ export class StepLr {
   readonly peak: number;
   /** Last step of the warmup (0 when the log shows none and none was given). */
   readonly warmupEnd: number;
+  /**
+   * Last step before the logged warmup starts (loggedWarmupStart): the steps up to it were not trained, LR 0 under
+   * either convention. 0 when the log does not show its warmup starting.
+   */
+  readonly untrained: number;
   private cursor = 0;
 
   constructor(
@@ -54,6 +59,7 @@ export class StepLr {
   ) {
     this.peak = peakOf(schedule.lr);
     this.warmupEnd = warmupSteps ?? detectWarmupEnd(schedule, this.peak);
+    this.untrained = warmupSteps === undefined && this.warmupEnd > 0 ? loggedWarmupStart(schedule, this.peak) : 0;
   }
 
   /** The step from which the LR holds at its last logged value: past it, sums over the schedule have closed forms. */
@@ -77,6 +83,9 @@ export class StepLr {
         const w = this.warmupSteps;
         return this.lrAtWarmupEnd() + ((lr[0] - this.lrAtWarmupEnd()) * (i - w)) / (steps[0] - w);
       }
+      // A logged warmup's ramp from 0, back to where it starts; nothing before it.
+      const u = this.untrained;
+      if (u > 0) return i <= u ? 0 : (lr[0] * (i - u)) / (steps[0] - u);
       return lr[0];
     }
     if (i >= steps[n - 1]) return lr[n - 1];
@@ -123,6 +132,22 @@ export function detectWarmupEnd(schedule: LoggedSchedule, peak: number): number 
   if (k === 0 || k >= lr.length) return 0;
   for (let j = 1; j <= k; j++) if (lr[j] < lr[j - 1]) return 0; // not a monotone rise: no warmup to speak of
   return steps[k];
+}
+
+/** A first logged LR at most this share of the peak is the start of a warmup logged from its beginning. */
+const WARMUP_START_SHARE = 0.25;
+
+/**
+ * The last step before a warmup the log shows from its beginning (its first LR a small share of the peak, rising):
+ * where the line through its first two rows meets 0. A step counter carried over from another run, or counting
+ * tokens, starts far above 1 (1e9), and neither convention may count those steps as trained (`peak` counted them at
+ * the peak LR: 1e9 steps of it). 0 when the ramp meets 0 at or before step 1, as a warmup logged from step 1 does.
+ */
+export function loggedWarmupStart(schedule: LoggedSchedule, peak: number): number {
+  const { steps, lr } = schedule;
+  if (steps.length < 2 || !(lr[0] <= WARMUP_START_SHARE * peak) || !(lr[1] > lr[0])) return 0;
+  const zero = Math.floor(steps[0] - (lr[0] * (steps[1] - steps[0])) / (lr[1] - lr[0]));
+  return zero >= 1 ? Math.min(zero, Math.floor(steps[0])) : 0;
 }
 
 /**
@@ -176,7 +201,9 @@ export function lrAreas(
   }
   const lambda = options.lambda;
   // What step i adds to S1 and what it anneals from, by the warmup convention.
-  const forwardAt = (i: number, eta: number) => (i <= w && options.warmup === 'peak' ? peak : eta);
+  // Steps before a logged warmup starts were not trained: they add nothing, at the peak or otherwise.
+  const u = stepLr.untrained;
+  const forwardAt = (i: number, eta: number) => (i <= w && i > u && options.warmup === 'peak' ? peak : eta);
   const annealedAt = (i: number, eta: number) => (i <= w ? peak : eta);
   // Resumed: the queries start after `from.step` (the caller has the areas before it). A resume past where this pass
   // stops stepping cannot be used: the pass then starts from step 1, which is only slower.
@@ -196,7 +223,7 @@ export function lrAreas(
   // at step 10^9 costs no more than at the last logged step.
   const flatFrom = stepLr.constantFrom;
   const stepped = Math.min(last, flatFrom);
-  const knots = new KnotCursor(schedule.steps, [w, options.warmupSteps ?? 0, stepped], queries);
+  const knots = new KnotCursor(schedule.steps, [u, w, options.warmupSteps ?? 0, stepped], queries);
   let next = 0;
   let i = resumed ? resumed.step : 0;
   while (i < stepped) {

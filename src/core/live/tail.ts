@@ -38,6 +38,15 @@ export interface Tail {
 }
 
 /**
+ * What a read says of a file it could not read at all (its permission removed, an I/O error): a tail tries such a file
+ * again at each update, changed or not, since its permission given back changes neither its size nor its time.
+ */
+export const READ_FAILURES: ReadonlySet<string> = new Set<ParseProblem['code']>([
+  'file-unreadable',
+  'file-read-failed',
+]);
+
+/**
  * What a tail says of an input that is not there and was never read (not written yet, or a wrong path), as a read of
  * it says: once, at the first update; later updates find it unchanged until it appears, so nothing re-analyses it.
  */

@@ -1,6 +1,8 @@
 // Following a CSV, TSV or JSONL run file: the first read keeps the dialect and header (the reader's shape, the same
 // one a second thread resumes from in parallel.ts); each later read parses only the complete lines appended since,
-// from the byte after the last line feed read, and appends their rows. A line without its line feed is not yet data.
+// from the byte after the last line feed read, and appends their rows. A line without its line feed is not yet data,
+// nor is a record whose quoted field is still open after the last line feed (its writer may be between the lines of
+// that field): it is held, and read from its start once its quote closes.
 // A file that shrank or was replaced (another inode) is read again whole, as is one whose header cannot be resumed
 // (a W&B panel export reshaped as it streams, columns left out). Memory: the rows, plus one read window.
 import { open, stat, type FileHandle } from 'node:fs/promises';
@@ -24,13 +26,20 @@ const NOT_FOLLOWABLE = -2;
 const BACK_STEP = 64 * 1024;
 /** Bytes before the read end kept to tell a file rewritten in place (truncated, then written longer) from a grown one. */
 const SEAM_BYTES = 64;
+/**
+ * The longest record held while its quote is open. Past it the quote is taken as a stray one and rejected, as a read
+ * of the file rejects it, so one stray quote cannot hide the rows after it for long.
+ */
+const HELD_QUOTE_BYTES = 64 * 1024;
 
 /** What is known of the file after a read: which file it was, and how far its complete lines were read. */
 interface Position {
   ino: bigint;
   dev: bigint;
-  /** Offset after the last line feed read: where the next read starts. */
+  /** Offset after the last line feed read, or where a held record starts: where the next read starts. */
   consumed: number;
+  /** Bytes after `consumed` of a record held because its quote is still open (0: none): read, not yet data. */
+  held: number;
   /** Lines in [0, consumed). */
   lines: number;
   /** How to parse the bytes after `consumed`; null: read the whole file again on a change. */
@@ -77,7 +86,7 @@ export class TextTail implements Tail {
     let update: TailUpdate;
     if (at === null || at.shape === null || info.ino !== at.ino || info.dev !== at.dev || size < at.consumed)
       update = await this.readWhole(at === null ? 'read' : 'reread', size);
-    else if (size === at.consumed) return { change: 'unchanged', rows: 0, bytes: 0 };
+    else if (size === at.consumed + at.held) return { change: 'unchanged', rows: 0, bytes: 0 };
     else update = await this.readAppended(at, at.shape, size);
     this.noteUnfinished(size);
     return update;
@@ -89,13 +98,11 @@ export class TextTail implements Tail {
     // Bytes a failed read left unread are not an unfinished line.
     if (this.table === null || at === null || this.failed) return;
     if (size <= at.consumed) return this.table.clear('line-unfinished');
-    this.table.note({
-      code: 'line-unfinished',
-      severity: 'info',
-      line: at.lines + 1,
-      column: 1,
-      message: `the last line (${size - at.consumed} bytes) has no line feed yet, so it is not read: a run may still be writing it; it is read once its line feed is written (add one if the file is finished)`,
-    });
+    const message =
+      at.held > 0
+        ? `the row from line ${at.lines + 1} on (${size - at.consumed} bytes) is in a quoted field not closed yet, so it is not read: a run may still be writing that field; it is read once its quote closes (close it if the file is finished)`
+        : `the last line (${size - at.consumed} bytes) has no line feed yet, so it is not read: a run may still be writing it; it is read once its line feed is written (add one if the file is finished)`;
+    this.table.note({ code: 'line-unfinished', severity: 'info', line: at.lines + 1, column: 1, message });
   }
 
   /** The file is gone (or is no longer a file): the rows read are kept, and the table says what happened. */
@@ -119,23 +126,28 @@ export class TextTail implements Tail {
     const read = await this.withFile(async (handle, info) => {
       const end = await completeEnd(handle, 0, Number(info.size));
       if (end === 0) return null;
-      const reader = new TableReader(this.file, this.path, this.options, end);
-      if (reader.refuseSize(end)) return { reader, end, info, seam: Buffer.alloc(0) };
+      const reader = new TableReader(this.file, this.path, this.heldOptions(), end);
+      if (reader.refuseSize(end)) return { reader, end, info, consumed: end, seam: Buffer.alloc(0) };
       await pump(reader, new ReadAhead(handle, reader.chunkSize, 0, end), this.file);
       if (!reader.done) reader.push(0); // the range ended at a line feed: its last record is complete
-      return { reader, end, info, seam: await seamBefore(handle, end) };
+      const consumed = await heldStart(handle, reader, 0, end);
+      return { reader, end, info, consumed, seam: await seamBefore(handle, consumed) };
     });
     if ((read === null || read instanceof Error) && this.table === null) return this.readProvisional(size);
     if (read === null) return this.emptied(size);
     if (read instanceof Error) return this.unreadable(read);
-    const { reader, end, info, seam } = read;
+    const { reader, end, info, consumed, seam } = read;
     const lines = reader.part().linesConsumed;
     const shape = reader.shape();
-    this.table = new LiveTable(reader.result());
+    const table = reader.result();
+    // The header itself is held (a quoted name with a line break, cut): no complete line yet.
+    if (consumed < end && table.headerLine === 0)
+      return this.table === null ? this.readProvisional(size) : this.emptied(size);
+    this.table = new LiveTable(table);
     this.tooLarge = false;
     this.failed = false;
     this.provisional = null;
-    this.position = { ino: info.ino, dev: info.dev, consumed: end, lines, shape, seam };
+    this.position = { ino: info.ino, dev: info.dev, consumed, held: end - consumed, lines, shape, seam };
     return { change, rows: this.table.rowCount, bytes: end };
   }
 
@@ -178,25 +190,26 @@ export class TextTail implements Tail {
     const read = await this.withFile(async (handle) => {
       if (!(await seamBefore(handle, at.consumed)).equals(at.seam)) return 'rewritten' as const;
       const end = await completeEnd(handle, at.consumed, size);
-      if (end === at.consumed) return null;
+      if (end <= at.consumed + at.held) return null; // no line feed since the last read
       // Numbered from the file's line where the part starts: a problem's message names its line as its location does.
       const maxBytes = max - at.consumed;
-      const options = { ...this.options, maxBytes, firstLine: at.lines + 1 };
+      const options = { ...this.heldOptions(), maxBytes, firstLine: at.lines + 1 };
       const reader = new TableReader(this.file, this.path, options, end - at.consumed, shape);
       await pump(reader, new ReadAhead(handle, reader.chunkSize, at.consumed, end), this.file);
       if (!reader.done) reader.push(0);
-      return { reader, end, seam: await seamBefore(handle, end) };
+      const consumed = await heldStart(handle, reader, at.consumed, end);
+      return { reader, end, consumed, seam: await seamBefore(handle, consumed) };
     });
     if (read === null) return { change: 'unchanged', rows: 0, bytes: 0 };
     if (read === 'rewritten') return this.rewritten(size);
     if (read instanceof Error) return this.unreadable(read);
-    const { reader, end, seam } = read;
+    const { reader, end, consumed, seam } = read;
     const lines = reader.part().linesConsumed;
     const part = reader.result();
     this.table!.append(part);
     if (this.failed) this.table!.clear('file-read-failed');
     this.failed = false;
-    this.position = { ...at, consumed: end, lines: at.lines + lines, seam };
+    this.position = { ...at, consumed, held: end - consumed, lines: at.lines + lines, seam };
     return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
   }
 
@@ -249,6 +262,11 @@ export class TextTail implements Tail {
     return { change: 'appended', rows: 0, bytes: 0 };
   }
 
+  /** The read options, holding a record whose quote is still open at the end of the lines read. */
+  private heldOptions(): ReadTableOptions {
+    return { ...this.options, holdOpenQuote: HELD_QUOTE_BYTES };
+  }
+
   private async withFile<T>(
     use: (handle: FileHandle, info: { ino: bigint; dev: bigint; size: bigint }) => Promise<T>,
   ): Promise<T | Error> {
@@ -277,13 +295,26 @@ async function seamBefore(handle: FileHandle, end: number): Promise<Buffer> {
 }
 
 /** Offset after the last line feed in [from, size), or `from` when there is none: the end of the complete lines. */
-export async function completeEnd(handle: FileHandle, from: number, size: number): Promise<number> {
+export function completeEnd(handle: FileHandle, from: number, size: number): Promise<number> {
+  return afterLineFeeds(handle, from, size, 1);
+}
+
+/** Where the record the reader held (its quote still open) starts in [from, end), or `end` when it held none. */
+function heldStart(handle: FileHandle, reader: TableReader, from: number, end: number): Promise<number> {
+  const lines = reader.heldLines;
+  // The held record ends at the range's last line feed and spans `lines` of them: it starts after the one before.
+  return lines === 0 ? Promise.resolve(end) : afterLineFeeds(handle, from, end, lines + 1);
+}
+
+/** Offset after the `count`th line feed counted back from `size` in [from, size), or `from` when there are fewer. */
+async function afterLineFeeds(handle: FileHandle, from: number, size: number, count: number): Promise<number> {
   const buf = Buffer.allocUnsafe(Math.min(BACK_STEP, Math.max(1, size - from)));
+  let left = count;
   for (let end = size; end > from;) {
     const start = Math.max(from, end - buf.length);
     const { bytesRead } = await handle.read(buf, 0, end - start, start);
-    const lf = buf.subarray(0, bytesRead).lastIndexOf(LF);
-    if (lf >= 0) return start + lf + 1;
+    for (let lf = buf.subarray(0, bytesRead).lastIndexOf(LF); lf >= 0; lf = buf.subarray(0, lf).lastIndexOf(LF))
+      if (--left === 0) return start + lf + 1;
     end = start;
   }
   return from;

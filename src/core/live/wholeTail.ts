@@ -1,11 +1,15 @@
 // Following an input no tail of its own reads incrementally (a folder of runs, a JSON document, a format whose
 // source has no resumable reader yet): it is read again whole, by readSource, whenever its signature changes — the
-// size, time and identity of the file, or of every file under the folder (a bounded walk).
+// size, time and identity of the file, or of every file under the folder (a bounded walk). A file that could not be
+// read is tried again at each update, changed or not (its permission given back changes neither). A document that
+// no longer parses where the last read did (a Hugging Face trainer rewrites trainer_state.json whole at each save: a
+// read can see it empty or cut short) is read again after a pause, a few times, before that read is taken; the rows
+// read before stand meanwhile.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSource, type SourceOptions, type SourceRead } from '../sources';
 import type { ParseProblem } from '../table/types';
-import { followable, notFollowableMessage, notFound, type Tail, type TailUpdate } from './tail';
+import { followable, notFollowableMessage, notFound, READ_FAILURES, type Tail, type TailUpdate } from './tail';
 
 /** Entries a folder's signature looks at, at most: a change deeper in a huge tree is found by the next read. */
 const SIGNATURE_ENTRIES = 10_000;
@@ -13,14 +17,29 @@ const SIGNATURE_ENTRIES = 10_000;
 const SIGNATURE_DEPTH = 6;
 /** Never descended into (as the folder scan). */
 const SKIPPED = new Set(['node_modules', '.git']);
+/** Reads again of a document caught mid-rewrite, and the pause before each: a writer's save takes milliseconds. */
+const REREADS = 3;
+const REREAD_PAUSE_MS = 200;
+/** What a read says of a document it could not parse (cut short, or emptied): a mid-rewrite read says these. */
+const UNPARSED = new Set<ParseProblem['code']>(['json-invalid', 'file-empty']);
+
+/** How a whole tail reads and waits (tests inject a read that fails, and a pause that rewrites the file). */
+export interface WholeTailTuning {
+  read?: (path: string, options: SourceOptions) => Promise<SourceRead>;
+  /** Before each read again of a document that stopped parsing. */
+  pause?: () => Promise<void>;
+}
 
 export class WholeTail implements Tail {
   private signature: string | null = null;
   private read: SourceRead = { tables: [], problems: [] };
+  /** The path is a file whose last read could not read it: read again at each update until one does. */
+  private unread = false;
 
   constructor(
     readonly path: string,
     private readonly options: SourceOptions = {},
+    private readonly tuning: WholeTailTuning = {},
   ) {}
 
   current(): SourceRead {
@@ -29,10 +48,12 @@ export class WholeTail implements Tail {
 
   async update(): Promise<TailUpdate> {
     const signature = await signatureOf(this.path);
-    if (signature === this.signature) return { change: 'unchanged', rows: 0, bytes: 0 };
+    const retry = signature === this.signature && this.unread;
+    if (signature === this.signature && !retry) return { change: 'unchanged', rows: 0, bytes: 0 };
     const first = this.signature === null;
     this.signature = signature;
     if (signature === '') {
+      this.unread = false; // gone: read again once written again, as its signature says
       if (first) {
         this.read = { tables: [], problems: [notFound(this.options.displayName ?? this.path)] };
         return { change: 'waiting', rows: 0, bytes: 0 };
@@ -41,11 +62,32 @@ export class WholeTail implements Tail {
     }
     const info = await stat(this.path).catch(() => null);
     if (info !== null && !followable(info)) return this.notFollowable(first);
-    this.read = await readSource(this.path, this.options);
-    const { tables } = this.read;
+    const read = await this.readSettled(first);
+    const unread = info?.isFile() === true && count(read, READ_FAILURES) > 0;
+    // Still unreadable, as said at the last update: nothing new to tell.
+    if (retry && unread) return { change: 'unchanged', rows: 0, bytes: 0 };
+    this.unread = unread;
+    this.read = read;
+    const { tables } = read;
     const rows = tables.reduce((n, t) => n + t.rowCount, 0);
     const bytes = tables.reduce((n, t) => n + t.bytesRead, 0);
     return { change: first ? 'read' : 'reread', rows, bytes };
+  }
+
+  /**
+   * A read of the input; one that fails to parse where the last read parsed is taken only after REREADS more reads
+   * (each after a pause, the signature taken again before it) say so too: the writer may have been mid-rewrite.
+   */
+  private async readSettled(first: boolean): Promise<SourceRead> {
+    const read = (): Promise<SourceRead> => (this.tuning.read ?? readSource)(this.path, this.options);
+    let next = await read();
+    const parsed = count(this.read, UNPARSED);
+    for (let left = first ? 0 : REREADS; left > 0 && count(next, UNPARSED) > parsed; left--) {
+      await (this.tuning.pause ?? pause)();
+      this.signature = await signatureOf(this.path);
+      next = await read();
+    }
+    return next;
   }
 
   /** The input is a FIFO, a device or a socket: said, never opened (see followable). */
@@ -71,6 +113,17 @@ export class WholeTail implements Tail {
     this.read = { tables: this.read.tables, problems: [...this.read.problems, problem] };
     return { change: 'deleted', rows: 0, bytes: 0 };
   }
+}
+
+/** Problems of those codes in a read. */
+function count({ tables, problems }: SourceRead, codes: ReadonlySet<string>): number {
+  let n = problems.filter((p) => codes.has(p.code)).length;
+  for (const table of tables) n += table.problems.filter((p) => codes.has(p.code)).length;
+  return n;
+}
+
+function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, REREAD_PAUSE_MS));
 }
 
 /** Identity, size and time of the path (and of what a folder holds); '' when it does not exist. */

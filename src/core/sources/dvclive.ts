@@ -55,7 +55,12 @@ export const dvcliveSource: Source = {
       stated !== null && params?.ok === true && isTrainerArguments(params.config) ? offAxis(stated) : stated;
     if (hints !== null) reportHints(hints, PARAMS_FILE, log);
     const table = builder.finish({ format: 'dvclive', bytesRead });
-    return [withProblems(hints === null ? table : { ...table, hints }, parts, partCount)];
+    // Said after the metrics are joined (the builder's log is closed by then): a log of its own.
+    const epochs = epochAxis(table);
+    const said = new ProblemLog(display);
+    if (epochs) said.addForFile('steps-are-epochs', 'warning', 1, 1, epochs, { file: join(rootDisplay, PER_EPOCH[0]) });
+    const problems = [...said.sorted(), ...parts];
+    return [withProblems(hints === null ? table : { ...table, hints }, problems, partCount + said.count)];
   },
 };
 
@@ -80,6 +85,30 @@ function metricName(file: string): string {
     .replace(/\.tsv$/, '')
     .split('\\')
     .join('/');
+}
+
+/** The metrics DVCLive's Keras and fast.ai callbacks log together at the end of each epoch (train_loss, val_loss). */
+const PER_EPOCH = ['train/loss', 'eval/loss'].map((m) => `${m}.tsv`);
+
+/**
+ * Why a run's step axis likely counts epochs: DVCLive's step counts next_step() calls (0, 1, 2, …), which its Keras
+ * and fast.ai callbacks make once per epoch, after logging train/loss and eval/loss together. A training loss with an
+ * evaluation at every one of those steps is that per-epoch loop (Hugging Face's callback logs them at separate
+ * calls; Lightning's logger sets the step to the optimizer step). The steps are left as logged. Null otherwise.
+ */
+function epochAxis(table: Table): string | null {
+  const column = (name: string) => table.columns.find((c) => c.name === name)?.values;
+  const [step, train, evaluation] = [column('step'), column('train/loss'), column('eval/loss')];
+  if (!step || !train || !evaluation || table.rowCount < 2) return null;
+  for (let i = 0; i < table.rowCount; i++)
+    if (step[i] !== i || Number.isNaN(train[i]) || Number.isNaN(evaluation[i])) return null;
+  return (
+    `"train/loss" and "eval/loss" are logged together at every step 0 to ${table.rowCount - 1}, as DVCLive's Keras ` +
+    "and fast.ai callbacks do once per epoch (its step counts next_step() calls): this run's step axis likely counts " +
+    'epochs, not optimizer steps. A loss law fitted on it is then fitted on epochs (the annealing momentum λ and a ' +
+    'warmup act per epoch), and its target steps are epochs. Log with live.step set to the optimizer step for a ' +
+    'curve on optimizer steps.'
+  );
 }
 
 /**

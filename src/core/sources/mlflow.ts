@@ -36,8 +36,9 @@ const MAX_PARAM_BYTES = 4096;
 /** A metric line is under 100 bytes; a longer one (a binary file among the metrics) is not kept in memory. */
 const MAX_LINE_BYTES = 4096;
 
-/** Params whose constant value is the run's learning rate when it logged no LR metric (normalised names). */
-const LR_PARAMS = ['learning_rate', 'lr', 'base_lr', 'peak_lr', 'max_lr', 'initial_lr', 'init_lr'];
+/** Params whose constant value is the run's learning rate when it logged no LR metric (normalised names; Keras's
+ * autologging logs its optimizer's as `opt_learning_rate`). */
+const LR_PARAMS = ['learning_rate', 'lr', 'base_lr', 'peak_lr', 'max_lr', 'initial_lr', 'init_lr', 'opt_learning_rate'];
 
 type FolderKind = 'run' | 'experiment' | 'store';
 
@@ -129,10 +130,12 @@ async function readRun(path: string, display: string, headBytes?: number): Promi
   let partCount = 0;
   let bytesRead = 0;
   const stepless: string[] = [];
+  let kerasLoss: number[] | undefined;
   for (const key of await filesUnder(join(path, 'metrics'), log, MAX_KEY_DEPTH)) {
     const file = join(display, 'metrics', key);
     const fileLog = new ProblemLog(file);
     const points = await readMetricFile(join(path, 'metrics', key), file, fileLog, headBytes);
+    if (key === KERAS_LOSS) kerasLoss = points.steps;
     parts.push(...fileLog.sorted());
     partCount += fileLog.count;
     bytesRead += points.bytes;
@@ -152,9 +155,39 @@ async function readRun(path: string, display: string, headBytes?: number): Promi
   const params = await readParams(join(path, 'params'), log);
   const hints = hintsFromConfig(params);
   if (hints !== null) reportHints(hints, 'MLflow params', log);
+  const autolog = await readText(join(path, 'tags', AUTOLOG_TAG));
+  const epochs = kerasLoss && epochAxis(autolog, params, kerasLoss);
+  if (epochs)
+    log.addForFile('steps-are-epochs', 'warning', 1, 1, epochs, { file: join(display, 'metrics', KERAS_LOSS) });
   const built = builder.finish({ format: 'mlflow', bytesRead, run: name });
   const table = withLrParam(hints === null ? built : { ...built, hints }, params, display);
   return { table: withProblems(table, parts, partCount), name, deleted: false };
+}
+
+/** The run tag naming the library MLflow's autologging logged the run from, and Keras's names there. */
+const AUTOLOG_TAG = 'mlflow.autologging';
+const KERAS_AUTOLOG = ['keras', 'tensorflow'];
+/** The key Keras logs its training loss under. */
+const KERAS_LOSS = 'loss';
+
+/**
+ * Why a run's step axis counts epochs, when its files show it: MLflow's Keras autologging (its tag `keras` or
+ * `tensorflow`) logs a fit's metrics once per epoch at step = the epoch index, unless it was given log_every_n_steps
+ * (then at optimizer iterations). Told apart by the fit's `epochs` param: every loss step an epoch index under it.
+ * The laws' step is an optimizer step (λ, a warmup), so the user is told what the axis is; no optimizer steps are
+ * made up for it. Null otherwise.
+ */
+function epochAxis(autolog: string | null, params: Record<string, string>, steps: readonly number[]): string | null {
+  const epochs = Number(params.epochs);
+  if (autolog === null || !KERAS_AUTOLOG.includes(autolog) || !Number.isInteger(epochs) || epochs < 1) return null;
+  if (steps.length < 2 || !steps.every((s) => Number.isInteger(s) && s >= 0 && s < epochs)) return null;
+  const last = Math.max(...steps);
+  return (
+    `"${KERAS_LOSS}" was logged by MLflow's Keras autologging once per epoch, at step = epoch index (steps 0 to ` +
+    `${last}; param epochs = ${epochs}): this run's step axis counts epochs, not optimizer steps. A loss law fitted ` +
+    'on it is fitted on epochs (the annealing momentum λ and a warmup act per epoch, not per step), and its target ' +
+    'steps are epochs. Autolog with log_every_n_steps (or log the loss with step=) for a curve on optimizer steps.'
+  );
 }
 
 /** The run's name and lifecycle stage; a meta.yaml that cannot be read is a warning and the run is still read. */

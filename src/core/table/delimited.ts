@@ -38,6 +38,11 @@ export interface DelimitedOptions {
   lineEnds?: LoneCrWatch;
   /** The file's line the first byte is on (a later part of a file; default 1). */
   firstLine?: number;
+  /**
+   * A followed file (see ReaderTuning.holdOpenQuote): at the end of the data, a record of at most this many bytes whose
+   * quote is still open is held, not rejected (default 0: none).
+   */
+  holdOpenQuote?: number;
 }
 
 export class DelimitedParser implements ChunkParser {
@@ -74,6 +79,8 @@ export class DelimitedParser implements ChunkParser {
   private openQuoteField = 0;
   /** Discarding the rest of an over-long line. */
   private skipping = false;
+  /** The data ended in a record whose quote is still open, held (not consumed) for its writer to close it. */
+  held = false;
   /**
    * Bytes at the start of the unconsumed data known to hold no line feed, from the last call. A record cannot end
    * before the next LF, so a long line is not re-parsed from its start on every chunk (that was quadratic).
@@ -141,6 +148,10 @@ export class DelimitedParser implements ChunkParser {
       }
       let next = this.skipping ? this.skipRestOfLine(buf, pos, end) : this.skipBlankOrComment(buf, pos, end, eof);
       if (next === pos) next = this.parseRecord(buf, pos, end, eof);
+      if (next === UNCLOSED && end - pos <= (this.options.holdOpenQuote ?? 0)) {
+        this.held = true;
+        break;
+      }
       if (next === UNCLOSED) next = this.rejectUnclosed(buf, end, 'is never closed');
       if (next === INCOMPLETE) {
         if (end - pos <= this.options.maxRecordBytes) {

@@ -73,6 +73,12 @@ export interface ReaderTuning {
    * rows and problems, messages included, name the file's lines (default 1).
    */
   firstLine?: number;
+  /**
+   * A followed file's bytes up to its last line feed: a CSV/TSV record of at most this many bytes whose quoted field
+   * is still open at their end is held, not rejected: its writer may be between the lines of that field. heldLines
+   * says how many line feeds it spans, so the next read starts at it (default 0: an open quote at the end is an error).
+   */
+  holdOpenQuote?: number;
 }
 
 export type ReadTableOptions = ReadOptions & ReaderTuning;
@@ -471,7 +477,14 @@ export class TableReader {
       header,
       lineEnds: this.lineEnds,
       firstLine: this.options.firstLine,
+      holdOpenQuote: this.options.holdOpenQuote,
     });
+  }
+
+  /** Line feeds in the record held at the end because its quote is still open (see holdOpenQuote); 0: none held. */
+  get heldLines(): number {
+    if (!(this.parser instanceof DelimitedParser) || !this.parser.held) return 0;
+    return countByte(this.window.buffer, LF, 0, this.window.filled);
   }
 
   get maxRecordBytes(): number {

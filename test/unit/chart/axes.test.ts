@@ -117,3 +117,30 @@ test('marker labels: boxes at one x or side by side never overlap, and stay in t
   );
   assert.ok(full.some((p) => p === null));
 });
+
+test('marker labels: a box moves off the data under its highest spot, and still goes somewhere on a full plot', () => {
+  const area = { left: 0, right: 800, top: 0, bottom: 400 };
+  // A run's points along the top of the plot (a flat BLEU near the y axis' top) and a line falling through the middle.
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let px = 0; px <= 800; px += 5) {
+    x.push(px, px);
+    y.push(20, 100 + px / 4);
+  }
+  const [box] = layoutLabels([{ x: 300, width: 200, height: 19 }], area, { x, y }) as PlacedBox[];
+  const covered = x.filter(
+    (px, i) => px >= box.left - 4 && px <= box.right + 4 && y[i] >= box.top - 4 && y[i] <= box.bottom + 4,
+  );
+  assert.equal(covered.length, 0, JSON.stringify(box));
+  assert.ok(box.top > 20 && box.bottom < 100 + box.left / 4, JSON.stringify(box)); // the gap between the two
+  // Without the points the box takes the plot's top, as before.
+  assert.equal((layoutLabels([{ x: 300, width: 200, height: 19 }], area)[0] as PlacedBox).top, 3);
+  // Points everywhere: the box is still drawn (labels matter more than a few points under a translucent box).
+  const dense = { x: [] as number[], y: [] as number[] };
+  for (let px = 0; px <= 800; px += 4)
+    for (let py = 0; py <= 400; py += 4) {
+      dense.x.push(px);
+      dense.y.push(py);
+    }
+  assert.ok(layoutLabels([{ x: 300, width: 200, height: 19 }], area, dense)[0] !== null);
+});

@@ -123,13 +123,51 @@ test('what-if: a peak LR the law cannot take, or a loss of 0 or below, says why 
   assert.match(checkSpec({ ...spec, peakLr: Infinity }) ?? '', /peak LR/);
   const infinite = whatIfCurve(fit, { ...spec, peakLr: Infinity }, 'A');
   assert.ok(!infinite.ok && /peak LR/.test(infinite.message), JSON.stringify(infinite));
-  // A peak 1e303 times the fit's: the annealing term outgrows everything and the law gave a final loss of -2e302.
+  // A law whose annealing term outgrows everything (its C a thousand times the fit's): a final loss below 0.
+  const p = fit.normalized!.params;
+  const steep = { ...fit, normalized: { ...fit.normalized!, params: { ...p, C: p.C * 1000 } } };
+  const negative = whatIfCurve(steep, spec, 'B');
+  assert.ok(!negative.ok, `final loss ${negative.ok && negative.value.finalLoss}`);
+  assert.match(
+    negative.message,
+    /^B: the law gives a loss of -[\d.e+]+ at step [\d.]+\w*, and a loss cannot be 0 or below/,
+  );
+});
+
+test("what-if: an LR far outside the fit curves' peak LRs is refused with the step, both ways", async () => {
+  const analysis = await analyseFiles([join(REPO, 'examples/loss/cosine.csv')], {
+    law: 'lr-annealing',
+    bootstrapSamples: 0,
+  });
+  const fit = analysis.fits.find((f) => f.law === 'lr-annealing')!;
+  assert.deepEqual(fit.lrPeaks, { lowest: 3e-4, highest: 3e-4 });
+  const spec = defaultSpec({ peakLr: 3e-4, warmupSteps: 500, totalSteps: 20_000 });
+  // A peak 1e303 times the runs' gave a final loss of -2e302; one of 1e-300 finite losses of 1e151 to 1e273.
   const huge = whatIfCurve(fit, { ...spec, peakLr: 1e300 }, 'B');
   assert.ok(!huge.ok, `final loss ${huge.ok && huge.value.finalLoss}`);
   assert.match(
     huge.message,
-    /^B: the law gives a loss of -[\d.e+]+ at step [\d.]+\w*, and a loss cannot be 0 or below/,
+    /^B: its LR of 2e297 at step 1 is over 3 times the highest peak LR the fit curves were trained at \(3e-4\): .*Choose a peak LR from 3e-5 to 9e-4/,
   );
+  const tiny = whatIfCurve(fit, { ...spec, peakLr: 1e-300 }, 'A');
+  assert.ok(!tiny.ok, `final loss ${tiny.ok && tiny.value.finalLoss}`);
+  assert.match(
+    tiny.message,
+    /^A: its highest LR, 1e-300 at step 506, is over 10 times lower than the lowest peak LR the fit curves were trained at \(3e-4\)/,
+  );
+  // The limits themselves draw: a tenth of the runs' peak, three times it; just past them does not.
+  for (const [peakLr, ok] of [
+    [3.01e-5, true],
+    [9e-4, true],
+    [2.99e-5, false],
+    [9.01e-4, false],
+  ] as const)
+    assert.equal(whatIfCurve(fit, { ...spec, peakLr }, 'A').ok, ok, `peak ${peakLr}`);
+  // The runs' own schedule continued at their peak, a cosine and a WSD at it for twice the steps: all drawn.
+  const defaults = whatIfDefaults(analysis, fit);
+  const twice = { ...defaultSpec(defaults), totalSteps: 2 * defaults.totalSteps };
+  for (const shape of ['cosine', 'wsd', 'constant'] as const)
+    assert.ok(whatIfCurve(fit, { ...twice, shape }, shape, { fromStep: defaults.fromStep }).ok, shape);
 });
 
 test('what-if from a fit the data do not support: no curve, the verdict instead', async () => {

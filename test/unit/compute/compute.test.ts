@@ -428,3 +428,81 @@ test('compute: a compute column in PF-days (not 6·N·D FLOP) is said, and 6·N�
   assert.match(f.message, /Column 'flops' is 1\.16e-20 times 6·N·D on the rows fitted/);
   assert.equal(b.predictions[0].x, a.predictions[0].x, 'the default budget, as if in FLOP');
 });
+
+/** A sweep written from the true law at the given (N, D), with 0.3 % multiplicative noise. */
+function sweepOf(nd: [number, number][]): Table {
+  const { E, A, B, alpha, beta } = TRUE_COEFFICIENTS;
+  const noise = [0.002, -0.003, 0.001, 0.003, -0.002, 0, -0.001];
+  const lines = nd.map(
+    ([n, d], i) => `${n},${d},${((E + A / n ** alpha + B / d ** beta) * (1 + noise[i % 7])).toFixed(5)}`,
+  );
+  return parseText(['params,tokens,loss', ...lines].join('\n'), { fileName: 'levels.csv' });
+}
+
+test('compute: one or two model sizes, or one token count, give no compute-optimal answer, and say why', () => {
+  const options = withDefaults({ bootstrapSamples: 40 });
+  const roles = (t: Table) => rolesFor(t, { params: 'params', tokens: 'tokens', loss: 'loss' });
+  const dGrid = Array.from({ length: 12 }, (_, i) => 1e9 * 2 ** (i / 2));
+  const cases: { name: string; nd: [number, number][]; says: RegExp }[] = [
+    { name: 'one size', nd: dGrid.map((d) => [1e8, d]), says: /one model size \(N = 100M\)/ },
+    {
+      name: 'two sizes',
+      nd: dGrid.flatMap((d) => [[1e8, d] as [number, number], [4e8, d] as [number, number]]),
+      says: /two model sizes \(N = 100M and 400M\)/,
+    },
+    {
+      name: 'one token count (every size trained on 300B tokens)',
+      nd: [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9, 6.4e9, 1.28e10, 2.56e10, 5.12e10, 1e11, 2e11].map((n) => [n, 3e11]),
+      says: /one token count \(D = 300B\)/,
+    },
+  ];
+  for (const c of cases) {
+    const table = sweepOf(c.nd);
+    const a = analyseCompute(table, roles(table), options);
+    judgeFits(a);
+    const found = a.findings.find((f) => f.code === 'compute-levels-few');
+    assert.ok(found, `${c.name}: ${codes(a).join(', ')}`);
+    assert.match(found.message, c.says, c.name);
+    assert.equal(found.line, 2, c.name);
+    assert.ok(
+      a.fits[0].unsupported?.some((p) => p.code === 'compute-levels-few'),
+      c.name,
+    );
+    assert.ok(a.predictions.length > 0, c.name);
+    for (const p of a.predictions) {
+      assert.equal(p.value, null, `${c.name}: ${JSON.stringify(p)}`);
+      assert.match(p.statusReason ?? '', c.says, c.name);
+    }
+  }
+  // Three sizes and many token counts are enough: the answer is given.
+  const three = sweepOf(dGrid.flatMap((d) => [1e8, 4e8, 1.6e9].map((n) => [n, d] as [number, number])));
+  const a = analyseCompute(three, roles(three), options);
+  assert.ok(!a.findings.some((f) => f.code === 'compute-levels-few'), codes(a).join(', '));
+  // Sizes within 1 % of each other are one level (a size written 1e8 in one row and 1.004e8 in another).
+  const near = sweepOf(dGrid.map((d, i) => [i % 2 ? 1.004e8 : 1e8, d]));
+  const b = analyseCompute(near, roles(near), options);
+  assert.match(b.findings.find((f) => f.code === 'compute-levels-few')?.message ?? '', /one model size/);
+});
+
+test('power fitted over a short range of x: targets further past the data than they span are withheld and said', () => {
+  // 2 + 5 x^-0.3 at steps 1000-1029 with 0.05 % noise: the fit's alpha is the noise's (3.2 here), its band narrow.
+  const noise = [0.0004, -0.0006, 0.0002, 0.0007, -0.0003, 0, -0.0005, 0.0001];
+  const rows = Array.from({ length: 30 }, (_, i) => {
+    const step = 1000 + i;
+    return `${step},${((2 + 5 * step ** -0.3) * (1 + noise[i % 8])).toFixed(6)}`;
+  });
+  const table = parseText(['step,loss', ...rows].join('\n'), { fileName: 'short.csv' });
+  const roles = rolesFor(table, { step: 'step', loss: 'loss' });
+  const far = analysePower(table, roles, withDefaults({ bootstrapSamples: 40 }));
+  assert.equal(far.predictions[0].x, 2058);
+  assert.equal(far.predictions[0].value, null, JSON.stringify(far.predictions[0]));
+  assert.match(far.predictions[0].statusReason ?? '', /too far past the data: step = 2\.058k is 24\.\d times/);
+  const said = far.findings.find((f) => f.code === 'power-range-short');
+  assert.ok(said, codes(far).join(', '));
+  assert.equal(said.line, 2);
+  // A target within one span past the data (1059 here) is predicted, and near the truth.
+  const near = analysePower(table, roles, withDefaults({ bootstrapSamples: 40, predictSteps: [1050] }));
+  const value = valued(near.predictions[0]).value;
+  assert.ok(Math.abs(value - (2 + 5 * 1050 ** -0.3)) < 0.002, String(value));
+  assert.ok(!near.findings.some((f) => f.code === 'power-range-short'), codes(near).join(', '));
+});

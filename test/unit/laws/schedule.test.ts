@@ -112,7 +112,7 @@ function stepped(
     const eta = lr.at(i);
     const inWarmup = i <= lr.warmupEnd;
     const annealed = inWarmup ? lr.peak : eta;
-    sum1 += inWarmup && options.warmup === 'peak' ? lr.peak : eta;
+    sum1 += inWarmup && i > lr.untrained && options.warmup === 'peak' ? lr.peak : eta;
     if (i > 1) m = options.lambda * m + (previous - annealed);
     sum2 += m;
     previous = annealed;
@@ -131,11 +131,14 @@ test('long stretches between logged rows are summed in closed form with the step
     // Rows 300..5000 steps apart: a warmup rise, a decay, a re-warmup; queries on and between the rows.
     const steps: number[] = [];
     const lr: number[] = [];
-    let step = 1 + Math.floor(random() * 2000);
+    // Some trials' warmup is logged from near 0 at a step counter far past 1: nothing before it was trained.
+    const late = trial % 2 === 1 && trial % 3 !== 0;
+    let step = 1 + Math.floor(random() * 2000) + (late ? 100_000 : 0);
     for (let k = 0; k < 12; k++, step += 300 + Math.floor(random() * 4700)) {
       steps.push(step);
-      lr.push(k < 3 ? 1e-4 * (k + 1) : k === 8 ? 2.5e-4 : 3e-4 * random());
+      lr.push(k === 0 && late ? 1e-5 : k < 3 ? 1e-4 * (k + 1) : k === 8 ? 2.5e-4 : 3e-4 * random());
     }
+    if (late) assert.ok(new StepLr(sched(steps, lr)).untrained > 90_000, `trial ${trial} starts late`);
     const queries = [...new Set(Array.from({ length: 15 }, () => 1 + Math.floor(random() * (step + 3000))))].sort(
       (a, b) => a - b,
     );
@@ -167,4 +170,36 @@ test('work grows with rows, not step values: steps of 3.5e10 and 1e300 are summe
     assert.ok([...got.s1, ...got.s2].every(Number.isFinite), `finite areas at ${huge}`);
     assert.ok(got.s1[2] > got.s1[1]);
   }
+});
+
+test('a warmup logged from its start after a carried-over step counter (1e9): the steps before it are not trained', () => {
+  // Linear warmup 0 -> 1e-3 over 1000 steps logged every 100 steps, then constant; once from step 0, once from 1e9.
+  const rows = Array.from({ length: 30 }, (_, k) => (k + 1) * 100);
+  const lr = rows.map((s) => (s <= 1000 ? (1e-3 * s) / 1000 : 1e-3));
+  const offset = 1e9;
+  const fromZero = sched(rows, lr);
+  const carried = sched(
+    rows.map((s) => s + offset),
+    lr,
+  );
+  assert.equal(new StepLr(carried).untrained, offset, 'the ramp through the first two rows meets 0 at step 1e9');
+  assert.equal(new StepLr(fromZero).untrained, 0, 'a warmup logged from step 1 has nothing untrained');
+  for (const warmup of ['peak', 'actual'] as const) {
+    const options = { lambda: 0.999, warmup };
+    const got = lrAreas(carried, [offset + 100, offset + 1000, offset + 3000], options);
+    // In steps at the peak LR. `peak`: the warmup's 1000 steps at the peak, not 1e9 more; `actual`: the ramp from 0.
+    const expected = warmup === 'peak' ? [100, 1000, 3000] : [5.05, 500.5, 2500.5];
+    expected.forEach((v, k) =>
+      assert.ok(Math.abs(got.s1[k] / 1e-3 / v - 1) < 1e-9, `${warmup} S1 at query ${k}: ${got.s1[k] / 1e-3} vs ${v}`),
+    );
+    assert.deepEqual([...got.s2], [0, 0, 0], 'the warmup rise adds nothing to S2');
+    // The same as the log from step 0 under `peak` (which counts its steps 1..99 at the peak too).
+    if (warmup === 'peak') {
+      const plain = lrAreas(fromZero, [100, 1000, 3000], options);
+      plain.s1.forEach((v, k) => assert.ok(Math.abs(got.s1[k] - v) < 1e-12));
+    }
+  }
+  // A first row at the peak, or an LR that starts high: no warmup start is read from it.
+  assert.equal(new StepLr(sched([1e9, 1e9 + 100], [1e-3, 1e-3])).untrained, 0);
+  assert.equal(new StepLr(sched([1e9, 1e9 + 100, 1e9 + 200], [5e-4, 8e-4, 1e-3])).untrained, 0);
 });

@@ -18,6 +18,9 @@ import { join } from 'node:path';
 import { tailFor } from '../../../src/core/live/tails';
 import { TextTail } from '../../../src/core/live/textTail';
 import { WholeTail } from '../../../src/core/live/wholeTail';
+import type { Tail } from '../../../src/core/live/tail';
+import { readSource, type SourceOptions } from '../../../src/core/sources';
+import { failedTable } from '../../../src/core/table/read';
 import type { Table } from '../../../src/core/table/types';
 import { scratchDir } from '../../helpers/scratch';
 
@@ -29,7 +32,7 @@ function log(rows: number, first: number): string {
   return text;
 }
 
-const table = (tail: TextTail): Table => tail.current().tables[0];
+const table = (tail: Tail): Table => tail.current().tables[0];
 const steps = (t: Table) => Array.from(t.columns.find((c) => c.name === 'step')!.values);
 const changed = (t: Table) => t.problems.filter((p) => p.code === 'file-changed');
 
@@ -139,6 +142,27 @@ test(
   },
 );
 
+test(
+  'a followed file unreadable at its first read is read once its permission is back, though unchanged',
+  { skip: asRoot && 'run as root, who reads a file whatever its permissions' },
+  async () => {
+    for (const name of ['first.csv', 'first.json']) {
+      const path = join(scratchDir('sl-live-hostile-'), name);
+      writeFileSync(path, name.endsWith('.csv') ? log(20, 10) : JSON.stringify([{ step: 1, loss: 3 }]));
+      const tail = await tailFor(path);
+      chmodSync(path, 0o200);
+      await tail.update();
+      const unreadable = () => table(tail).problems.filter((p) => p.code === 'file-unreadable');
+      assert.match(unreadable()[0]?.message ?? '', /permission denied/, name);
+      assert.equal((await tail.update()).change, 'unchanged', `${name}: said once`);
+      chmodSync(path, 0o644);
+      assert.notEqual((await tail.update()).change, 'unchanged', name);
+      assert.equal(unreadable().length, 0, name);
+      assert.ok(table(tail).rowCount > 0, name);
+    }
+  },
+);
+
 test('a followed JSON document deleted keeps its rows with a warning saying so, once; written again, it is read', async () => {
   const path = join(scratchDir('sl-live-hostile-'), 'history.json');
   const records = (n: number) =>
@@ -196,4 +220,79 @@ test('a FIFO to follow is said not to be followable, never opened: opening it wa
     );
     assert.equal((await tail.update()).change, 'unchanged', 'said once');
   }
+});
+
+/** A Hugging Face trainer_state.json of `steps` logged steps, pretty-printed as the Trainer writes it. */
+function trainerState(steps: number): string {
+  const logHistory = Array.from({ length: steps }, (_, i) => ({ step: 10 * (i + 1), loss: 3 / (i + 1) }));
+  return JSON.stringify({ global_step: 10 * steps, log_history: logHistory }, null, 2);
+}
+
+test('a trainer_state.json caught mid-rewrite is read again after a pause, its rows kept meanwhile', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'trainer_state.json');
+  writeFileSync(path, trainerState(20));
+  const full = trainerState(30);
+  for (const caught of ['', full.slice(0, full.length / 2)]) {
+    let pauses = 0;
+    const pause = async (): Promise<void> => {
+      pauses++;
+      assert.equal(table(tail).rowCount, 20, 'the rows read before stand while it is read again');
+      if (pauses === 2) writeFileSync(path, full); // the save ends while the tail waits
+    };
+    writeFileSync(path, trainerState(20));
+    const tail = new WholeTail(path, {}, { pause });
+    await tail.update();
+    writeFileSync(path, caught);
+    assert.equal((await tail.update()).change, 'reread');
+    assert.equal(pauses, 2, JSON.stringify(caught.slice(0, 10)));
+    assert.equal(table(tail).rowCount, 30);
+    assert.deepEqual(
+      table(tail).problems.filter((p) => p.severity !== 'info'),
+      [],
+      'no warning of a cut-short read',
+    );
+  }
+});
+
+test('a trainer_state.json that stays cut short is said so after a bounded number of reads', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'trainer_state.json');
+  writeFileSync(path, trainerState(20));
+  let pauses = 0;
+  const tail = new WholeTail(path, {}, { pause: async () => void pauses++ });
+  await tail.update();
+  assert.equal(pauses, 0, 'a first read is not read again');
+  writeFileSync(path, trainerState(30).slice(0, 500));
+  assert.equal((await tail.update()).change, 'reread');
+  assert.equal(pauses, 3);
+  assert.ok(table(tail).problems.some((p) => p.code === 'json-invalid'));
+  writeFileSync(path, trainerState(30).slice(0, 600));
+  await tail.update();
+  assert.equal(pauses, 3, 'the last read did not parse either: taken at once');
+});
+
+test('a followed JSON document unreadable at a read is read again at the next update, though unchanged', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'history.json');
+  writeFileSync(
+    path,
+    JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ step: 10 * (i + 1), loss: 3 / (i + 1) }))),
+  );
+  // Root reads a file whatever its permissions: the read fails as it does for a user whose permission was removed.
+  let denied = true;
+  const read = (file: string, options: SourceOptions) =>
+    denied
+      ? Promise.resolve({
+          tables: [failedTable(file, file, 'file-unreadable', `${file} cannot be read (permission denied)`)],
+          problems: [],
+        })
+      : readSource(file, options);
+  const tail = new WholeTail(path, {}, { read });
+  await tail.update();
+  const unreadable = () => table(tail).problems.filter((p) => p.code === 'file-unreadable');
+  assert.equal(unreadable().length, 1);
+  assert.equal((await tail.update()).change, 'unchanged', 'still unreadable: said once');
+  denied = false; // chmod 644: neither its content nor its time changed
+  assert.equal((await tail.update()).change, 'reread');
+  assert.equal(unreadable().length, 0, 'the error goes');
+  assert.equal(table(tail).rowCount, 30);
+  assert.equal((await tail.update()).change, 'unchanged', 'read, it is read again only when it changes');
 });

@@ -239,3 +239,52 @@ test('an empty or unfinished file says what a read of it says until its first co
   assert.equal(tail.current().tables[0].rowCount, 2);
   assert.ok(!tail.current().tables[0].problems.some((p) => p.code === 'line-unfinished'));
 });
+
+test('a quoted field with line breaks, cut anywhere inside it between two updates, follows as one read of the file', async () => {
+  const before = 'step,note,loss\n1,"plain",3.0\n';
+  const field = '"two\nlines, ""quoted""\n\nand a blank one"';
+  const text = `${before}2,${field},2.9\n3,"x",2.8\n`;
+  const from = before.length + 2; // the opening quote
+  const path = join(dir, 'multiline.csv');
+  writeFileSync(path, text);
+  const whole = await readTable(path);
+  const located = (t: Table) => t.problems.map((p) => [p.code, p.line, p.message]);
+  assert.equal(whole.rowCount, 3);
+  // Cut at every byte of the field, its quotes included; first read before the cut (readAppended) or at it (readWhole).
+  for (let cut = from; cut <= from + field.length; cut++) {
+    for (const first of [before.length, cut]) {
+      writeFileSync(path, text.slice(0, first));
+      const tail = new TextTail(path);
+      await tail.update();
+      appendFileSync(path, text.slice(first, cut));
+      await tail.update();
+      const held = tail.current().tables[0];
+      assert.equal(held.rowCount, 1, `cut at ${cut}: the open field's row is not read yet`);
+      assert.ok(!held.problems.some((p) => p.code === 'quote-unclosed'), `cut at ${cut}: not said to be unclosed`);
+      const unfinished = held.problems.find((p) => p.code === 'line-unfinished');
+      assert.ok(cut === from || unfinished?.line === 3, `cut at ${cut}: the held row is said, at its line`);
+      appendFileSync(path, text.slice(cut));
+      await tail.update();
+      const followed = tail.current().tables[0];
+      assert.deepEqual(content(followed), content(whole), `cut at ${cut}, first read to ${first}`);
+      assert.deepEqual(located(followed), located(whole), `cut at ${cut}, first read to ${first}: the same problems`);
+    }
+  }
+});
+
+test('a stray quote in a followed file holds the rows after it only for a bounded number of bytes', async () => {
+  const path = join(dir, 'stray.csv');
+  const rows = Array.from({ length: 8000 }, (_, i) => `${i + 3},2.5\n`).join('');
+  const text = `step,loss\n1,3.0\n2,"2.9\n${rows}`;
+  writeFileSync(path, '');
+  const tail = new TextTail(path);
+  for (let at = 0; at < text.length; at += 1000) {
+    appendFileSync(path, text.slice(at, at + 1000));
+    await tail.update();
+  }
+  const followed = tail.current().tables[0];
+  const whole = await readTable(path);
+  assert.ok(text.length > 64 * 1024 && whole.rowCount > 4000);
+  assert.deepEqual(content(followed), content(whole));
+  assert.ok(followed.problems.some((p) => p.code === 'quote-unclosed' && p.line === 3));
+});

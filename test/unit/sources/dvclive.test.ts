@@ -183,3 +183,36 @@ test("a metric TSV is a part of its DVCLive run, named as the run's table names 
   writeFile(join(other, 'plots', 'metrics', 'loss.tsv'), 'step\tloss\n1\t2\n');
   assert.equal(await runOfPart(join(other, 'plots', 'metrics', 'loss.tsv')), null);
 });
+
+test('train/loss and eval/loss at every step 0, 1, 2, … (Keras and fast.ai callbacks, once per epoch): the axis is said to be epochs', async () => {
+  const epochs = Array.from({ length: 12 }, (_, e) => e);
+  const perEpoch = {
+    'train/loss': epochs.map((e) => ({ step: e, value: 2.5 + 2 / (e + 1) })),
+    'eval/loss': epochs.map((e) => ({ step: e, value: 2.6 + 2 / (e + 1) })),
+  };
+  const dir = writeDvclive(join(tmp(), 'dvclive'), perEpoch);
+  const [t] = (await readSources([dir])).tables;
+  const said = t.problems.filter((p) => p.code === 'steps-are-epochs');
+  assert.equal(said.length, 1, JSON.stringify(t.problems));
+  assert.equal(said[0].severity, 'warning');
+  assert.equal(said[0].file, join(dir, 'plots', 'metrics', 'train/loss.tsv'));
+  assert.match(
+    said[0].message,
+    /logged together at every step 0 to 11, as DVCLive's Keras and fast\.ai callbacks do once per epoch/,
+  );
+  assert.deepEqual(values(t, 'step'), epochs, 'the steps are left as logged');
+  // An evaluation every other step (Hugging Face's callback), steps that are not next_step()'s count, or no eval/loss.
+  const others = [
+    metrics(lawCurve(constantLr, 600, 100)),
+    { ...perEpoch, 'eval/loss': perEpoch['eval/loss'].filter((_, i) => i % 2 === 0) },
+    {
+      'train/loss': perEpoch['train/loss'].map((p) => ({ ...p, step: (p.step + 1) * 50 })),
+      'eval/loss': perEpoch['eval/loss'].map((p) => ({ ...p, step: (p.step + 1) * 50 })),
+    },
+    { 'train/loss': perEpoch['train/loss'] },
+  ];
+  for (const [k, m] of others.entries()) {
+    const [u] = (await readSources([writeDvclive(join(tmp(), 'dvclive'), m)])).tables;
+    assert.ok(!u.problems.some((p) => p.code === 'steps-are-epochs'), `case ${k}`);
+  }
+});

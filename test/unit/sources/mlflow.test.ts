@@ -299,3 +299,43 @@ test("a record at step 0 (a two-field line of early MLflow) is said in its metri
   assert.equal(zero.line, 1);
   assert.equal(zero.cell?.field, 1, 'at the value of the record');
 });
+
+test("Keras autologging's epoch metrics (step = epoch index): the axis is said to count epochs, not optimizer steps", async () => {
+  const exp = writeMlflowExperiment(tmp(), '1', 'keras');
+  const perEpoch = Array.from({ length: 20 }, (_, e) => `${1000 + e} ${(2.5 + 2 / (e + 1)).toFixed(4)} ${e}`);
+  const keras = (name: string, tags: Record<string, string>, lines: string[], epochs = '20') =>
+    writeMlflowRun(exp, id(name), {
+      name,
+      metrics: { loss: lines.join('\n') + '\n' },
+      params: { epochs, batch_size: '32', opt_learning_rate: '0.001' },
+      tags,
+    });
+  const run = keras('a', { 'mlflow.autologging': 'tensorflow' }, perEpoch);
+  const [t] = (await readSources([run])).tables;
+  const said = t.problems.filter((p) => p.code === 'steps-are-epochs');
+  assert.equal(said.length, 1, JSON.stringify(t.problems));
+  assert.equal(said[0].severity, 'warning');
+  assert.equal(said[0].file, join(run, 'metrics', 'loss'));
+  assert.match(
+    said[0].message,
+    /"loss" was logged by MLflow's Keras autologging once per epoch, at step = epoch index \(steps 0 to 19; param epochs = 20\): this run's step axis counts epochs/,
+  );
+  // The fit of it carries the finding; the steps are left as logged.
+  const analysis = await analyseFiles([run], { bootstrapSamples: 0 });
+  assert.ok(analysis.findings.some((f) => f.code === 'steps-are-epochs'));
+  assert.equal(values(t, 'step').at(-1), 19);
+  // log_every_n_steps: steps are optimizer iterations, past the epochs; no autologging tag; steps past the epochs.
+  const perStep = Array.from(
+    { length: 20 },
+    (_, k) => `${1000 + k} ${(2.5 + 2 / (k + 1)).toFixed(4)} ${(k + 1) * 100}`,
+  );
+  for (const other of [
+    keras('b', { 'mlflow.autologging': 'keras' }, perStep),
+    keras('c', {}, perEpoch),
+    keras('d', { 'mlflow.autologging': 'pytorch' }, perEpoch),
+    keras('e', { 'mlflow.autologging': 'keras' }, perEpoch, '10'),
+  ]) {
+    const [u] = (await readSources([other])).tables;
+    assert.ok(!u.problems.some((p) => p.code === 'steps-are-epochs'), other);
+  }
+});
