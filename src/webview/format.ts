@@ -1,5 +1,6 @@
 // Numbers on axes: which ticks get a label, and labels as short as they can be while telling neighbours apart.
 // Tooltips use the core's formatNumber, as every other surface does.
+import { distinctDigits } from '../core/util/format';
 
 /** One tick label at `digits` significant digits: compact (k, M, B) in the middle range, exponents outside it. */
 export function tick(v: number, digits = 3): string {
@@ -54,7 +55,8 @@ export function tickLabels(values: number[], space: TickSpace): string[] {
     keep.add(i);
   }
   const shown = values.filter((_, i) => keep.has(i));
-  const digits = distinctDigits(shown);
+  // The fewest significant digits (1 to 6) at which distinct values get distinct labels.
+  const digits = distinctDigits(shown, tick, 1, 6);
   return values.map((v, i) => (keep.has(i) ? tick(v, digits) : ''));
 }
 
@@ -80,13 +82,6 @@ function priority(v: number, log: boolean): number {
 function significantDigits(v: number): number {
   for (let d = 1; d < 15; d++) if (Math.abs(Number(v.toPrecision(d)) - v) <= 1e-12 * Math.abs(v)) return d;
   return 15;
-}
-
-/** The fewest significant digits (1..6) at which distinct values get distinct labels. */
-export function distinctDigits(values: number[]): number {
-  const distinct = new Set(values).size;
-  for (let d = 1; d < 6; d++) if (new Set(values.map((v) => tick(v, d))).size === distinct) return d;
-  return 6;
 }
 
 /** At most this many grid lines on a log axis: more read as clutter rather than as a scale. */

@@ -15,7 +15,7 @@ import { finding, type Hint } from '../findings';
 import type { ColumnRole, RoleAssignment, Table } from '../table/types';
 import { quantile } from '../util/random';
 import { medianOf } from '../util/select';
-import { distinctDigits, formatCompact } from '../util/format';
+import { formatCompact, formatSizes } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -143,8 +143,7 @@ function levelsProblem(data: ComputeRows): FitProblem | undefined {
   ].filter((q) => q.levels.length < MIN_LEVELS);
   if (!few.length) return undefined;
   const reasons = few.map(({ levels, what, symbol, term }) => {
-    const digits = distinctDigits(levels);
-    const shown = levels.map((v) => formatCompact(v, digits)).join(' and ');
+    const shown = formatSizes(levels).join(' and ');
     return levels.length === 1
       ? `the runs are of one ${what} (${symbol} = ${shown}), so ${term} cannot be told from E`
       : `the runs are of two ${what}s (${symbol} = ${shown}): E and ${term} are three unknowns for two values`;

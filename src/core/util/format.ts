@@ -62,15 +62,21 @@ export function formatCompact(v: number, digits = 4): string {
 const MAX_DIGITS = 17;
 
 /**
- * The fewest significant digits, 4 or more, with which formatCompact tells the different values of `values` apart:
- * model sizes 1e8, 1e8+1 and 1e8+2 all read "100M" at 4 digits, so their curves looked like one size; at 9 they read
- * "100M", "100.000001M" and "100.000002M". Work grows with the number of values (at most 14 passes over them).
+ * The fewest significant digits in [from, to] with which `format` tells the different values of `values` apart (`to`
+ * when none does). By default formatCompact from 4 on: model sizes 1e8, 1e8+1 and 1e8+2 all read "100M" at 4 digits,
+ * so their curves looked like one size; at 9 they read "100M", "100.000001M" and "100.000002M". Work grows with the
+ * number of values (at most to - from passes over them).
  */
-export function distinctDigits(values: readonly number[]): number {
+export function distinctDigits(
+  values: readonly number[],
+  format: (v: number, digits: number) => string = formatCompact,
+  from = 4,
+  to = MAX_DIGITS,
+): number {
   const distinct = new Set(values);
-  for (let digits = 4; digits < MAX_DIGITS; digits++)
-    if (new Set([...distinct].map((v) => formatCompact(v, digits))).size === distinct.size) return digits;
-  return MAX_DIGITS;
+  for (let digits = from; digits < to; digits++)
+    if (new Set([...distinct].map((v) => format(v, digits))).size === distinct.size) return digits;
+  return to;
 }
 
 /**

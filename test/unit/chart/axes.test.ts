@@ -1,7 +1,8 @@
 // The chart panel's axis labels and marker-label layout: pure functions of the webview, tested without a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { distinctDigits, logGridValues, MAX_LOG_GRID, tick, tickLabels } from '../../../src/webview/format';
+import { distinctDigits } from '../../../src/core/util/format';
+import { logGridValues, MAX_LOG_GRID, tick, tickLabels } from '../../../src/webview/format';
 import { layoutLabels, overlaps, type PlacedBox } from '../../../src/webview/labelLayout';
 
 test('axis ticks: an LR axis gets distinct labels (never "3e-4, 3e-4, 2e-4")', () => {
@@ -11,7 +12,7 @@ test('axis ticks: an LR axis gets distinct labels (never "3e-4, 3e-4, 2e-4")', (
   assert.equal(new Set(shown).size, shown.length, shown.join(', '));
   assert.deepEqual(shown, ['0', '5e-5', '1e-4', '1.5e-4', '2e-4', '2.5e-4', '3e-4']);
   // The digits follow the values: 2.44e-4 and 2.45e-4 need three.
-  assert.equal(distinctDigits([2.44e-4, 2.45e-4]), 3);
+  assert.equal(distinctDigits([2.44e-4, 2.45e-4], tick, 1, 6), 3);
   assert.equal(tick(1e19), '1e19');
 });
 
