@@ -238,6 +238,10 @@ const ANALYSIS = {
       { kind: 'set-option', option: 'sizes' },
     ],
   },
+  'sizes-range-short': {
+    severities: ['warning'],
+    title: 'A model size further past the fitted sizes than they span',
+  },
   // Any law: too few points is an error when nothing can be fitted, information when one group of a sweep is short.
   'too-few-points': { severities: ['info', 'error'], title: 'Too few points for the law' },
   'fit-failed': { severities: ['warning', 'error'], title: 'The solver found no finite fit' },
@@ -313,6 +317,10 @@ const ANALYSIS = {
   'compute-levels-few': {
     severities: ['warning'],
     title: 'Too few model sizes or token counts to pin the Chinchilla law',
+  },
+  'compute-range-short': {
+    severities: ['warning'],
+    title: 'A compute-optimal N* or D* further past the runs than they span',
   },
   'rows-excluded': { severities: ['info'], title: 'Rows flagged as excluded are left out' },
   'compute-units': {

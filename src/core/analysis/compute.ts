@@ -25,6 +25,7 @@ import { MAX_PARAMS, MAX_TOKENS } from '../util/counts';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
 import type { BeyondFitted, CurveReport, Finding, FitProblem, LawAnalysis, Prediction } from './types';
 import { verdictFinding, withheld } from './trust';
+import { beyondReach, farReason, pastPhrase, reachOf, type Reach } from './reach';
 import { appendAll, maxOf, minOf } from '../util/arrays';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
@@ -113,8 +114,10 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   };
   for (const budget of budgetsOf(options, data))
     out.predictions.push(budgetPrediction(budget, fit.params, sets, fitted));
+  const where = { file: table.file, line: table.lines[data.rows[0]] };
   const levels = levelsProblem(data);
-  if (levels) withholdAll(out, levels, { file: table.file, line: table.lines[data.rows[0]] });
+  if (levels) withholdAll(out, levels, where);
+  withholdFar(out, data, where);
   return out;
 }
 
@@ -163,6 +166,38 @@ function withholdAll(out: LawAnalysis, problem: FitProblem, where: { file: strin
   const reason = `not supported by the data: ${problem.reason}`;
   out.predictions.forEach((p, i) => {
     if (p.status === 'ok') out.predictions[i] = withheld(p, 'fit-unsupported', reason);
+  });
+}
+
+/**
+ * Compute-optimal answers whose N* or D* lies further past the fitted N or D than they span (reach.ts): over sizes
+ * 1e8-1.03e8 alpha fitted 1.5 for a true 0.34, its refits stayed there, and N* was shown 1.6e8 for a true 6.4e8 with
+ * a D/N band that left out the true ratio. Each is withheld with the reason, and one finding says so.
+ */
+function withholdFar(out: LawAnalysis, data: ComputeRows, where: { file: string; line: number }): void {
+  const reach = { N: reachOf(data.n), D: reachOf(data.d) };
+  let first: { name: 'N' | 'D'; at: number; C: number } | undefined;
+  out.predictions.forEach((p, i) => {
+    if (p.status !== 'ok' || !p.extra) return;
+    const { extra } = p;
+    const name = (['N', 'D'] as const).find((q) => beyondReach(reach[q], extra[q]));
+    if (!name) return;
+    first ??= { name, at: extra[name], C: p.x };
+    out.predictions[i] = withheld(p, 'fit-unsupported', farReason(`${name}*`, reach[name], extra[name], name));
+  });
+  if (first) out.findings.push(computeRangeShort(first, reach[first.name], where));
+}
+
+function computeRangeShort(
+  far: { name: 'N' | 'D'; at: number; C: number },
+  reach: Reach,
+  where: { file: string; line: number },
+): Finding {
+  const { name, at, C } = far;
+  const what = name === 'N' ? 'model sizes' : 'token counts';
+  return finding('compute-range-short', 'warning', {
+    ...where,
+    message: `The compute-optimal answer at C = ${formatCompact(C)} lies further past the runs than they span: ${pastPhrase(`${name}*`, reach, at, name)}. Over so narrow a range of ${what} the law's exponent is not told from its scale and E (refits agree only because they start at the fit), so compute-optimal answers whose N* or D* lie more than one span past the fitted N or D are withheld. Add runs of ${what} spread wider, or ask a budget nearer the runs.`,
   });
 }
 
