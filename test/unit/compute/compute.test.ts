@@ -540,3 +540,29 @@ test('compute: three sizes within 3 % give no compute-optimal N* far past them, 
   const truth = computeOptimal(TRUE_COEFFICIENTS, 1e20).N;
   assert.ok(Math.abs(Math.log(n / truth)) < Math.log(1.5), `N* ${n}, truth ${truth}`);
 });
+
+test('compute: every size trained at D = 20·N (N and D on one line) gives no compute-optimal answer, and says why', () => {
+  // Along D = 20·N the law is one function of N: the split between its N and D terms, and with it N*, is free. With
+  // little noise the fit put N* 100 times off the truth and the loss band left the true loss out.
+  const options = withDefaults({ bootstrapSamples: 40, computeBudgets: [1e21] });
+  const sizes = [1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9, 2e9, 5e9, 1e10];
+  const table = sweepOf(sizes.map((n) => [n, 20 * n]));
+  const a = analyseCompute(table, rolesFor(table, { params: 'params', tokens: 'tokens', loss: 'loss' }), options);
+  judgeFits(a);
+  const said = a.findings.find((f) => f.code === 'compute-levels-few');
+  assert.ok(said, codes(a).join(', '));
+  assert.match(said.message, /one power of its model size \(D ≈ 20·N\^1\.00\)/);
+  assert.equal(a.predictions[0].value, null, JSON.stringify(a.predictions[0]));
+  // A few sizes also trained at 5·N and 80·N take the runs off the line: the answer is given, near the truth.
+  const spread = sweepOf([
+    ...sizes.map((n) => [n, 20 * n]),
+    ...[1e8, 1e9].flatMap((n) => [
+      [n, 5 * n],
+      [n, 80 * n],
+    ]),
+  ] as [number, number][]);
+  const b = analyseCompute(spread, rolesFor(spread, { params: 'params', tokens: 'tokens', loss: 'loss' }), options);
+  judgeFits(b);
+  assert.ok(!b.findings.some((f) => f.code === 'compute-levels-few'), codes(b).join(', '));
+  assert.notEqual(b.predictions[0].value, null, JSON.stringify(b.predictions[0]));
+});
