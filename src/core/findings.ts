@@ -336,6 +336,10 @@ const ANALYSIS = {
     ],
   },
   'power-invalid-row': { severities: ['warning'], title: 'A row with an unusable x or loss' },
+  'downstream-range-short': {
+    severities: ['warning'],
+    title: 'A BLEU or cross-entropy prediction further past the fitted D_p than they span',
+  },
   'power-range-short': {
     severities: ['warning'],
     title: 'A power-law prediction further past the data than they span',
