@@ -238,6 +238,10 @@ const ANALYSIS = {
       { kind: 'set-option', option: 'sizes' },
     ],
   },
+  'sizes-range-short': {
+    severities: ['warning'],
+    title: 'A model size further past the fitted sizes than they span',
+  },
   // Any law: too few points is an error when nothing can be fitted, information when one group of a sweep is short.
   'too-few-points': { severities: ['info', 'error'], title: 'Too few points for the law' },
   'fit-failed': { severities: ['warning', 'error'], title: 'The solver found no finite fit' },
@@ -314,6 +318,10 @@ const ANALYSIS = {
     severities: ['warning'],
     title: 'Too few model sizes or token counts to pin the Chinchilla law',
   },
+  'compute-range-short': {
+    severities: ['warning'],
+    title: 'A compute-optimal N* or D* further past the runs than they span',
+  },
   'rows-excluded': { severities: ['info'], title: 'Rows flagged as excluded are left out' },
   'compute-units': {
     severities: ['warning'],
@@ -328,6 +336,10 @@ const ANALYSIS = {
     ],
   },
   'power-invalid-row': { severities: ['warning'], title: 'A row with an unusable x or loss' },
+  'downstream-range-short': {
+    severities: ['warning'],
+    title: 'A BLEU or cross-entropy prediction further past the fitted D_p than they span',
+  },
   'power-range-short': {
     severities: ['warning'],
     title: 'A power-law prediction further past the data than they span',

@@ -154,7 +154,7 @@ function sizesMarkdown(fit: FitResult): string {
   const { sizesFitted, held, sizesExtrapolate, lawChoice } = fit.settings;
   const heldText = held && held !== 'none' ? ` · held: ${held}` : '';
   const reach = sizesExtrapolate
-    ? 'predicts any model size'
+    ? 'predicts other sizes up to one span of their log range past them'
     : 'predicts only the fitted sizes (fewer than three sizes fitted and no size exponent given)';
   const why = lawChoice ? ` · law ${lawChoice}` : '';
   return `Model sizes fitted: ${sizesFitted}${heldText} · ${reach}${why}.`;

@@ -33,7 +33,10 @@ test('three sizes: the lens names N and gives a band; the header hover lists the
     /^L\(20k\) = \d\.\d+ \[\d\.\d+, \d\.\d+\] · LR-annealing law with model size \(N=25M\) · R² /,
   );
   const hover = markdown(hoverAt(analysis, FILE, { line: 0, character: 0 }, () => undefined));
-  assert.match(hover, /Model sizes fitted: 25M, 100M, 400M · predicts any model size · law asked for\./);
+  assert.match(
+    hover,
+    /Model sizes fitted: 25M, 100M, 400M · predicts other sizes up to one span of their log range past them · law asked for\./,
+  );
   for (const name of ['L0', 'A', 'alpha', 'B', 'beta', 'C', 'gamma'])
     assert.match(hover, new RegExp(`\\| ${name} \\| [^|]*\\[[^|]*\\] \\|`), name);
 });
@@ -53,7 +56,10 @@ test('two sizes: the header hover says only the fitted sizes are predicted, unti
   );
   const held = analyse(['m25', 'm100', 'm400'], { fitOn, sizeExponent: TRUE.beta });
   const heldText = markdown(hoverAt(held, FILE, { line: 0, character: 0 }, () => undefined));
-  assert.match(heldText, /Model sizes fitted: 25M, 100M · held: beta = 0\.35 · predicts any model size/);
+  assert.match(
+    heldText,
+    /Model sizes fitted: 25M, 100M · held: beta = 0\.35 · predicts other sizes up to one span of their log range past them/,
+  );
   const lens400 = buildLenses(held, '/runs/m400/wsd.csv', 'file:///runs/m400/wsd.csv').map((l) => l.command!.title);
   assert.match(lens400[0], /^L\(20k\) = .* \(N=400M\) · held-out PredE /);
 });

@@ -25,6 +25,7 @@ import { MAX_PARAMS, MAX_TOKENS } from '../util/counts';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
 import type { BeyondFitted, CurveReport, Finding, FitProblem, LawAnalysis, Prediction } from './types';
 import { verdictFinding, withheld } from './trust';
+import { beyondReach, farReason, pastPhrase, reachOf, type Reach } from './reach';
 import { appendAll, maxOf, minOf } from '../util/arrays';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
@@ -113,8 +114,10 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   };
   for (const budget of budgetsOf(options, data))
     out.predictions.push(budgetPrediction(budget, fit.params, sets, fitted));
+  const where = { file: table.file, line: table.lines[data.rows[0]] };
   const levels = levelsProblem(data);
-  if (levels) withholdAll(out, levels, { file: table.file, line: table.lines[data.rows[0]] });
+  if (levels) withholdAll(out, levels, where);
+  withholdFar(out, data, where);
   return out;
 }
 
@@ -141,7 +144,7 @@ function levelsProblem(data: ComputeRows): FitProblem | undefined {
     { levels: levelsOf(data.n), what: 'model size', symbol: 'N', term: 'A/N^alpha' },
     { levels: levelsOf(data.d), what: 'token count', symbol: 'D', term: 'B/D^beta' },
   ].filter((q) => q.levels.length < MIN_LEVELS);
-  if (!few.length) return undefined;
+  if (!few.length) return oneLineProblem(data);
   const reasons = few.map(({ levels, what, symbol, term }) => {
     const shown = formatSizes(levels).join(' and ');
     return levels.length === 1
@@ -154,6 +157,36 @@ function levelsProblem(data: ComputeRows): FitProblem | undefined {
   };
 }
 
+/**
+ * Why the runs cannot tell the N term from the D term though each has three levels or more: every run's D is one
+ * power of its N (every size trained at D = 20·N, the layout without IsoFLOP or other spread), so along the runs
+ * A/N^alpha + B/D^beta is one function of N and the split between the terms, which sets N*, is free. From Hoffmann's
+ * law with 0.05 % noise, ten sizes at D = 20·N put N* at 19M for a true 1.8B at C = 1e21, and its loss band left out
+ * the true loss; the bootstrap's refits, started at the fit, stayed by it. Runs off the line by less than SAME_LEVEL
+ * count as on it, as in levelsOf.
+ */
+function oneLineProblem(data: ComputeRows): FitProblem | undefined {
+  const x = data.n.map(Math.log);
+  const y = data.d.map(Math.log);
+  const mx = x.reduce((a, v) => a + v, 0) / x.length;
+  const my = y.reduce((a, v) => a + v, 0) / y.length;
+  let sxx = 0;
+  let sxy = 0;
+  x.forEach((xi, i) => {
+    sxx += (xi - mx) ** 2;
+    sxy += (xi - mx) * (y[i] - my);
+  });
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  const off = y.map((yi, i) => Math.exp(yi - intercept - slope * x[i]));
+  if (levelsOf(off).length >= MIN_LEVELS) return undefined;
+  const line = `D ≈ ${formatCompact(Math.exp(intercept), 3)}·N^${slope.toFixed(2)}`;
+  return {
+    code: 'compute-levels-few',
+    reason: `every run's token count is one power of its model size (${line}), so N and D change together and A/N^alpha cannot be told from B/D^beta: the law needs runs of several token counts at each model size (an IsoFLOP grid, say)`,
+  };
+}
+
 /** The fit is not supported (`problem`): said where its rows start, and every prediction of the sweep withheld. */
 function withholdAll(out: LawAnalysis, problem: FitProblem, where: { file: string; line: number }): void {
   const fit = out.fits[out.fits.length - 1];
@@ -162,6 +195,38 @@ function withholdAll(out: LawAnalysis, problem: FitProblem, where: { file: strin
   const reason = `not supported by the data: ${problem.reason}`;
   out.predictions.forEach((p, i) => {
     if (p.status === 'ok') out.predictions[i] = withheld(p, 'fit-unsupported', reason);
+  });
+}
+
+/**
+ * Compute-optimal answers whose N* or D* lies further past the fitted N or D than they span (reach.ts): over sizes
+ * 1e8-1.03e8 alpha fitted 1.5 for a true 0.34, its refits stayed there, and N* was shown 1.6e8 for a true 6.4e8 with
+ * a D/N band that left out the true ratio. Each is withheld with the reason, and one finding says so.
+ */
+function withholdFar(out: LawAnalysis, data: ComputeRows, where: { file: string; line: number }): void {
+  const reach = { N: reachOf(data.n), D: reachOf(data.d) };
+  let first: { name: 'N' | 'D'; at: number; C: number } | undefined;
+  out.predictions.forEach((p, i) => {
+    if (p.status !== 'ok' || !p.extra) return;
+    const { extra } = p;
+    const name = (['N', 'D'] as const).find((q) => beyondReach(reach[q], extra[q]));
+    if (!name) return;
+    first ??= { name, at: extra[name], C: p.x };
+    out.predictions[i] = withheld(p, 'fit-unsupported', farReason(`${name}*`, reach[name], extra[name], name));
+  });
+  if (first) out.findings.push(computeRangeShort(first, reach[first.name], where));
+}
+
+function computeRangeShort(
+  far: { name: 'N' | 'D'; at: number; C: number },
+  reach: Reach,
+  where: { file: string; line: number },
+): Finding {
+  const { name, at, C } = far;
+  const what = name === 'N' ? 'model sizes' : 'token counts';
+  return finding('compute-range-short', 'warning', {
+    ...where,
+    message: `The compute-optimal answer at C = ${formatCompact(C)} lies further past the runs than they span: ${pastPhrase(`${name}*`, reach, at, name)}. Over so narrow a range of ${what} the law's exponent is not told from its scale and E (refits agree only because they start at the fit), so compute-optimal answers whose N* or D* lie more than one span past the fitted N or D are withheld. Add runs of ${what} spread wider, or ask a budget nearer the runs.`,
   });
 }
 

@@ -1,7 +1,7 @@
 // Law 'power': L(x) = E + A*x^(-alpha) on any column the user names (option powerX; the step column when none is
 // named), y = the loss column. Its bands, reports and findings are the ones every sweep law shares (bands.ts,
 // reports.ts, sweepFindings.ts).
-import { maxOf, minOf } from '../util/arrays';
+import { maxOf } from '../util/arrays';
 import { finding, type Hint } from '../findings';
 import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
 import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
@@ -19,6 +19,7 @@ import { fitFailed, invalidRows, tooFewPoints, type ShortGroup, type TooFewWords
 import { isModelSize } from '../util/counts';
 import type { Finding, LawAnalysis } from './types';
 import { withheld } from './trust';
+import { farReason, pastPhrase, reachOf, type Reach } from './reach';
 
 /**
  * `source`: the table's name among several fitted together (analyse.ts sourceNames), which names its curves and
@@ -228,6 +229,7 @@ function fitCurve(
       fitted.xRef,
     ),
   );
+  // Targets are past the data (twice its end, a planned max step): only the reach above it is judged (reach.ts).
   const reach = reachOf(x);
   const far = targets.filter((t) => t.x > reach.limit);
   if (far.length) out.findings.push(rangeShort(table, curveName, xs.name, reach, far[0].x, table.lines[rows[0]]));
@@ -247,38 +249,6 @@ function fitCurve(
         : { ...base, status: 'ok', value: at.value[i], low: at.low[i], high: at.high[i] },
     );
   });
-}
-
-/**
- * How far past its data a power law is asked to predict, in spans of the data's own log-x range: E, A and alpha are
- * told apart only by the curvature the data show, and over a short range (steps 1000-1029) any alpha fits as well
- * with E and A moved, so the fit's alpha is the noise's and its bootstrap (refits started at the fit) stays by it:
- * a curve of 2 + 5x^-0.3 logged there was predicted 2.576 [2.574, 2.578] at twice the last step, where it is 2.507.
- * Past one span the prediction is withheld: the rule of thumb of extrapolating no further than the data reach.
- */
-const REACH_SPANS = 1;
-
-interface Reach {
-  low: number;
-  high: number;
-  /** The largest x predicted: high * (high / low)^REACH_SPANS. */
-  limit: number;
-}
-
-function reachOf(x: readonly number[]): Reach {
-  const low = minOf(x);
-  const high = maxOf(x);
-  return { low, high, limit: high * Math.pow(high / low, REACH_SPANS) };
-}
-
-/** "x = 2.058k is 24 times as far past the fitted x (1k-1.029k) as they span, in log x". */
-function pastPhrase(xName: string, reach: Reach, at: number): string {
-  const spans = Math.log(at / reach.high) / Math.log(reach.high / reach.low);
-  return `${xName} = ${formatCompact(at)} is ${spans.toFixed(1)} times as far past the fitted ${xName} (${formatCompact(reach.low)}–${formatCompact(reach.high)}) as they span, in log ${xName}`;
-}
-
-function farReason(xName: string, reach: Reach, at: number): string {
-  return `too far past the data: ${pastPhrase(xName, reach, at)}; the law is trusted at most one span past its data`;
 }
 
 function rangeShort(table: Table, curve: string, xName: string, reach: Reach, at: number, line: number): Finding {

@@ -8,6 +8,7 @@
 // three unknowns for two values: fits of the same objective extrapolate to a third size 1-2 % apart. Then only the
 // fitted sizes are predicted, unless the user holds the size exponent.
 import type { RobustFit } from '../fit/robust';
+import { beyondReach, pastPhrase, reachOf, type Reach } from './reach';
 import { finding } from '../findings';
 import type { Table } from '../table/types';
 import { concat } from '../util/arrays';
@@ -238,9 +239,13 @@ export function analyseSizedCurves(
   const fittedSizes = [...new Set(fitting.map((c) => c.size))].sort((a, b) => a - b);
   // Another size is predicted only when the fit pins the size term there: three sizes, or two and a held exponent.
   const extrapolates = fittedSizes.length >= 3 || (fittedSizes.length === 2 && options.sizeExponent !== undefined);
-  const predictable = candidates.filter((c) => extrapolates || fittedSizes.includes(c.size));
+  // And then no further than one span of the fitted sizes' log range past them (reach.ts).
+  const sizeReach = reachOf(fittedSizes);
+  const far = candidates.filter((c) => extrapolates && beyondReach(sizeReach, c.size));
+  const predictable = candidates.filter((c) => fittedSizes.includes(c.size) || (extrapolates && !far.includes(c)));
   const withheld = candidates.filter((c) => !predictable.includes(c));
   if (!extrapolates) findings.push(tooFewSizes(fittedSizes, withheld, fitting[0].curve));
+  else if (far.length) findings.push(sizesRangeShort(fittedSizes, sizeReach, far, fitting[0].curve));
   reports.push(...withheld.map((c) => ({ ...unfittedReport(c.curve), modelSize: c.size })));
 
   const sized: SizedCurve[] = predictable.map((c) => ({
@@ -419,6 +424,26 @@ function sizesWithWithheld(
 ): { fitted: string[]; withheld: string[] } {
   const shown = formatSizes([...fittedSizes, ...withheld.map((c) => c.size)]);
   return { fitted: shown.slice(0, fittedSizes.length), withheld: shown.slice(fittedSizes.length) };
+}
+
+/**
+ * The sizes-range-short finding: curves of sizes further past the fitted ones than they span, in log N. Three sizes
+ * within 10 % (1e8, 1.05e8, 1.1e8) gave a 1e9 curve 2.187 [2.172, 2.206] where the law it was drawn from gives 2.243:
+ * B and beta trade off with L0 over so narrow a range, and the refits, started at the fit, stay by it.
+ */
+function sizesRangeShort(
+  fittedSizes: number[],
+  reach: Reach,
+  far: { curve: LossCurve; size: number }[],
+  at: LossCurve,
+): Finding {
+  const shown = sizesWithWithheld(fittedSizes, far);
+  const why = `The fitted curves are of model sizes N = ${shown.fitted.join(', ')}, and ${pastPhrase('N', reach, far[0].size)}: over so narrow a range of sizes the size term's scale and exponent are not told from L0 (refits agree only because they start at the fit), so sizes more than one span past the fitted ones are not predicted. Fit curves of sizes spread wider, or predict sizes nearer them.`;
+  return finding('sizes-range-short', 'warning', {
+    message: why + notPredicted(far, shown.withheld),
+    file: at.file,
+    line: at.firstLine,
+  });
 }
 
 /**

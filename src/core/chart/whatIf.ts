@@ -5,6 +5,7 @@
 // weighted at each step of the schedule by the inverse of its bootstrap spread there, from the refits the analysis
 // weighed the logged curves with (spreadWeights.ts).
 import { mixReplicates } from '../analysis/combinedLoss';
+import { beyondReach, farReason, reachOf } from '../analysis/reach';
 import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { modelSchedule, predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
@@ -592,11 +593,17 @@ function lrSpan(peaks: { lowest: number; highest: number }): string {
 
 /**
  * Why the model-size law cannot predict the spec's size: fitted on fewer than three sizes without a held exponent,
- * it only speaks for the sizes it was fitted on (the size term is not identified). Null when it can, or for others.
+ * it only speaks for the sizes it was fitted on (the size term is not identified); else not past its reach (reach.ts).
+ * Null when it can, or for others.
  */
 function sizeProblem(fit: FitResult, spec: WhatIfSpec, sizes: WhatIfDefaults['sizes']): string | null {
-  if (!isSizeLaw(fit.law) || !sizes || sizes.extrapolates) return null;
+  if (!isSizeLaw(fit.law) || !sizes) return null;
   if (spec.modelSize === undefined || sizes.fitted.includes(spec.modelSize)) return null;
+  // Even a law that extrapolates in N is trusted only one span of the fitted sizes' log range past them (reach.ts).
+  const reach = reachOf(sizes.fitted);
+  if (sizes.extrapolates && beyondReach(reach, spec.modelSize))
+    return `the model-size law is ${farReason('N', reach, spec.modelSize)}. Fit curves of sizes spread wider, or ask a size nearer them.`;
+  if (sizes.extrapolates) return null;
   // Sizes to the digits that tell them apart: a size 1 away from a fitted one must not read as that one.
   const shown = formatSizes([...sizes.fitted, spec.modelSize]);
   const fitted = shown

@@ -78,6 +78,11 @@ test('what-if of the model-size law: any size under any schedule, exactly the la
   // A size that reads as a fitted one at 4 digits is labelled with the digits that tell it apart.
   const near = whatIfCurve(fit, { ...spec, modelSize: 1e8 + 1 }, 'C', { sizes: defaults.sizes });
   assert.equal(near.ok && near.value.label, 'C · N=100.000001M');
+  // Past one span of the fitted sizes' log range (25M-400M reach 1.5625M-6.4B) a size is refused (reach.ts).
+  assert.match(
+    checkMessage(whatIfCurve(fit, { ...spec, modelSize: 1e10 }, 'A', { sizes: defaults.sizes })),
+    /^A: the model-size law is too far past the data: N = 10B is 1\.2 times as far past the fitted N \(25M–400M\)/,
+  );
   assert.match(
     checkMessage(whatIfCurve(fit, { ...spec, modelSize: -1 }, 'A', { sizes: defaults.sizes })),
     /model size/,

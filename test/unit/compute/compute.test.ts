@@ -92,13 +92,19 @@ test('compute: N* or D* below the smallest run fitted is flagged as an extrapola
   // A budget far below the sweep put N* at 1e-174 and its loss at 2.9e55, unflagged: only "past the largest" was.
   const [path] = generate(scratchDir('compute-'));
   const table = await readTable(path);
-  const options = withDefaults({ bootstrapSamples: 0, computeBudgets: [1e-300, 1e20] });
-  const [tiny, inside] = analyseCompute(table, rolesFor(table, ROLES), options).predictions;
+  const options = withDefaults({ bootstrapSamples: 0, computeBudgets: [1e-300, 1e16, 1e20] });
+  const [tiny, below, inside] = analyseCompute(table, rolesFor(table, ROLES), options).predictions;
   const smallestN = Math.min(...table.columns.find((c) => c.name === 'params')!.values);
-  const n = tiny.beyondFitted!.find((b) => b.name === 'N*');
+  const n = below.beyondFitted!.find((b) => b.name === 'N*');
   assert.equal(n?.smallestFitted, smallestN);
   assert.ok(n!.value < smallestN);
-  assert.match(computeOptimumText(tiny), /N\* [^(]+\(⚠ extrapolated: 1\/[\d.e]+ of the smallest N fitted, /);
+  assert.match(computeOptimumText(below), /N\* [^(]+\(⚠ extrapolated: 1\/[\d.e]+ of the smallest N fitted, /);
+  // Further below the runs than they span (compute-range-short), N* is not shown at all.
+  assert.equal(tiny.value, null);
+  assert.match(
+    tiny.statusReason ?? '',
+    /too far below the data: N\* = 1\.43\d*e-174 is [\d.]+ times as far below the fitted N \(70M–7B\)/,
+  );
   assert.deepEqual(inside.beyondFitted, [], 'a budget inside the sweep is an interpolation');
 });
 
@@ -505,4 +511,58 @@ test('power fitted over a short range of x: targets further past the data than t
   const value = valued(near.predictions[0]).value;
   assert.ok(Math.abs(value - (2 + 5 * 1050 ** -0.3)) < 0.002, String(value));
   assert.ok(!near.findings.some((f) => f.code === 'power-range-short'), codes(near).join(', '));
+});
+
+test('compute: three sizes within 3 % give no compute-optimal N* far past them, and say why (compute-range-short)', () => {
+  // Over N = 100M-103M alpha is not told from A and E: from Hoffmann's law (alpha 0.34) the fit's alpha was 1.5, its
+  // refits stayed there, and N* was shown 158M where it is 645M, with a D/N band [163, 3e9] that left out the true 40.
+  const options = withDefaults({ bootstrapSamples: 40, computeBudgets: [1e20] });
+  const dGrid = [1e9, 2e9, 5e9, 1e10, 2e10, 5e10, 1e11];
+  const close = sweepOf(dGrid.flatMap((d) => [1e8, 1.015e8, 1.03e8].map((n) => [n, d] as [number, number])));
+  const a = analyseCompute(close, rolesFor(close, { params: 'params', tokens: 'tokens', loss: 'loss' }), options);
+  judgeFits(a);
+  assert.ok(!a.findings.some((f) => f.code === 'compute-levels-few'), 'three levels: the levels rule does not apply');
+  const said = a.findings.find((f) => f.code === 'compute-range-short');
+  assert.ok(said, codes(a).join(', '));
+  assert.equal(said.line, 2);
+  assert.match(
+    said.message,
+    /C = 1e20 lies further past the runs than they span: N\* = [\d.]+[MB] is [\d.]+ times as far past the fitted N \(100M–103M\)/,
+  );
+  assert.equal(a.predictions[0].value, null, JSON.stringify(a.predictions[0]));
+  assert.match(a.predictions[0].statusReason ?? '', /too far past the data: N\* = .* as they span, in log N/);
+  // A sweep over two decades of N is answered at the same budget, near the truth.
+  const wide = sweepOf(dGrid.flatMap((d) => [3e7, 1e8, 3e8, 1e9, 3e9].map((n) => [n, d] as [number, number])));
+  const b = analyseCompute(wide, rolesFor(wide, { params: 'params', tokens: 'tokens', loss: 'loss' }), options);
+  judgeFits(b);
+  assert.ok(!b.findings.some((f) => f.code === 'compute-range-short'), codes(b).join(', '));
+  const n = valued(b.predictions[0]).extra?.N ?? NaN;
+  const truth = computeOptimal(TRUE_COEFFICIENTS, 1e20).N;
+  assert.ok(Math.abs(Math.log(n / truth)) < Math.log(1.5), `N* ${n}, truth ${truth}`);
+});
+
+test('compute: every size trained at D = 20·N (N and D on one line) gives no compute-optimal answer, and says why', () => {
+  // Along D = 20·N the law is one function of N: the split between its N and D terms, and with it N*, is free. With
+  // little noise the fit put N* 100 times off the truth and the loss band left the true loss out.
+  const options = withDefaults({ bootstrapSamples: 40, computeBudgets: [1e21] });
+  const sizes = [1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9, 2e9, 5e9, 1e10];
+  const table = sweepOf(sizes.map((n) => [n, 20 * n]));
+  const a = analyseCompute(table, rolesFor(table, { params: 'params', tokens: 'tokens', loss: 'loss' }), options);
+  judgeFits(a);
+  const said = a.findings.find((f) => f.code === 'compute-levels-few');
+  assert.ok(said, codes(a).join(', '));
+  assert.match(said.message, /one power of its model size \(D ≈ 20·N\^1\.00\)/);
+  assert.equal(a.predictions[0].value, null, JSON.stringify(a.predictions[0]));
+  // A few sizes also trained at 5·N and 80·N take the runs off the line: the answer is given, near the truth.
+  const spread = sweepOf([
+    ...sizes.map((n) => [n, 20 * n]),
+    ...[1e8, 1e9].flatMap((n) => [
+      [n, 5 * n],
+      [n, 80 * n],
+    ]),
+  ] as [number, number][]);
+  const b = analyseCompute(spread, rolesFor(spread, { params: 'params', tokens: 'tokens', loss: 'loss' }), options);
+  judgeFits(b);
+  assert.ok(!b.findings.some((f) => f.code === 'compute-levels-few'), codes(b).join(', '));
+  assert.notEqual(b.predictions[0].value, null, JSON.stringify(b.predictions[0]));
 });

@@ -269,3 +269,35 @@ test('downstream: a stray D_p of 1e300 is skipped with dp-invalid on its line; t
     clean.predictions.map((p) => [p.metric, p.x, valued(p).value]),
   );
 });
+
+test('downstream: D_p over a narrow range (1B-1.35B): 2x the largest D_p is withheld for both laws, and said', () => {
+  // From BLEU = (4.24 + 0.5 ln D_p)^1.2 with 0.05 % noise the BLEU law fitted alpha 4e13, beta 0.1 (with a baseline
+  // row) and gave 25.86 [25.84, 25.88] at 2.7B where the law gives 25.98: over so narrow a range its coefficients
+  // trade off, and refits started at the fit stay by it.
+  const noise = [0.0004, -0.0005, 0.0002, 0.0005, -0.0003, 0, -0.0004, 0.0001];
+  const dps = [1e9, 1.05e9, 1.1e9, 1.15e9, 1.2e9, 1.25e9, 1.3e9, 1.35e9];
+  const rows = dps.map((d, i) => [
+    'en-de',
+    '42M',
+    d,
+    ((4.24 + 0.5 * Math.log(d)) ** 1.2 * (1 + noise[i])).toFixed(3),
+    (ceLaw(d) * (1 - noise[i])).toFixed(5),
+  ]);
+  const a = run(rows, withDefaults({ bootstrapSamples: 40 }));
+  const said = find(a, 'downstream-range-short');
+  assert.equal(said.line, 2);
+  assert.match(said.message, /D_p = 2\.7B is 2\.3 times as far past the fitted D_p \(1B–1\.35B\)/);
+  assert.deepEqual(
+    a.predictions.map((p) => [p.metric, p.x, p.status]),
+    [
+      ['bleu', 2.7e9, 'fit-unsupported'],
+      ['ce', 2.7e9, 'fit-unsupported'],
+    ],
+  );
+  const first = a.predictions[0];
+  assert.match(hasValue(first) ? '' : first.statusReason, /too far past the data: D_p = 2\.7B/);
+  // Within one span past the data (up to 1.82B) both are predicted.
+  const near = run(rows, withDefaults({ bootstrapSamples: 40, predictAt: [1.6e9], dataMultipliers: [] }));
+  assert.ok(near.predictions.length === 2 && near.predictions.every(hasValue), JSON.stringify(near.predictions));
+  assert.ok(!codes(near).includes('downstream-range-short'));
+});
