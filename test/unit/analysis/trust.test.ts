@@ -294,5 +294,12 @@ test('the BLEU law asked below the D_p where it is defined (NaN) is withheld, no
   const tiny = a.predictions.filter((p) => p.metric === 'bleu' && p.x === 1);
   assert.ok(tiny.length > 0);
   assert.ok(tiny.every((p) => p.status !== 'ok'));
-  assert.ok(tiny.some((p) => !hasValue(p) && /no finite BLEU at D_p = 1 \(NaN\)/.test(p.statusReason)));
+  // D_p = 1 lies far below the fitted D_p (500M-64B): the reach rule withholds it before its law is asked.
+  assert.ok(tiny.some((p) => !hasValue(p) && /too far below the data: D_p = 1 /.test(p.statusReason)));
+  // Within reach a law may still give NaN (the BLEU law below its domain): the verdict withholds that number too.
+  const nan: Prediction = { ...tiny[0], status: 'ok', value: NaN, low: NaN, high: NaN } as Prediction;
+  const asked = { ...a, predictions: [nan] } as LawAnalysis<Series>;
+  judgeFits(asked);
+  const [judged] = asked.predictions;
+  assert.ok(!hasValue(judged) && /no finite BLEU at D_p = 1 \(NaN\)/.test(judged.statusReason), JSON.stringify(judged));
 });
