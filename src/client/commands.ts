@@ -238,7 +238,7 @@ async function exportFit(client: LanguageClient, arg: unknown): Promise<vscode.U
   }
   const exported = notificationText(vscode.workspace.asRelativePath(target));
   try {
-    // Written as `fit --json` prints it, to the byte (which also escapes the characters a terminal would act on).
+    // The text `fit --json` prints (README, The `--json` document), display fields shortened as there.
     await writePages(
       target,
       documentPages(first, (params) => client.sendRequest(FitDocumentPageRequest, params)),

@@ -130,7 +130,7 @@ export interface FitDocumentPage {
 }
 
 /**
- * The first page of a file's fit as the document `scaling-lens fit --json` prints, to the byte (its public field
+ * The first page of a file's fit as the document `scaling-lens fit --json` prints, as its text (its public field
  * names, its indent, its final newline), which Export Fit writes: one script reads an export and the CLI's output
  * alike. Null when the file has no analysis. A page at a time, a million-row log's 240 MB document is never whole.
  */
