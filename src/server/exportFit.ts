@@ -39,8 +39,8 @@ export class Exports {
   }
 
   /** The export's next page, or null when it is not under way (finished, stopped or let go idle). */
-  next(id: number): FitDocumentPage | null {
-    return this.pending.has(id) ? this.page(id) : null;
+  next(id: number | undefined): FitDocumentPage | null {
+    return id !== undefined && this.pending.has(id) ? this.page(id) : null;
   }
 
   /** Lets an export go before its end (the client's save dialog was cancelled, or its write failed). */

@@ -199,9 +199,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   );
   connection.onRequest(
     FitDocumentPageRequest,
-    untilDisposed(({ id, stop }) => {
-      if (!stop) return exports.next(id);
-      exports.stop(id);
+    // Params from a raw client may be anything: an id that is no export's is answered null.
+    untilDisposed((params: { id: number; stop?: boolean } | null) => {
+      if (!params?.stop) return exports.next(params?.id);
+      exports.stop(params.id);
       return null;
     }),
   );
