@@ -3,7 +3,7 @@
 //
 //   tsx bench/run.ts            full run (~10 min on 2 cores; workloads generated once into bench/workloads/)
 //   tsx bench/run.ts --quick    smoke run on tiny workloads (~30 s), e.g. from a test
-//   --only=parse,lr,chinchilla,lsp,panel,mpl,tensorboard,runs,live,sweep   a subset
+//   --only=parse,lr,chinchilla,lsp,export,panel,mpl,tensorboard,runs,live,sweep   a subset
 //
 // Fairness: every parser runs in its own fresh process (so peak RSS is its own), timed around the parse only; the
 // fits run bundled with esbuild (as the CLI and server ship), scipy in its own process, both timed around the fits
@@ -14,6 +14,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import type { ParseMode, ParseOutcome } from './parseChild';
+import type { ExportOutcome } from './exportChild';
 import type { LspOutcome } from './lspChild';
 import { liveBench } from './live';
 import { panelBench } from './panel';
@@ -266,6 +267,28 @@ function lspRows(w: Workload): BenchRow[] {
   ];
 }
 
+/** Export Fit of a loss log fitted from disk: the server's peak RSS during the export, beside the CLI's `fit --json`. */
+function exportRow(w: Workload): BenchRow {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'exportChild.ts'), w.path], {
+    encoding: 'utf8',
+    cwd: REPO_DIR,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (run.status !== 0) throw new Error(`export child failed (exit ${run.status})`);
+  const r = JSON.parse(run.stdout.trim().split('\n').pop()!) as ExportOutcome;
+  const added = r.exportPeakRssMB - r.rssBeforeMB;
+  return {
+    group: 4,
+    workload: `Server: Export Fit of a ${r.rows.toLocaleString('en')}-row \`step,lr,loss\` log fitted from disk (its ${(r.documentBytes / 1e6).toFixed(0)} MB document fetched page by page, as the client writes it): the server's peak RSS during the export`,
+    ours: `${fmtMB(r.exportPeakRssMB)} (${fmtMB(r.rssBeforeMB)} before it: +${fmtMB(added)}); ${fmtMs(r.exportMs)}`,
+    peer: `CLI \`fit --json\` of the file, whole process, fit included: ${fmtMB(r.cliPeakRssMB)}`,
+    ratio: '',
+    budget: '< 100 MB over the server before it',
+    met: added < 100,
+    data: { ...r },
+  };
+}
+
 /** The same log fitted from disk and followed while it grows, listed in the Runs view, in a server of its own. */
 function followedRow(f: LspOutcome['followed']): BenchRow {
   return {
@@ -321,6 +344,14 @@ async function main(): Promise<void> {
         const w = lossLog(quick ? 'quick-lsp' : 'lsp-1m', 'csv', SIZES.lspRows, { columns: 4, log });
         log('4. language server');
         return lspRows(w);
+      },
+    },
+    {
+      name: 'export',
+      run: () => {
+        const w = lossLog(quick ? 'quick-export' : 'export-1m', 'csv', SIZES.lspRows, { columns: 3, log });
+        log('4. language server: Export Fit');
+        return [exportRow(w)];
       },
     },
     {

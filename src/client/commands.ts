@@ -1,14 +1,16 @@
 // The commands of the palette, the menus and the CodeLenses: one table, registered in one loop. Each asks the server
 // and presents the answer; none computes anything itself. Run files are only ever read: exports go to a new file the
 // user picks.
+import { open, rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Prediction } from '../core/analysis/types';
-import { documentJson } from '../core/report/fitDocument';
 import {
   ColumnsRequest,
   Commands,
+  FitDocumentPageRequest,
   FitDocumentRequest,
+  documentPages,
   FitFileRequest,
   PredictRequest,
   SetOverridesNotification,
@@ -211,29 +213,65 @@ async function selectColumns(
 async function exportFit(client: LanguageClient, arg: unknown): Promise<vscode.Uri | undefined> {
   const uri = targetUri(arg);
   if (!uri) return undefined;
-  const document = await client.sendRequest(FitDocumentRequest, { uri: uri.toString() });
-  if (!document) {
+  const first = await client.sendRequest(FitDocumentRequest, { uri: uri.toString() });
+  if (!first) {
     void vscode.window.showWarningMessage('Scaling Lens: this file has no fit to export.');
     return undefined;
   }
+  // The server holds the export's writer, paused, until its last page is asked for or it is told to stop.
+  const stop = () => {
+    if (first.next !== undefined) void client.sendRequest(FitDocumentPageRequest, { id: first.next, stop: true });
+  };
   const suggested = uri.with({ path: uri.path.replace(/\.[^./]+$/, '') + '.scaling-lens.json' });
   const target = await vscode.window.showSaveDialog({
     defaultUri: suggested,
     filters: { JSON: ['json'] },
     title: 'Export Scaling Lens fit',
   });
-  if (!target) return undefined;
-  if (target.toString() === uri.toString()) {
-    void vscode.window.showErrorMessage(
-      'Scaling Lens never writes to a run file: choose another file name for the export.',
-    );
+  if (!target || target.toString() === uri.toString()) {
+    stop();
+    if (target)
+      void vscode.window.showErrorMessage(
+        'Scaling Lens never writes to a run file: choose another file name for the export.',
+      );
     return undefined;
   }
-  // Written as `fit --json` prints it (which also escapes the characters a terminal would act on).
-  await vscode.workspace.fs.writeFile(target, Buffer.from(`${documentJson(document)}\n`));
   const exported = notificationText(vscode.workspace.asRelativePath(target));
+  try {
+    // The text `fit --json` prints (README, The `--json` document), display fields shortened as there.
+    await writePages(
+      target,
+      documentPages(first, (params) => client.sendRequest(FitDocumentPageRequest, params)),
+    );
+  } catch (error) {
+    stop();
+    const reason = notificationText(error instanceof Error ? error.message : String(error));
+    void vscode.window.showErrorMessage(`Scaling Lens: the fit could not be exported to ${exported}: ${reason}`);
+    return undefined;
+  }
   void vscode.window.showInformationMessage(`Scaling Lens: fit exported to ${exported}`);
   return target;
+}
+
+/**
+ * The pages written to the target in turn: a local file is appended to a page at a time (a million-row log's
+ * document is 240 MB), and removed if a page fails, so no half document is left; another file system is written once.
+ */
+async function writePages(target: vscode.Uri, pages: AsyncIterable<string>): Promise<void> {
+  if (target.scheme !== 'file') {
+    const buffers: Buffer[] = [];
+    for await (const text of pages) buffers.push(Buffer.from(text));
+    return vscode.workspace.fs.writeFile(target, Buffer.concat(buffers));
+  }
+  const file = await open(target.fsPath, 'w');
+  try {
+    for await (const text of pages) await file.write(text);
+  } catch (error) {
+    await file.close();
+    await rm(target.fsPath, { force: true });
+    throw error;
+  }
+  await file.close();
 }
 
 async function restartServer(ctx: ClientContext, client: LanguageClient): Promise<void> {

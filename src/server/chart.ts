@@ -1,7 +1,8 @@
 // The chart panel's requests: series cut to a window and a point budget from the file's cached analysis, and
 // what-if curves under its loss-curve fit. The full-resolution chart model is built once per analysis (on the first
-// request, or ahead of it after a fit the user asked for: prepare, in slices between the server's other work), and
-// the whole-range samples of it are kept, so reopening a chart or resetting its zoom costs no re-sampling.
+// request, or ahead of it after a fit the user asked for: prepare, in slices between the server's other work, and let
+// go if no chart asks for it soon), and the whole-range samples of it are kept, so reopening a chart or resetting its
+// zoom costs no re-sampling.
 import type { Analysis, Series } from '../core/analysis/types';
 import { pointBudget } from '../core/chart/lttb';
 import {
@@ -29,6 +30,13 @@ const NO_ANALYSIS =
  */
 const SLICE_MS = 10;
 
+/**
+ * How long a model built ahead of Show Chart waits for a chart to ask for it: a fit's notification offers Show Chart
+ * at once, and a million-row log's model is about 32 MB that a file never charted would keep as long as its analysis.
+ * A chart asking later builds it on its request (0.2-0.4 s of a million-row log's first draw).
+ */
+const PREBUILT_KEEP_MS = 2 * 60_000;
+
 /** Whole-range samples kept per analysis: a few widths and both x spaces; each is a few hundred kB at most. */
 const KEPT_SAMPLES = 4;
 
@@ -36,6 +44,8 @@ interface CachedChart {
   model: ChartModel;
   /** Whole-range samples by point budget and x space; windows and full exports are not kept. */
   samples: Map<string, ChartData>;
+  /** Whether a request has taken it: a prebuilt model no request took is let go after PREBUILT_KEEP_MS. */
+  asked: boolean;
 }
 
 /** Answers ChartDataRequest and WhatIfRequest; a chart lives as long as the analysis it was built from. */
@@ -47,6 +57,7 @@ export class ChartRequests {
   constructor(
     private readonly analysisOf: AnalysisOf,
     private readonly sliceMs = SLICE_MS,
+    private readonly keepMs = PREBUILT_KEEP_MS,
   ) {}
 
   async data({ uri, width, logX, window, full }: ChartDataParams): Promise<ChartDataResult> {
@@ -118,7 +129,8 @@ export class ChartRequests {
     try {
       const built = runFor(steps, this.sliceMs);
       if (!built) return false;
-      this.charts.set(analysis, { model: built.value, samples: new Map() });
+      this.charts.set(analysis, { model: built.value, samples: new Map(), asked: false });
+      this.unlessAsked(analysis);
     } catch {
       // Reported by the request.
     }
@@ -126,15 +138,28 @@ export class ChartRequests {
     return true;
   }
 
+  /**
+   * Lets the prebuilt model of `analysis` go unless a request takes it within keepMs. The timer holds the analysis
+   * weakly: one replaced by an edit meanwhile goes with its model as before.
+   */
+  private unlessAsked(analysis: Analysis<Series>): void {
+    const ref = new WeakRef(analysis);
+    const timer = setTimeout(() => {
+      const kept = ref.deref();
+      if (kept && this.charts.get(kept)?.asked === false) this.charts.delete(kept);
+    }, this.keepMs);
+    timer.unref?.();
+  }
+
   /** The analysis's model: kept, or what is left of a prebuild's, or all of it, at once. */
   private chartOf(analysis: Analysis<Series>): CachedChart {
     let chart = this.charts.get(analysis);
-    if (chart) return chart;
+    if (chart) return Object.assign(chart, { asked: true });
     const steps = this.building.get(analysis) ?? chartSteps(analysis);
     // Taken before it runs: steps that throw are not run again by a slice, nor by the next request.
     this.building.delete(analysis);
     // The model holds the analysis's own (typed) arrays: nothing of a million-row log is copied to number[] for it.
-    this.charts.set(analysis, (chart = { model: runToEnd(steps), samples: new Map() }));
+    this.charts.set(analysis, (chart = { model: runToEnd(steps), samples: new Map(), asked: true }));
     return chart;
   }
 }

@@ -16,6 +16,7 @@ import { ChartDataRequest, WhatIfRequest } from '../shared/chart';
 import {
   AnalysisRequest,
   ColumnsRequest,
+  FitDocumentPageRequest,
   FitDocumentRequest,
   FitFileRequest,
   PredictRequest,
@@ -37,7 +38,7 @@ import { ProblemsPanel } from './problems';
 import { Followers } from './followers';
 import { runInWorker, WORKER_LIMITS, type Runner } from './runner';
 import { columnSamples } from './samples';
-import { exportedFit } from './exportFit';
+import { Exports } from './exportFit';
 import { checkOverrides, resolveSettings } from './settings';
 import { summaryOf } from './summary';
 import { logVia, Outbox } from './outbox';
@@ -113,6 +114,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     },
   });
   const charts = new ChartRequests((uri) => cache.ensure(uri, 'request'));
+  const exports = new Exports();
 
   connection.onInitialize((params): InitializeResult => {
     peer = peerOf(params.capabilities);
@@ -190,7 +192,18 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       if (uri === undefined) return null;
       const analysis = await cache.ensure(uri, 'request');
       const path = pathOfUri(uri);
-      return analysis ? exportedFit(analysis, (file, line) => (file === path ? openLine(uri, line) : undefined)) : null;
+      return analysis
+        ? exports.start(analysis, (file, line) => (file === path ? openLine(uri, line) : undefined))
+        : null;
+    }),
+  );
+  connection.onRequest(
+    FitDocumentPageRequest,
+    // Params from a raw client may be anything: an id that is no export's is answered null.
+    untilDisposed((params: { id: number; stop?: boolean } | null) => {
+      if (!params?.stop) return exports.next(params?.id);
+      exports.stop(params.id);
+      return null;
     }),
   );
   connection.onRequest(
@@ -238,6 +251,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       disposed = true;
       outbox.close();
       cache.dispose();
+      exports.dispose();
       runs.dispose();
       lenses.dispose();
       connection.dispose();

@@ -2,7 +2,6 @@
 // tests import these; no method name or payload shape is written anywhere else.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Analysis, AnalysisKind, LawId, Prediction } from '../core/analysis/types';
-import type { FitDocument } from '../core/report/fitDocument';
 import type { ColumnRole, FileKind } from '../core/table/types';
 import type { RunPart } from '../core/sources/types';
 import { settingsDefaults, type Settings } from '../core/options/settings';
@@ -123,11 +122,44 @@ export const PredictRequest = new RequestType<UriParams & { target: PredictTarge
  */
 export const AnalysisRequest = new RequestType<UriParams, Analysis | null, void>('scalingLens/analysis');
 
+/** A page of an exported document's text: its pages, joined in order, are the document. */
+export interface FitDocumentPage {
+  text: string;
+  /** The export's id to ask FitDocumentPageRequest for the next page with; absent on the last page. */
+  next?: number;
+}
+
 /**
- * A file's fit as the document `scaling-lens fit --json` prints (its public field names), which Export Fit writes:
- * one script reads an export and the CLI's output alike. Null when the file has no analysis.
+ * The first page of a file's fit as the document `scaling-lens fit --json` prints, as its text (its public field
+ * names, its indent, its final newline), which Export Fit writes: one script reads an export and the CLI's output
+ * alike. Null when the file has no analysis. A page at a time, a million-row log's 240 MB document is never whole.
  */
-export const FitDocumentRequest = new RequestType<UriParams, FitDocument | null, void>('scalingLens/fitDocument');
+export const FitDocumentRequest = new RequestType<UriParams, FitDocumentPage | null, void>('scalingLens/fitDocument');
+
+/**
+ * The next page of an export (`id`: its page's `next`), or with `stop` its end before the last page (the save dialog
+ * cancelled). Null when the export is not under way: ended, stopped, or let go after 10 minutes without a request.
+ */
+export const FitDocumentPageRequest = new RequestType<{ id: number; stop?: boolean }, FitDocumentPage | null, void>(
+  'scalingLens/fitDocumentPage',
+);
+
+/**
+ * An export's text page by page from its first (FitDocumentRequest's answer), each next one asked of `ask` (a client's
+ * sendRequest of FitDocumentPageRequest) once the last is taken. Throws when the server let the export go meanwhile.
+ */
+export async function* documentPages(
+  first: FitDocumentPage,
+  ask: (params: { id: number }) => Promise<FitDocumentPage | null>,
+): AsyncGenerator<string, void, undefined> {
+  let page: FitDocumentPage | null = first;
+  for (;;) {
+    yield page.text;
+    if (page.next === undefined) return;
+    page = await ask({ id: page.next });
+    if (!page) throw new Error('the language server let the export go before its end; run Export Fit again');
+  }
+}
 
 export interface ColumnsResult {
   columns: string[];

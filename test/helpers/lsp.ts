@@ -11,7 +11,15 @@ import {
 } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import type { CodeLens, Diagnostic, Hover, PublishDiagnosticsParams, Range } from 'vscode-languageserver';
-import { SERVER_ENV, SERVER_EXEC_ARGV, StatusNotification, type FitSummary } from '../../src/shared/protocol';
+import {
+  documentPages,
+  FitDocumentPageRequest,
+  FitDocumentRequest,
+  SERVER_ENV,
+  SERVER_EXEC_ARGV,
+  StatusNotification,
+  type FitSummary,
+} from '../../src/shared/protocol';
 import { startServer, type ServerOptions } from '../../src/server/server';
 import { REPO } from './shared';
 
@@ -142,4 +150,14 @@ async function connectClient(
   });
   await rpc.sendNotification('initialized', {});
   return client;
+}
+
+/** Export Fit's document text as the client writes it: its pages asked for and joined in order; null without a fit. */
+export async function exportedText(client: TestClient, uri: string): Promise<string | null> {
+  const first = await client.rpc.sendRequest(FitDocumentRequest, { uri });
+  if (!first) return null;
+  const parts: string[] = [];
+  for await (const text of documentPages(first, (params) => client.rpc.sendRequest(FitDocumentPageRequest, params)))
+    parts.push(text);
+  return parts.join('');
 }

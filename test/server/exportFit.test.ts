@@ -1,6 +1,7 @@
-// Export Fit writes the document `scaling-lens fit --json` prints (FitDocumentRequest), built from the file cache's
-// analysis: its typed arrays are read row by row (converting the cached analysis itself would hold a million-row log
-// twice), and the hover-only data (a one-run column-array file's cell of every column) stays out.
+// Export Fit writes the document `scaling-lens fit --json` prints, to the byte, a page at a time (FitDocumentRequest,
+// then FitDocumentPageRequest), its text made by the CLI's writer from the file cache's analysis: its typed arrays
+// are read row by row (converting the cached analysis itself would hold a million-row log twice), and the hover-only
+// data (a one-run column-array file's cell of every column) stays out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,8 +12,8 @@ import type { Analysis, Series } from '../../src/core/analysis/types';
 import { plainCopy } from '../../src/core/analysis/series';
 import { runJob } from '../../src/server/job';
 import { ChartDataRequest } from '../../src/shared/chart';
-import { AnalysisRequest, FitDocumentRequest } from '../../src/shared/protocol';
-import { startTestServer } from '../helpers/lsp';
+import { AnalysisRequest, FitDocumentPageRequest, FitDocumentRequest } from '../../src/shared/protocol';
+import { exportedText, startTestServer } from '../helpers/lsp';
 import { scratchDir } from '../helpers/scratch';
 import { REPO } from '../helpers/shared';
 
@@ -33,8 +34,9 @@ test('Export Fit reads the cached typed arrays into its pairs and leaves the cac
     assert.equal((await client.status(uri)).state, 'done');
     const chart = await client.rpc.sendRequest(ChartDataRequest, { uri, width: 800, logX: false });
     assert.ok(chart.ok);
-    const exported = await client.rpc.sendRequest(FitDocumentRequest, { uri });
-    assert.ok(exported && cached);
+    const text = await exportedText(client, uri);
+    assert.ok(text && cached);
+    const exported = JSON.parse(text);
     const points = cached.curves[0].points;
     assert.ok(points.x instanceof Float64Array, 'the cached series are still the typed arrays the chart holds');
     assert.ok(cached.curves[0].schedule?.lr instanceof Float64Array);
@@ -76,7 +78,7 @@ test("Export Fit's document is the CLI's `fit --json` document of the same file,
     client.settings = { fit: { bootstrapSamples: 30 } };
     await client.open(uri, text);
     assert.equal((await client.status(uri)).state, 'done');
-    const exported = await client.rpc.sendRequest(FitDocumentRequest, { uri });
+    const exported = await exportedText(client, uri);
     const analysis = await client.rpc.sendRequest(AnalysisRequest, { uri });
     assert.ok(exported && analysis);
     assert.ok(analysis.curves[0].points.cellSteps, 'the server holds every column’s cells for its hovers');
@@ -85,19 +87,50 @@ test("Export Fit's document is the CLI's `fit --json` document of the same file,
     });
     assert.equal(cli.status, 0, cli.stderr);
     const printed = JSON.parse(cli.stdout);
-    const written = JSON.parse(JSON.stringify(exported));
+    const written = JSON.parse(exported);
     for (const hoverOnly of ['cellSteps', 'joinedLines', 'metricFiles', 'firstLine', 'schedule'])
-      assert.doesNotMatch(JSON.stringify(exported), new RegExp(`"${hoverOnly}"`), hoverOnly);
+      assert.doesNotMatch(exported, new RegExp(`"${hoverOnly}"`), hoverOnly);
     assert.ok(
       printed.findings.some((f: { column?: number }) => f.column),
       'a finding located on its cell',
     );
     // What differs, and why: the timings (how long each took), and the editor follows the file as it grows, so its
-    // fit says how it started (`settings.start`, as `watch --json` does); every other key and number is the same.
+    // fit says how it started (`settings.start`, as `watch --json` does); every other byte is the same.
     assert.ok(written.timings.fitMs > 0);
     assert.match(written.fits[0].settings.start, /^cold: /);
-    delete written.fits[0].settings.start;
-    assert.deepEqual({ ...written, timings: null }, { ...printed, timings: null });
+    const same = (text: string) =>
+      text.replace(/,\n *"start": "cold: [^"\n]*"/, '').replace(/"timings": \{[^}]*\}/, '"timings": null');
+    assert.equal(same(exported), same(cli.stdout));
+    assert.notEqual(same(exported), exported, 'the start and the timings were there to take out');
+  } finally {
+    client.dispose();
+  }
+});
+
+test('Export Fit sends a long document in pages of about 1 MB, and an export stopped or finished is let go', async () => {
+  const client = await startTestServer();
+  try {
+    const rows = Array.from({ length: 40_000 }, (_, i) => `${i + 1},3e-4,${(2.5 + 3 / Math.sqrt(i + 1)).toFixed(5)}`);
+    const uri = 'untitled:long.csv';
+    client.settings = { fit: { bootstrapSamples: 10, law: 'power-law' } };
+    await client.open(uri, `step,lr,loss\n${rows.join('\n')}\n`);
+    assert.equal((await client.status(uri)).state, 'done');
+    const first = await client.rpc.sendRequest(FitDocumentRequest, { uri });
+    assert.ok(first?.next !== undefined, 'more pages follow');
+    const sizes = [first.text.length];
+    let page = await client.rpc.sendRequest(FitDocumentPageRequest, { id: first.next });
+    while (page) {
+      sizes.push(page.text.length);
+      if (page.next === undefined) break;
+      page = await client.rpc.sendRequest(FitDocumentPageRequest, { id: page.next });
+    }
+    assert.ok(sizes.length >= 4, `${sizes.length} pages`);
+    assert.ok(Math.max(...sizes) < 2 ** 21, `pages of ${sizes.join(', ')} characters`);
+    assert.equal(await client.rpc.sendRequest(FitDocumentPageRequest, { id: first.next }), null, 'finished');
+    const again = await client.rpc.sendRequest(FitDocumentRequest, { uri });
+    assert.ok(again?.next !== undefined && again.next !== first.next, 'a new export, a new id');
+    assert.equal(await client.rpc.sendRequest(FitDocumentPageRequest, { id: again.next, stop: true }), null);
+    assert.equal(await client.rpc.sendRequest(FitDocumentPageRequest, { id: again.next }), null, 'stopped');
   } finally {
     client.dispose();
   }

@@ -19,6 +19,7 @@ import { resolveSettings } from '../../src/server/settings';
 import {
   AnalysisRequest,
   ColumnsRequest,
+  FitDocumentPageRequest,
   FitDocumentRequest,
   FitFileRequest,
   PredictRequest,
@@ -191,6 +192,18 @@ test("a file's chosen law or columns that are no law or column name are left out
     await client.rpc.sendNotification(SetOverridesNotification, { uri, overrides: { law: 'bogus' } as never });
     const after = await client.rpc.sendRequest(FitFileRequest, { uri });
     assert.deepEqual([after.state, after.message], [plain.state, plain.message], 'nor by a notification');
+  } finally {
+    client.dispose();
+  }
+});
+
+test('an export page asked for by an id that is no export, or with no parameters, is answered null', async () => {
+  const client = await startTestServer();
+  try {
+    for (const params of [{ id: 'x' }, { id: '__proto__' }, { id: 1e9 }, {}, { id: 1, stop: 'yes' }, null]) {
+      const said = JSON.stringify(params);
+      assert.equal(await client.rpc.sendRequest(FitDocumentPageRequest, params as never), null, said);
+    }
   } finally {
     client.dispose();
   }
