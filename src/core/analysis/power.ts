@@ -19,7 +19,7 @@ import { fitFailed, invalidRows, tooFewPoints, type ShortGroup, type TooFewWords
 import { isModelSize } from '../util/counts';
 import type { Finding, LawAnalysis } from './types';
 import { withheld } from './trust';
-import { farReason, pastPhrase, reachOf, type Reach } from './reach';
+import { beyondReach, farReason, pastPhrase, reachOf, type Reach } from './reach';
 
 /**
  * `source`: the table's name among several fitted together (analyse.ts sourceNames), which names its curves and
@@ -229,9 +229,9 @@ function fitCurve(
       fitted.xRef,
     ),
   );
-  // Targets are past the data (twice its end, a planned max step): only the reach above it is judged (reach.ts).
+  // Targets beyond the reach on either side are withheld (reach.ts): a configured step may lie below the data.
   const reach = reachOf(x);
-  const far = targets.filter((t) => t.x > reach.limit);
+  const far = targets.filter((t) => beyondReach(reach, t.x));
   if (far.length) out.findings.push(rangeShort(table, curveName, xs.name, reach, far[0].x, table.lines[rows[0]]));
   targets.forEach((t, i) => {
     const base = {
@@ -244,7 +244,7 @@ function fitCurve(
       reason: t.reason,
     };
     out.predictions.push(
-      t.x > reach.limit
+      beyondReach(reach, t.x)
         ? withheld(base, 'fit-unsupported', farReason(xs.name, reach, t.x))
         : { ...base, status: 'ok', value: at.value[i], low: at.low[i], high: at.high[i] },
     );
@@ -253,7 +253,7 @@ function fitCurve(
 
 function rangeShort(table: Table, curve: string, xName: string, reach: Reach, at: number, line: number): Finding {
   return finding('power-range-short', 'warning', {
-    message: `The power law of "${curve}" is asked to predict further past its data than they reach: ${pastPhrase(xName, reach, at)}. Over a short range the data show too little curvature to tell E, A and alpha apart (refits agree only because they start at the fit), so predictions beyond ${xName} = ${formatCompact(reach.limit)} (one span of the data past its end) are withheld. Fit over a longer range of ${xName}, or predict nearer.`,
+    message: `The power law of "${curve}" is asked to predict further from its data than they reach: ${pastPhrase(xName, reach, at)}. Over a short range the data show too little curvature to tell E, A and alpha apart (refits agree only because they start at the fit), so predictions outside ${xName} = ${formatCompact(reach.floor)}–${formatCompact(reach.limit)} (one span of the data either side of it) are withheld. Fit over a longer range of ${xName}, or predict nearer.`,
     file: table.file,
     line,
     curve,

@@ -511,6 +511,11 @@ test('power fitted over a short range of x: targets further past the data than t
   const value = valued(near.predictions[0]).value;
   assert.ok(Math.abs(value - (2 + 5 * 1050 ** -0.3)) < 0.002, String(value));
   assert.ok(!near.findings.some((f) => f.code === 'power-range-short'), codes(near).join(', '));
+  // A configured step below the data (reach floor 971 here) is as far from them: withheld and said, not predicted.
+  const below = analysePower(table, roles, withDefaults({ bootstrapSamples: 40, predictSteps: [10] }));
+  assert.equal(below.predictions[0].value, null, JSON.stringify(below.predictions[0]));
+  assert.match(below.predictions[0].statusReason ?? '', /too far below the data: step = 10 is \d+\.\d times/);
+  assert.match(below.findings.find((f) => f.code === 'power-range-short')?.message ?? '', /step = 10 is .* below/);
 });
 
 test('compute: three sizes within 3 % give no compute-optimal N* far past them, and say why (compute-range-short)', () => {
