@@ -141,12 +141,14 @@ function levelsOf(values: readonly number[]): number[] {
 /** Why the fitted rows cannot pin the law's N or D term (too few model sizes, too few token counts), or undefined. */
 function levelsProblem(data: ComputeRows): FitProblem | undefined {
   const few = [
-    { levels: levelsOf(data.n), what: 'model size', symbol: 'N', term: 'A/N^alpha' },
-    { levels: levelsOf(data.d), what: 'token count', symbol: 'D', term: 'B/D^beta' },
+    { values: data.n, levels: levelsOf(data.n), what: 'model size', symbol: 'N', term: 'A/N^alpha' },
+    { values: data.d, levels: levelsOf(data.d), what: 'token count', symbol: 'D', term: 'B/D^beta' },
   ].filter((q) => q.levels.length < MIN_LEVELS);
   if (!few.length) return oneLineProblem(data);
-  const reasons = few.map(({ levels, what, symbol, term }) => {
-    const shown = formatSizes(levels).join(' and ');
+  const reasons = few.map(({ values, levels, what, symbol, term }) => {
+    // Values merged into a level are said to be, or "two model sizes" reads false beside curves of 100M, 101M, 102M.
+    const merged = new Set(values).size > levels.length ? `; ${what}s within 1 % of each other counted as one` : '';
+    const shown = formatSizes(levels).join(' and ') + merged;
     return levels.length === 1
       ? `the runs are of one ${what} (${symbol} = ${shown}), so ${term} cannot be told from E`
       : `the runs are of two ${what}s (${symbol} = ${shown}): E and ${term} are three unknowns for two values`;

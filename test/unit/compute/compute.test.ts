@@ -488,6 +488,11 @@ test('compute: one or two model sizes, or one token count, give no compute-optim
   const near = sweepOf(dGrid.map((d, i) => [i % 2 ? 1.004e8 : 1e8, d]));
   const b = analyseCompute(near, roles(near), options);
   assert.match(b.findings.find((f) => f.code === 'compute-levels-few')?.message ?? '', /one model size/);
+  // Three sizes 1 % apart are two levels, and the message says why it counts two, not three.
+  const close = sweepOf(dGrid.map((d, i) => [[1e8, 1.01e8, 1.02e8][i % 3], d]));
+  const c = analyseCompute(close, roles(close), options);
+  const said = c.findings.find((f) => f.code === 'compute-levels-few')?.message ?? '';
+  assert.match(said, /two model sizes \(N = 100M and 102M; model sizes within 1 % of each other counted as one\)/);
 });
 
 test('power fitted over a short range of x: targets further past the data than they span are withheld and said', () => {
