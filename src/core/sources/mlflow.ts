@@ -14,6 +14,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseNumberCell } from '../table/number';
 import { shortRunId } from '../util/format';
+import { maxOf } from '../util/arrays';
 import { describeFsError, ProblemLog } from '../table/problems';
 import { detectRoles } from '../table/roles';
 import { normaliseColumnName } from '../table/roleNames';
@@ -181,7 +182,7 @@ function epochAxis(autolog: string | null, params: Record<string, string>, steps
   const epochs = Number(params.epochs);
   if (autolog === null || !KERAS_AUTOLOG.includes(autolog) || !Number.isInteger(epochs) || epochs < 1) return null;
   if (steps.length < 2 || !steps.every((s) => Number.isInteger(s) && s >= 0 && s < epochs)) return null;
-  const last = Math.max(...steps);
+  const last = maxOf(steps);
   return (
     `"${KERAS_LOSS}" was logged by MLflow's Keras autologging once per epoch, at step = epoch index (steps 0 to ` +
     `${last}; param epochs = ${epochs}): this run's step axis counts epochs, not optimizer steps. A loss law fitted ` +

@@ -339,3 +339,18 @@ test("Keras autologging's epoch metrics (step = epoch index): the axis is said t
     assert.ok(!u.problems.some((p) => p.code === 'steps-are-epochs'), other);
   }
 });
+
+test('Keras autologging with a huge epochs param and 200k loss steps: said, not a stack overflow', async () => {
+  // Math.max(...steps) threw "Maximum call stack size exceeded" past ~100k steps, and the whole read failed with it.
+  const exp = writeMlflowExperiment(tmp(), '1', 'keras');
+  const lines = Array.from({ length: 200_000 }, (_, k) => `${1000 + k} ${(2.5 + 2 / (k + 1)).toFixed(5)} ${k}`);
+  const run = writeMlflowRun(exp, id('long'), {
+    name: 'long',
+    metrics: { loss: lines.join('\n') + '\n' },
+    params: { epochs: '10000000' },
+    tags: { 'mlflow.autologging': 'keras' },
+  });
+  const [t] = (await readSources([run])).tables;
+  const said = t.problems.find((p) => p.code === 'steps-are-epochs');
+  assert.match(said?.message ?? '', /steps 0 to 199999; param epochs = 10000000/, JSON.stringify(t.problems));
+});
