@@ -62,12 +62,13 @@ export function layoutLabels(boxes: LabelBox[], area: Area, points?: ScreenPoint
   });
 }
 
-/** The box's left edge right of its marker and left of it, each kept inside the area (one when they meet). */
+/**
+ * The box's left edge right of its marker and left of it, each where it fits inside the area; when neither fits, left
+ * of it pushed inside. A side pushed inside would cover its own marker line (a target at the plot's right edge).
+ */
 function sidesOf(b: LabelBox, area: Area): number[] {
-  const inside = (left: number) => Math.max(area.left, Math.min(left, area.right - b.width));
-  const right = inside(b.x + 4);
-  const left = inside(b.x - 4 - b.width);
-  return right === left ? [right] : [right, left];
+  const sides = [b.x + 4, b.x - 4 - b.width].filter((left) => left >= area.left && left + b.width <= area.right);
+  return sides.length ? sides : [Math.max(area.left, Math.min(b.x - 4 - b.width, area.right - b.width))];
 }
 
 /** The tops a box may take, highest first: the area's top, just below each box in its way, and every STEP px. */

@@ -145,3 +145,12 @@ test('marker labels: a box moves off the data under its highest spot, and still 
     }
   assert.ok(layoutLabels([{ x: 300, width: 200, height: 19 }], area, dense)[0] !== null);
 });
+
+test('marker labels: a marker near the right edge gets its label left of it, not pushed over its line', () => {
+  const area = { left: 0, right: 1000, top: 0, bottom: 500 };
+  const [box] = layoutLabels([{ x: 990, width: 100, height: 20 }], area) as PlacedBox[];
+  assert.deepEqual(box, { left: 886, top: 3, right: 986, bottom: 23 });
+  // Too wide for either side: pushed inside, as before.
+  const [wide] = layoutLabels([{ x: 500, width: 900, height: 20 }], area) as PlacedBox[];
+  assert.ok(wide.left >= 0 && wide.right <= 1000, JSON.stringify(wide));
+});
