@@ -56,11 +56,10 @@ export async function startTestServer(
   const up = new PassThrough();
   const down = new PassThrough();
   const server = startServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)), options);
-  return connectClient(down, up, capabilities, () => {
-    server.dispose();
-    up.destroy();
-    down.destroy();
-  });
+  // The streams are left to the collector, never destroyed: a write still queued when the server is disposed
+  // (vscode-jsonrpc writes a turn or two after the send) failed on a destroyed stream, and vscode-jsonrpc logs that
+  // failure over the disposed connection, which throws "Connection is disposed." as an unhandled rejection.
+  return connectClient(down, up, capabilities, () => server.dispose());
 }
 
 /** The bundled server (dist/server.js) in its own process over stdio, as an editor runs it; `pid` for measuring it. */

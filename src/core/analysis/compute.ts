@@ -15,7 +15,7 @@ import { finding, type Hint } from '../findings';
 import type { ColumnRole, RoleAssignment, Table } from '../table/types';
 import { quantile } from '../util/random';
 import { medianOf } from '../util/select';
-import { formatCompact, formatSizes } from '../util/format';
+import { formatCompact, formatSizes, sizeNames } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -398,11 +398,13 @@ function sizeCurves(table: Table, data: ComputeRows, band: BandedPrediction) {
   const binned = distinct > MAX_SIZE_CURVES;
   const keyOf = (i: number) => (binned ? String(Math.floor(4 * Math.log10(data.n[i]))) : String(data.n[i]));
   const groups = groupBy(data.n.keys(), keyOf);
+  // Each size's curve is told apart by its name (the chart's legend and hovers): 1e8 and 1e8+1 both read "N=100M".
+  const sizeName = sizeNames(binned ? [] : data.n);
   return Array.from(groups.values())
     .sort((a, b) => data.n[a[0]] - data.n[b[0]])
     .map((members) => {
       members.sort((a, b) => data.c[a] - data.c[b]);
-      const label = binned ? quarterDecadeLabel(data.n[members[0]]) : `N=${formatCompact(data.n[members[0]])}`;
+      const label = binned ? quarterDecadeLabel(data.n[members[0]]) : sizeName(data.n[members[0]]);
       const pick = (values: number[]) => members.map((i) => values[i]);
       return curveReport({
         table,

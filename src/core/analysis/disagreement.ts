@@ -15,7 +15,7 @@
 // that is not its parameter count (a typo in a size given, a params column counting embeddings for one run only) or
 // another data set; test/unit/analysis/sizeDisagreement.test.ts measures the statistic there.
 import { finding } from '../findings';
-import { formatCompact, formatPercent } from '../util/format';
+import { distinctDigits, formatCompact, formatPercent } from '../util/format';
 import { isSizeLaw } from './lossLaw';
 import { runnerUpsWithinLogs } from './runnerUp';
 import { withheld } from './trust';
@@ -95,12 +95,15 @@ export function applyDisagreement(out: LawAnalysis<Series>, fit: FitResult): voi
   const judged = judgeOffsets(out.curves);
   if (judged.off.length === 0) return;
   const fitted = judged.offsets.length;
-  const sized = isSizeLaw(fit.law);
-  for (const o of judged.off) out.findings.push(disagreeFinding(o, judged.scale, fitted, sized));
+  // A model-size law's curves are named by their sizes, each to the digits that tell the fitted sizes apart.
+  const digits = isSizeLaw(fit.law)
+    ? distinctDigits(judged.offsets.flatMap((o) => o.curve.modelSize ?? []))
+    : undefined;
+  for (const o of judged.off) out.findings.push(disagreeFinding(o, judged.scale, fitted, digits));
   const worst = judged.off.reduce((a, b) => (Math.abs(b.offset) > Math.abs(a.offset) ? b : a));
   const problem: FitProblem = {
     code: 'curves-disagree',
-    reason: `one law does not describe the curves fitted together: "${worst.curve.name}"${sizePhrase(worst.curve, sized)} sits ${offsetPhrase(worst.offset)} it (${(Math.abs(worst.offset) / judged.scale).toFixed(1)} times its typical error on them)`,
+    reason: `one law does not describe the curves fitted together: "${worst.curve.name}"${sizePhrase(worst.curve, digits)} sits ${offsetPhrase(worst.offset)} it (${(Math.abs(worst.offset) / judged.scale).toFixed(1)} times its typical error on them)`,
   };
   fit.unsupported = [...(fit.unsupported ?? []), problem];
   if (fit.runnerUpFit) {
@@ -122,9 +125,12 @@ function sigmasPhrase(offset: number, scale: number): string {
   return `${(Math.abs(offset) / scale).toFixed(1)} times the law's typical error on the set, ${formatPercent(scale, 2)}; more than ${DISAGREE_SIGMAS} is a level the law does not describe`;
 }
 
-/** " (N = 100M)": the size a model-size law (`sized`) fitted a curve at; nothing for a loss-curve law's curve. */
-function sizePhrase(c: CurveReport<Series>, sized: boolean): string {
-  return sized && c.modelSize !== undefined ? ` (N = ${formatCompact(c.modelSize)})` : '';
+/**
+ * " (N = 100M)": the size a model-size law fitted a curve at, to `digits` (undefined for a loss-curve law's curve,
+ * which gets nothing).
+ */
+function sizePhrase(c: CurveReport<Series>, digits: number | undefined): string {
+  return digits !== undefined && c.modelSize !== undefined ? ` (N = ${formatCompact(c.modelSize, digits)})` : '';
 }
 
 /** What the curves fitted together can be, and what to do, by the kind of law that fitted them. */
@@ -138,13 +144,13 @@ const ADVICE = {
     'Check the sizes given (the law then fits the runs together), or fit the runs apart. ',
 };
 
-function disagreeFinding(o: CurveOffset, scale: number, fitted: number, sized: boolean) {
+function disagreeFinding(o: CurveOffset, scale: number, fitted: number, digits: number | undefined) {
   const c = o.curve;
   return finding('curves-disagree', 'warning', {
     message:
-      `"${c.name}"${sizePhrase(c, sized)} sits ${offsetPhrase(o.offset)} the law fitted to the ${fitted} curves together, on average over its ` +
+      `"${c.name}"${sizePhrase(c, digits)} sits ${offsetPhrase(o.offset)} the law fitted to the ${fitted} curves together, on average over its ` +
       `${o.points} points (${sigmasPhrase(o.offset, scale)}; its own point-to-point noise is ${formatPercent(o.noise, 2)}). ` +
-      (sized ? ADVICE.sized : ADVICE.loss) +
+      (digits !== undefined ? ADVICE.sized : ADVICE.loss) +
       'No prediction is shown from this fit: its coefficients are a compromise between the curves.',
     file: c.file,
     line: c.firstLine,

@@ -1,6 +1,6 @@
 // From a parsed table to clean loss curves: one per run value (or per file), sorted by step, one value per step,
 // invalid cells reported with their line and left out. Real logs are messy; each cleaning rule says why below.
-import { formatCompact, formatCount, plural } from '../util/format';
+import { formatCount, plural, sizeNames } from '../util/format';
 import { basename, extname } from 'node:path';
 import type { LoggedSchedule } from '../laws/schedule';
 import { sizesLoggedAtSeveralSteps } from '../table/roles';
@@ -86,18 +86,22 @@ function runKeyOf(
   runColumn: number | undefined,
   row: number,
   fallback: string,
-  sizes: Float64Array | undefined,
+  sizeName: ((row: number) => string) | undefined,
 ): string {
-  if (runColumn === undefined) return sizes === undefined ? fallback : sizedCurveName(fallback, sizes[row]);
+  if (runColumn === undefined) return sizeName === undefined ? fallback : `${fallback} ${sizeName(row)}`;
   const text = textAt(table.columns[runColumn], row);
   if (text !== undefined) return text;
   const v = table.columns[runColumn].values[row];
   return Number.isNaN(v) ? fallback : String(v);
 }
 
-/** A curve of one model size in a file of several without a run column: the file's name and N ("sweep N=25M"). */
-function sizedCurveName(fallback: string, size: number): string {
-  return `${fallback} N=${formatCompact(size)}`;
+/**
+ * The size part of the name of a curve of one model size in a file of several without a run column ("sweep N=25M"),
+ * by row: its size to the digits that tell the column's model sizes apart (sizeNames).
+ */
+export function sizedCurveNames(sizes: Column): (row: number) => string {
+  const name = sizeNames(sizes.values.filter(isModelSize));
+  return (row) => name(sizes.values[row]);
 }
 
 /**
@@ -273,6 +277,7 @@ export function extractLossCurves(
   const paramsCol = assignment.roles.params;
   const sizeColumn = sizesSplittingRuns(table, assignment);
   const sizes = sizeColumn?.values;
+  const sizeName = sizeColumn && sizedCurveNames(sizeColumn);
   // The params column whose cells are checked one by one, when the sizes do not split the runs.
   const paramsColumn =
     sizeColumn === undefined && assignment.roles.params !== undefined
@@ -351,7 +356,7 @@ export function extractLossCurves(
         ...at(paramsCol, r, paramsColumn.values[r]),
       );
     // One run (no run column, no model sizes): its entry is looked up once, not at every row.
-    const key = oneRun ? fallback : runKeyOf(table, runCol, r, fallback, sizes);
+    const key = oneRun ? fallback : runKeyOf(table, runCol, r, fallback, sizeName);
     let run = oneRun && onlyRun !== undefined ? onlyRun : byRun.get(key);
     if (!run && byRun.size >= MAX_RUNS) {
       runsLeftOut.add(key);

@@ -7,7 +7,7 @@ import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
 import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
 import { formatCompact } from '../util/format';
 import { EpochCount, EpochTrack, epochColumn, POWER_LAW } from './epochs';
-import { lossSpikes, sizesSplittingRuns, strayLossFinding } from './lossCurves';
+import { lossSpikes, sizedCurveNames, sizesSplittingRuns, strayLossFinding } from './lossCurves';
 import { cellPlaces } from './cellPlace';
 import { plannedStepTargets } from './lossAnalysis';
 import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets } from './bands';
@@ -118,9 +118,10 @@ function runsOf(
   sizes: Column | undefined,
 ): { name?: string; rows: number[]; all: number[] }[] {
   const runCol = roles.roles.run === undefined ? undefined : table.columns[roles.roles.run];
+  const sizeName = sizes && sizedCurveNames(sizes);
   const nameOf = runCol
     ? (r: number) => textAt(runCol, r) ?? formatCompact(runCol.values[r])
-    : sizes && ((r: number) => (isModelSize(sizes.values[r]) ? `N=${formatCompact(sizes.values[r])}` : undefined));
+    : sizes && sizeName && ((r: number) => (isModelSize(sizes.values[r]) ? sizeName(r) : undefined));
   if (nameOf === undefined) return [{ rows: [...usable], all: Array.from({ length: table.rowCount }, (_, r) => r) }];
   const runs = new Map<string, { name: string; rows: number[]; all: number[] }>();
   // A row of no run (a size that is no model size, said by the caller) is in none.

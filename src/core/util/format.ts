@@ -90,6 +90,16 @@ export function formatSizes(sizes: readonly number[]): string[] {
 }
 
 /**
+ * Names by model size ("N=100M") for several sizes told apart by their names (a file's loss curves of several sizes
+ * without a run column, each a curve of its own by its name): each to as many digits as tell the sizes apart, or
+ * 1e8 and 1e8+1 were one "N=100M" curve, their rows merged. `sizes` may repeat (a column's cells).
+ */
+export function sizeNames(sizes: Iterable<number>): (size: number) => string {
+  const digits = distinctDigits([...new Set(sizes)]);
+  return (size) => `N=${formatCompact(size, digits)}`;
+}
+
+/**
  * A count read off a row (a step, tokens, parameters): exact while it is short enough to read ("12345"), compact
  * beyond ("16B", "1.2M"), so a hover names the row as the file does without "1.6e10" or "7000000000".
  */

@@ -216,6 +216,47 @@ test('two runs of one size in a file of several sizes without a run column: read
   assert.ok(!a.findings.some((f) => f.code === 'steps-repeated'));
 });
 
+test('sizes that read alike at 4 digits stay apart: named with the digits that tell them apart, not merged', () => {
+  // Both were "close N=100M": one curve of both sizes' rows, the last value per step kept, and said a resumed run.
+  for (const [small, large, names] of [
+    [1e8, 1e8 + 1, ['close N=100M', 'close N=100.000001M']],
+    [1.0001e8, 1.0002e8, ['close N=100.01M', 'close N=100.02M']],
+  ] as const) {
+    const rest = (text: string) => text.trim().split('\n').slice(1);
+    const text = [...log('constant', small, true).trim().split('\n'), ...rest(log('cosine', large, true))].join('\n');
+    const a = analyseTables([parseText(text, { fileName: 'close.csv', displayName: 'close.csv' })], {
+      law: 'lr-annealing',
+      bootstrapSamples: 0,
+    });
+    assert.deepEqual(
+      a.curves.map((c) => [c.name, c.points.observed.length]),
+      names.map((name) => [name, 100]),
+    );
+    assert.ok(!a.findings.some((f) => f.code === 'size-runs-merged'), a.findings.map((f) => f.code).join(', '));
+  }
+});
+
+test('curves of close sizes that disagree are said each at its own size, to the digits that tell them apart', () => {
+  const rows = [1e8, 1.0001e8].flatMap((n, k) =>
+    Array.from(
+      { length: 200 },
+      (_, i) => `${10 * (i + 1)},3e-4,${(2.5 + k / 20 + 3 / Math.sqrt(10 * (i + 1))).toFixed(5)},${n}`,
+    ),
+  );
+  const table = parseText(['step,lr,loss,params', ...rows].join('\n'), { fileName: 'off.csv', displayName: 'off.csv' });
+  const a = analyseTables([table], { law: 'lr-annealing-size', bootstrapSamples: 0 });
+  // Both were "(N = 100M)".
+  assert.deepEqual(
+    a.findings
+      .filter((f) => f.code === 'curves-disagree')
+      .map((f) => /^"([^"]+)" \(N = ([^)]+)\)/.exec(f.message)?.slice(1)),
+    [
+      ['off N=100M', '100M'],
+      ['off N=100.01M', '100.01M'],
+    ],
+  );
+});
+
 test('two folders given one size: their curves stay apart, and the size term counts one distinct size', () => {
   const sizes = { m25: 25e6, m100: 25e6 };
   const a = analyse(['m25', 'm100'], { sizes }, false);

@@ -77,6 +77,21 @@ test('compute: the generated sweep recovers the Chinchilla coefficients, with in
   assert.ok(a.predictions[1].beyondFitted!.some((b) => b.name === 'N*' && b.largestFitted === 7e9));
 });
 
+test('compute: a size 1 parameter from another reads apart in its curve name (both read "N=70M")', async () => {
+  const [path] = generate(scratchDir('compute-'));
+  const table = await readTable(path);
+  const params = table.columns.find((c) => c.name === 'params')!.values;
+  params[params.indexOf(70e6)] = 70e6 + 1;
+  const a = analyseCompute(table, rolesFor(table, ROLES), withDefaults({ bootstrapSamples: 0 }));
+  assert.deepEqual(
+    a.curves.slice(0, 2).map((c) => [c.name, c.points.x.length]),
+    [
+      ['N=70M', 5],
+      ['N=70.000001M', 1],
+    ],
+  );
+});
+
 test('compute: with no budget asked for, the answer is at the next power of ten above the largest run', async () => {
   const [path] = generate(scratchDir('compute-'));
   const table = await readTable(path);
@@ -232,6 +247,22 @@ test('power against the step predicts where the loss-curve laws do: the configur
 });
 
 /** Lightning's CSVLogger shape over six epochs: training rows with val_loss empty, one validation row per epoch. */
+test('power on loss curves of close model sizes (no run column): a curve per size, named apart, not one merged', () => {
+  const xs = [1e3, 2e3, 4e3, 8e3, 16e3, 32e3];
+  const rows = [1e8, 1e8 + 1].flatMap((n, k) => xs.map((x) => `${x},${(2 + k / 10 + 30 * x ** -0.5).toFixed(5)},${n}`));
+  const table = parseText(['step,loss,params', ...rows].join('\n'), { fileName: 'close.csv' });
+  const roles = rolesFor(table, { step: 'step', loss: 'loss', params: 'params' });
+  const a = analysePower(table, roles, withDefaults({ bootstrapSamples: 0 }));
+  // Both were "N=100M": one run of both sizes' twelve rows, its steps repeated.
+  assert.deepEqual(
+    a.curves.map((c) => [c.name, c.points.x.length]),
+    [
+      ['N=100M: loss vs step', 6],
+      ['N=100.000001M: loss vs step', 6],
+    ],
+  );
+});
+
 function lightningLines(): string[] {
   const lines = ['epoch,step,train_loss_step,val_loss'];
   [286, 573, 860, 1147, 1434, 1721].forEach((step, epoch) => {
