@@ -24,7 +24,7 @@ import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
 import { MAX_PARAMS, MAX_TOKENS } from '../util/counts';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
 import type { BeyondFitted, CurveReport, Finding, FitProblem, LawAnalysis, Prediction } from './types';
-import { verdictFinding, withheld } from './trust';
+import { verdictFinding, withheld, withholdAllFor } from './trust';
 import { beyondReach, farReason, pastPhrase, reachOf, type Reach } from './reach';
 import { appendAll, maxOf, minOf } from '../util/arrays';
 
@@ -192,12 +192,8 @@ function oneLineProblem(data: ComputeRows): FitProblem | undefined {
 /** The fit is not supported (`problem`): said where its rows start, and every prediction of the sweep withheld. */
 function withholdAll(out: LawAnalysis, problem: FitProblem, where: { file: string; line: number }): void {
   const fit = out.fits[out.fits.length - 1];
-  fit.unsupported = [...(fit.unsupported ?? []), problem];
+  withholdAllFor(out, fit, problem);
   out.findings.push(verdictFinding(problem, `The fit of ${fit.formula}`, where));
-  const reason = `not supported by the data: ${problem.reason}`;
-  out.predictions.forEach((p, i) => {
-    if (p.status === 'ok') out.predictions[i] = withheld(p, 'fit-unsupported', reason);
-  });
 }
 
 /**

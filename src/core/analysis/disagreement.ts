@@ -18,7 +18,7 @@ import { finding } from '../findings';
 import { distinctDigits, formatCompact, formatPercent } from '../util/format';
 import { isSizeLaw } from './lossLaw';
 import { runnerUpsWithinLogs } from './runnerUp';
-import { withheld } from './trust';
+import { withholdAllFor } from './trust';
 import type { CurveReport, FitProblem, FitResult, LawAnalysis, Series } from './types';
 
 /** Offsets beyond this many standard errors (the law's typical error on the set) are a level the law does not give. */
@@ -105,15 +105,11 @@ export function applyDisagreement(out: LawAnalysis<Series>, fit: FitResult): voi
     code: 'curves-disagree',
     reason: `one law does not describe the curves fitted together: "${worst.curve.name}"${sizePhrase(worst.curve, digits)} sits ${offsetPhrase(worst.offset)} it (${(Math.abs(worst.offset) / judged.scale).toFixed(1)} times its typical error on them)`,
   };
-  fit.unsupported = [...(fit.unsupported ?? []), problem];
+  withholdAllFor(out, fit, problem);
   if (fit.runnerUpFit) {
     fit.runnerUpFit.unsupported = [...(fit.runnerUpFit.unsupported ?? []), problem];
     runnerUpsWithinLogs(out);
   }
-  const reason = `not supported by the data: ${problem.reason}`;
-  out.predictions.forEach((p, i) => {
-    if (p.status === 'ok') out.predictions[i] = withheld(p, 'fit-unsupported', reason);
-  });
 }
 
 /** "4.2 % above" / "3.1 % below": a log offset as the relative distance of the loss from the law. */

@@ -25,6 +25,18 @@ export function withheld(base: PredictionBase, status: WithheldValue['status'], 
   return { ...base, status, value: null, low: null, high: null, statusReason: reason };
 }
 
+/**
+ * A problem found with the one fit of an analysis outside the verdict's own checks (curves-disagree, compute-levels-few):
+ * the fit carries it (`unsupported`) and every prediction still shown is withheld with its reason.
+ */
+export function withholdAllFor(out: LawAnalysis<Series>, fit: FitResult, problem: FitProblem): void {
+  fit.unsupported = [...(fit.unsupported ?? []), problem];
+  const reason = `not supported by the data: ${problem.reason}`;
+  out.predictions.forEach((p, i) => {
+    if (p.status === 'ok') out.predictions[i] = withheld(p, 'fit-unsupported', reason);
+  });
+}
+
 /** Why a BLEU law that left the data at `at` predicts nothing further, short enough for a lens. */
 export function lawBrokeReason(at: Pick<SweepPoint, 'dp' | 'line'>): string {
   return `the BLEU law broke at D_p = ${formatCompact(at.dp)} (line ${at.line}): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU`;
