@@ -60,24 +60,6 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   // Fits settle when they settle, perhaps after the connection is gone: every send that nobody awaits goes here.
   const outbox = new Outbox();
   const log = logVia(outbox, connection);
-  let disposed = false;
-  /**
-   * A request handler whose answer, or failure, comes after the server is disposed gives none: vscode-jsonrpc's reply
-   * to it would throw "Connection is disposed." and log that over the same connection, an unhandled rejection at
-   * shutdown. Nobody waits for the answer then; a promise that never settles holds nothing once it is let go.
-   */
-  const untilDisposed =
-    <A extends unknown[], R>(handler: (...args: A) => R | Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      const never = () => new Promise<R>(() => undefined);
-      try {
-        const answer = await handler(...args);
-        return disposed ? never() : answer;
-      } catch (error) {
-        if (disposed) return never();
-        throw error;
-      }
-    };
   /** A 1-based line of an open document: where its findings' cells are found (the CLI reads the file's lines). */
   const openLine = (uri: string, line: number) => documents.get(uri)?.getText(wholeLine(line - 1));
   const problems = new ProblemsPanel((uri, diagnostics) =>
@@ -133,112 +115,86 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   documents.onDidClose((e) => cache.close(e.document.uri));
   connection.onDidChangeConfiguration(() => cache.invalidateAll());
 
-  connection.onCodeLens(
-    untilDisposed(async (params) => {
-      const uri = uriOf(params?.textDocument);
-      if (uri === undefined) return [];
-      const analysis = await cache.current(uri);
-      // A metric file of a run shows its run folder's lenses, whose commands act on the run.
-      const shown = cache.shownAs(uri);
-      if (analysis) return buildLenses(analysis, pathOfUri(shown), shown);
-      const summary = cache.summary(uri);
-      return summary?.partOf && summary.state === 'skipped' ? [fitRunLens(uri, summary.partOf)] : [];
-    }),
-  );
-  connection.onHover(
-    untilDisposed(async (params) => {
-      const uri = uriOf(params?.textDocument);
-      const { position } = params ?? {};
-      if (uri === undefined || typeof position?.line !== 'number') return null;
-      const lineText = (line: number) => documents.get(uri)?.getText(wholeLine(line));
-      const path = pathOfUri(uri);
-      // A metric file's record hovers as the row its run folder's fit joined it into, when that folder was fitted.
-      for (const reader of cache.readersOf(path)) {
-        const hover = hoverAt(reader, path, position, lineText);
-        if (hover) return hover;
-      }
-      const analysis = await cache.latest(uri);
-      return analysis ? hoverAt(analysis, path, position, lineText) : null;
-    }),
-  );
+  connection.onCodeLens(async (params) => {
+    const uri = uriOf(params?.textDocument);
+    if (uri === undefined) return [];
+    const analysis = await cache.current(uri);
+    // A metric file of a run shows its run folder's lenses, whose commands act on the run.
+    const shown = cache.shownAs(uri);
+    if (analysis) return buildLenses(analysis, pathOfUri(shown), shown);
+    const summary = cache.summary(uri);
+    return summary?.partOf && summary.state === 'skipped' ? [fitRunLens(uri, summary.partOf)] : [];
+  });
+  connection.onHover(async (params) => {
+    const uri = uriOf(params?.textDocument);
+    const { position } = params ?? {};
+    if (uri === undefined || typeof position?.line !== 'number') return null;
+    const lineText = (line: number) => documents.get(uri)?.getText(wholeLine(line));
+    const path = pathOfUri(uri);
+    // A metric file's record hovers as the row its run folder's fit joined it into, when that folder was fitted.
+    for (const reader of cache.readersOf(path)) {
+      const hover = hoverAt(reader, path, position, lineText);
+      if (hover) return hover;
+    }
+    const analysis = await cache.latest(uri);
+    return analysis ? hoverAt(analysis, path, position, lineText) : null;
+  });
 
-  connection.onRequest(
-    FitFileRequest,
-    untilDisposed(async (params, token) => {
-      const uri = uriOf(params);
-      if (uri === undefined) return summaryOf('', 'error', NO_URI);
-      const { overrides } = params;
-      const summary = await cache.fit(uri, overrides == null ? undefined : checkOverrides(overrides), token);
-      // Its notification offers Show Chart: the chart's model is built in slices after the answer, not on the click.
-      // From the next turn: the connection writes the answer in a setImmediate queued after this one, and the first
-      // slice (a whole million-row curve) would come before it.
-      if (summary.state === 'done') setImmediate(() => void charts.prepare(() => cache.cached(uri)));
-      return summary;
-    }),
-  );
-  connection.onRequest(
-    AnalysisRequest,
-    untilDisposed(async (params) => {
-      const uri = uriOf(params);
-      const analysis = uri === undefined ? undefined : await cache.ensure(uri, 'request');
-      // A copy: the cached analysis keeps the typed arrays its chart shares (converting it would hold both).
-      return analysis ? plainCopy(analysis) : null;
-    }),
-  );
-  connection.onRequest(
-    FitDocumentRequest,
-    untilDisposed(async (params) => {
-      const uri = uriOf(params);
-      if (uri === undefined) return null;
-      const analysis = await cache.ensure(uri, 'request');
-      const path = pathOfUri(uri);
-      return analysis
-        ? exports.start(analysis, (file, line) => (file === path ? openLine(uri, line) : undefined))
-        : null;
-    }),
-  );
+  connection.onRequest(FitFileRequest, async (params, token) => {
+    const uri = uriOf(params);
+    if (uri === undefined) return summaryOf('', 'error', NO_URI);
+    const { overrides } = params;
+    const summary = await cache.fit(uri, overrides == null ? undefined : checkOverrides(overrides), token);
+    // Its notification offers Show Chart: the chart's model is built in slices after the answer, not on the click.
+    // From the next turn: the connection writes the answer in a setImmediate queued after this one, and the first
+    // slice (a whole million-row curve) would come before it.
+    if (summary.state === 'done') setImmediate(() => void charts.prepare(() => cache.cached(uri)));
+    return summary;
+  });
+  connection.onRequest(AnalysisRequest, async (params) => {
+    const uri = uriOf(params);
+    const analysis = uri === undefined ? undefined : await cache.ensure(uri, 'request');
+    // A copy: the cached analysis keeps the typed arrays its chart shares (converting it would hold both).
+    return analysis ? plainCopy(analysis) : null;
+  });
+  connection.onRequest(FitDocumentRequest, async (params) => {
+    const uri = uriOf(params);
+    if (uri === undefined) return null;
+    const analysis = await cache.ensure(uri, 'request');
+    const path = pathOfUri(uri);
+    return analysis ? exports.start(analysis, (file, line) => (file === path ? openLine(uri, line) : undefined)) : null;
+  });
   connection.onRequest(
     FitDocumentPageRequest,
     // Params from a raw client may be anything: an id that is no export's is answered null.
-    untilDisposed((params: { id: number; stop?: boolean } | null) => {
+    (params: { id: number; stop?: boolean } | null) => {
       if (!params?.stop) return exports.next(params?.id);
       exports.stop(params.id);
       return null;
-    }),
+    },
   );
-  connection.onRequest(
-    ColumnsRequest,
-    untilDisposed(async (params) => {
-      const uri = uriOf(params);
-      if (uri === undefined) return { ...columnsOf(undefined), samples: [] };
-      const analysis = (await cache.ensure(uri, 'request')) ?? cache.cached(uri);
-      // A metric file's columns are its run's: their samples come from the run's table too, not from the file's text.
-      const shown = cache.shownAs(uri);
-      const columns = columnsOf(analysis, pathOfUri(shown));
-      const document = shown === uri ? documents.get(uri) : undefined;
-      const onDisk = diskPath(shown) !== null;
-      return { ...columns, samples: await columnSamples(pathOfUri(shown), onDisk, document, columns.columns) };
-    }),
+  connection.onRequest(ColumnsRequest, async (params) => {
+    const uri = uriOf(params);
+    if (uri === undefined) return { ...columnsOf(undefined), samples: [] };
+    const analysis = (await cache.ensure(uri, 'request')) ?? cache.cached(uri);
+    // A metric file's columns are its run's: their samples come from the run's table too, not from the file's text.
+    const shown = cache.shownAs(uri);
+    const columns = columnsOf(analysis, pathOfUri(shown));
+    const document = shown === uri ? documents.get(uri) : undefined;
+    const onDisk = diskPath(shown) !== null;
+    return { ...columns, samples: await columnSamples(pathOfUri(shown), onDisk, document, columns.columns) };
+  });
+  connection.onRequest(PredictRequest, (params) => {
+    const uri = uriOf(params);
+    return uri === undefined ? { predictions: [], message: NO_URI } : predict(cache, uri, params.target);
+  });
+  connection.onRequest(ChartDataRequest, (params) =>
+    uriOf(params) === undefined ? { ok: false, message: NO_URI } : charts.data(params),
   );
-  connection.onRequest(
-    PredictRequest,
-    untilDisposed((params) => {
-      const uri = uriOf(params);
-      return uri === undefined ? { predictions: [], message: NO_URI } : predict(cache, uri, params.target);
-    }),
+  connection.onRequest(WhatIfRequest, (params) =>
+    uriOf(params) === undefined ? [{ ok: false, message: NO_URI }] : charts.whatIf(params),
   );
-  connection.onRequest(
-    ChartDataRequest,
-    untilDisposed((params) => (uriOf(params) === undefined ? { ok: false, message: NO_URI } : charts.data(params))),
-  );
-  connection.onRequest(
-    WhatIfRequest,
-    untilDisposed((params) => (uriOf(params) === undefined ? [{ ok: false, message: NO_URI }] : charts.whatIf(params))),
-  );
-  connection.onRequest(
-    RunsRequest,
-    untilDisposed(({ roots }) => runs.list(roots)),
-  );
+  connection.onRequest(RunsRequest, ({ roots }) => runs.list(roots));
   connection.onNotification(SetOverridesNotification, (params) => {
     const uri = uriOf(params);
     if (uri !== undefined) cache.setOverrides(uri, checkOverrides(params.overrides));
@@ -248,7 +204,6 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   connection.listen();
   return {
     dispose() {
-      disposed = true;
       outbox.close();
       cache.dispose();
       exports.dispose();
