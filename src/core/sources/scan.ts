@@ -4,7 +4,8 @@
 // (entries, depth, runs, time), follows symbolic links once each (a file reached through a link and its own path is
 // one run), and never enters dependency or VCS folders.
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
+import { holds } from './fileTree';
 import { describeFsError, ProblemLog } from '../table/problems';
 import { recognise } from './registry';
 import { openRegularFile } from './regularFile';
@@ -207,12 +208,6 @@ export async function findRuns(root: string, sources: readonly Source[], options
       `${aliases.length} symbolic link(s) to a run file found in this folder were read once, as that file (${aliases.slice(0, 5).join(', ')})`,
     );
   return { runs, problems: log.sorted() };
-}
-
-/** Whether folder `outer` holds folder `inner` (both real paths), without being it. */
-function holds(outer: string, inner: string): boolean {
-  const rel = relative(outer, inner);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function report(

@@ -242,3 +242,41 @@ test('a trainer_state.json with a value nested 300,000 deep before log_history k
   assert.equal(deepProblem?.severity, 'warning');
   assert.equal(deepProblem?.column, 31 + 63); // the 63 arrays after the root object fill the 64 levels
 });
+
+test(
+  'symbolic links in a key tree (MLflow metrics, DVCLive plots) are followed once each: a loop of links costs no more than a folder',
+  { skip: !posix && 'symbolic links to folders need privileges on Windows', timeout: 60_000 },
+  async () => {
+    const points = lawCurve(constantLr, 2000, 100);
+    const run = writeMlflowRun(join(root, 'links', 'mlruns', '1'), 'b'.repeat(32), {
+      metrics: { loss: mlflowLines(points.map((p) => ({ step: p.step, value: p.loss }))) },
+    });
+    // Six links to their own folder: 6^8 = 1.7 million paths eight levels deep, one folder on disk. Before, the walk
+    // took each path (minutes); a link to the run folder read meta.yaml as a metric under every name.
+    const loops = join(run, 'metrics', 'system');
+    mkdirSync(loops);
+    for (let i = 0; i < 6; i++) symlinkSync('.', join(loops, `l${i}`));
+    symlinkSync('..', join(run, 'metrics', 'up'));
+    // A link to a folder inside the tree is read by the folder's own name, once.
+    mkdirSync(join(run, 'metrics', 'val'));
+    writeFileSync(join(run, 'metrics', 'val', 'loss'), mlflowLines([{ step: 10, value: 3 }]));
+    symlinkSync('val', join(run, 'metrics', 'a-link'));
+
+    const started = Date.now();
+    const { tables } = await readSources([run]);
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 5000, `read in ${elapsed} ms`);
+    const table = tables[0];
+    assert.deepEqual(
+      table.columns.map((c) => c.name).filter((n) => n !== 'step'),
+      ['loss', 'val/loss'],
+      JSON.stringify(table.problems),
+    );
+    assert.ok(!codes(table).includes('metric-line-invalid'), 'meta.yaml is never read as a metric');
+    const note = table.problems.find((p) => p.code === 'source-skipped');
+    assert.match(
+      note?.message ?? '',
+      /^8 symbolic link\(s\) to a folder read already, or holding this one, were not followed \(up, a-link, system\/l0, system\/l1, system\/l2, …\)/,
+    );
+  },
+);
