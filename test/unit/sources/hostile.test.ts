@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { readSources } from '../../../src/core/sources';
 import type { Table } from '../../../src/core/table/types';
 import { EventFileWriter, Proto, recordOffset } from '../../helpers/eventWriter';
@@ -278,5 +279,36 @@ test(
       note?.message ?? '',
       /^8 symbolic link\(s\) to a folder read already, or holding this one, were not followed \(up, a-link, system\/l0, system\/l1, system\/l2, …\)/,
     );
+  },
+);
+
+test(
+  'a FIFO, a socket or a device among the files of a folder is named, not left out unsaid; the runs beside it are read',
+  { skip: !posix && 'FIFOs, sockets and /dev/zero are POSIX', timeout: 20_000 },
+  async () => {
+    const dir = join(root, 'specials');
+    mkdirSync(dir, { recursive: true });
+    const points = lawCurve(constantLr, 2000, 100);
+    writeFileSync(join(dir, 'good.csv'), ['step,loss', ...points.map((p) => `${p.step},${p.loss}`)].join('\n') + '\n');
+    fifo(join(dir, 'live.csv'));
+    symlinkSync('/dev/zero', join(dir, 'zero.jsonl'));
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(join(dir, 'sock.csv'), done));
+    try {
+      const { tables, problems } = await readSources([dir]);
+      assert.deepEqual(
+        tables.map((t) => t.run),
+        ['good'],
+      );
+      const note = problems.find((p) => p.code === 'source-skipped' && /not regular files/.test(p.message));
+      assert.equal(
+        note?.message,
+        '3 entries that are not regular files were not read (live.csv is a FIFO (named pipe); sock.csv is a socket; ' +
+          "zero.jsonl is a character device): a folder's runs are read from regular files",
+        JSON.stringify(problems),
+      );
+    } finally {
+      server.close();
+    }
   },
 );
