@@ -265,6 +265,37 @@ test('a record whose length CRC fails is skipped by scanning to the next valid h
   assert.match(corrupt[0].message, new RegExp(`byte ${recordOffset(w, 6)} .*length field fails`));
 });
 
+test('a bad header says how far the read jumps: to the next record header, or over the rest of the file', async () => {
+  // A run whose middle was overwritten with zeros, and a text file named like an event file: each said only "the
+  // record at byte N is corrupt", nothing of the 100,000 bytes (or the whole file) skipped after it.
+  const w = lossRun(20);
+  const bytes = w.bytes();
+  const at = recordOffset(w, 10);
+  const dir = join(tmp('jump'), 'run');
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, 'events.out.tfevents.1.host'),
+    Buffer.concat([bytes.subarray(0, at), new Uint8Array(100_000), bytes.subarray(at)]),
+  );
+  const table = await readOne(dir);
+  assert.equal(steps(table).length, 20);
+  const [zeros] = table.problems.filter((p) => p.code === 'event-record-corrupt');
+  assert.match(
+    zeros.message,
+    new RegExp(`byte ${at} .*length field fails .*next record header is 100000 bytes on, at byte ${at + 100_000}`),
+  );
+
+  const text = join(tmp('text'), 'run');
+  mkdirSync(text);
+  writeFileSync(join(text, 'events.out.tfevents.1.host'), 'step,loss\n'.repeat(2000));
+  const notEvents = await readOne(text);
+  const [whole] = notEvents.problems.filter((p) => p.code === 'event-record-corrupt');
+  assert.match(
+    whole.message,
+    /byte 0 .*no record follows it: the 20000 bytes from it to the end of the file are skipped/,
+  );
+});
+
 test('random garbage between records costs only the damaged records', async () => {
   const w = lossRun(20);
   const bytes = w.bytes();

@@ -171,8 +171,15 @@ async function readFrom(
     }
     const o = at - win.base;
     if (!headerValid(win.view, o)) {
-      visitor.corrupt(at, 'its length field fails its CRC check');
       const next = await resync(win, at + 1);
+      // How far the read jumps is said: a region overwritten (or a file that only has an event file's name) can
+      // hide megabytes behind one bad header.
+      visitor.corrupt(
+        at,
+        next === null
+          ? `its length field fails its CRC check, and no record follows it: the ${win.base + win.length - at} bytes from it to the end of the file are skipped`
+          : `its length field fails its CRC check; the next record header is ${next - at} bytes on, at byte ${next}`,
+      );
       if (next === null) {
         // No valid header to the end: the tail is garbage, except its last bytes, which may begin a header.
         at = Math.max(at, win.base + win.length - (HEADER_BYTES - 1));
