@@ -1,11 +1,11 @@
 // The files under a folder, as paths relative to it with '/' between parts (an MLflow metric key, a DVCLive metric
-// name), sorted, and bounded: at most MAX_COLUMNS kept and `maxDepth` levels, since each becomes a column. Each real
-// folder is walked once and the walk reads at most MAX_ENTRIES names, so its work grows with the folders on disk,
-// never with the ways symbolic links lead to them (five links to `.` in one folder are 5^8 paths at depth 8).
+// name), sorted, and bounded: at most MAX_COLUMNS kept (the rest said) and `maxDepth` levels, since each becomes a
+// column. Each real folder is walked once and the walk reads at most MAX_ENTRIES names, so its work grows with the
+// folders on disk, never with the ways symbolic links lead to them (five links to `.` in one folder: 5^8 paths).
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { MAX_COLUMNS } from '../table/limits';
-import { describeFsError, type ProblemLog } from '../table/problems';
+import { describeFsError, quote, type ProblemLog } from '../table/problems';
 import { notRegularMessage, specialKind } from './regularFile';
 
 /** Names read at most in one walk: ten for every column kept, so a link to `/usr` costs a bounded walk. */
@@ -41,6 +41,8 @@ export async function filesUnder(
   const notFollowed: string[] = [];
   const deferred: Folder[] = [];
   let entries = 0;
+  /** The first file past MAX_COLUMNS, where the walk stopped; null while every file found is kept. */
+  let leftOut: string | null = null;
 
   const walk = async ({ path, rel: prefix, depth }: Folder, real: string): Promise<void> => {
     walked.add(real);
@@ -53,7 +55,7 @@ export async function filesUnder(
       return;
     }
     for (const name of names) {
-      if (files.length >= MAX_COLUMNS || ++entries > MAX_ENTRIES) return;
+      if (leftOut !== null || ++entries > MAX_ENTRIES) return;
       const rel = prefix === '' ? name : `${prefix}/${name}`;
       const child = join(path, name);
       const info = await stat(child).catch(() => null);
@@ -67,7 +69,9 @@ export async function filesUnder(
         else await enter(folder, childReal);
       } else if (!keep(name)) continue;
       else if (kind !== null) log.addForFile('file-unreadable', 'error', 1, 1, notRegularMessage(child, kind));
-      else files.push(rel); // a file, or an entry that cannot be stat'ed: its read says why
+      else if (files.length < MAX_COLUMNS)
+        files.push(rel); // a file, or an entry that cannot be stat'ed: its read says why
+      else leftOut = rel;
     }
   };
   const enter = async (folder: Folder, real: string): Promise<void> => {
@@ -77,7 +81,7 @@ export async function filesUnder(
 
   await walk({ path: root, rel: '', depth: 0 }, realRoot);
   // Links into the tree, once the folders they name were met by their own names (a link may lead to another).
-  for (let i = 0; i < deferred.length && files.length < MAX_COLUMNS && entries <= MAX_ENTRIES; i++)
+  for (let i = 0; i < deferred.length && leftOut === null && entries <= MAX_ENTRIES; i++)
     await enter(deferred[i], await realpath(deferred[i].path).catch(() => deferred[i].path));
   if (notFollowed.length > 0) {
     const more = notFollowed.length > 5 ? ', …' : '';
@@ -90,6 +94,15 @@ export async function filesUnder(
         `(${notFollowed.slice(0, 5).join(', ')}${more}): each folder is read once`,
     );
   }
+  if (leftOut !== null)
+    log.addForFile(
+      'columns-capped',
+      'warning',
+      1,
+      1,
+      `${root} holds over ${MAX_COLUMNS} files, each a column: the first ${MAX_COLUMNS} are read, and from ` +
+        `${quote(leftOut)} on they are left out`,
+    );
   if (entries > MAX_ENTRIES)
     log.addForFile(
       'scan-limited',

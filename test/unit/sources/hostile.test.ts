@@ -312,3 +312,19 @@ test(
     }
   },
 );
+
+test('a key tree of more files than a table keeps columns says where it stopped, not "no scalar values"', async () => {
+  // 4,100 empty metric files sorted before the loss: the walk kept the first 4,096 and left the rest out unsaid.
+  const points = lawCurve(constantLr, 2000, 100);
+  const run = writeMlflowRun(join(root, 'many-keys', 'mlruns', '1'), 'c'.repeat(32), {
+    metrics: { loss: mlflowLines(points.map((p) => ({ step: p.step, value: p.loss }))) },
+  });
+  for (let i = 0; i < 4100; i++) writeFileSync(join(run, 'metrics', `e${String(i).padStart(5, '0')}`), '');
+  const { tables } = await readSources([run]);
+  const capped = tables[0].problems.find((p) => p.code === 'columns-capped');
+  assert.equal(capped?.severity, 'warning', JSON.stringify(tables[0].problems));
+  assert.match(
+    capped?.message ?? '',
+    /holds over 4096 files, each a column: the first 4096 are read, and from "e04096" on they are left out/,
+  );
+});
