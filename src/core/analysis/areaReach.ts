@@ -3,8 +3,8 @@
 // alpha fits as well with L0 and A moved, and the bootstrap's refits, started at the fit, stay by it (0.05 % noise:
 // step 100k predicted 2.347 [2.339, 2.356] where the law the points were drawn from gives 2.289). A log that covers
 // at least half the area trained before its last point (steps 10-3000, 100-1000 of a run) shows the fall from near
-// the run's start, and its prediction of the planned end held the truth in every case measured, however far past in
-// log S1 (steps 100-3000 -> 100k is 1.03 spans); those logs are not limited. The others predict at most one span
+// the run's start, and its prediction of the planned end held the truth, or missed it by under a band's width, in
+// every case measured, however far past in log S1 (steps 100-3000 -> 100k is 1.03 spans); those are not limited. The others predict at most one span
 // of their own log S1 range past it.
 import { finding } from '../findings';
 import { lrAreas } from '../laws/schedule';
