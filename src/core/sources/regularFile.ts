@@ -38,15 +38,20 @@ export class NotRegularFileError extends Error {}
 
 /**
  * Opens a file for reading without blocking on a FIFO (O_NONBLOCK, which changes nothing for a regular file) and
- * refuses anything but a regular file, so the check and the read are of the same file.
+ * refuses anything but a regular file, so the check and the read are of the same file. `refuse` words the refusal
+ * (a file of a run folder by default; a followed file says it cannot be followed).
  */
-export async function openRegularFile(path: string, display = path): Promise<FileHandle> {
+export async function openRegularFile(
+  path: string,
+  display = path,
+  refuse: (kind: string) => string = (kind) => notRegularMessage(display, kind),
+): Promise<FileHandle> {
   // O_NONBLOCK is POSIX; Windows has neither it nor FIFOs on disk.
   const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   const kind = specialKind(await handle.stat().catch(() => null));
   if (kind === null) return handle;
   await handle.close().catch(() => undefined);
-  throw new NotRegularFileError(notRegularMessage(display, kind));
+  throw new NotRegularFileError(refuse(kind));
 }
 
 /** A table that holds nothing but the error of a file not read for what it is. */
