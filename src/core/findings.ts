@@ -365,6 +365,15 @@ export type CodeWithSeverity<S extends Severity> = {
 export const FINDING_CODES = Object.keys(FINDINGS) as FindingCode[];
 
 /** The README anchor documenting a code: the code itself, so links stay stable as long as codes do. */
+/**
+ * A finding's message followed by its hints in a shell's words (each a sentence). The core's words may end without a
+ * full stop (shown alone they need none); before a hint they get one, or the two run together.
+ */
+export function withHints(message: string, hints: readonly string[]): string {
+  const said = hints.length && !/[.!?]$/.test(message) ? `${message}.` : message;
+  return [said, ...hints].join(' ');
+}
+
 export function anchorOf(code: FindingCode): string {
   return code;
 }

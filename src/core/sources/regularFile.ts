@@ -2,7 +2,7 @@
 // only when they are regular files: opening a FIFO blocks until some process writes to it (forever, in a folder no one
 // writes to), and a device behind a symbolic link (/dev/zero) never ends. A file the user names is another matter: the
 // table reader reads a FIFO or /dev/stdin named on the command line as a stream.
-import { constants, type Stats } from 'node:fs';
+import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { readTable } from '../table/read';
 import { ProblemLog } from '../table/problems';
@@ -10,15 +10,9 @@ import { TableBuilder } from '../table/tableBuilder';
 import type { FileFormat, Table } from '../table/types';
 import type { SourceOptions } from './types';
 
-/** What a path that is neither a regular file nor a folder is, in words; null for those (or a path not there). */
-export function specialKind(info: Stats | null): string | null {
-  if (info === null || info.isFile() || info.isDirectory()) return null;
-  if (info.isFIFO()) return 'a FIFO (named pipe)';
-  if (info.isCharacterDevice()) return 'a character device';
-  if (info.isBlockDevice()) return 'a block device';
-  if (info.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
+import { specialKind } from '../util/fileKind';
+
+export { specialKind };
 
 /** The message for a file of a run folder that is not read because of what it is. */
 export function notRegularMessage(display: string, kind: string): string {
