@@ -152,6 +152,11 @@ const ANALYSIS = {
     title: 'The columns match no law',
     hints: [{ kind: 'map-role', roles: [] }, { kind: 'choose-law' }],
   },
+  'column-mapping-unmatched': {
+    severities: ['warning'],
+    title: 'A column mapping names no column of a file: the detected columns were used',
+    hints: [{ kind: 'map-role', roles: [] }],
+  },
   // Loss curves
   'step-negative': { severities: ['warning'], title: 'A negative step' },
   'runs-capped': { severities: ['warning'], title: 'Runs past the limit of one file are left out' },
