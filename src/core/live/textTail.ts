@@ -16,7 +16,7 @@ import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
 import { NotRegularFileError, openRegularFile } from '../sources/regularFile';
 import { LiveTable } from './liveTable';
-import { followable, notFollowableMessage, type Tail, type TailUpdate } from './tail';
+import { followable, notFollowableMessage, notFound, type Tail, type TailUpdate } from './tail';
 
 /** The size a provisional read of a file that does not exist is kept under (no file has it). */
 const MISSING = -1;
@@ -239,7 +239,12 @@ export class TextTail implements Tail {
    */
   private async readProvisional(size: number): Promise<TailUpdate> {
     if (this.provisional?.size === size) return { change: 'unchanged', rows: 0, bytes: 0 };
-    this.provisional = { table: await readTable(this.path, this.options), size };
+    // Not there: said without an open, which a FIFO made there since the stat would hold for good.
+    const table =
+      size === MISSING
+        ? failedTable(this.file, this.path, 'file-unreadable', notFound(this.file).message)
+        : await readTable(this.path, this.options);
+    this.provisional = { table, size };
     return { change: 'waiting', rows: 0, bytes: 0 };
   }
 

@@ -229,8 +229,16 @@ test('a followed file swapped for a FIFO between its stat and its open is refuse
   const path = join(dir, 'run.csv');
   // The race made certain: the stat a tail makes first sees the file, which is then replaced by a FIFO before the open.
   let swap = false;
+  let appear = false;
   const realStat = fsPromises.stat;
   t.mock.method(fsPromises, 'stat', async (...args: Parameters<typeof realStat>) => {
+    if (appear && args[0] === path) {
+      // Not there at the stat, a FIFO by the read that says so.
+      appear = false;
+      const missing = await realStat(...args).catch((error: unknown) => error);
+      execFileSync('mkfifo', [path]);
+      throw missing;
+    }
     const info = await realStat(...args);
     if (swap && args[0] === path) {
       swap = false;
@@ -271,6 +279,13 @@ test('a followed file swapped for a FIFO between its stat and its open is refuse
   assert.notEqual(update, 'hung');
   assert.equal(update === 'hung' ? '' : update.change, 'deleted');
   assert.equal(table(followed).rowCount, 20);
+
+  // Not there at the stat: said not found without an open, which the FIFO made since held.
+  rmSync(path);
+  const early = new TextTail(path);
+  appear = true;
+  assert.notEqual(await race(early), 'hung');
+  assert.match(early.current().tables[0]?.problems[0]?.message ?? '', /not found|does not exist|no such file/i);
   t.mock.restoreAll();
   syncBuiltinESMExports();
 });
