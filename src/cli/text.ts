@@ -12,7 +12,7 @@ import type {
 import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
 import { fitLawName, LAW_NAMES, meanWeighing, shortLawName } from '../core/analysis/lawNames';
-import { HINT_OPTION_LABELS, type Hint, type HintOption } from '../core/findings';
+import { HINT_OPTION_LABELS, withHints, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
 import { formatBanded, formatFlop, formatNumber, formatR2, formatPercent } from '../core/util/format';
@@ -82,7 +82,7 @@ export function cliHint(hint: Hint): string {
  * it quotes file text (an MLflow param's value, a key) that may hold a newline and would print a line of its own.
  */
 export function cliMessage(f: Pick<Finding, 'message' | 'hints'>): string {
-  return oneLine([f.message, ...(f.hints ?? []).map(cliHint)].join(' '));
+  return oneLine(withHints(f.message, (f.hints ?? []).map(cliHint)));
 }
 
 function location(f: Finding): string {

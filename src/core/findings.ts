@@ -152,6 +152,11 @@ const ANALYSIS = {
     title: 'The columns match no law',
     hints: [{ kind: 'map-role', roles: [] }, { kind: 'choose-law' }],
   },
+  'column-mapping-unmatched': {
+    severities: ['warning'],
+    title: 'A column mapping names no column of a file: the detected columns were used',
+    hints: [{ kind: 'map-role', roles: [] }],
+  },
   // Loss curves
   'step-negative': { severities: ['warning'], title: 'A negative step' },
   'runs-capped': { severities: ['warning'], title: 'Runs past the limit of one file are left out' },
@@ -369,6 +374,15 @@ export type CodeWithSeverity<S extends Severity> = {
 export const FINDING_CODES = Object.keys(FINDINGS) as FindingCode[];
 
 /** The README anchor documenting a code: the code itself, so links stay stable as long as codes do. */
+/**
+ * A finding's message followed by its hints in a shell's words (each a sentence). The core's words may end without a
+ * full stop (shown alone they need none); before a hint they get one, or the two run together.
+ */
+export function withHints(message: string, hints: readonly string[]): string {
+  const said = hints.length && !/[.!?]$/.test(message) ? `${message}.` : message;
+  return [said, ...hints].join(' ');
+}
+
 export function anchorOf(code: FindingCode): string {
   return code;
 }

@@ -2,7 +2,14 @@
 // what is wrong; this says how to fix it in VS Code (the CLI says the same with flags: src/cli/text.ts). Pure
 // functions, so each hint kind is tested directly.
 import type { Finding } from '../core/analysis/types';
-import { anchorOf, HINT_OPTION_LABELS, type FindingCode, type Hint, type HintOption } from '../core/findings';
+import {
+  anchorOf,
+  HINT_OPTION_LABELS,
+  withHints,
+  type FindingCode,
+  type Hint,
+  type HintOption,
+} from '../core/findings';
 import type { ColumnRole } from '../core/table/types';
 import { DOCS_BASE } from '../shared/protocol';
 
@@ -47,7 +54,7 @@ export function editorHint(hint: Hint): string {
 
 /** The message the Problems panel (and its hover) shows: the core's words, then how to fix it here. */
 export function editorMessage(finding: Pick<Finding, 'message' | 'hints'>): string {
-  return [finding.message, ...(finding.hints ?? []).map(editorHint)].join(' ');
+  return withHints(finding.message, (finding.hints ?? []).map(editorHint));
 }
 
 /** The documentation a diagnostic's code links to. */

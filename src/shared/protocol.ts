@@ -5,6 +5,7 @@ import type { Analysis, AnalysisKind, LawId, Prediction } from '../core/analysis
 import type { ColumnRole, FileKind } from '../core/table/types';
 import type { RunPart } from '../core/sources/types';
 import { settingsDefaults, type Settings } from '../core/options/settings';
+import { isStepCount } from '../core/util/counts';
 
 /**
  * The `scalingLens` settings section, as the server reads it per resource. Its shape, defaults and checks are rows of
@@ -88,13 +89,13 @@ export function targetValueProblem(target: PredictTarget): string | undefined {
   if (typeof target !== 'object' || target === null || !Object.hasOwn(TARGET_KINDS, target.kind))
     return `A target must be one of ${Object.keys(TARGET_KINDS).join(', ')}, with its value.`;
   const { kind, value } = target;
-  // Steps are counted: step 2.5 is a typo, which was predicted as step 3 unsaid.
+  // Steps are counted (step 2.5 is a typo, which was predicted as step 3 unsaid), and follow a log's 2^53 rule.
   const step = kind === 'step';
-  const fits = (v: number) => (step ? Number.isInteger(v) && v >= 1 : v >= Number.MIN_VALUE);
+  const fits = (v: number) => (step ? isStepCount(v) : v >= Number.MIN_VALUE);
   if (typeof value === 'number' && Number.isFinite(value) && fits(value)) return undefined;
   // A value that is not a number is named by its type: a raw request's string may be megabytes long.
   const got = typeof value === 'string' || (typeof value === 'object' && value !== null) ? typeof value : String(value);
-  return `${step ? 'A target step must be an integer >= 1' : 'A target must be a number > 0'}; got ${got}.`;
+  return `${step ? 'A target step must be an integer >= 1 and <= 2^53 - 1' : 'A target must be a number > 0'}; got ${got}.`;
 }
 
 /**

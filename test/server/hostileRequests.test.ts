@@ -123,12 +123,18 @@ test('Predict at a target that is no target (none, an unknown kind, a value that
     [{ kind: 'bogus', value: 5000 }, /A target must be one of step/],
     [{ kind: 'toString', value: 5000 }, /A target must be one of step/],
     [{ value: 5000 }, /A target must be one of step/],
-    [{ kind: 'step', value: NaN }, /A target step must be an integer >= 1; got NaN/],
-    [{ kind: 'step', value: -3 }, /A target step must be an integer >= 1; got -3/],
-    [{ kind: 'step', value: 2.5 }, /A target step must be an integer >= 1; got 2\.5/],
-    [{ kind: 'step', value: '5000' }, /A target step must be an integer >= 1; got string\.$/],
+    [{ kind: 'step', value: NaN }, /A target step must be an integer >= 1 and <= 2\^53 - 1; got NaN/],
+    [{ kind: 'step', value: -3 }, /A target step must be an integer >= 1 and <= 2\^53 - 1; got -3/],
+    [{ kind: 'step', value: 2.5 }, /A target step must be an integer >= 1 and <= 2\^53 - 1; got 2\.5/],
+    // Past 2^53 a step is none a run has (the data's rule, step-implausible): it printed L(1e308).
+    [{ kind: 'step', value: 1e308 }, /A target step must be an integer >= 1 and <= 2\^53 - 1; got 1e\+308/],
+    [{ kind: 'step', value: 2 ** 53 }, /A target step must be an integer >= 1 and <= 2\^53 - 1; got 9007199254740992/],
+    [{ kind: 'step', value: '5000' }, /A target step must be an integer >= 1 and <= 2\^53 - 1; got string\.$/],
     // Echoed whole, a string value made a message of its size.
-    [{ kind: 'step', value: '<b>'.repeat(1e6) }, /^A target step must be an integer >= 1; got string\.$/],
+    [
+      { kind: 'step', value: '<b>'.repeat(1e6) },
+      /^A target step must be an integer >= 1 and <= 2\^53 - 1; got string\.$/,
+    ],
     [{ kind: 'dataValue', value: [1] }, /^A target must be a number > 0; got object\.$/],
     [{ kind: 'compute', value: Infinity }, /A target must be a number > 0; got Infinity/],
   ];

@@ -2,7 +2,7 @@
 import { finding } from '../findings';
 import { detectRoles } from '../table';
 import { readSources, type SourceOptions } from '../sources';
-import type { FileKind, ParseProblem, RoleAssignment, Table, TextOnlyColumn } from '../table/types';
+import type { ColumnRole, FileKind, ParseProblem, RoleAssignment, Table, TextOnlyColumn } from '../table/types';
 import { seededRandom } from '../util/random';
 import { analyseCompute } from './compute';
 import { summariseCurveFindings } from './curveFindings';
@@ -27,6 +27,7 @@ import { warmupFalls } from './warmupFall';
 import type { Analysis, AnalysisKind, FileSummary, Finding, LawAnalysis, LossLawId, Series } from './types';
 import type { LossWarmStart } from './warmStart';
 import { appendAll } from '../util/arrays';
+import { plural } from '../util/format';
 
 /** A reading problem as a finding, with the hints the catalogue gives its code. */
 export function problemToFinding(p: ParseProblem): Finding {
@@ -166,10 +167,12 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
   };
   const { out, files, lossCurves, kinds } = collected;
   const sources = sourceNames(tables);
+  const unmatched = new UnmatchedMappings(tables.length);
 
   for (const [i, table] of tables.entries()) {
     appendAll(out.findings, table.problems.map(problemToFinding));
     const assignment = detectRoles(table, options.columns, tables.length === 1);
+    unmatched.add(table, assignment);
     files.push(summarise(table, assignment));
     const kind = kindFor(options.law, assignment);
     if (table.rowCount === 0) continue;
@@ -213,7 +216,49 @@ export function collectTables(tables: Table[], partial: Partial<AnalysisOptions>
         out.findings.push(unidentified(table, assignment, options.law));
     }
   }
+  appendAll(out.findings, unmatched.findings());
   return collected;
+}
+
+/** Files and column names a finding lists before it says how many more there are. */
+const LISTED = 5;
+
+/**
+ * Column mappings that name no column of a file, gathered over the files of one analysis: one mapping applied to a
+ * folder of runs is said once, naming the files it missed, not once per file (inspect says it per file).
+ */
+class UnmatchedMappings {
+  private readonly byMapping = new Map<string, { role: ColumnRole; first: Table; files: string[]; count: number }>();
+
+  constructor(private readonly tableCount: number) {}
+
+  add(table: Table, assignment: RoleAssignment): void {
+    for (const { role, name } of assignment.unmatched ?? []) {
+      const key = `${role}=${name}`;
+      const seen = this.byMapping.get(key) ?? { role, first: table, files: [], count: 0 };
+      seen.count++;
+      if (seen.files.length < LISTED) seen.files.push(table.file);
+      this.byMapping.set(key, seen);
+    }
+  }
+
+  findings(): Finding[] {
+    return [...this.byMapping].map(([mapping, { role, first, files, count }]) => {
+      const more = (n: number) => (n > 0 ? `, and ${n} more` : '');
+      const names = first.columns.map((c) => c.name);
+      const columns = (names.slice(0, 4 * LISTED).join(', ') || 'none') + more(names.length - 4 * LISTED);
+      const where =
+        this.tableCount === 1
+          ? `this file, so the columns detected were used instead (its columns: ${columns})`
+          : `${plural(count, 'file')} of ${this.tableCount} (${files.join(', ')}${more(count - files.length)}), so the columns detected there were used instead (the columns of ${first.file}: ${columns})`;
+      return finding('column-mapping-unmatched', 'warning', {
+        message: `The column mapping ${mapping} names no column in ${where}; map a column the file has, or check the name's spelling.`,
+        file: first.file,
+        line: first.headerLine || 1,
+        hints: [{ kind: 'map-role', roles: [role] }],
+      });
+    });
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
 import { gather, implausibleFrom, lastPerStep, sameValues, staleText, type PerStep } from './curveSteps';
 import { EpochCount, EpochTrack, epochColumn } from './epochs';
-import { isModelSize, MAX_PARAMS } from '../util/counts';
+import { isModelSize, MAX_PARAMS, MAX_STEP } from '../util/counts';
 import type { CellSteps, Finding, FindingCell } from './types';
 import { cellPlaces, type CellPlace } from './cellPlace';
 
@@ -317,7 +317,7 @@ export function extractLossCurves(
       rowFindings.add('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, ...place);
       continue;
     }
-    if (step > Number.MAX_SAFE_INTEGER) {
+    if (step > MAX_STEP) {
       // Past 2^53 doubles are no longer whole numbers apart: no training run has such steps, and a law over them is
       // fitted on noise of the step column's rounding.
       rowFindings.add(

@@ -5,7 +5,7 @@
 // that field): it is held, and read from its start once its quote closes.
 // A file that shrank or was replaced (another inode) is read again whole, as is one whose header cannot be resumed
 // (a W&B panel export reshaped as it streams, columns left out). Memory: the rows, plus one read window.
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { LF } from '../table/bytes';
 import { describeFsError } from '../table/problems';
 import { failedTable, readTable } from '../table/read';
@@ -14,8 +14,9 @@ import { DEFAULT_MAX_BYTES, pump, TableReader, tooLargeMessage, type ReadTableOp
 import type { PartShape } from '../table/parallel';
 import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
+import { NotRegularFileError, openRegularFile } from '../sources/regularFile';
 import { LiveTable } from './liveTable';
-import { followable, notFollowableMessage, type Tail, type TailUpdate } from './tail';
+import { followable, notFollowableMessage, notFound, type Tail, type TailUpdate } from './tail';
 
 /** The size a provisional read of a file that does not exist is kept under (no file has it). */
 const MISSING = -1;
@@ -133,6 +134,7 @@ export class TextTail implements Tail {
       const consumed = await heldStart(handle, reader, 0, end);
       return { reader, end, info, consumed, seam: await seamBefore(handle, consumed) };
     });
+    if (read instanceof NotRegularFileError) return this.swapped();
     if ((read === null || read instanceof Error) && this.table === null) return this.readProvisional(size);
     if (read === null) return this.emptied(size);
     if (read instanceof Error) return this.unreadable(read);
@@ -202,6 +204,7 @@ export class TextTail implements Tail {
     });
     if (read === null) return { change: 'unchanged', rows: 0, bytes: 0 };
     if (read === 'rewritten') return this.rewritten(size);
+    if (read instanceof NotRegularFileError) return this.swapped();
     if (read instanceof Error) return this.unreadable(read);
     const { reader, end, consumed, seam } = read;
     const lines = reader.part().linesConsumed;
@@ -236,8 +239,18 @@ export class TextTail implements Tail {
    */
   private async readProvisional(size: number): Promise<TailUpdate> {
     if (this.provisional?.size === size) return { change: 'unchanged', rows: 0, bytes: 0 };
-    this.provisional = { table: await readTable(this.path, this.options), size };
+    // Not there: said without an open, which a FIFO made there since the stat would hold for good.
+    const table =
+      size === MISSING
+        ? failedTable(this.file, this.path, 'file-unreadable', notFound(this.file).message)
+        : await readTable(this.path, this.options);
+    this.provisional = { table, size };
     return { change: 'waiting', rows: 0, bytes: 0 };
+  }
+
+  /** The stat saw a file, the open found something else there (a FIFO swapped in): as the stat would have said. */
+  private swapped(): TailUpdate {
+    return this.table === null ? this.notFollowable() : this.gone();
   }
 
   /** Never read, and a FIFO, a device or a socket: said once, never opened (see followable). */
@@ -272,9 +285,11 @@ export class TextTail implements Tail {
   ): Promise<T | Error> {
     let handle: FileHandle;
     try {
-      handle = await open(this.path, 'r');
+      // Opened without waiting on a FIFO and checked by its descriptor: the stat before may be of another file, since
+      // the path can be swapped for a FIFO in between (its open() waited for a writer: `watch` hung).
+      handle = await openRegularFile(this.path, this.file, () => notFollowableMessage(this.file));
     } catch (error) {
-      return new Error(describeFsError(error, this.file));
+      return error instanceof NotRegularFileError ? error : new Error(describeFsError(error, this.file));
     }
     try {
       return await use(handle, await handle.stat({ bigint: true }));

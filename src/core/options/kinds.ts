@@ -9,6 +9,7 @@ import type { Outcome } from '../chart/types';
 import type { ColumnRole } from '../table/types';
 import { parseNumberCell } from '../table/number';
 import { DELIMITER_NAMES, delimiterFromName } from '../table/delimiterNames';
+import { boundText } from '../util/counts';
 
 /** The part of JSON schema VS Code reads for a setting (package.json `contributes.configuration`). */
 export interface JsonSchema {
@@ -91,7 +92,7 @@ function describeRange(r: Range): string {
   const bounds = [
     r.min !== undefined && `>= ${r.min}`,
     r.exclusiveMin !== undefined && `> ${r.exclusiveMin}`,
-    r.max !== undefined && `<= ${r.max}`,
+    r.max !== undefined && `<= ${boundText(r.max)}`,
     r.exclusiveMax !== undefined && `< ${r.exclusiveMax}`,
   ].filter((b): b is string => typeof b === 'string');
   return [r.integer ? 'an integer' : 'a number', bounds.join(' and ')].filter(Boolean).join(' ');
@@ -216,6 +217,7 @@ export function numberList(options: {
   positive: boolean;
   prefix?: RegExp;
   min?: number;
+  max?: number;
   integer?: boolean;
 }): ValueKind<number[]> {
   const fits = (x: unknown): x is number =>
@@ -223,18 +225,23 @@ export function numberList(options: {
     Number.isFinite(x) &&
     (!options.integer || Number.isInteger(x)) &&
     (!options.positive || x > 0) &&
-    (options.min === undefined || x >= options.min);
+    (options.min === undefined || x >= options.min) &&
+    (options.max === undefined || x <= options.max);
   const numbers = options.integer ? 'integers' : 'numbers';
+  const below = options.max === undefined ? '' : ` and <= ${boundText(options.max)}`;
   const kind: ValueKind<number[]> = {
     arity: 'many',
     metavar: options.integer ? 'N' : 'X',
-    expects: options.min !== undefined ? `${numbers} >= ${options.min}` : options.positive ? `${numbers} > 0` : numbers,
+    expects:
+      (options.min !== undefined ? `${numbers} >= ${options.min}` : options.positive ? `${numbers} > 0` : numbers) +
+      below,
     schema: {
       type: 'array',
       items: defined({
         type: options.integer ? 'integer' : 'number',
         exclusiveMinimum: options.positive && options.min === undefined ? 0 : undefined,
         minimum: options.min,
+        maximum: options.max,
       }),
     },
     fromJson: (value) => {

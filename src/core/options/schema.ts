@@ -5,7 +5,7 @@
 // config table, it is plain data: the core keeps it, and the shells phrase it. It is long because it is one table (a
 // row per knob with its descriptions); splitting it would scatter what the tests check as one.
 import type { AnalysisOptions } from '../analysis/options';
-import { MAX_PARAMS } from '../util/counts';
+import { MAX_PARAMS, MAX_STEP } from '../util/counts';
 import type { LawId } from '../analysis/types';
 import type { ColumnRole, FileFormat } from '../table/types';
 import {
@@ -155,8 +155,9 @@ type _EveryRoleListed = Assert<Exclude<ColumnRole, (typeof COLUMN_ROLES)[number]
 
 const positiveNumbers = numberList({ positive: true });
 /** Steps to predict at: a step below 1 rounds to step 0, where the law is undefined (it fell back to the default). */
-// Steps are counted: a step 1.5 is a typo, not step 2.
-const stepNumbers = numberList({ positive: true, min: 1, integer: true });
+// Steps are counted: a step 1.5 is a typo, not step 2; and a step past MAX_STEP is none a run has (as in a log).
+const STEPS = { integer: true, min: 1, max: MAX_STEP };
+const stepNumbers = numberList({ positive: true, ...STEPS });
 
 /**
  * The table. Its order is the order of the settings within their group and of the flags within their help section.
@@ -338,7 +339,7 @@ export const OPTION_SCHEMA = {
   }),
   warmupSteps: knob({
     option: 'warmupSteps',
-    kind: orNull(numberIn({ integer: true, min: 1 })),
+    kind: orNull(numberIn(STEPS)),
     default: null,
     setting: {
       key: 'fit.warmupSteps',

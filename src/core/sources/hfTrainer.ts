@@ -4,11 +4,12 @@
 // copy with the largest global_step holds the others and is the one read. Which copy was read is said in the hints.
 import { readdir, stat } from 'node:fs/promises';
 import { withProblem } from '../table/read';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { readJsonDocument } from './json/document';
 import { jsonShape } from './json/shape';
 import { walkJsonBytes, type JsonPath, type JsonValue } from './json/walk';
 import { positiveInteger } from './runHints';
+import { specialKindAt } from './regularFile';
 import { readHead } from './scan';
 import { PROBE_BYTES, type Probe, type Source, type SourceOptions } from './types';
 import type { Table } from '../table/types';
@@ -45,6 +46,8 @@ interface Copy {
   path: string;
   /** Its global_step (from its first bytes), else the N of its checkpoint-N folder; -1 when neither is a step count. */
   step: number;
+  /** What it is when it is no regular file (a FIFO, a device: never read), else null. */
+  special: string | null;
 }
 
 /** The global_step a state's first bytes give (Python sorts the keys: it comes before log_history), or null. */
@@ -78,20 +81,34 @@ async function copiesIn(dir: string): Promise<Copy[]> {
     if (inner.includes(STATE))
       found.push({ path: join(dir, name, STATE), checkpoint: positiveInteger(match[1]) ?? -1 });
   }
-  return Promise.all(found.map(async (c) => ({ path: c.path, step: (await globalStepOf(c.path)) ?? c.checkpoint })));
+  return Promise.all(
+    found.map(async (c) => ({
+      path: c.path,
+      step: (await globalStepOf(c.path)) ?? c.checkpoint,
+      special: await specialKindAt(c.path),
+    })),
+  );
 }
 
 /** Reads the latest copy of an output_dir's state, saying which it was. */
 async function readOutputDir(dir: string, options: SourceOptions): Promise<Table> {
   const copies = await copiesIn(dir);
+  // A FIFO or a device is never read (a FIFO blocks, a device never ends) while a regular copy is there to read.
+  const special = copies.filter((c) => c.special !== null);
+  const readable = special.length < copies.length ? copies.filter((c) => c.special === null) : copies;
   // The largest global_step; on a tie the output_dir's own copy (written last), then the first listed.
-  const latest = copies.reduce<Copy | null>((best, c) => (best === null || c.step > best.step ? c : best), null);
+  const latest = readable.reduce<Copy | null>((best, c) => (best === null || c.step > best.step ? c : best), null);
   if (latest === null) return await readJsonDocument(join(dir, STATE), { ...options, reportAs: 'hf-trainer-state' });
   const table = await readJsonDocument(latest.path, { ...options, displayName: undefined });
   if (copies.length < 2) return table;
+  // Named as a folder scan names the entries it does not read (scan.ts): what each is.
+  const named = special.filter((c) => c !== latest).map((c) => `${relative(dir, c.path)} is ${c.special}`);
+  const skipped = named.length
+    ? `; ${named.length} not regular file${named.length === 1 ? ' is' : 's are'} not read (${named.slice(0, 5).join('; ')}${named.length > 5 ? '; …' : ''})`
+    : '';
   const note =
     `${copies.length} copies of trainer_state.json (the output_dir's and its checkpoint-N/ folders'); the one with ` +
-    `the largest global_step is read (${latest.path}): it holds the history of the others`;
+    `the largest global_step is read (${latest.path}): it holds the history of the others${skipped}`;
   const hinted = { ...table, hints: { ...table.hints, notes: [...(table.hints?.notes ?? []), note] } };
   return withProblem(hinted, { code: 'run-hints', severity: 'info', line: 1, column: 1, message: note });
 }

@@ -2,7 +2,7 @@
 // only when they are regular files: opening a FIFO blocks until some process writes to it (forever, in a folder no one
 // writes to), and a device behind a symbolic link (/dev/zero) never ends. A file the user names is another matter: the
 // table reader reads a FIFO or /dev/stdin named on the command line as a stream.
-import { constants, type Stats } from 'node:fs';
+import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { readTable } from '../table/read';
 import { ProblemLog } from '../table/problems';
@@ -10,15 +10,9 @@ import { TableBuilder } from '../table/tableBuilder';
 import type { FileFormat, Table } from '../table/types';
 import type { SourceOptions } from './types';
 
-/** What a path that is neither a regular file nor a folder is, in words; null for those (or a path not there). */
-export function specialKind(info: Stats | null): string | null {
-  if (info === null || info.isFile() || info.isDirectory()) return null;
-  if (info.isFIFO()) return 'a FIFO (named pipe)';
-  if (info.isCharacterDevice()) return 'a character device';
-  if (info.isBlockDevice()) return 'a block device';
-  if (info.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
+import { specialKind } from '../util/fileKind';
+
+export { specialKind };
 
 /** The message for a file of a run folder that is not read because of what it is. */
 export function notRegularMessage(display: string, kind: string): string {
@@ -38,15 +32,20 @@ export class NotRegularFileError extends Error {}
 
 /**
  * Opens a file for reading without blocking on a FIFO (O_NONBLOCK, which changes nothing for a regular file) and
- * refuses anything but a regular file, so the check and the read are of the same file.
+ * refuses anything but a regular file, so the check and the read are of the same file. `refuse` words the refusal
+ * (a file of a run folder by default; a followed file says it cannot be followed).
  */
-export async function openRegularFile(path: string, display = path): Promise<FileHandle> {
+export async function openRegularFile(
+  path: string,
+  display = path,
+  refuse: (kind: string) => string = (kind) => notRegularMessage(display, kind),
+): Promise<FileHandle> {
   // O_NONBLOCK is POSIX; Windows has neither it nor FIFOs on disk.
   const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   const kind = specialKind(await handle.stat().catch(() => null));
   if (kind === null) return handle;
   await handle.close().catch(() => undefined);
-  throw new NotRegularFileError(notRegularMessage(display, kind));
+  throw new NotRegularFileError(refuse(kind));
 }
 
 /** A table that holds nothing but the error of a file not read for what it is. */

@@ -15,6 +15,7 @@ import { TableBuilder } from './tableBuilder';
 import { pump, TableReader, UNKNOWN_SIZE, type ReadTableOptions } from './tableReader';
 import type { ParseProblem, Table } from './types';
 import { asError } from '../util/errors';
+import { specialKind } from '../util/fileKind';
 
 /** Reads a run file from disk in chunks. Never throws for bad input: problems are in Table.problems. */
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
@@ -49,10 +50,12 @@ async function readOnce(
   }
   try {
     const before = await handle.stat({ bigint: true });
-    if (before.isFIFO() || before.isCharacterDevice())
-      return { table: await readStream(handle, path, file, options), change: null };
-    if (!before.isFile()) {
-      const message = `${file} is not a regular file; open a CSV, TSV or JSONL file`;
+    // A FIFO is a stream (a pipe through /dev/stdin); a device is none a run wrote (/dev/zero read 4 GiB to the limit).
+    if (before.isFIFO()) return { table: await readStream(handle, path, file, options), change: null };
+    const kind = specialKind(before);
+    if (kind !== null || !before.isFile()) {
+      const what = kind ?? 'a folder';
+      const message = `${file} is ${what}, not a regular file or a pipe, so it is not read; open a CSV, TSV or JSONL file.`;
       return { table: failedTable(file, path, 'file-unreadable', message), change: null };
     }
     await options.duringRead?.(attempt);

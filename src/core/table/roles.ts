@@ -54,6 +54,7 @@ interface Context {
   /** Roles set by the user: detection neither changes nor second-guesses them. */
   overridden: Set<ColumnRole>;
   notes: string[];
+  unmatched: { role: ColumnRole; name: string }[];
 }
 
 /**
@@ -73,6 +74,7 @@ export function detectRoles(
     roles: {},
     overridden: new Set(),
     notes: [],
+    unmatched: [],
   };
   applyOverrides(context, overrides);
   if (table.format === 'tensorboard-csv') context.conditions.add('tensorboard');
@@ -84,7 +86,14 @@ export function detectRoles(
   const kind = decideKind(context);
   noteMissing(context, kind);
   const textOnly = TEXT_CHECKED_ROLES.flatMap((role) => textOnlyColumn(context, role) ?? []);
-  return { kind, roles: context.roles, notes: context.notes, ...(textOnly.length > 0 && { textOnly }) };
+  const { unmatched } = context;
+  return {
+    kind,
+    roles: context.roles,
+    notes: context.notes,
+    ...(textOnly.length > 0 && { textOnly }),
+    ...(unmatched.length > 0 && { unmatched }),
+  };
 }
 
 function applyOverrides(context: Context, overrides: Partial<Record<ColumnRole, string>>): void {
@@ -103,6 +112,7 @@ function applyOverrides(context: Context, overrides: Partial<Record<ColumnRole, 
       context.notes.push(
         `column mapping ${role}=${name}: there is no column named "${name}" (columns: ${names.join(', ')}).`,
       );
+      context.unmatched.push({ role, name });
       continue;
     }
     if (!usable(context.table.columns[index], role)) {

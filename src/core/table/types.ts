@@ -196,6 +196,8 @@ export interface RoleAssignment {
    * where their first cell is, for a located warning (a loss column of "diverged" is otherwise only "no loss").
    */
   textOnly?: TextOnlyColumn[];
+  /** Column mappings that name no column of this table (role=name as mapped): the detected columns stand instead. */
+  unmatched?: { role: ColumnRole; name: string }[];
 }
 
 /** A column named like `role` without a single number: its name, index and first cell, with that cell's line. */

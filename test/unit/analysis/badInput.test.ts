@@ -421,3 +421,33 @@ test('a run whose loss is NaN, then inf, to the end of its log diverged: said at
     assert.ok(ok.predictions.some((p) => p.status === 'ok' && p.value !== null));
   }
 });
+
+test('a column mapping that names no column is said by fit too: once per mapping over many files, naming them', () => {
+  const table = (name: string, header = 'step,lr,loss') =>
+    parseText([header, ...GOOD].join('\n') + '\n', { fileName: name, displayName: name });
+  const tables = Array.from({ length: 7 }, (_, i) => table(`run${i}.csv`));
+  tables.push(table('eval.csv', 'step,lr,val_los'));
+  const a = analyseTables(tables, { bootstrapSamples: 0, columns: { loss: 'val_los', lr: 'learning_rate' } });
+  // The detected columns were fitted without a word: only `inspect` said the mapping named nothing.
+  const said = a.findings.filter((f) => f.code === 'column-mapping-unmatched');
+  assert.deepEqual(
+    said.map((f) => [f.severity, f.file]),
+    [
+      ['warning', 'run0.csv'],
+      ['warning', 'run0.csv'],
+    ],
+  );
+  assert.equal(
+    said[0].message,
+    "The column mapping loss=val_los names no column in 7 files of 8 (run0.csv, run1.csv, run2.csv, run3.csv, run4.csv, and 2 more), so the columns detected there were used instead (the columns of run0.csv: step, lr, loss); map a column the file has, or check the name's spelling.",
+  );
+  assert.match(said[1].message, /^The column mapping lr=learning_rate names no column in 8 files of 8 \(/);
+  assert.match(cliMessage(said[0]), /spelling\. Map columns with --columns loss=NAME\.$/);
+  const one = analyse(['step,lr,loss', ...GOOD].join('\n') + '\n');
+  assert.equal(one.findings.filter((f) => f.code === 'column-mapping-unmatched').length, 0, 'no mapping, no word');
+  const single = analyseTables([table('run.csv')], { bootstrapSamples: 0, columns: { loss: 'val_los' } });
+  assert.match(
+    single.findings.find((f) => f.code === 'column-mapping-unmatched')?.message ?? '',
+    /^The column mapping loss=val_los names no column in this file, so the columns detected were used instead \(its columns: step, lr, loss\);/,
+  );
+});

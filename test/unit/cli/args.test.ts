@@ -111,11 +111,14 @@ test('a bad value is a usage error that names the flag and says what it takes', 
   assert.equal(error('--fit-first', '2'), '--fit-first must be an integer >= 3; got "2"');
   assert.equal(error('--lambda', '1'), '--lambda must be a number > 0 and < 1, or auto; got "1"');
   assert.match(error('--law', 'nope'), /^--law must be one of auto, lr-annealing, .*power; got "nope"$/);
-  assert.match(error('--predict-step', '100,-1'), /^--predict-step must be integers >= 1; got "-1"$/);
+  assert.match(error('--predict-step', '100,-1'), /^--predict-step must be integers >= 1 and <= 2\^53 - 1; got "-1"$/);
   // A step below 1 rounds to step 0: it fell back to the default target, reported as the one configured.
-  assert.match(error('--predict-step', '0.3'), /^--predict-step must be integers >= 1; got "0.3"$/);
+  assert.match(error('--predict-step', '0.3'), /^--predict-step must be integers >= 1 and <= 2\^53 - 1; got "0.3"$/);
   // Steps are counted: 1.5 is a typo, and was predicted as L(2) without a word.
-  assert.match(error('--predict-step', '1.5'), /^--predict-step must be integers >= 1; got "1.5"$/);
+  assert.match(error('--predict-step', '1.5'), /^--predict-step must be integers >= 1 and <= 2\^53 - 1; got "1.5"$/);
+  // Past 2^53 no run has a step (the data's rule, step-implausible): 1e308 printed L(1e308).
+  for (const big of ['1e308', '9007199254740992'])
+    assert.equal(error('--predict-step', big), `--predict-step must be integers >= 1 and <= 2^53 - 1; got "${big}"`);
   assert.match(error('--seed', '1.5'), /^--seed must be an integer/);
   assert.match(error('--delimiter', 'xx'), /^--delimiter must be one character or one of comma, .*space/);
   assert.match(error('--columns', 'colour=x'), /^--columns must be role=name with role one of step, loss/);

@@ -71,6 +71,10 @@ test("a shell's message is the core's words, then each of the finding's hints in
   assert.equal(editorMessage(f), `The LR is missing. ${hints.map(editorHint).join(' ')}`);
   assert.match(cliMessage(f), /Or choose the law with --law power\./);
   assert.match(editorMessage(f), /Or choose the law "power" with/);
+  // Words without a full stop end their sentence before a hint's: /dev/zero's size limit ran into "The command line...".
+  const cut = finding('file-too-large', 'error', { ...place, message: 'x is 5 GiB; raise the size limit (e.g. a)' });
+  assert.match(cliMessage(cut), /^x is 5 GiB; raise the size limit \(e\.g\. a\)\. The command line has no option/);
+  assert.match(editorMessage(cut), /^x is 5 GiB; raise the size limit \(e\.g\. a\)\. \S/);
   const plain: Finding = finding('row-ragged', 'warning', place);
   assert.equal(cliMessage(plain), 'The LR is missing.');
   assert.equal(editorMessage(plain), 'The LR is missing.');

@@ -14,6 +14,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import fsPromises from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { tailFor } from '../../../src/core/live/tails';
 import { TextTail } from '../../../src/core/live/textTail';
@@ -220,6 +222,72 @@ test('a FIFO to follow is said not to be followable, never opened: opening it wa
     );
     assert.equal((await tail.update()).change, 'unchanged', 'said once');
   }
+});
+
+test('a followed file swapped for a FIFO between its stat and its open is refused by its descriptor, not waited on', async (t) => {
+  const dir = scratchDir('sl-live-hostile-');
+  const path = join(dir, 'run.csv');
+  // The race made certain: the stat a tail makes first sees the file, which is then replaced by a FIFO before the open.
+  let swap = false;
+  let appear = false;
+  const realStat = fsPromises.stat;
+  t.mock.method(fsPromises, 'stat', async (...args: Parameters<typeof realStat>) => {
+    if (appear && args[0] === path) {
+      // Not there at the stat, a FIFO by the read that says so.
+      appear = false;
+      const missing = await realStat(...args).catch((error: unknown) => error);
+      execFileSync('mkfifo', [path]);
+      throw missing;
+    }
+    const info = await realStat(...args);
+    if (swap && args[0] === path) {
+      swap = false;
+      rmSync(path);
+      execFileSync('mkfifo', [path]);
+    }
+    return info;
+  });
+  syncBuiltinESMExports();
+  after(() => {
+    try {
+      closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK)); // lets a waiting open go (the bug)
+    } catch {
+      // No reader waiting.
+    }
+  });
+  const race = (tail: Tail) =>
+    Promise.race([tail.update(), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000).unref())]);
+
+  // Never read: the swapped-in FIFO is said not to be followable, as one there at the stat is.
+  writeFileSync(path, log(20, 10));
+  const fresh = new TextTail(path);
+  swap = true;
+  assert.notEqual(await race(fresh), 'hung');
+  assert.match(
+    fresh.current().tables[0]?.problems[0]?.message ?? '',
+    /is not a file or a folder .* cannot be followed/,
+  );
+
+  // Read before: the rows are kept, and the file is said to be gone, as when the stat sees the FIFO.
+  rmSync(path);
+  writeFileSync(path, log(20, 10));
+  const followed = new TextTail(path);
+  assert.equal((await followed.update()).change, 'read');
+  appendFileSync(path, log(5, 500).split('\n').slice(1).join('\n'));
+  swap = true;
+  const update = await race(followed);
+  assert.notEqual(update, 'hung');
+  assert.equal(update === 'hung' ? '' : update.change, 'deleted');
+  assert.equal(table(followed).rowCount, 20);
+
+  // Not there at the stat: said not found without an open, which the FIFO made since held.
+  rmSync(path);
+  const early = new TextTail(path);
+  appear = true;
+  assert.notEqual(await race(early), 'hung');
+  assert.match(early.current().tables[0]?.problems[0]?.message ?? '', /not found|does not exist|no such file/i);
+  t.mock.restoreAll();
+  syncBuiltinESMExports();
 });
 
 /** A Hugging Face trainer_state.json of `steps` logged steps, pretty-printed as the Trainer writes it. */

@@ -328,3 +328,44 @@ test('a key tree of more files than a table keeps columns says where it stopped,
     /holds over 4096 files, each a column: the first 4096 are read, and from "e04096" on they are left out/,
   );
 });
+
+test(
+  "an output_dir's FIFO and device copies of trainer_state.json are named, never read, the latest regular copy read",
+  { skip: !posix && 'FIFOs and /dev/zero are POSIX', timeout: 20_000 },
+  async () => {
+    const dir = join(root, 'hf-specials');
+    const state = (globalStep: number) =>
+      JSON.stringify(
+        {
+          global_step: globalStep,
+          log_history: Array.from({ length: globalStep / 10 }, (_, i) => ({ step: 10 * (i + 1), loss: 3 / (i + 1) })),
+        },
+        null,
+        2,
+      );
+    for (const [folder, step] of [
+      ['', 200],
+      ['checkpoint-100', 100],
+    ] as const) {
+      mkdirSync(join(dir, folder), { recursive: true });
+      writeFileSync(join(dir, folder, 'trainer_state.json'), state(step));
+    }
+    // Their checkpoint-N outranked the regular copies: /dev/zero was the copy read, and the FIFO went unnamed.
+    mkdirSync(join(dir, 'checkpoint-300'));
+    fifo(join(dir, 'checkpoint-300', 'trainer_state.json'));
+    mkdirSync(join(dir, 'checkpoint-400'));
+    symlinkSync('/dev/zero', join(dir, 'checkpoint-400', 'trainer_state.json'));
+    const { tables } = await readSources([dir]);
+    assert.equal(tables.length, 1);
+    assert.equal(tables[0].file, join(dir, 'trainer_state.json'));
+    assert.equal(tables[0].rowCount, 20);
+    const note = tables[0].hints?.notes.find((n) => n.includes('copies of trainer_state.json')) ?? '';
+    assert.match(
+      note,
+      new RegExp(
+        `^4 copies .*; 2 not regular files are not read \\(${join('checkpoint-300', 'trainer_state.json')} is a FIFO \\(named pipe\\); ` +
+          `${join('checkpoint-400', 'trainer_state.json')} is a character device\\)$`,
+      ),
+    );
+  },
+);
