@@ -11,7 +11,7 @@ import type { RobustFit } from '../fit/robust';
 import { beyondReach, pastPhrase, reachOf, type Reach } from './reach';
 import { finding } from '../findings';
 import type { Table } from '../table/types';
-import { concat } from '../util/arrays';
+import { concat, appendAll } from '../util/arrays';
 import { formatCompact, formatSizes } from '../util/format';
 import type { Random } from '../util/random';
 import {
@@ -232,7 +232,10 @@ export function analyseSizedCurves(
         line: first?.firstLine ?? 0,
       }),
     );
-    reports.push(...candidates.map((c) => unfittedReport(c.curve)));
+    appendAll(
+      reports,
+      candidates.map((c) => unfittedReport(c.curve)),
+    );
     return result;
   }
 
@@ -246,7 +249,10 @@ export function analyseSizedCurves(
   const withheld = candidates.filter((c) => !predictable.includes(c));
   if (!extrapolates) findings.push(tooFewSizes(fittedSizes, withheld, fitting[0].curve));
   else if (far.length) findings.push(sizesRangeShort(fittedSizes, sizeReach, far, fitting[0].curve));
-  reports.push(...withheld.map((c) => ({ ...unfittedReport(c.curve), modelSize: c.size })));
+  appendAll(
+    reports,
+    withheld.map((c) => ({ ...unfittedReport(c.curve), modelSize: c.size })),
+  );
 
   const sized: SizedCurve[] = predictable.map((c) => ({
     prepared: prepare(c.curve, targetSteps(c.curve, options)),
@@ -263,7 +269,10 @@ export function analyseSizedCurves(
         line: fitting[0].curve.firstLine,
       }),
     );
-    reports.push(...sized.map((s) => unfittedReport(s.prepared.curve)));
+    appendAll(
+      reports,
+      sized.map((s) => unfittedReport(s.prepared.curve)),
+    );
     return result;
   }
   const { solver } = fit;
