@@ -436,7 +436,7 @@ function sizesWithWithheld(
 }
 
 /**
- * The sizes-range-short finding: curves of sizes further past the fitted ones than they span, in log N. Three sizes
+ * The sizes-range-short finding: curves of sizes further past (or below) the fitted ones than they span, in log N. Three sizes
  * within 10 % (1e8, 1.05e8, 1.1e8) gave a 1e9 curve 2.187 [2.172, 2.206] where the law it was drawn from gives 2.243:
  * B and beta trade off with L0 over so narrow a range, and the refits, started at the fit, stay by it.
  */
@@ -447,7 +447,7 @@ function sizesRangeShort(
   at: LossCurve,
 ): Finding {
   const shown = sizesWithWithheld(fittedSizes, far);
-  const why = `The fitted curves are of model sizes N = ${shown.fitted.join(', ')}, and ${pastPhrase('N', reach, far[0].size)}: over so narrow a range of sizes the size term's scale and exponent are not told from L0 (refits agree only because they start at the fit), so sizes more than one span past the fitted ones are not predicted. Fit curves of sizes spread wider, or predict sizes nearer them.`;
+  const why = `The fitted curves are of model sizes N = ${shown.fitted.join(', ')}, and ${pastPhrase('N', reach, far[0].size)}: over so narrow a range of sizes the size term's scale and exponent are not told from L0 (refits agree only because they start at the fit), so sizes more than one span past or below the fitted ones are not predicted. Fit curves of sizes spread wider, or predict sizes nearer them.`;
   return finding('sizes-range-short', 'warning', {
     message: why + notPredicted(far, shown.withheld),
     file: at.file,

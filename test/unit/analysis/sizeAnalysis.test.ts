@@ -537,4 +537,13 @@ test('three sizes within 10 %: a curve of a size further past them than they spa
   assert.equal(near?.role, 'heldout');
   assert.ok(near!.metrics!.predE < 0.01, `PredE ${near!.metrics!.predE}`);
   assert.equal(a.fits[0].unsupported, undefined);
+  // A curve of a size below them (10M) is said below them, in the lead and the rule, never "past".
+  const small = analyseTables([...close, table(1e7, 'cosine')], {
+    law: 'lr-annealing-size',
+    bootstrapSamples: 0,
+    fitOn,
+  });
+  const below = small.findings.find((f) => f.code === 'sizes-range-short');
+  assert.match(below?.message ?? '', /N = 10M is [\d.]+ times as far below the fitted N \(100M–110M\)/);
+  assert.match(below?.message ?? '', /more than one span past or below the fitted ones/);
 });
