@@ -12,7 +12,7 @@ import { beyondReach, pastPhrase, reachOf, type Reach } from './reach';
 import { finding } from '../findings';
 import type { Table } from '../table/types';
 import { concat, appendAll } from '../util/arrays';
-import { formatCompact, formatSizes } from '../util/format';
+import { formatSizes } from '../util/format';
 import type { Random } from '../util/random';
 import {
   curveBand,
@@ -115,11 +115,15 @@ export function unmatchedSizes(curves: LossCurve[], sizes: Record<string, number
   if (!curves.length) return [];
   const names = curves.slice(0, 5).map((c) => `"${c.name}"`);
   const found = names.join(', ') + (curves.length > 5 ? ` and ${curves.length - 5} more` : '');
-  return Object.entries(sizes)
-    .filter(([key]) => curves.every((c) => sizeKeyRank(c, key) === 0))
-    .map(([key, value]) =>
+  // Each size to the digits that tell it from the other sizes given, as every message naming sizes writes them.
+  const entries = Object.entries(sizes);
+  const shown = formatSizes(entries.map(([, value]) => value));
+  return entries
+    .map(([key], i) => ({ key, size: shown[i] }))
+    .filter(({ key }) => curves.every((c) => sizeKeyRank(c, key) === 0))
+    .map(({ key, size }) =>
       finding('size-unmatched', 'warning', {
-        message: `A model size (N = ${formatCompact(value)}) was given for "${key}", but no curve, file or folder has that name, so it was not used. Curves found: ${found}.`,
+        message: `A model size (N = ${size}) was given for "${key}", but no curve, file or folder has that name, so it was not used. Curves found: ${found}.`,
         file: curves[0].file,
         line: 0,
       }),
@@ -305,6 +309,7 @@ export function analyseSizedCurves(
   const heldOut: Metrics[] = [];
   const fittedObserved: Float64Array[] = [];
   const fittedPredicted: Float64Array[] = [];
+  const sizesShown = formatSizes(sized.map((s) => s.size));
   sized.forEach((s, i) => {
     const p = s.prepared;
     if (!reach && !fittedSizes.includes(s.size)) {
@@ -325,7 +330,7 @@ export function analyseSizedCurves(
       law: law.id,
       role: isFitted ? 'fit' : s.hasLoss ? 'heldout' : 'unfitted',
       metrics,
-      reason: (step) => `${targetReason(p.curve, step, options)}; model size N = ${formatCompact(s.size)}`,
+      reason: (step) => `${targetReason(p.curve, step, options)}; model size N = ${sizesShown[i]}`,
       extra: { N: s.size },
       modelSize: s.size,
       withheldFrom: drops[i],
