@@ -16,19 +16,25 @@ import { runJob } from '../../src/server/job';
 import { Exports } from '../../src/server/exportFit';
 import { ChartDataRequest } from '../../src/shared/chart';
 import { AnalysisRequest, FitDocumentPageRequest, FitDocumentRequest } from '../../src/shared/protocol';
-import { exportedText, startTestServer } from '../helpers/lsp';
+import { exportedText, startTestServer, type TestClient } from '../helpers/lsp';
 import { scratchDir } from '../helpers/scratch';
 import { REPO } from '../helpers/shared';
 
-test('Export Fit reads the cached typed arrays into its pairs and leaves the cached analysis (and its chart) as it is', async () => {
-  let cached: Analysis<Series> | undefined;
+/** A test server whose analyses are also kept here (`cached()`: the last one), as its file cache holds them. */
+async function serverKeepingAnalysis(): Promise<{ client: TestClient; cached: () => Analysis<Series> | undefined }> {
+  let last: Analysis<Series> | undefined;
   const client = await startTestServer({
     runner: async (job) => {
       const result = await runJob(job);
-      if (result.ok) cached = result.analysis;
+      if (result.ok) last = result.analysis;
       return result;
     },
   });
+  return { client, cached: () => last };
+}
+
+test('Export Fit reads the cached typed arrays into its pairs and leaves the cached analysis (and its chart) as it is', async () => {
+  const { client, cached: last } = await serverKeepingAnalysis();
   try {
     const path = join(REPO, 'examples/loss/cosine.csv');
     const uri = pathToFileURL(path).toString();
@@ -38,6 +44,7 @@ test('Export Fit reads the cached typed arrays into its pairs and leaves the cac
     const chart = await client.rpc.sendRequest(ChartDataRequest, { uri, width: 800, logX: false });
     assert.ok(chart.ok);
     const text = await exportedText(client, uri);
+    const cached = last();
     assert.ok(text && cached);
     const exported = JSON.parse(text);
     const points = cached.curves[0].points;
@@ -152,14 +159,7 @@ test('a paused export is let go after its idle time, and with it the analysis it
   // gc() without --expose-gc on the command line: the flag set now, the function read from a fresh context.
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  let cached: Analysis<Series> | undefined;
-  const client = await startTestServer({
-    runner: async (job) => {
-      const result = await runJob(job);
-      if (result.ok) cached = result.analysis;
-      return result;
-    },
-  });
+  const { client, cached } = await serverKeepingAnalysis();
   const idleMs = 200;
   const exports = new Exports(idleMs);
   let held: WeakRef<Analysis<Series>>;
@@ -170,7 +170,7 @@ test('a paused export is let go after its idle time, and with it the analysis it
     client.settings = { fit: { bootstrapSamples: 0 } };
     await client.open(uri, `step,lr,loss\n${rows.join('\n')}\n`);
     assert.equal((await client.status(uri)).state, 'done');
-    ({ id, held } = startOnCopy(exports, cached!));
+    ({ id, held } = startOnCopy(exports, cached()!));
     assert.ok(id !== undefined, 'more pages follow: the writer is paused, holding the analysis');
     // No timer fires within this synchronous run: the export is still paused here.
     gc();
