@@ -344,6 +344,10 @@ const ANALYSIS = {
     severities: ['warning'],
     title: 'A power-law prediction further from the data than they span',
   },
+  'loss-range-short': {
+    severities: ['warning'],
+    title: 'A loss prediction further past a late-starting log than it spans, in S1',
+  },
   // Raised by the language server when the analysis itself throws.
   'analysis-failed': { severities: ['error'], title: 'The analysis itself failed (a bug)' },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -60,7 +60,12 @@ export function residualBootstrapSets<Data extends object>(
   data: Data,
   observed: Float64Array,
   fit: RobustFit,
-  options: { samples: number; seed: number; delta: number },
+  options: {
+    samples: number;
+    seed: number;
+    delta: number;
+    startsOf?: (data: Data, observed: Float64Array) => Float64Array[];
+  },
 ): Float64Array[] {
   const draw = options.samples > 0 ? logResidualDraw(law, data, observed, fit.params) : null;
   if (!draw) return [];
@@ -69,6 +74,7 @@ export function residualBootstrapSets<Data extends object>(
     seed: options.seed,
     delta: options.delta,
     maxIterations: 300,
+    startsOf: options.startsOf,
   });
 }
 

@@ -4,7 +4,7 @@
 // downstreamRows.ts, how rows are grouped in downstreamGroups.ts.
 import { maxOf } from '../util/arrays';
 import { beyondReach, farReason, pastPhrase, reachOf, sideOf, type Reach } from './reach';
-import { bleuCoefficients, bleuLaw, bleuPoints, fitBleu, type BleuFit } from '../laws/bleu';
+import { bleuCoefficients, bleuLaw, bleuPoints, bleuStarts, fitBleu, type BleuFit } from '../laws/bleu';
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
 import type { RoleAssignment, Table } from '../table/types';
 import { ceBleuDivergence, detectBleuBreaks, pretrainingNoGain, type BreakContext, type SweepPoint } from './breaks';
@@ -180,10 +180,15 @@ function analyseBleu(
     return;
   }
   const fitObserved = Float64Array.from(range, (p) => p.value);
+  // Each refit also starts from the best start of the law's grid on its replicate: over a narrow D_p range alpha and
+  // beta trade off along a flat valley, and refits started only at the fit stopped by it (D_p 1B-4B, 10 points,
+  // 0.05 % noise: 30 % of the bands half a span past held the truth, the worst missed it by 2 widths; now 93 %).
+  // One grid start did as well as four, at twice the refits' time rather than five times.
   const sets = residualBootstrapSets(bleuLaw, fitted.points, fitObserved, fitted.fit, {
     samples: options.bootstrapSamples,
     seed: options.seed,
     delta: options.bleuDelta,
+    startsOf: (data, observed) => bleuStarts(data, observed, 1),
   });
   const at = (dps: number[]) =>
     predictSweepWithBand(bleuLaw, fitted.fit.params, sets, dps, (d) => bleuPoints(d, fitted.frame));

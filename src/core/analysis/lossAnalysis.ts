@@ -25,7 +25,8 @@ import { formatCompact, plural } from '../util/format';
 import { StepLr } from '../laws/schedule';
 import { listItems } from '../options/kinds';
 import { medianOf } from '../util/select';
-import { findUnseenDrops, scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
+import { earlierCut, findUnseenDrops, scoreShown, withheldFrom, type WithheldFrom } from './unseenDrop';
+import { areaReachCuts } from './areaReach';
 import { withheld } from './trust';
 import { fittedLrPeaks } from './lrPeaks';
 import { warmupCoversFinding, warmupCoversLog, warmupUnfinished, warmupUnfinishedFinding } from './warmupFall';
@@ -162,12 +163,21 @@ export function analyseLossCurves(
       }),
     );
   }
-  const { floor, drops } = findUnseenDrops(
+  const { floor, drops: unseen } = findUnseenDrops(
     prepared.map((p) => p.curve),
     (i) => input.fitted.includes(i),
     options.warmupSteps,
     findings,
   );
+  // Targets past the fitted logs' reach in S1 are withheld too, from the first of them (areaReach.ts).
+  const reach = areaReachCuts(
+    prepared.map((p) => p.curve),
+    prepared.map((p) => p.targets),
+    input.fitted,
+    options,
+  );
+  if (reach.found) findings.push(reach.found);
+  const drops = unseen.map((d, i) => earlierCut(d, reach.cuts[i]));
   reportCurves(input, fit, fitNames, drops, random, result);
   // A member of the mean has its predictions already (the mean is made of them): reported as they are.
   const member = isCombined(fit) && fit.members.some((m) => m.fit === runnerUp);
@@ -245,7 +255,7 @@ function reportCurves(
   input: LossFitInput,
   fit: LossLawFit,
   fitNames: Set<string>,
-  drops: (UnseenDrop | undefined)[],
+  drops: (WithheldFrom | undefined)[],
   random: Random,
   out: LawAnalysis<Series>,
 ): void {
@@ -323,7 +333,7 @@ export interface CurveReportSpec {
   /** The model size the model-size law knows the curve by. */
   modelSize?: number;
   /** Where the curve's predictions stop being shown (unseenDrop.ts): its targets from there on are withheld. */
-  withheldFrom?: UnseenDrop;
+  withheldFrom?: WithheldFrom;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { LossFitInput, LossLawFit } from './lossLaw';
 import { averageMetrics, scoreFit, withOutlierCheck } from './metrics';
 import { fitProblems } from './trust';
 import type { LawAnalysis, Metrics, RunnerUpSeries, Series } from './types';
-import { scoreShown, withheldFrom, type UnseenDrop } from './unseenDrop';
+import { scoreShown, withheldFrom, type WithheldFrom } from './unseenDrop';
 
 /**
  * Bootstrap refits behind the runner-up's band at most: it is drawn for comparison, not read for a number, and the
@@ -29,7 +29,7 @@ export function reportRunnerUp(
   input: LossFitInput,
   runnerUp: LossLawFit,
   fitNames: ReadonlySet<string>,
-  drops: (UnseenDrop | undefined)[],
+  drops: (WithheldFrom | undefined)[],
   random: Random,
   out: LawAnalysis<Series>,
   predicted = false,

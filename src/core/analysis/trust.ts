@@ -59,7 +59,10 @@ export const FIT_VERDICT = {
  * What of each law the verdict judges. `bounds`: solver parameters a box holds only when the law degenerates (an
  * exponent at its limit, a term's scale at 0); `spread`: coefficients (FitResult.params names) that carry the law's
  * shape. Left out on purpose: intercepts at x = 1 (BLEU's A, CE's and Chinchilla's A and B) are extrapolations many
- * decades from the data, wide even when the law is pinned down where the data are; the LR-annealing C is 0 or
+ * decades from the data, wide even when the law is pinned down where the data are; so is BLEU's alpha, which trades
+ * with beta along a valley of near-equal curves (as beta goes to 0 alpha grows without bound), so that refits started
+ * from the law's grid (downstream.ts) put it 3-6 decades apart on sweeps of 0.5B-64B whose bands hold the truth;
+ * the band carries that uncertainty, and beta, the same in every log base and unit, is judged. The LR-annealing C is 0 or
  * unconstrained when no fit curve anneals, and then every prediction that depends on it is withheld (unseenDrop.ts);
  * the multi-power laws' loss-drop term is judged by its own identification rule (mplLoss.ts).
  */
@@ -67,7 +70,7 @@ const JUDGED: Record<LawId, { bounds: readonly string[]; spread: readonly string
   'lr-annealing': { bounds: ['L0', 'A', 'alpha'], spread: ['L0', 'A', 'alpha'] },
   mpl: { bounds: ['L0', 'a', 'alpha'], spread: ['L0', 'A', 'alpha'] },
   'lr-annealing-size': { bounds: ['L0', 'A', 'alpha'], spread: ['L0', 'A', 'alpha'] },
-  bleu: { bounds: ['alpha', 'beta'], spread: ['alpha', 'beta'] },
+  bleu: { bounds: ['alpha', 'beta'], spread: ['beta'] },
   'downstream-ce': { bounds: ['A', 'alpha'], spread: ['E', 'alpha'] },
   chinchilla: { bounds: ['alpha', 'beta'], spread: ['E', 'alpha', 'beta'] },
   power: { bounds: ['A', 'alpha'], spread: ['E', 'alpha'] },

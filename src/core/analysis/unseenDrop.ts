@@ -13,11 +13,15 @@ import { scorePredictions } from './metrics';
 import type { Finding, Metrics } from './types';
 import { minOf } from '../util/arrays';
 
-/** Where a curve's predictions stop being shown, and why (CurveReport.withheldFrom). */
-export interface UnseenDrop {
+/** Where a curve's predictions stop being shown, and why (CurveReport.withheldFrom): a drop, or its reach (areaReach.ts). */
+export interface WithheldFrom {
   /** The first step whose prediction is withheld. */
   from: number;
   reason: string;
+}
+
+/** The step a curve's LR falls lower than the fit curves' ever did. */
+export interface UnseenDrop extends WithheldFrom {
   /** The lowest LR the fit curves were logged at, as a fraction of their peak. */
   seen: number;
 }
@@ -67,11 +71,16 @@ export function unseenDrops(
   });
 }
 
+/** The earlier of two cuts of a curve's predictions (either may be absent). */
+export function earlierCut(a: WithheldFrom | undefined, b: WithheldFrom | undefined): WithheldFrom | undefined {
+  return !a ? b : !b ? a : b.from < a.from ? b : a;
+}
+
 /** A fit's predictions at a curve's queries with those from the drop on withheld (NaN): a copy, the fit's own stay. */
 export function withheldFrom(
   predicted: Float64Array,
   queries: Float64Array,
-  drop: UnseenDrop | undefined,
+  drop: WithheldFrom | undefined,
 ): Float64Array {
   if (!drop) return predicted;
   const shown = Float64Array.from(predicted);
@@ -86,7 +95,7 @@ export function withheldFrom(
 export function scoreShown(
   curve: LossCurve,
   pointPredicted: Float64Array,
-  drop: UnseenDrop | undefined,
+  drop: WithheldFrom | undefined,
 ): Metrics | undefined {
   let n = curve.steps.length;
   if (drop) while (n > 0 && curve.steps[n - 1] >= drop.from) n--;

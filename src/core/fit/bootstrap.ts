@@ -9,12 +9,17 @@ export interface Replicate<Data> {
   observed: Float64Array;
 }
 
-export interface BootstrapOptions {
+export interface BootstrapOptions<Data = unknown> {
   samples: number;
   seed: number;
   delta: number;
   /** Extra starting points tried on each replicate beside the point fit (keep few: this runs `samples` times). */
   extraStarts?: Float64Array[];
+  /**
+   * Starting points computed from each replicate (the law's own start grid), tried beside the point fit: along a flat
+   * valley a refit started at the fit stops by it, so the refits agree only because they start there (bands.ts).
+   */
+  startsOf?: (data: Data, observed: Float64Array) => Float64Array[];
   maxIterations?: number;
   /**
    * Refit each replicate by damped Gauss-Newton from the point estimate instead of quasi-Newton: a replicate's optimum
@@ -28,7 +33,7 @@ export function bootstrapParams<Data>(
   law: Law<Data>,
   pointEstimate: Float64Array,
   draw: (random: Random) => Replicate<Data> | null,
-  options: BootstrapOptions,
+  options: BootstrapOptions<Data>,
 ): Float64Array[] {
   return bootstrapStream(law, pointEstimate, draw, options)(options.samples);
 }
@@ -43,7 +48,7 @@ export function bootstrapStream<Data>(
   law: Law<Data>,
   pointEstimate: Float64Array,
   draw: (random: Random) => Replicate<Data> | null,
-  options: Omit<BootstrapOptions, 'samples'>,
+  options: Omit<BootstrapOptions<Data>, 'samples'>,
 ): (samples: number) => Float64Array[] {
   const random = seededRandom(options.seed);
   // Replicate b's refit, null when it drew nothing or its refit failed (it takes its draws all the same).
@@ -59,7 +64,7 @@ function refit<Data>(
   law: Law<Data>,
   pointEstimate: Float64Array,
   replicate: Replicate<Data> | null,
-  options: Omit<BootstrapOptions, 'samples'>,
+  options: Omit<BootstrapOptions<Data>, 'samples'>,
 ): Float64Array | null {
   if (!replicate) return null;
   const fit = options.gaussNewton
@@ -69,7 +74,11 @@ function refit<Data>(
       })
     : fitRobust(law, replicate.data, replicate.observed, {
         delta: options.delta,
-        starts: [pointEstimate, ...(options.extraStarts ?? [])],
+        starts: [
+          pointEstimate,
+          ...(options.extraStarts ?? []),
+          ...(options.startsOf?.(replicate.data, replicate.observed) ?? []),
+        ],
         maxIterations: options.maxIterations ?? 500,
       });
   return fit ? fit.params : null;

@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { readJsonDocument } from './json/document';
 import { jsonShape } from './json/shape';
 import { walkJsonBytes, type JsonPath, type JsonValue } from './json/walk';
+import { positiveInteger } from './runHints';
 import { readHead } from './scan';
 import { PROBE_BYTES, type Probe, type Source, type SourceOptions } from './types';
 import type { Table } from '../table/types';
@@ -42,7 +43,7 @@ function outputDirName(path: string): string {
 
 interface Copy {
   path: string;
-  /** Its global_step (from its first bytes), else the N of its checkpoint-N folder; -1 when neither is known. */
+  /** Its global_step (from its first bytes), else the N of its checkpoint-N folder; -1 when neither is a step count. */
   step: number;
 }
 
@@ -54,7 +55,9 @@ async function globalStepOf(path: string): Promise<number | null> {
     {
       enter: (at: JsonPath) => (at.length === 0 ? 'descend' : 'skip'),
       value: (at: JsonPath, value: JsonValue) => {
-        if (at.length === 1 && at[0] === 'global_step' && typeof value === 'number') step = value;
+        // A step past 2^53, fractional or negative is no trainer's (a corrupt copy): it must not outrank the others.
+        if (at.length === 1 && at[0] === 'global_step' && typeof value === 'number')
+          step = positiveInteger(value) ?? null;
       },
       tooLarge: () => {},
     },
@@ -72,7 +75,8 @@ async function copiesIn(dir: string): Promise<Copy[]> {
     const match = CHECKPOINT.exec(name);
     if (match === null) continue;
     const inner = await readdir(join(dir, name)).catch(() => [] as string[]);
-    if (inner.includes(STATE)) found.push({ path: join(dir, name, STATE), checkpoint: Number(match[1]) });
+    if (inner.includes(STATE))
+      found.push({ path: join(dir, name, STATE), checkpoint: positiveInteger(match[1]) ?? -1 });
   }
   return Promise.all(found.map(async (c) => ({ path: c.path, step: (await globalStepOf(c.path)) ?? c.checkpoint })));
 }

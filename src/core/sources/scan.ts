@@ -4,10 +4,11 @@
 // (entries, depth, runs, time), follows symbolic links once each (a file reached through a link and its own path is
 // one run), and never enters dependency or VCS folders.
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
+import { holds } from './fileTree';
 import { describeFsError, ProblemLog } from '../table/problems';
 import { recognise } from './registry';
-import { openRegularFile } from './regularFile';
+import { openRegularFile, specialKind } from './regularFile';
 import { PROBE_BYTES, type Probe, type ScanLimits, type Source, type SourceOptions } from './types';
 import type { ParseProblem } from '../table/types';
 
@@ -85,6 +86,8 @@ export async function findRuns(root: string, sources: readonly Source[], options
   const fileRuns = new Map<string, number>();
   const aliases: string[] = [];
   const notUtf8: string[] = [];
+  /** Entries that are neither files nor folders (FIFOs, devices, sockets), each with what it is. */
+  const special: string[] = [];
   const queue: { path: string; depth: number; deferred?: boolean }[] = [{ path: root, depth: 0 }];
 
   const over = (): string | null => {
@@ -151,7 +154,11 @@ export async function findRuns(root: string, sources: readonly Source[], options
         else if (stoppedBy === null) stoppedBy = `it is nested over ${limits.maxDepth} levels deep`;
         continue;
       }
-      if (!info.isFile()) continue;
+      if (!info.isFile()) {
+        // A FIFO would block the read, a device never end: not read, but named (a FIFO may be a run's log).
+        special.push(`${relative(root, child)} is ${specialKind(info)}`);
+        continue;
+      }
       const probe: Probe = {
         path: child,
         name,
@@ -190,6 +197,15 @@ export async function findRuns(root: string, sources: readonly Source[], options
       1,
       `${linksUp.length} symbolic link(s) to a folder that holds this one were not followed (${linksUp.slice(0, 5).join(', ')})`,
     );
+  if (special.length > 0)
+    log.addForFile(
+      'source-skipped',
+      'info',
+      1,
+      1,
+      `${special.length} entr${special.length === 1 ? 'y' : 'ies'} that are not regular files were not read ` +
+        `(${special.slice(0, 5).join('; ')}${special.length > 5 ? '; …' : ''}): a folder's runs are read from regular files`,
+    );
   if (notUtf8.length > 0)
     log.addForFile(
       'file-unreadable',
@@ -207,12 +223,6 @@ export async function findRuns(root: string, sources: readonly Source[], options
       `${aliases.length} symbolic link(s) to a run file found in this folder were read once, as that file (${aliases.slice(0, 5).join(', ')})`,
     );
   return { runs, problems: log.sorted() };
-}
-
-/** Whether folder `outer` holds folder `inner` (both real paths), without being it. */
-function holds(outer: string, inner: string): boolean {
-  const rel = relative(outer, inner);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function report(

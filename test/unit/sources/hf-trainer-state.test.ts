@@ -3,7 +3,7 @@
 // copy. Bad input: an empty log_history, a document cut short, 1,270 entries giving rows and no warning per line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSources } from '../../../src/core/sources';
 import { analyseFiles } from '../../../src/core/analysis/analyse';
@@ -108,6 +108,22 @@ test('an output_dir with checkpoint-N copies is one run in a folder scan, read f
     assert.ok(table.hints?.notes.some((n) => /copies of trainer_state.json.*largest global_step/.test(n)));
     assert.ok(!problems.some((p) => p.severity !== 'info'));
   }
+});
+
+test('a copy whose global_step (or checkpoint-N) is no step count does not outrank the copies that hold the history', async () => {
+  // A corrupt early copy claiming global_step 1e25 was read in place of the output_dir's own: 30 rows of 90.
+  const run = { globalStep: 900, maxSteps: 1000, logging: 10 };
+  const dir = outputDir(run, 300, true);
+  const early = join(dir, 'checkpoint-300', 'trainer_state.json');
+  const text = readFileSync(early, 'utf8');
+  assert.match(text, /"global_step": 300,/);
+  writeFileSync(early, text.replace('"global_step": 300,', '"global_step": 1e25,'));
+  // Nor does a checkpoint-N whose N is past 2^53, its state without a global_step.
+  writeAt(dir, 'checkpoint-99999999999999999999999/trainer_state.json', text.replace('"global_step": 300,', ''));
+  const { tables } = await readSources([dir]);
+  assert.equal(tables.length, 1);
+  assert.equal(tables[0].file, join(dir, 'trainer_state.json'));
+  assert.equal(tables[0].rowCount, 90);
 });
 
 test('a folder of two output_dirs and config JSON: two runs, the configs skipped, fitted together', async () => {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { readSources } from '../../../src/core/sources';
 import type { Table } from '../../../src/core/table/types';
 import { EventFileWriter, Proto, recordOffset } from '../../helpers/eventWriter';
@@ -241,4 +242,89 @@ test('a trainer_state.json with a value nested 300,000 deep before log_history k
   const deepProblem = tables[0].problems.find((p) => p.code === 'json-too-deep');
   assert.equal(deepProblem?.severity, 'warning');
   assert.equal(deepProblem?.column, 31 + 63); // the 63 arrays after the root object fill the 64 levels
+});
+
+test(
+  'symbolic links in a key tree (MLflow metrics, DVCLive plots) are followed once each: a loop of links costs no more than a folder',
+  { skip: !posix && 'symbolic links to folders need privileges on Windows', timeout: 60_000 },
+  async () => {
+    const points = lawCurve(constantLr, 2000, 100);
+    const run = writeMlflowRun(join(root, 'links', 'mlruns', '1'), 'b'.repeat(32), {
+      metrics: { loss: mlflowLines(points.map((p) => ({ step: p.step, value: p.loss }))) },
+    });
+    // Six links to their own folder: 6^8 = 1.7 million paths eight levels deep, one folder on disk. Before, the walk
+    // took each path (minutes); a link to the run folder read meta.yaml as a metric under every name.
+    const loops = join(run, 'metrics', 'system');
+    mkdirSync(loops);
+    for (let i = 0; i < 6; i++) symlinkSync('.', join(loops, `l${i}`));
+    symlinkSync('..', join(run, 'metrics', 'up'));
+    // A link to a folder inside the tree is read by the folder's own name, once.
+    mkdirSync(join(run, 'metrics', 'val'));
+    writeFileSync(join(run, 'metrics', 'val', 'loss'), mlflowLines([{ step: 10, value: 3 }]));
+    symlinkSync('val', join(run, 'metrics', 'a-link'));
+
+    const started = Date.now();
+    const { tables } = await readSources([run]);
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 5000, `read in ${elapsed} ms`);
+    const table = tables[0];
+    assert.deepEqual(
+      table.columns.map((c) => c.name).filter((n) => n !== 'step'),
+      ['loss', 'val/loss'],
+      JSON.stringify(table.problems),
+    );
+    assert.ok(!codes(table).includes('metric-line-invalid'), 'meta.yaml is never read as a metric');
+    const note = table.problems.find((p) => p.code === 'source-skipped');
+    assert.match(
+      note?.message ?? '',
+      /^8 symbolic link\(s\) to a folder read already, or holding this one, were not followed \(up, a-link, system\/l0, system\/l1, system\/l2, …\)/,
+    );
+  },
+);
+
+test(
+  'a FIFO, a socket or a device among the files of a folder is named, not left out unsaid; the runs beside it are read',
+  { skip: !posix && 'FIFOs, sockets and /dev/zero are POSIX', timeout: 20_000 },
+  async () => {
+    const dir = join(root, 'specials');
+    mkdirSync(dir, { recursive: true });
+    const points = lawCurve(constantLr, 2000, 100);
+    writeFileSync(join(dir, 'good.csv'), ['step,loss', ...points.map((p) => `${p.step},${p.loss}`)].join('\n') + '\n');
+    fifo(join(dir, 'live.csv'));
+    symlinkSync('/dev/zero', join(dir, 'zero.jsonl'));
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(join(dir, 'sock.csv'), done));
+    try {
+      const { tables, problems } = await readSources([dir]);
+      assert.deepEqual(
+        tables.map((t) => t.run),
+        ['good'],
+      );
+      const note = problems.find((p) => p.code === 'source-skipped' && /not regular files/.test(p.message));
+      assert.equal(
+        note?.message,
+        '3 entries that are not regular files were not read (live.csv is a FIFO (named pipe); sock.csv is a socket; ' +
+          "zero.jsonl is a character device): a folder's runs are read from regular files",
+        JSON.stringify(problems),
+      );
+    } finally {
+      server.close();
+    }
+  },
+);
+
+test('a key tree of more files than a table keeps columns says where it stopped, not "no scalar values"', async () => {
+  // 4,100 empty metric files sorted before the loss: the walk kept the first 4,096 and left the rest out unsaid.
+  const points = lawCurve(constantLr, 2000, 100);
+  const run = writeMlflowRun(join(root, 'many-keys', 'mlruns', '1'), 'c'.repeat(32), {
+    metrics: { loss: mlflowLines(points.map((p) => ({ step: p.step, value: p.loss }))) },
+  });
+  for (let i = 0; i < 4100; i++) writeFileSync(join(run, 'metrics', `e${String(i).padStart(5, '0')}`), '');
+  const { tables } = await readSources([run]);
+  const capped = tables[0].problems.find((p) => p.code === 'columns-capped');
+  assert.equal(capped?.severity, 'warning', JSON.stringify(tables[0].problems));
+  assert.match(
+    capped?.message ?? '',
+    /holds over 4096 files, each a column: the first 4096 are read, and from "e04096" on they are left out/,
+  );
 });

@@ -8,6 +8,10 @@ import { readSources } from '../../../src/core/sources';
 import { withCellColumns } from '../../../src/core/sources/cellLines';
 import { detectRoles } from '../../../src/core/table';
 import type { Table } from '../../../src/core/table/types';
+import { join } from 'node:path';
+import { DocumentVisitor } from '../../../src/core/sources/json/document';
+import { walkJsonFile } from '../../../src/core/sources/json/walk';
+import { ProblemLog } from '../../../src/core/table/problems';
 import { tempDir, writeAt } from '../../helpers/jsonRuns';
 import { readOne } from '../../helpers/sourceTables';
 
@@ -187,4 +191,27 @@ test('an object of column arrays: a finding about a value points at it in its ar
     // Pretty-printed, the loss is on its own line in the loss array, not on the step array's line of its row.
     if (name === 'cols-pretty.json') assert.ok(said('loss-invalid').line > lines.indexOf('  "loss": [') + 1);
   }
+});
+
+test('a trainer state or config holding a long array keeps none of it: only a document of arrays alone is columns', async () => {
+  // A 2-million-number array beside log_history was held as a candidate column (16 bytes a value: a 60 MB state
+  // took 800 MB) though a document with log_history, or any top-level scalar or object, is never read as columns.
+  const long = `[${Array.from({ length: 2_000_000 }, () => '0').join(',')}]`;
+  const history = '[{"step": 10, "loss": 3.1}, {"step": 20, "loss": 3.0}]';
+  const dir = tempDir('long-array');
+  for (const [name, text] of [
+    ['after.json', `{"log_history": ${history}, "junk": ${long}}`],
+    ['before.json', `{"junk": ${long}, "log_history": ${history}}`],
+    ['scalar-first.json', `{"global_step": 20, "junk": ${long}, "log_history": ${history}}`],
+    ['config.json', `{"vocab": ${long}, "name": "gpt"}`],
+  ]) {
+    const path = writeAt(dir, name, text);
+    const visitor = new DocumentVisitor(new ProblemLog(path), () => text.length, 64 * 1024 * 1024);
+    await walkJsonFile(path, visitor, 64 * 1024 * 1024);
+    assert.equal(visitor.columns.length, 0, name);
+  }
+  // Those documents still read as before.
+  const after = await readOne(join(dir, 'after.json'));
+  assert.equal(after.format, 'hf-trainer-state');
+  assert.equal(after.rowCount, 2);
 });

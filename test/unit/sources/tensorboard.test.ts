@@ -10,7 +10,7 @@ import { crc32c, maskedCrc32c } from '../../../src/core/sources/tensorboard/crc3
 import { ProtoReader } from '../../../src/core/sources/tensorboard/protobuf';
 import { readEvents, type EventSink } from '../../../src/core/sources/tensorboard';
 import type { Table } from '../../../src/core/table/types';
-import { EventFileWriter, recordOffset, tfrecord, type ScalarEncoding } from '../../helpers/eventWriter';
+import { EventFileWriter, Proto, recordOffset, tfrecord, type ScalarEncoding } from '../../helpers/eventWriter';
 import { scratchDir } from '../../helpers/scratch';
 
 const tmp = (prefix: string) => scratchDir(`sl-tb-${prefix}-`);
@@ -150,6 +150,31 @@ test('graphs, histograms, images and string tensors are skipped, counted and sai
   assert.match(skipped[0].message, /1 graph\(s\), 3 histogram value\(s\), 3 image value\(s\), 3 text or string value/);
 });
 
+test('a rank-0 tensor holding several values is malformed: skipped and counted, never read as its first value', async () => {
+  // TensorFlow refuses such a tensor (a shape of one element, three values); it was read as the first of them, and
+  // two unpacked double_val made the whole record corrupt (the second value's bytes were parsed as field keys).
+  const floats = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
+  const doubles = (...v: number[]) => new Uint8Array(new Float64Array(v).buffer);
+  const tensorEvent = (step: number, tensor: Proto) =>
+    new Proto()
+      .double(1, 1.7e9)
+      .uint(2, step)
+      .bytes(5, new Proto().bytes(1, new Proto().bytes(1, 'loss').bytes(8, tensor)));
+  const scalarTensor = (dtype: number) => new Proto().uint(1, dtype).bytes(2, new Proto());
+  const w = new EventFileWriter()
+    .scalar('loss', 1, 3, 'float_val')
+    .raw(tensorEvent(2, scalarTensor(1).bytes(5, floats(9, 8, 7))).done())
+    .raw(tensorEvent(3, scalarTensor(2).double(6, 9).double(6, 8)).done())
+    .raw(tensorEvent(4, scalarTensor(2).bytes(6, doubles(2.5))).done())
+    .scalar('loss', 5, 2.4, 'double_val');
+  const table = await readOne(w.write(join(tmp('several'), 'run')));
+  assert.deepEqual(steps(table), [1, 4, 5]);
+  assert.deepEqual(column(table, 'loss'), [3, 2.5, 2.4]);
+  const skipped = table.problems.find((p) => p.code === 'event-values-skipped');
+  assert.match(skipped?.message ?? '', /^2 other non-scalar value\(s\) skipped/);
+  assert.ok(!table.problems.some((p) => p.code === 'event-record-corrupt'), JSON.stringify(table.problems));
+});
+
 test('several files in a folder are read in writer order: by the time in their names, then by name', async () => {
   const run = join(tmp('rot'), 'cosine');
   // 999999999 sorts after 1000000000 by name, before it by time.
@@ -238,6 +263,37 @@ test('a record whose length CRC fails is skipped by scanning to the next valid h
   const corrupt = table.problems.filter((p) => p.code === 'event-record-corrupt');
   assert.equal(corrupt.length, 1);
   assert.match(corrupt[0].message, new RegExp(`byte ${recordOffset(w, 6)} .*length field fails`));
+});
+
+test('a bad header says how far the read jumps: to the next record header, or over the rest of the file', async () => {
+  // A run whose middle was overwritten with zeros, and a text file named like an event file: each said only "the
+  // record at byte N is corrupt", nothing of the 100,000 bytes (or the whole file) skipped after it.
+  const w = lossRun(20);
+  const bytes = w.bytes();
+  const at = recordOffset(w, 10);
+  const dir = join(tmp('jump'), 'run');
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, 'events.out.tfevents.1.host'),
+    Buffer.concat([bytes.subarray(0, at), new Uint8Array(100_000), bytes.subarray(at)]),
+  );
+  const table = await readOne(dir);
+  assert.equal(steps(table).length, 20);
+  const [zeros] = table.problems.filter((p) => p.code === 'event-record-corrupt');
+  assert.match(
+    zeros.message,
+    new RegExp(`byte ${at} .*length field fails .*next record header is 100000 bytes on, at byte ${at + 100_000}`),
+  );
+
+  const text = join(tmp('text'), 'run');
+  mkdirSync(text);
+  writeFileSync(join(text, 'events.out.tfevents.1.host'), 'step,loss\n'.repeat(2000));
+  const notEvents = await readOne(text);
+  const [whole] = notEvents.problems.filter((p) => p.code === 'event-record-corrupt');
+  assert.match(
+    whole.message,
+    /byte 0 .*no record follows it: the 20000 bytes from it to the end of the file are skipped/,
+  );
 });
 
 test('random garbage between records costs only the damaged records', async () => {

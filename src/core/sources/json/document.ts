@@ -148,8 +148,11 @@ export class DocumentVisitor implements JsonVisitor {
     if (path.length === 1) {
       this.note(kind === 'array' ? 'arrays' : 'objects', key);
       if (kind === 'object') return 'skip';
-      if (key === 'log_history') this.logHistory = true;
-      else this.columns.push(new ColumnArray(key));
+      if (key === 'log_history') {
+        this.logHistory = true;
+        this.columns.length = 0;
+      } else if (this.mayBeColumns()) this.columns.push(new ColumnArray(key));
+      else return 'skip';
       return 'descend';
     }
     if (key === 'log_history') {
@@ -192,6 +195,14 @@ export class DocumentVisitor implements JsonVisitor {
   private note(kind: 'objects' | 'arrays' | 'scalars', key: string): void {
     this.counts[kind]++;
     if (this.keys[kind].length < KEYS_NAMED) this.keys[kind].push(key);
+    // Only a document of nothing but arrays is read as columns (tableOf): once it cannot be one, the arrays held
+    // are let go and no more are collected, so a trainer state's array of 30 million numbers costs no memory.
+    if (!this.mayBeColumns()) this.columns.length = 0;
+  }
+
+  /** Whether the document may still be an object of column arrays (no log_history, top-level scalar or object yet). */
+  private mayBeColumns(): boolean {
+    return !this.logHistory && this.counts.scalars === 0 && this.counts.objects === 0;
   }
 
   /** One cell of an object of columns. */

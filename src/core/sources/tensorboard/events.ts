@@ -338,6 +338,8 @@ function tensorScalar(t: ProtoReader): number | SkippedKind | 'malformed' {
   let dtype = 0;
   let elements = 1;
   let value: number | null = null;
+  // How many values float_val and double_val hold: a scalar has one (more is a malformed tensor, not its first value).
+  let values = 0;
   let content: { start: number; end: number } | null = null;
   while (!t.done) {
     const key = t.key();
@@ -349,17 +351,21 @@ function tensorScalar(t: ProtoReader): number | SkippedKind | 'malformed' {
     else if (field === 4 && wire === WIRE_LENGTH) {
       const start = t.lengthDelimited();
       content = { start, end: t.pos };
-    } else if (field === 5 && wire === WIRE_FIXED32) value ??= t.fixed32Float();
-    else if (field === 6 && wire === WIRE_FIXED64) value ??= t.fixed64Double();
-    else if ((field === 5 || field === 6) && wire === WIRE_LENGTH) {
-      // Packed: the first element is the value (a scalar has one).
+    } else if ((field === 5 && wire === WIRE_FIXED32) || (field === 6 && wire === WIRE_FIXED64)) {
+      // Read before `??=`, which would skip the read (and leave its bytes to be parsed as keys) once a value is held.
+      const read = field === 5 ? t.fixed32Float() : t.fixed64Double();
+      value ??= read;
+      values++;
+    } else if ((field === 5 || field === 6) && wire === WIRE_LENGTH) {
       const packed = t.message();
+      values += Math.ceil((packed.end - packed.pos) / (field === 5 ? 4 : 8));
       if (!packed.done) value ??= field === 5 ? packed.fixed32Float() : packed.fixed64Double();
     } else t.skip(wire);
   }
   if (t.failed) return 'malformed';
   if (dtype === DT_STRING) return 'text';
   if ((dtype !== DT_FLOAT && dtype !== DT_DOUBLE) || elements !== 1) return 'other';
+  if (values > 1) return 'other';
   if (value !== null) return value;
   const width = dtype === DT_FLOAT ? 4 : 8;
   if (content === null || content.end - content.start !== width) return 'other';

@@ -241,7 +241,7 @@ export class RunReader {
           'warning',
           this.record,
           1,
-          `${file.shown}: the record at byte ${offset} is corrupt (${reason}); it is skipped and the records after ` +
+          `${file.shown}: the record at byte ${offset} is corrupt (${reason}); it is skipped and any records after ` +
             'it are read',
         );
       },
