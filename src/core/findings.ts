@@ -346,7 +346,7 @@ const ANALYSIS = {
   },
   'loss-range-short': {
     severities: ['warning'],
-    title: 'A loss prediction further past a late-starting log than it spans, in S1',
+    title: 'A loss prediction further from a late-starting log than it spans, in S1',
   },
   // Raised by the language server when the analysis itself throws.
   'analysis-failed': { severities: ['error'], title: 'The analysis itself failed (a bug)' },
