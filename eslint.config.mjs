@@ -26,4 +26,20 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // An array spread into a variadic call passes each element as an argument: past ~100,000 (a run's rows, steps,
+    // curves) it throws "Maximum call stack size exceeded". src/core/util/arrays.ts has the loops to use instead.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(min|max|hypot|push|unshift|splice|fromCharCode|fromCodePoint)$/] > SpreadElement',
+          message:
+            'Spreading an array into call arguments throws past ~100,000 elements: use minOf, maxOf or appendAll (src/core/util/arrays.ts).',
+        },
+      ],
+    },
+  },
 );

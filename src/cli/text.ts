@@ -19,6 +19,7 @@ import { formatBanded, formatFlop, formatNumber, formatR2, formatPercent } from 
 import { assumptionText, beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
 import { LAW_OPTIONS } from '../core/options/schema';
 import { displayWidth, nameOnLine, oneLine } from './terminal';
+import { maxOf } from '../core/util/arrays';
 
 /**
  * A cell that is a number, with a unit or per cent sign at most (`0.945 %`, `4.4e-5`, `42M`, `1.9 s`), or empty: a
@@ -29,7 +30,7 @@ const NUMBER_CELL = /^([-+]?(\d[\d,]*\.?\d*|\.\d+)(e[-+]?\d+)?( ?(%|[kMBTG]|ms|s
 /** Left-aligned text columns, right-aligned numbers, two spaces apart; a long name shortened before it sets a width. */
 export function table(header: string[], cells: string[][]): string {
   const rows = cells.map((r) => r.map(nameOnLine));
-  const widths = header.map((h, j) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[j] ?? ''))));
+  const widths = header.map((h, j) => Math.max(displayWidth(h), maxOf(rows.map((r) => displayWidth(r[j] ?? '')))));
   const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => NUMBER_CELL.test(r[j] ?? '')));
   const line = (cells: string[]) =>
     cells

@@ -1,7 +1,6 @@
 // The commands of the palette, the menus and the CodeLenses: one table, registered in one loop. Each asks the server
 // and presents the answer; none computes anything itself. Run files are only ever read: exports go to a new file the
 // user picks.
-import { open, rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Prediction } from '../core/analysis/types';
@@ -20,6 +19,7 @@ import {
   type PredictTarget,
 } from '../shared/protocol';
 import { pickColumnsAndLaw } from './columnPicker';
+import { writePagesToFile } from './exportFile';
 import type { ClientContext } from './context';
 import { completing, openExample, pickRunFile } from './start';
 import { subjectLabel, subjectUri } from './subject';
@@ -254,24 +254,14 @@ async function exportFit(client: LanguageClient, arg: unknown): Promise<vscode.U
 }
 
 /**
- * The pages written to the target in turn: a local file is appended to a page at a time (a million-row log's
- * document is 240 MB), and removed if a page fails, so no half document is left; another file system is written once.
+ * The pages written to the target in turn: a local file a page at a time, removed if anything fails (exportFile.ts);
+ * another file system's once all pages are in, so a failed page leaves nothing there.
  */
 async function writePages(target: vscode.Uri, pages: AsyncIterable<string>): Promise<void> {
-  if (target.scheme !== 'file') {
-    const buffers: Buffer[] = [];
-    for await (const text of pages) buffers.push(Buffer.from(text));
-    return vscode.workspace.fs.writeFile(target, Buffer.concat(buffers));
-  }
-  const file = await open(target.fsPath, 'w');
-  try {
-    for await (const text of pages) await file.write(text);
-  } catch (error) {
-    await file.close();
-    await rm(target.fsPath, { force: true });
-    throw error;
-  }
-  await file.close();
+  if (target.scheme === 'file') return writePagesToFile(target.fsPath, pages);
+  const buffers: Buffer[] = [];
+  for await (const text of pages) buffers.push(Buffer.from(text));
+  return vscode.workspace.fs.writeFile(target, Buffer.concat(buffers));
 }
 
 async function restartServer(ctx: ClientContext, client: LanguageClient): Promise<void> {

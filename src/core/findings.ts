@@ -245,7 +245,7 @@ const ANALYSIS = {
   },
   'sizes-range-short': {
     severities: ['warning'],
-    title: 'A model size further past the fitted sizes than they span',
+    title: 'A model size further from the fitted sizes than they span',
   },
   // Any law: too few points is an error when nothing can be fitted, information when one group of a sweep is short.
   'too-few-points': { severities: ['info', 'error'], title: 'Too few points for the law' },
@@ -325,7 +325,7 @@ const ANALYSIS = {
   },
   'compute-range-short': {
     severities: ['warning'],
-    title: 'A compute-optimal N* or D* further past the runs than they span',
+    title: 'A compute-optimal N* or D* further from the runs than they span',
   },
   'rows-excluded': { severities: ['info'], title: 'Rows flagged as excluded are left out' },
   'compute-units': {
@@ -343,15 +343,15 @@ const ANALYSIS = {
   'power-invalid-row': { severities: ['warning'], title: 'A row with an unusable x or loss' },
   'downstream-range-short': {
     severities: ['warning'],
-    title: 'A BLEU or cross-entropy prediction further past the fitted D_p than they span',
+    title: 'A BLEU or cross-entropy prediction further from the fitted D_p than they span',
   },
   'power-range-short': {
     severities: ['warning'],
-    title: 'A power-law prediction further past the data than they span',
+    title: 'A power-law prediction further from the data than they span',
   },
   'loss-range-short': {
     severities: ['warning'],
-    title: 'A loss prediction further past a late-starting log than it spans, in S1',
+    title: 'A loss prediction further from a late-starting log than it spans, in S1',
   },
   // Raised by the language server when the analysis itself throws.
   'analysis-failed': { severities: ['error'], title: 'The analysis itself failed (a bug)' },

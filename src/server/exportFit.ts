@@ -11,7 +11,7 @@ import type { FitDocumentPage } from '../shared/protocol';
 /** Characters of text a page holds at least (but the last): a few chunks of the writer's. */
 const PAGE_CHARS = 1 << 20;
 /** An export not asked for its next page in this long is let go (its client gone, or its save dialog left open). */
-const IDLE_MS = 10 * 60_000;
+const EXPORT_IDLE_MS = 10 * 60_000;
 
 interface Pending {
   chunks: Iterator<string, void>;
@@ -22,6 +22,9 @@ interface Pending {
 export class Exports {
   private readonly pending = new Map<number, Pending>();
   private lastId = 0;
+
+  /** `idleMs`: how long a paused export is kept (shorter in tests, which cannot wait 10 minutes). */
+  constructor(private readonly idleMs = EXPORT_IDLE_MS) {}
 
   /**
    * The document's first page. An open document's findings still carry their cells (the server locates them on its
@@ -85,7 +88,7 @@ export class Exports {
   }
 
   private idleTimer(id: number): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(() => this.stop(id), IDLE_MS);
+    const timer = setTimeout(() => this.stop(id), this.idleMs);
     timer.unref?.();
     return timer;
   }

@@ -25,6 +25,7 @@ import {
   withheldText,
 } from './present';
 import { shownRun } from '../shared/runPart';
+import { appendAll } from '../core/util/arrays';
 
 /** The lenses of one file (`file` is the path findings carry, `uri` what the commands are given). */
 export function buildLenses(analysis: Analysis<Series>, file: string, uri: string): CodeLens[] {
@@ -109,7 +110,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
       `${lawName}${sizeText(curve, sizeDigits)}`,
       valued && quality,
     ];
-    lenses.push(...linedUp(shown, about, line, Commands.predictAt, [uri, { kind: 'step' }]));
+    appendAll(lenses, linedUp(shown, about, line, Commands.predictAt, [uri, { kind: 'step' }]));
   }
   return lenses;
 }
@@ -177,7 +178,7 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
       const what = p.dataMultiplier !== undefined ? `${p.dataMultiplier}×D_p` : `D_p ${formatCompact(p.x)}`;
       shown.push({ title: `${what} → ${estimateText(p)}` });
     }
-    lenses.push(...linedUp(shown, about, line, Commands.showChart, [uri, curve.group]));
+    appendAll(lenses, linedUp(shown, about, line, Commands.showChart, [uri, curve.group]));
   }
   return lenses;
 }

@@ -245,7 +245,7 @@ export class RunsIndex implements FollowListener {
       fitting.known.stopped = listed;
       this.endSlot(slot);
       // The run that waited in its queue goes first to the next worker.
-      this.toFit.unshift(...waiting.map((w) => w.known));
+      this.toFit = [...waiting.map((w) => w.known), ...this.toFit];
     }
   }
 
@@ -296,7 +296,7 @@ export class RunsIndex implements FollowListener {
       const path = failed && fileURLToPath(failed.known.entry.uri);
       if (path) this.fitted(slot, { path, rows: 0, warnings: 0, errors: 1, problem: error.message }, false);
       this.endSlot(slot);
-      this.toFit.unshift(...slot.sent.map((s) => s.known));
+      this.toFit = [...slot.sent.map((s) => s.known), ...this.toFit];
       this.pump();
     });
     this.slots.push(slot);

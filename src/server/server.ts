@@ -246,6 +246,9 @@ async function settingsFor(connection: Connection, canAsk: boolean, uri: string)
 }
 
 /** Asks the client to request lenses again, once per burst of finished runs (50 ms), when it can be asked. */
+/** How long a lens refresh waits for more analyses to end, so that several ask the editor once. */
+export const LENS_REFRESH_MS = 50;
+
 function lensRefresher(
   connection: Connection,
   outbox: Outbox,
@@ -258,7 +261,7 @@ function lensRefresher(
       if (timer) clearTimeout(timer);
       timer = setTimeout(
         () => outbox.send('lens refresh', () => connection.sendRequest(CodeLensRefreshRequest.type)),
-        50,
+        LENS_REFRESH_MS,
       );
     },
     dispose() {

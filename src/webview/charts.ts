@@ -25,6 +25,7 @@ import { shownOnOneLine } from '../core/util/controls';
 import { logGridValues, tickLabels } from './format';
 import { layoutLabels, type PlacedBox, type ScreenPoints } from './labelLayout';
 import { withAlpha, type Theme } from './theme';
+import { maxOf } from '../core/util/arrays';
 
 Chart.register(
   LineController,
@@ -223,7 +224,7 @@ const markerLabels: Plugin<'line'> = {
     const stacks = markerStacks(view, scales.x, area);
     const boxes = stacks.map((st) => ({
       x: st.px,
-      width: Math.max(...st.markers.map((m) => ctx.measureText(m.label).width)) + 2 * LABEL_PAD + 10,
+      width: maxOf(st.markers.map((m) => ctx.measureText(m.label).width)) + 2 * LABEL_PAD + 10,
       height: st.markers.length * LABEL_LINE + LABEL_PAD,
     }));
     const placed = boxes.length ? layoutLabels(boxes, area, drawnPoints(chart)) : [];

@@ -3,6 +3,7 @@
 import type { ChartData } from '../shared/chart';
 import { shownOnOneLine } from '../core/util/controls';
 import type { Theme } from './theme';
+import { maxOf, minOf } from '../core/util/arrays';
 
 /** Height of a title line, in CSS pixels. */
 const HEADER_LINE = 18;
@@ -43,13 +44,13 @@ export function exportHeader(data: ChartData | undefined, file: string): string[
 /** The panels' canvases under the title lines, as a base64 PNG (without the data: prefix). */
 export function exportImage(canvases: HTMLCanvasElement[], header: string[], theme: Theme): string {
   const rects = canvases.map((c) => c.getBoundingClientRect());
-  const left = Math.min(...rects.map((r) => r.left));
-  const top = Math.min(...rects.map((r) => r.top));
+  const left = minOf(rects.map((r) => r.left));
+  const top = minOf(rects.map((r) => r.top));
   const scale = window.devicePixelRatio || 1;
   const headerHeight = HEADER_LINE * header.length + 12;
   const out = document.createElement('canvas');
-  out.width = Math.ceil((Math.max(...rects.map((r) => r.right)) - left) * scale);
-  out.height = Math.ceil((Math.max(...rects.map((r) => r.bottom)) - top + headerHeight) * scale);
+  out.width = Math.ceil((maxOf(rects.map((r) => r.right)) - left) * scale);
+  out.height = Math.ceil((maxOf(rects.map((r) => r.bottom)) - top + headerHeight) * scale);
   const ctx = out.getContext('2d')!;
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, out.width, out.height);

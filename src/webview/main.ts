@@ -26,6 +26,7 @@ import { WhatIfForm } from './whatIfForm';
 import { formatNumber, formatPercent } from '../core/util/format';
 import { LAW_NAMES } from '../core/analysis/lawNames';
 import { shownOnOneLine } from '../core/util/controls';
+import { appendAll } from '../core/util/arrays';
 
 const vscode = acquireVsCodeApi<ChartViewState>();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -133,7 +134,7 @@ function datasetsOf(panel: PanelId): LensDataset[] {
     .filter((s) => s.panel === panel && !hidden.has(s.group) && !(state.residuals && s.kind === 'schedule-assumed'))
     .filter((s) => state.runnerUp || !RUNNER_UP_KINDS.includes(s.kind))
     .flatMap((s) => datasetsFor(s, { theme, groupIndex: groupIndex(), residuals }));
-  if (data.kind === 'loss-curve' && !state.residuals) out.push(...whatIfDatasets(whatIf, panel, theme));
+  if (data.kind === 'loss-curve' && !state.residuals) appendAll(out, whatIfDatasets(whatIf, panel, theme));
   return out;
 }
 

@@ -8,24 +8,33 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Analysis, Series } from '../../src/core/analysis/types';
 import { plainCopy } from '../../src/core/analysis/series';
 import { runJob } from '../../src/server/job';
+import { Exports } from '../../src/server/exportFit';
 import { ChartDataRequest } from '../../src/shared/chart';
 import { AnalysisRequest, FitDocumentPageRequest, FitDocumentRequest } from '../../src/shared/protocol';
-import { exportedText, startTestServer } from '../helpers/lsp';
+import { exportedText, startTestServer, type TestClient } from '../helpers/lsp';
 import { scratchDir } from '../helpers/scratch';
 import { REPO } from '../helpers/shared';
 
-test('Export Fit reads the cached typed arrays into its pairs and leaves the cached analysis (and its chart) as it is', async () => {
-  let cached: Analysis<Series> | undefined;
+/** A test server whose analyses are also kept here (`cached()`: the last one), as its file cache holds them. */
+async function serverKeepingAnalysis(): Promise<{ client: TestClient; cached: () => Analysis<Series> | undefined }> {
+  let last: Analysis<Series> | undefined;
   const client = await startTestServer({
     runner: async (job) => {
       const result = await runJob(job);
-      if (result.ok) cached = result.analysis;
+      if (result.ok) last = result.analysis;
       return result;
     },
   });
+  return { client, cached: () => last };
+}
+
+test('Export Fit reads the cached typed arrays into its pairs and leaves the cached analysis (and its chart) as it is', async () => {
+  const { client, cached: last } = await serverKeepingAnalysis();
   try {
     const path = join(REPO, 'examples/loss/cosine.csv');
     const uri = pathToFileURL(path).toString();
@@ -35,6 +44,7 @@ test('Export Fit reads the cached typed arrays into its pairs and leaves the cac
     const chart = await client.rpc.sendRequest(ChartDataRequest, { uri, width: 800, logX: false });
     assert.ok(chart.ok);
     const text = await exportedText(client, uri);
+    const cached = last();
     assert.ok(text && cached);
     const exported = JSON.parse(text);
     const points = cached.curves[0].points;
@@ -134,6 +144,45 @@ test('Export Fit sends a long document in pages of about 1 MB, and an export sto
   } finally {
     client.dispose();
   }
+});
+
+/**
+ * An export of a copy of `analysis` that only the export holds (the file cache holds the original), made in a frame of
+ * its own: a suspended async test would keep the copy in its frame.
+ */
+function startOnCopy(exports: Exports, analysis: Analysis<Series>): { id?: number; held: WeakRef<Analysis<Series>> } {
+  const own = { ...analysis };
+  return { id: exports.start(own, () => undefined).next, held: new WeakRef(own) };
+}
+
+test('a paused export is let go after its idle time, and with it the analysis its writer held', async () => {
+  // gc() without --expose-gc on the command line: the flag set now, the function read from a fresh context.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const { client, cached } = await serverKeepingAnalysis();
+  const idleMs = 200;
+  const exports = new Exports(idleMs);
+  let held: WeakRef<Analysis<Series>>;
+  let id: number | undefined;
+  try {
+    const rows = Array.from({ length: 40_000 }, (_, i) => `${i + 1},3e-4,${(2.5 + 3 / Math.sqrt(i + 1)).toFixed(5)}`);
+    const uri = 'untitled:paused.csv';
+    client.settings = { fit: { bootstrapSamples: 0 } };
+    await client.open(uri, `step,lr,loss\n${rows.join('\n')}\n`);
+    assert.equal((await client.status(uri)).state, 'done');
+    ({ id, held } = startOnCopy(exports, cached()!));
+    assert.ok(id !== undefined, 'more pages follow: the writer is paused, holding the analysis');
+    // No timer fires within this synchronous run: the export is still paused here.
+    gc();
+    assert.ok(held.deref(), 'held while paused');
+  } finally {
+    client.dispose();
+  }
+  await new Promise((resolve) => setTimeout(resolve, idleMs * 2));
+  assert.equal(exports.next(id), null, 'let go after its idle time');
+  gc();
+  assert.equal(held.deref(), undefined, 'the analysis the writer held is released');
+  exports.dispose();
 });
 
 test('plainCopy gives number[] series (a shared schedule stays shared) without touching the analysis it copies', () => {

@@ -11,7 +11,7 @@ import { lrAreas } from '../laws/schedule';
 import { formatCount } from '../util/format';
 import { areaConvention, type AnalysisOptions } from './options';
 import type { LossCurve } from './lossCurves';
-import { beyondReach, pastPhrase, reachOf, type Reach } from './reach';
+import { beyondReach, pastPhrase, reachOf, sideOf, type Reach } from './reach';
 import type { Finding } from './types';
 import type { WithheldFrom } from './unseenDrop';
 
@@ -66,7 +66,7 @@ export function areaReachCuts(
     found ??= lossRangeShort(c, reach, step, s1[t]);
     return {
       from: step,
-      reason: `too far past the data: step ${formatCount(step)}'s ${pastPhrase('S1', reach, s1[t])}, and the fitted logs cover less than half the area trained before them, so L0, A and alpha trade off; the law is trusted at most one span past its data`,
+      reason: `too far ${sideOf(reach, s1[t])} the data: step ${formatCount(step)}'s ${pastPhrase('S1', reach, s1[t])}, and the fitted logs cover less than half the area trained before them, so L0, A and alpha trade off; the law is trusted at most one span ${sideOf(reach, s1[t])} its data`,
     };
   });
   return { cuts, found };
@@ -77,6 +77,6 @@ function lossRangeShort(curve: LossCurve, reach: Reach, step: number, s1: number
     file: curve.file,
     line: curve.firstLine,
     curve: curve.name,
-    message: `The loss law is asked to predict "${curve.name}" further past the fitted logs than they reach: at step ${formatCount(step)} ${pastPhrase('S1', reach, s1)} (S1: the LR summed from the run's start). The fitted logs start far from their runs' start (they cover less than half the area trained before their last point), so over so short a stretch L0, A and alpha trade off and the band, from refits started at the fit, looks narrow all the same: predictions more than one span past are withheld. Fit a log of the run from its start (or a longer stretch of it), or predict nearer.`,
+    message: `The loss law is asked to predict "${curve.name}" further ${sideOf(reach, s1)} the fitted logs than they reach: at step ${formatCount(step)} ${pastPhrase('S1', reach, s1)} (S1: the LR summed from the run's start). The fitted logs start far from their runs' start (they cover less than half the area trained before their last point), so over so short a stretch L0, A and alpha trade off and the band, from refits started at the fit, looks narrow all the same: predictions more than one span past or below are withheld. Fit a log of the run from its start (or a longer stretch of it), or predict nearer.`,
   });
 }

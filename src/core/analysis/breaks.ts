@@ -7,7 +7,7 @@
 import { finding } from '../findings';
 import { BETA_GRID } from '../laws/bleu';
 import { formatCompact } from '../util/format';
-import { minOf } from '../util/arrays';
+import { minOf, maxOf } from '../util/arrays';
 import { medianOf } from '../util/select';
 import type { Analysis, CurveReport, Finding, Series } from './types';
 
@@ -136,7 +136,7 @@ function feasibleVertices(u: ArrayLike<number>, lo: number[], hi: number[]): [nu
   // Each boundary line is c + alpha*slope = level; alpha = 0 is slope-less and handled as its own kind.
   const lines: { slope: number; level: number }[] = [];
   for (let i = 0; i < u.length; i++) lines.push({ slope: u[i], level: lo[i] }, { slope: u[i], level: hi[i] });
-  const scale = Math.max(...hi, 1);
+  const scale = Math.max(maxOf(hi), 1);
   const eps = 1e-9 * scale;
   const feasible = (c: number, alpha: number) => {
     for (let i = 0; i < u.length; i++) {
@@ -225,7 +225,7 @@ export function detectBleuBreaks(points: SweepPoint[], ctx: BreakContext): Break
   // The fit should cover the part that follows the law: up to the first drop or the first break, whichever is first.
   const firstDrop = dropIndices(judged, ctx.tolerance)[0];
   const candidates = [law.breakIndex, firstDrop].filter((v): v is number => v !== undefined);
-  const breakIndex = candidates.length ? levels.starts[Math.min(...candidates)] : undefined;
+  const breakIndex = candidates.length ? levels.starts[minOf(candidates)] : undefined;
   return { findings: [...drops, ...law.findings], breakIndex, lowerEdge: law.lowerEdge };
 }
 

@@ -4,7 +4,7 @@
 // fixed, or vary with the step of each curve (each law's inverse bootstrap spread there, spreadWeights.ts). The first
 // member (the simpler law) names the fit and gives its coefficients, whatever the weights: a combination exists
 // because the fit curves do not pin the other law's extra terms down, so the fit verdict (trust.ts) judges the first.
-import { concat, pick } from '../util/arrays';
+import { concat, pick, minOf } from '../util/arrays';
 import { thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
 import { curveKey } from './lossCurves';
@@ -106,7 +106,7 @@ function combinedReplicates(
   samples: number,
 ): LossReplicates {
   const parts = members.map((m) => m.fit.bootstrap(samples));
-  const count = Math.min(...parts.map((p) => p.count));
+  const count = minOf(parts.map((p) => p.count));
   const thin = thinFitted(input, predict, BAND_RESIDUAL_POINTS);
   return {
     count,

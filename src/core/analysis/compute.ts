@@ -25,7 +25,7 @@ import { MAX_PARAMS, MAX_TOKENS } from '../util/counts';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
 import type { BeyondFitted, CurveReport, Finding, FitProblem, LawAnalysis, Prediction } from './types';
 import { verdictFinding, withheld, withholdAllFor } from './trust';
-import { beyondReach, farReason, pastPhrase, reachOf, type Reach } from './reach';
+import { beyondReach, farReason, pastPhrase, reachOf, sideOf, type Reach } from './reach';
 import { appendAll, maxOf, minOf } from '../util/arrays';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
@@ -197,7 +197,7 @@ function withholdAll(out: LawAnalysis, problem: FitProblem, where: { file: strin
 }
 
 /**
- * Compute-optimal answers whose N* or D* lies further past the fitted N or D than they span (reach.ts): over sizes
+ * Compute-optimal answers whose N* or D* lies further past (or below) the fitted N or D than they span (reach.ts): over sizes
  * 1e8-1.03e8 alpha fitted 1.5 for a true 0.34, its refits stayed there, and N* was shown 1.6e8 for a true 6.4e8 with
  * a D/N band that left out the true ratio. Each is withheld with the reason, and one finding says so.
  */
@@ -224,7 +224,7 @@ function computeRangeShort(
   const what = name === 'N' ? 'model sizes' : 'token counts';
   return finding('compute-range-short', 'warning', {
     ...where,
-    message: `The compute-optimal answer at C = ${formatCompact(C)} lies further past the runs than they span: ${pastPhrase(`${name}*`, reach, at, name)}. Over so narrow a range of ${what} the law's exponent is not told from its scale and E (refits agree only because they start at the fit), so compute-optimal answers whose N* or D* lie more than one span past the fitted N or D are withheld. Add runs of ${what} spread wider, or ask a budget nearer the runs.`,
+    message: `The compute-optimal answer at C = ${formatCompact(C)} lies further ${sideOf(reach, at)} the runs than they span: ${pastPhrase(`${name}*`, reach, at, name)}. Over so narrow a range of ${what} the law's exponent is not told from its scale and E (refits agree only because they start at the fit), so compute-optimal answers whose N* or D* lie more than one span past or below the fitted N or D are withheld. Add runs of ${what} spread wider, or ask a budget nearer the runs.`,
   });
 }
 

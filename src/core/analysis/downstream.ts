@@ -3,7 +3,7 @@
 // law, i.e. whether the pretraining data is aligned with the task (breaks.ts). Which rows are usable is decided in
 // downstreamRows.ts, how rows are grouped in downstreamGroups.ts.
 import { maxOf } from '../util/arrays';
-import { beyondReach, farReason, pastPhrase, reachOf, type Reach } from './reach';
+import { beyondReach, farReason, pastPhrase, reachOf, sideOf, type Reach } from './reach';
 import { bleuCoefficients, bleuLaw, bleuPoints, bleuStarts, fitBleu, type BleuFit } from '../laws/bleu';
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
 import type { RoleAssignment, Table } from '../table/types';
@@ -322,7 +322,7 @@ function analyseCe(
 }
 
 /**
- * Predictions at each target D_p; none past a break (the break as the reason), nor further past the fitted D_p than
+ * Predictions at each target D_p; none past a break (the break as the reason), nor further from the fitted D_p than
  * they span, in log D_p (reach.ts): over D_p 1B-1.35B with 0.05 % noise the BLEU law fitted alpha 4e13 and beta 0.1
  * (a limit of its form the data cannot tell from the truth), and gave 25.86 [25.84, 25.88] at 2.7B where the law the
  * points were drawn from gives 25.98.
@@ -375,6 +375,6 @@ function downstreamRangeShort(
   return finding('downstream-range-short', 'warning', {
     ...where,
     group: group.label,
-    message: `The ${law} of ${group.label} is asked to predict further past its data than they reach: ${pastPhrase('D_p', reach, at)}. Over so narrow a range of D_p its coefficients trade off against each other (refits agree only because they start at the fit), so predictions more than one span past the fitted D_p are withheld. Fit over a wider range of D_p, or predict nearer.`,
+    message: `The ${law} of ${group.label} is asked to predict further ${sideOf(reach, at)} its data than they reach: ${pastPhrase('D_p', reach, at)}. Over so narrow a range of D_p its coefficients trade off against each other (refits agree only because they start at the fit), so predictions more than one span past or below the fitted D_p are withheld. Fit over a wider range of D_p, or predict nearer.`,
   });
 }

@@ -3,7 +3,7 @@
 // 'auto' the one lawChoice.ts picks. Query steps and LR areas are in lossAreas.ts, the bootstrap bands in lossBands.ts.
 import { finding, type Hint } from '../findings';
 import { assumedLrPhrase } from './assumedLr';
-import { pick, thinIndices, concat } from '../util/arrays';
+import { pick, thinIndices, concat, appendAll } from '../util/arrays';
 import type { Random } from '../util/random';
 import { applyDepartures, findDepartures } from './departure';
 import { applyDisagreement } from './disagreement';
@@ -123,7 +123,10 @@ export function analyseLossCurves(
     const { why, hints } = usable.length ? { why: '' } : noCurveWhy(curves);
     const at = { file: first?.file ?? '', line: first?.firstLine ?? 0 };
     findings.push(tooFewLossPoints(options, fitPoints, why, at, hints));
-    reports.push(...usable.map((c) => unfittedReport(c)));
+    appendAll(
+      reports,
+      usable.map((c) => unfittedReport(c)),
+    );
     return result;
   }
 
@@ -145,7 +148,10 @@ export function analyseLossCurves(
         line: fitting[0].firstLine,
       }),
     );
-    reports.push(...usable.map((c) => unfittedReport(c)));
+    appendAll(
+      reports,
+      usable.map((c) => unfittedReport(c)),
+    );
     return result;
   }
   if (!fit.solver.converged) {

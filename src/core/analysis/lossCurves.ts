@@ -12,7 +12,7 @@ import {
   type RoleAssignment,
   type Table,
 } from '../table/types';
-import { appendAll, lowerBound } from '../util/arrays';
+import { appendAll, lowerBound, maxOf } from '../util/arrays';
 import { rowFinding, RowFindings } from './rowFindings';
 import { RunRows } from './runRows';
 import { gather, implausibleFrom, lastPerStep, sameValues, staleText, type PerStep } from './curveSteps';
@@ -750,11 +750,15 @@ export function mergeScheduleOnlyCurves(curves: LossCurve[]): LossCurve[] {
  */
 export function disambiguateCurveNames(curves: { name: string; file: string }[]): void {
   const byName = new Map<string, { name: string; file: string }[]>();
-  for (const c of curves) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+  for (const c of curves) {
+    const same = byName.get(c.name);
+    if (same) same.push(c);
+    else byName.set(c.name, [c]);
+  }
   for (const [name, same] of byName) {
     if (same.length < 2) continue;
     const parts = same.map((c) => c.file.split(/[\\/]+/));
-    const longest = Math.max(...parts.map((p) => p.length));
+    const longest = maxOf(parts.map((p) => p.length));
     let depth = 1;
     const tail = (p: string[]) => p.slice(-depth).join('/');
     while (depth < longest && new Set(parts.map(tail)).size < new Set(parts.map((p) => p.join('/'))).size) depth++;

@@ -3,6 +3,7 @@
 import { StepLr } from '../laws/schedule';
 import type { LossCurve } from './lossCurves';
 import type { FitResult } from './types';
+import { minOf, maxOf } from '../util/arrays';
 
 /** The lowest and highest of the fit curves' peak LRs (FitResult.lrPeaks); undefined without a positive one. */
 export function fittedLrPeaks(
@@ -10,5 +11,5 @@ export function fittedLrPeaks(
   warmupSteps: number | undefined,
 ): FitResult['lrPeaks'] | undefined {
   const peaks = fitted.map((c) => new StepLr(c.schedule, warmupSteps).peak).filter((p) => p > 0);
-  return peaks.length ? { lowest: Math.min(...peaks), highest: Math.max(...peaks) } : undefined;
+  return peaks.length ? { lowest: minOf(peaks), highest: maxOf(peaks) } : undefined;
 }

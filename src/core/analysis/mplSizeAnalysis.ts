@@ -14,7 +14,7 @@ import {
   type SizedMultiPowerPoints,
 } from '../laws/multiPowerSize';
 import { StepLr } from '../laws/schedule';
-import { concat, minOf, pick } from '../util/arrays';
+import { concat, minOf, pick, maxOf } from '../util/arrays';
 import { derivedIntervals } from './bands';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import { firstReplicates, NO_REPLICATES, type LossReplicates } from './lossLaw';
@@ -52,7 +52,7 @@ interface Frame {
 function fitMplSize(input: SizedFitInput): SizedLawFit | null {
   const { sized, fitted, fittedSizes, options } = input;
   const curves = fitted.map((i) => sized[i].prepared.curve);
-  const etaRef = Math.max(...curves.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
+  const etaRef = maxOf(curves.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
   if (!(etaRef > 0 && etaRef < Infinity)) return null;
   if (
     !dropSchedulesFit(
@@ -66,7 +66,7 @@ function fitMplSize(input: SizedFitInput): SizedLawFit | null {
     (s) => new DropSchedule(s.prepared.curve.schedule, { etaRef, convention, warmupSteps: options.warmupSteps }),
   );
   // Steps ascend, so each curve's largest S1 is at its last point.
-  const s1MaxNormalised = Math.max(...fitted.map((i, k) => schedules[i].area(curves[k].steps.at(-1)!)));
+  const s1MaxNormalised = maxOf(fitted.map((i, k) => schedules[i].area(curves[k].steps.at(-1)!)));
   const kept = keptPoints(curves, MAX_FIT_POINTS);
   const observed = concat(curves.map((c, k) => pick(c.loss, kept[k])));
   const held = heldParameters(fittedSizes.length, options.sizeExponent);

@@ -30,7 +30,7 @@ import {
 } from '../laws/multiPower';
 import { SaturationTable } from '../laws/saturation';
 import { StepLr, type LoggedSchedule } from '../laws/schedule';
-import { concat, minOf, pick, samePrefix, thinIndices } from '../util/arrays';
+import { concat, minOf, pick, samePrefix, thinIndices, maxOf } from '../util/arrays';
 import { formatNumber } from '../util/format';
 import { anchored, MODEL_GROWTH, MODEL_RISE, modelRise, type AnchoredFit } from './grownFit';
 import type { LossCurve } from './lossCurves';
@@ -147,16 +147,16 @@ export function fitMultiPower(
   const fitting = curves.filter((c) => c.steps.length > 0 && c.schedule.steps.length > 0);
   if (fitting.length === 0) return null;
   if (!dropSchedulesFit(fitting, options.warmupSteps)) return null;
-  const etaRef = Math.max(...fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
+  const etaRef = maxOf(fitting.map((c) => new StepLr(c.schedule, options.warmupSteps).peak));
   if (!(etaRef > 0 && etaRef < Infinity)) return null;
   const units = { etaRef, convention: options.convention, warmupSteps: options.warmupSteps };
   const schedules = fitting.map((c) => cachedSchedule(cache, c.schedule, units));
   const kept = keptPoints(fitting, options.maxFitPoints);
   // Steps ascend, so each curve's largest S1 is at its last point.
-  const s1MaxNormalised = Math.max(...fitting.map((c, i) => schedules[i].area(c.steps[c.steps.length - 1])));
+  const s1MaxNormalised = maxOf(fitting.map((c, i) => schedules[i].area(c.steps[c.steps.length - 1])));
   const scale: MultiPowerScale = { etaRef, s1Max: s1MaxNormalised * etaRef };
   const points = fitPoints(fitting, schedules, kept, s1MaxNormalised, options.window);
-  const law = multiPowerLaw(Math.min(...fitting.map((c) => minOf(c.loss))));
+  const law = multiPowerLaw(minOf(fitting.map((c) => minOf(c.loss))));
   const warm = options.warmStart && intoBox(law, multiPowerParams(options.warmStart, scale));
   // A warm start sits near the optimum, where damped Gauss-Newton needs a handful of evaluations.
   const total = fitting.reduce((n, c) => n + c.steps.length, 0);

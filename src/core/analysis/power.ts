@@ -19,7 +19,7 @@ import { fitFailed, invalidRows, tooFewPoints, type ShortGroup, type TooFewWords
 import { isModelSize } from '../util/counts';
 import type { Finding, LawAnalysis } from './types';
 import { withheld } from './trust';
-import { beyondReach, farReason, pastPhrase, reachOf, type Reach } from './reach';
+import { beyondReach, farReason, pastPhrase, reachOf, sideOf, type Reach } from './reach';
 
 /**
  * `source`: the table's name among several fitted together (analyse.ts sourceNames), which names its curves and
@@ -254,7 +254,7 @@ function fitCurve(
 
 function rangeShort(table: Table, curve: string, xName: string, reach: Reach, at: number, line: number): Finding {
   return finding('power-range-short', 'warning', {
-    message: `The power law of "${curve}" is asked to predict further from its data than they reach: ${pastPhrase(xName, reach, at)}. Over a short range the data show too little curvature to tell E, A and alpha apart (refits agree only because they start at the fit), so predictions outside ${xName} = ${formatCompact(reach.floor)}–${formatCompact(reach.limit)} (one span of the data either side of it) are withheld. Fit over a longer range of ${xName}, or predict nearer.`,
+    message: `The power law of "${curve}" is asked to predict further ${sideOf(reach, at)} its data than they reach: ${pastPhrase(xName, reach, at)}. Over a short range the data show too little curvature to tell E, A and alpha apart (refits agree only because they start at the fit), so predictions outside ${xName} = ${formatCompact(reach.floor)}–${formatCompact(reach.limit)} (one span of the data either side of it) are withheld. Fit over a longer range of ${xName}, or predict nearer.`,
     file: table.file,
     line,
     curve,

@@ -35,19 +35,24 @@ export function beyondReach(reach: Reach, at: number): boolean {
   return at > reach.limit || at < reach.floor;
 }
 
+/** The side of the data `at` lies on, as every message says it: 'below' them or 'past' them. */
+export function sideOf(reach: Reach, at: number): 'below' | 'past' {
+  return at < reach.low ? 'below' : 'past';
+}
+
 /**
  * "x = 2.058k is 24.0 times as far past the fitted x (1k–1.029k) as they span, in log x" (below them for a value
  * under the data).
  */
 export function pastPhrase(xName: string, reach: Reach, at: number, fittedName = xName): string {
-  const below = at < reach.low;
-  const spans = Math.log(below ? reach.low / at : at / reach.high) / Math.log(reach.high / reach.low);
+  const side = sideOf(reach, at);
+  const spans = Math.log(side === 'below' ? reach.low / at : at / reach.high) / Math.log(reach.high / reach.low);
   const shown = Number.isFinite(spans) ? spans.toFixed(1) : 'infinitely many';
-  return `${xName} = ${formatCompact(at)} is ${shown} times as far ${below ? 'below' : 'past'} the fitted ${fittedName} (${formatCompact(reach.low)}–${formatCompact(reach.high)}) as they span, in log ${fittedName}`;
+  return `${xName} = ${formatCompact(at)} is ${shown} times as far ${side} the fitted ${fittedName} (${formatCompact(reach.low)}–${formatCompact(reach.high)}) as they span, in log ${fittedName}`;
 }
 
 /** A withheld prediction's reason: past the reach, and the rule. */
 export function farReason(xName: string, reach: Reach, at: number, fittedName = xName): string {
-  const side = at < reach.low ? 'below' : 'past';
+  const side = sideOf(reach, at);
   return `too far ${side} the data: ${pastPhrase(xName, reach, at, fittedName)}; the law is trusted at most one span ${side} its data`;
 }

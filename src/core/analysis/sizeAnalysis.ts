@@ -11,8 +11,8 @@ import type { RobustFit } from '../fit/robust';
 import { beyondReach, pastPhrase, reachOf, type Reach } from './reach';
 import { finding } from '../findings';
 import type { Table } from '../table/types';
-import { concat } from '../util/arrays';
-import { formatCompact, formatSizes } from '../util/format';
+import { concat, appendAll } from '../util/arrays';
+import { formatSizes } from '../util/format';
 import type { Random } from '../util/random';
 import {
   curveBand,
@@ -115,11 +115,15 @@ export function unmatchedSizes(curves: LossCurve[], sizes: Record<string, number
   if (!curves.length) return [];
   const names = curves.slice(0, 5).map((c) => `"${c.name}"`);
   const found = names.join(', ') + (curves.length > 5 ? ` and ${curves.length - 5} more` : '');
-  return Object.entries(sizes)
-    .filter(([key]) => curves.every((c) => sizeKeyRank(c, key) === 0))
-    .map(([key, value]) =>
+  // Each size to the digits that tell it from the other sizes given, as every message naming sizes writes them.
+  const entries = Object.entries(sizes);
+  const shown = formatSizes(entries.map(([, value]) => value));
+  return entries
+    .map(([key], i) => ({ key, size: shown[i] }))
+    .filter(({ key }) => curves.every((c) => sizeKeyRank(c, key) === 0))
+    .map(({ key, size }) =>
       finding('size-unmatched', 'warning', {
-        message: `A model size (N = ${formatCompact(value)}) was given for "${key}", but no curve, file or folder has that name, so it was not used. Curves found: ${found}.`,
+        message: `A model size (N = ${size}) was given for "${key}", but no curve, file or folder has that name, so it was not used. Curves found: ${found}.`,
         file: curves[0].file,
         line: 0,
       }),
@@ -232,7 +236,10 @@ export function analyseSizedCurves(
         line: first?.firstLine ?? 0,
       }),
     );
-    reports.push(...candidates.map((c) => unfittedReport(c.curve)));
+    appendAll(
+      reports,
+      candidates.map((c) => unfittedReport(c.curve)),
+    );
     return result;
   }
 
@@ -246,7 +253,10 @@ export function analyseSizedCurves(
   const withheld = candidates.filter((c) => !predictable.includes(c));
   if (!extrapolates) findings.push(tooFewSizes(fittedSizes, withheld, fitting[0].curve));
   else if (far.length) findings.push(sizesRangeShort(fittedSizes, sizeReach, far, fitting[0].curve));
-  reports.push(...withheld.map((c) => ({ ...unfittedReport(c.curve), modelSize: c.size })));
+  appendAll(
+    reports,
+    withheld.map((c) => ({ ...unfittedReport(c.curve), modelSize: c.size })),
+  );
 
   const sized: SizedCurve[] = predictable.map((c) => ({
     prepared: prepare(c.curve, targetSteps(c.curve, options)),
@@ -263,7 +273,10 @@ export function analyseSizedCurves(
         line: fitting[0].curve.firstLine,
       }),
     );
-    reports.push(...sized.map((s) => unfittedReport(s.prepared.curve)));
+    appendAll(
+      reports,
+      sized.map((s) => unfittedReport(s.prepared.curve)),
+    );
     return result;
   }
   const { solver } = fit;
@@ -296,6 +309,7 @@ export function analyseSizedCurves(
   const heldOut: Metrics[] = [];
   const fittedObserved: Float64Array[] = [];
   const fittedPredicted: Float64Array[] = [];
+  const sizesShown = formatSizes(sized.map((s) => s.size));
   sized.forEach((s, i) => {
     const p = s.prepared;
     if (!reach && !fittedSizes.includes(s.size)) {
@@ -316,7 +330,7 @@ export function analyseSizedCurves(
       law: law.id,
       role: isFitted ? 'fit' : s.hasLoss ? 'heldout' : 'unfitted',
       metrics,
-      reason: (step) => `${targetReason(p.curve, step, options)}; model size N = ${formatCompact(s.size)}`,
+      reason: (step) => `${targetReason(p.curve, step, options)}; model size N = ${sizesShown[i]}`,
       extra: { N: s.size },
       modelSize: s.size,
       withheldFrom: drops[i],
@@ -427,7 +441,7 @@ function sizesWithWithheld(
 }
 
 /**
- * The sizes-range-short finding: curves of sizes further past the fitted ones than they span, in log N. Three sizes
+ * The sizes-range-short finding: curves of sizes further past (or below) the fitted ones than they span, in log N. Three sizes
  * within 10 % (1e8, 1.05e8, 1.1e8) gave a 1e9 curve 2.187 [2.172, 2.206] where the law it was drawn from gives 2.243:
  * B and beta trade off with L0 over so narrow a range, and the refits, started at the fit, stay by it.
  */
@@ -438,7 +452,7 @@ function sizesRangeShort(
   at: LossCurve,
 ): Finding {
   const shown = sizesWithWithheld(fittedSizes, far);
-  const why = `The fitted curves are of model sizes N = ${shown.fitted.join(', ')}, and ${pastPhrase('N', reach, far[0].size)}: over so narrow a range of sizes the size term's scale and exponent are not told from L0 (refits agree only because they start at the fit), so sizes more than one span past the fitted ones are not predicted. Fit curves of sizes spread wider, or predict sizes nearer them.`;
+  const why = `The fitted curves are of model sizes N = ${shown.fitted.join(', ')}, and ${pastPhrase('N', reach, far[0].size)}: over so narrow a range of sizes the size term's scale and exponent are not told from L0 (refits agree only because they start at the fit), so sizes more than one span past or below the fitted ones are not predicted. Fit curves of sizes spread wider, or predict sizes nearer them.`;
   return finding('sizes-range-short', 'warning', {
     message: why + notPredicted(far, shown.withheld),
     file: at.file,

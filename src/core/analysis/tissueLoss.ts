@@ -5,7 +5,7 @@ import { parametersAtBounds } from '../fit/bounds';
 import { fitRobustThinned, refineOnModel, refineRobust, type RobustFit } from '../fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts, type AreaPoints } from '../laws/lrAnnealing';
 import { StepLr } from '../laws/schedule';
-import { concat } from '../util/arrays';
+import { concat, maxOf } from '../util/arrays';
 import { areasAt, carriedAreas, concatAreas, predictAt, type AreaCarry, type PreparedCurve } from './lossAreas';
 import {
   anchored,
@@ -148,7 +148,7 @@ export const tissueLossLaw: LossCurveLaw = {
   coefficients: 4,
   fit(input: LossFitInput, warm?: LossLawFit): TissueFit | null {
     const { prepared, fitted, options } = input;
-    const etaMax = Math.max(...fitted.map((i) => new StepLr(prepared[i].curve.schedule, options.warmupSteps).peak));
+    const etaMax = maxOf(fitted.map((i) => new StepLr(prepared[i].curve.schedule, options.warmupSteps).peak));
     // A refit of part of the same curves keeps the lambda the full fit chose.
     const warmLambda = (warm as TissueFit | undefined)?.lambda;
     const lambdas = warmLambda ? [warmLambda] : options.lambda === 'auto' ? LAMBDA_GRID : [options.lambda];

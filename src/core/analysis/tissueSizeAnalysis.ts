@@ -15,7 +15,7 @@ import {
 } from '../laws/lrAnnealingSize';
 import type { Law } from '../laws/law';
 import { StepLr } from '../laws/schedule';
-import { concat } from '../util/arrays';
+import { concat, maxOf } from '../util/arrays';
 import { derivedIntervals } from './bands';
 import { areasAt, atQueries, normalisedAreas } from './lossAreas';
 import { residualBlockReplicate, thinFitted } from './lossBands';
@@ -44,7 +44,7 @@ export const tissueSizeLaw: SizedLaw = {
   fit(input) {
     const { sized, fitted, fittedSizes, options } = input;
     const scales: Scales = {
-      etaMax: Math.max(...fitted.map((i) => new StepLr(sized[i].prepared.curve.schedule, options.warmupSteps).peak)),
+      etaMax: maxOf(fitted.map((i) => new StepLr(sized[i].prepared.curve.schedule, options.warmupSteps).peak)),
       nRef: fittedSizes[fittedSizes.length - 1],
     };
     const fixed = heldParameters(fittedSizes.length, options.sizeExponent);

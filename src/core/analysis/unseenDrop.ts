@@ -11,6 +11,7 @@ import { dropStart, lowestShare, PLATEAU_TOLERANCE, showsDrop } from './dropLeve
 import type { LossCurve } from './lossCurves';
 import { scorePredictions } from './metrics';
 import type { Finding, Metrics } from './types';
+import { minOf } from '../util/arrays';
 
 /** Where a curve's predictions stop being shown, and why (CurveReport.withheldFrom): a drop, or its reach (areaReach.ts). */
 export interface WithheldFrom {
@@ -37,7 +38,7 @@ export const fell = (seen: number) =>
  */
 export function lrFloor(fitted: readonly LossCurve[], warmupSteps: number | undefined): number | undefined {
   if (fitted.length === 0 || showsDrop(fitted, warmupSteps)) return undefined;
-  const seen = Math.min(...fitted.map(lowestShare).filter(Number.isFinite));
+  const seen = minOf(fitted.map(lowestShare).filter(Number.isFinite));
   return Number.isFinite(seen) ? seen : undefined;
 }
 

@@ -18,7 +18,7 @@ import type {
 } from '../analysis/types';
 import { plainAnalysis } from '../analysis/series';
 import { distinctDigits } from '../util/format';
-import { concat } from '../util/arrays';
+import { concat, appendAll, maxOf, minOf } from '../util/arrays';
 import { runToEnd, type Steps } from '../util/steps';
 import { departureLabel } from '../analysis/departureText';
 import { fitLawName, LAW_NAMES, runnerUpLawName } from '../analysis/lawNames';
@@ -238,7 +238,7 @@ function* lossSeries(analysis: Analysis<Series>): Steps<Parts> {
         series.push(band(c, 'main', x, concat([c.points.low, extra.low]), concat([c.points.high, extra.high])));
     }
     if (fit?.runnerUpFit)
-      series.push(...runnerUpSeries(c, fit.runnerUpFit, targets, fit.selection?.spreadRefits, sums));
+      appendAll(series, runnerUpSeries(c, fit.runnerUpFit, targets, fit.selection?.spreadRefits, sums));
     if (c.schedule) {
       series.push({
         id: `lr:${c.name}`,
@@ -290,7 +290,7 @@ function sizeOrder<S extends Series>(curves: CurveReport<S>[]): CurveReport<S>[]
  */
 function assumedSchedule(c: CurveReport<Series>, targets: Prediction[], shared: boolean): ChartSeries | undefined {
   const last = c.schedule && lastLogged(c.schedule);
-  const end = Math.max(...targets.map((t) => t.x));
+  const end = maxOf(targets.map((t) => t.x));
   const phrase = c.schedule && assumedLrPhrase(c.schedule, end);
   if (!last || !phrase) return undefined;
   return {
@@ -335,7 +335,7 @@ function lossExtrapolation(
 ): { x: number[]; y: number[]; low: number[]; high: number[] } {
   const empty = { x: [], y: [], low: [], high: [] };
   // No target with a number, no extrapolation: -Infinity fails the test below.
-  const end = Math.max(...targets.map((t) => t.x));
+  const end = maxOf(targets.map((t) => t.x));
   const settings = lawSettings(fit, modelSize);
   if (!settings.ok || !schedule || !(end > last.x)) return empty;
   const points = [last, ...targets.filter((t) => t.x > last.x).sort((a, b) => a.x - b.x)];
@@ -518,10 +518,10 @@ function runnerUpGap(curves: CurveReport<Series>[], predictions: Prediction[]): 
 
 export function whatIfDefaults(analysis: Analysis<Series>, fit: FitResult): WhatIfDefaults {
   const fitted = analysis.curves.filter((c) => fit.fittedOn.includes(c.name));
-  const totalSteps = Math.max(...fitted.map((c) => c.points.x[c.points.x.length - 1]).filter(Number.isFinite), 2);
+  const totalSteps = Math.max(maxOf(fitted.map((c) => c.points.x[c.points.x.length - 1]).filter(Number.isFinite)), 2);
   // The LR-annealing law records each curve's warmup; the other laws only the one asked for (--warmup-steps).
   const warmupSteps = Number(String(fit.settings.warmupEndSteps ?? fit.settings.warmupStepsOption).split(',')[0]) || 0;
-  const fromStep = Math.min(...fitted.map((c) => c.points.x[0]).filter((x) => x > 0), totalSteps);
+  const fromStep = Math.min(minOf(fitted.map((c) => c.points.x[0]).filter((x) => x > 0)), totalSteps);
   const reference = referenceCurve(analysis, fit);
   const last = reference?.schedule && lastLogged(reference.schedule);
   const logged = reference && last ? { curve: reference.name, lastStep: last.step, lastLr: last.lr } : undefined;

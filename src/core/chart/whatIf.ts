@@ -18,7 +18,7 @@ import { multiPowerCoefficients, multiPowerLaw, multiPowerPoints, type MultiPowe
 import { belowFloor, fell } from '../analysis/unseenDrop';
 import { CarriedDrops, carriedTerms, type DropSchedule } from '../laws/lossDrop';
 import { lrAreas, StepLr, type AreaResume, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
-import { maxOf, pick, thinIndices } from '../util/arrays';
+import { maxOf, pick, thinIndices, minOf } from '../util/arrays';
 import { distinctDigits, formatCompact, formatNumber, formatSizes } from '../util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from './types';
 import { checkSpec, lrOfSpec } from './whatIfSpec';
@@ -472,7 +472,7 @@ export function meanWithRefits(
       mixture = mixReplicates(
         parts.map((p) => p.sets),
         shares,
-        Math.min(...parts.map((p) => p.sets.length)),
+        minOf(parts.map((p) => p.sets.length)),
       );
   } else
     settings.forEach((law, k) =>

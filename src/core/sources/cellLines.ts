@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { LF, CR } from '../table/bytes';
 import { locatedCell, OBJECT_LINES } from '../analysis/cellColumn';
 import type { Finding } from '../analysis/types';
+import { appendAll, maxOf } from '../util/arrays';
 
 /**
  * Bytes of one line kept to find a column on (a JSON document written on one line): a longer line's findings keep file
@@ -94,7 +95,7 @@ export class CellLines {
       const wants = (n: number) => want.has(n);
       await this.scan(
         file,
-        { from, first: block * INDEX_EVERY + 1, last: Math.max(...lines), limit: to },
+        { from, first: block * INDEX_EVERY + 1, last: maxOf(lines), limit: to },
         wants,
         (n, bytes) => {
           if (bytes) found.set(n, lineText(bytes));
@@ -115,7 +116,7 @@ export class CellLines {
           if (bytes && wanted.has(n)) found.set(n, lineText(bytes));
         },
       );
-      state.starts.push(...starts);
+      appendAll(state.starts, starts);
       [state.end, state.lines] = [read.end, read.lines];
       if (read.partial && wanted.has(state.lines + 1)) found.set(state.lines + 1, lineText(read.partial));
     }

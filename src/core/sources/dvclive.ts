@@ -13,6 +13,7 @@ import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
 import { StepTableBuilder } from './stepTable';
 import { addColumnsByStep, withProblems } from './tableSeries';
 import type { Probe, RunPart, Source, SourceOptions } from './types';
+import { appendAll } from '../util/arrays';
 
 const METRICS_DIR = join('plots', 'metrics');
 const PARAMS_FILE = 'params.yaml';
@@ -43,7 +44,7 @@ export const dvcliveSource: Source = {
     let bytesRead = 0;
     for (const file of await filesUnder(root, log, MAX_DEPTH, (name) => extensionOf(name) === 'tsv')) {
       const tsv = await readTable(join(root, file), { ...options, displayName: join(rootDisplay, file) });
-      parts.push(...tsv.problems);
+      appendAll(parts, tsv.problems);
       partCount += tsv.problemCount;
       bytesRead += tsv.bytesRead;
       addMetric(builder, tsv, metricName(file), log);

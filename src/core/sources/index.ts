@@ -22,6 +22,7 @@ export {
   type SourceRead,
   type ScanLimits,
 } from './types';
+import { appendAll } from '../util/arrays';
 export { findRuns, type FoundRun } from './scan';
 export { forceableFormats, SOURCES } from './registry';
 
@@ -90,7 +91,7 @@ export async function readSource(path: string, options: SourceOptions = {}): Pro
         }));
       }),
     );
-    for (const t of read) tables.push(...t);
+    for (const t of read) appendAll(tables, t);
   }
   return { tables, problems: scan.problems };
 }

@@ -14,7 +14,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseNumberCell } from '../table/number';
 import { shortRunId } from '../util/format';
-import { maxOf } from '../util/arrays';
+import { maxOf, appendAll } from '../util/arrays';
 import { describeFsError, ProblemLog } from '../table/problems';
 import { detectRoles } from '../table/roles';
 import { normaliseColumnName } from '../table/roleNames';
@@ -137,7 +137,7 @@ async function readRun(path: string, display: string, headBytes?: number): Promi
     const fileLog = new ProblemLog(file);
     const points = await readMetricFile(join(path, 'metrics', key), file, fileLog, headBytes);
     if (key === KERAS_LOSS) kerasLoss = points.steps;
-    parts.push(...fileLog.sorted());
+    appendAll(parts, fileLog.sorted());
     partCount += fileLog.count;
     bytesRead += points.bytes;
     if (addPoints(builder, key, points)) stepless.push(key);

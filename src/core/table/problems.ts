@@ -4,6 +4,7 @@
 import type { CodeWithSeverity, ParseProblemCode, SeverityOf } from '../findings';
 import type { ParseProblem } from './types';
 import { asError } from '../util/errors';
+import { appendAll } from '../util/arrays';
 
 export const DEFAULT_MAX_PROBLEMS = 200;
 
@@ -72,7 +73,7 @@ export class ProblemLog {
   copy(): ProblemLog {
     const copy = new ProblemLog(this.file, this.max);
     copy.delimiter = this.delimiter;
-    copy.items.push(...this.items);
+    appendAll(copy.items, this.items);
     copy.count = this.count;
     return copy;
   }

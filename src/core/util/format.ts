@@ -4,6 +4,7 @@
 //   side, and so are its bounds ("2.501 [2.489, 2.513]", never "2.5 [2.489, 2.513]");
 // - token, parameter and step counts read as the file, lens and legend write them ("16B", "N=7B", "20k");
 // - exponents are written as users type them ("1e22", "3e-4"), never "1e+22".
+import { minOf } from './arrays';
 
 /** Significant-digit formatting that switches to exponent notation for very large or small magnitudes. */
 export function formatNumber(v: number, digits = 4): string {
@@ -133,7 +134,7 @@ export function formatBanded(value: number, low: number, high: number): BandedTe
   if (![value, low, high].every(Number.isFinite)) return null;
   const gaps = [value - low, high - value].map(Math.abs).filter((g) => g > 0);
   const magnitude = Math.floor(Math.log10(Math.abs(value) || Math.max(Math.abs(low), Math.abs(high)) || 1));
-  const gapPlace = Math.floor(Math.log10(Math.min(...gaps)));
+  const gapPlace = Math.floor(Math.log10(minOf(gaps)));
   const digits = gaps.length
     ? Math.min(BAND_MAX_DIGITS, Math.max(BAND_MIN_DIGITS, magnitude - gapPlace + 1))
     : ZERO_BAND_DIGITS;

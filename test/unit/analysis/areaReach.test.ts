@@ -43,8 +43,26 @@ for (const lawId of ['lr-annealing', 'auto'] as const)
     const said = a.findings.filter((f) => f.code === 'loss-range-short');
     assert.equal(said.length, 1, JSON.stringify(a.findings.map((f) => f.code)));
     assert.match(said[0].message, /S1 \(6–6\.3\)/);
+    assert.match(said[0].message, /asked to predict "run" further past the fitted logs/);
     assert.equal(said[0].line, 2);
   });
+
+test('a step far before a resumed log (S1 below its reach) is said below the data, in the lead and the reason', () => {
+  const a = analyse(
+    log(20_000, 21_000, 10, () => PEAK),
+    'lr-annealing',
+    [1000],
+  );
+  const [early] = a.predictions;
+  assert.equal(early.status, 'fit-unsupported', JSON.stringify(early));
+  assert.match(
+    hasValue(early) ? '' : early.statusReason,
+    /too far below the data: step 1000's S1 = 0\.3 is [\d.]+ times as far below/,
+  );
+  assert.match(hasValue(early) ? '' : early.statusReason, /trusted at most one span below its data/);
+  const said = a.findings.find((f) => f.code === 'loss-range-short');
+  assert.match(said?.message ?? '', /asked to predict "run" further below the fitted logs than they reach/);
+});
 
 test('the first 3 % of a 100k-step cosine run logged from step 100 predicts its planned end (it starts near the start)', () => {
   // Steps 100-3000 span S1 by 30x and 100k lies 1.03 spans past them: a log from near its run's start is not limited,

@@ -110,6 +110,10 @@ test('a size key that names no curve, file or folder is said, with the curves fo
   assert.equal(unmatched[0].severity, 'warning');
   assert.match(unmatched[0].message, /"m40".*not used.*Curves found: "constant \(m25\/constant\.csv\)"/);
   assert.deepEqual(unmatched[0].hints, [{ kind: 'set-option', option: 'sizes' }]);
+  // The size is written as every message writes sizes (formatSizes): to the digits that tell it from the others given.
+  const close = analyse(['m25', 'm100', 'm400'], { sizes: { m25: 25e6, m100: 1e8, m40: 1e8 + 1 } }, false);
+  const said = close.findings.find((f) => f.code === 'size-unmatched')?.message ?? '';
+  assert.match(said, /^A model size \(N = 100\.000001M\) was given for "m40"/);
 });
 
 /** A log of two sizes in one file (no run column) whose fourth row's params cell is `cell`, as CSV or JSON Lines. */
@@ -250,6 +254,15 @@ test('curves of close sizes that disagree are said each at its own size, to the 
     a.findings
       .filter((f) => f.code === 'curves-disagree')
       .map((f) => /^"([^"]+)" \(N = ([^)]+)\)/.exec(f.message)?.slice(1)),
+    [
+      ['off N=100M', '100M'],
+      ['off N=100.01M', '100.01M'],
+    ],
+  );
+  // So does each prediction's reason (both read "model size N = 100M").
+  const reasons = a.predictions.map((p) => [p.curve, /model size N = (.+)$/.exec(p.reason ?? '')?.[1]]);
+  assert.deepEqual(
+    [...new Map(reasons.map(([c, n]) => [c, n]))],
     [
       ['off N=100M', '100M'],
       ['off N=100.01M', '100.01M'],
@@ -537,4 +550,13 @@ test('three sizes within 10 %: a curve of a size further past them than they spa
   assert.equal(near?.role, 'heldout');
   assert.ok(near!.metrics!.predE < 0.01, `PredE ${near!.metrics!.predE}`);
   assert.equal(a.fits[0].unsupported, undefined);
+  // A curve of a size below them (10M) is said below them, in the lead and the rule, never "past".
+  const small = analyseTables([...close, table(1e7, 'cosine')], {
+    law: 'lr-annealing-size',
+    bootstrapSamples: 0,
+    fitOn,
+  });
+  const below = small.findings.find((f) => f.code === 'sizes-range-short');
+  assert.match(below?.message ?? '', /N = 10M is [\d.]+ times as far below the fitted N \(100M–110M\)/);
+  assert.match(below?.message ?? '', /more than one span past or below the fitted ones/);
 });

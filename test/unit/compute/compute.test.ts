@@ -108,7 +108,8 @@ test('compute: N* or D* below the smallest run fitted is flagged as an extrapola
   const [path] = generate(scratchDir('compute-'));
   const table = await readTable(path);
   const options = withDefaults({ bootstrapSamples: 0, computeBudgets: [1e-300, 1e16, 1e20] });
-  const [tiny, below, inside] = analyseCompute(table, rolesFor(table, ROLES), options).predictions;
+  const a = analyseCompute(table, rolesFor(table, ROLES), options);
+  const [tiny, below, inside] = a.predictions;
   const smallestN = Math.min(...table.columns.find((c) => c.name === 'params')!.values);
   const n = below.beyondFitted!.find((b) => b.name === 'N*');
   assert.equal(n?.smallestFitted, smallestN);
@@ -121,6 +122,9 @@ test('compute: N* or D* below the smallest run fitted is flagged as an extrapola
     /too far below the data: N\* = 1\.43\d*e-174 is [\d.]+ times as far below the fitted N \(70M–7B\)/,
   );
   assert.deepEqual(inside.beyondFitted, [], 'a budget inside the sweep is an interpolation');
+  // The finding's lead says the side the answer lies on, as its detail does.
+  const said = a.findings.find((f) => f.code === 'compute-range-short');
+  assert.match(said?.message ?? '', /C = 1e-300 lies further below the runs than they span: N\* = .* as far below/);
 });
 
 test('compute: rows flagged epoch_excluded = 1 are left out (and noted); D = C/(6N) without a tokens column', () => {
@@ -551,7 +555,10 @@ test('power fitted over a short range of x: targets further past the data than t
   const below = analysePower(table, roles, withDefaults({ bootstrapSamples: 40, predictSteps: [10] }));
   assert.equal(below.predictions[0].value, null, JSON.stringify(below.predictions[0]));
   assert.match(below.predictions[0].statusReason ?? '', /too far below the data: step = 10 is \d+\.\d times/);
-  assert.match(below.findings.find((f) => f.code === 'power-range-short')?.message ?? '', /step = 10 is .* below/);
+  // The lead says the side too: "further below its data", not "further past" (or "from").
+  const belowSaid = below.findings.find((f) => f.code === 'power-range-short')?.message ?? '';
+  assert.match(belowSaid, /is asked to predict further below its data than they reach: step = 10 is .* below/);
+  assert.match(said.message, /is asked to predict further past its data than they reach: step = 2\.058k is .* past/);
 });
 
 test('compute: three sizes within 3 % give no compute-optimal N* far past them, and say why (compute-range-short)', () => {

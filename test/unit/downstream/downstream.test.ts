@@ -307,6 +307,18 @@ test('downstream: D_p over a narrow range (1B-1.35B): 2x the largest D_p is with
   const near = run(rows, withDefaults({ bootstrapSamples: 40, predictAt: [1.6e9], dataMultipliers: [] }));
   assert.ok(near.predictions.length === 2 && near.predictions.every(hasValue), JSON.stringify(near.predictions));
   assert.ok(!codes(near).includes('downstream-range-short'));
+  // Each lead says the side: past the data for 2.7B, below it for a D_p under the fitted ones (reach floor 740M).
+  assert.match(said.message, /is asked to predict further past its data than they reach: D_p = 2\.7B/);
+  const low = run(rows, withDefaults({ bootstrapSamples: 40, predictAt: [1e8], dataMultipliers: [] }));
+  const lowSaid = find(low, 'downstream-range-short');
+  assert.match(
+    lowSaid.message,
+    /is asked to predict further below its data than they reach: D_p = 100M is [\d.]+ times as far below the fitted D_p/,
+  );
+  assert.ok(
+    low.predictions.every((p) => p.status === 'fit-unsupported'),
+    JSON.stringify(low.predictions),
+  );
 });
 
 test('downstream: over D_p 1B-4B the BLEU band at 8B holds the law the points were drawn from (refits leave the valley)', () => {

@@ -201,6 +201,63 @@ it('Export Fit writes the fit as the `fit --json` document to a new file and nev
   assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(source)), Buffer.from(before));
 });
 
+/** Files held in memory under their own scheme: a file system other than `file:` (a remote's, a virtual one). */
+class MemoryFiles implements vscode.FileSystemProvider {
+  readonly files = new Map<string, Uint8Array>();
+  private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.changed.event;
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+  stat(uri: vscode.Uri): vscode.FileStat {
+    if (uri.path === '/') return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
+    const data = this.files.get(uri.path);
+    if (!data) throw vscode.FileSystemError.FileNotFound(uri);
+    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: data.length };
+  }
+  readDirectory(): [string, vscode.FileType][] {
+    return [...this.files.keys()].map((path) => [path.slice(1), vscode.FileType.File]);
+  }
+  createDirectory(): void {}
+  readFile(uri: vscode.Uri): Uint8Array {
+    const data = this.files.get(uri.path);
+    if (!data) throw vscode.FileSystemError.FileNotFound(uri);
+    return data;
+  }
+  writeFile(uri: vscode.Uri, content: Uint8Array): void {
+    this.files.set(uri.path, content);
+  }
+  delete(uri: vscode.Uri): void {
+    this.files.delete(uri.path);
+  }
+  rename(from: vscode.Uri, to: vscode.Uri): void {
+    this.files.set(to.path, this.readFile(from));
+    this.files.delete(from.path);
+  }
+}
+
+it('Export Fit to a file system other than `file:` writes the whole document there at once', async () => {
+  const memory = new MemoryFiles();
+  const registered = vscode.workspace.registerFileSystemProvider('scaling-lens-memory', memory);
+  const source = fileUri('loss/cosine.csv');
+  const target = vscode.Uri.parse('scaling-lens-memory:/exported.json');
+  const dialog = vscode.window.showSaveDialog;
+  const window = vscode.window as { showSaveDialog: typeof dialog };
+  window.showSaveDialog = async () => target;
+  try {
+    const written = await vscode.commands.executeCommand<vscode.Uri>('scalingLens.exportFit', source);
+    assert.equal(written?.toString(), target.toString());
+    assert.deepEqual([...memory.files.keys()], ['/exported.json'], 'one file, written once, nothing else');
+    const doc = JSON.parse(Buffer.from(memory.files.get('/exported.json')!).toString('utf8'));
+    assert.equal(doc.tool, 'scaling-lens');
+    assert.equal(doc.fits[0].law, 'lr-annealing');
+    assert.equal(doc.curves[0].points, doc.curves[0].observed.length);
+  } finally {
+    window.showSaveDialog = dialog;
+    registered.dispose();
+  }
+});
+
 /** The extension's API (src/client/extension.ts). */
 function api(): {
   runs: () => RunEntry[];
