@@ -2,7 +2,7 @@
 // only; the numbers typed here go to the server as a typed message, never into markup.
 import { defaultSpec, MAX_WHATIF_STEPS } from '../core/chart/whatIfSpec';
 import { parseNumberCell } from '../core/table/number';
-import { formatCompact } from '../core/util/format';
+import { formatCompactExact } from '../core/util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from '../shared/chart';
 
 type Defaults = WhatIfDefaults;
@@ -161,7 +161,7 @@ export class WhatIfForm {
         f.kind === 'list'
           ? spec.milestones.join(', ')
           : f.kind === 'size'
-            ? formatCompact(spec.modelSize ?? NaN)
+            ? formatCompactExact(spec.modelSize ?? NaN)
             : String(spec[f.key]);
       input = box;
     }

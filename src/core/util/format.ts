@@ -4,6 +4,7 @@
 //   side, and so are its bounds ("2.501 [2.489, 2.513]", never "2.5 [2.489, 2.513]");
 // - token, parameter and step counts read as the file, lens and legend write them ("16B", "N=7B", "20k");
 // - exponents are written as users type them ("1e22", "3e-4"), never "1e+22".
+import { parseNumberCell } from '../table/number';
 import { minOf } from './arrays';
 
 /** Significant-digit formatting that switches to exponent notation for very large or small magnitudes. */
@@ -88,6 +89,18 @@ export function distinctDigits(
 export function formatSizes(sizes: readonly number[]): string[] {
   const digits = distinctDigits(sizes);
   return sizes.map((n) => formatCompact(n, digits));
+}
+
+/**
+ * A count as an editable box shows it: compact, to the fewest significant digits (from 4) that read back as the same
+ * number, so a what-if's model size 1e8+1 shows "100.000001M", not "100M" that an edit would read back as 1e8.
+ */
+export function formatCompactExact(v: number): string {
+  for (let digits = 4; digits < MAX_DIGITS; digits++) {
+    const text = formatCompact(v, digits);
+    if (parseNumberCell(text)?.value === v) return text;
+  }
+  return formatCompact(v, MAX_DIGITS);
 }
 
 /**

@@ -2,10 +2,12 @@
 // counts read as users write them, exponents as users type them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseNumberCell } from '../../../src/core/table/number';
 import {
   distinctDigits,
   formatBanded,
   formatCompact,
+  formatCompactExact,
   formatCount,
   formatEstimate,
   formatFlop,
@@ -106,4 +108,14 @@ test('counts that read alike at 4 digits get the digits that tell them apart, an
   const next = x + 2 ** -26;
   assert.notEqual(formatCompact(x, distinctDigits([x, next])), formatCompact(next, distinctDigits([x, next])));
   assert.equal(formatCompact(512, 9), '512', 'below a thousand, as before');
+});
+
+test('a count in an editable box reads back as the same number (a what-if model size of 1e8+1 is not edited to 1e8)', () => {
+  for (const n of [1e8 + 1, 1.3e9 + 7, 123456789012, 1e15 + 3, 25e6, 6.7e9, 3, 512.25]) {
+    const text = formatCompactExact(n);
+    assert.equal(parseNumberCell(text)?.value, n, `${n} shown as ${text}`);
+  }
+  assert.equal(formatCompactExact(1e8 + 1), '100.000001M');
+  assert.equal(formatCompactExact(124e6), '124M', 'no more digits than it needs');
+  assert.equal(formatCompactExact(NaN), 'NaN');
 });
