@@ -8,6 +8,7 @@ import { describeFsError, formatBytes, type ProblemLog } from '../table/problems
 import type { TableHints } from '../table/types';
 import { notRegularMessage, specialKind } from './regularFile';
 import { asError } from '../util/errors';
+import { isStepCount } from '../util/counts';
 
 /** Configuration files larger than this are not parsed: a run's settings are a few KiB, a dataset listing is not. */
 export const MAX_CONFIG_BYTES = 1 << 20;
@@ -132,12 +133,12 @@ function scalars(config: unknown): Map<string, (string | number | boolean)[]> {
 }
 
 /**
- * A positive whole number, from a number or its text ("10_000", "1e4"); undefined otherwise (Lightning's -1). The one
- * rule for a step count a run's files state (max_steps, total_steps, warmup): 1e300 or 2.5 is not a plan to predict at.
+ * A step count a run's files state (max_steps, total_steps, warmup), from a number or its text ("10_000", "1e4"), by
+ * the rule for every step (isStepCount); undefined otherwise (Lightning's -1): 1e300 or 2.5 is not a plan to predict at.
  */
 export function positiveInteger(value: string | number | boolean): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(/_/g, '')) : NaN;
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  return isStepCount(n) ? n : undefined;
 }
 
 function firstInteger(found: Map<string, (string | number | boolean)[]>, keys: readonly string[]): number | undefined {
