@@ -254,7 +254,8 @@ async function exportFit(client: LanguageClient, arg: unknown): Promise<vscode.U
 }
 
 /**
- * The pages written to the target in turn: a local file a page at a time, removed if anything fails (exportFile.ts);
+ * The pages written to the target in turn: a local file a page at a time to a temporary file that replaces it once
+ * complete (exportFile.ts);
  * another file system's once all pages are in, so a failed page leaves nothing there.
  */
 async function writePages(target: vscode.Uri, pages: AsyncIterable<string>): Promise<void> {

@@ -2,7 +2,16 @@
 // when the export fails part way (the server lets it go, or the connection ends) or the write itself fails.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { writePagesToFile } from '../../../src/client/exportFile';
 import { documentPages, type FitDocumentPage } from '../../../src/shared/protocol';
@@ -51,4 +60,30 @@ test('a write that fails part way (a page that cannot be written) leaves no file
   }
   await assert.rejects(writePagesToFile(target, broken()), TypeError);
   assert.equal(existsSync(target), false);
+});
+
+test('a failed export leaves the older file the user chose to overwrite as it was, and no temporary file', async () => {
+  const folder = scratchDir('export-');
+  const target = join(folder, 'fit.json');
+  writeFileSync(target, 'the older export\n');
+  await assert.rejects(
+    writePagesToFile(target, pages([{ text: '"scaling-lens"', next: 1 }, null])),
+    /let the export go before its end/,
+  );
+  assert.equal(readFileSync(target, 'utf8'), 'the older export\n');
+  assert.deepEqual(readdirSync(folder), ['fit.json']);
+});
+
+test('an overwritten export keeps its permissions, and a link chosen as the target is written through', async () => {
+  const folder = scratchDir('export-');
+  const file = join(folder, 'fit.json');
+  writeFileSync(file, 'old\n');
+  chmodSync(file, 0o600);
+  const link = join(folder, 'latest.json');
+  symlinkSync(file, link);
+  await writePagesToFile(link, pages([{ text: '"scaling-lens"', next: 1 }, { text: '}\n' }]));
+  assert.equal(lstatSync(link).isSymbolicLink(), true);
+  assert.equal(readFileSync(file, 'utf8'), '{"tool": "scaling-lens"}\n');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(readdirSync(folder).sort(), ['fit.json', 'latest.json']);
 });
