@@ -243,7 +243,7 @@ export class TextTail implements Tail {
     const table =
       size === MISSING
         ? failedTable(this.file, this.path, 'file-unreadable', notFound(this.file).message)
-        : await readTable(this.path, this.options);
+        : await readTable(this.path, { ...this.options, regularOnly: () => notFollowableMessage(this.file) });
     this.provisional = { table, size };
     return { change: 'waiting', rows: 0, bytes: 0 };
   }

@@ -5,7 +5,7 @@
 // while it is read (a run that restarts and rewrites its log) is read again; if it changes again, the table says so.
 
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import type { BigIntStats } from 'node:fs';
+import { constants, type BigIntStats } from 'node:fs';
 import { formatFromExtension } from './detect';
 import { findSplit, readSplit, wantsSplit } from './parallel';
 import { leaveOutCutValue, TAIL_BYTES } from './cutValue';
@@ -44,12 +44,16 @@ async function readOnce(
 ): Promise<{ table: Table; change: FileChange | null }> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(path, options.regularOnly ? constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) : 'r');
   } catch (error) {
     return { table: failedTable(file, path, 'file-unreadable', describeFsError(error, file)), change: null };
   }
   try {
     const before = await handle.stat({ bigint: true });
+    if (options.regularOnly && !before.isFile()) {
+      const message = options.regularOnly(specialKind(before) ?? 'a folder');
+      return { table: failedTable(file, path, 'file-unreadable', message), change: null };
+    }
     // A FIFO is a stream (a pipe through /dev/stdin); a device is none a run wrote (/dev/zero read 4 GiB to the limit).
     if (before.isFIFO()) return { table: await readStream(handle, path, file, options), change: null };
     const kind = specialKind(before);

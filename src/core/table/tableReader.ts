@@ -69,6 +69,11 @@ export interface ReaderTuning {
    */
   duringRead?: (attempt: number) => void | Promise<void>;
   /**
+   * A followed file: opened without waiting on a FIFO (a path swapped for one since its stat would hold the read for
+   * good) and read only when it is a regular file; anything else fails with this message for what it is.
+   */
+  regularOnly?: (kind: string) => string;
+  /**
    * A later part of a file (a followed file's appended lines, read with `resume`): the line its first byte is on, so
    * rows and problems, messages included, name the file's lines (default 1).
    */

@@ -290,6 +290,41 @@ test('a followed file swapped for a FIFO between its stat and its open is refuse
   syncBuiltinESMExports();
 });
 
+test('an empty followed file swapped for a FIFO before the read that says what it holds is refused, not waited on', async (t) => {
+  const dir = scratchDir('sl-live-hostile-');
+  const path = join(dir, 'run.csv');
+  writeFileSync(path, '');
+  // The tail's own open finds no complete line; the read that says what the file holds then opens it again, and the
+  // path is a FIFO by then (its blocking open waited for a writer for good).
+  let opens = 0;
+  const realOpen = fsPromises.open;
+  t.mock.method(fsPromises, 'open', async (...args: Parameters<typeof realOpen>) => {
+    if (args[0] === path && ++opens === 2) {
+      rmSync(path);
+      execFileSync('mkfifo', [path]);
+    }
+    return realOpen(...args);
+  });
+  syncBuiltinESMExports();
+  after(() => {
+    try {
+      closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK)); // lets a waiting open go (the bug)
+    } catch {
+      // No reader waiting.
+    }
+  });
+  const tail = new TextTail(path);
+  const update = await Promise.race([
+    tail.update(),
+    new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000).unref()),
+  ]);
+  t.mock.restoreAll();
+  syncBuiltinESMExports();
+  assert.notEqual(update, 'hung');
+  assert.equal(opens, 2);
+  assert.match(tail.current().tables[0]?.problems[0]?.message ?? '', /is not a file or a folder .* cannot be followed/);
+});
+
 /** A Hugging Face trainer_state.json of `steps` logged steps, pretty-printed as the Trainer writes it. */
 function trainerState(steps: number): string {
   const logHistory = Array.from({ length: steps }, (_, i) => ({ step: 10 * (i + 1), loss: 3 / (i + 1) }));
