@@ -127,3 +127,32 @@ test('B − A is printed to the decimal place of the final losses: a difference 
     'B − A = 0.2509 (A ends lower)',
   );
 });
+
+test('a resumed log (loss-range-short): a what-if past its reach in S1 is refused with the step, one within it drawn', () => {
+  // Steps 20k-21k of a run at a constant LR: its own target at 42k is withheld, and so is a what-if's loss there.
+  const rows = ['step,lr,loss'];
+  for (let s = 20_000; s <= 21_000; s += 10)
+    rows.push(`${s},0.0003,${(2.2 + 1.5 * Math.pow(s / 100, -0.3) + 0.001 * Math.sin(s)).toFixed(5)}`);
+  const analysis = analyseTables([parseText(rows.join('\n') + '\n', { fileName: 'resumed.csv' })], {
+    bootstrapSamples: 0,
+  });
+  const fit = analysis.fits[0];
+  assert.ok(fit.s1Reach, 'the fit keeps its reach in S1');
+  assert.equal(analysis.predictions[0].status, 'fit-unsupported');
+  const defaults = buildChart(analysis).data.whatIf!;
+  const [a, b] = defaultSpecs(defaults);
+  const options = { fromStep: defaults.fromStep };
+  const far = whatIfCurve(fit, b, 'B', options);
+  assert.equal(b.totalSteps, 42_000);
+  assert.ok(!far.ok, 'no loss at the step the lens withholds');
+  assert.match(
+    far.message,
+    /^B: from step \d+ it is too far past the fitted logs: S1 = [\d.]+ is [\d.]+ times as far past/,
+  );
+  const near = whatIfCurve(fit, { ...b, totalSteps: 22_000 }, 'B', options);
+  assert.ok(near.ok, near.ok ? '' : near.message);
+  const own = referenceCurve(analysis, fit)!.schedule!;
+  const logged = { steps: Float64Array.from(own.steps), lr: Float64Array.from(own.lr) };
+  const asLogged = whatIfCurve(fit, a, 'A', { ...options, logged });
+  assert.ok(asLogged.ok, asLogged.ok ? '' : asLogged.message);
+});
