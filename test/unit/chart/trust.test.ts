@@ -34,6 +34,11 @@ test('a broken BLEU law is drawn only up to its break: no band, target or law pa
   assert.ok(of('band', aligned) && of('target', aligned));
   // The CE law of the broken group is not broken: it keeps its target.
   assert.ok(of('target', broken, 'CE'));
+  // Both panels' x is D_p, named by its column and its unit.
+  assert.deepEqual(
+    data.panels.map((p) => p.xLabel),
+    ['D_p (pretraining tokens)', 'D_p (pretraining tokens)'],
+  );
 });
 
 test('an unsupported loss fit: the law over the data only, no band, no extrapolation, no target marker', async () => {

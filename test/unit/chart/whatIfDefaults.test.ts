@@ -10,7 +10,7 @@ import { buildChart, referenceCurve } from '../../../src/core/chart/series';
 import { defaultSpec, whatIfCurve, whatIfLawName } from '../../../src/core/chart/whatIf';
 import { fitLawName } from '../../../src/core/analysis/lawNames';
 import { parseText } from '../../../src/core/table';
-import { defaultSpecs, outcomeLines } from '../../../src/webview/whatIfForm';
+import { defaultSpecs, knobText, outcomeLines } from '../../../src/webview/whatIfForm';
 import { REPO } from '../../helpers/shared';
 
 /** A linear decay from the peak to a tenth of it, with a loss that falls as the LR area grows. */
@@ -155,4 +155,14 @@ test('a resumed log (loss-range-short): a what-if past its reach in S1 is refuse
   const logged = { steps: Float64Array.from(own.steps), lr: Float64Array.from(own.lr) };
   const asLogged = whatIfCurve(fit, a, 'A', { ...options, logged });
   assert.ok(asLogged.ok, asLogged.ok ? '' : asLogged.message);
+});
+
+test("a knob's box shows a float's noise as the number it stands for, and counts as they are", () => {
+  // A computed schedule's peak and a TensorBoard float32's: the peak LR box read 0.00030000000000000003.
+  assert.equal(knobText(0.1 * 3e-4 + 0.45 * 3e-4 * 2), '0.0003');
+  assert.equal(knobText(Math.fround(3e-4)), '0.0003');
+  assert.equal(knobText(0.0002999333856493738), '0.000299933');
+  assert.equal(knobText(1e-7), '1e-7');
+  assert.equal(knobText(24_000), '24000');
+  assert.equal(knobText(0.1), '0.1');
 });
