@@ -952,6 +952,23 @@ test(
         s.whatIf.map((w) => w.label),
         ['what-if A · N=400M', 'what-if B · N=400M'],
       );
+      // Nine targets at step 20k: in one box of nine lines they hid the 25M runs' points beside it. Every label is
+      // written, none over another; a box over data holds one line, most cover none, and they read top to bottom
+      // in the order of their values, as the curves lie.
+      const labels = panel(s, 'main').labels ?? [];
+      assert.equal(labels.flatMap((l) => l.text).length, 9, JSON.stringify(labels));
+      for (const [i, l] of labels.entries()) {
+        assert.ok(l.covers === 0 || l.text.length === 1, JSON.stringify(l));
+        for (const m of labels.slice(0, i)) assert.ok(!boxesOverlap(l.box, m.box), JSON.stringify([l, m]));
+      }
+      assert.ok(labels.filter((l) => l.covers === 0).length >= 5, JSON.stringify(labels));
+      const values = [...labels]
+        .sort((a, b) => a.box.top - b.box.top)
+        .flatMap((l) => l.text.map((t) => Number(/= ([\d.]+) \[/.exec(t)![1])));
+      assert.deepEqual(
+        values,
+        [...values].sort((a, b) => b - a),
+      );
       // Schedules A and B, stacked in the half-wide panel, are as wide as each other (A's note made it the wider).
       const [a, b] = await Promise.all([0, 1].map((i) => frame.locator(`.whatif-${i}`).boundingBox()));
       assert.ok(a && b && b.y >= a.y + a.height, JSON.stringify([a, b]));
@@ -1007,7 +1024,7 @@ test(
       );
       assert.match(
         (await frame.locator('#whatif-result').textContent()) ?? '',
-        /what-if B: from step [\d,]+ it is too far past the fitted logs: S1 = /,
+        /what-if B: by step \d+ its S1 \([\d.]+\) lies more than one span of the fitted logs' S1 \(6–6\.3\) past them/,
       );
       await lookBothThemes('withheld', s, '#notes');
     } finally {

@@ -8,7 +8,7 @@
 // of their own log S1 range past it.
 import { finding } from '../findings';
 import { lrAreas, type LoggedSchedule } from '../laws/schedule';
-import { formatCount } from '../util/format';
+import { formatCompact, formatCount } from '../util/format';
 import { areaConvention, type AnalysisOptions } from './options';
 import type { LossCurve } from './lossCurves';
 import { beyondReach, pastPhrase, reachOf, sideOf, type Reach } from './reach';
@@ -87,7 +87,8 @@ export function scheduleReachProblem(
   const k = steps.findIndex((_, i) => beyondReach(s1Reach, s1[i]));
   if (k < 0) return null;
   const side = sideOf(s1Reach, s1[k]);
-  return `from step ${formatCount(steps[k])} it is too far ${side} the fitted logs: ${pastPhrase('S1', s1Reach, s1[k])}, and they cover less than half the area trained before them, so the law is trusted at most one span ${side} its data and this fit cannot predict the schedule there. Ask for fewer steps, or fit a log of the run from its start.`;
+  const fitted = `${formatCompact(s1Reach.low)}–${formatCompact(s1Reach.high)}`;
+  return `by step ${formatCount(steps[k])} its S1 (${formatCompact(s1[k])}) lies more than one span of the fitted logs' S1 (${fitted}) ${side} them, in log S1: they cover less than half the area trained before them, so L0, A and alpha trade off there and this fit cannot predict the schedule. Ask for fewer steps, or fit a log of the run from its start.`;
 }
 
 function lossRangeShort(curve: LossCurve, reach: Reach, step: number, s1: number): Finding {

@@ -147,7 +147,7 @@ test('a resumed log (loss-range-short): a what-if past its reach in S1 is refuse
   assert.ok(!far.ok, 'no loss at the step the lens withholds');
   assert.match(
     far.message,
-    /^B: from step \d+ it is too far past the fitted logs: S1 = [\d.]+ is [\d.]+ times as far past/,
+    /^B: by step \d+ its S1 \([\d.]+\) lies more than one span of the fitted logs' S1 \(6–6\.3\) past them/,
   );
   const near = whatIfCurve(fit, { ...b, totalSteps: 22_000 }, 'B', options);
   assert.ok(near.ok, near.ok ? '' : near.message);
