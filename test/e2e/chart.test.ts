@@ -1036,6 +1036,8 @@ test(
 test('a narrow window (500 px), for a look', { timeout: 240_000 }, async () => {
   const page = host!.page;
   await showChartFor('sized.csv');
+  // Drawn before its file's editor closes (a chart whose file closed mid-fit said it had no fit yet).
+  await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2, 120_000);
   // The chart alone in the window: close the file's group (focus there, not in the webview, keeps the palette's keys).
   await page
     .locator('.tabs-container .tab', { hasText: /^sized\.csv/ })
