@@ -992,17 +992,27 @@ test('a mean of both laws with the runner-up overlay, for a look', { timeout: 24
   }
 });
 
-test('a BLEU group whose law broke (the axes of D_p name their unit), for a look', { timeout: 240_000 }, async () => {
-  try {
-    await showChartFor('downstream_sweep.csv');
-    const s = await waitForChart(host!.page, (x) => x.kind === 'downstream' && x.panels.length === 2);
-    // D_p's axes say what it counts.
-    for (const id of ['main', 'secondary']) assert.equal(panel(s, id).xTitle, 'D_p (pretraining tokens)');
-    await lookBothThemes('bleu-break', s, '#notes');
-  } finally {
-    await setTheme('Dark Modern');
-  }
-});
+test(
+  'a BLEU group whose law broke: the axes of D_p name their unit, charts and export buttons their purpose',
+  { timeout: 240_000 },
+  async () => {
+    try {
+      await showChartFor('downstream_sweep.csv');
+      const s = await waitForChart(host!.page, (x) => x.kind === 'downstream' && x.panels.length === 2);
+      // D_p's axes say what it counts.
+      for (const id of ['main', 'secondary']) assert.equal(panel(s, id).xTitle, 'D_p (pretraining tokens)');
+      // A screen reader finds each chart by its panel's title, and the export buttons by what they do ("PNG" alone).
+      const frame = chartFrame(host!.page);
+      for (const name of ['BLEU vs pretraining data chart', 'Cross-entropy vs pretraining data chart'])
+        assert.ok(await frame.getByRole('img', { name }).isVisible(), name);
+      for (const format of ['PNG', 'CSV', 'JSON'])
+        assert.ok(await frame.getByRole('button', { name: `Export ${format}` }).isVisible(), format);
+      await lookBothThemes('bleu-break', s, '#notes');
+    } finally {
+      await setTheme('Dark Modern');
+    }
+  },
+);
 
 test(
   'a withheld target (loss-range-short): the chart says why, and the what-if to it is refused',
