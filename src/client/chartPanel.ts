@@ -361,7 +361,7 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri, uri: vscode.Uri
   <button id="reset" type="button" title="Reset zoom and pan">Reset zoom</button>
   <details id="groups"><summary>Groups</summary><div id="group-list" class="group-list"></div></details>
   <span class="spacer"></span>
-  <span class="export">Export <button id="export-png" type="button">PNG</button><button id="export-csv" type="button">CSV</button><button id="export-json" type="button">JSON</button></span>
+  <span class="export">Export <button id="export-png" type="button" aria-label="Export PNG">PNG</button><button id="export-csv" type="button" aria-label="Export CSV">CSV</button><button id="export-json" type="button" aria-label="Export JSON">JSON</button></span>
 </header>
 <div id="status" class="status" role="status"></div>
 <main id="charts" class="charts"></main>

@@ -168,8 +168,8 @@ export interface DrawnPanel {
   xMax?: number;
   /** Tick labels as drawn ('' = a grid line without a label), per axis. */
   ticks?: { x: string[]; y: string[] };
-  /** The target and break labels as drawn: their lines of text and boxes in px. */
-  labels?: { text: string[]; box: { left: number; top: number; right: number; bottom: number } }[];
+  /** The target and break labels as drawn: their lines of text, boxes in px, and the data points each covers. */
+  labels?: { text: string[]; box: { left: number; top: number; right: number; bottom: number }; covers: number }[];
   /** The axes' titles. */
   xTitle?: string;
   yTitle?: string;

@@ -23,9 +23,8 @@ import type { LensDataset, LensPoint } from './datasets';
 import { formatNumber } from '../core/util/format';
 import { shownOnOneLine } from '../core/util/controls';
 import { logGridValues, tickLabels } from './format';
-import { layoutLabels, type PlacedBox, type ScreenPoints } from './labelLayout';
+import { layoutStacks, type PlacedBox, type ScreenPoints } from './labelLayout';
 import { withAlpha, type Theme } from './theme';
-import { maxOf } from '../core/util/arrays';
 
 Chart.register(
   LineController,
@@ -74,7 +73,10 @@ const LEGEND_GROUPS = 4;
  */
 const views = new WeakMap<HTMLCanvasElement, PanelView>();
 /** The marker labels as last drawn, per chart, for the test hook. */
-const drawnLabels = new WeakMap<LensChart, { text: string[]; box: PlacedBox }[]>();
+const drawnLabels = new WeakMap<LensChart, DrawnLabel[]>();
+
+/** A label box as drawn: its lines, where, and how many data points it covers. */
+type DrawnLabel = { text: string[]; box: PlacedBox; covers: number };
 
 /** Fills the canvas with the editor background first, so an exported PNG reads like the panel. */
 const background: Plugin<'line'> = {
@@ -105,8 +107,8 @@ export function applyView(chart: LensChart, view: PanelView): void {
   chart.options = optionsFor(view);
 }
 
-/** The marker labels of a chart as last drawn: their lines of text and boxes (px). */
-export function labelsOf(chart: LensChart): { text: string[]; box: PlacedBox }[] {
+/** The marker labels of a chart as last drawn: their lines of text, boxes (px) and the points they cover. */
+export function labelsOf(chart: LensChart): DrawnLabel[] {
   return drawnLabels.get(chart) ?? [];
 }
 
@@ -222,19 +224,21 @@ const markerLabels: Plugin<'line'> = {
     ctx.save();
     ctx.font = `${LABEL_FONT}px ${view.theme.font}`;
     const stacks = markerStacks(view, scales.x, area);
-    const boxes = stacks.map((st) => ({
+    const lines = stacks.map((st) => ({
       x: st.px,
-      width: maxOf(st.markers.map((m) => ctx.measureText(m.label).width)) + 2 * LABEL_PAD + 10,
-      height: st.markers.length * LABEL_LINE + LABEL_PAD,
+      widths: st.markers.map((m) => ctx.measureText(m.label).width + 2 * LABEL_PAD + 10),
+      ys: st.markers.map((m) => (m.y === undefined || !scales.y ? undefined : scales.y.getPixelForValue(m.y))),
     }));
-    const placed = boxes.length ? layoutLabels(boxes, area, drawnPoints(chart)) : [];
-    const drawn: { text: string[]; box: PlacedBox }[] = [];
-    stacks.forEach((st, k) => {
-      const box = placed[k];
-      if (!box) return;
-      drawLabelBox(ctx, view, st.markers, box);
-      drawn.push({ text: st.markers.map((m) => m.label), box });
-    });
+    const placed = lines.length
+      ? layoutStacks(lines, area, drawnPoints(chart), { line: LABEL_LINE, pad: LABEL_PAD })
+      : [];
+    const drawn: DrawnLabel[] = [];
+    for (const { stack, from, to, box, covers } of placed) {
+      if (!box) continue;
+      const markers = stacks[stack].markers.slice(from, to);
+      drawLabelBox(ctx, view, markers, box);
+      drawn.push({ text: markers.map((m) => m.label), box, covers });
+    }
     drawnLabels.set(chart, drawn);
     ctx.restore();
   },

@@ -1,13 +1,15 @@
 // Where the target and break labels go: each box beside its marker line, at the highest spot that covers neither
 // another box nor, where the plot has room, the data drawn there, so labels of many runs never print over each
 // other and a label never hides the points it is about. Pure geometry, no canvas.
-import { lowerBound, upperBound } from '../core/util/arrays';
+import { lowerBound, maxOf, upperBound } from '../core/util/arrays';
 
 export interface LabelBox {
   /** The marker's x on screen (px). */
   x: number;
   width: number;
   height: number;
+  /** Where the box would sit, its middle at this y (px), among spots covering as few points; else the highest. */
+  y?: number;
 }
 
 export interface PlacedBox {
@@ -52,14 +54,112 @@ export function layoutLabels(boxes: LabelBox[], area: Area, points?: ScreenPoint
       for (const top of topsFor(b.height, area, across)) {
         if (!across.every((p) => top >= p.bottom + GAP || top + b.height + GAP <= p.top)) continue;
         const covered = countWithin(ys, top - POINT_REACH, top + b.height + POINT_REACH);
-        const better = !best || covered < best.covered || (covered === best.covered && top < best.box.top);
+        const better =
+          !best || covered < best.covered || (covered === best.covered && rank(b, top) < rank(b, best.box.top));
         if (better) best = { box: { left, top, right, bottom: top + b.height }, covered };
-        if (covered === 0) break; // the highest spot on this side that covers nothing
+        if (covered === 0 && b.y === undefined) break; // the highest spot on this side that covers nothing
       }
     }
     if (best) placed.push(best.box);
     return best?.box ?? null;
   });
+}
+
+/**
+ * Lines of label text at one marker: their widths (px), each line `line` px tall, a box `pad` px taller; and where each
+ * line would sit alone (its value's y, px), if anywhere.
+ */
+export interface LabelStack {
+  x: number;
+  widths: number[];
+  ys?: (number | undefined)[];
+}
+
+/** A box of lines [from, to) of stack `stack`, where it is drawn (null: no room left). */
+export interface PlacedLines {
+  stack: number;
+  from: number;
+  to: number;
+  box: PlacedBox | null;
+  /** The data points it covers (0 where the plot had room). */
+  covers: number;
+}
+
+/**
+ * Boxes for stacks of label lines: a stack keeps one box where it has room off the data; a stack whose box would
+ * cover data is split into a box per line, each placed in the gaps on its own, as near its own value as the gaps allow
+ * (the nine targets of a model-size sweep at one step hid a whole run's points beside them in one box). Each line
+ * keeps its marker's colour and run name.
+ */
+export function layoutStacks(
+  stacks: LabelStack[],
+  area: Area,
+  points: ScreenPoints | undefined,
+  size: { line: number; pad: number },
+): PlacedLines[] {
+  const whole = stacks.map((st, k) => ({ stack: k, from: 0, to: st.widths.length }));
+  let units = whole;
+  let placed = place(units, stacks, area, points, size);
+  const split = new Set(placed.filter((p) => p.covers > 0 && p.to - p.from > 1).map((p) => p.stack));
+  if (split.size) {
+    units = whole.flatMap((u) =>
+      split.has(u.stack) ? stacks[u.stack].widths.map((_, i) => ({ stack: u.stack, from: i, to: i + 1 })) : [u],
+    );
+    placed = inValueOrder(place(units, stacks, area, points, size), stacks, split);
+  }
+  return placed;
+}
+
+/**
+ * A split stack's lines, top to bottom in the order of their values (the highest value's line on top), over the
+ * boxes placed for them: placed one by one, a line that found no room by its own value went above lines of higher
+ * values, and the labels read out of order. Its boxes are all as wide, so any line fits any of them.
+ */
+function inValueOrder(placed: PlacedLines[], stacks: LabelStack[], split: Set<number>): PlacedLines[] {
+  for (const k of split) {
+    const mine = placed.filter((p) => p.stack === k && p.box);
+    const ys = stacks[k].ys ?? [];
+    const lines = mine.map((p) => p.from).sort((a, b) => (ys[a] ?? Infinity) - (ys[b] ?? Infinity) || a - b);
+    const boxes = mine.map((p) => p.box!).sort((a, b) => a.top - b.top);
+    mine.forEach((p, i) => {
+      p.from = lines[i];
+      p.to = lines[i] + 1;
+      p.box = boxes[i];
+    });
+  }
+  return placed;
+}
+
+function place(
+  units: { stack: number; from: number; to: number }[],
+  stacks: LabelStack[],
+  area: Area,
+  points: ScreenPoints | undefined,
+  size: { line: number; pad: number },
+): PlacedLines[] {
+  const boxes = units.map((u) => {
+    // A line split from its stack: as wide as the stack (inValueOrder may give it another line), near its value.
+    const split = u.to - u.from === 1 && stacks[u.stack].widths.length > 1;
+    return {
+      x: stacks[u.stack].x,
+      width: maxOf(split ? stacks[u.stack].widths : stacks[u.stack].widths.slice(u.from, u.to)),
+      height: (u.to - u.from) * size.line + size.pad,
+      y: split ? stacks[u.stack].ys?.[u.from] : undefined,
+    };
+  });
+  const placed = layoutLabels(boxes, area, points);
+  return units.map((u, k) => ({ ...u, box: placed[k], covers: placed[k] ? coveredPoints(placed[k]!, points) : 0 }));
+}
+
+/** How many data points a placed box covers (within POINT_REACH of it). */
+function coveredPoints(box: PlacedBox, points: ScreenPoints | undefined): number {
+  const ys = pointsBetween(points, box.left - POINT_REACH, box.right + POINT_REACH);
+  return countWithin(ys, box.top - POINT_REACH, box.bottom + POINT_REACH);
+}
+
+/** How far a spot is from where its box would sit: from its wanted y, or from the plot's top. */
+function rank(b: LabelBox, top: number): number {
+  return b.y === undefined ? top : Math.abs(top + b.height / 2 - b.y);
 }
 
 /**

@@ -206,6 +206,9 @@ function rebuild(): void {
     holder.className = 'canvas-holder';
     const canvas = document.createElement('canvas');
     canvas.id = `chart-${spec.id}`;
+    // A screen reader names the picture by its panel (the numbers are in the fits, notes and the CSV export).
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', `${shownOnOneLine(spec.title)} chart`);
     holder.append(canvas);
     box.append(holder);
     container.append(box);

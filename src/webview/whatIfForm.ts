@@ -59,6 +59,18 @@ const OPTIONS: Record<'shape' | 'decayShape', [string, string][]> = {
   ],
 };
 
+/**
+ * Significant digits a knob's box shows. A peak LR read off a log can be a float's noise: 0.00030000000000000003 of a
+ * computed schedule, 0.0003000000142492354 of a TensorBoard float32. The box shows 0.0003; the spec keeps the value
+ * until the box is edited, so schedule A still scales the file's LR by exactly 1.
+ */
+const KNOB_DIGITS = 6;
+
+/** A knob's value as its box shows it: a count as it is, a fraction to KNOB_DIGITS significant digits. */
+export function knobText(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(KNOB_DIGITS)));
+}
+
 /** How long typing pauses before the curves are recomputed: a few keystrokes make one request. */
 const TYPING_DELAY_MS = 250;
 
@@ -162,7 +174,7 @@ export class WhatIfForm {
           ? spec.milestones.join(', ')
           : f.kind === 'size'
             ? formatCompactExact(spec.modelSize ?? NaN)
-            : String(spec[f.key]);
+            : knobText(spec[f.key] as number);
       input = box;
     }
     input.dataset.field = f.key;

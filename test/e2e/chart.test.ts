@@ -16,6 +16,7 @@ import {
 import type { ChartHook, ChartSnapshot as Snapshot, DrawnPanel } from '../../src/shared/chart';
 import { CHINCHILLA, LUO, LUO_FIT, luoRunsCsv, skipUnless } from '../helpers/shared';
 import { scratchDir } from '../helpers/scratch';
+import { log as sizedLog, SIZES, type Kind as SizedKind } from '../helpers/sizedRuns';
 import { MAX_LOG_GRID } from '../../src/webview/format';
 
 const root = join(__dirname, '..', '..');
@@ -41,6 +42,8 @@ before(async () => {
   writeFileSync(join(workspace, 'wide.csv'), decayCsv(10, 2, 1));
   copyFileSync(join(root, 'examples/compute/compute_sweep.csv'), join(workspace, 'compute_sweep.csv'));
   copyFileSync(join(root, 'examples/loss/sweep.csv'), join(workspace, 'multirun.csv'));
+  writeFileSync(join(workspace, 'sized.csv'), sizedCsv());
+  writeFileSync(join(workspace, 'resumed.csv'), resumedCsv());
   if (!skipUnless(CHINCHILLA))
     copyFileSync(join(CHINCHILLA, 'chinchilla_epoch_derived.csv'), join(workspace, 'chinchilla_epoch_derived.csv'));
   host = await startHost({
@@ -80,6 +83,27 @@ function decayCsv(top: number, floor: number, exponent: number): string {
     rows.push(
       `${s},${cosineLr(s).toPrecision(4)},${(floor + (top - floor) * Math.pow(s / 100, -exponent)).toFixed(4)}`,
     );
+  return rows.join('\n') + '\n';
+}
+
+/** Runs of three model sizes (25M, 100M, 400M) under three schedules in one file: the model-size law's sweep. */
+function sizedCsv(): string {
+  const rows = ['run,step,lr,loss,params'];
+  for (const [folder, n] of Object.entries(SIZES))
+    for (const kind of ['constant', 'cosine', 'wsd'] as SizedKind[])
+      for (const row of sizedLog(kind, n, true, 2e-3).trim().split('\n').slice(1))
+        rows.push(`${folder}_${kind},${row}`);
+  return rows.join('\n') + '\n';
+}
+
+/** A resumed run logged over steps 20k-21k at a constant LR: its default target (42k) is past what it spans. */
+function resumedCsv(): string {
+  const rows = ['step,lr,loss'];
+  let seed = 3;
+  for (let s = 20_000; s <= 21_000; s += 10) {
+    seed = (seed * 16807) % 2147483647;
+    rows.push(`${s},0.0003,${(2.2 + 1.5 * Math.pow(s / 100, -0.3) + 0.002 * (seed / 2147483647 - 0.5)).toFixed(5)}`);
+  }
   return rows.join('\n') + '\n';
 }
 
@@ -880,3 +904,165 @@ test(
     }
   },
 );
+
+/**
+ * Shoots the workbench in the dark theme and then the light one (look-NAME-dark.png, look-NAME-light.png), and with
+ * `scrollTo` the panel scrolled to that element too (look-NAME-form-*.png), for a person to look at.
+ */
+async function lookBothThemes(name: string, s: Snapshot, scrollTo?: string): Promise<Snapshot> {
+  const page = host!.page;
+  const shoot = async (theme: string) => {
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, `look-${name}-${theme}.png`));
+    if (!scrollTo) return;
+    await chartFrame(page).locator(scrollTo).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await host!.screenshot(join(shots, `look-${name}-form-${theme}.png`));
+    await chartFrame(page)
+      .locator('body')
+      .evaluate(() => window.scrollTo(0, 0));
+  };
+  await shoot('dark');
+  await setTheme('Light Modern');
+  const light = await waitForChart(page, (x) => x.timing.draws > s.timing.draws);
+  await shoot('light');
+  return light;
+}
+
+test(
+  'a model-size fit: the what-if form takes a model size, and its peak LR box shows no float noise',
+  { timeout: 240_000 },
+  async () => {
+    const page = host!.page;
+    try {
+      await showChartFor('sized.csv');
+      const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2, 120_000);
+      const frame = chartFrame(page);
+      assert.equal(
+        await frame.locator('#whatif h2').textContent(),
+        'What-if schedule and model size (LR-annealing law with model size)',
+      );
+      // The file's peak LR is 0.00030000000000000003 (0.1·3e-4 + 0.9·3e-4 at the WSD runs' decay start).
+      for (const i of [0, 1]) {
+        assert.equal(await frame.locator(`.whatif-${i} input[data-field="peakLr"]`).inputValue(), '0.0003');
+        const size = frame.getByRole('textbox', { name: 'Model size N' }).nth(i);
+        assert.equal(await size.inputValue(), '400M');
+      }
+      assert.deepEqual(
+        s.whatIf.map((w) => w.label),
+        ['what-if A · N=400M', 'what-if B · N=400M'],
+      );
+      // Nine targets at step 20k: in one box of nine lines they hid the 25M runs' points beside it. Every label is
+      // written, none over another; a box over data holds one line, most cover none, and they read top to bottom
+      // in the order of their values, as the curves lie.
+      const labels = panel(s, 'main').labels ?? [];
+      assert.equal(labels.flatMap((l) => l.text).length, 9, JSON.stringify(labels));
+      for (const [i, l] of labels.entries()) {
+        assert.ok(l.covers === 0 || l.text.length === 1, JSON.stringify(l));
+        for (const m of labels.slice(0, i)) assert.ok(!boxesOverlap(l.box, m.box), JSON.stringify([l, m]));
+      }
+      assert.ok(labels.filter((l) => l.covers === 0).length >= 5, JSON.stringify(labels));
+      const values = [...labels]
+        .sort((a, b) => a.box.top - b.box.top)
+        .flatMap((l) => l.text.map((t) => Number(/= ([\d.]+) \[/.exec(t)![1])));
+      assert.deepEqual(
+        values,
+        [...values].sort((a, b) => b - a),
+      );
+      // Schedules A and B, stacked in the half-wide panel, are as wide as each other (A's note made it the wider).
+      const [a, b] = await Promise.all([0, 1].map((i) => frame.locator(`.whatif-${i}`).boundingBox()));
+      assert.ok(a && b && b.y >= a.y + a.height, JSON.stringify([a, b]));
+      assert.equal(Math.round(a.width), Math.round(b.width), JSON.stringify([a, b]));
+      await lookBothThemes('sized', s, '#whatif');
+    } finally {
+      await setTheme('Dark Modern');
+    }
+  },
+);
+
+test('a mean of both laws with the runner-up overlay, for a look', { timeout: 240_000 }, async () => {
+  try {
+    await showChartFor('cosine.csv');
+    const s = await waitForChart(host!.page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
+    const on = await clickAndRedraw('#runner-up-toggle', s);
+    const light = await lookBothThemes('mean-runner-up', on);
+    await clickAndRedraw('#runner-up-toggle', light);
+  } finally {
+    await setTheme('Dark Modern');
+  }
+});
+
+test(
+  'a BLEU group whose law broke: the axes of D_p name their unit, charts and export buttons their purpose',
+  { timeout: 240_000 },
+  async () => {
+    try {
+      await showChartFor('downstream_sweep.csv');
+      const s = await waitForChart(host!.page, (x) => x.kind === 'downstream' && x.panels.length === 2);
+      // D_p's axes say what it counts.
+      for (const id of ['main', 'secondary']) assert.equal(panel(s, id).xTitle, 'D_p (pretraining tokens)');
+      // A screen reader finds each chart by its panel's title, and the export buttons by what they do ("PNG" alone).
+      const frame = chartFrame(host!.page);
+      for (const name of ['BLEU vs pretraining data chart', 'Cross-entropy vs pretraining data chart'])
+        assert.ok(await frame.getByRole('img', { name }).isVisible(), name);
+      for (const format of ['PNG', 'CSV', 'JSON'])
+        assert.ok(await frame.getByRole('button', { name: `Export ${format}` }).isVisible(), format);
+      await lookBothThemes('bleu-break', s, '#notes');
+    } finally {
+      await setTheme('Dark Modern');
+    }
+  },
+);
+
+test(
+  'a withheld target (loss-range-short): the chart says why, and the what-if to it is refused',
+  { timeout: 240_000 },
+  async () => {
+    const page = host!.page;
+    try {
+      await showChartFor('resumed.csv');
+      const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length > 0);
+      assert.deepEqual(s.markers, []);
+      const frame = chartFrame(page);
+      const notes = (await frame.locator('#notes').innerText()).trim();
+      assert.match(notes, /^resumed: L\(42k\): no prediction — too far past the data: step 42000's S1 = /);
+      assert.ok(await frame.locator('#notes li').first().isVisible());
+      // B, the same LR twice as long (to 42k), is the step the lens withholds: refused with the step, not drawn.
+      assert.deepEqual(
+        s.whatIf.map((w) => w.shape),
+        ['logged'],
+      );
+      assert.match(
+        (await frame.locator('#whatif-result').textContent()) ?? '',
+        /what-if B: by step \d+ its S1 \([\d.]+\) lies more than one span of the fitted logs' S1 \(6–6\.3\) past them/,
+      );
+      await lookBothThemes('withheld', s, '#notes');
+    } finally {
+      await setTheme('Dark Modern');
+    }
+  },
+);
+
+test('a narrow window (500 px), for a look', { timeout: 240_000 }, async () => {
+  const page = host!.page;
+  await showChartFor('sized.csv');
+  // Drawn before its file's editor closes (a chart whose file closed mid-fit said it had no fit yet).
+  await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2, 120_000);
+  // The chart alone in the window: close the file's group (focus there, not in the webview, keeps the palette's keys).
+  await page
+    .locator('.tabs-container .tab', { hasText: /^sized\.csv/ })
+    .first()
+    .click();
+  await host!.executeCommand('View: Close Editor Group');
+  await host!.executeCommand('View: Toggle Primary Side Bar Visibility');
+  await page.setViewportSize({ width: 500, height: 900 });
+  try {
+    await page.waitForTimeout(1500);
+    const s = await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2, 120_000);
+    await lookBothThemes('narrow', s, '#whatif');
+  } finally {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await host!.executeCommand('View: Toggle Primary Side Bar Visibility');
+    await setTheme('Dark Modern');
+  }
+});

@@ -7,12 +7,12 @@
 // every case measured, however far past in log S1 (steps 100-3000 -> 100k is 1.03 spans); those are not limited. The others predict at most one span
 // of their own log S1 range past it.
 import { finding } from '../findings';
-import { lrAreas } from '../laws/schedule';
-import { formatCount } from '../util/format';
+import { lrAreas, type LoggedSchedule } from '../laws/schedule';
+import { formatCompact, formatCount } from '../util/format';
 import { areaConvention, type AnalysisOptions } from './options';
 import type { LossCurve } from './lossCurves';
 import { beyondReach, pastPhrase, reachOf, sideOf, type Reach } from './reach';
-import type { Finding } from './types';
+import type { Finding, FitResult } from './types';
 import type { WithheldFrom } from './unseenDrop';
 
 /** Fitted logs whose last S1 is at least this many times their first start near their runs' start: not limited. */
@@ -46,14 +46,15 @@ export function areaReach(curves: readonly LossCurve[], fitted: readonly number[
 
 /**
  * Per curve, the first of its targets further past the fitted S1 than they span (its predictions from there on are
- * withheld), and the one finding that says so; none when the fitted logs start near their runs' start.
+ * withheld), the one finding that says so, and the fitted logs' reach (FitResult.s1Reach, which a what-if keeps to);
+ * none when the fitted logs start near their runs' start.
  */
 export function areaReachCuts(
   curves: readonly LossCurve[],
   targets: readonly number[][],
   fitted: readonly number[],
   options: AnalysisOptions,
-): { cuts: (WithheldFrom | undefined)[]; found: Finding | null } {
+): { cuts: (WithheldFrom | undefined)[]; found: Finding | null; reach: FitResult['s1Reach'] } {
   const reach = areaReach(curves, fitted, options);
   let found: Finding | null = null;
   const cuts = curves.map((c, i) => {
@@ -69,7 +70,25 @@ export function areaReachCuts(
       reason: `too far ${sideOf(reach, s1[t])} the data: step ${formatCount(step)}'s ${pastPhrase('S1', reach, s1[t])}, and the fitted logs cover less than half the area trained before them, so L0, A and alpha trade off; the law is trusted at most one span ${sideOf(reach, s1[t])} its data`,
     };
   });
-  return { cuts, found };
+  return { cuts, found, reach: reach && { ...reach, warmup: areaConvention(options.warmupConvention) } };
+}
+
+/**
+ * Why a what-if schedule cannot be predicted by a fit whose logs start late (FitResult.s1Reach): from the first of its
+ * steps whose S1 lies past their reach, as their own targets are withheld. Null when every step is within it.
+ */
+export function scheduleReachProblem(
+  s1Reach: FitResult['s1Reach'],
+  schedule: LoggedSchedule,
+  steps: readonly number[],
+): string | null {
+  if (!s1Reach || !steps.length) return null;
+  const s1 = lrAreas(schedule, steps, { lambda: 0.999, warmup: s1Reach.warmup }).s1;
+  const k = steps.findIndex((_, i) => beyondReach(s1Reach, s1[i]));
+  if (k < 0) return null;
+  const side = sideOf(s1Reach, s1[k]);
+  const fitted = `${formatCompact(s1Reach.low)}–${formatCompact(s1Reach.high)}`;
+  return `by step ${formatCount(steps[k])} its S1 (${formatCompact(s1[k])}) lies more than one span of the fitted logs' S1 (${fitted}) ${side} them, in log S1: they cover less than half the area trained before them, so L0, A and alpha trade off there and this fit cannot predict the schedule. Ask for fewer steps, or fit a log of the run from its start.`;
 }
 
 function lossRangeShort(curve: LossCurve, reach: Reach, step: number, s1: number): Finding {

@@ -5,6 +5,7 @@ import type { FindingCode, Hint } from '../findings';
 import type { ColumnRole, FileFormat, FileKind, JoinedLines, MetricFileLines, Severity } from '../table/types';
 import type { CarriedTerms, LossDropConvention } from '../laws/lossDrop';
 import type { AreaResume, WarmupConvention } from '../laws/schedule';
+import type { Reach } from './reach';
 
 export type LawId =
   'lr-annealing' | 'mpl' | 'lr-annealing-size' | 'bleu' | 'downstream-ce' | 'chinchilla' | 'power' | 'mpl-size';
@@ -203,6 +204,12 @@ export interface FitResult {
    * far outside them is refused (whatIf.ts).
    */
   lrPeaks?: { lowest: number; highest: number };
+  /**
+   * Loss-curve fits whose logs start far from their runs' start (areaReach.ts): their reach in S1 (the LR summed from
+   * step 1, under the `warmup` convention), past which a prediction (a curve's target, a what-if's step) is withheld.
+   * Absent when the logs start near their runs' start.
+   */
+  s1Reach?: Reach & { warmup: WarmupConvention };
 }
 
 /** The runner-up law's fit as a fit reports it: its coefficients, the settings its predictions need, its scores. */

@@ -21,6 +21,7 @@ import { distinctDigits } from '../util/format';
 import { concat, appendAll, maxOf, minOf } from '../util/arrays';
 import { runToEnd, type Steps } from '../util/steps';
 import { departureLabel } from '../analysis/departureText';
+import { describePrediction } from '../analysis/describe';
 import { fitLawName, LAW_NAMES, runnerUpLawName } from '../analysis/lawNames';
 import { axisValues, lttbIndices, pointBudget, windowRange } from './lttb';
 import { band, columnName, interpolateLog, law, logGrid, observed, targetMarker, type Parts } from './seriesParts';
@@ -95,7 +96,7 @@ export function* chartSteps(analysis: Analysis<Series>): Steps<ChartModel> {
       groups,
       fits,
       predictions: analysis.predictions,
-      notes: unsupportedNotes(analysis.fits),
+      notes: [...unsupportedNotes(analysis.fits), ...withheldNotes(analysis)],
       whatIf: parts.whatIf,
       ...(parts.legendByGroup && { legendByGroup: true }),
       ...(parts.lawChoice && { lawChoice: parts.lawChoice }),
@@ -128,6 +129,22 @@ function unsupportedNotes(fits: readonly FitResult[]): string[] {
           `${f.group !== undefined ? `${f.group}: the` : 'The'} ${fitLawName(f)} fit is not supported by the data (${f.unsupported.map((u) => u.reason).join('; ')}), so no band or prediction is drawn from it (see the Problems panel).`,
         ]
       : [],
+  );
+}
+
+/**
+ * A note per withheld target of a loss curve whose fit the data support (an unsupported fit has its own note): its
+ * marker is missing (past a resumed log's reach, after an LR drop the fit curves never showed, past a departure), and
+ * without a word the chart reads as one that lost it.
+ */
+function withheldNotes(analysis: Analysis<Series>): string[] {
+  if (analysis.kind !== 'loss-curve') return [];
+  return analysis.curves.flatMap((c) =>
+    fitOfCurve(analysis.fits, c)?.unsupported
+      ? []
+      : analysis.predictions
+          .filter((p) => p.curve === c.name && p.xName === 'step' && !hasValue(p))
+          .map((p) => `${describePrediction(p)}.`),
   );
 }
 

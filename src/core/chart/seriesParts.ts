@@ -104,7 +104,7 @@ export function targetMarker(
   group: string,
   p: ValuedPrediction,
 ): ChartMarker {
-  return { panel, kind: 'target', x: p.x, group, label: `${who}: ${predictionAt(p)} = ${estimateText(p)}` };
+  return { panel, kind: 'target', x: p.x, y: p.value, group, label: `${who}: ${predictionAt(p)} = ${estimateText(p)}` };
 }
 
 export function columnName(analysis: Analysis<Series>, role: string): string | undefined {

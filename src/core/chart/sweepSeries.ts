@@ -29,7 +29,8 @@ export function downstreamSeries(analysis: Analysis): Parts {
   const markers: ChartMarker[] = [];
   for (const c of analysis.curves)
     singleXSeries(analysis, c, c.metric === 'ce' ? 'secondary' : 'main', series, markers);
-  const dp = columnName(analysis, 'pretrainData') ?? 'D_p';
+  // The column as the file names it, and what it counts: an axis without a unit leaves "8B" of what to guess.
+  const dp = `${columnName(analysis, 'pretrainData') ?? 'D_p'} (pretraining tokens)`;
   const panels: ChartPanelSpec[] = [
     {
       id: 'main',

@@ -68,6 +68,8 @@ export interface ChartMarker {
   panel: PanelId;
   kind: 'target' | 'break';
   x: number;
+  /** A target's predicted value: its label, split from others at its x, sits near it. */
+  y?: number;
   label: string;
   group: string;
 }

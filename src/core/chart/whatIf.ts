@@ -5,6 +5,7 @@
 // weighted at each step of the schedule by the inverse of its bootstrap spread there, from the refits the analysis
 // weighed the logged curves with (spreadWeights.ts).
 import { mixReplicates } from '../analysis/combinedLoss';
+import { scheduleReachProblem } from '../analysis/areaReach';
 import { beyondReach, farReason, reachOf } from '../analysis/reach';
 import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
@@ -502,7 +503,10 @@ export function whatIfCurve(
   const schedule = spec.shape === 'logged' ? loggedSchedule(spec, options.logged) : scheduleOf(spec);
   if (!schedule) return { ok: false, message: `${label}: this file has no logged LR schedule to continue.` };
   const lr = spec.shape === 'logged' ? lrOfSchedule(schedule, steps) : steps.map(lrOfSpec(spec));
-  const unseen = lrReachProblem(fit, steps, lr) ?? unseenDropProblem(fit, steps, lr);
+  const unseen =
+    lrReachProblem(fit, steps, lr) ??
+    unseenDropProblem(fit, steps, lr) ??
+    scheduleReachProblem(fit.s1Reach, schedule, steps);
   if (unseen) return { ok: false, message: `${label}: ${unseen}` };
   const mean = meanLoss(fit, schedule, Float64Array.from(steps));
   if (mean && !mean.ok) return mean;

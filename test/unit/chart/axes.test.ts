@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { distinctDigits } from '../../../src/core/util/format';
 import { logGridValues, MAX_LOG_GRID, tick, tickLabels } from '../../../src/webview/format';
-import { layoutLabels, overlaps, type PlacedBox } from '../../../src/webview/labelLayout';
+import { layoutLabels, layoutStacks, overlaps, type PlacedBox } from '../../../src/webview/labelLayout';
 
 test('axis ticks: an LR axis gets distinct labels (never "3e-4, 3e-4, 2e-4")', () => {
   const values = [0, 5e-5, 1e-4, 1.5e-4, 2e-4, 2.5e-4, 3e-4];
@@ -153,4 +153,41 @@ test('marker labels: a marker near the right edge gets its label left of it, not
   // Too wide for either side: pushed inside, as before.
   const [wide] = layoutLabels([{ x: 500, width: 900, height: 20 }], area) as PlacedBox[];
   assert.ok(wide.left >= 0 && wide.right <= 1000, JSON.stringify(wide));
+});
+
+test('marker labels: a stack of lines that would cover data is split into a line per box, each off the data', () => {
+  const area = { left: 0, right: 400, top: 0, bottom: 300 };
+  // Three runs' points across the plot, 80 px apart (a model-size sweep's three sizes): no gap holds nine lines.
+  const points = { x: [] as number[], y: [] as number[] };
+  for (let px = 0; px <= 400; px += 4)
+    for (const py of [60, 140, 220]) {
+      points.x.push(px);
+      points.y.push(py);
+    }
+  const size = { line: 15, pad: 4 };
+  const nine = { x: 398, widths: Array.from({ length: 9 }, () => 200) };
+  const placed = layoutStacks([nine], area, points, size);
+  assert.equal(placed.length, 9, 'a box per line');
+  assert.deepEqual(
+    placed.map((p) => [p.from, p.to]),
+    Array.from({ length: 9 }, (_, i) => [i, i + 1]),
+  );
+  for (const [i, p] of placed.entries()) {
+    assert.ok(p.box, `line ${i} is drawn`);
+    assert.equal(p.covers, 0, JSON.stringify(p));
+    for (const q of placed.slice(0, i)) assert.ok(!overlaps(p.box!, q.box!), JSON.stringify([p, q]));
+  }
+  // Split, each line sits as near its own value as the gaps allow, and the lines read in their values' order: the
+  // first target's value lowest, its line lowest.
+  const ys = Array.from({ length: 9 }, (_, i) => 280 - 30 * i);
+  const near = layoutStacks([{ ...nine, ys }], area, points, size);
+  const line = (i: number) => near.find((p) => p.from === i)!.box!;
+  for (let i = 1; i < 9; i++) assert.ok(line(i - 1).top > line(i).top, JSON.stringify(near));
+  for (const p of near) assert.equal(p.covers, 0, JSON.stringify(p));
+  // Where the stack has room off the data it keeps one box.
+  const two = layoutStacks([{ x: 398, widths: [200, 180] }], area, points, size);
+  assert.deepEqual(
+    two.map((p) => [p.from, p.to, p.covers]),
+    [[0, 2, 0]],
+  );
 });

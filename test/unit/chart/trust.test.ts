@@ -34,6 +34,11 @@ test('a broken BLEU law is drawn only up to its break: no band, target or law pa
   assert.ok(of('band', aligned) && of('target', aligned));
   // The CE law of the broken group is not broken: it keeps its target.
   assert.ok(of('target', broken, 'CE'));
+  // Both panels' x is D_p, named by its column and its unit.
+  assert.deepEqual(
+    data.panels.map((p) => p.xLabel),
+    ['D_p (pretraining tokens)', 'D_p (pretraining tokens)'],
+  );
 });
 
 test('an unsupported loss fit: the law over the data only, no band, no extrapolation, no target marker', async () => {
@@ -78,4 +83,18 @@ test('an unsupported (N, D) fit: observed runs only, no law lines, frontier or b
     [],
   );
   assert.equal(data.markers.filter((m) => m.kind === 'target').length, 0);
+});
+
+test('a target withheld from a supported fit (past a resumed log, loss-range-short): no marker, and a note says why', async () => {
+  const dir = scratchDir('scaling-lens-chart-trust-reach-');
+  const path = join(dir, 'resumed.csv');
+  // A run resumed at step 20k and logged to 21k at a constant LR: its default target, 42k, is past its reach in S1.
+  const rows = ['step,lr,loss'];
+  for (let s = 20_000; s <= 21_000; s += 10)
+    rows.push(`${s},0.0003,${(2.2 + 1.5 * Math.pow(s / 100, -0.3) + 0.001 * Math.sin(s)).toFixed(5)}`);
+  writeFileSync(path, rows.join('\n') + '\n');
+  const data = await chartOf(path);
+  assert.equal(data.markers.filter((m) => m.kind === 'target').length, 0);
+  assert.equal(data.notes.length, 1, JSON.stringify(data.notes));
+  assert.match(data.notes[0], /^resumed: L\(42k\): no prediction — too far past the data: step 42000's S1 = .+\.$/);
 });

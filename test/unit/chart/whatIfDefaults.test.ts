@@ -10,7 +10,7 @@ import { buildChart, referenceCurve } from '../../../src/core/chart/series';
 import { defaultSpec, whatIfCurve, whatIfLawName } from '../../../src/core/chart/whatIf';
 import { fitLawName } from '../../../src/core/analysis/lawNames';
 import { parseText } from '../../../src/core/table';
-import { defaultSpecs, outcomeLines } from '../../../src/webview/whatIfForm';
+import { defaultSpecs, knobText, outcomeLines } from '../../../src/webview/whatIfForm';
 import { REPO } from '../../helpers/shared';
 
 /** A linear decay from the peak to a tenth of it, with a loss that falls as the LR area grows. */
@@ -126,4 +126,43 @@ test('B − A is printed to the decimal place of the final losses: a difference 
     outcomeLines([curve('what-if A', 2.5796), curve('what-if B', 2.8305)]).at(-1),
     'B − A = 0.2509 (A ends lower)',
   );
+});
+
+test('a resumed log (loss-range-short): a what-if past its reach in S1 is refused with the step, one within it drawn', () => {
+  // Steps 20k-21k of a run at a constant LR: its own target at 42k is withheld, and so is a what-if's loss there.
+  const rows = ['step,lr,loss'];
+  for (let s = 20_000; s <= 21_000; s += 10)
+    rows.push(`${s},0.0003,${(2.2 + 1.5 * Math.pow(s / 100, -0.3) + 0.001 * Math.sin(s)).toFixed(5)}`);
+  const analysis = analyseTables([parseText(rows.join('\n') + '\n', { fileName: 'resumed.csv' })], {
+    bootstrapSamples: 0,
+  });
+  const fit = analysis.fits[0];
+  assert.ok(fit.s1Reach, 'the fit keeps its reach in S1');
+  assert.equal(analysis.predictions[0].status, 'fit-unsupported');
+  const defaults = buildChart(analysis).data.whatIf!;
+  const [a, b] = defaultSpecs(defaults);
+  const options = { fromStep: defaults.fromStep };
+  const far = whatIfCurve(fit, b, 'B', options);
+  assert.equal(b.totalSteps, 42_000);
+  assert.ok(!far.ok, 'no loss at the step the lens withholds');
+  assert.match(
+    far.message,
+    /^B: by step \d+ its S1 \([\d.]+\) lies more than one span of the fitted logs' S1 \(6–6\.3\) past them/,
+  );
+  const near = whatIfCurve(fit, { ...b, totalSteps: 22_000 }, 'B', options);
+  assert.ok(near.ok, near.ok ? '' : near.message);
+  const own = referenceCurve(analysis, fit)!.schedule!;
+  const logged = { steps: Float64Array.from(own.steps), lr: Float64Array.from(own.lr) };
+  const asLogged = whatIfCurve(fit, a, 'A', { ...options, logged });
+  assert.ok(asLogged.ok, asLogged.ok ? '' : asLogged.message);
+});
+
+test("a knob's box shows a float's noise as the number it stands for, and counts as they are", () => {
+  // A computed schedule's peak and a TensorBoard float32's: the peak LR box read 0.00030000000000000003.
+  assert.equal(knobText(0.1 * 3e-4 + 0.45 * 3e-4 * 2), '0.0003');
+  assert.equal(knobText(Math.fround(3e-4)), '0.0003');
+  assert.equal(knobText(0.0002999333856493738), '0.000299933');
+  assert.equal(knobText(1e-7), '1e-7');
+  assert.equal(knobText(24_000), '24000');
+  assert.equal(knobText(0.1), '0.1');
 });
