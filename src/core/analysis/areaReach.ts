@@ -1,15 +1,16 @@
-// The loss-curve laws' reach (reach.ts's rule, in the forward area S1). A log of steps 20k-21k of a run resumed at a
-// constant LR spans S1 by 5 %: L0, A and alpha are told apart only by the curvature of so short a stretch, so any
-// alpha fits as well with L0 and A moved, and the bootstrap's refits, started at the fit, stay by it (0.05 % noise:
-// step 100k predicted 2.347 [2.339, 2.356] where the law the points were drawn from gives 2.289). A log that covers
-// at least half the area trained before its last point (steps 10-3000, 100-1000 of a run) shows the fall from near
-// the run's start, and its prediction of the planned end held the truth, or missed it by under a band's width, in
-// every case measured, however far past in log S1 (steps 100-3000 -> 100k is 1.03 spans); those are not limited. The others predict at most one span
-// of their own log S1 range past it.
+// The loss-curve and model-size laws' reach (reach.ts's rule, in the forward area S1; a what-if's too: whatIf.ts).
+// A log of steps 20k-21k of a run resumed at a constant LR spans S1 by 5 %: L0, A and alpha are told apart only by
+// the curvature of so short a stretch, so any alpha fits as well with L0 and A moved, and the bootstrap's refits,
+// started at the fit, stay by it (0.05 % noise: step 100k predicted 2.347 [2.339, 2.356] where the law the points
+// were drawn from gives 2.289). A log that covers at least half the area trained before its last point (steps
+// 10-3000, 100-1000 of a run) shows the fall from near the run's start, and its prediction of the planned end held
+// the truth, or missed it by under a band's width, in every case measured, however far past in log S1 (steps
+// 100-3000 -> 100k is 1.03 spans); those are not limited. The others predict at most one span of their own log S1
+// range past it.
 import { finding } from '../findings';
-import { lrAreas } from '../laws/schedule';
+import { lrAreas, type LoggedSchedule } from '../laws/schedule';
 import { formatCount } from '../util/format';
-import { areaConvention, type AnalysisOptions } from './options';
+import { areaConvention, type AnalysisOptions, type WarmupConventionOption } from './options';
 import type { LossCurve } from './lossCurves';
 import { beyondReach, pastPhrase, reachOf, sideOf, type Reach } from './reach';
 import type { Finding } from './types';
@@ -18,14 +19,18 @@ import type { WithheldFrom } from './unseenDrop';
 /** Fitted logs whose last S1 is at least this many times their first start near their runs' start: not limited. */
 const FROM_START = 2;
 
-/** S1 (raw LR units, the options' warmup convention) of a curve at ascending integer steps. */
+/** S1 (raw LR units, the warmup convention given) of a schedule at ascending integer steps. */
+export function s1Of(
+  schedule: LoggedSchedule,
+  steps: ArrayLike<number>,
+  convention: WarmupConventionOption,
+  warmupSteps?: number,
+): Float64Array {
+  return lrAreas(schedule, steps, { lambda: 0.999, warmup: areaConvention(convention), warmupSteps }).s1;
+}
+
 function s1At(curve: LossCurve, steps: number[], options: AnalysisOptions): Float64Array {
-  const areaOptions = {
-    lambda: 0.999,
-    warmup: areaConvention(options.warmupConvention),
-    warmupSteps: options.warmupSteps,
-  };
-  return lrAreas(curve.schedule, steps, areaOptions).s1;
+  return s1Of(curve.schedule, steps, options.warmupConvention, options.warmupSteps);
 }
 
 /**
@@ -46,14 +51,15 @@ export function areaReach(curves: readonly LossCurve[], fitted: readonly number[
 
 /**
  * Per curve, the first of its targets further past the fitted S1 than they span (its predictions from there on are
- * withheld), and the one finding that says so; none when the fitted logs start near their runs' start.
+ * withheld), the one finding that says so, and the reach (kept as FitResult.areaReach for what-ifs); none when the
+ * fitted logs start near their runs' start.
  */
 export function areaReachCuts(
   curves: readonly LossCurve[],
   targets: readonly number[][],
   fitted: readonly number[],
   options: AnalysisOptions,
-): { cuts: (WithheldFrom | undefined)[]; found: Finding | null } {
+): { cuts: (WithheldFrom | undefined)[]; found: Finding | null; reach: Reach | undefined } {
   const reach = areaReach(curves, fitted, options);
   let found: Finding | null = null;
   const cuts = curves.map((c, i) => {
@@ -64,12 +70,32 @@ export function areaReachCuts(
     if (t < 0) return undefined;
     const step = steps[t];
     found ??= lossRangeShort(c, reach, step, s1[t]);
-    return {
-      from: step,
-      reason: `too far ${sideOf(reach, s1[t])} the data: step ${formatCount(step)}'s ${pastPhrase('S1', reach, s1[t])}, and the fitted logs cover less than half the area trained before them, so L0, A and alpha trade off; the law is trusted at most one span ${sideOf(reach, s1[t])} its data`,
-    };
+    return { from: step, reason: areaFarReason(reach, step, s1[t]) };
   });
-  return { cuts, found };
+  return { cuts, found, reach };
+}
+
+/** Why a step's prediction is withheld past (or below) the fitted logs' reach in S1: a curve's target, a what-if's. */
+export function areaFarReason(reach: Reach, step: number, s1: number): string {
+  const side = sideOf(reach, s1);
+  return `too far ${side} the data: step ${formatCount(step)}'s ${pastPhrase('S1', reach, s1)}, and the fitted logs cover less than half the area trained before them, so L0, A and alpha trade off; the law is trusted at most one span ${side} its data`;
+}
+
+/**
+ * The first of ascending `steps` of a schedule (a what-if's) whose S1 lies past the reach a fit kept
+ * (FitResult.areaReach), with the reason; null when none does or the fit kept none.
+ */
+export function scheduleBeyondArea(
+  kept: { low: number; high: number } | undefined,
+  schedule: LoggedSchedule,
+  steps: number[],
+  convention: WarmupConventionOption,
+): { step: number; reason: string } | null {
+  if (!kept || !steps.length) return null;
+  const reach = reachOf([kept.low, kept.high]);
+  const s1 = s1Of(schedule, steps, convention);
+  const k = steps.findIndex((_, i) => beyondReach(reach, s1[i]));
+  return k < 0 ? null : { step: steps[k], reason: areaFarReason(reach, steps[k], s1[k]) };
 }
 
 function lossRangeShort(curve: LossCurve, reach: Reach, step: number, s1: number): Finding {

@@ -191,6 +191,7 @@ export function analyseLossCurves(
   applyDisagreement(result, reported);
   if (chosen.selection) reported.selection = chosen.selection;
   if (floor !== undefined) reported.lrFloor = floor;
+  if (reach.reach) reported.areaReach = { low: reach.reach.low, high: reach.reach.high };
   const peaks = fittedLrPeaks(
     input.fitted.map((i) => prepared[i].curve),
     options.warmupSteps,

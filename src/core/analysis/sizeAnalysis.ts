@@ -378,6 +378,7 @@ export function analyseSizedCurves(
     atBounds: fit.atBounds,
     ...(heldOut.length ? { heldOut: averageMetrics(heldOut) } : {}),
     ...(floor !== undefined && { lrFloor: floor }),
+    ...(areaCuts.reach && { areaReach: { low: areaCuts.reach.low, high: areaCuts.reach.high } }),
     ...(peaks && { lrPeaks: peaks }),
   });
   // A curve whose level the law does not give at its size (a wrong size, other data): nothing is predicted.

@@ -203,6 +203,12 @@ export interface FitResult {
    * far outside them is refused (whatIf.ts).
    */
   lrPeaks?: { lowest: number; highest: number };
+  /**
+   * Loss-curve and model-size fits on logs that start far from their runs' start (areaReach.ts): the forward area S1
+   * their fitted logs span (raw LR units, the fit's warmup convention). A step past it by more than one span, in log
+   * S1, is withheld (loss-range-short), a what-if's too (whatIf.ts). Absent when the logs start near their runs' start.
+   */
+  areaReach?: { low: number; high: number };
 }
 
 /** The runner-up law's fit as a fit reports it: its coefficients, the settings its predictions need, its scores. */

@@ -6,6 +6,7 @@
 // weighed the logged curves with (spreadWeights.ts).
 import { mixReplicates } from '../analysis/combinedLoss';
 import { beyondReach, farReason, reachOf } from '../analysis/reach';
+import { scheduleBeyondArea } from '../analysis/areaReach';
 import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
 import { modelSchedule, predictMultiPower, type MultiPowerModel } from '../analysis/multiPowerFit';
@@ -502,7 +503,8 @@ export function whatIfCurve(
   const schedule = spec.shape === 'logged' ? loggedSchedule(spec, options.logged) : scheduleOf(spec);
   if (!schedule) return { ok: false, message: `${label}: this file has no logged LR schedule to continue.` };
   const lr = spec.shape === 'logged' ? lrOfSchedule(schedule, steps) : steps.map(lrOfSpec(spec));
-  const unseen = lrReachProblem(fit, steps, lr) ?? unseenDropProblem(fit, steps, lr);
+  const unseen =
+    lrReachProblem(fit, steps, lr) ?? unseenDropProblem(fit, steps, lr) ?? areaProblem(fit, schedule, steps);
   if (unseen) return { ok: false, message: `${label}: ${unseen}` };
   const mean = meanLoss(fit, schedule, Float64Array.from(steps));
   if (mean && !mean.ok) return mean;
@@ -582,6 +584,21 @@ function lrReachProblem(fit: FitResult, steps: number[], lr: number[]): string |
   const top = maxOf(lr);
   if (top * WHATIF_LR_BELOW >= peaks.lowest) return null;
   return `its highest LR, ${formatNumber(top)} at step ${formatCompact(steps[lr.indexOf(top)])}, is over ${WHATIF_LR_BELOW} times lower than the lowest peak LR ${trained}: the law would be carried to LR areas no run had, so this fit cannot predict the schedule. ${advice}`;
+}
+
+/**
+ * Why the fit cannot predict a what-if that reaches a forward area S1 further past (or below) its fitted logs' than
+ * they span (FitResult.areaReach: logs that start far from their runs' start), as the analysis withholds such a step
+ * (loss-range-short): a resumed run logged over steps 20k-21k drew a constant LR to step 100k at 2.247 where the law
+ * its points were drawn from gives 2.291. Null when it can.
+ */
+function areaProblem(fit: FitResult, schedule: LoggedSchedule, steps: number[]): string | null {
+  const convention = fit.settings.warmupConvention as WarmupConventionOption;
+  const far = scheduleBeyondArea(fit.areaReach, schedule, steps, convention);
+  return (
+    far &&
+    `${far.reason}, so this fit cannot predict the schedule. Fit a log of the run from its start (or a longer stretch of it), or draw a shorter schedule.`
+  );
 }
 
 /** The fit curves' peak LRs, in words: one value or a range. */
