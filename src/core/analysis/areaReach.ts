@@ -1,15 +1,16 @@
-// The loss-curve laws' reach (reach.ts's rule, in the forward area S1). A log of steps 20k-21k of a run resumed at a
-// constant LR spans S1 by 5 %: L0, A and alpha are told apart only by the curvature of so short a stretch, so any
-// alpha fits as well with L0 and A moved, and the bootstrap's refits, started at the fit, stay by it (0.05 % noise:
-// step 100k predicted 2.347 [2.339, 2.356] where the law the points were drawn from gives 2.289). A log that covers
-// at least half the area trained before its last point (steps 10-3000, 100-1000 of a run) shows the fall from near
-// the run's start, and its prediction of the planned end held the truth, or missed it by under a band's width, in
-// every case measured, however far past in log S1 (steps 100-3000 -> 100k is 1.03 spans); those are not limited. The others predict at most one span
-// of their own log S1 range past it.
+// The loss-curve and model-size laws' reach (reach.ts's rule, in the forward area S1; a what-if's too: whatIf.ts).
+// A log of steps 20k-21k of a run resumed at a constant LR spans S1 by 5 %: L0, A and alpha are told apart only by
+// the curvature of so short a stretch, so any alpha fits as well with L0 and A moved, and the bootstrap's refits,
+// started at the fit, stay by it (0.05 % noise: step 100k predicted 2.347 [2.339, 2.356] where the law the points
+// were drawn from gives 2.289). A log that covers at least half the area trained before its last point (steps
+// 10-3000, 100-1000 of a run) shows the fall from near the run's start, and its prediction of the planned end held
+// the truth, or missed it by under a band's width, in every case measured, however far past in log S1 (steps
+// 100-3000 -> 100k is 1.03 spans); those are not limited. The others predict at most one span of their own log S1
+// range past it.
 import { finding } from '../findings';
 import { lrAreas, type LoggedSchedule } from '../laws/schedule';
 import { formatCompact, formatCount } from '../util/format';
-import { areaConvention, type AnalysisOptions } from './options';
+import { areaConvention, type AnalysisOptions, type WarmupConventionOption } from './options';
 import type { LossCurve } from './lossCurves';
 import { beyondReach, pastPhrase, reachOf, sideOf, type Reach } from './reach';
 import type { Finding, FitResult } from './types';
@@ -18,14 +19,18 @@ import type { WithheldFrom } from './unseenDrop';
 /** Fitted logs whose last S1 is at least this many times their first start near their runs' start: not limited. */
 const FROM_START = 2;
 
-/** S1 (raw LR units, the options' warmup convention) of a curve at ascending integer steps. */
+/** S1 (raw LR units, the warmup convention given) of a schedule at ascending integer steps. */
+export function s1Of(
+  schedule: LoggedSchedule,
+  steps: ArrayLike<number>,
+  convention: WarmupConventionOption,
+  warmupSteps?: number,
+): Float64Array {
+  return lrAreas(schedule, steps, { lambda: 0.999, warmup: areaConvention(convention), warmupSteps }).s1;
+}
+
 function s1At(curve: LossCurve, steps: number[], options: AnalysisOptions): Float64Array {
-  const areaOptions = {
-    lambda: 0.999,
-    warmup: areaConvention(options.warmupConvention),
-    warmupSteps: options.warmupSteps,
-  };
-  return lrAreas(curve.schedule, steps, areaOptions).s1;
+  return s1Of(curve.schedule, steps, options.warmupConvention, options.warmupSteps);
 }
 
 /**
@@ -65,10 +70,7 @@ export function areaReachCuts(
     if (t < 0) return undefined;
     const step = steps[t];
     found ??= lossRangeShort(c, reach, step, s1[t]);
-    return {
-      from: step,
-      reason: `too far ${sideOf(reach, s1[t])} the data: step ${formatCount(step)}'s ${pastPhrase('S1', reach, s1[t])}, and the fitted logs cover less than half the area trained before them, so L0, A and alpha trade off; the law is trusted at most one span ${sideOf(reach, s1[t])} its data`,
-    };
+    return { from: step, reason: areaFarReason(reach, step, s1[t]) };
   });
   return { cuts, found, reach: reach && { ...reach, warmup: areaConvention(options.warmupConvention) } };
 }
@@ -89,6 +91,12 @@ export function scheduleReachProblem(
   const side = sideOf(s1Reach, s1[k]);
   const fitted = `${formatCompact(s1Reach.low)}–${formatCompact(s1Reach.high)}`;
   return `by step ${formatCount(steps[k])} its S1 (${formatCompact(s1[k])}) lies more than one span of the fitted logs' S1 (${fitted}) ${side} them, in log S1: they cover less than half the area trained before them, so L0, A and alpha trade off there and this fit cannot predict the schedule. Ask for fewer steps, or fit a log of the run from its start.`;
+}
+
+/** Why a curve's target is withheld past (or below) the fitted logs' reach in S1. */
+export function areaFarReason(reach: Reach, step: number, s1: number): string {
+  const side = sideOf(reach, s1);
+  return `too far ${side} the data: step ${formatCount(step)}'s ${pastPhrase('S1', reach, s1)}, and the fitted logs cover less than half the area trained before them, so L0, A and alpha trade off; the law is trusted at most one span ${side} its data`;
 }
 
 function lossRangeShort(curve: LossCurve, reach: Reach, step: number, s1: number): Finding {

@@ -3,8 +3,8 @@
 // sizes 1e8-1.1e8) any exponent fits as well with the others moved: the fit's exponent is then the noise's, and its
 // bootstrap (refits started at the fit) stays by it, so the band is narrow and far from the truth. Each law that
 // extrapolates in such a quantity (power.ts in x, the model-size laws in N, Chinchilla in N* and D*, downstream.ts in
-// D_p, the loss-curve laws in S1 when their logs start late: areaReach.ts) withholds a prediction past its reach, one
-// rule in one place.
+// D_p, the loss-curve and model-size laws and their what-ifs in S1 when their logs start late: areaReach.ts)
+// withholds a prediction past its reach, one rule in one place.
 import { formatCompact } from '../util/format';
 import { maxOf, minOf } from '../util/arrays';
 

@@ -34,7 +34,8 @@ import { dropSumsTooLongFix } from './multiPowerFit';
 import { isModelSize, MAX_PARAMS } from '../util/counts';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
-import { findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
+import { earlierCut, findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
+import { areaReachCuts } from './areaReach';
 import { fittedLrPeaks } from './lrPeaks';
 
 // ---- N per curve ----
@@ -301,7 +302,22 @@ export function analyseSizedCurves(
   }
   const { replicates, intervals } = fit.bootstrap(options.bootstrapSamples);
   const sizedCurves = sized.map((s) => s.prepared.curve);
-  const { floor, drops } = findUnseenDrops(sizedCurves, (i) => fitted.includes(i), options.warmupSteps, findings);
+  const { floor, drops: unseen } = findUnseenDrops(
+    sizedCurves,
+    (i) => fitted.includes(i),
+    options.warmupSteps,
+    findings,
+  );
+  // Steps past the fitted logs' reach in S1 are withheld as the loss-curve laws' are (areaReach.ts): three sizes
+  // resumed and logged over steps 20k-21k showed step 100k 2.4 band widths off the law they were drawn from.
+  const areaCuts = areaReachCuts(
+    sizedCurves,
+    sized.map((s) => s.prepared.targets),
+    fitted,
+    options,
+  );
+  if (areaCuts.found) findings.push(areaCuts.found);
+  const drops = unseen.map((d, i) => earlierCut(d, areaCuts.cuts[i]));
   const peaks = fittedLrPeaks(
     fitted.map((i) => sizedCurves[i]),
     options.warmupSteps,
@@ -362,6 +378,7 @@ export function analyseSizedCurves(
     atBounds: fit.atBounds,
     ...(heldOut.length ? { heldOut: averageMetrics(heldOut) } : {}),
     ...(floor !== undefined && { lrFloor: floor }),
+    ...(areaCuts.reach && { s1Reach: areaCuts.reach }),
     ...(peaks && { lrPeaks: peaks }),
   });
   // A curve whose level the law does not give at its size (a wrong size, other data): nothing is predicted.

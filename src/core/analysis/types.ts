@@ -205,7 +205,7 @@ export interface FitResult {
    */
   lrPeaks?: { lowest: number; highest: number };
   /**
-   * Loss-curve fits whose logs start far from their runs' start (areaReach.ts): their reach in S1 (the LR summed from
+   * Loss-curve and model-size fits whose logs start far from their runs' start (areaReach.ts): their reach in S1 (the LR summed from
    * step 1, under the `warmup` convention), past which a prediction (a curve's target, a what-if's step) is withheld.
    * Absent when the logs start near their runs' start.
    */

@@ -73,3 +73,35 @@ test('the first 3 % of a 100k-step cosine run logged from step 100 predicts its 
   assert.ok(hasValue(a.predictions[0]), JSON.stringify(a.predictions[0]));
   assert.ok(!a.findings.some((f) => f.code === 'loss-range-short'));
 });
+
+/** Runs of 25M, 100M and 400M resumed and logged over steps from..to at the peak LR: L + B·N^(-beta), 0.05 % noise. */
+function sizedLogs(from: number, to: number): string {
+  const random = seededRandom(1);
+  const rows = ['run,step,lr,loss,params'];
+  for (const n of [25e6, 100e6, 400e6])
+    for (let step = from; step <= to; step += 10) {
+      const loss = (law(PEAK * step) + 400 * Math.pow(n, -0.34)) * (1 + 0.0005 * normal(random));
+      rows.push(`r${n / 1e6}M,${step},${PEAK},${loss.toFixed(6)},${n}`);
+    }
+  return rows.join('\n') + '\n';
+}
+
+test('lr-annealing-size: runs of three sizes resumed and logged over steps 20k-21k predict step 22k, not 100k', () => {
+  // Before, the model-size law showed step 100k for every size, none of its bands holding the law the points were
+  // drawn from (6 seeds: 0 of 18, the worst 2.4 widths off; 100M: 2.8074 [2.7971, 2.8195] for a true 2.8535).
+  const a = analyseTables([parseText(sizedLogs(20_000, 21_000), { fileName: 'runs.csv' })], {
+    law: 'lr-annealing-size',
+    predictSteps: [22_000, 100_000],
+    bootstrapSamples: 20,
+  });
+  assert.equal(a.predictions.length, 6);
+  for (const p of a.predictions) {
+    if (p.x === 22_000) assert.ok(hasValue(p), JSON.stringify(p));
+    else {
+      assert.equal(p.status, 'fit-unsupported', JSON.stringify(p));
+      assert.match(hasValue(p) ? '' : p.statusReason, /too far past the data: step 100000's S1 = 30 is 32\.0 times/);
+    }
+  }
+  const said = a.findings.filter((f) => f.code === 'loss-range-short');
+  assert.equal(said.length, 1, JSON.stringify(a.findings.map((f) => f.code)));
+});

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseFiles } from '../../../src/core/analysis/analyse';
+import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
+import { parseText } from '../../../src/core/table';
+import { normal, seededRandom } from '../../../src/core/util/random';
 import {
   checkSpec,
   defaultSpec,
@@ -368,3 +370,40 @@ test("the chart past a long log starts from the analysis's sums at the log's end
   const resummed = meanWithRefits(fit, pastLogSums(schedule, stale), steps);
   assert.ok(resummed?.ok && off(resummed.value.loss, summedHere.value.loss) < 1e-12);
 });
+
+/** A run resumed and logged over steps 20k-21k at a constant LR (L = 2.2 + 0.5·S1^-0.5, plus 400·N^-0.34 by size). */
+function resumedLog(sizes?: number[]): string {
+  const random = seededRandom(1);
+  const rows = [sizes ? 'run,step,lr,loss,params' : 'step,lr,loss'];
+  for (const n of sizes ?? [0])
+    for (let step = 20_000; step <= 21_000; step += 10) {
+      const truth = 2.2 + 0.5 * Math.pow(3e-4 * step, -0.5) + (sizes ? 400 * Math.pow(n, -0.34) : 0);
+      const loss = (truth * (1 + 0.0005 * normal(random))).toFixed(6);
+      rows.push(sizes ? `r${n / 1e6}M,${step},3e-4,${loss},${n}` : `${step},3e-4,${loss}`);
+    }
+  return rows.join('\n') + '\n';
+}
+
+for (const law of ['lr-annealing', 'lr-annealing-size'] as const)
+  test(`what-if (${law}): a log resumed at step 20k draws a schedule to 22k, not to 100k (past its reach in S1)`, () => {
+    // The analysis withholds step 100k (loss-range-short); the what-if drew it all the same: a constant LR to 100k
+    // ended at 2.247 where the law the points were drawn from gives 2.291 (6 seeds: 0.036-0.063 under).
+    const sizes = law === 'lr-annealing-size' ? [25e6, 100e6, 400e6] : undefined;
+    const analysis = analyseTables([parseText(resumedLog(sizes), { fileName: 'run.csv' })], {
+      law,
+      bootstrapSamples: 0,
+    });
+    const fit = analysis.fits[0];
+    const { low, high } = fit.s1Reach ?? { low: NaN, high: NaN };
+    assert.ok(Math.abs(low - 6) < 1e-9 && Math.abs(high - 6.3) < 1e-9, JSON.stringify(fit.s1Reach));
+    const defaults = whatIfDefaults(analysis, fit);
+    const spec = { ...defaultSpec(defaults), shape: 'constant' as const, warmupSteps: 0, peakLr: 3e-4 };
+    const options = { fromStep: defaults.fromStep, sizes: defaults.sizes };
+    assert.ok(whatIfCurve(fit, { ...spec, totalSteps: 22_000 }, 'A', options).ok);
+    const far = whatIfCurve(fit, { ...spec, totalSteps: 100_000 }, 'B', options);
+    assert.ok(!far.ok, `final loss ${far.ok && far.value.finalLoss}`);
+    assert.match(
+      far.message,
+      /^B: by step [\d,]+ its S1 \([\d.]+\) lies more than one span of the fitted logs' S1 \(6–6\.3\) past them.* this fit cannot predict the schedule/,
+    );
+  });
