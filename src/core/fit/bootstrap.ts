@@ -84,11 +84,26 @@ function refit<Data>(
   return fit ? fit.params : null;
 }
 
-/** Indices 0..n-1 drawn with replacement (case resampling). */
-export function resampleIndices(n: number, random: Random): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * n);
+/**
+ * `count` indices of 0..n-1 drawn with replacement: n of them is case resampling; fewer, an m-out-of-n bootstrap,
+ * whose refits spread sqrt(n/m) times wider than n rows' would (see narrowedSpread).
+ */
+export function resampleIndices(n: number, random: Random, count = n): Int32Array {
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[i] = Math.floor(random() * n);
   return out;
+}
+
+/**
+ * Refits of an m-out-of-n case bootstrap brought to the spread of n rows: each set's departure from the estimate
+ * times sqrt(m/n). A coefficient's spread goes as 1/sqrt(rows), so refits on m resampled rows (a fixed cost) stand
+ * for refits on all n (a cost that grows with the sweep) once narrowed; each set stays between its refit and the
+ * estimate, so within the law's bounds. Sets of m = n are returned as they are.
+ */
+export function narrowedSpread(estimate: Float64Array, sets: Float64Array[], m: number, n: number): Float64Array[] {
+  if (m >= n) return sets;
+  const factor = Math.sqrt(m / n);
+  return sets.map((set) => set.map((v, j) => estimate[j] + factor * (v - estimate[j])));
 }
 
 /**
