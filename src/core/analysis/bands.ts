@@ -65,6 +65,12 @@ export function residualBootstrapSets<Data extends object>(
     seed: number;
     delta: number;
     startsOf?: (data: Data, observed: Float64Array) => Float64Array[];
+    /**
+     * Refit by damped Gauss-Newton from the fit (bootstrapParams' gaussNewton): a third of L-BFGS's passes for the
+     * same optimum where the law's optimum is well defined. Not along a flat valley (BLEU's alpha and beta over a
+     * narrow D_p range), where each solver stops at its own place on the valley and the band would move with it.
+     */
+    gaussNewton?: boolean;
   },
 ): Float64Array[] {
   const draw = options.samples > 0 ? logResidualDraw(law, data, observed, fit.params) : null;
@@ -75,6 +81,7 @@ export function residualBootstrapSets<Data extends object>(
     delta: options.delta,
     maxIterations: 300,
     startsOf: options.startsOf,
+    gaussNewton: options.gaussNewton,
   });
 }
 

@@ -2,7 +2,7 @@
 // blocks resampled) is the caller's choice; refitting and collecting parameter sets is shared here.
 import type { Law } from '../laws/law';
 import { seededRandom, quantile, type Random } from '../util/random';
-import { fitRobust, refineRobust } from './robust';
+import { fitRobust, refineRobust, type RobustFit } from './robust';
 
 export interface Replicate<Data> {
   data: Data;
@@ -22,8 +22,9 @@ export interface BootstrapOptions<Data = unknown> {
   startsOf?: (data: Data, observed: Float64Array) => Float64Array[];
   maxIterations?: number;
   /**
-   * Refit each replicate by damped Gauss-Newton from the point estimate instead of quasi-Newton: a replicate's optimum
-   * lies close to the point fit, where Gauss-Newton needs a handful of evaluations (for laws whose evaluation is dear).
+   * Refit each replicate by damped Gauss-Newton from each start instead of quasi-Newton: a replicate's optimum lies
+   * close to the point fit, where Gauss-Newton needs a handful of evaluations (a third of L-BFGS's passes on a
+   * 2,000-point power-law replicate, the same optimum to the solver's tolerance).
    */
   gaussNewton?: boolean;
 }
@@ -67,21 +68,29 @@ function refit<Data>(
   options: Omit<BootstrapOptions<Data>, 'samples'>,
 ): Float64Array | null {
   if (!replicate) return null;
-  const fit = options.gaussNewton
-    ? refineRobust(law, replicate.data, replicate.observed, pointEstimate, {
+  const starts = [
+    pointEstimate,
+    ...(options.extraStarts ?? []),
+    ...(options.startsOf?.(replicate.data, replicate.observed) ?? []),
+  ];
+  if (!options.gaussNewton)
+    return (
+      fitRobust(law, replicate.data, replicate.observed, {
         delta: options.delta,
-        maxIterations: options.maxIterations,
-      })
-    : fitRobust(law, replicate.data, replicate.observed, {
-        delta: options.delta,
-        starts: [
-          pointEstimate,
-          ...(options.extraStarts ?? []),
-          ...(options.startsOf?.(replicate.data, replicate.observed) ?? []),
-        ],
+        starts,
         maxIterations: options.maxIterations ?? 500,
-      });
-  return fit ? fit.params : null;
+      })?.params ?? null
+    );
+  // Each start refined by Gauss-Newton (L-BFGS finishing where it stalls); the lowest objective wins, as in fitRobust.
+  let best: RobustFit | null = null;
+  for (const start of starts) {
+    const fit = refineRobust(law, replicate.data, replicate.observed, start, {
+      delta: options.delta,
+      maxIterations: options.maxIterations,
+    });
+    if (fit && Number.isFinite(fit.objective) && (!best || fit.objective < best.objective)) best = fit;
+  }
+  return best ? best.params : null;
 }
 
 /**
