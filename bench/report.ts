@@ -1,7 +1,7 @@
 // One row of the benchmark table, and how the table is printed.
 
 export interface BenchRow {
-  /** Workload group: 1 parsing, 2 LR-annealing fit, 3 Chinchilla, 4 language server, 5 panel, 6 multi-power law, 7 TensorBoard, 8 Runs view, 9 live, 10 sweep. */
+  /** Workload group: 1 parsing, 2 LR-annealing fit, 3 Chinchilla, 4 language server, 5 panel, 6 multi-power law, 7 TensorBoard, 8 Runs view, 9 live, 10 sweep, 11 large non-loss-curve sweeps. */
   group: number;
   workload: string;
   /** Our figure, as printed. */

@@ -30,7 +30,7 @@ const RATIO_BUDGET = 3;
 /** Prints the process's CPU time (user + system, every thread, in µs) on stderr as it exits. */
 /** The longest the server's thread may be held by the chart it prepares after a fit. */
 const BLOCK_BUDGET_MS = 50;
-const CPU_AT_EXIT =
+export const CPU_AT_EXIT =
   'data:text/javascript,process.on("exit",()=>process.stderr.write("\\ncpu-us "+JSON.stringify(process.cpuUsage())+"\\n"))';
 
 interface Options {

@@ -1,7 +1,7 @@
 // (N, D) sweeps: Chinchilla's L(N, D) = E + A/N^alpha + B/D^beta fitted exactly as the reference (summed Huber of
 // log residuals), case-bootstrap intervals, loss-versus-compute curves by model size, and the compute-optimal
 // N*, D* and loss at each budget the user asks for.
-import { bootstrapIntervals, bootstrapParams, resampleIndices } from '../fit/bootstrap';
+import { bootstrapIntervals, bootstrapParams, narrowedSpread, resampleIndices } from '../fit/bootstrap';
 import {
   CHINCHILLA_PARAMETERS,
   chinchillaCoefficients,
@@ -12,6 +12,7 @@ import {
   type ChinchillaPoints,
 } from '../laws/chinchilla';
 import { finding, type Hint } from '../findings';
+import { THIN_FIT_POINTS } from '../fit/robust';
 import type { ColumnRole, RoleAssignment, Table } from '../table/types';
 import { quantile } from '../util/random';
 import { medianOf } from '../util/select';
@@ -19,7 +20,7 @@ import { formatCompact, formatSizes, sizeNames } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
-import { predictWithBand, type BandedPrediction } from './bands';
+import { BOOTSTRAP_POINTS, predictWithBand, type BandedPrediction } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
 import { MAX_PARAMS, MAX_TOKENS } from '../util/counts';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
@@ -92,16 +93,13 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
     settings: {
       huberDelta: options.chinchillaDelta,
       objective: 'summed Huber of ln(prediction) - ln(loss)',
-      starts:
-        'variable projection over (alpha, beta) in 0.05..1.5 (non-negative linear solve for E, A, B), best 4 refined by L-BFGS',
+      starts: `variable projection over (alpha, beta) in 0.05..1.5 (non-negative linear solve for E, A, B), best 4 refined by L-BFGS${data.rows.length > THIN_FIT_POINTS ? ` on ${THIN_FIT_POINTS} evenly spaced rows, the best of them then on every row by damped Gauss-Newton` : ''}`,
       N: unitNote(table.columns[params], 'parameters'),
       D: data.dSource,
       fittedRows: lineList(data.rows.map((r) => table.lines[r])),
       frontierG: frontier.G,
       frontierExponent: frontier.a,
-      band: sets.length
-        ? `case bootstrap: ${sets.length} refits on rows resampled with replacement, 95 % percentile intervals`
-        : 'none',
+      band: sets.length ? caseBandMethod(sets.length, data.rows.length) : 'none',
       fitMs: Math.round(fitMs),
     },
     quality: scoreFit(data.loss, onPoints.value),
@@ -365,7 +363,12 @@ function excludedCurve(table: Table, excluded: ComputeRows['excluded']): CurveRe
   return { ...report, excludedBy: excluded.flag };
 }
 
-/** Case bootstrap: whole runs resampled with replacement, each replicate refitted from the point estimate. */
+/**
+ * Case bootstrap: whole runs resampled with replacement, each replicate refitted from the point estimate. A sweep of
+ * more than BOOTSTRAP_POINTS runs draws that many per replicate and narrows the refits to n runs' spread
+ * (narrowedSpread): 200 refits of every row of a 300,000-run sweep took over 300 s, and their spread is that of
+ * BOOTSTRAP_POINTS rows times sqrt(BOOTSTRAP_POINTS / n) all the same.
+ */
 function caseBootstrap(
   points: ChinchillaPoints,
   observed: Float64Array,
@@ -374,11 +377,12 @@ function caseBootstrap(
 ): Float64Array[] {
   if (options.bootstrapSamples <= 0) return [];
   const n = observed.length;
-  return bootstrapParams(
+  const m = Math.min(n, BOOTSTRAP_POINTS);
+  const sets = bootstrapParams(
     chinchillaLaw,
     params,
     (random) => {
-      const idx = resampleIndices(n, random);
+      const idx = resampleIndices(n, random, m);
       return {
         data: { lnN: Float64Array.from(idx, (i) => points.lnN[i]), lnD: Float64Array.from(idx, (i) => points.lnD[i]) },
         observed: Float64Array.from(idx, (i) => observed[i]),
@@ -386,6 +390,16 @@ function caseBootstrap(
     },
     { samples: options.bootstrapSamples, seed: options.seed, delta: options.chinchillaDelta, maxIterations: 300 },
   );
+  return narrowedSpread(params, sets, m, n);
+}
+
+/** How the band was drawn, in words: the m-out-of-n form named when the sweep is larger than BOOTSTRAP_POINTS. */
+function caseBandMethod(refits: number, n: number): string {
+  const rows =
+    n > BOOTSTRAP_POINTS
+      ? `${BOOTSTRAP_POINTS} of the ${n} rows resampled with replacement, each refit's departure from the fit narrowed by sqrt(${BOOTSTRAP_POINTS}/${n}) to the spread of ${n} rows`
+      : 'rows resampled with replacement';
+  return `case bootstrap: ${refits} refits on ${rows}, 95 % percentile intervals`;
 }
 
 /** Loss-versus-compute curves, one per model size (or per quarter-decade of N when sizes barely repeat). */

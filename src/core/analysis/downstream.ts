@@ -284,6 +284,7 @@ function analyseCe(
     samples: options.bootstrapSamples,
     seed: options.seed,
     delta: options.ceDelta,
+    gaussNewton: true,
   });
   const at = (dps: number[]) =>
     predictSweepWithBand(downstreamCeLaw, fitted.fit.params, sets, dps, (d) => downstreamCePoints(d, fitted.xRef));

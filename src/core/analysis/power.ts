@@ -175,6 +175,7 @@ function fitCurve(
     samples: options.bootstrapSamples,
     seed: options.seed,
     delta: options.lossDelta,
+    gaussNewton: true,
   });
   const atPoints = predictWithBand(powerLaw, fitted.fit.params, sets, fitted.points);
   const xUnit = unitNote(xs, 'x');

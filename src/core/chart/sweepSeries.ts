@@ -6,7 +6,7 @@ import { hasValue } from '../analysis/trust';
 import type { Analysis, FitResult } from '../analysis/types';
 import { bleuLaw } from '../laws/bleu';
 import { chinchillaLaw, chinchillaPoints, computeOptimal } from '../laws/chinchilla';
-import { powerLaw } from '../laws/powerLaw';
+import { powerLaw, powerPoints } from '../laws/powerLaw';
 import { maxOf, minOf } from '../util/arrays';
 import { formatCompact, formatFlop } from '../util/format';
 import { estimateText } from '../analysis/describe';
@@ -155,7 +155,7 @@ export function evaluateLaw(fit: FitResult, x: number[]): number[] {
   const p = fit.params;
   if (fit.law === 'bleu')
     bleuLaw.predict(Float64Array.of(p.lnA, p.alpha, p.beta), { u: Float64Array.from(x, Math.log) }, out);
-  else powerLaw.predict(Float64Array.of(p.E, p.A, p.alpha), { x: Float64Array.from(x) }, out);
+  else powerLaw.predict(Float64Array.of(p.E, p.A, p.alpha), powerPoints(x, 1), out);
   return Array.from(out);
 }
 

@@ -36,7 +36,7 @@ const BLOCK = 4096;
 const LOG_SERIES_LIMIT = 1e-3;
 
 /** A view of points [start, end) of a law's data: every law's data is a record of equal-length Float64Arrays. */
-function sliceData<Data>(data: Data, start: number, end: number): Data {
+export function sliceData<Data>(data: Data, start: number, end: number): Data {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data as Record<string, unknown>))
     out[key] = value instanceof Float64Array ? value.subarray(start, end) : value;

@@ -70,6 +70,8 @@ export function bleuStarts(data: BleuPoints, observed: Float64Array, keep = 4): 
   const ones = new Float64Array(observed.length).fill(1);
   const scanned: { sse: number; start: Float64Array }[] = [];
   const pred = new Float64Array(observed.length);
+  // Taken once, not once per beta: this scan runs on every bootstrap replicate of every group.
+  const lnObserved = observed.map(Math.log);
   for (const beta of BETA_GRID) {
     const line = leastSquares(
       [ones, data.u],
@@ -79,7 +81,7 @@ export function bleuStarts(data: BleuPoints, observed: Float64Array, keep = 4): 
     const start = Float64Array.of(line.coefficients[0], Math.max(line.coefficients[1], 1e-6), beta);
     bleuLaw.predict(start, data, pred);
     let sse = 0;
-    for (let i = 0; i < pred.length; i++) sse += (Math.log(pred[i]) - Math.log(observed[i])) ** 2;
+    for (let i = 0; i < pred.length; i++) sse += (Math.log(pred[i]) - lnObserved[i]) ** 2;
     if (Number.isFinite(sse)) scanned.push({ sse, start });
   }
   scanned.sort((p, q) => p.sse - q.sse);
