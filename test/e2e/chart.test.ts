@@ -733,7 +733,7 @@ test(
       // The chosen law stays drawn, with its filled band.
       assert.ok(main.some((d) => d.id === `law:${name}` && d.kind === 'law'));
       assert.ok(main.some((d) => d.id === `band:${name}` && d.kind === 'band'));
-      assert.ok(legend.includes(`${name} · runner-up: ${runnerUp}`), JSON.stringify(legend));
+      assert.ok(legend.includes(`${name} · runner-up: ${runnerUp}${alone ?? ''}`), JSON.stringify(legend));
       // Drawn over the observed points (under them, in their colour, its dots vanished where they matched the data)
       // and listed after the chosen law's line.
       const observed = main.find((d) => d.kind === 'observed' && d.label === name);
@@ -747,7 +747,7 @@ test(
       assert.notEqual(line.stroke, halo.stroke);
       const law = main.find((d) => d.id === `law:${name}`)!;
       assert.ok(
-        legend.indexOf(`${name} · runner-up: ${runnerUp}`) > legend.indexOf(law.label),
+        legend.indexOf(`${name} · runner-up: ${runnerUp}${alone ?? ''}`) > legend.indexOf(law.label),
         `runner-up listed after ${law.label}: ${JSON.stringify(legend)}`,
       );
     }
