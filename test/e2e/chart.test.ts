@@ -985,6 +985,13 @@ test('a mean of both laws with the runner-up overlay, for a look', { timeout: 24
     await showChartFor('cosine.csv');
     const s = await waitForChart(host!.page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
     const on = await clickAndRedraw('#runner-up-toggle', s);
+    // One wording for the runner-up beside a mean: the toggle's and the legend's (the legend said "MPL").
+    const toggle = (await chartFrame(host!.page).locator('#runner-up-toggle').textContent()) ?? '';
+    assert.match(toggle, /^runner-up \(MPL alone\): shown/);
+    assert.ok(
+      panel(on, 'main').legend?.includes('cosine · runner-up: MPL alone'),
+      JSON.stringify(panel(on, 'main').legend),
+    );
     const light = await lookBothThemes('mean-runner-up', on);
     await clickAndRedraw('#runner-up-toggle', light);
   } finally {
