@@ -114,12 +114,12 @@ export class ChartRequests {
         ok: false as const,
         message: NO_LOSS_FIT,
       }));
-    const { fromStep, sizes } = whatIfDefaults(analysis, fit);
+    const { fromStep, sizes, departed } = whatIfDefaults(analysis, fit);
     const schedule = referenceCurve(analysis, fit)?.schedule;
     const logged = schedule && { steps: Float64Array.from(schedule.steps), lr: Float64Array.from(schedule.lr) };
     return specs.map((spec, i) =>
       i < MAX_WHATIF_SPECS
-        ? whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep, logged, sizes })
+        ? whatIfCurve(fit, spec, `what-if ${String.fromCharCode(65 + i)}`, { fromStep, logged, sizes, departed })
         : { ok: false, message: `At most ${MAX_WHATIF_SPECS} what-ifs are predicted at once; this one was not.` },
     );
   }

@@ -382,10 +382,14 @@ export class FileCache {
     this.refit(shown, this.stateOf(shown));
   }
 
-  /** A document was closed: a file never asked for is forgotten (and its diagnostics cleared). */
+  /**
+   * A document was closed: a file never asked for is forgotten (and its diagnostics cleared); one asked for is read
+   * from disk now, and fitted from there at once if its editor's text was being fitted (a chart waits for that fit).
+   */
   close(uri: string): void {
     const state = this.files.get(uri);
     if (!state) return;
+    const fitting = state.pending !== undefined;
     this.stopTimer(state);
     this.cancel(uri);
     if (state.part) {
@@ -401,6 +405,9 @@ export class FileCache {
       // Asked for, and now read from disk: followed there like any file fitted on request (its lenses, the Runs view).
       const path = diskPath(uri);
       if (path !== null) this.disk.follow(uri, path);
+      // Its fit was stopped with the editor and nothing else would start one: the chart that asked said "no fit yet"
+      // for good. Its summaries (fitting, then done) refresh the chart.
+      if (fitting) void this.ensure(uri, 'request');
     }
   }
 

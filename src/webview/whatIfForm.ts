@@ -1,6 +1,6 @@
 // The what-if form: two schedules, A and B, each a shape with its knobs. Built with createElement and textContent
 // only; the numbers typed here go to the server as a typed message, never into markup.
-import { defaultSpec, MAX_WHATIF_STEPS } from '../core/chart/whatIfSpec';
+import { defaultSpec, longerSteps } from '../core/chart/whatIfSpec';
 import { parseNumberCell } from '../core/table/number';
 import { formatCompactExact } from '../core/util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from '../shared/chart';
@@ -10,12 +10,16 @@ type Defaults = WhatIfDefaults;
 /**
  * Two schedules to compare out of the box: A is the file's own schedule as logged (held at its last LR past the log),
  * whatever its shape (WSD, constant, linear, cosine), B a cosine to weigh it against; without a logged schedule, a
- * cosine against WSD. A fit whose curves never lower their LR cannot predict a decay (WhatIfDefaults.lrFloor): B
- * then trains twice as long at the same LR, which it can.
+ * cosine against WSD. A fit whose curves never lower their LR cannot predict a decay (WhatIfDefaults.lrFloor), nor
+ * one whose logs start late any schedule far from theirs in S1 (WhatIfDefaults.reachSteps): B then trains longer at
+ * the same LR, twice as long or as far as that reach allows, which it can.
  */
 export function defaultSpecs(d: Defaults): WhatIfSpec[] {
-  if (d.lrFloor !== undefined) {
-    const longer = { ...defaultSpec(d, 'constant'), totalSteps: Math.min(2 * d.totalSteps, MAX_WHATIF_STEPS) };
+  if (d.lrFloor !== undefined || d.reachSteps !== undefined) {
+    const longer = {
+      ...defaultSpec(d, 'constant'),
+      totalSteps: Math.min(longerSteps(d.totalSteps), d.reachSteps ?? Infinity),
+    };
     return [d.logged ? defaultSpec(d, 'logged') : defaultSpec(d, 'constant'), longer];
   }
   return d.logged

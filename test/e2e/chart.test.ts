@@ -733,7 +733,7 @@ test(
       // The chosen law stays drawn, with its filled band.
       assert.ok(main.some((d) => d.id === `law:${name}` && d.kind === 'law'));
       assert.ok(main.some((d) => d.id === `band:${name}` && d.kind === 'band'));
-      assert.ok(legend.includes(`${name} · runner-up: ${runnerUp}`), JSON.stringify(legend));
+      assert.ok(legend.includes(`${name} · runner-up: ${runnerUp}${alone ?? ''}`), JSON.stringify(legend));
       // Drawn over the observed points (under them, in their colour, its dots vanished where they matched the data)
       // and listed after the chosen law's line.
       const observed = main.find((d) => d.kind === 'observed' && d.label === name);
@@ -747,7 +747,7 @@ test(
       assert.notEqual(line.stroke, halo.stroke);
       const law = main.find((d) => d.id === `law:${name}`)!;
       assert.ok(
-        legend.indexOf(`${name} · runner-up: ${runnerUp}`) > legend.indexOf(law.label),
+        legend.indexOf(`${name} · runner-up: ${runnerUp}${alone ?? ''}`) > legend.indexOf(law.label),
         `runner-up listed after ${law.label}: ${JSON.stringify(legend)}`,
       );
     }
@@ -985,6 +985,13 @@ test('a mean of both laws with the runner-up overlay, for a look', { timeout: 24
     await showChartFor('cosine.csv');
     const s = await waitForChart(host!.page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
     const on = await clickAndRedraw('#runner-up-toggle', s);
+    // One wording for the runner-up beside a mean: the toggle's and the legend's (the legend said "MPL").
+    const toggle = (await chartFrame(host!.page).locator('#runner-up-toggle').textContent()) ?? '';
+    assert.match(toggle, /^runner-up \(MPL alone\): shown/);
+    assert.ok(
+      panel(on, 'main').legend?.includes('cosine · runner-up: MPL alone'),
+      JSON.stringify(panel(on, 'main').legend),
+    );
     const light = await lookBothThemes('mean-runner-up', on);
     await clickAndRedraw('#runner-up-toggle', light);
   } finally {
@@ -1027,16 +1034,22 @@ test(
       const notes = (await frame.locator('#notes').innerText()).trim();
       assert.match(notes, /^resumed: L\(42k\): no prediction — too far past the data: step 42000's S1 = /);
       assert.ok(await frame.locator('#notes li').first().isVisible());
-      // B, the same LR twice as long (to 42k), is the step the lens withholds: refused with the step, not drawn.
+      // B opens on the same LR as long as the log's reach in S1 allows (22,050 steps), so both are drawn.
+      const both = await waitForChart(page, (x) => x.whatIf.length === 2);
       assert.deepEqual(
-        s.whatIf.map((w) => w.shape),
-        ['logged'],
+        both.whatIf.map((w) => w.shape),
+        ['logged', 'constant'],
       );
+      const total = frame.locator('.whatif-1 input[data-field="totalSteps"]');
+      assert.equal(await total.inputValue(), '22050');
+      await lookBothThemes('withheld', both, '#notes');
+      // Twice as long (to 42k), B reaches the step the lens withholds: refused with the step, not drawn.
+      await total.fill('42000');
+      await waitForChart(page, (x) => x.whatIf.length === 1);
       assert.match(
         (await frame.locator('#whatif-result').textContent()) ?? '',
         /what-if B: by step \d+ its S1 \([\d.]+\) lies more than one span of the fitted logs' S1 \(6–6\.3\) past them/,
       );
-      await lookBothThemes('withheld', s, '#notes');
     } finally {
       await setTheme('Dark Modern');
     }
@@ -1046,8 +1059,8 @@ test(
 test('a narrow window (500 px), for a look', { timeout: 240_000 }, async () => {
   const page = host!.page;
   await showChartFor('sized.csv');
-  // Drawn before its file's editor closes (a chart whose file closed mid-fit said it had no fit yet).
-  await waitForChart(page, (x) => x.kind === 'loss-curve' && x.whatIf.length === 2, 120_000);
+  // Its file's editor closes at once, while the fit the chart asked for may still run: it is fitted from disk then,
+  // and the chart drawn when it lands (it said "This file has no fit to chart yet" for good).
   // The chart alone in the window: close the file's group (focus there, not in the webview, keeps the palette's keys).
   await page
     .locator('.tabs-container .tab', { hasText: /^sized\.csv/ })

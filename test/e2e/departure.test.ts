@@ -116,6 +116,19 @@ test('the chart marks the step where the run left its law', { timeout: 180_000 }
   assert.equal(marker.label, `spiked: left its law at step ${step} (spike)`);
   const drawn = snapshot!.panels.find((p) => p.id === 'main')?.labels?.flatMap((l) => l.text) ?? [];
   assert.ok(drawn.includes(marker.label), `the label is drawn: ${JSON.stringify(drawn)}`);
+  // The what-if predicts from the law the run left no more than the lens does: no curve, no final loss, and why.
+  const result = frame.locator('#whatif-result');
+  await result.filter({ hasText: 'left it' }).waitFor({ timeout: 30_000 });
+  const said = (await result.innerText()).replace(/\s+/g, ' ');
+  for (const label of ['A', 'B'])
+    assert.match(
+      said,
+      new RegExp(
+        `what-if ${label}: the run the law was fitted on left it \\(spiked: the run left its law from step ${step}: a loss spike`,
+      ),
+    );
+  assert.doesNotMatch(said, /final loss/);
+  assert.equal(snapshot!.whatIf.length, 0, 'no what-if curve drawn');
   await host!.screenshot(join(SHOTS, 'departure-6-chart-dark.png'));
   await setTheme(host!, 'Light Modern');
   await host!.screenshot(join(SHOTS, 'departure-7-chart-light.png'));

@@ -268,6 +268,36 @@ test('closing forgets a file only opened (and clears its diagnostics), and keeps
   h.cache.dispose();
 });
 
+test('a file asked for (its chart open) whose editor closes mid-fit is fitted from disk, and the chart told', async () => {
+  // Closing the editor cancelled the fit in flight and started none: the chart, waiting for it, said "no fit yet"
+  // for good, since no summary came to refresh it.
+  const h = harness();
+  const path = join(dir, 'closed-mid-fit.csv');
+  writeFileSync(path, lossCsv());
+  const uri = pathToFileURL(path).toString();
+  h.hold();
+  open(h, uri, lossCsv());
+  await until('the run to start', () => h.runs.length === 1);
+  // The chart's request: a run of the editor's text, asked for (it replaces the open's), in flight as the editor closes.
+  const chart = h.cache.ensure(uri, 'request');
+  await until("the chart's run to start", () => h.runs.length === 2);
+  h.docs.delete(uri);
+  h.cache.close(uri);
+  assert.ok(h.runs[1].aborted(), "the editor's text is no longer what the file shows");
+  h.release();
+  await until('a fit from disk', () => h.runs.length === 3);
+  assert.equal(h.runs[2].job.source.kind, 'file');
+  await until('its summary, which refreshes the chart', () => states(h, uri).at(-1) === 'done');
+  const analysis = h.cache.cached(uri);
+  assert.ok(analysis, 'the fit from disk is kept');
+  // The chart's request waiting on the cancelled run has its answer (none, or the run that replaced it), and the
+  // refresh the summary brings is answered with the fit from disk, not run again.
+  assert.ok([undefined, analysis].includes(await chart));
+  assert.equal(await h.cache.ensure(uri, 'request'), analysis);
+  assert.equal(h.runs.length, 3);
+  h.cache.dispose();
+});
+
 test('cancelling a fit stops its run and answers "Fit cancelled."', async () => {
   const h = harness();
   const uri = uriIn('cancelled.csv');

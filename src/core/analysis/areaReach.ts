@@ -75,6 +75,15 @@ export function areaReachCuts(
   return { cuts, found, reach: reach && { ...reach, warmup: areaConvention(options.warmupConvention) } };
 }
 
+/** S1 of a schedule at ascending steps, as a fit's reach (FitResult.s1Reach) is measured. */
+export function reachS1(
+  s1Reach: NonNullable<FitResult['s1Reach']>,
+  schedule: LoggedSchedule,
+  steps: readonly number[],
+): Float64Array {
+  return lrAreas(schedule, steps, { lambda: 0.999, warmup: s1Reach.warmup }).s1;
+}
+
 /**
  * Why a what-if schedule cannot be predicted by a fit whose logs start late (FitResult.s1Reach): from the first of its
  * steps whose S1 lies past their reach, as their own targets are withheld. Null when every step is within it.
@@ -85,7 +94,7 @@ export function scheduleReachProblem(
   steps: readonly number[],
 ): string | null {
   if (!s1Reach || !steps.length) return null;
-  const s1 = lrAreas(schedule, steps, { lambda: 0.999, warmup: s1Reach.warmup }).s1;
+  const s1 = reachS1(s1Reach, schedule, steps);
   const k = steps.findIndex((_, i) => beyondReach(s1Reach, s1[i]));
   if (k < 0) return null;
   const side = sideOf(s1Reach, s1[k]);

@@ -36,6 +36,7 @@ import type {
   WhatIfDefaults,
   XWindow,
 } from './types';
+import { defaultSpec, longerSteps } from './whatIfSpec';
 import {
   lawSettings,
   lawWithRefits,
@@ -43,6 +44,7 @@ import {
   pastLogSums,
   pastLoss,
   predictsSchedules,
+  reachSteps,
   sizeGroup,
   whatIfLawName,
   type LawOfFit,
@@ -254,8 +256,11 @@ function* lossSeries(analysis: Analysis<Series>): Steps<Parts> {
       if (supported && c.points.low.some(Number.isFinite))
         series.push(band(c, 'main', x, concat([c.points.low, extra.low]), concat([c.points.high, extra.high])));
     }
-    if (fit?.runnerUpFit)
-      appendAll(series, runnerUpSeries(c, fit.runnerUpFit, targets, fit.selection?.spreadRefits, sums));
+    if (fit?.runnerUpFit) {
+      // Named as the toggle names it (lawChoiceText): beside a mean, "MPL alone".
+      const name = fit.selection ? runnerUpLawName(fit.selection) : LAW_NAMES[fit.runnerUpFit.law];
+      appendAll(series, runnerUpSeries(c, fit.runnerUpFit, targets, fit.selection?.spreadRefits, sums, name));
+    }
     if (c.schedule) {
       series.push({
         id: `lr:${c.name}`,
@@ -288,7 +293,7 @@ function* lossSeries(analysis: Analysis<Series>): Steps<Parts> {
     panels,
     series,
     markers,
-    whatIf: fit ? whatIfDefaults(analysis, fit) : undefined,
+    whatIf: fit ? chartWhatIf(analysis, fit) : undefined,
     legendByGroup: bySize,
     lawChoice: lawChoiceText(fit, series, runnerUpGap(curves, analysis.predictions)),
   };
@@ -455,6 +460,7 @@ function runnerUpSeries(
   targets: readonly (PredictionBase & PredictedValue)[],
   spreadRefits: Partial<Record<string, LawRefits>> | undefined,
   sums: PastLogSums | undefined,
+  name: string,
 ): ChartSeries[] {
   const r = c.runnerUp;
   if (!r || r.x.length === 0 || c.points.x.length === 0) return [];
@@ -467,7 +473,7 @@ function runnerUpSeries(
     : { x: [], y: [], low: [], high: [] };
   const x = logged.map((p) => p.x).concat(extra.x);
   const group = c.group ?? c.name;
-  const label = `${c.name} · runner-up: ${LAW_NAMES[r.law]}`;
+  const label = `${c.name} · runner-up: ${name}`;
   const line: ChartSeries = {
     id: `runner-up:${c.name}`,
     label,
@@ -544,6 +550,7 @@ export function whatIfDefaults(analysis: Analysis<Series>, fit: FitResult): What
   const logged = reference && last ? { curve: reference.name, lastStep: last.step, lastLr: last.lr } : undefined;
   const sizes = isSizeLaw(fit.law) ? fittedSizes(fitted, fit) : undefined;
   const peakLr = Number(fit.settings.etaMax ?? fit.settings.etaRef);
+  const departed = departedRuns(analysis, fitted, reference);
   return {
     law: whatIfLawName(fit),
     peakLr,
@@ -553,7 +560,48 @@ export function whatIfDefaults(analysis: Analysis<Series>, fit: FitResult): What
     logged,
     ...(sizes && { sizes }),
     ...(fit.lrFloor !== undefined && { lrFloor: fit.lrFloor }),
+    ...(departed && { departed }),
   };
+}
+
+/**
+ * The what-if form's defaults as the chart sends them: with the longest schedule at the peak LR a fit whose logs start
+ * late can predict (reachSteps), which is passes over it (0.24 s of a million-step log's), so once per chart model,
+ * not on each what-if request.
+ */
+function chartWhatIf(analysis: Analysis<Series>, fit: FitResult): WhatIfDefaults {
+  const defaults = whatIfDefaults(analysis, fit);
+  const { fromStep, totalSteps } = defaults;
+  const reach = reachSteps(fit.s1Reach, defaultSpec(defaults), fromStep, totalSteps, longerSteps(totalSteps));
+  return reach === undefined ? defaults : { ...defaults, reachSteps: reach };
+}
+
+/**
+ * Why the law predicts no what-if, by the lens's own rule: a run whose predictions it withholds for leaving the law
+ * (status 'law-departed') has none from it. Every fitted run: no schedule; the reference run: not its own, 'logged'.
+ */
+function departedRuns(
+  analysis: Analysis<Series>,
+  fitted: CurveReport<Series>[],
+  reference: CurveReport<Series> | undefined,
+): WhatIfDefaults['departed'] {
+  const reasons = new Map<string, string>();
+  for (const p of analysis.predictions)
+    if (p.status === 'law-departed' && p.curve !== undefined && !reasons.has(p.curve))
+      reasons.set(p.curve, p.statusReason);
+  const left = fitted.filter((c) => reasons.has(c.name));
+  if (left.length === 0) return undefined;
+  const said = left.map((c) => `${c.name}: ${reasons.get(c.name)}`).join('; ');
+  if (left.length === fitted.length)
+    return {
+      all: `the ${left.length > 1 ? `${left.length} runs the law was fitted on all` : 'run the law was fitted on'} left it (${said}), so it predicts no schedule, as the lens predicts nothing for ${left.length > 1 ? 'them' : 'it'}.`,
+    };
+  const own = reference && reasons.get(reference.name);
+  return own
+    ? {
+        logged: `${reference.name}'s schedule is that of a run that left its law (${own}), so the law predicts nothing for it, as the lens predicts nothing for the run. Choose another shape.`,
+      }
+    : undefined;
 }
 
 /** The model-size law's fitted sizes, ascending, and whether it predicts others (FitResult settings). */

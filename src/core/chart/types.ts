@@ -104,6 +104,16 @@ export interface WhatIfDefaults {
    * their peak. A what-if that falls lower is refused, so the defaults compare schedules that stay above it.
    */
   lrFloor?: number;
+  /**
+   * The fit's logs start far from their runs' start (FitResult.s1Reach): the most total steps a schedule held at the
+   * peak LR may run before its S1 leaves their reach, so the defaults compare schedules the fit can predict.
+   */
+  reachSteps?: number;
+  /**
+   * Why the law predicts no what-if, as the lens withholds its runs' predictions (status 'law-departed'): `all` when
+   * every fitted run left it, `logged` when the run whose schedule 'logged' continues did. Absent when none did.
+   */
+  departed?: { all?: string; logged?: string };
 }
 
 /** `S`: as ChartSeries's. */

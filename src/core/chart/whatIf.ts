@@ -5,7 +5,7 @@
 // weighted at each step of the schedule by the inverse of its bootstrap spread there, from the refits the analysis
 // weighed the logged curves with (spreadWeights.ts).
 import { mixReplicates } from '../analysis/combinedLoss';
-import { scheduleReachProblem } from '../analysis/areaReach';
+import { reachS1, scheduleReachProblem } from '../analysis/areaReach';
 import { beyondReach, farReason, reachOf } from '../analysis/reach';
 import { isLossLaw, isSizeLaw } from '../analysis/lossLaw';
 import { fitLawName, LAW_NAMES } from '../analysis/lawNames';
@@ -482,14 +482,30 @@ export function meanWithRefits(
   return { ok: true, value: { loss: Array.from(weightedAt(terms, steps)), ...(mixture && { mixture }) } };
 }
 
-/** `sizes`: the model-size law's fitted sizes (WhatIfDefaults.sizes), which bound the sizes it may predict. */
+/** Steps a what-if curve is predicted at (querySteps), unless asked for others. */
+const WHATIF_POINTS = 300;
+
+/**
+ * `sizes`: the model-size law's fitted sizes (WhatIfDefaults.sizes), which bound the sizes it may predict;
+ * `departed`: why its runs' predictions are withheld (WhatIfDefaults.departed), which withholds the what-if too.
+ */
 export function whatIfCurve(
   fit: FitResult,
   spec: WhatIfSpec,
   label: string,
-  options: { points?: number; fromStep?: number; logged?: LoggedSchedule; sizes?: WhatIfDefaults['sizes'] } = {},
+  options: {
+    points?: number;
+    fromStep?: number;
+    logged?: LoggedSchedule;
+    sizes?: WhatIfDefaults['sizes'];
+    departed?: WhatIfDefaults['departed'];
+  } = {},
 ): Outcome<WhatIfCurve> {
-  const problem = checkSpec(spec) ?? unsupportedProblem(fit) ?? sizeProblem(fit, spec, options.sizes);
+  const problem =
+    checkSpec(spec) ??
+    unsupportedProblem(fit) ??
+    departedProblem(spec, options.departed) ??
+    sizeProblem(fit, spec, options.sizes);
   if (problem) return { ok: false, message: `${label}: ${problem}` };
   const modelSize = spec.modelSize ?? options.sizes?.fitted.at(-1);
   const law = lawSettings(fit, modelSize);
@@ -499,7 +515,7 @@ export function whatIfCurve(
     isSizeLaw(fit.law) && modelSize
       ? `${label} · ${sizeGroup(modelSize, distinctDigits([...(options.sizes?.fitted ?? []), modelSize]))}`
       : label;
-  const steps = querySteps(spec.totalSteps, options.points ?? 300, options.fromStep);
+  const steps = querySteps(spec.totalSteps, options.points ?? WHATIF_POINTS, options.fromStep);
   const schedule = spec.shape === 'logged' ? loggedSchedule(spec, options.logged) : scheduleOf(spec);
   if (!schedule) return { ok: false, message: `${label}: this file has no logged LR schedule to continue.` };
   const lr = spec.shape === 'logged' ? lrOfSchedule(schedule, steps) : steps.map(lrOfSpec(spec));
@@ -539,6 +555,45 @@ function impossibleLoss(loss: number[], steps: number[]): string | null {
 function unsupportedProblem(fit: Pick<FitResult, 'law' | 'unsupported' | 'selection' | 'runnerUpFit'>): string | null {
   if (!fit.unsupported?.length) return null;
   return `the ${whatIfLawName(fit)} fit is not supported by the data (${fit.unsupported.map((u) => u.reason).join('; ')}), so it predicts no schedule: see the Problems panel.`;
+}
+
+/**
+ * Why the law predicts no what-if where the lens withholds its runs' predictions for leaving it (WhatIfDefaults.departed):
+ * none when every fitted run left it, the 'logged' schedule when its run did. Null when it predicts this one.
+ */
+function departedProblem(spec: WhatIfSpec, departed: WhatIfDefaults['departed']): string | null {
+  return departed?.all ?? (spec.shape === 'logged' ? departed?.logged : undefined) ?? null;
+}
+
+/**
+ * The most total steps, from `least` to `most`, a schedule held at the peak LR after `spec`'s warmup (a constant one)
+ * runs with its S1 within a fit's reach (FitResult.s1Reach), as whatIfCurve judges it. Past the warmup its S1 grows
+ * by the LR a step, so the step is solved for from S1 at `least` and checked (each check a pass over the schedule: a
+ * search by halves over a million-step log's took 1.5 s); by halves only when the sums' rounding put it a step off.
+ * Undefined without a reach, or when not even `least` is within it.
+ */
+export function reachSteps(
+  s1Reach: FitResult['s1Reach'],
+  spec: WhatIfSpec,
+  fromStep: number,
+  least: number,
+  most: number,
+): number | undefined {
+  if (!s1Reach) return undefined;
+  const constant = (total: number) => scheduleOf({ ...spec, shape: 'constant', totalSteps: total });
+  const within = (total: number) =>
+    !scheduleReachProblem(s1Reach, constant(total), querySteps(total, WHATIF_POINTS, fromStep));
+  const [at] = reachS1(s1Reach, constant(least), [least]);
+  const guess = Math.min(most, Math.max(least, least + Math.floor((s1Reach.limit - at) / spec.peakLr)));
+  if (within(guess) && (guess === most || !within(guess + 1))) return guess;
+  if (!within(least)) return undefined;
+  let [lo, hi] = [least, most];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (within(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**

@@ -11,6 +11,11 @@ export const MAX_WHATIF_STEPS = 2_000_000;
  */
 export const MAX_WHATIF_SPECS = 2;
 
+/** The total steps of a default schedule run longer than the fit curves' `totalSteps`: twice as long. */
+export function longerSteps(totalSteps: number): number {
+  return Math.min(2 * totalSteps, MAX_WHATIF_STEPS);
+}
+
 export function defaultSpec(
   defaults: Pick<WhatIfDefaults, 'peakLr' | 'warmupSteps' | 'totalSteps' | 'sizes'>,
   shape: WhatIfSpec['shape'] = 'cosine',

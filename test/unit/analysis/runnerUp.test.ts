@@ -161,7 +161,8 @@ test("the chart overlays the runner-up on every curve, through the log and on to
     const line = data.series.find((s) => s.id === `runner-up:${c.name}`)!;
     const band = data.series.find((s) => s.id === `runner-up-band:${c.name}`)!;
     assert.ok(line && band, c.name);
-    assert.equal(line.label, `${c.name} · runner-up: ${names[runnerUp]}`);
+    // One wording in the legend and on the toggle: "MPL alone" beside a mean.
+    assert.equal(line.label, `${c.name} · runner-up: ${data.lawChoice!.runnerUp}`);
     assert.deepEqual(band.x, line.x);
     // The target lies past the log: the line ends there at the runner-up's own prediction kept at the target (a
     // backtest's sums), within SUMS of the law's fitted alone; an unsupported runner-up's at the last logged step.
@@ -207,7 +208,8 @@ test('under a mean of both laws, the runner-up is MPL alone: the fit of it the m
   const { data } = buildChart(analysis);
   assert.equal(data.lawChoice?.chosen, 'spread-weighted mean of LR-annealing law and MPL');
   assert.equal(data.lawChoice?.runnerUp, 'MPL alone');
-  assert.ok(data.series.some((s) => s.kind === 'runner-up' && s.label === 'cosine · runner-up: MPL'));
+  // The legend names the runner-up as the toggle does.
+  assert.ok(data.series.some((s) => s.kind === 'runner-up' && s.label === 'cosine · runner-up: MPL alone'));
 });
 
 test('memory: a long curve keeps the runner-up at a bounded number of steps, log- and evenly spaced, and its targets', () => {
