@@ -12,6 +12,7 @@ import { alignedLaw, alignedRows, ceLaw, dpGrid, HEADER, sweepTable } from './sw
 import { valued } from '../../helpers/predictions';
 import { hasValue } from '../../../src/core/analysis/trust';
 import { scratchDir } from '../../helpers/scratch';
+import { bandCoverage, coverageLine } from '../../helpers/bandCoverage';
 
 const FAST = withDefaults({ bootstrapSamples: 0 });
 
@@ -373,56 +374,31 @@ test('downstream: CE bands at 2x and 4x the largest D_p hold the law the points 
   // law's grid, as BLEU's are, changed nothing worth their time (30 seeds, 4 ranges, 3 noise levels, 2 targets: 16
   // of 24 cells the same figures, the 8 others at 1 % noise or over 1B-2B no better, 1-3 fewer shown): the CE law
   // has no valley to stay in, and its 84-90 % (of a nominal 95) is the percentile bootstrap's on 6-10 points.
-  const truths = [
-    { E: 1.8, A: 0.55, alpha: 0.35 },
-    { E: 1.2, A: 1.5, alpha: 0.15 },
-    { E: 2.2, A: 0.3, alpha: 0.7 },
-  ];
   const cells = [
-    { range: [1e9, 4e9, 10], sd: 0.0005, judged: true },
-    { range: [1e9, 4e9, 10], sd: 0.003, judged: true },
-    { range: [0.5e9, 64e9, 8], sd: 0.0005, judged: true },
-    { range: [0.5e9, 64e9, 8], sd: 0.003, judged: true },
+    { cell: { low: 1e9, high: 4e9, n: 10, sd: 0.0005 }, judged: true },
+    { cell: { low: 1e9, high: 4e9, n: 10, sd: 0.003 }, judged: true },
+    { cell: { low: 0.5e9, high: 64e9, n: 8, sd: 0.0005 }, judged: true },
+    { cell: { low: 0.5e9, high: 64e9, n: 8, sd: 0.003 }, judged: true },
     // Over 1B-2B at 0.3 % noise most fits are withheld (E's interval reaches 0); the few shown lean to a high alpha
     // (a curve flattening past the data), and over 30 seeds 5 of 15 held the truth (worst 1.4 widths): printed only.
-    { range: [1e9, 2e9, 6], sd: 0.003, judged: false },
+    { cell: { low: 1e9, high: 2e9, n: 6, sd: 0.003 }, judged: false },
   ];
-  for (const { range, sd, judged: isJudged } of cells) {
-    const [lo, hi, n] = range;
-    let shown = 0;
-    let held = 0;
-    let total = 0;
-    let worst = 0;
-    for (const t of truths)
-      for (let seed = 1; seed <= 8; seed++) {
-        const random = seededRandom(seed * 7919 + truths.indexOf(t));
-        const law = (d: number) => t.E + t.A * (d / 1e9) ** -t.alpha;
-        const rows = Array.from({ length: n }, (_, i) => {
-          const d = lo * (hi / lo) ** (i / (n - 1));
-          return [d.toPrecision(6), (law(d) * (1 + sd * normal(random))).toFixed(5)];
-        });
-        const text = ['D_p,ce', ...rows.map((r) => r.join(','))].join('\n') + '\n';
-        const a = analyseTables([parseText(text, { fileName: 'ce.csv' })], {
-          law: 'downstream-ce',
-          dataMultipliers: [2, 4],
-          seed,
-        });
-        for (const p of a.predictions) {
-          total++;
-          if (!hasValue(p)) continue;
-          shown++;
-          const truth = law(p.x);
-          if (p.low <= truth && truth <= p.high) held++;
-          else worst = Math.max(worst, (truth < p.low ? p.low - truth : truth - p.high) / (p.high - p.low));
-        }
-      }
-    const name = `D_p ${lo / 1e9}B-${hi / 1e9}B (${n} points), ${sd * 100} % noise`;
-    console.log(
-      `CE bands at 2x and 4x, ${name}: ${shown} of ${total} shown, ${held} held the truth, worst miss ${worst.toFixed(2)} widths`,
-    );
+  const analyse = (points: readonly (readonly [number, number])[], seed: number) => {
+    const rows = points.map(([d, y]) => `${d.toPrecision(6)},${y.toFixed(5)}`);
+    const text = ['D_p,ce', ...rows].join('\n') + '\n';
+    return analyseTables([parseText(text, { fileName: 'ce.csv' })], {
+      law: 'downstream-ce',
+      dataMultipliers: [2, 4],
+      seed,
+    });
+  };
+  for (const { cell, judged: isJudged } of cells) {
+    const f = bandCoverage(cell, analyse, { scale: 1e9, seeds: 8 });
+    const name = `D_p ${cell.low / 1e9}B-${cell.high / 1e9}B (${cell.n} points), ${cell.sd * 100} % noise`;
+    console.log(coverageLine(`CE bands at 2x and 4x, ${name}`, f));
     if (!isJudged) continue;
-    assert.ok(shown >= total / 3, `${name}: ${shown} of ${total} shown`);
-    assert.ok(held >= 0.8 * shown, `${name}: ${held} of ${shown} held`);
-    assert.ok(worst < 1, `${name}: worst miss ${worst} widths`);
+    assert.ok(f.shown >= f.total / 3, `${name}: ${f.shown} of ${f.total} shown`);
+    assert.ok(f.held >= 0.8 * f.shown, `${name}: ${f.held} of ${f.shown} held`);
+    assert.ok(f.worst < 1, `${name}: worst miss ${f.worst} widths`);
   }
 });
