@@ -269,3 +269,17 @@ test('a loss logged against tokens without a step or a model size: the note name
   // With a model size it may be a sweep short of something else: no such note.
   assert.doesNotMatch(roles('params,tokens,loss\n1e8,1e9,3.1\n').assignment.notes.join(' '), /no step column/);
 });
+
+test('a smoothed training loss (running, avg) yields to the plain loss beside it, whatever the column order', () => {
+  // A W&B-style export: rows per step, a running loss before the step's own loss, a validation loss too sparse to fit.
+  const rows = Array.from({ length: 10 }, (_, k) => {
+    const step = (k + 1) * 50;
+    return `${(9 - k * 0.3).toFixed(2)},${step},${(4 - k * 0.2).toFixed(2)},3e-4,${k % 4 === 3 ? '3.9' : ''}`;
+  });
+  const sparse = roles(['train/running_loss,step,train/loss,train/learning_rate,eval/loss', ...rows].join('\n'));
+  assert.equal(sparse.named.loss, 'train/loss', sparse.assignment.notes.join(' '));
+  const plain = roles('avg_loss,step,my_loss\n2.5,1,2.0\n2.4,2,1.9\n');
+  assert.equal(plain.named.loss, 'my_loss', plain.assignment.notes.join(' '));
+  // Alone, a smoothed loss is still the loss.
+  assert.equal(roles('step,running_loss\n1,2.0\n2,1.9\n').named.loss, 'running_loss');
+});
