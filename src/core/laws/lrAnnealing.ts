@@ -5,7 +5,7 @@
 // solver well conditioned. Users get both forms.
 import { boundedLeastSquares } from '../fit/linear';
 import { thinIndices } from '../util/arrays';
-import type { Law } from './law';
+import { insideLaw, type Law } from './law';
 
 /** Normalised areas at each fitted point. */
 export interface AreaPoints {
@@ -103,23 +103,8 @@ export function lrAnnealingStarts(data: AreaPoints, observed: Float64Array, keep
   const minLoss = observed.reduce((m, v) => Math.min(m, v), Infinity);
   for (const fraction of [0.5, 0.8])
     for (const alpha of [0.3, 0.6]) starts.push(Float64Array.of(fraction * minLoss, 1, alpha, 1));
-  return starts.map((start) => positiveStart(start, data));
-}
-
-/**
- * The start with C lowered until the law is positive at every point. The objective compares logs, so a start whose
- * annealing term outweighs the rest anywhere (a loss that falls tenfold, fitted by squares with L0 = 0) has no
- * finite objective and the solver cannot move from it; C = 0 is always inside, and half the largest C that keeps
- * every point positive stays near the scan's basin.
- */
-function positiveStart(start: Float64Array, data: AreaPoints): Float64Array {
-  const [l0, a, alpha, c] = start;
-  const logS1 = logOfS1(data.s1);
-  let most = Infinity;
-  for (let i = 0; i < logS1.length; i++) {
-    if (data.s2[i] > 0) most = Math.min(most, (l0 + a * Math.exp(-alpha * logS1[i])) / data.s2[i]);
-  }
-  return c < most ? start : Float64Array.of(l0, a, alpha, Number.isFinite(most) ? most / 2 : 0);
+  // C is index 3: lowered where the squares-fitted start puts the law at or below 0 (insideLaw).
+  return starts.map((start) => insideLaw(lrAnnealingLaw, data, start, 3));
 }
 
 /** Raw-unit coefficients from the normalised ones. */
