@@ -283,3 +283,19 @@ test('a smoothed training loss (running, avg) yields to the plain loss beside it
   // Alone, a smoothed loss is still the loss.
   assert.equal(roles('step,running_loss\n1,2.0\n2,1.9\n').named.loss, 'running_loss');
 });
+
+test('a per-step role skips a column whose numbers are all on rows without a step (an event log config line)', () => {
+  // JSONL events: a config record with "lr" and no step, then step records logging "train/lr".
+  const lines = [
+    JSON.stringify({ event: 'config', lr: 1e-6, num_steps: 51 }),
+    ...Array.from({ length: 6 }, (_, k) =>
+      JSON.stringify({ event: 'step', step: k + 1, 'train/loss': 2 - k * 0.1, 'train/lr': 1e-7 * (k + 1) }),
+    ),
+  ];
+  const events = roles(lines.join('\n'), undefined, 'train_log.jsonl');
+  assert.equal(events.named.lr, 'train/lr', events.assignment.notes.join(' '));
+  assert.equal(events.named.loss, 'train/loss');
+  // With no step column nothing is held to it, and a column with a number at a step is still taken.
+  assert.equal(roles('lr,loss\n1e-3,2.0\n1e-3,1.9\n').named.lr, 'lr');
+  assert.equal(roles('step,lr,loss\n,1e-3,\n1,,2.0\n2,1e-3,1.9\n').named.lr, 'lr');
+});
