@@ -153,6 +153,14 @@ export function isValidation(name: string): boolean {
 }
 
 /**
+ * A step column's rank among those the step pattern finds: a micro-batch step (`micro_step`, gradient accumulation's
+ * forward passes) ranks after an optimizer step beside it (`opt_step`), whose steps are the LR schedule's.
+ */
+export function stepRank(name: string): number {
+  return words(name).includes('micro') ? 1 : 0;
+}
+
+/**
  * Words that mark a loss as smoothed over the steps before it (`train/running_loss`, `avg_loss`, `smoothed_loss`):
  * it lags the loss at its step, so a plain loss beside it is preferred (ranked after every aggregation suffix).
  */

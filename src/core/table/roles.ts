@@ -12,6 +12,7 @@ import {
   isValidation,
   normaliseColumnName,
   strictAliases,
+  stepRank,
   withoutAggregation,
   words,
   type Condition,
@@ -206,7 +207,8 @@ function patternMatches(
     fallback.first?.find((w) => name.startsWith(`${w}_`) || name.startsWith(`${w}/`));
   const matches: { name: string; index: number; word: string; rank: number }[] = [];
   context.normalised.forEach((name, index) => {
-    const { base, rank } = role === 'loss' ? withoutAggregation(name) : { base: name, rank: 0 };
+    const { base, rank } =
+      role === 'loss' ? withoutAggregation(name) : { base: name, rank: role === 'step' ? stepRank(name) : 0 };
     const word = wordOf(base);
     if (word === undefined || words(name).some((w) => NOT_THE_QUANTITY.has(w))) return;
     if (role === 'step' && words(name).some((w) => NOT_A_STEP.has(w))) return;

@@ -299,3 +299,14 @@ test('a per-step role skips a column whose numbers are all on rows without a ste
   assert.equal(roles('lr,loss\n1e-3,2.0\n1e-3,1.9\n').named.lr, 'lr');
   assert.equal(roles('step,lr,loss\n,1e-3,\n1,,2.0\n2,1e-3,1.9\n').named.lr, 'lr');
 });
+
+test('an optimizer step is the step over a micro-batch step beside it, whatever the column order', () => {
+  // Gradient accumulation logs both: the LR schedule steps with the optimizer.
+  const both = roles('micro_step,opt_step,loss_avg,lr\n800,100,3.2,2e-4\n1600,200,3.1,2e-4\n');
+  assert.equal(both.named.step, 'opt_step', both.assignment.notes.join(' '));
+  assert.equal(
+    roles('micro_step,loss,lr\n8,3.2,2e-4\n16,3.1,2e-4\n').named.step,
+    'micro_step',
+    'alone, it is the step',
+  );
+});
