@@ -84,7 +84,11 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
     // One law could not be fitted at all: the other one, with no comparison to report (but why, when it is MPL).
     if (mpl && !tissue) return { law: mplLossLaw, fit: mpl };
     const alone = tissue && [candidate(tissue, backtestErrors(tissueLossLaw, tissue, input))];
-    return { law: tissueLossLaw, fit: tissue, ...(alone && { selection: soleSelection(alone, mplFailed(input)) }) };
+    return {
+      law: tissueLossLaw,
+      fit: tissue,
+      ...(alone && { selection: soleSelection(alone, tooFewPointsForMpl(input) ?? mplFailed(input)) }),
+    };
   }
   const short = tooFewPointsForMpl(input);
   const candidates: LawCandidate[] = [

@@ -14,3 +14,28 @@ export interface Law<Data> {
   /** Number of points in `data`. */
   size(data: Data): number;
 }
+
+/** Most times a start's subtracted term is quartered before it is set to its lower bound. */
+const SHRINK_TRIES = 12;
+
+/**
+ * `start` with parameter `term` (the coefficient of a term the law subtracts: an LR drop's) shrunk until the law is
+ * positive at every point of `data`. The fit's objective compares logs, so a start predicting 0 or below anywhere has
+ * no finite objective and the solver cannot move from it: starts fitted by squares (L0 = 0 under a loss that falls
+ * tenfold) put the drop term above the rest at the last points. At the term's lower bound the law is positive.
+ */
+export function insideLaw<Data>(law: Law<Data>, data: Data, start: Float64Array, term: number): Float64Array {
+  const out = new Float64Array(law.size(data));
+  const inside = (p: Float64Array) => {
+    law.predict(p, data, out);
+    return out.every((v) => v > 0 && Number.isFinite(v));
+  };
+  if (inside(start)) return start;
+  const moved = Float64Array.from(start);
+  for (let k = 0; k < SHRINK_TRIES; k++) {
+    moved[term] /= 4;
+    if (inside(moved)) return moved;
+  }
+  moved[term] = law.lower[term];
+  return moved;
+}

@@ -3,6 +3,7 @@
 
 import { CR, HASH, indexOfByte, lastIndexOfByte, LF, QUOTE, SPACE, TAB } from './bytes';
 import { delimiterFromName } from './delimiterNames';
+import { formatBytes } from './problems';
 import type { FileFormat } from './types';
 
 const OPEN_BRACE = 123;
@@ -114,6 +115,8 @@ function firstContentByte(buf: Uint8Array, start: number, end: number): number {
  * offsets, floats) and by the rest of what it holds (control bytes, invalid UTF-8).
  */
 export function binaryReason(buf: Uint8Array, start: number, end: number, fileName: string): string | null {
+  const lfs = lfsPointerReason(buf, start, end);
+  if (lfs !== null) return lfs;
   const magic = (bytes: number[]): boolean => bytes.every((b, i) => buf[start + i] === b);
   const bytes = nonTextBytes(buf, start, end);
   if (magic([0xff, 0xfe]) || magic([0xfe, 0xff]) || bytes.utf16)
@@ -129,6 +132,21 @@ export function binaryReason(buf: Uint8Array, start: number, end: number, fileNa
   }
   const why = scattered ? 'NUL bytes are scattered through it, as in binary data' : 'most of it is not UTF-8 text';
   return `does not look like a text file (${why}); Scaling Lens reads CSV, TSV and JSONL — export the data in one of those`;
+}
+
+/** The first line of a Git LFS pointer (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md). */
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
+
+/**
+ * A Git LFS pointer in place of the file (a clone without `git lfs pull`): text, but three lines about the file, not
+ * its rows, and read as a table it is "a file of unknown columns" the user cannot act on. Null for any other text.
+ */
+function lfsPointerReason(buf: Uint8Array, start: number, end: number): string | null {
+  const head = Buffer.from(buf.buffer, buf.byteOffset + start, Math.min(end - start, 512)).toString('latin1');
+  if (!head.startsWith(LFS_POINTER)) return null;
+  const size = /^size (\d+)$/m.exec(head)?.[1];
+  const sized = size === undefined ? '' : ` (the file itself is ${formatBytes(Number(size))})`;
+  return `is a Git LFS pointer, not the log it stands for${sized}; fetch the file with \`git lfs pull\` and open it again`;
 }
 
 /** Shorter runs of NULs are scattered ones (a crash pads with whole blocks); a few are bad cells, more are binary. */

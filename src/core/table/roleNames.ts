@@ -152,12 +152,38 @@ export function isValidation(name: string): boolean {
   return words(normaliseColumnName(name)).some((w) => VALIDATION_WORDS.has(w));
 }
 
-/** A loss name without its aggregation suffix ("train_loss_step" -> "train_loss"), with the suffix's rank. */
+/**
+ * A step column's rank among those the step pattern finds: a micro-batch step (`micro_step`, gradient accumulation's
+ * forward passes) ranks after an optimizer step beside it (`opt_step`), whose steps are the LR schedule's.
+ */
+export function stepRank(name: string): number {
+  return words(name).includes('micro') ? 1 : 0;
+}
+
+/**
+ * Words that mark a loss as smoothed over the steps before it (`train/running_loss`, `avg_loss`, `smoothed_loss`):
+ * it lags the loss at its step, so a plain loss beside it is preferred (ranked after every aggregation suffix).
+ */
+const SMOOTHING_WORDS: ReadonlySet<string> = new Set([
+  'running',
+  'avg',
+  'average',
+  'ema',
+  'smooth',
+  'smoothed',
+  'moving',
+]);
+
+/**
+ * A loss name without its aggregation suffix ("train_loss_step" -> "train_loss"), with the suffix's rank; a smoothed
+ * loss ranks last.
+ */
 export function withoutAggregation(name: string): { base: string; rank: number } {
+  const smoothed = words(name).some((w) => SMOOTHING_WORDS.has(w)) ? AGGREGATION_SUFFIXES.length + 1 : 0;
   for (const [rank, suffix] of AGGREGATION_SUFFIXES.entries())
     if (name.endsWith(`_${suffix}`) && name.length > suffix.length + 1)
-      return { base: name.slice(0, -suffix.length - 1), rank: rank + 1 };
-  return { base: name, rank: 0 };
+      return { base: name.slice(0, -suffix.length - 1), rank: rank + 1 + smoothed };
+  return { base: name, rank: smoothed };
 }
 
 /** A role's aliases without the conditional ones, normalised. */

@@ -12,6 +12,7 @@ import {
   isValidation,
   normaliseColumnName,
   strictAliases,
+  stepRank,
   withoutAggregation,
   words,
   type Condition,
@@ -130,6 +131,26 @@ function usable(column: Column, role: ColumnRole): boolean {
   return TEXT_ROLES.has(role) ? column.numericCount + column.textCount > 0 : column.numericCount > 0;
 }
 
+/** Roles whose values are read at a step: a column of them holding numbers only on rows without one gives none. */
+const PER_STEP_ROLES: ReadonlySet<ColumnRole> = new Set<ColumnRole>(['lr', 'loss']);
+
+/**
+ * Whether a column can take a per-step role: it has a number on a row that has a step too. An event log's config
+ * line (`{"event": "config", "lr": 1e-6, ...}`, no step) has the bare alias `lr`, while the steps log `train/lr`:
+ * taking `lr` would leave the curve with no LR at all. Other roles, and tables with no step column, are not held
+ * to it.
+ */
+function usableAt(context: Context, index: number, role: ColumnRole): boolean {
+  const column = context.table.columns[index];
+  if (!usable(column, role)) return false;
+  const step = context.roles.step;
+  if (!PER_STEP_ROLES.has(role) || step === undefined) return true;
+  const steps = context.table.columns[step].values;
+  const values = column.values;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]) && !Number.isNaN(steps[i])) return true;
+  return false;
+}
+
 function assign(context: Context, role: ColumnRole, index: number, how: string): void {
   context.roles[role] = index;
   context.taken.add(index);
@@ -153,7 +174,7 @@ function activeAliases(context: Context, role: ColumnRole, tensorboardLr: boolea
 function findByAlias(context: Context, role: ColumnRole, aliases: readonly string[]): number {
   for (const alias of aliases) {
     const index = context.normalised.findIndex(
-      (name, i) => name === alias && !context.taken.has(i) && usable(context.table.columns[i], role),
+      (name, i) => name === alias && !context.taken.has(i) && usableAt(context, i, role),
     );
     if (index >= 0) return index;
   }
@@ -177,7 +198,7 @@ function assignByAlias(context: Context, role: ColumnRole, tensorboardLr: boolea
 function patternMatches(
   context: Context,
   role: ColumnRole,
-  accept: (column: Column) => boolean = (column) => usable(column, role),
+  accept: (column: Column, index: number) => boolean = (_, index) => usableAt(context, index, role),
 ): { name: string; index: number; word: string }[] {
   const fallback = FALLBACK_WORDS[role];
   if (fallback === undefined) return [];
@@ -186,11 +207,12 @@ function patternMatches(
     fallback.first?.find((w) => name.startsWith(`${w}_`) || name.startsWith(`${w}/`));
   const matches: { name: string; index: number; word: string; rank: number }[] = [];
   context.normalised.forEach((name, index) => {
-    const { base, rank } = role === 'loss' ? withoutAggregation(name) : { base: name, rank: 0 };
+    const { base, rank } =
+      role === 'loss' ? withoutAggregation(name) : { base: name, rank: role === 'step' ? stepRank(name) : 0 };
     const word = wordOf(base);
     if (word === undefined || words(name).some((w) => NOT_THE_QUANTITY.has(w))) return;
     if (role === 'step' && words(name).some((w) => NOT_A_STEP.has(w))) return;
-    if (!context.taken.has(index) && accept(context.table.columns[index])) {
+    if (!context.taken.has(index) && accept(context.table.columns[index], index)) {
       matches.push({ name, index, word, rank });
     }
   });

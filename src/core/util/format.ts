@@ -145,8 +145,11 @@ const ZERO_BAND_DIGITS = 4;
  */
 export function formatBanded(value: number, low: number, high: number): BandedText | null {
   if (![value, low, high].every(Number.isFinite)) return null;
-  const gaps = [value - low, high - value].map(Math.abs).filter((g) => g > 0);
   const magnitude = Math.floor(Math.log10(Math.abs(value) || Math.max(Math.abs(low), Math.abs(high)) || 1));
+  // A gap below half the last of the most digits a value gets rounds away there: the band reads as of zero width
+  // (refits that all stopped at one bound, 4.512201e-8 [4.512201e-8, 4.512201e-8]), not as seven resolved digits.
+  const unresolved = 10 ** (magnitude - BAND_MAX_DIGITS + 1) / 2;
+  const gaps = [value - low, high - value].map(Math.abs).filter((g) => g >= unresolved);
   const gapPlace = Math.floor(Math.log10(minOf(gaps)));
   const digits = gaps.length
     ? Math.min(BAND_MAX_DIGITS, Math.max(BAND_MIN_DIGITS, magnitude - gapPlace + 1))

@@ -497,3 +497,23 @@ test('too few loss points for the multi-power law (10 for its 7 coefficients): t
   const mplRow = text.split('\n').find((l) => /^\s+MPL\s/.test(l)) ?? '';
   assert.match(mplRow, /^\s+MPL\s+not backtested$/);
 });
+
+test('a loss falling fiftyfold in six points under a linear decay: fitted (no start left with no finite loss)', () => {
+  // The shape of a short fine-tune's eval log: the first evaluation far above the rest, the LR decaying to 0. The
+  // squares-fitted starts put the annealing term above the rest of the law at the last points, where a log objective
+  // has no value, so every start stayed there and the fit failed with "check the LR and loss columns".
+  const losses = [15, 2.4, 0.35, 0.32, 0.31, 0.305];
+  const rows = losses.map(
+    (loss, k) => `${(k + 1) * 100},${(2e-5 * (1 - ((k + 1) * 100) / 700)).toPrecision(6)},${loss}`,
+  );
+  const table = parseText(['step,lr,eval_loss', ...rows].join('\n'), { fileName: 'fall.csv', displayName: 'fall.csv' });
+  const analysis = analyseTables([table], { law: 'auto', bootstrapSamples: 0 });
+  const codes = analysis.findings.map((f) => f.code);
+  assert.ok(!codes.includes('fit-failed'), codes.join(', '));
+  assert.equal(analysis.fits.length, 1);
+  assert.ok(codes.includes('fit-points-few'), 'six points for four coefficients: fitted but withheld');
+  // Why MPL is not averaged in: its points, not a start with no finite loss it was never given.
+  const reason = analysis.fits[0].selection?.reason ?? '';
+  assert.match(reason, /6 loss points, too few for MPL's 7 coefficients/);
+  assert.doesNotMatch(reason, /no start gave a finite loss/);
+});

@@ -98,3 +98,26 @@ test('fitting is deterministic', () => {
   const b = fitRobust(lrAnnealingLaw, data, observed, { delta: 1e-3, starts: lrAnnealingStarts(data, observed) })!;
   assert.deepEqual(Array.from(a.params), Array.from(b.params));
 });
+
+test('every start is inside the law: positive at each point, so the log objective is finite there', () => {
+  // A fall from 15 to 0.3 with C·S2 large at the end: scan and grid starts alike put some points at or below 0.
+  const lr = Array.from({ length: 6 }, (_, k) => 1 - (k + 1) / 7);
+  const logged = lr.map((_, k) => k + 1);
+  const a = lrAreas({ steps: Float64Array.from(logged), lr: Float64Array.from(lr) }, logged, {
+    lambda: 0.999,
+    warmup: 'peak',
+  });
+  const data = { s1: a.s1, s2: a.s2 };
+  const observed = Float64Array.of(15, 2.4, 0.35, 0.32, 0.31, 0.305);
+  const starts = lrAnnealingStarts(data, observed);
+  assert.ok(starts.length > 0);
+  for (const start of starts) {
+    const out = new Float64Array(observed.length);
+    lrAnnealingLaw.predict(start, data, out);
+    assert.ok(
+      out.every((v) => v > 0),
+      `start ${Array.from(start).join(', ')} predicts ${Array.from(out).join(', ')}`,
+    );
+  }
+  assert.ok(fitRobust(lrAnnealingLaw, data, observed, { delta: 1e-3, starts }), 'a fit, not every start stuck');
+});

@@ -23,6 +23,7 @@ import {
   multiPowerLaw,
   multiPowerParams,
   multiPowerPoints,
+  multiPowerStarts,
   type MultiPowerCoefficients,
 } from '../../../src/core/laws/multiPower';
 import type { LoggedSchedule } from '../../../src/core/laws/schedule';
@@ -433,4 +434,25 @@ test('constant + cosine only: the drop term is not identified, and the fit says 
   console.log(`25M constant + cosine: ${held.join(', ')}`);
   assert.ok(held.includes('beta at its lower bound'), held.join(', '));
   assert.ok(held.includes('gamma at its upper bound'), held.join(', '));
+});
+
+test('every start is inside the law: positive at each point, so the log objective is finite there', () => {
+  // A fine-tune's loss falling a thousandfold while its LR decays linearly towards 0: the squares-fitted drop term
+  // outweighed the rest at the last points of every start, and the law was reported as not fitted.
+  const steps = Float64Array.from({ length: 120 }, (_, i) => 25 * (i + 1));
+  const schedule = { steps, lr: steps.map((s) => PEAK * Math.min(s / 500, (5000 - s) / 4500)) };
+  const ds = new DropSchedule(schedule, { etaRef: PEAK, convention: 'paper', warmupSteps: 500 });
+  const data = multiPowerPoints(ds, steps, ds.area(3000));
+  const observed = steps.map((s) => 0.3 * Math.pow(s / 25, -1.5) + 1e-4);
+  const starts = multiPowerStarts(data, observed);
+  assert.ok(starts.length > 0);
+  const law = multiPowerLaw(Math.min(...observed));
+  for (const start of starts) {
+    const out = new Float64Array(observed.length);
+    law.predict(start, data, out);
+    assert.ok(
+      out.every((v) => v > 0),
+      `start ${Array.from(start).join(', ')} predicts down to ${Math.min(...out)}`,
+    );
+  }
 });

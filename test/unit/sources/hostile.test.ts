@@ -158,6 +158,19 @@ test('a trainer_state.json saved as UTF-16 or gzipped is said to be so, not repo
   }
 });
 
+test('a Git LFS pointer in place of a log (a clone without git lfs pull) says so and how to fetch it, in any reader', async () => {
+  const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:' + 'ab'.repeat(32) + '\nsize 2529\n';
+  for (const name of ['metrics.jsonl', 'metrics.csv', 'trainer_state.json']) {
+    const dir = join(root, `lfs-${name}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, name), pointer);
+    const { tables } = await readSources([join(dir, name)]);
+    const problem = tables[0].problems.find((p) => p.code === 'file-not-text');
+    assert.match(problem?.message ?? JSON.stringify(tables[0].problems), /is a Git LFS pointer, not the log/, name);
+    assert.match(problem!.message, /2\.5 KiB\); fetch the file with `git lfs pull`/, name);
+  }
+});
+
 test('log_history values that are not numbers (text, a duplicate key whose last value is text) are counted and named', async () => {
   const entries = Array.from(
     { length: 20 },

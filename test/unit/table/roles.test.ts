@@ -269,3 +269,44 @@ test('a loss logged against tokens without a step or a model size: the note name
   // With a model size it may be a sweep short of something else: no such note.
   assert.doesNotMatch(roles('params,tokens,loss\n1e8,1e9,3.1\n').assignment.notes.join(' '), /no step column/);
 });
+
+test('a smoothed training loss (running, avg) yields to the plain loss beside it, whatever the column order', () => {
+  // A W&B-style export: rows per step, a running loss before the step's own loss, a validation loss too sparse to fit.
+  const rows = Array.from({ length: 10 }, (_, k) => {
+    const step = (k + 1) * 50;
+    return `${(9 - k * 0.3).toFixed(2)},${step},${(4 - k * 0.2).toFixed(2)},3e-4,${k % 4 === 3 ? '3.9' : ''}`;
+  });
+  const sparse = roles(['train/running_loss,step,train/loss,train/learning_rate,eval/loss', ...rows].join('\n'));
+  assert.equal(sparse.named.loss, 'train/loss', sparse.assignment.notes.join(' '));
+  const plain = roles('avg_loss,step,my_loss\n2.5,1,2.0\n2.4,2,1.9\n');
+  assert.equal(plain.named.loss, 'my_loss', plain.assignment.notes.join(' '));
+  // Alone, a smoothed loss is still the loss.
+  assert.equal(roles('step,running_loss\n1,2.0\n2,1.9\n').named.loss, 'running_loss');
+});
+
+test('a per-step role skips a column whose numbers are all on rows without a step (an event log config line)', () => {
+  // JSONL events: a config record with "lr" and no step, then step records logging "train/lr".
+  const lines = [
+    JSON.stringify({ event: 'config', lr: 1e-6, num_steps: 51 }),
+    ...Array.from({ length: 6 }, (_, k) =>
+      JSON.stringify({ event: 'step', step: k + 1, 'train/loss': 2 - k * 0.1, 'train/lr': 1e-7 * (k + 1) }),
+    ),
+  ];
+  const events = roles(lines.join('\n'), undefined, 'train_log.jsonl');
+  assert.equal(events.named.lr, 'train/lr', events.assignment.notes.join(' '));
+  assert.equal(events.named.loss, 'train/loss');
+  // With no step column nothing is held to it, and a column with a number at a step is still taken.
+  assert.equal(roles('lr,loss\n1e-3,2.0\n1e-3,1.9\n').named.lr, 'lr');
+  assert.equal(roles('step,lr,loss\n,1e-3,\n1,,2.0\n2,1e-3,1.9\n').named.lr, 'lr');
+});
+
+test('an optimizer step is the step over a micro-batch step beside it, whatever the column order', () => {
+  // Gradient accumulation logs both: the LR schedule steps with the optimizer.
+  const both = roles('micro_step,opt_step,loss_avg,lr\n800,100,3.2,2e-4\n1600,200,3.1,2e-4\n');
+  assert.equal(both.named.step, 'opt_step', both.assignment.notes.join(' '));
+  assert.equal(
+    roles('micro_step,loss,lr\n8,3.2,2e-4\n16,3.1,2e-4\n').named.step,
+    'micro_step',
+    'alone, it is the step',
+  );
+});

@@ -48,6 +48,10 @@ test('no band, or one of zero width: the value alone with four digits, or all th
   assert.equal(formatEstimate(2.61437, NaN, NaN), '2.614');
   assert.equal(formatBanded(2.61437, NaN, 3), null);
   assert.equal(formatEstimate(2.614, 2.614, 2.614), '2.614 [2.614, 2.614]');
+  // Bounds a hair off the value, below its seventh digit (refits that all stopped at a coefficient's bound): the
+  // same four digits, not seven that print the same number thrice.
+  assert.equal(formatEstimate(4.512201e-8, 4.5122009999e-8, 4.5122010001e-8), '4.512e-8 [4.512e-8, 4.512e-8]');
+  assert.equal(formatEstimate(333300.00001, 333300, 333300.00002), '333300 [333300, 333300]');
 });
 
 test('tiny and huge banded values use exponents to the same place', () => {
