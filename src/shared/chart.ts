@@ -170,6 +170,8 @@ export interface DrawnPanel {
   ticks?: { x: string[]; y: string[] };
   /** The target and break labels as drawn: their lines of text, boxes in px, and the data points each covers. */
   labels?: { text: string[]; box: { left: number; top: number; right: number; bottom: number }; covers: number }[];
+  /** The chart's width (CSS px), which every label box lies within. */
+  width?: number;
   /** The axes' titles. */
   xTitle?: string;
   yTitle?: string;

@@ -23,7 +23,7 @@ import type { LensDataset, LensPoint } from './datasets';
 import { formatNumber } from '../core/util/format';
 import { shownOnOneLine } from '../core/util/controls';
 import { logGridValues, tickLabels } from './format';
-import { layoutStacks, type PlacedBox, type ScreenPoints } from './labelLayout';
+import { fitText, layoutStacks, type PlacedBox, type ScreenPoints } from './labelLayout';
 import { withAlpha, type Theme } from './theme';
 
 Chart.register(
@@ -223,7 +223,12 @@ const markerLabels: Plugin<'line'> = {
     if (!view || !scales.x) return;
     ctx.save();
     ctx.font = `${LABEL_FONT}px ${view.theme.font}`;
-    const stacks = markerStacks(view, scales.x, area);
+    // A label wider than the plot is cut to it with an ellipsis, not by the canvas edge.
+    const room = area.right - area.left - 2 * LABEL_PAD - 10;
+    const stacks = markerStacks(view, scales.x, area).map((st) => ({
+      ...st,
+      markers: st.markers.map((m) => ({ ...m, label: fitText(m.label, room, (t) => ctx.measureText(t).width) })),
+    }));
     const lines = stacks.map((st) => ({
       x: st.px,
       widths: st.markers.map((m) => ctx.measureText(m.label).width + 2 * LABEL_PAD + 10),

@@ -82,6 +82,7 @@ export function publish(view: PageView, extra: Pick<ChartSnapshot, 'lastExport' 
       xMax: c.scales.x?.max,
       ticks: { x: tickTexts(c, 'x'), y: tickTexts(c, 'y') },
       labels: labelsOf(c),
+      width: c.width,
       xTitle: axisTitle(c, 'x'),
       yTitle: axisTitle(c, 'y'),
       legend: (c.legend?.legendItems ?? []).map((item) => item.text),

@@ -199,3 +199,18 @@ function countWithin(sorted: Float64Array, low: number, high: number): number {
 export function overlaps(a: PlacedBox, b: PlacedBox): boolean {
   return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }
+
+/**
+ * `text` as it fits in `room` px by `measure`: whole when it does, else its longest start that fits with an ellipsis
+ * (a chart narrower than a label cut it at the canvas edge mid-word).
+ */
+export function fitText(text: string, room: number, measure: (s: string) => number): string {
+  if (measure(text) <= room) return text;
+  let [lo, hi] = [0, text.length - 1];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(`${text.slice(0, mid).trimEnd()}…`) <= room) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo).trimEnd()}…`;
+}

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { distinctDigits } from '../../../src/core/util/format';
 import { logGridValues, MAX_LOG_GRID, tick, tickLabels } from '../../../src/webview/format';
-import { layoutLabels, layoutStacks, overlaps, type PlacedBox } from '../../../src/webview/labelLayout';
+import { fitText, layoutLabels, layoutStacks, overlaps, type PlacedBox } from '../../../src/webview/labelLayout';
 
 test('axis ticks: an LR axis gets distinct labels (never "3e-4, 3e-4, 2e-4")', () => {
   const values = [0, 5e-5, 1e-4, 1.5e-4, 2e-4, 2.5e-4, 3e-4];
@@ -190,4 +190,15 @@ test('marker labels: a stack of lines that would cover data is split into a line
     two.map((p) => [p.from, p.to, p.covers]),
     [[0, 2, 0]],
   );
+});
+
+test('a label wider than the plot is cut to it with an ellipsis, whole when it fits', () => {
+  const measure = (t: string) => 6 * t.length; // a monospaced 6 px font
+  const label = 'spiked: left its law at step 540 (spike)';
+  assert.equal(fitText(label, 6 * label.length, measure), label);
+  const cut = fitText(label, 120, measure);
+  assert.ok(cut.endsWith('…') && measure(cut) <= 120, cut);
+  assert.ok(label.startsWith(cut.slice(0, -1)), cut);
+  assert.equal(cut, 'spiked: left its la…'); // the longest start that fits (20 characters of 6 px)
+  assert.equal(fitText(label, 3, measure), '…');
 });
