@@ -6,7 +6,7 @@
 // reparametrisation: B = b * N_ref^beta, C = c / eta_max * N_ref^(-gamma) (see denormaliseSized).
 import { nonNegativeSolve } from '../fit/linear';
 import { thinIndices } from '../util/arrays';
-import type { Law } from './law';
+import { insideLaw, type Law } from './law';
 import { logOfS1 } from './lrAnnealing';
 
 /** Normalised areas and model size at each fitted point. */
@@ -111,7 +111,9 @@ export function lrAnnealingSizeStarts(
     }
   }
   scanned.sort((x, z) => x.sse - z.sse);
-  return scanned.slice(0, keep).map((s) => s.start);
+  // C is index 5: lowered where the squares-fitted start puts the law at or below 0 (insideLaw).
+  const law = lrAnnealingSizeLaw(fixed);
+  return scanned.slice(0, keep).map((s) => insideLaw(law, data, s.start, 5));
 }
 
 /** Raw-unit coefficients (LR as logged, N as given) from the normalised ones. */
