@@ -191,6 +191,12 @@ interface RowPass {
   /** The first step-0 row's step cell, or its loss's where the step has no cell of its own (a run's metric files). */
   stepZeroAt: CellPlace | undefined;
   stepZeroCount: number;
+  /** Rows whose loss cannot be fitted, the first's place and message, and rows whose loss can: with none of those,
+   * the column's every loss is bad (a policy loss, all negative) and one finding says so, not one a row. */
+  lossesInvalid: number;
+  lossInvalidAt: CellPlace | undefined;
+  lossInvalidFirst: string;
+  lossesValid: number;
   roundedSteps: number;
   /** The first rounded row's place (CellPlaces.atRow), where the finding about all of them points. */
   roundedAt: CellPlace | undefined;
@@ -245,6 +251,10 @@ function rowPassFor(
     firstLineLeftOut: 0,
     stepZeroAt: undefined,
     stepZeroCount: 0,
+    lossesInvalid: 0,
+    lossInvalidAt: undefined,
+    lossInvalidFirst: '',
+    lossesValid: 0,
     roundedSteps: 0,
     roundedAt: undefined,
     roundedOntoAnother: 0,
@@ -411,12 +421,7 @@ export function extractLossCurves(
       if (written !== undefined) {
         run.lossesLeftOut++;
         failed(run, step, at(lossCol, r));
-        rowFindings.add(
-          'loss-invalid',
-          'warning',
-          `Loss ${quotedCell(written)} is not a number; the row is left out.`,
-          ...at(lossCol, r),
-        );
+        lossInvalid(pass, `Loss ${quotedCell(written)} is not a number; the row is left out.`, at(lossCol, r));
       }
       continue;
     }
@@ -425,14 +430,14 @@ export function extractLossCurves(
       run.lossesLeftOut++;
       // A loss of 0 or below is a log-likelihood or a toy's, not a run that broke down.
       if (!Number.isFinite(value)) failed(run, step, at(lossCol, r, value));
-      rowFindings.add(
-        'loss-invalid',
-        'warning',
+      lossInvalid(
+        pass,
         `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`,
-        ...at(lossCol, r, value),
+        at(lossCol, r, value),
       );
       continue;
     }
+    pass.lossesValid++;
     if (step === 0) {
       // S1(0) = 0 makes the law's S1^(-alpha) infinite: the initial loss is not on the curve the law describes.
       pass.stepZeroCount++;
@@ -449,10 +454,16 @@ export function extractLossCurves(
   const { roundedAt, roundedOntoAnother, noStepAt } = pass;
 
   // Copies: the pass's findings are given again by the next pass of a grown table.
+  const noLossValid = pass.lossesValid === 0 && pass.lossInvalidAt !== undefined;
   appendAll(
     findings,
-    rowFindings.findings().map((f) => ({ ...f })),
+    rowFindings
+      .findings()
+      .filter((f) => !(noLossValid && f.code === 'loss-invalid'))
+      .map((f) => ({ ...f })),
   );
+  if (noLossValid && lossCol !== undefined && pass.lossInvalidAt)
+    findings.push(noLossFinding(pass, table.columns[lossCol].name, pass.lossInvalidAt));
   if (runsLeftOut.size) {
     findings.push(
       rowFinding(
@@ -469,7 +480,7 @@ export function extractLossCurves(
       rowFinding(
         'step-zero',
         'info',
-        `${plural(stepZeroCount, 'row')} at step 0 left out of the fit: the law is undefined before any training step (S1 = 0).`,
+        `${plural(stepZeroCount, 'row')} at step 0 left out of the fit: the law is undefined at step 0 (no LR summed before it: S1 = 0), whenever in training the log wrote it.`,
         ...stepZeroAt,
       ),
     );
@@ -684,6 +695,30 @@ export function strayLossFinding(
       ...place,
     ),
     curve: name,
+  };
+}
+
+/** A row whose loss cannot be fitted: said by its own finding, or by one for the column if it has no loss to fit. */
+function lossInvalid(pass: RowPass, message: string, place: CellPlace): void {
+  if (pass.lossesInvalid++ === 0) {
+    pass.lossInvalidAt = place;
+    pass.lossInvalidFirst = message;
+  }
+  pass.rowFindings.add('loss-invalid', 'warning', message, ...place);
+}
+
+/** The one finding of a loss column none of whose losses can be fitted, at the first's cell. */
+function noLossFinding(pass: RowPass, column: string, first: CellPlace): Finding {
+  const rows =
+    pass.lossesInvalid === 1 ? 'its one loss is' : `all ${formatCount(pass.lossesInvalid)} of its losses are`;
+  return {
+    ...rowFinding(
+      'loss-invalid',
+      'warning',
+      `No loss in column "${column}" can be fitted: ${rows} left out. The first: ${pass.lossInvalidFirst}`,
+      ...first,
+    ),
+    rows: pass.lossesInvalid,
   };
 }
 

@@ -61,6 +61,13 @@ test('a step-0 row is left out of the fit points with an info finding, but its L
   assert.equal(f.line, 2);
 });
 
+test('the step-0 note does not claim the row came before training (a DVCLive step 0 is its first log call)', () => {
+  const { findings } = curvesOf('step,lr,loss\n0,1e-3,2.1\n1,1e-3,2\n3,1e-3,1.9\n', 'dvclive/plots/metrics/loss.tsv');
+  const f = findings.find((x) => x.code === 'step-zero')!;
+  assert.doesNotMatch(f.message, /before any training step/);
+  assert.match(f.message, /undefined at step 0/);
+});
+
 test('a resumed run that repeats steps keeps the value logged last, and says so', () => {
   const { curves, findings } = curvesOf(
     'step,lr,loss\n1,1e-3,4\n2,1e-3,3.9\n3,1e-3,3.8\n2,1e-3,3.7\n3,1e-3,3.6\n4,1e-3,3.5\n',
@@ -107,6 +114,26 @@ test('NaN, Inf, zero and negative losses are reported with their line and left o
   // "nan" is named NaN, not quoted as if the cell said "NaN"; other text is quoted as written.
   assert.match(bad[0].message, /^Loss NaN is not a number/);
   assert.match(bad[4].message, /^Loss "diverged" is not a number/);
+});
+
+test('a loss column none of whose losses can be fitted is one finding with the count and the first cell, not one a row', () => {
+  const rows = Array.from({ length: 14 }, (_, k) => `${k + 1},1e-3,${-0.1 - k / 100}`).join('\n');
+  const { findings } = curvesOf(`step,lr,policy_loss\n${rows}\n`);
+  const bad = findings.filter((f) => f.code === 'loss-invalid');
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0].rows, 14);
+  assert.equal(bad[0].line, 2);
+  assert.equal(bad[0].cell?.name, 'policy_loss');
+  assert.equal(bad[0].cell?.field, 2);
+  assert.match(
+    bad[0].message,
+    /^No loss in column "policy_loss" can be fitted: all 14 of its losses are left out\. The first: Loss -0\.1 /,
+  );
+  // One text loss among them is counted with the rest; a single good loss brings back the findings a row.
+  const mixed = curvesOf('step,lr,loss\n1,1e-3,-1\n2,1e-3,nan\n3,1e-3,-2\n').findings;
+  assert.equal(mixed.filter((f) => f.code === 'loss-invalid').length, 1);
+  const oneGood = curvesOf('step,lr,loss\n1,1e-3,-1\n2,1e-3,3\n3,1e-3,-2\n').findings;
+  assert.equal(oneGood.filter((f) => f.code === 'loss-invalid').length, 2);
 });
 
 test('rows with an LR but no loss still give the schedule (sparse W&B-style columns)', () => {
