@@ -114,6 +114,8 @@ function formatFit(fit: FitResult): string {
     // Some values are lists themselves ("500, 500": one per curve): the settings are told apart by a semicolon.
     .join('; ');
   const rows = Object.entries(fit.params).map(([name, value]) => {
+    // Its value is the fit's start (FitResult.undetermined): why is said under the table, no number shown.
+    if (fit.undetermined?.[name]) return [name, 'not determined', '', fit.units[name] ?? ''];
     const ci = fit.intervals?.[name];
     const banded = ci ? formatBanded(value, ci[0], ci[1]) : null;
     return [
@@ -139,6 +141,7 @@ function formatFit(fit: FitResult): string {
     `  fitted on ${fit.fittedOn.map(nameOnLine).join(', ')} (${fit.points} points) · ${status}`,
     `  ${settings}`,
     indent(table(['coefficient', 'value', '95 % interval', 'unit'], rows), 2),
+    ...Object.entries(fit.undetermined ?? {}).map(([name, why]) => `  ${name} ${why}`),
     `  ${quality}${heldOut}${chosen}${normal}`,
     ...(fit.unsupported ? [`  NOT SUPPORTED by the data, no prediction from it: ${unsupportedText(fit)}`] : []),
   ].join('\n');

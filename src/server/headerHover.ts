@@ -66,6 +66,8 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
   if (all.length > HOVER_PREDICTIONS)
     predictions.push(`- and ${all.length - HOVER_PREDICTIONS} more, each on its curve's lens`);
   const coefficients = Object.entries(fit.params).map(([k, v]) => {
+    // Its value is the fit's start (FitResult.undetermined): why is said under the table, no number shown.
+    if (fit.undetermined?.[k]) return `| ${k} | not determined | ${fit.units[k] ?? ''} |`;
     const ci = fit.intervals?.[k];
     return `| ${k} | ${ci ? formatEstimate(v, ci[0], ci[1]) : formatNumber(v, 4)} | ${fit.units[k] ?? ''} |`;
   });
@@ -85,6 +87,9 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
     isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
     `\`${fit.formula}\``,
     ['| coefficient | value [95 % interval] | unit |', '|---|---|---|', ...coefficients].join('\n'),
+    Object.entries(fit.undetermined ?? {})
+      .map(([k, why]) => `${k} ${markdownText(why)}.`)
+      .join(' '),
   ]
     .filter(Boolean)
     .join('\n\n');

@@ -11,6 +11,8 @@ import type { AnalysisOptions } from '../../src/core/analysis/options';
 import type { Analysis } from '../../src/core/analysis/types';
 import { buildLenses } from '../../src/server/lenses';
 import { hoverForHeader } from '../../src/server/headerHover';
+import { formatAnalysis } from '../../src/cli/text';
+import { formatNumber } from '../../src/core/util/format';
 import { hoverForRow } from '../../src/server/hovers';
 import { summaryOfResult } from '../../src/server/summary';
 import { FitFileRequest, PredictRequest } from '../../src/shared/protocol';
@@ -223,4 +225,32 @@ test('the fit summary gives no number from an unsupported fit, and says why in a
   );
   // Its epochs 1 and 2 are Lightning's second and third passes over the data.
   assert.equal(summary.warnings, 2, 'the fit-points-few and data-repeated warnings');
+});
+
+test('a fit whose curves never lower their LR: C is "not determined" with why on every surface, no number or band', async () => {
+  // A constant LR: S2 is 0 at every point, so the LR-annealing law's C stays at its start whatever the loss.
+  const rows = Array.from({ length: 60 }, (_, k) => {
+    const step = 100 * (k + 1);
+    return `${step},3e-4,${(2 + 8 * Math.pow(step * 3e-4, -0.4) * (1 + 0.003 * Math.sin(k))).toFixed(5)}`;
+  });
+  const path = file('constant-lr.csv', ['step,lr,loss', ...rows]);
+  const a = await analyse(path, { law: 'lr-annealing' });
+  const fit = a.fits[0];
+  assert.match(
+    fit.undetermined?.C ?? '',
+    /^not determined: the fit curves never lower their LR, so the term C·S2 is 0/,
+  );
+  assert.equal(fit.intervals?.C, undefined, 'no zero-width band');
+  // JSON (--json prints the analysis): the field with why.
+  assert.match(JSON.stringify(fit), /"undetermined":\{"C":"not determined: /);
+  // CLI text: the row says so, the reason follows the table, C's start is not printed.
+  const text = formatAnalysis(a);
+  assert.match(text, /\n\s+C\s+not determined\s/);
+  assert.match(text, /\n {2}C not determined: the fit curves never lower their LR/);
+  const start = formatNumber(fit.params.C, 5);
+  assert.ok(!text.includes(`C    ${start}`), text);
+  // Hover: the same.
+  const hover = hoverForHeader(a, path) ?? '';
+  assert.match(hover, /\| C \| not determined \|/);
+  assert.match(hover, /C not determined\\?: the fit curves never lower their LR/);
 });

@@ -25,7 +25,14 @@ import { formatCompact, plural } from '../util/format';
 import { StepLr } from '../laws/schedule';
 import { listItems } from '../options/kinds';
 import { medianOf } from '../util/select';
-import { earlierCut, findUnseenDrops, scoreShown, withheldFrom, type WithheldFrom } from './unseenDrop';
+import {
+  earlierCut,
+  findUnseenDrops,
+  markUndetermined,
+  scoreShown,
+  withheldFrom,
+  type WithheldFrom,
+} from './unseenDrop';
 import { areaReachCuts } from './areaReach';
 import { withheld } from './trust';
 import { fittedLrPeaks } from './lrPeaks';
@@ -191,6 +198,7 @@ export function analyseLossCurves(
   applyDisagreement(result, reported);
   if (chosen.selection) reported.selection = chosen.selection;
   if (floor !== undefined) reported.lrFloor = floor;
+  markUndetermined(reported);
   if (reach.reach) reported.s1Reach = reach.reach;
   const peaks = fittedLrPeaks(
     input.fitted.map((i) => prepared[i].curve),

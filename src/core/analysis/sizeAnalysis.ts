@@ -34,7 +34,7 @@ import { dropSumsTooLongFix } from './multiPowerFit';
 import { isModelSize, MAX_PARAMS } from '../util/counts';
 import type { AnalysisOptions } from './options';
 import type { CurveReport, Finding, FitResult, LawAnalysis, Metrics, Series, SizeLawId } from './types';
-import { earlierCut, findUnseenDrops, scoreShown, withheldFrom } from './unseenDrop';
+import { earlierCut, findUnseenDrops, markUndetermined, scoreShown, withheldFrom } from './unseenDrop';
 import { areaReachCuts } from './areaReach';
 import { fittedLrPeaks } from './lrPeaks';
 
@@ -381,6 +381,7 @@ export function analyseSizedCurves(
     ...(areaCuts.reach && { s1Reach: areaCuts.reach }),
     ...(peaks && { lrPeaks: peaks }),
   });
+  markUndetermined(result.fits[0]);
   // A curve whose level the law does not give at its size (a wrong size, other data): nothing is predicted.
   applyDisagreement(result, result.fits[0]);
   return result;

@@ -200,6 +200,12 @@ export interface FitResult {
    */
   lrFloor?: number;
   /**
+   * Coefficients the fit curves do not determine, each with why (unseenDrop.ts, markUndetermined): their value in
+   * `params` is where the fit started, not a measurement, and they have no interval. Every surface says so instead of
+   * showing the number. Absent when every coefficient is determined.
+   */
+  undetermined?: Record<string, string>;
+  /**
    * Loss-curve fits: the lowest and highest peak LR of the fit curves (lrPeaks.ts). A what-if schedule whose LR lies
    * far outside them is refused (whatIf.ts).
    */

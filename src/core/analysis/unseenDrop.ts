@@ -10,7 +10,7 @@ import { formatCount } from '../util/format';
 import { dropStart, lowestShare, PLATEAU_TOLERANCE, showsDrop } from './dropLevels';
 import type { LossCurve } from './lossCurves';
 import { scorePredictions } from './metrics';
-import type { Finding, Metrics } from './types';
+import type { Finding, FitResult, LawId, Metrics } from './types';
 import { minOf } from '../util/arrays';
 
 /** Where a curve's predictions stop being shown, and why (CurveReport.withheldFrom): a drop, or its reach (areaReach.ts). */
@@ -26,10 +26,12 @@ export interface UnseenDrop extends WithheldFrom {
   seen: number;
 }
 
+const NEVER_LOWER = 'never lower their LR';
+
 /** How far the fit curves' LR fell, in words. */
 export const fell = (seen: number) =>
   seen >= 1 - PLATEAU_TOLERANCE / 2
-    ? 'never lower their LR'
+    ? NEVER_LOWER
     : `never lower their LR below ${Math.round(seen * 100)} % of its peak`;
 
 /**
@@ -69,6 +71,32 @@ export function unseenDrops(
           seen,
         };
   });
+}
+
+/** Each law's loss-drop term and its coefficients, whose values only an LR drop in the fit curves determines. */
+const DROP_TERM: Partial<Record<LawId, { term: string; names: string[] }>> = {
+  'lr-annealing': { term: 'C·S2', names: ['C'] },
+  'lr-annealing-size': { term: 'C·S2·N^gamma', names: ['C', 'gamma'] },
+};
+
+/**
+ * Marks the fit's coefficients that its curves do not determine (FitResult.undetermined): when they never lower their
+ * LR, S2 is 0 at every fitted point, so the drop term's coefficients stay where the fit started and every bootstrap
+ * refit returns them again (a band of zero width). Their intervals are dropped: no surface shows such a band.
+ */
+export function markUndetermined(fit: FitResult): void {
+  if (fit.lrFloor === undefined || fell(fit.lrFloor) !== NEVER_LOWER) return;
+  // A mean's coefficients are the chosen law's (LawSelection.weights).
+  const drop = DROP_TERM[fit.selection?.weights ? fit.selection.chosen : fit.law];
+  if (!drop) return;
+  for (const name of drop.names) {
+    if (!(name in fit.params)) continue;
+    fit.undetermined = {
+      ...fit.undetermined,
+      [name]: `not determined: the fit curves ${NEVER_LOWER}, so the term ${drop.term} is 0 at every fitted point and ${name} is where the fit started, not a measurement`,
+    };
+    if (fit.intervals) delete fit.intervals[name];
+  }
 }
 
 /** The earlier of two cuts of a curve's predictions (either may be absent). */
