@@ -139,7 +139,7 @@ const READING = {
     title: 'A JSON document that is neither records, columns nor a trainer state',
   },
   'log-history': {
-    severities: ['warning'],
+    severities: ['warning', 'info'],
     title: 'A trainer_state.json whose log_history is empty, or entries of it left out',
   },
   'wandb-binary': { severities: ['error'], title: 'A W&B run folder whose history is only in its binary .wandb file' },

@@ -181,14 +181,43 @@ test('log_history values that are not numbers (text, a duplicate key whose last 
   mkdirSync(dir);
   writeFileSync(join(dir, 'trainer_state.json'), `{"log_history": [\n${entries.join(',\n')}\n]}`);
   const { tables } = await readSources([join(dir, 'trainer_state.json')]);
-  const warning = tables[0].problems.find((p) => p.code === 'log-history');
+  const warning = tables[0].problems.find((p) => p.code === 'log-history' && p.severity === 'warning');
   assert.equal(
     warning?.message,
-    '21 log_history values are not a number (the first: "loss" = "x" at line 2); left out',
+    '20 log_history values are not a number (the first: "loss" = "x" at line 2); left out',
     JSON.stringify(tables[0].problems),
   );
   assert.equal(warning?.line, 2);
+  // "lr" is never a number: no column lost, so info, not a warning.
+  const info = tables[0].problems.find((p) => p.code === 'log-history' && p.severity === 'info');
+  assert.equal(
+    info?.message,
+    '1 log_history value is not a number (the first: "lr" = an array or object at line 22); never a number, so no column to fit; not read',
+  );
   assert.deepEqual(columnValues(tables[0], 'loss'), [2.5], 'JSON keeps the last of duplicate keys');
+});
+
+test('a text ETA in log_history (remaining_time, never a number) is info, not a warning: no column is lost', async () => {
+  const entries = Array.from(
+    { length: 12 },
+    (_, i) => `{"step": ${10 * (i + 1)}, "loss": ${3 - i / 100}, "remaining_time": "59h:${30 - i}m:19s"}`,
+  );
+  const dir = join(root, 'eta-text');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'trainer_state.json'), `{"log_history": [\n${entries.join(',\n')}\n]}`);
+  const { tables } = await readSources([join(dir, 'trainer_state.json')]);
+  const history = tables[0].problems.filter((p) => p.code === 'log-history');
+  assert.deepEqual(
+    history.map((p) => [p.severity, p.line, p.message]),
+    [
+      [
+        'info',
+        2,
+        '12 log_history values are not a number (the first: "remaining_time" = "59h:30m:19s" at line 2); never a number, so no column to fit; not read',
+      ],
+    ],
+  );
+  assert.equal(columnValues(tables[0], 'loss').length, 12);
 });
 
 test("a later value whose metadata names another plugin does not turn a scalar tag's remaining values away", async () => {

@@ -97,9 +97,14 @@ export class DocumentVisitor implements JsonVisitor {
   readonly keys: { objects: string[]; arrays: string[]; scalars: string[] } = { objects: [], arrays: [], scalars: [] };
   readonly counts = { objects: 0, arrays: 0, scalars: 0 };
   logHistory = false;
-  readonly history = { entries: 0, noStep: 0, summaries: 0, notObjects: 0, firstNoStep: 0, notNumbers: 0 };
-  /** The first log_history value that is neither a number nor a numeric string, for the warning. */
-  firstNotNumber: { key: string; value: string; line: number } | null = null;
+  readonly history = { entries: 0, noStep: 0, summaries: 0, notObjects: 0, firstNoStep: 0 };
+  /**
+   * Per key, the log_history values that are neither a number nor a numeric string: how many, and the first. A key
+   * with numbers too is a column losing cells (a warning); one never a number (an ETA as text) is no column at all.
+   */
+  readonly notNumbers = new Map<string, { count: number; value: string; line: number }>();
+  /** The log_history keys with a number somewhere. */
+  readonly numericKeys = new Set<string>();
   /** The first step-less entry's first keys and its number of keys, for the warning. */
   noStepKeys: { named: string[]; count: number } = { named: [], count: 0 };
   readonly steps: StepTableBuilder;
@@ -272,9 +277,18 @@ export class DocumentVisitor implements JsonVisitor {
       const number = typeof cell === 'number' ? cell : typeof cell === 'string' ? numberIn(cell) : null;
       if (number !== null) {
         this.steps.add(key, step, number, line);
+        this.numericKeys.add(key);
         keys.push(key);
-      } else if (cell !== null && typeof cell !== 'boolean' && this.history.notNumbers++ === 0)
-        this.firstNotNumber = { key, value: typeof cell === 'string' ? quote(cell) : 'an array or object', line };
+      } else if (cell !== null && typeof cell !== 'boolean') {
+        const seen = this.notNumbers.get(key);
+        if (seen) seen.count++;
+        else
+          this.notNumbers.set(key, {
+            count: 1,
+            value: typeof cell === 'string' ? quote(cell) : 'an array or object',
+            line,
+          });
+      }
     }
     this.noteSharedLine({ step, line, column, keys });
   }

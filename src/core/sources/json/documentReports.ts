@@ -65,16 +65,42 @@ export function reportHistory(visitor: DocumentVisitor): void {
       1,
       `${h.notObjects} log_history entr${h.notObjects === 1 ? 'y is' : 'ies are'} not an object; left out`,
     );
-  const first = visitor.firstNotNumber;
-  if (first !== null)
-    visitor.problems.add(
-      'log-history',
-      'warning',
-      first.line,
-      1,
-      `${h.notNumbers} log_history value${h.notNumbers === 1 ? ' is' : 's are'} not a number (the first: ` +
-        `${quote(first.key)} = ${first.value} at line ${first.line}); left out`,
-    );
+  // A key numeric elsewhere loses cells of a column (a warning); a key never a number is bookkeeping (an ETA as
+  // text), never fitted: said as info.
+  const all = [...visitor.notNumbers];
+  reportNotNumbers(
+    visitor,
+    all.filter(([key]) => visitor.numericKeys.has(key)),
+    'warning',
+    'left out',
+  );
+  reportNotNumbers(
+    visitor,
+    all.filter(([key]) => !visitor.numericKeys.has(key)),
+    'info',
+    'never a number, so no column to fit; not read',
+  );
+}
+
+/** One finding for log_history values that are not numbers, at the first of them. */
+function reportNotNumbers(
+  visitor: DocumentVisitor,
+  byKey: [string, { count: number; value: string; line: number }][],
+  severity: 'warning' | 'info',
+  outcome: string,
+): void {
+  if (byKey.length === 0) return;
+  const count = byKey.reduce((n, [, v]) => n + v.count, 0);
+  // Keys in the order first met, so the first's first value is the first of all.
+  const [key, first] = byKey[0];
+  visitor.problems.add(
+    'log-history',
+    severity,
+    first.line,
+    1,
+    `${count} log_history value${count === 1 ? ' is' : 's are'} not a number (the first: ` +
+      `${quote(key)} = ${first.value} at line ${first.line}); ${outcome}`,
+  );
 }
 
 /** Values nested too deep to read: left out, the rest of the document read. */
