@@ -133,7 +133,7 @@ function formatFit(fit: FitResult): string {
   const chosen = fit.selection ? `\n${formatSelection(fit, fit.selection)}` : '';
   const normal = fit.normalized
     ? `\n  solver parametrisation: ${Object.entries(fit.normalized.params)
-        .map(([k, v]) => `${k}~=${formatNumber(v, 5)}`)
+        .map(([k, v]) => (fit.undetermined?.[k] ? `${k}~ not determined` : `${k}~=${formatNumber(v, 5)}`))
         .join(', ')} (${fit.normalized.note})`
     : '';
   return [

@@ -249,6 +249,7 @@ test('a fit whose curves never lower their LR: C is "not determined" with why on
   assert.match(text, /\n {2}C not determined: the fit curves never lower their LR/);
   const start = formatNumber(fit.params.C, 5);
   assert.ok(!text.includes(`C    ${start}`), text);
+  assert.match(text, /solver parametrisation: .*C~ not determined/);
   // Hover: the same.
   const hover = hoverForHeader(a, path) ?? '';
   assert.match(hover, /\| C \| not determined \|/);
