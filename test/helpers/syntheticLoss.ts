@@ -1,5 +1,6 @@
 // Synthetic loss curves where one loss-curve law is the truth, with lognormal noise, under several LR schedules: what
 // the tests of the automatic choice of law (lawChoice.ts) fit and predict.
+import assert from 'node:assert/strict';
 import type { LossCurve } from '../../src/core/analysis/lossCurves';
 import { predictMultiPower } from '../../src/core/analysis/multiPowerFit';
 import { multiPowerParams, type MultiPowerCoefficients } from '../../src/core/laws/multiPower';
@@ -80,4 +81,36 @@ export function powerLawRows(from: number, to: number): string {
     text += `${step},0.0003,${(2.5 + 4 * Math.pow(step, -0.45)).toFixed(5)}\n`;
   }
   return text;
+}
+
+/**
+ * Six points of a linear decay whose loss falls from 15 to 0.3 (LR areas and losses): squares-fitted starts of a law
+ * that subtracts C·S2 put it at or below 0 at the last points (insideLaw's case).
+ */
+export function tenfoldFall(): { s1: Float64Array; s2: Float64Array; observed: Float64Array } {
+  const lr = Array.from({ length: 6 }, (_, k) => 1 - (k + 1) / 7);
+  const logged = lr.map((_, k) => k + 1);
+  const a = lrAreas({ steps: Float64Array.from(logged), lr: Float64Array.from(lr) }, logged, {
+    lambda: 0.999,
+    warmup: 'peak',
+  });
+  return { s1: a.s1, s2: a.s2, observed: Float64Array.of(15, 2.4, 0.35, 0.32, 0.31, 0.305) };
+}
+
+/** The starts' check: every start predicts a positive loss at every point. */
+export function assertStartsInside<D>(
+  law: { predict(p: Float64Array, d: D, out: Float64Array): void },
+  data: D,
+  size: number,
+  starts: Float64Array[],
+): void {
+  assert.ok(starts.length > 0);
+  for (const start of starts) {
+    const out = new Float64Array(size);
+    law.predict(start, data, out);
+    assert.ok(
+      out.every((v) => v > 0),
+      `start ${Array.from(start).join(', ')} predicts ${Array.from(out).join(', ')}`,
+    );
+  }
 }

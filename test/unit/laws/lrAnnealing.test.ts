@@ -4,6 +4,7 @@ import { fitRobust } from '../../../src/core/fit/robust';
 import { denormalise, lrAnnealingLaw, lrAnnealingStarts } from '../../../src/core/laws/lrAnnealing';
 import { lrAreas } from '../../../src/core/laws/schedule';
 import { normal, seededRandom } from '../../../src/core/util/random';
+import { assertStartsInside, tenfoldFall } from '../../helpers/syntheticLoss';
 
 const PEAK = 2e-4;
 const TRUE = Float64Array.of(2.2, 3.5, 0.5, 3e-4); // normalised L0, A~, alpha, C~
@@ -101,23 +102,9 @@ test('fitting is deterministic', () => {
 
 test('every start is inside the law: positive at each point, so the log objective is finite there', () => {
   // A fall from 15 to 0.3 with C·S2 large at the end: scan and grid starts alike put some points at or below 0.
-  const lr = Array.from({ length: 6 }, (_, k) => 1 - (k + 1) / 7);
-  const logged = lr.map((_, k) => k + 1);
-  const a = lrAreas({ steps: Float64Array.from(logged), lr: Float64Array.from(lr) }, logged, {
-    lambda: 0.999,
-    warmup: 'peak',
-  });
-  const data = { s1: a.s1, s2: a.s2 };
-  const observed = Float64Array.of(15, 2.4, 0.35, 0.32, 0.31, 0.305);
+  const { s1, s2, observed } = tenfoldFall();
+  const data = { s1, s2 };
   const starts = lrAnnealingStarts(data, observed);
-  assert.ok(starts.length > 0);
-  for (const start of starts) {
-    const out = new Float64Array(observed.length);
-    lrAnnealingLaw.predict(start, data, out);
-    assert.ok(
-      out.every((v) => v > 0),
-      `start ${Array.from(start).join(', ')} predicts ${Array.from(out).join(', ')}`,
-    );
-  }
+  assertStartsInside(lrAnnealingLaw, data, observed.length, starts);
   assert.ok(fitRobust(lrAnnealingLaw, data, observed, { delta: 1e-3, starts }), 'a fit, not every start stuck');
 });

@@ -9,6 +9,7 @@ import {
 } from '../../../src/core/laws/lrAnnealingSize';
 import { lrAreas } from '../../../src/core/laws/schedule';
 import { normal, seededRandom } from '../../../src/core/util/random';
+import { assertStartsInside, tenfoldFall } from '../../helpers/syntheticLoss';
 import { jacobianError } from './jacobian';
 
 const PEAK = 3e-4;
@@ -102,26 +103,12 @@ test('size law: the normalisation of LR and N is an exact reparametrisation', ()
 
 test('every start is inside the law: positive at each point, so the log objective is finite there', () => {
   // Two sizes whose loss falls from 15 to 0.3 under a linear decay: squares-fitted starts put C·S2 above the rest.
-  const lr = Array.from({ length: 6 }, (_, k) => 1 - (k + 1) / 7);
-  const logged = lr.map((_, k) => k + 1);
-  const a = lrAreas({ steps: Float64Array.from(logged), lr: Float64Array.from(lr) }, logged, {
-    lambda: 0.999,
-    warmup: 'peak',
-  });
+  const { s1, s2, observed: one } = tenfoldFall();
   const data: SizedAreaPoints = {
-    s1: Float64Array.from([...a.s1, ...a.s1]),
-    s2: Float64Array.from([...a.s2, ...a.s2]),
-    n: Float64Array.from([...lr.map(() => 1), ...lr.map(() => 2)]),
+    s1: Float64Array.from([...s1, ...s1]),
+    s2: Float64Array.from([...s2, ...s2]),
+    n: Float64Array.from([...s1.map(() => 1), ...s1.map(() => 2)]),
   };
-  const observed = Float64Array.of(15, 2.4, 0.35, 0.32, 0.31, 0.305, 14, 2.2, 0.33, 0.3, 0.29, 0.285);
-  const starts = lrAnnealingSizeStarts(data, observed);
-  assert.ok(starts.length > 0);
-  for (const start of starts) {
-    const out = new Float64Array(observed.length);
-    law.predict(start, data, out);
-    assert.ok(
-      out.every((v) => v > 0),
-      `start ${Array.from(start).join(', ')} predicts ${Array.from(out).join(', ')}`,
-    );
-  }
+  const observed = Float64Array.from([...one, ...one.map((v) => 0.95 * v)]);
+  assertStartsInside(law, data, observed.length, lrAnnealingSizeStarts(data, observed));
 });
