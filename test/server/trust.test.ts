@@ -255,3 +255,22 @@ test('a fit whose curves never lower their LR: C is "not determined" with why on
   assert.match(hover, /\| C \| not determined \|/);
   assert.match(hover, /C not determined\\?: the fit curves never lower their LR/);
 });
+
+test('the model-size law on runs that never lower their LR: C and gamma are not determined, with no band', async () => {
+  const rows = [25e6, 100e6, 400e6].flatMap((n, r) =>
+    Array.from({ length: 40 }, (_, k) => {
+      const step = 100 * (k + 1);
+      const loss =
+        1.8 + 0.6 * Math.pow(n / 1e8, -0.35) + 8 * Math.pow(step * 3e-4, -0.4) * (1 + 0.003 * Math.sin(k + r));
+      return `r${r},${n},${step},3e-4,${loss.toFixed(5)}`;
+    }),
+  );
+  const path = file('constant-lr-sizes.csv', ['run,params,step,lr,loss', ...rows]);
+  const fit = (await analyse(path, { law: 'lr-annealing-size' })).fits[0];
+  assert.equal(fit.law, 'lr-annealing-size');
+  assert.deepEqual(Object.keys(fit.undetermined ?? {}), ['C', 'gamma']);
+  assert.match(fit.undetermined!.gamma, /the term C·S2·N\^gamma is 0 at every fitted point/);
+  assert.equal(fit.intervals?.C, undefined);
+  assert.equal(fit.intervals?.gamma, undefined);
+  assert.ok(fit.intervals?.beta, 'the determined ones keep their band');
+});
