@@ -15,27 +15,33 @@ export interface Law<Data> {
   size(data: Data): number;
 }
 
-/** Most times a start's subtracted term is quartered before it is set to its lower bound. */
-const SHRINK_TRIES = 12;
+/** Halvings of the search for the largest share of a start's subtracted term that keeps the law positive. */
+const SHARE_STEPS = 40;
 
 /**
- * `start` with parameter `term` (the coefficient of a term the law subtracts: an LR drop's) shrunk until the law is
+ * `start` with parameter `term` (the coefficient of a term the law subtracts: an LR drop's) lowered until the law is
  * positive at every point of `data`. The fit's objective compares logs, so a start predicting 0 or below anywhere has
  * no finite objective and the solver cannot move from it: starts fitted by squares (L0 = 0 under a loss that falls
- * tenfold) put the drop term above the rest at the last points. At the term's lower bound the law is positive.
+ * tenfold) put the drop term above the rest at the last points. The term is set half way from its lower bound (where
+ * the law is positive) to the largest value that keeps every point positive, found by halving: near the scan's basin,
+ * not at its edge.
  */
 export function insideLaw<Data>(law: Law<Data>, data: Data, start: Float64Array, term: number): Float64Array {
   const out = new Float64Array(law.size(data));
-  const inside = (p: Float64Array) => {
-    law.predict(p, data, out);
+  const moved = Float64Array.from(start);
+  const lower = law.lower[term];
+  const inside = (share: number) => {
+    moved[term] = lower + share * (start[term] - lower);
+    law.predict(moved, data, out);
     return out.every((v) => v > 0 && Number.isFinite(v));
   };
-  if (inside(start)) return start;
-  const moved = Float64Array.from(start);
-  for (let k = 0; k < SHRINK_TRIES; k++) {
-    moved[term] /= 4;
-    if (inside(moved)) return moved;
+  if (inside(1)) return start;
+  let [low, high] = [0, 1];
+  for (let k = 0; k < SHARE_STEPS; k++) {
+    const mid = (low + high) / 2;
+    if (inside(mid)) low = mid;
+    else high = mid;
   }
-  moved[term] = law.lower[term];
+  inside(low / 2);
   return moved;
 }
