@@ -133,7 +133,7 @@ function formatFit(fit: FitResult): string {
   const chosen = fit.selection ? `\n${formatSelection(fit, fit.selection)}` : '';
   const normal = fit.normalized
     ? `\n  solver parametrisation: ${Object.entries(fit.normalized.params)
-        .map(([k, v]) => (fit.undetermined?.[k] ? `${k}~ not determined` : `${k}~=${formatNumber(v, 5)}`))
+        .map(([k, v]) => (undeterminedSolver(fit, k) ? `${k}~ not determined` : `${k}~=${formatNumber(v, 5)}`))
         .join(', ')} (${fit.normalized.note})`
     : '';
   return [
@@ -284,4 +284,13 @@ export function formatInspection(files: FileSummary[], curves: Map<string, strin
       .join('\n');
   });
   return [...parts, formatFindings(findings)].filter(Boolean).join('\n\n') + '\n';
+}
+
+/**
+ * Whether a solver parameter stands for a coefficient the fit does not determine: the solver's names are the
+ * coefficients' own or their lower-case scaled forms (MPL's b, c for B, C; "ln c" for C).
+ */
+function undeterminedSolver(fit: FitResult, name: string): boolean {
+  const coefficient = name.replace(/^ln /, '');
+  return Boolean(fit.undetermined?.[coefficient] ?? fit.undetermined?.[coefficient.toUpperCase()]);
 }

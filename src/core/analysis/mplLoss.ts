@@ -14,6 +14,7 @@ import {
 } from '../laws/multiPower';
 import { concat, grownArray, pick, samePrefix } from '../util/arrays';
 import { valuesAtSteps } from '../util/stepInterpolation';
+import { formatNumber } from '../util/format';
 import { grownFrom, movedWithOptimum } from './grownFit';
 import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands';
 import { curveKey, type LossCurve } from './lossCurves';
@@ -559,7 +560,7 @@ function describeMpl(
     },
     normalized: {
       params: { L0: l0, a, alpha, b, c: Math.exp(logC), beta, gamma },
-      note: `LRs divided by eta_ref = ${etaRef} and S1 by S1max = ${s1Max}: a = A·S1max^(-alpha), b = B·eta_ref, c = C·eta_ref^(1-gamma)`,
+      note: `LRs divided by eta_ref = ${formatNumber(etaRef, 10)} and S1 by S1max = ${formatNumber(s1Max, 10)}: a = A·S1max^(-alpha), b = B·eta_ref, c = C·eta_ref^(1-gamma)`,
     },
     intervals,
     settings: {

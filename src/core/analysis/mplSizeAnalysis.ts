@@ -15,6 +15,7 @@ import {
 } from '../laws/multiPowerSize';
 import { StepLr } from '../laws/schedule';
 import { concat, minOf, pick, maxOf } from '../util/arrays';
+import { formatNumber } from '../util/format';
 import { derivedIntervals } from './bands';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import { firstReplicates, NO_REPLICATES, type LossReplicates } from './lossLaw';
@@ -240,7 +241,7 @@ function describe(frame: Frame, params: Float64Array, pointsFitted: number): Ret
     },
     normalized: {
       params: normalised,
-      note: `LRs divided by eta_ref = ${etaRef}, S1 by S1max = ${s1Max} and N by N_ref = ${frame.nRef}: a = A·S1max^(-alpha), b = B·eta_ref·N_ref^zeta, c = C·eta_ref^(1-gamma), e = E·N_ref^(-eps)`,
+      note: `LRs divided by eta_ref = ${formatNumber(etaRef, 10)}, S1 by S1max = ${formatNumber(s1Max, 10)} and N by N_ref = ${formatNumber(frame.nRef, 10)}: a = A·S1max^(-alpha), b = B·eta_ref·N_ref^zeta, c = C·eta_ref^(1-gamma), e = E·N_ref^(-eps)`,
     },
     settings: {
       warmupConvention: options.warmupConvention,

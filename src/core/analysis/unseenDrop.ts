@@ -77,6 +77,8 @@ export function unseenDrops(
 const DROP_TERM: Partial<Record<LawId, { term: string; names: string[] }>> = {
   'lr-annealing': { term: 'C·S2', names: ['C'] },
   'lr-annealing-size': { term: 'C·S2·N^gamma', names: ['C', 'gamma'] },
+  mpl: { term: 'B·LD', names: ['B', 'C', 'beta', 'gamma'] },
+  'mpl-size': { term: 'B·N^zeta·LD', names: ['B', 'C', 'beta', 'gamma', 'zeta'] },
 };
 
 /**
