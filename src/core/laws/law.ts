@@ -45,3 +45,18 @@ export function insideLaw<Data>(law: Law<Data>, data: Data, start: Float64Array,
   inside(low / 2);
   return moved;
 }
+
+/**
+ * The starts as they are when the law is positive at some start's every point, else each moved inside it (insideLaw).
+ * A moved start is a way in only where there was none: among starts that had one, it took the fit elsewhere along a
+ * flat valley (curves of two model sizes fitted as one, under a robust loss, then read as one law's curves).
+ */
+export function startsInsideLaw<Data>(
+  law: Law<Data>,
+  data: Data,
+  starts: Float64Array[],
+  term: number,
+): Float64Array[] {
+  const moved = starts.map((start) => insideLaw(law, data, start, term));
+  return moved.some((m, i) => m === starts[i]) ? starts : moved;
+}

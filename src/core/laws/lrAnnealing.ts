@@ -5,7 +5,7 @@
 // solver well conditioned. Users get both forms.
 import { boundedLeastSquares } from '../fit/linear';
 import { thinIndices } from '../util/arrays';
-import { insideLaw, type Law } from './law';
+import { startsInsideLaw, type Law } from './law';
 
 /** Normalised areas at each fitted point. */
 export interface AreaPoints {
@@ -103,8 +103,8 @@ export function lrAnnealingStarts(data: AreaPoints, observed: Float64Array, keep
   const minLoss = observed.reduce((m, v) => Math.min(m, v), Infinity);
   for (const fraction of [0.5, 0.8])
     for (const alpha of [0.3, 0.6]) starts.push(Float64Array.of(fraction * minLoss, 1, alpha, 1));
-  // C is index 3: lowered where the squares-fitted start puts the law at or below 0 (insideLaw).
-  return starts.map((start) => insideLaw(lrAnnealingLaw, data, start, 3));
+  // C is index 3: lowered when every start puts the law at or below 0 somewhere (startsInsideLaw).
+  return startsInsideLaw(lrAnnealingLaw, data, starts, 3);
 }
 
 /** Raw-unit coefficients from the normalised ones. */

@@ -6,7 +6,7 @@
 // reparametrisation: B = b * N_ref^beta, C = c / eta_max * N_ref^(-gamma) (see denormaliseSized).
 import { nonNegativeSolve } from '../fit/linear';
 import { thinIndices } from '../util/arrays';
-import { insideLaw, type Law } from './law';
+import { startsInsideLaw, type Law } from './law';
 import { logOfS1 } from './lrAnnealing';
 
 /** Normalised areas and model size at each fitted point. */
@@ -111,9 +111,14 @@ export function lrAnnealingSizeStarts(
     }
   }
   scanned.sort((x, z) => x.sse - z.sse);
-  // C is index 5: lowered where the squares-fitted start puts the law at or below 0 (insideLaw).
+  // C is index 5: lowered when every start puts the law at or below 0 somewhere (startsInsideLaw).
   const law = lrAnnealingSizeLaw(fixed);
-  return scanned.slice(0, keep).map((s) => insideLaw(law, data, s.start, 5));
+  return startsInsideLaw(
+    law,
+    data,
+    scanned.slice(0, keep).map((s) => s.start),
+    5,
+  );
 }
 
 /** Raw-unit coefficients (LR as logged, N as given) from the normalised ones. */

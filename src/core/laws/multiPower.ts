@@ -7,7 +7,7 @@
 // exact reparametrisation which puts every parameter near 1; C spans orders of magnitude, hence ln c.
 import { boundedLeastSquares } from '../fit/linear';
 import { minOf, thinIndices } from '../util/arrays';
-import { insideLaw, type Law } from './law';
+import { startsInsideLaw, type Law } from './law';
 import {
   COMPRESSION_WINDOW,
   dropTerms,
@@ -230,9 +230,14 @@ export function multiPowerStarts(data: MultiPowerPoints, observed: Float64Array,
     }
   }
   scanned.sort((p, q) => p.sse - q.sse);
-  // b is index 3: lowered where the squares-fitted start puts the law at or below 0 (insideLaw).
+  // b is index 3: lowered when every start puts the law at or below 0 somewhere (startsInsideLaw).
   const law = multiPowerLaw(maxL0);
-  return scanned.slice(0, keep).map((s) => insideLaw(law, data, s.start, 3));
+  return startsInsideLaw(
+    law,
+    data,
+    scanned.slice(0, keep).map((s) => s.start),
+    3,
+  );
 }
 
 /** Raw-unit coefficients from the normalised parameters. */
