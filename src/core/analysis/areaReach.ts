@@ -8,9 +8,9 @@
 // 100-3000 -> 100k is 1.03 spans); those are not limited. The others predict at most one span of their own log S1
 // range past it.
 import { finding } from '../findings';
-import { lrAreas, type LoggedSchedule } from '../laws/schedule';
+import { lrAreas, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
 import { formatCompact, formatCount } from '../util/format';
-import { areaConvention, type AnalysisOptions, type WarmupConventionOption } from './options';
+import { areaConvention, type AnalysisOptions } from './options';
 import type { LossCurve } from './lossCurves';
 import { beyondReach, pastPhrase, reachOf, sideOf, type Reach } from './reach';
 import type { Finding, FitResult } from './types';
@@ -20,17 +20,17 @@ import type { WithheldFrom } from './unseenDrop';
 const FROM_START = 2;
 
 /** S1 (raw LR units, the warmup convention given) of a schedule at ascending integer steps. */
-export function s1Of(
+function s1Under(
   schedule: LoggedSchedule,
   steps: ArrayLike<number>,
-  convention: WarmupConventionOption,
+  warmup: WarmupConvention,
   warmupSteps?: number,
 ): Float64Array {
-  return lrAreas(schedule, steps, { lambda: 0.999, warmup: areaConvention(convention), warmupSteps }).s1;
+  return lrAreas(schedule, steps, { lambda: 0.999, warmup, warmupSteps }).s1;
 }
 
 function s1At(curve: LossCurve, steps: number[], options: AnalysisOptions): Float64Array {
-  return s1Of(curve.schedule, steps, options.warmupConvention, options.warmupSteps);
+  return s1Under(curve.schedule, steps, areaConvention(options.warmupConvention), options.warmupSteps);
 }
 
 /**
@@ -81,7 +81,7 @@ export function reachS1(
   schedule: LoggedSchedule,
   steps: readonly number[],
 ): Float64Array {
-  return lrAreas(schedule, steps, { lambda: 0.999, warmup: s1Reach.warmup }).s1;
+  return s1Under(schedule, steps, s1Reach.warmup);
 }
 
 /**
