@@ -85,7 +85,7 @@ export function powerLawRows(from: number, to: number): string {
 
 /**
  * Six points of a linear decay whose loss falls from 15 to 0.3 (LR areas and losses): squares-fitted starts of a law
- * that subtracts C·S2 put it at or below 0 at the last points (insideLaw's case).
+ * that subtracts C·S2 put it at or below 0 at the last points (startsInsideLaw's case).
  */
 export function tenfoldFall(): { s1: Float64Array; s2: Float64Array; observed: Float64Array } {
   const lr = Array.from({ length: 6 }, (_, k) => 1 - (k + 1) / 7);
