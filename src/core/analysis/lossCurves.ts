@@ -347,7 +347,8 @@ export function extractLossCurves(
         'step-implausible',
         'warning',
         `Step ${step} is beyond any training run's (above 2^53, where steps are no longer whole numbers); the row is left out.`,
-        ...at(stepCol, r),
+        // The double's digits are not the file's: the shells quote the step as written (FindingCell.shown).
+        ...at(stepCol, r, step),
       );
       continue;
     }
