@@ -121,8 +121,9 @@ export const LUO_FIT_SETS: { name: string; fitOn: string[]; heldOut?: string[] }
 ];
 
 /**
- * Synthetic fit sets: one to three schedules, one drop level (cosine and WSD end at 10 % of the peak) or several
- * (linear ends at 5 %, two-stage holds 30 %, step-down 50 % then 10 %), each predicting the other schedules.
+ * Synthetic fit sets: one to three schedules, one drop level (cosine and WSD end at 10 % of the peak; two-stage holds
+ * 30 % from half way, through every backtest tail) or several (linear ends at 5 %, two-stage with a cosine, step-down
+ * 50 % then 10 %), each predicting the other schedules.
  */
 export const SYNTHETIC_FIT_SETS = [
   ['constant', 'cosine'],
@@ -131,6 +132,8 @@ export const SYNTHETIC_FIT_SETS = [
   ['wsd', 'linear'],
   ['constant', 'cosine', 'two-stage'],
   ['constant', 'wsd', 'step-down'],
+  ['two-stage'],
+  ['constant', 'two-stage'],
 ];
 /** Six schedules' curves under each truth (one law, 0.05 % noise), from a seed. */
 export const TRUTHS: { name: string; mpl: boolean; curves: (seed: number) => LossCurve[] }[] = [
