@@ -145,7 +145,7 @@ export class TextTail implements Tail {
     // The header itself is held (a quoted name with a line break, cut): no complete line yet.
     if (consumed < end && table.headerLine === 0)
       return this.table === null ? this.readProvisional(size) : this.emptied(size);
-    this.table = new LiveTable(table);
+    this.table = new LiveTable(table, reader.part().columns);
     this.tooLarge = false;
     this.failed = false;
     this.provisional = null;
@@ -209,7 +209,7 @@ export class TextTail implements Tail {
     const { reader, end, consumed, seam } = read;
     const lines = reader.part().linesConsumed;
     const part = reader.result();
-    this.table!.append(part);
+    this.table!.append(part, reader.part().columns);
     if (this.failed) this.table!.clear('file-read-failed');
     this.failed = false;
     this.position = { ...at, consumed, held: end - consumed, lines: at.lines + lines, seam };

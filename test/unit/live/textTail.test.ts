@@ -79,15 +79,35 @@ for (const [name, text] of [
       const followed = await followInPieces(path, text, seed);
       const whole = await readTable(path);
       assert.deepEqual(content(followed), content(whole), `seed ${seed}`);
-      // Known gap: the per-column "text in a numeric column" summary is judged per appended part, so a part that is
-      // mostly text cells does not repeat it (the cells themselves are the same); every other problem must match, its
-      // message too: a part read from line 1 said "line 3" of a problem on the file's line 403.
-      const located = (t: Table) =>
-        t.problems.filter((p) => p.code !== 'cell-not-numeric').map((p) => [p.code, p.line, p.message]);
+      // Every problem must match, its message too: a part read from line 1 said "line 3" of a problem on the file's
+      // line 403, and a part that was mostly text cells left out the column's "text in a numeric column" warning.
+      const located = (t: Table) => t.problems.map((p) => [p.code, p.line, p.column, p.cell?.field, p.message]);
       assert.deepEqual(located(followed), located(whole), `seed ${seed}: the same problems on the same lines`);
     }
   });
 }
+
+test('a text cell appended alone to a column of numbers is said as a read of the file says it, with its count', async () => {
+  const path = join(dir, 'text-cell.csv');
+  writeFileSync(path, 'step,lr,loss\n1,1e-3,3.0\n2,1e-3,2.9\n');
+  const tail = new TextTail(path);
+  await tail.update();
+  const said = async () => {
+    const [followed, whole] = [tail.current().tables[0], await readTable(path)];
+    const texts = (t: Table) => t.problems.filter((p) => p.code === 'cell-not-numeric');
+    assert.deepEqual(texts(followed), texts(whole));
+    assert.equal(followed.problemCount, whole.problemCount);
+    return texts(followed).map((p) => p.message);
+  };
+  appendFileSync(path, '3,1e-3,2.8é\n'); // one row, all text in its column: a part alone never warned
+  await tail.update();
+  assert.deepEqual(await said(), [
+    'column "loss" has 1 non-numeric cell (first "2.8é" at line 4); they are treated as missing — fix them or remove those rows',
+  ]);
+  appendFileSync(path, '4,1e-3,2.7\n5,1e-3,oops\n'); // the table's count, not the part's
+  await tail.update();
+  assert.match((await said())[0], /has 2 non-numeric cells \(first "2\.8é" at line 4\)/);
+});
 
 test('a last line without its line feed is not data until the line feed comes', async () => {
   const path = join(dir, 'partial.csv');
