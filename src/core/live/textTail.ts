@@ -23,6 +23,9 @@ const MISSING = -1;
 /** The same, of a path that cannot be followed (a FIFO, a device). */
 const NOT_FOLLOWABLE = -2;
 
+/** What a followed file's place holding a FIFO, a device or a socket is said to be (see followable). */
+const REPLACED_BY_STREAM = 'was replaced by a FIFO, a device or a socket (never read: what is read from it is gone)';
+
 /** Bytes read per step when looking back from the end of the file for its last line feed. */
 const BACK_STEP = 64 * 1024;
 /** Bytes before the read end kept to tell a file rewritten in place (truncated, then written longer) from a grown one. */
@@ -80,7 +83,8 @@ export class TextTail implements Tail {
     // Never read and not there: what a read says of it (it does not exist), read again only once it is there.
     if (info === null && this.table === null) return this.readProvisional(MISSING);
     if (info !== null && !followable(info) && this.table === null) return this.notFollowable();
-    if (info === null || !info.isFile()) return this.gone();
+    if (info === null) return this.gone('was deleted');
+    if (!info.isFile()) return this.gone(info.isDirectory() ? 'was replaced by a folder' : REPLACED_BY_STREAM);
     this.deleted = false;
     const at = this.position;
     const size = Number(info.size);
@@ -106,18 +110,22 @@ export class TextTail implements Tail {
     this.table.note({ code: 'line-unfinished', severity: 'info', line: at.lines + 1, column: 1, message });
   }
 
-  /** The file is gone (or is no longer a file): the rows read are kept, and the table says what happened. */
-  private gone(): TailUpdate {
+  /**
+   * The file is gone, or is no longer a file (`what` happened: a folder or a FIFO in its place is not "deleted"): the
+   * rows read are kept, and the table says what happened, instead of how its last line ended.
+   */
+  private gone(what: string): TailUpdate {
     if (this.table === null || this.deleted)
       return { change: this.table === null ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
     this.deleted = true;
     this.position = null; // a file written there again is another file: read whole
+    this.table.clear('line-unfinished');
     this.table.note({
       code: 'file-changed',
       severity: 'warning',
       line: 1,
       column: 1,
-      message: `${this.file} was deleted while it was followed; the ${this.table.rowCount} rows read before are kept until it is written again`,
+      message: `${this.file} ${what} while it was followed; the ${this.table.rowCount} rows read before are kept until it is written again`,
     });
     return { change: 'deleted', rows: 0, bytes: 0 };
   }
@@ -250,7 +258,7 @@ export class TextTail implements Tail {
 
   /** The stat saw a file, the open found something else there (a FIFO swapped in): as the stat would have said. */
   private swapped(): TailUpdate {
-    return this.table === null ? this.notFollowable() : this.gone();
+    return this.table === null ? this.notFollowable() : this.gone(REPLACED_BY_STREAM);
   }
 
   /** Never read, and a FIFO, a device or a socket: said once, never opened (see followable). */

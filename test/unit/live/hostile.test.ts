@@ -8,8 +8,10 @@ import {
   chmodSync,
   closeSync,
   constants,
+  mkdirSync,
   openSync,
   rmSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -191,6 +193,41 @@ test('a followed JSON document deleted keeps its rows with a warning saying so, 
   writeFileSync(path, records(5));
   assert.equal((await tail.update()).change, 'reread');
   assert.deepEqual([tail.current().tables[0].rowCount, said().length], [5, 0]);
+});
+
+test('a followed file replaced by a folder, a link to /dev/zero or a FIFO is said to be so, not deleted; its rows kept', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'run.csv');
+  const replacements: [string, () => void, RegExp][] = [
+    ['folder', () => mkdirSync(path), /run\.csv was replaced by a folder while it was followed; the 20 rows/],
+    ['/dev/zero', () => symlinkSync('/dev/zero', path), /run\.csv was replaced by a FIFO, a device or a socket/],
+    ['FIFO', () => execFileSync('mkfifo', [path]), /run\.csv was replaced by a FIFO, a device or a socket/],
+  ];
+  for (const [name, replace, said] of replacements) {
+    rmSync(path, { recursive: true, force: true });
+    writeFileSync(path, log(20, 10) + '210,0.0003,2.7'); // a last line still being written
+    const tail = new TextTail(path);
+    await tail.update();
+    rmSync(path);
+    replace();
+    const update = await Promise.race([
+      tail.update(),
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000).unref()),
+    ]);
+    assert.equal(update === 'hung' ? update : update.change, 'deleted', name);
+    assert.equal(table(tail).rowCount, 20, name);
+    // What happened, and nothing of a last line that is no longer there.
+    assert.deepEqual(
+      table(tail).problems.map((p) => p.code),
+      ['file-changed'],
+      name,
+    );
+    assert.match(changed(table(tail))[0].message, said, name);
+    assert.equal((await tail.update()).change, 'unchanged', `${name}: said once`);
+    rmSync(path, { recursive: true });
+    writeFileSync(path, log(30, 10));
+    assert.equal((await tail.update()).change, 'read', name);
+    assert.deepEqual([table(tail).rowCount, changed(table(tail)).length], [30, 0], `${name}: written again`);
+  }
 });
 
 test('a FIFO to follow is said not to be followable, never opened: opening it waited for a writer for good', async () => {
