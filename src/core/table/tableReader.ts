@@ -486,6 +486,11 @@ export class TableReader {
     });
   }
 
+  /** NUL bytes the read dropped (a crash's padding, a hole a writer left): a follower watches where they were. */
+  get nulBytes(): number {
+    return this.nulLines.nuls;
+  }
+
   /** Line feeds in the record held at the end because its quote is still open (see holdOpenQuote); 0: none held. */
   get heldLines(): number {
     if (!(this.parser instanceof DelimitedParser) || !this.parser.held) return 0;

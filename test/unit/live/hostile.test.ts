@@ -14,6 +14,7 @@ import {
   symlinkSync,
   truncateSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import fsPromises from 'node:fs/promises';
@@ -228,6 +229,41 @@ test('a followed file replaced by a folder, a link to /dev/zero or a FIFO is sai
     assert.equal((await tail.update()).change, 'read', name);
     assert.deepEqual([table(tail).rowCount, changed(table(tail)).length], [30, 0], `${name}: written again`);
   }
+});
+
+test('a hole of zeros a writer fills in later (written out of order, as over NFS) is read, its rows not lost', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'run.csv');
+  const text = Buffer.from(log(200, 10));
+  const lineStart = (row: number) => text.indexOf(`\n${10 + 10 * row},`) + 1; // row 0 is the first after the header
+  const [holeStart, holeEnd] = [lineStart(100), lineStart(150)];
+  writeFileSync(path, text.subarray(0, holeStart));
+  const tail = new TextTail(path);
+  await tail.update();
+  // The rows after the hole land first: the file reads as zeros up to them.
+  const fd = openSync(path, 'r+');
+  writeSync(fd, text.subarray(holeEnd), 0, text.length - holeEnd, holeEnd);
+  await tail.update();
+  assert.equal(table(tail).rowCount, 150);
+  assert.match(table(tail).problems.find((p) => p.code === 'nul-bytes')?.message ?? '', /NUL bytes before line 102/);
+  // Then the hole is written: the same size, its rows were read as nothing and are lost unless looked at again.
+  writeSync(fd, text.subarray(holeStart, holeEnd), 0, holeEnd - holeStart, holeStart);
+  closeSync(fd);
+  assert.equal((await tail.update()).change, 'reread');
+  assert.deepEqual(
+    steps(table(tail)),
+    Array.from({ length: 200 }, (_, i) => 10 + 10 * i),
+  );
+  assert.deepEqual(
+    table(tail).problems.map((p) => [p.code, p.message]),
+    [
+      [
+        'file-changed',
+        `${path} was rewritten while it was followed (bytes of zeros it had read, a hole its writer left, were written over); it was read again whole`,
+      ],
+    ],
+  );
+  // No zeros left: nothing more to look at.
+  assert.equal((await tail.update()).change, 'unchanged');
 });
 
 test('a FIFO to follow is said not to be followable, never opened: opening it waited for a writer for good', async () => {
