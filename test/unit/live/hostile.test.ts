@@ -430,20 +430,43 @@ test('a trainer_state.json caught mid-rewrite is read again after a pause, its r
   }
 });
 
-test('a trainer_state.json that stays cut short is said so after a bounded number of reads', async () => {
+test('a trainer_state.json that stays cut short or empty is said so after a bounded number of reads, its rows kept', async () => {
   const path = join(scratchDir('sl-live-hostile-'), 'trainer_state.json');
   writeFileSync(path, trainerState(20));
   let pauses = 0;
   const tail = new WholeTail(path, {}, { pause: async () => void pauses++ });
   await tail.update();
   assert.equal(pauses, 0, 'a first read is not read again');
-  writeFileSync(path, trainerState(30).slice(0, 500));
+  const said = () => tail.current().problems.map((p) => [p.code, p.line, p.message]);
+  const cut = trainerState(30).slice(0, 500);
+  writeFileSync(path, cut);
   assert.equal((await tail.update()).change, 'reread');
   assert.equal(pauses, 3);
-  assert.ok(table(tail).problems.some((p) => p.code === 'json-invalid'));
+  // The rows of the whole document stand (a read of the cut one has fewer: its prediction was made from them).
+  assert.equal(table(tail).rowCount, 20);
+  const line = cut.split('\n').length;
+  assert.deepEqual(said(), [
+    [
+      'file-changed',
+      line,
+      `${path} does not parse from line ${line}, column ${cut.length - cut.lastIndexOf('\n')} (cut short: a run may be saving it); the 20 rows of its last whole read are kept until it parses again`,
+    ],
+  ]);
   writeFileSync(path, trainerState(30).slice(0, 600));
   await tail.update();
   assert.equal(pauses, 3, 'the last read did not parse either: taken at once');
+  writeFileSync(path, '');
+  await tail.update();
+  assert.deepEqual(
+    [table(tail).rowCount, said()[0][2]],
+    [
+      20,
+      `${path} is empty (cut short: a run may be saving it); the 20 rows of its last whole read are kept until it parses again`,
+    ],
+  );
+  writeFileSync(path, trainerState(30));
+  await tail.update();
+  assert.deepEqual([table(tail).rowCount, said()], [30, []], 'whole again: its rows, and nothing said');
 });
 
 test('a followed JSON document unreadable at a read is read again at the next update, though unchanged', async () => {
