@@ -65,7 +65,8 @@ export class TextTail implements Tail {
   private table: LiveTable | null = null;
   /** Until a complete line is read: what a whole read of the file says (empty, unreadable), and the size it read. */
   private provisional: { table: Table; size: number } | null = null;
-  private deleted = false;
+  /** What became of the file, as said (deleted, a folder in its place), while it is not there as a file: said once each. */
+  private gone: string | null = null;
   /** A read of the followed file failed (permission removed): said once, and cleared by the next read that works. */
   private failed = false;
   /** The file grew past the size limit: said once, its rows before kept, nothing after read until it is read whole. */
@@ -91,9 +92,9 @@ export class TextTail implements Tail {
     // Never read and not there: what a read says of it (it does not exist), read again only once it is there.
     if (info === null && this.table === null) return this.readProvisional(MISSING);
     if (info !== null && !followable(info) && this.table === null) return this.notFollowable();
-    if (info === null) return this.gone('was deleted');
-    if (!info.isFile()) return this.gone(info.isDirectory() ? 'was replaced by a folder' : REPLACED_BY_STREAM);
-    this.deleted = false;
+    if (info === null) return this.goneAs('was deleted');
+    if (!info.isFile()) return this.goneAs(info.isDirectory() ? 'was replaced by a folder' : REPLACED_BY_STREAM);
+    this.gone = null;
     const at = this.position;
     const size = Number(info.size);
     let update: TailUpdate;
@@ -123,10 +124,10 @@ export class TextTail implements Tail {
    * The file is gone, or is no longer a file (`what` happened: a folder or a FIFO in its place is not "deleted"): the
    * rows read are kept, and the table says what happened, instead of how its last line ended.
    */
-  private gone(what: string): TailUpdate {
-    if (this.table === null || this.deleted)
+  private goneAs(what: string): TailUpdate {
+    if (this.table === null || this.gone === what)
       return { change: this.table === null ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
-    this.deleted = true;
+    this.gone = what;
     this.position = null; // a file written there again is another file: read whole
     this.table.clear('line-unfinished');
     this.table.note({
@@ -272,7 +273,7 @@ export class TextTail implements Tail {
 
   /** The stat saw a file, the open found something else there (a FIFO swapped in): as the stat would have said. */
   private swapped(): TailUpdate {
-    return this.table === null ? this.notFollowable() : this.gone(REPLACED_BY_STREAM);
+    return this.table === null ? this.notFollowable() : this.goneAs(REPLACED_BY_STREAM);
   }
 
   /** Never read, and a FIFO, a device or a socket: said once, never opened (see followable). */

@@ -229,6 +229,18 @@ test('a followed file replaced by a folder, a link to /dev/zero or a FIFO is sai
     assert.equal((await tail.update()).change, 'read', name);
     assert.deepEqual([table(tail).rowCount, changed(table(tail)).length], [30, 0], `${name}: written again`);
   }
+  // What is there changes again before the file is back: said anew, not left at what it was first.
+  const tail = new TextTail(path);
+  await tail.update();
+  rmSync(path);
+  mkdirSync(path);
+  await tail.update();
+  rmSync(path, { recursive: true });
+  execFileSync('mkfifo', [path]);
+  assert.equal((await tail.update()).change, 'deleted');
+  assert.match(changed(table(tail))[0].message, /replaced by a FIFO/);
+  assert.equal(changed(table(tail)).length, 1);
+  rmSync(path);
 });
 
 test('a hole of zeros a writer fills in later (written out of order, as over NFS) is read, its rows not lost', async () => {
