@@ -16,15 +16,20 @@ import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
 import { NotRegularFileError, openRegularFile } from '../sources/regularFile';
 import { LiveTable } from './liveTable';
-import { followable, notFollowableMessage, notFound, type Tail, type TailUpdate } from './tail';
+import {
+  followable,
+  notFollowableMessage,
+  notFound,
+  REPLACED_BY_STREAM,
+  whatBecameOf,
+  type Tail,
+  type TailUpdate,
+} from './tail';
 
 /** The size a provisional read of a file that does not exist is kept under (no file has it). */
 const MISSING = -1;
 /** The same, of a path that cannot be followed (a FIFO, a device). */
 const NOT_FOLLOWABLE = -2;
-
-/** What a followed file's place holding a FIFO, a device or a socket is said to be (see followable). */
-const REPLACED_BY_STREAM = 'was replaced by a FIFO, a device or a socket (never read: what is read from it is gone)';
 
 /**
  * Offsets of zeros read kept per file, at most: the first and last NUL of each read that dropped some (the latest
@@ -92,8 +97,7 @@ export class TextTail implements Tail {
     // Never read and not there: what a read says of it (it does not exist), read again only once it is there.
     if (info === null && this.table === null) return this.readProvisional(MISSING);
     if (info !== null && !followable(info) && this.table === null) return this.notFollowable();
-    if (info === null) return this.goneAs('was deleted');
-    if (!info.isFile()) return this.goneAs(info.isDirectory() ? 'was replaced by a folder' : REPLACED_BY_STREAM);
+    if (info === null || !info.isFile()) return this.goneAs(whatBecameOf(info));
     this.gone = null;
     const at = this.position;
     const size = Number(info.size);
