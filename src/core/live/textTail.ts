@@ -239,7 +239,9 @@ export class TextTail implements Tail {
     this.table!.append(part, reader.part().columns);
     if (this.failed) this.table!.clear('file-read-failed');
     this.failed = false;
-    this.position = { ...at, consumed, held: end - consumed, lines: at.lines + lines, seam, holes };
+    // The header written again in another order is the order of the rows after it: the next part is read in it.
+    const next = reader.shape() ?? shape;
+    this.position = { ...at, consumed, held: end - consumed, lines: at.lines + lines, shape: next, seam, holes };
     return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
   }
 

@@ -140,6 +140,29 @@ test('a resumed run that appends its header again to a followed file: said once,
   assert.deepEqual(Array.from(table.lines), [2, 3, 5, 6]);
 });
 
+test('a followed file whose run writes its header again in another order: the rows after it, in later reads too, by name', async () => {
+  const path = join(dir, 'reordered.csv');
+  writeFileSync(path, 'step,lr,loss\n1,1e-3,3.0\n2,1e-3,2.9\n');
+  const tail = new TextTail(path);
+  await tail.update();
+  appendFileSync(path, 'loss,step,lr\n2.8,3,1e-3\n');
+  await tail.update();
+  appendFileSync(path, '2.7,4,1e-3\n'); // read from the shape the last read ended with
+  await tail.update();
+  const followed = tail.current().tables[0];
+  const values = (t: Table) => t.columns.map((c) => [c.name, Array.from(c.values)]);
+  assert.deepEqual(values(followed), [
+    ['step', [1, 2, 3, 4]],
+    ['lr', [1e-3, 1e-3, 1e-3, 1e-3]],
+    ['loss', [3.0, 2.9, 2.8, 2.7]],
+  ]);
+  assert.deepEqual(
+    followed.problems.map((p) => [p.code, p.line]),
+    [['header-repeated', 4]],
+  );
+  assert.deepEqual(values(followed), values(await readTable(path)), 'as a read of the file');
+});
+
 test('a followed file repeats a header with an empty or a repeated name (pandas, two "loss"): told as written', async () => {
   for (const header of [',step,loss', 'step,loss,loss']) {
     const path = join(dir, 'resumed-names.csv');
