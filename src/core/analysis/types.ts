@@ -231,6 +231,7 @@ export type RunnerUpFit = Pick<
   | 'objective'
   | 'converged'
   | 'unsupported'
+  | 'undetermined'
 > & {
   /** In-sample quality on the fitted points, and the mean over held-out curves when some were held out. */
   quality: Metrics;
