@@ -249,11 +249,11 @@ test('a loss file and an LR file of one name in two folders are two runs: neithe
 /** A followed file as LiveTable holds it: the first rows, then each further part appended as the run writes it. */
 function followedSnapshots(header: string, parts: string[][], fileName = 'run.csv') {
   const { LiveTable } = liveTableModule;
-  const live = new LiveTable(parseText([header, ...parts[0]].join('\n'), { fileName, displayName: fileName }));
+  const live = new LiveTable(parseText([header, ...parts[0]].join('\n'), { fileName, displayName: fileName }), []);
   const snapshots = [live.snapshot()];
   let rows = parts[0].length;
   for (const part of parts.slice(1)) {
-    live.append(parseText([header, ...part].join('\n'), { fileName, displayName: fileName, firstLine: rows + 1 }));
+    live.append(parseText([header, ...part].join('\n'), { fileName, displayName: fileName, firstLine: rows + 1 }), []);
     rows += part.length;
     snapshots.push(live.snapshot());
   }
