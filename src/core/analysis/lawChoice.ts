@@ -17,9 +17,8 @@
 //    drops holds its lowered LR through every backtest tail (a two-stage run's second stage, heldThroughBacktest):
 //    each prefix then shows the drop and each tail how the loss goes on answering it at a held LR, which is where the
 //    laws' drop terms differ in form (the LR-annealing law's momentum decays exponentially, the multi-power law's
-//    response is a power law), so the backtest is evidence there and the rule for several levels applies, the
-//    multi-power law's exponents on their bounds allowed (one drop size cannot pin them; the tails test the term they
-//    shape). Curves that never drop show nothing of a drop either way (their tails score the terms both laws share).
+//    response is a power law), so the backtest is evidence there and the rule for several levels applies. Curves
+//    that never drop show nothing of a drop either way (their tails score the terms both laws share).
 // An average weighs each law, at each step of each curve, by the inverse of its bootstrap spread there
 // (spreadWeights.ts): the law the fit curves pin down at that prediction gets the larger weight (a run three times
 // longer than the fit curves, an LR drop faster than theirs), and where both are pinned alike it is the plain mean.
@@ -282,16 +281,14 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
       `${LR}'s backtest lead is not clear (${spread}, under ${CLEAR_LEAD}), and a backtest on the fit curves' tails is weak evidence of other schedules`,
     );
   }
-  // What the fit curves show of the drop response: drops to several levels, or drops held through every tail (which
-  // needs no identified exponents: the tails test the term they shape).
-  const byHold = held && (levels.length < 2 || !mpl.identified);
+  // What the fit curves show of the drop response: drops to several levels, or drops held through every tail.
+  const byHold = held && levels.length < 2;
   const evidence = byHold
-    ? `hold their lowered LR (${shown} of the peak) through every backtest tail`
-    : `drop to several LR levels (${shown} of the peak)`;
-  if (!mpl.identified && !held) {
-    return mean(
-      `the fit curves drop to several LR levels (${shown} of the peak), yet ${MPL}'s loss-drop term sits on its bounds, so they do not pin it down`,
-    );
+    ? `every fit curve that drops holds its lowered LR (${shown} of the peak) through every backtest tail`
+    : `the fit curves drop to several LR levels (${shown} of the peak)`;
+  // A drop term on its bounds is not pinned down either way: alone, MPL would be withheld (trust.ts, fit-at-bounds).
+  if (!mpl.identified) {
+    return mean(`${evidence}, yet ${MPL}'s loss-drop term sits on its bounds, so they do not pin it down`);
   }
   if (gain >= MPL_MARGIN) {
     const why = byHold
@@ -299,10 +296,10 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
       : `which pin ${MPL}'s loss-drop term down, and its`;
     return {
       chosen: 'mpl',
-      reason: `the fit curves ${evidence}, ${why} backtest error is at least ${MPL_MARGIN * 100} % below ${LR}'s`,
+      reason: `${evidence}, ${why} backtest error is at least ${MPL_MARGIN * 100} % below ${LR}'s`,
     };
   }
-  return mean(`the fit curves ${evidence}, but ${MPL}'s backtest error is not ${MPL_MARGIN * 100} % below ${LR}'s`);
+  return mean(`${evidence}, but ${MPL}'s backtest error is not ${MPL_MARGIN * 100} % below ${LR}'s`);
 }
 
 /**
