@@ -99,9 +99,13 @@ export interface MissedShape {
   r2: number;
 }
 
-/** The fitted curves (with an offset: 10 points or more) whose shape the shared law misses. */
+/**
+ * The fitted curves (with an offset: 10 points or more) whose shape the shared law misses. A curve that left its law
+ * (law-departure, found before) is not judged: its latest points are off the law by what that finding says.
+ */
 export function missedShapes(offsets: readonly CurveOffset[]): MissedShape[] {
   return offsets.flatMap((o) => {
+    if (o.curve.departure) return [];
     const r2 = curveR2(o.curve);
     return r2 <= SHAPE_MISSED.maxR2 && o.spread >= SHAPE_MISSED.minSpreadNoises * o.noise ? [{ offset: o, r2 }] : [];
   });
