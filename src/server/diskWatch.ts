@@ -3,10 +3,10 @@
 // (trailing edge), through the file cache's ordinary path. Notices come from fs.watch and polling (src/core/live/
 // watch.ts); a notice leads to a re-analysis only when the file's identity, size or time changed, or when a file whose
 // analysis could not read it (its permission removed) can be read again: giving it back changes neither.
-import { open } from 'node:fs/promises';
 import { Pacer } from '../core/live/pacer';
 import { watchPaths, type WatchHandle } from '../core/live/watch';
 import { signatureOf } from '../core/live/wholeTail';
+import { openRegularFile } from '../core/sources/regularFile';
 
 /** Least time between two analyses of a followed file. */
 export const DISK_REFIT_MS = 1000;
@@ -76,7 +76,8 @@ export class DiskWatch {
 
   private readable(path: string): Promise<boolean> {
     if (this.timing.readable) return this.timing.readable(path);
-    return open(path, 'r').then(
+    // A FIFO in the file's place is not waited on (its open waited for a writer for good, and no check came after).
+    return openRegularFile(path).then(
       (handle) => handle.close().then(() => true),
       () => false,
     );

@@ -2,7 +2,8 @@
 // follower may analyse it. Compared a chunk at a time — a slice of the text encoded, the same bytes of the file read —
 // so the server's thread is never held for a whole large file (hovers keep answering between chunks), memory stays at
 // two chunk buffers whatever the file's size, and a difference stops the comparison where it is found.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { openRegularFile } from '../core/sources/regularFile';
 
 /** UTF-16 units of text compared per step (at most 3 bytes of UTF-8 each). */
 const CHUNK_UNITS = 1 << 20;
@@ -13,7 +14,8 @@ const CHUNK_UNITS = 1 << 20;
  */
 export async function textIsOnDisk(path: string, text: string, chunkUnits = CHUNK_UNITS): Promise<boolean> {
   if (!text.endsWith('\n')) return false;
-  const handle = await open(path, 'r').catch(() => null);
+  // Not waiting on a FIFO put in the file's place (its open waited for a writer for good): it is not the text.
+  const handle = await openRegularFile(path).catch(() => null);
   if (handle === null) return false;
   try {
     const info = await handle.stat();

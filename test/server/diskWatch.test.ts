@@ -1,8 +1,9 @@
 // Files analysed from disk are followed there (src/server/diskWatch.ts, followers.ts): a run file that is not open,
 // fitted once, gets new lenses when it grows on disk, without any request, re-fitted from its previous fit.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, closeSync, constants, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyseFiles } from '../../src/core/analysis/analyse';
@@ -134,6 +135,36 @@ test('a change made while a file was being analysed still counts: the signature 
   try {
     watch.follow('file:///raced.csv', path, Promise.resolve(before));
     await eventually('the change seen', 5_000, async () => (changes > 0 ? true : undefined));
+  } finally {
+    watch.dispose();
+  }
+});
+
+test('a followed file that could not be read, then a FIFO in its place, is not waited on: a later write still counts', async () => {
+  const path = join(dir, 'fifo-later.csv');
+  writeFileSync(path, `step,lr,loss\n${rows(0, 20)}`);
+  after(() => {
+    try {
+      closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK)); // lets a waiting open go (the bug)
+    } catch {
+      // No reader waiting.
+    }
+  });
+  let changes = 0;
+  const uri = 'file:///fifo-later.csv';
+  const watch = new DiskWatch(() => changes++, { minIntervalMs: 20, pollMs: 50 });
+  try {
+    watch.follow(uri, path);
+    await new Promise((r) => setTimeout(r, 200));
+    rmSync(path);
+    execFileSync('mkfifo', [path]);
+    await eventually('the FIFO seen', 5_000, async () => (changes === 1 ? true : undefined));
+    // Its analysis could not read it: each poll asks whether it can be read now, which opened the FIFO and waited.
+    watch.unreadable(uri);
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(path);
+    writeFileSync(path, `step,lr,loss\n${rows(0, 30)}`);
+    await eventually('the file written back seen', 5_000, async () => (changes === 2 ? true : undefined));
   } finally {
     watch.dispose();
   }

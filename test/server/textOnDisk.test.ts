@@ -1,9 +1,10 @@
 // An open document is analysed by its file's follower when its text is the file on disk (src/server/textOnDisk.ts):
 // compared a chunk at a time, so the answer must be right at every chunk boundary (multi-byte characters, surrogate
 // pairs) and the server's thread never held for the whole of a large file.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textIsOnDisk } from '../../src/server/textOnDisk';
 import { scratchDir } from '../helpers/scratch';
@@ -43,6 +44,21 @@ test('a file that is not there, or not a file, is not the text', async () => {
   assert.equal(await textIsOnDisk(join(dir, 'missing.csv'), 'a\n'), false);
   mkdirSync(join(dir, 'folder'), { recursive: true });
   assert.equal(await textIsOnDisk(join(dir, 'folder'), 'a\n'), false);
+  // A FIFO in the file's place: its open waited for a writer for good (the document's follower never came).
+  const fifo = join(dir, 'fifo.csv');
+  execFileSync('mkfifo', [fifo]);
+  after(() => {
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)); // lets a waiting open go (the bug)
+    } catch {
+      // No reader waiting.
+    }
+  });
+  const answer = await Promise.race([
+    textIsOnDisk(fifo, 'a\n'),
+    new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000).unref()),
+  ]);
+  assert.equal(answer, false);
 });
 
 test('a large file is compared without holding the thread: timers keep running between chunks', async () => {

@@ -99,7 +99,12 @@ export function scheduleReachProblem(
   if (k < 0) return null;
   const side = sideOf(s1Reach, s1[k]);
   const fitted = `${formatCompact(s1Reach.low)}–${formatCompact(s1Reach.high)}`;
-  return `by step ${formatCount(steps[k])} its S1 (${formatCompact(s1[k])}) lies more than one span of the fitted logs' S1 (${fitted}) ${side} them, in log S1: they cover less than half the area trained before them, so L0, A and alpha trade off there and this fit cannot predict the schedule. Ask for fewer steps, or fit a log of the run from its start.`;
+  // Below the logs, fewer steps cannot help: the schedule has trained less by then than the run had (a lower LR).
+  const [when, remedy] =
+    side === 'below'
+      ? ['at', "Ask for an LR nearer the logged run's (by then it trained less than the run had)"]
+      : ['by', 'Ask for fewer steps'];
+  return `${when} step ${formatCount(steps[k])} its S1 (${formatCompact(s1[k])}) lies more than one span of the fitted logs' S1 (${fitted}) ${side} them, in log S1: they cover less than half the area trained before them, so L0, A and alpha trade off there and this fit cannot predict the schedule. ${remedy}, or fit a log of the run from its start.`;
 }
 
 /** Why a curve's target is withheld past (or below) the fitted logs' reach in S1. */

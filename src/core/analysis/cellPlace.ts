@@ -97,11 +97,13 @@ export function cellPlaces(table: Table): {
 }
 
 /**
- * Whether a value may read otherwise than the file writes it: an infinity (`1e400`, `inf`), or a zero a cell may write
- * as `-0` or as a number too small for a double (`1e-400`, read as 0). The shells quote such a cell as written.
+ * Whether a value may read otherwise than the file writes it: an infinity (`1e400`, `inf`), a zero a cell may write
+ * as `-0` or as a number too small for a double (`1e-400`, read as 0), or one past 2^53, whose digits a double does not
+ * keep (`9007199254740993` reads 9007199254740992) and which reads in exponent form from 1e21 on (a step of
+ * `1000000000000000000000`). The shells quote such a cell as written.
  */
 function mayBeWrittenOtherwise(value: number): boolean {
-  return value === 0 || Math.abs(value) === Infinity;
+  return value === 0 || Math.abs(value) > Number.MAX_SAFE_INTEGER;
 }
 
 /**

@@ -101,6 +101,27 @@ function lrAt(curve: LossCurve, stepLr: StepLr, step: number): number {
   return between(lr, k, next, placeIn(steps, k, next, step));
 }
 
+/**
+ * Whether a curve holds one lowered LR (below DROP_END of its peak, within PLATEAU_TOLERANCE) from `fromStep` to its
+ * last loss row, having dropped to it after its first loss row: a two-stage run's second stage. The automatic choice
+ * asks it at its first backtest cut (lawChoice.ts): when every fit curve holds so, each prefix shows the drop and each
+ * tail how the loss goes on answering it at a held LR, which is where the laws' drop terms differ in form.
+ */
+export function holdsDropFrom(curve: LossCurve, fromStep: number, warmupSteps: number | undefined): boolean {
+  const stepLr = new StepLr(curve.schedule, warmupSteps);
+  const n = curve.steps.length;
+  if (!(stepLr.peak > 0) || n === 0) return false;
+  const [first, last] = [curve.steps[0], curve.steps[n - 1]];
+  if (!(first < fromStep && fromStep <= last)) return false;
+  const held = lrAt(curve, stepLr, last);
+  if (!(held > 0 && held < DROP_END * stepLr.peak)) return false;
+  const near = (v: number) => Math.abs(v - held) <= PLATEAU_TOLERANCE * held;
+  if (!near(lrAt(curve, stepLr, fromStep)) || near(lrAt(curve, stepLr, first))) return false;
+  const { steps, lr } = curve.schedule;
+  for (let k = upperBound(steps, fromStep); k < steps.length && steps[k] <= last; k++) if (!near(lr[k])) return false;
+  return true;
+}
+
 /** Whether any of the curves drops to a level (dropLevels would name one), at the cost of the first it finds. */
 export function showsDrop(curves: readonly LossCurve[], warmupSteps: number | undefined): boolean {
   return curves.some((c) => levelsOf(c, warmupSteps, true).length > 0);

@@ -13,14 +13,20 @@
 //    do not single the multi-power law out, nor does that make the LR-annealing law the better one on other
 //    schedules (held out, README), and the weights lean on the law the curves pin down;
 //  - drops to one level or none: the fit curves cannot tell which law carries drops to other schedules, and the
-//    backtest would favour the more flexible law, so both laws' predictions are averaged.
+//    backtest would favour the more flexible law, so both laws' predictions are averaged. Unless every fit curve that
+//    drops holds its lowered LR through every backtest tail (a two-stage run's second stage, heldThroughBacktest):
+//    each prefix then shows the drop and each tail how the loss goes on answering it at a held LR, which is where the
+//    laws' drop terms differ in form (the LR-annealing law's momentum decays exponentially, the multi-power law's
+//    response is a power law), so the backtest is evidence there and the rule for several levels applies, the
+//    multi-power law's exponents on their bounds allowed (one drop size cannot pin them; the tails test the term they
+//    shape). Curves that never drop show nothing of a drop either way (their tails score the terms both laws share).
 // An average weighs each law, at each step of each curve, by the inverse of its bootstrap spread there
 // (spreadWeights.ts): the law the fit curves pin down at that prediction gets the larger weight (a run three times
 // longer than the fit curves, an LR drop faster than theirs), and where both are pinned alike it is the plain mean.
 import { minOf, numbersOf, pick, thinIndices } from '../util/arrays';
 import { formatPercent } from '../util/format';
 import { combineFits, type CombinedMember } from './combinedLoss';
-import { dropLevels } from './dropLevels';
+import { dropLevels, holdsDropFrom, showsDrop } from './dropLevels';
 import { LAW_NAMES } from './lawNames';
 import { prepare } from './lossAreas';
 import type { LossCurveLaw, LossFitInput, LossLawFit } from './lossLaw';
@@ -101,7 +107,8 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
     input.fitted.map((i) => input.prepared[i].curve),
     input.options.warmupSteps,
   );
-  const verdict = decide(candidates[0], candidates[1], levels);
+  const held = heldThroughBacktest(input);
+  const verdict = decide(candidates[0], candidates[1], levels, held);
   const chosenMpl = verdict.chosen === 'mpl';
   const selection: LawSelection = {
     candidates,
@@ -110,6 +117,7 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
     reason: verdict.reason,
     cuts: BACKTEST_CUTS,
     dropLevels: levels,
+    ...(held && { heldDrop: true }),
   };
   if (verdict.weights) return combination(input, tissue, mpl, selection);
   return {
@@ -118,6 +126,24 @@ export function chooseLossLaw(input: LossFitInput): LawChoice {
     runnerUp: chosenMpl ? tissue : mpl,
     selection,
   };
+}
+
+/**
+ * Whether every fit curve that drops (showsDrop) holds its lowered LR through every backtest tail, and one does:
+ * holdsDropFrom at the last prefix row of the first cut, on the rows the backtest thins to (later cuts' prefixes end
+ * later, in the same hold).
+ */
+export function heldThroughBacktest(input: LossFitInput): boolean {
+  const w = input.options.warmupSteps;
+  const dropping = input.fitted.map((i) => input.prepared[i].curve).filter((c) => showsDrop([c], w));
+  return (
+    dropping.length > 0 &&
+    dropping.every((c) => {
+      const curve = thinRows(c, BACKTEST_ROWS);
+      const n = Math.floor(BACKTEST_CUTS[0] * curve.steps.length);
+      return n >= MIN_PREFIX_ROWS && holdsDropFrom(curve, curve.steps[n - 1], w);
+    })
+  );
 }
 
 /**
@@ -220,7 +246,7 @@ const EQUAL: Record<LossLawId, number> = { 'lr-annealing': 0.5, mpl: 0.5 };
  * backtest does not favour the multi-power law; the multi-power law alone when the fit curves single it out;
  * otherwise a mean of both laws (weighted by chooseLossLaw), with the reason it is not one law.
  */
-export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]): Verdict {
+export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[], held = false): Verdict {
   // The reason says which rule applied; the candidates' backtest errors and weights are listed beside it on every
   // surface (CLI, hover, JSON), so it does not repeat them. Laws are named as LAW_NAMES names them.
   if (!Number.isFinite(mpl.backtestError)) {
@@ -230,11 +256,11 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
   // Two digits, so that a decay to 0 (a cosine's 1e-9 of the peak) does not read as a level of "0 %".
   const shown = levels.map((l) => formatPercent(l, 2)).join(', ');
   const mean = (why: string): Verdict => ({ chosen: 'lr-annealing', weights: EQUAL, reason: why });
-  // One drop level or none: nothing in the fit curves tells how either law carries LR drops to other schedules, and
-  // a lead in a backtest on their own tails does not carry there either (either way round: it favours the more
-  // flexible law, and on a single cosine the LR-annealing law led it by 1-2 times its scatter where the multi-power
-  // law was the better held out, README).
-  if (levels.length < 2) {
+  // One drop level or none, not held through the tails: nothing in the fit curves tells how either law carries LR
+  // drops to other schedules, and a lead in a backtest on their own tails does not carry there either (either way
+  // round: it favours the more flexible law, and on a single cosine the LR-annealing law led it by 1-2 times its
+  // scatter where the multi-power law was the better held out, README).
+  if (levels.length < 2 && !held) {
     const drops = levels.length ? `drop to one LR level only (${shown} of the peak)` : 'show no LR drop';
     return mean(
       `the fit curves ${drops}: neither they nor a backtest on their tails can tell which law carries LR drops to other schedules`,
@@ -258,20 +284,27 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
       `${LR}'s backtest lead is not clear (${spread}, under ${CLEAR_LEAD}), and a backtest on the fit curves' tails is weak evidence of other schedules`,
     );
   }
-  if (!mpl.identified) {
+  // What the fit curves show of the drop response: drops to several levels, or drops held through every tail (which
+  // needs no identified exponents: the tails test the term they shape).
+  const byHold = held && (levels.length < 2 || !mpl.identified);
+  const evidence = byHold
+    ? `hold their lowered LR (${shown} of the peak) through every backtest tail`
+    : `drop to several LR levels (${shown} of the peak)`;
+  if (!mpl.identified && !held) {
     return mean(
       `the fit curves drop to several LR levels (${shown} of the peak), yet ${MPL}'s loss-drop term sits on its bounds, so they do not pin it down`,
     );
   }
   if (gain >= MPL_MARGIN) {
+    const why = byHold
+      ? `so the backtest scores how each law goes on answering the drop at a held LR, and ${MPL}'s`
+      : `which pin ${MPL}'s loss-drop term down, and its`;
     return {
       chosen: 'mpl',
-      reason: `the fit curves drop to several LR levels (${shown} of the peak), which pin ${MPL}'s loss-drop term down, and its backtest error is at least ${MPL_MARGIN * 100} % below ${LR}'s`,
+      reason: `the fit curves ${evidence}, ${why} backtest error is at least ${MPL_MARGIN * 100} % below ${LR}'s`,
     };
   }
-  return mean(
-    `the fit curves pin ${MPL} down (drops to ${shown} of the peak), but its backtest error is not ${MPL_MARGIN * 100} % below ${LR}'s`,
-  );
+  return mean(`the fit curves ${evidence}, but ${MPL}'s backtest error is not ${MPL_MARGIN * 100} % below ${LR}'s`);
 }
 
 /**

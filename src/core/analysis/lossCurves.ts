@@ -13,7 +13,7 @@ import {
   type Table,
 } from '../table/types';
 import { appendAll, lowerBound, maxOf } from '../util/arrays';
-import { rowFinding, RowFindings } from './rowFindings';
+import { rowFinding, RowFindings, ROWS_READ } from './rowFindings';
 import { RunRows } from './runRows';
 import { gather, implausibleFrom, lastPerStep, sameValues, staleText, type PerStep } from './curveSteps';
 import { EpochCount, EpochTrack, epochColumn } from './epochs';
@@ -168,6 +168,19 @@ interface RunEntry {
   lossesLeftOut: number;
   /** The rows whose loss is no number (NaN, infinite, text) since the run's last point, and the first's place. */
   failedTail?: { rows: number; step: number; place: CellPlace };
+  /** Whether a loss of it can be fitted: until one can, its rows whose loss cannot are held (`unfittable`). */
+  hasValidLoss: boolean;
+  /**
+   * Its rows whose loss cannot be fitted, while none can: a run with no loss to fit is one finding, not one a row
+   * (a policy loss, all negative); its first valid loss gives them to the row findings.
+   */
+  unfittable?: HeldRows;
+}
+
+/** Rows of a run held back from the row findings: how many, and the first ROWS_READ of them. */
+interface HeldRows {
+  rows: number;
+  held: { message: string; place: CellPlace }[];
 }
 
 /**
@@ -334,7 +347,8 @@ export function extractLossCurves(
         'step-implausible',
         'warning',
         `Step ${step} is beyond any training run's (above 2^53, where steps are no longer whole numbers); the row is left out.`,
-        ...at(stepCol, r),
+        // The double's digits are not the file's: the shells quote the step as written (FindingCell.shown).
+        ...at(stepCol, r, step),
       );
       continue;
     }
@@ -382,6 +396,7 @@ export function extractLossCurves(
         epochs: new EpochTrack(),
         lastWritten: NaN,
         lossesLeftOut: 0,
+        hasValidLoss: false,
       };
       byRun.set(key, run);
       if (oneRun) onlyRun = run;
@@ -421,7 +436,7 @@ export function extractLossCurves(
       if (written !== undefined) {
         run.lossesLeftOut++;
         failed(run, step, at(lossCol, r));
-        lossInvalid(pass, `Loss ${quotedCell(written)} is not a number; the row is left out.`, at(lossCol, r));
+        lossInvalid(pass, run, `Loss ${quotedCell(written)} is not a number; the row is left out.`, at(lossCol, r));
       }
       continue;
     }
@@ -432,12 +447,14 @@ export function extractLossCurves(
       if (!Number.isFinite(value)) failed(run, step, at(lossCol, r, value));
       lossInvalid(
         pass,
+        run,
         `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`,
         at(lossCol, r, value),
       );
       continue;
     }
     pass.lossesValid++;
+    if (!run.hasValidLoss) validLoss(pass, run);
     if (step === 0) {
       // S1(0) = 0 makes the law's S1^(-alpha) infinite: the initial loss is not on the curve the law describes.
       pass.stepZeroCount++;
@@ -454,16 +471,16 @@ export function extractLossCurves(
   const { roundedAt, roundedOntoAnother, noStepAt } = pass;
 
   // Copies: the pass's findings are given again by the next pass of a grown table.
-  const noLossValid = pass.lossesValid === 0 && pass.lossInvalidAt !== undefined;
   appendAll(
     findings,
-    rowFindings
-      .findings()
-      .filter((f) => !(noLossValid && f.code === 'loss-invalid'))
-      .map((f) => ({ ...f })),
+    rowFindings.findings().map((f) => ({ ...f })),
   );
+  // Rows of runs with no loss to fit are held (lossInvalid): one finding for the column when no run has one, else
+  // one for each such run.
+  const noLossValid = pass.lossesValid === 0 && pass.lossInvalidAt !== undefined;
   if (noLossValid && lossCol !== undefined && pass.lossInvalidAt)
     findings.push(noLossFinding(pass, table.columns[lossCol].name, pass.lossInvalidAt));
+  else for (const [name, run] of byRun) if (run.unfittable) findings.push(noRunLossFinding(name, run.unfittable));
   if (runsLeftOut.size) {
     findings.push(
       rowFinding(
@@ -698,13 +715,49 @@ export function strayLossFinding(
   };
 }
 
-/** A row whose loss cannot be fitted: said by its own finding, or by one for the column if it has no loss to fit. */
-function lossInvalid(pass: RowPass, message: string, place: CellPlace): void {
+/**
+ * A row whose loss cannot be fitted: said by its own finding, or, while its run has no loss to fit, held for one
+ * finding of the run (or of the column, if no run has one).
+ */
+function lossInvalid(pass: RowPass, run: RunEntry, message: string, place: CellPlace): void {
   if (pass.lossesInvalid++ === 0) {
     pass.lossInvalidAt = place;
     pass.lossInvalidFirst = message;
   }
-  pass.rowFindings.add('loss-invalid', 'warning', message, ...place);
+  if (run.hasValidLoss) {
+    pass.rowFindings.add('loss-invalid', 'warning', message, ...place);
+    return;
+  }
+  const unfittable = (run.unfittable ??= { rows: 0, held: [] });
+  unfittable.rows++;
+  if (unfittable.held.length < ROWS_READ) unfittable.held.push({ message, place });
+}
+
+/** A run's first loss that can be fitted: the rows it held (lossInvalid) are said row by row after all. */
+function validLoss(pass: RowPass, run: RunEntry): void {
+  run.hasValidLoss = true;
+  const unfittable = run.unfittable;
+  if (!unfittable) return;
+  run.unfittable = undefined;
+  for (const { message, place } of unfittable.held) pass.rowFindings.add('loss-invalid', 'warning', message, ...place);
+  const file = unfittable.held[0].place[0];
+  pass.rowFindings.count('loss-invalid', 'warning', file, unfittable.rows - unfittable.held.length);
+}
+
+/** The one finding of a run none of whose losses can be fitted (others can), at the first's cell. */
+function noRunLossFinding(name: string, unfittable: HeldRows): Finding {
+  const [first] = unfittable.held;
+  const rows = unfittable.rows === 1 ? 'its one loss is' : `all ${formatCount(unfittable.rows)} of its losses are`;
+  return {
+    ...rowFinding(
+      'loss-invalid',
+      'warning',
+      `No loss of "${name}" can be fitted: ${rows} left out. The first: ${first.message}`,
+      ...first.place,
+    ),
+    rows: unfittable.rows,
+    curve: name,
+  };
 }
 
 /** The one finding of a loss column none of whose losses can be fitted, at the first's cell. */

@@ -9,6 +9,8 @@ import type { Finding, FindingCell } from './types';
 const ROWS_SHOWN = 20;
 /** Rows past those named in the summary's related list (the Problems panel links each). */
 const ROWS_LINKED = 20;
+/** Rows of one code a group ever reads the message or place of: those past it are only counted (RowFindings.count). */
+export const ROWS_READ = ROWS_SHOWN + ROWS_LINKED;
 
 interface Group {
   shown: Finding[];
@@ -31,6 +33,8 @@ export function rowFinding<C extends FindingCode>(
   return finding(code, severity, { message, file, line, ...(cell && { cell }) });
 }
 
+const groupKey = (code: FindingCode, severity: string, file: string) => `${code}\u0000${severity}\u0000${file}`;
+
 export class RowFindings {
   private readonly groups = new Map<string, Group>();
 
@@ -43,7 +47,7 @@ export class RowFindings {
     line: number,
     cell?: FindingCell,
   ): void {
-    const key = `${code}\u0000${severity}\u0000${file}`;
+    const key = groupKey(code, severity, file);
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { shown: [], more: 0, linked: [] }));
     if (group.shown.length < ROWS_SHOWN) group.shown.push(rowFinding(code, severity, message, file, line, cell));
@@ -51,6 +55,15 @@ export class RowFindings {
       if (group.more++ === 0) group.firstCell = cell;
       if (group.linked.length < ROWS_LINKED) group.linked.push({ file, line, message });
     }
+  }
+
+  /**
+   * More rows of a code, only counted: those a caller held back past ROWS_READ of them (given to add first), which the
+   * summary would count and never name.
+   */
+  count<C extends FindingCode>(code: C, severity: SeverityOf<C>, file: string, rows: number): void {
+    const group = this.groups.get(groupKey(code, severity, file));
+    if (group) group.more += rows;
   }
 
   /** Each code's first rows as they are, then one finding for the rest of them with their count. */

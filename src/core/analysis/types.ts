@@ -74,6 +74,11 @@ export interface LawSelection {
    * their peak LR below 0.8, distinct levels only (ascending): two or more pin the multi-power law's drop term down.
    */
   dropLevels?: number[];
+  /**
+   * True when every fit curve that drops holds its lowered LR through every backtest tail (a two-stage run's second
+   * stage): the backtest then scores how each law carries a drop on at a held LR, and counts as with two drop levels.
+   */
+  heldDrop?: boolean;
 }
 
 /** A cell by its column: a JSON key, or a field of delimited text by its position on the row. */
@@ -231,6 +236,7 @@ export type RunnerUpFit = Pick<
   | 'objective'
   | 'converged'
   | 'unsupported'
+  | 'undetermined'
 > & {
   /** In-sample quality on the fitted points, and the mean over held-out curves when some were held out. */
   quality: Metrics;

@@ -84,12 +84,23 @@ const DROP_TERM: Partial<Record<LawId, { term: string; names: string[] }>> = {
 /**
  * Marks the fit's coefficients that its curves do not determine (FitResult.undetermined): when they never lower their
  * LR, S2 is 0 at every fitted point, so the drop term's coefficients stay where the fit started and every bootstrap
- * refit returns them again (a band of zero width). Their intervals are dropped: no surface shows such a band.
+ * refit returns them again (a band of zero width). Their intervals are dropped: no surface shows such a band. The
+ * runner-up (the multi-power law beside a mean of both laws) was fitted on the same curves: one rule marks it too.
  */
 export function markUndetermined(fit: FitResult): void {
-  if (fit.lrFloor === undefined || fell(fit.lrFloor) !== NEVER_LOWER) return;
   // A mean's coefficients are the chosen law's (LawSelection.weights).
-  const drop = DROP_TERM[fit.selection?.weights ? fit.selection.chosen : fit.law];
+  markDropTerm(fit, fit.selection?.weights ? fit.selection.chosen : fit.law, fit.lrFloor);
+  if (fit.runnerUpFit) markDropTerm(fit.runnerUpFit, fit.runnerUpFit.law, fit.lrFloor);
+}
+
+/** A fit's or a runner-up's drop-term coefficients marked undetermined, as law `law`'s, when `lrFloor` never fell. */
+function markDropTerm(
+  fit: Pick<FitResult, 'params' | 'intervals' | 'undetermined'>,
+  law: LawId,
+  lrFloor: number | undefined,
+): void {
+  if (lrFloor === undefined || fell(lrFloor) !== NEVER_LOWER) return;
+  const drop = DROP_TERM[law];
   if (!drop) return;
   for (const name of drop.names) {
     if (!(name in fit.params)) continue;

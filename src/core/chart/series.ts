@@ -87,6 +87,7 @@ export function* chartSteps(analysis: Analysis<Series>): Steps<ChartModel> {
     group: f.group,
     formula: f.formula,
     params: f.params,
+    ...(f.undetermined && { undetermined: Object.keys(f.undetermined) }),
   }));
   const groups = [...new Set(parts.series.map((s) => s.group).filter((g) => g !== ''))];
   return {

@@ -81,6 +81,8 @@ export interface ChartFit {
   group?: string;
   formula: string;
   params: Record<string, number>;
+  /** Coefficients the fit curves do not determine (FitResult.undetermined): shown as such, not as their number. */
+  undetermined?: string[];
 }
 
 /** Defaults for the what-if form, from the loss-curve fit; absent when the file has no such fit. */

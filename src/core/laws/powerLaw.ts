@@ -6,6 +6,7 @@
 import { boundedLeastSquares } from '../fit/linear';
 import { fitRobustThinned, type RobustFit } from '../fit/robust';
 import type { Law } from './law';
+import { minOf } from '../util/arrays';
 
 /**
  * ln(x / x_ref) at each point: x^(-alpha) is exp(-alpha ln x), and the gradient's ln x is the same number, so each
@@ -82,12 +83,6 @@ export function powerStarts(data: PowerPoints, observed: Float64Array, keep = 4)
   const starts = scanned.slice(0, keep).map((s) => s.start);
   starts.push(Float64Array.of(0.5 * minOf(observed), 0.5 * minOf(observed), 0.3));
   return starts;
-}
-
-function minOf(values: ArrayLike<number>): number {
-  let m = Infinity;
-  for (let i = 0; i < values.length; i++) m = Math.min(m, values[i]);
-  return m;
 }
 
 /** Coefficients in the user's x unit. */

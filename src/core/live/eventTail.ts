@@ -11,7 +11,7 @@ import { eventRunName } from '../sources/tensorboard';
 import { runFiles, type EventFileRef } from '../sources/tensorboard/layout';
 import { RunReader } from '../sources/tensorboard/run';
 import type { Table } from '../table/types';
-import { notFound, type Tail, type TailUpdate } from './tail';
+import { notFound, whatBecameOf, type Tail, type TailUpdate } from './tail';
 
 /** What is known of one event file after a read: which file it was, and where its next read starts. */
 interface FileRead {
@@ -25,7 +25,7 @@ type FileInfo = { ino: bigint; dev: bigint; size: bigint } | null;
 export class EventTail implements Tail {
   private reader: RunReader | null = null;
   private readonly files = new Map<string, FileRead>();
-  /** Known files found gone: said once each. */
+  /** Known files found gone, or no longer files: said once each. */
   private readonly missing = new Set<string>();
   /** Files whose last read failed (permission removed): said once each, and again once a read of them works. */
   private readonly failing = new Set<string>();
@@ -56,12 +56,20 @@ export class EventTail implements Tail {
     const refs: EventFileRef[] = isFolder
       ? await runFiles(this.path)
       : [{ path: this.path, shown: basename(this.path), prefix: '' }];
-    const infos: FileInfo[] = await Promise.all(refs.map((r) => stat(r.path, { bigint: true }).catch(() => null)));
+    const stats = await Promise.all(refs.map((r) => stat(r.path, { bigint: true }).catch(() => null)));
     const run = isFolder ? basename(this.path) : eventRunName(this.path, false);
-    if (this.reader === null) return this.readAll(refs, infos, run, null);
+    if (this.reader === null) return this.readAll(refs, stats, run, null);
+    // A file read before that is no longer a file (a folder, a FIFO in its place) is away, as a deleted one: its
+    // points are kept (a run read again from the start lost them all), and it is read from the start once it is back.
+    const away = new Map<string, string>();
+    const infos = stats.map((info, i) => {
+      if (info === null || info.isFile() || !this.files.has(refs[i].path)) return info;
+      away.set(refs[i].path, whatBecameOf(info));
+      return null;
+    });
     const why = this.deleted ? `${this.display} was written again` : this.rewritten(refs, infos);
     if (why !== null) return this.readAll(refs, infos, run, why);
-    return this.readAppended(this.reader, refs, infos, run);
+    return this.readAppended(this.reader, refs, infos, run, away);
   }
 
   /** Reads every file from its start into a new reader: the first read, or a rewritten run's. */
@@ -109,6 +117,8 @@ export class EventTail implements Tail {
         if ((lastKnownOf.get(refs[i].prefix) ?? -1) > i) return `${refs[i].shown} appeared before files already read`;
         continue;
       }
+      // Back after it was away (its inode may be the old one's again): another file, whatever its size.
+      if (this.missing.has(refs[i].path)) return `${refs[i].shown} was written again`;
       if (info.ino !== known.ino || info.dev !== known.dev) return `${refs[i].shown} was replaced`;
       if (Number(info.size) < known.end) return `${refs[i].shown} was truncated`;
     }
@@ -116,7 +126,13 @@ export class EventTail implements Tail {
   }
 
   /** Reads what each file appended since its last read, and any new file whole; notes files that went away. */
-  private async readAppended(reader: RunReader, refs: EventFileRef[], infos: FileInfo[], run: string | undefined) {
+  private async readAppended(
+    reader: RunReader,
+    refs: EventFileRef[],
+    infos: FileInfo[],
+    run: string | undefined,
+    away: ReadonlyMap<string, string>,
+  ) {
     let bytes = 0;
     let noted = false;
     const present = new Set<string>();
@@ -145,7 +161,7 @@ export class EventTail implements Tail {
         'warning',
         1,
         1,
-        `${basename(path)} was deleted while the run was followed; the points read from it are kept`,
+        `${basename(path)} ${away.get(path) ?? 'was deleted'} while the run was followed; the points read from it are kept`,
       );
     }
     // Nothing consumed (at most a record still being written): the table stands.

@@ -1,9 +1,15 @@
 // A table that grows: the rows of a followed run file, read once and then appended to as the run writes more. Its
 // columns are typed arrays with spare room (an eighth more, grown by half), so appending k rows costs O(k) amortised
 // and a followed million-row log holds little more than its rows; a snapshot is a set of views of the rows so far
-// (no copy), valid for as long as it is used, because rows once written never change.
+// (no copy), valid for as long as it is used, because rows once written never change. A column's warning about its
+// text cells is the table's, not a part's: a part of one row of text in a column of numbers is all text on its own.
 import type { ParseProblem, Table } from '../table/types';
-import { DEFAULT_MAX_PROBLEMS } from '../table/problems';
+import type { ColumnPart } from '../table/columnBuilder';
+import { DEFAULT_MAX_PROBLEMS, ProblemLog } from '../table/problems';
+import { reportTextInNumericColumn } from '../table/tableBuilder';
+
+/** What a read knows of its columns' text cells beyond the table: where each column's first one is. */
+export type FirstTexts = readonly Pick<ColumnPart, 'name' | 'firstText'>[];
 
 /** Rows a column has room for at first, at least. */
 const MIN_ROOM = 1024;
@@ -20,6 +26,7 @@ class GrowingColumn {
   private readonly codeOf = new Map<string, number>();
   numericCount = 0;
   textCount = 0;
+  firstText: ColumnPart['firstText'] = null;
   readonly suffixes: string[] = [];
 
   constructor(
@@ -42,8 +49,16 @@ class GrowingColumn {
     }
   }
 
-  /** Rows [at, at + length) from a column of a table read from the bytes that follow (or NaN when it has none). */
-  write(at: number, length: number, from: Table['columns'][number] | undefined): void {
+  /**
+   * Rows [at, at + length) from a column of a table read from the bytes that follow (or NaN when it has none), and
+   * where that read found its first text cell.
+   */
+  write(
+    at: number,
+    length: number,
+    from: Table['columns'][number] | undefined,
+    firstText: ColumnPart['firstText'] = null,
+  ): void {
     if (from === undefined) {
       this.values.fill(NaN, at, at + length);
       this.codes?.fill(-1, at, at + length);
@@ -52,6 +67,7 @@ class GrowingColumn {
     this.values.set(from.values, at);
     this.numericCount += from.numericCount;
     this.textCount += from.textCount;
+    this.firstText ??= firstText;
     for (const suffix of from.suffixes) if (!this.suffixes.includes(suffix)) this.suffixes.push(suffix);
     const text = from.text;
     if (text === undefined) {
@@ -97,11 +113,11 @@ export class LiveTable {
   private readonly head: Pick<Table, 'file' | 'format' | 'run' | 'delimiter' | 'headerLine'>;
 
   /** Starts from the table of a file's first read. */
-  constructor(first: Table) {
+  constructor(first: Table, firstTexts: FirstTexts) {
     const { file, format, run, delimiter, headerLine } = first;
     this.head = { file, format, run, delimiter, headerLine };
     this.lines = new Int32Array(roomFor(first.rowCount));
-    this.append(first);
+    this.append(first, firstTexts);
   }
 
   get rowCount(): number {
@@ -111,32 +127,42 @@ export class LiveTable {
   /**
    * Appends a table read from the bytes that follow the ones read so far, numbered by the file's lines (read with
    * ReadTableOptions.firstLine): columns match by name, a column new in it (a JSONL key) joins with empty cells before.
+   * `firstTexts`: where the read of the part found each column's first text cell.
    */
-  append(part: Table): void {
+  append(part: Table, firstTexts: FirstTexts): void {
     const rows = this.rows + part.rowCount;
     if (rows > this.lines.length) this.grow(Math.max(roomFor(rows), Math.ceil(1.5 * this.lines.length)));
     const byName = new Map(part.columns.map((column) => [column.name, column]));
-    for (const column of this.columns) column.write(this.rows, part.rowCount, byName.get(column.name));
+    const firstOf = new Map(firstTexts.map((column) => [column.name, column.firstText]));
+    for (const column of this.columns)
+      column.write(this.rows, part.rowCount, byName.get(column.name), firstOf.get(column.name));
     const known = new Set(this.columns.map((column) => column.name));
     for (const column of part.columns) {
       if (known.has(column.name)) continue;
       const added = new GrowingColumn(column.name, this.lines.length);
       added.write(0, this.rows, undefined);
-      added.write(this.rows, part.rowCount, column);
+      added.write(this.rows, part.rowCount, column, firstOf.get(column.name));
       this.columns.push(added);
     }
     this.lines.set(part.lines.subarray(0, part.rowCount), this.rows);
     this.rows = rows;
     this.rowsRejected += part.rowsRejected;
     this.bytesRead += part.bytesRead;
-    this.addProblems(part);
+    this.addProblems(part, firstOf);
   }
 
-  /** A part's problems on the file's lines; "no data rows yet" only stands while the file has none. */
-  private addProblems(part: Table): void {
-    const kept = part.problems.filter((p) => p.code !== 'no-data-rows' || this.rows === 0);
+  /**
+   * A part's problems on the file's lines; "no data rows yet" only stands while the file has none. Its warnings about
+   * text in numeric columns, kept or not, are of its rows alone: the table's, of all its rows, are made by snapshot.
+   */
+  private addProblems(part: Table, firstOf: ReadonlyMap<string, ColumnPart['firstText']>): void {
+    const texts = part.problems.filter((p) => p.code === 'cell-not-numeric').length;
+    const warned = part.columns.filter((c) => firstOf.get(c.name) && c.numericCount >= c.textCount).length;
+    const kept = part.problems.filter(
+      (p) => p.code !== 'cell-not-numeric' && (p.code !== 'no-data-rows' || this.rows === 0),
+    );
     if (this.rows > 0) this.dropProblem('no-data-rows');
-    this.problemCount += kept.length + (part.problemCount - part.problems.length);
+    this.problemCount += kept.length + (part.problemCount - part.problems.length) - (warned - texts);
     for (const problem of kept) {
       if (this.problems.length >= DEFAULT_MAX_PROBLEMS) break;
       this.problems.push({ ...problem, file: this.head.file });
@@ -172,13 +198,17 @@ export class LiveTable {
   /** The rows so far as a Table: views of these arrays, not copies. */
   snapshot(): Table {
     const rows = this.rows;
+    // Room for them as a read leaves it: counted all the same once the list is full.
+    const texts = new ProblemLog(this.head.file, Math.max(0, DEFAULT_MAX_PROBLEMS - this.problems.length));
+    texts.delimiter = this.head.delimiter;
+    for (const column of this.columns) reportTextInNumericColumn(texts, column);
     return {
       ...this.head,
       columns: this.columns.map((column) => column.view(rows)),
       rowCount: rows,
       lines: this.lines.subarray(0, rows),
-      problems: this.problems.slice().sort((a, b) => a.line - b.line || a.column - b.column),
-      problemCount: this.problemCount,
+      problems: [...this.problems, ...texts.items].sort((a, b) => a.line - b.line || a.column - b.column),
+      problemCount: this.problemCount + texts.count,
       rowsRejected: this.rowsRejected,
       bytesRead: this.bytesRead,
     };

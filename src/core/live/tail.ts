@@ -67,3 +67,16 @@ export function followable(info: Pick<Stats, 'isFile' | 'isDirectory'>): boolean
 export function notFollowableMessage(file: string): string {
   return `${file} is not a file or a folder (a FIFO, a device or a socket), so it cannot be followed: what is read from it is gone; fit it once with \`scaling-lens fit\`, or follow the file its writer writes`;
 }
+
+/** What a followed file's place holding a FIFO, a device or a socket is said to be (see followable). */
+export const REPLACED_BY_STREAM =
+  'was replaced by a FIFO, a device or a socket (never read: what is read from it is gone)';
+
+/**
+ * What became of a followed file that is no longer a file, as its tail says it ("<file> <what> while it was followed"):
+ * a folder or a FIFO in its place is not "deleted".
+ */
+export function whatBecameOf(info: Pick<Stats, 'isDirectory'> | null): string {
+  if (info === null) return 'was deleted';
+  return info.isDirectory() ? 'was replaced by a folder' : REPLACED_BY_STREAM;
+}

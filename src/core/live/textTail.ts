@@ -16,12 +16,26 @@ import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
 import { NotRegularFileError, openRegularFile } from '../sources/regularFile';
 import { LiveTable } from './liveTable';
-import { followable, notFollowableMessage, notFound, type Tail, type TailUpdate } from './tail';
+import {
+  followable,
+  notFollowableMessage,
+  notFound,
+  REPLACED_BY_STREAM,
+  whatBecameOf,
+  type Tail,
+  type TailUpdate,
+} from './tail';
 
 /** The size a provisional read of a file that does not exist is kept under (no file has it). */
 const MISSING = -1;
 /** The same, of a path that cannot be followed (a FIFO, a device). */
 const NOT_FOLLOWABLE = -2;
+
+/**
+ * Offsets of zeros read kept per file, at most: the first and last NUL of each read that dropped some (the latest
+ * reads'), looked at again at each update, so a hole a writer fills in later (out of order, or over NFS) is read.
+ */
+const HOLE_MARKS = 16;
 
 /** Bytes read per step when looking back from the end of the file for its last line feed. */
 const BACK_STEP = 64 * 1024;
@@ -47,6 +61,8 @@ interface Position {
   shape: PartShape | null;
   /** The last bytes before `consumed` (up to SEAM_BYTES): other bytes there mean the file was rewritten, not grown. */
   seam: Buffer;
+  /** Offsets before `consumed` that held a NUL byte when read (see HOLE_MARKS): other bytes there mean a hole filled. */
+  holes: number[];
 }
 
 export class TextTail implements Tail {
@@ -54,7 +70,8 @@ export class TextTail implements Tail {
   private table: LiveTable | null = null;
   /** Until a complete line is read: what a whole read of the file says (empty, unreadable), and the size it read. */
   private provisional: { table: Table; size: number } | null = null;
-  private deleted = false;
+  /** What became of the file, as said (deleted, a folder in its place), while it is not there as a file: said once each. */
+  private gone: string | null = null;
   /** A read of the followed file failed (permission removed): said once, and cleared by the next read that works. */
   private failed = false;
   /** The file grew past the size limit: said once, its rows before kept, nothing after read until it is read whole. */
@@ -80,14 +97,15 @@ export class TextTail implements Tail {
     // Never read and not there: what a read says of it (it does not exist), read again only once it is there.
     if (info === null && this.table === null) return this.readProvisional(MISSING);
     if (info !== null && !followable(info) && this.table === null) return this.notFollowable();
-    if (info === null || !info.isFile()) return this.gone();
-    this.deleted = false;
+    if (info === null || !info.isFile()) return this.goneAs(whatBecameOf(info));
+    this.gone = null;
     const at = this.position;
     const size = Number(info.size);
     let update: TailUpdate;
     if (at === null || at.shape === null || info.ino !== at.ino || info.dev !== at.dev || size < at.consumed)
       update = await this.readWhole(at === null ? 'read' : 'reread', size);
-    else if (size === at.consumed + at.held) return { change: 'unchanged', rows: 0, bytes: 0 };
+    // A hole filled in changes no size: a file read with zeros is looked at again.
+    else if (size === at.consumed + at.held && at.holes.length === 0) return { change: 'unchanged', rows: 0, bytes: 0 };
     else update = await this.readAppended(at, at.shape, size);
     this.noteUnfinished(size);
     return update;
@@ -106,18 +124,22 @@ export class TextTail implements Tail {
     this.table.note({ code: 'line-unfinished', severity: 'info', line: at.lines + 1, column: 1, message });
   }
 
-  /** The file is gone (or is no longer a file): the rows read are kept, and the table says what happened. */
-  private gone(): TailUpdate {
-    if (this.table === null || this.deleted)
+  /**
+   * The file is gone, or is no longer a file (`what` happened: a folder or a FIFO in its place is not "deleted"): the
+   * rows read are kept, and the table says what happened, instead of how its last line ended.
+   */
+  private goneAs(what: string): TailUpdate {
+    if (this.table === null || this.gone === what)
       return { change: this.table === null ? 'waiting' : 'unchanged', rows: 0, bytes: 0 };
-    this.deleted = true;
+    this.gone = what;
     this.position = null; // a file written there again is another file: read whole
+    this.table.clear('line-unfinished');
     this.table.note({
       code: 'file-changed',
       severity: 'warning',
       line: 1,
       column: 1,
-      message: `${this.file} was deleted while it was followed; the ${this.table.rowCount} rows read before are kept until it is written again`,
+      message: `${this.file} ${what} while it was followed; the ${this.table.rowCount} rows read before are kept until it is written again`,
     });
     return { change: 'deleted', rows: 0, bytes: 0 };
   }
@@ -128,28 +150,29 @@ export class TextTail implements Tail {
       const end = await completeEnd(handle, 0, Number(info.size));
       if (end === 0) return null;
       const reader = new TableReader(this.file, this.path, this.heldOptions(), end);
-      if (reader.refuseSize(end)) return { reader, end, info, consumed: end, seam: Buffer.alloc(0) };
+      if (reader.refuseSize(end)) return { reader, end, info, consumed: end, seam: Buffer.alloc(0), holes: [] };
       await pump(reader, new ReadAhead(handle, reader.chunkSize, 0, end), this.file);
       if (!reader.done) reader.push(0); // the range ended at a line feed: its last record is complete
       const consumed = await heldStart(handle, reader, 0, end);
-      return { reader, end, info, consumed, seam: await seamBefore(handle, consumed) };
+      const holes = await holesRead(handle, reader, 0, consumed, []);
+      return { reader, end, info, consumed, seam: await seamBefore(handle, consumed), holes };
     });
     if (read instanceof NotRegularFileError) return this.swapped();
     if ((read === null || read instanceof Error) && this.table === null) return this.readProvisional(size);
     if (read === null) return this.emptied(size);
     if (read instanceof Error) return this.unreadable(read);
-    const { reader, end, info, consumed, seam } = read;
+    const { reader, end, info, consumed, seam, holes } = read;
     const lines = reader.part().linesConsumed;
     const shape = reader.shape();
     const table = reader.result();
     // The header itself is held (a quoted name with a line break, cut): no complete line yet.
     if (consumed < end && table.headerLine === 0)
       return this.table === null ? this.readProvisional(size) : this.emptied(size);
-    this.table = new LiveTable(table);
+    this.table = new LiveTable(table, reader.part().columns);
     this.tooLarge = false;
     this.failed = false;
     this.provisional = null;
-    this.position = { ino: info.ino, dev: info.dev, consumed, held: end - consumed, lines, shape, seam };
+    this.position = { ino: info.ino, dev: info.dev, consumed, held: end - consumed, lines, shape, seam, holes };
     return { change, rows: this.table.rowCount, bytes: end };
   }
 
@@ -170,8 +193,8 @@ export class TextTail implements Tail {
     return { change: 'reread', rows: 0, bytes: 0 };
   }
 
-  /** The file holds other bytes where the last read ended (rewritten in place, not grown): read again whole. */
-  private async rewritten(size: number): Promise<TailUpdate> {
+  /** The file holds other bytes where the last read ended or held zeros (rewritten in place): read again whole. */
+  private async rewritten(size: number, where: string): Promise<TailUpdate> {
     this.position = null;
     const update = await this.readWhole('reread', size);
     this.table?.note({
@@ -179,7 +202,7 @@ export class TextTail implements Tail {
       severity: 'info',
       line: 1,
       column: 1,
-      message: `${this.file} was rewritten while it was followed (the bytes where the last read ended changed); it was read again whole`,
+      message: `${this.file} was rewritten while it was followed (${where}); it was read again whole`,
     });
     return update;
   }
@@ -191,6 +214,7 @@ export class TextTail implements Tail {
     if (size > max) return this.refused(size, max);
     const read = await this.withFile(async (handle) => {
       if (!(await seamBefore(handle, at.consumed)).equals(at.seam)) return 'rewritten' as const;
+      if (!(await stillZeros(handle, at.holes))) return 'filled' as const;
       const end = await completeEnd(handle, at.consumed, size);
       if (end <= at.consumed + at.held) return null; // no line feed since the last read
       // Numbered from the file's line where the part starts: a problem's message names its line as its location does.
@@ -200,19 +224,24 @@ export class TextTail implements Tail {
       await pump(reader, new ReadAhead(handle, reader.chunkSize, at.consumed, end), this.file);
       if (!reader.done) reader.push(0);
       const consumed = await heldStart(handle, reader, at.consumed, end);
-      return { reader, end, consumed, seam: await seamBefore(handle, consumed) };
+      const holes = await holesRead(handle, reader, at.consumed, consumed, at.holes);
+      return { reader, end, consumed, seam: await seamBefore(handle, consumed), holes };
     });
     if (read === null) return { change: 'unchanged', rows: 0, bytes: 0 };
-    if (read === 'rewritten') return this.rewritten(size);
+    if (read === 'rewritten') return this.rewritten(size, 'the bytes where the last read ended changed');
+    if (read === 'filled')
+      return this.rewritten(size, 'bytes of zeros it had read, a hole its writer left, were written over');
     if (read instanceof NotRegularFileError) return this.swapped();
     if (read instanceof Error) return this.unreadable(read);
-    const { reader, end, consumed, seam } = read;
+    const { reader, end, consumed, seam, holes } = read;
     const lines = reader.part().linesConsumed;
     const part = reader.result();
-    this.table!.append(part);
+    this.table!.append(part, reader.part().columns);
     if (this.failed) this.table!.clear('file-read-failed');
     this.failed = false;
-    this.position = { ...at, consumed, held: end - consumed, lines: at.lines + lines, seam };
+    // The header written again in another order is the order of the rows after it: the next part is read in it.
+    const next = reader.shape() ?? shape;
+    this.position = { ...at, consumed, held: end - consumed, lines: at.lines + lines, shape: next, seam, holes };
     return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
   }
 
@@ -250,7 +279,7 @@ export class TextTail implements Tail {
 
   /** The stat saw a file, the open found something else there (a FIFO swapped in): as the stat would have said. */
   private swapped(): TailUpdate {
-    return this.table === null ? this.notFollowable() : this.gone();
+    return this.table === null ? this.notFollowable() : this.goneAs(REPLACED_BY_STREAM);
   }
 
   /** Never read, and a FIFO, a device or a socket: said once, never opened (see followable). */
@@ -309,26 +338,72 @@ async function seamBefore(handle: FileHandle, end: number): Promise<Buffer> {
   return buf.subarray(0, bytesRead);
 }
 
+/**
+ * The hole marks after a read of [from, to): the earlier ones and, when the read dropped NUL bytes, the offsets of the
+ * first and the last NUL in the range (the latest HOLE_MARKS kept: a file of many holes costs as many reads, no more).
+ */
+async function holesRead(
+  handle: FileHandle,
+  reader: TableReader,
+  from: number,
+  to: number,
+  before: number[],
+): Promise<number[]> {
+  if (reader.nulBytes === 0) return before;
+  const first = await nextByte(handle, 0, from, to);
+  if (first < 0) return before;
+  const last = await afterBytes(handle, 0, first, to, 1);
+  return [...before, first, last - 1].slice(-HOLE_MARKS);
+}
+
+/** Whether each offset still holds a zero byte. */
+async function stillZeros(handle: FileHandle, offsets: readonly number[]): Promise<boolean> {
+  const byte = Buffer.alloc(1);
+  for (const offset of offsets) {
+    const { bytesRead } = await handle.read(byte, 0, 1, offset);
+    if (bytesRead === 1 && byte[0] !== 0) return false;
+  }
+  return true;
+}
+
+/** Offset of the first `byte` in [from, to), or -1. */
+async function nextByte(handle: FileHandle, byte: number, from: number, to: number): Promise<number> {
+  const buf = Buffer.allocUnsafe(Math.min(BACK_STEP, Math.max(1, to - from)));
+  for (let start = from; start < to; start += buf.length) {
+    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, to - start), start);
+    const at = buf.subarray(0, bytesRead).indexOf(byte);
+    if (at >= 0) return start + at;
+    if (bytesRead === 0) break;
+  }
+  return -1;
+}
+
 /** Offset after the last line feed in [from, size), or `from` when there is none: the end of the complete lines. */
 export function completeEnd(handle: FileHandle, from: number, size: number): Promise<number> {
-  return afterLineFeeds(handle, from, size, 1);
+  return afterBytes(handle, LF, from, size, 1);
 }
 
 /** Where the record the reader held (its quote still open) starts in [from, end), or `end` when it held none. */
 function heldStart(handle: FileHandle, reader: TableReader, from: number, end: number): Promise<number> {
   const lines = reader.heldLines;
   // The held record ends at the range's last line feed and spans `lines` of them: it starts after the one before.
-  return lines === 0 ? Promise.resolve(end) : afterLineFeeds(handle, from, end, lines + 1);
+  return lines === 0 ? Promise.resolve(end) : afterBytes(handle, LF, from, end, lines + 1);
 }
 
-/** Offset after the `count`th line feed counted back from `size` in [from, size), or `from` when there are fewer. */
-async function afterLineFeeds(handle: FileHandle, from: number, size: number, count: number): Promise<number> {
+/** Offset after the `count`th `byte` counted back from `size` in [from, size), or `from` when there are fewer. */
+async function afterBytes(
+  handle: FileHandle,
+  byte: number,
+  from: number,
+  size: number,
+  count: number,
+): Promise<number> {
   const buf = Buffer.allocUnsafe(Math.min(BACK_STEP, Math.max(1, size - from)));
   let left = count;
   for (let end = size; end > from;) {
     const start = Math.max(from, end - buf.length);
     const { bytesRead } = await handle.read(buf, 0, end - start, start);
-    for (let lf = buf.subarray(0, bytesRead).lastIndexOf(LF); lf >= 0; lf = buf.subarray(0, lf).lastIndexOf(LF))
+    for (let lf = buf.subarray(0, bytesRead).lastIndexOf(byte); lf >= 0; lf = buf.subarray(0, lf).lastIndexOf(byte))
       if (--left === 0) return start + lf + 1;
     end = start;
   }

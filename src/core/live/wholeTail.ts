@@ -4,7 +4,8 @@
 // read is tried again at each update, changed or not (its permission given back changes neither). A document that
 // no longer parses where the last read did (a Hugging Face trainer rewrites trainer_state.json whole at each save: a
 // read can see it empty or cut short) is read again after a pause, a few times, before that read is taken; the rows
-// read before stand meanwhile.
+// read before stand meanwhile, and after, while the document does not parse, with a warning saying so: a run's state
+// saved half is not its run cut short.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSource, type SourceOptions, type SourceRead } from '../sources';
@@ -33,6 +34,10 @@ export interface WholeTailTuning {
 export class WholeTail implements Tail {
   private signature: string | null = null;
   private read: SourceRead = { tables: [], problems: [] };
+  /** The last read taken, as it read (`read` may show an earlier one): a read cut short is compared with it. */
+  private taken: SourceRead = { tables: [], problems: [] };
+  /** The last read of the document that parsed whole, with rows: what it shows while a rewrite leaves it cut short. */
+  private whole: SourceRead | null = null;
   /** The path is a file whose last read could not read it: read again at each update until one does. */
   private unread = false;
 
@@ -67,11 +72,31 @@ export class WholeTail implements Tail {
     // Still unreadable, as said at the last update: nothing new to tell.
     if (retry && unread) return { change: 'unchanged', rows: 0, bytes: 0 };
     this.unread = unread;
-    this.read = read;
-    const { tables } = read;
+    this.taken = read;
+    this.read = info?.isFile() === true ? this.wholeOr(read) : read;
+    const { tables } = this.read;
     const rows = tables.reduce((n, t) => n + t.rowCount, 0);
     const bytes = tables.reduce((n, t) => n + t.bytesRead, 0);
     return { change: first ? 'read' : 'reread', rows, bytes };
+  }
+
+  /**
+   * What a read of a document shows: itself when it parses, else the last read that parsed whole, its rows kept with
+   * a warning saying where this one stopped (a document saved half, or emptied, is read again once it is whole).
+   */
+  private wholeOr(read: SourceRead): SourceRead {
+    const cut = firstOf(read, UNPARSED);
+    if (cut === undefined) {
+      this.whole = read.tables.some((t) => t.rowCount > 0) ? read : null;
+      return read;
+    }
+    if (this.whole === null) return read;
+    const rows = this.whole.tables.reduce((n, t) => n + t.rowCount, 0);
+    const { file, line, column } = cut;
+    const where = cut.code === 'file-empty' ? 'is empty' : `does not parse from line ${line}, column ${column}`;
+    const message = `${file} ${where} (cut short: a run may be saving it); the ${rows} rows of its last whole read are kept until it parses again`;
+    const problem: ParseProblem = { code: 'file-changed', severity: 'warning', message, file, line, column };
+    return { tables: this.whole.tables, problems: [...this.whole.problems, problem] };
   }
 
   /**
@@ -81,7 +106,7 @@ export class WholeTail implements Tail {
   private async readSettled(first: boolean): Promise<SourceRead> {
     const read = (): Promise<SourceRead> => (this.tuning.read ?? readSource)(this.path, this.options);
     let next = await read();
-    const parsed = count(this.read, UNPARSED);
+    const parsed = count(this.taken, UNPARSED);
     for (let left = first ? 0 : REREADS; left > 0 && count(next, UNPARSED) > parsed; left--) {
       await (this.tuning.pause ?? pause)();
       this.signature = await signatureOf(this.path);
@@ -113,6 +138,11 @@ export class WholeTail implements Tail {
     this.read = { tables: this.read.tables, problems: [...this.read.problems, problem] };
     return { change: 'deleted', rows: 0, bytes: 0 };
   }
+}
+
+/** The first problem of those codes in a read. */
+function firstOf({ tables, problems }: SourceRead, codes: ReadonlySet<string>): ParseProblem | undefined {
+  return [...problems, ...tables.flatMap((t) => t.problems)].find((p) => codes.has(p.code));
 }
 
 /** Problems of those codes in a read. */

@@ -3,11 +3,11 @@
 // A followed run asks again at every update: each file is read on from where the last read stopped (its byte offset
 // and line number), so the work over a whole run grows with the file's length, however many bad rows arrive. A read
 // goes up to the last line wanted, however far into the file, holding only the wanted lines' bytes.
-import { open } from 'node:fs/promises';
 import { LF, CR } from '../table/bytes';
 import { locatedCell, OBJECT_LINES } from '../analysis/cellColumn';
 import type { Finding } from '../analysis/types';
 import { appendAll, maxOf } from '../util/arrays';
+import { openRegularFile } from './regularFile';
 
 /**
  * Bytes of one line kept to find a column on (a JSON document written on one line): a longer line's findings keep file
@@ -197,9 +197,12 @@ function joinBytes(parts: Uint8Array[]): Uint8Array {
   return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
-/** The file system's bytes of a file (ReadBytes). */
+/**
+ * The file system's bytes of a file (ReadBytes), only while it is a regular file: a followed file replaced by a FIFO
+ * held `watch` in open() for good (even past SIGTERM), and a link to /dev/zero was read on forever for a line feed.
+ */
 async function readFileBytes(file: string, position: number, length: number): Promise<Uint8Array> {
-  const handle = await open(file, 'r');
+  const handle = await openRegularFile(file);
   try {
     const buffer = Buffer.alloc(length);
     const { bytesRead } = await handle.read(buffer, 0, length, position);

@@ -34,6 +34,8 @@ export interface DelimitedOptions {
   sink?: RowSink;
   /** With `sink`: the names of that header, so that a line repeating it is told (see repeatsHeader). */
   header?: readonly string[];
+  /** Told when the header is written again in another order: field i now holds what field order[i] held. */
+  reordered?(order: readonly number[]): void;
   /** In a CRLF file, the records the fast path does not take are looked at for a lone CR (see LineEnds). */
   lineEnds?: LoneCrWatch;
   /** The file's line the first byte is on (a later part of a file; default 1). */
@@ -324,6 +326,8 @@ export class DelimitedParser implements ChunkParser {
       return next;
     }
     if (this.repeatsHeader(record)) return this.leaveOutHeaderRepeat(record, next);
+    const order = this.reorderedHeader(record);
+    if (order !== null && this.followReorderedHeader(record, order)) return next;
     if (fields !== this.sink.width && !this.keepsRagged(record, contentEnd)) return next;
     this.sink.row(record);
     return next;
@@ -355,6 +359,50 @@ export class DelimitedParser implements ChunkParser {
     if (cells.length === 0 || record.count !== this.sink?.width) return false;
     const kept = Math.min(record.count, this.sink.fields);
     for (let i = 0; i < kept; i++) if (!sameCell(cells[i], record, i)) return false;
+    return true;
+  }
+
+  /**
+   * Whether a data record is the header written again in another order (a resumed run whose logger orders its
+   * columns anew): every field the text of a header name, each name once. Returns, for each field, the field of the
+   * header that held its name; null when it is not, or when the names repeat (which "loss" is which cannot be told).
+   */
+  private reorderedHeader(record: RecordCells): number[] | null {
+    const names = this.headerNames;
+    if (this.headerCells.length === 0 || record.count !== names.length) return null;
+    const fieldOf = new Map(names.map((name, field) => [name, field]));
+    if (fieldOf.size !== names.length) return null;
+    const order: number[] = [];
+    for (let i = 0; i < record.count; i++) {
+      const field = record.kinds[i] === CELL_TEXT ? fieldOf.get(record.texts[i].trim()) : undefined;
+      if (field === undefined) return null;
+      fieldOf.delete(record.texts[i].trim()); // each name once
+      order.push(field);
+    }
+    return order;
+  }
+
+  /**
+   * The header written again in another order: the rows after it are read by its names (their values went to the
+   * columns of the old order: a loss read as the LR), and the line is left out. False when the sink cannot follow.
+   */
+  private followReorderedHeader(record: RecordCells, order: readonly number[]): boolean {
+    const sink = this.sink!.reordered(order);
+    if (sink === null) return false;
+    const table = this.options.table;
+    const names = order.map((field) => this.headerNames[field]);
+    table.rowsRejected++;
+    table.problems.add(
+      'header-repeated',
+      'info',
+      record.line,
+      1,
+      `line ${record.line} writes the header again with its columns in another order ` +
+        `(${quote(names.join(String.fromCharCode(this.delimiter)), 60)}: a resumed run whose logger orders them anew); ` +
+        'the line is left out and the rows after it are read by its names',
+    );
+    this.options.reordered?.(order);
+    this.openData(sink, names);
     return true;
   }
 

@@ -43,9 +43,12 @@ export class PlainRecordScanner {
   private readonly usable: boolean;
   /** False when the sink reads fewer fields than a record has (a header cut to its first columns). */
   private staging = true;
-  /** The header's first name that is text, and its field: a record with it there may repeat the header. */
-  private firstName = '';
+  /**
+   * The header's first name that is text, its field, and all its text names: a record whose numbers stop at that field
+   * with one of them there may be the header again (a record of text stops there too, in whatever order).
+   */
   private firstNamed = -1;
+  private names = new Set<string>();
   /** Records taken by the last records() call. */
   recordsTaken = 0;
 
@@ -71,7 +74,7 @@ export class PlainRecordScanner {
     this.staging = staging;
     // Names that read as numbers (a column called "1") are scanned as numbers: the first text one is where to look.
     this.firstNamed = header.findIndex((name) => name.kind === CELL_TEXT);
-    this.firstName = header[this.firstNamed]?.text ?? '';
+    this.names = new Set(header.flatMap((name) => (name.kind === CELL_TEXT ? [name.text] : [])));
     if (staging) this.rows = new PlainRows(width, PLAIN);
   }
 
@@ -128,8 +131,9 @@ export class PlainRecordScanner {
   }
 
   /**
-   * Whether the field plainFields stopped at holds the header's first name where the header has it: the record may be
-   * the header again, which the general path tells and says (DelimitedParser.repeatsHeader). Memoized like any text.
+   * Whether the field plainFields stopped at (its first that is not a number) is the header's first text name's and
+   * holds one of its names: the record may be the header again, in its order or another, which the general path
+   * tells and says (DelimitedParser.repeatsHeader, reorderedHeader). Memoized like any text.
    */
   private mayRepeatHeader(): boolean {
     if (this.stop[0] !== this.firstNamed) return false;
@@ -137,7 +141,7 @@ export class PlainRecordScanner {
     let end = start;
     while (PLAIN[end] !== this.delimiter && PLAIN[end] !== LF && PLAIN[end] !== CR) end++;
     const cell = this.memo.cell(PLAIN, start, end, unquotedText);
-    return cell?.kind === CELL_TEXT && cell.text === this.firstName;
+    return cell?.kind === CELL_TEXT && this.names.has(cell.text);
   }
 
   /**

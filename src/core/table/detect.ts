@@ -3,7 +3,7 @@
 
 import { CR, HASH, indexOfByte, lastIndexOfByte, LF, QUOTE, SPACE, TAB } from './bytes';
 import { delimiterFromName } from './delimiterNames';
-import { formatBytes } from './problems';
+import { formatBytes, quote } from './problems';
 import type { FileFormat } from './types';
 
 const OPEN_BRACE = 123;
@@ -145,8 +145,21 @@ function lfsPointerReason(buf: Uint8Array, start: number, end: number): string |
   const head = Buffer.from(buf.buffer, buf.byteOffset + start, Math.min(end - start, 512)).toString('latin1');
   if (!head.startsWith(LFS_POINTER)) return null;
   const size = /^size (\d+)$/m.exec(head)?.[1];
-  const sized = size === undefined ? '' : ` (the file itself is ${formatBytes(Number(size))})`;
-  return `is a Git LFS pointer, not the log it stands for${sized}; fetch the file with \`git lfs pull\` and open it again`;
+  return `is a Git LFS pointer, not the log it stands for${size === undefined ? '' : lfsSize(size)}; fetch the file with \`git lfs pull\` and open it again`;
+}
+
+/** Past this a pointer's size is no file's: the spec's sizes are signed 64-bit integers. */
+const LFS_MAX_SIZE = 2 ** 63;
+
+/**
+ * A pointer's size as a message says it: in bytes' units, or, past any file's size (a damaged or hand-made pointer),
+ * as written, cut, instead of a float's Infinity.
+ */
+function lfsSize(digits: string): string {
+  const size = Number(digits);
+  return size < LFS_MAX_SIZE
+    ? ` (the file itself is ${formatBytes(size)})`
+    : ` (its size line says ${quote(digits.replace(/^0+/, ''), 24)} bytes, more than any file holds)`;
 }
 
 /** Shorter runs of NULs are scattered ones (a crash pads with whole blocks); a few are bad cells, more are binary. */

@@ -86,7 +86,8 @@ export class ProblemLog {
 
 /** "12.3 MB" style sizes for messages. */
 export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  // Up to EiB: a 64-bit size (2^63 bytes, 8 EiB) reads as a number of units, not thousands of TiB.
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {

@@ -250,6 +250,11 @@ export interface RowSink {
   row(record: RecordCells): void;
   /** Writes a batch of records from the parser's fast path (see PlainRows); the parser empties it afterwards. */
   plainRows(rows: PlainRows): void;
+  /**
+   * The sink for records whose field i holds what field order[i] held (a header written again in another order),
+   * when this sink can say (every field has its column); null otherwise.
+   */
+  reordered(order: readonly number[]): RowSink | null;
 }
 
 /** The ordinary case: field i goes to column i (the fields past the columns kept are left out). */
@@ -266,6 +271,15 @@ export class TableRowSink implements RowSink {
 
   get stopped(): boolean {
     return this.table.stopped;
+  }
+
+  reordered(order: readonly number[]): RowSink | null {
+    if (this.fields !== this.width) return null;
+    return new TableRowSink(
+      this.table,
+      order.map((field) => this.columns[field]),
+      this.width,
+    );
   }
 
   row(record: RecordCells): void {

@@ -387,19 +387,28 @@ export class TableBuilder {
 
   /** One warning per column that is mostly numbers but has some text: likely a typo or a log line in the data. */
   private reportTextInNumericColumns(): void {
-    for (const column of this.columns) {
-      const first = column.firstText;
-      if (first === null || column.numericCount < column.textCount) continue;
-      const cells = column.textCount === 1 ? 'cell' : 'cells';
-      this.problems.add(
-        'cell-not-numeric',
-        'warning',
-        first.line,
-        first.column,
-        `column ${quote(column.name)} has ${column.textCount} non-numeric ${cells} (first ${quote(first.text)} at line ` +
-          `${first.line}); they are treated as missing — fix them or remove those rows`,
-        first.field,
-      );
-    }
+    for (const column of this.columns) reportTextInNumericColumn(this.problems, column);
   }
+}
+
+/**
+ * The one warning a column that is mostly numbers but has some text gets (likely a typo or a log line in the data), at
+ * its first text cell: a read says it of its columns, a followed table of its columns' totals so far (liveTable.ts).
+ */
+export function reportTextInNumericColumn(
+  problems: ProblemLog,
+  column: Pick<ColumnBuilder, 'name' | 'numericCount' | 'textCount' | 'firstText'>,
+): void {
+  const first = column.firstText;
+  if (first === null || column.numericCount < column.textCount) return;
+  const cells = column.textCount === 1 ? 'cell' : 'cells';
+  problems.add(
+    'cell-not-numeric',
+    'warning',
+    first.line,
+    first.column,
+    `column ${quote(column.name)} has ${column.textCount} non-numeric ${cells} (first ${quote(first.text)} at line ` +
+      `${first.line}); they are treated as missing — fix them or remove those rows`,
+    first.field,
+  );
 }

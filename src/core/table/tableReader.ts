@@ -140,6 +140,8 @@ export class TableReader {
    */
   private recordBytes = 0;
   private plainNames: { names: string[]; header: string[] } | null = null;
+  /** Headers written again in another order so far (see reordered). */
+  private reorders = 0;
   /**
    * How comma numbers are parsed, and the sample's evidence for it (see decimalComma.ts): in a `,` file a comma in a
    * number can only group thousands, so there is nothing to weigh (null).
@@ -359,6 +361,8 @@ export class TableReader {
     } else {
       const sink = new TableRowSink(this.table, this.admitColumns(shape.names));
       this.commaReading = shape.reading;
+      // A followed file's next part is read in the order this one ends with (see reordered).
+      this.plainNames = { names: shape.names, header: shape.header };
       this.parser = this.openDelimited(shape.delimiter, shape.reading, sink, shape.header);
     }
     return true;
@@ -421,6 +425,7 @@ export class TableReader {
   absorb(parts: TablePart[]): boolean {
     const parser = this.parser;
     if (!this.atRecordBoundary || parser === null || parts.some((part) => part.problemCount > 0)) return false;
+    if (this.reorders > 0) return false; // the parts were parsed in the header's first order
     let shift = parser.linesConsumed;
     for (const part of parts) {
       if (part.rowCount > 0 && !this.table.fitsLines(part.lines[part.rowCount - 1] + shift)) return false;
@@ -483,7 +488,24 @@ export class TableReader {
       lineEnds: this.lineEnds,
       firstLine: this.options.firstLine,
       holdOpenQuote: this.options.holdOpenQuote,
+      reordered: (order) => this.reordered(order),
     });
+  }
+
+  /**
+   * The header was written again in another order: a later part (a followed file's next read) is read in it, and a
+   * second thread's part, parsed in the order the header had when it was split off, is not joined (see absorb).
+   */
+  private reordered(order: readonly number[]): void {
+    this.reorders++;
+    const shape = this.plainNames;
+    if (shape !== null)
+      this.plainNames = { names: order.map((i) => shape.names[i]), header: order.map((i) => shape.header[i]) };
+  }
+
+  /** NUL bytes the read dropped (a crash's padding, a hole a writer left): a follower watches where they were. */
+  get nulBytes(): number {
+    return this.nulLines.nuls;
   }
 
   /** Line feeds in the record held at the end because its quote is still open (see holdOpenQuote); 0: none held. */

@@ -73,6 +73,11 @@ export class WideToLongSink implements RowSink {
     return this.table.stopped;
   }
 
+  /** Its rows are reshaped by the header's names in their order: a header in another order is not followed. */
+  reordered(): RowSink | null {
+    return null;
+  }
+
   row(record: RecordCells): void {
     for (const run of this.runs) {
       let row = -1;

@@ -3,12 +3,17 @@
 //  - Evenly thinned copies, for work that needs a curve's shape rather than every row.
 //  - Appending by a loop: `push(...items)` has the same argument limit.
 
+/**
+ * The largest value; -Infinity for none. A NaN is passed over (no comparison holds for it): callers give values their
+ * readers kept finite (a loss > 0, a step, an LR >= 0), or filter them first.
+ */
 export function maxOf(values: ArrayLike<number>): number {
   let m = -Infinity;
   for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
   return m;
 }
 
+/** The smallest value; Infinity for none. A NaN is passed over, as in maxOf. */
 export function minOf(values: ArrayLike<number>): number {
   let m = Infinity;
   for (let i = 0; i < values.length; i++) if (values[i] < m) m = values[i];

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseTables } from '../../../src/core/analysis/analyse';
 import { parseText } from '../../../src/core/table';
+import { locatedCell } from '../../../src/core/analysis/cellColumn';
 
 const lossAt = (s: number) => (2.5 + 3 * s ** -0.4).toFixed(5);
 
@@ -103,3 +104,20 @@ test(
     }
   },
 );
+
+test('an implausible step is shown as the file writes it (escaped, cut), not as the double it reads as', () => {
+  // Past 2^53 (the row's own finding): 1e21 prints as 1e+21, 9007199254740993 reads 9007199254740992, and 300 digits would fill a line.
+  const written = ['1000000000000000000000', '9007199254740993', '9'.repeat(300)];
+  const lines = ['step,lr,loss', ...regular.map((s) => `${s},3e-4,${lossAt(s)}`)];
+  const texts = written.map((step) => {
+    const text = [...lines, `${step},3e-4,2.6`].join('\n');
+    const analysis = analyseTables([parseText(text, { fileName: 'run.csv' })], { bootstrapSamples: 0 });
+    const [flagged] = analysis.findings.filter((f) => f.code === 'step-implausible');
+    assert.equal(flagged?.line, 52, step);
+    return locatedCell(flagged, (_, line) => text.split('\n')[line - 1]).message;
+  });
+  assert.match(texts[0], /^Step "1000000000000000000000" is beyond/);
+  assert.match(texts[1], /^Step "9007199254740993" is beyond/);
+  assert.match(texts[2], /"9{39}…"/);
+  for (const text of texts) assert.doesNotMatch(text, /e\+|9007199254740992|9{41}/, text);
+});

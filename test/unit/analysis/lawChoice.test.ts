@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
 import { formatAnalysis } from '../../../src/cli/text';
 import { parseText } from '../../../src/core/table';
-import { backtestLead, chooseLossLaw, decide, MPL_MARGIN } from '../../../src/core/analysis/lawChoice';
+import {
+  backtestLead,
+  chooseLossLaw,
+  decide,
+  heldThroughBacktest,
+  MPL_MARGIN,
+} from '../../../src/core/analysis/lawChoice';
 import { dropLevels } from '../../../src/core/analysis/dropLevels';
 import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
 import { prepare } from '../../../src/core/analysis/lossAreas';
@@ -261,6 +267,76 @@ test('a law with no backtest says why: no curve long enough to cut, or a refit t
   assert.match(cosine.reason, /one LR level only \(0\.019 % of the peak\)/);
 });
 
+/** A curve whose loss and LR are logged on the same rows, its loss a plain power of the step. */
+function loggedCurve(name: string, steps: Float64Array, lrAt: (s: number) => number): LossCurve {
+  return {
+    name,
+    file: `${name}.csv`,
+    steps,
+    loss: steps.map((s) => 3 + Math.pow(s, -0.3)),
+    lines: new Int32Array(steps.length),
+    schedule: { steps, lr: steps.map(lrAt) },
+    firstLine: 1,
+  };
+}
+
+test('the rule on one drop level held through every backtest tail: the backtest decides, as with several levels', () => {
+  const tissue = { law: 'lr-annealing' as const, backtestError: 0.002, atBounds: [], identified: true };
+  const mpl = (backtestError: number, identified = true): LawCandidate => ({
+    law: 'mpl',
+    backtestError,
+    atBounds: identified ? [] : ['beta', 'gamma'],
+    identified,
+  });
+  // A clear margin takes MPL alone, its exponents on their bounds or not (one drop size cannot pin them).
+  for (const identified of [true, false]) {
+    const held = decide(tissue, mpl(0.001, identified), [0.3], true);
+    assert.equal(held.chosen, 'mpl');
+    assert.equal(held.weights, undefined);
+    assert.match(
+      held.reason,
+      /hold their lowered LR \(30 % of the peak\) through every backtest tail, so the backtest/,
+    );
+  }
+  // No clear margin: the mean, saying so; the same candidates unheld: the mean for one level.
+  const narrow = decide(tissue, mpl(0.002 * (1 - MPL_MARGIN / 2)), [0.3], true);
+  assert.deepEqual(narrow.weights, { 'lr-annealing': 0.5, mpl: 0.5 });
+  assert.match(narrow.reason, /through every backtest tail, but MPL's backtest error is not 10 % below/);
+  assert.match(decide(tissue, mpl(0.001), [0.3]).reason, /one LR level only/);
+  // Several levels, MPL's drop term on its bounds, held: the hold is the evidence, and the reason names it.
+  assert.match(decide(tissue, mpl(0.001, false), [0.1, 0.3], true).reason, /hold their lowered LR/);
+  assert.match(decide(tissue, mpl(0.001), [0.1, 0.3], true).reason, /drop to several LR levels/);
+});
+
+test('held through the backtest: every fit curve that drops holds its lowered LR from its first cut to its end', () => {
+  // Logged every 100 steps from 100 to 12,000: the first cut (60 % of the rows) ends its prefix at step 7,100.
+  const steps = Float64Array.from({ length: 120 }, (_, i) => 100 * (i + 1));
+  const curve = (name: string, lrAt: (s: number) => number) => loggedCurve(name, steps, lrAt);
+  const held = (...curves: LossCurve[]) =>
+    heldThroughBacktest({
+      prepared: curves.map((c) => prepare(c, [])),
+      fitted: curves.map((_, i) => i),
+      options: withDefaults({ warmupSteps: 0 }),
+    });
+  const twoStage = (at: number, level = 0.3) => curve(`two-stage-${at}`, (s) => (s < at ? 1e-3 : level * 1e-3));
+  const constant = curve('constant', () => 1e-3);
+  assert.equal(held(twoStage(6000)), true);
+  // A constant run shows no drop either way: with a held two-stage run, still held; alone, not.
+  assert.equal(held(constant, twoStage(6000)), true);
+  assert.equal(held(constant), false);
+  // The drop after the first cut (its prefix never saw it), a second drop in the tail, a decay (WSD, cosine), a
+  // level above 80 % of the peak, loss rows that start in the hold (no drop in them), one curve of two: not held.
+  assert.equal(held(twoStage(9000)), false);
+  assert.equal(held(curve('step-down', (s) => (s < 4000 ? 1e-3 : s < 10_000 ? 5e-4 : 1e-4))), false);
+  assert.equal(held(curve('wsd', (s) => (s < 9600 ? 1e-3 : 1e-3 * (1 - (0.9 * (s - 9600)) / 2400)))), false);
+  assert.equal(held(curve('cosine', (s) => 1e-4 + 4.5e-4 * (1 + Math.cos((Math.PI * s) / 12_000)))), false);
+  assert.equal(held(twoStage(6000, 0.9)), false);
+  const late = twoStage(6000);
+  const after = late.steps.subarray(60);
+  assert.equal(held({ ...late, steps: after, loss: late.loss.subarray(60), lines: late.lines.subarray(60) }), false);
+  assert.equal(held(twoStage(6000), twoStage(9000)), false);
+});
+
 test('the backtest lead: the log error ratio in units of its scatter over the parts, Infinity without scatter', () => {
   const c = (law: LawCandidate['law'], backtestErrors: number[]): LawCandidate => ({
     law,
@@ -284,15 +360,7 @@ test('drop levels: decays to zero that stop at different logged rows are one lev
   // 2-4 %: the same drop, where the ratio of the last rows' LRs alone said two levels.
   const steps = Float64Array.from({ length: 122 }, (_, i) => 600 + 200 * i);
   const decay = (fraction: number) => (s: number) => 1e-3 * Math.min(1, (25_000 - s) / (25_000 * fraction));
-  const curve = (name: string, lrAt: (s: number) => number): LossCurve => ({
-    name,
-    file: `${name}.csv`,
-    steps,
-    loss: steps.map((s) => 3 + Math.pow(s, -0.3)),
-    lines: new Int32Array(steps.length),
-    schedule: { steps, lr: steps.map(lrAt) },
-    firstLine: 1,
-  });
+  const curve = (name: string, lrAt: (s: number) => number) => loggedCurve(name, steps, lrAt);
   const levels = (...curves: LossCurve[]) => dropLevels(curves, 300).map((l) => l.toFixed(2));
   assert.deepEqual(levels(curve('wsd20', decay(0.2)), curve('wsd40', decay(0.4))), ['0.02']);
   // A stage held at 30 % of the peak for half the run and a decay to 10 %: two levels, held or not at the end.

@@ -136,6 +136,45 @@ test('a loss column none of whose losses can be fitted is one finding with the c
   assert.equal(oneGood.filter((f) => f.code === 'loss-invalid').length, 2);
 });
 
+test('a run of a multi-run file none of whose losses can be fitted is one finding for that run; the others keep a finding a row', () => {
+  // Run "b" is all negative (60 rows, past the 20 rows a code lists and the 20 its summary links) before and after
+  // run "a"'s rows; "a" has one bad loss after its first good one and one before, held until its first good one.
+  const rows = ['run,step,lr,loss', 'a,1,1e-3,-5'];
+  for (let k = 1; k <= 60; k++)
+    rows.push(`b,${k},1e-3,${-0.1 - k / 100}`, `a,${k + 1},1e-3,${k === 30 ? -1 : 4 - k / 100}`);
+  const { findings } = curvesOf(rows.join('\n') + '\n');
+  const bad = findings.filter((f) => f.code === 'loss-invalid');
+  const ofB = bad.filter((f) => f.curve === 'b');
+  assert.equal(ofB.length, 1, bad.map((f) => f.message).join('\n'));
+  assert.equal(ofB[0].rows, 60);
+  assert.equal(ofB[0].line, 3);
+  assert.equal(ofB[0].cell?.name, 'loss');
+  assert.match(
+    ofB[0].message,
+    /^No loss of "b" can be fitted: all 60 of its losses are left out\. The first: Loss -0\.11 /,
+  );
+  // Run "a"'s two bad rows, each where it is (line 2 held until line 4 gave "a" its first loss), and nothing else.
+  assert.deepEqual(
+    bad.filter((f) => f !== ofB[0]).map((f) => [f.line, f.rows]),
+    [
+      [2, undefined],
+      [62, undefined],
+    ],
+  );
+});
+
+test('a run holding more bad rows than a code lists before its first good loss: all are counted in the summary', () => {
+  const rows = ['step,lr,loss'];
+  for (let k = 1; k <= 100; k++) rows.push(`${k},1e-3,${k <= 70 ? -1 : 3}`);
+  const bad = curvesOf(rows.join('\n') + '\n').findings.filter((f) => f.code === 'loss-invalid');
+  assert.equal(bad.length, 21);
+  assert.equal(bad[20].rows, 50);
+  assert.deepEqual(
+    bad.slice(0, 20).map((f) => f.line),
+    Array.from({ length: 20 }, (_, k) => k + 2),
+  );
+});
+
 test('rows with an LR but no loss still give the schedule (sparse W&B-style columns)', () => {
   const { curves } = curvesOf('step,lr,loss\n1,1e-3,\n2,,3.9\n3,5e-4,\n4,,3.5\n');
   assert.deepEqual(Array.from(curves[0].schedule.steps), [1, 3]);
@@ -210,11 +249,11 @@ test('a loss file and an LR file of one name in two folders are two runs: neithe
 /** A followed file as LiveTable holds it: the first rows, then each further part appended as the run writes it. */
 function followedSnapshots(header: string, parts: string[][], fileName = 'run.csv') {
   const { LiveTable } = liveTableModule;
-  const live = new LiveTable(parseText([header, ...parts[0]].join('\n'), { fileName, displayName: fileName }));
+  const live = new LiveTable(parseText([header, ...parts[0]].join('\n'), { fileName, displayName: fileName }), []);
   const snapshots = [live.snapshot()];
   let rows = parts[0].length;
   for (const part of parts.slice(1)) {
-    live.append(parseText([header, ...part].join('\n'), { fileName, displayName: fileName, firstLine: rows + 1 }));
+    live.append(parseText([header, ...part].join('\n'), { fileName, displayName: fileName, firstLine: rows + 1 }), []);
     rows += part.length;
     snapshots.push(live.snapshot());
   }

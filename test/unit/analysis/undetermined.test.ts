@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { analyseTables } from '../../../src/core/analysis/analyse';
 import { parseText } from '../../../src/core/table';
 import { formatAnalysis } from '../../../src/cli/text';
+import { buildChart } from '../../../src/core/chart/series';
 
 /** A constant-LR run after a warmup, a power law in steps with a little deterministic noise. */
 function constantRun(): string {
@@ -32,4 +33,19 @@ test('the multi-power law on a constant LR: B, C, beta and gamma not determined,
   const scales = /LRs divided by eta_ref = (\S+) and S1 by S1max = (\S+):/.exec(text);
   assert.ok(scales, text);
   for (const value of scales.slice(1)) assert.ok(value.length <= 12, value);
+});
+
+test('under law auto, the runner-up (MPL alone beside the mean) and the chart mark the same coefficients', () => {
+  const analysis = analyseTables([parseText(constantRun(), { fileName: 'constant.csv' })], { law: 'auto' });
+  const fit = analysis.fits[0];
+  assert.ok(fit.selection?.weights, 'a constant LR takes the mean of both laws');
+  const runnerUp = fit.runnerUpFit;
+  assert.equal(runnerUp?.law, 'mpl');
+  assert.deepEqual(Object.keys(runnerUp.undetermined ?? {}).sort(), ['B', 'C', 'beta', 'gamma']);
+  for (const name of ['B', 'C', 'beta', 'gamma']) assert.equal(runnerUp.intervals?.[name], undefined, name);
+  assert.ok(runnerUp.intervals?.L0);
+  // The chart's list of fitted laws shows the mean's own (the LR-annealing law's C) as not determined, no number.
+  const [chartFit] = buildChart(analysis).data.fits;
+  assert.deepEqual(chartFit.undetermined, Object.keys(fit.undetermined ?? {}));
+  assert.ok(chartFit.undetermined?.includes('C'));
 });

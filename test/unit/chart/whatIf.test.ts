@@ -406,4 +406,10 @@ for (const law of ['lr-annealing', 'lr-annealing-size'] as const)
       far.message,
       /^B: by step [\d,]+ its S1 \([\d.]+\) lies more than one span of the fitted logs' S1 \(6–6\.3\) past them.* this fit cannot predict the schedule/,
     );
+    // A lower LR falls below the logs' S1 from the first step asked: fewer steps would not help, so it says what would.
+    const lower = whatIfCurve(fit, { ...spec, peakLr: 1e-4, totalSteps: 22_000 }, 'B', options);
+    assert.ok(!lower.ok);
+    assert.match(lower.message, /^B: at step [\d,]+ its S1 \([\d.]+\) lies more than one span .* below them/);
+    assert.match(lower.message, /Ask for an LR nearer the logged run's/);
+    assert.doesNotMatch(lower.message, /fewer steps/);
   });

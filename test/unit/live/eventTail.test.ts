@@ -4,7 +4,17 @@
 // from the start, with a note; a deleted one keeps its points.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  chmodSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { EventTail } from '../../../src/core/live/eventTail';
 import { tailFor } from '../../../src/core/live/tails';
@@ -171,6 +181,40 @@ test('a truncated or replaced file is read again from the start, with a note; a 
   assert.equal(kept.rowCount, 50);
   assert.match(kept.problems.find((p) => /deleted/.test(p.message))?.message ?? '', /50 steps read before are kept/);
   assert.equal((await tail.update()).change, 'unchanged');
+});
+
+test("a run folder's event file replaced by a folder, a link to /dev/zero or a FIFO keeps its points, said so", async () => {
+  const replacements: [string, (path: string) => void, RegExp][] = [
+    ['folder', (path) => mkdirSync(path), /1\.0 was replaced by a folder while the run was followed; the points/],
+    ['/dev/zero', (path) => symlinkSync('/dev/zero', path), /1\.0 was replaced by a FIFO, a device or a socket/],
+    ['FIFO', (path) => execFileSync('mkfifo', [path]), /1\.0 was replaced by a FIFO, a device or a socket/],
+  ];
+  for (const [name, replace, said] of replacements) {
+    const folder = join(dir, `away-${name.replace('/', '')}`);
+    const w = run(30);
+    const path = w.write(folder);
+    const tail = new EventTail(folder);
+    await tail.update();
+    const read = content(tail.current().tables[0]);
+    rmSync(path);
+    replace(path);
+    await tail.update();
+    // Read again from the start, the run had no points left: its fit was gone until the file came back.
+    const table = tail.current().tables[0];
+    assert.equal(table.rowCount, read.rowCount, name);
+    assert.match(table.problems.find((p) => p.code === 'file-changed')?.message ?? '', said, name);
+    assert.equal((await tail.update()).change, 'unchanged', `${name}: said once`);
+    rmSync(path, { recursive: true });
+    w.write(folder);
+    assert.equal((await tail.update()).change, 'reread', `${name}: back, read from the start`);
+    const back = content(tail.current().tables[0]);
+    // Read from the start even were its inode the old one's again (then it was read on from the old end).
+    assert.match(
+      back.problems[0],
+      /1\.0 was written again while it was followed: the run was read again from the start/,
+    );
+    assert.deepEqual({ ...back, problems: back.problems.slice(1) }, read, name);
+  }
 });
 
 test('a file that does not exist yet is waited for; JSON Lines formats of their own get a text tail', async () => {

@@ -8,10 +8,13 @@ import {
   chmodSync,
   closeSync,
   constants,
+  mkdirSync,
   openSync,
   rmSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import fsPromises from 'node:fs/promises';
@@ -193,6 +196,88 @@ test('a followed JSON document deleted keeps its rows with a warning saying so, 
   assert.deepEqual([tail.current().tables[0].rowCount, said().length], [5, 0]);
 });
 
+test('a followed file replaced by a folder, a link to /dev/zero or a FIFO is said to be so, not deleted; its rows kept', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'run.csv');
+  const replacements: [string, () => void, RegExp][] = [
+    ['folder', () => mkdirSync(path), /run\.csv was replaced by a folder while it was followed; the 20 rows/],
+    ['/dev/zero', () => symlinkSync('/dev/zero', path), /run\.csv was replaced by a FIFO, a device or a socket/],
+    ['FIFO', () => execFileSync('mkfifo', [path]), /run\.csv was replaced by a FIFO, a device or a socket/],
+  ];
+  for (const [name, replace, said] of replacements) {
+    rmSync(path, { recursive: true, force: true });
+    writeFileSync(path, log(20, 10) + '210,0.0003,2.7'); // a last line still being written
+    const tail = new TextTail(path);
+    await tail.update();
+    rmSync(path);
+    replace();
+    const update = await Promise.race([
+      tail.update(),
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000).unref()),
+    ]);
+    assert.equal(update === 'hung' ? update : update.change, 'deleted', name);
+    assert.equal(table(tail).rowCount, 20, name);
+    // What happened, and nothing of a last line that is no longer there.
+    assert.deepEqual(
+      table(tail).problems.map((p) => p.code),
+      ['file-changed'],
+      name,
+    );
+    assert.match(changed(table(tail))[0].message, said, name);
+    assert.equal((await tail.update()).change, 'unchanged', `${name}: said once`);
+    rmSync(path, { recursive: true });
+    writeFileSync(path, log(30, 10));
+    assert.equal((await tail.update()).change, 'read', name);
+    assert.deepEqual([table(tail).rowCount, changed(table(tail)).length], [30, 0], `${name}: written again`);
+  }
+  // What is there changes again before the file is back: said anew, not left at what it was first.
+  const tail = new TextTail(path);
+  await tail.update();
+  rmSync(path);
+  mkdirSync(path);
+  await tail.update();
+  rmSync(path, { recursive: true });
+  execFileSync('mkfifo', [path]);
+  assert.equal((await tail.update()).change, 'deleted');
+  assert.match(changed(table(tail))[0].message, /replaced by a FIFO/);
+  assert.equal(changed(table(tail)).length, 1);
+  rmSync(path);
+});
+
+test('a hole of zeros a writer fills in later (written out of order, as over NFS) is read, its rows not lost', async () => {
+  const path = join(scratchDir('sl-live-hostile-'), 'run.csv');
+  const text = Buffer.from(log(200, 10));
+  const lineStart = (row: number) => text.indexOf(`\n${10 + 10 * row},`) + 1; // row 0 is the first after the header
+  const [holeStart, holeEnd] = [lineStart(100), lineStart(150)];
+  writeFileSync(path, text.subarray(0, holeStart));
+  const tail = new TextTail(path);
+  await tail.update();
+  // The rows after the hole land first: the file reads as zeros up to them.
+  const fd = openSync(path, 'r+');
+  writeSync(fd, text.subarray(holeEnd), 0, text.length - holeEnd, holeEnd);
+  await tail.update();
+  assert.equal(table(tail).rowCount, 150);
+  assert.match(table(tail).problems.find((p) => p.code === 'nul-bytes')?.message ?? '', /NUL bytes before line 102/);
+  // Then the hole is written: the same size, its rows were read as nothing and are lost unless looked at again.
+  writeSync(fd, text.subarray(holeStart, holeEnd), 0, holeEnd - holeStart, holeStart);
+  closeSync(fd);
+  assert.equal((await tail.update()).change, 'reread');
+  assert.deepEqual(
+    steps(table(tail)),
+    Array.from({ length: 200 }, (_, i) => 10 + 10 * i),
+  );
+  assert.deepEqual(
+    table(tail).problems.map((p) => [p.code, p.message]),
+    [
+      [
+        'file-changed',
+        `${path} was rewritten while it was followed (bytes of zeros it had read, a hole its writer left, were written over); it was read again whole`,
+      ],
+    ],
+  );
+  // No zeros left: nothing more to look at.
+  assert.equal((await tail.update()).change, 'unchanged');
+});
+
 test('a FIFO to follow is said not to be followable, never opened: opening it waited for a writer for good', async () => {
   const fifo = join(scratchDir('sl-live-hostile-'), 'run.csv');
   execFileSync('mkfifo', [fifo]);
@@ -357,20 +442,43 @@ test('a trainer_state.json caught mid-rewrite is read again after a pause, its r
   }
 });
 
-test('a trainer_state.json that stays cut short is said so after a bounded number of reads', async () => {
+test('a trainer_state.json that stays cut short or empty is said so after a bounded number of reads, its rows kept', async () => {
   const path = join(scratchDir('sl-live-hostile-'), 'trainer_state.json');
   writeFileSync(path, trainerState(20));
   let pauses = 0;
   const tail = new WholeTail(path, {}, { pause: async () => void pauses++ });
   await tail.update();
   assert.equal(pauses, 0, 'a first read is not read again');
-  writeFileSync(path, trainerState(30).slice(0, 500));
+  const said = () => tail.current().problems.map((p) => [p.code, p.line, p.message]);
+  const cut = trainerState(30).slice(0, 500);
+  writeFileSync(path, cut);
   assert.equal((await tail.update()).change, 'reread');
   assert.equal(pauses, 3);
-  assert.ok(table(tail).problems.some((p) => p.code === 'json-invalid'));
+  // The rows of the whole document stand (a read of the cut one has fewer: its prediction was made from them).
+  assert.equal(table(tail).rowCount, 20);
+  const line = cut.split('\n').length;
+  assert.deepEqual(said(), [
+    [
+      'file-changed',
+      line,
+      `${path} does not parse from line ${line}, column ${cut.length - cut.lastIndexOf('\n')} (cut short: a run may be saving it); the 20 rows of its last whole read are kept until it parses again`,
+    ],
+  ]);
   writeFileSync(path, trainerState(30).slice(0, 600));
   await tail.update();
   assert.equal(pauses, 3, 'the last read did not parse either: taken at once');
+  writeFileSync(path, '');
+  await tail.update();
+  assert.deepEqual(
+    [table(tail).rowCount, said()[0][2]],
+    [
+      20,
+      `${path} is empty (cut short: a run may be saving it); the 20 rows of its last whole read are kept until it parses again`,
+    ],
+  );
+  writeFileSync(path, trainerState(30));
+  await tail.update();
+  assert.deepEqual([table(tail).rowCount, said()], [30, []], 'whole again: its rows, and nothing said');
 });
 
 test('a followed JSON document unreadable at a read is read again at the next update, though unchanged', async () => {

@@ -79,15 +79,35 @@ for (const [name, text] of [
       const followed = await followInPieces(path, text, seed);
       const whole = await readTable(path);
       assert.deepEqual(content(followed), content(whole), `seed ${seed}`);
-      // Known gap: the per-column "text in a numeric column" summary is judged per appended part, so a part that is
-      // mostly text cells does not repeat it (the cells themselves are the same); every other problem must match, its
-      // message too: a part read from line 1 said "line 3" of a problem on the file's line 403.
-      const located = (t: Table) =>
-        t.problems.filter((p) => p.code !== 'cell-not-numeric').map((p) => [p.code, p.line, p.message]);
+      // Every problem must match, its message too: a part read from line 1 said "line 3" of a problem on the file's
+      // line 403, and a part that was mostly text cells left out the column's "text in a numeric column" warning.
+      const located = (t: Table) => t.problems.map((p) => [p.code, p.line, p.column, p.cell?.field, p.message]);
       assert.deepEqual(located(followed), located(whole), `seed ${seed}: the same problems on the same lines`);
     }
   });
 }
+
+test('a text cell appended alone to a column of numbers is said as a read of the file says it, with its count', async () => {
+  const path = join(dir, 'text-cell.csv');
+  writeFileSync(path, 'step,lr,loss\n1,1e-3,3.0\n2,1e-3,2.9\n');
+  const tail = new TextTail(path);
+  await tail.update();
+  const said = async () => {
+    const [followed, whole] = [tail.current().tables[0], await readTable(path)];
+    const texts = (t: Table) => t.problems.filter((p) => p.code === 'cell-not-numeric');
+    assert.deepEqual(texts(followed), texts(whole));
+    assert.equal(followed.problemCount, whole.problemCount);
+    return texts(followed).map((p) => p.message);
+  };
+  appendFileSync(path, '3,1e-3,2.8é\n'); // one row, all text in its column: a part alone never warned
+  await tail.update();
+  assert.deepEqual(await said(), [
+    'column "loss" has 1 non-numeric cell (first "2.8é" at line 4); they are treated as missing — fix them or remove those rows',
+  ]);
+  appendFileSync(path, '4,1e-3,2.7\n5,1e-3,oops\n'); // the table's count, not the part's
+  await tail.update();
+  assert.match((await said())[0], /has 2 non-numeric cells \(first "2\.8é" at line 4\)/);
+});
 
 test('a last line without its line feed is not data until the line feed comes', async () => {
   const path = join(dir, 'partial.csv');
@@ -118,6 +138,29 @@ test('a resumed run that appends its header again to a followed file: said once,
     [['header-repeated', 4]],
   );
   assert.deepEqual(Array.from(table.lines), [2, 3, 5, 6]);
+});
+
+test('a followed file whose run writes its header again in another order: the rows after it, in later reads too, by name', async () => {
+  const path = join(dir, 'reordered.csv');
+  writeFileSync(path, 'step,lr,loss\n1,1e-3,3.0\n2,1e-3,2.9\n');
+  const tail = new TextTail(path);
+  await tail.update();
+  appendFileSync(path, 'loss,step,lr\n2.8,3,1e-3\n');
+  await tail.update();
+  appendFileSync(path, '2.7,4,1e-3\n'); // read from the shape the last read ended with
+  await tail.update();
+  const followed = tail.current().tables[0];
+  const values = (t: Table) => t.columns.map((c) => [c.name, Array.from(c.values)]);
+  assert.deepEqual(values(followed), [
+    ['step', [1, 2, 3, 4]],
+    ['lr', [1e-3, 1e-3, 1e-3, 1e-3]],
+    ['loss', [3.0, 2.9, 2.8, 2.7]],
+  ]);
+  assert.deepEqual(
+    followed.problems.map((p) => [p.code, p.line]),
+    [['header-repeated', 4]],
+  );
+  assert.deepEqual(values(followed), values(await readTable(path)), 'as a read of the file');
 });
 
 test('a followed file repeats a header with an empty or a repeated name (pandas, two "loss"): told as written', async () => {

@@ -1,9 +1,10 @@
 // The lines of a followed file's cell findings (src/core/sources/cellLines.ts): each update reads on from where the
 // last one stopped, so a bad row at the tail of a long file costs the bytes appended, not the file again; columns are
 // characters on lines split at byte offsets (CRLF, multi-byte UTF-8); a line still being written is not kept.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, closeSync, constants, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CellLines, INDEX_EVERY, type ReadBytes } from '../../../src/core/sources/cellLines';
@@ -176,4 +177,29 @@ test('a wanted line over 256 MB (a document on one line) keeps file and line onl
     [1, undefined, undefined],
     [2, 17, 20],
   ]);
+});
+
+test('a followed file replaced by a FIFO or a link to /dev/zero is not read for its lines: no hang, no endless read', async () => {
+  const path = join(dir, 'replaced.csv');
+  after(() => {
+    try {
+      closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK)); // lets a waiting open go (the bug)
+    } catch {
+      // No reader waiting.
+    }
+  });
+  writeFileSync(path, `step,lr,loss\n${row(1)}${row(2, 'nan')}`);
+  const cells = new CellLines();
+  assert.deepEqual(places(await cells.located([bad(path, 3)])), [[3, 10, 13]]);
+  for (const replace of [() => symlinkSync('/dev/zero', path), () => execFileSync('mkfifo', [path])]) {
+    rmSync(path);
+    replace();
+    cells.forget(); // as a follower does when its file was replaced
+    const located = await Promise.race([
+      cells.located([bad(path, 3)]),
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000).unref()),
+    ]);
+    // The finding keeps its file and line: no column is found on what is not a file.
+    assert.deepEqual(located === 'hung' ? located : places(located), [[3, undefined, undefined]]);
+  }
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { readSources } from '../../../src/core/sources';
 import type { Table } from '../../../src/core/table/types';
+import { binaryReason } from '../../../src/core/table/detect';
 import { EventFileWriter, Proto, recordOffset } from '../../helpers/eventWriter';
 import { maskedCrc32c } from '../../../src/core/sources/tensorboard/crc32c';
 import { hostileScratch } from '../../helpers/hostileScratch';
@@ -168,6 +169,28 @@ test('a Git LFS pointer in place of a log (a clone without git lfs pull) says so
     const problem = tables[0].problems.find((p) => p.code === 'file-not-text');
     assert.match(problem?.message ?? JSON.stringify(tables[0].problems), /is a Git LFS pointer, not the log/, name);
     assert.match(problem!.message, /2\.5 KiB\); fetch the file with `git lfs pull`/, name);
+  }
+});
+
+test('a Git LFS pointer whose size line has any number of digits says a size a user can read', () => {
+  const reason = (size: string) => {
+    const pointer = Buffer.from(
+      `version https://git-lfs.github.com/spec/v1\noid sha256:${'ab'.repeat(32)}\nsize ${size}\n`,
+    );
+    return binaryReason(pointer, 0, pointer.length, 'm.csv');
+  };
+  assert.match(reason('0000002529') ?? '', /\(the file itself is 2\.5 KiB\)/);
+  // A 64-bit size in EiB, not thousands of TiB.
+  assert.match(reason(String(2 ** 62)) ?? '', /\(the file itself is 4\.0 EiB\)/);
+  // Past any file's size (a float's Infinity from 400 digits): the digits as written, cut.
+  for (const digits of ['9'.repeat(400), '9'.repeat(25)]) {
+    const text = reason(digits) ?? '';
+    assert.match(
+      text,
+      /\(its size line says "9{23}…" bytes, more than any file holds\); fetch the file/,
+      digits.length.toString(),
+    );
+    assert.doesNotMatch(text, /Infinity|NaN|e\+/);
   }
 });
 

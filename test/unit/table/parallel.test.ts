@@ -54,6 +54,27 @@ test('text, suffixes, written NaN and a first text cell in the second half merge
   assert.deepEqual(table.columns[1].suffixes, ['M', 'B']);
 });
 
+test('a header written again in another order is read by its names, one thread or two, never in the old order', async () => {
+  // A resumed run's logger writes its columns anew, "loss" first: the rows after it read as loss = LR before.
+  const row = (i: number) => [i + 1, 3e-4, (4 - i / 1e5).toFixed(4)];
+  const first = rows(20_000, (i) => row(i).join(','));
+  const after = rows(40_000, (i) => {
+    const [step, lr, loss] = row(20_000 + i);
+    return `${loss},${step},${lr}`;
+  });
+  const { table, reason } = await bothWays('reordered.csv', `step,lr,loss\n${first}loss,step,lr\n${after}`, {
+    chunkSize: 64 * 1024,
+  });
+  assert.notEqual(reason, 'merged', 'the second half was parsed in the old order');
+  assert.equal(table.rowCount, 60_000);
+  const values = (name: string) => table.columns.find((c) => c.name === name)!.values;
+  assert.deepEqual([values('step')[59_999], values('lr')[59_999], values('loss')[59_999]], [60_000, 3e-4, 3.4]);
+  assert.deepEqual(
+    table.problems.map((p) => [p.code, p.line]),
+    [['header-repeated', 20_002]],
+  );
+});
+
 test('a BOM, a forced delimiter and a file without a final newline merge identically', async () => {
   const { reason } = await bothWays(
     'semi.txt',
