@@ -163,6 +163,10 @@ const ANALYSIS = {
   'step-not-integer': { severities: ['info', 'warning'], title: 'Steps that are not whole numbers were rounded' },
   'step-missing': { severities: ['info'], title: 'Rows with a loss or LR but no step' },
   'step-zero': { severities: ['info'], title: 'A step-0 row is left out of the fit' },
+  'lr-zero-start': {
+    severities: ['info'],
+    title: 'Loss rows before the LR first rises above 0 are left out of the fit',
+  },
   'step-implausible': {
     severities: ['warning'],
     title: "Steps far beyond the curve's own spacing (a token count in the step column?) are left out",

@@ -11,6 +11,7 @@ import {
   curveNameOf,
   disambiguateCurveNames,
   extractLossCurves,
+  leaveOutUntrained,
   mergeScheduleOnlyCurves,
   type LossCurve,
 } from './lossCurves';
@@ -319,6 +320,7 @@ function fittedCurves(collected: CollectedTables): LossCurve[] {
   if (!collected.curvesReady) {
     collected.lossCurves = mergeScheduleOnlyCurves(collected.lossCurves);
     disambiguateCurveNames(collected.lossCurves);
+    appendAll(collected.out.findings, leaveOutUntrained(collected.lossCurves));
     collected.curvesReady = true;
   }
   return collected.lossCurves;

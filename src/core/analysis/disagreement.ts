@@ -15,8 +15,9 @@
 // that is not its parameter count (a typo in a size given, a params column counting embeddings for one run only) or
 // another data set; test/unit/analysis/sizeDisagreement.test.ts measures the statistic there.
 import { finding } from '../findings';
-import { distinctDigits, formatCompact, formatPercent } from '../util/format';
+import { distinctDigits, formatCompact, formatPercent, formatR2 } from '../util/format';
 import { isSizeLaw } from './lossLaw';
+import { r2WithoutOutliers, scorePredictions } from './metrics';
 import { runnerUpsWithinLogs } from './runnerUp';
 import { withholdAllFor } from './trust';
 import type { CurveReport, FitProblem, FitResult, LawAnalysis, Series } from './types';
@@ -85,6 +86,40 @@ export function judgeOffsets(curves: readonly CurveReport<Series>[]): Disagreeme
 }
 
 /**
+ * A curve's shape the shared law misses: its R² under the law (without gross outliers) at or below `maxR2`, the law
+ * explaining none of the curve's change, while its misfit (its spread) is at least `minSpreadNoises` times its
+ * point-to-point noise. A flat curve the law describes has an R² near 0 too, but a misfit at its noise; an offset
+ * test does not see a shape, since the misfit it leaves is the scale the offsets are judged by.
+ */
+export const SHAPE_MISSED = { maxR2: 0, minSpreadNoises: 2 } as const;
+
+/** A fitted curve whose shape the shared law misses (SHAPE_MISSED), with its R² under the law. */
+export interface MissedShape {
+  offset: CurveOffset;
+  r2: number;
+}
+
+/**
+ * The fitted curves (with an offset: 10 points or more) whose shape the shared law misses. A curve that left its law
+ * (law-departure, found before) is not judged: its latest points are off the law by what that finding says.
+ */
+export function missedShapes(offsets: readonly CurveOffset[]): MissedShape[] {
+  return offsets.flatMap((o) => {
+    if (o.curve.departure) return [];
+    const r2 = curveR2(o.curve);
+    return r2 <= SHAPE_MISSED.maxR2 && o.spread >= SHAPE_MISSED.minSpreadNoises * o.noise ? [{ offset: o, r2 }] : [];
+  });
+}
+
+/** A curve's R² under its law over the points where the law has a value, without gross outliers when few. */
+function curveR2(curve: CurveReport<Series>): number {
+  const { observed, predicted } = curve.points;
+  const keep = Array.from({ length: observed.length }, (_, i) => i).filter((i) => Number.isFinite(predicted[i]));
+  const [o, p] = [keep.map((i) => observed[i]), keep.map((i) => predicted[i])];
+  return r2WithoutOutliers(o, p) ?? scorePredictions(o, p).r2;
+}
+
+/**
  * After a loss fit over several curves: each curve the shared law does not describe gets a finding at its first row;
  * the fit is marked unsupported and every prediction from it withheld, with the reason.
  */
@@ -93,23 +128,32 @@ export function applyDisagreement(out: LawAnalysis<Series>, fit: FitResult): voi
   // and a followed million-row run is spared a pass over its points on each update.
   if (out.curves.filter((c) => c.role === 'fit').length < 2) return;
   const judged = judgeOffsets(out.curves);
-  if (judged.off.length === 0) return;
+  const missed = missedShapes(judged.offsets).filter((m) => !judged.off.includes(m.offset));
+  if (judged.off.length === 0 && missed.length === 0) return;
   const fitted = judged.offsets.length;
   // A model-size law's curves are named by their sizes, each to the digits that tell the fitted sizes apart.
   const digits = isSizeLaw(fit.law)
     ? distinctDigits(judged.offsets.flatMap((o) => o.curve.modelSize ?? []))
     : undefined;
   for (const o of judged.off) out.findings.push(disagreeFinding(o, judged.scale, fitted, digits));
-  const worst = judged.off.reduce((a, b) => (Math.abs(b.offset) > Math.abs(a.offset) ? b : a));
-  const problem: FitProblem = {
-    code: 'curves-disagree',
-    reason: `one law does not describe the curves fitted together: "${worst.curve.name}"${sizePhrase(worst.curve, digits)} sits ${offsetPhrase(worst.offset)} it (${(Math.abs(worst.offset) / judged.scale).toFixed(1)} times its typical error on them)`,
-  };
+  for (const m of missed) out.findings.push(missedShapeFinding(m, fitted, digits));
+  const problem: FitProblem = { code: 'curves-disagree', reason: disagreeReason(judged, missed, digits) };
   withholdAllFor(out, fit, problem);
   if (fit.runnerUpFit) {
     fit.runnerUpFit.unsupported = [...(fit.runnerUpFit.unsupported ?? []), problem];
     runnerUpsWithinLogs(out);
   }
+}
+
+/** Why the fit is not supported: the curve furthest off its level, else the curve whose shape it misses worst. */
+function disagreeReason(judged: Disagreement, missed: MissedShape[], digits: number | undefined): string {
+  const lead = 'one law does not describe the curves fitted together';
+  if (judged.off.length) {
+    const worst = judged.off.reduce((a, b) => (Math.abs(b.offset) > Math.abs(a.offset) ? b : a));
+    return `${lead}: "${worst.curve.name}"${sizePhrase(worst.curve, digits)} sits ${offsetPhrase(worst.offset)} it (${(Math.abs(worst.offset) / judged.scale).toFixed(1)} times its typical error on them)`;
+  }
+  const worst = missed.reduce((a, b) => (b.r2 < a.r2 ? b : a));
+  return `${lead}: it explains none of the change of "${worst.offset.curve.name}"${sizePhrase(worst.offset.curve, digits)} (R² ${formatR2(worst.r2, 2)} on its ${worst.offset.points} points)`;
 }
 
 /** "4.2 % above" / "3.1 % below": a log offset as the relative distance of the loss from the law. */
@@ -127,6 +171,20 @@ function sigmasPhrase(offset: number, scale: number): string {
  */
 function sizePhrase(c: CurveReport<Series>, digits: number | undefined): string {
   return digits !== undefined && c.modelSize !== undefined ? ` (N = ${formatCompact(c.modelSize, digits)})` : '';
+}
+
+function missedShapeFinding(m: MissedShape, fitted: number, digits: number | undefined) {
+  const c = m.offset.curve;
+  return finding('curves-disagree', 'warning', {
+    message:
+      `The law fitted to the ${fitted} curves together explains none of the change of "${c.name}"${sizePhrase(c, digits)}: R² ${formatR2(m.r2, 2)} on its ` +
+      `${m.offset.points} points, its misfit ${formatPercent(m.offset.spread, 2)} against a point-to-point noise of ${formatPercent(m.offset.noise, 2)}. ` +
+      (digits !== undefined ? ADVICE.sized : ADVICE.loss) +
+      'No prediction is shown from this fit: its coefficients are a compromise between the curves.',
+    file: c.file,
+    line: c.firstLine,
+    curve: c.name,
+  });
 }
 
 /** What the curves fitted together can be, and what to do, by the kind of law that fitted them. */

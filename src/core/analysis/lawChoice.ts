@@ -22,7 +22,8 @@
 // An average weighs each law, at each step of each curve, by the inverse of its bootstrap spread there
 // (spreadWeights.ts): the law the fit curves pin down at that prediction gets the larger weight (a run three times
 // longer than the fit curves, an LR drop faster than theirs), and where both are pinned alike it is the plain mean.
-import { numbersOf, pick, thinIndices } from '../util/arrays';
+import { minOf, numbersOf, pick, thinIndices } from '../util/arrays';
+import { formatPercent } from '../util/format';
 import { combineFits, type CombinedMember } from './combinedLoss';
 import { dropLevels, holdsDropFrom, showsDrop } from './dropLevels';
 import { LAW_NAMES } from './lawNames';
@@ -248,10 +249,11 @@ export function decide(tissue: LawCandidate, mpl: LawCandidate, levels: number[]
   // The reason says which rule applied; the candidates' backtest errors and weights are listed beside it on every
   // surface (CLI, hover, JSON), so it does not repeat them. Laws are named as LAW_NAMES names them.
   if (!Number.isFinite(mpl.backtestError)) {
-    return { chosen: 'lr-annealing', reason: `${MPL} could not be backtested on these curves` };
+    return { chosen: 'lr-annealing', reason: `${MPL} could not be backtested on these curves: ${noBacktest(mpl)}` };
   }
   const gain = 1 - mpl.backtestError / tissue.backtestError;
-  const shown = levels.map((l) => `${(l * 100).toFixed(0)} %`).join(', ');
+  // Two digits, so that a decay to 0 (a cosine's 1e-9 of the peak) does not read as a level of "0 %".
+  const shown = levels.map((l) => formatPercent(l, 2)).join(', ');
   const mean = (why: string): Verdict => ({ chosen: 'lr-annealing', weights: EQUAL, reason: why });
   // One drop level or none, not held through the tails: nothing in the fit curves tells how either law carries LR
   // drops to other schedules, and a lead in a backtest on their own tails does not carry there either (either way
@@ -346,6 +348,18 @@ export function backtest(law: LossCurveLaw, full: LossLawFit, input: LossFitInpu
 
 const meanError = (errors: number[] | null) =>
   errors?.length ? errors.reduce((s, e) => s + e, 0) / errors.length : Infinity;
+
+/**
+ * Why a law has no backtest error: no fit curve is long enough to cut (each cut's prefix needs MIN_PREFIX_ROWS rows
+ * and one row after it), or a refit on a prefix failed.
+ */
+function noBacktest(c: LawCandidate): string {
+  const first = minOf(BACKTEST_CUTS);
+  const rows = Math.ceil(MIN_PREFIX_ROWS / first);
+  return c.backtestErrors?.length === 0
+    ? `no fit curve has enough loss points to cut (${rows} or more: ${MIN_PREFIX_ROWS} to refit on before its first cut at ${formatPercent(first, 2)} of its points, and some after it to score), so ${LR} is used alone; log the loss more often to compare the laws`
+    : `its refit on the curves' first points failed, so ${LR} is used alone`;
+}
 
 /** At most `max` of a curve's loss rows, evenly spaced (the first and last kept), with its whole LR schedule. */
 export function thinRows(curve: LossCurve, max: number): LossCurve {

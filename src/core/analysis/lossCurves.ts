@@ -2,7 +2,7 @@
 // invalid cells reported with their line and left out. Real logs are messy; each cleaning rule says why below.
 import { formatCount, plural, sizeNames } from '../util/format';
 import { basename, extname } from 'node:path';
-import type { LoggedSchedule } from '../laws/schedule';
+import { zeroLrUntil, type LoggedSchedule } from '../laws/schedule';
 import { sizesLoggedAtSeveralSteps } from '../table/roles';
 import {
   textAt,
@@ -829,6 +829,34 @@ export function mergeScheduleOnlyCurves(curves: LossCurve[]): LossCurve[] {
     merged.add(donor);
   }
   return curves.filter((c) => !merged.has(c));
+}
+
+/**
+ * Loss points logged while the LR had been 0 at every step (zeroLrUntil) are left out of each curve, with one finding
+ * a curve: S1 is 0 there, so each law's value is infinite and every start of a fit failed ("every start gave a
+ * non-finite loss"). Run after a schedule logged apart has joined its curve (mergeScheduleOnlyCurves).
+ */
+export function leaveOutUntrained(curves: LossCurve[]): Finding[] {
+  return curves.flatMap((c) => {
+    const until = zeroLrUntil(c.schedule);
+    const n = lowerBound(c.steps, until + 1);
+    if (until === 0 || n === 0) return [];
+    const line = c.lines[0];
+    [c.steps, c.loss, c.lines] = [c.steps.slice(n), c.loss.slice(n), c.lines.slice(n)];
+    c.lossesLeftOut = (c.lossesLeftOut ?? 0) + n;
+    return [
+      {
+        ...rowFinding(
+          'lr-zero-start',
+          'info',
+          `${plural(n, 'loss row')} of "${c.name}" at steps up to ${formatCount(until)} ${n === 1 ? 'comes' : 'come'} before any step with an LR above 0 (the LR logged up to step ${formatCount(until)} is 0): no update had changed the model, so S1 = 0 and the laws are undefined there. ${n === 1 ? 'It is' : 'They are'} left out of the fit.`,
+          c.file,
+          line,
+        ),
+        curve: c.name,
+      },
+    ];
+  });
 }
 
 /**

@@ -70,6 +70,12 @@ export function averageMetrics(perCurve: Metrics[]): Metrics | undefined {
 export const RECHECK_R2 = 0.5;
 /** A point whose residual is this many robust standard deviations (robustScale) from the median one is an outlier. */
 export const OUTLIER_SIGMAS = 5;
+/**
+ * At most this share of a fit's points are left out as outliers. Spikes are few (3 of 91 in a diverging YOLO log);
+ * more points far off the law are a stretch of the curve the law misses (a loss falling a hundredfold in its first
+ * fifth, fitted only on its flat tail: 23 of 135 points), which the verdict must see, not leave out.
+ */
+export const MAX_OUTLIER_SHARE = 0.1;
 
 /**
  * A fit's in-sample scores, as scorePredictions gives them, with R² again over the points that are not gross
@@ -83,16 +89,21 @@ export function scoreFit(observed: ArrayLike<number>, predicted: ArrayLike<numbe
 /** Scores already computed (scorePredictions of these points), with r2WithoutOutliers when R² is low. */
 export function withOutlierCheck(metrics: Metrics, observed: ArrayLike<number>, predicted: ArrayLike<number>): Metrics {
   if (!(metrics.r2 <= RECHECK_R2) || metrics.points < 3) return metrics;
-  return { ...metrics, r2WithoutOutliers: r2WithoutOutliers(observed, predicted) };
+  const r2 = r2WithoutOutliers(observed, predicted);
+  return r2 === undefined ? metrics : { ...metrics, r2WithoutOutliers: r2 };
 }
 
-/** R² over the points whose residual lies within OUTLIER_SIGMAS robust standard deviations of the median one. */
-export function r2WithoutOutliers(observed: ArrayLike<number>, predicted: ArrayLike<number>): number {
+/**
+ * R² over the points whose residual lies within OUTLIER_SIGMAS robust standard deviations of the median one;
+ * undefined when more than MAX_OUTLIER_SHARE of them lie further: the law misses part of the curve, not a spike.
+ */
+export function r2WithoutOutliers(observed: ArrayLike<number>, predicted: ArrayLike<number>): number | undefined {
   const residuals = Float64Array.from(observed, (y, i) => y - predicted[i]);
   const { centre, sigma } = robustScale(residuals);
   // No spread to measure (a law through every point): nothing is an outlier.
   const kept = (i: number) => !(sigma > 0) || Math.abs(residuals[i] - centre) <= OUTLIER_SIGMAS * sigma;
   const keep = Array.from(residuals.keys()).filter(kept);
+  if (residuals.length - keep.length > MAX_OUTLIER_SHARE * residuals.length) return undefined;
   return scorePredictions(
     keep.map((i) => observed[i]),
     keep.map((i) => predicted[i]),

@@ -146,7 +146,7 @@ const CONSEQUENCE: Record<FitProblem['code'], string> = {
   'fit-interval-wide':
     'Refits on resampled data disagree about the shape of the law, so its extrapolation is not determined.',
   'fit-r2-low':
-    'The data do not follow the law (they stay flat, rise, or change no more than their noise), so its extrapolation means nothing.',
+    'The data do not follow the law (they stay flat, rise, change no more than their noise, or fall in a shape it misses), so its extrapolation means nothing.',
   'curves-disagree':
     'Its shared coefficients are a compromise between levels, so it predicts none of the curves by its own law.',
   'compute-levels-few':

@@ -145,9 +145,28 @@ const WARMUP_START_SHARE = 0.25;
  */
 export function loggedWarmupStart(schedule: LoggedSchedule, peak: number): number {
   const { steps, lr } = schedule;
-  if (steps.length < 2 || !(lr[0] <= WARMUP_START_SHARE * peak) || !(lr[1] > lr[0])) return 0;
-  const zero = Math.floor(steps[0] - (lr[0] * (steps[1] - steps[0])) / (lr[1] - lr[0]));
-  return zero >= 1 ? Math.min(zero, Math.floor(steps[0])) : 0;
+  // Rows of LR 0 before the first LR above it trained nothing: the ramp starts at the last of them (zeroLrUntil).
+  const k = Math.max(0, firstAboveZero(lr) - 1);
+  if (steps.length < k + 2 || !(lr[k] <= WARMUP_START_SHARE * peak) || !(lr[k + 1] > lr[k])) return 0;
+  const zero = Math.floor(steps[k] - (lr[k] * (steps[k + 1] - steps[k])) / (lr[k + 1] - lr[k]));
+  return zero >= 1 ? Math.min(zero, Math.floor(steps[k])) : 0;
+}
+
+/**
+ * The last step of the rows a schedule starts with that log an LR of 0, before its first LR above 0 (a frozen start,
+ * or a scheduler that logs 0 until its warmup begins); 0 when it starts above 0 or never rises. No step up to it
+ * changed the model: S1 is 0 there, under either warmup convention, and neither law is defined.
+ */
+export function zeroLrUntil(schedule: LoggedSchedule): number {
+  const first = firstAboveZero(schedule.lr);
+  return first > 0 && first < schedule.lr.length ? Math.floor(schedule.steps[first - 1]) : 0;
+}
+
+/** The index of the first LR above 0; the length when there is none. */
+function firstAboveZero(lr: ArrayLike<number>): number {
+  let i = 0;
+  while (i < lr.length && !(lr[i] > 0)) i++;
+  return i;
 }
 
 /**

@@ -248,6 +248,25 @@ test('the rule: MPL alone needs drops to several levels, an identified drop term
   assert.equal(decide(tissue, mpl(Infinity), several).weights, undefined);
 });
 
+test('a law with no backtest says why: no curve long enough to cut, or a refit that failed; a decay to 0 is no "0 %"', () => {
+  const tissue = { law: 'lr-annealing' as const, backtestError: Infinity, atBounds: [], identified: true };
+  // Three curves of five points each (an LR sweep of short fine-tunes): no cut leaves 5 points to refit on.
+  const short = { law: 'mpl' as const, backtestError: Infinity, backtestErrors: [], atBounds: [], identified: true };
+  const none = decide({ ...tissue, backtestErrors: [] }, short, []);
+  assert.equal(none.chosen, 'lr-annealing');
+  assert.match(
+    none.reason,
+    /could not be backtested on these curves: no fit curve has enough loss points to cut \(9 or more/,
+  );
+  assert.match(none.reason, /log the loss more often/);
+  const failed = decide(tissue, { ...short, backtestErrors: undefined }, []);
+  assert.match(failed.reason, /its refit on the curves' first points failed/);
+  // A cosine to 1.9e-9 of a 1e-5 peak: its one level is not rounded to "0 %".
+  const finite = { ...short, backtestError: 0.01, backtestErrors: [0.01, 0.01] };
+  const cosine = decide({ ...tissue, backtestError: 0.02, backtestErrors: [0.02, 0.02] }, finite, [1.9e-4]);
+  assert.match(cosine.reason, /one LR level only \(0\.019 % of the peak\)/);
+});
+
 /** A curve whose loss and LR are logged on the same rows, its loss a plain power of the step. */
 function loggedCurve(name: string, steps: Float64Array, lrAt: (s: number) => number): LossCurve {
   return {

@@ -342,3 +342,34 @@ test('a followed run whose loss turns NaN is diverged while the NaN rows end its
     assert.deepEqual(plainCurves(result), plainCurves(extractLossCurves(whole, detectRoles(whole))), `part ${k}`);
   });
 });
+
+test('loss rows logged while the LR had been 0 at every step are left out: both laws fit the rest, with one finding', async () => {
+  // A scheduler that logs an LR of 0 for its first 40 steps (the LR monitor of a Lightning run), then a decay from
+  // 1e-4, a loss at every 10 steps. S1 is 0 at steps 10-40: every start of the multi-power law gave a non-finite loss.
+  const { analyseTables } = await import('../../../src/core/analysis/analyse');
+  const rows = Array.from({ length: 40 }, (_, i) => {
+    const s = (i + 1) * 10;
+    const lr = s <= 40 ? 0 : 1e-4 * (1 - s / 800);
+    return `${s},${lr},${(2.5 + 3 * Math.pow(s, -0.5)).toFixed(4)}`;
+  });
+  const text = ['step,lr,loss', ...rows].join('\n') + '\n';
+  for (const law of ['mpl', 'lr-annealing'] as const) {
+    for (const warmupConvention of ['peak', 'actual'] as const) {
+      const table = parseText(text, { fileName: 'zero.csv', displayName: 'zero.csv' });
+      const a = analyseTables([table], { law, warmupConvention, bootstrapSamples: 0 });
+      const what = `${law}, ${warmupConvention}`;
+      assert.ok(
+        !a.findings.some((f) => f.code === 'fit-failed'),
+        `${what}: ${a.findings.map((f) => f.code).join(', ')}`,
+      );
+      assert.equal(a.fits.length, 1, what);
+      assert.equal(a.fits[0].points, 36, what);
+      const said = a.findings.filter((f) => f.code === 'lr-zero-start');
+      assert.equal(said.length, 1, what);
+      assert.equal(said[0].line, 2);
+      assert.match(said[0].message, /4 loss rows of "zero" at steps up to 40 come before any step with an LR above 0/);
+      // Twice the steps trained since the LR rose: 40 + 2 x (400 - 40).
+      assert.equal(a.predictions[0].step, 760, what);
+    }
+  }
+});

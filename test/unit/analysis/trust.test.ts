@@ -192,6 +192,27 @@ test('a loss curve that follows its law but for one spike: predicted, R² judged
   assert.match(withheld.statusReason, /leaving out points far off the law/);
 });
 
+test('a law that misses the whole head of its curve is judged on every point: no prediction', async () => {
+  // A loss falling a hundredfold in its first fifth, then flat for many epochs under a linear decay (a p-tuning
+  // run's shape): the law is fitted on the flat tail and misses the fall by up to 800x. Those 20-odd points are not
+  // spikes to leave out; judged without them, the fit passed and predicted with a narrow band.
+  const path = file('head-missed.csv', [
+    'step,learning_rate,loss',
+    ...Array.from({ length: 135 }, (_, i) => {
+      const s = (i + 1) * 10;
+      return `${s},${(0.02 * (1 - s / 3000)).toPrecision(6)},${(0.01 + 4.3 * Math.exp(-s / 60) + wobble(i) / 5).toFixed(4)}`;
+    }),
+  ]);
+  const a = await analyseFiles([path], { law: 'lr-annealing' });
+  const { quality } = a.fits[0];
+  assert.ok(quality.r2 < 0, String(quality.r2));
+  assert.equal(quality.r2WithoutOutliers, undefined);
+  assert.ok(verdicts(a).includes('fit-r2-low (head-missed)'), verdicts(a).join(', '));
+  const [p] = a.predictions;
+  assert.equal(p.status, 'fit-unsupported');
+  assert.doesNotMatch(p.statusReason ?? '', /leaving out points/);
+});
+
 test('a sparse Lightning log: five points for four coefficients, no prediction with a collapsed band', async () => {
   const path = file('metrics.csv', [...SPARSE_LIGHTNING_LINES]);
   const a = await analyseFiles([path]);

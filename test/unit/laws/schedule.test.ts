@@ -202,4 +202,16 @@ test('a warmup logged from its start after a carried-over step counter (1e9): th
   // A first row at the peak, or an LR that starts high: no warmup start is read from it.
   assert.equal(new StepLr(sched([1e9, 1e9 + 100], [1e-3, 1e-3])).untrained, 0);
   assert.equal(new StepLr(sched([1e9, 1e9 + 100, 1e9 + 200], [5e-4, 8e-4, 1e-3])).untrained, 0);
+  // Rows of LR 0 before the first above it trained nothing, whatever the ramp after them: the last of them.
+  assert.equal(new StepLr(sched([9, 19, 29, 39, 49, 59], [0, 0, 0, 0, 1e-4, 9.9e-5])).untrained, 39);
+  assert.equal(new StepLr(sched([10, 20, 30, 40], [0, 0, 5e-4, 1e-3])).untrained, 20);
+  // Under `peak`, the warmup after them counts at the peak from there, not from step 1.
+  const zeroFirst = lrAreas(sched([9, 19, 29, 39, 49, 59], [0, 0, 0, 0, 1e-4, 1e-4]), [49, 59], {
+    lambda: 0.999,
+    warmup: 'peak',
+  });
+  assert.deepEqual(
+    [...zeroFirst.s1].map((v) => Math.round(v / 1e-4)),
+    [10, 20],
+  );
 });
