@@ -104,8 +104,9 @@ function lrAt(curve: LossCurve, stepLr: StepLr, step: number): number {
 /**
  * Whether a curve holds one lowered LR (below DROP_END of its peak, within PLATEAU_TOLERANCE) from `fromStep` to its
  * last loss row, having dropped to it after its first loss row: a two-stage run's second stage. The automatic choice
- * asks it at its first backtest cut (lawChoice.ts): when every fit curve holds so, each prefix shows the drop and each
- * tail how the loss goes on answering it at a held LR, which is where the laws' drop terms differ in form.
+ * asks it at its first backtest cut (lawChoice.ts, heldThroughBacktest): when every fit curve that drops holds so,
+ * each prefix shows the drop and each tail how the loss goes on answering it at a held LR, which is where the laws'
+ * drop terms differ in form.
  */
 export function holdsDropFrom(curve: LossCurve, fromStep: number, warmupSteps: number | undefined): boolean {
   const stepLr = new StepLr(curve.schedule, warmupSteps);
