@@ -478,9 +478,13 @@ export function extractLossCurves(
   // Rows of runs with no loss to fit are held (lossInvalid): one finding for the column when no run has one, else
   // one for each such run.
   const noLossValid = pass.lossesValid === 0 && pass.lossInvalidAt !== undefined;
-  if (noLossValid && lossCol !== undefined && pass.lossInvalidAt)
-    findings.push(noLossFinding(pass, table.columns[lossCol].name, pass.lossInvalidAt));
-  else for (const [name, run] of byRun) if (run.unfittable) findings.push(noRunLossFinding(name, run.unfittable));
+  if (noLossValid && lossCol !== undefined && pass.lossInvalidAt) {
+    const first = { message: pass.lossInvalidFirst, place: pass.lossInvalidAt };
+    findings.push(noLossFinding(`in column "${table.columns[lossCol].name}"`, pass.lossesInvalid, first));
+  } else
+    for (const [name, run] of byRun)
+      if (run.unfittable)
+        findings.push(noLossFinding(`of "${name}"`, run.unfittable.rows, run.unfittable.held[0], name));
   if (runsLeftOut.size) {
     findings.push(
       rowFinding(
@@ -744,34 +748,21 @@ function validLoss(pass: RowPass, run: RunEntry): void {
   pass.rowFindings.count('loss-invalid', 'warning', file, unfittable.rows - unfittable.held.length);
 }
 
-/** The one finding of a run none of whose losses can be fitted (others can), at the first's cell. */
-function noRunLossFinding(name: string, unfittable: HeldRows): Finding {
-  const [first] = unfittable.held;
-  const rows = unfittable.rows === 1 ? 'its one loss is' : `all ${formatCount(unfittable.rows)} of its losses are`;
+/**
+ * The one finding of losses none of which can be fitted, at the first's cell: a run's (others' can be), or a loss
+ * column's (no run's can be).
+ */
+function noLossFinding(subject: string, rows: number, first: { message: string; place: CellPlace }, curve?: string) {
+  const counted = rows === 1 ? 'its one loss is' : `all ${formatCount(rows)} of its losses are`;
   return {
     ...rowFinding(
       'loss-invalid',
       'warning',
-      `No loss of "${name}" can be fitted: ${rows} left out. The first: ${first.message}`,
+      `No loss ${subject} can be fitted: ${counted} left out. The first: ${first.message}`,
       ...first.place,
     ),
-    rows: unfittable.rows,
-    curve: name,
-  };
-}
-
-/** The one finding of a loss column none of whose losses can be fitted, at the first's cell. */
-function noLossFinding(pass: RowPass, column: string, first: CellPlace): Finding {
-  const rows =
-    pass.lossesInvalid === 1 ? 'its one loss is' : `all ${formatCount(pass.lossesInvalid)} of its losses are`;
-  return {
-    ...rowFinding(
-      'loss-invalid',
-      'warning',
-      `No loss in column "${column}" can be fitted: ${rows} left out. The first: ${pass.lossInvalidFirst}`,
-      ...first,
-    ),
-    rows: pass.lossesInvalid,
+    rows,
+    ...(curve !== undefined && { curve }),
   };
 }
 
