@@ -123,6 +123,31 @@ export function holdsDropFrom(curve: LossCurve, fromStep: number, warmupSteps: n
   return true;
 }
 
+/**
+ * The one LR every LR drop of the curves lands at, when each drop is a step from the curve's peak straight to it: after
+ * its peak, every logged LR of every curve up to its last loss row is its peak or that LR (within PLATEAU_TOLERANCE;
+ * blips left out, blipBelow). Undefined when a curve passes through or lands at any other LR, or none drops. Then the
+ * multi-power law's drop term sees one eta_k only, so C and gamma enter it only as C·eta_k^(-gamma): the fit curves
+ * cannot tell gamma (mplLoss.ts marks it not determined rather than held by its bound).
+ */
+export function oneStepLanding(curves: readonly LossCurve[], warmupSteps: number | undefined): number | undefined {
+  let landing: number | undefined;
+  const near = (v: number, to: number) => Math.abs(v - to) <= PLATEAU_TOLERANCE * to;
+  for (const curve of curves) {
+    const n = curve.steps.length;
+    const peak = new StepLr(curve.schedule, warmupSteps).peak;
+    if (!(peak > 0) || n === 0) continue;
+    const { steps, lr } = curve.schedule;
+    const last = curve.steps[n - 1];
+    for (let k = peakIndex(lr, peak); k < lr.length && steps[k] <= last; k++) {
+      if (near(lr[k], peak) || blipBelow(lr, k, (1 - PLATEAU_TOLERANCE) * peak)) continue;
+      landing ??= lr[k];
+      if (!(lr[k] > 0 && lr[k] < peak && near(lr[k], landing))) return undefined;
+    }
+  }
+  return landing;
+}
+
 /** Whether any of the curves drops to a level (dropLevels would name one), at the cost of the first it finds. */
 export function showsDrop(curves: readonly LossCurve[], warmupSteps: number | undefined): boolean {
   return curves.some((c) => levelsOf(c, warmupSteps, true).length > 0);
