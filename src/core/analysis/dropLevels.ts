@@ -124,11 +124,18 @@ export function holdsDropFrom(curve: LossCurve, fromStep: number, warmupSteps: n
 }
 
 /**
+ * A fall between two logged rows is a step when the rows are at most this share of the curve's logged steps apart:
+ * the LR is linear between logged rows, so a fall logged across a long interval is a decay through many LRs.
+ */
+const STEP_SHARE = 0.02;
+
+/**
  * The one LR every LR drop of the curves lands at, when each drop is a step from the curve's peak straight to it: after
  * its peak, every logged LR of every curve up to its last loss row is its peak or that LR (within PLATEAU_TOLERANCE;
- * blips left out, blipBelow). Undefined when a curve passes through or lands at any other LR, or none drops. Then the
- * multi-power law's drop term sees one eta_k only, so C and gamma enter it only as C·eta_k^(-gamma): the fit curves
- * cannot tell gamma (mplLoss.ts marks it not determined rather than held by its bound).
+ * blips left out, blipBelow), and each fall from the one to the other spans a short logged interval (STEP_SHARE).
+ * Undefined when a curve passes through or lands at any other LR, or none drops. Then the multi-power law's drop
+ * term sees one eta_k only, so C and gamma enter it only as C·eta_k^(-gamma): the fit curves cannot tell gamma
+ * (mplLoss.ts marks it not determined rather than held by its bound).
  */
 export function oneStepLanding(curves: readonly LossCurve[], warmupSteps: number | undefined): number | undefined {
   let landing: number | undefined;
@@ -139,10 +146,18 @@ export function oneStepLanding(curves: readonly LossCurve[], warmupSteps: number
     if (!(peak > 0) || n === 0) continue;
     const { steps, lr } = curve.schedule;
     const last = curve.steps[n - 1];
+    const longest = STEP_SHARE * (last - curve.steps[0]);
+    let before = -1;
     for (let k = peakIndex(lr, peak); k < lr.length && steps[k] <= last; k++) {
-      if (near(lr[k], peak) || blipBelow(lr, k, (1 - PLATEAU_TOLERANCE) * peak)) continue;
-      landing ??= lr[k];
-      if (!(lr[k] > 0 && lr[k] < peak && near(lr[k], landing))) return undefined;
+      if (blipBelow(lr, k, (1 - PLATEAU_TOLERANCE) * peak)) continue;
+      const atPeak = near(lr[k], peak);
+      if (!atPeak) {
+        landing ??= lr[k];
+        if (!(lr[k] > 0 && lr[k] < peak && near(lr[k], landing))) return undefined;
+        // A fall from the peak row before: a step only over a short interval.
+        if (before >= 0 && near(lr[before], peak) && steps[k] - steps[before] > longest) return undefined;
+      }
+      before = k;
     }
   }
   return landing;

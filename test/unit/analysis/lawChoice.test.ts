@@ -394,6 +394,9 @@ test('one step landing: every drop of the fit curves a step from the peak to one
   assert.equal(landing(curve('wsd', (s) => (s < 9600 ? 1e-3 : 1e-3 * (1 - (0.9 * (s - 9600)) / 2400)))), undefined);
   assert.equal(landing(curve('cosine', (s) => 1e-4 + 4.5e-4 * (1 + Math.cos((Math.PI * s) / 12_000)))), undefined);
   assert.equal(landing(curve('constant', () => 1e-3)), undefined);
+  // A fall logged across a long interval is, between its rows, a linear decay through every LR on the way.
+  const sparse = Float64Array.from([100, 2000, 12_000]);
+  assert.equal(landing(loggedCurve('sparse', sparse, (s) => (s < 3000 ? 1e-3 : 6e-4))), undefined);
   // Where gamma cannot be told, its bound is none of the data's: beta alone on its bound is one exponent held.
   const why = { gamma: 'not determined' };
   assert.equal(dropTermIdentified(['beta', 'gamma']), false);
