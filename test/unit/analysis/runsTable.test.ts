@@ -49,3 +49,29 @@ test('a run with two points or more among one-point runs is fitted as before', (
   assert.ok(!out.findings.some((f) => singlePoint.test(f.message)));
   assert.equal(out.fits.length, 1);
 });
+
+/** A runs table of a data-size sweep, written from its largest training set down, as W&B lists runs newest first. */
+function sweepTable() {
+  const rows = Array.from({ length: 10 }, (_, i) => {
+    const samples = 3400 - 340 * i;
+    return `trainsample_${samples},${30 + i},${samples},${(0.05 + 4 * Math.pow(samples, -0.45)).toFixed(5)}`;
+  });
+  const text = ['name,_step,train_samples,val_loss', ...rows].join('\n') + '\n';
+  return parseText(text, { fileName: 'export.csv', displayName: 'export.csv' });
+}
+
+test('the power law over a column of a runs table (--power-x train_samples) fits the runs as one sweep', () => {
+  const out = analyseTables([sweepTable()], { law: 'power', powerX: 'train_samples', bootstrapSamples: 0 });
+  assert.equal(out.fits.length, 1);
+  assert.equal(out.fits[0].points, 10);
+  assert.equal(out.fits[0].group, undefined);
+  // The rows are named in file order, not in x order ("11–2").
+  assert.equal(out.fits[0].settings.fittedRows, '2–11 (10 rows)');
+  assert.ok(!out.findings.some((f) => f.code === 'too-few-points'));
+});
+
+test('the power law on the step axis keeps the runs of a runs table apart', () => {
+  const out = analyseTables([sweepTable()], { law: 'power', bootstrapSamples: 0 });
+  assert.equal(out.fits.length, 0);
+  assert.ok(out.findings.some((f) => f.code === 'too-few-points'));
+});
