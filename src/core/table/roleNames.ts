@@ -132,16 +132,18 @@ export function isEpochCount(normalised: string): boolean {
   return parts.at(-1) === 'epoch' && !parts.some((w) => NOT_A_STEP.has(w));
 }
 
-/** Words that mark a metric as measured on held-out data (`val_loss`, `eval/loss`). */
-const VALIDATION_WORDS: ReadonlySet<string> = new Set([
-  'val',
-  'valid',
-  'validation',
-  'eval',
-  'evaluation',
-  'test',
-  'dev',
+/** Words that mark a metric as measured on held-out data (`val_loss`, `eval/loss`), each with the split it names. */
+const HELD_OUT_WORDS: ReadonlyMap<string, HeldOutSplit> = new Map([
+  ['val', 'validation'],
+  ['valid', 'validation'],
+  ['validation', 'validation'],
+  ['dev', 'validation'],
+  ['eval', 'evaluation'],
+  ['evaluation', 'evaluation'],
+  ['test', 'test'],
 ]);
+
+export type HeldOutSplit = 'validation' | 'evaluation' | 'test';
 
 /** Lower case, '-', ' ' and '.' as '_' (runs collapsed), '/' kept: "lr-AdamW" -> "lr_adamw". */
 export function normaliseColumnName(name: string): string {
@@ -158,7 +160,24 @@ export function words(normalised: string): string[] {
 
 /** Whether a column's name says it holds a validation metric. */
 export function isValidation(name: string): boolean {
-  return words(normaliseColumnName(name)).some((w) => VALIDATION_WORDS.has(w));
+  return heldOutSplit(name) !== undefined;
+}
+
+/**
+ * The held-out split a column's name says its metric is measured on, by its first such word: a note calls
+ * `train/aug_on_aug_test_loss` the test loss, as its name does, not "the validation loss". Undefined for training.
+ */
+export function heldOutSplit(name: string): HeldOutSplit | undefined {
+  for (const w of words(normaliseColumnName(name))) {
+    const split = HELD_OUT_WORDS.get(w);
+    if (split) return split;
+  }
+  return undefined;
+}
+
+/** How a note names a loss column: "the test loss", "the validation loss", "the training loss". */
+export function lossKind(name: string): string {
+  return `${heldOutSplit(name) ?? 'training'} loss`;
 }
 
 /**

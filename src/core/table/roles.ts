@@ -11,6 +11,7 @@ import {
   CONDITIONAL_ALIASES,
   isEpochCount,
   isValidation,
+  lossKind,
   normaliseColumnName,
   strictAliases,
   stepRank,
@@ -275,8 +276,8 @@ function fallBackFromSparseValidation(context: Context): boolean {
   // The note of the first choice would contradict this one.
   context.notes = context.notes.filter((n) => !n.startsWith(`loss → "${validation.name}"`));
   context.notes.push(
-    `loss → "${columns[training].name}": the validation loss "${validation.name}" has ${validation.numericCount} value(s), too few for a ` +
-      `loss-curve fit the data supports (${FEWEST_SUPPORTED_LOSSES} at least), so the training loss "${columns[training].name}" ` +
+    `loss → "${columns[training].name}": the ${lossKind(validation.name)} "${validation.name}" has ${validation.numericCount} value(s), too few for a ` +
+      `loss-curve fit the data supports (${FEWEST_SUPPORTED_LOSSES} at least), so the ${lossKind(columns[training].name)} "${columns[training].name}" ` +
       `(${columns[training].numericCount} values) is used; map the loss role to "${validation.name}" to fit it.`,
   );
   return true;
@@ -295,15 +296,15 @@ function noteLossChoice(context: Context): void {
   const empty = candidates.find((i) => !usable(columns[i], 'loss')) ?? -1;
   if (other < 0 && empty >= 0 && !isValidation(columns[chosen].name)) {
     context.notes.push(
-      `loss: the validation loss "${columns[empty].name}" has no numeric values, so the training loss ` +
-        `"${columns[chosen].name}" is used.`,
+      `loss: the ${lossKind(columns[empty].name)} "${columns[empty].name}" has no numeric values, so the ` +
+        `${lossKind(columns[chosen].name)} "${columns[chosen].name}" is used.`,
     );
     return;
   }
   if (other < 0) return;
-  const which = isValidation(columns[chosen].name) ? 'validation' : 'training';
   context.notes.push(
-    `loss: chose the ${which} loss "${columns[chosen].name}" over "${columns[other].name}" (validation loss is preferred); ` +
+    `loss: chose the ${lossKind(columns[chosen].name)} "${columns[chosen].name}" over the ${lossKind(columns[other].name)} ` +
+      `"${columns[other].name}" (a held-out loss is preferred); ` +
       `map the loss role to "${columns[other].name}" for the other.`,
   );
 }

@@ -63,7 +63,7 @@ test('W&B history CSV export: sparse columns, _step vs trainer/global_step, vali
   assert.equal(table.columns[roles.roles.loss as number].name, 'eval/loss');
   assert.equal(table.columns[roles.roles.lr as number].name, 'train/learning_rate');
   assert.ok(
-    roles.notes.some((n) => /chose the validation loss "eval\/loss" over "train\/loss"/.test(n)),
+    roles.notes.some((n) => /chose the evaluation loss "eval\/loss" over the training loss "train\/loss"/.test(n)),
     roles.notes.join('\n'),
   );
 });

@@ -68,9 +68,22 @@ test('validation loss is preferred over training loss, and the choice is noted',
   const { assignment, named: n } = roles('step,train_loss,validation loss\n1,3,3.1\n');
   assert.equal(n.loss, 'validation loss');
   assert.ok(
-    assignment.notes.some((note) => /chose the validation loss "validation loss" over "train_loss"/.test(note)),
+    assignment.notes.some((note) =>
+      /chose the validation loss "validation loss" over the training loss "train_loss"/.test(note),
+    ),
   );
   assert.equal(roles('step,train/loss,val/my_loss\n1,3,3.1\n').named.loss, 'val/my_loss', 'also among pattern matches');
+});
+
+// A W&B runs table logged a held-out loss under `train/` (kingb12/text_aug_experiments): its name says "test".
+test('the note names a held-out loss by the split its name says: test, evaluation or validation', () => {
+  const note = (header: string) => roles(`${header}\n1,3,3.1\n`).assignment.notes.join(' ');
+  assert.match(
+    note('step,train/loss,train/aug_on_aug_test_loss'),
+    /chose the test loss "train\/aug_on_aug_test_loss" over the training loss "train\/loss" \(a held-out loss is preferred\)/,
+  );
+  assert.match(note('step,train_loss,eval_loss'), /chose the evaluation loss "eval_loss"/);
+  assert.match(note('step,train_loss,val_loss'), /chose the validation loss "val_loss"/);
 });
 
 test('compute kind: params + tokens + loss, with suffixed values', async () => {
@@ -175,7 +188,7 @@ test('loss pattern looks through aggregation suffixes and prefers per-step value
   // A validation loss still wins, and the note names the per-step training loss as the other choice.
   const val = roles('epoch,step,train_loss_epoch,train_loss_step,val_loss_epoch\n0,49,,2,\n0,99,1.9,,1.95\n');
   assert.equal(val.named.loss, 'val_loss_epoch');
-  assert.match(val.assignment.notes.join(' '), /over "train_loss_step"/);
+  assert.match(val.assignment.notes.join(' '), /over the training loss "train_loss_step"/);
 });
 
 test('a loss logged per step is never taken for the step count', () => {
@@ -189,7 +202,7 @@ test('an empty validation loss column is said to be empty, not "passed over"', (
   const { assignment, named: n } = roles('step,loss,eval_loss\n5,1.7,\n10,1.6,\n');
   assert.equal(n.loss, 'loss');
   const notes = assignment.notes.join(' ');
-  assert.match(notes, /validation loss "eval_loss" has no numeric values, so the training loss "loss" is used/);
+  assert.match(notes, /evaluation loss "eval_loss" has no numeric values, so the training loss "loss" is used/);
   assert.doesNotMatch(notes, /validation loss is preferred/);
 });
 
@@ -246,7 +259,7 @@ test('a validation loss logged too few times to fit yields to the training loss,
   const notes = assignment.notes.join(' ');
   assert.match(
     notes,
-    /validation loss "eval_loss" has 4 value\(s\), too few for a loss-curve fit the data supports \(8 at least\).* training loss "loss" \(57 values\)/,
+    /evaluation loss "eval_loss" has 4 value\(s\), too few for a loss-curve fit the data supports \(8 at least\).* training loss "loss" \(57 values\)/,
   );
   assert.doesNotMatch(notes, /loss → "eval_loss"/);
   assert.equal(roles(text, { loss: 'eval_loss' }).named.loss, 'eval_loss');
