@@ -127,9 +127,9 @@ function formatFit(fit: FitResult): string {
     ];
   });
   const q = fit.quality;
-  const quality = `in-sample: R² ${formatR2(q.r2, 5)} · RMSE ${formatNumber(q.rmse)} · PredE ${formatPercent(q.predE)}`;
+  const quality = `in-sample: R² ${formatR2(q.r2)} · RMSE ${formatNumber(q.rmse)} · PredE ${formatPercent(q.predE)}`;
   const heldOut = fit.heldOut
-    ? `\n  held-out mean: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatR2(fit.heldOut.r2, 5)}`
+    ? `\n  held-out mean: PredE ${formatPercent(fit.heldOut.predE)} · WorstE ${formatPercent(fit.heldOut.worstE)} · R² ${formatR2(fit.heldOut.r2)}`
     : '';
   const chosen = fit.selection ? `\n${formatSelection(fit, fit.selection)}` : '';
   const normal = fit.normalized
@@ -248,7 +248,7 @@ function formatCurves(analysis: Analysis): string {
     String(c.points.x.length),
     c.metrics ? formatPercent(c.metrics.predE) : '',
     c.metrics ? formatPercent(c.metrics.worstE) : '',
-    c.metrics ? formatR2(c.metrics.r2, 5) : '',
+    c.metrics ? formatR2(c.metrics.r2) : '',
     c.metrics ? formatNumber(c.metrics.mae) : '',
     c.metrics ? formatNumber(c.metrics.rmse) : '',
   ]);

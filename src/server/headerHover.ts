@@ -61,7 +61,7 @@ function fittedOnText(fit: FitResult): string {
 /** One fit: what, how well, what it predicts, how the law was chosen, its coefficients, and a non-converged fit. */
 function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
   const held = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
-  const head = `**${shownLawName(analysis, fit)}** fitted on ${fittedOnText(fit)} · R² ${formatR2(fit.quality.r2, 4)}${held}`;
+  const head = `**${shownLawName(analysis, fit)}** fitted on ${fittedOnText(fit)} · R² ${formatR2(fit.quality.r2)}${held}`;
   const all = predictionsOf(analysis, fit);
   const predictions = all.slice(0, HOVER_PREDICTIONS).map((p) => `- ${predictionMarkdown(p)}`);
   if (all.length > HOVER_PREDICTIONS)
@@ -140,7 +140,7 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
     const [first] = predictionsOf(analysis, fit);
     const answer =
       first && (hasValue(first) ? estimateText(first) : `no prediction (${markdownText(first.statusReason)})`);
-    return `R² ${formatR2(fit.quality.r2, 3)}${first ? ` · ${markdownText(downstreamTarget(first))} → ${answer}` : ''}`;
+    return `R² ${formatR2(fit.quality.r2)}${first ? ` · ${markdownText(downstreamTarget(first))} → ${answer}` : ''}`;
   };
   const rows = groups.map((g) => {
     const fit = fits.find((f) => (f.group ?? '') === g)!;

@@ -73,7 +73,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
   if (!single) {
     const heldOut = fit.heldOut ? ` · held-out PredE ${formatPercent(fit.heldOut.predE)}` : '';
     const trust = fit.unsupported ? ` · ${UNSUPPORTED}${analysis.provisional ? '' : ' (see Problems)'}` : '';
-    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatR2(fit.quality.r2, 4)}${heldOut}${trust}`;
+    const title = `Loss · ${lawName} · fitted on ${fit.fittedOn.length} curves · R² ${formatR2(fit.quality.r2)}${heldOut}${trust}`;
     lenses.push(lens(0, title, Commands.showChart, [uri], account));
   }
   for (const curve of curves) {
@@ -103,7 +103,7 @@ function lossLenses(analysis: Analysis<Series>, file: string, uri: string): Code
     const quality =
       curve.role === 'heldout' && curve.metrics
         ? `held-out PredE ${formatPercent(curve.metrics.predE)}`
-        : `R² ${formatR2(curve.metrics?.r2 ?? NaN, 4)}`;
+        : `R² ${formatR2(curve.metrics?.r2 ?? NaN)}`;
     const about = [
       valued && curve.departure && `⚠ ${departureLabel(curve.departure)}`,
       single ? '' : curve.name,
@@ -230,7 +230,7 @@ function predictHint(xName: string): PredictAtHint {
 function sweepFitLens(fit: FitResult, unit: 'runs' | 'points', uri: string, line = 0): CodeLens {
   const trust = fit.unsupported ? ` · ${UNSUPPORTED} (see Problems)` : '';
   const run = fit.group !== undefined ? `${fit.group} · ` : '';
-  const title = `Loss · ${run}${fitLawName(fit)} · fitted on ${fit.points} ${unit} · R² ${formatR2(fit.quality.r2, 4)}${trust}`;
+  const title = `Loss · ${run}${fitLawName(fit)} · fitted on ${fit.points} ${unit} · R² ${formatR2(fit.quality.r2)}${trust}`;
   return lens(line, title, Commands.showChart, [uri]);
 }
 

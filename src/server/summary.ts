@@ -87,7 +87,7 @@ function headline(a: Analysis<Series>): string {
   const [fit] = a.fits;
   const what =
     a.fits.length === 1
-      ? `${shownLawName(a, fit)} fitted on ${fittedOn(fit)} (R² ${formatR2(fit.quality.r2, 4)})`
+      ? `${shownLawName(a, fit)} fitted on ${fittedOn(fit)} (R² ${formatR2(fit.quality.r2)})`
       : `${[...new Set(a.fits.map((f) => shownLawName(a, f)))].join(' and ')}: ${plural(a.fits.length, 'fit')}`;
   const first = a.predictions[0];
   const prediction = !first

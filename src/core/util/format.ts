@@ -19,7 +19,8 @@ export function formatNumber(v: number, digits = 4): string {
 /**
  * R² to `digits` significant digits, never rounded up to a perfect fit it is not: 0.99996 is "0.9999", not "1" (a
  * user reads "R² 1" as a law that passes through every point). A curve of one point has none (its variance is 0):
- * "n/a", as a percentage without one, not "R² NaN" in its lens and the CLI's table.
+ * "n/a", as a percentage without one, not "R² NaN" in its lens and the CLI's table. Every surface that shows a fit's
+ * R² (lens, hover, summary, CLI) takes the default 4 digits; a finding's reason may say fewer ("R² -0.02").
  */
 export function formatR2(r2: number, digits = 4): string {
   if (!Number.isFinite(r2)) return 'n/a';

@@ -2,6 +2,9 @@
 // counts read as users write them, exponents as users type them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatAnalysis } from '../../../src/cli/text';
+import { analyseTables } from '../../../src/core/analysis/analyse';
+import { parseText } from '../../../src/core/table';
 import { parseNumberCell } from '../../../src/core/table/number';
 import {
   distinctDigits,
@@ -123,4 +126,19 @@ test('a count in an editable box reads back as the same number (a what-if model 
   assert.equal(formatCompactExact(1e8 + 1), '100.000001M');
   assert.equal(formatCompactExact(124e6), '124M', 'no more digits than it needs');
   assert.equal(formatCompactExact(NaN), 'NaN');
+});
+
+// The CLI printed R² to 5 digits ("R² -0.044157", "R² 0.70053") where the lens and the hover print 4.
+test("the CLI prints a fit's R² and its curves' to the digits the lens and the hover do", () => {
+  const rows = Array.from({ length: 30 }, (_, i) => {
+    const step = (i + 1) * 100;
+    return `${step},1e-3,${(2 + 5 * Math.pow(step, -0.3) + (i % 3) * 0.0137).toFixed(6)}`;
+  });
+  const table = parseText(['step,lr,loss', ...rows].join('\n') + '\n', { fileName: 'r.csv', displayName: 'r.csv' });
+  const analysis = analyseTables([table], { law: 'lr-annealing', bootstrapSamples: 0 });
+  const fit = analysis.fits[0];
+  const text = formatAnalysis(analysis);
+  assert.ok(fit.quality.r2 < 0.9999, `R² ${fit.quality.r2} must have a fifth digit to round away`);
+  assert.ok(text.includes(`in-sample: R² ${formatR2(fit.quality.r2)} ·`), text);
+  assert.ok(!text.includes(formatR2(fit.quality.r2, 5)), text);
 });
