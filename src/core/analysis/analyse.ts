@@ -15,7 +15,7 @@ import {
   mergeScheduleOnlyCurves,
   type LossCurve,
 } from './lossCurves';
-import { analyseLossCurves, tooFewLossPoints } from './lossAnalysis';
+import { analyseLossCurves, tooFewLossPoints, withoutMootRepeats } from './lossAnalysis';
 import { withDefaults, type AnalysisOptions } from './options';
 import { analysePower } from './power';
 import { mplSizeLaw } from './mplSizeAnalysis';
@@ -294,6 +294,7 @@ export function finishAnalysis(collected: CollectedTables, parseMs = 0, warm?: L
         : analyseLossCurves(curves, options, random, warm),
     );
     withholdDiverged(out, curves);
+    out.findings = withoutMootRepeats(out.findings, curves);
   } else if (collected.lossRowsLeftOut) {
     // Every row of the loss logs was left out (negative steps, no step): their findings say why, this that nothing
     // was fitted, as it is said for curves with too few points.

@@ -105,6 +105,17 @@ export function singlePointCurves(fitting: readonly LossCurve[]): Finding | unde
 }
 
 /**
+ * The findings without the data-repeated warnings of loss curves none of which holds two points (a runs table: one
+ * row of final values per run, each past its first epoch): no loss-curve law is fitted on them, so the warning that
+ * a fit past the first epoch may not hold is moot, and it came once per run beside the one error that says why.
+ */
+export function withoutMootRepeats(findings: Finding[], curves: readonly LossCurve[]): Finding[] {
+  if (curves.some((c) => c.steps.length > 1)) return findings;
+  const files = new Set(curves.map((c) => c.file));
+  return findings.filter((f) => f.code !== 'data-repeated' || !files.has(f.file));
+}
+
+/**
  * Why no curve can be fitted, after the count: when none has a loss at all (a log whose loss goes by a name no role
  * knows, `total` beside `lr`), the loss column is what to map, which "see the findings on each" (each an info that
  * the curve has a schedule and no loss) did not say.

@@ -75,3 +75,27 @@ test('the power law on the step axis keeps the runs of a runs table apart', () =
   assert.equal(out.fits.length, 0);
   assert.ok(out.findings.some((f) => f.code === 'too-few-points'));
 });
+
+// SvenjaDre's runs table logs each run's final epoch beside its final loss: one data-repeated a run came with the
+// runs-table error (ten for ten runs), about a fit that is not made.
+test('a runs table past its first epoch: the one error, no data-repeated warning a run', () => {
+  const out = analyseRuns('Name,_step,epoch,lr,val_loss', (i) => `${30 + i},10,1e-3,${1.5 + i / 40}`);
+  assert.equal(out.findings.filter((f) => singlePoint.test(f.message)).length, 1);
+  assert.deepEqual(
+    out.findings.filter((f) => f.code === 'data-repeated'),
+    [],
+  );
+});
+
+test('a run of many points past its first epoch still gets its data-repeated warning', () => {
+  const rows = Array.from(
+    { length: 12 },
+    (_, i) => `${(i + 1) * 100},${(i + 1) / 4},1e-3,${2 + 4 * Math.pow((i + 1) * 100, -0.4)}`,
+  );
+  const table = parseText(['step,epoch,lr,loss', ...rows].join('\n') + '\n', {
+    fileName: 'r.csv',
+    displayName: 'r.csv',
+  });
+  const out = analyseTables([table], { law: 'lr-annealing', bootstrapSamples: 0 });
+  assert.equal(out.findings.filter((f) => f.code === 'data-repeated').length, 1);
+});
