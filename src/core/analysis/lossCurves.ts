@@ -13,7 +13,7 @@ import {
   type Table,
 } from '../table/types';
 import { appendAll, lowerBound, maxOf } from '../util/arrays';
-import { rowFinding, RowFindings, ROWS_READ } from './rowFindings';
+import { rowFinding, RowFindings, ROWS_LINKED, ROWS_READ } from './rowFindings';
 import { RunRows } from './runRows';
 import { gather, implausibleFrom, lastPerStep, sameValues, staleText, type PerStep } from './curveSteps';
 import { EpochCount, EpochTrack, epochColumn } from './epochs';
@@ -175,12 +175,24 @@ interface RunEntry {
    * (a policy loss, all negative); its first valid loss gives them to the row findings.
    */
   unfittable?: HeldRows;
+  /** Its losses that can be fitted, and those below 0 (isSignedLoss). */
+  lossesValid: number;
+  lossesNegative: number;
+  /**
+   * Its losses of 0 or below: a signed loss (a GAN's, an RL objective), said once for the run with their count, not
+   * once a row as a stray text or NaN is (lossInvalid).
+   */
+  belowZero?: HeldRows;
 }
 
-/** Rows of a run held back from the row findings: how many, and the first ROWS_READ of them. */
+/**
+ * Rows of a run held back from the row findings: how many, how many of them are losses of 0 or below (`signed`), and
+ * the first ROWS_READ of them.
+ */
 interface HeldRows {
   rows: number;
-  held: { message: string; place: CellPlace }[];
+  signed: number;
+  held: { message: string; place: CellPlace; signed: boolean }[];
 }
 
 /**
@@ -397,6 +409,8 @@ export function extractLossCurves(
         lastWritten: NaN,
         lossesLeftOut: 0,
         hasValidLoss: false,
+        lossesValid: 0,
+        lossesNegative: 0,
       };
       byRun.set(key, run);
       if (oneRun) onlyRun = run;
@@ -444,16 +458,20 @@ export function extractLossCurves(
     if (!Number.isFinite(value) || value <= 0) {
       run.lossesLeftOut++;
       // A loss of 0 or below is a log-likelihood or a toy's, not a run that broke down.
-      if (!Number.isFinite(value)) failed(run, step, at(lossCol, r, value));
+      const signed = Number.isFinite(value);
+      if (!signed) failed(run, step, at(lossCol, r, value));
+      if (value < 0) run.lossesNegative++;
       lossInvalid(
         pass,
         run,
         `Loss ${value} cannot be fitted (the law is fitted on log loss, so it must be finite and > 0); the row is left out.`,
         at(lossCol, r, value),
+        signed,
       );
       continue;
     }
     pass.lossesValid++;
+    run.lossesValid++;
     if (!run.hasValidLoss) validLoss(pass, run);
     if (step === 0) {
       // S1(0) = 0 makes the law's S1^(-alpha) infinite: the initial loss is not on the curve the law describes.
@@ -485,6 +503,7 @@ export function extractLossCurves(
     for (const [name, run] of byRun)
       if (run.unfittable)
         findings.push(noLossFinding(`of "${name}"`, run.unfittable.rows, run.unfittable.held[0], name));
+      else if (run.belowZero) findings.push(belowZeroFinding(name, run.belowZero, run));
   if (runsLeftOut.size) {
     findings.push(
       rowFinding(
@@ -534,6 +553,12 @@ export function extractLossCurves(
     let loss = gather(run.points.values, run.points.length, points.kept, pointsViewed);
     let lines = gather(run.points.lines, run.points.length, points.kept, pointsViewed);
     let lrValues = gather(run.lrs.values, run.lrs.length, lrs.kept, lrsViewed);
+    let lossesLeftOut = run.lossesLeftOut;
+    // A signed loss's few values above 0 are no curve of it (belowZeroFinding says so): the run keeps its schedule only.
+    if (isSignedLoss(run)) {
+      lossesLeftOut += steps.length;
+      [steps, loss, lines] = [new Float64Array(0), new Float64Array(0), new Int32Array(0)];
+    }
     const cut = implausibleFrom(steps);
     if (cut < steps.length) {
       const limit = steps[cut - 1];
@@ -596,7 +621,7 @@ export function extractLossCurves(
       // Usually every row has both a loss and an LR: then the two step arrays are one.
       schedule: { steps: sameValues(scheduleSteps, steps) ? steps : scheduleSteps, lr: lrValues },
       firstLine: run.firstLine,
-      lossesLeftOut: run.lossesLeftOut,
+      lossesLeftOut,
       ...(diverged && { diverged }),
       ...(table.hints?.maxSteps !== undefined && { plannedSteps: table.hints.maxSteps }),
     });
@@ -720,32 +745,79 @@ export function strayLossFinding(
 }
 
 /**
- * A row whose loss cannot be fitted: said by its own finding, or, while its run has no loss to fit, held for one
- * finding of the run (or of the column, if no run has one).
+ * A row whose loss cannot be fitted: a text or NaN by its own finding, a loss of 0 or below (`signed`) held for one
+ * finding of its run (belowZeroFinding); while its run has no loss to fit, any of them is held for one finding of the
+ * run (or of the column, if no run has one).
  */
-function lossInvalid(pass: RowPass, run: RunEntry, message: string, place: CellPlace): void {
+function lossInvalid(pass: RowPass, run: RunEntry, message: string, place: CellPlace, signed = false): void {
   if (pass.lossesInvalid++ === 0) {
     pass.lossInvalidAt = place;
     pass.lossInvalidFirst = message;
   }
-  if (run.hasValidLoss) {
-    pass.rowFindings.add('loss-invalid', 'warning', message, ...place);
-    return;
-  }
-  const unfittable = (run.unfittable ??= { rows: 0, held: [] });
-  unfittable.rows++;
-  if (unfittable.held.length < ROWS_READ) unfittable.held.push({ message, place });
+  if (signed) hold((run.belowZero ??= { rows: 0, signed: 0, held: [] }), message, place, signed);
+  if (!run.hasValidLoss) hold((run.unfittable ??= { rows: 0, signed: 0, held: [] }), message, place, signed);
+  else if (!signed) pass.rowFindings.add('loss-invalid', 'warning', message, ...place);
 }
 
-/** A run's first loss that can be fitted: the rows it held (lossInvalid) are said row by row after all. */
+function hold(rows: HeldRows, message: string, place: CellPlace, signed: boolean): void {
+  rows.rows++;
+  if (signed) rows.signed++;
+  if (rows.held.length < ROWS_READ) rows.held.push({ message, place, signed });
+}
+
+/**
+ * A run's first loss that can be fitted: the text and NaN rows it held (lossInvalid) are said row by row after all;
+ * its losses of 0 or below stay with the run (belowZeroFinding).
+ */
 function validLoss(pass: RowPass, run: RunEntry): void {
   run.hasValidLoss = true;
   const unfittable = run.unfittable;
   if (!unfittable) return;
   run.unfittable = undefined;
-  for (const { message, place } of unfittable.held) pass.rowFindings.add('loss-invalid', 'warning', message, ...place);
-  const file = unfittable.held[0].place[0];
-  pass.rowFindings.count('loss-invalid', 'warning', file, unfittable.rows - unfittable.held.length);
+  const said = unfittable.held.filter((h) => !h.signed);
+  for (const { message, place } of said) pass.rowFindings.add('loss-invalid', 'warning', message, ...place);
+  if (said.length)
+    pass.rowFindings.count(
+      'loss-invalid',
+      'warning',
+      said[0].place[0],
+      unfittable.rows - unfittable.signed - said.length,
+    );
+}
+
+/**
+ * Whether most of a run's losses are below 0: a signed quantity (a GAN's discriminator loss, an RL objective), not a
+ * loss a scaling law fits; its few positive values are no curve of it, so the run is left out, and said so once.
+ * A loss of 0 (an underflow, a toy's) is no sign of that.
+ */
+function isSignedLoss(run: Pick<RunEntry, 'lossesNegative' | 'lossesValid'>): boolean {
+  return run.lossesNegative > run.lossesValid;
+}
+
+/**
+ * The one finding of a run's losses of 0 or below, among losses that can be fitted, at the first's cell with the
+ * next ones linked: the run is left out when most are (isSignedLoss), else they are. "Zero" in words: the editor
+ * quotes the first loss as written (`-0`, `0.0`) at the message's first number that reads as it.
+ */
+function belowZeroFinding(
+  name: string,
+  rows: HeldRows,
+  run: Pick<RunEntry, 'lossesNegative' | 'lossesValid'>,
+): Finding {
+  const valid = run.lossesValid;
+  const [first, ...next] = rows.held;
+  const message = isSignedLoss(run)
+    ? `Most losses of "${name}" are below zero (${formatCount(run.lossesNegative)} of ${formatCount(rows.rows + valid)}): a signed loss (a GAN's, an RL objective) is no loss a scaling law fits, so the run is left out, its ${plural(valid, 'value')} above zero too. Map the loss role to a positive loss to fit it. The first: ${first.message}`
+    : rows.rows === 1
+      ? first.message
+      : `${formatCount(rows.rows)} losses of "${name}" are zero or below and are left out. The first: ${first.message}`;
+  const related = next.slice(0, ROWS_LINKED).map((h) => ({ file: h.place[0], line: h.place[1], message: h.message }));
+  return {
+    ...rowFinding('loss-invalid', 'warning', message, ...first.place),
+    ...(rows.rows > 1 && { rows: rows.rows }),
+    ...(related.length && { related }),
+    curve: name,
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Finding, FindingCell } from './types';
 /** Rows of one code that get a finding of their own. */
 const ROWS_SHOWN = 20;
 /** Rows past those named in the summary's related list (the Problems panel links each). */
-const ROWS_LINKED = 20;
+export const ROWS_LINKED = 20;
 /** Rows of one code a group ever reads the message or place of: those past it are only counted (RowFindings.count). */
 export const ROWS_READ = ROWS_SHOWN + ROWS_LINKED;
 

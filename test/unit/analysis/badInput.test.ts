@@ -67,7 +67,7 @@ test('non-numeric cells: reported with line and column, the other rows fitted', 
   assert.equal(a.fits[0].points, 29);
 });
 
-test('NaN, Inf, negative and zero losses are left out with a warning each', () => {
+test('NaN and Inf losses are left out with a warning each, negative and zero ones with one for the run', () => {
   const rows = [...GOOD];
   rows[3] = '400,0.0003,nan';
   rows[4] = '500,0.0003,inf';
@@ -75,8 +75,12 @@ test('NaN, Inf, negative and zero losses are left out with a warning each', () =
   rows[6] = '700,0.0003,0';
   const a = analyse(['step,lr,loss', ...rows].join('\n') + '\n');
   assert.deepEqual(
-    a.findings.filter((f) => f.code === 'loss-invalid').map((f) => f.line),
-    [5, 6, 7, 8],
+    a.findings.filter((f) => f.code === 'loss-invalid').map((f) => [f.line, f.rows]),
+    [
+      [5, undefined],
+      [6, undefined],
+      [7, 2],
+    ],
   );
   assert.equal(a.fits[0].points, 26);
 });

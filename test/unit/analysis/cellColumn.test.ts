@@ -108,10 +108,16 @@ test('a loss read as 0 is quoted as written (an underflow, -0, 0.0), a plain 0 a
   const csv = lines.join('\n') + '\n';
   const located = findingsOf(csv, 'run.csv').map((f) => locatedCell(f, (_, line) => csv.split('\n')[line - 1]));
   const said = (line: number) => located.find((f) => f.line === line)?.message ?? '';
-  assert.match(said(6), /^Loss "1e-99999999999" cannot be fitted/);
-  assert.match(said(7), /^Loss "-0" cannot be fitted/);
-  assert.match(said(8), /^Loss 0 cannot be fitted/);
-  assert.match(said(9), /^Loss "0.0" cannot be fitted/);
+  // The four are one finding of the run, at the first, quoted as written; the others linked.
+  assert.match(said(6), /^4 losses of "run" are zero or below .* The first: Loss "1e-99999999999" cannot be fitted/);
+  assert.deepEqual(
+    located.find((f) => f.line === 6)?.related?.map((r) => r.line),
+    [7, 8, 9],
+  );
+  // A single one is its own finding, quoted as written.
+  const single = [...lines.slice(0, 5), ...lines.slice(9), '3100,0.0003,-0'].join('\n') + '\n';
+  const alone = findingsOf(single, 'run.csv').find((f) => f.code === 'loss-invalid')!;
+  assert.match(locatedCell(alone, (_, line) => single.split('\n')[line - 1]).message, /^Loss "-0" cannot be fitted/);
 
   const jsonl = GOOD.map((r, i) => `{"step": ${r[0]}, "lr": ${r[1]}, "loss": ${i === 3 ? '1e-400' : r[2]}}`).join('\n');
   const loss = findingsOf(jsonl, 'run.jsonl')
@@ -119,7 +125,7 @@ test('a loss read as 0 is quoted as written (an underflow, -0, 0.0), a plain 0 a
     .find((f) => f.code === 'loss-invalid')!;
   assert.deepEqual([loss.line, loss.message.slice(0, 13)], [4, 'Loss "1e-400"']);
 
-  // Twenty nan losses shown, then ten underflows summed up: the 0 of "10 more rows" and "line 30" is not the value.
+  // Twenty nan losses shown, then ten underflows in one finding of the run: its "10" is not the value.
   const many = ['step,lr,loss', ...GOOD.map((r) => r.join(','))];
   for (let i = 1; i <= 20; i++) many[i] = `${i * 100},0.0003,nan`;
   for (let i = 22; i <= 31; i++) many[i] = `${i * 100},0.0003,1e-400`;
@@ -127,7 +133,7 @@ test('a loss read as 0 is quoted as written (an underflow, -0, 0.0), a plain 0 a
   const summary = findingsOf(text, 'run.csv')
     .map((f) => locatedCell(f, (_, line) => text.split('\n')[line - 1]))
     .find((f) => f.code === 'loss-invalid' && f.rows !== undefined)!;
-  assert.match(summary.message, /^10 more rows like line 2 \(lines 23, .*\): Loss "1e-400" cannot be fitted/);
+  assert.match(summary.message, /^10 losses of "run" are zero or below .* The first: Loss "1e-400" cannot be fitted/);
 });
 
 test("a TensorBoard export's cell is found by its field; a W&B chart export's, reshaped to a row per run, is not guessed", () => {

@@ -107,13 +107,24 @@ test('NaN, Inf, zero and negative losses are reported with their line and left o
   );
   assert.deepEqual(Array.from(curves[0].steps), [1, 7]);
   const bad = findings.filter((f) => f.code === 'loss-invalid');
+  // A text or NaN each where it is; the losses of 0 or below one finding for the run, at the first, counted.
   assert.deepEqual(
-    bad.map((f) => f.line),
-    [3, 4, 5, 6, 7],
+    bad.map((f) => [f.line, f.rows]),
+    [
+      [3, undefined],
+      [4, undefined],
+      [7, undefined],
+      [5, 2],
+    ],
   );
   // "nan" is named NaN, not quoted as if the cell said "NaN"; other text is quoted as written.
   assert.match(bad[0].message, /^Loss NaN is not a number/);
-  assert.match(bad[4].message, /^Loss "diverged" is not a number/);
+  assert.match(bad[2].message, /^Loss "diverged" is not a number/);
+  assert.match(bad[3].message, /^2 losses of "[^"]+" are zero or below and are left out\. The first: Loss 0 /);
+  assert.deepEqual(
+    bad[3].related?.map((r) => r.line),
+    [6],
+  );
 });
 
 test('a loss column none of whose losses can be fitted is one finding with the count and the first cell, not one a row', () => {
@@ -129,11 +140,14 @@ test('a loss column none of whose losses can be fitted is one finding with the c
     bad[0].message,
     /^No loss in column "policy_loss" can be fitted: all 14 of its losses are left out\. The first: Loss -0\.1 /,
   );
-  // One text loss among them is counted with the rest; a single good loss brings back the findings a row.
+  // One text loss among them is counted with the rest; a single good loss among them leaves the run out, said once.
   const mixed = curvesOf('step,lr,loss\n1,1e-3,-1\n2,1e-3,nan\n3,1e-3,-2\n').findings;
   assert.equal(mixed.filter((f) => f.code === 'loss-invalid').length, 1);
   const oneGood = curvesOf('step,lr,loss\n1,1e-3,-1\n2,1e-3,3\n3,1e-3,-2\n').findings;
-  assert.equal(oneGood.filter((f) => f.code === 'loss-invalid').length, 2);
+  assert.deepEqual(
+    oneGood.filter((f) => f.code === 'loss-invalid').map((f) => [f.line, f.rows]),
+    [[2, 2]],
+  );
 });
 
 test('a run of a multi-run file none of whose losses can be fitted is one finding for that run; the others keep a finding a row', () => {
@@ -153,19 +167,22 @@ test('a run of a multi-run file none of whose losses can be fitted is one findin
     ofB[0].message,
     /^No loss of "b" can be fitted: all 60 of its losses are left out\. The first: Loss -0\.11 /,
   );
-  // Run "a"'s two bad rows, each where it is (line 2 held until line 4 gave "a" its first loss), and nothing else.
+  // Run "a"'s two bad rows, one finding at the first (line 2, held until line 4 gave "a" its first loss), and nothing else.
+  const ofA = bad.filter((f) => f !== ofB[0]);
   assert.deepEqual(
-    bad.filter((f) => f !== ofB[0]).map((f) => [f.line, f.rows]),
-    [
-      [2, undefined],
-      [62, undefined],
-    ],
+    ofA.map((f) => [f.line, f.rows, f.curve]),
+    [[2, 2, 'a']],
+  );
+  assert.deepEqual(
+    ofA[0].related?.map((r) => r.line),
+    [62],
   );
 });
 
 test('a run holding more bad rows than a code lists before its first good loss: all are counted in the summary', () => {
+  // Text losses (a logged failure) keep a finding a row, the first 20, then one summary that counts them all.
   const rows = ['step,lr,loss'];
-  for (let k = 1; k <= 100; k++) rows.push(`${k},1e-3,${k <= 70 ? -1 : 3}`);
+  for (let k = 1; k <= 100; k++) rows.push(`${k},1e-3,${k <= 70 ? 'oops' : 3}`);
   const bad = curvesOf(rows.join('\n') + '\n').findings.filter((f) => f.code === 'loss-invalid');
   assert.equal(bad.length, 21);
   assert.equal(bad[20].rows, 50);
@@ -173,6 +190,37 @@ test('a run holding more bad rows than a code lists before its first good loss: 
     bad.slice(0, 20).map((f) => f.line),
     Array.from({ length: 20 }, (_, k) => k + 2),
   );
+});
+
+// A GAN's signed train_disc_loss (AIRI-Institute/genrisk) gave 20 loss-invalid findings and a count.
+test('losses of 0 or below among good ones: one finding for the run with the count, the first cell and the next linked', () => {
+  const rows = ['step,lr,train_disc_loss'];
+  for (let k = 1; k <= 100; k++) rows.push(`${k},1e-3,${k % 4 === 0 ? -0.25 : 2 + 3 * Math.pow(k, -0.3)}`);
+  const { curves, findings } = curvesOf(rows.join('\n') + '\n');
+  const bad = findings.filter((f) => f.code === 'loss-invalid');
+  assert.equal(bad.length, 1, bad.map((f) => f.message).join('\n'));
+  assert.equal(bad[0].rows, 25);
+  assert.equal(bad[0].line, 5);
+  assert.equal(bad[0].cell?.name, 'train_disc_loss');
+  assert.match(bad[0].message, /^25 losses of "[^"]+" are zero or below and are left out\. The first: Loss -0\.25 /);
+  assert.equal(bad[0].related?.length, 20);
+  assert.equal(bad[0].related?.[0].line, 9);
+  assert.equal(curves[0].steps.length, 75, 'the losses above 0 are fitted');
+});
+
+test('a run whose losses are mostly 0 or below is a signed loss: left out whole, said once', () => {
+  const rows = ['step,lr,train/loss'];
+  for (let k = 1; k <= 60; k++) rows.push(`${k},1e-3,${k % 3 === 0 ? 0.4 : -1.5 + k / 100}`);
+  const { curves, findings } = curvesOf(rows.join('\n') + '\n');
+  const bad = findings.filter((f) => f.code === 'loss-invalid');
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0].rows, 40);
+  assert.match(
+    bad[0].message,
+    /^Most losses of "[^"]+" are below zero \(40 of 60\): a signed loss .* the run is left out, its 20 values above zero too\./,
+  );
+  assert.equal(curves[0].steps.length, 0);
+  assert.equal(curves[0].lossesLeftOut, 60);
 });
 
 test('rows with an LR but no loss still give the schedule (sparse W&B-style columns)', () => {
