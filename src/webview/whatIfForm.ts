@@ -232,7 +232,8 @@ export function outcomeLines(results: Outcome<WhatIfCurve>[]): string[] {
     if (r.ok) {
       ok.push(r.value);
       lines.push(
-        `${r.value.label} (${r.value.spec.shape}, ${r.value.spec.totalSteps.toLocaleString('en-US')} steps): final loss ${r.value.finalLoss.toPrecision(FINAL_DIGITS)}`,
+        `${r.value.label} (${r.value.spec.shape}, ${r.value.spec.totalSteps.toLocaleString('en-US')} steps): final loss ${r.value.finalLoss.toPrecision(FINAL_DIGITS)}` +
+          (r.value.assumption ? `; assumes the ${r.value.assumption}` : ''),
       );
     } else lines.push(r.message);
   }

@@ -6,6 +6,8 @@ import { StepLr } from '../laws/schedule';
 import { upperBound } from '../util/arrays';
 import { between, nextOf, placeIn } from '../util/stepInterpolation';
 import type { LossCurve } from './lossCurves';
+import type { OneStepLanding } from './types';
+import { formatNumber } from '../util/format';
 
 /**
  * A fit curve shows a drop when it ends below this fraction of its peak LR: a smaller decay barely moves the loss
@@ -161,6 +163,27 @@ export function oneStepLanding(curves: readonly LossCurve[], warmupSteps: number
     }
   }
   return landing;
+}
+
+/**
+ * What a prediction assumes of a fit on curves that drop to one LR only (FitResult.oneStepLanding), when its LRs
+ * `lr` (a schedule's, up to the step predicted) fall below their peak to any other LR: the gamma the solver left,
+ * which those curves do not determine. Undefined when the LRs stay at their peak or at that LR. The prediction is
+ * shown all the same: such fits predicted other schedules well on the public runs (README, Choosing the loss-curve
+ * law).
+ */
+export function gammaAssumed(landing: OneStepLanding | undefined, lr: ArrayLike<number>): string | undefined {
+  if (!landing) return undefined;
+  // After the peak: the warmup's rise is no drop.
+  let top = 0;
+  for (let k = 1; k < lr.length; k++) if (lr[k] > lr[top]) top = k;
+  const peak = lr[top] ?? 0;
+  const near = (v: number, to: number) => Math.abs(v - to) <= PLATEAU_TOLERANCE * to;
+  let elsewhere = false;
+  for (let k = top; k < lr.length && !elsewhere; k++)
+    elsewhere = lr[k] < (1 - PLATEAU_TOLERANCE) * peak && !near(lr[k], landing.lr) && lr[k] >= 0;
+  if (!elsewhere) return undefined;
+  return `gamma = ${formatNumber(landing.gamma, 3)} its solver left, since the fit curves drop to one LR only (${formatNumber(landing.lr, 3)}) and this schedule falls to others`;
 }
 
 /** Whether any of the curves drops to a level (dropLevels would name one), at the cost of the first it finds. */

@@ -3,7 +3,7 @@
 // 'auto' the one lawChoice.ts picks. Query steps and LR areas are in lossAreas.ts, the bootstrap bands in lossBands.ts.
 import { finding, type Hint } from '../findings';
 import { assumedLrPhrase } from './assumedLr';
-import { pick, thinIndices, concat, appendAll } from '../util/arrays';
+import { pick, thinIndices, concat, appendAll, upperBound } from '../util/arrays';
 import type { Random } from '../util/random';
 import { applyDepartures, findDepartures } from './departure';
 import { applyDisagreement } from './disagreement';
@@ -18,7 +18,8 @@ import { mplLossLaw } from './mplLoss';
 import { reportRunnerUp } from './runnerUp';
 import type { AnalysisOptions } from './options';
 import { tissueLossLaw } from './tissueLoss';
-import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Prediction, Series } from './types';
+import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, OneStepLanding, Prediction, Series } from './types';
+import { gammaAssumed } from './dropLevels';
 import type { LossWarmStart } from './warmStart';
 import { dropSumsTooLongFix } from './multiPowerFit';
 import { formatCompact, formatCount, plural } from '../util/format';
@@ -329,6 +330,7 @@ function reportCurves(
       metrics,
       reason: (step) => targetReason(p.curve, step, options),
       withheldFrom: drops[i],
+      ...(fit.oneStepLanding && { oneStepLanding: fit.oneStepLanding }),
     });
   });
   // Scored as one series over every fitted point, as the papers report it (one fitted curve: its own score, which a
@@ -379,6 +381,8 @@ export interface CurveReportSpec {
   modelSize?: number;
   /** Where the curve's predictions stop being shown (unseenDrop.ts): its targets from there on are withheld. */
   withheldFrom?: WithheldFrom;
+  /** The fit's curves drop to one LR only (FitResult.oneStepLanding): a curve falling elsewhere assumes its gamma. */
+  oneStepLanding?: OneStepLanding;
 }
 
 /**
@@ -423,7 +427,7 @@ export function reportCurve(
       high: targetBand.high[t],
       reason: spec.reason(step),
       ...(spec.extra && { extra: spec.extra }),
-      ...assumption(p.curve.schedule, step),
+      ...assumption(p.curve.schedule, step, spec.oneStepLanding),
     };
     const drop = spec.withheldFrom;
     out.predictions.push(drop && step >= drop.from ? withheld(prediction, 'fit-unsupported', drop.reason) : prediction);
@@ -601,10 +605,19 @@ export function unfittedReport(c: LossCurve): CurveReport<Series> {
 }
 
 /** A curve's logged series as its report carries them: the curve's own arrays, not copies. */
-/** The LR a prediction past the log assumes, as a field to spread (none within the log). */
-function assumption(schedule: LossCurve['schedule'], step: number): { assumption?: string } {
-  const phrase = assumedLrPhrase(schedule, step);
-  return phrase ? { assumption: phrase } : {};
+/**
+ * What a prediction assumes, as a field to spread: the LR past the log (none within it), and the gamma of a fit on
+ * curves that drop to one LR only when this schedule, up to the step, falls to others (gammaAssumed).
+ */
+function assumption(
+  schedule: LossCurve['schedule'],
+  step: number,
+  landing: OneStepLanding | undefined,
+): { assumption?: string } {
+  const upTo = upperBound(schedule.steps, step);
+  const gamma = gammaAssumed(landing, schedule.lr.subarray(0, upTo));
+  const phrases = [assumedLrPhrase(schedule, step), gamma].filter((t) => t !== undefined && t !== '');
+  return phrases.length ? { assumption: phrases.join(', and the ') } : {};
 }
 
 function loggedSeries(c: LossCurve) {

@@ -5,7 +5,7 @@
 import type { RobustFit } from '../fit/robust';
 import type { PreparedCurve } from './lossAreas';
 import type { AnalysisOptions } from './options';
-import type { FitResult, LawId, LawRefits, LossLawId, SizeLawId } from './types';
+import type { FitResult, LawId, LawRefits, LossLawId, OneStepLanding, SizeLawId } from './types';
 
 /** What a fit sees: every usable curve with the steps it is queried at, and which of them are fitted. */
 export interface LossFitInput {
@@ -41,7 +41,7 @@ export interface LossReplicates {
 /** The FitResult fields a law owns; the pipeline adds quality, held-out metrics and the selection. */
 export type LossLawDescription = Pick<
   FitResult,
-  'law' | 'formula' | 'params' | 'units' | 'normalized' | 'intervals' | 'settings' | 'undetermined'
+  'law' | 'formula' | 'params' | 'units' | 'normalized' | 'intervals' | 'settings' | 'undetermined' | 'oneStepLanding'
 >;
 
 export interface LossLawFit {
@@ -51,6 +51,8 @@ export interface LossLawFit {
   atBounds: string[];
   /** Whether the fit curves pin down every term the law's extrapolation relies on. */
   identified: boolean;
+  /** The multi-power law's on curves that drop to one LR only (FitResult.oneStepLanding). */
+  oneStepLanding?: OneStepLanding;
   /** The predicted loss at every query of prepared curve i. */
   predict(i: number): Float64Array;
   bootstrap(samples: number): LossReplicates;

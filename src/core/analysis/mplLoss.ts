@@ -20,6 +20,7 @@ import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands
 import { oneStepLanding } from './dropLevels';
 import { curveKey, type LossCurve } from './lossCurves';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
+import type { OneStepLanding } from './types';
 import { firstReplicates } from './lossLaw';
 import {
   fitMultiPower,
@@ -187,14 +188,17 @@ export function dropTermIdentified(atBounds: string[], undetermined?: Record<str
  * drop term then holds them only as C·eta^(-gamma) at that LR, which is measured; either alone is where the solver
  * stopped. Undefined when the curves drop otherwise.
  */
-function oneStepUndetermined(input: LossFitInput, model: MultiPowerFit): Record<string, string> | undefined {
+function oneStepUndetermined(
+  input: LossFitInput,
+  model: MultiPowerFit,
+): { undetermined: Record<string, string>; landing: OneStepLanding } | undefined {
   const fitted = input.fitted.map((i) => input.prepared[i].curve);
   const landing = oneStepLanding(fitted, input.options.warmupSteps);
   if (landing === undefined) return undefined;
   const { C, gamma } = model.coefficients;
   const product = formatNumber(C * Math.pow(landing, -gamma), 4);
   const reason = `not determined: every LR drop of the fit curves is one step to the same LR (${formatNumber(landing, 4)}), where C and gamma enter the law only as C·LR^(-gamma) = ${product}: that product is measured, neither alone`;
-  return { C: reason, gamma: reason };
+  return { undetermined: { C: reason, gamma: reason }, landing: { lr: landing, gamma } };
 }
 
 function mplFit(
@@ -261,7 +265,8 @@ function mplFit(
     return p;
   };
   const atBounds = model.atBounds.map((h) => h.name);
-  const undetermined = oneStepUndetermined(input, model);
+  const oneStep = oneStepUndetermined(input, model);
+  const undetermined = oneStep?.undetermined;
   let paramSets: Float64Array[] = [];
   const drawn = new Map<number, { refits: DrawnRefits; replicates: LossReplicates }>();
   /** The refits behind `samples` replicates: carried from a grown run's last fit (moved with its optimum), or drawn. */
@@ -299,6 +304,7 @@ function mplFit(
     solver: model.fit,
     atBounds,
     identified: dropTermIdentified(atBounds, undetermined),
+    ...(oneStep && { oneStepLanding: oneStep.landing }),
     predict,
     carry: () => ({ model, drops, drawn: new Map([...drawn].map(([n, d]) => [n, d.refits])) }),
     bootstrap(requested: number): LossReplicates {
@@ -349,7 +355,10 @@ function mplFit(
       drawn.set(samples, { refits, replicates });
       return replicates;
     },
-    describe: (replicates) => describeMpl(input, model, paramSets, replicates.method, undetermined),
+    describe: (replicates) => ({
+      ...describeMpl(input, model, paramSets, replicates.method, undetermined),
+      ...(oneStep && { oneStepLanding: { ...oneStep.landing } }),
+    }),
     forComparison: () => mplFit({ ...input, purpose: 'backtest' }, model),
   };
 }

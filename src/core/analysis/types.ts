@@ -211,6 +211,12 @@ export interface FitResult {
    */
   undetermined?: Record<string, string>;
   /**
+   * The multi-power law fitted on curves whose every LR drop is one step to one LR (dropLevels.ts oneStepLanding):
+   * that LR and the gamma its solver left. A schedule that falls to other LRs is predicted with that gamma, which the
+   * fit curves do not determine (gammaAssumed says so).
+   */
+  oneStepLanding?: OneStepLanding;
+  /**
    * Loss-curve fits: the lowest and highest peak LR of the fit curves (lrPeaks.ts). A what-if schedule whose LR lies
    * far outside them is refused (whatIf.ts).
    */
@@ -273,6 +279,12 @@ export interface FitProblem {
  * 'law-departed': the run's latest points have left its law (CurveReport.departure).
  */
 export type PredictionStatus = 'ok' | 'law-broken' | 'fit-unsupported' | 'law-departed';
+
+/** The one LR every drop of a fit's curves lands at, and the gamma the solver left (FitResult.oneStepLanding). */
+export interface OneStepLanding {
+  lr: number;
+  gamma: number;
+}
 
 /** What every prediction carries besides its value. */
 export interface PredictionBase {

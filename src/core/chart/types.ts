@@ -187,6 +187,8 @@ export interface WhatIfCurve {
   loss: number[];
   lr: number[];
   finalLoss: number;
+  /** What the prediction assumes beyond the fit curves, in a phrase (Prediction.assumption): a gamma not determined. */
+  assumption?: string;
 }
 
 /** Errors as values: every chart request answers with data or a message a person can act on. */

@@ -17,6 +17,7 @@ import { lrAnnealingLaw } from '../laws/lrAnnealing';
 import { lrAnnealingSizeLaw } from '../laws/lrAnnealingSize';
 import { multiPowerCoefficients, multiPowerLaw, multiPowerPoints, type MultiPowerPoints } from '../laws/multiPower';
 import { belowFloor, fell } from '../analysis/unseenDrop';
+import { gammaAssumed } from '../analysis/dropLevels';
 import { CarriedDrops, carriedTerms, type DropSchedule } from '../laws/lossDrop';
 import { lrAreas, StepLr, type AreaResume, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
 import { maxOf, pick, thinIndices, minOf } from '../util/arrays';
@@ -529,7 +530,11 @@ export function whatIfCurve(
   const loss = mean ? mean.value : predictLoss(law.value, schedule, steps);
   const impossible = impossibleLoss(loss, steps);
   if (impossible) return { ok: false, message: `${label}: ${impossible}` };
-  return { ok: true, value: { label: named, spec, steps, loss, lr, finalLoss: loss[loss.length - 1] } };
+  const assumption = gammaAssumed(fit.oneStepLanding, lr);
+  return {
+    ok: true,
+    value: { label: named, spec, steps, loss, lr, finalLoss: loss[loss.length - 1], ...(assumption && { assumption }) },
+  };
 }
 
 /**

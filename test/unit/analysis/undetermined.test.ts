@@ -9,6 +9,7 @@ import { LUO, skipUnless } from '../../helpers/shared';
 import { parseText } from '../../../src/core/table';
 import { formatAnalysis } from '../../../src/cli/text';
 import { buildChart } from '../../../src/core/chart/series';
+import { whatIfCurve } from '../../../src/core/chart/whatIf';
 
 /** A constant-LR run after a warmup, a power law in steps with a little deterministic noise. */
 function constantRun(): string {
@@ -96,4 +97,58 @@ test('under law auto, the runner-up (MPL alone beside the mean) and the chart ma
   const [chartFit] = buildChart(analysis).data.fits;
   assert.deepEqual(chartFit.undetermined, Object.keys(fit.undetermined ?? {}));
   assert.ok(chartFit.undetermined?.includes('C'));
+});
+
+/** A run whose LR decays by a cosine after its warmup to a tenth of its peak: it passes through every LR between. */
+function cosineRun(): string {
+  const rows = ['step,lr,loss'];
+  for (let step = 100; step <= 20_000; step += 100) {
+    const lr = step < 500 ? (3e-4 * step) / 500 : 3e-5 + 1.35e-4 * (1 + Math.cos((Math.PI * (step - 500)) / 19_500));
+    rows.push(`${step},${lr},${(2.4 + 1.1 * Math.pow(step, -0.3) - 0.2 * (3e-4 - lr)).toFixed(5)}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+test('a fit on drops to one LR predicts a schedule falling to others, saying it assumes the gamma the solver left', () => {
+  const tables = [
+    parseText(twoStageRun(), { fileName: 'two-stage.csv' }),
+    parseText(cosineRun(), { fileName: 'cosine.csv' }),
+  ];
+  const analysis = analyseTables(tables, { law: 'mpl', fitOn: ['two-stage'], bootstrapSamples: 0 });
+  const fit = analysis.fits[0];
+  assert.deepEqual(Object.keys(fit.undetermined ?? {}).sort(), ['C', 'gamma']);
+  assert.equal(fit.oneStepLanding?.lr, 1.8e-4);
+  const assumes =
+    /gamma = (\S+) its solver left, since the fit curves drop to one LR only \(1\.8e-4\) and this schedule falls to others/;
+  // The held-out cosine's prediction is shown, and says what it rests on; the fit curve's, which lands there, does not.
+  const byCurve = (name: string) => analysis.predictions.filter((p) => p.curve === name);
+  assert.ok(byCurve('cosine').length > 0);
+  for (const p of byCurve('cosine')) {
+    assert.equal(p.status, 'ok');
+    assert.match(p.assumption ?? '', assumes);
+  }
+  for (const p of byCurve('two-stage')) assert.doesNotMatch(p.assumption ?? '', /gamma/);
+  assert.match(formatAnalysis(analysis), /assumes the .*gamma = \S+ its solver left/);
+
+  // A what-if: a cosine falls through other LRs; a constant LR, or a step to the fit curves' LR, does not.
+  const spec = {
+    shape: 'cosine' as const,
+    peakLr: 3e-4,
+    warmupSteps: 500,
+    totalSteps: 20_000,
+    minLrRatio: 0.1,
+    decayFraction: 0.2,
+    decayShape: 'linear' as const,
+    milestones: [0.5],
+    factor: 0.6,
+  };
+  const cosine = whatIfCurve(fit, spec, 'what-if A');
+  assert.ok(cosine.ok && cosine.value.assumption, JSON.stringify(cosine));
+  assert.match(cosine.value.assumption, assumes);
+  assert.equal(Number(assumes.exec(cosine.value.assumption)?.[1]), Number(fit.params.gamma.toPrecision(3)));
+  for (const shape of ['constant', 'multistep'] as const) {
+    const other = whatIfCurve(fit, { ...spec, shape }, 'what-if B');
+    assert.ok(other.ok, JSON.stringify(other));
+    assert.equal(other.value.assumption, undefined, shape);
+  }
 });
