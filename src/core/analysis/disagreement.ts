@@ -126,7 +126,7 @@ export interface MissedShape {
 }
 
 /**
- * The fitted curves (with an offset: 10 points or more) whose shape the shared law misses. A curve that left its law
+ * The fitted curves of MIN_POINTS or more whose shape the shared law misses. A curve that left its law
  * (law-departure, found before) is not judged: its latest points are off the law by what that finding says.
  */
 export function missedShapes(offsets: readonly CurveOffset[]): MissedShape[] {
