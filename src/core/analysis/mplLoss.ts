@@ -261,7 +261,11 @@ function mplFit(
     return p;
   };
   const atBounds = model.atBounds.map((h) => h.name);
-  const undetermined = oneStepUndetermined(input, model);
+  // Asked of the full fit only (its identification, its description), not of every backtest refit: a pass over the
+  // schedules, a million rows on a followed run.
+  let undetermined: Record<string, string> | undefined | null = null;
+  const undeterminedOnce = () =>
+    undetermined === null ? (undetermined = oneStepUndetermined(input, model)) : undetermined;
   let paramSets: Float64Array[] = [];
   const drawn = new Map<number, { refits: DrawnRefits; replicates: LossReplicates }>();
   /** The refits behind `samples` replicates: carried from a grown run's last fit (moved with its optimum), or drawn. */
@@ -298,7 +302,9 @@ function mplFit(
     delta: input.options.lossDelta,
     solver: model.fit,
     atBounds,
-    identified: dropTermIdentified(atBounds, undetermined),
+    get identified() {
+      return dropTermIdentified(atBounds, undeterminedOnce());
+    },
     predict,
     carry: () => ({ model, drops, drawn: new Map([...drawn].map(([n, d]) => [n, d.refits])) }),
     bootstrap(requested: number): LossReplicates {
@@ -349,7 +355,7 @@ function mplFit(
       drawn.set(samples, { refits, replicates });
       return replicates;
     },
-    describe: (replicates) => describeMpl(input, model, paramSets, replicates.method, undetermined),
+    describe: (replicates) => describeMpl(input, model, paramSets, replicates.method, undeterminedOnce()),
     forComparison: () => mplFit({ ...input, purpose: 'backtest' }, model),
   };
 }
