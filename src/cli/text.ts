@@ -11,6 +11,7 @@ import type {
 } from '../core/analysis/types';
 import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
+import { undeterminedGroups } from '../core/analysis/unseenDrop';
 import { fitLawName, LAW_NAMES, meanWeighing, shortLawName } from '../core/analysis/lawNames';
 import { HINT_OPTION_LABELS, withHints, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
@@ -114,7 +115,7 @@ function formatFit(fit: FitResult): string {
     // Some values are lists themselves ("500, 500": one per curve): the settings are told apart by a semicolon.
     .join('; ');
   const rows = Object.entries(fit.params).map(([name, value]) => {
-    // Its value is the fit's start (FitResult.undetermined): why is said under the table, no number shown.
+    // Its value is no measurement (FitResult.undetermined): why is said under the table, no number shown.
     if (fit.undetermined?.[name]) return [name, 'not determined', '', fit.units[name] ?? ''];
     const ci = fit.intervals?.[name];
     const banded = ci ? formatBanded(value, ci[0], ci[1]) : null;
@@ -141,7 +142,7 @@ function formatFit(fit: FitResult): string {
     `  fitted on ${fit.fittedOn.map(nameOnLine).join(', ')} (${fit.points} points) · ${status}`,
     `  ${settings}`,
     indent(table(['coefficient', 'value', '95 % interval', 'unit'], rows), 2),
-    ...Object.entries(fit.undetermined ?? {}).map(([name, why]) => `  ${name} ${why}`),
+    ...undeterminedGroups(fit.undetermined).map(({ names, why }) => `  ${names.join(', ')} ${why}`),
     `  ${quality}${heldOut}${chosen}${normal}`,
     ...(fit.unsupported ? [`  NOT SUPPORTED by the data, no prediction from it: ${unsupportedText(fit)}`] : []),
   ].join('\n');

@@ -4,6 +4,7 @@
 import type { Analysis, FitResult, LawId, LawSelection, Prediction, Series } from '../core/analysis/types';
 import { isSizeLaw } from '../core/analysis/lossLaw';
 import { hasValue } from '../core/analysis/trust';
+import { undeterminedGroups } from '../core/analysis/unseenDrop';
 import { formatCompact, formatEstimate, formatFlop, formatNumber, formatR2, formatPercent } from '../core/util/format';
 import {
   beyondFittedText,
@@ -66,7 +67,7 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
   if (all.length > HOVER_PREDICTIONS)
     predictions.push(`- and ${all.length - HOVER_PREDICTIONS} more, each on its curve's lens`);
   const coefficients = Object.entries(fit.params).map(([k, v]) => {
-    // Its value is the fit's start (FitResult.undetermined): why is said under the table, no number shown.
+    // Its value is no measurement (FitResult.undetermined): why is said under the table, no number shown.
     if (fit.undetermined?.[k]) return `| ${k} | not determined | ${fit.units[k] ?? ''} |`;
     const ci = fit.intervals?.[k];
     return `| ${k} | ${ci ? formatEstimate(v, ci[0], ci[1]) : formatNumber(v, 4)} | ${fit.units[k] ?? ''} |`;
@@ -87,8 +88,8 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
     isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
     `\`${fit.formula}\``,
     ['| coefficient | value [95 % interval] | unit |', '|---|---|---|', ...coefficients].join('\n'),
-    Object.entries(fit.undetermined ?? {})
-      .map(([k, why]) => `${k} ${markdownText(why)}.`)
+    undeterminedGroups(fit.undetermined)
+      .map(({ names, why }) => `${names.join(', ')} ${markdownText(why)}.`)
       .join(' '),
   ]
     .filter(Boolean)

@@ -368,7 +368,7 @@ function renderFits(): void {
     const row = document.createElement('div');
     row.className = 'fit';
     const params = Object.entries(f.params)
-      // Its value is the fit's start (FitResult.undetermined), no number: the hover and the CLI say why.
+      // Its value is no measurement (FitResult.undetermined), no number: the hover and the CLI say why.
       .map(([k, v]) => (f.undetermined?.includes(k) ? `${k} not determined` : `${k} = ${formatNumber(v, 4)}`))
       .join(', ');
     // Under a mean of laws the coefficients are one law's and the predictions the mean's: say so, as the hover does.

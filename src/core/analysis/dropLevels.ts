@@ -123,6 +123,48 @@ export function holdsDropFrom(curve: LossCurve, fromStep: number, warmupSteps: n
   return true;
 }
 
+/**
+ * A fall between two logged rows is a step when the rows are at most this share of the curve's logged steps apart:
+ * the LR is linear between logged rows, so a fall logged across a long interval is a decay through many LRs.
+ */
+const STEP_SHARE = 0.02;
+
+/**
+ * The one LR every LR drop of the curves lands at, when each drop is a step from the curve's peak straight to it: after
+ * its peak, every logged LR of every curve up to its last loss row is its peak or that LR (within PLATEAU_TOLERANCE;
+ * blips left out, blipBelow), and each fall from the one to the other spans a short logged interval (STEP_SHARE).
+ * Undefined when a curve passes through or lands at any other LR, or none drops. Then the multi-power law's drop
+ * term sees one eta_k only, so C and gamma enter it only as C·eta_k^(-gamma): the fit curves cannot tell gamma
+ * (mplLoss.ts marks it not determined rather than held by its bound).
+ */
+export function oneStepLanding(curves: readonly LossCurve[], warmupSteps: number | undefined): number | undefined {
+  let landing: number | undefined;
+  for (const curve of curves) {
+    const n = curve.steps.length;
+    const peak = new StepLr(curve.schedule, warmupSteps).peak;
+    if (!(peak > 0) || n === 0) continue;
+    const { steps, lr } = curve.schedule;
+    const last = curve.steps[n - 1];
+    const longest = STEP_SHARE * (last - curve.steps[0]);
+    // Bounds, not a closure per row: a followed run's schedule has a million rows, asked at every update.
+    const [low, high] = [(1 - PLATEAU_TOLERANCE) * peak, (1 + PLATEAU_TOLERANCE) * peak];
+    let atPeakBefore = -1;
+    for (let k = peakIndex(lr, peak); k < lr.length && steps[k] <= last; k++) {
+      const v = lr[k];
+      if (v >= low && v <= high) {
+        atPeakBefore = k;
+        continue;
+      }
+      if (blipBelow(lr, k, low)) continue;
+      landing ??= v;
+      if (!(v > 0 && v < peak && Math.abs(v - landing) <= PLATEAU_TOLERANCE * landing)) return undefined;
+      // A fall from the peak row before: a step only over a short interval.
+      if (atPeakBefore === k - 1 && steps[k] - steps[atPeakBefore] > longest) return undefined;
+    }
+  }
+  return landing;
+}
+
 /** Whether any of the curves drops to a level (dropLevels would name one), at the cost of the first it finds. */
 export function showsDrop(curves: readonly LossCurve[], warmupSteps: number | undefined): boolean {
   return curves.some((c) => levelsOf(c, warmupSteps, true).length > 0);

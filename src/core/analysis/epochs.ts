@@ -6,7 +6,7 @@
 // prediction: a few epochs of repeated data act almost like fresh data, and the law-departure check withholds the
 // predictions of a run whose loss has left its law.
 import { finding } from '../findings';
-import { normaliseColumnName, words } from '../table/roleNames';
+import { isEpochCount, normaliseColumnName } from '../table/roleNames';
 import type { Table } from '../table/types';
 import { formatCompact } from '../util/format';
 import type { Finding } from './types';
@@ -26,13 +26,11 @@ export const POWER_LAW: EpochLaws = {
 const ROUNDING = 1e-6;
 
 /**
- * The column counting epochs (`epoch`, `train/epoch`; not `epoch_loss`), when the table has a numeric one that is
+ * The column counting epochs (`epoch`, `train/epoch`; not `epoch_loss` or Lightning's `val_loss_epoch`), when the table has a numeric one that is
  * not its step column (a Keras log mapped to epochs as steps).
  */
 export function epochColumn(table: Table, stepCol: number | undefined): Float64Array | undefined {
-  const index = table.columns.findIndex(
-    (c, i) => i !== stepCol && words(normaliseColumnName(c.name)).at(-1) === 'epoch',
-  );
+  const index = table.columns.findIndex((c, i) => i !== stepCol && isEpochCount(normaliseColumnName(c.name)));
   return index < 0 ? undefined : table.columns[index].values;
 }
 

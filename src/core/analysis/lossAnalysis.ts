@@ -21,7 +21,7 @@ import { tissueLossLaw } from './tissueLoss';
 import type { CurveReport, Finding, LawAnalysis, LawId, Metrics, Prediction, Series } from './types';
 import type { LossWarmStart } from './warmStart';
 import { dropSumsTooLongFix } from './multiPowerFit';
-import { formatCompact, plural } from '../util/format';
+import { formatCompact, formatCount, plural } from '../util/format';
 import { StepLr } from '../laws/schedule';
 import { listItems } from '../options/kinds';
 import { medianOf } from '../util/select';
@@ -81,6 +81,30 @@ export function tooFewLossPoints(
 }
 
 /**
+ * The error of fit curves that each hold one loss point: a W&B runs table (one row of final values per run, 16 runs
+ * at step 5000) read as 16 curves. The loss-curve laws fit how a run's loss falls over its steps, which no such curve
+ * shows; fitted together they took the runs' differences for the law's and said only that its coefficients were not
+ * pinned ("infinitely many times as far past the fitted S1"). Undefined while one curve has two points or more.
+ */
+export function singlePointCurves(fitting: readonly LossCurve[]): Finding | undefined {
+  if (fitting.length < 2 || fitting.some((c) => c.steps.length !== 1)) return undefined;
+  const steps = [...new Set(fitting.map((c) => c.steps[0]))].sort((a, b) => a - b);
+  const where =
+    steps.length === 1
+      ? `all at step ${formatCount(steps[0])}`
+      : `at ${steps.length} steps from ${formatCount(steps[0])} to ${formatCount(steps[steps.length - 1])}`;
+  return finding('too-few-points', 'error', {
+    message:
+      `Each of the ${fitting.length} curves has a single loss point (${where}), and a loss-curve law fits how a ` +
+      "run's loss falls over its steps, which no curve here shows. A file of one row per run holds the runs' final " +
+      "results (a W&B runs-table export), not their loss histories: export each run's history (a W&B chart " +
+      "panel's CSV, or the run's history) and fit that.",
+    file: fitting[0].file,
+    line: fitting[0].firstLine,
+  });
+}
+
+/**
  * Why no curve can be fitted, after the count: when none has a loss at all (a log whose loss goes by a name no role
  * knows, `total` beside `lr`), the loss column is what to map, which "see the findings on each" (each an info that
  * the curve has a schedule and no loss) did not say.
@@ -125,11 +149,12 @@ export function analyseLossCurves(
   const forced = forcedLaw(options);
 
   const fitPoints = fitting.reduce((n, c) => n + c.steps.length, 0);
-  if (fitting.length === 0 || fitPoints < minFitPoints(options)) {
+  const single = singlePointCurves(fitting);
+  if (fitting.length === 0 || fitPoints < minFitPoints(options) || single) {
     const first = fitting[0] ?? usable[0] ?? curves[0];
     const { why, hints } = usable.length ? { why: '' } : noCurveWhy(curves);
     const at = { file: first?.file ?? '', line: first?.firstLine ?? 0 };
-    findings.push(tooFewLossPoints(options, fitPoints, why, at, hints));
+    findings.push(single ?? tooFewLossPoints(options, fitPoints, why, at, hints));
     appendAll(
       reports,
       usable.map((c) => unfittedReport(c)),

@@ -41,7 +41,7 @@ export interface LossReplicates {
 /** The FitResult fields a law owns; the pipeline adds quality, held-out metrics and the selection. */
 export type LossLawDescription = Pick<
   FitResult,
-  'law' | 'formula' | 'params' | 'units' | 'normalized' | 'intervals' | 'settings'
+  'law' | 'formula' | 'params' | 'units' | 'normalized' | 'intervals' | 'settings' | 'undetermined'
 >;
 
 export interface LossLawFit {

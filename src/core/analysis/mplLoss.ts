@@ -17,6 +17,7 @@ import { valuesAtSteps } from '../util/stepInterpolation';
 import { formatNumber } from '../util/format';
 import { grownFrom, movedWithOptimum } from './grownFit';
 import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands';
+import { oneStepLanding } from './dropLevels';
 import { curveKey, type LossCurve } from './lossCurves';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
 import { firstReplicates } from './lossLaw';
@@ -172,10 +173,28 @@ function refitGrown(
 /**
  * The loss-drop term is identified when its scale (b, ln c) is off its bounds and at most one of its shape
  * exponents sits on one (docs/laws-loss.md, the multi-power law: with a constant and a cosine only, ln c, beta and gamma all do).
+ * An exponent the fit curves cannot tell by their form (`undetermined`: gamma when every drop is one step to one LR,
+ * oneStepLanding) says nothing about the data by where the solver left it, bound or not.
  */
-export function dropTermIdentified(atBounds: string[]): boolean {
-  const shapeHeld = atBounds.filter((n) => DROP_SHAPE.includes(n)).length;
-  return !atBounds.some((n) => DROP_SCALE.includes(n)) && shapeHeld <= 1;
+export function dropTermIdentified(atBounds: string[], undetermined?: Record<string, string>): boolean {
+  const held = atBounds.filter((n) => !(undetermined && n in undetermined));
+  const shapeHeld = held.filter((n) => DROP_SHAPE.includes(n)).length;
+  return !held.some((n) => DROP_SCALE.includes(n)) && shapeHeld <= 1;
+}
+
+/**
+ * C and gamma, marked not determined when every drop of the fit curves is one step to one LR (oneStepLanding): the
+ * drop term then holds them only as C·eta^(-gamma) at that LR, which is measured; either alone is where the solver
+ * stopped. Undefined when the curves drop otherwise.
+ */
+function oneStepUndetermined(input: LossFitInput, model: MultiPowerFit): Record<string, string> | undefined {
+  const fitted = input.fitted.map((i) => input.prepared[i].curve);
+  const landing = oneStepLanding(fitted, input.options.warmupSteps);
+  if (landing === undefined) return undefined;
+  const { C, gamma } = model.coefficients;
+  const product = formatNumber(C * Math.pow(landing, -gamma), 4);
+  const reason = `not determined: every LR drop of the fit curves is one step to the same LR (${formatNumber(landing, 4)}), where C and gamma enter the law only as C·LR^(-gamma) = ${product}: that product is measured, neither alone`;
+  return { C: reason, gamma: reason };
 }
 
 function mplFit(
@@ -242,6 +261,11 @@ function mplFit(
     return p;
   };
   const atBounds = model.atBounds.map((h) => h.name);
+  // Asked of the full fit only (its identification, its description), not of every backtest refit: a pass over the
+  // schedules, a million rows on a followed run.
+  let undetermined: Record<string, string> | undefined | null = null;
+  const undeterminedOnce = () =>
+    undetermined === null ? (undetermined = oneStepUndetermined(input, model)) : undetermined;
   let paramSets: Float64Array[] = [];
   const drawn = new Map<number, { refits: DrawnRefits; replicates: LossReplicates }>();
   /** The refits behind `samples` replicates: carried from a grown run's last fit (moved with its optimum), or drawn. */
@@ -278,7 +302,9 @@ function mplFit(
     delta: input.options.lossDelta,
     solver: model.fit,
     atBounds,
-    identified: dropTermIdentified(atBounds),
+    get identified() {
+      return dropTermIdentified(atBounds, undeterminedOnce());
+    },
     predict,
     carry: () => ({ model, drops, drawn: new Map([...drawn].map(([n, d]) => [n, d.refits])) }),
     bootstrap(requested: number): LossReplicates {
@@ -329,7 +355,7 @@ function mplFit(
       drawn.set(samples, { refits, replicates });
       return replicates;
     },
-    describe: (replicates) => describeMpl(input, model, paramSets, replicates.method),
+    describe: (replicates) => describeMpl(input, model, paramSets, replicates.method, undeterminedOnce()),
     forComparison: () => mplFit({ ...input, purpose: 'backtest' }, model),
   };
 }
@@ -536,12 +562,15 @@ function describeMpl(
   model: MultiPowerFit,
   paramSets: Float64Array[],
   band: string,
+  undetermined: Record<string, string> | undefined,
 ): LossLawDescription {
   const { options } = input;
   const intervals = bootstrapIntervals(
     model.coefficients,
     paramSets.map((s) => multiPowerCoefficients(s, model.scale)),
   );
+  // No surface shows a band for a coefficient the curves do not determine (unseenDrop.ts, markDropTerm).
+  for (const name of Object.keys(undetermined ?? {})) delete intervals[name];
   const [l0, a, alpha, b, logC, beta, gamma] = model.params;
   const { etaRef, s1Max } = model.scale;
   return {
@@ -563,6 +592,7 @@ function describeMpl(
       note: `LRs divided by eta_ref = ${formatNumber(etaRef, 10)} and S1 by S1max = ${formatNumber(s1Max, 10)}: a = A·S1max^(-alpha), b = B·eta_ref, c = C·eta_ref^(1-gamma)`,
     },
     intervals,
+    ...(undetermined && { undetermined: { ...undetermined } }),
     settings: {
       warmupConvention: options.warmupConvention,
       lossDropConvention: model.convention,

@@ -77,7 +77,7 @@ export function analysePower(
     out.findings.push(invalidRows(table, unsized, rule, 'power-invalid-row'));
   }
   const short: ShortGroup[] = [];
-  for (const run of runsOf(table, roles, rows, sizes)) {
+  for (const run of sweepOrRuns(runsOf(table, roles, rows, sizes), onSteps, table.rowCount)) {
     const label = [source, run.name].filter((part) => part !== undefined).join(' · ') || undefined;
     const curveName = label === undefined ? `${ys.name} vs ${xs.name}` : `${label}: ${ys.name} vs ${xs.name}`;
     const repeated = dataRepeated(table, roles, xIndex, run.all, curveName);
@@ -103,6 +103,21 @@ function tooFewWords(onLossCurve: boolean, x: string): TooFewWords {
       : `Add runs at more values of '${x}'.`,
     plural: 'curves',
   };
+}
+
+/**
+ * A table of runs of one row each (a W&B runs table of final values, `--power-x train_samples`) is one sweep over x,
+ * not curves of one point each that no law can be fitted to ("Log the loss more often"). On the step axis the runs
+ * stay apart: their final losses at their last steps are no curve (the loss-curve laws say why).
+ */
+function sweepOrRuns<R extends { name?: string; rows: number[]; all: number[] }>(
+  runs: R[],
+  onSteps: boolean,
+  rowCount: number,
+): { name?: string; rows: number[]; all: number[] }[] {
+  if (onSteps || runs.length < 2 || runs.some((r) => r.rows.length > 1)) return runs;
+  const rows = runs.flatMap((r) => r.rows).sort((a, b) => a - b);
+  return [{ rows, all: Array.from({ length: rowCount }, (_, r) => r) }];
 }
 
 /**

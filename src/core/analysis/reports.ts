@@ -29,10 +29,14 @@ export function fitSummary(
   };
 }
 
-/** "3, 4, 5" or "3–40 (38 rows)" for settings and messages. */
+/**
+ * "3, 4, 5" or "3–40 (38 rows)" for settings and messages, in file order: a sweep's rows come in x order, and a file
+ * written from its largest x down read "11–2 (10 rows)".
+ */
 export function lineList(lines: number[]): string {
-  if (lines.length <= 6) return lines.join(', ');
-  return `${lines[0]}–${lines[lines.length - 1]} (${lines.length} rows)`;
+  const sorted = [...lines].sort((a, b) => a - b);
+  if (sorted.length <= 6) return sorted.join(', ');
+  return `${sorted[0]}–${sorted[sorted.length - 1]} (${sorted.length} rows)`;
 }
 
 /** Where to predict: k times the largest x for each multiplier, and each configured x. */

@@ -18,6 +18,7 @@ import {
   curveBand,
   reportCurve,
   resolveFitOn,
+  singlePointCurves,
   targetReason,
   targetSteps,
   unfittedReport,
@@ -228,14 +229,16 @@ export function analyseSizedCurves(
   const fitting = candidates.filter((c) => c.hasLoss && fitNames.has(c.curve.name));
   const fitPoints = fitting.reduce((n, c) => n + c.curve.steps.length, 0);
   const minPoints = law.coefficients + 1;
-  if (fitPoints < minPoints) {
+  const single = singlePointCurves(fitting.map((c) => c.curve));
+  if (fitPoints < minPoints || single) {
     const first = fitting[0]?.curve ?? curves[0];
     findings.push(
-      finding('too-few-points', 'error', {
-        message: `${law.name} has ${law.coefficients} coefficients and needs at least ${minPoints} loss points of curves with an LR and a model size; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available.`,
-        file: first?.file ?? '',
-        line: first?.firstLine ?? 0,
-      }),
+      single ??
+        finding('too-few-points', 'error', {
+          message: `${law.name} has ${law.coefficients} coefficients and needs at least ${minPoints} loss points of curves with an LR and a model size; ${fitPoints} ${fitPoints === 1 ? 'is' : 'are'} available.`,
+          file: first?.file ?? '',
+          line: first?.firstLine ?? 0,
+        }),
     );
     appendAll(
       reports,

@@ -90,7 +90,7 @@ export function adjustedR2(r2: number, points: number, coefficients: number): nu
 /** What the verdict reads of a fit: a fit's result, or the runner-up's with the points and bounds of its solver. */
 export type JudgedFit = Pick<
   FitResult,
-  'law' | 'params' | 'normalized' | 'atBounds' | 'intervals' | 'quality' | 'points'
+  'law' | 'params' | 'normalized' | 'atBounds' | 'intervals' | 'quality' | 'points' | 'undetermined'
 >;
 
 /** Every reason the data do not support `fit`; empty when they do. */
@@ -106,7 +106,8 @@ export function fitProblems(fit: JudgedFit): FitProblem[] {
   const held = (fit.atBounds ?? []).filter((name) => judged.bounds.includes(name));
   // Both multi-power laws: with model size the drop term is the same G(x) over the same schedules, as loosely held.
   const multiPower = fit.law === 'mpl' || fit.law === 'mpl-size';
-  if (multiPower && fit.atBounds && !dropTermIdentified(fit.atBounds)) held.push('its loss-drop term');
+  if (multiPower && fit.atBounds && !dropTermIdentified(fit.atBounds, fit.undetermined))
+    held.push('its loss-drop term');
   if (held.length)
     problems.push({
       code: 'fit-at-bounds',

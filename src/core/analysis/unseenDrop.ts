@@ -112,6 +112,15 @@ function markDropTerm(
   }
 }
 
+/** A fit's undetermined coefficients grouped by their reason (C and gamma share one), in the order first named. */
+export function undeterminedGroups(
+  undetermined: Record<string, string> | undefined,
+): { names: string[]; why: string }[] {
+  const groups = new Map<string, string[]>();
+  for (const [name, why] of Object.entries(undetermined ?? {})) groups.set(why, [...(groups.get(why) ?? []), name]);
+  return [...groups].map(([why, names]) => ({ names, why }));
+}
+
 /** The earlier of two cuts of a curve's predictions (either may be absent). */
 export function earlierCut(a: WithheldFrom | undefined, b: WithheldFrom | undefined): WithheldFrom | undefined {
   return !a ? b : !b ? a : b.from < a.from ? b : a;

@@ -123,6 +123,15 @@ export const AGGREGATION_SUFFIXES: readonly string[] = ['step', 'batch', 'epoch'
 /** Words that keep a name from the step pattern: `train_loss_step` is a loss logged per step, not a step count. */
 export const NOT_A_STEP: ReadonlySet<string> = new Set(['loss', 'lr', 'acc', 'accuracy']);
 
+/**
+ * Whether a normalised name counts epochs (`epoch`, `train/epoch`): its last word is `epoch` and no word names a
+ * metric, for Lightning writes a metric's epoch mean as `val_loss_epoch` beside its own `epoch` column.
+ */
+export function isEpochCount(normalised: string): boolean {
+  const parts = words(normalised);
+  return parts.at(-1) === 'epoch' && !parts.some((w) => NOT_A_STEP.has(w));
+}
+
 /** Words that mark a metric as measured on held-out data (`val_loss`, `eval/loss`). */
 const VALIDATION_WORDS: ReadonlySet<string> = new Set([
   'val',

@@ -9,6 +9,7 @@ import {
   NOT_THE_QUANTITY,
   ROLE_ALIASES,
   CONDITIONAL_ALIASES,
+  isEpochCount,
   isValidation,
   normaliseColumnName,
   strictAliases,
@@ -420,7 +421,7 @@ function noteMissing(context: Context, kind: FileKind): void {
 function noteEpochAxis(context: Context): void {
   if (context.roles.step !== undefined || context.roles.loss === undefined) return;
   const epoch = context.normalised.findIndex(
-    (name, i) => words(name).at(-1) === 'epoch' && !context.taken.has(i) && usable(context.table.columns[i], 'step'),
+    (name, i) => isEpochCount(name) && !context.taken.has(i) && usable(context.table.columns[i], 'step'),
   );
   if (epoch < 0) return;
   context.notes.push(

@@ -18,9 +18,11 @@ export function formatNumber(v: number, digits = 4): string {
 
 /**
  * R² to `digits` significant digits, never rounded up to a perfect fit it is not: 0.99996 is "0.9999", not "1" (a
- * user reads "R² 1" as a law that passes through every point).
+ * user reads "R² 1" as a law that passes through every point). A curve of one point has none (its variance is 0):
+ * "n/a", as a percentage without one, not "R² NaN" in its lens and the CLI's table.
  */
 export function formatR2(r2: number, digits = 4): string {
+  if (!Number.isFinite(r2)) return 'n/a';
   const shown = formatNumber(r2, digits);
   return shown === '1' && r2 < 1 ? (1 - 10 ** -digits).toFixed(digits) : shown;
 }

@@ -58,3 +58,17 @@ test('a column that is not an epoch count (epoch_loss) or empty epoch cells rais
     [],
   );
 });
+
+test("Lightning's epoch mean of a metric (val_loss_epoch) before its epoch column is no epoch count", () => {
+  // The epoch-end rows carry val_loss_epoch = 2.7 and epoch = 0: a single pass, whichever column comes first.
+  const rows = Array.from({ length: 40 }, (_, i) => {
+    const step = (i + 1) * 100;
+    return i % 10 === 9 ? `,${step},2.7,0.0003,0` : `${lossAt(step)},${step},,0.0003,0`;
+  });
+  const text = ['val_loss_step,step,val_loss_epoch,lr,epoch', ...rows].join('\n') + '\n';
+  const table = parseText(text, { fileName: 'metrics.csv', displayName: 'metrics.csv' });
+  const found = analyseTables([table], { law: 'lr-annealing', bootstrapSamples: 0 }).findings.filter(
+    (f) => f.code === 'data-repeated',
+  );
+  assert.deepEqual(found, []);
+});

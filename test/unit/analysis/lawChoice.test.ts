@@ -13,7 +13,8 @@ import {
   heldThroughBacktest,
   MPL_MARGIN,
 } from '../../../src/core/analysis/lawChoice';
-import { dropLevels } from '../../../src/core/analysis/dropLevels';
+import { dropLevels, oneStepLanding } from '../../../src/core/analysis/dropLevels';
+import { dropTermIdentified } from '../../../src/core/analysis/mplLoss';
 import { analyseLossCurves } from '../../../src/core/analysis/lossAnalysis';
 import { prepare } from '../../../src/core/analysis/lossAreas';
 import { NO_REPLICATES, type LossLawFit } from '../../../src/core/analysis/lossLaw';
@@ -367,6 +368,40 @@ test('drop levels: decays to zero that stop at different logged rows are one lev
   const twoStage = curve('two-stage', (s) => (s < 12_000 ? 1e-3 : 3e-4));
   const toTenth = curve('to-10', (s) => 1e-3 * (1 - (0.9 * s) / 24_800));
   assert.deepEqual(levels(twoStage, toTenth), ['0.10', '0.30']);
+});
+
+test('one step landing: every drop of the fit curves a step from the peak to one LR, where gamma cannot be told', () => {
+  const steps = Float64Array.from({ length: 120 }, (_, i) => 100 * (i + 1));
+  const curve = (name: string, lrAt: (s: number) => number) => loggedCurve(name, steps, lrAt);
+  const landing = (...curves: LossCurve[]) => oneStepLanding(curves, 0);
+  const twoStage = (level: number, peak = 1e-3) => curve('two-stage', (s) => (s < 6000 ? peak : level * peak));
+  assert.equal(landing(twoStage(0.6)), 6e-4);
+  // A constant run beside it drops nowhere; two two-stage runs landing at one LR (within 1 %) from two peaks still
+  // show one eta_k.
+  assert.equal(
+    landing(
+      curve('constant', () => 1e-3),
+      twoStage(0.6),
+    ),
+    6e-4,
+  );
+  assert.equal(landing(twoStage(0.6), twoStage(0.3, 2e-3)), 6e-4);
+  // An LR of 0 logged at one row (a resumed run's first step) is no drop.
+  assert.equal(landing(curve('blip', (s) => (s === 3000 ? 0 : s < 6000 ? 1e-3 : 6e-4))), 6e-4);
+  // Two landing LRs, a second step, a decay through many LRs, or no drop at all: gamma can be told, or nothing is.
+  assert.equal(landing(twoStage(0.6), twoStage(0.3)), undefined);
+  assert.equal(landing(curve('step-down', (s) => (s < 4000 ? 1e-3 : s < 8000 ? 5e-4 : 1e-4))), undefined);
+  assert.equal(landing(curve('wsd', (s) => (s < 9600 ? 1e-3 : 1e-3 * (1 - (0.9 * (s - 9600)) / 2400)))), undefined);
+  assert.equal(landing(curve('cosine', (s) => 1e-4 + 4.5e-4 * (1 + Math.cos((Math.PI * s) / 12_000)))), undefined);
+  assert.equal(landing(curve('constant', () => 1e-3)), undefined);
+  // A fall logged across a long interval is, between its rows, a linear decay through every LR on the way.
+  const sparse = Float64Array.from([100, 2000, 12_000]);
+  assert.equal(landing(loggedCurve('sparse', sparse, (s) => (s < 3000 ? 1e-3 : 6e-4))), undefined);
+  // Where gamma cannot be told, its bound is none of the data's: beta alone on its bound is one exponent held.
+  const why = { gamma: 'not determined' };
+  assert.equal(dropTermIdentified(['beta', 'gamma']), false);
+  assert.equal(dropTermIdentified(['beta', 'gamma'], why), true);
+  assert.equal(dropTermIdentified(['ln c', 'gamma'], why), false);
 });
 
 test('a combination: every prediction is, at each step, the spread-weighted mean of both laws, inside its band', () => {

@@ -27,15 +27,11 @@ const MAX_LOSS = 0.15;
  * the loss-curve law). One 25M cosine alone shows one drop level, so auto combines both laws, and the multi-power
  * law's bootstrap spread on the other schedules is three to eight times the LR-annealing law's (its drop term is not
  * pinned down), so the combination leans on the LR-annealing law, which predicts them worse there (at 100M the same
- * fit set gains 17 % by it, at 400M the LR-annealing law is the better one). One wsdcon_18 run alone (a drop to 60 %
- * of the peak, held) at 100M and 400M: the held drop lets the backtest decide, but MPL's exponents sit on their
- * bounds (alone it would be withheld), so the mean, which keeps a third of the LR-annealing law where MPL is four to
- * six times the better. A regression beyond a ceiling fails; so does any other case over MAX_LOSS.
+ * fit set gains 17 % by it, at 400M the LR-annealing law is the better one). A regression beyond a ceiling fails; so
+ * does any other case over MAX_LOSS.
  */
 const KNOWN: Record<string, number> = {
   '25M cosine_24000 alone': 0.45, // measured +34.6 %
-  '100M wsdcon_18 alone': 1.15, // measured +90.3 %
-  '400M wsdcon_18 alone': 0.65, // measured +50.1 %
 };
 /** The official split keeps its own bounds (issue 11: 0.14 / 0.23 / 0.22 %). */
 const SPLIT_BOUND: Record<string, number> = { '25': 0.0014, '100': 0.0023, '400': 0.0022 };

@@ -3,7 +3,9 @@
 // refit returns them (a band of zero width). The multi-power law printed B, C, beta and gamma with such bands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseTables } from '../../../src/core/analysis/analyse';
+import { join } from 'node:path';
+import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
+import { LUO, skipUnless } from '../../helpers/shared';
 import { parseText } from '../../../src/core/table';
 import { formatAnalysis } from '../../../src/cli/text';
 import { buildChart } from '../../../src/core/chart/series';
@@ -18,6 +20,52 @@ function constantRun(): string {
   }
   return rows.join('\n') + '\n';
 }
+
+/** A run held at the peak LR, then one step down to 60 % of it (a two-stage run): the loss answers the drop. */
+function twoStageRun(): string {
+  const rows = ['step,lr,loss'];
+  for (let step = 100; step <= 20_000; step += 100) {
+    const lr = step < 500 ? (3e-4 * step) / 500 : step <= 10_000 ? 3e-4 : 1.8e-4;
+    const drop = step > 10_000 ? 0.04 * (1 - Math.pow(1 + (step - 10_000) / 400, -0.6)) : 0;
+    const loss = 2.4 + 1.1 * Math.pow(step, -0.3) - drop + 0.001 * Math.sin(step * 0.37);
+    rows.push(`${step},${lr},${loss.toFixed(5)}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+test('the multi-power law on drops that are one step to one LR: C and gamma not determined, their product quoted', () => {
+  const analysis = analyseTables([parseText(twoStageRun(), { fileName: 'two-stage.csv' })], { law: 'mpl' });
+  const fit = analysis.fits[0];
+  assert.deepEqual(Object.keys(fit.undetermined ?? {}).sort(), ['C', 'gamma']);
+  for (const name of ['C', 'gamma']) assert.equal(fit.intervals?.[name], undefined, name);
+  for (const name of ['L0', 'A', 'alpha', 'B', 'beta']) assert.ok(fit.intervals?.[name], name);
+  const product = fit.params.C * Math.pow(1.8e-4, -fit.params.gamma);
+  const text = formatAnalysis(analysis);
+  // One line for both, the reason said once, with the product the data measure.
+  const line = /^ {2}C, gamma not determined: .*one step to the same LR \(1\.8e-4\).* = (\S+): /m.exec(text);
+  assert.ok(line, text);
+  assert.ok(Math.abs(Number(line[1]) / product - 1) < 1e-3, `${line[1]} vs ${product}`);
+});
+
+test(
+  'one run dropping once to a held LR, MPL with beta and gamma on their bounds: gamma is none of the data, the fit predicts',
+  { skip: skipUnless(LUO) },
+  async () => {
+    // The public 100M wsdcon_18 run alone (a step to 60 % of the peak, held): beta and gamma both end on their bounds,
+    // which read as a drop term not pinned down ("not supported", no prediction), though gamma cannot be told there.
+    const file = join(LUO, 'csv_100', 'wsdcon_18.csv');
+    const analysis = await analyseFiles([file], { law: 'mpl', warmupSteps: 2160, bootstrapSamples: 0 });
+    const fit = analysis.fits[0];
+    assert.deepEqual([...(fit.atBounds ?? [])].sort(), ['beta', 'gamma']);
+    assert.deepEqual(Object.keys(fit.undetermined ?? {}).sort(), ['C', 'gamma']);
+    assert.equal(fit.unsupported, undefined, JSON.stringify(fit.unsupported));
+    assert.ok(analysis.predictions.some((p) => p.status === 'ok'));
+    // Under auto the held drop lets the backtest decide, and MPL, now identified, wins it by more than 10 %.
+    const auto = await analyseFiles([file], { law: 'auto', warmupSteps: 2160, bootstrapSamples: 0 });
+    assert.equal(auto.fits[0].selection?.chosen, 'mpl');
+    assert.equal(auto.fits[0].selection?.weights, undefined);
+  },
+);
 
 test('the multi-power law on a constant LR: B, C, beta and gamma not determined, no band, no number', () => {
   const analysis = analyseTables([parseText(constantRun(), { fileName: 'constant.csv' })], { law: 'mpl' });

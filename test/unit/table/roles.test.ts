@@ -206,6 +206,12 @@ test('a log written per epoch: the epoch is named in a note, not taken as the st
   assert.equal(mapped.assignment.kind, 'loss-curve');
 });
 
+// Lightning writes a metric's epoch mean as `train_acc_epoch`: a metric, not an epoch count to offer as the axis.
+test("a metric's epoch mean (train_acc_epoch) is not named as the epoch column of a log without a step", () => {
+  const { assignment } = roles('train_acc_epoch,loss\n0.5,0.39\n0.6,0.23\n');
+  assert.doesNotMatch(assignment.notes.join(' '), /counts epochs/);
+});
+
 test('a step column of hex or of numbers with units is named with its first cell that is not a number', () => {
   const cases: [string, (i: number) => string][] = [
     ['step', (i) => '0x' + (i * 10).toString(16)],

@@ -92,8 +92,9 @@ test('R² is never rounded up to a perfect fit it is not', () => {
   assert.equal(formatR2(0.999996, 5), '0.99999');
   assert.equal(formatR2(1), '1');
   assert.equal(formatR2(0.98765), '0.9877');
+  // A curve of one point (a W&B runs table's, or a run with one validation loss beside others) has no R².
+  assert.equal(formatR2(NaN), 'n/a');
   assert.equal(formatR2(-0.5), '-0.5');
-  assert.equal(formatR2(NaN), 'NaN');
 });
 
 test('counts that read alike at 4 digits get the digits that tell them apart, and no more', () => {
