@@ -10,7 +10,7 @@
 // every experiment's metrics, so memory would grow with the history of the whole store rather than the runs wanted;
 // Node 20, which VS Code runs extensions on, has no built-in SQLite. The message names the exports that work.
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseNumberCell } from '../table/number';
 import { shortRunId } from '../util/format';
@@ -22,6 +22,7 @@ import { TableBuilder } from '../table/tableBuilder';
 import type { ParseProblem, Table } from '../table/types';
 import { DEFAULT_SCAN_LIMITS } from './scan';
 import { filesUnder } from './fileTree';
+import { readSmallFile } from './regularFile';
 import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
 import { StepTableBuilder } from './stepTable';
 import { withProblems } from './tableSeries';
@@ -202,20 +203,24 @@ async function readMeta(path: string, display: string, log: ProblemLog): Promise
   return { name, deleted: meta.lifecycle_stage === 'deleted' };
 }
 
-/** A small text file's content, trimmed; null when absent, unreadable or too large. */
+/** A small text file's content, trimmed; null when absent, unreadable, not a regular file or too large. */
 async function readText(path: string): Promise<string | null> {
-  const info = await stat(path).catch(() => null);
-  if (info === null || !info.isFile() || info.size > MAX_PARAM_BYTES) return null;
-  const text = await readFile(path, 'utf8').catch(() => null);
-  return text === null ? null : text.trim();
+  const read = await readSmallFile(path, path, MAX_PARAM_BYTES);
+  return 'text' in read ? read.text.trim() : null;
 }
 
-/** Params as a record of key -> text (a key with '/' as in MLflow). */
+/**
+ * Params as a record of key -> text (a key with '/' as in MLflow). One that is no regular file or cannot be read when
+ * it is opened (replaced by a FIFO after the walk saw it) is left out and said so; one removed since is no news.
+ */
 async function readParams(root: string, log: ProblemLog): Promise<Record<string, string>> {
   const params: Record<string, string> = {};
   for (const key of await filesUnder(root, log, MAX_KEY_DEPTH)) {
-    const value = await readText(join(root, key));
-    if (value !== null) params[key] = value;
+    const read = await readSmallFile(join(root, key), join(root, key), MAX_PARAM_BYTES);
+    if ('text' in read) params[key] = read.text.trim();
+    else if (read.reason === 'not-regular') log.addForFile('file-unreadable', 'error', 1, 1, read.message);
+    else if (read.reason === 'failed')
+      log.addForFile('file-unreadable', 'error', 1, 1, describeFsError(read.error, join(root, key)));
   }
   return params;
 }
