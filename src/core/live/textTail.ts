@@ -19,7 +19,7 @@ import { DEFAULT_MAX_BYTES, pump, TableReader, tooLargeMessage, type ReadTableOp
 import type { PartShape } from '../table/parallel';
 import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
-import { NotRegularFileError, openRegularFile } from '../sources/regularFile';
+import { bytesBefore, NotRegularFileError, openRegularFile } from '../sources/regularFile';
 import { LiveTable } from './liveTable';
 import {
   followable,
@@ -370,11 +370,8 @@ async function headOf(handle: FileHandle, end: number): Promise<Buffer> {
 }
 
 /** The up to SEAM_BYTES bytes before `end`. */
-async function seamBefore(handle: FileHandle, end: number): Promise<Buffer> {
-  const start = Math.max(0, end - SEAM_BYTES);
-  const buf = Buffer.alloc(end - start);
-  const { bytesRead } = await handle.read(buf, 0, buf.length, start);
-  return buf.subarray(0, bytesRead);
+function seamBefore(handle: FileHandle, end: number): Promise<Buffer> {
+  return bytesBefore(handle, end, SEAM_BYTES);
 }
 
 /**

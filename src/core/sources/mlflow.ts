@@ -21,7 +21,7 @@ import { TableBuilder } from '../table/tableBuilder';
 import type { ParseProblem, Table } from '../table/types';
 import { DEFAULT_SCAN_LIMITS } from './scan';
 import { filesUnder } from './fileTree';
-import { NotRegularFileError, openRegularFile, readSmallFile } from './regularFile';
+import { bytesBefore, NotRegularFileError, openRegularFile, readSmallFile } from './regularFile';
 import type { FileResumes } from './resume';
 import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
 import { StepTableBuilder } from './stepTable';
@@ -285,7 +285,8 @@ async function readMetricFile(
     const { ino, dev } = await handle.stat();
     const { consumed, failed } = await readMetricLines(handle, read, headBytes);
     // A read that failed part way is not resumed: the next reads the file whole.
-    if (!failed) kept?.set(path, { ...read, ino, dev, consumed, seam: await bytesBefore(handle, consumed) });
+    if (!failed)
+      kept?.set(path, { ...read, ino, dev, consumed, seam: await bytesBefore(handle, consumed, SEAM_BYTES) });
     return read;
   } finally {
     await handle.close().catch(() => undefined);
@@ -297,15 +298,7 @@ async function resumable(handle: FileHandle, last: MetricFileRead | undefined): 
   if (last === undefined) return null;
   const { ino, dev, size } = await handle.stat();
   if (ino !== last.ino || dev !== last.dev || size < last.consumed) return null;
-  return (await bytesBefore(handle, last.consumed)).equals(last.seam) ? last : null;
-}
-
-/** The up to SEAM_BYTES bytes before `end`. */
-async function bytesBefore(handle: FileHandle, end: number): Promise<Buffer> {
-  const start = Math.max(0, end - SEAM_BYTES);
-  const buf = Buffer.alloc(end - start);
-  const { bytesRead } = await handle.read(buf, 0, buf.length, start);
-  return buf.subarray(0, bytesRead);
+  return (await bytesBefore(handle, last.consumed, SEAM_BYTES)).equals(last.seam) ? last : null;
 }
 
 /**

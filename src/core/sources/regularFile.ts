@@ -89,6 +89,17 @@ export async function readSmallFile(
   }
 }
 
+/**
+ * The up to `count` bytes of an open file before `end`: a follower keeps them where its last read ended, and other
+ * bytes there mean the file was rewritten, not grown (text tails, MLflow metric files).
+ */
+export async function bytesBefore(handle: FileHandle, end: number, count: number): Promise<Buffer> {
+  const start = Math.max(0, end - count);
+  const buf = Buffer.alloc(end - start);
+  const { bytesRead } = await handle.read(buf, 0, buf.length, start);
+  return buf.subarray(0, bytesRead);
+}
+
 /** A table that holds nothing but the error of a file not read for what it is. */
 export function notRegularTable(display: string, kind: string, format: FileFormat): Table {
   const problems = new ProblemLog(display);
