@@ -244,7 +244,8 @@ export class TextTail implements Tail {
       const from = afterCr ? at.consumed + 1 : at.consumed;
       const end = await completeEnd(handle, from, size, at.crHeldAt === size);
       const cr = await crEnds(handle, end, size);
-      if (end <= from + at.held) return cr; // no line end since the last read
+      // No line end since the last read (the LF of a CRLF alone is one already read: passed over).
+      if (end <= from + at.held) return { ...cr, consumed: from, seam: await seamBefore(handle, from) };
       // Numbered from the file's line where the part starts: a problem's message names its line as its location does.
       const maxBytes = max - at.consumed;
       const options = { ...this.heldOptions(), maxBytes, firstLine: at.lines + 1, lineEndsBefore: at.lineEnds };

@@ -111,7 +111,12 @@ test('lone CRs are line ends as they are appended; a CRLF cut between its CR and
   appendFileSync(crlf, '\n2,1e-3,2.9\r');
   await cut.update();
   await cut.update(); // unchanged since: its CR ends line 3
-  appendFileSync(crlf, '\n3,1e-3,2.8\r\n');
+  appendFileSync(crlf, '\n3,1e-3,2.8\r');
+  await cut.update();
+  await cut.update(); // its CR ends line 4
+  appendFileSync(crlf, '\n'); // that CRLF's LF alone, then the next line
+  await cut.update();
+  appendFileSync(crlf, '4,1e-3,2.7\r\n');
   await cut.update();
   const [followed, whole] = [cut.current().tables[0], await readTable(crlf)];
   assert.deepEqual(content(followed), content(whole));
