@@ -10,6 +10,7 @@ import { jsonErrorDocument, writeJsonReport, type CliJsonError } from './report'
 import { documentJson, jsonShown, VERSION } from '../core/report/fitDocument';
 import { jsonSafe, terminalSafe } from './terminal';
 import { cliMessage, formatAnalysis, formatInspection } from './text';
+import { isMainThread } from 'node:worker_threads';
 import { watchRuns, type Writer } from './watch';
 
 /** Every byte printed goes through here or through fail(): file text never reaches the terminal raw. */
@@ -143,7 +144,9 @@ async function run(argv: string[], work: Work, write: Writer, progress: Progress
   }
   if (request.command === 'watch') {
     progress.lines = true;
-    return watchRuns(request, VERSION, write, fail);
+    const code = await watchRuns(request, VERSION, write, fail);
+    endAtOnce = true;
+    return code;
   }
   const analysis = await work.analyseFiles(request.files, request.options, read);
   analysis.findings = await withCellColumns(analysis.findings);
@@ -193,8 +196,18 @@ function endOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
-if (require.main === module) {
+/**
+ * The command ended with all its output written, and work it no longer wants may still be under way: `watch` after a
+ * signal, whose update in flight (a read, a fit) held the process 1-5 s, so main ends the process at once.
+ */
+let endAtOnce = false;
+
+// Not in the follower's thread `watch` starts from this file when bundled (watch.ts).
+if (require.main === module && isMainThread) {
   endOnClosedPipe(process.stdout);
   endOnClosedPipe(process.stderr);
-  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+    if (endAtOnce) process.exit(code);
+  });
 }

@@ -1,8 +1,13 @@
 // `scaling-lens watch PATH...`: follows the runs (src/core/live) and prints an update each time they change — the
 // fit's text, or with --json one compact line per update in the `fit --json` shape without the per-point arrays, plus
-// `update` (what changed, how the fit started, its timings). Ends with status 0 on SIGINT or SIGTERM.
+// `update` (what changed, how the fit started, its timings). Ends with status 0 on SIGINT or SIGTERM, at once: the
+// runs are followed in a thread of their own (this module, started again as a worker), so a signal is heard while an
+// update reads or fits (it was heard only once a fit's synchronous work ended: 16 s into a cold fit, and the process
+// then waited for the update under way, 1-5 s, printing it after the signal); the updates printed are whole, and main
+// ends the process, and the follower's thread with it, once they are written.
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { plainAnalysis } from '../core/analysis/series';
-import { followRuns, type LiveUpdate } from '../core/live/follower';
+import { followRuns, type FollowOptions, type LiveUpdate } from '../core/live/follower';
 import type { CliRequest } from './args';
 import { fitHeadDocument, jsonShown } from '../core/report/fitDocument';
 import { formatAnalysis } from './text';
@@ -10,6 +15,15 @@ import { nameOnLine, oneLine } from './terminal';
 
 /** How main prints: through its escaping. */
 export type Writer = (text: string, kind?: 'text' | 'json') => Promise<void>;
+
+/** Run from source, the follower's thread loads TypeScript through it (named so the bundle does not take it in). */
+const TSX_REQUIRE_HOOK = 'tsx/cjs';
+
+/** What the follower's thread is started with, and what it posts: each update, or an update's failure. */
+interface WatchJob {
+  scalingLensWatch: { files: string[]; options: FollowOptions };
+}
+type WatchMessage = { update: LiveUpdate } | { error: string };
 
 /** Follows until SIGINT or SIGTERM; resolves with the exit status. */
 export async function watchRuns(request: CliRequest, version: string, write: Writer, fail: (text: string) => void) {
@@ -25,7 +39,9 @@ export async function watchRuns(request: CliRequest, version: string, write: Wri
   });
   const read = { delimiter: request.delimiter, format: request.format };
   let printing = Promise.resolve();
+  let ended = false;
   const print = (update: LiveUpdate) => {
+    if (ended) return; // after the signal: not printed, the process is ending
     const analysis = plainAnalysis(update.analysis);
     return request.json
       ? write(
@@ -34,20 +50,41 @@ export async function watchRuns(request: CliRequest, version: string, write: Wri
         )
       : write(`${updateLine(update)}\n${formatAnalysis(analysis)}\n`);
   };
-  const following = await followRuns(
-    request.files,
-    { analysis: request.options, read },
-    (update) => (printing = printing.then(() => print(update))),
-    (error) =>
-      fail(
-        `scaling-lens: an update failed (${oneLine(error instanceof Error ? error.message : String(error))}); following goes on\n`,
-      ),
+  const job: WatchJob = { scalingLensWatch: { files: request.files, options: { analysis: request.options, read } } };
+  // This file again: the CLI's bundle, or watch.ts run from source (tests), whose thread needs tsx's require hook.
+  const fromSource = __filename.endsWith('.ts');
+  const worker = new Worker(__filename, {
+    workerData: job,
+    ...(fromSource && { execArgv: ['--require', require.resolve(TSX_REQUIRE_HOOK)] }),
+  });
+  const crashed = new Promise<number>((resolve) =>
+    worker.once('error', (error) => {
+      fail(`scaling-lens: following stopped (${oneLine(error.message)})\n`);
+      resolve(1);
+    }),
   );
-  await signalled;
-  following.stop();
+  worker.on('message', (message: WatchMessage) => {
+    if ('update' in message) printing = printing.then(() => print(message.update));
+    else fail(`scaling-lens: an update failed (${oneLine(message.error)}); following goes on\n`);
+  });
+  const code = await Promise.race([signalled.then(() => 0), crashed]);
+  ended = true;
   await printing;
-  return 0;
+  return code;
 }
+
+/** The follower's thread: follows the runs and posts each update (the main thread prints them and hears signals). */
+async function followInThread({ files, options }: WatchJob['scalingLensWatch']): Promise<void> {
+  await followRuns(
+    files,
+    options,
+    (update) => parentPort?.postMessage({ update } satisfies WatchMessage),
+    (error) => parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+  );
+}
+
+const started = workerData as Partial<WatchJob> | null;
+if (!isMainThread && started?.scalingLensWatch) void followInThread(started.scalingLensWatch);
 
 function updateJson(update: LiveUpdate) {
   return {

@@ -7,6 +7,7 @@ import type { Analysis, CellSteps, CurveReport, FileSummary, Series } from '../c
 import { lowerBound, upperBound } from '../core/util/arrays';
 import type { FileFormat } from '../core/table/types';
 import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
+import { LAW_ONLY_BANDS } from '../core/analysis/bands';
 import {
   formatCompact,
   formatCount,
@@ -114,11 +115,14 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
   const low = p.low[index];
   const high = p.high[index];
   const residual = observed - predicted;
+  // A sweep law's band is where the law lies, not where a run falls (LAW_ONLY_BANDS): said as what it is.
+  const lawOnly = LAW_ONLY_BANDS.has(fitOfCurve(analysis.fits, curve)?.law ?? 'lr-annealing');
+  const band = lawOnly ? "the fitted law's 95 % band" : 'the 95 % band';
   const inside =
     Number.isFinite(low) && Number.isFinite(high)
       ? observed >= low && observed <= high
-        ? 'inside the 95 % band'
-        : '**outside** the 95 % band'
+        ? `inside ${band}`
+        : `**outside** ${band}${lawOnly ? " (the law's uncertainty, not a run's noise: most runs lie outside it)" : ''}`
       : 'no band (bootstrap off)';
   return [
     title,

@@ -47,8 +47,8 @@ export function findingCell(table: Table, column: number | undefined): FindingCe
 export function cellPlaces(table: Table): {
   at(column: number | undefined, row: number, value?: number): CellPlace;
   atLine(column: number | undefined, line: number): CellPlace;
-  atRow(row: number, columns: readonly (number | undefined)[]): CellPlace;
-  atRowOfLine(line: number, columns: readonly (number | undefined)[]): CellPlace;
+  atRow(row: number, columns: readonly (number | undefined)[], step?: number): CellPlace;
+  atRowOfLine(line: number, columns: readonly (number | undefined)[], step?: number): CellPlace;
 } {
   const cells = new Map<number, FindingCell | undefined>();
   const cellOf = (column: number) => {
@@ -74,11 +74,15 @@ export function cellPlaces(table: Table): {
   /**
    * A whole row's place (a step left out, repeated, rounded): its cell of the first of `columns` that has one there,
    * the step's as a rule. A run folder's step has none (its metric files are joined on it): then the record of the
-   * loss or LR in its metric file, not the folder with that file's line, which no editor can show.
+   * loss or LR in its metric file, not the folder with that file's line, which no editor can show. `step`: the step
+   * the finding's message shows (columns[0] is the step's), quoted by the shells as its cell writes it whatever it
+   * is (FindingCell.shown): a double's digits are not the file's (`-5.0`, `3.5e10`, `9007199254740993`).
    */
-  const atRow = (row: number, columns: readonly (number | undefined)[]): CellPlace => {
+  const atRow = (row: number, columns: readonly (number | undefined)[], step?: number): CellPlace => {
     const placed = columns.find((c) => c !== undefined && cellOf(c) && (table.columns[c].cells?.lines?.[row] ?? 1));
-    return at(placed ?? columns[0], row);
+    const [file, line, cell] = at(placed ?? columns[0], row);
+    const quoted = step !== undefined && cell !== undefined && (placed ?? columns[0]) === columns[0];
+    return [file, line, quoted ? { ...cell, shown: String(step) } : cell];
   };
   return {
     at,
@@ -89,9 +93,9 @@ export function cellPlaces(table: Table): {
       return [table.file, line, column === undefined ? undefined : cellOf(column)];
     },
     atRow,
-    atRowOfLine(line, columns) {
+    atRowOfLine(line, columns, step) {
       const row = rowAt(line);
-      return row >= 0 ? atRow(row, columns) : [table.file, line, undefined];
+      return row >= 0 ? atRow(row, columns, step) : [table.file, line, undefined];
     },
   };
 }

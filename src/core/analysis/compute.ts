@@ -369,7 +369,7 @@ function excludedCurve(table: Table, excluded: ComputeRows['excluded']): CurveRe
  * (narrowedSpread): 200 refits of every row of a 300,000-run sweep took over 300 s, and their spread is that of
  * BOOTSTRAP_POINTS rows times sqrt(BOOTSTRAP_POINTS / n) all the same.
  */
-function caseBootstrap(
+export function caseBootstrap(
   points: ChinchillaPoints,
   observed: Float64Array,
   params: Float64Array,

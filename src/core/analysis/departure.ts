@@ -240,11 +240,7 @@ export function applyDepartures(out: LawAnalysis<Series>, found: FoundDeparture[
     const record = lawDeparture(curve, departure, options, report?.points);
     out.findings.push(departureFinding(curve, record));
     if (report) report.departure = record;
-    if (!withholds(record)) continue;
-    const reason = departureReason(record);
-    out.predictions.forEach((p, i) => {
-      if (p.status === 'ok' && p.curve === curve.name) out.predictions[i] = withheld(p, 'law-departed', reason);
-    });
+    if (withholds(record)) withholdRun(out, curve, departureReason(record));
   }
 }
 
@@ -256,11 +252,26 @@ export function withholdDiverged(out: LawAnalysis<Series>, curves: readonly Loss
   for (const curve of curves) {
     const d = curve.diverged;
     if (!d) continue;
-    const reason = `the run diverged: its loss is no number from step ${formatCount(d.step)} (line ${d.line}) to the end of the log`;
-    out.predictions.forEach((p, i) => {
-      if (p.status === 'ok' && p.curve === curve.name) out.predictions[i] = withheld(p, 'law-departed', reason);
-    });
+    withholdRun(
+      out,
+      curve,
+      `the run diverged: its loss is no number from step ${formatCount(d.step)} (line ${d.line}) to the end of the log`,
+    );
   }
+}
+
+/**
+ * Every prediction of a run that left its law (or diverged) withheld with what its data show, whatever withheld it
+ * before: an LR drop past its log, or its reach, is not why a run that blew up predicts nothing (a diverged run whose
+ * scheduled LR decays on in its NaN rows was said withheld for an unseen drop). The curve's cut (withheldFrom) says
+ * the same, for the hover and --json.
+ */
+function withholdRun(out: LawAnalysis<Series>, curve: LossCurve, reason: string): void {
+  out.predictions.forEach((p, i) => {
+    if (p.curve === curve.name) out.predictions[i] = withheld(p, 'law-departed', reason);
+  });
+  const report = out.curves.find((c) => c.name === curve.name && c.file === curve.file);
+  if (report?.withheldFrom) report.withheldFrom = { ...report.withheldFrom, reason };
 }
 
 /** Whether a departure withholds the run's predictions: above the law, the law's number is optimistic. */

@@ -15,6 +15,7 @@
 // that is not its parameter count (a typo in a size given, a params column counting embeddings for one run only) or
 // another data set; test/unit/analysis/sizeDisagreement.test.ts measures the statistic there.
 import { finding } from '../findings';
+import { normalWithin, studentTQuantile } from '../util/studentT';
 import { distinctDigits, formatCompact, formatPercent, formatR2 } from '../util/format';
 import { isSizeLaw } from './lossLaw';
 import { r2WithoutOutliers, scorePredictions } from './metrics';
@@ -26,8 +27,13 @@ import type { CurveReport, FitProblem, FitResult, LawAnalysis, Series } from './
 export const DISAGREE_SIGMAS = 3;
 /** The error scale never goes below this (0.01 % of the loss): noiseless curves would flag rounding. */
 const MIN_SCALE = 1e-4;
-/** Points a curve needs for an offset and a spread worth judging. */
+/** Points a curve needs for its spread and noise to count in the law's typical error, and for its shape to be judged. */
 const MIN_POINTS = 10;
+/**
+ * Points a shorter curve needs for its offset to be judged at all: its own spread about its offset, with n - 1 >= 2
+ * degrees of freedom, is what tells its offset from its noise (shortOffsetIsNoise).
+ */
+const MIN_SHORT_POINTS = 3;
 
 /** A fitted curve's residuals against the shared law, summarised. */
 export interface CurveOffset {
@@ -53,7 +59,7 @@ export interface Disagreement {
 }
 
 /** One fitted curve's offset, spread and noise over the points with a finite law value; null with too few. */
-export function curveOffset(curve: CurveReport<Series>): CurveOffset | null {
+export function curveOffset(curve: CurveReport<Series>, minPoints = MIN_POINTS): CurveOffset | null {
   const { observed, predicted } = curve.points;
   let n = 0;
   let sum = 0;
@@ -69,21 +75,41 @@ export function curveOffset(curve: CurveReport<Series>): CurveOffset | null {
     sumSq += r * r;
     last = r;
   }
-  if (n < MIN_POINTS) return null;
+  if (n < minPoints) return null;
   const offset = sum / n;
   const spread = Math.sqrt(Math.max(0, sumSq - n * offset * offset) / (n - 1));
   return { curve, offset, spread, noise: Math.sqrt(diffSq / (2 * (n - 1))), points: n };
 }
 
-/** How far each fitted curve of a loss fit sits off the shared law, in units of the law's error on the set. */
+/**
+ * How far each fitted curve of a loss fit sits off the shared law, in units of the law's error on the set. A short
+ * curve (MIN_SHORT_POINTS or more) is judged as a long one, its spread in that error too (the law's error on the
+ * public runs cut to 3-9 points beside a whole one is larger than on the whole one: judged by the whole one's alone,
+ * they sat up to 11 of it off), and its offset must also not be its own noise (shortOffsetIsNoise). Short curves were
+ * not judged: a short run of another model fitted with long ones was predicted under the shared law without a word.
+ */
 export function judgeOffsets(curves: readonly CurveReport<Series>[]): Disagreement {
-  const offsets = curves.flatMap((c) => (c.role === 'fit' ? (curveOffset(c) ?? []) : []));
+  const offsets = curves.flatMap((c) => (c.role === 'fit' ? (curveOffset(c, MIN_SHORT_POINTS) ?? []) : []));
   const meanSquare = (f: (o: CurveOffset) => number) =>
     offsets.reduce((s, o) => s + f(o) ** 2, 0) / Math.max(1, offsets.length);
   const scale = Math.max(MIN_SCALE, Math.sqrt(meanSquare((o) => o.spread)), Math.sqrt(meanSquare((o) => o.noise)));
   const sigmas = offsets.map((o) => o.offset / scale);
-  return { offsets, scale, sigmas, off: offsets.filter((_, i) => Math.abs(sigmas[i]) > DISAGREE_SIGMAS) };
+  const off = offsets.filter((o, i) => Math.abs(sigmas[i]) > DISAGREE_SIGMAS && !shortOffsetIsNoise(o));
+  return { offsets, scale, sigmas, off };
 }
+
+/**
+ * Whether a short curve's offset may be its own noise: within the Student t bound of its n - 1 degrees of freedom
+ * that holds the normal's DISAGREE_SIGMAS share (19 standard errors for 3 points, 6.6 for 5, 4.3 for 9), its standard
+ * error its spread over sqrt(n). A long curve's noise is in the scale already (the scale is at least its noise).
+ */
+function shortOffsetIsNoise(o: CurveOffset): boolean {
+  if (o.points >= MIN_POINTS) return false;
+  return Math.abs(o.offset) <= shortBound(o.points) * (Math.max(MIN_SCALE, o.spread) / Math.sqrt(o.points));
+}
+
+/** The t bound of a short curve's offset over its standard error, for its number of points. */
+const shortBound = (points: number) => studentTQuantile(normalWithin(DISAGREE_SIGMAS), points - 1);
 
 /**
  * A curve's shape the shared law misses: its R² under the law (without gross outliers) at or below `maxR2`, the law
@@ -100,12 +126,13 @@ export interface MissedShape {
 }
 
 /**
- * The fitted curves (with an offset: 10 points or more) whose shape the shared law misses. A curve that left its law
+ * The fitted curves of MIN_POINTS or more whose shape the shared law misses. A curve that left its law
  * (law-departure, found before) is not judged: its latest points are off the law by what that finding says.
  */
 export function missedShapes(offsets: readonly CurveOffset[]): MissedShape[] {
   return offsets.flatMap((o) => {
-    if (o.curve.departure) return [];
+    // A short curve's R² and its misfit against its noise are a few points' chance, not a shape.
+    if (o.curve.departure || o.points < MIN_POINTS) return [];
     const r2 = curveR2(o.curve);
     return r2 <= SHAPE_MISSED.maxR2 && o.spread >= SHAPE_MISSED.minSpreadNoises * o.noise ? [{ offset: o, r2 }] : [];
   });
@@ -187,6 +214,13 @@ function missedShapeFinding(m: MissedShape, fitted: number, digits: number | und
   });
 }
 
+/** For a short curve: that its offset is not its noise either, by the t bound of its few points. */
+function shortPhrase(o: CurveOffset): string {
+  if (o.points >= MIN_POINTS) return '';
+  const errors = Math.abs(o.offset) / (Math.max(MIN_SCALE, o.spread) / Math.sqrt(o.points));
+  return `; with ${o.points} points, its offset is ${errors.toFixed(1)} times its own standard error, more than the ${shortBound(o.points).toFixed(1)} its noise reaches at ${o.points - 1} degrees of freedom`;
+}
+
 /** What the curves fitted together can be, and what to do, by the kind of law that fitted them. */
 const ADVICE = {
   loss:
@@ -203,7 +237,7 @@ function disagreeFinding(o: CurveOffset, scale: number, fitted: number, digits: 
   return finding('curves-disagree', 'warning', {
     message:
       `"${c.name}"${sizePhrase(c, digits)} sits ${offsetPhrase(o.offset)} the law fitted to the ${fitted} curves together, on average over its ` +
-      `${o.points} points (${sigmasPhrase(o.offset, scale)}; its own point-to-point noise is ${formatPercent(o.noise, 2)}). ` +
+      `${o.points} points (${sigmasPhrase(o.offset, scale)}; its own point-to-point noise is ${formatPercent(o.noise, 2)}${shortPhrase(o)}). ` +
       (digits !== undefined ? ADVICE.sized : ADVICE.loss) +
       'No prediction is shown from this fit: its coefficients are a compromise between the curves.',
     file: c.file,

@@ -141,7 +141,6 @@ const STEP_SHARE = 0.02;
  */
 export function oneStepLanding(curves: readonly LossCurve[], warmupSteps: number | undefined): number | undefined {
   let landing: number | undefined;
-  const near = (v: number, to: number) => Math.abs(v - to) <= PLATEAU_TOLERANCE * to;
   for (const curve of curves) {
     const n = curve.steps.length;
     const peak = new StepLr(curve.schedule, warmupSteps).peak;
@@ -149,17 +148,20 @@ export function oneStepLanding(curves: readonly LossCurve[], warmupSteps: number
     const { steps, lr } = curve.schedule;
     const last = curve.steps[n - 1];
     const longest = STEP_SHARE * (last - curve.steps[0]);
-    let before = -1;
+    // Bounds, not a closure per row: a followed run's schedule has a million rows, asked at every update.
+    const [low, high] = [(1 - PLATEAU_TOLERANCE) * peak, (1 + PLATEAU_TOLERANCE) * peak];
+    let atPeakBefore = -1;
     for (let k = peakIndex(lr, peak); k < lr.length && steps[k] <= last; k++) {
-      if (blipBelow(lr, k, (1 - PLATEAU_TOLERANCE) * peak)) continue;
-      const atPeak = near(lr[k], peak);
-      if (!atPeak) {
-        landing ??= lr[k];
-        if (!(lr[k] > 0 && lr[k] < peak && near(lr[k], landing))) return undefined;
-        // A fall from the peak row before: a step only over a short interval.
-        if (before >= 0 && near(lr[before], peak) && steps[k] - steps[before] > longest) return undefined;
+      const v = lr[k];
+      if (v >= low && v <= high) {
+        atPeakBefore = k;
+        continue;
       }
-      before = k;
+      if (blipBelow(lr, k, low)) continue;
+      landing ??= v;
+      if (!(v > 0 && v < peak && Math.abs(v - landing) <= PLATEAU_TOLERANCE * landing)) return undefined;
+      // A fall from the peak row before: a step only over a short interval.
+      if (atPeakBefore === k - 1 && steps[k] - steps[atPeakBefore] > longest) return undefined;
     }
   }
   return landing;

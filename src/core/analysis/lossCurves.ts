@@ -348,7 +348,8 @@ export function extractLossCurves(
       continue;
     }
     if (step < 0) {
-      const place = atRow(r, rowColumns);
+      // The step quoted as written, as every step finding's (CellPlaces.atRow).
+      const place = atRow(r, rowColumns, step);
       rowFindings.add('step-negative', 'warning', `Step ${step} is negative; the row is left out.`, ...place);
       continue;
     }
@@ -359,8 +360,7 @@ export function extractLossCurves(
         'step-implausible',
         'warning',
         `Step ${step} is beyond any training run's (above 2^53, where steps are no longer whole numbers); the row is left out.`,
-        // The double's digits are not the file's: the shells quote the step as written (FindingCell.shown).
-        ...at(stepCol, r, step),
+        ...atRow(r, rowColumns, step),
       );
       continue;
     }
@@ -568,7 +568,7 @@ export function extractLossCurves(
           'step-implausible',
           'warning',
           `${plural(steps.length - cut, 'row')} of "${name}" from step ${steps[cut]} on lie far beyond the curve's own spacing (its steps before reach ${limit}): a token count or a stray value in the step column? They are left out, with the learning rates logged there.`,
-          ...atLine(stepCol, lines[cut]),
+          ...atRowOfLine(lines[cut], rowColumns, steps[cut]),
         ),
         curve: name,
       });

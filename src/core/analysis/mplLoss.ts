@@ -265,8 +265,10 @@ function mplFit(
     return p;
   };
   const atBounds = model.atBounds.map((h) => h.name);
-  const oneStep = oneStepUndetermined(input, model);
-  const undetermined = oneStep?.undetermined;
+  // Asked of the full fit only (its identification, its description, its landing), not of every backtest refit: a
+  // pass over the schedules, a million rows on a followed run.
+  let oneStep: ReturnType<typeof oneStepUndetermined> | null = null;
+  const oneStepOnce = () => (oneStep === null ? (oneStep = oneStepUndetermined(input, model)) : oneStep);
   let paramSets: Float64Array[] = [];
   const drawn = new Map<number, { refits: DrawnRefits; replicates: LossReplicates }>();
   /** The refits behind `samples` replicates: carried from a grown run's last fit (moved with its optimum), or drawn. */
@@ -303,8 +305,12 @@ function mplFit(
     delta: input.options.lossDelta,
     solver: model.fit,
     atBounds,
-    identified: dropTermIdentified(atBounds, undetermined),
-    ...(oneStep && { oneStepLanding: oneStep.landing }),
+    get identified() {
+      return dropTermIdentified(atBounds, oneStepOnce()?.undetermined);
+    },
+    get oneStepLanding() {
+      return oneStepOnce()?.landing;
+    },
     predict,
     carry: () => ({ model, drops, drawn: new Map([...drawn].map(([n, d]) => [n, d.refits])) }),
     bootstrap(requested: number): LossReplicates {
@@ -355,10 +361,13 @@ function mplFit(
       drawn.set(samples, { refits, replicates });
       return replicates;
     },
-    describe: (replicates) => ({
-      ...describeMpl(input, model, paramSets, replicates.method, undetermined),
-      ...(oneStep && { oneStepLanding: { ...oneStep.landing } }),
-    }),
+    describe: (replicates) => {
+      const once = oneStepOnce();
+      return {
+        ...describeMpl(input, model, paramSets, replicates.method, once?.undetermined),
+        ...(once && { oneStepLanding: { ...once.landing } }),
+      };
+    },
     forComparison: () => mplFit({ ...input, purpose: 'backtest' }, model),
   };
 }

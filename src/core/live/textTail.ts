@@ -4,9 +4,14 @@
 // nor is a record whose quoted field is still open after the last line feed (its writer may be between the lines of
 // that field): it is held, and read from its start once its quote closes.
 // A file that shrank or was replaced (another inode) is read again whole, as is one whose header cannot be resumed
-// (a W&B panel export reshaped as it streams, columns left out). Memory: the rows, plus one read window.
+// (a W&B panel export reshaped as it streams, columns left out) or whose first bytes changed (a header written over).
+// A line ends in a LF, a CRLF or a lone CR (old Mac files), as a read of the file has it; a CR that ends the bytes
+// written so far is held, since its LF may come with the next write (a CRLF split in two appends is one line end),
+// until an update finds the file as it was: then it ends its line, and a LF written after it is that CR's.
+// Memory: the rows, plus one read window.
 import { stat, type FileHandle } from 'node:fs/promises';
-import { LF } from '../table/bytes';
+import { CR, LF } from '../table/bytes';
+import type { LineEndsSeen } from '../table/lineEnds';
 import { describeFsError } from '../table/problems';
 import { failedTable, readTable } from '../table/read';
 import { ReadAhead } from '../table/stream';
@@ -14,7 +19,7 @@ import { DEFAULT_MAX_BYTES, pump, TableReader, tooLargeMessage, type ReadTableOp
 import type { PartShape } from '../table/parallel';
 import type { Table } from '../table/types';
 import type { SourceRead } from '../sources';
-import { NotRegularFileError, openRegularFile } from '../sources/regularFile';
+import { bytesBefore, NotRegularFileError, openRegularFile } from '../sources/regularFile';
 import { LiveTable } from './liveTable';
 import {
   followable,
@@ -42,6 +47,11 @@ const BACK_STEP = 64 * 1024;
 /** Bytes before the read end kept to tell a file rewritten in place (truncated, then written longer) from a grown one. */
 const SEAM_BYTES = 64;
 /**
+ * The file's first bytes kept to tell a header written over in place (a writer restarted that truncates and writes
+ * other column names of the same length): they are compared at each read of what was appended.
+ */
+const HEAD_BYTES = 4096;
+/**
  * The longest record held while its quote is open. Past it the quote is taken as a stray one and rejected, as a read
  * of the file rejects it, so one stray quote cannot hide the rows after it for long.
  */
@@ -63,6 +73,14 @@ interface Position {
   seam: Buffer;
   /** Offsets before `consumed` that held a NUL byte when read (see HOLE_MARKS): other bytes there mean a hole filled. */
   holes: number[];
+  /** The first bytes of the file (up to HEAD_BYTES, before `consumed`): other bytes there mean its header was rewritten. */
+  head: Buffer;
+  /** The line ends read in [0, consumed): the next part is read knowing them (a lone CR is no mix in a file of them). */
+  lineEnds: LineEndsSeen;
+  /** The size of the file when its last byte was a CR held (its LF may follow), else -1: see completeEnd. */
+  crHeldAt: number;
+  /** `consumed` follows a CR taken as a line end at the file's end: a LF next is its CRLF's, not a line of its own. */
+  afterCr: boolean;
 }
 
 export class TextTail implements Tail {
@@ -120,7 +138,7 @@ export class TextTail implements Tail {
     const message =
       at.held > 0
         ? `the row from line ${at.lines + 1} on (${size - at.consumed} bytes) is in a quoted field not closed yet, so it is not read: a run may still be writing that field; it is read once its quote closes (close it if the file is finished)`
-        : `the last line (${size - at.consumed} bytes) has no line feed yet, so it is not read: a run may still be writing it; it is read once its line feed is written (add one if the file is finished)`;
+        : `the last line (${size - at.consumed} bytes) has no line end yet, so it is not read: a run may still be writing it; it is read once its line feed is written (add one if the file is finished; a last CR is held, as its LF may follow)`;
     this.table.note({ code: 'line-unfinished', severity: 'info', line: at.lines + 1, column: 1, message });
   }
 
@@ -147,21 +165,24 @@ export class TextTail implements Tail {
   /** Reads [0, last line feed] with a fresh reader, keeping its shape for the reads that follow. */
   private async readWhole(change: 'read' | 'reread', size: number): Promise<TailUpdate> {
     const read = await this.withFile(async (handle, info) => {
-      const end = await completeEnd(handle, 0, Number(info.size));
+      const end = await completeEnd(handle, 0, Number(info.size), this.position?.crHeldAt === Number(info.size));
       if (end === 0) return null;
       const reader = new TableReader(this.file, this.path, this.heldOptions(), end);
-      if (reader.refuseSize(end)) return { reader, end, info, consumed: end, seam: Buffer.alloc(0), holes: [] };
-      await pump(reader, new ReadAhead(handle, reader.chunkSize, 0, end), this.file);
-      if (!reader.done) reader.push(0); // the range ended at a line feed: its last record is complete
-      const consumed = await heldStart(handle, reader, 0, end);
+      const nothing = Buffer.alloc(0);
+      const cr = { crHeldAt: -1, afterCr: false };
+      if (reader.refuseSize(end))
+        return { reader, end, info, consumed: end, seam: nothing, head: nothing, holes: [], cr };
+      const ends = await crEnds(handle, end, Number(info.size));
+      const consumed = await parseLines(handle, reader, 0, end, ends.afterCr, this.file);
       const holes = await holesRead(handle, reader, 0, consumed, []);
-      return { reader, end, info, consumed, seam: await seamBefore(handle, consumed), holes };
+      const [seam, head] = [await seamBefore(handle, consumed), await headOf(handle, consumed)];
+      return { reader, end, info, consumed, seam, head, holes, cr: ends };
     });
     if (read instanceof NotRegularFileError) return this.swapped();
     if ((read === null || read instanceof Error) && this.table === null) return this.readProvisional(size);
     if (read === null) return this.emptied(size);
     if (read instanceof Error) return this.unreadable(read);
-    const { reader, end, info, consumed, seam, holes } = read;
+    const { reader, end, info, consumed, seam, head, holes, cr } = read;
     const lines = reader.part().linesConsumed;
     const shape = reader.shape();
     const table = reader.result();
@@ -172,7 +193,9 @@ export class TextTail implements Tail {
     this.tooLarge = false;
     this.failed = false;
     this.provisional = null;
-    this.position = { ino: info.ino, dev: info.dev, consumed, held: end - consumed, lines, shape, seam, holes };
+    const lineEnds = reader.lineEndsSeen;
+    const [ino, dev, held] = [info.ino, info.dev, end - consumed];
+    this.position = { ino, dev, consumed, held, lines, shape, seam, head, holes, lineEnds, ...cr };
     return { change, rows: this.table.rowCount, bytes: end };
   }
 
@@ -214,26 +237,34 @@ export class TextTail implements Tail {
     if (size > max) return this.refused(size, max);
     const read = await this.withFile(async (handle) => {
       if (!(await seamBefore(handle, at.consumed)).equals(at.seam)) return 'rewritten' as const;
+      if (!(await headOf(handle, at.head.length)).equals(at.head)) return 'header' as const;
       if (!(await stillZeros(handle, at.holes))) return 'filled' as const;
-      const end = await completeEnd(handle, at.consumed, size);
-      if (end <= at.consumed + at.held) return null; // no line feed since the last read
+      // The LF of a CRLF whose CR ended the last read: read as that line's end (the part starts after it).
+      const afterCr = at.afterCr && at.held === 0 && (await byteAt(handle, at.consumed)) === LF;
+      const from = afterCr ? at.consumed + 1 : at.consumed;
+      const end = await completeEnd(handle, from, size, at.crHeldAt === size);
+      const cr = await crEnds(handle, end, size);
+      // No line end since the last read (the LF of a CRLF alone is one already read: passed over).
+      if (end <= from + at.held) return { ...cr, consumed: from, seam: await seamBefore(handle, from) };
       // Numbered from the file's line where the part starts: a problem's message names its line as its location does.
       const maxBytes = max - at.consumed;
-      const options = { ...this.heldOptions(), maxBytes, firstLine: at.lines + 1 };
-      const reader = new TableReader(this.file, this.path, options, end - at.consumed, shape);
-      await pump(reader, new ReadAhead(handle, reader.chunkSize, at.consumed, end), this.file);
-      if (!reader.done) reader.push(0);
-      const consumed = await heldStart(handle, reader, at.consumed, end);
-      const holes = await holesRead(handle, reader, at.consumed, consumed, at.holes);
-      return { reader, end, consumed, seam: await seamBefore(handle, consumed), holes };
+      const options = { ...this.heldOptions(), maxBytes, firstLine: at.lines + 1, lineEndsBefore: at.lineEnds };
+      const reader = new TableReader(this.file, this.path, options, end - from, shape);
+      const consumed = await parseLines(handle, reader, from, end, cr.afterCr, this.file);
+      const holes = await holesRead(handle, reader, from, consumed, at.holes);
+      return { reader, from, end, consumed, seam: await seamBefore(handle, consumed), holes, cr };
     });
-    if (read === null) return { change: 'unchanged', rows: 0, bytes: 0 };
+    if (!(read instanceof Error) && typeof read === 'object' && 'crHeldAt' in read) {
+      this.position = { ...at, ...read };
+      return { change: 'unchanged', rows: 0, bytes: 0 };
+    }
     if (read === 'rewritten') return this.rewritten(size, 'the bytes where the last read ended changed');
+    if (read === 'header') return this.rewritten(size, 'its first bytes, its header, changed');
     if (read === 'filled')
       return this.rewritten(size, 'bytes of zeros it had read, a hole its writer left, were written over');
     if (read instanceof NotRegularFileError) return this.swapped();
     if (read instanceof Error) return this.unreadable(read);
-    const { reader, end, consumed, seam, holes } = read;
+    const { reader, from, end, consumed, seam, holes, cr } = read;
     const lines = reader.part().linesConsumed;
     const part = reader.result();
     this.table!.append(part, reader.part().columns);
@@ -241,8 +272,10 @@ export class TextTail implements Tail {
     this.failed = false;
     // The header written again in another order is the order of the rows after it: the next part is read in it.
     const next = reader.shape() ?? shape;
-    this.position = { ...at, consumed, held: end - consumed, lines: at.lines + lines, shape: next, seam, holes };
-    return { change: 'appended', rows: part.rowCount, bytes: end - at.consumed };
+    const lineEnds = reader.lineEndsSeen;
+    const held = end - consumed;
+    this.position = { ...at, consumed, held, lines: at.lines + lines, shape: next, seam, holes, lineEnds, ...cr };
+    return { change: 'appended', rows: part.rowCount, bytes: end - from };
   }
 
   /**
@@ -330,12 +363,16 @@ export class TextTail implements Tail {
   }
 }
 
-/** The up to SEAM_BYTES bytes before `end`. */
-async function seamBefore(handle: FileHandle, end: number): Promise<Buffer> {
-  const start = Math.max(0, end - SEAM_BYTES);
-  const buf = Buffer.alloc(end - start);
-  const { bytesRead } = await handle.read(buf, 0, buf.length, start);
+/** The file's first bytes, up to HEAD_BYTES and before `end`. */
+async function headOf(handle: FileHandle, end: number): Promise<Buffer> {
+  const buf = Buffer.alloc(Math.min(HEAD_BYTES, end));
+  const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
   return buf.subarray(0, bytesRead);
+}
+
+/** The up to SEAM_BYTES bytes before `end`. */
+function seamBefore(handle: FileHandle, end: number): Promise<Buffer> {
+  return bytesBefore(handle, end, SEAM_BYTES);
 }
 
 /**
@@ -378,16 +415,90 @@ async function nextByte(handle: FileHandle, byte: number, from: number, to: numb
   return -1;
 }
 
-/** Offset after the last line feed in [from, size), or `from` when there is none: the end of the complete lines. */
-export function completeEnd(handle: FileHandle, from: number, size: number): Promise<number> {
-  return afterBytes(handle, LF, from, size, 1);
+/**
+ * Offset after the last line end in [from, size), or `from` when there is none: the end of the complete lines. A CR
+ * that is the last byte is one only when `crAtEnd` (the file was found so at the last update too): else the LF of its
+ * CRLF may be written next.
+ */
+export function completeEnd(handle: FileHandle, from: number, size: number, crAtEnd = false): Promise<number> {
+  return afterLineEnds(handle, from, size, 1, crAtEnd);
 }
 
-/** Where the record the reader held (its quote still open) starts in [from, end), or `end` when it held none. */
-function heldStart(handle: FileHandle, reader: TableReader, from: number, end: number): Promise<number> {
+/** The byte at `offset`, or -1 past the end. */
+async function byteAt(handle: FileHandle, offset: number): Promise<number> {
+  const byte = Buffer.alloc(1);
+  const { bytesRead } = await handle.read(byte, 0, 1, offset);
+  return bytesRead === 1 ? byte[0] : -1;
+}
+
+/** How the complete lines ending at `end` of a file of `size` bytes stand with a CR: held after them, or ending them. */
+async function crEnds(handle: FileHandle, end: number, size: number): Promise<{ crHeldAt: number; afterCr: boolean }> {
+  const last = size > 0 ? await byteAt(handle, size - 1) : -1;
+  if (last !== CR) return { crHeldAt: -1, afterCr: false };
+  return end < size ? { crHeldAt: size, afterCr: false } : { crHeldAt: -1, afterCr: true };
+}
+
+/**
+ * Parses the complete lines [from, end) into the reader; returns where the record it held (its quote still open)
+ * starts, or `end` when it held none. A CR taken as a line end at the file's end (`afterCr`) is left out, read as the
+ * end of the bytes: taken for a lone CR, it was said to mix line ends with the LF its CRLF was finished with later.
+ */
+async function parseLines(
+  handle: FileHandle,
+  reader: TableReader,
+  from: number,
+  end: number,
+  afterCr: boolean,
+  file: string,
+): Promise<number> {
+  const parsed = afterCr ? end - 1 : end;
+  await pump(reader, new ReadAhead(handle, reader.chunkSize, from, parsed), file);
+  if (!reader.done) reader.push(0); // the range ended at a line end: its last record is complete
   const lines = reader.heldLines;
-  // The held record ends at the range's last line feed and spans `lines` of them: it starts after the one before.
-  return lines === 0 ? Promise.resolve(end) : afterBytes(handle, LF, from, end, lines + 1);
+  // The held record ends at the range's last line end (or at its end) and spans `lines` of them: it starts after the
+  // one before.
+  return lines === 0 ? end : afterLineEnds(handle, from, parsed, lines + 1, true);
+}
+
+/**
+ * Offset after the `count`th line end counted back from `size` in [from, size), or `from` when there are fewer: a LF,
+ * or a CR not followed by one (a CRLF is one line end, at its LF). A CR that is the range's last byte is one only when
+ * `crAtEnd` (the range ends at a line end); else its LF may follow.
+ */
+async function afterLineEnds(
+  handle: FileHandle,
+  from: number,
+  size: number,
+  count: number,
+  crAtEnd: boolean,
+): Promise<number> {
+  const buf = Buffer.allocUnsafe(Math.min(BACK_STEP, Math.max(1, size - from)));
+  let left = count;
+  /** The byte after the chunk being looked at: -1 past the range's end. */
+  let after = -1;
+  for (let end = size; end > from;) {
+    const start = Math.max(from, end - buf.length);
+    const { bytesRead } = await handle.read(buf, 0, end - start, start);
+    const bytes = buf.subarray(0, bytesRead);
+    // Each searched for once per hit (a file of LFs has no CR: one search of the chunk for it, not one per line).
+    let [lf, cr] = [lastBefore(bytes, LF, bytesRead), lastBefore(bytes, CR, bytesRead)];
+    while (lf >= 0 || cr >= 0) {
+      const at = Math.max(lf, cr);
+      const next = at + 1 < bytesRead ? bytes[at + 1] : after;
+      const ends = at === lf || (next === -1 ? crAtEnd : next !== LF);
+      if (ends && --left === 0) return start + at + 1;
+      if (at === lf) lf = lastBefore(bytes, LF, at);
+      else cr = lastBefore(bytes, CR, at);
+    }
+    after = bytesRead > 0 ? bytes[0] : after;
+    end = start;
+  }
+  return from;
+}
+
+/** The last `byte` in bytes[0, before), or -1. */
+function lastBefore(bytes: Buffer, byte: number, before: number): number {
+  return before <= 0 ? -1 : bytes.lastIndexOf(byte, before - 1);
 }
 
 /** Offset after the `count`th `byte` counted back from `size` in [from, size), or `from` when there are fewer. */

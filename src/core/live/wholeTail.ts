@@ -5,10 +5,13 @@
 // no longer parses where the last read did (a Hugging Face trainer rewrites trainer_state.json whole at each save: a
 // read can see it empty or cut short) is read again after a pause, a few times, before that read is taken; the rows
 // read before stand meanwhile, and after, while the document does not parse, with a warning saying so: a run's state
-// saved half is not its run cut short.
+// saved half is not its run cut short. An MLflow run's metric files are the exception inside such a read: of each,
+// only the lines appended since the last read are read (SourceOptions.metricFiles), the rest of the run whole.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSource, type SourceOptions, type SourceRead } from '../sources';
+import type { MetricFileRead } from '../sources/mlflow';
+import { FileResumes } from '../sources/resume';
 import type { ParseProblem } from '../table/types';
 import { followable, notFollowableMessage, notFound, READ_FAILURES, type Tail, type TailUpdate } from './tail';
 
@@ -40,6 +43,8 @@ export class WholeTail implements Tail {
   private whole: SourceRead | null = null;
   /** The path is a file whose last read could not read it: read again at each update until one does. */
   private unread = false;
+  /** What the reads kept of each MLflow metric file, so the next reads only its appended lines. */
+  private readonly metricFiles = new FileResumes<MetricFileRead>();
 
   constructor(
     readonly path: string,
@@ -104,7 +109,12 @@ export class WholeTail implements Tail {
    * (each after a pause, the signature taken again before it) say so too: the writer may have been mid-rewrite.
    */
   private async readSettled(first: boolean): Promise<SourceRead> {
-    const read = (): Promise<SourceRead> => (this.tuning.read ?? readSource)(this.path, this.options);
+    const options = { ...this.options, metricFiles: this.metricFiles };
+    const read = async (): Promise<SourceRead> => {
+      const done = await (this.tuning.read ?? readSource)(this.path, options);
+      this.metricFiles.settle();
+      return done;
+    };
     let next = await read();
     const parsed = count(this.taken, UNPARSED);
     for (let left = first ? 0 : REREADS; left > 0 && count(next, UNPARSED) > parsed; left--) {

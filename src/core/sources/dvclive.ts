@@ -14,6 +14,7 @@ import { StepTableBuilder } from './stepTable';
 import { addColumnsByStep, withProblems } from './tableSeries';
 import type { Probe, RunPart, Source, SourceOptions } from './types';
 import { appendAll } from '../util/arrays';
+import { epochColumn } from '../analysis/epochs';
 
 const METRICS_DIR = join('plots', 'metrics');
 const PARAMS_FILE = 'params.yaml';
@@ -59,7 +60,8 @@ export const dvcliveSource: Source = {
     // Said after the metrics are joined (the builder's log is closed by then): a log of its own.
     const epochs = epochAxis(table);
     const said = new ProblemLog(display);
-    if (epochs) said.addForFile('steps-are-epochs', 'warning', 1, 1, epochs, { file: join(rootDisplay, PER_EPOCH[0]) });
+    if (epochs)
+      said.addForFile('steps-are-epochs', 'warning', 1, 1, epochs.why, { file: join(rootDisplay, epochs.file) });
     const problems = [...said.sorted(), ...parts];
     return [withProblems(hints === null ? table : { ...table, hints }, problems, partCount + said.count)];
   },
@@ -91,25 +93,59 @@ function metricName(file: string): string {
 /** The metrics DVCLive's Keras and fast.ai callbacks log together at the end of each epoch (train_loss, val_loss). */
 const PER_EPOCH = ['train/loss', 'eval/loss'].map((m) => `${m}.tsv`);
 
+/** What a loss law fitted on an epoch axis is, and how to log optimizer steps instead: the end of each reason. */
+const ON_EPOCHS =
+  'A loss law fitted on it is then fitted on epochs (the annealing momentum λ and a warmup act per epoch), and its ' +
+  'target steps are epochs. Log with live.step set to the optimizer step for a curve on optimizer steps.';
+
 /**
- * Why a run's step axis likely counts epochs: DVCLive's step counts next_step() calls (0, 1, 2, …), which its Keras
- * and fast.ai callbacks make once per epoch, after logging train/loss and eval/loss together. A training loss with an
- * evaluation at every one of those steps is that per-epoch loop (Hugging Face's callback logs them at separate
- * calls; Lightning's logger sets the step to the optimizer step). The steps are left as logged. Null otherwise.
+ * Why a run's step axis likely counts epochs, and the metric file that shows it; null otherwise. The steps are left as
+ * logged: DVCLive's step counts next_step() calls, whatever a script makes them once per (FORMATS.md says no more).
  */
-function epochAxis(table: Table): string | null {
+function epochAxis(table: Table): { why: string; file: string } | null {
+  return callbackEpochs(table) ?? epochMetricSteps(table);
+}
+
+/**
+ * DVCLive's Keras and fast.ai callbacks call next_step() once per epoch (0, 1, 2, …), after logging train/loss and
+ * eval/loss together. A training loss with an evaluation at every one of those steps is that per-epoch loop (Hugging
+ * Face's callback logs them at separate calls; Lightning's logger sets the step to the optimizer step).
+ */
+function callbackEpochs(table: Table): { why: string; file: string } | null {
   const column = (name: string) => table.columns.find((c) => c.name === name)?.values;
   const [step, train, evaluation] = [column('step'), column('train/loss'), column('eval/loss')];
   if (!step || !train || !evaluation || table.rowCount < 2) return null;
   for (let i = 0; i < table.rowCount; i++)
     if (step[i] !== i || Number.isNaN(train[i]) || Number.isNaN(evaluation[i])) return null;
-  return (
+  const why =
     `"train/loss" and "eval/loss" are logged together at every step 0 to ${table.rowCount - 1}, as DVCLive's Keras ` +
     "and fast.ai callbacks do once per epoch (its step counts next_step() calls): this run's step axis likely counts " +
-    'epochs, not optimizer steps. A loss law fitted on it is then fitted on epochs (the annealing momentum λ and a ' +
-    'warmup act per epoch), and its target steps are epochs. Log with live.step set to the optimizer step for a ' +
-    'curve on optimizer steps.'
-  );
+    `epochs, not optimizer steps. ${ON_EPOCHS}`;
+  return { why, file: PER_EPOCH[0] };
+}
+
+/**
+ * A script's own loop calling next_step() once per epoch, with the epoch logged as a metric (`epoch`, `train/epoch`):
+ * the epoch is the step (or one more) at every step it is logged at, two or more. Hugging Face's callback logs a
+ * fractional epoch at optimizer-step log calls, which is neither.
+ */
+function epochMetricSteps(table: Table): { why: string; file: string } | null {
+  const stepCol = table.columns.findIndex((c) => c.name === 'step');
+  const epochs = stepCol < 0 ? undefined : epochColumn(table, stepCol);
+  if (!epochs) return null;
+  const step = table.columns[stepCol].values;
+  let [rows, shift] = [0, NaN];
+  for (let i = 0; i < table.rowCount; i++) {
+    if (Number.isNaN(epochs[i])) continue;
+    shift = rows++ === 0 ? epochs[i] - step[i] : shift;
+    if (epochs[i] - step[i] !== shift || (shift !== 0 && shift !== 1)) return null;
+  }
+  if (rows < 2) return null;
+  const name = table.columns.find((c) => c.values === epochs)?.name ?? 'epoch';
+  const why =
+    `"${name}" is logged as ${shift === 0 ? 'the step' : 'the step plus one'} at every one of its ${rows} steps: the ` +
+    `script calls DVCLive's next_step() once per epoch, so this run's step axis counts epochs, not optimizer steps. ${ON_EPOCHS}`;
+  return { why, file: `${name}.tsv` };
 }
 
 /**

@@ -9,8 +9,7 @@
 // SQLite libraries (sql.js, the one well kept) load the whole database into memory, and a tracking database holds
 // every experiment's metrics, so memory would grow with the history of the whole store rather than the runs wanted;
 // Node 20, which VS Code runs extensions on, has no built-in SQLite. The message names the exports that work.
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseNumberCell } from '../table/number';
 import { shortRunId } from '../util/format';
@@ -22,6 +21,8 @@ import { TableBuilder } from '../table/tableBuilder';
 import type { ParseProblem, Table } from '../table/types';
 import { DEFAULT_SCAN_LIMITS } from './scan';
 import { filesUnder } from './fileTree';
+import { bytesBefore, NotRegularFileError, openRegularFile, readSmallFile } from './regularFile';
+import type { FileResumes } from './resume';
 import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
 import { StepTableBuilder } from './stepTable';
 import { withProblems } from './tableSeries';
@@ -81,12 +82,12 @@ export const mlflowSource: Source = {
     const limit = options.scan?.maxRuns ?? DEFAULT_SCAN_LIMITS.maxRuns;
     switch (folderKind(basename(path), entries)) {
       case 'experiment':
-        return (await readExperiment(path, display, limit, options.headBytes)).tables;
+        return (await readExperiment(path, display, limit, options)).tables;
       case 'store':
-        return readStore(path, display, entries, limit, options.headBytes);
+        return readStore(path, display, entries, limit, options);
       default: {
         // A run folder, or any folder forced to be read as one.
-        const run = await readRun(path, display, options.headBytes);
+        const run = await readRun(path, display, options);
         return [run.table];
       }
     }
@@ -117,7 +118,8 @@ interface RunRead {
 }
 
 /** One run folder: meta.yaml, metrics/, params/ (of each metric file its first `headBytes` only, when given). */
-async function readRun(path: string, display: string, headBytes?: number): Promise<RunRead> {
+async function readRun(path: string, display: string, options: SourceOptions): Promise<RunRead> {
+  const { headBytes, metricFiles: resumes } = options;
   const log = new ProblemLog(display);
   const meta = await readMeta(path, display, log);
   const name = meta.name ?? (await readText(join(path, 'tags', 'mlflow.runName'))) ?? basename(path);
@@ -134,8 +136,8 @@ async function readRun(path: string, display: string, headBytes?: number): Promi
   let kerasLoss: number[] | undefined;
   for (const key of await filesUnder(join(path, 'metrics'), log, MAX_KEY_DEPTH)) {
     const file = join(display, 'metrics', key);
-    const fileLog = new ProblemLog(file);
-    const points = await readMetricFile(join(path, 'metrics', key), file, fileLog, headBytes);
+    const read = await readMetricFile(join(path, 'metrics', key), file, headBytes, resumes);
+    const { points, log: fileLog } = read;
     if (key === KERAS_LOSS) kerasLoss = points.steps;
     appendAll(parts, fileLog.sorted());
     partCount += fileLog.count;
@@ -202,20 +204,24 @@ async function readMeta(path: string, display: string, log: ProblemLog): Promise
   return { name, deleted: meta.lifecycle_stage === 'deleted' };
 }
 
-/** A small text file's content, trimmed; null when absent, unreadable or too large. */
+/** A small text file's content, trimmed; null when absent, unreadable, not a regular file or too large. */
 async function readText(path: string): Promise<string | null> {
-  const info = await stat(path).catch(() => null);
-  if (info === null || !info.isFile() || info.size > MAX_PARAM_BYTES) return null;
-  const text = await readFile(path, 'utf8').catch(() => null);
-  return text === null ? null : text.trim();
+  const read = await readSmallFile(path, path, MAX_PARAM_BYTES);
+  return 'text' in read ? read.text.trim() : null;
 }
 
-/** Params as a record of key -> text (a key with '/' as in MLflow). */
+/**
+ * Params as a record of key -> text (a key with '/' as in MLflow). One that is no regular file or cannot be read when
+ * it is opened (replaced by a FIFO after the walk saw it) is left out and said so; one removed since is no news.
+ */
 async function readParams(root: string, log: ProblemLog): Promise<Record<string, string>> {
   const params: Record<string, string> = {};
   for (const key of await filesUnder(root, log, MAX_KEY_DEPTH)) {
-    const value = await readText(join(root, key));
-    if (value !== null) params[key] = value;
+    const read = await readSmallFile(join(root, key), join(root, key), MAX_PARAM_BYTES);
+    if ('text' in read) params[key] = read.text.trim();
+    else if (read.reason === 'not-regular') log.addForFile('file-unreadable', 'error', 1, 1, read.message);
+    else if (read.reason === 'failed')
+      log.addForFile('file-unreadable', 'error', 1, 1, describeFsError(read.error, join(root, key)));
   }
   return params;
 }
@@ -230,21 +236,86 @@ interface MetricPoints {
 }
 
 /**
+ * What a read of a metric file kept for the next (a follower's, SourceOptions.metricFiles): which file it was, where
+ * its complete lines ended and the bytes before (other bytes there: rewritten, read whole), its points and problems.
+ */
+export interface MetricFileRead {
+  ino: number;
+  dev: number;
+  /** Offset after the last line feed read. */
+  consumed: number;
+  seam: Buffer;
+  lineNo: number;
+  points: MetricPoints;
+  log: ProblemLog;
+}
+
+/** Bytes before the read end kept to tell a metric file rewritten (truncated, then written longer) from one grown. */
+const SEAM_BYTES = 64;
+
+/**
  * Reads `<timestamp_ms> <value> <step>` lines (MLflow before 1.0 wrote no step: 0), streaming. A line that is not
  * that is reported with its line and the column of the field at fault, and the rest read. A last line without its
- * newline is a value MLflow is still writing: it is read next time, once complete.
+ * newline is a value MLflow is still writing: it is read next time, once complete. With `resumes` (a follower), only
+ * the lines appended since the last read are read, when the file is the same one grown; else it is read whole.
+ * The points and log returned are the ones kept: a later read appends to them, so they are used before it.
  */
 async function readMetricFile(
   path: string,
   display: string,
-  log: ProblemLog,
   headBytes?: number,
-): Promise<MetricPoints> {
-  const points: MetricPoints = { timestamps: [], values: [], steps: [], lines: [], bytes: 0 };
-  let lineNo = 0;
+  resumes?: FileResumes<MetricFileRead>,
+): Promise<{ points: MetricPoints; log: ProblemLog }> {
+  let handle: FileHandle;
   try {
-    for await (const line of completeLines(path, headBytes)) {
-      lineNo++;
+    handle = await openRegularFile(path, display);
+  } catch (error) {
+    const log = new ProblemLog(display);
+    const message = error instanceof NotRegularFileError ? error.message : describeFsError(error, display);
+    log.addForFile('file-unreadable', 'error', 1, 1, message);
+    return { points: { timestamps: [], values: [], steps: [], lines: [], bytes: 0 }, log };
+  }
+  try {
+    const kept = headBytes === undefined ? resumes : undefined;
+    const at = await resumable(handle, kept?.get(path));
+    const read = at ?? {
+      ...{ consumed: 0, seam: Buffer.alloc(0), lineNo: 0, log: new ProblemLog(display) },
+      points: { timestamps: [], values: [], steps: [], lines: [], bytes: 0 },
+    };
+    const { ino, dev } = await handle.stat();
+    const { consumed, failed } = await readMetricLines(handle, read, headBytes);
+    // A read that failed part way is not resumed: the next reads the file whole.
+    if (!failed)
+      kept?.set(path, { ...read, ino, dev, consumed, seam: await bytesBefore(handle, consumed, SEAM_BYTES) });
+    return read;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** The last read of the file, when it is the same file grown since (same identity, the bytes before its end unchanged). */
+async function resumable(handle: FileHandle, last: MetricFileRead | undefined): Promise<MetricFileRead | null> {
+  if (last === undefined) return null;
+  const { ino, dev, size } = await handle.stat();
+  if (ino !== last.ino || dev !== last.dev || size < last.consumed) return null;
+  return (await bytesBefore(handle, last.consumed, SEAM_BYTES)).equals(last.seam) ? last : null;
+}
+
+/**
+ * Reads the complete lines from `read.consumed` on into its points and log; the offset after the last, and whether
+ * a read failed (said in the log) before the end.
+ */
+async function readMetricLines(
+  handle: FileHandle,
+  read: Pick<MetricFileRead, 'consumed' | 'lineNo' | 'points' | 'log'>,
+  headBytes?: number,
+): Promise<{ consumed: number; failed: boolean }> {
+  const { points, log } = read;
+  let consumed = read.consumed;
+  try {
+    for await (const { line, bytes } of completeLines(handle, consumed, headBytes)) {
+      const lineNo = ++read.lineNo;
+      consumed += bytes + 1;
       points.bytes += (line?.length ?? MAX_LINE_BYTES) + 1;
       if (line === null) {
         log.add(
@@ -269,27 +340,35 @@ async function readMetricFile(
       points.lines.push(lineNo);
     }
   } catch (error) {
-    log.addForFile('file-unreadable', 'error', Math.max(1, lineNo), 1, describeFsError(error, display));
+    log.addForFile('file-unreadable', 'error', Math.max(1, read.lineNo), 1, describeFsError(error, log.file));
+    return { consumed, failed: true };
   }
-  return points;
+  return { consumed, failed: false };
 }
 
 /**
- * The newline-ended lines of a file (of its first `headBytes`, when given), streaming; a line over MAX_LINE_BYTES
- * comes as null, its bytes not kept.
+ * The newline-ended lines of an open file from byte `from` (up to its first `headBytes`, when given), streaming, with
+ * their lengths in bytes; a line over MAX_LINE_BYTES comes as null, its bytes not kept.
  */
-async function* completeLines(path: string, headBytes?: number): AsyncGenerator<string | null> {
+async function* completeLines(
+  handle: FileHandle,
+  from: number,
+  headBytes?: number,
+): AsyncGenerator<{ line: string | null; bytes: number }> {
   let carry: Buffer[] = [];
   let carried = 0;
   let overlong = false;
-  const range = headBytes === undefined ? undefined : { end: headBytes - 1 };
-  for await (const chunk of createReadStream(path, range) as AsyncIterable<Buffer>) {
+  let skipped = 0;
+  const range = { start: from, autoClose: false, ...(headBytes !== undefined && { end: headBytes - 1 }) };
+  for await (const chunk of handle.createReadStream(range) as AsyncIterable<Buffer>) {
     let start = 0;
     for (let end = chunk.indexOf(10, start); end >= 0; end = chunk.indexOf(10, start)) {
       const part = chunk.subarray(start, end);
+      const bytes = carried + skipped + part.length;
       yield overlong || carried + part.length > MAX_LINE_BYTES
-        ? null
-        : Buffer.concat([...carry, part]).toString('utf8');
+        ? { line: null, bytes }
+        : { line: Buffer.concat([...carry, part]).toString('utf8'), bytes };
+      skipped = 0;
       carry = [];
       carried = 0;
       overlong = false;
@@ -298,6 +377,7 @@ async function* completeLines(path: string, headBytes?: number): AsyncGenerator<
     const rest = chunk.subarray(start);
     if (carried + rest.length > MAX_LINE_BYTES) overlong = true;
     if (overlong) {
+      skipped += carried + rest.length;
       carry = [];
       carried = 0;
     } else if (rest.length > 0) {
@@ -372,7 +452,7 @@ async function readExperiment(
   path: string,
   display: string,
   limit: number,
-  headBytes?: number,
+  options: SourceOptions,
 ): Promise<{ tables: Table[]; name: string }> {
   const log = new ProblemLog(display);
   const meta = await readYamlFile(join(path, META), join(display, META), log);
@@ -383,7 +463,7 @@ async function readExperiment(
   const runs: RunRead[] = [];
   for (const id of ids.slice(0, limit)) {
     const info = await stat(join(path, id)).catch(() => null);
-    if (info?.isDirectory() === true) runs.push(await readRun(join(path, id), join(display, id), headBytes));
+    if (info?.isDirectory() === true) runs.push(await readRun(join(path, id), join(display, id), options));
   }
   const kept = runs.filter((r) => !r.deleted);
   const taken = new Map<string, number>();
@@ -422,12 +502,12 @@ async function readStore(
   display: string,
   entries: readonly string[],
   limit: number,
-  headBytes?: number,
+  options: SourceOptions,
 ): Promise<Table[]> {
   const tables: Table[] = [];
   for (const id of entries.filter((e) => /^\d+$/.test(e)).sort((a, b) => Number(a) - Number(b))) {
     if (tables.length >= limit) break;
-    const experiment = await readExperiment(join(path, id), join(display, id), limit - tables.length, headBytes);
+    const experiment = await readExperiment(join(path, id), join(display, id), limit - tables.length, options);
     for (const t of experiment.tables) tables.push({ ...t, run: `${experiment.name}/${t.run ?? id}` });
   }
   if (tables.length > 0) return tables;

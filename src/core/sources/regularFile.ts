@@ -48,6 +48,58 @@ export async function openRegularFile(
   throw new NotRegularFileError(refuse(kind));
 }
 
+/** Why a small file was not read: absent, not a regular file, over the size asked, or another failure (its error). */
+export type SmallFileFailure =
+  | { reason: 'missing'; error: unknown }
+  | { reason: 'not-regular'; message: string }
+  | { reason: 'too-large'; size: number }
+  | { reason: 'failed'; error: unknown };
+
+/**
+ * The text of a small regular file (a param, a tag, a config) of at most `maxBytes`, from one open checked by its
+ * descriptor (openRegularFile, then its size by fstat and the bytes read from it): a file replaced or removed after
+ * someone looked at it is read as what the open found, or not at all, never one file's size with another's bytes,
+ * and a FIFO swapped in is never waited on. Bytes written past `maxBytes` while it is read make it too large.
+ */
+export async function readSmallFile(
+  path: string,
+  display: string,
+  maxBytes: number,
+): Promise<{ text: string } | SmallFileFailure> {
+  let handle: FileHandle;
+  try {
+    handle = await openRegularFile(path, display);
+  } catch (error) {
+    if (error instanceof NotRegularFileError) return { reason: 'not-regular', message: error.message };
+    return { reason: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'failed', error };
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) return { reason: 'too-large', size };
+    const buffer = Buffer.allocUnsafe(maxBytes + 1);
+    let filled = 0;
+    for (let n = -1; n !== 0 && filled < buffer.length; filled += n)
+      ({ bytesRead: n } = await handle.read(buffer, filled, buffer.length - filled, filled));
+    if (filled > maxBytes) return { reason: 'too-large', size: filled };
+    return { text: buffer.subarray(0, filled).toString('utf8') };
+  } catch (error) {
+    return { reason: 'failed', error };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The up to `count` bytes of an open file before `end`: a follower keeps them where its last read ended, and other
+ * bytes there mean the file was rewritten, not grown (text tails, MLflow metric files).
+ */
+export async function bytesBefore(handle: FileHandle, end: number, count: number): Promise<Buffer> {
+  const start = Math.max(0, end - count);
+  const buf = Buffer.alloc(end - start);
+  const { bytesRead } = await handle.read(buf, 0, buf.length, start);
+  return buf.subarray(0, bytesRead);
+}
+
 /** A table that holds nothing but the error of a file not read for what it is. */
 export function notRegularTable(display: string, kind: string, format: FileFormat): Table {
   const problems = new ProblemLog(display);

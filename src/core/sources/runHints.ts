@@ -2,11 +2,10 @@
 // planned steps, the warmup and the schedule when the user logged them. Read here once for every source: the YAML
 // files with a maintained parser (Python-only tags such as !!python/tuple read as plain values), the settings found by
 // their usual names at any depth, and one info problem that shows them to the user.
-import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { describeFsError, formatBytes, type ProblemLog } from '../table/problems';
 import type { TableHints } from '../table/types';
-import { notRegularMessage, specialKind } from './regularFile';
+import { readSmallFile } from './regularFile';
 import { asError } from '../util/errors';
 import { isStepCount } from '../util/counts';
 
@@ -51,34 +50,19 @@ export async function readYamlFile(
   log: ProblemLog,
   required = true,
 ): Promise<ConfigRead> {
-  let text: string;
-  try {
-    const info = await stat(path).catch((error: unknown) => {
-      if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    });
-    if (info === null) return { ok: false };
-    const kind = specialKind(info);
-    if (kind !== null) {
-      log.addForFile('run-config-invalid', 'warning', 1, 1, notRegularMessage(display, kind));
-      return { ok: false };
-    }
-    if (info.size > MAX_CONFIG_BYTES) {
-      const size = formatBytes(info.size);
-      log.addForFile(
-        'run-config-invalid',
-        'warning',
-        1,
-        1,
-        `${display} is not read: ${size} is too large for a config`,
-      );
-      return { ok: false };
-    }
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    log.addForFile('run-config-invalid', 'warning', 1, 1, describeFsError(error, display));
+  const read = await readSmallFile(path, display, MAX_CONFIG_BYTES);
+  if (!('text' in read)) {
+    if (read.reason === 'missing' && !required) return { ok: false };
+    const message =
+      read.reason === 'not-regular'
+        ? read.message
+        : read.reason === 'too-large'
+          ? `${display} is not read: ${formatBytes(read.size)} is too large for a config`
+          : describeFsError(read.error, display);
+    log.addForFile('run-config-invalid', 'warning', 1, 1, message);
     return { ok: false };
   }
+  const { text } = read;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -3,7 +3,7 @@
 // one run and is not entered; a recognised file is one run; anything else is skipped and counted. The walk is bounded
 // (entries, depth, runs, time), follows symbolic links once each (a file reached through a link and its own path is
 // one run), and never enters dependency or VCS folders.
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { holds } from './fileTree';
 import { describeFsError, ProblemLog } from '../table/problems';
@@ -50,15 +50,20 @@ export async function readHead(path: string): Promise<Uint8Array> {
   try {
     const handle = await openRegularFile(path);
     try {
-      const buffer = new Uint8Array(PROBE_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, PROBE_BYTES, 0);
-      return buffer.subarray(0, bytesRead);
+      return await headOf(handle);
     } finally {
       await handle.close();
     }
   } catch {
     return new Uint8Array(0);
   }
+}
+
+/** The first bytes of an open file (PROBE_BYTES at most). */
+export async function headOf(handle: FileHandle): Promise<Uint8Array> {
+  const buffer = new Uint8Array(PROBE_BYTES);
+  const { bytesRead } = await handle.read(buffer, 0, PROBE_BYTES, 0);
+  return buffer.subarray(0, bytesRead);
 }
 
 /** A run's name: its path under the root in forward slashes, a file's extension dropped. */

@@ -2,6 +2,8 @@
 // files or folders by name and content and reading them into the same typed Table the text reader gives.
 import type { ReadTableOptions } from '../table/tableReader';
 import type { FileFormat, ParseProblem, Table } from '../table/types';
+import type { MetricFileRead } from './mlflow';
+import type { FileResumes } from './resume';
 
 export interface SourceOptions extends ReadTableOptions {
   /** Read every input as this format instead of recognising it ('auto' or absent: recognise). */
@@ -10,6 +12,8 @@ export interface SourceOptions extends ReadTableOptions {
   signal?: AbortSignal;
   /** Bounds of a folder scan (scan.ts); each left at its default when absent. */
   scan?: Partial<ScanLimits>;
+  /** A follower's: what the last read kept of each MLflow metric file, so only what it appended is read (mlflow.ts). */
+  metricFiles?: FileResumes<MetricFileRead>;
 }
 
 export interface ScanLimits {

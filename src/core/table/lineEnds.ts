@@ -19,6 +19,13 @@ export interface LoneCrWatch {
   found(buf: Buffer, from: number, end: number, eof: boolean, line: number): void;
 }
 
+/** The kinds of line end a file's bytes read so far held. */
+export interface LineEndsSeen {
+  lf: boolean;
+  /** The line of the first lone CR (0: none). */
+  loneCrLine: number;
+}
+
 export class LineEnds implements LoneCrWatch {
   private sawLf = false;
   private sawCrlf = false;
@@ -32,10 +39,17 @@ export class LineEnds implements LoneCrWatch {
 
   constructor(
     private readonly problems: ProblemLog,
-    /** A later part of a file (see parallel.ts) starts after a LF: its lone CRs mix with it. */
-    afterLf = false,
+    /** What the bytes before a later part of a file held (see parallel.ts, a followed file's next read); null: none. */
+    before: LineEndsSeen | null = null,
   ) {
-    this.sawLf = afterLf;
+    this.sawLf = before?.lf ?? false;
+    // A mix of both was said with the bytes before.
+    this.loneCrLine = before?.loneCrLine ?? 0;
+    this.reported = this.sawLf && this.loneCrLine > 0;
+  }
+
+  get seen(): LineEndsSeen {
+    return { lf: this.sawLf, loneCrLine: this.loneCrLine };
   }
 
   /**

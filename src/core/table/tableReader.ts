@@ -28,7 +28,7 @@ import {
 import { validDelimiter } from './delimiterNames';
 import { uniqueColumnNames } from './header';
 import { JsonlParser } from './jsonl';
-import { LineEnds } from './lineEnds';
+import { LineEnds, type LineEndsSeen } from './lineEnds';
 import { NulLines } from './nulBytes';
 import type { ParallelMode, PartShape, SplitReport } from './parallel';
 import { ProblemLog, describeFsError, formatBytes, type ReadFailureCode } from './problems';
@@ -84,11 +84,18 @@ export interface ReaderTuning {
    * says how many line feeds it spans, so the next read starts at it (default 0: an open quote at the end is an error).
    */
   holdOpenQuote?: number;
+  /**
+   * A later part of a followed file: the line ends its earlier parts held (default: a LF, as a part split off at one
+   * has), so a file of lone CRs is not said to mix them with LFs, and a mix said once is not said again.
+   */
+  lineEndsBefore?: LineEndsSeen;
 }
 
 export type ReadTableOptions = ReadOptions & ReaderTuning;
 
 const DEFAULT_CHUNK = 1024 * 1024;
+/** What a part split off after a LF has seen of the file's line ends before it. */
+const AFTER_LF: LineEndsSeen = { lf: true, loneCrLine: 0 };
 const DEFAULT_SNIFF = 64 * 1024;
 const DEFAULT_MAX_RECORD = 64 * 1024 * 1024;
 /** Headroom on the row estimate from the sample, so a good estimate needs no regrowth. */
@@ -179,7 +186,7 @@ export class TableReader {
     );
     this.format = formatFromExtension(fileName);
     this.delimiter = validDelimiter(options.delimiter, this.problems);
-    this.lineEnds = new LineEnds(this.problems, resume !== null);
+    this.lineEnds = new LineEnds(this.problems, resume === null ? null : (options.lineEndsBefore ?? AFTER_LF));
     this.nulLines = new NulLines(this.problems, () => this.table.rowsRejected++);
     this.textChecked = resume !== null;
   }
@@ -501,6 +508,11 @@ export class TableReader {
     const shape = this.plainNames;
     if (shape !== null)
       this.plainNames = { names: order.map((i) => shape.names[i]), header: order.map((i) => shape.header[i]) };
+  }
+
+  /** The line ends read so far (a follower hands them to its next part: lineEndsBefore). */
+  get lineEndsSeen(): LineEndsSeen {
+    return this.lineEnds.seen;
   }
 
   /** NUL bytes the read dropped (a crash's padding, a hole a writer left): a follower watches where they were. */

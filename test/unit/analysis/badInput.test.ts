@@ -455,3 +455,37 @@ test('a column mapping that names no column is said by fit too: once per mapping
     /^The column mapping loss=val_los names no column in this file, so the columns detected were used instead \(its columns: step, lr, loss\);/,
   );
 });
+
+test('a run that blew up is withheld for what its data show, not for the LR drop scheduled past its log', () => {
+  // The scheduled LR decays on in rows past the loss (NaN, or no loss at all): an LR lower than the fit saw, so the
+  // run's predictions were said withheld for an unseen drop, the divergence only in a finding.
+  const decay = (i: number) => (0.0003 * (1 - (i + 1) / 11)).toPrecision(4);
+  const nan = Array.from({ length: 10 }, (_, i) => `${3100 + i * 100},${decay(i)},NaN`);
+  const noisy = (i: number) => (2.5 + 4 * Math.pow((i + 1) * 100, -0.45)) * (1 + 0.003 * Math.sin(i * 12.9898));
+  const long = Array.from({ length: 80 }, (_, i) => `${(i + 1) * 100},0.0003,${noisy(i).toFixed(5)}`);
+  const rising = Array.from(
+    { length: 25 },
+    (_, i) => `${8100 + i * 100},0.0003,${(2.95 * 1.04 ** (i + 1)).toFixed(4)}`,
+  );
+  const after = Array.from({ length: 10 }, (_, i) => `${10600 + i * 100},${decay(i)},`);
+  const cases = [
+    {
+      text: ['step,lr,loss', ...GOOD, ...nan],
+      why: /^the run diverged: its loss is no number from step 3,?100 \(line 32\)/,
+    },
+    {
+      text: ['step,lr,loss', ...long, ...rising, ...after],
+      why: /^the run left its law from step 8,?\d00: a divergence \(the loss rises\)/,
+    },
+  ];
+  for (const { text, why } of cases) {
+    const a = analyse(text.join('\n') + '\n');
+    assert.ok(codes(a).includes('drop-unseen'), codes(a).join(', '));
+    assert.ok(a.predictions.length > 0);
+    for (const p of a.predictions) {
+      assert.equal(p.status, 'law-departed');
+      assert.match(p.statusReason ?? '', why);
+    }
+    assert.match(a.curves[0].withheldFrom?.reason ?? '', why, 'the curve’s cut says the same');
+  }
+});

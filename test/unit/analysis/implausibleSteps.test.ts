@@ -121,3 +121,21 @@ test('an implausible step is shown as the file writes it (escaped, cut), not as 
   assert.match(texts[2], /"9{39}…"/);
   for (const text of texts) assert.doesNotMatch(text, /e\+|9007199254740992|9{41}/, text);
 });
+
+test('every step finding shows the step as the file writes it: a negative one, one far beyond the spacing', () => {
+  // A negative step was shown as its double ("Step -1500" for -1.5e3), a far one as its digits (35000000000 for 3.5e10).
+  const lines = ['step,lr,loss', ...regular.map((s) => `${s},3e-4,${lossAt(s)}`)];
+  const cases = [
+    { code: 'step-negative', row: '-1.5e3,3e-4,2.6', shown: /^Step "-1\.5e3" is negative/ },
+    { code: 'step-negative', row: '-7.0,3e-4,2.6', shown: /^Step "-7\.0" is negative/ },
+    { code: 'step-implausible', row: '3.5e10,3e-4,2.6', shown: /^1 row of "run" from step "3\.5e10" on lie/ },
+  ];
+  for (const { code, row, shown } of cases) {
+    const text = [...lines, row].join('\n');
+    const analysis = analyseTables([parseText(text, { fileName: 'run.csv' })], { bootstrapSamples: 0 });
+    const flagged = analysis.findings.find((f) => f.code === code);
+    assert.equal(flagged?.line, 52, row);
+    const message = locatedCell(flagged, (_, line) => text.split('\n')[line - 1]).message;
+    assert.match(message, shown, message);
+  }
+});

@@ -98,3 +98,34 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     assert.equal(await run.exited, 0, run.stderr());
   });
 }
+
+test(
+  'watch ends at once on SIGTERM while an update reads and fits, with status 0 and nothing printed after it',
+  { timeout: 120_000 },
+  async () => {
+    // A trainer_state.json of 200,000 entries: each change reads it whole, then fits it cold (its lines moved).
+    const path = join(dir, 'trainer_state.json');
+    const history = ROWS.slice(0, 400).map((r) => ({ step: r.step, loss: r.loss, learning_rate: r.lr }));
+    const state = (entries: number) =>
+      JSON.stringify({
+        global_step: entries,
+        log_history: Array.from({ length: entries }, (_, i) => ({ ...history[i % 400], step: i + 1 })),
+      });
+    writeFileSync(path, state(400));
+    const run = watch(path);
+    const first = await run.next();
+    assert.equal(first.update.inputs[0].rows, 400);
+    writeFileSync(path, state(200_000));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the update is reading it by now (fs.watch tells at once)
+    let printed = 0;
+    run.child.stdout.on('data', (chunk: Buffer) => (printed += chunk.length));
+    const sent = performance.now();
+    run.child.kill('SIGTERM');
+    const code = await run.exited;
+    const took = performance.now() - sent;
+    assert.equal(code, 0, run.stderr());
+    // It waited for the update under way (a whole read and a cold fit: 2-5 s) and printed it after the signal.
+    assert.ok(took < 500, `ended ${took.toFixed(0)} ms after SIGTERM`);
+    assert.equal(printed, 0, 'nothing printed after the signal');
+  },
+);

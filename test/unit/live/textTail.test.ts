@@ -72,6 +72,9 @@ for (const [name, text] of [
   ['csv', csvText(400)],
   ['jsonl', jsonlText(300)],
   ['crlf.csv', csvText(300).replace(/\n/g, '\r\n')],
+  // Lone CRs (old Mac files): rows were read only by whole reads of the file, never as its lines were appended.
+  ['cr.csv', csvText(300).replace(/\n/g, '\r')],
+  ['cr.jsonl', jsonlText(200).replace(/\n/g, '\r')],
 ] as const) {
   test(`${name}: a file written in random pieces follows to the same table as one read of it (5 seeds)`, async () => {
     const path = join(dir, `pieces.${name}`);
@@ -86,6 +89,56 @@ for (const [name, text] of [
     }
   });
 }
+
+test('lone CRs are line ends as they are appended; a CRLF cut between its CR and LF is one line end', async () => {
+  const path = join(dir, 'cr-lines.csv');
+  writeFileSync(path, 'step,lr,loss\r1,1e-3,3.0\r2,1e-3,2.9\r');
+  const tail = new TextTail(path);
+  const rows = async () => [(await tail.update()).change, tail.current().tables[0].rowCount];
+  // The last CR may be the first half of a CRLF: held until a byte follows it, or an update finds the file unchanged.
+  assert.deepEqual(await rows(), ['read', 1]);
+  assert.deepEqual(await rows(), ['appended', 2]);
+  appendFileSync(path, '3,1e-3,2.8\r4,1e-3,2.7\r');
+  assert.deepEqual(await rows(), ['appended', 3]);
+  assert.deepEqual(await rows(), ['appended', 4]);
+  assert.deepEqual(content(tail.current().tables[0]), content(await readTable(path)));
+
+  // A CRLF file whose CR and LF come in two appends, the LF at once or after an update that took the CR alone.
+  const crlf = join(dir, 'crlf-cut.csv');
+  writeFileSync(crlf, 'step,lr,loss\r\n1,1e-3,3.0\r');
+  const cut = new TextTail(crlf);
+  await cut.update();
+  appendFileSync(crlf, '\n2,1e-3,2.9\r');
+  await cut.update();
+  await cut.update(); // unchanged since: its CR ends line 3
+  appendFileSync(crlf, '\n3,1e-3,2.8\r');
+  await cut.update();
+  await cut.update(); // its CR ends line 4
+  appendFileSync(crlf, '\n'); // that CRLF's LF alone, then the next line
+  await cut.update();
+  appendFileSync(crlf, '4,1e-3,2.7\r\n');
+  await cut.update();
+  const [followed, whole] = [cut.current().tables[0], await readTable(crlf)];
+  assert.deepEqual(content(followed), content(whole));
+  assert.deepEqual(
+    followed.problems.map((p) => p.code),
+    whole.problems.map((p) => p.code),
+  );
+});
+
+test('a header written over in place (same length, other names) and rows appended is read again whole', async () => {
+  const path = join(dir, 'header-over.csv');
+  const rows = Array.from({ length: 30 }, (_, i) => `${i + 1},1e-3,${(3 - i / 100).toFixed(3)}\n`).join('');
+  writeFileSync(path, `step,lr,loss\n${rows}`);
+  const tail = new TextTail(path);
+  await tail.update();
+  // A writer restarted that truncates and writes its own header, as long, then the rows again and one more.
+  writeFileSync(path, `step,lr,ppl_\n${rows}31,1e-3,2.7\n`);
+  assert.equal((await tail.update()).change, 'reread');
+  const followed = tail.current().tables[0];
+  assert.deepEqual(content(followed), content(await readTable(path)));
+  assert.match(followed.problems.find((p) => p.code === 'file-changed')?.message ?? '', /its header, changed/);
+});
 
 test('a text cell appended alone to a column of numbers is said as a read of the file says it, with its count', async () => {
   const path = join(dir, 'text-cell.csv');

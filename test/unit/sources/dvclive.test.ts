@@ -216,3 +216,41 @@ test('train/loss and eval/loss at every step 0, 1, 2, … (Keras and fast.ai cal
     assert.ok(!u.problems.some((p) => p.code === 'steps-are-epochs'), `case ${k}`);
   }
 });
+
+test('an epoch logged as the step (or one more) at every step: a per-epoch loop of its own, the axis said to be epochs', async () => {
+  // A script's own loop (live.log_metric("epoch", e); live.next_step()) with no eval/loss beside its loss was read as
+  // optimizer steps without a word, and a loss law fitted on 12 epochs as on 12 optimizer steps.
+  const epochs = Array.from({ length: 12 }, (_, e) => e);
+  const per = (shift: number, name = 'epoch') => ({
+    loss: epochs.map((e) => ({ step: e, value: 2.5 + 2 / (e + 1) })),
+    lr: epochs.map((e) => ({ step: e, value: 1e-3 })),
+    [name]: epochs.map((e) => ({ step: e, value: e + shift })),
+  });
+  for (const [m, as] of [
+    [per(0), /"epoch" is logged as the step at every one of its 12 steps/],
+    [per(1, 'train/epoch'), /"train\/epoch" is logged as the step plus one at every one of its 12 steps/],
+  ] as const) {
+    const dir = writeDvclive(join(tmp(), 'dvclive'), m);
+    const [t] = (await readSources([dir])).tables;
+    const said = t.problems.filter((p) => p.code === 'steps-are-epochs');
+    assert.equal(said.length, 1, JSON.stringify(t.problems));
+    assert.match(said[0].message, as);
+    assert.match(
+      said[0].message,
+      /counts epochs, not optimizer steps\. A loss law fitted on it is then fitted on epochs/,
+    );
+    assert.equal(said[0].file, join(dir, 'plots', 'metrics', `${'train/epoch' in m ? 'train/epoch' : 'epoch'}.tsv`));
+    const analysis = await analyseFiles([dir], { bootstrapSamples: 0 });
+    assert.ok(analysis.findings.some((f) => f.code === 'steps-are-epochs'));
+  }
+  // A fractional epoch at optimizer-step log calls (Hugging Face's callback), or an epoch that is not the step.
+  const steps = Array.from({ length: 12 }, (_, i) => (i + 1) * 50);
+  const others = [
+    { loss: steps.map((s) => ({ step: s, value: 3 })), epoch: steps.map((s) => ({ step: s, value: s / 200 })) },
+    { ...per(0), epoch: epochs.map((e) => ({ step: e, value: Math.floor(e / 3) })) },
+  ];
+  for (const [k, m] of others.entries()) {
+    const [u] = (await readSources([writeDvclive(join(tmp(), 'dvclive'), m)])).tables;
+    assert.ok(!u.problems.some((p) => p.code === 'steps-are-epochs'), `case ${k}`);
+  }
+});

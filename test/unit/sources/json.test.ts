@@ -9,6 +9,7 @@ import { withCellColumns } from '../../../src/core/sources/cellLines';
 import { detectRoles } from '../../../src/core/table';
 import type { Table } from '../../../src/core/table/types';
 import { join } from 'node:path';
+import { open } from 'node:fs/promises';
 import { DocumentVisitor } from '../../../src/core/sources/json/document';
 import { walkJsonFile } from '../../../src/core/sources/json/walk';
 import { ProblemLog } from '../../../src/core/table/problems';
@@ -207,7 +208,8 @@ test('a trainer state or config holding a long array keeps none of it: only a do
   ]) {
     const path = writeAt(dir, name, text);
     const visitor = new DocumentVisitor(new ProblemLog(path), () => text.length, 64 * 1024 * 1024);
-    await walkJsonFile(path, visitor, 64 * 1024 * 1024);
+    const handle = await open(path, 'r');
+    await walkJsonFile(handle, visitor, 64 * 1024 * 1024).finally(() => handle.close());
     assert.equal(visitor.columns.length, 0, name);
   }
   // Those documents still read as before.

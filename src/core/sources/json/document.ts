@@ -4,7 +4,7 @@
 // arrays. Anything else is said, naming what was found.
 // A document cut short (a run writing it) keeps the records before the cut; what was left out is said by
 // documentReports.ts.
-import { stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ColumnBuilder } from '../../table/columnBuilder';
 import { JsonRecordWriter, type JsonObject } from '../../table/jsonRecord';
@@ -12,10 +12,10 @@ import { describeFsError, formatBytes, ProblemLog, quote } from '../../table/pro
 import { CELL_NUMBER, CELL_SUFFIXED, parseCell } from '../../table/record';
 import { TableBuilder } from '../../table/tableBuilder';
 import { DEFAULT_MAX_BYTES } from '../../table/tableReader';
-import { notRegularMessage, specialKind } from '../regularFile';
+import { NotRegularFileError, openRegularFile } from '../regularFile';
 import { positiveInteger } from '../runHints';
 import { doubled, lowerBound } from '../../util/arrays';
-import { readHead } from '../scan';
+import { headOf } from '../scan';
 import { binaryReason, hasBom } from '../../table/detect';
 import type { SourceOptions } from '../types';
 import type { CellSource, FileFormat, Table, TableHints } from '../../table/types';
@@ -348,23 +348,49 @@ export interface JsonDocumentOptions extends SourceOptions {
   reportAs?: FileFormat;
 }
 
-/** Reads a JSON document into a table. Never throws for bad input: problems are in Table.problems. */
+type Failure = 'file-unreadable' | 'file-too-large' | 'file-read-failed' | 'file-not-text';
+
+/**
+ * Reads a JSON document into a table. Never throws for bad input: problems are in Table.problems. The file is opened
+ * once and all of it (what it is, its size, its bytes) read through that descriptor: one replaced or removed while it
+ * is read (a trainer rewriting trainer_state.json) is read whole as the open found it, or said not to exist.
+ */
 export async function readJsonDocument(path: string, options: JsonDocumentOptions = {}): Promise<Table> {
   const file = options.displayName ?? path;
   const problems = new ProblemLog(file, options.maxProblems);
-  const info = await stat(path).catch(() => null);
-  const size = info?.size ?? -1;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const failed = (
-    message: string,
-    code: 'file-unreadable' | 'file-too-large' | 'file-read-failed' | 'file-not-text',
-  ) => {
+  const failed = (message: string, code: Failure) => {
     problems.add(code, 'error', 1, 1, message);
     return new TableBuilder(problems).finish({ format: options.reportAs ?? 'json', headerLine: 0, bytesRead: 0 });
   };
   // A trainer_state.json inside an output_dir that is a FIFO or a device: opening it would block, reading never end.
-  const kind = specialKind(info);
-  if (kind !== null) return failed(notRegularMessage(file, kind), 'file-unreadable');
+  let handle: FileHandle;
+  try {
+    handle = await openRegularFile(path, file);
+  } catch (error) {
+    return failed(
+      error instanceof NotRegularFileError ? error.message : describeFsError(error, file),
+      'file-unreadable',
+    );
+  }
+  try {
+    return await readOpenDocument(handle, problems, failed, { ...options, file, name: basename(path) });
+  } catch (error) {
+    return failed(describeFsError(error, file), 'file-unreadable');
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** readJsonDocument's read of the file it opened. */
+async function readOpenDocument(
+  handle: FileHandle,
+  problems: ProblemLog,
+  failed: (message: string, code: Failure) => Table,
+  options: JsonDocumentOptions & { file: string; name: string },
+): Promise<Table> {
+  const { file } = options;
+  const { size } = await handle.stat();
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   // A sample of the head (SourceOptions.headBytes) is read whatever the size.
   if (size > maxBytes && options.headBytes === undefined)
     return failed(
@@ -372,13 +398,13 @@ export async function readJsonDocument(path: string, options: JsonDocumentOption
       'file-too-large',
     );
   // UTF-16 (PowerShell's default), gzip or binary: said as what it is, not as a JSON error at its first byte.
-  const head = await readHead(path);
-  const notText = binaryReason(head, hasBom(head, head.length) ? 3 : 0, head.length, basename(path));
+  const head = await headOf(handle);
+  const notText = binaryReason(head, hasBom(head, head.length) ? 3 : 0, head.length, options.name);
   if (notText !== null) return failed(`${file} ${notText}`, 'file-not-text');
   let bytesRead = 0;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const visitor = new DocumentVisitor(problems, () => Math.max(size, bytesRead), maxRecordBytes);
-  const walk = await walkJsonFile(path, visitor, maxRecordBytes, options.headBytes);
+  const walk = await walkJsonFile(handle, visitor, maxRecordBytes, options.headBytes);
   if (walk instanceof Error) return failed(describeFsError(walk, file), 'file-unreadable');
   bytesRead = walk.bytesRead;
   reportStop(problems, walk.stop, visitor);

@@ -1,7 +1,7 @@
 // A JSON document walked by path, from a file read in chunks: the visitor says of each container whether to go into
 // it (its members come one by one), collect it whole (one record: a log_history entry, an element of an array of
 // records) or skip it. Memory is the one record being collected, and a collected record is capped in bytes.
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import {
   JsonTokenizer,
   type JsonContainer,
@@ -147,11 +147,12 @@ export interface WalkEnd {
 }
 
 /**
- * Walks the JSON document in a file, chunk by chunk; with `headBytes`, its first that many only, a document cut there
- * not an error (a sample of its first records). Never throws: a read failure comes back as the error.
+ * Walks the JSON document in an open file (the caller checked what it is and closes it), chunk by chunk from its
+ * first byte; with `headBytes`, its first that many only, a document cut there not an error (a sample of its first
+ * records). Never throws: a read failure comes back as the error.
  */
 export async function walkJsonFile(
-  path: string,
+  handle: FileHandle,
   visitor: JsonVisitor,
   maxRecordBytes: number,
   headBytes = Number.POSITIVE_INFINITY,
@@ -159,18 +160,13 @@ export async function walkJsonFile(
   const tokenizer = new JsonTokenizer(new JsonWalker(visitor, maxRecordBytes));
   let bytesRead = 0;
   try {
-    const handle = await open(path, 'r');
-    try {
-      const buffer = Buffer.alloc(CHUNK_BYTES);
-      for (;;) {
-        const wanted = Math.min(CHUNK_BYTES, headBytes - bytesRead);
-        const { bytesRead: n } = wanted > 0 ? await handle.read(buffer, 0, wanted, null) : { bytesRead: 0 };
-        bytesRead += n;
-        tokenizer.push(buffer.subarray(0, n), n === 0 && wanted > 0);
-        if (n === 0 || tokenizer.stop !== null) break;
-      }
-    } finally {
-      await handle.close();
+    const buffer = Buffer.alloc(CHUNK_BYTES);
+    for (;;) {
+      const wanted = Math.min(CHUNK_BYTES, headBytes - bytesRead);
+      const { bytesRead: n } = wanted > 0 ? await handle.read(buffer, 0, wanted, bytesRead) : { bytesRead: 0 };
+      bytesRead += n;
+      tokenizer.push(buffer.subarray(0, n), n === 0 && wanted > 0);
+      if (n === 0 || tokenizer.stop !== null) break;
     }
   } catch (error) {
     return asError(error);
