@@ -76,10 +76,14 @@ export async function readSmallFile(
   try {
     const { size } = await handle.stat();
     if (size > maxBytes) return { reason: 'too-large', size };
-    const buffer = Buffer.allocUnsafe(maxBytes + 1);
+    // Room for the size the open found and one byte more, to see it grow (a param is a few bytes, its limit 4 KiB; a
+    // config's limit is 1 MiB, not to be allocated for each run's few hundred bytes).
+    let buffer = Buffer.allocUnsafe(size + 1);
     let filled = 0;
-    for (let n = -1; n !== 0 && filled < buffer.length; filled += n)
-      ({ bytesRead: n } = await handle.read(buffer, filled, buffer.length - filled, filled));
+    for (let n = -1; n !== 0 && filled <= maxBytes; filled += n) {
+      if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+      ({ bytesRead: n } = await handle.read(buffer, filled, Math.min(buffer.length, maxBytes + 1) - filled, filled));
+    }
     if (filled > maxBytes) return { reason: 'too-large', size: filled };
     return { text: buffer.subarray(0, filled).toString('utf8') };
   } catch (error) {
