@@ -9,6 +9,7 @@
 // SQLite libraries (sql.js, the one well kept) load the whole database into memory, and a tracking database holds
 // every experiment's metrics, so memory would grow with the history of the whole store rather than the runs wanted;
 // Node 20, which VS Code runs extensions on, has no built-in SQLite. The message names the exports that work.
+import type { Stats } from 'node:fs';
 import { readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseNumberCell } from '../table/number';
@@ -277,12 +278,13 @@ async function readMetricFile(
   }
   try {
     const kept = headBytes === undefined ? resumes : undefined;
-    const at = await resumable(handle, kept?.get(path));
+    const info = await handle.stat();
+    const at = await resumable(handle, info, kept?.get(path));
     const read = at ?? {
       ...{ consumed: 0, seam: Buffer.alloc(0), lineNo: 0, log: new ProblemLog(display) },
       points: { timestamps: [], values: [], steps: [], lines: [], bytes: 0 },
     };
-    const { ino, dev } = await handle.stat();
+    const { ino, dev } = info;
     const { consumed, failed } = await readMetricLines(handle, read, headBytes);
     // A read that failed part way is not resumed: the next reads the file whole.
     if (!failed)
@@ -294,9 +296,12 @@ async function readMetricFile(
 }
 
 /** The last read of the file, when it is the same file grown since (same identity, the bytes before its end unchanged). */
-async function resumable(handle: FileHandle, last: MetricFileRead | undefined): Promise<MetricFileRead | null> {
+async function resumable(
+  handle: FileHandle,
+  { ino, dev, size }: Stats,
+  last: MetricFileRead | undefined,
+): Promise<MetricFileRead | null> {
   if (last === undefined) return null;
-  const { ino, dev, size } = await handle.stat();
   if (ino !== last.ino || dev !== last.dev || size < last.consumed) return null;
   return (await bytesBefore(handle, last.consumed, SEAM_BYTES)).equals(last.seam) ? last : null;
 }
