@@ -472,28 +472,41 @@ async function afterLineEnds(
   count: number,
   crAtEnd: boolean,
 ): Promise<number> {
-  const buf = Buffer.allocUnsafe(Math.min(BACK_STEP, Math.max(1, size - from)));
   let left = count;
   /** The byte after the chunk being looked at: -1 past the range's end. */
   let after = -1;
-  for (let end = size; end > from;) {
-    const start = Math.max(from, end - buf.length);
-    const { bytesRead } = await handle.read(buf, 0, end - start, start);
-    const bytes = buf.subarray(0, bytesRead);
+  for await (const { start, bytes } of backwardChunks(handle, from, size)) {
     // Each searched for once per hit (a file of LFs has no CR: one search of the chunk for it, not one per line).
-    let [lf, cr] = [lastBefore(bytes, LF, bytesRead), lastBefore(bytes, CR, bytesRead)];
+    let [lf, cr] = [lastBefore(bytes, LF, bytes.length), lastBefore(bytes, CR, bytes.length)];
     while (lf >= 0 || cr >= 0) {
       const at = Math.max(lf, cr);
-      const next = at + 1 < bytesRead ? bytes[at + 1] : after;
+      const next = at + 1 < bytes.length ? bytes[at + 1] : after;
       const ends = at === lf || (next === -1 ? crAtEnd : next !== LF);
       if (ends && --left === 0) return start + at + 1;
       if (at === lf) lf = lastBefore(bytes, LF, at);
       else cr = lastBefore(bytes, CR, at);
     }
-    after = bytesRead > 0 ? bytes[0] : after;
-    end = start;
+    after = bytes.length > 0 ? bytes[0] : after;
   }
   return from;
+}
+
+/**
+ * The bytes of [from, size) read backwards in chunks of BACK_STEP, each with its offset (one buffer, reused: a chunk
+ * is read before the next is asked for).
+ */
+async function* backwardChunks(
+  handle: FileHandle,
+  from: number,
+  size: number,
+): AsyncGenerator<{ start: number; bytes: Buffer }> {
+  const buf = Buffer.allocUnsafe(Math.min(BACK_STEP, Math.max(1, size - from)));
+  for (let end = size; end > from;) {
+    const start = Math.max(from, end - buf.length);
+    const { bytesRead } = await handle.read(buf, 0, end - start, start);
+    yield { start, bytes: buf.subarray(0, bytesRead) };
+    end = start;
+  }
 }
 
 /** The last `byte` in bytes[0, before), or -1. */
@@ -509,14 +522,9 @@ async function afterBytes(
   size: number,
   count: number,
 ): Promise<number> {
-  const buf = Buffer.allocUnsafe(Math.min(BACK_STEP, Math.max(1, size - from)));
   let left = count;
-  for (let end = size; end > from;) {
-    const start = Math.max(from, end - buf.length);
-    const { bytesRead } = await handle.read(buf, 0, end - start, start);
-    for (let lf = buf.subarray(0, bytesRead).lastIndexOf(byte); lf >= 0; lf = buf.subarray(0, lf).lastIndexOf(byte))
-      if (--left === 0) return start + lf + 1;
-    end = start;
-  }
+  for await (const { start, bytes } of backwardChunks(handle, from, size))
+    for (let at = lastBefore(bytes, byte, bytes.length); at >= 0; at = lastBefore(bytes, byte, at))
+      if (--left === 0) return start + at + 1;
   return from;
 }
