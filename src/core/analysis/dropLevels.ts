@@ -22,6 +22,8 @@ export const DROP_END = 0.8;
 export const LEVEL_FACTOR = 1.5;
 /** An LR is held while it stays within this fraction of where the stretch began (logged LRs carry rounding). */
 export const PLATEAU_TOLERANCE = 0.01;
+/** Whether LR `v` is the LR `held`, within PLATEAU_TOLERANCE of it. */
+const sameLr = (v: number, held: number) => Math.abs(v - held) <= PLATEAU_TOLERANCE * held;
 /**
  * A held LR is a drop level when held for at least this share of the curve's steps: long enough for the loss to show
  * its response to the drop (a cosine's flat bottom, a few per cent, is not; a step-down stage is).
@@ -78,7 +80,7 @@ function levelsOf(curve: LossCurve, warmupSteps: number | undefined, any = false
   let start = 0;
   for (let i = 1; i <= steps.length; i++) {
     const ends = i === steps.length || steps[i] > last;
-    if (!ends && Math.abs(lr[i] - lr[start]) <= PLATEAU_TOLERANCE * lr[start]) continue;
+    if (!ends && sameLr(lr[i], lr[start])) continue;
     const held = Math.min(steps[i - 1], last) - Math.max(steps[start], first);
     const level = lr[start] / stepLr.peak;
     if (held >= PLATEAU_SHARE * (last - first) && level < DROP_END) {
@@ -118,10 +120,10 @@ export function holdsDropFrom(curve: LossCurve, fromStep: number, warmupSteps: n
   if (!(first < fromStep && fromStep <= last)) return false;
   const held = lrAt(curve, stepLr, last);
   if (!(held > 0 && held < DROP_END * stepLr.peak)) return false;
-  const near = (v: number) => Math.abs(v - held) <= PLATEAU_TOLERANCE * held;
-  if (!near(lrAt(curve, stepLr, fromStep)) || near(lrAt(curve, stepLr, first))) return false;
+  if (!sameLr(lrAt(curve, stepLr, fromStep), held) || sameLr(lrAt(curve, stepLr, first), held)) return false;
   const { steps, lr } = curve.schedule;
-  for (let k = upperBound(steps, fromStep); k < steps.length && steps[k] <= last; k++) if (!near(lr[k])) return false;
+  for (let k = upperBound(steps, fromStep); k < steps.length && steps[k] <= last; k++)
+    if (!sameLr(lr[k], held)) return false;
   return true;
 }
 
@@ -159,7 +161,7 @@ export function oneStepLanding(curves: readonly LossCurve[], warmupSteps: number
       }
       if (blipBelow(lr, k, low)) continue;
       landing ??= v;
-      if (!(v > 0 && v < peak && Math.abs(v - landing) <= PLATEAU_TOLERANCE * landing)) return undefined;
+      if (!(v > 0 && v < peak && sameLr(v, landing))) return undefined;
       // A fall from the peak row before: a step only over a short interval.
       if (atPeakBefore === k - 1 && steps[k] - steps[atPeakBefore] > longest) return undefined;
     }
@@ -180,10 +182,9 @@ export function gammaAssumed(landing: OneStepLanding | undefined, lr: ArrayLike<
   let top = 0;
   for (let k = 1; k < lr.length; k++) if (lr[k] > lr[top]) top = k;
   const peak = lr[top] ?? 0;
-  const near = (v: number, to: number) => Math.abs(v - to) <= PLATEAU_TOLERANCE * to;
   let elsewhere = false;
   for (let k = top; k < lr.length && !elsewhere; k++)
-    elsewhere = lr[k] < (1 - PLATEAU_TOLERANCE) * peak && !near(lr[k], landing.lr) && lr[k] >= 0;
+    elsewhere = lr[k] < (1 - PLATEAU_TOLERANCE) * peak && !sameLr(lr[k], landing.lr) && lr[k] >= 0;
   if (!elsewhere) return undefined;
   return `gamma = ${formatNumber(landing.gamma, 3)} its solver left, since the fit curves drop to one LR only (${formatNumber(landing.lr, 3)}) and this schedule falls to others`;
 }
