@@ -8,6 +8,7 @@ import { concat, pick, minOf } from '../util/arrays';
 import { thinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawFit, LossReplicates } from './lossLaw';
 import { curveKey } from './lossCurves';
+import type { OneStepLanding } from './types';
 import { LAW_NAMES, meanWeighing } from './lawNames';
 import { weightedAt, weightsAt, type LawWeights, type StepWeights } from './spreadWeights';
 
@@ -52,15 +53,29 @@ export function combineFits(input: LossFitInput, members: CombinedMember[]): Com
     solver: primary.fit.solver,
     atBounds: primary.fit.atBounds,
     identified: primary.fit.identified,
+    // A mean with the multi-power law fitted on one-step drops predicts with the gamma its solver left, as that law does.
+    get oneStepLanding() {
+      return landingOf(members);
+    },
     members,
     primary,
     predict,
     bootstrap: (samples) => combinedReplicates(input, members, weightsOf, predict, samples),
     describe(replicates) {
       const own = primary.fit.describe(replicates);
-      return { ...own, settings: { ...own.settings, combination: combinationText(members) } };
+      const landing = landingOf(members);
+      return {
+        ...own,
+        ...(landing && { oneStepLanding: landing }),
+        settings: { ...own.settings, combination: combinationText(members) },
+      };
     },
   };
+}
+
+/** The one-step landing of the member that has one (the multi-power law's), whichever member names the mean. */
+function landingOf(members: CombinedMember[]): OneStepLanding | undefined {
+  return members.find((m) => m.fit.oneStepLanding)?.fit.oneStepLanding;
 }
 
 /**

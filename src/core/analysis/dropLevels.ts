@@ -186,7 +186,7 @@ export function gammaAssumed(landing: OneStepLanding | undefined, lr: ArrayLike<
   for (let k = top; k < lr.length && !elsewhere; k++)
     elsewhere = lr[k] < (1 - PLATEAU_TOLERANCE) * peak && !sameLr(lr[k], landing.lr) && lr[k] >= 0;
   if (!elsewhere) return undefined;
-  return `gamma = ${formatNumber(landing.gamma, 3)} its solver left, since the fit curves drop to one LR only (${formatNumber(landing.lr, 3)}) and this schedule falls to others`;
+  return `multi-power law's gamma = ${formatNumber(landing.gamma, 3)}, which its solver left, since the fit curves drop to one LR only (${formatNumber(landing.lr, 3)}) and this schedule falls to others`;
 }
 
 /** Whether any of the curves drops to a level (dropLevels would name one), at the cost of the first it finds. */

@@ -639,3 +639,18 @@ test('a loss falling fiftyfold in six points under a linear decay: fitted (no st
   assert.match(reason, /6 loss points, too few for MPL's 7 coefficients/);
   assert.doesNotMatch(reason, /no start gave a finite loss/);
 });
+
+test('a mean whose multi-power member is fitted on one-step drops says what a schedule falling elsewhere assumes', () => {
+  // The LR-annealing law is the truth on one two-stage run: auto averages both laws, and the multi-power member's
+  // gamma is not determined by a drop to one LR, so a cosine predicted from the mean assumes it (as `--law mpl` does).
+  const curves = (['two-stage', 'cosine', 'constant'] as Kind[]).map((k, i) => tissueTruth(k, i + 1));
+  const options = withDefaults({ law: 'auto', fitOn: ['two-stage'], warmupSteps: SYNTH_WARMUP, bootstrapSamples: 8 });
+  const auto = analyseLossCurves(curves, { ...options, predictSteps: [20_000] }, seededRandom(1));
+  const fit = auto.fits[0];
+  assert.ok(fit.selection?.weights, describeSelection(fit));
+  assert.ok(fit.oneStepLanding, 'the mean carries its multi-power member landing');
+  const of = (name: string) => auto.predictions.find((p) => p.curve === name);
+  assert.match(of('cosine')?.assumption ?? '', /multi-power law's gamma = \S+, which its solver left/);
+  // The fit curve lands at its one LR and a constant run never falls: neither assumes a gamma.
+  for (const name of ['two-stage', 'constant']) assert.doesNotMatch(of(name)?.assumption ?? '', /gamma/, name);
+});

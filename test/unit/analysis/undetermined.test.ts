@@ -119,7 +119,7 @@ test('a fit on drops to one LR predicts a schedule falling to others, saying it 
   assert.deepEqual(Object.keys(fit.undetermined ?? {}).sort(), ['C', 'gamma']);
   assert.equal(fit.oneStepLanding?.lr, 1.8e-4);
   const assumes =
-    /gamma = (\S+) its solver left, since the fit curves drop to one LR only \(1\.8e-4\) and this schedule falls to others/;
+    /gamma = (\S+), which its solver left, since the fit curves drop to one LR only \(1\.8e-4\) and this schedule falls to others/;
   // The held-out cosine's prediction is shown, and says what it rests on; the fit curve's, which lands there, does not.
   const byCurve = (name: string) => analysis.predictions.filter((p) => p.curve === name);
   assert.ok(byCurve('cosine').length > 0);
@@ -128,7 +128,7 @@ test('a fit on drops to one LR predicts a schedule falling to others, saying it 
     assert.match(p.assumption ?? '', assumes);
   }
   for (const p of byCurve('two-stage')) assert.doesNotMatch(p.assumption ?? '', /gamma/);
-  assert.match(formatAnalysis(analysis), /assumes the .*gamma = \S+ its solver left/);
+  assert.match(formatAnalysis(analysis), /assumes the .*multi-power law.s gamma = \S+, which its solver left/);
 
   // A what-if: a cosine falls through other LRs; a constant LR, or a step to the fit curves' LR, does not.
   const spec = {
