@@ -13,6 +13,7 @@ const summary = (kind: FitSummary['kind']): FitSummary => ({
   warnings: 0,
   errors: 0,
   ms: 5100,
+  fromDisk: false,
 });
 
 test('the status item says what a file holds in words, not its kind id ("loss-curve")', () => {
