@@ -44,3 +44,11 @@ export function notificationText(text: string): string {
 export function keepHyphenated(markdown: string): string {
   return markdown.replace(/(?<=[\p{L}\p{N}])(\\?-)(?=[\p{L}\p{N}])/gu, '$1\u2060');
 }
+
+/**
+ * A Markdown table's header row and its delimiter row, every column left-aligned: a column left unaligned has its
+ * header centred above cells that start at the left ("law" floated over "LR-annealing law (weight …)").
+ */
+export function tableHead(cells: readonly string[]): string {
+  return `|${cells.map((c) => (c ? ` ${c} ` : ' ')).join('|')}|\n|${cells.map(() => ':--').join('|')}|`;
+}

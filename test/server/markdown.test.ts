@@ -2,7 +2,7 @@
 // file is text, never a link, an image or a command; invisible and reordering characters are shown, not acted on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelText, markdownText } from '../../src/shared/markdown';
+import { keepHyphenated, labelText, markdownText, tableHead } from '../../src/shared/markdown';
 
 test('markdownText: every ASCII punctuation character is escaped, so a link or an image from a file is text', () => {
   assert.equal(markdownText('[x](command:a)'), '\\[x\\]\\(command\\:a\\)');
@@ -28,4 +28,15 @@ test("labelText: VS Code's $(icon) syntax and invisible characters are escaped; 
 test('labelText: a line feed is shown escaped in a one-line title and kept in a tooltip', () => {
   assert.equal(labelText('a\nb'), 'a\\x0ab');
   assert.equal(labelText('a\nb', 'many'), 'a\nb');
+});
+
+test('tableHead: every column left-aligned, so a header sits over the start of its cells', () => {
+  assert.equal(tableHead(['law', 'backtest error', '']), '| law | backtest error | |\n|:--|:--|:--|');
+  assert.equal(tableHead(['', '']), '| | |\n|:--|:--|');
+});
+
+test('keepHyphenated: a word joiner after each hyphen inside a word, escaped or not; none elsewhere', () => {
+  assert.equal(keepHyphenated('misaligned\\-en\\-fr'), 'misaligned\\-\u2060en\\-\u2060fr');
+  assert.equal(keepHyphenated('LR-annealing, 3e-4'), 'LR-\u2060annealing, 3e-\u20604');
+  assert.equal(keepHyphenated('a - b, -x, (-alpha)'), 'a - b, -x, (-alpha)');
 });
