@@ -8,7 +8,7 @@ import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse'
 import { LUO, skipUnless } from '../../helpers/shared';
 import { parseText } from '../../../src/core/table';
 import { formatAnalysis } from '../../../src/cli/text';
-import { buildChart } from '../../../src/core/chart/series';
+import { buildChart, referenceCurve } from '../../../src/core/chart/series';
 import { whatIfCurve } from '../../../src/core/chart/whatIf';
 
 /** A constant-LR run after a warmup, a power law in steps with a little deterministic noise. */
@@ -151,4 +151,20 @@ test('a fit on drops to one LR predicts a schedule falling to others, saying it 
     assert.ok(other.ok, JSON.stringify(other));
     assert.equal(other.value.assumption, undefined, shape);
   }
+  // The fit curve's own schedule as logged (a what-if's schedule A) drops to that LR alone, as its lens says: its query
+  // steps between the rows of the drop (10000 and 10100) are no other LRs it falls to.
+  const reference = referenceCurve(analysis, fit)?.schedule;
+  assert.ok(reference);
+  // As the server hands it over (src/server/chart.ts).
+  const logged = { steps: Float64Array.from(reference.steps), lr: Float64Array.from(reference.lr) };
+  const own = whatIfCurve(fit, { ...spec, shape: 'logged' }, 'what-if A', { logged });
+  assert.ok(own.ok, JSON.stringify(own));
+  assert.ok(
+    own.value.lr.some((v) => v < 2.9e-4 && v > 1.9e-4),
+    'a query step lies inside the drop',
+  );
+  assert.equal(own.value.assumption, undefined);
+  // Scaled to another peak, it falls to other LRs: said.
+  const scaled = whatIfCurve(fit, { ...spec, shape: 'logged', peakLr: 2e-4 }, 'what-if A', { logged });
+  assert.ok(scaled.ok && scaled.value.assumption, JSON.stringify(scaled));
 });
