@@ -1,6 +1,6 @@
 // What the Runs view says of a run, without VS Code (so it is tested in plain Node): its state, the line beside its
 // name and its tooltip's Markdown. src/client/runsView.ts draws them.
-import { LAW_NAMES } from '../core/analysis/lawNames';
+import { KIND_NAMES, LAW_NAMES } from '../core/analysis/lawNames';
 import { departureDetail, departureLabel, departureReason } from '../core/analysis/departureText';
 import type { LawDeparture } from '../core/analysis/types';
 import { formatCompact, formatEstimate, formatNumber } from '../core/util/format';
@@ -13,6 +13,7 @@ export type RunState =
   | { kind: 'training'; agoMs: number }
   | { kind: 'finished' }
   | { kind: 'unfitted'; why: string }
+  | { kind: 'sweep'; what: string }
   | { kind: 'departed'; departure: LawDeparture; agoMs: number };
 
 export function stateOf(entry: RunEntry, now: number): RunState {
@@ -20,6 +21,8 @@ export function stateOf(entry: RunEntry, now: number): RunState {
   if (!o) return { kind: 'fitting' };
   // A run above its law has no prediction on purpose: said as such, not as a run that cannot be fitted.
   if (o.departure) return { kind: 'departed', departure: o.departure, agoMs: now - entry.modifiedMs };
+  // A downstream or (N, D) sweep has no loss to predict, and its own law was fitted: no run, but nothing wrong.
+  if (o.sweep) return { kind: 'sweep', what: KIND_NAMES[o.sweep] };
   if (!o.prediction) return { kind: 'unfitted', why: o.problem ?? 'no law could be fitted' };
   const ago = now - entry.modifiedMs;
   return ago < TRAINING_WITHIN_MS ? { kind: 'training', agoMs: ago } : { kind: 'finished' };
@@ -38,6 +41,7 @@ export function describe(o: RunOverview | undefined, state: RunState): string {
       ? `step ${formatCompact(o.lastStep)} · loss ${formatNumber(o.lastLoss, 4)}`
       : `${o.rows} rows`;
   if (state.kind === 'unfitted') return `${now} · cannot be fitted`;
+  if (state.kind === 'sweep') return `${now} · ${state.what}, no training run`;
   const when = 'agoMs' in state && state.agoMs < TRAINING_WITHIN_MS ? ` · training, updated ${ago(state.agoMs)}` : '';
   const p = o.prediction;
   const predicted = p ? ` → L(${formatCompact(p.step)}) = ${formatEstimate(p.value, p.low, p.high)}` : '';
@@ -74,6 +78,12 @@ export function runTooltip(entry: RunEntry, state: RunState): string {
         : 'No prediction is shown for it; the Problems panel and the chart mark the step.',
     );
   } else if (state.kind === 'unfitted') lines.push(`Cannot be fitted: ${state.why}`);
-  else if (o?.problem) lines.push(`Note: ${o.problem}`);
+  else {
+    if (state.kind === 'sweep')
+      lines.push(
+        `A ${state.what}, not a training run: the view predicts the loss of runs. Its own laws are fitted when it is opened: its lens, hovers and chart show them.`,
+      );
+    if (o?.problem) lines.push(`Note: ${o.problem}`);
+  }
   return keepHyphenated(lines.map(markdownText).join('\n\n'));
 }

@@ -205,6 +205,8 @@ function iconOf(state: RunState): vscode.ThemeIcon {
       return new vscode.ThemeIcon('pulse', new vscode.ThemeColor('charts.blue'));
     case 'finished':
       return new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'));
+    case 'sweep':
+      return new vscode.ThemeIcon('graph');
     case 'unfitted':
     case 'departed':
       return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));

@@ -1,8 +1,11 @@
 // What the Runs view says of a run (src/client/runText.ts), without a VS Code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTooltip, stateOf } from '../../../src/client/runText';
-import type { RunEntry } from '../../../src/shared/runs';
+import { join } from 'node:path';
+import { describe, runTooltip, stateOf } from '../../../src/client/runText';
+import { overviewOfRun } from '../../../src/core/analysis/runOverview';
+import { TRAINING_WITHIN_MS, type RunEntry } from '../../../src/shared/runs';
+import { REPO } from '../../helpers/shared';
 
 const entry: RunEntry = {
   uri: 'file:///w/ablations/wsd.csv',
@@ -36,4 +39,30 @@ test('the Runs tooltip breaks lines at spaces only: no no-break spaces, and "LR-
   // File text stays text: the run's name is escaped, never a link.
   assert.ok(md.startsWith('ablations\\/wsd\\-\\[x\\]\\(command\\:a\\)\n\n'), md);
   assert.match(md, /\n\nTraining\\: updated 1 s ago\\.\n\nFormat\\: csv\\, 160 rows\\.\n\n/);
+});
+
+test('a downstream sweep in the Runs view is a sweep with its own laws, not a run that "cannot be fitted"', async () => {
+  const path = join(REPO, 'examples', 'downstream', 'downstream_sweep.csv');
+  const overview = await overviewOfRun(path, 'downstream/downstream_sweep', { bootstrapSamples: 0 });
+  assert.equal(overview.sweep, 'downstream');
+  const sweep: RunEntry = {
+    uri: 'file://' + path,
+    name: 'downstream/downstream_sweep',
+    root: 'file:///w',
+    modifiedMs: 0,
+    overview,
+  };
+  const state = stateOf(sweep, TRAINING_WITHIN_MS + 1);
+  assert.deepEqual(state, { kind: 'sweep', what: 'downstream sweep' });
+  assert.equal(describe(overview, state), '23 rows · downstream sweep, no training run');
+  const md = runTooltip(sweep, state);
+  assert.doesNotMatch(md, /Cannot be fitted/);
+  assert.match(md, /A downstream sweep\\, not a training run/);
+  // Its first warning is still said.
+  assert.match(md, /\n\nNote\\: BLEU falls by/);
+  // A loss run is no sweep.
+  const loss = await overviewOfRun(join(REPO, 'examples', 'loss', 'cosine.csv'), 'loss/cosine', {
+    bootstrapSamples: 0,
+  });
+  assert.equal(loss.sweep, undefined);
 });
