@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
 import { LUO, skipUnless } from '../../helpers/shared';
+import { twoStageRunCsv } from '../../helpers/syntheticLoss';
 import { parseText } from '../../../src/core/table';
 import { formatAnalysis } from '../../../src/cli/text';
 import { buildChart, referenceCurve } from '../../../src/core/chart/series';
@@ -22,20 +23,8 @@ function constantRun(): string {
   return rows.join('\n') + '\n';
 }
 
-/** A run held at the peak LR, then one step down to 60 % of it (a two-stage run): the loss answers the drop. */
-function twoStageRun(): string {
-  const rows = ['step,lr,loss'];
-  for (let step = 100; step <= 20_000; step += 100) {
-    const lr = step < 500 ? (3e-4 * step) / 500 : step <= 10_000 ? 3e-4 : 1.8e-4;
-    const drop = step > 10_000 ? 0.04 * (1 - Math.pow(1 + (step - 10_000) / 400, -0.6)) : 0;
-    const loss = 2.4 + 1.1 * Math.pow(step, -0.3) - drop + 0.001 * Math.sin(step * 0.37);
-    rows.push(`${step},${lr},${loss.toFixed(5)}`);
-  }
-  return rows.join('\n') + '\n';
-}
-
 test('the multi-power law on drops that are one step to one LR: C and gamma not determined, their product quoted', () => {
-  const analysis = analyseTables([parseText(twoStageRun(), { fileName: 'two-stage.csv' })], { law: 'mpl' });
+  const analysis = analyseTables([parseText(twoStageRunCsv(), { fileName: 'two-stage.csv' })], { law: 'mpl' });
   const fit = analysis.fits[0];
   assert.deepEqual(Object.keys(fit.undetermined ?? {}).sort(), ['C', 'gamma']);
   for (const name of ['C', 'gamma']) assert.equal(fit.intervals?.[name], undefined, name);
@@ -111,7 +100,7 @@ function cosineRun(): string {
 
 test('a fit on drops to one LR predicts a schedule falling to others, saying it assumes the gamma the solver left', () => {
   const tables = [
-    parseText(twoStageRun(), { fileName: 'two-stage.csv' }),
+    parseText(twoStageRunCsv(), { fileName: 'two-stage.csv' }),
     parseText(cosineRun(), { fileName: 'cosine.csv' }),
   ];
   const analysis = analyseTables(tables, { law: 'mpl', fitOn: ['two-stage'], bootstrapSamples: 0 });
