@@ -52,17 +52,19 @@ export function law<S extends Series>(c: CurveReport<Series>, panel: ChartSeries
   };
 }
 
+/** A curve's band: the law's (`band`), or a sweep law's new-run band (`run-band`). */
 export function band<S extends Series>(
   c: CurveReport<Series>,
   panel: ChartSeries['panel'],
   x: S,
   low: S,
   high: S,
+  kind: 'band' | 'run-band' = 'band',
 ): ChartSeries<S> {
   return {
-    id: `band:${c.name}`,
-    label: `${c.name} · 95 % band`,
-    kind: 'band',
+    id: `${kind}:${c.name}`,
+    label: `${c.name} · ${kind === 'band' ? '95 % band' : "new run's 95 % band"}`,
+    kind,
     panel,
     group: c.group ?? c.name,
     role: c.role,
