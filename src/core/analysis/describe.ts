@@ -22,11 +22,15 @@ export function downstreamTarget(p: Prediction): string {
 
 /**
  * A prediction's value and band, and a sweep law's new-run band after it: "2.501 [2.489, 2.513] · new run [2.46,
- * 2.55]" (the law's band, then where a new run there would land).
+ * 2.55]" (the law's band, then where a new run there would land). `run` false: the law's band only (a chart's
+ * label, beside the new-run band it draws: both cut the label at the canvas edge).
  */
-export function estimateText(p: Pick<PredictedValue, 'value' | 'low' | 'high' | 'runLow' | 'runHigh'>): string {
-  const run = newRunText(p);
-  return `${formatEstimate(p.value, p.low, p.high)}${run ? ` · ${run}` : ''}`;
+export function estimateText(
+  p: Pick<PredictedValue, 'value' | 'low' | 'high' | 'runLow' | 'runHigh'>,
+  run = true,
+): string {
+  const runText = run ? newRunText(p) : '';
+  return `${formatEstimate(p.value, p.low, p.high)}${runText ? ` · ${runText}` : ''}`;
 }
 
 /** What a sweep law's two bands are, for a hover or a tooltip beside its predictions. */

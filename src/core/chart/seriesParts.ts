@@ -98,7 +98,8 @@ export function targetSeries(
 
 /**
  * A target's labelled marker: who is predicted (a curve or run) and the value with its band, written at the target
- * (`cosine: L(40k) = 2.48 [2.47, 2.49]`), so the chart reads without its tooltips.
+ * (`cosine: L(40k) = 2.48 [2.47, 2.49]`), so the chart reads without its tooltips. A sweep law's new-run band is drawn
+ * around its band, not written: with it the labels ran past the canvas edge and were cut.
  */
 export function targetMarker(
   panel: ChartSeries['panel'],
@@ -106,7 +107,14 @@ export function targetMarker(
   group: string,
   p: ValuedPrediction,
 ): ChartMarker {
-  return { panel, kind: 'target', x: p.x, y: p.value, group, label: `${who}: ${predictionAt(p)} = ${estimateText(p)}` };
+  return {
+    panel,
+    kind: 'target',
+    x: p.x,
+    y: p.value,
+    group,
+    label: `${who}: ${predictionAt(p)} = ${estimateText(p, false)}`,
+  };
 }
 
 export function columnName(analysis: Analysis<Series>, role: string): string | undefined {

@@ -211,7 +211,7 @@ export function computeSeries(analysis: Analysis): Parts {
       kind: 'target',
       x: p.x,
       group: '',
-      label: `C = ${formatFlop(p.x)}: L* = ${estimateText(p)}${p.extra ? `, N* = ${formatCompact(p.extra.N)}, D* = ${formatCompact(p.extra.D)}` : ''}`,
+      label: `C = ${formatFlop(p.x)}: L* = ${estimateText(p, false)}${p.extra ? `, N* = ${formatCompact(p.extra.N)}, D* = ${formatCompact(p.extra.D)}` : ''}`,
     });
   const panels: ChartPanelSpec[] = [
     {

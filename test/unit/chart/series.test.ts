@@ -157,7 +157,7 @@ test('series: a power law of runs against their step is loss vs step per run, ea
       ['target', 6000, 'b', 'b: L(6k)'],
     ],
   );
-  assert.match(data.markers[0].label, /^a: L\(6k\) = 2\.5\d* \[2\.5\d*, 2\.5\d*\] · new run \[2\.5\d*, 2\.5\d*\]$/);
+  assert.match(data.markers[0].label, /^a: L\(6k\) = 2\.5\d* \[2\.5\d*, 2\.5\d*\]$/);
 });
 
 test('series: power laws of several files are named by their files and each drawn with its own law', () => {
