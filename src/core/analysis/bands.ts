@@ -15,8 +15,8 @@ export const BAND_METHOD =
  * The laws whose band is this file's, or the compute law's case bootstrap: where the fitted law lies (its coefficients'
  * uncertainty), not where a run's loss falls (no noise added, unlike the loss-curve laws' bands). A run scatters about
  * the law by its noise, so such a band holds far fewer than 95 % of the runs: on the public Chinchilla sweep the
- * compute law's band holds 31 % of the 240 fitted runs and 30 % of them held out ten at a time, where the fit with
- * its residuals' 2.5-97.5 % quantiles holds 95 % (test/unit/compute/bandCoverage.test.ts prints them).
+ * compute law's band holds 31 % of the 240 fitted runs and 30 % of them held out ten at a time. Where a run falls is
+ * their new-run band (newRunBand), beside it: 93 % of the same runs (test/unit/compute/bandCoverage.test.ts prints them).
  */
 export const LAW_ONLY_BANDS: ReadonlySet<LawId> = new Set(['chinchilla', 'power', 'bleu', 'downstream-ce']);
 
