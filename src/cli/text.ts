@@ -17,7 +17,13 @@ import { HINT_OPTION_LABELS, withHints, type Hint, type HintOption } from '../co
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
 import { formatBanded, formatFlop, formatNumber, formatR2, formatPercent } from '../core/util/format';
-import { assumptionText, beyondFittedText, computeOptimumText, predictionAt } from '../core/analysis/describe';
+import {
+  assumptionText,
+  beyondFittedText,
+  computeOptimumText,
+  newRunEnds,
+  predictionAt,
+} from '../core/analysis/describe';
 import { LAW_OPTIONS } from '../core/options/schema';
 import { displayWidth, nameOnLine, oneLine } from './terminal';
 import { maxOf } from '../core/util/arrays';
@@ -110,7 +116,7 @@ function formatFit(fit: FitResult): string {
   const status = `${fit.converged ? 'converged' : 'NOT converged'} (${fit.stopReason}, ${fit.iterations} iterations, ${fit.startsTried} starts) · objective ${formatNumber(fit.objective, 6)}`;
   const settings = Object.entries(fit.settings)
     // A mean's weights are the law choice's to list (formatSelection), once.
-    .filter(([k]) => !['objective', 'band', 'combination'].includes(k))
+    .filter(([k]) => !['objective', 'band', 'runBand', 'combination'].includes(k))
     .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : v}`)
     // Some values are lists themselves ("500, 500": one per curve): the settings are told apart by a semicolon.
     .join('; ');
@@ -145,6 +151,8 @@ function formatFit(fit: FitResult): string {
     ...undeterminedGroups(fit.undetermined).map(({ names, why }) => `  ${names.join(', ')} ${why}`),
     `  ${quality}${heldOut}${chosen}${normal}`,
     ...(fit.unsupported ? [`  NOT SUPPORTED by the data, no prediction from it: ${unsupportedText(fit)}`] : []),
+    // Said of a fit whose predictions are shown: an unsupported one shows no band of any kind.
+    ...(fit.noRunBand && !fit.unsupported ? [`  ${fit.noRunBand}`] : []),
   ].join('\n');
 }
 
@@ -206,25 +214,32 @@ function indent(text: string, n: number): string {
  */
 function formatPredictions(predictions: Prediction[], curves: CurveReport[]): string {
   const departed = new Map(curves.flatMap((c) => (c.departure ? [[c.name, `⚠ ${departureLabel(c.departure)}`]] : [])));
-  const rows = predictions
-    .filter((p) => p.xName !== 'C')
-    .map((p) => {
-      // A withheld prediction has no number to print: its row says why instead.
-      if (!hasValue(p)) return [p.curve ?? p.group ?? '', p.metric, predictionAt(p), 'none', '', p.statusReason];
-      const banded = formatBanded(p.value, p.low, p.high);
-      return [
-        p.curve ?? p.group ?? '',
-        p.metric,
-        predictionAt(p),
-        banded ? banded.value : formatNumber(p.value, 5),
-        banded ? `[${banded.low}, ${banded.high}]` : '',
-        [beyondFittedText(p.beyondFitted), assumptionText(p), departed.get(p.curve ?? '') ?? '']
-          .filter(Boolean)
-          .join('; '),
-      ];
-    });
+  const listed = predictions.filter((p) => p.xName !== 'C');
+  // A sweep law's new-run band gets a column of its own, beside the law's band, where some prediction has one.
+  const runs = listed.some((p) => hasValue(p) && p.runLow !== undefined);
+  const rows = listed.map((p) => {
+    // A withheld prediction has no number to print: its row says why instead.
+    if (!hasValue(p))
+      return [p.curve ?? p.group ?? '', p.metric, predictionAt(p), 'none', '', ...(runs ? [''] : []), p.statusReason];
+    const banded = formatBanded(p.value, p.low, p.high);
+    return [
+      p.curve ?? p.group ?? '',
+      p.metric,
+      predictionAt(p),
+      banded ? banded.value : formatNumber(p.value, 5),
+      banded ? `[${banded.low}, ${banded.high}]` : '',
+      ...(runs ? [newRunEnds(p)] : []),
+      [beyondFittedText(p.beyondFitted), assumptionText(p), departed.get(p.curve ?? '') ?? '']
+        .filter(Boolean)
+        .join('; '),
+    ];
+  });
   if (!rows.length) return '';
-  return `Predictions (95 % band)\n${indent(table(['curve / group', 'metric', 'at', 'value', 'band', 'note'], rows), 2)}`;
+  const header = ['curve / group', 'metric', 'at', 'value', 'band', ...(runs ? ['new run'] : []), 'note'];
+  const title = runs
+    ? "Predictions (95 % bands: the law's, and a new run's: the law's plus the runs' scatter about it)"
+    : 'Predictions (95 % band)';
+  return `${title}\n${indent(table(header, rows), 2)}`;
 }
 
 /** What to train at each compute budget, first: N*, D*, the loss, and how far past the fitted runs that lies. */

@@ -12,7 +12,10 @@ import {
   downstreamTarget,
   estimateText,
   predictionAt,
+  SWEEP_BANDS_NOTE,
+  sweepBandsNote,
 } from '../core/analysis/describe';
+import { LAW_ONLY_BANDS } from '../core/analysis/bands';
 import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName, LAW_NAMES, meanWeighing, runnerUpLawName, shortLawName } from '../core/analysis/lawNames';
@@ -84,6 +87,7 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
     // The answer first: which law predicts and why, then the numbers (VS Code shows ~250 px before it scrolls).
     fit.selection ? choiceLine(fit, fit.selection) : '',
     predictions.length ? ['Predicts:', ...predictions].join('\n') : '',
+    predictions.length && LAW_ONLY_BANDS.has(fit.law) && all.some(hasValue) ? markdownText(sweepBandsNote(fit)) : '',
     fit.selection ? selectionMarkdown(fit, fit.selection) : '',
     isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
     `\`${fit.formula}\``,
@@ -156,7 +160,21 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
   return [
     `**Downstream laws** (Isik et al. 2024), fitted per group: ${formulas.join(' and ')}`,
     [tableHead(['group', 'BLEU', 'CE']), ...rows].join('\n'),
+    ...downstreamBandNotes(analysis, fits),
   ].join('\n\n');
+}
+
+/** The sweep bands' note under a downstream table: said once, and each group's law without a new-run band by name. */
+function downstreamBandNotes(analysis: Analysis<Series>, fits: FitResult[]): string[] {
+  if (!fits.some((f) => predictionsOf(analysis, f).some(hasValue))) return [];
+  const without = fits.filter((f) => f.noRunBand);
+  return [
+    markdownText(SWEEP_BANDS_NOTE),
+    ...without.map(
+      (f) =>
+        `${markdownText(groupLabel(f.groupFields, f.group ?? ''))}, ${f.law === 'bleu' ? 'BLEU' : 'CE'}: ${markdownText(f.noRunBand!)}`,
+    ),
+  ];
 }
 
 /**

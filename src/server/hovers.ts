@@ -3,7 +3,8 @@
 // analysis, tested directly (test/server/hovers.test.ts).
 import { basename } from 'node:path';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import type { Analysis, CellSteps, CurveReport, FileSummary, Series } from '../core/analysis/types';
+import type { Analysis, CellSteps, CurveReport, FileSummary, FitResult, Series } from '../core/analysis/types';
+import { estimateText } from '../core/analysis/describe';
 import { lowerBound, upperBound } from '../core/util/arrays';
 import type { FileFormat } from '../core/table/types';
 import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
@@ -114,26 +115,48 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
   }
   const low = p.low[index];
   const high = p.high[index];
+  const [runLow, runHigh] = [p.runLow?.[index], p.runHigh?.[index]];
   const residual = observed - predicted;
-  // A sweep law's band is where the law lies, not where a run falls (LAW_ONLY_BANDS): said as what it is.
-  const lawOnly = LAW_ONLY_BANDS.has(fitOfCurve(analysis.fits, curve)?.law ?? 'lr-annealing');
-  const band = lawOnly ? "the fitted law's 95 % band" : 'the 95 % band';
+  const fit = fitOfCurve(analysis.fits, curve);
   const inside =
     Number.isFinite(low) && Number.isFinite(high)
-      ? observed >= low && observed <= high
-        ? `inside ${band}`
-        : `**outside** ${band}${lawOnly ? " (the law's uncertainty, not a run's noise: most runs lie outside it)" : ''}`
+      ? bandsHolding(observed, { low, high, runLow, runHigh }, fit)
       : 'no band (bootstrap off)';
   return [
     title,
     '',
     tableHead(['', '']),
     `| observed | ${formatNumber(observed, 5)} |`,
-    `| predicted (${lawOf(analysis, curve)}) | ${formatEstimate(predicted, low, high)} |`,
+    `| predicted (${lawOf(analysis, curve)}) | ${estimateText({ value: predicted, low, high, runLow, runHigh })} |`,
     `| residual | ${residual >= 0 ? '+' : ''}${formatNumber(residual, 3)} (${residual >= 0 ? '+' : ''}${formatPercent(residual / observed)}) |`,
     '',
     `${inside} · ${fitRole(curve, index)}`,
   ].join('\n');
+}
+
+/**
+ * Which 95 % bands hold an observed value. A sweep law's band is where the law lies, not where a run falls
+ * (LAW_ONLY_BANDS), said as the law's; its new-run band (the law plus the runs' scatter) is where a run falls.
+ */
+function bandsHolding(
+  observed: number,
+  band: { low: number; high: number; runLow?: number; runHigh?: number },
+  fit: FitResult | undefined,
+): string {
+  const inLaw = observed >= band.low && observed <= band.high;
+  if (!LAW_ONLY_BANDS.has(fit?.law ?? 'lr-annealing'))
+    return inLaw ? 'inside the 95 % band' : '**outside** the 95 % band';
+  const { runLow, runHigh } = band;
+  if (runLow === undefined || runHigh === undefined || !Number.isFinite(runLow)) {
+    const why = fit?.noRunBand ? ` · ${markdownText(fit.noRunBand)}` : '';
+    return inLaw
+      ? `inside the law's 95 % band${why}`
+      : `**outside** the law's 95 % band (the law's uncertainty, not a run's noise: most runs lie outside it)${why}`;
+  }
+  if (inLaw) return "inside the law's 95 % band and a new run's";
+  return observed >= runLow && observed <= runHigh
+    ? "outside the law's 95 % band (where the law lies), inside a new run's (where runs fall)"
+    : "**outside** the law's 95 % band and a new run's: further off the law than its runs scatter";
 }
 
 /** A point's hover title: its curve (or group), its x and its metric. */

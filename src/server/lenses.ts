@@ -6,7 +6,7 @@ import type { CodeLens } from 'vscode-languageserver';
 import type { Analysis, CurveReport, FitResult, LawDeparture, LawId, Series } from '../core/analysis/types';
 import { hasValue } from '../core/analysis/trust';
 import { distinctDigits, formatCompact, formatFlop, formatR2, formatPercent } from '../core/util/format';
-import { computeOptimumText, estimateText, predictionAt } from '../core/analysis/describe';
+import { computeOptimumText, estimateText, predictionAt, sweepBandsNote } from '../core/analysis/describe';
 import { defaultHints } from '../core/findings';
 import { departureDetail, departureLabel } from '../core/analysis/departureText';
 import { breakPoint } from '../core/analysis/breaks';
@@ -174,9 +174,10 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
     // Targets withheld for one reason (a break, an unsupported fit) share one lens that says why.
     const reasons = new Set(predictions.flatMap((p) => (hasValue(p) ? [] : [p.statusReason])));
     for (const reason of reasons) shown.push({ title: `${NO_PREDICTION}${reason}` });
+    const fit = analysis.fits.find((f) => f.group === curve.group && (f.law === 'bleu') === (curve.metric === 'bleu'));
     for (const p of predictions.filter(hasValue)) {
       const what = p.dataMultiplier !== undefined ? `${p.dataMultiplier}×D_p` : `D_p ${formatCompact(p.x)}`;
-      shown.push({ title: `${what} → ${estimateText(p)}` });
+      shown.push({ title: `${what} → ${estimateText(p)}`, tooltip: fit && sweepBandsNote(fit) });
     }
     appendAll(lenses, linedUp(shown, about, line, Commands.showChart, [uri, curve.group]));
   }
@@ -186,11 +187,13 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
 /** (N, D) sweeps lead with what to train at each budget (N*, D*, the loss, and whether that lies past the runs). */
 function computeLenses(analysis: Analysis<Series>, uri: string): CodeLens[] {
   const lenses: CodeLens[] = [];
+  const fit = analysis.fits.find((f) => f.law === 'chinchilla');
   for (const p of analysis.predictions.filter((x) => x.xName === 'C')) {
     const title = hasValue(p)
       ? `C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}`
       : withheldText(`C = ${formatFlop(p.x)} FLOP`, p);
-    lenses.push(lens(0, title, Commands.predictAt, [uri, { kind: 'compute' }]));
+    const tooltip = hasValue(p) && fit ? sweepBandsNote(fit) : undefined;
+    lenses.push(lens(0, title, Commands.predictAt, [uri, { kind: 'compute' }], tooltip));
   }
   for (const fit of analysis.fits.filter((f) => f.law === 'chinchilla')) lenses.push(sweepFitLens(fit, 'runs', uri));
   return lenses;
@@ -214,7 +217,8 @@ function powerLenses(analysis: Analysis<Series>, file: string, uri: string): Cod
     // Each target's lens gives its prediction alone, first; the fit's lens after them names the run and the law.
     for (const p of analysis.predictions.filter((x) => x.metric === 'loss' && x.group === fit.group)) {
       const title = hasValue(p) ? `${predictionAt(p)} = ${estimateText(p)}` : withheldText(predictionAt(p), p);
-      lenses.push(lens(line, title, Commands.predictAt, [uri, predictHint(p.xName)]));
+      const tooltip = hasValue(p) ? sweepBandsNote(fit) : undefined;
+      lenses.push(lens(line, title, Commands.predictAt, [uri, predictHint(p.xName)], tooltip));
     }
     lenses.push(sweepFitLens(fit, 'points', uri, line));
   }

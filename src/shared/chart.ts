@@ -118,7 +118,8 @@ export type FromWebview =
 // ---- the webview's test hook ---------------------------------------------------------------------------------------
 
 /** What a drawn dataset is: a server series' kind, or one the webview adds (what-if, a band's lower edge, y = 0). */
-export type DatasetKind = SeriesKind | 'whatif' | 'band-low' | 'runner-up-band-low' | 'runner-up-halo' | 'zero';
+export type DatasetKind =
+  SeriesKind | 'whatif' | 'band-low' | 'run-band-low' | 'runner-up-band-low' | 'runner-up-halo' | 'zero';
 
 /**
  * Marks of the webview's load and draws in ms since its frame's time origin (`origin`, epoch ms, turns them into

@@ -396,6 +396,8 @@ function legendOrder(d: LensDataset | undefined): number {
 const UNLISTED: DatasetKind[] = [
   'band-low',
   'band',
+  'run-band-low',
+  'run-band',
   'target',
   'runner-up-band',
   'runner-up-band-low',
@@ -403,7 +405,7 @@ const UNLISTED: DatasetKind[] = [
 ];
 
 /** Datasets with no tooltip of their own: a band's lower edge (its upper edge speaks for it), the runner-up's halo. */
-const UNTIPPED: DatasetKind[] = ['band-low', 'runner-up-band-low', 'runner-up-halo'];
+const UNTIPPED: DatasetKind[] = ['band-low', 'run-band-low', 'runner-up-band-low', 'runner-up-halo'];
 
 function representative(datasets: LensDataset[], group: string): LensDataset | undefined {
   const mine = datasets.filter(

@@ -107,26 +107,30 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
           order: 2,
         },
       ];
-    case 'band': {
+    case 'band':
+    case 'run-band': {
+      // A new run's band is lighter and behind the law's: the law's band lies inside it.
+      const run = s.kind === 'run-band';
       const low: LensDataset = {
         ...base,
         label: `${base.label} (low)`,
-        lens: meta('band-low'),
+        lens: meta(run ? 'run-band-low' : 'band-low'),
         data: toPoints(s, false),
         borderWidth: 0,
         pointRadius: 0,
         fill: false,
-        order: 3,
+        order: run ? 4 : 3,
       };
+      const alpha = run ? (ctx.theme.highContrast ? 0.15 : 0.07) : ctx.theme.highContrast ? 0.3 : 0.15;
       const high: LensDataset = {
         ...base,
         lens: meta(),
         data: s.x.map((x, i) => ({ x, y: s.y2?.[i] ?? NaN })),
         borderWidth: 0,
         pointRadius: 0,
-        backgroundColor: withAlpha(color, ctx.theme.highContrast ? 0.3 : 0.15),
+        backgroundColor: withAlpha(color, alpha),
         fill: '-1',
-        order: 3,
+        order: run ? 4 : 3,
       };
       return [low, high];
     }

@@ -818,6 +818,7 @@ test(
         assert.ok(of('observed')?.points === 40, `${run}: ${JSON.stringify(main.datasets)}`);
         assert.ok((of('law')?.points ?? 0) > 40, `${run}: its law is drawn`);
         assert.ok(of('band'), `${run}: its band is drawn`);
+        assert.ok(of('run-band'), `${run}: a new run's band is drawn, lighter, around it`);
         assert.equal(of('target')?.points, 1, `${run}: its target is drawn`);
       }
       // The legend names each run alone: the title already says the loss is drawn against tokens.
@@ -826,6 +827,7 @@ test(
       for (const m of s.markers) {
         assert.equal(m.kind, 'target');
         assert.equal(m.x, 2e9);
+        // The law's band only: the new-run band is drawn, not written (the label would be cut at the canvas edge).
         assert.match(m.label, new RegExp(`^${m.group}: L\\(tokens = 2B\\) = \\d\\.\\d+ \\[\\d\\.\\d+, \\d\\.\\d+\\]$`));
       }
       const drawn = main.labels ?? [];

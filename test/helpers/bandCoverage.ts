@@ -26,6 +26,9 @@ export interface CoverageCell {
   sd: number;
 }
 
+/** Fresh runs drawn at each prediction's x to measure its new-run band (Prediction.runLow/runHigh). */
+export const NEXT_RUNS = 20;
+
 export interface CoverageFigures {
   total: number;
   shown: number;
@@ -36,6 +39,10 @@ export interface CoverageFigures {
   farWithheld: number;
   /** Withheld for any other reason (the fit verdict). */
   otherWithheld: number;
+  /** New runs drawn at the predictions with a new-run band (NEXT_RUNS each), those inside it, and inside the law's. */
+  runShown: number;
+  runHeld: number;
+  runInLawBand: number;
 }
 
 /**
@@ -48,11 +55,16 @@ export function bandCoverage(
   options: { scale: number; seeds: number; truths?: readonly PowerTruth[] },
 ): CoverageFigures {
   const truths = options.truths ?? COVERAGE_TRUTHS;
-  const out: CoverageFigures = { total: 0, shown: 0, held: 0, worst: 0, farWithheld: 0, otherWithheld: 0 };
+  const out: CoverageFigures = {
+    ...{ total: 0, shown: 0, held: 0, worst: 0, farWithheld: 0, otherWithheld: 0 },
+    ...{ runShown: 0, runHeld: 0, runInLawBand: 0 },
+  };
   truths.forEach((t, k) => {
     const law = (x: number) => t.E + t.A * (x / options.scale) ** -t.alpha;
     for (let seed = 1; seed <= options.seeds; seed++) {
       const random = seededRandom(seed * 7919 + k);
+      // The next run's noise is drawn apart, so the sweeps fitted stay the ones the law bands were measured on.
+      const next = seededRandom(seed * 104729 + k);
       const points = Array.from({ length: cell.n }, (_, i) => {
         const x = cell.low * (cell.high / cell.low) ** (i / (cell.n - 1));
         return [x, law(x) * (1 + cell.sd * normal(random))] as const;
@@ -68,6 +80,13 @@ export function bandCoverage(
         const truth = law(p.x);
         if (p.low <= truth && truth <= p.high) out.held++;
         else out.worst = Math.max(out.worst, (truth < p.low ? p.low - truth : truth - p.high) / (p.high - p.low));
+        if (p.runLow === undefined || p.runHigh === undefined || !Number.isFinite(p.runLow)) continue;
+        for (let k = 0; k < NEXT_RUNS; k++) {
+          const run = truth * (1 + cell.sd * normal(next));
+          out.runShown++;
+          if (p.runLow <= run && run <= p.runHigh) out.runHeld++;
+          if (p.low <= run && run <= p.high) out.runInLawBand++;
+        }
       }
     }
   });
@@ -80,5 +99,8 @@ export function coverageLine(name: string, f: CoverageFigures): string {
     f.farWithheld || f.otherWithheld
       ? ` (withheld: ${f.farWithheld} past reach, ${f.otherWithheld} by the verdict)`
       : '';
-  return `${name}: ${f.shown} of ${f.total} shown${withheld}, ${f.held} held the truth, worst miss ${f.worst.toFixed(2)} widths`;
+  const run = f.runShown
+    ? `; new runs inside the new-run band: ${f.runHeld} of ${f.runShown} (inside the law band: ${f.runInLawBand})`
+    : '';
+  return `${name}: ${f.shown} of ${f.total} shown${withheld}, ${f.held} held the truth, worst miss ${f.worst.toFixed(2)} widths${run}`;
 }

@@ -110,7 +110,7 @@ test('the real Chinchilla sweep: N*, D* and the loss first, the extrapolation fl
   const lenses = texts.filter((x) => x.where === 'lens').map((x) => x.text);
   assert.match(
     lenses[0],
-    /^C = 1e22 FLOP → N\* \d[\d.]*B · D\* \d[\d.]*B · loss 2\.\d+ \[[\d.]+, [\d.]+\] · D\/N [\d.]+ \[[\d.]+, [\d.]+\]$/,
+    /^C = 1e22 FLOP → N\* \d[\d.]*B · D\* \d[\d.]*B · loss 2\.\d+ \[[\d.]+, [\d.]+\] · new run \[[\d.]+, [\d.]+\] · D\/N [\d.]+ \[[\d.]+, [\d.]+\]$/,
   );
   assert.match(
     lenses[1],

@@ -4,7 +4,8 @@ import { bootstrapIntervals, bootstrapParams, type Replicate } from '../fit/boot
 import { pickData, sliceData, type RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';
 import { pick, thinIndices } from '../util/arrays';
-import { quantile, type Random } from '../util/random';
+import { quantile, seededRandom, type Random } from '../util/random';
+import { logBand } from './lossBands';
 import type { LawId } from './types';
 
 export const BAND_METHOD =
@@ -14,8 +15,8 @@ export const BAND_METHOD =
  * The laws whose band is this file's, or the compute law's case bootstrap: where the fitted law lies (its coefficients'
  * uncertainty), not where a run's loss falls (no noise added, unlike the loss-curve laws' bands). A run scatters about
  * the law by its noise, so such a band holds far fewer than 95 % of the runs: on the public Chinchilla sweep the
- * compute law's band holds 31 % of the 240 fitted runs and 30 % of them held out ten at a time, where the fit with
- * its residuals' 2.5-97.5 % quantiles holds 95 % (test/unit/compute/bandCoverage.test.ts prints them).
+ * compute law's band holds 31 % of the 240 fitted runs and 30 % of them held out ten at a time. Where a run falls is
+ * their new-run band (newRunBand), beside it: 93 % of the same runs (test/unit/compute/bandCoverage.test.ts prints them).
  */
 export const LAW_ONLY_BANDS: ReadonlySet<LawId> = new Set(['chinchilla', 'power', 'bleu', 'downstream-ce']);
 
@@ -24,6 +25,90 @@ export interface BandedPrediction {
   value: number[];
   low: number[];
   high: number[];
+  /** Where a new run at each point would land (newRunBand): given only with the fit's scatter (RunScatter). */
+  runLow?: number[];
+  runHigh?: number[];
+}
+
+/** The same map applied to every series of a band (a subset of its points, a cut at a law break). */
+export function mapBand(band: BandedPrediction, f: (values: number[]) => number[]): BandedPrediction {
+  const run = band.runLow && band.runHigh && { runLow: f(band.runLow), runHigh: f(band.runHigh) };
+  return { value: f(band.value), low: f(band.low), high: f(band.high), ...run };
+}
+
+/** A prediction's new-run band at point i, as Prediction fields; none when the band has no new-run ends. */
+export function runEnds(band: BandedPrediction, i: number): { runLow?: number; runHigh?: number } {
+  return band.runLow && band.runHigh ? { runLow: band.runLow[i], runHigh: band.runHigh[i] } : {};
+}
+
+/** Fitted points a new-run band needs at least: fewer residuals say too little of how runs scatter about the law. */
+export const RUN_BAND_MIN_POINTS = 5;
+
+/**
+ * How runs scatter about a fitted sweep law, for its new-run band: the fit's log residuals (the space every sweep law
+ * is fitted in), scaled by sqrt(n/(n-p)) as the bootstrap's are (in-sample residuals are smaller than a new run's), and
+ * the seed they are drawn by. `why`: there is none, and why (too few fitted points).
+ */
+export type RunScatter = { residuals: Float64Array; seed: number } | { residuals?: undefined; why: string };
+
+export const RUN_BAND_METHOD =
+  "each bootstrap refit's prediction times exp(one of the fit's log residuals drawn at random, scaled by sqrt(n/(n-p))), 2.5-97.5 % (the law's uncertainty and the runs' scatter about it)";
+
+/** A fit's note of why its predictions have no new-run band, when they have none (FitResult.noRunBand). */
+export function noRunBand(scatter: RunScatter): { noRunBand?: string } {
+  return scatter.residuals ? {} : { noRunBand: scatter.why };
+}
+
+/** The fit's setting naming how its new-run band was drawn, when it has one. */
+export function runBandSetting(sets: readonly Float64Array[], scatter: RunScatter): { runBand?: string } {
+  return sets.length && scatter.residuals ? { runBand: RUN_BAND_METHOD } : {};
+}
+
+/** A fit's log residuals at its points, ln(observed / predicted). */
+function logResiduals(observed: Float64Array, predicted: Float64Array): Float64Array {
+  return Float64Array.from(observed, (y, i) => Math.log(y) - Math.log(predicted[i]));
+}
+
+/** The scatter of a sweep law's fitted points about it (RunScatter), or why it cannot be measured. */
+export function runScatter<Data>(
+  law: Law<Data>,
+  data: Data,
+  observed: Float64Array,
+  params: Float64Array,
+  seed: number,
+): RunScatter {
+  const n = observed.length;
+  const p = law.parameterNames.length;
+  if (n < RUN_BAND_MIN_POINTS || n <= p)
+    return {
+      why: `no new-run band: ${n} fitted point${n === 1 ? '' : 's'} (${RUN_BAND_MIN_POINTS} needed) say too little of how runs scatter about the law`,
+    };
+  const scale = Math.sqrt(n / (n - p));
+  const predicted = new Float64Array(n);
+  law.predict(params, data, predicted);
+  const residuals = logResiduals(observed, predicted).map((r) => r * scale);
+  return { residuals: residuals.filter(Number.isFinite), seed };
+}
+
+/**
+ * A new run's 95 % band at some points, from the refits' predictions there (`draws`, one array per refit) and the
+ * fit's (`base`): each refit's prediction times a residual drawn from the fit (logBand, as the loss-curve laws' bands
+ * add their residuals), widened to hold the law's band [low, high] (a run scatters about a law anywhere in it).
+ */
+export function newRunBand(
+  draws: Float64Array[],
+  base: Float64Array,
+  residuals: Float64Array,
+  random: Random,
+  lawBand: { low: ArrayLike<number>; high: ArrayLike<number> },
+): { runLow: Float64Array; runHigh: Float64Array } {
+  const { lo, hi } = logBand(draws, base, residuals, random);
+  const [low, high] = [lawBand.low, lawBand.high];
+  const ok = (i: number) => Number.isFinite(low[i]) && Number.isFinite(high[i]);
+  return {
+    runLow: base.map((v, i) => (ok(i) ? Math.min(v * Math.exp(lo[i]), low[i]) : NaN)),
+    runHigh: base.map((v, i) => (ok(i) ? Math.max(v * Math.exp(hi[i]), high[i]) : NaN)),
+  };
 }
 
 /**
@@ -52,7 +137,7 @@ export function logResidualDraw<Data extends object>(
   if (n <= p) return null;
   const pred = new Float64Array(n);
   law.predict(params, data, pred);
-  const residuals = Float64Array.from(observed, (y, i) => Math.log(y) - Math.log(pred[i]));
+  const residuals = logResiduals(observed, pred);
   const kept = thinIndices(n, BOOTSTRAP_POINTS);
   const m = kept.length;
   const scale = Math.sqrt(n / (n - p)) * Math.sqrt(m / n);
@@ -101,13 +186,15 @@ const BAND_BLOCK = 4096;
 /**
  * Point prediction and 95 % percentile band at each point of `data`; NaN bands without bootstrap sets. Points are
  * taken a block at a time, the replicates' predictions of a block in one buffer: an array of draws per point held
- * 200 numbers for each of a 300,000-row sweep's points at once (60 million, over a gigabyte as JS arrays).
+ * 200 numbers for each of a 300,000-row sweep's points at once (60 million, over a gigabyte as JS arrays). With the
+ * fit's `scatter` measured, a new run's band too (newRunBand).
  */
 export function predictWithBand<Data>(
   law: Law<Data>,
   params: Float64Array,
   sets: Float64Array[],
   data: Data,
+  scatter?: RunScatter,
 ): BandedPrediction {
   const n = law.size(data);
   const value = new Float64Array(n);
@@ -117,6 +204,9 @@ export function predictWithBand<Data>(
   const size = Math.min(n, BAND_BLOCK);
   const draws = new Float64Array(sets.length * size);
   const column = new Float64Array(sets.length);
+  const residuals = scatter?.residuals;
+  const run = residuals && { runLow: new Array<number>(n).fill(NaN), runHigh: new Array<number>(n).fill(NaN) };
+  const random = seededRandom(scatter?.residuals ? scatter.seed : 0);
   for (let start = 0; sets.length && start < n; start += BAND_BLOCK) {
     const m = Math.min(n, start + BAND_BLOCK) - start;
     const block = n <= BAND_BLOCK ? data : sliceData(data, start, start + m);
@@ -133,8 +223,13 @@ export function predictWithBand<Data>(
       low[start + i] = Math.min(quantile(sorted, 0.025), value[start + i]);
       high[start + i] = Math.max(quantile(sorted, 0.975), value[start + i]);
     }
+    if (!run || !residuals) continue;
+    const rows = sets.map((_, s) => draws.subarray(s * m, (s + 1) * m));
+    const lawBand = { low: low.slice(start, start + m), high: high.slice(start, start + m) };
+    const ends = newRunBand(rows, value.subarray(start, start + m), residuals, random, lawBand);
+    for (let i = 0; i < m; i++) [run.runLow[start + i], run.runHigh[start + i]] = [ends.runLow[i], ends.runHigh[i]];
   }
-  return { value: Array.from(value), low, high };
+  return { value: Array.from(value), low, high, ...run };
 }
 
 /** Intervals of derived coefficients (bootstrapIntervals): the estimate and each bootstrap set mapped through `convert`. */
@@ -164,23 +259,31 @@ export function predictSweepWithBand<Data>(
   sets: Float64Array[],
   x: number[],
   dataAt: (x: number[]) => Data,
+  scatter?: RunScatter,
 ): BandedPrediction {
-  if (x.length <= BAND_POINTS || !sets.length) return predictWithBand(law, params, sets, dataAt(x));
+  if (x.length <= BAND_POINTS || !sets.length) return predictWithBand(law, params, sets, dataAt(x), scatter);
   const kept = thinIndices(x.length, BAND_POINTS);
-  const measured = predictWithBand(law, params, sets, dataAt(Array.from(kept, (i) => x[i])));
+  const measured = predictWithBand(law, params, sets, dataAt(Array.from(kept, (i) => x[i])), scatter);
   const { value } = predictWithBand(law, params, [], dataAt(x));
-  const low = new Array<number>(x.length);
-  const high = new Array<number>(x.length);
-  for (let k = 0; k + 1 < kept.length; k++) {
-    const [from, to] = [kept[k], kept[k + 1]];
-    const span = Math.log(x[to] / x[from]);
-    const ratio = (ends: number[], j: number) => ends[j] / measured.value[j];
-    for (let i = from; i <= to; i++) {
-      const t = span > 0 ? Math.log(x[i] / x[from]) / span : 0;
-      const at = (ends: number[]) => value[i] * (ratio(ends, k) + t * (ratio(ends, k + 1) - ratio(ends, k)));
-      low[i] = Math.min(at(measured.low), value[i]);
-      high[i] = Math.max(at(measured.high), value[i]);
+  // Each end as a ratio to the prediction, interpolated in ln x between the measured points.
+  const between = (ends: number[], side: (v: number, end: number) => number) => {
+    const out = new Array<number>(x.length);
+    for (let k = 0; k + 1 < kept.length; k++) {
+      const [from, to] = [kept[k], kept[k + 1]];
+      const span = Math.log(x[to] / x[from]);
+      const [r0, r1] = [ends[k] / measured.value[k], ends[k + 1] / measured.value[k + 1]];
+      for (let i = from; i <= to; i++) {
+        const t = span > 0 ? Math.log(x[i] / x[from]) / span : 0;
+        out[i] = side(value[i], value[i] * (r0 + t * (r1 - r0)));
+      }
     }
-  }
-  return { value, low, high };
+    return out;
+  };
+  const low = between(measured.low, Math.min);
+  const high = between(measured.high, Math.max);
+  if (!measured.runLow || !measured.runHigh) return { value, low, high };
+  // A new run's band holds the law's, as measured.
+  const runLow = between(measured.runLow, Math.min).map((v, i) => Math.min(v, low[i]));
+  const runHigh = between(measured.runHigh, Math.max).map((v, i) => Math.max(v, high[i]));
+  return { value, low, high, runLow, runHigh };
 }

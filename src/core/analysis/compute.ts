@@ -14,13 +14,23 @@ import {
 import { finding, type Hint } from '../findings';
 import { THIN_FIT_POINTS } from '../fit/robust';
 import type { ColumnRole, RoleAssignment, Table } from '../table/types';
-import { quantile } from '../util/random';
+import { quantile, seededRandom } from '../util/random';
 import { medianOf } from '../util/select';
 import { formatCompact, formatSizes, sizeNames } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
-import { BOOTSTRAP_POINTS, predictWithBand, type BandedPrediction } from './bands';
+import {
+  BOOTSTRAP_POINTS,
+  mapBand,
+  newRunBand,
+  noRunBand,
+  predictWithBand,
+  runBandSetting,
+  runScatter,
+  type BandedPrediction,
+  type RunScatter,
+} from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
 import { MAX_PARAMS, MAX_TOKENS } from '../util/counts';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
@@ -76,7 +86,8 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
   const k = chinchillaCoefficients(fit.params);
   const intervals = sets.length >= 2 ? bootstrapIntervals(k, sets.map(chinchillaCoefficients)) : undefined;
   const frontier = computeOptimal(k, 1);
-  const onPoints = predictWithBand(chinchillaLaw, fit.params, sets, points);
+  const scatter = runScatter(chinchillaLaw, points, observed, fit.params, options.seed);
+  const onPoints = predictWithBand(chinchillaLaw, fit.params, sets, points, scatter);
   out.fits.push({
     law: 'chinchilla',
     formula: 'L = E + A / N^alpha + B / D^beta',
@@ -100,9 +111,11 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
       frontierG: frontier.G,
       frontierExponent: frontier.a,
       band: sets.length ? caseBandMethod(sets.length, data.rows.length) : 'none',
+      ...runBandSetting(sets, scatter),
       fitMs: Math.round(fitMs),
     },
     quality: scoreFit(data.loss, onPoints.value),
+    ...noRunBand(scatter),
   });
   appendAll(out.curves, sizeCurves(table, data, onPoints));
   if (data.excluded.rows.length) out.curves.push(excludedCurve(table, data.excluded));
@@ -111,7 +124,7 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
     D: { smallest: minOf(data.d), largest: maxOf(data.d) },
   };
   for (const budget of budgetsOf(options, data))
-    out.predictions.push(budgetPrediction(budget, fit.params, sets, fitted));
+    out.predictions.push(budgetPrediction(budget, fit.params, { sets, scatter }, fitted));
   const where = { file: table.file, line: table.lines[data.rows[0]] };
   const levels = levelsProblem(data);
   if (levels) withholdAll(out, levels, where);
@@ -425,7 +438,7 @@ function sizeCurves(table: Table, data: ComputeRows, band: BandedPrediction) {
         x: pick(data.c),
         observed: pick(data.loss),
         lines: members.map((i) => table.lines[data.rows[i]]),
-        fitted: { value: pick(band.value), low: pick(band.low), high: pick(band.high) },
+        fitted: mapBand(band, pick),
         group: { label, fields: binned ? { N: label, Nmean: geometricMean(pick(data.n)) } : { N: data.n[members[0]] } },
       });
     });
@@ -474,25 +487,40 @@ function beyondFitted(best: { N: number; D: number }, fitted: FittedRange): Beyo
 function budgetPrediction(
   { C, reason }: { C: number; reason: string },
   params: Float64Array,
-  sets: Float64Array[],
+  { sets, scatter }: { sets: Float64Array[]; scatter: RunScatter },
   fitted: FittedRange,
 ): Prediction {
   const best = computeOptimal(chinchillaCoefficients(params), C);
-  const losses = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).loss)
-    .filter(Number.isFinite)
-    .sort();
+  const refitLosses = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).loss).filter(
+    Number.isFinite,
+  );
+  const losses = refitLosses.slice().sort();
   const ratios = Float64Array.from(sets, (s) => computeOptimal(chinchillaCoefficients(s), C).ratio)
     .filter(Number.isFinite)
     .sort();
   const spread = losses.length >= 2;
+  const low = spread ? Math.min(quantile(losses, 0.025), best.loss) : NaN;
+  const high = spread ? Math.max(quantile(losses, 0.975), best.loss) : NaN;
+  // A run trained at the budget's N* and D*: each refit's optimal loss plus a residual of the fit (the refits' own
+  // N*, D* differ, but the loss at the optimum is flat in them).
+  const run =
+    scatter.residuals &&
+    newRunBand(
+      Array.from(refitLosses, (loss) => Float64Array.of(loss)),
+      Float64Array.of(best.loss),
+      scatter.residuals,
+      seededRandom(scatter.seed),
+      { low: [low], high: [high] },
+    );
   return {
     metric: 'loss',
     x: C,
     xName: 'C',
     status: 'ok' as const,
     value: best.loss,
-    low: spread ? Math.min(quantile(losses, 0.025), best.loss) : NaN,
-    high: spread ? Math.max(quantile(losses, 0.975), best.loss) : NaN,
+    low,
+    high,
+    ...(run && { runLow: run.runLow[0], runHigh: run.runHigh[0] }),
     reason,
     extra: {
       N: best.N,

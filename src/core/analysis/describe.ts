@@ -1,9 +1,9 @@
 // A prediction in words, the same on every surface that states one (CLI, CodeLens, hovers, Predict at...): what it
 // is at, its value with the digits its band resolves, and for compute budgets N*, D* first and whether they lie past
 // the runs fitted. The number rules themselves are in src/core/util/format.ts.
-import { formatCompact, formatEstimate, formatFlop, formatNumber } from '../util/format';
+import { formatBanded, formatCompact, formatEstimate, formatFlop, formatNumber } from '../util/format';
 import { hasValue } from './trust';
-import type { BeyondFitted, Prediction } from './types';
+import type { BeyondFitted, FitResult, PredictedValue, Prediction } from './types';
 
 /** What a prediction is of and where: "L(20k)", "BLEU at 2×D_p (D_p 32B)", "loss at C = 1e23 FLOP", "L(tokens = 5M)". */
 export function predictionAt(p: Prediction): string {
@@ -20,9 +20,39 @@ export function downstreamTarget(p: Prediction): string {
     : `D_p ${formatCompact(p.x)}`;
 }
 
-/** A prediction's value and band: "2.501 [2.489, 2.513]". */
-export function estimateText(p: { value: number; low: number; high: number }): string {
-  return formatEstimate(p.value, p.low, p.high);
+/**
+ * A prediction's value and band, and a sweep law's new-run band after it: "2.501 [2.489, 2.513] · new run [2.46,
+ * 2.55]" (the law's band, then where a new run there would land). `run` false: the law's band only (a chart's
+ * label, beside the new-run band it draws: both cut the label at the canvas edge).
+ */
+export function estimateText(
+  p: Pick<PredictedValue, 'value' | 'low' | 'high' | 'runLow' | 'runHigh'>,
+  run = true,
+): string {
+  const runText = run ? newRunText(p) : '';
+  return `${formatEstimate(p.value, p.low, p.high)}${runText ? ` · ${runText}` : ''}`;
+}
+
+/** What a sweep law's two bands are, for a hover or a tooltip beside its predictions. */
+export const SWEEP_BANDS_NOTE =
+  "[…]: where the law lies (95 %, its coefficients' uncertainty); new run […]: where a new run there would land (95 %, the law plus its runs' scatter about it)";
+
+/** A sweep fit's note on its bands: which is which, or why it has no new-run band. */
+export function sweepBandsNote(fit: Pick<FitResult, 'noRunBand'>): string {
+  return fit.noRunBand ? `[…]: where the law lies (95 %); ${fit.noRunBand}` : SWEEP_BANDS_NOTE;
+}
+
+/** A sweep law's new-run band, "new run [2.46, 2.55]"; '' without one. */
+export function newRunText(p: Pick<PredictedValue, 'value' | 'low' | 'high' | 'runLow' | 'runHigh'>): string {
+  const ends = newRunEnds(p);
+  return ends && `new run ${ends}`;
+}
+
+/** The ends of a new-run band, "[2.46, 2.55]", at the decimal place of the law's band; '' without one. */
+export function newRunEnds(p: Pick<PredictedValue, 'value' | 'low' | 'high' | 'runLow' | 'runHigh'>): string {
+  if (p.runLow === undefined || p.runHigh === undefined) return '';
+  const banded = formatBanded(p.value, p.runLow, p.runHigh, [p.low, p.high]);
+  return banded ? `[${banded.low}, ${banded.high}]` : '';
 }
 
 /**

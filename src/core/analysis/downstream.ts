@@ -15,10 +15,16 @@ import type { AnalysisOptions } from './options';
 import {
   BAND_METHOD,
   derivedIntervals,
+  mapBand,
+  noRunBand,
   predictSweepWithBand,
   predictWithBand,
   residualBootstrapSets,
+  runBandSetting,
+  runEnds,
+  runScatter,
   type BandedPrediction,
+  type RunScatter,
 } from './bands';
 import { curveReport, emptyAnalysis, fitSummary, lineList, predictionTargets, type CurveSpec } from './reports';
 import { fitFailed, tooFewPoints, type ShortGroup, type TooFewWords } from './sweepFindings';
@@ -190,13 +196,14 @@ function analyseBleu(
     delta: options.bleuDelta,
     startsOf: (data, observed) => bleuStarts(data, observed, 1),
   });
+  const scatter = runScatter(bleuLaw, fitted.points, fitObserved, fitted.fit.params, options.seed);
   const at = (dps: number[]) =>
-    predictSweepWithBand(bleuLaw, fitted.fit.params, sets, dps, (d) => bleuPoints(d, fitted.frame));
+    predictSweepWithBand(bleuLaw, fitted.fit.params, sets, dps, (d) => bleuPoints(d, fitted.frame), scatter);
   const brokenAt = breaks.breakIndex === undefined ? undefined : points[breaks.breakIndex];
   const inRange = new Set(range);
   const notFitted = points.flatMap((p, i) => (inRange.has(p) ? [] : [i]));
   out.curves.push(curveReport({ ...series, fitted: lawUpTo(at(x), breaks.breakIndex), notFitted }));
-  out.fits.push(bleuFitResult(group, fitted, sets, range, points.length, dpUnit, options));
+  out.fits.push(bleuFitResult(group, fitted, { sets, scatter }, range, points.length, dpUnit, options));
   const reach = { fitted: range.map((p) => p.dp), where: { file: table.file, line: range[0].line } };
   pushPredictions('bleu', group, maxOf(x), reach, at, options, out, brokenAt && lawBrokeReason(brokenAt));
 }
@@ -204,14 +211,13 @@ function analyseBleu(
 /** The law's values at a group's points, none from its break on: a law that broke does not hold there. */
 function lawUpTo(band: BandedPrediction, breakIndex: number | undefined): BandedPrediction {
   if (breakIndex === undefined) return band;
-  const cut = (values: number[]) => values.map((v, i) => (i < breakIndex ? v : NaN));
-  return { value: cut(band.value), low: cut(band.low), high: cut(band.high) };
+  return mapBand(band, (values) => values.map((v, i) => (i < breakIndex ? v : NaN)));
 }
 
 function bleuFitResult(
   group: Group,
   fitted: BleuFit,
-  sets: Float64Array[],
+  { sets, scatter }: { sets: Float64Array[]; scatter: RunScatter },
   range: SweepPoint[],
   total: number,
   dpUnit: string,
@@ -256,11 +262,13 @@ function bleuFitResult(
       breakTolerance: options.breakTolerance,
       fitFirst: options.fitFirst,
       band: sets.length ? BAND_METHOD : 'none (bootstrap disabled or too few points)',
+      ...runBandSetting(sets, scatter),
     },
     quality: scoreFit(
       range.map((p) => p.value),
       fitPred,
     ),
+    ...noRunBand(scatter),
   };
 }
 
@@ -280,14 +288,23 @@ function analyseCe(
     out.curves.push(curveReport({ ...series, fitted: null }));
     return;
   }
-  const sets = residualBootstrapSets(downstreamCeLaw, fitted.points, Float64Array.from(observed), fitted.fit, {
+  const fitObserved = Float64Array.from(observed);
+  const sets = residualBootstrapSets(downstreamCeLaw, fitted.points, fitObserved, fitted.fit, {
     samples: options.bootstrapSamples,
     seed: options.seed,
     delta: options.ceDelta,
     gaussNewton: true,
   });
+  const scatter = runScatter(downstreamCeLaw, fitted.points, fitObserved, fitted.fit.params, options.seed);
   const at = (dps: number[]) =>
-    predictSweepWithBand(downstreamCeLaw, fitted.fit.params, sets, dps, (d) => downstreamCePoints(d, fitted.xRef));
+    predictSweepWithBand(
+      downstreamCeLaw,
+      fitted.fit.params,
+      sets,
+      dps,
+      (d) => downstreamCePoints(d, fitted.xRef),
+      scatter,
+    );
   const onPoints = at(x);
   out.curves.push(curveReport({ ...series, fitted: onPoints }));
   out.fits.push({
@@ -315,8 +332,10 @@ function analyseCe(
       fittedRows: lineList(lines),
       baselineExcluded: true,
       band: sets.length ? BAND_METHOD : 'none (bootstrap disabled or too few points)',
+      ...runBandSetting(sets, scatter),
     },
     quality: scoreFit(observed, onPoints.value),
+    ...noRunBand(scatter),
   });
   const reach = { fitted: x, where: { file: table.file, line: points[0].line } };
   pushPredictions('ce', group, maxOf(x), reach, at, options, out, undefined);
@@ -360,7 +379,7 @@ function pushPredictions(
         ? withheld(base, 'law-broken', brokeBecause!)
         : beyondReach(reach, t.x)
           ? withheld(base, 'fit-unsupported', farReason('D_p', reach, t.x))
-          : { ...base, status: 'ok', value: band.value[i], low: band.low[i], high: band.high[i] },
+          : { ...base, status: 'ok', value: band.value[i], low: band.low[i], high: band.high[i], ...runEnds(band, i) },
     );
   });
 }

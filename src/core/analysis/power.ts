@@ -10,7 +10,16 @@ import { EpochCount, EpochTrack, epochColumn, POWER_LAW } from './epochs';
 import { lossSpikes, sizedCurveNames, sizesSplittingRuns, strayLossFinding } from './lossCurves';
 import { cellPlaces } from './cellPlace';
 import { plannedStepTargets } from './lossAnalysis';
-import { BAND_METHOD, derivedIntervals, predictWithBand, residualBootstrapSets } from './bands';
+import {
+  BAND_METHOD,
+  derivedIntervals,
+  predictWithBand,
+  residualBootstrapSets,
+  runEnds,
+  noRunBand,
+  runBandSetting,
+  runScatter,
+} from './bands';
 import { findColumn, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -192,7 +201,8 @@ function fitCurve(
     delta: options.lossDelta,
     gaussNewton: true,
   });
-  const atPoints = predictWithBand(powerLaw, fitted.fit.params, sets, fitted.points);
+  const scatter = runScatter(powerLaw, fitted.points, observed, fitted.fit.params, options.seed);
+  const atPoints = predictWithBand(powerLaw, fitted.fit.params, sets, fitted.points, scatter);
   const xUnit = unitNote(xs, 'x');
   out.fits.push({
     law: 'power',
@@ -219,8 +229,10 @@ function fitCurve(
       xUnit,
       fittedRows: lineList(rows.map((r) => table.lines[r])),
       band: sets.length ? BAND_METHOD : 'none',
+      ...runBandSetting(sets, scatter),
     },
     quality: scoreFit(y, atPoints.value),
+    ...noRunBand(scatter),
   });
   out.curves.push(
     curveReport({
@@ -245,6 +257,7 @@ function fitCurve(
       targets.map((t) => t.x),
       fitted.xRef,
     ),
+    scatter,
   );
   // Targets beyond the reach on either side are withheld (reach.ts): a configured step may lie below the data.
   const reach = reachOf(x);
@@ -263,7 +276,7 @@ function fitCurve(
     out.predictions.push(
       beyondReach(reach, t.x)
         ? withheld(base, 'fit-unsupported', farReason(xs.name, reach, t.x))
-        : { ...base, status: 'ok', value: at.value[i], low: at.low[i], high: at.high[i] },
+        : { ...base, status: 'ok', value: at.value[i], low: at.low[i], high: at.high[i], ...runEnds(at, i) },
     );
   });
 }

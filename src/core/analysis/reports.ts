@@ -78,6 +78,7 @@ export function curveReport(spec: CurveSpec): CurveReport {
     predicted: fitted ? fitted.value : [],
     low: fitted ? fitted.low : [],
     high: fitted ? fitted.high : [],
+    ...(fitted?.runLow && fitted.runHigh && { runLow: fitted.runLow, runHigh: fitted.runHigh }),
     lines,
     ...(table.joinedLines && { joinedLines: plainJoinedLines(table.joinedLines) }),
   };

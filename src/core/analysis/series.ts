@@ -3,15 +3,14 @@
 import { numbersOf } from '../util/arrays';
 import type { Analysis, CurveReport, Series } from './types';
 
-/** The parallel per-point series (joinedLines, metricFiles and cellSteps, of their own lengths, are converted beside them). */
-const POINT_KEYS: readonly Exclude<keyof CurveReport['points'], 'joinedLines' | 'metricFiles' | 'cellSteps'>[] = [
-  'x',
-  'observed',
-  'predicted',
-  'low',
-  'high',
-  'lines',
-];
+/**
+ * The parallel per-point series every curve has (joinedLines, metricFiles and cellSteps, of their own lengths, and a
+ * sweep's new-run band, are converted beside them).
+ */
+const POINT_KEYS: readonly Exclude<
+  keyof CurveReport['points'],
+  'joinedLines' | 'metricFiles' | 'cellSteps' | 'runLow' | 'runHigh'
+>[] = ['x', 'observed', 'predicted', 'low', 'high', 'lines'];
 
 /**
  * Applies `convert` to every per-point series of the analysis, in place. A series met twice (a schedule logged at
@@ -26,6 +25,8 @@ export function mapSeries(analysis: Analysis<Series>, convert: (values: Series) 
   };
   for (const curve of analysis.curves) {
     for (const key of POINT_KEYS) curve.points[key] = once(curve.points[key]);
+    const { runLow, runHigh } = curve.points;
+    if (runLow && runHigh) [curve.points.runLow, curve.points.runHigh] = [once(runLow), once(runHigh)];
     const joined = curve.points.joinedLines;
     if (joined) curve.points.joinedLines = { lines: once(joined.lines), rowLines: once(joined.rowLines) };
     const files = curve.points.metricFiles;

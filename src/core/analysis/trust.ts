@@ -21,8 +21,14 @@ import type {
 } from './types';
 
 /** A prediction without a number: the law broke before its x, or the data do not support the fit. */
-export function withheld(base: PredictionBase, status: WithheldValue['status'], reason: string): Prediction {
-  return { ...base, status, value: null, low: null, high: null, statusReason: reason };
+export function withheld(
+  base: PredictionBase & Partial<Pick<PredictedValue, 'runLow' | 'runHigh'>>,
+  status: WithheldValue['status'],
+  reason: string,
+): Prediction {
+  // A new run's band (a sweep law's) goes with the value: a law not to be read here places no run either.
+  const { runLow: _low, runHigh: _high, ...rest } = base;
+  return { ...rest, status, value: null, low: null, high: null, statusReason: reason };
 }
 
 /**

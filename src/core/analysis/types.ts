@@ -227,6 +227,11 @@ export interface FitResult {
    * Absent when the logs start near their runs' start.
    */
   s1Reach?: Reach & { warmup: WarmupConvention };
+  /**
+   * Sweep laws without a new-run band (Prediction.runLow/runHigh): why (too few fitted points to measure how runs
+   * scatter about the law). Absent when the band is given, and for the loss-curve laws.
+   */
+  noRunBand?: string;
 }
 
 /** The runner-up law's fit as a fit reports it: its coefficients, the settings its predictions need, its scores. */
@@ -325,8 +330,16 @@ export interface BeyondFitted {
 export interface PredictedValue {
   status: 'ok';
   value: number;
+  /** The law's band: where the fitted law lies (for a sweep law, its coefficients' uncertainty only). */
   low: number;
   high: number;
+  /**
+   * Sweep laws (compute, power, BLEU, CE): the 95 % band of a new run's value here, the law's refits each plus a
+   * residual drawn from the fit (bands.ts newRunBand); NaN ends when no bootstrap ran. Absent for the loss-curve
+   * laws, whose band already holds the runs' noise, and for a sweep law whose fit says why in FitResult.noRunBand.
+   */
+  runLow?: number;
+  runHigh?: number;
 }
 
 /** A prediction withheld: the law broke before this x, or the data do not support the fit. No number, a reason. */
@@ -356,6 +369,9 @@ export interface SeriesPoints<S extends Series = number[]> {
   /** Band of the prediction at each point (same method as Prediction.low/high). */
   low: S;
   high: S;
+  /** A new run's band at each point, where the predictions have one (Prediction.runLow/runHigh). */
+  runLow?: S;
+  runHigh?: S;
   /** Source line of each point in `file`. */
   lines: S;
   /**

@@ -52,17 +52,19 @@ export function law<S extends Series>(c: CurveReport<Series>, panel: ChartSeries
   };
 }
 
+/** A curve's band: the law's (`band`), or a sweep law's new-run band (`run-band`). */
 export function band<S extends Series>(
   c: CurveReport<Series>,
   panel: ChartSeries['panel'],
   x: S,
   low: S,
   high: S,
+  kind: 'band' | 'run-band' = 'band',
 ): ChartSeries<S> {
   return {
-    id: `band:${c.name}`,
-    label: `${c.name} · 95 % band`,
-    kind: 'band',
+    id: `${kind}:${c.name}`,
+    label: `${c.name} · ${kind === 'band' ? '95 % band' : "new run's 95 % band"}`,
+    kind,
     panel,
     group: c.group ?? c.name,
     role: c.role,
@@ -96,7 +98,8 @@ export function targetSeries(
 
 /**
  * A target's labelled marker: who is predicted (a curve or run) and the value with its band, written at the target
- * (`cosine: L(40k) = 2.48 [2.47, 2.49]`), so the chart reads without its tooltips.
+ * (`cosine: L(40k) = 2.48 [2.47, 2.49]`), so the chart reads without its tooltips. A sweep law's new-run band is drawn
+ * around its band, not written: with it the labels ran past the canvas edge and were cut.
  */
 export function targetMarker(
   panel: ChartSeries['panel'],
@@ -104,7 +107,14 @@ export function targetMarker(
   group: string,
   p: ValuedPrediction,
 ): ChartMarker {
-  return { panel, kind: 'target', x: p.x, y: p.value, group, label: `${who}: ${predictionAt(p)} = ${estimateText(p)}` };
+  return {
+    panel,
+    kind: 'target',
+    x: p.x,
+    y: p.value,
+    group,
+    label: `${who}: ${predictionAt(p)} = ${estimateText(p, false)}`,
+  };
 }
 
 export function columnName(analysis: Analysis<Series>, role: string): string | undefined {

@@ -108,22 +108,14 @@ function singleXSeries(
     const grid = logGrid(minOf(c.points.x), lawEnd(c, targets), LAW_GRID);
     series.push(law(c, panel, grid, evaluateLaw(fit, grid)));
   }
-  if (supported && c.points.low.some(Number.isFinite)) {
-    const rows = [
-      ...c.points.x.map((x, i) => ({ x, lo: c.points.low[i], hi: c.points.high[i] })),
-      ...targets.map((t) => ({ x: t.x, lo: t.low, hi: t.high })),
-    ]
-      .filter((r) => Number.isFinite(r.lo))
-      .sort((a, b) => a.x - b.x);
-    series.push(
-      band(
-        c,
-        panel,
-        rows.map((r) => r.x),
-        rows.map((r) => r.lo),
-        rows.map((r) => r.hi),
-      ),
-    );
+  if (supported) {
+    const { runLow, runHigh } = c.points;
+    if (runLow && runHigh) {
+      const ends = targets.map((t) => ({ x: t.x, lo: t.runLow ?? NaN, hi: t.runHigh ?? NaN }));
+      pushBand(series, c, panel, c.points.x, [runLow, runHigh], ends, 'run-band');
+    }
+    const ends = targets.map((t) => ({ x: t.x, lo: t.low, hi: t.high }));
+    pushBand(series, c, panel, c.points.x, [c.points.low, c.points.high], ends, 'band');
   }
   if (targets.length) series.push(targetSeries(c, panel, group, targets));
   if (c.baseline) {
@@ -141,6 +133,24 @@ function singleXSeries(
     });
   }
   return targets;
+}
+
+/** A curve's band over its points and on to its targets' (`ends`), in x order; none where it has no finite end. */
+function pushBand(
+  series: ChartSeries[],
+  c: Analysis['curves'][number],
+  panel: ChartSeries['panel'],
+  x: readonly number[],
+  [low, high]: [readonly number[], readonly number[]],
+  ends: { x: number; lo: number; hi: number }[],
+  kind: 'band' | 'run-band',
+): void {
+  const rows = [...x.map((v, i) => ({ x: v, lo: low[i], hi: high[i] })), ...ends]
+    .filter((r) => Number.isFinite(r.lo))
+    .sort((a, b) => a.x - b.x);
+  if (!rows.length) return;
+  const column = (key: 'x' | 'lo' | 'hi') => rows.map((r) => r[key]);
+  series.push(band(c, panel, column('x'), column('lo'), column('hi'), kind));
 }
 
 /** Where a law's line ends: its last point with a law value (none past a break) or its furthest drawn target. */
@@ -201,7 +211,7 @@ export function computeSeries(analysis: Analysis): Parts {
       kind: 'target',
       x: p.x,
       group: '',
-      label: `C = ${formatFlop(p.x)}: L* = ${estimateText(p)}${p.extra ? `, N* = ${formatCompact(p.extra.N)}, D* = ${formatCompact(p.extra.D)}` : ''}`,
+      label: `C = ${formatFlop(p.x)}: L* = ${estimateText(p, false)}${p.extra ? `, N* = ${formatCompact(p.extra.N)}, D* = ${formatCompact(p.extra.D)}` : ''}`,
     });
   const panels: ChartPanelSpec[] = [
     {

@@ -21,6 +21,8 @@ export type SeriesKind =
   | 'law'
   /** Uncertainty band of the law: y = low, y2 = high. */
   | 'band'
+  /** A sweep law's new-run band (where a new run would land: the law plus its runs' scatter), drawn lighter. */
+  | 'run-band'
   /** Per-step LR as logged. */
   | 'schedule'
   /** The LR the law assumes after the log (held at its last value), to the furthest target: drawn dashed. */

@@ -53,12 +53,14 @@ function curveHead(c: CurveReport<Series>) {
 
 /** A curve of the document, its per-point arrays made by `arrays`. */
 function curveJson<P>(c: CurveReport<Series>, arrays: PointArrays<P>) {
-  const { x, observed, predicted, low, high, lines } = c.points;
+  const { x, observed, predicted, low, high, lines, runLow, runHigh } = c.points;
   return {
     ...curveHead(c),
     observed: arrays(pairs(x, observed)),
     predicted: predicted.length ? arrays(pairs(x, predicted)) : [],
     band: low.length ? arrays({ length: x.length, row: (i) => [x[i], low[i], high[i]] }) : [],
+    // A sweep law's band of a new run at each point (predictions[].runLow, runHigh), beside the law's own band.
+    ...(runLow && runHigh && { runBand: arrays({ length: x.length, row: (i) => [x[i], runLow[i], runHigh[i]] }) }),
     lines: arrays({ length: lines.length, row: (i) => lines[i] }),
     // Indices into `observed` of the points a fitted curve's law did not use (a BLEU group's from its break on).
     ...(c.notFitted && { notFitted: c.notFitted }),

@@ -145,14 +145,25 @@ const ZERO_BAND_DIGITS = 4;
 /**
  * A value with its band, each rounded to the decimal place the band resolves: the place of the narrower side's
  * width, so the value is told apart from both bounds. At least 3 and at most 7 significant digits for the value. Null when the band is not finite (no band to show).
+ * `resolved`: a narrower band about the same value whose place this one is printed at (a sweep law's band inside its
+ * new-run band), so the wider reads as wider: at its own place a new run's [1.96, 1.98] read inside the law's
+ * [1.957, 1.977].
  */
-export function formatBanded(value: number, low: number, high: number): BandedText | null {
+export function formatBanded(
+  value: number,
+  low: number,
+  high: number,
+  resolved: readonly [number, number] = [low, high],
+): BandedText | null {
   if (![value, low, high].every(Number.isFinite)) return null;
   const magnitude = Math.floor(Math.log10(Math.abs(value) || Math.max(Math.abs(low), Math.abs(high)) || 1));
   // A gap below half the last of the most digits a value gets rounds away there: the band reads as of zero width
   // (refits that all stopped at one bound, 4.512201e-8 [4.512201e-8, 4.512201e-8]), not as seven resolved digits.
   const unresolved = 10 ** (magnitude - BAND_MAX_DIGITS + 1) / 2;
-  const gaps = [value - low, high - value].map(Math.abs).filter((g) => g >= unresolved);
+  const gaps = [value - resolved[0], resolved[1] - value]
+    .filter(Number.isFinite)
+    .map(Math.abs)
+    .filter((g) => g >= unresolved);
   const gapPlace = Math.floor(Math.log10(minOf(gaps)));
   const digits = gaps.length
     ? Math.min(BAND_MAX_DIGITS, Math.max(BAND_MIN_DIGITS, magnitude - gapPlace + 1))

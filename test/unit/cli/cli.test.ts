@@ -143,7 +143,7 @@ test('fit on an (N, D) sweep leads with N*, D* and the loss at each budget, and 
   assert.equal(lines[0], 'Compute-optimal (95 % band)');
   assert.match(
     lines[1],
-    /^ {2}C = 1e20 FLOP: N\* [\d.]+[MB] · D\* [\d.]+B · loss \d\.\d+ \[[\d.]+, [\d.]+\] · D\/N [\d.]+ \[[\d.]+, [\d.]+\]$/,
+    /^ {2}C = 1e20 FLOP: N\* [\d.]+[MB] · D\* [\d.]+B · loss \d\.\d+ \[[\d.]+, [\d.]+\] · new run \[[\d.]+, [\d.]+\] · D\/N [\d.]+ \[[\d.]+, [\d.]+\]$/,
   );
   // The sweep's largest model has 7B parameters: at 1e24 FLOP N* lies far past it, and the line says so.
   assert.match(lines[2], /^ {2}C = 1e24 FLOP: N\* [\d.]+B \(⚠ extrapolated: [\d.]+× the largest N fitted, 7B\) · D\* /);

@@ -1,13 +1,14 @@
-// What the compute law's 95 % band holds on the public Chinchilla sweep (240 runs): the fitted runs inside it, and
-// runs held out ten at a time (each tenth predicted by the law fitted on the other nine, with the band of its case
-// bootstrap). The band is where the fitted law lies, not where a run's loss falls (bands.ts, LAW_ONLY_BANDS): it holds
-// about a third of the runs, and the row hover says which band it is.
+// What the compute law's 95 % bands hold on the public Chinchilla sweep (240 runs): the fitted runs inside them, and
+// runs held out ten at a time (each tenth predicted by the law fitted on the other nine, with the bands of its case
+// bootstrap). The law band is where the fitted law lies, not where a run's loss falls (bands.ts, LAW_ONLY_BANDS): it
+// holds about a third of the runs; the new-run band (the refits plus the fit's residuals) holds about 95 %, and the
+// row hover says which band a run is inside.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseTables } from '../../../src/core/analysis/analyse';
-import { predictWithBand } from '../../../src/core/analysis/bands';
+import { predictWithBand, runScatter } from '../../../src/core/analysis/bands';
 import { caseBootstrap } from '../../../src/core/analysis/compute';
 import { withDefaults } from '../../../src/core/analysis/options';
 import { chinchillaLaw, chinchillaPoints, fitChinchilla } from '../../../src/core/laws/chinchilla';
@@ -19,17 +20,18 @@ import { CHINCHILLA, skipUnless } from '../../helpers/shared';
 const FILE = join(CHINCHILLA, 'chinchilla_epoch_derived.csv');
 
 test(
-  'the compute law’s band on the public Chinchilla runs: what it holds, fitted and held out (printed), said as the law’s',
+  'the compute law’s bands on the public Chinchilla runs: what the law band and the new-run band hold, fitted and held out (printed), said as whose',
   { skip: skipUnless(FILE) },
   () => {
     const text = readFileSync(FILE, 'utf8');
     const a = analyseTables([parseText(text, { fileName: FILE })], { bootstrapSamples: 100 });
-    let [inside, banded] = [0, 0];
+    let [inside, banded, insideRun] = [0, 0, 0];
     for (const c of a.curves)
       c.points.observed.forEach((y, i) => {
         if (!Number.isFinite(c.points.low[i])) return;
         banded++;
         if (y >= c.points.low[i] && y <= c.points.high[i]) inside++;
+        if (y >= (c.points.runLow?.[i] ?? NaN) && y <= (c.points.runHigh?.[i] ?? NaN)) insideRun++;
       });
     // Ten folds of the runs the fit keeps (epoch_excluded 0), each predicted from the other nine.
     const rows = text
@@ -41,7 +43,7 @@ test(
     const random = seededRandom(5);
     const fold = rows.map(() => Math.floor(random() * 10));
     const options = withDefaults({ bootstrapSamples: 100 });
-    const held = { band: 0, spread: 0, total: 0 };
+    const held = { band: 0, run: 0, spread: 0, total: 0 };
     for (let k = 0; k < 10; k++) {
       const [train, test] = [rows.filter((_, i) => fold[i] !== k), rows.filter((_, i) => fold[i] === k)];
       const points = chinchillaPoints(
@@ -59,6 +61,7 @@ test(
           test.map((r) => r[0]),
           test.map((r) => r[1]),
         ),
+        runScatter(chinchillaLaw, points, observed, fit.params, options.seed),
       );
       // For comparison: the fit widened by its own residuals' 2.5-97.5 % quantiles, what a band of runs would be.
       const fitted = new Float64Array(observed.length);
@@ -67,6 +70,7 @@ test(
       test.forEach((r, i) => {
         held.total++;
         if (r[3] >= band.low[i] && r[3] <= band.high[i]) held.band++;
+        if (r[3] >= band.runLow![i] && r[3] <= band.runHigh![i]) held.run++;
         const [lo, hi] = [quantile(residuals, 0.025), quantile(residuals, 0.975)].map(
           (q) => band.value[i] * Math.exp(q),
         );
@@ -76,22 +80,36 @@ test(
     const pct = (k: number, n: number) => `${k} of ${n} (${Math.round((100 * k) / n)} %)`;
     console.log(
       [
-        "Chinchilla runs inside the compute law's 95 % band (100 case-bootstrap refits):",
-        `  fitted runs: ${pct(inside, banded)}`,
-        `  held out a tenth at a time: ${pct(held.band, held.total)}`,
+        "Chinchilla runs inside the compute law's 95 % bands (100 case-bootstrap refits):",
+        `  fitted runs, law band: ${pct(inside, banded)}; new-run band: ${pct(insideRun, banded)}`,
+        `  held out a tenth at a time, law band: ${pct(held.band, held.total)}; new-run band: ${pct(held.run, held.total)}`,
         `  held out, inside the fit and its residuals' 2.5-97.5 % quantiles instead: ${pct(held.spread, held.total)}`,
       ].join('\n'),
     );
     // A band of the law, not of runs: about a third of the runs in it either way; runs scatter by the residuals.
     assert.ok(inside / banded < 0.5 && held.band / held.total < 0.5, `${inside} / ${held.band}`);
     assert.ok(held.spread / held.total > 0.9, `${held.spread}`);
-    // The row hover says whose band it is, and why a run outside it is no fault.
-    const outside = a.curves.flatMap((c) =>
+    // The new-run band: where a run falls, 90-97 % of them fitted and held out alike.
+    for (const [k, n] of [
+      [insideRun, banded],
+      [held.run, held.total],
+    ])
+      assert.ok(k / n >= 0.9 && k / n <= 0.97, `${k} of ${n} inside the new-run band`);
+    // The row hover says which bands hold a run: most lie outside the law's and inside a new run's; a few outside both.
+    const hovers = a.curves.flatMap((c) =>
       Array.from(c.points.observed.keys())
         .filter((i) => c.points.observed[i] > c.points.high[i] || c.points.observed[i] < c.points.low[i])
-        .map((i) => c.points.lines[i]),
+        .map((i) => hoverForRow(a, FILE, c.points.lines[i]) ?? ''),
     );
-    const hover = hoverForRow(a, FILE, outside[0]) ?? '';
-    assert.match(hover, /\*\*outside\*\* the fitted law's 95 % band \(the law's uncertainty, not a run's noise/);
+    const runs = hovers.filter((h) =>
+      h.includes("outside the law's 95 % band (where the law lies), inside a new run's (where runs fall)"),
+    );
+    const off = hovers.filter((h) => h.includes("**outside** the law's 95 % band and a new run's"));
+    assert.equal(runs.length + off.length, hovers.length);
+    assert.ok(runs.length > 0.8 * hovers.length && off.length > 0, `${runs.length} / ${off.length}`);
+    assert.match(
+      runs[0],
+      /\| predicted \(Chinchilla law\) \| [\d.]+ \[[\d.]+, [\d.]+\] · new run \[[\d.]+, [\d.]+\] \|/,
+    );
   },
 );
