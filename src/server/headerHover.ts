@@ -17,7 +17,7 @@ import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName, LAW_NAMES, meanWeighing, runnerUpLawName, shortLawName } from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
-import { markdownText } from '../shared/markdown';
+import { markdownCode, markdownText } from '../shared/markdown';
 import { fileOf, groupLabel, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
 
 /** The fits the header hover of `file` tells about: those fitted on the file, its curves or groups, or on no curve. */
@@ -68,9 +68,9 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
     predictions.push(`- and ${all.length - HOVER_PREDICTIONS} more, each on its curve's lens`);
   const coefficients = Object.entries(fit.params).map(([k, v]) => {
     // Its value is no measurement (FitResult.undetermined): why is said under the table, no number shown.
-    if (fit.undetermined?.[k]) return `| ${k} | not determined | ${fit.units[k] ?? ''} |`;
+    if (fit.undetermined?.[k]) return `| ${k} | not determined | ${markdownText(fit.units[k] ?? '')} |`;
     const ci = fit.intervals?.[k];
-    return `| ${k} | ${ci ? formatEstimate(v, ci[0], ci[1]) : formatNumber(v, 4)} | ${fit.units[k] ?? ''} |`;
+    return `| ${k} | ${ci ? formatEstimate(v, ci[0], ci[1]) : formatNumber(v, 4)} | ${markdownText(fit.units[k] ?? '')} |`;
   });
   return [
     head,
@@ -86,7 +86,7 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
     predictions.length ? ['Predicts:', ...predictions].join('\n') : '',
     fit.selection ? selectionMarkdown(fit, fit.selection) : '',
     isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
-    `\`${fit.formula}\``,
+    markdownCode(fit.formula),
     ['| coefficient | value [95 % interval] | unit |', '|---|---|---|', ...coefficients].join('\n'),
     undeterminedGroups(fit.undetermined)
       .map(({ names, why }) => `${names.join(', ')} ${markdownText(why)}.`)
@@ -147,7 +147,7 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
     return `| ${markdownText(groupLabel(fit.groupFields, g))} | ${cell(g, 'bleu')} | ${cell(g, 'downstream-ce')} |`;
   });
   return [
-    `**Downstream laws** (Isik et al. 2024), fitted per group: BLEU \`${fits.find((f) => f.law === 'bleu')?.formula ?? '–'}\`, CE \`${fits.find((f) => f.law === 'downstream-ce')?.formula ?? '–'}\``,
+    `**Downstream laws** (Isik et al. 2024), fitted per group: BLEU ${markdownCode(fits.find((f) => f.law === 'bleu')?.formula ?? '–')}, CE ${markdownCode(fits.find((f) => f.law === 'downstream-ce')?.formula ?? '–')}`,
     ['| group | BLEU | CE |', '|---|---|---|', ...rows].join('\n'),
   ].join('\n\n');
 }
