@@ -434,3 +434,30 @@ test(
     );
   },
 );
+
+test("a run's YAML config that cannot be parsed is said in that file at its line and column; one nested 5,000 deep says so", async () => {
+  // The finding carried the YAML's line and column on the run's metrics.csv (or its MLflow run folder), and a value
+  // nested deeper than the parser's stack was "not valid YAML (Maximum call stack size exceeded)".
+  const cases: [string, string, RegExp, number][] = [
+    [
+      'deep',
+      `max_steps: 100\nhidden: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+      /nested too deep for the YAML parser/,
+      2,
+    ],
+    ['invalid', 'max_steps: 100\nbad: [1, 2\nother: {\n', /not valid YAML/, 3],
+  ];
+  for (const [name, yaml, why, line] of cases) {
+    const dir = join(root, `yaml-${name}`, 'version_0');
+    writeLightningMetrics(dir, lawCurve(constantLr, 1000, 100));
+    writeFileSync(join(dir, 'hparams.yaml'), yaml);
+    const [table] = (await readSources([dir])).tables;
+    assert.equal(table.rowCount, 10, name);
+    const warning = table.problems.find((p) => p.code === 'run-config-invalid');
+    assert.ok(warning, `${name}: ${JSON.stringify(table.problems)}`);
+    assert.equal(warning.file, join(dir, 'hparams.yaml'), name);
+    assert.match(warning.message, why, name);
+    assert.ok(warning.line >= line, `${name}: line ${warning.line}`);
+    assert.match(warning.message, new RegExp(`line ${warning.line}, column ${warning.column}:`), name);
+  }
+});
