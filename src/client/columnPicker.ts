@@ -3,6 +3,7 @@
 // shown once. It only collects the choice; the command stores it and tells the server.
 import * as vscode from 'vscode';
 import { LAW_CHOICES } from '../core/options/schema';
+import { KIND_NAMES } from '../core/analysis/lawNames';
 import type { ColumnRole } from '../core/table/types';
 import type { FileOverrides } from '../shared/protocol';
 import {
@@ -78,7 +79,7 @@ interface LawItem extends vscode.QuickPickItem {
 }
 
 function pickLaw(input: ColumnPickerInput, current: LawChoice, position: Position): Promise<Answer<LawChoice>> {
-  const detected = input.info.kind === 'unknown' ? 'not recognised' : `detected: ${input.info.kind}`;
+  const detected = input.info.kind === 'unknown' ? KIND_NAMES.unknown : `detected: ${KIND_NAMES[input.info.kind]}`;
   const items: LawItem[] = (Object.keys(LAW_LABELS) as LawChoice[]).map((law) => ({
     law,
     label: LAW_LABELS[law],

@@ -1,23 +1,13 @@
 // The Runs view: every run of the workspace, grouped by folder, with where it stands and what its law predicts. The
 // server scans and fits (src/server/runs.ts); this only draws what it sends and maps clicks and menus to commands.
 import * as vscode from 'vscode';
-import { LAW_NAMES } from '../core/analysis/lawNames';
 import { Pacer } from '../core/live/pacer';
-import { departureDetail, departureLabel, departureReason } from '../core/analysis/departureText';
-import type { LawDeparture } from '../core/analysis/types';
-import { formatCompact, formatEstimate, formatNumber } from '../core/util/format';
-import { shownOnOneLine } from '../core/util/controls';
 import { Commands } from '../shared/protocol';
 import { runSetUri } from '../shared/runSet';
-import {
-  RunsRequest,
-  RunsUpdatedNotification,
-  TRAINING_WITHIN_MS,
-  type RunEntry,
-  type RunOverview,
-} from '../shared/runs';
+import { RunsRequest, RunsUpdatedNotification, type RunEntry } from '../shared/runs';
 import type { ClientContext } from './context';
 import { groupRuns, runLabel } from './runGroups';
+import { describe, runTooltip, stateOf, type RunState } from './runText';
 
 export const RUNS_VIEW_ID = 'scalingLens.runs';
 
@@ -164,7 +154,8 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   /** The tooltip, built when the run is hovered (resolveTreeItem) rather than for every run at each redraw. */
   resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
-    if (node.kind === 'run') item.tooltip = tooltip(node.entry, stateOf(node.entry, Date.now()));
+    if (node.kind === 'run')
+      item.tooltip = new vscode.MarkdownString(runTooltip(node.entry, stateOf(node.entry, Date.now())));
     return item;
   }
 
@@ -201,81 +192,9 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 }
 
-type RunState =
-  | { kind: 'fitting' }
-  | { kind: 'training'; agoMs: number }
-  | { kind: 'finished' }
-  | { kind: 'unfitted'; why: string }
-  | { kind: 'departed'; departure: LawDeparture; agoMs: number };
-
-function stateOf(entry: RunEntry, now: number): RunState {
-  const o = entry.overview;
-  if (!o) return { kind: 'fitting' };
-  // A run above its law has no prediction on purpose: said as such, not as a run that cannot be fitted.
-  if (o.departure) return { kind: 'departed', departure: o.departure, agoMs: now - entry.modifiedMs };
-  if (!o.prediction) return { kind: 'unfitted', why: o.problem ?? 'no law could be fitted' };
-  const ago = now - entry.modifiedMs;
-  return ago < TRAINING_WITHIN_MS ? { kind: 'training', agoMs: ago } : { kind: 'finished' };
-}
-
 /** A workspace folder's name, for the group of the runs directly in it. */
 function rootName(root: string): string {
   return vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(root))?.name ?? vscode.Uri.parse(root).path;
-}
-
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 90 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
-}
-
-/** The line beside a run's name: where it stands, and its prediction or why there is none. */
-function describe(o: RunOverview | undefined, state: RunState): string {
-  if (!o) return 'fitting…';
-  const now =
-    o.lastStep !== undefined && o.lastLoss !== undefined
-      ? `step ${formatCompact(o.lastStep)} · loss ${formatNumber(o.lastLoss, 4)}`
-      : `${o.rows} rows`;
-  if (state.kind === 'unfitted') return `${now} · cannot be fitted`;
-  const when = 'agoMs' in state && state.agoMs < TRAINING_WITHIN_MS ? ` · training, updated ${ago(state.agoMs)}` : '';
-  const p = o.prediction;
-  const predicted = p ? ` → L(${formatCompact(p.step)}) = ${formatEstimate(p.value, p.low, p.high)}` : '';
-  // A run above its law has no prediction (withheld in the core); one below keeps it: both are flagged.
-  const departed = state.kind === 'departed' ? ` · ⚠ ${departureLabel(state.departure)}` : '';
-  return `${now}${predicted}${departed}${when}`;
-}
-
-function tooltip(entry: RunEntry, state: RunState): vscode.MarkdownString {
-  const md = new vscode.MarkdownString();
-  md.appendText(shownOnOneLine(entry.name));
-  md.appendMarkdown('\n\n');
-  const o = entry.overview;
-  const lines: string[] = [];
-  if (state.kind === 'fitting') lines.push('Fitting…');
-  if (state.kind === 'training' || (state.kind === 'departed' && state.agoMs < TRAINING_WITHIN_MS))
-    lines.push(`Training: updated ${ago(state.agoMs)}.`);
-  if (state.kind === 'finished') lines.push('Finished (not changed in the last 10 minutes).');
-  if (o?.format) lines.push(`Format: ${o.format}, ${o.rows} rows.`);
-  if (o?.prediction)
-    lines.push(
-      `Predicted by the ${o.prediction.lawName ?? LAW_NAMES[o.prediction.law]} at step ${formatCompact(o.prediction.step)} (${o.prediction.why}); ` +
-        'the chart has the full fit.',
-    );
-  if (state.kind === 'departed') {
-    const reason = departureReason(state.departure);
-    lines.push(`${reason[0].toUpperCase()}${reason.slice(1)}.`);
-    lines.push(departureDetail(state.departure));
-    lines.push(
-      o?.prediction
-        ? 'Its prediction assumes the run returns to its law; the Problems panel and the chart mark the step.'
-        : 'No prediction is shown for it; the Problems panel and the chart mark the step.',
-    );
-  } else if (state.kind === 'unfitted') lines.push(`Cannot be fitted: ${state.why}`);
-  else if (o?.problem) lines.push(`Note: ${o.problem}`);
-  for (const line of lines) {
-    md.appendText(line);
-    md.appendMarkdown('\n\n');
-  }
-  return md;
 }
 
 function iconOf(state: RunState): vscode.ThemeIcon {
@@ -286,6 +205,8 @@ function iconOf(state: RunState): vscode.ThemeIcon {
       return new vscode.ThemeIcon('pulse', new vscode.ThemeColor('charts.blue'));
     case 'finished':
       return new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'));
+    case 'sweep':
+      return new vscode.ThemeIcon('graph');
     case 'unfitted':
     case 'departed':
       return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));

@@ -17,7 +17,7 @@ import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName, LAW_NAMES, meanWeighing, runnerUpLawName, shortLawName } from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
-import { markdownCode, markdownText } from '../shared/markdown';
+import { keepHyphenated, markdownCode, markdownText, tableHead } from '../shared/markdown';
 import { fileOf, groupLabel, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
 
 /** The fits the header hover of `file` tells about: those fitted on the file, its curves or groups, or on no curve. */
@@ -87,7 +87,7 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
     fit.selection ? selectionMarkdown(fit, fit.selection) : '',
     isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
     markdownCode(fit.formula),
-    ['| coefficient | value [95 % interval] | unit |', '|---|---|---|', ...coefficients].join('\n'),
+    [tableHead(['coefficient', 'value [95 % interval]', 'unit']), ...coefficients].join('\n'),
     undeterminedGroups(fit.undetermined)
       .map(({ names, why }) => `${names.join(', ')} ${markdownText(why)}.`)
       .join(' '),
@@ -144,11 +144,18 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
   };
   const rows = groups.map((g) => {
     const fit = fits.find((f) => (f.group ?? '') === g)!;
-    return `| ${markdownText(groupLabel(fit.groupFields, g))} | ${cell(g, 'bleu')} | ${cell(g, 'downstream-ce')} |`;
+    // A narrow cell broke a group's name at its hyphens ("misaligned-en-" / "fr"): kept whole.
+    const name = keepHyphenated(markdownText(groupLabel(fit.groupFields, g)));
+    return `| ${name} | ${cell(g, 'bleu')} | ${cell(g, 'downstream-ce')} |`;
+  });
+  // Each formula names its metric ("BLEU = …"): a label before it read "BLEU \`BLEU = …\` , CE \`CE = …\`".
+  const formulas = (['bleu', 'downstream-ce'] as const).flatMap((law) => {
+    const formula = fits.find((f) => f.law === law)?.formula;
+    return formula ? [markdownCode(formula)] : [];
   });
   return [
-    `**Downstream laws** (Isik et al. 2024), fitted per group: BLEU ${markdownCode(fits.find((f) => f.law === 'bleu')?.formula ?? '–')}, CE ${markdownCode(fits.find((f) => f.law === 'downstream-ce')?.formula ?? '–')}`,
-    ['| group | BLEU | CE |', '|---|---|---|', ...rows].join('\n'),
+    `**Downstream laws** (Isik et al. 2024), fitted per group: ${formulas.join(' and ')}`,
+    [tableHead(['group', 'BLEU', 'CE']), ...rows].join('\n'),
   ].join('\n\n');
 }
 
@@ -211,8 +218,7 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
     : '';
   return [
     [
-      `| law | backtest error${heldOut ? ' | held-out PredE' : ''} | |`,
-      `|---|---${heldOut ? '|---' : ''}|---|`,
+      tableHead(['law', 'backtest error', ...(heldOut ? ['held-out PredE'] : []), '']),
       ...rows,
       ...(selection.weights && fit.heldOut && heldOut
         ? [`| ${fitLawName(fit)} (chosen) | — | ${formatPercent(fit.heldOut.predE)} | |`]

@@ -18,7 +18,7 @@ import {
 } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
 import { LAW_NAMES, shortLawName } from '../core/analysis/lawNames';
-import { markdownText } from '../shared/markdown';
+import { markdownText, tableHead } from '../shared/markdown';
 import { hoverForHeader } from './headerHover';
 import { fileOf, groupLabel, METRIC_NAMES, shownLawName } from './present';
 
@@ -127,8 +127,7 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
   return [
     title,
     '',
-    '| | |',
-    '|---|---|',
+    tableHead(['', '']),
     `| observed | ${formatNumber(observed, 5)} |`,
     `| predicted (${lawOf(analysis, curve)}) | ${formatEstimate(predicted, low, high)} |`,
     `| residual | ${residual >= 0 ? '+' : ''}${formatNumber(residual, 3)} (${residual >= 0 ? '+' : ''}${formatPercent(residual / observed)}) |`,
@@ -169,8 +168,7 @@ function hoverForLrRecord(analysis: Analysis<Series>, file: string, line: number
   return [
     pointTitle(curve, step),
     '',
-    '| | |',
-    '|---|---|',
+    tableHead(['', '']),
     ...(at >= 0 ? [`| LR | ${formatNumber(schedule!.lr[at], 5)} |`] : []),
     `| observed | ${lossAtRow(curve, row)} |`,
     ...predicted,

@@ -52,3 +52,20 @@ export function labelText(text: string, lines: 'one' | 'many' = 'one'): string {
 export function notificationText(text: string): string {
   return labelText(text).replace(/\]\(/g, ']\\(');
 }
+
+/**
+ * Markdown a hover or tooltip shows, with each hyphenated word kept on one line: a word joiner (U+2060, invisible) after
+ * every hyphen between two letters or digits, escaped or not. A narrow tooltip broke "LR-" / "annealing law" and a
+ * hover's table cell "misaligned-en-" / "fr" across lines.
+ */
+export function keepHyphenated(markdown: string): string {
+  return markdown.replace(/(?<=[\p{L}\p{N}])(\\?-)(?=[\p{L}\p{N}])/gu, '$1\u2060');
+}
+
+/**
+ * A Markdown table's header row and its delimiter row, every column left-aligned: a column left unaligned has its
+ * header centred above cells that start at the left ("law" floated over "LR-annealing law (weight …)").
+ */
+export function tableHead(cells: readonly string[]): string {
+  return `|${cells.map((c) => (c ? ` ${c} ` : ' ')).join('|')}|\n|${cells.map(() => ':--').join('|')}|`;
+}

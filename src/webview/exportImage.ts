@@ -4,6 +4,7 @@ import type { ChartData } from '../shared/chart';
 import { shownOnOneLine } from '../core/util/controls';
 import type { Theme } from './theme';
 import { maxOf, minOf } from '../core/util/arrays';
+import { KIND_NAMES } from '../core/analysis/lawNames';
 
 /** Height of a title line, in CSS pixels. */
 const HEADER_LINE = 18;
@@ -15,13 +16,13 @@ const HEADER_LINE = 18;
 export function kindLabel({ kind, fits, lawChoice, panels }: ChartData): string {
   const law = fits[0]?.name ?? 'no law';
   return kind === 'loss-curve'
-    ? `loss curves (${lawChoice ? `${lawChoice.chosen}, chosen automatically over ${lawChoice.runnerUp}` : law})`
+    ? `${KIND_NAMES[kind]} (${lawChoice ? `${lawChoice.chosen}, chosen automatically over ${lawChoice.runnerUp}` : law})`
     : kind === 'downstream'
-      ? 'downstream sweep (BLEU and CE vs D_p)'
+      ? `${KIND_NAMES[kind]} (BLEU and CE vs D_p)`
       : kind === 'compute'
-        ? '(N, D) sweep'
+        ? KIND_NAMES[kind]
         : kind === 'power'
-          ? (panels[0]?.title ?? 'power law')
+          ? (panels[0]?.title ?? KIND_NAMES[kind])
           : 'run file';
 }
 

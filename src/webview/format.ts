@@ -2,7 +2,7 @@
 // Tooltips use the core's formatNumber, as every other surface does.
 import { distinctDigits } from '../core/util/format';
 
-/** One tick label at `digits` significant digits: compact (k, M, B) in the middle range, exponents outside it. */
+/** One tick label at `digits` significant digits: compact (k, M, B, T) in the middle range, exponents outside it. */
 export function tick(v: number, digits = 3): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
@@ -12,7 +12,8 @@ export function tick(v: number, digits = 3): string {
       .toExponential(digits - 1)
       .replace(/\.?0+e/, 'e')
       .replace('e+', 'e');
-  return compact(digits).format(v);
+  // Intl writes thousands "1K"; every other surface "1k" (formatCompact): the lens's L(40k) sat over a "30K" tick.
+  return compact(digits).format(v).replace('K', 'k');
 }
 
 const formatters = new Map<number, Intl.NumberFormat>();

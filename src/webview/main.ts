@@ -23,6 +23,7 @@ import { chartHeading, exportHeader, exportImage } from './exportImage';
 import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
+import { setText, textElement } from './words';
 import { formatNumber, formatPercent } from '../core/util/format';
 import { LAW_NAMES } from '../core/analysis/lawNames';
 import { shownOnOneLine } from '../core/util/controls';
@@ -94,7 +95,7 @@ function receive(next: ChartData, name: string, reason: 'load' | 'refresh' | 'wi
   const sameSpace = data?.logX === next.logX;
   data = next;
   setStatus('', false);
-  $('title').textContent = chartHeading(name, next);
+  setText($('title'), chartHeading(name, next));
   if (reason === 'window' && charts.size && sameSpace) replaceData();
   else {
     renderGroups();
@@ -107,7 +108,7 @@ function receive(next: ChartData, name: string, reason: 'load' | 'refresh' | 'wi
 
 function setStatus(text: string, problem: boolean): void {
   const el = $('status');
-  el.textContent = text;
+  setText(el, text);
   el.classList.toggle('problem', problem);
 }
 
@@ -375,15 +376,13 @@ function renderFits(): void {
     const mean =
       f.name === LAW_NAMES[f.law] ? '' : ` (the ${LAW_NAMES[f.law]}'s coefficients; every prediction is the ${f.name})`;
     // The group and a power law's formula (its column names) are file text: shown on one line, bidi and all.
-    row.textContent = shownOnOneLine(`${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}${mean}`);
+    setText(row, shownOnOneLine(`${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}${mean}`));
     root.append(row);
   }
 }
 
 function renderNotes(): void {
-  $('notes').replaceChildren(
-    ...(data?.notes ?? []).map((n) => Object.assign(document.createElement('li'), { textContent: n })),
-  );
+  $('notes').replaceChildren(...(data?.notes ?? []).map((n) => textElement('li', n)));
 }
 
 // ---- export -----------------------------------------------------------------------------------------------------

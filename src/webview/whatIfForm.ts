@@ -2,8 +2,9 @@
 // only; the numbers typed here go to the server as a typed message, never into markup.
 import { defaultSpec, longerSteps } from '../core/chart/whatIfSpec';
 import { parseNumberCell } from '../core/table/number';
-import { formatCompactExact } from '../core/util/format';
+import { formatCompact, formatCompactExact } from '../core/util/format';
 import type { Outcome, WhatIfCurve, WhatIfDefaults, WhatIfSpec } from '../shared/chart';
+import { setText, textElement } from './words';
 
 type Defaults = WhatIfDefaults;
 
@@ -106,7 +107,7 @@ export class WhatIfForm {
   private render(): void {
     this.root.replaceChildren();
     const title = document.createElement('h2');
-    title.textContent = `What-if ${this.defaults?.sizes ? 'schedule and model size' : 'schedule'} (${this.defaults?.law})`;
+    setText(title, `What-if ${this.defaults?.sizes ? 'schedule and model size' : 'schedule'} (${this.defaults?.law})`);
     const hint = document.createElement('p');
     hint.className = 'hint';
     hint.textContent = 'Predicted loss for a schedule you have not run, from the fitted law. Compare two.';
@@ -140,17 +141,9 @@ export class WhatIfForm {
       if (f.kind === 'size' && !this.defaults?.sizes) continue;
       box.append(this.field(spec, index, f));
     }
-    const note = this.loggedNote(spec);
-    if (note) box.append(Object.assign(document.createElement('p'), { className: 'hint', textContent: note }));
+    const note = loggedNote(spec, this.defaults?.logged);
+    if (note) box.append(Object.assign(textElement('p', note), { className: 'hint' }));
     return box;
-  }
-
-  /** What 'as logged' means for this file: whose schedule, and the LR held after its last row. */
-  private loggedNote(spec: WhatIfSpec): string | undefined {
-    const logged = this.defaults?.logged;
-    if (spec.shape !== 'logged') return undefined;
-    if (!logged) return 'This file has no logged LR schedule to continue.';
-    return `${logged.curve}'s schedule, scaled to the peak LR, held at its last LR after step ${logged.lastStep.toLocaleString('en-US')}.`;
   }
 
   private field(spec: WhatIfSpec, index: number, f: Field): HTMLElement {
@@ -214,8 +207,18 @@ export class WhatIfForm {
   /** The outcome line: each final loss, and B − A when both are on. */
   showResults(results: Outcome<WhatIfCurve>[]): void {
     const lines = outcomeLines(results);
-    this.result.replaceChildren(...lines.map((l) => Object.assign(document.createElement('div'), { textContent: l })));
+    this.result.replaceChildren(...lines.map((l) => textElement('div', l)));
   }
+}
+
+/**
+ * What 'as logged' means for this file: whose schedule, and the LR held after its last row, at the step the LR panel's
+ * legend names ("after step 20k"; it read "20,000" beside it).
+ */
+export function loggedNote(spec: WhatIfSpec, logged: Defaults['logged']): string | undefined {
+  if (spec.shape !== 'logged') return undefined;
+  if (!logged) return 'This file has no logged LR schedule to continue.';
+  return `${logged.curve}'s schedule, scaled to the peak LR, held at its last LR after step ${formatCompact(logged.lastStep)}.`;
 }
 
 /** Significant digits of a what-if's final loss. */
@@ -232,7 +235,7 @@ export function outcomeLines(results: Outcome<WhatIfCurve>[]): string[] {
     if (r.ok) {
       ok.push(r.value);
       lines.push(
-        `${r.value.label} (${r.value.spec.shape}, ${r.value.spec.totalSteps.toLocaleString('en-US')} steps): final loss ${r.value.finalLoss.toPrecision(FINAL_DIGITS)}` +
+        `${r.value.label} (${r.value.spec.shape}, ${formatCompactExact(r.value.spec.totalSteps)} steps): final loss ${r.value.finalLoss.toPrecision(FINAL_DIGITS)}` +
           (r.value.assumption ? `; assumes the ${r.value.assumption}` : ''),
       );
     } else lines.push(r.message);

@@ -114,3 +114,18 @@ export function assertStartsInside<D>(
     );
   }
 }
+
+/**
+ * A run's CSV held at the peak LR, then one step down to 60 % of it (a two-stage run), the loss answering the drop: the
+ * multi-power law fitted on it cannot tell its gamma (its drops land at one LR).
+ */
+export function twoStageRunCsv(): string {
+  const rows = ['step,lr,loss'];
+  for (let step = 100; step <= 20_000; step += 100) {
+    const lr = step < 500 ? (3e-4 * step) / 500 : step <= 10_000 ? 3e-4 : 1.8e-4;
+    const drop = step > 10_000 ? 0.04 * (1 - Math.pow(1 + (step - 10_000) / 400, -0.6)) : 0;
+    const loss = 2.4 + 1.1 * Math.pow(step, -0.3) - drop + 0.001 * Math.sin(step * 0.37);
+    rows.push(`${step},${lr},${loss.toFixed(5)}`);
+  }
+  return rows.join('\n') + '\n';
+}

@@ -2,6 +2,7 @@
 // data row against its law, the header's fits and law choice, and file text shown as plain text. No server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { hoverAt } from '../../src/server/hovers';
 import { buildLenses } from '../../src/server/lenses';
 import { fitLawName, shortLawName } from '../../src/core/analysis/lawNames';
@@ -176,6 +177,24 @@ test('a downstream row hover is labelled by its group', async () => {
   const analysis = await analyse(DOWNSTREAM);
   const text = markdown(hoverAt(analysis, DOWNSTREAM, { line: 1, character: 0 }, noText));
   assert.match(text, /^\*\*aligned \\\/ D\\_f 42M\*\* · D\\_p 500M · (BLEU|CE)/);
+});
+
+test('a downstream header hover: each law once by its formula, a table whose headers sit over their cells', async () => {
+  const path = file('mixes.csv', [
+    'mix,D_f,D_p,bleu,ce',
+    ...readFileSync(DOWNSTREAM, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((row) => `en-fr-${row}`),
+  ]);
+  const analysis = await analyse(path);
+  const text = markdown(hoverAt(analysis, path, { line: 0, character: 0 }, noText));
+  // It read "fitted per group: BLEU `BLEU = …` , CE `CE = …`": each label said twice.
+  assert.match(text, /fitted per group: `BLEU = [^`]+` and `CE = [^`]+`\n/, text);
+  assert.ok(text.includes('| group | BLEU | CE |\n|:--|:--|:--|'), text);
+  // A group's name keeps its hyphens on one line in a narrow cell ("misaligned-en-" / "fr").
+  assert.match(text, /^\| en\\-\u2060fr\\-\u2060aligned \\\/ D\\_f 42M \|/m, text);
 });
 
 test('run names and columns from the file are plain text in hover Markdown: no link, no image, no command', async () => {

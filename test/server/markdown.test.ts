@@ -2,7 +2,7 @@
 // file is text, never a link, an image or a command; invisible and reordering characters are shown, not acted on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelText, markdownCode, markdownText } from '../../src/shared/markdown';
+import { keepHyphenated, labelText, markdownCode, markdownText, tableHead } from '../../src/shared/markdown';
 
 test('markdownText: every ASCII punctuation character is escaped, so a link or an image from a file is text', () => {
   assert.equal(markdownText('[x](command:a)'), '\\[x\\]\\(command\\:a\\)');
@@ -35,4 +35,15 @@ test('markdownCode: a code span fenced past every backtick run inside, so file t
   assert.equal(markdownCode('a`b [x](command:c)'), '``a`b [x](command:c)``');
   assert.equal(markdownCode('``a` b'), '``` ``a` b ```', 'a leading backtick is padded apart from the fence');
   assert.equal(markdownCode('a\nb\u202ec'), '`a b\\u202ec`', 'a line break flattened, an override shown');
+});
+
+test('tableHead: every column left-aligned, so a header sits over the start of its cells', () => {
+  assert.equal(tableHead(['law', 'backtest error', '']), '| law | backtest error | |\n|:--|:--|:--|');
+  assert.equal(tableHead(['', '']), '| | |\n|:--|:--|');
+});
+
+test('keepHyphenated: a word joiner after each hyphen inside a word, escaped or not; none elsewhere', () => {
+  assert.equal(keepHyphenated('misaligned\\-en\\-fr'), 'misaligned\\-\u2060en\\-\u2060fr');
+  assert.equal(keepHyphenated('LR-annealing, 3e-4'), 'LR-\u2060annealing, 3e-\u20604');
+  assert.equal(keepHyphenated('a - b, -x, (-alpha)'), 'a - b, -x, (-alpha)');
 });

@@ -1,5 +1,14 @@
 // A law's name as every surface writes it to a user (lens, hover, notification, the Runs view, the chart's title).
-import type { LawId, LawSelection, LossLawId } from './types';
+import type { AnalysisKind, LawId, LawSelection, LossLawId } from './types';
+
+/** What a file holds, in a user's words (the status item, the column picker, the chart's title): not its id. */
+export const KIND_NAMES: Record<AnalysisKind, string> = {
+  'loss-curve': 'loss curves',
+  downstream: 'downstream sweep',
+  compute: '(N, D) sweep',
+  power: 'power law',
+  unknown: 'not recognised',
+};
 
 export const LAW_NAMES: Record<LawId, string> = {
   'lr-annealing': 'LR-annealing law',

@@ -8,7 +8,7 @@ import { analyseTables } from './analyse';
 import type { AnalysisOptions } from './options';
 import { hasValue } from './trust';
 import { fitLawName } from './lawNames';
-import type { Analysis, LawDeparture, LawId, Series } from './types';
+import type { Analysis, AnalysisKind, LawDeparture, LawId, Series } from './types';
 
 export interface RunOverview {
   /** The run's file or folder. */
@@ -23,6 +23,11 @@ export interface RunOverview {
   problem?: string;
   /** Where the run's latest points left its law; above it, `prediction` is absent (no optimistic number). */
   departure?: LawDeparture;
+  /**
+   * What the file holds when it is no training run (a downstream or (N, D) sweep: no loss curve, its own law fitted):
+   * the view says so, not that it cannot be fitted.
+   */
+  sweep?: Exclude<AnalysisKind, 'loss-curve' | 'unknown'>;
   warnings: number;
   errors: number;
 }
@@ -46,7 +51,11 @@ export async function overviewOfRun(
     law: options.law === undefined || options.law === 'auto' ? 'lr-annealing' : options.law,
     bootstrapSamples: Math.min(options.bootstrapSamples ?? OVERVIEW_BOOTSTRAP, OVERVIEW_BOOTSTRAP),
   };
-  const analysis = analyseTables(tables, quick);
+  let analysis = analyseTables(tables, quick);
+  // A downstream or (N, D) sweep has no loss curve for that law ("the lr-annealing law fits loss curves", said as
+  // "cannot be fitted"): fitted by its own law, as its lens is, it is shown as the sweep it is.
+  if (quick.law !== options.law && !analysis.curves.some((c) => c.metric === 'loss'))
+    analysis = analyseTables(tables, { ...quick, law: 'auto' });
   const overview = overviewOfAnalysis(path, analysis);
   overview.errors += problems.filter((p) => p.severity === 'error').length;
   return overview;
@@ -70,6 +79,8 @@ export function overviewOfAnalysis(path: string, analysis: Analysis<Series>): Ru
     overview.lastLoss = curve.points.observed[last];
   }
   if (curve?.departure) overview.departure = curve.departure;
+  if (!curve && analysis.kind !== 'loss-curve' && analysis.kind !== 'unknown' && analysis.fits.length > 0)
+    overview.sweep = analysis.kind;
   const fit = analysis.fits[0];
   const prediction = analysis.predictions.filter(hasValue).find((p) => p.metric === 'loss' && Number.isFinite(p.value));
   if (fit && prediction)

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { analyseFiles, analyseTables } from '../../../src/core/analysis/analyse';
 import { LUO, skipUnless } from '../../helpers/shared';
+import { twoStageRunCsv } from '../../helpers/syntheticLoss';
 import { parseText } from '../../../src/core/table';
 import { formatAnalysis } from '../../../src/cli/text';
-import { buildChart } from '../../../src/core/chart/series';
+import { buildChart, referenceCurve } from '../../../src/core/chart/series';
 import { whatIfCurve } from '../../../src/core/chart/whatIf';
 
 /** A constant-LR run after a warmup, a power law in steps with a little deterministic noise. */
@@ -22,20 +23,8 @@ function constantRun(): string {
   return rows.join('\n') + '\n';
 }
 
-/** A run held at the peak LR, then one step down to 60 % of it (a two-stage run): the loss answers the drop. */
-function twoStageRun(): string {
-  const rows = ['step,lr,loss'];
-  for (let step = 100; step <= 20_000; step += 100) {
-    const lr = step < 500 ? (3e-4 * step) / 500 : step <= 10_000 ? 3e-4 : 1.8e-4;
-    const drop = step > 10_000 ? 0.04 * (1 - Math.pow(1 + (step - 10_000) / 400, -0.6)) : 0;
-    const loss = 2.4 + 1.1 * Math.pow(step, -0.3) - drop + 0.001 * Math.sin(step * 0.37);
-    rows.push(`${step},${lr},${loss.toFixed(5)}`);
-  }
-  return rows.join('\n') + '\n';
-}
-
 test('the multi-power law on drops that are one step to one LR: C and gamma not determined, their product quoted', () => {
-  const analysis = analyseTables([parseText(twoStageRun(), { fileName: 'two-stage.csv' })], { law: 'mpl' });
+  const analysis = analyseTables([parseText(twoStageRunCsv(), { fileName: 'two-stage.csv' })], { law: 'mpl' });
   const fit = analysis.fits[0];
   assert.deepEqual(Object.keys(fit.undetermined ?? {}).sort(), ['C', 'gamma']);
   for (const name of ['C', 'gamma']) assert.equal(fit.intervals?.[name], undefined, name);
@@ -111,7 +100,7 @@ function cosineRun(): string {
 
 test('a fit on drops to one LR predicts a schedule falling to others, saying it assumes the gamma the solver left', () => {
   const tables = [
-    parseText(twoStageRun(), { fileName: 'two-stage.csv' }),
+    parseText(twoStageRunCsv(), { fileName: 'two-stage.csv' }),
     parseText(cosineRun(), { fileName: 'cosine.csv' }),
   ];
   const analysis = analyseTables(tables, { law: 'mpl', fitOn: ['two-stage'], bootstrapSamples: 0 });
@@ -151,4 +140,20 @@ test('a fit on drops to one LR predicts a schedule falling to others, saying it 
     assert.ok(other.ok, JSON.stringify(other));
     assert.equal(other.value.assumption, undefined, shape);
   }
+  // The fit curve's own schedule as logged (a what-if's schedule A) drops to that LR alone, as its lens says: its query
+  // steps between the rows of the drop (10000 and 10100) are no other LRs it falls to.
+  const reference = referenceCurve(analysis, fit)?.schedule;
+  assert.ok(reference);
+  // As the server hands it over (src/server/chart.ts).
+  const logged = { steps: Float64Array.from(reference.steps), lr: Float64Array.from(reference.lr) };
+  const own = whatIfCurve(fit, { ...spec, shape: 'logged' }, 'what-if A', { logged });
+  assert.ok(own.ok, JSON.stringify(own));
+  assert.ok(
+    own.value.lr.some((v) => v < 2.9e-4 && v > 1.9e-4),
+    'a query step lies inside the drop',
+  );
+  assert.equal(own.value.assumption, undefined);
+  // Scaled to another peak, it falls to other LRs: said.
+  const scaled = whatIfCurve(fit, { ...spec, shape: 'logged', peakLr: 2e-4 }, 'what-if A', { logged });
+  assert.ok(scaled.ok && scaled.value.assumption, JSON.stringify(scaled));
 });

@@ -57,8 +57,17 @@ test('log grid: a wider range keeps its log look (1..9 or 1-2-5 a decade), label
   const short = logGrid(2, 10, 250);
   assert.deepEqual(short.grid, [2, 3, 4, 5, 6, 7, 8, 9, 10]);
   assert.deepEqual(short.labelled, [2, 3, 4, 5, 6, 7, 8, 10]);
-  // A step axis from 100 to 40k: 1..9 a decade (labelled 100, 300, 1K, …) while they stand 6 px apart, else 1-2-5.
+  // A step axis from 100 to 40k: 1..9 a decade (labelled 100, 300, 1k, …) while they stand 6 px apart, else 1-2-5.
   const steps = logGrid(100, 40_000, 380);
+  // Thousands as every other surface writes them (the lens's L(40k)), not Intl's "1K".
+  const labels = tickLabels(steps.grid, { log: true, min: 100, max: 40_000, lengthPx: 380, minGapPx: 20 }).filter(
+    Boolean,
+  );
+  assert.deepEqual(labels, ['100', '200', '300', '500', '700', '1k', '2k', '3k', '5k', '7k', '10k', '20k', '30k']);
+  assert.deepEqual(
+    [1.5e3, 2e6, 3e9, 4e12].map((v) => tick(v)),
+    ['1.5k', '2M', '3B', '4T'],
+  );
   assert.equal(steps.grid.length, 9 + 9 + 4);
   assert.deepEqual(steps.labelled.slice(0, 5), [100, 200, 300, 500, 700]);
   assert.deepEqual(logGridValues(100, 40_000, 200), [100, 200, 500, 1000, 2000, 5000, 10_000, 20_000]);

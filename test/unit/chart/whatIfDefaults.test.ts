@@ -10,7 +10,7 @@ import { buildChart, referenceCurve } from '../../../src/core/chart/series';
 import { defaultSpec, whatIfCurve, whatIfLawName } from '../../../src/core/chart/whatIf';
 import { fitLawName } from '../../../src/core/analysis/lawNames';
 import { parseText } from '../../../src/core/table';
-import { defaultSpecs, knobText, outcomeLines } from '../../../src/webview/whatIfForm';
+import { defaultSpecs, knobText, loggedNote, outcomeLines } from '../../../src/webview/whatIfForm';
 import { REPO } from '../../helpers/shared';
 
 /** A linear decay from the peak to a tenth of it, with a loss that falls as the LR area grows. */
@@ -125,6 +125,17 @@ test('B − A is printed to the decimal place of the final losses: a difference 
   assert.equal(
     outcomeLines([curve('what-if A', 2.5796), curve('what-if B', 2.8305)]).at(-1),
     'B − A = 0.2509 (A ends lower)',
+  );
+  // Step counts as the LR panel's legend writes them ("assumed: LR held at 3e-5 after step 20k"), not "20,000".
+  assert.match(outcomeLines([curve('what-if A', 2.5796)])[0], /^what-if A \(cosine, 20k steps\): final loss 2\.5796$/);
+  const odd = {
+    ok: true as const,
+    value: { ...curve('', 2.5).value, label: 'A', spec: { ...spec, totalSteps: 20_050 } },
+  };
+  assert.equal(outcomeLines([odd])[0], 'A (cosine, 20.05k steps): final loss 2.5000');
+  assert.equal(
+    loggedNote({ ...spec, shape: 'logged' }, { curve: 'cosine', lastStep: 20_000, lastLr: 3e-5 }),
+    "cosine's schedule, scaled to the peak LR, held at its last LR after step 20k.",
   );
 });
 
