@@ -112,12 +112,12 @@ export function formatFindings(findings: Finding[]): string {
 
 function formatFit(fit: FitResult): string {
   // Titled by what predicts, as every surface names it; the law choice below gives a mean's full name and weighing.
-  const head = `${shortLawName(fit)}${fit.group ? ` · ${nameOnLine(fit.group)}` : ''}${coefficientsOf(fit)}: ${fit.formula}`;
+  const head = `${shortLawName(fit)}${fit.group ? ` · ${nameOnLine(fit.group)}` : ''}${coefficientsOf(fit)}: ${oneLine(fit.formula)}`;
   const status = `${fit.converged ? 'converged' : 'NOT converged'} (${fit.stopReason}, ${fit.iterations} iterations, ${fit.startsTried} starts) · objective ${formatNumber(fit.objective, 6)}`;
   const settings = Object.entries(fit.settings)
     // A mean's weights are the law choice's to list (formatSelection), once.
     .filter(([k]) => !['objective', 'band', 'runBand', 'combination'].includes(k))
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : v}`)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : oneLine(String(v))}`)
     // Some values are lists themselves ("500, 500": one per curve): the settings are told apart by a semicolon.
     .join('; ');
   const rows = Object.entries(fit.params).map(([name, value]) => {

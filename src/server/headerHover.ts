@@ -20,7 +20,7 @@ import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
 import { fitLawName, LAW_NAMES, meanWeighing, runnerUpLawName, shortLawName } from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
-import { keepHyphenated, markdownText, tableHead } from '../shared/markdown';
+import { keepHyphenated, markdownCode, markdownText, tableHead } from '../shared/markdown';
 import { fileOf, groupLabel, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
 
 /** The fits the header hover of `file` tells about: those fitted on the file, its curves or groups, or on no curve. */
@@ -71,9 +71,9 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
     predictions.push(`- and ${all.length - HOVER_PREDICTIONS} more, each on its curve's lens`);
   const coefficients = Object.entries(fit.params).map(([k, v]) => {
     // Its value is no measurement (FitResult.undetermined): why is said under the table, no number shown.
-    if (fit.undetermined?.[k]) return `| ${k} | not determined | ${fit.units[k] ?? ''} |`;
+    if (fit.undetermined?.[k]) return `| ${k} | not determined | ${markdownText(fit.units[k] ?? '')} |`;
     const ci = fit.intervals?.[k];
-    return `| ${k} | ${ci ? formatEstimate(v, ci[0], ci[1]) : formatNumber(v, 4)} | ${fit.units[k] ?? ''} |`;
+    return `| ${k} | ${ci ? formatEstimate(v, ci[0], ci[1]) : formatNumber(v, 4)} | ${markdownText(fit.units[k] ?? '')} |`;
   });
   return [
     head,
@@ -90,7 +90,7 @@ function fitMarkdown(analysis: Analysis<Series>, fit: FitResult): string {
     predictions.length && LAW_ONLY_BANDS.has(fit.law) && all.some(hasValue) ? markdownText(sweepBandsNote(fit)) : '',
     fit.selection ? selectionMarkdown(fit, fit.selection) : '',
     isSizeLaw(fit.law) ? sizesMarkdown(fit) : '',
-    `\`${fit.formula}\``,
+    markdownCode(fit.formula),
     [tableHead(['coefficient', 'value [95 % interval]', 'unit']), ...coefficients].join('\n'),
     undeterminedGroups(fit.undetermined)
       .map(({ names, why }) => `${names.join(', ')} ${markdownText(why)}.`)
@@ -155,7 +155,7 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
   // Each formula names its metric ("BLEU = …"): a label before it read "BLEU \`BLEU = …\` , CE \`CE = …\`".
   const formulas = (['bleu', 'downstream-ce'] as const).flatMap((law) => {
     const formula = fits.find((f) => f.law === law)?.formula;
-    return formula ? [`\`${formula}\``] : [];
+    return formula ? [markdownCode(formula)] : [];
   });
   return [
     `**Downstream laws** (Isik et al. 2024), fitted per group: ${formulas.join(' and ')}`,

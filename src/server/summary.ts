@@ -3,6 +3,7 @@
 import { describePrediction } from '../core/analysis/describe';
 import type { Analysis, FitResult, Series } from '../core/analysis/types';
 import { formatNumber, formatR2, plural } from '../core/util/format';
+import { shownOnOneLine } from '../core/util/controls';
 import type { FitState, FitSummary } from '../shared/protocol';
 import type { JobResult } from './job';
 import { editorMessage } from './hints';
@@ -125,6 +126,9 @@ export function fitDetails(a: Analysis<Series>): string[] {
       .map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : v}`)
       .join('; ');
     const status = `${fit.converged ? 'converged' : 'NOT converged'} (${fit.stopReason}, ${fit.iterations} iterations, ${fit.startsTried} starts)`;
-    return `  ${fit.law}${fit.group ? ` · ${fit.group}` : ''}: ${fit.formula} · ${status} · objective ${formatNumber(fit.objective, 5)} · ${settings}`;
+    // The group, the formula and settings may hold file text (a power law's names its columns): one line, shown.
+    return shownOnOneLine(
+      `  ${fit.law}${fit.group ? ` · ${fit.group}` : ''}: ${fit.formula} · ${status} · objective ${formatNumber(fit.objective, 5)} · ${settings}`,
+    );
   });
 }

@@ -18,6 +18,23 @@ export function markdownText(text: string): string {
 }
 
 /**
+ * Text that may hold file text (a power law's formula names its columns) as a Markdown code span: fenced by one
+ * backtick more than its longest run of them (CommonMark takes no backslash escape inside a span, so a column named
+ * with a backtick closed a plain one and the rest of its name, a `[x](command:...)` say, became a link), padded
+ * with a space where it starts or ends with one; line breaks flattened and controls shown as in markdownText.
+ */
+export function markdownCode(text: string): string {
+  const shown = shownText(text)
+    .replace(/[\r\n]+/g, ' ')
+    .replace(UNSEEN, visibleEscape);
+  let longest = 0;
+  for (const run of shown.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = shown.startsWith('`') || shown.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${shown}${pad}${fence}`;
+}
+
+/**
  * File text in a plain-text label (a lens's title and tooltip): controls and bidirectional formatting characters
  * shown as `\xHH` / `\uHHHH` (a right-to-left override would draw the prediction beside a run name backwards), a line
  * feed too in a one-line title, and `$(` escaped so that a name cannot draw one of VS Code's icons.

@@ -39,7 +39,8 @@ export function chartHeading(file: string, data: ChartData | undefined): string 
 export function exportHeader(data: ChartData | undefined, file: string): string[] {
   if (!data) return [chartHeading(file, data)];
   const laws = [...new Set(data.fits.map((f) => f.formula))];
-  return [chartHeading(file, data), ...(laws.length ? [`law: ${laws.join('; ')}`] : [])];
+  // A power law's formula names its columns: file text, shown on one line as the heading is.
+  return [chartHeading(file, data), ...(laws.length ? [shownOnOneLine(`law: ${laws.join('; ')}`)] : [])];
 }
 
 /** The panels' canvases under the title lines, as a base64 PNG (without the data: prefix). */

@@ -375,7 +375,8 @@ function renderFits(): void {
     // Under a mean of laws the coefficients are one law's and the predictions the mean's: say so, as the hover does.
     const mean =
       f.name === LAW_NAMES[f.law] ? '' : ` (the ${LAW_NAMES[f.law]}'s coefficients; every prediction is the ${f.name})`;
-    setText(row, `${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}${mean}`);
+    // The group and a power law's formula (its column names) are file text: shown on one line, bidi and all.
+    setText(row, shownOnOneLine(`${f.group ? `${f.group}: ` : ''}${f.formula} · ${params}${mean}`));
     root.append(row);
   }
 }

@@ -124,3 +124,45 @@ test('a file named like a command link, an icon or with a newline is plain text 
     client.dispose();
   }
 });
+
+test("a power law's formula, units and log line naming a column with a backtick, a link and a newline show it as text", async () => {
+  // The power law's formula and units name its columns. A backtick closed the formula's code span in the header hover,
+  // so the rest of the name was Markdown (a live link); the units and the log line (Show Log) held it raw.
+  const name = 'loss` [x](command:evil) \u202e\n<b>y</b>';
+  let text = `step,"${name}"\n`;
+  for (let s = 100; s <= 3000; s += 100) text += `${s},${(2.5 + 3 * s ** -0.4).toFixed(5)}\n`;
+  const uri = pathToFileURL(join(scratchDir('scaling-lens-text-'), 'power.csv')).toString();
+  const client = await startTestServer();
+  const logged: string[] = [];
+  client.rpc.onNotification('window/logMessage', (m: { message: string }) => {
+    logged.push(m.message);
+  });
+  try {
+    client.settings = { law: 'power', columns: { loss: name }, fit: { bootstrapSamples: 0 } };
+    await client.open(uri, text);
+    const summary = await client.rpc.sendRequest(FitFileRequest, { uri });
+    assert.equal(summary.state, 'done', summary.message);
+    const contents = (await client.hover(uri, 0))?.contents;
+    const hover = typeof contents === 'object' && contents !== null && 'value' in contents ? contents.value : '';
+    const formula = hover.split('\n').find((l) => l.includes('= E + A *'));
+    assert.ok(formula, hover);
+    // A code span fenced by more backticks than any run inside it, the newline and the override shown as text.
+    const fence = /^`+/.exec(formula)?.[0] ?? '';
+    assert.ok(formula.endsWith(fence), formula);
+    assert.ok(
+      fence.length > Math.max(...(formula.slice(fence.length, -fence.length).match(/`+/g) ?? []).map((r) => r.length)),
+    );
+    assert.match(formula, /\\u202e <b>y<\/b>/, formula);
+    // Outside the formula's span the name is escaped text: its link is no link, its tag no tag.
+    const rest = hover.replace(formula, '');
+    assert.match(rest, /loss\\` \\\[x\\\]\\\(command\\:evil\\\) \\\\u202e \\<b\\>y\\<\\\/b\\> units/, rest);
+    assert.doesNotMatch(rest, /(^|[^\\])\]\(command:evil|(^|[^\\])<b>/, rest);
+    assert.doesNotMatch(hover.replace(/\n/g, ''), UNSEEN);
+    const detail = logged.find((l) => l.includes('power: '));
+    assert.ok(detail, logged.join('\n'));
+    assert.doesNotMatch(detail, UNSEEN_OR_LINE, detail);
+    assert.match(detail, /\\u202e\\x0a<b>y<\/b> = E \+ A \* step/, detail);
+  } finally {
+    client.dispose();
+  }
+});

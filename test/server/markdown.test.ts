@@ -2,7 +2,7 @@
 // file is text, never a link, an image or a command; invisible and reordering characters are shown, not acted on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keepHyphenated, labelText, markdownText, tableHead } from '../../src/shared/markdown';
+import { keepHyphenated, labelText, markdownCode, markdownText, tableHead } from '../../src/shared/markdown';
 
 test('markdownText: every ASCII punctuation character is escaped, so a link or an image from a file is text', () => {
   assert.equal(markdownText('[x](command:a)'), '\\[x\\]\\(command\\:a\\)');
@@ -28,6 +28,13 @@ test("labelText: VS Code's $(icon) syntax and invisible characters are escaped; 
 test('labelText: a line feed is shown escaped in a one-line title and kept in a tooltip', () => {
   assert.equal(labelText('a\nb'), 'a\\x0ab');
   assert.equal(labelText('a\nb', 'many'), 'a\nb');
+});
+
+test('markdownCode: a code span fenced past every backtick run inside, so file text cannot close it', () => {
+  assert.equal(markdownCode('L = E + A * x'), '`L = E + A * x`');
+  assert.equal(markdownCode('a`b [x](command:c)'), '``a`b [x](command:c)``');
+  assert.equal(markdownCode('``a` b'), '``` ``a` b ```', 'a leading backtick is padded apart from the fence');
+  assert.equal(markdownCode('a\nb\u202ec'), '`a b\\u202ec`', 'a line break flattened, an override shown');
 });
 
 test('tableHead: every column left-aligned, so a header sits over the start of its cells', () => {

@@ -57,7 +57,7 @@ test('an opened loss curve gets a prediction lens on its first line, a row hover
     const header = hoverText(await client.hover(uri, 0, 6)); // on `lr` in `step,lr,loss`
     assert.match(header, /column \*\*lr\*\*/);
     assert.match(header, /\| alpha \|/);
-    assert.match(header, /loss·\(LR·steps\)\^alpha/);
+    assert.match(header, /loss·\\\(LR·steps\\\)\\\^alpha/, 'the unit, as escaped Markdown text');
   } finally {
     client.dispose();
   }

@@ -5,7 +5,7 @@
 import { bootstrapParams } from '../fit/bootstrap';
 import { parametersAtBounds } from '../fit/bounds';
 import type { Law } from '../laws/law';
-import { COMPRESSION_WINDOW, DropSchedule, dropSchedulesFit, exactLossDrop } from '../laws/lossDrop';
+import { COMPRESSION_WINDOW, DropSchedule, dropSchedulesFit, dropTermsFit, exactLossDrop } from '../laws/lossDrop';
 import { concatPoints, multiPowerCoefficients, multiPowerPoints, type MultiPowerScale } from '../laws/multiPower';
 import {
   MULTI_POWER_SIZE_PARAMETERS,
@@ -69,6 +69,8 @@ function fitMplSize(input: SizedFitInput): SizedLawFit | null {
   // Steps ascend, so each curve's largest S1 is at its last point.
   const s1MaxNormalised = maxOf(fitted.map((i, k) => schedules[i].area(curves[k].steps.at(-1)!)));
   const kept = keptPoints(curves, MAX_FIT_POINTS);
+  if (!dropTermsFit(fitted.map((i, k) => ({ schedule: schedules[i], steps: pick(curves[k].steps, kept[k]) }))))
+    return null;
   const observed = concat(curves.map((c, k) => pick(c.loss, kept[k])));
   const held = heldParameters(fittedSizes.length, options.sizeExponent);
   const frame: Frame = {

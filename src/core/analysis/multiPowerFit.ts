@@ -8,9 +8,11 @@ import {
   compressedLossDrop,
   DropSchedule,
   dropSchedulesFit,
+  dropTermsFit,
   exactLossDrop,
   dropScheduleSteps,
   longestDropSchedule,
+  MAX_TERMS_PER_POINT,
   MAX_DROP_STEPS,
   type DropScheduleOptions,
   type LossDropConvention,
@@ -100,7 +102,8 @@ export interface MultiPowerFit extends MultiPowerModel {
  * naming the longest, in a clause; undefined when they can (lossDrop.ts, dropSchedulesFit).
  */
 export function dropSumsTooLong(curves: readonly LossCurve[], warmupSteps?: number): string | undefined {
-  if (curves.length === 0 || dropSchedulesFit(curves, warmupSteps)) return undefined;
+  if (curves.length === 0) return undefined;
+  if (dropSchedulesFit(curves, warmupSteps)) return dropTermsTooMany(curves, warmupSteps);
   const long = longestDropSchedule(curves, warmupSteps);
   const last = Math.max(
     long.steps[long.steps.length - 1] ?? 0,
@@ -114,6 +117,27 @@ export function dropSumsTooLong(curves: readonly LossCurve[], warmupSteps?: numb
 }
 
 /**
+ * Why the compressed loss-drop sums over these curves take too many terms (dropTermsFit), naming the curve whose
+ * points take most, in a clause; undefined when they do not. Counted as a fit counts them (its kept points, in the
+ * paper's convention: the other adds only the warmup's rise, a few terms).
+ */
+function dropTermsTooMany(curves: readonly LossCurve[], warmupSteps?: number): string | undefined {
+  const fitting = curves.filter((c) => c.steps.length > 0 && c.schedule.steps.length > 0);
+  if (fitting.length === 0) return undefined;
+  const etaRef = maxOf(fitting.map((c) => new StepLr(c.schedule, warmupSteps).peak));
+  if (!(etaRef > 0 && etaRef < Infinity)) return undefined;
+  const kept = keptPoints(fitting, DEFAULT_MULTI_POWER_OPTIONS.maxFitPoints);
+  const parts = fitting.map((c, i) => ({
+    curve: c,
+    schedule: new DropSchedule(c.schedule, { etaRef, convention: 'paper', warmupSteps }),
+    steps: pick(c.steps, kept[i]),
+  }));
+  if (dropTermsFit(parts)) return undefined;
+  const worst = parts.find((p) => !dropTermsFit([p])) ?? parts[0];
+  return `the LR of "${worst.curve.name}" moves by large factors between logged steps again and again (as an LR of 0 or a tiny stray one every other row does), so its loss-drop sum cannot be compressed: it takes over ${formatNumber(MAX_TERMS_PER_POINT)} terms a point, where a decaying schedule takes a few hundred`;
+}
+
+/**
  * dropSumsTooLong as a sentence a user acts on: what to do instead, `instead` being the law without loss-drop sums
  * ("the LR-annealing law").
  */
@@ -122,10 +146,11 @@ export function dropSumsTooLongFix(
   warmupSteps: number | undefined,
   instead: string,
 ): string | undefined {
-  const long = dropSumsTooLong(curves, warmupSteps);
-  return (
-    long && `${long}. Fit with ${instead}, leave the longest curves out, or log optimizer steps in the step column.`
-  );
+  const why = dropSumsTooLong(curves, warmupSteps);
+  if (why === undefined) return undefined;
+  return dropSchedulesFit(curves, warmupSteps)
+    ? `${why}. Fit with ${instead}, or correct the LR column.`
+    : `${why}. Fit with ${instead}, leave the longest curves out, or log optimizer steps in the step column.`;
 }
 
 export interface FitPoints {
@@ -152,6 +177,7 @@ export function fitMultiPower(
   const units = { etaRef, convention: options.convention, warmupSteps: options.warmupSteps };
   const schedules = fitting.map((c) => cachedSchedule(cache, c.schedule, units));
   const kept = keptPoints(fitting, options.maxFitPoints);
+  if (!dropTermsFit(fitting.map((c, i) => ({ schedule: schedules[i], steps: pick(c.steps, kept[i]) })))) return null;
   // Steps ascend, so each curve's largest S1 is at its last point.
   const s1MaxNormalised = maxOf(fitting.map((c, i) => schedules[i].area(c.steps[c.steps.length - 1])));
   const scale: MultiPowerScale = { etaRef, s1Max: s1MaxNormalised * etaRef };

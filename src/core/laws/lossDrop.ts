@@ -71,6 +71,36 @@ export function longestDropSchedule<T extends DropScheduleDemand>(curves: readon
 /** See dropSchedulesFit. */
 export const MAX_DROP_STEPS = 1 << 22;
 
+/**
+ * Terms a compressed loss-drop sum may take per point, on average over the points fitted (dropTermsFit). A decaying
+ * schedule takes a few hundred (a cosine to 0 over 1M steps: 468, at most 756), one with warm restarts about 2,000.
+ */
+export const MAX_TERMS_PER_POINT = 4096;
+
+/**
+ * Whether the compressed sums at these points take at most MAX_TERMS_PER_POINT terms a point on average. A block is
+ * split until ln(eta) varies little inside it, so a schedule whose LR moves by large factors between logged steps
+ * again and again (an LR of 0 or a stray tiny one every other row) splits to single steps: a point's terms then grow
+ * with its step, and the fit's work and memory with the step values rather than the rows (800 rows at steps of 100
+ * with every other LR 0: 26,000 terms a point, 1 GB and 42 s of CPU for the multi-power law alone). Counted without
+ * storing a term, and stopped once past the budget.
+ */
+export function dropTermsFit(
+  parts: readonly { schedule: DropSchedule; steps: ArrayLike<number> }[],
+  window = COMPRESSION_WINDOW,
+): boolean {
+  const budget = MAX_TERMS_PER_POINT * parts.reduce((n, p) => n + p.steps.length, 0);
+  const counter = { length: 0, push: () => counter.length++ };
+  for (const { schedule, steps } of parts) {
+    const sums = schedule.last - schedule.firstDrop >= window ? schedule.blockSums() : null;
+    for (let i = 0; i < steps.length; i++) {
+      pushPoint(schedule, sums, steps[i], window, counter);
+      if (counter.length > budget) return false;
+    }
+  }
+  return true;
+}
+
 /** A curve's per-step LR in units of eta_ref and its running sum, from step 0 to the step where the LR stops changing. */
 export class DropSchedule {
   /** eta[i]: LR at step i; eta[0] is the LR "before" step 1, read only as eta_{k0-1} when k0 = 1. */

@@ -65,16 +65,23 @@ export async function readYamlFile(
   const { text } = read;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  // A finding about the YAML's text is said in that file, at its line and column (not at the run's metrics).
+  const inFile = { file: display };
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     const at = lines.linePos(error.pos[0]);
+    // The parser recurses per level: a value nested some thousand levels deep exhausts its stack (valid YAML).
+    const why =
+      error.code === 'RESOURCE_EXHAUSTION'
+        ? 'nested too deep for the YAML parser to read'
+        : `not valid YAML (${error.message.split('\n')[0]})`;
     log.addForFile(
       'run-config-invalid',
       'warning',
       at.line,
       at.col,
-      `${display}, line ${at.line}, column ${at.col}: not valid YAML (${error.message.split('\n')[0]}); ` +
-        'the run is read without it',
+      `${display}, line ${at.line}, column ${at.col}: ${why}; the run is read without it`,
+      inFile,
     );
     return { ok: false };
   }
@@ -83,7 +90,7 @@ export async function readYamlFile(
   } catch (error) {
     // An alias bomb or a cyclic alias: the parser refuses to expand it.
     const detail = asError(error).message;
-    log.addForFile('run-config-invalid', 'warning', 1, 1, `${display}: could not be read (${detail})`);
+    log.addForFile('run-config-invalid', 'warning', 1, 1, `${display}: could not be read (${detail})`, inFile);
     return { ok: false };
   }
 }

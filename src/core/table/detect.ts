@@ -119,6 +119,9 @@ export function binaryReason(buf: Uint8Array, start: number, end: number, fileNa
   if (lfs !== null) return lfs;
   const magic = (bytes: number[]): boolean => bytes.every((b, i) => buf[start + i] === b);
   const bytes = nonTextBytes(buf, start, end);
+  // UTF-32's little-endian byte order mark begins with UTF-16's: told apart first.
+  if (magic([0xff, 0xfe, 0, 0]) || magic([0, 0, 0xfe, 0xff]))
+    return 'is UTF-32 text; save it as UTF-8 and open it again';
   if (magic([0xff, 0xfe]) || magic([0xfe, 0xff]) || bytes.utf16)
     return 'is UTF-16 text; save it as UTF-8 and open it again';
   const scattered = bytes.scatteredNul > Math.max(MAX_SCATTERED_NUL, MAX_SCATTERED_NUL_SHARE * (end - start));

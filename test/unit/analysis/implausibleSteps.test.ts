@@ -139,3 +139,35 @@ test('every step finding shows the step as the file writes it: a negative one, o
     assert.match(message, shown, message);
   }
 });
+
+test(
+  'an LR of 0 every other row, which the loss-drop sums cannot compress, is refused by the multi-power law saying why; warm restarts are fitted',
+  { timeout: 120_000 },
+  () => {
+    // Each block of the compressed sum is split until ln(LR) varies little inside it: every other LR at 0 split them
+    // to single steps, so each point took terms in proportion to its step (800 such rows: 1 GB and 42 s of CPU).
+    const alternating = ['step,lr,loss'];
+    for (let i = 1; i <= 400; i++) alternating.push(`${i * 100},${i % 2 ? 3e-4 : 0},${lossAt(i * 100)}`);
+    const table = parseText(alternating.join('\n'), { fileName: 'run.csv' });
+    const mpl = analyseTables([table], { bootstrapSamples: 0, law: 'mpl' });
+    assert.equal(mpl.fits.length, 0);
+    const failed = mpl.findings.find((f) => f.code === 'fit-failed');
+    assert.match(
+      failed?.message ?? JSON.stringify(mpl.findings),
+      /the LR of "run" moves by large factors .* cannot be compressed: it takes over 4096 terms a point.* correct the LR column/,
+    );
+    const auto = analyseTables([table], { bootstrapSamples: 0 });
+    assert.equal(auto.fits[0]?.law, 'lr-annealing');
+    assert.match(auto.fits[0].selection?.reason ?? '', /MPL could not be fitted.*cannot be compressed/);
+    // Cosine cycles with warm restarts (about 2,000 terms a point) stay within the budget.
+    const restarts = ['step,lr,loss'];
+    for (let s = 200; s <= 100_000; s += 200)
+      restarts.push(`${s},${1.5e-4 * (1 + Math.cos((Math.PI * (s % 10_000)) / 10_000))},${lossAt(s)}`);
+    const warm = analyseTables([parseText(restarts.join('\n'), { fileName: 'warm.csv' })], {
+      bootstrapSamples: 0,
+      law: 'mpl',
+    });
+    assert.ok(!warm.findings.some((f) => f.code === 'fit-failed'), JSON.stringify(warm.findings));
+    assert.equal(warm.fits[0]?.law, 'mpl');
+  },
+);

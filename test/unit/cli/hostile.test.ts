@@ -251,3 +251,16 @@ test("a warmup at or past the log's last step is the option's fault, said with t
   assert.equal(spaced.code, 2);
   assert.match(spaced.stderr, /'--warmup-steps'/);
 });
+
+test('a power law over columns named with a newline prints its formula and settings on their lines, the name escaped', () => {
+  // The formula and the settings (x=, y=, xUnit=) name the columns: a newline in a name began a line of its own.
+  const x = 'tokens\nfake: line';
+  const y = 'val\u202eloss';
+  let text = `"${x}","${y}"\n`;
+  for (let i = 1; i < 40; i++) text += `${i * 1e6},${(2 + 3 * (i * 1e6) ** -0.3).toFixed(6)}\n`;
+  const run = cli(['fit', file('power.csv', text), '--law', 'power', '--power-x', x, '--columns', `loss=${y}`]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stdout, /^fake: line/m, run.stdout);
+  assert.match(run.stdout, /^power law: val\\u202eloss = E \+ A \* tokens\\x0afake: line\^\(-alpha\)$/m, run.stdout);
+  assert.match(run.stdout, /; x=tokens\\x0afake: line; y=val\\u202eloss; xUnit=/, run.stdout);
+});

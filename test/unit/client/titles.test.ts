@@ -35,6 +35,9 @@ test("the chart page's heading and the exported image's first line show the file
   // A power law is named by its panel's title, which holds column names.
   const power = { kind: 'power', fits: [], panels: [{ title: 'loss\u2067 vs step' }] } as unknown as ChartData;
   assert.equal(chartHeading('a.csv', power), 'a.csv · loss\\u2067 vs step');
+  // Its formula names them too: the exported image's law line shows them escaped.
+  const formula = { ...power, fits: [{ formula: `${HOSTILE} = E + A * step^(-alpha)` }] } as unknown as ChartData;
+  assert.equal(exportHeader(formula, 'a.csv')[1], `law: ${SHOWN} = E + A * step^(-alpha)`);
 });
 
 const input: ColumnPickerInput = {

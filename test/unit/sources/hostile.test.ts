@@ -136,16 +136,22 @@ test(
   },
 );
 
-test('a trainer_state.json saved as UTF-16 or gzipped is said to be so, not reported as a JSON error at byte 1', async () => {
+test('a trainer_state.json saved as UTF-16, UTF-32 or gzipped is said to be so, not reported as a JSON error at byte 1', async () => {
   const text = JSON.stringify({ log_history: [{ step: 10, loss: 3 }] });
   const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
   const be = Buffer.from(le).swap16();
   const noBom = Buffer.from(text, 'utf16le');
+  // UTF-32 (its little-endian mark begins with UTF-16's, and was called UTF-16).
+  const utf32 = Buffer.from(Array.from(text).flatMap((c) => [c.charCodeAt(0), 0, 0, 0]));
+  const le32 = Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), utf32]);
+  const be32 = Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), Buffer.from(utf32).swap32()]);
   const gzip = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3, 0xab, 0x56, 0xca, 0xc9, 0x4f, 0x8f, 0xcf, 0xc8]);
   const cases: [string, Buffer, RegExp][] = [
     ['le', le, /is UTF-16 text; save it as UTF-8/],
     ['be', be, /is UTF-16 text; save it as UTF-8/],
     ['nobom', noBom, /is UTF-16 text; save it as UTF-8/],
+    ['le32', le32, /is UTF-32 text; save it as UTF-8/],
+    ['be32', be32, /is UTF-32 text; save it as UTF-8/],
     ['gzip', gzip, /is gzip-compressed/],
   ];
   for (const [name, bytes, message] of cases) {
@@ -434,3 +440,30 @@ test(
     );
   },
 );
+
+test("a run's YAML config that cannot be parsed is said in that file at its line and column; one nested 5,000 deep says so", async () => {
+  // The finding carried the YAML's line and column on the run's metrics.csv (or its MLflow run folder), and a value
+  // nested deeper than the parser's stack was "not valid YAML (Maximum call stack size exceeded)".
+  const cases: [string, string, RegExp, number][] = [
+    [
+      'deep',
+      `max_steps: 100\nhidden: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+      /nested too deep for the YAML parser/,
+      2,
+    ],
+    ['invalid', 'max_steps: 100\nbad: [1, 2\nother: {\n', /not valid YAML/, 3],
+  ];
+  for (const [name, yaml, why, line] of cases) {
+    const dir = join(root, `yaml-${name}`, 'version_0');
+    writeLightningMetrics(dir, lawCurve(constantLr, 1000, 100));
+    writeFileSync(join(dir, 'hparams.yaml'), yaml);
+    const [table] = (await readSources([dir])).tables;
+    assert.equal(table.rowCount, 10, name);
+    const warning = table.problems.find((p) => p.code === 'run-config-invalid');
+    assert.ok(warning, `${name}: ${JSON.stringify(table.problems)}`);
+    assert.equal(warning.file, join(dir, 'hparams.yaml'), name);
+    assert.match(warning.message, why, name);
+    assert.ok(warning.line >= line, `${name}: line ${warning.line}`);
+    assert.match(warning.message, new RegExp(`line ${warning.line}, column ${warning.column}:`), name);
+  }
+});
