@@ -140,6 +140,33 @@ test('a header written over in place (same length, other names) and rows appende
   assert.match(followed.problems.find((p) => p.code === 'file-changed')?.message ?? '', /its header, changed/);
 });
 
+test('a header over 4 KiB (hundreds of columns) written over past its first 4 KiB is read again whole', async () => {
+  for (const eol of ['\n', '\r\n', '\r']) {
+    const path = join(dir, 'wide-header.csv');
+    const names = Array.from({ length: 800 }, (_, i) => `metric_${String(i).padStart(4, '0')}`);
+    const header = (last: string) => ['step', 'loss', ...names.slice(0, -1), last].join(',');
+    const row = (s: number) => [s, (3 - s / 100).toFixed(3), ...names.map(() => '1')].join(',') + eol;
+    const rows = Array.from({ length: 20 }, (_, i) => row(i + 1)).join('');
+    assert.ok(header('x').length > 8192, 'the header spans more than two of the 4 KiB compared before');
+    assert.equal(header('renamed_999').length, header(names.at(-1)!).length, 'written over as long');
+    writeFileSync(path, `${header(names.at(-1)!)}${eol}${rows}`);
+    const tail = new TextTail(path);
+    await tail.update();
+    // A writer restarted that truncates and writes its header with the last name changed, as long, then the rows.
+    writeFileSync(path, `${header('renamed_999')}${eol}${rows}${row(21)}`);
+    assert.equal((await tail.update()).change, 'reread', JSON.stringify(eol));
+    await tail.update(); // a last CR is a line end once the file is found as it was (its LF may follow)
+    const followed = tail.current().tables[0];
+    assert.deepEqual(content(followed), content(await readTable(path)), JSON.stringify(eol));
+    assert.equal(followed.columns.at(-1)?.name, 'renamed_999');
+    // Only appended: read as such, the header compared whole costing no read again.
+    appendFileSync(path, row(22));
+    const changes = [(await tail.update()).change, (await tail.update()).change];
+    assert.ok(changes.includes('appended') && !changes.includes('reread'), `${JSON.stringify(eol)}: ${changes}`);
+    assert.deepEqual(content(tail.current().tables[0]), content(await readTable(path)), JSON.stringify(eol));
+  }
+});
+
 test('a text cell appended alone to a column of numbers is said as a read of the file says it, with its count', async () => {
   const path = join(dir, 'text-cell.csv');
   writeFileSync(path, 'step,lr,loss\n1,1e-3,3.0\n2,1e-3,2.9\n');
