@@ -168,16 +168,24 @@ function pause(): Promise<void> {
 
 /** Identity, size and time of the path (and of what a folder holds); '' when it does not exist. */
 export async function signatureOf(path: string): Promise<string> {
-  const parts: string[] = [];
+  return [...(await stampsOf(path))].map(([at, stamp]) => `${at}:${stamp}`).join('\n');
+}
+
+/**
+ * The identity, size and time of the path and of what a folder holds, by path (a bounded walk: SIGNATURE_ENTRIES,
+ * SIGNATURE_DEPTH), in walk order; empty when it does not exist.
+ */
+export async function stampsOf(path: string): Promise<Map<string, string>> {
+  const stamps = new Map<string, string>();
   let budget = SIGNATURE_ENTRIES;
   const visit = async (at: string, depth: number): Promise<void> => {
     const info = await stat(at, { bigint: true }).catch(() => null);
     if (info === null || budget-- <= 0) return;
-    parts.push(`${at}:${info.ino}:${info.size}:${info.mtimeNs}`);
+    stamps.set(at, `${info.ino}:${info.size}:${info.mtimeNs}`);
     if (!info.isDirectory() || depth >= SIGNATURE_DEPTH) return;
     const names = await readdir(at).catch(() => [] as string[]);
     for (const name of names.sort()) if (!SKIPPED.has(name)) await visit(join(at, name), depth + 1);
   };
   await visit(path, 0);
-  return parts.join('\n');
+  return stamps;
 }

@@ -3,13 +3,13 @@
 // file that shrinks, is replaced or deleted is handled as documented.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTable } from '../../../src/core/table/read';
 import type { Table } from '../../../src/core/table/types';
 import { TextTail } from '../../../src/core/live/textTail';
 import { tailFor } from '../../../src/core/live/tails';
-import { WholeTail } from '../../../src/core/live/wholeTail';
+import { FolderTail } from '../../../src/core/live/folderTail';
 import { seededRandom } from '../../../src/core/util/random';
 import { scratchDir } from '../../helpers/scratch';
 
@@ -330,16 +330,20 @@ test('a file that does not exist yet is waited for', async () => {
   );
 });
 
-test('a folder is followed by reading it again whole when anything in it changes', async () => {
-  const folder = join(dir, 'runs');
+test('a folder of runs is followed run by run: a run file appended to is appended to', async () => {
+  const folder = join(dir, 'runs-followed');
   rmSync(folder, { recursive: true, force: true });
-  writeFileSync(join(dir, 'placeholder'), '');
-  const tail = await tailFor(dir);
-  assert.ok(tail instanceof WholeTail);
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'placeholder'), '');
+  writeFileSync(join(folder, 'life.csv'), 'step,loss\n1,3\n');
+  const tail = await tailFor(folder);
+  assert.ok(tail instanceof FolderTail);
   await tail.update();
   assert.equal((await tail.update()).change, 'unchanged');
-  appendFileSync(join(dir, 'life.csv'), '2,1.9\n');
-  assert.equal((await tail.update()).change, 'reread');
+  appendFileSync(join(folder, 'life.csv'), '2,1.9\n');
+  assert.equal((await tail.update()).change, 'appended');
+  writeFileSync(join(folder, 'new.csv'), 'step,loss\n1,3\n');
+  assert.equal((await tail.update()).change, 'reread', 'a new run');
 });
 
 test('an empty or unfinished file says what a read of it says until its first complete line', async () => {
