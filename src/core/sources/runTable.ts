@@ -8,7 +8,7 @@
 // metric gone, the cell budget passed) the caller reads whole, and starts a new one from that read.
 import { cellBudget, MAX_COLUMNS } from '../table/limits';
 import type { CellSource, Column, ParseProblem, Table } from '../table/types';
-import { lowerBound } from '../util/arrays';
+import { lowerBound, resized } from '../util/arrays';
 
 /** New points of one metric, in file order. */
 export interface NewPoints {
@@ -27,13 +27,6 @@ const MIN_ROOM = 1024;
 
 function roomFor(rows: number): number {
   return rows + Math.max(MIN_ROOM, rows >> 3);
-}
-
-function grown<T extends Float64Array | Int32Array>(a: T, capacity: number, rows: number, fill?: number): T {
-  const b = new (a.constructor as { new (n: number): T })(capacity);
-  if (fill !== undefined) b.fill(fill, rows);
-  b.set(a.subarray(0, rows));
-  return b;
 }
 
 class MetricColumn {
@@ -58,9 +51,9 @@ class MetricColumn {
   }
 
   grow(capacity: number, rows: number): void {
-    this.values = grown(this.values, capacity, rows, NaN);
-    this.cellLines = grown(this.cellLines, capacity, rows);
-    if (this.nanCodes !== null) this.nanCodes = grown(this.nanCodes, capacity, rows, -1);
+    this.values = resized(this.values, capacity, rows, NaN);
+    this.cellLines = resized(this.cellLines, capacity, rows);
+    if (this.nanCodes !== null) this.nanCodes = resized(this.nanCodes, capacity, rows, -1);
     this.owned = true;
   }
 
@@ -218,8 +211,8 @@ export class RunTable {
   ): void {
     if (rows > this.steps.length) {
       const capacity = Math.max(roomFor(rows), Math.ceil(1.5 * this.steps.length));
-      this.steps = grown(this.steps, capacity, this.rows);
-      this.lines = grown(this.lines, capacity, this.rows);
+      this.steps = resized(this.steps, capacity, this.rows);
+      this.lines = resized(this.lines, capacity, this.rows);
       this.linesOwned = true;
       for (const column of this.columns.values()) column.grow(capacity, this.rows);
     }
@@ -232,7 +225,7 @@ export class RunTable {
   private lowerLine(row: number, line: number, rows: number): void {
     if (line >= this.lines[row]) return;
     if (row < this.shared && !this.linesOwned) {
-      this.lines = grown(this.lines, this.lines.length, rows);
+      this.lines = resized(this.lines, this.lines.length, rows);
       this.linesOwned = true;
     }
     this.lines[row] = line;
