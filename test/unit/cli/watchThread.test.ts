@@ -1,6 +1,6 @@
 // What crosses from `watch`'s follower thread to its main thread (src/cli/watch.ts): each update as printed, text of a
-// few KB, never the analysis (cloned, a million-row run's cost the main thread 0.2-2.5 s an update, its typed arrays
-// copied whole). Started as watch starts it, on a run file the test writes.
+// few KB, never the analysis (a million-row run's clone and conversion cost the main thread 0.3-0.4 s an update).
+// Started as watch starts it, on a run file the test writes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
