@@ -1,4 +1,5 @@
 // One row of the benchmark table, and how the table is printed.
+import { spawnSync } from 'node:child_process';
 
 export interface BenchRow {
   /** Workload group: 1 parsing, 2 LR-annealing fit, 3 Chinchilla, 4 language server, 5 panel, 6 multi-power law, 7 TensorBoard, 8 Runs view, 9 live, 10 sweep, 11 large non-loss-curve sweeps. */
@@ -82,4 +83,44 @@ export function renderMarkdown(rows: BenchRow[]): string {
       `| ${r.group} | ${esc(r.workload)} | ${esc(r.ours)} | ${esc(r.peer)} | ${esc(r.ratio)} | ${esc(r.budget)} | ${MET(r.met)} |`,
     );
   return out.join('\n');
+}
+
+/** What a live read child reports (mlflowLiveChild.ts, folderLiveChild.ts): the first read, and each update beside its peer. */
+export interface LiveReadOutcome {
+  firstMs: number;
+  /** Each update's read. */
+  updateMs: number[];
+  /** The peer, alternated with them: a whole read of the grown input, as every update was before. */
+  wholeMs: number[];
+}
+
+/**
+ * A row of a live read: `script` (a child bundled) run in a process of its own with `args`, its outcome's median
+ * update against the median whole read, met when `ratio` times faster or more.
+ */
+export function liveReadRow<T extends LiveReadOutcome>(
+  script: string,
+  args: readonly (string | number)[],
+  row: { label: string; workload: (outcome: T) => string; peer: string; ratio: number },
+  log: (s: string) => void,
+): BenchRow[] {
+  const run = spawnSync(process.execPath, [script, ...args.map(String)], { encoding: 'utf8' });
+  for (const line of run.stderr.split('\n').filter(Boolean)) log(line);
+  if (run.status !== 0) throw new Error(`${row.label} child failed (status ${run.status})`);
+  const outcome = JSON.parse(run.stdout.trim().split('\n').pop()!) as T;
+  const [ours, whole] = [median(outcome.updateMs), median(outcome.wholeMs)];
+  log(`${row.label}: update ${fmtMs(ours)}, whole read ${fmtMs(whole)}, first read ${fmtMs(outcome.firstMs)}`);
+  return [
+    {
+      group: 9,
+      workload: row.workload(outcome),
+      ours: fmtMs(ours),
+      peer: `${row.peer} ${fmtMs(whole)}`,
+      ratio: `${(whole / ours).toFixed(1)}x faster`,
+      budget: `>= ${row.ratio}x faster than the whole read`,
+      met: whole / ours >= row.ratio,
+      data: { ...(outcome as LiveReadOutcome) },
+      note: `updates ${outcome.updateMs.map(fmtMs).join(', ')}; whole reads ${outcome.wholeMs.map(fmtMs).join(', ')}; first read ${fmtMs(outcome.firstMs)}`,
+    },
+  ];
 }

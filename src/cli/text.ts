@@ -8,6 +8,7 @@ import type {
   FitResult,
   LawSelection,
   Prediction,
+  Series,
 } from '../core/analysis/types';
 import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
@@ -212,7 +213,7 @@ function indent(text: string, n: number): string {
  * The predictions table: where, the value and its band by the band rule (compute budgets lead, above); a curve that
  * left its law below it keeps its numbers, flagged in the note (one above it has none: its row says why).
  */
-function formatPredictions(predictions: Prediction[], curves: CurveReport[]): string {
+function formatPredictions(predictions: Prediction[], curves: CurveReport<Series>[]): string {
   const departed = new Map(curves.flatMap((c) => (c.departure ? [[c.name, `⚠ ${departureLabel(c.departure)}`]] : [])));
   const listed = predictions.filter((p) => p.xName !== 'C');
   // A sweep law's new-run band gets a column of its own, beside the law's band, where some prediction has one.
@@ -255,7 +256,7 @@ function formatBudgets(predictions: Prediction[]): string {
   ].join('\n');
 }
 
-function formatCurves(analysis: Analysis): string {
+function formatCurves(analysis: Analysis<Series>): string {
   const rows = analysis.curves.map((c) => [
     c.name,
     c.metric,
@@ -271,7 +272,7 @@ function formatCurves(analysis: Analysis): string {
   return `Curves (held-out rows score a prediction from the fit; fit rows are in-sample)\n${indent(table(['curve', 'metric', 'role', 'points', 'PredE', 'WorstE', 'R²', 'MAE', 'RMSE'], rows), 2)}`;
 }
 
-export function formatAnalysis(analysis: Analysis): string {
+export function formatAnalysis(analysis: Analysis<Series>): string {
   const parts = [
     `Scaling Lens · ${analysis.files.length} file${analysis.files.length === 1 ? '' : 's'} · ${analysis.kind} · parsed in ${analysis.timings.parseMs.toFixed(0)} ms, fitted in ${analysis.timings.fitMs.toFixed(0)} ms`,
     formatBudgets(analysis.predictions),

@@ -39,6 +39,8 @@ export class EventTail implements Tail {
   constructor(
     readonly path: string,
     private readonly options: SourceOptions = {},
+    /** A run folder found in a folder of runs is named by that folder's scan (as its source leaves it unnamed). */
+    private readonly scanned = false,
   ) {
     this.display = options.displayName ?? path;
   }
@@ -57,7 +59,7 @@ export class EventTail implements Tail {
       ? await runFiles(this.path)
       : [{ path: this.path, shown: basename(this.path), prefix: '' }];
     const stats = await Promise.all(refs.map((r) => stat(r.path, { bigint: true }).catch(() => null)));
-    const run = isFolder ? basename(this.path) : eventRunName(this.path, false);
+    const run = isFolder && !this.scanned ? basename(this.path) : eventRunName(this.path, isFolder);
     if (this.reader === null) return this.readAll(refs, stats, run, null);
     // A file read before that is no longer a file (a folder, a FIFO in its place) is away, as a deleted one: its
     // points are kept (a run read again from the start lost them all), and it is read from the start once it is back.

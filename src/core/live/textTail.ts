@@ -48,7 +48,8 @@ const BACK_STEP = 64 * 1024;
 const SEAM_BYTES = 64;
 /**
  * The file's first bytes kept to tell a header written over in place (a writer restarted that truncates and writes
- * other column names of the same length): they are compared at each read of what was appended.
+ * other column names of the same length): they are compared at each read of what was appended, and so is the whole
+ * header when it is longer (hundreds of columns).
  */
 const HEAD_BYTES = 4096;
 /**
@@ -73,7 +74,10 @@ interface Position {
   seam: Buffer;
   /** Offsets before `consumed` that held a NUL byte when read (see HOLE_MARKS): other bytes there mean a hole filled. */
   holes: number[];
-  /** The first bytes of the file (up to HEAD_BYTES, before `consumed`): other bytes there mean its header was rewritten. */
+  /**
+   * The first bytes of the file before `consumed`, up to HEAD_BYTES or the end of its header line when that is further:
+   * other bytes there mean its header was rewritten.
+   */
   head: Buffer;
   /** The line ends read in [0, consumed): the next part is read knowing them (a lone CR is no mix in a file of them). */
   lineEnds: LineEndsSeen;
@@ -175,7 +179,8 @@ export class TextTail implements Tail {
       const ends = await crEnds(handle, end, Number(info.size));
       const consumed = await parseLines(handle, reader, 0, end, ends.afterCr, this.file);
       const holes = await holesRead(handle, reader, 0, consumed, []);
-      const [seam, head] = [await seamBefore(handle, consumed), await headOf(handle, consumed)];
+      const headEnd = Math.max(HEAD_BYTES, await afterHeader(handle, reader.headerLine, consumed));
+      const [seam, head] = [await seamBefore(handle, consumed), await headOf(handle, Math.min(headEnd, consumed))];
       return { reader, end, info, consumed, seam, head, holes, cr: ends };
     });
     if (read instanceof NotRegularFileError) return this.swapped();
@@ -363,11 +368,41 @@ export class TextTail implements Tail {
   }
 }
 
-/** The file's first bytes, up to HEAD_BYTES and before `end`. */
+/** The file's first `end` bytes. */
 async function headOf(handle: FileHandle, end: number): Promise<Buffer> {
-  const buf = Buffer.alloc(Math.min(HEAD_BYTES, end));
+  const buf = Buffer.alloc(end);
   const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
   return buf.subarray(0, bytesRead);
+}
+
+/**
+ * Offset after the end of line `line` (the header's, 1-based), read forwards up to `limit`: a LF, a CRLF or a lone
+ * CR; 0 for no header (JSON Lines). Read once per whole read, so each later read compares the header whole.
+ */
+async function afterHeader(handle: FileHandle, line: number, limit: number): Promise<number> {
+  if (line <= 0) return 0;
+  let left = line;
+  const buf = Buffer.allocUnsafe(Math.min(BACK_STEP, Math.max(1, limit)));
+  for (let start = 0; left > 0 && start < limit;) {
+    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, limit - start), start);
+    if (bytesRead === 0) break;
+    const bytes = buf.subarray(0, bytesRead);
+    let next = bytesRead;
+    for (let from = 0; ;) {
+      const [lf, cr] = [bytes.indexOf(LF, from), bytes.indexOf(CR, from)];
+      if (lf < 0 && cr < 0) break;
+      let end = lf < 0 || (cr >= 0 && cr < lf) ? cr : lf;
+      if (end === cr && end + 1 === bytesRead && end > 0 && start + bytesRead < limit) {
+        next = end; // its LF, if any, is the next chunk's first byte: read again from the CR
+        break;
+      }
+      if (end === cr && bytes[end + 1] === LF) end++;
+      if (--left === 0) return start + end + 1;
+      from = end + 1;
+    }
+    start += next;
+  }
+  return 0;
 }
 
 /** The up to SEAM_BYTES bytes before `end`. */

@@ -6,12 +6,14 @@
 // read can see it empty or cut short) is read again after a pause, a few times, before that read is taken; the rows
 // read before stand meanwhile, and after, while the document does not parse, with a warning saying so: a run's state
 // saved half is not its run cut short. An MLflow run's metric files are the exception inside such a read: of each,
-// only the lines appended since the last read are read (SourceOptions.metricFiles), the rest of the run whole.
+// only the lines appended since the last read are read (SourceOptions.metricFiles), and their points appended to the
+// run's table (SourceOptions.runTables); the rest of the run (meta.yaml, params, tags) is read whole.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSource, type SourceOptions, type SourceRead } from '../sources';
 import type { MetricFileRead } from '../sources/mlflow';
 import { FileResumes } from '../sources/resume';
+import type { RunTable } from '../sources/runTable';
 import type { ParseProblem } from '../table/types';
 import { followable, notFollowableMessage, notFound, READ_FAILURES, type Tail, type TailUpdate } from './tail';
 
@@ -45,6 +47,8 @@ export class WholeTail implements Tail {
   private unread = false;
   /** What the reads kept of each MLflow metric file, so the next reads only its appended lines. */
   private readonly metricFiles = new FileResumes<MetricFileRead>();
+  /** Each MLflow run's joined table, which the next read appends those lines' points to. */
+  private readonly runTables = new FileResumes<RunTable>();
 
   constructor(
     readonly path: string,
@@ -109,10 +113,11 @@ export class WholeTail implements Tail {
    * (each after a pause, the signature taken again before it) say so too: the writer may have been mid-rewrite.
    */
   private async readSettled(first: boolean): Promise<SourceRead> {
-    const options = { ...this.options, metricFiles: this.metricFiles };
+    const options = { ...this.options, metricFiles: this.metricFiles, runTables: this.runTables };
     const read = async (): Promise<SourceRead> => {
       const done = await (this.tuning.read ?? readSource)(this.path, options);
       this.metricFiles.settle();
+      this.runTables.settle();
       return done;
     };
     let next = await read();
@@ -168,16 +173,24 @@ function pause(): Promise<void> {
 
 /** Identity, size and time of the path (and of what a folder holds); '' when it does not exist. */
 export async function signatureOf(path: string): Promise<string> {
-  const parts: string[] = [];
+  return [...(await stampsOf(path))].map(([at, stamp]) => `${at}:${stamp}`).join('\n');
+}
+
+/**
+ * The identity, size and time of the path and of what a folder holds, by path (a bounded walk: SIGNATURE_ENTRIES,
+ * SIGNATURE_DEPTH), in walk order; empty when it does not exist.
+ */
+export async function stampsOf(path: string): Promise<Map<string, string>> {
+  const stamps = new Map<string, string>();
   let budget = SIGNATURE_ENTRIES;
   const visit = async (at: string, depth: number): Promise<void> => {
     const info = await stat(at, { bigint: true }).catch(() => null);
     if (info === null || budget-- <= 0) return;
-    parts.push(`${at}:${info.ino}:${info.size}:${info.mtimeNs}`);
+    stamps.set(at, `${info.ino}:${info.size}:${info.mtimeNs}`);
     if (!info.isDirectory() || depth >= SIGNATURE_DEPTH) return;
     const names = await readdir(at).catch(() => [] as string[]);
     for (const name of names.sort()) if (!SKIPPED.has(name)) await visit(join(at, name), depth + 1);
   };
   await visit(path, 0);
-  return parts.join('\n');
+  return stamps;
 }

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { readTable } from '../table/read';
 import type { Table } from '../table/types';
 import { recognise, sourceOf, SOURCES } from './registry';
-import { findRuns, readHead } from './scan';
+import { findRuns, readHead, type FoundRun } from './scan';
 import { textSource } from './text';
 import { dvcliveRunOf } from './dvclive';
 import { mlflowRunOf } from './mlflow';
@@ -35,7 +35,20 @@ export async function runOfPart(path: string): Promise<RunPart | null> {
 }
 
 /** Runs read from a folder at once: enough to overlap disk waits, few enough to bound memory in flight. */
-const CONCURRENT_READS = 4;
+export const CONCURRENT_READS = 4;
+
+/**
+ * The tables a run found in folder `root` was read into, named in the folder: a source that names runs inside it (an
+ * MLflow experiment) keeps them under the folder's run name; a folder given that is itself a run goes by the name its
+ * source gives it (an MLflow run's name, not its id). A follower of the folder names them the same (live/folderTail).
+ */
+export function namedInFolder(root: string, run: FoundRun, tables: readonly Table[]): Table[] {
+  const own = run.path === root;
+  return tables.map((t) => ({
+    ...t,
+    run: t.run && own ? t.run : t.run && t.run !== run.name ? `${run.name}/${t.run}` : run.name,
+  }));
+}
 
 /** Reads every input; each stands alone. */
 export async function readSources(paths: readonly string[], options: SourceOptions = {}): Promise<SourceRead> {
@@ -44,7 +57,7 @@ export async function readSources(paths: readonly string[], options: SourceOptio
 }
 
 /** The sources that may be asked, under a forced format. */
-function candidates(options: SourceOptions): readonly Source[] {
+export function candidates(options: SourceOptions): readonly Source[] {
   return options.format === undefined || options.format === 'auto' ? SOURCES : [sourceOf(options.format)];
 }
 
@@ -80,16 +93,7 @@ export async function readSource(path: string, options: SourceOptions = {}): Pro
   for (let i = 0; i < scan.runs.length; i += CONCURRENT_READS) {
     const batch = scan.runs.slice(i, i + CONCURRENT_READS);
     const read = await Promise.all(
-      batch.map(async (run) => {
-        const runTables = await run.source.read(run.path, options);
-        // A source that names runs inside the folder (an MLflow experiment) keeps them under the folder's run name;
-        // a folder given that is itself a run goes by the name its source gives it (an MLflow run's name, not its id).
-        const own = run.path === path;
-        return runTables.map((t) => ({
-          ...t,
-          run: t.run && own ? t.run : t.run && t.run !== run.name ? `${run.name}/${t.run}` : run.name,
-        }));
-      }),
+      batch.map(async (run) => namedInFolder(path, run, await run.source.read(run.path, options))),
     );
     for (const t of read) appendAll(tables, t);
   }

@@ -25,6 +25,7 @@ import { filesUnder } from './fileTree';
 import { bytesBefore, NotRegularFileError, openRegularFile, readSmallFile } from './regularFile';
 import type { FileResumes } from './resume';
 import { hintsFromConfig, readYamlFile, reportHints } from './runHints';
+import { RunTable, type NewPoints } from './runTable';
 import { StepTableBuilder } from './stepTable';
 import { withProblems } from './tableSeries';
 import type { Probe, RunPart, Source, SourceOptions } from './types';
@@ -120,7 +121,7 @@ interface RunRead {
 
 /** One run folder: meta.yaml, metrics/, params/ (of each metric file its first `headBytes` only, when given). */
 async function readRun(path: string, display: string, options: SourceOptions): Promise<RunRead> {
-  const { headBytes, metricFiles: resumes } = options;
+  const { headBytes, metricFiles: resumes, runTables } = options;
   const log = new ProblemLog(display);
   const meta = await readMeta(path, display, log);
   const name = meta.name ?? (await readText(join(path, 'tags', 'mlflow.runName'))) ?? basename(path);
@@ -129,24 +130,12 @@ async function readRun(path: string, display: string, options: SourceOptions): P
     const table = new TableBuilder(log).finish({ format: 'mlflow', headerLine: 0, bytesRead: 0 });
     return { table: { ...table, run: name }, name, deleted: true };
   }
-  const builder = new StepTableBuilder(log);
-  const parts: ParseProblem[] = [];
-  let partCount = 0;
-  let bytesRead = 0;
-  const stepless: string[] = [];
-  let kerasLoss: number[] | undefined;
-  for (const key of await filesUnder(join(path, 'metrics'), log, MAX_KEY_DEPTH)) {
-    const file = join(display, 'metrics', key);
-    const read = await readMetricFile(join(path, 'metrics', key), file, headBytes, resumes);
-    const { points, log: fileLog } = read;
-    if (key === KERAS_LOSS) kerasLoss = points.steps;
-    appendAll(parts, fileLog.sorted());
-    partCount += fileLog.count;
-    bytesRead += points.bytes;
-    if (addPoints(builder, key, points)) stepless.push(key);
-    // A metric's value is the second field of its file's lines ("timestamp value step").
-    builder.cellsOf(key, { file, field: 1, delimiter: ' ' });
-  }
+  const keys = await filesUnder(join(path, 'metrics'), log, MAX_KEY_DEPTH);
+  const live = headBytes === undefined ? runTables?.get(path) : undefined;
+  const appended = live && (await appendRun(path, display, keys, live, resumes));
+  const kept = headBytes === undefined ? { resumes, runTables } : {};
+  const metrics = appended || (await joinRun(path, display, name, keys, headBytes, kept, log));
+  const { parts, partCount, bytesRead, stepless } = metrics;
   if (stepless.length > 0)
     log.addForFile(
       'mlflow-steps-missing',
@@ -160,12 +149,107 @@ async function readRun(path: string, display: string, options: SourceOptions): P
   const hints = hintsFromConfig(params);
   if (hints !== null) reportHints(hints, 'MLflow params', log);
   const autolog = await readText(join(path, 'tags', AUTOLOG_TAG));
-  const epochs = kerasLoss && epochAxis(autolog, params, kerasLoss);
+  const epochs = epochAxis(autolog, params, metrics.kerasLoss);
   if (epochs)
     log.addForFile('steps-are-epochs', 'warning', 1, 1, epochs, { file: join(display, 'metrics', KERAS_LOSS) });
-  const built = builder.finish({ format: 'mlflow', bytesRead, run: name });
+  let built: Table;
+  if (metrics.finish === undefined) {
+    // Appended to the run's table: the problems its join found when it was made are said again (a resumed run's).
+    log.sayAgain(live!.joinProblems);
+    const head = { file: log.file, format: 'mlflow' as const, run: name, headerLine: 0, rowsRejected: 0, bytesRead };
+    built = { ...head, ...live!.table(keys), problems: log.sorted(), problemCount: log.count };
+    runTables!.set(path, live!);
+  } else built = metrics.finish(bytesRead);
   const table = withLrParam(hints === null ? built : { ...built, hints }, params, display);
   return { table: withProblems(table, parts, partCount), name, deleted: false };
+}
+
+/** What a run's metric files gave: their problems, the bytes of their lines, the metrics logged without steps. */
+interface RunMetrics {
+  parts: ParseProblem[];
+  partCount: number;
+  bytesRead: number;
+  stepless: string[];
+  /** The steps of Keras's loss, asked only of a run Keras logged. */
+  kerasLoss: () => readonly number[];
+  /** A whole read's: the joined table, made once the run's other problems are said; absent when appended. */
+  finish?: (bytesRead: number) => Table;
+}
+
+/**
+ * Reads every metric file whole and joins their points (a follower keeps the joined table, with each file's read,
+ * to append to: `runTables`, when a later read can).
+ */
+async function joinRun(
+  path: string,
+  display: string,
+  name: string,
+  keys: readonly string[],
+  headBytes: number | undefined,
+  kept: { resumes?: FileResumes<MetricFileRead>; runTables?: FileResumes<RunTable> },
+  log: ProblemLog,
+): Promise<RunMetrics> {
+  const builder = new StepTableBuilder(log);
+  const parts: ParseProblem[] = [];
+  let partCount = 0;
+  let bytesRead = 0;
+  let failed = false;
+  const stepless: string[] = [];
+  let kerasLoss: readonly number[] = [];
+  for (const key of keys) {
+    const file = join(display, 'metrics', key);
+    const read = await readMetricFile(join(path, 'metrics', key), file, headBytes, kept.resumes, true);
+    const { points, log: fileLog } = read;
+    failed ||= read.failed;
+    if (key === KERAS_LOSS) kerasLoss = points.steps;
+    appendAll(parts, fileLog.sorted());
+    partCount += fileLog.count;
+    bytesRead += read.bytes;
+    if (addPoints(builder, key, points)) stepless.push(key);
+    // A metric's value is the second field of its file's lines ("timestamp value step").
+    builder.cellsOf(key, { file, field: 1, delimiter: ' ' });
+  }
+  const finish = (bytes: number): Table => {
+    const said = log.items.length;
+    const table = builder.finish({ format: 'mlflow', bytesRead: bytes, run: name });
+    // Not kept to append to: joined by timestamp, series left out, or a file not read (the next read is whole).
+    const capped = table.problems.some((p) => p.code === 'columns-capped');
+    const run = kept.runTables && stepless.length === 0 && !capped && !failed ? RunTable.from(table) : null;
+    if (run === null) return table;
+    run.joinProblems = log.items.slice(said);
+    kept.runTables!.set(path, run);
+    // Its views, so the join's arrays go: one copy of the run's points.
+    return { ...table, ...run.table(keys) };
+  };
+  return { parts, partCount, bytesRead, stepless, kerasLoss: () => kerasLoss, finish };
+}
+
+/**
+ * Reads what each metric file appended and appends its points to the run's table; null when a file cannot be
+ * resumed (cut short, replaced, unreadable) or the table cannot take them (runTable.ts): the run is then read whole.
+ */
+async function appendRun(
+  path: string,
+  display: string,
+  keys: readonly string[],
+  live: RunTable,
+  resumes: FileResumes<MetricFileRead> | undefined,
+): Promise<RunMetrics | null> {
+  const points = new Map<string, NewPoints>();
+  const parts: ParseProblem[] = [];
+  let partCount = 0;
+  let bytesRead = 0;
+  for (const key of keys) {
+    const read = await readMetricFile(join(path, 'metrics', key), join(display, 'metrics', key), undefined, resumes);
+    if (read.failed || (!read.resumed && live.has(key))) return null;
+    appendAll(parts, read.log.sorted());
+    partCount += read.log.count;
+    bytesRead += read.bytes;
+    points.set(key, read.points);
+  }
+  const cells = (key: string) => ({ file: join(display, 'metrics', key), field: 1, delimiter: ' ' });
+  if (!live.append(keys, points, cells, bytesRead)) return null;
+  return { parts, partCount, bytesRead, stepless: [], kerasLoss: () => live.writtenSteps(KERAS_LOSS) };
 }
 
 /** The run tag naming the library MLflow's autologging logged the run from, and Keras's names there. */
@@ -181,9 +265,14 @@ const KERAS_LOSS = 'loss';
  * The laws' step is an optimizer step (λ, a warmup), so the user is told what the axis is; no optimizer steps are
  * made up for it. Null otherwise.
  */
-function epochAxis(autolog: string | null, params: Record<string, string>, steps: readonly number[]): string | null {
+function epochAxis(
+  autolog: string | null,
+  params: Record<string, string>,
+  stepsOf: () => readonly number[],
+): string | null {
   const epochs = Number(params.epochs);
   if (autolog === null || !KERAS_AUTOLOG.includes(autolog) || !Number.isInteger(epochs) || epochs < 1) return null;
+  const steps = stepsOf();
   if (steps.length < 2 || !steps.every((s) => Number.isInteger(s) && s >= 0 && s < epochs)) return null;
   const last = maxOf(steps);
   return (
@@ -238,7 +327,8 @@ interface MetricPoints {
 
 /**
  * What a read of a metric file kept for the next (a follower's, SourceOptions.metricFiles): which file it was, where
- * its complete lines ended and the bytes before (other bytes there: rewritten, read whole), its points and problems.
+ * its complete lines ended and the bytes before (other bytes there: rewritten, read whole), its line count, the bytes
+ * of its lines read so far and its problems. Its points are in the run's table (runTable.ts), not kept here.
  */
 export interface MetricFileRead {
   ino: number;
@@ -247,8 +337,21 @@ export interface MetricFileRead {
   consumed: number;
   seam: Buffer;
   lineNo: number;
+  /** The bytes of the lines read so far (MetricPoints.bytes of every read of the file). */
+  bytes: number;
+  log: ProblemLog;
+}
+
+/** A read of a metric file: the points of the lines it read, its problems so far, and how it went. */
+interface MetricRead {
   points: MetricPoints;
   log: ProblemLog;
+  /** The bytes of every line of the file read so far. */
+  bytes: number;
+  /** Read from where the last read ended (else from the start). */
+  resumed: boolean;
+  /** Not opened, or a read failed part way (said in the log). */
+  failed: boolean;
 }
 
 /** Bytes before the read end kept to tell a metric file rewritten (truncated, then written longer) from one grown. */
@@ -258,15 +361,17 @@ const SEAM_BYTES = 64;
  * Reads `<timestamp_ms> <value> <step>` lines (MLflow before 1.0 wrote no step: 0), streaming. A line that is not
  * that is reported with its line and the column of the field at fault, and the rest read. A last line without its
  * newline is a value MLflow is still writing: it is read next time, once complete. With `resumes` (a follower), only
- * the lines appended since the last read are read, when the file is the same one grown; else it is read whole.
- * The points and log returned are the ones kept: a later read appends to them, so they are used before it.
+ * the lines appended since the last read are read, when the file is the same one grown and `whole` is not asked;
+ * else it is read whole. The log returned is the one kept: a later read appends to it, so it is used before it.
  */
 async function readMetricFile(
   path: string,
   display: string,
   headBytes?: number,
   resumes?: FileResumes<MetricFileRead>,
-): Promise<{ points: MetricPoints; log: ProblemLog }> {
+  whole = false,
+): Promise<MetricRead> {
+  const points: MetricPoints = { timestamps: [], values: [], steps: [], lines: [], bytes: 0 };
   let handle: FileHandle;
   try {
     handle = await openRegularFile(path, display);
@@ -274,22 +379,20 @@ async function readMetricFile(
     const log = new ProblemLog(display);
     const message = error instanceof NotRegularFileError ? error.message : describeFsError(error, display);
     log.addForFile('file-unreadable', 'error', 1, 1, message);
-    return { points: { timestamps: [], values: [], steps: [], lines: [], bytes: 0 }, log };
+    return { points, log, bytes: 0, resumed: false, failed: true };
   }
   try {
     const kept = headBytes === undefined ? resumes : undefined;
     const info = await handle.stat();
-    const at = await resumable(handle, info, kept?.get(path));
-    const read = at ?? {
-      ...{ consumed: 0, seam: Buffer.alloc(0), lineNo: 0, log: new ProblemLog(display) },
-      points: { timestamps: [], values: [], steps: [], lines: [], bytes: 0 },
-    };
+    const at = whole ? null : await resumable(handle, info, kept?.get(path));
+    const read = at ?? { consumed: 0, seam: Buffer.alloc(0), lineNo: 0, bytes: 0, log: new ProblemLog(display) };
     const { ino, dev } = info;
-    const { consumed, failed } = await readMetricLines(handle, read, headBytes);
+    const { consumed, failed } = await readMetricLines(handle, read, points, headBytes);
+    const bytes = read.bytes + points.bytes;
     // A read that failed part way is not resumed: the next reads the file whole.
     if (!failed)
-      kept?.set(path, { ...read, ino, dev, consumed, seam: await bytesBefore(handle, consumed, SEAM_BYTES) });
-    return read;
+      kept?.set(path, { ...read, ino, dev, consumed, bytes, seam: await bytesBefore(handle, consumed, SEAM_BYTES) });
+    return { points, log: read.log, bytes, resumed: at !== null, failed };
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -307,15 +410,16 @@ async function resumable(
 }
 
 /**
- * Reads the complete lines from `read.consumed` on into its points and log; the offset after the last, and whether
+ * Reads the complete lines from `read.consumed` on into `points` and its log; the offset after the last, and whether
  * a read failed (said in the log) before the end.
  */
 async function readMetricLines(
   handle: FileHandle,
-  read: Pick<MetricFileRead, 'consumed' | 'lineNo' | 'points' | 'log'>,
+  read: Pick<MetricFileRead, 'consumed' | 'lineNo' | 'log'>,
+  points: MetricPoints,
   headBytes?: number,
 ): Promise<{ consumed: number; failed: boolean }> {
-  const { points, log } = read;
+  const { log } = read;
   let consumed = read.consumed;
   try {
     for await (const { line, bytes } of completeLines(handle, consumed, headBytes)) {

@@ -7,7 +7,7 @@ import { cellBudget, MAX_COLUMNS } from '../table/limits';
 import { stepsPerStep, staleSpanText } from '../analysis/curveSteps';
 import { quote, type ProblemLog } from '../table/problems';
 import { plural } from '../util/format';
-import { lowerBound } from '../util/arrays';
+import { lowerBound, resized } from '../util/arrays';
 import type { CellSource, Column, FileFormat, JoinedLines, Table } from '../table/types';
 
 /** One series to add points to, held by a source so its hot loop does not look the series up by name per point. */
@@ -172,13 +172,6 @@ class SeriesPoints implements SeriesSink {
     if (this.lines !== null) this.lines = resized(this.lines, capacity, this.length);
     this.room = capacity;
   }
-}
-
-/** A new array of `capacity` holding the first `length` elements of `a`. */
-function resized<T extends Float64Array | Int32Array>(a: T, capacity: number, length: number): T {
-  const b = new (a.constructor as { new (n: number): T })(capacity);
-  b.set(a.subarray(0, length));
-  return b;
 }
 
 /**

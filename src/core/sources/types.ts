@@ -4,6 +4,7 @@ import type { ReadTableOptions } from '../table/tableReader';
 import type { FileFormat, ParseProblem, Table } from '../table/types';
 import type { MetricFileRead } from './mlflow';
 import type { FileResumes } from './resume';
+import type { RunTable } from './runTable';
 
 export interface SourceOptions extends ReadTableOptions {
   /** Read every input as this format instead of recognising it ('auto' or absent: recognise). */
@@ -14,6 +15,8 @@ export interface SourceOptions extends ReadTableOptions {
   scan?: Partial<ScanLimits>;
   /** A follower's: what the last read kept of each MLflow metric file, so only what it appended is read (mlflow.ts). */
   metricFiles?: FileResumes<MetricFileRead>;
+  /** A follower's: each MLflow run's joined table, which a read appends the new points to (runTable.ts). */
+  runTables?: FileResumes<RunTable>;
 }
 
 export interface ScanLimits {

@@ -69,6 +69,11 @@ export class ProblemLog {
     if (keep) this.items.push(problem);
   }
 
+  /** Problems found by an earlier read, said again as found (kept, as addForFile's). */
+  sayAgain(problems: readonly ParseProblem[]): void {
+    for (const problem of problems) this.record(problem, true);
+  }
+
   /** A log holding the same problems, that takes more without changing this one (a live reader's snapshot). */
   copy(): ProblemLog {
     const copy = new ProblemLog(this.file, this.max);

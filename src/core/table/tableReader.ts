@@ -566,6 +566,11 @@ export class TableReader {
     return columns;
   }
 
+  /** The line the header starts on, once read (0: none yet, or a format without one). */
+  get headerLine(): number {
+    return this.parser instanceof DelimitedParser ? this.parser.headerLine : 0;
+  }
+
   result(): Table {
     const parser = this.parser;
     // A `,` file has no evidence to weigh, but its quoted decimal commas ("2,95") are said, not left as text unsaid.
@@ -586,7 +591,7 @@ export class TableReader {
     return this.table.finish({
       format: this.format,
       delimiter: this.chosenDelimiter,
-      headerLine: parser instanceof DelimitedParser ? parser.headerLine : 0,
+      headerLine: this.headerLine,
       bytesRead: this.bytesRead,
     });
   }

@@ -70,6 +70,14 @@ export function doubled<T extends Uint8Array | Int32Array | Float64Array>(a: T):
   return b;
 }
 
+/** A new array of `capacity` holding the first `length` elements of `a`, the rest `fill` (0 when not given). */
+export function resized<T extends Float64Array | Int32Array>(a: T, capacity: number, length: number, fill?: number): T {
+  const b = new (a.constructor as { new (n: number): T })(capacity);
+  if (fill !== undefined) b.fill(fill, length);
+  b.set(a.subarray(0, length));
+  return b;
+}
+
 /** Whether the first n values of two arrays are the same bits (a memory comparison, not n number comparisons). */
 export function samePrefix(a: Float64Array, b: Float64Array, n: number): boolean {
   if (a.length < n || b.length < n) return false;

@@ -1,7 +1,7 @@
 // Following an MLflow run folder (src/core/live/wholeTail.ts with mlflow.ts's metric files resumed): of each metric
 // file only the lines appended since the last read are read, so an update costs its new lines, not the run's length
-// (1.5-2.1 s an update at 1,000,000 steps); a file cut short or replaced is read whole; the followed table is always
-// the table a read of the folder gives.
+// (1.5-2.1 s an update at 1,000,000 steps), and their points are appended to the run's table (its one copy); a file
+// cut short or replaced is read whole; the followed table is always the table a read of the folder gives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, renameSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { readSource } from '../../../src/core/sources';
 import type { Table } from '../../../src/core/table/types';
 import { WholeTail } from '../../../src/core/live/wholeTail';
 import { scratchDir } from '../../helpers/scratch';
+import { seededRandom } from '../../../src/core/util/random';
 
 const dir = scratchDir('sl-mlflow-tail-');
 const RUN = join(dir, 'mlruns', '0', 'c'.repeat(32));
@@ -70,4 +71,43 @@ test('an MLflow run folder followed reads only the lines appended to each metric
   renameSync(`${metric('lr')}.new`, metric('lr'));
   await tail.update();
   assert.deepEqual(followed(), await wholeRead());
+});
+
+test('a followed MLflow run appends the new points to its table: one copy, a lagging metric filled in, earlier tables unchanged', async () => {
+  const run = join(dir, 'mlruns', '0', 'e'.repeat(32));
+  const file = (key: string) => join(run, 'metrics', key);
+  mkdirSync(join(run, 'metrics'), { recursive: true });
+  writeFileSync(join(run, 'meta.yaml'), 'run_name: append\nlifecycle_stage: active\n');
+  // A resumed run (steps back to 150 at line 201) with a diverged value, and the LR logged every other step.
+  const lossLines = lines('loss', 1, 201) + lines('loss', 150, 250).replace(/ [0-9.]+ 170\n/, ' nan 170\n');
+  writeFileSync(file('loss'), lossLines);
+  writeFileSync(file('lr'), lines('lr', 1, 200));
+  const tail = new WholeTail(run);
+  const whole = async () => content((await readSource(run)).tables[0]);
+  await tail.update();
+  assert.deepEqual(content(tail.current().tables[0]), await whole());
+  assert.ok(tail.current().tables[0].problems.some((p) => p.code === 'steps-repeated'));
+  assert.ok(tail.current().tables[0].columns[1].text?.codes.includes(0), 'a diverged value, written');
+  const random = seededRandom(7);
+  let [loss, lr] = [250, 200];
+  for (let round = 0; round < 12; round++) {
+    const before = tail.current().tables[0];
+    const shown = content(before);
+    // Each file grows by its own count: the LR lags the loss, then catches up into the rows the loss made.
+    const [l, r] = [Math.floor(random() * 40), Math.floor(random() * 40)];
+    appendFileSync(file('loss'), lines('loss', loss, loss + l));
+    appendFileSync(file('lr'), lines('lr', lr, Math.min(lr + r, loss + l)));
+    [loss, lr] = [loss + l, Math.min(lr + r, loss + l)];
+    if (round === 6) writeFileSync(file('eval_loss'), lines('loss', loss - 5, loss)); // a metric new, on rows there
+    await tail.update();
+    const after = tail.current().tables[0];
+    assert.deepEqual(content(after), await whole(), `round ${round}`);
+    assert.deepEqual(content(before), shown, `round ${round}: the table handed out before is unchanged`);
+    // Appended to, not built again: the steps are the same array grown in place (its spare room).
+    assert.equal(after.columns[0].values.buffer, before.columns[0].values.buffer, `round ${round}`);
+  }
+  // A step back is no append: the run is read whole again, as a read of it gives.
+  appendFileSync(file('lr'), lines('lr', 10, 12));
+  await tail.update();
+  assert.deepEqual(content(tail.current().tables[0]), await whole());
 });

@@ -3,13 +3,13 @@
 // file that shrinks, is replaced or deleted is handled as documented.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTable } from '../../../src/core/table/read';
 import type { Table } from '../../../src/core/table/types';
 import { TextTail } from '../../../src/core/live/textTail';
 import { tailFor } from '../../../src/core/live/tails';
-import { WholeTail } from '../../../src/core/live/wholeTail';
+import { FolderTail } from '../../../src/core/live/folderTail';
 import { seededRandom } from '../../../src/core/util/random';
 import { scratchDir } from '../../helpers/scratch';
 
@@ -138,6 +138,33 @@ test('a header written over in place (same length, other names) and rows appende
   const followed = tail.current().tables[0];
   assert.deepEqual(content(followed), content(await readTable(path)));
   assert.match(followed.problems.find((p) => p.code === 'file-changed')?.message ?? '', /its header, changed/);
+});
+
+test('a header over 4 KiB (hundreds of columns) written over past its first 4 KiB is read again whole', async () => {
+  for (const eol of ['\n', '\r\n', '\r']) {
+    const path = join(dir, 'wide-header.csv');
+    const names = Array.from({ length: 800 }, (_, i) => `metric_${String(i).padStart(4, '0')}`);
+    const header = (last: string) => ['step', 'loss', ...names.slice(0, -1), last].join(',');
+    const row = (s: number) => [s, (3 - s / 100).toFixed(3), ...names.map(() => '1')].join(',') + eol;
+    const rows = Array.from({ length: 20 }, (_, i) => row(i + 1)).join('');
+    assert.ok(header('x').length > 8192, 'the header spans more than two of the 4 KiB compared before');
+    assert.equal(header('renamed_999').length, header(names.at(-1)!).length, 'written over as long');
+    writeFileSync(path, `${header(names.at(-1)!)}${eol}${rows}`);
+    const tail = new TextTail(path);
+    await tail.update();
+    // A writer restarted that truncates and writes its header with the last name changed, as long, then the rows.
+    writeFileSync(path, `${header('renamed_999')}${eol}${rows}${row(21)}`);
+    assert.equal((await tail.update()).change, 'reread', JSON.stringify(eol));
+    await tail.update(); // a last CR is a line end once the file is found as it was (its LF may follow)
+    const followed = tail.current().tables[0];
+    assert.deepEqual(content(followed), content(await readTable(path)), JSON.stringify(eol));
+    assert.equal(followed.columns.at(-1)?.name, 'renamed_999');
+    // Only appended: read as such, the header compared whole costing no read again.
+    appendFileSync(path, row(22));
+    const changes = [(await tail.update()).change, (await tail.update()).change];
+    assert.ok(changes.includes('appended') && !changes.includes('reread'), `${JSON.stringify(eol)}: ${changes}`);
+    assert.deepEqual(content(tail.current().tables[0]), content(await readTable(path)), JSON.stringify(eol));
+  }
 });
 
 test('a text cell appended alone to a column of numbers is said as a read of the file says it, with its count', async () => {
@@ -303,16 +330,20 @@ test('a file that does not exist yet is waited for', async () => {
   );
 });
 
-test('a folder is followed by reading it again whole when anything in it changes', async () => {
-  const folder = join(dir, 'runs');
+test('a folder of runs is followed run by run: a run file appended to is appended to', async () => {
+  const folder = join(dir, 'runs-followed');
   rmSync(folder, { recursive: true, force: true });
-  writeFileSync(join(dir, 'placeholder'), '');
-  const tail = await tailFor(dir);
-  assert.ok(tail instanceof WholeTail);
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'placeholder'), '');
+  writeFileSync(join(folder, 'life.csv'), 'step,loss\n1,3\n');
+  const tail = await tailFor(folder);
+  assert.ok(tail instanceof FolderTail);
   await tail.update();
   assert.equal((await tail.update()).change, 'unchanged');
-  appendFileSync(join(dir, 'life.csv'), '2,1.9\n');
-  assert.equal((await tail.update()).change, 'reread');
+  appendFileSync(join(folder, 'life.csv'), '2,1.9\n');
+  assert.equal((await tail.update()).change, 'appended');
+  writeFileSync(join(folder, 'new.csv'), 'step,loss\n1,3\n');
+  assert.equal((await tail.update()).change, 'reread', 'a new run');
 });
 
 test('an empty or unfinished file says what a read of it says until its first complete line', async () => {
