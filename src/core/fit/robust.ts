@@ -16,6 +16,11 @@ export interface RobustFitOptions {
   ftolFloor?: number;
   /** Per-point weights (default 1); a weight multiplies that point's Huber term. */
   weights?: Float64Array;
+  /**
+   * refineRobust only: iterations damped Newton gets before L-BFGS finishes from where it got to (default:
+   * maxIterations).
+   */
+  newtonIterations?: number;
 }
 
 export interface RobustFit {
@@ -258,7 +263,7 @@ export function refineRobust<Data>(
       best = { params: params.slice(), f, grad: grad.slice(), curvature: curvature.slice() };
     return f;
   };
-  const newton = minimizeScaled(objective, start, law, options, 'newton');
+  const newton = minimizeScaled(objective, start, law, { ...options, maxIterations: newtonCap(options) }, 'newton');
   if (newton.converged) {
     const atOptimum = best && sameParams(best.params, newton.x) ? best : undefined;
     return { ...fitFrom(newton, newton.evaluations, 1, 0), ...(atOptimum && { atOptimum }) };
@@ -266,7 +271,29 @@ export function refineRobust<Data>(
   const from = Number.isFinite(newton.f) ? newton.x : start;
   const rest = minimizeScaled(objective, from, law, options, 'quasi-newton');
   const winner = Number.isFinite(rest.f) ? rest : Number.isFinite(newton.f) ? newton : null;
-  return winner && fitFrom(winner, newton.evaluations + rest.evaluations, 1, 0);
+  if (!winner) return null;
+  const fit = fitFrom(winner, newton.evaluations + rest.evaluations, 1, 0);
+  // Newton stopped by its own cap, L-BFGS converged: the optimum is anchored as Newton's would be (a grown run's
+  // refit reads its curvature there), one more pass, so a capped Newton does not cost a followed run its cheap refits.
+  const capped = newton.reason === 'max-iterations' && newtonCap(options) !== options.maxIterations;
+  if (!(capped && winner === rest && rest.converged)) return fit;
+  const atOptimum = evaluationAt(full, rest.x);
+  return { ...fit, evaluations: fit.evaluations + 1, ...(atOptimum && { atOptimum }) };
+}
+
+/** The objective, gradient and curvature at `params`; undefined when not finite. */
+function evaluationAt(objective: RobustObjective, params: Float64Array): Evaluation | undefined {
+  const k = params.length;
+  const grad = new Float64Array(k);
+  const curvature = new Float64Array(k * k);
+  const f = objective(params, grad, curvature);
+  return Number.isFinite(f) ? { params: params.slice(), f, grad, curvature } : undefined;
+}
+
+/** Newton's iteration cap in refineRobust: its own when set, within the overall cap. */
+function newtonCap(options: Omit<RobustFitOptions, 'starts'>): number | undefined {
+  const { newtonIterations, maxIterations } = options;
+  return newtonIterations === undefined ? maxIterations : Math.min(newtonIterations, maxIterations ?? Infinity);
 }
 
 /**
