@@ -109,7 +109,7 @@ test(
     assert.match(text, /## Compute-optimal model, data and loss at C = 1e24 FLOP- C = 1e24/);
     assert.match(
       text,
-      /- C = 1e24 FLOP → N\* [\d.]+B \(⚠ extrapolated: [\d.]+× the largest N fitted, 7B\) · D\* [\d.]+[BT].* · loss \d\.\d+ \[\d\.\d+, \d\.\d+\] · D\/N [\d.]+ \[[\d.]+, [\d.]+\]/,
+      /- C = 1e24 FLOP → N\* [\d.]+B \(⚠ extrapolated: [\d.]+× the largest N fitted, 7B\) · D\* [\d.]+[BT].* · loss \d\.\d+ \[\d\.\d+, \d\.\d+\] · new run \[\d\.\d+, \d\.\d+\] · D\/N [\d.]+ \[[\d.]+, [\d.]+\]/,
     );
     assert.equal(await page().locator('.monaco-dialog-box').count(), 0, 'no modal dialog');
     await host!.screenshot(join(SHOTS, 'predict-2-compute-dark.png'));
