@@ -11,9 +11,14 @@ export function makeWorkspace(dir: string): string {
   for (const sub of ['loss', 'downstream', 'compute'])
     cpSync(join(REPO, 'examples', sub), join(dir, sub), { recursive: true });
   mkdirSync(join(dir, 'big'));
-  const fd = openSync(join(dir, 'big', 'long_run.csv'), 'w');
+  writeLongRun(join(dir, 'big', 'long_run.csv'));
+  return dir;
+}
+
+/** A cosine loss log of `rows` steps (1.7M: over 50 MB) at `path`, written in chunks: the long log of the suite and the bench. */
+export function writeLongRun(path: string, rows = 1_700_000): void {
+  const fd = openSync(path, 'w');
   writeSync(fd, 'step,lr,loss,grad_norm\n');
-  const rows = 1_700_000;
   const chunk: string[] = [];
   for (let s = 1; s <= rows; s++) {
     const lr =
@@ -27,5 +32,4 @@ export function makeWorkspace(dir: string): string {
   }
   if (chunk.length) writeSync(fd, chunk.join('\n') + '\n');
   closeSync(fd);
-  return dir;
 }
