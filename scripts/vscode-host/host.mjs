@@ -465,11 +465,13 @@ export async function startHost(opts = {}) {
         // machine the palette can open before the command list (or the editor's context keys) caught up: try again.
         const input = page.locator('.quick-input-widget .quick-input-box input');
         const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+        // The palette can also close again between opening and typing (focus moving to an editor group or a webview
+        // that just settled): typing into it is part of the attempt, with the same timeout.
         for (let attempt = 1; ; attempt++) {
           await page.keyboard.press('F1');
-          await input.waitFor({ state: 'visible', timeout: timeoutMs });
-          await input.fill(`>${title}`);
           try {
+            await input.waitFor({ state: 'visible', timeout: timeoutMs });
+            await input.fill(`>${title}`, { timeout: timeoutMs });
             await row.waitFor({ state: 'visible', timeout: timeoutMs });
             break;
           } catch (error) {
