@@ -8,10 +8,10 @@
 import type { FitResult } from '../src/core/analysis/types';
 import { LUO_FIT, LUO_HELDOUT } from '../test/helpers/shared';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeLongRun } from '../test/vscode/workspace';
+import { makeScratch, removeScratch } from '../test/helpers/scratch';
 import type { LossCurve } from '../src/core/analysis/lossCurves';
 import {
   DEFAULT_MULTI_POWER_OPTIONS,
@@ -448,7 +448,7 @@ async function longPipelineRow(options: Options): Promise<BenchRow> {
   // --quick is a smoke run: a shorter log, which takes the same long-log path (more points than a fit keeps).
   const rows = options.quick ? 200_000 : 1_700_000;
   const workload = `Whole analysis of a ${rows.toLocaleString('en')}-row cosine log (law auto: both laws, backtests, bootstrap bands)`;
-  const dir = mkdtempSync(join(tmpdir(), 'bench-long-'));
+  const dir = makeScratch('bench-long-');
   try {
     const file = join(dir, 'long_run.csv');
     writeLongRun(file, rows);
@@ -468,7 +468,7 @@ async function longPipelineRow(options: Options): Promise<BenchRow> {
       data: { reps, ms: auto.ms, peerMs: lr.ms },
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeScratch(dir);
   }
 }
 
