@@ -7,6 +7,7 @@ import type { ParseProblem, Table } from '../table/types';
 import type { ColumnPart } from '../table/columnBuilder';
 import { DEFAULT_MAX_PROBLEMS, ProblemLog } from '../table/problems';
 import { reportTextInNumericColumn } from '../table/tableBuilder';
+import { resized } from '../util/arrays';
 
 /** What a read knows of its columns' text cells beyond the table: where each column's first one is. */
 export type FirstTexts = readonly Pick<ColumnPart, 'name' | 'firstText'>[];
@@ -39,14 +40,8 @@ class GrowingColumn {
   /** Room for `capacity` rows (the values past the rows written are NaN, as empty cells). */
   grow(capacity: number, rows: number): void {
     if (capacity <= this.values.length) return;
-    const values = new Float64Array(capacity);
-    values.set(this.values.subarray(0, rows));
-    this.values = values;
-    if (this.codes !== null) {
-      const codes = new Int32Array(capacity).fill(-1);
-      codes.set(this.codes.subarray(0, rows));
-      this.codes = codes;
-    }
+    this.values = resized(this.values, capacity, rows);
+    if (this.codes !== null) this.codes = resized(this.codes, capacity, rows, -1);
   }
 
   /**
@@ -189,9 +184,7 @@ export class LiveTable {
   }
 
   private grow(capacity: number): void {
-    const lines = new Int32Array(capacity);
-    lines.set(this.lines.subarray(0, this.rows));
-    this.lines = lines;
+    this.lines = resized(this.lines, capacity, this.rows);
     for (const column of this.columns) column.grow(capacity, this.rows);
   }
 
