@@ -171,22 +171,41 @@ export function oneStepLanding(curves: readonly LossCurve[], warmupSteps: number
 
 /**
  * What a prediction assumes of a fit on curves that drop to one LR only (FitResult.oneStepLanding), when its LRs
- * `lr` (a schedule's, up to the step predicted) fall below their peak to any other LR: the gamma the solver left,
- * which those curves do not determine. Undefined when the LRs stay at their peak or at that LR. The prediction is
- * shown all the same: such fits predicted other schedules well on the public runs (README, Choosing the loss-curve
- * law).
+ * `lr` at `steps` (a schedule's, up to the step predicted) fall below their peak to any other LR: the gamma the solver
+ * left, which those curves do not determine. Undefined when the LRs stay at their peak or at that LR, passing others
+ * only on a fall from the peak straight to it over a short stretch (STEP_SHARE of the steps, as oneStepLanding reads
+ * a fit curve's step: a step schedule queried between two rows, a fast decay). The prediction is shown all the same:
+ * such fits predicted other schedules well on the public runs (README, Choosing the loss-curve law).
  */
-export function gammaAssumed(landing: OneStepLanding | undefined, lr: ArrayLike<number>): string | undefined {
+export function gammaAssumed(
+  landing: OneStepLanding | undefined,
+  lr: ArrayLike<number>,
+  steps: ArrayLike<number>,
+): string | undefined {
   if (!landing) return undefined;
   // After the peak: the warmup's rise is no drop.
   let top = 0;
   for (let k = 1; k < lr.length; k++) if (lr[k] > lr[top]) top = k;
   const peak = lr[top] ?? 0;
-  let elsewhere = false;
-  for (let k = top; k < lr.length && !elsewhere; k++)
-    elsewhere = lr[k] < (1 - PLATEAU_TOLERANCE) * peak && !sameLr(lr[k], landing.lr) && lr[k] >= 0;
-  if (!elsewhere) return undefined;
-  return `multi-power law's gamma = ${formatNumber(landing.gamma, 3)}, which its solver left, since the fit curves drop to one LR only (${formatNumber(landing.lr, 3)}) and this schedule falls to others`;
+  const low = (1 - PLATEAU_TOLERANCE) * peak;
+  const longest = STEP_SHARE * ((steps[lr.length - 1] ?? 0) - (steps[0] ?? 0));
+  const atLanding = (v: number) => sameLr(v, landing.lr);
+  for (let k = top; k < lr.length; k++) {
+    if (lr[k] >= low || atLanding(lr[k]) || lr[k] < 0) continue;
+    // LRs between the peak and the landing, from the row after the last at the peak to the first at the landing.
+    let end = k;
+    while (end < lr.length && lr[end] < low && !atLanding(lr[end]) && lr[end] > landing.lr) end++;
+    const passing =
+      lr[k] > landing.lr &&
+      lr[k - 1] >= low &&
+      end < lr.length &&
+      atLanding(lr[end]) &&
+      steps[end] - steps[k - 1] <= longest;
+    if (!passing)
+      return `multi-power law's gamma = ${formatNumber(landing.gamma, 3)}, which its solver left, since the fit curves drop to one LR only (${formatNumber(landing.lr, 3)}) and this schedule falls to others`;
+    k = end;
+  }
+  return undefined;
 }
 
 /** Whether any of the curves drops to a level (dropLevels would name one), at the cost of the first it finds. */

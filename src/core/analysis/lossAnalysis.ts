@@ -615,7 +615,7 @@ function assumption(
   landing: OneStepLanding | undefined,
 ): { assumption?: string } {
   const upTo = upperBound(schedule.steps, step);
-  const gamma = gammaAssumed(landing, schedule.lr.subarray(0, upTo));
+  const gamma = gammaAssumed(landing, schedule.lr.subarray(0, upTo), schedule.steps.subarray(0, upTo));
   const phrases = [assumedLrPhrase(schedule, step), gamma].filter((t) => t !== undefined && t !== '');
   return phrases.length ? { assumption: phrases.join(', and the ') } : {};
 }

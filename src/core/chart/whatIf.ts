@@ -530,9 +530,7 @@ export function whatIfCurve(
   const loss = mean ? mean.value : predictLoss(law.value, schedule, steps);
   const impossible = impossibleLoss(loss, steps);
   if (impossible) return { ok: false, message: `${label}: ${impossible}` };
-  // A logged schedule is judged at its rows, as the analysis judges the run (lossAnalysis.ts): the query steps between
-  // two rows of a one-step drop read as LRs in passing, and the file's own schedule said it fell to other LRs.
-  const assumption = gammaAssumed(fit.oneStepLanding, spec.shape === 'logged' ? schedule.lr : lr);
+  const assumption = gammaAssumed(fit.oneStepLanding, lr, steps);
   return {
     ok: true,
     value: { label: named, spec, steps, loss, lr, finalLoss: loss[loss.length - 1], ...(assumption && { assumption }) },

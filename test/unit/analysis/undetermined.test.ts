@@ -156,4 +156,17 @@ test('a fit on drops to one LR predicts a schedule falling to others, saying it 
   // Scaled to another peak, it falls to other LRs: said.
   const scaled = whatIfCurve(fit, { ...spec, shape: 'logged', peakLr: 2e-4 }, 'what-if A', { logged });
   assert.ok(scaled.ok && scaled.value.assumption, JSON.stringify(scaled));
+  // A decay to the fit curves' LR passes other LRs on its way: over 1 % of the run that is a step, as a fit curve's
+  // fall is read (oneStepLanding); over a fifth of it, a decay through them.
+  const wsd = { ...spec, shape: 'wsd' as const, minLrRatio: 0.6 };
+  const fast = whatIfCurve(fit, { ...wsd, decayFraction: 0.01 }, 'what-if C');
+  assert.ok(fast.ok, JSON.stringify(fast));
+  assert.ok(
+    fast.value.lr.some((v) => v < 2.9e-4 && v > 1.9e-4),
+    'a query step lies inside the decay',
+  );
+  assert.equal(fast.value.assumption, undefined);
+  const slow = whatIfCurve(fit, { ...wsd, decayFraction: 0.2 }, 'what-if C');
+  assert.ok(slow.ok && slow.value.assumption, JSON.stringify(slow));
+  assert.match(slow.value.assumption, assumes);
 });
