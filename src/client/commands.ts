@@ -24,7 +24,7 @@ import type { ClientContext } from './context';
 import { completing, openExample, pickRunFile } from './start';
 import { subjectLabel, subjectUri } from './subject';
 import { targetUri } from './target';
-import { notificationText } from '../shared/markdown';
+import { markdownText, notificationText } from '../shared/markdown';
 import { runTitle } from '../shared/runPart';
 import { parseTargetValue, targetValueHint } from './targetValue';
 
@@ -87,8 +87,8 @@ interface TargetChoice extends vscode.QuickPickItem {
   prompt: string | ((xName?: string) => string);
   placeholder: string;
   /**
-   * The question as the answers' document heads it: the value as typed, or (a multiple) as read; `xName` is the
-   * column the answers were predicted over (a power law's x, known only from them).
+   * The question as the answers' document heads it, in Markdown: the value as typed, or (a multiple) as read; `xName`
+   * is the column the answers were predicted over (a power law's x, known only from them), escaped.
    */
   question: (typed: string, value: number, xName?: string) => string;
 }
@@ -129,7 +129,7 @@ const TARGETS: Record<string, TargetChoice[]> = {
           ? `A value of ${xName}, the column the power law was fitted over (e.g. 200000, 200k or 2B)`
           : 'A value of the column the power law was fitted over, e.g. a step (200000 or 200k)',
       placeholder: '200k',
-      question: (typed, _value, xName = 'x') => `Loss at ${xName} = ${typed} (power law)`,
+      question: (typed, _value, xName = 'x') => `Loss at ${markdownText(xName)} = ${typed} (power law)`,
     },
   ],
   compute: [

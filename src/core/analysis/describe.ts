@@ -6,10 +6,10 @@ import { hasValue } from './trust';
 import type { BeyondFitted, FitResult, PredictedValue, Prediction } from './types';
 
 /** What a prediction is of and where: "L(20k)", "BLEU at 2×D_p (D_p 32B)", "loss at C = 1e23 FLOP", "L(tokens = 5M)". */
-export function predictionAt(p: Prediction): string {
+export function predictionAt(p: Prediction, name: (name: string) => string = (n) => n): string {
   if (p.xName === 'step') return `L(${formatCompact(p.step ?? p.x)})`;
   if (p.xName === 'C') return `loss at C = ${formatFlop(p.x)} FLOP`;
-  if (p.metric === 'loss') return `L(${p.xName} = ${formatCompact(p.x)})`;
+  if (p.metric === 'loss') return `L(${name(p.xName)} = ${formatCompact(p.x)})`;
   return `${p.metric.toUpperCase()} at ${downstreamTarget(p)}`;
 }
 
@@ -97,11 +97,23 @@ export function assumptionText(p: Prediction): string {
 }
 
 /** One prediction in one line, for lists (Predict at..., the fit notification, the log). */
-export function describePrediction(p: Prediction): string {
-  const who = p.curve ?? p.group ?? '';
-  if (p.xName === 'C') return `${who ? `${who}: ` : ''}C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}`;
-  if (!hasValue(p)) return `${who ? `${who}: ` : ''}${predictionAt(p)}: no prediction — ${p.statusReason}`;
+export function describePrediction(p: Prediction, text: ShownText = PLAIN): string {
+  const name = p.curve ?? p.group;
+  const who = name ? `${text.name(name)}: ` : '';
+  if (p.xName === 'C') return `${who}C = ${formatFlop(p.x)} FLOP → ${computeOptimumText(p)}`;
+  if (!hasValue(p)) return `${who}${predictionAt(p, text.name)}: no prediction — ${text.line(p.statusReason)}`;
   const beyond = beyondFittedText(p.beyondFitted);
   const assumes = p.assumption ? ` (${assumptionText(p)})` : '';
-  return `${who ? `${who}: ` : ''}${predictionAt(p)} = ${estimateText(p)}${beyond ? ` (${beyond})` : ''}${assumes}`;
+  return `${who}${predictionAt(p, text.name)} = ${estimateText(p)}${beyond ? ` (${beyond})` : ''}${assumes}`;
 }
+
+/**
+ * How a surface shows the file text in a prediction's words: `name` a curve, group or column name, `line` a sentence
+ * that may hold names (a withheld prediction's reason). The Predict at... document writes them as Markdown.
+ */
+export interface ShownText {
+  name(name: string): string;
+  line(text: string): string;
+}
+
+const PLAIN: ShownText = { name: (name) => name, line: (text) => text };

@@ -23,6 +23,7 @@ import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossRe
 import type { OneStepLanding } from './types';
 import { firstReplicates } from './lossLaw';
 import {
+  firstOverTermBudget,
   fitMultiPower,
   lossFromDrops,
   scheduleIn,
@@ -128,7 +129,7 @@ export const mplLossLaw: LossCurveLaw = {
     // refits of the full fit's curves (`warm`) share its schedules, the same logged ones.
     const schedules: ScheduleCache = (warm as MplFit | undefined)?.schedules ?? new Map();
     const grown = !warmModel && previous ? refitGrown(previous, carried!, input, schedules) : null;
-    if (grown) return mplFit({ ...input, previous: undefined }, grown, carried, schedules);
+    if (grown) return checkedMplFit({ ...input, previous: undefined }, grown, carried, schedules);
     // Otherwise a grown run's previous optimum starts a refinement on every point, uncapped (the cold fit's answer).
     const previousModel = previous?.model;
     const model = fitMultiPower(
@@ -147,7 +148,7 @@ export const mplLossLaw: LossCurveLaw = {
       schedules,
     );
     // Not kept by the fit: each fit of a followed run would hold the one before it.
-    return model && mplFit({ ...input, previous: undefined }, model, carried, schedules);
+    return model && checkedMplFit({ ...input, previous: undefined }, model, carried, schedules);
   },
 };
 
@@ -199,6 +200,26 @@ function oneStepUndetermined(
   const product = formatNumber(C * Math.pow(landing, -gamma), 4);
   const reason = `not determined: every LR drop of the fit curves is one step to the same LR (${formatNumber(landing, 4)}), where C and gamma enter the law only as C·LR^(-gamma) = ${product}: that product is measured, neither alone`;
   return { undetermined: { C: reason, gamma: reason }, landing: { lr: landing, gamma } };
+}
+
+/**
+ * mplFit, or null when a curve it would predict (held out or only predicted too, not only fitted) takes over the
+ * compressed sum's budget of terms a point (firstOverTermBudget): its LR jumps by large factors every row, and its
+ * predictions would cost rows x steps. The analysis then names it (dropSumsTooLong), as for a fit curve.
+ */
+function checkedMplFit(
+  input: LossFitInput,
+  model: MultiPowerFit,
+  carried: MplCarry | undefined,
+  schedules: ScheduleCache,
+): MplFit | null {
+  // Built as mplFit builds them (a grown run's extended from its last fit's), and cached for it.
+  const earlier = carried ? new Map([...carried.drops].map(([key, d]) => [key, d.schedule])) : undefined;
+  const parts = input.prepared.map(({ curve }) => ({
+    schedule: scheduleIn(schedules, model, curve.schedule, earlier?.get(curveKey(curve))),
+    steps: curve.steps,
+  }));
+  return firstOverTermBudget(parts) < 0 ? mplFit(input, model, carried, schedules) : null;
 }
 
 function mplFit(

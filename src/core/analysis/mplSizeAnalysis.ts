@@ -20,7 +20,7 @@ import { derivedIntervals } from './bands';
 import { residualBlockReplicate, thinFitted } from './lossBands';
 import { firstReplicates, NO_REPLICATES, type LossReplicates } from './lossLaw';
 import { EXACT_TERMS, MPL_BOOTSTRAP_SAMPLES } from './mplLoss';
-import { keptPoints, solveFromStarts } from './multiPowerFit';
+import { firstOverTermBudget, keptPoints, solveFromStarts } from './multiPowerFit';
 import { lossDropConvention } from './options';
 import type { SizedFitInput, SizedLaw, SizedLawFit } from './sizeAnalysis';
 
@@ -70,6 +70,9 @@ function fitMplSize(input: SizedFitInput): SizedLawFit | null {
   const s1MaxNormalised = maxOf(fitted.map((i, k) => schedules[i].area(curves[k].steps.at(-1)!)));
   const kept = keptPoints(curves, MAX_FIT_POINTS);
   if (!dropTermsFit(fitted.map((i, k) => ({ schedule: schedules[i], steps: pick(curves[k].steps, kept[k]) }))))
+    return null;
+  // Every curve predicted, held out too, within the terms a point a prediction may take (multiPowerFit.ts).
+  if (firstOverTermBudget(sized.map((s, i) => ({ schedule: schedules[i], steps: s.prepared.curve.steps }))) >= 0)
     return null;
   const observed = concat(curves.map((c, k) => pick(c.loss, kept[k])));
   const held = heldParameters(fittedSizes.length, options.sizeExponent);

@@ -264,6 +264,7 @@ export class TableBuilder {
       linesPlaced: this.linesShared,
       rowsRejected: this.rowsRejected,
       problemCount: this.problems.count,
+      columnsLeftOut: this.columnsLeftOut,
       bytesRead,
       linesConsumed,
       multilineQuotes: this.multilineQuotes,
@@ -286,11 +287,26 @@ export class TableBuilder {
    * by name (header names are made unique; JSONL keys are); a column new in the part joins at the end, as it would
    * have when read in order. Returns false, changing nothing, when the lines would pass the line limit.
    */
-  absorb(part: TablePart, lineShift: number): boolean {
-    const last = part.rowCount === 0 ? 0 : part.lines[part.rowCount - 1];
-    if (last + lineShift > MAX_LINE) return false;
+  /**
+   * Whether parts read elsewhere (in file order, each with its line shift) can be appended as a read in order would
+   * have read them: every row's line addressable, no key left out by a part, and the keys they hold that this table
+   * lacks admitted together, none of them when this table already left some out (a read in order would have judged
+   * each where it came). absorb() then takes every part; refused parts are read again here. A worker's JSON Lines
+   * half with keys of its own past the budget was dropped whole by absorb, unsaid: half the rows of the file lost.
+   */
+  admitsParts(parts: readonly TablePart[], shifts: readonly number[]): boolean {
     const known = new Set(this.columns.map((column) => column.name));
-    if (!this.admits(part.columns.filter((column) => !known.has(column.name)).length)) return false;
+    const added = new Set<string>();
+    for (const [k, part] of parts.entries()) {
+      if (part.columnsLeftOut > 0) return false;
+      if (part.rowCount > 0 && !this.fitsLines(part.lines[part.rowCount - 1] + shifts[k])) return false;
+      for (const column of part.columns) if (!known.has(column.name)) added.add(column.name);
+    }
+    return added.size === 0 || (this.columnsLeftOut === 0 && this.admits(added.size));
+  }
+
+  /** Appends a part read elsewhere, its lines shifted by `lineShift`: one admitsParts accepted. */
+  absorb(part: TablePart, lineShift: number): void {
     if (this.placedAt >= 0) this.capacity = this.lines.length; // the worker's rows are past the cap, in these arrays
     const rows = this.rowCount + part.rowCount;
     if (rows > this.capacity) this.growTo(rows);
@@ -312,7 +328,6 @@ export class TableBuilder {
         this.multilineQuotes = { ...quotes, line: quotes.line + lineShift, lastLine: quotes.lastLine + lineShift };
       else this.multilineQuotes.count += quotes.count;
     }
-    return true;
   }
 
   /** The source line of a row written so far. */

@@ -31,6 +31,8 @@ export interface TablePart {
   linesPlaced: boolean;
   rowsRejected: number;
   problemCount: number;
+  /** Keys or header fields the part left out past the column budget (said only when a read ends: not a problem yet). */
+  columnsLeftOut: number;
   bytesRead: number;
   /** Lines the part's bytes hold (its rows' lines, blank and comment lines included). */
   linesConsumed: number;

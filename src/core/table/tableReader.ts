@@ -433,15 +433,12 @@ export class TableReader {
     const parser = this.parser;
     if (!this.atRecordBoundary || parser === null || parts.some((part) => part.problemCount > 0)) return false;
     if (this.reorders > 0) return false; // the parts were parsed in the header's first order
-    let shift = parser.linesConsumed;
-    for (const part of parts) {
-      if (part.rowCount > 0 && !this.table.fitsLines(part.lines[part.rowCount - 1] + shift)) return false;
-      shift += part.linesConsumed;
-    }
-    shift = parser.linesConsumed;
-    for (const part of parts) {
-      this.table.absorb(part, shift);
-      shift += part.linesConsumed;
+    // Each part's lines follow those of the parts before it.
+    const shifts = [parser.linesConsumed];
+    for (const part of parts.slice(0, -1)) shifts.push(shifts[shifts.length - 1] + part.linesConsumed);
+    if (!this.table.admitsParts(parts, shifts)) return false;
+    for (const [k, part] of parts.entries()) {
+      this.table.absorb(part, shifts[k]);
       this.bytesRead += part.bytesRead;
     }
     this.done = true;

@@ -1,6 +1,7 @@
 // A step far beyond the curve's own spacing (a token count logged as a step, a stray 1e300) is left out with a
 // finding naming its line; ordinary sparse logging is not.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { analyseTables } from '../../../src/core/analysis/analyse';
 import { parseText } from '../../../src/core/table';
@@ -169,5 +170,37 @@ test(
     });
     assert.ok(!warm.findings.some((f) => f.code === 'fit-failed'), JSON.stringify(warm.findings));
     assert.equal(warm.fits[0]?.law, 'mpl');
+  },
+);
+
+test(
+  'a held-out run whose LR is 0 every other row is named, not predicted row by row with single-step sums',
+  { timeout: 120_000 },
+  () => {
+    // The term budget covered the fit curves only: such a held-out run was predicted with every row's sum split to
+    // single steps (20,000 rows: 20 s; these 1,000 rows to step 100,000: 5e7 terms).
+    const fitTables = ['constant', 'cosine'].map((name) =>
+      parseText(readFileSync(`examples/loss/${name}.csv`, 'utf8'), { fileName: `${name}.csv` }),
+    );
+    const held = ['step,lr,loss'];
+    for (let i = 1; i <= 1000; i++) held.push(`${i * 100},${i % 2 ? 3e-4 : 0},${lossAt(i * 100)}`);
+    const tables = [...fitTables, parseText(held.join('\n'), { fileName: 'osc.csv' })];
+    const options = { bootstrapSamples: 0, fitOn: ['constant', 'cosine'] };
+    const mpl = analyseTables(tables, { ...options, law: 'mpl' });
+    assert.equal(mpl.fits.length, 0);
+    const failed = mpl.findings.find((f) => f.code === 'fit-failed');
+    assert.match(failed?.message ?? JSON.stringify(mpl.findings), /the LR of "osc" moves by large factors/);
+    const auto = analyseTables(tables, options);
+    assert.equal(auto.fits[0]?.law, 'lr-annealing');
+    assert.match(auto.fits[0].selection?.reason ?? '', /MPL could not be fitted.*"osc".*cannot be compressed/);
+    // The same fit curves with a held-out run on a decaying schedule are fitted and predicted by it.
+    const decaying = ['step,lr,loss'];
+    for (let s = 1; s <= 3000; s++) decaying.push(`${s},${1.5e-4 * (1 + Math.cos((Math.PI * s) / 3000))},${lossAt(s)}`);
+    const fine = analyseTables([...fitTables, parseText(decaying.join('\n'), { fileName: 'cos.csv' })], {
+      ...options,
+      law: 'mpl',
+    });
+    assert.equal(fine.fits[0]?.law, 'mpl');
+    assert.equal(fine.curves.find((c) => c.name === 'cos')?.role, 'heldout');
   },
 );

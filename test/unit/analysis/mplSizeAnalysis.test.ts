@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { whatIfDefaults } from '../../../src/core/chart/series';
 import { lawSettings, predictLoss, whatIfCurve, defaultSpec } from '../../../src/core/chart/whatIf';
-import { analyse } from '../../helpers/sizedRuns';
+import { analyseTables } from '../../../src/core/analysis/analyse';
+import { parseText } from '../../../src/core/table';
+import { analyse, log, PEAK, SIZES } from '../../helpers/sizedRuns';
 
 const THREE = ['m25', 'm100', 'm400'];
 const run = (options: Parameters<typeof analyse>[1], folders = THREE) =>
@@ -80,4 +82,21 @@ test('mpl-size on two sizes: sizes-too-few and the third size withheld, unless t
     of400.every((c) => c.role === 'heldout' && c.metrics!.predE < 2e-3),
     JSON.stringify(of400.map((c) => c.metrics)),
   );
+});
+
+test('mpl-size: a held-out run whose LR is 0 every other row is named, not predicted with single-step sums', () => {
+  // Only the fit curves' loss-drop sums had a budget of terms: this run's predictions split every sum to single steps.
+  const tables = ['m25', 'm100'].flatMap((folder) =>
+    (['constant', 'cosine'] as const).map((kind) => {
+      const name = `/runs/${folder}/${kind}.csv`;
+      return parseText(log(kind, SIZES[folder], true, 0, 'mpl-size'), { fileName: name, displayName: name });
+    }),
+  );
+  const rows = Array.from({ length: 1000 }, (_, k) => `${(k + 1) * 100},${k % 2 ? 0 : PEAK},2.5,1e8`);
+  const name = '/runs/m100/osc.csv';
+  tables.push(parseText(`step,lr,loss,params\n${rows.join('\n')}\n`, { fileName: name, displayName: name }));
+  const a = analyseTables(tables, { law: 'mpl-size', bootstrapSamples: 0, fitOn: ['constant', 'cosine'] });
+  assert.equal(a.fits.length, 0);
+  const failed = a.findings.find((f) => f.code === 'fit-failed');
+  assert.match(failed?.message ?? JSON.stringify(a.findings), /the LR of "[^"]*osc" moves by large factors/);
 });

@@ -77,6 +77,27 @@ test('JSON that is neither records nor columns says what it holds', async () => 
   );
 });
 
+test('a .json file of one value (null, a number, a string, true) says what it holds, not read as a CSV header', async () => {
+  // Such a file started with no "{" or "[", so the text reader took its one value for a header naming one column.
+  const cases = [
+    ['null\n', /holds one value \(null\) and nothing else/],
+    ['\uFEFF -3.5e2 ', /holds one number \(-350\) and nothing else/],
+    ['"loss"', /holds one string \("loss"\) and nothing else/],
+    ['true', /holds one value \(true\) and nothing else/],
+  ] as const;
+  for (const [text, said] of cases) {
+    const table = await readOne(writeAt(tempDir('json'), 'one.json', text));
+    assert.equal(table.format, 'json', text);
+    assert.deepEqual(names(table), [], text);
+    const problem = table.problems.find((p) => p.code === 'json-shape');
+    assert.match(problem?.message ?? JSON.stringify(table.problems), said);
+    assert.match(problem!.message, /array of records.*object of column arrays.*trainer_state\.json/);
+  }
+  // A CSV named .json, its header a name or a number, stays a CSV.
+  for (const text of ['step,loss\n1,2\n', '1,2\n3,4\n'])
+    assert.equal((await readOne(writeAt(tempDir('json'), 'c.json', text))).format, 'csv');
+});
+
 test('a value nested past the limit is left out, the records before and after it kept, without a crash', async () => {
   const record = '{"step": 1, "loss": 2},';
   const deep = `[${record.repeat(3)}${'['.repeat(200_000)}${']'.repeat(200_000)},{"step": 2, "loss": 1.9}]`;

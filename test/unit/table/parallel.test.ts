@@ -137,6 +137,16 @@ test('JSONL: keys seen only in one half become columns in first-seen order, empt
   );
 });
 
+test('JSONL: a new key on every line, past the column budget in both halves: every row kept, as on one thread', async () => {
+  // The worker's half held keys of its own this table could not admit: the merge dropped that half whole, unsaid.
+  const line = (i: number) => JSON.stringify({ step: i + 1, loss: 3 - i / 1e5, [`key_${i}`]: 1 });
+  const { table, reason } = await bothWays('keys.jsonl', rows(40_000, line));
+  assert.equal(reason, 'the part could not be appended');
+  assert.equal(table.rowCount, 40_000);
+  assert.equal(table.lines[39_999], 40_000);
+  assert.match(problem(table, 'columns-capped').message, /^39\d{3} columns were left out/);
+});
+
 test('JSONL: a bad line in the second half falls back to one thread with its exact line', async () => {
   const line = (i: number) => (i === 30_000 ? '{"step": 1, oops}' : JSON.stringify({ step: i, loss: 1 / (i + 1) }));
   const { table, reason } = await bothWays('bad.jsonl', rows(40_000, line));

@@ -91,6 +91,8 @@ class ColumnArray {
 /** The walk's record of a document: its shape, its rows as built, and what was left out (see documentReports.ts). */
 export class DocumentVisitor implements JsonVisitor {
   root: JsonContainer | 'scalar' | null = null;
+  /** The document's one value, when it is neither an object nor an array. */
+  rootValue: JsonScalar | undefined;
   /** The top-level scalars a trainer state's hints come from (global_step, max_steps, logging_steps). */
   readonly scalars = new Map<string, JsonScalar>();
   /** The first few top-level keys of each kind, for a message about a document of another shape. */
@@ -168,8 +170,10 @@ export class DocumentVisitor implements JsonVisitor {
   }
 
   value(path: JsonPath, value: JsonValue, at: JsonPosition): void {
-    if (path.length === 0) this.root = 'scalar';
-    else if (this.root === 'array') {
+    if (path.length === 0) {
+      this.root = 'scalar';
+      this.rootValue = value as JsonScalar;
+    } else if (this.root === 'array') {
       if (isObject(value)) this.record(value, at);
       else this.notRecords++;
     } else if (path.length === 1) {

@@ -3,7 +3,7 @@
 // line, so the user can act on it; the rows read before are kept.
 import { quote, type ProblemLog } from '../../table/problems';
 import type { DocumentVisitor } from './document';
-import { MAX_JSON_DEPTH, type JsonSkipped, type JsonStop } from './tokenizer';
+import { MAX_JSON_DEPTH, type JsonScalar, type JsonSkipped, type JsonStop } from './tokenizer';
 
 /** What the document holds when it is none of the shapes read, named so the user knows what was given. */
 export function reportShape(visitor: DocumentVisitor, file: string): void {
@@ -12,7 +12,7 @@ export function reportShape(visitor: DocumentVisitor, file: string): void {
     names.map((n) => quote(n)).join(', ') + (count > names.length ? `, … (${count} in all)` : '');
   let found: string;
   if (visitor.root === 'array') found = `an array of ${visitor.notRecords} value(s), none of them an object`;
-  else if (visitor.root === 'scalar') found = 'a single value';
+  else if (visitor.root === 'scalar') found = `one ${scalarNamed(visitor.rootValue)} and nothing else`;
   else if (visitor.root === null) found = 'no JSON value';
   else {
     const parts = [
@@ -31,6 +31,13 @@ export function reportShape(visitor: DocumentVisitor, file: string): void {
       '([{"step": 1, "loss": 3.2}, ...]), an object of column arrays ({"step": [1, 2], "loss": [3.2, 3.1]}) or a ' +
       'Hugging Face trainer_state.json (an object with a log_history array)',
   );
+}
+
+/** A document's one value, as the message names it: `null`, `the number 42`, `the string "loss"`. */
+function scalarNamed(value: JsonScalar | undefined): string {
+  if (typeof value === 'number') return `number (${value})`;
+  if (typeof value === 'string') return `string (${quote(value)})`;
+  return `value (${String(value)})`;
 }
 
 /** Says what of log_history could not be used. */

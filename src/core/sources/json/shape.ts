@@ -3,6 +3,7 @@
 // JSON (a config, a tokenizer), or no JSON at all. Only the probe's bytes are looked at, so a document cut by the
 // end of the probe is judged on what it shows.
 import { parseJsonLine } from '../../table/jsonl';
+import { PROBE_BYTES } from '../types';
 import type { JsonContainer } from './tokenizer';
 import { walkJsonBytes, type JsonPath, type JsonValue, type JsonVisitor } from './walk';
 
@@ -64,7 +65,7 @@ export function jsonShape(head: Uint8Array): JsonShape {
       head[first] === 0xbf)
   )
     first++;
-  if (head[first] !== 0x7b && head[first] !== 0x5b) return 'not-json';
+  if (head[first] !== 0x7b && head[first] !== 0x5b) return isJsonScalar(head) ? 'other' : 'not-json';
   if (isJsonLines(head)) return 'jsonl';
   const visitor = new HeadVisitor();
   const stop = walkJsonBytes(head, visitor, false);
@@ -72,6 +73,24 @@ export function jsonShape(head: Uint8Array): JsonShape {
   if (stop !== null) return 'other';
   if (visitor.root === 'array') return visitor.firstElementIsObject ? 'records' : 'other';
   return visitor.numericArrays > 0 && visitor.otherMembers === 0 ? 'columns' : 'other';
+}
+
+/**
+ * Whether the head is the whole file and that is one JSON value other than an object or array (null, 42, "text",
+ * true): a document, said to be of no shape read, where the text reader took it for a CSV header.
+ */
+function isJsonScalar(head: Uint8Array): boolean {
+  if (head.length >= PROBE_BYTES) return false;
+  try {
+    JSON.parse(
+      Buffer.from(head.buffer, head.byteOffset, head.length)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The keys of the first line of a JSON Lines head, or null when it is not one object on its own line. */
