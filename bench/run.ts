@@ -3,7 +3,7 @@
 //
 //   tsx bench/run.ts            full run (~10 min on 2 cores; workloads generated once into bench/workloads/)
 //   tsx bench/run.ts --quick    smoke run on tiny workloads (~30 s), e.g. from a test
-//   --only=parse,lr,chinchilla,lsp,export,panel,mpl,tensorboard,runs,live,mlflow-live,folder-live,sweep,sizes   a subset
+//   --only=parse,lr,chinchilla,lsp,export,panel,mpl,tensorboard,runs,live,mlflow-live,folder-live,sweep,sizes,downstream   a subset
 //
 // Fairness: every parser runs in its own fresh process (so peak RSS is its own), timed around the parse only; the
 // fits run bundled with esbuild (as the CLI and server ship), scipy in its own process, both timed around the fits
@@ -23,6 +23,7 @@ import { panelBench } from './panel';
 import { runsViewBench } from './runsView';
 import { sweepBench } from './sweep';
 import { sweepSizesBench } from './sweepSizes';
+import { downstreamGroupBench } from './downstreamGroup';
 import { BUILD_DIR, REPO_DIR, RESULTS_DIR } from './paths';
 import { pythonPeer } from './python';
 import { fmtMB, fmtMs, median, percentile, renderMarkdown, renderTable, type BenchRow } from './report';
@@ -395,6 +396,7 @@ async function main(): Promise<void> {
     },
     { name: 'sweep', run: () => sweepBench({ quick, log }) },
     { name: 'sizes', run: () => sweepSizesBench({ quick, log }) },
+    { name: 'downstream', run: () => downstreamGroupBench({ quick, log }) },
   ];
   for (const section of sections) {
     if (!enabled(section.name)) continue;
