@@ -4,7 +4,7 @@
 // again whole when its own files change), so an update when one run of many grows costs that run, not the folder.
 // Which runs to look at follows what fs.watch told changed under the folder (watch.ts, watchChanges: each folder a
 // sweep walked is watched): an update with nothing told looks at nothing, one told of a run's files updates that
-// run's tail alone. Every SWEEP_EVERY updates, and at every update where the changes cannot be known from what was
+// run's tail alone (and the next update looks at it once more: a tail may read more without a write). Every SWEEP_EVERY updates, and at every update where the changes cannot be known from what was
 // told (no watch here, a watch failed, an event without a name, a path of no run, folders watched since the last
 // sweep), the folder is swept as before: every entry stamped, every run's tail updated. A periodic sweep that finds a
 // run changed that nothing told (a mount that never notifies) stops trusting the watch: every update sweeps from then

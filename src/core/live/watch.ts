@@ -1,7 +1,8 @@
 // Being told that paths may have changed: fs.watch on each path's folder (a file that is replaced or deleted and
 // written again keeps being seen; a folder input is watched recursively), and a polling timer besides, because some
 // file systems never notify (network mounts, some container mounts) and a watch can fail. A notice only means "look
-// again": the follower's update compares what is on disk, so extra notices cost a stat each.
+// again": the follower's update compares what is on disk, so extra notices cost a stat each. watchChanges also says
+// which paths changed, so a followed folder of runs reads only those runs (folderTail.ts).
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
