@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 
 export interface BenchRow {
-  /** Workload group: 1 parsing, 2 LR-annealing fit, 3 Chinchilla, 4 language server, 5 panel, 6 multi-power law, 7 TensorBoard, 8 Runs view, 9 live, 10 sweep, 11 large non-loss-curve sweeps. */
+  /** Workload group: 1 parsing, 2 LR-annealing fit, 3 Chinchilla, 4 language server, 5 panel, 6 multi-power law, 7 TensorBoard, 8 Runs view, 9 live, 10 sweep, 11 large non-loss-curve sweeps, 12 a dense downstream group's refits. */
   group: number;
   workload: string;
   /** Our figure, as printed. */

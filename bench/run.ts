@@ -3,7 +3,7 @@
 //
 //   tsx bench/run.ts            full run (~10 min on 2 cores; workloads generated once into bench/workloads/)
 //   tsx bench/run.ts --quick    smoke run on tiny workloads (~30 s), e.g. from a test
-//   --only=parse,lr,chinchilla,lsp,export,panel,mpl,tensorboard,runs,live,mlflow-live,folder-live,sweep,sizes   a subset
+//   --only=parse,lr,chinchilla,lsp,export,panel,mpl,tensorboard,runs,live,mlflow-live,folder-live,folder-poll,sweep,sizes,downstream   a subset
 //
 // Fairness: every parser runs in its own fresh process (so peak RSS is its own), timed around the parse only; the
 // fits run bundled with esbuild (as the CLI and server ship), scipy in its own process, both timed around the fits
@@ -17,12 +17,13 @@ import type { ParseMode, ParseOutcome } from './parseChild';
 import type { ExportOutcome } from './exportChild';
 import type { LspOutcome } from './lspChild';
 import { liveBench } from './live';
-import { folderLiveBench } from './folderLive';
+import { folderLiveBench, folderPollBench } from './folderLive';
 import { mlflowLiveBench } from './mlflowLive';
 import { panelBench } from './panel';
 import { runsViewBench } from './runsView';
 import { sweepBench } from './sweep';
 import { sweepSizesBench } from './sweepSizes';
+import { downstreamGroupBench } from './downstreamGroup';
 import { BUILD_DIR, REPO_DIR, RESULTS_DIR } from './paths';
 import { pythonPeer } from './python';
 import { fmtMB, fmtMs, median, percentile, renderMarkdown, renderTable, type BenchRow } from './report';
@@ -393,8 +394,16 @@ async function main(): Promise<void> {
         folderLiveBench(20, quick ? 5_000 : 100_000, 5, bundle('folderLiveChild.ts'), log)
       ),
     },
+    {
+      name: 'folder-poll',
+      run: () => (
+        log('9d. folder poll'),
+        folderPollBench(quick ? [20, 200] : [20, 2000], bundle('folderPollChild.ts'), log)
+      ),
+    },
     { name: 'sweep', run: () => sweepBench({ quick, log }) },
     { name: 'sizes', run: () => sweepSizesBench({ quick, log }) },
+    { name: 'downstream', run: () => downstreamGroupBench({ quick, log }) },
   ];
   for (const section of sections) {
     if (!enabled(section.name)) continue;

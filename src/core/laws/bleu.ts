@@ -5,7 +5,7 @@
 // c = log_b A + alpha * log_b D_ref converts back exactly. The log base b and the unit of D_p only reparametrise A
 // and alpha; beta is the same in every base and unit.
 // Non-integer beta needs c + alpha*u > 0: outside that the prediction is NaN, so the solver backs off.
-import { leastSquares } from '../fit/linear';
+import { ColumnsQr } from '../fit/linear';
 import { fitRobustThinned, type RobustFit } from '../fit/robust';
 import type { Law } from './law';
 
@@ -30,8 +30,11 @@ export const bleuLaw: Law<BleuPoints> = {
   size: (data) => data.u.length,
   predict(params, data, out, jacobian) {
     const [c, alpha, beta] = params;
-    for (let i = 0; i < data.u.length; i++) {
-      const g = c + alpha * data.u[i];
+    const { u } = data;
+    // The Jacobian's columns taken once, not looked up at every point (the refits' hot loop).
+    const [dc, dAlpha, dBeta] = jacobian ?? [];
+    for (let i = 0; i < u.length; i++) {
+      const g = c + alpha * u[i];
       if (!(g > 0)) {
         out[i] = NaN;
         continue;
@@ -40,9 +43,9 @@ export const bleuLaw: Law<BleuPoints> = {
       out[i] = f;
       if (jacobian) {
         const dg = (beta * f) / g;
-        jacobian[0][i] = dg;
-        jacobian[1][i] = dg * data.u[i];
-        jacobian[2][i] = f * Math.log(g);
+        dc[i] = dg;
+        dAlpha[i] = dg * u[i];
+        dBeta[i] = f * Math.log(g);
       }
     }
   },
@@ -65,27 +68,51 @@ export const BETA_GRID: readonly number[] = Array.from({ length: 41 }, (_, k) =>
 /**
  * Global starts: for fixed beta, f^(1/beta) = c + alpha*u is a straight line, so each beta on the grid gives (c, alpha)
  * in closed form. Candidates are ranked by the squared log residual of the resulting BLEU curve; the best few are kept.
+ * This scan runs on every bootstrap replicate (200 a group, 41 lines each), whose points are the fit's: the line's
+ * design [1, u] is factored once per set of points (lineDesign), and each candidate's log prediction is
+ * beta * ln(c + alpha*u), one logarithm, not a power and its logarithm (the ranking, not the starts, may differ in a
+ * last bit).
  */
 export function bleuStarts(data: BleuPoints, observed: Float64Array, keep = 4): Float64Array[] {
-  const ones = new Float64Array(observed.length).fill(1);
+  const n = observed.length;
+  const design = lineDesign(data.u, n);
+  if (design === null) return [];
   const scanned: { sse: number; start: Float64Array }[] = [];
-  const pred = new Float64Array(observed.length);
-  // Taken once, not once per beta: this scan runs on every bootstrap replicate of every group.
+  const { u } = data;
+  const powered = new Float64Array(n);
+  // Taken once, not once per beta.
   const lnObserved = observed.map(Math.log);
   for (const beta of BETA_GRID) {
-    const line = leastSquares(
-      [ones, data.u],
-      observed.map((v) => Math.pow(v, 1 / beta)),
-    );
+    for (let i = 0; i < n; i++) powered[i] = Math.pow(observed[i], 1 / beta);
+    const line = design.solve(powered);
     if (!line) continue;
-    const start = Float64Array.of(line.coefficients[0], Math.max(line.coefficients[1], 1e-6), beta);
-    bleuLaw.predict(start, data, pred);
+    const [c, alpha] = [line[0], Math.max(line[1], 1e-6)];
     let sse = 0;
-    for (let i = 0; i < pred.length; i++) sse += (Math.log(pred[i]) - lnObserved[i]) ** 2;
-    if (Number.isFinite(sse)) scanned.push({ sse, start });
+    for (let i = 0; i < n; i++) {
+      const g = c + alpha * u[i];
+      // As bleuLaw.predict: no BLEU where the log is not positive; one that under- or overflows has no logarithm.
+      const lnPred = g > 0 ? beta * Math.log(g) : NaN;
+      sse += lnPred > MIN_LN_DOUBLE && lnPred < MAX_LN_DOUBLE ? (lnPred - lnObserved[i]) ** 2 : NaN;
+    }
+    if (Number.isFinite(sse)) scanned.push({ sse, start: Float64Array.of(c, alpha, beta) });
   }
   scanned.sort((p, q) => p.sse - q.sse);
   return scanned.slice(0, keep).map((s) => s.start);
+}
+
+/** ln of the least and the largest positive doubles: a power past them is 0 or Infinity, whose log is not finite. */
+const MIN_LN_DOUBLE = Math.log(Number.MIN_VALUE);
+const MAX_LN_DOUBLE = Math.log(Number.MAX_VALUE);
+
+/** Each set of points' line design [1, u] (its first n rows), factored once: a replicate's points are the fit's. */
+const lineDesigns = new WeakMap<Float64Array, { n: number; qr: ColumnsQr | null }>();
+
+function lineDesign(u: Float64Array, n: number): ColumnsQr | null {
+  const known = lineDesigns.get(u);
+  if (known?.n === n) return known.qr;
+  const qr = ColumnsQr.of([new Float64Array(n).fill(1), u], n);
+  lineDesigns.set(u, { n, qr });
+  return qr;
 }
 
 export interface BleuCoefficients {

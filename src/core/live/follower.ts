@@ -70,6 +70,11 @@ export class Follower {
     return new Follower(await Promise.all(paths.map((path) => tailFor(path, options.read))), options);
   }
 
+  /** Following ends: the tails let go of what they watch. */
+  close(): void {
+    for (const tail of this.tails) tail.close?.();
+  }
+
   /**
    * Reads what changed; analyses again when anything did (always the first time). When nothing changed: null, or
    * with `always` (an analysis asked for) the last analysis again.
@@ -156,6 +161,7 @@ export async function followRuns(
     stop() {
       watch.close();
       pacer.stop();
+      follower.close();
     },
   };
 }

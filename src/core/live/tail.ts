@@ -35,6 +35,8 @@ export interface Tail {
   update(): Promise<TailUpdate>;
   /** The tables as of the last update (views that later updates do not change), and problems about a folder. */
   current(): SourceRead;
+  /** Lets go of what it watches (a folder of runs' fs.watch), when following ends. */
+  close?(): void;
 }
 
 /**

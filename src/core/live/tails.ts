@@ -41,7 +41,7 @@ const RUN_TAILS: Partial<Record<FileFormat, TailFactory>> = {
 };
 
 /** A run found in a folder of runs: its format's tail, else read again whole by its source (as a read of the folder). */
-const runTail: RunTailFactory = ({ path, source }, options) =>
+export const runTail: RunTailFactory = ({ path, source }, options) =>
   RUN_TAILS[source.format]?.(path, options) ??
   new WholeTail(path, options, { read: async (at, o) => ({ tables: await source.read(at, o), problems: [] }) });
 

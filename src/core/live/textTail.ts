@@ -49,7 +49,7 @@ const SEAM_BYTES = 64;
 /**
  * The file's first bytes kept to tell a header written over in place (a writer restarted that truncates and writes
  * other column names of the same length): they are compared at each read of what was appended, and so is the whole
- * header when it is longer (hundreds of columns).
+ * header record when it is longer (hundreds of columns, or a quoted name holding line breaks: to its last line).
  */
 const HEAD_BYTES = 4096;
 /**
@@ -75,8 +75,8 @@ interface Position {
   /** Offsets before `consumed` that held a NUL byte when read (see HOLE_MARKS): other bytes there mean a hole filled. */
   holes: number[];
   /**
-   * The first bytes of the file before `consumed`, up to HEAD_BYTES or the end of its header line when that is further:
-   * other bytes there mean its header was rewritten.
+   * The first bytes of the file before `consumed`, up to HEAD_BYTES or the end of its header record (its last line,
+   * when a quoted name holds line breaks) when that is further: other bytes there mean its header was rewritten.
    */
   head: Buffer;
   /** The line ends read in [0, consumed): the next part is read knowing them (a lone CR is no mix in a file of them). */
@@ -179,7 +179,7 @@ export class TextTail implements Tail {
       const ends = await crEnds(handle, end, Number(info.size));
       const consumed = await parseLines(handle, reader, 0, end, ends.afterCr, this.file);
       const holes = await holesRead(handle, reader, 0, consumed, []);
-      const headEnd = Math.max(HEAD_BYTES, await afterHeader(handle, reader.headerLine, consumed));
+      const headEnd = Math.max(HEAD_BYTES, await afterHeader(handle, reader.headerLastLine, consumed));
       const [seam, head] = [await seamBefore(handle, consumed), await headOf(handle, Math.min(headEnd, consumed))];
       return { reader, end, info, consumed, seam, head, holes, cr: ends };
     });
@@ -376,8 +376,8 @@ async function headOf(handle: FileHandle, end: number): Promise<Buffer> {
 }
 
 /**
- * Offset after the end of line `line` (the header's, 1-based), read forwards up to `limit`: a LF, a CRLF or a lone
- * CR; 0 for no header (JSON Lines). Read once per whole read, so each later read compares the header whole.
+ * Offset after the end of line `line` (the header's last, 1-based), read forwards up to `limit`: a LF, a CRLF or a
+ * lone CR; 0 for no header (JSON Lines). Read once per whole read, so each later read compares the header whole.
  */
 async function afterHeader(handle: FileHandle, line: number, limit: number): Promise<number> {
   if (line <= 0) return 0;

@@ -178,9 +178,10 @@ export async function signatureOf(path: string): Promise<string> {
 
 /**
  * The identity, size and time of the path and of what a folder holds, by path (a bounded walk: SIGNATURE_ENTRIES,
- * SIGNATURE_DEPTH), in walk order; empty when it does not exist.
+ * SIGNATURE_DEPTH), in walk order; empty when it does not exist. `folders`, when given, gets the folders whose
+ * entries the walk read.
  */
-export async function stampsOf(path: string): Promise<Map<string, string>> {
+export async function stampsOf(path: string, folders?: string[]): Promise<Map<string, string>> {
   const stamps = new Map<string, string>();
   let budget = SIGNATURE_ENTRIES;
   const visit = async (at: string, depth: number): Promise<void> => {
@@ -188,6 +189,7 @@ export async function stampsOf(path: string): Promise<Map<string, string>> {
     if (info === null || budget-- <= 0) return;
     stamps.set(at, `${info.ino}:${info.size}:${info.mtimeNs}`);
     if (!info.isDirectory() || depth >= SIGNATURE_DEPTH) return;
+    folders?.push(at);
     const names = await readdir(at).catch(() => [] as string[]);
     for (const name of names.sort()) if (!SKIPPED.has(name)) await visit(join(at, name), depth + 1);
   };

@@ -51,6 +51,8 @@ export class DelimitedParser implements ChunkParser {
   /** 1-based line of the next record, in the file (from options.firstLine). */
   private line: number;
   headerLine = 0;
+  /** The line the header ends on: past headerLine when a quoted name holds line breaks (0: none yet). */
+  headerLastLine = 0;
   private sink: RowSink | null = null;
   /** The header's names, trimmed: a data line with just these is the header again (see repeatsHeader). */
   private headerNames: readonly string[] = [];
@@ -335,6 +337,7 @@ export class DelimitedParser implements ChunkParser {
 
   private openHeader(header: RecordCells): void {
     this.headerLine = header.line;
+    this.headerLastLine = this.line - 1;
     const names = header.texts.slice(0, header.count);
     this.openData(this.options.openSink(names, header), names);
   }

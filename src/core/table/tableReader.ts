@@ -568,6 +568,11 @@ export class TableReader {
     return this.parser instanceof DelimitedParser ? this.parser.headerLine : 0;
   }
 
+  /** The line the header ends on, once read: past headerLine when a quoted name holds line breaks (0: none). */
+  get headerLastLine(): number {
+    return this.parser instanceof DelimitedParser ? this.parser.headerLastLine : 0;
+  }
+
   result(): Table {
     const parser = this.parser;
     // A `,` file has no evidence to weigh, but its quoted decimal commas ("2,95") are said, not left as text unsaid.

@@ -3,9 +3,11 @@
 // tables are always those a read of the folder gives, named and ordered as it names them; a run deleted keeps its rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tailFor } from '../../../src/core/live/tails';
+import { runTail, tailFor } from '../../../src/core/live/tails';
+import { FolderTail, type FolderTailTuning } from '../../../src/core/live/folderTail';
+import type { ChangedPaths } from '../../../src/core/live/watch';
 import { readSource } from '../../../src/core/sources';
 import type { Table } from '../../../src/core/table/types';
 import { EventFileWriter } from '../../helpers/eventWriter';
@@ -129,4 +131,83 @@ test('a file of a followed folder that becomes a run (a JSON document written ov
   assert.equal((await tail.update()).change, 'reread');
   assert.deepEqual(tail.current().tables.map(content), await whole());
   assert.deepEqual(tail.current().problems, (await readSource(root)).problems);
+});
+
+/** A folder of `runs` CSV runs, followed by its FolderTail (its counts of sweeps and tail updates read by the test). */
+async function followedRuns(name: string, runs: number, tuning?: FolderTailTuning) {
+  const root = join(dir, name);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(join(root, 'nested'), { recursive: true });
+  const file = (i: number) => join(root, i % 2 ? 'nested' : '', `run-${String(i).padStart(3, '0')}.csv`);
+  for (let i = 0; i < runs; i++) writeFileSync(file(i), `step,lr,loss\n${csvRows(1, 5)}`);
+  const tail = new FolderTail(root, {}, runTail, tuning);
+  assert.equal((await tail.update()).change, 'read');
+  const whole = async () => (await readSource(root)).tables.map(content);
+  return { root, file, tail, whole };
+}
+
+test('a followed folder of runs looks at what the watch told changed: an idle poll at nothing, a grown run alone', async () => {
+  const { root, file, tail, whole } = await followedRuns('told', 60);
+  await tail.update(); // the sweep after the folders were first watched
+  const [sweeps, updates] = [tail.sweeps, tail.tailUpdates];
+  for (let poll = 0; poll < 5; poll++) assert.equal((await tail.update()).change, 'unchanged');
+  assert.deepEqual([tail.sweeps, tail.tailUpdates], [sweeps, updates], 'idle polls: no sweep, no run looked at');
+  appendFileSync(file(7), csvRows(5, 8));
+  assert.deepEqual(await tail.update(), { change: 'appended', rows: 3, bytes: csvRows(5, 8).length });
+  assert.deepEqual([tail.sweeps, tail.tailUpdates], [sweeps, updates + 1], 'the grown run alone');
+  assert.deepEqual(tail.current().tables.map(content), await whole());
+  // Truncated and written again, replaced by a rename, deleted: each read as a sweep would, without one.
+  writeFileSync(file(8), `step,lr,loss\n${csvRows(1, 3)}`);
+  assert.equal((await tail.update()).change, 'reread');
+  writeFileSync(join(root, 'swap.tmp'), `step,lr,loss\n${csvRows(1, 9)}`);
+  renameSync(join(root, 'swap.tmp'), file(10));
+  assert.equal((await tail.update()).change, 'reread');
+  assert.deepEqual(tail.current().tables.map(content), await whole());
+  rmSync(file(9));
+  assert.equal((await tail.update()).change, 'reread');
+  assert.match(
+    tail
+      .current()
+      .tables.find((t) => t.file.endsWith('run-009.csv'))
+      ?.problems.at(-1)?.message ?? '',
+    /was deleted while it was followed; the 4 rows read before are kept/,
+  );
+  // A new run in a new folder (a path of no run: swept, and the new folder watched) is read, and so are its writes.
+  mkdirSync(join(root, 'late'));
+  writeFileSync(join(root, 'late', 'z.csv'), `step,lr,loss\n${csvRows(1, 4)}`);
+  assert.equal((await tail.update()).change, 'reread');
+  await tail.update();
+  appendFileSync(join(root, 'late', 'z.csv'), csvRows(4, 6));
+  assert.equal((await tail.update()).change, 'appended');
+  const tables = tail.current().tables.filter((t) => !t.file.endsWith('run-009.csv'));
+  assert.deepEqual(tables.map(content), await whole());
+  tail.close();
+});
+
+test('a watch that tells nothing (a mount that never notifies): the periodic sweep reads the change, then every poll sweeps', async () => {
+  const silent: ChangedPaths = { watch: (folders) => folders.length, take: () => new Set(), close: () => undefined };
+  const { file, tail, whole } = await followedRuns('silent', 6, { changes: () => silent, sweepEvery: 3 });
+  appendFileSync(file(1), csvRows(5, 7));
+  const changes = [];
+  for (let poll = 0; poll < 4; poll++) changes.push((await tail.update()).change);
+  assert.ok(changes.includes('appended'), `read by a sweep within ${changes.length} polls: ${changes}`);
+  assert.deepEqual(tail.current().tables.map(content), await whole());
+  // Missed once: no longer trusted, every poll sweeps (a change is read at the next poll).
+  appendFileSync(file(2), csvRows(5, 6));
+  assert.equal((await tail.update()).change, 'appended');
+  const sweeps = tail.sweeps;
+  await tail.update();
+  assert.equal(tail.sweeps, sweeps + 1);
+});
+
+test('a run of a told folder whose append ends in a CR (its LF may follow) is read once found as it was, untold', async () => {
+  const { root, tail, whole } = await followedRuns('cr', 4);
+  writeFileSync(join(root, 'mac.csv'), 'step,lr,loss\r1,3e-4,3.0\r');
+  for (let poll = 0; poll < 3; poll++) await tail.update();
+  appendFileSync(join(root, 'mac.csv'), '2,3e-4,2.9\r');
+  const changes = [(await tail.update()).change, (await tail.update()).change];
+  assert.ok(changes.includes('appended'), `${changes}`);
+  assert.deepEqual(tail.current().tables.map(content), await whole());
+  assert.equal(tail.current().tables.find((t) => t.file.endsWith('mac.csv'))?.rowCount, 2);
+  tail.close();
 });

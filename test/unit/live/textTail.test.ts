@@ -167,6 +167,35 @@ test('a header over 4 KiB (hundreds of columns) written over past its first 4 Ki
   }
 });
 
+test('a quoted header spanning lines, written over past its first line and 4 KiB, is read again whole', async () => {
+  for (const eol of ['\n', '\r\n', '\r']) {
+    const path = join(dir, 'quoted-header.csv');
+    const names = Array.from({ length: 400 }, (_, i) => `metric_${String(i).padStart(4, '0')}`);
+    // The header's first line is over 4 KiB; a quoted name holds a line break, and the names after it follow it.
+    const header = (last: string) => ['step', 'loss', ...names, `"eval${eol}loss"`, 'tail_a', last].join(',');
+    const row = (s: number) => [s, (3 - s / 100).toFixed(3), ...names.map(() => '1'), '2', '3', '4'].join(',') + eol;
+    const rows = Array.from({ length: 20 }, (_, i) => row(i + 1)).join('');
+    assert.ok(header('x').indexOf(eol) > 4096, "the header's first line is past the 4 KiB always compared");
+    writeFileSync(path, `${header('tail_b')}${eol}${rows}`);
+    const tail = new TextTail(path);
+    await tail.update();
+    assert.equal(tail.current().tables[0].columns.at(-1)?.name, 'tail_b');
+    // A writer restarted that truncates and writes its header with its last name (on the header's second line)
+    // changed, as long, then the rows and one more.
+    writeFileSync(path, `${header('tail_z')}${eol}${rows}${row(21)}`);
+    assert.equal((await tail.update()).change, 'reread', JSON.stringify(eol));
+    await tail.update(); // a last CR is a line end once the file is found as it was (its LF may follow)
+    const followed = tail.current().tables[0];
+    assert.deepEqual(content(followed), content(await readTable(path)), JSON.stringify(eol));
+    assert.equal(followed.columns.at(-1)?.name, 'tail_z');
+    // Only appended: read as such (the whole header record compared costs no read again).
+    appendFileSync(path, row(22));
+    const changes = [(await tail.update()).change, (await tail.update()).change];
+    assert.ok(changes.includes('appended') && !changes.includes('reread'), `${JSON.stringify(eol)}: ${changes}`);
+    assert.deepEqual(content(tail.current().tables[0]), content(await readTable(path)), JSON.stringify(eol));
+  }
+});
+
 test('a text cell appended alone to a column of numbers is said as a read of the file says it, with its count', async () => {
   const path = join(dir, 'text-cell.csv');
   writeFileSync(path, 'step,lr,loss\n1,1e-3,3.0\n2,1e-3,2.9\n');
