@@ -232,6 +232,12 @@ export interface FitResult {
    * scatter about the law). Absent when the band is given, and for the loss-curve laws.
    */
   noRunBand?: string;
+  /**
+   * A power law fitted along one run's log (a loss curve's steps): its band (Prediction.low/high) is where that run's
+   * next logged point falls, the law's uncertainty and the curve's noise, as a loss-curve law's band is, not where
+   * the law lies; it has no new-run band (noRunBand says why). Absent for every other fit.
+   */
+  nextPointBand?: true;
 }
 
 /** The runner-up law's fit as a fit reports it: its coefficients, the settings its predictions need, its scores. */

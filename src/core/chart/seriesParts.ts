@@ -60,10 +60,11 @@ export function band<S extends Series>(
   low: S,
   high: S,
   kind: 'band' | 'run-band' = 'band',
+  what = kind === 'band' ? '95 % band' : "new run's 95 % band",
 ): ChartSeries<S> {
   return {
     id: `${kind}:${c.name}`,
-    label: `${c.name} · ${kind === 'band' ? '95 % band' : "new run's 95 % band"}`,
+    label: `${c.name} · ${what}`,
     kind,
     panel,
     group: c.group ?? c.name,

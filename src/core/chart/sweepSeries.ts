@@ -115,7 +115,9 @@ function singleXSeries(
       pushBand(series, c, panel, c.points.x, [runLow, runHigh], ends, 'run-band');
     }
     const ends = targets.map((t) => ({ x: t.x, lo: t.low, hi: t.high }));
-    pushBand(series, c, panel, c.points.x, [c.points.low, c.points.high], ends, 'band');
+    // Along one run's steps the band is where its next logged point falls (FitResult.nextPointBand), and says so.
+    const what = fit?.nextPointBand ? "next logged point's 95 % band" : undefined;
+    pushBand(series, c, panel, c.points.x, [c.points.low, c.points.high], ends, 'band', what);
   }
   if (targets.length) series.push(targetSeries(c, panel, group, targets));
   if (c.baseline) {
@@ -144,13 +146,14 @@ function pushBand(
   [low, high]: [readonly number[], readonly number[]],
   ends: { x: number; lo: number; hi: number }[],
   kind: 'band' | 'run-band',
+  what?: string,
 ): void {
   const rows = [...x.map((v, i) => ({ x: v, lo: low[i], hi: high[i] })), ...ends]
     .filter((r) => Number.isFinite(r.lo))
     .sort((a, b) => a.x - b.x);
   if (!rows.length) return;
   const column = (key: 'x' | 'lo' | 'hi') => rows.map((r) => r[key]);
-  series.push(band(c, panel, column('x'), column('lo'), column('hi'), kind));
+  series.push(band(c, panel, column('x'), column('lo'), column('hi'), kind, what));
 }
 
 /** Where a law's line ends: its last point with a law value (none past a break) or its furthest drawn target. */
