@@ -438,10 +438,26 @@ export interface CurveReport<S extends Series = number[]> {
   /** The model size N (parameters) the model-size law knows this curve by (`lr-annealing-size` only). */
   modelSize?: number;
   /**
+   * An (N, D) sweep's size curve: its law along compute at its N (a bin's geometric mean), from its first run's C to
+   * COMPUTE_LINE_REACH times its last, with the law's band and a new run's there (the chart's line and bands). The
+   * bands at its points are at each run's own N, off this line in a bin of many sizes.
+   */
+  lawLine?: LawLine;
+  /**
    * Loss curves: the step from which no law value is shown, and why (the curve's LR falls lower than the fit curves
    * ever did: unseenDrop.ts); points from it on have a NaN prediction and are not scored.
    */
   withheldFrom?: { x: number; reason: string };
+}
+
+/** A law along a grid of x with its bands (BandedPrediction's series as number[]). */
+export interface LawLine {
+  x: number[];
+  value: number[];
+  low: number[];
+  high: number[];
+  runLow?: number[];
+  runHigh?: number[];
 }
 
 /**
