@@ -115,14 +115,14 @@ test('a power law along one run’s steps names its one band the next logged poi
   const lens = buildLenses(a, FILE, 'file:///sweep.csv').find((l) => l.command?.title.startsWith('L(12k)'));
   assert.doesNotMatch(lens?.command?.title ?? '', /new run/);
   assert.match(lens?.command?.tooltip ?? '', next);
-  assert.match(lens?.command?.tooltip ?? '', /no new-run band: the points are one run's steps/);
+  assert.match(lens?.command?.tooltip ?? '', /no new-run band: the points are one run's logged points/);
   const hover = hoverForRow(a, FILE, a.curves[0].points.lines[10]) ?? '';
   assert.match(hover, /side\*{0,2} the 95 % band \(where this run's next logged point falls\)/);
   assert.doesNotMatch(hover, /new run|law's 95 % band/);
   assert.match(hoverForHeader(a, FILE) ?? '', /where this run\\'s next logged point falls/);
   const text = formatAnalysis(a);
   assert.match(text, /Predictions \(95 % band: where the run's next logged point falls\)/);
-  assert.match(text, /no new-run band: fitted along one run's steps/);
+  assert.match(text, /no new-run band: fitted to one run's logged points/);
   assert.doesNotMatch(text, /value +band +new run/);
   const document = JSON.parse(documentJson(fitDocument(a, 'test'))) as FitDocument;
   assert.equal(document.fits[0].nextPointBand, true);

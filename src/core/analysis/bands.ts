@@ -59,13 +59,13 @@ export type RunScatter = { residuals: Float64Array; seed: number } | { residuals
 export const RUN_BAND_METHOD =
   "each bootstrap refit's prediction times exp(one of the fit's log residuals drawn at random, scaled by sqrt(n/(n-p))), 2.5-97.5 % (the law's uncertainty and the runs' scatter about it)";
 
-/** The band of a power law fitted along one run's steps (nextPointBand). */
+/** The band of a power law fitted along one run's log (nextPointBand). */
 export const NEXT_POINT_BAND_METHOD =
   "moving-block residual bootstrap (log residuals resampled in blocks of about cbrt(n) neighbouring points, as a loss curve's), each refit's prediction times one of the fit's log residuals (scaled by sqrt(n/(n-p))), 2.5-97.5 %: where this run's next logged point falls (the law's uncertainty and the curve's noise)";
 
-/** Why a power law fitted along one run's steps has no new-run band (FitResult.noRunBand). */
+/** Why a power law fitted along one run's log has no new-run band (FitResult.noRunBand). */
 export const NO_RUN_BAND_ALONG_RUN =
-  "no new-run band: fitted along one run's steps, so its band is where this run's next logged point falls (95 %: the law's uncertainty and the curve's noise, residuals resampled in blocks along the curve), not where a new run would land";
+  "no new-run band: fitted to one run's logged points, so its band is where this run's next logged point falls (95 %: the law's uncertainty and the curve's noise, residuals resampled in blocks along the curve), not where a new run would land";
 
 /**
  * The band of a law fitted along one run's log (a power law over its steps): where that run's next logged point

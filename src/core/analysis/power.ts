@@ -96,8 +96,9 @@ export function analysePower(
     const curveName = label === undefined ? `${ys.name} vs ${xs.name}` : `${label}: ${ys.name} vs ${xs.name}`;
     const repeated = dataRepeated(table, roles, xIndex, run.all, curveName);
     if (repeated) out.findings.push(repeated);
-    // A loss curve's rows are one run's logged points, unless they are runs of one row each pooled into a sweep.
-    const alongRun = onCurve && !run.pooled;
+    // A loss curve's rows, or the rows of one run of a run column, are one run's logged points; runs of one row each
+    // pooled into a sweep are not.
+    const alongRun = (onCurve || roles.roles.run !== undefined) && !run.pooled;
     const few = fitCurve(table, xs, ys, run.rows, { name: curveName, run: label, onSteps, alongRun }, options, out);
     if (few) short.push(few);
   }
@@ -171,7 +172,7 @@ function runsOf(
  * One curve's power law: its fit, report and predictions, or why it has none (a failed fit's finding, or the curve
  * returned as too short: the short curves of a file are said in one finding). A run's fit, curve and predictions carry
  * its name (and its file's, among several) as their group, which ties each fit's verdict (trust.ts), lens and chart
- * line to its own curve's predictions. `alongRun`: the points are one run's logged points (a loss curve's steps), so
+ * line to its own curve's predictions. `alongRun`: the points are one run's logged points (a loss curve's, a run's), so
  * the band is where its next logged point falls (nextPointBand), not a law band and a new run's.
  */
 function fitCurve(

@@ -35,7 +35,7 @@ test('power law along one run’s steps: one band, of the next logged point, nam
   assert.equal(fit.nextPointBand, true);
   assert.equal(fit.settings.band, NEXT_POINT_BAND_METHOD);
   assert.equal(fit.settings.runBand, undefined);
-  assert.match(fit.noRunBand ?? '', /no new-run band: fitted along one run's steps/);
+  assert.match(fit.noRunBand ?? '', /no new-run band: fitted to one run's logged points/);
   const shown = a.predictions.filter(hasValue);
   assert.equal(shown.length, 2);
   for (const p of shown) {
@@ -67,6 +67,27 @@ test('power law along one run’s steps: the next logged points fall inside the 
     `AR(1) curves, held-out 40 %: ${inside} of ${rows} rows inside the band (${Math.round((100 * inside) / rows)} %)`,
   );
   assert.ok(inside >= 0.75 * rows, `${inside} of ${rows}`);
+});
+
+test('power law over tokens of a run column’s runs of many rows each: each run’s rows are its log, one band', () => {
+  const rows = ['run,tokens,loss'];
+  for (const [run, e] of [
+    ['small', 2.9],
+    ['large', 2.4],
+  ] as const)
+    for (let i = 1; i <= 40; i++) rows.push(`${run},${i * 25e6},${(e + 1200 * (i * 25e6) ** -0.3).toFixed(5)}`);
+  const a = analyseTables([parseText(rows.join('\n') + '\n', { fileName: 'runs.csv' })], {
+    law: 'power',
+    powerX: 'tokens',
+  });
+  assert.deepEqual(
+    a.fits.map((f) => [f.group, f.nextPointBand]),
+    [
+      ['small', true],
+      ['large', true],
+    ],
+  );
+  assert.ok(a.predictions.every((p) => !('runLow' in p)));
 });
 
 test('power law over tokens of runs of one row each (a sweep): still the law band and a new-run band', () => {
