@@ -213,7 +213,7 @@ function indent(text: string, n: number): string {
  * The predictions table: where, the value and its band by the band rule (compute budgets lead, above); a curve that
  * left its law below it keeps its numbers, flagged in the note (one above it has none: its row says why).
  */
-function formatPredictions(predictions: Prediction[], curves: CurveReport<Series>[]): string {
+function formatPredictions(predictions: Prediction[], curves: CurveReport<Series>[], fits: FitResult[]): string {
   const departed = new Map(curves.flatMap((c) => (c.departure ? [[c.name, `⚠ ${departureLabel(c.departure)}`]] : [])));
   const listed = predictions.filter((p) => p.xName !== 'C');
   // A sweep law's new-run band gets a column of its own, beside the law's band, where some prediction has one.
@@ -239,7 +239,9 @@ function formatPredictions(predictions: Prediction[], curves: CurveReport<Series
   const header = ['curve / group', 'metric', 'at', 'value', 'band', ...(runs ? ['new run'] : []), 'note'];
   const title = runs
     ? "Predictions (95 % bands: the law's, and a new run's: the law's plus the runs' scatter about it)"
-    : 'Predictions (95 % band)';
+    : fits.some((f) => f.nextPointBand)
+      ? "Predictions (95 % band: where the run's next logged point falls)"
+      : 'Predictions (95 % band)';
   return `${title}\n${indent(table(header, rows), 2)}`;
 }
 
@@ -278,7 +280,7 @@ export function formatAnalysis(analysis: Analysis<Series>): string {
     formatBudgets(analysis.predictions),
     ...analysis.fits.map(formatFit),
     formatCurves(analysis),
-    formatPredictions(analysis.predictions, analysis.curves),
+    formatPredictions(analysis.predictions, analysis.curves, analysis.fits),
     formatFindings(analysis.findings),
   ];
   return parts.filter(Boolean).join('\n\n') + '\n';

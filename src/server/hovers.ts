@@ -8,7 +8,7 @@ import { estimateText } from '../core/analysis/describe';
 import { lowerBound, upperBound } from '../core/util/arrays';
 import type { FileFormat } from '../core/table/types';
 import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
-import { LAW_ONLY_BANDS } from '../core/analysis/bands';
+import { lawOnlyBand } from '../core/analysis/bands';
 import {
   formatCompact,
   formatCount,
@@ -136,7 +136,7 @@ export function hoverForRow(analysis: Analysis<Series>, file: string, line: numb
 
 /**
  * Which 95 % bands hold an observed value. A sweep law's band is where the law lies, not where a run falls
- * (LAW_ONLY_BANDS), said as the law's; its new-run band (the law plus the runs' scatter) is where a run falls.
+ * (lawOnlyBand), said as the law's; its new-run band (the law plus the runs' scatter) is where a run falls.
  */
 function bandsHolding(
   observed: number,
@@ -144,8 +144,11 @@ function bandsHolding(
   fit: FitResult | undefined,
 ): string {
   const inLaw = observed >= band.low && observed <= band.high;
-  if (!LAW_ONLY_BANDS.has(fit?.law ?? 'lr-annealing'))
-    return inLaw ? 'inside the 95 % band' : '**outside** the 95 % band';
+  if (!lawOnlyBand(fit)) {
+    // A power law along one run's steps: its band is where the run's next logged point falls, as a loss curve's is.
+    const next = fit?.nextPointBand ? " (where this run's next logged point falls)" : '';
+    return inLaw ? `inside the 95 % band${next}` : `**outside** the 95 % band${next}`;
+  }
   const { runLow, runHigh } = band;
   if (runLow === undefined || runHigh === undefined || !Number.isFinite(runLow)) {
     const why = fit?.noRunBand ? ` · ${markdownText(fit.noRunBand)}` : '';

@@ -2,7 +2,7 @@
 // follow it too, so series stay apart in high contrast and for readers who do not see the colours.
 import type { ChartDataset } from 'chart.js';
 import type { ChartSeries, DatasetKind, PanelId, WhatIfCurve } from '../shared/chart';
-import { withAlpha, type Theme } from './theme';
+import { bandAlpha, withAlpha, type Theme } from './theme';
 import { shownOnOneLine } from '../core/util/controls';
 
 export interface LensPoint {
@@ -121,7 +121,7 @@ export function datasetsFor(s: ChartSeries, ctx: StyleContext): LensDataset[] {
         fill: false,
         order: run ? 4 : 3,
       };
-      const alpha = run ? (ctx.theme.highContrast ? 0.15 : 0.07) : ctx.theme.highContrast ? 0.3 : 0.15;
+      const alpha = bandAlpha(ctx.theme, run);
       const high: LensDataset = {
         ...base,
         lens: meta(),

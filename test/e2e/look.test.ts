@@ -4,7 +4,8 @@
 // Shots go to $SCALING_LENS_SHOTS (default .vscode-test/shots/look): the lens and header hover of a loss curve, a
 // row hover, the status item, the chart under law auto with the runner-up shown, the what-if form of a two-stage run
 // fitted by the multi-power law (a cosine what-if assumes its gamma), a BLEU group's law break in the Problems panel,
-// the Runs view with a run's tooltip, and the walkthrough.
+// the bands of an (N, D) sweep's chart and of a power law along a run's steps, the Runs view with a run's tooltip,
+// and the walkthrough.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ const workspace = LOOK ? scratchDir('scaling-lens-look-') : '';
 before(async () => {
   if (!LOOK) return;
   mkdirSync(SHOTS, { recursive: true });
-  for (const sub of ['loss', 'downstream'])
+  for (const sub of ['loss', 'downstream', 'compute'])
     cpSync(join(REPO, 'examples', sub), join(workspace, sub), { recursive: true });
   mkdirSync(join(workspace, 'twostage'));
   writeFileSync(join(workspace, 'twostage', 'twostage.csv'), twoStageRunCsv());
@@ -84,6 +85,20 @@ async function hoverLine(text: string | RegExp, expect: string): Promise<void> {
   await page().locator('.monaco-hover-content', { hasText: expect }).first().waitFor({ timeout: 30_000 });
 }
 
+/** Runs `shoot` with the workspace's law set to `law` (its settings file), then as it was. */
+async function underLaw(law: string, shoot: () => Promise<void>): Promise<void> {
+  const settings = join(workspace, '.vscode', 'settings.json');
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(settings, JSON.stringify({ 'scalingLens.law': law }));
+  await page().waitForTimeout(3000);
+  try {
+    await shoot();
+  } finally {
+    writeFileSync(settings, '{}');
+    await page().waitForTimeout(2000);
+  }
+}
+
 async function closeAll(): Promise<void> {
   await page().keyboard.press('Escape');
   await host!.executeCommand('View: Close All Editors');
@@ -133,11 +148,7 @@ test(
   { skip, timeout: 300_000 },
   async () => {
     await closeAll();
-    const settings = join(workspace, '.vscode', 'settings.json');
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(settings, JSON.stringify({ 'scalingLens.law': 'mpl' }));
-    await page().waitForTimeout(3000);
-    try {
+    await underLaw('mpl', async () => {
       await openFile(host!, 'twostage.csv', 'twostage');
       await page().locator('.codelens-decoration', { hasText: 'MPL' }).first().waitFor({ timeout: 120_000 });
       await host!.executeCommand('Scaling Lens: Show Chart');
@@ -146,10 +157,7 @@ test(
       assert.match(result, /assumes the multi-power law's gamma/);
       await shootBoth('8-twostage-chart');
       await shootBoth('9-twostage-whatif', () => chartFrame().locator('#whatif').scrollIntoViewIfNeeded());
-    } finally {
-      writeFileSync(settings, '{}');
-      await page().waitForTimeout(2000);
-    }
+    });
   },
 );
 
@@ -174,6 +182,26 @@ test(
     await host!.executeCommand('Scaling Lens: Show Chart');
     await waitForChart((x) => x.kind === 'downstream' && x.panels.length === 2);
     await shootBoth('12-bleu-chart');
+  },
+);
+
+test(
+  "the bands of an (N, D) sweep's chart (the law's and a new run's) and of a power law along a run's steps",
+  { skip, timeout: 300_000 },
+  async () => {
+    await closeAll();
+    await openFile(host!, 'compute_sweep.csv', 'compute');
+    await host!.executeCommand('Scaling Lens: Show Chart');
+    await waitForChart((x) => x.kind === 'compute');
+    await shootBoth('12b-compute-chart');
+    await closeAll();
+    await underLaw('power', async () => {
+      await openFile(host!, 'constant.csv', 'loss');
+      await page().locator('.codelens-decoration', { hasText: 'power law' }).first().waitFor({ timeout: 120_000 });
+      await host!.executeCommand('Scaling Lens: Show Chart');
+      await waitForChart((x) => x.kind === 'power');
+      await shootBoth('12c-power-steps-chart');
+    });
   },
 );
 

@@ -12,6 +12,7 @@ import { formatAnalysis } from '../../src/cli/text';
 import { hoverForHeader } from '../../src/server/headerHover';
 import { hoverForRow } from '../../src/server/hovers';
 import { buildLenses } from '../../src/server/lenses';
+import { documentJson, fitDocument, type FitDocument } from '../../src/core/report/fitDocument';
 
 const FILE = 'sweep.csv';
 
@@ -97,5 +98,38 @@ test('the chart draws a sweep law’s new-run band beside its band, around it an
   assert.equal(
     sampleChart(buildChart(sweep(4)), { width: 800, logX: true }).series.filter((s) => s.kind === 'run-band').length,
     0,
+  );
+});
+
+test('a power law along one run’s steps names its one band the next logged point’s on every surface, and no new run', () => {
+  const random = seededRandom(5);
+  const rows = Array.from({ length: 60 }, (_, i) => {
+    const step = 100 * (i + 1);
+    return `${step},${((2 + 3 * step ** -0.3) * (1 + 0.003 * normal(random))).toFixed(6)}`;
+  });
+  const a = analyseTables([parseText(['step,loss', ...rows].join('\n') + '\n', { fileName: FILE })], {
+    law: 'power',
+    seed: 1,
+  });
+  const next = /where this run's next logged point falls/;
+  const lens = buildLenses(a, FILE, 'file:///sweep.csv').find((l) => l.command?.title.startsWith('L(12k)'));
+  assert.doesNotMatch(lens?.command?.title ?? '', /new run/);
+  assert.match(lens?.command?.tooltip ?? '', next);
+  assert.match(lens?.command?.tooltip ?? '', /no new-run band: the points are one run's logged points/);
+  const hover = hoverForRow(a, FILE, a.curves[0].points.lines[10]) ?? '';
+  assert.match(hover, /side\*{0,2} the 95 % band \(where this run's next logged point falls\)/);
+  assert.doesNotMatch(hover, /new run|law's 95 % band/);
+  assert.match(hoverForHeader(a, FILE) ?? '', /where this run\\'s next logged point falls/);
+  const text = formatAnalysis(a);
+  assert.match(text, /Predictions \(95 % band: where the run's next logged point falls\)/);
+  assert.match(text, /no new-run band: fitted to one run's logged points/);
+  assert.doesNotMatch(text, /value +band +new run/);
+  const document = JSON.parse(documentJson(fitDocument(a, 'test'))) as FitDocument;
+  assert.equal(document.fits[0].nextPointBand, true);
+  assert.ok(document.curves.every((c) => !('runBand' in c)));
+  const chart = sampleChart(buildChart(a), { width: 800, logX: true });
+  assert.deepEqual(
+    chart.series.filter((s) => s.kind === 'band' || s.kind === 'run-band').map((s) => s.label),
+    ["loss vs step · next logged point's 95 % band"],
   );
 });

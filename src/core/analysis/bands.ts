@@ -5,8 +5,8 @@ import { pickData, sliceData, type RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';
 import { pick, thinIndices } from '../util/arrays';
 import { quantile, seededRandom, type Random } from '../util/random';
-import { logBand } from './lossBands';
-import type { LawId } from './types';
+import { blockResampled, logBand } from './lossBands';
+import type { FitResult, LawId } from './types';
 
 export const BAND_METHOD =
   'residual bootstrap: refits on the fitted predictions times resampled log residuals (inflated by sqrt(n/(n-p))), 95 % percentile band of the fitted law (parameter uncertainty; no extra noise)';
@@ -19,6 +19,11 @@ export const BAND_METHOD =
  * their new-run band (newRunBand), beside it: 93 % of the same runs (test/unit/compute/bandCoverage.test.ts prints them).
  */
 export const LAW_ONLY_BANDS: ReadonlySet<LawId> = new Set(['chinchilla', 'power', 'bleu', 'downstream-ce']);
+
+/** Whether a fit's band is where its law lies only (LAW_ONLY_BANDS), not a power law's along one run's steps. */
+export function lawOnlyBand(fit: Pick<FitResult, 'law' | 'nextPointBand'> | undefined): boolean {
+  return fit !== undefined && LAW_ONLY_BANDS.has(fit.law) && !fit.nextPointBand;
+}
 
 /** A point prediction with its 95 % band at each point (NaN band ends without bootstrap sets). */
 export interface BandedPrediction {
@@ -53,6 +58,24 @@ export type RunScatter = { residuals: Float64Array; seed: number } | { residuals
 
 export const RUN_BAND_METHOD =
   "each bootstrap refit's prediction times exp(one of the fit's log residuals drawn at random, scaled by sqrt(n/(n-p))), 2.5-97.5 % (the law's uncertainty and the runs' scatter about it)";
+
+/** The band of a power law fitted along one run's log (nextPointBand). */
+export const NEXT_POINT_BAND_METHOD =
+  "moving-block residual bootstrap (log residuals resampled in blocks of about cbrt(n) neighbouring points, as a loss curve's), each refit's prediction times one of the fit's log residuals (scaled by sqrt(n/(n-p))), 2.5-97.5 %: where this run's next logged point falls (the law's uncertainty and the curve's noise)";
+
+/** Why a power law fitted along one run's log has no new-run band (FitResult.noRunBand). */
+export const NO_RUN_BAND_ALONG_RUN =
+  "no new-run band: fitted to one run's logged points, so its band is where this run's next logged point falls (95 %: the law's uncertainty and the curve's noise, residuals resampled in blocks along the curve), not where a new run would land";
+
+/**
+ * The band of a law fitted along one run's log (a power law over its steps): where that run's next logged point
+ * falls, so the refits plus a residual (the new-run band's ends, built from block-resampled refits) as its one band,
+ * as a loss-curve law's band is. A "new run" there was the next logged point all along, and a law-only band beside
+ * it read as something a run could fall in. Unchanged without a measured scatter (fewer than 5 points).
+ */
+export function nextPointBand(band: BandedPrediction): BandedPrediction {
+  return band.runLow && band.runHigh ? { value: band.value, low: band.runLow, high: band.runHigh } : band;
+}
 
 /** A fit's note of why its predictions have no new-run band, when they have none (FitResult.noRunBand). */
 export function noRunBand(scatter: RunScatter): { noRunBand?: string } {
@@ -131,6 +154,7 @@ export function logResidualDraw<Data extends object>(
   data: Data,
   observed: Float64Array,
   params: Float64Array,
+  blocks = false,
 ): ((random: Random) => Replicate<Data> | null) | null {
   const n = observed.length;
   const p = law.parameterNames.length;
@@ -143,10 +167,35 @@ export function logResidualDraw<Data extends object>(
   const scale = Math.sqrt(n / (n - p)) * Math.sqrt(m / n);
   const points = m < n ? pickData(data, kept, n) : data;
   const base = m < n ? pick(pred, kept) : pred;
+  // Along one run's log, neighbouring residuals are alike: drawn one by one, they averaged away in each refit, and
+  // the refits agreed far more closely than the curve allows. Resampled in blocks, as a loss curve's are.
+  if (blocks) {
+    const along = m < n ? pick(residuals, kept) : residuals;
+    const block = blockLength(along);
+    return (random) => ({ data: points, observed: blockResampled(base, along, random, scale, block) });
+  }
   return (random) => ({
     data: points,
     observed: Float64Array.from(base, (v) => v * Math.exp(scale * residuals[Math.floor(random() * n)])),
   });
+}
+
+/**
+ * A moving block's length for residuals in x order: cbrt(n), or longer where neighbours are alike, (1 + r) / (1 - r)
+ * for a lag-1 autocorrelation r (the points one independent residual is worth), at most a quarter of them. Blocks
+ * shorter than the residuals' memory cut it, and the refits' spread is too small by as much.
+ */
+export function blockLength(residuals: Float64Array): number {
+  const n = residuals.length;
+  let [mean, lag, variance] = [0, 0, 0];
+  for (const r of residuals) mean += r / n;
+  for (let i = 0; i < n; i++) {
+    variance += (residuals[i] - mean) ** 2;
+    if (i > 0) lag += (residuals[i] - mean) * (residuals[i - 1] - mean);
+  }
+  const r = variance > 0 ? Math.min(Math.max(lag / variance, 0), 0.99) : 0;
+  const memory = (1 + r) / (1 - r);
+  return Math.max(1, Math.round(Math.min(Math.max(Math.cbrt(n), memory), n / 4)));
 }
 
 /** Bootstrap parameter sets of a fitted single-x law (empty when bands are disabled or impossible). */
@@ -166,9 +215,11 @@ export function residualBootstrapSets<Data extends object>(
      * narrow D_p range), where each solver stops at its own place on the valley and the band would move with it.
      */
     gaussNewton?: boolean;
+    /** Points along one run's log, in x order: residuals resampled in blocks (blockResampled), not one by one. */
+    blocks?: boolean;
   },
 ): Float64Array[] {
-  const draw = options.samples > 0 ? logResidualDraw(law, data, observed, fit.params) : null;
+  const draw = options.samples > 0 ? logResidualDraw(law, data, observed, fit.params, options.blocks) : null;
   if (!draw) return [];
   return bootstrapParams(law, fit.params, draw, {
     samples: options.samples,

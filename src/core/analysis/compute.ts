@@ -34,10 +34,10 @@ import {
 import { curveReport, emptyAnalysis, fitSummary, lineList } from './reports';
 import { MAX_PARAMS, MAX_TOKENS } from '../util/counts';
 import { fitFailed, invalidRows, tooFewPoints } from './sweepFindings';
-import type { BeyondFitted, CurveReport, Finding, FitProblem, LawAnalysis, Prediction } from './types';
+import type { BeyondFitted, CurveReport, Finding, FitProblem, LawAnalysis, LawLine, Prediction } from './types';
 import { verdictFinding, withheld, withholdAllFor } from './trust';
 import { beyondReach, farReason, pastPhrase, reachOf, sideOf, type Reach } from './reach';
-import { appendAll, maxOf, minOf } from '../util/arrays';
+import { appendAll, logGrid, maxOf, minOf } from '../util/arrays';
 
 /** Columns flagging rows to leave out of the fit (value 1), as in Epoch's Chinchilla replication file. */
 const EXCLUSION_COLUMNS = ['epoch_excluded', 'excluded', 'exclude'];
@@ -117,7 +117,20 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
     quality: scoreFit(data.loss, onPoints.value),
     ...noRunBand(scatter),
   });
-  appendAll(out.curves, sizeCurves(table, data, onPoints));
+  const lineAt = (n: number, x: number[]) => ({
+    x,
+    ...predictWithBand(
+      chinchillaLaw,
+      fit.params,
+      sets,
+      chinchillaPoints(
+        x.map(() => n),
+        x.map((C) => C / (6 * n)),
+      ),
+      scatter,
+    ),
+  });
+  appendAll(out.curves, sizeCurves(table, data, onPoints, lineAt));
   if (data.excluded.rows.length) out.curves.push(excludedCurve(table, data.excluded));
   const fitted: FittedRange = {
     N: { smallest: minOf(data.n), largest: maxOf(data.n) },
@@ -416,7 +429,21 @@ function caseBandMethod(refits: number, n: number): string {
 }
 
 /** Loss-versus-compute curves, one per model size (or per quarter-decade of N when sizes barely repeat). */
-function sizeCurves(table: Table, data: ComputeRows, band: BandedPrediction) {
+/** How far past a size's last run its law line runs, in compute (CurveReport.lawLine). */
+export const COMPUTE_LINE_REACH = 4;
+/** Points of a size's law line and its bands: the law and its bands are smooth in log C. */
+const LINE_POINTS = 64;
+
+/**
+ * One curve per model size (per quarter decade of N past MAX_SIZE_CURVES sizes), each with its law line and bands
+ * from `lineAt` (the law at N over a grid of compute) at its N, a bin's at its geometric mean.
+ */
+function sizeCurves(
+  table: Table,
+  data: ComputeRows,
+  band: BandedPrediction,
+  lineAt: (n: number, x: number[]) => LawLine,
+) {
   const distinct = new Set(data.n).size;
   const binned = distinct > MAX_SIZE_CURVES;
   const keyOf = (i: number) => (binned ? String(Math.floor(4 * Math.log10(data.n[i]))) : String(data.n[i]));
@@ -429,18 +456,22 @@ function sizeCurves(table: Table, data: ComputeRows, band: BandedPrediction) {
       members.sort((a, b) => data.c[a] - data.c[b]);
       const label = binned ? quarterDecadeLabel(data.n[members[0]]) : sizeName(data.n[members[0]]);
       const pick = (values: number[]) => members.map((i) => values[i]);
-      return curveReport({
+      const n = binned ? geometricMean(pick(data.n)) : data.n[members[0]];
+      const c = pick(data.c);
+      const report = curveReport({
         table,
         name: label,
         xName: 'C',
         metric: 'loss',
         law: 'chinchilla',
-        x: pick(data.c),
+        x: c,
         observed: pick(data.loss),
         lines: members.map((i) => table.lines[data.rows[i]]),
         fitted: mapBand(band, pick),
-        group: { label, fields: binned ? { N: label, Nmean: geometricMean(pick(data.n)) } : { N: data.n[members[0]] } },
+        group: { label, fields: binned ? { N: label, Nmean: n } : { N: n } },
       });
+      const line = lineAt(n, logGrid(minOf(c), maxOf(c) * COMPUTE_LINE_REACH, LINE_POINTS));
+      return { ...report, lawLine: line };
     });
 }
 

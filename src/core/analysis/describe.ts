@@ -37,8 +37,16 @@ export function estimateText(
 export const SWEEP_BANDS_NOTE =
   "[…]: where the law lies (95 %, its coefficients' uncertainty); new run […]: where a new run there would land (95 %, the law plus its runs' scatter about it)";
 
-/** A sweep fit's note on its bands: which is which, or why it has no new-run band. */
-export function sweepBandsNote(fit: Pick<FitResult, 'noRunBand'>): string {
+/** What the band of a power law fitted along one run's log is (FitResult.nextPointBand). */
+export const NEXT_POINT_BAND_NOTE =
+  "[…]: where this run's next logged point falls (95 %, the law's uncertainty and the curve's noise); no new-run band: the points are one run's logged points";
+
+/**
+ * A sweep fit's note on its bands: which is which, or why it has no new-run band; a power law's along one run's
+ * steps (FitResult.nextPointBand), that its one band is where the run's next logged point falls.
+ */
+export function sweepBandsNote(fit: Pick<FitResult, 'noRunBand' | 'nextPointBand'>): string {
+  if (fit.nextPointBand) return NEXT_POINT_BAND_NOTE;
   return fit.noRunBand ? `[…]: where the law lies (95 %); ${fit.noRunBand}` : SWEEP_BANDS_NOTE;
 }
 

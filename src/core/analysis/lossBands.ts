@@ -55,20 +55,30 @@ function bandCurves(input: LossFitInput, perCurve: number, total: number): numbe
  */
 export function residualBlockReplicate<D>(fitted: ThinFitted[], data: D[], join: (parts: D[]) => D) {
   const joined = join(data);
-  return (random: Random) => {
-    const observed: Float64Array[] = [];
-    for (const c of fitted) {
-      const n = c.logResidual.length;
-      const block = Math.max(1, Math.round(Math.cbrt(n)));
-      const out = new Float64Array(n);
-      for (let i = 0; i < n;) {
-        const start = Math.floor(random() * Math.max(1, n - block + 1));
-        for (let k = 0; k < block && i < n; k++, i++) out[i] = c.predicted[i] * Math.exp(c.logResidual[start + k]);
-      }
-      observed.push(out);
-    }
-    return { data: joined, observed: concat(observed) };
-  };
+  return (random: Random) => ({
+    data: joined,
+    observed: concat(fitted.map((c) => blockResampled(c.predicted, c.logResidual, random))),
+  });
+}
+
+/**
+ * One replicate of a curve's points in step order: `predicted` times its log residuals (times `scale`) resampled in
+ * moving blocks of about cbrt(n) neighbours, which keep the correlation of neighbouring steps.
+ */
+export function blockResampled(
+  predicted: Float64Array,
+  logResidual: Float64Array,
+  random: Random,
+  scale = 1,
+  block = Math.max(1, Math.round(Math.cbrt(logResidual.length))),
+): Float64Array {
+  const n = logResidual.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n;) {
+    const start = Math.floor(random() * Math.max(1, n - block + 1));
+    for (let k = 0; k < block && i < n; k++, i++) out[i] = predicted[i] * Math.exp(scale * logResidual[start + k]);
+  }
+  return out;
 }
 
 /**

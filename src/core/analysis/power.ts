@@ -13,12 +13,16 @@ import { plannedStepTargets } from './lossAnalysis';
 import {
   BAND_METHOD,
   derivedIntervals,
+  NEXT_POINT_BAND_METHOD,
+  nextPointBand,
+  NO_RUN_BAND_ALONG_RUN,
   predictWithBand,
   residualBootstrapSets,
   runEnds,
   noRunBand,
   runBandSetting,
   runScatter,
+  type BandedPrediction,
 } from './bands';
 import { findColumn, unitNote } from './groups';
 import { scoreFit } from './metrics';
@@ -86,15 +90,18 @@ export function analysePower(
     out.findings.push(invalidRows(table, unsized, rule, 'power-invalid-row'));
   }
   const short: ShortGroup[] = [];
+  const onCurve = roles.kind === 'loss-curve' || onSteps;
   for (const run of sweepOrRuns(runsOf(table, roles, rows, sizes), onSteps, table.rowCount)) {
     const label = [source, run.name].filter((part) => part !== undefined).join(' · ') || undefined;
     const curveName = label === undefined ? `${ys.name} vs ${xs.name}` : `${label}: ${ys.name} vs ${xs.name}`;
     const repeated = dataRepeated(table, roles, xIndex, run.all, curveName);
     if (repeated) out.findings.push(repeated);
-    const few = fitCurve(table, xs, ys, run.rows, { name: curveName, run: label, onSteps }, options, out);
+    // A loss curve's rows, or the rows of one run of a run column, are one run's logged points; runs of one row each
+    // pooled into a sweep are not.
+    const alongRun = (onCurve || roles.roles.run !== undefined) && !run.pooled;
+    const few = fitCurve(table, xs, ys, run.rows, { name: curveName, run: label, onSteps, alongRun }, options, out);
     if (few) short.push(few);
   }
-  const onCurve = roles.kind === 'loss-curve' || xIndex === roles.roles.step;
   const few = tooFewPoints(table, short, tooFewWords(onCurve, xs.name));
   if (few) out.findings.push(few);
   return out;
@@ -123,10 +130,10 @@ function sweepOrRuns<R extends { name?: string; rows: number[]; all: number[] }>
   runs: R[],
   onSteps: boolean,
   rowCount: number,
-): { name?: string; rows: number[]; all: number[] }[] {
+): { name?: string; rows: number[]; all: number[]; pooled?: true }[] {
   if (onSteps || runs.length < 2 || runs.some((r) => r.rows.length > 1)) return runs;
   const rows = runs.flatMap((r) => r.rows).sort((a, b) => a - b);
-  return [{ rows, all: Array.from({ length: rowCount }, (_, r) => r) }];
+  return [{ rows, all: Array.from({ length: rowCount }, (_, r) => r), pooled: true }];
 }
 
 /**
@@ -165,14 +172,15 @@ function runsOf(
  * One curve's power law: its fit, report and predictions, or why it has none (a failed fit's finding, or the curve
  * returned as too short: the short curves of a file are said in one finding). A run's fit, curve and predictions carry
  * its name (and its file's, among several) as their group, which ties each fit's verdict (trust.ts), lens and chart
- * line to its own curve's predictions.
+ * line to its own curve's predictions. `alongRun`: the points are one run's logged points (a loss curve's, a run's), so
+ * the band is where its next logged point falls (nextPointBand), not a law band and a new run's.
  */
 function fitCurve(
   table: Table,
   xs: Column,
   ys: Column,
   usable: number[],
-  curve: { name: string; run?: string; onSteps: boolean },
+  curve: { name: string; run?: string; onSteps: boolean; alongRun: boolean },
   options: AnalysisOptions,
   out: LawAnalysis,
 ): ShortGroup | undefined {
@@ -200,9 +208,12 @@ function fitCurve(
     seed: options.seed,
     delta: options.lossDelta,
     gaussNewton: true,
+    blocks: curve.alongRun,
   });
   const scatter = runScatter(powerLaw, fitted.points, observed, fitted.fit.params, options.seed);
-  const atPoints = predictWithBand(powerLaw, fitted.fit.params, sets, fitted.points, scatter);
+  const nextPoint = curve.alongRun && scatter.residuals !== undefined;
+  const banded = (b: BandedPrediction) => (nextPoint ? nextPointBand(b) : b);
+  const atPoints = banded(predictWithBand(powerLaw, fitted.fit.params, sets, fitted.points, scatter));
   const xUnit = unitNote(xs, 'x');
   out.fits.push({
     law: 'power',
@@ -228,11 +239,11 @@ function fitCurve(
       y: ys.name,
       xUnit,
       fittedRows: lineList(rows.map((r) => table.lines[r])),
-      band: sets.length ? BAND_METHOD : 'none',
-      ...runBandSetting(sets, scatter),
+      band: sets.length ? (nextPoint ? NEXT_POINT_BAND_METHOD : BAND_METHOD) : 'none',
+      ...(!nextPoint && runBandSetting(sets, scatter)),
     },
     quality: scoreFit(y, atPoints.value),
-    ...noRunBand(scatter),
+    ...(nextPoint ? { nextPointBand: true, noRunBand: NO_RUN_BAND_ALONG_RUN } : noRunBand(scatter)),
   });
   out.curves.push(
     curveReport({
@@ -249,15 +260,17 @@ function fitCurve(
     }),
   );
   const targets = targetsOf(maxOf(x), curve.onSteps ? table.hints?.maxSteps : undefined, curve.onSteps, options);
-  const at = predictWithBand(
-    powerLaw,
-    fitted.fit.params,
-    sets,
-    powerPoints(
-      targets.map((t) => t.x),
-      fitted.xRef,
+  const at = banded(
+    predictWithBand(
+      powerLaw,
+      fitted.fit.params,
+      sets,
+      powerPoints(
+        targets.map((t) => t.x),
+        fitted.xRef,
+      ),
+      scatter,
     ),
-    scatter,
   );
   // Targets beyond the reach on either side are withheld (reach.ts): a configured step may lie below the data.
   const reach = reachOf(x);

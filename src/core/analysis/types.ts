@@ -232,6 +232,12 @@ export interface FitResult {
    * scatter about the law). Absent when the band is given, and for the loss-curve laws.
    */
   noRunBand?: string;
+  /**
+   * A power law fitted along one run's log (a loss curve's steps): its band (Prediction.low/high) is where that run's
+   * next logged point falls, the law's uncertainty and the curve's noise, as a loss-curve law's band is, not where
+   * the law lies; it has no new-run band (noRunBand says why). Absent for every other fit.
+   */
+  nextPointBand?: true;
 }
 
 /** The runner-up law's fit as a fit reports it: its coefficients, the settings its predictions need, its scores. */
@@ -432,10 +438,26 @@ export interface CurveReport<S extends Series = number[]> {
   /** The model size N (parameters) the model-size law knows this curve by (`lr-annealing-size` only). */
   modelSize?: number;
   /**
+   * An (N, D) sweep's size curve: its law along compute at its N (a bin's geometric mean), from its first run's C to
+   * COMPUTE_LINE_REACH times its last, with the law's band and a new run's there (the chart's line and bands). The
+   * bands at its points are at each run's own N, off this line in a bin of many sizes.
+   */
+  lawLine?: LawLine;
+  /**
    * Loss curves: the step from which no law value is shown, and why (the curve's LR falls lower than the fit curves
    * ever did: unseenDrop.ts); points from it on have a NaN prediction and are not scored.
    */
   withheldFrom?: { x: number; reason: string };
+}
+
+/** A law along a grid of x with its bands (BandedPrediction's series as number[]). */
+export interface LawLine {
+  x: number[];
+  value: number[];
+  low: number[];
+  high: number[];
+  runLow?: number[];
+  runHigh?: number[];
 }
 
 /**

@@ -10,6 +10,8 @@ export type ValuedPrediction = PredictionBase & PredictedValue;
 /** Points on a law's dense grid: smooth on screen, cheap to send. */
 export const LAW_GRID = 160;
 
+export { logGrid } from '../util/arrays';
+
 export interface Parts {
   panels: ChartPanelSpec[];
   /** At full resolution, in the analysis's own arrays (ChartSeries). */
@@ -60,10 +62,11 @@ export function band<S extends Series>(
   low: S,
   high: S,
   kind: 'band' | 'run-band' = 'band',
+  what = kind === 'band' ? '95 % band' : "new run's 95 % band",
 ): ChartSeries<S> {
   return {
     id: `${kind}:${c.name}`,
-    label: `${c.name} · ${kind === 'band' ? '95 % band' : "new run's 95 % band"}`,
+    label: `${c.name} · ${what}`,
     kind,
     panel,
     group: c.group ?? c.name,
@@ -119,13 +122,6 @@ export function targetMarker(
 
 export function columnName(analysis: Analysis<Series>, role: string): string | undefined {
   return analysis.files[0]?.columns.find((c) => c.role === role)?.name;
-}
-
-/** `n` points from a to b, evenly spaced in log (a, b > 0). */
-export function logGrid(a: number, b: number, n: number): number[] {
-  if (!(a > 0) || !(b > a)) return a > 0 ? [a] : [];
-  const [la, lb] = [Math.log(a), Math.log(b)];
-  return Array.from({ length: n }, (_, k) => Math.exp(la + ((lb - la) * k) / (n - 1)));
 }
 
 /** Linear interpolation in log(x) through ascending anchors, held flat outside them. */

@@ -5,7 +5,7 @@ import { breakPoint } from '../analysis/breaks';
 import { hasValue } from '../analysis/trust';
 import type { Analysis, FitResult } from '../analysis/types';
 import { bleuLaw } from '../laws/bleu';
-import { chinchillaLaw, chinchillaPoints, computeOptimal } from '../laws/chinchilla';
+import { computeOptimal } from '../laws/chinchilla';
 import { powerLaw, powerPoints } from '../laws/powerLaw';
 import { maxOf, minOf } from '../util/arrays';
 import { formatCompact, formatFlop } from '../util/format';
@@ -115,7 +115,9 @@ function singleXSeries(
       pushBand(series, c, panel, c.points.x, [runLow, runHigh], ends, 'run-band');
     }
     const ends = targets.map((t) => ({ x: t.x, lo: t.low, hi: t.high }));
-    pushBand(series, c, panel, c.points.x, [c.points.low, c.points.high], ends, 'band');
+    // Along one run's steps the band is where its next logged point falls (FitResult.nextPointBand), and says so.
+    const what = fit?.nextPointBand ? "next logged point's 95 % band" : undefined;
+    pushBand(series, c, panel, c.points.x, [c.points.low, c.points.high], ends, 'band', what);
   }
   if (targets.length) series.push(targetSeries(c, panel, group, targets));
   if (c.baseline) {
@@ -144,13 +146,14 @@ function pushBand(
   [low, high]: [readonly number[], readonly number[]],
   ends: { x: number; lo: number; hi: number }[],
   kind: 'band' | 'run-band',
+  what?: string,
 ): void {
   const rows = [...x.map((v, i) => ({ x: v, lo: low[i], hi: high[i] })), ...ends]
     .filter((r) => Number.isFinite(r.lo))
     .sort((a, b) => a.x - b.x);
   if (!rows.length) return;
   const column = (key: 'x' | 'lo' | 'hi') => rows.map((r) => r[key]);
-  series.push(band(c, panel, column('x'), column('lo'), column('hi'), kind));
+  series.push(band(c, panel, column('x'), column('lo'), column('hi'), kind, what));
 }
 
 /** Where a law's line ends: its last point with a law value (none past a break) or its furthest drawn target. */
@@ -184,12 +187,19 @@ export function computeSeries(analysis: Analysis): Parts {
   const [cMin, cMax] = [minOf(allX), maxOf(allX)];
   for (const c of analysis.curves) {
     series.push(observed(c, 'main'));
-    if (c.excludedBy) continue;
-    const n = lawSize(c);
-    if (fit?.normalized && n !== undefined) {
-      const grid = logGrid(minOf(c.points.x), maxOf(c.points.x) * 4, LAW_GRID);
-      series.push(law(c, 'main', grid, chinchillaAt(fit, n, grid)));
-    } else if (!unsupported && c.points.predicted.length) series.push(law(c, 'main', c.points.x, c.points.predicted));
+    if (c.excludedBy || unsupported) continue;
+    const line = c.lawLine;
+    if (!line) {
+      if (c.points.predicted.length) series.push(law(c, 'main', c.points.x, c.points.predicted));
+      continue;
+    }
+    // Each size's law along compute at its N, with a new run's band and, inside it, the law's: the bands at the
+    // runs' own points lie off the line in a bin of many sizes, so they are drawn along it (CurveReport.lawLine).
+    series.push(law(c, 'main', line.x, line.value));
+    const drawn = (lo: readonly number[]) => lo.some(Number.isFinite);
+    if (line.runLow && line.runHigh && drawn(line.runLow))
+      series.push(band(c, 'main', line.x, line.runLow, line.runHigh, 'run-band'));
+    if (drawn(line.low)) series.push(band(c, 'main', line.x, line.low, line.high, 'band'));
   }
   if (fit && fit.law === 'chinchilla' && allX.length) {
     const k = { A: fit.params.A, B: fit.params.B, E: fit.params.E, alpha: fit.params.alpha, beta: fit.params.beta };
@@ -224,30 +234,6 @@ export function computeSeries(analysis: Analysis): Parts {
     },
   ];
   return { panels, series, markers };
-}
-
-/**
- * The model size a curve's law line is drawn at: its N, or for a bin of sizes (many distinct N) the bin's geometric
- * mean, so the line is one smooth L(N, C) rather than the law at each run's own N joined in compute order.
- */
-function lawSize(c: Analysis['curves'][number]): number | undefined {
-  const n = c.groupFields?.Nmean ?? c.groupFields?.N;
-  return typeof n === 'number' && n > 0 ? n : undefined;
-}
-
-/** L(N, C/(6N)) along a compute grid for one model size, from the solver parameters of the fit. */
-function chinchillaAt(fit: FitResult, n: number, grid: number[]): number[] {
-  const p = fit.normalized!.params;
-  const out = new Float64Array(grid.length);
-  chinchillaLaw.predict(
-    Float64Array.of(p.a, p.b, p.e, p.alpha, p.beta),
-    chinchillaPoints(
-      grid.map(() => n),
-      grid.map((C) => C / (6 * n)),
-    ),
-    out,
-  );
-  return Array.from(out);
 }
 
 // ---- shared pieces ---------------------------------------------------------------------------------------------

@@ -129,3 +129,10 @@ export function upperBound(values: ArrayLike<number>, value: number, from = 0, t
   }
   return lo;
 }
+
+/** `n` points from a to b, evenly spaced in log (a, b > 0). */
+export function logGrid(a: number, b: number, n: number): number[] {
+  if (!(a > 0) || !(b > a)) return a > 0 ? [a] : [];
+  const [la, lb] = [Math.log(a), Math.log(b)];
+  return Array.from({ length: n }, (_, k) => Math.exp(la + ((lb - la) * k) / (n - 1)));
+}

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { datasetsFor, whatIfDatasets, type StyleContext } from '../../../src/webview/datasets';
 import type { ChartSeries, WhatIfCurve } from '../../../src/shared/chart';
-import type { Theme } from '../../../src/webview/theme';
+import { isLight, type Theme } from '../../../src/webview/theme';
 import { defaultSpec } from '../../../src/core/chart/whatIf';
 
 const theme: Theme = {
@@ -15,6 +15,7 @@ const theme: Theme = {
   palette: ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#d18616', '#b180d7'],
   alert: '#f14c4c',
   highContrast: false,
+  light: false,
 };
 const ctx: StyleContext = { theme, groupIndex: new Map(), residuals: false };
 /** A run named with a right-to-left override (U+202E), a bell and a line break. */
@@ -55,4 +56,25 @@ test('a long run name is still shortened, then escaped', () => {
   const long = `\u202e${'x'.repeat(300)}`;
   const [d] = datasetsFor(series('law', long), ctx);
   assert.match(d.label ?? '', /^\\u202ex{79}… \(301 characters\)$/);
+});
+
+test('a band is filled twice as strongly on a light background as the dark theme’s faint tint was, a new run’s at half', () => {
+  // Light Modern's and Dark Modern's editor backgrounds, and the high-contrast themes'.
+  assert.deepEqual(['#ffffff', '#f8f8f8', 'rgb(255, 255, 255)', '#1f1f1f', '#1e1e1e', '#000000'].map(isLight), [
+    true,
+    true,
+    true,
+    false,
+    false,
+    false,
+  ]);
+  const alphaOf = (t: Theme, kind: 'band' | 'run-band') => {
+    const [, high] = datasetsFor({ ...series('band', 'a · 95 % band'), kind, y2: [3.1, 2.6] }, { ...ctx, theme: t });
+    return Number(/rgba\(.*, ([\d.]+)\)/.exec(String(high.backgroundColor))?.[1]);
+  };
+  const light = { ...theme, background: '#ffffff', palette: ['#005fb8'], light: true };
+  const [dark, lit] = [alphaOf(theme, 'band'), alphaOf(light, 'band')];
+  assert.ok(lit >= 0.3 && lit >= 1.5 * dark, `light ${lit}, dark ${dark}`);
+  assert.ok(dark > 0.15, `dark ${dark}: more than the 0.15 that read faint`);
+  assert.equal(alphaOf(light, 'run-band'), lit / 2);
 });

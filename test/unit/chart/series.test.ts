@@ -122,6 +122,31 @@ test('series: (N, D) sweeps get a law per size and the compute-optimal frontier'
   }
 });
 
+test('series: an (N, D) sweep draws each size’s law band and, around it, a new run’s, along its law line', async (t) => {
+  const skip = skipUnless(CHINCHILLA);
+  if (skip) return t.skip(skip);
+  // The public sweep's sizes are binned (each bin's line at its geometric-mean N): the bands at its runs' own N lie
+  // off the line, so the analysis gives each line its bands along it (CurveReport.lawLine).
+  const analysis = await analyseFiles([join(CHINCHILLA, 'chinchilla_epoch_derived.csv')], { bootstrapSamples: 40 });
+  const data = sampleChart(buildChart(analysis), { width: 800, logX: true });
+  const laws = data.series.filter((s) => s.kind === 'law');
+  assert.ok(laws.length >= 5, `${laws.length} law lines`);
+  for (const law of laws) {
+    const of = (kind: string) => data.series.find((s) => s.kind === kind && s.group === law.group);
+    const [band, run] = [of('band'), of('run-band')];
+    assert.ok(band?.y2 && run?.y2, `${law.group}: both bands drawn`);
+    assert.deepEqual(band.x, law.x, `${law.group}: the band runs along the law line`);
+    law.x.forEach((x, i) => {
+      assert.ok(band.y[i] <= law.y[i] && law.y[i] <= band.y2![i], `${law.group} at C=${x}: the law inside its band`);
+      assert.ok(run.y[i] <= band.y[i] && band.y2![i] <= run.y2![i], `${law.group} at C=${x}: a new run's around it`);
+    });
+  }
+  // Without a bootstrap no band is drawn, the lines still are.
+  const bare = await analyseFiles([join(CHINCHILLA, 'chinchilla_epoch_derived.csv')], { bootstrapSamples: 0 });
+  const kinds = sampleChart(buildChart(bare), { width: 800, logX: true }).series.map((s) => s.kind);
+  assert.ok(kinds.includes('law') && !kinds.includes('band') && !kinds.includes('run-band'));
+});
+
 test('series: a power law of runs against their step is loss vs step per run, each law on to its own target', () => {
   const lines = ['run,step,loss'];
   for (let step = 100; step <= 3000; step += 100)
