@@ -10,12 +10,12 @@ import type { FileFormat } from '../core/table/types';
 import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
 import { LAW_ONLY_BANDS } from '../core/analysis/bands';
 import {
-  formatCompact,
   formatCount,
   formatEstimate,
   formatFlop,
   formatNumber,
   formatPercent,
+  formatQuantity,
 } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
 import { LAW_NAMES, shortLawName } from '../core/analysis/lawNames';
@@ -232,7 +232,7 @@ function withheldPoint(analysis: Analysis<Series>, curve: CurveReport<Series>, i
   if (curve.role === 'fit' && !fitted && !Number.isFinite(curve.points.predicted[index])) {
     const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
     const where =
-      at !== undefined ? `past the law's break at D_p = ${formatCompact(at)}` : 'past where the data left the law';
+      at !== undefined ? `past the law's break at ${formatQuantity('D_p', at)}` : 'past where the data left the law';
     return `${where}: ${METRIC_NAMES[curve.metric]} no longer follows the law, so it predicts nothing here · this point was not fitted`;
   }
   // A loss curve whose LR falls lower than the fit curves' ever did: the law's value from there is a guess.

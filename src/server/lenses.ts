@@ -5,7 +5,14 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { Analysis, CurveReport, FitResult, LawDeparture, LawId, Series } from '../core/analysis/types';
 import { hasValue } from '../core/analysis/trust';
-import { distinctDigits, formatCompact, formatFlop, formatR2, formatPercent } from '../core/util/format';
+import {
+  distinctDigits,
+  formatCompact,
+  formatFlop,
+  formatQuantity,
+  formatR2,
+  formatPercent,
+} from '../core/util/format';
 import { computeOptimumText, estimateText, predictionAt, sweepBandsNote } from '../core/analysis/describe';
 import { defaultHints } from '../core/findings';
 import { departureDetail, departureLabel } from '../core/analysis/departureText';
@@ -168,7 +175,7 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
       const fitted = analysis.fits.some(
         (f) => f.group === curve.group && (f.law === 'bleu') === (curve.metric === 'bleu'),
       );
-      if (at !== undefined) shown.push({ title: `law breaks at D_p = ${formatCompact(at)}` });
+      if (at !== undefined) shown.push({ title: `law breaks at ${formatQuantity('D_p', at)}` });
       else if (!fitted) shown.push({ title: 'no fit (see Problems)' });
     }
     // Targets withheld for one reason (a break, an unsupported fit) share one lens that says why.
