@@ -13,7 +13,7 @@ import type {
 import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
 import { undeterminedGroups } from '../core/analysis/unseenDrop';
-import { fitLawName, LAW_NAMES, meanWeighing, shortLawName } from '../core/analysis/lawNames';
+import { fitLawName, LAW_NAMES, meanWeighing, shortLawName, weightText } from '../core/analysis/lawNames';
 import { HINT_OPTION_LABELS, withHints, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
@@ -178,13 +178,12 @@ function formatSelection(fit: FitResult, selection: LawSelection): string {
     const held =
       fit.heldOut && fit.runnerUpFit?.heldOut ? ` · held-out PredE ${formatPercent(heldOut(c.law) ?? NaN)}` : '';
     const weight = selection.weights?.[c.law];
-    const range = selection.weightRange?.[c.law];
     const mark =
       weight === undefined
         ? c.law === selection.chosen
           ? '  <- chosen'
           : ''
-        : `  <- weight ${range ? `${range[0].toFixed(2)}-${range[1].toFixed(2)} by step, mean ` : ''}${weight.toFixed(2)}`;
+        : `  <- ${weightText(weight, selection.weightRange?.[c.law])}`;
     // A law with no backtest was no candidate (too few points, said under why): how its terms sat is beside the point.
     const backtest = c.backtestErrors
       ? `backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}`

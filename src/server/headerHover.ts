@@ -5,7 +5,7 @@ import type { Analysis, FitResult, LawId, LawSelection, Prediction, Series } fro
 import { isSizeLaw } from '../core/analysis/lossLaw';
 import { hasValue } from '../core/analysis/trust';
 import { undeterminedGroups } from '../core/analysis/unseenDrop';
-import { formatCompact, formatEstimate, formatFlop, formatNumber, formatR2, formatPercent } from '../core/util/format';
+import { formatEstimate, formatFlop, formatNumber, formatQuantity, formatR2, formatPercent } from '../core/util/format';
 import {
   beyondFittedText,
   computeOptimumText,
@@ -18,7 +18,14 @@ import {
 import { LAW_ONLY_BANDS } from '../core/analysis/bands';
 import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
-import { fitLawName, LAW_NAMES, meanWeighing, runnerUpLawName, shortLawName } from '../core/analysis/lawNames';
+import {
+  fitLawName,
+  LAW_NAMES,
+  meanWeighing,
+  runnerUpLawName,
+  shortLawName,
+  weightText,
+} from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
 import { keepHyphenated, markdownCode, markdownText, tableHead } from '../shared/markdown';
 import { fileOf, groupLabel, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
@@ -140,7 +147,7 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
       (c) => c.group === group && c.metric === (law === 'bleu' ? 'bleu' : 'ce'),
     );
     const at = law === 'bleu' && curve ? breakPoint(analysis, curve) : undefined;
-    if (at !== undefined) return `⚠ law breaks at ${markdownText(`D_p = ${formatCompact(at)}`)}`;
+    if (at !== undefined) return `⚠ law breaks at ${markdownText(formatQuantity('D_p', at))}`;
     const [first] = predictionsOf(analysis, fit);
     const answer =
       first && (hasValue(first) ? estimateText(first) : `no prediction (${markdownText(first.statusReason)})`);
@@ -216,15 +223,8 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
     const own = chosen ? (selection.weights ? undefined : fit.heldOut) : fit.runnerUpFit?.heldOut;
     const held = heldOut ? ` | ${own ? formatPercent(own.predE) : '—'}` : '';
     const weight = selection.weights?.[c.law];
-    const range = selection.weightRange?.[c.law];
     const mark =
-      weight === undefined
-        ? chosen
-          ? ' (chosen)'
-          : ''
-        : range
-          ? ` (weight ${range[0].toFixed(2)}-${range[1].toFixed(2)}, mean ${weight.toFixed(2)})`
-          : ` (weight ${weight.toFixed(2)})`;
+      weight === undefined ? (chosen ? ' (chosen)' : '') : ` (${weightText(weight, selection.weightRange?.[c.law])})`;
     return `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
   });
   const overlay = fit.runnerUpFit

@@ -307,7 +307,10 @@ test('law auto on loss curves: the header hover lists both candidates with their
     for (const law of ['MPL', 'LR-annealing law'])
       assert.match(
         text,
-        new RegExp(`^\\| ${law} \\(weight \\d\\.\\d\\d-\\d\\.\\d\\d, mean \\d\\.\\d\\d\\) \\| \\d[\\d.]* % \\| `, 'm'),
+        new RegExp(
+          `^\\| ${law} \\(weight \\d\\.\\d\\d–\\d\\.\\d\\d by step, mean \\d\\.\\d\\d\\) \\| \\d[\\d.]* % \\| `,
+          'm',
+        ),
       );
   } else if (fit.selection.weights) {
     // A mean of both laws: each law's row gives its weight, and the hover says the coefficients are one law's.

@@ -11,6 +11,7 @@ import { describePrediction } from '../../src/core/analysis/describe';
 import type { Analysis } from '../../src/core/analysis/types';
 import { defaultHints, FINDING_CODES, HINT_OPTIONS, type Hint } from '../../src/core/findings';
 import { editorHint } from '../../src/server/hints';
+import { formatAnalysis } from '../../src/cli/text';
 import { buildDiagnostics } from '../../src/server/diagnostics';
 import { buildLenses } from '../../src/server/lenses';
 import { hoverAt } from '../../src/server/hovers';
@@ -62,8 +63,23 @@ const magnitude = (s: string) => Math.floor(Math.log10(Math.abs(Number(s))));
 /** Significant digits as printed (leading zeros of a fraction not counted). */
 const significant = (s: string) => s.replace(/e.*$/, '').replace(/[-.]/g, '').replace(/^0+/, '').length;
 
+/**
+ * The rules every surface's words follow, the command line's too (formatQuantity, formatRange, pluralNoun): a quantity
+ * at a value spaced as the lens writes it ("D_p = 8B"), a range with an en dash ("0.43–0.95"), one of a thing singular.
+ */
+function checkWording(where: string, plain: string): void {
+  assert.doesNotMatch(plain, /\bD_p=\d/, `${where} writes a quantity unspaced ("D_p=8B", not "D_p = 8B"): ${plain}`);
+  assert.doesNotMatch(plain, /(?<![\w.-])\d+(?:\.\d+)?[kMBT]?-\d/, `${where} writes a range with a hyphen: ${plain}`);
+  assert.doesNotMatch(
+    plain,
+    /(?<![\d.,])1 (curve|point|row|run|file|law|step|finding|group|coefficient|size)s\b/,
+    `${where} counts one thing in the plural: ${plain}`,
+  );
+}
+
 function checkRules(where: string, text: string): void {
   const plain = shown(text);
+  checkWording(where, plain);
   assert.doesNotMatch(plain, /(^|[\s(`])--[a-z]/, `${where} names a command-line flag: ${plain}`);
   assert.doesNotMatch(plain, /\de\+\d/, `${where} writes an exponent with "+": ${plain}`);
   assert.doesNotMatch(plain, /(?<![\d.:/])\d{7,}(?![\d.])/, `${where} writes a count in full: ${plain}`);
@@ -90,6 +106,13 @@ for (const file of EXAMPLES) {
       'the file has lenses to check',
     );
     for (const { where, text } of texts) checkRules(where, text);
+  });
+}
+
+for (const file of EXAMPLES) {
+  test(`the command line's text words things as the editor does: ${file.slice(REPO.length + 1)}`, async () => {
+    const analysis = await analyseFiles([file], TARGETS);
+    for (const line of formatAnalysis(analysis).split('\n')) checkWording('the command line', line);
   });
 }
 

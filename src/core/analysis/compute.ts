@@ -16,7 +16,7 @@ import { THIN_FIT_POINTS } from '../fit/robust';
 import type { ColumnRole, RoleAssignment, Table } from '../table/types';
 import { quantile, seededRandom } from '../util/random';
 import { medianOf } from '../util/select';
-import { formatCompact, formatSizes, sizeNames } from '../util/format';
+import { formatCompact, formatRange, formatSizes, sizeNames } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -451,7 +451,7 @@ function geometricMean(values: number[]): number {
 
 function quarterDecadeLabel(n: number): string {
   const k = Math.floor(4 * Math.log10(n));
-  return `N=${formatCompact(10 ** (k / 4))}–${formatCompact(10 ** ((k + 1) / 4))}`;
+  return `N=${formatRange(formatCompact(10 ** (k / 4)), formatCompact(10 ** ((k + 1) / 4)))}`;
 }
 
 /**
