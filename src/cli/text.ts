@@ -17,7 +17,15 @@ import { fitLawName, LAW_NAMES, meanWeighing, shortLawName, weightText } from '.
 import { HINT_OPTION_LABELS, withHints, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
-import { formatBanded, formatFlop, formatNumber, formatR2, formatPercent } from '../core/util/format';
+import {
+  formatBanded,
+  formatFlop,
+  formatNumber,
+  formatR2,
+  formatPercent,
+  plural,
+  pluralNoun,
+} from '../core/util/format';
 import {
   assumptionText,
   beyondFittedText,
@@ -103,7 +111,7 @@ export function formatFindings(findings: Finding[]): string {
   const order = { error: 0, warning: 1, info: 2 } as const;
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
   return [
-    'Findings',
+    pluralNoun(sorted.length, 'Finding'),
     ...sorted.map(
       (f) =>
         `  ${f.severity.padEnd(7)} ${location(f)}  ${cliMessage(f)} [${f.code}]${f.group ? ` (${nameOnLine(f.group)})` : ''}`,
@@ -237,8 +245,8 @@ function formatPredictions(predictions: Prediction[], curves: CurveReport<Series
   if (!rows.length) return '';
   const header = ['curve / group', 'metric', 'at', 'value', 'band', ...(runs ? ['new run'] : []), 'note'];
   const title = runs
-    ? "Predictions (95 % bands: the law's, and a new run's: the law's plus the runs' scatter about it)"
-    : 'Predictions (95 % band)';
+    ? `${pluralNoun(rows.length, 'Prediction')} (95 % bands: the law's, and a new run's: the law's plus the runs' scatter about it)`
+    : `${pluralNoun(rows.length, 'Prediction')} (95 % band)`;
   return `${title}\n${indent(table(header, rows), 2)}`;
 }
 
@@ -268,12 +276,12 @@ function formatCurves(analysis: Analysis<Series>): string {
     c.metrics ? formatNumber(c.metrics.rmse) : '',
   ]);
   if (!rows.length) return '';
-  return `Curves (held-out rows score a prediction from the fit; fit rows are in-sample)\n${indent(table(['curve', 'metric', 'role', 'points', 'PredE', 'WorstE', 'R²', 'MAE', 'RMSE'], rows), 2)}`;
+  return `${pluralNoun(rows.length, 'Curve')} (held-out rows score a prediction from the fit; fit rows are in-sample)\n${indent(table(['curve', 'metric', 'role', 'points', 'PredE', 'WorstE', 'R²', 'MAE', 'RMSE'], rows), 2)}`;
 }
 
 export function formatAnalysis(analysis: Analysis<Series>): string {
   const parts = [
-    `Scaling Lens · ${analysis.files.length} file${analysis.files.length === 1 ? '' : 's'} · ${analysis.kind} · parsed in ${analysis.timings.parseMs.toFixed(0)} ms, fitted in ${analysis.timings.fitMs.toFixed(0)} ms`,
+    `Scaling Lens · ${plural(analysis.files.length, 'file')} · ${analysis.kind} · parsed in ${analysis.timings.parseMs.toFixed(0)} ms, fitted in ${analysis.timings.fitMs.toFixed(0)} ms`,
     formatBudgets(analysis.predictions),
     ...analysis.fits.map(formatFit),
     formatCurves(analysis),

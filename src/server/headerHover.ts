@@ -5,7 +5,15 @@ import type { Analysis, FitResult, LawId, LawSelection, Prediction, Series } fro
 import { isSizeLaw } from '../core/analysis/lossLaw';
 import { hasValue } from '../core/analysis/trust';
 import { undeterminedGroups } from '../core/analysis/unseenDrop';
-import { formatEstimate, formatFlop, formatNumber, formatQuantity, formatR2, formatPercent } from '../core/util/format';
+import {
+  formatEstimate,
+  formatFlop,
+  formatNumber,
+  formatQuantity,
+  formatR2,
+  formatPercent,
+  pluralNoun,
+} from '../core/util/format';
 import {
   beyondFittedText,
   computeOptimumText,
@@ -165,7 +173,7 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
     return formula ? [markdownCode(formula)] : [];
   });
   return [
-    `**Downstream laws** (Isik et al. 2024), fitted per group: ${formulas.join(' and ')}`,
+    `**Downstream ${pluralNoun(formulas.length, 'law')}** (Isik et al. 2024), fitted per group: ${formulas.join(' and ')}`,
     [tableHead(['group', 'BLEU', 'CE']), ...rows].join('\n'),
     ...downstreamBandNotes(analysis, fits),
   ].join('\n\n');

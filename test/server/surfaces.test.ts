@@ -116,6 +116,16 @@ for (const file of EXAMPLES) {
   });
 }
 
+test("a heading over a list is in its items' number: one curve's text says Curve and Prediction, a sweep's Curves", async () => {
+  const one = formatAnalysis(await analyseFiles([EXAMPLES[0]], { bootstrapSamples: 0 }));
+  assert.match(one, /^Curve \(held-out rows/m);
+  assert.match(one, /^Prediction \(95 % band\)$/m);
+  assert.match(one, /^Scaling Lens · 1 file · /);
+  const sweep = formatAnalysis(await analyseFiles([EXAMPLES[3]], { bootstrapSamples: 0 }));
+  assert.match(sweep, /^Curves \(held-out rows/m);
+  assert.match(sweep, /^Findings$/m);
+});
+
 test('the real Chinchilla sweep: N*, D* and the loss first, the extrapolation flagged on every surface', async (t) => {
   const file = join(CHINCHILLA, 'chinchilla_epoch_derived.csv');
   const skip = skipUnless(file);
