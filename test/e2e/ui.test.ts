@@ -124,7 +124,7 @@ test('Select Columns and Law...: map unrecognised columns and the file is fitted
     await row.waitFor({ timeout: 30000 });
     await row.click();
   };
-  await pick('LR-annealing loss law');
+  await pick('LR-annealing law');
   await pick('iteration_count'); // step
   await pick('objective'); // loss
   await pick('eta'); // lr
