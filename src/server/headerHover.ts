@@ -36,7 +36,7 @@ import {
 } from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
 import { keepHyphenated, markdownCode, markdownText, tableHead } from '../shared/markdown';
-import { fileOf, groupLabel, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
+import { fileOf, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
 
 /** The fits the header hover of `file` tells about: those fitted on the file, its curves or groups, or on no curve. */
 function fitsOfFile(analysis: Analysis<Series>, file: string): FitResult[] {
@@ -162,9 +162,8 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
     return `R² ${formatR2(fit.quality.r2)}${first ? ` · ${markdownText(downstreamTarget(first))} → ${answer}` : ''}`;
   };
   const rows = groups.map((g) => {
-    const fit = fits.find((f) => (f.group ?? '') === g)!;
     // A narrow cell broke a group's name at its hyphens ("misaligned-en-" / "fr"): kept whole.
-    const name = keepHyphenated(markdownText(groupLabel(fit.groupFields, g)));
+    const name = keepHyphenated(markdownText(g));
     return `| ${name} | ${cell(g, 'bleu')} | ${cell(g, 'downstream-ce')} |`;
   });
   // Each formula names its metric ("BLEU = …"): a label before it read "BLEU \`BLEU = …\` , CE \`CE = …\`".
@@ -186,8 +185,7 @@ function downstreamBandNotes(analysis: Analysis<Series>, fits: FitResult[]): str
   return [
     markdownText(SWEEP_BANDS_NOTE),
     ...without.map(
-      (f) =>
-        `${markdownText(groupLabel(f.groupFields, f.group ?? ''))}, ${f.law === 'bleu' ? 'BLEU' : 'CE'}: ${markdownText(f.noRunBand!)}`,
+      (f) => `${markdownText(f.group ?? '')}, ${f.law === 'bleu' ? 'BLEU' : 'CE'}: ${markdownText(f.noRunBand!)}`,
     ),
   ];
 }

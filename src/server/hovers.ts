@@ -21,7 +21,7 @@ import { breakPoint } from '../core/analysis/breaks';
 import { LAW_NAMES, shortLawName } from '../core/analysis/lawNames';
 import { markdownText, tableHead } from '../shared/markdown';
 import { hoverForHeader } from './headerHover';
-import { fileOf, groupLabel, METRIC_NAMES, shownLawName } from './present';
+import { fileOf, METRIC_NAMES, shownLawName } from './present';
 
 /**
  * The hover at a position: on the header line the file's fits (and the column under the cursor), on a data row that
@@ -162,7 +162,7 @@ function bandsHolding(
 /** A point's hover title: its curve (or group), its x and its metric. */
 function pointTitle(curve: CurveReport<Series>, x: number): string {
   const at = curve.xName === 'C' ? `${formatFlop(x)} FLOP` : formatCount(x);
-  return `**${markdownText(curve.group ? groupLabel(curve.groupFields, curve.group) : curve.name)}** · ${markdownText(curve.xName)} ${at} · ${METRIC_NAMES[curve.metric]}`;
+  return `**${markdownText(curve.group ?? curve.name)}** · ${markdownText(curve.xName)} ${at} · ${METRIC_NAMES[curve.metric]}`;
 }
 
 /** The law a curve's values are predicted by, by its short name (a mean's full one widened the row's table). */

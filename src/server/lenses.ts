@@ -21,16 +21,7 @@ import { fitLawName, meanWeighing, shortLawName } from '../core/analysis/lawName
 import { Commands, type PredictAtHint, type RunPartOf } from '../shared/protocol';
 import { editorHint } from './hints';
 import { labelText } from '../shared/markdown';
-import {
-  fileOf,
-  groupLabel,
-  lineRange,
-  METRIC_NAMES,
-  NO_PREDICTION,
-  shownLawName,
-  UNSUPPORTED,
-  withheldText,
-} from './present';
+import { fileOf, lineRange, METRIC_NAMES, NO_PREDICTION, shownLawName, UNSUPPORTED, withheldText } from './present';
 import { shownRun } from '../shared/runPart';
 import { appendAll } from '../core/util/arrays';
 
@@ -167,7 +158,7 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
   for (const curve of curves) {
     const line = Math.max(0, curve.firstLine - 1);
     // As a loss curve's: the numbers (or why there are none) first, then the metric and the group, once.
-    const about = [METRIC_NAMES[curve.metric], groupLabel(curve.groupFields, curve.group ?? curve.name)];
+    const about = [METRIC_NAMES[curve.metric], curve.group ?? curve.name];
     const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
     const predictions = analysis.predictions.filter((p) => p.group === curve.group && p.metric === curve.metric);
     const shown: Shown[] = [];
