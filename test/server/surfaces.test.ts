@@ -126,6 +126,12 @@ test("a heading over a list is in its items' number: one curve's text says Curve
   assert.match(sweep, /^Findings$/m);
 });
 
+test("the solver's note writes the peak LR as the settings beside it do (3e-4, not 0.0003)", async () => {
+  const text = formatAnalysis(await analyseFiles([EXAMPLES[0]], { law: 'lr-annealing', bootstrapSamples: 0 }));
+  assert.match(text, /etaMax=3e-4/);
+  assert.match(text, /divided by the peak LR eta_max = 3e-4:/);
+});
+
 test('the real Chinchilla sweep: N*, D* and the loss first, the extrapolation flagged on every surface', async (t) => {
   const file = join(CHINCHILLA, 'chinchilla_epoch_derived.csv');
   const skip = skipUnless(file);

@@ -24,6 +24,7 @@ import { LAMBDA_GRID } from './tissueLoss';
 import type { AnalysisOptions } from './options';
 import type { SizedFitInput, SizedLaw } from './sizeAnalysis';
 import type { FitResult } from './types';
+import { formatCompact, formatNumber } from '../util/format';
 
 /** Points per fitted curve in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
@@ -135,7 +136,7 @@ function sizeDescription(
     },
     normalized: {
       params: normalised,
-      note: `areas divided by the peak LR eta_max = ${etaMax} and N by N_ref = ${nRef}: A~ = A·eta_max^(-alpha), B~ = B·N_ref^(-beta), C~ = C·eta_max·N_ref^gamma`,
+      note: `areas divided by the peak LR eta_max = ${formatNumber(etaMax)} and N by N_ref = ${formatCompact(nRef)}: A~ = A·eta_max^(-alpha), B~ = B·N_ref^(-beta), C~ = C·eta_max·N_ref^gamma`,
     },
   };
 }
