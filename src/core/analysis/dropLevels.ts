@@ -8,6 +8,7 @@ import { between, nextOf, placeIn } from '../util/stepInterpolation';
 import type { LossCurve } from './lossCurves';
 import type { OneStepLanding } from './types';
 import { formatNumber } from '../util/format';
+import { LAW_NAMES } from './lawNames';
 
 /**
  * A fit curve shows a drop when it ends below this fraction of its peak LR: a smaller decay barely moves the loss
@@ -186,7 +187,7 @@ export function gammaAssumed(landing: OneStepLanding | undefined, lr: ArrayLike<
   for (let k = top; k < lr.length && !elsewhere; k++)
     elsewhere = lr[k] < (1 - PLATEAU_TOLERANCE) * peak && !sameLr(lr[k], landing.lr) && lr[k] >= 0;
   if (!elsewhere) return undefined;
-  return `multi-power law's gamma = ${formatNumber(landing.gamma, 3)}, which its solver left, since the fit curves drop to one LR only (${formatNumber(landing.lr, 3)}) and this schedule falls to others`;
+  return `${LAW_NAMES.mpl}'s gamma = ${formatNumber(landing.gamma, 3)}, which its solver left, since the fit curves drop to one LR only (${formatNumber(landing.lr, 3)}) and this schedule falls to others`;
 }
 
 /** Whether any of the curves drops to a level (dropLevels would name one), at the cost of the first it finds. */

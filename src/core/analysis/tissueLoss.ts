@@ -22,6 +22,7 @@ import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
 import { firstReplicates } from './lossLaw';
 import { formatNumber } from '../util/format';
+import { LAW_NAMES } from './lawNames';
 
 export const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
 /** Points per curve used in each bootstrap refit: bands need shape, not every row. */
@@ -145,7 +146,7 @@ interface TissueFit extends LossLawFit {
 
 export const tissueLossLaw: LossCurveLaw = {
   id: 'lr-annealing',
-  name: 'The LR-annealing law',
+  name: `The ${LAW_NAMES['lr-annealing']}`,
   coefficients: 4,
   fit(input: LossFitInput, warm?: LossLawFit): TissueFit | null {
     const { prepared, fitted, options } = input;

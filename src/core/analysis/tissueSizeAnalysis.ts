@@ -25,6 +25,7 @@ import type { AnalysisOptions } from './options';
 import type { SizedFitInput, SizedLaw } from './sizeAnalysis';
 import type { FitResult } from './types';
 import { formatCompact, formatNumber } from '../util/format';
+import { LAW_NAMES } from './lawNames';
 
 /** Points per fitted curve in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
@@ -39,7 +40,7 @@ interface SizeFit {
 /** The LR-annealing law with model size (lrAnnealingSize.ts): lambda chosen by objective, bootstrap refits. */
 export const tissueSizeLaw: SizedLaw = {
   id: 'lr-annealing-size',
-  name: 'The model-size law',
+  name: `The ${LAW_NAMES['lr-annealing-size']}`,
   coefficients: LR_ANNEALING_SIZE_PARAMETERS.length,
   sizeTerm: ['B', 'beta'],
   fit(input) {
