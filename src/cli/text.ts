@@ -13,7 +13,14 @@ import type {
 import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
 import { undeterminedGroups } from '../core/analysis/unseenDrop';
-import { fitLawName, LAW_NAMES, meanWeighing, shortLawName, weightText } from '../core/analysis/lawNames';
+import {
+  fitLawName,
+  LAW_NAMES,
+  meanWeighing,
+  notPinnedText,
+  shortLawName,
+  weightText,
+} from '../core/analysis/lawNames';
 import { HINT_OPTION_LABELS, withHints, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
@@ -194,7 +201,7 @@ function formatSelection(fit: FitResult, selection: LawSelection): string {
         : `  <- ${weightText(weight, selection.weightRange?.[c.law])}`;
     // A law with no backtest was no candidate (too few points, said under why): how its terms sat is beside the point.
     const backtest = c.backtestErrors
-      ? `backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}`
+      ? `backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · ${notPinnedText(c.atBounds)}`}`
       : `not backtested${held}`;
     return `    ${LAW_NAMES[c.law].padEnd(LAW_COLUMN)} ${backtest}${mark}`;
   });

@@ -30,6 +30,7 @@ import {
   fitLawName,
   LAW_NAMES,
   meanWeighing,
+  notPinnedText,
   runnerUpLawName,
   shortLawName,
   weightText,
@@ -224,7 +225,7 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
       ? 'not backtested (no candidate: see why above)'
       : c.identified
         ? ''
-        : `its terms are not pinned down by the fit curves (${c.atBounds.join(', ')} at a bound)`;
+        : `its terms are ${notPinnedText(c.atBounds)}`;
     // Under a mean, the chosen law's own held-out error is not measured: the mean's has a row of its own.
     const own = chosen ? (selection.weights ? undefined : fit.heldOut) : fit.runnerUpFit?.heldOut;
     const held = heldOut ? ` | ${own ? formatPercent(own.predE) : '—'}` : '';

@@ -12,6 +12,8 @@ import type { Analysis } from '../../src/core/analysis/types';
 import { defaultHints, FINDING_CODES, HINT_OPTIONS, type Hint } from '../../src/core/findings';
 import { editorHint } from '../../src/server/hints';
 import { formatAnalysis } from '../../src/cli/text';
+import { notPinnedText } from '../../src/core/analysis/lawNames';
+import { hoverForHeader } from '../../src/server/headerHover';
 import { buildDiagnostics } from '../../src/server/diagnostics';
 import { buildLenses } from '../../src/server/lenses';
 import { hoverAt } from '../../src/server/hovers';
@@ -130,6 +132,15 @@ test("the solver's note writes the peak LR as the settings beside it do (3e-4, n
   const text = formatAnalysis(await analyseFiles([EXAMPLES[0]], { law: 'lr-annealing', bootstrapSamples: 0 }));
   assert.match(text, /etaMax=3e-4/);
   assert.match(text, /divided by the peak LR eta_max = 3e-4:/);
+});
+
+test('a candidate law its fit curves do not pin down is said so in the same words by the CLI and the header hover', async () => {
+  const analysis = await analyseFiles([EXAMPLES[1]], { bootstrapSamples: 0 });
+  const loose = analysis.fits[0].selection?.candidates.find((c) => c.backtestErrors && !c.identified);
+  assert.ok(loose, 'the example sweep has a law at its bounds (MPL)');
+  const said = notPinnedText(loose.atBounds);
+  assert.ok(formatAnalysis(analysis).includes(said), formatAnalysis(analysis));
+  assert.ok(shown(hoverForHeader(analysis, EXAMPLES[1]) ?? '').includes(said));
 });
 
 test('the real Chinchilla sweep: N*, D* and the loss first, the extrapolation flagged on every surface', async (t) => {

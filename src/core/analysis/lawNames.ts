@@ -74,3 +74,11 @@ export function weightText(weight: number, range?: readonly [number, number]): s
   const ranged = range ? `${formatRange(range[0].toFixed(2), range[1].toFixed(2))} by step, mean ` : '';
   return `weight ${ranged}${weight.toFixed(2)}`;
 }
+
+/**
+ * A candidate law whose terms sat at their bounds, as the CLI text and the header hover both say it: "not pinned down by
+ * the fit curves (L0, beta, gamma at a bound)".
+ */
+export function notPinnedText(atBounds: readonly string[]): string {
+  return `not pinned down by the fit curves (${atBounds.join(', ')} at a bound)`;
+}
