@@ -72,6 +72,7 @@ const significant = (s: string) => s.replace(/e.*$/, '').replace(/[-.]/g, '').re
 function checkWording(where: string, plain: string): void {
   assert.doesNotMatch(plain, /\bD_p=\d/, `${where} writes a quantity unspaced ("D_p=8B", not "D_p = 8B"): ${plain}`);
   assert.doesNotMatch(plain, /(?<![\w.-])\d+(?:\.\d+)?[kMBT]?-\d/, `${where} writes a range with a hyphen: ${plain}`);
+  assert.doesNotMatch(plain, /\d\.\.\d/, `${where} writes a range with "..": ${plain}`);
   assert.doesNotMatch(
     plain,
     /(?<![\d.,])1 (curve|point|row|run|file|law|step|finding|group|coefficient|size)s\b/,

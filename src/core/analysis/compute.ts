@@ -104,7 +104,7 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
     settings: {
       huberDelta: options.chinchillaDelta,
       objective: 'summed Huber of ln(prediction) - ln(loss)',
-      starts: `variable projection over (alpha, beta) in 0.05..1.5 (non-negative linear solve for E, A, B), best 4 refined by L-BFGS${data.rows.length > THIN_FIT_POINTS ? ` on ${THIN_FIT_POINTS} evenly spaced rows, the best of them then on every row by damped Gauss-Newton` : ''}`,
+      starts: `variable projection over (alpha, beta) in ${formatRange('0.05', '1.5')} (non-negative linear solve for E, A, B), best 4 refined by L-BFGS${data.rows.length > THIN_FIT_POINTS ? ` on ${THIN_FIT_POINTS} evenly spaced rows, the best of them then on every row by damped Gauss-Newton` : ''}`,
       N: unitNote(table.columns[params], 'parameters'),
       D: data.dSource,
       fittedRows: lineList(data.rows.map((r) => table.lines[r])),
