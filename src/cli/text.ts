@@ -13,11 +13,26 @@ import type {
 import { departureLabel } from '../core/analysis/departureText';
 import { hasValue } from '../core/analysis/trust';
 import { undeterminedGroups } from '../core/analysis/unseenDrop';
-import { fitLawName, LAW_NAMES, meanWeighing, shortLawName } from '../core/analysis/lawNames';
+import {
+  fitLawName,
+  LAW_NAMES,
+  meanWeighing,
+  notPinnedText,
+  shortLawName,
+  weightText,
+} from '../core/analysis/lawNames';
 import { HINT_OPTION_LABELS, withHints, type Hint, type HintOption } from '../core/findings';
 import { DEFAULT_MAX_BYTES } from '../core/table';
 import { formatBytes } from '../core/table/problems';
-import { formatBanded, formatFlop, formatNumber, formatR2, formatPercent } from '../core/util/format';
+import {
+  formatBanded,
+  formatFlop,
+  formatNumber,
+  formatR2,
+  formatPercent,
+  plural,
+  pluralNoun,
+} from '../core/util/format';
 import {
   assumptionText,
   beyondFittedText,
@@ -103,7 +118,7 @@ export function formatFindings(findings: Finding[]): string {
   const order = { error: 0, warning: 1, info: 2 } as const;
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
   return [
-    'Findings',
+    pluralNoun(sorted.length, 'Finding'),
     ...sorted.map(
       (f) =>
         `  ${f.severity.padEnd(7)} ${location(f)}  ${cliMessage(f)} [${f.code}]${f.group ? ` (${nameOnLine(f.group)})` : ''}`,
@@ -178,16 +193,15 @@ function formatSelection(fit: FitResult, selection: LawSelection): string {
     const held =
       fit.heldOut && fit.runnerUpFit?.heldOut ? ` · held-out PredE ${formatPercent(heldOut(c.law) ?? NaN)}` : '';
     const weight = selection.weights?.[c.law];
-    const range = selection.weightRange?.[c.law];
     const mark =
       weight === undefined
         ? c.law === selection.chosen
           ? '  <- chosen'
           : ''
-        : `  <- weight ${range ? `${range[0].toFixed(2)}-${range[1].toFixed(2)} by step, mean ` : ''}${weight.toFixed(2)}`;
+        : `  <- ${weightText(weight, selection.weightRange?.[c.law])}`;
     // A law with no backtest was no candidate (too few points, said under why): how its terms sat is beside the point.
     const backtest = c.backtestErrors
-      ? `backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · not identified (${c.atBounds.join(', ')} at bounds)`}`
+      ? `backtest error ${formatPercent(c.backtestError)}${held}${c.identified ? '' : ` · ${notPinnedText(c.atBounds)}`}`
       : `not backtested${held}`;
     return `    ${LAW_NAMES[c.law].padEnd(LAW_COLUMN)} ${backtest}${mark}`;
   });
@@ -238,10 +252,10 @@ function formatPredictions(predictions: Prediction[], curves: CurveReport<Series
   if (!rows.length) return '';
   const header = ['curve / group', 'metric', 'at', 'value', 'band', ...(runs ? ['new run'] : []), 'note'];
   const title = runs
-    ? "Predictions (95 % bands: the law's, and a new run's: the law's plus the runs' scatter about it)"
+    ? `${pluralNoun(rows.length, 'Prediction')} (95 % bands: the law's, and a new run's: the law's plus the runs' scatter about it)`
     : fits.some((f) => f.nextPointBand)
-      ? "Predictions (95 % band: where the run's next logged point falls)"
-      : 'Predictions (95 % band)';
+      ? `${pluralNoun(rows.length, 'Prediction')} (95 % band: where the run's next logged point falls)`
+      : `${pluralNoun(rows.length, 'Prediction')} (95 % band)`;
   return `${title}\n${indent(table(header, rows), 2)}`;
 }
 
@@ -271,12 +285,12 @@ function formatCurves(analysis: Analysis<Series>): string {
     c.metrics ? formatNumber(c.metrics.rmse) : '',
   ]);
   if (!rows.length) return '';
-  return `Curves (held-out rows score a prediction from the fit; fit rows are in-sample)\n${indent(table(['curve', 'metric', 'role', 'points', 'PredE', 'WorstE', 'R²', 'MAE', 'RMSE'], rows), 2)}`;
+  return `${pluralNoun(rows.length, 'Curve')} (held-out rows score a prediction from the fit; fit rows are in-sample)\n${indent(table(['curve', 'metric', 'role', 'points', 'PredE', 'WorstE', 'R²', 'MAE', 'RMSE'], rows), 2)}`;
 }
 
 export function formatAnalysis(analysis: Analysis<Series>): string {
   const parts = [
-    `Scaling Lens · ${analysis.files.length} file${analysis.files.length === 1 ? '' : 's'} · ${analysis.kind} · parsed in ${analysis.timings.parseMs.toFixed(0)} ms, fitted in ${analysis.timings.fitMs.toFixed(0)} ms`,
+    `Scaling Lens · ${plural(analysis.files.length, 'file')} · ${analysis.kind} · parsed in ${analysis.timings.parseMs.toFixed(0)} ms, fitted in ${analysis.timings.fitMs.toFixed(0)} ms`,
     formatBudgets(analysis.predictions),
     ...analysis.fits.map(formatFit),
     formatCurves(analysis),

@@ -3,6 +3,7 @@
 // so every file or column name and sample in them goes through labelText (a right-to-left override in a run name
 // would draw the title backwards; a newline or an escape sequence would show raw).
 import type { QuickPickItem } from 'vscode';
+import { LAW_NAMES } from '../core/analysis/lawNames';
 import type { LawId } from '../core/analysis/types';
 import type { ColumnRole, FileKind } from '../core/table/types';
 import { labelText } from '../shared/markdown';
@@ -33,14 +34,15 @@ const KIND_ROLES: Record<FileKind, ColumnRole[]> = {
 
 export const LAW_LABELS: Record<LawChoice, string> = {
   auto: 'Automatic',
-  'lr-annealing': 'LR-annealing loss law',
-  mpl: 'Multi-power loss law',
-  'lr-annealing-size': 'LR-annealing law over model sizes',
+  // The loss-curve laws by the names every surface gives them (README: "LR-annealing law" and "MPL").
+  'lr-annealing': LAW_NAMES['lr-annealing'],
+  mpl: LAW_NAMES.mpl,
+  'lr-annealing-size': LAW_NAMES['lr-annealing-size'],
   bleu: 'BLEU and CE vs pretraining data',
   'downstream-ce': 'Downstream CE vs pretraining data',
   chinchilla: 'Chinchilla L(N, D)',
   power: 'Power law L(x) = E + A·x^-alpha',
-  'mpl-size': 'Multi-power law over model sizes',
+  'mpl-size': LAW_NAMES['mpl-size'],
 };
 
 /** What each role is, in the words of the picker's placeholder. */

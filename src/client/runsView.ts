@@ -2,6 +2,7 @@
 // server scans and fits (src/server/runs.ts); this only draws what it sends and maps clicks and menus to commands.
 import * as vscode from 'vscode';
 import { Pacer } from '../core/live/pacer';
+import { plural } from '../core/util/format';
 import { Commands } from '../shared/protocol';
 import { runSetUri } from '../shared/runSet';
 import { RunsRequest, RunsUpdatedNotification, type RunEntry } from '../shared/runs';
@@ -137,7 +138,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (node.kind === 'folder') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
       item.iconPath = vscode.ThemeIcon.Folder;
-      item.description = `${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`;
+      item.description = plural(node.runs.length, 'run');
       return item;
     }
     const { entry } = node;

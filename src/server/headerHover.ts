@@ -5,7 +5,15 @@ import type { Analysis, FitResult, LawId, LawSelection, Prediction, Series } fro
 import { isSizeLaw } from '../core/analysis/lossLaw';
 import { hasValue } from '../core/analysis/trust';
 import { undeterminedGroups } from '../core/analysis/unseenDrop';
-import { formatCompact, formatEstimate, formatFlop, formatNumber, formatR2, formatPercent } from '../core/util/format';
+import {
+  formatEstimate,
+  formatFlop,
+  formatNumber,
+  formatQuantity,
+  formatR2,
+  formatPercent,
+  pluralNoun,
+} from '../core/util/format';
 import {
   beyondFittedText,
   computeOptimumText,
@@ -18,10 +26,18 @@ import {
 import { LAW_ONLY_BANDS } from '../core/analysis/bands';
 import { FINDINGS } from '../core/findings';
 import { breakPoint } from '../core/analysis/breaks';
-import { fitLawName, LAW_NAMES, meanWeighing, runnerUpLawName, shortLawName } from '../core/analysis/lawNames';
+import {
+  fitLawName,
+  LAW_NAMES,
+  meanWeighing,
+  notPinnedText,
+  runnerUpLawName,
+  shortLawName,
+  weightText,
+} from '../core/analysis/lawNames';
 import { Commands } from '../shared/protocol';
 import { keepHyphenated, markdownCode, markdownText, tableHead } from '../shared/markdown';
-import { fileOf, groupLabel, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
+import { fileOf, provisionalNote, shownLawName, UNSUPPORTED, withheldText } from './present';
 
 /** The fits the header hover of `file` tells about: those fitted on the file, its curves or groups, or on no curve. */
 function fitsOfFile(analysis: Analysis<Series>, file: string): FitResult[] {
@@ -140,16 +156,15 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
       (c) => c.group === group && c.metric === (law === 'bleu' ? 'bleu' : 'ce'),
     );
     const at = law === 'bleu' && curve ? breakPoint(analysis, curve) : undefined;
-    if (at !== undefined) return `⚠ law breaks at ${markdownText(`D_p = ${formatCompact(at)}`)}`;
+    if (at !== undefined) return `⚠ law breaks at ${markdownText(formatQuantity('D_p', at))}`;
     const [first] = predictionsOf(analysis, fit);
     const answer =
       first && (hasValue(first) ? estimateText(first) : `no prediction (${markdownText(first.statusReason)})`);
     return `R² ${formatR2(fit.quality.r2)}${first ? ` · ${markdownText(downstreamTarget(first))} → ${answer}` : ''}`;
   };
   const rows = groups.map((g) => {
-    const fit = fits.find((f) => (f.group ?? '') === g)!;
     // A narrow cell broke a group's name at its hyphens ("misaligned-en-" / "fr"): kept whole.
-    const name = keepHyphenated(markdownText(groupLabel(fit.groupFields, g)));
+    const name = keepHyphenated(markdownText(g));
     return `| ${name} | ${cell(g, 'bleu')} | ${cell(g, 'downstream-ce')} |`;
   });
   // Each formula names its metric ("BLEU = …"): a label before it read "BLEU \`BLEU = …\` , CE \`CE = …\`".
@@ -158,7 +173,7 @@ function downstreamHeader(analysis: Analysis<Series>, file: string, fits: FitRes
     return formula ? [markdownCode(formula)] : [];
   });
   return [
-    `**Downstream laws** (Isik et al. 2024), fitted per group: ${formulas.join(' and ')}`,
+    `**Downstream ${pluralNoun(formulas.length, 'law')}** (Isik et al. 2024), fitted per group: ${formulas.join(' and ')}`,
     [tableHead(['group', 'BLEU', 'CE']), ...rows].join('\n'),
     ...downstreamBandNotes(analysis, fits),
   ].join('\n\n');
@@ -171,8 +186,7 @@ function downstreamBandNotes(analysis: Analysis<Series>, fits: FitResult[]): str
   return [
     markdownText(SWEEP_BANDS_NOTE),
     ...without.map(
-      (f) =>
-        `${markdownText(groupLabel(f.groupFields, f.group ?? ''))}, ${f.law === 'bleu' ? 'BLEU' : 'CE'}: ${markdownText(f.noRunBand!)}`,
+      (f) => `${markdownText(f.group ?? '')}, ${f.law === 'bleu' ? 'BLEU' : 'CE'}: ${markdownText(f.noRunBand!)}`,
     ),
   ];
 }
@@ -211,20 +225,13 @@ function selectionMarkdown(fit: FitResult, selection: LawSelection): string {
       ? 'not backtested (no candidate: see why above)'
       : c.identified
         ? ''
-        : `its terms are not pinned down by the fit curves (${c.atBounds.join(', ')} at a bound)`;
+        : `its terms are ${notPinnedText(c.atBounds)}`;
     // Under a mean, the chosen law's own held-out error is not measured: the mean's has a row of its own.
     const own = chosen ? (selection.weights ? undefined : fit.heldOut) : fit.runnerUpFit?.heldOut;
     const held = heldOut ? ` | ${own ? formatPercent(own.predE) : '—'}` : '';
     const weight = selection.weights?.[c.law];
-    const range = selection.weightRange?.[c.law];
     const mark =
-      weight === undefined
-        ? chosen
-          ? ' (chosen)'
-          : ''
-        : range
-          ? ` (weight ${range[0].toFixed(2)}-${range[1].toFixed(2)}, mean ${weight.toFixed(2)})`
-          : ` (weight ${weight.toFixed(2)})`;
+      weight === undefined ? (chosen ? ' (chosen)' : '') : ` (${weightText(weight, selection.weightRange?.[c.law])})`;
     return `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)}${held} | ${note} |`;
   });
   const overlay = fit.runnerUpFit

@@ -10,18 +10,18 @@ import type { FileFormat } from '../core/table/types';
 import { fitOfCurve, hasValue, pointWasFitted } from '../core/analysis/trust';
 import { lawOnlyBand } from '../core/analysis/bands';
 import {
-  formatCompact,
   formatCount,
   formatEstimate,
   formatFlop,
   formatNumber,
   formatPercent,
+  formatQuantity,
 } from '../core/util/format';
 import { breakPoint } from '../core/analysis/breaks';
 import { LAW_NAMES, shortLawName } from '../core/analysis/lawNames';
 import { markdownText, tableHead } from '../shared/markdown';
 import { hoverForHeader } from './headerHover';
-import { fileOf, groupLabel, METRIC_NAMES, shownLawName } from './present';
+import { fileOf, METRIC_NAMES, shownLawName } from './present';
 
 /**
  * The hover at a position: on the header line the file's fits (and the column under the cursor), on a data row that
@@ -165,7 +165,7 @@ function bandsHolding(
 /** A point's hover title: its curve (or group), its x and its metric. */
 function pointTitle(curve: CurveReport<Series>, x: number): string {
   const at = curve.xName === 'C' ? `${formatFlop(x)} FLOP` : formatCount(x);
-  return `**${markdownText(curve.group ? groupLabel(curve.groupFields, curve.group) : curve.name)}** · ${markdownText(curve.xName)} ${at} · ${METRIC_NAMES[curve.metric]}`;
+  return `**${markdownText(curve.group ?? curve.name)}** · ${markdownText(curve.xName)} ${at} · ${METRIC_NAMES[curve.metric]}`;
 }
 
 /** The law a curve's values are predicted by, by its short name (a mean's full one widened the row's table). */
@@ -235,7 +235,7 @@ function withheldPoint(analysis: Analysis<Series>, curve: CurveReport<Series>, i
   if (curve.role === 'fit' && !fitted && !Number.isFinite(curve.points.predicted[index])) {
     const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
     const where =
-      at !== undefined ? `past the law's break at D_p = ${formatCompact(at)}` : 'past where the data left the law';
+      at !== undefined ? `past the law's break at ${formatQuantity('D_p', at)}` : 'past where the data left the law';
     return `${where}: ${METRIC_NAMES[curve.metric]} no longer follows the law, so it predicts nothing here · this point was not fitted`;
   }
   // A loss curve whose LR falls lower than the fit curves' ever did: the law's value from there is a guess.

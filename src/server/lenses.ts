@@ -5,7 +5,14 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { Analysis, CurveReport, FitResult, LawDeparture, LawId, Series } from '../core/analysis/types';
 import { hasValue } from '../core/analysis/trust';
-import { distinctDigits, formatCompact, formatFlop, formatR2, formatPercent } from '../core/util/format';
+import {
+  distinctDigits,
+  formatCompact,
+  formatFlop,
+  formatQuantity,
+  formatR2,
+  formatPercent,
+} from '../core/util/format';
 import { computeOptimumText, estimateText, predictionAt, sweepBandsNote } from '../core/analysis/describe';
 import { defaultHints } from '../core/findings';
 import { departureDetail, departureLabel } from '../core/analysis/departureText';
@@ -14,16 +21,7 @@ import { fitLawName, meanWeighing, shortLawName } from '../core/analysis/lawName
 import { Commands, type PredictAtHint, type RunPartOf } from '../shared/protocol';
 import { editorHint } from './hints';
 import { labelText } from '../shared/markdown';
-import {
-  fileOf,
-  groupLabel,
-  lineRange,
-  METRIC_NAMES,
-  NO_PREDICTION,
-  shownLawName,
-  UNSUPPORTED,
-  withheldText,
-} from './present';
+import { fileOf, lineRange, METRIC_NAMES, NO_PREDICTION, shownLawName, UNSUPPORTED, withheldText } from './present';
 import { shownRun } from '../shared/runPart';
 import { appendAll } from '../core/util/arrays';
 
@@ -160,7 +158,7 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
   for (const curve of curves) {
     const line = Math.max(0, curve.firstLine - 1);
     // As a loss curve's: the numbers (or why there are none) first, then the metric and the group, once.
-    const about = [METRIC_NAMES[curve.metric], groupLabel(curve.groupFields, curve.group ?? curve.name)];
+    const about = [METRIC_NAMES[curve.metric], curve.group ?? curve.name];
     const at = curve.metric === 'bleu' ? breakPoint(analysis, curve) : undefined;
     const predictions = analysis.predictions.filter((p) => p.group === curve.group && p.metric === curve.metric);
     const shown: Shown[] = [];
@@ -168,7 +166,7 @@ function downstreamLenses(analysis: Analysis<Series>, file: string, uri: string)
       const fitted = analysis.fits.some(
         (f) => f.group === curve.group && (f.law === 'bleu') === (curve.metric === 'bleu'),
       );
-      if (at !== undefined) shown.push({ title: `law breaks at D_p = ${formatCompact(at)}` });
+      if (at !== undefined) shown.push({ title: `law breaks at ${formatQuantity('D_p', at)}` });
       else if (!fitted) shown.push({ title: 'no fit (see Problems)' });
     }
     // Targets withheld for one reason (a break, an unsupported fit) share one lens that says why.

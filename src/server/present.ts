@@ -14,7 +14,6 @@ import type {
   WithheldValue,
 } from '../core/analysis/types';
 import { fitLawName, LAW_NAMES } from '../core/analysis/lawNames';
-import { formatCompact } from '../core/util/format';
 import type { ColumnsResult, RunNamed } from '../shared/protocol';
 
 /** Wider than any line a diagnostic or related row spans to its end (LSP clamps ranges to the line). */
@@ -37,20 +36,6 @@ export const NO_PREDICTION = '⚠ no prediction, ';
 /** A withheld prediction where a number would be: the target, then why there is none. */
 export function withheldText(at: string, p: WithheldValue): string {
   return `${at}: ${NO_PREDICTION}${p.statusReason}`;
-}
-
-/** The label a downstream group shows: `en-fr / D_f 42M`. */
-export function groupLabel(fields: Record<string, string | number> | undefined, fallback = ''): string {
-  if (!fields) return fallback;
-  const entries = Object.entries(fields);
-  const mix = entries.find(([k]) => !/^d_?f$/i.test(k));
-  const df = entries.find(([k]) => /^d_?f$/i.test(k));
-  // A number (a model size N, a D_f) reads as a count, as the file's lens and legend write it: "N=7B", not 7000000000.
-  const parts = [
-    mix ? (typeof mix[1] === 'number' ? `${mix[0]}=${formatCompact(mix[1])}` : mix[1]) : '',
-    df ? `D_f ${typeof df[1] === 'number' ? formatCompact(df[1]) : df[1]}` : '',
-  ];
-  return parts.filter(Boolean).join(' / ') || fallback;
 }
 
 /** The curves read from `file`. */

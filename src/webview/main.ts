@@ -24,7 +24,7 @@ import { publish, startTiming } from './hook';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { WhatIfForm } from './whatIfForm';
 import { setText, textElement } from './words';
-import { formatNumber, formatPercent } from '../core/util/format';
+import { formatNumber, formatPercent, pluralNoun } from '../core/util/format';
 import { LAW_NAMES } from '../core/analysis/lawNames';
 import { shownOnOneLine } from '../core/util/controls';
 import { appendAll } from '../core/util/arrays';
@@ -363,7 +363,7 @@ function renderFits(): void {
   root.replaceChildren();
   if (!data?.fits.length) return;
   const title = document.createElement('h2');
-  title.textContent = 'Fitted laws';
+  title.textContent = `Fitted ${pluralNoun(data.fits.length, 'law')}`;
   root.append(title);
   for (const f of data.fits) {
     const row = document.createElement('div');

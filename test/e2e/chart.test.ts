@@ -240,6 +240,8 @@ test(
     assert.equal(await chartFrame(page).locator('#whatif h2').textContent(), `What-if schedule (${law})`);
     // Under a mean the fitted law shown under the chart is one law's coefficients, and it says so.
     const fits = (await chartFrame(page).locator('#fits').textContent()) ?? '';
+    // One fit under a heading in the singular, as every heading over a list (pluralNoun).
+    assert.equal(await chartFrame(page).locator('#fits h2').textContent(), 'Fitted law');
     assert.equal(
       fits.includes(
         "(the LR-annealing law's coefficients; every prediction is the spread-weighted mean of LR-annealing law and MPL)",

@@ -154,7 +154,7 @@ test(
       await host!.executeCommand('Scaling Lens: Show Chart');
       await waitForChart((x) => x.kind === 'loss-curve' && x.whatIf.length === 2);
       const result = (await chartFrame().locator('#whatif-result').textContent()) ?? '';
-      assert.match(result, /assumes the multi-power law's gamma/);
+      assert.match(result, /assumes the MPL's gamma/);
       await shootBoth('8-twostage-chart');
       await shootBoth('9-twostage-whatif', () => chartFrame().locator('#whatif').scrollIntoViewIfNeeded());
     });

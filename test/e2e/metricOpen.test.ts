@@ -160,7 +160,7 @@ test("an MLflow run's metrics/lr opened alone shows the same run's lens", { time
   // text has the LR's only).
   await host!.executeCommand('Scaling Lens: Select Columns and Law...');
   const row = (text: string) => page().locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
-  await row('LR-annealing loss law').click({ timeout: 30_000 });
+  await row('LR-annealing law').click({ timeout: 30_000 });
   await row('detected').waitFor({ timeout: 30_000 });
   await host!.screenshot(join(SHOTS, 'metric-open-4b-mlflow-columns-dark.png'));
   const picker = await page().locator('.quick-input-widget').first().innerText();

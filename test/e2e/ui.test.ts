@@ -102,7 +102,7 @@ test('fit the downstream sweep and see the law-break warning in the Problems pan
     .waitFor({ timeout: 60000 });
   await page().keyboard.press('Control+Shift+M');
   const problem = page()
-    .locator('.markers-panel .monaco-list-row', { hasText: 'The BLEU law breaks at D_p=8B' })
+    .locator('.markers-panel .monaco-list-row', { hasText: 'The BLEU law breaks at D_p = 8B' })
     .first();
   await problem.waitFor({ timeout: 30000 });
   assert.match(await problem.innerText(), /bleu-law-break/);
@@ -124,7 +124,7 @@ test('Select Columns and Law...: map unrecognised columns and the file is fitted
     await row.waitFor({ timeout: 30000 });
     await row.click();
   };
-  await pick('LR-annealing loss law');
+  await pick('LR-annealing law');
   await pick('iteration_count'); // step
   await pick('objective'); // loss
   await pick('eta'); // lr

@@ -176,7 +176,7 @@ test('the header hover lists four predictions and counts the rest, which it left
 test('a downstream row hover is labelled by its group', async () => {
   const analysis = await analyse(DOWNSTREAM);
   const text = markdown(hoverAt(analysis, DOWNSTREAM, { line: 1, character: 0 }, noText));
-  assert.match(text, /^\*\*aligned \\\/ D\\_f 42M\*\* · D\\_p 500M · (BLEU|CE)/);
+  assert.match(text, /^\*\*aligned\\, D\\_f\\=42M\*\* · D\\_p 500M · (BLEU|CE)/);
 });
 
 test('a downstream header hover: each law once by its formula, a table whose headers sit over their cells', async () => {
@@ -194,7 +194,7 @@ test('a downstream header hover: each law once by its formula, a table whose hea
   assert.match(text, /fitted per group: `BLEU = [^`]+` and `CE = [^`]+`\n/, text);
   assert.ok(text.includes('| group | BLEU | CE |\n|:--|:--|:--|'), text);
   // A group's name keeps its hyphens on one line in a narrow cell ("misaligned-en-" / "fr").
-  assert.match(text, /^\| en\\-\u2060fr\\-\u2060aligned \\\/ D\\_f 42M \|/m, text);
+  assert.match(text, /^\| en\\-\u2060fr\\-\u2060aligned\\, D\\_f\\=42M \|/m, text);
 });
 
 test('run names and columns from the file are plain text in hover Markdown: no link, no image, no command', async () => {
@@ -307,7 +307,10 @@ test('law auto on loss curves: the header hover lists both candidates with their
     for (const law of ['MPL', 'LR-annealing law'])
       assert.match(
         text,
-        new RegExp(`^\\| ${law} \\(weight \\d\\.\\d\\d-\\d\\.\\d\\d, mean \\d\\.\\d\\d\\) \\| \\d[\\d.]* % \\| `, 'm'),
+        new RegExp(
+          `^\\| ${law} \\(weight \\d\\.\\d\\d–\\d\\.\\d\\d by step, mean \\d\\.\\d\\d\\) \\| \\d[\\d.]* % \\| `,
+          'm',
+        ),
       );
   } else if (fit.selection.weights) {
     // A mean of both laws: each law's row gives its weight, and the hover says the coefficients are one law's.

@@ -66,7 +66,7 @@ test('law auto: the lens names the law, the header hover compares both laws and 
     assert.ok(blocks[4].startsWith('| law | backtest error | |'), markdown);
     for (const c of selection.candidates) {
       const [lo, hi] = selection.weightRange![c.law];
-      const mark = ` (weight ${lo.toFixed(2)}-${hi.toFixed(2)}, mean ${selection.weights[c.law].toFixed(2)})`;
+      const mark = ` (weight ${lo.toFixed(2)}–${hi.toFixed(2)} by step, mean ${selection.weights[c.law].toFixed(2)})`;
       const row = `| ${LAW_NAMES[c.law]}${mark} | ${formatPercent(c.backtestError)} |`;
       assert.ok(markdown.includes(row), `${row} in\n${markdown}`);
     }
@@ -133,8 +133,8 @@ test("under a mean of both laws, the held-out column gives the runner-up's own P
   const markdown = hoverForHeader({ ...analysis, fits: [mean] }, file) ?? '';
   const bt = (law: string) => formatPercent(selection.candidates.find((c) => c.law === law)!.backtestError);
   for (const row of [
-    `| LR-annealing law (weight 0.50-0.70, mean 0.60) | ${bt('lr-annealing')} | — |`,
-    `| MPL (weight 0.30-0.50, mean 0.40) | ${bt('mpl')} | ${formatPercent(0.0042)} |`,
+    `| LR-annealing law (weight 0.50–0.70 by step, mean 0.60) | ${bt('lr-annealing')} | — |`,
+    `| MPL (weight 0.30–0.50 by step, mean 0.40) | ${bt('mpl')} | ${formatPercent(0.0042)} |`,
     `| spread-weighted mean of LR-annealing law and MPL (chosen) | — | ${formatPercent(0.0017)} | |`,
   ])
     assert.ok(markdown.includes(row), `${row} in\n${markdown}`);

@@ -116,21 +116,21 @@ test('downstream: a prediction lens for the aligned group, a law-break lens for 
   const lenses = buildLenses(analysis, DOWNSTREAM, uri);
   const shown = titles(lenses);
   assert.ok(
-    shown.some((t) => /^2×D_p → \d+(\.\d+)? · BLEU · aligned \/ D_f 42M$/.test(t)),
+    shown.some((t) => /^2×D_p → \d+(\.\d+)? · BLEU · aligned, D_f=42M$/.test(t)),
     shown.join('\n'),
   );
   assert.ok(
-    shown.some((t) => /^2×D_p → \d\.\d+ · CE · aligned \/ D_f 42M$/.test(t)),
+    shown.some((t) => /^2×D_p → \d\.\d+ · CE · aligned, D_f=42M$/.test(t)),
     shown.join('\n'),
   );
   // The broken law gives no number: its lens says where it broke and what that means, once for every target.
   const broken = lenses.find((l) =>
-    /^⚠ no prediction, the BLEU law broke at D_p = 8B \(line 14\): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU · BLEU · misaligned \/ D_f 42M$/.test(
+    /^⚠ no prediction, the BLEU law broke at D_p = 8B \(line 14\): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU · BLEU · misaligned, D_f=42M$/.test(
       l.command!.title,
     ),
   );
   assert.ok(broken, shown.join('\n'));
-  assert.ok(shown.filter((t) => t.endsWith('BLEU · misaligned / D_f 42M')).length === 1, shown.join('\n'));
+  assert.ok(shown.filter((t) => t.endsWith('BLEU · misaligned, D_f=42M')).length === 1, shown.join('\n'));
   assert.equal(broken.range.start.line, 9, 'the first row of the misaligned group');
   const group = analysis.curves.find((c) => c.group?.startsWith('misaligned'))!.group;
   assert.deepEqual(broken.command!.arguments, [uri, group]);

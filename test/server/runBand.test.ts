@@ -58,7 +58,7 @@ test('the header hover, the lenses and the CLI table give the new-run band after
   );
   assert.match(lens?.command?.tooltip ?? '', /new run \[…\]: where a new run there would land/);
   const text = formatAnalysis(a);
-  assert.match(text, /Predictions \(95 % bands: the law's, and a new run's/);
+  assert.match(text, /Predictions? \(95 % bands: the law's, and a new run's/);
   assert.match(text, /value +band +new run +note/);
   assert.match(text, /L\(tokens = 200k\) +[\d.]+ +\[[\d.]+, [\d.]+\] +\[[\d.]+, [\d.]+\]/);
 });

@@ -89,12 +89,12 @@ test('the misaligned downstream group gets a bleu-law-break warning with related
     const lenses = await client.lenses(uri);
     const titles = lenses.map((l) => l.command!.title);
     assert.ok(
-      titles.some((t) => /^2×D_p → \d+(\.\d+)? \[.* · BLEU · aligned-en-de \/ D_f 42M$/.test(t)),
+      titles.some((t) => /^2×D_p → \d+(\.\d+)? \[.* · BLEU · aligned-en-de, D_f=42M$/.test(t)),
       titles.join('\n'),
     );
     assert.ok(
       titles.some((t) =>
-        /^⚠ no prediction, the BLEU law broke at D_p = 8B .* · BLEU · misaligned-en-fr \/ D_f 42M$/.test(t),
+        /^⚠ no prediction, the BLEU law broke at D_p = 8B .* · BLEU · misaligned-en-fr, D_f=42M$/.test(t),
       ),
       titles.join('\n'),
     );

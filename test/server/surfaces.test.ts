@@ -11,6 +11,9 @@ import { describePrediction } from '../../src/core/analysis/describe';
 import type { Analysis } from '../../src/core/analysis/types';
 import { defaultHints, FINDING_CODES, HINT_OPTIONS, type Hint } from '../../src/core/findings';
 import { editorHint } from '../../src/server/hints';
+import { formatAnalysis } from '../../src/cli/text';
+import { notPinnedText } from '../../src/core/analysis/lawNames';
+import { hoverForHeader } from '../../src/server/headerHover';
 import { buildDiagnostics } from '../../src/server/diagnostics';
 import { buildLenses } from '../../src/server/lenses';
 import { hoverAt } from '../../src/server/hovers';
@@ -62,8 +65,24 @@ const magnitude = (s: string) => Math.floor(Math.log10(Math.abs(Number(s))));
 /** Significant digits as printed (leading zeros of a fraction not counted). */
 const significant = (s: string) => s.replace(/e.*$/, '').replace(/[-.]/g, '').replace(/^0+/, '').length;
 
+/**
+ * The rules every surface's words follow, the command line's too (formatQuantity, formatRange, pluralNoun): a quantity
+ * at a value spaced as the lens writes it ("D_p = 8B"), a range with an en dash ("0.43–0.95"), one of a thing singular.
+ */
+function checkWording(where: string, plain: string): void {
+  assert.doesNotMatch(plain, /\bD_p=\d/, `${where} writes a quantity unspaced ("D_p=8B", not "D_p = 8B"): ${plain}`);
+  assert.doesNotMatch(plain, /(?<![\w.-])\d+(?:\.\d+)?[kMBT]?-\d/, `${where} writes a range with a hyphen: ${plain}`);
+  assert.doesNotMatch(plain, /\d\.\.\d/, `${where} writes a range with "..": ${plain}`);
+  assert.doesNotMatch(
+    plain,
+    /(?<![\d.,])1 (curve|point|row|run|file|law|step|finding|group|coefficient|size)s\b/,
+    `${where} counts one thing in the plural: ${plain}`,
+  );
+}
+
 function checkRules(where: string, text: string): void {
   const plain = shown(text);
+  checkWording(where, plain);
   assert.doesNotMatch(plain, /(^|[\s(`])--[a-z]/, `${where} names a command-line flag: ${plain}`);
   assert.doesNotMatch(plain, /\de\+\d/, `${where} writes an exponent with "+": ${plain}`);
   assert.doesNotMatch(plain, /(?<![\d.:/])\d{7,}(?![\d.])/, `${where} writes a count in full: ${plain}`);
@@ -92,6 +111,38 @@ for (const file of EXAMPLES) {
     for (const { where, text } of texts) checkRules(where, text);
   });
 }
+
+for (const file of EXAMPLES) {
+  test(`the command line's text words things as the editor does: ${file.slice(REPO.length + 1)}`, async () => {
+    const analysis = await analyseFiles([file], TARGETS);
+    for (const line of formatAnalysis(analysis).split('\n')) checkWording('the command line', line);
+  });
+}
+
+test("a heading over a list is in its items' number: one curve's text says Curve and Prediction, a sweep's Curves", async () => {
+  const one = formatAnalysis(await analyseFiles([EXAMPLES[0]], { bootstrapSamples: 0 }));
+  assert.match(one, /^Curve \(held-out rows/m);
+  assert.match(one, /^Prediction \(95 % band\)$/m);
+  assert.match(one, /^Scaling Lens · 1 file · /);
+  const sweep = formatAnalysis(await analyseFiles([EXAMPLES[3]], { bootstrapSamples: 0 }));
+  assert.match(sweep, /^Curves \(held-out rows/m);
+  assert.match(sweep, /^Findings$/m);
+});
+
+test("the solver's note writes the peak LR as the settings beside it do (3e-4, not 0.0003)", async () => {
+  const text = formatAnalysis(await analyseFiles([EXAMPLES[0]], { law: 'lr-annealing', bootstrapSamples: 0 }));
+  assert.match(text, /etaMax=3e-4/);
+  assert.match(text, /divided by the peak LR eta_max = 3e-4:/);
+});
+
+test('a candidate law its fit curves do not pin down is said so in the same words by the CLI and the header hover', async () => {
+  const analysis = await analyseFiles([EXAMPLES[1]], { bootstrapSamples: 0 });
+  const loose = analysis.fits[0].selection?.candidates.find((c) => c.backtestErrors && !c.identified);
+  assert.ok(loose, 'the example sweep has a law at its bounds (MPL)');
+  const said = notPinnedText(loose.atBounds);
+  assert.ok(formatAnalysis(analysis).includes(said), formatAnalysis(analysis));
+  assert.ok(shown(hoverForHeader(analysis, EXAMPLES[1]) ?? '').includes(said));
+});
 
 test('the real Chinchilla sweep: N*, D* and the loss first, the extrapolation flagged on every surface', async (t) => {
   const file = join(CHINCHILLA, 'chinchilla_epoch_derived.csv');

@@ -44,12 +44,14 @@ const SWEEP = join(REPO, 'examples/downstream/downstream_sweep.csv');
 
 test('a broken BLEU law: one lens with the break and what it means, no number', async () => {
   const a = await analyse(SWEEP);
-  const misaligned = titles(a, SWEEP).filter((t) => t.endsWith('BLEU · misaligned-en-fr / D_f 42M'));
+  const misaligned = titles(a, SWEEP).filter((t) => t.endsWith('BLEU · misaligned-en-fr, D_f=42M'));
   assert.deepEqual(misaligned, [
-    '⚠ no prediction, the BLEU law broke at D_p = 8B (line 14): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU · BLEU · misaligned-en-fr / D_f 42M',
+    '⚠ no prediction, the BLEU law broke at D_p = 8B (line 14): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU · BLEU · misaligned-en-fr, D_f=42M',
   ]);
+  // The lens names the group as the Problems panel, the chart and the CLI do: one name, the core's.
+  assert.ok(a.findings.some((f) => f.code === 'bleu-law-break' && f.group === 'misaligned-en-fr, D_f=42M'));
   // Its CE still follows its law and predicts.
-  assert.ok(titles(a, SWEEP).some((t) => /^2×D_p → \d\.\d+ \[.* · CE · misaligned-en-fr \/ D_f 42M$/.test(t)));
+  assert.ok(titles(a, SWEEP).some((t) => /^2×D_p → \d\.\d+ \[.* · CE · misaligned-en-fr, D_f=42M$/.test(t)));
 });
 
 test('row hovers say per point whether it was fitted, and give no law value past a break', async () => {

@@ -180,7 +180,7 @@ for (const { name, theme } of THEMES) {
         // The count follows the law under the cursor: the LR-annealing law asks for four columns.
         await page.keyboard.press('ArrowDown');
         await page.locator('.quick-input-widget .quick-input-titlebar', { hasText: '1/6' }).waitFor({ timeout: 10000 });
-        await pickRow(page, 'LR-annealing loss law');
+        await pickRow(page, 'LR-annealing law');
 
         const step = await waitForStep(page, 'column for step');
         assert.match(step, /2\/6/, step);

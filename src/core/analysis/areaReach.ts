@@ -9,7 +9,7 @@
 // range past it.
 import { finding } from '../findings';
 import { lrAreas, type LoggedSchedule, type WarmupConvention } from '../laws/schedule';
-import { formatCompact, formatCount } from '../util/format';
+import { formatCompact, formatCount, formatRange } from '../util/format';
 import { areaConvention, type AnalysisOptions } from './options';
 import type { LossCurve } from './lossCurves';
 import { beyondReach, pastPhrase, reachOf, sideOf, type Reach } from './reach';
@@ -98,7 +98,7 @@ export function scheduleReachProblem(
   const k = steps.findIndex((_, i) => beyondReach(s1Reach, s1[i]));
   if (k < 0) return null;
   const side = sideOf(s1Reach, s1[k]);
-  const fitted = `${formatCompact(s1Reach.low)}–${formatCompact(s1Reach.high)}`;
+  const fitted = formatRange(formatCompact(s1Reach.low), formatCompact(s1Reach.high));
   // Below the logs, fewer steps cannot help: the schedule has trained less by then than the run had (a lower LR).
   const [when, remedy] =
     side === 'below'

@@ -7,6 +7,7 @@ import { pick, thinIndices } from '../util/arrays';
 import { quantile, seededRandom, type Random } from '../util/random';
 import { blockResampled, logBand } from './lossBands';
 import type { FitResult, LawId } from './types';
+import { plural } from '../util/format';
 
 export const BAND_METHOD =
   'residual bootstrap: refits on the fitted predictions times resampled log residuals (inflated by sqrt(n/(n-p))), 95 % percentile band of the fitted law (parameter uncertainty; no extra noise)';
@@ -104,7 +105,7 @@ export function runScatter<Data>(
   const p = law.parameterNames.length;
   if (n < RUN_BAND_MIN_POINTS || n <= p)
     return {
-      why: `no new-run band: ${n} fitted point${n === 1 ? '' : 's'} (${RUN_BAND_MIN_POINTS} needed) say too little of how runs scatter about the law`,
+      why: `no new-run band: ${plural(n, 'fitted point')} (${RUN_BAND_MIN_POINTS} needed) ${n === 1 ? 'says' : 'say'} too little of how runs scatter about the law`,
     };
   const scale = Math.sqrt(n / (n - p));
   const predicted = new Float64Array(n);

@@ -6,7 +6,7 @@
 // Every criterion is in BLEU points (the user's tolerance), judged per group on points sorted by D_p.
 import { finding } from '../findings';
 import { BETA_GRID } from '../laws/bleu';
-import { formatCompact } from '../util/format';
+import { formatCompact, formatQuantity, formatRange } from '../util/format';
 import { minOf, maxOf } from '../util/arrays';
 import { medianOf } from '../util/select';
 import type { Analysis, CurveReport, Finding, Series } from './types';
@@ -90,14 +90,14 @@ export function nonMonotonicFindings(points: SweepPoint[], ctx: BreakContext, no
     const [from, to] = [points[i - 1], points[i]];
     const drop = from.value - to.value;
     return finding('bleu-non-monotonic', 'warning', {
-      message: `BLEU falls by ${drop.toFixed(2)} points as pretraining grows from D_p=${formatCompact(from.dp)} (line ${from.line}, BLEU ${from.value.toFixed(2)}) to D_p=${formatCompact(to.dp)} (BLEU ${to.value.toFixed(2)}), more than the ${ctx.tolerance} BLEU tolerance${note}. The downstream law only rises with D_p, so it cannot describe this group: the pretraining data looks poorly aligned with the task, and more pretraining on it will probably not help (Isik et al. 2024).`,
+      message: `BLEU falls by ${drop.toFixed(2)} points as pretraining grows from ${formatQuantity('D_p', from.dp)} (line ${from.line}, BLEU ${from.value.toFixed(2)}) to ${formatQuantity('D_p', to.dp)} (BLEU ${to.value.toFixed(2)}), more than the ${ctx.tolerance} BLEU tolerance${note}. The downstream law only rises with D_p, so it cannot describe this group: the pretraining data looks poorly aligned with the task, and more pretraining on it will probably not help (Isik et al. 2024).`,
       file: ctx.file,
       line: to.line,
       group: ctx.group,
       related: related(
         ctx.file,
         [from],
-        (p) => `BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)} before the drop`,
+        (p) => `BLEU ${p.value.toFixed(2)} at ${formatQuantity('D_p', p.dp)} before the drop`,
       ),
     });
   });
@@ -196,16 +196,16 @@ export function lawBreakFindings(points: SweepPoint[], ctx: BreakContext, note =
       ? ` (the first ${k} points scatter more than ±${ctx.tolerance}, so the tolerance was widened to ±${tol.toFixed(2)})`
       : '';
   const lawBreak = finding('bleu-law-break', 'warning', {
-    message: `The BLEU law breaks at D_p=${formatCompact(at.dp)} (line ${at.line}): observed BLEU ${at.value.toFixed(2)}, but every law curve that passes within ±${tol.toFixed(2)} BLEU of the first ${k} points (D_p ${formatCompact(prefix[0].dp)}–${formatCompact(prefix[k - 1].dp)}) predicts at least ${edge[first].toFixed(2)} there${widened}${note}. BLEU follows the law at first and then leaves it: the pretraining data looks insufficiently aligned with the task, and more pretraining on this mix will probably not improve BLEU even if cross-entropy keeps falling (Isik et al. 2024).`,
+    message: `The BLEU law breaks at ${formatQuantity('D_p', at.dp)} (line ${at.line}): observed BLEU ${at.value.toFixed(2)}, but every law curve that passes within ±${tol.toFixed(2)} BLEU of the first ${k} points (D_p ${formatRange(formatCompact(prefix[0].dp), formatCompact(prefix[k - 1].dp))}) predicts at least ${edge[first].toFixed(2)} there${widened}${note}. BLEU follows the law at first and then leaves it: the pretraining data looks insufficiently aligned with the task, and more pretraining on this mix will probably not improve BLEU even if cross-entropy keeps falling (Isik et al. 2024).`,
     file: ctx.file,
     line: at.line,
     group: ctx.group,
     related: [
-      ...related(ctx.file, prefix, (p) => `prefix point D_p=${formatCompact(p.dp)}, BLEU ${p.value.toFixed(2)}`),
+      ...related(ctx.file, prefix, (p) => `prefix point ${formatQuantity('D_p', p.dp)}, BLEU ${p.value.toFixed(2)}`),
       ...related(
         ctx.file,
         later.filter((_, j) => below[j] && j !== first),
-        (p) => `also below the law: D_p=${formatCompact(p.dp)}, BLEU ${p.value.toFixed(2)}`,
+        (p) => `also below the law: ${formatQuantity('D_p', p.dp)}, BLEU ${p.value.toFixed(2)}`,
       ),
     ],
   });
@@ -264,7 +264,7 @@ export function ceBleuDivergence(bleu: SweepPoint[], ce: SweepPoint[], ctx: Brea
   const trend = falling ? `falls by up to ${maxDrop.toFixed(2)} BLEU` : 'stays flat';
   return [
     finding('ce-bleu-divergence', 'warning', {
-      message: `Cross-entropy keeps improving (${ceFrom.value.toPrecision(4)} → ${ceTo.value.toPrecision(4)}, ${(100 * (1 - ceTo.value / ceFrom.value)).toFixed(1)} % lower) from D_p=${formatCompact(shared[peak].dp)} to D_p=${formatCompact(last.dp)} while BLEU ${trend} after its peak of ${shared[peak].value.toFixed(2)} (line ${shared[peak].line})${levelNote(levels.size).replace('BLEU as', 'BLEU and CE as')}. CE alone would suggest more pretraining helps; BLEU says this pretraining data is not aligned enough with the task for that (Isik et al. 2024). Decide on BLEU, not CE.`,
+      message: `Cross-entropy keeps improving (${ceFrom.value.toPrecision(4)} → ${ceTo.value.toPrecision(4)}, ${(100 * (1 - ceTo.value / ceFrom.value)).toFixed(1)} % lower) from ${formatQuantity('D_p', shared[peak].dp)} to ${formatQuantity('D_p', last.dp)} while BLEU ${trend} after its peak of ${shared[peak].value.toFixed(2)} (line ${shared[peak].line})${levelNote(levels.size).replace('BLEU as', 'BLEU and CE as')}. CE alone would suggest more pretraining helps; BLEU says this pretraining data is not aligned enough with the task for that (Isik et al. 2024). Decide on BLEU, not CE.`,
       file: ctx.file,
       line: last.line,
       group: ctx.group,
@@ -272,7 +272,7 @@ export function ceBleuDivergence(bleu: SweepPoint[], ce: SweepPoint[], ctx: Brea
         ctx.file,
         shared.slice(peak, -1),
         (p, j) =>
-          `D_p=${formatCompact(p.dp)}: BLEU ${p.value.toFixed(2)}, CE ${ceLevels[peak + j].value.toPrecision(4)}`,
+          `${formatQuantity('D_p', p.dp)}: BLEU ${p.value.toFixed(2)}, CE ${ceLevels[peak + j].value.toPrecision(4)}`,
       ),
     }),
   ];
@@ -288,17 +288,17 @@ export function pretrainingNoGain(
   const best = bleu.reduce((b, p) => (p.value > b.value ? p : b));
   const gain = best.value - baseline.value;
   if (gain > ctx.tolerance) return [];
-  const df = ctx.finetune ? ` with D_f=${ctx.finetune} fine-tuning tokens` : '';
+  const df = ctx.finetune ? ` with ${formatQuantity('D_f', ctx.finetune)} fine-tuning tokens` : '';
   return [
     finding('pretraining-no-gain', 'warning', {
-      message: `Pretraining barely helps this task${df}: the best pretrained BLEU is ${best.value.toFixed(2)} (D_p=${formatCompact(best.dp)}, line ${best.line}), ${gain >= 0 ? `only ${gain.toFixed(2)} above` : `${(-gain).toFixed(2)} below`} the not-pretrained baseline's ${baseline.value.toFixed(2)}, within the ${ctx.tolerance} BLEU tolerance. With this much fine-tuning data the pretraining budget buys little (Isik et al. 2024); spend it elsewhere or pretrain on better-aligned data.`,
+      message: `Pretraining barely helps this task${df}: the best pretrained BLEU is ${best.value.toFixed(2)} (${formatQuantity('D_p', best.dp)}, line ${best.line}), ${gain >= 0 ? `only ${gain.toFixed(2)} above` : `${(-gain).toFixed(2)} below`} the not-pretrained baseline's ${baseline.value.toFixed(2)}, within the ${ctx.tolerance} BLEU tolerance. With this much fine-tuning data the pretraining budget buys little (Isik et al. 2024); spend it elsewhere or pretrain on better-aligned data.`,
       file: ctx.file,
       line: baseline.line,
       group: ctx.group,
       related: related(
         ctx.file,
         [best],
-        (p) => `best pretrained BLEU ${p.value.toFixed(2)} at D_p=${formatCompact(p.dp)}`,
+        (p) => `best pretrained BLEU ${p.value.toFixed(2)} at ${formatQuantity('D_p', p.dp)}`,
       ),
     }),
   ];

@@ -16,7 +16,7 @@ import { THIN_FIT_POINTS } from '../fit/robust';
 import type { ColumnRole, RoleAssignment, Table } from '../table/types';
 import { quantile, seededRandom } from '../util/random';
 import { medianOf } from '../util/select';
-import { formatCompact, formatSizes, sizeNames } from '../util/format';
+import { formatCompact, formatRange, formatSizes, sizeNames } from '../util/format';
 import { findColumn, groupBy, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -104,7 +104,7 @@ export function analyseCompute(table: Table, roles: RoleAssignment, options: Ana
     settings: {
       huberDelta: options.chinchillaDelta,
       objective: 'summed Huber of ln(prediction) - ln(loss)',
-      starts: `variable projection over (alpha, beta) in 0.05..1.5 (non-negative linear solve for E, A, B), best 4 refined by L-BFGS${data.rows.length > THIN_FIT_POINTS ? ` on ${THIN_FIT_POINTS} evenly spaced rows, the best of them then on every row by damped Gauss-Newton` : ''}`,
+      starts: `variable projection over (alpha, beta) in ${formatRange('0.05', '1.5')} (non-negative linear solve for E, A, B), best 4 refined by L-BFGS${data.rows.length > THIN_FIT_POINTS ? ` on ${THIN_FIT_POINTS} evenly spaced rows, the best of them then on every row by damped Gauss-Newton` : ''}`,
       N: unitNote(table.columns[params], 'parameters'),
       D: data.dSource,
       fittedRows: lineList(data.rows.map((r) => table.lines[r])),
@@ -482,7 +482,7 @@ function geometricMean(values: number[]): number {
 
 function quarterDecadeLabel(n: number): string {
   const k = Math.floor(4 * Math.log10(n));
-  return `N=${formatCompact(10 ** (k / 4))}–${formatCompact(10 ** ((k + 1) / 4))}`;
+  return `N=${formatRange(formatCompact(10 ** (k / 4)), formatCompact(10 ** ((k + 1) / 4)))}`;
 }
 
 /**

@@ -4,6 +4,7 @@
 // runs are each named where they are; the rest become one finding with their count, the first of them named.
 import { shownName } from '../util/controls';
 import type { Finding } from './types';
+import { pluralNoun } from '../util/format';
 
 /** Curves (or groups) of one code whose findings are kept whole. */
 const CURVES_SHOWN = 10;
@@ -78,11 +79,10 @@ function summary({ first, more: past, linked }: Group): Finding {
   const more = past.size;
   const what = model.curve === undefined ? 'group' : 'curve';
   const names = linked.slice(0, CURVES_NAMED).map((f) => `"${shownName(subjectOf(f) ?? '')}"`);
-  const plural = more === 1 ? '' : 's';
   return {
     ...model,
     message:
-      `${more.toLocaleString('en-US')} more ${what}${plural} with this finding (${names.join(', ')}` +
+      `${more.toLocaleString('en-US')} more ${pluralNoun(more, what)} with this finding (${names.join(', ')}` +
       `${more > names.length ? ', …' : ''}); the first: ${model.message}`,
     curves: more,
     related: linked.map((f) => ({ file: f.file, line: f.line, message: f.message })),

@@ -8,7 +8,7 @@ import { bleuCoefficients, bleuLaw, bleuPoints, bleuStarts, fitBleu, type BleuFi
 import { downstreamCeLaw, fitDownstreamCe, downstreamCePoints } from '../laws/downstreamCe';
 import type { RoleAssignment, Table } from '../table/types';
 import { ceBleuDivergence, detectBleuBreaks, pretrainingNoGain, type BreakContext, type SweepPoint } from './breaks';
-import { formatCompact } from '../util/format';
+import { formatCompact, formatRange } from '../util/format';
 import { mixedUnitFindings, unitNote } from './groups';
 import { scoreFit } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -257,7 +257,7 @@ function bleuFitResult(
       DpUnit: dpUnit,
       huberDelta: options.bleuDelta,
       fittedRows: lineList(range.map((p) => p.line)),
-      fittedRange: `D_p ${formatCompact(range[0].dp)}–${formatCompact(range[range.length - 1].dp)} (${range.length} of ${total} points${range.length < total ? '; later points left the law and were not fitted' : ''})`,
+      fittedRange: `D_p ${formatRange(formatCompact(range[0].dp), formatCompact(range[range.length - 1].dp))} (${range.length} of ${total} points${range.length < total ? '; later points left the law and were not fitted' : ''})`,
       baselineExcluded: true,
       breakTolerance: options.breakTolerance,
       fitFirst: options.fitFirst,

@@ -2,7 +2,7 @@
 // rows at one D_p averaged into one point, with a finding that says which rows were merged (duplicate-dp).
 import { finding } from '../findings';
 import type { Column, Table } from '../table/types';
-import { formatCompact } from '../util/format';
+import { formatQuantity } from '../util/format';
 import type { SweepPoint } from './breaks';
 import type { SweepColumns, SweepRow } from './downstreamRows';
 import { cellText, groupBy } from './groups';
@@ -72,7 +72,7 @@ export function mergeDuplicates(
     if (!Number.isNaN(b)) bleu.push({ ...point, value: b });
     if (!Number.isNaN(c)) ce.push({ ...point, value: c });
     if (list.length > 1) {
-      const at = list[0].baseline ? 'the not-pretrained baseline' : `D_p=${formatCompact(list[0].dp)}`;
+      const at = list[0].baseline ? 'the not-pretrained baseline' : formatQuantity('D_p', list[0].dp);
       findings.push(
         finding('duplicate-dp', 'warning', {
           message: `${group.label}: ${list.length} rows for ${at} (${what}, lines ${list.map((r) => r.line).join(', ')}). They were averaged into one point (BLEU ${Number.isNaN(b) ? '–' : b.toFixed(2)}, CE ${Number.isNaN(c) ? '–' : c.toPrecision(4)}). If they are different runs on purpose (seeds), this is fine; if one is a stale row, delete it.`,

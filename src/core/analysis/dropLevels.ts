@@ -8,6 +8,7 @@ import { between, nextOf, placeIn } from '../util/stepInterpolation';
 import type { LossCurve } from './lossCurves';
 import type { OneStepLanding } from './types';
 import { formatNumber } from '../util/format';
+import { LAW_NAMES } from './lawNames';
 
 /**
  * A fit curve shows a drop when it ends below this fraction of its peak LR: a smaller decay barely moves the loss
@@ -202,7 +203,7 @@ export function gammaAssumed(
       atLanding(lr[end]) &&
       steps[end] - steps[k - 1] <= longest;
     if (!passing)
-      return `multi-power law's gamma = ${formatNumber(landing.gamma, 3)}, which its solver left, since the fit curves drop to one LR only (${formatNumber(landing.lr, 3)}) and this schedule falls to others`;
+      return `${LAW_NAMES.mpl}'s gamma = ${formatNumber(landing.gamma, 3)}, which its solver left, since the fit curves drop to one LR only (${formatNumber(landing.lr, 3)}) and this schedule falls to others`;
     k = end;
   }
   return undefined;

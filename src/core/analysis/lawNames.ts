@@ -1,4 +1,5 @@
 // A law's name as every surface writes it to a user (lens, hover, notification, the Runs view, the chart's title).
+import { formatRange } from '../util/format';
 import type { AnalysisKind, LawId, LawSelection, LossLawId } from './types';
 
 /** What a file holds, in a user's words (the status item, the column picker, the chart's title): not its id. */
@@ -63,4 +64,21 @@ export function meanWeighing(bySpread: boolean): string {
 /** The law the chart's runner-up toggle overlays: the other law, or beside a mean one of its laws "alone". */
 export function runnerUpLawName(selection: Pick<LawSelection, 'runnerUp' | 'weights'>): string {
   return `${LAW_NAMES[selection.runnerUp]}${selection.weights ? ' alone' : ''}`;
+}
+
+/**
+ * A law's weight in a mean as every surface that lists the candidates writes it: "weight 0.50", or under weights that
+ * vary by step (`selection.weightRange`) "weight 0.43–0.95 by step, mean 0.54".
+ */
+export function weightText(weight: number, range?: readonly [number, number]): string {
+  const ranged = range ? `${formatRange(range[0].toFixed(2), range[1].toFixed(2))} by step, mean ` : '';
+  return `weight ${ranged}${weight.toFixed(2)}`;
+}
+
+/**
+ * A candidate law whose terms sat at their bounds, as the CLI text and the header hover both say it: "not pinned down by
+ * the fit curves (L0, beta, gamma at a bound)".
+ */
+export function notPinnedText(atBounds: readonly string[]): string {
+  return `not pinned down by the fit curves (${atBounds.join(', ')} at a bound)`;
 }

@@ -66,7 +66,7 @@ export interface LossLawFit {
 
 export interface LossCurveLaw {
   id: LossLawId;
-  /** The law in a sentence: "The multi-power law". */
+  /** The law in a sentence, by the name every surface gives it (LAW_NAMES): "The MPL". */
   name: string;
   coefficients: number;
   /**

@@ -35,6 +35,7 @@ import {
   type MultiPowerFit,
 } from './multiPowerFit';
 import { lossDropConvention } from './options';
+import { LAW_NAMES } from './lawNames';
 
 /** Refits behind MPL's bands at most (the option's count applies up to this). */
 export const MPL_BOOTSTRAP_SAMPLES = 24;
@@ -110,7 +111,7 @@ interface RatioGrid {
 
 export const mplLossLaw: LossCurveLaw = {
   id: 'mpl',
-  name: 'The multi-power law',
+  name: `The ${LAW_NAMES.mpl}`,
   coefficients: 7,
   fit(input: LossFitInput, warm?: LossLawFit): MplFit | null {
     const { prepared, fitted, options } = input;

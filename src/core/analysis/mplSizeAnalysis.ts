@@ -23,6 +23,7 @@ import { EXACT_TERMS, MPL_BOOTSTRAP_SAMPLES } from './mplLoss';
 import { firstOverTermBudget, keptPoints, solveFromStarts } from './multiPowerFit';
 import { lossDropConvention } from './options';
 import type { SizedFitInput, SizedLaw, SizedLawFit } from './sizeAnalysis';
+import { LAW_NAMES } from './lawNames';
 
 type Parameter = (typeof MULTI_POWER_SIZE_PARAMETERS)[number];
 
@@ -34,7 +35,7 @@ const BOOTSTRAP_ITERATIONS = 60;
 
 export const mplSizeLaw: SizedLaw = {
   id: 'mpl-size',
-  name: 'The multi-power law with model size',
+  name: `The ${LAW_NAMES['mpl-size']}`,
   coefficients: MULTI_POWER_SIZE_PARAMETERS.length,
   sizeTerm: ['e', 'eps'],
   fit: fitMplSize,

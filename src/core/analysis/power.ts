@@ -5,7 +5,7 @@ import { maxOf } from '../util/arrays';
 import { finding, type Hint } from '../findings';
 import { fitPower, powerLaw, powerPoints } from '../laws/powerLaw';
 import { textAt, type Column, type RoleAssignment, type Table } from '../table/types';
-import { formatCompact } from '../util/format';
+import { formatCompact, formatQuantity, formatRange } from '../util/format';
 import { EpochCount, EpochTrack, epochColumn, POWER_LAW } from './epochs';
 import { lossSpikes, sizedCurveNames, sizesSplittingRuns, strayLossFinding } from './lossCurves';
 import { cellPlaces } from './cellPlace';
@@ -296,7 +296,7 @@ function fitCurve(
 
 function rangeShort(table: Table, curve: string, xName: string, reach: Reach, at: number, line: number): Finding {
   return finding('power-range-short', 'warning', {
-    message: `The power law of "${curve}" is asked to predict further ${sideOf(reach, at)} its data than they reach: ${pastPhrase(xName, reach, at)}. Over a short range the data show too little curvature to tell E, A and alpha apart (refits agree only because they start at the fit), so predictions outside ${xName} = ${formatCompact(reach.floor)}–${formatCompact(reach.limit)} (one span of the data either side of it) are withheld. Fit over a longer range of ${xName}, or predict nearer.`,
+    message: `The power law of "${curve}" is asked to predict further ${sideOf(reach, at)} its data than they reach: ${pastPhrase(xName, reach, at)}. Over a short range the data show too little curvature to tell E, A and alpha apart (refits agree only because they start at the fit), so predictions outside ${formatQuantity(xName, formatRange(formatCompact(reach.floor), formatCompact(reach.limit)))} (one span of the data either side of it) are withheld. Fit over a longer range of ${xName}, or predict nearer.`,
     file: table.file,
     line,
     curve,

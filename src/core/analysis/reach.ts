@@ -5,7 +5,7 @@
 // extrapolates in such a quantity (power.ts in x, the model-size laws in N, Chinchilla in N* and D*, downstream.ts in
 // D_p, the loss-curve and model-size laws and their what-ifs in S1 when their logs start late: areaReach.ts)
 // withholds a prediction past its reach, one rule in one place.
-import { formatCompact } from '../util/format';
+import { formatCompact, formatQuantity, formatRange } from '../util/format';
 import { maxOf, minOf } from '../util/arrays';
 
 /** Spans of the data's log range a prediction may lie past either end of it. */
@@ -48,7 +48,7 @@ export function pastPhrase(xName: string, reach: Reach, at: number, fittedName =
   const side = sideOf(reach, at);
   const spans = Math.log(side === 'below' ? reach.low / at : at / reach.high) / Math.log(reach.high / reach.low);
   const shown = Number.isFinite(spans) ? spans.toFixed(1) : 'infinitely many';
-  return `${xName} = ${formatCompact(at)} is ${shown} times as far ${side} the fitted ${fittedName} (${formatCompact(reach.low)}–${formatCompact(reach.high)}) as they span, in log ${fittedName}`;
+  return `${formatQuantity(xName, at)} is ${shown} times as far ${side} the fitted ${fittedName} (${formatRange(formatCompact(reach.low), formatCompact(reach.high))}) as they span, in log ${fittedName}`;
 }
 
 /** A withheld prediction's reason: past the reach, and the rule. */

@@ -5,6 +5,7 @@ import type { RobustFit } from '../fit/robust';
 import type { Law } from '../laws/law';
 import type { JoinedLines, Table } from '../table/types';
 import { minOf } from '../util/arrays';
+import { formatRange } from '../util/format';
 import type { BandedPrediction } from './bands';
 import { scorePredictions } from './metrics';
 import type { AnalysisOptions } from './options';
@@ -36,7 +37,7 @@ export function fitSummary(
 export function lineList(lines: number[]): string {
   const sorted = [...lines].sort((a, b) => a - b);
   if (sorted.length <= 6) return sorted.join(', ');
-  return `${sorted[0]}–${sorted[sorted.length - 1]} (${sorted.length} rows)`;
+  return `${formatRange(String(sorted[0]), String(sorted[sorted.length - 1]))} (${sorted.length} rows)`;
 }
 
 /** Where to predict: k times the largest x for each multiplier, and each configured x. */

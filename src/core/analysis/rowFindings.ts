@@ -4,6 +4,7 @@
 // count and the first of them linked.
 import { finding, type FindingCode, type SeverityOf } from '../findings';
 import type { Finding, FindingCell } from './types';
+import { pluralNoun } from '../util/format';
 
 /** Rows of one code that get a finding of their own. */
 const ROWS_SHOWN = 20;
@@ -74,7 +75,7 @@ export class RowFindings {
       const lines = linked.slice(0, 5).map((r) => r.line);
       const summary: Finding = {
         ...shown[0],
-        message: `${more.toLocaleString('en-US')} more row${more === 1 ? '' : 's'} like line ${shown[0].line} (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}${more > lines.length ? ', …' : ''}): ${first.message}`,
+        message: `${more.toLocaleString('en-US')} more ${pluralNoun(more, 'row')} like line ${shown[0].line} (${pluralNoun(lines.length, 'line')} ${lines.join(', ')}${more > lines.length ? ', …' : ''}): ${first.message}`,
         line: first.line,
         rows: more,
         related: linked,

@@ -5,6 +5,7 @@ import type { Table } from '../table/types';
 import { shownName } from '../util/controls';
 import { CURVES_LINKED, CURVES_NAMED } from './curveFindings';
 import type { Finding } from './types';
+import { plural } from '../util/format';
 
 /** A group (or a run's curve) with too few usable points for its law. */
 export interface ShortGroup {
@@ -49,8 +50,7 @@ export function tooFewPoints(table: Table, short: readonly ShortGroup[], words: 
       group: first.name,
       related: first.lines.slice(1).map((l) => ({ file, line: l, message: 'point of this group' })),
     });
-  const each = (g: ShortGroup) =>
-    `"${shownName(g.name)}" (${g.detail ?? `${g.count} usable point${g.count === 1 ? '' : 's'}`})`;
+  const each = (g: ShortGroup) => `"${shownName(g.name)}" (${g.detail ?? plural(g.count, 'usable point')})`;
   const named = short.slice(0, CURVES_NAMED).map(each).join(', ');
   return finding('too-few-points', 'info', {
     message: `${short.length} ${words.plural ?? 'groups'} have too few usable points, so no ${law} was fitted: ${named}${short.length > CURVES_NAMED ? ', …' : ''}. ${tail}`,

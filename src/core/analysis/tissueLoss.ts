@@ -21,6 +21,8 @@ import type { LossCurve } from './lossCurves';
 import { residualBlockReplicate, thinFitted, type ThinFitted } from './lossBands';
 import type { LossCurveLaw, LossFitInput, LossLawDescription, LossLawFit, LossReplicates } from './lossLaw';
 import { firstReplicates } from './lossLaw';
+import { formatNumber } from '../util/format';
+import { LAW_NAMES } from './lawNames';
 
 export const LAMBDA_GRID = [0.99, 0.995, 0.999, 0.9995];
 /** Points per curve used in each bootstrap refit: bands need shape, not every row. */
@@ -144,7 +146,7 @@ interface TissueFit extends LossLawFit {
 
 export const tissueLossLaw: LossCurveLaw = {
   id: 'lr-annealing',
-  name: 'The LR-annealing law',
+  name: `The ${LAW_NAMES['lr-annealing']}`,
   coefficients: 4,
   fit(input: LossFitInput, warm?: LossLawFit): TissueFit | null {
     const { prepared, fitted, options } = input;
@@ -294,7 +296,7 @@ function describeTissue(
     },
     normalized: {
       params: { L0: fit.params[0], A: fit.params[1], alpha: fit.params[2], C: fit.params[3] },
-      note: `areas divided by the peak LR eta_max = ${etaMax}: A~ = A·eta_max^(-alpha), C~ = C·eta_max (units: loss·steps^alpha, loss/steps)`,
+      note: `areas divided by the peak LR eta_max = ${formatNumber(etaMax)}: A~ = A·eta_max^(-alpha), C~ = C·eta_max (units: loss·steps^alpha, loss/steps)`,
     },
     intervals,
     settings: {

@@ -24,6 +24,8 @@ import { LAMBDA_GRID } from './tissueLoss';
 import type { AnalysisOptions } from './options';
 import type { SizedFitInput, SizedLaw } from './sizeAnalysis';
 import type { FitResult } from './types';
+import { formatCompact, formatNumber } from '../util/format';
+import { LAW_NAMES } from './lawNames';
 
 /** Points per fitted curve in each bootstrap refit: bands need shape, not every row. */
 const BOOTSTRAP_POINTS = 600;
@@ -38,7 +40,7 @@ interface SizeFit {
 /** The LR-annealing law with model size (lrAnnealingSize.ts): lambda chosen by objective, bootstrap refits. */
 export const tissueSizeLaw: SizedLaw = {
   id: 'lr-annealing-size',
-  name: 'The model-size law',
+  name: `The ${LAW_NAMES['lr-annealing-size']}`,
   coefficients: LR_ANNEALING_SIZE_PARAMETERS.length,
   sizeTerm: ['B', 'beta'],
   fit(input) {
@@ -135,7 +137,7 @@ function sizeDescription(
     },
     normalized: {
       params: normalised,
-      note: `areas divided by the peak LR eta_max = ${etaMax} and N by N_ref = ${nRef}: A~ = A·eta_max^(-alpha), B~ = B·N_ref^(-beta), C~ = C·eta_max·N_ref^gamma`,
+      note: `areas divided by the peak LR eta_max = ${formatNumber(etaMax)} and N by N_ref = ${formatCompact(nRef)}: A~ = A·eta_max^(-alpha), B~ = B·N_ref^(-beta), C~ = C·eta_max·N_ref^gamma`,
     },
   };
 }

@@ -3,7 +3,7 @@
 // chart, CLI, --json) reads one verdict: whether the data support each fit (judgeFits), the findings that say why
 // not, and predictions withheld as data (value null, a status, a reason) rather than left to each surface to hide.
 import { finding } from '../findings';
-import { formatCompact, formatNumber, formatR2 } from '../util/format';
+import { formatCompact, formatNumber, formatQuantity, formatR2 } from '../util/format';
 import { dropTermIdentified } from './mplLoss';
 import type { SweepPoint } from './breaks';
 import type {
@@ -45,7 +45,7 @@ export function withholdAllFor(out: LawAnalysis<Series>, fit: FitResult, problem
 
 /** Why a BLEU law that left the data at `at` predicts nothing further, short enough for a lens. */
 export function lawBrokeReason(at: Pick<SweepPoint, 'dp' | 'line'>): string {
-  return `the BLEU law broke at D_p = ${formatCompact(at.dp)} (line ${at.line}): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU`;
+  return `the BLEU law broke at ${formatQuantity('D_p', at.dp)} (line ${at.line}): BLEU stopped following it, so it predicts nothing beyond; more pretraining on this mix will probably not raise BLEU`;
 }
 
 /**
@@ -193,7 +193,7 @@ function withholdImpossible(analysis: LawAnalysis<Series>): void {
   analysis.predictions.forEach((p, i) => {
     if (p.status !== 'ok') return;
     const what = p.metric === 'loss' ? 'loss' : p.metric === 'bleu' ? 'BLEU' : 'cross-entropy';
-    const at = `${p.xName === 'step' ? 'step ' : `${p.xName} = `}${formatCompact(p.x)}`;
+    const at = p.xName === 'step' ? `step ${formatCompact(p.x)}` : formatQuantity(p.xName, p.x);
     const reason = !Number.isFinite(p.x)
       ? `${at} is past the largest number a double holds (the data's values are near it), so nothing can be predicted there`
       : !Number.isFinite(p.value)

@@ -8,7 +8,7 @@ import { bleuLaw } from '../laws/bleu';
 import { computeOptimal } from '../laws/chinchilla';
 import { powerLaw, powerPoints } from '../laws/powerLaw';
 import { maxOf, minOf } from '../util/arrays';
-import { formatCompact, formatFlop } from '../util/format';
+import { formatCompact, formatFlop, formatQuantity } from '../util/format';
 import { estimateText } from '../analysis/describe';
 import {
   band,
@@ -101,7 +101,7 @@ function singleXSeries(
       kind: 'break',
       x: breakX,
       group,
-      label: `${group}: law breaks at D_p = ${formatCompact(breakX)}`,
+      label: `${group}: law breaks at ${formatQuantity('D_p', breakX)}`,
     });
   const xMax = Math.max(maxOf(c.points.x), maxOf(targets.map((t) => t.x)));
   if (fit) {

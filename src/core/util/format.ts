@@ -201,7 +201,31 @@ function atPlace(v: number, requested: number, maxDigits = BAND_MAX_DIGITS): str
 
 /** "1 row", "3 rows". */
 export function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return `${n} ${pluralNoun(n, noun)}`;
+}
+
+/**
+ * A noun in the number of `n`, without the count: "law" for one, "laws" otherwise. The one rule for a heading or label
+ * over a list of counted things ("Fitted law" over one fit, never "Fitted laws"), and for plural's counts.
+ */
+export function pluralNoun(n: number, noun: string): string {
+  return n === 1 ? noun : `${noun}s`;
+}
+
+/**
+ * A range as every surface writes it: its ends, each formatted by the caller, joined by an en dash ("0.43–0.95",
+ * "D_p 500M–4B", "lines 2–9"), never a hyphen, which reads as a minus before a negative end.
+ */
+export function formatRange(low: string, high: string): string {
+  return `${low}–${high}`;
+}
+
+/**
+ * A quantity at a value as a sentence writes it: "D_p = 8B", "N = 25M", spaced about "=" (a count compact:
+ * formatCompact). A name built of one (a curve "N=25M", a group "en-fr, D_f=42M") is a name, written without spaces.
+ */
+export function formatQuantity(symbol: string, value: number | string): string {
+  return `${symbol} = ${typeof value === 'number' ? formatCompact(value) : value}`;
 }
 
 /** An MLflow run id (32 hex digits) short, as MLflow's own UI shows it: its first 8 characters. */

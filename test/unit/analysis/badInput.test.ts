@@ -53,7 +53,7 @@ test('six rows under the multi-power law: too few for its 7 coefficients (it nee
   assert.equal(a.fits.length, 0);
   assert.match(
     finding(a, 'too-few-points').message,
-    /multi-power law has 7 coefficients and needs at least 8 loss points with an LR to fit; 6 are available/,
+    /The MPL has 7 coefficients and needs at least 8 loss points with an LR to fit; 6 are available/,
   );
   // The LR-annealing law (4 coefficients) fits them.
   assert.equal(analyse(text).fits.length, 1);

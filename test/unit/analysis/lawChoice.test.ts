@@ -650,7 +650,7 @@ test('a mean whose multi-power member is fitted on one-step drops says what a sc
   assert.ok(fit.selection?.weights, describeSelection(fit));
   assert.ok(fit.oneStepLanding, 'the mean carries its multi-power member landing');
   const of = (name: string) => auto.predictions.find((p) => p.curve === name);
-  assert.match(of('cosine')?.assumption ?? '', /multi-power law's gamma = \S+, which its solver left/);
+  assert.match(of('cosine')?.assumption ?? '', /MPL's gamma = \S+, which its solver left/);
   // The fit curve lands at its one LR and a constant run never falls: neither assumes a gamma.
   for (const name of ['two-stage', 'constant']) assert.doesNotMatch(of(name)?.assumption ?? '', /gamma/, name);
 });

@@ -1,7 +1,7 @@
 // A fit is named for the law its predictions come from: one law by its name, a mean of laws as the mean.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitLawName, LAW_NAMES, shortLawName } from '../../../src/core/analysis/lawNames';
+import { fitLawName, LAW_NAMES, shortLawName, weightText } from '../../../src/core/analysis/lawNames';
 
 test('one law by its name; a mean of laws named as the mean, with the weights when they differ, or how they vary', () => {
   assert.equal(fitLawName({ law: 'mpl' }), LAW_NAMES.mpl);
@@ -37,4 +37,9 @@ test('the short name, for a narrow line: a mean of laws as "(weighted) mean of b
     shortLawName({ law: 'lr-annealing', selection: { weights: { 'lr-annealing': 0.5, mpl: 0.5 }, weightRange } }),
     'weighted mean of both laws',
   );
+});
+
+test("a law's weight in a mean reads alike in the CLI and the header hover: its range with an en dash, by step", () => {
+  assert.equal(weightText(0.5), 'weight 0.50');
+  assert.equal(weightText(0.54, [0.43, 0.95]), 'weight 0.43–0.95 by step, mean 0.54');
 });

@@ -131,7 +131,7 @@ test('a loss prediction past the logged schedule says in its note what it assume
   const file = tmpFile('cosine_half.csv', `${rows.join('\n')}\n`);
   const run = cli(['fit', file, '--law', 'lr-annealing', '--bootstrap', '0']);
   assert.equal(run.code, 0, run.stderr);
-  const predictions = run.stdout.slice(run.stdout.indexOf('Predictions'));
+  const predictions = run.stdout.slice(run.stdout.search(/^Predictions? \(/m));
   assert.match(predictions, /L\(4k\).*assumes the LR held at 3e-4 after step 2k/);
 });
 
@@ -260,7 +260,7 @@ test('fit --law auto says which law was chosen and why, with both laws held-out 
   );
   if (mean)
     assert.ok(
-      rows.every((r) => /<- weight \d\.\d\d-\d\.\d\d by step, mean \d\.\d\d$/.test(r)),
+      rows.every((r) => /<- weight \d\.\d\d–\d\.\d\d by step, mean \d\.\d\d$/.test(r)),
       rows.join('\n'),
     );
   else assert.equal(rows.filter((r) => r.endsWith('<- chosen')).length, 1, rows.join('\n'));

@@ -88,7 +88,7 @@ test('watch names a hostile file on its update line, as visible text', { skip: !
   await new Promise<void>((resolve) =>
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes('Predictions')) resolve();
+      if (/^Predictions? \(/m.test(out)) resolve();
     }),
   );
   child.kill('SIGINT');

@@ -75,7 +75,7 @@ test("the column picker's items: names and samples escaped, icons not drawn, the
 test('the summary names columns escaped', () => {
   const lines = summaryLines(input, 'lr-annealing', { lr: 'lr\u2066' });
   assert.deepEqual(lines, [
-    'Law: LR-annealing loss law',
+    'Law: LR-annealing law',
     'step ← step (detected)',
     'loss ← loss (detected)',
     'lr ← lr\\u2066',

@@ -55,7 +55,7 @@ test('breaks: a real break (BLEU stalls and drops after following the law) is fo
     const lawBreak = result.findings.find((f) => f.code === 'bleu-law-break');
     assert.ok(lawBreak, `seed ${seed}: no break`);
     assert.equal(lawBreak.line, 6, `seed ${seed}: break at line ${lawBreak.line}`);
-    assert.match(lawBreak.message, /D_p=8B/);
+    assert.match(lawBreak.message, /D_p = 8B/);
     assert.equal(result.breakIndex, 4);
     assert.ok(lawBreak.related!.some((r) => r.line === 2));
   }

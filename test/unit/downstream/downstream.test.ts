@@ -146,7 +146,7 @@ test('downstream: pretraining-no-gain against a text-marked baseline row, and th
     const a = run(rows);
     const f = find(a, 'pretraining-no-gain');
     assert.equal(f.line, 2, `marker ${marker}`);
-    assert.match(f.message, /D_f=1.2B/);
+    assert.match(f.message, /with D_f = 1.2B fine-tuning tokens/);
     assert.equal(a.fits.find((x) => x.law === 'bleu')!.points, 5);
     assert.ok(!codes(a).includes('dp-invalid'));
   }

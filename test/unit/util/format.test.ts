@@ -15,7 +15,11 @@ import {
   formatEstimate,
   formatFlop,
   formatNumber,
+  formatQuantity,
   formatR2,
+  formatRange,
+  plural,
+  pluralNoun,
 } from '../../../src/core/util/format';
 
 test('a value gets as many digits as it takes to tell it from its bounds, and its bounds the same decimal place', () => {
@@ -141,4 +145,16 @@ test("the CLI prints a fit's R² and its curves' to the digits the lens and the 
   assert.ok(fit.quality.r2 < 0.9999, `R² ${fit.quality.r2} must have a fifth digit to round away`);
   assert.ok(text.includes(`in-sample: R² ${formatR2(fit.quality.r2)} ·`), text);
   assert.ok(!text.includes(formatR2(fit.quality.r2, 5)), text);
+});
+
+test('one voice: a quantity spaced about "=", a range with an en dash, a noun in the number of its count', () => {
+  assert.equal(formatQuantity('D_p', 8e9), 'D_p = 8B');
+  assert.equal(formatQuantity('N', '25M'), 'N = 25M');
+  assert.equal(formatRange('0.43', '0.95'), '0.43–0.95');
+  assert.equal(formatRange(formatCompact(5e8), formatCompact(4e9)), '500M–4B');
+  assert.equal(pluralNoun(1, 'law'), 'law');
+  assert.equal(pluralNoun(0, 'law'), 'laws');
+  assert.equal(pluralNoun(2, 'law'), 'laws');
+  assert.equal(plural(1, 'curve'), '1 curve');
+  assert.equal(plural(3, 'curve'), '3 curves');
 });

@@ -126,12 +126,12 @@ it('the misaligned downstream group shows bleu-law-break in the Problems panel; 
   const { titles } = await openLenses('downstream/downstream_sweep.csv');
   assert.ok(
     titles.some((t) =>
-      /^⚠ no prediction, the BLEU law broke at D_p = 8B .* · BLEU · misaligned-en-fr \/ D_f 42M$/.test(t),
+      /^⚠ no prediction, the BLEU law broke at D_p = 8B .* · BLEU · misaligned-en-fr, D_f=42M$/.test(t),
     ),
     titles.join(' | '),
   );
   assert.ok(
-    titles.some((t) => /^2×D_p → [\d.]+ \[.* · BLEU · aligned-en-de \/ D_f 42M$/.test(t)),
+    titles.some((t) => /^2×D_p → [\d.]+ \[.* · BLEU · aligned-en-de, D_f=42M$/.test(t)),
     titles.join(' | '),
   );
 });

@@ -24,6 +24,7 @@ import { joinedLinesOf, joinedObjectColumnsOf, StepTableBuilder } from '../stepT
 import type { JsonContainer, JsonPosition, JsonScalar } from './tokenizer';
 import { walkJsonFile, type JsonPath, type JsonValue, type JsonVisitor } from './walk';
 import { reportHistory, reportShape, reportSkipped, reportStop } from './documentReports';
+import { plural } from '../../util/format';
 
 /** Bytes one record (a log_history entry, an element of an array of records) may span. */
 const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
@@ -499,7 +500,7 @@ function reportShortArrays(visitor: DocumentVisitor, columns: readonly ColumnArr
   if (short.length === 0) return;
   const [first] = short;
   const longest = columns.find((c) => c.length === rows)!;
-  const more = short.length > 1 ? ` (and ${short.length - 1} more array${short.length > 2 ? 's' : ''})` : '';
+  const more = short.length > 1 ? ` (and ${plural(short.length - 1, 'more array')})` : '';
   visitor.problems.add(
     'row-ragged',
     'warning',
