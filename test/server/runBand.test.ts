@@ -121,7 +121,7 @@ test('a power law along one run’s steps names its one band the next logged poi
   assert.doesNotMatch(hover, /new run|law's 95 % band/);
   assert.match(hoverForHeader(a, FILE) ?? '', /where this run\\'s next logged point falls/);
   const text = formatAnalysis(a);
-  assert.match(text, /Predictions \(95 % band: where the run's next logged point falls\)/);
+  assert.match(text, /Predictions? \(95 % band: where the run's next logged point falls\)/);
   assert.match(text, /no new-run band: fitted to one run's logged points/);
   assert.doesNotMatch(text, /value +band +new run/);
   const document = JSON.parse(documentJson(fitDocument(a, 'test'))) as FitDocument;
