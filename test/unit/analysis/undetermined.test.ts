@@ -117,7 +117,7 @@ test('a fit on drops to one LR predicts a schedule falling to others, saying it 
     assert.match(p.assumption ?? '', assumes);
   }
   for (const p of byCurve('two-stage')) assert.doesNotMatch(p.assumption ?? '', /gamma/);
-  assert.match(formatAnalysis(analysis), /assumes the .*multi-power law.s gamma = \S+, which its solver left/);
+  assert.match(formatAnalysis(analysis), /assumes the .*MPL's gamma = \S+, which its solver left/);
 
   // A what-if: a cosine falls through other LRs; a constant LR, or a step to the fit curves' LR, does not.
   const spec = {
