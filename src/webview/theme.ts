@@ -27,18 +27,17 @@ export function readTheme(): Theme {
   const style = getComputedStyle(document.body);
   const v = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   const foreground = v('--vscode-charts-foreground', v('--vscode-editor-foreground', '#cccccc'));
-  const background = v('--vscode-editor-background', '#1e1e1e');
+  const kind = (name: string) => document.body.classList.contains(name);
   return {
     foreground,
     grid: v('--vscode-charts-lines', v('--vscode-editorIndentGuide-background1', 'rgba(128,128,128,0.35)')),
-    background,
+    background: v('--vscode-editor-background', '#1e1e1e'),
     font: v('--vscode-font-family', 'sans-serif'),
     palette: PALETTE_VARS.map((name, i) => v(name, FALLBACK[i])),
     alert: v('--vscode-charts-red', '#f14c4c'),
-    highContrast:
-      document.body.classList.contains('vscode-high-contrast') ||
-      document.body.classList.contains('vscode-high-contrast-light'),
-    light: isLight(background),
+    highContrast: kind('vscode-high-contrast') || kind('vscode-high-contrast-light'),
+    // The theme's kind, as VS Code gives it on the body: a light theme's bands need more opacity (bandAlpha).
+    light: kind('vscode-light') || kind('vscode-high-contrast-light'),
   };
 }
 
@@ -65,17 +64,6 @@ function rgbOf(color: string): [number, number, number] | undefined {
   if (!rgb) return undefined;
   const [r, g, b] = rgb[1].split(/[ ,/]+/).map(Number);
   return [r, g, b];
-}
-
-/** Whether a colour is light: its relative luminance (sRGB, as WCAG computes it) over 0.4. */
-export function isLight(color: string): boolean {
-  const rgb = rgbOf(color);
-  if (!rgb) return false;
-  const [r, g, b] = rgb.map((c) => {
-    const v = c / 255;
-    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.4;
 }
 
 /** A colour at some opacity, whatever CSS form the theme gave it in (#rgb, #rrggbb, rgb(), rgba()). */
